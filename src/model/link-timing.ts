@@ -1,0 +1,61 @@
+/**
+ * When a message sent now arrives: latency, serialisation behind earlier messages, and jitter.
+ *
+ * Owned by the sending actor (one `LinkTiming` per outbound edge), so it is computed in the
+ * sender's thread from the sender's state alone and is the same inline or threaded.
+ *
+ *   start   = max(now, busyUntil)          the link transmits one message at a time per direction
+ *   busyUntil = start + wireBytes / bandwidth
+ *   arrival = busyUntil + latency + jitter  jitter in [0, jitterTicks], drawn from the sender's chooser
+ *
+ * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
+ * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
+ * a configuration error (design.md): it would give conservative synchronisation no lookahead.
+ */
+import type { Chooser } from './random.js';
+
+export interface EdgeSpec {
+  index: number;
+  from: number;
+  to: number;
+  kind: 'nvlink' | 'pcie' | 'xbus' | 'control';
+  /** Human label, e.g. 'gpu0->gpu1 nvlink x2'. */
+  label: string;
+  latencyTicks: number;
+  /** Per direction. */
+  bytesPerSecond: number;
+  /** Upper bound of delivery jitter, ticks (0: none). */
+  jitterTicks: number;
+}
+
+const PS_PER_S = 1e12;
+
+export class LinkTiming {
+  private busyUntilTicks = 0;
+  /** Picoseconds per byte, as a float; rounded up per message. */
+  private readonly psPerByte: number;
+  // Statistics for link utilisation and queueing delay.
+  busyTicks = 0;
+  queueDelayTicksTotal = 0;
+  queueDelayTicksMax = 0;
+  messages = 0;
+  bytes = 0;
+
+  constructor(readonly edge: EdgeSpec) {
+    this.psPerByte = PS_PER_S / edge.bytesPerSecond;
+  }
+
+  arrival(now: number, wireBytes: number, chooser: Chooser): number {
+    const start = now > this.busyUntilTicks ? now : this.busyUntilTicks;
+    const serialTicks = Math.ceil(wireBytes * this.psPerByte);
+    const queued = start - now;
+    this.queueDelayTicksTotal += queued;
+    if (queued > this.queueDelayTicksMax) this.queueDelayTicksMax = queued;
+    this.busyUntilTicks = start + serialTicks;
+    this.busyTicks += serialTicks;
+    this.messages++;
+    this.bytes += wireBytes;
+    const jitter = this.edge.jitterTicks > 0 ? chooser.choose('link.jitter', this.edge.jitterTicks + 1) : 0;
+    return this.busyUntilTicks + this.edge.latencyTicks + jitter;
+  }
+}

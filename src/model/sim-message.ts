@@ -1,0 +1,80 @@
+/**
+ * The one message shape every actor sends and receives, in one thread or across threads.
+ *
+ * In the threaded runtime a message is a 32-byte ring record (src/transport/codec.ts); inline it is
+ * this object. Both hosts hand an actor the same fields in the same order, which is what makes the
+ * result digest independent of the host. What each field means depends on `kind` (see MessageKind).
+ *
+ * Event order at one actor (design.md "Time and determinism"): by `time`, then `kindClass(kind)`,
+ * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
+ * Nothing about the host (thread timing, ring batching) enters the key.
+ */
+import type { Tick } from './types.js';
+
+export interface SimMessage {
+  /** Arrival time at the destination, in ticks (picoseconds). */
+  time: number;
+  kind: number;
+  flags: number;
+  source: number;
+  destination: number;
+  /** Index of the directed edge in the machine's edge table it travelled on (0xff: self timer). */
+  link: number;
+  /** Per (source, destination) sequence number; self timers use the actor's own counter. */
+  seq: number;
+  address: number;
+  length: number;
+  lpid: number;
+  pid: number;
+  tag: number;
+}
+
+/** Field values an actor fills in when it sends; the runtime fills time, source, link and seq. */
+export interface SendFields {
+  kind: number;
+  flags?: number;
+  address?: number;
+  length?: number;
+  lpid?: number;
+  pid?: number;
+  tag?: number;
+}
+
+export const SELF_LINK = 0xff;
+
+export function newMessage(): SimMessage {
+  return {
+    time: 0,
+    kind: 0,
+    flags: 0,
+    source: 0,
+    destination: 0,
+    link: 0,
+    seq: 0,
+    address: 0,
+    length: 0,
+    lpid: 0,
+    pid: 0,
+    tag: 0,
+  };
+}
+
+/** Total order of events at one actor; negative when `a` goes first. */
+export function compareMessages(a: SimMessage, b: SimMessage): number {
+  if (a.time !== b.time) return a.time - b.time;
+  const ca = kindClass(a.kind);
+  const cb = kindClass(b.kind);
+  if (ca !== cb) return ca - cb;
+  if (a.source !== b.source) return a.source - b.source;
+  return a.seq - b.seq;
+}
+
+/**
+ * Class of a kind for tie-breaking at equal time: control and invalidation traffic (low kinds)
+ * before data. The kinds are numbered so that the class is simply the kind's high nibble.
+ */
+export function kindClass(kind: number): number {
+  return kind >>> 4;
+}
+
+export type { Tick };

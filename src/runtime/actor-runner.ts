@@ -1,0 +1,121 @@
+/**
+ * Hosts one actor: its clock, its outbound link timing, its sequence counters and its digest.
+ * Both runtimes use it, which is half of why they give the same digest: the other half is that
+ * both hand `deliver` the actor's messages in `compareMessages` order.
+ *
+ * The runner is the actor's `ActorContext`. Sends are stamped here (time from the link's timing,
+ * source, edge, a sequence number per destination) and handed to `outbox`; self timers go to
+ * `selfQueue`. Assertions on both sides of the hand-off: an actor may only send on its own edges,
+ * and time never goes backwards at an actor.
+ */
+import type { Actor, ActorContext } from '../model/actor.js';
+import { assert } from '../model/errors.js';
+import { LinkTiming } from '../model/link-timing.js';
+import type { Chooser } from '../model/random.js';
+import { newMessage, SELF_LINK, type SendFields, type SimMessage } from '../model/sim-message.js';
+import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
+import type { MachinePlan } from './machine-module.js';
+
+export type Outbox = (edge: number, msg: SimMessage) => void;
+
+export class ActorRunner implements ActorContext {
+  now = 0;
+  readonly self: number;
+  readonly digest = new EventDigest();
+  readonly recorded: RecordedEvent[] = [];
+  /** Indexed by edge index; undefined for edges this actor does not send on. */
+  readonly links: (LinkTiming | undefined)[];
+  /** Messages sent per edge index, and received (handled) per edge index. */
+  readonly sentPerEdge: number[];
+  readonly receivedPerEdge: number[];
+  private readonly seqTo: number[];
+  private selfSeq = 0;
+  /** The message being handled, for crash reports. */
+  current: SimMessage | undefined;
+
+  constructor(
+    readonly actor: Actor,
+    readonly plan: MachinePlan,
+    readonly chooser: Chooser,
+    private readonly outbox: Outbox,
+    private readonly selfQueue: (msg: SimMessage) => void,
+    private readonly recordLimit = 0,
+  ) {
+    this.self = actor.index;
+    this.links = plan.edges.map((e) => (e.from === actor.index ? new LinkTiming(e) : undefined));
+    this.sentPerEdge = plan.edges.map(() => 0);
+    this.receivedPerEdge = plan.edges.map(() => 0);
+    this.seqTo = plan.actors.map(() => 0);
+  }
+
+  start(): void {
+    this.actor.start(this);
+  }
+
+  send(edge: number, fields: SendFields, wireBytes: number): number {
+    const link = this.links[edge];
+    assert(
+      link !== undefined,
+      `${this.actor.name} sent on edge ${edge}, which is not one of its outbound edges`,
+    );
+    const msg = newMessage();
+    fill(msg, fields);
+    msg.source = this.self;
+    msg.destination = link.edge.to;
+    msg.link = edge;
+    msg.seq = this.seqTo[link.edge.to]!++;
+    msg.time = link.arrival(this.now, wireBytes, this.chooser);
+    this.sentPerEdge[edge]!++;
+    this.outbox(edge, msg);
+    return msg.time;
+  }
+
+  schedule(delayTicks: number, fields: SendFields): void {
+    assert(
+      Number.isSafeInteger(delayTicks) && delayTicks >= 0,
+      `${this.actor.name} scheduled a timer ${delayTicks} ticks ahead; expected a non-negative integer`,
+    );
+    const msg = newMessage();
+    fill(msg, fields);
+    msg.source = this.self;
+    msg.destination = this.self;
+    msg.link = SELF_LINK;
+    msg.seq = this.selfSeq++;
+    msg.time = this.now + delayTicks;
+    this.selfQueue(msg);
+  }
+
+  handle(msg: SimMessage): void {
+    assert(
+      msg.time >= this.now,
+      `${this.actor.name}: event at tick ${msg.time} after tick ${this.now} (time went backwards)`,
+    );
+    assert(msg.destination === this.self, `${this.actor.name} handed a message for actor ${msg.destination}`);
+    this.now = msg.time;
+    this.digest.add(msg);
+    if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
+    if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
+    this.current = msg;
+    this.actor.handle(msg, this);
+    this.current = undefined;
+  }
+}
+
+function fill(msg: SimMessage, f: SendFields): void {
+  msg.kind = f.kind;
+  msg.flags = f.flags ?? 0;
+  msg.address = f.address ?? 0;
+  msg.length = f.length ?? 0;
+  msg.lpid = f.lpid ?? 0;
+  msg.pid = f.pid ?? 0;
+  msg.tag = f.tag ?? 0;
+}
+
+/** Derive an actor's chooser seed from the run seed, so each actor's choices are its own. */
+export function actorSeed(runSeed: number, actorIndex: number): number {
+  let h = (runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / 0x1_0000_0000) | 0, 0x27d4eb2f);
+  h = Math.imul(h ^ (actorIndex + 0x9e3779b9), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

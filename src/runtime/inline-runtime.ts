@@ -1,0 +1,100 @@
+/**
+ * The inline runtime: every actor in one thread, one global event heap.
+ *
+ * Events are taken in (time, class, source, seq, destination) order. Because every edge has a
+ * positive latency, by the time an event at tick t is taken every message that can reach its actor
+ * at or before t is already in the heap, so each actor sees its events in exactly the order the
+ * threaded runtime's conservative synchronisation gives it. That is the claim the
+ * inline-vs-threaded digest test checks.
+ *
+ * Sweeps run this (one whole simulation per piscina task), and so do the determinism tests.
+ */
+import type { Actor } from '../model/actor.js';
+import { SeededChooser } from '../model/random.js';
+import type { SimMessage } from '../model/sim-message.js';
+import { ActorRunner, actorSeed } from './actor-runner.js';
+import { EventHeap } from './event-heap.js';
+import type { MachineModule } from './machine-module.js';
+import type { RawRun } from './raw-run.js';
+
+export interface InlineOptions {
+  seed: number;
+  endTick: number;
+  /** Record up to this many events per actor (for naming a divergence). */
+  recordEvents?: number;
+  /** Called every `progressEvery` events with the simulated tick reached. */
+  onProgress?: (tick: number, events: number) => void;
+  progressEvery?: number;
+  /** Polled with progress; returning true stops the run (Ctrl-C). */
+  shouldStop?: () => boolean;
+  /** Wall-clock source, injected so the model stays free of clocks. */
+  clockMs?: () => number;
+}
+
+export function runInline<C>(machine: MachineModule<C>, config: C, options: InlineOptions): RawRun {
+  const clockMs = options.clockMs ?? (() => performance.now());
+  const started = clockMs();
+  const plan = machine.planMachine(config);
+  const heap = new EventHeap();
+  const push = (m: SimMessage): void => heap.push(m);
+  const runners: ActorRunner[] = plan.actors.map((info) => {
+    const actor: Actor = machine.createActor(config, plan, info.index);
+    return new ActorRunner(
+      actor,
+      plan,
+      new SeededChooser(actorSeed(options.seed, info.index)),
+      (_edge, m) => push(m),
+      push,
+      options.recordEvents ?? 0,
+    );
+  });
+  for (const r of runners) r.start();
+
+  const progressEvery = options.progressEvery ?? 65_536;
+  let events = 0;
+  let stopped: RawRun['stopped'] = 'end';
+  let reached = 0;
+  for (;;) {
+    const top = heap.peek();
+    if (top === undefined || top.time >= options.endTick) break;
+    heap.pop();
+    reached = top.time;
+    runners[top.destination]!.handle(top);
+    events++;
+    if (events % progressEvery === 0) {
+      options.onProgress?.(reached, events);
+      if (options.shouldStop?.()) {
+        stopped = 'interrupted';
+        break;
+      }
+    }
+  }
+  const endTick = stopped === 'end' ? options.endTick : reached;
+  const reports = runners.map((r) => r.actor.finish(endTick));
+  const sentPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0));
+  const receivedPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0));
+  const inFlightPerEdge = plan.edges.map(() => 0);
+  for (;;) {
+    const m = heap.pop();
+    if (m === undefined) break;
+    if (m.link !== 0xff) inFlightPerEdge[m.link]!++;
+  }
+  const wallMs = clockMs() - started;
+  return {
+    host: 'inline',
+    endTick: options.endTick,
+    reachedTick: endTick,
+    stopped,
+    wallMs,
+    events,
+    actorDigests: runners.map((r) => r.digest.hex()),
+    actorEvents: runners.map((r) => r.digest.count),
+    recorded: runners.map((r) => r.recorded),
+    reports,
+    sentPerEdge,
+    receivedPerEdge,
+    inFlightPerEdge,
+    rings: [],
+    workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
+  };
+}

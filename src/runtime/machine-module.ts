@@ -1,0 +1,27 @@
+/**
+ * What a runtime needs from a machine: a plan (actors and directed edges) and a way to build one
+ * actor from the same configuration. The real machine is src/model/machine.ts; tests plug in small
+ * fixture machines through the same interface.
+ *
+ * The threaded runtime loads the module by URL inside every worker and calls `createActor` for that
+ * worker's actor only, so construction must be a pure function of (config, plan, index): that is
+ * what lets a worker rebuild exactly the actor the inline runtime would have built.
+ */
+import type { Actor } from '../model/actor.js';
+import type { EdgeSpec } from '../model/link-timing.js';
+
+export interface ActorInfo {
+  index: number;
+  name: string;
+  kind: Actor['kind'];
+}
+
+export interface MachinePlan {
+  actors: ActorInfo[];
+  edges: EdgeSpec[];
+}
+
+export interface MachineModule<Config = unknown> {
+  planMachine(config: Config): MachinePlan;
+  createActor(config: Config, plan: MachinePlan, index: number): Actor;
+}

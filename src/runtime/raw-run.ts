@@ -1,0 +1,47 @@
+/**
+ * What a runtime hands back before reporting: per-actor reports and digests, per-edge message
+ * accounting, and the engine's own figures. Plain data, the same shape from either host, so the
+ * result assembler (src/report/run-result.ts) never knows how the run was hosted.
+ */
+import type { ActorReport } from '../model/actor.js';
+import type { RecordedEvent } from './digest.js';
+
+export interface RingFigures {
+  edge: number;
+  label: string;
+  records: number;
+  batches: number;
+  fullStalls: number;
+  parks: number;
+  wakeups: number;
+  highWaterRecords: number;
+  capacityRecords: number;
+}
+
+export interface WorkerFigures {
+  actor: string;
+  busyMs: number;
+  parkedMs: number;
+  parks: number;
+  events: number;
+}
+
+export interface RawRun {
+  host: 'inline' | 'threaded';
+  endTick: number;
+  /** Simulated tick the run reached (endTick unless stopped early). */
+  reachedTick: number;
+  stopped: 'end' | 'interrupted';
+  wallMs: number;
+  events: number;
+  actorDigests: string[];
+  actorEvents: number[];
+  recorded: RecordedEvent[][];
+  reports: ActorReport[];
+  sentPerEdge: number[];
+  receivedPerEdge: number[];
+  /** Messages still in flight at the end (sent, not handled), per edge. */
+  inFlightPerEdge: number[];
+  rings: RingFigures[];
+  workers: WorkerFigures[];
+}

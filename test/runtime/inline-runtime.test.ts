@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import { runInline } from '../../src/runtime/inline-runtime.js';
+import * as mesh from '../fixtures/mesh-machine.js';
+
+const config: mesh.MeshConfig = { actors: 5, tokens: 8, latencyTicks: 2_000, jitterTicks: 300 };
+
+describe('inline runtime', () => {
+  test('the same seed twice gives the same digest and the same per-actor event counts', () => {
+    const a = runInline(mesh, config, { seed: 7, endTick: 2_000_000 });
+    const b = runInline(mesh, config, { seed: 7, endTick: 2_000_000 });
+    expect(a.events).toBeGreaterThan(1000);
+    expect(a.actorDigests).toEqual(b.actorDigests);
+    expect(a.actorEvents).toEqual(b.actorEvents);
+  });
+
+  test('different seeds give different digests', () => {
+    const a = runInline(mesh, config, { seed: 1, endTick: 1_000_000 });
+    const b = runInline(mesh, config, { seed: 2, endTick: 1_000_000 });
+    expect(a.actorDigests).not.toEqual(b.actorDigests);
+  });
+
+  test('conservation: every message sent was handled or is still in flight', () => {
+    const r = runInline(mesh, config, { seed: 3, endTick: 1_500_000 });
+    r.sentPerEdge.forEach((sent, e) => {
+      expect(r.receivedPerEdge[e]! + r.inFlightPerEdge[e]!).toBe(sent);
+    });
+    expect(r.inFlightPerEdge.reduce((s, x) => s + x, 0)).toBeGreaterThan(0);
+  });
+
+  test('a stop request ends the run early and says so', () => {
+    let polls = 0;
+    const r = runInline(mesh, config, {
+      seed: 3,
+      endTick: 1e12,
+      progressEvery: 1000,
+      shouldStop: () => ++polls >= 3,
+    });
+    expect(r.stopped).toBe('interrupted');
+    expect(r.events).toBe(3000);
+  });
+});
