@@ -9,24 +9,30 @@
  *
  *   L2 (HSHUB ATS TLB) <- fills from the NPU arrive here, on the same ordered link as the ATSDs,
  *        |                  so a fill sent before an invalidate is always seen by that invalidate.
- *        | refill (in flight, not cancellable, invisible to invalidates)
+ *        | refill pipeline: stage 0 (read out of the L2) -> stage 1 (crossing to the GPCs);
+ *        | in flight, not cancellable, invisible to invalidates
  *        v
  *   L1 (the engines' uTLBs) <- what DMA engines use.
  *
- * 1. An invalidate ATSD (range or PID, "no flush" bit 39 = 1) reaches the L2 only.
- * 2. A flush ATSD (bit 39 = 0: membar) does two things in order: SWEEP (drop every L1 entry), then
- *    DRAIN (wait for every L1 refill in flight when the flush began to land in the L1).
- * 3. A refill copied from the L2 BEFORE the invalidate and still in flight at flush 1 is not seen by
- *    flush 1's sweep and lands during flush 1's drain: the L1 holds a stale entry after one flush.
- *    Flush 2's sweep drops it; refills issued after the invalidate copy from a clean L2, so after
- *    two flushes no stale entry remains anywhere. One flush is insufficient in exactly that
- *    interleaving (a refill outstanding across the invalidate), which the tests search for.
+ * 1. An ATSD invalidate (range or PID) reaches the L2 only.
+ * 2. An ATSD with bit 39 ("No flush") = 0 then flushes (membar): SWEEP (drop every L1 entry), then
+ *    ADVANCE every refill in flight by exactly ONE stage (a refill in the last stage lands in the L1).
+ *    Linux v4.20+ leaves bit 39 at 0 on every ATSD, so the range/PID ATSD itself flushes once (F0),
+ *    and the two PID-0 flush ATSDs are F1 and F2. Refills also advance on their own at any time
+ *    (the engine or a Chooser calls advanceRefill).
+ * 3. A refill read out of the L2 BEFORE the invalidate carries a stale translation. Still in stage 0
+ *    at F0, F0 moves it to stage 1 after sweeping; F1 sweeps and then lands it in the L1: after one
+ *    flush ATSD the L1 holds a stale entry. F2 sweeps it. Every refill issued after the invalidate
+ *    copies from a clean L2, and after F1 no pre-invalidate refill is left in flight, so after two
+ *    flushes nothing stale remains. One flush is insufficient in exactly the interleaving where a
+ *    refill is in stage 0 when the invalidate lands (`STAGES` = 2 plays the part of
+ *    num_hshub_tlb_invalidate_membars).
  *
  * Keys are (LPID, PID, virtual page). LPID is in the key because the ATSD LPARID filter selects
  * entries by partition (a guest's ATSD must not touch other partitions' entries).
  *
  * Replacement: bounded LRU in both levels (Map insertion order, refreshed on hit), deterministic.
- * ASSUMED sizes: L2 2048 entries, L1 64 entries, at most 32 refills in flight; lookup latencies
+ * ASSUMED sizes: L2 2048 entries, L1 64 entries, at most 32 refills in flight, 2 refill stages; lookup latencies
  * L1 hit 10 ns, L2 hit 60 ns (engine-side figures, assumed).
  */
 
@@ -76,9 +82,14 @@ export interface AtsCacheOptions {
   l2HitLatencyTicks?: Tick;
 }
 
-interface Refill {
+/** Refill pipeline depth (stages between the L2 and the L1); assumed, see header. */
+export const REFILL_STAGES = 2;
+
+export interface Refill {
   readonly entry: AtsEntry;
   readonly seq: number;
+  /** 0 .. REFILL_STAGES-1. */
+  stage: number;
 }
 
 function keyOf(lpid: number, pid: number, vaPage: number): string {
@@ -164,23 +175,58 @@ export class AtsCache {
     return this.refills.length;
   }
 
-  /** Land the `index`-th oldest refill in flight into the L1 (the engine or a Chooser decides when). */
-  landRefill(index = 0): AtsEntry {
-    assert(
-      index >= 0 && index < this.refills.length,
-      `landRefill(${index}) with ${this.refills.length} in flight`,
-    );
-    const [r] = this.refills.splice(index, 1);
-    this.installL1(r!.entry);
-    return r!.entry;
+  /** The refills in flight, oldest first (read-only view for engines and tests). */
+  refillQueue(): readonly Readonly<Refill>[] {
+    return this.refills;
   }
 
-  /** Apply an ATSD delivered by the NPU. Returns how many entries it dropped. */
-  apply(inv: AtsInvalidate): number {
+  /**
+   * Move the `index`-th oldest refill one stage on; from the last stage it lands in the L1. Returns
+   * the entry when it landed. The engine (or a Chooser) decides when refills move.
+   */
+  advanceRefill(index = 0): AtsEntry | null {
+    assert(
+      index >= 0 && index < this.refills.length,
+      `advanceRefill(${index}) with ${this.refills.length} in flight`,
+    );
+    const r = this.refills[index]!;
+    if (r.stage + 1 < REFILL_STAGES) {
+      r.stage++;
+      return null;
+    }
+    this.refills.splice(index, 1);
+    this.installL1(r.entry);
+    return r.entry;
+  }
+
+  /** Land every refill now (an idle GPU: nothing left in flight). */
+  drainRefills(): void {
+    for (
+      let guard = 0;
+      this.refills.length > 0 && guard < REFILL_STAGES * (this.refillCapacity + 1);
+      guard++
+    ) {
+      for (let i = this.refills.length - 1; i >= 0; i--) this.advanceRefill(i);
+    }
+    assert(this.refills.length === 0, `gpu ${this.gpu}: refills did not drain`);
+  }
+
+  /**
+   * Apply an ATSD delivered by the NPU; `flush` is bit 39 == 0 (Linux v4.20+ always). Returns how many
+   * L2 entries the invalidate dropped.
+   */
+  apply(inv: AtsInvalidate, flush = true): number {
     if (inv.kind === 'flush') {
       this.flush();
       return 0;
     }
+    const dropped = this.invalidate(inv);
+    if (flush) this.flush();
+    return dropped;
+  }
+
+  /** The invalidate half of an ATSD: the L2 only (header, step 1). */
+  invalidate(inv: Exclude<AtsInvalidate, { kind: 'flush' }>): number {
     this.stats.invalidations++;
     let dropped = 0;
     // Invalidates reach the L2 only (see header, step 1); bounded by the L2 capacity.
@@ -196,12 +242,12 @@ export class AtsCache {
     return dropped;
   }
 
-  /** A flush ATSD (membar): sweep the L1, then drain the refills that were in flight (header step 2). */
+  /** The flush (membar): sweep the L1, then every refill moves one stage (header, step 2). */
   flush(): void {
     this.stats.flushes++;
     this.l1.clear();
-    const inFlight = this.refills.splice(0, this.refills.length);
-    for (const r of inFlight) this.installL1(r.entry);
+    // Back to front so a landing refill's splice leaves the indices still to visit untouched.
+    for (let i = this.refills.length - 1; i >= 0; i--) this.advanceRefill(i);
   }
 
   /** Every entry any level or refill holds for (lpid, pid), for tests and the oracle's reports. */
@@ -221,9 +267,11 @@ export class AtsCache {
   private startRefill(entry: AtsEntry): void {
     if (this.refills.length >= this.refillCapacity) {
       // Bounded: the oldest refill lands now to make room (hardware would stall the requester).
-      this.landRefill(0);
+      for (let i = 0; i < REFILL_STAGES && this.advanceRefill(0) === null; i++) {
+        // Each call moves the oldest refill one stage; at most REFILL_STAGES calls land it.
+      }
     }
-    this.refills.push({ entry, seq: this.refillSeq++ });
+    this.refills.push({ entry, seq: this.refillSeq++, stage: 0 });
   }
 
   private installL1(entry: AtsEntry): void {
