@@ -13,7 +13,7 @@ import type { Tick } from './types.js';
 
 export interface SimMessage {
   /** Arrival time at the destination, in ticks (picoseconds). */
-  time: number;
+  timeTicks: number;
   kind: number;
   flags: number;
   source: number;
@@ -23,7 +23,7 @@ export interface SimMessage {
   /** Per (source, destination) sequence number; self timers use the actor's own counter. */
   seq: number;
   address: number;
-  length: number;
+  lengthBytes: number;
   lpid: number;
   pid: number;
   tag: number;
@@ -34,7 +34,7 @@ export interface SendFields {
   kind: number;
   flags?: number;
   address?: number;
-  length?: number;
+  lengthBytes?: number;
   lpid?: number;
   pid?: number;
   tag?: number;
@@ -44,7 +44,7 @@ export const SELF_LINK = 0xff;
 
 export function newMessage(): SimMessage {
   return {
-    time: 0,
+    timeTicks: 0,
     kind: 0,
     flags: 0,
     source: 0,
@@ -52,7 +52,7 @@ export function newMessage(): SimMessage {
     link: 0,
     seq: 0,
     address: 0,
-    length: 0,
+    lengthBytes: 0,
     lpid: 0,
     pid: 0,
     tag: 0,
@@ -61,7 +61,7 @@ export function newMessage(): SimMessage {
 
 /** Total order of events at one actor; negative when `a` goes first. */
 export function compareMessages(a: SimMessage, b: SimMessage): number {
-  if (a.time !== b.time) return a.time - b.time;
+  if (a.timeTicks !== b.timeTicks) return a.timeTicks - b.timeTicks;
   const ca = kindClass(a.kind);
   const cb = kindClass(b.kind);
   if (ca !== cb) return ca - cb;

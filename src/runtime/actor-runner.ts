@@ -64,10 +64,10 @@ export class ActorRunner implements ActorContext {
     msg.destination = link.edge.to;
     msg.link = edge;
     msg.seq = this.seqTo[link.edge.to]!++;
-    msg.time = link.arrival(this.now, wireBytes, this.chooser);
+    msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser);
     this.sentPerEdge[edge]!++;
     this.outbox(edge, msg);
-    return msg.time;
+    return msg.timeTicks;
   }
 
   schedule(delayTicks: number, fields: SendFields): void {
@@ -81,17 +81,17 @@ export class ActorRunner implements ActorContext {
     msg.destination = this.self;
     msg.link = SELF_LINK;
     msg.seq = this.selfSeq++;
-    msg.time = this.now + delayTicks;
+    msg.timeTicks = this.now + delayTicks;
     this.selfQueue(msg);
   }
 
   handle(msg: SimMessage): void {
     assert(
-      msg.time >= this.now,
-      `${this.actor.name}: event at tick ${msg.time} after tick ${this.now} (time went backwards)`,
+      msg.timeTicks >= this.now,
+      `${this.actor.name}: event at tick ${msg.timeTicks} after tick ${this.now} (time went backwards)`,
     );
     assert(msg.destination === this.self, `${this.actor.name} handed a message for actor ${msg.destination}`);
-    this.now = msg.time;
+    this.now = msg.timeTicks;
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
@@ -105,7 +105,7 @@ function fill(msg: SimMessage, f: SendFields): void {
   msg.kind = f.kind;
   msg.flags = f.flags ?? 0;
   msg.address = f.address ?? 0;
-  msg.length = f.length ?? 0;
+  msg.lengthBytes = f.lengthBytes ?? 0;
   msg.lpid = f.lpid ?? 0;
   msg.pid = f.pid ?? 0;
   msg.tag = f.tag ?? 0;

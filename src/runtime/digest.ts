@@ -14,13 +14,13 @@ export class EventDigest {
   count = 0;
 
   add(m: SimMessage): void {
-    this.mix(m.time % TWO32);
-    this.mix(Math.floor(m.time / TWO32));
+    this.mix(m.timeTicks % TWO32);
+    this.mix(Math.floor(m.timeTicks / TWO32));
     this.mix((m.kind << 24) | (m.source << 16) | (m.flags << 8) | m.link);
     this.mix(m.seq);
     this.mix(m.address % TWO32);
     this.mix(Math.floor(m.address / TWO32));
-    this.mix(m.length);
+    this.mix(m.lengthBytes);
     this.mix(m.tag);
     this.mix((m.lpid << 20) | m.pid);
     this.count++;
@@ -58,7 +58,7 @@ function hex32(n: number): string {
 export function combineDigests(perActor: readonly string[]): string {
   const d = new EventDigest();
   const m = {
-    time: 0,
+    timeTicks: 0,
     kind: 0,
     flags: 0,
     source: 0,
@@ -66,7 +66,7 @@ export function combineDigests(perActor: readonly string[]): string {
     link: 0,
     seq: 0,
     address: 0,
-    length: 0,
+    lengthBytes: 0,
     lpid: 0,
     pid: 0,
     tag: 0,
@@ -91,7 +91,7 @@ export type RecordedEvent = [
 ];
 
 export function recordOf(m: SimMessage): RecordedEvent {
-  return [m.time, m.kind, m.source, m.seq, m.address, m.tag];
+  return [m.timeTicks, m.kind, m.source, m.seq, m.address, m.tag];
 }
 
 export interface Divergence {

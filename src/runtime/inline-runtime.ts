@@ -56,9 +56,9 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   let reached = 0;
   for (;;) {
     const top = heap.peek();
-    if (top === undefined || top.time >= options.endTick) break;
+    if (top === undefined || top.timeTicks >= options.endTick) break;
     heap.pop();
-    reached = top.time;
+    reached = top.timeTicks;
     runners[top.destination]!.handle(top);
     events++;
     if (events % progressEvery === 0) {

@@ -1,0 +1,474 @@
+/**
+ * One actor in its own worker thread: the conservative parallel discrete-event loop.
+ *
+ * Theory of operation
+ * -------------------
+ * The actor owns one doorbell (its thread's wake word), the consumer end of every inbound ring and
+ * the producer end of every outbound ring (one ring per directed edge, src/transport/ring.ts).
+ *
+ * Safe time. The producer of every ring publishes a safe time S: no record it publishes later
+ * carries a time below S. With H = min over inbound rings of S (the horizon), every event below H
+ * that will ever reach this actor is already in its rings or its heap, so events below H may be
+ * handled in `compareMessages` order: exactly the order the inline runtime gives them. After each
+ * slice the actor publishes, on each outbound edge e, S_e = L + latency_e, where
+ * L = min(next event in the heap, H, end): anything it sends from now on is sent at a time >= L and
+ * arrives at least latency_e later. Latency > 0 on every edge makes the horizons climb (the
+ * Chandy-Misra-Bryant argument): no global barrier, no null message per event.
+ *
+ * Parking. When a slice handled nothing, drained nothing and flushed nothing, the thread parks on
+ * its doorbell with `ready` = "an inbound ring has news (records, a new safe time, a close) or an
+ * outbound ring I have staged records for has space, or the control word changed". Producers ring
+ * a consumer's bell after every publish, safe-time store and close; consumers ring a producer's
+ * bell after a release only if it armed the space waiter. The doorbell's protocol
+ * (src/transport/doorbell.ts) makes that free of lost wake-ups; parks are additionally bounded by
+ * PARK_MS so the thread yields to its event loop (comlink control) at least that often.
+ *
+ * Backpressure without deadlock. Sends never block: a record that finds its ring full is staged
+ * locally and flushed later. When more than STAGE_LIMIT records are staged on any edge the actor
+ * stops handling events (the backpressure) but keeps draining its inbound rings, so two actors that
+ * fill each other's rings both drain and both make progress.
+ *
+ * End. When L >= end the actor will never handle another event: it publishes +Infinity, flushes,
+ * closes its outbound rings, and keeps draining inbound rings (counting those records as in flight)
+ * until every one of them has ended, so no producer is left waiting on a full ring.
+ */
+import type { Actor } from '../model/actor.js';
+import { assert } from '../model/errors.js';
+import { SeededChooser } from '../model/random.js';
+import { newMessage, SELF_LINK, type SimMessage } from '../model/sim-message.js';
+import { readMessage, writeMessage } from '../transport/codec.js';
+import { Doorbell } from '../transport/doorbell.js';
+import { RingConsumer, RingProducer } from '../transport/ring.js';
+import { ActorRunner, actorSeed } from './actor-runner.js';
+import type { RecordedEvent } from './digest.js';
+import { EventHeap } from './event-heap.js';
+import type { MachinePlan } from './machine-module.js';
+import type { RingFigures } from './raw-run.js';
+import {
+  CONTROL_PAUSE,
+  CONTROL_RUN,
+  CONTROL_STOP,
+  ST_BUSY_MS,
+  ST_EVENTS,
+  ST_PARKED_MS,
+  ST_PARKS,
+  ST_PROGRESS,
+  ST_STATE,
+  ST_TICK,
+  STATE_CRASHED,
+  STATE_FINISHED,
+  STATE_RUNNING,
+  STATUS_FIELDS,
+} from './thread-status.js';
+
+/** Events handled per slice before publishing safe times and checking control. */
+const SLICE_EVENTS = 4096;
+/** Records staged on one edge before the actor stops handling events. */
+const STAGE_LIMIT = 16_384;
+/** Upper bound of one park, so control requests are seen promptly. */
+const PARK_MS = 20;
+/** Bounded spin before parking: cheap re-checks while the other core finishes its slice. */
+const SPIN_ROUNDS = 200;
+/** Yield to the event loop (comlink) at least this often while busy. */
+const YIELD_EVERY_MS = 10;
+
+export interface ActorThreadInit {
+  plan: MachinePlan;
+  index: number;
+  seed: number;
+  endTick: number;
+  recordEvents: number;
+  /** One ring buffer per edge, indexed like plan.edges. */
+  rings: SharedArrayBuffer[];
+  /** One doorbell buffer per actor. */
+  bells: SharedArrayBuffer[];
+  statusRows: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+}
+
+export interface ActorThreadResult {
+  digest: string;
+  events: number;
+  recorded: RecordedEvent[];
+  report: ReturnType<Actor['finish']>;
+  sentPerEdge: number[];
+  receivedPerEdge: number[];
+  inFlightPerEdge: number[];
+  /** Figures of this actor's inbound rings (the consumer side sees the whole ring's counters). */
+  rings: RingFigures[];
+  reachedTick: number;
+  stopped: boolean;
+  busyMs: number;
+  parkedMs: number;
+  parks: number;
+}
+
+export interface Crash {
+  actor: string;
+  lastEvent: SimMessage | undefined;
+  tick: number;
+  message: string;
+  stack: string;
+}
+
+interface Outbound {
+  edge: number;
+  producer: RingProducer;
+  latencyTicks: number;
+  staged: SimMessage[];
+  stagedHead: number;
+}
+
+interface Inbound {
+  edge: number;
+  consumer: RingConsumer;
+}
+
+export class ActorThread {
+  private readonly runner: ActorRunner;
+  private readonly heap = new EventHeap();
+  private readonly bell: Doorbell;
+  private readonly outbound: Outbound[] = [];
+  private readonly outByEdge: (Outbound | undefined)[];
+  private readonly inbound: Inbound[] = [];
+  private readonly rows: Float64Array;
+  private readonly control: Int32Array;
+  private readonly row: number;
+  private readonly scratch = newMessage();
+  private readonly inFlightPerEdge: number[];
+  private horizon = 0;
+  private events = 0;
+  private busyMs = 0;
+  private parkedMs = 0;
+  private parks = 0;
+  private stagedTotal = 0;
+  crash: Crash | undefined;
+
+  constructor(
+    readonly actor: Actor,
+    private readonly init: ActorThreadInit,
+    private readonly clockMs: () => number = () => performance.now(),
+  ) {
+    const { plan, index } = init;
+    assert(actor.index === index, `worker for actor ${index} was given actor ${actor.index}`);
+    const bells = init.bells.map((b) => Doorbell.attach(b));
+    this.bell = bells[index]!;
+    this.outByEdge = plan.edges.map(() => undefined);
+    for (const e of plan.edges) {
+      if (e.from === index) {
+        const out: Outbound = {
+          edge: e.index,
+          producer: new RingProducer(init.rings[e.index]!, bells[e.to]!, this.bell),
+          latencyTicks: e.latencyTicks,
+          staged: [],
+          stagedHead: 0,
+        };
+        assert(e.latencyTicks > 0, `edge ${e.label} has zero latency between two threads`);
+        this.outbound.push(out);
+        this.outByEdge[e.index] = out;
+      } else if (e.to === index) {
+        this.inbound.push({
+          edge: e.index,
+          consumer: new RingConsumer(init.rings[e.index]!, this.bell, bells[e.from]!),
+        });
+      }
+    }
+    this.inFlightPerEdge = plan.edges.map(() => 0);
+    this.rows = new Float64Array(init.statusRows);
+    this.control = new Int32Array(init.control);
+    this.row = index * STATUS_FIELDS;
+    this.runner = new ActorRunner(
+      actor,
+      plan,
+      new SeededChooser(actorSeed(init.seed, index)),
+      (edge, m) => this.stage(edge, m),
+      (m) => this.heap.push(m),
+      init.recordEvents,
+    );
+  }
+
+  private stage(edge: number, m: SimMessage): void {
+    const out = this.outByEdge[edge]!;
+    out.staged.push(m);
+    this.stagedTotal++;
+  }
+
+  /** Run to the end (or a stop request). Rejects with a Crash-carrying error if the actor throws. */
+  async run(): Promise<ActorThreadResult> {
+    const rows = this.rows;
+    const r = this.row;
+    rows[r + ST_STATE] = STATE_RUNNING;
+    const end = this.init.endTick;
+    let stopped = false;
+    let lastYield = this.clockMs();
+    let sliceStart = lastYield;
+    try {
+      this.runner.start();
+      for (;;) {
+        const control = Atomics.load(this.control, 0);
+        if (control === CONTROL_STOP) {
+          stopped = true;
+          break;
+        }
+        if (control === CONTROL_PAUSE) {
+          this.park(() => Atomics.load(this.control, 0) !== CONTROL_PAUSE);
+          await yieldToEventLoop();
+          continue;
+        }
+        // Horizon first, then drain: a producer publishes its records before the safe time that
+        // covers them, so every record below the horizon read here is visible to the drain below.
+        const h = this.readHorizon();
+        const drained = this.drainInbound(false);
+        let handled = 0;
+        if (this.stagedTotal === 0 || !this.backpressured()) {
+          const heap = this.heap;
+          while (handled < SLICE_EVENTS) {
+            const top = heap.peek();
+            if (top === undefined || top.timeTicks >= h || top.timeTicks >= end) break;
+            heap.pop();
+            this.runner.handle(top);
+            handled++;
+            if (this.stagedTotal > STAGE_LIMIT && this.backpressured()) break;
+          }
+        }
+        this.events += handled;
+        const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
+        const next = this.heap.peek();
+        let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
+        if (h < lower) lower = h;
+        const done = lower >= end;
+        this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
+        rows[r + ST_TICK] = lower === Number.POSITIVE_INFINITY || lower > end ? end : lower;
+        rows[r + ST_EVENTS] = this.events;
+        if (done && this.stagedTotal === 0) break;
+        const now = this.clockMs();
+        if (handled === 0 && drained === 0 && flushed === 0) {
+          this.busyMs += now - sliceStart;
+          this.park(() => this.hasWork(h));
+          const after = this.clockMs();
+          this.parkedMs += after - now;
+          sliceStart = after;
+          rows[r + ST_PARKED_MS] = this.parkedMs;
+          rows[r + ST_PARKS] = this.parks;
+          rows[r + ST_BUSY_MS] = this.busyMs;
+          rows[r + ST_PROGRESS] = this.actor.progress();
+          if (after - lastYield >= YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = this.clockMs();
+          }
+        } else if (now - lastYield >= YIELD_EVERY_MS) {
+          rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
+          rows[r + ST_PROGRESS] = this.actor.progress();
+          await yieldToEventLoop();
+          lastYield = this.clockMs();
+        }
+      }
+    } catch (error) {
+      rows[r + ST_STATE] = STATE_CRASHED;
+      const e = error instanceof Error ? error : new Error(String(error));
+      this.crash = {
+        actor: this.actor.name,
+        lastEvent: this.runner.current === undefined ? undefined : { ...this.runner.current },
+        tick: this.runner.now,
+        message: e.message,
+        stack: e.stack ?? '',
+      };
+      throw Object.assign(new Error(`${this.actor.name} crashed at tick ${this.runner.now}: ${e.message}`), {
+        crash: this.crash,
+      });
+    }
+    this.busyMs += this.clockMs() - sliceStart;
+    const reachedTick = stopped ? this.runner.now : end;
+    const report = this.actor.finish(reachedTick);
+    // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
+    for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
+      if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
+    }
+    await this.shutDown();
+    rows[r + ST_STATE] = STATE_FINISHED;
+    rows[r + ST_BUSY_MS] = this.busyMs;
+    return {
+      digest: this.runner.digest.hex(),
+      events: this.events,
+      recorded: this.runner.recorded,
+      report,
+      sentPerEdge: this.runner.sentPerEdge,
+      receivedPerEdge: this.runner.receivedPerEdge,
+      inFlightPerEdge: this.inFlightPerEdge,
+      rings: this.inbound.map(({ edge, consumer }) => {
+        const s = consumer.stats();
+        return {
+          edge,
+          label: this.init.plan.edges[edge]!.label,
+          records: s.records,
+          batches: s.batches,
+          fullStalls: s.fullStalls,
+          parks: s.parks,
+          wakeups: s.wakeups,
+          highWaterRecords: s.highWaterRecords,
+          capacityRecords: s.capacityRecords,
+        };
+      }),
+      reachedTick,
+      stopped,
+      busyMs: this.busyMs,
+      parkedMs: this.parkedMs,
+      parks: this.parks,
+    };
+  }
+
+  /**
+   * After the last event: flush what is staged, close every outbound ring, then drain inbound rings
+   * until each has ended (their producers close them when they finish), counting what arrives as in
+   * flight. Every wait is a bounded park; the main thread's watchdog covers a peer that never ends.
+   */
+  private async shutDown(): Promise<void> {
+    this.publishSafeTimes(Number.POSITIVE_INFINITY);
+    let lastYield = this.clockMs();
+    for (;;) {
+      const stop = Atomics.load(this.control, 0) === CONTROL_STOP;
+      if (this.stagedTotal > 0 && !stop) this.flushOutbound();
+      if (this.stagedTotal === 0 || stop) break;
+      this.drainInbound(true);
+      this.park(() => this.hasWork(Number.POSITIVE_INFINITY));
+      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = this.clockMs();
+      }
+    }
+    // Records still staged after a stop request never reached a ring: they are in flight.
+    for (const out of this.outbound) {
+      this.inFlightPerEdge[out.edge]! += out.staged.length - out.stagedHead;
+      out.producer.close();
+    }
+    for (;;) {
+      this.drainInbound(true);
+      if (this.inbound.every((i) => i.consumer.ended())) break;
+      if (Atomics.load(this.control, 0) === CONTROL_STOP && this.inbound.every((i) => i.consumer.closed())) {
+        this.drainInbound(true);
+        break;
+      }
+      this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
+      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = this.clockMs();
+      }
+    }
+  }
+
+  private backpressured(): boolean {
+    for (const out of this.outbound) if (out.staged.length - out.stagedHead > STAGE_LIMIT) return true;
+    return false;
+  }
+
+  private readHorizon(): number {
+    let h = Number.POSITIVE_INFINITY;
+    for (const { consumer } of this.inbound) {
+      const s = consumer.safeTime();
+      if (s < h) h = s;
+    }
+    this.horizon = h;
+    return h;
+  }
+
+  /** Move every available inbound record into the heap (or count it as in flight after the end). */
+  private drainInbound(afterEnd: boolean): number {
+    let total = 0;
+    for (const { edge, consumer } of this.inbound) {
+      const n = consumer.available();
+      if (n === 0) continue;
+      const words = consumer.words;
+      if (afterEnd) {
+        this.inFlightPerEdge[edge]! += n;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const m = newMessage();
+          readMessage(words, consumer.offsetOf(i), m);
+          assert(
+            m.destination === this.actor.index && m.link === edge,
+            `${this.actor.name}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
+          );
+          assert(
+            m.timeTicks >= this.runner.now,
+            `${this.actor.name}: record at tick ${m.timeTicks} arrived after tick ${this.runner.now} on edge ${edge} (safe time broken)`,
+          );
+          this.heap.push(m);
+        }
+      }
+      consumer.release(n);
+      total += n;
+    }
+    return total;
+  }
+
+  /** Copy staged records into their rings as space allows; returns how many moved. */
+  private flushOutbound(): number {
+    let moved = 0;
+    for (const out of this.outbound) {
+      const pending = out.staged.length - out.stagedHead;
+      if (pending === 0) continue;
+      const p = out.producer;
+      const n = p.tryReserve(pending);
+      if (n === 0) {
+        p.armSpaceWake();
+        continue;
+      }
+      const words = p.words;
+      for (let i = 0; i < n; i++) writeMessage(words, p.offsetOf(i), out.staged[out.stagedHead + i]!);
+      p.publish(n);
+      out.stagedHead += n;
+      if (out.stagedHead === out.staged.length) {
+        out.staged.length = 0;
+        out.stagedHead = 0;
+      } else if (out.stagedHead > 4096) {
+        out.staged.splice(0, out.stagedHead);
+        out.stagedHead = 0;
+      }
+      moved += n;
+      this.stagedTotal -= n;
+      if (n < pending) p.armSpaceWake();
+    }
+    return moved;
+  }
+
+  private publishSafeTimes(lower: number): void {
+    for (const out of this.outbound) {
+      const t = lower === Number.POSITIVE_INFINITY ? lower : lower + out.latencyTicks;
+      if (t > out.producer.publishedSafeTime()) out.producer.publishSafeTime(t);
+    }
+  }
+
+  private hasWork(h: number): boolean {
+    if (Atomics.load(this.control, 0) !== CONTROL_RUN) return true;
+    for (const { consumer } of this.inbound) if (consumer.hasNews()) return true;
+    if (this.stagedTotal > 0) {
+      for (const out of this.outbound)
+        if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+    }
+    const top = this.heap.peek();
+    return (
+      top !== undefined && top.timeTicks < h && top.timeTicks < this.init.endTick && !this.backpressured()
+    );
+  }
+
+  private park(ready: () => boolean): void {
+    const result = this.bell.park(ready, PARK_MS, SPIN_ROUNDS);
+    if (result !== 'ready') this.parks++;
+  }
+
+  /** Live figures for a stats snapshot over comlink. */
+  snapshot(): { actor: string; tick: number; events: number; horizon: number; heap: number; staged: number } {
+    return {
+      actor: this.actor.name,
+      tick: this.runner.now,
+      events: this.events,
+      horizon: this.horizon,
+      heap: this.heap.size,
+      staged: this.stagedTotal,
+    };
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

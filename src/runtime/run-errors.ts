@@ -1,0 +1,38 @@
+/**
+ * Why a run ended without a result, each mapped to its exit code by the command line
+ * (design.md: 3 liveness failure, 4 crash).
+ */
+import type { SimMessage } from '../model/sim-message.js';
+
+export interface CrashInfo {
+  actor: string;
+  lastEvent: SimMessage | undefined;
+  tick: number;
+  message: string;
+  stack: string;
+}
+
+/** An actor threw: the run stops, every worker is terminated (exit 4). */
+export class ActorCrashError extends Error {
+  override readonly name = 'ActorCrashError';
+  constructor(readonly crash: CrashInfo) {
+    super(
+      `actor ${crash.actor} crashed at tick ${crash.tick}: ${crash.message}` +
+        (crash.lastEvent === undefined
+          ? ''
+          : ` (last event: kind 0x${crash.lastEvent.kind.toString(16)} from actor ${crash.lastEvent.source}, ` +
+            `seq ${crash.lastEvent.seq}, address 0x${crash.lastEvent.address.toString(16)})`),
+    );
+  }
+}
+
+/** The engine itself stopped moving (no actor handled an event for the watchdog period): exit 3. */
+export class EngineStallError extends Error {
+  override readonly name = 'EngineStallError';
+  constructor(
+    message: string,
+    readonly dump: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

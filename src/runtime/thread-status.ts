@@ -1,0 +1,41 @@
+/**
+ * The status board: one small SharedArrayBuffer the main thread reads to draw progress and to run
+ * the wall-clock watchdog, without a message per event.
+ *
+ * Theory of operation. One row of STATUS_FIELDS float64 slots per actor. Each row has a single
+ * writer, the actor's worker; the main thread only reads. Plain (non-atomic) float64 stores are
+ * enough: a reader may see a value one update old, never a torn one on the 64-bit hosts Node
+ * supports, and nothing is decided from a single reading except "has anything moved since the last
+ * look", which tolerates staleness. The one exception is the control word (CONTROL_*), an Int32
+ * the main thread writes with Atomics.store and workers read with Atomics.load: pause and stop
+ * requests are seen at the next slice, and the main thread rings every doorbell after writing it.
+ */
+export const STATUS_FIELDS = 8;
+export const ST_TICK = 0;
+export const ST_EVENTS = 1;
+export const ST_STATE = 2;
+export const ST_BUSY_MS = 3;
+export const ST_PARKED_MS = 4;
+export const ST_PARKS = 5;
+export const ST_PROGRESS = 6;
+
+export const STATE_STARTING = 0;
+export const STATE_RUNNING = 1;
+export const STATE_FINISHED = 2;
+export const STATE_CRASHED = 3;
+
+export const CONTROL_RUN = 0;
+export const CONTROL_PAUSE = 1;
+export const CONTROL_STOP = 2;
+
+export interface StatusBoard {
+  rows: Float64Array;
+  control: Int32Array;
+}
+
+export function createStatusBoard(actors: number): { rows: SharedArrayBuffer; control: SharedArrayBuffer } {
+  return {
+    rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8),
+    control: new SharedArrayBuffer(4),
+  };
+}
