@@ -1,0 +1,45 @@
+/**
+ * Benchmark dispatcher: `node dist/bench/main.js NAME [--json]` (or `npm run bench -- NAME`).
+ * Each benchmark is a module registered below by name; it runs, prints a table (or one JSON object
+ * with --json) and returns. Benchmarks are measurements, not tests: nothing here asserts a speed.
+ */
+export interface BenchOptions {
+  json: boolean;
+}
+export type BenchModule = { run(opts: BenchOptions): Promise<void> };
+
+/** name -> loader; add a benchmark (e.g. `engine`) with one line here. */
+const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchModule> }> = {
+  ring: { describe: 'SharedArrayBuffer ring vs postMessage, records/s', load: () => import('./ring.js') },
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknownFlags = argv.filter((a) => a.startsWith('--') && a !== '--json');
+  const list = Object.entries(BENCHMARKS)
+    .map(([name, b]) => `  ${name.padEnd(10)} ${b.describe}`)
+    .join('\n');
+  if (names.length !== 1 || unknownFlags.length > 0) {
+    process.stderr.write(`usage: node dist/bench/main.js NAME [--json]\nbenchmarks:\n${list}\n`);
+    return 2;
+  }
+  const name = names[0]!;
+  const entry = BENCHMARKS[name];
+  if (entry === undefined) {
+    process.stderr.write(`Expected a benchmark name, got \`${name}\`; benchmarks:\n${list}\n`);
+    return 2;
+  }
+  await (await entry.load()).run({ json });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 4;
+  },
+);
