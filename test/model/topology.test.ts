@@ -113,7 +113,9 @@ describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
     const t = buildTopology('witherspoon-4');
     for (const sk of t.sockets) {
       expect(sk.npu.atsdRegisters).toHaveLength(8);
-      sk.npu.atsdRegisters.forEach((a, n) => expect(a - sk.npu.regsBase).toBe(0x80_0000 + n * 0x1_0000));
+      expect(sk.npu.atsdRegisters.map((a) => a - sk.npu.regsBase)).toEqual(
+        Array.from({ length: 8 }, (_, n) => 0x80_0000 + n * 0x1_0000),
+      );
       for (const bi of sk.bridges) {
         const b = t.bridges[bi]!;
         expect(b.atsdRegister).toBe(sk.npu.atsdRegisters[b.linkIndex]);
