@@ -199,15 +199,10 @@ export class AtsCache {
     return r.entry;
   }
 
-  /** Land every refill now (an idle GPU: nothing left in flight). */
+  /** Land every refill now, oldest first (an idle GPU: nothing left in flight). */
   drainRefills(): void {
-    for (
-      let guard = 0;
-      this.refills.length > 0 && guard < REFILL_STAGES * (this.refillCapacity + 1);
-      guard++
-    ) {
-      for (let i = this.refills.length - 1; i >= 0; i--) this.advanceRefill(i);
-    }
+    const bound = REFILL_STAGES * (this.refillCapacity + 1);
+    for (let guard = 0; this.refills.length > 0 && guard < bound; guard++) this.advanceRefill(0);
     assert(this.refills.length === 0, `gpu ${this.gpu}: refills did not drain`);
   }
 
