@@ -7,6 +7,7 @@
  * itself, and asking its chooser. It holds no reference to any other actor, so the same class runs
  * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
  */
+import type { RecordableHistogram } from 'node:perf_hooks';
 import type { Chooser } from './random.js';
 import type { SendFields, SimMessage } from './sim-message.js';
 import type { Violation } from './violation.js';
@@ -35,8 +36,11 @@ export interface ActorReport {
   kind: ActorKind;
   /** Counters: name -> value. */
   counters: Record<string, number>;
-  /** Latency samples summarised by the actor: name -> histogram summary. */
-  histograms: Record<string, HistogramSummary>;
+  /**
+   * Latency histograms by name (metric-names.ts H), as Node's HDR histograms: they cross threads
+   * by structured clone and merge with `add`, so the report can combine actors exactly.
+   */
+  histograms: Record<string, RecordableHistogram>;
   violations: Violation[];
   /** Liveness problems seen by this actor (a shootdown that never completed, ...). */
   liveness: Violation[];

@@ -6,7 +6,10 @@
  *
  *   start   = max(now, busyUntil)          the link transmits one message at a time per direction
  *   busyUntil = start + wireBytes / bandwidth
- *   arrival = busyUntil + latency + jitter  jitter in [0, jitterTicks], drawn from the sender's chooser
+ *   arrival = max(busyUntil + latency + jitter, previous arrival)
+ *                                          jitter in [0, jitterTicks], drawn from the sender's chooser;
+ *                                          the max keeps the link FIFO, as NVLink and PCIe are (a fill
+ *                                          sent before an ATSD must arrive before it: ats-cache.ts)
  *
  * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
  * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
@@ -30,8 +33,18 @@ export interface EdgeSpec {
 
 const PS_PER_S = 1e12;
 
+export interface LinkStats {
+  edge: number;
+  busyTicks: number;
+  queueDelayTicksTotal: number;
+  queueDelayTicksMax: number;
+  messages: number;
+  bytes: number;
+}
+
 export class LinkTiming {
   private busyUntilTicks = 0;
+  private lastArrivalTicks = 0;
   /** Picoseconds per byte, as a float; rounded up per message. */
   private readonly psPerByte: number;
   // Statistics for link utilisation and queueing delay.
@@ -56,6 +69,19 @@ export class LinkTiming {
     this.messages++;
     this.bytes += wireBytes;
     const jitter = this.edge.jitterTicks > 0 ? chooser.choose('link.jitter', this.edge.jitterTicks + 1) : 0;
-    return this.busyUntilTicks + this.edge.latencyTicks + jitter;
+    const arrival = this.busyUntilTicks + this.edge.latencyTicks + jitter;
+    this.lastArrivalTicks = arrival > this.lastArrivalTicks ? arrival : this.lastArrivalTicks;
+    return this.lastArrivalTicks;
+  }
+
+  figures(): LinkStats {
+    return {
+      edge: this.edge.index,
+      busyTicks: this.busyTicks,
+      queueDelayTicksTotal: this.queueDelayTicksTotal,
+      queueDelayTicksMax: this.queueDelayTicksMax,
+      messages: this.messages,
+      bytes: this.bytes,
+    };
   }
 }

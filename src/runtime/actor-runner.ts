@@ -10,7 +10,7 @@
  */
 import type { Actor, ActorContext } from '../model/actor.js';
 import { assert } from '../model/errors.js';
-import { LinkTiming } from '../model/link-timing.js';
+import { type LinkStats, LinkTiming } from '../model/link-timing.js';
 import type { Chooser } from '../model/random.js';
 import { newMessage, SELF_LINK, type SendFields, type SimMessage } from '../model/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
@@ -46,6 +46,11 @@ export class ActorRunner implements ActorContext {
     this.sentPerEdge = plan.edges.map(() => 0);
     this.receivedPerEdge = plan.edges.map(() => 0);
     this.seqTo = plan.actors.map(() => 0);
+  }
+
+  /** Figures of this actor's outbound links. */
+  linkStats(): LinkStats[] {
+    return this.links.flatMap((l) => (l === undefined ? [] : [l.figures()]));
   }
 
   start(): void {

@@ -34,6 +34,7 @@
  */
 import type { Actor } from '../model/actor.js';
 import { assert } from '../model/errors.js';
+import type { LinkStats } from '../model/link-timing.js';
 import { SeededChooser } from '../model/random.js';
 import { newMessage, SELF_LINK, type SimMessage } from '../model/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
@@ -94,6 +95,7 @@ export interface ActorThreadResult {
   sentPerEdge: number[];
   receivedPerEdge: number[];
   inFlightPerEdge: number[];
+  links: LinkStats[];
   /** Figures of this actor's inbound rings (the consumer side sees the whole ring's counters). */
   rings: RingFigures[];
   reachedTick: number;
@@ -295,6 +297,7 @@ export class ActorThread {
       sentPerEdge: this.runner.sentPerEdge,
       receivedPerEdge: this.runner.receivedPerEdge,
       inFlightPerEdge: this.inFlightPerEdge,
+      links: this.runner.linkStats(),
       rings: this.inbound.map(({ edge, consumer }) => {
         const s = consumer.stats();
         return {

@@ -94,6 +94,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     sentPerEdge,
     receivedPerEdge,
     inFlightPerEdge,
+    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
     rings: [],
     workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
   };

@@ -4,6 +4,7 @@
  * result assembler (src/report/run-result.ts) never knows how the run was hosted.
  */
 import type { ActorReport } from '../model/actor.js';
+import type { LinkStats } from '../model/link-timing.js';
 import type { RecordedEvent } from './digest.js';
 
 export interface RingFigures {
@@ -42,6 +43,8 @@ export interface RawRun {
   receivedPerEdge: number[];
   /** Messages still in flight at the end (sent, not handled), per edge. */
   inFlightPerEdge: number[];
+  /** Per edge, from its sender's link timing. */
+  links: LinkStats[];
   rings: RingFigures[];
   workers: WorkerFigures[];
 }

@@ -248,6 +248,7 @@ function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: numbe
     sentPerEdge: sum((r) => r.sentPerEdge),
     receivedPerEdge: sum((r) => r.receivedPerEdge),
     inFlightPerEdge: sum((r) => r.inFlightPerEdge),
+    links: results.flatMap((r) => r.links).sort((a, b) => a.edge - b.edge),
     rings: results.flatMap((r) => r.rings).sort((a, b) => a.edge - b.edge),
     workers: results.map((r, i) => ({
       actor: plan.actors[i]!.name,

@@ -1,0 +1,62 @@
+/**
+ * The run result: a JSON-serialisable object with a schema version (issue: "The run result").
+ * Everything a user needs to judge a run and to reproduce it. Figures the hardware would show
+ * (contention) are kept apart from figures about npusim itself (engine).
+ */
+import type { HistogramSummary } from '../model/actor.js';
+import type { Violation } from '../model/violation.js';
+import type { RunConfig } from '../model/workload.js';
+import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export type RunStatus = 'clean' | 'violation' | 'liveness' | 'interrupted';
+
+export interface LinkFigures {
+  label: string;
+  kind: string;
+  messages: number;
+  bytes: number;
+  /** Busy time over simulated time, 0..1. */
+  utilisation: number;
+  meanQueueDelayTicks: number;
+  maxQueueDelayTicks: number;
+}
+
+export interface RunResult {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  workload: string;
+  seed: number;
+  host: 'inline' | 'threaded';
+  config: RunConfig;
+  status: RunStatus;
+  /** 0 clean, 1 invariant violated, 3 liveness failure (2 and 4 never produce a result). */
+  exitCode: 0 | 1 | 3;
+  digest: string;
+  actors: { name: string; kind: string; digest: string; events: number }[];
+  simulatedTicks: number;
+  wallMs: number;
+  /** Counters summed over actors (metric-names.ts C). */
+  counts: Record<string, number>;
+  contention: {
+    /** Histograms merged over actors (metric-names.ts H), in ticks unless the name says otherwise. */
+    latencies: Record<string, HistogramSummary>;
+    atsHitRate: number;
+    tceHitRate: number;
+    links: LinkFigures[];
+    /** Per-actor state of interest (ATSD registers per NPU, queue depths). */
+    perActor: Record<string, Record<string, number>>;
+  };
+  engine: {
+    events: number;
+    eventsPerSecond: number;
+    simulatedNsPerWallSecond: number;
+    rings: RingFigures[];
+    workers: WorkerFigures[];
+  };
+  conservation: { sent: number; received: number; inFlight: number; ok: boolean };
+  violations: Violation[];
+  liveness: Violation[];
+  /** A command line that reproduces this run exactly. */
+  reproduce: string;
+}

@@ -1,0 +1,61 @@
+/**
+ * The engine's front door: run one simulation of the real machine (src/model/machine.ts), inline
+ * or threaded, and assemble its result. The command line, the benchmarks and the tests all come
+ * through here, so the two hosts can never be configured differently.
+ */
+import type { RunConfig } from '../model/workload.js';
+import { assembleResult } from '../report/assemble-result.js';
+import type { RunResult } from '../report/run-result.js';
+import * as machine from '../model/machine.js';
+import { runInline } from './inline-runtime.js';
+import type { RawRun } from './raw-run.js';
+import { startThreaded, type ThreadedRun } from './threaded-runtime.js';
+
+export type Host = 'inline' | 'threaded';
+
+export interface EngineOptions {
+  host: Host;
+  onProgress?: (tick: number, events: number) => void;
+  shouldStop?: () => boolean;
+  /** Record up to this many events per actor, to name the first divergence between two runs. */
+  recordEvents?: number;
+  watchdogMs?: number;
+  ringCapacityRecords?: number;
+}
+
+/** The machine module's URL, as a worker must import it (source in tests, build otherwise). */
+export function machineModuleUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`../model/machine.${ext}`, import.meta.url);
+}
+
+export async function runRaw(config: RunConfig, options: EngineOptions): Promise<RawRun> {
+  const endTick = config.params.durationTicks;
+  if (options.host === 'inline') {
+    return runInline(machine, config, {
+      seed: config.seed,
+      endTick,
+      recordEvents: options.recordEvents,
+      onProgress: options.onProgress,
+      shouldStop: options.shouldStop,
+    });
+  }
+  return startThreadedRun(config, options).result;
+}
+
+export function startThreadedRun(config: RunConfig, options: EngineOptions): ThreadedRun {
+  return startThreaded(machineModuleUrl(), config, {
+    seed: config.seed,
+    endTick: config.params.durationTicks,
+    recordEvents: options.recordEvents,
+    onProgress: options.onProgress,
+    shouldStop: options.shouldStop,
+    watchdogMs: options.watchdogMs,
+    ringCapacityRecords: options.ringCapacityRecords,
+  });
+}
+
+export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
+  const raw = await runRaw(config, options);
+  return assembleResult(config, machine.planMachine(config), raw);
+}
