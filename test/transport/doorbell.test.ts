@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { Doorbell } from '../../src/transport/doorbell.js';
+
+describe('doorbell: one wake word per consuming thread', () => {
+  test('park returns ready without waiting when the condition already holds', () => {
+    const bell = Doorbell.create();
+    expect(bell.park(() => true, 10_000)).toBe('ready');
+    expect(bell.stats()).toEqual({ parks: 0, wakeups: 0, notifies: 0 });
+    expect(bell.isParked()).toBe(false);
+  });
+
+  test('spin rounds re-check the condition before marking parked', () => {
+    const bell = Doorbell.create();
+    let calls = 0;
+    expect(bell.park(() => ++calls === 5, 10_000, 10)).toBe('ready');
+    expect(calls).toBe(5);
+    expect(bell.stats().parks).toBe(0);
+  });
+
+  test('ring on a running owner notifies nobody', () => {
+    const bell = Doorbell.create();
+    expect(bell.ring()).toBe(false);
+    expect(bell.stats().notifies).toBe(0);
+  });
+
+  test('a ring between marking parked and the wait is not lost (the race the CAS closes)', () => {
+    const bell = Doorbell.create();
+    const ringer = Doorbell.attach(bell.buffer); // as another thread would hold it
+    let rang = false;
+    // ready() runs after the owner marked itself parked: ring there, as a producer would whose
+    // publishing store came too late for this ready() to see it.
+    const result = bell.park(() => {
+      if (!rang) rang = ringer.ring();
+      return false;
+    }, 10_000);
+    expect(rang).toBe(true);
+    expect(result).toBe('woken');
+    expect(bell.stats()).toEqual({ parks: 1, wakeups: 1, notifies: 1 });
+    expect(bell.isParked()).toBe(false);
+  });
+
+  test('only the first of several ringers notifies', () => {
+    const bell = Doorbell.create();
+    const results: boolean[] = [];
+    bell.park(() => {
+      if (results.length === 0) for (let i = 0; i < 4; i++) results.push(Doorbell.attach(bell.buffer).ring());
+      return false;
+    }, 10_000);
+    expect(results).toEqual([true, false, false, false]);
+    expect(bell.stats().notifies).toBe(1);
+  });
+
+  test('a park nobody rings times out and leaves the bell running', () => {
+    const bell = Doorbell.create();
+    expect(bell.park(() => false, 1)).toBe('timed-out');
+    expect(bell.stats()).toEqual({ parks: 1, wakeups: 0, notifies: 0 });
+    expect(bell.ring()).toBe(false);
+  });
+
+  test('parking a bell that is already parked (two owners) throws', () => {
+    const bell = Doorbell.create();
+    expect(() => bell.park(() => bell.park(() => true, 0) === 'ready', 0)).toThrow(
+      /two threads share one doorbell/,
+    );
+    expect(bell.isParked()).toBe(false);
+  });
+
+  test('attach refuses what is not a doorbell buffer, saying what arrived', () => {
+    expect(() => Doorbell.attach(new SharedArrayBuffer(8))).toThrow(
+      'Expected `buffer` to be a SharedArrayBuffer of 128 bytes from Doorbell.create(), got `SharedArrayBuffer(8)` (object)',
+    );
+    expect(() => Doorbell.attach(new SharedArrayBuffer(128))).toThrow(/magic/);
+    expect(() => Doorbell.attach(new ArrayBuffer(128) as unknown as SharedArrayBuffer)).toThrow(RangeError);
+  });
+});
