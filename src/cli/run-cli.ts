@@ -1,0 +1,274 @@
+/**
+ * The `npusim` command: parse, validate against the real lists (workloads, bugs, topologies,
+ * policies), run, print, and map every outcome to its exit code (design.md):
+ *   0 clean, 1 invariant violated, 2 usage or config error, 3 liveness failure (result status
+ *   'liveness' or EngineStallError), 4 crash (ActorCrashError or any unexpected exception).
+ *
+ * `runCli` returns the exit code instead of exiting: the caller sets process.exitCode so output
+ * is flushed and every worker has been terminated (the runtime does that) before the process
+ * ends. Only a second Ctrl-C exits at once (130).
+ *
+ * The engine and the machine are imported lazily, so `list`, `topo` and `--help` start fast and
+ * do not load the simulator.
+ */
+import { randomInt } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { BUG_NAMES, BUGS, isBugName } from '../model/bugs.js';
+import { ConfigError } from '../model/errors.js';
+import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../model/iommu-groups.js';
+import { buildTopology, describeTopology, TOPOLOGY_PRESETS } from '../model/topology.js';
+import { isPresetName } from '../model/topology-spec.js';
+import { parseParams, type RunConfig, type Workload } from '../model/workload.js';
+import { assembleResult } from '../report/assemble-result.js';
+import { reproduceCommand } from '../report/reproduce-line.js';
+import type { RunResult } from '../report/run-result.js';
+import { colorEnabled, formatSummary } from '../report/summary.js';
+import type { RawRun } from '../runtime/raw-run.js';
+import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import { loadWorkloads } from '../runtime/workload-registry.js';
+import { parseCli, type RunArgs } from './args.js';
+import { HELP_TEXT } from './help.js';
+import { createProgress } from './progress.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT = {
+  clean: 0,
+  violation: 1,
+  usage: 2,
+  liveness: 3,
+  crash: 4,
+  secondInterrupt: 130,
+} as const;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseCli(argv);
+    switch (args.command) {
+      case 'help':
+        io.stdout.write(HELP_TEXT);
+        return EXIT.clean;
+      case 'version':
+        io.stdout.write(`npusim ${packageVersion()}\n`);
+        return EXIT.clean;
+      case 'list':
+        io.stdout.write(await listText());
+        return EXIT.clean;
+      case 'topo':
+        io.stdout.write(topoText(args.topology ?? 'witherspoon-6', args.policy ?? 'per-socket'));
+        return EXIT.clean;
+      case 'run':
+        return await runCommand(args, io);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`npusim: unexpected error (exit 4):\n${errorText(error)}\n`);
+    return EXIT.crash;
+  }
+}
+
+/** Everything a run depends on, validated: the seed is drawn here when not given. */
+export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Workload>): RunConfig {
+  const workload = workloads.get(args.workload);
+  if (workload === undefined) {
+    throw new ConfigError(
+      'workload',
+      `Expected one of ${[...workloads.keys()].join(', ')}, got \`${args.workload}\``,
+    );
+  }
+  for (const bug of args.bugs) {
+    if (!isBugName(bug))
+      throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
+  }
+  if (args.topology !== undefined) checkTopology(args.topology, '--topology');
+  if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
+  const params = parseParams(
+    {
+      ...workload.params,
+      ...(args.topology === undefined ? {} : { topology: args.topology }),
+      ...(args.policy === undefined ? {} : { policy: args.policy }),
+      ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
+    },
+    workload.name,
+  );
+  return {
+    workload: workload.name,
+    seed: args.seed ?? randomInt(0, 2 ** 32),
+    bugs: [...new Set(args.bugs)].filter(isBugName),
+    params,
+    ...(args.crashAt === undefined ? {} : { crashAt: args.crashAt }),
+  };
+}
+
+async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  const config = buildRunConfig(args, await loadWorkloads());
+  if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
+  const engine = await import('../runtime/engine.js');
+  const machine = await import('../model/machine.js');
+
+  const progress = createProgress({
+    durationTicks: config.params.durationTicks,
+    stream: io.stderr,
+    plain: args.json,
+  });
+  let interrupted = false;
+  let stopRun: () => void = () => {};
+  const onSigint = (): void => {
+    if (interrupted) {
+      progress.stop();
+      io.stderr.write('\nnpusim: second interrupt, exiting\n');
+      process.exit(EXIT.secondInterrupt);
+    }
+    interrupted = true;
+    io.stderr.write('\nnpusim: stopping (Ctrl-C again to quit at once)\n');
+    stopRun();
+  };
+  process.on('SIGINT', onSigint);
+  const options = {
+    host: args.host,
+    onProgress: (tick: number, events: number) => progress.update(tick, events),
+    shouldStop: () => interrupted,
+  };
+  let raw: RawRun;
+  try {
+    if (args.host === 'threaded') {
+      const run = engine.startThreadedRun(config, options);
+      stopRun = () => run.stop();
+      raw = await run.result;
+    } else {
+      raw = await engine.runRaw(config, options);
+    }
+  } catch (error) {
+    progress.stop();
+    return reportFailure(error, config, args, io);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  progress.stop();
+
+  const result: RunResult = assembleResult(config, machine.planMachine(config), raw);
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  if (args.out !== undefined) writeFileSync(args.out, json);
+  if (args.json) io.stdout.write(json);
+  else io.stdout.write(formatSummary(result, { color: colorEnabled(io.stdout, io.env) }));
+  if (result.exitCode !== EXIT.clean) {
+    io.stderr.write(
+      `npusim: ${result.status}: ${result.violations.length} violation(s), ${result.liveness.length} liveness failure(s)` +
+        `${args.out === undefined ? '' : `; result written to ${args.out}`}\nreproduce: ${result.reproduce}\n`,
+    );
+  }
+  return result.exitCode;
+}
+
+function reportFailure(error: unknown, config: RunConfig, args: RunArgs, io: CliIo): number {
+  const reproduce = reproduceCommand(config, args.host);
+  if (error instanceof ActorCrashError) {
+    const c = error.crash;
+    io.stderr.write(
+      `npusim: crash (exit 4): actor ${c.actor} crashed at tick ${c.tick}: ${c.message}\n` +
+        `  last event: ${c.lastEvent === undefined ? 'none' : JSON.stringify(c.lastEvent)}\n` +
+        `  seed: ${config.seed}\n${indent(c.stack)}\nreproduce: ${reproduce}\n`,
+    );
+    return EXIT.crash;
+  }
+  if (error instanceof EngineStallError) {
+    io.stderr.write(
+      `npusim: liveness failure (exit 3): ${error.message}\n  seed: ${config.seed}\n` +
+        `${indent(JSON.stringify(error.dump, null, 2))}\nreproduce: ${reproduce}\n`,
+    );
+    return EXIT.liveness;
+  }
+  if (error instanceof ConfigError) {
+    io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(
+    `npusim: unexpected error (exit 4), seed ${config.seed}:\n${errorText(error)}\nreproduce: ${reproduce}\n`,
+  );
+  return EXIT.crash;
+}
+
+async function listText(): Promise<string> {
+  const workloads = await loadWorkloads();
+  const out = ['workloads:'];
+  const wWidth = Math.max(0, ...[...workloads.keys()].map((n) => n.length));
+  for (const w of workloads.values()) {
+    out.push(`  ${w.name.padEnd(wWidth)}  ${w.description}`);
+    for (const e of w.exposes ?? [])
+      out.push(`  ${''.padEnd(wWidth)}    exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
+  }
+  out.push('bugs (--bug NAME):');
+  const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
+  for (const b of BUG_NAMES) out.push(`  ${b.padEnd(bWidth)}  ${BUGS[b]}`);
+  out.push('topologies (--topology NAME):');
+  for (const name of Object.keys(TOPOLOGY_PRESETS)) {
+    const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
+    out.push(`  ${name.padEnd(bWidth)}  ${t.gpus.length} GPUs on ${t.sockets.length} sockets`);
+  }
+  out.push(`policies (--policy P): ${GROUP_POLICIES.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function topoText(name: string, policy: string): string {
+  checkTopology(name, 'topology');
+  checkPolicy(policy, '--policy');
+  const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
+  const out = [describeTopology(t), `IOMMU groups (${policy}):`];
+  for (const g of computeGroups(t, policy as GroupPolicy)) {
+    const disable = [...g.requiredDisableMask].map(([gpu, mask]) => `GPU${gpu} links 0x${mask.toString(16)}`);
+    out.push(
+      `  group ${g.id}: socket ${g.socket}, GPUs ${g.gpus.map((i) => `GPU${i}`).join(' ')}, ` +
+        `${g.bridges.length} NVLink bridges${disable.length > 0 ? `; must disable ${disable.join(', ')}` : ''}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function checkTopology(name: string, option: string): void {
+  if (!isPresetName(name)) {
+    throw new ConfigError(
+      option,
+      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}, got \`${name}\``,
+    );
+  }
+}
+
+function checkPolicy(policy: string, option: string): void {
+  if (!(GROUP_POLICIES as readonly string[]).includes(policy)) {
+    throw new ConfigError(option, `Expected one of ${GROUP_POLICIES.join(', ')}, got \`${policy}\``);
+  }
+}
+
+function packageVersion(): string {
+  // src/cli/run-cli.ts and dist/src/cli/run-cli.js both sit two or three levels below package.json.
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'npusim' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not at this level; try the next.
+    }
+  }
+  return 'unknown';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,173 @@
+/**
+ * The result assembler: turns what a runtime hands back (RawRun: per-actor reports, per-edge
+ * accounting, engine figures) into the RunResult users read and scripts parse. It never knows how
+ * the run was hosted; inline and threaded runs of the same config assemble to the same figures
+ * except the engine's own (wall time, rings, workers).
+ *
+ * Status precedence (design.md exit codes):
+ *   interrupted (Ctrl-C) -> 'interrupted', exit 1 if violations were found so far, else 0: a
+ *                           shootdown cut off by the stop is not a liveness failure;
+ *   liveness non-empty   -> 'liveness', exit 3 (wins over violations: a hung machine explains them);
+ *   violations           -> 'violation', exit 1;
+ *   otherwise            -> 'clean', exit 0.
+ */
+
+import { mergeHistogramsByName, summariseHistogram, unitOfMetric } from '../metrics/histogram.js';
+import { C } from '../metrics/metric-names.js';
+import type { HistogramSummary } from '../model/actor.js';
+import type { Violation } from '../model/violation.js';
+import type { RunConfig } from '../model/workload.js';
+import { combineDigests } from '../runtime/digest.js';
+import type { MachinePlan } from '../runtime/machine-module.js';
+import type { RawRun } from '../runtime/raw-run.js';
+import { reproduceCommand } from './reproduce-line.js';
+import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
+
+export const CONSERVATION_RULE = 'conservation.message';
+
+export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
+  const simulatedTicks = raw.reachedTick;
+  const counts = sumCounters(raw);
+  const latencies: Record<string, HistogramSummary> = {};
+  const merged = mergeHistogramsByName(raw.reports.map((r) => r.histograms));
+  for (const name of [...merged.keys()].sort()) {
+    latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
+  }
+
+  const conservation = checkConservation(plan, raw, simulatedTicks);
+  const violations: Violation[] = raw.reports.flatMap((r) => r.violations);
+  violations.push(...conservation.violations);
+  const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness);
+  const { status, exitCode } = statusOf(raw.stopped, violations.length, liveness.length);
+
+  const perActor: Record<string, Record<string, number>> = {};
+  for (const r of raw.reports) {
+    const numeric: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r.state)) if (typeof v === 'number') numeric[k] = v;
+    perActor[r.name] = numeric;
+  }
+
+  const wallSeconds = raw.wallMs / 1000;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    workload: config.workload,
+    seed: config.seed,
+    host: raw.host,
+    config,
+    status,
+    exitCode,
+    digest: combineDigests(raw.actorDigests),
+    actors: plan.actors.map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      digest: raw.actorDigests[a.index] ?? '',
+      events: raw.actorEvents[a.index] ?? 0,
+    })),
+    simulatedTicks,
+    wallMs: raw.wallMs,
+    counts,
+    contention: {
+      latencies,
+      atsHitRate: rate(counts[C.atsHits] ?? 0, counts[C.atsMisses] ?? 0),
+      tceHitRate: rate(counts[C.tceHits] ?? 0, counts[C.tceMisses] ?? 0),
+      links: linkFigures(plan, raw, simulatedTicks),
+      perActor,
+    },
+    engine: {
+      events: raw.events,
+      eventsPerSecond: wallSeconds > 0 ? raw.events / wallSeconds : 0,
+      simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
+      rings: raw.rings,
+      workers: raw.workers,
+    },
+    conservation: {
+      sent: conservation.sent,
+      received: conservation.received,
+      inFlight: conservation.inFlight,
+      ok: conservation.violations.length === 0,
+    },
+    violations,
+    liveness,
+    reproduce: reproduceCommand(config, raw.host),
+  };
+}
+
+export function statusOf(
+  stopped: RawRun['stopped'],
+  violations: number,
+  liveness: number,
+): { status: RunStatus; exitCode: RunResult['exitCode'] } {
+  if (stopped === 'interrupted') return { status: 'interrupted', exitCode: violations > 0 ? 1 : 0 };
+  if (liveness > 0) return { status: 'liveness', exitCode: 3 };
+  if (violations > 0) return { status: 'violation', exitCode: 1 };
+  return { status: 'clean', exitCode: 0 };
+}
+
+function sumCounters(raw: RawRun): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of raw.reports) {
+    for (const [name, v] of Object.entries(r.counters)) counts[name] = (counts[name] ?? 0) + v;
+  }
+  // Sorted keys: the JSON result reads (and diffs) the same whatever order actors reported in.
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function rate(hits: number, misses: number): number {
+  return hits + misses === 0 ? 0 : hits / (hits + misses);
+}
+
+function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): LinkFigures[] {
+  return raw.links.map((s) => {
+    const edge = plan.edges[s.edge];
+    return {
+      label: edge?.label ?? `edge ${s.edge}`,
+      kind: edge?.kind ?? 'unknown',
+      messages: s.messages,
+      bytes: s.bytes,
+      // busyTicks counts serialisation booked up to the run's end, which can run past it.
+      utilisation: simulatedTicks > 0 ? Math.min(1, s.busyTicks / simulatedTicks) : 0,
+      meanQueueDelayTicks: s.messages > 0 ? s.queueDelayTicksTotal / s.messages : 0,
+      maxQueueDelayTicks: s.queueDelayTicksMax,
+    };
+  });
+}
+
+/**
+ * Conservation (design.md "Checking"): every message sent on an edge is received or still in
+ * flight. Checked per edge, so two edges' errors cannot cancel in the totals.
+ */
+function checkConservation(
+  plan: MachinePlan,
+  raw: RawRun,
+  tick: number,
+): { sent: number; received: number; inFlight: number; violations: Violation[] } {
+  let sent = 0;
+  let received = 0;
+  let inFlight = 0;
+  const violations: Violation[] = [];
+  const edges = Math.max(raw.sentPerEdge.length, raw.receivedPerEdge.length, raw.inFlightPerEdge.length);
+  for (let e = 0; e < edges; e++) {
+    const s = raw.sentPerEdge[e] ?? 0;
+    const r = raw.receivedPerEdge[e] ?? 0;
+    const f = raw.inFlightPerEdge[e] ?? 0;
+    sent += s;
+    received += r;
+    inFlight += f;
+    if (s !== r + f) {
+      const edge = plan.edges[e];
+      const actors =
+        edge === undefined ? [] : [edge.from, edge.to].map((i) => plan.actors[i]?.name ?? `actor ${i}`);
+      violations.push({
+        rule: CONSERVATION_RULE,
+        message:
+          `edge ${e} (${edge?.label ?? 'not in plan'}): expected sent = received + in flight, ` +
+          `got sent ${s}, received ${r}, in flight ${f} (${s - r - f > 0 ? `${s - r - f} lost` : `${r + f - s} extra`})`,
+        tick,
+        actors,
+        addresses: [],
+        history: [],
+      });
+    }
+  }
+  return { sent, received, inFlight, violations };
+}

@@ -1,0 +1,64 @@
+/**
+ * Simulated durations as people type them ('2ms', '500us', '1.5ms', '3000ns', '1s') and as ticks
+ * (integer picoseconds, src/model/types.ts). `formatDuration` is the exact inverse of
+ * `parseDuration` on whole ticks, so a reproduce line always names the same number of ticks;
+ * `formatTime` is for reading (rounded, not exact).
+ */
+import { ConfigError } from '../model/errors.js';
+
+const TICKS_PER: Record<string, number> = { s: 1e12, ms: 1e9, us: 1e6, ns: 1e3, ps: 1 };
+
+/** Longest run a command line may ask for: ticks must stay exact in a double. */
+const MAX_DURATION_TICKS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Parse a duration into ticks. A plain integer is ticks (picoseconds). The result must be a
+ * positive whole number of ticks; `option` names the flag in the error.
+ */
+export function parseDuration(text: string, option = '--duration'): number {
+  const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns|ps)?$/.exec(text.trim());
+  if (m === null) {
+    throw new ConfigError(
+      option,
+      `Expected a duration such as \`2ms\`, \`500us\`, \`1.5ms\`, \`3000ns\`, \`1s\` or a whole number of ticks (ps), got \`${text}\``,
+    );
+  }
+  const unit = m[2] ?? 'ps';
+  // Scale through the decimal text, not a float product, so '1.1ms' is exactly 1_100_000_000 ticks.
+  const [whole, frac = ''] = m[1]!.split('.');
+  const scaleDigits = Math.log10(TICKS_PER[unit]!);
+  if (frac.length > scaleDigits) {
+    throw new ConfigError(option, `Expected a whole number of picoseconds, got \`${text}\``);
+  }
+  const ticks = Number(`${whole}${frac.padEnd(scaleDigits, '0')}`);
+  if (!Number.isSafeInteger(ticks) || ticks <= 0 || ticks > MAX_DURATION_TICKS) {
+    throw new ConfigError(
+      option,
+      `Expected a duration above 0 and at most ${MAX_DURATION_TICKS} ticks, got \`${text}\``,
+    );
+  }
+  return ticks;
+}
+
+/** Exact text for `ticks`: the largest unit that divides it ('2ms', '1500us'), else plain ticks. */
+export function formatDuration(ticks: number): string {
+  for (const unit of ['s', 'ms', 'us', 'ns'] as const) {
+    const per = TICKS_PER[unit]!;
+    if (ticks >= per && ticks % per === 0) return `${ticks / per}${unit}`;
+  }
+  return String(ticks);
+}
+
+/** Readable, rounded: picks ns, us, ms or s so the figure has at most 4 significant digits. */
+export function formatTime(ticks: number): string {
+  const abs = Math.abs(ticks);
+  if (abs < 1e3) return `${round(ticks)} ps`;
+  if (abs < 1e6) return `${round(ticks / 1e3)} ns`;
+  if (abs < 1e9) return `${round(ticks / 1e6)} us`;
+  if (abs < 1e12) return `${round(ticks / 1e9)} ms`;
+  return `${round(ticks / 1e12)} s`;
+}
+
+function round(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}

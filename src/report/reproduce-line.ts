@@ -1,0 +1,23 @@
+/**
+ * The command line that reproduces a run exactly (design.md: "a failing run is replayed exactly
+ * from its seed, and the reproduce line is printed when it fails"; TigerBeetle's VOPR prints the
+ * same). It names every option a run depends on, explicitly, even where it equals the workload's
+ * default, so the line still reproduces the run after a workload file changes its defaults.
+ */
+import type { RunConfig } from '../model/workload.js';
+import { formatDuration } from './duration.js';
+
+export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded'): string {
+  const parts = [
+    'npusim run',
+    config.workload,
+    `--seed ${config.seed}`,
+    `--duration ${formatDuration(config.params.durationTicks)}`,
+    `--topology ${config.params.topology}`,
+    `--policy ${config.params.policy}`,
+  ];
+  for (const bug of config.bugs) parts.push(`--bug ${bug}`);
+  if (config.crashAt !== undefined) parts.push(`--crash-at ${config.crashAt.actor}:${config.crashAt.event}`);
+  if (host === 'inline') parts.push('--inline');
+  return parts.join(' ');
+}

@@ -1,0 +1,32 @@
+/**
+ * The workload registry: loads workloads/index.(ts|js) by URL, the way worker-url.ts finds worker
+ * entries, so nothing under src/ imports workloads/ statically (the one-way rule of design.md:
+ * workloads -> src <- workers). From source (tsx, vitest) this module is a .ts file and loads
+ * workloads/index.ts; from the build it is dist/src/runtime/workload-registry.js and loads
+ * dist/workloads/index.js. The index must `export const workloads: Workload[]`.
+ */
+import { ConfigError } from '../model/errors.js';
+import type { Workload } from '../model/workload.js';
+
+const fromSource = import.meta.url.endsWith('.ts');
+
+export function workloadIndexUrl(): URL {
+  return new URL(`../../workloads/index.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+}
+
+/** Every workload by name, in the index's order. Throws ConfigError on a malformed index. */
+export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<string, Workload>> {
+  const mod = (await import(url.href)) as { workloads?: unknown };
+  if (!Array.isArray(mod.workloads)) {
+    throw new ConfigError(
+      url.pathname,
+      `Expected the module to export \`workloads\` as an array of workloads, got ${typeof mod.workloads}`,
+    );
+  }
+  const byName = new Map<string, Workload>();
+  for (const w of mod.workloads as Workload[]) {
+    if (byName.has(w.name)) throw new ConfigError(url.pathname, `duplicate workload name \`${w.name}\``);
+    byName.set(w.name, w);
+  }
+  return byName;
+}
