@@ -5,6 +5,7 @@
  *
  * Colours go through node:util styleText and only when the caller says so (`colorEnabled`: a TTY
  * and NO_COLOR unset, https://no-color.org); the text is otherwise identical, so tests read it plain.
+ * styleText's own check looks at process.stdout, so it is turned off: the caller decided for its stream.
  */
 import { styleText } from 'node:util';
 import { H } from '../metrics/metric-names.js';
@@ -41,7 +42,7 @@ const LATENCY_ROWS: readonly [string, string][] = [
 
 export function formatSummary(result: RunResult, options: SummaryOptions): string {
   const style = (format: Parameters<typeof styleText>[0], text: string): string =>
-    options.color ? styleText(format, text) : text;
+    options.color ? styleText(format, text, { validateStream: false }) : text;
   const maxRows = options.maxRows ?? 5;
   const out: string[] = [];
   const p = result.config.params;

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WORKLOAD, parseCli, parseCrashAt, parseSeed } from '../../src/cli/args.js';
+import { ConfigError } from '../../src/model/errors.js';
+
+function errorOf(f: () => unknown): ConfigError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+describe('cli args', () => {
+  it('args: run defaults to the stress workload, threaded, nothing overridden', () => {
+    expect(parseCli(['run'])).toEqual({
+      command: 'run',
+      workload: DEFAULT_WORKLOAD,
+      seed: undefined,
+      durationTicks: undefined,
+      topology: undefined,
+      policy: undefined,
+      bugs: [],
+      host: 'threaded',
+      json: false,
+      out: undefined,
+      crashAt: undefined,
+    });
+  });
+
+  it('args: every run option is read, --bug repeats', () => {
+    const a = parseCli([
+      'run',
+      'atsd-deadlock',
+      '--seed',
+      '9',
+      '--duration',
+      '1.5ms',
+      '--topology',
+      'witherspoon-4',
+      '--policy',
+      'per-gpu',
+      '--bug',
+      'single-flush',
+      '--bug',
+      'local-npu-only',
+      '--inline',
+      '--json',
+      '--out',
+      'r.json',
+      '--crash-at',
+      'gpu2:100',
+    ]);
+    expect(a).toMatchObject({
+      command: 'run',
+      workload: 'atsd-deadlock',
+      seed: 9,
+      durationTicks: 1_500_000_000,
+      topology: 'witherspoon-4',
+      policy: 'per-gpu',
+      bugs: ['single-flush', 'local-npu-only'],
+      host: 'inline',
+      json: true,
+      out: 'r.json',
+      crashAt: { actor: 'gpu2', event: 100 },
+    });
+  });
+
+  it('args: help, version, list and topo parse', () => {
+    expect(parseCli([])).toEqual({ command: 'help' });
+    expect(parseCli(['--help'])).toEqual({ command: 'help' });
+    expect(parseCli(['run', '--help'])).toEqual({ command: 'help' });
+    expect(parseCli(['--version'])).toEqual({ command: 'version' });
+    expect(parseCli(['list'])).toEqual({ command: 'list' });
+    expect(parseCli(['topo', 'witherspoon-4', '--policy', 'per-gpu'])).toEqual({
+      command: 'topo',
+      topology: 'witherspoon-4',
+      policy: 'per-gpu',
+    });
+  });
+
+  it('args: an unknown option names it and lists the valid ones', () => {
+    const e = errorOf(() => parseCli(['run', '--frob']));
+    expect(e.field).toBe('--frob');
+    expect(e.message).toContain('got `--frob`');
+    expect(e.message).toContain('--seed');
+  });
+
+  it('args: an unknown command, a missing value and extra arguments are refused', () => {
+    expect(errorOf(() => parseCli(['fly'])).message).toContain('got `fly`');
+    expect(errorOf(() => parseCli(['run', '--seed'])).field).toBe('--seed');
+    expect(errorOf(() => parseCli(['run', 'a', 'b'])).message).toContain('`a` `b`');
+    expect(errorOf(() => parseCli(['list', 'x'])).field).toBe('list');
+    expect(errorOf(() => parseCli(['run', '--inline', '--threads'])).field).toBe('--inline');
+  });
+
+  it('args: seeds are non-negative decimal safe integers', () => {
+    expect(parseSeed('0')).toBe(0);
+    expect(parseSeed('4294967296')).toBe(4294967296);
+    for (const bad of ['-1', '1.5', 'x', '0x10', '', '99999999999999999999']) {
+      expect(errorOf(() => parseSeed(bad)).field).toBe('--seed');
+    }
+  });
+
+  it('args: --crash-at is ACTOR:EVENT with EVENT from 1', () => {
+    expect(parseCrashAt('chip1:7')).toEqual({ actor: 'chip1', event: 7 });
+    for (const bad of ['gpu2', 'gpu2:0', ':5', 'gpu2:x', 'gpu 2:5']) {
+      expect(errorOf(() => parseCrashAt(bad)).field).toBe('--crash-at');
+    }
+  });
+});

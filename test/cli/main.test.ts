@@ -1,0 +1,183 @@
+/**
+ * End-to-end: the command run as a child process from source (`node --import tsx src/cli/main.ts`),
+ * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
+ * Tests that need the machine or the workloads are skipped until those files exist.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/report/run-result.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HAVE_WORKLOADS = existsSync(`${ROOT}workloads/index.ts`);
+const HAVE_MACHINE = HAVE_WORKLOADS && existsSync(`${ROOT}src/model/machine.ts`);
+const CHILD_TIMEOUT_MS = 50_000;
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function npusim(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
+      );
+    }, CHILD_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npusim command', () => {
+  it('cli: an unknown option exits 2 naming it, with a hint to run --help', async () => {
+    const r = await npusim(['run', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('`--frobnicate`');
+    expect(r.stderr).toContain('npusim --help');
+    expect(r.stdout).toBe('');
+  });
+
+  it('cli: a bad duration exits 2 naming --duration and the value', async () => {
+    const r = await npusim(['run', '--duration', '2 weeks']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--duration: Expected a duration');
+    expect(r.stderr).toContain('`2 weeks`');
+  });
+
+  it('cli: topo witherspoon-4 prints the machine and its IOMMU groups', async () => {
+    const r = await npusim(['topo', 'witherspoon-4', '--policy', 'per-gpu']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('topology witherspoon-4 (4 GPUs, 2 sockets');
+    expect(r.stdout).toContain('IOMMU groups (per-gpu):');
+    expect(r.stdout).toContain('group 3: socket 1, GPUs GPU3');
+  });
+
+  it('cli: topo with an unknown topology exits 2 listing the presets', async () => {
+    const r = await npusim(['topo', 'witherspoon-8']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('witherspoon-6, witherspoon-4');
+    expect(r.stderr).toContain('got `witherspoon-8`');
+  });
+
+  it('cli: --help lists the commands and the exit codes; --version prints the version', async () => {
+    const help = await npusim(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('npusim run [workload]');
+    expect(help.stdout).toContain('--crash-at ACTOR:N');
+    expect(help.stdout).toContain('3 liveness failure');
+    const version = await npusim(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^npusim \d+\.\d+\.\d+\n$/);
+  });
+
+  it.skipIf(!HAVE_WORKLOADS)('cli: list names the workloads, the bugs and the topologies', async () => {
+    const r = await npusim(['list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^workloads:\n {2}\S/);
+    expect(r.stdout).toContain('stress');
+    expect(r.stdout).toContain('release-between-flushes');
+    expect(r.stdout).toContain('witherspoon-4');
+  });
+
+  it.skipIf(!HAVE_WORKLOADS)('cli: an unknown workload exits 2 listing the workloads', async () => {
+    const r = await npusim(['run', 'no-such-workload', '--inline']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('got `no-such-workload`');
+    expect(r.stderr).toContain('stress');
+  });
+
+  it.skipIf(!HAVE_WORKLOADS)('cli: an unknown bug exits 2 listing the bugs', async () => {
+    const r = await npusim(['run', '--bug', 'no-such-bug', '--inline']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--bug: Expected one of release-between-flushes');
+  });
+
+  it.skipIf(!HAVE_MACHINE)('cli: a short inline run prints a clean JSON result with its digest', async () => {
+    const r = await npusim(['run', 'stress', '--inline', '--json', '--seed', '5', '--duration', '20us']);
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.schemaVersion).toBe(1);
+    expect(result.status).toBe('clean');
+    expect(result.digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(result.seed).toBe(5);
+    expect(result.reproduce).toBe(
+      `npusim run stress --seed 5 --duration 20us --topology ${result.config.params.topology} --policy ${result.config.params.policy} --inline`,
+    );
+  });
+
+  it.skipIf(!HAVE_MACHINE)('cli: a run without --seed prints the seed it drew', async () => {
+    const r = await npusim(['run', 'stress', '--inline', '--duration', '5us']);
+    expect(r.code).toBe(0);
+    const seed = /npusim: seed (\d+) \(drawn at random\)/.exec(r.stderr)?.[1];
+    expect(seed).toBeDefined();
+    expect(r.stdout).toContain(`seed ${seed}`);
+    expect(r.stdout).toContain('reproduce: npusim run stress');
+  });
+
+  for (const host of ['--inline', '--threads']) {
+    it.skipIf(!HAVE_MACHINE)(
+      `cli: a forced crash exits 4 naming the actor and the reproduce line (${host})`,
+      async () => {
+        const r = await npusim([
+          'run',
+          'stress',
+          host,
+          '--seed',
+          '3',
+          '--duration',
+          '50us',
+          '--crash-at',
+          'gpu2:100',
+        ]);
+        expect(r.code).toBe(4);
+        expect(r.stderr).toContain('actor gpu2 crashed');
+        expect(r.stderr).toContain('seed: 3');
+        expect(r.stderr).toContain('reproduce: npusim run stress --seed 3 --duration 50us');
+        expect(r.stderr).toContain('--crash-at gpu2:100');
+      },
+    );
+  }
+
+  it.skipIf(!HAVE_MACHINE)('cli: the ATSD deadlock bug exits 3 with a liveness failure', async () => {
+    const r = await npusim([
+      'run',
+      'atsd-deadlock',
+      '--bug',
+      'release-between-flushes',
+      '--inline',
+      '--seed',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('liveness');
+    expect(result.liveness.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
+  });
+});

@@ -1,0 +1,304 @@
+import { createHistogram } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { C, H } from '../../src/metrics/metric-names.js';
+import type { ActorReport } from '../../src/model/actor.js';
+import type { Violation } from '../../src/model/violation.js';
+import { parseParams, type RunConfig } from '../../src/model/workload.js';
+import { assembleResult, CONSERVATION_RULE } from '../../src/report/assemble-result.js';
+import { RESULT_SCHEMA_VERSION } from '../../src/report/run-result.js';
+import { combineDigests } from '../../src/runtime/digest.js';
+import type { MachinePlan } from '../../src/runtime/machine-module.js';
+import type { RawRun } from '../../src/runtime/raw-run.js';
+
+const config: RunConfig = {
+  workload: 'stress',
+  seed: 42,
+  bugs: [],
+  params: parseParams(
+    { durationTicks: 1_000_000, tenants: [{ name: 'host', lpid: 0, groups: 'all' }] },
+    'test',
+  ),
+};
+
+const plan: MachinePlan = {
+  actors: [
+    { index: 0, name: 'chip0', kind: 'chip' },
+    { index: 1, name: 'gpu0', kind: 'gpu' },
+  ],
+  edges: [
+    {
+      index: 0,
+      from: 0,
+      to: 1,
+      kind: 'nvlink',
+      label: 'chip0->gpu0',
+      latencyTicks: 500_000,
+      bytesPerSecond: 25e9,
+      jitterTicks: 0,
+    },
+    {
+      index: 1,
+      from: 1,
+      to: 0,
+      kind: 'pcie',
+      label: 'gpu0->chip0',
+      latencyTicks: 900_000,
+      bytesPerSecond: 31.5e9,
+      jitterTicks: 0,
+    },
+  ],
+};
+
+function histogramOf(values: number[]) {
+  const h = createHistogram();
+  for (const v of values) h.record(v);
+  return h;
+}
+
+function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
+  return {
+    index,
+    name: plan.actors[index]!.name,
+    kind: plan.actors[index]!.kind,
+    counters: {},
+    histograms: {},
+    violations: [],
+    liveness: [],
+    state: {},
+    ...over,
+  };
+}
+
+function violation(rule: string, tick = 10): Violation {
+  return { rule, message: `broken ${rule}`, tick, actors: ['gpu0'], addresses: [0x1000], history: [] };
+}
+
+function rawRun(over: Partial<RawRun> = {}): RawRun {
+  return {
+    host: 'inline',
+    endTick: 1_000_000,
+    reachedTick: 1_000_000,
+    stopped: 'end',
+    wallMs: 500,
+    events: 2000,
+    actorDigests: ['0123456789abcdef', 'fedcba9876543210'],
+    actorEvents: [1200, 800],
+    recorded: [[], []],
+    reports: [report(0), report(1)],
+    sentPerEdge: [10, 20],
+    receivedPerEdge: [8, 20],
+    inFlightPerEdge: [2, 0],
+    links: [],
+    rings: [],
+    workers: [],
+    ...over,
+  };
+}
+
+describe('assembleResult', () => {
+  it('assemble: counters are summed over actors by name', () => {
+    const raw = rawRun({
+      reports: [
+        report(0, { counters: { [C.dmaIssued]: 3, [C.atsHits]: 1 } }),
+        report(1, { counters: { [C.dmaIssued]: 4, [C.tceKills]: 2 } }),
+      ],
+    });
+    const r = assembleResult(config, plan, raw);
+    expect(r.counts[C.dmaIssued]).toBe(7);
+    expect(r.counts[C.atsHits]).toBe(1);
+    expect(r.counts[C.tceKills]).toBe(2);
+  });
+
+  it('assemble: histograms of the same name merge across actors before the percentiles are taken', () => {
+    const a = Array.from({ length: 99 }, () => 1000);
+    const raw = rawRun({
+      reports: [
+        report(0, { histograms: { [H.dmaLatencyTicks]: histogramOf(a) } }),
+        report(1, {
+          histograms: { [H.dmaLatencyTicks]: histogramOf([1_000_000]), [H.atsdHoldTicks]: histogramOf([5]) },
+        }),
+      ],
+    });
+    const s = assembleResult(config, plan, raw).contention.latencies[H.dmaLatencyTicks]!;
+    expect(s.count).toBe(100);
+    expect(s.unit).toBe('ticks');
+    expect(s.p50).toBeGreaterThanOrEqual(999);
+    expect(s.p50).toBeLessThanOrEqual(1001);
+    // HDR histograms keep 3 significant figures: the single large sample is the max, within 0.1%.
+    expect(Math.abs(s.max - 1_000_000) / 1_000_000).toBeLessThan(1e-3);
+    expect(s.min).toBeLessThanOrEqual(1000);
+    expect(assembleResult(config, plan, raw).contention.latencies[H.atsdHoldTicks]!.count).toBe(1);
+  });
+
+  it('assemble: merging leaves the actors own histograms untouched', () => {
+    const h = histogramOf([7, 8]);
+    assembleResult(
+      config,
+      plan,
+      rawRun({ reports: [report(0, { histograms: { x: h } }), report(1, { histograms: { x: h } })] }),
+    );
+    expect(h.count).toBe(2);
+  });
+
+  it('assemble: hit rates are hits over lookups, and 0 when there were no lookups', () => {
+    const raw = rawRun({
+      reports: [report(0, { counters: { [C.atsHits]: 3, [C.atsMisses]: 1 } }), report(1)],
+    });
+    const r = assembleResult(config, plan, raw);
+    expect(r.contention.atsHitRate).toBeCloseTo(0.75, 10);
+    expect(r.contention.tceHitRate).toBe(0);
+  });
+
+  it('assemble: links join their edge label and kind, with utilisation clamped to 1', () => {
+    const raw = rawRun({
+      reachedTick: 1000,
+      links: [
+        {
+          edge: 0,
+          busyTicks: 250,
+          queueDelayTicksTotal: 90,
+          queueDelayTicksMax: 60,
+          messages: 3,
+          bytes: 300,
+        },
+        { edge: 1, busyTicks: 5000, queueDelayTicksTotal: 0, queueDelayTicksMax: 0, messages: 0, bytes: 0 },
+      ],
+    });
+    const [a, b] = assembleResult(config, plan, raw).contention.links;
+    expect(a).toMatchObject({
+      label: 'chip0->gpu0',
+      kind: 'nvlink',
+      messages: 3,
+      bytes: 300,
+      maxQueueDelayTicks: 60,
+    });
+    expect(a!.utilisation).toBeCloseTo(0.25, 10);
+    expect(a!.meanQueueDelayTicks).toBeCloseTo(30, 10);
+    expect(b!.utilisation).toBe(1);
+    expect(b!.meanQueueDelayTicks).toBe(0);
+  });
+
+  it('assemble: per-actor state keeps only its numeric entries', () => {
+    const raw = rawRun({
+      reports: [report(0, { state: { atsdBusy: 3, queue: [1, 2], name: 'x' } }), report(1)],
+    });
+    expect(assembleResult(config, plan, raw).contention.perActor).toEqual({
+      chip0: { atsdBusy: 3 },
+      gpu0: {},
+    });
+  });
+
+  it('assemble: engine rates are events and simulated ns over wall seconds', () => {
+    const r = assembleResult(config, plan, rawRun({ wallMs: 500, events: 2000, reachedTick: 1_000_000 }));
+    expect(r.engine.events).toBe(2000);
+    expect(r.engine.eventsPerSecond).toBeCloseTo(4000, 6);
+    expect(r.engine.simulatedNsPerWallSecond).toBeCloseTo(2000, 6);
+  });
+
+  it('conservation: sent = received + in flight on every edge is ok, and sums are reported', () => {
+    const r = assembleResult(config, plan, rawRun());
+    expect(r.conservation).toEqual({ sent: 30, received: 28, inFlight: 2, ok: true });
+    expect(r.violations).toEqual([]);
+    expect(r.status).toBe('clean');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('conservation: a lost message is a violation naming the edge, even when totals would balance', () => {
+    // Edge 0 lost one, edge 1 has one extra: the totals balance, the per-edge check does not.
+    const r = assembleResult(
+      config,
+      plan,
+      rawRun({ sentPerEdge: [10, 20], receivedPerEdge: [7, 21], inFlightPerEdge: [2, 0] }),
+    );
+    expect(r.conservation.ok).toBe(false);
+    const rules = r.violations.filter((v) => v.rule === CONSERVATION_RULE);
+    expect(rules).toHaveLength(2);
+    expect(rules[0]!.message).toContain('chip0->gpu0');
+    expect(rules[0]!.actors).toEqual(['chip0', 'gpu0']);
+    expect(r.status).toBe('violation');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('status: liveness wins over violations (exit 3)', () => {
+    const raw = rawRun({
+      reports: [
+        report(0, { violations: [violation('order.free-before-flushes')] }),
+        report(1, { liveness: [violation('liveness.shootdown')] }),
+      ],
+    });
+    const r = assembleResult(config, plan, raw);
+    expect(r.status).toBe('liveness');
+    expect(r.exitCode).toBe(3);
+    expect(r.violations.map((v) => v.rule)).toEqual(['order.free-before-flushes']);
+    expect(r.liveness.map((v) => v.rule)).toEqual(['liveness.shootdown']);
+  });
+
+  it('status: violations alone exit 1', () => {
+    const r = assembleResult(
+      config,
+      plan,
+      rawRun({ reports: [report(0), report(1, { violations: [violation('isolation.dma')] })] }),
+    );
+    expect(r.status).toBe('violation');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('status: an interrupted run reports what it found so far, without liveness', () => {
+    const withViolation = rawRun({
+      stopped: 'interrupted',
+      reachedTick: 400,
+      reports: [
+        report(0, { violations: [violation('isolation.dma')] }),
+        report(1, { liveness: [violation('liveness.shootdown')] }),
+      ],
+    });
+    const r = assembleResult(config, plan, withViolation);
+    expect(r.status).toBe('interrupted');
+    expect(r.exitCode).toBe(1);
+    expect(r.simulatedTicks).toBe(400);
+    const quiet = assembleResult(
+      config,
+      plan,
+      rawRun({
+        stopped: 'interrupted',
+        reports: [report(0), report(1, { liveness: [violation('liveness.shootdown')] })],
+      }),
+    );
+    expect(quiet.status).toBe('interrupted');
+    expect(quiet.exitCode).toBe(0);
+  });
+
+  it('assemble: digest combines actor digests, and the actor list follows the plan', () => {
+    const raw = rawRun();
+    const r = assembleResult(config, plan, raw);
+    expect(r.schemaVersion).toBe(RESULT_SCHEMA_VERSION);
+    expect(r.digest).toBe(combineDigests(raw.actorDigests));
+    expect(r.actors).toEqual([
+      { name: 'chip0', kind: 'chip', digest: raw.actorDigests[0], events: 1200 },
+      { name: 'gpu0', kind: 'gpu', digest: raw.actorDigests[1], events: 800 },
+    ]);
+    expect(() => JSON.parse(JSON.stringify(r))).not.toThrow();
+  });
+
+  it('reproduce: the line names workload, seed, duration, topology, policy, bugs, crash and host', () => {
+    const c: RunConfig = {
+      ...config,
+      seed: 7,
+      bugs: ['single-flush', 'local-npu-only'],
+      crashAt: { actor: 'gpu2', event: 100 },
+      params: {
+        ...config.params,
+        durationTicks: 2_000_000_000,
+        topology: 'witherspoon-4',
+        policy: 'per-gpu',
+      },
+    };
+    expect(assembleResult(c, plan, rawRun({ host: 'inline' })).reproduce).toBe(
+      'npusim run stress --seed 7 --duration 2ms --topology witherspoon-4 --policy per-gpu ' +
+        '--bug single-flush --bug local-npu-only --crash-at gpu2:100 --inline',
+    );
+    expect(assembleResult(config, plan, rawRun({ host: 'threaded' })).reproduce).toBe(
+      `npusim run stress --seed 42 --duration 1us --topology ${config.params.topology} --policy ${config.params.policy}`,
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/model/errors.js';
+import { formatDuration, formatTime, parseDuration } from '../../src/report/duration.js';
+
+describe('duration', () => {
+  it('duration: units scale to integer picoseconds exactly', () => {
+    expect(parseDuration('2ms')).toBe(2_000_000_000);
+    expect(parseDuration('500us')).toBe(500_000_000);
+    expect(parseDuration('1.5ms')).toBe(1_500_000_000);
+    expect(parseDuration('1.1ms')).toBe(1_100_000_000);
+    expect(parseDuration('3000ns')).toBe(3_000_000);
+    expect(parseDuration('1s')).toBe(1_000_000_000_000);
+    expect(parseDuration('12345')).toBe(12345);
+  });
+
+  it('duration: malformed, zero, sub-picosecond and oversized values are refused naming the option', () => {
+    for (const bad of ['', 'ms', '2 mss', '-1ms', '0', '0ms', '1.5', '0.0001ns', '1e3', '99999999s']) {
+      expect(() => parseDuration(bad, '--duration')).toThrow(ConfigError);
+    }
+    expect(() => parseDuration('2 weeks', '--duration')).toThrow(
+      /^--duration: Expected a duration .*got `2 weeks`$/,
+    );
+  });
+
+  it('duration: formatDuration is the exact inverse of parseDuration on whole ticks', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (ticks) => {
+        expect(parseDuration(formatDuration(ticks))).toBe(ticks);
+      }),
+    );
+    expect(formatDuration(2_000_000_000)).toBe('2ms');
+    expect(formatDuration(1_500_000_000)).toBe('1500us');
+    expect(formatDuration(1234)).toBe('1234');
+  });
+
+  it('duration: formatTime picks a readable unit', () => {
+    expect(formatTime(500)).toBe('500 ps');
+    expect(formatTime(1_500)).toBe('1.5 ns');
+    expect(formatTime(2_345_678)).toBe('2.346 us');
+    expect(formatTime(2_000_000_000)).toBe('2 ms');
+  });
+});
