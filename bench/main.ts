@@ -11,6 +11,7 @@ export type BenchModule = { run(opts: BenchOptions): Promise<void> };
 /** name -> loader; add a benchmark (e.g. `engine`) with one line here. */
 const BENCHMARKS: Record<string, { describe: string; load: () => Promise<BenchModule> }> = {
   ring: { describe: 'SharedArrayBuffer ring vs postMessage, records/s', load: () => import('./ring.js') },
+  engine: { describe: 'default workload inline vs threaded, events/s', load: () => import('./engine.js') },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
