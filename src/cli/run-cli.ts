@@ -28,6 +28,7 @@ import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { parseCli, type RunArgs } from './args.js';
 import { HELP_TEXT } from './help.js';
+import { startInlineWorker } from './inline-worker.js';
 import { createProgress } from './progress.js';
 
 export interface CliIo {
@@ -143,7 +144,10 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       stopRun = () => run.stop();
       raw = await run.result;
     } else {
-      raw = await engine.runRaw(config, options);
+      // On a worker of its own, so this thread stays free to take Ctrl-C (inline-host.ts).
+      const run = startInlineWorker(config, options.onProgress);
+      stopRun = () => run.stop();
+      raw = await run.result;
     }
   } catch (error) {
     progress.stop();

@@ -1,0 +1,57 @@
+/**
+ * Worker entry for `npusim run --inline` (started by inline-worker.ts). An inline run is one
+ * synchronous loop; run on the main thread it would block the event loop, and Ctrl-C (a signal,
+ * delivered through the event loop) would not be seen until the run ended. So the command runs
+ * the inline host in this one worker: every actor still shares one thread and one event heap
+ * (the digest is the inline digest), while the main thread stays free to take Ctrl-C and set the
+ * stop word that `shouldStop` polls.
+ *
+ * Protocol (one port, parent <- worker): 'progress' messages while running, then exactly one of
+ * 'done' (the RawRun; histograms cross by structured clone), 'crash', 'stall', 'config' or 'error'.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigError } from '../model/errors.js';
+import type { RunConfig } from '../model/workload.js';
+import { runRaw } from '../runtime/engine.js';
+import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+
+export interface InlineHostData {
+  config: RunConfig;
+  /** Int32Array over it: [0] is 1 once the parent asked to stop. */
+  stopWord: SharedArrayBuffer;
+}
+
+export type InlineHostMessage =
+  | { type: 'progress'; tick: number; events: number }
+  | { type: 'done'; raw: Awaited<ReturnType<typeof runRaw>> }
+  | { type: 'crash'; crash: ActorCrashError['crash'] }
+  | { type: 'stall'; message: string; dump: Record<string, unknown> }
+  | { type: 'config'; field: string; message: string }
+  | { type: 'error'; stack: string };
+
+const port = parentPort;
+if (port === null) throw new Error('inline-host must run in a worker thread (see src/cli/inline-worker.ts)');
+const data = workerData as InlineHostData;
+const stop = new Int32Array(data.stopWord);
+const post = (m: InlineHostMessage): void => port.postMessage(m);
+
+runRaw(data.config, {
+  host: 'inline',
+  onProgress: (tick, events) => post({ type: 'progress', tick, events }),
+  shouldStop: () => Atomics.load(stop, 0) === 1,
+}).then(
+  (raw) => post({ type: 'done', raw }),
+  (error: unknown) => {
+    if (error instanceof ActorCrashError) post({ type: 'crash', crash: error.crash });
+    else if (error instanceof EngineStallError)
+      post({ type: 'stall', message: error.message, dump: error.dump });
+    else if (error instanceof ConfigError) {
+      post({
+        type: 'config',
+        field: error.field,
+        message: error.message.slice(error.field === '' ? 0 : error.field.length + 2),
+      });
+    } else
+      post({ type: 'error', stack: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  },
+);

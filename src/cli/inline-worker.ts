@@ -1,0 +1,86 @@
+/**
+ * Starts an inline run on one worker thread (inline-host.ts says why: so Ctrl-C is seen while it
+ * runs) and gives the command the same control shape a threaded run has: a result promise and
+ * `stop()`. Errors come back as the same classes the engine throws on the main thread, so the
+ * command maps them to exit codes the same way for both hosts. The worker is always terminated
+ * before the promise settles; nothing is left running.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../model/errors.js';
+import type { RunConfig } from '../model/workload.js';
+import type { RawRun } from '../runtime/raw-run.js';
+import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import type { InlineHostData, InlineHostMessage } from './inline-host.js';
+
+export interface InlineWorkerRun {
+  result: Promise<RawRun>;
+  stop(): void;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+
+export function startInlineWorker(
+  config: RunConfig,
+  onProgress: (tick: number, events: number) => void,
+): InlineWorkerRun {
+  const stopWord = new SharedArrayBuffer(4);
+  const data: InlineHostData = { config, stopWord };
+  const worker = spawnHost(data);
+  let settled = false;
+  const result = new Promise<RawRun>((resolve, reject) => {
+    const settle = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate().finally(f);
+    };
+    worker.on('message', (m: InlineHostMessage) => {
+      switch (m.type) {
+        case 'progress':
+          onProgress(m.tick, m.events);
+          return;
+        case 'done':
+          return settle(() => resolve(m.raw));
+        case 'crash':
+          return settle(() => reject(new ActorCrashError(m.crash)));
+        case 'stall':
+          return settle(() => reject(new EngineStallError(m.message, m.dump)));
+        case 'config':
+          return settle(() => reject(new ConfigError(m.field, m.message)));
+        case 'error':
+          return settle(() =>
+            reject(Object.assign(new Error(m.stack.split('\n')[0] ?? 'error'), { stack: m.stack })),
+          );
+      }
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) =>
+      settle(() =>
+        reject(new Error(`inline host worker exited with code ${code} before reporting a result`)),
+      ),
+    );
+  });
+  return {
+    result,
+    stop: () => {
+      Atomics.store(new Int32Array(stopWord), 0, 1);
+    },
+  };
+}
+
+function spawnHost(data: InlineHostData): Worker {
+  const entry = new URL(`./inline-host.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(entry, { workerData: data });
+  // From source the worker must register tsx's loader itself (as src/runtime/worker-url.ts does):
+  // Node 20 does not apply `--import tsx` to a worker's entry module.
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> };
+  const rel = pkg.exports['./esm/api']?.import.default;
+  if (rel === undefined)
+    throw new Error(`tsx at ${pkgPath} has no ./esm/api export; reinstall dev dependencies`);
+  const api = new URL(rel, pathToFileURL(pkgPath)).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: data });
+}
