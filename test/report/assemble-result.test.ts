@@ -302,3 +302,28 @@ describe('assembleResult', () => {
     );
   });
 });
+
+describe('assembleResult on a real inline run', () => {
+  it('assemble: a mesh-machine run conserves messages, joins every link and rates the engine', async () => {
+    const { runInline } = await import('../../src/runtime/inline-runtime.js');
+    const mesh = await import('../fixtures/mesh-machine.js');
+    const meshConfig = { actors: 3, tokens: 4, latencyTicks: 2_000, jitterTicks: 100 };
+    const raw = runInline(mesh, meshConfig, { seed: 11, endTick: 200_000 });
+    const meshPlan = mesh.planMachine(meshConfig);
+    const r = assembleResult(
+      { ...config, params: { ...config.params, durationTicks: 200_000 } },
+      meshPlan,
+      raw,
+    );
+    expect(r.conservation.ok).toBe(true);
+    expect(r.conservation.sent).toBe(raw.sentPerEdge.reduce((s, x) => s + x, 0));
+    expect(r.contention.links.map((l) => l.label).sort()).toEqual(meshPlan.edges.map((e) => e.label).sort());
+    for (const l of r.contention.links) {
+      expect(l.utilisation).toBeGreaterThanOrEqual(0);
+      expect(l.utilisation).toBeLessThanOrEqual(1);
+    }
+    expect(r.engine.events).toBe(raw.events);
+    expect(r.status).toBe('clean');
+    expect(r.digest).toBe(combineDigests(raw.actorDigests));
+  });
+});
