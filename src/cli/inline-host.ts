@@ -11,19 +11,24 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../model/errors.js';
-import type { RunConfig } from '../model/workload.js';
-import { runRaw } from '../runtime/engine.js';
+import { runInline } from '../runtime/inline-runtime.js';
+import type { MachineModule } from '../runtime/machine-module.js';
+import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 
 export interface InlineHostData {
-  config: RunConfig;
+  /** The machine module (engine.ts machineModuleUrl(); a fixture machine in tests). */
+  machineUrl: string;
+  config: unknown;
+  seed: number;
+  endTick: number;
   /** Int32Array over it: [0] is 1 once the parent asked to stop. */
   stopWord: SharedArrayBuffer;
 }
 
 export type InlineHostMessage =
   | { type: 'progress'; tick: number; events: number }
-  | { type: 'done'; raw: Awaited<ReturnType<typeof runRaw>> }
+  | { type: 'done'; raw: RawRun }
   | { type: 'crash'; crash: ActorCrashError['crash'] }
   | { type: 'stall'; message: string; dump: Record<string, unknown> }
   | { type: 'config'; field: string; message: string }
@@ -35,23 +40,32 @@ const data = workerData as InlineHostData;
 const stop = new Int32Array(data.stopWord);
 const post = (m: InlineHostMessage): void => port.postMessage(m);
 
-runRaw(data.config, {
-  host: 'inline',
-  onProgress: (tick, events) => post({ type: 'progress', tick, events }),
-  shouldStop: () => Atomics.load(stop, 0) === 1,
-}).then(
-  (raw) => post({ type: 'done', raw }),
-  (error: unknown) => {
-    if (error instanceof ActorCrashError) post({ type: 'crash', crash: error.crash });
-    else if (error instanceof EngineStallError)
-      post({ type: 'stall', message: error.message, dump: error.dump });
-    else if (error instanceof ConfigError) {
-      post({
-        type: 'config',
-        field: error.field,
-        message: error.message.slice(error.field === '' ? 0 : error.field.length + 2),
-      });
-    } else
-      post({ type: 'error', stack: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  },
-);
+// The same call engine.ts runRaw makes for an inline run, on the machine module named by URL.
+import(data.machineUrl)
+  .then((machine: MachineModule) =>
+    runInline(machine, data.config, {
+      seed: data.seed,
+      endTick: data.endTick,
+      onProgress: (tick, events) => post({ type: 'progress', tick, events }),
+      shouldStop: () => Atomics.load(stop, 0) === 1,
+    }),
+  )
+  .then(
+    (raw) => post({ type: 'done', raw }),
+    (error: unknown) => {
+      if (error instanceof ActorCrashError) post({ type: 'crash', crash: error.crash });
+      else if (error instanceof EngineStallError)
+        post({ type: 'stall', message: error.message, dump: error.dump });
+      else if (error instanceof ConfigError) {
+        post({
+          type: 'config',
+          field: error.field,
+          message: error.message.slice(error.field === '' ? 0 : error.field.length + 2),
+        });
+      } else
+        post({
+          type: 'error',
+          stack: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+    },
+  );

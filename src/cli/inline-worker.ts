@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../model/errors.js';
-import type { RunConfig } from '../model/workload.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { InlineHostData, InlineHostMessage } from './inline-host.js';
@@ -21,12 +20,23 @@ export interface InlineWorkerRun {
 
 const fromSource = import.meta.url.endsWith('.ts');
 
-export function startInlineWorker(
-  config: RunConfig,
-  onProgress: (tick: number, events: number) => void,
-): InlineWorkerRun {
+export interface InlineWorkerOptions {
+  /** URL of the machine module (engine.ts machineModuleUrl()). */
+  machineUrl: URL;
+  seed: number;
+  endTick: number;
+  onProgress?: (tick: number, events: number) => void;
+}
+
+export function startInlineWorker(config: unknown, options: InlineWorkerOptions): InlineWorkerRun {
   const stopWord = new SharedArrayBuffer(4);
-  const data: InlineHostData = { config, stopWord };
+  const data: InlineHostData = {
+    machineUrl: options.machineUrl.href,
+    config,
+    seed: options.seed,
+    endTick: options.endTick,
+    stopWord,
+  };
   const worker = spawnHost(data);
   let settled = false;
   const result = new Promise<RawRun>((resolve, reject) => {
@@ -38,7 +48,7 @@ export function startInlineWorker(
     worker.on('message', (m: InlineHostMessage) => {
       switch (m.type) {
         case 'progress':
-          onProgress(m.tick, m.events);
+          options.onProgress?.(m.tick, m.events);
           return;
         case 'done':
           return settle(() => resolve(m.raw));

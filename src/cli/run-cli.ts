@@ -145,7 +145,12 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       raw = await run.result;
     } else {
       // On a worker of its own, so this thread stays free to take Ctrl-C (inline-host.ts).
-      const run = startInlineWorker(config, options.onProgress);
+      const run = startInlineWorker(config, {
+        machineUrl: engine.machineModuleUrl(),
+        seed: config.seed,
+        endTick: config.params.durationTicks,
+        onProgress: options.onProgress,
+      });
       stopRun = () => run.stop();
       raw = await run.result;
     }
