@@ -142,6 +142,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     if (args.host === 'threaded') {
       const run = engine.startThreadedRun(config, options);
       stopRun = () => run.stop();
+      if (interrupted) run.stop(); // Ctrl-C while the run was starting
       raw = await run.result;
     } else {
       // On a worker of its own, so this thread stays free to take Ctrl-C (inline-host.ts).
@@ -152,6 +153,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         onProgress: options.onProgress,
       });
       stopRun = () => run.stop();
+      if (interrupted) run.stop(); // Ctrl-C while the run was starting
       raw = await run.result;
     }
   } catch (error) {

@@ -52,6 +52,40 @@ function npusim(args: string[]): Promise<Outcome> {
   });
 }
 
+/** Start npusim and send it SIGINT once its stderr shows `marker` (a hand-off, not a sleep). */
+function npusimInterrupted(args: string[], marker: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!signalled && stderr.includes(marker)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
+      );
+    }, CHILD_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 describe('npusim command', () => {
   it('cli: an unknown option exits 2 naming it, with a hint to run --help', async () => {
     const r = await npusim(['run', '--frobnicate']);
@@ -182,4 +216,20 @@ describe('npusim command', () => {
     expect(result.liveness.length).toBeGreaterThan(0);
     expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
   });
+  for (const host of ['--inline', '--threads']) {
+    it.skipIf(!HAVE_MACHINE)(
+      `cli: Ctrl-C stops the run and prints the partial result (${host})`,
+      async () => {
+        const r = await npusimInterrupted(
+          ['run', 'stress', host, '--seed', '2', '--duration', '1s', '--json'],
+          '% simulated',
+        );
+        expect(r.stderr).toContain('npusim: stopping');
+        expect([0, 1]).toContain(r.code);
+        const result = JSON.parse(r.stdout) as RunResult;
+        expect(result.status).toBe('interrupted');
+        expect(result.simulatedTicks).toBeLessThan(1e12);
+      },
+    );
+  }
 });
