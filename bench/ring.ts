@@ -19,7 +19,7 @@ import type { BenchOptions } from './main.js';
 import { startWorkerGroup, type WorkerSpec } from './worker-group.js';
 
 const RUNS = 5;
-const CAPACITY_RECORDS = 4096;
+const CAPACITY_RECORDS = 16384;
 const RUN_TIMEOUT_MS = 120_000;
 
 interface Done {

@@ -40,6 +40,9 @@ import {
   DOORBELL_BYTES,
 } from './layout.js';
 
+/** Iterations of dependent integer work between spin checks: some tens of ns. */
+const SPIN_PAUSE_ITERATIONS = 64;
+
 export type ParkResult = 'ready' | 'woken' | 'timed-out';
 
 export interface DoorbellStats {
@@ -54,6 +57,8 @@ export interface DoorbellStats {
 export class Doorbell {
   readonly buffer: SharedArrayBuffer;
   private readonly words: Int32Array;
+  /** Where pause() leaves its result, so the busy work is not optimised away. */
+  private pauseSink = 0;
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
@@ -91,6 +96,7 @@ export class Doorbell {
    */
   park(ready: () => boolean, timeoutMs: number, spinRounds = 0): ParkResult {
     for (let round = 0; round < spinRounds; round++) {
+      this.pause();
       if (ready()) return 'ready';
     }
     const words = this.words;
@@ -113,6 +119,17 @@ export class Doorbell {
       return 'woken';
     }
     return 'timed-out';
+  }
+
+  /**
+   * Bounded busy work between two spin-round checks (JS has no PAUSE instruction). Polling a word
+   * the other core is writing pulls its cache line on every check and slows that writer's next
+   * store; a short pause between checks keeps the spinning side off the line most of the time.
+   */
+  private pause(): void {
+    let x = this.pauseSink;
+    for (let k = 0; k < SPIN_PAUSE_ITERATIONS; k++) x = (x * 31 + k) | 0;
+    this.pauseSink = x;
   }
 
   /** True while the owner is marked parked (a ringer's cheap pre-check). */

@@ -31,8 +31,9 @@
  * | PROD   | safeSeq          | producer        | Atomics.add after safeTime     | Atomics.load in safeTime()    |
  * | CONS   | head             | consumer        | Atomics.store in release()     | Atomics.load in tryReserve()  |
  * | CONS   | abandoned        | consumer        | Atomics.store in abandon()     | Atomics.load in tryReserve()  |
+ * | WAITER | spaceWakeHead    | producer        | Atomics.store before the flag  | Atomics.load in release()     |
  * | WAITER | spaceWaiter      | producer sets,  | Atomics.store(1) before parking| Atomics.exchange(0) in release|
- * |        |                  | consumer clears |                                |                               |
+ * |        |                  | consumer clears |                                | once head reached wakeHead    |
  * | PSTATS | counters (f64)   | producer        | plain stores                   | plain loads in stats()        |
  * | CSTATS | counters (f64)   | consumer        | plain stores                   | plain loads in stats()        |
  *
@@ -89,6 +90,7 @@ export const I32_SAFE_SEQ = PRODUCER_LINE / 4 + 2;
 export const I32_HEAD = CONSUMER_LINE / 4;
 export const I32_ABANDONED = CONSUMER_LINE / 4 + 1;
 export const I32_SPACE_WAITER = WAITER_LINE / 4;
+export const I32_SPACE_WAKE_HEAD = WAITER_LINE / 4 + 1;
 
 // BigInt64 index (byte offset / 8) of the 64-bit safe-time word, on the producer's line.
 export const I64_SAFE_TIME = PRODUCER_LINE / 8 + 2;

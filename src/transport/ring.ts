@@ -18,11 +18,16 @@
  * number of rounds, then arms the space-waiter word and parks on the producer's own doorbell.
  *
  * Why the producer's space wake-up is never lost (P = producer, C = consumer; all SC atomics):
- *  1. P stores spaceWaiter = 1 (W), then parks: stores its bell PARKED (S), then loads head (R).
- *  2. C stores head (H), then exchanges spaceWaiter to 0 (F), and rings P's bell only if F saw 1.
- *  3. If F saw 0, then F < W, so H < F < W < S < R: P's ready() sees the space and never sleeps.
- *  4. If F saw 1, C rings the bell after H; doorbell.ts shows that ring() after a publishing store
- *     either is seen by ready() or wakes the parked owner.
+ *  1. P stores the head it waits for, wakeHead (T), then spaceWaiter = 1 (W), then parks: stores
+ *     its bell PARKED (S), then loads head (R).
+ *  2. C stores head (H), loads spaceWaiter (F) and, if 1, wakeHead; only if head reached it does C
+ *     exchange spaceWaiter to 0 and ring P's bell. Take H* the first release that reaches T.
+ *  3. If F* saw 0, then F* < W (nobody cleared it: an exchange needs head >= T, first reached at
+ *     H*), so H* < F* < W < S < R: P's ready() sees the space and never sleeps.
+ *  4. If F* saw 1, it also sees T (T < W < F*) and rings the bell after H*; doorbell.ts shows that
+ *     ring() after a publishing store either is seen by ready() or wakes the parked owner.
+ *  5. A release that clears a flag armed for a later wait (it read an older target) still rings
+ *     after clearing, so P re-checks and re-arms: a clear is never silent.
  * The consumer's wake-up for records, safe time and close follows doorbell.ts directly: the
  * producer's publishing store (tail, safe time, closed) precedes its ring().
  *
@@ -56,6 +61,7 @@ import {
   I32_RECORD_BYTES,
   I32_SAFE_SEQ,
   I32_SPACE_WAITER,
+  I32_SPACE_WAKE_HEAD,
   I32_TAIL,
   I32_VERSION,
   I64_SAFE_TIME,
@@ -72,7 +78,7 @@ import {
 } from './layout.js';
 
 /** Evaluations of the wake condition before a blocking call parks (a few hundred ns of spinning). */
-export const DEFAULT_SPIN_ROUNDS = 64;
+export const DEFAULT_SPIN_ROUNDS = 256;
 /** Longest single Atomics.wait inside a blocking call, so terminate() and deadlines stay prompt. */
 const PARK_SLICE_MS = 50;
 
@@ -354,7 +360,7 @@ export class RingProducer {
       }
       // Arm (step 1 of the header's argument), then park; the park re-checks spaceReady after
       // marking itself parked, so a release between the check above and here is not missed.
-      Atomics.store(this.i32, I32_SPACE_WAITER, 1);
+      this.armSpaceWake(min);
       const result = this.producerBell.park(this.spaceReady, Math.min(leftMs, PARK_SLICE_MS), spin);
       spin = 0;
       if (result !== 'ready') {
@@ -365,11 +371,17 @@ export class RingProducer {
   }
 
   /**
-   * Arm the space-waiter word: the consumer's next release() rings this thread's doorbell. For a
-   * thread that parks on its doorbell for several reasons at once (the engine), after tryReserve
-   * returned too little. reserve() does this itself.
+   * Arm the space-waiter word: the first consumer release() after which at least `minFree` slots
+   * are free rings this thread's doorbell (releases that free less do not, so a producer waiting
+   * for a large refill is not woken per batch). For a thread that parks on its doorbell for
+   * several reasons at once (the engine), after tryReserve returned too little; reserve() does
+   * this itself. Reserve nothing between arming and parking (the target is taken from the tail).
    */
-  armSpaceWake(): void {
+  armSpaceWake(minFree = 1): void {
+    checkCount('minFree', minFree, 1, this.capacityRecords);
+    // The head position at which `minFree` slots are free; stored before the flag that makes the
+    // consumer read it.
+    Atomics.store(this.i32, I32_SPACE_WAKE_HEAD, (this.tail + minFree - this.capacityRecords) | 0);
     Atomics.store(this.i32, I32_SPACE_WAITER, 1);
   }
 
@@ -481,8 +493,19 @@ export class RingConsumer {
     this.newsReady = () => this.hasNews();
   }
 
-  /** Records published and not yet released (a snapshot; re-check after release). */
+  /**
+   * Records published and not yet released: a snapshot, never more than there are. While records
+   * seen by the last load of `tail` remain unreleased it returns those without loading `tail`
+   * again (so the producer's line is not pulled on every batch); once they are released it loads
+   * `tail`, so 0 always means "empty as of now". Re-check after release.
+   */
   available(): number {
+    if (this.seen > 0) return this.seen;
+    return this.refresh();
+  }
+
+  /** available() that always loads the producer's tail. */
+  refresh(): number {
     const n = (Atomics.load(this.i32, I32_TAIL) - this.head) | 0;
     if (n > this.highWater) {
       assert(
@@ -515,7 +538,11 @@ export class RingConsumer {
     this.records += n;
     f64[F64_C_RECORDS] = this.records;
     f64[F64_C_BATCHES] = ++this.batches;
-    if (Atomics.load(i32, I32_SPACE_WAITER) !== 0 && Atomics.exchange(i32, I32_SPACE_WAITER, 0) !== 0) {
+    if (
+      Atomics.load(i32, I32_SPACE_WAITER) !== 0 &&
+      ((head - Atomics.load(i32, I32_SPACE_WAKE_HEAD)) | 0) >= 0 &&
+      Atomics.exchange(i32, I32_SPACE_WAITER, 0) !== 0
+    ) {
       if (this.producerBell.ring()) f64[F64_C_NOTIFIES] = ++this.notifies;
     }
   }
