@@ -201,7 +201,7 @@ function reportFailure(error: unknown, config: RunConfig, args: RunArgs, io: Cli
     return EXIT.usage;
   }
   io.stderr.write(
-    `npusim: unexpected error (exit 4), seed ${config.seed}:\n${errorText(error)}\nreproduce: ${reproduce}\n`,
+    `npusim: unexpected error (exit 4):\n${indent(errorText(error))}\n  seed: ${config.seed}\nreproduce: ${reproduce}\n`,
   );
   return EXIT.crash;
 }

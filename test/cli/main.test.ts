@@ -12,6 +12,7 @@ import type { RunResult } from '../../src/report/run-result.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HAVE_WORKLOADS = existsSync(`${ROOT}workloads/index.ts`);
 const HAVE_MACHINE = HAVE_WORKLOADS && existsSync(`${ROOT}src/model/machine.ts`);
+const HAVE_DEADLOCK_WORKLOAD = HAVE_MACHINE && existsSync(`${ROOT}workloads/atsd-deadlock.ts`);
 const CHILD_TIMEOUT_MS = 50_000;
 
 interface Outcome {
@@ -199,23 +200,26 @@ describe('npusim command', () => {
     );
   }
 
-  it.skipIf(!HAVE_MACHINE)('cli: the ATSD deadlock bug exits 3 with a liveness failure', async () => {
-    const r = await npusim([
-      'run',
-      'atsd-deadlock',
-      '--bug',
-      'release-between-flushes',
-      '--inline',
-      '--seed',
-      '1',
-      '--json',
-    ]);
-    expect(r.code).toBe(3);
-    const result = JSON.parse(r.stdout) as RunResult;
-    expect(result.status).toBe('liveness');
-    expect(result.liveness.length).toBeGreaterThan(0);
-    expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
-  });
+  it.skipIf(!HAVE_DEADLOCK_WORKLOAD)(
+    'cli: the ATSD deadlock bug exits 3 with a liveness failure',
+    async () => {
+      const r = await npusim([
+        'run',
+        'atsd-deadlock',
+        '--bug',
+        'release-between-flushes',
+        '--inline',
+        '--seed',
+        '1',
+        '--json',
+      ]);
+      expect(r.code).toBe(3);
+      const result = JSON.parse(r.stdout) as RunResult;
+      expect(result.status).toBe('liveness');
+      expect(result.liveness.length).toBeGreaterThan(0);
+      expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
+    },
+  );
   for (const host of ['--inline', '--threads']) {
     it.skipIf(!HAVE_MACHINE)(
       `cli: Ctrl-C stops the run and prints the partial result (${host})`,
