@@ -38,6 +38,16 @@
  * brands them (Tick, VirtAddr, Lpid, Pid from src/model/types.ts) when it decodes.
  */
 import { expected } from './expected.js';
+import {
+  MSG_W_ADDR_HI_TAG as W_ADDR_HI_TAG,
+  MSG_W_ADDR_LO as W_ADDR_LO,
+  MSG_W_HEAD as W_HEAD,
+  MSG_W_LINK_LEN as W_LINK_LEN,
+  MSG_W_LPID_PID as W_LPID_PID,
+  MSG_W_SEQ as W_SEQ,
+  MSG_W_TIME_HI_TAG as W_TIME_HI_TAG,
+  MSG_W_TIME_LO as W_TIME_LO,
+} from './layout.js';
 
 /** Bytes of one encoded message; a ring's recordBytes must be at least this. */
 export const MESSAGE_BYTES = 32;
@@ -98,16 +108,6 @@ export function emptyMessage(): Message {
 const TWO_POW_32 = 4294967296;
 const HI21 = 0x1f_ffff;
 const TAG_HALF = 0x7ff;
-
-// Word indices within a record.
-const W_HEAD = 0;
-const W_SEQ = 1;
-const W_LINK_LEN = 2;
-const W_LPID_PID = 3;
-const W_TIME_LO = 4;
-const W_TIME_HI_TAG = 5;
-const W_ADDR_LO = 6;
-const W_ADDR_HI_TAG = 7;
 
 /** The RangeError for the first field of `m` that does not fit its bits. */
 export function messageRangeError(m: Message): RangeError | undefined {

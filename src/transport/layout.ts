@@ -144,3 +144,16 @@ export const BELL_RUNNING = 0;
 export const BELL_PARKED = 1;
 /** A ringer claimed the wake-up; the owner's wait returns (or never sleeps). */
 export const BELL_NOTIFIED = 2;
+
+/**
+ * Word indices (32-bit words from the record's start) of one codec message; codec.ts draws the
+ * bit layout. A message fills the first 32 bytes of a record.
+ */
+export const MSG_W_HEAD = 0; // kind | flags | source | destination
+export const MSG_W_SEQ = 1;
+export const MSG_W_LINK_LEN = 2; // link | lengthBytes
+export const MSG_W_LPID_PID = 3;
+export const MSG_W_TIME_LO = 4;
+export const MSG_W_TIME_HI_TAG = 5; // time bits 32..52 | tag bits 11..21
+export const MSG_W_ADDR_LO = 6;
+export const MSG_W_ADDR_HI_TAG = 7; // address bits 32..52 | tag bits 0..10
