@@ -10,6 +10,7 @@
  * are outside the span). Checksums and counts are compared on every run: a benchmark that loses a
  * record fails. Also measured, in this thread: the codec alone, checked vs unchecked encode.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '../src/transport/codec.js';
 import { Doorbell } from '../src/transport/doorbell.js';
@@ -148,6 +149,8 @@ export async function run(opts: BenchOptions): Promise<void> {
     if (!opts.json) process.stderr.write(s);
   };
   const cases: CaseResult[] = [];
+  // The machine is shared: record how busy it was, so a reader can tell a slow run from a slow ring.
+  const loadBefore = loadavg()[0]!;
   const plan: [
     string,
     number,
@@ -174,6 +177,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     checked.push(codecRate(true, 4_000_000));
     unchecked.push(codecRate(false, 4_000_000));
   }
+  const loadAfter = loadavg()[0]!;
   const postRate = cases[0]!.medianRecordsPerSecond;
   const oneRate16 = cases[2]!.medianRecordsPerSecond;
   const summary = {
@@ -181,6 +185,9 @@ export async function run(opts: BenchOptions): Promise<void> {
     eightPairsOverOnePairBatch16: cases[4]!.medianRecordsPerSecond / oneRate16,
     codecCheckedRecordsPerSecond: Math.round(median(checked)),
     codecUncheckedRecordsPerSecond: Math.round(median(unchecked)),
+    cpus: availableParallelism(),
+    loadAverage1mBefore: loadBefore,
+    loadAverage1mAfter: loadAfter,
   };
   if (opts.json) {
     process.stdout.write(
@@ -212,6 +219,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     `\n8 pairs / 1 pair at batch 16: ${(summary.eightPairsOverOnePairBatch16 * 100).toFixed(0)}%` +
       `   codec encode+decode in one thread: checked ${(summary.codecCheckedRecordsPerSecond / 1e6).toFixed(1)} M/s,` +
       ` unchecked ${(summary.codecUncheckedRecordsPerSecond / 1e6).toFixed(1)} M/s\n` +
-      `(capacity ${CAPACITY_RECORDS} records of 32 bytes; stalls/parks are per run, summed over pairs)\n`,
+      `(capacity ${CAPACITY_RECORDS} records of 32 bytes; stalls/parks are per run, summed over pairs;` +
+      ` ${summary.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n`,
   );
 }

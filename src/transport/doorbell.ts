@@ -107,7 +107,14 @@ export class Doorbell {
         `Expected the doorbell to be parked by its owner thread only, found it already ${before === BELL_PARKED ? 'parked' : 'notified'}: two threads share one doorbell`,
       );
     }
-    if (ready()) {
+    let isReady: boolean;
+    try {
+      isReady = ready();
+    } catch (error) {
+      Atomics.store(words, BELL_STATE, BELL_RUNNING); // never leave a bell marked parked by nobody
+      throw error;
+    }
+    if (isReady) {
       Atomics.store(words, BELL_STATE, BELL_RUNNING);
       return 'ready';
     }

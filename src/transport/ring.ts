@@ -405,6 +405,7 @@ export class RingProducer {
   /** Publish the first n reserved records with one store; rings the consumer's bell if parked. */
   publish(n: number): void {
     if ((n | 0) !== n || n < 1 || n > this.reserved) {
+      if (this.closed) throw new RingClosedError('ring: publish() after close()');
       throw expected('n', `an integer from 1 to ${this.reserved} (the records reserved)`, n);
     }
     const tail = (this.tail + n) | 0;

@@ -65,6 +65,17 @@ describe('doorbell: one wake word per consuming thread', () => {
     expect(bell.isParked()).toBe(false);
   });
 
+  test('a ready() that throws leaves the bell running, not marked parked by nobody', () => {
+    const bell = Doorbell.create();
+    expect(() =>
+      bell.park(() => {
+        throw new Error('boom');
+      }, 1_000),
+    ).toThrow('boom');
+    expect(bell.isParked()).toBe(false);
+    expect(bell.park(() => true, 0)).toBe('ready');
+  });
+
   test('attach refuses what is not a doorbell buffer, saying what arrived', () => {
     expect(() => Doorbell.attach(new SharedArrayBuffer(8))).toThrow(
       'Expected `buffer` to be a SharedArrayBuffer of 128 bytes from Doorbell.create(), got `SharedArrayBuffer(8)` (object)',

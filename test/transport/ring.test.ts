@@ -201,6 +201,7 @@ describe('ring: single-thread behaviour', () => {
     expect(consumer.ended()).toBe(true);
     expect(consumer.waitAvailable(10_000)).toBe(0);
     expect(() => producer.tryReserve(1)).toThrow(RingClosedError);
+    expect(() => producer.publish(1)).toThrow(RingClosedError);
   });
 
   test('abandon: a producer on a full ring throws instead of waiting', () => {
