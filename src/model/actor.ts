@@ -22,9 +22,11 @@ export interface ActorContext {
   readonly chooser: Chooser;
   /**
    * Send along outbound edge `edge` (an index into the machine's edge table whose `from` is this
-   * actor). `wireBytes` is what the link serialises (header plus payload). Returns the arrival tick.
+   * actor). `wireBytes` is what the link serialises (header plus payload). `delayTicks` (>= 0) is
+   * work done before the message leaves (a page walk, a memory access): it can only add to the
+   * arrival time, so the edge's lookahead stays its latency. Returns the arrival tick.
    */
-  send(edge: number, fields: SendFields, wireBytes: number): number;
+  send(edge: number, fields: SendFields, wireBytes: number, delayTicks?: number): number;
   /** Schedule a message to this actor itself, `delayTicks` (>= 0) from now. */
   schedule(delayTicks: number, fields: SendFields): void;
 }

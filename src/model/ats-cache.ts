@@ -92,14 +92,17 @@ export interface Refill {
   stage: number;
 }
 
-function keyOf(lpid: number, pid: number, vaPage: number): string {
-  return `${lpid}:${pid}:${vaPage}`;
-}
+const SIZES: readonly PageSize[] = [PAGE_64K, PAGE_2M, PAGE_1G];
+/** 64 KiB pages below 2^53: 37 bits; the address-space id takes the bits above. */
+const PAGE_SPAN = 2 ** 37;
 
 export class AtsCache {
   readonly gpu: number;
-  private readonly l2 = new Map<string, AtsEntry>();
-  private readonly l1 = new Map<string, AtsEntry>();
+  // Keys are numbers (address-space id * 2^37 + 64 KiB page number): the lookup is the GPU's hot
+  // path, and a string key would allocate on every probe.
+  private readonly l2 = new Map<number, AtsEntry>();
+  private readonly l1 = new Map<number, AtsEntry>();
+  private readonly spaceIds = new Map<number, number>();
   private readonly refills: Refill[] = [];
   private refillSeq = 0;
   private readonly l2Capacity: number;
@@ -132,8 +135,9 @@ export class AtsCache {
    * Miss: the engine must ask the NPU and call fill() with the answer.
    */
   lookup(lpid: Lpid, pid: Pid, va: VirtAddr): AtsLookup {
-    for (const size of [PAGE_64K, PAGE_2M, PAGE_1G] as const) {
-      const k = keyOf(lpid, pid, alignDown(va, size));
+    const space = this.spaceOf(lpid, pid);
+    for (const size of SIZES) {
+      const k = space + alignDown(va, size) / PAGE_64K;
       const e1 = this.l1.get(k);
       if (e1 !== undefined && e1.pageSizeBytes === size) {
         this.l1.delete(k);
@@ -143,8 +147,8 @@ export class AtsCache {
         return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
       }
     }
-    for (const size of [PAGE_64K, PAGE_2M, PAGE_1G] as const) {
-      const k = keyOf(lpid, pid, alignDown(va, size));
+    for (const size of SIZES) {
+      const k = space + alignDown(va, size) / PAGE_64K;
       const e2 = this.l2.get(k);
       if (e2 !== undefined && e2.pageSizeBytes === size) {
         this.l2.delete(k);
@@ -162,7 +166,7 @@ export class AtsCache {
   /** A translation response from the NPU: installed in the L2, and an L1 refill starts. */
   fill(entry: AtsEntry): void {
     assert(entry.va % entry.pageSizeBytes === 0, `ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
-    const k = keyOf(entry.lpid, entry.pid, entry.va);
+    const k = this.keyOf(entry);
     this.l2.delete(k);
     this.l2.set(k, entry);
     this.stats.fills++;
@@ -270,13 +274,29 @@ export class AtsCache {
   }
 
   private installL1(entry: AtsEntry): void {
-    const k = keyOf(entry.lpid, entry.pid, entry.va);
+    const k = this.keyOf(entry);
     this.l1.delete(k);
     this.l1.set(k, entry);
     this.evict(this.l1, this.l1Capacity);
   }
 
-  private evict(level: Map<string, AtsEntry>, capacity: number): void {
+  /** Address-space id * 2^37: ids are handed out in first-use order, so they are deterministic. */
+  private spaceOf(lpid: number, pid: number): number {
+    const k = lpid * 0x10_0000 + pid;
+    let id = this.spaceIds.get(k);
+    if (id === undefined) {
+      id = this.spaceIds.size;
+      assert(id < 2 ** 15, `gpu ${this.gpu}: more than 2^15 address spaces in its ATS cache`);
+      this.spaceIds.set(k, id);
+    }
+    return id * PAGE_SPAN;
+  }
+
+  private keyOf(e: AtsEntry): number {
+    return this.spaceOf(e.lpid, e.pid) + e.va / PAGE_64K;
+  }
+
+  private evict(level: Map<number, AtsEntry>, capacity: number): void {
     while (level.size > capacity) {
       const oldest = level.keys().next();
       assert(oldest.done !== true, 'evicting from an empty ATS level');

@@ -3,14 +3,19 @@
  * purpose, the way the real code once did. With the switch off the same seeds must find nothing.
  */
 export const BUGS = {
-  'release-between-flushes': 'Release and re-acquire ATSD registers one at a time for the flushes (Linux, fixed Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks',
-  'single-flush': 'One flush ATSD instead of two: a refill in flight survives and a stale translation is used',
+  'release-between-flushes':
+    'Release and re-acquire ATSD registers one at a time for the flushes (Linux, fixed Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks',
+  'single-flush':
+    'One flush ATSD instead of two: a refill in flight survives and a stale translation is used',
   'local-npu-only': 'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm',
   'descending-order': 'Take ATSD registers in descending NPU order',
   'free-before-shootdown': 'Free (and reuse) the page before its shootdown and both flushes completed',
-  'atsd-no-valid-bdf': 'Forward an ATSD to a brick with no VALID XTS_BDF entry: it never completes (skiboot 4724d2c07)',
-  'tce-kill-no-advance': 'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
-  'tce-entire-kill-ignored': 'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
+  'atsd-no-valid-bdf':
+    'Forward an ATSD to a brick with no VALID XTS_BDF entry: it never completes (skiboot 4724d2c07)',
+  'tce-kill-no-advance':
+    'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
+  'tce-entire-kill-ignored':
+    'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
   'unpin-before-kill': 'VFIO tce_iommu_clear unpins each page before the final TCE kill',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
 } as const;

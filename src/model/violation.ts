@@ -12,3 +12,35 @@ export interface Violation {
   addresses: number[];
   history: string[];
 }
+
+/**
+ * A bounded list of violations: the first `keep` in full (what a user reads and what a replay
+ * pins), and a count of every one, so a bug that fires a million times neither floods the report
+ * nor eats memory, and is never silently under-reported.
+ */
+export class ViolationLog {
+  readonly kept: Violation[] = [];
+  total = 0;
+  constructor(private readonly keep = 50) {}
+
+  push(v: Violation): void {
+    this.total++;
+    if (this.kept.length < this.keep) this.kept.push(v);
+  }
+
+  /** The kept violations, plus one summary entry per rule for those dropped. */
+  list(): Violation[] {
+    if (this.total === this.kept.length) return this.kept;
+    return [
+      ...this.kept,
+      {
+        rule: this.kept[this.kept.length - 1]!.rule,
+        message: `${this.total - this.kept.length} more violation(s) not kept (first ${this.kept.length} shown)`,
+        tick: this.kept[this.kept.length - 1]!.tick,
+        actors: [],
+        addresses: [],
+        history: [],
+      },
+    ];
+  }
+}

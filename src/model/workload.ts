@@ -25,9 +25,19 @@ export const tenantSchema = z.strictObject({
   /** Processes (mm, one PID each) per GPU of the tenant doing UT=0 DMA. */
   processesPerGpu: z.number().int().min(1).max(64).default(2),
   /** 64 KiB pages mapped per process at start. */
-  pagesPerProcess: z.number().int().min(1).max(1 << 20).default(256),
+  pagesPerProcess: z
+    .number()
+    .int()
+    .min(1)
+    .max(1 << 20)
+    .default(256),
   /** TCE (UT=1) pages mapped per GPU at start. */
-  tcePagesPerGpu: z.number().int().min(0).max(1 << 20).default(256),
+  tcePagesPerGpu: z
+    .number()
+    .int()
+    .min(0)
+    .max(1 << 20)
+    .default(256),
   /** May this tenant update GPU firmware (an explicit admin option)? */
   allowFirmwareUpdate: z.boolean().default(false),
   /** Malicious guest: also aims peer writes and MMIO at what it does not own. */
@@ -48,7 +58,12 @@ export const workloadParamsSchema = z.strictObject({
       ut1Percent: percent.default(30),
       peerPercent: percent.default(10),
       writePercent: percent.default(50),
-      dmaBytes: z.number().int().min(1).max(1 << 20).default(256),
+      dmaBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 20)
+        .default(256),
       maxOutstanding: z.number().int().min(1).max(4096).default(64),
     })
     .prefault({}),
@@ -107,7 +122,12 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
   for (const e of def.exposes ?? []) {
     if (!BUG_NAMES.includes(e.bug)) throw new ConfigError(`${def.name}.exposes`, `unknown bug \`${e.bug}\``);
   }
-  return { name: def.name, description: def.description, exposes: def.exposes, params: parseParams(def.params, def.name) };
+  return {
+    name: def.name,
+    description: def.description,
+    exposes: def.exposes,
+    params: parseParams(def.params, def.name),
+  };
 }
 
 export function parseParams(input: unknown, where: string): WorkloadParams {
@@ -127,7 +147,8 @@ export function parseParams(input: unknown, where: string): WorkloadParams {
   const names = new Set<string>();
   const lpids = new Set<number>();
   p.tenants.forEach((t, i) => {
-    if (names.has(t.name)) throw new ConfigError(`${where}.tenants[${i}].name`, `duplicate tenant \`${t.name}\``);
+    if (names.has(t.name))
+      throw new ConfigError(`${where}.tenants[${i}].name`, `duplicate tenant \`${t.name}\``);
     if (lpids.has(t.lpid)) throw new ConfigError(`${where}.tenants[${i}].lpid`, `duplicate LPID ${t.lpid}`);
     names.add(t.name);
     lpids.add(t.lpid);

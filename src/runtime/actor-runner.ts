@@ -57,7 +57,7 @@ export class ActorRunner implements ActorContext {
     this.actor.start(this);
   }
 
-  send(edge: number, fields: SendFields, wireBytes: number): number {
+  send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): number {
     const link = this.links[edge];
     assert(
       link !== undefined,
@@ -69,7 +69,8 @@ export class ActorRunner implements ActorContext {
     msg.destination = link.edge.to;
     msg.link = edge;
     msg.seq = this.seqTo[link.edge.to]!++;
-    msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser);
+    assert(delayTicks >= 0, `${this.actor.name} sent with a negative delay (${delayTicks} ticks)`);
+    msg.timeTicks = link.arrival(this.now + delayTicks, wireBytes, this.chooser);
     this.sentPerEdge[edge]!++;
     this.outbox(edge, msg);
     return msg.timeTicks;

@@ -3,10 +3,11 @@
  * or threaded, and assemble its result. The command line, the benchmarks and the tests all come
  * through here, so the two hosts can never be configured differently.
  */
+
+import * as machine from '../model/machine.js';
 import type { RunConfig } from '../model/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
-import * as machine from '../model/machine.js';
 import { runInline } from './inline-runtime.js';
 import type { RawRun } from './raw-run.js';
 import { startThreaded, type ThreadedRun } from './threaded-runtime.js';

@@ -1,0 +1,25 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * The default: the host owns all six GPUs of a witherspoon-6; every GPU drives UT=0, UT=1 and
+ * NVLink peer traffic while four CPU threads munmap and migrate pages under it (every shootdown
+ * crossing both NPUs for processes that span the sockets) and TCE mappings are torn down and
+ * remapped. A clean run finds nothing; its figures are the contention of the healthy protocol.
+ */
+export default defineWorkload({
+  name: 'stress',
+  description: 'All GPUs: UT=0/UT=1 DMA and peer traffic while host threads unmap, migrate and remap pages',
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-socket',
+    durationTicks: 2_000_000_000,
+    tenants: [{ name: 'host', lpid: 0, groups: 'all', processesPerGpu: 2, pagesPerProcess: 256 }],
+    gpu: { issueIntervalTicks: 40_000, engines: 2, ut0Percent: 60, ut1Percent: 30, peerPercent: 10 },
+    host: {
+      unmapIntervalTicks: 1_000_000,
+      cpuThreads: 4,
+      pagesPerUnmap: 1,
+      tceRemapIntervalTicks: 2_000_000,
+    },
+  },
+});
