@@ -194,7 +194,8 @@ export function consumeTraffic(
   for (;;) {
     let n = consumer.available();
     if (n === 0) {
-      if (consumer.ended()) break;
+      // Straight to the bounded spin: every extra look at the producer's line (ended() here)
+      // pulls it from the producer's core and slows its next publish.
       n = consumer.waitAvailable(SLICE_MS, spinRounds);
       if (n === 0) {
         if (consumer.ended()) break;

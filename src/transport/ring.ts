@@ -598,8 +598,7 @@ export class RingConsumer {
    */
   waitAvailable(timeoutMs: number, spinRounds = DEFAULT_SPIN_ROUNDS): number {
     checkTimeout(timeoutMs);
-    const now = this.available();
-    if (now > 0) return now;
+    if (this.seen > 0) return this.seen;
     const deadlineMs = performance.now() + timeoutMs;
     let spin = spinRounds;
     for (;;) {
