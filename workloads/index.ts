@@ -3,6 +3,20 @@
  * with `defineWorkload` (src/model/workload.ts), validated when this module loads.
  */
 import type { Workload } from '../src/model/workload.js';
+import atsdDeadlock from './atsd-deadlock.js';
+import atsdHang from './atsd-hang.js';
+import firmwareUpdate from './firmware-update.js';
+import shootdownStorm from './shootdown-storm.js';
 import stress from './stress.js';
+import tceStorm from './tce-storm.js';
+import tenantIsolation from './tenant-isolation.js';
 
-export const workloads: Workload[] = [stress];
+export const workloads: Workload[] = [
+  stress,
+  shootdownStorm,
+  tceStorm,
+  tenantIsolation,
+  firmwareUpdate,
+  atsdDeadlock,
+  atsdHang,
+];

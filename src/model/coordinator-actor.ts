@@ -557,7 +557,7 @@ export class CoordinatorActor implements Actor {
     if (ch.choose('mmio.firmware', 100) < this.p.mmio.firmwarePercent) {
       offset = FIRMWARE_UPDATE_COMMIT_OFFSET;
       write = 1;
-      value = 1;
+      value = 2 + ch.choose('mmio.firmware.version', 1000);
     } else if (tenant.spec.hostile) {
       // A hostile guest tries to turn its NVLinks back on.
       offset = LINK_DISABLE_MASK_OFFSET;

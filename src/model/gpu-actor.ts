@@ -51,6 +51,8 @@ export class GpuActor implements Actor {
   private nextAts = 0;
   /** DMA tag -> issue tick, for every DMA and peer write in flight. */
   private readonly inFlight = new Map<number, number>();
+  /** The subset of inFlight that are peer writes. */
+  private readonly peerTags = new Set<number>();
   private readonly pendingAts = new Map<number, PendingAts>();
   /** Deferred flush acks: [ack tag, last DMA tag issued before the flush]. */
   private readonly pendingFlushAcks: { tag: number; toChip: number; before: number }[] = [];
@@ -259,12 +261,13 @@ export class GpuActor implements Actor {
     const pe = this.peers[ch.choose('gpu.peer', this.peers.length)]!;
     // The link must be up on this side; the peer checks its own side when the write lands.
     if (!pe.links.some((l) => this.bar0.isLinkEnabled(l))) {
-      this.count(C.peerRefused);
+      this.count('peer.blockedLocally');
       return;
     }
     const dma = this.newTag();
     this.count(C.peerIssued);
     this.inFlight.set(dma, ctx.now);
+    this.peerTags.add(dma);
     const peer = this.world.topology.gpus[pe.peer]!;
     const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
     ctx.send(
@@ -317,6 +320,7 @@ export class GpuActor implements Actor {
     const latency = Math.max(1, ctx.now - issued);
     const status = m.flags & 0xf;
     if (m.kind === K.PEER_COMPLETE) {
+      this.peerTags.delete(m.tag);
       if (status === DmaStatus.ok) {
         this.count(C.peerCompleted);
         this.peerLatency.record(latency);
@@ -438,7 +442,8 @@ export class GpuActor implements Actor {
   }
 
   finish(_endTick: number): ActorReport {
-    this.count('dma.inFlightAtEnd', this.inFlight.size);
+    this.count('dma.inFlightAtEnd', this.inFlight.size - this.peerTags.size);
+    this.count('peer.inFlightAtEnd', this.peerTags.size);
     const s = this.ats.stats;
     return {
       index: this.index,

@@ -1,0 +1,32 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * The Feb 2018 mmio_invalidate deadlock ("Fix deadlock in mmio_invalidate()"): firmware before
+ * Nov 2018 exposed one ATSD register per NPU, and the flush code released and re-acquired registers
+ * one NPU at a time. With processes spanning both sockets and four CPU threads shooting down at
+ * once, thread A holds npu1 and waits for npu0 while thread B holds npu0 and waits for npu1.
+ * With `--bug release-between-flushes` the run ends in a liveness failure (exit 3) naming the cycle;
+ * without it, the same seeds complete every shootdown.
+ */
+export default defineWorkload({
+  name: 'atsd-deadlock',
+  description:
+    'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes',
+  exposes: [{ bug: 'release-between-flushes', rules: ['liveness.shootdown'] }],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-socket',
+    durationTicks: 600_000_000,
+    tenants: [
+      { name: 'host', lpid: 0, groups: 'all', processesPerGpu: 2, pagesPerProcess: 64, tcePagesPerGpu: 0 },
+    ],
+    gpu: { issueIntervalTicks: 200_000, ut0Percent: 100, ut1Percent: 0, peerPercent: 0 },
+    host: {
+      unmapIntervalTicks: 200_000,
+      cpuThreads: 4,
+      atsdRegisters: 1,
+      tceRemapIntervalTicks: 0,
+      shootdownDeadlineTicks: 200_000_000,
+    },
+  },
+});

@@ -1,0 +1,25 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * Can a guest update GPU firmware? Two guests per socket share nothing but the machine; both keep
+ * trying to write the firmware-update window through BAR0. The MMIO filter blocks the window at
+ * the host page size (64 KiB) unless the admin allows a tenant explicitly: here only `vm-trusted`
+ * is allowed, so its GPU's firmware version moves and no other does (counts: firmware.updates,
+ * firmware.blocked, mmio.blocked).
+ */
+export default defineWorkload({
+  name: 'firmware-update',
+  description: 'Guests try to update GPU firmware through BAR0; only the admin-allowed one may',
+  params: {
+    topology: 'witherspoon-4',
+    policy: 'per-socket',
+    durationTicks: 100_000_000,
+    tenants: [
+      { name: 'vm-trusted', lpid: 1, groups: [0], allowFirmwareUpdate: true, tcePagesPerGpu: 16 },
+      { name: 'vm-other', lpid: 2, groups: [1], hostile: true, tcePagesPerGpu: 16 },
+    ],
+    gpu: { issueIntervalTicks: 200_000, ut0Percent: 50, ut1Percent: 50, peerPercent: 0 },
+    host: { unmapIntervalTicks: 5_000_000, cpuThreads: 1, tceRemapIntervalTicks: 0 },
+    mmio: { accessIntervalTicks: 500_000, firmwarePercent: 50 },
+  },
+});

@@ -1,0 +1,28 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * munmap and migration as fast as eight CPU threads can go, over a small hot working set that the
+ * GPUs keep translating: every shootdown races translations in flight and refills inside the GPU.
+ * Exposes the shootdown-protocol bugs: one flush instead of two, a free before the shootdown,
+ * only the local NPU shot down, registers taken in descending order.
+ */
+export default defineWorkload({
+  name: 'shootdown-storm',
+  description: 'Eight CPU threads munmap/migrate a hot working set the GPUs keep translating',
+  exposes: [
+    { bug: 'single-flush', rules: ['order.free-before-flushes'] },
+    { bug: 'free-before-shootdown', rules: ['order.free-before-shootdown'] },
+    { bug: 'local-npu-only', rules: ['translation.stale-ats'] },
+    { bug: 'descending-order', rules: ['order.atsd-descending'] },
+  ],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-socket',
+    durationTicks: 400_000_000,
+    tenants: [
+      { name: 'host', lpid: 0, groups: 'all', processesPerGpu: 2, pagesPerProcess: 32, tcePagesPerGpu: 0 },
+    ],
+    gpu: { issueIntervalTicks: 60_000, ut0Percent: 100, ut1Percent: 0, peerPercent: 0 },
+    host: { unmapIntervalTicks: 150_000, cpuThreads: 8, tceRemapIntervalTicks: 0 },
+  },
+});

@@ -1,0 +1,25 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * UT=1 DMA over a TCE window small enough to live in the NPU's TCE cache, while the host unmaps and
+ * remaps four TCE pages at a time. Exposes the TCE kill bugs: a per-page kill loop that never
+ * advances (skiboot cd5ddbe3b) and VFIO's unpin before the kill.
+ */
+export default defineWorkload({
+  name: 'tce-storm',
+  description: 'UT=1 DMA over a cache-sized TCE window while TCE pages are unmapped and remapped',
+  exposes: [
+    { bug: 'tce-kill-no-advance', rules: ['translation.stale-tce'] },
+    { bug: 'unpin-before-kill', rules: ['translation.stale-tce'] },
+  ],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-socket',
+    durationTicks: 300_000_000,
+    tenants: [
+      { name: 'host', lpid: 0, groups: 'all', processesPerGpu: 1, pagesPerProcess: 16, tcePagesPerGpu: 16 },
+    ],
+    gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
+    host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
+  },
+});

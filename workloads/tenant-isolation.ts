@@ -1,0 +1,33 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * The 2018 thread's question: are NVLink-connected GPUs isolated when handed to different guests?
+ * Six guests, one GPU each (the RFC's per-GPU IOMMU groups), each hostile: they aim NVLink peer
+ * writes at every peer they are wired to and try to turn their links back on through BAR0.
+ * - `--policy per-gpu` (the RFC, links left up): peer writes land in other guests' GPU RAM
+ *   (isolation.peer).
+ * - default `per-gpu-isolated`: the links between groups are disabled before assignment and stay
+ *   disabled until a secondary bus reset; the MMIO filter blocks the link registers: nothing crosses.
+ */
+export default defineWorkload({
+  name: 'tenant-isolation',
+  description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
+  exposes: [{ bug: 'links-enabled-per-gpu', rules: ['isolation.peer'] }],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-gpu-isolated',
+    durationTicks: 200_000_000,
+    tenants: [1, 2, 3, 4, 5, 6].map((i) => ({
+      name: `vm${i}`,
+      lpid: i,
+      groups: [i - 1],
+      processesPerGpu: 1,
+      pagesPerProcess: 64,
+      tcePagesPerGpu: 16,
+      hostile: true,
+    })),
+    gpu: { issueIntervalTicks: 100_000, ut0Percent: 40, ut1Percent: 20, peerPercent: 40 },
+    host: { unmapIntervalTicks: 2_000_000, cpuThreads: 2, tceRemapIntervalTicks: 0 },
+    mmio: { accessIntervalTicks: 1_000_000, firmwarePercent: 0 },
+  },
+});
