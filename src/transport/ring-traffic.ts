@@ -14,7 +14,7 @@
  * no progress for `stallLimitMs` throws instead of hanging.
  */
 import { emptyMessage, type Message, readMessage, writeMessage } from './codec.js';
-import { DEFAULT_SPIN_ROUNDS, type RingConsumer, type RingProducer } from './ring.js';
+import type { RingConsumer, RingProducer } from './ring.js';
 
 export const TRAFFIC_TIME_BASE_TICKS = 2 ** 52;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -71,7 +71,7 @@ export interface TrafficPacing {
   extraWorkRounds?: number;
   /** Throw when no record moved for this long (default 20 s). */
   stallLimitMs?: number;
-  /** Spin rounds before a blocking call parks (default DEFAULT_SPIN_ROUNDS). */
+  /** Spin rounds before a blocking call parks (default: the endpoint's adaptive budget). */
   spinRounds?: number;
 }
 
@@ -125,7 +125,7 @@ export function produceTraffic(
   const { count, batch } = opts;
   const first = opts.firstIndex ?? 0;
   const stallLimitMs = opts.stallLimitMs ?? 20_000;
-  const spinRounds = opts.spinRounds ?? DEFAULT_SPIN_ROUNDS;
+  const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const pacer = new Pacer(opts);
   const paced = pacer.active;
   const words = producer.words;
@@ -181,7 +181,7 @@ export function consumeTraffic(
   const verify = opts.verify ?? false;
   const first = opts.firstIndex ?? 0;
   const stallLimitMs = opts.stallLimitMs ?? 20_000;
-  const spinRounds = opts.spinRounds ?? DEFAULT_SPIN_ROUNDS;
+  const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const pacer = new Pacer(opts);
   const paced = pacer.active;
   const words = consumer.words;

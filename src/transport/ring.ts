@@ -39,6 +39,7 @@
  * (and a producer parked on a full ring) throws instead of waiting forever.
  */
 import { assert } from '../model/errors.js';
+import { AdaptiveSpin } from './adaptive-spin.js';
 import type { Doorbell } from './doorbell.js';
 import { expected } from './expected.js';
 import {
@@ -80,7 +81,7 @@ import {
 } from './layout.js';
 
 /**
- * Spin rounds before a blocking call parks. A round is a short pause (doorbell.ts) and one check of
+ * Initial spin rounds before a blocking call parks (then adapted per endpoint). A round is a short pause (doorbell.ts) and one check of
  * the wake condition: 256 rounds are some tens of microseconds, about the cost of one park and
  * wake-up here (~37 us, design.md), so spinning never costs more than twice what parking at once
  * would have (the classic spin-then-park bound) and a busy partner is caught without a syscall.
@@ -271,6 +272,8 @@ export class RingProducer {
   private lastSafeTime = 0;
   private wantFree = 0;
   private readonly spaceReady: () => boolean;
+  /** Spin budget of reserve() when the caller gives none (adaptive-spin.ts). */
+  private readonly spin = new AdaptiveSpin(DEFAULT_SPIN_ROUNDS);
   private records = 0;
   private batches = 0;
   private fullStalls = 0;
@@ -333,12 +336,13 @@ export class RingProducer {
   }
 
   /**
-   * Blocking: reserve at least `min` and up to `max` records. Spins `spinRounds` rounds, then parks
+   * Blocking: reserve at least `min` and up to `max` records. Spins `spinRounds` rounds (default:
+   * this endpoint's adaptive budget, adaptive-spin.ts), then parks
    * on this thread's doorbell (armed so the consumer's next release rings it) until enough space
    * is free; returns the count reserved, or 0 after timeoutMs. Throws RingClosedError if the
    * consumer abandoned the ring.
    */
-  reserve(min: number, max: number, timeoutMs: number, spinRounds = DEFAULT_SPIN_ROUNDS): number {
+  reserve(min: number, max: number, timeoutMs: number, spinRounds?: number): number {
     checkCount('min', min, 1, this.capacityRecords);
     checkCount('max', max, min, 0x7fffffff);
     checkTimeout(timeoutMs);
@@ -347,8 +351,9 @@ export class RingProducer {
     if (first !== 0) this.f64[F64_P_FULL_STALLS] = ++this.fullStalls; // full for `min`, not empty
     this.reserved = 0;
     this.wantFree = min;
-    const deadlineMs = performance.now() + timeoutMs;
-    let spin = spinRounds;
+    const startMs = performance.now();
+    const deadlineMs = startMs + timeoutMs;
+    let spin = spinRounds ?? this.spin.rounds;
     for (;;) {
       if (Atomics.load(this.i32, I32_ABANDONED) !== 0) {
         Atomics.store(this.i32, I32_SPACE_WAITER, 0);
@@ -369,11 +374,14 @@ export class RingProducer {
       // marking itself parked, so a release between the check above and here is not missed.
       this.armSpaceWake(min);
       const result = this.producerBell.park(this.spaceReady, Math.min(leftMs, PARK_SLICE_MS), spin);
-      spin = 0;
       if (result !== 'ready') {
         this.f64[F64_P_PARKS] = ++this.parks;
         if (result === 'woken') this.f64[F64_P_WAKEUPS] = ++this.wakeups;
+        if (spinRounds === undefined && spin !== 0) {
+          this.spin.afterPark(performance.now() - startMs, result === 'woken');
+        }
       }
+      spin = 0;
     }
   }
 
@@ -483,6 +491,8 @@ export class RingConsumer {
   private wakeups = 0;
   private notifies = 0;
   private readonly newsReady: () => boolean;
+  /** Spin budget of waitAvailable() when the caller gives none (adaptive-spin.ts). */
+  private readonly spin = new AdaptiveSpin(DEFAULT_SPIN_ROUNDS);
 
   constructor(buffer: SharedArrayBuffer, consumerBell: Doorbell, producerBell: Doorbell) {
     const { capacityRecords, recordBytes } = attachGeometry(buffer);
@@ -591,16 +601,18 @@ export class RingConsumer {
   }
 
   /**
-   * Blocking convenience for a thread with this one inbound ring: spin, then park on the consumer
+   * Blocking convenience for a thread with this one inbound ring: spin (`spinRounds`, default this
+   * endpoint's adaptive budget, adaptive-spin.ts), then park on the consumer
    * doorbell until records are available, the safe time moved, or the producer closed; returns
    * available(): 0 when ended(), when only the safe time moved (it reads it, so the next call can
    * park), or after timeoutMs.
    */
-  waitAvailable(timeoutMs: number, spinRounds = DEFAULT_SPIN_ROUNDS): number {
+  waitAvailable(timeoutMs: number, spinRounds?: number): number {
     checkTimeout(timeoutMs);
     if (this.seen > 0) return this.seen;
-    const deadlineMs = performance.now() + timeoutMs;
-    let spin = spinRounds;
+    const startMs = performance.now();
+    const deadlineMs = startMs + timeoutMs;
+    let spin = spinRounds ?? this.spin.rounds;
     for (;;) {
       if (this.hasNews()) {
         this.safeTime(); // consume the safe-time news so the next call can park again
@@ -609,11 +621,14 @@ export class RingConsumer {
       const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) return 0;
       const result = this.consumerBell.park(this.newsReady, Math.min(leftMs, PARK_SLICE_MS), spin);
-      spin = 0;
       if (result !== 'ready') {
         this.f64[F64_C_PARKS] = ++this.parks;
         if (result === 'woken') this.f64[F64_C_WAKEUPS] = ++this.wakeups;
+        if (spinRounds === undefined && spin !== 0) {
+          this.spin.afterPark(performance.now() - startMs, result === 'woken');
+        }
       }
+      spin = 0;
     }
   }
 

@@ -1,0 +1,38 @@
+/**
+ * How long a blocking ring call spins before it parks, learned per endpoint.
+ *
+ * A park costs its own thread a wake-up latency and, worse, costs the OTHER thread a futex wake
+ * (Atomics.notify) on its hot path: profiled here at tens of microseconds per notify on the
+ * producer when a faster consumer parked between batches. Spinning avoids both when the partner
+ * is running, and wastes a core when it is not (more threads than cores: it was descheduled).
+ * So, like adaptive mutexes: after a park that the partner ended quickly, spin twice as long next
+ * time (the partner was running; a longer spin would have caught it without a syscall); after a
+ * long park or a time-out, spin half as long (the partner was away; spinning only burned the
+ * core it needed). Bounded both ways: MIN_SPIN_ROUNDS..MAX_SPIN_ROUNDS.
+ */
+
+/** Floor: a few microseconds of spinning, enough for a partner in the middle of a batch. */
+export const MIN_SPIN_ROUNDS = 16;
+/** Ceiling: some hundreds of microseconds, a few wake-ups' worth. */
+export const MAX_SPIN_ROUNDS = 4096;
+/** A park the partner ended sooner than this means it was running. */
+const SHORT_PARK_MS = 0.5;
+/** A park longer than this means the partner was away (descheduled, blocked, or idle). */
+const LONG_PARK_MS = 2;
+
+export class AdaptiveSpin {
+  rounds: number;
+
+  constructor(initialRounds: number) {
+    this.rounds = Math.min(MAX_SPIN_ROUNDS, Math.max(MIN_SPIN_ROUNDS, initialRounds));
+  }
+
+  /** Account for one blocking call that parked: `waitedMs` from its start until it returned. */
+  afterPark(waitedMs: number, woken: boolean): void {
+    if (woken && waitedMs < SHORT_PARK_MS) {
+      this.rounds = Math.min(MAX_SPIN_ROUNDS, this.rounds * 2);
+    } else if (!woken || waitedMs >= LONG_PARK_MS) {
+      this.rounds = Math.max(MIN_SPIN_ROUNDS, this.rounds >> 1);
+    }
+  }
+}
