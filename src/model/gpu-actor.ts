@@ -51,6 +51,8 @@ export class GpuActor implements Actor {
   private nextAts = 0;
   /** DMA tag -> issue tick, for every DMA and peer write in flight. */
   private readonly inFlight = new Map<number, number>();
+  /** Engines waiting for an outstanding slot, in the order they stalled. */
+  private readonly stalledEngines: number[] = [];
   /** The subset of inFlight that are peer writes. */
   private readonly peerTags = new Set<number>();
   private readonly pendingAts = new Map<number, PendingAts>();
@@ -141,19 +143,22 @@ export class GpuActor implements Actor {
 
   private onEngineTimer(m: SimMessage, ctx: ActorContext): void {
     const ch = ctx.chooser;
+    // Refills in flight inside the GPU progress on their own (ats-cache.ts); when is a choice.
+    const refills = this.ats.refillsInFlight;
+    if (refills > 0 && ch.choose('ats.refill', 2) === 0) {
+      this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
+    }
+    if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {
+      // Backpressure: the engine stalls until a completion frees a slot (no timer until then).
+      this.count('dma.stalls');
+      this.stalledEngines.push(m.tag);
+      return;
+    }
     const interval = this.p.issueIntervalTicks;
     ctx.schedule(Math.max(1, Math.floor(interval / 2) + ch.choose('gpu.interval', interval)), {
       kind: K.ENGINE_TIMER,
       tag: m.tag,
     });
-    // Refills in flight inside the GPU progress on their own (ats-cache.ts); when is a choice.
-    const refills = this.ats.refillsInFlight;
-    if (refills > 0 && ch.choose('ats.refill', 2) === 0)
-      this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
-    if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {
-      this.count('dma.throttled');
-      return;
-    }
     const r = ch.choose('gpu.op', 100);
     const write = ch.choose('gpu.write', 100) < this.p.writePercent;
     if (r < this.p.peerPercent && this.peers.length > 0) {
@@ -369,8 +374,10 @@ export class GpuActor implements Actor {
     return edgeOf(this.world, this.index, m.source, 'nvlink');
   }
 
-  /** Send every flush ack whose earlier DMAs have all completed. */
+  /** Send every flush ack whose earlier DMAs have all completed; restart a stalled engine. */
   private releaseFlushAcks(ctx: ActorContext): void {
+    const stalled = this.stalledEngines.shift();
+    if (stalled !== undefined) ctx.schedule(1, { kind: K.ENGINE_TIMER, tag: stalled });
     while (this.pendingFlushAcks.length > 0) {
       const f = this.pendingFlushAcks[0]!;
       if (this.olderInFlight(f.before)) return;

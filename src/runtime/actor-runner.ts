@@ -9,10 +9,10 @@
  * and time never goes backwards at an actor.
  */
 import type { Actor, ActorContext } from '../model/actor.js';
-import { assert } from '../model/errors.js';
+import { AssertionFailure } from '../model/errors.js';
 import { type LinkStats, LinkTiming } from '../model/link-timing.js';
 import type { Chooser } from '../model/random.js';
-import { newMessage, SELF_LINK, type SendFields, type SimMessage } from '../model/sim-message.js';
+import { newMessage, SELF_LINK, type SendFields, type SimMessage, stampOrder } from '../model/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import type { MachinePlan } from './machine-module.js';
 
@@ -30,6 +30,7 @@ export class ActorRunner implements ActorContext {
   readonly receivedPerEdge: number[];
   private readonly seqTo: number[];
   private selfSeq = 0;
+  readonly pool = new MessagePool();
   /** The message being handled, for crash reports. */
   current: SimMessage | undefined;
 
@@ -59,44 +60,54 @@ export class ActorRunner implements ActorContext {
 
   send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): number {
     const link = this.links[edge];
-    assert(
-      link !== undefined,
-      `${this.actor.name} sent on edge ${edge}, which is not one of its outbound edges`,
-    );
-    const msg = newMessage();
+    if (link === undefined) {
+      throw new AssertionFailure(
+        `${this.actor.name} sent on edge ${edge}, which is not one of its outbound edges`,
+      );
+    }
+    const msg = this.pool.take();
     fill(msg, fields);
     msg.source = this.self;
     msg.destination = link.edge.to;
     msg.link = edge;
     msg.seq = this.seqTo[link.edge.to]!++;
-    assert(delayTicks >= 0, `${this.actor.name} sent with a negative delay (${delayTicks} ticks)`);
+    if (!(delayTicks >= 0)) {
+      throw new AssertionFailure(`${this.actor.name} sent with a negative delay (${delayTicks} ticks)`);
+    }
     msg.timeTicks = link.arrival(this.now + delayTicks, wireBytes, this.chooser);
+    stampOrder(msg);
     this.sentPerEdge[edge]!++;
     this.outbox(edge, msg);
     return msg.timeTicks;
   }
 
   schedule(delayTicks: number, fields: SendFields): void {
-    assert(
-      Number.isSafeInteger(delayTicks) && delayTicks >= 0,
-      `${this.actor.name} scheduled a timer ${delayTicks} ticks ahead; expected a non-negative integer`,
-    );
-    const msg = newMessage();
+    if (!(Number.isSafeInteger(delayTicks) && delayTicks >= 0)) {
+      throw new AssertionFailure(
+        `${this.actor.name} scheduled a timer ${delayTicks} ticks ahead; expected a non-negative integer`,
+      );
+    }
+    const msg = this.pool.take();
     fill(msg, fields);
     msg.source = this.self;
     msg.destination = this.self;
     msg.link = SELF_LINK;
     msg.seq = this.selfSeq++;
     msg.timeTicks = this.now + delayTicks;
+    stampOrder(msg);
     this.selfQueue(msg);
   }
 
   handle(msg: SimMessage): void {
-    assert(
-      msg.timeTicks >= this.now,
-      `${this.actor.name}: event at tick ${msg.timeTicks} after tick ${this.now} (time went backwards)`,
-    );
-    assert(msg.destination === this.self, `${this.actor.name} handed a message for actor ${msg.destination}`);
+    // Assertions on the receiving side of the hand-off; messages built only when they fail.
+    if (msg.timeTicks < this.now) {
+      throw new AssertionFailure(
+        `${this.actor.name}: event at tick ${msg.timeTicks} after tick ${this.now} (time went backwards)`,
+      );
+    }
+    if (msg.destination !== this.self) {
+      throw new AssertionFailure(`${this.actor.name} handed a message for actor ${msg.destination}`);
+    }
     this.now = msg.timeTicks;
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
@@ -104,6 +115,8 @@ export class ActorRunner implements ActorContext {
     this.current = msg;
     this.actor.handle(msg, this);
     this.current = undefined;
+    // Actors never keep a message past handle() (they copy what they need), so it can be reused.
+    this.pool.give(msg);
   }
 }
 
@@ -124,4 +137,21 @@ export function actorSeed(runSeed: number, actorIndex: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Recycled message objects: at a million events a second, one allocation per message is most of
+ * the garbage collector's work. Bounded, so a burst does not pin memory for the rest of the run.
+ */
+export class MessagePool {
+  private readonly free: SimMessage[] = [];
+  constructor(private readonly capacity = 8192) {}
+
+  take(): SimMessage {
+    return this.free.pop() ?? newMessage();
+  }
+
+  give(m: SimMessage): void {
+    if (this.free.length < this.capacity) this.free.push(m);
+  }
 }

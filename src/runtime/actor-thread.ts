@@ -33,10 +33,10 @@
  * until every one of them has ended, so no producer is left waiting on a full ring.
  */
 import type { Actor } from '../model/actor.js';
-import { assert } from '../model/errors.js';
+import { AssertionFailure, assert } from '../model/errors.js';
 import type { LinkStats } from '../model/link-timing.js';
 import { SeededChooser } from '../model/random.js';
-import { newMessage, SELF_LINK, type SimMessage } from '../model/sim-message.js';
+import { SELF_LINK, type SimMessage, stampOrder } from '../model/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../transport/ring.js';
@@ -136,7 +136,6 @@ export class ActorThread {
   private readonly rows: Float64Array;
   private readonly control: Int32Array;
   private readonly row: number;
-  private readonly scratch = newMessage();
   private readonly inFlightPerEdge: number[];
   private horizon = 0;
   private events = 0;
@@ -384,17 +383,24 @@ export class ActorThread {
       if (afterEnd) {
         this.inFlightPerEdge[edge]! += n;
       } else {
+        const pool = this.runner.pool;
+        const self = this.actor.index;
+        const now = this.runner.now;
         for (let i = 0; i < n; i++) {
-          const m = newMessage();
+          const m = pool.take();
           readMessage(words, consumer.offsetOf(i), m);
-          assert(
-            m.destination === this.actor.index && m.link === edge,
-            `${this.actor.name}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
-          );
-          assert(
-            m.timeTicks >= this.runner.now,
-            `${this.actor.name}: record at tick ${m.timeTicks} arrived after tick ${this.runner.now} on edge ${edge} (safe time broken)`,
-          );
+          stampOrder(m);
+          // Assertions on the consuming side of the hand-off (messages built only on failure).
+          if (m.destination !== self || m.link !== edge) {
+            throw new AssertionFailure(
+              `${this.actor.name}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
+            );
+          }
+          if (m.timeTicks < now) {
+            throw new AssertionFailure(
+              `${this.actor.name}: record at tick ${m.timeTicks} arrived after tick ${now} on edge ${edge} (safe time broken)`,
+            );
+          }
           this.heap.push(m);
         }
       }
@@ -417,7 +423,12 @@ export class ActorThread {
         continue;
       }
       const words = p.words;
-      for (let i = 0; i < n; i++) writeMessage(words, p.offsetOf(i), out.staged[out.stagedHead + i]!);
+      const pool = this.runner.pool;
+      for (let i = 0; i < n; i++) {
+        const m = out.staged[out.stagedHead + i]!;
+        writeMessage(words, p.offsetOf(i), m);
+        pool.give(m);
+      }
       p.publish(n);
       out.stagedHead += n;
       if (out.stagedHead === out.staged.length) {

@@ -70,6 +70,7 @@ export function combineDigests(perActor: readonly string[]): string {
     lpid: 0,
     pid: 0,
     tag: 0,
+    order: 0,
   };
   perActor.forEach((h, i) => {
     m.seq = i;

@@ -7,7 +7,7 @@
  * instead of eating the machine's memory.
  */
 
-import { assert } from '../model/errors.js';
+import { AssertionFailure } from '../model/errors.js';
 import { compareMessages, type SimMessage } from '../model/sim-message.js';
 
 export class EventHeap {
@@ -25,10 +25,11 @@ export class EventHeap {
 
   push(msg: SimMessage): void {
     const items = this.items;
-    assert(
-      items.length < this.maxEvents,
-      `event heap over ${this.maxEvents} pending events: the workload generates work faster than it completes`,
-    );
+    if (items.length >= this.maxEvents) {
+      throw new AssertionFailure(
+        `event heap over ${this.maxEvents} pending events: the workload generates work faster than it completes`,
+      );
+    }
     let i = items.length;
     items.push(msg);
     while (i > 0) {
@@ -63,7 +64,11 @@ export class EventHeap {
   }
 }
 
+/** compareMessages, then destination (the inline runtime's global order); kept small to inline. */
 function order(a: SimMessage, b: SimMessage): number {
-  const c = compareMessages(a, b);
-  return c !== 0 ? c : a.destination - b.destination;
+  if (a.timeTicks !== b.timeTicks) return a.timeTicks - b.timeTicks;
+  if (a.order !== b.order) return a.order - b.order;
+  return a.destination - b.destination;
 }
+
+export { compareMessages };
