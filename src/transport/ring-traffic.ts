@@ -5,8 +5,9 @@
  * workers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
  *
  * Message i of a stream exercises every field, with times near 2^52 and addresses near 2^53 so the
- * high words are never zero. The checksum is an order-sensitive FNV-1a over the eight words of
- * each record (checksumMessage), so a lost, duplicated or reordered record changes it.
+ * high words are never zero. The checksum (checksumMessage) mixes every decoded field of a record
+ * and chains records with one multiply each, so a lost, duplicated or reordered record changes it;
+ * with `verify`, the consumer also compares every field of every record with the stream.
  *
  * "Slow" sides never sleep: every `slowEveryRecords` records they Atomics.wait on a private word
  * for `slowWaitMs` (nobody notifies it, so it is a bounded pause that yields the core), and
