@@ -11,10 +11,10 @@
  * core it needed). Bounded both ways: MIN_SPIN_ROUNDS..MAX_SPIN_ROUNDS.
  */
 
-/** Floor: a few microseconds of spinning, enough for a partner in the middle of a batch. */
-export const MIN_SPIN_ROUNDS = 16;
-/** Ceiling: some hundreds of microseconds, a few wake-ups' worth. */
-export const MAX_SPIN_ROUNDS = 4096;
+/** Floor: about a microsecond of spinning (doorbell.ts doubles the pause each round). */
+export const MIN_SPIN_ROUNDS = 4;
+/** Ceiling: a few hundred microseconds, a few wake-ups' worth (rounds past the first few cost ~1 us). */
+export const MAX_SPIN_ROUNDS = 256;
 /** A park the partner ended sooner than this means it was running. */
 const SHORT_PARK_MS = 0.5;
 /** A park longer than this means the partner was away (descheduled, blocked, or idle). */
