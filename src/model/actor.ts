@@ -72,4 +72,11 @@ export interface Actor {
   finish(endTick: number): ActorReport;
   /** Cheap progress figure for watchdogs and progress bars (e.g. shootdowns completed). */
   progress(): number;
+  /**
+   * Outbound edges this actor promises never to send on in this run (a GPU never writes to the
+   * coordinator, a chip never answers over PCIe). The threaded runtime publishes a safe time of
+   * +Infinity on them at once, so they never hold a consumer's horizon back; a send on one is an
+   * assertion failure. Optional: an actor that says nothing may send anywhere.
+   */
+  silentEdges?(): readonly number[];
 }

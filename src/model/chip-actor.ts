@@ -154,6 +154,11 @@ export class ChipActor implements Actor {
     return this.atsd.stats.launches;
   }
 
+  /** Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent. */
+  silentEdges(): number[] {
+    return this.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
+  }
+
   private count(name: string, n = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + n;
   }

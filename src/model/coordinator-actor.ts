@@ -143,6 +143,11 @@ export class CoordinatorActor implements Actor {
     return this.counters[C.shootdownsCompleted]!;
   }
 
+  /** The coordinator writes to GPUs only for guest BAR0 accesses; without them those edges are silent. */
+  silentEdges(): number[] {
+    return this.p.mmio.accessIntervalTicks > 0 ? [] : this.toGpu;
+  }
+
   private count(name: string, n = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + n;
   }

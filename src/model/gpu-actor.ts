@@ -109,6 +109,13 @@ export class GpuActor implements Actor {
     return this.counters[C.dmaCompleted]!;
   }
 
+  /** A GPU never writes to the coordinator; an idle (unowned) GPU sends nothing at all. */
+  silentEdges(): number[] {
+    const out = this.world.edges.filter((e) => e.from === this.index);
+    if (this.tenantIndex < 0) return out.map((e) => e.index);
+    return [this.toCoordinator];
+  }
+
   handle(m: SimMessage, ctx: ActorContext): void {
     switch (m.kind) {
       case K.ENGINE_TIMER:

@@ -55,8 +55,19 @@ export class ActorRunner implements ActorContext {
   }
 
   start(): void {
+    for (const e of this.actor.silentEdges?.() ?? []) {
+      if (this.links[e] === undefined) {
+        throw new AssertionFailure(
+          `${this.actor.name} declared edge ${e} silent, but it is not one of its outbound edges`,
+        );
+      }
+      this.silent[e] = true;
+    }
     this.actor.start(this);
   }
+
+  /** Edges the actor promised never to send on. */
+  readonly silent: boolean[] = [];
 
   send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): number {
     const link = this.links[edge];

@@ -69,7 +69,7 @@ const STAGE_LIMIT = 16_384;
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
 /** Bounded spin before parking: cheap re-checks while the other core finishes its slice. */
-const SPIN_ROUNDS = 200;
+const SPIN_ROUNDS = 50;
 /** Yield to the event loop (comlink) at least this often while busy. */
 const YIELD_EVERY_MS = 10;
 
@@ -447,6 +447,11 @@ export class ActorThread {
 
   private publishSafeTimes(lower: number): void {
     for (const out of this.outbound) {
+      if (this.runner.silent[out.edge] === true) {
+        if (out.producer.publishedSafeTime() !== Number.POSITIVE_INFINITY)
+          out.producer.publishSafeTime(Number.POSITIVE_INFINITY);
+        continue;
+      }
       const t = lower === Number.POSITIVE_INFINITY ? lower : lower + out.latencyTicks;
       if (t > out.producer.publishedSafeTime()) out.producer.publishSafeTime(t);
     }
