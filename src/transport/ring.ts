@@ -8,9 +8,10 @@
  * Producer: tryReserve(max) / reserve(min, max, t) claims up to max free slots from `tail`; the
  * caller writes records at offsetOf(0..n-1); publish(n) makes the first n visible with ONE
  * Atomics.store of `tail`, then rings the consumer's doorbell (a single load unless it is parked).
- * Consumer: available() loads `tail` once; the caller reads records at offsetOf(0..n-1); release(n)
- * frees them with ONE Atomics.store of `head`, then rings the producer's doorbell only if the
- * producer armed the ring's space-waiter word before parking on a full ring.
+ * Consumer: available() loads `tail` (only when every record it saw last time is released); the
+ * caller reads records at offsetOf(0..n-1); release(n) frees them with ONE Atomics.store of `head`,
+ * then rings the producer's doorbell only if the producer armed the ring's space-waiter word for a
+ * target that this release reached.
  * No allocation per record or per batch: offsets are computed, records are read and written in place
  * (codec.ts), and the closures handed to Doorbell.park are made once per endpoint. (A safe-time
  * publish makes one BigInt for its 64-bit store; the consumer converts only when the sequence word
