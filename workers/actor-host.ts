@@ -58,6 +58,8 @@ const api = {
     }
   },
   snapshot: () => thread.snapshot(),
+  /** Pause (1), resume (0) or stop (2) at the next slice. */
+  command: (c: number) => thread.setCommand(c),
 };
 export type ActorHostApi = typeof api;
 Comlink.expose(api, nodeEndpoint(parentPort));

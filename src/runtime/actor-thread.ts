@@ -84,7 +84,6 @@ export interface ActorThreadInit {
   /** One doorbell buffer per actor. */
   bells: SharedArrayBuffer[];
   statusRows: SharedArrayBuffer;
-  control: SharedArrayBuffer;
 }
 
 export interface ActorThreadResult {
@@ -134,7 +133,11 @@ export class ActorThread {
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[] = [];
   private readonly rows: Float64Array;
-  private readonly control: Int32Array;
+  /**
+   * RUN, PAUSE or STOP, set by the main thread over comlink (setCommand). A plain field: only this
+   * thread's event loop writes it, between slices, so the loop reads it without atomics.
+   */
+  private command = CONTROL_RUN;
   private readonly row: number;
   private readonly inFlightPerEdge: number[];
   private horizon = 0;
@@ -176,7 +179,6 @@ export class ActorThread {
     }
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.rows = new Float64Array(init.statusRows);
-    this.control = new Int32Array(init.control);
     this.row = index * STATUS_FIELDS;
     this.runner = new ActorRunner(
       actor,
@@ -206,13 +208,13 @@ export class ActorThread {
     try {
       this.runner.start();
       for (;;) {
-        const control = Atomics.load(this.control, 0);
+        const control = this.command;
         if (control === CONTROL_STOP) {
           stopped = true;
           break;
         }
         if (control === CONTROL_PAUSE) {
-          this.park(() => Atomics.load(this.control, 0) !== CONTROL_PAUSE);
+          this.park(() => this.command !== CONTROL_PAUSE);
           await yieldToEventLoop();
           continue;
         }
@@ -328,7 +330,7 @@ export class ActorThread {
     this.publishSafeTimes(Number.POSITIVE_INFINITY);
     let lastYield = this.clockMs();
     for (;;) {
-      const stop = Atomics.load(this.control, 0) === CONTROL_STOP;
+      const stop = this.command === CONTROL_STOP;
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
       this.drainInbound(true);
@@ -346,7 +348,7 @@ export class ActorThread {
     for (;;) {
       this.drainInbound(true);
       if (this.inbound.every((i) => i.consumer.ended())) break;
-      if (Atomics.load(this.control, 0) === CONTROL_STOP && this.inbound.every((i) => i.consumer.closed())) {
+      if (this.command === CONTROL_STOP && this.inbound.every((i) => i.consumer.closed())) {
         this.drainInbound(true);
         break;
       }
@@ -458,7 +460,7 @@ export class ActorThread {
   }
 
   private hasWork(h: number): boolean {
-    if (Atomics.load(this.control, 0) !== CONTROL_RUN) return true;
+    if (this.command !== CONTROL_RUN) return true;
     for (const { consumer } of this.inbound) if (consumer.hasNews()) return true;
     if (this.stagedTotal > 0) {
       for (const out of this.outbound)
@@ -470,9 +472,19 @@ export class ActorThread {
     );
   }
 
-  private park(ready: () => boolean): void {
+  private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {
     const result = this.bell.park(ready, PARK_MS, SPIN_ROUNDS);
     if (result !== 'ready') this.parks++;
+    return result;
+  }
+
+  /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
+  setCommand(command: number): void {
+    if (command !== CONTROL_RUN && command !== CONTROL_PAUSE && command !== CONTROL_STOP) {
+      throw new RangeError(`Expected a command of RUN (0), PAUSE (1) or STOP (2), got \`${command}\``);
+    }
+    this.command = command;
+    this.bell.ring();
   }
 
   /** Live figures for a stats snapshot over comlink. */

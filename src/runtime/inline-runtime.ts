@@ -16,6 +16,19 @@ import { ActorRunner, actorSeed } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import type { MachineModule } from './machine-module.js';
 import type { RawRun } from './raw-run.js';
+import { ActorCrashError } from './run-errors.js';
+
+/** The same crash report the threaded runtime gives: actor, tick, last event, message. */
+function crashOf(runner: ActorRunner, last: SimMessage, e: unknown): ActorCrashError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new ActorCrashError({
+    actor: runner.actor.name,
+    lastEvent: { ...last },
+    tick: runner.now,
+    message: err.message,
+    stack: err.stack ?? '',
+  });
+}
 
 export interface InlineOptions {
   seed: number;
@@ -59,7 +72,12 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     if (top === undefined || top.timeTicks >= options.endTick) break;
     heap.pop();
     reached = top.timeTicks;
-    runners[top.destination]!.handle(top);
+    const runner = runners[top.destination]!;
+    try {
+      runner.handle(top);
+    } catch (e) {
+      throw crashOf(runner, top, e);
+    }
     events++;
     if (events % progressEvery === 0) {
       options.onProgress?.(reached, events);

@@ -6,9 +6,8 @@
  * writer, the actor's worker; the main thread only reads. Plain (non-atomic) float64 stores are
  * enough: a reader may see a value one update old, never a torn one on the 64-bit hosts Node
  * supports, and nothing is decided from a single reading except "has anything moved since the last
- * look", which tolerates staleness. The one exception is the control word (CONTROL_*), an Int32
- * the main thread writes with Atomics.store and workers read with Atomics.load: pause and stop
- * requests are seen at the next slice, and the main thread rings every doorbell after writing it.
+ * look", which tolerates staleness. Commands (CONTROL_*) do not live here: they travel over
+ * comlink (actor-host.ts setCommand), the control plane design.md names.
  */
 export const STATUS_FIELDS = 8;
 export const ST_TICK = 0;
@@ -28,14 +27,6 @@ export const CONTROL_RUN = 0;
 export const CONTROL_PAUSE = 1;
 export const CONTROL_STOP = 2;
 
-export interface StatusBoard {
-  rows: Float64Array;
-  control: Int32Array;
-}
-
-export function createStatusBoard(actors: number): { rows: SharedArrayBuffer; control: SharedArrayBuffer } {
-  return {
-    rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8),
-    control: new SharedArrayBuffer(4),
-  };
+export function createStatusBoard(actors: number): { rows: SharedArrayBuffer } {
+  return { rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8) };
 }

@@ -59,9 +59,10 @@ export interface ThreadedOptions {
 /** A handle on a running threaded simulation: the control plane. */
 export interface ThreadedRun {
   result: Promise<RawRun>;
-  pause(): void;
-  resume(): void;
-  stop(): void;
+  /** Each resolves once every worker has taken the command (it acts on it at its next slice). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
   /** Live per-actor figures, asked of each worker over comlink. */
   snapshot(): Promise<ReturnType<ActorHostApi['snapshot']>[]>;
 }
@@ -71,13 +72,19 @@ export async function runThreaded<C>(machineUrl: URL, config: C, options: Thread
 }
 
 export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOptions): ThreadedRun {
-  const control = { sab: undefined as SharedArrayBuffer | undefined, bells: [] as Doorbell[] };
-  const setControl = (v: number): void => {
-    if (control.sab === undefined) return;
-    Atomics.store(new Int32Array(control.sab), 0, v);
-    for (const b of control.bells) b.ring();
-  };
   let remotes: Comlink.Remote<ActorHostApi>[] = [];
+  let finished = false;
+  // The control plane: every command goes to every worker over comlink (design.md). A command
+  // sent before the workers exist is kept and sent once they do; one after the end is dropped.
+  let pending: number | undefined;
+  const setControl = async (v: number): Promise<void> => {
+    if (finished) return;
+    if (remotes.length === 0) {
+      pending = v;
+      return;
+    }
+    await Promise.all(remotes.map((r) => r.command(v).catch(() => undefined)));
+  };
   const result = (async () => {
     const machine = (await import(machineUrl.href)) as MachineModule<C>;
     const plan = machine.planMachine(config);
@@ -87,8 +94,6 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     const rings = plan.edges.map(() => createRingBuffer({ capacityRecords: capacity }));
     const bells = plan.actors.map(() => Doorbell.create());
     const board = createStatusBoard(plan.actors.length);
-    control.sab = board.control;
-    control.bells = bells;
     const workers: Worker[] = [];
     try {
       const failures: Promise<never>[] = [];
@@ -102,7 +107,6 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           rings,
           bells: bells.map((b) => b.buffer),
           statusRows: board.rows,
-          control: board.control,
         };
         const worker = createWorker('actor-host', {
           workerData: { machineUrl: machineUrl.href, config, init },
@@ -121,6 +125,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
         failures.push(failure);
       }
       remotes = workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w)));
+      if (pending !== undefined) void setControl(pending);
       const results = Promise.all(
         remotes.map((r, i) =>
           r.run().then(
@@ -134,7 +139,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           ),
         ),
       );
-      const watch = watchdog(plan, board.rows, rings, options, () => setControl(CONTROL_STOP));
+      const watch = watchdog(plan, board.rows, rings, options, () => void setControl(CONTROL_STOP));
       try {
         const done = await Promise.race([results, ...failures, watch.failed]);
         return assemble(plan, done, performance.now() - started, options.endTick);
@@ -142,6 +147,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
         watch.stop();
       }
     } finally {
+      finished = true;
       for (const r of remotes) r[Comlink.releaseProxy]();
       await Promise.all(workers.map((w) => w.terminate()));
     }

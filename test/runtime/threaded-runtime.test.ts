@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { firstDivergence } from '../../src/runtime/digest.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
-import { ActorCrashError } from '../../src/runtime/run-errors.js';
+import { ActorCrashError, EngineStallError } from '../../src/runtime/run-errors.js';
 import { liveWorkerCount, runThreaded, startThreaded } from '../../src/runtime/threaded-runtime.js';
 import * as mesh from '../fixtures/mesh-machine.js';
 
@@ -21,7 +21,9 @@ describe('threaded runtime', () => {
 
   test('conservation holds across rings: sent = handled + in flight, per edge', async () => {
     const r = await runThreaded(meshUrl, config, { seed: 5, endTick: 2_000_000, ringCapacityRecords: 16 });
-    r.sentPerEdge.forEach((sent, e) => expect(r.receivedPerEdge[e]! + r.inFlightPerEdge[e]!).toBe(sent));
+    r.sentPerEdge.forEach((sent, e) => {
+      expect(r.receivedPerEdge[e]! + r.inFlightPerEdge[e]!).toBe(sent);
+    });
     // Tiny rings force the backpressure path; the run still completes and agrees with inline.
     expect(r.actorDigests).toEqual(runInline(mesh, config, { seed: 5, endTick: 2_000_000 }).actorDigests);
   });
@@ -54,5 +56,65 @@ describe('threaded runtime', () => {
     expect(r.events).toBeGreaterThan(0);
     expect(r.reachedTick).toBeLessThan(1e15);
     expect(liveWorkerCount()).toBe(0);
+  });
+});
+
+describe('threaded runtime: the wall-clock watchdog', () => {
+  test('an actor that stops moving ends the run with EngineStallError and the state of every ring', async () => {
+    const stuck = { ...config, hangAt: { actor: 1, event: 200 } };
+    const err = await runThreaded(meshUrl, stuck, {
+      seed: 1,
+      endTick: 1e12,
+      watchdogMs: 500,
+      progressIntervalMs: 50,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineStallError);
+    const dump = (err as EngineStallError).dump as { actors: unknown[]; rings: { edge: string }[] };
+    expect(dump.actors).toHaveLength(config.actors);
+    expect(dump.rings.map((r) => r.edge)).toContain('mesh0->mesh1');
+    expect(liveWorkerCount()).toBe(0);
+  });
+});
+
+describe('inline runtime: crashes', () => {
+  test('an actor that throws is named with its tick and last event', () => {
+    let err: unknown;
+    try {
+      runInline(mesh, { ...config, throwAt: { actor: 3, event: 50 } }, { seed: 1, endTick: 1e9 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ActorCrashError);
+    expect((err as ActorCrashError).crash.actor).toBe('mesh3');
+    expect((err as ActorCrashError).crash.lastEvent).toBeDefined();
+  });
+});
+
+describe('threaded runtime: the control plane', () => {
+  test('pause holds every actor still until resume; the run then completes with the inline digest', async () => {
+    const opts = { seed: 9, endTick: 8_000_000 };
+    let moving!: () => void;
+    const firstProgress = new Promise<void>((resolve) => {
+      moving = resolve;
+    });
+    const run = startThreaded(meshUrl, config, {
+      ...opts,
+      progressIntervalMs: 20,
+      onProgress: (_t, events) => {
+        if (events > 0) moving();
+      },
+    });
+    // Hand-off: the status board showed events; bounded by the test's time-out.
+    await firstProgress;
+    const paused = run.pause();
+    await paused;
+    await run.snapshot(); // every worker has now passed a slice boundary since the pause
+    const a = await run.snapshot();
+    const b = await run.snapshot();
+    expect(b.map((s) => s.events)).toEqual(a.map((s) => s.events));
+    await run.resume();
+    const r = await run.result;
+    expect(r.stopped).toBe('end');
+    expect(r.actorDigests).toEqual(runInline(mesh, config, opts).actorDigests);
   });
 });
