@@ -2,8 +2,9 @@ import { defineWorkload } from '../src/model/workload.js';
 
 /**
  * UT=1 DMA over a TCE window small enough to live in the NPU's TCE cache, while the host unmaps and
- * remaps four TCE pages at a time. Exposes the TCE kill bugs: a per-page kill loop that never
- * advances (skiboot cd5ddbe3b) and VFIO's unpin before the kill.
+ * remaps four TCE pages at a time (one remap in four is a window reset, killed by "invalidate
+ * entire"). Exposes the TCE kill bugs: a per-page kill loop that never advances (skiboot
+ * cd5ddbe3b), VFIO's unpin before the kill, and the ignored "invalidate entire" kill (8a2b6d51b).
  */
 export default defineWorkload({
   name: 'tce-storm',
@@ -11,6 +12,7 @@ export default defineWorkload({
   exposes: [
     { bug: 'tce-kill-no-advance', rules: ['translation.stale-tce'] },
     { bug: 'unpin-before-kill', rules: ['translation.stale-tce'] },
+    { bug: 'tce-entire-kill-ignored', rules: ['translation.stale-tce'] },
   ],
   params: {
     topology: 'witherspoon-6',

@@ -33,6 +33,8 @@ import { edgeOf, homeSocketOf, type World } from './world.js';
 const MEMORY_LATENCY_TICKS = ns(100);
 /** ASSUMED latency of the OPAL TCE kill call after the TCEs are cleared. */
 const TCE_KILL_DELAY_TICKS = ns(1000);
+/** ASSUMED time a TCE range stays unmapped after a window reset before it is mapped again. */
+const WINDOW_RESET_GAP_TICKS = ns(20_000);
 const EPOCH_MASK = 0xfffff;
 
 interface Waiter {
@@ -194,7 +196,10 @@ export class ChipActor implements Actor {
         this.onTceRemap(m, ctx);
         return;
       case K.TCE_KILL_TIMER:
-        this.onTceKill(m);
+        this.onTceKill(m, ctx);
+        return;
+      case K.TCE_MAP_TIMER:
+        this.onTceMap(m, ctx);
         return;
       default:
         throw new Error(
@@ -480,7 +485,10 @@ export class ChipActor implements Actor {
 
   // ----- TCE ----------------------------------------------------------------------------------
 
-  /** Kernel DMA unmap of `lengthBytes` TCE pages from index `address`: clear now, kill after the OPAL call. */
+  /**
+   * Kernel DMA unmap of `lengthBytes` TCE pages from index `address`: clear now, kill after the OPAL
+   * call (flags bit 0: by an "invalidate entire" kill, as a window reset does).
+   */
   private onTceRemap(m: SimMessage, ctx: ActorContext): void {
     const gpu = m.tag;
     const first = m.address;
@@ -496,7 +504,7 @@ export class ChipActor implements Actor {
       tag: gpu,
       address: first,
       lengthBytes: n,
-      pid: 0,
+      flags: m.flags & 1,
     });
     // The old pages travel with the timer through this actor's own state, keyed by (gpu, first).
     this.pendingUnmaps.set(`${gpu}:${first}`, old);
@@ -506,16 +514,48 @@ export class ChipActor implements Actor {
   /** Per `gpu:index`, the page its last cleared TCE pointed at, and whether that page was unpinned. */
   private readonly clearedTce = new Map<string, { pa: number; freed: boolean }>();
 
-  private onTceKill(m: SimMessage): void {
+  private onTceKill(m: SimMessage, ctx: ActorContext): void {
     const gpu = m.tag;
     const first = m.address;
     const n = m.lengthBytes;
-    this.tce.kill(gpu, first, n);
+    if ((m.flags & 1) !== 0) {
+      // A window reset (set/unset window, ownership change): pnv_pci_ioda2_tce_invalidate_entire,
+      // whose OPAL_PCI_TCE_KILL token skiboot rejects with the bug switch (8a2b6d51b).
+      this.tce.invalidateEntire(gpu);
+      this.count('tce.entireKills');
+    } else {
+      this.tce.kill(gpu, first, n);
+    }
     this.count(C.tceKills);
     const old = this.pendingUnmaps.get(`${gpu}:${first}`) ?? [];
     this.pendingUnmaps.delete(`${gpu}:${first}`);
     if (!this.world.bugs.has('unpin-before-kill')) this.unpinAndFree(old);
-    // Map the range again from the free pool (LIFO: the pages just freed come back first).
+    if ((m.flags & 1) !== 0) {
+      // After a window reset the range stays unmapped for a while (the group changes hands):
+      // DMA in that gap must fault, or, through a stale cache entry, reach freed pages.
+      this.pendingRemaps.set(`${gpu}:${first}`, old);
+      ctx.schedule(WINDOW_RESET_GAP_TICKS, {
+        kind: K.TCE_MAP_TIMER,
+        tag: gpu,
+        address: first,
+        lengthBytes: n,
+      });
+      return;
+    }
+    this.remapTce(gpu, first, n, old, ctx);
+  }
+
+  private readonly pendingRemaps = new Map<string, (PhysAddr | null)[]>();
+
+  private onTceMap(m: SimMessage, ctx: ActorContext): void {
+    const key = `${m.tag}:${m.address}`;
+    const old = this.pendingRemaps.get(key) ?? [];
+    this.pendingRemaps.delete(key);
+    this.remapTce(m.tag, m.address, m.lengthBytes, old, ctx);
+  }
+
+  /** Map the range again from the free pool (LIFO: the pages just freed come back first). */
+  private remapTce(gpu: number, first: number, n: number, old: (PhysAddr | null)[], ctx: ActorContext): void {
     const owner = this.world.gpuOwner[gpu]!;
     const fresh: PhysAddr[] = [];
     for (let i = 0; i < n; i++) {
@@ -530,6 +570,8 @@ export class ChipActor implements Actor {
       this.tce.kill(gpu, first, n);
       this.count(C.tceMaps);
     }
+    // The range is the coordinator's again (it holds a range busy from TCE_REMAP to here).
+    ctx.send(this.toCoordinator, { kind: K.TCE_REMAPPED, tag: gpu, address: first }, HEADER_BYTES);
   }
 
   private unpinAndFree(old: (PhysAddr | null)[]): void {

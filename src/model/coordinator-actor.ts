@@ -173,6 +173,9 @@ export class CoordinatorActor implements Actor {
       case K.PTE_CLEARED:
         this.onPteCleared(m, ctx);
         return;
+      case K.TCE_REMAPPED:
+        this.busy.delete(`tce:${m.tag}:${m.address}`);
+        return;
       case K.ATSD_ANSWER:
         this.onAtsdAnswer(m, ctx);
         return;
@@ -534,18 +537,20 @@ export class CoordinatorActor implements Actor {
     const key = `tce:${g.index}:${first}`;
     if (this.busy.has(key)) return;
     this.busy.add(key);
-    // The chip completes the remap on its own; the range is free again after a generous window.
+    // The range stays busy until the chip answers TCE_REMAPPED.
     ctx.send(
       edgeOf(this.world, this.index, this.world.chipActor[g.socket]!, 'control'),
-      { kind: K.TCE_REMAP, tag: g.index, address: first, lengthBytes: pages },
+      {
+        kind: K.TCE_REMAP,
+        tag: g.index,
+        address: first,
+        lengthBytes: pages,
+        // One in four is a window reset, killed by "invalidate entire" rather than per page.
+        flags: ch.choose('tce.entire', 4) === 0 ? 1 : 0,
+      },
       HEADER_BYTES,
     );
-    this.tceBusyUntil.push({ key, at: ctx.now + 4 * this.p.host.tceRemapIntervalTicks });
-    while (this.tceBusyUntil.length > 0 && this.tceBusyUntil[0]!.at <= ctx.now)
-      this.busy.delete(this.tceBusyUntil.shift()!.key);
   }
-
-  private readonly tceBusyUntil: { key: string; at: number }[] = [];
 
   private onMmioTimer(ctx: ActorContext): void {
     const ch = ctx.chooser;

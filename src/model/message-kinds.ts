@@ -16,6 +16,7 @@
  * | TCE_REMAP       | coord -> chip    | tag = gpu, address = TCE page index, flags = bug-free path    |
  * | PTE_CLEARED     | chip -> coord    | tag = op                                                      |
  * | ATSD_ANSWER     | chip -> coord    | tag = shootdown, flags = op, address = reg or STAT            |
+ * | TCE_REMAPPED    | chip -> coord    | tag = gpu, address = first TCE page index                     |
  * | ATSD_INVALIDATE | chip -> gpu      | tag = npu*8+reg, flags = inv kind | flush<<2, lpid, pid, address = start, lengthBytes = log2 size |
  * | ATSD_ACK        | gpu -> chip      | tag = npu*8+reg                                               |
  * | ATS_REQUEST     | gpu -> chip      | tag = request, lpid, pid, address = va                        |
@@ -33,6 +34,7 @@ export const K = {
   MMIO_TIMER: 0x04,
   TCE_KILL_TIMER: 0x05,
   WATCHDOG_TIMER: 0x06,
+  TCE_MAP_TIMER: 0x07,
   PTE_CLEAR: 0x10,
   PTE_SET: 0x11,
   PAGE_FREE: 0x12,
@@ -40,6 +42,7 @@ export const K = {
   TCE_REMAP: 0x14,
   PTE_CLEARED: 0x20,
   ATSD_ANSWER: 0x21,
+  TCE_REMAPPED: 0x22,
   ATSD_INVALIDATE: 0x30,
   ATSD_ACK: 0x31,
   ATS_REQUEST: 0x40,

@@ -15,6 +15,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
+import PQueue from 'p-queue';
 import type { ActorHostApi } from '../../workers/actor-host.js';
 import { ConfigError } from '../model/errors.js';
 import { Doorbell } from '../transport/doorbell.js';
@@ -74,17 +75,21 @@ export async function runThreaded<C>(machineUrl: URL, config: C, options: Thread
 export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOptions): ThreadedRun {
   let remotes: Comlink.Remote<ActorHostApi>[] = [];
   let finished = false;
-  // The control plane: every command goes to every worker over comlink (design.md). A command
-  // sent before the workers exist is kept and sent once they do; one after the end is dropped.
+  // The control plane: every command goes to every worker over comlink (design.md). Commands are
+  // applied one at a time, in the order they were given (p-queue, concurrency 1), so a pause
+  // followed at once by a resume can never leave some workers paused. A command given before the
+  // workers exist is kept and sent once they do; one after the end is dropped.
+  const commands = new PQueue({ concurrency: 1 });
   let pending: number | undefined;
-  const setControl = async (v: number): Promise<void> => {
-    if (finished) return;
-    if (remotes.length === 0) {
-      pending = v;
-      return;
-    }
-    await Promise.all(remotes.map((r) => r.command(v).catch(() => undefined)));
-  };
+  const setControl = (v: number): Promise<void> =>
+    commands.add(async () => {
+      if (finished) return;
+      if (remotes.length === 0) {
+        pending = v;
+        return;
+      }
+      await Promise.all(remotes.map((r) => r.command(v).catch(() => undefined)));
+    });
   const result = (async () => {
     const machine = (await import(machineUrl.href)) as MachineModule<C>;
     const plan = machine.planMachine(config);

@@ -81,6 +81,12 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
   },
   { workload: 'tce-storm', bug: 'tce-kill-no-advance', rule: 'translation.stale-tce', status: 'violation' },
   { workload: 'tce-storm', bug: 'unpin-before-kill', rule: 'translation.stale-tce', status: 'violation' },
+  {
+    workload: 'tce-storm',
+    bug: 'tce-entire-kill-ignored',
+    rule: 'translation.stale-tce',
+    status: 'violation',
+  },
   { workload: 'tenant-isolation', bug: 'links-enabled-per-gpu', rule: 'isolation.peer', status: 'violation' },
   {
     workload: 'atsd-deadlock',
