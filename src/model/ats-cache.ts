@@ -93,6 +93,7 @@ export interface Refill {
 }
 
 const SIZES: readonly PageSize[] = [PAGE_64K, PAGE_2M, PAGE_1G];
+const SIZES_64K: readonly PageSize[] = [PAGE_64K];
 /** 64 KiB pages below 2^53: 37 bits; the address-space id takes the bits above. */
 const PAGE_SPAN = 2 ** 37;
 
@@ -103,6 +104,8 @@ export class AtsCache {
   private readonly l2 = new Map<number, AtsEntry>();
   private readonly l1 = new Map<number, AtsEntry>();
   private readonly spaceIds = new Map<number, number>();
+  /** Set once any 2M or 1G entry is filled; never cleared (a conservative shortcut for lookup). */
+  private largeSeen = false;
   private readonly refills: Refill[] = [];
   private refillSeq = 0;
   private readonly l2Capacity: number;
@@ -136,7 +139,9 @@ export class AtsCache {
    */
   lookup(lpid: Lpid, pid: Pid, va: VirtAddr): AtsLookup {
     const space = this.spaceOf(lpid, pid);
-    for (const size of SIZES) {
+    // Until a 2M or 1G translation was ever cached, only the 64K probe can hit (the common case).
+    const sizes = this.largeSeen ? SIZES : SIZES_64K;
+    for (const size of sizes) {
       const k = space + alignDown(va, size) / PAGE_64K;
       const e1 = this.l1.get(k);
       if (e1 !== undefined && e1.pageSizeBytes === size) {
@@ -147,7 +152,7 @@ export class AtsCache {
         return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
       }
     }
-    for (const size of SIZES) {
+    for (const size of sizes) {
       const k = space + alignDown(va, size) / PAGE_64K;
       const e2 = this.l2.get(k);
       if (e2 !== undefined && e2.pageSizeBytes === size) {
@@ -167,6 +172,7 @@ export class AtsCache {
   fill(entry: AtsEntry): void {
     assert(entry.va % entry.pageSizeBytes === 0, `ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
     const k = this.keyOf(entry);
+    if (entry.pageSizeBytes !== PAGE_64K) this.largeSeen = true;
     this.l2.delete(k);
     this.l2.set(k, entry);
     this.stats.fills++;
