@@ -11,10 +11,10 @@
  * core it needed). Bounded both ways: MIN_SPIN_ROUNDS..MAX_SPIN_ROUNDS.
  */
 
-/** Floor: about a microsecond of spinning (doorbell.ts doubles the pause each round). */
-export const MIN_SPIN_ROUNDS = 4;
-/** Ceiling: a few hundred microseconds, a few wake-ups' worth (rounds past the first few cost ~1 us). */
-export const MAX_SPIN_ROUNDS = 256;
+/** Floor: about a microsecond of spinning (a round is a ~100 ns pause and a check, doorbell.ts). */
+export const MIN_SPIN_ROUNDS = 8;
+/** Ceiling: about 100 microseconds, a few wake-ups' worth. */
+export const MAX_SPIN_ROUNDS = 1024;
 /** A park the partner ended sooner than this means it was running. */
 const SHORT_PARK_MS = 0.5;
 /** A park longer than this means the partner was away (descheduled, blocked, or idle). */

@@ -83,13 +83,12 @@ import {
 
 /**
  * Initial spin rounds before a blocking call parks (then adapted per endpoint, adaptive-spin.ts).
- * A round is a pause (doorbell.ts: tens of ns at first, doubling to about 1 us) and one check of
- * the wake condition: 32 rounds are some tens of microseconds, about the cost of one park and
- * wake-up here (~37 us, design.md), so spinning never costs more than about twice what parking at
- * once would have (the classic spin-then-park bound), and a busy partner is caught without a
- * syscall.
+ * A round is a ~100 ns pause (doorbell.ts) and one check of the wake condition: 256 rounds are
+ * some tens of microseconds, about the cost of one park and wake-up here (~37 us, design.md), so
+ * spinning never costs more than about twice what parking at once would have (the classic
+ * spin-then-park bound), and a busy partner is caught without a syscall.
  */
-export const DEFAULT_SPIN_ROUNDS = 32;
+export const DEFAULT_SPIN_ROUNDS = 256;
 /** Longest single Atomics.wait inside a blocking call, so terminate() and deadlines stay prompt. */
 const PARK_SLICE_MS = 50;
 
