@@ -49,6 +49,7 @@ import {
   CONTROL_PAUSE,
   CONTROL_RUN,
   CONTROL_STOP,
+  HORIZON_INFINITE,
   ST_BUSY_MS,
   ST_EVENTS,
   ST_PARKED_MS,
@@ -69,7 +70,7 @@ const STAGE_LIMIT = 16_384;
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
 /** Bounded spin before parking: cheap re-checks while the other core finishes its slice. */
-const SPIN_ROUNDS = 50;
+const SPIN_ROUNDS = 0;
 /** Yield to the event loop (comlink) at least this often while busy. */
 const YIELD_EVERY_MS = 10;
 
@@ -84,6 +85,8 @@ export interface ActorThreadInit {
   /** One doorbell buffer per actor. */
   bells: SharedArrayBuffer[];
   statusRows: SharedArrayBuffer;
+  /** One BigInt64 per actor: its current horizon (thread-status.ts). */
+  horizons: SharedArrayBuffer;
 }
 
 export interface ActorThreadResult {
@@ -114,6 +117,8 @@ export interface Crash {
 
 interface Outbound {
   edge: number;
+  /** The consuming actor. */
+  to: number;
   producer: RingProducer;
   latencyTicks: number;
   staged: SimMessage[];
@@ -133,6 +138,8 @@ export class ActorThread {
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[] = [];
   private readonly rows: Float64Array;
+  private readonly horizons: BigInt64Array;
+  private publishedHorizon = 0;
   /**
    * RUN, PAUSE or STOP, set by the main thread over comlink (setCommand). A plain field: only this
    * thread's event loop writes it, between slices, so the loop reads it without atomics.
@@ -162,6 +169,7 @@ export class ActorThread {
       if (e.from === index) {
         const out: Outbound = {
           edge: e.index,
+          to: e.to,
           producer: new RingProducer(init.rings[e.index]!, bells[e.to]!, this.bell),
           latencyTicks: e.latencyTicks,
           staged: [],
@@ -179,6 +187,7 @@ export class ActorThread {
     }
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.rows = new Float64Array(init.statusRows);
+    this.horizons = new BigInt64Array(init.horizons);
     this.row = index * STATUS_FIELDS;
     this.runner = new ActorRunner(
       actor,
@@ -327,6 +336,8 @@ export class ActorThread {
    * flight. Every wait is a bounded park; the main thread's watchdog covers a peer that never ends.
    */
   private async shutDown(): Promise<void> {
+    // From here on this actor only drains: every producer should tell it about every record.
+    this.publishHorizon(Number.POSITIVE_INFINITY);
     this.publishSafeTimes(Number.POSITIVE_INFINITY);
     let lastYield = this.clockMs();
     for (;;) {
@@ -372,7 +383,23 @@ export class ActorThread {
       if (s < h) h = s;
     }
     this.horizon = h;
+    if (h !== this.publishedHorizon) this.publishHorizon(h);
     return h;
+  }
+
+  private publishHorizon(h: number): void {
+    this.publishedHorizon = h;
+    Atomics.store(
+      this.horizons,
+      this.actor.index,
+      h === Number.POSITIVE_INFINITY ? HORIZON_INFINITE : BigInt(h),
+    );
+  }
+
+  /** The horizon a consumer last published (+Infinity once it is shutting down). */
+  private horizonOf(actor: number): number {
+    const v = Atomics.load(this.horizons, actor);
+    return v === HORIZON_INFINITE ? Number.POSITIVE_INFINITY : Number(v);
   }
 
   /** Move every available inbound record into the heap (or count it as in flight after the end). */
@@ -431,7 +458,10 @@ export class ActorThread {
         writeMessage(words, p.offsetOf(i), m);
         pool.give(m);
       }
-      p.publish(n);
+      // Records never fall below a consumer's horizon (each carries a time >= the safe time we had
+      // published, and H_c <= that), so they cannot let it handle anything until a safe-time
+      // notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
+      p.publish(n, this.horizonOf(out.to) === Number.POSITIVE_INFINITY);
       out.stagedHead += n;
       if (out.stagedHead === out.staged.length) {
         out.staged.length = 0;

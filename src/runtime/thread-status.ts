@@ -27,6 +27,18 @@ export const CONTROL_RUN = 0;
 export const CONTROL_PAUSE = 1;
 export const CONTROL_STOP = 2;
 
-export function createStatusBoard(actors: number): { rows: SharedArrayBuffer } {
-  return { rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8) };
+/**
+ * The horizon board: one BigInt64 per actor, its current horizon H (the minimum safe time over its
+ * inbound rings; -1 encodes +Infinity). Written by the actor with Atomics.store after each read of
+ * its rings, read by its producers with Atomics.load: a producer notifies a parked consumer of a
+ * new safe time only when its previous safe time was at or below the consumer's H, i.e. when it may
+ * be the ring holding that horizon back (actor-thread.ts has the argument why no wake-up is lost).
+ */
+export function createStatusBoard(actors: number): { rows: SharedArrayBuffer; horizons: SharedArrayBuffer } {
+  return {
+    rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8),
+    horizons: new SharedArrayBuffer(actors * 8),
+  };
 }
+
+export const HORIZON_INFINITE = -1n;

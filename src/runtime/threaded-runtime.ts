@@ -112,6 +112,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           rings,
           bells: bells.map((b) => b.buffer),
           statusRows: board.rows,
+          horizons: board.horizons,
         };
         const worker = createWorker('actor-host', {
           workerData: { machineUrl: machineUrl.href, config, init },

@@ -412,8 +412,13 @@ export class RingProducer {
     return this.reserved;
   }
 
-  /** Publish the first n reserved records with one store; rings the consumer's bell if parked. */
-  publish(n: number): void {
+  /**
+   * Publish the first n reserved records with one store; rings the consumer's bell if parked,
+   * unless `notify` is false: a caller that knows the consumer cannot use these records yet (the
+   * engine: records never fall below the consumer's horizon, see actor-thread.ts) saves the notify.
+   * The store still happens, and the consumer's ready() check still sees it.
+   */
+  publish(n: number, notify = true): void {
     if ((n | 0) !== n || n < 1 || n > this.reserved) {
       if (this.closed) throw new RingClosedError('ring: publish() after close()');
       throw expected('n', `an integer from 1 to ${this.reserved} (the records reserved)`, n);
@@ -426,14 +431,15 @@ export class RingProducer {
     this.records += n;
     f64[F64_P_RECORDS] = this.records;
     f64[F64_P_BATCHES] = ++this.batches;
-    if (this.consumerBell.ring()) f64[F64_P_NOTIFIES] = ++this.notifies;
+    if (notify && this.consumerBell.ring()) f64[F64_P_NOTIFIES] = ++this.notifies;
   }
 
   /**
    * Publish the producer's safe time: no record it publishes later carries a time below `t`.
    * `t` is an integer tick from 0 to 2^53, or +Infinity ("never again"); it never decreases.
+   * `notify` false skips the doorbell (as for publish): for a consumer that this advance cannot help.
    */
-  publishSafeTime(t: number): void {
+  publishSafeTime(t: number, notify = true): void {
     if (t !== Number.POSITIVE_INFINITY && !(Number.isInteger(t) && t >= 0 && t <= MAX_SAFE_TIME_TICKS)) {
       throw expected('t', 'an integer tick from 0 to 2^53, or Infinity', t);
     }
@@ -444,7 +450,7 @@ export class RingProducer {
     this.lastSafeTime = t;
     Atomics.store(this.i64, I64_SAFE_TIME, t === Number.POSITIVE_INFINITY ? SAFE_TIME_NEVER : BigInt(t));
     Atomics.add(this.i32, I32_SAFE_SEQ, 1);
-    if (this.consumerBell.ring()) this.f64[F64_P_NOTIFIES] = ++this.notifies;
+    if (notify && this.consumerBell.ring()) this.f64[F64_P_NOTIFIES] = ++this.notifies;
   }
 
   /** The last safe time this producer published. */
