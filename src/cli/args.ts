@@ -24,6 +24,8 @@ export interface RunArgs {
   json: boolean;
   out: string | undefined;
   crashAt: { actor: string; event: number } | undefined;
+  /** Run on both hosts and compare event streams (naming the first divergent event). */
+  checkHosts: boolean;
 }
 
 export type CliArgs =
@@ -44,6 +46,7 @@ const RUN_OPTIONS = {
   json: { type: 'boolean' },
   out: { type: 'string' },
   'crash-at': { type: 'string' },
+  'check-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -98,6 +101,7 @@ function parseRun(argv: readonly string[]): RunArgs | { command: 'help' } {
     json: values.json === true,
     out: values.out,
     crashAt: values['crash-at'] === undefined ? undefined : parseCrashAt(values['crash-at']),
+    checkHosts: values['check-hosts'] === true,
   };
 }
 

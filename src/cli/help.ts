@@ -19,6 +19,8 @@ run options:
   --inline              every actor in this thread (same digest as --threads)
   --json                print the run result as JSON on stdout instead of the summary
   --out FILE            also write the run result as JSON to FILE
+  --check-hosts         run inline AND threaded, compare their event streams; on a mismatch
+                        name the first divergent event and exit 4 (an engine bug)
   --crash-at ACTOR:N    testing aid: actor ACTOR (e.g. gpu2) throws at its Nth event
 
 exit codes:

@@ -108,9 +108,16 @@ export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Wor
   };
 }
 
+/** Events recorded per actor by --check-hosts, to name the first divergence. */
+const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
+
 async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const config = buildRunConfig(args, await loadWorkloads());
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
+  if (args.checkHosts) {
+    const failed = await checkHosts(config, io);
+    if (failed !== undefined) return failed;
+  }
   const engine = await import('../runtime/engine.js');
   const machine = await import('../model/machine.js');
 
@@ -176,6 +183,44 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     );
   }
   return result.exitCode;
+}
+
+/**
+ * design.md: the same workload, seed and options give the same digest inline and threaded. Runs
+ * both, recording each actor's events, and on a mismatch prints the first divergent event (actor,
+ * index, both records) and returns exit 4: a divergence is a bug in npusim, not in the machine.
+ */
+async function checkHosts(config: RunConfig, io: CliIo): Promise<number | undefined> {
+  const engine = await import('../runtime/engine.js');
+  const { combineDigests, firstDivergence } = await import('../runtime/digest.js');
+  io.stderr.write('npusim: --check-hosts: running inline and threaded, recording events\n');
+  const opts = { recordEvents: CHECK_HOSTS_RECORD_EVENTS };
+  let inline: RawRun;
+  let threaded: RawRun;
+  try {
+    inline = await engine.runRaw(config, { host: 'inline', ...opts });
+    threaded = await engine.runRaw(config, { host: 'threaded', ...opts });
+  } catch (error) {
+    return reportFailure(error, config, { checkHosts: true } as RunArgs, io);
+  }
+  const a = combineDigests(inline.actorDigests);
+  const b = combineDigests(threaded.actorDigests);
+  if (a === b) {
+    io.stderr.write(`npusim: hosts agree: digest ${a}, ${inline.events} events each\n`);
+    return undefined;
+  }
+  const plan = (await import('../model/machine.js')).planMachine(config);
+  const d = firstDivergence(inline.recorded, threaded.recorded);
+  const where =
+    d === undefined
+      ? `no divergence within the first ${CHECK_HOSTS_RECORD_EVENTS} events of each actor`
+      : `actor ${plan.actors[d.actor]?.name ?? d.actor}, event #${d.index}: ` +
+        `inline [time, kind, source, seq, address, tag] = ${JSON.stringify(d.a)}, threaded = ${JSON.stringify(d.b)}`;
+  io.stderr.write(
+    `npusim: crash (exit 4): the hosts disagree: inline digest ${a}, threaded ${b}\n  first divergence: ${where}\n` +
+      `reproduce: ${reproduceCommand(config, 'threaded')} --check-hosts\n`,
+  );
+  return EXIT.crash;
 }
 
 function reportFailure(error: unknown, config: RunConfig, args: RunArgs, io: CliIo): number {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { firstDivergence, type RecordedEvent } from '../../src/runtime/digest.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import * as mesh from '../fixtures/mesh-machine.js';
 
@@ -37,5 +38,32 @@ describe('inline runtime', () => {
     });
     expect(r.stopped).toBe('interrupted');
     expect(r.events).toBe(3000);
+  });
+});
+
+describe('digest: naming the first divergence', () => {
+  test('firstDivergence names the actor and index of the first differing event, or a missing one', () => {
+    type Stream = RecordedEvent[][];
+    const a: Stream = [
+      [[1, 2, 3, 4, 5, 6]],
+      [
+        [7, 1, 1, 0, 0, 0],
+        [9, 1, 1, 1, 0, 0],
+      ],
+    ];
+    const b: Stream = [
+      [[1, 2, 3, 4, 5, 6]],
+      [
+        [7, 1, 1, 0, 0, 0],
+        [9, 1, 1, 1, 0, 1],
+      ],
+    ];
+    const copy = (x: Stream): Stream => x.map((s) => s.map((e) => [...e] as RecordedEvent));
+    expect(firstDivergence(copy(a), copy(a))).toBeUndefined();
+    const d = firstDivergence(copy(a), copy(b));
+    expect(d).toMatchObject({ actor: 1, index: 1 });
+    expect(d?.b?.[5]).toBe(1);
+    const short = firstDivergence(copy(a), [a[0]!]);
+    expect(short).toMatchObject({ actor: 1, index: 0, b: undefined });
   });
 });
