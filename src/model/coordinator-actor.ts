@@ -417,36 +417,19 @@ export class CoordinatorActor implements Actor {
       if (op.migrate) this.count(C.migrations);
       this.observeMap(pr, k, fresh, ctx.now);
       const { tag, lengthBytes } = packPfn(fresh);
-      for (const npu of pr.npus) {
-        ctx.send(
-          this.toChip[npu]!,
-          {
-            kind: K.PTE_SET,
-            lpid: pr.lpid,
-            pid: pr.pid,
-            address: pr.vaBase + k * PAGE_64K,
-            tag,
-            lengthBytes,
-          },
-          HEADER_BYTES,
-        );
-      }
-      // The home chip of the new frame must learn its owner even when no GPU of the process is there.
+      const pte = {
+        kind: K.PTE_SET,
+        lpid: pr.lpid,
+        pid: pr.pid,
+        address: pr.vaBase + k * PAGE_64K,
+        tag,
+        lengthBytes,
+      };
+      // Every chip walking the process's page table, and the home chip of the new frame (it must
+      // learn the frame's owner even when no GPU of the process is on its socket).
       const home = this.world.topology.sockets.findIndex((s) => this.ram[s.socket] === this.ramOf(fresh));
-      if (!pr.npus.includes(home)) {
-        ctx.send(
-          this.toChip[home]!,
-          {
-            kind: K.PTE_SET,
-            lpid: pr.lpid,
-            pid: pr.pid,
-            address: pr.vaBase + k * PAGE_64K,
-            tag,
-            lengthBytes,
-          },
-          HEADER_BYTES,
-        );
-      }
+      const chips = pr.npus.includes(home) ? pr.npus : [...pr.npus, home];
+      for (const npu of chips) ctx.send(this.toChip[npu]!, pte, HEADER_BYTES);
     }
   }
 

@@ -4,7 +4,7 @@
  * per event. Equal digests mean (with overwhelming probability) equal event streams; when two runs
  * differ, `firstDivergence` over recorded streams names the first event that differs.
  */
-import type { SimMessage } from '../model/sim-message.js';
+import { newMessage, type SimMessage } from '../model/sim-message.js';
 
 const TWO32 = 0x1_0000_0000;
 
@@ -57,21 +57,7 @@ function hex32(n: number): string {
 /** Combine per-actor digests (in actor index order) into the run's digest. */
 export function combineDigests(perActor: readonly string[]): string {
   const d = new EventDigest();
-  const m = {
-    timeTicks: 0,
-    kind: 0,
-    flags: 0,
-    source: 0,
-    destination: 0,
-    link: 0,
-    seq: 0,
-    address: 0,
-    lengthBytes: 0,
-    lpid: 0,
-    pid: 0,
-    tag: 0,
-    order: 0,
-  };
+  const m = newMessage();
   perActor.forEach((h, i) => {
     m.seq = i;
     m.address = Number.parseInt(h.slice(0, 8), 16);
