@@ -4,7 +4,7 @@ export const HELP_TEXT = `npusim: concurrent simulation of the IBM POWER9 + NVID
 usage:
   npusim run [workload] [options]   run one simulation and print its summary
   npusim list                       workloads, bug switches and topologies
-  npusim topo [name] [--policy P]   a topology's sockets, GPUs, links and IOMMU groups
+  npusim topo [name|file] [--policy P]  a topology's sockets, GPUs, links and IOMMU groups
   npusim --help | --version
 
 run options:
@@ -12,7 +12,7 @@ run options:
   --seed N              seed, a whole number (default: drawn at random and printed)
   --duration T          simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)
                         (default: the workload's durationTicks)
-  --topology NAME       witherspoon-6 or witherspoon-4 (default: the workload's)
+  --topology NAME|FILE  witherspoon-6, witherspoon-4, or a JSON TopologySpec file (default: the workload's)
   --policy P            IOMMU group policy: per-socket, per-gpu, per-gpu-isolated (default: the workload's)
   --bug NAME            switch on a known historical bug; repeatable (see \`npusim list\`)
   --threads             one worker thread per actor (default)

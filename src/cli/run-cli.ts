@@ -17,7 +17,7 @@ import { BUG_NAMES, BUGS, isBugName } from '../model/bugs.js';
 import { ConfigError } from '../model/errors.js';
 import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../model/iommu-groups.js';
 import { buildTopology, describeTopology, TOPOLOGY_PRESETS } from '../model/topology.js';
-import { isPresetName } from '../model/topology-spec.js';
+import { isPresetName, type TopologySpec, validateTopologySpec } from '../model/topology-spec.js';
 import { parseParams, type RunConfig, type Workload } from '../model/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
@@ -88,12 +88,12 @@ export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Wor
     if (!isBugName(bug))
       throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
   }
-  if (args.topology !== undefined) checkTopology(args.topology, '--topology');
+  const custom = args.topology === undefined ? undefined : loadTopologyOption(args.topology, '--topology');
   if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
   const params = parseParams(
     {
       ...workload.params,
-      ...(args.topology === undefined ? {} : { topology: args.topology }),
+      ...(args.topology === undefined ? {} : { topology: custom?.spec.name ?? args.topology }),
       ...(args.policy === undefined ? {} : { policy: args.policy }),
       ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
     },
@@ -105,7 +105,53 @@ export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Wor
     bugs: [...new Set(args.bugs)].filter(isBugName),
     params,
     ...(args.crashAt === undefined ? {} : { crashAt: args.crashAt }),
+    ...(custom === undefined ? {} : { customTopology: custom }),
   };
+}
+
+/**
+ * `--topology` is a preset name, or a path to a JSON TopologySpec (a name that ends in .json or
+ * contains a slash). A file is read, parsed and validated here, and every error names the file and
+ * the field; a preset name returns undefined (the world builds the preset).
+ */
+export function loadTopologyOption(
+  value: string,
+  option: string,
+): { file: string; spec: TopologySpec } | undefined {
+  if (!value.endsWith('.json') && !value.includes('/')) {
+    checkTopology(value, option);
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      option,
+      `Expected a readable topology file, got \`${value}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(
+      option,
+      `Expected JSON in \`${value}\`, got a syntax error: ${(e as Error).message}`,
+    );
+  }
+  try {
+    const spec = validateTopologySpec(json);
+    buildTopology(spec); // the cross-field checks (peers, sockets, latencies) run here
+    return { file: value, spec };
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError(
+        `${value}${e.field === '' ? '' : `: ${e.field}`}`,
+        e.message.replace(`${e.field}: `, ''),
+      );
+    throw e;
+  }
 }
 
 /** Events recorded per actor by --check-hosts, to name the first divergence. */
@@ -273,9 +319,9 @@ async function listText(): Promise<string> {
 }
 
 function topoText(name: string, policy: string): string {
-  checkTopology(name, 'topology');
+  const custom = loadTopologyOption(name, 'topology');
   checkPolicy(policy, '--policy');
-  const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
+  const t = buildTopology(custom?.spec ?? (name as keyof typeof TOPOLOGY_PRESETS));
   const out = [describeTopology(t), `IOMMU groups (${policy}):`];
   for (const g of computeGroups(t, policy as GroupPolicy)) {
     const disable = [...g.requiredDisableMask].map(([gpu, mask]) => `GPU${gpu} links 0x${mask.toString(16)}`);

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { ConfigError } from './errors.js';
+import type { TopologySpec } from './topology-spec.js';
 
 const percent = z.number().int().min(0).max(100);
 const positiveInt = z.number().int().positive();
@@ -164,4 +165,9 @@ export interface RunConfig {
   params: WorkloadParams;
   /** Fault injection for tests of the crash path: this actor throws at its Nth event. */
   crashAt?: { actor: string; event: number };
+  /**
+   * A custom topology (a validated TopologySpec, topology-spec.ts) instead of the preset named by
+   * params.topology, which then holds its name; `file` is where it was read from (reproduce line).
+   */
+  customTopology?: { file: string; spec: TopologySpec };
 }

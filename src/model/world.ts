@@ -116,13 +116,14 @@ export function hostRam(topology: Topology): PhysPages[] {
 export function buildWorld(config: RunConfig): World {
   const p = config.params;
   const bugs = new Set(config.bugs);
-  if (!(p.topology in TOPOLOGY_PRESETS)) {
+  const custom = config.customTopology;
+  if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
     throw new ConfigError(
       'topology',
-      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}, got \`${p.topology}\``,
+      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file, got \`${p.topology}\``,
     );
   }
-  const topology = buildTopology(p.topology as keyof typeof TOPOLOGY_PRESETS);
+  const topology = buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
   // The bug "links left enabled with per-GPU groups": per-GPU groups, no link disable, no check.
   const linksLeftEnabled = bugs.has('links-enabled-per-gpu');
   const policy = linksLeftEnabled && p.policy === 'per-gpu-isolated' ? 'per-gpu' : p.policy;

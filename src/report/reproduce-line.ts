@@ -13,7 +13,7 @@ export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded')
     config.workload,
     `--seed ${config.seed}`,
     `--duration ${formatDuration(config.params.durationTicks)}`,
-    `--topology ${config.params.topology}`,
+    `--topology ${config.customTopology?.file ?? config.params.topology}`,
     `--policy ${config.params.policy}`,
   ];
   for (const bug of config.bugs) parts.push(`--bug ${bug}`);

@@ -4,9 +4,12 @@
  * Tests that need the machine or the workloads are skipped until those files exist.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { TOPOLOGY_PRESETS } from '../../src/model/topology-spec.js';
 import type { RunResult } from '../../src/report/run-result.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -242,5 +245,40 @@ describe('npusim command', () => {
     expect(r.stderr).toMatch(/hosts agree: digest ([0-9a-f]{16})/);
     const digest = /hosts agree: digest ([0-9a-f]{16})/.exec(r.stderr)![1];
     expect((JSON.parse(r.stdout) as RunResult).digest).toBe(digest);
+  });
+  it('cli: --topology takes a JSON topology file; a bad one exits 2 naming the file and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-topo-'));
+    const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
+      name: string;
+      gpus: { links: unknown[] }[];
+    };
+    spec.name = 'my-redbud';
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(spec));
+    const ok = await npusim([
+      'run',
+      'firmware-update',
+      '--topology',
+      good,
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '10us',
+      '--json',
+    ]);
+    expect(ok.code).toBe(0);
+    const result = JSON.parse(ok.stdout) as RunResult;
+    expect(result.config.params.topology).toBe('my-redbud');
+    expect(result.reproduce).toContain(`--topology ${good}`);
+    spec.gpus[1]!.links = spec.gpus[1]!.links.slice(0, 5);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(spec));
+    const r = await npusim(['run', '--topology', bad, '--inline']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: gpus[1].links: Expected 6 NVLink entries`);
+    const missing = await npusim(['topo', join(dir, 'missing.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ENOENT');
   });
 });
