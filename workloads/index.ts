@@ -6,6 +6,7 @@ import type { Workload } from '../src/model/workload.js';
 import atsdDeadlock from './atsd-deadlock.js';
 import atsdHang from './atsd-hang.js';
 import firmwareUpdate from './firmware-update.js';
+import flushRace from './flush-race.js';
 import shootdownStorm from './shootdown-storm.js';
 import stress from './stress.js';
 import tceStorm from './tce-storm.js';
@@ -14,6 +15,7 @@ import tenantIsolation from './tenant-isolation.js';
 export const workloads: Workload[] = [
   stress,
   shootdownStorm,
+  flushRace,
   tceStorm,
   tenantIsolation,
   firmwareUpdate,

@@ -152,7 +152,7 @@ export class GpuActor implements Actor {
     const ch = ctx.chooser;
     // Refills in flight inside the GPU progress on their own (ats-cache.ts); when is a choice.
     const refills = this.ats.refillsInFlight;
-    if (refills > 0 && ch.choose('ats.refill', 2) === 0) {
+    if (refills > 0 && ch.choose('ats.refill', 100) < this.p.refillAdvancePercent) {
       this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
     }
     if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {

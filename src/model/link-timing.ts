@@ -6,10 +6,13 @@
  *
  *   start   = max(now, busyUntil)          the link transmits one message at a time per direction
  *   busyUntil = start + wireBytes / bandwidth
- *   arrival = max(busyUntil + latency + jitter, previous arrival)
+ *   arrival = max(busyUntil + latency + jitter, previous arrival + 1)
  *                                          jitter in [0, jitterTicks], drawn from the sender's chooser;
  *                                          the max keeps the link FIFO, as NVLink and PCIe are (a fill
- *                                          sent before an ATSD must arrive before it: ats-cache.ts)
+ *                                          sent before an ATSD must arrive before it: ats-cache.ts).
+ *                                          "+ 1": strictly later, because at equal times the event
+ *                                          order puts some kinds first (an ATSD before a translation
+ *                                          response), which would reorder one link's messages.
  *
  * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
  * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
@@ -70,7 +73,7 @@ export class LinkTiming {
     this.bytes += wireBytes;
     const jitter = this.edge.jitterTicks > 0 ? chooser.choose('link.jitter', this.edge.jitterTicks + 1) : 0;
     const arrival = this.busyUntilTicks + this.edge.latencyTicks + jitter;
-    this.lastArrivalTicks = arrival > this.lastArrivalTicks ? arrival : this.lastArrivalTicks;
+    this.lastArrivalTicks = arrival > this.lastArrivalTicks ? arrival : this.lastArrivalTicks + 1;
     return this.lastArrivalTicks;
   }
 

@@ -66,6 +66,11 @@ export const workloadParamsSchema = z.strictObject({
         .max(1 << 20)
         .default(256),
       maxOutstanding: z.number().int().min(1).max(4096).default(64),
+      /**
+       * Chance, per engine issue, that one ATS refill in flight inside the GPU moves a stage
+       * (ats-cache.ts). Lower: refills linger, and one flush ATSD is more often not enough.
+       */
+      refillAdvancePercent: percent.default(50),
     })
     .prefault({}),
   host: z

@@ -110,6 +110,18 @@ describe('machine: bugs as switches', () => {
     });
   }
 
+  test('single-flush: in flush-race a GPU uses a translation after its page was freed; two flushes never let it', async () => {
+    // The race itself, not only the protocol rule: a refill in flight survives one flush (ats-cache.ts).
+    for (const seed of [1, 2]) {
+      const bad = await inline(config('flush-race', seed, ['single-flush']));
+      expect(bad.violations.map((v) => v.rule)).toContain('translation.stale-ats');
+    }
+    for (const seed of [1, 2, 3]) {
+      const good = await inline(config('flush-race', seed));
+      expect(good.violations).toEqual([]);
+    }
+  });
+
   test('the deadlock report names the cycle: each shootdown holds one NPU and waits for the other', async () => {
     const r = await inline(config('atsd-deadlock', 1, ['release-between-flushes']));
     const text = r.liveness.map((v) => v.message).join('\n');

@@ -1,0 +1,31 @@
+import { defineWorkload } from '../src/model/workload.js';
+
+/**
+ * The race the second flush ATSD exists for (ats-cache.ts): one CPU thread unmaps pages of a
+ * four-page working set that every GPU keeps hitting, and refills inside the GPU move slowly
+ * (`refillAdvancePercent` 2). A refill still in the GPU's first stage when the invalidate lands is
+ * moved into the L1 by the one flush ATSD of `--bug single-flush`, the page is freed, and the GPU's
+ * next DMA through it reaches a freed (and reused) frame: `translation.stale-ats`, besides the
+ * oracle's order rule. With two flushes the same seeds find nothing (seeds 1-6 checked).
+ */
+export default defineWorkload({
+  name: 'flush-race',
+  description: 'A hot four-page working set under a slow munmap stream: one flush leaves a stale L1 entry',
+  exposes: [{ bug: 'single-flush', rules: ['translation.stale-ats', 'order.free-before-flushes'] }],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-socket',
+    durationTicks: 800_000_000,
+    tenants: [
+      { name: 'host', lpid: 0, groups: 'all', processesPerGpu: 1, pagesPerProcess: 4, tcePagesPerGpu: 0 },
+    ],
+    gpu: {
+      issueIntervalTicks: 60_000,
+      ut0Percent: 100,
+      ut1Percent: 0,
+      peerPercent: 0,
+      refillAdvancePercent: 2,
+    },
+    host: { unmapIntervalTicks: 4_000_000, cpuThreads: 1, tceRemapIntervalTicks: 0 },
+  },
+});
