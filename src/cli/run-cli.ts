@@ -22,7 +22,7 @@ import { parseParams, type RunConfig, type Workload } from '../model/workload.js
 import { assembleResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
-import { colorEnabled, formatSummary } from '../report/summary.js';
+import { colorEnabled, formatSummary, violationTotal } from '../report/summary.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
@@ -224,7 +224,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   else io.stdout.write(formatSummary(result, { color: colorEnabled(io.stdout, io.env) }));
   if (result.exitCode !== EXIT.clean) {
     io.stderr.write(
-      `npusim: ${result.status}: ${result.violations.length} violation(s), ${result.liveness.length} liveness failure(s)` +
+      `npusim: ${result.status}: ${violationTotal(result)} violation(s), ${result.liveness.length} liveness failure(s)` +
         `${args.out === undefined ? '' : `; result written to ${args.out}`}\nreproduce: ${result.reproduce}\n`,
     );
   }

@@ -612,6 +612,7 @@ export class ChipActor implements Actor {
       kind: this.kind,
       counters: {
         ...this.counters,
+        'violations.notKept': this.violations.notKept,
         'atsd.launches': this.atsd.stats.launches,
         'tce.ignoredKillFailures': tceStats.ignoredKillFailures ?? 0,
       },

@@ -463,7 +463,12 @@ export class GpuActor implements Actor {
       index: this.index,
       name: this.name,
       kind: this.kind,
-      counters: { ...this.counters, 'ats.evictions': s.evictions, 'ats.fills': s.fills },
+      counters: {
+        ...this.counters,
+        'ats.evictions': s.evictions,
+        'ats.fills': s.fills,
+        'violations.notKept': this.violations.notKept,
+      },
       histograms: { [H.dmaLatencyTicks]: this.dmaLatency, [H.peerLatencyTicks]: this.peerLatency },
       violations: this.violations.list(),
       liveness: [],

@@ -15,8 +15,9 @@ export interface Violation {
 
 /**
  * A bounded list of violations: the first `keep` in full (what a user reads and what a replay
- * pins), and a count of every one, so a bug that fires a million times neither floods the report
- * nor eats memory, and is never silently under-reported.
+ * pins), and a count of the rest (`notKept`, which the actors report as the counter
+ * `violations.notKept` and the summary adds to its total), so a bug that fires a million times
+ * neither floods the report nor eats memory, and is never silently under-reported.
  */
 export class ViolationLog {
   readonly kept: Violation[] = [];
@@ -28,19 +29,12 @@ export class ViolationLog {
     if (this.kept.length < this.keep) this.kept.push(v);
   }
 
-  /** The kept violations, plus one summary entry per rule for those dropped. */
+  /** The kept violations (the count of the rest is `notKept`, reported as a counter). */
   list(): Violation[] {
-    if (this.total === this.kept.length) return this.kept;
-    return [
-      ...this.kept,
-      {
-        rule: this.kept[this.kept.length - 1]!.rule,
-        message: `${this.total - this.kept.length} more violation(s) not kept (first ${this.kept.length} shown)`,
-        tick: this.kept[this.kept.length - 1]!.tick,
-        actors: [],
-        addresses: [],
-        history: [],
-      },
-    ];
+    return this.kept;
+  }
+
+  get notKept(): number {
+    return this.total - this.kept.length;
   }
 }

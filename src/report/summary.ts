@@ -66,7 +66,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
     out.push(`checks: ${style('green', 'all checks passed')}`);
   } else {
     out.push(
-      `checks: ${style('red', `${result.violations.length} violation(s), ${result.liveness.length} liveness failure(s)`)}`,
+      `checks: ${style('red', `${violationTotal(result)} violation(s)${notKeptNote(result)}, ${result.liveness.length} liveness failure(s)`)}`,
     );
     for (const [label, v] of problems.slice(0, options.maxViolations ?? 5)) {
       out.push(...formatViolation(label, v, options.maxHistoryLines ?? 4, style));
@@ -191,4 +191,14 @@ export function compact(x: number): string {
   if (abs >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (abs >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
   return x.toFixed(0);
+}
+
+/** Violations found, counting those past each actor's kept list (violation.ts ViolationLog). */
+export function violationTotal(result: RunResult): number {
+  return result.violations.length + (result.counts['violations.notKept'] ?? 0);
+}
+
+function notKeptNote(result: RunResult): string {
+  const n = result.counts['violations.notKept'] ?? 0;
+  return n > 0 ? ` (${result.violations.length} kept in the result, ${n} more counted)` : '';
 }
