@@ -16,7 +16,7 @@ export default defineWorkload({
   params: {
     topology: 'witherspoon-6',
     policy: 'per-socket',
-    durationTicks: 600_000_000,
+    durationTicks: 1_200_000_000,
     tenants: [
       { name: 'host', lpid: 0, groups: 'all', processesPerGpu: 2, pagesPerProcess: 64, tcePagesPerGpu: 0 },
     ],
@@ -26,7 +26,7 @@ export default defineWorkload({
       cpuThreads: 4,
       atsdRegisters: 1,
       tceRemapIntervalTicks: 0,
-      shootdownDeadlineTicks: 200_000_000,
+      shootdownDeadlineTicks: 500_000_000,
     },
   },
 });

@@ -13,7 +13,7 @@ export default defineWorkload({
   params: {
     topology: 'witherspoon-6',
     policy: 'per-gpu',
-    durationTicks: 200_000_000,
+    durationTicks: 300_000_000,
     tenants: [
       {
         name: 'host',
@@ -29,7 +29,7 @@ export default defineWorkload({
       unmapIntervalTicks: 1_000_000,
       cpuThreads: 2,
       tceRemapIntervalTicks: 0,
-      shootdownDeadlineTicks: 40_000_000,
+      shootdownDeadlineTicks: 100_000_000,
     },
   },
 });

@@ -3,6 +3,9 @@
  * with their TCE caches), its nest MMU walking page tables, and its share of host memory.
  *
  * What it keeps:
+ * - the processes homed on this socket and their CPU threads (workload `host.cpuThreads`, thread t
+ *   on socket t mod sockets): a thread picks a range to munmap or migrate and asks the coordinator,
+ *   which owns page lifecycle (UNMAP_REQUEST / UNMAP_DONE);
  * - a replica of the page tables of every process with a GPU behind this NPU, updated by the
  *   coordinator's PTE_CLEAR / PTE_SET (the host kernel's PTE stores; their arrival is when the nest
  *   MMU's walk can see them);
@@ -71,6 +74,8 @@ export class ChipActor implements Actor {
   private readonly translateLatency: RecordableHistogram = createHistogram();
   private readonly registerWait: RecordableHistogram = createHistogram();
   private readonly violations = new ViolationLog();
+  /** Processes whose home (first GPU) is on this socket: their CPU threads run here. */
+  private readonly homedProcesses: World['processes'];
 
   constructor(
     readonly index: number,
@@ -141,6 +146,7 @@ export class ChipActor implements Actor {
       if (owner >= 0) for (const pa of world.tcePages[g]!) this.owners.set(pa, world.tenants[owner]!.lpid);
     }
     this.toCoordinator = edgeOf(world, index, world.coordinator, 'control');
+    this.homedProcesses = world.processes.filter((pr) => pr.homeSocket === this.socket);
     for (const g of sk.gpus) this.toGpu.set(g, edgeOf(world, index, world.gpuActor[g]!, 'nvlink'));
     for (const other of t.sockets) {
       if (other.socket !== this.socket) {
@@ -150,7 +156,57 @@ export class ChipActor implements Actor {
     for (const c of [C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]) this.counters[c] = 0;
   }
 
-  start(_ctx: ActorContext): void {}
+  /**
+   * The CPU threads of this socket (thread t runs on socket t mod sockets) start their munmap and
+   * migrate loops over the processes homed here.
+   */
+  start(ctx: ActorContext): void {
+    if (this.homedProcesses.length === 0) return;
+    const h = this.world.config.params.host;
+    const sockets = this.world.topology.sockets.length;
+    for (let t = this.socket; t < h.cpuThreads; t += sockets) {
+      ctx.schedule(1 + ctx.chooser.choose('host.start', h.unmapIntervalTicks), {
+        kind: K.HOST_TIMER,
+        tag: t,
+      });
+    }
+  }
+
+  /**
+   * A process's CPU thread munmaps or migrates a range of its pages: it picks them, and the
+   * coordinator (which owns page lifecycle) does the rest and answers UNMAP_DONE.
+   */
+  private onHostTimer(thread: number, ctx: ActorContext): void {
+    const ch = ctx.chooser;
+    const h = this.world.config.params.host;
+    const procs = this.homedProcesses;
+    const proc = procs[ch.choose('host.proc', procs.length)]!;
+    const pages = Math.min(h.pagesPerUnmap, proc.pages);
+    const firstPage = ch.choose('host.page', proc.pages - pages + 1);
+    const migrate = ch.choose('host.migrate', 100) < h.migratePercent;
+    ctx.send(
+      this.toCoordinator,
+      {
+        kind: K.UNMAP_REQUEST,
+        tag: thread,
+        lpid: proc.lpid,
+        pid: proc.pid,
+        address: proc.vaBase + firstPage * PAGE_64K,
+        lengthBytes: pages,
+        flags: migrate ? 1 : 0,
+      },
+      HEADER_BYTES,
+    );
+  }
+
+  /** The coordinator finished (or refused) this thread's request: the thread goes on after a pause. */
+  private onUnmapDone(m: SimMessage, ctx: ActorContext): void {
+    const mean = this.world.config.params.host.unmapIntervalTicks;
+    ctx.schedule(Math.max(1, Math.floor(mean / 2) + ctx.chooser.choose('host.interval', mean)), {
+      kind: K.HOST_TIMER,
+      tag: m.tag,
+    });
+  }
 
   progress(): number {
     return this.atsd.stats.launches;
@@ -191,6 +247,12 @@ export class ChipActor implements Actor {
       case K.PAGE_FREE:
         this.epochs.set(m.address, m.tag);
         this.owners.delete(m.address);
+        return;
+      case K.HOST_TIMER:
+        this.onHostTimer(m.tag, ctx);
+        return;
+      case K.UNMAP_DONE:
+        this.onUnmapDone(m, ctx);
         return;
       case K.TCE_REMAP:
         this.onTceRemap(m, ctx);

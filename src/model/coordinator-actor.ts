@@ -1,7 +1,10 @@
 /**
  * The coordinator: the host (and guest) kernels' CPU side, and the keeper of page lifecycle.
  *
- * CPU threads (workload `host.cpuThreads`) munmap and migrate pages of the tenants' processes:
+ * The processes live on the chips (chip-actor.ts): a CPU thread there decides to munmap or migrate
+ * a range and asks here (UNMAP_REQUEST); the coordinator runs the page lifecycle and answers
+ * UNMAP_DONE when the old frames are free and the new ones mapped (or at once, refused, when another
+ * thread is already changing that range: mmap_sem). The lifecycle:
  *   1. PTE_CLEAR to every chip whose NPU has a GPU of the process; wait for all to apply it;
  *   2. mmio_invalidate: a `Shootdown` (atsd.ts) driven op by op: AVA, LAUNCH and release are posted
  *      MMIO stores (sent without waiting); acquire and STAT waits are answered by the chip when
@@ -35,6 +38,8 @@ import { edgeOf, hostRam, type ProcessInfo, type World } from './world.js';
 interface HostOp {
   id: number;
   thread: number;
+  /** Socket of the CPU thread that asked (its NPU is "local" for the local-npu-only bug). */
+  requester: number;
   proc: ProcessInfo;
   firstPage: number;
   pages: number;
@@ -61,7 +66,7 @@ export class CoordinatorActor implements Actor {
   private readonly busy = new Set<string>();
   private readonly ops = new Map<number, HostOp>();
   private nextOp = 1;
-  private readonly threadBusy: boolean[];
+  private readonly procByPid = new Map<number, ProcessInfo>();
   private readonly toChip: number[];
   private readonly toGpu: number[];
   private readonly oracle: Oracle;
@@ -96,7 +101,7 @@ export class CoordinatorActor implements Actor {
         this.ram[g.socket]!.allocate(PAGE_64K, owner >= 0 ? world.tenants[owner]!.id : '');
       }
     }
-    this.threadBusy = Array.from({ length: this.p.host.cpuThreads }, () => false);
+    for (const pr of world.processes) this.procByPid.set(pr.pid, pr);
     this.toChip = world.chipActor.map((c) => edgeOf(world, index, c, 'control'));
     this.toGpu = world.gpuActor.map((g) => edgeOf(world, index, g, 'control'));
     const gpuNpus = new Map<number, number[]>();
@@ -122,12 +127,6 @@ export class CoordinatorActor implements Actor {
 
   start(ctx: ActorContext): void {
     const h = this.p.host;
-    for (let t = 0; t < h.cpuThreads; t++) {
-      ctx.schedule(1 + ctx.chooser.choose('host.start', h.unmapIntervalTicks), {
-        kind: K.HOST_TIMER,
-        tag: t,
-      });
-    }
     if (h.tceRemapIntervalTicks > 0 && this.world.tcePages.some((p) => p.length >= 4)) {
       ctx.schedule(1 + ctx.chooser.choose('tce.start', h.tceRemapIntervalTicks), { kind: K.TCE_TIMER });
     }
@@ -154,8 +153,8 @@ export class CoordinatorActor implements Actor {
 
   handle(m: SimMessage, ctx: ActorContext): void {
     switch (m.kind) {
-      case K.HOST_TIMER:
-        this.onHostTimer(m.tag, ctx);
+      case K.UNMAP_REQUEST:
+        this.onUnmapRequest(m, ctx);
         return;
       case K.WATCHDOG_TIMER:
         // Runs even when every CPU thread is stuck in a shootdown (no host timer fires then).
@@ -190,25 +189,26 @@ export class CoordinatorActor implements Actor {
     return Math.max(1, Math.floor(mean / 2) + ctx.chooser.choose(site, mean));
   }
 
-  private onHostTimer(thread: number, ctx: ActorContext): void {
+  private onUnmapRequest(m: SimMessage, ctx: ActorContext): void {
     this.checkLiveness(ctx.now);
-    if (this.threadBusy[thread]) return;
-    const ch = ctx.chooser;
-    const procs = this.world.processes;
-    const proc = procs[ch.choose('host.proc', procs.length)]!;
-    const pages = Math.min(this.p.host.pagesPerUnmap, proc.pages);
-    const firstPage = ch.choose('host.page', proc.pages - pages + 1);
+    const thread = m.tag;
+    const proc = this.procByPid.get(m.pid);
+    if (proc === undefined || proc.lpid !== m.lpid) {
+      throw new Error(`coordinator: UNMAP_REQUEST for unknown lpid ${m.lpid} pid ${m.pid}`);
+    }
+    const pages = m.lengthBytes;
+    const firstPage = (m.address - proc.vaBase) / PAGE_64K;
+    if (!(Number.isInteger(firstPage) && firstPage >= 0 && firstPage + pages <= proc.pages && pages >= 1)) {
+      throw new Error(`coordinator: UNMAP_REQUEST for ${hex(m.address)}+${pages} pages outside pid ${m.pid}`);
+    }
+    const requester = this.world.actors[m.source]!.socket!;
     const keys = Array.from({ length: pages }, (_, i) => `${proc.index}:${firstPage + i}`);
     if (keys.some((k) => this.busy.has(k))) {
-      // Another CPU is already changing this range (mmap_sem): try again later.
-      ctx.schedule(this.jittered(ctx, this.p.host.unmapIntervalTicks, 'host.interval'), {
-        kind: K.HOST_TIMER,
-        tag: thread,
-      });
+      // Another CPU is already changing this range (mmap_sem): refused, the thread tries again later.
+      ctx.send(this.toChip[requester]!, { kind: K.UNMAP_DONE, tag: thread, flags: 1 }, HEADER_BYTES);
       return;
     }
     for (const k of keys) this.busy.add(k);
-    this.threadBusy[thread] = true;
     const id = this.nextOp;
     this.nextOp = (this.nextOp % (MAX_OP_ID - 1)) + 1;
     const op: HostOp = {
@@ -217,7 +217,8 @@ export class CoordinatorActor implements Actor {
       proc,
       firstPage,
       pages,
-      migrate: ch.choose('host.migrate', 100) < this.p.host.migratePercent,
+      migrate: (m.flags & 1) !== 0,
+      requester,
       startedAt: ctx.now,
       phase: 'clearing',
       clearsPending: proc.npus.length,
@@ -266,7 +267,7 @@ export class CoordinatorActor implements Actor {
         start: pr.vaBase + op.firstPage * PAGE_64K,
         sizeBytes: op.pages * PAGE_64K,
         npus: pr.npus,
-        localNpu: pr.npus[op.thread % pr.npus.length]!,
+        localNpu: pr.npus.includes(op.requester) ? op.requester : pr.npus[0]!,
         guest: guest ? { lpid: pr.lpid, registerByNpu: this.guestRegisters(pr) } : undefined,
         sizeRule: this.p.host.sizeRule,
       },
@@ -381,11 +382,7 @@ export class CoordinatorActor implements Actor {
     op.phase = 'done';
     this.ops.delete(op.id);
     for (let i = 0; i < op.pages; i++) this.busy.delete(`${op.proc.index}:${op.firstPage + i}`);
-    this.threadBusy[op.thread] = false;
-    ctx.schedule(this.jittered(ctx, this.p.host.unmapIntervalTicks, 'host.interval'), {
-      kind: K.HOST_TIMER,
-      tag: op.thread,
-    });
+    ctx.send(this.toChip[op.requester]!, { kind: K.UNMAP_DONE, tag: op.thread }, HEADER_BYTES);
   }
 
   /** Free the old frames (every chip hears the new epoch), then map fresh ones at the same VAs. */

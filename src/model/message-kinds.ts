@@ -6,14 +6,16 @@
  * | kind            | from -> to       | fields                                                        |
  * |-----------------|------------------|---------------------------------------------------------------|
  * | ENGINE_TIMER    | gpu self         | tag = engine                                                  |
- * | HOST_TIMER      | coordinator self | tag = CPU thread                                              |
+ * | HOST_TIMER      | chip self        | tag = CPU thread (a process's munmap/migrate)                 |
  * | TCE_TIMER       | coordinator self |                                                               |
  * | MMIO_TIMER      | coordinator self |                                                               |
  * | PTE_CLEAR       | coord -> chip    | lpid, pid, address = va, lengthBytes = pages, tag = op        |
  * | PTE_SET         | coord -> chip    | lpid, pid, address = va, tag|lengthBytes<<22 = pfn (64 KiB)   |
  * | PAGE_FREE       | coord -> chip    | address = pa, tag = new epoch                                 |
  * | ATSD_OP         | coord -> chip    | tag = shootdown, flags = op, see AtsdOpCode; address, pid...  |
- * | TCE_REMAP       | coord -> chip    | tag = gpu, address = TCE page index, flags = bug-free path    |
+ * | TCE_REMAP       | coord -> chip    | tag = gpu, address = first TCE page, lengthBytes = pages, flags = window reset |
+ * | UNMAP_REQUEST   | chip -> coord    | tag = CPU thread, lpid, pid, address = va, lengthBytes = pages, flags = migrate |
+ * | UNMAP_DONE      | coord -> chip    | tag = CPU thread, flags = 1 if refused (range busy)           |
  * | PTE_CLEARED     | chip -> coord    | tag = op                                                      |
  * | ATSD_ANSWER     | chip -> coord    | tag = shootdown, flags = op, address = reg or STAT            |
  * | TCE_REMAPPED    | chip -> coord    | tag = gpu, address = first TCE page index                     |
@@ -40,9 +42,11 @@ export const K = {
   PAGE_FREE: 0x12,
   ATSD_OP: 0x13,
   TCE_REMAP: 0x14,
+  UNMAP_REQUEST: 0x15,
   PTE_CLEARED: 0x20,
   ATSD_ANSWER: 0x21,
   TCE_REMAPPED: 0x22,
+  UNMAP_DONE: 0x23,
   ATSD_INVALIDATE: 0x30,
   ATSD_ACK: 0x31,
   ATS_REQUEST: 0x40,

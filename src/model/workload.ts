@@ -88,7 +88,7 @@ export const workloadParamsSchema = z.strictObject({
       atsdRegisters: z.number().int().min(1).max(8).default(8),
       sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
       /** Simulated ticks a shootdown may take before the liveness check reports it. */
-      shootdownDeadlineTicks: positiveInt.default(200_000_000),
+      shootdownDeadlineTicks: positiveInt.default(1_000_000_000),
     })
     .prefault({}),
   mmio: z

@@ -26,6 +26,7 @@ describe('cli args', () => {
       json: false,
       out: undefined,
       crashAt: undefined,
+      checkHosts: false,
     });
   });
 
