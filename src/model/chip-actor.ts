@@ -481,7 +481,11 @@ export class ChipActor implements Actor {
   }
 
   private grant(w: Waiter, reg: number, ctx: ActorContext): void {
-    this.registerWait.record(Math.max(1, ctx.now - w.askedAt));
+    // The histogram holds the waits that waited (an HDR histogram cannot hold 0); a register won at
+    // once is counted instead, so "wait p50 1 ps" never stands for "no wait".
+    const waited = ctx.now - w.askedAt;
+    if (waited > 0) this.registerWait.record(waited);
+    else this.count('atsd.acquiredAtOnce');
     this.answer(w.owner, AtsdOpCode.acquire, reg, ctx);
   }
 

@@ -90,7 +90,8 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
     out.push(`  ${label.padEnd(22)}${latencyCells(s)}`);
   }
   out.push(
-    `  ATS cache hit rate ${percent(result.contention.atsHitRate)}   TCE cache hit rate ${percent(result.contention.tceHitRate)}`,
+    `  ATS cache hit rate ${percent(result.contention.atsHitRate)}   TCE cache hit rate ${percent(result.contention.tceHitRate)}` +
+      `   ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}`,
   );
   const links = [...result.contention.links].sort((a, b) => b.utilisation - a.utilisation).slice(0, maxRows);
   if (links.length > 0) {
