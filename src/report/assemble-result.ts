@@ -40,6 +40,9 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
   const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness);
   const { status, exitCode } = statusOf(raw.stopped, violations.length, liveness.length);
 
+  const actorStates: Record<string, Record<string, unknown>> = {};
+  for (const r of raw.reports)
+    actorStates[r.name] = JSON.parse(JSON.stringify(r.state)) as Record<string, unknown>;
   const perActor: Record<string, Record<string, number>> = {};
   for (const r of raw.reports) {
     const numeric: Record<string, number> = {};
@@ -86,6 +89,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
       inFlight: conservation.inFlight,
       ok: conservation.violations.length === 0,
     },
+    actorStates,
     violations,
     liveness,
     reproduce: reproduceCommand(config, raw.host),

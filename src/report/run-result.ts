@@ -55,6 +55,12 @@ export interface RunResult {
     workers: WorkerFigures[];
   };
   conservation: { sent: number; received: number; inFlight: number; ok: boolean };
+  /**
+   * Each actor's own state at the end, as it reported it (JSON-safe): a chip's ATSD registers
+   * (locked, owner, STAT acks pending, hung) and waiters, a GPU's queues, the coordinator's
+   * shootdowns in flight. What a liveness failure is read against.
+   */
+  actorStates: Record<string, Record<string, unknown>>;
   violations: Violation[];
   liveness: Violation[];
   /** A command line that reproduces this run exactly. */

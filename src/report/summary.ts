@@ -74,6 +74,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
     const hidden = problems.length - (options.maxViolations ?? 5);
     if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
   }
+  if (result.liveness.length > 0) out.push(...atsdState(result));
   const c = result.conservation;
   out.push(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
@@ -202,4 +203,24 @@ export function violationTotal(result: RunResult): number {
 function notKeptNote(result: RunResult): string {
   const n = result.counts['violations.notKept'] ?? 0;
   return n > 0 ? ` (${result.violations.length} kept in the result, ${n} more counted)` : '';
+}
+
+/** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
+function atsdState(result: RunResult): string[] {
+  const out = ['  ATSD registers at the end (locked by shootdown, STAT acks pending from GPUs):'];
+  for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
+    const regs = state.registers as
+      | { reg: number; locked: boolean; owner: number | null; pendingAcks: number[]; hung: boolean }[]
+      | undefined;
+    if (regs === undefined) continue;
+    const cells = regs.map((r) =>
+      r.locked
+        ? `reg${r.reg} locked by ${r.owner}${r.pendingAcks.length > 0 ? ` acks from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ' HUNG' : ''}`
+        : `reg${r.reg} free`,
+    );
+    out.push(
+      `    ${actor}: ${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
+    );
+  }
+  return out;
 }

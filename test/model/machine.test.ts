@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import type { BugName } from '../../src/model/bugs.js';
 import { parseParams, type RunConfig } from '../../src/model/workload.js';
+import { formatSummary } from '../../src/report/summary.js';
 import { runSimulation } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -120,6 +121,13 @@ describe('machine: bugs as switches', () => {
       const good = await inline(config('flush-race', seed));
       expect(good.violations).toEqual([]);
     }
+  });
+
+  test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {
+    const r = await inline(config('atsd-hang', 1, ['atsd-no-valid-bdf']));
+    const regs = r.actorStates.chip0?.registers as { locked: boolean; hung: boolean }[];
+    expect(regs.some((x) => x.locked && x.hung)).toBe(true);
+    expect(formatSummary(r, { color: false })).toMatch(/chip0: reg\d locked by \d+ HUNG/);
   });
 
   test('the deadlock report names the cycle: each shootdown holds one NPU and waits for the other', async () => {
