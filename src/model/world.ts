@@ -19,7 +19,7 @@ import { computeGroups, type IommuGroup, isolationMask, Ownership, type Tenant }
 import type { EdgeSpec } from './link-timing.js';
 import { PAGE_64K, PhysPages } from './page-table.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from './topology.js';
-import { GiB, type Lpid, ns, type PhysAddr } from './types.js';
+import { GiB, type Lpid, ns, type PhysAddr, type Tick } from './types.js';
 import type { RunConfig, TenantSpec } from './workload.js';
 
 export interface ActorSlot {
@@ -134,7 +134,7 @@ export function buildWorld(config: RunConfig): World {
     for (const g of groups) {
       for (const gpu of g.gpus) {
         linkDisableMask[gpu] = isolationMask(topology, g.gpus, gpu);
-        applyLinkDisable(bar0s[gpu]!, linkDisableMask[gpu]!, 0 as never);
+        applyLinkDisable(bar0s[gpu]!, linkDisableMask[gpu]!, 0 as Tick);
       }
     }
   }
