@@ -24,40 +24,11 @@ interface Outcome {
   stderr: string;
 }
 
-function npusim(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
-      );
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Start npusim and send it SIGINT once its stderr shows `marker` (a hand-off, not a sleep). */
-function npusimInterrupted(args: string[], marker: string): Promise<Outcome> {
+/**
+ * Run the CLI from source as a child process, killed at CHILD_TIMEOUT_MS. With `interruptOn`, send
+ * it SIGINT once its stderr shows that marker (a hand-off, not a sleep).
+ */
+function npusim(args: string[], interruptOn?: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       cwd: ROOT,
@@ -72,7 +43,7 @@ function npusimInterrupted(args: string[], marker: string): Promise<Outcome> {
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!signalled && stderr.includes(marker)) {
+      if (interruptOn !== undefined && !signalled && stderr.includes(interruptOn)) {
         signalled = true;
         child.kill('SIGINT');
       }
@@ -83,6 +54,10 @@ function npusimInterrupted(args: string[], marker: string): Promise<Outcome> {
         new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
       );
     }, CHILD_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -227,7 +202,7 @@ describe('npusim command', () => {
     it.skipIf(!HAVE_MACHINE)(
       `cli: Ctrl-C stops the run and prints the partial result (${host})`,
       async () => {
-        const r = await npusimInterrupted(
+        const r = await npusim(
           ['run', 'stress', host, '--seed', '2', '--duration', '1s', '--json'],
           '% simulated',
         );
