@@ -10,7 +10,7 @@
  * first inline run's: a benchmark whose hosts disagree fails instead of printing a rate.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import type { RunConfig } from '../src/model/workload.js';
+import type { RunConfig } from '../src/model/scenario/workload.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';

@@ -15,8 +15,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '../src/transport/codec.js';
 import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
-import { trafficMessage } from '../src/transport/ring-traffic.js';
 import type { BenchOptions } from './main.js';
+import { trafficMessage } from './peers/ring-traffic.js';
 import { startWorkerGroup, type WorkerSpec } from './worker-group.js';
 
 const RUNS = 5;

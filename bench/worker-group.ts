@@ -9,11 +9,11 @@
  * thread never leaves a test hanging.
  */
 import type { Worker } from 'node:worker_threads';
-import { createWorker } from '../src/runtime/worker-url.js';
-import { createStartGate, openStartGate } from '../src/transport/start-gate.js';
+import { createWorkerAt } from '../src/runtime/worker-url.js';
+import { createStartGate, openStartGate } from './peers/start-gate.js';
 
 export interface WorkerSpec {
-  /** Worker name: workers/NAME.ts from source, dist/workers/NAME.js from the build. */
+  /** Peer name: bench/peers/NAME.ts from source, dist/bench/peers/NAME.js from the build. */
   name: string;
   /** Passed as workerData with `gate` added. */
   data: Record<string, unknown>;
@@ -26,6 +26,14 @@ export interface WorkerGroup<R> {
   /** Every worker's 'done' reply, in the order of the specs. */
   done: Promise<R[]>;
   terminate(): Promise<void>;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+
+/** A peer's entry file: bench/peers/NAME.ts from source, dist/bench/peers/NAME.js from the build. */
+function peerEntryUrl(name: string): URL {
+  if (!/^[a-z0-9-]+$/.test(name)) throw new RangeError(`Expected a peer name in kebab-case, got \`${name}\``);
+  return new URL(`./peers/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url);
 }
 
 export function startWorkerGroup<R = Record<string, unknown>>(
@@ -72,7 +80,7 @@ export function startWorkerGroup<R = Record<string, unknown>>(
     const label = `worker ${index} (${spec.name})`;
     let worker: Worker;
     try {
-      worker = createWorker(spec.name, {
+      worker = createWorkerAt(peerEntryUrl(spec.name), {
         workerData: { ...spec.data, gate },
         transferList: spec.transferList as never,
       });

@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * The Feb 2018 mmio_invalidate deadlock ("Fix deadlock in mmio_invalidate()"): firmware before

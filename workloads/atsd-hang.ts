@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * skiboot 4724d2c07: an ATSD forwarded to a brick with no VALID XTS_BDF entry never completes, and

@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * Can a guest update GPU firmware? Two guests per socket share nothing but the machine; both keep

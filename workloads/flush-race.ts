@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * The race the second flush ATSD exists for (ats-cache.ts): one CPU thread unmaps pages of a

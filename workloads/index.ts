@@ -2,7 +2,7 @@
  * Every workload `npusim list` shows, in order. One file per workload; each is plain data declared
  * with `defineWorkload` (src/model/workload.ts), validated when this module loads.
  */
-import type { Workload } from '../src/model/workload.js';
+import type { Workload } from '../src/model/scenario/workload.js';
 import atsdDeadlock from './atsd-deadlock.js';
 import atsdHang from './atsd-hang.js';
 import firmwareUpdate from './firmware-update.js';

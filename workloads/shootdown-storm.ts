@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * munmap and migration as fast as eight CPU threads can go, over a small hot working set that the

@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * The default: the host owns all six GPUs of a witherspoon-6; every GPU drives UT=0, UT=1 and

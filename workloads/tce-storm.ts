@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * UT=1 DMA over a TCE window small enough to live in the NPU's TCE cache, while the host unmaps and

@@ -1,4 +1,4 @@
-import { defineWorkload } from '../src/model/workload.js';
+import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * The 2018 thread's question: are NVLink-connected GPUs isolated when handed to different guests?

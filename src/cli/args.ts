@@ -6,7 +6,7 @@
  * lists, so the error can list the valid names.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { parseDuration } from '../report/duration.js';
 
 export const DEFAULT_WORKLOAD = 'stress';

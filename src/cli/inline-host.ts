@@ -10,7 +10,7 @@
  * 'done' (the RawRun; histograms cross by structured clone), 'crash', 'stall', 'config' or 'error'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { runInline } from '../runtime/inline-runtime.js';
 import type { MachineModule } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';

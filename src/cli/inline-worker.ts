@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../core/errors.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { InlineHostData, InlineHostMessage } from './inline-host.js';

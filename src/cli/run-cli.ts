@@ -13,12 +13,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { BUG_NAMES, BUGS, isBugName } from '../model/bugs.js';
-import { ConfigError } from '../model/errors.js';
-import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../model/iommu-groups.js';
-import { buildTopology, describeTopology, TOPOLOGY_PRESETS } from '../model/topology.js';
-import { isPresetName, type TopologySpec, validateTopologySpec } from '../model/topology-spec.js';
-import { parseParams, type RunConfig, type Workload } from '../model/workload.js';
+import { ConfigError } from '../core/errors.js';
+import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../model/platform/iommu-groups.js';
+import { buildTopology, describeTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
+import { isPresetName, type TopologySpec, validateTopologySpec } from '../model/platform/topology-spec.js';
+import { BUG_NAMES, BUGS, isBugName } from '../model/scenario/bugs.js';
+import { parseParams, type RunConfig, type Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
@@ -165,7 +165,7 @@ async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     if (failed !== undefined) return failed;
   }
   const engine = await import('../runtime/engine.js');
-  const machine = await import('../model/machine.js');
+  const machine = await import('../model/actors/machine.js');
 
   const progress = createProgress({
     durationTicks: config.params.durationTicks,
@@ -255,7 +255,7 @@ async function checkHosts(config: RunConfig, io: CliIo): Promise<number | undefi
     io.stderr.write(`npusim: hosts agree: digest ${a}, ${inline.events} events each\n`);
     return undefined;
   }
-  const plan = (await import('../model/machine.js')).planMachine(config);
+  const plan = (await import('../model/actors/machine.js')).planMachine(config);
   const d = firstDivergence(inline.recorded, threaded.recorded);
   const where =
     d === undefined

@@ -7,7 +7,7 @@
  * percentile is the percentile of all samples, not an average of per-actor percentiles.
  */
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import type { HistogramSummary } from '../model/actor.js';
+import type { HistogramSummary } from '../model/actors/actor.js';
 
 /** The unit a metric name declares by its suffix (metric-names.ts: units last). */
 export function unitOfMetric(name: string): string {

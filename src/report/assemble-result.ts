@@ -13,10 +13,10 @@
  */
 
 import { mergeHistogramsByName, summariseHistogram, unitOfMetric } from '../metrics/histogram.js';
-import { C } from '../metrics/metric-names.js';
-import type { HistogramSummary } from '../model/actor.js';
-import type { Violation } from '../model/violation.js';
-import type { RunConfig } from '../model/workload.js';
+import type { HistogramSummary } from '../model/actors/actor.js';
+import { C } from '../model/actors/metric-names.js';
+import type { Violation } from '../model/check/violation.js';
+import type { RunConfig } from '../model/scenario/workload.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';

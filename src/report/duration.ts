@@ -4,7 +4,7 @@
  * `parseDuration` on whole ticks, so a reproduce line always names the same number of ticks;
  * `formatTime` is for reading (rounded, not exact).
  */
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../core/errors.js';
 
 const TICKS_PER: Record<string, number> = { s: 1e12, ms: 1e9, us: 1e6, ns: 1e3, ps: 1 };
 

@@ -4,7 +4,7 @@
  * same). It names every option a run depends on, explicitly, even where it equals the workload's
  * default, so the line still reproduces the run after a workload file changes its defaults.
  */
-import type { RunConfig } from '../model/workload.js';
+import type { RunConfig } from '../model/scenario/workload.js';
 import { formatDuration } from './duration.js';
 
 export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded'): string {

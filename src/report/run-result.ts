@@ -3,9 +3,9 @@
  * Everything a user needs to judge a run and to reproduce it. Figures the hardware would show
  * (contention) are kept apart from figures about npusim itself (engine).
  */
-import type { HistogramSummary } from '../model/actor.js';
-import type { Violation } from '../model/violation.js';
-import type { RunConfig } from '../model/workload.js';
+import type { HistogramSummary } from '../model/actors/actor.js';
+import type { Violation } from '../model/check/violation.js';
+import type { RunConfig } from '../model/scenario/workload.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 
 export const RESULT_SCHEMA_VERSION = 1;

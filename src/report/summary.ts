@@ -8,9 +8,9 @@
  * styleText's own check looks at process.stdout, so it is turned off: the caller decided for its stream.
  */
 import { styleText } from 'node:util';
-import { H } from '../metrics/metric-names.js';
-import type { HistogramSummary } from '../model/actor.js';
-import type { Violation } from '../model/violation.js';
+import type { HistogramSummary } from '../model/actors/actor.js';
+import { H } from '../model/actors/metric-names.js';
+import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
 import type { RunResult } from './run-result.js';
 

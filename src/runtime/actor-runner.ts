@@ -8,11 +8,18 @@
  * `selfQueue`. Assertions on both sides of the hand-off: an actor may only send on its own edges,
  * and time never goes backwards at an actor.
  */
-import type { Actor, ActorContext } from '../model/actor.js';
-import { AssertionFailure } from '../model/errors.js';
-import { type LinkStats, LinkTiming } from '../model/link-timing.js';
-import type { Chooser } from '../model/random.js';
-import { newMessage, SELF_LINK, type SendFields, type SimMessage, stampOrder } from '../model/sim-message.js';
+
+import { AssertionFailure } from '../core/errors.js';
+import type { Actor, ActorContext } from '../model/actors/actor.js';
+import type { Chooser } from '../model/choice/random.js';
+import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
+import {
+  newMessage,
+  SELF_LINK,
+  type SendFields,
+  type SimMessage,
+  stampOrder,
+} from '../model/protocol/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import type { MachinePlan } from './machine-module.js';
 

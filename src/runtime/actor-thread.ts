@@ -32,11 +32,12 @@
  * closes its outbound rings, and keeps draining inbound rings (counting those records as in flight)
  * until every one of them has ended, so no producer is left waiting on a full ring.
  */
-import type { Actor } from '../model/actor.js';
-import { AssertionFailure, assert } from '../model/errors.js';
-import type { LinkStats } from '../model/link-timing.js';
-import { SeededChooser } from '../model/random.js';
-import { SELF_LINK, type SimMessage, stampOrder } from '../model/sim-message.js';
+
+import { AssertionFailure, assert } from '../core/errors.js';
+import type { Actor } from '../model/actors/actor.js';
+import { SeededChooser } from '../model/choice/random.js';
+import type { LinkStats } from '../model/platform/link-timing.js';
+import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../transport/ring.js';

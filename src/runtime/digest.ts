@@ -4,7 +4,7 @@
  * per event. Equal digests mean (with overwhelming probability) equal event streams; when two runs
  * differ, `firstDivergence` over recorded streams names the first event that differs.
  */
-import { newMessage, type SimMessage } from '../model/sim-message.js';
+import { newMessage, type SimMessage } from '../model/protocol/sim-message.js';
 
 const TWO32 = 0x1_0000_0000;
 

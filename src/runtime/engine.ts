@@ -4,8 +4,8 @@
  * through here, so the two hosts can never be configured differently.
  */
 
-import * as machine from '../model/machine.js';
-import type { RunConfig } from '../model/workload.js';
+import * as machine from '../model/actors/machine.js';
+import type { RunConfig } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { runInline } from './inline-runtime.js';
@@ -27,7 +27,7 @@ export interface EngineOptions {
 /** The machine module's URL, as a worker must import it (source in tests, build otherwise). */
 export function machineModuleUrl(): URL {
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`../model/machine.${ext}`, import.meta.url);
+  return new URL(`../model/actors/machine.${ext}`, import.meta.url);
 }
 
 export async function runRaw(config: RunConfig, options: EngineOptions): Promise<RawRun> {

@@ -7,8 +7,8 @@
  * instead of eating the machine's memory.
  */
 
-import { AssertionFailure } from '../model/errors.js';
-import { compareMessages, type SimMessage } from '../model/sim-message.js';
+import { AssertionFailure } from '../core/errors.js';
+import { compareMessages, type SimMessage } from '../model/protocol/sim-message.js';
 
 export class EventHeap {
   private readonly items: SimMessage[] = [];

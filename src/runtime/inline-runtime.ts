@@ -9,9 +9,9 @@
  *
  * Sweeps run this (one whole simulation per piscina task), and so do the determinism tests.
  */
-import type { Actor } from '../model/actor.js';
-import { SeededChooser } from '../model/random.js';
-import type { SimMessage } from '../model/sim-message.js';
+import type { Actor } from '../model/actors/actor.js';
+import { SeededChooser } from '../model/choice/random.js';
+import type { SimMessage } from '../model/protocol/sim-message.js';
 import { ActorRunner, actorSeed } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import type { MachineModule } from './machine-module.js';

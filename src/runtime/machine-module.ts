@@ -7,8 +7,8 @@
  * worker's actor only, so construction must be a pure function of (config, plan, index): that is
  * what lets a worker rebuild exactly the actor the inline runtime would have built.
  */
-import type { Actor } from '../model/actor.js';
-import type { EdgeSpec } from '../model/link-timing.js';
+import type { Actor } from '../model/actors/actor.js';
+import type { EdgeSpec } from '../model/platform/link-timing.js';
 
 export interface ActorInfo {
   index: number;

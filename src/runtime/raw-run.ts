@@ -3,8 +3,8 @@
  * accounting, and the engine's own figures. Plain data, the same shape from either host, so the
  * result assembler (src/report/run-result.ts) never knows how the run was hosted.
  */
-import type { ActorReport } from '../model/actor.js';
-import type { LinkStats } from '../model/link-timing.js';
+import type { ActorReport } from '../model/actors/actor.js';
+import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RecordedEvent } from './digest.js';
 
 export interface RingFigures {

@@ -2,7 +2,7 @@
  * Why a run ended without a result, each mapped to its exit code by the command line
  * (design.md: 3 liveness failure, 4 crash).
  */
-import type { SimMessage } from '../model/sim-message.js';
+import type { SimMessage } from '../model/protocol/sim-message.js';
 
 export interface CrashInfo {
   actor: string;

@@ -24,8 +24,15 @@ export function workerEntryUrl(name: string): URL {
 
 /** Start worker `name` with the given options (workerData, resourceLimits, ...). */
 export function createWorker(name: string, options: WorkerOptions = {}): Worker {
-  const entry = workerEntryUrl(name);
-  if (!fromSource) return new Worker(entry, options);
+  return createWorkerAt(workerEntryUrl(name), options);
+}
+
+/**
+ * Start a worker on any entry file: a .ts entry goes through tsx's loader (from source), a .js
+ * entry starts as is. Benchmark and test peers (bench/peers/) start through here.
+ */
+export function createWorkerAt(entry: URL, options: WorkerOptions = {}): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   const tsxApi = tsxEsmApiUrl();
   const bootstrap =
     `import(${JSON.stringify(tsxApi)})` +

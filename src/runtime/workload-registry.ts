@@ -5,8 +5,8 @@
  * workloads/index.ts; from the build it is dist/src/runtime/workload-registry.js and loads
  * dist/workloads/index.js. The index must `export const workloads: Workload[]`.
  */
-import { ConfigError } from '../model/errors.js';
-import type { Workload } from '../model/workload.js';
+import { ConfigError } from '../core/errors.js';
+import type { Workload } from '../model/scenario/workload.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 

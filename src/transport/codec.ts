@@ -37,7 +37,7 @@
  * Field values are plain numbers here: the transport knows nothing of the model, so the engine
  * brands them (Tick, VirtAddr, Lpid, Pid from src/model/types.ts) when it decodes.
  */
-import { expected } from './expected.js';
+import { expected } from '../core/expected.js';
 import {
   MSG_W_ADDR_HI_TAG as W_ADDR_HI_TAG,
   MSG_W_ADDR_LO as W_ADDR_LO,

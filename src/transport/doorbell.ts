@@ -26,7 +26,7 @@
  * Bounds: park waits at most timeoutMs (callers loop with a deadline) and spins at most spinRounds
  * evaluations of ready() before parking; ring() is wait-free.
  */
-import { expected } from './expected.js';
+import { expected } from '../core/expected.js';
 import {
   BELL_MAGIC,
   BELL_MAGIC_INDEX,

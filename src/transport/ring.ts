@@ -39,10 +39,10 @@
  * before the close. The consumer's abandon() is the reverse direction: the producer's next reserve
  * (and a producer parked on a full ring) throws instead of waiting forever.
  */
-import { assert } from '../model/errors.js';
+import { assert } from '../core/errors.js';
+import { expected } from '../core/expected.js';
 import { AdaptiveSpin } from './adaptive-spin.js';
 import type { Doorbell } from './doorbell.js';
-import { expected } from './expected.js';
 import {
   DEFAULT_RECORD_BYTES,
   F64_C_BATCHES,

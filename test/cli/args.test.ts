@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKLOAD, parseCli, parseCrashAt, parseSeed } from '../../src/cli/args.js';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 function errorOf(f: () => unknown): ConfigError {
   try {

@@ -1,21 +1,17 @@
 /**
  * End-to-end: the command run as a child process from source (`node --import tsx src/cli/main.ts`),
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
- * Tests that need the machine or the workloads are skipped until those files exist.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TOPOLOGY_PRESETS } from '../../src/model/topology-spec.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-spec.js';
 import type { RunResult } from '../../src/report/run-result.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const HAVE_WORKLOADS = existsSync(`${ROOT}workloads/index.ts`);
-const HAVE_MACHINE = HAVE_WORKLOADS && existsSync(`${ROOT}src/model/machine.ts`);
-const HAVE_DEADLOCK_WORKLOAD = HAVE_MACHINE && existsSync(`${ROOT}workloads/atsd-deadlock.ts`);
 const CHILD_TIMEOUT_MS = 50_000;
 
 interface Outcome {
@@ -107,7 +103,7 @@ describe('npusim command', () => {
     expect(version.stdout).toMatch(/^npusim \d+\.\d+\.\d+\n$/);
   });
 
-  it.skipIf(!HAVE_WORKLOADS)('cli: list names the workloads, the bugs and the topologies', async () => {
+  it('cli: list names the workloads, the bugs and the topologies', async () => {
     const r = await npusim(['list']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^workloads:\n {2}\S/);
@@ -116,20 +112,20 @@ describe('npusim command', () => {
     expect(r.stdout).toContain('witherspoon-4');
   });
 
-  it.skipIf(!HAVE_WORKLOADS)('cli: an unknown workload exits 2 listing the workloads', async () => {
+  it('cli: an unknown workload exits 2 listing the workloads', async () => {
     const r = await npusim(['run', 'no-such-workload', '--inline']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('got `no-such-workload`');
     expect(r.stderr).toContain('stress');
   });
 
-  it.skipIf(!HAVE_WORKLOADS)('cli: an unknown bug exits 2 listing the bugs', async () => {
+  it('cli: an unknown bug exits 2 listing the bugs', async () => {
     const r = await npusim(['run', '--bug', 'no-such-bug', '--inline']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--bug: Expected one of release-between-flushes');
   });
 
-  it.skipIf(!HAVE_MACHINE)('cli: a short inline run prints a clean JSON result with its digest', async () => {
+  it('cli: a short inline run prints a clean JSON result with its digest', async () => {
     const r = await npusim(['run', 'stress', '--inline', '--json', '--seed', '5', '--duration', '20us']);
     expect(r.stderr).not.toContain('unexpected error');
     expect(r.code).toBe(0);
@@ -143,7 +139,7 @@ describe('npusim command', () => {
     );
   });
 
-  it.skipIf(!HAVE_MACHINE)('cli: a run without --seed prints the seed it drew', async () => {
+  it('cli: a run without --seed prints the seed it drew', async () => {
     const r = await npusim(['run', 'stress', '--inline', '--duration', '5us']);
     expect(r.code).toBe(0);
     const seed = /npusim: seed (\d+) \(drawn at random\)/.exec(r.stderr)?.[1];
@@ -153,66 +149,57 @@ describe('npusim command', () => {
   });
 
   for (const host of ['--inline', '--threads']) {
-    it.skipIf(!HAVE_MACHINE)(
-      `cli: a forced crash exits 4 naming the actor and the reproduce line (${host})`,
-      async () => {
-        const r = await npusim([
-          'run',
-          'stress',
-          host,
-          '--seed',
-          '3',
-          '--duration',
-          '50us',
-          '--crash-at',
-          'gpu2:100',
-        ]);
-        expect(r.code).toBe(4);
-        // The threaded runtime wraps an actor's throw in ActorCrashError; the inline runtime lets the
-        // actor's own error through, which names the actor (RunConfig.crashAt) but not in that shape.
-        expect(r.stderr).toContain(host === '--threads' ? 'actor gpu2 crashed' : 'gpu2');
-        expect(r.stderr).toContain('seed: 3');
-        expect(r.stderr).toContain('reproduce: npusim run stress --seed 3 --duration 50us');
-        expect(r.stderr).toContain('--crash-at gpu2:100');
-      },
-    );
-  }
-
-  it.skipIf(!HAVE_DEADLOCK_WORKLOAD)(
-    'cli: the ATSD deadlock bug exits 3 with a liveness failure',
-    async () => {
+    it(`cli: a forced crash exits 4 naming the actor and the reproduce line (${host})`, async () => {
       const r = await npusim([
         'run',
-        'atsd-deadlock',
-        '--bug',
-        'release-between-flushes',
-        '--inline',
+        'stress',
+        host,
         '--seed',
-        '1',
-        '--json',
+        '3',
+        '--duration',
+        '50us',
+        '--crash-at',
+        'gpu2:100',
       ]);
-      expect(r.code).toBe(3);
-      const result = JSON.parse(r.stdout) as RunResult;
-      expect(result.status).toBe('liveness');
-      expect(result.liveness.length).toBeGreaterThan(0);
-      expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
-    },
-  );
+      expect(r.code).toBe(4);
+      // The threaded runtime wraps an actor's throw in ActorCrashError; the inline runtime lets the
+      // actor's own error through, which names the actor (RunConfig.crashAt) but not in that shape.
+      expect(r.stderr).toContain(host === '--threads' ? 'actor gpu2 crashed' : 'gpu2');
+      expect(r.stderr).toContain('seed: 3');
+      expect(r.stderr).toContain('reproduce: npusim run stress --seed 3 --duration 50us');
+      expect(r.stderr).toContain('--crash-at gpu2:100');
+    });
+  }
+
+  it('cli: the ATSD deadlock bug exits 3 with a liveness failure', async () => {
+    const r = await npusim([
+      'run',
+      'atsd-deadlock',
+      '--bug',
+      'release-between-flushes',
+      '--inline',
+      '--seed',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('liveness');
+    expect(result.liveness.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('reproduce: npusim run atsd-deadlock --seed 1');
+  });
   for (const host of ['--inline', '--threads']) {
-    it.skipIf(!HAVE_MACHINE)(
-      `cli: Ctrl-C stops the run and prints the partial result (${host})`,
-      async () => {
-        const r = await npusim(
-          ['run', 'stress', host, '--seed', '2', '--duration', '1s', '--json'],
-          '% simulated',
-        );
-        expect(r.stderr).toContain('npusim: stopping');
-        expect([0, 1]).toContain(r.code);
-        const result = JSON.parse(r.stdout) as RunResult;
-        expect(result.status).toBe('interrupted');
-        expect(result.simulatedTicks).toBeLessThan(1e12);
-      },
-    );
+    it(`cli: Ctrl-C stops the run and prints the partial result (${host})`, async () => {
+      const r = await npusim(
+        ['run', 'stress', host, '--seed', '2', '--duration', '1s', '--json'],
+        '% simulated',
+      );
+      expect(r.stderr).toContain('npusim: stopping');
+      expect([0, 1]).toContain(r.code);
+      const result = JSON.parse(r.stdout) as RunResult;
+      expect(result.status).toBe('interrupted');
+      expect(result.simulatedTicks).toBeLessThan(1e12);
+    });
   }
   it('cli: --check-hosts runs both hosts, says they agree, and reports the run', async () => {
     const r = await npusim(['run', 'stress', '--seed', '3', '--duration', '30us', '--check-hosts', '--json']);

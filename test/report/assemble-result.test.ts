@@ -1,9 +1,9 @@
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { C, H } from '../../src/metrics/metric-names.js';
-import type { ActorReport } from '../../src/model/actor.js';
-import type { Violation } from '../../src/model/violation.js';
-import { parseParams, type RunConfig } from '../../src/model/workload.js';
+import type { ActorReport } from '../../src/model/actors/actor.js';
+import { C, H } from '../../src/model/actors/metric-names.js';
+import type { Violation } from '../../src/model/check/violation.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
 import { assembleResult, CONSERVATION_RULE } from '../../src/report/assemble-result.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/run-result.js';
 import { combineDigests } from '../../src/runtime/digest.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { formatDuration, formatTime, parseDuration } from '../../src/report/duration.js';
 
 describe('duration', () => {

@@ -1,8 +1,8 @@
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { C, H } from '../../src/metrics/metric-names.js';
-import type { ActorReport } from '../../src/model/actor.js';
-import { parseParams, type RunConfig } from '../../src/model/workload.js';
+import type { ActorReport } from '../../src/model/actors/actor.js';
+import { C, H } from '../../src/model/actors/metric-names.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';

@@ -4,8 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import type { BugName } from '../../src/model/bugs.js';
-import { parseParams, type RunConfig } from '../../src/model/workload.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
 import { firstDivergence } from '../../src/runtime/digest.js';
 import { runRaw, runSimulation } from '../../src/runtime/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';

@@ -5,6 +5,12 @@
  * time-outs; nothing sleeps, and every group has a deadline so a failing thread fails the test.
  */
 import { describe, expect, test } from 'vitest';
+import {
+  CHECKSUM_SEED,
+  checksumMessage,
+  type TrafficPacing,
+  trafficMessage,
+} from '../../bench/peers/ring-traffic.js';
 import { startWorkerGroup, type WorkerSpec } from '../../bench/worker-group.js';
 import { emptyMessage, readMessage, writeMessage } from '../../src/transport/codec.js';
 import { Doorbell, type DoorbellStats } from '../../src/transport/doorbell.js';
@@ -16,12 +22,6 @@ import {
   type RingStats,
   readRingStats,
 } from '../../src/transport/ring.js';
-import {
-  CHECKSUM_SEED,
-  checksumMessage,
-  type TrafficPacing,
-  trafficMessage,
-} from '../../src/transport/ring-traffic.js';
 
 interface Done {
   records: number;

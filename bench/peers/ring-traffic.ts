@@ -1,0 +1,247 @@
+/**
+ * Synthetic traffic for the ring: a deterministic message stream, a producer loop that encodes it
+ * with the real codec, and a consumer loop that decodes, checksums and (optionally) verifies every
+ * record against the stream. Used by the thread tests (workers/ring-producer.ts,
+ * workers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
+ *
+ * Message i of a stream exercises every field, with times near 2^52 and addresses near 2^53 so the
+ * high words are never zero. The checksum (checksumMessage) mixes every decoded field of a record
+ * and chains records with one multiply each, so a lost, duplicated or reordered record changes it;
+ * with `verify`, the consumer also compares every field of every record with the stream.
+ *
+ * "Slow" sides never sleep: every `slowEveryRecords` records they Atomics.wait on a private word
+ * for `slowWaitMs` (nobody notifies it, so it is a bounded pause that yields the core), and
+ * `extraWorkRounds` adds bounded arithmetic per record. Every wait has a time-out; a side that sees
+ * no progress for `stallLimitMs` throws instead of hanging.
+ */
+import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
+import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
+
+export const TRAFFIC_TIME_BASE_TICKS = 2 ** 52;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Longest single blocking call inside the loops, so the stall check runs often. */
+const SLICE_MS = 100;
+
+/** Fill `out` with message `i` of the traffic stream (0 <= i < 2^32). */
+export function trafficMessage(i: number, out: Message): Message {
+  out.kind = i & 0xff;
+  out.flags = (i >>> 8) & 0xff;
+  out.source = Math.imul(i, 7) & 0xff;
+  out.destination = Math.imul(i, 13) & 0xff;
+  out.link = Math.imul(i, 3) & 0xff;
+  out.seq = i >>> 0;
+  out.timeTicks = TRAFFIC_TIME_BASE_TICKS + i * 1_000_003;
+  out.address = Number.MAX_SAFE_INTEGER - i * 4096;
+  out.lengthBytes = Math.imul(i, 64) & 0xff_ffff;
+  out.lpid = i & 0xfff;
+  out.pid = Math.imul(i, 31) & 0xf_ffff;
+  out.tag = Math.imul(i, 0x9e3779b1) & 0x3f_ffff;
+  return out;
+}
+
+/**
+ * Fold a decoded message into an order-sensitive checksum: the fields are mixed with independent
+ * multiplies (they run in parallel), and only one multiply per record sits on the chain from one
+ * record to the next, so the checksum costs a few ns, not the eight serial steps of a byte-wise
+ * FNV. Any lost, duplicated, reordered or altered record changes it (up to 2^-32 collisions).
+ */
+export function checksumMessage(h: number, m: Message): number {
+  const time = m.timeTicks;
+  const address = m.address;
+  const x =
+    (m.kind | (m.flags << 8) | (m.source << 16) | (m.destination << 24)) ^
+    Math.imul(m.seq, 0x85eb_ca6b) ^
+    Math.imul(m.link | (m.lengthBytes << 8), 0xc2b2_ae35) ^
+    (m.lpid | (m.pid << 12)) ^
+    Math.imul(time >>> 0, 0x27d4_eb2f) ^
+    ((time / 4294967296) | 0) ^
+    Math.imul(address >>> 0, 0x1656_67b1) ^
+    Math.imul(((address / 4294967296) | 0) ^ (m.tag << 10), 0x9e37_79b1);
+  return Math.imul(h ^ x, FNV_PRIME);
+}
+
+export const CHECKSUM_SEED = FNV_OFFSET;
+
+export interface TrafficPacing {
+  /** Pause every this many records (0: never). */
+  slowEveryRecords?: number;
+  /** Length of each pause: an Atomics.wait on a private word that nobody notifies. */
+  slowWaitMs?: number;
+  /** Bounded extra arithmetic per record (0: none). */
+  extraWorkRounds?: number;
+  /** Throw when no record moved for this long (default 20 s). */
+  stallLimitMs?: number;
+  /** Spin rounds before a blocking call parks (default: the endpoint's adaptive budget). */
+  spinRounds?: number;
+}
+
+export interface TrafficResult {
+  records: number;
+  checksum: number;
+  /** Wall-clock span of the loop: performance.timeOrigin + performance.now(), in ms. */
+  startMs: number;
+  endMs: number;
+}
+
+class Pacer {
+  private readonly every: number;
+  private readonly waitMs: number;
+  private readonly rounds: number;
+  private readonly privateWord = new Int32Array(new SharedArrayBuffer(4));
+  private countdown: number;
+  sink = 0;
+
+  constructor(p: TrafficPacing) {
+    this.every = p.slowEveryRecords ?? 0;
+    this.waitMs = p.slowWaitMs ?? 1;
+    this.rounds = p.extraWorkRounds ?? 0;
+    this.countdown = this.every;
+  }
+
+  get active(): boolean {
+    return this.every > 0 || this.rounds > 0;
+  }
+
+  /** Account for one record: bounded work, and every `every` records a bounded pause. */
+  record(i: number): void {
+    for (let r = 0; r < this.rounds; r++) this.sink = Math.imul(this.sink ^ (i + r), FNV_PRIME);
+    if (this.every > 0 && --this.countdown === 0) {
+      this.countdown = this.every;
+      Atomics.wait(this.privateWord, 0, 0, this.waitMs);
+    }
+  }
+}
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Encode messages firstIndex .. firstIndex+count-1 into the ring, `batch` per publish, then close.
+ * Returns the FNV checksum of everything sent.
+ */
+export function produceTraffic(
+  producer: RingProducer,
+  opts: { count: number; batch: number; firstIndex?: number } & TrafficPacing,
+): TrafficResult {
+  const { count, batch } = opts;
+  const first = opts.firstIndex ?? 0;
+  const stallLimitMs = opts.stallLimitMs ?? 20_000;
+  const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
+  const pacer = new Pacer(opts);
+  const paced = pacer.active;
+  const words = producer.words;
+  const m = emptyMessage();
+  let h = FNV_OFFSET;
+  let sent = 0;
+  const refillRecords = Math.min(producer.capacityRecords, Math.max(batch, producer.capacityRecords >> 2));
+  let lastProgressMs = nowMs();
+  const startMs = lastProgressMs;
+  while (sent < count) {
+    const want = Math.min(count - sent, batch);
+    const refill = Math.min(count - sent, refillRecords);
+    let n = producer.tryReserve(want);
+    if (n < want) {
+      // A full ring: wait until a quarter of it is free, not one batch. Refilling a ring as soon
+      // as one batch is free keeps both threads on the same cache lines (head, tail and the
+      // records just released) on every batch; the hysteresis lets each side run on lines the
+      // other left long ago.
+      n = producer.reserve(refill, refill, SLICE_MS, spinRounds);
+      if (n === 0) {
+        if (nowMs() - lastProgressMs > stallLimitMs) {
+          throw new Error(`ring producer: no space for ${stallLimitMs} ms after ${sent} of ${count} records`);
+        }
+        continue;
+      }
+      lastProgressMs = nowMs();
+      if (n > want) n = want;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = first + sent + k;
+      trafficMessage(i, m);
+      writeMessage(words, producer.offsetOf(k), m);
+      h = checksumMessage(h, m);
+      if (paced) pacer.record(i);
+    }
+    producer.publish(n);
+    sent += n;
+  }
+  producer.close();
+  return { records: sent, checksum: h, startMs, endMs: nowMs() };
+}
+
+/**
+ * Drain the ring until the producer closed and everything was released, at most `batch` records
+ * per release. With `verify`, every record must equal the next message of the stream (from
+ * firstIndex); a mismatch throws naming the record and the field.
+ */
+export function consumeTraffic(
+  consumer: RingConsumer,
+  opts: { batch: number; verify?: boolean; firstIndex?: number } & TrafficPacing,
+): TrafficResult {
+  const { batch } = opts;
+  const verify = opts.verify ?? false;
+  const first = opts.firstIndex ?? 0;
+  const stallLimitMs = opts.stallLimitMs ?? 20_000;
+  const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
+  const pacer = new Pacer(opts);
+  const paced = pacer.active;
+  const words = consumer.words;
+  const m = emptyMessage();
+  const want = emptyMessage();
+  let h = FNV_OFFSET;
+  let received = 0;
+  let lastProgressMs = nowMs();
+  const startMs = lastProgressMs;
+  for (;;) {
+    let n = consumer.available();
+    if (n === 0) {
+      // Straight to the bounded spin: every extra look at the producer's line (ended() here)
+      // pulls it from the producer's core and slows its next publish.
+      n = consumer.waitAvailable(SLICE_MS, spinRounds);
+      if (n === 0) {
+        if (consumer.ended()) break;
+        if (nowMs() - lastProgressMs > stallLimitMs) {
+          throw new Error(`ring consumer: no record for ${stallLimitMs} ms after ${received} records`);
+        }
+        continue;
+      }
+      lastProgressMs = nowMs();
+    }
+    if (n > batch) n = batch;
+    for (let k = 0; k < n; k++) {
+      readMessage(words, consumer.offsetOf(k), m);
+      h = checksumMessage(h, m);
+      if (verify) verifyMessage(m, first + received + k, want);
+      if (paced) pacer.record(received + k);
+    }
+    consumer.release(n);
+    received += n;
+  }
+  return { records: received, checksum: h, startMs, endMs: nowMs() };
+}
+
+function verifyMessage(got: Message, i: number, want: Message): void {
+  trafficMessage(i, want);
+  if (
+    got.seq !== want.seq ||
+    got.timeTicks !== want.timeTicks ||
+    got.address !== want.address ||
+    got.tag !== want.tag ||
+    got.kind !== want.kind ||
+    got.flags !== want.flags ||
+    got.source !== want.source ||
+    got.destination !== want.destination ||
+    got.link !== want.link ||
+    got.lengthBytes !== want.lengthBytes ||
+    got.lpid !== want.lpid ||
+    got.pid !== want.pid
+  ) {
+    for (const key of Object.keys(want) as (keyof Message)[]) {
+      if (got[key] !== want[key]) {
+        throw new Error(
+          `ring consumer: record ${i} has ${key} = ${got[key]}, expected ${want[key]} (seq ${got.seq}): lost, duplicated or reordered`,
+        );
+      }
+    }
+  }
+}

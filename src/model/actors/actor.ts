@@ -1,0 +1,82 @@
+/**
+ * The fixed shape of an actor (Akita's component shape): a P9 chip, a GPU or the coordinator.
+ *
+ * An actor is a deterministic state machine. It sees the world only through the messages handed to
+ * `handle`, in the order the runtime guarantees (sim-message.ts, `compareMessages`), and acts on it
+ * only through its `ActorContext`: sending along one of its outbound edges, scheduling a timer for
+ * itself, and asking its chooser. It holds no reference to any other actor, so the same class runs
+ * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
+ */
+import type { RecordableHistogram } from 'node:perf_hooks';
+import type { Violation } from '../check/violation.js';
+import type { Chooser } from '../choice/random.js';
+import type { SendFields, SimMessage } from '../protocol/sim-message.js';
+
+export type ActorKind = 'chip' | 'gpu' | 'coordinator';
+
+export interface ActorContext {
+  /** Time of the event being handled (or 0 in `start`). */
+  readonly now: number;
+  readonly self: number;
+  /** This actor's choice seam, seeded from (run seed, actor index). */
+  readonly chooser: Chooser;
+  /**
+   * Send along outbound edge `edge` (an index into the machine's edge table whose `from` is this
+   * actor). `wireBytes` is what the link serialises (header plus payload). `delayTicks` (>= 0) is
+   * work done before the message leaves (a page walk, a memory access): it can only add to the
+   * arrival time, so the edge's lookahead stays its latency. Returns the arrival tick.
+   */
+  send(edge: number, fields: SendFields, wireBytes: number, delayTicks?: number): number;
+  /** Schedule a message to this actor itself, `delayTicks` (>= 0) from now. */
+  schedule(delayTicks: number, fields: SendFields): void;
+}
+
+/** What an actor hands back at the end of a run (plain data: it crosses threads). */
+export interface ActorReport {
+  index: number;
+  name: string;
+  kind: ActorKind;
+  /** Counters: name -> value. */
+  counters: Record<string, number>;
+  /**
+   * Latency histograms by name (metric-names.ts H), as Node's HDR histograms: they cross threads
+   * by structured clone and merge with `add`, so the report can combine actors exactly.
+   */
+  histograms: Record<string, RecordableHistogram>;
+  violations: Violation[];
+  /** Liveness problems seen by this actor (a shootdown that never completed, ...). */
+  liveness: Violation[];
+  /** Actor-specific state for a liveness dump (registers, queues). */
+  state: Record<string, unknown>;
+}
+
+export interface HistogramSummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  unit: string;
+}
+
+export interface Actor {
+  readonly index: number;
+  readonly name: string;
+  readonly kind: ActorKind;
+  /** Called once at tick 0 before any message: schedule the first timers. */
+  start(ctx: ActorContext): void;
+  handle(msg: SimMessage, ctx: ActorContext): void;
+  /** Called once when the run ends (end of simulated time, or stop). */
+  finish(endTick: number): ActorReport;
+  /** Cheap progress figure for watchdogs and progress bars (e.g. shootdowns completed). */
+  progress(): number;
+  /**
+   * Outbound edges this actor promises never to send on in this run (a GPU never writes to the
+   * coordinator, a chip never answers over PCIe). The threaded runtime publishes a safe time of
+   * +Infinity on them at once, so they never hold a consumer's horizon back; a send on one is an
+   * assertion failure. Optional: an actor that says nothing may send anywhere.
+   */
+  silentEdges?(): readonly number[];
+}

@@ -1,0 +1,64 @@
+/**
+ * The real machine as a runtime sees it (src/runtime/machine-module.ts): a plan of actors and
+ * edges, and a constructor for one actor, both pure functions of the RunConfig.
+ *
+ * Inline, every actor shares one World (built once per config object); threaded, each worker
+ * builds its own from the same config, which gives an identical World because buildWorld is pure.
+ */
+
+import { assert } from '../../core/errors.js';
+import type { SimMessage } from '../protocol/sim-message.js';
+import type { RunConfig } from '../scenario/workload.js';
+import type { Actor } from './actor.js';
+import { ChipActor } from './chip/chip-actor.js';
+import { CoordinatorActor } from './coordinator/coordinator-actor.js';
+import { GpuActor } from './gpu/gpu-actor.js';
+import { buildWorld, type World } from './world.js';
+
+export interface MachinePlanOut {
+  actors: { index: number; name: string; kind: Actor['kind'] }[];
+  edges: World['edges'];
+}
+
+const worlds = new WeakMap<RunConfig, World>();
+
+export function worldOf(config: RunConfig): World {
+  let w = worlds.get(config);
+  if (w === undefined) {
+    w = buildWorld(config);
+    worlds.set(config, w);
+  }
+  return w;
+}
+
+export function planMachine(config: RunConfig): MachinePlanOut {
+  const w = worldOf(config);
+  return { actors: w.actors.map(({ index, name, kind }) => ({ index, name, kind })), edges: w.edges };
+}
+
+export function createActor(config: RunConfig, _plan: unknown, index: number): Actor {
+  const w = worldOf(config);
+  const slot = w.actors[index];
+  assert(slot !== undefined, `no actor ${index} in a machine of ${w.actors.length}`);
+  const actor: Actor =
+    slot.kind === 'chip'
+      ? new ChipActor(index, w)
+      : slot.kind === 'gpu'
+        ? new GpuActor(index, w)
+        : new CoordinatorActor(index, w);
+  const crash = config.crashAt;
+  return crash !== undefined && crash.actor === slot.name ? crashing(actor, crash.event) : actor;
+}
+
+/** Fault injection for the crash path's tests: the actor throws at its Nth event. */
+function crashing(actor: Actor, atEvent: number): Actor {
+  let events = 0;
+  const handle = actor.handle.bind(actor);
+  actor.handle = (m: SimMessage, ctx) => {
+    if (++events === atEvent) {
+      throw new Error(`injected crash (--crash-at ${actor.name}:${atEvent})`);
+    }
+    handle(m, ctx);
+  };
+  return actor;
+}

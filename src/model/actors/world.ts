@@ -1,0 +1,307 @@
+/**
+ * The world a run starts from, derived purely from its RunConfig: topology, IOMMU groups and who
+ * owns them, the processes (mm) and their initial page mappings, the TCE pages, the actors and the
+ * directed edges between them.
+ *
+ * Every actor builds the same World from the same config (in its own worker, or shared inline), so
+ * nothing about the initial state has to travel as messages: it is a pure function. Actors treat it
+ * as read-only.
+ *
+ * Actor numbering: chips first (one per socket), then GPUs, then the coordinator. Edges: every
+ * topology edge (NVLink bundles GPU-GPU and GPU-CPU, PCIe GPU-chip, X-bus chip-chip) plus a control
+ * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
+ * interrupt paths; ASSUMED 200 ns, 16 GB/s).
+ */
+
+import { ConfigError, ModelRefusal } from '../../core/errors.js';
+import { PAGE_64K, PhysPages } from '../host/page-table.js';
+import { applyLinkDisable, GpuBar0 } from '../platform/gpu-bar0.js';
+import {
+  computeGroups,
+  type IommuGroup,
+  isolationMask,
+  Ownership,
+  type Tenant,
+} from '../platform/iommu-groups.js';
+import type { EdgeSpec } from '../platform/link-timing.js';
+import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
+import type { BugName } from '../scenario/bugs.js';
+import type { RunConfig, TenantSpec } from '../scenario/workload.js';
+import { GiB, type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
+
+export interface ActorSlot {
+  index: number;
+  name: string;
+  kind: 'chip' | 'gpu' | 'coordinator';
+  socket?: number;
+  gpu?: number;
+}
+
+export interface TenantInfo {
+  index: number;
+  spec: TenantSpec;
+  id: string;
+  lpid: Lpid;
+  gpus: number[];
+  tenant: Tenant;
+}
+
+export interface ProcessInfo {
+  index: number;
+  tenant: number;
+  lpid: Lpid;
+  pid: number;
+  gpus: number[];
+  /** Sockets (= NPU indices) with a GPU of this process: where its shootdowns must go. */
+  npus: number[];
+  homeSocket: number;
+  vaBase: number;
+  pages: number;
+}
+
+/** A GPU's NVLink bundle to a peer GPU, with the link numbers on each side. */
+export interface PeerEdge {
+  edge: number;
+  peer: number;
+  links: number[];
+  peerLinks: number[];
+}
+
+export const HOST_RAM_PER_SOCKET_BYTES = 256 * GiB;
+const CHIP_ADDRESS_SHIFT_MUL = 2 ** 42;
+const VA_BASE = 0x7000_0000_0000;
+const VA_STRIDE = 2 ** 32;
+/** ASSUMED control-path latency (coordinator <-> chip/GPU). */
+export const CONTROL_LATENCY_TICKS = ns(200);
+const CONTROL_BYTES_PER_SECOND = 16e9;
+
+export interface World {
+  config: RunConfig;
+  bugs: ReadonlySet<BugName>;
+  topology: Topology;
+  groups: IommuGroup[];
+  tenants: TenantInfo[];
+  /** Tenant index owning each GPU, or -1. */
+  gpuOwner: number[];
+  /** Disabled-link mask of each GPU at start (per-gpu-isolated). */
+  linkDisableMask: number[];
+  processes: ProcessInfo[];
+  /** Per process, the physical address of each initial 64 KiB page (in va order). */
+  processPages: PhysAddr[][];
+  /** Per GPU, the physical pages its TCE window maps at start (bus page i -> tcePages[g][i]). */
+  tcePages: PhysAddr[][];
+  actors: ActorSlot[];
+  edges: EdgeSpec[];
+  chipActor: number[];
+  gpuActor: number[];
+  coordinator: number;
+  /** edgeBetween.get(`${from}>${to}>${kind}`) */
+  edgeIndex: Map<string, number>;
+  peerEdges: PeerEdge[][];
+}
+
+export function hostRamBase(topology: Topology, socket: number): number {
+  return topology.sockets[socket]!.chipId * CHIP_ADDRESS_SHIFT_MUL;
+}
+
+/** The socket whose host RAM holds `pa`, or -1 (GPU RAM, or nowhere). */
+export function homeSocketOf(topology: Topology, pa: number): number {
+  for (const s of topology.sockets) {
+    const base = s.chipId * CHIP_ADDRESS_SHIFT_MUL;
+    if (pa >= base && pa < base + HOST_RAM_PER_SOCKET_BYTES) return s.socket;
+  }
+  return -1;
+}
+
+/** Host RAM allocators, one per socket, as the coordinator keeps them. */
+export function hostRam(topology: Topology): PhysPages[] {
+  return topology.sockets.map(
+    (s) => new PhysPages({ baseAddr: hostRamBase(topology, s.socket), sizeBytes: HOST_RAM_PER_SOCKET_BYTES }),
+  );
+}
+
+export function buildWorld(config: RunConfig): World {
+  const p = config.params;
+  const bugs = new Set(config.bugs);
+  const custom = config.customTopology;
+  if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
+    throw new ConfigError(
+      'topology',
+      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file, got \`${p.topology}\``,
+    );
+  }
+  const topology = buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
+  // The bug "links left enabled with per-GPU groups": per-GPU groups, no link disable, no check.
+  const linksLeftEnabled = bugs.has('links-enabled-per-gpu');
+  const policy = linksLeftEnabled && p.policy === 'per-gpu-isolated' ? 'per-gpu' : p.policy;
+  const groups = computeGroups(topology, policy);
+  const bar0s = topology.gpus.map((g) => new GpuBar0(g.index));
+  const linkDisableMask = topology.gpus.map(() => 0);
+  if (policy === 'per-gpu-isolated') {
+    for (const g of groups) {
+      for (const gpu of g.gpus) {
+        linkDisableMask[gpu] = isolationMask(topology, g.gpus, gpu);
+        applyLinkDisable(bar0s[gpu]!, linkDisableMask[gpu]!, 0 as Tick);
+      }
+    }
+  }
+  const ownership = new Ownership(topology, groups, bar0s);
+  const gpuOwner = topology.gpus.map(() => -1);
+  const taken = new Set<number>();
+  const tenants: TenantInfo[] = p.tenants.map((spec, index) => {
+    const ids =
+      spec.groups === 'all'
+        ? groups.map((g) => g.id)
+        : spec.groups === 'rest'
+          ? groups.map((g) => g.id).filter((id) => !taken.has(id))
+          : spec.groups;
+    const tenant: Tenant = {
+      id: spec.name,
+      lpid: spec.lpid as Lpid,
+      kind: spec.lpid === 0 ? 'host' : 'guest',
+    };
+    try {
+      ownership.assign(tenant, ids);
+    } catch (e) {
+      if (e instanceof ModelRefusal) throw new ConfigError(`tenants[${index}].groups`, e.message);
+      throw e;
+    }
+    for (const id of ids) taken.add(id);
+    const gpus = ids.flatMap((id) => groups[id]!.gpus).sort((a, b) => a - b);
+    for (const g of gpus) gpuOwner[g] = index;
+    return { index, spec, id: spec.name, lpid: spec.lpid as Lpid, gpus, tenant };
+  });
+  tenants.forEach((t, i) => {
+    if (t.gpus.length === 0) throw new ConfigError(`tenants[${i}].groups`, `tenant \`${t.id}\` got no GPU`);
+  });
+
+  // Processes: per tenant GPU, processesPerGpu processes; process j of GPU g also uses the tenant
+  // GPU half-way round the tenant's list, so a host tenant's processes span both sockets.
+  const processes: ProcessInfo[] = [];
+  for (const t of tenants) {
+    t.gpus.forEach((g, gi) => {
+      for (let j = 0; j < t.spec.processesPerGpu; j++) {
+        const other = t.gpus[(gi + Math.max(1, Math.floor(t.gpus.length / 2))) % t.gpus.length]!;
+        const gpus = j % 2 === 1 && other !== g ? [g, other] : [g];
+        const npus = [...new Set(gpus.map((x) => topology.gpus[x]!.socket))].sort((a, b) => a - b);
+        const index = processes.length;
+        processes.push({
+          index,
+          tenant: t.index,
+          lpid: t.lpid,
+          pid: index + 1,
+          gpus,
+          npus,
+          homeSocket: topology.gpus[g]!.socket,
+          vaBase: VA_BASE + index * VA_STRIDE,
+          pages: t.spec.pagesPerProcess,
+        });
+      }
+    });
+  }
+  const ram = hostRam(topology);
+  const processPages = processes.map((pr) =>
+    Array.from(
+      { length: pr.pages },
+      () => ram[pr.homeSocket]!.allocate(PAGE_64K, tenants[pr.tenant]!.id).base,
+    ),
+  );
+  const tcePages = topology.gpus.map((g) => {
+    const owner = gpuOwner[g.index]!;
+    const n = owner < 0 ? 0 : tenants[owner]!.spec.tcePagesPerGpu;
+    return Array.from({ length: n }, () => ram[g.socket]!.allocate(PAGE_64K, tenants[owner]!.id).base);
+  });
+
+  // Actors and edges.
+  const actors: ActorSlot[] = [];
+  const chipActor = topology.sockets.map((s) => {
+    actors.push({ index: actors.length, name: `chip${s.socket}`, kind: 'chip', socket: s.socket });
+    return actors.length - 1;
+  });
+  const gpuActor = topology.gpus.map((g) => {
+    actors.push({ index: actors.length, name: `gpu${g.index}`, kind: 'gpu', gpu: g.index, socket: g.socket });
+    return actors.length - 1;
+  });
+  const coordinator = actors.length;
+  actors.push({ index: coordinator, name: 'coordinator', kind: 'coordinator' });
+  const actorOf = (e: Endpoint): number => (e.kind === 'gpu' ? gpuActor[e.index]! : chipActor[e.socket]!);
+  const edges: EdgeSpec[] = [];
+  const edgeIndex = new Map<string, number>();
+  const addEdge = (
+    from: number,
+    to: number,
+    kind: EdgeSpec['kind'],
+    latencyTicks: number,
+    bps: number,
+    lanes: number,
+  ) => {
+    const index = edges.length;
+    const label = `${actors[from]!.name}->${actors[to]!.name} ${kind}${lanes > 1 ? ` x${lanes}` : ''}`;
+    edges.push({
+      index,
+      from,
+      to,
+      kind,
+      label,
+      latencyTicks,
+      bytesPerSecond: bps,
+      jitterTicks: Math.floor(latencyTicks / 10),
+    });
+    edgeIndex.set(`${from}>${to}>${kind}`, index);
+  };
+  for (const e of topology.edges) {
+    addEdge(actorOf(e.from), actorOf(e.to), e.kind, e.latencyTicks, e.bytesPerSecond, e.lanes);
+  }
+  for (const a of actors) {
+    if (a.index === coordinator) continue;
+    addEdge(coordinator, a.index, 'control', CONTROL_LATENCY_TICKS, CONTROL_BYTES_PER_SECOND, 1);
+    addEdge(a.index, coordinator, 'control', CONTROL_LATENCY_TICKS, CONTROL_BYTES_PER_SECOND, 1);
+  }
+  const peerEdges = topology.gpus.map((g) => {
+    const byPeer = new Map<number, PeerEdge>();
+    for (const l of g.links) {
+      if (l.kind !== 'gpu') continue;
+      let pe = byPeer.get(l.peer);
+      if (pe === undefined) {
+        const edge = edgeIndex.get(`${gpuActor[g.index]}>${gpuActor[l.peer]}>nvlink`);
+        if (edge === undefined) continue;
+        pe = { edge, peer: l.peer, links: [], peerLinks: [] };
+        byPeer.set(l.peer, pe);
+      }
+      pe.links.push(l.link);
+      pe.peerLinks.push(l.peerLink);
+    }
+    return [...byPeer.values()];
+  });
+  return {
+    config,
+    bugs,
+    topology,
+    groups,
+    tenants,
+    gpuOwner,
+    linkDisableMask,
+    processes,
+    processPages,
+    tcePages,
+    actors,
+    edges,
+    chipActor,
+    gpuActor,
+    coordinator,
+    edgeIndex,
+    peerEdges,
+  };
+}
+
+/** The edge from actor `from` to actor `to` of `kind`; throws when the topology has none. */
+export function edgeOf(w: World, from: number, to: number, kind: EdgeSpec['kind']): number {
+  const e = w.edgeIndex.get(`${from}>${to}>${kind}`);
+  if (e === undefined) {
+    throw new ConfigError(
+      'topology',
+      `Expected a ${kind} edge from ${w.actors[from]!.name} to ${w.actors[to]!.name}, got none`,
+    );
+  }
+  return e;
+}

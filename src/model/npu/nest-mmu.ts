@@ -1,0 +1,322 @@
+/**
+ * The NPU's XTS tables and the nest MMU translation path of one P9 chip (domain.md §3; skiboot
+ * hw/npu2.c opal_npu_map_lpar / opal_npu_init_context / opal_npu_destroy_context, OPAL calls 148,
+ * 146, 147).
+ *
+ * State, as skiboot keeps it:
+ * - XTS_BDF_MAP: 16 entries {VALID, BDF, LPARSHORT (4 bits), LPARID (12 bits), brick}. skiboot picks
+ *   LPARSHORT = the entry's index, which the model copies, so `ctxRef[lparshort]` and
+ *   `wildcard[lparshort]` are indexed like the BDF table. XLAT is always radix and UNFILT is implied:
+ *   the model only supports unfiltered (wildcard) mode, the only one Linux uses.
+ * - XTS_PID_MAP: in unfiltered mode one wildcard entry per LPARSHORT holding the MSR bits the NPU
+ *   forwards to the nest MMU (DR/HV/PR/SF), refcounted by `ctx_ref[16]` (skiboot ba1d95a1d).
+ * - XTS_MMIO_ATSD<n>_LPARID: the LPARID filter of each of the 8 ATSD registers, written by map_lpar
+ *   for the register whose index equals the brick's link index (how the host hands ATSD[link] to a
+ *   guest, domain.md §4). Registers 6 and 7 are never written: they stay with the host (LPID 0).
+ *
+ * VALID is set only in init_context, never in map_lpar (skiboot 4724d2c07: an ATSD to a brick with
+ * no VALID entry never completes, so VALID must mean "has a context"). `isBrickValid()` lets the ATSD
+ * engine ask exactly that.
+ *
+ * MSR bits are a model encoding (DR=1, PR=2, HV=4, SF=8), not the architected MSR bit positions
+ * (MSR_SF is bit 63 and not a safe JS integer); only set membership matters here.
+ *
+ * Translation: translate() checks the XTS state (BDF VALID, LPID, MSR wildcard, PID != 0) and walks
+ * the (LPID, PID) page table. The walk costs an ASSUMED `walkLatencyTicks` (default 400 ns: a 4-level
+ * radix walk with partition-scoped nesting, mostly hitting the nest MMU's page-walk caches) on one of
+ * `walkers` parallel table walkers; a request that finds all walkers busy queues behind the earliest
+ * to free, which is the contention figure the engine reports.
+ */
+
+import { assert, ConfigError } from '../../core/errors.js';
+import type { PageSize, PageTables } from '../host/page-table.js';
+import {
+  HOST_LPID,
+  hex,
+  type Lpid,
+  ns,
+  type PhysAddr,
+  type Pid,
+  type Tick,
+  type VirtAddr,
+} from '../types.js';
+
+/** Model encoding of the MSR bits the NPU forwards (not architected positions; see header). */
+export const MSR_DR = 1;
+export const MSR_PR = 2;
+export const MSR_HV = 4;
+export const MSR_SF = 8;
+const MSR_ALLOWED = MSR_DR | MSR_PR | MSR_HV | MSR_SF;
+/** Host contexts: LPID 0, DR|PR|HV (Linux v5.0+ boot and VFIO release_ownership). */
+export const MSR_HOST = MSR_DR | MSR_PR | MSR_HV;
+/** Guest contexts: the KVM LPID, DR|PR (VFIO_GROUP_NOTIFY_SET_KVM). */
+export const MSR_GUEST = MSR_DR | MSR_PR;
+
+/** OPAL return codes used by these calls (skiboot include/opal-api.h). */
+export const OPAL_SUCCESS = 0;
+export const OPAL_PARAMETER = -1;
+export const OPAL_UNSUPPORTED = -7;
+export const OPAL_RESOURCE = -10;
+export type OpalRc =
+  | typeof OPAL_SUCCESS
+  | typeof OPAL_PARAMETER
+  | typeof OPAL_UNSUPPORTED
+  | typeof OPAL_RESOURCE;
+
+export const XTS_BDF_ENTRIES = 16;
+export const ATSD_REGISTERS = 8;
+/** Bricks per NPU (NPU2_LINKS_PER_CHIP). */
+export const BRICKS_PER_NPU = 6;
+
+export interface XtsBdfEntry {
+  /** Entry written by map_lpar (skiboot: a non-zero entry). */
+  used: boolean;
+  /** Set only by init_context (skiboot 4724d2c07). */
+  valid: boolean;
+  bdf: number;
+  lparshort: number;
+  lparid: Lpid;
+  brick: number;
+}
+
+/** Outcome of an OPAL call: the rc plus a sentence for the log when it is not OPAL_SUCCESS. */
+export interface OpalResult {
+  readonly rc: OpalRc;
+  readonly reason: string;
+}
+
+export type TranslateRefusal =
+  | 'bdf-not-mapped'
+  | 'bdf-not-valid'
+  | 'lpid-mismatch'
+  | 'msr-mismatch'
+  | 'pid-zero'
+  | 'no-pte';
+
+export type TranslateResult =
+  | {
+      readonly ok: true;
+      readonly pa: PhysAddr;
+      readonly pageSizeBytes: PageSize;
+      /** The physical page's epoch at walk time; the GPU's ATS cache keeps it with the entry. */
+      readonly epoch: number;
+      readonly writable: boolean;
+      /** Queueing behind busy walkers plus the walk itself. */
+      readonly latencyTicks: Tick;
+      readonly doneAt: Tick;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: TranslateRefusal;
+      readonly detail: string;
+      readonly latencyTicks: Tick;
+    };
+
+export interface NestMmuOptions {
+  /** Index of this NPU (P9 chip order) for messages. */
+  npuIndex: number;
+  /** Assumed page-walk latency; default 400 ns (see header). */
+  walkLatencyTicks?: Tick;
+  /** Parallel table walkers; default 4 (assumed). */
+  walkers?: number;
+}
+
+/** One translation request from a brick: what the NPU forwards to the nest MMU. */
+export interface TranslateRequest {
+  bdf: number;
+  lpid: Lpid;
+  pid: Pid;
+  va: VirtAddr;
+  msr: number;
+}
+
+export class NestMmu {
+  readonly npuIndex: number;
+  readonly walkLatencyTicks: Tick;
+  private readonly bdfMap: XtsBdfEntry[] = [];
+  private readonly wildcardMsr: (number | null)[] = new Array(XTS_BDF_ENTRIES).fill(null);
+  private readonly ctxRef: number[] = new Array(XTS_BDF_ENTRIES).fill(0);
+  private readonly atsdLparid: Lpid[] = new Array(ATSD_REGISTERS).fill(HOST_LPID);
+  private readonly walkerFreeAt: Tick[];
+  readonly stats = {
+    translations: 0,
+    faults: 0,
+    faultsByReason: {} as Record<string, number>,
+    walkQueueTicks: 0,
+    mapLpar: 0,
+    initContext: 0,
+    destroyContext: 0,
+  };
+
+  constructor(
+    private readonly tables: PageTables,
+    options: NestMmuOptions,
+  ) {
+    this.npuIndex = options.npuIndex;
+    this.walkLatencyTicks = options.walkLatencyTicks ?? ns(400);
+    const walkers = options.walkers ?? 4;
+    if (!Number.isInteger(walkers) || walkers < 1 || walkers > 64) {
+      throw new ConfigError(
+        'walkers',
+        `Expected \`walkers\` to be an integer from 1 to 64, got \`${walkers}\``,
+      );
+    }
+    this.walkerFreeAt = new Array(walkers).fill(0 as Tick);
+    for (let i = 0; i < XTS_BDF_ENTRIES; i++) {
+      this.bdfMap.push({ used: false, valid: false, bdf: 0, lparshort: i, lparid: HOST_LPID, brick: 0 });
+    }
+  }
+
+  /**
+   * opal_npu_map_lpar(phb, bdf, lparid, lpcr): find the BDF entry or allocate a free one, program
+   * LPARID and LPARSHORT, write the ATSD LPARID filter of the brick's register, reset the wildcard
+   * and its refcount. Does not set VALID.
+   */
+  mapLpar(bdf: number, lparid: Lpid, lpcr: number, brick: number): OpalResult {
+    this.stats.mapLpar++;
+    if (lpcr !== 0) return { rc: OPAL_UNSUPPORTED, reason: `Expected LPCR 0 at map_lpar, got ${hex(lpcr)}` };
+    if (!Number.isInteger(brick) || brick < 0 || brick >= BRICKS_PER_NPU) {
+      return { rc: OPAL_PARAMETER, reason: `Expected a brick 0..5 at map_lpar, got ${brick}` };
+    }
+    let entry = this.bdfMap.find((e) => e.used && e.bdf === bdf);
+    if (entry === undefined) entry = this.bdfMap.find((e) => !e.used);
+    if (entry === undefined) {
+      return {
+        rc: OPAL_RESOURCE,
+        reason: `Expected a free XTS_BDF_MAP entry for bdf ${hex(bdf)}, got none of 16`,
+      };
+    }
+    entry.used = true;
+    entry.bdf = bdf;
+    entry.lparid = lparid;
+    entry.brick = brick;
+    // Remapping drops any old context: skiboot clears VALID with the rest of the entry.
+    entry.valid = false;
+    this.atsdLparid[brick] = lparid;
+    this.wildcardMsr[entry.lparshort] = null;
+    this.ctxRef[entry.lparshort] = 0;
+    return { rc: OPAL_SUCCESS, reason: '' };
+  }
+
+  /** opal_npu_init_context(phb, pid, msr, bdf): the BDF must be mapped; sets VALID. */
+  initContext(bdf: number, msr: number): OpalResult {
+    this.stats.initContext++;
+    const entry = this.entryOf(bdf);
+    if (entry === undefined) {
+      return {
+        rc: OPAL_PARAMETER,
+        reason: `Expected bdf ${hex(bdf)} mapped by map_lpar before init_context, got none`,
+      };
+    }
+    if ((msr & ~MSR_ALLOWED) !== 0) {
+      return { rc: OPAL_UNSUPPORTED, reason: `Expected MSR within DR|HV|PR|SF, got ${hex(msr)}` };
+    }
+    // SF is always set by skiboot in the wildcard; the comparison is on what the caller asked for.
+    const wanted = msr | MSR_SF;
+    const existing = this.wildcardMsr[entry.lparshort] ?? null;
+    if (existing !== null && existing !== wanted) {
+      return {
+        rc: OPAL_PARAMETER,
+        reason: `Expected MSR ${hex(existing)} matching the wildcard of lparshort ${entry.lparshort}, got ${hex(wanted)}`,
+      };
+    }
+    this.wildcardMsr[entry.lparshort] = wanted;
+    this.ctxRef[entry.lparshort] = (this.ctxRef[entry.lparshort] ?? 0) + 1;
+    entry.valid = true;
+    return { rc: OPAL_SUCCESS, reason: '' };
+  }
+
+  /** opal_npu_destroy_context(phb, pid, bdf): refcount--, clear the wildcard at 0. */
+  destroyContext(bdf: number): OpalResult {
+    this.stats.destroyContext++;
+    const entry = this.entryOf(bdf);
+    if (entry === undefined)
+      return { rc: OPAL_PARAMETER, reason: `Expected bdf ${hex(bdf)} mapped, got none` };
+    const ref = this.ctxRef[entry.lparshort] ?? 0;
+    if (ref === 0)
+      return { rc: OPAL_PARAMETER, reason: `Expected a context on bdf ${hex(bdf)}, got refcount 0` };
+    this.ctxRef[entry.lparshort] = ref - 1;
+    if (ref - 1 === 0) this.wildcardMsr[entry.lparshort] = null;
+    return { rc: OPAL_SUCCESS, reason: '' };
+  }
+
+  /** ATS translation request forwarded by a brick. */
+  translate(req: TranslateRequest, now: Tick): TranslateResult {
+    const refuse = (reason: TranslateRefusal, detail: string): TranslateResult => {
+      this.stats.faults++;
+      this.stats.faultsByReason[reason] = (this.stats.faultsByReason[reason] ?? 0) + 1;
+      return { ok: false, reason, detail, latencyTicks: 0 as Tick };
+    };
+    const where = `npu ${this.npuIndex} bdf ${hex(req.bdf)}`;
+    const entry = this.entryOf(req.bdf);
+    if (entry === undefined) return refuse('bdf-not-mapped', `Expected ${where} in XTS_BDF_MAP, got none`);
+    if (!entry.valid)
+      return refuse('bdf-not-valid', `Expected ${where} VALID (init_context done), got not valid`);
+    if (entry.lparid !== req.lpid) {
+      return refuse('lpid-mismatch', `Expected LPID ${entry.lparid} at ${where}, got ${req.lpid}`);
+    }
+    const wildcard = this.wildcardMsr[entry.lparshort] ?? null;
+    if (wildcard === null || wildcard !== (req.msr | MSR_SF)) {
+      return refuse(
+        'msr-mismatch',
+        `Expected MSR ${wildcard === null ? 'none' : hex(wildcard)} at ${where}, got ${hex(req.msr | MSR_SF)}`,
+      );
+    }
+    if (req.pid === 0)
+      return refuse('pid-zero', `Expected a PID other than 0 (reserved on the GPU) at ${where}`);
+
+    // Pick the earliest-free walker (lowest index on ties: deterministic).
+    let w = 0;
+    for (let i = 1; i < this.walkerFreeAt.length; i++) {
+      if (this.walkerFreeAt[i]! < this.walkerFreeAt[w]!) w = i;
+    }
+    const start = Math.max(now, this.walkerFreeAt[w]!);
+    const doneAt = (start + this.walkLatencyTicks) as Tick;
+    this.walkerFreeAt[w] = doneAt;
+    this.stats.walkQueueTicks += start - now;
+    const latencyTicks = (doneAt - now) as Tick;
+
+    const hit = this.tables.lookup(req.lpid, req.pid, req.va);
+    if (hit === undefined) {
+      const r = refuse(
+        'no-pte',
+        `Expected a PTE for ${hex(req.va)} in lpid ${req.lpid} pid ${req.pid}, got none`,
+      );
+      return { ...r, latencyTicks } as TranslateResult;
+    }
+    this.stats.translations++;
+    return {
+      ok: true,
+      pa: hit.pa,
+      pageSizeBytes: hit.pte.sizeBytes,
+      epoch: this.tables.phys.pageOf(hit.pte.pa)?.epoch ?? hit.pte.epoch,
+      writable: hit.pte.writable,
+      latencyTicks,
+      doneAt,
+    };
+  }
+
+  /** The LPARID filter of ATSD register `reg` (LPID 0 unless map_lpar gave it to a guest). */
+  atsdLparidOf(reg: number): Lpid {
+    assert(reg >= 0 && reg < ATSD_REGISTERS, `ATSD register ${reg} out of 0..7`);
+    return this.atsdLparid[reg]!;
+  }
+
+  /** Does `brick` have a VALID XTS_BDF entry (a context)? An ATSD to one without never completes. */
+  isBrickValid(brick: number): boolean {
+    return this.bdfMap.some((e) => e.used && e.valid && e.brick === brick);
+  }
+
+  /** A copy of the BDF table, for reports and tests. */
+  bdfEntries(): readonly Readonly<XtsBdfEntry>[] {
+    return this.bdfMap.map((e) => ({ ...e }));
+  }
+
+  contextRefs(lparshort: number): number {
+    return this.ctxRef[lparshort] ?? 0;
+  }
+
+  private entryOf(bdf: number): XtsBdfEntry | undefined {
+    return this.bdfMap.find((e) => e.used && e.bdf === bdf);
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * The Linux v4.12-v5.2 NPU driver context (arch/powerpc/platforms/powernv/npu-dma.c,
+ * pnv_npu2_init_context / pnv_npu2_destroy_context; domain.md §3 "Driver API").
+ *
+ * One `npu_context` per mm, refcounted with a kref and looked up under `npu_context_lock`:
+ * - init: flags must be within DR|PR|HV; `mm->context.id` 0 is refused ("context id 0 is reserved on
+ *   the GPU"); an existing context with a different release_cb/priv gives -EINVAL ("Prevent
+ *   overwriting of pnv_npu2_init_contex() callback parameters"); otherwise kref_get_unless_zero and
+ *   publish npdev[npu][link]. A new context is allocated, published in mm->context.npu_context and,
+ *   the nest MMU lacking "ibm,nmmu-flush" (skiboot never sets it), the mm is marked copro
+ *   (mm_context_add_copro) so CPU TLB invalidations are global.
+ * - destroy: clear the npdev slot, kref_put under the lock; on the last reference the release
+ *   function clears mm->context.npu_context and mm_context_remove_copro; then, OUTSIDE the spinlock
+ *   (it sleeps in SRCU), mmu_notifier_unregister and kfree.
+ *
+ * The race ("Add lock to prevent race in concurrent context init/destroy"), made explicit as steps
+ * the engine or a test can interleave. Destroy is a `ContextDestroy` with three steps:
+ *   1. 'kref-put'  : refcount drops (to 0 on the last reference)
+ *   2. 'release'   : mm->context.npu_context = NULL, mm_context_remove_copro
+ *   3. 'kfree'     : mmu_notifier_unregister, kfree (the context is gone)
+ * Fixed kernel (default): steps 1 and 2 run under npu_context_lock as ONE step, and init reads the
+ * pointer and does kref_get_unless_zero under the same lock, so an init either sees a live context
+ * (refcount > 0) or no context and allocates a new one.
+ * With `contextRaceUnlocked` (the pre-fix kernel): step 1 and step 2 are separate, and init does a
+ * plain kref_get on whatever pointer it read. Scenario:
+ *   1. thread A: destroy, kref-put: refcount 1 -> 0
+ *   2. thread B: init reads mm->context.npu_context (still set), kref_get: 0 -> 1, returns it
+ *   3. thread A: release clears the pointer; kfree frees the context B holds
+ * The returned context has `freed` (after step 3) or `dying` (refcount went through 0) set, which is
+ * what a test observes as the use-after-free.
+ */
+
+import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import { MSR_DR, MSR_HV, MSR_PR } from './nest-mmu.js';
+
+/** The mm as the driver sees it: mm->context.id is the PID the GPU will use. */
+export interface MmRef {
+  /** Identity of the mm (e.g. the process label). */
+  readonly id: string;
+  /** mm->context.id (the PID); 0 is refused. */
+  readonly contextId: number;
+}
+
+/** A GPU link device as pnv_npu2_init_context knows it (plain numbers: no topology dependency). */
+export interface GpuLinkRef {
+  readonly npuIndex: number;
+  readonly linkIndex: number;
+}
+
+export interface NpuContext {
+  readonly serial: number;
+  readonly mm: MmRef;
+  readonly flags: number;
+  readonly releaseCb: unknown;
+  readonly priv: unknown;
+  refcount: number;
+  /** The refcount went through 0: the context is being torn down. */
+  dying: boolean;
+  /** kfree done: any holder is using freed memory. */
+  freed: boolean;
+  /** npdev[npu][link] slots published by init (keys "npu:link"). */
+  readonly npdev: Set<string>;
+}
+
+export type ContextDestroyStep = 'kref-put' | 'release' | 'kfree' | 'done';
+
+export interface NpuContextTableOptions {
+  /** Bug switch: the pre-fix kernel without npu_context_lock around init/destroy. Default false. */
+  contextRaceUnlocked?: boolean;
+  /** Bound on live contexts (one per mm); default 4096. */
+  maxContexts?: number;
+}
+
+const FLAGS_ALLOWED = MSR_DR | MSR_PR | MSR_HV;
+
+/** The driver's global state: mm -> context, plus the copro marks. */
+export class NpuContextTable {
+  private readonly byMm = new Map<string, NpuContext>();
+  private readonly copro = new Set<string>();
+  private nextSerial = 1;
+  readonly contextRaceUnlocked: boolean;
+  private readonly maxContexts: number;
+  readonly stats = { inits: 0, allocations: 0, einval: 0, frees: 0, raceReturnsDying: 0 };
+
+  constructor(options: NpuContextTableOptions = {}) {
+    this.contextRaceUnlocked = options.contextRaceUnlocked ?? false;
+    this.maxContexts = options.maxContexts ?? 4096;
+    if (!Number.isInteger(this.maxContexts) || this.maxContexts < 1) {
+      throw new ConfigError('maxContexts', `Expected a positive integer, got \`${this.maxContexts}\``);
+    }
+  }
+
+  /**
+   * pnv_npu2_init_context(gpdev, flags, cb, priv). Throws ModelRefusal('EINVAL') as the kernel
+   * returns ERR_PTR(-EINVAL); ENOSPC when the model's context bound is reached.
+   */
+  init(mm: MmRef, gpu: GpuLinkRef, flags: number, releaseCb: unknown, priv: unknown): NpuContext {
+    this.stats.inits++;
+    if ((flags & ~FLAGS_ALLOWED) !== 0) {
+      this.stats.einval++;
+      throw new ModelRefusal(
+        'EINVAL',
+        `Expected flags within MSR_DR|MSR_PR|MSR_HV for mm ${mm.id}, got ${flags}`,
+      );
+    }
+    if (mm.contextId === 0) {
+      this.stats.einval++;
+      throw new ModelRefusal(
+        'EINVAL',
+        `Expected mm ${mm.id} context id other than 0 (context id 0 is reserved on the GPU)`,
+      );
+    }
+    const existing = this.byMm.get(mm.id);
+    if (existing !== undefined) {
+      if (existing.releaseCb !== releaseCb || existing.priv !== priv) {
+        this.stats.einval++;
+        throw new ModelRefusal(
+          'EINVAL',
+          `Expected the same release_cb/priv as the existing context of mm ${mm.id}, got different ones`,
+        );
+      }
+      if (this.contextRaceUnlocked) {
+        // Pre-fix: plain kref_get on whatever pointer was read, even at refcount 0.
+        if (existing.refcount === 0) this.stats.raceReturnsDying++;
+        existing.refcount++;
+        existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
+        return existing;
+      }
+      // Fixed kernel: under the lock the pointer is cleared together with the last kref_put, so a
+      // context still published here always has refcount > 0 (kref_get_unless_zero succeeds).
+      assert(existing.refcount > 0, `published npu_context of mm ${mm.id} has refcount 0 under the lock`);
+      existing.refcount++;
+      existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
+      return existing;
+    }
+    if (this.byMm.size >= this.maxContexts) {
+      throw new ModelRefusal(
+        'ENOSPC',
+        `Expected fewer than ${this.maxContexts} NPU contexts, got ${this.byMm.size}`,
+      );
+    }
+    const ctx: NpuContext = {
+      serial: this.nextSerial++,
+      mm,
+      flags,
+      releaseCb,
+      priv,
+      refcount: 1,
+      dying: false,
+      freed: false,
+      npdev: new Set([`${gpu.npuIndex}:${gpu.linkIndex}`]),
+    };
+    this.byMm.set(mm.id, ctx);
+    this.copro.add(mm.id);
+    this.stats.allocations++;
+    return ctx;
+  }
+
+  /** pnv_npu2_destroy_context, as explicit steps (see header). */
+  destroy(ctx: NpuContext, gpu: GpuLinkRef): ContextDestroy {
+    return new ContextDestroy(this, ctx, gpu);
+  }
+
+  /** Run a whole destroy at once (no interleaving). */
+  destroyNow(ctx: NpuContext, gpu: GpuLinkRef): void {
+    const d = this.destroy(ctx, gpu);
+    for (let i = 0; i < 4 && !d.done; i++) d.step();
+    assert(d.done, 'context destroy did not finish in 3 steps');
+  }
+
+  contextOf(mmId: string): NpuContext | undefined {
+    return this.byMm.get(mmId);
+  }
+
+  /** mm_context_add_copro state: CPU TLB invalidations for this mm are global. */
+  isCopro(mmId: string): boolean {
+    return this.copro.has(mmId);
+  }
+
+  /** @internal used by ContextDestroy. */
+  _release(ctx: NpuContext): void {
+    if (this.byMm.get(ctx.mm.id) === ctx) {
+      this.byMm.delete(ctx.mm.id);
+      this.copro.delete(ctx.mm.id);
+    }
+  }
+
+  /** @internal */
+  _freed(): void {
+    this.stats.frees++;
+  }
+}
+
+/** One destroy in progress; `step()` runs the next step and says which it ran. */
+export class ContextDestroy {
+  private next: ContextDestroyStep = 'kref-put';
+  private last = false;
+
+  constructor(
+    private readonly table: NpuContextTable,
+    readonly ctx: NpuContext,
+    private readonly gpu: GpuLinkRef,
+  ) {}
+
+  get done(): boolean {
+    return this.next === 'done';
+  }
+
+  /** The step that `step()` will run next. */
+  get pending(): ContextDestroyStep {
+    return this.next;
+  }
+
+  step(): ContextDestroyStep {
+    const ran = this.next;
+    switch (ran) {
+      case 'kref-put': {
+        assert(!this.ctx.freed, `destroy of npu_context #${this.ctx.serial} that is already freed`);
+        this.ctx.npdev.delete(`${this.gpu.npuIndex}:${this.gpu.linkIndex}`);
+        assert(this.ctx.refcount > 0, `kref_put on npu_context #${this.ctx.serial} at refcount 0`);
+        this.ctx.refcount--;
+        this.last = this.ctx.refcount === 0;
+        if (!this.last) {
+          this.next = 'done';
+        } else {
+          this.ctx.dying = true;
+          if (this.table.contextRaceUnlocked) {
+            this.next = 'release';
+          } else {
+            // Fixed kernel: the release function runs inside kref_put, under npu_context_lock.
+            this.table._release(this.ctx);
+            this.next = 'kfree';
+          }
+        }
+        break;
+      }
+      case 'release':
+        this.table._release(this.ctx);
+        this.next = 'kfree';
+        break;
+      case 'kfree':
+        // mmu_notifier_unregister then kfree, outside the spinlock.
+        this.ctx.freed = true;
+        this.table._freed();
+        this.next = 'done';
+        break;
+      case 'done':
+        assert(false, 'step() on a finished context destroy');
+    }
+    return ran;
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import { PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
+import {
+  MSR_GUEST,
+  MSR_HOST,
+  NestMmu,
+  OPAL_PARAMETER,
+  OPAL_SUCCESS,
+  OPAL_UNSUPPORTED,
+} from '../../../src/model/npu/nest-mmu.js';
+import { GiB, type Lpid, type Pid, tick, type VirtAddr } from '../../../src/model/types.js';
+
+const BDF = 0x0001; // 00:00.1
+const VA = 0x7f0000 as VirtAddr;
+
+function setup() {
+  const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+  const tables = new PageTables(phys);
+  const mmu = new NestMmu(tables, { npuIndex: 0 });
+  return { phys, tables, mmu };
+}
+
+describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
+  test('xts: a host context translates once map_lpar and init_context are done', () => {
+    const { phys, tables, mmu } = setup();
+    const page = phys.allocate(PAGE_64K, 'host');
+    tables.map(0 as Lpid, 7 as Pid, VA, page.base, PAGE_64K, tick(0));
+    expect(mmu.mapLpar(BDF, 0 as Lpid, 0, 1).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
+    const r = mmu.translate(
+      { bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: (VA + 8) as VirtAddr, msr: MSR_HOST },
+      tick(0),
+    );
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.pa).toBe(page.base + 8);
+      expect(r.epoch).toBe(page.epoch);
+      expect(r.latencyTicks).toBeGreaterThan(0);
+    }
+    expect(mmu.stats.translations).toBe(1);
+  });
+
+  test('xts: the BDF is not VALID before init_context, so translation is refused', () => {
+    const { mmu } = setup();
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    expect(mmu.bdfEntries().find((e) => e.used)?.valid).toBe(false);
+    const r = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    expect(r.ok ? 'ok' : r.reason).toBe('bdf-not-valid');
+    expect(mmu.stats.faults).toBe(1);
+  });
+
+  test('xts: PID 0, an LPID mismatch and an MSR mismatch are refused with their reason', () => {
+    const { mmu } = setup();
+    mmu.mapLpar(BDF, 3 as Lpid, 0, 2);
+    mmu.initContext(BDF, MSR_GUEST);
+    const ask = (lpid: number, pid: number, msr: number) => {
+      const r = mmu.translate({ bdf: BDF, lpid: lpid as Lpid, pid: pid as Pid, va: VA, msr }, tick(0));
+      return r.ok ? 'ok' : r.reason;
+    };
+    expect(ask(3, 0, MSR_GUEST)).toBe('pid-zero');
+    expect(ask(4, 9, MSR_GUEST)).toBe('lpid-mismatch');
+    expect(ask(3, 9, MSR_HOST)).toBe('msr-mismatch');
+    expect(ask(3, 9, MSR_GUEST)).toBe('no-pte');
+  });
+
+  test('xts: init_context refuses an unmapped BDF, stray MSR bits, and an MSR unlike the wildcard', () => {
+    const { mmu } = setup();
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_PARAMETER);
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    expect(mmu.initContext(BDF, 0x100).rc).toBe(OPAL_UNSUPPORTED);
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.initContext(BDF, MSR_GUEST).rc).toBe(OPAL_PARAMETER);
+    expect(mmu.mapLpar(BDF, 0 as Lpid, 1, 1).rc).toBe(OPAL_UNSUPPORTED);
+  });
+
+  test('xts: destroy_context drops the wildcard refcount and clears the wildcard at zero', () => {
+    const { mmu } = setup();
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    mmu.initContext(BDF, MSR_HOST);
+    const short = mmu.bdfEntries().find((e) => e.used)!.lparshort;
+    expect(mmu.contextRefs(short)).toBe(2);
+    mmu.destroyContext(BDF);
+    expect(mmu.contextRefs(short)).toBe(1);
+    mmu.destroyContext(BDF);
+    expect(mmu.contextRefs(short)).toBe(0);
+    // The wildcard is gone, so a guest MSR is now accepted.
+    expect(mmu.initContext(BDF, MSR_GUEST).rc).toBe(OPAL_SUCCESS);
+  });
+
+  test('xts: map_lpar writes the LPARID filter of the register with the brick link index', () => {
+    const { mmu } = setup();
+    mmu.mapLpar(BDF, 9 as Lpid, 0, 4);
+    expect(mmu.atsdLparidOf(4)).toBe(9);
+    expect(mmu.atsdLparidOf(6)).toBe(0);
+    expect(mmu.isBrickValid(4)).toBe(false);
+    mmu.initContext(BDF, MSR_GUEST);
+    expect(mmu.isBrickValid(4)).toBe(true);
+  });
+
+  test('nmmu: walks queue behind busy walkers', () => {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const mmu = new NestMmu(new PageTables(phys), { npuIndex: 0, walkers: 1 });
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    const a = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    const b = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    expect(b.latencyTicks).toBeGreaterThan(a.latencyTicks);
+    expect(mmu.stats.walkQueueTicks).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { ModelRefusal } from '../../../src/core/errors.js';
+import { MSR_DR, MSR_HV, MSR_PR, MSR_SF } from '../../../src/model/npu/nest-mmu.js';
+import { NpuContextTable } from '../../../src/model/npu/npu-context.js';
+
+const mm = { id: 'proc-a', contextId: 12 };
+const gpu = { npuIndex: 0, linkIndex: 1 };
+const cb = () => undefined;
+const FLAGS = MSR_DR | MSR_PR | MSR_HV;
+
+describe('npu-context: pnv_npu2_init_context / destroy_context (v4.12-v5.2)', () => {
+  test('context: one refcounted context per mm', () => {
+    const t = new NpuContextTable();
+    const a = t.init(mm, gpu, FLAGS, cb, 1);
+    const b = t.init(mm, { npuIndex: 1, linkIndex: 0 }, FLAGS, cb, 1);
+    expect(b).toBe(a);
+    expect(a.refcount).toBe(2);
+    expect(t.isCopro(mm.id)).toBe(true);
+    t.destroyNow(a, gpu);
+    expect(a.refcount).toBe(1);
+    expect(a.freed).toBe(false);
+    t.destroyNow(a, { npuIndex: 1, linkIndex: 0 });
+    expect(a.freed).toBe(true);
+    expect(t.contextOf(mm.id)).toBeUndefined();
+    expect(t.isCopro(mm.id)).toBe(false);
+  });
+
+  test('context: a different cb or priv for the same mm is EINVAL', () => {
+    const t = new NpuContextTable();
+    t.init(mm, gpu, FLAGS, cb, 1);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return e instanceof ModelRefusal ? e.code : String(e);
+      }
+    };
+    expect(code(() => t.init(mm, gpu, FLAGS, cb, 2))).toBe('EINVAL');
+    expect(code(() => t.init(mm, gpu, FLAGS, () => 0, 1))).toBe('EINVAL');
+    expect(code(() => t.init({ id: 'z', contextId: 0 }, gpu, FLAGS, cb, 1))).toBe('EINVAL');
+    expect(code(() => t.init({ id: 'y', contextId: 3 }, gpu, FLAGS | MSR_SF, cb, 1))).toBe('EINVAL');
+    expect(t.contextOf(mm.id)?.refcount).toBe(1);
+  });
+
+  test('context race: with the lock, an init racing the final destroy gets a fresh context', () => {
+    const t = new NpuContextTable();
+    const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const d = t.destroy(old, gpu);
+    expect(d.step()).toBe('kref-put');
+    const got = t.init(mm, gpu, FLAGS, cb, 1);
+    expect(d.step()).toBe('kfree');
+    expect(got).not.toBe(old);
+    expect(got.freed).toBe(false);
+    expect(got.dying).toBe(false);
+    expect(old.freed).toBe(true);
+  });
+
+  test('context race: without the lock (contextRaceUnlocked), init returns a context being freed', () => {
+    const t = new NpuContextTable({ contextRaceUnlocked: true });
+    const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const d = t.destroy(old, gpu);
+    expect(d.step()).toBe('kref-put');
+    const got = t.init(mm, gpu, FLAGS, cb, 1);
+    expect(got).toBe(old);
+    expect(got.dying).toBe(true);
+    expect(d.step()).toBe('release');
+    expect(d.step()).toBe('kfree');
+    expect(got.freed).toBe(true);
+    expect(t.stats.raceReturnsDying).toBe(1);
+  });
+});

@@ -1,0 +1,212 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../../src/core/errors.js';
+import {
+  buildTopology,
+  describeTopology,
+  gpuTgt,
+  TOPOLOGY_PRESETS,
+  type TopologySpec,
+} from '../../../src/model/platform/topology.js';
+import { GiB } from '../../../src/model/types.js';
+
+function cloneSpec(spec: TopologySpec): TopologySpec {
+  return JSON.parse(JSON.stringify(spec)) as TopologySpec;
+}
+
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
+  test('witherspoon-6 (Sequoia): each GPU has 2 CPU bricks and 2 links to each of its 2 peers', () => {
+    const t = buildTopology('witherspoon-6');
+    expect(t.gpus).toHaveLength(6);
+    for (const g of t.gpus) {
+      expect(g.links.filter((l) => l.kind === 'cpu')).toHaveLength(2);
+      const perPeer = new Map<number, number>();
+      for (const l of g.links) if (l.kind === 'gpu') perPeer.set(l.peer, (perPeer.get(l.peer) ?? 0) + 1);
+      expect([...perPeer.values()]).toEqual([2, 2]);
+    }
+  });
+
+  test('witherspoon-4 (Redbud): each GPU has 3 CPU bricks and 3 links to its one peer', () => {
+    const t = buildTopology('witherspoon-4');
+    expect(t.gpus).toHaveLength(4);
+    for (const g of t.gpus) {
+      expect(g.links.filter((l) => l.kind === 'cpu')).toHaveLength(3);
+      expect(
+        new Set(g.links.filter((l) => l.kind === 'gpu').map((l) => (l.kind === 'gpu' ? l.peer : -1))).size,
+      ).toBe(1);
+      expect(g.links.filter((l) => l.kind === 'gpu')).toHaveLength(3);
+    }
+  });
+
+  test('no GPU link crosses sockets, and every NPU uses its 6 bricks once', () => {
+    for (const name of ['witherspoon-6', 'witherspoon-4'] as const) {
+      const t = buildTopology(name);
+      for (const g of t.gpus) {
+        for (const l of g.links) if (l.kind === 'gpu') expect(t.gpus[l.peer]!.socket).toBe(g.socket);
+      }
+      for (const sk of t.sockets) {
+        expect(sk.bridges.map((b) => t.bridges[b]!.linkIndex).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      }
+    }
+  });
+
+  test('peer links pair up: A link k to B names B link j whose peer link is k', () => {
+    const t = buildTopology('witherspoon-6');
+    for (const g of t.gpus) {
+      for (const l of g.links) {
+        if (l.kind !== 'gpu') continue;
+        const back = t.gpus[l.peer]!.links[l.peerLink]!;
+        expect(back).toMatchObject({ kind: 'gpu', peer: g.index, peerLink: l.link });
+      }
+    }
+  });
+
+  test('tgt: chip 8 GPU0 aperture 0x23e000000000 compresses to 0xbe000000000; chip 0 GPU0 unchanged', () => {
+    const t = buildTopology('witherspoon-6');
+    const chip8gpu0 = t.gpus.find((g) => g.chipId === 8 && g.indexOnNpu === 0)!;
+    expect(chip8gpu0.apertureBase).toBe(0x23e0_0000_0000);
+    expect(chip8gpu0.tgt).toBe(0xbe0_0000_0000);
+    const chip0gpu0 = t.gpus[0]!;
+    expect(chip0gpu0.apertureBase).toBe(0x3e0_0000_0000);
+    expect(chip0gpu0.tgt).toBe(0x3e0_0000_0000);
+    expect(gpuTgt(2 ** 49 + 2 ** 46 + 5)).toBe(2 ** 45 + 2 ** 44 + 5);
+  });
+
+  test('GPU_MEM_4T_DOWN steps down by 128 GiB per GPU; GPU_MEM_4T_UP steps up from 4 TiB', () => {
+    const down = buildTopology('witherspoon-6');
+    expect(down.gpus.slice(0, 3).map((g) => g.apertureBase)).toEqual([
+      0x3e0_0000_0000, 0x3c0_0000_0000, 0x3a0_0000_0000,
+    ]);
+    const up = buildTopology('witherspoon-4', { gpuMemMap: 'GPU_MEM_4T_UP', gpuRamBytes: 32 * GiB });
+    expect(up.gpus.slice(0, 2).map((g) => g.apertureBase)).toEqual([0x400_0000_0000, 0x420_0000_0000]);
+    expect(up.gpus[0]!.ramBytes).toBe(32 * GiB);
+    expect(down.gpus[0]!.ramBytes).toBe(16 * GiB);
+  });
+
+  test('bridges are 1014:04ea at npu-domain:00:<gpu index on NPU>.<n>, as in the RFC lspci', () => {
+    const t = buildTopology('witherspoon-6');
+    const gpu0 = t.gpus[0]!;
+    expect(gpu0.bdf).toBe('0004:04:00.0');
+    expect(gpu0.bridges.map((b) => t.bridges[b]!.bdf)).toEqual(['0006:00:00.0', '0006:00:00.1']);
+    const b = t.bridges[gpu0.bridges[1]!]!;
+    expect(b).toMatchObject({
+      vendorId: 0x1014,
+      deviceId: 0x04ea,
+      gpu: 0,
+      linkIndex: 1,
+      gpuLink: 5,
+      tgt: gpu0.tgt,
+    });
+    expect(t.bridges.filter((x) => x.socket === 1).map((x) => x.bdf)).toContain('0007:00:02.1');
+  });
+
+  test('ATSD n sits at NPU regs + 0x800000 + n*0x10000; a bridge gets ATSD[link index]', () => {
+    const t = buildTopology('witherspoon-4');
+    for (const sk of t.sockets) {
+      expect(sk.npu.atsdRegisters).toHaveLength(8);
+      expect(sk.npu.atsdRegisters.map((a) => a - sk.npu.regsBase)).toEqual(
+        Array.from({ length: 8 }, (_, n) => 0x80_0000 + n * 0x1_0000),
+      );
+      for (const bi of sk.bridges) {
+        const b = t.bridges[bi]!;
+        expect(b.atsdRegister).toBe(sk.npu.atsdRegisters[b.linkIndex]);
+      }
+    }
+    expect(t.sockets[1]!.npu.regsBase - t.sockets[0]!.npu.regsBase).toBe(8 * 2 ** 42);
+  });
+
+  test('edges: NVLink bundles carry 25 GB/s per link per direction; both directions listed; overrides apply', () => {
+    const t = buildTopology('witherspoon-6', { links: { xbus: { latencyTicks: 7777 } } });
+    const g0g1 = t.edges.filter(
+      (e) =>
+        e.kind === 'nvlink' &&
+        e.from.kind === 'gpu' &&
+        e.to.kind === 'gpu' &&
+        e.from.index + e.to.index === 1,
+    );
+    expect(g0g1).toHaveLength(2);
+    expect(g0g1[0]!.lanes).toBe(2);
+    expect(g0g1[0]!.bytesPerSecond).toBe(2 * 25e9);
+    const xbus = t.edges.filter((e) => e.kind === 'xbus');
+    expect(xbus).toHaveLength(2);
+    expect(xbus[0]!.latencyTicks).toBe(7777);
+    expect(t.edges.every((e) => e.latencyTicks > 0)).toBe(true);
+  });
+
+  test('describeTopology names every GPU BDF, tgt and bridge', () => {
+    const t = buildTopology('witherspoon-6');
+    const text = describeTopology(t);
+    for (const g of t.gpus) expect(text).toContain(g.bdf);
+    for (const b of t.bridges) expect(text).toContain(b.bdf);
+    expect(text).toContain('0xbe000000000');
+  });
+});
+
+describe('topology: custom specs are validated with the field named', () => {
+  const base = () => cloneSpec(TOPOLOGY_PRESETS['witherspoon-6']);
+
+  test('an unknown peer is refused at its link entry', () => {
+    const s = base();
+    s.gpus[0]!.links[0] = { gpu: 'nope' };
+    const e = configErrorOf(() => buildTopology(s));
+    expect(e.field).toBe('gpus[0].links[0].gpu');
+    expect(e.message).toMatch(/Unknown peer/);
+  });
+
+  test('a GPU with other than 6 links is refused', () => {
+    const s = base();
+    s.gpus[2]!.links.pop();
+    const e = configErrorOf(() => buildTopology(s));
+    expect(e.field).toBe('gpus[2].links');
+    expect(e.message).toMatch(/6 NVLink entries.*got 5/);
+  });
+
+  test('a GPU link that crosses sockets is refused', () => {
+    const s = base();
+    s.gpus[0]!.links[0] = { gpu: 'gpu3' };
+    const e = configErrorOf(() => buildTopology(s));
+    expect(e.field).toBe('gpus[0].links[0].gpu');
+    expect(e.message).toMatch(/crosses sockets/);
+  });
+
+  test('a zero-latency edge is refused', () => {
+    const e = configErrorOf(() =>
+      buildTopology('witherspoon-4', { links: { nvlinkBrick: { latencyTicks: 0 } } }),
+    );
+    expect(e.field).toBe('links.nvlinkBrick.latencyTicks');
+  });
+
+  test('duplicate GPU ids, chip ids and bricks are refused', () => {
+    const s1 = base();
+    s1.gpus[1]!.id = 'gpu0';
+    expect(configErrorOf(() => buildTopology(s1)).field).toBe('gpus[1].id');
+    const s2 = base();
+    s2.sockets[1]!.chipId = 0;
+    expect(configErrorOf(() => buildTopology(s2)).field).toBe('sockets[1].chipId');
+    const s3 = base();
+    s3.gpus[1]!.links[1] = { brick: 0 };
+    expect(configErrorOf(() => buildTopology(s3)).field).toBe('gpus[1].links[1].brick');
+  });
+
+  test('asymmetric peer tables are refused', () => {
+    const s = base();
+    // gpu0 lists gpu1 three times (link 2 was gpu2), gpu1 lists gpu0 twice.
+    s.gpus[0]!.links[2] = { gpu: 'gpu1' };
+    const e = configErrorOf(() => buildTopology(s));
+    expect(e.message).toMatch(/Asymmetric peer tables/);
+    expect(e.field).toMatch(/^gpus\[\d\]\.links$/);
+  });
+
+  test('an unknown preset name is a ConfigError, not a crash', () => {
+    expect(configErrorOf(() => buildTopology('witherspoon-8' as 'witherspoon-6')).field).toBe('topology');
+  });
+});
