@@ -6,6 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
+import { nodeRecorder } from '../src/metrics/node-recorder.js';
 import {
   ActorThread,
   type ActorThreadInit,
@@ -43,7 +44,7 @@ function check(data: unknown): HostData {
 if (parentPort === null) throw new Error('actor-host must run as a worker thread');
 const data = check(workerData);
 const machine = (await import(data.machineUrl)) as MachineModule;
-const actor = machine.createActor(data.config, data.init.plan, data.init.index);
+const actor = machine.createActor(data.config, data.init.plan, data.init.index, nodeRecorder);
 const thread = new ActorThread(actor, data.init);
 
 const api = {

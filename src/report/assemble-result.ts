@@ -13,8 +13,15 @@
  */
 
 import { mergeHistogramsByName, summariseHistogram, unitOfMetric } from '../metrics/histogram.js';
+import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { C } from '../model/actors/metric-names.js';
+import {
+  type DmaCounts,
+  type EdgeCounts,
+  judgeDmaConservation,
+  judgeMessageConservation,
+} from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import { combineDigests } from '../runtime/digest.js';
@@ -23,13 +30,11 @@ import type { RawRun } from '../runtime/raw-run.js';
 import { reproduceCommand } from './reproduce-line.js';
 import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
 
-export const CONSERVATION_RULE = 'conservation.message';
-
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
   const simulatedTicks = raw.reachedTick;
   const counts = sumCounters(raw);
   const latencies: Record<string, HistogramSummary> = {};
-  const merged = mergeHistogramsByName(raw.reports.map((r) => r.histograms));
+  const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
   for (const name of [...merged.keys()].sort()) {
     latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
   }
@@ -137,41 +142,52 @@ function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): Li
 }
 
 /**
- * Conservation (design.md "Checking"): every message sent on an edge is received or still in
- * flight. Checked per edge, so two edges' errors cannot cancel in the totals.
+ * Conservation (design.md "Checking"), judged by the rules of check/rules/conservation-rules.ts on
+ * the counts both ends of every edge and every GPU reported.
  */
 function checkConservation(
   plan: MachinePlan,
   raw: RawRun,
   tick: number,
 ): { sent: number; received: number; inFlight: number; violations: Violation[] } {
-  let sent = 0;
-  let received = 0;
-  let inFlight = 0;
-  const violations: Violation[] = [];
-  const edges = Math.max(raw.sentPerEdge.length, raw.receivedPerEdge.length, raw.inFlightPerEdge.length);
-  for (let e = 0; e < edges; e++) {
-    const s = raw.sentPerEdge[e] ?? 0;
-    const r = raw.receivedPerEdge[e] ?? 0;
-    const f = raw.inFlightPerEdge[e] ?? 0;
-    sent += s;
-    received += r;
-    inFlight += f;
-    if (s !== r + f) {
-      const edge = plan.edges[e];
-      const actors =
-        edge === undefined ? [] : [edge.from, edge.to].map((i) => plan.actors[i]?.name ?? `actor ${i}`);
-      violations.push({
-        rule: CONSERVATION_RULE,
-        message:
-          `edge ${e} (${edge?.label ?? 'not in plan'}): expected sent = received + in flight, ` +
-          `got sent ${s}, received ${r}, in flight ${f} (${s - r - f > 0 ? `${s - r - f} lost` : `${r + f - s} extra`})`,
-        tick,
-        actors,
-        addresses: [],
-        history: [],
-      });
-    }
+  const n = Math.max(raw.sentPerEdge.length, raw.receivedPerEdge.length, raw.inFlightPerEdge.length);
+  const edges: EdgeCounts[] = [];
+  for (let e = 0; e < n; e++) {
+    const edge = plan.edges[e];
+    edges.push({
+      label: edge?.label ?? 'not in plan',
+      actors: edge === undefined ? [] : [edge.from, edge.to].map((i) => plan.actors[i]?.name ?? `actor ${i}`),
+      sent: raw.sentPerEdge[e] ?? 0,
+      received: raw.receivedPerEdge[e] ?? 0,
+      inFlight: raw.inFlightPerEdge[e] ?? 0,
+    });
   }
-  return { sent, received, inFlight, violations };
+  const gpus: DmaCounts[] = raw.reports
+    .filter((r) => r.kind === 'gpu')
+    .map((r) => {
+      const c = (name: string) => r.counters[name] ?? 0;
+      const reasons = Object.entries(r.counters)
+        .filter(([k]) => k.startsWith('dma.fault.'))
+        .reduce((sum, [, v]) => sum + v, 0);
+      return {
+        gpu: r.name,
+        issued: c(C.dmaIssued),
+        completed: c(C.dmaCompleted),
+        faulted: c(C.dmaFaulted),
+        faultsWithReason: reasons,
+        inFlight: c('dma.inFlightAtEnd'),
+        peerIssued: c(C.peerIssued),
+        peerCompleted: c(C.peerCompleted),
+        peerRefused: c(C.peerRefused),
+        peerInFlight: c('peer.inFlightAtEnd'),
+      };
+    });
+  const violations = [...judgeMessageConservation(edges, tick), ...judgeDmaConservation(gpus, tick)];
+  const sum = (f: (e: EdgeCounts) => number) => edges.reduce((s, e) => s + f(e), 0);
+  return {
+    sent: sum((e) => e.sent),
+    received: sum((e) => e.received),
+    inFlight: sum((e) => e.inFlight),
+    violations,
+  };
 }

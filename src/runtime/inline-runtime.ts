@@ -9,6 +9,7 @@
  *
  * Sweeps run this (one whole simulation per piscina task), and so do the determinism tests.
  */
+import { nodeRecorder } from '../metrics/node-recorder.js';
 import type { Actor } from '../model/actors/actor.js';
 import { SeededChooser } from '../model/choice/random.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
@@ -51,7 +52,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const heap = new EventHeap();
   const push = (m: SimMessage): void => heap.push(m);
   const runners: ActorRunner[] = plan.actors.map((info) => {
-    const actor: Actor = machine.createActor(config, plan, info.index);
+    const actor: Actor = machine.createActor(config, plan, info.index, nodeRecorder);
     return new ActorRunner(
       actor,
       plan,

@@ -8,6 +8,7 @@
  * what lets a worker rebuild exactly the actor the inline runtime would have built.
  */
 import type { Actor } from '../model/actors/actor.js';
+import type { Recorder } from '../model/actors/recorder.js';
 import type { EdgeSpec } from '../model/platform/link-timing.js';
 
 export interface ActorInfo {
@@ -23,5 +24,6 @@ export interface MachinePlan {
 
 export interface MachineModule<Config = unknown> {
   planMachine(config: Config): MachinePlan;
-  createActor(config: Config, plan: MachinePlan, index: number): Actor;
+  /** `recorder` makes the actor's latency histograms (the runtime's own kind, src/metrics). */
+  createActor(config: Config, plan: MachinePlan, index: number, recorder: Recorder): Actor;
 }

@@ -38,6 +38,7 @@
  * brands them (Tick, VirtAddr, Lpid, Pid from src/model/types.ts) when it decodes.
  */
 import { expected } from '../core/expected.js';
+import { RECORD_FIELD_MAX } from '../core/record-fields.js';
 import {
   MSG_W_ADDR_HI_TAG as W_ADDR_HI_TAG,
   MSG_W_ADDR_LO as W_ADDR_LO,
@@ -52,21 +53,8 @@ import {
 /** Bytes of one encoded message; a ring's recordBytes must be at least this. */
 export const MESSAGE_BYTES = 32;
 
-/** Largest value of each field (all are unsigned integers from 0). */
-export const MESSAGE_FIELD_MAX = {
-  kind: 0xff,
-  flags: 0xff,
-  source: 0xff,
-  destination: 0xff,
-  link: 0xff,
-  seq: 0xffff_ffff,
-  timeTicks: Number.MAX_SAFE_INTEGER,
-  address: Number.MAX_SAFE_INTEGER,
-  lengthBytes: 0xff_ffff,
-  lpid: 0xfff,
-  pid: 0xf_ffff,
-  tag: 0x3f_ffff,
-} as const;
+/** Largest value of each field (all are unsigned integers from 0): src/core/record-fields.ts. */
+export const MESSAGE_FIELD_MAX = RECORD_FIELD_MAX;
 
 export type MessageField = keyof typeof MESSAGE_FIELD_MAX;
 export const MESSAGE_FIELDS = Object.keys(MESSAGE_FIELD_MAX) as MessageField[];

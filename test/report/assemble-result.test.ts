@@ -2,9 +2,10 @@ import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
+import type { RuleName } from '../../src/model/check/rule-names.js';
 import type { Violation } from '../../src/model/check/violation.js';
 import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
-import { assembleResult, CONSERVATION_RULE } from '../../src/report/assemble-result.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/run-result.js';
 import { combineDigests } from '../../src/runtime/digest.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
@@ -69,7 +70,7 @@ function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
   };
 }
 
-function violation(rule: string, tick = 10): Violation {
+function violation(rule: RuleName, tick = 10): Violation {
   return { rule, message: `broken ${rule}`, tick, actors: ['gpu0'], addresses: [0x1000], history: [] };
 }
 
@@ -211,7 +212,7 @@ describe('assembleResult', () => {
       rawRun({ sentPerEdge: [10, 20], receivedPerEdge: [7, 21], inFlightPerEdge: [2, 0] }),
     );
     expect(r.conservation.ok).toBe(false);
-    const rules = r.violations.filter((v) => v.rule === CONSERVATION_RULE);
+    const rules = r.violations.filter((v) => v.rule === 'conservation.message');
     expect(rules).toHaveLength(2);
     expect(rules[0]!.message).toContain('chip0->gpu0');
     expect(rules[0]!.actors).toEqual(['chip0', 'gpu0']);

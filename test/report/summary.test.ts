@@ -121,7 +121,7 @@ describe('summary', () => {
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {
-      rule: 'translation.freed-page',
+      rule: 'translation.stale-ats' as const,
       message: 'DMA through a freed page',
       tick: 1500,
       actors: ['gpu0', 'chip0'],
@@ -132,7 +132,7 @@ describe('summary', () => {
     const text = formatSummary(result, { color: false, maxHistoryLines: 3 });
     expect(text).toContain('1 violation(s), 0 liveness failure(s)');
     expect(text).toContain(
-      'VIOLATION translation.freed-page at 1.5 ns (tick 1500)  actors gpu0, chip0  addresses 0xdead0000',
+      'VIOLATION translation.stale-ats at 1.5 ns (tick 1500)  actors gpu0, chip0  addresses 0xdead0000',
     );
     expect(text).toContain('    DMA through a freed page');
     expect(text).toContain('| t=3 free');

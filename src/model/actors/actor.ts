@@ -7,10 +7,10 @@
  * itself, and asking its chooser. It holds no reference to any other actor, so the same class runs
  * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
  */
-import type { RecordableHistogram } from 'node:perf_hooks';
 import type { Violation } from '../check/violation.js';
 import type { Chooser } from '../choice/random.js';
 import type { SendFields, SimMessage } from '../protocol/sim-message.js';
+import type { LatencyHistogram } from './recorder.js';
 
 export type ActorKind = 'chip' | 'gpu' | 'coordinator';
 
@@ -39,10 +39,10 @@ export interface ActorReport {
   /** Counters: name -> value. */
   counters: Record<string, number>;
   /**
-   * Latency histograms by name (metric-names.ts H), as Node's HDR histograms: they cross threads
-   * by structured clone and merge with `add`, so the report can combine actors exactly.
+   * Latency histograms by name (metric-names.ts H), made by the runtime's Recorder (recorder.ts):
+   * the runtime knows their real type and merges them across actors.
    */
-  histograms: Record<string, RecordableHistogram>;
+  histograms: Record<string, LatencyHistogram>;
   violations: Violation[];
   /** Liveness problems seen by this actor (a shootdown that never completed, ...). */
   liveness: Violation[];

@@ -13,6 +13,7 @@ import type { Actor } from './actor.js';
 import { ChipActor } from './chip/chip-actor.js';
 import { CoordinatorActor } from './coordinator/coordinator-actor.js';
 import { GpuActor } from './gpu/gpu-actor.js';
+import type { Recorder } from './recorder.js';
 import { buildWorld, type World } from './world.js';
 
 export interface MachinePlanOut {
@@ -36,16 +37,16 @@ export function planMachine(config: RunConfig): MachinePlanOut {
   return { actors: w.actors.map(({ index, name, kind }) => ({ index, name, kind })), edges: w.edges };
 }
 
-export function createActor(config: RunConfig, _plan: unknown, index: number): Actor {
+export function createActor(config: RunConfig, _plan: unknown, index: number, recorder: Recorder): Actor {
   const w = worldOf(config);
   const slot = w.actors[index];
   assert(slot !== undefined, `no actor ${index} in a machine of ${w.actors.length}`);
   const actor: Actor =
     slot.kind === 'chip'
-      ? new ChipActor(index, w)
+      ? new ChipActor(index, w, recorder)
       : slot.kind === 'gpu'
-        ? new GpuActor(index, w)
-        : new CoordinatorActor(index, w);
+        ? new GpuActor(index, w, recorder)
+        : new CoordinatorActor(index, w, recorder);
   const crash = config.crashAt;
   return crash !== undefined && crash.actor === slot.name ? crashing(actor, crash.event) : actor;
 }

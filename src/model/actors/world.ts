@@ -12,9 +12,10 @@
  * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
-
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
-import { PAGE_64K, PhysPages } from '../host/page-table.js';
+import { hostRam } from '../host/host-ram.js';
+import { PAGE_64K } from '../host/page-table.js';
+import { buildProcesses, type ProcessInfo } from '../host/process.js';
 import { applyLinkDisable, GpuBar0 } from '../platform/gpu-bar0.js';
 import {
   computeGroups,
@@ -24,10 +25,14 @@ import {
   type Tenant,
 } from '../platform/iommu-groups.js';
 import type { EdgeSpec } from '../platform/link-timing.js';
+import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
 import type { RunConfig, TenantSpec } from '../scenario/workload.js';
-import { GiB, type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
+import { type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
+
+export type { ProcessInfo } from '../host/process.js';
+export type { PeerEdge } from '../platform/peer-edges.js';
 
 export interface ActorSlot {
   index: number;
@@ -46,31 +51,6 @@ export interface TenantInfo {
   tenant: Tenant;
 }
 
-export interface ProcessInfo {
-  index: number;
-  tenant: number;
-  lpid: Lpid;
-  pid: number;
-  gpus: number[];
-  /** Sockets (= NPU indices) with a GPU of this process: where its shootdowns must go. */
-  npus: number[];
-  homeSocket: number;
-  vaBase: number;
-  pages: number;
-}
-
-/** A GPU's NVLink bundle to a peer GPU, with the link numbers on each side. */
-export interface PeerEdge {
-  edge: number;
-  peer: number;
-  links: number[];
-  peerLinks: number[];
-}
-
-export const HOST_RAM_PER_SOCKET_BYTES = 256 * GiB;
-const CHIP_ADDRESS_SHIFT_MUL = 2 ** 42;
-const VA_BASE = 0x7000_0000_0000;
-const VA_STRIDE = 2 ** 32;
 /** ASSUMED control-path latency (coordinator <-> chip/GPU). */
 export const CONTROL_LATENCY_TICKS = ns(200);
 const CONTROL_BYTES_PER_SECOND = 16e9;
@@ -95,29 +75,9 @@ export interface World {
   chipActor: number[];
   gpuActor: number[];
   coordinator: number;
-  /** edgeBetween.get(`${from}>${to}>${kind}`) */
+  /** edgeIndex.get(`${from}>${to}>${kind}`) */
   edgeIndex: Map<string, number>;
   peerEdges: PeerEdge[][];
-}
-
-export function hostRamBase(topology: Topology, socket: number): number {
-  return topology.sockets[socket]!.chipId * CHIP_ADDRESS_SHIFT_MUL;
-}
-
-/** The socket whose host RAM holds `pa`, or -1 (GPU RAM, or nowhere). */
-export function homeSocketOf(topology: Topology, pa: number): number {
-  for (const s of topology.sockets) {
-    const base = s.chipId * CHIP_ADDRESS_SHIFT_MUL;
-    if (pa >= base && pa < base + HOST_RAM_PER_SOCKET_BYTES) return s.socket;
-  }
-  return -1;
-}
-
-/** Host RAM allocators, one per socket, as the coordinator keeps them. */
-export function hostRam(topology: Topology): PhysPages[] {
-  return topology.sockets.map(
-    (s) => new PhysPages({ baseAddr: hostRamBase(topology, s.socket), sizeBytes: HOST_RAM_PER_SOCKET_BYTES }),
-  );
 }
 
 export function buildWorld(config: RunConfig): World {
@@ -131,9 +91,55 @@ export function buildWorld(config: RunConfig): World {
     );
   }
   const topology = buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
-  // The bug "links left enabled with per-GPU groups": per-GPU groups, no link disable, no check.
-  const linksLeftEnabled = bugs.has('links-enabled-per-gpu');
-  const policy = linksLeftEnabled && p.policy === 'per-gpu-isolated' ? 'per-gpu' : p.policy;
+  const { groups, tenants, gpuOwner, linkDisableMask } = assignTenants(config, topology, bugs);
+  const processes = buildProcesses(
+    topology,
+    tenants.map((t) => ({
+      index: t.index,
+      lpid: t.lpid,
+      gpus: t.gpus,
+      processesPerGpu: t.spec.processesPerGpu,
+      pagesPerProcess: t.spec.pagesPerProcess,
+    })),
+  );
+  const ram = hostRam(topology);
+  const processPages = processes.map((pr) =>
+    Array.from(
+      { length: pr.pages },
+      () => ram[pr.homeSocket]!.allocate(PAGE_64K, tenants[pr.tenant]!.id).base,
+    ),
+  );
+  const tcePages = topology.gpus.map((g) => {
+    const owner = gpuOwner[g.index]!;
+    const n = owner < 0 ? 0 : tenants[owner]!.spec.tcePagesPerGpu;
+    return Array.from({ length: n }, () => ram[g.socket]!.allocate(PAGE_64K, tenants[owner]!.id).base);
+  });
+  const wiring = wire(topology);
+  return {
+    config,
+    bugs,
+    topology,
+    groups,
+    tenants,
+    gpuOwner,
+    linkDisableMask,
+    processes,
+    processPages,
+    tcePages,
+    ...wiring,
+    peerEdges: buildPeerEdges(topology, (a, b) =>
+      wiring.edgeIndex.get(`${wiring.gpuActor[a]}>${wiring.gpuActor[b]}>nvlink`),
+    ),
+  };
+}
+
+/**
+ * The IOMMU groups of the policy, and which tenant takes which (VFIO: a guest takes whole groups).
+ * The bug "links left enabled with per-GPU groups" gives per-GPU groups with no link disable.
+ */
+function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<BugName>) {
+  const p = config.params;
+  const policy = bugs.has('links-enabled-per-gpu') && p.policy === 'per-gpu-isolated' ? 'per-gpu' : p.policy;
   const groups = computeGroups(topology, policy);
   const bar0s = topology.gpus.map((g) => new GpuBar0(g.index));
   const linkDisableMask = topology.gpus.map(() => 0);
@@ -174,45 +180,11 @@ export function buildWorld(config: RunConfig): World {
   tenants.forEach((t, i) => {
     if (t.gpus.length === 0) throw new ConfigError(`tenants[${i}].groups`, `tenant \`${t.id}\` got no GPU`);
   });
+  return { groups, tenants, gpuOwner, linkDisableMask };
+}
 
-  // Processes: per tenant GPU, processesPerGpu processes; process j of GPU g also uses the tenant
-  // GPU half-way round the tenant's list, so a host tenant's processes span both sockets.
-  const processes: ProcessInfo[] = [];
-  for (const t of tenants) {
-    t.gpus.forEach((g, gi) => {
-      for (let j = 0; j < t.spec.processesPerGpu; j++) {
-        const other = t.gpus[(gi + Math.max(1, Math.floor(t.gpus.length / 2))) % t.gpus.length]!;
-        const gpus = j % 2 === 1 && other !== g ? [g, other] : [g];
-        const npus = [...new Set(gpus.map((x) => topology.gpus[x]!.socket))].sort((a, b) => a - b);
-        const index = processes.length;
-        processes.push({
-          index,
-          tenant: t.index,
-          lpid: t.lpid,
-          pid: index + 1,
-          gpus,
-          npus,
-          homeSocket: topology.gpus[g]!.socket,
-          vaBase: VA_BASE + index * VA_STRIDE,
-          pages: t.spec.pagesPerProcess,
-        });
-      }
-    });
-  }
-  const ram = hostRam(topology);
-  const processPages = processes.map((pr) =>
-    Array.from(
-      { length: pr.pages },
-      () => ram[pr.homeSocket]!.allocate(PAGE_64K, tenants[pr.tenant]!.id).base,
-    ),
-  );
-  const tcePages = topology.gpus.map((g) => {
-    const owner = gpuOwner[g.index]!;
-    const n = owner < 0 ? 0 : tenants[owner]!.spec.tcePagesPerGpu;
-    return Array.from({ length: n }, () => ram[g.socket]!.allocate(PAGE_64K, tenants[owner]!.id).base);
-  });
-
-  // Actors and edges.
+/** The actors (chips, GPUs, coordinator) and every directed edge between them. */
+function wire(topology: Topology) {
   const actors: ActorSlot[] = [];
   const chipActor = topology.sockets.map((s) => {
     actors.push({ index: actors.length, name: `chip${s.socket}`, kind: 'chip', socket: s.socket });
@@ -257,41 +229,7 @@ export function buildWorld(config: RunConfig): World {
     addEdge(coordinator, a.index, 'control', CONTROL_LATENCY_TICKS, CONTROL_BYTES_PER_SECOND, 1);
     addEdge(a.index, coordinator, 'control', CONTROL_LATENCY_TICKS, CONTROL_BYTES_PER_SECOND, 1);
   }
-  const peerEdges = topology.gpus.map((g) => {
-    const byPeer = new Map<number, PeerEdge>();
-    for (const l of g.links) {
-      if (l.kind !== 'gpu') continue;
-      let pe = byPeer.get(l.peer);
-      if (pe === undefined) {
-        const edge = edgeIndex.get(`${gpuActor[g.index]}>${gpuActor[l.peer]}>nvlink`);
-        if (edge === undefined) continue;
-        pe = { edge, peer: l.peer, links: [], peerLinks: [] };
-        byPeer.set(l.peer, pe);
-      }
-      pe.links.push(l.link);
-      pe.peerLinks.push(l.peerLink);
-    }
-    return [...byPeer.values()];
-  });
-  return {
-    config,
-    bugs,
-    topology,
-    groups,
-    tenants,
-    gpuOwner,
-    linkDisableMask,
-    processes,
-    processPages,
-    tcePages,
-    actors,
-    edges,
-    chipActor,
-    gpuActor,
-    coordinator,
-    edgeIndex,
-    peerEdges,
-  };
+  return { actors, edges, chipActor, gpuActor, coordinator, edgeIndex };
 }
 
 /** The edge from actor `from` to actor `to` of `kind`; throws when the topology has none. */

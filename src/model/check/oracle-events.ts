@@ -1,67 +1,38 @@
 /**
- * The event stream the oracle checks (design.md "Checking"). Only types: every layer that produces
- * events (the engine, the ATSD step machine, the TCE model) imports this file, and the oracle consumes
- * them. A union keyed by `kind`, in the spirit of comlink's protocol.ts.
+ * What the actors tell the oracle: each event is something an actor observed where it happened
+ * (a DMA landing in its RAM, a page freed, a shootdown step), never a conclusion. The rules
+ * (rules/*.ts) draw the conclusions. A union keyed by `kind`, in the spirit of comlink's
+ * protocol.ts; only types here.
  *
- * Identifiers are plain numbers/strings so the module depends on no topology file: `gpu` and `npu` are
- * indices, `tenant` is a label ('host' or a guest name), `table` names a TCE table, `shootdown` and
- * `dma` and `msg` are ids unique within a run.
+ * Who sends what:
+ * - chip actors: page.owner, page.free, dma.land, tce.clear, tce.unpin, tce.access;
+ * - GPU actors: tenant.gpu, peer.access, mmio.access;
+ * - the coordinator: page.unmap, page.free, translation.made, and every shootdown step (the
+ *   kernel's mmio_invalidate, host/shootdown.ts): shootdown.*, atsd.*.
+ *
+ * Identifiers are plain numbers so this file depends on no topology: `gpu` and `npu` are indices,
+ * `lpid` a partition, `shootdown` and `dma` ids unique within the actor that made them.
  */
-
-import type { BusAddr, Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../types.js';
-
-/** How a DMA access was translated. */
-export type AccessVia =
-  | {
-      readonly ut: 0;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      /** Physical page epoch carried by the translation. */
-      readonly epoch: number;
-      /** When the nest MMU made the translation. */
-      readonly madeAt: Tick;
-    }
-  | {
-      readonly ut: 1;
-      readonly table: string;
-      readonly busAddr: BusAddr;
-      /** Generation of the TCE the (possibly cached) translation came from. */
-      readonly generation: number;
-      /** Physical page epoch when the TCE was written. */
-      readonly epoch: number;
-    };
+import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../types.js';
 
 export type OracleEvent =
   // Tenancy.
-  | { readonly kind: 'tenant.gpu'; readonly tick: Tick; readonly gpu: number; readonly tenant: string }
   | {
-      readonly kind: 'tenant.memory';
+      readonly kind: 'tenant.gpu';
       readonly tick: Tick;
-      readonly tenant: string;
-      readonly start: PhysAddr;
-      readonly sizeBytes: number;
+      readonly gpu: number;
+      /** The tenant's name and LPID; undefined for a GPU no tenant took. */
+      readonly tenant: string | undefined;
+      readonly lpid: number | undefined;
+    }
+  | {
+      readonly kind: 'page.owner';
+      readonly tick: Tick;
+      readonly pa: PhysAddr;
+      /** LPID of the tenant the page now belongs to. */
+      readonly lpid: number;
     }
   // Page lifecycle.
-  | {
-      readonly kind: 'page.alloc';
-      readonly tick: Tick;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-      readonly epoch: number;
-      readonly owner: string;
-    }
-  | {
-      readonly kind: 'page.map';
-      readonly tick: Tick;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-      readonly epoch: number;
-      readonly owner: string;
-    }
   | {
       readonly kind: 'page.unmap';
       readonly tick: Tick;
@@ -88,55 +59,42 @@ export type OracleEvent =
       readonly va: VirtAddr;
       readonly pa: PhysAddr;
       readonly sizeBytes: number;
-      readonly epoch: number;
     }
-  // DMA.
+  // DMA reaching memory.
   | {
-      readonly kind: 'dma.issue';
+      readonly kind: 'dma.land';
       readonly tick: Tick;
-      readonly dma: number;
       readonly gpu: number;
-      readonly tenant: string;
-    }
-  | {
-      readonly kind: 'dma.access';
-      readonly tick: Tick;
-      readonly dma: number;
-      readonly gpu: number;
-      readonly tenant: string;
+      /** The issuing tenant's LPID. */
+      readonly lpid: number;
       readonly pa: PhysAddr;
-      readonly sizeBytes: number;
+      readonly lengthBytes: number;
       readonly write: boolean;
-      readonly via: AccessVia;
+      /** UT=0: the page epoch the translation was made at (wire width); undefined otherwise. */
+      readonly epoch: number | undefined;
     }
-  | { readonly kind: 'dma.complete'; readonly tick: Tick; readonly dma: number }
-  | { readonly kind: 'dma.fault'; readonly tick: Tick; readonly dma: number; readonly reason: string }
   // TCE (UT=1).
-  | {
-      readonly kind: 'tce.write';
-      readonly tick: Tick;
-      readonly table: string;
-      readonly busAddr: BusAddr;
-      readonly pa: PhysAddr;
-      readonly generation: number;
-    }
   | {
       readonly kind: 'tce.clear';
       readonly tick: Tick;
-      readonly table: string;
-      readonly busAddr: BusAddr;
-      readonly generation: number;
+      readonly gpu: number;
+      readonly index: number;
+      /** The page the cleared TCE pointed at (still pinned until the unpin). */
+      readonly pa: PhysAddr;
     }
-  | {
-      readonly kind: 'tce.kill';
-      readonly tick: Tick;
-      readonly table: string;
-      /** Pages killed; `null` for a kill-all. */
-      readonly busAddrs: readonly BusAddr[] | null;
-    }
-  | { readonly kind: 'tce.release'; readonly tick: Tick; readonly table: string; readonly busAddr: BusAddr }
   | { readonly kind: 'tce.unpin'; readonly tick: Tick; readonly pa: PhysAddr }
-  | { readonly kind: 'tce.pin'; readonly tick: Tick; readonly pa: PhysAddr }
+  | {
+      readonly kind: 'tce.access';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly index: number;
+      readonly busAddr: number;
+      readonly pa: PhysAddr;
+      /** Served by a cache entry older than the table's current TCE (a kill has not reached it). */
+      readonly stale: boolean;
+      readonly generation: number;
+      readonly currentGeneration: number;
+    }
   // ATSD.
   | {
       readonly kind: 'shootdown.start';
@@ -185,51 +143,19 @@ export type OracleEvent =
       readonly tick: Tick;
       readonly srcGpu: number;
       readonly dstGpu: number;
+      /** The sender's first link of the bundle. */
       readonly link: number;
+      readonly address: number;
+      readonly lengthBytes: number;
     }
   | {
       readonly kind: 'mmio.access';
       readonly tick: Tick;
-      readonly tenant: string;
       readonly gpu: number;
+      readonly lpid: number;
       readonly offset: number;
       /** Whether the access reached the register (the MMIO filter let it through). */
       readonly allowed: boolean;
-    }
-  // Conservation.
-  | {
-      readonly kind: 'message.send';
-      readonly tick: Tick;
-      readonly msg: number;
-      readonly from: string;
-      readonly to: string;
-    }
-  | { readonly kind: 'message.receive'; readonly tick: Tick; readonly msg: number };
+    };
 
 export type OracleEventKind = OracleEvent['kind'];
-
-/** Stable rule names (design.md "Checking"); reports and exit codes key on them. */
-export type OracleRule =
-  | 'isolation.dma'
-  | 'isolation.peer'
-  | 'isolation.mmio'
-  | 'translation.stale-ats'
-  | 'translation.stale-tce'
-  | 'translation.freed-page'
-  | 'order.free-before-shootdown'
-  | 'order.free-before-flushes'
-  | 'order.atsd-descending'
-  | 'order.atsd-released-early'
-  | 'conservation.message'
-  | 'conservation.dma';
-
-export interface Violation {
-  readonly rule: OracleRule;
-  readonly tick: Tick;
-  /** Actors involved ('gpu 2', 'tenant vm1', 'npu 0 reg 3', 'shootdown 7'). */
-  readonly actors: readonly string[];
-  readonly addresses: readonly number[];
-  readonly message: string;
-  /** The last events that touched the address or register (capped). */
-  readonly history: readonly OracleEvent[];
-}

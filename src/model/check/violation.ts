@@ -1,11 +1,12 @@
 /**
- * A broken rule, as every checker reports it (design.md "Checking"): the rule's stable name, the
+ * A broken rule, as the oracle reports it (design.md "Checking"): the rule's stable name, the
  * actors, the addresses, the tick, and a short history of what touched that address or register.
- * The seed is added by the runtime, which knows it.
+ * The seed is added by the runtime, which knows it. Plain data: violations cross threads.
  */
+import type { RuleName } from './rule-names.js';
+
 export interface Violation {
-  /** Stable rule name, e.g. 'translation.freed-page', 'order.free-before-flushes', 'liveness.shootdown'. */
-  rule: string;
+  rule: RuleName;
   message: string;
   tick: number;
   actors: string[];
@@ -27,6 +28,16 @@ export class ViolationLog {
   push(v: Violation): void {
     this.total++;
     if (this.kept.length < this.keep) this.kept.push(v);
+  }
+
+  /** Every further violation is only counted. */
+  get full(): boolean {
+    return this.kept.length >= this.keep;
+  }
+
+  /** Count a violation that would not be kept anyway (its details need not be built). */
+  countOnly(): void {
+    this.total++;
   }
 
   /** The kept violations (the count of the rest is `notKept`, reported as a counter). */

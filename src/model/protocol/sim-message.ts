@@ -3,7 +3,8 @@
  *
  * In the threaded runtime a message is a 32-byte ring record (src/transport/codec.ts); inline it is
  * this object. Both hosts hand an actor the same fields in the same order, which is what makes the
- * result digest independent of the host. What each field means depends on `kind` (see MessageKind).
+ * result digest independent of the host. What each field means depends on `kind`: the typed messages of messages/*.ts
+ * write and read them (actors never pack fields by hand).
  *
  * Event order at one actor (design.md "Time and determinism"): by `time`, then `kindClass(kind)`,
  * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
@@ -46,7 +47,7 @@ export interface SendFields {
   tag?: number;
 }
 
-export const SELF_LINK = 0xff;
+export { SELF_LINK } from './wire.js';
 
 export function newMessage(): SimMessage {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
 import type { OracleEvent } from '../../../src/model/check/oracle-events.js';
 import { PAGE_64K } from '../../../src/model/host/page-table.js';
-import type { BusAddr, Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../../../src/model/types.js';
+import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../../../src/model/types.js';
 
 const L = 0 as Lpid;
 const P = 9 as Pid;
@@ -13,18 +13,7 @@ const T = (n: number) => n as Tick;
 /** A translated page, unmapped at tick 3, then a shootdown on NPUs 0 and 1 with `flushes` flushes. */
 function shootdownEvents(flushes: number, freeAfterStep: number | null): OracleEvent[] {
   const ev: OracleEvent[] = [
-    { kind: 'page.alloc', tick: T(0), pa: PA, sizeBytes: PAGE_64K, epoch: 0, owner: 'host' },
-    {
-      kind: 'page.map',
-      tick: T(1),
-      lpid: L,
-      pid: P,
-      va: VA,
-      pa: PA,
-      sizeBytes: PAGE_64K,
-      epoch: 0,
-      owner: 'host',
-    },
+    { kind: 'page.owner', tick: T(0), pa: PA, lpid: L },
     {
       kind: 'translation.made',
       tick: T(2),
@@ -34,7 +23,6 @@ function shootdownEvents(flushes: number, freeAfterStep: number | null): OracleE
       va: VA,
       pa: PA,
       sizeBytes: PAGE_64K,
-      epoch: 0,
     },
     { kind: 'page.unmap', tick: T(3), lpid: L, pid: P, va: VA, pa: PA, sizeBytes: PAGE_64K },
     {
@@ -120,156 +108,137 @@ describe('oracle: protocol order', () => {
 });
 
 describe('oracle: translation safety', () => {
-  const access = (tick: number, epoch: number, madeAt: number): OracleEvent => ({
-    kind: 'dma.access',
+  const land = (tick: number, epoch: number | undefined, lpid = 0): OracleEvent => ({
+    kind: 'dma.land',
     tick: T(tick),
-    dma: 1,
     gpu: 0,
-    tenant: 'host',
+    lpid,
     pa: PA,
-    sizeBytes: 8,
+    lengthBytes: 8,
     write: true,
-    via: { ut: 0, lpid: L, pid: P, va: VA, epoch, madeAt: T(madeAt) },
+    epoch,
   });
 
-  test('oracle: a UT=0 access with a stale epoch is translation.freed-page', () => {
-    const ev: OracleEvent[] = [
-      ...shootdownEvents(2, null),
-      { kind: 'page.alloc', tick: T(101), pa: PA, sizeBytes: PAGE_64K, epoch: 1, owner: 'host' },
-      access(102, 0, 2),
-    ];
-    const r = rules(ev);
-    expect(r).toContain('translation.freed-page');
-    expect(r).toContain('translation.stale-ats');
+  test("oracle: a UT=0 access through a translation older than the page's last free is translation.stale-ats", () => {
+    const o = new Oracle();
+    expect(rules([land(1, 0)], o)).toEqual([]);
+    o.observe({ kind: 'page.free', tick: T(2), pa: PA, sizeBytes: PAGE_64K, epoch: 1 });
+    expect(rules([land(3, 0)], o)).toEqual(['translation.stale-ats']);
+    expect(o.violations[0]!.history.join('\n')).toMatch(/page\.free/);
   });
 
-  test('oracle: a UT=0 access through a fresh translation passes', () => {
-    const ev: OracleEvent[] = [
-      { kind: 'page.alloc', tick: T(0), pa: PA, sizeBytes: PAGE_64K, epoch: 3, owner: 'host' },
-      access(5, 3, 4),
-    ];
-    expect(rules(ev)).toEqual([]);
+  test('oracle: a UT=0 access through a translation made after the free passes; UT=1 and forwarded DMA carry no epoch', () => {
+    const o = new Oracle();
+    o.observe({ kind: 'page.free', tick: T(2), pa: PA, sizeBytes: PAGE_64K, epoch: 1 });
+    expect(rules([land(3, 1), land(4, undefined)], o)).toEqual([]);
   });
 
-  test('oracle: a UT=1 access through a TCE generation older than the last kill is translation.stale-tce', () => {
-    const via = (generation: number) => ({
-      ut: 1 as const,
-      table: 'pe0',
-      busAddr: 0x1000 as BusAddr,
-      generation,
-      epoch: 0,
-    });
-    const base: OracleEvent[] = [
-      { kind: 'page.alloc', tick: T(0), pa: PA, sizeBytes: PAGE_64K, epoch: 0, owner: 'host' },
-      { kind: 'tce.write', tick: T(1), table: 'pe0', busAddr: 0x1000 as BusAddr, pa: PA, generation: 1 },
-      { kind: 'tce.clear', tick: T(2), table: 'pe0', busAddr: 0x1000 as BusAddr, generation: 2 },
-    ];
-    const dma = (g: number): OracleEvent => ({
-      kind: 'dma.access',
-      tick: T(5),
-      dma: 2,
-      gpu: 0,
-      tenant: 'host',
-      pa: PA,
-      sizeBytes: 8,
-      write: false,
-      via: via(g),
-    });
-    // Before the kill the cached generation 1 is still legal (the window the kill closes).
-    expect(rules([...base, dma(1)])).toEqual([]);
-    expect(
-      rules([...base, { kind: 'tce.kill', tick: T(3), table: 'pe0', busAddrs: [0x1000 as BusAddr] }, dma(1)]),
-    ).toEqual(['translation.stale-tce']);
-    // Unpinned before the kill (the VFIO tce_iommu_clear window).
-    expect(rules([...base, { kind: 'tce.unpin', tick: T(3), pa: PA }, dma(1)])).toEqual([
-      'translation.stale-tce',
-    ]);
+  const tceAccess = (tick: number, stale: boolean): OracleEvent => ({
+    kind: 'tce.access',
+    tick: T(tick),
+    gpu: 2,
+    index: 5,
+    busAddr: 5 * PAGE_64K,
+    pa: PA,
+    stale,
+    generation: 1,
+    currentGeneration: stale ? 2 : 1,
+  });
+
+  test('oracle: a stale TCE hit while the cleared page is still pinned is the accepted window; after its unpin it is translation.stale-tce', () => {
+    const o = new Oracle();
+    o.observe({ kind: 'tce.clear', tick: T(1), gpu: 2, index: 5, pa: PA });
+    expect(rules([tceAccess(2, true), tceAccess(2, false)], o)).toEqual([]);
+    o.observe({ kind: 'tce.unpin', tick: T(3), pa: PA });
+    expect(rules([tceAccess(4, true)], o)).toEqual(['translation.stale-tce']);
+  });
+
+  test('oracle: a stale TCE hit to a page its cleared TCE never pointed at is translation.stale-tce', () => {
+    expect(rules([tceAccess(2, true)])).toEqual(['translation.stale-tce']);
   });
 });
 
 describe('oracle: isolation', () => {
-  const tenants: OracleEvent[] = [
-    { kind: 'tenant.gpu', tick: T(0), gpu: 0, tenant: 'vm1' },
-    { kind: 'tenant.gpu', tick: T(0), gpu: 1, tenant: 'vm2' },
-    { kind: 'tenant.gpu', tick: T(0), gpu: 2, tenant: 'vm1' },
-    {
-      kind: 'tenant.memory',
-      tick: T(0),
-      tenant: 'vm2',
-      start: 0x4000_0000 as PhysAddr,
-      sizeBytes: 0x1000_0000,
-    },
-  ];
-
-  test("oracle: a DMA into another tenant's memory is isolation.dma; into its own passes", () => {
-    const dma = (tenant: string, pa: number): OracleEvent => ({
-      kind: 'dma.access',
-      tick: T(1),
-      dma: 1,
-      gpu: 0,
-      tenant,
-      pa: pa as PhysAddr,
-      sizeBytes: 64,
+  test("oracle: a DMA into another tenant's memory is isolation.dma; into its own passes; a freed page belongs to nobody", () => {
+    const o = new Oracle();
+    const land = (lpid: number): OracleEvent => ({
+      kind: 'dma.land',
+      tick: T(2),
+      gpu: 1,
+      lpid,
+      pa: PA,
+      lengthBytes: 8,
       write: true,
-      via: { ut: 1, table: 't', busAddr: 0 as BusAddr, generation: 0, epoch: 0 },
+      epoch: undefined,
     });
-    expect(rules([...tenants, dma('vm1', 0x4000_1000)])).toEqual(['isolation.dma']);
-    expect(rules([...tenants, dma('vm2', 0x4000_1000)])).toEqual([]);
+    o.observe({ kind: 'page.owner', tick: T(1), pa: PA, lpid: 3 });
+    expect(rules([land(3)], o)).toEqual([]);
+    expect(rules([land(4)], o)).toEqual(['isolation.dma']);
+    o.observe({ kind: 'page.free', tick: T(3), pa: PA, sizeBytes: PAGE_64K, epoch: 1 });
+    expect(rules([land(4)], o)).toEqual(['isolation.dma']);
+  });
+
+  const tenants = (o: Oracle) => {
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 0, tenant: 'vm1', lpid: 1 });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 1, tenant: 'vm2', lpid: 2 });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 2, tenant: 'vm1', lpid: 1 });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 3, tenant: undefined, lpid: undefined });
+  };
+  const peer = (srcGpu: number, dstGpu: number): OracleEvent => ({
+    kind: 'peer.access',
+    tick: T(1),
+    srcGpu,
+    dstGpu,
+    link: 0,
+    address: 0x1000,
+    lengthBytes: 256,
   });
 
   test('oracle: a peer access across tenants is isolation.peer; within one tenant passes', () => {
-    expect(rules([...tenants, { kind: 'peer.access', tick: T(1), srcGpu: 0, dstGpu: 1, link: 3 }])).toEqual([
-      'isolation.peer',
-    ]);
-    expect(rules([...tenants, { kind: 'peer.access', tick: T(1), srcGpu: 0, dstGpu: 2, link: 3 }])).toEqual(
-      [],
-    );
+    const o = new Oracle();
+    tenants(o);
+    expect(rules([peer(0, 2)], o)).toEqual([]);
+    expect(rules([peer(1, 0)], o)).toEqual(['isolation.peer']);
+    expect(o.violations[0]!.message).toMatch(/gpu1 \(vm2\) writing 256 bytes into gpu0 RAM \(vm1\)/);
   });
 
-  test("oracle: an MMIO access that reached another tenant's GPU is isolation.mmio; a filtered one passes", () => {
-    const mmio = (allowed: boolean): OracleEvent => ({
+  test("oracle: an MMIO access that reached another tenant's GPU is isolation.mmio; a filtered one and the host's unowned GPU pass", () => {
+    const o = new Oracle();
+    tenants(o);
+    const mmio = (gpu: number, lpid: number, allowed: boolean): OracleEvent => ({
       kind: 'mmio.access',
       tick: T(1),
-      tenant: 'vm1',
-      gpu: 1,
-      offset: 0xa00148,
+      gpu,
+      lpid,
+      offset: 0x88_0004,
       allowed,
     });
-    expect(rules([...tenants, mmio(true)])).toEqual(['isolation.mmio']);
-    expect(rules([...tenants, mmio(false)])).toEqual([]);
+    expect(rules([mmio(0, 1, true), mmio(0, 2, false), mmio(3, 0, true)], o)).toEqual([]);
+    expect(rules([mmio(0, 2, true)], o)).toEqual(['isolation.mmio']);
   });
 });
 
-describe('oracle: conservation', () => {
-  test('oracle: a dropped message is conservation.message at finish; one in flight is not', () => {
-    const o = new Oracle();
-    o.observe({ kind: 'message.send', tick: T(0), msg: 1, from: 'gpu0', to: 'npu0' });
-    o.observe({ kind: 'message.send', tick: T(0), msg: 2, from: 'gpu0', to: 'npu0' });
-    o.observe({ kind: 'message.send', tick: T(0), msg: 3, from: 'gpu0', to: 'npu0' });
-    o.observe({ kind: 'message.receive', tick: T(1), msg: 1 });
-    const v = o.finish(T(10), { messages: [3] });
-    expect(v.map((x) => x.rule)).toEqual(['conservation.message']);
-    expect(v[0]!.message).toMatch(/message 2/);
-  });
-
-  test('oracle: a DMA that neither completed nor faulted is conservation.dma; a fault needs a reason', () => {
-    const o = new Oracle();
-    o.observe({ kind: 'dma.issue', tick: T(0), dma: 1, gpu: 0, tenant: 'host' });
-    o.observe({ kind: 'dma.issue', tick: T(0), dma: 2, gpu: 0, tenant: 'host' });
-    o.observe({ kind: 'dma.issue', tick: T(0), dma: 3, gpu: 0, tenant: 'host' });
-    o.observe({ kind: 'dma.complete', tick: T(1), dma: 1 });
-    expect(o.observe({ kind: 'dma.fault', tick: T(1), dma: 3, reason: '' }).map((x) => x.rule)).toEqual([
-      'conservation.dma',
-    ]);
-    const v = o.finish(T(10));
-    expect(v.map((x) => x.rule)).toEqual(['conservation.dma']);
-    expect(v[0]!.message).toMatch(/DMA 2/);
-  });
-
-  test('oracle: histories and violations stay bounded', () => {
-    const o = new Oracle({ historyDepth: 4, maxViolations: 3 });
-    for (let i = 0; i < 10; i++) o.observe({ kind: 'message.receive', tick: T(i), msg: 1000 + i });
-    expect(o.violationCount).toBe(10);
-    expect(o.violations).toHaveLength(3);
+describe('oracle: bounds', () => {
+  test('oracle: violations past the kept ones are counted, not stored; histories stay bounded', () => {
+    const o = new Oracle({ keepViolations: 5, historyDepth: 3, historyKeys: 16 });
+    for (let i = 0; i < 200; i++) {
+      const pa = (i * PAGE_64K) as PhysAddr;
+      o.observe({ kind: 'page.owner', tick: T(i), pa, lpid: 1 });
+      o.observe({ kind: 'page.owner', tick: T(i), pa, lpid: 1 });
+      o.observe({
+        kind: 'dma.land',
+        tick: T(i),
+        gpu: 0,
+        lpid: 2,
+        pa,
+        lengthBytes: 8,
+        write: false,
+        epoch: undefined,
+      });
+    }
+    expect(o.violations.length).toBe(5);
+    expect(o.violationCount).toBe(200);
+    expect(o.notKept).toBe(195);
+    for (const v of o.violations) expect(v.history.length).toBeLessThanOrEqual(2 * 3);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
-import type { Violation } from '../../../src/model/check/oracle-events.js';
+import type { Violation } from '../../../src/model/check/violation.js';
 import { SeededChooser } from '../../../src/model/choice/random.js';
 import { AtsCache, type AtsEntry } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
-import { AtsdUnit, performOp, Shootdown } from '../../../src/model/npu/atsd.js';
+import { Shootdown } from '../../../src/model/host/shootdown.js';
+import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
 import { MSR_HOST, NestMmu } from '../../../src/model/npu/nest-mmu.js';
 import {
   GiB,
@@ -14,6 +15,7 @@ import {
   type Tick,
   type VirtAddr,
 } from '../../../src/model/types.js';
+import { performOp } from '../../support/shootdown-driver.js';
 
 const L = 0 as Lpid;
 const P = 9 as Pid;
@@ -98,43 +100,22 @@ function twoFlushScenario(seed: number, singleFlush: boolean): Violation[] {
   const oracle = new Oracle({ gpuNpus: new Map([[0, [0]]]) });
   const va = 0x7f0000 as VirtAddr;
   let now = 0;
-  let dma = 0;
   const t = () => now as Tick;
   const page = phys.allocate(PAGE_64K, 'host');
-  oracle.observe({
-    kind: 'page.alloc',
-    tick: t(),
-    pa: page.base,
-    sizeBytes: PAGE_64K,
-    epoch: page.epoch,
-    owner: 'host',
-  });
   tables.map(L, P, va, page.base, PAGE_64K, t());
-  oracle.observe({
-    kind: 'page.map',
-    tick: t(),
-    lpid: L,
-    pid: P,
-    va,
-    pa: page.base,
-    sizeBytes: PAGE_64K,
-    epoch: page.epoch,
-    owner: 'host',
-  });
 
   const engineLookup = () => {
     const hit = cache.lookup(L, P, va);
     if (hit.hit) {
       oracle.observe({
-        kind: 'dma.access',
+        kind: 'dma.land',
         tick: t(),
-        dma: dma++,
         gpu: 0,
-        tenant: 'host',
+        lpid: L,
         pa: hit.entry.pa,
-        sizeBytes: 8,
+        lengthBytes: 8,
         write: false,
-        via: { ut: 0, lpid: L, pid: P, va, epoch: hit.entry.epoch, madeAt: hit.entry.madeAt },
+        epoch: hit.entry.epoch,
       });
       return;
     }
@@ -159,7 +140,6 @@ function twoFlushScenario(seed: number, singleFlush: boolean): Violation[] {
       va,
       pa: r.pa,
       sizeBytes: r.pageSizeBytes,
-      epoch: r.epoch,
     });
   };
 
@@ -229,7 +209,6 @@ describe('ats-cache + atsd: why two flush ATSDs', () => {
   test('ats flush: the pinned seed found by the search reproduces the stale use with one flush and not with two', () => {
     const rules = twoFlushScenario(PINNED_SEED, true).map((v) => v.rule);
     expect(rules).toContain('translation.stale-ats');
-    expect(rules).toContain('translation.freed-page');
     expect(twoFlushScenario(PINNED_SEED, false)).toEqual([]);
   });
 });

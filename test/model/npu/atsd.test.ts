@@ -4,15 +4,9 @@ import { Oracle } from '../../../src/model/check/oracle.js';
 import { SeededChooser } from '../../../src/model/choice/random.js';
 import { AtsCache } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
-import {
-  type AtsdBugs,
-  AtsdUnit,
-  atsdLegacyRule,
-  atsdSizeRule,
-  describeStuck,
-  runShootdowns,
-  type ShootdownSpec,
-} from '../../../src/model/npu/atsd.js';
+import type { AtsdBugs, ShootdownSpec } from '../../../src/model/host/shootdown.js';
+import { atsdLegacyRule, atsdSizeRule } from '../../../src/model/npu/atsd-size-rule.js';
+import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
 import { MSR_GUEST, MSR_HOST, NestMmu } from '../../../src/model/npu/nest-mmu.js';
 import {
   GiB,
@@ -23,6 +17,7 @@ import {
   type Tick,
   type VirtAddr,
 } from '../../../src/model/types.js';
+import { describeStuck, runShootdowns } from '../../support/shootdown-driver.js';
 
 /** `npuCount` NPUs, each with 2 GPUs on bricks 0 and 2 (contexts initialised unless told). */
 function machine(

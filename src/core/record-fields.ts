@@ -1,0 +1,23 @@
+/**
+ * The widths of the fields of one simulator message as a ring record carries it (32 bytes, laid out
+ * in src/transport/codec.ts). They live here, below every layer, because two layers must agree on
+ * them without importing each other: the transport encodes records of these widths, and the model's
+ * protocol (src/model/protocol) packs its typed messages into them and tells the topology validator
+ * what a machine may hold (actors and edges are numbered in 8-bit fields).
+ */
+export const RECORD_FIELD_MAX = {
+  kind: 0xff,
+  flags: 0xff,
+  source: 0xff,
+  destination: 0xff,
+  link: 0xff,
+  seq: 0xffff_ffff,
+  timeTicks: Number.MAX_SAFE_INTEGER,
+  address: Number.MAX_SAFE_INTEGER,
+  lengthBytes: 0xff_ffff,
+  lpid: 0xfff,
+  pid: 0xf_ffff,
+  tag: 0x3f_ffff,
+} as const;
+
+export type RecordField = keyof typeof RECORD_FIELD_MAX;

@@ -1,0 +1,150 @@
+/**
+ * The NPU's ATSD registers as the CPU reaches them by MMIO (npu/atsd-unit.ts holds the registers).
+ * The coordinator runs each shootdown (host/shootdown.ts) and sends its steps here as ATSD_OP:
+ * AVA, LAUNCH and release are posted stores; acquire and the STAT poll are answered (ATSD_ANSWER)
+ * only when the register is won or STAT reads 0. That is the spin of acquire_atsd_reg and
+ * mmio_invalidate_wait, held here so a hang shows as a shootdown that never completes, and the
+ * time spent waiting for a register is measured where the contention is.
+ *
+ * Which spinning CPU wins a freed register is a choice ('atsd.spinner'): test_bit, then
+ * test_and_set_bit_lock, races between CPUs.
+ */
+import type { AtsdBrick } from '../../npu/atsd-unit.js';
+import { AtsdUnit } from '../../npu/atsd-unit.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import { AtsdAckMsg, AtsdAnswerMsg, AtsdInvalidateMsg, AtsdOpMsg } from '../../protocol/messages/atsd.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { Lpid, Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import type { LatencyHistogram } from '../recorder.js';
+import type { ChipEnv } from './chip-env.js';
+
+interface Waiter {
+  owner: number;
+  fixedRegister: number | undefined;
+  guestLpid: Lpid | undefined;
+  askedAt: number;
+}
+
+export class AtsdPort {
+  readonly unit: AtsdUnit;
+  private readonly acquireWaiters: Waiter[] = [];
+  private readonly statWaiters = new Map<number, { owner: number; askedAt: number }>();
+
+  constructor(
+    private readonly env: ChipEnv,
+    xts: ConstructorParameters<typeof AtsdUnit>[0]['xts'],
+    private readonly registerWait: LatencyHistogram,
+  ) {
+    const { world, socket } = env;
+    const t = world.topology;
+    const bricks: AtsdBrick[] = t.sockets[socket]!.bridges.map((i) => ({
+      gpu: t.bridges[i]!.gpu,
+      brick: t.bridges[i]!.linkIndex,
+    }));
+    this.unit = new AtsdUnit({
+      npuIndex: socket,
+      xts,
+      bricks,
+      registerCount: world.config.params.host.atsdRegisters,
+      atsdNoValidBdf: world.bugs.has('atsd-no-valid-bdf'),
+    });
+  }
+
+  onOp(m: SimMessage, ctx: ActorContext): void {
+    const o = AtsdOpMsg.decode(m);
+    const now = ctx.now as Tick;
+    switch (o.op) {
+      case 'acquire': {
+        const w: Waiter = {
+          owner: o.shootdown,
+          fixedRegister: o.fixedRegister,
+          guestLpid: o.guestLpid as Lpid | undefined,
+          askedAt: ctx.now,
+        };
+        const got = this.unit.tryAcquire(w.owner, now, w.fixedRegister, w.guestLpid);
+        if (got === null) this.acquireWaiters.push(w);
+        else this.grant(w, got, ctx);
+        return;
+      }
+      case 'write-ava':
+        this.unit.writeAva(o.reg, o.shootdown, o.ava);
+        return;
+      case 'launch':
+        for (const d of this.unit.launch(o.reg, o.shootdown, o.params)) {
+          ctx.send(
+            this.env.toGpu.get(d.gpu)!,
+            AtsdInvalidateMsg.encode({ npu: this.env.socket, reg: o.reg, inv: d.inv, flush: d.flush }),
+            HEADER_BYTES,
+          );
+        }
+        return;
+      case 'wait':
+        if (this.unit.stat(o.reg) === 0) this.answer(o.shootdown, 'wait', 0, ctx);
+        else this.statWaiters.set(o.reg, { owner: o.shootdown, askedAt: ctx.now });
+        return;
+      case 'release':
+        this.unit.release(o.reg, o.shootdown, now);
+        this.retryWaiters(ctx);
+        return;
+    }
+  }
+
+  private grant(w: Waiter, reg: number, ctx: ActorContext): void {
+    // The histogram holds the waits that waited (an HDR histogram cannot hold 0); a register won at
+    // once is counted instead, so "wait p50 1 ps" never stands for "no wait".
+    const waited = ctx.now - w.askedAt;
+    if (waited > 0) this.registerWait.record(waited);
+    else this.env.counters.add('atsd.acquiredAtOnce');
+    this.answer(w.owner, 'acquire', reg, ctx);
+  }
+
+  /** A register freed: the spinning CPUs race for it; the losers keep spinning. */
+  private retryWaiters(ctx: ActorContext): void {
+    let tries = this.acquireWaiters.length;
+    while (tries-- > 0 && this.acquireWaiters.length > 0) {
+      const i = ctx.chooser.choose('atsd.spinner', this.acquireWaiters.length);
+      const w = this.acquireWaiters[i]!;
+      const got = this.unit.tryAcquire(w.owner, ctx.now as Tick, w.fixedRegister, w.guestLpid);
+      if (got === null) continue;
+      this.acquireWaiters.splice(i, 1);
+      this.grant(w, got, ctx);
+    }
+  }
+
+  onAck(m: SimMessage, ctx: ActorContext): void {
+    const a = AtsdAckMsg.decode(m);
+    this.unit.ack(a.reg, this.env.gpuOfActor(m.source));
+    const w = this.statWaiters.get(a.reg);
+    if (w !== undefined && this.unit.stat(a.reg) === 0) {
+      this.statWaiters.delete(a.reg);
+      this.answer(w.owner, 'wait', 0, ctx);
+    }
+  }
+
+  private answer(shootdown: number, op: 'acquire' | 'wait', reg: number, ctx: ActorContext): void {
+    ctx.send(this.env.toCoordinator, AtsdAnswerMsg.encode({ shootdown, op, reg }), HEADER_BYTES);
+  }
+
+  /** Registers, waiters and counts for the liveness dump and the report. */
+  state(): Record<string, unknown> {
+    const regs = this.unit.snapshot();
+    return {
+      atsdLaunches: this.unit.stats.launches,
+      atsdHoldTicks: this.unit.stats.holdTicks,
+      atsdBusySeen: this.unit.stats.busySeen,
+      atsdRegistersLocked: regs.filter((r) => r.locked).length,
+      atsdWaiters: this.acquireWaiters.length,
+      atsdStatWaiters: this.statWaiters.size,
+      registers: regs.map((r) => ({
+        reg: r.index,
+        locked: r.locked,
+        owner: r.owner,
+        pendingAcks: r.pendingAcks,
+        hung: r.hung,
+        launches: r.launches,
+        holdTicks: r.holdTicks,
+      })),
+    };
+  }
+}

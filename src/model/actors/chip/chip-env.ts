@@ -1,0 +1,45 @@
+/**
+ * What every part of a chip actor shares: the world, its socket, its edges, its counters, its
+ * oracle (every check this chip can judge is fed through it), and the model state two parts use:
+ * the epochs of host pages (the nest MMU stamps translations with them; TCE unpins bump them).
+ */
+import type { Oracle } from '../../check/oracle.js';
+import type { Counters } from '../counters.js';
+import { edgeOf, type World } from '../world.js';
+
+export class ChipEnv {
+  readonly name: string;
+  readonly socket: number;
+  readonly toCoordinator: number;
+  /** Edge to each GPU of this socket (NVLink: completions and invalidations go back that way). */
+  readonly toGpu = new Map<number, number>();
+  /** Edge to each other chip (X-bus), by socket. */
+  readonly toOtherChip = new Map<number, number>();
+  /** Epoch of every host page this chip has heard freed (default 0): model state, not a check. */
+  readonly epochs = new Map<number, number>();
+
+  constructor(
+    readonly index: number,
+    readonly world: World,
+    readonly counters: Counters,
+    readonly oracle: Oracle,
+  ) {
+    const slot = world.actors[index]!;
+    this.name = slot.name;
+    this.socket = slot.socket!;
+    const t = world.topology;
+    this.toCoordinator = edgeOf(world, index, world.coordinator, 'control');
+    for (const g of t.sockets[this.socket]!.gpus)
+      this.toGpu.set(g, edgeOf(world, index, world.gpuActor[g]!, 'nvlink'));
+    for (const other of t.sockets) {
+      if (other.socket !== this.socket) {
+        this.toOtherChip.set(other.socket, edgeOf(world, index, world.chipActor[other.socket]!, 'xbus'));
+      }
+    }
+  }
+
+  /** The GPU index of the actor that sent `source`. */
+  gpuOfActor(source: number): number {
+    return this.world.actors[source]!.gpu!;
+  }
+}

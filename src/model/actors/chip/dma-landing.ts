@@ -1,0 +1,111 @@
+/**
+ * DMA reaching this chip: UT=1 DMA translated by the TCE cache of the GPU's PHB (PCIe) or NPU
+ * (NVLink), then every DMA either forwarded over the X-bus to the home chip of its address or
+ * landed in this chip's RAM, and completed.
+ *
+ * What the oracle is told, where it happens: a UT=1 translation (`tce.access`, stale or not) by the
+ * chip that translates it; a DMA landing (`dma.land`, with the epoch a UT=0 translation carried) by
+ * the chip whose RAM it reaches, which hears every free and every change of owner of its pages.
+ */
+
+import { homeSocketOf } from '../../host/host-ram.js';
+import { PAGE_64K } from '../../host/page-table.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import {
+  DmaCompleteMsg,
+  type DmaRequest,
+  DmaRequestMsg,
+  DmaStatus,
+  type DmaStatusCode,
+} from '../../protocol/messages/dma.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { TceSystem } from '../../tce/tce.js';
+import type { BusAddr, PhysAddr, Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import { edgeOf } from '../world.js';
+import type { ChipEnv } from './chip-env.js';
+
+/** ASSUMED memory access latency at the home chip. */
+const MEMORY_LATENCY_TICKS = 100_000;
+
+export class DmaLanding {
+  constructor(
+    private readonly env: ChipEnv,
+    private readonly tce: TceSystem,
+  ) {}
+
+  onDma(m: SimMessage, ctx: ActorContext): void {
+    const d = DmaRequestMsg.decode(m);
+    const fromChip = this.env.world.actors[m.source]!.kind === 'chip';
+    let pa = d.address;
+    if (d.translation === 'ut1') {
+      const r = this.tce.dma(d.gpu, d.path, d.address as BusAddr, d.write ? 'write' : 'read');
+      if (r.kind === 'fault') {
+        this.env.counters.add(`tce.fault.${r.reason}`);
+        this.complete(d, m.source, ctx, fromChip, DmaStatus.tceFault, 0);
+        return;
+      }
+      this.env.counters.add(r.cacheHit ? C.tceHits : C.tceMisses);
+      pa = r.physAddr;
+      this.env.oracle.observe({
+        kind: 'tce.access',
+        tick: ctx.now as Tick,
+        gpu: d.gpu,
+        index: r.index,
+        busAddr: d.address,
+        pa: pa as PhysAddr,
+        stale: r.stale,
+        generation: r.generation,
+        currentGeneration: r.currentGeneration,
+      });
+    }
+    const home = homeSocketOf(this.env.world.topology, pa);
+    if (home >= 0 && home !== this.env.socket) {
+      // Not ours: across the X-bus to the home chip, already translated; it answers the same way.
+      ctx.send(
+        this.env.toOtherChip.get(home)!,
+        DmaRequestMsg.encode({ ...d, address: pa, translation: d.translation === 'ut0' ? 'ut0' : 'none' }),
+        HEADER_BYTES + d.lengthBytes,
+      );
+      return;
+    }
+    if (home >= 0) {
+      this.env.oracle.observe({
+        kind: 'dma.land',
+        tick: ctx.now as Tick,
+        gpu: d.gpu,
+        lpid: d.lpid,
+        pa: (pa - (pa % PAGE_64K)) as PhysAddr,
+        lengthBytes: d.lengthBytes,
+        write: d.write,
+        epoch: d.translation === 'ut0' ? d.epoch : undefined,
+      });
+    }
+    this.complete(d, m.source, ctx, fromChip, DmaStatus.ok, MEMORY_LATENCY_TICKS);
+  }
+
+  private complete(
+    d: DmaRequest,
+    source: number,
+    ctx: ActorContext,
+    fromChip: boolean,
+    status: DmaStatusCode,
+    delay: number,
+  ): void {
+    const edge = fromChip
+      ? edgeOf(this.env.world, this.env.index, source, 'xbus')
+      : this.env.toGpu.get(d.gpu)!;
+    ctx.send(edge, DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu }), HEADER_BYTES, delay);
+  }
+
+  /** A completion from the home chip for a DMA forwarded from here: hand it to the GPU. */
+  onForwardedComplete(m: SimMessage, ctx: ActorContext): void {
+    const c = DmaCompleteMsg.decode(m);
+    ctx.send(
+      this.env.toGpu.get(c.gpu!)!,
+      DmaCompleteMsg.encode({ dma: c.dma, status: c.status, gpu: undefined }),
+      HEADER_BYTES,
+    );
+  }
+}

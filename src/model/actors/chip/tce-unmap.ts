@@ -1,0 +1,150 @@
+/**
+ * The TCE (UT=1) side of one chip: the TCE system of this socket's GPUs (their PHB4 and NPU PEs
+ * share one table per GPU, tce/tce.ts), and the kernel's DMA unmap cycle on it.
+ *
+ * How an unmap runs (TCE_REMAP from the coordinator), as `__iommu_free` orders it:
+ *   1. clear the TCEs now (the oracle hears each cleared TCE and the page it pointed at);
+ *   2. after the OPAL call (TCE_KILL_DELAY_TICKS): kill the caches, page by page, or by
+ *      "invalidate entire" for a window reset;
+ *   3. unpin and free the old pages (their epoch moves on), then map the range again from the free
+ *      pool, or, after a window reset, only after WINDOW_RESET_GAP_TICKS (the group changing hands);
+ *   4. answer TCE_REMAPPED: the range is the coordinator's again.
+ * DMA can land between 1 and 2 through a stale cache entry: the kernel's accepted window while
+ * the page is still pinned. The bug switches break it (scenario/bugs.ts): `unpin-before-kill`
+ * unpins at step 1, `tce-kill-no-advance` kills only the first page, `tce-entire-kill-ignored`
+ * makes the window reset's kill do nothing.
+ */
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import { TceRemapMsg, TceRemappedMsg } from '../../protocol/messages/tce.js';
+import { TceKillTimerMsg, TceMapTimerMsg, type TceRange } from '../../protocol/messages/timers.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import { TceSystem } from '../../tce/tce.js';
+import { ns, type PhysAddr, type Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import type { ChipEnv } from './chip-env.js';
+
+/** ASSUMED latency of the OPAL TCE kill call after the TCEs are cleared. */
+const TCE_KILL_DELAY_TICKS = ns(1000);
+/** ASSUMED time a TCE range stays unmapped after a window reset before it is mapped again. */
+const WINDOW_RESET_GAP_TICKS = ns(20_000);
+
+export class TceUnmaps {
+  readonly tce: TceSystem;
+  /** Pages unpinned and free for the next remap (LIFO: the pages just freed come back first). */
+  private readonly freePages: PhysAddr[] = [];
+  /** The old pages of each range between its clear and its kill, keyed by `gpu:first`. */
+  private readonly pendingKills = new Map<string, (PhysAddr | null)[]>();
+  /** The old pages of each range between a window reset's kill and its remap. */
+  private readonly pendingRemaps = new Map<string, (PhysAddr | null)[]>();
+  private readonly unpinBeforeKill: boolean;
+
+  constructor(private readonly env: ChipEnv) {
+    const { world, socket } = env;
+    const bugs = world.bugs;
+    this.unpinBeforeKill = bugs.has('unpin-before-kill');
+    this.tce = new TceSystem(world.topology, {
+      killLoopNoAdvance: bugs.has('tce-kill-no-advance'),
+      entireKillIgnored: bugs.has('tce-entire-kill-ignored'),
+      unpinBeforeKill: this.unpinBeforeKill,
+    });
+    for (const g of world.topology.sockets[socket]!.gpus) {
+      const pages = world.tcePages[g]!;
+      if (pages.length === 0) continue;
+      this.tce.createWindow(g, { windowPages: Math.max(pages.length, 1) });
+      this.tce.map(g, pages);
+    }
+  }
+
+  /** Step 1: clear the TCEs now, kill after the OPAL call. */
+  onRemap(m: SimMessage, ctx: ActorContext): void {
+    const r = TceRemapMsg.decode(m);
+    const old = this.tce.clearTces(r.gpu, r.firstIndex, r.pages);
+    old.forEach((pa, i) => {
+      if (pa !== null)
+        this.env.oracle.observe({
+          kind: 'tce.clear',
+          tick: ctx.now as Tick,
+          gpu: r.gpu,
+          index: r.firstIndex + i,
+          pa,
+        });
+    });
+    this.env.counters.add(C.tceUnmaps);
+    if (this.unpinBeforeKill) this.unpinAndFree(old, ctx);
+    ctx.schedule(TCE_KILL_DELAY_TICKS, TceKillTimerMsg.encode(r));
+    this.pendingKills.set(`${r.gpu}:${r.firstIndex}`, old);
+  }
+
+  /** Steps 2 and 3: kill (per page, or "invalidate entire" for a window reset), unpin, remap. */
+  onKill(m: SimMessage, ctx: ActorContext): void {
+    const k = TceKillTimerMsg.decode(m);
+    if (k.windowReset) {
+      // pnv_pci_ioda2_tce_invalidate_entire, whose OPAL_PCI_TCE_KILL token skiboot rejects with the
+      // bug switch (8a2b6d51b).
+      this.tce.invalidateEntire(k.gpu);
+      this.env.counters.add('tce.entireKills');
+    } else {
+      this.tce.kill(k.gpu, k.firstIndex, k.pages);
+    }
+    this.env.counters.add(C.tceKills);
+    const key = `${k.gpu}:${k.firstIndex}`;
+    const old = this.pendingKills.get(key) ?? [];
+    this.pendingKills.delete(key);
+    if (!this.unpinBeforeKill) this.unpinAndFree(old, ctx);
+    if (k.windowReset) {
+      // After a window reset the range stays unmapped for a while (the group changes hands): DMA
+      // in that gap must fault, or, through a stale cache entry, reach freed pages.
+      this.pendingRemaps.set(key, old);
+      ctx.schedule(WINDOW_RESET_GAP_TICKS, TceMapTimerMsg.encode(k));
+      return;
+    }
+    this.remap(k, old, ctx);
+  }
+
+  onMapTimer(m: SimMessage, ctx: ActorContext): void {
+    const r = TceMapTimerMsg.decode(m);
+    const key = `${r.gpu}:${r.firstIndex}`;
+    const old = this.pendingRemaps.get(key) ?? [];
+    this.pendingRemaps.delete(key);
+    this.remap(r, old, ctx);
+  }
+
+  /** Map the range again from the free pool; then the range is the coordinator's again (step 4). */
+  private remap(r: TceRange, old: (PhysAddr | null)[], ctx: ActorContext): void {
+    const { world } = this.env;
+    const owner = world.gpuOwner[r.gpu]!;
+    const fresh: PhysAddr[] = [];
+    for (let i = 0; i < r.pages; i++) {
+      const pa = (this.freePages.pop() ?? old[i] ?? null) as PhysAddr | null;
+      if (pa === null) continue;
+      fresh.push(pa);
+      if (owner >= 0)
+        this.env.oracle.observe({
+          kind: 'page.owner',
+          tick: ctx.now as Tick,
+          pa,
+          lpid: world.tenants[owner]!.lpid,
+        });
+    }
+    if (fresh.length === r.pages) {
+      this.tce.writeTces(r.gpu, r.firstIndex, fresh, 'rw');
+      this.tce.kill(r.gpu, r.firstIndex, r.pages);
+      this.env.counters.add(C.tceMaps);
+    }
+    ctx.send(
+      this.env.toCoordinator,
+      TceRemappedMsg.encode({ gpu: r.gpu, firstIndex: r.firstIndex }),
+      HEADER_BYTES,
+    );
+  }
+
+  private unpinAndFree(old: readonly (PhysAddr | null)[], ctx: ActorContext): void {
+    for (const pa of old) {
+      if (pa === null) continue;
+      this.env.oracle.observe({ kind: 'tce.unpin', tick: ctx.now as Tick, pa });
+      this.env.epochs.set(pa, (this.env.epochs.get(pa) ?? 0) + 1);
+      this.freePages.push(pa);
+    }
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * The host kernels' page lifecycle, which the coordinator owns. A CPU thread on a chip asks to
+ * munmap or migrate a range (UNMAP_REQUEST); the coordinator answers UNMAP_DONE when the old frames
+ * are free and the new ones mapped, or at once, refused, when another thread is already changing
+ * that range (mmap_sem). The lifecycle of one request:
+ *   1. PTE_CLEAR to every chip whose NPU has a GPU of the process; wait for all to apply it;
+ *   2. mmio_invalidate: a shootdown (shootdown-runner.ts) on every NPU of the process;
+ *   3. only then free the old frames (PAGE_FREE to every chip: the epoch moves on) and map fresh
+ *      ones at the same addresses (PTE_SET), on the home socket or, for a migration, the other one.
+ * Bug switches break exactly one of these steps (scenario/bugs.ts): `free-before-shootdown` frees
+ * at step 1. The oracle's order rules hear every unmap, free and shootdown step. The kernel cannot
+ * know whether a GPU translated a page, so every GPU of the process counts as having translated
+ * every page it maps (`translation.made` at map time).
+ */
+
+import type { ShootdownInFlight } from '../../check/rules/liveness-rules.js';
+import { hostRam } from '../../host/host-ram.js';
+import { PAGE_64K, type PhysPages } from '../../host/page-table.js';
+import type { ProcessInfo } from '../../host/process.js';
+import type { Shootdown } from '../../host/shootdown.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import {
+  PageFreeMsg,
+  PteClearedMsg,
+  PteClearMsg,
+  PteSetMsg,
+  UnmapDoneMsg,
+  UnmapRequestMsg,
+} from '../../protocol/messages/page-lifecycle.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import { TAG_SPAN } from '../../protocol/wire.js';
+import { hex, type Lpid, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import type { LatencyHistogram } from '../recorder.js';
+import type { CoordinatorEnv } from './coordinator-env.js';
+import { ShootdownRunner } from './shootdown-runner.js';
+
+interface HostOp {
+  id: number;
+  thread: number;
+  /** Socket of the CPU thread that asked (its NPU is "local" for the local-npu-only bug). */
+  requester: number;
+  proc: ProcessInfo;
+  firstPage: number;
+  pages: number;
+  migrate: boolean;
+  startedAt: number;
+  phase: 'clearing' | 'shootdown';
+  clearsPending: number;
+  oldPages: PhysAddr[];
+  freed: boolean;
+}
+
+export class PageLifecycle {
+  private readonly ram: PhysPages[];
+  /** Current frame of every process page (process index -> page index -> pa). */
+  private readonly frames: PhysAddr[][];
+  /** Pages some request is changing (`process:page`): mmap_sem, as far as this model needs it. */
+  private readonly busy = new Set<string>();
+  private readonly ops = new Map<number, HostOp>();
+  private nextOp = 1;
+  private readonly procByPid = new Map<number, ProcessInfo>();
+  private readonly shootdowns: ShootdownRunner;
+
+  constructor(
+    private readonly env: CoordinatorEnv,
+    private readonly shootdownLatency: LatencyHistogram,
+    private readonly holdTime: LatencyHistogram,
+  ) {
+    const world = env.world;
+    // The coordinator's allocators replay the world's initial allocations, so frame numbers agree.
+    this.ram = hostRam(world.topology);
+    this.frames = world.processes.map((pr) =>
+      Array.from(
+        { length: pr.pages },
+        () => this.ram[pr.homeSocket]!.allocate(PAGE_64K, world.tenants[pr.tenant]!.id).base,
+      ),
+    );
+    this.frames.forEach((f, i) => {
+      const expected = world.processPages[i]!;
+      if (f.some((pa, k) => pa !== expected[k]))
+        throw new Error('coordinator: initial frames differ from the world');
+    });
+    for (const g of world.topology.gpus) {
+      const owner = world.gpuOwner[g.index]!;
+      for (let i = 0; i < world.tcePages[g.index]!.length; i++) {
+        this.ram[g.socket]!.allocate(PAGE_64K, owner >= 0 ? world.tenants[owner]!.id : '');
+      }
+    }
+    for (const pr of world.processes) this.procByPid.set(pr.pid, pr);
+    this.shootdowns = new ShootdownRunner(env, env.oracle, (id, sd, ctx) =>
+      this.finishShootdown(id, sd, ctx),
+    );
+    // What the oracle needs from the start: the mappings, and who may have translated them.
+    world.processes.forEach((pr, i) => {
+      world.processPages[i]!.forEach((pa, k) => this.observeMap(pr, k, pa, 0));
+    });
+  }
+
+  get inFlight(): number {
+    return this.ops.size;
+  }
+
+  onUnmapRequest(m: SimMessage, ctx: ActorContext): void {
+    const r = UnmapRequestMsg.decode(m);
+    const proc = this.procByPid.get(r.pid);
+    if (proc === undefined || proc.lpid !== r.lpid) {
+      throw new Error(`coordinator: UNMAP_REQUEST for unknown lpid ${r.lpid} pid ${r.pid}`);
+    }
+    const firstPage = (r.va - proc.vaBase) / PAGE_64K;
+    if (
+      !(Number.isInteger(firstPage) && firstPage >= 0 && firstPage + r.pages <= proc.pages && r.pages >= 1)
+    ) {
+      throw new Error(`coordinator: UNMAP_REQUEST for ${hex(r.va)}+${r.pages} pages outside pid ${r.pid}`);
+    }
+    const requester = this.env.world.actors[m.source]!.socket!;
+    const keys = Array.from({ length: r.pages }, (_, i) => `${proc.index}:${firstPage + i}`);
+    if (keys.some((k) => this.busy.has(k))) {
+      // Another CPU is already changing this range (mmap_sem): refused, the thread tries again later.
+      ctx.send(
+        this.env.toChip[requester]!,
+        UnmapDoneMsg.encode({ thread: r.thread, refused: true }),
+        HEADER_BYTES,
+      );
+      return;
+    }
+    for (const k of keys) this.busy.add(k);
+    const id = this.nextOp;
+    this.nextOp = (this.nextOp % (TAG_SPAN - 1)) + 1;
+    const op: HostOp = {
+      id,
+      thread: r.thread,
+      proc,
+      firstPage,
+      pages: r.pages,
+      migrate: r.migrate,
+      requester,
+      startedAt: ctx.now,
+      phase: 'clearing',
+      clearsPending: proc.npus.length,
+      oldPages: Array.from({ length: r.pages }, (_, i) => this.frames[proc.index]![firstPage + i]!),
+      freed: false,
+    };
+    this.ops.set(id, op);
+    const va = proc.vaBase + firstPage * PAGE_64K;
+    for (let i = 0; i < r.pages; i++) {
+      this.env.oracle.observe({
+        kind: 'page.unmap',
+        tick: ctx.now as Tick,
+        lpid: proc.lpid,
+        pid: proc.pid as Pid,
+        va: (va + i * PAGE_64K) as VirtAddr,
+        pa: op.oldPages[i]!,
+        sizeBytes: PAGE_64K,
+      });
+    }
+    for (const npu of proc.npus) {
+      ctx.send(
+        this.env.toChip[npu]!,
+        PteClearMsg.encode({ op: id, lpid: proc.lpid, pid: proc.pid, va, pages: r.pages }),
+        HEADER_BYTES,
+      );
+    }
+  }
+
+  onPteCleared(m: SimMessage, ctx: ActorContext): void {
+    const c = PteClearedMsg.decode(m);
+    const op = this.ops.get(c.op);
+    if (op === undefined || op.phase !== 'clearing')
+      throw new Error(`coordinator: stray PTE_CLEARED for op ${c.op}`);
+    if (--op.clearsPending > 0) return;
+    if (this.env.world.bugs.has('free-before-shootdown')) this.freeAndRemap(op, ctx);
+    op.phase = 'shootdown';
+    const pr = op.proc;
+    const guest = pr.lpid !== 0;
+    this.env.counters.add(C.shootdownsStarted);
+    this.shootdowns.start(
+      {
+        id: op.id,
+        lpid: pr.lpid,
+        pid: pr.pid as Pid,
+        start: pr.vaBase + op.firstPage * PAGE_64K,
+        sizeBytes: op.pages * PAGE_64K,
+        npus: pr.npus,
+        localNpu: pr.npus.includes(op.requester) ? op.requester : pr.npus[0]!,
+        guest: guest ? { lpid: pr.lpid, registerByNpu: this.guestRegisters(pr) } : undefined,
+        sizeRule: this.env.params.host.sizeRule,
+      },
+      ctx,
+    );
+  }
+
+  onAtsdAnswer(m: SimMessage, ctx: ActorContext): void {
+    this.shootdowns.onAnswer(m, ctx);
+  }
+
+  /** ATSD[link index] of the guest's first bridge on each NPU (domain.md §4). */
+  private guestRegisters(pr: ProcessInfo): Map<number, number> {
+    const t = this.env.world.topology;
+    const out = new Map<number, number>();
+    for (const g of pr.gpus) {
+      const gi = t.gpus[g]!;
+      if (!out.has(gi.socket)) out.set(gi.socket, t.bridges[gi.bridges[0]!]!.linkIndex);
+    }
+    return out;
+  }
+
+  private finishShootdown(id: number, sd: Shootdown, ctx: ActorContext): void {
+    const op = this.ops.get(id)!;
+    this.env.counters.add(C.shootdownsCompleted);
+    this.shootdownLatency.record(Math.max(1, ctx.now - op.startedAt));
+    const s = sd.stats;
+    if (s.startedAt >= 0) this.holdTime.record(Math.max(1, s.completedAt - s.startedAt));
+    if (!op.freed) this.freeAndRemap(op, ctx);
+    this.ops.delete(op.id);
+    for (let i = 0; i < op.pages; i++) this.busy.delete(`${op.proc.index}:${op.firstPage + i}`);
+    ctx.send(
+      this.env.toChip[op.requester]!,
+      UnmapDoneMsg.encode({ thread: op.thread, refused: false }),
+      HEADER_BYTES,
+    );
+  }
+
+  /** Free the old frames (every chip hears the new epoch), then map fresh ones at the same VAs. */
+  private freeAndRemap(op: HostOp, ctx: ActorContext): void {
+    op.freed = true;
+    const pr = op.proc;
+    const world = this.env.world;
+    const tenant = world.tenants[pr.tenant]!.id;
+    const sockets = world.topology.sockets.length;
+    const target = op.migrate ? (pr.homeSocket + 1) % sockets : pr.homeSocket;
+    for (let i = 0; i < op.pages; i++) {
+      const old = op.oldPages[i]!;
+      const freed = this.ramOf(old).free(old);
+      this.env.counters.add(C.pagesFreed);
+      this.env.oracle.observe({
+        kind: 'page.free',
+        tick: ctx.now as Tick,
+        pa: old,
+        sizeBytes: PAGE_64K,
+        epoch: freed.epoch,
+      });
+      for (const e of this.env.toChip)
+        ctx.send(e, PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
+    }
+    for (let i = 0; i < op.pages; i++) {
+      const fresh = this.ram[target]!.allocate(PAGE_64K, tenant).base;
+      const k = op.firstPage + i;
+      this.frames[pr.index]![k] = fresh;
+      this.env.counters.add(C.pagesMapped);
+      if (op.migrate) this.env.counters.add(C.migrations);
+      this.observeMap(pr, k, fresh, ctx.now);
+      const pte = PteSetMsg.encode({ lpid: pr.lpid, pid: pr.pid, va: pr.vaBase + k * PAGE_64K, pa: fresh });
+      // Every chip walking the process's page table, and the home chip of the new frame (it must
+      // learn the frame's owner even when no GPU of the process is on its socket).
+      const home = world.topology.sockets.findIndex((s) => this.ram[s.socket] === this.ramOf(fresh));
+      const chips = pr.npus.includes(home) ? pr.npus : [...pr.npus, home];
+      for (const npu of chips) ctx.send(this.env.toChip[npu]!, pte, HEADER_BYTES);
+    }
+  }
+
+  private ramOf(pa: number): PhysPages {
+    const r = this.ram.find((x) => x.pageOf(pa as PhysAddr) !== undefined);
+    if (r === undefined) throw new Error(`coordinator: ${hex(pa)} is in no host RAM allocator`);
+    return r;
+  }
+
+  private observeMap(pr: ProcessInfo, k: number, pa: PhysAddr, now: number): void {
+    const va = (pr.vaBase + k * PAGE_64K) as VirtAddr;
+    for (const gpu of pr.gpus) {
+      this.env.oracle.observe({
+        kind: 'translation.made',
+        tick: now as Tick,
+        gpu,
+        lpid: pr.lpid as Lpid,
+        pid: pr.pid as Pid,
+        va,
+        pa,
+        sizeBytes: PAGE_64K,
+      });
+    }
+  }
+
+  /** Is some request older than `deadlineTicks` and not yet reported? (Cheap: no descriptions.) */
+  anyOverdue(now: number, deadlineTicks: number, reported: ReadonlySet<number>): boolean {
+    for (const o of this.ops.values())
+      if (now - o.startedAt > deadlineTicks && !reported.has(o.id)) return true;
+    return false;
+  }
+
+  /** Every request in flight, as the liveness rule reads them. */
+  inFlightShootdowns(): ShootdownInFlight[] {
+    return [...this.ops.values()].map((o) => ({
+      id: o.id,
+      lpid: o.proc.lpid,
+      pid: o.proc.pid,
+      pages: o.pages,
+      va: o.proc.vaBase + o.firstPage * PAGE_64K,
+      npus: o.proc.npus,
+      startedAt: o.startedAt,
+      describe: this.shootdowns.describe(o.id, o.phase),
+    }));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The GPU's BAR0 as tenants reach it, through the MMIO filter (platform/mmio-filter.ts): a guest's
+ * firmware update and link-disable writes are blocked unless the admin allowed that tenant
+ * (domain.md §5); what gets through changes the BAR0 model (firmware version, link mask). The
+ * oracle hears every access and whether it reached the register (isolation.mmio).
+ */
+import { applyLinkDisable, GpuBar0 } from '../../platform/gpu-bar0.js';
+import { MmioFilter } from '../../platform/mmio-filter.js';
+import { MmioAccessMsg } from '../../protocol/messages/mmio.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import type { GpuEnv } from './gpu-env.js';
+
+export class Bar0Port {
+  readonly bar0: GpuBar0;
+  private readonly filter: MmioFilter;
+
+  constructor(private readonly env: GpuEnv) {
+    const w = env.world;
+    this.bar0 = new GpuBar0(env.gpu);
+    const mask = w.linkDisableMask[env.gpu]!;
+    if (mask !== 0) applyLinkDisable(this.bar0, mask, 0 as Tick);
+    this.filter = new MmioFilter({
+      firmwareUpdateTenants: w.tenants.filter((t) => t.spec.allowFirmwareUpdate).map((t) => t.id),
+    });
+  }
+
+  linkUp(link: number): boolean {
+    return this.bar0.isLinkEnabled(link);
+  }
+
+  onMmio(m: SimMessage, ctx: ActorContext): void {
+    const a = MmioAccessMsg.decode(m);
+    const tenant = this.env.world.tenants.find((t) => t.lpid === a.lpid);
+    if (tenant === undefined) throw new Error(`${this.env.name}: MMIO from unknown LPID ${a.lpid}`);
+    const counters = this.env.counters;
+    const d = this.filter.access(tenant.tenant, a.offset);
+    this.env.oracle.observe({
+      kind: 'mmio.access',
+      tick: ctx.now as Tick,
+      gpu: this.env.gpu,
+      lpid: a.lpid,
+      offset: a.offset,
+      allowed: d.kind !== 'blocked',
+    });
+    if (d.kind === 'blocked') {
+      counters.add(C.mmioBlocked);
+      if (d.reason === 'firmware update') counters.add(C.firmwareBlocked);
+      return;
+    }
+    counters.add(C.mmioAllowed);
+    const before = this.bar0.firmwareVersion;
+    if (a.write) this.bar0.write(a.offset, a.value, ctx.now as Tick);
+    else this.bar0.read(a.offset);
+    if (this.bar0.firmwareVersion !== before) counters.add(C.firmwareUpdates);
+  }
+}

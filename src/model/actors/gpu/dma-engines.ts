@@ -1,0 +1,315 @@
+/**
+ * The GPU's DMA engines (workload `gpu.engines`): each issues, every `issueIntervalTicks` on
+ * average, a UT=0 DMA (through the ATS cache, asking the NPU on a miss), a UT=1 DMA (a bus address
+ * in the GPU's TCE window, over NVLink or PCIe) or a peer write over NVLink, in the workload's
+ * proportions. At most `maxOutstanding` are in flight: an engine that finds no slot stalls until a
+ * completion frees one (no polling timer). Every DMA completes or faults with a reason, counted.
+ *
+ * Refills in flight inside the GPU (gpu/ats-cache.ts) move on at each engine issue, when a choice
+ * says so ('ats.refill'): that is how slowly an old translation can still reach the L1.
+ */
+import type { AtsCache, AtsEntry } from '../../gpu/ats-cache.js';
+import { PAGE_64K } from '../../host/page-table.js';
+import type { ProcessInfo } from '../../host/process.js';
+import type { PeerEdge } from '../../platform/peer-edges.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import { AtsRequestMsg, AtsResponseMsg } from '../../protocol/messages/ats.js';
+import {
+  DmaCompleteMsg,
+  DmaRequestMsg,
+  DmaStatus,
+  PeerCompleteMsg,
+  PeerWriteMsg,
+} from '../../protocol/messages/dma.js';
+import { EngineTimerMsg } from '../../protocol/messages/timers.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import { TAG_SPAN } from '../../protocol/wire.js';
+import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import type { LatencyHistogram } from '../recorder.js';
+import type { World } from '../world.js';
+import type { GpuEnv } from './gpu-env.js';
+
+interface PendingAts {
+  dma: number;
+  lpid: number;
+  pid: number;
+  va: number;
+  write: boolean;
+}
+
+export class DmaEngines {
+  private readonly p: World['config']['params']['gpu'];
+  private readonly procs: readonly ProcessInfo[];
+  private readonly peers: readonly PeerEdge[];
+  private readonly tcePages: number;
+  private nextDma = 0;
+  private nextAts = 0;
+  /** DMA tag -> issue tick, for every DMA and peer write in flight. */
+  private readonly inFlight = new Map<number, number>();
+  /** The subset of inFlight that are peer writes. */
+  private readonly peerTags = new Set<number>();
+  private readonly pendingAts = new Map<number, PendingAts>();
+  /** Engines waiting for an outstanding slot, in the order they stalled. */
+  private readonly stalled: number[] = [];
+
+  constructor(
+    private readonly env: GpuEnv,
+    private readonly ats: AtsCache,
+    private readonly linkUp: (link: number) => boolean,
+    private readonly dmaLatency: LatencyHistogram,
+    private readonly peerLatency: LatencyHistogram,
+    /** Called after every completion or fault: restart a stalled engine, release flush acks. */
+    private readonly settle: (ctx: ActorContext) => void,
+  ) {
+    const w = env.world;
+    this.p = w.config.params.gpu;
+    this.procs = w.processes.filter((pr) => pr.gpus.includes(env.gpu));
+    const hostile = env.tenantIndex >= 0 && w.tenants[env.tenantIndex]!.spec.hostile;
+    // A well-behaved tenant sends peer traffic only to its own GPUs; a hostile one to any peer.
+    this.peers = w.peerEdges[env.gpu]!.filter((pe) => hostile || w.gpuOwner[pe.peer] === env.tenantIndex);
+    this.tcePages = w.tcePages[env.gpu]!.length;
+  }
+
+  /** The tag the next DMA will get: every DMA issued before a flush has a tag "below" it. */
+  get nextTag(): number {
+    return this.nextDma;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(ctx: ActorContext): void {
+    for (let e = 0; e < this.p.engines; e++) {
+      ctx.schedule(
+        1 + ctx.chooser.choose('gpu.start', this.p.issueIntervalTicks),
+        EngineTimerMsg.encode({ engine: e }),
+      );
+    }
+  }
+
+  onTimer(m: SimMessage, ctx: ActorContext): void {
+    const engine = EngineTimerMsg.decode(m).engine;
+    const ch = ctx.chooser;
+    const refills = this.ats.refillsInFlight;
+    if (refills > 0 && ch.choose('ats.refill', 100) < this.p.refillAdvancePercent) {
+      this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
+    }
+    if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {
+      // Backpressure: the engine stalls until a completion frees a slot (no timer until then).
+      this.env.counters.add('dma.stalls');
+      this.stalled.push(engine);
+      return;
+    }
+    const interval = this.p.issueIntervalTicks;
+    ctx.schedule(
+      Math.max(1, Math.floor(interval / 2) + ch.choose('gpu.interval', interval)),
+      EngineTimerMsg.encode({ engine }),
+    );
+    const r = ch.choose('gpu.op', 100);
+    const write = ch.choose('gpu.write', 100) < this.p.writePercent;
+    if (r < this.p.peerPercent && this.peers.length > 0) return this.issuePeer(ctx, write);
+    if (r < this.p.peerPercent + this.p.ut1Percent && this.tcePages > 0) return this.issueUt1(ctx, write);
+    if (this.procs.length > 0) this.issueUt0(ctx, write);
+  }
+
+  /** Restart the engine that stalled first, if any. */
+  restartStalled(ctx: ActorContext): void {
+    const engine = this.stalled.shift();
+    if (engine !== undefined) ctx.schedule(1, EngineTimerMsg.encode({ engine }));
+  }
+
+  private newTag(): number {
+    const tag = this.nextDma;
+    this.nextDma = (this.nextDma + 1) % TAG_SPAN;
+    return tag;
+  }
+
+  private issueUt0(ctx: ActorContext, write: boolean): void {
+    const ch = ctx.chooser;
+    const pr = this.procs[ch.choose('gpu.proc', this.procs.length)]!;
+    const va =
+      pr.vaBase + ch.choose('gpu.page', pr.pages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
+    const dma = this.newTag();
+    const counters = this.env.counters;
+    counters.add(C.dmaIssued);
+    counters.add(C.dmaUt0);
+    const hit = this.ats.lookup(pr.lpid, pr.pid as Pid, va as VirtAddr);
+    if (hit.hit) {
+      counters.add(C.atsHits);
+      this.sendUt0(ctx, dma, hit.entry, va, write, hit.latencyTicks);
+      return;
+    }
+    counters.add(C.atsMisses);
+    const request = this.nextAts;
+    this.nextAts = (this.nextAts + 1) % TAG_SPAN;
+    this.pendingAts.set(request, { dma, lpid: pr.lpid, pid: pr.pid, va, write });
+    this.inFlight.set(dma, ctx.now);
+    ctx.send(
+      this.env.toChipNvlink,
+      AtsRequestMsg.encode({ request, lpid: pr.lpid, pid: pr.pid, va }),
+      HEADER_BYTES,
+    );
+  }
+
+  private sendUt0(
+    ctx: ActorContext,
+    dma: number,
+    e: AtsEntry,
+    va: number,
+    write: boolean,
+    delay: number,
+  ): void {
+    if (!this.inFlight.has(dma)) this.inFlight.set(dma, ctx.now);
+    ctx.send(
+      this.env.toChipNvlink,
+      DmaRequestMsg.encode({
+        dma,
+        gpu: this.env.gpu,
+        translation: 'ut0',
+        path: 'nvlink',
+        write,
+        address: e.pa + (va - e.va),
+        lpid: e.lpid,
+        epoch: e.epoch,
+        lengthBytes: this.p.dmaBytes,
+      }),
+      HEADER_BYTES + (write ? this.p.dmaBytes : 0),
+      delay,
+    );
+  }
+
+  private issueUt1(ctx: ActorContext, write: boolean): void {
+    const ch = ctx.chooser;
+    const dma = this.newTag();
+    this.env.counters.add(C.dmaIssued);
+    this.env.counters.add(C.dmaUt1);
+    const pcie = ch.choose('gpu.ut1.path', 4) === 0;
+    const bus =
+      ch.choose('gpu.tce.page', this.tcePages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
+    this.inFlight.set(dma, ctx.now);
+    ctx.send(
+      pcie ? this.env.toChipPcie : this.env.toChipNvlink,
+      DmaRequestMsg.encode({
+        dma,
+        gpu: this.env.gpu,
+        translation: 'ut1',
+        path: pcie ? 'pcie' : 'nvlink',
+        write,
+        address: bus,
+        lpid: this.env.lpid,
+        epoch: 0,
+        lengthBytes: this.p.dmaBytes,
+      }),
+      HEADER_BYTES + (write ? this.p.dmaBytes : 0),
+    );
+  }
+
+  private issuePeer(ctx: ActorContext, write: boolean): void {
+    const ch = ctx.chooser;
+    const pe = this.peers[ch.choose('gpu.peer', this.peers.length)]!;
+    // The link must be up on this side; the peer checks its own side when the write lands.
+    if (!pe.links.some((l) => this.linkUp(l))) {
+      this.env.counters.add('peer.blockedLocally');
+      return;
+    }
+    const dma = this.newTag();
+    this.env.counters.add(C.peerIssued);
+    this.inFlight.set(dma, ctx.now);
+    this.peerTags.add(dma);
+    const peer = this.env.world.topology.gpus[pe.peer]!;
+    const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
+    ctx.send(
+      pe.edge,
+      PeerWriteMsg.encode({
+        dma,
+        write,
+        address,
+        lpid: this.env.lpid,
+        link: pe.links[0]!,
+        lengthBytes: this.p.dmaBytes,
+      }),
+      HEADER_BYTES + this.p.dmaBytes,
+    );
+  }
+
+  onAtsResponse(m: SimMessage, ctx: ActorContext): void {
+    const r = AtsResponseMsg.decode(m);
+    const req = this.pendingAts.get(r.request);
+    if (req === undefined) throw new Error(`${this.env.name}: ATS response for unknown request ${r.request}`);
+    this.pendingAts.delete(r.request);
+    if (!r.ok) {
+      // No translation (the page is being unmapped or migrated): the DMA faults, reported.
+      this.inFlight.delete(req.dma);
+      this.env.counters.add(C.dmaFaulted);
+      this.env.counters.add('dma.fault.translation');
+      this.settle(ctx);
+      return;
+    }
+    const entry: AtsEntry = {
+      lpid: req.lpid as Lpid,
+      pid: req.pid as Pid,
+      va: (req.va - (req.va % r.pageSizeBytes)) as VirtAddr,
+      pa: r.pa as PhysAddr,
+      pageSizeBytes: r.pageSizeBytes,
+      epoch: r.epoch,
+      writable: r.writable,
+      madeAt: ctx.now as Tick,
+    };
+    this.ats.fill(entry);
+    this.sendUt0(ctx, req.dma, entry, req.va, req.write, 0);
+  }
+
+  onComplete(m: SimMessage, ctx: ActorContext): void {
+    const peer = m.kind === PeerCompleteMsg.kind;
+    const c = peer ? PeerCompleteMsg.decode(m) : DmaCompleteMsg.decode(m);
+    const issued = this.inFlight.get(c.dma);
+    if (issued === undefined) throw new Error(`${this.env.name}: completion for unknown DMA ${c.dma}`);
+    this.inFlight.delete(c.dma);
+    const latency = Math.max(1, ctx.now - issued);
+    const counters = this.env.counters;
+    if (peer) {
+      this.peerTags.delete(c.dma);
+      if (c.status === DmaStatus.ok) {
+        counters.add(C.peerCompleted);
+        this.peerLatency.record(latency);
+      } else {
+        counters.add(C.peerRefused);
+      }
+    } else if (c.status === DmaStatus.ok) {
+      counters.add(C.dmaCompleted);
+      this.dmaLatency.record(latency);
+    } else {
+      counters.add(C.dmaFaulted);
+      counters.add(
+        `dma.fault.${c.status === DmaStatus.tceFault ? 'tce' : c.status === DmaStatus.notOwned ? 'not-owned' : 'other'}`,
+      );
+    }
+    this.settle(ctx);
+  }
+
+  /** Is any DMA issued before tag `before` still in flight? (Tags wrap at TAG_SPAN; in-flight is small.) */
+  olderInFlight(before: number): boolean {
+    for (const tag of this.inFlight.keys()) {
+      const age = (before - tag + TAG_SPAN) % TAG_SPAN;
+      if (age > 0 && age < TAG_SPAN / 2) return true;
+    }
+    return false;
+  }
+
+  /** Counters for the end of the run (conservation is judged on them). */
+  finish(): void {
+    this.env.counters.add('dma.inFlightAtEnd', this.inFlight.size - this.peerTags.size);
+    this.env.counters.add('peer.inFlightAtEnd', this.peerTags.size);
+  }
+
+  state(): Record<string, unknown> {
+    return {
+      inFlight: this.inFlight.size,
+      pendingAts: this.pendingAts.size,
+      stalledEngines: this.stalled.length,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What every part of a GPU actor shares: the world, its GPU index, its edges, its counters, its
+ * oracle, and the tenant that owns it (-1: none; an unowned GPU sits idle).
+ */
+import type { Oracle } from '../../check/oracle.js';
+import type { Counters } from '../counters.js';
+import { edgeOf, type World } from '../world.js';
+
+export class GpuEnv {
+  readonly name: string;
+  readonly gpu: number;
+  readonly tenantIndex: number;
+  readonly toChipNvlink: number;
+  readonly toChipPcie: number;
+  readonly toCoordinator: number;
+
+  constructor(
+    readonly index: number,
+    readonly world: World,
+    readonly counters: Counters,
+    readonly oracle: Oracle,
+  ) {
+    const slot = world.actors[index]!;
+    this.name = slot.name;
+    this.gpu = slot.gpu!;
+    this.tenantIndex = world.gpuOwner[this.gpu]!;
+    const chip = world.chipActor[world.topology.gpus[this.gpu]!.socket]!;
+    this.toChipNvlink = edgeOf(world, index, chip, 'nvlink');
+    this.toChipPcie = edgeOf(world, index, chip, 'pcie');
+    this.toCoordinator = edgeOf(world, index, world.coordinator, 'control');
+  }
+
+  /** The owning tenant's LPID (only asked of an owned GPU). */
+  get lpid(): number {
+    return this.world.tenants[this.tenantIndex]!.lpid;
+  }
+
+  /** The NVLink edge back to the actor that sent a message (a chip or a peer GPU). */
+  nvlinkTo(actor: number): number {
+    return edgeOf(this.world, this.index, actor, 'nvlink');
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * ATSD invalidations and flushes from the NPU, applied to the GPU's ATS cache (gpu/ats-cache.ts),
+ * and their acks.
+ *
+ * Flush as a memory barrier (the GPU side of "bit 39 = 0"): an ATSD that flushes is acknowledged
+ * only once every DMA this GPU issued before it has completed. That is what lets the host free a
+ * page right after the last flush completes: no DMA issued through an old translation can still be
+ * on its way to that page. Without it an in-flight DMA would race the free, which the real
+ * hardware's membar rules out.
+ */
+import type { AtsCache } from '../../gpu/ats-cache.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import { AtsdAckMsg, AtsdInvalidateMsg, type AtsdRegisterRef } from '../../protocol/messages/atsd.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import type { DmaEngines } from './dma-engines.js';
+import type { GpuEnv } from './gpu-env.js';
+
+interface PendingFlushAck {
+  register: AtsdRegisterRef;
+  toChip: number;
+  /** The tag of the first DMA issued after the flush arrived. */
+  before: number;
+}
+
+export class InvalidationPort {
+  private readonly pendingFlushAcks: PendingFlushAck[] = [];
+
+  constructor(
+    private readonly env: GpuEnv,
+    private readonly ats: AtsCache,
+    private readonly engines: DmaEngines,
+    private readonly settle: (ctx: ActorContext) => void,
+  ) {}
+
+  onInvalidate(m: SimMessage, ctx: ActorContext): void {
+    const a = AtsdInvalidateMsg.decode(m);
+    this.ats.apply(a.inv, a.flush);
+    this.env.counters.add(a.inv.kind === 'flush' ? C.atsFlushes : C.atsInvalidations);
+    const toChip = this.env.nvlinkTo(m.source);
+    const register = { npu: a.npu, reg: a.reg };
+    if (!a.flush) {
+      ctx.send(toChip, AtsdAckMsg.encode(register), HEADER_BYTES);
+      return;
+    }
+    // Membar: acknowledge once every DMA issued before this flush has completed.
+    this.pendingFlushAcks.push({ register, toChip, before: this.engines.nextTag });
+    this.settle(ctx);
+  }
+
+  /** Send every flush ack whose earlier DMAs have all completed, in order. */
+  releaseFlushAcks(ctx: ActorContext): void {
+    while (this.pendingFlushAcks.length > 0) {
+      const f = this.pendingFlushAcks[0]!;
+      if (this.engines.olderInFlight(f.before)) return;
+      this.pendingFlushAcks.shift();
+      ctx.send(f.toChip, AtsdAckMsg.encode(f.register), HEADER_BYTES);
+    }
+  }
+
+  get pendingCount(): number {
+    return this.pendingFlushAcks.length;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The receiving end of NVLink peer writes. Nothing in the hardware checks who writes: if the link
+ * is up on this side (its bit clear in the link-disable mask, gpu-bar0.ts), the write lands in this
+ * GPU's RAM. That is the isolation failure the 2018 thread feared; the oracle judges it here, where
+ * the write lands (isolation.peer). A disabled link refuses the write, and the sender hears why.
+ */
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import { DmaStatus, PeerCompleteMsg, PeerWriteMsg } from '../../protocol/messages/dma.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import type { GpuEnv } from './gpu-env.js';
+
+export class PeerPort {
+  constructor(
+    private readonly env: GpuEnv,
+    private readonly linkUp: (link: number) => boolean,
+  ) {}
+
+  onPeerWrite(m: SimMessage, ctx: ActorContext): void {
+    const p = PeerWriteMsg.decode(m);
+    const back = this.env.nvlinkTo(m.source);
+    const srcGpu = this.env.world.actors[m.source]!.gpu!;
+    const bundle = this.env.world.peerEdges[this.env.gpu]!.find((x) => x.peer === srcGpu);
+    const up = bundle !== undefined && bundle.links.some((l) => this.linkUp(l));
+    if (!up) {
+      ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.linkDisabled }), HEADER_BYTES);
+      return;
+    }
+    this.env.oracle.observe({
+      kind: 'peer.access',
+      tick: ctx.now as Tick,
+      srcGpu,
+      dstGpu: this.env.gpu,
+      link: p.link,
+      address: p.address,
+      lengthBytes: p.lengthBytes,
+    });
+    ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.ok }), HEADER_BYTES);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Every rule the oracle judges (design.md "Checking"), by its stable name, with where it is judged
+ * and why that place sees enough. Results, failure files, a workload's `exposes` and the summary
+ * all use these names; `RuleName` keeps a typo from ever naming a rule that does not exist.
+ */
+export const RULES = {
+  'isolation.dma': {
+    summary: 'a DMA reaches memory that belongs to another tenant',
+    judgedAt:
+      'the chip whose RAM the DMA lands in: it hears every change of owner of the pages homed there (allocation, TCE pin, free)',
+  },
+  'isolation.peer': {
+    summary: 'a peer write over NVLink lands in the RAM of another tenant’s GPU',
+    judgedAt: 'the GPU the write lands on: nothing checks it on the way, so only the receiver sees it',
+  },
+  'isolation.mmio': {
+    summary: 'an MMIO access reaches the BAR0 of a GPU of another tenant',
+    judgedAt: 'the GPU whose BAR0 it reaches, after its MMIO filter decided',
+  },
+  'translation.stale-ats': {
+    summary: 'UT=0 DMA through a translation older than the page’s last free (its shootdown missed it)',
+    judgedAt:
+      'the chip where the DMA lands: every free of a page is broadcast to every chip, and the DMA carries the epoch its translation was made at',
+  },
+  'translation.stale-tce': {
+    summary: 'UT=1 DMA through a stale TCE cache entry to a page unpinned since that TCE was cleared',
+    judgedAt: 'the chip whose PHB or NPU translated it: it owns the TCE caches and the unpin of the pages',
+  },
+  'order.free-before-shootdown': {
+    summary: 'a translated page freed before a shootdown covering it completed on every NPU involved',
+    judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',
+  },
+  'order.free-before-flushes': {
+    summary: 'a page freed after its invalidates but before both flush ATSDs completed',
+    judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',
+  },
+  'order.atsd-descending': {
+    summary: 'ATSD registers taken in descending NPU order',
+    judgedAt: 'the coordinator: every acquire of a shootdown is one of its steps',
+  },
+  'order.atsd-released-early': {
+    summary: 'an ATSD register released before the flushes completed on it',
+    judgedAt: 'the coordinator: every release of a shootdown is one of its steps',
+  },
+  'conservation.message': {
+    summary: 'a message sent on an edge was neither received nor still in flight at the end',
+    judgedAt: 'the run’s result, from every edge’s sent, received and in-flight counts of both ends',
+  },
+  'conservation.dma': {
+    summary: 'a DMA or peer write neither completed nor faulted with a reason nor was still in flight',
+    judgedAt: 'the run’s result, from each GPU’s issue, completion and fault counts',
+  },
+  'liveness.shootdown': {
+    summary: 'a shootdown did not complete within its deadline (a deadlock or a hang)',
+    judgedAt: 'the coordinator’s watchdog: it knows every shootdown in flight and the registers each holds',
+  },
+} as const;
+
+export type RuleName = keyof typeof RULES;
+export const RULE_NAMES = Object.keys(RULES) as RuleName[];
+
+export function isRuleName(s: string): s is RuleName {
+  return Object.hasOwn(RULES, s);
+}

@@ -1,0 +1,78 @@
+/**
+ * Isolation (design.md "Checking"): no DMA, peer access or MMIO reaches memory or registers of
+ * another tenant.
+ * - isolation.dma: a DMA landing on a page vs the page's owner. Owners come from `page.owner`
+ *   (allocation, a TCE pin) and end at `page.free` / `tce.unpin`: memory nobody owns is not judged.
+ * - isolation.peer: the tenants of the source and destination GPU of a peer write (the hardware
+ *   checks nothing: only the link-disable mask can stop it, and then no write lands).
+ * - isolation.mmio: an MMIO access the filter let through vs the owner of that GPU; a GPU no
+ *   tenant took is the host's to program, and is not judged.
+ */
+import { PAGE_64K } from '../../host/page-table.js';
+import { alignDown, hex } from '../../types.js';
+import type { OracleEvent } from '../oracle-events.js';
+import type { Report, RuleFamily } from './report.js';
+
+export class IsolationRules implements RuleFamily {
+  private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
+  /** Page base -> LPID of its owner, while owned. */
+  private readonly owners = new Map<number, number>();
+
+  observe(ev: OracleEvent, report: Report): void {
+    switch (ev.kind) {
+      case 'tenant.gpu':
+        if (ev.tenant !== undefined && ev.lpid !== undefined)
+          this.gpuTenant.set(ev.gpu, { name: ev.tenant, lpid: ev.lpid });
+        else this.gpuTenant.delete(ev.gpu);
+        return;
+      case 'page.owner':
+        this.owners.set(ev.pa, ev.lpid);
+        return;
+      case 'page.free':
+      case 'tce.unpin':
+        this.owners.delete(ev.pa);
+        return;
+      case 'dma.land': {
+        const base = alignDown(ev.pa, PAGE_64K);
+        const owner = this.owners.get(base);
+        if (owner !== undefined && owner !== ev.lpid) {
+          report(
+            'isolation.dma',
+            [`gpu${ev.gpu}`],
+            [ev.pa],
+            `Expected DMA only to memory of its own tenant, got gpu${ev.gpu} (LPID ${ev.lpid}) reaching page ${hex(base)} of LPID ${owner}`,
+          );
+        }
+        return;
+      }
+      case 'peer.access': {
+        const src = this.gpuTenant.get(ev.srcGpu);
+        const dst = this.gpuTenant.get(ev.dstGpu);
+        if (src?.lpid !== dst?.lpid) {
+          report(
+            'isolation.peer',
+            [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
+            [ev.address],
+            `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
+            [`gpu:${ev.srcGpu}`],
+          );
+        }
+        return;
+      }
+      case 'mmio.access': {
+        const owner = this.gpuTenant.get(ev.gpu);
+        if (ev.allowed && owner !== undefined && owner.lpid !== ev.lpid) {
+          report(
+            'isolation.mmio',
+            [`gpu${ev.gpu}`, `lpid ${ev.lpid}`],
+            [ev.offset],
+            `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

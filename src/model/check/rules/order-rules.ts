@@ -1,0 +1,201 @@
+/**
+ * Protocol order (design.md "Checking"): what the kernel must do before a page goes back, and how
+ * it must hold the ATSD registers. Judged at the coordinator, which runs the page lifecycle and
+ * every step of every shootdown (host/shootdown.ts emits the steps).
+ * - order.free-before-shootdown: a page some GPU may have translated (`translation.made`),
+ *   unmapped, and freed before a shootdown covering it completed on every NPU behind those GPUs.
+ * - order.free-before-flushes: the same, but the invalidates had completed and the flushes had not
+ *   (or the shootdown completed with fewer than the required flushes).
+ * - order.atsd-descending: a shootdown acquires a register on an NPU lower than one it holds
+ *   (before its first release).
+ * - order.atsd-released-early: a register released before the required flushes completed on it.
+ *
+ * Bounded by what is live: pages translated and not yet freed, shootdowns in flight.
+ */
+
+import { hex, type Tick } from '../../types.js';
+import type { OracleEvent } from '../oracle-events.js';
+import type { Report, RuleFamily } from './report.js';
+
+interface ShootdownState {
+  id: number;
+  lpid: number;
+  pid: number;
+  start: number;
+  sizeBytes: number | null;
+  npus: readonly number[];
+  startTick: Tick;
+  held: Map<number, number>;
+  invalidated: Set<number>;
+  flushes: Map<number, number>;
+  releasedAny: boolean;
+}
+
+interface PendingPage {
+  lpid: number;
+  pid: number;
+  va: number;
+  sizeBytes: number;
+  unmapTick: Tick;
+  gpus: Set<number>;
+  insufficient: { shootdown: number; why: 'flushes' | 'npus' } | null;
+}
+
+export interface OrderRulesOptions {
+  /** NPUs behind each GPU (to check a shootdown reached every NPU that matters). */
+  gpuNpus: ReadonlyMap<number, readonly number[]>;
+  /** Flush ATSDs required after each shootdown ("The GPU requires two flush ATSDs"). */
+  requiredFlushes: number;
+}
+
+export class OrderRules implements RuleFamily {
+  /** Page base -> the GPUs that may have translated it, while mapped. */
+  private readonly translated = new Map<number, Set<number>>();
+  /** Unmapped pages waiting for their shootdown. */
+  private readonly pending = new Map<number, PendingPage>();
+  private readonly shootdowns = new Map<number, ShootdownState>();
+
+  constructor(private readonly options: OrderRulesOptions) {}
+
+  observe(ev: OracleEvent, report: Report): void {
+    switch (ev.kind) {
+      case 'translation.made': {
+        let gpus = this.translated.get(ev.pa);
+        if (gpus === undefined) {
+          gpus = new Set();
+          this.translated.set(ev.pa, gpus);
+        }
+        gpus.add(ev.gpu);
+        return;
+      }
+      case 'page.unmap': {
+        const gpus = this.translated.get(ev.pa);
+        if (gpus === undefined) return;
+        this.translated.delete(ev.pa);
+        this.pending.set(ev.pa, {
+          lpid: ev.lpid,
+          pid: ev.pid,
+          va: ev.va,
+          sizeBytes: ev.sizeBytes,
+          unmapTick: ev.tick,
+          gpus,
+          insufficient: null,
+        });
+        return;
+      }
+      case 'page.free':
+        this.onFree(ev, report);
+        this.translated.delete(ev.pa);
+        return;
+      case 'shootdown.start':
+        this.shootdowns.set(ev.shootdown, {
+          id: ev.shootdown,
+          lpid: ev.lpid,
+          pid: ev.pid,
+          start: ev.start,
+          sizeBytes: ev.sizeBytes,
+          npus: ev.npus,
+          startTick: ev.tick,
+          held: new Map(),
+          invalidated: new Set(),
+          flushes: new Map(),
+          releasedAny: false,
+        });
+        return;
+      case 'atsd.acquire': {
+        const s = this.shootdowns.get(ev.shootdown);
+        if (s === undefined) return;
+        const higher = [...s.held.keys()].filter((n) => n > ev.npu);
+        if (!s.releasedAny && higher.length > 0) {
+          report(
+            'order.atsd-descending',
+            [`shootdown ${s.id}`, `npu${ev.npu}`],
+            [],
+            `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
+          );
+        }
+        s.held.set(ev.npu, ev.reg);
+        return;
+      }
+      case 'atsd.complete': {
+        const s = this.shootdowns.get(ev.shootdown);
+        if (s === undefined) return;
+        if (ev.flush) s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
+        else s.invalidated.add(ev.npu);
+        return;
+      }
+      case 'atsd.release': {
+        const s = this.shootdowns.get(ev.shootdown);
+        if (s === undefined) return;
+        const flushes = s.flushes.get(ev.npu) ?? 0;
+        if (flushes < this.options.requiredFlushes && !s.releasedAny) {
+          report(
+            'order.atsd-released-early',
+            [`shootdown ${s.id}`, `npu${ev.npu}.reg${ev.reg}`],
+            [],
+            `Expected npu${ev.npu}.reg${ev.reg} held through ${this.options.requiredFlushes} flushes, got a release after ${flushes}`,
+          );
+        }
+        s.releasedAny = true;
+        s.held.delete(ev.npu);
+        return;
+      }
+      case 'shootdown.complete':
+        this.completeShootdown(ev.shootdown);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onFree(ev: Extract<OracleEvent, { kind: 'page.free' }>, report: Report): void {
+    const p = this.pending.get(ev.pa);
+    if (p === undefined) return;
+    this.pending.delete(ev.pa);
+    const running = [...this.shootdowns.values()].find((s) => this.covers(s, p));
+    const afterInvalidates =
+      running === undefined ? false : running.npus.every((n) => running.invalidated.has(n));
+    if (p.insufficient?.why === 'flushes' || afterInvalidates) {
+      const sd = p.insufficient?.shootdown ?? running?.id;
+      report(
+        'order.free-before-flushes',
+        [`shootdown ${sd}`],
+        [ev.pa],
+        `Expected page ${hex(ev.pa)} freed after its shootdown's invalidates AND ${this.options.requiredFlushes} flush ATSDs on every NPU, got a free before the flushes completed`,
+        [`sd:${sd}`],
+      );
+      return;
+    }
+    const why =
+      p.insufficient?.why === 'npus' ? ' (the shootdown missed an NPU behind a GPU that translated it)' : '';
+    report(
+      'order.free-before-shootdown',
+      [`lpid ${p.lpid} pid ${p.pid}`],
+      [ev.pa, p.va],
+      `Expected page ${hex(ev.pa)} (va ${hex(p.va)}) freed after a shootdown completed on every NPU involved, got a free first${why}`,
+    );
+  }
+
+  private completeShootdown(id: number): void {
+    const s = this.shootdowns.get(id);
+    if (s === undefined) return;
+    this.shootdowns.delete(id);
+    const flushesOk = s.npus.every((n) => (s.flushes.get(n) ?? 0) >= this.options.requiredFlushes);
+    for (const [pa, p] of this.pending) {
+      if (!this.covers(s, p)) continue;
+      const needed = new Set<number>();
+      for (const g of p.gpus) for (const n of this.options.gpuNpus.get(g) ?? []) needed.add(n);
+      const npusOk = [...needed].every((n) => s.invalidated.has(n));
+      if (!npusOk) p.insufficient = { shootdown: id, why: 'npus' };
+      else if (!flushesOk) p.insufficient = { shootdown: id, why: 'flushes' };
+      else this.pending.delete(pa);
+    }
+  }
+
+  /** Does shootdown `s` cover the pending page `p` (same address space, range, after the unmap)? */
+  private covers(s: ShootdownState, p: PendingPage): boolean {
+    if (s.lpid !== p.lpid || s.pid !== p.pid || s.startTick < p.unmapTick) return false;
+    if (s.sizeBytes === null) return true;
+    return p.va < s.start + s.sizeBytes && p.va + p.sizeBytes > s.start;
+  }
+}

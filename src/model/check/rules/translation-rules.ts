@@ -1,0 +1,70 @@
+/**
+ * Translation safety (design.md "Checking"), judged with page epochs: every free of a page bumps
+ * its epoch, and a translation carries the epoch it was made at.
+ * - translation.stale-ats: a UT=0 DMA lands on a page whose epoch moved on since its translation
+ *   was made: the page was freed (its shootdown done, or skipped) and the GPU still used the old
+ *   translation. The free is broadcast to every chip, so the chip where the DMA lands knows.
+ * - translation.stale-tce: a UT=1 DMA served by a stale TCE cache entry (a kill has not reached it
+ *   yet) whose page was unpinned since that TCE was cleared. A stale hit while the page is still
+ *   pinned is the kernel's accepted window between the TCE clear and its kill (domain.md §2
+ *   "Ordering"); once unpinned (the VFIO unpin-before-kill gap, a kill that missed the page) the
+ *   DMA reaches memory the device no longer owns.
+ */
+import { PAGE_64K } from '../../host/page-table.js';
+import { wireEpoch } from '../../protocol/wire.js';
+import { alignDown, hex } from '../../types.js';
+import type { OracleEvent } from '../oracle-events.js';
+import type { Report, RuleFamily } from './report.js';
+
+export class TranslationRules implements RuleFamily {
+  /** Page base -> epoch (wire width), for pages freed at least once. */
+  private readonly epochs = new Map<number, number>();
+  /** `gpu:index` -> the page its last cleared TCE pointed at, and whether that page was unpinned. */
+  private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
+
+  observe(ev: OracleEvent, report: Report): void {
+    switch (ev.kind) {
+      case 'page.free':
+        this.epochs.set(ev.pa, wireEpoch(ev.epoch));
+        return;
+      case 'tce.unpin':
+        this.epochs.set(ev.pa, wireEpoch((this.epochs.get(ev.pa) ?? 0) + 1));
+        for (const c of this.cleared.values()) if (c.pa === ev.pa) c.unpinned = true;
+        return;
+      case 'tce.clear':
+        this.cleared.set(`${ev.gpu}:${ev.index}`, { pa: ev.pa, unpinned: false });
+        return;
+      case 'tce.access': {
+        if (!ev.stale) return;
+        const base = alignDown(ev.pa, PAGE_64K);
+        const c = this.cleared.get(`${ev.gpu}:${ev.index}`);
+        if (c === undefined || c.pa !== base || c.unpinned) {
+          report(
+            'translation.stale-tce',
+            [`gpu${ev.gpu}`],
+            [ev.busAddr, ev.pa],
+            `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
+            [`tce:${ev.gpu}:${ev.index}`],
+          );
+        }
+        return;
+      }
+      case 'dma.land': {
+        if (ev.epoch === undefined) return;
+        const base = alignDown(ev.pa, PAGE_64K);
+        const epoch = this.epochs.get(base) ?? 0;
+        if (epoch !== ev.epoch) {
+          report(
+            'translation.stale-ats',
+            [`gpu${ev.gpu}`],
+            [ev.pa],
+            `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${ev.epoch} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - ev.epoch} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * One mmio_invalidate of Linux npu-dma.c (v4.20-v5.2; domain.md §3 "Sequence", §7 "Fix deadlock
+ * in mmio_invalidate()"): the kernel's side of a shootdown, as a step machine. It lives with the
+ * CPU (the coordinator); the registers live with each NPU (npu/atsd-unit.ts) in another actor.
+ *
+ * How it works: `current()` says which operation the shootdown wants next; the coordinator sends it
+ * to the right NPU and hands the answer back with `resolve()`. A busy register or a STAT != 0 is
+ * answered only when it frees, which is the spin of test_and_set_bit_lock or mmio_invalidate_wait;
+ * a hang shows as an operation never answered.
+ *
+ * The correct sequence (`buildPlan`):
+ *   1. acquire one register per NPU, in ascending NPU order;
+ *   2. range: AVA on all NPUs, ONE eieio, LAUNCH on all; PID: LAUNCH on all;
+ *   3. wait STAT == 0 on all;
+ *   4. a flush ATSD (PID 0, IS) on all, wait; again ("The GPU requires two flush ATSDs");
+ *   5. release in the same order. Only after that may the caller free the page.
+ * Every launch leaves bit 39 ("No flush") at 0, as v4.20+ does, so each makes the GPU flush.
+ *
+ * Bug switches (scenario/bugs.ts):
+ * - releaseBetweenFlushes: the Feb 2018 code released and re-acquired registers one NPU at a time
+ *   for the flushes. Scenario (1 register per NPU, as firmware before Nov 2018 gave):
+ *     1. A holds NPU0.r0 and NPU1.r0, releases NPU0.r0, asks for NPU0 again
+ *     2. B takes NPU0.r0, asks for NPU1 (held by A)
+ *     3. A waits for NPU0 (held by B): neither progresses (soft lockup).
+ * - singleFlush: one flush ATSD instead of two (gpu/ats-cache.ts says why that leaves stale entries).
+ * - localNpuOnly: only the NPU of the calling CPU is shot down.
+ * - descendingOrder: registers taken in descending NPU order.
+ */
+import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import type { OracleEvent } from '../check/oracle-events.js';
+import { atsdLegacyRule, atsdSizeRule, type LaunchParams } from '../npu/atsd-size-rule.js';
+import type { Lpid, Pid, Tick } from '../types.js';
+
+export interface AtsdBugs {
+  releaseBetweenFlushes?: boolean;
+  singleFlush?: boolean;
+  localNpuOnly?: boolean;
+  descendingOrder?: boolean;
+}
+
+export interface ShootdownSpec {
+  readonly id: number;
+  readonly lpid: Lpid;
+  readonly pid: Pid;
+  readonly start: number;
+  /** null: the whole address space (mm release). */
+  readonly sizeBytes: number | null;
+  /** NPUs with a GPU of this mm (the npdev slots). */
+  readonly npus: readonly number[];
+  /** NPU of the CPU running mmio_invalidate (used by the localNpuOnly bug). */
+  readonly localNpu: number;
+  /** Guest: the register it was given on each NPU (index = link index) and its LPID. */
+  readonly guest?: { readonly lpid: Lpid; readonly registerByNpu: ReadonlyMap<number, number> };
+  /** 'v4.20' (default) or the legacy threshold rule. */
+  readonly sizeRule?: 'v4.20' | 'legacy';
+}
+
+export type ShootdownOp =
+  | {
+      readonly kind: 'acquire';
+      readonly npu: number;
+      readonly fixedRegister?: number;
+      readonly guestLpid?: Lpid;
+    }
+  | { readonly kind: 'write-ava'; readonly npu: number; readonly reg: number; readonly ava: number }
+  | { readonly kind: 'eieio' }
+  | { readonly kind: 'launch'; readonly npu: number; readonly reg: number; readonly params: LaunchParams }
+  | { readonly kind: 'wait'; readonly npu: number; readonly reg: number; readonly flush: boolean }
+  | { readonly kind: 'release'; readonly npu: number; readonly reg: number }
+  | { readonly kind: 'done' };
+
+/** The answer to an op: the register taken (or null: busy) for acquire, STAT for wait, else nothing. */
+export type OpAnswer = { readonly reg: number | null } | { readonly stat: number } | null;
+
+type PlanStep =
+  | { kind: 'acquire'; npu: number }
+  | { kind: 'write-ava'; npu: number; ava: number }
+  | { kind: 'eieio' }
+  | { kind: 'launch'; npu: number; params: LaunchParams }
+  | { kind: 'wait'; npu: number; flush: boolean }
+  | { kind: 'release'; npu: number };
+
+const NO_PID = 0 as Pid;
+
+export class Shootdown {
+  readonly spec: ShootdownSpec;
+  readonly order: readonly number[];
+  private readonly plan: PlanStep[];
+  private pc = 0;
+  private readonly held = new Map<number, number>();
+  private started = false;
+  /** Tick at which the current op was first asked (for wait/spin time). */
+  private askedAt: Tick | null = null;
+  readonly stats = { registerWaitTicks: 0, statWaitTicks: 0, spins: 0, startedAt: -1, completedAt: -1 };
+
+  constructor(spec: ShootdownSpec, bugs: AtsdBugs = {}) {
+    this.spec = spec;
+    if (spec.npus.length === 0)
+      throw new ConfigError('npus', `Expected shootdown ${spec.id} to involve at least one NPU, got none`);
+    const asc = [...new Set(spec.npus)].sort((a, b) => a - b);
+    let order = bugs.localNpuOnly ? [spec.localNpu] : asc;
+    if (bugs.descendingOrder) order = [...order].reverse();
+    this.order = order;
+    this.plan = buildPlan(spec, order, bugs);
+  }
+
+  get done(): boolean {
+    return this.pc >= this.plan.length;
+  }
+
+  /** Registers held now, npu -> register. */
+  heldRegisters(): ReadonlyMap<number, number> {
+    return this.held;
+  }
+
+  /** The operation this shootdown wants next. Asking again without resolve() returns the same. */
+  current(): ShootdownOp {
+    const s = this.plan[this.pc];
+    if (s === undefined) return { kind: 'done' };
+    switch (s.kind) {
+      case 'acquire': {
+        const fixed = this.spec.guest?.registerByNpu.get(s.npu);
+        if (this.spec.guest !== undefined) {
+          if (fixed === undefined) {
+            throw new ModelRefusal(
+              'EINVAL',
+              `Expected a guest ATSD register on npu ${s.npu} for shootdown ${this.spec.id}, got none`,
+            );
+          }
+          return { kind: 'acquire', npu: s.npu, fixedRegister: fixed, guestLpid: this.spec.guest.lpid };
+        }
+        return { kind: 'acquire', npu: s.npu };
+      }
+      case 'eieio':
+        return { kind: 'eieio' };
+      case 'write-ava':
+        return { kind: 'write-ava', npu: s.npu, reg: this.regOn(s.npu), ava: s.ava };
+      case 'launch':
+        return { kind: 'launch', npu: s.npu, reg: this.regOn(s.npu), params: s.params };
+      case 'wait':
+        return { kind: 'wait', npu: s.npu, reg: this.regOn(s.npu), flush: s.flush };
+      case 'release':
+        return { kind: 'release', npu: s.npu, reg: this.regOn(s.npu) };
+    }
+  }
+
+  /**
+   * Hand back the answer to current(); returns the oracle events of this step (empty while spinning).
+   * An acquire answered `{reg: null}` or a wait answered `{stat: != 0}` leaves the op pending.
+   */
+  resolve(answer: OpAnswer, now: Tick): OracleEvent[] {
+    const op = this.current();
+    assert(op.kind !== 'done', `resolve() on finished shootdown ${this.spec.id}`);
+    const events: OracleEvent[] = [];
+    const id = this.spec.id;
+    if (!this.started) {
+      this.started = true;
+      this.stats.startedAt = now;
+      events.push({
+        kind: 'shootdown.start',
+        tick: now,
+        shootdown: id,
+        lpid: this.spec.guest?.lpid ?? this.spec.lpid,
+        pid: this.spec.pid,
+        start: this.spec.start,
+        sizeBytes: this.spec.sizeBytes,
+        npus: this.order,
+      });
+    }
+    if (this.askedAt === null) this.askedAt = now;
+    switch (op.kind) {
+      case 'acquire': {
+        assert(answer !== null && 'reg' in answer, `acquire answered with ${JSON.stringify(answer)}`);
+        if (answer.reg === null) {
+          this.stats.spins++;
+          return events;
+        }
+        this.stats.registerWaitTicks += now - this.askedAt;
+        this.held.set(op.npu, answer.reg);
+        events.push({ kind: 'atsd.acquire', tick: now, shootdown: id, npu: op.npu, reg: answer.reg });
+        break;
+      }
+      case 'launch':
+        events.push({
+          kind: 'atsd.launch',
+          tick: now,
+          shootdown: id,
+          npu: op.npu,
+          reg: op.reg,
+          flush: op.params.flushOnly,
+        });
+        break;
+      case 'wait': {
+        assert(answer !== null && 'stat' in answer, `wait answered with ${JSON.stringify(answer)}`);
+        if (answer.stat !== 0) {
+          this.stats.spins++;
+          return events;
+        }
+        this.stats.statWaitTicks += now - this.askedAt;
+        events.push({
+          kind: 'atsd.complete',
+          tick: now,
+          shootdown: id,
+          npu: op.npu,
+          reg: op.reg,
+          flush: op.flush,
+        });
+        break;
+      }
+      case 'release':
+        this.held.delete(op.npu);
+        events.push({ kind: 'atsd.release', tick: now, shootdown: id, npu: op.npu, reg: op.reg });
+        break;
+      case 'write-ava':
+      case 'eieio':
+        break;
+    }
+    this.askedAt = null;
+    this.pc++;
+    if (this.done) {
+      assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
+      this.stats.completedAt = now;
+      events.push({ kind: 'shootdown.complete', tick: now, shootdown: id });
+    }
+    return events;
+  }
+
+  private regOn(npu: number): number {
+    const r = this.held.get(npu);
+    assert(r !== undefined, `shootdown ${this.spec.id} uses npu ${npu} without holding a register`);
+    return r;
+  }
+}
+
+/** The plan of one mmio_invalidate (see the module header for the sequence and the bugs). */
+function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs): PlanStep[] {
+  const plan: PlanStep[] = [];
+  const targets =
+    spec.sizeRule === 'legacy'
+      ? atsdLegacyRule(spec.start, spec.sizeBytes)
+      : [atsdSizeRule(spec.start, spec.sizeBytes)];
+  for (const npu of order) plan.push({ kind: 'acquire', npu });
+  for (const target of targets) {
+    const params: LaunchParams = { target, pid: spec.pid, flush: true, flushOnly: false };
+    if (target.kind === 'range') {
+      // AVA on all NPUs, ONE eieio so the AVA stores are ordered before every LAUNCH store.
+      for (const npu of order) plan.push({ kind: 'write-ava', npu, ava: target.start });
+      plan.push({ kind: 'eieio' });
+    }
+    for (const npu of order) plan.push({ kind: 'launch', npu, params });
+    for (const npu of order) plan.push({ kind: 'wait', npu, flush: false });
+  }
+  // "The GPU requires two flush ATSDs to ensure all entries have been flushed. We use PID 0 as it
+  // will never be used for a process on the GPU."
+  const flushParams: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
+  const flushes = bugs.singleFlush ? 1 : 2;
+  for (let f = 0; f < flushes; f++) {
+    if (bugs.releaseBetweenFlushes) {
+      for (const npu of order) {
+        plan.push({ kind: 'release', npu });
+        plan.push({ kind: 'acquire', npu });
+        plan.push({ kind: 'launch', npu, params: flushParams });
+      }
+    } else {
+      for (const npu of order) plan.push({ kind: 'launch', npu, params: flushParams });
+    }
+    for (const npu of order) plan.push({ kind: 'wait', npu, flush: true });
+  }
+  for (const npu of order) plan.push({ kind: 'release', npu });
+  return plan;
+}

@@ -1,0 +1,61 @@
+/**
+ * What one invalidate ATSD covers, and how Linux picks it (domain.md §3 "Size rule"): the size rule
+ * of v4.20+ ("Use size-based ATSD invalidates") and the older threshold rule (~v4.17-4.19). Also the
+ * fields of a LAUNCH as the model carries them (the register's bit layout is the NPU's business).
+ */
+import { ModelRefusal } from '../../core/errors.js';
+import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
+import { alignDown, type Pid } from '../types.js';
+
+/** What one invalidate ATSD covers. */
+export type AtsdTarget =
+  | { readonly kind: 'range'; readonly start: number; readonly sizeBytes: PageSize }
+  | { readonly kind: 'pid' };
+
+/**
+ * Linux 4.20+ "Use size-based ATSD invalidates": size==64K -> that 64K page; start and end in one 2M
+ * -> the 2M page; in one 1G -> the 1G page; else the whole PID. `sizeBytes` null means the whole
+ * address space (mm release). 4K pages are not supported by this code (no 4K AP is ever used).
+ */
+export function atsdSizeRule(start: number, sizeBytes: number | null): AtsdTarget {
+  if (sizeBytes === null) return { kind: 'pid' };
+  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1) {
+    throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got start ${start} size ${sizeBytes}`);
+  }
+  const end = start + sizeBytes - 1;
+  if (sizeBytes === PAGE_64K) return { kind: 'range', start, sizeBytes: PAGE_64K };
+  if (alignDown(start, PAGE_2M) === alignDown(end, PAGE_2M)) {
+    return { kind: 'range', start: alignDown(start, PAGE_2M), sizeBytes: PAGE_2M };
+  }
+  if (alignDown(start, PAGE_1G) === alignDown(end, PAGE_1G)) {
+    return { kind: 'range', start: alignDown(start, PAGE_1G), sizeBytes: PAGE_1G };
+  }
+  return { kind: 'pid' };
+}
+
+/**
+ * The older rule (~v4.17-4.19, debugfs `atsd_threshold`, default 2M): a range of at most the
+ * threshold gets one 64K invalidate per 64K page, a larger one a whole-PID invalidate.
+ */
+export function atsdLegacyRule(
+  start: number,
+  sizeBytes: number | null,
+  thresholdBytes: number = PAGE_2M,
+): AtsdTarget[] {
+  if (sizeBytes === null || sizeBytes > thresholdBytes) return [{ kind: 'pid' }];
+  if (sizeBytes < 1) throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got ${sizeBytes}`);
+  const out: AtsdTarget[] = [];
+  const first = alignDown(start, PAGE_64K);
+  for (let a = first; a < start + sizeBytes; a += PAGE_64K)
+    out.push({ kind: 'range', start: a, sizeBytes: PAGE_64K });
+  return out;
+}
+
+export interface LaunchParams {
+  readonly target: AtsdTarget;
+  readonly pid: Pid;
+  /** Bit 39 == 0: the GPU flushes after invalidating. Linux v4.20+: always true. */
+  readonly flush: boolean;
+  /** A flush ATSD: PID 0, IS; no entry matches, only the flush matters. */
+  readonly flushOnly: boolean;
+}

@@ -1,0 +1,253 @@
+/**
+ * The ATSD registers of one NPU (Linux npu-dma.c v4.20-v5.2, skiboot hw/npu2.c; domain.md §3
+ * "Registers", "Register acquisition"). Lives with the NPU, in the chip actor; the CPU side of a
+ * shootdown (host/shootdown.ts) drives it by messages.
+ *
+ * How it works:
+ *   1. acquire (`tryAcquire`): test_bit, then test_and_set_bit_lock, register by register; a guest
+ *      may only use the register of its link whose LPARID filter holds its LPID (never 6 or 7);
+ *   2. AVA store (`writeAva`), then LAUNCH (`launch`): the NPU forwards the ATSD to every GPU
+ *      behind it with the register's LPARID; STAT is non-zero until each GPU acked (`ack`);
+ *   3. STAT poll (`stat`) until 0; release (`release`, clear_bit_unlock).
+ * A brick without a VALID XTS_BDF entry is not sent the ATSD; with the bug switch
+ * `atsd-no-valid-bdf` (skiboot 4724d2c07) the register hangs with STAT != 0 forever.
+ *
+ * Register count: 8 by default (NV_NMMU_ATSD_REGS); firmware before Nov 2018 exposed 1
+ * (`registerCount`), which makes the Feb 2018 deadlock reachable with 2 shootdowns.
+ */
+import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import type { AtsInvalidate } from '../gpu/ats-cache.js';
+import { hex, type Lpid, type Tick } from '../types.js';
+import type { LaunchParams } from './atsd-size-rule.js';
+
+export const ATSD_REGS_PER_NPU = 8;
+/** Registers 6 and 7 are never handed to a guest ("acceptable price for the simplicity"). */
+export const HOST_ONLY_REGISTERS: readonly number[] = [6, 7];
+
+/** What the unit needs from the NPU's XTS (NestMmu implements it). */
+export interface AtsdXts {
+  atsdLparidOf(reg: number): Lpid;
+  isBrickValid(brick: number): boolean;
+}
+
+/** A GPU link behind this NPU that an ATSD is forwarded to. */
+export interface AtsdBrick {
+  readonly gpu: number;
+  readonly brick: number;
+}
+
+/** One GPU's share of a launch: the engine delivers `inv` to the GPU and calls ack() when done. */
+export interface AtsdDelivery {
+  readonly gpu: number;
+  readonly inv: AtsInvalidate;
+  readonly flush: boolean;
+}
+
+export interface AtsdRegisterState {
+  readonly index: number;
+  locked: boolean;
+  owner: number | null;
+  ava: number;
+  pendingAcks: Set<number>;
+  /** Forwarded to a brick without a VALID XTS_BDF entry: STAT never returns to 0. */
+  hung: boolean;
+  lockedAt: Tick;
+  launches: number;
+  holdTicks: number;
+  acquisitions: number;
+}
+
+export interface AtsdUnitOptions {
+  npuIndex: number;
+  xts: AtsdXts;
+  /** GPU links behind this NPU. */
+  bricks: readonly AtsdBrick[];
+  /** Registers exposed by firmware ("ibm,mmio-atsd"); default 8, 1 for firmware before Nov 2018. */
+  registerCount?: number;
+  /** Bug switch (skiboot 4724d2c07); default false. */
+  atsdNoValidBdf?: boolean;
+}
+
+export class AtsdUnit {
+  readonly npuIndex: number;
+  private readonly regs: AtsdRegisterState[] = [];
+  private readonly xts: AtsdXts;
+  private readonly bricks: readonly AtsdBrick[];
+  readonly atsdNoValidBdf: boolean;
+  readonly stats = { acquisitions: 0, busySeen: 0, launches: 0, acks: 0, holdTicks: 0 };
+
+  constructor(options: AtsdUnitOptions) {
+    this.npuIndex = options.npuIndex;
+    this.xts = options.xts;
+    this.bricks = [...options.bricks];
+    this.atsdNoValidBdf = options.atsdNoValidBdf ?? false;
+    const count = options.registerCount ?? ATSD_REGS_PER_NPU;
+    if (!Number.isInteger(count) || count < 1 || count > ATSD_REGS_PER_NPU) {
+      // "Check mmio_atsd array bounds": more than 8 DT values corrupted memory; the model refuses.
+      throw new ConfigError('registerCount', `Expected \`registerCount\` from 1 to 8, got \`${count}\``);
+    }
+    for (let i = 0; i < count; i++) {
+      this.regs.push({
+        index: i,
+        locked: false,
+        owner: null,
+        ava: 0,
+        pendingAcks: new Set(),
+        hung: false,
+        lockedAt: 0 as Tick,
+        launches: 0,
+        holdTicks: 0,
+        acquisitions: 0,
+      });
+    }
+  }
+
+  get registerCount(): number {
+    return this.regs.length;
+  }
+
+  /**
+   * acquire_atsd_reg for one NPU: for each register, test_bit then test_and_set_bit_lock. Returns the
+   * register taken or null when every candidate is locked (the caller spins: asks again later).
+   * A guest (`guestLpid` set) may only use register `fixedRegister`, whose LPARID filter must be its
+   * LPID and which may not be 6 or 7.
+   */
+  tryAcquire(owner: number, now: Tick, fixedRegister?: number, guestLpid?: Lpid): number | null {
+    if (fixedRegister !== undefined) {
+      if (guestLpid !== undefined) {
+        if (HOST_ONLY_REGISTERS.includes(fixedRegister)) {
+          throw new ModelRefusal(
+            'EPERM',
+            `Expected a guest ATSD register 0..5 on npu ${this.npuIndex}, got ${fixedRegister} (host-only)`,
+          );
+        }
+        const filter = this.xts.atsdLparidOf(fixedRegister);
+        if (filter !== guestLpid) {
+          throw new ModelRefusal(
+            'EPERM',
+            `Expected ATSD register ${fixedRegister} of npu ${this.npuIndex} filtered to LPID ${guestLpid}, got filter ${filter}`,
+          );
+        }
+      }
+      const r = this.reg(fixedRegister);
+      return this.tryLock(r, owner, now) ? r.index : null;
+    }
+    for (const r of this.regs) {
+      if (r.locked) continue; // test_bit: skip a busy register without a locked bus operation
+      if (this.tryLock(r, owner, now)) return r.index;
+    }
+    this.stats.busySeen++;
+    return null;
+  }
+
+  writeAva(reg: number, owner: number, ava: number): void {
+    const r = this.owned(reg, owner, 'AVA write');
+    r.ava = ava;
+  }
+
+  /**
+   * LAUNCH: forwards the ATSD to every GPU link behind this NPU, with the LPID of the register's
+   * LPARID filter. Returns the per-GPU deliveries; STAT stays non-zero until each is acked.
+   */
+  launch(reg: number, owner: number, params: LaunchParams): AtsdDelivery[] {
+    const r = this.owned(reg, owner, 'LAUNCH');
+    assert(r.pendingAcks.size === 0 && !r.hung, `LAUNCH on npu ${this.npuIndex} reg ${reg} while STAT != 0`);
+    if (params.target.kind === 'range') {
+      assert(
+        r.ava === params.target.start,
+        `LAUNCH on npu ${this.npuIndex} reg ${reg}: AVA ${hex(r.ava)} != start ${hex(params.target.start)}`,
+      );
+    }
+    r.launches++;
+    this.stats.launches++;
+    const lpid = this.xts.atsdLparidOf(reg);
+    const out: AtsdDelivery[] = [];
+    const gpus = new Set<number>();
+    for (const b of this.bricks) {
+      if (!this.xts.isBrickValid(b.brick)) {
+        if (this.atsdNoValidBdf) r.hung = true;
+        continue;
+      }
+      if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links
+      gpus.add(b.gpu);
+      let inv: AtsInvalidate;
+      if (params.flushOnly) inv = { kind: 'flush' };
+      else if (params.target.kind === 'pid') inv = { kind: 'pid', lpid, pid: params.pid };
+      else
+        inv = {
+          kind: 'range',
+          lpid,
+          pid: params.pid,
+          start: params.target.start,
+          sizeBytes: params.target.sizeBytes,
+        };
+      out.push({ gpu: b.gpu, inv, flush: params.flush });
+      r.pendingAcks.add(b.gpu);
+    }
+    return out;
+  }
+
+  /** A GPU finished its share of the ATSD on `reg`. */
+  ack(reg: number, gpu: number): void {
+    const r = this.reg(reg);
+    assert(
+      r.pendingAcks.delete(gpu),
+      `ack from gpu ${gpu} on npu ${this.npuIndex} reg ${reg} that owes none`,
+    );
+    this.stats.acks++;
+  }
+
+  /** STAT: 0 once every GPU acked; 1 while busy (forever when hung). */
+  stat(reg: number): number {
+    const r = this.reg(reg);
+    return r.pendingAcks.size > 0 || r.hung ? 1 : 0;
+  }
+
+  /** release_atsd_reg: clear_bit_unlock. */
+  release(reg: number, owner: number, now: Tick): void {
+    const r = this.owned(reg, owner, 'release');
+    const held = now - r.lockedAt;
+    r.holdTicks += held;
+    this.stats.holdTicks += held;
+    r.locked = false;
+    r.owner = null;
+  }
+
+  /** Registers as they stand, for the watchdog and reports. */
+  snapshot(): readonly Readonly<Omit<AtsdRegisterState, 'pendingAcks'> & { pendingAcks: number[] }>[] {
+    return this.regs.map((r) => ({ ...r, pendingAcks: [...r.pendingAcks] }));
+  }
+
+  private tryLock(r: AtsdRegisterState, owner: number, now: Tick): boolean {
+    if (r.locked) {
+      this.stats.busySeen++;
+      return false;
+    }
+    r.locked = true;
+    r.owner = owner;
+    r.lockedAt = now;
+    r.acquisitions++;
+    this.stats.acquisitions++;
+    return true;
+  }
+
+  private reg(index: number): AtsdRegisterState {
+    const r = this.regs[index];
+    if (r === undefined) {
+      throw new ModelRefusal(
+        'EINVAL',
+        `Expected an ATSD register 0..${this.regs.length - 1} on npu ${this.npuIndex}, got ${index}`,
+      );
+    }
+    return r;
+  }
+
+  private owned(reg: number, owner: number, what: string): AtsdRegisterState {
+    const r = this.reg(reg);
+    assert(
+      r.locked && r.owner === owner,
+      `${what} on npu ${this.npuIndex} reg ${reg} by shootdown ${owner}, held by ${r.owner}`,
+    );
+    return r;
+  }
+}

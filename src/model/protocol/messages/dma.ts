@@ -1,0 +1,158 @@
+/**
+ * DMA and NVLink peer traffic.
+ *
+ * | kind          | from -> to                 | fields                                                  |
+ * |---------------|----------------------------|---------------------------------------------------------|
+ * | DMA           | gpu -> chip, chip -> chip  | tag = dma id, flags = DmaFlag bits + gpu << 4, address = pa (UT=0, forwarded) or bus address (UT=1), lpid = tenant, pid = translation's epoch (UT=0), lengthBytes |
+ * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + gpu << 4 (gpu omitted on the last hop) |
+ * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write, address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
+ * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status                            |
+ *
+ * A DMA that lands on the wrong chip is forwarded over the X-bus to the home chip of its address,
+ * already translated: a UT=1 DMA arrives there with `translation: 'none'` and the physical address.
+ */
+import { K } from '../kinds.js';
+import { messageType } from '../message-type.js';
+import { fit, GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
+
+const UT0 = 1;
+const UT1 = 2;
+const PCIE = 4;
+const WRITE = 8;
+const LOW_FLAGS = (1 << GPU_FLAG_SHIFT) - 1;
+
+/** How the address was translated: by the GPU's ATS cache (UT=0), by a TCE (UT=1), or already. */
+export type DmaTranslation = 'ut0' | 'ut1' | 'none';
+
+export interface DmaRequest {
+  readonly dma: number;
+  /** The GPU that issued it (completions find their way back by it). */
+  readonly gpu: number;
+  readonly translation: DmaTranslation;
+  /** The link a UT=1 DMA took: NVLink (through the NPU) or PCIe (through the GPU's PHB4). */
+  readonly path: 'nvlink' | 'pcie';
+  readonly write: boolean;
+  /** Physical address (UT=0, forwarded) or bus address (UT=1). */
+  readonly address: number;
+  /** The issuing tenant's LPID. */
+  readonly lpid: number;
+  /** UT=0: the epoch of the page when it was translated (wire width); else 0. */
+  readonly epoch: number;
+  readonly lengthBytes: number;
+}
+
+export const DmaRequestMsg = messageType<DmaRequest>({
+  kind: K.DMA,
+  name: 'DMA',
+  encode: (d) => ({
+    kind: K.DMA,
+    tag: fit('DMA', 'tag', d.dma),
+    flags: fit(
+      'DMA',
+      'flags',
+      (d.translation === 'ut0' ? UT0 : d.translation === 'ut1' ? UT1 : 0) |
+        (d.path === 'pcie' ? PCIE : 0) |
+        (d.write ? WRITE : 0) |
+        (d.gpu << GPU_FLAG_SHIFT),
+    ),
+    address: d.address,
+    lpid: fit('DMA', 'lpid', d.lpid),
+    pid: wireEpoch(d.epoch),
+    lengthBytes: fit('DMA', 'lengthBytes', d.lengthBytes),
+  }),
+  decode: (m) => ({
+    dma: m.tag,
+    gpu: m.flags >> GPU_FLAG_SHIFT,
+    translation: (m.flags & UT0) !== 0 ? 'ut0' : (m.flags & UT1) !== 0 ? 'ut1' : 'none',
+    path: (m.flags & PCIE) !== 0 ? 'pcie' : 'nvlink',
+    write: (m.flags & WRITE) !== 0,
+    address: m.address,
+    lpid: m.lpid,
+    epoch: m.pid,
+    lengthBytes: m.lengthBytes,
+  }),
+});
+
+/** Why a DMA or a peer write completed the way it did. */
+export const DmaStatus = {
+  ok: 0,
+  translationFault: 1,
+  tceFault: 2,
+  linkDisabled: 3,
+  notOwned: 4,
+} as const;
+export type DmaStatusCode = (typeof DmaStatus)[keyof typeof DmaStatus];
+export const DMA_STATUS_NAMES: Readonly<Record<DmaStatusCode, string>> = {
+  0: 'ok',
+  1: 'translation fault',
+  2: 'TCE fault',
+  3: 'link disabled',
+  4: 'not owned',
+};
+
+export interface DmaComplete {
+  readonly dma: number;
+  readonly status: DmaStatusCode;
+  /** The issuing GPU, while the completion still has a chip to cross; undefined on the last hop. */
+  readonly gpu: number | undefined;
+}
+
+export const DmaCompleteMsg = messageType<DmaComplete>({
+  kind: K.DMA_COMPLETE,
+  name: 'DMA_COMPLETE',
+  encode: (c) => ({
+    kind: K.DMA_COMPLETE,
+    tag: fit('DMA_COMPLETE', 'tag', c.dma),
+    flags: fit('DMA_COMPLETE', 'flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
+  }),
+  decode: (m) => ({
+    dma: m.tag,
+    status: (m.flags & LOW_FLAGS) as DmaStatusCode,
+    gpu: m.flags >> GPU_FLAG_SHIFT,
+  }),
+});
+
+export interface PeerWrite {
+  readonly dma: number;
+  readonly write: boolean;
+  /** Address in the peer GPU's RAM aperture. */
+  readonly address: number;
+  readonly lpid: number;
+  /** First NVLink of the bundle on the sender's side (for the report). */
+  readonly link: number;
+  readonly lengthBytes: number;
+}
+
+export const PeerWriteMsg = messageType<PeerWrite>({
+  kind: K.PEER_WRITE,
+  name: 'PEER_WRITE',
+  encode: (p) => ({
+    kind: K.PEER_WRITE,
+    tag: fit('PEER_WRITE', 'tag', p.dma),
+    flags: p.write ? WRITE : 0,
+    address: p.address,
+    lpid: fit('PEER_WRITE', 'lpid', p.lpid),
+    pid: fit('PEER_WRITE', 'pid', p.link),
+    lengthBytes: fit('PEER_WRITE', 'lengthBytes', p.lengthBytes),
+  }),
+  decode: (m) => ({
+    dma: m.tag,
+    write: (m.flags & WRITE) !== 0,
+    address: m.address,
+    lpid: m.lpid,
+    link: m.pid,
+    lengthBytes: m.lengthBytes,
+  }),
+});
+
+export interface PeerComplete {
+  readonly dma: number;
+  readonly status: DmaStatusCode;
+}
+
+export const PeerCompleteMsg = messageType<PeerComplete>({
+  kind: K.PEER_COMPLETE,
+  name: 'PEER_COMPLETE',
+  encode: (c) => ({ kind: K.PEER_COMPLETE, tag: fit('PEER_COMPLETE', 'tag', c.dma), flags: c.status }),
+  decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode }),
+});
