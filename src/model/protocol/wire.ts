@@ -30,7 +30,7 @@ export function wireEpoch(epoch: number): number {
 }
 
 /** Assert that `value` fits record field `field` of message `message`; returns it. */
-export function fit(message: string, field: RecordField, value: number): number {
+export function fitField(message: string, field: RecordField, value: number): number {
   if (!(value >= 0 && value <= RECORD_FIELD_MAX[field] && Number.isInteger(value))) {
     throw new AssertionFailure(
       `${message}: Expected \`${field}\` to be an integer from 0 to ${RECORD_FIELD_MAX[field]}, got \`${value}\``,

@@ -91,17 +91,23 @@ export class ChipActor implements Actor {
   handle(m: SimMessage, ctx: ActorContext): void {
     switch (m.kind) {
       case K.ATS_REQUEST:
-        return this.ats.onAtsRequest(m, ctx);
+        this.ats.onAtsRequest(m, ctx);
+        return;
       case K.DMA:
-        return this.dma.onDma(m, ctx);
+        this.dma.onDma(m, ctx);
+        return;
       case K.DMA_COMPLETE:
-        return this.dma.onForwardedComplete(m, ctx);
+        this.dma.onForwardedComplete(m, ctx);
+        return;
       case K.ATSD_OP:
-        return this.atsd.onOp(m, ctx);
+        this.atsd.onOp(m, ctx);
+        return;
       case K.ATSD_ACK:
-        return this.atsd.onAck(m, ctx);
+        this.atsd.onAck(m, ctx);
+        return;
       case K.PTE_CLEAR:
-        return this.ats.onPteClear(m, ctx);
+        this.ats.onPteClear(m, ctx);
+        return;
       case K.PTE_SET: {
         const s = this.ats.onPteSet(m);
         // The home chip of a fresh frame learns its owner (even with no GPU of the process here).
@@ -127,15 +133,20 @@ export class ChipActor implements Actor {
         return;
       }
       case K.HOST_TIMER:
-        return this.threads.onTimer(HostTimerMsg.decode(m).thread, ctx);
+        this.threads.onTimer(HostTimerMsg.decode(m).thread, ctx);
+        return;
       case K.UNMAP_DONE:
-        return this.threads.onDone(UnmapDoneMsg.decode(m).thread, ctx);
+        this.threads.onDone(UnmapDoneMsg.decode(m).thread, ctx);
+        return;
       case K.TCE_REMAP:
-        return this.tce.onRemap(m, ctx);
+        this.tce.onRemap(m, ctx);
+        return;
       case K.TCE_KILL_TIMER:
-        return this.tce.onKill(m, ctx);
+        this.tce.onKill(m, ctx);
+        return;
       case K.TCE_MAP_TIMER:
-        return this.tce.onMapTimer(m, ctx);
+        this.tce.onMapTimer(m, ctx);
+        return;
       default:
         throw new Error(
           `${this.name}: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,

@@ -77,19 +77,26 @@ export class CoordinatorActor implements Actor {
     switch (m.kind) {
       case K.UNMAP_REQUEST:
         this.watchdog.check(ctx.now);
-        return this.lifecycle.onUnmapRequest(m, ctx);
+        this.lifecycle.onUnmapRequest(m, ctx);
+        return;
       case K.WATCHDOG_TIMER:
-        return this.watchdog.onTimer(ctx);
+        this.watchdog.onTimer(ctx);
+        return;
       case K.TCE_TIMER:
-        return this.tce.onTimer(ctx);
+        this.tce.onTimer(ctx);
+        return;
       case K.MMIO_TIMER:
-        return this.mmio.onTimer(ctx);
+        this.mmio.onTimer(ctx);
+        return;
       case K.PTE_CLEARED:
-        return this.lifecycle.onPteCleared(m, ctx);
+        this.lifecycle.onPteCleared(m, ctx);
+        return;
       case K.TCE_REMAPPED:
-        return this.tce.onRemapped(m);
+        this.tce.onRemapped(m);
+        return;
       case K.ATSD_ANSWER:
-        return this.lifecycle.onAtsdAnswer(m, ctx);
+        this.lifecycle.onAtsdAnswer(m, ctx);
+        return;
       default:
         throw new Error(
           `coordinator: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,

@@ -94,7 +94,9 @@ export class PageLifecycle {
     );
     // What the oracle needs from the start: the mappings, and who may have translated them.
     world.processes.forEach((pr, i) => {
-      world.processPages[i]!.forEach((pa, k) => this.observeMap(pr, k, pa, 0));
+      world.processPages[i]!.forEach((pa, k) => {
+        this.observeMap(pr, k, pa, 0);
+      });
     });
   }
 

@@ -110,9 +110,9 @@ export class DmaEngines {
     );
     const r = ch.choose('gpu.op', 100);
     const write = ch.choose('gpu.write', 100) < this.p.writePercent;
-    if (r < this.p.peerPercent && this.peers.length > 0) return this.issuePeer(ctx, write);
-    if (r < this.p.peerPercent + this.p.ut1Percent && this.tcePages > 0) return this.issueUt1(ctx, write);
-    if (this.procs.length > 0) this.issueUt0(ctx, write);
+    if (r < this.p.peerPercent && this.peers.length > 0) this.issuePeer(ctx, write);
+    else if (r < this.p.peerPercent + this.p.ut1Percent && this.tcePages > 0) this.issueUt1(ctx, write);
+    else if (this.procs.length > 0) this.issueUt0(ctx, write);
   }
 
   /** Restart the engine that stalled first, if any. */

@@ -92,18 +92,24 @@ export class GpuActor implements Actor {
   handle(m: SimMessage, ctx: ActorContext): void {
     switch (m.kind) {
       case K.ENGINE_TIMER:
-        return this.engines.onTimer(m, ctx);
+        this.engines.onTimer(m, ctx);
+        return;
       case K.ATS_RESPONSE:
-        return this.engines.onAtsResponse(m, ctx);
+        this.engines.onAtsResponse(m, ctx);
+        return;
       case K.DMA_COMPLETE:
       case K.PEER_COMPLETE:
-        return this.engines.onComplete(m, ctx);
+        this.engines.onComplete(m, ctx);
+        return;
       case K.ATSD_INVALIDATE:
-        return this.invalidations.onInvalidate(m, ctx);
+        this.invalidations.onInvalidate(m, ctx);
+        return;
       case K.PEER_WRITE:
-        return this.peers.onPeerWrite(m, ctx);
+        this.peers.onPeerWrite(m, ctx);
+        return;
       case K.MMIO_ACCESS:
-        return this.bar0.onMmio(m, ctx);
+        this.bar0.onMmio(m, ctx);
+        return;
       default:
         throw new Error(
           `${this.name}: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,

@@ -9,7 +9,7 @@
 import type { PageSize } from '../../host/page-table.js';
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit, wireEpoch } from '../wire.js';
+import { fitField, wireEpoch } from '../wire.js';
 
 const PAGE_SHIFT_BASE = 16;
 
@@ -25,9 +25,9 @@ export const AtsRequestMsg = messageType<AtsRequest>({
   name: 'ATS_REQUEST',
   encode: (r) => ({
     kind: K.ATS_REQUEST,
-    tag: fit('ATS_REQUEST', 'tag', r.request),
-    lpid: fit('ATS_REQUEST', 'lpid', r.lpid),
-    pid: fit('ATS_REQUEST', 'pid', r.pid),
+    tag: fitField('ATS_REQUEST', 'tag', r.request),
+    lpid: fitField('ATS_REQUEST', 'lpid', r.lpid),
+    pid: fitField('ATS_REQUEST', 'pid', r.pid),
     address: r.va,
   }),
   decode: (m) => ({ request: m.tag, lpid: m.lpid, pid: m.pid, va: m.address }),
@@ -52,8 +52,8 @@ export const AtsResponseMsg = messageType<AtsResponse>({
     r.ok
       ? {
           kind: K.ATS_RESPONSE,
-          tag: fit('ATS_RESPONSE', 'tag', r.request),
-          flags: fit(
+          tag: fitField('ATS_RESPONSE', 'tag', r.request),
+          flags: fitField(
             'ATS_RESPONSE',
             'flags',
             1 | (r.writable ? 2 : 0) | ((Math.round(Math.log2(r.pageSizeBytes)) - PAGE_SHIFT_BASE) << 2),
@@ -61,7 +61,7 @@ export const AtsResponseMsg = messageType<AtsResponse>({
           address: r.pa,
           lengthBytes: wireEpoch(r.epoch),
         }
-      : { kind: K.ATS_RESPONSE, tag: fit('ATS_RESPONSE', 'tag', r.request) },
+      : { kind: K.ATS_RESPONSE, tag: fitField('ATS_RESPONSE', 'tag', r.request) },
   decode: (m) =>
     (m.flags & 1) === 0
       ? { request: m.tag, ok: false }

@@ -19,7 +19,7 @@ import type { AtsdTarget, LaunchParams } from '../../npu/atsd-size-rule.js';
 import type { Lpid, Pid } from '../../types.js';
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit } from '../wire.js';
+import { fitField } from '../wire.js';
 
 /** Registers per NPU as the tag of an ATSD_INVALIDATE counts them (NV_NMMU_ATSD_REGS). */
 const REGS_PER_NPU_IN_TAG = 8;
@@ -59,7 +59,7 @@ export const AtsdOpMsg = messageType<AtsdOp>({
   kind: K.ATSD_OP,
   name: 'ATSD_OP',
   encode: (o) => {
-    const tag = fit('ATSD_OP', 'tag', o.shootdown);
+    const tag = fitField('ATSD_OP', 'tag', o.shootdown);
     const code = OP_CODES[o.op];
     switch (o.op) {
       case 'acquire':
@@ -68,7 +68,7 @@ export const AtsdOpMsg = messageType<AtsdOp>({
           tag,
           flags: code,
           address: o.fixedRegister === undefined ? 0 : o.fixedRegister + 1,
-          lpid: fit('ATSD_OP', 'lpid', o.guestLpid ?? 0),
+          lpid: fitField('ATSD_OP', 'lpid', o.guestLpid ?? 0),
         };
       case 'write-ava':
         return { kind: K.ATSD_OP, tag, flags: code | (o.reg << 3), address: o.ava };
@@ -78,12 +78,12 @@ export const AtsdOpMsg = messageType<AtsdOp>({
           tag,
           flags: code | (o.reg << 3),
           address: o.params.target.kind === 'range' ? o.params.target.start : 0,
-          pid: fit('ATSD_OP', 'pid', o.params.pid),
+          pid: fitField('ATSD_OP', 'pid', o.params.pid),
           lengthBytes: launchCode(o.params),
         };
       case 'wait':
       case 'release':
-        return { kind: K.ATSD_OP, tag, flags: fit('ATSD_OP', 'flags', code | (o.reg << 3)) };
+        return { kind: K.ATSD_OP, tag, flags: fitField('ATSD_OP', 'flags', code | (o.reg << 3)) };
     }
   },
   decode: (m): AtsdOp => {
@@ -120,7 +120,7 @@ export const AtsdAnswerMsg = messageType<AtsdAnswer>({
   name: 'ATSD_ANSWER',
   encode: (a) => ({
     kind: K.ATSD_ANSWER,
-    tag: fit('ATSD_ANSWER', 'tag', a.shootdown),
+    tag: fitField('ATSD_ANSWER', 'tag', a.shootdown),
     flags: OP_CODES[a.op],
     address: a.reg,
   }),
@@ -152,10 +152,10 @@ export const AtsdInvalidateMsg = messageType<AtsdInvalidate>({
     const inv = a.inv;
     return {
       kind: K.ATSD_INVALIDATE,
-      tag: fit('ATSD_INVALIDATE', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
+      tag: fitField('ATSD_INVALIDATE', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
       flags: INV_KINDS[inv.kind] | (a.flush ? 4 : 0),
-      lpid: inv.kind === 'flush' ? 0 : fit('ATSD_INVALIDATE', 'lpid', inv.lpid),
-      pid: inv.kind === 'flush' ? 0 : fit('ATSD_INVALIDATE', 'pid', inv.pid),
+      lpid: inv.kind === 'flush' ? 0 : fitField('ATSD_INVALIDATE', 'lpid', inv.lpid),
+      pid: inv.kind === 'flush' ? 0 : fitField('ATSD_INVALIDATE', 'pid', inv.pid),
       address: inv.kind === 'range' ? inv.start : 0,
       lengthBytes: inv.kind === 'range' ? Math.round(Math.log2(inv.sizeBytes)) : 0,
     };
@@ -186,6 +186,9 @@ export const AtsdInvalidateMsg = messageType<AtsdInvalidate>({
 export const AtsdAckMsg = messageType<AtsdRegisterRef>({
   kind: K.ATSD_ACK,
   name: 'ATSD_ACK',
-  encode: (a) => ({ kind: K.ATSD_ACK, tag: fit('ATSD_ACK', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg) }),
+  encode: (a) => ({
+    kind: K.ATSD_ACK,
+    tag: fitField('ATSD_ACK', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
+  }),
   decode: (m) => ({ npu: Math.floor(m.tag / REGS_PER_NPU_IN_TAG), reg: m.tag % REGS_PER_NPU_IN_TAG }),
 });

@@ -13,7 +13,7 @@
  */
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit, GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
+import { fitField, GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
 
 const UT0 = 1;
 const UT1 = 2;
@@ -46,8 +46,8 @@ export const DmaRequestMsg = messageType<DmaRequest>({
   name: 'DMA',
   encode: (d) => ({
     kind: K.DMA,
-    tag: fit('DMA', 'tag', d.dma),
-    flags: fit(
+    tag: fitField('DMA', 'tag', d.dma),
+    flags: fitField(
       'DMA',
       'flags',
       (d.translation === 'ut0' ? UT0 : d.translation === 'ut1' ? UT1 : 0) |
@@ -56,9 +56,9 @@ export const DmaRequestMsg = messageType<DmaRequest>({
         (d.gpu << GPU_FLAG_SHIFT),
     ),
     address: d.address,
-    lpid: fit('DMA', 'lpid', d.lpid),
+    lpid: fitField('DMA', 'lpid', d.lpid),
     pid: wireEpoch(d.epoch),
-    lengthBytes: fit('DMA', 'lengthBytes', d.lengthBytes),
+    lengthBytes: fitField('DMA', 'lengthBytes', d.lengthBytes),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -102,8 +102,8 @@ export const DmaCompleteMsg = messageType<DmaComplete>({
   name: 'DMA_COMPLETE',
   encode: (c) => ({
     kind: K.DMA_COMPLETE,
-    tag: fit('DMA_COMPLETE', 'tag', c.dma),
-    flags: fit('DMA_COMPLETE', 'flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
+    tag: fitField('DMA_COMPLETE', 'tag', c.dma),
+    flags: fitField('DMA_COMPLETE', 'flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -128,12 +128,12 @@ export const PeerWriteMsg = messageType<PeerWrite>({
   name: 'PEER_WRITE',
   encode: (p) => ({
     kind: K.PEER_WRITE,
-    tag: fit('PEER_WRITE', 'tag', p.dma),
+    tag: fitField('PEER_WRITE', 'tag', p.dma),
     flags: p.write ? WRITE : 0,
     address: p.address,
-    lpid: fit('PEER_WRITE', 'lpid', p.lpid),
-    pid: fit('PEER_WRITE', 'pid', p.link),
-    lengthBytes: fit('PEER_WRITE', 'lengthBytes', p.lengthBytes),
+    lpid: fitField('PEER_WRITE', 'lpid', p.lpid),
+    pid: fitField('PEER_WRITE', 'pid', p.link),
+    lengthBytes: fitField('PEER_WRITE', 'lengthBytes', p.lengthBytes),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -153,6 +153,6 @@ export interface PeerComplete {
 export const PeerCompleteMsg = messageType<PeerComplete>({
   kind: K.PEER_COMPLETE,
   name: 'PEER_COMPLETE',
-  encode: (c) => ({ kind: K.PEER_COMPLETE, tag: fit('PEER_COMPLETE', 'tag', c.dma), flags: c.status }),
+  encode: (c) => ({ kind: K.PEER_COMPLETE, tag: fitField('PEER_COMPLETE', 'tag', c.dma), flags: c.status }),
   decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode }),
 });

@@ -7,7 +7,7 @@
  */
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit } from '../wire.js';
+import { fitField } from '../wire.js';
 
 export interface MmioAccess {
   readonly offset: number;
@@ -22,8 +22,8 @@ export const MmioAccessMsg = messageType<MmioAccess>({
   encode: (a) => ({
     kind: K.MMIO_ACCESS,
     address: a.offset,
-    tag: fit('MMIO_ACCESS', 'tag', a.value),
-    lpid: fit('MMIO_ACCESS', 'lpid', a.lpid),
+    tag: fitField('MMIO_ACCESS', 'tag', a.value),
+    lpid: fitField('MMIO_ACCESS', 'lpid', a.lpid),
     flags: a.write ? 1 : 0,
   }),
   decode: (m) => ({ offset: m.address, write: (m.flags & 1) !== 0, value: m.tag, lpid: m.lpid }),

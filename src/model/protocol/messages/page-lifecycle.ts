@@ -14,7 +14,7 @@
  */
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit, TAG_SPAN, wireEpoch } from '../wire.js';
+import { fitField, TAG_SPAN, wireEpoch } from '../wire.js';
 
 /** PTE_SET carries a 64 KiB frame number, not an address: the va already takes `address`. */
 const FRAME_BYTES = 2 ** 16;
@@ -33,11 +33,11 @@ export const UnmapRequestMsg = messageType<UnmapRequest>({
   name: 'UNMAP_REQUEST',
   encode: (r) => ({
     kind: K.UNMAP_REQUEST,
-    tag: fit('UNMAP_REQUEST', 'tag', r.thread),
-    lpid: fit('UNMAP_REQUEST', 'lpid', r.lpid),
-    pid: fit('UNMAP_REQUEST', 'pid', r.pid),
+    tag: fitField('UNMAP_REQUEST', 'tag', r.thread),
+    lpid: fitField('UNMAP_REQUEST', 'lpid', r.lpid),
+    pid: fitField('UNMAP_REQUEST', 'pid', r.pid),
     address: r.va,
-    lengthBytes: fit('UNMAP_REQUEST', 'lengthBytes', r.pages),
+    lengthBytes: fitField('UNMAP_REQUEST', 'lengthBytes', r.pages),
     flags: r.migrate ? 1 : 0,
   }),
   decode: (m) => ({
@@ -58,7 +58,11 @@ export interface UnmapDone {
 export const UnmapDoneMsg = messageType<UnmapDone>({
   kind: K.UNMAP_DONE,
   name: 'UNMAP_DONE',
-  encode: (d) => ({ kind: K.UNMAP_DONE, tag: fit('UNMAP_DONE', 'tag', d.thread), flags: d.refused ? 1 : 0 }),
+  encode: (d) => ({
+    kind: K.UNMAP_DONE,
+    tag: fitField('UNMAP_DONE', 'tag', d.thread),
+    flags: d.refused ? 1 : 0,
+  }),
   decode: (m) => ({ thread: m.tag, refused: (m.flags & 1) !== 0 }),
 });
 
@@ -75,11 +79,11 @@ export const PteClearMsg = messageType<PteClear>({
   name: 'PTE_CLEAR',
   encode: (c) => ({
     kind: K.PTE_CLEAR,
-    tag: fit('PTE_CLEAR', 'tag', c.op),
-    lpid: fit('PTE_CLEAR', 'lpid', c.lpid),
-    pid: fit('PTE_CLEAR', 'pid', c.pid),
+    tag: fitField('PTE_CLEAR', 'tag', c.op),
+    lpid: fitField('PTE_CLEAR', 'lpid', c.lpid),
+    pid: fitField('PTE_CLEAR', 'pid', c.pid),
     address: c.va,
-    lengthBytes: fit('PTE_CLEAR', 'lengthBytes', c.pages),
+    lengthBytes: fitField('PTE_CLEAR', 'lengthBytes', c.pages),
   }),
   decode: (m) => ({ op: m.tag, lpid: m.lpid, pid: m.pid, va: m.address, pages: m.lengthBytes }),
 });
@@ -91,7 +95,7 @@ export interface PteCleared {
 export const PteClearedMsg = messageType<PteCleared>({
   kind: K.PTE_CLEARED,
   name: 'PTE_CLEARED',
-  encode: (c) => ({ kind: K.PTE_CLEARED, tag: fit('PTE_CLEARED', 'tag', c.op) }),
+  encode: (c) => ({ kind: K.PTE_CLEARED, tag: fitField('PTE_CLEARED', 'tag', c.op) }),
   decode: (m) => ({ op: m.tag }),
 });
 
@@ -108,14 +112,14 @@ export const PteSetMsg = messageType<PteSet>({
   name: 'PTE_SET',
   encode: (s) => {
     const frame = s.pa / FRAME_BYTES;
-    fit('PTE_SET', 'address', frame);
+    fitField('PTE_SET', 'address', frame);
     return {
       kind: K.PTE_SET,
-      lpid: fit('PTE_SET', 'lpid', s.lpid),
-      pid: fit('PTE_SET', 'pid', s.pid),
+      lpid: fitField('PTE_SET', 'lpid', s.lpid),
+      pid: fitField('PTE_SET', 'pid', s.pid),
       address: s.va,
       tag: frame % TAG_SPAN,
-      lengthBytes: fit('PTE_SET', 'lengthBytes', Math.floor(frame / TAG_SPAN)),
+      lengthBytes: fitField('PTE_SET', 'lengthBytes', Math.floor(frame / TAG_SPAN)),
     };
   },
   decode: (m) => ({

@@ -9,7 +9,7 @@
  */
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit } from '../wire.js';
+import { fitField } from '../wire.js';
 import type { TceKillTimer } from './timers.js';
 
 export type TceRemap = TceKillTimer;
@@ -19,9 +19,9 @@ export const TceRemapMsg = messageType<TceRemap>({
   name: 'TCE_REMAP',
   encode: (r) => ({
     kind: K.TCE_REMAP,
-    tag: fit('TCE_REMAP', 'tag', r.gpu),
+    tag: fitField('TCE_REMAP', 'tag', r.gpu),
     address: r.firstIndex,
-    lengthBytes: fit('TCE_REMAP', 'lengthBytes', r.pages),
+    lengthBytes: fitField('TCE_REMAP', 'lengthBytes', r.pages),
     flags: r.windowReset ? 1 : 0,
   }),
   decode: (m) => ({
@@ -40,6 +40,10 @@ export interface TceRemapped {
 export const TceRemappedMsg = messageType<TceRemapped>({
   kind: K.TCE_REMAPPED,
   name: 'TCE_REMAPPED',
-  encode: (r) => ({ kind: K.TCE_REMAPPED, tag: fit('TCE_REMAPPED', 'tag', r.gpu), address: r.firstIndex }),
+  encode: (r) => ({
+    kind: K.TCE_REMAPPED,
+    tag: fitField('TCE_REMAPPED', 'tag', r.gpu),
+    address: r.firstIndex,
+  }),
   decode: (m) => ({ gpu: m.tag, firstIndex: m.address }),
 });

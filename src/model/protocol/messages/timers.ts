@@ -13,7 +13,7 @@
  */
 import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fit } from '../wire.js';
+import { fitField } from '../wire.js';
 
 export interface EngineTimer {
   readonly engine: number;
@@ -21,7 +21,7 @@ export interface EngineTimer {
 export const EngineTimerMsg = messageType<EngineTimer>({
   kind: K.ENGINE_TIMER,
   name: 'ENGINE_TIMER',
-  encode: (t) => ({ kind: K.ENGINE_TIMER, tag: fit('ENGINE_TIMER', 'tag', t.engine) }),
+  encode: (t) => ({ kind: K.ENGINE_TIMER, tag: fitField('ENGINE_TIMER', 'tag', t.engine) }),
   decode: (m) => ({ engine: m.tag }),
 });
 
@@ -31,7 +31,7 @@ export interface HostTimer {
 export const HostTimerMsg = messageType<HostTimer>({
   kind: K.HOST_TIMER,
   name: 'HOST_TIMER',
-  encode: (t) => ({ kind: K.HOST_TIMER, tag: fit('HOST_TIMER', 'tag', t.thread) }),
+  encode: (t) => ({ kind: K.HOST_TIMER, tag: fitField('HOST_TIMER', 'tag', t.thread) }),
   decode: (m) => ({ thread: m.tag }),
 });
 
@@ -64,9 +64,9 @@ export const TceKillTimerMsg = messageType<TceKillTimer>({
   name: 'TCE_KILL_TIMER',
   encode: (t) => ({
     kind: K.TCE_KILL_TIMER,
-    tag: fit('TCE_KILL_TIMER', 'tag', t.gpu),
+    tag: fitField('TCE_KILL_TIMER', 'tag', t.gpu),
     address: t.firstIndex,
-    lengthBytes: fit('TCE_KILL_TIMER', 'lengthBytes', t.pages),
+    lengthBytes: fitField('TCE_KILL_TIMER', 'lengthBytes', t.pages),
     flags: t.windowReset ? 1 : 0,
   }),
   decode: (m) => ({
@@ -82,9 +82,9 @@ export const TceMapTimerMsg = messageType<TceRange>({
   name: 'TCE_MAP_TIMER',
   encode: (t) => ({
     kind: K.TCE_MAP_TIMER,
-    tag: fit('TCE_MAP_TIMER', 'tag', t.gpu),
+    tag: fitField('TCE_MAP_TIMER', 'tag', t.gpu),
     address: t.firstIndex,
-    lengthBytes: fit('TCE_MAP_TIMER', 'lengthBytes', t.pages),
+    lengthBytes: fitField('TCE_MAP_TIMER', 'lengthBytes', t.pages),
   }),
   decode: (m) => ({ gpu: m.tag, firstIndex: m.address, pages: m.lengthBytes }),
 });
