@@ -7,12 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeRecorder } from '../src/metrics/node-recorder.js';
-import {
-  ActorThread,
-  type ActorThreadInit,
-  type ActorThreadResult,
-  type Crash,
-} from '../src/runtime/actor-thread.js';
+import type { ActorHostApi } from '../src/runtime/actor-host-api.js';
+import { ActorThread, type ActorThreadInit, type Crash } from '../src/runtime/actor-thread.js';
 import { nodeEndpoint } from '../src/runtime/comlink-node.js';
 import type { MachineModule } from '../src/runtime/machine-module.js';
 
@@ -47,9 +43,8 @@ const machine = (await import(data.machineUrl)) as MachineModule;
 const actor = machine.createActor(data.config, data.init.plan, data.init.index, nodeRecorder);
 const thread = new ActorThread(actor, data.init);
 
-const api = {
-  /** Resolves with the result, or with the crash: comlink would reduce a thrown error to its message. */
-  run: async (): Promise<{ ok: true; result: ActorThreadResult } | { ok: false; crash: Crash }> => {
+const api: ActorHostApi = {
+  run: async () => {
     try {
       return { ok: true, result: await thread.run() };
     } catch (e) {
@@ -59,8 +54,6 @@ const api = {
     }
   },
   snapshot: () => thread.snapshot(),
-  /** Pause (1), resume (0) or stop (2) at the next slice. */
   command: (c: number) => thread.setCommand(c),
 };
-export type ActorHostApi = typeof api;
 Comlink.expose(api, nodeEndpoint(parentPort));

@@ -6,8 +6,6 @@
 
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/workload.js';
-import { assembleResult } from '../report/assemble-result.js';
-import type { RunResult } from '../report/run-result.js';
 import { runInline } from './inline-runtime.js';
 import type { RawRun } from './raw-run.js';
 import { startThreaded, type ThreadedRun } from './threaded-runtime.js';
@@ -54,9 +52,4 @@ export function startThreadedRun(config: RunConfig, options: EngineOptions): Thr
     watchdogMs: options.watchdogMs,
     ringCapacityRecords: options.ringCapacityRecords,
   });
-}
-
-export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
-  const raw = await runRaw(config, options);
-  return assembleResult(config, machine.planMachine(config), raw);
 }

@@ -16,10 +16,10 @@
 import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import PQueue from 'p-queue';
-import type { ActorHostApi } from '../../workers/actor-host.js';
 import { ConfigError } from '../core/errors.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { createRingBuffer, readRingStats } from '../transport/ring.js';
+import type { ActorHostApi } from './actor-host-api.js';
 import type { ActorThreadInit, ActorThreadResult } from './actor-thread.js';
 import { nodeEndpoint } from './comlink-node.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';

@@ -4,10 +4,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import { runSimulation } from '../../src/api/run-simulation.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
 import { firstDivergence } from '../../src/runtime/digest.js';
-import { runRaw, runSimulation } from '../../src/runtime/engine.js';
+import { runRaw } from '../../src/runtime/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 import { workloads } from '../../workloads/index.js';
 

@@ -4,10 +4,10 @@
  * off. Durations are short; each run takes well under a second.
  */
 import { describe, expect, test } from 'vitest';
+import { runSimulation } from '../../../src/api/run-simulation.js';
 import type { BugName } from '../../../src/model/scenario/bugs.js';
 import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
 import { formatSummary } from '../../../src/report/summary.js';
-import { runSimulation } from '../../../src/runtime/engine.js';
 import { workloads } from '../../../workloads/index.js';
 
 function config(
