@@ -21,3 +21,22 @@ export const RECORD_FIELD_MAX = {
 } as const;
 
 export type RecordField = keyof typeof RECORD_FIELD_MAX;
+
+/** One message as a ring record carries it: every field an unsigned integer of the width above. */
+export interface RecordFields {
+  kind: number;
+  flags: number;
+  source: number;
+  destination: number;
+  /** Index of the directed edge it travelled on (0xff: a self timer). */
+  link: number;
+  /** Per (source, destination) sequence number; self timers use the actor's own counter. */
+  seq: number;
+  /** Arrival time at the destination, in ticks (picoseconds). */
+  timeTicks: number;
+  address: number;
+  lengthBytes: number;
+  lpid: number;
+  pid: number;
+  tag: number;
+}

@@ -38,7 +38,7 @@
  * brands them (Tick, VirtAddr, Lpid, Pid from src/model/types.ts) when it decodes.
  */
 import { expected } from '../core/expected.js';
-import { RECORD_FIELD_MAX } from '../core/record-fields.js';
+import { RECORD_FIELD_MAX, type RecordFields } from '../core/record-fields.js';
 import {
   MSG_W_ADDR_HI_TAG as W_ADDR_HI_TAG,
   MSG_W_ADDR_LO as W_ADDR_LO,
@@ -60,20 +60,7 @@ export type MessageField = keyof typeof MESSAGE_FIELD_MAX;
 export const MESSAGE_FIELDS = Object.keys(MESSAGE_FIELD_MAX) as MessageField[];
 
 /** One decoded message. Reuse one object per loop: readMessage fills it in place. */
-export interface Message {
-  kind: number;
-  flags: number;
-  source: number;
-  destination: number;
-  link: number;
-  seq: number;
-  timeTicks: number;
-  address: number;
-  lengthBytes: number;
-  lpid: number;
-  pid: number;
-  tag: number;
-}
+export type Message = RecordFields;
 
 /** A zeroed message object to reuse with readMessage. */
 export function emptyMessage(): Message {

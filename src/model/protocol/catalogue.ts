@@ -16,13 +16,11 @@ import {
   UnmapDoneMsg,
   UnmapRequestMsg,
 } from './messages/page-lifecycle.js';
-import { TceRemapMsg, TceRemappedMsg } from './messages/tce.js';
+import { TceKillTimerMsg, TceMapTimerMsg, TceRemapMsg, TceRemappedMsg } from './messages/tce.js';
 import {
   EngineTimerMsg,
   HostTimerMsg,
   MmioTimerMsg,
-  TceKillTimerMsg,
-  TceMapTimerMsg,
   TceTimerMsg,
   WatchdogTimerMsg,
 } from './messages/timers.js';

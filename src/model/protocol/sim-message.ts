@@ -10,24 +10,10 @@
  * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
  * Nothing about the host (thread timing, ring batching) enters the key.
  */
+import type { RecordFields } from '../../core/record-fields.js';
 import type { Tick } from '../types.js';
 
-export interface SimMessage {
-  /** Arrival time at the destination, in ticks (picoseconds). */
-  timeTicks: number;
-  kind: number;
-  flags: number;
-  source: number;
-  destination: number;
-  /** Index of the directed edge in the machine's edge table it travelled on (0xff: self timer). */
-  link: number;
-  /** Per (source, destination) sequence number; self timers use the actor's own counter. */
-  seq: number;
-  address: number;
-  lengthBytes: number;
-  lpid: number;
-  pid: number;
-  tag: number;
+export interface SimMessage extends RecordFields {
   /**
    * In memory only (never on a ring): kindClass * 2^40 + source * 2^32 + seq, the tie-break of
    * `compareMessages` folded into one number so the heap compares two numbers, not four fields.

@@ -18,6 +18,7 @@ import { HostTimerMsg } from '../../protocol/messages/timers.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { PhysAddr, Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
+import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
@@ -157,23 +158,18 @@ export class ChipActor implements Actor {
   finish(_endTick: number): ActorReport {
     this.ats.release();
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
-    return {
-      index: this.index,
-      name: this.name,
-      kind: this.kind,
-      counters: {
-        ...this.counters.values,
-        'violations.notKept': this.oracle.notKept,
+    return actorReport(this, {
+      counters: this.counters,
+      extraCounters: {
         'atsd.launches': this.atsd.unit.stats.launches,
         'tce.ignoredKillFailures': tceStats.ignoredKillFailures ?? 0,
       },
+      oracle: this.oracle,
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,
       },
-      violations: [...this.oracle.violations],
-      liveness: [],
       state: { ...this.atsd.state(), ...this.ats.state() },
-    };
+    });
   }
 }

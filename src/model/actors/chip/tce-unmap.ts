@@ -15,8 +15,13 @@
  * makes the window reset's kill do nothing.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import { TceRemapMsg, TceRemappedMsg } from '../../protocol/messages/tce.js';
-import { TceKillTimerMsg, TceMapTimerMsg, type TceRange } from '../../protocol/messages/timers.js';
+import {
+  TceKillTimerMsg,
+  TceMapTimerMsg,
+  type TceRange,
+  TceRemapMsg,
+  TceRemappedMsg,
+} from '../../protocol/messages/tce.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import { TceSystem } from '../../tce/tce.js';
 import { ns, type PhysAddr, type Tick } from '../../types.js';

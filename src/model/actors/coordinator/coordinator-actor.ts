@@ -12,6 +12,7 @@ import { Oracle } from '../../check/oracle.js';
 import { K } from '../../protocol/kinds.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
+import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
@@ -107,19 +108,13 @@ export class CoordinatorActor implements Actor {
   finish(endTick: number): ActorReport {
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();
-    return {
-      index: this.index,
-      name: this.name,
-      kind: this.kind,
-      counters: {
-        ...this.counters.values,
-        'shootdown.inFlightAtEnd': inFlight.length,
-        'violations.notKept': this.oracle.notKept,
-      },
+    return actorReport(this, {
+      counters: this.counters,
+      extraCounters: { 'shootdown.inFlightAtEnd': inFlight.length },
+      oracle: this.oracle,
       histograms: { [H.shootdownLatencyTicks]: this.shootdownLatency, [H.atsdHoldTicks]: this.holdTime },
-      violations: [...this.oracle.violations],
       liveness: this.watchdog.found,
       state: { shootdownsInFlight: inFlight.length, ops: inFlight.map((o) => o.describe) },
-    };
+    });
   }
 }

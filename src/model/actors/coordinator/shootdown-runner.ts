@@ -13,7 +13,7 @@ import {
   type ShootdownSpec,
 } from '../../host/shootdown.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import { AtsdAnswerMsg, AtsdOpMsg } from '../../protocol/messages/atsd.js';
+import { AtsdAnswerMsg, type AtsdOp, AtsdOpMsg } from '../../protocol/messages/atsd.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
@@ -21,6 +21,21 @@ import type { CoordinatorEnv } from './coordinator-env.js';
 
 /** Posted steps one shootdown may run before it must block or finish (a loop bound, never hit). */
 const MAX_POSTED_STEPS = 10_000;
+
+/** The ATSD_OP message of a shootdown step. */
+function opMessage(id: number, op: Exclude<ShootdownOp, { kind: 'done' | 'eieio' }>): AtsdOp {
+  switch (op.kind) {
+    case 'acquire':
+      return { op: 'acquire', shootdown: id, fixedRegister: op.fixedRegister, guestLpid: op.guestLpid };
+    case 'launch':
+      return { op: 'launch', shootdown: id, reg: op.reg, params: op.params };
+    case 'write-ava':
+      return { op: 'write-ava', shootdown: id, reg: op.reg, ava: op.ava };
+    case 'wait':
+    case 'release':
+      return { op: op.kind, shootdown: id, reg: op.reg };
+  }
+}
 
 export interface RunningShootdown {
   readonly sd: Shootdown;
@@ -72,42 +87,11 @@ export class ShootdownRunner {
         this.resolve(sd, null, ctx);
         continue;
       }
-      const edge = this.env.toChip[cur.npu]!;
-      switch (cur.kind) {
-        case 'acquire':
-          r.waiting = cur;
-          ctx.send(
-            edge,
-            AtsdOpMsg.encode({
-              op: 'acquire',
-              shootdown: id,
-              fixedRegister: cur.fixedRegister,
-              guestLpid: cur.guestLpid,
-            }),
-            HEADER_BYTES,
-          );
-          return;
-        case 'wait':
-          r.waiting = cur;
-          ctx.send(edge, AtsdOpMsg.encode({ op: 'wait', shootdown: id, reg: cur.reg }), HEADER_BYTES);
-          return;
-        case 'write-ava':
-          ctx.send(
-            edge,
-            AtsdOpMsg.encode({ op: 'write-ava', shootdown: id, reg: cur.reg, ava: cur.ava }),
-            HEADER_BYTES,
-          );
-          break;
-        case 'launch':
-          ctx.send(
-            edge,
-            AtsdOpMsg.encode({ op: 'launch', shootdown: id, reg: cur.reg, params: cur.params }),
-            HEADER_BYTES,
-          );
-          break;
-        case 'release':
-          ctx.send(edge, AtsdOpMsg.encode({ op: 'release', shootdown: id, reg: cur.reg }), HEADER_BYTES);
-          break;
+      ctx.send(this.env.toChip[cur.npu]!, AtsdOpMsg.encode(opMessage(id, cur)), HEADER_BYTES);
+      // Acquire and the STAT poll wait for the NPU's answer; the other steps are posted stores.
+      if (cur.kind === 'acquire' || cur.kind === 'wait') {
+        r.waiting = cur;
+        return;
       }
       this.resolve(sd, null, ctx);
     }

@@ -13,6 +13,7 @@ import { K } from '../../protocol/kinds.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
+import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
@@ -120,19 +121,11 @@ export class GpuActor implements Actor {
   finish(_endTick: number): ActorReport {
     this.engines.finish();
     const s = this.ats.stats;
-    return {
-      index: this.index,
-      name: this.name,
-      kind: this.kind,
-      counters: {
-        ...this.counters.values,
-        'ats.evictions': s.evictions,
-        'ats.fills': s.fills,
-        'violations.notKept': this.oracle.notKept,
-      },
+    return actorReport(this, {
+      counters: this.counters,
+      extraCounters: { 'ats.evictions': s.evictions, 'ats.fills': s.fills },
+      oracle: this.oracle,
       histograms: { [H.dmaLatencyTicks]: this.dmaLatency, [H.peerLatencyTicks]: this.peerLatency },
-      violations: [...this.oracle.violations],
-      liveness: [],
       state: {
         ...this.engines.state(),
         pendingFlushAcks: this.invalidations.pendingCount,
@@ -142,6 +135,6 @@ export class GpuActor implements Actor {
         disabledLinkMask: this.bar0.bar0.disabledLinkMask,
         firmwareVersion: this.bar0.bar0.firmwareVersion,
       },
-    };
+    });
   }
 }

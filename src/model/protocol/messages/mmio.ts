@@ -6,8 +6,7 @@
  * | MMIO_ACCESS | coord -> gpu | address = BAR0 offset, tag = value written, lpid = tenant, flags = write |
  */
 import { K } from '../kinds.js';
-import { messageType } from '../message-type.js';
-import { fitField } from '../wire.js';
+import { plainMessage } from '../message-type.js';
 
 export interface MmioAccess {
   readonly offset: number;
@@ -15,16 +14,9 @@ export interface MmioAccess {
   readonly value: number;
   readonly lpid: number;
 }
-
-export const MmioAccessMsg = messageType<MmioAccess>({
-  kind: K.MMIO_ACCESS,
-  name: 'MMIO_ACCESS',
-  encode: (a) => ({
-    kind: K.MMIO_ACCESS,
-    address: a.offset,
-    tag: fitField('MMIO_ACCESS', 'tag', a.value),
-    lpid: fitField('MMIO_ACCESS', 'lpid', a.lpid),
-    flags: a.write ? 1 : 0,
-  }),
-  decode: (m) => ({ offset: m.address, write: (m.flags & 1) !== 0, value: m.tag, lpid: m.lpid }),
-});
+export const MmioAccessMsg = plainMessage<MmioAccess>(
+  K.MMIO_ACCESS,
+  'MMIO_ACCESS',
+  { address: 'offset', tag: 'value', lpid: 'lpid' },
+  'write',
+);

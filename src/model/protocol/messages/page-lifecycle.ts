@@ -13,91 +13,47 @@
  * | PAGE_FREE     | coord -> chip | address = pa, tag = the page's new epoch (wire width)         |
  */
 import { K } from '../kinds.js';
-import { messageType } from '../message-type.js';
+import { messageType, plainMessage } from '../message-type.js';
 import { fitField, TAG_SPAN, wireEpoch } from '../wire.js';
 
 /** PTE_SET carries a 64 KiB frame number, not an address: the va already takes `address`. */
 const FRAME_BYTES = 2 ** 16;
 
-export interface UnmapRequest {
-  readonly thread: number;
+/** A range of a process's address space, as the unmap messages name it. */
+export interface AddressRange {
   readonly lpid: number;
   readonly pid: number;
   readonly va: number;
   readonly pages: number;
+}
+const RANGE_FIELDS = { lpid: 'lpid', pid: 'pid', address: 'va', lengthBytes: 'pages' } as const;
+
+export interface UnmapRequest extends AddressRange {
+  readonly thread: number;
   readonly migrate: boolean;
 }
-
-export const UnmapRequestMsg = messageType<UnmapRequest>({
-  kind: K.UNMAP_REQUEST,
-  name: 'UNMAP_REQUEST',
-  encode: (r) => ({
-    kind: K.UNMAP_REQUEST,
-    tag: fitField('UNMAP_REQUEST', 'tag', r.thread),
-    lpid: fitField('UNMAP_REQUEST', 'lpid', r.lpid),
-    pid: fitField('UNMAP_REQUEST', 'pid', r.pid),
-    address: r.va,
-    lengthBytes: fitField('UNMAP_REQUEST', 'lengthBytes', r.pages),
-    flags: r.migrate ? 1 : 0,
-  }),
-  decode: (m) => ({
-    thread: m.tag,
-    lpid: m.lpid,
-    pid: m.pid,
-    va: m.address,
-    pages: m.lengthBytes,
-    migrate: (m.flags & 1) !== 0,
-  }),
-});
+export const UnmapRequestMsg = plainMessage<UnmapRequest>(
+  K.UNMAP_REQUEST,
+  'UNMAP_REQUEST',
+  { tag: 'thread', ...RANGE_FIELDS },
+  'migrate',
+);
 
 export interface UnmapDone {
   readonly thread: number;
   readonly refused: boolean;
 }
+export const UnmapDoneMsg = plainMessage<UnmapDone>(K.UNMAP_DONE, 'UNMAP_DONE', { tag: 'thread' }, 'refused');
 
-export const UnmapDoneMsg = messageType<UnmapDone>({
-  kind: K.UNMAP_DONE,
-  name: 'UNMAP_DONE',
-  encode: (d) => ({
-    kind: K.UNMAP_DONE,
-    tag: fitField('UNMAP_DONE', 'tag', d.thread),
-    flags: d.refused ? 1 : 0,
-  }),
-  decode: (m) => ({ thread: m.tag, refused: (m.flags & 1) !== 0 }),
-});
-
-export interface PteClear {
+export interface PteClear extends AddressRange {
   readonly op: number;
-  readonly lpid: number;
-  readonly pid: number;
-  readonly va: number;
-  readonly pages: number;
 }
-
-export const PteClearMsg = messageType<PteClear>({
-  kind: K.PTE_CLEAR,
-  name: 'PTE_CLEAR',
-  encode: (c) => ({
-    kind: K.PTE_CLEAR,
-    tag: fitField('PTE_CLEAR', 'tag', c.op),
-    lpid: fitField('PTE_CLEAR', 'lpid', c.lpid),
-    pid: fitField('PTE_CLEAR', 'pid', c.pid),
-    address: c.va,
-    lengthBytes: fitField('PTE_CLEAR', 'lengthBytes', c.pages),
-  }),
-  decode: (m) => ({ op: m.tag, lpid: m.lpid, pid: m.pid, va: m.address, pages: m.lengthBytes }),
-});
+export const PteClearMsg = plainMessage<PteClear>(K.PTE_CLEAR, 'PTE_CLEAR', { tag: 'op', ...RANGE_FIELDS });
 
 export interface PteCleared {
   readonly op: number;
 }
-
-export const PteClearedMsg = messageType<PteCleared>({
-  kind: K.PTE_CLEARED,
-  name: 'PTE_CLEARED',
-  encode: (c) => ({ kind: K.PTE_CLEARED, tag: fitField('PTE_CLEARED', 'tag', c.op) }),
-  decode: (m) => ({ op: m.tag }),
-});
+export const PteClearedMsg = plainMessage<PteCleared>(K.PTE_CLEARED, 'PTE_CLEARED', { tag: 'op' });
 
 export interface PteSet {
   readonly lpid: number;

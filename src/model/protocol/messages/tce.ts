@@ -1,49 +1,44 @@
 /**
  * TCE (UT=1) unmaps: the coordinator picks a range of a GPU's TCE window; the GPU's chip clears the
- * TCEs, kills the caches after the OPAL call, unpins and remaps (timers.ts has its two timers).
+ * TCEs, kills the caches after the OPAL call, unpins and remaps (two timers of its own).
  *
- * | kind          | from -> to    | fields                                                   |
- * |---------------|---------------|----------------------------------------------------------|
- * | TCE_REMAP     | coord -> chip | tag = gpu, address = first TCE index, lengthBytes = pages, flags = window reset (killed by "invalidate entire") |
- * | TCE_REMAPPED  | chip -> coord | tag = gpu, address = first TCE index                      |
+ * | kind           | from -> to    | fields                                                   |
+ * |----------------|---------------|----------------------------------------------------------|
+ * | TCE_REMAP      | coord -> chip | tag = gpu, address = first TCE index, lengthBytes = pages, flags = window reset (killed by "invalidate entire") |
+ * | TCE_KILL_TIMER | chip self     | as TCE_REMAP                                             |
+ * | TCE_MAP_TIMER  | chip self     | tag = gpu, address = first TCE index, lengthBytes = pages |
+ * | TCE_REMAPPED   | chip -> coord | tag = gpu, address = first TCE index                      |
  */
 import { K } from '../kinds.js';
-import { messageType } from '../message-type.js';
-import { fitField } from '../wire.js';
-import type { TceKillTimer } from './timers.js';
+import { plainMessage } from '../message-type.js';
 
-export type TceRemap = TceKillTimer;
+/** A range of a GPU's TCE window. */
+export interface TceRange {
+  readonly gpu: number;
+  readonly firstIndex: number;
+  readonly pages: number;
+}
+const RANGE_FIELDS = { tag: 'gpu', address: 'firstIndex', lengthBytes: 'pages' } as const;
 
-export const TceRemapMsg = messageType<TceRemap>({
-  kind: K.TCE_REMAP,
-  name: 'TCE_REMAP',
-  encode: (r) => ({
-    kind: K.TCE_REMAP,
-    tag: fitField('TCE_REMAP', 'tag', r.gpu),
-    address: r.firstIndex,
-    lengthBytes: fitField('TCE_REMAP', 'lengthBytes', r.pages),
-    flags: r.windowReset ? 1 : 0,
-  }),
-  decode: (m) => ({
-    gpu: m.tag,
-    firstIndex: m.address,
-    pages: m.lengthBytes,
-    windowReset: (m.flags & 1) !== 0,
-  }),
-});
+export interface TceRemap extends TceRange {
+  /** Killed by "invalidate entire" (a window reset), not page by page. */
+  readonly windowReset: boolean;
+}
+
+export const TceRemapMsg = plainMessage<TceRemap>(K.TCE_REMAP, 'TCE_REMAP', RANGE_FIELDS, 'windowReset');
+export const TceKillTimerMsg = plainMessage<TceRemap>(
+  K.TCE_KILL_TIMER,
+  'TCE_KILL_TIMER',
+  RANGE_FIELDS,
+  'windowReset',
+);
+export const TceMapTimerMsg = plainMessage<TceRange>(K.TCE_MAP_TIMER, 'TCE_MAP_TIMER', RANGE_FIELDS);
 
 export interface TceRemapped {
   readonly gpu: number;
   readonly firstIndex: number;
 }
-
-export const TceRemappedMsg = messageType<TceRemapped>({
-  kind: K.TCE_REMAPPED,
-  name: 'TCE_REMAPPED',
-  encode: (r) => ({
-    kind: K.TCE_REMAPPED,
-    tag: fitField('TCE_REMAPPED', 'tag', r.gpu),
-    address: r.firstIndex,
-  }),
-  decode: (m) => ({ gpu: m.tag, firstIndex: m.address }),
+export const TceRemappedMsg = plainMessage<TceRemapped>(K.TCE_REMAPPED, 'TCE_REMAPPED', {
+  tag: 'gpu',
+  address: 'firstIndex',
 });
