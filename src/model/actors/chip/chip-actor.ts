@@ -20,6 +20,7 @@ import type { PhysAddr, Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
+import { Dispatch } from '../dispatch.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -34,6 +35,7 @@ export class ChipActor implements Actor {
   readonly kind = 'chip' as const;
   readonly name: string;
   private readonly env: ChipEnv;
+  private readonly dispatch: Dispatch;
   private readonly counters = new Counters([C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]);
   private readonly oracle = new Oracle();
   private readonly translateLatency: LatencyHistogram;
@@ -59,6 +61,21 @@ export class ChipActor implements Actor {
     this.tce = new TceUnmaps(this.env);
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
+    this.dispatch = new Dispatch(this.name, {
+      [K.ATS_REQUEST]: (m, ctx) => this.ats.onAtsRequest(m, ctx),
+      [K.DMA]: (m, ctx) => this.dma.onDma(m, ctx),
+      [K.DMA_COMPLETE]: (m, ctx) => this.dma.onForwardedComplete(m, ctx),
+      [K.ATSD_OP]: (m, ctx) => this.atsd.onOp(m, ctx),
+      [K.ATSD_ACK]: (m, ctx) => this.atsd.onAck(m, ctx),
+      [K.PTE_CLEAR]: (m, ctx) => this.ats.onPteClear(m, ctx),
+      [K.PTE_SET]: (m, ctx) => this.onPteSet(m, ctx),
+      [K.PAGE_FREE]: (m, ctx) => this.onPageFree(m, ctx),
+      [K.HOST_TIMER]: (m, ctx) => this.threads.onTimer(HostTimerMsg.decode(m).thread, ctx),
+      [K.UNMAP_DONE]: (m, ctx) => this.threads.onDone(UnmapDoneMsg.decode(m).thread, ctx),
+      [K.TCE_REMAP]: (m, ctx) => this.tce.onRemap(m, ctx),
+      [K.TCE_KILL_TIMER]: (m, ctx) => this.tce.onKill(m, ctx),
+      [K.TCE_MAP_TIMER]: (m, ctx) => this.tce.onMapTimer(m, ctx),
+    });
   }
 
   /** Who owns each page homed here at start: processes' pages and the TCE pages of local GPUs. */
@@ -90,69 +107,27 @@ export class ChipActor implements Actor {
   }
 
   handle(m: SimMessage, ctx: ActorContext): void {
-    switch (m.kind) {
-      case K.ATS_REQUEST:
-        this.ats.onAtsRequest(m, ctx);
-        return;
-      case K.DMA:
-        this.dma.onDma(m, ctx);
-        return;
-      case K.DMA_COMPLETE:
-        this.dma.onForwardedComplete(m, ctx);
-        return;
-      case K.ATSD_OP:
-        this.atsd.onOp(m, ctx);
-        return;
-      case K.ATSD_ACK:
-        this.atsd.onAck(m, ctx);
-        return;
-      case K.PTE_CLEAR:
-        this.ats.onPteClear(m, ctx);
-        return;
-      case K.PTE_SET: {
-        const s = this.ats.onPteSet(m);
-        // The home chip of a fresh frame learns its owner (even with no GPU of the process here).
-        if (homeSocketOf(this.world.topology, s.pa) === this.env.socket)
-          this.oracle.observe({
-            kind: 'page.owner',
-            tick: ctx.now as Tick,
-            pa: s.pa as PhysAddr,
-            lpid: s.lpid,
-          });
-        return;
-      }
-      case K.PAGE_FREE: {
-        const f = PageFreeMsg.decode(m);
-        this.env.epochs.set(f.pa, f.epoch);
-        this.oracle.observe({
-          kind: 'page.free',
-          tick: ctx.now as Tick,
-          pa: f.pa as PhysAddr,
-          sizeBytes: 0,
-          epoch: f.epoch,
-        });
-        return;
-      }
-      case K.HOST_TIMER:
-        this.threads.onTimer(HostTimerMsg.decode(m).thread, ctx);
-        return;
-      case K.UNMAP_DONE:
-        this.threads.onDone(UnmapDoneMsg.decode(m).thread, ctx);
-        return;
-      case K.TCE_REMAP:
-        this.tce.onRemap(m, ctx);
-        return;
-      case K.TCE_KILL_TIMER:
-        this.tce.onKill(m, ctx);
-        return;
-      case K.TCE_MAP_TIMER:
-        this.tce.onMapTimer(m, ctx);
-        return;
-      default:
-        throw new Error(
-          `${this.name}: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,
-        );
-    }
+    this.dispatch.handle(m, ctx);
+  }
+
+  /** A fresh frame mapped: the nest MMU's replica, and the home chip learns the frame's owner. */
+  private onPteSet(m: SimMessage, ctx: ActorContext): void {
+    const s = this.ats.onPteSet(m);
+    if (homeSocketOf(this.world.topology, s.pa) === this.env.socket)
+      this.oracle.observe({ kind: 'page.owner', tick: ctx.now as Tick, pa: s.pa as PhysAddr, lpid: s.lpid });
+  }
+
+  /** A page freed somewhere: its epoch moves on here too (translations made from now carry it). */
+  private onPageFree(m: SimMessage, ctx: ActorContext): void {
+    const f = PageFreeMsg.decode(m);
+    this.env.epochs.set(f.pa, f.epoch);
+    this.oracle.observe({
+      kind: 'page.free',
+      tick: ctx.now as Tick,
+      pa: f.pa as PhysAddr,
+      sizeBytes: 0,
+      epoch: f.epoch,
+    });
   }
 
   finish(_endTick: number): ActorReport {

@@ -14,6 +14,7 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
+import { Dispatch } from '../dispatch.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -27,6 +28,7 @@ export class CoordinatorActor implements Actor {
   readonly kind = 'coordinator' as const;
   readonly name = 'coordinator';
   private readonly env: CoordinatorEnv;
+  private readonly dispatch: Dispatch;
   private readonly counters = new Counters([
     C.shootdownsStarted,
     C.shootdownsCompleted,
@@ -57,6 +59,18 @@ export class CoordinatorActor implements Actor {
     this.watchdog = new Watchdog(this.lifecycle, world.config.params.host.shootdownDeadlineTicks);
     this.tce = new TceTraffic(this.env);
     this.mmio = new MmioTraffic(this.env);
+    this.dispatch = new Dispatch(this.name, {
+      [K.UNMAP_REQUEST]: (m, ctx) => {
+        this.watchdog.check(ctx.now);
+        this.lifecycle.onUnmapRequest(m, ctx);
+      },
+      [K.WATCHDOG_TIMER]: (_m, ctx) => this.watchdog.onTimer(ctx),
+      [K.TCE_TIMER]: (_m, ctx) => this.tce.onTimer(ctx),
+      [K.MMIO_TIMER]: (_m, ctx) => this.mmio.onTimer(ctx),
+      [K.PTE_CLEARED]: (m, ctx) => this.lifecycle.onPteCleared(m, ctx),
+      [K.TCE_REMAPPED]: (m) => this.tce.onRemapped(m),
+      [K.ATSD_ANSWER]: (m, ctx) => this.lifecycle.onAtsdAnswer(m, ctx),
+    });
   }
 
   start(ctx: ActorContext): void {
@@ -75,34 +89,7 @@ export class CoordinatorActor implements Actor {
   }
 
   handle(m: SimMessage, ctx: ActorContext): void {
-    switch (m.kind) {
-      case K.UNMAP_REQUEST:
-        this.watchdog.check(ctx.now);
-        this.lifecycle.onUnmapRequest(m, ctx);
-        return;
-      case K.WATCHDOG_TIMER:
-        this.watchdog.onTimer(ctx);
-        return;
-      case K.TCE_TIMER:
-        this.tce.onTimer(ctx);
-        return;
-      case K.MMIO_TIMER:
-        this.mmio.onTimer(ctx);
-        return;
-      case K.PTE_CLEARED:
-        this.lifecycle.onPteCleared(m, ctx);
-        return;
-      case K.TCE_REMAPPED:
-        this.tce.onRemapped(m);
-        return;
-      case K.ATSD_ANSWER:
-        this.lifecycle.onAtsdAnswer(m, ctx);
-        return;
-      default:
-        throw new Error(
-          `coordinator: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,
-        );
-    }
+    this.dispatch.handle(m, ctx);
   }
 
   finish(endTick: number): ActorReport {

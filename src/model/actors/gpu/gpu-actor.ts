@@ -15,6 +15,7 @@ import type { Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
+import { Dispatch } from '../dispatch.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -28,6 +29,7 @@ export class GpuActor implements Actor {
   readonly kind = 'gpu' as const;
   readonly name: string;
   private readonly env: GpuEnv;
+  private readonly dispatch: Dispatch;
   private readonly counters = new Counters(Object.values(C));
   private readonly oracle = new Oracle();
   private readonly ats: AtsCache;
@@ -66,6 +68,15 @@ export class GpuActor implements Actor {
         lpid: tenant?.lpid,
       });
     });
+    this.dispatch = new Dispatch(this.name, {
+      [K.ENGINE_TIMER]: (m, ctx) => this.engines.onTimer(m, ctx),
+      [K.ATS_RESPONSE]: (m, ctx) => this.engines.onAtsResponse(m, ctx),
+      [K.DMA_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
+      [K.PEER_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
+      [K.ATSD_INVALIDATE]: (m, ctx) => this.invalidations.onInvalidate(m, ctx),
+      [K.PEER_WRITE]: (m, ctx) => this.peers.onPeerWrite(m, ctx),
+      [K.MMIO_ACCESS]: (m, ctx) => this.bar0.onMmio(m, ctx),
+    });
   }
 
   /** After a completion or a flush: restart a stalled engine, then release the flush acks due. */
@@ -91,31 +102,7 @@ export class GpuActor implements Actor {
   }
 
   handle(m: SimMessage, ctx: ActorContext): void {
-    switch (m.kind) {
-      case K.ENGINE_TIMER:
-        this.engines.onTimer(m, ctx);
-        return;
-      case K.ATS_RESPONSE:
-        this.engines.onAtsResponse(m, ctx);
-        return;
-      case K.DMA_COMPLETE:
-      case K.PEER_COMPLETE:
-        this.engines.onComplete(m, ctx);
-        return;
-      case K.ATSD_INVALIDATE:
-        this.invalidations.onInvalidate(m, ctx);
-        return;
-      case K.PEER_WRITE:
-        this.peers.onPeerWrite(m, ctx);
-        return;
-      case K.MMIO_ACCESS:
-        this.bar0.onMmio(m, ctx);
-        return;
-      default:
-        throw new Error(
-          `${this.name}: unexpected message kind 0x${m.kind.toString(16)} from actor ${m.source}`,
-        );
-    }
+    this.dispatch.handle(m, ctx);
   }
 
   finish(_endTick: number): ActorReport {
