@@ -123,6 +123,7 @@ export class ChipActor implements Actor {
       killLoopNoAdvance: bugs.has('tce-kill-no-advance'),
       entireKillIgnored: bugs.has('tce-entire-kill-ignored'),
       unpinBeforeKill: bugs.has('unpin-before-kill'),
+      firmware: world.firmware,
     });
     for (const g of sk.gpus) {
       const pages = world.tcePages[g]!;
@@ -593,9 +594,9 @@ export class ChipActor implements Actor {
     const first = m.address;
     const n = m.lengthBytes;
     if ((m.flags & 1) !== 0) {
-      // A window reset (set/unset window, ownership change): pnv_pci_ioda2_tce_invalidate_entire,
-      // whose OPAL_PCI_TCE_KILL token skiboot rejects with the bug switch (8a2b6d51b).
-      this.tce.invalidateEntire(gpu);
+      // A window reset (set/unset window, ownership change): a PE kill on the PHB4 and
+      // invalidate_entire on the NPU, whose token 126 skiboot rejects with the bug switch (8a2b6d51b).
+      this.tce.windowKills(gpu);
       this.count('tce.entireKills');
     } else {
       this.tce.kill(gpu, first, n);
