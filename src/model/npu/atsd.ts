@@ -42,6 +42,7 @@ import type { Chooser } from '../choice/random.js';
 import type { AtsInvalidate } from '../gpu/ats-cache.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
 import { alignDown, hex, type Lpid, type Pid, type Tick } from '../types.js';
+import { atsdLaunchValue, decodeAtsdLaunch } from './atsd-launch.js';
 
 export const ATSD_REGS_PER_NPU = 8;
 /** Registers 6 and 7 are never handed to a guest ("acceptable price for the simplicity"). */
@@ -61,11 +62,14 @@ export type AtsdTarget =
  */
 export function atsdSizeRule(start: number, sizeBytes: number | null): AtsdTarget {
   if (sizeBytes === null) return { kind: 'pid' };
-  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1) {
-    throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got start ${start} size ${sizeBytes}`);
+  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+    throw new ModelRefusal('EINVAL', `Expected a range with size >= 0, got start ${start} size ${sizeBytes}`);
   }
+  // Size 0 is a range like any other to mmio_invalidate: end = start - 1, which for start 0 wraps
+  // to ~0UL, outside every 2M and 1G window of start (so: whole PID).
   const end = start + sizeBytes - 1;
   if (sizeBytes === PAGE_64K) return { kind: 'range', start, sizeBytes: PAGE_64K };
+  if (end < 0) return { kind: 'pid' };
   if (alignDown(start, PAGE_2M) === alignDown(end, PAGE_2M)) {
     return { kind: 'range', start: alignDown(start, PAGE_2M), sizeBytes: PAGE_2M };
   }
@@ -114,6 +118,15 @@ export interface LaunchParams {
   readonly flush: boolean;
   /** A flush ATSD: PID 0, IS; no entry matches, only the flush matters. */
   readonly flushOnly: boolean;
+}
+
+/** The LAUNCH doubleword of these parameters (atsd-launch.ts), as the CPU writes it. */
+export function launchValueOf(params: LaunchParams): bigint {
+  return atsdLaunchValue({
+    pageBytes: params.target.kind === 'range' ? params.target.sizeBytes : null,
+    pid: params.pid,
+    flush: params.flush,
+  });
 }
 
 /** One GPU's share of a launch: the engine delivers `inv` to the GPU and calls ack() when done. */
@@ -240,6 +253,9 @@ export class AtsdUnit {
     }
     r.launches++;
     this.stats.launches++;
+    // The NPU acts on the register value: IS/AP/PID/No-flush from LAUNCH, the address from AVA,
+    // the LPID from the register's LPARID filter.
+    const launch = decodeAtsdLaunch(launchValueOf(params));
     const lpid = this.xts.atsdLparidOf(reg);
     const out: AtsdDelivery[] = [];
     const gpus = new Set<number>();
@@ -251,17 +267,10 @@ export class AtsdUnit {
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links
       gpus.add(b.gpu);
       let inv: AtsInvalidate;
-      if (params.flushOnly) inv = { kind: 'flush' };
-      else if (params.target.kind === 'pid') inv = { kind: 'pid', lpid, pid: params.pid };
-      else
-        inv = {
-          kind: 'range',
-          lpid,
-          pid: params.pid,
-          start: params.target.start,
-          sizeBytes: params.target.sizeBytes,
-        };
-      out.push({ gpu: b.gpu, inv, flush: params.flush });
+      if (launch.is && launch.pid === 0) inv = { kind: 'flush' };
+      else if (launch.is || launch.pageBytes === null) inv = { kind: 'pid', lpid, pid: launch.pid as Pid };
+      else inv = { kind: 'range', lpid, pid: launch.pid as Pid, start: r.ava, sizeBytes: launch.pageBytes };
+      out.push({ gpu: b.gpu, inv, flush: !launch.noFlush });
       r.pendingAcks.add(b.gpu);
     }
     return out;
