@@ -28,6 +28,7 @@ import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
+import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
 import type { RunConfig, TenantSpec } from '../scenario/workload.js';
 import { type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
 
@@ -57,7 +58,10 @@ const CONTROL_BYTES_PER_SECOND = 16e9;
 
 export interface World {
   config: RunConfig;
+  /** The run's bug switches and those of its profile. */
   bugs: ReadonlySet<BugName>;
+  /** The profile's firmware behaviours (scenario/profiles.ts), for the chips' TCE systems. */
+  firmware: FirmwareKnobs;
   topology: Topology;
   groups: IommuGroup[];
   tenants: TenantInfo[];
@@ -82,7 +86,8 @@ export interface World {
 
 export function buildWorld(config: RunConfig): World {
   const p = config.params;
-  const bugs = new Set(config.bugs);
+  const profile = resolveProfile(config.profile);
+  const bugs = new Set<BugName>([...profile.bugs, ...config.bugs]);
   const custom = config.customTopology;
   if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
     throw new ConfigError(
@@ -118,6 +123,7 @@ export function buildWorld(config: RunConfig): World {
   return {
     config,
     bugs,
+    firmware: profile.firmware,
     topology,
     groups,
     tenants,

@@ -19,11 +19,14 @@ export type AtsdTarget =
  */
 export function atsdSizeRule(start: number, sizeBytes: number | null): AtsdTarget {
   if (sizeBytes === null) return { kind: 'pid' };
-  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1) {
-    throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got start ${start} size ${sizeBytes}`);
+  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+    throw new ModelRefusal('EINVAL', `Expected a range with size >= 0, got start ${start} size ${sizeBytes}`);
   }
+  // Size 0 is a range like any other to mmio_invalidate: end = start - 1, which for start 0 wraps
+  // to ~0UL, outside every 2M and 1G window of start (so: whole PID).
   const end = start + sizeBytes - 1;
   if (sizeBytes === PAGE_64K) return { kind: 'range', start, sizeBytes: PAGE_64K };
+  if (end < 0) return { kind: 'pid' };
   if (alignDown(start, PAGE_2M) === alignDown(end, PAGE_2M)) {
     return { kind: 'range', start: alignDown(start, PAGE_2M), sizeBytes: PAGE_2M };
   }

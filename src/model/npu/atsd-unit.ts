@@ -17,8 +17,18 @@
  */
 import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { AtsInvalidate } from '../gpu/ats-cache.js';
-import { hex, type Lpid, type Tick } from '../types.js';
+import { hex, type Lpid, type Pid, type Tick } from '../types.js';
+import { atsdLaunchValue, decodeAtsdLaunch } from './atsd-launch.js';
 import type { LaunchParams } from './atsd-size-rule.js';
+
+/** The LAUNCH doubleword of these parameters (atsd-launch.ts), as the CPU writes it. */
+export function launchValueOf(params: LaunchParams): bigint {
+  return atsdLaunchValue({
+    pageBytes: params.target.kind === 'range' ? params.target.sizeBytes : null,
+    pid: params.pid,
+    flush: params.flush,
+  });
+}
 
 export const ATSD_REGS_PER_NPU = 8;
 /** Registers 6 and 7 are never handed to a guest ("acceptable price for the simplicity"). */
@@ -160,6 +170,9 @@ export class AtsdUnit {
     }
     r.launches++;
     this.stats.launches++;
+    // The NPU acts on the register value: IS/AP/PID/No-flush from LAUNCH, the address from AVA,
+    // the LPID from the register's LPARID filter.
+    const launch = decodeAtsdLaunch(launchValueOf(params));
     const lpid = this.xts.atsdLparidOf(reg);
     const out: AtsdDelivery[] = [];
     const gpus = new Set<number>();
@@ -171,17 +184,10 @@ export class AtsdUnit {
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links
       gpus.add(b.gpu);
       let inv: AtsInvalidate;
-      if (params.flushOnly) inv = { kind: 'flush' };
-      else if (params.target.kind === 'pid') inv = { kind: 'pid', lpid, pid: params.pid };
-      else
-        inv = {
-          kind: 'range',
-          lpid,
-          pid: params.pid,
-          start: params.target.start,
-          sizeBytes: params.target.sizeBytes,
-        };
-      out.push({ gpu: b.gpu, inv, flush: params.flush });
+      if (launch.is && launch.pid === 0) inv = { kind: 'flush' };
+      else if (launch.is || launch.pageBytes === null) inv = { kind: 'pid', lpid, pid: launch.pid as Pid };
+      else inv = { kind: 'range', lpid, pid: launch.pid as Pid, start: r.ava, sizeBytes: launch.pageBytes };
+      out.push({ gpu: b.gpu, inv, flush: !launch.noFlush });
       r.pendingAcks.add(b.gpu);
     }
     return out;

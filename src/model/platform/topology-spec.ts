@@ -77,6 +77,8 @@ export type TopologyOverrides = Partial<
 >;
 
 export const NPU_LINKS_PER_CHIP = 6;
+/** Largest P9 chip id (GCID): 7 bits. */
+export const MAX_P9_CHIP_ID = 127;
 export const NVLINKS_PER_GPU = 6;
 /** NV_MAX_NPUS in npu-dma.c. */
 export const MAX_SOCKETS = 8;
@@ -224,7 +226,8 @@ export function validateTopologySpec(input: unknown): TopologySpec {
   sockets.forEach((s, i) => {
     const f = `sockets[${i}]`;
     if (!isRecord(s)) throw new ConfigError(f, `Expected an object, got ${describe(s)}`);
-    const chipId = expectInt(s.chipId, `${f}.chipId`, 0, 255);
+    // A P9 chip id (GCID) is 7 bits: 4 of group, 3 of chip (skiboot include/chip.h P9_PIR2GCID).
+    const chipId = expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID);
     const dup = chipIds.get(chipId);
     if (dup !== undefined)
       throw new ConfigError(`${f}.chipId`, `Duplicate chip id ${chipId}: sockets[${dup}] has it`);
@@ -333,10 +336,12 @@ export function validateTopologySpec(input: unknown): TopologySpec {
       `GPU_MEM_4T_DOWN has 6 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
     );
   }
-  if (memMap === 'GPU_MEM_4T_UP' && gpus.length > 4) {
+  // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"
+  // in npu2.c); a fifth GPU on a chip would make phys_map_get assert.
+  if (memMap === 'GPU_MEM_4T_UP' && maxPerSocket > 4) {
     throw new ConfigError(
       'gpuMemMap',
-      `GPU_MEM_4T_UP (small memory map) is for 4-GPU machines, got ${gpus.length}`,
+      `GPU_MEM_4T_UP (small memory map) has 4 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
     );
   }
   if (input.gpuRamBytes !== undefined && input.gpuRamBytes !== 16 * GiB && input.gpuRamBytes !== 32 * GiB) {

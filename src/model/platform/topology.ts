@@ -26,6 +26,7 @@ import {
   type GpuMemMap,
   isPresetName,
   type LinkParams,
+  MAX_P9_CHIP_ID,
   NPU_LINKS_PER_CHIP,
   NPU_REGS_BASE_CHIP0,
   type PresetName,
@@ -153,12 +154,40 @@ export interface Topology {
   linkParams: Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams>;
 }
 
-/** GPU RAM aperture base for GPU `index` on chip `chipId` (skiboot hw/phys-map.c). */
+/** Apertures per chip in each map: the table entries of skiboot hw/phys-map.c (nimbus). */
+export const GPU_MEM_APERTURES: Readonly<Record<GpuMemMap, number>> = {
+  GPU_MEM_4T_DOWN: 6,
+  GPU_MEM_4T_UP: 4,
+};
+
+/**
+ * GPU RAM aperture base for GPU `index` on chip `chipId` (skiboot hw/phys-map.c). An index with
+ * no table entry is refused, as phys_map_get asserts on it.
+ */
 export function gpuApertureBase(map: GpuMemMap, chipId: number, index: number): PhysAddr {
+  if (!Number.isInteger(index) || index < 0 || index >= GPU_MEM_APERTURES[map]) {
+    throw new ConfigError(
+      'gpus',
+      `Expected a GPU index 0..${GPU_MEM_APERTURES[map] - 1} on chip ${chipId} (${map} table), got ${index}`,
+    );
+  }
+  if (!Number.isInteger(chipId) || chipId < 0 || chipId > MAX_P9_CHIP_ID) {
+    throw new ConfigError('chipId', `Expected a P9 chip id 0..${MAX_P9_CHIP_ID}, got ${chipId}`);
+  }
   const step = GPU_APERTURE_BYTES;
   const base =
     map === 'GPU_MEM_4T_DOWN' ? GPU_MEM_4T_DOWN_BASE - index * step : GPU_MEM_4T_UP_BASE + index * step;
   return (base + chipId * CHIP_ID_SHIFT_MUL) as PhysAddr;
+}
+
+/** The NPU register base of a chip: skiboot phys-map NPU_REGS (nimbus) + (chip_id << 42). */
+export function npuRegsBase(chipId: number): PhysAddr {
+  return (NPU_REGS_BASE_CHIP0 + chipId * CHIP_ID_SHIFT_MUL) as PhysAddr;
+}
+
+/** "ibm,mmio-atsd"[n]: MMIO_ATSD_ADDR(regs, n) = regs + NPU2_REG_OFFSET(NPU2_STACK_ATSD, n, 0). */
+export function atsdRegisterAddress(regsBase: number, n: number): PhysAddr {
+  return (regsBase + ATSD_OFFSET + n * ATSD_STRIDE) as PhysAddr;
 }
 
 /** Bits [lo, lo+width) of a non-negative safe integer, without 32-bit truncation. */
@@ -194,7 +223,7 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
   const linkParams = resolvedLinkParams(s);
 
   const sockets: SocketInfo[] = s.sockets.map((sk, socket) => {
-    const regsBase = sk.npuRegsBase ?? NPU_REGS_BASE_CHIP0 + sk.chipId * CHIP_ID_SHIFT_MUL;
+    const regsBase = sk.npuRegsBase ?? npuRegsBase(sk.chipId);
     return {
       socket,
       chipId: sk.chipId,
@@ -204,9 +233,8 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
         chipId: sk.chipId,
         pciDomain: sk.npuPciDomain,
         regsBase: regsBase as PhysAddr,
-        atsdRegisters: Array.from(
-          { length: ATSD_REGISTERS_PER_NPU },
-          (_, n) => (regsBase + ATSD_OFFSET + n * ATSD_STRIDE) as PhysAddr,
+        atsdRegisters: Array.from({ length: ATSD_REGISTERS_PER_NPU }, (_, n) =>
+          atsdRegisterAddress(regsBase, n),
         ),
         bricks: NPU_LINKS_PER_CHIP,
         pes: NPU_PES,

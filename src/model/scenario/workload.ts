@@ -9,10 +9,12 @@
  *
  * Validation is zod (a well-kept library, not the simulator's core); every error names the field.
  */
+
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import type { TopologySpec } from '../platform/topology-spec.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
+import type { ProfileName } from './profiles.js';
 
 const percent = z.number().int().min(0).max(100);
 const positiveInt = z.number().int().positive();
@@ -175,4 +177,9 @@ export interface RunConfig {
    * params.topology, which then holds its name; `file` is where it was read from (reproduce line).
    */
   customTopology?: { file: string; spec: TopologySpec };
+  /**
+   * The release pairing (profiles.ts): its bug switches are added to `bugs` and its firmware
+   * behaviours apply. Default `fixed`.
+   */
+  profile?: ProfileName;
 }

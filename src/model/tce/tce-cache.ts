@@ -30,6 +30,7 @@ export interface TceCacheStats {
   /** Entries removed by kills. */
   killedEntries: number;
   killsSingle: number;
+  killsPe: number;
   killsAll: number;
 }
 
@@ -45,6 +46,7 @@ export class TceCache {
     evictions: 0,
     killedEntries: 0,
     killsSingle: 0,
+    killsPe: 0,
     killsAll: 0,
   };
 
@@ -99,6 +101,20 @@ export class TceCache {
     const removed = this.entries.delete(keyOf(pe, busPage));
     if (removed) this.stats.killedEntries++;
     return removed;
+  }
+
+  /** Kill every entry of one PE (the PHB4 "kill PE" register write). */
+  killPe(pe: number): number {
+    this.stats.killsPe++;
+    let n = 0;
+    for (const [key, _e] of this.entries) {
+      if (key % 65536 === pe) {
+        this.entries.delete(key);
+        n++;
+      }
+    }
+    this.stats.killedEntries += n;
+    return n;
   }
 
   /** Kill everything. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
+import { buildWorld } from '../../../src/model/actors/world.js';
 import type { BugName } from '../../../src/model/scenario/bugs.js';
 import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
 import { formatSummary } from '../../../src/report/summary.js';
@@ -156,5 +157,16 @@ describe('machine: isolation and firmware', () => {
     const versions = gpuStates.map(([, s]) => s.firmwareVersion);
     expect(versions.filter((v) => v !== 1).length).toBeGreaterThan(0);
     expect(versions.filter((v) => v === 1).length).toBeGreaterThan(0);
+  });
+});
+
+describe('machine: profiles', () => {
+  test('a run config names its profile; the world carries its bug switches and firmware knobs (default fixed)', () => {
+    const plain = buildWorld(config('tce-storm', 1));
+    expect(plain.firmware.phb4EscalatePageKills).toBe(true);
+    expect(plain.bugs.has('tce-entire-kill-ignored')).toBe(false);
+    const shipped = buildWorld({ ...config('tce-storm', 1), profile: 'as-shipped' });
+    expect(shipped.firmware.phb4EscalatePageKills).toBe(false);
+    expect([...shipped.bugs].sort()).toEqual(['tce-entire-kill-ignored', 'unpin-before-kill']);
   });
 });

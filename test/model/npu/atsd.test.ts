@@ -81,7 +81,11 @@ describe('atsd: size rules', () => {
     expect(atsdSizeRule(0x1f0000, 0x20000)).toEqual({ kind: 'range', start: 0, sizeBytes: PAGE_1G });
     expect(atsdSizeRule(GiB - 0x10000, 0x20000)).toEqual({ kind: 'pid' });
     expect(atsdSizeRule(0, null)).toEqual({ kind: 'pid' });
-    expect(() => atsdSizeRule(0, 0)).toThrow(ModelRefusal);
+    // Size 0 picks a size like any other range (mmio_invalidate's end = start - 1): start 0 wraps.
+    expect(atsdSizeRule(0x210000, 0)).toEqual({ kind: 'range', start: 0x200000, sizeBytes: PAGE_2M });
+    expect(atsdSizeRule(0x200000, 0)).toEqual({ kind: 'range', start: 0, sizeBytes: PAGE_1G });
+    expect(atsdSizeRule(0, 0)).toEqual({ kind: 'pid' });
+    expect(() => atsdSizeRule(0, -1)).toThrow(ModelRefusal);
   });
 
   test('atsd legacy rule: up to the 2M threshold per-64K invalidates, above it the whole PID', () => {

@@ -3,6 +3,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import {
   buildTopology,
   describeTopology,
+  gpuApertureBase,
   gpuTgt,
   TOPOLOGY_PRESETS,
   type TopologySpec,
@@ -208,5 +209,21 @@ describe('topology: custom specs are validated with the field named', () => {
 
   test('an unknown preset name is a ConfigError, not a crash', () => {
     expect(configErrorOf(() => buildTopology('witherspoon-8' as 'witherspoon-6')).field).toBe('topology');
+  });
+});
+
+describe('topology: bounds skiboot sets', () => {
+  test('a P9 chip id has 7 bits: 127 is accepted, 128 refused naming the field', () => {
+    const s = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']);
+    s.sockets[1]!.chipId = 127;
+    expect(buildTopology(s).gpus.at(-1)!.chipId).toBe(127);
+    s.sockets[1]!.chipId = 128;
+    expect(configErrorOf(() => buildTopology(s)).field).toBe('sockets[1].chipId');
+  });
+
+  test('GPU_MEM_4T_UP has no aperture for GPU index 4 or 5 (skiboot asserts): refused', () => {
+    expect(() => gpuApertureBase('GPU_MEM_4T_UP', 0, 4)).toThrow(ConfigError);
+    expect(() => gpuApertureBase('GPU_MEM_4T_DOWN', 0, 6)).toThrow(ConfigError);
+    expect(gpuApertureBase('GPU_MEM_4T_UP', 0, 3)).toBe(0x460_0000_0000);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ModelRefusal } from '../../../src/core/errors.js';
 import { buildTopology } from '../../../src/model/platform/topology.js';
+import { PROFILES, resolveProfile } from '../../../src/model/scenario/profiles.js';
 import {
   OPAL_PARAMETER,
   OPAL_PCI_TCE_KILL_PAGES,
@@ -116,18 +117,22 @@ describe('tce: kill ordering and the bug switches', () => {
     expect(s.dma(0, 'pcie', addr(b, 2), 'read').kind).toBe('fault');
   });
 
-  test('entireKillIgnored (token 126, skiboot 8a2b6d51b): an ownership change leaves the caches stale', () => {
+  test('entireKillIgnored (token 126, skiboot 8a2b6d51b): an ownership change leaves the NPU cache stale, the PHB4 PE kill still lands', () => {
     const good = system();
     const bg = mapAndWarm(good);
     expect(good.changeOwnership(0).every((r) => r.rc === OPAL_SUCCESS)).toBe(true);
     expect(good.dma(0, 'nvlink', bg, 'read').kind).toBe('fault');
+    expect(good.dma(0, 'pcie', bg, 'read').kind).toBe('fault');
 
     const bad = system({ entireKillIgnored: true });
     const bb = mapAndWarm(bad);
-    const results = bad.changeOwnership(0);
-    expect(results.every((r) => r.rc === OPAL_PARAMETER)).toBe(true);
-    expect(bad.stats.ignoredKillFailures).toBeGreaterThanOrEqual(2);
+    const [phb4, npu2] = bad.changeOwnership(0);
+    // pnv_pci_ioda2_tce_invalidate_pe on the PHB4 is a KILL_PE and works; the NPU's
+    // invalidate_entire passes the token 126, which skiboot rejects.
+    expect(phb4).toMatchObject({ rc: OPAL_SUCCESS, kills: [{ kind: 'pe', pe: 0 }] });
+    expect(npu2).toMatchObject({ rc: OPAL_PARAMETER, kills: [] });
     expect(bad.dma(0, 'nvlink', bb, 'read')).toMatchObject({ kind: 'ok', stale: true });
+    expect(bad.dma(0, 'pcie', bb, 'read').kind).toBe('fault');
   });
 
   test('unpinBeforeKill (tce_iommu_clear): unpins come before the kill while the caches still translate', () => {
@@ -243,5 +248,28 @@ describe('tce: cache and allocator bounds', () => {
     t.xchg(1, phys(0x2000));
     expect(t.generationOf(1)).toBe(g1 + 2);
     expect(t.get(1)?.physAddr).toBe(0x2000);
+  });
+});
+
+describe('tce: profiles choose the skiboot release of the PHB4 page kill', () => {
+  test('as-shipped (skiboot v6.8) kills PHB4 pages one by one; fixed (v7.0, 2b0b6a1a0) kills the PE', () => {
+    for (const [name, want] of [
+      ['as-shipped', 'one'],
+      ['fixed', 'pe'],
+    ] as const) {
+      const s = new TceSystem(buildTopology('witherspoon-6'), { firmware: resolveProfile(name).firmware });
+      s.createWindow(0);
+      const [phb4] = s.kill(0, 3, 2);
+      expect(
+        phb4!.kills.map((k) => k.kind),
+        name,
+      ).toEqual(want === 'one' ? ['one', 'one'] : ['pe']);
+    }
+  });
+
+  test('a run config without a profile gets the fixed profile; as-shipped adds its bug switches to the run', () => {
+    expect(resolveProfile().skiboot).toBe('v7.0');
+    expect(PROFILES['as-shipped'].bugs).toContain('tce-entire-kill-ignored');
+    expect(() => resolveProfile('nonsense')).toThrow(/Expected one of as-shipped, fixed/);
   });
 });

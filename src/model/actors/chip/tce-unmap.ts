@@ -52,6 +52,7 @@ export class TceUnmaps {
       killLoopNoAdvance: bugs.has('tce-kill-no-advance'),
       entireKillIgnored: bugs.has('tce-entire-kill-ignored'),
       unpinBeforeKill: this.unpinBeforeKill,
+      firmware: world.firmware,
     });
     for (const g of world.topology.sockets[socket]!.gpus) {
       const pages = world.tcePages[g]!;
@@ -85,9 +86,9 @@ export class TceUnmaps {
   onKill(m: SimMessage, ctx: ActorContext): void {
     const k = TceKillTimerMsg.decode(m);
     if (k.windowReset) {
-      // pnv_pci_ioda2_tce_invalidate_entire, whose OPAL_PCI_TCE_KILL token skiboot rejects with the
-      // bug switch (8a2b6d51b).
-      this.tce.invalidateEntire(k.gpu);
+      // A window reset (set/unset window, ownership change): a PE kill on the PHB4 and
+      // invalidate_entire on the NPU, whose token 126 skiboot rejects with the bug switch (8a2b6d51b).
+      this.tce.windowKills(k.gpu);
       this.env.counters.add('tce.entireKills');
     } else {
       this.tce.kill(k.gpu, k.firstIndex, k.pages);

@@ -1,0 +1,92 @@
+/**
+ * Release pairings (design.md "Profiles name the bug switches of a real release pairing"): each
+ * profile names the Linux and skiboot releases it stands for, the bug switches those releases
+ * carry, and the firmware behaviours that changed between skiboot releases. A switch changes only
+ * the layer its bug lived in (kernel, firmware); the hardware model is the same in every profile.
+ *
+ * Why these releases:
+ * - Linux v5.12 is the last release with the powernv NVLink2 code and vfio_pci_nvlink2 (v5.13
+ *   removed both, 562d1e207d32 and b392a1989170, May 2021; domain.md section 6).
+ * - skiboot v6.8 (2021-05-28) is the last release before v5.13 removed NVLink support, so it is
+ *   what ran with v5.12; it predates 2b0b6a1a0 (Aug 2021, "phb4/5: Escalate page-level TCE
+ *   kills"), first released in v7.0 (2021-10-26), so its PHB4 kills pages one by one.
+ * - Both carry the TCE bugs domain.md section 2 says were never fixed: VFIO `tce_iommu_clear`
+ *   unpins before its kill, and `pnv_pci_ioda2_tce_invalidate_entire` passes the OPAL token 126
+ *   as kill type, which skiboot has rejected since 8a2b6d51b (v6.2) and Linux ignores.
+ * - `fixed` stands for the same kernel with both fixed (no release has them: they are the fixes
+ *   the model proposes) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
+ *   "a page-level kill can be dropped if the processing queue is backed-up").
+ */
+import { ConfigError } from '../../core/errors.js';
+import type { BugName } from './bugs.js';
+
+/** Firmware behaviours that differ between skiboot releases. */
+export interface FirmwareKnobs {
+  /** skiboot 2b0b6a1a0 (v7.0+): phb4_tce_kill turns every KILL_PAGES into a KILL_PE. */
+  readonly phb4EscalatePageKills: boolean;
+}
+
+export interface Profile {
+  readonly description: string;
+  readonly linux: string;
+  readonly skiboot: string;
+  /** Bug switches this pairing carries; a run's own `bugs` are added to these. */
+  readonly bugs: readonly BugName[];
+  readonly firmware: FirmwareKnobs;
+  /** Where each claim above comes from. */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+export const PROFILES = {
+  'as-shipped': {
+    description:
+      'The last releases that ran these machines with NVLink2: Linux v5.12 with skiboot v6.8, and the TCE bugs never fixed',
+    linux: 'v5.12',
+    skiboot: 'v6.8',
+    bugs: ['unpin-before-kill', 'tce-entire-kill-ignored'],
+    firmware: { phb4EscalatePageKills: false },
+    sources: {
+      linux:
+        'v5.13 removed powernv NVLink (562d1e207d32) and vfio_pci_nvlink2 (b392a1989170): v5.12 is the last with them',
+      skiboot:
+        'v6.8 tagged 2021-05-28, the last skiboot release before v5.13 dropped NVLink; v7.0 is 2021-10-26',
+      'unpin-before-kill':
+        'drivers/vfio/vfio_iommu_spapr_tce.c tce_iommu_clear (v5.4+ "Invalidate multiple TCEs at once"): unpin inside the xchg_no_kill loop, one kill after it; no fix documented',
+      'tce-entire-kill-ignored':
+        'pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire passes OPAL_PCI_TCE_KILL (126); skiboot hw/npu2.c npu2_tce_kill rejects it since 8a2b6d51b (v6.2); Linux ignores the return code',
+      phb4EscalatePageKills:
+        'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0',
+    },
+  },
+  fixed: {
+    description:
+      'Every fix applied: Linux v5.12 with the two TCE bugs fixed (no release has these fixes) and skiboot v7.0',
+    linux: 'v5.12 + fixes',
+    skiboot: 'v7.0',
+    bugs: [],
+    firmware: { phb4EscalatePageKills: true },
+    sources: {
+      linux:
+        'v5.12 (see as-shipped), with tce_iommu_clear killing before it unpins and invalidate_entire passing OPAL_PCI_TCE_KILL_ALL',
+      skiboot: 'v7.0 (2021-10-26), the first release with 2b0b6a1a0',
+      phb4EscalatePageKills:
+        'on: hw/phb4.c phb4_tce_kill since 2b0b6a1a0 (Aug 2021, HW560152: "a page-level kill can be dropped if the processing queue is backed-up")',
+    },
+  },
+} as const satisfies Record<string, Profile>;
+
+export type ProfileName = keyof typeof PROFILES;
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+export const DEFAULT_PROFILE: ProfileName = 'fixed';
+
+export function isProfileName(s: string): s is ProfileName {
+  return Object.hasOwn(PROFILES, s);
+}
+
+/** The profile of that name (default `fixed`); an unknown name is a ConfigError naming the choices. */
+export function resolveProfile(name: string = DEFAULT_PROFILE): Profile {
+  if (!isProfileName(name)) {
+    throw new ConfigError('profile', `Expected one of ${PROFILE_NAMES.join(', ')}, got \`${name}\``);
+  }
+  return PROFILES[name];
+}

@@ -1,0 +1,328 @@
+/**
+ * A PHB with PEs, TVEs and a TCE cache: a PHB4 (a GPU's PCIe side) or an NPU2 PHB (its NVLink
+ * bridges), and the firmware TCE kill of each as skiboot implements it (domain.md section 2).
+ *
+ * - NPU2: 8 PEs, PE 7 reserved ("ibm,opal-num-pes"); one TVE per PE ("NPU has just one TVE"), so
+ *   a PE has a TCE window or bypass, never both. PHB4: 512 PEs (the 9-bit PE field of its kill
+ *   register). Each PHB has one TceCache (tce-cache.ts).
+ * - `tceKill` is skiboot's kill, decided exactly as the real functions decide (checked case by case
+ *   against them: test/model/differential.test.ts):
+ *   - `npu2_tce_kill` (hw/npu2.c): a PE above NPU2_MAX_PE_NUM is OPAL_PARAMETER (PE 8 passes);
+ *     KILL_PAGES needs tce_size == the TVE page size, 1 << (11 + PSIZE), else OPAL_PARAMETER
+ *     "Unexpected TCE size" (so a PE with no window refuses every usual size: 2 KiB expected);
+ *     fewer than 128 pages: one single-entry kill per page (0 pages: none), else kill-all
+ *     (2a0455ba0); KILL_PE and KILL_ALL kill all ("NPU2 doesn't support killing a PE"); any other
+ *     type, the token 126 included, is OPAL_PARAMETER (8a2b6d51b).
+ *   - `phb4_tce_kill` (hw/phb4.c): no window or size check against the TVE. Before 2b0b6a1a0
+ *     (skiboot < v7.0) KILL_PAGES kills page by page, each page's size one of 4K/64K/2M/1G and the
+ *     address aligned to it (else OPAL_PARAMETER, nothing killed); from 2b0b6a1a0 on
+ *     (`escalatePageKills`) every KILL_PAGES becomes a KILL_PE. KILL_PE kills that PE, KILL_ALL
+ *     everything; the PE number is not checked: the register keeps its low 9 bits.
+ *   Simplified: the PHB4 DMA sync after a kill always completes at once; a single-entry kill removes
+ *   the cache entry of bus page addr / size (the kernel always kills with the table's page size).
+ */
+import { ModelRefusal } from '../../core/errors.js';
+import { NPU_PES, NPU_RESERVED_PE } from '../platform/topology.js';
+import { type BusAddr, hex, type PhysAddr } from '../types.js';
+import {
+  type DmaAccess,
+  type DmaFaultReason,
+  type DmaResult,
+  NPU2_KILL_ALL_THRESHOLD_PAGES,
+  NPU2_MAX_PE_NUM,
+  NPU2_UNSET_TVE_PAGE_BYTES,
+  OPAL_PARAMETER,
+  OPAL_PCI_TCE_KILL_ALL,
+  OPAL_PCI_TCE_KILL_PAGES,
+  OPAL_PCI_TCE_KILL_PE,
+  OPAL_SUCCESS,
+  type OpalResult,
+  PHB4_KILL_PAGE_BYTES,
+  PHB4_PES,
+  type PhbKind,
+  type TceKill,
+  type Tve,
+} from './opal-tce.js';
+import { type CachedTce, DEFAULT_TCE_CACHE_ENTRIES, TceCache } from './tce-cache.js';
+import { NPU2_TCE_PAGE_SHIFTS, PHB4_TCE_PAGE_SHIFTS, type TceTable } from './tce-table.js';
+
+export interface PhbStats {
+  killCalls: number;
+  killsPages: number;
+  /** PE kills performed (PHB4 KILL_PE, or an escalated KILL_PAGES). */
+  killsPe: number;
+  /** Kill-all performed (KILL_ALL; NPU2 KILL_PE and KILL_PAGES with npages >= 128). */
+  killsAll: number;
+  killsRejected: number;
+  dmaOk: number;
+  dmaStale: number;
+  dmaFaults: number;
+}
+
+export interface PhbOptions {
+  name: string;
+  kind: PhbKind;
+  cacheCapacityEntries?: number;
+  /** Bug switch, NPU2 only (skiboot cd5ddbe3b): the per-page loop never advances the address. */
+  killLoopNoAdvance?: boolean;
+  /** PHB4 only: skiboot 2b0b6a1a0 (v7.0+) escalates page kills to PE kills. */
+  escalatePageKills?: boolean;
+}
+
+export class Phb {
+  readonly name: string;
+  readonly kind: PhbKind;
+  readonly supportedPageShifts: readonly number[];
+  readonly cache: TceCache;
+  readonly reservedPe: number | undefined;
+  private readonly tves: Tve[];
+  private readonly killLoopNoAdvance: boolean;
+  private readonly escalatePageKills: boolean;
+  readonly stats: PhbStats = {
+    killCalls: 0,
+    killsPages: 0,
+    killsPe: 0,
+    killsAll: 0,
+    killsRejected: 0,
+    dmaOk: 0,
+    dmaStale: 0,
+    dmaFaults: 0,
+  };
+
+  constructor(options: PhbOptions) {
+    this.name = options.name;
+    this.kind = options.kind;
+    this.supportedPageShifts = options.kind === 'npu2' ? NPU2_TCE_PAGE_SHIFTS : PHB4_TCE_PAGE_SHIFTS;
+    this.cache = new TceCache(options.name, options.cacheCapacityEntries ?? DEFAULT_TCE_CACHE_ENTRIES);
+    this.reservedPe = options.kind === 'npu2' ? NPU_RESERVED_PE : undefined;
+    this.tves = Array.from(
+      { length: options.kind === 'npu2' ? NPU_PES : PHB4_PES },
+      () => ({ kind: 'none' }) as Tve,
+    );
+    this.killLoopNoAdvance = options.kind === 'npu2' && (options.killLoopNoAdvance ?? false);
+    this.escalatePageKills = options.kind === 'phb4' && (options.escalatePageKills ?? false);
+  }
+
+  private checkPe(pe: number, where: string): void {
+    if (!Number.isInteger(pe) || pe < 0 || pe >= this.tves.length) {
+      throw new ModelRefusal(
+        'OPAL_PARAMETER',
+        `${this.name} ${where}: expected a PE below ${this.tves.length}, got ${pe}`,
+      );
+    }
+    if (pe === this.reservedPe) {
+      throw new ModelRefusal('OPAL_PARAMETER', `${this.name} ${where}: PE ${pe} is reserved by firmware`);
+    }
+  }
+
+  tve(pe: number): Tve {
+    return this.tves[pe] ?? { kind: 'none' };
+  }
+
+  /** Point PE's single TVE at a table (opal_pci_map_pe_dma_window). Refused if bypass is on. */
+  setWindow(pe: number, table: TceTable): void {
+    this.checkPe(pe, 'set window');
+    const cur = this.tves[pe]!;
+    if (cur.kind === 'bypass') {
+      throw new ModelRefusal(
+        'OPAL_PARAMETER',
+        `${this.name} PE ${pe}: one TVE per PE, bypass is on; a window and bypass never coexist`,
+      );
+    }
+    if (!this.supportedPageShifts.includes(table.pageShift)) {
+      throw new ModelRefusal(
+        'OPAL_PARAMETER',
+        `${this.name} PE ${pe}: TCE page shift ${table.pageShift} unsupported (supported ${this.supportedPageShifts.join('/')})`,
+      );
+    }
+    this.tves[pe] = { kind: 'window', table };
+  }
+
+  /** Bypass (NPU2 writes TVE=0: no range check). Refused if a window is set. */
+  setBypass(pe: number): void {
+    this.checkPe(pe, 'set bypass');
+    if (this.tves[pe]!.kind === 'window') {
+      throw new ModelRefusal(
+        'OPAL_PARAMETER',
+        `${this.name} PE ${pe}: one TVE per PE, a window is set; unset it before bypass`,
+      );
+    }
+    this.tves[pe] = { kind: 'bypass' };
+  }
+
+  unsetTve(pe: number): void {
+    this.checkPe(pe, 'unset');
+    this.tves[pe] = { kind: 'none' };
+  }
+
+  /** The TCE page size npu2_tce_kill reads from the PE's TVE (tve_cache): 2 KiB when unset. */
+  private npu2TvePageBytes(pe: number): number {
+    const tve = this.tves[pe];
+    return tve?.kind === 'window' ? tve.table.pageBytes : NPU2_UNSET_TVE_PAGE_BYTES;
+  }
+
+  /** The firmware call opal_pci_tce_kill(phb, killType, pe, tceSize, dmaAddr, npages). */
+  tceKill(killType: number, pe: number, tceSizeBytes: number, dmaAddr: number, npages: number): OpalResult {
+    this.stats.killCalls++;
+    const result =
+      this.kind === 'npu2'
+        ? this.npu2Kill(killType, pe, tceSizeBytes, dmaAddr, npages)
+        : this.phb4Kill(killType, pe, tceSizeBytes, dmaAddr, npages);
+    if (result.rc !== OPAL_SUCCESS) this.stats.killsRejected++;
+    for (const k of result.kills) this.apply(k, tceSizeBytes);
+    return result;
+  }
+
+  private npu2Kill(
+    killType: number,
+    pe: number,
+    tceSize: number,
+    dmaAddr: number,
+    npages: number,
+  ): OpalResult {
+    if (pe > NPU2_MAX_PE_NUM) return this.reject(`PE ${pe} above NPU2_MAX_PE_NUM ${NPU2_MAX_PE_NUM}`);
+    switch (killType) {
+      case OPAL_PCI_TCE_KILL_PAGES: {
+        const expected = this.npu2TvePageBytes(pe);
+        if (tceSize !== expected) {
+          return this.reject(
+            `npu2_tce_kill: Unexpected TCE size (got 0x${tceSize.toString(16)} expected 0x${expected.toString(16)})`,
+          );
+        }
+        if (npages >= NPU2_KILL_ALL_THRESHOLD_PAGES) return { rc: OPAL_SUCCESS, kills: [{ kind: 'all' }] };
+        this.stats.killsPages++;
+        const kills: TceKill[] = [];
+        let addr = dmaAddr;
+        for (let i = 0; i < npages; i++) {
+          kills.push({ kind: 'one', pe, addr });
+          // skiboot cd5ddbe3b: the loop forgot to advance dma_addr.
+          if (!this.killLoopNoAdvance) addr += tceSize;
+        }
+        return { rc: OPAL_SUCCESS, kills };
+      }
+      case OPAL_PCI_TCE_KILL_PE: // "NPU2 doesn't support killing a PE so fall through"
+      case OPAL_PCI_TCE_KILL_ALL:
+        return { rc: OPAL_SUCCESS, kills: [{ kind: 'all' }] };
+      default:
+        return this.reject(`Unsupported TCE kill type ${killType}`);
+    }
+  }
+
+  private phb4Kill(
+    killType: number,
+    pe: number,
+    tceSize: number,
+    dmaAddr: number,
+    npages: number,
+  ): OpalResult {
+    // The register's PE field keeps the low 9 bits; skiboot never checks the PE number.
+    const penum = pe % PHB4_PES;
+    const type =
+      this.escalatePageKills && killType === OPAL_PCI_TCE_KILL_PAGES ? OPAL_PCI_TCE_KILL_PE : killType;
+    switch (type) {
+      case OPAL_PCI_TCE_KILL_PAGES: {
+        if (npages === 0) return { rc: OPAL_SUCCESS, kills: [] };
+        if (!PHB4_KILL_PAGE_BYTES.includes(tceSize))
+          return this.reject(`TCE size 0x${tceSize.toString(16)} unsupported`);
+        if (dmaAddr % tceSize !== 0)
+          return this.reject(`DMA address ${hex(dmaAddr)} not aligned to 0x${tceSize.toString(16)}`);
+        this.stats.killsPages++;
+        const kills: TceKill[] = [];
+        for (let i = 0; i < npages; i++)
+          kills.push({ kind: 'one', pe: penum, addr: dmaAddr + i * tceSize, pageBytes: tceSize });
+        return { rc: OPAL_SUCCESS, kills };
+      }
+      case OPAL_PCI_TCE_KILL_PE:
+        return { rc: OPAL_SUCCESS, kills: [{ kind: 'pe', pe: penum }] };
+      case OPAL_PCI_TCE_KILL_ALL:
+        return { rc: OPAL_SUCCESS, kills: [{ kind: 'all' }] };
+      default:
+        return this.reject(`Unsupported TCE kill type ${killType}`);
+    }
+  }
+
+  private apply(k: TceKill, tceSize: number): void {
+    switch (k.kind) {
+      case 'all':
+        this.stats.killsAll++;
+        this.cache.killAll();
+        return;
+      case 'pe':
+        this.stats.killsPe++;
+        this.cache.killPe(k.pe);
+        return;
+      case 'one':
+        this.cache.killEntry(k.pe, Math.floor(k.addr / (k.pageBytes ?? tceSize)));
+        return;
+    }
+  }
+
+  private reject(message: string): OpalResult {
+    return { rc: OPAL_PARAMETER, message: `${this.name}: ${message}`, kills: [] };
+  }
+
+  /** A UT=1 DMA arriving on PE `pe` for bus address `addr`. */
+  translate(pe: number, addr: BusAddr, access: DmaAccess): DmaResult {
+    const fault = (reason: DmaFaultReason, detail: string): DmaResult => {
+      this.stats.dmaFaults++;
+      return { kind: 'fault', reason, detail: `${this.name} PE ${pe} ${access} ${hex(addr)}: ${detail}` };
+    };
+    if (pe === this.reservedPe) return fault('reserved-pe', 'PE reserved by firmware');
+    const tve = this.tves[pe];
+    if (tve === undefined || tve.kind === 'none') return fault('no-tve', 'no TVE set');
+    if (tve.kind === 'bypass') {
+      this.stats.dmaOk++;
+      // Bypass modelled as identity (the real 1<<59 bypass base is above 2^53).
+      return {
+        kind: 'ok',
+        physAddr: addr as number as PhysAddr,
+        bypass: true,
+        cacheHit: false,
+        generation: -1,
+        currentGeneration: -1,
+        stale: false,
+        table: -1,
+        index: -1,
+      };
+    }
+    const table = tve.table;
+    const index = table.indexOf(addr);
+    if (index === undefined)
+      return fault('outside-window', `outside window ${hex(table.windowBase)}+${table.windowPages} pages`);
+    const busPage = Math.floor(addr / table.pageBytes);
+    let entry: CachedTce | undefined = this.cache.lookup(pe, busPage);
+    const cacheHit = entry !== undefined;
+    if (entry === undefined) {
+      const t = table.get(index);
+      if (t === undefined || t.physAddr === null)
+        return fault('invalid-entry', `TCE ${index} of table ${table.id} is invalid`);
+      entry = {
+        table: table.id,
+        index,
+        physAddr: t.physAddr,
+        read: t.read,
+        write: t.write,
+        generation: t.generation,
+      };
+      this.cache.fill(pe, busPage, entry);
+    }
+    if (access === 'read' ? !entry.read : !entry.write) {
+      return fault('no-permission', `TCE ${index} of table ${table.id} does not allow ${access}`);
+    }
+    const currentGeneration = table.generationOf(index);
+    const stale = entry.generation !== currentGeneration;
+    this.stats.dmaOk++;
+    if (stale) this.stats.dmaStale++;
+    return {
+      kind: 'ok',
+      physAddr: (entry.physAddr + (addr % table.pageBytes)) as PhysAddr,
+      bypass: false,
+      cacheHit,
+      generation: entry.generation,
+      currentGeneration,
+      stale,
+      table: table.id,
+      index,
+    };
+  }
+}
