@@ -27,6 +27,7 @@ import type { RunConfig } from '../model/scenario/workload.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
+import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
 import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
 
@@ -40,10 +41,19 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
   }
 
   const conservation = checkConservation(plan, raw, simulatedTicks);
-  const violations: Violation[] = raw.reports.flatMap((r) => r.violations);
+  // A run stopped at its first finding reports what was found before its stop tick: a threaded
+  // actor that ran past it before it heard of the stop may have found more.
+  const beforeStop = (v: Violation) => raw.stopped !== 'first-finding' || v.tick < raw.reachedTick;
+  const violations: Violation[] = raw.reports.flatMap((r) => r.violations).filter(beforeStop);
   violations.push(...conservation.violations);
-  const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness);
+  const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness).filter(beforeStop);
   const { status, exitCode } = statusOf(raw.stopped, violations.length, liveness.length);
+  const eventDigest = combineDigests(raw.actorDigests);
+  const total =
+    violations.length +
+    (raw.stopped === 'first-finding'
+      ? 0
+      : raw.reports.reduce((s, r) => s + (r.counters['violations.notKept'] ?? 0), 0));
 
   const actorStates: Record<string, Record<string, unknown>> = {};
   for (const r of raw.reports)
@@ -64,7 +74,8 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     config,
     status,
     exitCode,
-    digest: combineDigests(raw.actorDigests),
+    digest: outcomeDigest(config, eventDigest, violations, liveness, total),
+    eventDigest,
     actors: plan.actors.map((a) => ({
       name: a.name,
       kind: a.kind,

@@ -32,7 +32,10 @@ export interface RunResult {
   status: RunStatus;
   /** 0 clean, 1 invariant violated, 3 liveness failure (2 and 4 never produce a result). */
   exitCode: 0 | 1 | 3;
+  /** The run's digest: events, behaviour-changing configuration and findings (outcome-digest.ts). */
   digest: string;
+  /** The hash of the actors' event streams alone (what --check-hosts compares). */
+  eventDigest: string;
   actors: { name: string; kind: string; digest: string; events: number }[];
   simulatedTicks: number;
   wallMs: number;

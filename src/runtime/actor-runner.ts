@@ -11,7 +11,7 @@
 
 import { AssertionFailure } from '../core/errors.js';
 import type { Actor, ActorContext } from '../model/actors/actor.js';
-import type { Chooser } from '../model/choice/random.js';
+import { type Chooser, RecordingChooser } from '../model/choice/chooser.js';
 import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
 import {
   newMessage,
@@ -24,6 +24,23 @@ import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import type { MachinePlan } from './machine-module.js';
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
+
+/** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
+export interface RunnerOptions {
+  /** Record up to this many events (time, kind, source, seq, address, tag), to name a divergence. */
+  recordEvents?: number;
+  /** Keep every value the chooser gives (the actor's choice sequence, for a failure file). */
+  recordChoices?: boolean;
+  /** Watch the actor's findings after every event (stop at the first violation or liveness failure). */
+  watchFindings?: boolean;
+  /**
+   * Keep the digest's state before each of the last N events, so the digest can be rolled back to
+   * a stop tick the actor ran past (a threaded run stopped at its first finding).
+   */
+  checkpoints?: number;
+  /** Keep the last N events whole (every field), for a replay's history. */
+  tailEvents?: number;
+}
 
 export class ActorRunner implements ActorContext {
   now = 0;
@@ -41,14 +58,36 @@ export class ActorRunner implements ActorContext {
   /** The message being handled, for crash reports. */
   current: SimMessage | undefined;
 
+  readonly chooser: Chooser;
+  private readonly recording: RecordingChooser | undefined;
+  private readonly recordLimit: number;
+  private readonly watchFindings: boolean;
+  /** Tick of this actor's first finding (a violation or a liveness failure), once it has one. */
+  firstFindingTick: number | undefined;
+  /** Ring of [time, h1, h2, count] before each event. */
+  private readonly checkpoints: Float64Array | undefined;
+  private checkpointNext = 0;
+  private checkpointCount = 0;
+  /** Ring of the last events, whole. */
+  private readonly tail: SimMessage[] = [];
+  private readonly tailLimit: number;
+  private tailNext = 0;
+
   constructor(
     readonly actor: Actor,
     readonly plan: MachinePlan,
-    readonly chooser: Chooser,
+    chooser: Chooser,
     private readonly outbox: Outbox,
     private readonly selfQueue: (msg: SimMessage) => void,
-    private readonly recordLimit = 0,
+    options: RunnerOptions = {},
   ) {
+    this.recording = options.recordChoices === true ? new RecordingChooser(chooser) : undefined;
+    this.chooser = this.recording ?? chooser;
+    this.recordLimit = options.recordEvents ?? 0;
+    this.watchFindings = options.watchFindings ?? false;
+    this.checkpoints =
+      (options.checkpoints ?? 0) > 0 ? new Float64Array(options.checkpoints! * 4) : undefined;
+    this.tailLimit = options.tailEvents ?? 0;
     this.self = actor.index;
     this.links = plan.edges.map((e) => (e.from === actor.index ? new LinkTiming(e) : undefined));
     this.sentPerEdge = plan.edges.map(() => 0);
@@ -127,14 +166,72 @@ export class ActorRunner implements ActorContext {
       throw new AssertionFailure(`${this.actor.name} handed a message for actor ${msg.destination}`);
     }
     this.now = msg.timeTicks;
+    if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
+    if (this.tailLimit > 0) this.keepTail(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
     this.current = msg;
     this.actor.handle(msg, this);
     this.current = undefined;
     // Actors never keep a message past handle() (they copy what they need), so it can be reused.
     this.pool.give(msg);
+    if (this.watchFindings && this.firstFindingTick === undefined && (this.actor.findings?.() ?? 0) > 0) {
+      this.firstFindingTick = this.now;
+    }
+  }
+
+  /** The values the chooser gave, when recording (else undefined). */
+  choices(): number[] | undefined {
+    return this.recording?.values;
+  }
+
+  /** The last events handled, oldest first (every field), when keeping a tail. */
+  tailEvents(): SimMessage[] {
+    const n = this.tail.length;
+    if (n < this.tailLimit) return [...this.tail];
+    return [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+  }
+
+  private keepTail(m: SimMessage): void {
+    const copy = { ...m };
+    if (this.tail.length < this.tailLimit) this.tail.push(copy);
+    else this.tail[this.tailNext] = copy;
+    this.tailNext = (this.tailNext + 1) % this.tailLimit;
+  }
+
+  private checkpoint(time: number): void {
+    const ring = this.checkpoints!;
+    const at = this.checkpointNext * 4;
+    ring[at] = time;
+    this.digest.save(ring, at + 1);
+    this.checkpointNext = (this.checkpointNext + 1) % (ring.length / 4);
+    if (this.checkpointCount < ring.length / 4) this.checkpointCount++;
+  }
+
+  /**
+   * Undo the digest of every event at or after `stopTick` (a stop decided after this actor ran past
+   * it). Returns how many events were undone; throws when the ring does not reach back far enough.
+   */
+  rollbackTo(stopTick: number): number {
+    if (this.now < stopTick) return 0;
+    const ring = this.checkpoints;
+    const size = ring === undefined ? 0 : ring.length / 4;
+    let undone = 0;
+    let restoreAt = -1;
+    for (let k = 1; k <= this.checkpointCount; k++) {
+      const slot = (this.checkpointNext - k + size) % size;
+      if (ring![slot * 4]! < stopTick) break;
+      restoreAt = slot;
+      undone++;
+    }
+    if (undone === this.checkpointCount && (undone === 0 || this.checkpointCount === size)) {
+      throw new AssertionFailure(
+        `${this.actor.name} ran past the stop tick ${stopTick} further than its ${size} digest checkpoints reach`,
+      );
+    }
+    this.digest.restore(ring!, restoreAt * 4 + 1);
+    return undone;
   }
 }
 
@@ -146,15 +243,6 @@ function fill(msg: SimMessage, f: SendFields): void {
   msg.lpid = f.lpid ?? 0;
   msg.pid = f.pid ?? 0;
   msg.tag = f.tag ?? 0;
-}
-
-/** Derive an actor's chooser seed from the run seed, so each actor's choices are its own. */
-export function actorSeed(runSeed: number, actorIndex: number): number {
-  let h = (runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / 0x1_0000_0000) | 0, 0x27d4eb2f);
-  h = Math.imul(h ^ (actorIndex + 0x9e3779b9), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**

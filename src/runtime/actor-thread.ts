@@ -34,18 +34,19 @@
  */
 
 import { AssertionFailure, assert } from '../core/errors.js';
+import type { RecordFields } from '../core/record-fields.js';
 import type { Actor } from '../model/actors/actor.js';
-import { SeededChooser } from '../model/choice/random.js';
+import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../transport/ring.js';
-import { ActorRunner, actorSeed } from './actor-runner.js';
+import { ActorRunner } from './actor-runner.js';
 import type { RecordedEvent } from './digest.js';
 import { EventHeap } from './event-heap.js';
 import type { MachinePlan } from './machine-module.js';
-import type { RingFigures } from './raw-run.js';
+import type { RingFigures, RunRecording } from './raw-run.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -75,12 +76,20 @@ const SPIN_ROUNDS = 0;
 /** Yield to the event loop (comlink) at least this often while busy. */
 const YIELD_EVERY_MS = 10;
 
-export interface ActorThreadInit {
+export interface ActorThreadInit extends RunRecording {
   plan: MachinePlan;
   index: number;
   seed: number;
+  strategy?: StrategySpec;
   endTick: number;
   recordEvents: number;
+  /**
+   * One BigInt64: the tick the run stops at, once some actor found a violation or a liveness
+   * failure (its tick + 1; STOP_TICK_NONE before). Every actor may lower it (atomic min).
+   */
+  stopTick: SharedArrayBuffer;
+  /** One BigInt64 per actor: its lower bound (the stop barrier's board; stopOnFirst only). */
+  lowers: SharedArrayBuffer;
   /** One ring buffer per edge, indexed like plan.edges. */
   rings: SharedArrayBuffer[];
   /** One doorbell buffer per actor. */
@@ -103,6 +112,10 @@ export interface ActorThreadResult {
   rings: RingFigures[];
   reachedTick: number;
   stopped: boolean;
+  /** The stop tick of a run stopped at its first finding (this actor's digest is rolled back to it). */
+  firstFindingStop: number | undefined;
+  choices: number[] | undefined;
+  tail: RecordFields[] | undefined;
   busyMs: number;
   parkedMs: number;
   parks: number;
@@ -131,8 +144,33 @@ interface Inbound {
   consumer: RingConsumer;
 }
 
+/**
+ * Events an actor may handle past a stop tick before it sees the stop: each has a digest
+ * checkpoint to roll back to. The lead is bounded by the lookahead chains between actors (every
+ * actor hears the coordinator within a few hundred nanoseconds of simulated time), i.e. by tens
+ * to hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
+ */
+const STOP_CHECKPOINTS = 65_536;
+
+export const STOP_TICK_NONE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A stop-tick word, shared by every actor of a threaded run. */
+export function createStopTick(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(8);
+  new BigInt64Array(sab)[0] = STOP_TICK_NONE;
+  return sab;
+}
+
 export class ActorThread {
   private readonly runner: ActorRunner;
+  private readonly bells: Doorbell[];
+  private readonly stopWord: BigInt64Array;
+  /** min(endTick, stop tick): events at or after it are never handled. */
+  private end: number;
+  private stopProposed = false;
+  /** Every actor's lower bound, for the stop barrier (only when stopping at the first finding). */
+  private readonly lowers: BigInt64Array | undefined;
+  private passedStop = false;
   private readonly heap = new EventHeap();
   private readonly bell: Doorbell;
   private readonly outbound: Outbound[] = [];
@@ -193,11 +231,21 @@ export class ActorThread {
     this.runner = new ActorRunner(
       actor,
       plan,
-      new SeededChooser(actorSeed(init.seed, index)),
+      createChooser(init.strategy, init.seed, index),
       (edge, m) => this.stage(edge, m),
       (m) => this.heap.push(m),
-      init.recordEvents,
+      {
+        recordEvents: init.recordEvents,
+        recordChoices: init.recordChoices,
+        watchFindings: init.stopOnFirst,
+        checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
+        tailEvents: init.tailEvents,
+      },
     );
+    this.bells = bells;
+    this.stopWord = new BigInt64Array(init.stopTick);
+    this.lowers = init.stopOnFirst === true ? new BigInt64Array(init.lowers) : undefined;
+    this.end = init.endTick;
   }
 
   private stage(edge: number, m: SimMessage): void {
@@ -211,7 +259,6 @@ export class ActorThread {
     const rows = this.rows;
     const r = this.row;
     rows[r + ST_STATE] = STATE_RUNNING;
-    const end = this.init.endTick;
     let stopped = false;
     let lastYield = this.clockMs();
     let sliceStart = lastYield;
@@ -228,6 +275,8 @@ export class ActorThread {
           await yieldToEventLoop();
           continue;
         }
+        this.readStopTick();
+        const end = this.end;
         // Horizon first, then drain: a producer publishes its records before the safe time that
         // covers them, so every record below the horizon read here is visible to the drain below.
         const h = this.readHorizon();
@@ -237,10 +286,13 @@ export class ActorThread {
           const heap = this.heap;
           while (handled < SLICE_EVENTS) {
             const top = heap.peek();
-            if (top === undefined || top.timeTicks >= h || top.timeTicks >= end) break;
+            if (top === undefined || top.timeTicks >= h || top.timeTicks >= this.end) break;
             heap.pop();
             this.runner.handle(top);
             handled++;
+            if (this.runner.firstFindingTick !== undefined && !this.stopProposed) {
+              this.proposeStop(this.runner.firstFindingTick + 1);
+            }
             if (this.stagedTotal > STAGE_LIMIT && this.backpressured()) break;
           }
         }
@@ -249,7 +301,11 @@ export class ActorThread {
         const next = this.heap.peek();
         let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
         if (h < lower) lower = h;
-        const done = lower >= end;
+        // When a run stops at its first finding, an actor may finish (at a stop or at the run's
+        // end) only once every actor's lower bound has passed its end: then no actor can still
+        // find something earlier, and the stop tick it reads at the finish is final.
+        if (this.lowers !== undefined) this.publishLower(lower, end);
+        const done = lower >= end && (this.lowers === undefined || this.stopFinal(end));
         this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
         rows[r + ST_TICK] = lower === Number.POSITIVE_INFINITY || lower > end ? end : lower;
         rows[r + ST_EVENTS] = this.events;
@@ -291,7 +347,13 @@ export class ActorThread {
       });
     }
     this.busyMs += this.clockMs() - sliceStart;
-    const reachedTick = stopped ? this.runner.now : end;
+    this.readStopTick();
+    const firstFindingStop = this.end < this.init.endTick ? this.end : undefined;
+    // Undo the digest of what this actor handled past the stop before it saw the stop, so every
+    // host and every placement gives the digest of the run up to the stop tick.
+    const undone = firstFindingStop === undefined ? 0 : this.runner.rollbackTo(firstFindingStop);
+    this.events -= undone;
+    const reachedTick = stopped ? this.runner.now : this.end;
     const report = this.actor.finish(reachedTick);
     // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
     for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
@@ -325,6 +387,9 @@ export class ActorThread {
       }),
       reachedTick,
       stopped,
+      firstFindingStop,
+      choices: this.runner.choices(),
+      tail: (this.init.tailEvents ?? 0) > 0 ? this.runner.tailEvents() : undefined,
       busyMs: this.busyMs,
       parkedMs: this.parkedMs,
       parks: this.parks,
@@ -497,10 +562,55 @@ export class ActorThread {
       for (const out of this.outbound)
         if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
     }
+    if (this.stopChanged()) return true;
+    if (this.lowers !== undefined && this.stopFinal(this.end)) return true;
     const top = this.heap.peek();
-    return (
-      top !== undefined && top.timeTicks < h && top.timeTicks < this.init.endTick && !this.backpressured()
-    );
+    return top !== undefined && top.timeTicks < h && top.timeTicks < this.end && !this.backpressured();
+  }
+
+  /** Lower the run's stop tick to `tick` (atomic min), then wake every actor to see it. */
+  private proposeStop(tick: number): void {
+    this.stopProposed = true;
+    const want = BigInt(tick);
+    for (;;) {
+      const cur = Atomics.load(this.stopWord, 0);
+      if (cur <= want) break;
+      if (Atomics.compareExchange(this.stopWord, 0, cur, want) === cur) break;
+    }
+    this.readStopTick();
+    for (const b of this.bells) b.ring();
+  }
+
+  /**
+   * Publish this actor's lower bound (no event it will ever handle is earlier) for the stop
+   * barrier; the first time it passes a pending stop, wake everyone to look.
+   */
+  private publishLower(lower: number, end: number): void {
+    const v = lower >= Number.MAX_SAFE_INTEGER ? STOP_TICK_NONE : BigInt(lower);
+    Atomics.store(this.lowers!, this.actor.index, v);
+    if (lower >= end && !this.passedStop) {
+      this.passedStop = true;
+      for (const b of this.bells) b.ring();
+    }
+  }
+
+  /** Every actor's published lower bound is at or past `stop`: no finding can come before it. */
+  private stopFinal(stop: number): boolean {
+    this.readStopTick();
+    if (this.end < stop) return false;
+    const want = BigInt(stop);
+    for (let a = 0; a < this.lowers!.length; a++) if (Atomics.load(this.lowers!, a) < want) return false;
+    return true;
+  }
+
+  /** Take a lower stop tick into `end`. */
+  private readStopTick(): void {
+    const stop = Number(Atomics.load(this.stopWord, 0));
+    if (stop < this.end) this.end = stop;
+  }
+
+  private stopChanged(): boolean {
+    return Number(Atomics.load(this.stopWord, 0)) < this.end;
   }
 
   private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {

@@ -39,6 +39,32 @@ export class EventDigest {
   hex(): string {
     return hex32(fmix(this.h1 ^ this.count)) + hex32(fmix(this.h2 ^ this.h1));
   }
+
+  /** The whole state, to roll back to (actor-runner.ts checkpoints). */
+  save(into: Float64Array, at: number): void {
+    into[at] = this.h1;
+    into[at + 1] = this.h2;
+    into[at + 2] = this.count;
+  }
+
+  restore(from: Float64Array, at: number): void {
+    this.h1 = from[at]!;
+    this.h2 = from[at + 1]!;
+    this.count = from[at + 2]!;
+  }
+
+  /** Mix in a whole string (a configuration, a violation): 64-bit hex of everything added. */
+  addText(text: string): void {
+    for (let i = 0; i < text.length; i++) this.mix(text.charCodeAt(i));
+    this.count++;
+  }
+}
+
+/** The digest of a piece of text on its own. */
+export function digestText(text: string): string {
+  const d = new EventDigest();
+  d.addText(text);
+  return d.hex();
 }
 
 function fmix(h: number): number {

@@ -7,12 +7,13 @@
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import { runInline } from './inline-runtime.js';
-import type { RawRun } from './raw-run.js';
+import type { RawRun, RunRecording } from './raw-run.js';
 import { startThreaded, type ThreadedRun } from './threaded-runtime.js';
 
 export type Host = 'inline' | 'threaded';
 
-export interface EngineOptions {
+/** How to host a run and what to record of it (the run itself is the RunConfig). */
+export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   host: Host;
   onProgress?: (tick: number, events: number) => void;
   shouldStop?: () => boolean;
@@ -33,6 +34,10 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
   if (options.host === 'inline') {
     return runInline(machine, config, {
       seed: config.seed,
+      strategy: config.strategy,
+      stopOnFirst: config.stopOnFirst,
+      recordChoices: options.recordChoices,
+      tailEvents: options.tailEvents,
       endTick,
       recordEvents: options.recordEvents,
       onProgress: options.onProgress,
@@ -45,6 +50,10 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
 export function startThreadedRun(config: RunConfig, options: EngineOptions): ThreadedRun {
   return startThreaded(machineModuleUrl(), config, {
     seed: config.seed,
+    strategy: config.strategy,
+    stopOnFirst: config.stopOnFirst,
+    recordChoices: options.recordChoices,
+    tailEvents: options.tailEvents,
     endTick: config.params.durationTicks,
     recordEvents: options.recordEvents,
     onProgress: options.onProgress,

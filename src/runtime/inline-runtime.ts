@@ -11,12 +11,12 @@
  */
 import { nodeRecorder } from '../metrics/node-recorder.js';
 import type { Actor } from '../model/actors/actor.js';
-import { SeededChooser } from '../model/choice/random.js';
+import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
-import { ActorRunner, actorSeed } from './actor-runner.js';
+import { ActorRunner } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import type { MachineModule } from './machine-module.js';
-import type { RawRun } from './raw-run.js';
+import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError } from './run-errors.js';
 
 /** The same crash report the threaded runtime gives: actor, tick, last event, message. */
@@ -31,8 +31,10 @@ function crashOf(runner: ActorRunner, last: SimMessage, e: unknown): ActorCrashE
   });
 }
 
-export interface InlineOptions {
+export interface InlineOptions extends RunRecording {
   seed: number;
+  /** Which chooser each actor gets (default: drawn from the seed). */
+  strategy?: StrategySpec;
   endTick: number;
   /** Record up to this many events per actor (for naming a divergence). */
   recordEvents?: number;
@@ -56,10 +58,15 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     return new ActorRunner(
       actor,
       plan,
-      new SeededChooser(actorSeed(options.seed, info.index)),
+      createChooser(options.strategy, options.seed, info.index),
       (_edge, m) => push(m),
       push,
-      options.recordEvents ?? 0,
+      {
+        recordEvents: options.recordEvents,
+        recordChoices: options.recordChoices,
+        watchFindings: options.stopOnFirst,
+        tailEvents: options.tailEvents,
+      },
     );
   });
   for (const r of runners) r.start();
@@ -68,9 +75,12 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   let events = 0;
   let stopped: RawRun['stopped'] = 'end';
   let reached = 0;
+  // With stopOnFirst the end moves to the tick after the first finding: every event of that tick
+  // is still handled (whatever the order of equal-time events), none after.
+  let end = options.endTick;
   for (;;) {
     const top = heap.peek();
-    if (top === undefined || top.timeTicks >= options.endTick) break;
+    if (top === undefined || top.timeTicks >= end) break;
     heap.pop();
     reached = top.timeTicks;
     const runner = runners[top.destination]!;
@@ -80,6 +90,10 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       throw crashOf(runner, top, e);
     }
     events++;
+    if (runner.firstFindingTick !== undefined && stopped === 'end') {
+      stopped = 'first-finding';
+      end = runner.firstFindingTick + 1;
+    }
     if (events % progressEvery === 0) {
       options.onProgress?.(reached, events);
       if (options.shouldStop?.()) {
@@ -88,7 +102,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       }
     }
   }
-  const endTick = stopped === 'end' ? options.endTick : reached;
+  const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
   const reports = runners.map((r) => r.actor.finish(endTick));
   const sentPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0));
   const receivedPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0));
@@ -116,5 +130,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
     rings: [],
     workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
+    ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
+    ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * accounting, and the engine's own figures. Plain data, the same shape from either host, so the
  * result assembler (src/report/run-result.ts) never knows how the run was hosted.
  */
+import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RecordedEvent } from './digest.js';
@@ -32,7 +33,11 @@ export interface RawRun {
   endTick: number;
   /** Simulated tick the run reached (endTick unless stopped early). */
   reachedTick: number;
-  stopped: 'end' | 'interrupted';
+  /**
+   * 'first-finding': stopped at the end of the tick of the first violation or liveness failure
+   * (`reachedTick` is that tick + 1; every event before it was handled, none after).
+   */
+  stopped: 'end' | 'interrupted' | 'first-finding';
   wallMs: number;
   events: number;
   actorDigests: string[];
@@ -47,4 +52,18 @@ export interface RawRun {
   links: LinkStats[];
   rings: RingFigures[];
   workers: WorkerFigures[];
+  /** Each actor's choice sequence, when recorded. */
+  choices?: number[][];
+  /** Each actor's last events, whole, when a tail was kept (replay history). */
+  tails?: RecordFields[][];
+}
+
+/** What a run records beyond its result (runtime options shared by both hosts). */
+export interface RunRecording {
+  /** Record each actor's choice sequence (RawRun.choices). */
+  recordChoices?: boolean;
+  /** Stop at the end of the tick of the first violation or liveness failure. */
+  stopOnFirst?: boolean;
+  /** Keep each actor's last N events whole (RawRun.tails). */
+  tailEvents?: number;
 }

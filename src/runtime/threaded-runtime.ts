@@ -17,13 +17,14 @@ import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import PQueue from 'p-queue';
 import { ConfigError } from '../core/errors.js';
+import type { StrategySpec } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { createRingBuffer, readRingStats } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
-import type { ActorThreadInit, ActorThreadResult } from './actor-thread.js';
+import { type ActorThreadInit, type ActorThreadResult, createStopTick } from './actor-thread.js';
 import { nodeEndpoint } from './comlink-node.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
-import type { RawRun } from './raw-run.js';
+import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError, type CrashInfo, EngineStallError } from './run-errors.js';
 import {
   CONTROL_PAUSE,
@@ -44,8 +45,10 @@ export function liveWorkerCount(): number {
   return liveWorkers;
 }
 
-export interface ThreadedOptions {
+export interface ThreadedOptions extends RunRecording {
   seed: number;
+  /** Which chooser each actor gets (default: drawn from the seed). */
+  strategy?: StrategySpec;
   endTick: number;
   recordEvents?: number;
   /** Records per ring (a power of two). */
@@ -99,6 +102,8 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     const rings = plan.edges.map(() => createRingBuffer({ capacityRecords: capacity }));
     const bells = plan.actors.map(() => Doorbell.create());
     const board = createStatusBoard(plan.actors.length);
+    const stopTick = createStopTick();
+    const lowers = new SharedArrayBuffer(8 * plan.actors.length);
     const workers: Worker[] = [];
     try {
       const failures: Promise<never>[] = [];
@@ -107,8 +112,14 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           plan,
           index: info.index,
           seed: options.seed,
+          strategy: options.strategy,
           endTick: options.endTick,
           recordEvents: options.recordEvents ?? 0,
+          recordChoices: options.recordChoices,
+          stopOnFirst: options.stopOnFirst,
+          tailEvents: options.tailEvents,
+          stopTick,
+          lowers,
           rings,
           bells: bells.map((b) => b.buffer),
           statusRows: board.rows,
@@ -246,11 +257,16 @@ function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: numbe
   const sum = (pick: (r: ActorThreadResult) => number[]): number[] =>
     Array.from({ length: edges }, (_, e) => results.reduce((s, r) => s + pick(r)[e]!, 0));
   const stopped = results.some((r) => r.stopped);
+  const firstFinding = results.find((r) => r.firstFindingStop !== undefined)?.firstFindingStop;
   return {
     host: 'threaded',
     endTick,
-    reachedTick: stopped ? Math.min(...results.map((r) => r.reachedTick)) : endTick,
-    stopped: stopped ? 'interrupted' : 'end',
+    reachedTick: stopped
+      ? Math.min(...results.map((r) => r.reachedTick))
+      : firstFinding !== undefined
+        ? firstFinding
+        : endTick,
+    stopped: stopped ? 'interrupted' : firstFinding !== undefined ? 'first-finding' : 'end',
     wallMs,
     events: results.reduce((s, r) => s + r.events, 0),
     actorDigests: results.map((r) => r.digest),
@@ -269,5 +285,7 @@ function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: numbe
       parks: r.parks,
       events: r.events,
     })),
+    ...(results.every((r) => r.choices !== undefined) ? { choices: results.map((r) => r.choices!) } : {}),
+    ...(results.every((r) => r.tail !== undefined) ? { tails: results.map((r) => r.tail!) } : {}),
   };
 }

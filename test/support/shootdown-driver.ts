@@ -6,7 +6,7 @@
  */
 import { assert } from '../../src/core/errors.js';
 import type { OracleEvent } from '../../src/model/check/oracle-events.js';
-import type { Chooser } from '../../src/model/choice/random.js';
+import type { Chooser } from '../../src/model/choice/chooser.js';
 import {
   type AtsdBugs,
   type OpAnswer,

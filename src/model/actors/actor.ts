@@ -8,7 +8,7 @@
  * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
  */
 import type { Violation } from '../check/violation.js';
-import type { Chooser } from '../choice/random.js';
+import type { Chooser } from '../choice/chooser.js';
 import type { SendFields, SimMessage } from '../protocol/sim-message.js';
 import type { LatencyHistogram } from './recorder.js';
 
@@ -72,6 +72,11 @@ export interface Actor {
   finish(endTick: number): ActorReport;
   /** Cheap progress figure for watchdogs and progress bars (e.g. shootdowns completed). */
   progress(): number;
+  /**
+   * Violations and liveness failures found so far (cheap: asked after every event when a run
+   * stops at its first finding). Optional: an actor that says nothing never stops a run.
+   */
+  findings?(): number;
   /**
    * Outbound edges this actor promises never to send on in this run (a GPU never writes to the
    * coordinator, a chip never answers over PCIe). The threaded runtime publishes a safe time of

@@ -18,7 +18,7 @@
  * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
  * a configuration error (design.md): it would give conservative synchronisation no lookahead.
  */
-import type { Chooser } from '../choice/random.js';
+import type { Chooser } from '../choice/chooser.js';
 
 export interface EdgeSpec {
   index: number;

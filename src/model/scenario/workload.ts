@@ -12,6 +12,7 @@
 
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import type { StrategySpec } from '../choice/strategy.js';
 import type { TopologySpec } from '../platform/topology-spec.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import type { ProfileName } from './profiles.js';
@@ -182,4 +183,8 @@ export interface RunConfig {
    * behaviours apply. Default `fixed`.
    */
   profile?: ProfileName;
+  /** Which chooser every actor gets (choice/strategy.ts); default drawn from the seed. */
+  strategy?: StrategySpec;
+  /** End the run at the end of the tick of its first violation or liveness failure. */
+  stopOnFirst?: boolean;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
 import type { Violation } from '../../../src/model/check/violation.js';
-import { SeededChooser } from '../../../src/model/choice/random.js';
+import { SeededChooser } from '../../../src/model/choice/chooser.js';
 import { AtsCache, type AtsEntry } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
 import { Shootdown } from '../../../src/model/host/shootdown.js';

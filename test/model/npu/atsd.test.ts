@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ModelRefusal } from '../../../src/core/errors.js';
 import { Oracle } from '../../../src/model/check/oracle.js';
-import { SeededChooser } from '../../../src/model/choice/random.js';
+import { SeededChooser } from '../../../src/model/choice/chooser.js';
 import { AtsCache } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
 import type { AtsdBugs, ShootdownSpec } from '../../../src/model/host/shootdown.js';

@@ -97,6 +97,10 @@ export class ChipActor implements Actor {
     this.threads.start(ctx);
   }
 
+  findings(): number {
+    return this.oracle.violationCount;
+  }
+
   progress(): number {
     return this.atsd.unit.stats.launches;
   }

@@ -79,6 +79,10 @@ export class CoordinatorActor implements Actor {
     this.mmio.start(ctx);
   }
 
+  findings(): number {
+    return this.oracle.violationCount + this.watchdog.found.length;
+  }
+
   progress(): number {
     return this.counters.get(C.shootdownsCompleted);
   }

@@ -90,6 +90,10 @@ export class GpuActor implements Actor {
     this.engines.start(ctx);
   }
 
+  findings(): number {
+    return this.oracle.violationCount;
+  }
+
   progress(): number {
     return this.counters.get(C.dmaCompleted);
   }

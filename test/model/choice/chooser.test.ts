@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { RecordingChooser, ReplayChooser, Rng, SeededChooser } from '../../../src/model/choice/random.js';
+import { RecordingChooser, ReplayChooser, SeededChooser } from '../../../src/model/choice/chooser.js';
+import { Rng } from '../../../src/model/choice/rng.js';
 
 describe('random: the seeded choice seam', () => {
   test('the same seed gives the same stream, different seeds differ', () => {
@@ -34,14 +35,22 @@ describe('random: the seeded choice seam', () => {
     expect(() => new Rng(1).below(0)).toThrow(RangeError);
   });
 
-  test('a recorded choice log replays exactly, and a diverging replay says where', () => {
+  test('a recorded choice sequence replays exactly, with no misses', () => {
     const rec = new RecordingChooser(new SeededChooser(9));
     const first = [rec.choose('jitter', 10), rec.choose('order', 3), rec.choose('jitter', 10)];
-    const replay = new ReplayChooser(rec.log);
+    const replay = new ReplayChooser(rec.values);
     expect([replay.choose('jitter', 10), replay.choose('order', 3), replay.choose('jitter', 10)]).toEqual(
       first,
     );
-    const bad = new ReplayChooser(rec.log);
-    expect(() => bad.choose('order', 3)).toThrow(/choice #0: expected jitter/);
+    expect(replay.misses).toBe(0);
+  });
+
+  test('a replay that leaves the recorded path reduces out-of-range values and pads with zeros, counting both', () => {
+    const replay = new ReplayChooser([5, 7]);
+    expect(replay.choose('a', 3)).toBe(2);
+    expect(replay.choose('b', 10)).toBe(7);
+    expect(replay.choose('c', 4)).toBe(0);
+    expect(replay.misses).toBe(2);
+    expect(replay.used).toBe(2);
   });
 });

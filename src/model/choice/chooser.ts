@@ -1,0 +1,67 @@
+/**
+ * The one seam for every choice the model may make either way (design.md "Time and determinism").
+ *
+ * Wherever the model may legally go either way (delivery jitter within a link's bounds, which
+ * spinning CPU wins a freed ATSD register, when a refill inside a GPU moves on, which page a CPU
+ * thread unmaps next) it asks its actor's `Chooser`. Which chooser sits in the slot is the run's
+ * strategy (strategy.ts): drawn from the seed, replayed from a recorded choice log, or steered by a
+ * search strategy, the way fast-check's scheduler takes an injected task selector.
+ */
+import { Rng } from './rng.js';
+
+/** A named decision point, so a recorded choice log can be read and replayed. */
+export type ChoiceSite = string;
+
+export interface Chooser {
+  /** Return an integer in [0, n). n must be a positive integer. */
+  choose(site: ChoiceSite, n: number): number;
+}
+
+/** The default chooser: every choice drawn from a seed. */
+export class SeededChooser implements Chooser {
+  private readonly rng: Rng;
+  constructor(seed: number) {
+    this.rng = new Rng(seed);
+  }
+  choose(_site: ChoiceSite, n: number): number {
+    return this.rng.below(n);
+  }
+}
+
+/** Wraps a chooser and keeps every value it chose, in order (the actor's choice sequence). */
+export class RecordingChooser implements Chooser {
+  readonly values: number[] = [];
+  constructor(private readonly inner: Chooser) {}
+  choose(site: ChoiceSite, n: number): number {
+    const value = this.inner.choose(site, n);
+    this.values.push(value);
+    return value;
+  }
+}
+
+/**
+ * Replays a recorded choice sequence, the way Hypothesis replays a buffer: the i-th choice takes
+ * the i-th value. A value out of the range asked for (the run took another path, e.g. after the
+ * shrinker changed an earlier choice) is reduced modulo the range, and past the end of the sequence
+ * every choice is 0, the simplest one; both are counted, so an exact replay can check it had none.
+ */
+export class ReplayChooser implements Chooser {
+  private index = 0;
+  /** Choices past the end of the sequence or out of their range. */
+  misses = 0;
+  constructor(private readonly values: readonly number[]) {}
+  choose(_site: ChoiceSite, n: number): number {
+    const v = this.values[this.index++];
+    if (v === undefined) {
+      this.misses++;
+      return 0;
+    }
+    if (v < n) return v;
+    this.misses++;
+    return v % n;
+  }
+  /** How many values were used. */
+  get used(): number {
+    return Math.min(this.index, this.values.length);
+  }
+}

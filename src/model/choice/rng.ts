@@ -1,0 +1,75 @@
+/**
+ * The generator behind every seeded choice: xoshiro128** seeded through splitmix32. Tiny, fast, and
+ * identical on every platform, which is what bit-identical replays need. It is not cryptographic
+ * and need not be.
+ */
+
+/** Deterministic 32-bit generator (xoshiro128**). */
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed)) {
+      throw new RangeError(`Expected a seed to be a safe integer, got \`${seed}\``);
+    }
+    // splitmix32 over both halves of the seed so seeds above 2^32 still differ.
+    let x = (seed >>> 0) ^ Math.floor(seed / 0x1_0000_0000);
+    const next = (): number => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next 32-bit unsigned integer. */
+  nextU32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform integer in [0, n), n ≤ 2^32, without modulo bias. */
+  below(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > 0x1_0000_0000) {
+      throw new RangeError(`Expected n to be an integer from 1 to 2^32, got \`${n}\``);
+    }
+    if (n === 1) return 0;
+    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
+    for (let i = 0; i < 64; i++) {
+      const v = this.nextU32();
+      if (v < limit) return v % n;
+    }
+    // 64 rejections in a row has probability < 2^-64; fall back rather than loop without bound.
+    return this.nextU32() % n;
+  }
+
+  /** Uniform float in [0, 1). */
+  nextFloat(): number {
+    return this.nextU32() / 0x1_0000_0000;
+  }
+
+  /** A child generator whose stream is independent of this one's future draws. */
+  fork(salt: number): Rng {
+    return new Rng((this.nextU32() ^ Math.imul(salt | 0, 0x9e3779b1)) >>> 0);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

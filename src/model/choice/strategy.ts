@@ -1,0 +1,41 @@
+/**
+ * Which chooser sits in each actor's slot (chooser.ts): the run's strategy. Plain data, so it
+ * travels in a run's configuration, into every worker, and into failure files.
+ * - `random` (the default): every choice drawn from the run's seed, per actor (`actorSeed`), so
+ *   the seed alone regenerates the whole run and nothing else needs storing;
+ * - `replay`: each actor takes its values from a recorded choice sequence (choice-log.ts), which is
+ *   what the shrinker edits; past the end of a sequence every choice is 0.
+ * Search strategies (PCT) plug in here too.
+ */
+import { type Chooser, ReplayChooser, SeededChooser } from './chooser.js';
+
+export type StrategySpec =
+  | { readonly kind: 'random' }
+  | { readonly kind: 'replay'; readonly choices: readonly (readonly number[])[] };
+
+export const DEFAULT_STRATEGY: StrategySpec = { kind: 'random' };
+
+/** Derive an actor's chooser seed from the run seed, so each actor's choices are its own. */
+export function actorSeed(runSeed: number, actorIndex: number): number {
+  let h = (runSeed >>> 0) ^ Math.imul(Math.floor(runSeed / 0x1_0000_0000) | 0, 0x27d4eb2f);
+  h = Math.imul(h ^ (actorIndex + 0x9e3779b9), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The chooser of actor `actorIndex` under `strategy` for a run of `seed`. */
+export function createChooser(strategy: StrategySpec | undefined, seed: number, actorIndex: number): Chooser {
+  const s = strategy ?? DEFAULT_STRATEGY;
+  switch (s.kind) {
+    case 'random':
+      return new SeededChooser(actorSeed(seed, actorIndex));
+    case 'replay':
+      return new ReplayChooser(s.choices[actorIndex] ?? []);
+  }
+}
+
+/** The strategy's name as a user writes it (`--strategy`). */
+export function strategyName(strategy: StrategySpec | undefined): string {
+  return (strategy ?? DEFAULT_STRATEGY).kind;
+}

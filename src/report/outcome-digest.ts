@@ -1,0 +1,47 @@
+/**
+ * The run's digest (design.md "Time and determinism"): the hash of every actor's ordered event
+ * stream, combined with everything else that makes two runs the same run: the configuration that
+ * changes behaviour (workload parameters, bug switches, profile, strategy, stop-on-first, the
+ * topology) and the outcome (every violation and liveness failure kept, and how many there were).
+ * Two runs with equal digests did the same thing and found the same things; a bug switch whose run
+ * happens to send the same messages as its clean twin still gives another digest.
+ */
+import type { Violation } from '../model/check/violation.js';
+import { strategyName } from '../model/choice/strategy.js';
+import type { RunConfig } from '../model/scenario/workload.js';
+import { digestText } from '../runtime/digest.js';
+
+/** The parts of a configuration that change what a run does (not how it is hosted). */
+export function behaviourOf(config: RunConfig): Record<string, unknown> {
+  return {
+    workload: config.workload,
+    seed: config.seed,
+    params: config.params,
+    bugs: [...config.bugs].sort(),
+    profile: config.profile ?? 'fixed',
+    strategy: strategyName(config.strategy),
+    choices: config.strategy?.kind === 'replay' ? digestText(JSON.stringify(config.strategy.choices)) : null,
+    stopOnFirst: config.stopOnFirst === true,
+    crashAt: config.crashAt ?? null,
+    topology: config.customTopology?.spec ?? null,
+  };
+}
+
+export function outcomeDigest(
+  config: RunConfig,
+  eventDigest: string,
+  violations: readonly Violation[],
+  liveness: readonly Violation[],
+  violationTotal: number,
+): string {
+  const brief = (v: Violation) => [v.rule, v.tick, v.actors, v.addresses];
+  return digestText(
+    JSON.stringify({
+      events: eventDigest,
+      behaviour: behaviourOf(config),
+      violations: violations.map(brief),
+      liveness: liveness.map(brief),
+      violationTotal,
+    }),
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Stopping at the first finding, recording choices and replaying them: each gives one result on
+ * both hosts, and the digest covers what changes behaviour and what was found.
+ */
+import { describe, expect, test } from 'vitest';
+import { runSimulation } from '../../src/api/run-simulation.js';
+import type { Actor, ActorContext } from '../../src/model/actors/actor.js';
+import { SeededChooser } from '../../src/model/choice/chooser.js';
+import { newMessage, type SimMessage } from '../../src/model/protocol/sim-message.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import { outcomeDigest } from '../../src/report/outcome-digest.js';
+import { ActorRunner } from '../../src/runtime/actor-runner.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { workloads } from '../../workloads/index.js';
+
+function config(name: string, seed: number, bugs: BugName[], over: Record<string, unknown> = {}): RunConfig {
+  const w = workloads.find((x) => x.name === name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, ...over }, name) };
+}
+
+describe('stop at the first finding', () => {
+  test.each([
+    ['flush-race', ['single-flush'] as BugName[], {}],
+    ['atsd-deadlock', ['release-between-flushes'] as BugName[], {}],
+    ['tenant-isolation', [] as BugName[], { policy: 'per-gpu' }],
+  ])(
+    "stop-on-first: %s stops at the end of its first finding's tick, with one digest inline and threaded",
+    async (name, bugs, over) => {
+      const c = { ...config(name, 1, bugs, over), stopOnFirst: true };
+      const inline = await runSimulation(c, { host: 'inline' });
+      const threaded = await runSimulation(c, { host: 'threaded' });
+      const first = [...inline.violations, ...inline.liveness].sort((a, b) => a.tick - b.tick)[0]!;
+      expect(inline.simulatedTicks).toBe(first.tick + 1);
+      expect(inline.simulatedTicks).toBeLessThan(c.params.durationTicks);
+      expect(threaded.simulatedTicks).toBe(inline.simulatedTicks);
+      expect(threaded.digest).toBe(inline.digest);
+      expect(threaded.violations.map((v) => [v.rule, v.tick])).toEqual(
+        inline.violations.map((v) => [v.rule, v.tick]),
+      );
+    },
+  );
+
+  test('stop-on-first: a clean run is not stopped, and ends where it would have', async () => {
+    const c = { ...config('stress', 3, [], { durationTicks: 30_000_000 }), stopOnFirst: true };
+    const r = await runSimulation(c, { host: 'inline' });
+    expect(r.status).toBe('clean');
+    expect(r.simulatedTicks).toBe(30_000_000);
+  });
+});
+
+describe('choices: recorded, replayed', () => {
+  test('a run replayed from its recorded choice sequences gives the same event stream, inline and threaded', async () => {
+    const c = config('flush-race', 4, ['single-flush'], { durationTicks: 40_000_000 });
+    const recorded = await runRaw(c, { host: 'inline', recordChoices: true });
+    expect(recorded.choices!.reduce((s, a) => s + a.length, 0)).toBeGreaterThan(1000);
+    const replay = { ...c, strategy: { kind: 'replay' as const, choices: recorded.choices! } };
+    const inline = await runRaw(replay, { host: 'inline' });
+    const threaded = await runRaw(replay, { host: 'threaded', recordChoices: true });
+    expect(inline.actorDigests).toEqual(recorded.actorDigests);
+    expect(threaded.actorDigests).toEqual(recorded.actorDigests);
+    expect(threaded.choices).toEqual(recorded.choices);
+  });
+
+  test('a replay with every choice set to 0 is another run (the choices steer it)', async () => {
+    const c = config('flush-race', 4, ['single-flush'], { durationTicks: 20_000_000 });
+    const seeded = await runRaw(c, { host: 'inline' });
+    const zeros = await runRaw({ ...c, strategy: { kind: 'replay', choices: [] } }, { host: 'inline' });
+    expect(zeros.actorDigests).not.toEqual(seeded.actorDigests);
+  });
+});
+
+describe('digest: covers behaviour and outcome', () => {
+  const c = config('stress', 1, [], { durationTicks: 1_000_000 });
+  const v = {
+    rule: 'isolation.dma' as const,
+    message: 'm',
+    tick: 5,
+    actors: ['gpu0'],
+    addresses: [1],
+    history: [],
+  };
+  test.each([
+    ['a bug switch', { ...c, bugs: ['single-flush' as BugName] }],
+    ['a profile', { ...c, profile: 'as-shipped' as const }],
+    ['a strategy', { ...c, strategy: { kind: 'replay' as const, choices: [[1]] } }],
+    ['stop-on-first', { ...c, stopOnFirst: true }],
+    ['a workload parameter', { ...c, params: { ...c.params, gpu: { ...c.params.gpu, dmaBytes: 512 } } }],
+  ])('digest: %s changes the digest of the same event stream', (_what, other) => {
+    expect(outcomeDigest(other, 'e', [], [], 0)).not.toBe(outcomeDigest(c, 'e', [], [], 0));
+  });
+
+  test('digest: a violation found changes it, and so does how many were found', () => {
+    const base = outcomeDigest(c, 'e', [], [], 0);
+    expect(outcomeDigest(c, 'e', [v], [], 1)).not.toBe(base);
+    expect(outcomeDigest(c, 'e', [v], [], 2)).not.toBe(outcomeDigest(c, 'e', [v], [], 1));
+    expect(outcomeDigest(c, 'e', [], [], 0)).toBe(base);
+  });
+});
+
+describe('actor runner: digest checkpoints', () => {
+  const actor: Actor = {
+    index: 0,
+    name: 'probe',
+    kind: 'gpu',
+    start: () => undefined,
+    handle: (_m: SimMessage, _c: ActorContext) => undefined,
+    finish: () => {
+      throw new Error('unused');
+    },
+    progress: () => 0,
+  };
+  const plan = { actors: [{ index: 0, name: 'probe', kind: 'gpu' as const }], edges: [] };
+  const feed = (r: ActorRunner, times: number[]) => {
+    times.forEach((t, i) => {
+      const m = newMessage();
+      Object.assign(m, { timeTicks: t, link: 0xff, seq: i, kind: 1, tag: i });
+      r.handle(m);
+    });
+  };
+  const runner = (checkpoints: number) =>
+    new ActorRunner(
+      actor,
+      plan,
+      new SeededChooser(1),
+      () => undefined,
+      () => undefined,
+      { checkpoints },
+    );
+
+  test('rollbackTo gives the digest of the events before the stop tick', () => {
+    const a = runner(16);
+    feed(a, [10, 20, 30, 40, 50]);
+    const b = runner(16);
+    feed(b, [10, 20]);
+    expect(a.rollbackTo(25)).toBe(3);
+    expect(a.digest.hex()).toBe(b.digest.hex());
+    expect(a.digest.count).toBe(2);
+  });
+
+  test('rollbackTo refuses when the actor ran further past the stop than its checkpoints reach', () => {
+    const a = runner(2);
+    feed(a, [10, 20, 30, 40, 50]);
+    expect(() => a.rollbackTo(15)).toThrow(/further than its 2 digest checkpoints reach/);
+    expect(runner(4).rollbackTo(1)).toBe(0);
+  });
+});
