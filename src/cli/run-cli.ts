@@ -252,7 +252,7 @@ async function checkHosts(config: RunConfig, io: CliIo): Promise<number | undefi
   const a = combineDigests(inline.actorDigests);
   const b = combineDigests(threaded.actorDigests);
   if (a === b) {
-    io.stderr.write(`npusim: hosts agree: digest ${a}, ${inline.events} events each\n`);
+    io.stderr.write(`npusim: hosts agree: event digest ${a}, ${inline.events} events each\n`);
     return undefined;
   }
   const plan = (await import('../model/actors/machine.js')).planMachine(config);

@@ -273,7 +273,9 @@ describe('assembleResult', () => {
     const raw = rawRun();
     const r = assembleResult(config, plan, raw);
     expect(r.schemaVersion).toBe(RESULT_SCHEMA_VERSION);
-    expect(r.digest).toBe(combineDigests(raw.actorDigests));
+    expect(r.eventDigest).toBe(combineDigests(raw.actorDigests));
+    expect(r.digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(r.digest).not.toBe(r.eventDigest);
     expect(r.actors).toEqual([
       { name: 'chip0', kind: 'chip', digest: raw.actorDigests[0], events: 1200 },
       { name: 'gpu0', kind: 'gpu', digest: raw.actorDigests[1], events: 800 },
@@ -325,6 +327,8 @@ describe('assembleResult on a real inline run', () => {
     }
     expect(r.engine.events).toBe(raw.events);
     expect(r.status).toBe('clean');
-    expect(r.digest).toBe(combineDigests(raw.actorDigests));
+    expect(r.eventDigest).toBe(combineDigests(raw.actorDigests));
+    expect(r.digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(r.digest).not.toBe(r.eventDigest);
   });
 });
