@@ -1,8 +1,8 @@
 /**
  * Synthetic traffic for the ring: a deterministic message stream, a producer loop that encodes it
  * with the real codec, and a consumer loop that decodes, checksums and (optionally) verifies every
- * record against the stream. Used by the thread tests (workers/ring-producer.ts,
- * workers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
+ * record against the stream. Used by the thread tests (bench/peers/ring-producer.ts,
+ * bench/peers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
  *
  * Message i of a stream exercises every field, with times near 2^52 and addresses near 2^53 so the
  * high words are never zero. The checksum (checksumMessage) mixes every decoded field of a record

@@ -2,7 +2,7 @@
  * Command-line parsing for `npusim`: node:util parseArgs in strict mode, one option table per
  * subcommand, and every error turned into a ConfigError that names the option, what was expected
  * and what arrived (exit 2). Only syntax is checked here; names that need the workload registry or
- * the topology presets (workload, bug, topology, policy) are checked by main.ts against the real
+ * the topology presets (workload, bug, topology, policy) are checked by run-cli.ts against the real
  * lists, so the error can list the valid names.
  */
 import { parseArgs } from 'node:util';

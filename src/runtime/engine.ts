@@ -1,7 +1,8 @@
 /**
- * The engine's front door: run one simulation of the real machine (src/model/machine.ts), inline
- * or threaded, and assemble its result. The command line, the benchmarks and the tests all come
- * through here, so the two hosts can never be configured differently.
+ * The engine's front door: run one simulation of the real machine (src/model/actors/machine.ts),
+ * inline or threaded, to its raw result (src/api/run-simulation.ts assembles the report). The
+ * command line, the sweeps, the benchmarks and the tests all come through here, so the two hosts
+ * can never be configured differently.
  */
 
 import * as machine from '../model/actors/machine.js';

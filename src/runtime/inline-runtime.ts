@@ -7,7 +7,8 @@
  * threaded runtime's conservative synchronisation gives it. That is the claim the
  * inline-vs-threaded digest test checks.
  *
- * Sweeps run this (one whole simulation per piscina task), and so do the determinism tests.
+ * Sweeps run this (one whole simulation per piscina task, src/sweep), and so do replays and the
+ * determinism tests.
  */
 import { nodeRecorder } from '../metrics/node-recorder.js';
 import type { Actor } from '../model/actors/actor.js';

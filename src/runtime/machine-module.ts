@@ -1,6 +1,6 @@
 /**
  * What a runtime needs from a machine: a plan (actors and directed edges) and a way to build one
- * actor from the same configuration. The real machine is src/model/machine.ts; tests plug in small
+ * actor from the same configuration. The real machine is src/model/actors/machine.ts; tests plug in small
  * fixture machines through the same interface.
  *
  * The threaded runtime loads the module by URL inside every worker and calls `createActor` for that

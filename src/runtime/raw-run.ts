@@ -1,7 +1,7 @@
 /**
  * What a runtime hands back before reporting: per-actor reports and digests, per-edge message
  * accounting, and the engine's own figures. Plain data, the same shape from either host, so the
- * result assembler (src/report/run-result.ts) never knows how the run was hosted.
+ * result assembler (src/report/assemble-result.ts) never knows how the run was hosted.
  */
 import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';

@@ -4,8 +4,8 @@
  *
  * The main thread plans the machine, allocates every ring and doorbell, starts the workers
  * (workers/actor-host.ts), and then only watches: it reads the status board (thread-status.ts) for
- * progress and for the wall-clock watchdog, writes the control word for pause/resume/stop, and
- * collects each worker's result over comlink at the end. No simulation data passes through it.
+ * progress and for the wall-clock watchdog, sends pause/resume/stop to every worker over comlink,
+ * and collects each worker's result over comlink at the end. No simulation data passes through it.
  *
  * Failure handling (none of it may hang): a worker that throws, fails to load, or exits early makes
  * the run reject with ActorCrashError naming the actor, its tick and its last event; a watchdog that

@@ -50,7 +50,7 @@ export interface AtsEntry {
   /** The physical page's epoch at translation time (oracle: freed/reused page). */
   readonly epoch: number;
   readonly writable: boolean;
-  /** When the nest MMU made it (oracle: translation older than the last shootdown). */
+  /** When the nest MMU made it (kept for the state dump; the oracle judges by `epoch`). */
   readonly madeAt: Tick;
 }
 

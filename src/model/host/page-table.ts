@@ -5,7 +5,7 @@
  * - `PhysPages` owns physical memory pages: allocation, free, pinning and the page EPOCH. Every free
  *   bumps the page's epoch, so a translation that carries the epoch it was made at can be told apart
  *   from a translation to the same frame after it was freed and reused (the oracle's
- *   'translation.freed-page' rule).
+ *   'translation.stale-ats' rule, check/rules/translation-rules.ts).
  * - `PageTables` owns one sparse radix "tree" per (LPID, PID): a Map keyed by the virtual page base.
  *   The radix levels themselves are not modelled (the walk cost is a single assumed latency in the
  *   nest MMU); only the leaf PTEs matter for translation, shootdown and the oracle.

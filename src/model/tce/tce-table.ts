@@ -12,7 +12,7 @@
  *
  * The allocator is next-fit over a byte map, like the kernel's iommu_area_alloc with its hint;
  * the kernel frees an IOVA (bitmap_clear in __iommu_free) only after the TCEs are cleared and
- * killed, which tce.ts enforces.
+ * killed, which tce-system.ts (releaseBusPages) enforces.
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { type BusAddr, hex, type PhysAddr } from '../types.js';

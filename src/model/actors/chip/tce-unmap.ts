@@ -1,6 +1,6 @@
 /**
  * The TCE (UT=1) side of one chip: the TCE system of this socket's GPUs (their PHB4 and NPU PEs
- * share one table per GPU, tce/tce.ts), and the kernel's DMA unmap cycle on it.
+ * share one table per GPU, tce/tce-system.ts), and the kernel's DMA unmap cycle on it.
  *
  * How an unmap runs (TCE_REMAP from the coordinator), as `__iommu_free` orders it:
  *   1. clear the TCEs now (the oracle hears each cleared TCE and the page it pointed at);

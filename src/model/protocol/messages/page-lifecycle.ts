@@ -1,7 +1,7 @@
 /**
  * Page lifecycle: a CPU thread on a chip asks the coordinator to munmap or migrate a range; the
  * coordinator clears the PTEs on every chip walking the process's table, shoots the translations
- * down (atsd.ts), frees the old frames (every chip hears the new epoch) and maps fresh ones.
+ * down (atsd.ts; host/shootdown.ts runs it), frees the old frames (every chip hears the new epoch) and maps fresh ones.
  *
  * | kind          | from -> to    | fields                                                        |
  * |---------------|---------------|---------------------------------------------------------------|
