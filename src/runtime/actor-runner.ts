@@ -122,6 +122,11 @@ export class ActorRunner implements ActorContext {
         `${this.actor.name} sent on edge ${edge}, which is not one of its outbound edges`,
       );
     }
+    if (this.silent[edge] === true) {
+      throw new AssertionFailure(
+        `${this.actor.name} sent on edge ${edge} (${link.edge.label}), which it declared silent`,
+      );
+    }
     const msg = this.pool.take();
     fill(msg, fields);
     msg.source = this.self;

@@ -80,8 +80,8 @@ export interface Actor {
   /**
    * Outbound edges this actor promises never to send on in this run (a GPU never writes to the
    * coordinator, a chip never answers over PCIe). The threaded runtime publishes a safe time of
-   * +Infinity on them at once, so they never hold a consumer's horizon back; an actor that
-   * breaks the promise is caught by its consumer's 'safe time broken' assertion. Optional: an actor that says nothing may send anywhere.
+   * +Infinity on them at once, so they never hold a consumer's horizon back; a send on one is
+   * an assertion failure (actor-runner.ts). Optional: an actor that says nothing may send anywhere.
    */
   silentEdges?(): readonly number[];
 }
