@@ -1,0 +1,220 @@
+/**
+ * Failure files (design.md "Failure files, replay, exploration"): what a failing run leaves behind
+ * so that anyone can replay it exactly, on another machine and another day. Versioned JSON with
+ * everything the run depended on: the npusim version (and commit), the workload's name and full
+ * parameters, the topology, the options, the seed, the strategy and any choice log, the digest,
+ * the exit class and the first finding (rule, tick, actors, addresses).
+ *
+ * Reading one is strict: a file of another format version, from another npusim version, with a
+ * missing or corrupted field, or for a workload whose definition changed since, is refused with a
+ * ConfigError naming the file and the field (exit 2). Nothing is guessed.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { isRuleName, type RuleName } from '../model/check/rule-names.js';
+import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
+import { validateTopologySpec } from '../model/platform/topology-spec.js';
+import { BUG_NAMES } from '../model/scenario/bugs.js';
+import { PROFILES } from '../model/scenario/profiles.js';
+import { type RunConfig, type Workload, workloadParamsSchema } from '../model/scenario/workload.js';
+import { digestText } from '../runtime/digest.js';
+import { gitCommit, npusimVersion } from './version.js';
+
+export const FAILURE_FORMAT = 'npusim-failure';
+export const FAILURE_FORMAT_VERSION = 1;
+
+export type ExitClass = 'violation' | 'liveness' | 'crash';
+
+/** The first thing that went wrong: a rule broken, a liveness failure, or an actor that crashed. */
+export interface FirstFinding {
+  /** A rule name (check/rule-names.ts), or 'crash'. */
+  rule: RuleName | 'crash';
+  tick: number;
+  actors: string[];
+  addresses: number[];
+  message: string;
+}
+
+const finding = z.strictObject({
+  rule: z
+    .string()
+    .refine((r) => r === 'crash' || isRuleName(r), { message: 'Expected a rule name or `crash`' }),
+  tick: z.number().int().min(0),
+  actors: z.array(z.string()),
+  addresses: z.array(z.number().int().min(0)),
+  message: z.string(),
+});
+
+const fileSchema = z.strictObject({
+  format: z.literal(FAILURE_FORMAT),
+  formatVersion: z.literal(FAILURE_FORMAT_VERSION),
+  npusim: z.strictObject({ version: z.string(), commit: z.string().nullable() }),
+  workload: z.strictObject({
+    name: z.string().min(1),
+    /** Digest of the workload's declared parameters when the file was written. */
+    definitionDigest: z.string().regex(/^[0-9a-f]{16}$/),
+    params: z.unknown(),
+  }),
+  topology: z.strictObject({ name: z.string(), file: z.string().nullable(), spec: z.unknown().nullable() }),
+  options: z.strictObject({
+    bugs: z.array(z.enum(BUG_NAMES as [string, ...string[]])),
+    profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
+    stopOnFirst: z.boolean(),
+    crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),
+    host: z.enum(['inline', 'threaded']),
+  }),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  strategy: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('random') }),
+    z.strictObject({ kind: z.literal('replay'), choices: z.array(z.array(z.number().int())) }),
+  ]),
+  digest: z.string().regex(/^[0-9a-f]{16}$/),
+  exit: z.strictObject({ class: z.enum(['violation', 'liveness', 'crash']), code: z.number().int() }),
+  first: finding,
+  figures: z.strictObject({ simulatedTicks: z.number().int().min(0), events: z.number().int().min(0) }),
+});
+
+export type FailureFile = z.infer<typeof fileSchema>;
+
+/** The digest of a workload's declared parameters: a replay refuses a workload that changed. */
+export function definitionDigest(workload: Workload): string {
+  return digestText(JSON.stringify(workload.params));
+}
+
+export interface FailureFacts {
+  config: RunConfig;
+  workload: Workload;
+  host: 'inline' | 'threaded';
+  digest: string;
+  exitClass: ExitClass;
+  exitCode: number;
+  first: FirstFinding;
+  simulatedTicks: number;
+  events: number;
+}
+
+export function buildFailureFile(f: FailureFacts): FailureFile {
+  const c = f.config;
+  return {
+    format: FAILURE_FORMAT,
+    formatVersion: FAILURE_FORMAT_VERSION,
+    npusim: { version: npusimVersion(), commit: gitCommit() ?? null },
+    workload: { name: c.workload, definitionDigest: definitionDigest(f.workload), params: c.params },
+    topology: {
+      name: c.params.topology,
+      file: c.customTopology?.file ?? null,
+      spec: c.customTopology?.spec ?? null,
+    },
+    options: {
+      bugs: [...c.bugs],
+      profile: c.profile ?? 'fixed',
+      stopOnFirst: c.stopOnFirst === true,
+      crashAt: c.crashAt ?? null,
+      host: f.host,
+    },
+    seed: c.seed,
+    strategy:
+      c.strategy?.kind === 'replay'
+        ? { kind: 'replay', choices: c.strategy.choices.map((a) => encodeChoices(a)) }
+        : { kind: 'random' },
+    digest: f.digest,
+    exit: { class: f.exitClass, code: f.exitCode },
+    first: f.first,
+    figures: { simulatedTicks: f.simulatedTicks, events: f.events },
+  };
+}
+
+/** The file's name: what failed, where, with the digest so two failures never share a name. */
+export function failureFileName(file: FailureFile): string {
+  const what = file.first.rule.replace(/[^a-z0-9.-]/gi, '_');
+  return `${file.workload.name}-seed${file.seed}-${what}-${file.digest.slice(0, 8)}.json`;
+}
+
+/**
+ * Parse and check a failure file's text. `where` names the file in errors. `workloads` is the
+ * registry now: a workload that no longer exists or whose declared parameters changed is refused.
+ */
+export function readFailureFile(
+  text: string,
+  where: string,
+  workloads: ReadonlyMap<string, Workload>,
+): { file: FailureFile; config: RunConfig } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(where, `Expected a JSON failure file, got a syntax error: ${(e as Error).message}`);
+  }
+  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format !== FAILURE_FORMAT) {
+    throw new ConfigError(
+      `${where}: format`,
+      `Expected \`${FAILURE_FORMAT}\`, got \`${String((json as { format?: unknown }).format)}\``,
+    );
+  }
+  const r = fileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
+    throw new ConfigError(`${where}: ${path === '' ? '(file)' : path}`, issue.message);
+  }
+  const file = r.data;
+  const version = npusimVersion();
+  if (file.npusim.version !== version) {
+    throw new ConfigError(
+      `${where}: npusim.version`,
+      `Expected a failure file from npusim ${version}, got one from ${file.npusim.version}${file.npusim.commit === null ? '' : ` (commit ${file.npusim.commit.slice(0, 12)})`}: replay it with that version`,
+    );
+  }
+  const workload = workloads.get(file.workload.name);
+  if (workload === undefined) {
+    throw new ConfigError(
+      `${where}: workload.name`,
+      `Expected a workload of this npusim, got \`${file.workload.name}\`, which no longer exists`,
+    );
+  }
+  if (definitionDigest(workload) !== file.workload.definitionDigest) {
+    throw new ConfigError(
+      `${where}: workload.definitionDigest`,
+      `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (its parameters differ): the file cannot replay it exactly`,
+    );
+  }
+  const params = workloadParamsSchema.safeParse(file.workload.params);
+  if (!params.success) {
+    const issue = params.error.issues[0]!;
+    throw new ConfigError(`${where}: workload.params.${issue.path.join('.')}`, issue.message);
+  }
+  let customTopology: RunConfig['customTopology'];
+  if (file.topology.spec !== null) {
+    try {
+      customTopology = { file: file.topology.file ?? where, spec: validateTopologySpec(file.topology.spec) };
+    } catch (e) {
+      if (e instanceof ConfigError)
+        throw new ConfigError(`${where}: topology.spec.${e.field}`, e.message.replace(`${e.field}: `, ''));
+      throw e;
+    }
+  }
+  const config: RunConfig = {
+    workload: file.workload.name,
+    seed: file.seed,
+    bugs: file.options.bugs as RunConfig['bugs'],
+    params: params.data,
+    profile: file.options.profile as RunConfig['profile'],
+    stopOnFirst: file.options.stopOnFirst,
+    ...(file.options.crashAt === null ? {} : { crashAt: file.options.crashAt }),
+    ...(customTopology === undefined ? {} : { customTopology }),
+    ...(file.strategy.kind === 'replay'
+      ? {
+          strategy: {
+            kind: 'replay' as const,
+            choices: file.strategy.choices.map((a, i) =>
+              decodeChoices(a, `${where}: strategy.choices[${i}]`),
+            ),
+          },
+        }
+      : {}),
+  };
+  return { file, config };
+}

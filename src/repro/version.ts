@@ -1,0 +1,42 @@
+/**
+ * Which npusim made a file: the package version, and the git commit when the code runs from a
+ * checkout (read from .git directly, so no git binary is needed and nothing is spawned).
+ */
+import { readFileSync } from 'node:fs';
+
+const ROOT_CANDIDATES = ['../../', '../../../'];
+
+function readAt(rel: string): string | undefined {
+  try {
+    return readFileSync(new URL(rel, import.meta.url), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version in package.json (src/repro/ and dist/src/repro/ sit two or three levels below it). */
+export function npusimVersion(): string {
+  for (const root of ROOT_CANDIDATES) {
+    const text = readAt(`${root}package.json`);
+    if (text === undefined) continue;
+    const pkg = JSON.parse(text) as { name?: string; version?: string };
+    if (pkg.name === 'npusim' && typeof pkg.version === 'string') return pkg.version;
+  }
+  return 'unknown';
+}
+
+/** The commit checked out, or undefined outside a git checkout. */
+export function gitCommit(): string | undefined {
+  for (const root of ROOT_CANDIDATES) {
+    const head = readAt(`${root}.git/HEAD`)?.trim();
+    if (head === undefined) continue;
+    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    const ref = head.slice(5);
+    const direct = readAt(`${root}.git/${ref}`)?.trim();
+    if (direct !== undefined && /^[0-9a-f]{40}$/.test(direct)) return direct;
+    const packed = readAt(`${root}.git/packed-refs`);
+    const line = packed?.split('\n').find((l) => l.endsWith(` ${ref}`));
+    return line?.slice(0, 40);
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * One seed of a sweep: one whole inline simulation (design.md: sweeps run inline, one simulation
+ * per pool task), judged, and turned into a failure file when it fails. Runs in a piscina thread
+ * (workers/sweep-worker.ts) or, for one seed, in the caller's thread.
+ */
+import * as machine from '../model/actors/machine.js';
+import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import { assembleResult } from '../report/assemble-result.js';
+import { buildFailureFile } from '../repro/failure-file.js';
+import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
+import { runRaw } from '../runtime/engine.js';
+import { ActorCrashError } from '../runtime/run-errors.js';
+import type { SeedOutcome } from './seed-outcome.js';
+
+export interface SeedTask {
+  /** The sweep's configuration; its seed is replaced by `seed`. */
+  config: RunConfig;
+  workload: Workload;
+  seed: number;
+}
+
+export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
+  const config: RunConfig = { ...task.config, seed: task.seed };
+  const started = performance.now();
+  try {
+    const raw = await runRaw(config, { host: 'inline' });
+    const result = assembleResult(config, machine.planMachine(config), raw);
+    const exitClass = exitClassOf(result);
+    const first = firstFinding(result);
+    const rules: SeedOutcome['rules'] = {};
+    for (const v of [...result.violations, ...result.liveness]) {
+      const r = rules[v.rule];
+      if (r === undefined) rules[v.rule] = { count: 1, tick: v.tick };
+      else {
+        r.count++;
+        r.tick = Math.min(r.tick, v.tick);
+      }
+    }
+    return {
+      seed: task.seed,
+      status: exitClass ?? 'clean',
+      exitCode: result.exitCode,
+      digest: result.digest,
+      events: result.engine.events,
+      simulatedTicks: result.simulatedTicks,
+      wallMs: performance.now() - started,
+      first,
+      rules,
+      failure:
+        exitClass === undefined || first === undefined
+          ? undefined
+          : buildFailureFile({
+              config,
+              workload: task.workload,
+              host: 'inline',
+              digest: result.digest,
+              exitClass,
+              exitCode: result.exitCode,
+              first,
+              simulatedTicks: result.simulatedTicks,
+              events: result.engine.events,
+            }),
+    };
+  } catch (e) {
+    if (!(e instanceof ActorCrashError)) throw e;
+    const first = crashFinding(e.crash);
+    return {
+      seed: task.seed,
+      status: 'crash',
+      exitCode: 4,
+      digest: '',
+      events: 0,
+      simulatedTicks: first.tick,
+      wallMs: performance.now() - started,
+      first,
+      rules: { crash: { count: 1, tick: first.tick } },
+      failure: buildFailureFile({
+        config,
+        workload: task.workload,
+        host: 'inline',
+        digest: '0000000000000000',
+        exitClass: 'crash',
+        exitCode: 4,
+        first,
+        simulatedTicks: first.tick,
+        events: 0,
+      }),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/** What one seed of a sweep comes back with: plain data, from a pool thread to the main thread. */
+import type { ExitClass, FailureFile, FirstFinding } from '../repro/failure-file.js';
+
+export interface SeedOutcome {
+  seed: number;
+  /** 'clean', 'violation', 'liveness' or 'crash'. */
+  status: 'clean' | ExitClass;
+  exitCode: number;
+  digest: string;
+  events: number;
+  simulatedTicks: number;
+  wallMs: number;
+  first: FirstFinding | undefined;
+  /** Every rule that fired (among the findings kept): how many times, and its earliest tick. */
+  rules: Record<string, { count: number; tick: number }>;
+  /** The failure file to write, for a failing seed. */
+  failure: FailureFile | undefined;
+}

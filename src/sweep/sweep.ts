@@ -1,0 +1,97 @@
+/**
+ * A sweep: one inline simulation per seed, on a piscina pool of `jobs` threads (one whole run per
+ * task, so the threads never talk to each other and scale with cores). p-queue bounds the seeds in
+ * flight to the pool's size, so a sweep of millions of seeds holds only a few tasks at a time, and
+ * so `stopOnFirst` stops handing out seeds as soon as one fails (the ones already running finish).
+ * Every failing seed's failure file is written by this thread, as results come back.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import { Piscina } from 'piscina';
+import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import { failureFileName } from '../repro/failure-file.js';
+import type { SeedTask } from './run-seed.js';
+import type { SeedOutcome } from './seed-outcome.js';
+import { type SeedRange, type Shard, seedsOf } from './seeds.js';
+import { addOutcome, canonical, emptySummary, type SweepSummary } from './summary.js';
+
+export interface SweepOptions {
+  config: RunConfig;
+  workload: Workload;
+  seeds: SeedRange;
+  shard?: Shard;
+  jobs: number;
+  stopOnFirst?: boolean;
+  /** Where failure files go; undefined: none are written. */
+  failuresDir?: string;
+  onOutcome?: (o: SeedOutcome, done: number, total: number, failures: number) => void;
+  /** Polled between seeds: true stops handing out seeds (Ctrl-C). */
+  shouldStop?: () => boolean;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+
+function workerFile(): string {
+  return new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).pathname;
+}
+
+/** What the sweep runs, apart from the seed: its summary's identity (shards must agree on it). */
+export function sweepIdentity(config: RunConfig): Record<string, unknown> {
+  return {
+    workload: config.workload,
+    params: config.params,
+    bugs: [...config.bugs].sort(),
+    profile: config.profile ?? 'fixed',
+    strategy: config.strategy?.kind ?? 'random',
+    stopOnFirst: config.stopOnFirst === true,
+    topology: config.customTopology?.spec ?? config.params.topology,
+  };
+}
+
+export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
+  const started = performance.now();
+  const seeds = seedsOf(options.seeds, options.shard);
+  const summary = emptySummary(sweepIdentity(options.config), options.seeds, options.shard);
+  if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: Math.min(options.jobs, seeds.length),
+    maxThreads: options.jobs,
+    // From source (tests, tsx) the task module is TypeScript: each pool thread loads tsx first.
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  });
+  const queue = new PQueue({ concurrency: options.jobs });
+  let stop = false;
+  let done = 0;
+  try {
+    for (const seed of seeds) {
+      if (stop || options.shouldStop?.() === true) {
+        summary.stoppedEarly = true;
+        break;
+      }
+      // Hold at most `jobs` seeds waiting beyond those running.
+      await queue.onSizeLessThan(options.jobs);
+      const task: SeedTask = { config: options.config, workload: options.workload, seed };
+      void queue.add(async () => {
+        if (stop) return;
+        const o = (await pool.run(task)) as SeedOutcome;
+        let file: string | null = null;
+        if (o.failure !== undefined && options.failuresDir !== undefined) {
+          file = join(options.failuresDir, failureFileName(o.failure));
+          writeFileSync(file, `${JSON.stringify(o.failure, null, 2)}\n`);
+        }
+        addOutcome(summary, o, file);
+        done++;
+        if (o.status !== 'clean' && options.stopOnFirst === true) stop = true;
+        options.onOutcome?.(o, done, seeds.length, summary.failed);
+      });
+    }
+    await queue.onIdle();
+  } finally {
+    await pool.destroy();
+  }
+  if (stop && summary.ran < seeds.length) summary.stoppedEarly = true;
+  summary.wallMs = performance.now() - started;
+  return canonical(summary);
+}
