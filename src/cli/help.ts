@@ -39,9 +39,7 @@ function usageOf(c: CommandSpec): string {
 }
 
 function commandSection(c: CommandSpec): string[] {
-  const out: string[] = [];
-  if (c.positionals.length === 0 && c.options.length === 0) return out;
-  out.push(`${c.name} arguments and options:`);
+  const out: string[] = [`${c.name} arguments and options:`];
   for (const p of c.positionals) out.push(...entry(p.name, withDefault(p.help, p.default), HELP_COLUMN));
   for (const o of [...c.options, HELP_OPTION]) {
     const name = `--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;

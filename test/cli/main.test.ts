@@ -211,13 +211,6 @@ describe('npusim command', () => {
     expect(result.exitCode).toBe(130);
     expect(result.simulatedTicks).toBeLessThan(1e12);
   });
-  it('cli: --check-hosts runs both hosts, says they agree, and reports the run', async () => {
-    const r = await npusim(['run', 'stress', '--seed', '3', '--duration', '30us', '--check-hosts', '--json']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/hosts agree: digest ([0-9a-f]{16})/);
-    const digest = /hosts agree: digest ([0-9a-f]{16})/.exec(r.stderr)![1];
-    expect((JSON.parse(r.stdout) as RunResult).digest).toBe(digest);
-  });
   it('cli: --topology takes a JSON topology file; a bad one exits 2 naming the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'npusim-topo-'));
     const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {

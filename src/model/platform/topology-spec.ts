@@ -311,13 +311,19 @@ export function validateTopologySpec(input: unknown): TopologySpec {
     const chipId = expectInt(s.chipId, `${f}.chipId`, 0, 255);
     const dup = chipIds.get(chipId);
     if (dup !== undefined)
-      throw new ConfigError(`${f}.chipId`, `Duplicate chip id ${chipId}: sockets[${dup}] has it`);
+      throw new ConfigError(
+        `${f}.chipId`,
+        `Expected a chip id no other socket has, got ${chipId}: sockets[${dup}] has it too`,
+      );
     chipIds.set(chipId, i);
     for (const key of ['npuPciDomain', 'gpuPciDomain'] as const) {
       const d = expectInt(s[key], `${f}.${key}`, 0, 0xffff);
       const prev = domains.get(d);
       if (prev !== undefined) {
-        throw new ConfigError(`${f}.${key}`, `Duplicate PCI domain ${d.toString(16)}: ${prev} has it`);
+        throw new ConfigError(
+          `${f}.${key}`,
+          `Expected a PCI domain no other PHB has, got ${d.toString(16)}: ${prev} has it too`,
+        );
       }
       domains.set(d, `${f}.${key}`);
     }
@@ -342,7 +348,10 @@ export function validateTopologySpec(input: unknown): TopologySpec {
     if (typeof g.id !== 'string') return; // checked above; narrows the type
     const dup = gpuIndex.get(g.id);
     if (dup !== undefined)
-      throw new ConfigError(`${f}.id`, `Duplicate GPU id \`${g.id}\`: gpus[${dup}] has it`);
+      throw new ConfigError(
+        `${f}.id`,
+        `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`,
+      );
     gpuIndex.set(g.id, i);
     gpuSocket.push(expectInt(g.socket, `${f}.socket`, 0, sockets.length - 1));
   });
@@ -369,14 +378,17 @@ export function validateTopologySpec(input: unknown): TopologySpec {
       if ('gpu' in l && !('brick' in l)) {
         const peer = gpuIndex.get(String(l.gpu));
         if (typeof l.gpu !== 'string' || peer === undefined) {
-          throw new ConfigError(`${lf}.gpu`, `Unknown peer GPU ${describe(l.gpu)}: no GPU has that id`);
+          throw new ConfigError(
+            `${lf}.gpu`,
+            `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+          );
         }
         if (peer === i)
           throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
         if (gpuSocket[peer] !== socket) {
           throw new ConfigError(
             `${lf}.gpu`,
-            `GPU link crosses sockets: \`${rec.id}\` is on socket ${socket}, peer \`${l.gpu}\` on socket ${gpuSocket[peer]} (no cross-socket GPU links on Witherspoon)`,
+            `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${rec.id}\` on socket ${socket}`,
           );
         }
         const key = `${i}>${peer}`;
@@ -388,7 +400,7 @@ export function validateTopologySpec(input: unknown): TopologySpec {
         if (prev !== undefined) {
           throw new ConfigError(
             `${lf}.brick`,
-            `Duplicate brick ${brick} on socket ${socket}: ${prev} already uses it`,
+            `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
           );
         }
         bricksUsed.set(key, lf);
@@ -415,7 +427,7 @@ export function validateTopologySpec(input: unknown): TopologySpec {
       const gb = (gpus[b] as GpuSpec).id;
       throw new ConfigError(
         `gpus[${b}].links`,
-        `Asymmetric peer tables: \`${ga}\` lists \`${gb}\` ${n} time(s), \`${gb}\` lists \`${ga}\` ${back} time(s)`,
+        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
       );
     }
   }
@@ -440,13 +452,13 @@ export function validateTopologySpec(input: unknown): TopologySpec {
   if (memMap === 'GPU_MEM_4T_DOWN' && maxPerSocket > 6) {
     throw new ConfigError(
       'gpus',
-      `GPU_MEM_4T_DOWN has 6 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
+      `Expected at most 6 GPUs per socket (GPU_MEM_4T_DOWN has 6 apertures per chip), got ${maxPerSocket} on one socket`,
     );
   }
   if (memMap === 'GPU_MEM_4T_UP' && gpus.length > 4) {
     throw new ConfigError(
       'gpuMemMap',
-      `GPU_MEM_4T_UP (small memory map) is for 4-GPU machines, got ${gpus.length}`,
+      `Expected at most 4 GPUs with GPU_MEM_4T_UP (the small memory map), got ${gpus.length}`,
     );
   }
   if (input.gpuRamBytes !== undefined && input.gpuRamBytes !== 16 * GiB && input.gpuRamBytes !== 32 * GiB) {

@@ -320,7 +320,7 @@ export const CONTROL_EDGES_PER_ACTOR = 2;
 export const MAX_ACTORS = 256;
 export const MAX_DIRECTED_EDGES = SELF_LINK;
 
-function checkEncodable(chips: number, gpus: number, topologyEdges: number): void {
+export function checkEncodable(chips: number, gpus: number, topologyEdges: number): void {
   const actors = chips + gpus + 1;
   if (actors > MAX_ACTORS) {
     throw new ConfigError(
