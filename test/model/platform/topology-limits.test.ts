@@ -56,10 +56,14 @@ const build = (spec: unknown) => buildTopology(validateTopologySpec(spec));
 /** Every object of a spec that takes named keys, with its field path. */
 function objectsOf(spec: Json): { path: string; object: Json }[] {
   const out: { path: string; object: Json }[] = [{ path: '', object: spec }];
-  (spec.sockets as Json[]).forEach((s, i) => out.push({ path: `sockets[${i}]`, object: s }));
+  (spec.sockets as Json[]).forEach((s, i) => {
+    out.push({ path: `sockets[${i}]`, object: s });
+  });
   (spec.gpus as Json[]).forEach((g, i) => {
     out.push({ path: `gpus[${i}]`, object: g });
-    (g.links as Json[]).forEach((l, k) => out.push({ path: `gpus[${i}].links[${k}]`, object: l }));
+    (g.links as Json[]).forEach((l, k) => {
+      out.push({ path: `gpus[${i}].links[${k}]`, object: l });
+    });
   });
   spec.links = { nvlinkBrick: {}, pcie: {}, xbus: {} };
   out.push({ path: 'links', object: spec.links as Json });
