@@ -110,8 +110,8 @@ export function writeOutputs(
     } catch (e) {
       failed.push(f.option);
       stderr.write(
-        `npusim: ${f.option}: could not write \`${f.path}\` (${describeErrno(errnoOf(e), f.path)}); ` +
-          'it was not written, the output above is complete\n',
+        `npusim: ${f.option}: could not write \`${f.path}\`: ${describeErrno(errnoOf(e), f.path)}; ` +
+          'the file was not written, the output above is complete\n',
       );
     }
   }
@@ -135,6 +135,8 @@ function describeErrno(code: string, path: string): string {
       return `a part of \`${path}\` is not a directory (${code})`;
     case 'EISDIR':
       return `\`${path}\` is a directory (${code})`;
+    case 'ENOENT':
+      return `directory \`${dirname(resolve(path))}\` does not exist (${code})`;
     case 'ENAMETOOLONG':
       return `the name is too long (${code})`;
     default:

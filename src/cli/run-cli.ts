@@ -366,7 +366,13 @@ function emitResult(result: RunResult, args: RunArgs, io: CliIo): number {
   else io.stdout.write(formatSummary(result, { color: colorEnabled(io.stdout, io.env) }));
   const files = args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }];
   const failed = writeOutputs(files, io.stderr);
-  return failed.length > 0 && result.exitCode === EXIT.clean ? EXIT.usage : result.exitCode;
+  if (failed.length > 0 && result.exitCode === EXIT.clean) {
+    io.stderr.write(
+      `npusim: exit ${EXIT.usage}: the run was clean, but ${failed.join(', ')} could not be written\n`,
+    );
+    return EXIT.usage;
+  }
+  return result.exitCode;
 }
 
 function reportFailure(

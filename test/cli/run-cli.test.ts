@@ -101,7 +101,10 @@ describe('files a command writes are checked before it runs', () => {
     });
     expect(r.stdout).toContain('status clean (exit 0)');
     expect(r.stdout).toContain('reproduce: npusim run stress');
-    expect(r.stderr).toContain(`npusim: --out: could not write \`${out}\` (ENOENT); it was not written`);
+    expect(r.stderr).toContain(
+      `npusim: --out: could not write \`${out}\`: directory \`${vanishing}\` does not exist (ENOENT); the file was not written`,
+    );
+    expect(r.stderr).toContain('npusim: exit 2: the run was clean, but --out could not be written');
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(r.code).toBe(2);
   });
