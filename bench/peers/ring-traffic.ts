@@ -9,10 +9,11 @@
  * and chains records with one multiply each, so a lost, duplicated or reordered record changes it;
  * with `verify`, the consumer also compares every field of every record with the stream.
  *
- * "Slow" sides never sleep: every `slowEveryRecords` records they Atomics.wait on a private word
- * for `slowWaitMs` (nobody notifies it, so it is a bounded pause that yields the core), and
- * `extraWorkRounds` adds bounded arithmetic per record. Every wait has a time-out; a side that sees
- * no progress for `stallLimitMs` throws instead of hanging.
+ * A side can be held at a record (`hold`), for tests that need one side stopped while the other
+ * fills or drains the ring: an explicit hand-off, never a pause of some length. At record
+ * `atRecord` the side stores 1 in word HOLD_ARRIVED of `hold.word` (and notifies it), then waits
+ * until the test stores 1 in word HOLD_RELEASE (and notifies it). Every wait has a time-out; a side
+ * that sees no progress for `stallLimitMs` throws instead of hanging.
  */
 import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
 import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
@@ -63,13 +64,13 @@ export function checksumMessage(h: number, m: Message): number {
 
 export const CHECKSUM_SEED = FNV_OFFSET;
 
+/** Words of a hold's SharedArrayBuffer (Int32Array indices). */
+export const HOLD_ARRIVED = 0;
+export const HOLD_RELEASE = 1;
+
 export interface TrafficPacing {
-  /** Pause every this many records (0: never). */
-  slowEveryRecords?: number;
-  /** Length of each pause: an Atomics.wait on a private word that nobody notifies. */
-  slowWaitMs?: number;
-  /** Bounded extra arithmetic per record (0: none). */
-  extraWorkRounds?: number;
+  /** Stop before record `atRecord` until the test releases the hold (see the header). */
+  hold?: { atRecord: number; word: SharedArrayBuffer };
   /** Throw when no record moved for this long (default 20 s). */
   stallLimitMs?: number;
   /** Spin rounds before a blocking call parks (default: the endpoint's adaptive budget). */
@@ -84,33 +85,34 @@ export interface TrafficResult {
   endMs: number;
 }
 
-class Pacer {
-  private readonly every: number;
-  private readonly waitMs: number;
-  private readonly rounds: number;
-  private readonly privateWord = new Int32Array(new SharedArrayBuffer(4));
-  private countdown: number;
-  sink = 0;
+/** A new hold word pair for `hold.word`. */
+export function createHold(): SharedArrayBuffer {
+  return new SharedArrayBuffer(8);
+}
 
-  constructor(p: TrafficPacing) {
-    this.every = p.slowEveryRecords ?? 0;
-    this.waitMs = p.slowWaitMs ?? 1;
-    this.rounds = p.extraWorkRounds ?? 0;
-    this.countdown = this.every;
+/** The held side: say it arrived, then wait (bounded) for the release. */
+function waitAtHold(word: SharedArrayBuffer, limitMs: number, who: string): void {
+  const w = new Int32Array(word);
+  Atomics.store(w, HOLD_ARRIVED, 1);
+  Atomics.notify(w, HOLD_ARRIVED);
+  const deadlineMs = performance.now() + limitMs;
+  while (Atomics.load(w, HOLD_RELEASE) === 0) {
+    const leftMs = deadlineMs - performance.now();
+    if (leftMs <= 0) throw new Error(`${who}: held for ${limitMs} ms and never released`);
+    Atomics.wait(w, HOLD_RELEASE, 0, leftMs);
   }
+}
 
-  get active(): boolean {
-    return this.every > 0 || this.rounds > 0;
-  }
+/** The test: release a held side. */
+export function releaseHold(word: SharedArrayBuffer): void {
+  const w = new Int32Array(word);
+  Atomics.store(w, HOLD_RELEASE, 1);
+  Atomics.notify(w, HOLD_RELEASE);
+}
 
-  /** Account for one record: bounded work, and every `every` records a bounded pause. */
-  record(i: number): void {
-    for (let r = 0; r < this.rounds; r++) this.sink = Math.imul(this.sink ^ (i + r), FNV_PRIME);
-    if (this.every > 0 && --this.countdown === 0) {
-      this.countdown = this.every;
-      Atomics.wait(this.privateWord, 0, 0, this.waitMs);
-    }
-  }
+/** The test: whether the held side has reached its hold. */
+export function holdReached(word: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(word), HOLD_ARRIVED) === 1;
 }
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -127,8 +129,8 @@ export function produceTraffic(
   const first = opts.firstIndex ?? 0;
   const stallLimitMs = opts.stallLimitMs ?? 20_000;
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
-  const pacer = new Pacer(opts);
-  const paced = pacer.active;
+  const hold = opts.hold;
+  let held = false;
   const words = producer.words;
   const m = emptyMessage();
   let h = FNV_OFFSET;
@@ -137,8 +139,15 @@ export function produceTraffic(
   let lastProgressMs = nowMs();
   const startMs = lastProgressMs;
   while (sent < count) {
-    const want = Math.min(count - sent, batch);
-    const refill = Math.min(count - sent, refillRecords);
+    if (hold !== undefined && !held && sent === hold.atRecord) {
+      waitAtHold(hold.word, stallLimitMs, 'ring producer');
+      held = true;
+      lastProgressMs = nowMs();
+    }
+    // Up to the hold, not past it, so the hold falls between two publishes.
+    const limit = hold !== undefined && sent < hold.atRecord ? hold.atRecord : count;
+    const want = Math.min(limit - sent, batch);
+    const refill = Math.min(limit - sent, refillRecords);
     let n = producer.tryReserve(want);
     if (n < want) {
       // A full ring: wait until a quarter of it is free, not one batch. Refilling a ring as soon
@@ -160,7 +169,6 @@ export function produceTraffic(
       trafficMessage(i, m);
       writeMessage(words, producer.offsetOf(k), m);
       h = checksumMessage(h, m);
-      if (paced) pacer.record(i);
     }
     producer.publish(n);
     sent += n;
@@ -183,8 +191,8 @@ export function consumeTraffic(
   const first = opts.firstIndex ?? 0;
   const stallLimitMs = opts.stallLimitMs ?? 20_000;
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
-  const pacer = new Pacer(opts);
-  const paced = pacer.active;
+  const hold = opts.hold;
+  let held = false;
   const words = consumer.words;
   const m = emptyMessage();
   const want = emptyMessage();
@@ -193,6 +201,11 @@ export function consumeTraffic(
   let lastProgressMs = nowMs();
   const startMs = lastProgressMs;
   for (;;) {
+    if (hold !== undefined && !held && received === hold.atRecord) {
+      waitAtHold(hold.word, stallLimitMs, 'ring consumer');
+      held = true;
+      lastProgressMs = nowMs();
+    }
     let n = consumer.available();
     if (n === 0) {
       // Straight to the bounded spin: every extra look at the producer's line (ended() here)
@@ -208,11 +221,14 @@ export function consumeTraffic(
       lastProgressMs = nowMs();
     }
     if (n > batch) n = batch;
+    // Up to the hold, not past it.
+    if (hold !== undefined && received < hold.atRecord && received + n > hold.atRecord) {
+      n = hold.atRecord - received;
+    }
     for (let k = 0; k < n; k++) {
       readMessage(words, consumer.offsetOf(k), m);
       h = checksumMessage(h, m);
       if (verify) verifyMessage(m, first + received + k, want);
-      if (paced) pacer.record(received + k);
     }
     consumer.release(n);
     received += n;

@@ -1,15 +1,34 @@
 /**
- * Command-line parsing for `npusim`: node:util parseArgs in strict mode, one option table per
- * subcommand, and every error turned into a ConfigError that names the option, what was expected
- * and what arrived (exit 2). Only syntax is checked here; names that need the workload registry or
- * the topology presets (workload, bug, topology, policy) are checked by run-cli.ts against the real
- * lists, so the error can list the valid names.
+ * Command-line parsing for `npusim`, generated from the command table (commands.ts): node:util
+ * parseArgs in strict mode with `tokens`, then the checks parseArgs does not make (an option given
+ * twice, options that conflict, too many arguments), then each value through its option's parser.
+ * Every error is a ConfigError naming the option, what was expected and what arrived (exit 2).
+ *
+ * Only syntax is checked here, with no I/O; names that need the workload registry, the topology
+ * presets or the machine (workload, bug, topology, policy, actor) are checked by run-cli.ts against
+ * the real lists, so the error can list the valid names, and so are the files to be written
+ * (output-path.ts).
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
-import { parseDuration } from '../report/duration.js';
+import {
+  COMMANDS,
+  type CommandName,
+  type CommandSpec,
+  commandSpec,
+  DEFAULT_WORKLOAD,
+  HELP_OPTION,
+  type OptionSpec,
+} from './commands.js';
 
-export const DEFAULT_WORKLOAD = 'stress';
+export { DEFAULT_WORKLOAD } from './commands.js';
+export { parseCrashAt, parseSeed } from './option-values.js';
+
+/** A file a command will write: the option that names it (`--out`) and the path as given. */
+export interface OutputFile {
+  option: string;
+  path: string;
+}
 
 export interface RunArgs {
   command: 'run';
@@ -26,160 +45,223 @@ export interface RunArgs {
   crashAt: { actor: string; event: number } | undefined;
   /** Run on both hosts and compare event streams (naming the first divergent event). */
   checkHosts: boolean;
+  outputs: OutputFile[];
 }
 
 export type CliArgs =
   | RunArgs
-  | { command: 'list' }
-  | { command: 'topo'; topology: string | undefined; policy: string | undefined }
-  | { command: 'help' }
+  | { command: 'list'; outputs: OutputFile[] }
+  | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
+  | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
-const RUN_OPTIONS = {
-  seed: { type: 'string' },
-  duration: { type: 'string' },
-  topology: { type: 'string' },
-  policy: { type: 'string' },
-  bug: { type: 'string', multiple: true },
-  inline: { type: 'boolean' },
-  threads: { type: 'boolean' },
-  json: { type: 'boolean' },
-  out: { type: 'string' },
-  'crash-at': { type: 'string' },
-  'check-hosts': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** What the generic parser gives a command: parsed values by option name, and its arguments. */
+export interface ParsedCommand {
+  values: Record<string, unknown>;
+  positionals: string[];
+  outputs: OutputFile[];
+  help: boolean;
+}
 
-const TOPO_OPTIONS = { policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-const LIST_OPTIONS = { help: { type: 'boolean', short: 'h' } } as const;
-
-export const COMMANDS = ['run', 'list', 'topo'] as const;
+const COMMAND_NAMES = COMMANDS.map((c) => c.name);
 
 export function parseCli(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help')
-    return { command: 'help' };
-  if (first === '--version' || first === '-v') return { command: 'version' };
+  if (first === undefined || first === '--help' || first === '-h') return { command: 'help' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { command: 'help' };
+    return { command: 'help', topic: checkCommandName(topic) };
+  }
+  if (first === '--version' || first === '-v') {
+    if (rest.length > 0) {
+      throw new ConfigError(first, `Expected nothing after \`${first}\`, got \`${rest.join(' ')}\``);
+    }
+    return { command: 'version' };
+  }
   if (first.startsWith('-')) {
     throw new ConfigError(
       'command',
-      `Expected a command (${COMMANDS.join(', ')}) or --help/--version first, got \`${first}\``,
+      `Expected a command (${COMMAND_NAMES.join(', ')}) or --help/--version first, got \`${first}\``,
     );
   }
-  switch (first) {
+  const name = checkCommandName(first);
+  const parsed = parseCommand(commandSpec(name), rest);
+  if (parsed.help) return { command: 'help', topic: name };
+  const { values, positionals, outputs } = parsed;
+  switch (name) {
     case 'run':
-      return parseRun(rest);
-    case 'list': {
-      const { values } = strictParse(rest, LIST_OPTIONS, 0, 'list');
-      return values.help === true ? { command: 'help' } : { command: 'list' };
-    }
-    case 'topo': {
-      const { values, positionals } = strictParse(rest, TOPO_OPTIONS, 1, 'topo');
-      if (values.help === true) return { command: 'help' };
-      return { command: 'topo', topology: positionals[0], policy: values.policy };
-    }
-    default:
-      throw new ConfigError('command', `Expected one of ${COMMANDS.join(', ')}, got \`${first}\``);
+      return {
+        command: 'run',
+        workload: positionals[0] ?? DEFAULT_WORKLOAD,
+        seed: values.seed as number | undefined,
+        durationTicks: values.duration as number | undefined,
+        topology: values.topology as string | undefined,
+        policy: values.policy as string | undefined,
+        bugs: (values.bug as string[] | undefined) ?? [],
+        host: values.inline === true ? 'inline' : 'threaded',
+        json: values.json === true,
+        out: values.out as string | undefined,
+        crashAt: values['crash-at'] as RunArgs['crashAt'],
+        checkHosts: values['check-hosts'] === true,
+        outputs,
+      };
+    case 'list':
+      return { command: 'list', outputs };
+    case 'topo':
+      return {
+        command: 'topo',
+        topology: positionals[0],
+        policy: values.policy as string | undefined,
+        outputs,
+      };
   }
 }
 
-function parseRun(argv: readonly string[]): RunArgs | { command: 'help' } {
-  const { values, positionals } = strictParse(argv, RUN_OPTIONS, 1, 'run');
-  if (values.help === true) return { command: 'help' };
-  if (values.inline === true && values.threads === true) {
-    throw new ConfigError('--inline', 'Expected at most one of --inline and --threads, got both');
+function checkCommandName(name: string): CommandName {
+  if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
+    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got \`${name}\``);
   }
-  return {
-    command: 'run',
-    workload: positionals[0] ?? DEFAULT_WORKLOAD,
-    seed: values.seed === undefined ? undefined : parseSeed(values.seed),
-    durationTicks: values.duration === undefined ? undefined : parseDuration(values.duration, '--duration'),
-    topology: values.topology,
-    policy: values.policy,
-    bugs: values.bug ?? [],
-    host: values.inline === true ? 'inline' : 'threaded',
-    json: values.json === true,
-    out: values.out,
-    crashAt: values['crash-at'] === undefined ? undefined : parseCrashAt(values['crash-at']),
-    checkHosts: values['check-hosts'] === true,
-  };
+  return name as CommandName;
 }
 
-/** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
-export function parseSeed(text: string): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
-    throw new ConfigError(
-      '--seed',
-      `Expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got \`${text}\``,
-    );
+/**
+ * Parse one command's arguments by its table entry: strict parseArgs, then duplicates, conflicts,
+ * the number of arguments, and each value through its option's `parse`.
+ */
+export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
+  const table = [...spec.options, HELP_OPTION];
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
+  for (const o of table) {
+    options[o.name] = {
+      type: o.type,
+      ...(o.multiple === true ? { multiple: true } : {}),
+      ...(o.short === undefined ? {} : { short: o.short }),
+    };
   }
-  return n;
-}
-
-/** `ACTOR:EVENT`, e.g. `gpu2:100`: actor gpu2 throws when it handles its 100th event. */
-export function parseCrashAt(text: string): { actor: string; event: number } {
-  const m = /^([A-Za-z0-9_-]+):(\d+)$/.exec(text);
-  const event = m === null ? Number.NaN : Number(m[2]);
-  if (m === null || !Number.isSafeInteger(event) || event < 1) {
-    throw new ConfigError(
-      '--crash-at',
-      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT from 1), got \`${text}\``,
-    );
-  }
-  return { actor: m[1]!, event };
-}
-
-type OptionTable = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-function strictParse<O extends OptionTable>(
-  argv: readonly string[],
-  options: O,
-  maxPositionals: number,
-  command: string,
-) {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
-  >;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
-    throw translateParseError(error, options, command);
+    throw translateParseError(error, spec, table, argv);
   }
-  if (parsed.positionals.length > maxPositionals) {
+  const given = new Map<string, string[]>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    const list = given.get(t.name) ?? [];
+    list.push(t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`);
+    given.set(t.name, list);
+  }
+  if (given.has('help')) return { values: {}, positionals: [], outputs: [], help: true };
+
+  for (const o of table) {
+    const uses = given.get(o.name) ?? [];
+    if (o.multiple !== true && uses.length > 1) {
+      throw new ConfigError(
+        `--${o.name}`,
+        `Expected \`--${o.name}\` at most once, got it ${uses.length} times (${uses.map((u) => `\`${u}\``).join(', ')})`,
+      );
+    }
+    for (const other of o.conflicts ?? []) {
+      if (uses.length > 0 && given.has(other)) {
+        throw new ConfigError(`--${o.name}`, `Expected at most one of --${o.name} and --${other}, got both`);
+      }
+    }
+  }
+  const positionals = parsed.positionals;
+  if (positionals.length > spec.positionals.length) {
+    const expected =
+      spec.positionals.length === 0
+        ? `no argument after \`npusim ${spec.name}\``
+        : `at most ${spec.positionals.length} argument(s) after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
     throw new ConfigError(
-      command,
-      `Expected at most ${maxPositionals} argument(s) after \`npusim ${command}\`, got ` +
-        parsed.positionals.map((p) => `\`${p}\``).join(' '),
+      spec.name,
+      `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}`,
     );
   }
-  return parsed;
+
+  const values: Record<string, unknown> = {};
+  const outputs: OutputFile[] = [];
+  for (const o of spec.options) {
+    const raw = parsed.values[o.name];
+    if (raw === undefined) continue;
+    const option = `--${o.name}`;
+    if (o.type === 'boolean') {
+      values[o.name] = raw;
+      continue;
+    }
+    const texts = (Array.isArray(raw) ? raw : [raw]) as string[];
+    const parse = o.parse ?? ((t: string) => t);
+    const parsedValues = texts.map((t) => parse(t, option));
+    values[o.name] = o.multiple === true ? parsedValues : parsedValues[0];
+    if (o.writesFile === true) for (const t of texts) outputs.push({ option, path: t });
+  }
+  return { values, positionals, outputs, help: false };
 }
 
 /** parseArgs' own messages are long and not in the house shape; say option, expected, got. */
-function translateParseError(error: unknown, options: OptionTable, command: string): unknown {
+function translateParseError(
+  error: unknown,
+  spec: CommandSpec,
+  table: readonly OptionSpec[],
+  argv: readonly string[],
+): unknown {
   if (!(error instanceof Error) || !('code' in error)) return error;
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
-  const known = Object.keys(options ?? {})
-    .filter((o) => o !== 'crash-at')
-    .map((o) => `--${o}`)
-    .join(', ');
+  const raw = quoted.split(' ')[0] ?? quoted;
+  const known = table.map((o) => `--${o.name}`).join(', ');
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new ConfigError(
-        quoted,
-        `Expected an option of \`npusim ${command}\` (${known}), got \`${quoted}\``,
-      );
+      return new ConfigError(raw, `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${raw}\``);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const option = quoted.split(' ')[0] ?? quoted;
+      const o = table.find((t) => `--${t.name}` === raw || (t.short !== undefined && `-${t.short}` === raw));
+      const option = o === undefined ? raw : `--${o.name}`;
+      if (o === undefined || o.type === 'boolean') {
+        const given = argv.find((a) => a.startsWith(`${raw}=`));
+        return new ConfigError(
+          option,
+          `Expected no value after the flag \`${option}\`, got \`${given ?? raw}\``,
+        );
+      }
+      const value = valueAfter(argv, raw);
+      if (value === undefined) {
+        return new ConfigError(
+          option,
+          `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got none`,
+        );
+      }
+      // A value that starts with a dash: a negative number goes to the option's own parser, which
+      // says what it allows (`--seed -1`: negative seeds are not allowed).
+      if (o.parse !== undefined && /^-[\d.]/.test(value)) {
+        try {
+          o.parse(value, option);
+        } catch (e) {
+          if (e instanceof ConfigError) return e;
+          throw e;
+        }
+      }
       return new ConfigError(
         option,
-        `Expected a value after \`${option}\`, got none (or a boolean flag given a value)`,
+        `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option-like \`${value}\`; ` +
+          `to pass a value that starts with a dash, write \`${option}=${value}\``,
       );
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return new ConfigError(command, `Expected no argument after \`npusim ${command}\`, got \`${quoted}\``);
+      return new ConfigError(
+        spec.name,
+        `Expected no argument after \`npusim ${spec.name}\`, got \`${quoted}\``,
+      );
     default:
       return error;
   }
+}
+
+/** The argument after the first `raw` (before `--`) that has no value of its own; undefined at the end. */
+function valueAfter(argv: readonly string[], raw: string): string | undefined {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    if (argv[i] !== raw) continue;
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('-')) return next;
+  }
+  return undefined;
 }

@@ -1,34 +1,74 @@
-/** `npusim --help`: every command and option, its default, and the exit codes (design.md). */
-export const HELP_TEXT = `npusim: concurrent simulation of the IBM POWER9 + NVIDIA V100 NVLink2 machine (AC922)
+/**
+ * `npusim --help` and `npusim COMMAND --help`, generated from the command table (commands.ts) and
+ * the exit-code table (core/exit-codes.ts): an option exists in the help exactly when the parser
+ * accepts it, with the placeholder, default and wording of its one entry.
+ */
+import { EXIT_CODES } from '../core/exit-codes.js';
+import { COMMANDS, type CommandName, type CommandSpec, commandSpec, HELP_OPTION } from './commands.js';
 
-usage:
-  npusim run [workload] [options]   run one simulation and print its summary
-  npusim list                       workloads, bug switches and topologies
-  npusim topo [name|file] [--policy P]  a topology's sockets, GPUs, links and IOMMU groups
-  npusim --help | --version
+const WIDTH = 100;
+/** Column where an option's help text starts. */
+const HELP_COLUMN = 24;
 
-run options:
-  workload              workload name (default: stress; see \`npusim list\`)
-  --seed N              seed, a whole number (default: drawn at random and printed)
-  --duration T          simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)
-                        (default: the workload's durationTicks)
-  --topology NAME|FILE  witherspoon-6, witherspoon-4, or a JSON TopologySpec file (default: the workload's)
-  --policy P            IOMMU group policy: per-socket, per-gpu, per-gpu-isolated (default: the workload's)
-  --bug NAME            switch on a known historical bug; repeatable (see \`npusim list\`)
-  --threads             one worker thread per actor (default)
-  --inline              every actor in this thread (same digest as --threads)
-  --json                print the run result as JSON on stdout instead of the summary
-  --out FILE            also write the run result as JSON to FILE
-  --check-hosts         run inline AND threaded, compare their event streams; on a mismatch
-                        name the first divergent event and exit 4 (an engine bug)
-  --crash-at ACTOR:N    testing aid: actor ACTOR (e.g. gpu2) throws at its Nth event
+export function helpText(topic?: CommandName): string {
+  const out: string[] = [];
+  if (topic === undefined) {
+    out.push('npusim: concurrent simulation of the IBM POWER9 + NVIDIA V100 NVLink2 machine (AC922)', '');
+    out.push('usage:');
+    const lines = COMMANDS.map((c) => [`npusim ${usageOf(c)}`, c.summary] as const);
+    const width = Math.max(...lines.map(([u]) => u.length)) + 2;
+    for (const [u, s] of lines) out.push(`  ${u.padEnd(width)}${s}`);
+    out.push(`${'  npusim COMMAND --help'.padEnd(width + 2)}one command's arguments and options`);
+    out.push('  npusim --help | --version', '');
+    for (const c of COMMANDS) out.push(...commandSection(c));
+  } else {
+    const c = commandSpec(topic);
+    out.push(`usage: npusim ${usageOf(c)}`, `  ${c.summary}`, '');
+    out.push(...commandSection(c));
+  }
+  out.push('exit codes:');
+  for (const e of EXIT_CODES) out.push(...entry(String(e.code), e.meaning, 7));
+  const examples = (topic === undefined ? COMMANDS : [commandSpec(topic)]).flatMap((c) => c.examples ?? []);
+  if (examples.length > 0) out.push('', 'examples:', ...examples.map((e) => `  ${e}`));
+  return `${out.join('\n')}\n`;
+}
 
-exit codes:
-  0 clean   1 invariant violated   2 usage or config error   3 liveness failure   4 crash
-  Ctrl-C stops the run and prints what was found so far; a second Ctrl-C exits at once (130).
+function usageOf(c: CommandSpec): string {
+  const args = c.positionals.map((p) => `[${p.name}]`);
+  return [c.name, ...args, ...(c.options.length > 0 ? ['[options]'] : [])].join(' ');
+}
 
-examples:
-  npusim run --duration 2ms --seed 42
-  npusim run atsd-deadlock --bug release-between-flushes --inline
-  npusim topo witherspoon-4 --policy per-gpu
-`;
+function commandSection(c: CommandSpec): string[] {
+  const out: string[] = [`${c.name} arguments and options:`];
+  for (const p of c.positionals) out.push(...entry(p.name, withDefault(p.help, p.default), HELP_COLUMN));
+  for (const o of [...c.options, HELP_OPTION]) {
+    const name = `--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const short = o.short === undefined ? '' : `-${o.short}, `;
+    out.push(...entry(`${short}${name}`, withDefault(o.help, o.default), HELP_COLUMN));
+  }
+  out.push('');
+  return out;
+}
+
+function withDefault(help: string, value: string | undefined): string {
+  return value === undefined ? help : `${help} (default: ${value})`;
+}
+
+/** `  term   text`, the text wrapped at WIDTH and indented to `column` on continuation lines. */
+function entry(term: string, text: string, column: number): string[] {
+  const first = `  ${term}`;
+  const lines: string[] = [];
+  let line = first.length + 2 <= column ? first.padEnd(column) : `${first}  `;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(column);
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}

@@ -22,6 +22,8 @@ export interface InlineHostData {
   config: unknown;
   seed: number;
   endTick: number;
+  /** Record up to this many events per actor (--check-hosts names the first divergence). */
+  recordEvents?: number;
   /** Int32Array over it: [0] is 1 once the parent asked to stop. */
   stopWord: SharedArrayBuffer;
 }
@@ -46,6 +48,7 @@ import(data.machineUrl)
     runInline(machine, data.config, {
       seed: data.seed,
       endTick: data.endTick,
+      recordEvents: data.recordEvents,
       onProgress: (tick, events) => post({ type: 'progress', tick, events }),
       shouldStop: () => Atomics.load(stop, 0) === 1,
     }),

@@ -25,6 +25,7 @@ export interface InlineWorkerOptions {
   machineUrl: URL;
   seed: number;
   endTick: number;
+  recordEvents?: number;
   onProgress?: (tick: number, events: number) => void;
 }
 
@@ -35,6 +36,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     config,
     seed: options.seed,
     endTick: options.endTick,
+    ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
     stopWord,
   };
   const worker = spawnHost(data);

@@ -4,18 +4,23 @@
  * the run was hosted; inline and threaded runs of the same config assemble to the same figures
  * except the engine's own (wall time, rings, workers).
  *
- * Status precedence (design.md exit codes):
- *   interrupted (Ctrl-C) -> 'interrupted', exit 1 if violations were found so far, else 0: a
- *                           shootdown cut off by the stop is not a liveness failure;
+ * Status precedence (exit codes: core/exit-codes.ts):
+ *   interrupted (Ctrl-C) -> 'interrupted', exit 130, whatever was found so far (the summary lists
+ *                           it): a stopped run is not a verdict, and a shootdown cut off by the
+ *                           stop is not a liveness failure;
  *   liveness non-empty   -> 'liveness', exit 3 (wins over violations: a hung machine explains them);
  *   violations           -> 'violation', exit 1;
  *   otherwise            -> 'clean', exit 0.
+ * A run that ended without a RawRun (an actor threw, the engine stalled) is `failedRunResult`:
+ * 'crash', exit 4, or 'liveness', exit 3, with the figures empty.
  */
 
+import { EXIT } from '../core/exit-codes.js';
 import { mergeHistogramsByName, summariseHistogram, unitOfMetric } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { C } from '../model/actors/metric-names.js';
+import type { RuleName } from '../model/check/rule-names.js';
 import {
   type DmaCounts,
   type EdgeCounts,
@@ -27,6 +32,7 @@ import type { RunConfig } from '../model/scenario/workload.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
+import type { CrashInfo } from '../runtime/run-errors.js';
 import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
 import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
@@ -117,10 +123,69 @@ export function statusOf(
   violations: number,
   liveness: number,
 ): { status: RunStatus; exitCode: RunResult['exitCode'] } {
-  if (stopped === 'interrupted') return { status: 'interrupted', exitCode: violations > 0 ? 1 : 0 };
-  if (liveness > 0) return { status: 'liveness', exitCode: 3 };
-  if (violations > 0) return { status: 'violation', exitCode: 1 };
-  return { status: 'clean', exitCode: 0 };
+  if (stopped === 'interrupted') return { status: 'interrupted', exitCode: EXIT.interrupted };
+  if (liveness > 0) return { status: 'liveness', exitCode: EXIT.liveness };
+  if (violations > 0) return { status: 'violation', exitCode: EXIT.violation };
+  return { status: 'clean', exitCode: EXIT.clean };
+}
+
+/** How a run ended without a RawRun to assemble. */
+export type RunFailure =
+  | { kind: 'crash'; crash: CrashInfo }
+  | { kind: 'stall'; message: string; dump: Record<string, unknown> };
+
+/** Liveness rule of an engine that stopped moving (threaded runtime's watchdog). */
+export const ENGINE_STALL_RULE: RuleName = 'liveness.engine-stall';
+
+/**
+ * The result of a run that crashed or stalled: the same shape as any result (so `--json` and
+ * `--out` still give a script something to parse), with the config, the reproduce line and what
+ * went wrong, and every figure empty: nothing of a run that stopped half-way is reported as if it
+ * had finished.
+ */
+export function failedRunResult(
+  config: RunConfig,
+  plan: MachinePlan,
+  host: 'inline' | 'threaded',
+  failure: RunFailure,
+  wallMs: number,
+): RunResult {
+  const crash = failure.kind === 'crash';
+  const liveness: Violation[] = crash
+    ? []
+    : [
+        {
+          rule: ENGINE_STALL_RULE,
+          message: failure.message,
+          tick: 0,
+          actors: [],
+          addresses: [],
+          history: [],
+        },
+      ];
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    workload: config.workload,
+    seed: config.seed,
+    host,
+    config,
+    status: crash ? 'crash' : 'liveness',
+    exitCode: crash ? EXIT.crash : EXIT.liveness,
+    digest: '',
+    eventDigest: '',
+    actors: plan.actors.map((a) => ({ name: a.name, kind: a.kind, digest: '', events: 0 })),
+    simulatedTicks: crash ? failure.crash.tick : 0,
+    wallMs,
+    counts: {},
+    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [], perActor: {} },
+    engine: { events: 0, eventsPerSecond: 0, simulatedNsPerWallSecond: 0, rings: [], workers: [] },
+    conservation: { sent: 0, received: 0, inFlight: 0, ok: true },
+    actorStates: {},
+    violations: [],
+    liveness,
+    reproduce: reproduceCommand(config, host),
+    ...(crash ? { crash: failure.crash } : { stall: failure.dump }),
+  };
 }
 
 function sumCounters(raw: RawRun): Record<string, number> {

@@ -8,14 +8,26 @@ import { ConfigError } from '../core/errors.js';
 
 const TICKS_PER: Record<string, number> = { s: 1e12, ms: 1e9, us: 1e6, ns: 1e3, ps: 1 };
 
-/** Longest run a command line may ask for: ticks must stay exact in a double. */
-const MAX_DURATION_TICKS = Number.MAX_SAFE_INTEGER;
+/**
+ * Longest run a command line may ask for: 1000 s simulated (about eleven days of wall time at the
+ * engine's 1M simulated ns per second). Every tick must stay exact in a double and encodable in a
+ * ring record (2^53 - 1, about 9007 s): the bound leaves 8000 s of headroom above the end of the
+ * run for what is computed from it (a message sent at the last tick arrives up to a link latency,
+ * 1 ms at most, plus its queue later; topology-spec.ts bounds both).
+ */
+export const MAX_DURATION_TICKS = 1e15;
 
 /**
  * Parse a duration into ticks. A plain integer is ticks (picoseconds). The result must be a
  * positive whole number of ticks; `option` names the flag in the error.
  */
 export function parseDuration(text: string, option = '--duration'): number {
+  if (/^\s*-/.test(text)) {
+    throw new ConfigError(
+      option,
+      `Expected a duration above 0 such as \`2ms\`, got \`${text}\`: negative durations are not allowed`,
+    );
+  }
   const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns|ps)?$/.exec(text.trim());
   if (m === null) {
     throw new ConfigError(
@@ -34,7 +46,7 @@ export function parseDuration(text: string, option = '--duration'): number {
   if (!Number.isSafeInteger(ticks) || ticks <= 0 || ticks > MAX_DURATION_TICKS) {
     throw new ConfigError(
       option,
-      `Expected a duration above 0 and at most ${MAX_DURATION_TICKS} ticks, got \`${text}\``,
+      `Expected a duration above 0 and at most ${formatDuration(MAX_DURATION_TICKS)} (${MAX_DURATION_TICKS} ticks), got \`${text}\``,
     );
   }
   return ticks;

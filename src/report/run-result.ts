@@ -7,10 +7,12 @@ import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
+import type { CrashInfo } from '../runtime/run-errors.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
-export type RunStatus = 'clean' | 'violation' | 'liveness' | 'interrupted';
+/** core/exit-codes.ts gives the exit code of each: 0, 1, 3, 130 and 4. */
+export type RunStatus = 'clean' | 'violation' | 'liveness' | 'interrupted' | 'crash';
 
 export interface LinkFigures {
   label: string;
@@ -30,8 +32,11 @@ export interface RunResult {
   host: 'inline' | 'threaded';
   config: RunConfig;
   status: RunStatus;
-  /** 0 clean, 1 invariant violated, 3 liveness failure (2 and 4 never produce a result). */
-  exitCode: 0 | 1 | 3;
+  /**
+   * 0 clean, 1 invariant violated, 3 liveness failure, 4 crash, 130 interrupted (core/exit-codes.ts);
+   * a usage or configuration error (2) never starts a run, so never has a result.
+   */
+  exitCode: 0 | 1 | 3 | 4 | 130;
   /** The run's digest: events, behaviour-changing configuration and findings (outcome-digest.ts). */
   digest: string;
   /** The hash of the actors' event streams alone (what --check-hosts compares). */
@@ -68,4 +73,12 @@ export interface RunResult {
   liveness: Violation[];
   /** A command line that reproduces this run exactly. */
   reproduce: string;
+  /**
+   * Status 'crash' only: which actor threw, at which tick, handling which event (the figures above
+   * are then empty: a crashed run reports nothing else). A crash of the engine itself rather than
+   * of an actor names the actor `npusim`.
+   */
+  crash?: CrashInfo;
+  /** Status 'liveness' from an engine stall: the state of every ring and worker at the stall. */
+  stall?: Record<string, unknown>;
 }

@@ -57,6 +57,21 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
       `${formatWall(result.wallMs)} wall  digest ${result.digest}  status ${statusText(result, style)}`,
   );
 
+  // A run that crashed or stalled has no figures: say what happened and how to run it again.
+  if (result.crash !== undefined) {
+    const c = result.crash;
+    out.push(
+      `  ${style('red', 'CRASH')} actor ${c.actor} at ${formatTime(c.tick)} (tick ${c.tick}): ${c.message}`,
+    );
+    out.push(`reproduce: ${result.reproduce}`);
+    return `${out.join('\n')}\n`;
+  }
+  if (result.stall !== undefined) {
+    for (const v of result.liveness) out.push(`  ${style('red', 'LIVENESS')} ${v.rule}: ${v.message}`);
+    out.push(`reproduce: ${result.reproduce}`);
+    return `${out.join('\n')}\n`;
+  }
+
   // Checks.
   const problems = [
     ...result.liveness.map((v) => ['LIVENESS', v] as const),

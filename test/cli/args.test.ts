@@ -27,6 +27,7 @@ describe('cli args', () => {
       out: undefined,
       crashAt: undefined,
       checkHosts: false,
+      outputs: [],
     });
   });
 
@@ -65,19 +66,22 @@ describe('cli args', () => {
       json: true,
       out: 'r.json',
       crashAt: { actor: 'gpu2', event: 100 },
+      outputs: [{ option: '--out', path: 'r.json' }],
     });
   });
 
   it('args: help, version, list and topo parse', () => {
     expect(parseCli([])).toEqual({ command: 'help' });
     expect(parseCli(['--help'])).toEqual({ command: 'help' });
-    expect(parseCli(['run', '--help'])).toEqual({ command: 'help' });
+    expect(parseCli(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
+    expect(parseCli(['help', 'topo'])).toEqual({ command: 'help', topic: 'topo' });
     expect(parseCli(['--version'])).toEqual({ command: 'version' });
-    expect(parseCli(['list'])).toEqual({ command: 'list' });
+    expect(parseCli(['list'])).toEqual({ command: 'list', outputs: [] });
     expect(parseCli(['topo', 'witherspoon-4', '--policy', 'per-gpu'])).toEqual({
       command: 'topo',
       topology: 'witherspoon-4',
       policy: 'per-gpu',
+      outputs: [],
     });
   });
 
@@ -94,6 +98,47 @@ describe('cli args', () => {
     expect(errorOf(() => parseCli(['run', 'a', 'b'])).message).toContain('`a` `b`');
     expect(errorOf(() => parseCli(['list', 'x'])).field).toBe('list');
     expect(errorOf(() => parseCli(['run', '--inline', '--threads'])).field).toBe('--inline');
+  });
+
+  it('args: a single-value option given twice is refused naming it and both values; --bug repeats', () => {
+    const e = errorOf(() => parseCli(['run', '--seed', '1', '--seed', '2']));
+    expect(e.field).toBe('--seed');
+    expect(e.message).toBe('--seed: Expected `--seed` at most once, got it 2 times (`--seed 1`, `--seed 2`)');
+    expect(errorOf(() => parseCli(['run', '--out', 'a.json', '--out=b.json'])).field).toBe('--out');
+    expect(errorOf(() => parseCli(['run', '--inline', '--inline'])).field).toBe('--inline');
+    expect(errorOf(() => parseCli(['topo', '--policy', 'per-gpu', '--policy', 'per-gpu'])).field).toBe(
+      '--policy',
+    );
+    expect(parseCli(['run', '--bug', 'single-flush', '--bug', 'single-flush'])).toMatchObject({
+      bugs: ['single-flush', 'single-flush'],
+    });
+  });
+
+  it('args: a negative number after an option says negatives are not allowed, not "no value"', () => {
+    for (const argv of [
+      ['run', '--seed', '-1'],
+      ['run', '--seed=-1'],
+    ]) {
+      const e = errorOf(() => parseCli(argv));
+      expect(e.field).toBe('--seed');
+      expect(e.message).toContain('got `-1`: negative seeds are not allowed');
+    }
+    for (const argv of [
+      ['run', '--duration', '-1'],
+      ['run', '--duration=-5us'],
+    ]) {
+      const e = errorOf(() => parseCli(argv));
+      expect(e.field).toBe('--duration');
+      expect(e.message).toContain('negative durations are not allowed');
+    }
+    const missing = errorOf(() => parseCli(['run', '--seed']));
+    expect(missing.message).toBe('--seed: Expected a value after `--seed` (N), got none');
+    const optionLike = errorOf(() => parseCli(['run', '--topology', '--inline']));
+    expect(optionLike.field).toBe('--topology');
+    expect(optionLike.message).toContain('got the option-like `--inline`');
+    expect(errorOf(() => parseCli(['run', '--json=yes'])).message).toBe(
+      '--json: Expected no value after the flag `--json`, got `--json=yes`',
+    );
   });
 
   it('args: seeds are non-negative decimal safe integers', () => {

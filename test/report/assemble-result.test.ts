@@ -5,7 +5,7 @@ import { C, H } from '../../src/model/actors/metric-names.js';
 import type { RuleName } from '../../src/model/check/rule-names.js';
 import type { Violation } from '../../src/model/check/violation.js';
 import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
-import { assembleResult } from '../../src/report/assemble-result.js';
+import { assembleResult, ENGINE_STALL_RULE, failedRunResult } from '../../src/report/assemble-result.js';
 import { RESULT_SCHEMA_VERSION } from '../../src/report/run-result.js';
 import { combineDigests } from '../../src/runtime/digest.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
@@ -244,7 +244,7 @@ describe('assembleResult', () => {
     expect(r.exitCode).toBe(1);
   });
 
-  it('status: an interrupted run reports what it found so far, without liveness', () => {
+  it('status: an interrupted run exits 130 and reports what it found so far, without liveness', () => {
     const withViolation = rawRun({
       stopped: 'interrupted',
       reachedTick: 400,
@@ -255,7 +255,8 @@ describe('assembleResult', () => {
     });
     const r = assembleResult(config, plan, withViolation);
     expect(r.status).toBe('interrupted');
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(130);
+    expect(r.violations.map((v) => v.rule)).toEqual(['isolation.dma']);
     expect(r.simulatedTicks).toBe(400);
     const quiet = assembleResult(
       config,
@@ -266,7 +267,31 @@ describe('assembleResult', () => {
       }),
     );
     expect(quiet.status).toBe('interrupted');
-    expect(quiet.exitCode).toBe(0);
+    expect(quiet.exitCode).toBe(130);
+  });
+
+  it('status: a crashed run still has a result, status crash, exit 4, naming the actor and no figures', () => {
+    const crash = { actor: 'gpu0', lastEvent: undefined, tick: 77, message: 'boom', stack: 'Error: boom' };
+    const r = failedRunResult(config, plan, 'threaded', { kind: 'crash', crash }, 12);
+    expect(r.status).toBe('crash');
+    expect(r.exitCode).toBe(4);
+    expect(r.crash).toEqual(crash);
+    expect(r.simulatedTicks).toBe(77);
+    expect(r.actors.map((a) => a.name)).toEqual(['chip0', 'gpu0']);
+    expect(r.engine.events).toBe(0);
+    expect(r.reproduce).toContain('--seed 42');
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    const stalled = failedRunResult(
+      config,
+      plan,
+      'threaded',
+      { kind: 'stall', message: 'stuck', dump: { a: 1 } },
+      5,
+    );
+    expect(stalled.status).toBe('liveness');
+    expect(stalled.exitCode).toBe(3);
+    expect(stalled.liveness.map((v) => v.rule)).toEqual([ENGINE_STALL_RULE]);
+    expect(stalled.stall).toEqual({ a: 1 });
   });
 
   it('assemble: digest combines actor digests, and the actor list follows the plan', () => {

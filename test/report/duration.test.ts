@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { formatDuration, formatTime, parseDuration } from '../../src/report/duration.js';
+import { formatDuration, formatTime, MAX_DURATION_TICKS, parseDuration } from '../../src/report/duration.js';
 
 describe('duration', () => {
   it('duration: units scale to integer picoseconds exactly', () => {
@@ -15,17 +15,38 @@ describe('duration', () => {
   });
 
   it('duration: malformed, zero, sub-picosecond and oversized values are refused naming the option', () => {
-    for (const bad of ['', 'ms', '2 mss', '-1ms', '0', '0ms', '1.5', '0.0001ns', '1e3', '99999999s']) {
+    for (const bad of [
+      '',
+      'ms',
+      '2 mss',
+      '-1ms',
+      '0',
+      '0ms',
+      '1.5',
+      '0.0001ns',
+      '1e3',
+      '99999999s',
+      '1001s',
+    ]) {
       expect(() => parseDuration(bad, '--duration')).toThrow(ConfigError);
     }
+    expect(parseDuration('1000s')).toBe(MAX_DURATION_TICKS);
     expect(() => parseDuration('2 weeks', '--duration')).toThrow(
       /^--duration: Expected a duration .*got `2 weeks`$/,
     );
   });
 
+  it('duration: a negative duration says that negative values are not allowed', () => {
+    for (const bad of ['-1', '-1ms', ' -0.5us']) {
+      expect(() => parseDuration(bad, '--duration')).toThrow(
+        /^--duration: Expected a duration above 0 .*: negative durations are not allowed$/,
+      );
+    }
+  });
+
   it('duration: formatDuration is the exact inverse of parseDuration on whole ticks', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (ticks) => {
+      fc.property(fc.integer({ min: 1, max: MAX_DURATION_TICKS }), (ticks) => {
         expect(parseDuration(formatDuration(ticks))).toBe(ticks);
       }),
     );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
 import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
-import { assembleResult } from '../../src/report/assemble-result.js';
+import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
@@ -139,6 +139,27 @@ describe('summary', () => {
     expect(text).not.toContain('t=4 reuse');
     expect(text).toContain('| ... 2 more');
     expect(text).toContain('status violation (exit 1)');
+  });
+
+  it('summary: an interrupted run says so in its status line, with exit 130', () => {
+    const stopped = {
+      ...raw([report(0), report(1)]),
+      stopped: 'interrupted' as const,
+      reachedTick: 1_000_000,
+    };
+    const text = formatSummary(assembleResult(config, plan, stopped), { color: false });
+    expect(text).toContain('simulated 1 us of 2 ms');
+    expect(text).toContain('status interrupted (exit 130)');
+  });
+
+  it('summary: a crashed run names the actor, tick and message, and the reproduce line, with no figures', () => {
+    const crash = { actor: 'gpu0', lastEvent: undefined, tick: 2500, message: 'boom', stack: '' };
+    const result = failedRunResult(config, plan, 'inline', { kind: 'crash', crash }, 3);
+    const text = formatSummary(result, { color: false });
+    expect(text).toContain('status crash (exit 4)');
+    expect(text).toContain('CRASH actor gpu0 at 2.5 ns (tick 2500): boom');
+    expect(text).toContain(`reproduce: ${result.reproduce}`);
+    expect(text).not.toContain('contention:');
   });
 
   it('summary: colours only when asked, and only on a TTY without NO_COLOR', () => {

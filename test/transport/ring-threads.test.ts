@@ -1,13 +1,22 @@
 /**
- * The ring under real concurrency: worker threads (workers/ring-*.ts, run from source through tsx)
- * pushing millions of records, slow sides that force parks, closes and abandons while the other
- * side is parked, and a ping-pong that makes every hand-off a park. Hand-offs use Atomics with
- * time-outs; nothing sleeps, and every group has a deadline so a failing thread fails the test.
+ * The ring under real concurrency: worker threads (bench/peers/ring-*.ts, run from source through
+ * tsx) pushing millions of records, a side held still while the other fills or drains the ring,
+ * closes and abandons while the other side is parked, and a ping-pong that makes every hand-off a
+ * park. Every hand-off is explicit: a held side waits on a word the test sets (ring-traffic.ts
+ * `hold`), and the test waits for a condition it names (a park has begun, records were released),
+ * each with a deadline. Nothing sleeps, and nothing asserts how often the scheduler let a thread
+ * park or wake: only what the hand-off makes certain, and the invariants that hold whatever the
+ * timing (every successful ring ends exactly one park).
  */
+
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import {
   CHECKSUM_SEED,
   checksumMessage,
+  createHold,
+  holdReached,
+  releaseHold,
   type TrafficPacing,
   trafficMessage,
 } from '../../bench/peers/ring-traffic.js';
@@ -68,14 +77,26 @@ function expectIntact(sent: Done, got: Done, count: number): void {
   expect(got.stats.releasedRecords).toBe(count);
 }
 
-/** Wait (Atomics.wait on a private word, bounded) until `condition` holds; throws after limitMs. */
-function waitUntil(condition: () => boolean, limitMs: number, what: string): void {
-  const privateWord = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Wait until `condition` holds, checking once per turn of the event loop (no timed sleep: the
+ * check is the hand-off); throws naming the condition after limitMs.
+ */
+async function until(condition: () => boolean, limitMs: number, what: string): Promise<void> {
   const deadline = performance.now() + limitMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting until ${what}`);
-    Atomics.wait(privateWord, 0, 0, 2);
+    await yieldToEventLoop();
   }
+}
+
+/**
+ * Doorbell accounting that holds whatever the timing (doorbell.ts): a park ends woken only by a
+ * ring, so wake-ups never exceed rings; a ring may also land while its owner is still checking
+ * its condition, find it true and never sleep, so rings may exceed wake-ups.
+ */
+function expectWakeupsFromRings(bell: DoorbellStats): void {
+  expect(bell.wakeups).toBeLessThanOrEqual(bell.notifies);
+  expect(bell.wakeups).toBeLessThanOrEqual(bell.parks);
 }
 
 describe('ring: real worker threads', () => {
@@ -105,64 +126,76 @@ describe('ring: real worker threads', () => {
     for (let r = 0; r < batches.length; r++) expectIntact(done[2 * r]!, done[2 * r + 1]!, perRing);
   });
 
-  test('a slow consumer fills the ring: the producer stalls, parks, and is woken by releases', async () => {
+  test('a full ring parks the producer until the consumer releases; every wake-up came from a release', async () => {
     const count = 40_000;
-    const [sent, got] = await startWorkerGroup<Done>(
-      pairSpecs({
-        capacityRecords: 64,
-        count,
-        producerBatch: 16,
-        consumerBatch: 16,
-        consumerPacing: { slowEveryRecords: 512, slowWaitMs: 1 },
-      }),
-      GROUP_TIMEOUT_MS,
-    ).done;
+    const hold = createHold();
+    const specs = pairSpecs({
+      capacityRecords: 64,
+      count,
+      producerBatch: 16,
+      consumerBatch: 16,
+      consumerPacing: { hold: { atRecord: 0, word: hold } },
+    });
+    const producerBell = Doorbell.attach(specs[0]!.data.producerBell as SharedArrayBuffer);
+    const group = startWorkerGroup<Done>(specs, GROUP_TIMEOUT_MS);
+    await group.ready;
+    // Hand-off: the consumer holds before its first record, so the producer fills the ring and
+    // parks; its doorbell counts the park just before Atomics.wait.
+    await until(() => holdReached(hold) && producerBell.stats().parks >= 1, 10_000, 'the producer parks');
+    releaseHold(hold);
+    const [sent, got] = await group.done;
     expectIntact(sent!, got!, count);
     expect(sent!.stats.fullStalls).toBeGreaterThan(0);
-    expect(sent!.stats.producerParks).toBeGreaterThan(0);
-    expect(sent!.stats.producerWakeups).toBeGreaterThan(0);
-    expect(sent!.bell.parks).toBeGreaterThanOrEqual(sent!.stats.producerParks);
-    expect(sent!.stats.highWaterRecords).toBe(64);
+    expect(sent!.stats.producerParks).toBeGreaterThanOrEqual(1);
+    // The consumer's first look found the ring full: the producer was parked on it.
+    expect(got!.stats.highWaterRecords).toBe(64);
+    expectWakeupsFromRings(sent!.bell);
+    expect(sent!.stats.producerWakeups).toBe(sent!.bell.wakeups);
   });
 
-  test('a slow producer empties the ring: the consumer parks and is woken by publishes', async () => {
+  test('an empty ring parks the consumer until the producer publishes; every wake-up came from a publish', async () => {
     const count = 40_000;
-    const [sent, got] = await startWorkerGroup<Done>(
-      pairSpecs({
-        capacityRecords: 1024,
-        count,
-        producerBatch: 8,
-        consumerBatch: 64,
-        producerPacing: { slowEveryRecords: 512, slowWaitMs: 1, extraWorkRounds: 4 },
-      }),
-      GROUP_TIMEOUT_MS,
-    ).done;
+    const heldAt = 1000;
+    const hold = createHold();
+    const specs = pairSpecs({
+      capacityRecords: 1024,
+      count,
+      producerBatch: 8,
+      consumerBatch: 64,
+      producerPacing: { hold: { atRecord: heldAt, word: hold } },
+    });
+    const ring = specs[0]!.data.ring as SharedArrayBuffer;
+    const consumerBell = Doorbell.attach(specs[0]!.data.consumerBell as SharedArrayBuffer);
+    const group = startWorkerGroup<Done>(specs, GROUP_TIMEOUT_MS);
+    await group.ready;
+    // Hand-off: the producer holds after `heldAt` records; once the consumer has released them
+    // all, its next park can only be waiting for the producer.
+    await until(
+      () => holdReached(hold) && readRingStats(ring).releasedRecords === heldAt,
+      10_000,
+      `the consumer has released the first ${heldAt} records`,
+    );
+    const parksBefore = consumerBell.stats().parks;
+    await until(
+      () => consumerBell.stats().parks > parksBefore,
+      10_000,
+      'the consumer parks on the empty ring',
+    );
+    releaseHold(hold);
+    const [sent, got] = await group.done;
     expectIntact(sent!, got!, count);
-    expect(got!.stats.consumerParks).toBeGreaterThan(0);
-    expect(got!.stats.consumerWakeups).toBeGreaterThan(0);
-    expect(got!.bell.wakeups).toBeGreaterThanOrEqual(got!.stats.consumerWakeups);
+    expect(got!.stats.consumerParks).toBeGreaterThanOrEqual(1);
+    expectWakeupsFromRings(got!.bell);
+    expect(got!.stats.consumerWakeups).toBe(got!.bell.wakeups);
   });
 
-  test('a close while the consumer is parked wakes it, and it drains everything first', async () => {
+  test('a close while the consumer is parked rings it: that park ends woken, after it drained everything', async () => {
     const ring = createRingBuffer({ capacityRecords: 64 });
     const ownBell = Doorbell.create();
     const consumerBell = Doorbell.create();
-    const group = startWorkerGroup<Done>(
-      [
-        {
-          name: 'ring-consumer',
-          data: {
-            ring,
-            consumerBell: consumerBell.buffer,
-            producerBell: ownBell.buffer,
-            batch: 8,
-            verify: true,
-          },
-        },
-      ],
-      GROUP_TIMEOUT_MS,
-    );
-    await group.ready;
+    const parkWord = new SharedArrayBuffer(8);
+    // The records go in before the consumer thread exists, so the publish's ring cannot reach
+    // any park of it: the only ring its final park can get is the close's.
     const producer = new RingProducer(ring, consumerBell, ownBell);
     const m = emptyMessage();
     let checksum = CHECKSUM_SEED;
@@ -172,20 +205,46 @@ describe('ring: real worker threads', () => {
       checksum = checksumMessage(checksum, m);
     }
     producer.publish(n);
-    waitUntil(
-      () => readRingStats(ring).releasedRecords === 40 && consumerBell.isParked(),
-      10_000,
-      'the consumer parks',
+    expect(producer.stats().notifies).toBe(0);
+    const group = startWorkerGroup<{
+      records: number;
+      checksum: number;
+      park: string;
+      ended: boolean;
+      bell: DoorbellStats;
+    }>(
+      [
+        {
+          name: 'ring-park-once',
+          data: {
+            ring,
+            consumerBell: consumerBell.buffer,
+            producerBell: ownBell.buffer,
+            parkWord,
+            expect: 40,
+            parkTimeoutMs: 20_000,
+          },
+        },
+      ],
+      GROUP_TIMEOUT_MS,
     );
-    const notifiesBefore = producer.stats().notifies;
+    await group.ready;
+    // Hand-off (ring-park-once.ts): word 0 says the final park is next, word 1 holds the park count
+    // before it; a park count past word 1 means the consumer is in Atomics.wait for 20 s.
+    const word = new Int32Array(parkWord);
+    await until(
+      () => Atomics.load(word, 0) === 1 && consumerBell.stats().parks > Atomics.load(word, 1),
+      10_000,
+      'the consumer is in its final park',
+    );
     producer.close();
-    const rangTheParkedConsumer = producer.stats().notifies > notifiesBefore;
+    expect(producer.stats().notifies).toBe(1);
     const [got] = await group.done;
+    expect(got!.park).toBe('woken');
+    expect(got!.ended).toBe(true);
     expect(got!.records).toBe(40);
     expect(got!.checksum).toBe(checksum);
-    expect(got!.stats.consumerParks).toBeGreaterThan(0);
-    // The close's ring found it parked (all but a microseconds-wide window at a park slice's end).
-    if (rangTheParkedConsumer) expect(got!.stats.consumerWakeups).toBeGreaterThan(0);
+    expectWakeupsFromRings(got!.bell);
   });
 
   test('an abandon while the producer is parked on a full ring wakes it with RingClosedError', async () => {
@@ -209,8 +268,10 @@ describe('ring: real worker threads', () => {
     );
     await group.ready;
     const consumer = new RingConsumer(ring, ownBell, producerBell);
-    waitUntil(
-      () => consumer.available() === 16 && producerBell.isParked(),
+    // Hand-off: the ring is full and the producer's doorbell has counted a park. (refresh, not
+    // available: available keeps returning a partial count it saw until those are released.)
+    await until(
+      () => consumer.refresh() === 16 && producerBell.stats().parks >= 1,
       10_000,
       'the producer parks on a full ring',
     );
@@ -257,10 +318,12 @@ describe('ring: real worker threads', () => {
     const [echo] = await group.done;
     expect(echo!.records).toBe(count);
     expect(echo!.timeouts).toBe(0);
-    // Most hand-offs really went through a park and a notify (the test is about those).
-    expect(echo!.bell.parks).toBeGreaterThan(count / 2);
+    // No park timed out (a lost wake-up would have: 5 s with nobody ringing), so every park, on
+    // both sides, was ended by a ring.
     expect(echo!.bell.wakeups).toBe(echo!.bell.parks);
     expect(ownBell.stats().wakeups).toBe(ownBell.stats().parks);
+    expectWakeupsFromRings(echo!.bell);
+    expectWakeupsFromRings(ownBell.stats());
   });
 
   test('a worker that throws fails the group with its message instead of hanging', async () => {

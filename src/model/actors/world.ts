@@ -158,6 +158,19 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
     }
   }
   const ownership = new Ownership(topology, groups, bar0s);
+  // A workload written for a bigger machine: say so in the user's terms (workload, what it needs,
+  // what this topology and policy have) rather than as one tenant's refused group.
+  const explicit = p.tenants.map((t) => (Array.isArray(t.groups) ? t.groups : []));
+  const needed = Math.max(0, ...explicit.flat().map((id) => id + 1));
+  if (needed > groups.length) {
+    const i = explicit.findIndex((ids) => ids.some((id) => id >= groups.length));
+    const onePerTenant = explicit.every((ids, k) => ids.length === 1 && ids[0] === k);
+    throw new ConfigError(
+      `tenants[${i}].groups`,
+      `workload \`${config.workload}\` needs ${needed} IOMMU groups (${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}) ` +
+        `but ${topology.name} under ${policy} has ${groups.length}`,
+    );
+  }
   const gpuOwner = topology.gpus.map(() => -1);
   const taken = new Set<number>();
   const tenants: TenantInfo[] = p.tenants.map((spec, index) => {
@@ -184,7 +197,12 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
     return { index, spec, id: spec.name, lpid: spec.lpid as Lpid, gpus, tenant };
   });
   tenants.forEach((t, i) => {
-    if (t.gpus.length === 0) throw new ConfigError(`tenants[${i}].groups`, `tenant \`${t.id}\` got no GPU`);
+    if (t.gpus.length === 0) {
+      throw new ConfigError(
+        `tenants[${i}].groups`,
+        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${groups.length} IOMMU group(s), all taken by the tenants before it`,
+      );
+    }
   });
   return { groups, tenants, gpuOwner, linkDisableMask };
 }

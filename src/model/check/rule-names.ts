@@ -50,6 +50,10 @@ export const RULES = {
     summary: 'a DMA or peer write neither completed nor faulted with a reason nor was still in flight',
     judgedAt: 'the run’s result, from each GPU’s issue, completion and fault counts',
   },
+  'liveness.engine-stall': {
+    summary: 'the engine stopped moving: no actor handled an event for the watchdog period (wall clock)',
+    judgedAt: 'the threaded runtime’s watchdog, from the status board every worker writes',
+  },
   'liveness.shootdown': {
     summary: 'a shootdown did not complete within its deadline (a deadlock or a hang)',
     judgedAt: 'the coordinator’s watchdog: it knows every shootdown in flight and the registers each holds',

@@ -16,6 +16,7 @@
  *   X-bus 32 GB/s per direction, 150 ns.
  */
 import { ConfigError } from '../../core/errors.js';
+import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
 
 /** One of a GPU's 6 NVLink entries: a peer GPU (by id) or a CPU brick (NPU link 0..5). */
@@ -171,6 +172,69 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
+ * ignored silently and the machine built with defaults the user thinks they changed.
+ */
+function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(v)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        field === '' ? key : `${field}.${key}`,
+        `Unknown key: expected one of ${allowed.join(', ')}, got \`${key.length > 40 ? `${key.slice(0, 40)}...` : key}\``,
+      );
+    }
+  }
+}
+
+const TOPOLOGY_KEYS = [
+  'name',
+  'sockets',
+  'gpus',
+  'gpuMemMap',
+  'gpuRamBytes',
+  'nvlinkSpeed',
+  'links',
+] as const;
+const SOCKET_KEYS = ['chipId', 'npuPciDomain', 'gpuPciDomain', 'gpuFirstBus', 'npuRegsBase'] as const;
+const GPU_KEYS = ['id', 'socket', 'links'] as const;
+const LINK_KINDS = ['nvlinkBrick', 'pcie', 'xbus'] as const;
+const LINK_PARAM_KEYS = ['latencyTicks', 'bytesPerSecond'] as const;
+
+/** Longest topology or GPU name: it is printed in summaries and results. */
+export const MAX_NAME_LENGTH = 64;
+
+/**
+ * Bounds of one link's latency, in ticks (ps). Below 1 ns: the threaded engine advances by the
+ * smallest latency per round (its lookahead), so 1 ns already means a thousand rounds per
+ * simulated microsecond, and no link of this machine is within two orders of magnitude of it
+ * (zero would leave no lookahead at all). Above 1 ms: a thousand times the slowest modelled link;
+ * the bound keeps every arrival time (send time + queue + latency + jitter) well inside the 2^53
+ * ticks a ring record and a double hold exactly (report/duration.ts bounds the send time).
+ */
+export const LATENCY_TICKS_MIN = 1_000;
+export const LATENCY_TICKS_MAX = 1_000_000_000;
+/**
+ * Bounds of one link's (or one brick's) bandwidth, bytes per second per direction. Below
+ * 100 MB/s (under PCIe Gen1 x1's 250 MB/s, slower than any link this machine ever had): a 1 MiB DMA
+ * would serialise for over 10 ms, so queues outgrow any run and the figures mean nothing (at
+ * 1e-9 bytes/s a message would take 10^13 s). Above 1 TB/s (40 times an NVLink2 brick): a byte
+ * serialises in under a tick, below the resolution of simulated time.
+ */
+export const BYTES_PER_SECOND_MIN = 1e8;
+export const BYTES_PER_SECOND_MAX = 1e12;
+/**
+ * Highest NPU register base: the 8 ATSD registers above it (ATSD_OFFSET + 8 * ATSD_STRIDE, topology.ts)
+ * must stay exact integers, which every address below 2^52 leaves room for.
+ */
+export const NPU_REGS_BASE_MAX = 2 ** 52;
+/**
+ * A DMA carries its GPU's index in the upper bits of a ring record's `flags` (protocol/wire.ts),
+ * so only MAX_GPUS GPUs can be named there: with more, an inline run would work and a threaded one
+ * could not encode the message.
+ */
+export { MAX_GPUS };
+
 function expectInt(v: unknown, field: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     throw new ConfigError(field, `Expected an integer from ${min} to ${max}, got ${describe(v)}`);
@@ -186,22 +250,40 @@ function expectArray(v: unknown, field: string): unknown[] {
 function checkLinkParams(v: unknown, field: string): void {
   if (v === undefined) return;
   if (!isRecord(v)) throw new ConfigError(field, `Expected an object, got ${describe(v)}`);
+  checkKeys(v, LINK_PARAM_KEYS, field);
   if (v.latencyTicks !== undefined) {
     const t = v.latencyTicks;
     // A zero-latency edge between two threads leaves no lookahead for conservative PDES
     // (design.md "Time and determinism"): it is a configuration error, not a fast link.
-    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t <= 0) {
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < LATENCY_TICKS_MIN || t > LATENCY_TICKS_MAX) {
       throw new ConfigError(
         `${field}.latencyTicks`,
-        `Expected a positive integer latency in ticks (a zero-latency edge leaves no lookahead), got ${describe(t)}`,
+        `Expected an integer latency from ${LATENCY_TICKS_MIN} (1 ns) to ${LATENCY_TICKS_MAX} (1 ms) ticks, got ${describe(t)}`,
       );
     }
   }
   if (v.bytesPerSecond !== undefined) {
     const b = v.bytesPerSecond;
-    if (typeof b !== 'number' || !Number.isFinite(b) || b <= 0) {
-      throw new ConfigError(`${field}.bytesPerSecond`, `Expected a positive bandwidth, got ${describe(b)}`);
+    if (
+      typeof b !== 'number' ||
+      !Number.isFinite(b) ||
+      b < BYTES_PER_SECOND_MIN ||
+      b > BYTES_PER_SECOND_MAX
+    ) {
+      throw new ConfigError(
+        `${field}.bytesPerSecond`,
+        `Expected a bandwidth from ${BYTES_PER_SECOND_MIN} (100 MB/s) to ${BYTES_PER_SECOND_MAX} (1 TB/s) bytes per second, got ${describe(b)}`,
+      );
     }
+  }
+}
+
+function checkName(v: unknown, field: string): void {
+  if (typeof v !== 'string' || v === '' || v.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(v)) {
+    throw new ConfigError(
+      field,
+      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describe(typeof v === 'string' && v.length > MAX_NAME_LENGTH ? `${v.slice(0, MAX_NAME_LENGTH)}...` : v)}`,
+    );
   }
 }
 
@@ -211,9 +293,8 @@ function checkLinkParams(v: unknown, field: string): void {
  */
 export function validateTopologySpec(input: unknown): TopologySpec {
   if (!isRecord(input)) throw new ConfigError('', `Expected a topology object, got ${describe(input)}`);
-  if (typeof input.name !== 'string' || input.name === '') {
-    throw new ConfigError('name', `Expected a non-empty string, got ${describe(input.name)}`);
-  }
+  checkKeys(input, TOPOLOGY_KEYS, '');
+  checkName(input.name, 'name');
   const sockets = expectArray(input.sockets, 'sockets');
   if (sockets.length < 1 || sockets.length > MAX_SOCKETS) {
     throw new ConfigError(
@@ -226,37 +307,52 @@ export function validateTopologySpec(input: unknown): TopologySpec {
   sockets.forEach((s, i) => {
     const f = `sockets[${i}]`;
     if (!isRecord(s)) throw new ConfigError(f, `Expected an object, got ${describe(s)}`);
+    checkKeys(s, SOCKET_KEYS, f);
     // A P9 chip id (GCID) is 7 bits: 4 of group, 3 of chip (skiboot include/chip.h P9_PIR2GCID).
     const chipId = expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID);
     const dup = chipIds.get(chipId);
     if (dup !== undefined)
-      throw new ConfigError(`${f}.chipId`, `Duplicate chip id ${chipId}: sockets[${dup}] has it`);
+      throw new ConfigError(
+        `${f}.chipId`,
+        `Expected a chip id no other socket has, got ${chipId}: sockets[${dup}] has it too`,
+      );
     chipIds.set(chipId, i);
     for (const key of ['npuPciDomain', 'gpuPciDomain'] as const) {
       const d = expectInt(s[key], `${f}.${key}`, 0, 0xffff);
       const prev = domains.get(d);
       if (prev !== undefined) {
-        throw new ConfigError(`${f}.${key}`, `Duplicate PCI domain ${d.toString(16)}: ${prev} has it`);
+        throw new ConfigError(
+          `${f}.${key}`,
+          `Expected a PCI domain no other PHB has, got ${d.toString(16)}: ${prev} has it too`,
+        );
       }
       domains.set(d, `${f}.${key}`);
     }
     expectInt(s.gpuFirstBus, `${f}.gpuFirstBus`, 0, 0xff);
-    if (s.npuRegsBase !== undefined) expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, Number.MAX_SAFE_INTEGER);
+    if (s.npuRegsBase !== undefined) expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, NPU_REGS_BASE_MAX);
   });
 
   const gpus = expectArray(input.gpus, 'gpus');
-  if (gpus.length < 1) throw new ConfigError('gpus', 'Expected at least one GPU, got 0');
+  if (gpus.length < 1 || gpus.length > MAX_GPUS) {
+    throw new ConfigError(
+      'gpus',
+      `Expected 1 to ${MAX_GPUS} GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got ${gpus.length}`,
+    );
+  }
   const gpuIndex = new Map<string, number>();
   const gpuSocket: number[] = [];
   gpus.forEach((g, i) => {
     const f = `gpus[${i}]`;
     if (!isRecord(g)) throw new ConfigError(f, `Expected an object, got ${describe(g)}`);
-    if (typeof g.id !== 'string' || g.id === '') {
-      throw new ConfigError(`${f}.id`, `Expected a non-empty string, got ${describe(g.id)}`);
-    }
+    checkKeys(g, GPU_KEYS, f);
+    checkName(g.id, `${f}.id`);
+    if (typeof g.id !== 'string') return; // checked above; narrows the type
     const dup = gpuIndex.get(g.id);
     if (dup !== undefined)
-      throw new ConfigError(`${f}.id`, `Duplicate GPU id \`${g.id}\`: gpus[${dup}] has it`);
+      throw new ConfigError(
+        `${f}.id`,
+        `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`,
+      );
     gpuIndex.set(g.id, i);
     gpuSocket.push(expectInt(g.socket, `${f}.socket`, 0, sockets.length - 1));
   });
@@ -275,20 +371,25 @@ export function validateTopologySpec(input: unknown): TopologySpec {
       );
     }
     const socket = gpuSocket[i]!;
+    let bricks = 0;
     links.forEach((l, k) => {
       const lf = `${f}.links[${k}]`;
       if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
+      checkKeys(l, ['gpu', 'brick'], lf);
       if ('gpu' in l && !('brick' in l)) {
         const peer = gpuIndex.get(String(l.gpu));
         if (typeof l.gpu !== 'string' || peer === undefined) {
-          throw new ConfigError(`${lf}.gpu`, `Unknown peer GPU ${describe(l.gpu)}: no GPU has that id`);
+          throw new ConfigError(
+            `${lf}.gpu`,
+            `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+          );
         }
         if (peer === i)
           throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
         if (gpuSocket[peer] !== socket) {
           throw new ConfigError(
             `${lf}.gpu`,
-            `GPU link crosses sockets: \`${rec.id}\` is on socket ${socket}, peer \`${l.gpu}\` on socket ${gpuSocket[peer]} (no cross-socket GPU links on Witherspoon)`,
+            `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${rec.id}\` on socket ${socket}`,
           );
         }
         const key = `${i}>${peer}`;
@@ -300,14 +401,23 @@ export function validateTopologySpec(input: unknown): TopologySpec {
         if (prev !== undefined) {
           throw new ConfigError(
             `${lf}.brick`,
-            `Duplicate brick ${brick} on socket ${socket}: ${prev} already uses it`,
+            `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
           );
         }
         bricksUsed.set(key, lf);
+        bricks++;
       } else {
         throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
       }
     });
+    // The GPU's NVLink to its NPU carries ATS translation requests, ATSD shootdowns and DMA to host
+    // memory (world.ts wires them on that edge): a GPU with only peer links could do none of it.
+    if (bricks === 0) {
+      throw new ConfigError(
+        `${f}.links`,
+        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
+      );
+    }
   });
   // ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A.
   for (const [key, n] of peerCount) {
@@ -318,7 +428,7 @@ export function validateTopologySpec(input: unknown): TopologySpec {
       const gb = (gpus[b] as GpuSpec).id;
       throw new ConfigError(
         `gpus[${b}].links`,
-        `Asymmetric peer tables: \`${ga}\` lists \`${gb}\` ${n} time(s), \`${gb}\` lists \`${ga}\` ${back} time(s)`,
+        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
       );
     }
   }
@@ -329,11 +439,21 @@ export function validateTopologySpec(input: unknown): TopologySpec {
   }
   const perSocket = new Map<number, number>();
   for (const s of gpuSocket) perSocket.set(s, (perSocket.get(s) ?? 0) + 1);
+  // A socket's GPUs sit on consecutive buses from gpuFirstBus (topology.ts): the last must be a bus.
+  for (const [socket, n] of perSocket) {
+    const first = (sockets[socket] as SocketSpec).gpuFirstBus;
+    if (first + n - 1 > 0xff) {
+      throw new ConfigError(
+        `sockets[${socket}].gpuFirstBus`,
+        `Expected room for ${n} GPU buses up to 0xff, got first bus 0x${first.toString(16)} (last would be 0x${(first + n - 1).toString(16)})`,
+      );
+    }
+  }
   const maxPerSocket = Math.max(...perSocket.values());
   if (memMap === 'GPU_MEM_4T_DOWN' && maxPerSocket > 6) {
     throw new ConfigError(
       'gpus',
-      `GPU_MEM_4T_DOWN has 6 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
+      `Expected at most 6 GPUs per socket (GPU_MEM_4T_DOWN has 6 apertures per chip), got ${maxPerSocket} on one socket`,
     );
   }
   // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"
@@ -354,12 +474,8 @@ export function validateTopologySpec(input: unknown): TopologySpec {
   if (input.links !== undefined) {
     if (!isRecord(input.links))
       throw new ConfigError('links', `Expected an object, got ${describe(input.links)}`);
-    for (const [k, v] of Object.entries(input.links)) {
-      if (k !== 'nvlinkBrick' && k !== 'pcie' && k !== 'xbus') {
-        throw new ConfigError(`links.${k}`, 'Expected one of nvlinkBrick, pcie, xbus');
-      }
-      checkLinkParams(v, `links.${k}`);
-    }
+    checkKeys(input.links, LINK_KINDS, 'links');
+    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`);
   }
   return input as unknown as TopologySpec;
 }

@@ -17,6 +17,7 @@
  *   L is pre-assigned ATSD L (vfio_pci_nvlink2.c), so ATSD 6 and 7 stay with the host.
  */
 import { assert, ConfigError } from '../../core/errors.js';
+import { SELF_LINK } from '../protocol/sim-message.js';
 import { GiB, hex, type PhysAddr, type Tick } from '../types.js';
 import {
   applyOverrides,
@@ -53,6 +54,8 @@ export const NPU_RESERVED_PE = 7;
 const GPU_MEM_4T_DOWN_BASE = 0x3e0_0000_0000;
 const GPU_MEM_4T_UP_BASE = 0x400_0000_0000;
 const CHIP_ID_SHIFT_MUL = 2 ** 42;
+/** Host RAM per socket, from chipId << 42: world.ts HOST_RAM_PER_SOCKET_BYTES (a test checks). */
+export const HOST_RAM_WINDOW_BYTES = 256 * GiB;
 
 export interface PciAddress {
   domain: number;
@@ -325,15 +328,89 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
     }
   }
 
-  return {
-    name: s.name,
-    gpuMemMap: memMap,
-    sockets,
-    gpus,
-    bridges,
-    edges: buildEdges(gpus, sockets, linkParams),
-    linkParams,
-  };
+  const edges = buildEdges(gpus, sockets, linkParams);
+  checkEncodable(sockets.length, gpus.length, edges.length);
+  checkAddressWindows(sockets, gpus);
+  return { name: s.name, gpuMemMap: memMap, sockets, gpus, bridges, edges, linkParams };
+}
+
+/**
+ * Control edges world.ts adds for every chip and GPU actor: one each way to the coordinator (the
+ * host kernel's MMIO and interrupt paths). A test checks this against the world's plan.
+ */
+export const CONTROL_EDGES_PER_ACTOR = 2;
+/**
+ * A ring record (src/transport/codec.ts) names actors in 8-bit source and destination fields, and
+ * the directed edge in an 8-bit link field whose 0xff means "self timer" (sim-message.ts SELF_LINK):
+ * so at most 256 actors and 255 directed edges. The threaded runtime could not encode a larger
+ * machine, and inline and threaded must run the same machines. Within today's other bounds (8
+ * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (25 actors, and about 240 edges with
+ * every GPU pair of two 6-GPU sockets linked);
+ * the check keeps that true if those bounds are ever raised.
+ */
+export const MAX_ACTORS = 256;
+export const MAX_DIRECTED_EDGES = SELF_LINK;
+
+export function checkEncodable(chips: number, gpus: number, topologyEdges: number): void {
+  const actors = chips + gpus + 1;
+  if (actors > MAX_ACTORS) {
+    throw new ConfigError(
+      'gpus',
+      `Expected at most ${MAX_ACTORS} actors (8-bit actor numbers in a ring record), got ${actors}: ${chips} chips, ${gpus} GPUs and the coordinator`,
+    );
+  }
+  const control = CONTROL_EDGES_PER_ACTOR * (chips + gpus);
+  if (topologyEdges + control > MAX_DIRECTED_EDGES) {
+    throw new ConfigError(
+      'gpus',
+      `Expected at most ${MAX_DIRECTED_EDGES} directed edges (a ring record's 8-bit link field, 0xff marks self timers), ` +
+        `got ${topologyEdges + control}: ${topologyEdges} from the links and ${control} control edges (${CONTROL_EDGES_PER_ACTOR} per chip and GPU)`,
+    );
+  }
+}
+
+/**
+ * Host RAM, GPU apertures and NPU registers of every socket must not overlap: the model finds the
+ * owner of an address by its window (world.ts homeSocketOf), so an address in two windows would
+ * belong to two things. Chip ids 0 and 8 (Witherspoon) keep them apart; close chip ids with the
+ * GPU_MEM_4T_UP map, or an NPU register base inside a memory window, would not.
+ */
+function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[]): void {
+  const windows: { base: number; end: number; what: string; field: string }[] = [];
+  for (const sk of sockets) {
+    const ram = sk.chipId * CHIP_ID_SHIFT_MUL;
+    windows.push({
+      base: ram,
+      end: ram + HOST_RAM_WINDOW_BYTES,
+      what: `host RAM of socket ${sk.socket} (chip id ${sk.chipId})`,
+      field: `sockets[${sk.socket}].chipId`,
+    });
+    windows.push({
+      base: sk.npu.regsBase,
+      end: sk.npu.regsBase + ATSD_OFFSET + ATSD_REGISTERS_PER_NPU * ATSD_STRIDE,
+      what: `NPU registers of socket ${sk.socket}`,
+      field: `sockets[${sk.socket}].npuRegsBase`,
+    });
+  }
+  for (const g of gpus) {
+    windows.push({
+      base: g.apertureBase,
+      end: g.apertureBase + g.apertureBytes,
+      what: `GPU RAM aperture of ${gpuActorName(g.index)}`,
+      field: `gpus[${g.index}]`,
+    });
+  }
+  windows.sort((a, b) => a.base - b.base);
+  for (let i = 1; i < windows.length; i++) {
+    const a = windows[i - 1]!;
+    const b = windows[i]!;
+    if (b.base < a.end) {
+      throw new ConfigError(
+        b.field,
+        `Expected address windows that do not overlap, got the ${b.what} at ${hex(b.base)} inside the ${a.what} (${hex(a.base)}..${hex(a.end)})`,
+      );
+    }
+  }
 }
 
 function buildEdges(
@@ -387,8 +464,30 @@ function presetSpec(name: string): TopologySpec {
   return TOPOLOGY_PRESETS[name];
 }
 
+/**
+ * Actor names, as runs use them (world.ts numbers and names the actors: chips by socket, then GPUs
+ * by index, then the coordinator): `npusim topo`, `--crash-at` and the run summary all say these,
+ * and a test checks that they equal the names of the world's plan.
+ */
+export function chipActorName(socket: number): string {
+  return `chip${socket}`;
+}
+export function gpuActorName(index: number): string {
+  return `gpu${index}`;
+}
+export const COORDINATOR_ACTOR_NAME = 'coordinator';
+
+/** Every actor of a run on `t`, in actor-index order. */
+export function actorNames(t: Topology): string[] {
+  return [
+    ...t.sockets.map((s) => chipActorName(s.socket)),
+    ...t.gpus.map((g) => gpuActorName(g.index)),
+    COORDINATOR_ACTOR_NAME,
+  ];
+}
+
 function endpointName(e: Endpoint): string {
-  return e.kind === 'gpu' ? `GPU${e.index}` : `chip${e.socket}`;
+  return e.kind === 'gpu' ? gpuActorName(e.index) : chipActorName(e.socket);
 }
 
 /** Human-readable summary for `npusim topo`: sockets, GPUs, link map, bridges, edges. */
@@ -397,14 +496,17 @@ export function describeTopology(t: Topology): string {
   out.push(`topology ${t.name} (${t.gpus.length} GPUs, ${t.sockets.length} sockets, ${t.gpuMemMap})`);
   for (const sk of t.sockets) {
     out.push(
-      `socket ${sk.socket}: chip ${sk.chipId}, NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
+      `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
     );
     for (const gi of sk.gpus) {
       const g = t.gpus[gi]!;
+      const name = gpuActorName(g.index);
       out.push(
-        `  GPU${g.index} ${g.id} ${g.bdf} aperture ${hex(g.apertureBase)} (+${g.apertureBytes / GiB} GiB, RAM ${g.ramBytes / GiB} GiB) tgt ${hex(g.tgt)} numa ${g.numaNode}`,
+        `  ${name}${g.id === name ? '' : ` (spec id ${g.id})`} ${g.bdf} aperture ${hex(g.apertureBase)} (+${g.apertureBytes / GiB} GiB, RAM ${g.ramBytes / GiB} GiB) tgt ${hex(g.tgt)} numa ${g.numaNode}`,
       );
-      const links = g.links.map((l) => (l.kind === 'gpu' ? `GPU${l.peer}.${l.peerLink}` : `b${l.brick}`));
+      const links = g.links.map((l) =>
+        l.kind === 'gpu' ? `${gpuActorName(l.peer)}.${l.peerLink}` : `b${l.brick}`,
+      );
       out.push(`    links: ${links.map((s, i) => `${i}=${s}`).join(' ')}`);
       for (const bi of g.bridges) {
         const b = t.bridges[bi]!;

@@ -160,7 +160,7 @@ describe('topology: custom specs are validated with the field named', () => {
     s.gpus[0]!.links[0] = { gpu: 'nope' };
     const e = configErrorOf(() => buildTopology(s));
     expect(e.field).toBe('gpus[0].links[0].gpu');
-    expect(e.message).toMatch(/Unknown peer/);
+    expect(e.message).toMatch(/unknown peer, no GPU has that id/);
   });
 
   test('a GPU with other than 6 links is refused', () => {
@@ -176,7 +176,7 @@ describe('topology: custom specs are validated with the field named', () => {
     s.gpus[0]!.links[0] = { gpu: 'gpu3' };
     const e = configErrorOf(() => buildTopology(s));
     expect(e.field).toBe('gpus[0].links[0].gpu');
-    expect(e.message).toMatch(/crosses sockets/);
+    expect(e.message).toMatch(/no GPU link crosses sockets/);
   });
 
   test('a zero-latency edge is refused', () => {
@@ -203,7 +203,7 @@ describe('topology: custom specs are validated with the field named', () => {
     // gpu0 lists gpu1 three times (link 2 was gpu2), gpu1 lists gpu0 twice.
     s.gpus[0]!.links[2] = { gpu: 'gpu1' };
     const e = configErrorOf(() => buildTopology(s));
-    expect(e.message).toMatch(/Asymmetric peer tables/);
+    expect(e.message).toMatch(/Expected symmetric peer tables/);
     expect(e.field).toMatch(/^gpus\[\d\]\.links$/);
   });
 

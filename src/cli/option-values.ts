@@ -1,0 +1,34 @@
+/**
+ * Parsers of option values that need no list from the model (the command table, commands.ts,
+ * names them). Each throws a ConfigError naming the option, with what was expected and what came.
+ * Names checked against real lists (workloads, bugs, topologies, policies, actors) are checked in
+ * run-cli.ts, where those lists are loaded, so the error can list them.
+ */
+import { ConfigError } from '../core/errors.js';
+
+/** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
+export function parseSeed(text: string, option = '--seed'): number {
+  const expected = `Expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
+  if (/^\s*-/.test(text)) {
+    throw new ConfigError(option, `${expected}, got \`${text}\`: negative seeds are not allowed`);
+  }
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new ConfigError(option, `${expected}, got \`${text}\``);
+  return n;
+}
+
+/**
+ * `ACTOR:EVENT`, e.g. `gpu2:100`: actor gpu2 throws when it handles its 100th event. Only the
+ * shape is checked here; the actor's name is checked against the run's machine (run-cli.ts).
+ */
+export function parseCrashAt(text: string, option = '--crash-at'): { actor: string; event: number } {
+  const m = /^([A-Za-z0-9_-]+):(\d+)$/.exec(text);
+  const event = m === null ? Number.NaN : Number(m[2]);
+  if (m === null || !Number.isSafeInteger(event) || event < 1) {
+    throw new ConfigError(
+      option,
+      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT from 1), got \`${text}\``,
+    );
+  }
+  return { actor: m[1]!, event };
+}

@@ -1,0 +1,145 @@
+/**
+ * Files a command will write (every option marked `writesFile` in commands.ts) are checked before
+ * the command runs, by this one function, so a bad path fails in a second with exit 2 instead of
+ * after the whole simulation. A write that still fails at the end (the disk filled up during the
+ * run) is reported by `writeOutputs` without losing what was printed.
+ *
+ * The check never changes an existing file: an existing path is only tested with access(W_OK); a
+ * new one is created exclusively ('wx', so a file that appeared meanwhile is not truncated) and
+ * removed again. A full device is seen through statfs (no free blocks), because creating an empty
+ * file on a full device usually succeeds.
+ */
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  statfsSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import type { OutputFile } from './args.js';
+
+/** What the check reads from the file system; tests give a fake statfs to model a full device. */
+export interface OutputFs {
+  statfs: (path: string) => { bavail: number | bigint };
+}
+
+const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
+
+/** Check every file to be written; throws a ConfigError naming the option and the path. */
+export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = REAL_FS): void {
+  const seen = new Map<string, string>();
+  for (const o of outputs) {
+    checkOutputPath(o.path, o.option, fs);
+    const full = resolve(o.path);
+    const other = seen.get(full);
+    if (other !== undefined) {
+      throw new ConfigError(
+        o.option,
+        `Expected a file no other option writes, got \`${o.path}\`, which ${other} also names`,
+      );
+    }
+    seen.set(full, o.option);
+  }
+}
+
+export function checkOutputPath(path: string, option: string, fs: OutputFs = REAL_FS): void {
+  const refuse = (why: string): never => {
+    throw new ConfigError(option, `Expected a writable file path, got \`${path}\`: ${why}`);
+  };
+  if (path === '') refuse('an empty path');
+  const full = resolve(path);
+  const dir = dirname(full);
+  let exists = false;
+  try {
+    const st = statSync(full);
+    exists = true;
+    if (st.isDirectory()) refuse('it is a directory');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = errnoOf(e);
+    if (code !== 'ENOENT') refuse(describeErrno(code, full));
+  }
+  if (!exists) {
+    try {
+      if (!statSync(dir).isDirectory()) refuse(`\`${dir}\` is not a directory`);
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      const code = errnoOf(e);
+      refuse(code === 'ENOENT' ? `directory \`${dir}\` does not exist` : describeErrno(code, dir));
+    }
+  }
+  try {
+    if (exists) accessSync(full, constants.W_OK);
+    else closeSync(openSync(full, 'wx'));
+  } catch (e) {
+    refuse(describeErrno(errnoOf(e), exists ? full : dir));
+  }
+  if (!exists) {
+    try {
+      unlinkSync(full);
+    } catch {
+      // Created just now by us; if it cannot be removed it is an empty file the run overwrites.
+    }
+  }
+  let free: number | bigint | undefined;
+  try {
+    free = fs.statfs(dir).bavail;
+  } catch {
+    free = undefined; // statfs unsupported here: the write at the end still reports a full device
+  }
+  if (free !== undefined && Number(free) === 0) refuse(`the device holding \`${dir}\` is full`);
+}
+
+/**
+ * Write each file; on failure say on stderr which file was not written and why, and go on with the
+ * others. Returns the options whose file could not be written.
+ */
+export function writeOutputs(
+  files: readonly { option: string; path: string; text: string }[],
+  stderr: NodeJS.WritableStream,
+): string[] {
+  const failed: string[] = [];
+  for (const f of files) {
+    try {
+      writeFileSync(f.path, f.text);
+    } catch (e) {
+      failed.push(f.option);
+      stderr.write(
+        `npusim: ${f.option}: could not write \`${f.path}\`: ${describeErrno(errnoOf(e), f.path)}; ` +
+          'the file was not written, the output above is complete\n',
+      );
+    }
+  }
+  return failed;
+}
+
+function errnoOf(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
+}
+
+function describeErrno(code: string, path: string): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write \`${path}\` (${code})`;
+    case 'EROFS':
+      return `\`${path}\` is on a read-only file system (${code})`;
+    case 'ENOSPC':
+      return `no space left on the device holding \`${path}\` (${code})`;
+    case 'ENOTDIR':
+      return `a part of \`${path}\` is not a directory (${code})`;
+    case 'EISDIR':
+      return `\`${path}\` is a directory (${code})`;
+    case 'ENOENT':
+      return `directory \`${dirname(resolve(path))}\` does not exist (${code})`;
+    case 'ENAMETOOLONG':
+      return `the name is too long (${code})`;
+    default:
+      return code;
+  }
+}

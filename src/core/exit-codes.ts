@@ -1,0 +1,50 @@
+/**
+ * The exit codes of `npusim`, in one place (design.md "Command line"). The command maps every
+ * outcome through `EXIT`, `--help` prints `EXIT_CODES`, the run result carries the code of its
+ * status, and a test checks that README.md's table says the same, row for row.
+ *
+ * When two apply, the more specific finding wins: a run that found a violation and then could not
+ * write its result file still exits 1 (the summary on stdout says what was found, stderr says
+ * what was not written).
+ */
+export const EXIT_CODES = [
+  { code: 0, name: 'clean', meaning: 'clean: every check passed' },
+  {
+    code: 1,
+    name: 'violation',
+    meaning: 'an invariant was violated (isolation, translation safety, protocol order, conservation)',
+  },
+  {
+    code: 2,
+    name: 'usage',
+    meaning:
+      'usage or configuration error, or a result file that could not be written (the message names the option, file or field)',
+  },
+  {
+    code: 3,
+    name: 'liveness',
+    meaning: 'liveness failure: a shootdown that never completes, or an engine that stopped moving',
+  },
+  {
+    code: 4,
+    name: 'crash',
+    meaning:
+      'crash: an actor threw (the message names the actor, its tick and its last event), or npusim failed',
+  },
+  {
+    code: 130,
+    name: 'interrupted',
+    meaning:
+      'interrupted: Ctrl-C stopped the run and the summary covers what ran; a second Ctrl-C exits at once',
+  },
+] as const;
+
+export type ExitName = (typeof EXIT_CODES)[number]['name'];
+export type ExitCode = (typeof EXIT_CODES)[number]['code'];
+
+export const EXIT = Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code])) as {
+  readonly [K in ExitName]: Extract<(typeof EXIT_CODES)[number], { name: K }>['code'];
+};
+
+/** Every code npusim may exit with. */
+export const EXIT_CODE_VALUES: ReadonlySet<number> = new Set(EXIT_CODES.map((e) => e.code));

@@ -1,0 +1,44 @@
+/**
+ * `--check-hosts` runs each host once (issue 14, item 6): the inline and the threaded run it
+ * compares are the runs it reports, not two runs and then a third. The host entry points are
+ * wrapped in spies that count starts; everything else is the real command.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { RunResult } from '../../src/report/run-result.js';
+import { cli } from './cli-harness.js';
+
+vi.mock('../../src/cli/inline-worker.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/cli/inline-worker.js')>();
+  return { ...real, startInlineWorker: vi.fn(real.startInlineWorker) };
+});
+vi.mock('../../src/runtime/engine.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/runtime/engine.js')>();
+  return { ...real, startThreadedRun: vi.fn(real.startThreadedRun), runRaw: vi.fn(real.runRaw) };
+});
+
+const { startInlineWorker } = await import('../../src/cli/inline-worker.js');
+const engine = await import('../../src/runtime/engine.js');
+
+describe('--check-hosts', () => {
+  it('check-hosts: one inline and one threaded run, compared, and the asked-for host is the one reported', async () => {
+    const r = await cli([
+      'run',
+      'stress',
+      '--seed',
+      '3',
+      '--duration',
+      '20us',
+      '--check-hosts',
+      '--inline',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(vi.mocked(startInlineWorker)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(engine.startThreadedRun)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(engine.runRaw)).not.toHaveBeenCalled();
+    const digest = /hosts agree: event digest ([0-9a-f]{16})/.exec(r.stderr)?.[1];
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.eventDigest).toBe(digest);
+    expect(result.host).toBe('inline');
+  });
+});

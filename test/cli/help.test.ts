@@ -1,0 +1,62 @@
+/**
+ * `--help` is generated from the command table (issue 8) and the exit-code table, and README.md
+ * says the same: a new option or exit code that is missing from either fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+import { COMMANDS, type CommandName, HELP_OPTION } from '../../src/cli/commands.js';
+import { helpText } from '../../src/cli/help.js';
+import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+
+/** The `--option` words of one command's section of the help. */
+function optionsInSection(help: string, command: string): string[] {
+  const section = help.split(`${command} arguments and options:\n`)[1]?.split('\n\n')[0] ?? '';
+  return [...section.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
+}
+
+describe('help: generated from the command table', () => {
+  for (const command of COMMANDS) {
+    it(`help: \`npusim ${command.name} --help\` lists exactly the options the parser takes, with placeholder, text and default`, () => {
+      const help = helpText(command.name as CommandName);
+      const expected = [...command.options, HELP_OPTION].map((o) => `--${o.name}`);
+      expect(optionsInSection(help, command.name)).toEqual(expected);
+      expect(optionsInSection(helpText(), command.name)).toEqual(expected);
+      for (const o of command.options) {
+        const line = `--${o.name}${o.type === 'string' ? ` ${o.value}` : ''} ${o.help}${o.default === undefined ? '' : ` (default: ${o.default})`}`;
+        expect(flat(help)).toContain(line);
+      }
+      for (const p of command.positionals) expect(flat(help)).toContain(`${p.name} ${p.help}`);
+      expect(parseCli([command.name, '--help'])).toEqual({ command: 'help', topic: command.name });
+    });
+  }
+
+  it('help: every exit code and its meaning, from the one table', () => {
+    for (const help of [helpText(), ...COMMANDS.map((c) => helpText(c.name as CommandName))]) {
+      for (const e of EXIT_CODES) expect(flat(help)).toContain(` ${e.code} ${e.meaning}`);
+    }
+    expect([...EXIT_CODE_VALUES]).toEqual([0, 1, 2, 3, 4, 130]);
+  });
+});
+
+describe('README: agrees with the tables', () => {
+  it('README: the exit-code table has one row per code, with the same meaning', () => {
+    const section = README.split('Exit codes:')[1]?.split('\n\n')[1] ?? '';
+    const rows = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => ({
+      code: Number(m[1]),
+      meaning: m[2],
+    }));
+    expect(rows).toEqual(EXIT_CODES.map((e) => ({ code: e.code, meaning: e.meaning })));
+  });
+
+  it('README: the run options table names every option of `npusim run`', () => {
+    const run = COMMANDS.find((c) => c.name === 'run')!;
+    const section = README.split('`run` options:')[1]?.split('\n\n')[1] ?? '';
+    const listed = [...section.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
+    const threadsRow = section.includes('`--threads` / `--inline`') ? ['--inline'] : [];
+    expect([...listed, ...threadsRow].sort()).toEqual(run.options.map((o) => `--${o.name}`).sort());
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * What a topology file may say (issue 14, item 4): no unknown keys at any level, latency and
+ * bandwidth within bounds that keep every derived figure finite and encodable, an NPU link on
+ * every GPU, and no machine a ring record cannot carry. Checked with generated specs; the example
+ * of each class from the issue is among them.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../../src/core/errors.js';
+import { planMachine } from '../../../src/model/actors/machine.js';
+import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
+import { LinkTiming } from '../../../src/model/platform/link-timing.js';
+import {
+  actorNames,
+  buildTopology,
+  CONTROL_EDGES_PER_ACTOR,
+  checkEncodable,
+  HOST_RAM_WINDOW_BYTES,
+  MAX_ACTORS,
+  MAX_DIRECTED_EDGES,
+  TOPOLOGY_PRESETS,
+  type TopologySpec,
+} from '../../../src/model/platform/topology.js';
+import {
+  BYTES_PER_SECOND_MAX,
+  BYTES_PER_SECOND_MIN,
+  LATENCY_TICKS_MAX,
+  LATENCY_TICKS_MIN,
+  MAX_GPUS,
+  MAX_SOCKETS,
+  validateTopologySpec,
+} from '../../../src/model/platform/topology-spec.js';
+import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
+import { MAX_DURATION_TICKS } from '../../../src/report/duration.js';
+import { MESSAGE_FIELD_MAX } from '../../../src/transport/codec.js';
+import { largestTopologySpec } from '../../fixtures/largest-topology.js';
+
+type Json = Record<string, unknown>;
+
+function cloneSpec(spec: TopologySpec): Json {
+  return JSON.parse(JSON.stringify(spec)) as Json;
+}
+
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+const build = (spec: unknown) => buildTopology(validateTopologySpec(spec));
+
+/** Every object of a spec that takes named keys, with its field path. */
+function objectsOf(spec: Json): { path: string; object: Json }[] {
+  const out: { path: string; object: Json }[] = [{ path: '', object: spec }];
+  (spec.sockets as Json[]).forEach((s, i) => {
+    out.push({ path: `sockets[${i}]`, object: s });
+  });
+  (spec.gpus as Json[]).forEach((g, i) => {
+    out.push({ path: `gpus[${i}]`, object: g });
+    (g.links as Json[]).forEach((l, k) => {
+      out.push({ path: `gpus[${i}].links[${k}]`, object: l });
+    });
+  });
+  spec.links = { nvlinkBrick: {}, pcie: {}, xbus: {} };
+  out.push({ path: 'links', object: spec.links as Json });
+  for (const kind of ['nvlinkBrick', 'pcie', 'xbus']) {
+    out.push({ path: `links.${kind}`, object: (spec.links as Json)[kind] as Json });
+  }
+  return out;
+}
+
+const KNOWN_KEYS = new Set([
+  ...['name', 'sockets', 'gpus', 'gpuMemMap', 'gpuRamBytes', 'nvlinkSpeed', 'links'],
+  ...['chipId', 'npuPciDomain', 'gpuPciDomain', 'gpuFirstBus', 'npuRegsBase', 'id', 'socket'],
+  ...['gpu', 'brick', 'nvlinkBrick', 'pcie', 'xbus', 'latencyTicks', 'bytesPerSecond'],
+]);
+const unknownKey = fc
+  .oneof(fc.constant('lnks'), fc.constant('junk'), fc.string({ minLength: 1, maxLength: 12 }))
+  .filter((k) => !KNOWN_KEYS.has(k) && k !== '__proto__');
+const presetName = fc.constantFrom('witherspoon-6', 'witherspoon-4') as fc.Arbitrary<
+  'witherspoon-6' | 'witherspoon-4'
+>;
+
+describe('topology file: unknown keys are refused at every level, naming the field', () => {
+  test('a key the spec does not define, anywhere, is refused with its path (`lnks` among them)', () => {
+    fc.assert(
+      fc.property(presetName, fc.nat(), unknownKey, fc.jsonValue(), (preset, pick, key, value) => {
+        const spec = cloneSpec(TOPOLOGY_PRESETS[preset]);
+        const objects = objectsOf(spec);
+        const { path, object } = objects[pick % objects.length]!;
+        object[key] = value;
+        const e = configErrorOf(() => build(spec));
+        expect(e.field).toBe(path === '' ? key : `${path}.${key}`);
+        expect(e.message).toMatch(/Unknown key: expected one of .*, got `/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a typo of `links` is refused instead of building the machine with default links', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    spec.lnks = { xbus: { latencyTicks: 5000 } };
+    expect(configErrorOf(() => build(spec)).message).toBe(
+      'lnks: Unknown key: expected one of name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links, got `lnks`',
+    );
+  });
+});
+
+describe('topology file: latency and bandwidth are bounded so every derived figure is finite', () => {
+  const kinds = fc.constantFrom('nvlinkBrick', 'pcie', 'xbus');
+  const badLatency = fc.oneof(
+    fc.constantFrom(0, -1, LATENCY_TICKS_MIN - 1, LATENCY_TICKS_MAX + 1, 2 ** 53 - 1, 1500.5, Number.NaN),
+    fc.integer({ min: -(2 ** 31), max: LATENCY_TICKS_MIN - 1 }),
+    fc.integer({ min: LATENCY_TICKS_MAX + 1, max: Number.MAX_SAFE_INTEGER }),
+    fc.double({ noInteger: true, min: 0, max: 1e9 }),
+  );
+  const badBandwidth = fc.oneof(
+    fc.constantFrom(
+      0,
+      -1,
+      1e-9,
+      BYTES_PER_SECOND_MIN / 2,
+      BYTES_PER_SECOND_MAX * 2,
+      Number.POSITIVE_INFINITY,
+    ),
+    fc.double({ min: -1e20, max: BYTES_PER_SECOND_MIN, maxExcluded: true }),
+    fc.double({ min: BYTES_PER_SECOND_MAX, minExcluded: true, max: 1e300 }),
+  );
+
+  test('a latency outside 1 ns .. 1 ms (2^53 - 1 ticks among them) is refused naming the link kind', () => {
+    fc.assert(
+      fc.property(kinds, badLatency, (kind, latencyTicks) => {
+        const e = configErrorOf(() =>
+          buildTopology('witherspoon-6', { links: { [kind]: { latencyTicks } } }),
+        );
+        expect(e.field).toBe(`links.${kind}.latencyTicks`);
+        expect(e.message).toMatch(
+          /Expected an integer latency from 1000 \(1 ns\) to 1000000000 \(1 ms\) ticks/,
+        );
+      }),
+    );
+  });
+
+  test('a bandwidth outside 100 MB/s .. 1 TB/s (1e-9 bytes/s among them) is refused naming the link kind', () => {
+    fc.assert(
+      fc.property(kinds, badBandwidth, (kind, bytesPerSecond) => {
+        const e = configErrorOf(() =>
+          buildTopology('witherspoon-6', { links: { [kind]: { bytesPerSecond } } }),
+        );
+        expect(e.field).toBe(`links.${kind}.bytesPerSecond`);
+      }),
+    );
+  });
+
+  test('within the bounds, a message sent at the last tick of the longest run arrives at an encodable tick', () => {
+    const latency = fc.integer({ min: LATENCY_TICKS_MIN, max: LATENCY_TICKS_MAX });
+    const bandwidth = fc.double({ min: BYTES_PER_SECOND_MIN, max: BYTES_PER_SECOND_MAX, noNaN: true });
+    fc.assert(
+      fc.property(kinds, latency, bandwidth, (kind, latencyTicks, bytesPerSecond) => {
+        const t = buildTopology('witherspoon-6', { links: { [kind]: { latencyTicks, bytesPerSecond } } });
+        for (const e of t.edges) {
+          const timing = new LinkTiming({
+            index: 0,
+            from: 0,
+            to: 1,
+            kind: e.kind,
+            label: 'x',
+            latencyTicks: e.latencyTicks,
+            bytesPerSecond: e.bytesPerSecond,
+            jitterTicks: Math.floor(e.latencyTicks / 10),
+          });
+          // The largest DMA a workload may ask for (1 MiB), with the chooser drawing the most jitter.
+          const arrival = timing.arrival(MAX_DURATION_TICKS, 1 << 20, {
+            choose: (_w: string, n: number) => n - 1,
+          } as never);
+          expect(Number.isSafeInteger(arrival)).toBe(true);
+          expect(arrival).toBeLessThanOrEqual(MESSAGE_FIELD_MAX.timeTicks);
+        }
+      }),
+    );
+  });
+});
+
+describe('topology file: every GPU needs an NPU link', () => {
+  test('a GPU whose 6 links all go to peers is refused naming its links', () => {
+    fc.assert(
+      fc.property(presetName, fc.nat(), (preset, pick) => {
+        const spec = cloneSpec(TOPOLOGY_PRESETS[preset]);
+        const gpus = spec.gpus as { id: string; socket: number; links: Json[] }[];
+        const i = pick % gpus.length;
+        const peer = gpus.find((g, k) => k !== i && g.socket === gpus[i]!.socket)!.id;
+        gpus[i]!.links = Array.from({ length: 6 }, () => ({ gpu: peer }));
+        const e = configErrorOf(() => build(spec));
+        expect(e.field).toBe(`gpus[${i}].links`);
+        expect(e.message).toMatch(/Expected at least one CPU brick/);
+      }),
+    );
+  });
+});
+
+describe('topology file: only machines a ring record can carry', () => {
+  test('the ring codec and the topology agree on the 8-bit actor, link and flags fields', () => {
+    expect(MESSAGE_FIELD_MAX.source).toBe(MAX_ACTORS - 1);
+    expect(MESSAGE_FIELD_MAX.destination).toBe(MAX_ACTORS - 1);
+    expect(MESSAGE_FIELD_MAX.link).toBe(MAX_DIRECTED_EDGES); // 0xff itself marks self timers
+    expect(MESSAGE_FIELD_MAX.flags).toBe(2 ** 8 - 1);
+    expect(MAX_GPUS).toBe(16);
+  });
+
+  test('the largest machine validates, and one more GPU per socket or more GPUs than 16 are refused', () => {
+    const t = build(largestTopologySpec());
+    expect(t.sockets).toHaveLength(MAX_SOCKETS);
+    expect(t.gpus).toHaveLength(MAX_GPUS);
+    const e = configErrorOf(() => build(largestTopologySpec(8, 3)));
+    expect(e.field).toBe('gpus');
+    expect(e.message).toBe(
+      "gpus: Expected 1 to 16 GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got 24",
+    );
+  });
+
+  test('actor and directed-edge counts past the record fields are refused naming both parts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 600 }),
+        (chips, gpus, edges) => {
+          const actors = chips + gpus + 1;
+          const total = edges + CONTROL_EDGES_PER_ACTOR * (chips + gpus);
+          if (actors <= MAX_ACTORS && total <= MAX_DIRECTED_EDGES) {
+            expect(() => checkEncodable(chips, gpus, edges)).not.toThrow();
+          } else {
+            const e = configErrorOf(() => checkEncodable(chips, gpus, edges));
+            expect(e.message).toMatch(
+              actors > MAX_ACTORS ? /at most 256 actors/ : /at most 255 directed edges/,
+            );
+          }
+        },
+      ),
+    );
+  });
+
+  test("the world adds the control edges the check counts, names the actors `topo` prints, and owns topology's RAM window", () => {
+    for (const spec of [
+      TOPOLOGY_PRESETS['witherspoon-6'],
+      TOPOLOGY_PRESETS['witherspoon-4'],
+      largestTopologySpec(),
+    ]) {
+      const t = buildTopology(spec);
+      const config: RunConfig = {
+        workload: 'test',
+        seed: 1,
+        bugs: [],
+        params: parseParams(
+          { topology: spec.name, tenants: [{ name: 'host', lpid: 0, groups: 'all' }] },
+          'test',
+        ),
+        customTopology: { file: 'x.json', spec },
+      };
+      const plan = planMachine(config);
+      expect(plan.actors.map((a) => a.name)).toEqual(actorNames(t));
+      expect(plan.edges).toHaveLength(
+        t.edges.length + CONTROL_EDGES_PER_ACTOR * (t.sockets.length + t.gpus.length),
+      );
+    }
+    expect(HOST_RAM_WINDOW_BYTES).toBe(HOST_RAM_PER_SOCKET_BYTES);
+  });
+
+  test('chip ids whose address windows overlap are refused naming the field; apart they build', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { minLength: 2, maxLength: 2 }),
+        fc.constantFrom('GPU_MEM_4T_DOWN', 'GPU_MEM_4T_UP'),
+        (chipIds, gpuMemMap) => {
+          const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+          (spec.sockets as Json[]).forEach((s, i) => {
+            s.chipId = chipIds[i];
+          });
+          spec.gpuMemMap = gpuMemMap;
+          try {
+            const t = build(spec);
+            expect(t.sockets.map((s) => s.chipId)).toEqual(chipIds);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ConfigError);
+            expect((e as ConfigError).message).toMatch(/Expected address windows that do not overlap/);
+          }
+        },
+      ),
+    );
+    const close = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    (close.sockets as Json[])[1]!.chipId = 1;
+    close.gpuMemMap = 'GPU_MEM_4T_UP';
+    expect(configErrorOf(() => build(close)).message).toMatch(
+      /GPU RAM aperture of gpu\d|host RAM of socket 1 .* inside the GPU RAM aperture/,
+    );
+  });
+
+  test("a socket's GPUs must fit on buses up to 0xff", () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    (spec.sockets as Json[])[1]!.gpuFirstBus = 0xff;
+    expect(configErrorOf(() => build(spec)).field).toBe('sockets[1].gpuFirstBus');
+  });
+});
