@@ -12,7 +12,7 @@ export default defineWorkload({
   name: 'atsd-deadlock',
   description:
     'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes',
-  exposes: [{ bug: 'release-between-flushes', rules: ['liveness.shootdown'] }],
+  exposes: [{ bug: 'release-between-flushes', rules: ['liveness.shootdown', 'order.atsd-released-early'] }],
   params: {
     topology: 'witherspoon-6',
     policy: 'per-socket',

@@ -11,7 +11,12 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'flush-race',
   description: 'A hot four-page working set under a slow munmap stream: one flush leaves a stale L1 entry',
-  exposes: [{ bug: 'single-flush', rules: ['translation.stale-ats', 'order.free-before-flushes'] }],
+  exposes: [
+    {
+      bug: 'single-flush',
+      rules: ['translation.stale-ats', 'order.free-before-flushes', 'order.atsd-released-early'],
+    },
+  ],
   params: {
     topology: 'witherspoon-6',
     policy: 'per-socket',

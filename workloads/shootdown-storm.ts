@@ -10,9 +10,9 @@ export default defineWorkload({
   name: 'shootdown-storm',
   description: 'Eight CPU threads munmap/migrate a hot working set the GPUs keep translating',
   exposes: [
-    { bug: 'single-flush', rules: ['order.free-before-flushes'] },
+    { bug: 'single-flush', rules: ['order.free-before-flushes', 'order.atsd-released-early'] },
     { bug: 'free-before-shootdown', rules: ['order.free-before-shootdown'] },
-    { bug: 'local-npu-only', rules: ['translation.stale-ats'] },
+    { bug: 'local-npu-only', rules: ['translation.stale-ats', 'order.free-before-shootdown'] },
     { bug: 'descending-order', rules: ['order.atsd-descending'] },
   ],
   params: {

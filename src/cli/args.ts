@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
+import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
   COMMANDS,
   type CommandName,
@@ -24,21 +25,33 @@ import {
 export { DEFAULT_WORKLOAD } from './commands.js';
 export { parseCrashAt, parseSeed } from './option-values.js';
 
-/** A file a command will write: the option that names it (`--out`) and the path as given. */
+/** A file (or a directory of files) a command will write: the option that names it and the path. */
 export interface OutputFile {
   option: string;
   path: string;
+  /** A directory the command writes files into (created if missing). */
+  directory?: boolean;
 }
 
-export interface RunArgs {
-  command: 'run';
-  workload: string;
-  /** Undefined: draw one (and print it). */
-  seed: number | undefined;
+/** What a run does beyond its workload (run and sweep share these options). */
+export interface ScenarioArgs {
   durationTicks: number | undefined;
   topology: string | undefined;
   policy: string | undefined;
   bugs: string[];
+  profile: string | undefined;
+  stopOnFirst: boolean;
+  /** Where failure files go; undefined with --no-failure-file. */
+  failuresDir: string | undefined;
+}
+
+export const DEFAULT_FAILURES_DIR = 'npusim-failures';
+
+export interface RunArgs extends ScenarioArgs {
+  command: 'run';
+  workload: string;
+  /** Undefined: draw one (and print it). */
+  seed: number | undefined;
   host: 'inline' | 'threaded';
   json: boolean;
   out: string | undefined;
@@ -48,9 +61,32 @@ export interface RunArgs {
   outputs: OutputFile[];
 }
 
+export interface SweepArgs extends ScenarioArgs {
+  command: 'sweep';
+  workload: string;
+  seeds: SeedRange | undefined;
+  jobs: number | undefined;
+  shard: Shard | undefined;
+  json: boolean;
+  /** With --merge: the directories whose shard summaries to join. */
+  merge: string[] | undefined;
+  outputs: OutputFile[];
+}
+
+export interface ReplayArgs {
+  command: 'replay';
+  file: string;
+  /** Undefined: the host the failing run used. */
+  host: 'inline' | 'threaded' | undefined;
+  json: boolean;
+  outputs: OutputFile[];
+}
+
 export type CliArgs =
   | RunArgs
-  | { command: 'list'; outputs: OutputFile[] }
+  | SweepArgs
+  | ReplayArgs
+  | { command: 'list'; json: boolean; outputs: OutputFile[] }
   | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
@@ -89,16 +125,21 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const parsed = parseCommand(commandSpec(name), rest);
   if (parsed.help) return { command: 'help', topic: name };
   const { values, positionals, outputs } = parsed;
+  // The default failures directory is checked before a run like one given with --failures.
+  if (
+    (name === 'run' || name === 'sweep') &&
+    values.failures === undefined &&
+    values['no-failure-file'] !== true
+  ) {
+    outputs.push({ option: '--failures', path: DEFAULT_FAILURES_DIR, directory: true });
+  }
   switch (name) {
     case 'run':
       return {
         command: 'run',
         workload: positionals[0] ?? DEFAULT_WORKLOAD,
         seed: values.seed as number | undefined,
-        durationTicks: values.duration as number | undefined,
-        topology: values.topology as string | undefined,
-        policy: values.policy as string | undefined,
-        bugs: (values.bug as string[] | undefined) ?? [],
+        ...scenarioOf(values),
         host: values.inline === true ? 'inline' : 'threaded',
         json: values.json === true,
         out: values.out as string | undefined,
@@ -106,8 +147,45 @@ export function parseCli(argv: readonly string[]): CliArgs {
         checkHosts: values['check-hosts'] === true,
         outputs,
       };
+    case 'sweep': {
+      const merge = values.merge === true;
+      if (!merge && positionals.length > 1) {
+        throw new ConfigError(
+          'sweep',
+          `Expected one workload, got ${positionals.map((p) => `\`${p}\``).join(' ')}`,
+        );
+      }
+      if (merge && positionals.length === 0) {
+        throw new ConfigError('--merge', 'Expected the directories of the shard summaries to join, got none');
+      }
+      if (!merge && values.seeds === undefined) {
+        throw new ConfigError('--seeds', 'Expected the seeds to sweep, such as `--seeds 1..1000`, got none');
+      }
+      return {
+        command: 'sweep',
+        workload: merge ? '' : (positionals[0] ?? DEFAULT_WORKLOAD),
+        seeds: values.seeds as SeedRange | undefined,
+        jobs: values.jobs as number | undefined,
+        shard: values.shard as Shard | undefined,
+        json: values.json === true,
+        merge: merge ? positionals : undefined,
+        ...scenarioOf(values),
+        outputs,
+      };
+    }
+    case 'replay': {
+      const file = positionals[0];
+      if (file === undefined) throw new ConfigError('replay', 'Expected a failure file, got none');
+      return {
+        command: 'replay',
+        file,
+        host: values.inline === true ? 'inline' : values.threads === true ? 'threaded' : undefined,
+        json: values.json === true,
+        outputs,
+      };
+    }
     case 'list':
-      return { command: 'list', outputs };
+      return { command: 'list', json: values.json === true, outputs };
     case 'topo':
       return {
         command: 'topo',
@@ -116,6 +194,21 @@ export function parseCli(argv: readonly string[]): CliArgs {
         outputs,
       };
   }
+}
+
+function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
+  return {
+    durationTicks: values.duration as number | undefined,
+    topology: values.topology as string | undefined,
+    policy: values.policy as string | undefined,
+    bugs: (values.bug as string[] | undefined) ?? [],
+    profile: values.profile as string | undefined,
+    stopOnFirst: values['stop-on-first'] === true,
+    failuresDir:
+      values['no-failure-file'] === true
+        ? undefined
+        : ((values.failures as string | undefined) ?? DEFAULT_FAILURES_DIR),
+  };
 }
 
 function checkCommandName(name: string): CommandName {
@@ -169,7 +262,8 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     }
   }
   const positionals = parsed.positionals;
-  if (positionals.length > spec.positionals.length) {
+  const variadic = spec.positionals.at(-1)?.variadic === true;
+  if (!variadic && positionals.length > spec.positionals.length) {
     const expected =
       spec.positionals.length === 0
         ? `no argument after \`npusim ${spec.name}\``
@@ -195,6 +289,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     const parsedValues = texts.map((t) => parse(t, option));
     values[o.name] = o.multiple === true ? parsedValues : parsedValues[0];
     if (o.writesFile === true) for (const t of texts) outputs.push({ option, path: t });
+    if (o.writesDir === true) for (const t of texts) outputs.push({ option, path: t, directory: true });
   }
   return { values, positionals, outputs, help: false };
 }

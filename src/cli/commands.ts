@@ -18,7 +18,8 @@
  * Every command also takes `-h`/`--help`.
  */
 import { parseDuration } from '../report/duration.js';
-import { parseCrashAt, parseSeed } from './option-values.js';
+import { parseSeedRange, parseShard } from '../sweep/seeds.js';
+import { parseCrashAt, parseJobs, parseSeed } from './option-values.js';
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -33,6 +34,8 @@ export interface OptionSpec {
   short?: string;
   /** The value is a path the command writes: checked before the command runs. */
   writesFile?: boolean;
+  /** The value is a directory the command writes files into: checked (or created) before it runs. */
+  writesDir?: boolean;
   /** Names of options (without dashes) that cannot be given with this one. */
   conflicts?: readonly string[];
   /** Text -> value, throwing a ConfigError naming `option`. Default: the text itself. */
@@ -43,6 +46,8 @@ export interface PositionalSpec {
   name: string;
   help: string;
   default?: string;
+  /** Takes every remaining argument (only the last positional may). */
+  variadic?: boolean;
 }
 
 export interface CommandSpec {
@@ -57,6 +62,65 @@ export interface CommandSpec {
 
 export const DEFAULT_WORKLOAD = 'stress';
 
+/** Options that choose what a run does (shared by run and sweep). */
+const SCENARIO_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'duration',
+    type: 'string',
+    value: 'T',
+    help: 'simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)',
+    default: "the workload's",
+    parse: parseDuration,
+  },
+  {
+    name: 'topology',
+    type: 'string',
+    value: 'NAME|FILE',
+    help: 'witherspoon-6, witherspoon-4, or a JSON TopologySpec file',
+    default: "the workload's",
+  },
+  {
+    name: 'policy',
+    type: 'string',
+    value: 'P',
+    help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
+    default: "the workload's",
+  },
+  {
+    name: 'bug',
+    type: 'string',
+    value: 'NAME',
+    help: 'switch on a known historical bug; repeatable (see `npusim list`)',
+    multiple: true,
+  },
+  {
+    name: 'profile',
+    type: 'string',
+    value: 'NAME',
+    help: 'a real release pairing: its bug switches and firmware behaviour (as-shipped, fixed; `npusim list`)',
+    default: 'fixed',
+  },
+  {
+    name: 'stop-on-first',
+    type: 'boolean',
+    help: 'end a run at the end of the tick of its first violation or liveness failure',
+  },
+];
+
+/** Where failure files go (run and sweep). */
+const FAILURE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'failures',
+    type: 'string',
+    value: 'DIR',
+    help: 'write failure files (one per failing run, `npusim replay FILE`) into DIR',
+    default: './npusim-failures',
+    writesDir: true,
+    conflicts: ['no-failure-file'],
+  },
+  { name: 'no-failure-file', type: 'boolean', help: 'write no failure file' },
+];
+
 const RUN: CommandSpec = {
   name: 'run',
   summary: 'run one simulation and print its summary',
@@ -70,35 +134,7 @@ const RUN: CommandSpec = {
       default: 'drawn at random and printed',
       parse: parseSeed,
     },
-    {
-      name: 'duration',
-      type: 'string',
-      value: 'T',
-      help: 'simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)',
-      default: "the workload's",
-      parse: parseDuration,
-    },
-    {
-      name: 'topology',
-      type: 'string',
-      value: 'NAME|FILE',
-      help: 'witherspoon-6, witherspoon-4, or a JSON TopologySpec file',
-      default: "the workload's",
-    },
-    {
-      name: 'policy',
-      type: 'string',
-      value: 'P',
-      help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
-      default: "the workload's",
-    },
-    {
-      name: 'bug',
-      type: 'string',
-      value: 'NAME',
-      help: 'switch on a known historical bug; repeatable (see `npusim list`)',
-      multiple: true,
-    },
+    ...SCENARIO_OPTIONS,
     { name: 'threads', type: 'boolean', help: 'one worker thread per actor (the default)' },
     {
       name: 'inline',
@@ -128,6 +164,7 @@ const RUN: CommandSpec = {
       help: 'testing aid: actor ACTOR (e.g. gpu2; `npusim topo` names them) throws at its Nth event',
       parse: parseCrashAt,
     },
+    ...FAILURE_OPTIONS,
   ],
   examples: [
     'npusim run --duration 2ms --seed 42',
@@ -135,11 +172,75 @@ const RUN: CommandSpec = {
   ],
 };
 
+const SWEEP: CommandSpec = {
+  name: 'sweep',
+  summary: 'run a workload once per seed, inline, on every core; failure files and a summary by rule',
+  positionals: [
+    {
+      name: 'workload',
+      help: 'workload name (with --merge: the directories whose shard summaries to join)',
+      variadic: true,
+    },
+  ],
+  options: [
+    {
+      name: 'seeds',
+      type: 'string',
+      value: 'A..B',
+      help: 'the seeds to run, both ends included',
+      parse: (t, o) => parseSeedRange(t, o),
+    },
+    ...SCENARIO_OPTIONS,
+    {
+      name: 'jobs',
+      type: 'string',
+      value: 'N',
+      help: 'simulations at a time (pool threads)',
+      default: 'the cores available',
+      parse: parseJobs,
+    },
+    {
+      name: 'shard',
+      type: 'string',
+      value: 'K/N',
+      help: 'run only the K-th of N interleaved parts of the seeds (a batch system runs the N parts)',
+      parse: (t, o) => parseShard(t, o),
+    },
+    { name: 'merge', type: 'boolean', help: 'join the shard summaries in the directories given' },
+    { name: 'json', type: 'boolean', help: 'print the summary as JSON on stdout' },
+    ...FAILURE_OPTIONS,
+  ],
+  examples: [
+    'npusim sweep flush-race --bug single-flush --seeds 1..200',
+    'npusim sweep stress --seeds 1..10000 --shard 3/8 --failures out/shard3',
+    'npusim sweep --merge out/shard1 out/shard2',
+  ],
+};
+
+const REPLAY: CommandSpec = {
+  name: 'replay',
+  summary: 'run a failure file again, exactly, and print the history that led to its finding',
+  positionals: [{ name: 'file', help: 'a failure file (written by run or sweep)' }],
+  options: [
+    { name: 'threads', type: 'boolean', help: 'replay with one worker thread per actor' },
+    {
+      name: 'inline',
+      type: 'boolean',
+      help: 'replay with every actor in one thread',
+      conflicts: ['threads'],
+    },
+    { name: 'json', type: 'boolean', help: 'print the replayed run result as JSON on stdout' },
+  ],
+  examples: ['npusim replay npusim-failures/flush-race-seed1-translation.stale-ats-1a2b3c4d.json'],
+};
+
 const LIST: CommandSpec = {
   name: 'list',
-  summary: 'workloads, bug switches and topologies',
+  summary: 'workloads, bug switches, profiles and topologies',
   positionals: [],
-  options: [],
+  options: [
+    { name: 'json', type: 'boolean', help: "as JSON, with each workload's parameters and what it exposes" },
+  ],
 };
 
 const TOPO: CommandSpec = {
@@ -160,9 +261,9 @@ const TOPO: CommandSpec = {
   examples: ['npusim topo witherspoon-4 --policy per-gpu'],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [RUN, LIST, TOPO];
+export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, LIST, TOPO];
 
-export type CommandName = 'run' | 'list' | 'topo';
+export type CommandName = 'run' | 'sweep' | 'replay' | 'list' | 'topo';
 
 export function commandSpec(name: CommandName): CommandSpec {
   const spec = COMMANDS.find((c) => c.name === name);

@@ -11,6 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import type { StrategySpec } from '../model/choice/strategy.js';
 import { runInline } from '../runtime/inline-runtime.js';
 import type { MachineModule } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -21,6 +22,8 @@ export interface InlineHostData {
   machineUrl: string;
   config: unknown;
   seed: number;
+  strategy?: StrategySpec;
+  stopOnFirst?: boolean;
   endTick: number;
   /** Record up to this many events per actor (--check-hosts names the first divergence). */
   recordEvents?: number;
@@ -47,6 +50,8 @@ import(data.machineUrl)
   .then((machine: MachineModule) =>
     runInline(machine, data.config, {
       seed: data.seed,
+      strategy: data.strategy,
+      stopOnFirst: data.stopOnFirst,
       endTick: data.endTick,
       recordEvents: data.recordEvents,
       onProgress: (tick, events) => post({ type: 'progress', tick, events }),

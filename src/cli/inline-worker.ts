@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { InlineHostData, InlineHostMessage } from './inline-host.js';
@@ -24,6 +25,10 @@ export interface InlineWorkerOptions {
   /** URL of the machine module (engine.ts machineModuleUrl()). */
   machineUrl: URL;
   seed: number;
+  /** Which chooser each actor gets (RunConfig.strategy). */
+  strategy?: StrategySpec;
+  /** Stop at the end of the tick of the first finding (RunConfig.stopOnFirst). */
+  stopOnFirst?: boolean;
   endTick: number;
   recordEvents?: number;
   onProgress?: (tick: number, events: number) => void;
@@ -35,6 +40,8 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     machineUrl: options.machineUrl.href,
     config,
     seed: options.seed,
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     endTick: options.endTick,
     ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
     stopWord,

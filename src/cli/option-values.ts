@@ -32,3 +32,12 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
   }
   return { actor: m[1]!, event };
 }
+
+/** Pool threads for a sweep: a whole number from 1 to 256. */
+export function parseJobs(text: string, option = '--jobs'): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
+    throw new ConfigError(option, `Expected a whole number of jobs from 1 to 256, got \`${text}\``);
+  }
+  return n;
+}

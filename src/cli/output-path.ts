@@ -34,7 +34,8 @@ const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
 export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = REAL_FS): void {
   const seen = new Map<string, string>();
   for (const o of outputs) {
-    checkOutputPath(o.path, o.option, fs);
+    if (o.directory === true) checkOutputDir(o.path, o.option, fs);
+    else checkOutputPath(o.path, o.option, fs);
     const full = resolve(o.path);
     const other = seen.get(full);
     if (other !== undefined) {
@@ -45,6 +46,47 @@ export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = 
     }
     seen.set(full, o.option);
   }
+}
+
+/**
+ * A directory the command writes files into (failure files): an existing writable directory, or
+ * one that can be created in an existing writable parent. It is not created here: a clean run
+ * leaves no empty directory behind.
+ */
+export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL_FS): void {
+  const refuse = (why: string): never => {
+    throw new ConfigError(option, `Expected a directory to write files into, got \`${path}\`: ${why}`);
+  };
+  if (path === '') refuse('an empty path');
+  const full = resolve(path);
+  let target = full;
+  try {
+    if (!statSync(full).isDirectory()) refuse('it is a file, not a directory');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = errnoOf(e);
+    if (code !== 'ENOENT') refuse(describeErrno(code, full));
+    target = dirname(full);
+    try {
+      if (!statSync(target).isDirectory()) refuse(`\`${target}\` is not a directory`);
+    } catch (e2) {
+      if (e2 instanceof ConfigError) throw e2;
+      const c2 = errnoOf(e2);
+      refuse(c2 === 'ENOENT' ? `its parent \`${target}\` does not exist` : describeErrno(c2, target));
+    }
+  }
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (e) {
+    refuse(describeErrno(errnoOf(e), target));
+  }
+  let free: number | bigint | undefined;
+  try {
+    free = fs.statfs(target).bavail;
+  } catch {
+    free = undefined;
+  }
+  if (free !== undefined && Number(free) === 0) refuse(`the device holding \`${target}\` is full`);
 }
 
 export function checkOutputPath(path: string, option: string, fs: OutputFs = REAL_FS): void {

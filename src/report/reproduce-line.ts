@@ -17,6 +17,8 @@ export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded')
     `--policy ${config.params.policy}`,
   ];
   for (const bug of config.bugs) parts.push(`--bug ${bug}`);
+  if (config.profile !== undefined && config.profile !== 'fixed') parts.push(`--profile ${config.profile}`);
+  if (config.stopOnFirst === true) parts.push('--stop-on-first');
   if (config.crashAt !== undefined) parts.push(`--crash-at ${config.crashAt.actor}:${config.crashAt.event}`);
   if (host === 'inline') parts.push('--inline');
   return parts.join(' ');

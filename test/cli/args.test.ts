@@ -22,12 +22,15 @@ describe('cli args', () => {
       topology: undefined,
       policy: undefined,
       bugs: [],
+      profile: undefined,
+      stopOnFirst: false,
+      failuresDir: 'npusim-failures',
       host: 'threaded',
       json: false,
       out: undefined,
       crashAt: undefined,
       checkHosts: false,
-      outputs: [],
+      outputs: [{ option: '--failures', path: 'npusim-failures', directory: true }],
     });
   });
 
@@ -66,7 +69,10 @@ describe('cli args', () => {
       json: true,
       out: 'r.json',
       crashAt: { actor: 'gpu2', event: 100 },
-      outputs: [{ option: '--out', path: 'r.json' }],
+      outputs: [
+        { option: '--out', path: 'r.json' },
+        { option: '--failures', path: 'npusim-failures', directory: true },
+      ],
     });
   });
 
@@ -76,7 +82,7 @@ describe('cli args', () => {
     expect(parseCli(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
     expect(parseCli(['help', 'topo'])).toEqual({ command: 'help', topic: 'topo' });
     expect(parseCli(['--version'])).toEqual({ command: 'version' });
-    expect(parseCli(['list'])).toEqual({ command: 'list', outputs: [] });
+    expect(parseCli(['list'])).toEqual({ command: 'list', json: false, outputs: [] });
     expect(parseCli(['topo', 'witherspoon-4', '--policy', 'per-gpu'])).toEqual({
       command: 'topo',
       topology: 'witherspoon-4',

@@ -12,6 +12,7 @@
 
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { isRuleName, type RuleName } from '../check/rule-names.js';
 import type { StrategySpec } from '../choice/strategy.js';
 import type { TopologySpec } from '../platform/topology-spec.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
@@ -112,14 +113,14 @@ export interface Workload {
   name: string;
   description: string;
   /** What a clean run of this workload should find: 'clean', or rule names a bug switch trips. */
-  exposes?: { bug: BugName; rules: string[] }[];
+  exposes?: { bug: BugName; rules: RuleName[] }[];
   params: WorkloadParams;
 }
 
 export interface WorkloadDefinition {
   name: string;
   description: string;
-  exposes?: { bug: BugName; rules: string[] }[];
+  exposes?: { bug: BugName; rules: RuleName[] }[];
   params: WorkloadInput;
 }
 
@@ -130,6 +131,9 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
   }
   for (const e of def.exposes ?? []) {
     if (!BUG_NAMES.includes(e.bug)) throw new ConfigError(`${def.name}.exposes`, `unknown bug \`${e.bug}\``);
+    for (const r of e.rules) {
+      if (!isRuleName(r)) throw new ConfigError(`${def.name}.exposes`, `Expected a rule name, got \`${r}\``);
+    }
   }
   return {
     name: def.name,

@@ -1,0 +1,58 @@
+/**
+ * `npusim list`: the workloads (with what each exposes), the bug switches (with the workloads that
+ * expose them and the rules they trip), the profiles (the switches each holds and the sources of
+ * that claim), the topologies and the policies; `--json` gives the same as data, with each
+ * workload's parameters and defaults.
+ */
+import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
+import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
+import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
+import { PROFILES } from '../model/scenario/profiles.js';
+import { loadWorkloads } from '../runtime/workload-registry.js';
+
+export async function listText(): Promise<string> {
+  const workloads = await loadWorkloads();
+  const out = ['workloads:'];
+  const wWidth = Math.max(0, ...[...workloads.keys()].map((n) => n.length));
+  for (const w of workloads.values()) {
+    out.push(`  ${w.name.padEnd(wWidth)}  ${w.description}`);
+    for (const e of w.exposes ?? [])
+      out.push(`  ${''.padEnd(wWidth)}    exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
+  }
+  out.push('bugs (--bug NAME):');
+  const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
+  for (const b of BUG_NAMES) out.push(`  ${b.padEnd(bWidth)}  ${BUGS[b]}`);
+  out.push('topologies (--topology NAME):');
+  for (const name of Object.keys(TOPOLOGY_PRESETS)) {
+    const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
+    out.push(`  ${name.padEnd(bWidth)}  ${t.gpus.length} GPUs on ${t.sockets.length} sockets`);
+  }
+  out.push(`policies (--policy P): ${GROUP_POLICIES.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function listJson(): Promise<string> {
+  const workloads = [...(await loadWorkloads()).values()];
+  const data = {
+    workloads: workloads.map((w) => ({
+      name: w.name,
+      description: w.description,
+      exposes: w.exposes ?? [],
+      params: w.params,
+    })),
+    bugs: BUG_NAMES.map((b) => ({
+      name: b,
+      description: BUGS[b],
+      exposedBy: workloads.flatMap((w) =>
+        (w.exposes ?? []).filter((e) => e.bug === b).map((e) => ({ workload: w.name, rules: e.rules })),
+      ),
+    })),
+    profiles: Object.entries(PROFILES).map(([name, p]) => ({ name, ...p })),
+    topologies: Object.keys(TOPOLOGY_PRESETS).map((name) => {
+      const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
+      return { name, gpus: t.gpus.length, sockets: t.sockets.length };
+    }),
+    policies: [...GROUP_POLICIES],
+  };
+  return `${JSON.stringify(data, null, 2)}\n`;
+}

@@ -1,0 +1,178 @@
+/**
+ * `npusim sweep`: one inline simulation per seed on every core (src/sweep), with a progress bar
+ * (seeds per second, failures so far, time left), a failure file per failing seed, a summary
+ * grouped by rule, and the worst exit class as the exit code. `--shard K/N` runs one part of the
+ * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { strategyName } from '../model/choice/strategy.js';
+import { formatTime } from '../report/duration.js';
+import { loadWorkloads } from '../runtime/workload-registry.js';
+import type { SeedOutcome } from '../sweep/seed-outcome.js';
+import { mergeSummaries, readSummary, type SweepSummary } from '../sweep/summary.js';
+import { runSweep } from '../sweep/sweep.js';
+import type { SweepArgs } from './args.js';
+import type { CliIo } from './cli-io.js';
+import { Interrupt } from './interrupt.js';
+import { findWorkload, scenarioConfig } from './scenario-config.js';
+
+export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
+  if (args.merge !== undefined) return mergeCommand(args, io);
+  const workloads = await loadWorkloads();
+  const workload = findWorkload(args.workload, workloads);
+  const config = scenarioConfig(workload, args, 0);
+  // Building the world checks the workload against the topology before any thread starts.
+  (await import('../model/actors/machine.js')).planMachine(config);
+  const jobs = args.jobs ?? availableParallelism();
+  const range = args.seeds!;
+  const interrupt = new Interrupt(io);
+  const progress = sweepProgress(io, args.json);
+  interrupt.beforeExit = () => progress.stop();
+  let summary: SweepSummary;
+  try {
+    summary = await runSweep({
+      config,
+      workload,
+      seeds: range,
+      ...(args.shard === undefined ? {} : { shard: args.shard }),
+      jobs,
+      stopOnFirst: args.stopOnFirst,
+      ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
+      onOutcome: (o, done, total, failures) => progress.update(o, done, total, failures),
+      shouldStop: () => interrupt.stopped,
+    });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+  if (args.failuresDir !== undefined) {
+    const name =
+      args.shard === undefined
+        ? 'sweep-summary.json'
+        : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
+    writeFileSync(join(args.failuresDir, name), `${JSON.stringify(summary, null, 2)}\n`);
+  }
+  io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, jobs));
+  if (interrupt.stopped) return EXIT.interrupted;
+  return summary.worstExitCode;
+}
+
+function mergeCommand(args: SweepArgs, io: CliIo): number {
+  const parts: { summary: SweepSummary; where: string }[] = [];
+  for (const dir of args.merge!) {
+    let files: string[];
+    try {
+      files = statSync(dir).isDirectory()
+        ? readdirSync(dir)
+            .filter((f) => /^sweep-summary.*\.json$/.test(f))
+            .map((f) => join(dir, f))
+        : [dir];
+    } catch (e) {
+      throw new ConfigError(
+        '--merge',
+        `Expected a directory of shard summaries, got \`${dir}\` (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+    }
+    if (files.length === 0)
+      throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
+    for (const f of files) parts.push({ summary: readSummary(readFileSync(f, 'utf8'), f), where: f });
+  }
+  const merged = mergeSummaries(parts);
+  io.stdout.write(args.json ? `${JSON.stringify(merged, null, 2)}\n` : summaryText(merged, undefined));
+  return merged.worstExitCode;
+}
+
+export function summaryText(s: SweepSummary, jobs: number | undefined): string {
+  const sw = s.sweep as { workload: string; bugs: string[]; profile: string; strategy: string };
+  const out: string[] = [];
+  const bugs = sw.bugs.length > 0 ? `  bugs: ${sw.bugs.join(', ')}` : '';
+  const shards = s.shards === null ? '' : `  shards ${s.shards.covered.join(',')} of ${s.shards.count}`;
+  out.push(
+    `npusim sweep ${sw.workload}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${jobs === undefined ? '' : `  ${jobs} thread(s)`}`,
+  );
+  const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
+  const classes = Object.entries(s.byClass)
+    .filter(([c]) => c !== 'clean')
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  out.push(
+    `  ${s.ran} seed(s) in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${s.stoppedEarly ? '; stopped early' : ''}`,
+  );
+  const rules = Object.entries(s.byRule);
+  if (rules.length > 0) {
+    const w = Math.max(4, ...rules.map(([r]) => r.length));
+    out.push(
+      `  by rule:  ${'rule'.padEnd(w)}  ${'seeds'.padStart(6)}  ${'first seed'.padStart(10)}  earliest tick (seed)`,
+    );
+    for (const [rule, t] of rules) {
+      out.push(
+        `            ${rule.padEnd(w)}  ${String(t.seeds).padStart(6)}  ${String(t.firstSeed).padStart(10)}  ${formatTime(t.earliestTick)} (seed ${t.earliestSeed})`,
+      );
+    }
+  }
+  const earliest = [...s.failures].sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
+  if (earliest?.file !== null && earliest !== undefined)
+    out.push(`  replay the earliest: npusim replay ${earliest.file}`);
+  out.push(`  exit ${s.worstExitCode} (the worst class found)`);
+  return `${out.join('\n')}\n`;
+}
+
+interface SweepProgress {
+  update(o: SeedOutcome, done: number, total: number, failures: number): void;
+  stop(): void;
+}
+
+/** Seeds done, seeds per second, failures so far and time left: a bar on a TTY, else a line a second. */
+function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
+  const started = performance.now();
+  const figures = (done: number, total: number) => {
+    const s = (performance.now() - started) / 1000;
+    const rate = s > 0 ? done / s : 0;
+    const left = rate > 0 ? (total - done) / rate : 0;
+    return { rate: rate.toFixed(1), left: `${Math.ceil(left)} s` };
+  };
+  if (io.stderr.isTTY === true && !plain) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: io.stderr,
+        format:
+          'npusim sweep [{bar}] {value}/{total} seeds | {rate} seeds/s | {failures} failing | {left} left',
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started_ = false;
+    return {
+      update(_o, done, total, failures) {
+        if (!started_) {
+          bar.start(total, 0, { rate: '0', failures: 0, left: '?' });
+          started_ = true;
+        }
+        bar.update(done, { ...figures(done, total), failures });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = started;
+  return {
+    update(o, done, total, failures) {
+      const now = performance.now();
+      if (now - last < 1000 && done < total) return;
+      last = now;
+      const f = figures(done, total);
+      io.stderr.write(
+        `npusim: sweep ${done}/${total} seeds, ${f.rate} seeds/s, ${failures} failing, ${f.left} left` +
+          `${o.status === 'clean' ? '' : ` (seed ${o.seed}: ${o.first?.rule ?? o.status} at ${formatTime(o.first?.tick ?? 0)})`}\n`,
+      );
+    },
+    stop() {},
+  };
+}
+
+export { strategyName };

@@ -1,0 +1,83 @@
+/**
+ * The topology and policy options: a preset name, or a JSON TopologySpec file read, parsed and
+ * validated here so every error names the file and the field.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
+import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
+import { isPresetName, type TopologySpec, validateTopologySpec } from '../model/platform/topology-spec.js';
+
+/**
+ * Largest topology file read (a 48-GPU machine's spec is a few KiB): a bigger file is refused
+ * before it is read, so a stray multi-megabyte file costs nothing.
+ */
+export const MAX_TOPOLOGY_FILE_BYTES = 1 << 20;
+
+/**
+ * `--topology` is a preset name, or a path to a JSON TopologySpec (a name that ends in .json or
+ * contains a slash). A file is read, parsed and validated here, and every error names the file and
+ * the field; a preset name returns undefined (the world builds the preset).
+ */
+export function loadTopologyOption(
+  value: string,
+  option: string,
+): { file: string; spec: TopologySpec } | undefined {
+  if (!value.endsWith('.json') && !value.includes('/')) {
+    checkTopology(value, option);
+    return undefined;
+  }
+  let text: string;
+  try {
+    const bytes = statSync(value).size;
+    if (bytes > MAX_TOPOLOGY_FILE_BYTES) {
+      throw new ConfigError(
+        option,
+        `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${bytes} bytes`,
+      );
+    }
+    text = readFileSync(value, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(
+      option,
+      `Expected a readable topology file, got \`${value}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(
+      option,
+      `Expected JSON in \`${value}\`, got a syntax error: ${(e as Error).message}`,
+    );
+  }
+  try {
+    const spec = validateTopologySpec(json);
+    buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here
+    return { file: value, spec };
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError(
+        `${value}${e.field === '' ? '' : `: ${e.field}`}`,
+        e.message.replace(`${e.field}: `, ''),
+      );
+    throw e;
+  }
+}
+
+export function checkTopology(name: string, option: string): void {
+  if (!isPresetName(name)) {
+    throw new ConfigError(
+      option,
+      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a JSON file, got \`${name}\``,
+    );
+  }
+}
+
+export function checkPolicy(policy: string, option: string): void {
+  if (!(GROUP_POLICIES as readonly string[]).includes(policy)) {
+    throw new ConfigError(option, `Expected one of ${GROUP_POLICIES.join(', ')}, got \`${policy}\``);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The race-reproduction commands from the command line (issue 9): a failing run leaves a failure
+ * file and the line that replays it; replay reproduces it; sweep finds failures per seed with a
+ * summary by rule and merges shards; list --json describes workloads, bugs and profiles.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { cli, STACK_FRAME } from './cli-harness.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-cli-'));
+
+describe('run: failure files', () => {
+  test('run --stop-on-first: a failing run ends at its first finding and writes a failure file with the replay line', async () => {
+    const dir = tmp();
+    const r = await cli([
+      'run',
+      'tce-storm',
+      '--bug',
+      'unpin-before-kill',
+      '--seed',
+      '1',
+      '--inline',
+      '--stop-on-first',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(r.stderr).toContain(`npusim replay ${join(dir, files[0]!)}`);
+    expect(r.stderr).toContain('--stop-on-first');
+    const file = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as {
+      first: { rule: string };
+      exit: { code: number };
+    };
+    expect(file.first.rule).toBe('translation.stale-tce');
+    expect(file.exit.code).toBe(1);
+
+    const replay = await cli(['replay', join(dir, files[0]!)]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+    expect(replay.stdout).toMatch(/history \(the last events of /);
+  });
+
+  test('run: a clean run writes no failure file; --no-failure-file writes none for a failing one', async () => {
+    const dir = tmp();
+    const clean = await cli([
+      'run',
+      'stress',
+      '--seed',
+      '1',
+      '--duration',
+      '10us',
+      '--inline',
+      '--failures',
+      join(dir, 'a'),
+    ]);
+    expect(clean.code).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    const none = await cli([
+      'run',
+      'tce-storm',
+      '--bug',
+      'unpin-before-kill',
+      '--seed',
+      '1',
+      '--inline',
+      '--stop-on-first',
+      '--no-failure-file',
+    ]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).not.toContain('npusim replay');
+  });
+
+  test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {
+    const dir = tmp();
+    await cli([
+      'run',
+      'tce-storm',
+      '--bug',
+      'unpin-before-kill',
+      '--seed',
+      '1',
+      '--inline',
+      '--stop-on-first',
+      '--failures',
+      dir,
+    ]);
+    const path = join(dir, readdirSync(dir)[0]!);
+    const f = JSON.parse(readFileSync(path, 'utf8'));
+    f.options.profile = 'nonsense';
+    writeFileSync(path, JSON.stringify(f));
+    const r = await cli(['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/options\.profile/);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    const missing = await cli(['replay', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json');
+  });
+
+  test.each([
+    [['run', '--profile', 'newest'], /--profile: Expected one of as-shipped, fixed/],
+    [['run', '--failures', '/nonexistent/dir/x'], /--failures: .*does not exist/],
+    [['run', '--failures', 'x', '--no-failure-file'], /at most one of/],
+    [['sweep', 'stress'], /--seeds: Expected the seeds to sweep/],
+    [['sweep', 'stress', '--seeds', '9..1'], /--seeds/],
+    [['sweep', 'stress', '--seeds', '1..2', '--jobs', '0'], /--jobs/],
+    [['sweep', '--merge'], /--merge: Expected the directories/],
+    [['replay'], /Expected a failure file/],
+  ])('bad input %j exits 2 with a message naming the option', async (argv, message) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('sweep and list from the command line', () => {
+  test('sweep: failing seeds leave failure files, the summary groups them by rule, the exit is the worst class; shards merge', async () => {
+    const dir = tmp();
+    const args = [
+      'sweep',
+      'tce-storm',
+      '--bug',
+      'tce-kill-no-advance',
+      '--seeds',
+      '1..4',
+      '--jobs',
+      '2',
+      '--duration',
+      '60us',
+    ];
+    const whole = await cli([...args, '--failures', join(dir, 'all'), '--json']);
+    expect(whole.code).toBe(1);
+    const summary = JSON.parse(whole.stdout) as {
+      ran: number;
+      failed: number;
+      byRule: Record<string, unknown>;
+    };
+    expect(summary.ran).toBe(4);
+    expect(Object.keys(summary.byRule)).toContain('translation.stale-tce');
+    for (const k of [1, 2]) {
+      const part = await cli([...args, '--shard', `${k}/2`, '--failures', join(dir, `s${k}`)]);
+      expect(part.code).toBe(whole.code);
+      expect(part.stdout).toContain('by rule:');
+    }
+    const merged = await cli(['sweep', '--merge', join(dir, 's1'), join(dir, 's2'), '--json']);
+    expect(merged.code).toBe(1);
+    const m = JSON.parse(merged.stdout) as { ran: number; failed: number; byRule: Record<string, unknown> };
+    expect([m.ran, m.failed, m.byRule]).toEqual([summary.ran, summary.failed, summary.byRule]);
+  });
+
+  test('list --json: workloads with their parameters, bugs with the workloads that expose them, profiles with their sources', async () => {
+    const r = await cli(['list', '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as {
+      workloads: { name: string; params: { durationTicks: number } }[];
+      bugs: { name: string; exposedBy: { workload: string; rules: string[] }[] }[];
+      profiles: { name: string; bugs: string[]; sources: unknown }[];
+    };
+    expect(d.workloads.find((w) => w.name === 'stress')?.params.durationTicks).toBeGreaterThan(0);
+    expect(d.bugs.every((b) => b.exposedBy.length > 0)).toBe(true);
+    expect(d.profiles.map((p) => p.name).sort()).toEqual(['as-shipped', 'fixed']);
+    expect(d.profiles.find((p) => p.name === 'as-shipped')?.bugs.length).toBeGreaterThan(0);
+  });
+});

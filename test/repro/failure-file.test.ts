@@ -1,0 +1,117 @@
+/**
+ * Failure files are read strictly: a tampered, corrupted or foreign file is refused with a
+ * ConfigError naming the field, and an honest one gives back the run's configuration.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { decodeChoices, deviations, encodeChoices } from '../../src/model/choice/choice-log.js';
+import { defineWorkload } from '../../src/model/scenario/workload.js';
+import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
+import { runSeed } from '../../src/sweep/run-seed.js';
+import { workloads } from '../../workloads/index.js';
+
+const registry = new Map(workloads.map((w) => [w.name, w]));
+let file: FailureFile;
+
+beforeAll(async () => {
+  const w = registry.get('tce-storm')!;
+  const o = await runSeed({
+    config: { workload: w.name, seed: 1, bugs: ['unpin-before-kill'], params: w.params, stopOnFirst: true },
+    workload: w,
+    seed: 1,
+  });
+  file = o.failure!;
+});
+
+const refused = (f: unknown, reg = registry): string => {
+  try {
+    readFailureFile(typeof f === 'string' ? f : JSON.stringify(f), 'f.json', reg);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the file to be refused');
+};
+
+describe('failure files', () => {
+  test('failure file: an honest file gives back the run it recorded', () => {
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    expect(config.seed).toBe(1);
+    expect(config.bugs).toEqual(['unpin-before-kill']);
+    expect(config.stopOnFirst).toBe(true);
+    expect(config.params).toEqual(registry.get('tce-storm')!.params);
+    expect(file.first.rule).toBe('translation.stale-tce');
+  });
+
+  test.each([
+    [
+      'a file from another npusim version',
+      (f: FailureFile) => ({ ...f, npusim: { ...f.npusim, version: '0.0.1' } }),
+      /npusim\.version/,
+    ],
+    ['another format version', (f: FailureFile) => ({ ...f, formatVersion: 2 }), /formatVersion/],
+    [
+      'not a failure file',
+      (f: FailureFile) => ({ ...f, format: 'other' }),
+      /format: Expected `npusim-failure`/,
+    ],
+    ['a missing seed', (f: FailureFile) => ({ ...f, seed: undefined }), /seed/],
+    ['a corrupted digest', (f: FailureFile) => ({ ...f, digest: 'zz' }), /digest/],
+    [
+      'an unknown bug',
+      (f: FailureFile) => ({ ...f, options: { ...f.options, bugs: ['no-such-bug'] } }),
+      /options\.bugs\[0\]/,
+    ],
+    [
+      'an unknown rule',
+      (f: FailureFile) => ({ ...f, first: { ...f.first, rule: 'made.up' } }),
+      /first\.rule/,
+    ],
+    [
+      'a parameter out of range',
+      (f: FailureFile) => ({
+        ...f,
+        workload: { ...f.workload, params: { ...(f.workload.params as object), durationTicks: -5 } },
+      }),
+      /workload\.params\.durationTicks/,
+    ],
+    [
+      'a workload that no longer exists',
+      (f: FailureFile) => ({ ...f, workload: { ...f.workload, name: 'gone' } }),
+      /no longer exists/,
+    ],
+    ['an extra field', (f: FailureFile) => ({ ...f, extra: 1 }), /Unrecognized key|extra/],
+    [
+      'a corrupted choice log',
+      (f: FailureFile) => ({ ...f, strategy: { kind: 'replay', choices: [[1, 'x']] } }),
+      /strategy/,
+    ],
+  ])('failure file: %s is refused, naming the field', (_what, tamper, field) => {
+    expect(refused(tamper(file))).toMatch(field);
+  });
+
+  test('failure file: broken JSON and a workload whose definition changed are refused', () => {
+    expect(refused('{"format": ')).toMatch(/syntax error/);
+    const changed = new Map(registry);
+    const w = registry.get('tce-storm')!;
+    changed.set(
+      'tce-storm',
+      defineWorkload({
+        name: w.name,
+        description: w.description,
+        params: { ...w.params, durationTicks: 1_000 },
+      }),
+    );
+    expect(refused(file, changed)).toMatch(/changed definition/);
+  });
+});
+
+describe('choice logs', () => {
+  test('choice log: runs of zeros are written as one negative count, and read back exactly', () => {
+    const v = [0, 0, 0, 5, 1, 0, 2, 0, 0];
+    expect(encodeChoices(v)).toEqual([-3, 5, 1, -1, 2, -2]);
+    expect(decodeChoices(encodeChoices(v), 'x')).toEqual(v);
+    expect(deviations([v, [0, 3]])).toBe(4);
+    expect(() => decodeChoices([1, 1.5], 'choices')).toThrow(/choices\[1\]/);
+  });
+});
