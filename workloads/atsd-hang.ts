@@ -2,8 +2,10 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * skiboot 4724d2c07: an ATSD forwarded to a brick with no VALID XTS_BDF entry never completes, and
- * mmio_invalidate_wait spins forever. Here one GPU of socket 0 belongs to no tenant, so its bricks
- * never get a context; with `--bug atsd-no-valid-bdf` the first shootdown on NPU 0 hangs (exit 3).
+ * mmio_invalidate_wait spins forever. Here one GPU of socket 0 has no tenant: the host keeps it, and the fixed firmware sets VALID on its bricks when the host
+ * boot gives them a context. With `--bug atsd-no-valid-bdf` (the firmware before the fix) they
+ * stay without VALID, the NPU forwards every ATSD to them anyway, and the first shootdown on NPU 0
+ * hangs (exit 3).
  */
 export default defineWorkload({
   name: 'atsd-hang',

@@ -9,8 +9,10 @@
  *   2. AVA store (`writeAva`), then LAUNCH (`launch`): the NPU forwards the ATSD to every GPU
  *      behind it with the register's LPARID; STAT is non-zero until each GPU acked (`ack`);
  *   3. STAT poll (`stat`) until 0; release (`release`, clear_bit_unlock).
- * A brick without a VALID XTS_BDF entry is not sent the ATSD; with the bug switch
- * `atsd-no-valid-bdf` (skiboot 4724d2c07) the register hangs with STAT != 0 forever.
+ * The hardware forwards every ATSD to every brick behind the NPU; a brick whose XTS_BDF entry is
+ * not VALID never answers, so the register hangs with STAT != 0 forever (skiboot 4724d2c07). Whether
+ * that can happen is the firmware's business (chip/ats-service.ts: VALID is set at context init,
+ * and the fixed firmware gives every brick a context at boot; the `atsd-no-valid-bdf` switch).
  *
  * Register count: 8 by default (NV_NMMU_ATSD_REGS); firmware before Nov 2018 exposed 1
  * (`registerCount`), which makes the Feb 2018 deadlock reachable with 2 shootdowns.
@@ -74,8 +76,6 @@ export interface AtsdUnitOptions {
   bricks: readonly AtsdBrick[];
   /** Registers exposed by firmware ("ibm,mmio-atsd"); default 8, 1 for firmware before Nov 2018. */
   registerCount?: number;
-  /** Bug switch (skiboot 4724d2c07); default false. */
-  atsdNoValidBdf?: boolean;
 }
 
 export class AtsdUnit {
@@ -83,14 +83,12 @@ export class AtsdUnit {
   private readonly regs: AtsdRegisterState[] = [];
   private readonly xts: AtsdXts;
   private readonly bricks: readonly AtsdBrick[];
-  readonly atsdNoValidBdf: boolean;
   readonly stats = { acquisitions: 0, busySeen: 0, launches: 0, acks: 0, holdTicks: 0 };
 
   constructor(options: AtsdUnitOptions) {
     this.npuIndex = options.npuIndex;
     this.xts = options.xts;
     this.bricks = [...options.bricks];
-    this.atsdNoValidBdf = options.atsdNoValidBdf ?? false;
     const count = options.registerCount ?? ATSD_REGS_PER_NPU;
     if (!Number.isInteger(count) || count < 1 || count > ATSD_REGS_PER_NPU) {
       // "Check mmio_atsd array bounds": more than 8 DT values corrupted memory; the model refuses.
@@ -178,7 +176,7 @@ export class AtsdUnit {
     const gpus = new Set<number>();
     for (const b of this.bricks) {
       if (!this.xts.isBrickValid(b.brick)) {
-        if (this.atsdNoValidBdf) r.hung = true;
+        r.hung = true; // no VALID entry: this brick never answers (skiboot 4724d2c07)
         continue;
       }
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links

@@ -11,7 +11,7 @@ export const BUGS = {
   'descending-order': 'Take ATSD registers in descending NPU order',
   'free-before-shootdown': 'Free (and reuse) the page before its shootdown and both flushes completed',
   'atsd-no-valid-bdf':
-    'Forward an ATSD to a brick with no VALID XTS_BDF entry: it never completes (skiboot 4724d2c07)',
+    'Firmware leaves a brick without a context (no tenant) without a VALID XTS_BDF entry; the NPU forwards every ATSD to it and the shootdown never completes (skiboot 4724d2c07)',
   'tce-kill-no-advance':
     'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
   'tce-entire-kill-ignored':

@@ -20,11 +20,7 @@ import {
 import { describeStuck, runShootdowns } from '../../support/shootdown-driver.js';
 
 /** `npuCount` NPUs, each with 2 GPUs on bricks 0 and 2 (contexts initialised unless told). */
-function machine(
-  npuCount: number,
-  registerCount: number,
-  opts: { noContextBrick?: number; atsdNoValidBdf?: boolean } = {},
-) {
+function machine(npuCount: number, registerCount: number, opts: { noContextBrick?: number } = {}) {
   const tables = new PageTables(new PhysPages({ baseAddr: 0, sizeBytes: GiB }));
   const units: AtsdUnit[] = [];
   const mmus: NestMmu[] = [];
@@ -44,7 +40,6 @@ function machine(
           { gpu: n * 2 + 1, brick: 2 },
         ],
         registerCount,
-        atsdNoValidBdf: opts.atsdNoValidBdf ?? false,
       }),
     );
   }
@@ -152,8 +147,8 @@ describe('atsd: registers and shootdowns', () => {
     expect(oracle.violations.map((v) => v.rule)).toContain('order.atsd-descending');
   });
 
-  test('atsd bug atsdNoValidBdf: an ATSD to a brick without a VALID XTS_BDF entry never completes', () => {
-    const bugged = machine(1, 8, { noContextBrick: 2, atsdNoValidBdf: true });
+  test('atsd: the NPU forwards an ATSD to every brick, and one without a VALID XTS_BDF entry never completes', () => {
+    const bugged = machine(1, 8, { noContextBrick: 2 });
     const r = runShootdowns({
       units: bugged.units,
       shootdowns: specs(1, [0]),
@@ -162,7 +157,7 @@ describe('atsd: registers and shootdowns', () => {
     });
     expect(r.stuck?.reason).toBe('hang');
     expect(bugged.units[0]!.snapshot().some((x) => x.hung)).toBe(true);
-    const fixed = machine(1, 8, { noContextBrick: 2 });
+    const fixed = machine(1, 8);
     const ok = runShootdowns({
       units: fixed.units,
       shootdowns: specs(1, [0]),

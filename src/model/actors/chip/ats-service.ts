@@ -23,7 +23,7 @@ import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { AtsRequestMsg, AtsResponseMsg } from '../../protocol/messages/ats.js';
 import { PteClearedMsg, PteClearMsg, PteSetMsg } from '../../protocol/messages/page-lifecycle.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
-import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../../types.js';
+import { HOST_LPID, type Lpid, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { LatencyHistogram } from '../recorder.js';
@@ -58,22 +58,34 @@ export class AtsService {
 
   /** map_lpar + init_context for every brick of an owned GPU (host at boot, a guest at KVM attach). */
   private attachBricks(): void {
-    const { world, socket, name } = this.env;
+    const { world, socket } = this.env;
     const t = world.topology;
     for (const b of t.sockets[socket]!.bridges.map((i) => t.bridges[i]!)) {
       const bdf = b.pci.bus * 256 + b.pci.device * 8 + b.pci.fn;
       if (!this.bdfOfGpu.has(b.gpu)) this.bdfOfGpu.set(b.gpu, bdf);
       const owner = world.gpuOwner[b.gpu]!;
-      if (owner < 0) continue; // no tenant: no context, so the brick is never VALID
+      if (owner < 0) {
+        // No tenant: the host keeps the GPU, and its boot gives every brick a context (LPID 0),
+        // which is where the fixed firmware sets VALID. The pre-fix firmware (skiboot 4724d2c07,
+        // switch `atsd-no-valid-bdf`) leaves such a brick without a VALID entry, and the NPU still
+        // forwards every ATSD to it: the shootdown never completes.
+        if (!world.bugs.has('atsd-no-valid-bdf')) this.attach(bdf, HOST_LPID, MSR_HOST, b.linkIndex, b.bdf);
+        continue;
+      }
       const tenant = world.tenants[owner]!;
       const msr = tenant.lpid === 0 ? MSR_HOST : MSR_GUEST;
       this.msrOfLpid.set(tenant.lpid, msr);
-      const r1 = this.nmmu.mapLpar(bdf, tenant.lpid, 0, b.linkIndex);
-      const r2 = this.nmmu.initContext(bdf, msr);
-      if (r1.rc !== 0 || r2.rc !== 0)
-        throw new Error(`${name}: XTS setup of ${b.bdf}: ${r1.reason}${r2.reason}`);
-      this.attachedBdfs.push(bdf);
+      this.attach(bdf, tenant.lpid, msr, b.linkIndex, b.bdf);
     }
+  }
+
+  /** pnv_npu2_map_lpar_dev: skiboot map_lpar, then init_context (which sets VALID). */
+  private attach(bdf: number, lpid: Lpid, msr: number, linkIndex: number, label: string): void {
+    const r1 = this.nmmu.mapLpar(bdf, lpid, 0, linkIndex);
+    const r2 = this.nmmu.initContext(bdf, msr);
+    if (r1.rc !== 0 || r2.rc !== 0)
+      throw new Error(`${this.env.name}: XTS setup of ${label}: ${r1.reason}${r2.reason}`);
+    this.attachedBdfs.push(bdf);
   }
 
   /** The replica of every page table walked here: processes with a GPU behind this NPU. */

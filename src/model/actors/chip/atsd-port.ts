@@ -47,7 +47,6 @@ export class AtsdPort {
       xts,
       bricks,
       registerCount: world.config.params.host.atsdRegisters,
-      atsdNoValidBdf: world.bugs.has('atsd-no-valid-bdf'),
     });
   }
 

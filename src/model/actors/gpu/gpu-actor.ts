@@ -98,10 +98,14 @@ export class GpuActor implements Actor {
     return this.counters.get(C.dmaCompleted);
   }
 
-  /** A GPU never writes to the coordinator; an idle (unowned) GPU sends nothing at all. */
+  /**
+   * A GPU never writes to the coordinator; an idle (unowned) GPU issues nothing, and only answers
+   * the ATSDs its NPU forwards to every brick (over NVLink to its chip).
+   */
   silentEdges(): number[] {
     const out = this.world.edges.filter((e) => e.from === this.index);
-    if (this.env.tenantIndex < 0) return out.map((e) => e.index);
+    if (this.env.tenantIndex < 0)
+      return out.filter((e) => e.index !== this.env.toChipNvlink).map((e) => e.index);
     return [this.env.toCoordinator];
   }
 
