@@ -1,21 +1,21 @@
 /**
- * Worker host for one actor (a P9 chip, a GPU or the coordinator). Thin by design (piscina's
- * worker.ts): check workerData, load the machine module, build this worker's actor, and expose the
- * control plane over comlink. The loop itself is src/runtime/actor-thread.ts.
+ * Worker host for a group of actors (one P9 chip, one GPU or the coordinator with the default
+ * placement; several with --workers N). Thin by design (piscina's worker.ts): check workerData,
+ * load the machine module, build this worker's actors, and expose the control plane over comlink.
+ * The loop itself is src/runtime/worker-loop.ts.
  */
-
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeRecorder } from '../src/metrics/node-recorder.js';
 import type { ActorHostApi } from '../src/runtime/actor-host-api.js';
-import { ActorThread, type ActorThreadInit, type Crash } from '../src/runtime/actor-thread.js';
 import { nodeEndpoint } from '../src/runtime/comlink-node.js';
 import type { MachineModule } from '../src/runtime/machine-module.js';
+import { type Crash, type WorkerInit, WorkerLoop } from '../src/runtime/worker-loop.js';
 
 interface HostData {
   machineUrl: string;
   config: unknown;
-  init: ActorThreadInit;
+  init: WorkerInit;
 }
 
 function check(data: unknown): HostData {
@@ -40,20 +40,22 @@ function check(data: unknown): HostData {
 if (parentPort === null) throw new Error('actor-host must run as a worker thread');
 const data = check(workerData);
 const machine = (await import(data.machineUrl)) as MachineModule;
-const actor = machine.createActor(data.config, data.init.plan, data.init.index, nodeRecorder);
-const thread = new ActorThread(actor, data.init);
+const actors = data.init.plan.actors
+  .filter((a) => data.init.workerOf[a.index] === data.init.worker)
+  .map((a) => machine.createActor(data.config, data.init.plan, a.index, nodeRecorder));
+const loop = new WorkerLoop(actors, data.init);
 
 const api: ActorHostApi = {
   run: async () => {
     try {
-      return { ok: true, result: await thread.run() };
+      return { ok: true, result: await loop.run() };
     } catch (e) {
       const crash = (e as { crash?: Crash }).crash;
       if (crash !== undefined) return { ok: false, crash };
       throw e;
     }
   },
-  snapshot: () => thread.snapshot(),
-  command: (c: number) => thread.setCommand(c),
+  snapshot: () => loop.snapshot(),
+  command: (c: number) => loop.setCommand(c),
 };
 Comlink.expose(api, nodeEndpoint(parentPort));

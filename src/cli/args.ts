@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
+import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
   COMMANDS,
@@ -53,6 +54,8 @@ export interface RunArgs extends ScenarioArgs {
   /** Undefined: draw one (and print it). */
   seed: number | undefined;
   host: 'inline' | 'threaded';
+  /** Threaded: which worker hosts which actors. */
+  placement: Placement | undefined;
   json: boolean;
   out: string | undefined;
   crashAt: { actor: string; event: number } | undefined;
@@ -141,6 +144,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         seed: values.seed as number | undefined,
         ...scenarioOf(values),
         host: values.inline === true ? 'inline' : 'threaded',
+        placement: values.workers as Placement | undefined,
         json: values.json === true,
         out: values.out as string | undefined,
         crashAt: values['crash-at'] as RunArgs['crashAt'],

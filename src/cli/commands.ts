@@ -18,6 +18,7 @@
  * Every command also takes `-h`/`--help`.
  */
 import { parseDuration } from '../report/duration.js';
+import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
 import { parseCrashAt, parseJobs, parseSeed } from './option-values.js';
 
@@ -135,7 +136,20 @@ const RUN: CommandSpec = {
       parse: parseSeed,
     },
     ...SCENARIO_OPTIONS,
-    { name: 'threads', type: 'boolean', help: 'one worker thread per actor (the default)' },
+    {
+      name: 'threads',
+      type: 'boolean',
+      help: 'run on worker threads (the default; --workers places the actors)',
+    },
+    {
+      name: 'workers',
+      type: 'string',
+      value: 'per-actor|N|auto',
+      help: "worker threads: one per actor, N (a socket's actors together, cut at the X-bus), or one per core",
+      default: 'per-actor',
+      parse: (t, o) => parsePlacement(t, o),
+      conflicts: ['inline'],
+    },
     {
       name: 'inline',
       type: 'boolean',

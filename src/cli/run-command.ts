@@ -112,6 +112,7 @@ async function hostRun(
     if (host === 'threaded') {
       const run = engine.startThreadedRun(config, {
         host,
+        ...(args.placement === undefined ? {} : { placement: args.placement }),
         onProgress,
         shouldStop: () => interrupt.stopped,
         ...(recordEvents > 0 ? { recordEvents } : {}),

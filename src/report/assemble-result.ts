@@ -36,6 +36,7 @@ import type { CrashInfo } from '../runtime/run-errors.js';
 import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
 import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
+import { syncFigures } from './sync-figures.js';
 
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
   const simulatedTicks = raw.reachedTick;
@@ -103,7 +104,11 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
       eventsPerSecond: wallSeconds > 0 ? raw.events / wallSeconds : 0,
       simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
       rings: raw.rings,
-      workers: raw.workers,
+      workers: raw.workers.map((w) =>
+        raw.host === 'threaded' ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) } : w,
+      ),
+      placement: raw.placement ?? raw.host,
+      cores: raw.cores ?? 0,
     },
     conservation: {
       sent: conservation.sent,
@@ -178,7 +183,15 @@ export function failedRunResult(
     wallMs,
     counts: {},
     contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [], perActor: {} },
-    engine: { events: 0, eventsPerSecond: 0, simulatedNsPerWallSecond: 0, rings: [], workers: [] },
+    engine: {
+      events: 0,
+      eventsPerSecond: 0,
+      simulatedNsPerWallSecond: 0,
+      rings: [],
+      workers: [],
+      placement: host,
+      cores: 0,
+    },
     conservation: { sent: 0, received: 0, inFlight: 0, ok: true },
     actorStates: {},
     violations: [],

@@ -8,6 +8,7 @@ import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
+import type { SyncFigures } from './sync-figures.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -60,7 +61,12 @@ export interface RunResult {
     eventsPerSecond: number;
     simulatedNsPerWallSecond: number;
     rings: RingFigures[];
-    workers: WorkerFigures[];
+    /** Per worker, with its synchronisation figures (sync-figures.ts) on a threaded run. */
+    workers: (WorkerFigures & Partial<SyncFigures>)[];
+    /** 'inline', 'per-actor' or a number of workers (--workers). */
+    placement: string;
+    /** The cores the host had. */
+    cores: number;
   };
   conservation: { sent: number; received: number; inFlight: number; ok: boolean };
   /**

@@ -145,12 +145,27 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   }
   if (e.workers.length > 0) {
     const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
-    out.push(`  workers (busiest ${workers.length} of ${e.workers.length}):`);
+    const placement =
+      e.placement === 'inline'
+        ? 'inline'
+        : e.placement === 'per-actor'
+          ? 'one worker per actor'
+          : `${e.placement} workers`;
+    out.push(`  placement: ${placement}; workers (busiest ${workers.length} of ${e.workers.length}):`);
     const width = Math.max(...workers.map((w) => w.actor.length));
     for (const w of workers) {
+      const sync =
+        w.lambda === undefined
+          ? ''
+          : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
       out.push(
         `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
-          `(${w.parks} parks)  ${w.events} events`,
+          `(${w.parks} parks)  ${w.events} events${sync}`,
+      );
+    }
+    if (e.placement !== 'inline' && e.cores > 0 && e.workers.length > e.cores) {
+      out.push(
+        `  hint: ${e.workers.length} workers on ${e.cores} cores; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
       );
     }
   }

@@ -1,14 +1,14 @@
 /**
- * The control plane of one actor's worker (workers/actor-host.ts), as the main thread calls it over
+ * The control plane of one worker (workers/actor-host.ts), as the main thread calls it over
  * comlink. A type only: the threaded runtime (src) and the worker host (workers/) both import it
  * from here, so src never imports workers/.
  */
-import type { ActorThreadResult, Crash } from './actor-thread.js';
+import type { Crash, WorkerLoop, WorkerResult } from './worker-loop.js';
 
 export interface ActorHostApi {
   /** Resolves with the result, or with the crash: comlink would reduce a thrown error to its message. */
-  run(): Promise<{ ok: true; result: ActorThreadResult } | { ok: false; crash: Crash }>;
-  snapshot(): ReturnType<import('./actor-thread.js').ActorThread['snapshot']>;
+  run(): Promise<{ ok: true; result: WorkerResult } | { ok: false; crash: Crash }>;
+  snapshot(): ReturnType<WorkerLoop['snapshot']>;
   /** Pause (1), resume (0) or stop (2) at the next slice. */
   command(c: number): void;
 }

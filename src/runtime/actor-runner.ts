@@ -115,6 +115,15 @@ export class ActorRunner implements ActorContext {
   /** Edges the actor promised never to send on. */
   readonly silent: boolean[] = [];
 
+  /** The edges the actor declared silent (known after start()). */
+  silentEdgeList(): number[] {
+    const out: number[] = [];
+    this.silent.forEach((s, e) => {
+      if (s) out.push(e);
+    });
+    return out;
+  }
+
   send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): number {
     const link = this.links[edge];
     if (link === undefined) {

@@ -8,6 +8,7 @@
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import { runInline } from './inline-runtime.js';
+import type { Placement } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { startThreaded, type ThreadedRun } from './threaded-runtime.js';
 
@@ -16,6 +17,10 @@ export type Host = 'inline' | 'threaded';
 /** How to host a run and what to record of it (the run itself is the RunConfig). */
 export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   host: Host;
+  /** Threaded: which worker hosts which actors (default one per actor). */
+  placement?: Placement;
+  /** Threaded: rounds of re-checking before a park (default: by cores, threaded-runtime.ts). */
+  spinRounds?: number;
   onProgress?: (tick: number, events: number) => void;
   shouldStop?: () => boolean;
   /** Record up to this many events per actor, to name the first divergence between two runs. */
@@ -51,6 +56,8 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
 export function startThreadedRun(config: RunConfig, options: EngineOptions): ThreadedRun {
   return startThreaded(machineModuleUrl(), config, {
     seed: config.seed,
+    ...(options.placement === undefined ? {} : { placement: options.placement }),
+    ...(options.spinRounds === undefined ? {} : { spinRounds: options.spinRounds }),
     strategy: config.strategy,
     stopOnFirst: config.stopOnFirst,
     recordChoices: options.recordChoices,

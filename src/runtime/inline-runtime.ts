@@ -131,6 +131,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
     rings: [],
     workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
+    placement: 'inline',
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
   };

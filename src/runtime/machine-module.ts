@@ -15,6 +15,8 @@ export interface ActorInfo {
   index: number;
   name: string;
   kind: Actor['kind'];
+  /** The socket it belongs to, when it has one (placement keeps a socket's actors together). */
+  socket?: number;
 }
 
 export interface MachinePlan {

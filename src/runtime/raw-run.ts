@@ -21,11 +21,16 @@ export interface RingFigures {
 }
 
 export interface WorkerFigures {
+  /** The actors it hosted (`gpu2`, or `chip0+gpu0+gpu1` with --workers N). */
   actor: string;
   busyMs: number;
   parkedMs: number;
   parks: number;
   events: number;
+  /** Slices that published safe times: the hand-offs it offered the other workers. */
+  publishes?: number;
+  /** The least latency of an edge between it and another worker: its lookahead (threaded). */
+  lookaheadTicks?: number;
 }
 
 export interface RawRun {
@@ -52,6 +57,10 @@ export interface RawRun {
   links: LinkStats[];
   rings: RingFigures[];
   workers: WorkerFigures[];
+  /** How the actors were placed: 'inline', 'per-actor' or a number of workers (placement.ts). */
+  placement?: string;
+  /** The cores the host had (a threaded run's hint compares workers with them). */
+  cores?: number;
   /** Each actor's choice sequence, when recorded. */
   choices?: number[][];
   /** Each actor's last events, whole, when a tail was kept (replay history). */

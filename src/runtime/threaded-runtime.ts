@@ -13,6 +13,7 @@
  * every case all workers are terminated before the promise settles.
  */
 
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import PQueue from 'p-queue';
@@ -21,9 +22,9 @@ import type { StrategySpec } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { createRingBuffer, readRingStats } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
-import { type ActorThreadInit, type ActorThreadResult, createStopTick } from './actor-thread.js';
 import { nodeEndpoint } from './comlink-node.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
+import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError, type CrashInfo, EngineStallError } from './run-errors.js';
 import {
@@ -32,12 +33,21 @@ import {
   CONTROL_STOP,
   createStatusBoard,
   ST_EVENTS,
+  ST_FINDINGS,
   ST_PROGRESS,
   ST_STATE,
   ST_TICK,
   STATUS_FIELDS,
 } from './thread-status.js';
+import { createStopTick, type WorkerInit, type WorkerResult } from './worker-loop.js';
 import { createWorker } from './worker-url.js';
+
+/**
+ * The bounded spin before a park when every worker has a core: about 50 us of re-checks (each
+ * round pauses ~100 ns), against a futex hand-off of about 37 us here; a window's work is tens of
+ * microseconds, so the next safe time usually arrives inside the spin.
+ */
+const SPIN_ROUNDS_WHEN_CORES_SUFFICE = 500;
 
 let liveWorkers = 0;
 /** Worker threads started by this module and not yet exited (tests assert none is left behind). */
@@ -47,13 +57,21 @@ export function liveWorkerCount(): number {
 
 export interface ThreadedOptions extends RunRecording {
   seed: number;
+  /** Which worker hosts which actors (placement.ts); default one worker per actor. */
+  placement?: Placement;
+  /**
+   * Rounds a worker re-checks for work before parking. Default: a bounded spin (about 50 us) when
+   * the workers do not outnumber the cores, none when they do (a spinning thread would take the
+   * core from the thread it waits for).
+   */
+  spinRounds?: number;
   /** Which chooser each actor gets (default: drawn from the seed). */
   strategy?: StrategySpec;
   endTick: number;
   recordEvents?: number;
   /** Records per ring (a power of two). */
   ringCapacityRecords?: number;
-  onProgress?: (tick: number, events: number) => void;
+  onProgress?: (tick: number, events: number, findings?: number) => void;
   progressIntervalMs?: number;
   shouldStop?: () => boolean;
   /** No actor moved for this long (wall clock): the engine is stuck. */
@@ -96,21 +114,37 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
   const result = (async () => {
     const machine = (await import(machineUrl.href)) as MachineModule<C>;
     const plan = machine.planMachine(config);
-    checkPlan(plan);
+    const cores = availableParallelism();
+    const { workerOf, workers: workerCount } = placeActors(
+      plan,
+      options.placement ?? DEFAULT_PLACEMENT,
+      cores,
+    );
+    checkPlan(plan, workerOf);
     const started = performance.now();
     const capacity = options.ringCapacityRecords ?? 4096;
-    const rings = plan.edges.map(() => createRingBuffer({ capacityRecords: capacity }));
-    const bells = plan.actors.map(() => Doorbell.create());
-    const board = createStatusBoard(plan.actors.length);
+    // A ring only for an edge between two workers: inside one, messages go through its heap.
+    const rings = plan.edges.map((e) =>
+      workerOf[e.from] === workerOf[e.to] ? undefined : createRingBuffer({ capacityRecords: capacity }),
+    );
+    const bells = Array.from({ length: workerCount }, () => Doorbell.create());
+    const board = createStatusBoard(workerCount);
     const stopTick = createStopTick();
-    const lowers = new SharedArrayBuffer(8 * plan.actors.length);
+    const lowers = new SharedArrayBuffer(8 * workerCount);
+    const spinRounds = options.spinRounds ?? (workerCount <= cores ? SPIN_ROUNDS_WHEN_CORES_SUFFICE : 0);
     const workers: Worker[] = [];
+    const groupName = (w: number) =>
+      plan.actors
+        .filter((a) => workerOf[a.index] === w)
+        .map((a) => a.name)
+        .join('+');
     try {
       const failures: Promise<never>[] = [];
-      for (const info of plan.actors) {
-        const init: ActorThreadInit = {
+      for (let w = 0; w < workerCount; w++) {
+        const init: WorkerInit = {
           plan,
-          index: info.index,
+          worker: w,
+          workerOf,
           seed: options.seed,
           strategy: options.strategy,
           endTick: options.endTick,
@@ -118,12 +152,13 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           recordChoices: options.recordChoices,
           stopOnFirst: options.stopOnFirst,
           tailEvents: options.tailEvents,
-          stopTick,
-          lowers,
           rings,
           bells: bells.map((b) => b.buffer),
           statusRows: board.rows,
           horizons: board.horizons,
+          stopTick,
+          lowers,
+          spinRounds,
         };
         const worker = createWorker('actor-host', {
           workerData: { machineUrl: machineUrl.href, config, init },
@@ -131,10 +166,11 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
         workers.push(worker);
         liveWorkers++;
         worker.once('exit', () => liveWorkers--);
+        const name = groupName(w);
         const failure = new Promise<never>((_, reject) => {
-          worker.once('error', (e) => reject(crashOf(info.name, e)));
+          worker.once('error', (e) => reject(crashOf(name, e)));
           worker.once('exit', (code) =>
-            reject(new ActorCrashError(crashInfo(info.name, `worker exited early with code ${code}`))),
+            reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`))),
           );
         });
         // Once the run settles, terminating the workers fires 'exit': nobody listens any more.
@@ -144,22 +180,31 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
       remotes = workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w)));
       if (pending !== undefined) void setControl(pending);
       const results = Promise.all(
-        remotes.map((r, i) =>
+        remotes.map((r, w) =>
           r.run().then(
-            (outcome): ActorThreadResult => {
+            (outcome): WorkerResult => {
               if (!outcome.ok) throw new ActorCrashError(outcome.crash);
               return outcome.result;
             },
             (e: unknown) => {
-              throw crashOf(plan.actors[i]!.name, e);
+              throw crashOf(groupName(w), e);
             },
           ),
         ),
       );
-      const watch = watchdog(plan, board.rows, rings, options, () => void setControl(CONTROL_STOP));
+      const watch = watchdog(
+        plan,
+        workerCount,
+        groupName,
+        board.rows,
+        rings,
+        options,
+        () => void setControl(CONTROL_STOP),
+      );
       try {
         const done = await Promise.race([results, ...failures, watch.failed]);
-        return assemble(plan, done, performance.now() - started, options.endTick);
+        const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
+        return { ...raw, placement: placementName(options.placement ?? DEFAULT_PLACEMENT), cores };
       } finally {
         watch.stop();
       }
@@ -178,9 +223,10 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
   };
 }
 
-function checkPlan(plan: MachinePlan): void {
+/** A zero-latency edge between two workers would give conservative synchronisation no lookahead. */
+function checkPlan(plan: MachinePlan, workerOf: readonly number[]): void {
   for (const e of plan.edges) {
-    if (!(e.latencyTicks > 0)) {
+    if (workerOf[e.from] !== workerOf[e.to] && !(e.latencyTicks > 0)) {
       throw new ConfigError(
         `edges[${e.index}]`,
         `Expected a positive latency on ${e.label} (two threads need lookahead), got ${e.latencyTicks} ticks`,
@@ -203,8 +249,10 @@ function crashOf(actor: string, e: unknown): ActorCrashError {
 
 function watchdog(
   plan: MachinePlan,
+  workerCount: number,
+  groupName: (w: number) => string,
   rowsSab: SharedArrayBuffer,
-  rings: SharedArrayBuffer[],
+  rings: readonly (SharedArrayBuffer | undefined)[],
   options: ThreadedOptions,
   stopAll: () => void,
 ): { failed: Promise<never>; stop: () => void } {
@@ -219,13 +267,15 @@ function watchdog(
       let sum = 0;
       let minTick = Number.POSITIVE_INFINITY;
       let events = 0;
-      for (let a = 0; a < plan.actors.length; a++) {
-        const r = a * STATUS_FIELDS;
+      let findings = 0;
+      for (let w = 0; w < workerCount; w++) {
+        const r = w * STATUS_FIELDS;
         sum += rows[r + ST_TICK]! + rows[r + ST_EVENTS]! + rows[r + ST_STATE]!;
         minTick = Math.min(minTick, rows[r + ST_TICK]!);
         events += rows[r + ST_EVENTS]!;
+        findings += rows[r + ST_FINDINGS]!;
       }
-      options.onProgress?.(minTick, events);
+      options.onProgress?.(minTick, events, findings);
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
       if (sum !== lastSum) {
@@ -234,15 +284,18 @@ function watchdog(
       } else if (now - lastMoveMs > watchdogMs) {
         stopAll();
         reject(
-          new EngineStallError(`no actor moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`, {
-            actors: plan.actors.map((info, a) => ({
-              actor: info.name,
-              tick: rows[a * STATUS_FIELDS + ST_TICK],
-              events: rows[a * STATUS_FIELDS + ST_EVENTS],
-              state: rows[a * STATUS_FIELDS + ST_STATE],
-              progress: rows[a * STATUS_FIELDS + ST_PROGRESS],
+          new EngineStallError(`no worker moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`, {
+            workers: Array.from({ length: workerCount }, (_, w) => ({
+              actors: groupName(w),
+              tick: rows[w * STATUS_FIELDS + ST_TICK],
+              events: rows[w * STATUS_FIELDS + ST_EVENTS],
+              state: rows[w * STATUS_FIELDS + ST_STATE],
+              progress: rows[w * STATUS_FIELDS + ST_PROGRESS],
             })),
-            rings: plan.edges.map((e) => ({ edge: e.label, ...readRingStats(rings[e.index]!) })),
+            rings: plan.edges.flatMap((e) => {
+              const ring = rings[e.index];
+              return ring === undefined ? [] : [{ edge: e.label, ...readRingStats(ring) }];
+            }),
           }),
         );
       }
@@ -252,10 +305,34 @@ function watchdog(
   return { failed, stop: () => clearInterval(timer) };
 }
 
-function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: number, endTick: number): RawRun {
+/** The least latency of an edge between worker `w` and another (its lookahead); 0 if none. */
+function lookaheadOf(plan: MachinePlan, workerOf: readonly number[], w: number): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const e of plan.edges) {
+    const a = workerOf[e.from] === w;
+    const b = workerOf[e.to] === w;
+    if (a !== b && e.latencyTicks < least) least = e.latencyTicks;
+  }
+  return least === Number.POSITIVE_INFINITY ? 0 : least;
+}
+
+function assemble(
+  plan: MachinePlan,
+  workerOf: readonly number[],
+  groupName: (w: number) => string,
+  results: WorkerResult[],
+  wallMs: number,
+  endTick: number,
+): RawRun {
   const edges = plan.edges.length;
-  const sum = (pick: (r: ActorThreadResult) => number[]): number[] =>
+  const sum = (pick: (r: WorkerResult) => number[]): number[] =>
     Array.from({ length: edges }, (_, e) => results.reduce((s, r) => s + pick(r)[e]!, 0));
+  const byActor = plan.actors.map((a) => {
+    const outcome = results[workerOf[a.index]!]!.actors.find((x) => x.index === a.index);
+    if (outcome === undefined)
+      throw new Error(`no result for actor ${a.name} from worker ${workerOf[a.index]}`);
+    return outcome;
+  });
   const stopped = results.some((r) => r.stopped);
   const firstFinding = results.find((r) => r.firstFindingStop !== undefined)?.firstFindingStop;
   return {
@@ -269,23 +346,25 @@ function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: numbe
     stopped: stopped ? 'interrupted' : firstFinding !== undefined ? 'first-finding' : 'end',
     wallMs,
     events: results.reduce((s, r) => s + r.events, 0),
-    actorDigests: results.map((r) => r.digest),
-    actorEvents: results.map((r) => r.events),
-    recorded: results.map((r) => r.recorded),
-    reports: results.map((r) => r.report),
+    actorDigests: byActor.map((a) => a.digest),
+    actorEvents: byActor.map((a) => a.events),
+    recorded: byActor.map((a) => a.recorded),
+    reports: byActor.map((a) => a.report),
     sentPerEdge: sum((r) => r.sentPerEdge),
     receivedPerEdge: sum((r) => r.receivedPerEdge),
     inFlightPerEdge: sum((r) => r.inFlightPerEdge),
-    links: results.flatMap((r) => r.links).sort((a, b) => a.edge - b.edge),
+    links: byActor.flatMap((a) => a.links).sort((a, b) => a.edge - b.edge),
     rings: results.flatMap((r) => r.rings).sort((a, b) => a.edge - b.edge),
-    workers: results.map((r, i) => ({
-      actor: plan.actors[i]!.name,
+    workers: results.map((r, w) => ({
+      actor: groupName(w),
       busyMs: r.busyMs,
       parkedMs: r.parkedMs,
       parks: r.parks,
       events: r.events,
+      publishes: r.publishes,
+      lookaheadTicks: lookaheadOf(plan, workerOf, w),
     })),
-    ...(results.every((r) => r.choices !== undefined) ? { choices: results.map((r) => r.choices!) } : {}),
-    ...(results.every((r) => r.tail !== undefined) ? { tails: results.map((r) => r.tail!) } : {}),
+    ...(byActor.every((a) => a.choices !== undefined) ? { choices: byActor.map((a) => a.choices!) } : {}),
+    ...(byActor.every((a) => a.tail !== undefined) ? { tails: byActor.map((a) => a.tail!) } : {}),
   };
 }

@@ -26,6 +26,7 @@ describe('cli args', () => {
       stopOnFirst: false,
       failuresDir: 'npusim-failures',
       host: 'threaded',
+      placement: undefined,
       json: false,
       out: undefined,
       crashAt: undefined,

@@ -60,7 +60,7 @@ describe('threaded runtime', () => {
 });
 
 describe('threaded runtime: the wall-clock watchdog', () => {
-  test('an actor that stops moving ends the run with EngineStallError and the state of every ring', async () => {
+  test('an actor that stops moving ends the run with EngineStallError and the state of every worker and ring', async () => {
     const stuck = { ...config, hangAt: { actor: 1, event: 200 } };
     const err = await runThreaded(meshUrl, stuck, {
       seed: 1,
@@ -69,8 +69,8 @@ describe('threaded runtime: the wall-clock watchdog', () => {
       progressIntervalMs: 50,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineStallError);
-    const dump = (err as EngineStallError).dump as { actors: unknown[]; rings: { edge: string }[] };
-    expect(dump.actors).toHaveLength(config.actors);
+    const dump = (err as EngineStallError).dump as { workers: unknown[]; rings: { edge: string }[] };
+    expect(dump.workers).toHaveLength(config.actors);
     expect(dump.rings.map((r) => r.edge)).toContain('mesh0->mesh1');
     expect(liveWorkerCount()).toBe(0);
   });

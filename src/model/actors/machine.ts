@@ -17,7 +17,7 @@ import type { Recorder } from './recorder.js';
 import { buildWorld, type World } from './world.js';
 
 export interface MachinePlanOut {
-  actors: { index: number; name: string; kind: Actor['kind'] }[];
+  actors: { index: number; name: string; kind: Actor['kind']; socket?: number }[];
   edges: World['edges'];
 }
 
@@ -34,7 +34,15 @@ export function worldOf(config: RunConfig): World {
 
 export function planMachine(config: RunConfig): MachinePlanOut {
   const w = worldOf(config);
-  return { actors: w.actors.map(({ index, name, kind }) => ({ index, name, kind })), edges: w.edges };
+  return {
+    actors: w.actors.map(({ index, name, kind, socket }) => ({
+      index,
+      name,
+      kind,
+      ...(kind === 'coordinator' ? {} : { socket }),
+    })),
+    edges: w.edges,
+  };
 }
 
 export function createActor(config: RunConfig, _plan: unknown, index: number, recorder: Recorder): Actor {

@@ -1,38 +1,53 @@
 /**
- * One actor in its own worker thread: the conservative parallel discrete-event loop.
+ * One worker thread hosting a group of actors (placement.ts): the conservative parallel
+ * discrete-event loop. With one actor per worker (the default placement) this is the product's
+ * shape: every GPU and every P9 chip in its own thread.
  *
  * Theory of operation
  * -------------------
- * The actor owns one doorbell (its thread's wake word), the consumer end of every inbound ring and
- * the producer end of every outbound ring (one ring per directed edge, src/transport/ring.ts).
+ * The worker owns one doorbell (its thread's wake word), an event heap shared by its actors, the
+ * consumer end of every ring whose edge enters the group from another worker, and the producer end
+ * of every ring whose edge leaves the group. A message between two actors of the group never
+ * touches a ring: it goes straight into the heap, exactly as the inline runtime does it.
  *
  * Safe time. The producer of every ring publishes a safe time S: no record it publishes later
  * carries a time below S. With H = min over inbound rings of S (the horizon), every event below H
- * that will ever reach this actor is already in its rings or its heap, so events below H may be
- * handled in `compareMessages` order: exactly the order the inline runtime gives them. After each
- * slice the actor publishes, on each outbound edge e, S_e = L + latency_e, where
- * L = min(next event in the heap, H, end): anything it sends from now on is sent at a time >= L and
- * arrives at least latency_e later. Latency > 0 on every edge makes the horizons climb (the
- * Chandy-Misra-Bryant argument): no global barrier, no null message per event.
+ * that will ever reach this group is already in its rings or its heap, so events below H may be
+ * handled in `compareMessages` order: exactly the order the inline runtime gives them, actor by
+ * actor. After each slice the worker publishes, on each outbound edge e, S_e = L + latency_e,
+ * where L = min(next event in the heap, H, end): anything any of its actors sends from now on is
+ * sent at a time >= L and arrives at least latency_e later. Latency > 0 on every edge between two
+ * workers makes the horizons climb (the Chandy-Misra-Bryant argument): no global barrier, no null
+ * message per event.
  *
  * Parking. When a slice handled nothing, drained nothing and flushed nothing, the thread parks on
  * its doorbell with `ready` = "an inbound ring has news (records, a new safe time, a close) or an
  * outbound ring I have staged records for has space, or the control word changed". Producers ring
  * a consumer's bell after every publish, safe-time store and close; consumers ring a producer's
  * bell after a release only if it armed the space waiter. The doorbell's protocol
- * (src/transport/doorbell.ts) makes that free of lost wake-ups; parks are additionally bounded by
- * PARK_MS so the thread yields to its event loop (comlink control) at least that often.
+ * (src/transport/doorbell.ts) makes that free of lost wake-ups. Before parking the thread may spin
+ * a bounded number of rounds re-checking `ready` (`spinRounds`, chosen by the runtime: a spin
+ * only pays when workers do not outnumber cores, since a spinning thread takes the core from the
+ * one it waits for); parks are bounded by PARK_MS so the thread yields to its event loop (comlink
+ * control) at least that often.
  *
  * Backpressure without deadlock. Sends never block: a record that finds its ring full is staged
- * locally and flushed later. When more than STAGE_LIMIT records are staged on any edge the actor
- * stops handling events (the backpressure) but keeps draining its inbound rings, so two actors that
- * fill each other's rings both drain and both make progress.
+ * locally and flushed later. When more than STAGE_LIMIT records are staged on any edge the worker
+ * stops handling events (the backpressure) but keeps draining its inbound rings, so two workers
+ * that fill each other's rings both drain and both make progress.
  *
- * End. When L >= end the actor will never handle another event: it publishes +Infinity, flushes,
- * closes its outbound rings, and keeps draining inbound rings (counting those records as in flight)
- * until every one of them has ended, so no producer is left waiting on a full ring.
+ * End. When L >= end the worker will never handle another event: it publishes +Infinity, flushes,
+ * closes its outbound rings, and keeps draining inbound rings (counting those records as in
+ * flight) until every one of them has ended, so no producer is left waiting on a full ring.
+ *
+ * Stop at the first finding. An actor that finds a violation or a liveness failure at tick T
+ * lowers the run's stop tick to T + 1 (an atomic min shared by every worker) and rings every
+ * bell; each worker then handles no event at or after the stop. A worker may have run past the
+ * stop before it heard of it (its lead is bounded by the lookahead chains), so each actor keeps a
+ * digest checkpoint per event and rolls its digest back to the stop (actor-runner.ts). A worker
+ * finishes only once every worker's lower bound (published on the `lowers` board) has passed its
+ * end: then no worker can still find something earlier, and the stop tick it reads is final.
  */
-
 import { AssertionFailure, assert } from '../core/errors.js';
 import type { RecordFields } from '../core/record-fields.js';
 import type { Actor } from '../model/actors/actor.js';
@@ -54,6 +69,7 @@ import {
   HORIZON_INFINITE,
   ST_BUSY_MS,
   ST_EVENTS,
+  ST_FINDINGS,
   ST_PARKED_MS,
   ST_PARKS,
   ST_PROGRESS,
@@ -67,58 +83,84 @@ import {
 
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
-/** Records staged on one edge before the actor stops handling events. */
+/** Records staged on one edge before the worker stops handling events. */
 const STAGE_LIMIT = 16_384;
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
-/** Bounded spin before parking: cheap re-checks while the other core finishes its slice. */
-const SPIN_ROUNDS = 0;
 /** Yield to the event loop (comlink) at least this often while busy. */
 const YIELD_EVERY_MS = 10;
+/**
+ * Events an actor may handle past a stop tick before it sees the stop: each has a digest
+ * checkpoint to roll back to. The lead is bounded by the lookahead chains between workers (every
+ * actor hears the coordinator within a few hundred nanoseconds of simulated time), i.e. by tens to
+ * hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
+ */
+const STOP_CHECKPOINTS = 65_536;
 
-export interface ActorThreadInit extends RunRecording {
+export const STOP_TICK_NONE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A stop-tick word, shared by every worker of a threaded run. */
+export function createStopTick(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(8);
+  new BigInt64Array(sab)[0] = STOP_TICK_NONE;
+  return sab;
+}
+
+export interface WorkerInit extends RunRecording {
   plan: MachinePlan;
-  index: number;
+  /** This worker's index, and the worker of every actor (placement.ts). */
+  worker: number;
+  workerOf: number[];
   seed: number;
   strategy?: StrategySpec;
   endTick: number;
   recordEvents: number;
-  /**
-   * One BigInt64: the tick the run stops at, once some actor found a violation or a liveness
-   * failure (its tick + 1; STOP_TICK_NONE before). Every actor may lower it (atomic min).
-   */
-  stopTick: SharedArrayBuffer;
-  /** One BigInt64 per actor: its lower bound (the stop barrier's board; stopOnFirst only). */
-  lowers: SharedArrayBuffer;
-  /** One ring buffer per edge, indexed like plan.edges. */
-  rings: SharedArrayBuffer[];
-  /** One doorbell buffer per actor. */
+  /** One ring buffer per edge between two workers (undefined for an edge inside one). */
+  rings: (SharedArrayBuffer | undefined)[];
+  /** One doorbell buffer per worker. */
   bells: SharedArrayBuffer[];
+  /** One status row per worker (thread-status.ts). */
   statusRows: SharedArrayBuffer;
-  /** One BigInt64 per actor: its current horizon (thread-status.ts). */
+  /** One BigInt64 per worker: its current horizon (thread-status.ts). */
   horizons: SharedArrayBuffer;
+  /** The run's stop tick (createStopTick). */
+  stopTick: SharedArrayBuffer;
+  /** One BigInt64 per worker: its lower bound (the stop barrier's board; stopOnFirst only). */
+  lowers: SharedArrayBuffer;
+  /** Rounds of re-checking before a park (0: park at once). */
+  spinRounds: number;
 }
 
-export interface ActorThreadResult {
+/** What one actor of the group hands back. */
+export interface ActorOutcome {
+  index: number;
   digest: string;
   events: number;
   recorded: RecordedEvent[];
   report: ReturnType<Actor['finish']>;
+  links: LinkStats[];
+  choices: number[] | undefined;
+  tail: RecordFields[] | undefined;
+}
+
+export interface WorkerResult {
+  worker: number;
+  actors: ActorOutcome[];
   sentPerEdge: number[];
   receivedPerEdge: number[];
   inFlightPerEdge: number[];
-  links: LinkStats[];
-  /** Figures of this actor's inbound rings (the consumer side sees the whole ring's counters). */
+  /** Figures of this worker's inbound rings (the consumer side sees the whole ring's counters). */
   rings: RingFigures[];
   reachedTick: number;
   stopped: boolean;
-  /** The stop tick of a run stopped at its first finding (this actor's digest is rolled back to it). */
+  /** The stop tick of a run stopped at its first finding (digests are rolled back to it). */
   firstFindingStop: number | undefined;
-  choices: number[] | undefined;
-  tail: RecordFields[] | undefined;
+  events: number;
   busyMs: number;
   parkedMs: number;
   parks: number;
+  /** Slices that published safe times (hand-offs offered to the other workers). */
+  publishes: number;
 }
 
 export interface Crash {
@@ -131,12 +173,14 @@ export interface Crash {
 
 interface Outbound {
   edge: number;
-  /** The consuming actor. */
-  to: number;
+  /** The consuming worker. */
+  toWorker: number;
   producer: RingProducer;
   latencyTicks: number;
   staged: SimMessage[];
   stagedHead: number;
+  /** Its sender promised never to send on it. */
+  silent: boolean;
 }
 
 interface Inbound {
@@ -144,35 +188,19 @@ interface Inbound {
   consumer: RingConsumer;
 }
 
-/**
- * Events an actor may handle past a stop tick before it sees the stop: each has a digest
- * checkpoint to roll back to. The lead is bounded by the lookahead chains between actors (every
- * actor hears the coordinator within a few hundred nanoseconds of simulated time), i.e. by tens
- * to hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
- */
-const STOP_CHECKPOINTS = 65_536;
-
-export const STOP_TICK_NONE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A stop-tick word, shared by every actor of a threaded run. */
-export function createStopTick(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(8);
-  new BigInt64Array(sab)[0] = STOP_TICK_NONE;
-  return sab;
-}
-
-export class ActorThread {
-  private readonly runner: ActorRunner;
+export class WorkerLoop {
+  private readonly runners: ActorRunner[];
+  /** Local runner of each actor index (undefined for actors of other workers). */
+  private readonly runnerOf: (ActorRunner | undefined)[];
   private readonly bells: Doorbell[];
+  private readonly bell: Doorbell;
   private readonly stopWord: BigInt64Array;
   /** min(endTick, stop tick): events at or after it are never handled. */
   private end: number;
   private stopProposed = false;
-  /** Every actor's lower bound, for the stop barrier (only when stopping at the first finding). */
   private readonly lowers: BigInt64Array | undefined;
   private passedStop = false;
   private readonly heap = new EventHeap();
-  private readonly bell: Doorbell;
   private readonly outbound: Outbound[] = [];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[] = [];
@@ -191,71 +219,88 @@ export class ActorThread {
   private busyMs = 0;
   private parkedMs = 0;
   private parks = 0;
+  private publishes = 0;
   private stagedTotal = 0;
+  /** The runner whose event is being handled, for crash reports. */
+  private current: ActorRunner | undefined;
   crash: Crash | undefined;
 
   constructor(
-    readonly actor: Actor,
-    private readonly init: ActorThreadInit,
+    actors: readonly Actor[],
+    private readonly init: WorkerInit,
     private readonly clockMs: () => number = () => performance.now(),
   ) {
-    const { plan, index } = init;
-    assert(actor.index === index, `worker for actor ${index} was given actor ${actor.index}`);
+    const { plan, worker, workerOf } = init;
     const bells = init.bells.map((b) => Doorbell.attach(b));
-    this.bell = bells[index]!;
+    this.bells = bells;
+    this.bell = bells[worker]!;
+    this.runnerOf = plan.actors.map(() => undefined);
+    this.runners = actors.map((actor) => {
+      assert(workerOf[actor.index] === worker, `worker ${worker} was given actor ${actor.name} of another`);
+      const runner = new ActorRunner(
+        actor,
+        plan,
+        createChooser(init.strategy, init.seed, actor.index),
+        (edge, m) => this.send(edge, m),
+        (m) => this.heap.push(m),
+        {
+          recordEvents: init.recordEvents,
+          recordChoices: init.recordChoices,
+          watchFindings: init.stopOnFirst,
+          checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
+          tailEvents: init.tailEvents,
+        },
+      );
+      this.runnerOf[actor.index] = runner;
+      return runner;
+    });
     this.outByEdge = plan.edges.map(() => undefined);
     for (const e of plan.edges) {
-      if (e.from === index) {
+      const from = workerOf[e.from]!;
+      const to = workerOf[e.to]!;
+      if (from === to) continue;
+      if (from === worker) {
+        assert(e.latencyTicks > 0, `edge ${e.label} has zero latency between two threads`);
         const out: Outbound = {
           edge: e.index,
-          to: e.to,
-          producer: new RingProducer(init.rings[e.index]!, bells[e.to]!, this.bell),
+          toWorker: to,
+          producer: new RingProducer(init.rings[e.index]!, bells[to]!, this.bell),
           latencyTicks: e.latencyTicks,
           staged: [],
           stagedHead: 0,
+          silent: false,
         };
-        assert(e.latencyTicks > 0, `edge ${e.label} has zero latency between two threads`);
         this.outbound.push(out);
         this.outByEdge[e.index] = out;
-      } else if (e.to === index) {
+      } else if (to === worker) {
         this.inbound.push({
           edge: e.index,
-          consumer: new RingConsumer(init.rings[e.index]!, this.bell, bells[e.from]!),
+          consumer: new RingConsumer(init.rings[e.index]!, this.bell, bells[from]!),
         });
       }
     }
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.rows = new Float64Array(init.statusRows);
     this.horizons = new BigInt64Array(init.horizons);
-    this.row = index * STATUS_FIELDS;
-    this.runner = new ActorRunner(
-      actor,
-      plan,
-      createChooser(init.strategy, init.seed, index),
-      (edge, m) => this.stage(edge, m),
-      (m) => this.heap.push(m),
-      {
-        recordEvents: init.recordEvents,
-        recordChoices: init.recordChoices,
-        watchFindings: init.stopOnFirst,
-        checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
-        tailEvents: init.tailEvents,
-      },
-    );
-    this.bells = bells;
+    this.row = worker * STATUS_FIELDS;
     this.stopWord = new BigInt64Array(init.stopTick);
     this.lowers = init.stopOnFirst === true ? new BigInt64Array(init.lowers) : undefined;
     this.end = init.endTick;
   }
 
-  private stage(edge: number, m: SimMessage): void {
-    const out = this.outByEdge[edge]!;
+  /** A send of one of the group's actors: into the heap if the receiver is here, else staged. */
+  private send(edge: number, m: SimMessage): void {
+    const out = this.outByEdge[edge];
+    if (out === undefined) {
+      this.heap.push(m);
+      return;
+    }
     out.staged.push(m);
     this.stagedTotal++;
   }
 
-  /** Run to the end (or a stop request). Rejects with a Crash-carrying error if the actor throws. */
-  async run(): Promise<ActorThreadResult> {
+  /** Run to the end (or a stop request). Rejects with a Crash-carrying error if an actor throws. */
+  async run(): Promise<WorkerResult> {
     const rows = this.rows;
     const r = this.row;
     rows[r + ST_STATE] = STATE_RUNNING;
@@ -263,7 +308,15 @@ export class ActorThread {
     let lastYield = this.clockMs();
     let sliceStart = lastYield;
     try {
-      this.runner.start();
+      for (const runner of this.runners) {
+        this.current = runner;
+        runner.start();
+        for (const e of runner.silentEdgeList()) {
+          const out = this.outByEdge[e];
+          if (out !== undefined) out.silent = true;
+        }
+      }
+      this.current = undefined;
       for (;;) {
         const control = this.command;
         if (control === CONTROL_STOP) {
@@ -276,33 +329,19 @@ export class ActorThread {
           continue;
         }
         this.readStopTick();
-        const end = this.end;
         // Horizon first, then drain: a producer publishes its records before the safe time that
         // covers them, so every record below the horizon read here is visible to the drain below.
         const h = this.readHorizon();
         const drained = this.drainInbound(false);
-        let handled = 0;
-        if (this.stagedTotal === 0 || !this.backpressured()) {
-          const heap = this.heap;
-          while (handled < SLICE_EVENTS) {
-            const top = heap.peek();
-            if (top === undefined || top.timeTicks >= h || top.timeTicks >= this.end) break;
-            heap.pop();
-            this.runner.handle(top);
-            handled++;
-            if (this.runner.firstFindingTick !== undefined && !this.stopProposed) {
-              this.proposeStop(this.runner.firstFindingTick + 1);
-            }
-            if (this.stagedTotal > STAGE_LIMIT && this.backpressured()) break;
-          }
-        }
+        const handled = this.stagedTotal === 0 || !this.backpressured() ? this.handleSlice(h) : 0;
         this.events += handled;
+        const end = this.end;
         const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
         const next = this.heap.peek();
         let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
         if (h < lower) lower = h;
-        // When a run stops at its first finding, an actor may finish (at a stop or at the run's
-        // end) only once every actor's lower bound has passed its end: then no actor can still
+        // When a run stops at its first finding, a worker may finish (at a stop or at the run's
+        // end) only once every worker's lower bound has passed its end: then no worker can still
         // find something earlier, and the stop tick it reads at the finish is final.
         if (this.lowers !== undefined) this.publishLower(lower, end);
         const done = lower >= end && (this.lowers === undefined || this.stopFinal(end));
@@ -317,44 +356,31 @@ export class ActorThread {
           const after = this.clockMs();
           this.parkedMs += after - now;
           sliceStart = after;
-          rows[r + ST_PARKED_MS] = this.parkedMs;
-          rows[r + ST_PARKS] = this.parks;
-          rows[r + ST_BUSY_MS] = this.busyMs;
-          rows[r + ST_PROGRESS] = this.actor.progress();
+          this.writeFigures();
           if (after - lastYield >= YIELD_EVERY_MS) {
             await yieldToEventLoop();
             lastYield = this.clockMs();
           }
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
-          rows[r + ST_PROGRESS] = this.actor.progress();
+          this.writeProgress();
           await yieldToEventLoop();
           lastYield = this.clockMs();
         }
       }
     } catch (error) {
-      rows[r + ST_STATE] = STATE_CRASHED;
-      const e = error instanceof Error ? error : new Error(String(error));
-      this.crash = {
-        actor: this.actor.name,
-        lastEvent: this.runner.current === undefined ? undefined : { ...this.runner.current },
-        tick: this.runner.now,
-        message: e.message,
-        stack: e.stack ?? '',
-      };
-      throw Object.assign(new Error(`${this.actor.name} crashed at tick ${this.runner.now}: ${e.message}`), {
-        crash: this.crash,
-      });
+      throw this.crashed(error);
     }
     this.busyMs += this.clockMs() - sliceStart;
     this.readStopTick();
     const firstFindingStop = this.end < this.init.endTick ? this.end : undefined;
-    // Undo the digest of what this actor handled past the stop before it saw the stop, so every
+    // Undo the digest of what each actor handled past the stop before it saw the stop, so every
     // host and every placement gives the digest of the run up to the stop tick.
-    const undone = firstFindingStop === undefined ? 0 : this.runner.rollbackTo(firstFindingStop);
-    this.events -= undone;
-    const reachedTick = stopped ? this.runner.now : this.end;
-    const report = this.actor.finish(reachedTick);
+    for (const runner of this.runners) {
+      if (firstFindingStop !== undefined) this.events -= runner.rollbackTo(firstFindingStop);
+    }
+    const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.end;
+    const reports = this.runners.map((x) => x.actor.finish(reachedTick));
     // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
     for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
@@ -362,15 +388,24 @@ export class ActorThread {
     await this.shutDown();
     rows[r + ST_STATE] = STATE_FINISHED;
     rows[r + ST_BUSY_MS] = this.busyMs;
+    const edges = this.init.plan.edges.length;
+    const sumPerEdge = (pick: (x: ActorRunner) => number[]) =>
+      Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
     return {
-      digest: this.runner.digest.hex(),
-      events: this.events,
-      recorded: this.runner.recorded,
-      report,
-      sentPerEdge: this.runner.sentPerEdge,
-      receivedPerEdge: this.runner.receivedPerEdge,
+      worker: this.init.worker,
+      actors: this.runners.map((x, i) => ({
+        index: x.actor.index,
+        digest: x.digest.hex(),
+        events: x.digest.count,
+        recorded: x.recorded,
+        report: reports[i]!,
+        links: x.linkStats(),
+        choices: x.choices(),
+        tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
+      })),
+      sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
+      receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),
       inFlightPerEdge: this.inFlightPerEdge,
-      links: this.runner.linkStats(),
       rings: this.inbound.map(({ edge, consumer }) => {
         const s = consumer.stats();
         return {
@@ -388,12 +423,69 @@ export class ActorThread {
       reachedTick,
       stopped,
       firstFindingStop,
-      choices: this.runner.choices(),
-      tail: (this.init.tailEvents ?? 0) > 0 ? this.runner.tailEvents() : undefined,
+      events: this.events,
       busyMs: this.busyMs,
       parkedMs: this.parkedMs,
       parks: this.parks,
+      publishes: this.publishes,
     };
+  }
+
+  /** Handle up to SLICE_EVENTS events below the horizon and the end, in order. */
+  private handleSlice(h: number): number {
+    const heap = this.heap;
+    const runnerOf = this.runnerOf;
+    let handled = 0;
+    while (handled < SLICE_EVENTS) {
+      const top = heap.peek();
+      if (top === undefined || top.timeTicks >= h || top.timeTicks >= this.end) break;
+      heap.pop();
+      const runner = runnerOf[top.destination]!;
+      this.current = runner;
+      runner.handle(top);
+      handled++;
+      if (runner.firstFindingTick !== undefined && !this.stopProposed)
+        this.proposeStop(runner.firstFindingTick + 1);
+      if (this.stagedTotal > STAGE_LIMIT && this.backpressured()) break;
+    }
+    this.current = undefined;
+    return handled;
+  }
+
+  private crashed(error: unknown): Error {
+    this.rows[this.row + ST_STATE] = STATE_CRASHED;
+    const e = error instanceof Error ? error : new Error(String(error));
+    const runner = this.current ?? this.runners[0]!;
+    this.crash = {
+      actor: runner.actor.name,
+      lastEvent: runner.current === undefined ? undefined : { ...runner.current },
+      tick: runner.now,
+      message: e.message,
+      stack: e.stack ?? '',
+    };
+    return Object.assign(new Error(`${runner.actor.name} crashed at tick ${runner.now}: ${e.message}`), {
+      crash: this.crash,
+    });
+  }
+
+  private writeProgress(): void {
+    let progress = 0;
+    let findings = 0;
+    for (const x of this.runners) {
+      progress += x.actor.progress();
+      findings += x.actor.findings?.() ?? 0;
+    }
+    this.rows[this.row + ST_PROGRESS] = progress;
+    this.rows[this.row + ST_FINDINGS] = findings;
+  }
+
+  private writeFigures(): void {
+    const rows = this.rows;
+    const r = this.row;
+    rows[r + ST_PARKED_MS] = this.parkedMs;
+    rows[r + ST_PARKS] = this.parks;
+    rows[r + ST_BUSY_MS] = this.busyMs;
+    this.writeProgress();
   }
 
   /**
@@ -402,7 +494,7 @@ export class ActorThread {
    * flight. Every wait is a bounded park; the main thread's watchdog covers a peer that never ends.
    */
   private async shutDown(): Promise<void> {
-    // From here on this actor only drains: every producer should tell it about every record.
+    // From here on this worker only drains: every producer should tell it about every record.
     this.publishHorizon(Number.POSITIVE_INFINITY);
     this.publishSafeTimes(Number.POSITIVE_INFINITY);
     let lastYield = this.clockMs();
@@ -457,14 +549,14 @@ export class ActorThread {
     this.publishedHorizon = h;
     Atomics.store(
       this.horizons,
-      this.actor.index,
+      this.init.worker,
       h === Number.POSITIVE_INFINITY ? HORIZON_INFINITE : BigInt(h),
     );
   }
 
-  /** The horizon a consumer last published (+Infinity once it is shutting down). */
-  private horizonOf(actor: number): number {
-    const v = Atomics.load(this.horizons, actor);
+  /** The horizon a consumer worker last published (+Infinity once it is shutting down). */
+  private horizonOf(worker: number): number {
+    const v = Atomics.load(this.horizons, worker);
     return v === HORIZON_INFINITE ? Number.POSITIVE_INFINITY : Number(v);
   }
 
@@ -478,22 +570,22 @@ export class ActorThread {
       if (afterEnd) {
         this.inFlightPerEdge[edge]! += n;
       } else {
-        const pool = this.runner.pool;
-        const self = this.actor.index;
-        const now = this.runner.now;
+        const runner = this.runnerOf[this.init.plan.edges[edge]!.to]!;
+        const pool = runner.pool;
+        const now = runner.now;
         for (let i = 0; i < n; i++) {
           const m = pool.take();
           readMessage(words, consumer.offsetOf(i), m);
           stampOrder(m);
           // Assertions on the consuming side of the hand-off (messages built only on failure).
-          if (m.destination !== self || m.link !== edge) {
+          if (m.link !== edge || this.runnerOf[m.destination] !== runner) {
             throw new AssertionFailure(
-              `${this.actor.name}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
+              `worker ${this.init.worker}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
             );
           }
           if (m.timeTicks < now) {
             throw new AssertionFailure(
-              `${this.actor.name}: record at tick ${m.timeTicks} arrived after tick ${now} on edge ${edge} (safe time broken)`,
+              `${runner.actor.name}: record at tick ${m.timeTicks} arrived after tick ${now} on edge ${edge} (safe time broken)`,
             );
           }
           this.heap.push(m);
@@ -518,16 +610,15 @@ export class ActorThread {
         continue;
       }
       const words = p.words;
-      const pool = this.runner.pool;
       for (let i = 0; i < n; i++) {
         const m = out.staged[out.stagedHead + i]!;
         writeMessage(words, p.offsetOf(i), m);
-        pool.give(m);
+        this.runnerOf[m.source]!.pool.give(m);
       }
       // Records never fall below a consumer's horizon (each carries a time >= the safe time we had
       // published, and H_c <= that), so they cannot let it handle anything until a safe-time
       // notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
-      p.publish(n, this.horizonOf(out.to) === Number.POSITIVE_INFINITY);
+      p.publish(n, this.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
       out.stagedHead += n;
       if (out.stagedHead === out.staged.length) {
         out.staged.length = 0;
@@ -544,8 +635,9 @@ export class ActorThread {
   }
 
   private publishSafeTimes(lower: number): void {
+    this.publishes++;
     for (const out of this.outbound) {
-      if (this.runner.silent[out.edge] === true) {
+      if (out.silent) {
         if (out.producer.publishedSafeTime() !== Number.POSITIVE_INFINITY)
           out.producer.publishSafeTime(Number.POSITIVE_INFINITY);
         continue;
@@ -568,7 +660,7 @@ export class ActorThread {
     return top !== undefined && top.timeTicks < h && top.timeTicks < this.end && !this.backpressured();
   }
 
-  /** Lower the run's stop tick to `tick` (atomic min), then wake every actor to see it. */
+  /** Lower the run's stop tick to `tick` (atomic min), then wake every worker to see it. */
   private proposeStop(tick: number): void {
     this.stopProposed = true;
     const want = BigInt(tick);
@@ -582,24 +674,24 @@ export class ActorThread {
   }
 
   /**
-   * Publish this actor's lower bound (no event it will ever handle is earlier) for the stop
-   * barrier; the first time it passes a pending stop, wake everyone to look.
+   * Publish this worker's lower bound (no event it will ever handle is earlier) for the stop
+   * barrier; the first time it passes its end, wake everyone to look.
    */
   private publishLower(lower: number, end: number): void {
     const v = lower >= Number.MAX_SAFE_INTEGER ? STOP_TICK_NONE : BigInt(lower);
-    Atomics.store(this.lowers!, this.actor.index, v);
+    Atomics.store(this.lowers!, this.init.worker, v);
     if (lower >= end && !this.passedStop) {
       this.passedStop = true;
       for (const b of this.bells) b.ring();
     }
   }
 
-  /** Every actor's published lower bound is at or past `stop`: no finding can come before it. */
+  /** Every worker's published lower bound is at or past `stop`: no finding can come before it. */
   private stopFinal(stop: number): boolean {
     this.readStopTick();
     if (this.end < stop) return false;
     const want = BigInt(stop);
-    for (let a = 0; a < this.lowers!.length; a++) if (Atomics.load(this.lowers!, a) < want) return false;
+    for (let w = 0; w < this.lowers!.length; w++) if (Atomics.load(this.lowers!, w) < want) return false;
     return true;
   }
 
@@ -614,7 +706,7 @@ export class ActorThread {
   }
 
   private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {
-    const result = this.bell.park(ready, PARK_MS, SPIN_ROUNDS);
+    const result = this.bell.park(ready, PARK_MS, this.init.spinRounds);
     if (result !== 'ready') this.parks++;
     return result;
   }
@@ -629,10 +721,19 @@ export class ActorThread {
   }
 
   /** Live figures for a stats snapshot over comlink. */
-  snapshot(): { actor: string; tick: number; events: number; horizon: number; heap: number; staged: number } {
+  snapshot(): {
+    worker: number;
+    actors: string[];
+    tick: number;
+    events: number;
+    horizon: number;
+    heap: number;
+    staged: number;
+  } {
     return {
-      actor: this.actor.name,
-      tick: this.runner.now,
+      worker: this.init.worker,
+      actors: this.runners.map((x) => x.actor.name),
+      tick: Math.min(...this.runners.map((x) => x.now)),
       events: this.events,
       horizon: this.horizon,
       heap: this.heap.size,

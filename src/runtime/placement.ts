@@ -1,0 +1,107 @@
+/**
+ * Placement: which worker thread hosts which actors (design.md "Placement").
+ * - `per-actor` (the default, the product's shape): one worker per GPU, per chip, and the
+ *   coordinator.
+ * - `N`: N workers. The actors are partitioned so that the links cut between workers are the ones
+ *   whose latency gives the most lookahead: a socket's chip and GPUs stay together (on the presets
+ *   the cut is the X-bus between the chips and the coordinator's control edges), as SST's
+ *   partitioners cut at high-latency links. With more workers than sockets, the largest group is
+ *   split (chips from their GPUs, then GPUs apart); with fewer, the smallest groups merge. The
+ *   coordinator, which handles few events, joins the smallest group (or gets a worker of its own
+ *   when there is one to spare).
+ * - `auto`: as many workers as cores (never more than actors).
+ * Every placement gives the digest of the inline run: a worker hands its actors their events in
+ * the same order (worker-loop.ts).
+ */
+import { ConfigError } from '../core/errors.js';
+import type { MachinePlan } from './machine-module.js';
+
+export type Placement = { kind: 'per-actor' } | { kind: 'workers'; count: number } | { kind: 'auto' };
+
+export const DEFAULT_PLACEMENT: Placement = { kind: 'per-actor' };
+
+export function parsePlacement(text: string, option = '--workers'): Placement {
+  if (text === 'per-actor') return { kind: 'per-actor' };
+  if (text === 'auto') return { kind: 'auto' };
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
+    throw new ConfigError(
+      option,
+      `Expected per-actor, auto or a number of workers from 1 to 256, got \`${text}\``,
+    );
+  }
+  return { kind: 'workers', count: n };
+}
+
+export function placementName(p: Placement): string {
+  return p.kind === 'workers' ? String(p.count) : p.kind;
+}
+
+/** The worker of every actor, and how many workers there are. */
+export function placeActors(
+  plan: MachinePlan,
+  placement: Placement,
+  cores: number,
+): { workerOf: number[]; workers: number } {
+  const n = plan.actors.length;
+  const want =
+    placement.kind === 'per-actor'
+      ? n
+      : placement.kind === 'auto'
+        ? Math.max(1, Math.min(cores, n))
+        : Math.min(placement.count, n);
+  if (want >= n) return { workerOf: plan.actors.map((a) => a.index), workers: n };
+  const groups = partition(plan, want);
+  const workerOf = plan.actors.map(() => -1);
+  groups.forEach((g, w) => {
+    for (const a of g) workerOf[a] = w;
+  });
+  return { workerOf, workers: groups.length };
+}
+
+/** Actor weight: how many events it tends to handle (the coordinator few, chips and GPUs many). */
+function weight(plan: MachinePlan, a: number): number {
+  return plan.actors[a]!.kind === 'coordinator' ? 1 : 4;
+}
+
+function partition(plan: MachinePlan, want: number): number[][] {
+  const bySocket = new Map<number, number[]>();
+  const loose: number[] = [];
+  const coordinators: number[] = [];
+  for (const a of plan.actors) {
+    if (a.kind === 'coordinator') coordinators.push(a.index);
+    else if (a.socket === undefined) loose.push(a.index);
+    else bySocket.set(a.socket, [...(bySocket.get(a.socket) ?? []), a.index]);
+  }
+  // Actors without a socket (a fixture machine) are units of their own, in index order.
+  let groups: number[][] = [
+    ...[...bySocket.keys()].sort((x, y) => x - y).map((s) => bySocket.get(s)!),
+    ...loose.map((a) => [a]),
+  ];
+  const total = (g: number[]) => g.reduce((s, a) => s + weight(plan, a), 0);
+  const reserveForCoordinator = coordinators.length > 0 && want > groups.length ? 1 : 0;
+  // Split the heaviest group while there are workers to spare (chips first keep with their GPUs'
+  // order: [chip, gpu, gpu, ...] halves into [chip, gpu..] and [gpu..]).
+  while (groups.length + reserveForCoordinator < want) {
+    groups.sort((x, y) => total(y) - total(x));
+    const big = groups[0]!;
+    if (big.length < 2) break;
+    const half = Math.ceil(big.length / 2);
+    groups = [big.slice(0, half), big.slice(half), ...groups.slice(1)];
+  }
+  // Merge the two lightest while there are too many.
+  while (groups.length > want) {
+    groups.sort((x, y) => total(x) - total(y));
+    groups = [[...groups[0]!, ...groups[1]!].sort((x, y) => x - y), ...groups.slice(2)];
+  }
+  for (const c of coordinators) {
+    if (groups.length < want) groups.push([c]);
+    else {
+      groups.sort((x, y) => total(x) - total(y));
+      groups[0]!.push(c);
+    }
+  }
+  // Workers numbered by their lowest actor, so a placement reads the same every time.
+  for (const g of groups) g.sort((x, y) => x - y);
+  return groups.sort((x, y) => x[0]! - y[0]!);
+}

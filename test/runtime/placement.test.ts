@@ -1,0 +1,79 @@
+/**
+ * Placement (issue 15): actors on N workers, partitioned by socket, give the inline digest for
+ * every placement and workload; the partition keeps a socket together and cuts the X-bus.
+ */
+import { describe, expect, test } from 'vitest';
+import { planMachine } from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import { combineDigests } from '../../src/runtime/digest.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { parsePlacement, placeActors } from '../../src/runtime/placement.js';
+import { workloads } from '../../workloads/index.js';
+
+function config(
+  name: string,
+  seed: number,
+  durationTicks: number,
+  bugs: BugName[] = [],
+  over = {},
+): RunConfig {
+  const w = workloads.find((x) => x.name === name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks, ...over }, name) };
+}
+
+describe('placement: the partition', () => {
+  const plan = planMachine(config('stress', 1, 1_000));
+  const names = (workerOf: number[], w: number) =>
+    plan.actors.filter((a) => workerOf[a.index] === w).map((a) => a.name);
+
+  test('placement: per-actor gives each actor a worker; 1 puts them all in one', () => {
+    expect(placeActors(plan, { kind: 'per-actor' }, 2).workers).toBe(plan.actors.length);
+    expect(placeActors(plan, { kind: 'workers', count: 1 }, 2).workers).toBe(1);
+  });
+
+  test('placement: 2 workers keep each socket together, so only the X-bus and control edges are cut', () => {
+    const { workerOf, workers } = placeActors(plan, { kind: 'workers', count: 2 }, 2);
+    expect(workers).toBe(2);
+    expect(
+      names(workerOf, 0)
+        .filter((n) => n !== 'coordinator')
+        .sort(),
+    ).toEqual(['chip0', 'gpu0', 'gpu1', 'gpu2']);
+    expect(names(workerOf, 1).sort()).toEqual(['chip1', 'gpu3', 'gpu4', 'gpu5']);
+    const cut = plan.edges.filter((e) => workerOf[e.from] !== workerOf[e.to]);
+    expect(new Set(cut.map((e) => e.kind))).toEqual(new Set(['xbus', 'control']));
+  });
+
+  test('placement: auto takes the cores, never more workers than actors', () => {
+    expect(placeActors(plan, { kind: 'auto' }, 2).workers).toBe(2);
+    expect(placeActors(plan, { kind: 'auto' }, 64).workers).toBe(plan.actors.length);
+  });
+
+  test.each(['0', '-1', 'two', '257'])('placement: --workers %s is refused naming the option', (t) => {
+    expect(() => parsePlacement(t)).toThrow(/--workers: Expected per-actor, auto or a number/);
+  });
+});
+
+describe('placement: one digest for every placement', () => {
+  test.each([
+    ['stress', [] as BugName[], {}],
+    ['flush-race', ['single-flush'] as BugName[], {}],
+    ['tenant-isolation', [] as BugName[], { policy: 'per-gpu' }],
+  ])('placement: %s gives the inline digest on 1, 2, 3 and 4 workers', async (name, bugs, over) => {
+    const c = config(name, 3, 30_000_000, bugs, over);
+    const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
+    for (const count of [1, 2, 3, 4]) {
+      const t = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count } });
+      expect({ count, digest: combineDigests(t.actorDigests) }).toEqual({ count, digest: inline });
+    }
+  });
+
+  test('placement: stop-on-first on 2 workers gives the inline digest and stop tick', async () => {
+    const c = { ...config('flush-race', 1, 800_000_000, ['single-flush']), stopOnFirst: true };
+    const inline = await runRaw(c, { host: 'inline' });
+    const two = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count: 2 } });
+    expect(two.reachedTick).toBe(inline.reachedTick);
+    expect(two.actorDigests).toEqual(inline.actorDigests);
+  });
+});
