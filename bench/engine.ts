@@ -1,42 +1,51 @@
 /**
- * Engine benchmark: the default workload ('stress', a fixed seed and duration) run inline and
- * threaded in the same process, RUNS times each, interleaved so both hosts see the same machine
- * load. A run's rates are its own events and simulated time over its own wall time (RawRun.wallMs:
- * from planning to the last report, worker start-up included for threaded runs). Reported: the
- * median of each host's runs, and threaded/inline.
+ * Engine benchmark: the default workload (`stress`, a fixed seed) run on every host in the same
+ * process, RUNS times each, interleaved so every host sees the same machine load:
+ *   inline      every actor in this thread;
+ *   workers-2   two worker threads, one per socket (--workers 2);
+ *   per-actor   one worker per chip, GPU and coordinator (the default, the product's shape);
+ *   baseline    with `--baseline DIR`: the inline engine of an older build (DIR holds its `dist/`,
+ *               e.g. a git worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`).
+ * A run's rate is its events over its own wall time (RawRun.wallMs: from planning to the last
+ * report, worker start-up included for threaded runs). Reported: each host's median, and the ratios
+ * the targets name. Every run's event digest is compared with the first inline run's: a benchmark
+ * whose hosts disagree fails instead of printing a rate.
  *
- * Targets (npusim issue 5): inline >= 1 million events/s; threaded >= 1.5 x inline. Nothing here
- * asserts them; the table prints them beside the figures. Every run's digest is compared with the
- * first inline run's: a benchmark whose hosts disagree fails instead of printing a rate.
+ * Targets (npusim issue 15), all ratios within one run: workers-2 >= 1.5 x inline; per-actor >=
+ * 0.6 x inline; inline >= 1.5 x the baseline's inline. Nothing here asserts them.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RunConfig } from '../src/model/scenario/workload.js';
 import { combineDigests } from '../src/runtime/digest.js';
-import { runRaw } from '../src/runtime/engine.js';
+import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'stress';
 const SEED = 20_180_601;
-/**
- * Two lengths of run: a short one (1 ms simulated, 5 runs per host), where the threaded host's
- * start-up (nine workers loading the code and building the world, each JIT-warming on its own) is
- * a large share of the wall time; and a long one (6 ms, 3 runs per host), closer to the steady
- * state a user sees in a real stress run.
- */
+/** A short run (start-up weighs) and a long one (closer to a user's steady state). */
 const LENGTHS = [
   { durationTicks: 1_000_000_000, runs: 5 },
   { durationTicks: 6_000_000_000, runs: 3 },
 ] as const;
-const TARGET_INLINE_EVENTS_PER_SECOND = 1e6;
-const TARGET_THREADED_OVER_INLINE = 1.5;
+const TARGETS = { workers2OverInline: 1.5, perActorOverInline: 0.6, inlineOverBaseline: 1.5 };
 
-interface HostFigures {
-  host: 'inline' | 'threaded';
-  runs: { eventsPerSecond: number; simulatedNsPerWallSecond: number; wallMs: number }[];
+type RunFn = (config: RunConfig, options: EngineOptions) => Promise<RawRun>;
+
+interface Host {
+  name: string;
+  run: () => Promise<RawRun>;
+}
+
+interface Row {
+  name: string;
   medianEventsPerSecond: number;
   medianSimulatedNsPerWallSecond: number;
+  medianWallMs: number;
+  runs: number[];
 }
 
 const median = (xs: readonly number[]): number => {
@@ -44,35 +53,45 @@ const median = (xs: readonly number[]): number => {
   return s[Math.floor(s.length / 2)]!;
 };
 
-function figuresOf(raw: RawRun) {
-  const seconds = raw.wallMs / 1000;
-  return {
-    eventsPerSecond: raw.events / seconds,
-    simulatedNsPerWallSecond: raw.reachedTick / 1000 / seconds,
-    wallMs: raw.wallMs,
-  };
-}
-
 export async function run(opts: BenchOptions): Promise<void> {
+  const baselineDir = opts.values.baseline;
+  const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
   const loadBefore = loadavg()[0]!;
-  const summaries = [];
-  for (const { durationTicks, runs } of LENGTHS) summaries.push(await runLength(durationTicks, runs, opts));
-  const loadAfter = loadavg()[0]!;
+  const lengths = [];
+  for (const { durationTicks, runs } of LENGTHS)
+    lengths.push(await runLength(durationTicks, runs, opts, baseline));
   const context = {
     cpus: availableParallelism(),
     loadAverageBefore: loadBefore,
-    loadAverageAfter: loadAfter,
+    loadAverageAfter: loadavg()[0]!,
   };
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths: summaries, ...context }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
     return;
   }
   process.stdout.write(
-    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n`,
+    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after)\n`,
   );
 }
 
-async function runLength(DURATION_TICKS: number, RUNS: number, opts: BenchOptions) {
+/** An older build's engine and workloads, loaded from its dist/. */
+async function loadBaseline(dir: string): Promise<{ run: RunFn; params: unknown }> {
+  const root = pathToFileURL(`${resolve(dir)}/`);
+  const engine = (await import(new URL('dist/src/runtime/engine.js', root).href)) as { runRaw: RunFn };
+  const registry = (await import(new URL('dist/src/runtime/workload-registry.js', root).href)) as {
+    loadWorkloads: () => Promise<Map<string, { params: unknown }>>;
+  };
+  const w = (await registry.loadWorkloads()).get(WORKLOAD);
+  if (w === undefined) throw new Error(`baseline ${dir} has no workload \`${WORKLOAD}\``);
+  return { run: engine.runRaw, params: w.params };
+}
+
+async function runLength(
+  durationTicks: number,
+  runs: number,
+  opts: BenchOptions,
+  baseline: { run: RunFn; params: unknown } | undefined,
+) {
   const workload = (await loadWorkloads()).get(WORKLOAD);
   if (workload === undefined)
     throw new Error(`Expected workload \`${WORKLOAD}\` in workloads/index, found none`);
@@ -80,69 +99,90 @@ async function runLength(DURATION_TICKS: number, RUNS: number, opts: BenchOption
     workload: WORKLOAD,
     seed: SEED,
     bugs: [],
-    params: { ...workload.params, durationTicks: DURATION_TICKS },
+    params: { ...workload.params, durationTicks },
   };
-  const hosts: Record<'inline' | 'threaded', HostFigures> = {
-    inline: { host: 'inline', runs: [], medianEventsPerSecond: 0, medianSimulatedNsPerWallSecond: 0 },
-    threaded: { host: 'threaded', runs: [], medianEventsPerSecond: 0, medianSimulatedNsPerWallSecond: 0 },
-  };
+  const hosts: Host[] = [
+    { name: 'inline', run: () => runRaw(config, { host: 'inline' }) },
+    {
+      name: 'workers-2',
+      run: () => runRaw(config, { host: 'threaded', placement: { kind: 'workers', count: 2 } }),
+    },
+    { name: 'per-actor', run: () => runRaw(config, { host: 'threaded' }) },
+  ];
+  if (baseline !== undefined) {
+    const old = { ...config, params: { ...(baseline.params as object), durationTicks } } as RunConfig;
+    hosts.push({ name: 'baseline-inline', run: () => baseline.run(old, { host: 'inline' }) });
+  }
+  const figures = new Map<string, { eps: number[]; sns: number[]; wall: number[] }>(
+    hosts.map((h) => [h.name, { eps: [], sns: [], wall: [] }]),
+  );
   let digest: string | undefined;
   let events = 0;
-  for (let i = 0; i < RUNS; i++) {
-    for (const host of ['inline', 'threaded'] as const) {
-      const raw = await runRaw(config, { host });
+  for (let i = 0; i < runs; i++) {
+    for (const h of hosts) {
+      const raw = await h.run();
       const d = combineDigests(raw.actorDigests);
-      digest ??= d;
-      events = raw.events;
-      if (d !== digest) {
-        throw new Error(
-          `engine bench: ${host} run ${i} has digest ${d}, expected ${digest} (first inline run)`,
-        );
+      // The baseline is another version of the model: it need not give the same event stream.
+      if (!h.name.startsWith('baseline')) {
+        digest ??= d;
+        events = raw.events;
+        if (d !== digest)
+          throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
       }
-      hosts[host].runs.push(figuresOf(raw));
+      const s = raw.wallMs / 1000;
+      const f = figures.get(h.name)!;
+      f.eps.push(raw.events / s);
+      f.sns.push(raw.reachedTick / 1000 / s);
+      f.wall.push(raw.wallMs);
     }
   }
-  for (const h of Object.values(hosts)) {
-    h.medianEventsPerSecond = median(h.runs.map((r) => r.eventsPerSecond));
-    h.medianSimulatedNsPerWallSecond = median(h.runs.map((r) => r.simulatedNsPerWallSecond));
-  }
-  const ratio = hosts.threaded.medianEventsPerSecond / hosts.inline.medianEventsPerSecond;
+  const rows: Row[] = hosts.map((h) => {
+    const f = figures.get(h.name)!;
+    return {
+      name: h.name,
+      medianEventsPerSecond: median(f.eps),
+      medianSimulatedNsPerWallSecond: median(f.sns),
+      medianWallMs: median(f.wall),
+      runs: f.eps,
+    };
+  });
+  const rate = (name: string) => rows.find((r) => r.name === name)?.medianEventsPerSecond ?? Number.NaN;
+  const ratios = {
+    workers2OverInline: rate('workers-2') / rate('inline'),
+    perActorOverInline: rate('per-actor') / rate('inline'),
+    inlineOverBaseline: baseline === undefined ? null : rate('inline') / rate('baseline-inline'),
+  };
   const summary = {
-    bench: 'engine',
     workload: WORKLOAD,
     seed: SEED,
-    durationTicks: DURATION_TICKS,
+    durationTicks,
     eventsPerRun: events,
     digest,
-    runsPerHost: RUNS,
-    inline: hosts.inline,
-    threaded: hosts.threaded,
-    threadedOverInline: ratio,
-    targets: {
-      inlineEventsPerSecond: TARGET_INLINE_EVENTS_PER_SECOND,
-      threadedOverInline: TARGET_THREADED_OVER_INLINE,
-      inlineMet: hosts.inline.medianEventsPerSecond >= TARGET_INLINE_EVENTS_PER_SECOND,
-      threadedMet: ratio >= TARGET_THREADED_OVER_INLINE,
-    },
+    runsPerHost: runs,
+    rows,
+    ratios,
+    targets: TARGETS,
   };
   if (opts.json) return summary;
   const fmt = (x: number): string => x.toExponential(3).padStart(12);
   process.stdout.write(
-    `engine: workload ${WORKLOAD}, seed ${SEED}, ${DURATION_TICKS / 1e9} ms simulated, ${events} events per run, ` +
-      `median of ${RUNS} runs per host, digest ${digest}\n`,
+    `engine: workload ${WORKLOAD}, seed ${SEED}, ${durationTicks / 1e9} ms simulated, ${events} events per run, ` +
+      `median of ${runs} runs per host, event digest ${digest}\n`,
   );
   process.stdout.write(
-    `${'host'.padEnd(10)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,
+    `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,
   );
-  for (const h of Object.values(hosts)) {
-    const wall = median(h.runs.map((r) => r.wallMs));
+  for (const r of rows) {
     process.stdout.write(
-      `${h.host.padEnd(10)}${fmt(h.medianEventsPerSecond)}${fmt(h.medianSimulatedNsPerWallSecond)}${wall.toFixed(0).padStart(10)}\n`,
+      `${r.name.padEnd(16)}${fmt(r.medianEventsPerSecond)}${fmt(r.medianSimulatedNsPerWallSecond)}${r.medianWallMs.toFixed(0).padStart(10)}\n`,
     );
   }
+  const verdict = (x: number | null, t: number) =>
+    x === null ? 'no baseline' : `${x.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'})`;
   process.stdout.write(
-    `threaded/inline: ${ratio.toFixed(2)} (target >= ${TARGET_THREADED_OVER_INLINE}: ${summary.targets.threadedMet ? 'met' : 'NOT met'}); ` +
-      `inline target >= ${TARGET_INLINE_EVENTS_PER_SECOND.toExponential(0)} events/s: ${summary.targets.inlineMet ? 'met' : 'NOT met'}\n\n`,
+    `workers-2/inline: ${verdict(ratios.workers2OverInline, TARGETS.workers2OverInline)}; ` +
+      `per-actor/inline: ${verdict(ratios.perActorOverInline, TARGETS.perActorOverInline)}; ` +
+      `inline/baseline: ${verdict(ratios.inlineOverBaseline, TARGETS.inlineOverBaseline)}\n\n`,
   );
   return summary;
 }
