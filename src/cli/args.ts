@@ -44,6 +44,9 @@ export interface ScenarioArgs {
   stopOnFirst: boolean;
   /** Where failure files go; undefined with --no-failure-file. */
   failuresDir: string | undefined;
+  strategy: 'random' | 'pct';
+  /** PCT's depth (with --strategy pct). */
+  pctDepth: number;
 }
 
 export const DEFAULT_FAILURES_DIR = 'npusim-failures';
@@ -201,6 +204,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
 }
 
 function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
+  if (values['pct-depth'] !== undefined && values.strategy !== 'pct') {
+    throw new ConfigError('--pct-depth', 'Expected --strategy pct with it, got the random strategy');
+  }
   return {
     durationTicks: values.duration as number | undefined,
     topology: values.topology as string | undefined,
@@ -208,6 +214,8 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
     bugs: (values.bug as string[] | undefined) ?? [],
     profile: values.profile as string | undefined,
     stopOnFirst: values['stop-on-first'] === true,
+    strategy: (values.strategy as 'random' | 'pct' | undefined) ?? 'random',
+    pctDepth: (values['pct-depth'] as number | undefined) ?? 3,
     failuresDir:
       values['no-failure-file'] === true
         ? undefined

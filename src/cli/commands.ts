@@ -20,7 +20,7 @@
 import { parseDuration } from '../report/duration.js';
 import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
-import { parseCrashAt, parseJobs, parseSeed } from './option-values.js';
+import { parseCrashAt, parseJobs, parsePctDepth, parseSeed, parseStrategy } from './option-values.js';
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -105,6 +105,22 @@ const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     name: 'stop-on-first',
     type: 'boolean',
     help: 'end a run at the end of the tick of its first violation or liveness failure',
+  },
+  {
+    name: 'strategy',
+    type: 'string',
+    value: 'S',
+    help: 'how scheduling choices are made: random (from the seed) or pct (priorities and d-1 change points, measured from a first run)',
+    default: 'random',
+    parse: (t, o) => parseStrategy(t, o),
+  },
+  {
+    name: 'pct-depth',
+    type: 'string',
+    value: 'D',
+    help: 'PCT bug depth d (with --strategy pct): d-1 priority change points',
+    default: '3',
+    parse: (t, o) => parsePctDepth(t, o),
   },
 ];
 

@@ -33,6 +33,22 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
   return { actor: m[1]!, event };
 }
 
+/** `--strategy`: random or pct. */
+export function parseStrategy(text: string, option = '--strategy'): 'random' | 'pct' {
+  if (text !== 'random' && text !== 'pct')
+    throw new ConfigError(option, `Expected random or pct, got \`${text}\``);
+  return text;
+}
+
+/** `--pct-depth`: a whole number from 1 to 16. */
+export function parsePctDepth(text: string, option = '--pct-depth'): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 16) {
+    throw new ConfigError(option, `Expected a depth from 1 to 16, got \`${text}\``);
+  }
+  return n;
+}
+
 /** Pool threads for a sweep: a whole number from 1 to 256. */
 export function parseJobs(text: string, option = '--jobs'): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;

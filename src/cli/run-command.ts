@@ -12,6 +12,7 @@ import { formatTime } from '../report/duration.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { colorEnabled, formatSummary, violationTotal } from '../report/summary.js';
+import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
@@ -39,12 +40,17 @@ type Host = 'inline' | 'threaded';
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const workloads = await loadWorkloads();
-  const config = buildRunConfig(args, workloads);
+  let config = buildRunConfig(args, workloads);
   const workload = workloads.get(config.workload)!;
   const machine = await import('../model/actors/machine.js');
   // The plan builds the world: a workload that needs more than the topology has fails here, with
   // exit 2, before any thread starts.
   const plan: MachinePlan = machine.planMachine(config);
+  if (args.strategy === 'pct') {
+    const pct = await preparePct(config, args.pctDepth);
+    config = { ...config, strategy: pct.strategy };
+    io.stderr.write(`npusim: ${pctLine(pct)}\n`);
+  }
   const crashActor = checkCrashAt(config, plan);
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
 

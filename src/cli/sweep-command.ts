@@ -12,6 +12,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from '../report/duration.js';
+import { pctLine, preparePct } from '../repro/pct-setup.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { mergeSummaries, readSummary, type SweepSummary } from '../sweep/summary.js';
@@ -25,9 +26,15 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   if (args.merge !== undefined) return mergeCommand(args, io);
   const workloads = await loadWorkloads();
   const workload = findWorkload(args.workload, workloads);
-  const config = scenarioConfig(workload, args, 0);
+  let config = scenarioConfig(workload, args, args.seeds?.first ?? 0);
   // Building the world checks the workload against the topology before any thread starts.
   (await import('../model/actors/machine.js')).planMachine(config);
+  if (args.strategy === 'pct') {
+    // Measured once, on the first seed: every seed's PCT draws its change points over these steps.
+    const pct = await preparePct(config, args.pctDepth);
+    config = { ...config, strategy: pct.strategy };
+    io.stderr.write(`npusim: ${pctLine(pct)} (measured on seed ${config.seed})\n`);
+  }
   const jobs = args.jobs ?? availableParallelism();
   const range = args.seeds!;
   const interrupt = new Interrupt(io);

@@ -21,6 +21,7 @@ export function behaviourOf(config: RunConfig): Record<string, unknown> {
     profile: config.profile ?? 'fixed',
     strategy: strategyName(config.strategy),
     choices: config.strategy?.kind === 'replay' ? digestText(JSON.stringify(config.strategy.choices)) : null,
+    pctSteps: config.strategy?.kind === 'pct' ? digestText(JSON.stringify(config.strategy.steps)) : null,
     stopOnFirst: config.stopOnFirst === true,
     crashAt: config.crashAt ?? null,
     topology: config.customTopology?.spec ?? null,

@@ -67,6 +67,12 @@ const fileSchema = z.strictObject({
   strategy: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('random') }),
     z.strictObject({ kind: z.literal('replay'), choices: z.array(z.array(z.number().int())) }),
+    z.strictObject({
+      kind: z.literal('pct'),
+      depth: z.number().int().min(1).max(16),
+      steps: z.array(z.number().int().min(0)),
+      agents: z.number().int().min(0),
+    }),
   ]),
   digest: z.string().regex(/^[0-9a-f]{16}$/),
   exit: z.strictObject({ class: z.enum(['violation', 'liveness', 'crash']), code: z.number().int() }),
@@ -116,7 +122,9 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     strategy:
       c.strategy?.kind === 'replay'
         ? { kind: 'replay', choices: c.strategy.choices.map((a) => encodeChoices(a)) }
-        : { kind: 'random' },
+        : c.strategy?.kind === 'pct'
+          ? { kind: 'pct', depth: c.strategy.depth, steps: [...c.strategy.steps], agents: c.strategy.agents }
+          : { kind: 'random' },
     digest: f.digest,
     exit: { class: f.exitClass, code: f.exitCode },
     first: f.first,
@@ -214,7 +222,9 @@ export function readFailureFile(
             ),
           },
         }
-      : {}),
+      : file.strategy.kind === 'pct'
+        ? { strategy: file.strategy }
+        : {}),
   };
   return { file, config };
 }

@@ -59,6 +59,8 @@ export class ActorRunner implements ActorContext {
   current: SimMessage | undefined;
 
   readonly chooser: Chooser;
+  /** The strategy's own chooser (under the recorder, when recording). */
+  private readonly base: Chooser;
   private readonly recording: RecordingChooser | undefined;
   private readonly recordLimit: number;
   private readonly watchFindings: boolean;
@@ -81,6 +83,7 @@ export class ActorRunner implements ActorContext {
     private readonly selfQueue: (msg: SimMessage) => void,
     options: RunnerOptions = {},
   ) {
+    this.base = chooser;
     this.recording = options.recordChoices === true ? new RecordingChooser(chooser) : undefined;
     this.chooser = this.recording ?? chooser;
     this.recordLimit = options.recordEvents ?? 0;
@@ -193,6 +196,12 @@ export class ActorRunner implements ActorContext {
     if (this.watchFindings && this.firstFindingTick === undefined && (this.actor.findings?.() ?? 0) > 0) {
       this.firstFindingTick = this.now;
     }
+  }
+
+  /** Scheduling choices and agents, for a strategy that counts them (PCT and its measuring run). */
+  chooserCounts(): { steps: number; agents: number } | undefined {
+    const steps = this.base.steps?.();
+    return steps === undefined ? undefined : { steps, agents: this.base.agents?.() ?? 0 };
   }
 
   /** The values the chooser gave, when recording (else undefined). */

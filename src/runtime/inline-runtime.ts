@@ -133,6 +133,9 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     placement: 'inline',
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
+    ...(runners.every((r) => r.chooserCounts() !== undefined)
+      ? { chooserCounts: runners.map((r) => r.chooserCounts()!) }
+      : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
   };
 }

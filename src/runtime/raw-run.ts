@@ -61,6 +61,8 @@ export interface RawRun {
   placement?: string;
   /** The cores the host had (a threaded run's hint compares workers with them). */
   cores?: number;
+  /** Each actor's scheduling choices and agents, when its strategy counts them (PCT). */
+  chooserCounts?: { steps: number; agents: number }[];
   /** Each actor's choice sequence, when recorded. */
   choices?: number[][];
   /** Each actor's last events, whole, when a tail was kept (replay history). */

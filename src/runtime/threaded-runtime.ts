@@ -365,6 +365,9 @@ function assemble(
       lookaheadTicks: lookaheadOf(plan, workerOf, w),
     })),
     ...(byActor.every((a) => a.choices !== undefined) ? { choices: byActor.map((a) => a.choices!) } : {}),
+    ...(byActor.every((a) => a.chooserCounts !== undefined)
+      ? { chooserCounts: byActor.map((a) => a.chooserCounts!) }
+      : {}),
     ...(byActor.every((a) => a.tail !== undefined) ? { tails: byActor.map((a) => a.tail!) } : {}),
   };
 }

@@ -141,6 +141,7 @@ export interface ActorOutcome {
   links: LinkStats[];
   choices: number[] | undefined;
   tail: RecordFields[] | undefined;
+  chooserCounts: { steps: number; agents: number } | undefined;
 }
 
 export interface WorkerResult {
@@ -401,6 +402,7 @@ export class WorkerLoop {
         report: reports[i]!,
         links: x.linkStats(),
         choices: x.choices(),
+        chooserCounts: x.chooserCounts(),
         tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
       })),
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),

@@ -13,8 +13,16 @@ import { Rng } from './rng.js';
 export type ChoiceSite = string;
 
 export interface Chooser {
-  /** Return an integer in [0, n). n must be a positive integer. */
-  choose(site: ChoiceSite, n: number): number;
+  /**
+   * Return an integer in [0, n). n must be a positive integer. `agent` names who the choice is
+   * for, within the actor and the site (a GPU engine, a CPU thread, a link): a search strategy
+   * (pct.ts) gives each agent a priority; the others ignore it.
+   */
+  choose(site: ChoiceSite, n: number, agent?: number): number;
+  /** Scheduling choices made so far (strategies that count them: the PCT measuring run). */
+  steps?(): number;
+  /** Distinct scheduling agents seen so far (likewise). */
+  agents?(): number;
 }
 
 /** The default chooser: every choice drawn from a seed. */

@@ -8,10 +8,23 @@
  * Search strategies (PCT) plug in here too.
  */
 import { type Chooser, ReplayChooser, SeededChooser } from './chooser.js';
+import { CountingChooser, PctChooser } from './pct.js';
 
 export type StrategySpec =
   | { readonly kind: 'random' }
-  | { readonly kind: 'replay'; readonly choices: readonly (readonly number[])[] };
+  | { readonly kind: 'replay'; readonly choices: readonly (readonly number[])[] }
+  /**
+   * PCT (pct.ts): `depth` is d; `steps` the scheduling choices each actor made in the measuring
+   * run (k, per actor), `agents` the agents it saw (n).
+   */
+  | {
+      readonly kind: 'pct';
+      readonly depth: number;
+      readonly steps: readonly number[];
+      readonly agents: number;
+    }
+  /** The measuring run of PCT: random, counting scheduling choices and agents. */
+  | { readonly kind: 'count' };
 
 export const DEFAULT_STRATEGY: StrategySpec = { kind: 'random' };
 
@@ -32,10 +45,15 @@ export function createChooser(strategy: StrategySpec | undefined, seed: number, 
       return new SeededChooser(actorSeed(seed, actorIndex));
     case 'replay':
       return new ReplayChooser(s.choices[actorIndex] ?? []);
+    case 'pct':
+      return new PctChooser(seed, actorIndex, actorSeed(seed, actorIndex), s.depth, s.steps);
+    case 'count':
+      return new CountingChooser(actorSeed(seed, actorIndex));
   }
 }
 
 /** The strategy's name as a user writes it (`--strategy`). */
 export function strategyName(strategy: StrategySpec | undefined): string {
-  return (strategy ?? DEFAULT_STRATEGY).kind;
+  const s = strategy ?? DEFAULT_STRATEGY;
+  return s.kind === 'pct' ? `pct (depth ${s.depth})` : s.kind === 'count' ? 'random' : s.kind;
 }

@@ -71,7 +71,10 @@ export class LinkTiming {
     this.busyTicks += serialTicks;
     this.messages++;
     this.bytes += wireBytes;
-    const jitter = this.edge.jitterTicks > 0 ? chooser.choose('link.jitter', this.edge.jitterTicks + 1) : 0;
+    const jitter =
+      this.edge.jitterTicks > 0
+        ? chooser.choose('link.jitter', this.edge.jitterTicks + 1, this.edge.index)
+        : 0;
     const arrival = this.busyUntilTicks + this.edge.latencyTicks + jitter;
     this.lastArrivalTicks = arrival > this.lastArrivalTicks ? arrival : this.lastArrivalTicks + 1;
     return this.lastArrivalTicks;

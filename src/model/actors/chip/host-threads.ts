@@ -26,7 +26,7 @@ export class HostThreads {
     const sockets = this.env.world.topology.sockets.length;
     for (let t = this.env.socket; t < h.cpuThreads; t += sockets) {
       ctx.schedule(
-        1 + ctx.chooser.choose('host.start', h.unmapIntervalTicks),
+        1 + ctx.chooser.choose('host.start', h.unmapIntervalTicks, t),
         HostTimerMsg.encode({ thread: t }),
       );
     }
@@ -58,7 +58,7 @@ export class HostThreads {
   onDone(thread: number, ctx: ActorContext): void {
     const mean = this.env.world.config.params.host.unmapIntervalTicks;
     ctx.schedule(
-      Math.max(1, Math.floor(mean / 2) + ctx.chooser.choose('host.interval', mean)),
+      Math.max(1, Math.floor(mean / 2) + ctx.chooser.choose('host.interval', mean, thread)),
       HostTimerMsg.encode({ thread }),
     );
   }

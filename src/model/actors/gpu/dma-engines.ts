@@ -84,7 +84,7 @@ export class DmaEngines {
   start(ctx: ActorContext): void {
     for (let e = 0; e < this.p.engines; e++) {
       ctx.schedule(
-        1 + ctx.chooser.choose('gpu.start', this.p.issueIntervalTicks),
+        1 + ctx.chooser.choose('gpu.start', this.p.issueIntervalTicks, e),
         EngineTimerMsg.encode({ engine: e }),
       );
     }
@@ -105,7 +105,7 @@ export class DmaEngines {
     }
     const interval = this.p.issueIntervalTicks;
     ctx.schedule(
-      Math.max(1, Math.floor(interval / 2) + ch.choose('gpu.interval', interval)),
+      Math.max(1, Math.floor(interval / 2) + ch.choose('gpu.interval', interval, engine)),
       EngineTimerMsg.encode({ engine }),
     );
     const r = ch.choose('gpu.op', 100);

@@ -1,0 +1,64 @@
+/**
+ * PCT through the choice seam: deterministic from (seed, depth, measured steps), steering only the
+ * scheduling sites, with change points placed per actor from the global draw, and the bound
+ * 1/(n*k^(d-1)).
+ */
+import { describe, expect, test } from 'vitest';
+import { changePointsOf, PctChooser, pctBound } from '../../../src/model/choice/pct.js';
+import { createChooser } from '../../../src/model/choice/strategy.js';
+
+describe('pct', () => {
+  test('pct: the same seed, depth and steps make the same choices; another seed other ones', () => {
+    const run = (seed: number) => {
+      const c = new PctChooser(seed, 1, 99, 3, [50, 50]);
+      return Array.from({ length: 50 }, (_, i) =>
+        c.choose(i % 2 === 0 ? 'link.jitter' : 'gpu.page', 10, i % 3),
+      );
+    };
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+  });
+
+  test('pct: a non-scheduling site is drawn exactly as the random strategy draws it', () => {
+    const pct = createChooser({ kind: 'pct', depth: 3, steps: [100], agents: 4 }, 5, 0);
+    const random = createChooser({ kind: 'random' }, 5, 0);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      a.push(pct.choose('gpu.page', 1000));
+      pct.choose('link.jitter', 7, i % 2);
+      b.push(random.choose('gpu.page', 1000));
+      random.choose('link.jitter', 7);
+    }
+    expect(a).toEqual(b);
+  });
+
+  test('pct: an agent keeps its priority (the same value every time) until a change point drops it to last', () => {
+    const c = new PctChooser(3, 0, 11, 1, [1000]);
+    const values = Array.from({ length: 20 }, () => c.choose('host.interval', 1_000_000, 4));
+    expect(new Set(values).size).toBe(1);
+    // Depth 2: one change point; over the actor's 10 steps it falls at one of them, after which
+    // the agent choosing there goes last (n - 1).
+    const d2 = new PctChooser(3, 0, 11, 2, [10]);
+    const after = Array.from({ length: 10 }, () => d2.choose('atsd.spinner', 8, 0));
+    expect(after.at(-1)).toBe(7);
+  });
+
+  test('pct: the d-1 change points fall on the actors in proportion to their steps, none twice', () => {
+    const steps = [100, 0, 300];
+    let total = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const per = steps.map((_, a) => changePointsOf(seed, 4, steps, a));
+      expect(per[1]).toEqual([]);
+      total += per[0]!.length + per[2]!.length;
+      for (const p of per.flat()) expect(p >> 6).toBeLessThan(300);
+    }
+    expect(total).toBe(200 * 3);
+  });
+
+  test('pct: the bound is 1/(n*k^(d-1))', () => {
+    expect(pctBound(4, 10, 1)).toBe(1 / 4);
+    expect(pctBound(4, 10, 3)).toBe(1 / 400);
+    expect(pctBound(0, 10, 3)).toBe(0);
+  });
+});
