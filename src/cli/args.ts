@@ -88,8 +88,17 @@ export interface ReplayArgs {
   outputs: OutputFile[];
 }
 
+export interface ShrinkArgs {
+  command: 'shrink';
+  file: string;
+  out: string;
+  budget: number | undefined;
+  outputs: OutputFile[];
+}
+
 export type CliArgs =
   | RunArgs
+  | ShrinkArgs
   | SweepArgs
   | ReplayArgs
   | { command: 'list'; json: boolean; outputs: OutputFile[] }
@@ -190,6 +199,13 @@ export function parseCli(argv: readonly string[]): CliArgs {
         json: values.json === true,
         outputs,
       };
+    }
+    case 'shrink': {
+      const file = positionals[0];
+      if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
+      const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/, '.shrunk.json');
+      if (values.out === undefined) outputs.push({ option: '--out', path: out });
+      return { command: 'shrink', file, out, budget: values.budget as number | undefined, outputs };
     }
     case 'list':
       return { command: 'list', json: values.json === true, outputs };

@@ -20,7 +20,14 @@
 import { parseDuration } from '../report/duration.js';
 import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
-import { parseCrashAt, parseJobs, parsePctDepth, parseSeed, parseStrategy } from './option-values.js';
+import {
+  parseBudget,
+  parseCrashAt,
+  parseJobs,
+  parsePctDepth,
+  parseSeed,
+  parseStrategy,
+} from './option-values.js';
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -264,6 +271,31 @@ const REPLAY: CommandSpec = {
   examples: ['npusim replay npusim-failures/flush-race-seed1-translation.stale-ats-1a2b3c4d.json'],
 };
 
+const SHRINK: CommandSpec = {
+  name: 'shrink',
+  summary: 'reduce a failing run while the same rule still fails: the scenario, then the choices',
+  positionals: [{ name: 'file', help: 'a failure file (written by run or sweep)' }],
+  options: [
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE',
+      help: 'where the shrunk failure file goes',
+      default: 'FILE with .shrunk.json',
+      writesFile: true,
+    },
+    {
+      name: 'budget',
+      type: 'string',
+      value: 'N',
+      help: 'candidate runs at most; the best so far is written when it runs out',
+      default: '400',
+      parse: (t, o) => parseBudget(t, o),
+    },
+  ],
+  examples: ['npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-e58077e9.json'],
+};
+
 const LIST: CommandSpec = {
   name: 'list',
   summary: 'workloads, bug switches, profiles and topologies',
@@ -291,9 +323,9 @@ const TOPO: CommandSpec = {
   examples: ['npusim topo witherspoon-4 --policy per-gpu'],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, LIST, TOPO];
+export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, SHRINK, LIST, TOPO];
 
-export type CommandName = 'run' | 'sweep' | 'replay' | 'list' | 'topo';
+export type CommandName = 'run' | 'sweep' | 'replay' | 'shrink' | 'list' | 'topo';
 
 export function commandSpec(name: CommandName): CommandSpec {
   const spec = COMMANDS.find((c) => c.name === name);

@@ -49,6 +49,15 @@ export function parsePctDepth(text: string, option = '--pct-depth'): number {
   return n;
 }
 
+/** `--budget`: candidate runs, a whole number from 1. */
+export function parseBudget(text: string, option = '--budget'): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
+    throw new ConfigError(option, `Expected a whole number of runs from 1 to 1000000, got \`${text}\``);
+  }
+  return n;
+}
+
 /** Pool threads for a sweep: a whole number from 1 to 256. */
 export function parseJobs(text: string, option = '--jobs'): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;

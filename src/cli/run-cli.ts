@@ -25,6 +25,7 @@ import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
+import { shrinkCommand } from './shrink-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { topoText } from './topo-command.js';
 
@@ -57,6 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await sweepCommand(args, io);
       case 'replay':
         return await replayCommand(args, io);
+      case 'shrink':
+        return await shrinkCommand(args, io);
     }
   } catch (error) {
     if (error instanceof ConfigError) {

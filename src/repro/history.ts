@@ -66,6 +66,82 @@ export function historyOf(
   return lines.map(({ order: _o, ...l }) => l);
 }
 
+/** The message kinds that can bear on a rule's family (the rest is traffic around it). */
+const KINDS_OF_FAMILY: Readonly<Record<string, readonly string[]>> = {
+  order: [
+    'UNMAP_REQUEST',
+    'UNMAP_DONE',
+    'PTE_CLEAR',
+    'PTE_CLEARED',
+    'PTE_SET',
+    'PAGE_FREE',
+    'ATSD_OP',
+    'ATSD_ANSWER',
+    'ATSD_INVALIDATE',
+    'ATSD_ACK',
+  ],
+  liveness: [
+    'UNMAP_REQUEST',
+    'UNMAP_DONE',
+    'PTE_CLEAR',
+    'PTE_CLEARED',
+    'ATSD_OP',
+    'ATSD_ANSWER',
+    'ATSD_INVALIDATE',
+    'ATSD_ACK',
+    'WATCHDOG_TIMER',
+  ],
+  translation: [
+    'PTE_CLEAR',
+    'PTE_SET',
+    'PAGE_FREE',
+    'ATSD_INVALIDATE',
+    'ATSD_ACK',
+    'ATS_REQUEST',
+    'ATS_RESPONSE',
+    'DMA',
+    'TCE_REMAP',
+    'TCE_KILL_TIMER',
+    'TCE_MAP_TIMER',
+    'TCE_REMAPPED',
+  ],
+  isolation: ['PEER_WRITE', 'PEER_COMPLETE', 'MMIO_ACCESS', 'DMA', 'PTE_SET', 'PAGE_FREE'],
+};
+
+const PAGE = 0x1_0000;
+const ADDRESS_FIELDS = ['address', 'va', 'pa', 'ava'];
+
+/**
+ * A short history (what a shrunk failure's replay prints): the events that bear on the rule's
+ * family, from the first that touches the page or the register the finding names (an address
+ * field on the same 64 KiB page, or the register's npu/reg); all of them when nothing is named.
+ */
+export function focusHistory(
+  lines: readonly HistoryLine[],
+  rule: string,
+  actors: readonly string[],
+  addresses: readonly number[],
+): HistoryLine[] {
+  const kinds = KINDS_OF_FAMILY[rule.split('.')[0]!];
+  const relevant = kinds === undefined ? [...lines] : lines.filter((l) => kinds.includes(l.kind));
+  const pages = new Set(addresses.map((a) => Math.floor(a / PAGE)));
+  const regs = actors.flatMap((a) => {
+    const m = /^npu(\d+)\.reg(\d+)$/.exec(a);
+    return m === null ? [] : [{ npu: Number(m[1]), reg: Number(m[2]) }];
+  });
+  const touches = (l: HistoryLine): boolean => {
+    const f = l.fields;
+    if (
+      ADDRESS_FIELDS.some((k) => typeof f[k] === 'number' && pages.has(Math.floor((f[k] as number) / PAGE)))
+    )
+      return true;
+    return regs.some((r) => f.reg === r.reg && (f.npu === undefined || f.npu === r.npu));
+  };
+  if (pages.size === 0 && regs.length === 0) return relevant;
+  const first = relevant.findIndex(touches);
+  return first < 0 ? relevant : relevant.slice(first);
+}
+
 export function formatHistory(lines: readonly HistoryLine[]): string {
   const w = Math.max(0, ...lines.map((l) => l.actor.length));
   const f = Math.max(0, ...lines.map((l) => l.from.length));

@@ -20,10 +20,10 @@ import { type Host, runRaw } from '../runtime/engine.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import { type FailureFile, type FirstFinding, readFailureFile } from './failure-file.js';
 import { crashFinding, firstFinding } from './first-finding.js';
-import { actorsInvolved, type HistoryLine, historyOf } from './history.js';
+import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
 
 /** Events of each involved actor a history shows. */
-export const HISTORY_EVENTS_PER_ACTOR = 12;
+export const HISTORY_EVENTS_PER_ACTOR = 40;
 
 export interface ReplayOutcome {
   file: FailureFile;
@@ -86,7 +86,17 @@ async function historyFor(config: RunConfig, found: FirstFinding, perActor: numb
   const plan = machine.planMachine(upTo);
   try {
     const raw = await runRaw(upTo, { host: 'inline', tailEvents: perActor });
-    return historyOf(plan, raw.tails ?? [], actorsInvolved(plan, found.actors), perActor);
+    // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
+    const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
+    const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
+    const lines = historyOf(
+      plan,
+      raw.tails ?? [],
+      actorsInvolved(plan, [...found.actors, ...chips]),
+      perActor,
+    );
+    const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
+    return focused.length > 0 ? focused : lines;
   } catch (e) {
     if (e instanceof ActorCrashError) return [];
     throw e;

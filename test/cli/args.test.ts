@@ -25,6 +25,8 @@ describe('cli args', () => {
       profile: undefined,
       stopOnFirst: false,
       failuresDir: 'npusim-failures',
+      strategy: 'random',
+      pctDepth: 3,
       host: 'threaded',
       placement: undefined,
       json: false,

@@ -50,7 +50,14 @@ describe('files a command writes are checked before it runs', () => {
         fc.constantFrom(...writers),
         badPaths(),
         async ({ command, option }, { path, why }) => {
-          const r = await cli([command, `${option}=${path}`, ...(command === 'run' ? QUICK : [])]);
+          // Commands that take a file name it first (shrink): the path check comes before reading it.
+          const positional = command === 'shrink' ? ['some-failure.json'] : [];
+          const r = await cli([
+            command,
+            ...positional,
+            `${option}=${path}`,
+            ...(command === 'run' ? QUICK : []),
+          ]);
           expect(r.code).toBe(2);
           expect(r.stderr).toContain(`npusim: ${option}: Expected a writable file path, got \`${path}\``);
           expect(r.stderr).toMatch(why);

@@ -1,0 +1,65 @@
+/**
+ * `npusim shrink FILE [--out FILE] [--budget N]`: the failure file's run made small while the
+ * same rule still fails (src/repro/shrink.ts). Progress on stderr while it works; at the end the
+ * measures before and after and the line that replays the shrunk file. Exit 0 when it wrote a
+ * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
+ * or a clean run (nothing to shrink).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { formatTime } from '../report/duration.js';
+import { readFailureFile } from '../repro/failure-file.js';
+import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkFailure } from '../repro/shrink.js';
+import { loadWorkloads } from '../runtime/workload-registry.js';
+import type { ShrinkArgs } from './args.js';
+import type { CliIo } from './cli-io.js';
+
+export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      args.file,
+      `Expected a readable failure file, got ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  const workloads = await loadWorkloads();
+  const { file, config } = readFailureFile(text, args.file, workloads);
+  const workload = workloads.get(file.workload.name)!;
+  const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
+  io.stderr.write(
+    `npusim: shrinking ${args.file}: ${file.first.rule} at ${formatTime(file.first.tick)}, budget ${budget} runs\n`,
+  );
+  let last = performance.now();
+  const outcome = await shrinkFailure(file, config, workload, {
+    budget,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - last < 1000 && p.runs < p.budget) return;
+      last = now;
+      io.stderr.write(
+        `npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; best ${p.best.events} events, ${formatTime(p.best.simulatedTicks)}, ${p.best.deviations} deviations\n`,
+      );
+    },
+  });
+  writeFileSync(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
+  const row = (name: string, pick: (m: Measures) => string) =>
+    `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
+  const dev = (m: Measures) => (m.deviations === Number.MAX_SAFE_INTEGER ? '-' : String(m.deviations));
+  io.stdout.write(
+    [
+      `npusim shrink ${args.file}: ${file.first.rule}, ${outcome.runs} runs`,
+      `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
+      row('simulated time', (m) => formatTime(m.simulatedTicks)),
+      row('events', (m) => String(m.events)),
+      row('actors', (m) => String(m.actors)),
+      row('choice deviations', dev),
+      `  first finding: ${outcome.file.first.rule} at ${formatTime(outcome.file.first.tick)}: ${outcome.file.first.message}`,
+      `replay it with:\nnpusim replay ${args.out}`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT.clean;
+}

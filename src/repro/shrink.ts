@@ -1,0 +1,370 @@
+/**
+ * `npusim shrink`: make a failing run small enough to read while the same rule still fails.
+ *
+ * How it works (each candidate is judged by a whole inline re-run that stops at its first finding;
+ * a candidate is kept only when it fails with the same rule and is no larger on any measure and
+ * smaller on one: events, simulated time, actors, choice deviations):
+ *   1. the run stops at its first finding (everything after it is noise);
+ *   2. the scenario, pass after pass until none helps: fewer tenants, GPU engines, CPU threads,
+ *      processes and pages, fewer outstanding DMAs, slower traffic (longer intervals), the smaller
+ *      topology where the tenants still fit;
+ *   3. the choices: the run's choice sequences are recorded and replayed instead of the seed
+ *      (strategy `replay`), then reduced the way Hypothesis reduces its choice buffer: cut each
+ *      actor's tail (past the end every choice is 0, the simplest), delete spans, set spans to 0,
+ *      lower single values, sort small spans. Deleting or zeroing a span shifts or simplifies every
+ *      choice after it, so many candidates take another path; only those that still fail stay.
+ * It stops at the budget (candidate runs) with the best so far; nothing in it is random, so the
+ * same file shrinks to the same result.
+ */
+import { ConfigError } from '../core/errors.js';
+import * as machine from '../model/actors/machine.js';
+import { deviations } from '../model/choice/choice-log.js';
+import type { RunConfig, Workload, WorkloadParams } from '../model/scenario/workload.js';
+import { parseParams } from '../model/scenario/workload.js';
+import { assembleResult } from '../report/assemble-result.js';
+import type { RunResult } from '../report/run-result.js';
+import { runRaw } from '../runtime/engine.js';
+import { ActorCrashError } from '../runtime/run-errors.js';
+import { buildFailureFile, type FailureFile, type FirstFinding } from './failure-file.js';
+import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
+
+export interface Measures {
+  events: number;
+  simulatedTicks: number;
+  actors: number;
+  deviations: number;
+}
+
+export interface ShrinkProgress {
+  phase: 'scenario' | 'choices';
+  pass: string;
+  runs: number;
+  budget: number;
+  best: Measures;
+}
+
+export interface ShrinkOptions {
+  budget: number;
+  onProgress?: (p: ShrinkProgress) => void;
+}
+
+export interface ShrinkOutcome {
+  before: Measures;
+  after: Measures;
+  runs: number;
+  file: FailureFile;
+  config: RunConfig;
+}
+
+interface Trial {
+  config: RunConfig;
+  first: FirstFinding;
+  measures: Measures;
+  result: RunResult | undefined;
+  choices: number[][] | undefined;
+}
+
+export const DEFAULT_SHRINK_BUDGET = 400;
+
+export async function shrinkFailure(
+  file: FailureFile,
+  original: RunConfig,
+  workload: Workload,
+  options: ShrinkOptions,
+): Promise<ShrinkOutcome> {
+  if (!Number.isSafeInteger(options.budget) || options.budget < 1) {
+    throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
+  }
+  const rule = file.first.rule;
+  let runs = 0;
+  const judge = async (config: RunConfig, record = false): Promise<Trial | undefined> => {
+    runs++;
+    return trial(config, rule, record);
+  };
+  // The original as it ran (its choices recorded, to measure its deviations).
+  const start = await judge(original, true);
+  if (start === undefined) {
+    throw new ConfigError(
+      'shrink',
+      `Expected the failure to reproduce before shrinking, got no ${rule}: replay the file to see why`,
+    );
+  }
+  const before = start.measures;
+  let best = start;
+  const report = (phase: ShrinkProgress['phase'], pass: string) =>
+    options.onProgress?.({ phase, pass, runs, budget: options.budget, best: best.measures });
+  const left = () => runs < options.budget;
+  const tryConfig = async (
+    config: RunConfig,
+    pass: string,
+    phase: ShrinkProgress['phase'],
+    record = false,
+  ) => {
+    if (!left()) return false;
+    const t = await judge(config, record);
+    report(phase, pass);
+    if (t === undefined || !smaller(t.measures, best.measures)) return false;
+    best = t;
+    return true;
+  };
+
+  // 1. Stop at the first finding.
+  if (best.config.stopOnFirst !== true)
+    await tryConfig({ ...best.config, stopOnFirst: true }, 'stop at the first finding', 'scenario', true);
+  // 2. The scenario, to a fixpoint.
+  for (let progress = true; progress && left(); ) {
+    progress = false;
+    for (const [pass, make] of scenarioPasses()) {
+      for (;;) {
+        const next = make(best.config.params);
+        if (next === undefined) break;
+        const config = withParams(best.config, next, workload.name);
+        if (config === undefined || !(await tryConfig(config, pass, 'scenario', true))) break;
+        progress = true;
+      }
+    }
+  }
+  // 3. The choices: replay the recorded sequences, then reduce them.
+  if (left()) {
+    const recorded = best.choices ?? (await judge(best.config, true))?.choices;
+    if (recorded !== undefined) {
+      const replay = { ...best.config, strategy: { kind: 'replay' as const, choices: recorded } };
+      const asReplay = await judge(replay);
+      if (asReplay !== undefined) {
+        best = { ...asReplay, choices: recorded };
+        await shrinkChoices(
+          () => best.choices!,
+          async (choices, pass) => {
+            const ok = await tryConfig(
+              { ...best.config, strategy: { kind: 'replay', choices } },
+              pass,
+              'choices',
+            );
+            if (ok) best = { ...best, choices };
+            return ok;
+          },
+          left,
+        );
+      }
+    }
+  }
+  const result = best.result;
+  const shrunk = buildFailureFile({
+    config: best.config,
+    workload,
+    host: 'inline',
+    digest: result?.digest || '0000000000000000',
+    exitClass: result === undefined ? 'crash' : (exitClassOf(result) ?? 'violation'),
+    exitCode: result?.exitCode ?? 4,
+    first: best.first,
+    simulatedTicks: best.measures.simulatedTicks,
+    events: best.measures.events,
+  });
+  return { before, after: best.measures, runs, file: shrunk, config: best.config };
+}
+
+/** One inline re-run that stops at its first finding; undefined unless it fails with `rule`. */
+async function trial(config: RunConfig, rule: string, record: boolean): Promise<Trial | undefined> {
+  const c: RunConfig = { ...config, stopOnFirst: config.stopOnFirst ?? false };
+  const actors = machine.planMachine(c).actors.length;
+  try {
+    const raw = await runRaw(c, { host: 'inline', recordChoices: record || c.strategy?.kind === 'replay' });
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    const first = firstFinding(result);
+    if (first === undefined || first.rule !== rule) return undefined;
+    const choices = raw.choices;
+    return {
+      config: c,
+      first,
+      result,
+      choices,
+      measures: {
+        events: raw.events,
+        simulatedTicks: raw.reachedTick,
+        actors,
+        deviations: choices === undefined ? Number.MAX_SAFE_INTEGER : deviations(choices),
+      },
+    };
+  } catch (e) {
+    if (e instanceof ActorCrashError && rule === 'crash') {
+      const first = crashFinding(e.crash);
+      return {
+        config: c,
+        first,
+        result: undefined,
+        choices: undefined,
+        measures: {
+          events: first.tick,
+          simulatedTicks: first.tick,
+          actors,
+          deviations: Number.MAX_SAFE_INTEGER,
+        },
+      };
+    }
+    if (e instanceof ConfigError || e instanceof ActorCrashError) return undefined;
+    throw e;
+  }
+}
+
+/** No measure larger, one smaller. */
+export function smaller(a: Measures, b: Measures): boolean {
+  const keys = ['events', 'simulatedTicks', 'actors', 'deviations'] as const;
+  if (keys.some((k) => a[k] > b[k])) return false;
+  return keys.some((k) => a[k] < b[k]);
+}
+
+function withParams(config: RunConfig, params: unknown, name: string): RunConfig | undefined {
+  try {
+    const p = parseParams(params, name);
+    const c = { ...config, params: p };
+    machine.planMachine(c); // the world must still build (tenants fit the topology)
+    return c;
+  } catch (e) {
+    if (e instanceof ConfigError) return undefined;
+    throw e;
+  }
+}
+
+type Pass = readonly [string, (p: WorkloadParams) => WorkloadParams | undefined];
+
+/** Halve toward `floor` (undefined when already there). */
+const halve = (v: number, floor: number): number | undefined =>
+  v > floor ? Math.max(floor, Math.floor(v / 2)) : undefined;
+/** Double toward `ceiling`. */
+const double = (v: number, ceiling: number): number | undefined =>
+  v < ceiling && v > 0 ? Math.min(ceiling, v * 2) : undefined;
+
+function scenarioPasses(): Pass[] {
+  const tenantField = (
+    p: WorkloadParams,
+    field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
+    floor: number,
+  ) => {
+    let changed = false;
+    const tenants = p.tenants.map((t) => {
+      const v = halve(t[field], floor);
+      if (v === undefined) return t;
+      changed = true;
+      return { ...t, [field]: v };
+    });
+    return changed ? { ...p, tenants } : undefined;
+  };
+  return [
+    ['fewer tenants', (p) => (p.tenants.length > 1 ? { ...p, tenants: p.tenants.slice(0, -1) } : undefined)],
+    [
+      'the smaller topology',
+      (p) => (p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
+    ],
+    ['fewer GPU engines', (p) => mapGpu(p, 'engines', (v) => halve(v, 1))],
+    ['fewer CPU threads', (p) => mapHost(p, 'cpuThreads', (v) => halve(v, 1))],
+    ['fewer processes', (p) => tenantField(p, 'processesPerGpu', 1)],
+    ['fewer pages', (p) => tenantField(p, 'pagesPerProcess', 1)],
+    ['fewer TCE pages', (p) => tenantField(p, 'tcePagesPerGpu', 4)],
+    ['fewer DMAs in flight', (p) => mapGpu(p, 'maxOutstanding', (v) => halve(v, 1))],
+    ['slower DMA', (p) => mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000))],
+    ['slower TCE unmaps', (p) => mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000))],
+    [
+      'fewer BAR0 accesses',
+      (p) =>
+        p.mmio.accessIntervalTicks > 0
+          ? { ...p, mmio: { ...p.mmio, accessIntervalTicks: p.mmio.accessIntervalTicks * 2 } }
+          : undefined,
+    ],
+  ];
+}
+
+function mapGpu(
+  p: WorkloadParams,
+  key: 'engines' | 'maxOutstanding' | 'issueIntervalTicks',
+  f: (v: number) => number | undefined,
+) {
+  const v = f(p.gpu[key]);
+  return v === undefined ? undefined : { ...p, gpu: { ...p.gpu, [key]: v } };
+}
+
+function mapHost(
+  p: WorkloadParams,
+  key: 'cpuThreads' | 'tceRemapIntervalTicks',
+  f: (v: number) => number | undefined,
+) {
+  const v = f(p.host[key]);
+  return v === undefined ? undefined : { ...p, host: { ...p.host, [key]: v } };
+}
+
+/**
+ * Hypothesis-style passes over every actor's choice sequence. `current` gives the best sequences;
+ * `attempt` runs a candidate and keeps it if it still fails and is smaller.
+ */
+async function shrinkChoices(
+  current: () => number[][],
+  attempt: (choices: number[][], pass: string) => Promise<boolean>,
+  left: () => boolean,
+): Promise<void> {
+  const withActor = (a: number, seq: number[]) => current().map((s, i) => (i === a ? seq : s));
+  const actors = current().length;
+  // Cut tails: the shortest prefix that still fails, per actor (binary search on the length).
+  for (let a = 0; a < actors && left(); a++) {
+    let lo = 0;
+    let hi = current()[a]!.length;
+    while (lo < hi && left()) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await attempt(withActor(a, current()[a]!.slice(0, mid)), 'cut the tail')) hi = current()[a]!.length;
+      else lo = mid + 1;
+    }
+  }
+  // Delete spans, then zero spans, large to small.
+  for (const [pass, edit] of [
+    ['delete spans', (s: number[], i: number, k: number) => [...s.slice(0, i), ...s.slice(i + k)]],
+    [
+      'zero spans',
+      (s: number[], i: number, k: number) => [
+        ...s.slice(0, i),
+        ...new Array(Math.min(k, s.length - i)).fill(0),
+        ...s.slice(i + k),
+      ],
+    ],
+  ] as const) {
+    for (let a = 0; a < actors && left(); a++) {
+      for (
+        let k = Math.max(1, Math.floor(current()[a]!.length / 2));
+        k >= 1 && left();
+        k = Math.floor(k / 2)
+      ) {
+        for (let i = 0; i < current()[a]!.length && left(); ) {
+          const s = current()[a]!;
+          const window = s.slice(i, i + k);
+          if (pass === 'zero spans' && window.every((v) => v === 0)) {
+            i += k;
+            continue;
+          }
+          if (!(await attempt(withActor(a, edit(s, i, k)), pass))) i += k;
+        }
+        if (k === 1) break;
+      }
+    }
+  }
+  // Lower single values: to 0, else halve.
+  for (let a = 0; a < actors && left(); a++) {
+    for (let i = 0; i < current()[a]!.length && left(); i++) {
+      const v = current()[a]![i]!;
+      if (v === 0) continue;
+      const set = (x: number) =>
+        withActor(
+          a,
+          current()[a]!.map((y, j) => (j === i ? x : y)),
+        );
+      if (!(await attempt(set(0), 'lower values')) && v > 1)
+        await attempt(set(Math.floor(v / 2)), 'lower values');
+    }
+  }
+  // Sort small spans (a canonical order, as Hypothesis's reducer sorts).
+  for (let a = 0; a < actors && left(); a++) {
+    for (let i = 0; i + 1 < current()[a]!.length && left(); i += 4) {
+      const s = current()[a]!;
+      const span = s.slice(i, i + 4);
+      const sorted = [...span].sort((x, y) => x - y);
+      if (span.every((v, j) => v === sorted[j])) continue;
+      await attempt(withActor(a, [...s.slice(0, i), ...sorted, ...s.slice(i + 4)]), 'sort spans');
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Shrinking (issue 10): a shrunk failure still fails with the same rule, replays exactly, is no
+ * larger than the original on every measure, and the same file always shrinks to the same result.
+ * PCT failures replay exactly too.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readFailureFile } from '../../src/repro/failure-file.js';
+import { replayFailure } from '../../src/repro/replay.js';
+import { shrinkFailure } from '../../src/repro/shrink.js';
+import { runSeed } from '../../src/sweep/run-seed.js';
+import { workloads } from '../../workloads/index.js';
+import { cli } from '../cli/cli-harness.js';
+
+const registry = new Map(workloads.map((w) => [w.name, w]));
+
+async function failure(name: string, bug: Parameters<typeof runSeed>[0]['config']['bugs'][number]) {
+  const w = registry.get(name)!;
+  const o = await runSeed({
+    config: { workload: name, seed: 1, bugs: [bug], params: w.params, stopOnFirst: true },
+    workload: w,
+    seed: 1,
+  });
+  return { w, file: o.failure! };
+}
+
+describe('shrink', () => {
+  test('shrink: the result fails with the same rule, replays exactly, is no larger on any measure and a tenth of the events, and is the same every time', async () => {
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const a = await shrinkFailure(file, config, w, { budget: 150 });
+    expect(a.file.first.rule).toBe(file.first.rule);
+    for (const k of ['events', 'simulatedTicks', 'actors', 'deviations'] as const) {
+      expect(a.after[k]).toBeLessThanOrEqual(a.before[k]);
+    }
+    expect(a.after.events * 10).toBeLessThanOrEqual(a.before.events);
+    const replay = await replayFailure(JSON.stringify(a.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    expect(replay.history.length).toBeGreaterThan(0);
+    expect(replay.history.length).toBeLessThanOrEqual(40);
+    const b = await shrinkFailure(file, config, w, { budget: 150 });
+    expect(b.file).toEqual({ ...a.file, npusim: b.file.npusim });
+    expect(b.after).toEqual(a.after);
+  });
+
+  test('shrink: a failure found under PCT replays exactly on both hosts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-pct-'));
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '2',
+      '--inline',
+      '--stop-on-first',
+      '--strategy',
+      'pct',
+      '--pct-depth',
+      '2',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/strategy pct depth 2: n = \d+ agents, k = \d+ scheduling steps/);
+    const text = readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8');
+    expect(JSON.parse(text).strategy.kind).toBe('pct');
+    for (const host of ['inline', 'threaded'] as const) {
+      expect((await replayFailure(text, 'pct.json', registry, host, 4)).mismatches).toEqual([]);
+    }
+  });
+
+  test.each([
+    [['run', '--strategy', 'pct', '--pct-depth', '0'], /--pct-depth: Expected a depth from 1 to 16/],
+    [['run', '--strategy', 'dfs'], /--strategy: Expected random or pct, got `dfs`/],
+    [['run', '--pct-depth', '3'], /--pct-depth: Expected --strategy pct/],
+    [['shrink', 'x.json', '--budget', '0'], /--budget/],
+  ])('bad option %j exits 2 naming it', async (argv, message) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-shrink-'));
+    const { file } = await failure('tce-storm', 'unpin-before-kill');
+    const clean = { ...file, options: { ...file.options, bugs: [] } };
+    const path = join(dir, 'clean.json');
+    (await import('node:fs')).writeFileSync(path, JSON.stringify(clean));
+    const r = await cli(['shrink', path, '--budget', '5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Expected the failure to reproduce before shrinking/);
+  });
+});
