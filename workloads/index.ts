@@ -5,8 +5,10 @@
 import type { Workload } from '../src/model/scenario/workload.js';
 import atsdDeadlock from './atsd-deadlock.js';
 import atsdHang from './atsd-hang.js';
+import contextChurn from './context-churn.js';
 import firmwareUpdate from './firmware-update.js';
 import flushRace from './flush-race.js';
+import kexecBoot from './kexec-boot.js';
 import shootdownStorm from './shootdown-storm.js';
 import stress from './stress.js';
 import tceStorm from './tce-storm.js';
@@ -21,4 +23,6 @@ export const workloads: Workload[] = [
   firmwareUpdate,
   atsdDeadlock,
   atsdHang,
+  contextChurn,
+  kexecBoot,
 ];

@@ -18,6 +18,10 @@ export const BUGS = {
     'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
   'unpin-before-kill': 'VFIO tce_iommu_clear unpins each page before the final TCE kill',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
+  'context-init-destroy-race':
+    'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',
+  'xts-stale-after-kexec':
+    'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): after the kexec from petitboot, init_context trusts the stale refcount, skips programming the XTS entry, and ATS breaks',
 } as const;
 
 export type BugName = keyof typeof BUGS;

@@ -97,6 +97,19 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
     status: 'liveness',
   },
   { workload: 'atsd-hang', bug: 'atsd-no-valid-bdf', rule: 'liveness.shootdown', status: 'liveness' },
+  {
+    workload: 'context-churn',
+    bug: 'context-init-destroy-race',
+    rule: 'order.context-use-after-free',
+    status: 'violation',
+  },
+  // ATS refused at once; the unprogrammed bricks also hang every ATSD (skiboot 4724d2c07).
+  {
+    workload: 'kexec-boot',
+    bug: 'xts-stale-after-kexec',
+    rule: 'translation.ats-refused',
+    status: 'liveness',
+  },
 ];
 
 describe('machine: bugs as switches', () => {
@@ -122,6 +135,22 @@ describe('machine: bugs as switches', () => {
       const good = await inline(config('flush-race', seed));
       expect(good.violations).toEqual([]);
     }
+  });
+
+  test('context-churn: without the switch contexts really come and go, and each init finds a live context or a fresh one', async () => {
+    const r = await inline(config('context-churn', 2, [], { durationTicks: 100_000_000 }));
+    expect(r.status).toBe('clean');
+    expect(r.counts['context.inits']).toBeGreaterThan(50);
+    expect(r.counts['context.destroys']).toBeGreaterThan(50);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+    expect(r.counts['shootdown.completed']).toBeGreaterThan(5);
+  });
+
+  test('kexec-boot: without the switch the host kernel’s contexts are programmed and ATS works', async () => {
+    const r = await inline(config('kexec-boot', 1));
+    expect(r.status).toBe('clean');
+    expect(r.counts['nmmu.fault.bdf-not-valid'] ?? 0).toBe(0);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
   });
 
   test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {

@@ -4,6 +4,7 @@
  * threads that run there. Each concern is a part of its own:
  * - host-threads.ts: the CPU threads that munmap and migrate (they ask the coordinator);
  * - ats-service.ts: attach/release of tenants (XTS, contexts), ATS translation, the PTE stores;
+ * - context-churn.ts: drivers destroying and re-initing their mm contexts during the run;
  * - atsd-port.ts: the ATSD registers as the coordinator's shootdowns reach them;
  * - dma-landing.ts: UT=1 translation, forwarding to the home chip, DMA landing in this RAM;
  * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle.
@@ -27,6 +28,7 @@ import type { World } from '../world.js';
 import { AtsService } from './ats-service.js';
 import { AtsdPort } from './atsd-port.js';
 import { ChipEnv } from './chip-env.js';
+import { ContextChurn } from './context-churn.js';
 import { DmaLanding } from './dma-landing.js';
 import { HostThreads } from './host-threads.js';
 import { TceUnmaps } from './tce-unmap.js';
@@ -42,6 +44,7 @@ export class ChipActor implements Actor {
   private readonly registerWait: LatencyHistogram;
   private readonly threads: HostThreads;
   private readonly ats: AtsService;
+  private readonly churn: ContextChurn;
   private readonly atsd: AtsdPort;
   private readonly tce: TceUnmaps;
   private readonly dma: DmaLanding;
@@ -57,6 +60,7 @@ export class ChipActor implements Actor {
     this.registerWait = recorder.histogram();
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
+    this.churn = new ContextChurn(this.env, this.ats);
     this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait);
     this.tce = new TceUnmaps(this.env);
     this.dma = new DmaLanding(this.env, this.tce.tce);
@@ -75,6 +79,7 @@ export class ChipActor implements Actor {
       [K.TCE_REMAP]: (m, ctx) => this.tce.onRemap(m, ctx),
       [K.TCE_KILL_TIMER]: (m, ctx) => this.tce.onKill(m, ctx),
       [K.TCE_MAP_TIMER]: (m, ctx) => this.tce.onMapTimer(m, ctx),
+      [K.CONTEXT_TIMER]: (m, ctx) => this.churn.onTimer(m, ctx),
     });
   }
 
@@ -95,6 +100,7 @@ export class ChipActor implements Actor {
 
   start(ctx: ActorContext): void {
     this.threads.start(ctx);
+    this.churn.start(ctx);
   }
 
   findings(): number {
@@ -134,8 +140,8 @@ export class ChipActor implements Actor {
     });
   }
 
-  finish(_endTick: number): ActorReport {
-    this.ats.release();
+  finish(endTick: number): ActorReport {
+    this.ats.release(endTick);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
     return actorReport(this, {
       counters: this.counters,
