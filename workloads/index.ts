@@ -8,6 +8,7 @@ import atsdHang from './atsd-hang.js';
 import contextChurn from './context-churn.js';
 import firmwareUpdate from './firmware-update.js';
 import flushRace from './flush-race.js';
+import gpuReset from './gpu-reset.js';
 import kexecBoot from './kexec-boot.js';
 import shootdownStorm from './shootdown-storm.js';
 import stress from './stress.js';
@@ -25,4 +26,5 @@ export const workloads: Workload[] = [
   atsdHang,
   contextChurn,
   kexecBoot,
+  gpuReset,
 ];

@@ -176,7 +176,7 @@ export type OracleEvent =
       readonly tick: Tick;
       readonly npu: number;
       readonly gpu: number;
-      readonly step: 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset';
+      readonly step: 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
     }
   | {
       /** The chip raised an HMI on its NPU's use of a GPU's links (npu/npu-links.ts). */

@@ -20,6 +20,8 @@ export const BUGS = {
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
   'context-init-destroy-race':
     'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',
+  'gpu-reset-before-npu':
+    'Firmware: a secondary bus reset of a GPU slot does not reset the GPU’s NVLinks at the NPU (skiboot before 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737): the NPU keeps using the dropped links until its bricks are reset later, and each use is an HMI',
   'xts-stale-after-kexec':
     'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): after the kexec from petitboot, init_context trusts the stale refcount, skips programming the XTS entry, and ATS breaks',
 } as const;

@@ -7,7 +7,8 @@
  * - context-churn.ts: drivers destroying and re-initing their mm contexts during the run;
  * - atsd-port.ts: the ATSD registers as the coordinator's shootdowns reach them;
  * - dma-landing.ts: UT=1 translation, forwarding to the home chip, DMA landing in this RAM;
- * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle.
+ * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle;
+ * - gpu-resets.ts: GPU resets on this socket (secondary bus reset, the NPU's brick reset).
  * The oracle of this chip (check/oracle.ts) hears what happens to the pages homed here (owners,
  * frees, TCE clears and unpins) and every DMA that lands or is translated here.
  */
@@ -30,6 +31,7 @@ import { AtsdPort } from './atsd-port.js';
 import { ChipEnv } from './chip-env.js';
 import { ContextChurn } from './context-churn.js';
 import { DmaLanding } from './dma-landing.js';
+import { GpuResets } from './gpu-resets.js';
 import { HostThreads } from './host-threads.js';
 import { TceUnmaps } from './tce-unmap.js';
 
@@ -46,6 +48,7 @@ export class ChipActor implements Actor {
   private readonly ats: AtsService;
   private readonly churn: ContextChurn;
   private readonly atsd: AtsdPort;
+  private readonly resets: GpuResets;
   private readonly tce: TceUnmaps;
   private readonly dma: DmaLanding;
 
@@ -61,7 +64,8 @@ export class ChipActor implements Actor {
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
     this.churn = new ContextChurn(this.env, this.ats);
-    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait);
+    this.resets = new GpuResets(this.env);
+    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.resets);
     this.tce = new TceUnmaps(this.env);
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
@@ -80,6 +84,9 @@ export class ChipActor implements Actor {
       [K.TCE_KILL_TIMER]: (m, ctx) => this.tce.onKill(m, ctx),
       [K.TCE_MAP_TIMER]: (m, ctx) => this.tce.onMapTimer(m, ctx),
       [K.CONTEXT_TIMER]: (m, ctx) => this.churn.onTimer(m, ctx),
+      [K.RESET_REQUEST]: (m, ctx) => this.resets.onRequest(m, ctx),
+      [K.RESET_ACK]: (m, ctx) => this.resets.onAck(m, ctx),
+      [K.SBR_TIMER]: (m, ctx) => this.resets.onTimer(m, ctx),
     });
   }
 
@@ -111,8 +118,12 @@ export class ChipActor implements Actor {
     return this.atsd.unit.stats.launches;
   }
 
-  /** Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent. */
+  /**
+   * Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent,
+   * unless GPU resets run (the secondary bus reset goes over PCIe).
+   */
   silentEdges(): number[] {
+    if (this.resets.enabled) return [];
     return this.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
   }
 
@@ -154,7 +165,11 @@ export class ChipActor implements Actor {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,
       },
-      state: { ...this.atsd.state(), ...this.ats.state() },
+      state: {
+        ...this.atsd.state(),
+        ...this.ats.state(),
+        ...(this.resets.enabled ? this.resets.state() : {}),
+      },
     });
   }
 }
