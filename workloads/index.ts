@@ -12,6 +12,7 @@ import gpuReset from './gpu-reset.js';
 import kexecBoot from './kexec-boot.js';
 import shootdownStorm from './shootdown-storm.js';
 import stress from './stress.js';
+import tceParallelMap from './tce-parallel-map.js';
 import tceStorm from './tce-storm.js';
 import tenantIsolation from './tenant-isolation.js';
 
@@ -27,4 +28,5 @@ export const workloads: Workload[] = [
   contextChurn,
   kexecBoot,
   gpuReset,
+  tceParallelMap,
 ];

@@ -5,7 +5,8 @@
  * protocol.ts; only types here.
  *
  * Who sends what:
- * - chip actors: page.owner, page.free, dma.land, tce.clear, tce.unpin, tce.access, and what
+ * - chip actors: page.owner, page.free, dma.land, tce.write, tce.clear, tce.unpin, tce.access,
+ *   tce.fault, and what
  *   their NPU's driver and firmware do: context.ref (every reference operation on a driver
  *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
  *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised);
@@ -86,6 +87,21 @@ export type OracleEvent =
       readonly pa: PhysAddr;
     }
   | { readonly kind: 'tce.unpin'; readonly tick: Tick; readonly pa: PhysAddr }
+  | {
+      /** The kernel wrote a TCE (a map), pointing window index `index` of the GPU's table at `pa`. */
+      readonly kind: 'tce.write';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly index: number;
+      readonly pa: PhysAddr;
+    }
+  | {
+      /** A UT=1 DMA found no valid TCE at window index `index` (DMA fault `invalid-entry`). */
+      readonly kind: 'tce.fault';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly index: number;
+    }
   | {
       readonly kind: 'tce.access';
       readonly tick: Tick;

@@ -37,7 +37,7 @@ export interface OracleOptions {
 }
 
 /** Per-DMA events: checked, but remembered only when they break a rule (they are most events). */
-const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access']);
+const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access', 'tce.fault']);
 
 export class Oracle {
   private readonly families: RuleFamily[];
@@ -157,7 +157,10 @@ function keysOf(ev: OracleEvent): HistoryKey[] {
     case 'dma.land':
       return [alignDown(ev.pa, PAGE_64K)];
     case 'tce.clear':
+    case 'tce.write':
       return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
+    case 'tce.fault':
+      return [`tce:${ev.gpu}:${ev.index}`];
     case 'tce.access':
       return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
     case 'atsd.acquire':

@@ -26,6 +26,12 @@ export const RULES = {
     summary: 'UT=1 DMA through a stale TCE cache entry to a page unpinned since that TCE was cleared',
     judgedAt: 'the chip whose PHB or NPU translated it: it owns the TCE caches and the unpin of the pages',
   },
+  'translation.lost-tce': {
+    summary:
+      'UT=1 DMA found no TCE at a bus page the kernel mapped and has not cleared since (the TCE went with an indirect level another thread’s allocation replaced)',
+    judgedAt:
+      'the chip whose PHB or NPU translated it: its kernel writes and clears every TCE of its GPUs’ tables, and every UT=1 DMA is translated there',
+  },
   'order.free-before-shootdown': {
     summary: 'a translated page freed before a shootdown covering it completed on every NPU involved',
     judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',

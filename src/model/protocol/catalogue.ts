@@ -17,7 +17,13 @@ import {
   UnmapRequestMsg,
 } from './messages/page-lifecycle.js';
 import { ResetAckMsg, ResetDoneMsg, ResetRequestMsg, ResetStepMsg, SbrTimerMsg } from './messages/reset.js';
-import { TceKillTimerMsg, TceMapTimerMsg, TceRemapMsg, TceRemappedMsg } from './messages/tce.js';
+import {
+  TceKillTimerMsg,
+  TceMapperTimerMsg,
+  TceMapTimerMsg,
+  TceRemapMsg,
+  TceRemappedMsg,
+} from './messages/tce.js';
 import {
   ContextTimerMsg,
   EngineTimerMsg,
@@ -40,6 +46,7 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   ContextTimerMsg,
   ResetTimerMsg,
   SbrTimerMsg,
+  TceMapperTimerMsg,
   PteClearMsg,
   PteSetMsg,
   PageFreeMsg,

@@ -15,6 +15,7 @@ export const K = {
   CONTEXT_TIMER: 0x08,
   RESET_TIMER: 0x09,
   SBR_TIMER: 0x0a,
+  TCE_MAPPER_TIMER: 0x0b,
   PTE_CLEAR: 0x10,
   PTE_SET: 0x11,
   PAGE_FREE: 0x12,

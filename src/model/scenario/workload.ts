@@ -106,6 +106,16 @@ export const workloadParamsSchema = z.strictObject({
        * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
        */
       bootViaKexec: z.boolean().optional(),
+      /**
+       * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
+       * mapping its DMA window), instead of one map at construction. Absent: the one map.
+       */
+      tceMapThreads: z.number().int().min(1).max(16).optional(),
+      /**
+       * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
+       * demand (Linux v5.0+). Absent: one pre-allocated level, as for a 2 GiB window.
+       */
+      tceLevelEntries: positiveInt.optional(),
     })
     .prefault({}),
   mmio: z

@@ -109,6 +109,12 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
     rule: 'order.npu-use-after-gpu-reset',
     status: 'violation',
   },
+  {
+    workload: 'tce-parallel-map',
+    bug: 'tce-level-alloc-race',
+    rule: 'translation.lost-tce',
+    status: 'violation',
+  },
   // ATS refused at once; the unprogrammed bricks also hang every ATSD (skiboot 4724d2c07).
   {
     workload: 'kexec-boot',
@@ -156,6 +162,17 @@ describe('machine: bugs as switches', () => {
     const r = await inline(config('kexec-boot', 1));
     expect(r.status).toBe('clean');
     expect(r.counts['nmmu.fault.bdf-not-valid'] ?? 0).toBe(0);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+  });
+
+  test('tce-parallel-map: without the switch the threads race for the level and the cmpxchg settles it', async () => {
+    const r = await inline(config('tce-parallel-map', 1));
+    expect(r.status).toBe('clean');
+    // Every GPU's 256 pages mapped, 16 per chunk, in one level per window.
+    expect(r.counts['tce.maps']).toBe(6 * 16);
+    const chips = [r.actorStates.chip0!, r.actorStates.chip1!];
+    expect(chips.reduce((n, c) => n + (c.tceLevelsFreedOnRace as number), 0)).toBeGreaterThan(0);
+    expect(chips.map((c) => c.tceEntriesLost)).toEqual([0, 0]);
     expect(r.counts['dma.completed']).toBeGreaterThan(1000);
   });
 

@@ -1,6 +1,7 @@
 /**
- * The rules judged at a chip's NPU (check/rules/npu-rules.ts), fed with the events a chip reports:
- * each rule passes on the fixed sequence and reports the broken one.
+ * The rules a chip judges about its NPU's driver and firmware (check/rules/npu-rules.ts) and its
+ * kernel's TCE writes (translation.lost-tce, check/rules/translation-rules.ts), fed with the events
+ * a chip reports: each rule passes on the fixed sequence and reports the broken one.
  */
 import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
@@ -114,5 +115,36 @@ describe('npu rules: order.npu-use-after-gpu-reset', () => {
     });
     expect(o.violations.map((v) => v.rule)).toEqual(['order.npu-use-after-gpu-reset']);
     expect(o.violations[0]!.history.join('\n')).toMatch(/gpu.reset .*sbr-assert/);
+  });
+});
+
+describe('translation rules: translation.lost-tce', () => {
+  const write = (tick: number, index: number): OracleEvent => ({
+    kind: 'tce.write',
+    tick: T(tick),
+    gpu: 1,
+    index,
+    pa: 0x70000 as never,
+  });
+  const fault = (tick: number, index: number): OracleEvent => ({
+    kind: 'tce.fault',
+    tick: T(tick),
+    gpu: 1,
+    index,
+  });
+
+  test('lost tce: a fault at a bus page never mapped, or cleared since, is not judged', () => {
+    expect(rules([fault(1, 4)])).toEqual([]);
+    expect(
+      rules([
+        write(0, 4),
+        { kind: 'tce.clear', tick: T(1), gpu: 1, index: 4, pa: 0x70000 as never },
+        fault(2, 4),
+      ]),
+    ).toEqual([]);
+  });
+
+  test('lost tce: a fault at a bus page the kernel mapped is reported', () => {
+    expect(rules([write(0, 4), fault(1, 4)])).toEqual(['translation.lost-tce']);
   });
 });

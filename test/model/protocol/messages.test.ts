@@ -40,6 +40,7 @@ import {
 } from '../../../src/model/protocol/messages/reset.js';
 import {
   TceKillTimerMsg,
+  TceMapperTimerMsg,
   TceMapTimerMsg,
   TceRemapMsg,
   TceRemappedMsg,
@@ -213,11 +214,12 @@ describe('protocol: typed messages round-trip through the codec', () => {
   law(SbrTimerMsg, fc.record({ gpu: tag, step }));
   law(ResetAckMsg, fc.record({ gpu: tag, state: fc.constantFrom('quiesced' as const, 'links-up' as const) }));
   law(ResetDoneMsg, fc.record({ gpu: tag }));
+  law(TceMapperTimerMsg, fc.record({ gpu: tag, thread: len24 }));
 
   test('protocol: every kind in the catalogue has a distinct number and a round-trip law above', () => {
     const kinds = MESSAGE_TYPES.map((t) => t.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(MESSAGE_TYPES.length).toBe(33);
+    expect(MESSAGE_TYPES.length).toBe(34);
   });
 
   test('protocol: describeMessage names a recorded event and its fields', () => {

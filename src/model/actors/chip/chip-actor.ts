@@ -8,6 +8,7 @@
  * - atsd-port.ts: the ATSD registers as the coordinator's shootdowns reach them;
  * - dma-landing.ts: UT=1 translation, forwarding to the home chip, DMA landing in this RAM;
  * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle;
+ * - tce-mappers.ts: kernel threads mapping the GPUs' TCE windows in parallel at start;
  * - gpu-resets.ts: GPU resets on this socket (secondary bus reset, the NPU's brick reset).
  * The oracle of this chip (check/oracle.ts) hears what happens to the pages homed here (owners,
  * frees, TCE clears and unpins) and every DMA that lands or is translated here.
@@ -33,6 +34,7 @@ import { ContextChurn } from './context-churn.js';
 import { DmaLanding } from './dma-landing.js';
 import { GpuResets } from './gpu-resets.js';
 import { HostThreads } from './host-threads.js';
+import { TceMappers } from './tce-mappers.js';
 import { TceUnmaps } from './tce-unmap.js';
 
 export class ChipActor implements Actor {
@@ -50,6 +52,7 @@ export class ChipActor implements Actor {
   private readonly atsd: AtsdPort;
   private readonly resets: GpuResets;
   private readonly tce: TceUnmaps;
+  private readonly mappers: TceMappers;
   private readonly dma: DmaLanding;
 
   constructor(
@@ -67,6 +70,7 @@ export class ChipActor implements Actor {
     this.resets = new GpuResets(this.env);
     this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.resets);
     this.tce = new TceUnmaps(this.env);
+    this.mappers = new TceMappers(this.env, this.tce.tce);
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
     this.dispatch = new Dispatch(this.name, {
@@ -87,6 +91,7 @@ export class ChipActor implements Actor {
       [K.RESET_REQUEST]: (m, ctx) => this.resets.onRequest(m, ctx),
       [K.RESET_ACK]: (m, ctx) => this.resets.onAck(m, ctx),
       [K.SBR_TIMER]: (m, ctx) => this.resets.onTimer(m, ctx),
+      [K.TCE_MAPPER_TIMER]: (m, ctx) => this.mappers.onTimer(m, ctx),
     });
   }
 
@@ -108,6 +113,7 @@ export class ChipActor implements Actor {
   start(ctx: ActorContext): void {
     this.threads.start(ctx);
     this.churn.start(ctx);
+    this.mappers.start(ctx);
   }
 
   findings(): number {
@@ -169,6 +175,7 @@ export class ChipActor implements Actor {
         ...this.atsd.state(),
         ...this.ats.state(),
         ...(this.resets.enabled ? this.resets.state() : {}),
+        ...(this.mappers.enabled ? this.mappers.state() : {}),
       },
     });
   }
