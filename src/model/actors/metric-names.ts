@@ -42,4 +42,6 @@ export const C = {
   firmwareUpdates: 'firmware.updates',
   firmwareBlocked: 'firmware.blocked',
   hmis: 'hmi.count',
+  gpuResets: 'gpu.resets',
+  gpuResetRefused: 'gpu.resetRefused',
 } as const;

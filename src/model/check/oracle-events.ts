@@ -5,7 +5,11 @@
  * protocol.ts; only types here.
  *
  * Who sends what:
- * - chip actors: page.owner, page.free, dma.land, tce.clear, tce.unpin, tce.access;
+ * - chip actors: page.owner, page.free, dma.land, tce.write, tce.clear, tce.unpin, tce.access,
+ *   tce.fault, and what
+ *   their NPU's driver and firmware do: context.ref (every reference operation on a driver
+ *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
+ *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised);
  * - GPU actors: tenant.gpu, peer.access, mmio.access;
  * - the coordinator: page.unmap, page.free, translation.made, and every shootdown step (the
  *   kernel's mmio_invalidate, host/shootdown.ts): shootdown.*, atsd.*.
@@ -84,6 +88,21 @@ export type OracleEvent =
     }
   | { readonly kind: 'tce.unpin'; readonly tick: Tick; readonly pa: PhysAddr }
   | {
+      /** The kernel wrote a TCE (a map), pointing window index `index` of the GPU's table at `pa`. */
+      readonly kind: 'tce.write';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly index: number;
+      readonly pa: PhysAddr;
+    }
+  | {
+      /** A UT=1 DMA found no valid TCE at window index `index` (DMA fault `invalid-entry`). */
+      readonly kind: 'tce.fault';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly index: number;
+    }
+  | {
       readonly kind: 'tce.access';
       readonly tick: Tick;
       readonly gpu: number;
@@ -136,6 +155,53 @@ export type OracleEvent =
       readonly shootdown: number;
       readonly npu: number;
       readonly reg: number;
+    }
+  // The NPU's driver contexts, XTS and link resets (chip actors).
+  | {
+      /** A reference operation on an NPU driver context (npu/npu-context.ts), as the driver made it. */
+      readonly kind: 'context.ref';
+      readonly tick: Tick;
+      readonly npu: number;
+      readonly op: 'alloc' | 'get' | 'put' | 'free';
+      /** The context's serial number, unique within its NPU's table. */
+      readonly serial: number;
+      /** mm->context.id of the mm the context belongs to. */
+      readonly pid: number;
+    }
+  | {
+      /** An OPAL init_context or destroy_context on a brick's XTS entry, and its return code. */
+      readonly kind: 'xts.context';
+      readonly tick: Tick;
+      readonly npu: number;
+      readonly bdf: number;
+      readonly op: 'init' | 'destroy';
+      readonly rc: number;
+    }
+  | {
+      /** The NPU refused a GPU's ATS translation request (nest-mmu.ts TranslateRefusal). */
+      readonly kind: 'ats.refused';
+      readonly tick: Tick;
+      readonly npu: number;
+      readonly bdf: number;
+      readonly gpu: number;
+      readonly reason: string;
+    }
+  | {
+      /** A step of a GPU reset as the chip (kernel and skiboot) performed it. */
+      readonly kind: 'gpu.reset';
+      readonly tick: Tick;
+      readonly npu: number;
+      readonly gpu: number;
+      readonly step: 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
+    }
+  | {
+      /** The chip raised an HMI on its NPU's use of a GPU's links (npu/npu-links.ts). */
+      readonly kind: 'npu.hmi';
+      readonly tick: Tick;
+      readonly npu: number;
+      readonly gpu: number;
+      readonly reason: string;
+      readonly detail: string;
     }
   // Peer and MMIO.
   | {

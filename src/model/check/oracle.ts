@@ -19,6 +19,7 @@ import { alignDown } from '../types.js';
 import type { OracleEvent } from './oracle-events.js';
 import type { RuleName } from './rule-names.js';
 import { IsolationRules } from './rules/isolation-rules.js';
+import { NpuRules } from './rules/npu-rules.js';
 import { OrderRules } from './rules/order-rules.js';
 import type { HistoryKey, Report, RuleFamily } from './rules/report.js';
 import { TranslationRules } from './rules/translation-rules.js';
@@ -36,7 +37,7 @@ export interface OracleOptions {
 }
 
 /** Per-DMA events: checked, but remembered only when they break a rule (they are most events). */
-const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access']);
+const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access', 'tce.fault']);
 
 export class Oracle {
   private readonly families: RuleFamily[];
@@ -54,6 +55,7 @@ export class Oracle {
         gpuNpus: options.gpuNpus ?? new Map(),
         requiredFlushes: options.requiredFlushes ?? 2,
       }),
+      new NpuRules(),
     ];
     this.historyDepth = options.historyDepth ?? 8;
     this.historyKeys = options.historyKeys ?? 4096;
@@ -155,7 +157,10 @@ function keysOf(ev: OracleEvent): HistoryKey[] {
     case 'dma.land':
       return [alignDown(ev.pa, PAGE_64K)];
     case 'tce.clear':
+    case 'tce.write':
       return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
+    case 'tce.fault':
+      return [`tce:${ev.gpu}:${ev.index}`];
     case 'tce.access':
       return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
     case 'atsd.acquire':
@@ -170,6 +175,13 @@ function keysOf(ev: OracleEvent): HistoryKey[] {
       return [`gpu:${ev.srcGpu}`, `gpu:${ev.dstGpu}`];
     case 'mmio.access':
     case 'tenant.gpu':
+    case 'gpu.reset':
+    case 'npu.hmi':
       return [`gpu:${ev.gpu}`];
+    case 'context.ref':
+      return [`ctx:${ev.npu}:${ev.serial}`];
+    case 'xts.context':
+    case 'ats.refused':
+      return [`xts:${ev.npu}:${ev.bdf}`];
   }
 }

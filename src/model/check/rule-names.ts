@@ -26,6 +26,12 @@ export const RULES = {
     summary: 'UT=1 DMA through a stale TCE cache entry to a page unpinned since that TCE was cleared',
     judgedAt: 'the chip whose PHB or NPU translated it: it owns the TCE caches and the unpin of the pages',
   },
+  'translation.lost-tce': {
+    summary:
+      'UT=1 DMA found no TCE at a bus page the kernel mapped and has not cleared since (the TCE went with an indirect level another thread’s allocation replaced)',
+    judgedAt:
+      'the chip whose PHB or NPU translated it: its kernel writes and clears every TCE of its GPUs’ tables, and every UT=1 DMA is translated there',
+  },
   'order.free-before-shootdown': {
     summary: 'a translated page freed before a shootdown covering it completed on every NPU involved',
     judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',
@@ -41,6 +47,24 @@ export const RULES = {
   'order.atsd-released-early': {
     summary: 'an ATSD register released before the flushes completed on it',
     judgedAt: 'the coordinator: every release of a shootdown is one of its steps',
+  },
+  'order.context-use-after-free': {
+    summary:
+      'an NPU driver context referenced after its last reference was dropped: a kref_get that brought it back from 0, a free while references are held, or a put or free of a freed one',
+    judgedAt:
+      'the chip whose NPU driver table holds the context: every init (allocation or kref_get) and every destroy step (kref_put, kfree) runs there, and its oracle counts the references itself',
+  },
+  'order.npu-use-after-gpu-reset': {
+    summary:
+      'the NPU used a GPU’s NVLinks after the GPU’s reset dropped them and before the NPU’s bricks were reset: an HMI',
+    judgedAt:
+      'the chip whose NPU used the links: it runs the reset of its GPUs (the SBR and the NPU brick reset) and every ATSD it forwards, and it takes the HMI',
+  },
+  'translation.ats-refused': {
+    summary:
+      'an ATS translation refused by the NPU’s XTS tables for a brick whose init_context had succeeded and was not destroyed (the firmware’s XTS state is not what it told the kernel)',
+    judgedAt:
+      'the chip: it makes every OPAL init_context and destroy_context on its bricks and answers every ATS request they forward',
   },
   'conservation.message': {
     summary: 'a message sent on an edge was neither received nor still in flight at the end',

@@ -122,6 +122,7 @@ export class AtsCache {
     invalidations: 0,
     flushes: 0,
     fills: 0,
+    resets: 0,
   };
 
   constructor(options: AtsCacheOptions) {
@@ -253,6 +254,14 @@ export class AtsCache {
     this.l1.clear();
     // Back to front so a landing refill's splice leaves the indices still to visit untouched.
     for (let i = this.refills.length - 1; i >= 0; i--) this.advanceRefill(i);
+  }
+
+  /** A GPU reset: every level and every refill in flight is gone (stats are kept). */
+  reset(): void {
+    this.l1.clear();
+    this.l2.clear();
+    this.refills.length = 0;
+    this.stats.resets++;
   }
 
   /** Every entry any level or refill holds for (lpid, pid), for tests and the oracle's reports. */

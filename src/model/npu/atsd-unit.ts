@@ -14,6 +14,11 @@
  * that can happen is the firmware's business (chip/ats-service.ts: VALID is set at context init,
  * and the fixed firmware gives every brick a context at boot; the `atsd-no-valid-bdf` switch).
  *
+ * A GPU being reset (npu/npu-links.ts, `links`): the NPU skips the bricks of a GPU it fenced (no
+ * delivery, no ack owed); an ATSD to a GPU whose reset dropped its links without the fence is an
+ * HMI, and the model does not deliver it either (what the NPU does with an ATSD after that HMI is
+ * not public; the HMI is the finding, and the GPU's ATS cache is emptied by its reset anyway).
+ *
  * Register count: 8 by default (NV_NMMU_ATSD_REGS); firmware before Nov 2018 exposed 1
  * (`registerCount`), which makes the Feb 2018 deadlock reachable with 2 shootdowns.
  */
@@ -22,6 +27,7 @@ import type { AtsInvalidate } from '../gpu/ats-cache.js';
 import { hex, type Lpid, type Pid, type Tick } from '../types.js';
 import { atsdLaunchValue, decodeAtsdLaunch } from './atsd-launch.js';
 import type { LaunchParams } from './atsd-size-rule.js';
+import type { LinkUse } from './npu-links.js';
 
 /** The LAUNCH doubleword of these parameters (atsd-launch.ts), as the CPU writes it. */
 export function launchValueOf(params: LaunchParams): bigint {
@@ -76,6 +82,8 @@ export interface AtsdUnitOptions {
   bricks: readonly AtsdBrick[];
   /** Registers exposed by firmware ("ibm,mmio-atsd"); default 8, 1 for firmware before Nov 2018. */
   registerCount?: number;
+  /** The NPU's view of each GPU's links (npu-links.ts); absent: every link is always up. */
+  links?: { use(gpu: number, now: Tick, what: string): LinkUse };
 }
 
 export class AtsdUnit {
@@ -83,12 +91,14 @@ export class AtsdUnit {
   private readonly regs: AtsdRegisterState[] = [];
   private readonly xts: AtsdXts;
   private readonly bricks: readonly AtsdBrick[];
+  private readonly links: AtsdUnitOptions['links'];
   readonly stats = { acquisitions: 0, busySeen: 0, launches: 0, acks: 0, holdTicks: 0 };
 
   constructor(options: AtsdUnitOptions) {
     this.npuIndex = options.npuIndex;
     this.xts = options.xts;
     this.bricks = [...options.bricks];
+    this.links = options.links;
     const count = options.registerCount ?? ATSD_REGS_PER_NPU;
     if (!Number.isInteger(count) || count < 1 || count > ATSD_REGS_PER_NPU) {
       // "Check mmio_atsd array bounds": more than 8 DT values corrupted memory; the model refuses.
@@ -154,10 +164,11 @@ export class AtsdUnit {
   }
 
   /**
-   * LAUNCH: forwards the ATSD to every GPU link behind this NPU, with the LPID of the register's
-   * LPARID filter. Returns the per-GPU deliveries; STAT stays non-zero until each is acked.
+   * LAUNCH at `now`: forwards the ATSD to every GPU link behind this NPU, with the LPID of the
+   * register's LPARID filter. Returns the per-GPU deliveries; STAT stays non-zero until each is
+   * acked. A GPU whose links are fenced or dropped by a reset gets none (header).
    */
-  launch(reg: number, owner: number, params: LaunchParams): AtsdDelivery[] {
+  launch(reg: number, owner: number, params: LaunchParams, now = 0 as Tick): AtsdDelivery[] {
     const r = this.owned(reg, owner, 'LAUNCH');
     assert(r.pendingAcks.size === 0 && !r.hung, `LAUNCH on npu ${this.npuIndex} reg ${reg} while STAT != 0`);
     if (params.target.kind === 'range') {
@@ -181,6 +192,7 @@ export class AtsdUnit {
       }
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links
       gpus.add(b.gpu);
+      if (this.links !== undefined && this.links.use(b.gpu, now, 'ATSD').kind !== 'ok') continue;
       let inv: AtsInvalidate;
       if (launch.is && launch.pid === 0) inv = { kind: 'flush' };
       else if (launch.is || launch.pageBytes === null) inv = { kind: 'pid', lpid, pid: launch.pid as Pid };

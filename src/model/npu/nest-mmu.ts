@@ -16,7 +16,17 @@
  *
  * VALID is set only in init_context, never in map_lpar (skiboot 4724d2c07: an ATSD to a brick with
  * no VALID entry never completes, so VALID must mean "has a context"). `isBrickValid()` lets the ATSD
- * engine ask exactly that.
+ * engine ask exactly that. init_context programs the wildcard and VALID only for the first
+ * reference of an LPARSHORT (`ctx_ref` 0); a later one checks the MSR against the wildcard and counts.
+ *
+ * Firmware memory and hardware registers: `ctxRef` is skiboot's (it survives a kexec of the host
+ * kernel); the BDF entries, wildcards and ATSD LPARID filters are the NPU's registers. The kexec
+ * path resets the NPU PHB; `kexecReset()` clears the registers and keeps `ctxRef`, which is the
+ * ASSUMED reading of skiboot 7c977c734 ("the XTS table state remains undefined. So when the host
+ * kernel boots, skiboot thinks there are valid XTS entries and does not update the XTS table which
+ * breaks ATS"). The fix (default) resets the wildcard and its refcount in map_lpar; with
+ * `staleXtsAfterKexec` (skiboot before 7c977c734) map_lpar leaves them, so the new kernel's
+ * init_context trusts the stale count and never programs the entry (no VALID, no wildcard).
  *
  * MSR bits are a model encoding (DR=1, PR=2, HV=4, SF=8), not the architected MSR bit positions
  * (MSR_SF is bit 63 and not a safe JS integer); only set membership matters here.
@@ -119,6 +129,8 @@ export interface NestMmuOptions {
   walkLatencyTicks?: Tick;
   /** Parallel table walkers; default 4 (assumed). */
   walkers?: number;
+  /** Bug switch (firmware): map_lpar keeps the wildcard and ctx_ref (skiboot before 7c977c734). */
+  staleXtsAfterKexec?: boolean;
 }
 
 /** One translation request from a brick: what the NPU forwards to the nest MMU. */
@@ -138,6 +150,7 @@ export class NestMmu {
   private readonly ctxRef: number[] = new Array(XTS_BDF_ENTRIES).fill(0);
   private readonly atsdLparid: Lpid[] = new Array(ATSD_REGISTERS).fill(HOST_LPID);
   private readonly walkerFreeAt: Tick[];
+  private readonly staleXtsAfterKexec: boolean;
   readonly stats = {
     translations: 0,
     faults: 0,
@@ -146,6 +159,8 @@ export class NestMmu {
     mapLpar: 0,
     initContext: 0,
     destroyContext: 0,
+    /** init_context calls that trusted an existing refcount and programmed nothing. */
+    initSkippedProgramming: 0,
   };
 
   constructor(
@@ -154,6 +169,7 @@ export class NestMmu {
   ) {
     this.npuIndex = options.npuIndex;
     this.walkLatencyTicks = options.walkLatencyTicks ?? ns(400);
+    this.staleXtsAfterKexec = options.staleXtsAfterKexec ?? false;
     const walkers = options.walkers ?? 4;
     if (!Number.isInteger(walkers) || walkers < 1 || walkers > 64) {
       throw new ConfigError(
@@ -193,9 +209,29 @@ export class NestMmu {
     // Remapping drops any old context: skiboot clears VALID with the rest of the entry.
     entry.valid = false;
     this.atsdLparid[brick] = lparid;
-    this.wildcardMsr[entry.lparshort] = null;
-    this.ctxRef[entry.lparshort] = 0;
+    if (!this.staleXtsAfterKexec) {
+      // skiboot 7c977c734: "we cannot rely on the kernel to clean that up".
+      this.wildcardMsr[entry.lparshort] = null;
+      this.ctxRef[entry.lparshort] = 0;
+    }
     return { rc: OPAL_SUCCESS, reason: '' };
+  }
+
+  /**
+   * The host kernel kexecs: its shutdown resets the NPU PHB, which clears the XTS registers (BDF
+   * entries, wildcards, ATSD LPARID filters); skiboot's `ctxRef` in firmware memory survives, and no
+   * destroy_context was called (header: ASSUMED reading of skiboot 7c977c734).
+   */
+  kexecReset(): void {
+    for (const e of this.bdfMap) {
+      e.used = false;
+      e.valid = false;
+      e.bdf = 0;
+      e.lparid = HOST_LPID;
+      e.brick = 0;
+    }
+    this.wildcardMsr.fill(null);
+    this.atsdLparid.fill(HOST_LPID);
   }
 
   /** opal_npu_init_context(phb, pid, msr, bdf): the BDF must be mapped; sets VALID. */
@@ -220,8 +256,15 @@ export class NestMmu {
         reason: `Expected MSR ${hex(existing)} matching the wildcard of lparshort ${entry.lparshort}, got ${hex(wanted)}`,
       };
     }
+    const ref = this.ctxRef[entry.lparshort] ?? 0;
+    this.ctxRef[entry.lparshort] = ref + 1;
+    if (ref > 0) {
+      // Not the first context of this LPARSHORT: the entry is programmed already, as far as
+      // skiboot knows (after a kexec with the stale refcount it is not: header).
+      if (existing === null) this.stats.initSkippedProgramming++;
+      return { rc: OPAL_SUCCESS, reason: '' };
+    }
     this.wildcardMsr[entry.lparshort] = wanted;
-    this.ctxRef[entry.lparshort] = (this.ctxRef[entry.lparshort] ?? 0) + 1;
     entry.valid = true;
     return { rc: OPAL_SUCCESS, reason: '' };
   }

@@ -27,7 +27,14 @@
  *   2. thread B: init reads mm->context.npu_context (still set), kref_get: 0 -> 1, returns it
  *   3. thread A: release clears the pointer; kfree frees the context B holds
  * The returned context has `freed` (after step 3) or `dying` (refcount went through 0) set, which is
- * what a test observes as the use-after-free.
+ * what a test observes as the use-after-free. Thread B later destroys the context it holds: its
+ * kref_put and kfree then write freed memory (a use-after-free and a double free). The pre-fix
+ * kernel lets that happen, so with `contextRaceUnlocked` the model lets it happen too and counts it
+ * (`stats.useAfterFree`, `stats.doubleFrees`); in the fixed kernel it cannot, and is an assertion.
+ *
+ * Every reference operation (allocation, kref_get, kref_put, kfree) is logged when `recordEvents` is
+ * set, for the chip to tell its oracle (check/rules/npu-rules.ts keeps its own count of references,
+ * so the rule does not trust the table's `dying`/`freed` flags): `drainEvents()` hands them over.
  */
 
 import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
@@ -64,11 +71,21 @@ export interface NpuContext {
 
 export type ContextDestroyStep = 'kref-put' | 'release' | 'kfree' | 'done';
 
+/** One reference operation on a context, as the table made it (`refcount` after it). */
+export interface ContextEvent {
+  readonly op: 'alloc' | 'get' | 'put' | 'free';
+  readonly serial: number;
+  readonly mm: MmRef;
+  readonly refcount: number;
+}
+
 export interface NpuContextTableOptions {
   /** Bug switch: the pre-fix kernel without npu_context_lock around init/destroy. Default false. */
   contextRaceUnlocked?: boolean;
   /** Bound on live contexts (one per mm); default 4096. */
   maxContexts?: number;
+  /** Log every reference operation for `drainEvents()` (the chip tells its oracle). Default false. */
+  recordEvents?: boolean;
 }
 
 const FLAGS_ALLOWED = MSR_DR | MSR_PR | MSR_HV;
@@ -80,10 +97,22 @@ export class NpuContextTable {
   private nextSerial = 1;
   readonly contextRaceUnlocked: boolean;
   private readonly maxContexts: number;
-  readonly stats = { inits: 0, allocations: 0, einval: 0, frees: 0, raceReturnsDying: 0 };
+  private readonly events: ContextEvent[] | undefined;
+  readonly stats = {
+    inits: 0,
+    allocations: 0,
+    einval: 0,
+    frees: 0,
+    raceReturnsDying: 0,
+    /** kref_put on a context already freed (pre-fix kernel only). */
+    useAfterFree: 0,
+    /** kfree of a context already freed (pre-fix kernel only). */
+    doubleFrees: 0,
+  };
 
   constructor(options: NpuContextTableOptions = {}) {
     this.contextRaceUnlocked = options.contextRaceUnlocked ?? false;
+    this.events = options.recordEvents === true ? [] : undefined;
     this.maxContexts = options.maxContexts ?? 4096;
     if (!Number.isInteger(this.maxContexts) || this.maxContexts < 1) {
       throw new ConfigError('maxContexts', `Expected a positive integer, got \`${this.maxContexts}\``);
@@ -124,6 +153,7 @@ export class NpuContextTable {
         if (existing.refcount === 0) this.stats.raceReturnsDying++;
         existing.refcount++;
         existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
+        this._log('get', existing);
         return existing;
       }
       // Fixed kernel: under the lock the pointer is cleared together with the last kref_put, so a
@@ -131,6 +161,7 @@ export class NpuContextTable {
       assert(existing.refcount > 0, `published npu_context of mm ${mm.id} has refcount 0 under the lock`);
       existing.refcount++;
       existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
+      this._log('get', existing);
       return existing;
     }
     if (this.byMm.size >= this.maxContexts) {
@@ -153,7 +184,14 @@ export class NpuContextTable {
     this.byMm.set(mm.id, ctx);
     this.copro.add(mm.id);
     this.stats.allocations++;
+    this._log('alloc', ctx);
     return ctx;
+  }
+
+  /** The reference operations logged since the last drain (empty unless `recordEvents`). */
+  drainEvents(): ContextEvent[] {
+    if (this.events === undefined || this.events.length === 0) return [];
+    return this.events.splice(0, this.events.length);
   }
 
   /** pnv_npu2_destroy_context, as explicit steps (see header). */
@@ -189,6 +227,11 @@ export class NpuContextTable {
   _freed(): void {
     this.stats.frees++;
   }
+
+  /** @internal */
+  _log(op: ContextEvent['op'], ctx: NpuContext): void {
+    this.events?.push({ op, serial: ctx.serial, mm: ctx.mm, refcount: ctx.refcount });
+  }
 }
 
 /** One destroy in progress; `step()` runs the next step and says which it ran. */
@@ -215,10 +258,18 @@ export class ContextDestroy {
     const ran = this.next;
     switch (ran) {
       case 'kref-put': {
-        assert(!this.ctx.freed, `destroy of npu_context #${this.ctx.serial} that is already freed`);
+        if (this.ctx.freed) {
+          // Only the pre-fix kernel gets here: the context it holds was freed under it (header).
+          assert(
+            this.table.contextRaceUnlocked,
+            `destroy of npu_context #${this.ctx.serial} that is already freed`,
+          );
+          this.table.stats.useAfterFree++;
+        }
         this.ctx.npdev.delete(`${this.gpu.npuIndex}:${this.gpu.linkIndex}`);
         assert(this.ctx.refcount > 0, `kref_put on npu_context #${this.ctx.serial} at refcount 0`);
         this.ctx.refcount--;
+        this.table._log('put', this.ctx);
         this.last = this.ctx.refcount === 0;
         if (!this.last) {
           this.next = 'done';
@@ -240,8 +291,13 @@ export class ContextDestroy {
         break;
       case 'kfree':
         // mmu_notifier_unregister then kfree, outside the spinlock.
+        if (this.ctx.freed) {
+          assert(this.table.contextRaceUnlocked, `double kfree of npu_context #${this.ctx.serial}`);
+          this.table.stats.doubleFrees++;
+        }
         this.ctx.freed = true;
         this.table._freed();
+        this.table._log('free', this.ctx);
         this.next = 'done';
         break;
       case 'done':

@@ -107,6 +107,33 @@ export function linkUsable(topology: Topology, bar0: readonly GpuBar0[], gpu: nu
   return theirs?.isLinkEnabled(l.peerLink) === true;
 }
 
+/**
+ * The NVLink group of `gpu` ("nvidia-smi -r" semantics): every GPU it reaches over GPU-GPU NVLinks
+ * enabled on both ends (`linkDisableMask[g]`, bit i = NVLink i disabled), directly or through
+ * others; the GPU itself included. Ascending. Resetting a GPU drops its NVLinks under its peers, so
+ * a reset is only for a caller who owns the whole group: with per-socket groups that is the
+ * socket's group, with `per-gpu` (links up between tenants) it spans tenants, and with
+ * `per-gpu-isolated` (links to other groups disabled) it is the GPU alone.
+ */
+export function nvlinkGroupOf(topology: Topology, linkDisableMask: readonly number[], gpu: number): number[] {
+  if (topology.gpus[gpu] === undefined)
+    throw new ConfigError('gpu', `Expected a GPU index below ${topology.gpus.length}, got ${gpu}`);
+  const enabled = (g: number, link: number) => ((linkDisableMask[g] ?? 0) & (1 << link)) === 0;
+  const seen = new Set<number>([gpu]);
+  const todo = [gpu];
+  // Bounded: every GPU enters `todo` at most once.
+  while (todo.length > 0) {
+    const g = todo.pop()!;
+    for (const l of topology.gpus[g]!.links) {
+      if (l.kind !== 'gpu' || seen.has(l.peer)) continue;
+      if (!enabled(g, l.link) || !enabled(l.peer, l.peerLink)) continue;
+      seen.add(l.peer);
+      todo.push(l.peer);
+    }
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 export interface PeerReach {
   allowed: boolean;
   /** Links of gpuA to gpuB that are usable now. */

@@ -16,11 +16,20 @@ import {
   UnmapDoneMsg,
   UnmapRequestMsg,
 } from './messages/page-lifecycle.js';
-import { TceKillTimerMsg, TceMapTimerMsg, TceRemapMsg, TceRemappedMsg } from './messages/tce.js';
+import { ResetAckMsg, ResetDoneMsg, ResetRequestMsg, ResetStepMsg, SbrTimerMsg } from './messages/reset.js';
 import {
+  TceKillTimerMsg,
+  TceMapperTimerMsg,
+  TceMapTimerMsg,
+  TceRemapMsg,
+  TceRemappedMsg,
+} from './messages/tce.js';
+import {
+  ContextTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
   MmioTimerMsg,
+  ResetTimerMsg,
   TceTimerMsg,
   WatchdogTimerMsg,
 } from './messages/timers.js';
@@ -34,16 +43,24 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   TceKillTimerMsg,
   WatchdogTimerMsg,
   TceMapTimerMsg,
+  ContextTimerMsg,
+  ResetTimerMsg,
+  SbrTimerMsg,
+  TceMapperTimerMsg,
   PteClearMsg,
   PteSetMsg,
   PageFreeMsg,
   AtsdOpMsg,
   TceRemapMsg,
   UnmapRequestMsg,
+  ResetRequestMsg,
+  ResetStepMsg,
   PteClearedMsg,
   AtsdAnswerMsg,
   TceRemappedMsg,
   UnmapDoneMsg,
+  ResetAckMsg,
+  ResetDoneMsg,
   AtsdInvalidateMsg,
   AtsdAckMsg,
   AtsRequestMsg,

@@ -18,6 +18,14 @@ export const BUGS = {
     'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
   'unpin-before-kill': 'VFIO tce_iommu_clear unpins each page before the final TCE kill',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
+  'context-init-destroy-race':
+    'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',
+  'gpu-reset-before-npu':
+    'Firmware: a secondary bus reset of a GPU slot does not reset the GPU’s NVLinks at the NPU (skiboot before 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737): the NPU keeps using the dropped links until its bricks are reset later, and each use is an HMI',
+  'tce-level-alloc-race':
+    'Kernel: pnv_tce publishes a newly allocated indirect TCE level with a plain store (Linux before 56090a3902c8 "powerpc/powernv/ioda: Fix race in TCE level allocation", v5.4; Fixes a68bd1267b72): two threads allocating the same level, the second replaces the first and the TCEs written in it are lost',
+  'xts-stale-after-kexec':
+    'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): after the kexec from petitboot, init_context trusts the stale refcount, skips programming the XTS entry, and ATS breaks',
 } as const;
 
 export type BugName = keyof typeof BUGS;

@@ -13,6 +13,12 @@
  * - Both carry the TCE bugs domain.md section 2 says were never fixed: VFIO `tce_iommu_clear`
  *   unpins before its kill, and `pnv_pci_ioda2_tce_invalidate_entire` passes the OPAL token 126
  *   as kill type, which skiboot has rejected since 8a2b6d51b (v6.2) and Linux ignores.
+ * - The other switches are bugs both releases had fixed, so no profile carries them: the ATSD and
+ *   context bugs of the v4.12-v5.2 npu-dma.c (Feb 2018 deadlock, "Add lock to prevent race in
+ *   concurrent context init/destroy", 2018; that code left in v5.3), Linux 56090a3902c8 (TCE level
+ *   allocation race, v5.4), and skiboot 4724d2c07, cd5ddbe3b, 68d11e446 "npu2: Reset NVLinks when
+ *   resetting a GPU" and 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"
+ *   (the last two in skiboot v6.4, July 2019, whose release notes list them).
  * - `fixed` stands for the same kernel with both fixed (no release has them: they are the fixes
  *   the model proposes) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
  *   "a page-level kill can be dropped if the processing queue is backed-up").

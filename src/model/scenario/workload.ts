@@ -93,6 +93,29 @@ export const workloadParamsSchema = z.strictObject({
       sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
       /** Simulated ticks a shootdown may take before the liveness check reports it. */
       shootdownDeadlineTicks: positiveInt.default(1_000_000_000),
+      /**
+       * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
+       * (absent: contexts are made at start and destroyed at the end). The new fields here and below
+       * have no default, so a workload that does not use them parses to exactly the same params.
+       */
+      contextChurnIntervalTicks: positiveInt.optional(),
+      /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
+      contextStepTicks: positiveInt.optional(),
+      /**
+       * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
+       * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
+       */
+      bootViaKexec: z.boolean().optional(),
+      /**
+       * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
+       * mapping its DMA window), instead of one map at construction. Absent: the one map.
+       */
+      tceMapThreads: z.number().int().min(1).max(16).optional(),
+      /**
+       * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
+       * demand (Linux v5.0+). Absent: one pre-allocated level, as for a 2 GiB window.
+       */
+      tceLevelEntries: positiveInt.optional(),
     })
     .prefault({}),
   mmio: z
@@ -103,6 +126,23 @@ export const workloadParamsSchema = z.strictObject({
       firmwarePercent: percent.default(0),
     })
     .prefault({}),
+  /**
+   * GPU resets ("nvidia-smi -r") asked by tenants (absent: none). Refused unless the whole NVLink
+   * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`).
+   */
+  resets: z
+    .strictObject({
+      /** Mean ticks between reset requests (one tenant GPU each). */
+      intervalTicks: positiveInt,
+      /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
+      sbrHoldTicks: positiveInt.default(5_000_000),
+      /**
+       * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
+       * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
+       */
+      npuResetDelayTicks: positiveInt.default(10_000_000),
+    })
+    .optional(),
 });
 
 export type TenantSpec = z.infer<typeof tenantSchema>;

@@ -76,6 +76,8 @@ export interface WindowOptions {
   windowBase?: number;
   /** Default 32768 (2 GiB at 64 KiB). */
   windowPages?: number;
+  /** TCEs per indirect level: a two-level table, levels allocated on demand (tce-table.ts). */
+  levelEntries?: number;
 }
 
 export type VfioClearEvent =
@@ -201,6 +203,7 @@ export class TceSystem {
       pageShift,
       windowBase: bus(options.windowBase ?? 0),
       windowPages: options.windowPages ?? 32768,
+      levelEntries: options.levelEntries,
     });
     gpuPe.phb.setWindow(gpuPe.pe, table);
     try {

@@ -13,6 +13,15 @@
  * The allocator is next-fit over a byte map, like the kernel's iommu_area_alloc with its hint;
  * the kernel frees an IOVA (bitmap_clear in __iommu_free) only after the TCEs are cleared and
  * killed, which tce-system.ts (releaseBusPages) enforces.
+ *
+ * Levels (Linux pci-ioda-tce.c, v5.0+ a68bd1267b72 "Allocate indirect TCE levels on demand"): a
+ * table with `levelEntries` is two-level: a root of level pointers and levels of `levelEntries`
+ * TCEs each, a level allocated by the first write that needs it (pnv_tce with alloc) and never
+ * freed while the table lives ("once TCE is non-zero, it cannot become zero again"). A clear of an
+ * index whose level was never allocated does nothing (pnv_tce without alloc returns NULL). Without
+ * `levelEntries` the table is one pre-allocated level, as every table the kernel makes for a 2 GiB
+ * window. Lookups go through the root pointer; a writer goes through the level pointer it
+ * resolved, which is what tce-level-write.ts makes explicit for the level allocation race.
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { type BusAddr, hex, type PhysAddr } from '../types.js';
@@ -46,6 +55,14 @@ export interface TceTableOptions {
   pageShift: number;
   windowBase: BusAddr;
   windowPages: number;
+  /** TCEs per indirect level: a two-level table with levels allocated on demand (header). */
+  levelEntries?: number;
+}
+
+/** One level of TCEs: a page the kernel allocated (`serial` tells two allocations apart). */
+export interface TceLevel {
+  readonly serial: number;
+  readonly entries: Map<number, TceEntry>;
 }
 
 /** Page sizes both PHB kinds support: what a compound group's shared table may use. */
@@ -61,8 +78,23 @@ export class TceTable {
   readonly windowPages: number;
   /** it_group_list: every PE using this table. */
   readonly groupList: PeRef[] = [];
-  private readonly entries = new Map<number, TceEntry>();
+  /** TCEs per level; the whole window for a one-level table. */
+  readonly levelEntries: number;
+  readonly indirect: boolean;
+  /** The root: level number -> the level its pointer names (a one-level table: level 0 only). */
+  private readonly root = new Map<number, TceLevel>();
+  private nextLevelSerial = 1;
   private generation = 0;
+  readonly levelStats = {
+    /** Levels allocated (pnv_alloc_tce_level). */
+    allocated: 0,
+    /** Levels a cmpxchg found taken and freed again (the fixed kernel's lost race). */
+    freedOnRace: 0,
+    /** Published levels a plain store replaced, with every TCE written in them (the bug). */
+    replaced: 0,
+    /** Valid TCEs that went with a replaced level. */
+    entriesLost: 0,
+  };
   /** Allocator map: 1 = bus page in use. */
   private readonly used: Uint8Array;
   private hint = 0;
@@ -90,6 +122,73 @@ export class TceTable {
     this.windowBase = windowBase;
     this.windowPages = windowPages;
     this.used = new Uint8Array(windowPages);
+    const levelEntries = options.levelEntries;
+    if (levelEntries !== undefined && (!Number.isInteger(levelEntries) || levelEntries < 1)) {
+      throw new ConfigError(
+        'tce.levelEntries',
+        `Expected a positive number of TCEs per level, got ${levelEntries}`,
+      );
+    }
+    this.indirect = levelEntries !== undefined;
+    this.levelEntries = levelEntries ?? windowPages;
+    if (!this.indirect) this.root.set(0, this.newLevel());
+  }
+
+  /** The level number (root slot) of window index `index`. */
+  levelOf(index: number): number {
+    return Math.floor(index / this.levelEntries);
+  }
+
+  /** READ_ONCE of the root slot of `index`: the level published there, if any. */
+  readLevel(index: number): TceLevel | undefined {
+    return this.root.get(this.levelOf(index));
+  }
+
+  /** pnv_alloc_tce_level: a fresh, empty level, not published yet. */
+  newLevel(): TceLevel {
+    this.levelStats.allocated++;
+    return { serial: this.nextLevelSerial++, entries: new Map() };
+  }
+
+  /**
+   * Publish `level` in the root slot of `index`; returns the level the slot names afterwards.
+   * `cmpxchg` (Linux 56090a3902c8): store only into an empty slot, else free `level` and use the
+   * one already there. Without it (before the fix) a plain store replaces whatever another thread
+   * published meanwhile, and the TCEs written into that level are gone from the table.
+   */
+  publishLevel(index: number, level: TceLevel, cmpxchg: boolean): TceLevel {
+    const n = this.levelOf(index);
+    const there = this.root.get(n);
+    if (there !== undefined && cmpxchg) {
+      this.levelStats.freedOnRace++;
+      return there;
+    }
+    if (there !== undefined) {
+      this.levelStats.replaced++;
+      for (const e of there.entries.values()) if (e.physAddr !== null) this.levelStats.entriesLost++;
+    }
+    this.root.set(n, level);
+    return level;
+  }
+
+  /** The TCE store through a level pointer the writer resolved (it may no longer be published). */
+  writeIn(
+    level: TceLevel,
+    index: number,
+    physAddr: PhysAddr | null,
+    permission: TcePermission = 'rw',
+  ): TceEntry | undefined {
+    this.checkEntry(index, physAddr, 'write');
+    const old = level.entries.get(index);
+    this.generation++;
+    level.entries.set(index, {
+      index,
+      physAddr,
+      read: physAddr !== null && permission !== 'w',
+      write: physAddr !== null && permission !== 'r',
+      generation: this.generation,
+    });
+    return old?.physAddr === null ? undefined : old;
   }
 
   /** Window index of a bus address, or undefined outside the window. */
@@ -113,43 +212,52 @@ export class TceTable {
     }
   }
 
-  /** The valid entry at `index`, if any. */
+  /** The valid entry at `index`, if any (through the root, as the PHB reads it). */
   get(index: number): TceEntry | undefined {
-    const e = this.entries.get(index);
+    const e = this.readLevel(index)?.entries.get(index);
     return e?.physAddr === null ? undefined : e;
   }
 
   /** Generation of the last write or clear at `index` (0: never touched). */
   generationOf(index: number): number {
-    return this.entries.get(index)?.generation ?? 0;
+    return this.readLevel(index)?.entries.get(index)?.generation ?? 0;
   }
 
-  /** Exchange the entry at `index` (iommu_tce_xchg_no_kill); returns the old valid entry. */
-  xchg(index: number, physAddr: PhysAddr | null, permission: TcePermission = 'rw'): TceEntry | undefined {
-    this.checkIndex(index, 'xchg');
+  private checkEntry(index: number, physAddr: PhysAddr | null, where: string): void {
+    this.checkIndex(index, where);
     if (physAddr !== null && physAddr % this.pageBytes !== 0) {
       throw new ModelRefusal(
         'EINVAL',
         `TCE table ${this.id}: expected a ${this.pageBytes}-byte aligned page, got ${hex(physAddr)}`,
       );
     }
-    const old = this.get(index);
-    this.generation++;
-    this.entries.set(index, {
-      index,
-      physAddr,
-      read: physAddr !== null && permission !== 'w',
-      write: physAddr !== null && permission !== 'r',
-      generation: this.generation,
-    });
-    return old;
+  }
+
+  /**
+   * Exchange the entry at `index` (iommu_tce_xchg_no_kill) in one step, as one thread does it;
+   * returns the old valid entry. A write allocates a missing level; a clear of one does nothing.
+   */
+  xchg(index: number, physAddr: PhysAddr | null, permission: TcePermission = 'rw'): TceEntry | undefined {
+    this.checkEntry(index, physAddr, 'xchg');
+    let level = this.readLevel(index);
+    if (level === undefined) {
+      if (physAddr === null) return undefined;
+      level = this.publishLevel(index, this.newLevel(), true);
+    }
+    return this.writeIn(level, index, physAddr, permission);
   }
 
   /** Valid entries (index ascending), for reports and ownership changes. */
   validIndices(): number[] {
     const out: number[] = [];
-    for (const [i, e] of this.entries) if (e.physAddr !== null) out.push(i);
+    for (const level of this.root.values())
+      for (const [i, e] of level.entries) if (e.physAddr !== null) out.push(i);
     return out.sort((a, b) => a - b);
+  }
+
+  /** Levels published in the root (1 for a one-level table). */
+  get levelCount(): number {
+    return this.root.size;
   }
 
   /** Allocate `npages` contiguous bus pages (next fit); undefined when the window is full. */

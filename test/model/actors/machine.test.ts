@@ -97,6 +97,31 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
     status: 'liveness',
   },
   { workload: 'atsd-hang', bug: 'atsd-no-valid-bdf', rule: 'liveness.shootdown', status: 'liveness' },
+  {
+    workload: 'context-churn',
+    bug: 'context-init-destroy-race',
+    rule: 'order.context-use-after-free',
+    status: 'violation',
+  },
+  {
+    workload: 'gpu-reset',
+    bug: 'gpu-reset-before-npu',
+    rule: 'order.npu-use-after-gpu-reset',
+    status: 'violation',
+  },
+  {
+    workload: 'tce-parallel-map',
+    bug: 'tce-level-alloc-race',
+    rule: 'translation.lost-tce',
+    status: 'violation',
+  },
+  // ATS refused at once; the unprogrammed bricks also hang every ATSD (skiboot 4724d2c07).
+  {
+    workload: 'kexec-boot',
+    bug: 'xts-stale-after-kexec',
+    rule: 'translation.ats-refused',
+    status: 'liveness',
+  },
 ];
 
 describe('machine: bugs as switches', () => {
@@ -122,6 +147,33 @@ describe('machine: bugs as switches', () => {
       const good = await inline(config('flush-race', seed));
       expect(good.violations).toEqual([]);
     }
+  });
+
+  test('context-churn: without the switch contexts really come and go, and each init finds a live context or a fresh one', async () => {
+    const r = await inline(config('context-churn', 2, [], { durationTicks: 100_000_000 }));
+    expect(r.status).toBe('clean');
+    expect(r.counts['context.inits']).toBeGreaterThan(50);
+    expect(r.counts['context.destroys']).toBeGreaterThan(50);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+    expect(r.counts['shootdown.completed']).toBeGreaterThan(5);
+  });
+
+  test('kexec-boot: without the switch the host kernel’s contexts are programmed and ATS works', async () => {
+    const r = await inline(config('kexec-boot', 1));
+    expect(r.status).toBe('clean');
+    expect(r.counts['nmmu.fault.bdf-not-valid'] ?? 0).toBe(0);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+  });
+
+  test('tce-parallel-map: without the switch the threads race for the level and the cmpxchg settles it', async () => {
+    const r = await inline(config('tce-parallel-map', 1));
+    expect(r.status).toBe('clean');
+    // Every GPU's 256 pages mapped, 16 per chunk, in one level per window.
+    expect(r.counts['tce.maps']).toBe(6 * 16);
+    const chips = [r.actorStates.chip0!, r.actorStates.chip1!];
+    expect(chips.reduce((n, c) => n + (c.tceLevelsFreedOnRace as number), 0)).toBeGreaterThan(0);
+    expect(chips.map((c) => c.tceEntriesLost)).toEqual([0, 0]);
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
   });
 
   test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {
@@ -157,6 +209,55 @@ describe('machine: isolation and firmware', () => {
     const versions = gpuStates.map(([, s]) => s.firmwareVersion);
     expect(versions.filter((v) => v !== 1).length).toBeGreaterThan(0);
     expect(versions.filter((v) => v === 1).length).toBeGreaterThan(0);
+  });
+});
+
+describe('machine: GPU resets ("nvidia-smi -r")', () => {
+  const resetsOf = (r: Awaited<ReturnType<typeof inline>>) =>
+    Object.fromEntries(
+      Object.entries(r.actorStates)
+        .filter(([k]) => k.startsWith('gpu'))
+        .map(([k, v]) => [k, v.secondaryBusResets as number]),
+    );
+
+  test('gpu-reset: resets of a GPU whose whole NVLink group is the caller’s are done, the others refused', async () => {
+    const r = await inline(config('gpu-reset', 1));
+    expect(r.status).toBe('clean');
+    expect(r.counts['gpu.resets']).toBeGreaterThan(3);
+    expect(r.counts['gpu.resetRefused']).toBeGreaterThan(3);
+    expect(r.counts['hmi.count']).toBe(0);
+    expect(r.conservation.ok).toBe(true);
+    // `train` owns socket 0's three GPUs, its whole NVLink group; vm3..vm5 share socket 1's.
+    const sbr = resetsOf(r);
+    expect(sbr.gpu0! + sbr.gpu1! + sbr.gpu2!).toBe(r.counts['gpu.resets']);
+    expect([sbr.gpu3, sbr.gpu4, sbr.gpu5]).toEqual([0, 0, 0]);
+    // Traffic went on around the resets.
+    expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+    expect(r.counts['shootdown.completed']).toBeGreaterThan(5);
+  });
+
+  test('gpu-reset: with per-socket groups the owner of a socket owns its NVLink group: nothing is refused', async () => {
+    const r = await inline(
+      config('gpu-reset', 1, [], {
+        policy: 'per-socket',
+        tenants: [{ name: 'host', lpid: 0, groups: 'all', processesPerGpu: 1, pagesPerProcess: 32 }],
+      }),
+    );
+    expect(r.status).toBe('clean');
+    expect(r.counts['gpu.resets']).toBeGreaterThan(3);
+    expect(r.counts['gpu.resetRefused']).toBe(0);
+  });
+
+  test('gpu-reset: under per-gpu-isolated each GPU is its own NVLink group, and its reset keeps the links disabled', async () => {
+    const r = await inline(config('gpu-reset', 1, [], { policy: 'per-gpu-isolated' }));
+    expect(r.status).toBe('clean');
+    expect(r.violations).toEqual([]);
+    expect(r.counts['gpu.resets']).toBeGreaterThan(3);
+    expect(r.counts['gpu.resetRefused']).toBe(0);
+    expect(Object.values(resetsOf(r)).filter((n) => n > 0).length).toBeGreaterThan(3);
+    // The mask was applied again after every secondary bus reset.
+    for (const [name, st] of Object.entries(r.actorStates).filter(([k]) => k.startsWith('gpu')))
+      expect({ name, mask: st.disabledLinkMask }).not.toEqual({ name, mask: 0 });
   });
 });
 

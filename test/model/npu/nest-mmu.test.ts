@@ -109,3 +109,49 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(mmu.stats.walkQueueTicks).toBeGreaterThan(0);
   });
 });
+
+describe('nest-mmu: boot through kexec (skiboot 7c977c734)', () => {
+  /** Petitboot's kernel gives the brick a host context, then kexecs; the host kernel attaches. */
+  function bootViaKexec(staleXtsAfterKexec: boolean) {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const tables = new PageTables(phys);
+    const mmu = new NestMmu(tables, { npuIndex: 0, staleXtsAfterKexec });
+    const page = phys.allocate(PAGE_64K, 'host');
+    tables.map(0 as Lpid, 7 as Pid, VA, page.base, PAGE_64K, tick(0));
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    mmu.kexecReset();
+    expect(mmu.isBrickValid(1)).toBe(false);
+    const map = mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    const init = mmu.initContext(BDF, MSR_HOST);
+    const r = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    return { mmu, map, init, r };
+  }
+
+  test('kexec: the fixed map_lpar resets the stale refcount, so the host kernel’s init programs the entry', () => {
+    const { mmu, map, init, r } = bootViaKexec(false);
+    expect([map.rc, init.rc]).toEqual([OPAL_SUCCESS, OPAL_SUCCESS]);
+    expect(mmu.isBrickValid(1)).toBe(true);
+    expect(mmu.contextRefs(0)).toBe(1);
+    expect(r.ok).toBe(true);
+  });
+
+  test('kexec: with the stale refcount init_context succeeds but programs nothing, and ATS is refused', () => {
+    const { mmu, map, init, r } = bootViaKexec(true);
+    expect([map.rc, init.rc]).toEqual([OPAL_SUCCESS, OPAL_SUCCESS]);
+    expect(mmu.contextRefs(0)).toBe(2);
+    expect(mmu.stats.initSkippedProgramming).toBe(1);
+    expect(mmu.isBrickValid(1)).toBe(false);
+    expect(r.ok ? 'ok' : r.reason).toBe('bdf-not-valid');
+  });
+
+  test('xts: a second init_context on a programmed entry only counts (the wildcard is not rewritten)', () => {
+    const { mmu } = setup();
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.initContext(BDF, MSR_GUEST).rc).toBe(OPAL_PARAMETER);
+    expect(mmu.contextRefs(0)).toBe(2);
+    expect(mmu.stats.initSkippedProgramming).toBe(0);
+  });
+});

@@ -69,4 +69,43 @@ describe('npu-context: pnv_npu2_init_context / destroy_context (v4.12-v5.2)', ()
     expect(got.freed).toBe(true);
     expect(t.stats.raceReturnsDying).toBe(1);
   });
+
+  test('context race: the pre-fix holder’s later destroy writes freed memory, counted, not asserted', () => {
+    const t = new NpuContextTable({ contextRaceUnlocked: true });
+    const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const d = t.destroy(old, gpu);
+    d.step(); // kref_put 1 -> 0
+    const got = t.init(mm, gpu, FLAGS, cb, 1);
+    d.step(); // release
+    d.step(); // kfree
+    t.destroyNow(got, gpu);
+    expect(t.stats.useAfterFree).toBe(1);
+    expect(t.stats.doubleFrees).toBe(1);
+  });
+
+  test('context: with the lock a destroy of a freed context cannot happen, and is an assertion', () => {
+    const t = new NpuContextTable();
+    const c = t.init(mm, gpu, FLAGS, cb, 1);
+    t.destroyNow(c, gpu);
+    expect(() => t.destroyNow(c, gpu)).toThrow(/already freed/);
+  });
+
+  test('context: every reference operation is logged for the oracle only when asked', () => {
+    const quiet = new NpuContextTable();
+    quiet.destroyNow(quiet.init(mm, gpu, FLAGS, cb, 1), gpu);
+    expect(quiet.drainEvents()).toEqual([]);
+    const t = new NpuContextTable({ recordEvents: true });
+    const c = t.init(mm, gpu, FLAGS, cb, 1);
+    t.init(mm, gpu, FLAGS, cb, 1);
+    t.destroyNow(c, gpu);
+    t.destroyNow(c, gpu);
+    expect(t.drainEvents().map((e) => [e.op, e.refcount])).toEqual([
+      ['alloc', 1],
+      ['get', 2],
+      ['put', 1],
+      ['put', 0],
+      ['free', 0],
+    ]);
+    expect(t.drainEvents()).toEqual([]);
+  });
 });

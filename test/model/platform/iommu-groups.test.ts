@@ -5,6 +5,7 @@ import {
   computeGroups,
   isolationMask,
   linkUsable,
+  nvlinkGroupOf,
   Ownership,
   peerAllowed,
   type Tenant,
@@ -132,5 +133,37 @@ describe('iommu groups: NVLink peer reachability ignores ownership', () => {
     expect(peerAllowed(t, bar0, 0, 1).allowed).toBe(false);
     bar0[0]!.resetNpuLinks(t0);
     expect(peerAllowed(t, bar0, 0, 1).allowed).toBe(true);
+  });
+});
+
+describe('iommu groups: the NVLink group of a GPU ("nvidia-smi -r")', () => {
+  test('nvlink group: every GPU of a socket is linked to the others; none crosses sockets', () => {
+    const t6 = buildTopology('witherspoon-6');
+    const none = t6.gpus.map(() => 0);
+    expect(nvlinkGroupOf(t6, none, 0)).toEqual([0, 1, 2]);
+    expect(nvlinkGroupOf(t6, none, 4)).toEqual([3, 4, 5]);
+    const t4 = buildTopology('witherspoon-4');
+    expect(
+      nvlinkGroupOf(
+        t4,
+        t4.gpus.map(() => 0),
+        3,
+      ),
+    ).toEqual([2, 3]);
+  });
+
+  test('nvlink group: with the isolation masks of per-gpu-isolated every GPU is its own group', () => {
+    const t6 = buildTopology('witherspoon-6');
+    const masks = t6.gpus.map((g) => isolationMask(t6, [g.index], g.index));
+    for (const g of t6.gpus) expect(nvlinkGroupOf(t6, masks, g.index)).toEqual([g.index]);
+  });
+
+  test('nvlink group: a link disabled on one end only is down; a group can be cut in two', () => {
+    const t6 = buildTopology('witherspoon-6');
+    const masks = t6.gpus.map(() => 0);
+    // GPU 2 disables every link to GPUs 0 and 1 on its own side only.
+    masks[2] = isolationMask(t6, [2], 2);
+    expect(nvlinkGroupOf(t6, masks, 0)).toEqual([0, 1]);
+    expect(nvlinkGroupOf(t6, masks, 2)).toEqual([2]);
   });
 });

@@ -32,14 +32,24 @@ import {
   UnmapRequestMsg,
 } from '../../../src/model/protocol/messages/page-lifecycle.js';
 import {
+  ResetAckMsg,
+  ResetDoneMsg,
+  ResetRequestMsg,
+  ResetStepMsg,
+  SbrTimerMsg,
+} from '../../../src/model/protocol/messages/reset.js';
+import {
   TceKillTimerMsg,
+  TceMapperTimerMsg,
   TceMapTimerMsg,
   TceRemapMsg,
   TceRemappedMsg,
 } from '../../../src/model/protocol/messages/tce.js';
 import {
+  ContextTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
+  ResetTimerMsg,
   WatchdogTimerMsg,
 } from '../../../src/model/protocol/messages/timers.js';
 import { newMessage, type SendFields } from '../../../src/model/protocol/sim-message.js';
@@ -191,11 +201,25 @@ describe('protocol: typed messages round-trip through the codec', () => {
   law(EngineTimerMsg, fc.record({ engine: tag }));
   law(HostTimerMsg, fc.record({ thread: tag }));
   law(WatchdogTimerMsg, fc.constant({}) as never);
+  law(ContextTimerMsg, fc.record({ thread: tag }));
+  law(ResetTimerMsg, fc.constant({}) as never);
+  law(ResetRequestMsg, fc.record({ gpu: tag, lpid }));
+  const step = fc.constantFrom(
+    'quiesce' as const,
+    'sbr-assert' as const,
+    'sbr-deassert' as const,
+    'link-reset' as const,
+  );
+  law(ResetStepMsg, fc.record({ gpu: tag, step }));
+  law(SbrTimerMsg, fc.record({ gpu: tag, step }));
+  law(ResetAckMsg, fc.record({ gpu: tag, state: fc.constantFrom('quiesced' as const, 'links-up' as const) }));
+  law(ResetDoneMsg, fc.record({ gpu: tag }));
+  law(TceMapperTimerMsg, fc.record({ gpu: tag, thread: len24 }));
 
   test('protocol: every kind in the catalogue has a distinct number and a round-trip law above', () => {
     const kinds = MESSAGE_TYPES.map((t) => t.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(MESSAGE_TYPES.length).toBe(26);
+    expect(MESSAGE_TYPES.length).toBe(34);
   });
 
   test('protocol: describeMessage names a recorded event and its fields', () => {

@@ -15,10 +15,29 @@
  *      their arrival;
  *   4. release (`release`, at the end of the run): the tenants let go of their groups:
  *      `pnv_npu2_destroy_context` of every mm, then skiboot destroy_context of every brick.
+ * With `host.contextChurnIntervalTicks` the drivers also destroy and re-init their mm contexts
+ * during the run (context-churn.ts drives the `attachments` here).
+ *
+ * Boot through kexec (`host.bootViaKexec`; skiboot 7c977c734): before step 1, petitboot's kernel
+ * gave every brick a host context (map_lpar + init_context, LPID 0) and kexec'd without destroying
+ * them. skiboot's `ctx_ref[]` lives in firmware memory and survives; the kexec path resets the NPU
+ * PHB (pnv_pci_ioda_shutdown), and the model ASSUMES that clears the XTS registers (the commit
+ * says the XTS state "remains undefined"; `NestMmu.kexecReset`). The fixed map_lpar then resets
+ * the wildcard and its refcount; the pre-fix one (`xts-stale-after-kexec`) keeps the stale count,
+ * init_context trusts it and skips programming the entry, and the brick never becomes VALID.
+ *
+ * What the oracle hears here: every driver-context reference operation (`context.ref`), every
+ * OPAL init/destroy_context (`xts.context`) and every ATS request the NPU refuses (`ats.refused`).
  */
 import { PAGE_64K, PageTables, PhysPages } from '../../host/page-table.js';
 import { MSR_GUEST, MSR_HOST, NestMmu } from '../../npu/nest-mmu.js';
-import { type GpuLinkRef, type NpuContext, NpuContextTable } from '../../npu/npu-context.js';
+import {
+  type ContextDestroy,
+  type GpuLinkRef,
+  type MmRef,
+  type NpuContext,
+  NpuContextTable,
+} from '../../npu/npu-context.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { AtsRequestMsg, AtsResponseMsg } from '../../protocol/messages/ats.js';
 import { PteClearedMsg, PteClearMsg, PteSetMsg } from '../../protocol/messages/page-lifecycle.js';
@@ -29,16 +48,27 @@ import { C } from '../metric-names.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { ChipEnv } from './chip-env.js';
 
-interface AttachedContext {
-  ctx: NpuContext;
-  link: GpuLinkRef;
+/**
+ * One driver's hold on an mm's context through one GPU link (the GPU driver's per-GPU instance for
+ * that process): attached (`ctx`), being destroyed (`destroy`), or neither (detached).
+ */
+export interface DriverAttachment {
+  readonly mm: MmRef;
+  readonly link: GpuLinkRef;
+  readonly flags: number;
+  /** release_cb and priv: the tenant's driver, the same for every GPU of the mm. */
+  readonly releaseCb: unknown;
+  readonly priv: unknown;
+  ctx: NpuContext | undefined;
+  destroy: ContextDestroy | undefined;
 }
 
 export class AtsService {
   private readonly tables = new PageTables(new PhysPages({ baseAddr: 0, sizeBytes: PAGE_64K }));
   readonly nmmu: NestMmu;
   readonly contexts: NpuContextTable;
-  private readonly attached: AttachedContext[] = [];
+  /** Every driver's hold on an mm context here, in the order they were made (context-churn.ts). */
+  readonly attachments: DriverAttachment[] = [];
   /** Bridge BDFs of every attached brick, for destroy_context at release. */
   private readonly attachedBdfs: number[] = [];
   /** Bridge BDF (as an int) of each GPU's first link, for XTS lookups. */
@@ -49,11 +79,54 @@ export class AtsService {
     private readonly env: ChipEnv,
     private readonly translateLatency: LatencyHistogram,
   ) {
-    this.nmmu = new NestMmu(this.tables, { npuIndex: env.socket });
-    this.contexts = new NpuContextTable();
+    const bugs = env.world.bugs;
+    this.nmmu = new NestMmu(this.tables, {
+      npuIndex: env.socket,
+      staleXtsAfterKexec: bugs.has('xts-stale-after-kexec'),
+    });
+    this.contexts = new NpuContextTable({
+      contextRaceUnlocked: bugs.has('context-init-destroy-race'),
+      recordEvents: true,
+    });
+    if (env.world.config.params.host.bootViaKexec === true) this.bootThroughKexec();
     this.attachBricks();
     this.mapInitialPages();
     this.attachContexts();
+  }
+
+  /**
+   * Petitboot's kernel gave every brick a host context, then kexec'd into this one without
+   * destroying them; the kexec path resets the NPU's XTS registers, skiboot's ctx_ref survives
+   * (header). Nothing here is the run's kernel: the oracle is not told.
+   */
+  private bootThroughKexec(): void {
+    const t = this.env.world.topology;
+    for (const b of t.sockets[this.env.socket]!.bridges.map((i) => t.bridges[i]!)) {
+      const bdf = b.pci.bus * 256 + b.pci.device * 8 + b.pci.fn;
+      this.nmmu.mapLpar(bdf, HOST_LPID, 0, b.linkIndex);
+      this.nmmu.initContext(bdf, MSR_HOST);
+    }
+    this.nmmu.kexecReset();
+  }
+
+  /** Tell the oracle every driver-context reference operation made since the last call. */
+  observeContexts(tick: number): void {
+    for (const e of this.contexts.drainEvents()) {
+      this.env.oracle.observe({
+        kind: 'context.ref',
+        tick: tick as Tick,
+        npu: this.env.socket,
+        op: e.op,
+        serial: e.serial,
+        pid: e.mm.contextId,
+      });
+    }
+  }
+
+  /** pnv_npu2_init_context for one driver's hold (it must be detached). */
+  initAttachment(a: DriverAttachment, tick: number): void {
+    a.ctx = this.contexts.init(a.mm, a.link, a.flags, a.releaseCb, a.priv);
+    this.observeContexts(tick);
   }
 
   /** map_lpar + init_context for every brick of an owned GPU (host at boot, a guest at KVM attach). */
@@ -85,6 +158,14 @@ export class AtsService {
     const r2 = this.nmmu.initContext(bdf, msr);
     if (r1.rc !== 0 || r2.rc !== 0)
       throw new Error(`${this.env.name}: XTS setup of ${label}: ${r1.reason}${r2.reason}`);
+    this.env.oracle.observe({
+      kind: 'xts.context',
+      tick: 0 as Tick,
+      npu: this.env.socket,
+      bdf,
+      op: 'init',
+      rc: r2.rc,
+    });
     this.attachedBdfs.push(bdf);
   }
 
@@ -119,14 +200,17 @@ export class AtsService {
         if (gpu.socket !== socket) continue;
         const link: GpuLinkRef = { npuIndex: socket, linkIndex: t.bridges[gpu.bridges[0]!]!.linkIndex };
         // The release callback and its data are the tenant's driver: the same for every GPU of the mm.
-        const ctx = this.contexts.init(
-          { id: `${tenant.id}:${pr.pid}`, contextId: pr.pid },
+        const a: DriverAttachment = {
+          mm: { id: `${tenant.id}:${pr.pid}`, contextId: pr.pid },
           link,
           flags,
-          tenant.id,
-          pr.pid,
-        );
-        this.attached.push({ ctx, link });
+          releaseCb: tenant.id,
+          priv: pr.pid,
+          ctx: undefined,
+          destroy: undefined,
+        };
+        this.initAttachment(a, 0);
+        this.attachments.push(a);
       }
     }
   }
@@ -149,6 +233,14 @@ export class AtsService {
     if (!t.ok) {
       counters.add(C.nmmuFaults);
       counters.add(`nmmu.fault.${t.reason}`);
+      this.env.oracle.observe({
+        kind: 'ats.refused',
+        tick: ctx.now as Tick,
+        npu: this.env.socket,
+        bdf: this.bdfOfGpu.get(gpu)!,
+        gpu,
+        reason: t.reason,
+      });
       ctx.send(back, AtsResponseMsg.encode({ request: r.request, ok: false }), HEADER_BYTES, t.latencyTicks);
       return;
     }
@@ -196,13 +288,33 @@ export class AtsService {
     return s;
   }
 
-  /** The tenants release their groups: every driver context, then every brick's XTS context. */
-  release(): void {
-    for (const a of this.attached) this.contexts.destroyNow(a.ctx, a.link);
-    this.attached.length = 0;
+  /**
+   * The tenants release their groups at `tick`: every driver context (a destroy in progress runs
+   * its remaining steps), then every brick's XTS context.
+   */
+  release(tick: number): void {
+    for (const a of this.attachments) {
+      if (a.destroy !== undefined) {
+        for (let i = 0; i < 3 && !a.destroy.done; i++) a.destroy.step();
+      } else if (a.ctx !== undefined) {
+        this.contexts.destroyNow(a.ctx, a.link);
+      }
+      a.ctx = undefined;
+      a.destroy = undefined;
+    }
+    this.observeContexts(tick);
     for (const bdf of this.attachedBdfs) {
       // A refusal here is a finding about the firmware model, not a reason to lose the run's result.
-      if (this.nmmu.destroyContext(bdf).rc !== 0) this.env.counters.add('xts.destroyRefused');
+      const r = this.nmmu.destroyContext(bdf);
+      if (r.rc !== 0) this.env.counters.add('xts.destroyRefused');
+      this.env.oracle.observe({
+        kind: 'xts.context',
+        tick: tick as Tick,
+        npu: this.env.socket,
+        bdf,
+        op: 'destroy',
+        rc: r.rc,
+      });
     }
     this.attachedBdfs.length = 0;
   }
@@ -214,6 +326,7 @@ export class AtsService {
       contextInits: this.contexts.stats.inits,
       contextAllocations: this.contexts.stats.allocations,
       contextFrees: this.contexts.stats.frees,
+      contextUseAfterFree: this.contexts.stats.useAfterFree,
     };
   }
 }

@@ -18,6 +18,7 @@ import type { Lpid, Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { ChipEnv } from './chip-env.js';
+import type { GpuResets } from './gpu-resets.js';
 
 interface Waiter {
   owner: number;
@@ -35,6 +36,8 @@ export class AtsdPort {
     private readonly env: ChipEnv,
     xts: ConstructorParameters<typeof AtsdUnit>[0]['xts'],
     private readonly registerWait: LatencyHistogram,
+    /** GPU resets on this socket: the NPU's view of each GPU's links, when resets run at all. */
+    private readonly resets?: GpuResets,
   ) {
     const { world, socket } = env;
     const t = world.topology;
@@ -47,6 +50,7 @@ export class AtsdPort {
       xts,
       bricks,
       registerCount: world.config.params.host.atsdRegisters,
+      links: resets?.enabled === true ? resets.links : undefined,
     });
   }
 
@@ -70,13 +74,14 @@ export class AtsdPort {
         this.unit.writeAva(o.reg, o.shootdown, o.ava);
         return;
       case 'launch':
-        for (const d of this.unit.launch(o.reg, o.shootdown, o.params)) {
+        for (const d of this.unit.launch(o.reg, o.shootdown, o.params, now)) {
           ctx.send(
             this.env.toGpu.get(d.gpu)!,
             AtsdInvalidateMsg.encode({ npu: this.env.socket, reg: o.reg, inv: d.inv, flush: d.flush }),
             HEADER_BYTES,
           );
         }
+        this.resets?.observeHmis(ctx);
         return;
       case 'wait':
         if (this.unit.stat(o.reg) === 0) this.answer(o.shootdown, 'wait', 0, ctx);

@@ -4,9 +4,12 @@
  * threads that run there. Each concern is a part of its own:
  * - host-threads.ts: the CPU threads that munmap and migrate (they ask the coordinator);
  * - ats-service.ts: attach/release of tenants (XTS, contexts), ATS translation, the PTE stores;
+ * - context-churn.ts: drivers destroying and re-initing their mm contexts during the run;
  * - atsd-port.ts: the ATSD registers as the coordinator's shootdowns reach them;
  * - dma-landing.ts: UT=1 translation, forwarding to the home chip, DMA landing in this RAM;
- * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle.
+ * - tce-unmap.ts: the TCE tables and caches of this socket's GPUs and the kernel's unmap cycle;
+ * - tce-mappers.ts: kernel threads mapping the GPUs' TCE windows in parallel at start;
+ * - gpu-resets.ts: GPU resets on this socket (secondary bus reset, the NPU's brick reset).
  * The oracle of this chip (check/oracle.ts) hears what happens to the pages homed here (owners,
  * frees, TCE clears and unpins) and every DMA that lands or is translated here.
  */
@@ -27,8 +30,11 @@ import type { World } from '../world.js';
 import { AtsService } from './ats-service.js';
 import { AtsdPort } from './atsd-port.js';
 import { ChipEnv } from './chip-env.js';
+import { ContextChurn } from './context-churn.js';
 import { DmaLanding } from './dma-landing.js';
+import { GpuResets } from './gpu-resets.js';
 import { HostThreads } from './host-threads.js';
+import { TceMappers } from './tce-mappers.js';
 import { TceUnmaps } from './tce-unmap.js';
 
 export class ChipActor implements Actor {
@@ -42,8 +48,11 @@ export class ChipActor implements Actor {
   private readonly registerWait: LatencyHistogram;
   private readonly threads: HostThreads;
   private readonly ats: AtsService;
+  private readonly churn: ContextChurn;
   private readonly atsd: AtsdPort;
+  private readonly resets: GpuResets;
   private readonly tce: TceUnmaps;
+  private readonly mappers: TceMappers;
   private readonly dma: DmaLanding;
 
   constructor(
@@ -57,8 +66,11 @@ export class ChipActor implements Actor {
     this.registerWait = recorder.histogram();
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
-    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait);
+    this.churn = new ContextChurn(this.env, this.ats);
+    this.resets = new GpuResets(this.env);
+    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.resets);
     this.tce = new TceUnmaps(this.env);
+    this.mappers = new TceMappers(this.env, this.tce.tce);
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
     this.dispatch = new Dispatch(this.name, {
@@ -75,6 +87,11 @@ export class ChipActor implements Actor {
       [K.TCE_REMAP]: (m, ctx) => this.tce.onRemap(m, ctx),
       [K.TCE_KILL_TIMER]: (m, ctx) => this.tce.onKill(m, ctx),
       [K.TCE_MAP_TIMER]: (m, ctx) => this.tce.onMapTimer(m, ctx),
+      [K.CONTEXT_TIMER]: (m, ctx) => this.churn.onTimer(m, ctx),
+      [K.RESET_REQUEST]: (m, ctx) => this.resets.onRequest(m, ctx),
+      [K.RESET_ACK]: (m, ctx) => this.resets.onAck(m, ctx),
+      [K.SBR_TIMER]: (m, ctx) => this.resets.onTimer(m, ctx),
+      [K.TCE_MAPPER_TIMER]: (m, ctx) => this.mappers.onTimer(m, ctx),
     });
   }
 
@@ -95,6 +112,8 @@ export class ChipActor implements Actor {
 
   start(ctx: ActorContext): void {
     this.threads.start(ctx);
+    this.churn.start(ctx);
+    this.mappers.start(ctx);
   }
 
   findings(): number {
@@ -105,8 +124,12 @@ export class ChipActor implements Actor {
     return this.atsd.unit.stats.launches;
   }
 
-  /** Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent. */
+  /**
+   * Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent,
+   * unless GPU resets run (the secondary bus reset goes over PCIe).
+   */
   silentEdges(): number[] {
+    if (this.resets.enabled) return [];
     return this.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
   }
 
@@ -134,8 +157,8 @@ export class ChipActor implements Actor {
     });
   }
 
-  finish(_endTick: number): ActorReport {
-    this.ats.release();
+  finish(endTick: number): ActorReport {
+    this.ats.release(endTick);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
     return actorReport(this, {
       counters: this.counters,
@@ -148,7 +171,12 @@ export class ChipActor implements Actor {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,
       },
-      state: { ...this.atsd.state(), ...this.ats.state() },
+      state: {
+        ...this.atsd.state(),
+        ...this.ats.state(),
+        ...(this.resets.enabled ? this.resets.state() : {}),
+        ...(this.mappers.enabled ? this.mappers.state() : {}),
+      },
     });
   }
 }

@@ -43,6 +43,14 @@ export class DmaLanding {
       const r = this.tce.dma(d.gpu, d.path, d.address as BusAddr, d.write ? 'write' : 'read');
       if (r.kind === 'fault') {
         this.env.counters.add(`tce.fault.${r.reason}`);
+        if (r.reason === 'invalid-entry') {
+          this.env.oracle.observe({
+            kind: 'tce.fault',
+            tick: ctx.now as Tick,
+            gpu: d.gpu,
+            index: this.tce.table(d.gpu).indexOf(d.address as BusAddr)!,
+          });
+        }
         this.complete(d, m.source, ctx, fromChip, DmaStatus.tceFault, 0);
         return;
       }

@@ -54,11 +54,17 @@ export class TceUnmaps {
       unpinBeforeKill: this.unpinBeforeKill,
       firmware: world.firmware,
     });
+    const h = world.config.params.host;
     for (const g of world.topology.sockets[socket]!.gpus) {
       const pages = world.tcePages[g]!;
       if (pages.length === 0) continue;
-      this.tce.createWindow(g, { windowPages: Math.max(pages.length, 1) });
-      this.tce.map(g, pages);
+      this.tce.createWindow(g, { windowPages: Math.max(pages.length, 1), levelEntries: h.tceLevelEntries });
+      // With mapping threads (tce-mappers.ts) the window is mapped during the run instead.
+      if (h.tceMapThreads !== undefined) continue;
+      const first = this.tce.table(g).indexOf(this.tce.map(g, pages))!;
+      pages.forEach((pa, i) => {
+        env.oracle.observe({ kind: 'tce.write', tick: 0 as Tick, gpu: g, index: first + i, pa });
+      });
     }
   }
 
@@ -135,6 +141,15 @@ export class TceUnmaps {
     }
     if (fresh.length === r.pages) {
       this.tce.writeTces(r.gpu, r.firstIndex, fresh, 'rw');
+      fresh.forEach((pa, i) => {
+        this.env.oracle.observe({
+          kind: 'tce.write',
+          tick: ctx.now as Tick,
+          gpu: r.gpu,
+          index: r.firstIndex + i,
+          pa,
+        });
+      });
       this.tce.kill(r.gpu, r.firstIndex, r.pages);
       this.env.counters.add(C.tceMaps);
     }

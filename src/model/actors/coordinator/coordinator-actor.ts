@@ -4,7 +4,9 @@
  *   PTE clear -> shootdown (shootdown-runner.ts, the kernel's mmio_invalidate) -> free -> remap;
  * - watchdog.ts: the liveness rule, over the shootdowns in flight;
  * - tce-traffic.ts: the kernel's TCE unmaps;
- * - mmio-traffic.ts: tenants' BAR0 accesses.
+ * - mmio-traffic.ts: tenants' BAR0 accesses;
+ * - reset-traffic.ts: tenants' GPU resets ("nvidia-smi -r"), refused unless the caller owns the
+ *   GPU's whole NVLink group.
  * The oracle of the coordinator (check/oracle.ts) hears every unmap, free and shootdown step and
  * judges the protocol-order rules.
  */
@@ -21,6 +23,7 @@ import type { World } from '../world.js';
 import { CoordinatorEnv } from './coordinator-env.js';
 import { MmioTraffic } from './mmio-traffic.js';
 import { PageLifecycle } from './page-lifecycle.js';
+import { ResetTraffic } from './reset-traffic.js';
 import { TceTraffic } from './tce-traffic.js';
 import { Watchdog } from './watchdog.js';
 
@@ -43,6 +46,7 @@ export class CoordinatorActor implements Actor {
   private readonly watchdog: Watchdog;
   private readonly tce: TceTraffic;
   private readonly mmio: MmioTraffic;
+  private readonly resets: ResetTraffic;
 
   constructor(
     readonly index: number,
@@ -59,6 +63,7 @@ export class CoordinatorActor implements Actor {
     this.watchdog = new Watchdog(this.lifecycle, world.config.params.host.shootdownDeadlineTicks);
     this.tce = new TceTraffic(this.env);
     this.mmio = new MmioTraffic(this.env);
+    this.resets = new ResetTraffic(this.env);
     this.dispatch = new Dispatch(this.name, {
       [K.UNMAP_REQUEST]: (m, ctx) => {
         this.watchdog.check(ctx.now);
@@ -70,6 +75,8 @@ export class CoordinatorActor implements Actor {
       [K.PTE_CLEARED]: (m, ctx) => this.lifecycle.onPteCleared(m, ctx),
       [K.TCE_REMAPPED]: (m) => this.tce.onRemapped(m),
       [K.ATSD_ANSWER]: (m, ctx) => this.lifecycle.onAtsdAnswer(m, ctx),
+      [K.RESET_TIMER]: (_m, ctx) => this.resets.onTimer(ctx),
+      [K.RESET_DONE]: (m) => this.resets.onDone(m),
     });
   }
 
@@ -77,6 +84,7 @@ export class CoordinatorActor implements Actor {
     this.tce.start(ctx);
     this.watchdog.start(ctx);
     this.mmio.start(ctx);
+    this.resets.start(ctx);
   }
 
   findings(): number {

@@ -7,6 +7,9 @@
  *
  * Refills in flight inside the GPU (gpu/ats-cache.ts) move on at each engine issue, when a choice
  * says so ('ats.refill'): that is how slowly an old translation can still reach the L1.
+ *
+ * A GPU reset (reset-port.ts) first quiesces the engines (`pause`): an engine whose timer fires
+ * then parks without issuing, and what is in flight completes; `resume` restarts the parked ones.
  */
 import type { AtsCache, AtsEntry } from '../../gpu/ats-cache.js';
 import { PAGE_64K } from '../../host/page-table.js';
@@ -53,6 +56,10 @@ export class DmaEngines {
   private readonly pendingAts = new Map<number, PendingAts>();
   /** Engines waiting for an outstanding slot, in the order they stalled. */
   private readonly stalled: number[] = [];
+  /** Quiesced for a reset: engines park instead of issuing. */
+  private paused = false;
+  /** Engines parked while paused, in the order they parked. */
+  private readonly parked: number[] = [];
 
   constructor(
     private readonly env: GpuEnv,
@@ -92,6 +99,10 @@ export class DmaEngines {
 
   onTimer(m: SimMessage, ctx: ActorContext): void {
     const engine = EngineTimerMsg.decode(m).engine;
+    if (this.paused) {
+      this.parked.push(engine);
+      return;
+    }
     const ch = ctx.chooser;
     const refills = this.ats.refillsInFlight;
     if (refills > 0 && ch.choose('ats.refill', 100) < this.p.refillAdvancePercent) {
@@ -113,6 +124,22 @@ export class DmaEngines {
     if (r < this.p.peerPercent && this.peers.length > 0) this.issuePeer(ctx, write);
     else if (r < this.p.peerPercent + this.p.ut1Percent && this.tcePages > 0) this.issueUt1(ctx, write);
     else if (this.procs.length > 0) this.issueUt0(ctx, write);
+  }
+
+  /** Quiesce for a reset: no engine issues again until `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** After a reset: every parked engine issues again after a drawn delay. */
+  resume(ctx: ActorContext): void {
+    this.paused = false;
+    for (const engine of this.parked.splice(0, this.parked.length)) {
+      ctx.schedule(
+        1 + ctx.chooser.choose('gpu.resume', this.p.issueIntervalTicks),
+        EngineTimerMsg.encode({ engine }),
+      );
+    }
   }
 
   /** Restart the engine that stalled first, if any. */

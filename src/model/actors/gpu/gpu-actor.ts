@@ -4,7 +4,8 @@
  *   and their completions;
  * - invalidation-port.ts: ATSD invalidations and flushes from the NPU, and the flush's membar;
  * - peer-port.ts: NVLink peer writes landing in this GPU's RAM;
- * - bar0-port.ts: BAR0 behind the MMIO filter (firmware update, link disable).
+ * - bar0-port.ts: BAR0 behind the MMIO filter (firmware update, link disable);
+ * - reset-port.ts: the GPU's side of a reset (quiesce, secondary bus reset, links back up).
  * The oracle of this GPU (check/oracle.ts) hears every peer write that lands and every MMIO access.
  */
 import { Oracle } from '../../check/oracle.js';
@@ -24,6 +25,7 @@ import { DmaEngines } from './dma-engines.js';
 import { GpuEnv } from './gpu-env.js';
 import { InvalidationPort } from './invalidation-port.js';
 import { PeerPort } from './peer-port.js';
+import { ResetPort } from './reset-port.js';
 
 export class GpuActor implements Actor {
   readonly kind = 'gpu' as const;
@@ -39,6 +41,7 @@ export class GpuActor implements Actor {
   private readonly engines: DmaEngines;
   private readonly invalidations: InvalidationPort;
   private readonly peers: PeerPort;
+  private readonly resets: ResetPort;
 
   constructor(
     readonly index: number,
@@ -54,8 +57,15 @@ export class GpuActor implements Actor {
     const linkUp = (l: number) => this.bar0.linkUp(l);
     const settle = (ctx: ActorContext) => this.settle(ctx);
     this.engines = new DmaEngines(this.env, this.ats, linkUp, this.dmaLatency, this.peerLatency, settle);
-    this.invalidations = new InvalidationPort(this.env, this.ats, this.engines, settle);
+    this.invalidations = new InvalidationPort(
+      this.env,
+      this.ats,
+      this.engines,
+      settle,
+      () => this.bar0.bar0.inReset,
+    );
     this.peers = new PeerPort(this.env, linkUp);
+    this.resets = new ResetPort(this.env, this.bar0, this.ats, this.engines, this.invalidations);
     // Who owns every GPU, as the oracle judges peer writes and MMIO by it.
     world.topology.gpus.forEach((g) => {
       const t = world.gpuOwner[g.index]!;
@@ -76,13 +86,18 @@ export class GpuActor implements Actor {
       [K.ATSD_INVALIDATE]: (m, ctx) => this.invalidations.onInvalidate(m, ctx),
       [K.PEER_WRITE]: (m, ctx) => this.peers.onPeerWrite(m, ctx),
       [K.MMIO_ACCESS]: (m, ctx) => this.bar0.onMmio(m, ctx),
+      [K.RESET_STEP]: (m, ctx) => this.resets.onStep(m, ctx),
     });
   }
 
-  /** After a completion or a flush: restart a stalled engine, then release the flush acks due. */
+  /**
+   * After a completion or a flush: restart a stalled engine, release the flush acks due, and, when
+   * a reset is waiting for this GPU to drain, say so.
+   */
   private settle(ctx: ActorContext): void {
     this.engines.restartStalled(ctx);
     this.invalidations.releaseFlushAcks(ctx);
+    this.resets.afterSettle(ctx);
   }
 
   start(ctx: ActorContext): void {
@@ -129,6 +144,9 @@ export class GpuActor implements Actor {
         refillsInFlight: this.ats.refillsInFlight,
         disabledLinkMask: this.bar0.bar0.disabledLinkMask,
         firmwareVersion: this.bar0.bar0.firmwareVersion,
+        ...(this.world.config.params.resets === undefined
+          ? {}
+          : { secondaryBusResets: this.bar0.bar0.stats.secondaryBusResets }),
       },
     });
   }

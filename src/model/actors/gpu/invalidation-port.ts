@@ -32,10 +32,19 @@ export class InvalidationPort {
     private readonly ats: AtsCache,
     private readonly engines: DmaEngines,
     private readonly settle: (ctx: ActorContext) => void,
+    /** Whether the GPU is held in reset now (bar0-port.ts). */
+    private readonly inReset: () => boolean,
   ) {}
 
   onInvalidate(m: SimMessage, ctx: ActorContext): void {
     const a = AtsdInvalidateMsg.decode(m);
+    if (this.inReset()) {
+      // A device held in reset answers nothing: the register this ATSD came from never completes.
+      // The reset sequence keeps ATSDs away from a GPU in reset (chip/gpu-resets.ts), so this only
+      // happens if it does not.
+      this.env.counters.add('ats.invalidationsLostInReset');
+      return;
+    }
     this.ats.apply(a.inv, a.flush);
     this.env.counters.add(a.inv.kind === 'flush' ? C.atsFlushes : C.atsInvalidations);
     const toChip = this.env.nvlinkTo(m.source);

@@ -9,6 +9,9 @@
  *   pinned is the kernel's accepted window between the TCE clear and its kill (domain.md §2
  *   "Ordering"); once unpinned (the VFIO unpin-before-kill gap, a kill that missed the page) the
  *   DMA reaches memory the device no longer owns.
+ * - translation.lost-tce: a UT=1 DMA found no TCE (`tce.fault`) at a window index whose last kernel
+ *   operation was a write (`tce.write`), not a clear: the kernel believes the bus page mapped, the
+ *   table does not have it (Linux 56090a3902c8: a level replaced by another thread's allocation).
  */
 import { PAGE_64K } from '../../host/page-table.js';
 import { wireEpoch } from '../../protocol/wire.js';
@@ -21,6 +24,8 @@ export class TranslationRules implements RuleFamily {
   private readonly epochs = new Map<number, number>();
   /** `gpu:index` -> the page its last cleared TCE pointed at, and whether that page was unpinned. */
   private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
+  /** `gpu:index` -> the page its TCE was last written with, until a clear. */
+  private readonly written = new Map<string, number>();
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
@@ -33,7 +38,22 @@ export class TranslationRules implements RuleFamily {
         return;
       case 'tce.clear':
         this.cleared.set(`${ev.gpu}:${ev.index}`, { pa: ev.pa, unpinned: false });
+        this.written.delete(`${ev.gpu}:${ev.index}`);
         return;
+      case 'tce.write':
+        this.written.set(`${ev.gpu}:${ev.index}`, ev.pa);
+        return;
+      case 'tce.fault': {
+        const pa = this.written.get(`${ev.gpu}:${ev.index}`);
+        if (pa === undefined) return;
+        report(
+          'translation.lost-tce',
+          [`gpu${ev.gpu}`],
+          [pa],
+          `Expected UT=1 DMA through the TCE the kernel wrote at index ${ev.index} of gpu${ev.gpu}'s table (page ${hex(pa)}, not cleared since), got no valid TCE there`,
+        );
+        return;
+      }
       case 'tce.access': {
         if (!ev.stale) return;
         const base = alignDown(ev.pa, PAGE_64K);

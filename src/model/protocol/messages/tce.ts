@@ -8,6 +8,9 @@
  * | TCE_KILL_TIMER | chip self     | as TCE_REMAP                                             |
  * | TCE_MAP_TIMER  | chip self     | tag = gpu, address = first TCE index, lengthBytes = pages |
  * | TCE_REMAPPED   | chip -> coord | tag = gpu, address = first TCE index                      |
+ * | TCE_MAPPER_TIMER | chip self   | tag = gpu, lengthBytes = mapping thread                    |
+ *
+ * TCE_MAPPER_TIMER drives the kernel threads that map a GPU's window at start (chip/tce-mappers.ts).
  */
 import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
@@ -33,6 +36,15 @@ export const TceKillTimerMsg = plainMessage<TceRemap>(
   'windowReset',
 );
 export const TceMapTimerMsg = plainMessage<TceRange>(K.TCE_MAP_TIMER, 'TCE_MAP_TIMER', RANGE_FIELDS);
+
+export interface TceMapperTimer {
+  readonly gpu: number;
+  readonly thread: number;
+}
+export const TceMapperTimerMsg = plainMessage<TceMapperTimer>(K.TCE_MAPPER_TIMER, 'TCE_MAPPER_TIMER', {
+  tag: 'gpu',
+  lengthBytes: 'thread',
+});
 
 export interface TceRemapped {
   readonly gpu: number;

@@ -9,6 +9,8 @@
  * | TCE_TIMER       | coordinator | (none)                                          |
  * | MMIO_TIMER      | coordinator | (none)                                          |
  * | WATCHDOG_TIMER  | coordinator | (none)                                          |
+ * | CONTEXT_TIMER   | chip        | tag = driver thread (an NPU context's next step) |
+ * | RESET_TIMER     | coordinator | (none) (a tenant's next GPU reset request)      |
  */
 import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
@@ -27,3 +29,11 @@ type Bare = Record<string, never>;
 export const TceTimerMsg = plainMessage<Bare>(K.TCE_TIMER, 'TCE_TIMER', {});
 export const MmioTimerMsg = plainMessage<Bare>(K.MMIO_TIMER, 'MMIO_TIMER', {});
 export const WatchdogTimerMsg = plainMessage<Bare>(K.WATCHDOG_TIMER, 'WATCHDOG_TIMER', {});
+export const ResetTimerMsg = plainMessage<Bare>(K.RESET_TIMER, 'RESET_TIMER', {});
+
+export interface ContextTimer {
+  readonly thread: number;
+}
+export const ContextTimerMsg = plainMessage<ContextTimer>(K.CONTEXT_TIMER, 'CONTEXT_TIMER', {
+  tag: 'thread',
+});

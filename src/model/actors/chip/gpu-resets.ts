@@ -1,0 +1,156 @@
+/**
+ * GPU resets on this socket, as the host kernel and skiboot run them when the coordinator (the
+ * kernel, on a tenant's "nvidia-smi -r") asks with RESET_REQUEST. The chip owns the sequence: the
+ * GPU's PHB4 issues the secondary bus reset, and skiboot's npu2 code resets the GPU's bricks at
+ * this NPU (npu/npu-links.ts holds what the NPU knows of each GPU's links).
+ *
+ * The sequence, fixed firmware (skiboot 68d11e446 "npu2: Reset NVLinks when resetting a GPU",
+ * d4f2f7737; fca2b2b83): a bus control filter on the GPU's slot resets its NVLinks with it:
+ *   1. RESET_STEP quiesce to the GPU (PCIe); wait for RESET_ACK(quiesced) (NVLink, behind every
+ *      ATSD ack the GPU sent before it);
+ *   2. fence the GPU's bricks at the NPU (no ATSD goes to them from here on), then assert the
+ *      secondary bus reset (RESET_STEP sbr-assert): the GPU's links drop;
+ *   3. after `resets.sbrHoldTicks` deassert it (sbr-deassert) and at once reset the bricks: retrain
+ *      and purge L2/L3 (npu-reset), and tell the GPU (link-reset);
+ *   4. on RESET_ACK(links-up) lift the fence (unfence) and answer RESET_DONE to the coordinator.
+ * Firmware before the fix (`gpu-reset-before-npu`): no bus control filter. Step 2 asserts the reset
+ * without the fence, and the bricks are reset only `resets.npuResetDelayTicks` after the deassert
+ * (when VFIO resets the NVLink bridge devices, after the GPU, the order that showed the bug). An
+ * ATSD the NPU forwards to the GPU in between, for any shootdown on this NPU (every ATSD goes to
+ * every brick), uses the dropped links: an HMI (`npu.hmi`, judged `order.npu-use-after-gpu-reset`).
+ *
+ * Why no ATSD reaches a GPU held in reset with the fix, step by step:
+ *   1. deliveries made before the fence travel on the chip-to-GPU NVLink (at most 550 ns plus
+ *      queueing) and the sbr-assert on PCIe (at least 900 ns): they arrive first and are acked;
+ *   2. from the fence on the NPU makes none;
+ *   3. the fence is lifted only on RESET_ACK(links-up), which the GPU sends after its sbr-deassert
+ *      and link-reset (both on the one PCIe edge, in order): the GPU is out of reset by then.
+ * Lifting it at the brick reset instead (step 3 of the sequence) let an ATSD on the fast NVLink
+ * overtake the sbr-deassert on PCIe and reach the GPU still held in reset, where it was lost and
+ * its register would have hung (found by this workload's clean runs).
+ */
+
+import { NpuLinks } from '../../npu/npu-links.js';
+import { HEADER_BYTES } from '../../protocol/kinds.js';
+import {
+  ResetAckMsg,
+  ResetDoneMsg,
+  ResetRequestMsg,
+  ResetStepMsg,
+  type ResetStepName,
+  SbrTimerMsg,
+} from '../../protocol/messages/reset.js';
+import type { SimMessage } from '../../protocol/sim-message.js';
+import type { Tick } from '../../types.js';
+import type { ActorContext } from '../actor.js';
+import { C } from '../metric-names.js';
+import { edgeOf } from '../world.js';
+import type { ChipEnv } from './chip-env.js';
+
+type OracleStep = 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
+
+export class GpuResets {
+  readonly links: NpuLinks;
+  private readonly toGpuPcie = new Map<number, number>();
+  /** GPUs being reset now. */
+  private readonly inProgress = new Set<number>();
+  /** The firmware resets the GPU's bricks with its slot (skiboot 68d11e446). */
+  private readonly bricksResetWithSlot: boolean;
+
+  constructor(private readonly env: ChipEnv) {
+    const { world, socket, index } = env;
+    const gpus = world.topology.sockets[socket]!.gpus;
+    this.links = new NpuLinks(gpus);
+    this.bricksResetWithSlot = !world.bugs.has('gpu-reset-before-npu');
+    if (this.enabled)
+      for (const g of gpus) this.toGpuPcie.set(g, edgeOf(world, index, world.gpuActor[g]!, 'pcie'));
+  }
+
+  get enabled(): boolean {
+    return this.env.world.config.params.resets !== undefined;
+  }
+
+  private get params() {
+    return this.env.world.config.params.resets!;
+  }
+
+  onRequest(m: SimMessage, ctx: ActorContext): void {
+    const r = ResetRequestMsg.decode(m);
+    if (!this.toGpuPcie.has(r.gpu) || this.inProgress.has(r.gpu))
+      throw new Error(
+        `${this.env.name}: RESET_REQUEST for gpu${r.gpu}, not on this socket or already resetting`,
+      );
+    this.inProgress.add(r.gpu);
+    this.step(r.gpu, 'quiesce', ctx);
+  }
+
+  onAck(m: SimMessage, ctx: ActorContext): void {
+    const a = ResetAckMsg.decode(m);
+    if (!this.inProgress.has(a.gpu)) throw new Error(`${this.env.name}: stray RESET_ACK from gpu${a.gpu}`);
+    if (a.state === 'quiesced') {
+      if (this.bricksResetWithSlot) {
+        this.links.fence(a.gpu);
+        this.observe(a.gpu, 'fence', ctx);
+      }
+      this.links.gpuReset(a.gpu);
+      this.observe(a.gpu, 'sbr-assert', ctx);
+      this.step(a.gpu, 'sbr-assert', ctx);
+      ctx.schedule(this.params.sbrHoldTicks, SbrTimerMsg.encode({ gpu: a.gpu, step: 'sbr-deassert' }));
+      return;
+    }
+    if (this.links.isFenced(a.gpu)) {
+      this.links.unfence(a.gpu);
+      this.observe(a.gpu, 'unfence', ctx);
+    }
+    this.inProgress.delete(a.gpu);
+    this.env.counters.add('gpu.resetsRun');
+    ctx.send(this.env.toCoordinator, ResetDoneMsg.encode({ gpu: a.gpu }), HEADER_BYTES);
+  }
+
+  onTimer(m: SimMessage, ctx: ActorContext): void {
+    const t = SbrTimerMsg.decode(m);
+    if (t.step === 'sbr-deassert') {
+      this.observe(t.gpu, 'sbr-deassert', ctx);
+      this.step(t.gpu, 'sbr-deassert', ctx);
+      if (this.bricksResetWithSlot) this.resetBricks(t.gpu, ctx);
+      else
+        ctx.schedule(this.params.npuResetDelayTicks, SbrTimerMsg.encode({ gpu: t.gpu, step: 'link-reset' }));
+      return;
+    }
+    this.resetBricks(t.gpu, ctx);
+  }
+
+  /** skiboot resets the GPU's bricks (retrain, purge L2/L3) and tells the GPU its links are back. */
+  private resetBricks(gpu: number, ctx: ActorContext): void {
+    this.links.linkReset(gpu);
+    this.observe(gpu, 'npu-reset', ctx);
+    this.step(gpu, 'link-reset', ctx);
+  }
+
+  /** Tell the oracle about the HMIs raised since the last call (after every ATSD launch). */
+  observeHmis(ctx: ActorContext): void {
+    for (const h of this.links.drainHmis()) {
+      this.env.counters.add(C.hmis);
+      this.env.oracle.observe({
+        kind: 'npu.hmi',
+        tick: ctx.now as Tick,
+        npu: this.env.socket,
+        gpu: h.gpu,
+        reason: h.reason,
+        detail: h.detail,
+      });
+    }
+  }
+
+  private step(gpu: number, step: ResetStepName, ctx: ActorContext): void {
+    ctx.send(this.toGpuPcie.get(gpu)!, ResetStepMsg.encode({ gpu, step }), HEADER_BYTES);
+  }
+
+  private observe(gpu: number, step: OracleStep, ctx: ActorContext): void {
+    this.env.oracle.observe({ kind: 'gpu.reset', tick: ctx.now as Tick, npu: this.env.socket, gpu, step });
+  }
+
+  state(): Record<string, unknown> {
+    return { gpuResetsInProgress: this.inProgress.size, npuHmis: this.links.stats.hmis };
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The rules a chip judges about its NPU's driver and firmware (check/rules/npu-rules.ts) and its
+ * kernel's TCE writes (translation.lost-tce, check/rules/translation-rules.ts), fed with the events
+ * a chip reports: each rule passes on the fixed sequence and reports the broken one.
+ */
+import { describe, expect, test } from 'vitest';
+import { Oracle } from '../../../src/model/check/oracle.js';
+import type { OracleEvent } from '../../../src/model/check/oracle-events.js';
+import { MSR_HOST } from '../../../src/model/npu/nest-mmu.js';
+import { NpuContextTable } from '../../../src/model/npu/npu-context.js';
+import type { Tick } from '../../../src/model/types.js';
+
+const T = (n: number) => n as Tick;
+const ref = (tick: number, op: 'alloc' | 'get' | 'put' | 'free', serial = 1): OracleEvent => ({
+  kind: 'context.ref',
+  tick: T(tick),
+  npu: 0,
+  op,
+  serial,
+  pid: 7,
+});
+
+function rules(events: OracleEvent[]): string[] {
+  const o = new Oracle();
+  for (const e of events) o.observe(e);
+  return o.violations.map((v) => v.rule);
+}
+
+describe('npu rules: order.context-use-after-free', () => {
+  test('context refs: get and put on a live context, then the last put and one free, is clean', () => {
+    expect(rules([ref(0, 'alloc'), ref(1, 'get'), ref(2, 'put'), ref(3, 'put'), ref(4, 'free')])).toEqual([]);
+  });
+
+  test('context refs: a kref_get after the last put is reported, and so is the free while it is held', () => {
+    const found = rules([ref(0, 'alloc'), ref(1, 'put'), ref(2, 'get'), ref(3, 'free')]);
+    expect(found).toEqual(['order.context-use-after-free', 'order.context-use-after-free']);
+  });
+
+  test('context refs: a put or a second free after the free is reported', () => {
+    expect(rules([ref(0, 'alloc'), ref(1, 'put'), ref(2, 'free'), ref(3, 'put')])).toEqual([
+      'order.context-use-after-free',
+    ]);
+    expect(rules([ref(0, 'alloc'), ref(1, 'put'), ref(2, 'free'), ref(3, 'free')])).toEqual([
+      'order.context-use-after-free',
+    ]);
+  });
+
+  test('context refs: the pre-fix race, as the table logs it, is caught at the kref_get', () => {
+    const t = new NpuContextTable({ contextRaceUnlocked: true, recordEvents: true });
+    const mm = { id: 'vm1:7', contextId: 7 };
+    const a = { npuIndex: 0, linkIndex: 0 };
+    const b = { npuIndex: 0, linkIndex: 2 };
+    const ctx = t.init(mm, a, MSR_HOST, 'vm1', 7);
+    t.init(mm, b, MSR_HOST, 'vm1', 7);
+    t.destroyNow(ctx, a); // A: 2 -> 1
+    const d = t.destroy(ctx, b); // B: the last reference
+    d.step(); // kref_put 1 -> 0
+    const again = t.init(mm, a, MSR_HOST, 'vm1', 7); // A inits before B's release
+    d.step(); // release
+    d.step(); // kfree
+    t.destroyNow(again, a); // A's later destroy of the freed context
+    expect(t.stats.useAfterFree).toBe(1);
+    expect(t.stats.doubleFrees).toBe(1);
+    const o = new Oracle();
+    const events = t.drainEvents();
+    expect(events.map((e) => e.op)).toEqual(['alloc', 'get', 'put', 'put', 'get', 'free', 'put', 'free']);
+    const at = events.map((e, i) => o.observe({ ...ref(i, e.op, e.serial) }));
+    // The first finding is the kref_get that brought the context back from 0 (event 4).
+    expect(at.findIndex((n) => n > 0)).toBe(4);
+    expect(o.violations[0]!.message).toMatch(/kref_get_unless_zero/);
+  });
+});
+
+describe('npu rules: translation.ats-refused', () => {
+  const xts = (tick: number, op: 'init' | 'destroy', rc = 0): OracleEvent => ({
+    kind: 'xts.context',
+    tick: T(tick),
+    npu: 1,
+    bdf: 9,
+    op,
+    rc,
+  });
+  const refused = (tick: number, reason: string): OracleEvent => ({
+    kind: 'ats.refused',
+    tick: T(tick),
+    npu: 1,
+    bdf: 9,
+    gpu: 3,
+    reason,
+  });
+
+  test('xts: a refusal for lack of a PTE, or on a brick without a context, is not judged', () => {
+    expect(rules([xts(0, 'init'), refused(1, 'no-pte')])).toEqual([]);
+    expect(rules([refused(1, 'bdf-not-valid')])).toEqual([]);
+    expect(rules([xts(0, 'init', -1), refused(1, 'bdf-not-valid')])).toEqual([]);
+    expect(rules([xts(0, 'init'), xts(1, 'destroy'), refused(2, 'msr-mismatch')])).toEqual([]);
+  });
+
+  test('xts: an XTS refusal on a brick whose init_context succeeded is reported', () => {
+    expect(rules([xts(0, 'init'), refused(1, 'bdf-not-valid')])).toEqual(['translation.ats-refused']);
+  });
+});
+
+describe('npu rules: order.npu-use-after-gpu-reset', () => {
+  test('hmi: an HMI for NPU use after a GPU reset is reported with the reset steps in its history', () => {
+    const o = new Oracle();
+    o.observe({ kind: 'gpu.reset', tick: T(1), npu: 0, gpu: 2, step: 'sbr-assert' });
+    o.observe({
+      kind: 'npu.hmi',
+      tick: T(2),
+      npu: 0,
+      gpu: 2,
+      reason: 'npu-use-after-gpu-reset',
+      detail: 'ATSD on dropped links',
+    });
+    expect(o.violations.map((v) => v.rule)).toEqual(['order.npu-use-after-gpu-reset']);
+    expect(o.violations[0]!.history.join('\n')).toMatch(/gpu.reset .*sbr-assert/);
+  });
+});
+
+describe('translation rules: translation.lost-tce', () => {
+  const write = (tick: number, index: number): OracleEvent => ({
+    kind: 'tce.write',
+    tick: T(tick),
+    gpu: 1,
+    index,
+    pa: 0x70000 as never,
+  });
+  const fault = (tick: number, index: number): OracleEvent => ({
+    kind: 'tce.fault',
+    tick: T(tick),
+    gpu: 1,
+    index,
+  });
+
+  test('lost tce: a fault at a bus page never mapped, or cleared since, is not judged', () => {
+    expect(rules([fault(1, 4)])).toEqual([]);
+    expect(
+      rules([
+        write(0, 4),
+        { kind: 'tce.clear', tick: T(1), gpu: 1, index: 4, pa: 0x70000 as never },
+        fault(2, 4),
+      ]),
+    ).toEqual([]);
+  });
+
+  test('lost tce: a fault at a bus page the kernel mapped is reported', () => {
+    expect(rules([write(0, 4), fault(1, 4)])).toEqual(['translation.lost-tce']);
+  });
+});

@@ -1,0 +1,42 @@
+import { defineWorkload } from '../src/model/scenario/workload.js';
+
+/**
+ * "nvidia-smi -r" under traffic. The 2018 RFC's per-GPU groups with the NVLinks left up: one guest
+ * (`train`) takes the three GPUs of socket 0, which are its whole NVLink group, and three guests take
+ * one GPU of socket 1 each, whose NVLink peers belong to the others. Every tenant keeps asking to
+ * reset one of its GPUs: `train`'s resets are done (`gpu.resets`), the others' refused
+ * (`gpu.resetRefused`), since a reset drops the NVLinks under every peer on them.
+ *
+ * While a GPU of socket 0 is reset the others keep translating and the host keeps shooting down,
+ * and every ATSD on NPU 0 goes to every brick, the reset GPU's included. The fixed firmware resets
+ * the GPU's bricks with its slot (fenced first, retrained after); with
+ * `--bug gpu-reset-before-npu` it does not, the NPU forwards ATSDs over the dropped links, and each
+ * is an HMI: `order.npu-use-after-gpu-reset`.
+ */
+export default defineWorkload({
+  name: 'gpu-reset',
+  description:
+    'Tenants reset GPUs under traffic ("nvidia-smi -r", refused unless the caller owns the whole NVLink group): exposes gpu-reset-before-npu',
+  exposes: [{ bug: 'gpu-reset-before-npu', rules: ['order.npu-use-after-gpu-reset'] }],
+  params: {
+    topology: 'witherspoon-6',
+    policy: 'per-gpu',
+    durationTicks: 300_000_000,
+    tenants: [
+      {
+        name: 'train',
+        lpid: 1,
+        groups: [0, 1, 2],
+        processesPerGpu: 2,
+        pagesPerProcess: 32,
+        tcePagesPerGpu: 16,
+      },
+      { name: 'vm3', lpid: 3, groups: [3], processesPerGpu: 1, pagesPerProcess: 32, tcePagesPerGpu: 16 },
+      { name: 'vm4', lpid: 4, groups: [4], processesPerGpu: 1, pagesPerProcess: 32, tcePagesPerGpu: 16 },
+      { name: 'vm5', lpid: 5, groups: [5], processesPerGpu: 1, pagesPerProcess: 32, tcePagesPerGpu: 16 },
+    ],
+    gpu: { issueIntervalTicks: 200_000, ut0Percent: 70, ut1Percent: 20, peerPercent: 10 },
+    host: { unmapIntervalTicks: 1_000_000, cpuThreads: 4, tceRemapIntervalTicks: 0 },
+    resets: { intervalTicks: 15_000_000, sbrHoldTicks: 5_000_000, npuResetDelayTicks: 10_000_000 },
+  },
+});
