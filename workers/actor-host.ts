@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import { nodeRecorder } from '../src/metrics/node-recorder.js';
 import type { ActorHostApi } from '../src/runtime/actor-host-api.js';
 import { nodeEndpoint } from '../src/runtime/comlink-node.js';
+import { FreeWorkerLoop } from '../src/runtime/free/free-loop.js';
 import type { MachineModule } from '../src/runtime/machine-module.js';
 import { type Crash, type WorkerInit, WorkerLoop } from '../src/runtime/worker-loop.js';
 
@@ -43,7 +44,11 @@ const machine = (await import(data.machineUrl)) as MachineModule;
 const actors = data.init.plan.actors
   .filter((a) => data.init.workerOf[a.index] === data.init.worker)
   .map((a) => machine.createActor(data.config, data.init.plan, a.index, nodeRecorder));
-const loop = new WorkerLoop(actors, data.init);
+// Free mode: one actor, no safe-time waiting (free-loop.ts); otherwise the conservative loop.
+const loop =
+  data.init.free !== undefined
+    ? new FreeWorkerLoop(actors[0]!, data.init)
+    : new WorkerLoop(actors, data.init);
 
 const api: ActorHostApi = {
   run: async () => {

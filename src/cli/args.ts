@@ -47,7 +47,12 @@ export interface ScenarioArgs {
   strategy: 'random' | 'pct';
   /** PCT's depth (with --strategy pct). */
   pctDepth: number;
+  /** --free: free-running threads, with the drift window (ticks). */
+  free: { windowTicks: number } | undefined;
 }
+
+/** The drift window of --free when --free-window is not given: 1 us of simulated time. */
+export const DEFAULT_FREE_WINDOW_TICKS = 1_000_000;
 
 export const DEFAULT_FAILURES_DIR = 'npusim-failures';
 
@@ -64,6 +69,8 @@ export interface RunArgs extends ScenarioArgs {
   crashAt: { actor: string; event: number } | undefined;
   /** Run on both hosts and compare event streams (naming the first divergent event). */
   checkHosts: boolean;
+  /** --record FILE: a replay file of the run, clean or not. */
+  record: string | undefined;
   outputs: OutputFile[];
 }
 
@@ -150,6 +157,14 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   switch (name) {
     case 'run':
+      for (const o of ['inline', 'workers', 'check-hosts'] as const) {
+        if (values.free === true && values[o] !== undefined) {
+          throw new ConfigError(
+            `--${o}`,
+            `Expected no --${o} with --free (a free run is one worker thread per actor, racing), got it`,
+          );
+        }
+      }
       return {
         command: 'run',
         workload: positionals[0] ?? DEFAULT_WORKLOAD,
@@ -161,6 +176,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         out: values.out as string | undefined,
         crashAt: values['crash-at'] as RunArgs['crashAt'],
         checkHosts: values['check-hosts'] === true,
+        record: values.record as string | undefined,
         outputs,
       };
     case 'sweep': {
@@ -173,6 +189,12 @@ export function parseCli(argv: readonly string[]): CliArgs {
       }
       if (merge && positionals.length === 0) {
         throw new ConfigError('--merge', 'Expected the directories of the shard summaries to join, got none');
+      }
+      if (values.free === true && values.jobs !== undefined) {
+        throw new ConfigError(
+          '--jobs',
+          'Expected no --jobs with --free (a free sweep runs one seed at a time, each on a worker thread per actor), got it',
+        );
       }
       if (!merge && values.seeds === undefined) {
         throw new ConfigError('--seeds', 'Expected the seeds to sweep, such as `--seeds 1..1000`, got none');
@@ -223,6 +245,9 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
   if (values['pct-depth'] !== undefined && values.strategy !== 'pct') {
     throw new ConfigError('--pct-depth', 'Expected --strategy pct with it, got the random strategy');
   }
+  if (values['free-window'] !== undefined && values.free !== true) {
+    throw new ConfigError('--free-window', 'Expected --free with it, got a deterministic run');
+  }
   return {
     durationTicks: values.duration as number | undefined,
     topology: values.topology as string | undefined,
@@ -232,6 +257,10 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
     stopOnFirst: values['stop-on-first'] === true,
     strategy: (values.strategy as 'random' | 'pct' | undefined) ?? 'random',
     pctDepth: (values['pct-depth'] as number | undefined) ?? 3,
+    free:
+      values.free === true
+        ? { windowTicks: (values['free-window'] as number | undefined) ?? DEFAULT_FREE_WINDOW_TICKS }
+        : undefined,
     failuresDir:
       values['no-failure-file'] === true
         ? undefined

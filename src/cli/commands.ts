@@ -131,6 +131,25 @@ const SCENARIO_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
+/** Free-running threads (run and sweep; src/runtime/free). */
+const FREE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'free',
+    type: 'boolean',
+    help:
+      'free-running threads: one worker per actor, no safe-time waiting; the order records are taken in ' +
+      'comes from real thread timing and is logged, so the run replays exactly from its failure (or --record) file',
+  },
+  {
+    name: 'free-window',
+    type: 'string',
+    value: 'T',
+    help: "with --free: how far (simulated time) an actor may run ahead of the others' next events",
+    default: '1us',
+    parse: parseDuration,
+  },
+];
+
 /** Where failure files go (run and sweep). */
 const FAILURE_OPTIONS: readonly OptionSpec[] = [
   {
@@ -201,10 +220,19 @@ const RUN: CommandSpec = {
       help: 'testing aid: actor ACTOR (e.g. gpu2; `npusim topo` names them) throws at its Nth event',
       parse: parseCrashAt,
     },
+    ...FREE_OPTIONS,
+    {
+      name: 'record',
+      type: 'string',
+      value: 'FILE',
+      help: 'write a replay file of this run, clean or not (with --free: its take log); `npusim replay FILE`',
+      writesFile: true,
+    },
     ...FAILURE_OPTIONS,
   ],
   examples: [
     'npusim run --duration 2ms --seed 42',
+    'npusim run stress --free --record free.json && npusim replay free.json',
     'npusim run atsd-deadlock --bug release-between-flushes --inline',
   ],
 };
@@ -244,6 +272,7 @@ const SWEEP: CommandSpec = {
       parse: (t, o) => parseShard(t, o),
     },
     { name: 'merge', type: 'boolean', help: 'join the shard summaries in the directories given' },
+    ...FREE_OPTIONS,
     { name: 'json', type: 'boolean', help: 'print the summary as JSON on stdout' },
     ...FAILURE_OPTIONS,
   ],

@@ -1,26 +1,33 @@
 /**
  * A failing run's failure file (src/repro/failure-file.ts), written into the failures directory
- * (made if missing), and the one line to paste: `npusim replay FILE`. A file that cannot be
- * written is said on stderr; the run's own exit code stands.
+ * (made if missing), and the one line to paste: `npusim replay FILE`. The same file, for any run,
+ * clean or not, at the path `--record` names. A file that cannot be written is said on stderr;
+ * the run's own exit code stands.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig, Workload } from '../model/scenario/workload.js';
 import type { RunResult } from '../report/run-result.js';
-import { buildFailureFile, type FirstFinding, failureFileName } from '../repro/failure-file.js';
+import {
+  buildFailureFile,
+  type ExitClass,
+  type FailureFile,
+  type FirstFinding,
+  failureFileName,
+} from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
+import type { FreeLog } from '../runtime/free/free-log.js';
 import type { CliIo } from './cli-io.js';
 
-export function writeFailureFile(
+/** The replay file of a run: its first finding (null when clean) and, for a free run, its log. */
+function replayFileOf(
   result: RunResult,
   config: RunConfig,
   workload: Workload,
-  dir: string | undefined,
-  io: CliIo,
-): string | undefined {
-  if (dir === undefined) return undefined;
+  free: FreeLog | undefined,
+): FailureFile {
   let first: FirstFinding | undefined;
-  let exitClass: 'violation' | 'liveness' | 'crash' | undefined;
+  let exitClass: ExitClass | undefined;
   if (result.status === 'crash' && result.crash !== undefined) {
     first = crashFinding(result.crash);
     exitClass = 'crash';
@@ -28,26 +35,65 @@ export function writeFailureFile(
     first = firstFinding(result);
     exitClass = exitClassOf(result);
   }
-  if (first === undefined || exitClass === undefined) return undefined;
-  const file = buildFailureFile({
+  const failed = first !== undefined && exitClass !== undefined;
+  return buildFailureFile({
     config,
     workload,
-    host: result.host,
+    host: free !== undefined ? 'free' : result.host,
     digest: result.digest === '' ? '0000000000000000' : result.digest,
-    exitClass,
+    exitClass: failed ? exitClass! : 'clean',
     exitCode: result.exitCode,
-    first,
+    first: failed ? first! : null,
     simulatedTicks: result.simulatedTicks,
     events: result.engine.events,
+    ...(free === undefined ? {} : { free }),
   });
+}
+
+function write(path: string, file: FailureFile, what: string, io: CliIo): boolean {
+  try {
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+    return true;
+  } catch (e) {
+    io.stderr.write(`npusim: the ${what} ${path} was not written: ${(e as Error).message}\n`);
+    return false;
+  }
+}
+
+/** Write the failure file of a failing run into `dir`; returns its path (undefined: none). */
+export function writeFailureFile(
+  result: RunResult,
+  config: RunConfig,
+  workload: Workload,
+  dir: string | undefined,
+  io: CliIo,
+  free?: FreeLog,
+): string | undefined {
+  if (dir === undefined) return undefined;
+  const file = replayFileOf(result, config, workload, free);
+  if (file.first === null) return undefined;
   const path = join(dir, failureFileName(file));
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   } catch (e) {
     io.stderr.write(`npusim: the failure file ${path} was not written: ${(e as Error).message}\n`);
     return undefined;
   }
+  if (!write(path, file, 'failure file', io)) return undefined;
   io.stderr.write(`npusim: failure file written; replay it with:\nnpusim replay ${path}\n`);
   return path;
+}
+
+/** --record FILE: the replay file of any run, clean or not. */
+export function writeRecording(
+  path: string,
+  result: RunResult,
+  config: RunConfig,
+  workload: Workload,
+  io: CliIo,
+  free?: FreeLog,
+): boolean {
+  const ok = write(path, replayFileOf(result, config, workload, free), 'recording', io);
+  if (ok) io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${path}\n`);
+  return ok;
 }

@@ -35,26 +35,21 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     );
   }
   const workloads = await loadWorkloads();
-  // The host the failure ran on, unless asked otherwise: known only once the file is read.
-  const peek = JSON.parse(text) as { options?: { host?: string } };
-  const host = args.host ?? (peek.options?.host === 'threaded' ? 'threaded' : 'inline');
-  const r = await replayFailure(text, args.file, workloads, host);
+  const r = await replayFailure(text, args.file, workloads, args.host);
   const want = r.file.first;
   if (args.json && r.result !== undefined) io.stdout.write(`${JSON.stringify(r.result, null, 2)}\n`);
   const out: string[] = [];
-  out.push(`npusim replay ${args.file}  (${host})`);
-  out.push(
-    `  recorded: ${want.rule} at ${formatTime(want.tick)} (tick ${want.tick}), digest ${r.file.digest}, ${r.file.workload.name} seed ${r.file.seed}`,
-  );
-  if (r.found !== undefined) {
-    out.push(
-      `  replayed: ${r.found.rule} at ${formatTime(r.found.tick)} (tick ${r.found.tick}), digest ${r.result?.digest ?? '(crashed)'}`,
-    );
-  }
+  const how = r.host === 'free-log' ? 'free run, from its take log, in one thread' : r.host;
+  out.push(`npusim replay ${args.file}  (${how})`);
+  const recorded = want === null ? 'clean' : `${want.rule} at ${formatTime(want.tick)} (tick ${want.tick})`;
+  out.push(`  recorded: ${recorded}, digest ${r.file.digest}, ${r.file.workload.name} seed ${r.file.seed}`);
+  const replayed =
+    r.found === undefined ? 'clean' : `${r.found.rule} at ${formatTime(r.found.tick)} (tick ${r.found.tick})`;
+  out.push(`  replayed: ${replayed}, digest ${r.result?.digest ?? '(crashed)'}`);
   out.push(
     r.mismatches.length === 0 ? '  reproduced exactly' : `  NOT reproduced: ${r.mismatches.join('; ')}`,
   );
-  out.push(`  ${want.message}`);
+  if (want !== null) out.push(`  ${want.message}`);
   if (r.history.length > 0) {
     out.push(
       `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,

@@ -19,7 +19,7 @@ import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { RunArgs } from './args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
-import { writeFailureFile } from './failure-output.js';
+import { writeFailureFile, writeRecording } from './failure-output.js';
 import { startInlineWorker } from './inline-worker.js';
 import { Interrupt } from './interrupt.js';
 import { writeOutputs } from './output-path.js';
@@ -36,7 +36,7 @@ export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Wor
 /** Events recorded per actor by --check-hosts, to name the first divergence. */
 const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
 
-type Host = 'inline' | 'threaded';
+type Host = 'inline' | 'threaded' | 'free';
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const workloads = await loadWorkloads();
@@ -63,7 +63,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       if (typeof outcome !== 'object') return outcome;
       raw = outcome;
     } else {
-      raw = await hostRun(config, args.host, 0, args, io, interrupt);
+      raw = await hostRun(config, args.free !== undefined ? 'free' : args.host, 0, args, io, interrupt);
     }
   } catch (error) {
     return reportFailure(error, config, workload, plan, args, io, performance.now() - started);
@@ -79,8 +79,19 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         `${config.crashAt.actor} handled ${handled} event(s) in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}\n`,
     );
   }
+  const freeLog = raw.free?.log;
+  const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+  const recorded =
+    args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
+  // A free run replays only from its file: that is its reproduce line.
+  if (freeLog !== undefined) {
+    const file = failureFile ?? (recorded ? args.record : undefined);
+    result.reproduce =
+      file !== undefined
+        ? `npusim replay ${file}`
+        : `${result.reproduce}  (races anew; only a failure or --record file replays this very run)`;
+  }
   const code = emitResult(result, args, io);
-  writeFailureFile(result, config, workload, args.failuresDir, io);
   if (result.exitCode !== EXIT.clean) {
     const what =
       result.status === 'interrupted'
@@ -115,10 +126,11 @@ async function hostRun(
   interrupt.beforeExit = () => progress.stop();
   const onProgress = (tick: number, events: number): void => progress.update(tick, events);
   try {
-    if (host === 'threaded') {
+    if (host === 'threaded' || host === 'free') {
       const run = engine.startThreadedRun(config, {
-        host,
+        host: 'threaded',
         ...(args.placement === undefined ? {} : { placement: args.placement }),
+        ...(host === 'free' ? { free: args.free } : {}),
         onProgress,
         shouldStop: () => interrupt.stopped,
         ...(recordEvents > 0 ? { recordEvents } : {}),
@@ -246,6 +258,13 @@ function reportFailure(
     };
   }
   const result = failedRunResult(config, plan, args.host, failure, wallMs);
+  if (args.free !== undefined) {
+    // The crashed thread's take log went with it: no file could replay this very run.
+    io.stderr.write(
+      `npusim: a free run that crashes leaves no take log, so no failure file; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
+    );
+    return emitResult(result, args, io);
+  }
   const code = emitResult(result, args, io);
   writeFailureFile(result, config, workload, args.failuresDir, io);
   return code;

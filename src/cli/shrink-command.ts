@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
 import { readFailureFile } from '../repro/failure-file.js';
-import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkFailure } from '../repro/shrink.js';
+import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
@@ -28,9 +28,10 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   const workloads = await loadWorkloads();
   const { file, config } = readFailureFile(text, args.file, workloads);
   const workload = workloads.get(file.workload.name)!;
+  const first = shrinkable(file, args.file);
   const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
   io.stderr.write(
-    `npusim: shrinking ${args.file}: ${file.first.rule} at ${formatTime(file.first.tick)}, budget ${budget} runs\n`,
+    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}, budget ${budget} runs\n`,
   );
   let last = performance.now();
   const outcome = await shrinkFailure(file, config, workload, {
@@ -50,13 +51,13 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   const dev = (m: Measures) => (m.deviations === Number.MAX_SAFE_INTEGER ? '-' : String(m.deviations));
   io.stdout.write(
     [
-      `npusim shrink ${args.file}: ${file.first.rule}, ${outcome.runs} runs`,
+      `npusim shrink ${args.file}: ${first.rule}, ${outcome.runs} runs`,
       `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
       row('simulated time', (m) => formatTime(m.simulatedTicks)),
       row('events', (m) => String(m.events)),
       row('actors', (m) => String(m.actors)),
       row('choice deviations', dev),
-      `  first finding: ${outcome.file.first.rule} at ${formatTime(outcome.file.first.tick)}: ${outcome.file.first.message}`,
+      `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       `replay it with:\nnpusim replay ${args.out}`,
       '',
     ].join('\n'),

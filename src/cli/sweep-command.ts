@@ -35,7 +35,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     config = { ...config, strategy: pct.strategy };
     io.stderr.write(`npusim: ${pctLine(pct)} (measured on seed ${config.seed})\n`);
   }
-  const jobs = args.jobs ?? availableParallelism();
+  // A free sweep runs one seed at a time (each run has a worker thread per actor).
+  const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
   const range = args.seeds!;
   const interrupt = new Interrupt(io);
   const progress = sweepProgress(io, args.json);
@@ -52,6 +53,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
       onOutcome: (o, done, total, failures) => progress.update(o, done, total, failures),
       shouldStop: () => interrupt.stopped,
+      ...(args.free === undefined ? {} : { free: args.free }),
     });
   } finally {
     progress.stop();

@@ -30,12 +30,19 @@ import {
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
 import { combineDigests } from '../runtime/digest.js';
+import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
 import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
-import { type LinkFigures, RESULT_SCHEMA_VERSION, type RunResult, type RunStatus } from './run-result.js';
+import {
+  type FreeSummary,
+  type LinkFigures,
+  RESULT_SCHEMA_VERSION,
+  type RunResult,
+  type RunStatus,
+} from './run-result.js';
 import { syncFigures } from './sync-figures.js';
 
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
@@ -105,7 +112,9 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
       simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
       rings: raw.rings,
       workers: raw.workers.map((w) =>
-        raw.host === 'threaded' ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) } : w,
+        raw.host === 'threaded' && raw.free === undefined
+          ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) }
+          : w,
       ),
       placement: raw.placement ?? raw.host,
       cores: raw.cores ?? 0,
@@ -119,8 +128,15 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     actorStates,
     violations,
     liveness,
-    reproduce: reproduceCommand(config, raw.host),
+    reproduce: reproduceCommand(config, raw.free === undefined ? raw.host : 'free'),
+    ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
   };
+}
+
+function freeSummary(f: FreeFigures, simulatedTicks: number): FreeSummary {
+  const { log: _log, ...figures } = f;
+  const ms = simulatedTicks / 1e9;
+  return { ...figures, logBytesPerSimulatedMs: ms > 0 ? Math.round(f.logBytes / ms) : 0 };
 }
 
 export function statusOf(

@@ -7,7 +7,11 @@
 import type { RunConfig } from '../model/scenario/workload.js';
 import { formatDuration } from './duration.js';
 
-export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded'): string {
+/**
+ * `free`: the line re-runs the same scenario free, which races anew; only the run's failure file
+ * (or --record file) replays that very run, and the run command prints its replay line.
+ */
+export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded' | 'free'): string {
   const parts = [
     'npusim run',
     config.workload,
@@ -21,5 +25,6 @@ export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded')
   if (config.stopOnFirst === true) parts.push('--stop-on-first');
   if (config.crashAt !== undefined) parts.push(`--crash-at ${config.crashAt.actor}:${config.crashAt.event}`);
   if (host === 'inline') parts.push('--inline');
+  if (host === 'free') parts.push('--free');
   return parts.join(' ');
 }

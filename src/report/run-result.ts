@@ -6,6 +6,7 @@
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
+import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
 import type { SyncFigures } from './sync-figures.js';
@@ -87,4 +88,15 @@ export interface RunResult {
   crash?: CrashInfo;
   /** Status 'liveness' from an engine stall: the state of every ring and worker at the stall. */
   stall?: Record<string, unknown>;
+  /**
+   * A free run (`--free`) or its replay: how far real thread timing bent the timeline, and the
+   * take log's size. Contention figures of such a run are free-mode figures.
+   */
+  free?: FreeSummary;
 }
+
+/** Free-mode figures (src/runtime/free/free-log.ts) without the log itself. */
+export type FreeSummary = Omit<FreeFigures, 'log'> & {
+  /** Take-log bytes per simulated millisecond. */
+  logBytesPerSimulatedMs: number;
+};

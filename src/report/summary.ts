@@ -96,7 +96,11 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   );
 
   // Contention.
-  out.push('contention:');
+  out.push(
+    result.free === undefined
+      ? 'contention:'
+      : 'contention (free mode: timing set by real thread races, lateness below):',
+  );
   out.push(
     `  ${''.padEnd(22)}${['count', 'p50', 'p99', 'p99.9', 'max'].map((h) => h.padStart(10)).join('')}`,
   );
@@ -150,7 +154,11 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
         ? 'inline'
         : e.placement === 'per-actor'
           ? 'one worker per actor'
-          : `${e.placement} workers`;
+          : e.placement === 'free'
+            ? 'free-running, one worker per actor'
+            : e.placement === 'free-replay'
+              ? 'free run replayed from its take log, one thread'
+              : `${e.placement} workers`;
     out.push(`  placement: ${placement}; workers (busiest ${workers.length} of ${e.workers.length}):`);
     const width = Math.max(...workers.map((w) => w.actor.length));
     for (const w of workers) {
@@ -163,13 +171,20 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
           `(${w.parks} parks)  ${w.events} events${sync}`,
       );
     }
-    if (e.placement !== 'inline' && e.cores > 0 && e.workers.length > e.cores) {
+    if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
       out.push(
         `  hint: ${e.workers.length} workers on ${e.cores} cores; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
       );
     }
   }
 
+  const f = result.free;
+  if (f !== undefined) {
+    out.push(
+      `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
+    );
+    out.push(`  take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`);
+  }
   out.push(`reproduce: ${result.reproduce}`);
   return `${out.join('\n')}\n`;
 }

@@ -18,6 +18,7 @@ import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import { type RunConfig, type Workload, workloadParamsSchema } from '../model/scenario/workload.js';
 import { digestText } from '../runtime/digest.js';
+import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
 
 export const FAILURE_FORMAT = 'npusim-failure';
@@ -61,7 +62,7 @@ const fileSchema = z.strictObject({
     profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
     crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),
-    host: z.enum(['inline', 'threaded']),
+    host: z.enum(['inline', 'threaded', 'free']),
   }),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   strategy: z.discriminatedUnion('kind', [
@@ -75,9 +76,15 @@ const fileSchema = z.strictObject({
     }),
   ]),
   digest: z.string().regex(/^[0-9a-f]{16}$/),
-  exit: z.strictObject({ class: z.enum(['violation', 'liveness', 'crash']), code: z.number().int() }),
-  first: finding,
+  /** `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`). */
+  exit: z.strictObject({
+    class: z.enum(['violation', 'liveness', 'crash', 'clean']),
+    code: z.number().int(),
+  }),
+  first: finding.nullable(),
   figures: z.strictObject({ simulatedTicks: z.number().int().min(0), events: z.number().int().min(0) }),
+  /** A free run's take log (free-mode runs replay from it, not from the seed alone); else null. */
+  free: freeLogSchema.nullable(),
 });
 
 export type FailureFile = z.infer<typeof fileSchema>;
@@ -90,13 +97,16 @@ export function definitionDigest(workload: Workload): string {
 export interface FailureFacts {
   config: RunConfig;
   workload: Workload;
-  host: 'inline' | 'threaded';
+  host: 'inline' | 'threaded' | 'free';
   digest: string;
-  exitClass: ExitClass;
+  /** 'clean' with `first` null: a recording (run --record). */
+  exitClass: ExitClass | 'clean';
   exitCode: number;
-  first: FirstFinding;
+  first: FirstFinding | null;
   simulatedTicks: number;
   events: number;
+  /** A free run's take log. */
+  free?: FreeLog;
 }
 
 export function buildFailureFile(f: FailureFacts): FailureFile {
@@ -129,12 +139,13 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     exit: { class: f.exitClass, code: f.exitCode },
     first: f.first,
     figures: { simulatedTicks: f.simulatedTicks, events: f.events },
+    free: f.free ?? null,
   };
 }
 
 /** The file's name: what failed, where, with the digest so two failures never share a name. */
 export function failureFileName(file: FailureFile): string {
-  const what = file.first.rule.replace(/[^a-z0-9.-]/gi, '_');
+  const what = (file.first?.rule ?? 'clean').replace(/[^a-z0-9.-]/gi, '_');
   return `${file.workload.name}-seed${file.seed}-${what}-${file.digest.slice(0, 8)}.json`;
 }
 

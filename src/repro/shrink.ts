@@ -66,6 +66,20 @@ interface Trial {
 
 export const DEFAULT_SHRINK_BUDGET = 400;
 
+/** The file's first finding, when it can be shrunk: a failure of a deterministic run. */
+export function shrinkable(file: FailureFile, where: string): FirstFinding {
+  if (file.first === null) {
+    throw new ConfigError(where, 'Expected a failure file to shrink, got the recording of a clean run');
+  }
+  if (file.free !== null) {
+    throw new ConfigError(
+      where,
+      'Expected a failure file of a deterministic run, got a free run: it replays only from its take log, and a shrink must re-run candidates; find the failure with `npusim sweep` (without --free) to shrink it',
+    );
+  }
+  return file.first;
+}
+
 export async function shrinkFailure(
   file: FailureFile,
   original: RunConfig,
@@ -75,7 +89,7 @@ export async function shrinkFailure(
   if (!Number.isSafeInteger(options.budget) || options.budget < 1) {
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
-  const rule = file.first.rule;
+  const rule = shrinkable(file, 'shrink').rule;
   let runs = 0;
   const judge = async (config: RunConfig, record = false): Promise<Trial | undefined> => {
     runs++;

@@ -40,6 +40,8 @@ export interface RunnerOptions {
   checkpoints?: number;
   /** Keep the last N events whole (every field), for a replay's history. */
   tailEvents?: number;
+  /** Keep in the tail only events at or before this tick (a free-mode history up to a finding). */
+  tailUntilTick?: number;
 }
 
 export class ActorRunner implements ActorContext {
@@ -73,6 +75,7 @@ export class ActorRunner implements ActorContext {
   /** Ring of the last events, whole. */
   private readonly tail: SimMessage[] = [];
   private readonly tailLimit: number;
+  private readonly tailUntil: number;
   private tailNext = 0;
 
   constructor(
@@ -91,6 +94,7 @@ export class ActorRunner implements ActorContext {
     this.checkpoints =
       (options.checkpoints ?? 0) > 0 ? new Float64Array(options.checkpoints! * 4) : undefined;
     this.tailLimit = options.tailEvents ?? 0;
+    this.tailUntil = options.tailUntilTick ?? Number.POSITIVE_INFINITY;
     this.self = actor.index;
     this.links = plan.edges.map((e) => (e.from === actor.index ? new LinkTiming(e) : undefined));
     this.sentPerEdge = plan.edges.map(() => 0);
@@ -186,7 +190,7 @@ export class ActorRunner implements ActorContext {
     if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
-    if (this.tailLimit > 0) this.keepTail(msg);
+    if (this.tailLimit > 0 && msg.timeTicks <= this.tailUntil) this.keepTail(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
     this.current = msg;
     this.actor.handle(msg, this);

@@ -7,6 +7,8 @@
 
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/workload.js';
+import type { FreeLog } from './free/free-log.js';
+import { replayFree } from './free/free-replay.js';
 import { runInline } from './inline-runtime.js';
 import type { Placement } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
@@ -27,6 +29,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   recordEvents?: number;
   watchdogMs?: number;
   ringCapacityRecords?: number;
+  /** Threaded, free mode (free/free-loop.ts): no safe-time waiting; the drift window in ticks. */
+  free?: { windowTicks: number };
 }
 
 /** The machine module's URL, as a worker must import it (source in tests, build otherwise). */
@@ -68,5 +72,23 @@ export function startThreadedRun(config: RunConfig, options: EngineOptions): Thr
     shouldStop: options.shouldStop,
     watchdogMs: options.watchdogMs,
     ringCapacityRecords: options.ringCapacityRecords,
+    ...(options.free === undefined ? {} : { free: options.free }),
+  });
+}
+
+/** Replay a free run from its take log, in this thread (free/free-replay.ts). */
+export function replayFreeRun(
+  config: RunConfig,
+  log: FreeLog,
+  where: string,
+  options: Omit<RunRecording, 'stopOnFirst'> & { recordEvents?: number; tailUntilTick?: number } = {},
+): RawRun {
+  return replayFree(machine, config, {
+    seed: config.seed,
+    strategy: config.strategy,
+    endTick: config.params.durationTicks,
+    log,
+    where,
+    ...options,
   });
 }

@@ -7,6 +7,7 @@ import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RecordedEvent } from './digest.js';
+import type { FreeFigures } from './free/free-log.js';
 
 export interface RingFigures {
   edge: number;
@@ -67,6 +68,8 @@ export interface RawRun {
   choices?: number[][];
   /** Each actor's last events, whole, when a tail was kept (replay history). */
   tails?: RecordFields[][];
+  /** A free run (or its replay): its take log and free-mode figures. */
+  free?: FreeFigures;
 }
 
 /** What a run records beyond its result (runtime options shared by both hosts). */

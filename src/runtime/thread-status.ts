@@ -34,7 +34,7 @@ export const CONTROL_STOP = 2;
  * inbound rings; -1 encodes +Infinity). Written by the actor with Atomics.store after each read of
  * its rings, read by its producers with Atomics.load: a producer notifies a parked consumer of a
  * new safe time only when its previous safe time was at or below the consumer's H, i.e. when it may
- * be the ring holding that horizon back (actor-thread.ts has the argument why no wake-up is lost).
+ * be the ring holding that horizon back (worker-loop.ts has the argument why no wake-up is lost).
  */
 export function createStatusBoard(actors: number): { rows: SharedArrayBuffer; horizons: SharedArrayBuffer } {
   return {

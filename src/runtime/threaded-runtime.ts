@@ -23,6 +23,8 @@ import { Doorbell } from '../transport/doorbell.js';
 import { createRingBuffer, readRingStats } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
+import { type FreeFigures, freeFigures } from './free/free-log.js';
+import { createFreeShared } from './free/free-loop.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
@@ -76,6 +78,8 @@ export interface ThreadedOptions extends RunRecording {
   shouldStop?: () => boolean;
   /** No actor moved for this long (wall clock): the engine is stuck. */
   watchdogMs?: number;
+  /** Free mode (free/free-loop.ts): one worker per actor, no safe-time waiting; the drift window. */
+  free?: { windowTicks: number };
 }
 
 /** A handle on a running threaded simulation: the control plane. */
@@ -115,9 +119,19 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     const machine = (await import(machineUrl.href)) as MachineModule<C>;
     const plan = machine.planMachine(config);
     const cores = availableParallelism();
+    if (
+      options.free !== undefined &&
+      options.placement !== undefined &&
+      options.placement.kind !== 'per-actor'
+    ) {
+      throw new ConfigError(
+        '--workers',
+        `Expected one worker per actor with --free (free mode races the actors' own threads), got ${placementName(options.placement)}`,
+      );
+    }
     const { workerOf, workers: workerCount } = placeActors(
       plan,
-      options.placement ?? DEFAULT_PLACEMENT,
+      options.free !== undefined ? DEFAULT_PLACEMENT : (options.placement ?? DEFAULT_PLACEMENT),
       cores,
     );
     checkPlan(plan, workerOf);
@@ -131,6 +145,8 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     const board = createStatusBoard(workerCount);
     const stopTick = createStopTick();
     const lowers = new SharedArrayBuffer(8 * workerCount);
+    const free =
+      options.free === undefined ? undefined : createFreeShared(workerCount, options.free.windowTicks);
     const spinRounds = options.spinRounds ?? (workerCount <= cores ? SPIN_ROUNDS_WHEN_CORES_SUFFICE : 0);
     const workers: Worker[] = [];
     const groupName = (w: number) =>
@@ -159,6 +175,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           stopTick,
           lowers,
           spinRounds,
+          ...(free === undefined ? {} : { free }),
         };
         const worker = createWorker('actor-host', {
           workerData: { machineUrl: machineUrl.href, config, init },
@@ -204,6 +221,14 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
       try {
         const done = await Promise.race([results, ...failures, watch.failed]);
         const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
+        if (options.free !== undefined) {
+          return {
+            ...raw,
+            placement: 'free',
+            cores,
+            free: freeRunFigures(options.free.windowTicks, raw, done),
+          };
+        }
         return { ...raw, placement: placementName(options.placement ?? DEFAULT_PLACEMENT), cores };
       } finally {
         watch.stop();
@@ -221,6 +246,20 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     stop: () => setControl(CONTROL_STOP),
     snapshot: () => Promise.all(remotes.map((r) => r.snapshot())),
   };
+}
+
+/** The take log and free-mode figures of a free run, from its workers (one per actor). */
+function freeRunFigures(windowTicks: number, raw: RawRun, results: readonly WorkerResult[]): FreeFigures {
+  const log = {
+    windowTicks,
+    stopped: raw.stopped,
+    actors: results.map((r) => ({ ...r.free!.log, finishTick: r.reachedTick })),
+  };
+  return freeFigures(
+    log,
+    results.map((r) => r.free!.lateness),
+    results.reduce((s, r) => s + r.free!.driftWaits, 0),
+  );
 }
 
 /** A zero-latency edge between two workers would give conservative synchronisation no lookahead. */

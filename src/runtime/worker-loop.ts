@@ -60,6 +60,9 @@ import { RingConsumer, RingProducer } from '../transport/ring.js';
 import { ActorRunner } from './actor-runner.js';
 import type { RecordedEvent } from './digest.js';
 import { EventHeap } from './event-heap.js';
+import type { Lateness } from './free/free-actor.js';
+import type { FreeShared } from './free/free-loop.js';
+import type { ActorTakeLog } from './free/take-log.js';
 import type { MachinePlan } from './machine-module.js';
 import type { RingFigures, RunRecording } from './raw-run.js';
 import {
@@ -129,6 +132,8 @@ export interface WorkerInit extends RunRecording {
   lowers: SharedArrayBuffer;
   /** Rounds of re-checking before a park (0: park at once). */
   spinRounds: number;
+  /** Free mode (free/free-loop.ts): the drift window and the termination words. */
+  free?: FreeShared;
 }
 
 /** What one actor of the group hands back. */
@@ -162,6 +167,8 @@ export interface WorkerResult {
   parks: number;
   /** Slices that published safe times (hand-offs offered to the other workers). */
   publishes: number;
+  /** Free mode: the actor's take log and how far real timing bent its timeline. */
+  free?: { log: ActorTakeLog; logEntries: number; lateness: Lateness; driftWaits: number };
 }
 
 export interface Crash {

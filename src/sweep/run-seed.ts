@@ -1,14 +1,15 @@
 /**
  * One seed of a sweep: one whole inline simulation (design.md: sweeps run inline, one simulation
  * per pool task), judged, and turned into a failure file when it fails. Runs in a piscina thread
- * (workers/sweep-worker.ts) or, for one seed, in the caller's thread.
+ * (workers/sweep-worker.ts) or, for one seed, in the caller's thread. A free sweep's seed is a
+ * free run on worker threads of its own, started from the caller's thread (sweep.ts).
  */
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig, Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
-import { runRaw } from '../runtime/engine.js';
+import { runRaw, startThreadedRun } from '../runtime/engine.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { SeedOutcome } from './seed-outcome.js';
 
@@ -17,13 +18,24 @@ export interface SeedTask {
   config: RunConfig;
   workload: Workload;
   seed: number;
+  /** Free-running threads (src/runtime/free): the seed's run races, and its log replays it. */
+  free?: { windowTicks: number };
+  /** Free runs only (they run in the caller's thread): polled to stop the run at once (Ctrl-C). */
+  shouldStop?: () => boolean;
 }
 
 export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
   const config: RunConfig = { ...task.config, seed: task.seed };
   const started = performance.now();
   try {
-    const raw = await runRaw(config, { host: 'inline' });
+    const raw =
+      task.free === undefined
+        ? await runRaw(config, { host: 'inline' })
+        : await startThreadedRun(config, {
+            host: 'threaded',
+            free: task.free,
+            ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
+          }).result;
     const result = assembleResult(config, machine.planMachine(config), raw);
     const exitClass = exitClassOf(result);
     const first = firstFinding(result);
@@ -52,13 +64,14 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
           : buildFailureFile({
               config,
               workload: task.workload,
-              host: 'inline',
+              host: task.free === undefined ? 'inline' : 'free',
               digest: result.digest,
               exitClass,
               exitCode: result.exitCode,
               first,
               simulatedTicks: result.simulatedTicks,
               events: result.engine.events,
+              ...(raw.free === undefined ? {} : { free: raw.free.log }),
             }),
     };
   } catch (e) {
@@ -74,17 +87,21 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
       wallMs: performance.now() - started,
       first,
       rules: { crash: { count: 1, tick: first.tick } },
-      failure: buildFailureFile({
-        config,
-        workload: task.workload,
-        host: 'inline',
-        digest: '0000000000000000',
-        exitClass: 'crash',
-        exitCode: 4,
-        first,
-        simulatedTicks: first.tick,
-        events: 0,
-      }),
+      // A crashed free run's take log went with its thread: no file could replay it.
+      failure:
+        task.free !== undefined
+          ? undefined
+          : buildFailureFile({
+              config,
+              workload: task.workload,
+              host: 'inline',
+              digest: '0000000000000000',
+              exitClass: 'crash',
+              exitCode: 4,
+              first,
+              simulatedTicks: first.tick,
+              events: 0,
+            }),
     };
   }
 }

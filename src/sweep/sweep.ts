@@ -11,7 +11,7 @@ import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig, Workload } from '../model/scenario/workload.js';
 import { failureFileName } from '../repro/failure-file.js';
-import type { SeedTask } from './run-seed.js';
+import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, seedsOf } from './seeds.js';
 import { addOutcome, canonical, emptySummary, type SweepSummary } from './summary.js';
@@ -28,6 +28,11 @@ export interface SweepOptions {
   onOutcome?: (o: SeedOutcome, done: number, total: number, failures: number) => void;
   /** Polled between seeds: true stops handing out seeds (Ctrl-C). */
   shouldStop?: () => boolean;
+  /**
+   * Free-running threads: each seed is a free run on worker threads of its own (one per actor),
+   * started from this thread one seed at a time (`jobs` is then 1), so runs never share cores.
+   */
+  free?: { windowTicks: number };
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -49,11 +54,21 @@ export function sweepIdentity(config: RunConfig): Record<string, unknown> {
   };
 }
 
+/** A free sweep's identity also names the mode and its window (shards must agree on both). */
+export function freeSweepIdentity(config: RunConfig, free: { windowTicks: number }): Record<string, unknown> {
+  return { ...sweepIdentity(config), free: { windowTicks: free.windowTicks } };
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
   const seeds = seedsOf(options.seeds, options.shard);
-  const summary = emptySummary(sweepIdentity(options.config), options.seeds, options.shard);
+  const identity =
+    options.free === undefined
+      ? sweepIdentity(options.config)
+      : freeSweepIdentity(options.config, options.free);
+  const summary = emptySummary(identity, options.seeds, options.shard);
   if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
+  if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
   const pool = new Piscina({
     filename: workerFile(),
     minThreads: Math.min(options.jobs, seeds.length),
@@ -76,12 +91,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       void queue.add(async () => {
         if (stop) return;
         const o = (await pool.run(task)) as SeedOutcome;
-        let file: string | null = null;
-        if (o.failure !== undefined && options.failuresDir !== undefined) {
-          file = join(options.failuresDir, failureFileName(o.failure));
-          writeFileSync(file, `${JSON.stringify(o.failure, null, 2)}\n`);
-        }
-        addOutcome(summary, o, file);
+        addOutcome(summary, o, writeFailure(o, options.failuresDir));
         done++;
         if (o.status !== 'clean' && options.stopOnFirst === true) stop = true;
         options.onOutcome?.(o, done, seeds.length, summary.failed);
@@ -92,6 +102,50 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     await pool.destroy();
   }
   if (stop && summary.ran < seeds.length) summary.stoppedEarly = true;
+  summary.wallMs = performance.now() - started;
+  return canonical(summary);
+}
+
+function writeFailure(o: SeedOutcome, dir: string | undefined): string | null {
+  if (o.failure === undefined || dir === undefined) return null;
+  const file = join(dir, failureFileName(o.failure));
+  writeFileSync(file, `${JSON.stringify(o.failure, null, 2)}\n`);
+  return file;
+}
+
+/** A free sweep: one free run at a time, from this thread (each has its own worker threads). */
+async function freeSweep(
+  options: SweepOptions,
+  seeds: readonly number[],
+  summary: SweepSummary,
+  started: number,
+): Promise<SweepSummary> {
+  let done = 0;
+  for (const seed of seeds) {
+    if (options.shouldStop?.() === true) {
+      summary.stoppedEarly = true;
+      break;
+    }
+    const o = await runSeed({
+      config: options.config,
+      workload: options.workload,
+      seed,
+      free: options.free,
+      ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
+    });
+    // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted.
+    if (options.shouldStop?.() === true) {
+      summary.stoppedEarly = true;
+      break;
+    }
+    addOutcome(summary, o, writeFailure(o, options.failuresDir));
+    done++;
+    options.onOutcome?.(o, done, seeds.length, summary.failed);
+    if (o.status !== 'clean' && options.stopOnFirst === true) {
+      if (done < seeds.length) summary.stoppedEarly = true;
+      break;
+    }
+  }
   summary.wallMs = performance.now() - started;
   return canonical(summary);
 }

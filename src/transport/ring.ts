@@ -415,7 +415,7 @@ export class RingProducer {
   /**
    * Publish the first n reserved records with one store; rings the consumer's bell if parked,
    * unless `notify` is false: a caller that knows the consumer cannot use these records yet (the
-   * engine: records never fall below the consumer's horizon, see actor-thread.ts) saves the notify.
+   * engine: records never fall below the consumer's horizon, see worker-loop.ts) saves the notify.
    * The store still happens, and the consumer's ready() check still sees it.
    */
   publish(n: number, notify = true): void {

@@ -40,7 +40,7 @@ describe('failure files', () => {
     expect(config.bugs).toEqual(['unpin-before-kill']);
     expect(config.stopOnFirst).toBe(true);
     expect(config.params).toEqual(registry.get('tce-storm')!.params);
-    expect(file.first.rule).toBe('translation.stale-tce');
+    expect(file.first?.rule).toBe('translation.stale-tce');
   });
 
   test.each([

@@ -31,7 +31,7 @@ describe('shrink', () => {
     const { w, file } = await failure('flush-race', 'single-flush');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
     const a = await shrinkFailure(file, config, w, { budget: 150 });
-    expect(a.file.first.rule).toBe(file.first.rule);
+    expect(a.file.first?.rule).toBe(file.first?.rule);
     for (const k of ['events', 'simulatedTicks', 'actors', 'deviations'] as const) {
       expect(a.after[k]).toBeLessThanOrEqual(a.before[k]);
     }

@@ -1,0 +1,61 @@
+/**
+ * What a free run records (the take log of every actor, with what it needs to replay) and the
+ * free-mode figures a result reports: lateness, drift waits and the log's size. The schema is the
+ * one a failure file or a `--record` file carries; reading is strict, as for the rest of the file.
+ */
+import { z } from 'zod';
+import type { Lateness } from './free-actor.js';
+import { type ActorTakeLog, takeLogBytes } from './take-log.js';
+
+export interface FreeActorLog extends ActorTakeLog {
+  /** The tick its actor finished at (the run's end, its stop tick, or its clock at Ctrl-C). */
+  finishTick: number;
+}
+
+export interface FreeLog {
+  /** The drift window the run used, in ticks (for the record: a replay does not need it). */
+  windowTicks: number;
+  stopped: 'end' | 'interrupted' | 'first-finding';
+  actors: FreeActorLog[];
+}
+
+export const freeLogSchema = z.strictObject({
+  windowTicks: z.number().int().min(0),
+  stopped: z.enum(['end', 'interrupted', 'first-finding']),
+  actors: z.array(
+    z.strictObject({
+      events: z.number().int().min(0),
+      takes: z.string(),
+      check: z.string().regex(/^[0-9a-f]{16}$/),
+      finishTick: z.number().int().min(0),
+    }),
+  ),
+});
+
+/** Free-mode figures of a run (RawRun.free and the result's `free`). */
+export interface FreeFigures {
+  windowTicks: number;
+  /** Records taken with a time below their actor's clock, and by how much (ticks). */
+  lateRecords: number;
+  lateTicksMax: number;
+  lateTicksMean: number;
+  /** Times a worker waited because it was a window ahead of the others. */
+  driftWaits: number;
+  /** The take log's size as stored (bytes of base64 text), and its entries after run-length encoding. */
+  logBytes: number;
+  log: FreeLog;
+}
+
+export function freeFigures(log: FreeLog, lateness: readonly Lateness[], driftWaits: number): FreeFigures {
+  const late = lateness.reduce((s, l) => s + l.late, 0);
+  const total = lateness.reduce((s, l) => s + l.totalTicks, 0);
+  return {
+    windowTicks: log.windowTicks,
+    lateRecords: late,
+    lateTicksMax: lateness.reduce((m, l) => Math.max(m, l.maxTicks), 0),
+    lateTicksMean: late === 0 ? 0 : Math.round(total / late),
+    driftWaits,
+    logBytes: takeLogBytes(log.actors),
+    log,
+  };
+}

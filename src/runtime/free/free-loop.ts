@@ -1,0 +1,599 @@
+/**
+ * The free-running worker loop (`npusim run --free`): one actor per worker thread, and no
+ * safe-time waiting. Each actor handles what has arrived as soon as it has arrived, so the order
+ * in which it takes records from its inbound rings comes from real thread timing, not from a
+ * chooser. The coordinator's ordering rules are then all that keeps the run safe.
+ *
+ * Theory of operation
+ * -------------------
+ * Rings and doorbells are those of the conservative loop (worker-loop.ts); safe times are never
+ * published or read. One step of the loop: take every record waiting in every inbound ring (in
+ * ring order, each batch logged with the actor's event count, take-log.ts), flush staged sends,
+ * then handle events from the actor's own heap in time order, taking again before each event, so
+ * a timer and a record that race are decided by which arrived first. A record taken "in the past"
+ * is handled at the actor's clock and counted late (free-actor.ts).
+ *
+ * The drift window. Free actors would otherwise run apart without limit (an actor with only
+ * timers could reach the end before its peers start), and every record would arrive late. Each
+ * worker publishes L, the time of its next event (+Infinity when it has none), on the `lowers`
+ * board, and a producer lowers its consumer's L (an atomic min) to the earliest record of a batch
+ * BEFORE it publishes the batch, so records in a ring count as their consumer's next events. An
+ * actor handles an event at t only if t <= min over the OTHER workers of L + W (W, the window,
+ * --free-window). The window is a pacing rule, not a safety rule: a consumer that stores its own
+ * L after a producer lowered it but before it saw the records hides them until its next take,
+ * and records still arrive late. Why the lowering comes first: lowered after the publish, it
+ * could land after the consumer had taken the records and gone idle, and stay below every real
+ * event for good, holding the others back forever. It cannot deadlock: a worker publishes its L
+ * before it waits and takes (and republishes) whenever its bell rings, so once every worker waits
+ * the published L are true, and the worker whose L is least has t = L <= every other L + W and
+ * goes on. A waiting worker adds itself to the `waiters` count and parks; a worker that raises
+ * its L rings every bell while the count is non-zero.
+ *
+ * Termination. One shared word, `pending`, counts busy workers plus records published and not
+ * yet taken. It starts at the number of workers. A producer adds n before it publishes n records
+ * (it is busy, so the word cannot reach 0 in between); a consumer that was idle adds 1 for itself
+ * before it subtracts the n records it took; a worker with nothing left below its end (and
+ * nothing staged) subtracts 1 and is idle. Only busy workers add, so once the word is 0 no worker
+ * is busy and no record is in a ring: the run is over, for good. The worker that brings it to 0
+ * rings every bell.
+ *
+ * Stop at the first finding lowers the shared stop tick (as in worker-loop.ts); each worker sees
+ * it at its next step and handles nothing at or after it. Nothing is rolled back: a free run is
+ * what it is, and its log says exactly how many events each actor handled.
+ *
+ * Bounds. Parks last at most PARK_MS; there is no spin (free mode runs more threads than cores);
+ * staged sends never block (drains never stop, so two actors that fill each other's rings both
+ * drain); Ctrl-C (CONTROL_STOP) ends the loop at once, and the records still in rings are counted
+ * in flight, so conservation holds and the partial log replays.
+ */
+import { AssertionFailure, assert } from '../../core/errors.js';
+import type { Actor } from '../../model/actors/actor.js';
+import { createChooser } from '../../model/choice/strategy.js';
+import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
+import { readMessage, writeMessage } from '../../transport/codec.js';
+import { Doorbell } from '../../transport/doorbell.js';
+import { RingConsumer, RingProducer } from '../../transport/ring.js';
+import {
+  CONTROL_PAUSE,
+  CONTROL_RUN,
+  CONTROL_STOP,
+  ST_BUSY_MS,
+  ST_EVENTS,
+  ST_FINDINGS,
+  ST_PARKED_MS,
+  ST_PARKS,
+  ST_PROGRESS,
+  ST_STATE,
+  ST_TICK,
+  STATE_CRASHED,
+  STATE_FINISHED,
+  STATE_RUNNING,
+  STATUS_FIELDS,
+} from '../thread-status.js';
+import { type Crash, STOP_TICK_NONE, type WorkerInit, type WorkerResult } from '../worker-loop.js';
+import { FreeActor } from './free-actor.js';
+import { TakeLogWriter } from './take-log.js';
+
+/** Events handled between two publications of L and two looks at the control word. */
+const SLICE_EVENTS = 256;
+const PARK_MS = 20;
+const YIELD_EVERY_MS = 10;
+
+/** Words of the free-mode control buffer (Int32). */
+const FREE_PENDING = 0;
+const FREE_WAITERS = 1;
+
+export interface FreeShared {
+  /** The drift window W, in ticks. */
+  windowTicks: number;
+  /** Int32 words: pending, waiters (see the header). */
+  words: SharedArrayBuffer;
+}
+
+export function createFreeShared(workers: number, windowTicks: number): FreeShared {
+  const words = new SharedArrayBuffer(8);
+  new Int32Array(words)[FREE_PENDING] = workers;
+  return { windowTicks, words };
+}
+
+interface Outbound {
+  edge: number;
+  /** The consuming actor (and worker). */
+  to: number;
+  producer: RingProducer;
+  staged: SimMessage[];
+  stagedHead: number;
+}
+
+interface Inbound {
+  edge: number;
+  consumer: RingConsumer;
+}
+
+export class FreeWorkerLoop {
+  private readonly fa: FreeActor;
+  private readonly bells: Doorbell[];
+  private readonly bell: Doorbell;
+  private readonly words: Int32Array;
+  private readonly lowers: BigInt64Array;
+  private readonly stopWord: BigInt64Array;
+  private readonly windowTicks: number;
+  private readonly outbound: Outbound[] = [];
+  private readonly outByEdge: (Outbound | undefined)[];
+  private readonly inbound: Inbound[] = [];
+  private readonly rows: Float64Array;
+  private readonly row: number;
+  private readonly inFlightPerEdge: number[];
+  private end: number;
+  private stopProposed = false;
+  private idle = false;
+  private stagedTotal = 0;
+  private command = CONTROL_RUN;
+  /** The bound on event times last computed (min others' L + W), and the L last published. */
+  private bound = Number.NEGATIVE_INFINITY;
+  private driftWaits = 0;
+  private busyMs = 0;
+  private parkedMs = 0;
+  private parks = 0;
+  crash: Crash | undefined;
+
+  constructor(
+    actor: Actor,
+    private readonly init: WorkerInit,
+    private readonly clockMs: () => number = () => performance.now(),
+  ) {
+    const { plan, worker } = init;
+    const free = init.free;
+    assert(free !== undefined, 'FreeWorkerLoop needs init.free');
+    assert(
+      init.workerOf.every((w, a) => w === a),
+      'free mode runs one actor per worker (the default placement)',
+    );
+    this.windowTicks = free.windowTicks;
+    this.words = new Int32Array(free.words);
+    this.bells = init.bells.map((b) => Doorbell.attach(b));
+    this.bell = this.bells[worker]!;
+    this.fa = new FreeActor(
+      actor,
+      plan,
+      createChooser(init.strategy, init.seed, actor.index),
+      (edge, m) => this.send(edge, m),
+      {
+        recordEvents: init.recordEvents,
+        recordChoices: init.recordChoices,
+        watchFindings: init.stopOnFirst,
+        tailEvents: init.tailEvents,
+      },
+      new TakeLogWriter(),
+    );
+    this.outByEdge = plan.edges.map(() => undefined);
+    for (const e of plan.edges) {
+      if (e.from === actor.index) {
+        const out: Outbound = {
+          edge: e.index,
+          to: e.to,
+          producer: new RingProducer(init.rings[e.index]!, this.bells[e.to]!, this.bell),
+          staged: [],
+          stagedHead: 0,
+        };
+        this.outbound.push(out);
+        this.outByEdge[e.index] = out;
+      } else if (e.to === actor.index) {
+        this.inbound.push({
+          edge: e.index,
+          consumer: new RingConsumer(init.rings[e.index]!, this.bell, this.bells[e.from]!),
+        });
+      }
+    }
+    this.inFlightPerEdge = plan.edges.map(() => 0);
+    this.rows = new Float64Array(init.statusRows);
+    this.row = worker * STATUS_FIELDS;
+    this.lowers = new BigInt64Array(init.lowers);
+    this.stopWord = new BigInt64Array(init.stopTick);
+    this.end = init.endTick;
+  }
+
+  private send(edge: number, m: SimMessage): void {
+    const out = this.outByEdge[edge];
+    if (out === undefined) {
+      throw new AssertionFailure(`free mode: ${this.fa.runner.actor.name} sent on edge ${edge} with no ring`);
+    }
+    out.staged.push(m);
+    this.stagedTotal++;
+  }
+
+  async run(): Promise<WorkerResult> {
+    const fa = this.fa;
+    const rows = this.rows;
+    const r = this.row;
+    rows[r + ST_STATE] = STATE_RUNNING;
+    let stopped = false;
+    let lastYield = this.clockMs();
+    let sliceStart = lastYield;
+    try {
+      fa.runner.start();
+      this.publishLower();
+      for (;;) {
+        if (this.command === CONTROL_STOP) {
+          stopped = true;
+          break;
+        }
+        if (this.command === CONTROL_PAUSE) {
+          this.park(() => this.command !== CONTROL_PAUSE);
+          await yieldToEventLoop();
+          continue;
+        }
+        this.readStopTick();
+        let progressed = this.drain() > 0;
+        if (this.stagedTotal > 0 && this.flush() > 0) progressed = true;
+        const handled = this.handleSlice();
+        if (handled > 0) progressed = true;
+        this.publishLower();
+        rows[r + ST_TICK] = fa.runner.now;
+        rows[r + ST_EVENTS] = fa.handled;
+        if (fa.nextTime() >= this.end && this.stagedTotal === 0) {
+          if (!this.idle) {
+            this.idle = true;
+            if (Atomics.sub(this.words, FREE_PENDING, 1) === 1) this.ringAll();
+          }
+          if (Atomics.load(this.words, FREE_PENDING) === 0) break;
+        }
+        const now = this.clockMs();
+        if (!progressed) {
+          this.busyMs += now - sliceStart;
+          const blocked = !this.idle && this.stagedTotal === 0;
+          if (blocked) {
+            this.driftWaits++;
+            Atomics.add(this.words, FREE_WAITERS, 1);
+          }
+          this.park(() => this.hasWork());
+          if (blocked) Atomics.sub(this.words, FREE_WAITERS, 1);
+          const after = this.clockMs();
+          this.parkedMs += after - now;
+          sliceStart = after;
+          this.writeFigures();
+          if (after - lastYield >= YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = this.clockMs();
+          }
+        } else if (now - lastYield >= YIELD_EVERY_MS) {
+          rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
+          this.writeProgress();
+          await yieldToEventLoop();
+          lastYield = this.clockMs();
+        }
+      }
+    } catch (error) {
+      throw this.crashed(error);
+    }
+    this.busyMs += this.clockMs() - sliceStart;
+    // Every stop proposal came from a busy worker, so after `pending` reached 0 this read is final.
+    this.readStopTick();
+    const reachedTick = stopped ? fa.runner.now : this.end;
+    await this.shutDown();
+    const report = fa.runner.actor.finish(reachedTick);
+    for (let m = fa.heap.pop(); m !== undefined; m = fa.heap.pop()) {
+      if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
+    }
+    rows[r + ST_STATE] = STATE_FINISHED;
+    rows[r + ST_BUSY_MS] = this.busyMs;
+    this.writeFigures();
+    const x = fa.runner;
+    return {
+      worker: this.init.worker,
+      actors: [
+        {
+          index: x.actor.index,
+          digest: x.digest.hex(),
+          events: x.digest.count,
+          recorded: x.recorded,
+          report,
+          links: x.linkStats(),
+          choices: x.choices(),
+          chooserCounts: x.chooserCounts(),
+          tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
+        },
+      ],
+      sentPerEdge: x.sentPerEdge,
+      receivedPerEdge: x.receivedPerEdge,
+      inFlightPerEdge: this.inFlightPerEdge,
+      rings: this.inbound.map(({ edge, consumer }) => ({
+        edge,
+        label: this.init.plan.edges[edge]!.label,
+        ...ringFigures(consumer),
+      })),
+      reachedTick,
+      stopped,
+      firstFindingStop: this.end < this.init.endTick ? this.end : undefined,
+      events: fa.handled,
+      busyMs: this.busyMs,
+      parkedMs: this.parkedMs,
+      parks: this.parks,
+      publishes: 0,
+      free: {
+        log: fa.log!.encode(fa.handled),
+        logEntries: fa.log!.entries,
+        lateness: { ...fa.lateness },
+        driftWaits: this.driftWaits,
+      },
+    };
+  }
+
+  /** Handle up to SLICE_EVENTS events below the end and within the window, taking before each. */
+  private handleSlice(): number {
+    const fa = this.fa;
+    let handled = 0;
+    while (handled < SLICE_EVENTS) {
+      if (handled > 0) this.drain();
+      const t = fa.nextTime();
+      if (t >= this.end) break;
+      if (t > this.bound && t > this.computeBound()) break;
+      fa.handleNext();
+      handled++;
+      const found = fa.runner.firstFindingTick;
+      if (found !== undefined && !this.stopProposed) this.proposeStop(found + 1);
+    }
+    return handled;
+  }
+
+  /** min over the other workers of their published L, plus the window. */
+  private computeBound(): number {
+    let least = STOP_TICK_NONE;
+    const lowers = this.lowers;
+    const self = this.init.worker;
+    for (let w = 0; w < lowers.length; w++) {
+      if (w === self) continue;
+      const v = Atomics.load(lowers, w);
+      if (v < least) least = v;
+    }
+    this.bound = least >= STOP_TICK_NONE ? Number.POSITIVE_INFINITY : Number(least) + this.windowTicks;
+    return this.bound;
+  }
+
+  /**
+   * Publish L (the next event's time, +Infinity when idle); wake waiters when it rose. Compared
+   * with the word itself, not with what this worker stored last: a producer may have lowered it
+   * since, for records this worker has taken by now.
+   */
+  private publishLower(): void {
+    const t = this.fa.nextTime();
+    const v = t >= this.end ? STOP_TICK_NONE : BigInt(t);
+    const lowers = this.lowers;
+    const w = this.init.worker;
+    const old = Atomics.load(lowers, w);
+    if (old === v) return;
+    Atomics.store(lowers, w, v);
+    if (v > old && Atomics.load(this.words, FREE_WAITERS) > 0) this.ringAll();
+  }
+
+  /** Atomic min of worker w's L with t: records on their way to it count as its next events. */
+  private lowerOf(w: number, t: number): void {
+    const want = BigInt(t);
+    const lowers = this.lowers;
+    for (;;) {
+      const cur = Atomics.load(lowers, w);
+      if (cur <= want) return;
+      if (Atomics.compareExchange(lowers, w, cur, want) === cur) return;
+    }
+  }
+
+  /** Take every record waiting in every inbound ring (the take that the log records). */
+  private drain(): number {
+    let total = 0;
+    for (const { edge, consumer } of this.inbound) {
+      const n = consumer.available();
+      if (n === 0) continue;
+      if (this.idle) {
+        // Count itself busy again before the records it takes stop being counted (the header).
+        Atomics.add(this.words, FREE_PENDING, 1);
+        this.idle = false;
+      }
+      const fa = this.fa;
+      fa.beginTake(edge, n);
+      const pool = fa.runner.pool;
+      const words = consumer.words;
+      for (let i = 0; i < n; i++) {
+        const m = pool.take();
+        readMessage(words, consumer.offsetOf(i), m);
+        if (m.link !== edge || m.destination !== this.init.worker) {
+          throw new AssertionFailure(
+            `free worker ${this.init.worker}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
+          );
+        }
+        fa.take(m);
+      }
+      consumer.release(n);
+      Atomics.sub(this.words, FREE_PENDING, n);
+      total += n;
+    }
+    return total;
+  }
+
+  private flush(): number {
+    let moved = 0;
+    for (const out of this.outbound) {
+      const pending = out.staged.length - out.stagedHead;
+      if (pending === 0) continue;
+      const p = out.producer;
+      const n = p.tryReserve(pending);
+      if (n === 0) {
+        p.armSpaceWake();
+        continue;
+      }
+      const words = p.words;
+      const pool = this.fa.runner.pool;
+      let earliest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        const m = out.staged[out.stagedHead + i]!;
+        writeMessage(words, p.offsetOf(i), m);
+        if (m.timeTicks < earliest) earliest = m.timeTicks;
+        pool.give(m);
+      }
+      // The consumer's L covers these records from now on (before the publish: see the header).
+      this.lowerOf(out.to, earliest);
+      Atomics.add(this.words, FREE_PENDING, n);
+      p.publish(n);
+      out.stagedHead += n;
+      if (out.stagedHead === out.staged.length) {
+        out.staged.length = 0;
+        out.stagedHead = 0;
+      } else if (out.stagedHead > 4096) {
+        out.staged.splice(0, out.stagedHead);
+        out.stagedHead = 0;
+      }
+      moved += n;
+      this.stagedTotal -= n;
+      if (n < pending) p.armSpaceWake();
+    }
+    return moved;
+  }
+
+  private hasWork(): boolean {
+    if (this.command !== CONTROL_RUN) return true;
+    if (Atomics.load(this.words, FREE_PENDING) === 0) return true;
+    for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
+    if (this.stagedTotal > 0) {
+      for (const out of this.outbound)
+        if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+    }
+    if (Number(Atomics.load(this.stopWord, 0)) < this.end) return true;
+    const t = this.fa.nextTime();
+    return t < this.end && t <= this.computeBound();
+  }
+
+  /**
+   * After the loop: close every outbound ring, then drain what is still in the inbound rings (only
+   * after a stop request: a finished run leaves them empty) as in flight, until each has ended.
+   */
+  private async shutDown(): Promise<void> {
+    for (const out of this.outbound) {
+      this.inFlightPerEdge[out.edge]! += out.staged.length - out.stagedHead;
+      out.producer.close();
+    }
+    let lastYield = this.clockMs();
+    for (;;) {
+      for (const { edge, consumer } of this.inbound) {
+        const n = consumer.available();
+        if (n === 0) continue;
+        this.inFlightPerEdge[edge]! += n;
+        consumer.release(n);
+      }
+      if (this.inbound.every((i) => i.consumer.ended())) break;
+      this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
+      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = this.clockMs();
+      }
+    }
+  }
+
+  private proposeStop(tick: number): void {
+    this.stopProposed = true;
+    const want = BigInt(tick);
+    for (;;) {
+      const cur = Atomics.load(this.stopWord, 0);
+      if (cur <= want) break;
+      if (Atomics.compareExchange(this.stopWord, 0, cur, want) === cur) break;
+    }
+    this.readStopTick();
+    this.ringAll();
+  }
+
+  private readStopTick(): void {
+    const stop = Number(Atomics.load(this.stopWord, 0));
+    if (stop < this.end) this.end = stop;
+  }
+
+  private ringAll(): void {
+    for (const b of this.bells) b.ring();
+  }
+
+  private park(ready: () => boolean): void {
+    if (this.bell.park(ready, PARK_MS, 0) !== 'ready') this.parks++;
+  }
+
+  private crashed(error: unknown): Error {
+    this.rows[this.row + ST_STATE] = STATE_CRASHED;
+    const e = error instanceof Error ? error : new Error(String(error));
+    const runner = this.fa.runner;
+    this.crash = {
+      actor: runner.actor.name,
+      lastEvent: runner.current === undefined ? undefined : { ...runner.current },
+      tick: runner.now,
+      message: e.message,
+      stack: e.stack ?? '',
+    };
+    return Object.assign(new Error(`${runner.actor.name} crashed at tick ${runner.now}: ${e.message}`), {
+      crash: this.crash,
+    });
+  }
+
+  private writeProgress(): void {
+    const actor = this.fa.runner.actor;
+    this.rows[this.row + ST_PROGRESS] = actor.progress();
+    this.rows[this.row + ST_FINDINGS] = actor.findings?.() ?? 0;
+  }
+
+  private writeFigures(): void {
+    const rows = this.rows;
+    const r = this.row;
+    rows[r + ST_PARKED_MS] = this.parkedMs;
+    rows[r + ST_PARKS] = this.parks;
+    rows[r + ST_BUSY_MS] = this.busyMs;
+    this.writeProgress();
+  }
+
+  setCommand(command: number): void {
+    if (command !== CONTROL_RUN && command !== CONTROL_PAUSE && command !== CONTROL_STOP) {
+      throw new RangeError(`Expected a command of RUN (0), PAUSE (1) or STOP (2), got \`${command}\``);
+    }
+    this.command = command;
+    this.bell.ring();
+  }
+
+  snapshot(): {
+    worker: number;
+    actors: string[];
+    tick: number;
+    events: number;
+    horizon: number;
+    heap: number;
+    staged: number;
+  } {
+    return {
+      worker: this.init.worker,
+      actors: [this.fa.runner.actor.name],
+      tick: this.fa.runner.now,
+      events: this.fa.handled,
+      horizon: this.bound,
+      heap: this.fa.heap.size,
+      staged: this.stagedTotal,
+    };
+  }
+}
+
+/** A consumer's view of its ring's counters (the figures the result reports). */
+export function ringFigures(consumer: RingConsumer): {
+  records: number;
+  batches: number;
+  fullStalls: number;
+  parks: number;
+  wakeups: number;
+  highWaterRecords: number;
+  capacityRecords: number;
+} {
+  const s = consumer.stats();
+  return {
+    records: s.records,
+    batches: s.batches,
+    fullStalls: s.fullStalls,
+    parks: s.parks,
+    wakeups: s.wakeups,
+    highWaterRecords: s.highWaterRecords,
+    capacityRecords: s.capacityRecords,
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

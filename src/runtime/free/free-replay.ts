@@ -1,0 +1,193 @@
+/**
+ * Replay of a free run in one thread, from its take log (take-log.ts): the same digest, the same
+ * findings at the same ticks, whatever the machine's load.
+ *
+ * How it works. Every actor is a FreeActor again (free-actor.ts), with the seed's chooser; what it
+ * sends goes into a FIFO per edge (a ring never reorders, so the k-th record taken from an edge in
+ * the replay is the k-th one sent on it, as in the free run). An actor is stepped until its log
+ * says "take n records from edge e now" and fewer than n are queued: it waits, and another actor
+ * runs. The free run happened, so some order of steps satisfies every take; stepping actors round
+ * robin finds one, and a pass in which no actor moves means the log is not this run's (it is
+ * refused, naming the actor, the event and the edge). Each actor handles exactly the number of
+ * events the log gives it and finishes at the tick it finished at.
+ *
+ * Records go through the wire codec on the way, as they did through the rings, so any field the
+ * wire narrows is narrowed here too.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { nodeRecorder } from '../../metrics/node-recorder.js';
+import { createChooser, type StrategySpec } from '../../model/choice/strategy.js';
+import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
+import { MESSAGE_BYTES, readMessage, writeMessage } from '../../transport/codec.js';
+import type { MessagePool } from '../actor-runner.js';
+import type { MachineModule } from '../machine-module.js';
+import type { RawRun, RunRecording } from '../raw-run.js';
+import { ActorCrashError } from '../run-errors.js';
+import { FreeActor } from './free-actor.js';
+import { type FreeLog, freeFigures } from './free-log.js';
+import { decodeTakeLog, type Take } from './take-log.js';
+
+export interface FreeReplayOptions extends RunRecording {
+  seed: number;
+  strategy?: StrategySpec;
+  endTick: number;
+  log: FreeLog;
+  /** Names the log in errors (the file and field it came from). */
+  where: string;
+  recordEvents?: number;
+  /** Keep in each actor's tail only events at or before this tick (a history up to a finding). */
+  tailUntilTick?: number;
+}
+
+interface Queue {
+  items: SimMessage[];
+  head: number;
+}
+
+export function replayFree<C>(machine: MachineModule<C>, config: C, options: FreeReplayOptions): RawRun {
+  const started = performance.now();
+  const plan = machine.planMachine(config);
+  const log = options.log;
+  if (log.actors.length !== plan.actors.length) {
+    throw new ConfigError(
+      `${options.where}.actors`,
+      `Expected a take log for each of the ${plan.actors.length} actors of this machine, got ${log.actors.length}`,
+    );
+  }
+  const queues: Queue[] = plan.edges.map(() => ({ items: [], head: 0 }));
+  const scratch = new Uint32Array(MESSAGE_BYTES / 4);
+  const pools: MessagePool[] = [];
+  const actors = plan.actors.map((info) => {
+    const inbound = new Set(plan.edges.filter((e) => e.to === info.index).map((e) => e.index));
+    const where = `${options.where}.actors[${info.index}] (${info.name})`;
+    const takes = decodeTakeLog(log.actors[info.index]!, where, inbound);
+    const fa = new FreeActor(
+      machine.createActor(config, plan, info.index, nodeRecorder),
+      plan,
+      createChooser(options.strategy, options.seed, info.index),
+      (edge, m) => {
+        // Through the codec, as through a ring; the copy comes from the consumer's pool (it goes
+        // back there once handled) and the sender's object goes back to the sender's.
+        writeMessage(scratch, 0, m);
+        const copy = pools[plan.edges[edge]!.to]!.take();
+        readMessage(scratch, 0, copy);
+        queues[edge]!.items.push(copy);
+        pools[info.index]!.give(m);
+      },
+      {
+        recordEvents: options.recordEvents,
+        recordChoices: options.recordChoices,
+        tailEvents: options.tailEvents,
+        tailUntilTick: options.tailUntilTick,
+      },
+      undefined,
+    );
+    pools[info.index] = fa.runner.pool;
+    return { fa, takes, next: 0, target: log.actors[info.index]!.events, where };
+  });
+  for (const a of actors) a.fa.runner.start();
+
+  /** Step one actor until it is done or waits for records; returns whether it moved. */
+  const step = (a: (typeof actors)[number]): boolean => {
+    let moved = false;
+    const fa = a.fa;
+    for (;;) {
+      let take: Take | undefined = a.takes[a.next];
+      while (take !== undefined && take.at === fa.handled) {
+        const q = queues[take.edge]!;
+        if (q.items.length - q.head < take.count) return moved;
+        fa.beginTake(take.edge, take.count);
+        for (let i = 0; i < take.count; i++) fa.take(q.items[q.head++]!);
+        if (q.head > 4096 && q.head * 2 > q.items.length) {
+          q.items.splice(0, q.head);
+          q.head = 0;
+        }
+        moved = true;
+        take = a.takes[++a.next];
+      }
+      if (fa.handled >= a.target) return moved;
+      if (fa.heap.size === 0) {
+        throw new ConfigError(
+          a.where,
+          `Expected an event to handle at event ${fa.handled} of ${a.target}, got none: the log does not belong to this run`,
+        );
+      }
+      const top = fa.heap.peek()!;
+      try {
+        fa.handleNext();
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        throw new ActorCrashError({
+          actor: fa.runner.actor.name,
+          lastEvent: { ...top },
+          tick: fa.runner.now,
+          message: err.message,
+          stack: err.stack ?? '',
+        });
+      }
+      moved = true;
+    }
+  };
+
+  for (;;) {
+    let moved = false;
+    let done = true;
+    for (const a of actors) {
+      if (step(a)) moved = true;
+      if (a.fa.handled < a.target || a.next < a.takes.length) done = false;
+    }
+    if (done) break;
+    if (!moved) {
+      // Every actor still running waits for records nobody can send now: name each wait.
+      const waits = actors
+        .filter((a) => a.next < a.takes.length)
+        .map((a) => {
+          const t = a.takes[a.next]!;
+          const q = queues[t.edge]!;
+          return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
+        });
+      throw new ConfigError(
+        options.where,
+        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${waits.join('; ')}`,
+      );
+    }
+  }
+
+  const reports = actors.map((a, i) => a.fa.runner.actor.finish(log.actors[i]!.finishTick));
+  const runners = actors.map((a) => a.fa.runner);
+  const inFlightPerEdge = plan.edges.map((_, e) => queues[e]!.items.length - queues[e]!.head);
+  for (const a of actors) {
+    for (let m = a.fa.heap.pop(); m !== undefined; m = a.fa.heap.pop()) {
+      if (m.link !== SELF_LINK) inFlightPerEdge[m.link]!++;
+    }
+  }
+  const events = runners.reduce((s, r) => s + r.digest.count, 0);
+  const wallMs = performance.now() - started;
+  const reached = Math.min(...log.actors.map((a) => a.finishTick));
+  return {
+    host: 'inline',
+    endTick: options.endTick,
+    reachedTick: log.stopped === 'end' ? options.endTick : reached,
+    stopped: log.stopped,
+    wallMs,
+    events,
+    actorDigests: runners.map((r) => r.digest.hex()),
+    actorEvents: runners.map((r) => r.digest.count),
+    recorded: runners.map((r) => r.recorded),
+    reports,
+    sentPerEdge: plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0)),
+    receivedPerEdge: plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0)),
+    inFlightPerEdge,
+    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
+    rings: [],
+    workers: [{ actor: 'all (free-mode replay)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
+    placement: 'free-replay',
+    free: freeFigures(
+      log,
+      actors.map((a) => a.fa.lateness),
+      0,
+    ),
+    ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
+    ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
+  };
+}

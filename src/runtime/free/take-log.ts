@@ -1,0 +1,160 @@
+/**
+ * The take-order log of a free run: for each actor, when (after how many of its own events) it
+ * took how many records from which inbound ring. In a free run (free-loop.ts) that order is the
+ * only input that real thread timing decides; everything else an actor does follows from its seed
+ * and from the records it took, in the order it took them. So the log, with each actor's final
+ * event count, is enough to replay the run exactly in one thread (free-replay.ts), the way
+ * message-logging record/replay tools (ReMPI) replay MPI receives.
+ *
+ * Encoding. One entry is (gap, edge, count): `gap` events handled since the previous entry, then
+ * `count` records taken from the ring of plan edge `edge`. Equal consecutive entries are run-length
+ * encoded as (gap, edge, count, repeat), which is what steady traffic looks like (one record every
+ * k events from one ring). The quadruples are written as unsigned LEB128 varints and the bytes as
+ * base64, with a digest of the text so a corrupted log is refused before anything runs.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { digestText } from '../digest.js';
+
+/** One actor's recorded takes, as a failure file carries them. */
+export interface ActorTakeLog {
+  /** Events the actor handled in the run (the replay handles exactly as many). */
+  events: number;
+  /** base64 of the varint quadruples (gap, edge, count, repeat). */
+  takes: string;
+  /** digestText(takes): the log's own check. */
+  check: string;
+}
+
+/** Appends entries during a run; cheap per take (no allocation unless the buffer grows). */
+export class TakeLogWriter {
+  private quads = new Float64Array(4 * 256);
+  private n = 0;
+  private lastAt = 0;
+  /** Records taken in all. */
+  records = 0;
+
+  /** `handled` is the actor's event count at the take. */
+  take(handled: number, edge: number, count: number): void {
+    const gap = handled - this.lastAt;
+    this.lastAt = handled;
+    this.records += count;
+    const q = this.quads;
+    const at = (this.n - 1) * 4;
+    if (this.n > 0 && q[at] === gap && q[at + 1] === edge && q[at + 2] === count) {
+      q[at + 3]!++;
+      return;
+    }
+    if ((this.n + 1) * 4 > q.length) {
+      const bigger = new Float64Array(q.length * 2);
+      bigger.set(q);
+      this.quads = bigger;
+    }
+    const w = this.n * 4;
+    this.quads[w] = gap;
+    this.quads[w + 1] = edge;
+    this.quads[w + 2] = count;
+    this.quads[w + 3] = 1;
+    this.n++;
+  }
+
+  /** Entries written (after run-length encoding). */
+  get entries(): number {
+    return this.n;
+  }
+
+  encode(events: number): ActorTakeLog {
+    const bytes: number[] = [];
+    for (let i = 0; i < this.n * 4; i++) writeVarint(bytes, this.quads[i]!);
+    const takes = Buffer.from(bytes).toString('base64');
+    return { events, takes, check: digestText(takes) };
+  }
+}
+
+function writeVarint(out: number[], v: number): void {
+  let x = v;
+  while (x >= 0x80) {
+    out.push((x % 0x80) | 0x80);
+    x = Math.floor(x / 0x80);
+  }
+  out.push(x);
+}
+
+/** One decoded take: after `at` events (the actor's count), take `count` records from `edge`. */
+export interface Take {
+  at: number;
+  edge: number;
+  count: number;
+}
+
+/**
+ * Decode and check one actor's log. `where` names it in errors (file and field); `inbound` is the
+ * set of edges that enter the actor, so a log naming another edge is refused here, not mid-replay.
+ */
+export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: ReadonlySet<number>): Take[] {
+  if (digestText(log.takes) !== log.check) {
+    throw new ConfigError(
+      `${where}.takes`,
+      `Expected a take log whose digest is ${log.check}, got one whose digest is ${digestText(log.takes)} (the log was changed or truncated)`,
+    );
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(log.takes)) {
+    throw new ConfigError(`${where}.takes`, 'Expected base64 text, got other characters');
+  }
+  const bytes = Buffer.from(log.takes, 'base64');
+  const values: number[] = [];
+  let v = 0;
+  let scale = 1;
+  let open = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    v += (b & 0x7f) * scale;
+    if (b & 0x80) {
+      scale *= 0x80;
+      open = true;
+      if (scale > 2 ** 53)
+        throw new ConfigError(`${where}.takes`, `Expected a varint, got an overlong one at byte ${i}`);
+    } else {
+      values.push(v);
+      v = 0;
+      scale = 1;
+      open = false;
+    }
+  }
+  if (open || values.length % 4 !== 0) {
+    throw new ConfigError(
+      `${where}.takes`,
+      `Expected whole (gap, edge, count, repeat) entries, got ${values.length} numbers${open ? ' and a cut varint' : ''} (truncated at entry ${Math.floor(values.length / 4)})`,
+    );
+  }
+  const takes: Take[] = [];
+  let at = 0;
+  for (let e = 0; e < values.length; e += 4) {
+    const [gap, edge, count, repeat] = [values[e]!, values[e + 1]!, values[e + 2]!, values[e + 3]!];
+    const entry = `${where}.takes entry ${e / 4}`;
+    if (!inbound.has(edge)) {
+      throw new ConfigError(
+        entry,
+        `Expected an inbound edge of this actor (${[...inbound].join(', ')}), got edge ${edge}`,
+      );
+    }
+    if (count < 1 || repeat < 1) {
+      throw new ConfigError(entry, `Expected a count and a repeat of at least 1, got ${count} and ${repeat}`);
+    }
+    for (let r = 0; r < repeat; r++) {
+      at += gap;
+      takes.push({ at, edge, count });
+    }
+  }
+  if (at > log.events) {
+    throw new ConfigError(
+      `${where}.events`,
+      `Expected at least ${at} events (the last take comes after ${at}), got ${log.events}`,
+    );
+  }
+  return takes;
+}
+
+/** Bytes of a log as stored (base64 text), for the summary's log-size figure. */
+export function takeLogBytes(logs: readonly ActorTakeLog[]): number {
+  return logs.reduce((s, l) => s + l.takes.length, 0);
+}

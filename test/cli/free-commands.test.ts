@@ -1,0 +1,120 @@
+/**
+ * Free mode from the command line (issue 11): `run --free` reports free-mode figures and, with
+ * --record, writes a file that `replay` reproduces exactly in one thread; a failing free run's
+ * failure file replays with its history; `sweep --free`; options that make no sense with --free
+ * are refused naming them (exit 2).
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { cli } from './cli-harness.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-free-'));
+
+describe('run --free', () => {
+  test('run --free --record: free-mode figures in the summary, and the recording replays exactly', async () => {
+    const dir = tmp();
+    const rec = join(dir, 'free.json');
+    const r = await cli(['run', 'stress', '--free', '--seed', '3', '--duration', '30us', '--record', rec]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('contention (free mode');
+    expect(r.stdout).toMatch(/free mode: window 1(\.0+)? ?us; \d+ late records/);
+    expect(r.stdout).toMatch(/take log \S+B \(\S+B per simulated ms\)/);
+    expect(r.stdout).toContain(`reproduce: npusim replay ${rec}`);
+    const file = JSON.parse(readFileSync(rec, 'utf8')) as {
+      options: { host: string };
+      exit: { class: string };
+      first: unknown;
+      free: { actors: unknown[] };
+    };
+    expect(file.options.host).toBe('free');
+    expect(file.exit.class).toBe('clean');
+    expect(file.first).toBeNull();
+    expect(file.free.actors).toHaveLength(9);
+
+    const replay = await cli(['replay', rec]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('free run, from its take log, in one thread');
+    expect(replay.stdout).toContain('reproduced exactly');
+
+    const threads = await cli(['replay', rec, '--threads']);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toMatch(/--threads: Expected no host .* free run/);
+  });
+
+  test('run --free: a failing run writes a failure file that replays with its history', async () => {
+    const dir = tmp();
+    const r = await cli([
+      'run',
+      'tce-storm',
+      '--free',
+      '--bug',
+      'unpin-before-kill',
+      '--seed',
+      '2',
+      '--duration',
+      '100us',
+      '--stop-on-first',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(r.stdout).toContain(`reproduce: npusim replay ${join(dir, files[0]!)}`);
+    const replay = await cli(['replay', join(dir, files[0]!)]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+    expect(replay.stdout).toMatch(/history \(the last events of /);
+
+    // A corrupted log is refused before anything runs, naming the field.
+    const path = join(dir, files[0]!);
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { free: { actors: { takes: string }[] } };
+    json.free.actors[1]!.takes = json.free.actors[1]!.takes.slice(0, -4);
+    writeFileSync(path, JSON.stringify(json));
+    const bad = await cli(['replay', path]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/free\.actors\[1\] \(\w+\)\.takes: Expected a take log whose digest/);
+
+    const shrink = await cli(['shrink', join(dir, files[0]!), '--out', join(dir, 'x.json')]);
+    expect(shrink.code).toBe(2);
+  });
+
+  test('sweep --free: one free run per seed, failure files that replay', async () => {
+    const dir = tmp();
+    const r = await cli([
+      'sweep',
+      'flush-race',
+      '--free',
+      '--bug',
+      'single-flush',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '60us',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    const files = readdirSync(dir).filter((f) => f !== 'sweep-summary.json');
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const replay = await cli(['replay', join(dir, files[0]!)]);
+    expect(replay.stdout).toContain('reproduced exactly');
+  });
+
+  test.each([
+    [['run', '--free', '--inline'], /--inline: Expected no --inline with --free/],
+    [['run', '--free', '--workers', '2'], /--workers: Expected no --workers with --free/],
+    [['run', '--free-window', '2us'], /--free-window: Expected --free with it/],
+    [
+      ['sweep', 'stress', '--free', '--jobs', '2', '--seeds', '1..2'],
+      /--jobs: Expected no --jobs with --free/,
+    ],
+    [['run', '--free', '--free-window', 'soon'], /--free-window: /],
+  ])('free options: %j is refused (exit 2)', async (argv, message) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

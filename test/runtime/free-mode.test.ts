@@ -1,0 +1,226 @@
+/**
+ * Free-running threads (issue 11): a free run's take log replays it exactly in one thread, over
+ * several seeds and under CPU load from another thread; each of two runs of one seed replays to
+ * its own digest; a Ctrl-C'd run's partial log replays; conservation holds; with every fix free
+ * runs of the storm workloads stay clean and with a bug switch they find its violation; a
+ * truncated or corrupted log is refused naming where. No assertion depends on how the threads
+ * were scheduled: whatever order they took records in, the log must replay to it.
+ */
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { planMachine } from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
+import { combineDigests, digestText } from '../../src/runtime/digest.js';
+import { replayFreeRun, startThreadedRun } from '../../src/runtime/engine.js';
+import type { FreeLog } from '../../src/runtime/free/free-log.js';
+import { decodeTakeLog, TakeLogWriter } from '../../src/runtime/free/take-log.js';
+import type { RawRun } from '../../src/runtime/raw-run.js';
+import { workloads } from '../../workloads/index.js';
+
+const WINDOW = { windowTicks: 1_000_000 };
+
+function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
+  const w = workloads.find((x) => x.name === name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks }, name) };
+}
+
+async function freeRun(c: RunConfig): Promise<RawRun> {
+  return startThreadedRun(c, { host: 'threaded', free: WINDOW, watchdogMs: 60_000 }).result;
+}
+
+function digestOf(raw: RawRun): string {
+  return combineDigests(raw.actorDigests);
+}
+
+function expectReplays(c: RunConfig, raw: RawRun): RawRun {
+  expect(raw.free).toBeDefined();
+  const replay = replayFreeRun(c, raw.free!.log, 'test log');
+  expect(digestOf(replay)).toBe(digestOf(raw));
+  expect(replay.actorEvents).toEqual(raw.actorEvents);
+  const a = assembleResult(c, planMachine(c), raw);
+  const b = assembleResult(c, planMachine(c), replay);
+  expect(b.digest).toBe(a.digest);
+  expect(b.violations.map((v) => [v.rule, v.tick])).toEqual(a.violations.map((v) => [v.rule, v.tick]));
+  return replay;
+}
+
+describe('free mode: record and replay', () => {
+  test.each([1, 2, 3])('free: seed %i replays from its take log to the same digest', async (seed) => {
+    const c = config('stress', seed, 60_000_000);
+    const raw = await freeRun(c);
+    expect(raw.placement).toBe('free');
+    expect(raw.events).toBeGreaterThan(1000);
+    expectReplays(c, raw);
+  });
+
+  describe('under CPU load from another thread', () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    let hog: Worker | undefined;
+    beforeAll(() => {
+      // Busy work until told to stop, and never past 120 s: it takes a core from the run's threads.
+      hog = new Worker(
+        `const { workerData } = require('node:worker_threads');
+         const flag = new Int32Array(workerData);
+         const until = Date.now() + 120000;
+         let x = 0;
+         while (Atomics.load(flag, 0) === 0 && Date.now() < until) { for (let i = 0; i < 1e5; i++) x = (x * 31 + i) | 0; }`,
+        { eval: true, workerData: stop.buffer },
+      );
+    });
+    afterAll(async () => {
+      Atomics.store(stop, 0, 1);
+      await hog?.terminate();
+    });
+
+    test('free: a run under load replays to its digest', async () => {
+      const c = config('shootdown-storm', 4, 60_000_000);
+      expectReplays(c, await freeRun(c));
+    });
+  });
+
+  test('free: two runs of one seed each replay to their own digest', async () => {
+    const c = config('stress', 9, 40_000_000);
+    const a = await freeRun(c);
+    const b = await freeRun(c);
+    expectReplays(c, a);
+    expectReplays(c, b);
+    // Equal logs must give equal digests (the log is all that can differ between them).
+    const sameLog = JSON.stringify(a.free!.log.actors) === JSON.stringify(b.free!.log.actors);
+    expect(!sameLog || digestOf(a) === digestOf(b)).toBe(true);
+  });
+
+  test('free: a run stopped mid-way (Ctrl-C) leaves a partial log that replays', async () => {
+    const c = config('stress', 5, 2_000_000_000);
+    let resolveMoved: () => void = () => undefined;
+    const moved = new Promise<void>((r) => {
+      resolveMoved = r;
+    });
+    const run = startThreadedRun(c, {
+      host: 'threaded',
+      free: WINDOW,
+      onProgress: (_tick, events) => {
+        if (events > 5000) resolveMoved();
+      },
+    });
+    await moved;
+    await run.stop();
+    const raw = await run.result;
+    expect(raw.stopped).toBe('interrupted');
+    expect(raw.free!.log.stopped).toBe('interrupted');
+    const replay = expectReplays(c, raw);
+    expect(replay.stopped).toBe('interrupted');
+  });
+});
+
+describe('free mode: the ordering rules under real races', () => {
+  test.each([
+    ['stress', 11],
+    ['shootdown-storm', 12],
+    ['tce-storm', 13],
+  ])('free: %s seed %i stays clean with every fix applied, and conserves messages', async (name, seed) => {
+    const c = config(name, seed, 100_000_000);
+    const raw = await freeRun(c);
+    const r = assembleResult(c, planMachine(c), raw);
+    expect(r.violations).toEqual([]);
+    expect(r.conservation.ok).toBe(true);
+    expect(r.conservation.sent).toBe(r.conservation.received + r.conservation.inFlight);
+    expect(r.free?.logBytesPerSimulatedMs).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['flush-race', 'single-flush' as BugName, /^order\.|^translation\.stale-ats/],
+    ['tce-storm', 'unpin-before-kill' as BugName, /^translation\.stale-tce/],
+  ])('free: %s with %s finds its violation, and the failure replays', async (name, bug, rule) => {
+    const c = config(name, 3, 100_000_000, [bug]);
+    const raw = await freeRun(c);
+    const r = assembleResult(c, planMachine(c), raw);
+    expect(r.violations.some((v) => rule.test(v.rule))).toBe(true);
+    expectReplays(c, raw);
+  });
+});
+
+describe('free mode: bad logs are refused naming where', () => {
+  const inbound = new Set([3, 5]);
+  const log = (): ReturnType<TakeLogWriter['encode']> => {
+    const w = new TakeLogWriter();
+    w.take(0, 3, 2);
+    w.take(4, 5, 1);
+    w.take(8, 5, 1);
+    w.take(12, 5, 1);
+    return w.encode(20);
+  };
+
+  test('free log: a log round-trips, repeats run-length encoded', () => {
+    const w = new TakeLogWriter();
+    w.take(0, 3, 2);
+    w.take(4, 5, 1);
+    w.take(8, 5, 1);
+    w.take(12, 5, 1);
+    expect(w.entries).toBe(2);
+    expect(decodeTakeLog(w.encode(20), 'x', inbound)).toEqual([
+      { at: 0, edge: 3, count: 2 },
+      { at: 4, edge: 5, count: 1 },
+      { at: 8, edge: 5, count: 1 },
+      { at: 12, edge: 5, count: 1 },
+    ]);
+  });
+
+  test('free log: a changed byte is refused by its digest, naming the field', () => {
+    const l = log();
+    const bad = { ...l, takes: `${l.takes.slice(0, -2)}A=` };
+    expect(() => decodeTakeLog(bad, 'f.json: free.actors[2] (gpu0)', inbound)).toThrow(
+      /f\.json: free\.actors\[2\] \(gpu0\)\.takes: Expected a take log whose digest/,
+    );
+  });
+
+  test('free log: a truncated log (digest recomputed) is refused naming the entry', () => {
+    const l = log();
+    const bytes = Buffer.from(l.takes, 'base64');
+    const cut = bytes.subarray(0, bytes.length - 1).toString('base64');
+    expect(() => decodeTakeLog({ ...l, takes: cut, check: digestText(cut) }, 'where', inbound)).toThrow(
+      /where\.takes: Expected whole \(gap, edge, count, repeat\) entries/,
+    );
+  });
+
+  test('free log: an edge that does not enter the actor is refused', () => {
+    expect(() => decodeTakeLog(log(), 'where', new Set([3]))).toThrow(
+      /where\.takes entry 1: Expected an inbound edge of this actor \(3\), got edge 5/,
+    );
+  });
+
+  test('free log: a log with an actor missing is refused naming the field', async () => {
+    const c = config('stress', 21, 20_000_000);
+    const raw = await freeRun(c);
+    const log: FreeLog = raw.free!.log;
+    const short: FreeLog = { ...log, actors: log.actors.slice(1) };
+    expect(() => replayFreeRun(c, short, 'f.json: free')).toThrow(ConfigError);
+    expect(() => replayFreeRun(c, short, 'f.json: free')).toThrow(
+      /f\.json: free\.actors: Expected a take log for each of the 9 actors/,
+    );
+  });
+
+  test('free log: a log that asks for records nobody sent is refused naming the actor and edge', async () => {
+    const c = config('stress', 21, 20_000_000);
+    const raw = await freeRun(c);
+    const log = raw.free!.log;
+    const plan = planMachine(c);
+    // Rewrite the coordinator's log to take a million records at its first event.
+    const coordinator = plan.actors.find((a) => a.name === 'coordinator')!.index;
+    const edge = plan.edges.find((e) => e.to === coordinator)!;
+    const w = new TakeLogWriter();
+    w.take(0, edge.index, 1_000_000);
+    const forged = {
+      ...w.encode(log.actors[coordinator]!.events),
+      finishTick: log.actors[coordinator]!.finishTick,
+    };
+    const bad: FreeLog = { ...log, actors: log.actors.map((a, i) => (i === coordinator ? forged : a)) };
+    expect(() => replayFreeRun(c, bad, 'f.json: free')).toThrow(
+      new RegExp(
+        `f\\.json: free: Expected a log this run can follow.*f\\.json: free\\.actors\\[${coordinator}\\] \\(coordinator\\) waits at event 0 for 1000000 record\\(s\\) on ${edge.label}`,
+      ),
+    );
+  });
+});
