@@ -26,8 +26,10 @@
  * event for good, holding the others back forever. It cannot deadlock: a worker publishes its L
  * before it waits and takes (and republishes) whenever its bell rings, so once every worker waits
  * the published L are true, and the worker whose L is least has t = L <= every other L + W and
- * goes on. A waiting worker adds itself to the `waiters` count and parks; a worker that raises
- * its L rings every bell while the count is non-zero.
+ * goes on. A waiting worker stores what it needs (its next event's time - W) on the `needs` board
+ * and parks; a worker that raises its L from `old` to `new` rings exactly the waiters whose need
+ * lies in (old, new]: a waiter it held back and no longer does (ringing every waiter on every
+ * rise woke the whole machine for one to go on).
  *
  * Termination. One shared word, `pending`, counts busy workers plus records published and not
  * yet taken. It starts at the number of workers. A producer adds n before it publishes n records
@@ -81,19 +83,24 @@ const YIELD_EVERY_MS = 10;
 
 /** Words of the free-mode control buffer (Int32). */
 const FREE_PENDING = 0;
-const FREE_WAITERS = 1;
 
 export interface FreeShared {
   /** The drift window W, in ticks. */
   windowTicks: number;
-  /** Int32 words: pending, waiters (see the header). */
+  /** Int32 words: pending (see the header). */
   words: SharedArrayBuffer;
+  /** One BigInt64 per worker: what the others' least L must reach for it to go on (or none). */
+  needs: SharedArrayBuffer;
+  /** One Int32 per worker, bumped by its producers after each publish: "look at your rings". */
+  news: SharedArrayBuffer;
 }
 
 export function createFreeShared(workers: number, windowTicks: number): FreeShared {
   const words = new SharedArrayBuffer(8);
   new Int32Array(words)[FREE_PENDING] = workers;
-  return { windowTicks, words };
+  const needs = new SharedArrayBuffer(8 * workers);
+  new BigInt64Array(needs).fill(STOP_TICK_NONE);
+  return { windowTicks, words, needs, news: new SharedArrayBuffer(4 * workers) };
 }
 
 interface Outbound {
@@ -115,6 +122,10 @@ export class FreeWorkerLoop {
   private readonly bells: Doorbell[];
   private readonly bell: Doorbell;
   private readonly words: Int32Array;
+  private readonly needs: BigInt64Array;
+  private readonly news: Int32Array;
+  /** The news word as of this worker's last full look at its rings. */
+  private newsSeen = -1;
   private readonly lowers: BigInt64Array;
   private readonly stopWord: BigInt64Array;
   private readonly windowTicks: number;
@@ -151,6 +162,8 @@ export class FreeWorkerLoop {
     );
     this.windowTicks = free.windowTicks;
     this.words = new Int32Array(free.words);
+    this.needs = new BigInt64Array(free.needs);
+    this.news = new Int32Array(free.news);
     this.bells = init.bells.map((b) => Doorbell.attach(b));
     this.bell = this.bells[worker]!;
     this.fa = new FreeActor(
@@ -241,13 +254,16 @@ export class FreeWorkerLoop {
         const now = this.clockMs();
         if (!progressed) {
           this.busyMs += now - sliceStart;
-          const blocked = !this.idle && this.stagedTotal === 0;
+          // Waiting for the window (not for space or for records): say what it waits for, so
+          // only the worker whose L gets there rings it (publishLower).
+          const t = fa.nextTime();
+          const blocked = !this.idle && this.stagedTotal === 0 && t < this.end;
           if (blocked) {
             this.driftWaits++;
-            Atomics.add(this.words, FREE_WAITERS, 1);
+            Atomics.store(this.needs, this.init.worker, BigInt(Math.max(0, t - this.windowTicks)));
           }
           this.park(() => this.hasWork());
-          if (blocked) Atomics.sub(this.words, FREE_WAITERS, 1);
+          if (blocked) Atomics.store(this.needs, this.init.worker, STOP_TICK_NONE);
           const after = this.clockMs();
           this.parkedMs += after - now;
           sliceStart = after;
@@ -324,7 +340,10 @@ export class FreeWorkerLoop {
     const fa = this.fa;
     let handled = 0;
     while (handled < SLICE_EVENTS) {
-      if (handled > 0) this.drain();
+      // Between events, one load of the news word instead of one per ring: most of the time
+      // nothing arrived. A producer bumps it after its publish, so a bump seen means records
+      // visible; anything published before the last full look was taken then.
+      if (handled > 0 && Atomics.load(this.news, this.init.worker) !== this.newsSeen) this.drain();
       const t = fa.nextTime();
       if (t >= this.end) break;
       if (t > this.bound && t > this.computeBound()) break;
@@ -363,22 +382,33 @@ export class FreeWorkerLoop {
     const old = Atomics.load(lowers, w);
     if (old === v) return;
     Atomics.store(lowers, w, v);
-    if (v > old && Atomics.load(this.words, FREE_WAITERS) > 0) this.ringAll();
+    if (v < old) return;
+    // Ring exactly the waiters this rise may release: those that needed more than the old L and
+    // no more than the new one. A waiter stores its need before its last look at the L's (inside
+    // park's ready()), and this store of L comes before this load of its need: with sequentially
+    // consistent atomics one of the two sees the other, so no waiter sleeps through its release.
+    const needs = this.needs;
+    for (let x = 0; x < needs.length; x++) {
+      if (x === w) continue;
+      const need = Atomics.load(needs, x);
+      if (need !== STOP_TICK_NONE && need > old && need <= v) this.bells[x]!.ring();
+    }
   }
 
-  /** Atomic min of worker w's L with t: records on their way to it count as its next events. */
-  private lowerOf(w: number, t: number): void {
+  /** Atomic min of worker w's L with t (records on their way count as its next events); true if it lowered it. */
+  private lowerOf(w: number, t: number): boolean {
     const want = BigInt(t);
     const lowers = this.lowers;
     for (;;) {
       const cur = Atomics.load(lowers, w);
-      if (cur <= want) return;
-      if (Atomics.compareExchange(lowers, w, cur, want) === cur) return;
+      if (cur <= want) return false;
+      if (Atomics.compareExchange(lowers, w, cur, want) === cur) return true;
     }
   }
 
   /** Take every record waiting in every inbound ring (the take that the log records). */
   private drain(): number {
+    this.newsSeen = Atomics.load(this.news, this.init.worker);
     let total = 0;
     for (const { edge, consumer } of this.inbound) {
       const n = consumer.available();
@@ -430,9 +460,13 @@ export class FreeWorkerLoop {
         pool.give(m);
       }
       // The consumer's L covers these records from now on (before the publish: see the header).
-      this.lowerOf(out.to, earliest);
+      // Its bell rings only when they are its earliest work: a consumer that already has earlier
+      // events is running or waiting for the window, and takes them when it next looks (waking a
+      // parked thread per batch was most of free mode's cost with more threads than cores).
+      const earliestWork = this.lowerOf(out.to, earliest);
       Atomics.add(this.words, FREE_PENDING, n);
-      p.publish(n);
+      p.publish(n, earliestWork);
+      Atomics.add(this.news, out.to, 1);
       out.stagedHead += n;
       if (out.stagedHead === out.staged.length) {
         out.staged.length = 0;
