@@ -22,6 +22,7 @@ import {
 } from '../model/protocol/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import type { MachinePlan } from './machine-module.js';
+import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recorder.js';
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
 
@@ -40,6 +41,8 @@ export interface RunnerOptions {
   checkpoints?: number;
   /** Keep the last N events whole (every field), for a replay's history. */
   tailEvents?: number;
+  /** Keep records of handled and sent messages, and samples, for a trace (trace-recorder.ts). */
+  trace?: TraceOptions;
 }
 
 export class ActorRunner implements ActorContext {
@@ -72,6 +75,8 @@ export class ActorRunner implements ActorContext {
   private readonly tail: SimMessage[] = [];
   private readonly tailLimit: number;
   private tailNext = 0;
+  /** Records and samples for a trace; undefined (one check per event) unless asked for. */
+  private readonly trace: TraceRecorder | undefined;
 
   constructor(
     readonly actor: Actor,
@@ -93,6 +98,22 @@ export class ActorRunner implements ActorContext {
     this.sentPerEdge = plan.edges.map(() => 0);
     this.receivedPerEdge = plan.edges.map(() => 0);
     this.seqTo = plan.actors.map(() => 0);
+    this.trace =
+      options.trace === undefined
+        ? undefined
+        : new TraceRecorder(
+            options.trace,
+            actor,
+            this.links,
+            this.sentPerEdge,
+            this.receivedPerEdge,
+            plan.edges.filter((e) => e.to === actor.index).map((e) => e.index),
+          );
+  }
+
+  /** What the trace recorder kept, up to `endTick` (call before the actor's finish). */
+  traceResult(endTick: number): ActorTrace | undefined {
+    return this.trace?.result(endTick);
   }
 
   /** Figures of this actor's outbound links. */
@@ -139,6 +160,7 @@ export class ActorRunner implements ActorContext {
     msg.timeTicks = link.arrival(this.now + delayTicks, wireBytes, this.chooser);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
+    this.trace?.sent(msg, this.now, this.now + delayTicks, wireBytes);
     this.outbox(edge, msg);
     return msg.timeTicks;
   }
@@ -175,6 +197,7 @@ export class ActorRunner implements ActorContext {
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
     if (this.tailLimit > 0) this.keepTail(msg);
+    if (this.trace !== undefined) this.trace.handled(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
     this.current = msg;
     this.actor.handle(msg, this);

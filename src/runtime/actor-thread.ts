@@ -64,6 +64,7 @@ import {
   STATE_RUNNING,
   STATUS_FIELDS,
 } from './thread-status.js';
+import type { ActorTrace } from './trace-recorder.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
@@ -116,6 +117,8 @@ export interface ActorThreadResult {
   firstFindingStop: number | undefined;
   choices: number[] | undefined;
   tail: RecordFields[] | undefined;
+  /** Records and samples for a trace (RunRecording.trace). */
+  trace: ActorTrace | undefined;
   busyMs: number;
   parkedMs: number;
   parks: number;
@@ -240,6 +243,7 @@ export class ActorThread {
         watchFindings: init.stopOnFirst,
         checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
         tailEvents: init.tailEvents,
+        trace: init.trace,
       },
     );
     this.bells = bells;
@@ -354,6 +358,7 @@ export class ActorThread {
     const undone = firstFindingStop === undefined ? 0 : this.runner.rollbackTo(firstFindingStop);
     this.events -= undone;
     const reachedTick = stopped ? this.runner.now : this.end;
+    const trace = this.runner.traceResult(reachedTick);
     const report = this.actor.finish(reachedTick);
     // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
     for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
@@ -390,6 +395,7 @@ export class ActorThread {
       firstFindingStop,
       choices: this.runner.choices(),
       tail: (this.init.tailEvents ?? 0) > 0 ? this.runner.tailEvents() : undefined,
+      trace,
       busyMs: this.busyMs,
       parkedMs: this.parkedMs,
       parks: this.parks,

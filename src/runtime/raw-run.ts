@@ -7,6 +7,7 @@ import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RecordedEvent } from './digest.js';
+import type { ActorTrace, TraceOptions } from './trace-recorder.js';
 
 export interface RingFigures {
   edge: number;
@@ -56,6 +57,8 @@ export interface RawRun {
   choices?: number[][];
   /** Each actor's last events, whole, when a tail was kept (replay history). */
   tails?: RecordFields[][];
+  /** Each actor's trace records and samples, when asked for (RunRecording.trace). */
+  traces?: ActorTrace[];
 }
 
 /** What a run records beyond its result (runtime options shared by both hosts). */
@@ -66,4 +69,6 @@ export interface RunRecording {
   stopOnFirst?: boolean;
   /** Keep each actor's last N events whole (RawRun.tails). */
   tailEvents?: number;
+  /** Keep each actor's trace records and samples (RawRun.traces; src/runtime/trace-recorder.ts). */
+  trace?: TraceOptions;
 }

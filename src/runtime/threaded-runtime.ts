@@ -118,6 +118,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           recordChoices: options.recordChoices,
           stopOnFirst: options.stopOnFirst,
           tailEvents: options.tailEvents,
+          trace: options.trace,
           stopTick,
           lowers,
           rings,
@@ -287,5 +288,6 @@ function assemble(plan: MachinePlan, results: ActorThreadResult[], wallMs: numbe
     })),
     ...(results.every((r) => r.choices !== undefined) ? { choices: results.map((r) => r.choices!) } : {}),
     ...(results.every((r) => r.tail !== undefined) ? { tails: results.map((r) => r.tail!) } : {}),
+    ...(results.every((r) => r.trace !== undefined) ? { traces: results.map((r) => r.trace!) } : {}),
   };
 }

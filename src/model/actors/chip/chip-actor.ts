@@ -134,6 +134,16 @@ export class ChipActor implements Actor {
     });
   }
 
+  sample(): Record<string, number> {
+    const a = this.atsd.state();
+    return {
+      atsdRegistersLocked: a.atsdRegistersLocked as number,
+      atsdWaiters: a.atsdWaiters as number,
+      atsdStatWaiters: a.atsdStatWaiters as number,
+      atsdLaunches: a.atsdLaunches as number,
+    };
+  }
+
   finish(_endTick: number): ActorReport {
     this.ats.release();
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
