@@ -58,6 +58,20 @@ export interface RunArgs extends ScenarioArgs {
   crashAt: { actor: string; event: number } | undefined;
   /** Run on both hosts and compare event streams (naming the first divergent event). */
   checkHosts: boolean;
+  /** Write a Perfetto trace here (--trace). */
+  trace: string | undefined;
+  /** The cap on events in the trace (--trace-events). */
+  traceEvents: number | undefined;
+  /** Write an HTML report here (--report). */
+  report: string | undefined;
+  outputs: OutputFile[];
+}
+
+export interface CompareArgs {
+  command: 'compare';
+  a: string;
+  b: string;
+  json: boolean;
   outputs: OutputFile[];
 }
 
@@ -86,6 +100,7 @@ export type CliArgs =
   | RunArgs
   | SweepArgs
   | ReplayArgs
+  | CompareArgs
   | { command: 'list'; json: boolean; outputs: OutputFile[] }
   | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
   | { command: 'help'; topic?: CommandName }
@@ -145,6 +160,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
         out: values.out as string | undefined,
         crashAt: values['crash-at'] as RunArgs['crashAt'],
         checkHosts: values['check-hosts'] === true,
+        trace: values.trace as string | undefined,
+        traceEvents: values['trace-events'] as number | undefined,
+        report: values.report as string | undefined,
         outputs,
       };
     case 'sweep': {
@@ -183,6 +201,16 @@ export function parseCli(argv: readonly string[]): CliArgs {
         json: values.json === true,
         outputs,
       };
+    }
+    case 'compare': {
+      const [a, b] = positionals;
+      if (a === undefined || b === undefined) {
+        throw new ConfigError(
+          'compare',
+          `Expected two run results (npusim compare A.json B.json), got ${positionals.length === 0 ? 'none' : `only \`${a}\``}`,
+        );
+      }
+      return { command: 'compare', a, b, json: values.json === true, outputs };
     }
     case 'list':
       return { command: 'list', json: values.json === true, outputs };
