@@ -552,7 +552,7 @@ class TimelineBuilder {
     if (parent === undefined) return;
     this.closeChild(key, tick);
     const child: TimelineSlice = { startTick: tick, endTick: tick, name, args };
-    (parent.slice.children ??= []).push(child);
+    parent.slice.children = [...(parent.slice.children ?? []), child];
     this.open.set(key, { slice: child });
   }
 
@@ -563,7 +563,7 @@ class TimelineBuilder {
   private flowStart(slice: TimelineSlice, key: string): void {
     const id = this.nextFlow++;
     this.flows.set(key, id);
-    (slice.flows ??= []).push(id);
+    slice.flows = [...(slice.flows ?? []), id];
   }
 
   private flowThrough(slice: TimelineSlice, key: string): void {
@@ -572,7 +572,7 @@ class TimelineBuilder {
       id = this.nextFlow++;
       this.flows.set(key, id);
     }
-    (slice.flows ??= []).push(id);
+    slice.flows = [...(slice.flows ?? []), id];
   }
 
   /** An instant on a lane group that continues a flow (the flow goes on after it). */
