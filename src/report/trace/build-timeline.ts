@@ -128,6 +128,14 @@ class TimelineBuilder {
     for (const a of this.plan.actors) {
       const gpu = /^gpu(\d+)$/.exec(a.name);
       if (gpu !== null) this.gpuActor.set(Number(gpu[1]), a.index);
+      // These counters show even when nothing moves them in the window.
+      if (a.kind === 'gpu') this.counters[a.index]!.set('DMA outstanding', { deltas: [], unit: 'DMAs' });
+      if (a.kind === 'chip') {
+        this.counters[a.index]!.set(`${a.name.replace(/^chip/, 'npu')} ATSD registers held`, {
+          deltas: [],
+          unit: 'registers',
+        });
+      }
     }
   }
 
@@ -451,7 +459,9 @@ class TimelineBuilder {
     const events = this.plan.edges.map(() => [] as [number, number, boolean][]);
     for (const r of recs) {
       if (r.edge < 0 || r.edge >= events.length) continue;
-      events[r.edge]!.push([r.sent ? r.depart : r.now, r.edgeCount, r.sent]);
+      // When the sender handed it over (its clock), not when it left: a message sent with a delay
+      // may leave after one sent later, but the counts are in handing-over order.
+      events[r.edge]!.push([r.now, r.edgeCount, r.sent]);
     }
     this.plan.edges.forEach((edge, e) => {
       const list = events[e]!.sort((x, y) => x[0] - y[0]);
@@ -477,10 +487,12 @@ class TimelineBuilder {
     const all = [...this.input.result.violations, ...this.input.result.liveness];
     for (const v of all) {
       if (v.tick < this.start || v.tick >= this.end) continue;
-      const actors = v.actors.length > 0 ? v.actors : ['coordinator'];
-      for (const name of actors) {
-        const a = this.plan.actors.find((x) => x.name === name)?.index;
-        if (a === undefined) continue;
+      // A finding names actors, or things inside one ('npu0.reg1', 'shootdown 2'): those go on
+      // the coordinator, which runs the shootdowns.
+      const named = this.plan.actors.filter((x) => v.actors.includes(x.name)).map((x) => x.index);
+      const coordinator = this.plan.actors.find((x) => x.kind === 'coordinator')?.index;
+      const actors = named.length > 0 ? named : coordinator === undefined ? [] : [coordinator];
+      for (const a of actors) {
         this.fixedTrack(a, 'findings').slices.push({
           startTick: v.tick,
           endTick: v.tick,

@@ -4,7 +4,8 @@
  *
  * Layout of the file, in order:
  * 1. One TrackDescriptor per process (pid = actor index + 1, named like the actor), then one per
- *    track under it (parent_uuid = the process's), in the timeline's order (explicit ordering).
+ *    track under it (parent_uuid = the process's). Tracks of one process with the same name are
+ *    drawn as one by the UI (its default merge, by name): that is how lanes show.
  * 2. Every event, sorted by timestamp, on one packet sequence. A track's own events keep the
  *    order they were made in (a stable sort), which is what makes nesting exact: at one
  *    timestamp a slice's END comes before the next slice's BEGIN.
@@ -16,7 +17,6 @@
  */
 import protobuf from 'protobufjs';
 import {
-  CHILD_ORDERING_EXPLICIT,
   COUNTER_UNIT_COUNT,
   PERFETTO_TRACE_PROTO,
   SEQ_INCREMENTAL_STATE_CLEARED,
@@ -71,23 +71,21 @@ export function encodePerfettoTrace(timeline: Timeline): { bytes: Uint8Array; st
       track_descriptor: {
         uuid: procUuid,
         process: { pid: proc.pid, process_name: proc.name },
-        child_ordering: CHILD_ORDERING_EXPLICIT,
       },
     });
-    proc.tracks.forEach((track, rank) => {
+    for (const track of proc.tracks) {
       const trackUuid = uuid++;
       descriptors.push({
         track_descriptor: {
           uuid: trackUuid,
           parent_uuid: procUuid,
           name: track.name,
-          sibling_order_rank: rank,
           ...(track.kind === 'counter' ? { counter: { unit: COUNTER_UNIT_COUNT } } : {}),
         },
       });
       if (track.kind === 'counter') counterEvents(track, trackUuid, push);
       else clipped += sliceEvents(track, trackUuid, push);
-    });
+    }
   }
 
   // Stable: equal timestamps keep the order each track made them in.
@@ -188,9 +186,12 @@ function sliceEvents(
   push: (p: Omit<Pending, 'order'>) => void,
 ): number {
   const items: Item[] = [];
+  let clipped = 0;
   const flatten = (s: TimelineSlice, parent: Item | undefined): void => {
     const a = Math.max(ns(s.startTick), parent?.a ?? 0);
-    const b = Math.min(Math.max(a, ns(s.endTick)), parent?.b ?? Number.POSITIVE_INFINITY);
+    const wanted = Math.max(a, ns(s.endTick));
+    const b = Math.min(wanted, parent?.b ?? Number.POSITIVE_INFINITY);
+    if (b < wanted) clipped++;
     const it: Item = { a, b, depth: (parent?.depth ?? -1) + 1, slice: s, parent };
     items.push(it);
     for (const c of s.children ?? []) flatten(c, it);
@@ -198,7 +199,6 @@ function sliceEvents(
   for (const s of track.slices) flatten(s, undefined);
   items.sort((x, y) => x.a - y.a || y.b - x.b || x.depth - y.depth);
   const stack: Item[] = [];
-  let clipped = 0;
   const end = (it: Item): void => {
     push({ ts: it.b, packet: { track_event: { type: TRACK_EVENT_TYPE.sliceEnd, track_uuid: trackUuid } } });
   };
