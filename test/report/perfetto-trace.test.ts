@@ -51,7 +51,7 @@ interface Packet {
   };
 }
 
-export function decodeTrace(bytes: Uint8Array): Packet[] {
+function decodeTrace(bytes: Uint8Array): Packet[] {
   const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
   const obj = Trace.toObject(Trace.decode(bytes), { longs: Number, arrays: true }) as { packet: Packet[] };
   return obj.packet;
