@@ -137,15 +137,16 @@ async function anchoredRun(
 ): Promise<RawRun | undefined> {
   if (args.trace === undefined || recording === undefined || raw.stopped === 'interrupted') return undefined;
   const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
-  const anchor = needsAnchoredRun(raw, assembleResult(config, plan, raw));
-  if (anchor === undefined) return undefined;
+  const need = needsAnchoredRun(raw, assembleResult(config, plan, raw));
+  if (need === undefined) return undefined;
   io.stderr.write(
-    `npusim: trace: the first finding (${formatTime(anchor)}) came before the ${formatTime(raw.reachedTick - anchor)} ` +
-      'of the run the trace could hold; running it again to keep the window around it (same seed: the same run)\n',
+    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+      `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
+      '(the same seed gives the same run)\n',
   );
   const again = await hostRun(config, args.host, 0, args, io, interrupt, {
     ...recording,
-    anchorTick: anchor,
+    anchorTick: need.anchorTick,
   });
   if (again.stopped === 'interrupted') return undefined;
   const { combineDigests } = await import('../runtime/digest.js');

@@ -311,7 +311,8 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 
 /**
  * Draws every chart of the JSON block with uPlot. Histograms: a stepped line over log-spaced
- * bins; time series: lines. Sets window.npusimReport once done (or on an error, with the error).
+ * bins, each bin's count drawn from the previous edge to its own upper edge (align -1); time
+ * series: lines. Sets window.npusimReport once done (or on an error, with the error).
  */
 const PAGE_JS = `
 (function () {
@@ -324,7 +325,7 @@ const PAGE_JS = `
     c.series.forEach(function (s, i) {
       var color = palette[i % palette.length];
       series.push(c.kind === 'histogram'
-        ? { label: s.label, stroke: color, fill: color + '55', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) }
+        ? { label: s.label, stroke: color, fill: color + '55', width: 1.5, paths: uPlot.paths.stepped({ align: -1 }) }
         : { label: s.label, stroke: color, width: 1.5 });
     });
     var opts = {

@@ -35,12 +35,16 @@ export function firstFindingTick(result: RunResult): number | undefined {
  * the run, and the finding came earlier): then the run is made again, deterministically, with the
  * recorders anchored at that tick.
  */
-export function needsAnchoredRun(raw: RawRun, result: RunResult): number | undefined {
+export function needsAnchoredRun(
+  raw: RawRun,
+  result: RunResult,
+): { anchorTick: number; keptFrom: number; keptTo: number } | undefined {
   const first = firstFindingTick(result);
   if (first === undefined || raw.traces === undefined) return undefined;
   if (raw.traces.some((t) => t.anchorTick !== undefined)) return undefined;
   const w = wholeWindow(raw.traces, raw.reachedTick);
-  return first >= w.startTick && first < w.endTick ? undefined : first;
+  if (first >= w.startTick && first < w.endTick) return undefined;
+  return { anchorTick: first, keptFrom: w.startTick, keptTo: w.endTick };
 }
 
 export interface TraceFile {
