@@ -6,7 +6,8 @@
  * pixels that are not background. A screenshot is kept as out/html-report.png.
  *
  * Without Chromium (`/usr/bin/chromium`, or NPUSIM_CHROMIUM) the test is reported as skipped,
- * with the reason and the command that installs it; CI installs it (.ci/run), so there it runs.
+ * with the reason and the command that installs it; CI installs it (.ci/run) and sets
+ * NPUSIM_REQUIRE_BROWSER=1, so there it runs, and a missing browser fails it.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +75,8 @@ async function reportHtml(): Promise<string> {
 describe('--report in headless Chromium', () => {
   it('opens offline with no console error, and every chart is drawn', async (ctx) => {
     if (!HAVE_CHROMIUM) {
+      // CI installs Chromium and asks for this test (.ci/run): there a missing browser is a failure.
+      if (process.env.NPUSIM_REQUIRE_BROWSER === '1') throw new Error(`NPUSIM_REQUIRE_BROWSER is set but ${SKIP_REASON}`);
       // Said on stderr too: the default reporter lists a skipped test's note only when verbose.
       console.warn(`html-report browser test skipped: ${SKIP_REASON}`);
       ctx.skip(SKIP_REASON);
