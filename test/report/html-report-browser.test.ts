@@ -76,7 +76,8 @@ describe('--report in headless Chromium', () => {
   it('opens offline with no console error, and every chart is drawn', async (ctx) => {
     if (!HAVE_CHROMIUM) {
       // CI installs Chromium and asks for this test (.ci/run): there a missing browser is a failure.
-      if (process.env.NPUSIM_REQUIRE_BROWSER === '1') throw new Error(`NPUSIM_REQUIRE_BROWSER is set but ${SKIP_REASON}`);
+      if (process.env.NPUSIM_REQUIRE_BROWSER === '1')
+        throw new Error(`NPUSIM_REQUIRE_BROWSER is set but ${SKIP_REASON}`);
       // Said on stderr too: the default reporter lists a skipped test's note only when verbose.
       console.warn(`html-report browser test skipped: ${SKIP_REASON}`);
       ctx.skip(SKIP_REASON);

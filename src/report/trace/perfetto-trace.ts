@@ -1,6 +1,6 @@
 /**
  * A timeline (timeline.ts) as a Perfetto trace file: protobuf TrackEvent, which ui.perfetto.dev
- * and trace_processor read natively (the format decision is in docs/theory-of-operation.md, §11).
+ * and trace_processor read natively (the format decision is in docs/theory-of-operation.md, §11.2).
  *
  * Layout of the file, in order:
  * 1. One TrackDescriptor per process (pid = actor index + 1, named like the actor), then one per
