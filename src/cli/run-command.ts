@@ -364,6 +364,15 @@ function reportFailure(
     };
   }
   const result = failedRunResult(config, plan, args.host, failure, wallMs);
+  const unwritten = [
+    args.trace === undefined ? [] : ['--trace'],
+    args.report === undefined ? [] : ['--report'],
+  ].flat();
+  if (unwritten.length > 0) {
+    io.stderr.write(
+      `npusim: ${unwritten.join(' and ')}: not written: the run ended without figures to show\n`,
+    );
+  }
   const code = emitResult(result, args, io);
   writeFailureFile(result, config, workload, args.failuresDir, io);
   return code;

@@ -83,6 +83,30 @@ describe('run --trace and --report', () => {
     for (const c of data.charts) for (const s of c.series) expect(s.values).toHaveLength(c.x.length);
   });
 
+  it('a crashed run writes neither file, and says so', async () => {
+    const trace = join(dir, 'crash.pftrace');
+    const r = await cli([
+      'run',
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '20us',
+      '--crash-at',
+      'gpu1:50',
+      '--no-failure-file',
+      '--trace',
+      trace,
+      '--report',
+      join(dir, 'crash.html'),
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(
+      'npusim: --trace and --report: not written: the run ended without figures to show',
+    );
+    expect(existsSync(trace)).toBe(false);
+  });
+
   it('refuses a trace path that cannot be written, and a cap out of range, before the run', async () => {
     const badPath = await cli(['run', '--inline', '--duration', '2us', '--seed', '1', '--trace', dir]);
     expect(badPath.code).toBe(2);
