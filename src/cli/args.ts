@@ -71,6 +71,20 @@ export interface RunArgs extends ScenarioArgs {
   checkHosts: boolean;
   /** --record FILE: a replay file of the run, clean or not. */
   record: string | undefined;
+  /** Write a Perfetto trace here (--trace). */
+  trace: string | undefined;
+  /** The cap on events in the trace (--trace-events). */
+  traceEvents: number | undefined;
+  /** Write an HTML report here (--report). */
+  report: string | undefined;
+  outputs: OutputFile[];
+}
+
+export interface CompareArgs {
+  command: 'compare';
+  a: string;
+  b: string;
+  json: boolean;
   outputs: OutputFile[];
 }
 
@@ -108,6 +122,7 @@ export type CliArgs =
   | ShrinkArgs
   | SweepArgs
   | ReplayArgs
+  | CompareArgs
   | { command: 'list'; json: boolean; outputs: OutputFile[] }
   | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
   | { command: 'help'; topic?: CommandName }
@@ -177,6 +192,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
         crashAt: values['crash-at'] as RunArgs['crashAt'],
         checkHosts: values['check-hosts'] === true,
         record: values.record as string | undefined,
+        trace: values.trace as string | undefined,
+        traceEvents: values['trace-events'] as number | undefined,
+        report: values.report as string | undefined,
         outputs,
       };
     case 'sweep': {
@@ -228,6 +246,16 @@ export function parseCli(argv: readonly string[]): CliArgs {
       const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/, '.shrunk.json');
       if (values.out === undefined) outputs.push({ option: '--out', path: out });
       return { command: 'shrink', file, out, budget: values.budget as number | undefined, outputs };
+    }
+    case 'compare': {
+      const [a, b] = positionals;
+      if (a === undefined || b === undefined) {
+        throw new ConfigError(
+          'compare',
+          `Expected two run results (npusim compare A.json B.json), got ${positionals.length === 0 ? 'none' : `only \`${a}\``}`,
+        );
+      }
+      return { command: 'compare', a, b, json: values.json === true, outputs };
     }
     case 'list':
       return { command: 'list', json: values.json === true, outputs };

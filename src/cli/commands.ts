@@ -27,6 +27,7 @@ import {
   parsePctDepth,
   parseSeed,
   parseStrategy,
+  parseTraceEvents,
 } from './option-values.js';
 
 export interface OptionSpec {
@@ -207,6 +208,32 @@ const RUN: CommandSpec = {
       writesFile: true,
     },
     {
+      name: 'trace',
+      type: 'string',
+      value: 'FILE',
+      help:
+        'also write a timeline of the run for ui.perfetto.dev (Perfetto protobuf TrackEvent): a process ' +
+        'per actor, tracks per link and ATSD register (checked before the run)',
+      writesFile: true,
+    },
+    {
+      name: 'trace-events',
+      type: 'string',
+      value: 'N',
+      help: 'at most N events in the --trace file; the window around the first violation is kept whole',
+      default: '200000',
+      parse: parseTraceEvents,
+    },
+    {
+      name: 'report',
+      type: 'string',
+      value: 'FILE',
+      help:
+        'also write a self-contained HTML report: summary tables, latency histograms, link utilisation ' +
+        'and ATSD register occupancy over time; opens offline (checked before the run)',
+      writesFile: true,
+    },
+    {
       name: 'check-hosts',
       type: 'boolean',
       help:
@@ -352,9 +379,20 @@ const TOPO: CommandSpec = {
   examples: ['npusim topo witherspoon-4 --policy per-gpu'],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, SHRINK, LIST, TOPO];
+const COMPARE: CommandSpec = {
+  name: 'compare',
+  summary: 'two run results side by side: each figure, its change, and which changes exceed run-to-run noise',
+  positionals: [
+    { name: 'a', help: 'the first run result (written by `npusim run --out A.json` or `--json`)' },
+    { name: 'b', help: 'the second run result' },
+  ],
+  options: [{ name: 'json', type: 'boolean', help: 'print the comparison as JSON on stdout' }],
+  examples: ['npusim compare before.json after.json'],
+};
 
-export type CommandName = 'run' | 'sweep' | 'replay' | 'shrink' | 'list' | 'topo';
+export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, SHRINK, COMPARE, LIST, TOPO];
+
+export type CommandName = 'run' | 'sweep' | 'replay' | 'shrink' | 'compare' | 'list' | 'topo';
 
 export function commandSpec(name: CommandName): CommandSpec {
   const spec = COMMANDS.find((c) => c.name === name);

@@ -16,6 +16,7 @@ import { runInline } from '../runtime/inline-runtime.js';
 import type { MachineModule } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import type { TraceOptions } from '../runtime/trace-recorder.js';
 
 export interface InlineHostData {
   /** The machine module (engine.ts machineModuleUrl(); a fixture machine in tests). */
@@ -27,6 +28,8 @@ export interface InlineHostData {
   endTick: number;
   /** Record up to this many events per actor (--check-hosts names the first divergence). */
   recordEvents?: number;
+  /** Trace records and samples (src/runtime/trace-recorder.ts). */
+  trace?: TraceOptions;
   /** Int32Array over it: [0] is 1 once the parent asked to stop. */
   stopWord: SharedArrayBuffer;
 }
@@ -54,6 +57,7 @@ import(data.machineUrl)
       stopOnFirst: data.stopOnFirst,
       endTick: data.endTick,
       recordEvents: data.recordEvents,
+      trace: data.trace,
       onProgress: (tick, events) => post({ type: 'progress', tick, events }),
       shouldStop: () => Atomics.load(stop, 0) === 1,
     }),

@@ -12,6 +12,7 @@ import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { InlineHostData, InlineHostMessage } from './inline-host.js';
 
 export interface InlineWorkerRun {
@@ -31,6 +32,8 @@ export interface InlineWorkerOptions {
   stopOnFirst?: boolean;
   endTick: number;
   recordEvents?: number;
+  /** Trace records and samples (src/runtime/trace-recorder.ts). */
+  trace?: TraceOptions;
   onProgress?: (tick: number, events: number) => void;
 }
 
@@ -44,6 +47,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     endTick: options.endTick,
     ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
+    ...(options.trace === undefined ? {} : { trace: options.trace }),
     stopWord,
   };
   const worker = spawnHost(data);

@@ -66,3 +66,12 @@ export function parseJobs(text: string, option = '--jobs'): number {
   }
   return n;
 }
+
+/** Events in a --trace file: a whole number from 1,000 to 20,000,000 (about 50 bytes each). */
+export function parseTraceEvents(text: string, option = '--trace-events'): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1000 || n > 20_000_000) {
+    throw new ConfigError(option, `Expected a whole number of events from 1000 to 20000000, got \`${text}\``);
+  }
+  return n;
+}

@@ -142,7 +142,7 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
  * others. Returns the options whose file could not be written.
  */
 export function writeOutputs(
-  files: readonly { option: string; path: string; text: string }[],
+  files: readonly { option: string; path: string; text: string | Uint8Array }[],
   stderr: NodeJS.WritableStream,
 ): string[] {
   const failed: string[] = [];

@@ -20,6 +20,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';
 import { type CliArgs, parseCli } from './args.js';
 import { type CliIo, errorText } from './cli-io.js';
+import { compareCommand } from './compare-command.js';
 import { helpText } from './help.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
@@ -60,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await replayCommand(args, io);
       case 'shrink':
         return await shrinkCommand(args, io);
+      case 'compare':
+        return await compareCommand(args, io);
     }
   } catch (error) {
     if (error instanceof ConfigError) {

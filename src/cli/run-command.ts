@@ -16,6 +16,7 @@ import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { RunArgs } from './args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
@@ -36,6 +37,28 @@ export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Wor
 /** Events recorded per actor by --check-hosts, to name the first divergence. */
 const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
 
+/** Sample rows per run for the time series of --report (one every 0.25 % of the run). */
+const REPORT_SAMPLES = 400;
+
+/** What the recorders keep for --trace and --report (undefined: neither asked for). */
+async function traceRecording(
+  args: RunArgs,
+  config: RunConfig,
+  plan: MachinePlan,
+): Promise<TraceOptions | undefined> {
+  if (args.trace === undefined && args.report === undefined) return undefined;
+  const { DEFAULT_TRACE_EVENTS, traceCapacityPerActor } = await import('../report/trace/trace-file.js');
+  return {
+    // --report alone needs only the samples: a ring of two records costs nothing.
+    capacityRecords:
+      args.trace === undefined
+        ? 2
+        : traceCapacityPerActor(args.traceEvents ?? DEFAULT_TRACE_EVENTS, plan.actors.length),
+    sampleCount: REPORT_SAMPLES,
+    endTick: config.params.durationTicks,
+  };
+}
+
 type Host = 'inline' | 'threaded' | 'free';
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
@@ -54,17 +77,28 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const crashActor = checkCrashAt(config, plan);
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
 
+  const recording = await traceRecording(args, config, plan);
   const interrupt = new Interrupt(io);
   const started = performance.now();
   let raw: RawRun;
+  let traceRaw: RawRun | undefined;
   try {
     if (args.checkHosts) {
-      const outcome = await checkHosts(config, plan, args, io, interrupt);
+      const outcome = await checkHosts(config, plan, args, io, interrupt, recording);
       if (typeof outcome !== 'object') return outcome;
       raw = outcome;
     } else {
-      raw = await hostRun(config, args.free !== undefined ? 'free' : args.host, 0, args, io, interrupt);
+      raw = await hostRun(
+        config,
+        args.free !== undefined ? 'free' : args.host,
+        0,
+        args,
+        io,
+        interrupt,
+        recording,
+      );
     }
+    traceRaw = await anchoredRun(config, plan, raw, args, io, interrupt, recording);
   } catch (error) {
     return reportFailure(error, config, workload, plan, args, io, performance.now() - started);
   } finally {
@@ -91,7 +125,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         ? `npusim replay ${file}`
         : `${result.reproduce}  (races anew; only a failure or --record file replays this very run)`;
   }
-  const code = emitResult(result, args, io);
+  const code = emitResult(
+    result,
+    args,
+    io,
+    await traceAndReportFiles(plan, config, result, raw, traceRaw, args, io),
+  );
   if (result.exitCode !== EXIT.clean) {
     const what =
       result.status === 'interrupted'
@@ -106,6 +145,85 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 }
 
 /**
+ * --trace keeps the window around the run's first finding. The recorders kept the end of the run;
+ * when the first finding came before what they kept, the run is made again with the recorders
+ * anchored at its tick: a run is deterministic (the same seed and options give the same events,
+ * on either host), so the second run is the first one again, recorded where it matters. Returns
+ * that run, or undefined when the first run's records serve.
+ */
+async function anchoredRun(
+  config: RunConfig,
+  plan: MachinePlan,
+  raw: RawRun,
+  args: RunArgs,
+  io: CliIo,
+  interrupt: Interrupt,
+  recording: TraceOptions | undefined,
+): Promise<RawRun | undefined> {
+  if (args.trace === undefined || recording === undefined || raw.stopped === 'interrupted') return undefined;
+  const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
+  const need = needsAnchoredRun(raw, assembleResult(config, plan, raw));
+  if (need === undefined) return undefined;
+  io.stderr.write(
+    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+      `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
+      '(the same seed gives the same run)\n',
+  );
+  const again = await hostRun(config, args.host, 0, args, io, interrupt, {
+    ...recording,
+    anchorTick: need.anchorTick,
+  });
+  if (again.stopped === 'interrupted') return undefined;
+  const { combineDigests } = await import('../runtime/digest.js');
+  if (combineDigests(again.actorDigests) !== combineDigests(raw.actorDigests)) {
+    io.stderr.write(
+      'npusim: trace: the second run differs from the first (an engine bug); the trace shows the second\n',
+    );
+  }
+  return again;
+}
+
+/** The --trace and --report files of a run, built from its records (nothing if neither asked). */
+async function traceAndReportFiles(
+  plan: MachinePlan,
+  config: RunConfig,
+  result: RunResult,
+  raw: RawRun,
+  traceRaw: RawRun | undefined,
+  args: RunArgs,
+  io: CliIo,
+): Promise<OutputText[]> {
+  const files: OutputText[] = [];
+  if (args.trace !== undefined) {
+    const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+    const trace = buildTraceFile(
+      plan,
+      config,
+      result,
+      traceRaw ?? raw,
+      args.traceEvents ?? DEFAULT_TRACE_EVENTS,
+    );
+    io.stderr.write(`npusim: ${trace.note}\n`);
+    files.push({ option: '--trace', path: args.trace, text: trace.bytes });
+  }
+  if (args.report !== undefined) {
+    const { buildHtmlReport } = await import('../report/html-report.js');
+    files.push({
+      option: '--report',
+      path: args.report,
+      text: buildHtmlReport({ plan, config, result, raw }),
+    });
+  }
+  return files;
+}
+
+interface OutputText {
+  option: string;
+  path: string;
+  text: string | Uint8Array;
+}
+
+/**
  * One run on one host, with progress on stderr and Ctrl-C wired to its stop. An inline run goes
  * on a worker of its own, so this thread stays free to take Ctrl-C (inline-host.ts).
  */
@@ -116,6 +234,7 @@ async function hostRun(
   args: RunArgs,
   io: CliIo,
   interrupt: Interrupt,
+  trace?: TraceOptions,
 ): Promise<RawRun> {
   const engine = await import('../runtime/engine.js');
   const progress = createProgress({
@@ -134,6 +253,7 @@ async function hostRun(
         onProgress,
         shouldStop: () => interrupt.stopped,
         ...(recordEvents > 0 ? { recordEvents } : {}),
+        ...(trace === undefined ? {} : { trace }),
       });
       interrupt.track(() => run.stop());
       return await run.result;
@@ -146,6 +266,7 @@ async function hostRun(
       endTick: config.params.durationTicks,
       onProgress,
       ...(recordEvents > 0 ? { recordEvents } : {}),
+      ...(trace === undefined ? {} : { trace }),
     });
     interrupt.track(() => run.stop());
     return await run.result;
@@ -167,13 +288,22 @@ async function checkHosts(
   args: RunArgs,
   io: CliIo,
   interrupt: Interrupt,
+  recording: TraceOptions | undefined,
 ): Promise<RawRun | number> {
   const { combineDigests, firstDivergence } = await import('../runtime/digest.js');
   io.stderr.write('npusim: --check-hosts: running inline, then threaded, recording events\n');
   const started = performance.now();
-  const inline = await hostRun(config, 'inline', CHECK_HOSTS_RECORD_EVENTS, args, io, interrupt);
+  const inline = await hostRun(config, 'inline', CHECK_HOSTS_RECORD_EVENTS, args, io, interrupt, recording);
   if (inline.stopped === 'interrupted') return inline;
-  const threaded = await hostRun(config, 'threaded', CHECK_HOSTS_RECORD_EVENTS, args, io, interrupt);
+  const threaded = await hostRun(
+    config,
+    'threaded',
+    CHECK_HOSTS_RECORD_EVENTS,
+    args,
+    io,
+    interrupt,
+    recording,
+  );
   if (threaded.stopped === 'interrupted') return threaded;
   const a = combineDigests(inline.actorDigests);
   const b = combineDigests(threaded.actorDigests);
@@ -204,11 +334,14 @@ async function checkHosts(
  * A file that cannot be written is said on stderr; the exit code is then 2 unless the run found
  * something (core/exit-codes.ts: the finding's code wins).
  */
-function emitResult(result: RunResult, args: RunArgs, io: CliIo): number {
+function emitResult(result: RunResult, args: RunArgs, io: CliIo, extra: readonly OutputText[] = []): number {
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (args.json) io.stdout.write(json);
   else io.stdout.write(formatSummary(result, { color: colorEnabled(io.stdout, io.env) }));
-  const files = args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }];
+  const files = [
+    ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
+    ...extra,
+  ];
   const failed = writeOutputs(files, io.stderr);
   if (failed.length > 0 && result.exitCode === EXIT.clean) {
     io.stderr.write(
@@ -258,6 +391,15 @@ function reportFailure(
     };
   }
   const result = failedRunResult(config, plan, args.host, failure, wallMs);
+  const unwritten = [
+    args.trace === undefined ? [] : ['--trace'],
+    args.report === undefined ? [] : ['--report'],
+  ].flat();
+  if (unwritten.length > 0) {
+    io.stderr.write(
+      `npusim: ${unwritten.join(' and ')}: not written: the run ended without figures to show\n`,
+    );
+  }
   if (args.free !== undefined) {
     // The crashed thread's take log went with it: no file could replay this very run.
     io.stderr.write(

@@ -56,3 +56,76 @@ export function mergeHistogramsByName(
   }
   return merged;
 }
+
+/**
+ * How far a latency figure of one run could move from seed to seed, for `npusim compare`: the
+ * standard error of the mean, and 95 % confidence intervals of p50, p99 and p99.9.
+ *
+ * A percentile's interval is the order-statistic one: with N samples, the sample p-quantile lies
+ * between the values at ranks N p -/+ 1.96 sqrt(N p (1 - p)) (the normal approximation of the
+ * binomial count of samples below the true quantile), read back from the histogram; widened by
+ * the histogram's own resolution (3 significant figures: 0.1 % of the value). It assumes samples
+ * independent of each other; latencies of one run are not quite (a burst makes neighbours alike),
+ * which is why `compare` asks three standard errors of a change, not two.
+ */
+export interface LatencyNoise {
+  /** Standard error of the mean: stddev / sqrt(N). */
+  meanSe: number;
+  p50: [number, number];
+  p99: [number, number];
+  p999: [number, number];
+}
+
+const Z_95 = 1.959964;
+/** HDR histograms with 3 significant figures resolve values to 1 part in 1000. */
+const HDR_RESOLUTION = 1e-3;
+
+export function latencyNoise(h: RecordableHistogram): LatencyNoise {
+  const n = h.count;
+  if (n === 0) return { meanSe: 0, p50: [0, 0], p99: [0, 0], p999: [0, 0] };
+  return {
+    meanSe: n > 1 ? h.stddev / Math.sqrt(n) : 0,
+    p50: percentileInterval(h, 0.5),
+    p99: percentileInterval(h, 0.99),
+    p999: percentileInterval(h, 0.999),
+  };
+}
+
+function percentileInterval(h: RecordableHistogram, p: number): [number, number] {
+  const n = h.count;
+  const half = Z_95 * Math.sqrt(n * p * (1 - p));
+  const lowRank = Math.max(1, Math.floor(n * p - half));
+  const highRank = Math.min(n, Math.ceil(n * p + half));
+  const lo = h.percentile((100 * lowRank) / n);
+  const hi = h.percentile((100 * highRank) / n);
+  return [lo * (1 - HDR_RESOLUTION), hi * (1 + HDR_RESOLUTION)];
+}
+
+/**
+ * The distribution of a histogram over `bins` log-spaced bins from its min to its max, for the
+ * HTML report's charts: each bin's upper edge and the samples in it. Node's histogram answers
+ * percentiles, not counts, so the samples are placed by 2000 evenly spaced quantiles (each
+ * standing for N/2000 samples) plus every 1/10000 of the top 1 %, where the tail is.
+ */
+export function histogramBins(h: RecordableHistogram, bins = 40): { upper: number[]; count: number[] } {
+  const n = h.count;
+  if (n === 0) return { upper: [], count: [] };
+  const min = Math.max(1, h.min);
+  const max = Math.max(min + 1, h.max);
+  const ratio = (max / min) ** (1 / bins);
+  const upper = Array.from({ length: bins }, (_, i) => (i === bins - 1 ? max : min * ratio ** (i + 1)));
+  const count = upper.map(() => 0);
+  const place = (value: number, weight: number): void => {
+    let i = value <= min ? 0 : Math.ceil(Math.log(value / min) / Math.log(ratio)) - 1;
+    i = Math.min(bins - 1, Math.max(0, i));
+    count[i]! += weight;
+  };
+  const body = 2000;
+  for (let k = 0; k < body; k++) {
+    const q = (k + 0.5) / body;
+    place(h.percentile(100 * q * 0.99 + 1e-9), (n * 0.99) / body);
+  }
+  const tail = 100;
+  for (let k = 0; k < tail; k++) place(h.percentile(99 + (k + 0.5) / tail), (n * 0.01) / tail);
+  return { upper, count: count.map((c) => Math.round(c)) };
+}

@@ -16,7 +16,13 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
-import { mergeHistogramsByName, summariseHistogram, unitOfMetric } from '../metrics/histogram.js';
+import {
+  type LatencyNoise,
+  latencyNoise,
+  mergeHistogramsByName,
+  summariseHistogram,
+  unitOfMetric,
+} from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { C } from '../model/actors/metric-names.js';
@@ -49,9 +55,11 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
   const simulatedTicks = raw.reachedTick;
   const counts = sumCounters(raw);
   const latencies: Record<string, HistogramSummary> = {};
+  const latencyNoiseByName: Record<string, LatencyNoise> = {};
   const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
   for (const name of [...merged.keys()].sort()) {
     latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
+    latencyNoiseByName[name] = latencyNoise(merged.get(name)!);
   }
 
   const conservation = checkConservation(plan, raw, simulatedTicks);
@@ -101,6 +109,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     counts,
     contention: {
       latencies,
+      latencyNoise: latencyNoiseByName,
       atsHitRate: rate(counts[C.atsHits] ?? 0, counts[C.atsMisses] ?? 0),
       tceHitRate: rate(counts[C.tceHits] ?? 0, counts[C.tceMisses] ?? 0),
       links: linkFigures(plan, raw, simulatedTicks),

@@ -3,6 +3,7 @@
  * Everything a user needs to judge a run and to reproduce it. Figures the hardware would show
  * (contention) are kept apart from figures about npusim itself (engine).
  */
+import type { LatencyNoise } from '../metrics/histogram.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/workload.js';
@@ -51,6 +52,12 @@ export interface RunResult {
   contention: {
     /** Histograms merged over actors (metric-names.ts H), in ticks unless the name says otherwise. */
     latencies: Record<string, HistogramSummary>;
+    /**
+     * For each latency: the standard error of its mean and 95 % intervals of its percentiles
+     * (src/metrics/histogram.ts latencyNoise), what `npusim compare` judges noise by. Optional: a
+     * result written before it existed still compares, with those figures not judged.
+     */
+    latencyNoise?: Record<string, LatencyNoise>;
     atsHitRate: number;
     tceHitRate: number;
     links: LinkFigures[];

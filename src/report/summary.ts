@@ -30,7 +30,7 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 }
 
 /** The contention table's rows: histogram name -> label, in reading order. */
-const LATENCY_ROWS: readonly [string, string][] = [
+export const LATENCY_ROWS: readonly [string, string][] = [
   [H.atsdRegisterWaitTicks, 'ATSD register wait'],
   [H.atsdHoldTicks, 'ATSD register hold'],
   [H.shootdownLatencyTicks, 'shootdown latency'],

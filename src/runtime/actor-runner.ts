@@ -22,6 +22,7 @@ import {
 } from '../model/protocol/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import type { MachinePlan } from './machine-module.js';
+import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recorder.js';
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
 
@@ -42,6 +43,8 @@ export interface RunnerOptions {
   tailEvents?: number;
   /** Keep in the tail only events at or before this tick (a free-mode history up to a finding). */
   tailUntilTick?: number;
+  /** Keep records of handled and sent messages, and samples, for a trace (trace-recorder.ts). */
+  trace?: TraceOptions;
 }
 
 export class ActorRunner implements ActorContext {
@@ -77,6 +80,8 @@ export class ActorRunner implements ActorContext {
   private readonly tailLimit: number;
   private readonly tailUntil: number;
   private tailNext = 0;
+  /** Records and samples for a trace; undefined (one check per event) unless asked for. */
+  private readonly trace: TraceRecorder | undefined;
 
   constructor(
     readonly actor: Actor,
@@ -100,6 +105,22 @@ export class ActorRunner implements ActorContext {
     this.sentPerEdge = plan.edges.map(() => 0);
     this.receivedPerEdge = plan.edges.map(() => 0);
     this.seqTo = plan.actors.map(() => 0);
+    this.trace =
+      options.trace === undefined
+        ? undefined
+        : new TraceRecorder(
+            options.trace,
+            actor,
+            this.links,
+            this.sentPerEdge,
+            this.receivedPerEdge,
+            plan.edges.filter((e) => e.to === actor.index).map((e) => e.index),
+          );
+  }
+
+  /** What the trace recorder kept, up to `endTick` (call before the actor's finish). */
+  traceResult(endTick: number): ActorTrace | undefined {
+    return this.trace?.result(endTick);
   }
 
   /** Figures of this actor's outbound links. */
@@ -155,6 +176,7 @@ export class ActorRunner implements ActorContext {
     msg.timeTicks = link.arrival(this.now + delayTicks, wireBytes, this.chooser);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
+    this.trace?.sent(msg, this.now, this.now + delayTicks, wireBytes);
     this.outbox(edge, msg);
     return msg.timeTicks;
   }
@@ -191,6 +213,7 @@ export class ActorRunner implements ActorContext {
     this.digest.add(msg);
     if (this.recorded.length < this.recordLimit) this.recorded.push(recordOf(msg));
     if (this.tailLimit > 0 && msg.timeTicks <= this.tailUntil) this.keepTail(msg);
+    if (this.trace !== undefined) this.trace.handled(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
     this.current = msg;
     this.actor.handle(msg, this);

@@ -67,6 +67,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
         recordChoices: options.recordChoices,
         watchFindings: options.stopOnFirst,
         tailEvents: options.tailEvents,
+        trace: options.trace,
       },
     );
   });
@@ -104,6 +105,8 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     }
   }
   const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
+  // Before finish: the last samples read each actor's state as the run left it.
+  const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
   const reports = runners.map((r) => r.actor.finish(endTick));
   const sentPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0));
   const receivedPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0));
@@ -137,5 +140,6 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       ? { chooserCounts: runners.map((r) => r.chooserCounts()!) }
       : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
+    ...(traces === undefined ? {} : { traces }),
   };
 }

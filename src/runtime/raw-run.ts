@@ -8,6 +8,7 @@ import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RecordedEvent } from './digest.js';
 import type { FreeFigures } from './free/free-log.js';
+import type { ActorTrace, TraceOptions } from './trace-recorder.js';
 
 export interface RingFigures {
   edge: number;
@@ -70,6 +71,8 @@ export interface RawRun {
   tails?: RecordFields[][];
   /** A free run (or its replay): its take log and free-mode figures. */
   free?: FreeFigures;
+  /** Each actor's trace records and samples, when asked for (RunRecording.trace). */
+  traces?: ActorTrace[];
 }
 
 /** What a run records beyond its result (runtime options shared by both hosts). */
@@ -80,4 +83,6 @@ export interface RunRecording {
   stopOnFirst?: boolean;
   /** Keep each actor's last N events whole (RawRun.tails). */
   tailEvents?: number;
+  /** Keep each actor's trace records and samples (RawRun.traces; src/runtime/trace-recorder.ts). */
+  trace?: TraceOptions;
 }

@@ -168,6 +168,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           recordChoices: options.recordChoices,
           stopOnFirst: options.stopOnFirst,
           tailEvents: options.tailEvents,
+          trace: options.trace,
           rings,
           bells: bells.map((b) => b.buffer),
           statusRows: board.rows,
@@ -408,5 +409,6 @@ function assemble(
       ? { chooserCounts: byActor.map((a) => a.chooserCounts!) }
       : {}),
     ...(byActor.every((a) => a.tail !== undefined) ? { tails: byActor.map((a) => a.tail!) } : {}),
+    ...(byActor.every((a) => a.trace !== undefined) ? { traces: byActor.map((a) => a.trace!) } : {}),
   };
 }

@@ -83,6 +83,7 @@ import {
   STATE_RUNNING,
   STATUS_FIELDS,
 } from './thread-status.js';
+import type { ActorTrace } from './trace-recorder.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
@@ -147,6 +148,8 @@ export interface ActorOutcome {
   choices: number[] | undefined;
   tail: RecordFields[] | undefined;
   chooserCounts: { steps: number; agents: number } | undefined;
+  /** Records and samples for a trace (RunRecording.trace). */
+  trace: ActorTrace | undefined;
 }
 
 export interface WorkerResult {
@@ -257,6 +260,7 @@ export class WorkerLoop {
           watchFindings: init.stopOnFirst,
           checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
           tailEvents: init.tailEvents,
+          trace: init.trace,
         },
       );
       this.runnerOf[actor.index] = runner;
@@ -388,6 +392,7 @@ export class WorkerLoop {
       if (firstFindingStop !== undefined) this.events -= runner.rollbackTo(firstFindingStop);
     }
     const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.end;
+    const traces = this.runners.map((x) => x.traceResult(reachedTick));
     const reports = this.runners.map((x) => x.actor.finish(reachedTick));
     // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
     for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
@@ -411,6 +416,7 @@ export class WorkerLoop {
         choices: x.choices(),
         chooserCounts: x.chooserCounts(),
         tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
+        trace: traces[i],
       })),
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
       receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),

@@ -84,4 +84,10 @@ export interface Actor {
    * an assertion failure (actor-runner.ts). Optional: an actor that says nothing may send anywhere.
    */
   silentEdges?(): readonly number[];
+  /**
+   * A few numeric figures of the actor's state now (ATSD registers locked, DMAs in flight, ..),
+   * read without changing anything. Optional: asked only when a run records time series for a
+   * trace or a report (src/runtime/trace-recorder.ts), a few hundred times per run.
+   */
+  sample?(): Record<string, number>;
 }

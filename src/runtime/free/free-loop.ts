@@ -176,6 +176,7 @@ export class FreeWorkerLoop {
         recordChoices: init.recordChoices,
         watchFindings: init.stopOnFirst,
         tailEvents: init.tailEvents,
+        trace: init.trace,
       },
       new TakeLogWriter(),
     );
@@ -287,6 +288,7 @@ export class FreeWorkerLoop {
     this.readStopTick();
     const reachedTick = stopped ? fa.runner.now : this.end;
     await this.shutDown();
+    const trace = fa.runner.traceResult(reachedTick);
     const report = fa.runner.actor.finish(reachedTick);
     for (let m = fa.heap.pop(); m !== undefined; m = fa.heap.pop()) {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
@@ -308,6 +310,7 @@ export class FreeWorkerLoop {
           choices: x.choices(),
           chooserCounts: x.chooserCounts(),
           tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
+          trace,
         },
       ],
       sentPerEdge: x.sentPerEdge,

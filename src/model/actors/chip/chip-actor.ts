@@ -157,6 +157,16 @@ export class ChipActor implements Actor {
     });
   }
 
+  sample(): Record<string, number> {
+    const a = this.atsd.state();
+    return {
+      atsdRegistersLocked: a.atsdRegistersLocked as number,
+      atsdWaiters: a.atsdWaiters as number,
+      atsdStatWaiters: a.atsdStatWaiters as number,
+      atsdLaunches: a.atsdLaunches as number,
+    };
+  }
+
   finish(endTick: number): ActorReport {
     this.ats.release(endTick);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;

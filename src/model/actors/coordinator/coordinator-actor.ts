@@ -104,6 +104,10 @@ export class CoordinatorActor implements Actor {
     this.dispatch.handle(m, ctx);
   }
 
+  sample(): Record<string, number> {
+    return { shootdownsInFlight: this.lifecycle.inFlightShootdowns().length };
+  }
+
   finish(endTick: number): ActorReport {
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();

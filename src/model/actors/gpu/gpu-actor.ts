@@ -128,6 +128,16 @@ export class GpuActor implements Actor {
     this.dispatch.handle(m, ctx);
   }
 
+  sample(): Record<string, number> {
+    const e = this.engines.state();
+    return {
+      dmaInFlight: e.inFlight as number,
+      atsPending: e.pendingAts as number,
+      stalledEngines: e.stalledEngines as number,
+      refillsInFlight: this.ats.refillsInFlight,
+    };
+  }
+
   finish(_endTick: number): ActorReport {
     this.engines.finish();
     const s = this.ats.stats;

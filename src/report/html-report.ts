@@ -1,0 +1,345 @@
+/**
+ * `npusim run --report FILE.html`: one self-contained HTML file with the run's summary tables and
+ * its charts: latency histograms, link utilisation, ATSD register occupancy, DMAs and messages in
+ * flight over simulated time. It needs nothing at view time: no network, no font or script from
+ * elsewhere. uPlot (a 50 KB chart library, MIT) and its stylesheet are read from the installed
+ * package and written into the page; the data is one JSON block the page's own script draws.
+ *
+ * The page's script sets `window.npusimReport = { charts, drawn }` once every chart is made, so
+ * a headless browser can tell the page finished (test/report/html-report-browser.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
+import { asNodeHistograms } from '../metrics/node-recorder.js';
+import type { RunConfig } from '../model/scenario/workload.js';
+import type { MachinePlan } from '../runtime/machine-module.js';
+import type { RawRun } from '../runtime/raw-run.js';
+import { formatTime } from './duration.js';
+import type { RunResult } from './run-result.js';
+import { runSeries, type Series } from './run-series.js';
+import { compact, LATENCY_ROWS, violationTotal } from './summary.js';
+
+export interface HtmlReportInput {
+  plan: MachinePlan;
+  config: RunConfig;
+  result: RunResult;
+  /** The run's raw figures: histograms for the distributions, trace samples for the time series. */
+  raw: RawRun;
+}
+
+/** A chart as the page's script draws it. */
+interface ChartSpec {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** 'histogram': steps over log-spaced bins (x = bin's upper edge); 'line': a time series. */
+  kind: 'histogram' | 'line';
+  xLog: boolean;
+  x: number[];
+  series: Series[];
+}
+
+/** Lines drawn on the busiest-links chart (a machine has up to ~50 edges). */
+const LINKS_CHARTED = 8;
+
+export function buildHtmlReport(input: HtmlReportInput): string {
+  const { result, raw, plan, config } = input;
+  const charts: ChartSpec[] = [...latencyCharts(raw, result), ...timeCharts(input)];
+  const title = `npusim ${result.workload} seed ${result.seed}: ${result.status}`;
+  const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${uplotCss()}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<h1>npusim ${esc(result.workload)} <span class="status ${esc(result.status)}">${esc(result.status)} (exit ${result.exitCode})</span></h1>
+${headerTable(result, config, plan)}
+${checksSection(result)}
+<h2>Latencies</h2>
+${latencyTable(result)}
+<div class="charts">${charts
+    .filter((c) => c.kind === 'histogram')
+    .map(chartDiv)
+    .join('\n')}</div>
+<h2>Over simulated time</h2>
+${timeNote(raw)}
+<div class="charts">${charts
+    .filter((c) => c.kind === 'line')
+    .map(chartDiv)
+    .join('\n')}</div>
+<h2>Links</h2>
+${linksTable(result)}
+<h2>Counters</h2>
+${countersTable(result)}
+<h2>Engine</h2>
+${engineTable(result)}
+<p class="foot">reproduce: <code>${esc(result.reproduce)}</code></p>
+<script type="application/json" id="npusim-data">${data}</script>
+<script>${uplotJs()}</script>
+<script>${PAGE_JS}</script>
+</body>
+</html>
+`;
+}
+
+// ---- charts ----
+
+function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
+  const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
+  const charts: ChartSpec[] = [];
+  for (const [name, label] of LATENCY_ROWS) {
+    const h = merged.get(name);
+    if (h === undefined || h.count === 0) continue;
+    const bins = histogramBins(h);
+    charts.push({
+      id: `latency-${name}`,
+      title: `${label} (${result.contention.latencies[name]?.count ?? h.count} samples)`,
+      xLabel: 'ns (upper edge of bin, log scale)',
+      yLabel: 'samples',
+      kind: 'histogram',
+      xLog: true,
+      x: bins.upper.map((t) => t / 1000),
+      series: [{ label: 'samples', values: bins.count }],
+    });
+  }
+  return charts;
+}
+
+function timeCharts(input: HtmlReportInput): ChartSpec[] {
+  const { raw, plan, result } = input;
+  if (raw.traces === undefined) return [];
+  const s = runSeries(plan, raw.traces, input.config.params.durationTicks);
+  if (s.timeUs.length < 2) return [];
+  const line = (id: string, title: string, yLabel: string, series: Series[]): ChartSpec => ({
+    id,
+    title,
+    xLabel: 'simulated µs',
+    yLabel,
+    kind: 'line',
+    xLog: false,
+    x: s.timeUs,
+    series,
+  });
+  const busiest = [...result.contention.links]
+    .sort((a, b) => b.utilisation - a.utilisation)
+    .slice(0, LINKS_CHARTED)
+    .map((l) => l.label);
+  const links = busiest.flatMap((label) => s.linkUtilisation.filter((u) => u.label === label));
+  const percent = links.map((l) => ({ label: l.label, values: l.values.map((v) => 100 * v) }));
+  return [
+    line('links', `Link utilisation, the ${links.length} busiest links`, '% busy', percent),
+    line('atsd', 'ATSD register occupancy per NPU (registers locked; CPUs waiting)', 'registers', [
+      ...s.atsdRegistersLocked,
+      ...s.atsdWaiters,
+    ]),
+    line('dma', 'DMAs in flight per GPU', 'DMAs', s.dmaInFlight),
+    line('rings', 'Messages in flight by kind of link (rings and queues)', 'messages', s.messagesInFlight),
+  ].filter((c) => c.series.length > 0);
+}
+
+function chartDiv(c: ChartSpec): string {
+  return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption><div class="plot" id="chart-${esc(c.id)}"></div></figure>`;
+}
+
+function timeNote(raw: RawRun): string {
+  if (raw.traces === undefined) return '<p>No time series: the run recorded no samples.</p>';
+  const n = raw.traces[0]?.sampleCount ?? 0;
+  return `<p class="note">${n} samples over the run, each the machine's state at that simulated time; link utilisation is per interval between samples.</p>`;
+}
+
+// ---- tables ----
+
+function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): string {
+  const p = config.params;
+  return table(
+    [],
+    [
+      ['workload', result.workload],
+      ['seed', String(result.seed)],
+      ['host', result.host],
+      ['topology', `${p.topology} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`],
+      ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
+      ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
+      ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],
+      ['digest', result.digest],
+    ],
+    'kv',
+  );
+}
+
+function checksSection(result: RunResult): string {
+  const problems = [
+    ...result.liveness.map((v) => ['liveness', v] as const),
+    ...result.violations.map((v) => ['violation', v] as const),
+  ];
+  const c = result.conservation;
+  const conservation = `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>`;
+  if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
+  const rows = problems
+    .slice(0, 50)
+    .map(([kind, v]) => [
+      kind,
+      v.rule,
+      `${formatTime(v.tick)} (tick ${v.tick})`,
+      v.actors.join(', '),
+      v.message,
+    ]);
+  return (
+    `<h2>Checks</h2><p class="bad">${violationTotal(result)} violation(s), ${result.liveness.length} liveness failure(s)` +
+    `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
+    table(['', 'rule', 'at', 'actors', 'what'], rows) +
+    conservation
+  );
+}
+
+function latencyTable(result: RunResult): string {
+  const rows: string[][] = [];
+  for (const [name, label] of LATENCY_ROWS) {
+    const s = result.contention.latencies[name];
+    if (s === undefined) continue;
+    const t = (x: number): string => (s.unit === 'ticks' ? formatTime(x) : String(x));
+    rows.push([label, String(s.count), t(s.min), t(s.mean), t(s.p50), t(s.p99), t(s.p999), t(s.max)]);
+  }
+  const c = result.contention;
+  return (
+    table(['', 'count', 'min', 'mean', 'p50', 'p99', 'p99.9', 'max'], rows) +
+    `<p>ATS cache hit rate ${pct(c.atsHitRate)}, TCE cache hit rate ${pct(c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
+  );
+}
+
+function linksTable(result: RunResult): string {
+  const rows = [...result.contention.links]
+    .sort((a, b) => b.utilisation - a.utilisation)
+    .map((l) => [
+      l.label,
+      l.kind,
+      String(l.messages),
+      compact(l.bytes),
+      pct(l.utilisation),
+      formatTime(l.meanQueueDelayTicks),
+      formatTime(l.maxQueueDelayTicks),
+    ]);
+  return table(['link', 'kind', 'messages', 'bytes', 'busy', 'queue mean', 'queue max'], rows);
+}
+
+function countersTable(result: RunResult): string {
+  return table(
+    ['counter', 'value'],
+    Object.entries(result.counts).map(([k, v]) => [k, String(v)]),
+  );
+}
+
+function engineTable(result: RunResult): string {
+  const e = result.engine;
+  return (
+    `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
+    (e.workers.length === 0
+      ? ''
+      : table(
+          ['worker', 'busy ms', 'parked ms', 'parks', 'events'],
+          e.workers.map((w) => [
+            w.actor,
+            w.busyMs.toFixed(0),
+            w.parkedMs.toFixed(0),
+            String(w.parks),
+            String(w.events),
+          ]),
+        ))
+  );
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ''): string {
+  const th =
+    head.length === 0 ? '' : `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table${cls === '' ? '' : ` class="${cls}"`}>${th}<tbody>${body}</tbody></table>`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+// ---- the page's own code ----
+
+const require = createRequire(import.meta.url);
+let uplot: { js: string; css: string } | undefined;
+
+function uplotFiles(): { js: string; css: string } {
+  uplot ??= {
+    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+  };
+  return uplot;
+}
+
+function uplotJs(): string {
+  // `</script` cannot appear inside a script element; uPlot has none, and this keeps it so.
+  return uplotFiles().js.replace(/<\/script/gi, '<\\/script');
+}
+
+function uplotCss(): string {
+  return uplotFiles().css;
+}
+
+const PAGE_CSS = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #1a1a1a; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 8px 0; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; font-variant-numeric: tabular-nums; }
+th:first-child, td:first-child { text-align: left; }
+table.kv td:last-child { text-align: left; font-family: ui-monospace, monospace; }
+.status { font-size: 14px; padding: 2px 8px; border-radius: 4px; background: #eee; }
+.status.clean { background: #d8f5d8; } .status.violation, .status.liveness, .status.crash { background: #f8d0d0; }
+.status.interrupted { background: #f8ecc8; }
+.good { color: #176117; } .bad { color: #a11; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+figure.chart { margin: 0; width: 560px; } figure.chart.wide { width: 100%; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+.note, .foot { color: #555; }
+`;
+
+/**
+ * Draws every chart of the JSON block with uPlot. Histograms: a stepped line over log-spaced
+ * bins, each bin's count drawn from the previous edge to its own upper edge (align -1); time
+ * series: lines. Sets window.npusimReport once done (or on an error, with the error).
+ */
+const PAGE_JS = `
+(function () {
+  var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
+  var data = JSON.parse(document.getElementById('npusim-data').textContent);
+  var made = [];
+  data.charts.forEach(function (c) {
+    var el = document.getElementById('chart-' + c.id);
+    var series = [{ label: c.xLabel }];
+    c.series.forEach(function (s, i) {
+      var color = palette[i % palette.length];
+      series.push(c.kind === 'histogram'
+        ? { label: s.label, stroke: color, fill: color + '55', width: 1.5, paths: uPlot.paths.stepped({ align: -1 }) }
+        : { label: s.label, stroke: color, width: 1.5 });
+    });
+    var opts = {
+      width: el.clientWidth || 560,
+      height: 260,
+      // Log x: the data's own range (uPlot would widen it to whole decades).
+      scales: { x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return [min, max]; } } : { time: false } },
+      axes: [{ label: c.xLabel }, { label: c.yLabel }],
+      series: series,
+      legend: { live: false },
+    };
+    var rows = [c.x].concat(c.series.map(function (s) { return s.values; }));
+    made.push(new uPlot(opts, rows, el));
+  });
+  window.npusimReport = { charts: data.charts.length, drawn: made.length };
+})();
+`;

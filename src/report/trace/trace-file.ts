@@ -1,0 +1,124 @@
+/**
+ * `npusim run --trace FILE`: the run's trace records, cut to a window (trace-window.ts), made into
+ * a timeline (build-timeline.ts) with a process of its own that says what the file holds, and
+ * written as a Perfetto trace (perfetto-trace.ts).
+ */
+import type { RunConfig } from '../../model/scenario/workload.js';
+import type { MachinePlan } from '../../runtime/machine-module.js';
+import type { RawRun } from '../../runtime/raw-run.js';
+import { formatTime } from '../duration.js';
+import type { RunResult } from '../run-result.js';
+import { buildTimeline } from './build-timeline.js';
+import { encodePerfettoTrace } from './perfetto-trace.js';
+import { sliceTrack, type Timeline } from './timeline.js';
+import { selectTraceWindow, type TraceWindow, wholeWindow } from './trace-window.js';
+
+/** Records in a trace unless --trace-events says otherwise: a file of about 10 MB. */
+export const DEFAULT_TRACE_EVENTS = 200_000;
+
+/**
+ * Records each actor's ring keeps for a cap of `capEvents` in the trace: twice a fair share, so
+ * the busiest actors (whose rings set the whole window) still leave the window near the cap.
+ */
+export function traceCapacityPerActor(capEvents: number, actors: number): number {
+  return Math.max(2, Math.ceil((2 * capEvents) / Math.max(1, actors)));
+}
+
+/** The tick of the run's first violation or liveness failure, if any. */
+export function firstFindingTick(result: RunResult): number | undefined {
+  const ticks = [...result.violations, ...result.liveness].map((v) => v.tick);
+  return ticks.length === 0 ? undefined : Math.min(...ticks);
+}
+
+/**
+ * Whether the records of this run miss the window around its first finding (they kept the end of
+ * the run, and the finding came earlier): then the run is made again, deterministically, with the
+ * recorders anchored at that tick.
+ */
+export function needsAnchoredRun(
+  raw: RawRun,
+  result: RunResult,
+): { anchorTick: number; keptFrom: number; keptTo: number } | undefined {
+  const first = firstFindingTick(result);
+  if (first === undefined || raw.traces === undefined) return undefined;
+  if (raw.traces.some((t) => t.anchorTick !== undefined)) return undefined;
+  const w = wholeWindow(raw.traces, raw.reachedTick);
+  if (first >= w.startTick && first < w.endTick) return undefined;
+  return { anchorTick: first, keptFrom: w.startTick, keptTo: w.endTick };
+}
+
+export interface TraceFile {
+  bytes: Uint8Array;
+  window: TraceWindow;
+  /** One line for stderr: what the file holds and what was dropped. */
+  note: string;
+}
+
+export function buildTraceFile(
+  plan: MachinePlan,
+  config: RunConfig,
+  result: RunResult,
+  raw: RawRun,
+  capEvents: number,
+): TraceFile {
+  if (raw.traces === undefined)
+    throw new Error('buildTraceFile: the run recorded no trace (RunRecording.trace)');
+  const first = firstFindingTick(result);
+  const window = selectTraceWindow(raw.traces, {
+    capEvents,
+    reachedTick: raw.reachedTick,
+    ...(first === undefined ? {} : { anchorTick: first }),
+  });
+  const timeline = buildTimeline({ plan, config, result, window });
+  timeline.processes.push(metadataProcess(plan.actors.length + 1, window, result, first));
+  const { bytes } = encodePerfettoTrace(timeline);
+  const s = window.stats;
+  const shown = `${formatTime(window.startTick)} to ${formatTime(window.endTick)} of simulated time`;
+  const firstNote =
+    first === undefined
+      ? ''
+      : first >= window.startTick && first < window.endTick
+        ? `; the first finding at ${formatTime(first)} is in it`
+        : `; the first finding at ${formatTime(first)} is NOT in it`;
+  const note =
+    `trace: ${s.kept} of ${s.recorded} events (cap ${s.capEvents}), ${shown}${firstNote}` +
+    (s.dropped > 0
+      ? `; ${s.dropped} dropped (${s.droppedByRings} by the rings, ${s.droppedByWindow} outside the window)`
+      : '');
+  return { bytes, window, note };
+}
+
+/** A process of its own, "npusim", whose one slice spans the window and says what was kept. */
+function metadataProcess(
+  pid: number,
+  window: TraceWindow,
+  result: RunResult,
+  first: number | undefined,
+): Timeline['processes'][number] {
+  const s = window.stats;
+  const track = sliceTrack('trace window');
+  track.slices.push({
+    startTick: window.startTick,
+    endTick: Math.max(window.startTick, window.endTick),
+    name: 'kept window',
+    args: {
+      capEvents: s.capEvents,
+      recordedEvents: s.recorded,
+      keptEvents: s.kept,
+      droppedEvents: s.dropped,
+      droppedByRings: s.droppedByRings,
+      droppedOutsideWindow: s.droppedByWindow,
+      windowStartTick: window.startTick,
+      windowEndTick: window.endTick,
+      ...(first === undefined ? {} : { firstFindingTick: first }),
+      workload: result.workload,
+      seed: result.seed,
+      host: result.host,
+      status: result.status,
+      digest: result.digest,
+      reproduce: result.reproduce,
+      timeUnit: 'ns (simulated ticks are ps, floored)',
+    },
+  });
+  return { pid, name: 'npusim', tracks: [track] };
+}

@@ -1,0 +1,148 @@
+/**
+ * Which stretch of simulated time a trace shows, and which records fall in it.
+ *
+ * Each actor's recorder (src/runtime/trace-recorder.ts) kept a ring of its last records, or a
+ * window around an anchor tick; busy actors (the chips) cover a shorter stretch than quiet ones
+ * (the coordinator). A trace that mixed them would show half a conversation: a DMA sent by a GPU
+ * whose landing on the chip was dropped. So the trace shows only the window every actor kept
+ * whole, [start, end): from just after the newest tick any actor dropped records of, to the first
+ * tick any actor stopped recording at (or the end of the run).
+ *
+ * Then the cap: if that window still holds more than `capEvents` records, it is cut down at tick
+ * boundaries (a tick is never half in) to at most the cap: around the anchor (the first violation)
+ * when there is one, else keeping the end of the run. What was dropped, and why, is counted.
+ */
+import { type ActorTrace, R, RECORD_FIELDS } from '../../runtime/trace-recorder.js';
+
+export interface TraceWindowStats {
+  /** The cap on records in the trace. */
+  capEvents: number;
+  /** Records the actors made in the whole run. */
+  recorded: number;
+  /** Records in the trace. */
+  kept: number;
+  /** recorded - kept. */
+  dropped: number;
+  /** Of `dropped`: by the actors' rings (before the window, or after an anchored ring closed). */
+  droppedByRings: number;
+  /** Of `dropped`: outside the window every actor kept whole, or cut to stay under the cap. */
+  droppedByWindow: number;
+}
+
+export interface TraceWindow {
+  /** First tick shown (inclusive). */
+  startTick: number;
+  /** First tick not shown (exclusive). */
+  endTick: number;
+  /** Each actor's records in the window, oldest first (RECORD_FIELDS numbers each). */
+  records: Float64Array[];
+  stats: TraceWindowStats;
+  /** The tick the window was cut around (the first violation), if any. */
+  anchorTick: number | undefined;
+}
+
+export interface WindowOptions {
+  capEvents: number;
+  /** The tick the run reached (records past it are not shown: a threaded actor may run past a stop). */
+  reachedTick: number;
+  /** Keep the window around this tick when cutting to the cap. */
+  anchorTick?: number;
+}
+
+export function selectTraceWindow(traces: readonly ActorTrace[], options: WindowOptions): TraceWindow {
+  let start = 0;
+  let end = options.reachedTick;
+  for (const t of traces) {
+    const n = t.records.length / RECORD_FIELDS;
+    if (t.droppedBefore > 0 && n > 0) start = Math.max(start, t.records[R.now]! + 1);
+    if (t.droppedAfter > 0 && n > 0) end = Math.min(end, t.records[(n - 1) * RECORD_FIELDS + R.now]!);
+  }
+  if (end < start) end = start;
+
+  // Every record's clock in the window, to cut it down to the cap at tick boundaries.
+  let inWindow = 0;
+  for (const t of traces) inWindow += countIn(t.records, start, end);
+  if (inWindow > options.capEvents) {
+    const nows = new Float64Array(inWindow);
+    let k = 0;
+    for (const t of traces) {
+      for (let at = 0; at < t.records.length; at += RECORD_FIELDS) {
+        const now = t.records[at + R.now]!;
+        if (now >= start && now < end) nows[k++] = now;
+      }
+    }
+    nows.sort();
+    const cap = options.capEvents;
+    let lo: number;
+    if (options.anchorTick === undefined) lo = inWindow - cap;
+    else
+      lo = Math.max(0, Math.min(lowerBound(nows, options.anchorTick) - Math.floor(cap / 2), inWindow - cap));
+    const hi = lo + cap;
+    // Cut between ticks: records at the tick before `lo` and at the tick of `hi` are all left out.
+    const newStart = lo > 0 ? nows[lo - 1]! + 1 : start;
+    const newEnd = hi < inWindow ? nows[hi]! : end;
+    start = newStart;
+    end = Math.max(newStart, newEnd);
+  }
+
+  const records = traces.map((t) => slice(t.records, start, end));
+  const recorded = traces.reduce((s, t) => s + t.recorded, 0);
+  const kept = records.reduce((s, r) => s + r.length / RECORD_FIELDS, 0);
+  const droppedByRings = traces.reduce((s, t) => s + t.droppedBefore + t.droppedAfter, 0);
+  return {
+    startTick: start,
+    endTick: end,
+    records,
+    anchorTick: options.anchorTick,
+    stats: {
+      capEvents: options.capEvents,
+      recorded,
+      kept,
+      dropped: recorded - kept,
+      droppedByRings,
+      droppedByWindow: recorded - kept - droppedByRings,
+    },
+  };
+}
+
+function countIn(records: Float64Array, start: number, end: number): number {
+  let n = 0;
+  for (let at = 0; at < records.length; at += RECORD_FIELDS) {
+    const now = records[at + R.now]!;
+    if (now >= start && now < end) n++;
+  }
+  return n;
+}
+
+/** The records with start <= now < end (a ring's records are in clock order). */
+function slice(records: Float64Array, start: number, end: number): Float64Array {
+  const n = records.length / RECORD_FIELDS;
+  let a = 0;
+  while (a < n && records[a * RECORD_FIELDS + R.now]! < start) a++;
+  let b = a;
+  while (b < n && records[b * RECORD_FIELDS + R.now]! < end) b++;
+  return records.slice(a * RECORD_FIELDS, b * RECORD_FIELDS);
+}
+
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The stretch every actor kept whole, before any cut to the cap: whether a tick (the first
+ * violation) is in it says whether a trace of this run can show it.
+ */
+export function wholeWindow(
+  traces: readonly ActorTrace[],
+  reachedTick: number,
+): { startTick: number; endTick: number } {
+  const w = selectTraceWindow(traces, { capEvents: Number.POSITIVE_INFINITY, reachedTick });
+  return { startTick: w.startTick, endTick: w.endTick };
+}

@@ -1,0 +1,165 @@
+/**
+ * `npusim compare A.json B.json`: two results side by side, each figure's change, and which
+ * changes exceed run-to-run noise; anything that is not a run result refused with exit 2 naming
+ * the file and the field.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSimulation } from '../../src/api/run-simulation.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import type { Comparison } from '../../src/report/compare-results.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { workloads } from '../../workloads/index.js';
+import { cli, STACK_FRAME } from './cli-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'npusim-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function config(seed: number, topology = 'witherspoon-6'): RunConfig {
+  const w = workloads.find((x) => x.name === 'stress')!;
+  return {
+    workload: 'stress',
+    seed,
+    bugs: [],
+    params: parseParams({ ...w.params, topology, durationTicks: 100_000_000 }, 'stress'),
+  };
+}
+
+const files = { seed1: '', seed2: '', four: '' };
+let seed1: RunResult;
+
+beforeAll(async () => {
+  seed1 = await runSimulation(config(1), { host: 'inline' });
+  const write = (name: string, r: RunResult) => {
+    const f = join(dir, `${name}.json`);
+    writeFileSync(f, JSON.stringify(r));
+    return f;
+  };
+  files.seed1 = write('seed1', seed1);
+  files.seed2 = write('seed2', await runSimulation(config(2), { host: 'inline' }));
+  files.four = write('four', await runSimulation(config(1, 'witherspoon-4'), { host: 'inline' }));
+});
+
+async function compare(a: string, b: string): Promise<Comparison> {
+  const r = await cli(['compare', a, b, '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Comparison;
+}
+
+describe('npusim compare', () => {
+  it('two seeds of one configuration: the figures move, but (almost) none beyond noise', async () => {
+    const c = await compare(files.seed1, files.seed2);
+    expect(c.differences).toEqual(['seed 1 / 2']);
+    const dma = c.rows.find((r) => r.figure === 'dma.issued')!;
+    expect(dma.change).not.toBe(0);
+    expect(dma.verdict).toBe('noise');
+    expect(c.judged).toBeGreaterThan(60);
+    // At three standard errors a figure that did not change is flagged about 3 times in 1000.
+    expect(c.changed).toBeLessThanOrEqual(2);
+  });
+
+  it('a real change (6 GPUs to 4): DMA counts and latencies beyond noise, wall clock never judged', async () => {
+    const c = await compare(files.seed1, files.four);
+    expect(c.differences).toEqual(['topology witherspoon-6 / witherspoon-4']);
+    const row = (f: string) => c.rows.find((r) => r.figure === f)!;
+    expect(row('dma.issued').verdict).toBe('changed');
+    expect(row('DMA latency: p50').verdict).toBe('changed');
+    expect(row('DMA latency: mean').verdict).toBe('changed');
+    expect(row('wall time').verdict).toBe('not judged');
+    expect(row('events per second').note).toBe('machine-dependent');
+    expect(row('DMA latency: max').verdict).toBe('not judged');
+    // Links of one machine only.
+    expect(c.rows.some((r) => r.section === 'links' && r.verdict === 'only in A')).toBe(true);
+    expect(c.changed).toBeGreaterThan(10);
+  });
+
+  it('a run against itself: every change is zero and nothing is beyond noise', async () => {
+    const c = await compare(files.seed1, files.seed1);
+    expect(c.identical).toBe(true);
+    expect(c.changed).toBe(0);
+    expect(c.rows.filter((r) => r.change !== undefined && r.change !== 0 && r.section !== 'engine')).toEqual(
+      [],
+    );
+  });
+
+  it('prints a table with the change of each figure and how noise is judged', async () => {
+    const r = await cli(['compare', files.seed1, files.four]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}A: .*seed1\.json {2}stress seed 1 inline, 100 us, clean/m);
+    expect(r.stdout).toMatch(/^ {2}dma\.issued +\d+ +\d+ +\+\d+ \(\+\d+\.\d%\) +CHANGED \(\d+\.\d se\)$/m);
+    expect(r.stdout).toMatch(/^ {2}wall time .* not judged: machine-dependent$/m);
+    expect(r.stdout).toMatch(
+      /^\d+ of \d+ judged figures changed beyond noise \(\|B - A\| > 3 standard errors/m,
+    );
+  });
+
+  it('a result from before latency noise was recorded: its percentiles are not judged', async () => {
+    const { latencyNoise: _, ...rest } = seed1.contention;
+    const old = join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify({ ...seed1, contention: rest }));
+    const c = await compare(old, files.seed2);
+    const p50 = c.rows.find((r) => r.figure === 'DMA latency: p50')!;
+    expect(p50.verdict).toBe('not judged');
+    expect(c.rows.find((r) => r.figure === 'dma.issued')!.verdict).toBe('noise');
+  });
+
+  const refusals: [string, string | ((r: RunResult) => unknown), RegExp][] = [
+    [
+      'not JSON',
+      'run ok\n',
+      /x\.json: Expected a run result \(JSON, from `npusim run --out FILE`\), got text that is not JSON/,
+    ],
+    ['a list', '[1, 2]', /x\.json: \(top level\): Expected a run result object .*, got `\[1,2\]` \(list\)/],
+    [
+      'another schema',
+      (r) => ({ ...r, schemaVersion: 2 }),
+      /x\.json: schemaVersion: Expected 1 \(a run result of this npusim\), got `2`/,
+    ],
+    [
+      'no counts',
+      (r) => ({ ...r, counts: undefined }),
+      /x\.json: counts: Expected an object, got nothing \(the field is missing\)/,
+    ],
+    [
+      'a counter that is not a number',
+      (r) => ({ ...r, counts: { ...r.counts, 'dma.issued': 'many' } }),
+      /x\.json: counts\.dma\.issued: Expected a number, got `"many"` \(string\)/,
+    ],
+    [
+      'a latency without p99',
+      (r) => ({
+        ...r,
+        contention: { ...r.contention, latencies: { 'dma.latencyTicks': { count: 1 } } },
+      }),
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a number, got nothing/,
+    ],
+    ['a failure file', () => ({ kind: 'npusim-failure', version: 1 }), /x\.json: schemaVersion: Expected 1/],
+  ];
+  for (const [what, content, message] of refusals) {
+    it(`refuses ${what} with exit 2, naming the file and the field`, async () => {
+      const f = join(dir, 'x.json');
+      writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content(seed1)));
+      const r = await cli(['compare', files.seed1, f]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    });
+  }
+
+  it('refuses a missing file and a missing argument with exit 2', async () => {
+    const missing = await cli(['compare', files.seed1, join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /nope\.json: Expected a run result file to read, got no such file \(ENOENT\)/,
+    );
+    const one = await cli(['compare', files.seed1]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(
+      /compare: Expected two run results \(npusim compare A\.json B\.json\), got only/,
+    );
+  });
+});

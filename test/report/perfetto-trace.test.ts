@@ -1,0 +1,281 @@
+/**
+ * `--trace`: the Perfetto file, decoded with the same schema and library that wrote it
+ * (protobufjs), checked for the structure ui.perfetto.dev reads: a process per actor named like
+ * the actor, tracks for links and ATSD registers, balanced and nested slices, flows from request
+ * to response, counters on counter tracks, interned names defined before use, and the cap.
+ */
+import { describe, expect, test } from 'vitest';
+import { planMachine } from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
+import { TRACK_EVENT_TYPE } from '../../src/report/trace/perfetto-schema.js';
+import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
+import { buildTraceFile, traceCapacityPerActor } from '../../src/report/trace/trace-file.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { workloads } from '../../workloads/index.js';
+
+function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
+  const w = workloads.find((x) => x.name === name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks }, name) };
+}
+
+interface Packet {
+  timestamp?: number;
+  trusted_packet_sequence_id?: number;
+  sequence_flags?: number;
+  track_descriptor?: {
+    uuid: number;
+    parent_uuid?: number;
+    name?: string;
+    process?: { pid: number; process_name: string };
+    counter?: object;
+  };
+  track_event?: {
+    type: number;
+    track_uuid: number;
+    name_iid?: number;
+    counter_value?: number;
+    flow_ids?: number[];
+    terminating_flow_ids?: number[];
+    debug_annotations?: {
+      name_iid: number;
+      int_value?: number;
+      string_value?: string;
+      bool_value?: boolean;
+    }[];
+  };
+  interned_data?: {
+    event_names?: { iid: number; name: string }[];
+    debug_annotation_names?: { iid: number; name: string }[];
+  };
+}
+
+function decodeTrace(bytes: Uint8Array): Packet[] {
+  const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
+  const obj = Trace.toObject(Trace.decode(bytes), { longs: Number, arrays: true }) as { packet: Packet[] };
+  return obj.packet;
+}
+
+/** The decoded trace, indexed: processes, tracks by uuid, names by iid, events per track. */
+function index(packets: Packet[]) {
+  const processes = new Map<number, string>(); // uuid -> process name
+  const tracks = new Map<number, { name: string; process: string; counter: boolean }>();
+  const names = new Map<number, string>();
+  const argNames = new Map<number, string>();
+  const events: {
+    ts: number;
+    track: number;
+    type: number;
+    name?: string;
+    e: NonNullable<Packet['track_event']>;
+  }[] = [];
+  const undefinedNames: number[] = [];
+  for (const p of packets) {
+    const d = p.track_descriptor;
+    if (d?.process !== undefined) processes.set(d.uuid, d.process.process_name);
+    else if (d !== undefined) {
+      tracks.set(d.uuid, {
+        name: d.name!,
+        process: processes.get(d.parent_uuid!)!,
+        counter: d.counter !== undefined,
+      });
+    }
+    for (const n of p.interned_data?.event_names ?? []) names.set(n.iid, n.name);
+    for (const n of p.interned_data?.debug_annotation_names ?? []) argNames.set(n.iid, n.name);
+    const e = p.track_event;
+    if (e !== undefined) {
+      // Interned data must come in or before the first packet that uses it.
+      if (e.name_iid !== undefined && !names.has(e.name_iid)) undefinedNames.push(e.name_iid);
+      for (const a of e.debug_annotations ?? [])
+        if (!argNames.has(a.name_iid)) undefinedNames.push(a.name_iid);
+      events.push({
+        ts: p.timestamp!,
+        track: e.track_uuid,
+        type: e.type,
+        name: names.get(e.name_iid ?? 0),
+        e,
+      });
+    }
+  }
+  const args = (e: NonNullable<Packet['track_event']>): Record<string, unknown> =>
+    Object.fromEntries(
+      (e.debug_annotations ?? []).map((a) => [
+        argNames.get(a.name_iid)!,
+        a.int_value ?? a.string_value ?? a.bool_value,
+      ]),
+    );
+  expect(undefinedNames).toEqual([]);
+  return { processes, tracks, events, args };
+}
+
+async function traceOf(c: RunConfig, capEvents: number) {
+  const plan = planMachine(c);
+  const raw = await runRaw(c, {
+    host: 'inline',
+    trace: {
+      capacityRecords: traceCapacityPerActor(capEvents, plan.actors.length),
+      sampleCount: 0,
+      endTick: c.params.durationTicks,
+    },
+  });
+  const result = assembleResult(c, plan, raw);
+  return { plan, result, file: buildTraceFile(plan, c, result, raw, capEvents) };
+}
+
+describe('--trace: a Perfetto trace', () => {
+  test('a process per actor, tracks named after the machine, slices that nest, flows, counters, the cap', async () => {
+    const cap = 10_000;
+    const { plan, file } = await traceOf(config('shootdown-storm', 3, 40_000_000), cap);
+    const packets = decodeTrace(file.bytes);
+    const { processes, tracks, events, args } = index(packets);
+
+    // One sequence, reset on its first packet.
+    expect(packets[0]!.sequence_flags).toBe(1);
+    expect(new Set(packets.map((p) => p.trusted_packet_sequence_id).filter((x) => x !== undefined))).toEqual(
+      new Set([1]),
+    );
+
+    expect([...processes.values()]).toEqual([...plan.actors.map((a) => a.name), 'npusim']);
+    const trackNames = (proc: string) =>
+      [...tracks.values()].filter((t) => t.process === proc).map((t) => t.name);
+    for (let r = 0; r < 8; r++) expect(trackNames('chip0')).toContain(`npu0 ATSD reg${r}`);
+    expect(trackNames('chip1')).toContain('npu1 ATSD registers held');
+    expect(trackNames('chip0')).toContain('link chip0->gpu0 nvlink x2');
+    expect(trackNames('chip0')).toContain('in flight chip0->chip1 xbus');
+    expect(trackNames('gpu0')).toEqual(
+      expect.arrayContaining(['DMA', 'ATS translations', 'DMA outstanding', 'link gpu0->chip0 nvlink x2']),
+    );
+    expect(trackNames('chip0')).toEqual(expect.arrayContaining(['DMA landing', 'nest MMU walks']));
+    expect(trackNames('coordinator')).toContain('shootdowns');
+
+    // Time never goes back in the file; counters only on counter tracks, slices only elsewhere.
+    const backwards = events.filter((e, i) => i > 0 && e.ts < events[i - 1]!.ts);
+    expect(backwards).toEqual([]);
+    const misplaced = events.filter(
+      (e) => tracks.get(e.track)?.counter !== (e.type === TRACK_EVENT_TYPE.counter),
+    );
+    expect(misplaced).toEqual([]);
+
+    // Per track, every END closes the latest open BEGIN, and nothing is left open.
+    const open = new Map<number, number[]>();
+    const badEnds: unknown[] = [];
+    for (const ev of events) {
+      const stack = open.get(ev.track) ?? [];
+      if (ev.type === TRACK_EVENT_TYPE.sliceBegin) stack.push(ev.ts);
+      if (ev.type === TRACK_EVENT_TYPE.sliceEnd) {
+        const began = stack.pop();
+        if (began === undefined || ev.ts < began) badEnds.push(ev);
+      }
+      open.set(ev.track, stack);
+    }
+    expect(badEnds).toEqual([]);
+    expect([...open.values()].filter((s) => s.length > 0)).toEqual([]);
+
+    const begins = events.filter((e) => e.type === TRACK_EVENT_TYPE.sliceBegin);
+    const named = (name: RegExp) => begins.filter((e) => name.test(e.name ?? ''));
+    expect(named(/^DMA ut[01] (read|write)$/).length).toBeGreaterThan(100);
+    expect(named(/^ATS translate$/).length).toBeGreaterThan(10);
+    expect(named(/^nest MMU walk$/).length).toBeGreaterThan(10);
+    const held = named(/^shootdown \d+$/).filter((e) => /ATSD reg/.test(tracks.get(e.track)!.name));
+    expect(held.length).toBeGreaterThan(0);
+    expect(named(/^launch( flush)?$/).length).toBeGreaterThan(0);
+    const dma = named(/^DMA ut[01] (read|write)$/)[0]!;
+    expect(args(dma.e)).toMatchObject({ dma: expect.any(Number), bytes: expect.any(Number) });
+
+    // Flows: each one starts, passes through at least one other actor, and ends once.
+    const flowEvents = new Map<number, { process: string; terminating: boolean }[]>();
+    for (const ev of events) {
+      for (const [ids, terminating] of [
+        [ev.e.flow_ids ?? [], false],
+        [ev.e.terminating_flow_ids ?? [], true],
+      ] as const) {
+        for (const id of ids) {
+          const list = flowEvents.get(id) ?? [];
+          list.push({ process: tracks.get(ev.track)!.process, terminating });
+          flowEvents.set(id, list);
+        }
+      }
+    }
+    expect(flowEvents.size).toBeGreaterThan(100);
+    const complete = [...flowEvents.values()].filter((l) => l.some((x) => x.terminating));
+    expect(complete.length).toBeGreaterThan(50);
+    const malformed = complete.filter(
+      (l) => l.filter((x) => x.terminating).length !== 1 || !l.at(-1)!.terminating || l.length < 2,
+    );
+    expect(malformed).toEqual([]);
+    // A DMA's flow: from the GPU to the chip and back.
+    expect(
+      complete.some((l) => l[0]!.process.startsWith('gpu') && l.some((x) => x.process.startsWith('chip'))),
+    ).toBe(true);
+
+    // Counters: levels, never negative.
+    const counters = events.filter((e) => e.type === TRACK_EVENT_TYPE.counter);
+    expect(counters.length).toBeGreaterThan(100);
+    expect(
+      counters.filter((c) => (c.e.counter_value ?? 0) < 0).map((c) => tracks.get(c.track)!.name),
+    ).toEqual([]);
+    const heldTracks = new Set(
+      [...tracks].filter(([, t]) => / ATSD registers held$/.test(t.name)).map(([u]) => u),
+    );
+    expect(heldTracks.size).toBe(2);
+    expect(
+      Math.max(...counters.filter((c) => heldTracks.has(c.track)).map((c) => c.e.counter_value ?? 0)),
+    ).toBeGreaterThan(0);
+
+    // The cap, and what was dropped, said in the trace itself.
+    const meta = begins.find((e) => e.name === 'kept window')!;
+    const m = args(meta.e);
+    expect(m.capEvents).toBe(cap);
+    expect(m.keptEvents).toBeLessThanOrEqual(cap);
+    expect(m.keptEvents).toBe(file.window.stats.kept);
+    expect((m.recordedEvents as number) - (m.keptEvents as number)).toBe(m.droppedEvents);
+    expect(m.droppedEvents).toBeGreaterThan(0);
+    expect(file.note).toMatch(/^trace: \d+ of \d+ events \(cap 10000\)/);
+  });
+
+  test('a run with a violation: the window is cut around the first one, which shows on its actor', async () => {
+    // flush-race with one flush: gpu2 uses a stale translation at 16.3 us; the run goes on to 40 us.
+    const cap = 6_000;
+    const c = config('flush-race', 1, 40_000_000, ['single-flush']);
+    const plan = planMachine(c);
+    const first = (r: { violations: { tick: number }[] }) => Math.min(...r.violations.map((v) => v.tick));
+    const anchorless = await runRaw(c, {
+      host: 'inline',
+      trace: {
+        capacityRecords: traceCapacityPerActor(cap, plan.actors.length),
+        sampleCount: 0,
+        endTick: c.params.durationTicks,
+      },
+    });
+    const result = assembleResult(c, plan, anchorless);
+    const tick = first(result);
+    expect(tick).toBeGreaterThan(0);
+    // The end of the run the rings kept lies after the violation: an anchored run is needed.
+    const { needsAnchoredRun } = await import('../../src/report/trace/trace-file.js');
+    expect(needsAnchoredRun(anchorless, result)?.anchorTick).toBe(tick);
+    const anchored = await runRaw(c, {
+      host: 'inline',
+      trace: {
+        capacityRecords: traceCapacityPerActor(cap, plan.actors.length),
+        sampleCount: 0,
+        endTick: c.params.durationTicks,
+        anchorTick: tick,
+      },
+    });
+    expect(anchored.actorDigests).toEqual(anchorless.actorDigests);
+    const file = buildTraceFile(plan, c, result, anchored, cap);
+    expect(file.window.startTick).toBeLessThanOrEqual(tick);
+    expect(file.window.endTick).toBeGreaterThan(tick);
+    expect(file.window.stats.kept).toBeLessThanOrEqual(cap);
+    expect(file.note).toMatch(/the first finding at .* is in it/);
+    const { tracks, events } = index(decodeTrace(file.bytes));
+    const findings = events.filter(
+      (e) => e.type === TRACK_EVENT_TYPE.instant && tracks.get(e.track)!.name === 'findings',
+    );
+    expect(
+      findings.some((e) => e.name === 'translation.stale-ats' && tracks.get(e.track)!.process === 'gpu2'),
+    ).toBe(true);
+    expect(findings.some((e) => e.ts === Math.floor(tick / 1000))).toBe(true);
+  });
+});
