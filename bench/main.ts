@@ -35,6 +35,11 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     options: ['baseline DIR'],
     load: () => import('./engine.js'),
   },
+  sweep: {
+    describe: 'npusim sweep on 1 and 2 pool threads, seeds/s',
+    options: ['seeds N', 'runs N'],
+    load: () => import('./sweep.js'),
+  },
 };
 
 /** A bad command line: printed without a stack, exit 2. */
