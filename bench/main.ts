@@ -40,6 +40,11 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     options: ['seeds N', 'runs N'],
     load: () => import('./sweep.js'),
   },
+  explore: {
+    describe: 'seeds to the first failure of each bug switch, random vs PCT d=1..3; shrink ratio',
+    options: ['only BUG', 'starts N', 'cap N', 'budget N'],
+    load: () => import('./explore.js'),
+  },
 };
 
 /** A bad command line: printed without a stack, exit 2. */
