@@ -14,8 +14,9 @@
  * (process.cpuUsage: every thread, user + system) per seed, and CPU over wall time ("cores used"):
  * on a loaded machine that says how much of two cores the sweep was given.
  *
- * Options: `--seeds N` seeds per sweep (default 96: each pool thread pays a start-up of module loading
- * and JIT warm-up, about 1.3 s of CPU here, which a short sweep cannot amortise), `--runs N` repetitions per row (default 5).
+ * Options: `--seeds N` seeds per sweep (default 96: each pool thread pays a start-up of module
+ * loading and JIT warm-up, about 1.3 s of CPU here, which a short sweep cannot amortise), `--runs N`
+ * repetitions per row (default 5).
  * Target: 2 threads >= 1.8 x one thread on a 2-core machine. Nothing here asserts it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
