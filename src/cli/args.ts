@@ -23,6 +23,9 @@ import {
 } from './commands.js';
 
 export { DEFAULT_WORKLOAD } from './commands.js';
+
+import type { ParamSet } from './option-values.js';
+
 export { parseCrashAt, parseSeed } from './option-values.js';
 
 /** A file (or a directory of files) a command will write: the option that names it and the path. */
@@ -41,6 +44,10 @@ export interface ScenarioArgs {
   bugs: string[];
   profile: string | undefined;
   stopOnFirst: boolean;
+  /** `--set PATH=VALUE`, in the order given. */
+  set: ParamSet[];
+  /** `--variant NAME`: run only that variant of the workload. */
+  variant: string | undefined;
   /** Where failure files go; undefined with --no-failure-file. */
   failuresDir: string | undefined;
 }
@@ -87,7 +94,13 @@ export type CliArgs =
   | SweepArgs
   | ReplayArgs
   | { command: 'list'; json: boolean; outputs: OutputFile[] }
-  | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
+  | {
+      command: 'topo';
+      topology: string | undefined;
+      policy: string | undefined;
+      json: boolean;
+      outputs: OutputFile[];
+    }
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
@@ -191,6 +204,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         command: 'topo',
         topology: positionals[0],
         policy: values.policy as string | undefined,
+        json: values.json === true,
         outputs,
       };
   }
@@ -204,6 +218,8 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
     bugs: (values.bug as string[] | undefined) ?? [],
     profile: values.profile as string | undefined,
     stopOnFirst: values['stop-on-first'] === true,
+    set: (values.set as ParamSet[] | undefined) ?? [],
+    variant: values.variant as string | undefined,
     failuresDir:
       values['no-failure-file'] === true
         ? undefined

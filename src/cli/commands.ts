@@ -19,7 +19,7 @@
  */
 import { parseDuration } from '../report/duration.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
-import { parseCrashAt, parseJobs, parseSeed } from './option-values.js';
+import { parseCrashAt, parseJobs, parseSeed, parseSet } from './option-values.js';
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -105,6 +105,22 @@ const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     type: 'boolean',
     help: 'end a run at the end of the tick of its first violation or liveness failure',
   },
+  {
+    name: 'set',
+    type: 'string',
+    value: 'PATH=VALUE',
+    help:
+      'override a workload parameter, validated like the workload file (gpu.dmaBytes=4096, ' +
+      'tenants[0].pageSizes=["2M"]; VALUE is JSON when it parses, else text); repeatable',
+    multiple: true,
+    parse: parseSet,
+  },
+  {
+    name: 'variant',
+    type: 'string',
+    value: 'NAME',
+    help: "run only this variant of the workload (`npusim list` names them), not the workload's own run",
+  },
 ];
 
 /** Where failure files go (run and sweep). */
@@ -124,7 +140,13 @@ const FAILURE_OPTIONS: readonly OptionSpec[] = [
 const RUN: CommandSpec = {
   name: 'run',
   summary: 'run one simulation and print its summary',
-  positionals: [{ name: 'workload', help: 'workload name, one of `npusim list`', default: DEFAULT_WORKLOAD }],
+  positionals: [
+    {
+      name: 'workload',
+      help: 'workload name (one of `npusim list`), or a workload file: .ts, .js or .json',
+      default: DEFAULT_WORKLOAD,
+    },
+  ],
   options: [
     {
       name: 'seed',
@@ -169,6 +191,7 @@ const RUN: CommandSpec = {
   examples: [
     'npusim run --duration 2ms --seed 42',
     'npusim run atsd-deadlock --bug release-between-flushes --inline',
+    'npusim run ./my-workload.ts --set gpu.dmaBytes=4096 --seed 1',
   ],
 };
 
@@ -178,7 +201,7 @@ const SWEEP: CommandSpec = {
   positionals: [
     {
       name: 'workload',
-      help: 'workload name (with --merge: the directories whose shard summaries to join)',
+      help: 'workload name or file (with --merge: the directories whose shard summaries to join)',
       variadic: true,
     },
   ],
@@ -257,8 +280,17 @@ const TOPO: CommandSpec = {
       help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
       default: 'per-socket',
     },
+    {
+      name: 'json',
+      type: 'boolean',
+      help: 'print the topology as the JSON TopologySpec a --topology file takes (copy it, edit it)',
+      conflicts: ['policy'],
+    },
   ],
-  examples: ['npusim topo witherspoon-4 --policy per-gpu'],
+  examples: [
+    'npusim topo witherspoon-4 --policy per-gpu',
+    'npusim topo witherspoon-6 --json > my-topology.json',
+  ],
 };
 
 export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, LIST, TOPO];

@@ -32,7 +32,7 @@ export interface InlineHostData {
 }
 
 export type InlineHostMessage =
-  | { type: 'progress'; tick: number; events: number }
+  | { type: 'progress'; tick: number; events: number; findings: number }
   | { type: 'done'; raw: RawRun }
   | { type: 'crash'; crash: ActorCrashError['crash'] }
   | { type: 'stall'; message: string; dump: Record<string, unknown> }
@@ -54,7 +54,7 @@ import(data.machineUrl)
       stopOnFirst: data.stopOnFirst,
       endTick: data.endTick,
       recordEvents: data.recordEvents,
-      onProgress: (tick, events) => post({ type: 'progress', tick, events }),
+      onProgress: (tick, events, findings) => post({ type: 'progress', tick, events, findings }),
       shouldStop: () => Atomics.load(stop, 0) === 1,
     }),
   )

@@ -31,7 +31,7 @@ export interface InlineWorkerOptions {
   stopOnFirst?: boolean;
   endTick: number;
   recordEvents?: number;
-  onProgress?: (tick: number, events: number) => void;
+  onProgress?: (tick: number, events: number, findings: number) => void;
 }
 
 export function startInlineWorker(config: unknown, options: InlineWorkerOptions): InlineWorkerRun {
@@ -57,7 +57,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     worker.on('message', (m: InlineHostMessage) => {
       switch (m.type) {
         case 'progress':
-          options.onProgress?.(m.tick, m.events);
+          options.onProgress?.(m.tick, m.events, m.findings);
           return;
         case 'done':
           return settle(() => resolve(m.raw));

@@ -12,13 +12,16 @@
  *      actor's last events whole; the events of the actors the finding names, merged in causal
  *      order, with kinds and fields by name (history.ts).
  */
+
+import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig, Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, runRaw } from '../runtime/engine.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
-import { type FailureFile, type FirstFinding, readFailureFile } from './failure-file.js';
+import { loadWorkloadFile } from '../runtime/workload-file.js';
+import { type FailureFile, type FirstFinding, readFailureFile, workloadFileOf } from './failure-file.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import { actorsInvolved, type HistoryLine, historyOf } from './history.js';
 
@@ -56,7 +59,7 @@ export async function replayFailure(
   host: Host,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
 ): Promise<ReplayOutcome> {
-  const { file, config } = readFailureFile(text, where, workloads);
+  const { file, config } = readFailureFile(text, where, workloads, await loadRecordedFile(text, where));
   const { result, crash } = await runOnce(config, host);
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
@@ -76,6 +79,21 @@ export async function replayFailure(
   }
   const history = found === undefined ? [] : await historyFor(config, found, historyEvents);
   return { file, config, host, result, crash, found, mismatches, history };
+}
+
+/** The user's workload file the failure ran, loaded again (refused by name when it cannot be). */
+async function loadRecordedFile(text: string, where: string): Promise<Workload | undefined> {
+  const path = workloadFileOf(text);
+  if (path === undefined) return undefined;
+  try {
+    return await loadWorkloadFile(path);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(
+      `${where}: workload.file`,
+      `Expected the workload file this failure ran (${path}, relative to the directory npusim runs in), got: ${e.message}`,
+    );
+  }
 }
 
 /** Step 4: the run up to the end of the finding's tick (before it, for a crash), tails kept. */

@@ -54,6 +54,7 @@ import {
   HORIZON_INFINITE,
   ST_BUSY_MS,
   ST_EVENTS,
+  ST_FINDINGS,
   ST_PARKED_MS,
   ST_PARKS,
   ST_PROGRESS,
@@ -321,6 +322,7 @@ export class ActorThread {
           rows[r + ST_PARKS] = this.parks;
           rows[r + ST_BUSY_MS] = this.busyMs;
           rows[r + ST_PROGRESS] = this.actor.progress();
+          rows[r + ST_FINDINGS] = this.actor.findings?.() ?? 0;
           if (after - lastYield >= YIELD_EVERY_MS) {
             await yieldToEventLoop();
             lastYield = this.clockMs();
@@ -328,6 +330,7 @@ export class ActorThread {
         } else if (now - lastYield >= YIELD_EVERY_MS) {
           rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
           rows[r + ST_PROGRESS] = this.actor.progress();
+          rows[r + ST_FINDINGS] = this.actor.findings?.() ?? 0;
           await yieldToEventLoop();
           lastYield = this.clockMs();
         }

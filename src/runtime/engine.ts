@@ -16,7 +16,8 @@ export type Host = 'inline' | 'threaded';
 /** How to host a run and what to record of it (the run itself is the RunConfig). */
 export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   host: Host;
-  onProgress?: (tick: number, events: number) => void;
+  /** Simulated tick reached, events handled and violations found so far. */
+  onProgress?: (tick: number, events: number, findings: number) => void;
   shouldStop?: () => boolean;
   /** Record up to this many events per actor, to name the first divergence between two runs. */
   recordEvents?: number;

@@ -17,6 +17,8 @@ export const ST_BUSY_MS = 3;
 export const ST_PARKED_MS = 4;
 export const ST_PARKS = 5;
 export const ST_PROGRESS = 6;
+/** Violations the actor's oracle found so far (Actor.findings), for the progress line. */
+export const ST_FINDINGS = 7;
 
 export const STATE_STARTING = 0;
 export const STATE_RUNNING = 1;

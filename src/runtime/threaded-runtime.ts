@@ -32,6 +32,7 @@ import {
   CONTROL_STOP,
   createStatusBoard,
   ST_EVENTS,
+  ST_FINDINGS,
   ST_PROGRESS,
   ST_STATE,
   ST_TICK,
@@ -53,7 +54,7 @@ export interface ThreadedOptions extends RunRecording {
   recordEvents?: number;
   /** Records per ring (a power of two). */
   ringCapacityRecords?: number;
-  onProgress?: (tick: number, events: number) => void;
+  onProgress?: (tick: number, events: number, findings: number) => void;
   progressIntervalMs?: number;
   shouldStop?: () => boolean;
   /** No actor moved for this long (wall clock): the engine is stuck. */
@@ -219,13 +220,15 @@ function watchdog(
       let sum = 0;
       let minTick = Number.POSITIVE_INFINITY;
       let events = 0;
+      let findings = 0;
       for (let a = 0; a < plan.actors.length; a++) {
         const r = a * STATUS_FIELDS;
         sum += rows[r + ST_TICK]! + rows[r + ST_EVENTS]! + rows[r + ST_STATE]!;
         minTick = Math.min(minTick, rows[r + ST_TICK]!);
         events += rows[r + ST_EVENTS]!;
+        findings += rows[r + ST_FINDINGS]!;
       }
-      options.onProgress?.(minTick, events);
+      options.onProgress?.(minTick, events, findings);
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
       if (sum !== lastSum) {
