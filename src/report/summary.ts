@@ -44,6 +44,7 @@ const LATENCY_ROWS: readonly [string, string][] = [
   [H.dmaLatencyTicks, 'DMA latency'],
   [H.peerLatencyTicks, 'peer access latency'],
   [H.tceUnmapLatencyTicks, 'TCE unmap latency'],
+  [H.allreduceTicks, 'ring all-reduce'],
 ];
 
 export function formatSummary(result: RunResult, options: SummaryOptions): string {

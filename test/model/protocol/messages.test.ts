@@ -129,10 +129,17 @@ describe('protocol: typed messages round-trip through the codec', () => {
       fc.record({
         op: fc.constant('acquire' as const),
         shootdown: tag,
-        fixedRegister: fc.constant(undefined),
+        registers: fc.constant(undefined),
         guestLpid: fc.constant(undefined),
       }),
-      fc.record({ op: fc.constant('acquire' as const), shootdown: tag, fixedRegister: reg, guestLpid: lpid }),
+      fc.record({
+        op: fc.constant('acquire' as const),
+        shootdown: tag,
+        registers: fc
+          .uniqueArray(reg, { minLength: 1, maxLength: 8 })
+          .map((rs) => [...rs].sort((a, b) => a - b)),
+        guestLpid: lpid,
+      }),
       fc.record({ op: fc.constant('write-ava' as const), shootdown: tag, reg, ava: addr }),
       fc.record({ op: fc.constantFrom('wait' as const, 'release' as const), shootdown: tag, reg }),
       fc.record({

@@ -24,6 +24,7 @@ import { DmaEngines } from './dma-engines.js';
 import { GpuEnv } from './gpu-env.js';
 import { InvalidationPort } from './invalidation-port.js';
 import { PeerPort } from './peer-port.js';
+import { RingAllReduce, ringOf } from './ring-allreduce.js';
 
 export class GpuActor implements Actor {
   readonly kind = 'gpu' as const;
@@ -39,6 +40,8 @@ export class GpuActor implements Actor {
   private readonly engines: DmaEngines;
   private readonly invalidations: InvalidationPort;
   private readonly peers: PeerPort;
+  private readonly collective: RingAllReduce | undefined;
+  private readonly allreduceLatency: LatencyHistogram | undefined;
 
   constructor(
     readonly index: number,
@@ -56,6 +59,16 @@ export class GpuActor implements Actor {
     this.engines = new DmaEngines(this.env, this.ats, linkUp, this.dmaLatency, this.peerLatency, settle);
     this.invalidations = new InvalidationPort(this.env, this.ats, this.engines, settle);
     this.peers = new PeerPort(this.env, linkUp);
+    if (world.config.params.gpu.collective === 'ring-allreduce' && this.env.tenantIndex >= 0) {
+      const ring = ringOf(world, this.env.gpu);
+      if (ring === undefined) this.counters.add('allreduce.noRing');
+      else {
+        this.allreduceLatency = recorder.histogram();
+        this.collective = new RingAllReduce(this.env, ring, this.engines, this.allreduceLatency);
+        this.engines.collective = this.collective;
+        this.peers.collective = this.collective;
+      }
+    }
     // Who owns every GPU, as the oracle judges peer writes and MMIO by it.
     world.topology.gpus.forEach((g) => {
       const t = world.gpuOwner[g.index]!;
@@ -82,12 +95,14 @@ export class GpuActor implements Actor {
   /** After a completion or a flush: restart a stalled engine, then release the flush acks due. */
   private settle(ctx: ActorContext): void {
     this.engines.restartStalled(ctx);
+    this.collective?.pump(ctx);
     this.invalidations.releaseFlushAcks(ctx);
   }
 
   start(ctx: ActorContext): void {
     if (this.env.tenantIndex < 0) return; // an unowned GPU sits idle
     this.engines.start(ctx);
+    this.collective?.start(ctx);
   }
 
   findings(): number {
@@ -120,7 +135,12 @@ export class GpuActor implements Actor {
       counters: this.counters,
       extraCounters: { 'ats.evictions': s.evictions, 'ats.fills': s.fills },
       oracle: this.oracle,
-      histograms: { [H.dmaLatencyTicks]: this.dmaLatency, [H.peerLatencyTicks]: this.peerLatency },
+      histograms: {
+        [H.dmaLatencyTicks]: this.dmaLatency,
+        [H.peerLatencyTicks]: this.peerLatency,
+        // Only a GPU in a ring reports one: runs without a collective keep their figures as before.
+        ...(this.allreduceLatency === undefined ? {} : { [H.allreduceTicks]: this.allreduceLatency }),
+      },
       state: {
         ...this.engines.state(),
         pendingFlushAcks: this.invalidations.pendingCount,
@@ -129,6 +149,7 @@ export class GpuActor implements Actor {
         refillsInFlight: this.ats.refillsInFlight,
         disabledLinkMask: this.bar0.bar0.disabledLinkMask,
         firmwareVersion: this.bar0.bar0.firmwareVersion,
+        ...this.collective?.state(),
       },
     });
   }

@@ -10,10 +10,10 @@
  *   "Ordering"); once unpinned (the VFIO unpin-before-kill gap, a kill that missed the page) the
  *   DMA reaches memory the device no longer owns.
  */
-import { PAGE_64K } from '../../host/page-table.js';
 import { wireEpoch } from '../../protocol/wire.js';
-import { alignDown, hex } from '../../types.js';
+import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
+import type { PageBases } from '../page-bases.js';
 import type { Report, RuleFamily } from './report.js';
 
 export class TranslationRules implements RuleFamily {
@@ -21,6 +21,8 @@ export class TranslationRules implements RuleFamily {
   private readonly epochs = new Map<number, number>();
   /** `gpu:index` -> the page its last cleared TCE pointed at, and whether that page was unpinned. */
   private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
+
+  constructor(private readonly pages: PageBases) {}
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
@@ -36,7 +38,7 @@ export class TranslationRules implements RuleFamily {
         return;
       case 'tce.access': {
         if (!ev.stale) return;
-        const base = alignDown(ev.pa, PAGE_64K);
+        const base = this.pages.baseOf(ev.pa);
         const c = this.cleared.get(`${ev.gpu}:${ev.index}`);
         if (c === undefined || c.pa !== base || c.unpinned) {
           report(
@@ -51,7 +53,7 @@ export class TranslationRules implements RuleFamily {
       }
       case 'dma.land': {
         if (ev.epoch === undefined) return;
-        const base = alignDown(ev.pa, PAGE_64K);
+        const base = this.pages.baseOf(ev.pa);
         const epoch = this.epochs.get(base) ?? 0;
         if (epoch !== ev.epoch) {
           report(
