@@ -60,7 +60,7 @@ export interface CommandSpec {
   examples?: readonly string[];
 }
 
-export const DEFAULT_WORKLOAD = 'stress';
+export const DEFAULT_WORKLOAD = 'mixed';
 
 /** Options that choose what a run does (shared by run and sweep). */
 const SCENARIO_OPTIONS: readonly OptionSpec[] = [

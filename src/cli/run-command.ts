@@ -130,8 +130,11 @@ async function runVariants(
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
   let worst: number = EXIT.clean;
-  for (const v of variants) {
+  for (const [i, v] of variants.entries()) {
     const config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
+    io.stderr.write(
+      `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
+    );
     const plan = machine.planMachine(config);
     const interrupt = new Interrupt(io);
     let result: RunResult;

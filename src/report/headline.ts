@@ -59,6 +59,13 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     const mean = links.reduce((s, l) => s + l.utilisation, 0) / links.length;
     return [{ label: item.label, value: mean, text: `${percentText(mean)} over ${links.length} links` }];
   }
+  if ('param' in item) {
+    let v: unknown = r.config.params;
+    for (const key of item.param.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
+    if (Array.isArray(v)) return [{ label: item.label, value: v.length, text: String(v.length) }];
+    if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
+    return [{ label: item.label, value: null, text: v === undefined ? 'no such parameter' : String(v) }];
+  }
   const value = item.rate === 'ats-hit' ? r.contention.atsHitRate : r.contention.tceHitRate;
   return [{ label: item.label, value, text: percentText(value) }];
 }

@@ -18,6 +18,7 @@ import {
 } from './messages/page-lifecycle.js';
 import { TceKillTimerMsg, TceMapTimerMsg, TceRemapMsg, TceRemappedMsg } from './messages/tce.js';
 import {
+  CollectiveTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
   MmioTimerMsg,
@@ -34,6 +35,7 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   TceKillTimerMsg,
   WatchdogTimerMsg,
   TceMapTimerMsg,
+  CollectiveTimerMsg,
   PteClearMsg,
   PteSetMsg,
   PageFreeMsg,

@@ -64,7 +64,7 @@ export const tenantSchema = z.strictObject({
    * pages of `pageSizes[j % length]` (the radix leaf sizes of POWER9: 64K, 2M, 1G). A munmap of
    * 2M or 1G pages is shot down with a 2M, 1G or whole-PID ATSD (atsd-size-rule.ts).
    */
-  pageSizes: z.array(z.enum(PAGE_SIZE_NAMES)).min(1).max(3).default(['64K']),
+  pageSizes: z.array(z.enum(PAGE_SIZE_NAMES)).min(1).max(8).default(['64K']),
 });
 
 export const workloadParamsSchema = z.strictObject({
@@ -107,6 +107,8 @@ export const workloadParamsSchema = z.strictObject({
         .min(1)
         .max(1 << 30)
         .default(1 << 20),
+      /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
+      collectiveGapTicks: z.number().int().min(0).default(0),
     })
     .prefault({}),
   host: z
@@ -162,7 +164,7 @@ export type WorkloadInput = z.input<typeof workloadParamsSchema>;
  */
 const ADDED_PARAMS = {
   tenant: { pageSizes: ['64K'] },
-  gpu: { collective: 'none', collectiveBytes: 1 << 20 },
+  gpu: { collective: 'none', collectiveBytes: 1 << 20, collectiveGapTicks: 0 },
   host: { varyPagesPerUnmap: false, guestAtsd: 'first-link' },
 } as const;
 
@@ -213,7 +215,9 @@ const HISTOGRAM_NAMES = Object.values(H) as [string, ...string[]];
  * - `latency`: a percentile of a histogram (metric-names.ts H);
  * - `links`: the busiest (or mean) utilisation of the links between GPUs, GPU to chip, chip to
  *   GPU, or chip to chip;
- * - `rate`: the ATS or TCE cache hit rate.
+ * - `rate`: the ATS or TCE cache hit rate;
+ * - `param`: a parameter of the run (`policy`, `gpu.dmaBytes`; a list counts its entries:
+ *   `tenants`), so variants show what differs between them.
  */
 export const headlineItemSchema = z.union([
   z.strictObject({
@@ -235,6 +239,7 @@ export const headlineItemSchema = z.union([
     stat: z.enum(['busiest', 'mean']).default('busiest'),
   }),
   z.strictObject({ label: z.string().min(1), rate: z.enum(['ats-hit', 'tce-hit']) }),
+  z.strictObject({ label: z.string().min(1), param: z.string().min(1) }),
 ]);
 export type HeadlineItem = z.infer<typeof headlineItemSchema>;
 

@@ -38,6 +38,7 @@ import {
   TceRemappedMsg,
 } from '../../../src/model/protocol/messages/tce.js';
 import {
+  CollectiveTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
   WatchdogTimerMsg,
@@ -105,6 +106,18 @@ describe('protocol: typed messages round-trip through the codec', () => {
       lpid,
       link: fc.integer({ min: 0, max: 5 }),
       lengthBytes: len24,
+    }),
+  );
+  law(
+    PeerWriteMsg,
+    fc.record({
+      dma: tag,
+      write: fc.boolean(),
+      address: addr,
+      lpid,
+      link: fc.integer({ min: 0, max: 5 }),
+      lengthBytes: len24,
+      collective: fc.constant(true),
     }),
   );
   law(PeerCompleteMsg, fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const) }) as never);
@@ -198,11 +211,12 @@ describe('protocol: typed messages round-trip through the codec', () => {
   law(EngineTimerMsg, fc.record({ engine: tag }));
   law(HostTimerMsg, fc.record({ thread: tag }));
   law(WatchdogTimerMsg, fc.constant({}) as never);
+  law(CollectiveTimerMsg, fc.constant({}) as never);
 
   test('protocol: every kind in the catalogue has a distinct number and a round-trip law above', () => {
     const kinds = MESSAGE_TYPES.map((t) => t.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(MESSAGE_TYPES.length).toBe(26);
+    expect(MESSAGE_TYPES.length).toBe(27);
   });
 
   test('protocol: describeMessage names a recorded event and its fields', () => {

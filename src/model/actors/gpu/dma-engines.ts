@@ -315,6 +315,7 @@ export class DmaEngines implements CollectivePort {
       if (this.collectiveTags.delete(c.dma)) this.collective?.onWriteDone(ctx, c.status === DmaStatus.ok);
     } else if (c.status === DmaStatus.ok) {
       counters.add(C.dmaCompleted);
+      counters.add('dma.bytes', this.p.dmaBytes);
       this.dmaLatency.record(latency);
     } else {
       counters.add(C.dmaFaulted);

@@ -83,6 +83,7 @@ export class GpuActor implements Actor {
     });
     this.dispatch = new Dispatch(this.name, {
       [K.ENGINE_TIMER]: (m, ctx) => this.engines.onTimer(m, ctx),
+      [K.COLLECTIVE_TIMER]: (_m, ctx) => this.collective?.onTimer(ctx),
       [K.ATS_RESPONSE]: (m, ctx) => this.engines.onAtsResponse(m, ctx),
       [K.DMA_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
       [K.PEER_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),

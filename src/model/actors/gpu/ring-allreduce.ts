@@ -5,7 +5,8 @@
  * sends one chunk to the next GPU of the ring as peer writes of `dmaBytes` each, and it may start
  * step s+1 only when its own writes of step s completed AND the chunk of step s from the previous
  * GPU arrived (that is the data dependency that makes a ring as slow as its slowest link). Then the
- * next all-reduce starts at once, for as long as the run goes.
+ * next all-reduce starts `collectiveGapTicks` later (the compute between two all-reduces of a
+ * training loop; 0: at once), for as long as the run goes.
  *
  * The writes travel as the engines' peer writes do (dma-engines.ts: tags, the membar rule of
  * flushes, conservation, the isolation.peer check where they land), flagged `collective` so the
@@ -19,6 +20,7 @@
  * then no GPU of that socket runs the collective, counted as `allreduce.noRing`).
  */
 import type { PeerEdge } from '../../platform/peer-edges.js';
+import { CollectiveTimerMsg } from '../../protocol/messages/timers.js';
 import type { ActorContext } from '../actor.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { World } from '../world.js';
@@ -65,6 +67,9 @@ export class RingAllReduce {
   /** Collective writes received from the previous GPU, since the run began. */
   private received = 0;
   private roundStartedAt = 0;
+  /** Between two all-reduces (collectiveGapTicks): nothing is issued until the timer. */
+  private resting = false;
+  private readonly gapTicks: number;
 
   constructor(
     private readonly env: GpuEnv,
@@ -83,6 +88,7 @@ export class RingAllReduce {
     this.writesPerStep = Math.ceil(this.chunkBytes / this.writeBytes);
     this.stepsPerRound = 2 * (ring.length - 1);
     this.apertureBase = w.topology.gpus[nextGpu]!.apertureBase;
+    this.gapTicks = p.collectiveGapTicks;
   }
 
   start(ctx: ActorContext): void {
@@ -90,8 +96,16 @@ export class RingAllReduce {
     this.pump(ctx);
   }
 
+  /** The gap after an all-reduce is over: the next one starts. */
+  onTimer(ctx: ActorContext): void {
+    this.resting = false;
+    this.roundStartedAt = ctx.now;
+    this.advance(ctx);
+  }
+
   /** Issue this step's writes while slots are free. */
   pump(ctx: ActorContext): void {
+    if (this.resting) return;
     let slots = this.port.collectiveSlots();
     while (slots-- > 0 && this.issuedInStep < this.writesPerStep) {
       // The chunk this step sends lands in the next GPU's copy of the buffer (the address only
@@ -119,6 +133,7 @@ export class RingAllReduce {
   /** Move on while this step is done on both sides; each finished round is one all-reduce. */
   private advance(ctx: ActorContext): void {
     while (
+      !this.resting &&
       this.completedInStep === this.writesPerStep &&
       this.received >= (this.stepsDone + 1) * this.writesPerStep
     ) {
@@ -131,6 +146,12 @@ export class RingAllReduce {
         counters.add('allreduce.bytes', this.chunkBytes * this.ringSize);
         this.roundLatency.record(Math.max(1, ctx.now - this.roundStartedAt));
         this.roundStartedAt = ctx.now;
+        if (this.gapTicks > 0) {
+          // The next round's writes wait for the timer; the previous GPU's may already arrive
+          // (it may have finished first) and are counted, as a real ring buffers them.
+          this.resting = true;
+          ctx.schedule(this.gapTicks, CollectiveTimerMsg.encode({}));
+        }
       }
     }
     this.pump(ctx);

@@ -9,6 +9,7 @@
  * | TCE_TIMER       | coordinator | (none)                                          |
  * | MMIO_TIMER      | coordinator | (none)                                          |
  * | WATCHDOG_TIMER  | coordinator | (none)                                          |
+ * | COLLECTIVE_TIMER| gpu         | (none): the next ring all-reduce may start      |
  */
 import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
@@ -27,3 +28,4 @@ type Bare = Record<string, never>;
 export const TceTimerMsg = plainMessage<Bare>(K.TCE_TIMER, 'TCE_TIMER', {});
 export const MmioTimerMsg = plainMessage<Bare>(K.MMIO_TIMER, 'MMIO_TIMER', {});
 export const WatchdogTimerMsg = plainMessage<Bare>(K.WATCHDOG_TIMER, 'WATCHDOG_TIMER', {});
+export const CollectiveTimerMsg = plainMessage<Bare>(K.COLLECTIVE_TIMER, 'COLLECTIVE_TIMER', {});
