@@ -28,14 +28,18 @@ const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Exports;
 describe('public API', () => {
   it("api: package.json exports the built entry, its types, and the sources under the 'npusim-source' condition", () => {
     const dot = pkg.exports['.']!;
-    expect(Object.keys(dot)).toEqual(['npusim-source', 'types', 'import']);
+    expect(Object.keys(dot)).toEqual(['npusim-source', 'types', 'import', 'default']);
     expect(dot['npusim-source']).toBe('./src/index.ts');
     expect(existsSync(`${ROOT}src/index.ts`)).toBe(true);
     // tsconfig.build.json compiles src/index.ts (rootDir .) to dist/src/index.js and .d.ts.
     expect(dot.import).toBe('./dist/src/index.js');
+    // A workload file in a project without "type": "module" is CommonJS to tsx, which then
+    // resolves the package with `require` conditions: `default` is what it finds.
+    expect(dot.default).toBe('./dist/src/index.js');
     expect(dot.types).toBe('./dist/src/index.d.ts');
     expect(pkg.types).toBe(dot.types);
     expect(pkg.files).toContain('dist/src');
+    expect(pkg.files).toContain('examples'); // a user copies them out of node_modules/npusim
     // `npusim run ./w.ts` loads TypeScript through tsx for whoever installed the package.
     expect(Object.keys(pkg.dependencies)).toContain('tsx');
   });
