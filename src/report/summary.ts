@@ -228,18 +228,26 @@ function answerSection(result: RunResult, style: Style): string[] {
     })),
   ];
   out.push(`answer (this run and its ${variants.length} variant(s), same seed and options):`);
-  const labels = runs[0]!.headline.map((f) => f.label);
+  // Rows by label, in first-seen order: a counter prefix (`atsd.guest.*`) may give one run a figure
+  // another run has not got (a counter it never counted: shown as -).
+  const labels = [...new Set(runs.flatMap((r) => r.headline.map((f) => f.label)))];
   const rows: string[][] = [
     ['', ...runs.map((r) => r.name)],
     ['verdict', ...runs.map((r) => r.verdict)],
     ['expected', ...runs.map((r) => r.expected)],
-    ...labels.map((label, i) => [label, ...runs.map((r) => r.headline[i]?.text ?? '')]),
+    ...labels.map((label) => [
+      label,
+      ...runs.map((r) => r.headline.find((f) => f.label === label)?.text ?? '-'),
+    ]),
     ['digest', ...runs.map((r) => r.digest)],
   ];
   out.push(...table(rows, { indent: 2, rightAlign: [] }));
   for (const v of variants) {
     const set = Object.entries(v.set)
-      .map(([k, x]) => `${k}=${typeof x === 'string' ? x : JSON.stringify(x)}`)
+      .map(([k, x]) => {
+        const text = typeof x === 'string' ? x : JSON.stringify(x);
+        return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
+      })
       .join(' ');
     out.push(`  ${v.name}: ${v.description ?? set}${v.description === undefined ? '' : ` (${set})`}`);
   }

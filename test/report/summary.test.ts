@@ -239,7 +239,10 @@ describe('summary', () => {
         digest: leaky.digest,
         violationTotal: 1,
         expectation: judgeExpectation('clean', leaky),
-        headline: [{ label: 'leaks', value: 1, text: '1' }],
+        headline: [
+          { label: 'leaks', value: 1, text: '1' },
+          { label: 'only here', value: 7, text: '7' },
+        ],
         reproduce: leaky.reproduce,
       },
     ];
