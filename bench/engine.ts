@@ -1,5 +1,6 @@
 /**
- * Engine benchmark: the default workload ('stress', a fixed seed and duration) run inline and
+ * Engine benchmark: the stress workload (the default of `npusim run` when the figures in the
+ * README were measured; `mixed` is now), a fixed seed and duration, run inline and
  * threaded in the same process, RUNS times each, interleaved so both hosts see the same machine
  * load. A run's rates are its own events and simulated time over its own wall time (RawRun.wallMs:
  * from planning to the last report, worker start-up included for threaded runs). Reported: the
