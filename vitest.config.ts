@@ -1,8 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npusim-source` is the export condition under which the package's own name resolves to its
+ * TypeScript sources (package.json "exports"), so `import ... from 'npusim'` works in the tests and
+ * in examples/ without a build: vite resolves test imports with it, and Node (a user's workload file
+ * loaded through tsx by `npusim run`, in the test's own process) with `--conditions`.
+ */
+const SOURCE_CONDITION = 'npusim-source';
+/** Vite's own default server conditions (vite's `defaultServerConditions`), kept after ours. */
+const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'];
+
 // Thread tests spawn real worker_threads that run the TypeScript sources through tsx
 // (see src/runtime/worker-url.ts), so no build output from an earlier run is ever used.
 export default defineConfig({
+  resolve: { conditions: CONDITIONS },
+  ssr: { resolve: { conditions: CONDITIONS } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
@@ -10,5 +22,6 @@ export default defineConfig({
     // Two cores: the threaded tests already oversubscribe them; run files one or two at a time.
     maxWorkers: 2,
     pool: 'forks',
+    execArgv: [`--conditions=${SOURCE_CONDITION}`],
   },
 });

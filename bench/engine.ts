@@ -1,5 +1,6 @@
 /**
- * Engine benchmark: the default workload (`stress`, a fixed seed) run on every host in the same
+ * Engine benchmark: the stress workload (the default of `npusim run` until `mixed` took its place;
+ * the README's figures use it), a fixed seed, run on every host in the same
  * process, RUNS times each, interleaved so every host sees the same machine load:
  *   inline      every actor in this thread;
  *   workers-2   two worker threads, one per socket (--workers 2);

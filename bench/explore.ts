@@ -163,6 +163,9 @@ async function exploreCase(
     profile: undefined,
     stopOnFirst: true,
     failuresDir: undefined,
+    set: [],
+    variant: undefined,
+    free: undefined,
     strategy: 'random',
     pctDepth: 3,
   };
@@ -237,7 +240,7 @@ async function shrinkOne(
   const outcome = await shrinkFailure(file, config, workloads.get(file.workload.name)!, { budget });
   return {
     seed: file.seed,
-    rule: file.first.rule,
+    rule: file.first?.rule ?? 'clean',
     runs: outcome.runs,
     budget,
     eventsBefore: outcome.before.events,

@@ -66,6 +66,9 @@ export async function run(opts: BenchOptions): Promise<void> {
     profile: undefined,
     stopOnFirst: false,
     failuresDir: undefined,
+    set: [],
+    variant: undefined,
+    free: undefined,
     strategy: 'random',
     pctDepth: 3,
   };

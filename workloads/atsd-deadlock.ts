@@ -12,6 +12,12 @@ export default defineWorkload({
   name: 'atsd-deadlock',
   description:
     'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes',
+  question: 'With one ATSD register per NPU, does every mmio_invalidate still complete?',
+  headline: [
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
+    { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
+  ],
   exposes: [{ bug: 'release-between-flushes', rules: ['liveness.shootdown', 'order.atsd-released-early'] }],
   params: {
     topology: 'witherspoon-6',

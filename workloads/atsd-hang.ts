@@ -11,6 +11,11 @@ export default defineWorkload({
   name: 'atsd-hang',
   description:
     'A GPU without a context behind the NPU: exposes atsd-no-valid-bdf (a shootdown that never completes)',
+  question: 'Does a shootdown complete when the NPU forwards it to a GPU that has no context?',
+  headline: [
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
+  ],
   exposes: [{ bug: 'atsd-no-valid-bdf', rules: ['liveness.shootdown'] }],
   params: {
     topology: 'witherspoon-6',

@@ -10,6 +10,13 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'firmware-update',
   description: 'Guests try to update GPU firmware through BAR0; only the admin-allowed one may',
+  question: 'Can a guest update GPU firmware?',
+  headline: [
+    { label: 'firmware updates done (the allowed guest)', counter: 'firmware.updates' },
+    { label: 'firmware updates blocked', counter: 'firmware.blocked' },
+    { label: 'BAR0 accesses blocked by the MMIO filter', counter: 'mmio.blocked' },
+    { label: 'BAR0 accesses let through', counter: 'mmio.allowed' },
+  ],
   params: {
     topology: 'witherspoon-4',
     policy: 'per-socket',

@@ -11,6 +11,13 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'flush-race',
   description: 'A hot four-page working set under a slow munmap stream: one flush leaves a stale L1 entry',
+  question: 'Is one flush ATSD enough to clear a translation still in flight inside the GPU?',
+  headline: [
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'flush ATSDs', counter: 'atsd.flush' },
+    { label: 'UT=0 DMA completed', counter: 'dma.completed' },
+    { label: 'ATS cache hit rate', rate: 'ats-hit' },
+  ],
   exposes: [
     {
       bug: 'single-flush',

@@ -9,6 +9,14 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'shootdown-storm',
   description: 'Eight CPU threads munmap/migrate a hot working set the GPUs keep translating',
+  question: 'Do eight CPU threads shooting down a hot working set ever free a page a GPU may still use?',
+  headline: [
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
+    { label: 'ATSD register hold p99', latency: 'atsd.holdTicks', stat: 'p99' },
+    { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
+    { label: 'pages freed', counter: 'pages.freed' },
+  ],
   exposes: [
     { bug: 'single-flush', rules: ['order.free-before-flushes', 'order.atsd-released-early'] },
     { bug: 'free-before-shootdown', rules: ['order.free-before-shootdown'] },

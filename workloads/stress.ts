@@ -9,6 +9,15 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'stress',
   description: 'All GPUs: UT=0/UT=1 DMA and peer traffic while host threads unmap, migrate and remap pages',
+  question: 'Does the healthy protocol keep every rule under mixed load, and where does it contend?',
+  headline: [
+    { label: 'DMA completed', counter: 'dma.completed' },
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
+    { label: 'nest MMU translation p99', latency: 'nmmu.translateTicks', stat: 'p99' },
+    { label: 'ATS cache hit rate', rate: 'ats-hit' },
+    { label: 'busiest GPU->chip link', links: 'gpu-chip', stat: 'busiest' },
+  ],
   params: {
     topology: 'witherspoon-6',
     policy: 'per-socket',

@@ -9,6 +9,15 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'tce-storm',
   description: 'UT=1 DMA over a cache-sized TCE window while TCE pages are unmapped and remapped',
+  question: 'Does UT=1 DMA ever reach a page through a stale TCE after the kernel unmapped it?',
+  headline: [
+    { label: 'TCE unmaps', counter: 'tce.unmaps' },
+    { label: 'TCE kills', counter: 'tce.kills' },
+    { label: 'TCE unmap latency p99', latency: 'tce.unmapLatencyTicks', stat: 'p99' },
+    { label: 'UT=1 DMA completed', counter: 'dma.completed' },
+    { label: 'UT=1 DMA faulted on an unmapped TCE', counter: 'dma.fault.tce' },
+    { label: 'TCE cache hit rate', rate: 'tce-hit' },
+  ],
   exposes: [
     { bug: 'tce-kill-no-advance', rules: ['translation.stale-tce'] },
     { bug: 'unpin-before-kill', rules: ['translation.stale-tce'] },

@@ -12,6 +12,12 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'tenant-isolation',
   description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
+  question: 'Are six hostile guests, one GPU each, isolated from each other over NVLink?',
+  headline: [
+    { label: 'peer writes landed', counter: 'peer.completed' },
+    { label: 'peer writes refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
+    { label: 'BAR0 writes blocked by the MMIO filter', counter: 'mmio.blocked' },
+  ],
   exposes: [{ bug: 'links-enabled-per-gpu', rules: ['isolation.peer'] }],
   params: {
     topology: 'witherspoon-6',

@@ -24,6 +24,9 @@ import {
 } from './commands.js';
 
 export { DEFAULT_WORKLOAD } from './commands.js';
+
+import type { ParamSet } from './option-values.js';
+
 export { parseCrashAt, parseSeed } from './option-values.js';
 
 /** A file (or a directory of files) a command will write: the option that names it and the path. */
@@ -42,6 +45,10 @@ export interface ScenarioArgs {
   bugs: string[];
   profile: string | undefined;
   stopOnFirst: boolean;
+  /** `--set PATH=VALUE`, in the order given. */
+  set: ParamSet[];
+  /** `--variant NAME`: run only that variant of the workload. */
+  variant: string | undefined;
   /** Where failure files go; undefined with --no-failure-file. */
   failuresDir: string | undefined;
   strategy: 'random' | 'pct';
@@ -124,7 +131,13 @@ export type CliArgs =
   | ReplayArgs
   | CompareArgs
   | { command: 'list'; json: boolean; outputs: OutputFile[] }
-  | { command: 'topo'; topology: string | undefined; policy: string | undefined; outputs: OutputFile[] }
+  | {
+      command: 'topo';
+      topology: string | undefined;
+      policy: string | undefined;
+      json: boolean;
+      outputs: OutputFile[];
+    }
   | { command: 'help'; topic?: CommandName }
   | { command: 'version' };
 
@@ -264,6 +277,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         command: 'topo',
         topology: positionals[0],
         policy: values.policy as string | undefined,
+        json: values.json === true,
         outputs,
       };
   }
@@ -289,6 +303,8 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
       values.free === true
         ? { windowTicks: (values['free-window'] as number | undefined) ?? DEFAULT_FREE_WINDOW_TICKS }
         : undefined,
+    set: (values.set as ParamSet[] | undefined) ?? [],
+    variant: values.variant as string | undefined,
     failuresDir:
       values['no-failure-file'] === true
         ? undefined

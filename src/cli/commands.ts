@@ -26,6 +26,7 @@ import {
   parseJobs,
   parsePctDepth,
   parseSeed,
+  parseSet,
   parseStrategy,
   parseTraceEvents,
 } from './option-values.js';
@@ -69,7 +70,7 @@ export interface CommandSpec {
   examples?: readonly string[];
 }
 
-export const DEFAULT_WORKLOAD = 'stress';
+export const DEFAULT_WORKLOAD = 'mixed';
 
 /** Options that choose what a run does (shared by run and sweep). */
 const SCENARIO_OPTIONS: readonly OptionSpec[] = [
@@ -130,6 +131,22 @@ const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     default: '3',
     parse: (t, o) => parsePctDepth(t, o),
   },
+  {
+    name: 'set',
+    type: 'string',
+    value: 'PATH=VALUE',
+    help:
+      'override a workload parameter, validated like the workload file (gpu.dmaBytes=4096, ' +
+      'tenants[0].pageSizes=["2M"]; VALUE is JSON when it parses, else text); repeatable',
+    multiple: true,
+    parse: parseSet,
+  },
+  {
+    name: 'variant',
+    type: 'string',
+    value: 'NAME',
+    help: "run only this variant of the workload (`npusim list` names them), not the workload's own run",
+  },
 ];
 
 /** Free-running threads (run and sweep; src/runtime/free). */
@@ -168,7 +185,13 @@ const FAILURE_OPTIONS: readonly OptionSpec[] = [
 const RUN: CommandSpec = {
   name: 'run',
   summary: 'run one simulation and print its summary',
-  positionals: [{ name: 'workload', help: 'workload name, one of `npusim list`', default: DEFAULT_WORKLOAD }],
+  positionals: [
+    {
+      name: 'workload',
+      help: 'workload name (one of `npusim list`), or a workload file: .ts, .js or .json',
+      default: DEFAULT_WORKLOAD,
+    },
+  ],
   options: [
     {
       name: 'seed',
@@ -261,6 +284,7 @@ const RUN: CommandSpec = {
     'npusim run --duration 2ms --seed 42',
     'npusim run stress --free --record free.json && npusim replay free.json',
     'npusim run atsd-deadlock --bug release-between-flushes --inline',
+    'npusim run ./my-workload.ts --set gpu.dmaBytes=4096 --seed 1',
   ],
 };
 
@@ -270,7 +294,7 @@ const SWEEP: CommandSpec = {
   positionals: [
     {
       name: 'workload',
-      help: 'workload name (with --merge: the directories whose shard summaries to join)',
+      help: 'workload name or file (with --merge: the directories whose shard summaries to join)',
       variadic: true,
     },
   ],
@@ -375,8 +399,17 @@ const TOPO: CommandSpec = {
       help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
       default: 'per-socket',
     },
+    {
+      name: 'json',
+      type: 'boolean',
+      help: 'print the topology as the JSON TopologySpec a --topology file takes (copy it, edit it)',
+      conflicts: ['policy'],
+    },
   ],
-  examples: ['npusim topo witherspoon-4 --policy per-gpu'],
+  examples: [
+    'npusim topo witherspoon-4 --policy per-gpu',
+    'npusim topo witherspoon-6 --json > my-topology.json',
+  ],
 };
 
 const COMPARE: CommandSpec = {

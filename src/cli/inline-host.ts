@@ -35,7 +35,7 @@ export interface InlineHostData {
 }
 
 export type InlineHostMessage =
-  | { type: 'progress'; tick: number; events: number }
+  | { type: 'progress'; tick: number; events: number; findings: number }
   | { type: 'done'; raw: RawRun }
   | { type: 'crash'; crash: ActorCrashError['crash'] }
   | { type: 'stall'; message: string; dump: Record<string, unknown> }
@@ -58,7 +58,7 @@ import(data.machineUrl)
       endTick: data.endTick,
       recordEvents: data.recordEvents,
       trace: data.trace,
-      onProgress: (tick, events) => post({ type: 'progress', tick, events }),
+      onProgress: (tick, events, findings) => post({ type: 'progress', tick, events, findings }),
       shouldStop: () => Atomics.load(stop, 0) === 1,
     }),
   )

@@ -34,7 +34,7 @@ export interface InlineWorkerOptions {
   recordEvents?: number;
   /** Trace records and samples (src/runtime/trace-recorder.ts). */
   trace?: TraceOptions;
-  onProgress?: (tick: number, events: number) => void;
+  onProgress?: (tick: number, events: number, findings: number) => void;
 }
 
 export function startInlineWorker(config: unknown, options: InlineWorkerOptions): InlineWorkerRun {
@@ -61,7 +61,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     worker.on('message', (m: InlineHostMessage) => {
       switch (m.type) {
         case 'progress':
-          options.onProgress?.(m.tick, m.events);
+          options.onProgress?.(m.tick, m.events, m.findings);
           return;
         case 'done':
           return settle(() => resolve(m.raw));

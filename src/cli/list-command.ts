@@ -1,5 +1,5 @@
 /**
- * `npusim list`: the workloads (with what each exposes), the bug switches (with the workloads that
+ * `npusim list`: the workloads (with what each exposes and its variants), the bug switches (with the workloads that
  * expose them and the rules they trip), the profiles (the switches each holds and the sources of
  * that claim), the topologies and the policies; `--json` gives the same as data, with each
  * workload's parameters and defaults.
@@ -18,6 +18,12 @@ export async function listText(): Promise<string> {
     out.push(`  ${w.name.padEnd(wWidth)}  ${w.description}`);
     for (const e of w.exposes ?? [])
       out.push(`  ${''.padEnd(wWidth)}    exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
+    for (const v of w.variants) {
+      const expects = v.expect === 'clean' ? 'clean' : v.expect.join(' or ');
+      out.push(
+        `  ${''.padEnd(wWidth)}    variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (expects ${expects})`,
+      );
+    }
   }
   out.push('bugs (--bug NAME):');
   const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
@@ -37,7 +43,10 @@ export async function listJson(): Promise<string> {
     workloads: workloads.map((w) => ({
       name: w.name,
       description: w.description,
+      ...(w.question === undefined ? {} : { question: w.question }),
       exposes: w.exposes ?? [],
+      variants: w.variants,
+      headline: w.headline,
       params: w.params,
     })),
     bugs: BUG_NAMES.map((b) => ({

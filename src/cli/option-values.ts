@@ -5,6 +5,7 @@
  * run-cli.ts, where those lists are loaded, so the error can list them.
  */
 import { ConfigError } from '../core/errors.js';
+import { parseParamPath } from '../model/scenario/param-path.js';
 
 /** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
 export function parseSeed(text: string, option = '--seed'): number {
@@ -74,4 +75,36 @@ export function parseTraceEvents(text: string, option = '--trace-events'): numbe
     throw new ConfigError(option, `Expected a whole number of events from 1000 to 20000000, got \`${text}\``);
   }
   return n;
+}
+
+/** One `--set PATH=VALUE`: a parameter path and its value. */
+export interface ParamSet {
+  path: string;
+  value: unknown;
+}
+
+/**
+ * `--set PATH=VALUE`: PATH into the workload's parameters (`gpu.dmaBytes`, `tenants[0].pageSizes`),
+ * VALUE read as JSON when it is JSON (`4096`, `true`, `["64K","2M"]`, `"42"` for the text 42) and
+ * as text otherwise (`per-gpu`). Only the shape is checked here; whether the parameter exists and
+ * takes that value is the workload schema's to say (scenario-config.ts), naming the same option.
+ */
+export function parseSet(text: string, option = '--set'): ParamSet {
+  const eq = text.indexOf('=');
+  if (eq <= 0) {
+    throw new ConfigError(
+      option,
+      `Expected PATH=VALUE such as \`gpu.dmaBytes=4096\` or \`policy=per-gpu\`, got \`${text}\``,
+    );
+  }
+  const path = text.slice(0, eq);
+  parseParamPath(path, `${option} ${path}`);
+  const raw = text.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // Not JSON: the value is the text itself (an enum such as `per-gpu`, a topology name).
+  }
+  return { path, value };
 }

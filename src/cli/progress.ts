@@ -1,7 +1,9 @@
 /**
  * Run progress on stderr, in simulated time: a cli-progress bar on a TTY, otherwise (a pipe, a CI
- * log, or --json) one plain line at most every `intervalMs` ("npusim: 40% simulated (0.8/2 ms),
- * 1.2M events/s"). stdout is left to the summary or the JSON result.
+ * log, or --json) one plain line at most every `intervalMs` ("npusim: 40% simulated (800 us of
+ * 2 ms), 1.2M events/s, 0 violations so far"). stdout is left to the summary or the JSON result.
+ * Violations so far are what the actors' oracles found up to the tick shown (threaded: each
+ * actor's count as of its last status update).
  *
  * The wall clock is injected so tests can drive the throttle without waiting.
  */
@@ -10,7 +12,7 @@ import { formatTime } from '../report/duration.js';
 import { compact } from '../report/summary.js';
 
 export interface ProgressReporter {
-  update(tick: number, events: number): void;
+  update(tick: number, events: number, findings?: number): void;
   stop(): void;
 }
 
@@ -21,6 +23,8 @@ export interface ProgressOptions {
   plain: boolean;
   intervalMs?: number;
   clockMs?: () => number;
+  /** What is running, when it is not the run itself (`variant per-gpu`). */
+  label?: string;
 }
 
 export function createProgress(options: ProgressOptions): ProgressReporter {
@@ -34,7 +38,9 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     const bar = new cliProgress.SingleBar(
       {
         stream: options.stream,
-        format: 'npusim [{bar}] {percentage}% | {simulated} of {total_time} simulated | {rate} events/s',
+        format:
+          `npusim${options.label === undefined ? '' : ` ${options.label}`} [{bar}] {percentage}% | ` +
+          '{simulated} of {total_time} simulated | {rate} events/s | {findings} violations so far',
         hideCursor: true,
         clearOnComplete: true,
       },
@@ -44,12 +50,14 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       simulated: formatTime(0),
       total_time: formatTime(options.durationTicks),
       rate: '0',
+      findings: 0,
     });
     return {
-      update: (tick, events) =>
+      update: (tick, events, findings = 0) =>
         bar.update(Math.min(tick, options.durationTicks), {
           simulated: formatTime(tick),
           rate: rate(events),
+          findings,
         }),
       stop: () => bar.stop(),
     };
@@ -57,13 +65,15 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   const intervalMs = options.intervalMs ?? 2000;
   let lastLineMs = started;
   return {
-    update(tick, events) {
+    update(tick, events, findings = 0) {
       const now = clockMs();
       if (now - lastLineMs < intervalMs) return;
       lastLineMs = now;
       const pct = Math.floor((100 * Math.min(tick, options.durationTicks)) / options.durationTicks);
       options.stream.write(
-        `npusim: ${pct}% simulated (${formatTime(tick)} of ${formatTime(options.durationTicks)}), ${rate(events)} events/s\n`,
+        `npusim${options.label === undefined ? '' : ` ${options.label}`}: ${pct}% simulated ` +
+          `(${formatTime(tick)} of ${formatTime(options.durationTicks)}), ${rate(events)} events/s, ` +
+          `${findings} violation${findings === 1 ? '' : 's'} so far\n`,
       );
     },
     stop() {},

@@ -28,7 +28,7 @@ import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { shrinkCommand } from './shrink-command.js';
 import { sweepCommand } from './sweep-command.js';
-import { topoText } from './topo-command.js';
+import { topoJson, topoText } from './topo-command.js';
 
 export { EXIT } from '../core/exit-codes.js';
 export type { CliIo } from './cli-io.js';
@@ -51,7 +51,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(args.json ? await listJson() : await listText());
         return EXIT.clean;
       case 'topo':
-        io.stdout.write(topoText(args.topology ?? 'witherspoon-6', args.policy ?? 'per-socket'));
+        io.stdout.write(
+          args.json
+            ? topoJson(args.topology ?? 'witherspoon-6')
+            : topoText(args.topology ?? 'witherspoon-6', args.policy ?? 'per-socket'),
+        );
         return EXIT.clean;
       case 'run':
         return await runCommand(args, io);

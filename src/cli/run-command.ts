@@ -2,17 +2,26 @@
  * `npusim run`: one simulation, on the host asked for, with progress on stderr and Ctrl-C wired to
  * its stop; its result printed (summary or JSON) and written (--out); a failing run's failure file
  * written with the line that replays it. --check-hosts runs both hosts and compares them.
+ *
+ * The workload is a name from the registry or a user's file (.ts, .js, .json). A workload with
+ * variants (its `variants`, workload.ts) has them run after its own run, one by one with the same
+ * seed and options on the same host, so the summary sets their answers side by side; each is
+ * judged against its `expect`. A variant that finds what it expects does not fail the command;
+ * one that finds something it did not expect writes its own failure file, and its exit code
+ * counts when it is worse than the workload's own run's. `--variant NAME` runs one variant alone.
  */
 import { randomInt } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig, Variant, Workload } from '../model/scenario/workload.js';
 import { assembleResult, failedRunResult, type RunFailure } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
+import { evaluateHeadline, judgeExpectation } from '../report/headline.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RunResult, VariantResult } from '../report/run-result.js';
 import { colorEnabled, formatSummary, violationTotal } from '../report/summary.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
+import type { FreeLog } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
@@ -25,12 +34,14 @@ import { startInlineWorker } from './inline-worker.js';
 import { Interrupt } from './interrupt.js';
 import { writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
-import { findWorkload, scenarioConfig } from './scenario-config.js';
+import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 
-/** Everything a run depends on, validated: the seed is drawn here when not given. */
-export function buildRunConfig(args: RunArgs, workloads: ReadonlyMap<string, Workload>): RunConfig {
-  const workload = findWorkload(args.workload, workloads);
-  const config = scenarioConfig(workload, args, args.seed ?? randomInt(0, 2 ** 32));
+/**
+ * Everything a run depends on, validated: the seed is drawn here when not given. `file`: the
+ * workload was read from this file (its path as the user gave it).
+ */
+export function buildRunConfig(args: RunArgs, workload: Workload, file?: string): RunConfig {
+  const config = scenarioConfig(workload, args, args.seed ?? randomInt(0, 2 ** 32), file);
   return args.crashAt === undefined ? config : { ...config, crashAt: args.crashAt };
 }
 
@@ -62,9 +73,8 @@ async function traceRecording(
 type Host = 'inline' | 'threaded' | 'free';
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
-  const workloads = await loadWorkloads();
-  let config = buildRunConfig(args, workloads);
-  const workload = workloads.get(config.workload)!;
+  const { workload, file } = await resolveWorkload(args.workload, await loadWorkloads());
+  let config = buildRunConfig(args, workload, file);
   const machine = await import('../model/actors/machine.js');
   // The plan builds the world: a workload that needs more than the topology has fails here, with
   // exit 2, before any thread starts.
@@ -105,7 +115,16 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     interrupt.dispose();
   }
 
-  const result = assembleResult(config, plan, raw);
+  const result = describeRun(assembleResult(config, plan, raw), workload);
+  let variantCode: number = EXIT.clean;
+  const variants = args.variant === undefined && !args.checkHosts ? workload.variants : [];
+  if (variants.length > 0 && result.status !== 'interrupted') {
+    result.expectation = judgeExpectation(workload.expect, result);
+    result.label = workload.label ?? 'as declared';
+    const ran = await runVariants(workload, variants, args, config.seed, file, io);
+    result.variants = ran.results;
+    variantCode = ran.worstUnexpected;
+  }
   if (config.crashAt !== undefined && crashActor !== undefined) {
     const handled = raw.actorEvents[crashActor] ?? 0;
     io.stderr.write(
@@ -119,18 +138,19 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
   // A free run replays only from its file: that is its reproduce line.
   if (freeLog !== undefined) {
-    const file = failureFile ?? (recorded ? args.record : undefined);
+    const replayFile = failureFile ?? (recorded ? args.record : undefined);
     result.reproduce =
-      file !== undefined
-        ? `npusim replay ${file}`
+      replayFile !== undefined
+        ? `npusim replay ${replayFile}`
         : `${result.reproduce}  (races anew; only a failure or --record file replays this very run)`;
   }
-  const code = emitResult(
+  const emitted = emitResult(
     result,
     args,
     io,
     await traceAndReportFiles(plan, config, result, raw, traceRaw, args, io),
   );
+  const code = worseExit(emitted, variantCode);
   if (result.exitCode !== EXIT.clean) {
     const what =
       result.status === 'interrupted'
@@ -142,6 +162,101 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     );
   }
   return code;
+}
+
+/** The workload's question and headline figures on its result (report/headline.ts). */
+function describeRun(result: RunResult, workload: Workload): RunResult {
+  if (workload.question !== undefined) result.question = workload.question;
+  if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
+  return result;
+}
+
+/**
+ * Each variant after the workload's own run: same seed and options, the variant's `set` applied
+ * before the user's `--set` (scenario-config.ts). Returns their results and the worst exit code of
+ * those that found what they did not expect (0 when none did).
+ */
+async function runVariants(
+  workload: Workload,
+  variants: readonly Variant[],
+  args: RunArgs,
+  seed: number,
+  file: string | undefined,
+  io: CliIo,
+): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
+  const machine = await import('../model/actors/machine.js');
+  const results: VariantResult[] = [];
+  let worst: number = EXIT.clean;
+  for (const [i, v] of variants.entries()) {
+    const config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
+    io.stderr.write(
+      `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
+    );
+    const plan = machine.planMachine(config);
+    const interrupt = new Interrupt(io);
+    let result: RunResult;
+    let freeLog: FreeLog | undefined;
+    const started = performance.now();
+    try {
+      const raw = await hostRun(
+        config,
+        args.free !== undefined ? 'free' : args.host,
+        0,
+        args,
+        io,
+        interrupt,
+        undefined,
+        `variant ${v.name}`,
+      );
+      freeLog = raw.free?.log;
+      result = describeRun(assembleResult(config, plan, raw), workload);
+    } catch (error) {
+      if (!(error instanceof ActorCrashError || error instanceof EngineStallError)) throw error;
+      const failure: RunFailure =
+        error instanceof ActorCrashError
+          ? { kind: 'crash', crash: error.crash }
+          : { kind: 'stall', message: error.message, dump: error.dump };
+      result = failedRunResult(config, plan, args.host, failure, performance.now() - started);
+    } finally {
+      interrupt.dispose();
+    }
+    const expectation = judgeExpectation(v.expect, result);
+    results.push({
+      name: v.name,
+      ...(v.description === undefined ? {} : { description: v.description }),
+      set: v.set,
+      status: result.status,
+      exitCode: result.exitCode,
+      digest: result.digest,
+      violationTotal: violationTotal(result),
+      expectation,
+      headline: result.headline ?? [],
+      reproduce: result.reproduce,
+    });
+    if (result.status === 'interrupted') break;
+    if (!expectation.met && result.exitCode !== EXIT.clean) {
+      // Found what it did not expect: a finding like any run's, with its own failure file.
+      worst = worseExit(worst, result.exitCode);
+      writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+    }
+  }
+  return { results, worstUnexpected: worst };
+}
+
+/**
+ * The worse of two exit codes: interrupted 130, then crash 4, liveness 3, violation 1, then a
+ * result file not written 2 (a finding's code wins over it, core/exit-codes.ts), then clean 0.
+ */
+function worseExit(a: number, b: number): number {
+  const order: readonly number[] = [
+    EXIT.clean,
+    EXIT.usage,
+    EXIT.violation,
+    EXIT.liveness,
+    EXIT.crash,
+    EXIT.interrupted,
+  ];
+  return order.indexOf(b) > order.indexOf(a) ? b : a;
 }
 
 /**
@@ -160,7 +275,14 @@ async function anchoredRun(
   interrupt: Interrupt,
   recording: TraceOptions | undefined,
 ): Promise<RawRun | undefined> {
-  if (args.trace === undefined || recording === undefined || raw.stopped === 'interrupted') return undefined;
+  // A free run races anew when run again: there is no second run to anchor.
+  if (
+    args.trace === undefined ||
+    recording === undefined ||
+    raw.stopped === 'interrupted' ||
+    raw.free !== undefined
+  )
+    return undefined;
   const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
   const need = needsAnchoredRun(raw, assembleResult(config, plan, raw));
   if (need === undefined) return undefined;
@@ -235,15 +357,18 @@ async function hostRun(
   io: CliIo,
   interrupt: Interrupt,
   trace?: TraceOptions,
+  label?: string,
 ): Promise<RawRun> {
   const engine = await import('../runtime/engine.js');
   const progress = createProgress({
     durationTicks: config.params.durationTicks,
     stream: io.stderr,
     plain: args.json,
+    ...(label === undefined ? {} : { label }),
   });
   interrupt.beforeExit = () => progress.stop();
-  const onProgress = (tick: number, events: number): void => progress.update(tick, events);
+  const onProgress = (tick: number, events: number, findings: number): void =>
+    progress.update(tick, events, findings);
   try {
     if (host === 'threaded' || host === 'free') {
       const run = engine.startThreadedRun(config, {

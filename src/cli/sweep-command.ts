@@ -20,13 +20,13 @@ import { runSweep } from '../sweep/sweep.js';
 import type { SweepArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
-import { findWorkload, scenarioConfig } from './scenario-config.js';
+import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
   const workloads = await loadWorkloads();
-  const workload = findWorkload(args.workload, workloads);
-  let config = scenarioConfig(workload, args, args.seeds?.first ?? 0);
+  const { workload, file } = await resolveWorkload(args.workload, workloads);
+  let config = scenarioConfig(workload, args, args.seeds?.first ?? 0, file);
   // Building the world checks the workload against the topology before any thread starts.
   (await import('../model/actors/machine.js')).planMachine(config);
   if (args.strategy === 'pct') {

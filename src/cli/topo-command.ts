@@ -1,4 +1,8 @@
-/** `npusim topo`: a topology's sockets, GPUs, links, IOMMU groups and actor names. */
+/**
+ * `npusim topo`: a topology's sockets, GPUs, links, IOMMU groups and actor names; with --json, the
+ * topology as the TopologySpec a `--topology FILE` takes, to copy and edit (a preset exactly as
+ * src/model/platform/topology-spec.ts declares it, a file as validated).
+ */
 import { computeGroups, type GroupPolicy } from '../model/platform/iommu-groups.js';
 import {
   actorNames,
@@ -7,8 +11,59 @@ import {
   gpuActorName,
   type TOPOLOGY_PRESETS,
 } from '../model/platform/topology.js';
+import {
+  DEFAULT_GPU_RAM_BYTES,
+  DEFAULT_LINK_PARAMS,
+  DEFAULT_NVLINK_SPEED,
+  TOPOLOGY_PRESETS as PRESET_SPECS,
+  type PresetName,
+  type TopologySpec,
+} from '../model/platform/topology-spec.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
 
+/**
+ * The topology as a TopologySpec in JSON, every default written out (memory map, GPU RAM, link
+ * speed, link latency and bandwidth) so each knob is there to edit; a GPU's six links on one line,
+ * in NVLink order, as skiboot's ibm,nvlink-peers table reads.
+ */
+export function topoJson(name: string): string {
+  const custom = loadTopologyOption(name, 'topology');
+  const spec: TopologySpec = custom?.spec ?? PRESET_SPECS[name as PresetName];
+  const full: TopologySpec = {
+    name: spec.name,
+    gpuMemMap: spec.gpuMemMap ?? 'GPU_MEM_4T_DOWN',
+    gpuRamBytes: spec.gpuRamBytes ?? DEFAULT_GPU_RAM_BYTES,
+    nvlinkSpeed: spec.nvlinkSpeed ?? DEFAULT_NVLINK_SPEED,
+    links: {
+      nvlinkBrick: { ...DEFAULT_LINK_PARAMS.nvlinkBrick, ...spec.links?.nvlinkBrick },
+      pcie: { ...DEFAULT_LINK_PARAMS.pcie, ...spec.links?.pcie },
+      xbus: { ...DEFAULT_LINK_PARAMS.xbus, ...spec.links?.xbus },
+    },
+    sockets: spec.sockets,
+    gpus: spec.gpus,
+  };
+  return `${compactJson(full, '')}\n`;
+}
+
+/** JSON with two-space indents, and any array or object that fits in 100 columns on one line. */
+function compactJson(value: unknown, indent: string): string {
+  const line = oneLine(value);
+  if (typeof value !== 'object' || value === null || indent.length + line.length <= 100) return line;
+  const inner = `${indent}  `;
+  if (Array.isArray(value))
+    return `[\n${value.map((v) => inner + compactJson(v, inner)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+function oneLine(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(oneLine).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${oneLine(v)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 export function topoText(name: string, policy: string): string {
   const custom = loadTopologyOption(name, 'topology');
   checkPolicy(policy, '--policy');

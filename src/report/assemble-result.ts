@@ -25,7 +25,7 @@ import {
 } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
-import { C } from '../model/actors/metric-names.js';
+import { C, H } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import {
   type DmaCounts,
@@ -48,6 +48,7 @@ import {
   RESULT_SCHEMA_VERSION,
   type RunResult,
   type RunStatus,
+  type SocketFigures,
 } from './run-result.js';
 import { syncFigures } from './sync-figures.js';
 
@@ -113,6 +114,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
       atsHitRate: rate(counts[C.atsHits] ?? 0, counts[C.atsMisses] ?? 0),
       tceHitRate: rate(counts[C.tceHits] ?? 0, counts[C.tceMisses] ?? 0),
       links: linkFigures(plan, raw, simulatedTicks),
+      sockets: socketFigures(plan, raw),
       perActor,
     },
     engine: {
@@ -207,7 +209,7 @@ export function failedRunResult(
     simulatedTicks: crash ? failure.crash.tick : 0,
     wallMs,
     counts: {},
-    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [], perActor: {} },
+    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [], sockets: [], perActor: {} },
     engine: {
       events: 0,
       eventsPerSecond: 0,
@@ -242,9 +244,16 @@ function rate(hits: number, misses: number): number {
 function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): LinkFigures[] {
   return raw.links.map((s) => {
     const edge = plan.edges[s.edge];
+    const from = edge === undefined ? undefined : plan.actors[edge.from]?.kind;
+    const to = edge === undefined ? undefined : plan.actors[edge.to]?.kind;
+    const between: LinkFigures['between'] =
+      from === 'coordinator' || to === 'coordinator' || from === undefined || to === undefined
+        ? 'control'
+        : `${from}-${to}`;
     return {
       label: edge?.label ?? `edge ${s.edge}`,
       kind: edge?.kind ?? 'unknown',
+      between,
       messages: s.messages,
       bytes: s.bytes,
       // busyTicks counts serialisation booked up to the run's end, which can run past it.
@@ -253,6 +262,35 @@ function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): Li
       maxQueueDelayTicks: s.queueDelayTicksMax,
     };
   });
+}
+
+/** Per socket, from its chip actor's own counters, state and histograms (not merged over actors). */
+function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
+  return raw.reports
+    .filter((r) => r.kind === 'chip')
+    .map((r) => {
+      const hist = asNodeHistograms(r.histograms);
+      const p99 = (name: string) => {
+        const h = hist[name];
+        return h === undefined ? { count: 0, p99: 0 } : summariseHistogram(h, 'ticks');
+      };
+      const c = (name: string) => r.counters[name] ?? 0;
+      const wait = p99(H.atsdRegisterWaitTicks);
+      const state = r.state as Record<string, unknown>;
+      return {
+        socket: Number(/\d+$/.exec(r.name)?.[0] ?? plan.actors.findIndex((a) => a.name === r.name)),
+        chip: r.name,
+        nmmuTranslations: c(C.nmmuTranslations),
+        nmmuFaults: c(C.nmmuFaults),
+        nmmuP99Ticks: p99(H.nmmuTranslateTicks).p99,
+        atsdLaunches: c('atsd.launches'),
+        atsdWaits: wait.count,
+        atsdWaitP99Ticks: wait.p99,
+        atsdBusySeen: typeof state.atsdBusySeen === 'number' ? state.atsdBusySeen : 0,
+        tceHits: c(C.tceHits),
+        tceMisses: c(C.tceMisses),
+      };
+    });
 }
 
 /**

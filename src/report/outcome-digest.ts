@@ -8,7 +8,7 @@
  */
 import type { Violation } from '../model/check/violation.js';
 import { strategyName } from '../model/choice/strategy.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import { digestableParams, type RunConfig } from '../model/scenario/workload.js';
 import { digestText } from '../runtime/digest.js';
 
 /** The parts of a configuration that change what a run does (not how it is hosted). */
@@ -16,7 +16,8 @@ export function behaviourOf(config: RunConfig): Record<string, unknown> {
   return {
     workload: config.workload,
     seed: config.seed,
-    params: config.params,
+    // Parameters added since digests were first published drop out while unused (workload.ts).
+    params: digestableParams(config.params),
     bugs: [...config.bugs].sort(),
     profile: config.profile ?? 'fixed',
     strategy: strategyName(config.strategy),

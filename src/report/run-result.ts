@@ -6,7 +6,7 @@
 import type { LatencyNoise } from '../metrics/histogram.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { Expectation, RunConfig } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
@@ -20,12 +20,62 @@ export type RunStatus = 'clean' | 'violation' | 'liveness' | 'interrupted' | 'cr
 export interface LinkFigures {
   label: string;
   kind: string;
+  /** Which ends the link joins, by actor kind (a chip's NPU or X-bus side counts as `chip`). */
+  between: 'gpu-gpu' | 'gpu-chip' | 'chip-gpu' | 'chip-chip' | 'control';
   messages: number;
   bytes: number;
   /** Busy time over simulated time, 0..1. */
   utilisation: number;
   meanQueueDelayTicks: number;
   maxQueueDelayTicks: number;
+}
+
+/** Contention figures of one socket (its chip actor: NPU, nest MMU, TCE caches). */
+export interface SocketFigures {
+  socket: number;
+  chip: string;
+  nmmuTranslations: number;
+  nmmuFaults: number;
+  /** Nest MMU translation latency, 99th percentile, ticks (0: none). */
+  nmmuP99Ticks: number;
+  atsdLaunches: number;
+  /** ATSD register waits that waited, and their 99th percentile (ticks). */
+  atsdWaits: number;
+  atsdWaitP99Ticks: number;
+  /** Times a CPU found a register busy (test_bit / test_and_set_bit_lock failed). */
+  atsdBusySeen: number;
+  tceHits: number;
+  tceMisses: number;
+}
+
+/** One figure of a workload's headline (report/headline.ts), as computed and as printed. */
+export interface HeadlineFigure {
+  label: string;
+  /** The number (null: the run has no such figure, e.g. a histogram with no sample). */
+  value: number | null;
+  text: string;
+}
+
+/** What a run found against what its workload expected of it. */
+export interface ExpectationVerdict {
+  expect: Expectation;
+  /** Rules found, with how many times each (violations kept, and liveness failures). */
+  found: Record<string, number>;
+  met: boolean;
+}
+
+/** A variant of the workload run after its own run (`npusim run` of a workload with variants). */
+export interface VariantResult {
+  name: string;
+  description?: string;
+  set: Record<string, unknown>;
+  status: RunStatus;
+  exitCode: RunResult['exitCode'];
+  digest: string;
+  violationTotal: number;
+  expectation: ExpectationVerdict;
+  headline: HeadlineFigure[];
+  reproduce: string;
 }
 
 export interface RunResult {
@@ -61,6 +111,8 @@ export interface RunResult {
     atsHitRate: number;
     tceHitRate: number;
     links: LinkFigures[];
+    /** Per socket: the NPU, nest MMU and TCE caches of its chip. */
+    sockets: SocketFigures[];
     /** Per-actor state of interest (ATSD registers per NPU, queue depths). */
     perActor: Record<string, Record<string, number>>;
   };
@@ -100,6 +152,16 @@ export interface RunResult {
    * take log's size. Contention figures of such a run are free-mode figures.
    */
   free?: FreeSummary;
+  /** The question the workload answers (its `question`), when it has one. */
+  question?: string;
+  /** The workload's headline figures for this run (report/headline.ts). */
+  headline?: HeadlineFigure[];
+  /** This run's findings against the workload's `expect` (set when the workload declares variants). */
+  expectation?: ExpectationVerdict;
+  /** The name of this run in the table of variants (the workload's `label`). */
+  label?: string;
+  /** The workload's variants, each run with the same seed and options after this run. */
+  variants?: VariantResult[];
 }
 
 /** Free-mode figures (src/runtime/free/free-log.ts) without the log itself. */

@@ -16,7 +16,12 @@ import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/topology-spec.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
-import { type RunConfig, type Workload, workloadParamsSchema } from '../model/scenario/workload.js';
+import {
+  digestableParams,
+  type RunConfig,
+  type Workload,
+  workloadParamsSchema,
+} from '../model/scenario/workload.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
@@ -52,6 +57,11 @@ const fileSchema = z.strictObject({
   npusim: z.strictObject({ version: z.string(), commit: z.string().nullable() }),
   workload: z.strictObject({
     name: z.string().min(1),
+    /**
+     * A workload read from a user's file (`npusim run ./w.ts`): its path as given. A replay loads
+     * that file again and refuses it if its declared parameters changed since.
+     */
+    file: z.string().min(1).optional(),
     /** Digest of the workload's declared parameters when the file was written. */
     definitionDigest: z.string().regex(/^[0-9a-f]{16}$/),
     params: z.unknown(),
@@ -63,6 +73,10 @@ const fileSchema = z.strictObject({
     stopOnFirst: z.boolean(),
     crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),
     host: z.enum(['inline', 'threaded', 'free']),
+    /** The variant run (`--variant`); its parameters are already in `workload.params`. */
+    variant: z.string().min(1).optional(),
+    /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
+    set: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })).optional(),
   }),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   strategy: z.discriminatedUnion('kind', [
@@ -91,7 +105,7 @@ export type FailureFile = z.infer<typeof fileSchema>;
 
 /** The digest of a workload's declared parameters: a replay refuses a workload that changed. */
 export function definitionDigest(workload: Workload): string {
-  return digestText(JSON.stringify(workload.params));
+  return digestText(JSON.stringify(digestableParams(workload.params)));
 }
 
 export interface FailureFacts {
@@ -115,7 +129,12 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     format: FAILURE_FORMAT,
     formatVersion: FAILURE_FORMAT_VERSION,
     npusim: { version: npusimVersion(), commit: gitCommit() ?? null },
-    workload: { name: c.workload, definitionDigest: definitionDigest(f.workload), params: c.params },
+    workload: {
+      name: c.workload,
+      ...(c.workloadFile === undefined ? {} : { file: c.workloadFile }),
+      definitionDigest: definitionDigest(f.workload),
+      params: c.params,
+    },
     topology: {
       name: c.params.topology,
       file: c.customTopology?.file ?? null,
@@ -127,6 +146,8 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
       stopOnFirst: c.stopOnFirst === true,
       crashAt: c.crashAt ?? null,
       host: f.host,
+      ...(c.variant === undefined ? {} : { variant: c.variant }),
+      ...(c.set === undefined ? {} : { set: c.set }),
     },
     seed: c.seed,
     strategy:
@@ -152,11 +173,14 @@ export function failureFileName(file: FailureFile): string {
 /**
  * Parse and check a failure file's text. `where` names the file in errors. `workloads` is the
  * registry now: a workload that no longer exists or whose declared parameters changed is refused.
+ * A failure of a user's workload file (`workload.file`) is checked against `fileWorkload`, that
+ * file as it loads now (the caller loads it: `workloadFileOf` says which).
  */
 export function readFailureFile(
   text: string,
   where: string,
   workloads: ReadonlyMap<string, Workload>,
+  fileWorkload?: Workload,
 ): { file: FailureFile; config: RunConfig } {
   let json: unknown;
   try {
@@ -187,17 +211,28 @@ export function readFailureFile(
       `Expected a failure file from npusim ${version}, got one from ${file.npusim.version}${file.npusim.commit === null ? '' : ` (commit ${file.npusim.commit.slice(0, 12)})`}: replay it with that version`,
     );
   }
-  const workload = workloads.get(file.workload.name);
+  const fromFile = file.workload.file;
+  const workload = fromFile === undefined ? workloads.get(file.workload.name) : fileWorkload;
   if (workload === undefined) {
     throw new ConfigError(
-      `${where}: workload.name`,
-      `Expected a workload of this npusim, got \`${file.workload.name}\`, which no longer exists`,
+      `${where}: workload.${fromFile === undefined ? 'name' : 'file'}`,
+      fromFile === undefined
+        ? `Expected a workload of this npusim, got \`${file.workload.name}\`, which no longer exists`
+        : `Expected the workload file \`${fromFile}\` loaded to check it, got none`,
+    );
+  }
+  if (fromFile !== undefined && workload.name !== file.workload.name) {
+    throw new ConfigError(
+      `${where}: workload.file`,
+      `Expected \`${fromFile}\` to declare workload \`${file.workload.name}\` as when the failure was recorded, got \`${workload.name}\``,
     );
   }
   if (definitionDigest(workload) !== file.workload.definitionDigest) {
     throw new ConfigError(
       `${where}: workload.definitionDigest`,
-      `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (its parameters differ): the file cannot replay it exactly`,
+      fromFile === undefined
+        ? `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (its parameters differ): the file cannot replay it exactly`
+        : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (its parameters differ): restore it to replay this failure exactly`,
     );
   }
   const params = workloadParamsSchema.safeParse(file.workload.params);
@@ -217,6 +252,11 @@ export function readFailureFile(
   }
   const config: RunConfig = {
     workload: file.workload.name,
+    ...(fromFile === undefined ? {} : { workloadFile: fromFile }),
+    ...(file.options.variant === undefined ? {} : { variant: file.options.variant }),
+    ...(file.options.set === undefined
+      ? {}
+      : { set: file.options.set.map((s) => ({ path: s.path, value: s.value })) }),
     seed: file.seed,
     bugs: file.options.bugs as RunConfig['bugs'],
     params: params.data,
@@ -238,4 +278,17 @@ export function readFailureFile(
         : {}),
   };
   return { file, config };
+}
+
+/**
+ * The user's workload file a failure file names (`workload.file`), read leniently so the caller
+ * can load it before the strict read; undefined for a built-in workload or unreadable text.
+ */
+export function workloadFileOf(text: string): string | undefined {
+  try {
+    const json = JSON.parse(text) as { workload?: { file?: unknown } };
+    return typeof json?.workload?.file === 'string' ? json.workload.file : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -22,7 +22,8 @@ import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
-import { type FailureFile, type FirstFinding, readFailureFile } from './failure-file.js';
+import { loadWorkloadFile } from '../runtime/workload-file.js';
+import { type FailureFile, type FirstFinding, readFailureFile, workloadFileOf } from './failure-file.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
 
@@ -75,7 +76,7 @@ export async function replayFailure(
   asked: Host | undefined,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
 ): Promise<ReplayOutcome> {
-  const { file, config } = readFailureFile(text, where, workloads);
+  const { file, config } = readFailureFile(text, where, workloads, await loadRecordedFile(text, where));
   if (file.free !== null && asked !== undefined) {
     throw new ConfigError(
       asked === 'inline' ? '--inline' : '--threads',
@@ -109,6 +110,21 @@ export async function replayFailure(
       ? []
       : await historyFor(config, found, historyEvents, host === 'free-log' ? file : undefined, where);
   return { file, config, host, result, crash, found, mismatches, history };
+}
+
+/** The user's workload file the failure ran, loaded again (refused by name when it cannot be). */
+async function loadRecordedFile(text: string, where: string): Promise<Workload | undefined> {
+  const path = workloadFileOf(text);
+  if (path === undefined) return undefined;
+  try {
+    return await loadWorkloadFile(path);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(
+      `${where}: workload.file`,
+      `Expected the workload file this failure ran (${path}, relative to the directory npusim runs in), got: ${e.message}`,
+    );
+  }
 }
 
 /**

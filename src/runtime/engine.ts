@@ -23,7 +23,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   placement?: Placement;
   /** Threaded: rounds of re-checking before a park (default: by cores, threaded-runtime.ts). */
   spinRounds?: number;
-  onProgress?: (tick: number, events: number) => void;
+  /** Simulated tick reached, events handled and violations found so far. */
+  onProgress?: (tick: number, events: number, findings: number) => void;
   shouldStop?: () => boolean;
   /** Record up to this many events per actor, to name the first divergence between two runs. */
   recordEvents?: number;

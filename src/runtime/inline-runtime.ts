@@ -39,8 +39,8 @@ export interface InlineOptions extends RunRecording {
   endTick: number;
   /** Record up to this many events per actor (for naming a divergence). */
   recordEvents?: number;
-  /** Called every `progressEvery` events with the simulated tick reached. */
-  onProgress?: (tick: number, events: number) => void;
+  /** Called every `progressEvery` events with the simulated tick reached and violations so far. */
+  onProgress?: (tick: number, events: number, findings: number) => void;
   progressEvery?: number;
   /** Polled with progress; returning true stops the run (Ctrl-C). */
   shouldStop?: () => boolean;
@@ -97,7 +97,11 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       end = runner.firstFindingTick + 1;
     }
     if (events % progressEvery === 0) {
-      options.onProgress?.(reached, events);
+      if (options.onProgress !== undefined) {
+        let findings = 0;
+        for (const r of runners) findings += r.actor.findings?.() ?? 0;
+        options.onProgress(reached, events, findings);
+      }
       if (options.shouldStop?.()) {
         stopped = 'interrupted';
         break;

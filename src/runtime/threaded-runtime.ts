@@ -73,7 +73,7 @@ export interface ThreadedOptions extends RunRecording {
   recordEvents?: number;
   /** Records per ring (a power of two). */
   ringCapacityRecords?: number;
-  onProgress?: (tick: number, events: number, findings?: number) => void;
+  onProgress?: (tick: number, events: number, findings: number) => void;
   progressIntervalMs?: number;
   shouldStop?: () => boolean;
   /** No actor moved for this long (wall clock): the engine is stuck. */

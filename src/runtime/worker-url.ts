@@ -44,12 +44,12 @@ export function createWorkerAt(entry: URL, options: WorkerOptions = {}): Worker 
  * The ESM build of tsx's API. `require.resolve('tsx/esm/api')` would give the CommonJS build,
  * whose relative import breaks when loaded as ESM, so read the package's export map instead.
  */
-function tsxEsmApiUrl(): string {
+export function tsxEsmApiUrl(): string {
   const require = createRequire(import.meta.url);
   const pkgPath = require.resolve('tsx/package.json');
   const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> };
   const rel = pkg.exports['./esm/api']?.import.default;
   if (rel === undefined)
-    throw new Error(`tsx at ${pkgPath} has no ./esm/api export; reinstall dev dependencies`);
+    throw new Error(`tsx at ${pkgPath} has no ./esm/api export; reinstall npusim's dependencies`);
   return new URL(rel, pathToFileURL(pkgPath)).href;
 }

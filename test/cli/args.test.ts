@@ -13,7 +13,7 @@ function errorOf(f: () => unknown): ConfigError {
 }
 
 describe('cli args', () => {
-  it('args: run defaults to the stress workload, threaded, nothing overridden', () => {
+  it('args: run defaults to the default workload, threaded, nothing overridden', () => {
     expect(parseCli(['run'])).toEqual({
       command: 'run',
       workload: DEFAULT_WORKLOAD,
@@ -24,6 +24,8 @@ describe('cli args', () => {
       bugs: [],
       profile: undefined,
       stopOnFirst: false,
+      set: [],
+      variant: undefined,
       failuresDir: 'npusim-failures',
       strategy: 'random',
       pctDepth: 3,
@@ -59,8 +61,22 @@ describe('cli args', () => {
       'r.json',
       '--crash-at',
       'gpu2:100',
+      '--set',
+      'gpu.dmaBytes=4096',
+      '--set',
+      'policy=per-gpu-isolated',
+      '--set',
+      'tenants[0].pageSizes=["2M","1G"]',
+      '--variant',
+      'no-host-traffic',
     ]);
     expect(a).toMatchObject({
+      set: [
+        { path: 'gpu.dmaBytes', value: 4096 },
+        { path: 'policy', value: 'per-gpu-isolated' },
+        { path: 'tenants[0].pageSizes', value: ['2M', '1G'] },
+      ],
+      variant: 'no-host-traffic',
       command: 'run',
       workload: 'atsd-deadlock',
       seed: 9,
@@ -90,8 +106,24 @@ describe('cli args', () => {
       command: 'topo',
       topology: 'witherspoon-4',
       policy: 'per-gpu',
+      json: false,
       outputs: [],
     });
+    expect(parseCli(['topo', 'witherspoon-4', '--json'])).toMatchObject({ command: 'topo', json: true });
+  });
+
+  it('args: --set takes PATH=VALUE, JSON when it parses, and refuses a malformed one by the option', () => {
+    const set = (text: string) => (parseCli(['run', '--set', text]) as { set: unknown[] }).set[0];
+    expect(set('gpu.dmaBytes=4096')).toEqual({ path: 'gpu.dmaBytes', value: 4096 });
+    expect(set('host.varyPagesPerUnmap=true')).toEqual({ path: 'host.varyPagesPerUnmap', value: true });
+    expect(set('policy=per-gpu')).toEqual({ path: 'policy', value: 'per-gpu' });
+    expect(set('tenants.0.name="42"')).toEqual({ path: 'tenants.0.name', value: '42' });
+    expect(set('tenants[1].name=')).toEqual({ path: 'tenants[1].name', value: '' });
+    for (const bad of ['gpu.dmaBytes', '=4', 'gpu..dmaBytes=1', 'gpu[x]=1', '0.gpu=1']) {
+      const e = errorOf(() => parseCli(['run', '--set', bad]));
+      expect(e.field.startsWith('--set'), bad).toBe(true);
+      expect(e.message).toContain(bad.split('=')[0]!);
+    }
   });
 
   it('args: an unknown option names it and lists the valid ones', () => {

@@ -14,7 +14,7 @@ function sink(): { stream: Writable; lines: string[] } {
 }
 
 describe('progress', () => {
-  it('progress: off a TTY, plain lines at most once per interval, in simulated time with events/s', () => {
+  it('progress: off a TTY, plain lines at most once per interval: simulated time, events/s, violations so far', () => {
     let now = 0;
     const { stream, lines } = sink();
     const p = createProgress({
@@ -28,10 +28,33 @@ describe('progress', () => {
     p.update(400_000_000, 1_000_000);
     expect(lines).toHaveLength(0);
     now = 2000;
-    p.update(800_000_000, 2_400_000);
+    p.update(800_000_000, 2_400_000, 3);
     now = 3000;
-    p.update(900_000_000, 2_500_000);
+    p.update(900_000_000, 2_500_000, 4);
+    now = 4000;
+    p.update(1_000_000_000, 3_000_000, 1);
     p.stop();
-    expect(lines).toEqual(['npusim: 40% simulated (800 us of 2 ms), 1.20M events/s\n']);
+    expect(lines).toEqual([
+      'npusim: 40% simulated (800 us of 2 ms), 1.20M events/s, 3 violations so far\n',
+      'npusim: 50% simulated (1 ms of 2 ms), 750.0k events/s, 1 violation so far\n',
+    ]);
+  });
+
+  it('progress: a labelled run (a variant) says which it is', () => {
+    let now = 0;
+    const { stream, lines } = sink();
+    const p = createProgress({
+      durationTicks: 1_000_000,
+      stream,
+      plain: true,
+      intervalMs: 10,
+      clockMs: () => now,
+      label: 'variant per-gpu',
+    });
+    now = 20;
+    p.update(500_000, 10, 0);
+    expect(lines).toEqual([
+      'npusim variant per-gpu: 50% simulated (500 ns of 1 us), 500 events/s, 0 violations so far\n',
+    ]);
   });
 });

@@ -331,7 +331,7 @@ function atsdModel(a: AtsdIn): Step[] {
   const units = [0, 1].map((n) => new AtsdUnit({ npuIndex: n, xts: noXts, bricks: [] }));
   // Registers already taken by others: acquire them in order under another owner.
   a.busy.forEach((mask, n) => {
-    for (let r = 0; r < 8; r++) if ((mask >> r) & 1) units[n]!.tryAcquire(-1, 0 as Tick, r);
+    for (let r = 0; r < 8; r++) if ((mask >> r) & 1) units[n]!.tryAcquire(-1, 0 as Tick, [r]);
   });
   const sd = new Shootdown({
     id: 1,

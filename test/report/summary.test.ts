@@ -2,8 +2,11 @@ import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
+import { findDeadlockCycle } from '../../src/model/check/rules/liveness-rules.js';
+import type { Violation } from '../../src/model/check/violation.js';
 import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
 import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
+import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
@@ -111,7 +114,10 @@ describe('summary', () => {
     expect(text).toContain('all checks passed');
     expect(text).toMatch(/DMA latency\s+100\s+50(\.\d+)? ns/);
     expect(text).toContain('ATS cache hit rate 90.0%');
-    expect(text).toMatch(/chip0->gpu0 nvlink x2\s+25\.0% busy/);
+    expect(text).toMatch(
+      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+2 ns\s+8 ns\n/,
+    );
+    expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
     expect(text).toContain('full-stalls 3  parks 1  high-water 4/1024');
     expect(text).toContain('2.00M events/s');
     expect(text).toContain(`reproduce: ${result.reproduce}`);
@@ -159,7 +165,8 @@ describe('summary', () => {
     expect(text).toContain('status crash (exit 4)');
     expect(text).toContain('CRASH actor gpu0 at 2.5 ns (tick 2500): boom');
     expect(text).toContain(`reproduce: ${result.reproduce}`);
-    expect(text).not.toContain('contention:');
+    expect(text).not.toContain('contention per');
+    expect(text).not.toContain('latencies:');
   });
 
   it('summary: colours only when asked, and only on a TTY without NO_COLOR', () => {
@@ -169,5 +176,132 @@ describe('summary', () => {
     expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(colorEnabled({ isTTY: false }, {})).toBe(false);
     expect(colorEnabled({}, {})).toBe(false);
+  });
+
+  it('summary: the answer comes first: the question, then the headline figures, aligned', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    result.question = 'Does it hit?';
+    result.headline = evaluateHeadline(
+      [
+        { label: 'ATS hits', counter: 'ats.hits', per: 'run', unit: 'count' },
+        { label: 'ATS hits and misses', counter: 'ats.hits+ats.misses', per: 'run', unit: 'count' },
+        { label: 'DMA p99', latency: 'dma.latencyTicks', stat: 'p99' },
+        { label: 'busiest chip->GPU link', links: 'chip-gpu', stat: 'busiest' },
+        { label: 'ATS hit rate', rate: 'ats-hit' },
+        { label: 'peer p99', latency: 'peer.latencyTicks', stat: 'p99' },
+      ],
+      result,
+    );
+    const text = formatSummary(result, { color: false });
+    const answer = text.indexOf('question: Does it hit?\nanswer:\n');
+    expect(answer).toBeGreaterThan(0);
+    expect(answer).toBeLessThan(text.indexOf('checks:'));
+    expect(text).toMatch(/ {2}ATS hits\s+9\n/);
+    expect(text).toMatch(/ {2}ATS hits and misses\s+10\n/);
+    expect(text).toMatch(/ {2}DMA p99\s+99\.01 ns\n/);
+    expect(text).toMatch(/ {2}busiest chip->GPU link\s+25\.0% \(chip0->gpu0 nvlink x2\)\n/);
+    expect(text).toMatch(/ {2}ATS hit rate\s+90\.0%\n/);
+    expect(text).toMatch(/ {2}peer p99\s+no samples\n/);
+  });
+
+  it('summary: variants stand side by side with their verdicts against what each expected', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    const leak: Violation = {
+      rule: 'isolation.peer',
+      message: 'leak',
+      tick: 5,
+      actors: ['gpu0'],
+      addresses: [1],
+      history: [],
+    };
+    const leaky = assembleResult(config, plan, raw([report(0), report(1, { violations: [leak] })]));
+    result.label = 'isolated';
+    result.expectation = judgeExpectation('clean', result);
+    result.headline = [{ label: 'leaks', value: 0, text: '0' }];
+    result.variants = [
+      {
+        name: 'links-up',
+        description: 'links left up',
+        set: { policy: 'per-gpu' },
+        status: leaky.status,
+        exitCode: leaky.exitCode,
+        digest: leaky.digest,
+        violationTotal: 1,
+        expectation: judgeExpectation(['isolation.peer'], leaky),
+        headline: [{ label: 'leaks', value: 1, text: '1' }],
+        reproduce: leaky.reproduce,
+      },
+      {
+        name: 'also-isolated',
+        set: { policy: 'per-gpu-isolated' },
+        status: leaky.status,
+        exitCode: leaky.exitCode,
+        digest: leaky.digest,
+        violationTotal: 1,
+        expectation: judgeExpectation('clean', leaky),
+        headline: [
+          { label: 'leaks', value: 1, text: '1' },
+          { label: 'only here', value: 7, text: '7' },
+        ],
+        reproduce: leaky.reproduce,
+      },
+    ];
+    const lines = formatSummary(result, { color: false }).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variant(s)'));
+    expect(at).toBeGreaterThan(0);
+    const [names, verdict, expected, leaks] = lines.slice(at + 1, at + 5);
+    expect(names).toMatch(/^\s+isolated \(this run\)\s+links-up\s+also-isolated$/);
+    expect(verdict).toMatch(
+      /^ {2}verdict\s+clean\s+violation: 1 \(isolation\.peer\)\s+violation: 1 \(isolation\.peer\)$/,
+    );
+    expect(expected).toMatch(
+      /^ {2}expected\s+clean: as expected\s+isolation\.peer: as expected\s+clean: NOT as expected$/,
+    );
+    expect(leaks).toMatch(/^ {2}leaks\s+0\s+1\s+1$/);
+    // Columns line up: each run's column starts at the same offset on every row.
+    expect(verdict!.indexOf('violation')).toBe(names!.indexOf('links-up'));
+    expect(lines).toContain('  links-up: links left up (policy=per-gpu)');
+  });
+
+  it('summary: shootdowns held up by one deadlock are one liveness block, its cycle printed once', () => {
+    const history = [
+      'shootdown 1: holds [], waits to acquire on npu1',
+      'shootdown 2: holds [npu1.reg0], waits to acquire on npu0',
+      'shootdown 4: holds [npu0.reg0], waits to acquire on npu1',
+    ];
+    const stuck = (id: number): Violation => ({
+      rule: 'liveness.shootdown',
+      message: `Expected shootdown ${id} (lpid 0 pid 1) to complete within 100 ticks, got none`,
+      tick: 700,
+      actors: ['coordinator', `npu${id % 2}`],
+      addresses: [id],
+      history,
+    });
+    const r = raw([report(0), report(1, { liveness: [stuck(1), stuck(2), stuck(4)] })]);
+    const text = formatSummary(assembleResult(config, plan, r), { color: false });
+    expect(text).toContain('3 liveness failure(s)');
+    expect(text).toContain('3 shootdowns overdue: 1, 2, 4');
+    const cycle =
+      'deadlock cycle: shootdown 2 holds npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2';
+    expect(text.split(cycle)).toHaveLength(2);
+    expect(text.split('| shootdown 2: holds [npu1.reg0], waits to acquire on npu0')).toHaveLength(2);
+  });
+
+  it('liveness: a deadlock cycle is found in the wait-for graph; a hang (no cycle) is not one', () => {
+    expect(
+      findDeadlockCycle([
+        'shootdown 7: holds [npu0.reg1], waits for STAT on npu0.reg1',
+        'shootdown 3: holds [npu0.reg0, npu1.reg2], waits to acquire on npu2',
+        'shootdown 5: holds [npu2.reg0], waits to acquire on npu0',
+      ]),
+    ).toBe(
+      'shootdown 3 holds npu0.reg0 and npu1.reg2, waits for npu2 -> shootdown 5 holds npu2.reg0, waits for npu0 -> shootdown 3',
+    );
+    expect(
+      findDeadlockCycle([
+        'shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0',
+        'shootdown 2: holds [], waits to acquire on npu0',
+      ]),
+    ).toBeUndefined();
   });
 });

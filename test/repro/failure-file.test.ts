@@ -106,6 +106,48 @@ describe('failure files', () => {
   });
 });
 
+describe('failure files of user workload files', () => {
+  const w = registry.get('tce-storm')!;
+  const mine = defineWorkload({ name: 'mine', description: 'd', params: w.params });
+  const ofFile = () => ({ ...file, workload: { ...file.workload, name: 'mine', file: 'w/mine.ts' } });
+
+  test('failure file: a user file is checked against that file as it loads now, by name and definition', () => {
+    const { config } = readFailureFile(JSON.stringify(ofFile()), 'f.json', registry, mine);
+    expect(config.workload).toBe('mine');
+    expect(config.workloadFile).toBe('w/mine.ts');
+    const renamed = defineWorkload({ name: 'other', description: 'd', params: w.params });
+    expect(() => readFailureFile(JSON.stringify(ofFile()), 'f.json', registry, renamed)).toThrow(
+      /workload\.file: Expected `w\/mine\.ts` to declare workload `mine`/,
+    );
+    const edited = defineWorkload({
+      name: 'mine',
+      description: 'd',
+      params: { ...w.params, durationTicks: 9 },
+    });
+    expect(() => readFailureFile(JSON.stringify(ofFile()), 'f.json', registry, edited)).toThrow(
+      /workload\.definitionDigest: Expected the workload file `w\/mine\.ts` as it was/,
+    );
+    // A registry workload of the same name does not stand in for the file.
+    expect(() => readFailureFile(JSON.stringify(ofFile()), 'f.json', new Map([['mine', mine]]))).toThrow(
+      /workload\.file: Expected the workload file `w\/mine\.ts` loaded/,
+    );
+  });
+
+  test('failure file: --set and --variant are read back for the reproduce line; a file without them still reads', () => {
+    const withSet = {
+      ...file,
+      options: { ...file.options, set: [{ path: 'gpu.dmaBytes', value: 512 }], variant: 'v' },
+    };
+    const { config } = readFailureFile(JSON.stringify(withSet), 'f.json', registry);
+    expect(config.set).toEqual([{ path: 'gpu.dmaBytes', value: 512 }]);
+    expect(config.variant).toBe('v');
+    expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.set).toBeUndefined();
+    expect(refused({ ...file, options: { ...file.options, set: [{ path: '', value: 1 }] } })).toMatch(
+      /options\.set\[0\]\.path/,
+    );
+  });
+});
+
 describe('choice logs', () => {
   test('choice log: runs of zeros are written as one negative count, and read back exactly', () => {
     const v = [0, 0, 0, 5, 1, 0, 2, 0, 0];

@@ -31,7 +31,7 @@ export function performOp(
   assert(unit !== undefined && unit.npuIndex === op.npu, `no ATSD unit for npu ${op.npu}`);
   switch (op.kind) {
     case 'acquire':
-      return { answer: { reg: unit.tryAcquire(owner, now, op.fixedRegister, op.guestLpid) }, deliveries: [] };
+      return { answer: { reg: unit.tryAcquire(owner, now, op.registers, op.guestLpid) }, deliveries: [] };
     case 'write-ava':
       unit.writeAva(op.reg, owner, op.ava);
       return { answer: null, deliveries: [] };
@@ -175,7 +175,7 @@ function registerReport(units: readonly AtsdUnit[], live: readonly Shootdown[]):
           return (
             op.kind === 'acquire' &&
             op.npu === u.npuIndex &&
-            (op.fixedRegister === undefined || op.fixedRegister === r.index)
+            (op.registers === undefined || op.registers.includes(r.index))
           );
         })
         .map((s) => s.spec.id);

@@ -10,6 +10,8 @@ export const H = {
   dmaLatencyTicks: 'dma.latencyTicks',
   peerLatencyTicks: 'peer.latencyTicks',
   tceUnmapLatencyTicks: 'tce.unmapLatencyTicks',
+  /** One ring all-reduce, first write to last arrival, per GPU (actors/gpu/ring-allreduce.ts). */
+  allreduceTicks: 'allreduce.latencyTicks',
 } as const;
 
 export const C = {

@@ -14,7 +14,7 @@
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { hostRam } from '../host/host-ram.js';
-import { PAGE_64K } from '../host/page-table.js';
+import { PAGE_64K, pageSizeName } from '../host/page-table.js';
 import { buildProcesses, type ProcessInfo } from '../host/process.js';
 import { applyLinkDisable, GpuBar0 } from '../platform/gpu-bar0.js';
 import {
@@ -29,7 +29,7 @@ import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
-import type { RunConfig, TenantSpec } from '../scenario/workload.js';
+import { PAGE_SIZE_BYTES, type RunConfig, type TenantSpec } from '../scenario/workload.js';
 import { type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
 
 export type { ProcessInfo } from '../host/process.js';
@@ -70,7 +70,7 @@ export interface World {
   /** Disabled-link mask of each GPU at start (per-gpu-isolated). */
   linkDisableMask: number[];
   processes: ProcessInfo[];
-  /** Per process, the physical address of each initial 64 KiB page (in va order). */
+  /** Per process, the physical address of each initial page, of its page size (in va order). */
   processPages: PhysAddr[][];
   /** Per GPU, the physical pages its TCE window maps at start (bus page i -> tcePages[g][i]). */
   tcePages: PhysAddr[][];
@@ -105,14 +105,25 @@ export function buildWorld(config: RunConfig): World {
       gpus: t.gpus,
       processesPerGpu: t.spec.processesPerGpu,
       pagesPerProcess: t.spec.pagesPerProcess,
+      pageSizes: t.spec.pageSizes.map((s) => PAGE_SIZE_BYTES[s]),
     })),
   );
   const ram = hostRam(topology);
   const processPages = processes.map((pr) =>
-    Array.from(
-      { length: pr.pages },
-      () => ram[pr.homeSocket]!.allocate(PAGE_64K, tenants[pr.tenant]!.id).base,
-    ),
+    Array.from({ length: pr.pages }, () => {
+      try {
+        return ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, tenants[pr.tenant]!.id).base;
+      } catch (e) {
+        if (!(e instanceof ModelRefusal)) throw e;
+        // More than a socket's host RAM: say so in the workload's terms.
+        throw new ConfigError(
+          `tenants[${pr.tenant}].pagesPerProcess`,
+          `workload \`${config.workload}\` maps more than the host RAM of socket ${pr.homeSocket} holds ` +
+            `(${p.tenants[pr.tenant]!.pagesPerProcess} ${pageSizeName(pr.pageSizeBytes)} pages per process, ` +
+            `${processes.filter((x) => x.homeSocket === pr.homeSocket).length} processes homed there)`,
+        );
+      }
+    }),
   );
   const tcePages = topology.gpus.map((g) => {
     const owner = gpuOwner[g.index]!;

@@ -35,6 +35,8 @@ export type OracleEvent =
       readonly pa: PhysAddr;
       /** LPID of the tenant the page now belongs to. */
       readonly lpid: number;
+      /** A 2M or 1G page (check/page-bases.ts); omitted for 64K. */
+      readonly sizeBytes?: number;
     }
   // Page lifecycle.
   | {

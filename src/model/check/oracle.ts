@@ -14,9 +14,8 @@
  * Bounded: `historyDepth` events in at most `historyKeys` keys (oldest key dropped); violations kept
  * in a ViolationLog (the rest are counted).
  */
-import { PAGE_64K } from '../host/page-table.js';
-import { alignDown } from '../types.js';
 import type { OracleEvent } from './oracle-events.js';
+import { PageBases } from './page-bases.js';
 import type { RuleName } from './rule-names.js';
 import { IsolationRules } from './rules/isolation-rules.js';
 import { NpuRules } from './rules/npu-rules.js';
@@ -45,12 +44,14 @@ export class Oracle {
   private readonly historyKeys: number;
   private readonly histories = new Map<HistoryKey, OracleEvent[]>();
   private readonly log: ViolationLog;
+  /** The page each address belongs to (64K unless a larger page was announced). */
+  private readonly pages = new PageBases();
   readonly stats = { events: 0 };
 
   constructor(options: OracleOptions = {}) {
     this.families = [
-      new IsolationRules(),
-      new TranslationRules(),
+      new IsolationRules(this.pages),
+      new TranslationRules(this.pages),
       new OrderRules({
         gpuNpus: options.gpuNpus ?? new Map(),
         requiredFlushes: options.requiredFlushes ?? 2,
@@ -80,7 +81,8 @@ export class Oracle {
   observe(ev: OracleEvent): number {
     this.stats.events++;
     const hot = HOT_KINDS.has(ev.kind);
-    const keys = keysOf(ev);
+    if (ev.kind === 'page.owner') this.pages.note(ev.pa, ev.sizeBytes);
+    const keys = keysOf(ev, this.pages);
     if (!hot) for (const k of keys) this.remember(k, ev);
     const before = this.log.total;
     const report: Report = (rule, actors, addresses, message, extraKeys = []) => {
@@ -147,7 +149,7 @@ export function formatEvent(e: OracleEvent): string {
   return `${tick} ${kind} ${JSON.stringify(rest)}`;
 }
 
-function keysOf(ev: OracleEvent): HistoryKey[] {
+function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
   switch (ev.kind) {
     case 'page.owner':
     case 'page.unmap':
@@ -155,14 +157,14 @@ function keysOf(ev: OracleEvent): HistoryKey[] {
     case 'translation.made':
     case 'tce.unpin':
     case 'dma.land':
-      return [alignDown(ev.pa, PAGE_64K)];
+      return [pages.baseOf(ev.pa)];
     case 'tce.clear':
     case 'tce.write':
-      return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
+      return [`tce:${ev.gpu}:${ev.index}`, pages.baseOf(ev.pa)];
     case 'tce.fault':
       return [`tce:${ev.gpu}:${ev.index}`];
     case 'tce.access':
-      return [`tce:${ev.gpu}:${ev.index}`, alignDown(ev.pa, PAGE_64K)];
+      return [`tce:${ev.gpu}:${ev.index}`, pages.baseOf(ev.pa)];
     case 'atsd.acquire':
     case 'atsd.launch':
     case 'atsd.complete':

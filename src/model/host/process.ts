@@ -1,10 +1,13 @@
 /**
  * The processes (one mm, one PID each) that do UT=0 DMA: per tenant GPU, `processesPerGpu` of
  * them. Process j of GPU g also uses the tenant GPU half-way round the tenant's list when j is odd,
- * so a host tenant's processes span both sockets and their shootdowns reach both NPUs.
+ * so a host tenant's processes span both sockets and their shootdowns reach both NPUs. Process j
+ * maps its pages with the tenant's page size j (mod the number of sizes): 64K, 2M or 1G leaves
+ * (host/page-table.ts), so one tenant can mix them.
  */
 import type { Topology } from '../platform/topology.js';
 import type { Lpid } from '../types.js';
+import { PAGE_64K, type PageSize } from './page-table.js';
 
 export interface ProcessInfo {
   index: number;
@@ -15,8 +18,11 @@ export interface ProcessInfo {
   /** Sockets (= NPU indices) with a GPU of this process: where its shootdowns must go. */
   npus: number[];
   homeSocket: number;
+  /** 1G-aligned: a page of any size starts on its own alignment. */
   vaBase: number;
   pages: number;
+  /** The size of each of its pages. */
+  pageSizeBytes: PageSize;
 }
 
 const VA_BASE = 0x7000_0000_0000;
@@ -28,6 +34,8 @@ export interface ProcessTenant {
   gpus: readonly number[];
   processesPerGpu: number;
   pagesPerProcess: number;
+  /** Page size of process j: pageSizes[j % length] (default 64K). */
+  pageSizes?: readonly PageSize[];
 }
 
 export function buildProcesses(topology: Topology, tenants: readonly ProcessTenant[]): ProcessInfo[] {
@@ -49,6 +57,7 @@ export function buildProcesses(topology: Topology, tenants: readonly ProcessTena
           homeSocket: topology.gpus[g]!.socket,
           vaBase: VA_BASE + index * VA_STRIDE,
           pages: t.pagesPerProcess,
+          pageSizeBytes: t.pageSizes?.[j % t.pageSizes.length] ?? PAGE_64K,
         });
       }
     });

@@ -49,8 +49,11 @@ export interface ShootdownSpec {
   readonly npus: readonly number[];
   /** NPU of the CPU running mmio_invalidate (used by the localNpuOnly bug). */
   readonly localNpu: number;
-  /** Guest: the register it was given on each NPU (index = link index) and its LPID. */
-  readonly guest?: { readonly lpid: Lpid; readonly registerByNpu: ReadonlyMap<number, number> };
+  /**
+   * Guest: the registers it was given on each NPU (ATSD[link index] of its bridges there, in
+   * ascending order; its own acquire_atsd_reg spins over them) and its LPID.
+   */
+  readonly guest?: { readonly lpid: Lpid; readonly registersByNpu: ReadonlyMap<number, readonly number[]> };
   /** 'v4.20' (default) or the legacy threshold rule. */
   readonly sizeRule?: 'v4.20' | 'legacy';
 }
@@ -59,7 +62,8 @@ export type ShootdownOp =
   | {
       readonly kind: 'acquire';
       readonly npu: number;
-      readonly fixedRegister?: number;
+      /** The only registers it may take (a guest's); undefined: any the host may use. */
+      readonly registers?: readonly number[];
       readonly guestLpid?: Lpid;
     }
   | { readonly kind: 'write-ava'; readonly npu: number; readonly reg: number; readonly ava: number }
@@ -119,15 +123,15 @@ export class Shootdown {
     if (s === undefined) return { kind: 'done' };
     switch (s.kind) {
       case 'acquire': {
-        const fixed = this.spec.guest?.registerByNpu.get(s.npu);
+        const fixed = this.spec.guest?.registersByNpu.get(s.npu);
         if (this.spec.guest !== undefined) {
-          if (fixed === undefined) {
+          if (fixed === undefined || fixed.length === 0) {
             throw new ModelRefusal(
               'EINVAL',
               `Expected a guest ATSD register on npu ${s.npu} for shootdown ${this.spec.id}, got none`,
             );
           }
-          return { kind: 'acquire', npu: s.npu, fixedRegister: fixed, guestLpid: this.spec.guest.lpid };
+          return { kind: 'acquire', npu: s.npu, registers: fixed, guestLpid: this.spec.guest.lpid };
         }
         return { kind: 'acquire', npu: s.npu };
       }

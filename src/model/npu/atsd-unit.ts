@@ -24,7 +24,7 @@
  */
 import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { AtsInvalidate } from '../gpu/ats-cache.js';
-import { hex, type Lpid, type Pid, type Tick } from '../types.js';
+import { HOST_LPID, hex, type Lpid, type Pid, type Tick } from '../types.js';
 import { atsdLaunchValue, decodeAtsdLaunch } from './atsd-launch.js';
 import type { LaunchParams } from './atsd-size-rule.js';
 import type { LinkUse } from './npu-links.js';
@@ -125,33 +125,44 @@ export class AtsdUnit {
   }
 
   /**
-   * acquire_atsd_reg for one NPU: for each register, test_bit then test_and_set_bit_lock. Returns the
-   * register taken or null when every candidate is locked (the caller spins: asks again later).
-   * A guest (`guestLpid` set) may only use register `fixedRegister`, whose LPARID filter must be its
-   * LPID and which may not be 6 or 7.
+   * acquire_atsd_reg for one NPU: for each candidate register, test_bit then test_and_set_bit_lock.
+   * Returns the register taken or null when every candidate is locked (the caller spins: asks again
+   * later). `registers`: the only candidates (a guest's: the registers of its own links, which the
+   * host handed it, each with its LPID as LPARID filter and never 6 or 7). Without them, the host
+   * spins over every register whose filter is the host's: a register map_lpar gave a guest would
+   * aim the host's invalidates at the guest's partition, so the host leaves it to the guest
+   * (with no guest on the NPU that is every register, as before guests were modelled).
    */
-  tryAcquire(owner: number, now: Tick, fixedRegister?: number, guestLpid?: Lpid): number | null {
-    if (fixedRegister !== undefined) {
+  tryAcquire(owner: number, now: Tick, registers?: readonly number[], guestLpid?: Lpid): number | null {
+    if (registers !== undefined) {
       if (guestLpid !== undefined) {
-        if (HOST_ONLY_REGISTERS.includes(fixedRegister)) {
-          throw new ModelRefusal(
-            'EPERM',
-            `Expected a guest ATSD register 0..5 on npu ${this.npuIndex}, got ${fixedRegister} (host-only)`,
-          );
-        }
-        const filter = this.xts.atsdLparidOf(fixedRegister);
-        if (filter !== guestLpid) {
-          throw new ModelRefusal(
-            'EPERM',
-            `Expected ATSD register ${fixedRegister} of npu ${this.npuIndex} filtered to LPID ${guestLpid}, got filter ${filter}`,
-          );
+        for (const reg of registers) {
+          if (HOST_ONLY_REGISTERS.includes(reg)) {
+            throw new ModelRefusal(
+              'EPERM',
+              `Expected a guest ATSD register 0..5 on npu ${this.npuIndex}, got ${reg} (host-only)`,
+            );
+          }
+          const filter = this.xts.atsdLparidOf(reg);
+          if (filter !== guestLpid) {
+            throw new ModelRefusal(
+              'EPERM',
+              `Expected ATSD register ${reg} of npu ${this.npuIndex} filtered to LPID ${guestLpid}, got filter ${filter}`,
+            );
+          }
         }
       }
-      const r = this.reg(fixedRegister);
-      return this.tryLock(r, owner, now) ? r.index : null;
+      for (const reg of registers) {
+        const r = this.reg(reg);
+        if (r.locked) continue; // test_bit first, as below
+        if (this.tryLock(r, owner, now)) return r.index;
+      }
+      this.stats.busySeen++;
+      return null;
     }
     for (const r of this.regs) {
       if (r.locked) continue; // test_bit: skip a busy register without a locked bus operation
+      if (this.xts.atsdLparidOf(r.index) !== HOST_LPID) continue; // a guest's register
       if (this.tryLock(r, owner, now)) return r.index;
     }
     this.stats.busySeen++;

@@ -25,6 +25,7 @@ import {
   TceRemappedMsg,
 } from './messages/tce.js';
 import {
+  CollectiveTimerMsg,
   ContextTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
@@ -47,6 +48,7 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   ResetTimerMsg,
   SbrTimerMsg,
   TceMapperTimerMsg,
+  CollectiveTimerMsg,
   PteClearMsg,
   PteSetMsg,
   PageFreeMsg,

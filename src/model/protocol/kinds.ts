@@ -16,6 +16,7 @@ export const K = {
   RESET_TIMER: 0x09,
   SBR_TIMER: 0x0a,
   TCE_MAPPER_TIMER: 0x0b,
+  COLLECTIVE_TIMER: 0x0c,
   PTE_CLEAR: 0x10,
   PTE_SET: 0x11,
   PAGE_FREE: 0x12,

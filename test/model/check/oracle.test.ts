@@ -133,6 +133,29 @@ describe('oracle: translation safety', () => {
     expect(rules([land(3, 1), land(4, undefined)], o)).toEqual([]);
   });
 
+  test('oracle: a DMA anywhere inside a 2M page is judged against that page, its owner and its epoch', () => {
+    const BIG = 0x4000_0000 as PhysAddr; // 2M-aligned
+    const inside = (tick: number, epoch: number, lpid = 1): OracleEvent => ({
+      kind: 'dma.land',
+      tick: T(tick),
+      gpu: 0,
+      lpid,
+      pa: (BIG + 0x13_0000) as PhysAddr, // a 64K-aligned address 1.2 MiB into the page
+      lengthBytes: 8,
+      write: true,
+      epoch,
+    });
+    const o = new Oracle();
+    o.observe({ kind: 'page.owner', tick: T(0), pa: BIG, lpid: 1, sizeBytes: 2 * 1024 * 1024 });
+    expect(rules([inside(1, 0)], o)).toEqual([]);
+    expect(rules([inside(2, 0, 2)], o)).toEqual(['isolation.dma']);
+    o.observe({ kind: 'page.free', tick: T(3), pa: BIG, sizeBytes: 2 * 1024 * 1024, epoch: 1 });
+    expect(rules([inside(4, 0)], o)).toEqual(['isolation.dma', 'translation.stale-ats']);
+    expect(o.violations.at(-1)!.message).toContain(`page 0x${BIG.toString(16)}`);
+    // Without the 2M page announced, the same address is a 64K page of its own: nothing to judge.
+    expect(rules([inside(4, 0, 2)])).toEqual([]);
+  });
+
   const tceAccess = (tick: number, stale: boolean): OracleEvent => ({
     kind: 'tce.access',
     tick: T(tick),

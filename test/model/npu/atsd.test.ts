@@ -197,9 +197,12 @@ describe('atsd: registers and shootdowns', () => {
     fill(5);
     fill(7);
     // Guest LPID 5 may use register 2 (its link index), not 6 (host-only) nor one filtered to another LPID.
-    expect(() => unit.tryAcquire(1, 0 as Tick, 6, 5 as Lpid)).toThrow(/host-only/);
-    expect(() => unit.tryAcquire(1, 0 as Tick, 3, 5 as Lpid)).toThrow(/filtered to LPID 5/);
-    const reg = unit.tryAcquire(1, 0 as Tick, 2, 5 as Lpid);
+    expect(() => unit.tryAcquire(1, 0 as Tick, [6], 5 as Lpid)).toThrow(/host-only/);
+    expect(() => unit.tryAcquire(1, 0 as Tick, [3], 5 as Lpid)).toThrow(/filtered to LPID 5/);
+    expect(() => unit.tryAcquire(1, 0 as Tick, [2, 3], 5 as Lpid)).toThrow(
+      /register 3 .* filtered to LPID 5/,
+    );
+    const reg = unit.tryAcquire(1, 0 as Tick, [2], 5 as Lpid);
     expect(reg).toBe(2);
     // The guest asks for PID 9 of all partitions: the filter makes it LPID 5 only.
     const deliveries = unit.launch(2, 1, {
@@ -216,6 +219,36 @@ describe('atsd: registers and shootdowns', () => {
     expect(unit.stat(2)).toBe(0);
     expect(cache.entriesFor(5 as Lpid, 9 as Pid).l2).toHaveLength(0);
     expect(cache.entriesFor(7 as Lpid, 9 as Pid).l2).toHaveLength(1);
+  });
+
+  test('atsd guest: a guest spins over the registers of each of its links; the host leaves them to it and keeps 6 and 7', () => {
+    const tables = new PageTables(new PhysPages({ baseAddr: 0, sizeBytes: GiB }));
+    const mmu = new NestMmu(tables, { npuIndex: 0 });
+    // The guest (LPID 5) has the GPU with bricks 0 and 1; the host keeps the GPU with bricks 2 and 3.
+    for (const [bdf, brick, lpid] of [
+      [0x100, 0, 5],
+      [0x101, 1, 5],
+      [0x108, 2, 0],
+      [0x109, 3, 0],
+    ] as const) {
+      mmu.mapLpar(bdf, lpid as Lpid, 0, brick);
+      mmu.initContext(bdf, lpid === 0 ? MSR_HOST : MSR_GUEST);
+    }
+    const unit = new AtsdUnit({
+      npuIndex: 0,
+      xts: mmu,
+      bricks: [0, 1, 2, 3].map((brick) => ({ gpu: brick < 2 ? 0 : 1, brick })),
+    });
+    const guest = (owner: number) => unit.tryAcquire(owner, 0 as Tick, [0, 1], 5 as Lpid);
+    expect(guest(1)).toBe(0);
+    expect(guest(2)).toBe(1); // register 0 busy: test_bit moves on to the guest's other link
+    expect(guest(3)).toBeNull(); // both of its registers busy: it spins, never on another's
+    // The host takes every register whose filter is its own, in order: never the guest's 0 and 1.
+    const host = [10, 11, 12, 13, 14, 15].map((owner) => unit.tryAcquire(owner, 0 as Tick));
+    expect(host).toEqual([2, 3, 4, 5, 6, 7]);
+    unit.release(0, 1, 1 as Tick);
+    expect(unit.tryAcquire(16, 1 as Tick)).toBeNull(); // a freed guest register is not the host's
+    expect(guest(3)).toBe(0);
   });
 
   test('atsd: register wait and hold times are recorded for contention statistics', () => {

@@ -46,6 +46,7 @@ import {
   TceRemappedMsg,
 } from '../../../src/model/protocol/messages/tce.js';
 import {
+  CollectiveTimerMsg,
   ContextTimerMsg,
   EngineTimerMsg,
   HostTimerMsg,
@@ -117,6 +118,18 @@ describe('protocol: typed messages round-trip through the codec', () => {
       lengthBytes: len24,
     }),
   );
+  law(
+    PeerWriteMsg,
+    fc.record({
+      dma: tag,
+      write: fc.boolean(),
+      address: addr,
+      lpid,
+      link: fc.integer({ min: 0, max: 5 }),
+      lengthBytes: len24,
+      collective: fc.constant(true),
+    }),
+  );
   law(PeerCompleteMsg, fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const) }) as never);
   law(AtsRequestMsg, fc.record({ request: tag, lpid, pid, va: addr }));
   law(
@@ -139,10 +152,17 @@ describe('protocol: typed messages round-trip through the codec', () => {
       fc.record({
         op: fc.constant('acquire' as const),
         shootdown: tag,
-        fixedRegister: fc.constant(undefined),
+        registers: fc.constant(undefined),
         guestLpid: fc.constant(undefined),
       }),
-      fc.record({ op: fc.constant('acquire' as const), shootdown: tag, fixedRegister: reg, guestLpid: lpid }),
+      fc.record({
+        op: fc.constant('acquire' as const),
+        shootdown: tag,
+        registers: fc
+          .uniqueArray(reg, { minLength: 1, maxLength: 8 })
+          .map((rs) => [...rs].sort((a, b) => a - b)),
+        guestLpid: lpid,
+      }),
       fc.record({ op: fc.constant('write-ava' as const), shootdown: tag, reg, ava: addr }),
       fc.record({ op: fc.constantFrom('wait' as const, 'release' as const), shootdown: tag, reg }),
       fc.record({
@@ -215,11 +235,12 @@ describe('protocol: typed messages round-trip through the codec', () => {
   law(ResetAckMsg, fc.record({ gpu: tag, state: fc.constantFrom('quiesced' as const, 'links-up' as const) }));
   law(ResetDoneMsg, fc.record({ gpu: tag }));
   law(TceMapperTimerMsg, fc.record({ gpu: tag, thread: len24 }));
+  law(CollectiveTimerMsg, fc.constant({}) as never);
 
   test('protocol: every kind in the catalogue has a distinct number and a round-trip law above', () => {
     const kinds = MESSAGE_TYPES.map((t) => t.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    expect(MESSAGE_TYPES.length).toBe(34);
+    expect(MESSAGE_TYPES.length).toBe(35);
   });
 
   test('protocol: describeMessage names a recorded event and its fields', () => {

@@ -177,9 +177,9 @@ export class AtsService {
       const table = this.tables.table(pr.lpid, pr.pid as Pid);
       world.processPages[i]!.forEach((pa, k) => {
         table.map({
-          va: (pr.vaBase + k * PAGE_64K) as VirtAddr,
+          va: (pr.vaBase + k * pr.pageSizeBytes) as VirtAddr,
           pa,
-          sizeBytes: PAGE_64K,
+          sizeBytes: pr.pageSizeBytes,
           epoch: 0,
           writable: true,
           mappedAt: 0 as Tick,
@@ -264,8 +264,9 @@ export class AtsService {
   onPteClear(m: SimMessage, ctx: ActorContext): void {
     const c = PteClearMsg.decode(m);
     const table = this.tables.find(c.lpid as Lpid, c.pid as Pid);
+    const size = this.env.processOf(c.pid).pageSizeBytes;
     for (let i = 0; i < c.pages; i++) {
-      const va = (c.va + i * PAGE_64K) as VirtAddr;
+      const va = (c.va + i * size) as VirtAddr;
       if (table?.lookup(va) !== undefined) table.unmap(va);
     }
     ctx.send(this.env.toCoordinator, PteClearedMsg.encode({ op: c.op }), HEADER_BYTES);
@@ -274,12 +275,13 @@ export class AtsService {
   /** A fresh frame mapped at `va`; returns its address (the chip also learns its owner). */
   onPteSet(m: SimMessage): ReturnType<typeof PteSetMsg.decode> {
     const s = PteSetMsg.decode(m);
-    const { world, socket, epochs } = this.env;
-    if (world.processes.some((pr) => pr.pid === s.pid && pr.npus.includes(socket))) {
+    const { socket, epochs } = this.env;
+    const pr = this.env.processOf(s.pid);
+    if (pr.npus.includes(socket)) {
       this.tables.table(s.lpid as Lpid, s.pid as Pid).map({
         va: s.va as VirtAddr,
         pa: s.pa as PhysAddr,
-        sizeBytes: PAGE_64K,
+        sizeBytes: pr.pageSizeBytes,
         epoch: epochs.get(s.pa) ?? 0,
         writable: true,
         mappedAt: 0 as Tick,

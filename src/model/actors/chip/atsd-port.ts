@@ -9,6 +9,7 @@
  * Which spinning CPU wins a freed register is a choice ('atsd.spinner'): test_bit, then
  * test_and_set_bit_lock, races between CPUs.
  */
+import { pageSizeName } from '../../host/page-table.js';
 import type { AtsdBrick } from '../../npu/atsd-unit.js';
 import { AtsdUnit } from '../../npu/atsd-unit.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
@@ -22,7 +23,7 @@ import type { GpuResets } from './gpu-resets.js';
 
 interface Waiter {
   owner: number;
-  fixedRegister: number | undefined;
+  registers: readonly number[] | undefined;
   guestLpid: Lpid | undefined;
   askedAt: number;
 }
@@ -61,11 +62,11 @@ export class AtsdPort {
       case 'acquire': {
         const w: Waiter = {
           owner: o.shootdown,
-          fixedRegister: o.fixedRegister,
+          registers: o.registers,
           guestLpid: o.guestLpid as Lpid | undefined,
           askedAt: ctx.now,
         };
-        const got = this.unit.tryAcquire(w.owner, now, w.fixedRegister, w.guestLpid);
+        const got = this.unit.tryAcquire(w.owner, now, w.registers, w.guestLpid);
         if (got === null) this.acquireWaiters.push(w);
         else this.grant(w, got, ctx);
         return;
@@ -73,7 +74,15 @@ export class AtsdPort {
       case 'write-ava':
         this.unit.writeAva(o.reg, o.shootdown, o.ava);
         return;
-      case 'launch':
+      case 'launch': {
+        // What each launch covers (atsd-size-rule.ts): which of the 64K, 2M, 1G and whole-PID
+        // invalidates a run exercised, and how many flush ATSDs.
+        const t = o.params.target;
+        this.env.counters.add(
+          o.params.flushOnly
+            ? 'atsd.flush'
+            : `atsd.invalidate.${t.kind === 'pid' ? 'pid' : pageSizeName(t.sizeBytes)}`,
+        );
         for (const d of this.unit.launch(o.reg, o.shootdown, o.params, now)) {
           ctx.send(
             this.env.toGpu.get(d.gpu)!,
@@ -83,6 +92,7 @@ export class AtsdPort {
         }
         this.resets?.observeHmis(ctx);
         return;
+      }
       case 'wait':
         if (this.unit.stat(o.reg) === 0) this.answer(o.shootdown, 'wait', 0, ctx);
         else this.statWaiters.set(o.reg, { owner: o.shootdown, askedAt: ctx.now });
@@ -100,6 +110,8 @@ export class AtsdPort {
     const waited = ctx.now - w.askedAt;
     if (waited > 0) this.registerWait.record(waited);
     else this.env.counters.add('atsd.acquiredAtOnce');
+    // Which registers guests and the host use (guest-atsd: a guest never 6 or 7).
+    this.env.counters.add(`atsd.${w.guestLpid === undefined ? 'host' : 'guest'}.reg${reg}`);
     this.answer(w.owner, 'acquire', reg, ctx);
   }
 
@@ -109,7 +121,7 @@ export class AtsdPort {
     while (tries-- > 0 && this.acquireWaiters.length > 0) {
       const i = ctx.chooser.choose('atsd.spinner', this.acquireWaiters.length);
       const w = this.acquireWaiters[i]!;
-      const got = this.unit.tryAcquire(w.owner, ctx.now as Tick, w.fixedRegister, w.guestLpid);
+      const got = this.unit.tryAcquire(w.owner, ctx.now as Tick, w.registers, w.guestLpid);
       if (got === null) continue;
       this.acquireWaiters.splice(i, 1);
       this.grant(w, got, ctx);

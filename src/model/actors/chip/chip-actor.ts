@@ -15,6 +15,7 @@
  */
 import { Oracle } from '../../check/oracle.js';
 import { homeSocketOf } from '../../host/host-ram.js';
+import { PAGE_64K } from '../../host/page-table.js';
 import { K } from '../../protocol/kinds.js';
 import { PageFreeMsg, UnmapDoneMsg } from '../../protocol/messages/page-lifecycle.js';
 import { HostTimerMsg } from '../../protocol/messages/timers.js';
@@ -99,10 +100,16 @@ export class ChipActor implements Actor {
   private tellOracleTheOwners(): void {
     const w = this.world;
     const socket = this.env.socket;
-    const owner = (pa: PhysAddr, lpid: number) =>
-      this.oracle.observe({ kind: 'page.owner', tick: 0 as Tick, pa, lpid });
+    const owner = (pa: PhysAddr, lpid: number, sizeBytes = PAGE_64K) =>
+      this.oracle.observe({
+        kind: 'page.owner',
+        tick: 0 as Tick,
+        pa,
+        lpid,
+        ...(sizeBytes === PAGE_64K ? {} : { sizeBytes }),
+      });
     w.processes.forEach((pr, i) => {
-      if (pr.homeSocket === socket) for (const pa of w.processPages[i]!) owner(pa, pr.lpid);
+      if (pr.homeSocket === socket) for (const pa of w.processPages[i]!) owner(pa, pr.lpid, pr.pageSizeBytes);
     });
     for (const g of w.topology.sockets[socket]!.gpus) {
       const t = w.gpuOwner[g]!;
@@ -140,8 +147,16 @@ export class ChipActor implements Actor {
   /** A fresh frame mapped: the nest MMU's replica, and the home chip learns the frame's owner. */
   private onPteSet(m: SimMessage, ctx: ActorContext): void {
     const s = this.ats.onPteSet(m);
-    if (homeSocketOf(this.world.topology, s.pa) === this.env.socket)
-      this.oracle.observe({ kind: 'page.owner', tick: ctx.now as Tick, pa: s.pa as PhysAddr, lpid: s.lpid });
+    if (homeSocketOf(this.world.topology, s.pa) === this.env.socket) {
+      const size = this.env.processOf(s.pid).pageSizeBytes;
+      this.oracle.observe({
+        kind: 'page.owner',
+        tick: ctx.now as Tick,
+        pa: s.pa as PhysAddr,
+        lpid: s.lpid,
+        ...(size === PAGE_64K ? {} : { sizeBytes: size }),
+      });
+    }
   }
 
   /** A page freed somewhere: its epoch moves on here too (translations made from now carry it). */

@@ -4,6 +4,7 @@
  * the epochs of host pages (the nest MMU stamps translations with them; TCE unpins bump them).
  */
 import type { Oracle } from '../../check/oracle.js';
+import type { ProcessInfo } from '../../host/process.js';
 import type { Counters } from '../counters.js';
 import { edgeOf, type World } from '../world.js';
 
@@ -36,6 +37,13 @@ export class ChipEnv {
         this.toOtherChip.set(other.socket, edgeOf(world, index, world.chipActor[other.socket]!, 'xbus'));
       }
     }
+  }
+
+  /** The process of PID `pid` (PIDs are process index + 1, host/process.ts). */
+  processOf(pid: number): ProcessInfo {
+    const pr = this.world.processes[pid - 1];
+    if (pr?.pid !== pid) throw new Error(`${this.name}: no process with pid ${pid}`);
+    return pr;
   }
 
   /** The GPU index of the actor that sent `source`. */

@@ -5,7 +5,6 @@
  * waits for UNMAP_DONE (done, or refused because another thread holds the range) and pauses.
  */
 
-import { PAGE_64K } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { UnmapRequestMsg } from '../../protocol/messages/page-lifecycle.js';
@@ -37,7 +36,9 @@ export class HostThreads {
     const ch = ctx.chooser;
     const h = this.env.world.config.params.host;
     const proc = this.homed[ch.choose('host.proc', this.homed.length)]!;
-    const pages = Math.min(h.pagesPerUnmap, proc.pages);
+    const most = Math.min(h.pagesPerUnmap, proc.pages);
+    // One draw more only when asked (host.varyPagesPerUnmap): the draws of every other run stay.
+    const pages = h.varyPagesPerUnmap ? 1 + ch.choose('host.pages', most) : most;
     const firstPage = ch.choose('host.page', proc.pages - pages + 1);
     const migrate = ch.choose('host.migrate', 100) < h.migratePercent;
     ctx.send(
@@ -46,7 +47,7 @@ export class HostThreads {
         thread,
         lpid: proc.lpid,
         pid: proc.pid,
-        va: proc.vaBase + firstPage * PAGE_64K,
+        va: proc.vaBase + firstPage * proc.pageSizeBytes,
         pages,
         migrate,
       }),

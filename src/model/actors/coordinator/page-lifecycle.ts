@@ -74,7 +74,7 @@ export class PageLifecycle {
     this.frames = world.processes.map((pr) =>
       Array.from(
         { length: pr.pages },
-        () => this.ram[pr.homeSocket]!.allocate(PAGE_64K, world.tenants[pr.tenant]!.id).base,
+        () => this.ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, world.tenants[pr.tenant]!.id).base,
       ),
     );
     this.frames.forEach((f, i) => {
@@ -110,7 +110,8 @@ export class PageLifecycle {
     if (proc === undefined || proc.lpid !== r.lpid) {
       throw new Error(`coordinator: UNMAP_REQUEST for unknown lpid ${r.lpid} pid ${r.pid}`);
     }
-    const firstPage = (r.va - proc.vaBase) / PAGE_64K;
+    const size = proc.pageSizeBytes;
+    const firstPage = (r.va - proc.vaBase) / size;
     if (
       !(Number.isInteger(firstPage) && firstPage >= 0 && firstPage + r.pages <= proc.pages && r.pages >= 1)
     ) {
@@ -145,16 +146,16 @@ export class PageLifecycle {
       freed: false,
     };
     this.ops.set(id, op);
-    const va = proc.vaBase + firstPage * PAGE_64K;
+    const va = proc.vaBase + firstPage * size;
     for (let i = 0; i < r.pages; i++) {
       this.env.oracle.observe({
         kind: 'page.unmap',
         tick: ctx.now as Tick,
         lpid: proc.lpid,
         pid: proc.pid as Pid,
-        va: (va + i * PAGE_64K) as VirtAddr,
+        va: (va + i * size) as VirtAddr,
         pa: op.oldPages[i]!,
-        sizeBytes: PAGE_64K,
+        sizeBytes: size,
       });
     }
     for (const npu of proc.npus) {
@@ -182,11 +183,11 @@ export class PageLifecycle {
         id: op.id,
         lpid: pr.lpid,
         pid: pr.pid as Pid,
-        start: pr.vaBase + op.firstPage * PAGE_64K,
-        sizeBytes: op.pages * PAGE_64K,
+        start: pr.vaBase + op.firstPage * pr.pageSizeBytes,
+        sizeBytes: op.pages * pr.pageSizeBytes,
         npus: pr.npus,
         localNpu: pr.npus.includes(op.requester) ? op.requester : pr.npus[0]!,
-        guest: guest ? { lpid: pr.lpid, registerByNpu: this.guestRegisters(pr) } : undefined,
+        guest: guest ? { lpid: pr.lpid, registersByNpu: this.guestRegisters(pr) } : undefined,
         sizeRule: this.env.params.host.sizeRule,
       },
       ctx,
@@ -197,14 +198,34 @@ export class PageLifecycle {
     this.shootdowns.onAnswer(m, ctx);
   }
 
-  /** ATSD[link index] of the guest's first bridge on each NPU (domain.md §4). */
-  private guestRegisters(pr: ProcessInfo): Map<number, number> {
-    const t = this.env.world.topology;
-    const out = new Map<number, number>();
-    for (const g of pr.gpus) {
-      const gi = t.gpus[g]!;
-      if (!out.has(gi.socket)) out.set(gi.socket, t.bridges[gi.bridges[0]!]!.linkIndex);
+  /**
+   * The ATSD registers a guest's own mmio_invalidate may take on each NPU of the process (domain.md
+   * §4: the host hands ATSD[link index] of each bridge to the guest, and QEMU lists them as the
+   * vPHB's "ibm,mmio-atsd"). `host.guestAtsd`: 'first-link' gives the register of the first
+   * bridge of the process's first GPU there (one register per NPU, as the model first had it);
+   * 'every-link' gives the registers of every bridge of every GPU the guest owns on that NPU, over
+   * which its acquire_atsd_reg spins. Never 6 or 7: no bridge has those link indices.
+   */
+  private guestRegisters(pr: ProcessInfo): Map<number, number[]> {
+    const w = this.env.world;
+    const t = w.topology;
+    const out = new Map<number, number[]>();
+    if (this.env.params.host.guestAtsd === 'first-link') {
+      for (const g of pr.gpus) {
+        const gi = t.gpus[g]!;
+        if (!out.has(gi.socket)) out.set(gi.socket, [t.bridges[gi.bridges[0]!]!.linkIndex]);
+      }
+      return out;
     }
+    const sockets = new Set(pr.gpus.map((g) => t.gpus[g]!.socket));
+    for (const gpu of w.tenants[pr.tenant]!.gpus) {
+      const gi = t.gpus[gpu]!;
+      if (!sockets.has(gi.socket)) continue;
+      const regs = out.get(gi.socket) ?? [];
+      for (const b of gi.bridges) regs.push(t.bridges[b]!.linkIndex);
+      out.set(gi.socket, regs);
+    }
+    for (const regs of out.values()) regs.sort((a, b) => a - b);
     return out;
   }
 
@@ -240,20 +261,25 @@ export class PageLifecycle {
         kind: 'page.free',
         tick: ctx.now as Tick,
         pa: old,
-        sizeBytes: PAGE_64K,
+        sizeBytes: pr.pageSizeBytes,
         epoch: freed.epoch,
       });
       for (const e of this.env.toChip)
         ctx.send(e, PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
     }
     for (let i = 0; i < op.pages; i++) {
-      const fresh = this.ram[target]!.allocate(PAGE_64K, tenant).base;
+      const fresh = this.ram[target]!.allocate(pr.pageSizeBytes, tenant).base;
       const k = op.firstPage + i;
       this.frames[pr.index]![k] = fresh;
       this.env.counters.add(C.pagesMapped);
       if (op.migrate) this.env.counters.add(C.migrations);
       this.observeMap(pr, k, fresh, ctx.now);
-      const pte = PteSetMsg.encode({ lpid: pr.lpid, pid: pr.pid, va: pr.vaBase + k * PAGE_64K, pa: fresh });
+      const pte = PteSetMsg.encode({
+        lpid: pr.lpid,
+        pid: pr.pid,
+        va: pr.vaBase + k * pr.pageSizeBytes,
+        pa: fresh,
+      });
       // Every chip walking the process's page table, and the home chip of the new frame (it must
       // learn the frame's owner even when no GPU of the process is on its socket).
       const home = world.topology.sockets.findIndex((s) => this.ram[s.socket] === this.ramOf(fresh));
@@ -269,7 +295,7 @@ export class PageLifecycle {
   }
 
   private observeMap(pr: ProcessInfo, k: number, pa: PhysAddr, now: number): void {
-    const va = (pr.vaBase + k * PAGE_64K) as VirtAddr;
+    const va = (pr.vaBase + k * pr.pageSizeBytes) as VirtAddr;
     for (const gpu of pr.gpus) {
       this.env.oracle.observe({
         kind: 'translation.made',
@@ -279,7 +305,7 @@ export class PageLifecycle {
         pid: pr.pid as Pid,
         va,
         pa,
-        sizeBytes: PAGE_64K,
+        sizeBytes: pr.pageSizeBytes,
       });
     }
   }
@@ -298,7 +324,7 @@ export class PageLifecycle {
       lpid: o.proc.lpid,
       pid: o.proc.pid,
       pages: o.pages,
-      va: o.proc.vaBase + o.firstPage * PAGE_64K,
+      va: o.proc.vaBase + o.firstPage * o.proc.pageSizeBytes,
       npus: o.proc.npus,
       startedAt: o.startedAt,
       describe: this.shootdowns.describe(o.id, o.phase),

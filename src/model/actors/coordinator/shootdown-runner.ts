@@ -26,7 +26,7 @@ const MAX_POSTED_STEPS = 10_000;
 function opMessage(id: number, op: Exclude<ShootdownOp, { kind: 'done' | 'eieio' }>): AtsdOp {
   switch (op.kind) {
     case 'acquire':
-      return { op: 'acquire', shootdown: id, fixedRegister: op.fixedRegister, guestLpid: op.guestLpid };
+      return { op: 'acquire', shootdown: id, registers: op.registers, guestLpid: op.guestLpid };
     case 'launch':
       return { op: 'launch', shootdown: id, reg: op.reg, params: op.params };
     case 'write-ava':

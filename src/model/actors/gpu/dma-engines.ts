@@ -33,6 +33,7 @@ import { C } from '../metric-names.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { World } from '../world.js';
 import type { GpuEnv } from './gpu-env.js';
+import type { CollectivePort, RingAllReduce } from './ring-allreduce.js';
 
 interface PendingAts {
   dma: number;
@@ -42,7 +43,7 @@ interface PendingAts {
   write: boolean;
 }
 
-export class DmaEngines {
+export class DmaEngines implements CollectivePort {
   private readonly p: World['config']['params']['gpu'];
   private readonly procs: readonly ProcessInfo[];
   private readonly peers: readonly PeerEdge[];
@@ -53,6 +54,10 @@ export class DmaEngines {
   private readonly inFlight = new Map<number, number>();
   /** The subset of inFlight that are peer writes. */
   private readonly peerTags = new Set<number>();
+  /** The subset of peerTags that are the collective's writes. */
+  private readonly collectiveTags = new Set<number>();
+  /** The ring all-reduce this GPU takes part in (gpu-actor.ts attaches it), if any. */
+  collective: RingAllReduce | undefined;
   private readonly pendingAts = new Map<number, PendingAts>();
   /** Engines waiting for an outstanding slot, in the order they stalled. */
   private readonly stalled: number[] = [];
@@ -142,6 +147,35 @@ export class DmaEngines {
     }
   }
 
+  /** The collective may hold half the outstanding slots, the engines the rest (ring-allreduce.ts). */
+  collectiveSlots(): number {
+    const total = this.p.maxOutstanding - this.inFlight.size - this.pendingAts.size;
+    const own = Math.ceil(this.p.maxOutstanding / 2) - this.collectiveTags.size;
+    return Math.max(0, Math.min(total, own));
+  }
+
+  issueCollectiveWrite(ctx: ActorContext, pe: PeerEdge, address: number, bytes: number): void {
+    const dma = this.newTag();
+    this.env.counters.add(C.peerIssued);
+    this.env.counters.add('allreduce.writes');
+    this.inFlight.set(dma, ctx.now);
+    this.peerTags.add(dma);
+    this.collectiveTags.add(dma);
+    ctx.send(
+      pe.edge,
+      PeerWriteMsg.encode({
+        dma,
+        write: true,
+        address,
+        lpid: this.env.lpid,
+        link: pe.links[0]!,
+        lengthBytes: bytes,
+        collective: true,
+      }),
+      HEADER_BYTES + bytes,
+    );
+  }
+
   /** Restart the engine that stalled first, if any. */
   restartStalled(ctx: ActorContext): void {
     const engine = this.stalled.shift();
@@ -157,8 +191,8 @@ export class DmaEngines {
   private issueUt0(ctx: ActorContext, write: boolean): void {
     const ch = ctx.chooser;
     const pr = this.procs[ch.choose('gpu.proc', this.procs.length)]!;
-    const va =
-      pr.vaBase + ch.choose('gpu.page', pr.pages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
+    const size = pr.pageSizeBytes;
+    const va = pr.vaBase + ch.choose('gpu.page', pr.pages) * size + ch.choose('gpu.offset', size / 256) * 256;
     const dma = this.newTag();
     const counters = this.env.counters;
     counters.add(C.dmaIssued);
@@ -305,8 +339,10 @@ export class DmaEngines {
       } else {
         counters.add(C.peerRefused);
       }
+      if (this.collectiveTags.delete(c.dma)) this.collective?.onWriteDone(ctx, c.status === DmaStatus.ok);
     } else if (c.status === DmaStatus.ok) {
       counters.add(C.dmaCompleted);
+      counters.add('dma.bytes', this.p.dmaBytes);
       this.dmaLatency.record(latency);
     } else {
       counters.add(C.dmaFaulted);

@@ -26,6 +26,7 @@ import { GpuEnv } from './gpu-env.js';
 import { InvalidationPort } from './invalidation-port.js';
 import { PeerPort } from './peer-port.js';
 import { ResetPort } from './reset-port.js';
+import { RingAllReduce, ringOf } from './ring-allreduce.js';
 
 export class GpuActor implements Actor {
   readonly kind = 'gpu' as const;
@@ -42,6 +43,8 @@ export class GpuActor implements Actor {
   private readonly invalidations: InvalidationPort;
   private readonly peers: PeerPort;
   private readonly resets: ResetPort;
+  private readonly collective: RingAllReduce | undefined;
+  private readonly allreduceLatency: LatencyHistogram | undefined;
 
   constructor(
     readonly index: number,
@@ -66,6 +69,16 @@ export class GpuActor implements Actor {
     );
     this.peers = new PeerPort(this.env, linkUp);
     this.resets = new ResetPort(this.env, this.bar0, this.ats, this.engines, this.invalidations);
+    if (world.config.params.gpu.collective === 'ring-allreduce' && this.env.tenantIndex >= 0) {
+      const ring = ringOf(world, this.env.gpu);
+      if (ring === undefined) this.counters.add('allreduce.noRing');
+      else {
+        this.allreduceLatency = recorder.histogram();
+        this.collective = new RingAllReduce(this.env, ring, this.engines, this.allreduceLatency);
+        this.engines.collective = this.collective;
+        this.peers.collective = this.collective;
+      }
+    }
     // Who owns every GPU, as the oracle judges peer writes and MMIO by it.
     world.topology.gpus.forEach((g) => {
       const t = world.gpuOwner[g.index]!;
@@ -80,6 +93,7 @@ export class GpuActor implements Actor {
     });
     this.dispatch = new Dispatch(this.name, {
       [K.ENGINE_TIMER]: (m, ctx) => this.engines.onTimer(m, ctx),
+      [K.COLLECTIVE_TIMER]: (_m, ctx) => this.collective?.onTimer(ctx),
       [K.ATS_RESPONSE]: (m, ctx) => this.engines.onAtsResponse(m, ctx),
       [K.DMA_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
       [K.PEER_COMPLETE]: (m, ctx) => this.engines.onComplete(m, ctx),
@@ -96,6 +110,7 @@ export class GpuActor implements Actor {
    */
   private settle(ctx: ActorContext): void {
     this.engines.restartStalled(ctx);
+    this.collective?.pump(ctx);
     this.invalidations.releaseFlushAcks(ctx);
     this.resets.afterSettle(ctx);
   }
@@ -103,6 +118,7 @@ export class GpuActor implements Actor {
   start(ctx: ActorContext): void {
     if (this.env.tenantIndex < 0) return; // an unowned GPU sits idle
     this.engines.start(ctx);
+    this.collective?.start(ctx);
   }
 
   findings(): number {
@@ -145,7 +161,12 @@ export class GpuActor implements Actor {
       counters: this.counters,
       extraCounters: { 'ats.evictions': s.evictions, 'ats.fills': s.fills },
       oracle: this.oracle,
-      histograms: { [H.dmaLatencyTicks]: this.dmaLatency, [H.peerLatencyTicks]: this.peerLatency },
+      histograms: {
+        [H.dmaLatencyTicks]: this.dmaLatency,
+        [H.peerLatencyTicks]: this.peerLatency,
+        // Only a GPU in a ring reports one: runs without a collective keep their figures as before.
+        ...(this.allreduceLatency === undefined ? {} : { [H.allreduceTicks]: this.allreduceLatency }),
+      },
       state: {
         ...this.engines.state(),
         pendingFlushAcks: this.invalidations.pendingCount,
@@ -157,6 +178,7 @@ export class GpuActor implements Actor {
         ...(this.world.config.params.resets === undefined
           ? {}
           : { secondaryBusResets: this.bar0.bar0.stats.secondaryBusResets }),
+        ...this.collective?.state(),
       },
     });
   }

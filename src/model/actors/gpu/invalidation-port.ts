@@ -45,8 +45,14 @@ export class InvalidationPort {
       this.env.counters.add('ats.invalidationsLostInReset');
       return;
     }
-    this.ats.apply(a.inv, a.flush);
+    const dropped = this.ats.apply(a.inv, a.flush);
     this.env.counters.add(a.inv.kind === 'flush' ? C.atsFlushes : C.atsInvalidations);
+    if (a.inv.kind !== 'flush' && this.env.tenantIndex >= 0 && a.inv.lpid !== this.env.lpid) {
+      // The NPU forwards every ATSD to every GPU behind it; the register's LPARID filter gave this
+      // one another partition's LPID, so it can only touch that partition's entries (none here).
+      this.env.counters.add('atsd.otherPartition');
+      if (dropped > 0) this.env.counters.add('atsd.otherPartitionDropped', dropped);
+    }
     const toChip = this.env.nvlinkTo(m.source);
     const register = { npu: a.npu, reg: a.reg };
     if (!a.flush) {

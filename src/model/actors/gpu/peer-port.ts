@@ -10,8 +10,12 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import type { GpuEnv } from './gpu-env.js';
+import type { RingAllReduce } from './ring-allreduce.js';
 
 export class PeerPort {
+  /** The ring all-reduce of this GPU, told of each collective write that lands here. */
+  collective: RingAllReduce | undefined;
+
   constructor(
     private readonly env: GpuEnv,
     private readonly linkUp: (link: number) => boolean,
@@ -37,5 +41,6 @@ export class PeerPort {
       lengthBytes: p.lengthBytes,
     });
     ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.ok }), HEADER_BYTES);
+    if (p.collective === true) this.collective?.onReceived(ctx);
   }
 }

@@ -8,15 +8,17 @@
  * - isolation.mmio: an MMIO access the filter let through vs the owner of that GPU; a GPU no
  *   tenant took is the host's to program, and is not judged.
  */
-import { PAGE_64K } from '../../host/page-table.js';
-import { alignDown, hex } from '../../types.js';
+import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
+import type { PageBases } from '../page-bases.js';
 import type { Report, RuleFamily } from './report.js';
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
   /** Page base -> LPID of its owner, while owned. */
   private readonly owners = new Map<number, number>();
+
+  constructor(private readonly pages: PageBases) {}
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
@@ -33,7 +35,7 @@ export class IsolationRules implements RuleFamily {
         this.owners.delete(ev.pa);
         return;
       case 'dma.land': {
-        const base = alignDown(ev.pa, PAGE_64K);
+        const base = this.pages.baseOf(ev.pa);
         const owner = this.owners.get(base);
         if (owner !== undefined && owner !== ev.lpid) {
           report(

@@ -30,12 +30,13 @@ export function judgeShootdownDeadlines(
   reported: Set<number>,
 ): Violation[] {
   const out: Violation[] = [];
+  const cycle = findDeadlockCycle(inFlight.map((o) => o.describe));
   for (const s of inFlight) {
     if (reported.has(s.id) || now - s.startedAt <= deadlineTicks) continue;
     reported.add(s.id);
     out.push({
       rule: 'liveness.shootdown',
-      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${s.pages} page(s) at ${hex(s.va)}) to complete within ${deadlineTicks} ticks, got none after ${now - s.startedAt} ticks; ${inFlight.map((o) => o.describe).join('; ')}`,
+      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${s.pages} page(s) at ${hex(s.va)}) to complete within ${deadlineTicks} ticks, got none after ${now - s.startedAt} ticks; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
       tick: now,
       actors: ['coordinator', ...s.npus.map((n) => `npu${n}`)],
       addresses: [s.va],
@@ -43,4 +44,59 @@ export function judgeShootdownDeadlines(
     });
   }
   return out;
+}
+
+/**
+ * The deadlock among shootdowns in flight, from the lines that describe them (shootdown-runner.ts
+ * `describe`: "shootdown 2: holds [npu1.reg0], waits to acquire on npu0"): a shootdown waiting to
+ * acquire on an NPU waits for every shootdown holding a register there; a cycle in that wait-for
+ * graph is the deadlock (the Feb 2018 mmio_invalidate one reads "shootdown 2 holds npu1.reg0,
+ * waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2"). Undefined when
+ * there is no cycle (a hang: a register whose STAT never clears).
+ */
+export function findDeadlockCycle(lines: readonly string[]): string | undefined {
+  const nodes = new Map<number, { holds: string[]; waitsOn: number | undefined }>();
+  for (const line of lines) {
+    const m = /^shootdown (\d+): holds \[([^\]]*)\], (.*)$/.exec(line);
+    if (m === null) continue;
+    const wait = /^waits to acquire on npu(\d+)$/.exec(m[3]!);
+    nodes.set(Number(m[1]), {
+      holds: m[2] === '' ? [] : m[2]!.split(', '),
+      waitsOn: wait === null ? undefined : Number(wait[1]),
+    });
+  }
+  const waitsFor = (id: number): number[] => {
+    const npu = nodes.get(id)?.waitsOn;
+    if (npu === undefined) return [];
+    return [...nodes]
+      .filter(([other, n]) => other !== id && n.holds.some((r) => r.startsWith(`npu${npu}.`)))
+      .map(([other]) => other);
+  };
+  // Depth-first from each shootdown in id order; bounded by the shootdowns in flight.
+  const ids = [...nodes.keys()].sort((a, b) => a - b);
+  for (const start of ids) {
+    const path: number[] = [];
+    const onPath = new Set<number>();
+    const visit = (id: number): number[] | undefined => {
+      if (onPath.has(id)) return path.slice(path.indexOf(id));
+      path.push(id);
+      onPath.add(id);
+      for (const next of waitsFor(id)) {
+        const found = visit(next);
+        if (found !== undefined) return found;
+      }
+      path.pop();
+      onPath.delete(id);
+      return undefined;
+    };
+    const cycle = visit(start);
+    if (cycle !== undefined) {
+      const step = (id: number) => {
+        const n = nodes.get(id)!;
+        return `shootdown ${id} holds ${n.holds.join(' and ')}, waits for npu${n.waitsOn}`;
+      };
+      return `${cycle.map(step).join(' -> ')} -> shootdown ${cycle[0]}`;
+    }
+  }
+  return undefined;
 }

@@ -13,10 +13,10 @@
  *   operation was a write (`tce.write`), not a clear: the kernel believes the bus page mapped, the
  *   table does not have it (Linux 56090a3902c8: a level replaced by another thread's allocation).
  */
-import { PAGE_64K } from '../../host/page-table.js';
 import { wireEpoch } from '../../protocol/wire.js';
-import { alignDown, hex } from '../../types.js';
+import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
+import type { PageBases } from '../page-bases.js';
 import type { Report, RuleFamily } from './report.js';
 
 export class TranslationRules implements RuleFamily {
@@ -26,6 +26,8 @@ export class TranslationRules implements RuleFamily {
   private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
   /** `gpu:index` -> the page its TCE was last written with, until a clear. */
   private readonly written = new Map<string, number>();
+
+  constructor(private readonly pages: PageBases) {}
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
@@ -56,7 +58,7 @@ export class TranslationRules implements RuleFamily {
       }
       case 'tce.access': {
         if (!ev.stale) return;
-        const base = alignDown(ev.pa, PAGE_64K);
+        const base = this.pages.baseOf(ev.pa);
         const c = this.cleared.get(`${ev.gpu}:${ev.index}`);
         if (c === undefined || c.pa !== base || c.unpinned) {
           report(
@@ -71,7 +73,7 @@ export class TranslationRules implements RuleFamily {
       }
       case 'dma.land': {
         if (ev.epoch === undefined) return;
-        const base = alignDown(ev.pa, PAGE_64K);
+        const base = this.pages.baseOf(ev.pa);
         const epoch = this.epochs.get(base) ?? 0;
         if (epoch !== ev.epoch) {
           report(

@@ -4,7 +4,7 @@
  *
  * | kind            | from -> to    | fields                                                       |
  * |-----------------|---------------|--------------------------------------------------------------|
- * | ATSD_OP         | coord -> chip | tag = shootdown op id, flags = op + reg << 3; acquire: address = fixed register + 1 (0: any), lpid = guest LPID; write-ava: address = AVA; launch: address = start, pid, lengthBytes = launch code (below) |
+ * | ATSD_OP         | coord -> chip | tag = shootdown op id, flags = op + reg << 3; acquire: address = the registers it may take (0: any of the host's; reg + 1: that one; 0x100 + mask: several), lpid = guest LPID; write-ava: address = AVA; launch: address = start, pid, lengthBytes = launch code (below) |
  * | ATSD_ANSWER     | chip -> coord | tag = shootdown op id, flags = op, address = register (acquire) |
  * | ATSD_INVALIDATE | chip -> gpu   | tag = npu * 8 + reg, flags = target (0 range, 1 PID, 2 flush) + flush << 2, lpid, pid, address = start, lengthBytes = log2 size |
  * | ATSD_ACK        | gpu -> chip   | tag = npu * 8 + reg                                          |
@@ -31,13 +31,38 @@ export type AtsdOp =
   | {
       readonly op: 'acquire';
       readonly shootdown: number;
-      readonly fixedRegister: number | undefined;
+      /** The only registers it may take, ascending (a guest's); undefined: any of the host's. */
+      readonly registers: readonly number[] | undefined;
       readonly guestLpid: number | undefined;
     }
   | { readonly op: 'write-ava'; readonly shootdown: number; readonly reg: number; readonly ava: number }
   | { readonly op: 'launch'; readonly shootdown: number; readonly reg: number; readonly params: LaunchParams }
   | { readonly op: 'wait'; readonly shootdown: number; readonly reg: number }
   | { readonly op: 'release'; readonly shootdown: number; readonly reg: number };
+
+/** Several registers: this bit over a mask of them (one register keeps its `reg + 1` form). */
+const REGISTER_SET = 0x100;
+
+/** An acquire's registers in `address`: 0 any, reg + 1 one register, REGISTER_SET | mask several. */
+function registersField(registers: readonly number[] | undefined): number {
+  if (registers === undefined) return 0;
+  if (registers.length === 1) return registers[0]! + 1;
+  let mask = 0;
+  for (const r of registers) {
+    if (!(Number.isInteger(r) && r >= 0 && r < REGS_PER_NPU_IN_TAG) || (mask & (1 << r)) !== 0) {
+      throw new RangeError(`ATSD_OP: Expected distinct registers 0..7, got ${JSON.stringify(registers)}`);
+    }
+    mask |= 1 << r;
+  }
+  return REGISTER_SET | mask;
+}
+
+function registersOf(address: number): number[] {
+  if (address < REGISTER_SET) return [address - 1];
+  const out: number[] = [];
+  for (let r = 0; r < REGS_PER_NPU_IN_TAG; r++) if ((address & (1 << r)) !== 0) out.push(r);
+  return out;
+}
 
 function launchCode(p: LaunchParams): number {
   const t = p.target;
@@ -67,7 +92,7 @@ export const AtsdOpMsg = messageType<AtsdOp>({
           kind: K.ATSD_OP,
           tag,
           flags: code,
-          address: o.fixedRegister === undefined ? 0 : o.fixedRegister + 1,
+          address: registersField(o.registers),
           lpid: fitField('ATSD_OP', 'lpid', o.guestLpid ?? 0),
         };
       case 'write-ava':
@@ -93,8 +118,8 @@ export const AtsdOpMsg = messageType<AtsdOp>({
     switch (op) {
       case 'acquire':
         return m.address > 0
-          ? { op, shootdown, fixedRegister: m.address - 1, guestLpid: m.lpid }
-          : { op, shootdown, fixedRegister: undefined, guestLpid: undefined };
+          ? { op, shootdown, registers: registersOf(m.address), guestLpid: m.lpid }
+          : { op, shootdown, registers: undefined, guestLpid: undefined };
       case 'write-ava':
         return { op, shootdown, reg, ava: m.address };
       case 'launch':

@@ -5,7 +5,7 @@
  * |---------------|----------------------------|---------------------------------------------------------|
  * | DMA           | gpu -> chip, chip -> chip  | tag = dma id, flags = DmaFlag bits + gpu << 4, address = pa (UT=0, forwarded) or bus address (UT=1), lpid = tenant, pid = translation's epoch (UT=0), lengthBytes |
  * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + gpu << 4 (gpu omitted on the last hop) |
- * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write, address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
+ * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write + collective (a ring all-reduce's, actors/gpu/ring-allreduce.ts), address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
  * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status                            |
  *
  * A DMA that lands on the wrong chip is forwarded over the X-bus to the home chip of its address,
@@ -19,6 +19,8 @@ const UT0 = 1;
 const UT1 = 2;
 const PCIE = 4;
 const WRITE = 8;
+/** PEER_WRITE only: the write is a step of a collective (ring all-reduce). */
+const COLLECTIVE = 16;
 const LOW_FLAGS = (1 << GPU_FLAG_SHIFT) - 1;
 
 /** How the address was translated: by the GPU's ATS cache (UT=0), by a TCE (UT=1), or already. */
@@ -121,6 +123,8 @@ export interface PeerWrite {
   /** First NVLink of the bundle on the sender's side (for the report). */
   readonly link: number;
   readonly lengthBytes: number;
+  /** Part of a collective: the receiver counts it toward its ring step (omitted: false). */
+  readonly collective?: boolean;
 }
 
 export const PeerWriteMsg = messageType<PeerWrite>({
@@ -129,7 +133,7 @@ export const PeerWriteMsg = messageType<PeerWrite>({
   encode: (p) => ({
     kind: K.PEER_WRITE,
     tag: fitField('PEER_WRITE', 'tag', p.dma),
-    flags: p.write ? WRITE : 0,
+    flags: (p.write ? WRITE : 0) | (p.collective === true ? COLLECTIVE : 0),
     address: p.address,
     lpid: fitField('PEER_WRITE', 'lpid', p.lpid),
     pid: fitField('PEER_WRITE', 'pid', p.link),
@@ -142,6 +146,7 @@ export const PeerWriteMsg = messageType<PeerWrite>({
     lpid: m.lpid,
     link: m.pid,
     lengthBytes: m.lengthBytes,
+    ...((m.flags & COLLECTIVE) !== 0 ? { collective: true } : {}),
   }),
 });
 

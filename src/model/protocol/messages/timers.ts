@@ -11,6 +11,7 @@
  * | WATCHDOG_TIMER  | coordinator | (none)                                          |
  * | CONTEXT_TIMER   | chip        | tag = driver thread (an NPU context's next step) |
  * | RESET_TIMER     | coordinator | (none) (a tenant's next GPU reset request)      |
+ * | COLLECTIVE_TIMER| gpu         | (none): the next ring all-reduce may start      |
  */
 import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
@@ -37,3 +38,5 @@ export interface ContextTimer {
 export const ContextTimerMsg = plainMessage<ContextTimer>(K.CONTEXT_TIMER, 'CONTEXT_TIMER', {
   tag: 'thread',
 });
+
+export const CollectiveTimerMsg = plainMessage<Bare>(K.COLLECTIVE_TIMER, 'COLLECTIVE_TIMER', {});

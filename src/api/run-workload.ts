@@ -1,0 +1,62 @@
+/**
+ * One workload, run from a library: the same layering of parameters as `npusim run` (the
+ * workload's own, its variant's `set`, then `set`, then the duration) and the same answer on the
+ * result (its question and headline figures), without a command line. Variants are not run
+ * (run each by name with `variant`, as `npusim run --variant` does).
+ */
+import type { BugName } from '../model/scenario/bugs.js';
+import type { ProfileName } from '../model/scenario/profiles.js';
+import { applySets, type RunConfig, type Workload } from '../model/scenario/workload.js';
+import { evaluateHeadline } from '../report/headline.js';
+import type { RunResult } from '../report/run-result.js';
+import type { EngineOptions } from '../runtime/engine.js';
+import { runSimulation } from './run-simulation.js';
+
+export interface RunWorkloadOptions extends Partial<EngineOptions> {
+  /** Default 1. */
+  seed?: number;
+  bugs?: BugName[];
+  profile?: ProfileName;
+  /** One of the workload's variants (`Workload.variants`), applied before `set`. */
+  variant?: string;
+  /** Parameter overrides by path, as `--set` takes them: `{ 'gpu.dmaBytes': 4096 }`. */
+  set?: Record<string, unknown>;
+  /** Simulated time in ticks (picoseconds); default the workload's. */
+  durationTicks?: number;
+}
+
+/** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
+export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
+  let params = workload.params;
+  if (options.variant !== undefined) {
+    const v = workload.variants.find((x) => x.name === options.variant);
+    if (v === undefined) {
+      throw new Error(
+        `Expected a variant of ${workload.name} (${workload.variants.map((x) => x.name).join(', ')}), got \`${options.variant}\``,
+      );
+    }
+    params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`);
+  }
+  const set = { ...options.set };
+  if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;
+  if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
+  return {
+    workload: workload.name,
+    ...(options.variant === undefined ? {} : { variant: options.variant }),
+    ...(options.set === undefined || Object.keys(options.set).length === 0
+      ? {}
+      : { set: Object.entries(options.set).map(([path, value]) => ({ path, value })) }),
+    seed: options.seed ?? 1,
+    bugs: options.bugs ?? [],
+    params,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  };
+}
+
+export async function runWorkload(workload: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
+  const config = workloadConfig(workload, options);
+  const result = await runSimulation(config, { ...options, host: options.host ?? 'inline' });
+  if (workload.question !== undefined) result.question = workload.question;
+  if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
+  return result;
+}

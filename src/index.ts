@@ -1,0 +1,58 @@
+/**
+ * npusim as a library: `import { defineWorkload, runWorkload } from 'npusim'`.
+ *
+ * What a user needs to write a workload (defineWorkload and its types, the parameter schema),
+ * a topology (TopologySpec, the presets, the validator), and to run either without the command
+ * line (runWorkload for a workload, runSimulation for a full RunConfig) and read the result
+ * (RunResult, formatSummary). Everything here is also what `npusim run ./my-workload.ts` uses.
+ */
+export { runSimulation } from './api/run-simulation.js';
+export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
+export { RULE_NAMES, type RuleName } from './model/check/rule-names.js';
+export type { Violation } from './model/check/violation.js';
+export {
+  type GpuSpec,
+  type LinkEndSpec,
+  type LinkParams,
+  type LinkParamsSpec,
+  type PresetName,
+  type SocketSpec,
+  TOPOLOGY_PRESETS,
+  type TopologySpec,
+  validateTopologySpec,
+} from './model/platform/topology-spec.js';
+export { BUG_NAMES, BUGS, type BugName } from './model/scenario/bugs.js';
+export { PROFILE_NAMES, type ProfileName } from './model/scenario/profiles.js';
+export {
+  applySets,
+  defineWorkload,
+  type Expectation,
+  type HeadlineItem,
+  PAGE_SIZE_NAMES,
+  type PageSizeName,
+  parseParams,
+  type RunConfig,
+  type TenantSpec,
+  type Variant,
+  validateWorkload,
+  type Workload,
+  type WorkloadDefinition,
+  type WorkloadInput,
+  type WorkloadParams,
+  workloadParamsSchema,
+} from './model/scenario/workload.js';
+export { formatDuration, formatTime, parseDuration } from './report/duration.js';
+export { evaluateHeadline, judgeExpectation } from './report/headline.js';
+export type {
+  ExpectationVerdict,
+  HeadlineFigure,
+  LinkFigures,
+  RunResult,
+  RunStatus,
+  SocketFigures,
+  VariantResult,
+} from './report/run-result.js';
+export { formatSummary } from './report/summary.js';
+export type { EngineOptions, Host } from './runtime/engine.js';
+export { loadWorkloadFile } from './runtime/workload-file.js';
+export { loadWorkloads } from './runtime/workload-registry.js';

@@ -1,0 +1,77 @@
+/**
+ * Paths into a workload's parameters, as `--set PATH=VALUE` and a variant's `set` name them:
+ * `gpu.dmaBytes`, `host.atsdRegisters`, `tenants[0].pagesPerProcess` (or `tenants.0.pagesPerProcess`).
+ *
+ * Setting a path copies every object and array on the way (the workload's own parameters are never
+ * changed) and sets the last key, whether or not it exists: the schema decides afterwards whether
+ * the key and its value are allowed (workload.ts applySets validates the result), so an unknown key
+ * is refused with the schema's own words. Only the way there must exist: a missing tenant index or
+ * a path through a number is refused here, naming the field.
+ */
+import { ConfigError } from '../../core/errors.js';
+
+/** `tenants[0].pageSizes` -> ['tenants', 0, 'pageSizes']; throws a ConfigError naming `field`. */
+export function parseParamPath(path: string, field: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)?((?:\[\d+\])*)$/.exec(part);
+    if (part === '' || m === null || (m[1] === undefined && m[2] === '')) {
+      if (/^\d+$/.test(part) && keys.length > 0) {
+        keys.push(Number(part));
+        continue;
+      }
+      throw new ConfigError(
+        field,
+        `Expected a parameter path such as \`gpu.dmaBytes\` or \`tenants[0].pagesPerProcess\`, got \`${path}\``,
+      );
+    }
+    if (m[1] !== undefined) keys.push(m[1]);
+    for (const index of m[2]!.matchAll(/\[(\d+)\]/g)) keys.push(Number(index[1]));
+  }
+  return keys;
+}
+
+/** A copy of `root` with `path` set to `value` (see the module header for what is checked here). */
+export function setAtPath(root: unknown, path: string, value: unknown, field: string): unknown {
+  const keys = parseParamPath(path, field);
+  const walk = (node: unknown, depth: number): unknown => {
+    const key = keys[depth]!;
+    const last = depth === keys.length - 1;
+    const where = keys
+      .slice(0, depth)
+      .reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? k : `${s}.${k}`), '');
+    if (typeof key === 'number') {
+      if (!Array.isArray(node)) {
+        throw new ConfigError(
+          field,
+          `Expected \`${where}\` to be a list to index with [${key}], got ${kindOf(node)}`,
+        );
+      }
+      if (key >= node.length) {
+        throw new ConfigError(
+          field,
+          `Expected an index of \`${where}\` from 0 to ${node.length - 1}, got ${key}`,
+        );
+      }
+      const copy = [...node];
+      copy[key] = last ? value : walk(node[key], depth + 1);
+      return copy;
+    }
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+      throw new ConfigError(
+        field,
+        `Expected \`${where === '' ? '(parameters)' : where}\` to be an object with \`${key}\`, got ${kindOf(node)}`,
+      );
+    }
+    const obj = node as Record<string, unknown>;
+    return { ...obj, [key]: last ? value : walk(obj[key] ?? {}, depth + 1) };
+  };
+  return walk(root, 0);
+}
+
+function kindOf(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `the ${typeof v} \`${String(v)}\``;
+}

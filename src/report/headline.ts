@@ -1,0 +1,132 @@
+/**
+ * A workload's answer, read from a run result: the figures its `headline` names (workload.ts
+ * headlineItemSchema) and its findings judged against what it expected (`expect`). The summary
+ * prints these first; `--json` carries them in the result (`headline`, `expectation`, `variants`).
+ */
+import type { RuleName } from '../model/check/rule-names.js';
+import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
+import { formatTime } from './duration.js';
+import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
+
+export function evaluateHeadline(items: readonly HeadlineItem[], result: RunResult): HeadlineFigure[] {
+  return items.flatMap((item) => figuresOf(item, result));
+}
+
+function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
+  if ('counter' in item) {
+    const seconds = r.simulatedTicks / 1e12;
+    const shape = (label: string, total: number): HeadlineFigure => {
+      const perSecond = item.per === 'simulated-second';
+      const value = perSecond ? (seconds > 0 ? total / seconds : 0) : total;
+      return { label, value, text: countText(value, item.unit, perSecond) };
+    };
+    if (item.counter.endsWith('.*')) {
+      const prefix = item.counter.slice(0, -1);
+      const names = Object.keys(r.counts)
+        .filter((k) => k.startsWith(prefix))
+        .sort();
+      if (names.length === 0) return [{ label: item.label, value: null, text: 'none' }];
+      return names.map((k) => shape(`${item.label} ${k.slice(prefix.length)}`, r.counts[k] ?? 0));
+    }
+    const total = item.counter.split('+').reduce((sum, name) => sum + (r.counts[name] ?? 0), 0);
+    return [shape(item.label, total)];
+  }
+  if ('latency' in item) {
+    const s = r.contention.latencies[item.latency];
+    if (s === undefined || s.count === 0) return [{ label: item.label, value: null, text: 'no samples' }];
+    const value = s[item.stat];
+    return [
+      {
+        label: item.label,
+        value,
+        text: item.stat === 'count' || s.unit !== 'ticks' ? String(value) : formatTime(value),
+      },
+    ];
+  }
+  if ('links' in item) {
+    const links = r.contention.links.filter((l) => l.between === item.links);
+    if (links.length === 0) return [{ label: item.label, value: null, text: 'no such links' }];
+    if (item.stat === 'busiest') {
+      const busiest = links.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
+      return [
+        {
+          label: item.label,
+          value: busiest.utilisation,
+          text: `${percentText(busiest.utilisation)} (${busiest.label})`,
+        },
+      ];
+    }
+    const mean = links.reduce((s, l) => s + l.utilisation, 0) / links.length;
+    return [{ label: item.label, value: mean, text: `${percentText(mean)} over ${links.length} links` }];
+  }
+  if ('param' in item) {
+    let v: unknown = r.config.params;
+    for (const key of item.param.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
+    if (Array.isArray(v)) return [{ label: item.label, value: v.length, text: String(v.length) }];
+    if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
+    return [{ label: item.label, value: null, text: v === undefined ? 'no such parameter' : String(v) }];
+  }
+  const value = item.rate === 'ats-hit' ? r.contention.atsHitRate : r.contention.tceHitRate;
+  return [{ label: item.label, value, text: percentText(value) }];
+}
+
+/**
+ * What the run found (the rules of every kept violation and liveness failure: each actor keeps its
+ * first 50 in full and only counts the rest, so the rules are those of the kept ones) against what
+ * was expected: clean means nothing; a list of rules means at least one of them and nothing else.
+ * A run that crashed or was interrupted meets no expectation.
+ */
+export function judgeExpectation(expect: Expectation, result: RunResult): ExpectationVerdict {
+  const found: Record<string, number> = {};
+  for (const v of [...result.liveness, ...result.violations]) found[v.rule] = (found[v.rule] ?? 0) + 1;
+  const rules = Object.keys(found);
+  let met: boolean;
+  if (result.status === 'crash' || result.status === 'interrupted') met = false;
+  else if (expect === 'clean') met = rules.length === 0;
+  else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
+  return { expect, found, met };
+}
+
+/** `clean`, or `violation: 9269 (isolation.peer)`: the status, how many findings, of which rules. */
+export function verdictText(status: string, findings: number, verdict: ExpectationVerdict): string {
+  const rules = Object.entries(verdict.found)
+    .sort(([, a], [, b]) => b - a)
+    .map(([rule]) => rule);
+  return rules.length === 0 ? status : `${status}: ${findings} (${rules.join(', ')})`;
+}
+
+export function expectationText(expect: Expectation): string {
+  return expect === 'clean' ? 'clean' : (expect as RuleName[]).join(' or ');
+}
+
+function countText(value: number, unit: 'count' | 'bytes', perSecond: boolean): string {
+  if (unit === 'bytes') {
+    const text = bytesText(value);
+    return perSecond ? `${text}/s` : text;
+  }
+  if (perSecond) return `${compactNumber(value)}/s`;
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function bytesText(b: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = b;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))} ${units[i]}`;
+}
+
+function compactNumber(x: number): string {
+  const abs = Math.abs(x);
+  if (abs >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
+  if (abs >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (abs >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+}
+
+function percentText(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,104 @@
+/**
+ * A user's own workload file (`npusim run ./my-workload.ts`): TypeScript (through tsx's
+ * `tsImport`, so no build step), JavaScript (a plain dynamic import), or JSON (parsed here). The
+ * module's default export is what `defineWorkload` returns (or the same definition as a plain
+ * object; a JSON file is that object); either way it is validated again here with the schema of
+ * model/scenario/workload.ts, so every error names the file and the field
+ * (`my-workload.ts: params.gpu.dmaBytes: Too small: expected number to be >=1`).
+ *
+ * Only the main thread loads the file: a run's parameters travel in its RunConfig to every worker,
+ * so a threaded run's workers never import the user's code.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../core/errors.js';
+import { validateWorkload, type Workload } from '../model/scenario/workload.js';
+import { tsxEsmApiUrl } from './worker-url.js';
+
+/** Extensions read as a workload file; any argument with a slash is a path as well. */
+const TS = ['.ts', '.mts', '.cts'];
+const JS = ['.js', '.mjs', '.cjs'];
+
+/** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
+export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
+
+/** Is this `npusim run` argument a file rather than a workload name? */
+export function isWorkloadPath(arg: string): boolean {
+  return arg.includes('/') || arg.includes('\\') || [...TS, ...JS, '.json'].some((ext) => arg.endsWith(ext));
+}
+
+/** Load, check and validate the workload in `file` (a path as the user gave it). */
+export async function loadWorkloadFile(file: string): Promise<Workload> {
+  const abs = resolve(file);
+  let bytes: number;
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
+    bytes = st.size;
+  } catch (e) {
+    throw new ConfigError(
+      file,
+      `Expected a workload file (.ts, .js or .json), got ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  let definition: unknown;
+  if (file.endsWith('.json')) {
+    if (bytes > MAX_WORKLOAD_FILE_BYTES) {
+      throw new ConfigError(file, `Expected at most ${MAX_WORKLOAD_FILE_BYTES} bytes, got ${bytes}`);
+    }
+    try {
+      definition = JSON.parse(readFileSync(abs, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(file, `Expected JSON, got a syntax error: ${(e as Error).message}`);
+    }
+  } else {
+    definition = await importDefault(file, abs, bytes);
+  }
+  return validateWorkload(definition, file);
+}
+
+async function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
+  const isTs = TS.some((ext) => file.endsWith(ext));
+  // The size and time stamp make a file changed since it was last imported in this process load
+  // again (the module cache would otherwise hand back the old one: a replay must see the change).
+  const st = statSync(abs);
+  const url = `${pathToFileURL(abs).href}?v=${bytes}-${Math.floor(st.mtimeMs)}`;
+  let mod: { default?: unknown };
+  try {
+    if (isTs) {
+      const api = (await import(tsxEsmApiUrl())) as {
+        tsImport: (specifier: string, parent: string) => Promise<{ default?: unknown }>;
+      };
+      mod = await api.tsImport(url, import.meta.url);
+    } else {
+      mod = (await import(url)) as { default?: unknown };
+    }
+  } catch (e) {
+    // defineWorkload ran at import and refused a field: name the file and that field.
+    if (e instanceof Error && e.name === 'ConfigError' && typeof (e as ConfigError).field === 'string') {
+      const c = e as ConfigError;
+      // defineWorkload names the workload before the field (`my-load: params.gpu`): the file says it.
+      const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
+      throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
+    }
+    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    // A workload imports `npusim` by name: outside a project that has it, say how to get it.
+    const hint = /Cannot find (module|package) 'npusim'/.test(first)
+      ? ` (a workload file imports npusim by name: run \`npm install npusim\` in its directory or one above it)`
+      : '';
+    throw new ConfigError(file, `Expected a module that loads, got an error: ${first}${hint}`);
+  }
+  // A module written with `export default defineWorkload(...)`; tsx may wrap a CommonJS one once more.
+  let def = mod.default;
+  if (def !== null && typeof def === 'object' && 'default' in def && !('name' in def)) {
+    def = (def as { default: unknown }).default;
+  }
+  if (def === undefined) {
+    throw new ConfigError(
+      `${file}: default export`,
+      'Expected the workload as the default export (`export default defineWorkload({ ... })`), got none',
+    );
+  }
+  return def;
+}

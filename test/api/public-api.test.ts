@@ -1,0 +1,92 @@
+/**
+ * The package as a user installs it: `import ... from 'npusim'` resolves through package.json
+ * "exports" (its own name, from a file in this repository: Node's package self-reference), and
+ * what it exports is enough to declare a workload, run it and read the answer.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  defineWorkload,
+  runWorkload,
+  TOPOLOGY_PRESETS,
+  validateTopologySpec,
+  workloadParamsSchema,
+} from 'npusim';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Exports {
+  types: string;
+  exports: Record<string, Record<string, string>>;
+  files: string[];
+  dependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Exports;
+
+describe('public API', () => {
+  it("api: package.json exports the built entry, its types, and the sources under the 'npusim-source' condition", () => {
+    const dot = pkg.exports['.']!;
+    expect(Object.keys(dot)).toEqual(['npusim-source', 'types', 'import', 'default']);
+    expect(dot['npusim-source']).toBe('./src/index.ts');
+    expect(existsSync(`${ROOT}src/index.ts`)).toBe(true);
+    // tsconfig.build.json compiles src/index.ts (rootDir .) to dist/src/index.js and .d.ts.
+    expect(dot.import).toBe('./dist/src/index.js');
+    // A workload file in a project without "type": "module" is CommonJS to tsx, which then
+    // resolves the package with `require` conditions: `default` is what it finds.
+    expect(dot.default).toBe('./dist/src/index.js');
+    expect(dot.types).toBe('./dist/src/index.d.ts');
+    expect(pkg.types).toBe(dot.types);
+    expect(pkg.files).toContain('dist/src');
+    expect(pkg.files).toContain('examples'); // a user copies them out of node_modules/npusim
+    // `npusim run ./w.ts` loads TypeScript through tsx for whoever installed the package.
+    expect(Object.keys(pkg.dependencies)).toContain('tsx');
+  });
+
+  it("api: Node resolves the package's own name from a file in the repository (self-reference)", () => {
+    const script =
+      "import('npusim').then((m) => { const w = m.defineWorkload({ name: 'probe', description: 'd', " +
+      "params: { tenants: [{ name: 'h', lpid: 0, groups: 'all' }] } }); " +
+      'console.log(JSON.stringify({ exports: Object.keys(m).length, name: w.name, gpu: w.params.gpu.engines })); })';
+    const r = spawnSync(
+      process.execPath,
+      ['--conditions=npusim-source', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: ROOT, encoding: 'utf8', timeout: 50_000 },
+    );
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { exports: number; name: string; gpu: number };
+    expect(out.name).toBe('probe');
+    expect(out.gpu).toBe(2);
+    expect(out.exports).toBeGreaterThan(10);
+  });
+
+  it('api: a workload declared and run through the package: its answer comes back on the result', async () => {
+    const w = defineWorkload({
+      name: 'api-probe',
+      description: 'probe',
+      question: 'Does DMA complete?',
+      headline: [{ label: 'DMA completed', counter: 'dma.completed' }],
+      params: {
+        topology: 'witherspoon-4',
+        durationTicks: 10_000_000,
+        tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+      },
+    });
+    const a = await runWorkload(w, { seed: 3 });
+    const b = await runWorkload(w, { seed: 3, set: { 'gpu.dmaBytes': 512 } });
+    expect(a.status).toBe('clean');
+    expect(a.question).toBe('Does DMA complete?');
+    expect(a.headline?.[0]?.label).toBe('DMA completed');
+    expect(a.headline?.[0]?.value).toBe(a.counts['dma.completed']);
+    expect(a.headline?.[0]?.value).toBeGreaterThan(0);
+    expect(b.config.params.gpu.dmaBytes).toBe(512);
+    expect(b.digest).not.toBe(a.digest);
+    expect(b.reproduce).toContain('--set gpu.dmaBytes=512');
+  });
+
+  it('api: the presets are TopologySpecs the validator takes back; the parameter schema is exported', () => {
+    for (const spec of Object.values(TOPOLOGY_PRESETS)) expect(validateTopologySpec(spec)).toEqual(spec);
+    expect(workloadParamsSchema.safeParse({ tenants: [] }).success).toBe(false);
+  });
+});

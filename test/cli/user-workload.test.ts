@@ -1,0 +1,274 @@
+/**
+ * A user's own workloads and topologies, as a new user meets them: examples/ copied out of the
+ * repository (the package found by its name, as an install would give it), run, changed and run
+ * again; .ts, .js and .json workload files; `--set`; `topo --json`; and the failure file of a user
+ * workload, which names the file and refuses to replay it once the file changed.
+ */
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { validateTopologySpec } from '../../src/model/platform/topology-spec.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { cli, STACK_FRAME } from './cli-harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-user-'));
+
+/** A directory as a user's project looks after `npm install npusim` and copying examples/. */
+function newUserProject(): string {
+  const dir = tmp();
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'npusim'), 'dir');
+  cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
+  return dir;
+}
+
+async function runJson(args: string[]): Promise<RunResult> {
+  const r = await cli(['run', ...args, '--inline', '--json', '--no-failure-file']);
+  expect(r.stderr).not.toMatch(STACK_FRAME);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as RunResult;
+}
+
+describe('user workloads', () => {
+  test('examples: my-workload.ts on my-topology.json runs, answers its question first, and its reproduce line names both files', async () => {
+    const r = await cli([
+      'run',
+      'examples/my-workload.ts',
+      '--topology',
+      'examples/my-topology.json',
+      '--seed',
+      '1',
+      '--duration',
+      '40us',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('npusim my-workload  seed 1  inline  my-redbud per-socket');
+    expect(r.stdout.indexOf('question: How long does a 2M shootdown take')).toBeLessThan(
+      r.stdout.indexOf('checks:'),
+    );
+    expect(r.stdout).toMatch(/answer:\n {2}shootdowns completed\s+\d+\n/);
+    expect(r.stdout).toContain(
+      'reproduce: npusim run examples/my-workload.ts --seed 1 --duration 40us --topology examples/my-topology.json',
+    );
+  });
+
+  test('examples: a copy with one parameter changed is a new run with a new digest; the copy as is gives the same digest', async () => {
+    const dir = newUserProject();
+    const file = join(dir, 'examples', 'my-workload.ts');
+    const args = ['--seed', '2', '--duration', '30us'];
+    const original = await runJson(['examples/my-workload.ts', ...args]);
+    const copy = await runJson([file, ...args]);
+    expect(copy.digest).toBe(original.digest);
+    expect(copy.config.workloadFile).toBe(file);
+
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('issueIntervalTicks: 50_000');
+    writeFileSync(file, text.replace('issueIntervalTicks: 50_000', 'issueIntervalTicks: 40_000'));
+    const changed = await runJson([file, ...args]);
+    expect(changed.config.params.gpu.issueIntervalTicks).toBe(40_000);
+    expect(changed.digest).not.toBe(original.digest);
+    expect(changed.counts['dma.issued']).not.toBe(original.counts['dma.issued']);
+  });
+
+  test('workload files: .json and .js run like .ts; every error names the file and the field', async () => {
+    const dir = newUserProject();
+    const def = {
+      name: 'json-load',
+      description: 'from JSON',
+      params: {
+        topology: 'witherspoon-4',
+        durationTicks: 20_000_000,
+        tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+      },
+    };
+    const json = join(dir, 'w.json');
+    writeFileSync(json, JSON.stringify(def));
+    const js = join(dir, 'w.js');
+    writeFileSync(js, `export default ${JSON.stringify({ ...def, name: 'js-load' })};\n`);
+    expect((await runJson([json, '--seed', '1'])).workload).toBe('json-load');
+    expect((await runJson([js, '--seed', '1'])).workload).toBe('js-load');
+
+    const refused = async (name: string, content: string, field: string, says: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      const r = await cli(['run', path, '--inline', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`npusim: ${path}${field}`);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    };
+    const bad = structuredClone(def) as typeof def & { params: { gpu?: unknown } };
+    bad.params.gpu = { dmaBytes: 0 };
+    await refused('bad.json', JSON.stringify(bad), ': params.gpu.dmaBytes:', 'expected number to be >=1');
+    await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':', 'parms');
+    await refused('syntax.json', '{ "name": ', ':', 'Expected JSON, got a syntax error');
+    await refused(
+      'none.js',
+      'export const x = 1;\n',
+      ': default export:',
+      'Expected the workload as the default export',
+    );
+    await refused(
+      'bad.ts',
+      `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify(bad)});\n`,
+      ': params.gpu.dmaBytes:',
+      'expected number to be >=1',
+    );
+    await refused('broken.ts', 'export default {;\n', ':', 'Expected a module that loads');
+    const lonely = join(tmp(), 'alone.ts');
+    writeFileSync(
+      lonely,
+      `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify(def)});\n`,
+    );
+    const alone = await cli(['run', lonely, '--inline']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("Cannot find module 'npusim'");
+    expect(alone.stderr).toContain('npm install npusim');
+    const missing = await cli(['run', join(dir, 'nope.ts'), '--inline']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `${join(dir, 'nope.ts')}: Expected a workload file (.ts, .js or .json), got ENOENT`,
+    );
+  });
+
+  test('--set: overrides any parameter, validated like the file, named in errors, and printed so the reproduce line reproduces the run', async () => {
+    const base = ['stress', '--seed', '4', '--duration', '15us'];
+    const plain = await runJson(base);
+    const set = await runJson([
+      ...base,
+      '--set',
+      'gpu.dmaBytes=4096',
+      '--set',
+      'tenants[0].pagesPerProcess=64',
+    ]);
+    expect(set.config.params.gpu.dmaBytes).toBe(4096);
+    expect(set.config.params.tenants[0]!.pagesPerProcess).toBe(64);
+    expect(set.digest).not.toBe(plain.digest);
+    expect(set.reproduce).toContain("--set gpu.dmaBytes=4096 --set 'tenants[0].pagesPerProcess=64'");
+    // The reproduce line, run again (its words as a shell would split them), gives the same digest.
+    const words = set.reproduce
+      .replace(/^npusim run /, '')
+      .match(/'[^']*'|\S+/g)!
+      .map((w) => w.replace(/^'|'$/g, ''));
+    const again = await runJson(words.filter((w) => w !== '--inline'));
+    expect(again.digest).toBe(set.digest);
+
+    const error = async (args: string[], field: string, says: string) => {
+      const r = await cli(['run', 'stress', ...args, '--inline', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`npusim: ${field}: `);
+      expect(r.stderr).toContain(says);
+    };
+    await error(
+      ['--set', 'gpu.dmaBytes=lots'],
+      '--set gpu.dmaBytes',
+      'gpu.dmaBytes: Invalid input: expected number, received string',
+    );
+    await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
+    await error(
+      ['--set', 'tenants[3].lpid=2'],
+      '--set tenants[3].lpid',
+      'Expected an index of `tenants` from 0 to 0, got 3',
+    );
+    await error(
+      ['--set', 'policy=per-gpu', '--policy', 'per-socket'],
+      '--set policy',
+      'either by --set or by --policy',
+    );
+    await error(
+      ['--set', 'gpu.ut0Percent=90'],
+      '--set gpu.ut0Percent',
+      'ut0Percent + ut1Percent + peerPercent to be 100',
+    );
+  });
+
+  test('topo --json: a preset as the TopologySpec the validator takes back, and a file the same way', async () => {
+    const r = await cli(['topo', 'witherspoon-6', '--json']);
+    expect(r.code).toBe(0);
+    const spec = validateTopologySpec(JSON.parse(r.stdout));
+    expect(spec.name).toBe('witherspoon-6');
+    expect(spec.gpus).toHaveLength(6);
+    const dir = tmp();
+    writeFileSync(join(dir, 't.json'), r.stdout);
+    const again = await cli(['topo', join(dir, 't.json'), '--json']);
+    expect(again.stdout).toBe(r.stdout);
+    // The example topology is such a file, edited.
+    const mine = await cli(['topo', 'examples/my-topology.json', '--json']);
+    expect(mine.stdout).toBe(readFileSync(join(ROOT, 'examples', 'my-topology.json'), 'utf8'));
+  });
+
+  test('failure files of a user workload: the file is recorded, the failure replays, and a changed file is refused', async () => {
+    const dir = tmp();
+    const file = join(dir, 'tce.json');
+    const def = {
+      name: 'my-tce',
+      description: 'UT=1 DMA while TCE pages are remapped',
+      params: {
+        topology: 'witherspoon-6',
+        durationTicks: 300_000_000,
+        tenants: [
+          {
+            name: 'host',
+            lpid: 0,
+            groups: 'all',
+            processesPerGpu: 1,
+            pagesPerProcess: 16,
+            tcePagesPerGpu: 16,
+          },
+        ],
+        gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
+        host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
+      },
+    };
+    writeFileSync(file, JSON.stringify(def, null, 2));
+    const failures = join(dir, 'failures');
+    const run = await cli([
+      'run',
+      file,
+      '--bug',
+      'unpin-before-kill',
+      '--seed',
+      '1',
+      '--inline',
+      '--stop-on-first',
+      '--set',
+      'gpu.writePercent=60',
+      '--failures',
+      failures,
+    ]);
+    expect(run.code, run.stderr).toBe(1);
+    const [name] = readdirSync(failures);
+    const path = join(failures, name!);
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as {
+      workload: { name: string; file: string };
+      options: { set: unknown };
+    };
+    expect(recorded.workload).toMatchObject({ name: 'my-tce', file });
+    expect(recorded.options.set).toEqual([{ path: 'gpu.writePercent', value: 60 }]);
+
+    const replay = await cli(['replay', path]);
+    expect(replay.code, replay.stdout + replay.stderr).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+
+    writeFileSync(file, JSON.stringify({ ...def, params: { ...def.params, durationTicks: 200_000_000 } }));
+    const refused = await cli(['replay', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `${path}: workload.definitionDigest: Expected the workload file \`${file}\` as it was`,
+    );
+    expect(refused.stderr).toContain('restore it to replay');
+  });
+});

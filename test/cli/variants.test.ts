@@ -1,0 +1,118 @@
+/**
+ * A workload with variants from the command line: its own run, then each variant with the same
+ * seed and options, side by side in the answer, each judged against what it expects. A variant that
+ * finds what it expects does not fail the command; one that finds what it did not expect does,
+ * with a failure file whose replay line names the variant.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunResult } from '../../src/report/run-result.js';
+import { cli } from './cli-harness.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-variants-'));
+
+describe('variants', () => {
+  test('multi-tenant: each policy has its verdict in the answer; the expected leak of per-gpu does not fail the run', async () => {
+    const r = await cli([
+      'run',
+      'multi-tenant',
+      '--seed',
+      '1',
+      '--duration',
+      '30us',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variant(s)'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^\s+per-gpu-isolated \(this run\)\s+per-gpu\s+per-socket$/);
+    expect(lines[at + 2]).toMatch(/^ {2}verdict\s+clean\s+violation: \d+ \(isolation\.peer\)\s+clean$/);
+    expect(lines[at + 3]).toMatch(
+      /^ {2}expected\s+clean: as expected\s+isolation\.peer: as expected\s+clean: as expected$/,
+    );
+    expect(lines.find((l) => l.startsWith('  guests'))).toMatch(/^ {2}guests\s+6\s+6\s+2$/);
+    expect(r.stderr).toContain(
+      'npusim: variant 1 of 2, per-gpu: the 2018 RFC: one group per GPU, links left up\n',
+    );
+  });
+
+  test('--json: the variants are in the result with their verdicts and reproduce lines; --variant runs one alone', async () => {
+    const r = await cli([
+      'run',
+      'multi-tenant',
+      '--seed',
+      '2',
+      '--duration',
+      '20us',
+      '--inline',
+      '--json',
+      '--no-failure-file',
+    ]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.expectation?.met).toBe(true);
+    expect(result.variants?.map((v) => [v.name, v.expectation.met])).toEqual([
+      ['per-gpu', true],
+      ['per-socket', true],
+    ]);
+    const perGpu = result.variants![0]!;
+    expect(perGpu.reproduce).toContain('npusim run multi-tenant --variant per-gpu --seed 2 --duration 20us');
+    const alone = await cli([
+      ...perGpu.reproduce.replace(/^npusim /, '').split(' '),
+      '--json',
+      '--no-failure-file',
+    ]);
+    expect(alone.code).toBe(1); // run alone, a variant is a run like any other: its leak is exit 1
+    const again = JSON.parse(alone.stdout) as RunResult;
+    expect(again.digest).toBe(perGpu.digest);
+    expect(again.variants).toBeUndefined();
+  });
+
+  test('a variant that finds what it did not expect fails the command with its own failure file', async () => {
+    const dir = tmp();
+    const file = join(dir, 'leaky.json');
+    const guest = (i: number) => ({
+      name: `vm${i}`,
+      lpid: i,
+      groups: [i - 1],
+      pagesPerProcess: 16,
+      tcePagesPerGpu: 0,
+      hostile: true,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'leaky',
+        description: 'a variant wrongly expected clean',
+        variants: [{ name: 'links-up', set: { policy: 'per-gpu' } }],
+        params: {
+          topology: 'witherspoon-4',
+          policy: 'per-gpu-isolated',
+          durationTicks: 20_000_000,
+          tenants: [guest(1), guest(2)],
+          gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
+        },
+      }),
+    );
+    const failures = join(dir, 'failures');
+    const r = await cli(['run', file, '--seed', '1', '--inline', '--failures', failures]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/expected\s+clean: as expected\s+clean: NOT as expected/);
+    const [name] = readdirSync(failures);
+    const recorded = JSON.parse(readFileSync(join(failures, name!), 'utf8')) as {
+      workload: { file: string };
+      options: { variant: string };
+      first: { rule: string };
+    };
+    expect(recorded.options.variant).toBe('links-up');
+    expect(recorded.workload.file).toBe(file);
+    expect(recorded.first.rule).toBe('isolation.peer');
+    const replay = await cli(['replay', join(failures, name!)]);
+    expect(replay.code, replay.stderr).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+  });
+});

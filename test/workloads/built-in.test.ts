@@ -1,0 +1,152 @@
+/**
+ * The built-in workloads of issue 13, each at a small duration (seed 1, inline), meeting the
+ * expectation its file's comment states. Figures are read the way a user reads them: from the
+ * workload's own headline, or the counters behind it.
+ */
+import { describe, expect, test } from 'vitest';
+import { runWorkload } from '../../src/api/run-workload.js';
+import type { Workload } from '../../src/model/scenario/workload.js';
+import { judgeExpectation } from '../../src/report/headline.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { workloads } from '../../workloads/index.js';
+
+const byName = (name: string): Workload => {
+  const w = workloads.find((x) => x.name === name);
+  if (w === undefined) throw new Error(`no workload ${name}`);
+  return w;
+};
+
+const run = (name: string, durationTicks: number, variant?: string): Promise<RunResult> =>
+  runWorkload(byName(name), { seed: 1, durationTicks, ...(variant === undefined ? {} : { variant }) });
+
+const figure = (r: RunResult, label: string): number => {
+  const f = r.headline?.find((h) => h.label === label);
+  if (f?.value === null || f === undefined) throw new Error(`no figure \`${label}\` in ${r.workload}`);
+  return f.value;
+};
+
+const count = (r: RunResult, name: string): number => r.counts[name] ?? 0;
+
+describe('built-in workloads', () => {
+  test('every workload answers a question with a headline, and every variant names what it expects', () => {
+    for (const w of workloads.filter(
+      (x) =>
+        ![
+          'stress',
+          'shootdown-storm',
+          'flush-race',
+          'tce-storm',
+          'tenant-isolation',
+          'firmware-update',
+          'atsd-deadlock',
+          'atsd-hang',
+        ].includes(x.name),
+    )) {
+      expect(w.question, w.name).toMatch(/\?$/);
+      expect(w.headline.length, w.name).toBeGreaterThan(2);
+    }
+    expect(workloads[0]!.name).toBe('mixed');
+  });
+
+  test('dma-storm: GPU->chip links saturate and the nest MMU queues, and the run is clean', async () => {
+    const r = await run('dma-storm', 60_000_000);
+    expect(r.status).toBe('clean');
+    expect(figure(r, 'busiest GPU->chip link')).toBeGreaterThan(0.9);
+    expect(figure(r, 'GPU->chip links, mean')).toBeGreaterThan(0.5);
+    expect(count(r, 'nmmu.translations')).toBeGreaterThan(1000);
+    // Four walkers of 400 ns each: a p99 ten times the walk is queueing.
+    expect(figure(r, 'nest MMU translation p99')).toBeGreaterThan(4_000_000);
+    expect(count(r, 'dma.stalls')).toBeGreaterThan(0);
+  });
+
+  test('p2p-allreduce: rings of all-reduces keep their NVLinks busy; host traffic slows them only a little', async () => {
+    const withHost = await run('p2p-allreduce', 100_000_000);
+    const alone = await run('p2p-allreduce', 100_000_000, 'no-host-traffic');
+    for (const r of [withHost, alone]) {
+      expect(r.status).toBe('clean');
+      expect(count(r, 'allreduce.completed')).toBeGreaterThanOrEqual(6);
+      expect(figure(r, 'busiest GPU->GPU link')).toBeGreaterThan(0.7);
+      expect(count(r, 'peer.refused')).toBe(0);
+    }
+    expect(count(withHost, 'dma.completed')).toBeGreaterThan(1000);
+    expect(count(alone, 'dma.completed')).toBe(0);
+    const slower = figure(withHost, 'all-reduce time p50') / figure(alone, 'all-reduce time p50');
+    expect(slower).toBeGreaterThan(1);
+    expect(slower).toBeLessThan(1.5);
+  });
+
+  test('multi-tenant: per-gpu-isolated and per-socket are clean, per-gpu leaks over a live NVLink', async () => {
+    const w = byName('multi-tenant');
+    const own = await run('multi-tenant', 40_000_000);
+    expect(judgeExpectation(w.expect, own).met).toBe(true);
+    expect(count(own, 'peer.completed')).toBe(0);
+    expect(figure(own, 'peer writes refused at a disabled link')).toBeGreaterThan(0);
+    for (const v of w.variants) {
+      const r = await run('multi-tenant', 40_000_000, v.name);
+      const verdict = judgeExpectation(v.expect, r);
+      expect({ variant: v.name, met: verdict.met, found: Object.keys(verdict.found) }).toEqual({
+        variant: v.name,
+        met: true,
+        found: v.expect === 'clean' ? [] : v.expect,
+      });
+    }
+  });
+
+  test('guest-atsd: each guest uses the registers of both its links and no other, never 6 or 7; the LPID filter drops nothing of another partition', async () => {
+    const every = await run('guest-atsd', 100_000_000);
+    const first = await run('guest-atsd', 100_000_000, 'first-link');
+    for (const r of [every, first]) {
+      expect(r.status).toBe('clean');
+      const guestRegs = Object.keys(r.counts).filter((k) => k.startsWith('atsd.guest.reg'));
+      expect(
+        guestRegs.every((k) =>
+          ['atsd.guest.reg0', 'atsd.guest.reg1', 'atsd.guest.reg2', 'atsd.guest.reg3'].includes(k),
+        ),
+      ).toBe(true);
+      expect(figure(r, 'guest acquisitions of host-only 6 and 7')).toBe(0);
+      expect(figure(r, "ATSDs reaching another partition's GPU")).toBeGreaterThan(0);
+      expect(figure(r, 'entries those dropped there')).toBe(0);
+    }
+    expect(count(every, 'atsd.guest.reg1')).toBeGreaterThan(0);
+    expect(count(every, 'atsd.guest.reg3')).toBeGreaterThan(0);
+    expect(count(first, 'atsd.guest.reg0')).toBeGreaterThan(0);
+    expect(count(first, 'atsd.guest.reg1') + count(first, 'atsd.guest.reg3')).toBe(0);
+    expect(figure(every, 'host acquisitions of 6 and 7')).toBeGreaterThan(0);
+  });
+
+  test('large-pages: 64K, 2M, 1G and whole-PID ATSDs all run, and the run is clean', async () => {
+    const r = await run('large-pages', 150_000_000);
+    expect(r.status).toBe('clean');
+    for (const size of ['64K', '2M', '1G', 'pid'])
+      expect(count(r, `atsd.invalidate.${size}`), size).toBeGreaterThan(0);
+    expect(count(r, 'shootdown.completed')).toBeGreaterThan(10);
+  });
+
+  test('large-pages --bug local-npu-only: a 2M or 1G translation left on the other NPU is used after its free', async () => {
+    const r = await runWorkload(byName('large-pages'), {
+      seed: 1,
+      durationTicks: 150_000_000,
+      bugs: ['local-npu-only'],
+    });
+    expect(r.violations.map((v) => v.rule)).toContain('translation.stale-ats');
+  });
+
+  test('mixed: a guest and the host doing everything at once stay clean', async () => {
+    const r = await run('mixed', 150_000_000);
+    expect(r.status).toBe('clean');
+    expect(r.conservation.ok).toBe(true);
+    for (const c of [
+      'dma.completed',
+      'peer.completed',
+      'shootdown.completed',
+      'allreduce.completed',
+      'tce.unmaps',
+      'firmware.blocked',
+      'atsd.guest.reg0',
+      'atsd.invalidate.2M',
+      'atsd.invalidate.1G',
+    ]) {
+      expect(count(r, c), c).toBeGreaterThan(0);
+    }
+  });
+});
