@@ -13,6 +13,14 @@ export default defineWorkload({
   name: 'context-churn',
   description:
     'Guests release and re-attach their processes’ NPU contexts under DMA and shootdowns: exposes context-init-destroy-race',
+  question:
+    'Can two driver threads that share an NPU context init and destroy it at once without one using a freed context?',
+  headline: [
+    { label: 'NPU context inits', counter: 'context.inits' },
+    { label: 'NPU context destroys', counter: 'context.destroys' },
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
+  ],
   exposes: [{ bug: 'context-init-destroy-race', rules: ['order.context-use-after-free'] }],
   params: {
     topology: 'witherspoon-6',

@@ -17,6 +17,15 @@ export default defineWorkload({
   name: 'gpu-reset',
   description:
     'Tenants reset GPUs under traffic ("nvidia-smi -r", refused unless the caller owns the whole NVLink group): exposes gpu-reset-before-npu',
+  question:
+    'Can a tenant reset its GPU under traffic, and is the reset refused when another tenant shares its NVLink group?',
+  headline: [
+    { label: 'GPU resets done', counter: 'gpu.resets' },
+    { label: 'GPU resets refused', counter: 'gpu.resetRefused' },
+    { label: 'secondary bus resets', counter: 'gpu.sbr' },
+    { label: 'HMIs', counter: 'hmi.count' },
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+  ],
   exposes: [{ bug: 'gpu-reset-before-npu', rules: ['order.npu-use-after-gpu-reset'] }],
   params: {
     topology: 'witherspoon-6',

@@ -14,6 +14,14 @@ export default defineWorkload({
   name: 'kexec-boot',
   description:
     'The host booted through kexec from petitboot, then translates and shoots down: exposes xts-stale-after-kexec',
+  question:
+    'After a kexec from petitboot, does the new kernel’s first translation find its XTS context programmed?',
+  headline: [
+    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'DMA completed', counter: 'dma.completed' },
+    { label: 'nest MMU translation p99', latency: 'nmmu.translateTicks', stat: 'p99' },
+    { label: 'HMIs', counter: 'hmi.count' },
+  ],
   exposes: [{ bug: 'xts-stale-after-kexec', rules: ['translation.ats-refused', 'liveness.shootdown'] }],
   params: {
     topology: 'witherspoon-6',

@@ -13,6 +13,14 @@ export default defineWorkload({
   name: 'tce-parallel-map',
   description:
     'Guests map their TCE windows from two threads at once into on-demand two-level tables under UT=1 DMA: exposes tce-level-alloc-race',
+  question:
+    'When two threads map one TCE window at once, does every TCE they wrote survive the on-demand level allocation?',
+  headline: [
+    { label: 'TCEs mapped', counter: 'tce.maps' },
+    { label: 'TCE faults on an invalid entry', counter: 'tce.fault.invalid-entry' },
+    { label: 'TCE cache hit rate', rate: 'tce-hit' },
+    { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
+  ],
   exposes: [{ bug: 'tce-level-alloc-race', rules: ['translation.lost-tce'] }],
   params: {
     topology: 'witherspoon-6',
