@@ -55,7 +55,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
 
   // Header.
   out.push(
-    `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${result.host}  ` +
+    `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${result.free === undefined ? result.host : result.engine.placement === 'free-replay' ? 'free run, replayed' : 'free'}  ` +
       `${p.topology} ${p.policy}${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
   out.push(
