@@ -6,6 +6,7 @@
 import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
+import type { RingConsumer } from '../transport/ring.js';
 import type { RecordedEvent } from './digest.js';
 import type { FreeFigures } from './free/free-log.js';
 import type { ActorTrace, TraceOptions } from './trace-recorder.js';
@@ -20,6 +21,22 @@ export interface RingFigures {
   wakeups: number;
   highWaterRecords: number;
   capacityRecords: number;
+}
+
+/** A consumer's view of its ring's counters (the consumer side sees the whole ring's). */
+export function ringFigures(edge: number, label: string, consumer: RingConsumer): RingFigures {
+  const s = consumer.stats();
+  return {
+    edge,
+    label,
+    records: s.records,
+    batches: s.batches,
+    fullStalls: s.fullStalls,
+    parks: s.parks,
+    wakeups: s.wakeups,
+    highWaterRecords: s.highWaterRecords,
+    capacityRecords: s.capacityRecords,
+  };
 }
 
 export interface WorkerFigures {

@@ -29,6 +29,19 @@ export const CONTROL_RUN = 0;
 export const CONTROL_PAUSE = 1;
 export const CONTROL_STOP = 2;
 
+/** A command from the main thread (comlink), checked: RUN, PAUSE or STOP. */
+export function checkCommand(command: number): number {
+  if (command !== CONTROL_RUN && command !== CONTROL_PAUSE && command !== CONTROL_STOP) {
+    throw new RangeError(`Expected a command of RUN (0), PAUSE (1) or STOP (2), got \`${command}\``);
+  }
+  return command;
+}
+
+/** Let a worker's event loop run (comlink's control messages arrive there) between slices. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * The horizon board: one BigInt64 per actor, its current horizon H (the minimum safe time over its
  * inbound rings; -1 encodes +Infinity). Written by the actor with Atomics.store after each read of

@@ -64,26 +64,21 @@ import type { Lateness } from './free/free-actor.js';
 import type { FreeShared } from './free/free-loop.js';
 import type { ActorTakeLog } from './free/take-log.js';
 import type { MachinePlan } from './machine-module.js';
-import type { RingFigures, RunRecording } from './raw-run.js';
+import { type RingFigures, type RunRecording, ringFigures } from './raw-run.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
   CONTROL_STOP,
+  checkCommand,
   HORIZON_INFINITE,
-  ST_BUSY_MS,
-  ST_EVENTS,
-  ST_FINDINGS,
-  ST_PARKED_MS,
-  ST_PARKS,
-  ST_PROGRESS,
-  ST_STATE,
-  ST_TICK,
-  STATE_CRASHED,
-  STATE_FINISHED,
-  STATE_RUNNING,
-  STATUS_FIELDS,
+  yieldToEventLoop,
 } from './thread-status.js';
+import { type Crash, crashOf } from './worker-crash.js';
+
+export type { Crash };
+
 import type { ActorTrace } from './trace-recorder.js';
+import { WorkerStatus } from './worker-status.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
@@ -174,14 +169,6 @@ export interface WorkerResult {
   free?: { log: ActorTakeLog; logEntries: number; lateness: Lateness; driftWaits: number };
 }
 
-export interface Crash {
-  actor: string;
-  lastEvent: SimMessage | undefined;
-  tick: number;
-  message: string;
-  stack: string;
-}
-
 interface Outbound {
   edge: number;
   /** The consuming worker. */
@@ -215,7 +202,9 @@ export class WorkerLoop {
   private readonly outbound: Outbound[] = [];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[] = [];
-  private readonly rows: Float64Array;
+  private readonly status: WorkerStatus;
+  /** The worker's actors, for the status board's progress and findings. */
+  private readonly actors: readonly Actor[];
   private readonly horizons: BigInt64Array;
   private publishedHorizon = 0;
   /**
@@ -223,7 +212,6 @@ export class WorkerLoop {
    * thread's event loop writes it, between slices, so the loop reads it without atomics.
    */
   private command = CONTROL_RUN;
-  private readonly row: number;
   private readonly inFlightPerEdge: number[];
   private horizon = 0;
   private events = 0;
@@ -292,9 +280,9 @@ export class WorkerLoop {
       }
     }
     this.inFlightPerEdge = plan.edges.map(() => 0);
-    this.rows = new Float64Array(init.statusRows);
+    this.status = new WorkerStatus(init.statusRows, worker);
+    this.actors = actors;
     this.horizons = new BigInt64Array(init.horizons);
-    this.row = worker * STATUS_FIELDS;
     this.stopWord = new BigInt64Array(init.stopTick);
     this.lowers = init.stopOnFirst === true ? new BigInt64Array(init.lowers) : undefined;
     this.end = init.endTick;
@@ -313,9 +301,7 @@ export class WorkerLoop {
 
   /** Run to the end (or a stop request). Rejects with a Crash-carrying error if an actor throws. */
   async run(): Promise<WorkerResult> {
-    const rows = this.rows;
-    const r = this.row;
-    rows[r + ST_STATE] = STATE_RUNNING;
+    this.status.running();
     let stopped = false;
     let lastYield = this.clockMs();
     let sliceStart = lastYield;
@@ -358,8 +344,7 @@ export class WorkerLoop {
         if (this.lowers !== undefined) this.publishLower(lower, end);
         const done = lower >= end && (this.lowers === undefined || this.stopFinal(end));
         this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
-        rows[r + ST_TICK] = lower === Number.POSITIVE_INFINITY || lower > end ? end : lower;
-        rows[r + ST_EVENTS] = this.events;
+        this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
         if (done && this.stagedTotal === 0) break;
         const now = this.clockMs();
         if (handled === 0 && drained === 0 && flushed === 0) {
@@ -374,8 +359,8 @@ export class WorkerLoop {
             lastYield = this.clockMs();
           }
         } else if (now - lastYield >= YIELD_EVERY_MS) {
-          rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
-          this.writeProgress();
+          this.status.busy(this.busyMs + (now - sliceStart));
+          this.status.progress(this.actors);
           await yieldToEventLoop();
           lastYield = this.clockMs();
         }
@@ -399,8 +384,7 @@ export class WorkerLoop {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
     }
     await this.shutDown();
-    rows[r + ST_STATE] = STATE_FINISHED;
-    rows[r + ST_BUSY_MS] = this.busyMs;
+    this.status.finished(this.busyMs);
     const edges = this.init.plan.edges.length;
     const sumPerEdge = (pick: (x: ActorRunner) => number[]) =>
       Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
@@ -421,20 +405,9 @@ export class WorkerLoop {
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
       receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),
       inFlightPerEdge: this.inFlightPerEdge,
-      rings: this.inbound.map(({ edge, consumer }) => {
-        const s = consumer.stats();
-        return {
-          edge,
-          label: this.init.plan.edges[edge]!.label,
-          records: s.records,
-          batches: s.batches,
-          fullStalls: s.fullStalls,
-          parks: s.parks,
-          wakeups: s.wakeups,
-          highWaterRecords: s.highWaterRecords,
-          capacityRecords: s.capacityRecords,
-        };
-      }),
+      rings: this.inbound.map(({ edge, consumer }) =>
+        ringFigures(edge, this.init.plan.edges[edge]!.label, consumer),
+      ),
       reachedTick,
       stopped,
       firstFindingStop,
@@ -468,39 +441,14 @@ export class WorkerLoop {
   }
 
   private crashed(error: unknown): Error {
-    this.rows[this.row + ST_STATE] = STATE_CRASHED;
-    const e = error instanceof Error ? error : new Error(String(error));
-    const runner = this.current ?? this.runners[0]!;
-    this.crash = {
-      actor: runner.actor.name,
-      lastEvent: runner.current === undefined ? undefined : { ...runner.current },
-      tick: runner.now,
-      message: e.message,
-      stack: e.stack ?? '',
-    };
-    return Object.assign(new Error(`${runner.actor.name} crashed at tick ${runner.now}: ${e.message}`), {
-      crash: this.crash,
-    });
-  }
-
-  private writeProgress(): void {
-    let progress = 0;
-    let findings = 0;
-    for (const x of this.runners) {
-      progress += x.actor.progress();
-      findings += x.actor.findings?.() ?? 0;
-    }
-    this.rows[this.row + ST_PROGRESS] = progress;
-    this.rows[this.row + ST_FINDINGS] = findings;
+    this.status.crashed();
+    const e = crashOf(this.current ?? this.runners[0]!, error);
+    this.crash = e.crash;
+    return e;
   }
 
   private writeFigures(): void {
-    const rows = this.rows;
-    const r = this.row;
-    rows[r + ST_PARKED_MS] = this.parkedMs;
-    rows[r + ST_PARKS] = this.parks;
-    rows[r + ST_BUSY_MS] = this.busyMs;
-    this.writeProgress();
+    this.status.figures(this.busyMs, this.parkedMs, this.parks, this.actors);
   }
 
   /**
@@ -728,10 +676,7 @@ export class WorkerLoop {
 
   /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
   setCommand(command: number): void {
-    if (command !== CONTROL_RUN && command !== CONTROL_PAUSE && command !== CONTROL_STOP) {
-      throw new RangeError(`Expected a command of RUN (0), PAUSE (1) or STOP (2), got \`${command}\``);
-    }
-    this.command = command;
+    this.command = checkCommand(command);
     this.bell.ring();
   }
 
@@ -755,8 +700,4 @@ export class WorkerLoop {
       staged: this.stagedTotal,
     };
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

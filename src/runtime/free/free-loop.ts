@@ -55,24 +55,17 @@ import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js'
 import { readMessage, writeMessage } from '../../transport/codec.js';
 import { Doorbell } from '../../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../../transport/ring.js';
+import { ringFigures } from '../raw-run.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
   CONTROL_STOP,
-  ST_BUSY_MS,
-  ST_EVENTS,
-  ST_FINDINGS,
-  ST_PARKED_MS,
-  ST_PARKS,
-  ST_PROGRESS,
-  ST_STATE,
-  ST_TICK,
-  STATE_CRASHED,
-  STATE_FINISHED,
-  STATE_RUNNING,
-  STATUS_FIELDS,
+  checkCommand,
+  yieldToEventLoop,
 } from '../thread-status.js';
-import { type Crash, STOP_TICK_NONE, type WorkerInit, type WorkerResult } from '../worker-loop.js';
+import { type Crash, crashOf } from '../worker-crash.js';
+import { STOP_TICK_NONE, type WorkerInit, type WorkerResult } from '../worker-loop.js';
+import { WorkerStatus } from '../worker-status.js';
 import { FreeActor } from './free-actor.js';
 import { TakeLogWriter } from './take-log.js';
 
@@ -132,8 +125,9 @@ export class FreeWorkerLoop {
   private readonly outbound: Outbound[] = [];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[] = [];
-  private readonly rows: Float64Array;
-  private readonly row: number;
+  private readonly status: WorkerStatus;
+  /** The worker's actors, for the status board's progress and findings. */
+  private readonly actors: readonly Actor[];
   private readonly inFlightPerEdge: number[];
   private end: number;
   private stopProposed = false;
@@ -200,8 +194,8 @@ export class FreeWorkerLoop {
       }
     }
     this.inFlightPerEdge = plan.edges.map(() => 0);
-    this.rows = new Float64Array(init.statusRows);
-    this.row = worker * STATUS_FIELDS;
+    this.status = new WorkerStatus(init.statusRows, worker);
+    this.actors = [actor];
     this.lowers = new BigInt64Array(init.lowers);
     this.stopWord = new BigInt64Array(init.stopTick);
     this.end = init.endTick;
@@ -218,9 +212,7 @@ export class FreeWorkerLoop {
 
   async run(): Promise<WorkerResult> {
     const fa = this.fa;
-    const rows = this.rows;
-    const r = this.row;
-    rows[r + ST_STATE] = STATE_RUNNING;
+    this.status.running();
     let stopped = false;
     let lastYield = this.clockMs();
     let sliceStart = lastYield;
@@ -243,8 +235,7 @@ export class FreeWorkerLoop {
         const handled = this.handleSlice();
         if (handled > 0) progressed = true;
         this.publishLower();
-        rows[r + ST_TICK] = fa.runner.now;
-        rows[r + ST_EVENTS] = fa.handled;
+        this.status.position(fa.runner.now, fa.handled);
         if (fa.nextTime() >= this.end && this.stagedTotal === 0) {
           if (!this.idle) {
             this.idle = true;
@@ -274,8 +265,8 @@ export class FreeWorkerLoop {
             lastYield = this.clockMs();
           }
         } else if (now - lastYield >= YIELD_EVERY_MS) {
-          rows[r + ST_BUSY_MS] = this.busyMs + (now - sliceStart);
-          this.writeProgress();
+          this.status.busy(this.busyMs + (now - sliceStart));
+          this.status.progress(this.actors);
           await yieldToEventLoop();
           lastYield = this.clockMs();
         }
@@ -293,8 +284,7 @@ export class FreeWorkerLoop {
     for (let m = fa.heap.pop(); m !== undefined; m = fa.heap.pop()) {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
     }
-    rows[r + ST_STATE] = STATE_FINISHED;
-    rows[r + ST_BUSY_MS] = this.busyMs;
+    this.status.finished(this.busyMs);
     this.writeFigures();
     const x = fa.runner;
     return {
@@ -316,11 +306,9 @@ export class FreeWorkerLoop {
       sentPerEdge: x.sentPerEdge,
       receivedPerEdge: x.receivedPerEdge,
       inFlightPerEdge: this.inFlightPerEdge,
-      rings: this.inbound.map(({ edge, consumer }) => ({
-        edge,
-        label: this.init.plan.edges[edge]!.label,
-        ...ringFigures(consumer),
-      })),
+      rings: this.inbound.map(({ edge, consumer }) =>
+        ringFigures(edge, this.init.plan.edges[edge]!.label, consumer),
+      ),
       reachedTick,
       stopped,
       firstFindingStop: this.end < this.init.endTick ? this.end : undefined,
@@ -550,41 +538,18 @@ export class FreeWorkerLoop {
   }
 
   private crashed(error: unknown): Error {
-    this.rows[this.row + ST_STATE] = STATE_CRASHED;
-    const e = error instanceof Error ? error : new Error(String(error));
-    const runner = this.fa.runner;
-    this.crash = {
-      actor: runner.actor.name,
-      lastEvent: runner.current === undefined ? undefined : { ...runner.current },
-      tick: runner.now,
-      message: e.message,
-      stack: e.stack ?? '',
-    };
-    return Object.assign(new Error(`${runner.actor.name} crashed at tick ${runner.now}: ${e.message}`), {
-      crash: this.crash,
-    });
-  }
-
-  private writeProgress(): void {
-    const actor = this.fa.runner.actor;
-    this.rows[this.row + ST_PROGRESS] = actor.progress();
-    this.rows[this.row + ST_FINDINGS] = actor.findings?.() ?? 0;
+    this.status.crashed();
+    const e = crashOf(this.fa.runner, error);
+    this.crash = e.crash;
+    return e;
   }
 
   private writeFigures(): void {
-    const rows = this.rows;
-    const r = this.row;
-    rows[r + ST_PARKED_MS] = this.parkedMs;
-    rows[r + ST_PARKS] = this.parks;
-    rows[r + ST_BUSY_MS] = this.busyMs;
-    this.writeProgress();
+    this.status.figures(this.busyMs, this.parkedMs, this.parks, this.actors);
   }
 
   setCommand(command: number): void {
-    if (command !== CONTROL_RUN && command !== CONTROL_PAUSE && command !== CONTROL_STOP) {
-      throw new RangeError(`Expected a command of RUN (0), PAUSE (1) or STOP (2), got \`${command}\``);
-    }
-    this.command = command;
+    this.command = checkCommand(command);
     this.bell.ring();
   }
 
@@ -607,30 +572,4 @@ export class FreeWorkerLoop {
       staged: this.stagedTotal,
     };
   }
-}
-
-/** A consumer's view of its ring's counters (the figures the result reports). */
-export function ringFigures(consumer: RingConsumer): {
-  records: number;
-  batches: number;
-  fullStalls: number;
-  parks: number;
-  wakeups: number;
-  highWaterRecords: number;
-  capacityRecords: number;
-} {
-  const s = consumer.stats();
-  return {
-    records: s.records,
-    batches: s.batches,
-    fullStalls: s.fullStalls,
-    parks: s.parks,
-    wakeups: s.wakeups,
-    highWaterRecords: s.highWaterRecords,
-    capacityRecords: s.capacityRecords,
-  };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

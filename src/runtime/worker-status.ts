@@ -1,0 +1,77 @@
+/**
+ * One worker's row of the status board (thread-status.ts), as the worker writes it: its state,
+ * where it is (tick, events), how it spends its time (busy, parked, parks) and its actors' progress
+ * and findings. Both worker loops (worker-loop.ts, free/free-loop.ts) write through it, so the main
+ * thread's progress line and watchdog read the same fields from either.
+ *
+ * Theory of operation: plain float64 stores into a SharedArrayBuffer, one writer per row (this
+ * worker) and one reader (the main thread), which only asks "has anything moved" and draws figures;
+ * thread-status.ts has the argument why no atomics are needed.
+ */
+import type { Actor } from '../model/actors/actor.js';
+import {
+  ST_BUSY_MS,
+  ST_EVENTS,
+  ST_FINDINGS,
+  ST_PARKED_MS,
+  ST_PARKS,
+  ST_PROGRESS,
+  ST_STATE,
+  ST_TICK,
+  STATE_CRASHED,
+  STATE_FINISHED,
+  STATE_RUNNING,
+  STATUS_FIELDS,
+} from './thread-status.js';
+
+export class WorkerStatus {
+  private readonly rows: Float64Array;
+  private readonly at: number;
+
+  constructor(board: SharedArrayBuffer, worker: number) {
+    this.rows = new Float64Array(board);
+    this.at = worker * STATUS_FIELDS;
+  }
+
+  running(): void {
+    this.rows[this.at + ST_STATE] = STATE_RUNNING;
+  }
+
+  finished(busyMs: number): void {
+    this.rows[this.at + ST_STATE] = STATE_FINISHED;
+    this.rows[this.at + ST_BUSY_MS] = busyMs;
+  }
+
+  crashed(): void {
+    this.rows[this.at + ST_STATE] = STATE_CRASHED;
+  }
+
+  position(tick: number, events: number): void {
+    this.rows[this.at + ST_TICK] = tick;
+    this.rows[this.at + ST_EVENTS] = events;
+  }
+
+  busy(ms: number): void {
+    this.rows[this.at + ST_BUSY_MS] = ms;
+  }
+
+  /** Progress and findings summed over the worker's actors. */
+  progress(actors: readonly Actor[]): void {
+    let progress = 0;
+    let findings = 0;
+    for (const a of actors) {
+      progress += a.progress();
+      findings += a.findings?.() ?? 0;
+    }
+    this.rows[this.at + ST_PROGRESS] = progress;
+    this.rows[this.at + ST_FINDINGS] = findings;
+  }
+
+  /** Time figures, then progress. */
+  figures(busyMs: number, parkedMs: number, parks: number, actors: readonly Actor[]): void {
+    this.rows[this.at + ST_PARKED_MS] = parkedMs;
+    this.rows[this.at + ST_PARKS] = parks;
+    this.rows[this.at + ST_BUSY_MS] = busyMs;
+    this.progress(actors);
+  }
+}
