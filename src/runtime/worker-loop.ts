@@ -78,7 +78,7 @@ import { type Crash, crashOf } from './worker-crash.js';
 export type { Crash };
 
 import type { ActorTrace } from './trace-recorder.js';
-import { WorkerStatus } from './worker-status.js';
+import { WorkerStatus, WorkerTime } from './worker-status.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
@@ -86,8 +86,6 @@ const SLICE_EVENTS = 4096;
 const STAGE_LIMIT = 16_384;
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
-/** Yield to the event loop (comlink) at least this often while busy. */
-const YIELD_EVERY_MS = 10;
 /**
  * Events an actor may handle past a stop tick before it sees the stop: each has a digest
  * checkpoint to roll back to. The lead is bounded by the lookahead chains between workers (every
@@ -215,9 +213,7 @@ export class WorkerLoop {
   private readonly inFlightPerEdge: number[];
   private horizon = 0;
   private events = 0;
-  private busyMs = 0;
-  private parkedMs = 0;
-  private parks = 0;
+  private readonly time: WorkerTime;
   private publishes = 0;
   private stagedTotal = 0;
   /** The runner whose event is being handled, for crash reports. */
@@ -227,7 +223,7 @@ export class WorkerLoop {
   constructor(
     actors: readonly Actor[],
     private readonly init: WorkerInit,
-    private readonly clockMs: () => number = () => performance.now(),
+    clockMs: () => number = () => performance.now(),
   ) {
     const { plan, worker, workerOf } = init;
     const bells = init.bells.map((b) => Doorbell.attach(b));
@@ -282,6 +278,7 @@ export class WorkerLoop {
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.status = new WorkerStatus(init.statusRows, worker);
     this.actors = actors;
+    this.time = new WorkerTime(clockMs, this.status, actors);
     this.horizons = new BigInt64Array(init.horizons);
     this.stopWord = new BigInt64Array(init.stopTick);
     this.lowers = init.stopOnFirst === true ? new BigInt64Array(init.lowers) : undefined;
@@ -303,8 +300,6 @@ export class WorkerLoop {
   async run(): Promise<WorkerResult> {
     this.status.running();
     let stopped = false;
-    let lastYield = this.clockMs();
-    let sliceStart = lastYield;
     try {
       for (const runner of this.runners) {
         this.current = runner;
@@ -346,29 +341,14 @@ export class WorkerLoop {
         this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
         this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
         if (done && this.stagedTotal === 0) break;
-        const now = this.clockMs();
-        if (handled === 0 && drained === 0 && flushed === 0) {
-          this.busyMs += now - sliceStart;
-          this.park(() => this.hasWork(h));
-          const after = this.clockMs();
-          this.parkedMs += after - now;
-          sliceStart = after;
-          this.writeFigures();
-          if (after - lastYield >= YIELD_EVERY_MS) {
-            await yieldToEventLoop();
-            lastYield = this.clockMs();
-          }
-        } else if (now - lastYield >= YIELD_EVERY_MS) {
-          this.status.busy(this.busyMs + (now - sliceStart));
-          this.status.progress(this.actors);
-          await yieldToEventLoop();
-          lastYield = this.clockMs();
-        }
+        if (handled === 0 && drained === 0 && flushed === 0)
+          await this.time.idle(() => this.park(() => this.hasWork(h)));
+        else await this.time.worked();
       }
     } catch (error) {
       throw this.crashed(error);
     }
-    this.busyMs += this.clockMs() - sliceStart;
+    this.time.stop();
     this.readStopTick();
     const firstFindingStop = this.end < this.init.endTick ? this.end : undefined;
     // Undo the digest of what each actor handled past the stop before it saw the stop, so every
@@ -384,7 +364,7 @@ export class WorkerLoop {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
     }
     await this.shutDown();
-    this.status.finished(this.busyMs);
+    this.status.finished(this.time.busyMs);
     const edges = this.init.plan.edges.length;
     const sumPerEdge = (pick: (x: ActorRunner) => number[]) =>
       Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
@@ -412,9 +392,9 @@ export class WorkerLoop {
       stopped,
       firstFindingStop,
       events: this.events,
-      busyMs: this.busyMs,
-      parkedMs: this.parkedMs,
-      parks: this.parks,
+      busyMs: this.time.busyMs,
+      parkedMs: this.time.parkedMs,
+      parks: this.time.parks,
       publishes: this.publishes,
     };
   }
@@ -447,10 +427,6 @@ export class WorkerLoop {
     return e;
   }
 
-  private writeFigures(): void {
-    this.status.figures(this.busyMs, this.parkedMs, this.parks, this.actors);
-  }
-
   /**
    * After the last event: flush what is staged, close every outbound ring, then drain inbound rings
    * until each has ended (their producers close them when they finish), counting what arrives as in
@@ -460,17 +436,13 @@ export class WorkerLoop {
     // From here on this worker only drains: every producer should tell it about every record.
     this.publishHorizon(Number.POSITIVE_INFINITY);
     this.publishSafeTimes(Number.POSITIVE_INFINITY);
-    let lastYield = this.clockMs();
     for (;;) {
       const stop = this.command === CONTROL_STOP;
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
       this.drainInbound(true);
       this.park(() => this.hasWork(Number.POSITIVE_INFINITY));
-      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = this.clockMs();
-      }
+      await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
     for (const out of this.outbound) {
@@ -485,10 +457,7 @@ export class WorkerLoop {
         break;
       }
       this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
-      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = this.clockMs();
-      }
+      await this.time.yieldIfDue();
     }
   }
 
@@ -670,7 +639,7 @@ export class WorkerLoop {
 
   private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {
     const result = this.bell.park(ready, PARK_MS, this.init.spinRounds);
-    if (result !== 'ready') this.parks++;
+    if (result !== 'ready') this.time.parks++;
     return result;
   }
 

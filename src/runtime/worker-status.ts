@@ -22,7 +22,11 @@ import {
   STATE_FINISHED,
   STATE_RUNNING,
   STATUS_FIELDS,
+  yieldToEventLoop,
 } from './thread-status.js';
+
+/** Yield to the worker's event loop (comlink control) at least this often while busy. */
+const YIELD_EVERY_MS = 10;
 
 export class WorkerStatus {
   private readonly rows: Float64Array;
@@ -73,5 +77,66 @@ export class WorkerStatus {
     this.rows[this.at + ST_PARKS] = parks;
     this.rows[this.at + ST_BUSY_MS] = busyMs;
     this.progress(actors);
+  }
+}
+
+/**
+ * How a worker loop spends its wall time, busy or parked, and when it lets its event loop run
+ * (comlink's commands arrive there): the accounting both loops share.
+ */
+export class WorkerTime {
+  busyMs = 0;
+  parkedMs = 0;
+  parks = 0;
+  private sliceStart: number;
+  private lastYield: number;
+
+  constructor(
+    private readonly clockMs: () => number,
+    private readonly status: WorkerStatus,
+    private readonly actors: readonly Actor[],
+  ) {
+    this.sliceStart = clockMs();
+    this.lastYield = this.sliceStart;
+  }
+
+  /** After a slice that did nothing: `park` waits; the time before is busy, the wait parked. */
+  async idle(park: () => void): Promise<void> {
+    const now = this.clockMs();
+    this.busyMs += now - this.sliceStart;
+    park();
+    const after = this.clockMs();
+    this.parkedMs += after - now;
+    this.sliceStart = after;
+    this.figures();
+    if (after - this.lastYield >= YIELD_EVERY_MS) await this.yield();
+  }
+
+  /** After a slice that did work: report and yield when one is due. */
+  async worked(): Promise<void> {
+    const now = this.clockMs();
+    if (now - this.lastYield < YIELD_EVERY_MS) return;
+    this.status.busy(this.busyMs + (now - this.sliceStart));
+    this.status.progress(this.actors);
+    await this.yield();
+  }
+
+  /** Yield when one is due (the shutdown loops). */
+  async yieldIfDue(): Promise<void> {
+    if (this.clockMs() - this.lastYield >= YIELD_EVERY_MS) await this.yield();
+  }
+
+  /** The loop ended: the slice in progress was busy time. */
+  stop(): void {
+    this.busyMs += this.clockMs() - this.sliceStart;
+  }
+
+  figures(): void {
+    this.status.figures(this.busyMs, this.parkedMs, this.parks, this.actors);
+  }
+
+  private async yield(): Promise<void> {
+    await yieldToEventLoop();
+    this.lastYield = this.clockMs();
   }
 }

@@ -65,14 +65,13 @@ import {
 } from '../thread-status.js';
 import { type Crash, crashOf } from '../worker-crash.js';
 import { STOP_TICK_NONE, type WorkerInit, type WorkerResult } from '../worker-loop.js';
-import { WorkerStatus } from '../worker-status.js';
+import { WorkerStatus, WorkerTime } from '../worker-status.js';
 import { FreeActor } from './free-actor.js';
 import { TakeLogWriter } from './take-log.js';
 
 /** Events handled between two publications of L and two looks at the control word. */
 const SLICE_EVENTS = 256;
 const PARK_MS = 20;
-const YIELD_EVERY_MS = 10;
 
 /** Words of the free-mode control buffer (Int32). */
 const FREE_PENDING = 0;
@@ -137,15 +136,13 @@ export class FreeWorkerLoop {
   /** The bound on event times last computed (min others' L + W), and the L last published. */
   private bound = Number.NEGATIVE_INFINITY;
   private driftWaits = 0;
-  private busyMs = 0;
-  private parkedMs = 0;
-  private parks = 0;
+  private readonly time: WorkerTime;
   crash: Crash | undefined;
 
   constructor(
     actor: Actor,
     private readonly init: WorkerInit,
-    private readonly clockMs: () => number = () => performance.now(),
+    clockMs: () => number = () => performance.now(),
   ) {
     const { plan, worker } = init;
     const free = init.free;
@@ -196,6 +193,7 @@ export class FreeWorkerLoop {
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.status = new WorkerStatus(init.statusRows, worker);
     this.actors = [actor];
+    this.time = new WorkerTime(clockMs, this.status, this.actors);
     this.lowers = new BigInt64Array(init.lowers);
     this.stopWord = new BigInt64Array(init.stopTick);
     this.end = init.endTick;
@@ -214,8 +212,6 @@ export class FreeWorkerLoop {
     const fa = this.fa;
     this.status.running();
     let stopped = false;
-    let lastYield = this.clockMs();
-    let sliceStart = lastYield;
     try {
       fa.runner.start();
       this.publishLower();
@@ -243,9 +239,7 @@ export class FreeWorkerLoop {
           }
           if (Atomics.load(this.words, FREE_PENDING) === 0) break;
         }
-        const now = this.clockMs();
         if (!progressed) {
-          this.busyMs += now - sliceStart;
           // Waiting for the window (not for space or for records): say what it waits for, so
           // only the worker whose L gets there rings it (publishLower).
           const t = fa.nextTime();
@@ -254,27 +248,14 @@ export class FreeWorkerLoop {
             this.driftWaits++;
             Atomics.store(this.needs, this.init.worker, BigInt(Math.max(0, t - this.windowTicks)));
           }
-          this.park(() => this.hasWork());
+          await this.time.idle(() => this.park(() => this.hasWork()));
           if (blocked) Atomics.store(this.needs, this.init.worker, STOP_TICK_NONE);
-          const after = this.clockMs();
-          this.parkedMs += after - now;
-          sliceStart = after;
-          this.writeFigures();
-          if (after - lastYield >= YIELD_EVERY_MS) {
-            await yieldToEventLoop();
-            lastYield = this.clockMs();
-          }
-        } else if (now - lastYield >= YIELD_EVERY_MS) {
-          this.status.busy(this.busyMs + (now - sliceStart));
-          this.status.progress(this.actors);
-          await yieldToEventLoop();
-          lastYield = this.clockMs();
-        }
+        } else await this.time.worked();
       }
     } catch (error) {
       throw this.crashed(error);
     }
-    this.busyMs += this.clockMs() - sliceStart;
+    this.time.stop();
     // Every stop proposal came from a busy worker, so after `pending` reached 0 this read is final.
     this.readStopTick();
     const reachedTick = stopped ? fa.runner.now : this.end;
@@ -284,8 +265,8 @@ export class FreeWorkerLoop {
     for (let m = fa.heap.pop(); m !== undefined; m = fa.heap.pop()) {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
     }
-    this.status.finished(this.busyMs);
-    this.writeFigures();
+    this.status.finished(this.time.busyMs);
+    this.time.figures();
     const x = fa.runner;
     return {
       worker: this.init.worker,
@@ -313,9 +294,9 @@ export class FreeWorkerLoop {
       stopped,
       firstFindingStop: this.end < this.init.endTick ? this.end : undefined,
       events: fa.handled,
-      busyMs: this.busyMs,
-      parkedMs: this.parkedMs,
-      parks: this.parks,
+      busyMs: this.time.busyMs,
+      parkedMs: this.time.parkedMs,
+      parks: this.time.parks,
       publishes: 0,
       free: {
         log: fa.log!.encode(fa.handled),
@@ -495,7 +476,6 @@ export class FreeWorkerLoop {
       this.inFlightPerEdge[out.edge]! += out.staged.length - out.stagedHead;
       out.producer.close();
     }
-    let lastYield = this.clockMs();
     for (;;) {
       for (const { edge, consumer } of this.inbound) {
         const n = consumer.available();
@@ -505,10 +485,7 @@ export class FreeWorkerLoop {
       }
       if (this.inbound.every((i) => i.consumer.ended())) break;
       this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
-      if (this.clockMs() - lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = this.clockMs();
-      }
+      await this.time.yieldIfDue();
     }
   }
 
@@ -534,7 +511,7 @@ export class FreeWorkerLoop {
   }
 
   private park(ready: () => boolean): void {
-    if (this.bell.park(ready, PARK_MS, 0) !== 'ready') this.parks++;
+    if (this.bell.park(ready, PARK_MS, 0) !== 'ready') this.time.parks++;
   }
 
   private crashed(error: unknown): Error {
@@ -542,10 +519,6 @@ export class FreeWorkerLoop {
     const e = crashOf(this.fa.runner, error);
     this.crash = e.crash;
     return e;
-  }
-
-  private writeFigures(): void {
-    this.status.figures(this.busyMs, this.parkedMs, this.parks, this.actors);
   }
 
   setCommand(command: number): void {
