@@ -1,8 +1,9 @@
 /**
  * Synthetic traffic for the ring: a deterministic message stream, a producer loop that encodes it
  * with the real codec, and a consumer loop that decodes, checksums and (optionally) verifies every
- * record against the stream. Used by the thread tests (workers/ring-producer.ts,
- * workers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
+ * record against the stream. Used by the thread tests and by bench/ring.ts through the thin hosts
+ * beside this file (ring-producer.ts, ring-consumer.ts), so both measure and check the same path.
+ * With `raw`, the same loops move raw records (raw-records.ts) instead: the ring without the codec.
  *
  * Message i of a stream exercises every field, with times near 2^52 and addresses near 2^53 so the
  * high words are never zero. The checksum (checksumMessage) mixes every decoded field of a record
@@ -16,6 +17,7 @@
  */
 import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
 import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
+import { type RawDigest, writeRawRecord } from './raw-records.js';
 
 export const TRAFFIC_TIME_BASE_TICKS = 2 ** 52;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -74,6 +76,11 @@ export interface TrafficPacing {
   stallLimitMs?: number;
   /** Spin rounds before a blocking call parks (default: the endpoint's adaptive budget). */
   spinRounds?: number;
+  /**
+   * Move raw records (raw-records.ts) instead of codec messages: no drawing, encoding, decoding
+   * or checksum per record, so what is measured is the ring. Default false.
+   */
+  raw?: boolean;
 }
 
 export interface TrafficResult {
@@ -82,6 +89,8 @@ export interface TrafficResult {
   /** Wall-clock span of the loop: performance.timeOrigin + performance.now(), in ms. */
   startMs: number;
   endMs: number;
+  /** Raw mode, consumer side: the digest of the records received (raw-records.ts). */
+  raw?: RawDigest;
 }
 
 class Pacer {
@@ -129,6 +138,7 @@ export function produceTraffic(
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const pacer = new Pacer(opts);
   const paced = pacer.active;
+  const raw = opts.raw ?? false;
   const words = producer.words;
   const m = emptyMessage();
   let h = FNV_OFFSET;
@@ -155,12 +165,16 @@ export function produceTraffic(
       lastProgressMs = nowMs();
       if (n > want) n = want;
     }
-    for (let k = 0; k < n; k++) {
-      const i = first + sent + k;
-      trafficMessage(i, m);
-      writeMessage(words, producer.offsetOf(k), m);
-      h = checksumMessage(h, m);
-      if (paced) pacer.record(i);
+    if (raw) {
+      for (let k = 0; k < n; k++) writeRawRecord(words, producer.offsetOf(k) >> 2, first + sent + k);
+    } else {
+      for (let k = 0; k < n; k++) {
+        const i = first + sent + k;
+        trafficMessage(i, m);
+        writeMessage(words, producer.offsetOf(k), m);
+        h = checksumMessage(h, m);
+        if (paced) pacer.record(i);
+      }
     }
     producer.publish(n);
     sent += n;
@@ -185,10 +199,13 @@ export function consumeTraffic(
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const pacer = new Pacer(opts);
   const paced = pacer.active;
+  const raw = opts.raw ?? false;
   const words = consumer.words;
   const m = emptyMessage();
   const want = emptyMessage();
   let h = FNV_OFFSET;
+  let rawSum = 0;
+  let rawXor = 0;
   let received = 0;
   let lastProgressMs = nowMs();
   const startMs = lastProgressMs;
@@ -208,16 +225,34 @@ export function consumeTraffic(
       lastProgressMs = nowMs();
     }
     if (n > batch) n = batch;
-    for (let k = 0; k < n; k++) {
-      readMessage(words, consumer.offsetOf(k), m);
-      h = checksumMessage(h, m);
-      if (verify) verifyMessage(m, first + received + k, want);
-      if (paced) pacer.record(received + k);
+    if (raw) {
+      for (let k = 0; k < n; k++) {
+        const w = consumer.offsetOf(k) >> 2;
+        rawSum = (rawSum + words[w]!) | 0;
+        rawXor =
+          rawXor ^
+          words[w + 1]! ^
+          words[w + 2]! ^
+          words[w + 3]! ^
+          words[w + 4]! ^
+          words[w + 5]! ^
+          words[w + 6]! ^
+          words[w + 7]!;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        readMessage(words, consumer.offsetOf(k), m);
+        h = checksumMessage(h, m);
+        if (verify) verifyMessage(m, first + received + k, want);
+        if (paced) pacer.record(received + k);
+      }
     }
     consumer.release(n);
     received += n;
   }
-  return { records: received, checksum: h, startMs, endMs: nowMs() };
+  const endMs = nowMs();
+  if (raw) return { records: received, checksum: h, startMs, endMs, raw: { sum: rawSum, xor: rawXor } };
+  return { records: received, checksum: h, startMs, endMs };
 }
 
 function verifyMessage(got: Message, i: number, want: Message): void {
