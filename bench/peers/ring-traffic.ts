@@ -17,7 +17,7 @@
  */
 import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
 import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
-import { type RawDigest, writeRawRecord } from './raw-records.js';
+import { type RawDigest, readRawFromRing, writeRawToRing } from './raw-records.js';
 
 export const TRAFFIC_TIME_BASE_TICKS = 2 ** 52;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -139,7 +139,6 @@ export function produceTraffic(
   const pacer = new Pacer(opts);
   const paced = pacer.active;
   const raw = opts.raw ?? false;
-  const words = producer.words;
   const m = emptyMessage();
   let h = FNV_OFFSET;
   let sent = 0;
@@ -165,17 +164,8 @@ export function produceTraffic(
       lastProgressMs = nowMs();
       if (n > want) n = want;
     }
-    if (raw) {
-      for (let k = 0; k < n; k++) writeRawRecord(words, producer.offsetOf(k) >> 2, first + sent + k);
-    } else {
-      for (let k = 0; k < n; k++) {
-        const i = first + sent + k;
-        trafficMessage(i, m);
-        writeMessage(words, producer.offsetOf(k), m);
-        h = checksumMessage(h, m);
-        if (paced) pacer.record(i);
-      }
-    }
+    if (raw) writeRawToRing(producer, n, first + sent);
+    else h = encodeToRing(producer, n, first + sent, m, h, paced ? pacer : null);
     producer.publish(n);
     sent += n;
   }
@@ -200,12 +190,10 @@ export function consumeTraffic(
   const pacer = new Pacer(opts);
   const paced = pacer.active;
   const raw = opts.raw ?? false;
-  const words = consumer.words;
   const m = emptyMessage();
   const want = emptyMessage();
   let h = FNV_OFFSET;
-  let rawSum = 0;
-  let rawXor = 0;
+  const digest: RawDigest = { sum: 0, xor: 0 };
   let received = 0;
   let lastProgressMs = nowMs();
   const startMs = lastProgressMs;
@@ -225,34 +213,82 @@ export function consumeTraffic(
       lastProgressMs = nowMs();
     }
     if (n > batch) n = batch;
-    if (raw) {
-      for (let k = 0; k < n; k++) {
-        const w = consumer.offsetOf(k) >> 2;
-        rawSum = (rawSum + words[w]!) | 0;
-        rawXor =
-          rawXor ^
-          words[w + 1]! ^
-          words[w + 2]! ^
-          words[w + 3]! ^
-          words[w + 4]! ^
-          words[w + 5]! ^
-          words[w + 6]! ^
-          words[w + 7]!;
-      }
-    } else {
-      for (let k = 0; k < n; k++) {
-        readMessage(words, consumer.offsetOf(k), m);
-        h = checksumMessage(h, m);
-        if (verify) verifyMessage(m, first + received + k, want);
-        if (paced) pacer.record(received + k);
-      }
-    }
+    if (raw) readRawFromRing(consumer, n, digest);
+    else h = decodeFromRing(consumer, n, m, h, first + received, verify ? want : null, paced ? pacer : null);
     consumer.release(n);
     received += n;
   }
   const endMs = nowMs();
-  if (raw) return { records: received, checksum: h, startMs, endMs, raw: { sum: rawSum, xor: rawXor } };
+  if (raw) return { records: received, checksum: h, startMs, endMs, raw: digest };
   return { records: received, checksum: h, startMs, endMs };
+}
+
+/*
+ * The per-record work, one batch per call. The loops above run once per thread for the whole
+ * stream, so V8 compiles them on-stack mid-loop and recompiles them when a rare branch (a wait)
+ * first runs; a function called once per batch is compiled like any hot function, and its loop is
+ * the same code in every run. ringbuf-traffic.ts calls the same functions (the *Array variants).
+ */
+
+/** Draw, encode and checksum messages first .. first+n-1 into the reserved records; returns h. */
+function encodeToRing(
+  producer: RingProducer,
+  n: number,
+  first: number,
+  m: Message,
+  h: number,
+  pacer: Pacer | null,
+): number {
+  const words = producer.words;
+  for (let k = 0; k < n; k++) {
+    trafficMessage(first + k, m);
+    writeMessage(words, producer.offsetOf(k), m);
+    h = checksumMessage(h, m);
+    if (pacer !== null) pacer.record(first + k);
+  }
+  return h;
+}
+
+/**
+ * Decode and checksum the first n available records, messages first .. first+n-1 of the stream;
+ * returns h. With `want` (a scratch message), each is also compared with the stream.
+ */
+function decodeFromRing(
+  consumer: RingConsumer,
+  n: number,
+  m: Message,
+  h: number,
+  first: number,
+  want: Message | null,
+  pacer: Pacer | null,
+): number {
+  const words = consumer.words;
+  for (let k = 0; k < n; k++) {
+    readMessage(words, consumer.offsetOf(k), m);
+    h = checksumMessage(h, m);
+    if (want !== null) verifyMessage(m, first + k, want);
+    if (pacer !== null) pacer.record(first + k);
+  }
+  return h;
+}
+
+/** encodeToRing into a plain array of n records from word 0 (ringbuf.js's staging array). */
+export function encodeToArray(words: Uint32Array, n: number, first: number, m: Message, h: number): number {
+  for (let k = 0; k < n; k++) {
+    trafficMessage(first + k, m);
+    writeMessage(words, k * 32, m);
+    h = checksumMessage(h, m);
+  }
+  return h;
+}
+
+/** decodeFromRing from a plain array of n records from word 0 (ringbuf.js's staging array). */
+export function decodeFromArray(words: Uint32Array, n: number, m: Message, h: number): number {
+  for (let k = 0; k < n; k++) {
+    readMessage(words, k * 32, m);
+    h = checksumMessage(h, m);
+  }
+  return h;
 }
 
 function verifyMessage(got: Message, i: number, want: Message): void {

@@ -1,9 +1,10 @@
 /**
  * ringbuf.js (npm `ringbuf.js`, padenot/ringbuf.js: a wait-free SPSC ring over a SharedArrayBuffer)
  * carrying the ring benchmark's records, for the side-by-side rows of bench/ring.ts. The producer
- * and consumer loops mirror ring-traffic.ts line for line, so the two rings do the same work per
- * record: the same message stream, codec and checksum (or, with `raw`, the raw records of
- * raw-records.ts), the same batches, the same waiting rules. What differs is only the ring.
+ * and consumer loops mirror ring-traffic.ts, and the per-record work is the same functions
+ * (encodeToArray / decodeFromArray there, writeRawToArray / readRawFromArray in raw-records.ts), so
+ * the two rings do the same work per record: the same message stream, codec and checksum (or, with
+ * `raw`, the raw records), the same batches, the same waiting rules. What differs is the ring.
  *
  * Theory of operation
  * -------------------
@@ -45,11 +46,11 @@
  */
 import { RingBuffer } from 'ringbuf.js';
 import { AdaptiveSpin } from '../../src/transport/adaptive-spin.js';
-import { emptyMessage, readMessage, writeMessage } from '../../src/transport/codec.js';
+import { emptyMessage } from '../../src/transport/codec.js';
 import type { Doorbell } from '../../src/transport/doorbell.js';
 import { DEFAULT_SPIN_ROUNDS } from '../../src/transport/ring.js';
-import { RAW_RECORD_WORDS, type RawDigest, writeRawRecord } from './raw-records.js';
-import { CHECKSUM_SEED, checksumMessage, trafficMessage } from './ring-traffic.js';
+import { RAW_RECORD_WORDS, type RawDigest, readRawFromArray, writeRawToArray } from './raw-records.js';
+import { CHECKSUM_SEED, decodeFromArray, encodeToArray } from './ring-traffic.js';
 
 const SIDE_CLOSED = 0;
 // The waiter words on their own 64-byte line, away from `closed`.
@@ -152,15 +153,8 @@ export function produceRingbuf(
 
   while (sent < count) {
     const n = Math.min(count - sent, batch);
-    if (raw) {
-      for (let k = 0; k < n; k++) writeRawRecord(staging, k * RAW_RECORD_WORDS, first + sent + k);
-    } else {
-      for (let k = 0; k < n; k++) {
-        trafficMessage(first + sent + k, m);
-        writeMessage(staging, k * 32, m);
-        h = checksumMessage(h, m);
-      }
-    }
+    if (raw) writeRawToArray(staging, n, first + sent);
+    else h = encodeToArray(staging, n, first + sent, m, h);
     const len = n * RAW_RECORD_WORDS;
     let done = rb.push(staging, len);
     if (done !== 0) consumerBell.ring();
@@ -195,8 +189,7 @@ export function consumeRingbuf(
   let parks = 0;
   const m = emptyMessage();
   let h = CHECKSUM_SEED;
-  let rawSum = 0;
-  let rawXor = 0;
+  const digest: RawDigest = { sum: 0, xor: 0 };
   let received = 0;
   const startMs = nowMs();
 
@@ -237,31 +230,12 @@ export function consumeRingbuf(
       producerBell.ring();
     }
     const n = got / RAW_RECORD_WORDS;
-    if (raw) {
-      for (let k = 0; k < n; k++) {
-        const w = k * RAW_RECORD_WORDS;
-        rawSum = (rawSum + staging[w]!) | 0;
-        rawXor =
-          rawXor ^
-          staging[w + 1]! ^
-          staging[w + 2]! ^
-          staging[w + 3]! ^
-          staging[w + 4]! ^
-          staging[w + 5]! ^
-          staging[w + 6]! ^
-          staging[w + 7]!;
-      }
-    } else {
-      for (let k = 0; k < n; k++) {
-        readMessage(staging, k * 32, m);
-        h = checksumMessage(h, m);
-      }
-    }
+    if (raw) readRawFromArray(staging, n, digest);
+    else h = decodeFromArray(staging, n, m, h);
     received += n;
   }
   const endMs = nowMs();
   const stats = { fullStalls: 0, parks };
-  if (raw)
-    return { records: received, checksum: h, startMs, endMs, raw: { sum: rawSum, xor: rawXor }, stats };
+  if (raw) return { records: received, checksum: h, startMs, endMs, raw: digest, stats };
   return { records: received, checksum: h, startMs, endMs, stats };
 }
