@@ -14,7 +14,9 @@
  * between two workers, codec.
  * Each case is the median of RUNS runs, each with fresh threads. The runs are interleaved (run r of
  * every case, then run r + 1), so a change in the machine's load falls on every case alike and the
- * ratios between rows stay fair. A run's rate is records over the span from the earliest start to
+ * ratios between rows stay fair; a case and its ringbuf.js twin (same work and batch) run back to
+ * back, so besides the ratio of their medians the bench reports the median of their per-round
+ * ratios ("paired"), which a burst of load from other processes moves less. A run's rate is records over the span from the earliest start to
  * the latest end across its threads (start-up and the start gate are outside the span). Checksums
  * (codec) or digests (raw) and counts are compared on every run: a run that loses a record throws.
  * Also measured, in this thread: the codec alone, checked vs unchecked encode.
@@ -30,7 +32,7 @@ import { trafficMessage } from './peers/ring-traffic.js';
 import { createRingbufChannel } from './peers/ringbuf-traffic.js';
 import { startWorkerGroup, type WorkerSpec } from './worker-group.js';
 
-const RUNS = 5;
+const RUNS = 7;
 const CAPACITY_RECORDS = 16384;
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -63,6 +65,13 @@ interface CaseResult {
   medianRecordsPerSecond: number;
   fullStalls: number;
   parks: number;
+  /** Our ring over the ringbuf.js case with the same work and batch (1-pair cases with a twin). */
+  vsRingbuf?: {
+    /** This case's median over the twin's median. */
+    ratioOfMedians: number;
+    /** Median over rounds of this case's run over the twin's run in the same round. */
+    medianOfRoundRatios: number;
+  };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -278,7 +287,22 @@ export async function run(opts: BenchOptions): Promise<void> {
     checked.push(codecRate(true, 4_000_000));
     unchecked.push(codecRate(false, 4_000_000));
   }
+  /** The ringbuf.js case with the same work and batch as `c`, if any. */
+  const ringbufTwin = (c: CaseResult): CaseResult | undefined =>
+    c.transport === 'npusim ring' && c.pairs === 1
+      ? cases.find((x) => x.transport === 'ringbuf.js' && x.work === c.work && x.batch === c.batch)
+      : undefined;
   const loadAfter = loadavg()[0]!;
+  for (const c of cases) {
+    const twin = ringbufTwin(c);
+    if (twin === undefined) continue;
+    c.vsRingbuf = {
+      ratioOfMedians: c.medianRecordsPerSecond / twin.medianRecordsPerSecond,
+      medianOfRoundRatios: median(
+        c.runsRecordsPerSecond.map((rate, r) => rate / twin.runsRecordsPerSecond[r]!),
+      ),
+    };
+  }
   const byName = (name: string): CaseResult => {
     const c = cases.find((x) => x.name === name);
     if (c === undefined) throw new Error(`ring bench: no case named ${name}`);
@@ -286,21 +310,18 @@ export async function run(opts: BenchOptions): Promise<void> {
   };
   const rateOfCase = (name: string): number => byName(name).medianRecordsPerSecond;
   const postRate = rateOfCase('postMessage, 1 pair');
-  /** The ringbuf.js case with the same work and batch as `c`, if any. */
-  const ringbufTwin = (c: CaseResult): CaseResult | undefined =>
-    c.transport === 'npusim ring' && c.pairs === 1
-      ? cases.find((x) => x.transport === 'ringbuf.js' && x.work === c.work && x.batch === c.batch)
-      : undefined;
   const summary = {
     ringBatch1OverPostMessage: rateOfCase('ring, 1 pair, batch 1') / postRate,
     eightPairsOverOnePairBatch16:
       rateOfCase('ring, 8 pairs, batch 16') / rateOfCase('ring, 1 pair, batch 16'),
     rawRingOverRingbufRawBatch16:
       rateOfCase('ring raw, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
+    rawRingOverRingbufRawBatch16Paired: byName('ring raw, 1 pair, batch 16').vsRingbuf!.medianOfRoundRatios,
     rawRingOverRingbufCodecBatch16:
       rateOfCase('ring raw, 1 pair, batch 16') / rateOfCase('ringbuf.js, 1 pair, batch 16'),
     codecRingOverRingbufCodecBatch16:
       rateOfCase('ring, 1 pair, batch 16') / rateOfCase('ringbuf.js, 1 pair, batch 16'),
+    codecRingOverRingbufCodecBatch16Paired: byName('ring, 1 pair, batch 16').vsRingbuf!.medianOfRoundRatios,
     codecRingOverRingbufRawBatch16:
       rateOfCase('ring, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
     codecCheckedRecordsPerSecond: Math.round(median(checked)),
@@ -316,12 +337,13 @@ export async function run(opts: BenchOptions): Promise<void> {
     return;
   }
   const rows = cases.map((c) => {
-    const twin = ringbufTwin(c);
+    const vs = c.vsRingbuf;
     return [
       c.name,
       (c.medianRecordsPerSecond / 1e6).toFixed(2),
       `x${(c.medianRecordsPerSecond / postRate).toFixed(1)}`,
-      twin === undefined ? '' : `x${(c.medianRecordsPerSecond / twin.medianRecordsPerSecond).toFixed(2)}`,
+      vs === undefined ? '' : `x${vs.ratioOfMedians.toFixed(2)}`,
+      vs === undefined ? '' : `x${vs.medianOfRoundRatios.toFixed(2)}`,
       c.runsRecordsPerSecond.map((r) => (r / 1e6).toFixed(1)).join(' '),
       String(c.fullStalls),
       String(c.parks),
@@ -332,6 +354,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     'M rec/s (median)',
     'vs postMessage',
     'vs ringbuf.js',
+    'paired',
     `runs (M rec/s, ${RUNS})`,
     'full-stalls',
     'parks',
@@ -346,14 +369,14 @@ export async function run(opts: BenchOptions): Promise<void> {
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
   const x = (v: number): string => `x${v.toFixed(2)}`;
   process.stdout.write(
-    `\nbatch 16: raw ring / ringbuf.js raw ${x(summary.rawRingOverRingbufRawBatch16)},` +
+    `\nbatch 16: raw ring / ringbuf.js raw ${x(summary.rawRingOverRingbufRawBatch16)} (paired ${x(summary.rawRingOverRingbufRawBatch16Paired)}),` +
       ` raw ring / ringbuf.js codec ${x(summary.rawRingOverRingbufCodecBatch16)},` +
-      ` codec ring / ringbuf.js codec ${x(summary.codecRingOverRingbufCodecBatch16)},` +
+      ` codec ring / ringbuf.js codec ${x(summary.codecRingOverRingbufCodecBatch16)} (paired ${x(summary.codecRingOverRingbufCodecBatch16Paired)}),` +
       ` codec ring / ringbuf.js raw ${x(summary.codecRingOverRingbufRawBatch16)}\n` +
       `8 pairs / 1 pair at batch 16: ${(summary.eightPairsOverOnePairBatch16 * 100).toFixed(0)}%` +
       `   codec encode+decode in one thread: checked ${(summary.codecCheckedRecordsPerSecond / 1e6).toFixed(1)} M/s,` +
       ` unchecked ${(summary.codecUncheckedRecordsPerSecond / 1e6).toFixed(1)} M/s\n` +
-      `(vs ringbuf.js: over the ringbuf.js row with the same work and batch; capacity ${CAPACITY_RECORDS} records of 32 bytes;` +
+      `(vs ringbuf.js: over the ringbuf.js row with the same work and batch, ratio of medians; paired: median of the per-round ratios; capacity ${CAPACITY_RECORDS} records of 32 bytes;` +
       ` stalls/parks are per run, summed over pairs; runs interleaved across cases;` +
       ` ${summary.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n`,
   );
