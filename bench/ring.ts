@@ -1,14 +1,25 @@
 /**
- * Ring benchmark: records per second through the SharedArrayBuffer ring, with the real codec on
- * both sides (the producer encodes every field of every record and checksums it, the consumer
- * decodes every field and checksums it), against postMessage of the same 32-byte records.
+ * Ring benchmark: records per second through the SharedArrayBuffer ring, side by side in one run
+ * with ringbuf.js (the npm SPSC ring over a SharedArrayBuffer) and with postMessage, all moving the
+ * same 32-byte records.
  *
- * Cases: one producer/consumer pair at batch 1, 16 and 256; 8 pairs at once at batch 16 (16
- * threads, more than the cores: the aggregate must not collapse); postMessage between two workers.
- * Each case is the median of RUNS runs, each with fresh threads; a run's rate is records over the
- * span from the earliest start to the latest end across its threads (start-up and the start gate
- * are outside the span). Checksums and counts are compared on every run: a benchmark that loses a
- * record fails. Also measured, in this thread: the codec alone, checked vs unchecked encode.
+ * Two kinds of work per record, the same on every ring:
+ * - codec: the producer draws message i, encodes every field with the range-checked codec and
+ *   checksums it; the consumer decodes every field and checksums it (ring-traffic.ts);
+ * - raw: the producer stores the record's eight words; the consumer loads them and folds them into
+ *   a sum and an xor (raw-records.ts): what the ring itself costs.
+ * Cases: our ring and ringbuf.js, one producer/consumer pair, each work at batch 1, 16 and 256
+ * (ringbuf.js paced by the same spin-then-park rules: ringbuf-traffic.ts); 8 pairs of our ring at
+ * batch 16, codec (16 threads, more than the cores: the aggregate must not collapse); postMessage
+ * between two workers, codec.
+ * Each case is the median of RUNS runs, each with fresh threads. The runs are interleaved (run r of
+ * every case, then run r + 1), so a change in the machine's load falls on every case alike and the
+ * ratios between rows stay fair; a case and its ringbuf.js twin (same work and batch) run back to
+ * back, so besides the ratio of their medians the bench reports the median of their per-round
+ * ratios ("paired"), which a burst of load from other processes moves less. A run's rate is records over the span from the earliest start to
+ * the latest end across its threads (start-up and the start gate are outside the span). Checksums
+ * (codec) or digests (raw) and counts are compared on every run: a run that loses a record throws.
+ * Also measured, in this thread: the codec alone, checked vs unchecked encode.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
@@ -16,10 +27,12 @@ import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '
 import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
 import type { BenchOptions } from './main.js';
+import { expectedRawDigest, type RawDigest } from './peers/raw-records.js';
 import { trafficMessage } from './peers/ring-traffic.js';
+import { createRingbufChannel } from './peers/ringbuf-traffic.js';
 import { startWorkerGroup, type WorkerSpec } from './worker-group.js';
 
-const RUNS = 5;
+const RUNS = 7;
 const CAPACITY_RECORDS = 16384;
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -28,11 +41,23 @@ interface Done {
   checksum: number;
   startMs: number;
   endMs: number;
-  stats?: RingStats;
+  raw?: RawDigest;
+  stats?: Pick<RingStats, 'fullStalls' | 'parks'>;
+}
+
+type Work = 'codec' | 'raw';
+
+interface RunResult {
+  rate: number;
+  fullStalls: number;
+  parks: number;
 }
 
 interface CaseResult {
   name: string;
+  /** Which ring carries the records. */
+  transport: 'npusim ring' | 'ringbuf.js' | 'postMessage';
+  work: Work;
   pairs: number;
   batch: number | null;
   recordsPerRun: number;
@@ -40,6 +65,13 @@ interface CaseResult {
   medianRecordsPerSecond: number;
   fullStalls: number;
   parks: number;
+  /** Our ring over the ringbuf.js case with the same work and batch (1-pair cases with a twin). */
+  vsRingbuf?: {
+    /** This case's median over the twin's median. */
+    ratioOfMedians: number;
+    /** Median over rounds of this case's run over the twin's run in the same round. */
+    medianOfRoundRatios: number;
+  };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -53,13 +85,30 @@ function rateOf(done: readonly Done[], records: number): number {
   return records / ((end - start) / 1000);
 }
 
-async function ringRun(pairs: number, batch: number, recordsPerPair: number) {
+/** Throw unless the consumer got every record the producer sent (checksum or raw digest). */
+function checkPair(label: string, sent: Done, got: Done, count: number, first: number, work: Work): void {
+  if (sent.records !== count || got.records !== count) {
+    throw new Error(`${label}: sent ${sent.records}, received ${got.records}, expected ${count}`);
+  }
+  if (work === 'codec' && sent.checksum !== got.checksum) {
+    throw new Error(`${label}: sent checksum ${sent.checksum}, received ${got.checksum}`);
+  }
+  if (work === 'raw') {
+    const want = expectedRawDigest(first, count);
+    if (got.raw?.sum !== want.sum || got.raw.xor !== want.xor) {
+      throw new Error(`${label}: raw digest ${JSON.stringify(got.raw)}, expected ${JSON.stringify(want)}`);
+    }
+  }
+}
+
+async function ringRun(pairs: number, batch: number, recordsPerPair: number, work: Work): Promise<RunResult> {
   const specs: WorkerSpec[] = [];
+  const raw = work === 'raw';
   for (let p = 0; p < pairs; p++) {
     const ring = createRingBuffer({ capacityRecords: CAPACITY_RECORDS });
     const consumerBell = Doorbell.create().buffer;
     const producerBell = Doorbell.create().buffer;
-    const common = { ring, consumerBell, producerBell, batch, firstIndex: p * recordsPerPair };
+    const common = { ring, consumerBell, producerBell, batch, firstIndex: p * recordsPerPair, raw };
     specs.push({ name: 'ring-producer', data: { ...common, count: recordsPerPair } });
     specs.push({ name: 'ring-consumer', data: { ...common } });
   }
@@ -67,20 +116,41 @@ async function ringRun(pairs: number, batch: number, recordsPerPair: number) {
   let fullStalls = 0;
   let parks = 0;
   for (let p = 0; p < pairs; p++) {
-    const sent = done[2 * p]!;
     const got = done[2 * p + 1]!;
-    if (sent.records !== recordsPerPair || got.records !== recordsPerPair || sent.checksum !== got.checksum) {
-      throw new Error(
-        `ring pair ${p}: sent ${sent.records} (checksum ${sent.checksum}), received ${got.records} (checksum ${got.checksum})`,
-      );
-    }
+    checkPair(`ring pair ${p}`, done[2 * p]!, got, recordsPerPair, p * recordsPerPair, work);
+    // Ring-wide counters (both endpoints write them into the ring's buffer).
     fullStalls += got.stats!.fullStalls;
     parks += got.stats!.parks;
   }
   return { rate: rateOf(done, pairs * recordsPerPair), fullStalls, parks };
 }
 
-async function postMessageRun(count: number) {
+async function ringbufRun(batch: number, count: number, work: Work): Promise<RunResult> {
+  const channel = createRingbufChannel(CAPACITY_RECORDS);
+  const common = {
+    ...channel,
+    consumerBell: Doorbell.create().buffer,
+    producerBell: Doorbell.create().buffer,
+    batch,
+    raw: work === 'raw',
+  };
+  const done = await startWorkerGroup<Done>(
+    [
+      { name: 'ringbuf-peer', data: { ...common, role: 'produce', count } },
+      { name: 'ringbuf-peer', data: { ...common, role: 'consume' } },
+    ],
+    RUN_TIMEOUT_MS,
+  ).done;
+  const [sent, got] = done as [Done, Done];
+  checkPair('ringbuf.js', sent, got, count, 0, work);
+  return {
+    rate: rateOf(done, count),
+    fullStalls: sent.stats!.fullStalls + got.stats!.fullStalls,
+    parks: sent.stats!.parks + got.stats!.parks,
+  };
+}
+
+async function postMessageRun(count: number): Promise<RunResult> {
   const { port1, port2 } = new MessageChannel();
   const done = await startWorkerGroup<Done>(
     [
@@ -96,32 +166,43 @@ async function postMessageRun(count: number) {
   return { rate: count / ((got.endMs - sent.startMs) / 1000), fullStalls: 0, parks: 0 };
 }
 
-async function measure(
-  name: string,
-  pairs: number,
-  batch: number | null,
-  recordsPerRun: number,
-  once: () => Promise<{ rate: number; fullStalls: number; parks: number }>,
-): Promise<CaseResult> {
-  const rates: number[] = [];
-  let fullStalls = 0;
-  let parks = 0;
+interface Plan {
+  name: string;
+  transport: CaseResult['transport'];
+  work: Work;
+  pairs: number;
+  batch: number | null;
+  recordsPerRun: number;
+  once: () => Promise<RunResult>;
+}
+
+/** RUNS runs of every case, interleaved (see the header), each case summarised by its median. */
+async function measureInterleaved(plans: readonly Plan[], log: (s: string) => void): Promise<CaseResult[]> {
+  const runs: RunResult[][] = plans.map(() => []);
   for (let r = 0; r < RUNS; r++) {
-    const one = await once();
-    rates.push(one.rate);
-    fullStalls += one.fullStalls;
-    parks += one.parks;
+    log(`round ${r + 1} of ${RUNS}:`);
+    for (const [i, plan] of plans.entries()) {
+      const one = await plan.once();
+      runs[i]!.push(one);
+      log(` ${(one.rate / 1e6).toFixed(1)}`);
+    }
+    log('\n');
   }
-  return {
-    name,
-    pairs,
-    batch,
-    recordsPerRun,
-    runsRecordsPerSecond: rates.map(Math.round),
-    medianRecordsPerSecond: Math.round(median(rates)),
-    fullStalls: Math.round(fullStalls / RUNS),
-    parks: Math.round(parks / RUNS),
-  };
+  return plans.map((plan, i) => {
+    const rates = runs[i]!.map((one) => one.rate);
+    return {
+      name: plan.name,
+      transport: plan.transport,
+      work: plan.work,
+      pairs: plan.pairs,
+      batch: plan.batch,
+      recordsPerRun: plan.recordsPerRun,
+      runsRecordsPerSecond: rates.map(Math.round),
+      medianRecordsPerSecond: Math.round(median(rates)),
+      fullStalls: Math.round(runs[i]!.reduce((a, one) => a + one.fullStalls, 0) / RUNS),
+      parks: Math.round(runs[i]!.reduce((a, one) => a + one.parks, 0) / RUNS),
+    };
+  });
 }
 
 /** Encode-only loop in this thread: the cost of the always-on range check. */
@@ -144,45 +225,105 @@ function codecRate(checked: boolean, count: number): number {
   return count / (ms / 1000);
 }
 
+/** Records per run of one pair: enough for a run of about a second at the ring's pace. */
+const recordsFor = (batch: number): number => (batch === 1 ? 4_000_000 : 16_000_000);
+
 export async function run(opts: BenchOptions): Promise<void> {
   const log = (s: string): void => {
     if (!opts.json) process.stderr.write(s);
   };
-  const cases: CaseResult[] = [];
   // The machine is shared: record how busy it was, so a reader can tell a slow run from a slow ring.
   const loadBefore = loadavg()[0]!;
-  const plan: [
-    string,
-    number,
-    number | null,
-    number,
-    () => Promise<{ rate: number; fullStalls: number; parks: number }>,
-  ][] = [
-    ['postMessage, 1 pair', 1, null, 200_000, () => postMessageRun(200_000)],
-    ['ring, 1 pair, batch 1', 1, 1, 4_000_000, () => ringRun(1, 1, 4_000_000)],
-    ['ring, 1 pair, batch 16', 1, 16, 16_000_000, () => ringRun(1, 16, 16_000_000)],
-    ['ring, 1 pair, batch 256', 1, 256, 16_000_000, () => ringRun(1, 256, 16_000_000)],
-    ['ring, 8 pairs, batch 16', 8, 16, 8 * 4_000_000, () => ringRun(8, 16, 4_000_000)],
+  const plans: Plan[] = [
+    {
+      name: 'postMessage, 1 pair',
+      transport: 'postMessage',
+      work: 'codec',
+      pairs: 1,
+      batch: null,
+      recordsPerRun: 200_000,
+      once: () => postMessageRun(200_000),
+    },
   ];
-  for (const [name, pairs, batch, records, once] of plan) {
-    log(`${name} ...`);
-    const c = await measure(name, pairs, batch, records, once);
-    log(` ${(c.medianRecordsPerSecond / 1e6).toFixed(2)} M/s\n`);
-    cases.push(c);
+  for (const work of ['codec', 'raw'] as const) {
+    for (const batch of [1, 16, 256]) {
+      const records = recordsFor(batch);
+      const suffix = `${work === 'raw' ? ' raw' : ''}, 1 pair, batch ${batch}`;
+      plans.push({
+        name: `ring${suffix}`,
+        transport: 'npusim ring',
+        work,
+        pairs: 1,
+        batch,
+        recordsPerRun: records,
+        once: () => ringRun(1, batch, records, work),
+      });
+      plans.push({
+        name: `ringbuf.js${suffix}`,
+        transport: 'ringbuf.js',
+        work,
+        pairs: 1,
+        batch,
+        recordsPerRun: records,
+        once: () => ringbufRun(batch, records, work),
+      });
+    }
   }
-  // Codec alone (one thread): best of RUNS, checked vs unchecked encode + full decode.
+  plans.push({
+    name: 'ring, 8 pairs, batch 16',
+    transport: 'npusim ring',
+    work: 'codec',
+    pairs: 8,
+    batch: 16,
+    recordsPerRun: 8 * 4_000_000,
+    once: () => ringRun(8, 16, 4_000_000, 'codec'),
+  });
+  log(`${plans.map((p, i) => `${i + 1}. ${p.name}`).join('\n')}\nM rec/s per run, cases in that order:\n`);
+  const cases = await measureInterleaved(plans, log);
+  // Codec alone (one thread): median of RUNS, checked vs unchecked encode + full decode.
   const checked: number[] = [];
   const unchecked: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     checked.push(codecRate(true, 4_000_000));
     unchecked.push(codecRate(false, 4_000_000));
   }
+  /** The ringbuf.js case with the same work and batch as `c`, if any. */
+  const ringbufTwin = (c: CaseResult): CaseResult | undefined =>
+    c.transport === 'npusim ring' && c.pairs === 1
+      ? cases.find((x) => x.transport === 'ringbuf.js' && x.work === c.work && x.batch === c.batch)
+      : undefined;
   const loadAfter = loadavg()[0]!;
-  const postRate = cases[0]!.medianRecordsPerSecond;
-  const oneRate16 = cases[2]!.medianRecordsPerSecond;
+  for (const c of cases) {
+    const twin = ringbufTwin(c);
+    if (twin === undefined) continue;
+    c.vsRingbuf = {
+      ratioOfMedians: c.medianRecordsPerSecond / twin.medianRecordsPerSecond,
+      medianOfRoundRatios: median(
+        c.runsRecordsPerSecond.map((rate, r) => rate / twin.runsRecordsPerSecond[r]!),
+      ),
+    };
+  }
+  const byName = (name: string): CaseResult => {
+    const c = cases.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`ring bench: no case named ${name}`);
+    return c;
+  };
+  const rateOfCase = (name: string): number => byName(name).medianRecordsPerSecond;
+  const postRate = rateOfCase('postMessage, 1 pair');
   const summary = {
-    ringBatch1OverPostMessage: cases[1]!.medianRecordsPerSecond / postRate,
-    eightPairsOverOnePairBatch16: cases[4]!.medianRecordsPerSecond / oneRate16,
+    ringBatch1OverPostMessage: rateOfCase('ring, 1 pair, batch 1') / postRate,
+    eightPairsOverOnePairBatch16:
+      rateOfCase('ring, 8 pairs, batch 16') / rateOfCase('ring, 1 pair, batch 16'),
+    rawRingOverRingbufRawBatch16:
+      rateOfCase('ring raw, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
+    rawRingOverRingbufRawBatch16Paired: byName('ring raw, 1 pair, batch 16').vsRingbuf!.medianOfRoundRatios,
+    rawRingOverRingbufCodecBatch16:
+      rateOfCase('ring raw, 1 pair, batch 16') / rateOfCase('ringbuf.js, 1 pair, batch 16'),
+    codecRingOverRingbufCodecBatch16:
+      rateOfCase('ring, 1 pair, batch 16') / rateOfCase('ringbuf.js, 1 pair, batch 16'),
+    codecRingOverRingbufCodecBatch16Paired: byName('ring, 1 pair, batch 16').vsRingbuf!.medianOfRoundRatios,
+    codecRingOverRingbufRawBatch16:
+      rateOfCase('ring, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
     codecCheckedRecordsPerSecond: Math.round(median(checked)),
     codecUncheckedRecordsPerSecond: Math.round(median(unchecked)),
     cpus: availableParallelism(),
@@ -195,31 +336,48 @@ export async function run(opts: BenchOptions): Promise<void> {
     );
     return;
   }
-  const rows = cases.map((c) => [
-    c.name,
-    (c.medianRecordsPerSecond / 1e6).toFixed(2),
-    `x${(c.medianRecordsPerSecond / postRate).toFixed(1)}`,
-    c.runsRecordsPerSecond.map((r) => (r / 1e6).toFixed(1)).join(' '),
-    String(c.fullStalls),
-    String(c.parks),
-  ]);
+  const rows = cases.map((c) => {
+    const vs = c.vsRingbuf;
+    return [
+      c.name,
+      (c.medianRecordsPerSecond / 1e6).toFixed(2),
+      `x${(c.medianRecordsPerSecond / postRate).toFixed(1)}`,
+      vs === undefined ? '' : `x${vs.ratioOfMedians.toFixed(2)}`,
+      vs === undefined ? '' : `x${vs.medianOfRoundRatios.toFixed(2)}`,
+      c.runsRecordsPerSecond.map((r) => (r / 1e6).toFixed(1)).join(' '),
+      String(c.fullStalls),
+      String(c.parks),
+    ];
+  });
   const header = [
     'case',
     'M rec/s (median)',
     'vs postMessage',
+    'vs ringbuf.js',
+    'paired',
     `runs (M rec/s, ${RUNS})`,
     'full-stalls',
     'parks',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
+  const x = (v: number): string => `x${v.toFixed(2)}`;
   process.stdout.write(
-    `\n8 pairs / 1 pair at batch 16: ${(summary.eightPairsOverOnePairBatch16 * 100).toFixed(0)}%` +
+    `\nbatch 16: raw ring / ringbuf.js raw ${x(summary.rawRingOverRingbufRawBatch16)} (paired ${x(summary.rawRingOverRingbufRawBatch16Paired)}),` +
+      ` raw ring / ringbuf.js codec ${x(summary.rawRingOverRingbufCodecBatch16)},` +
+      ` codec ring / ringbuf.js codec ${x(summary.codecRingOverRingbufCodecBatch16)} (paired ${x(summary.codecRingOverRingbufCodecBatch16Paired)}),` +
+      ` codec ring / ringbuf.js raw ${x(summary.codecRingOverRingbufRawBatch16)}\n` +
+      `8 pairs / 1 pair at batch 16: ${(summary.eightPairsOverOnePairBatch16 * 100).toFixed(0)}%` +
       `   codec encode+decode in one thread: checked ${(summary.codecCheckedRecordsPerSecond / 1e6).toFixed(1)} M/s,` +
       ` unchecked ${(summary.codecUncheckedRecordsPerSecond / 1e6).toFixed(1)} M/s\n` +
-      `(capacity ${CAPACITY_RECORDS} records of 32 bytes; stalls/parks are per run, summed over pairs;` +
+      `(vs ringbuf.js: over the ringbuf.js row with the same work and batch, ratio of medians; paired: median of the per-round ratios; capacity ${CAPACITY_RECORDS} records of 32 bytes;` +
+      ` stalls/parks are per run, summed over pairs; runs interleaved across cases;` +
       ` ${summary.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n`,
   );
 }

@@ -18,6 +18,8 @@ interface ConsumerData extends TrafficPacing {
   batch: number;
   verify?: boolean;
   firstIndex?: number;
+  /** Raw records instead of codec messages (raw-records.ts). */
+  raw?: boolean;
 }
 
 const data = workerData as ConsumerData;

@@ -18,6 +18,8 @@ interface ProducerData extends TrafficPacing {
   count: number;
   batch: number;
   firstIndex?: number;
+  /** Raw records instead of codec messages (raw-records.ts). */
+  raw?: boolean;
 }
 
 const data = workerData as ProducerData;

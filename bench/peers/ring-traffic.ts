@@ -3,6 +3,7 @@
  * with the real codec, and a consumer loop that decodes, checksums and (optionally) verifies every
  * record against the stream. Used by the thread tests (bench/peers/ring-producer.ts,
  * bench/peers/ring-consumer.ts) and by bench/ring.ts, so both measure and check the same path.
+ * With `raw`, the same loops move raw records (raw-records.ts) instead: the ring without the codec.
  *
  * Message i of a stream exercises every field, with times near 2^52 and addresses near 2^53 so the
  * high words are never zero. The checksum (checksumMessage) mixes every decoded field of a record
@@ -17,6 +18,7 @@
  */
 import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
 import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
+import { type RawDigest, readRawFromRing, writeRawToRing } from './raw-records.js';
 
 export const TRAFFIC_TIME_BASE_TICKS = 2 ** 52;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -75,6 +77,11 @@ export interface TrafficPacing {
   stallLimitMs?: number;
   /** Spin rounds before a blocking call parks (default: the endpoint's adaptive budget). */
   spinRounds?: number;
+  /**
+   * Move raw records (raw-records.ts) instead of codec messages: no drawing, encoding, decoding
+   * or checksum per record, so what is measured is the ring. Default false.
+   */
+  raw?: boolean;
 }
 
 export interface TrafficResult {
@@ -83,6 +90,8 @@ export interface TrafficResult {
   /** Wall-clock span of the loop: performance.timeOrigin + performance.now(), in ms. */
   startMs: number;
   endMs: number;
+  /** Raw mode, consumer side: the digest of the records received (raw-records.ts). */
+  raw?: RawDigest;
 }
 
 /** A new hold word pair for `hold.word`. */
@@ -131,7 +140,7 @@ export function produceTraffic(
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const hold = opts.hold;
   let held = false;
-  const words = producer.words;
+  const raw = opts.raw ?? false;
   const m = emptyMessage();
   let h = FNV_OFFSET;
   let sent = 0;
@@ -164,12 +173,8 @@ export function produceTraffic(
       lastProgressMs = nowMs();
       if (n > want) n = want;
     }
-    for (let k = 0; k < n; k++) {
-      const i = first + sent + k;
-      trafficMessage(i, m);
-      writeMessage(words, producer.offsetOf(k), m);
-      h = checksumMessage(h, m);
-    }
+    if (raw) writeRawToRing(producer, n, first + sent);
+    else h = encodeToRing(producer, n, first + sent, m, h);
     producer.publish(n);
     sent += n;
   }
@@ -193,10 +198,11 @@ export function consumeTraffic(
   const spinRounds = opts.spinRounds; // undefined: the endpoint's adaptive budget
   const hold = opts.hold;
   let held = false;
-  const words = consumer.words;
+  const raw = opts.raw ?? false;
   const m = emptyMessage();
   const want = emptyMessage();
   let h = FNV_OFFSET;
+  const digest: RawDigest = { sum: 0, xor: 0 };
   let received = 0;
   let lastProgressMs = nowMs();
   const startMs = lastProgressMs;
@@ -225,15 +231,72 @@ export function consumeTraffic(
     if (hold !== undefined && received < hold.atRecord && received + n > hold.atRecord) {
       n = hold.atRecord - received;
     }
-    for (let k = 0; k < n; k++) {
-      readMessage(words, consumer.offsetOf(k), m);
-      h = checksumMessage(h, m);
-      if (verify) verifyMessage(m, first + received + k, want);
-    }
+    if (raw) readRawFromRing(consumer, n, digest);
+    else h = decodeFromRing(consumer, n, m, h, first + received, verify ? want : null);
     consumer.release(n);
     received += n;
   }
-  return { records: received, checksum: h, startMs, endMs: nowMs() };
+  const endMs = nowMs();
+  if (raw) return { records: received, checksum: h, startMs, endMs, raw: digest };
+  return { records: received, checksum: h, startMs, endMs };
+}
+
+/*
+ * The per-record work, one batch per call. The loops above run once per thread for the whole
+ * stream, so V8 compiles them on-stack mid-loop and recompiles them when a rare branch (a wait)
+ * first runs; a function called once per batch is compiled like any hot function, and its loop is
+ * the same code in every run. ringbuf-traffic.ts calls the same functions (the *Array variants).
+ */
+
+/** Draw, encode and checksum messages first .. first+n-1 into the reserved records; returns h. */
+function encodeToRing(producer: RingProducer, n: number, first: number, m: Message, h: number): number {
+  const words = producer.words;
+  for (let k = 0; k < n; k++) {
+    trafficMessage(first + k, m);
+    writeMessage(words, producer.offsetOf(k), m);
+    h = checksumMessage(h, m);
+  }
+  return h;
+}
+
+/**
+ * Decode and checksum the first n available records, messages first .. first+n-1 of the stream;
+ * returns h. With `want` (a scratch message), each is also compared with the stream.
+ */
+function decodeFromRing(
+  consumer: RingConsumer,
+  n: number,
+  m: Message,
+  h: number,
+  first: number,
+  want: Message | null,
+): number {
+  const words = consumer.words;
+  for (let k = 0; k < n; k++) {
+    readMessage(words, consumer.offsetOf(k), m);
+    h = checksumMessage(h, m);
+    if (want !== null) verifyMessage(m, first + k, want);
+  }
+  return h;
+}
+
+/** encodeToRing into a plain array of n records from word 0 (ringbuf.js's staging array). */
+export function encodeToArray(words: Uint32Array, n: number, first: number, m: Message, h: number): number {
+  for (let k = 0; k < n; k++) {
+    trafficMessage(first + k, m);
+    writeMessage(words, k * 32, m);
+    h = checksumMessage(h, m);
+  }
+  return h;
+}
+
+/** decodeFromRing from a plain array of n records from word 0 (ringbuf.js's staging array). */
+export function decodeFromArray(words: Uint32Array, n: number, m: Message, h: number): number {
+  for (let k = 0; k < n; k++) {
+    readMessage(words, k * 32, m);
+    h = checksumMessage(h, m);
+  }
+  return h;
 }
 
 function verifyMessage(got: Message, i: number, want: Message): void {

@@ -27,7 +27,11 @@
  * evaluations of ready() before parking; ring() is wait-free.
  */
 import { expected } from '../core/expected.js';
-import {
+import * as layout from './layout.js';
+
+// Module-local, not named imports: V8 does not fold an imported binding into optimised code, and
+// ring() runs after every publish (ring.ts says what that cost).
+const {
   BELL_MAGIC,
   BELL_MAGIC_INDEX,
   BELL_NOTIFIED,
@@ -38,7 +42,7 @@ import {
   BELL_STATE,
   BELL_WAKEUPS,
   DOORBELL_BYTES,
-} from './layout.js';
+} = layout;
 
 /**
  * Busy work between spin checks, in iterations of a dependent multiply-add (a few cycles each):
