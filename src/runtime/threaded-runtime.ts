@@ -39,6 +39,7 @@ import {
   ST_PROGRESS,
   ST_STATE,
   ST_TICK,
+  STATE_STARTING,
   STATUS_FIELDS,
 } from './thread-status.js';
 import { createStopTick, type WorkerInit, type WorkerResult } from './worker-loop.js';
@@ -50,6 +51,9 @@ import { createWorker } from './worker-url.js';
  * microseconds, so the next safe time usually arrives inside the spin.
  */
 const SPIN_ROUNDS_WHEN_CORES_SUFFICE = 500;
+
+/** How long worker start-up may go without any worker moving before it counts as a stall. */
+const STARTUP_LIMIT_MS = 120_000;
 
 let liveWorkers = 0;
 /** Worker threads started by this module and not yet exited (tests assert none is left behind). */
@@ -318,25 +322,35 @@ function watchdog(
       options.onProgress?.(minTick, events, findings);
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
+      // Until every worker has started (loaded its code and built its actors), the limit is the
+      // start-up's: on a loaded machine, 25 workers loading at once on 2 cores can go longer than
+      // the stall limit without any of them finishing, and that is not a stalled engine.
+      let starting = false;
+      for (let w = 0; w < workerCount; w++)
+        if (rows[w * STATUS_FIELDS + ST_STATE] === STATE_STARTING) starting = true;
+      const limitMs = starting ? Math.max(watchdogMs, STARTUP_LIMIT_MS) : watchdogMs;
       if (sum !== lastSum) {
         lastSum = sum;
         lastMoveMs = now;
-      } else if (now - lastMoveMs > watchdogMs) {
+      } else if (now - lastMoveMs > limitMs) {
         stopAll();
         reject(
-          new EngineStallError(`no worker moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`, {
-            workers: Array.from({ length: workerCount }, (_, w) => ({
-              actors: groupName(w),
-              tick: rows[w * STATUS_FIELDS + ST_TICK],
-              events: rows[w * STATUS_FIELDS + ST_EVENTS],
-              state: rows[w * STATUS_FIELDS + ST_STATE],
-              progress: rows[w * STATUS_FIELDS + ST_PROGRESS],
-            })),
-            rings: plan.edges.flatMap((e) => {
-              const ring = rings[e.index];
-              return ring === undefined ? [] : [{ edge: e.label, ...readRingStats(ring) }];
-            }),
-          }),
+          new EngineStallError(
+            `no worker ${starting ? 'started or ' : ''}moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`,
+            {
+              workers: Array.from({ length: workerCount }, (_, w) => ({
+                actors: groupName(w),
+                tick: rows[w * STATUS_FIELDS + ST_TICK],
+                events: rows[w * STATUS_FIELDS + ST_EVENTS],
+                state: rows[w * STATUS_FIELDS + ST_STATE],
+                progress: rows[w * STATUS_FIELDS + ST_PROGRESS],
+              })),
+              rings: plan.edges.flatMap((e) => {
+                const ring = rings[e.index];
+                return ring === undefined ? [] : [{ edge: e.label, ...readRingStats(ring) }];
+              }),
+            },
+          ),
         );
       }
     }, interval);
