@@ -17,6 +17,15 @@ export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
   /** Page base -> LPID of its owner, while owned. */
   private readonly owners = new Map<number, number>();
+  readonly kinds = [
+    'tenant.gpu',
+    'page.owner',
+    'page.free',
+    'tce.unpin',
+    'dma.land',
+    'peer.access',
+    'mmio.access',
+  ] as const;
 
   constructor(private readonly pages: PageBases) {}
 

@@ -26,6 +26,15 @@ export class TranslationRules implements RuleFamily {
   private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
   /** `gpu:index` -> the page its TCE was last written with, until a clear. */
   private readonly written = new Map<string, number>();
+  readonly kinds = [
+    'page.free',
+    'tce.unpin',
+    'tce.clear',
+    'tce.write',
+    'tce.fault',
+    'tce.access',
+    'dma.land',
+  ] as const;
 
   constructor(private readonly pages: PageBases) {}
 
