@@ -2,73 +2,118 @@
  * A binary min-heap of messages under `compareMessages` (time, class, source, seq), plus, for the
  * inline runtime, the destination as a last key so the global order is total.
  *
- * Array-backed, no allocation per push beyond the array's amortised growth. Bounded by the run's
- * own traffic; the runtimes assert a ceiling (`maxEvents`) so a runaway workload fails loudly
- * instead of eating the machine's memory.
+ * The keys live beside the messages in two Float64Arrays, `times` and `ranks` (rank = the
+ * message's `order` * 256 + destination: below 2^44 * 2^8 = 2^52, so exact), and a sift compares
+ * those instead of following a pointer to each message: the heap of a stress run holds thousands
+ * of events, and every push and pop walks a dozen levels. Keys are read at push, so a message must
+ * not change its time or order while in the heap (no runtime does). No allocation per push beyond
+ * the arrays' doubling. Bounded by the run's own traffic; the runtimes assert a ceiling
+ * (`maxEvents`) so a runaway workload fails loudly instead of eating the machine's memory.
  */
 
 import { AssertionFailure } from '../core/errors.js';
 import { compareMessages, type SimMessage } from '../model/protocol/sim-message.js';
 
+/** Destinations fit the 8-bit destination field (core/record-fields.ts). */
+const DESTINATIONS = 256;
+const INITIAL_CAPACITY = 1024;
+
 export class EventHeap {
-  private readonly items: SimMessage[] = [];
+  private items: (SimMessage | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private ranks = new Float64Array(INITIAL_CAPACITY);
+  private count = 0;
 
   constructor(private readonly maxEvents = 1 << 24) {}
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
   peek(): SimMessage | undefined {
-    return this.items[0];
+    return this.count === 0 ? undefined : this.items[0];
   }
 
   push(msg: SimMessage): void {
-    const items = this.items;
-    if (items.length >= this.maxEvents) {
+    if (this.count >= this.maxEvents) {
       throw new AssertionFailure(
         `event heap over ${this.maxEvents} pending events: the workload generates work faster than it completes`,
       );
     }
-    let i = items.length;
-    items.push(msg);
+    if (this.count === this.times.length) this.grow();
+    const items = this.items;
+    const times = this.times;
+    const ranks = this.ranks;
+    const t = msg.timeTicks;
+    const r = msg.order * DESTINATIONS + msg.destination;
+    let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = items[parent]!;
-      if (order(msg, p) >= 0) break;
-      items[i] = p;
+      const pt = times[parent]!;
+      if (t > pt || (t === pt && r >= ranks[parent]!)) break;
+      items[i] = items[parent];
+      times[i] = pt;
+      ranks[i] = ranks[parent]!;
       i = parent;
     }
     items[i] = msg;
+    times[i] = t;
+    ranks[i] = r;
   }
 
   pop(): SimMessage | undefined {
+    if (this.count === 0) return undefined;
     const items = this.items;
+    const times = this.times;
+    const ranks = this.ranks;
     const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined || items.length === 0) return top;
-    const n = items.length;
+    const n = --this.count;
+    const last = items[n];
+    items[n] = undefined;
+    if (n === 0) return top;
+    const lt = times[n]!;
+    const lr = ranks[n]!;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
       let c = l;
-      if (r < n && order(items[r]!, items[l]!) < 0) c = r;
-      if (order(items[c]!, last) >= 0) break;
-      items[i] = items[c]!;
+      let ct = times[l]!;
+      let cr = ranks[l]!;
+      const r = l + 1;
+      if (r < n) {
+        const rt = times[r]!;
+        const rr = ranks[r]!;
+        if (rt < ct || (rt === ct && rr < cr)) {
+          c = r;
+          ct = rt;
+          cr = rr;
+        }
+      }
+      if (ct > lt || (ct === lt && cr >= lr)) break;
+      items[i] = items[c];
+      times[i] = ct;
+      ranks[i] = cr;
       i = c;
     }
     items[i] = last;
+    times[i] = lt;
+    ranks[i] = lr;
     return top;
   }
-}
 
-/** compareMessages, then destination (the inline runtime's global order); kept small to inline. */
-function order(a: SimMessage, b: SimMessage): number {
-  if (a.timeTicks !== b.timeTicks) return a.timeTicks - b.timeTicks;
-  if (a.order !== b.order) return a.order - b.order;
-  return a.destination - b.destination;
+  private grow(): void {
+    const capacity = this.times.length * 2;
+    const times = new Float64Array(capacity);
+    times.set(this.times);
+    const ranks = new Float64Array(capacity);
+    ranks.set(this.ranks);
+    const items = new Array<SimMessage | undefined>(capacity).fill(undefined);
+    for (let i = 0; i < this.count; i++) items[i] = this.items[i];
+    this.times = times;
+    this.ranks = ranks;
+    this.items = items;
+  }
 }
 
 export { compareMessages };

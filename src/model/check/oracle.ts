@@ -8,8 +8,10 @@
  *
  * How it works:
  *   1. `observe(ev)` remembers `ev` under its history keys (a page, a register, a shootdown), except
- *      for the hot per-DMA events, which are only kept when they break a rule;
- *   2. each rule family looks at `ev`, updates its own state and reports what broke;
+ *      for the hot per-DMA events, which are only kept when they break a rule (their keys are
+ *      worked out only then);
+ *   2. each rule family that lists `ev.kind` looks at `ev`, updates its own state and reports what
+ *      broke (a family never sees the kinds it does nothing with);
  *   3. a report becomes a Violation whose history is the last events of the keys involved.
  * Bounded: `historyDepth` events in at most `historyKeys` keys (oldest key dropped); violations kept
  * in a ViolationLog (the rest are counted).
@@ -38,6 +40,14 @@ export interface OracleOptions {
 /** Per-DMA events: checked, but remembered only when they break a rule (they are most events). */
 const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access', 'tce.fault']);
 
+/** What the oracle does with one kind of event: whether it is hot, and the families that see it. */
+interface Route {
+  readonly hot: boolean;
+  /** In the families' order, so reports of one event come in the order they always did. */
+  readonly families: readonly RuleFamily[];
+}
+const NO_FAMILIES: readonly RuleFamily[] = [];
+
 export class Oracle {
   private readonly families: RuleFamily[];
   private readonly historyDepth: number;
@@ -46,6 +56,21 @@ export class Oracle {
   private readonly log: ViolationLog;
   /** The page each address belongs to (64K unless a larger page was announced). */
   private readonly pages = new PageBases();
+  /** Kind -> its route; a kind no family lists gets one with no families on first sight. */
+  private readonly routes = new Map<string, Route>();
+  /** The event being judged and whether it is hot, for `report` (set only inside `observe`). */
+  private current: OracleEvent | undefined;
+  private currentHot = false;
+  /** The one Report every family is handed: no closure per event. */
+  private readonly report: Report = (rule, actors, addresses, message, extraKeys = []) => {
+    const ev = this.current!;
+    // Worked out here, not up front: a hot event's keys are needed only when it breaks a rule. The
+    // families never change `pages`, so the keys are the ones `observe` would have seen.
+    this.push(rule, ev, actors, addresses, message, this.currentHot, [
+      ...keysOf(ev, this.pages),
+      ...extraKeys,
+    ]);
+  };
   readonly stats = { events: 0 };
 
   constructor(options: OracleOptions = {}) {
@@ -61,6 +86,21 @@ export class Oracle {
     this.historyDepth = options.historyDepth ?? 8;
     this.historyKeys = options.historyKeys ?? 4096;
     this.log = new ViolationLog(options.keepViolations ?? 50);
+    for (const f of this.families) {
+      for (const kind of f.kinds) {
+        const r = this.routeOf(kind);
+        this.routes.set(kind, { hot: r.hot, families: [...r.families, f] });
+      }
+    }
+  }
+
+  private routeOf(kind: string): Route {
+    let r = this.routes.get(kind);
+    if (r === undefined) {
+      r = { hot: HOT_KINDS.has(kind as OracleEvent['kind']), families: NO_FAMILIES };
+      this.routes.set(kind, r);
+    }
+    return r;
   }
 
   /** The violations kept in full. */
@@ -80,15 +120,17 @@ export class Oracle {
   /** Feed one event; returns how many violations it revealed. */
   observe(ev: OracleEvent): number {
     this.stats.events++;
-    const hot = HOT_KINDS.has(ev.kind);
+    const route = this.routeOf(ev.kind);
     if (ev.kind === 'page.owner') this.pages.note(ev.pa, ev.sizeBytes);
-    const keys = keysOf(ev, this.pages);
-    if (!hot) for (const k of keys) this.remember(k, ev);
+    if (!route.hot) for (const k of keysOf(ev, this.pages)) this.remember(k, ev);
+    const families = route.families;
+    if (families.length === 0) return 0;
     const before = this.log.total;
-    const report: Report = (rule, actors, addresses, message, extraKeys = []) => {
-      this.push(rule, ev, actors, addresses, message, hot, [...keys, ...extraKeys]);
-    };
-    for (const f of this.families) f.observe(ev, report);
+    // Families never feed the oracle, so `observe` is never re-entered while this is set.
+    this.current = ev;
+    this.currentHot = route.hot;
+    for (const f of families) f.observe(ev, this.report);
+    this.current = undefined;
     return this.log.total - before;
   }
 

@@ -10,6 +10,15 @@
 import { PAGE_1G, PAGE_2M, PAGE_64K } from '../host/page-table.js';
 import { alignDown } from '../types.js';
 
+/**
+ * A page's key in the rules' maps: its address / 64K. One to one with the address (a page base
+ * not 64K-aligned still gets a key of its own), and below 2^31 for any address below 2^47, so a
+ * Map keeps it as a small integer instead of hashing a heap number through a runtime call.
+ */
+export function pageKey(pa: number): number {
+  return pa / PAGE_64K;
+}
+
 export class PageBases {
   private readonly large = new Map<number, number>();
 

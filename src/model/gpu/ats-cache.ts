@@ -31,13 +31,14 @@
  * Keys are (LPID, PID, virtual page). LPID is in the key because the ATSD LPARID filter selects
  * entries by partition (a guest's ATSD must not touch other partitions' entries).
  *
- * Replacement: bounded LRU in both levels (Map insertion order, refreshed on hit), deterministic.
+ * Replacement: bounded LRU in both levels (an LruMap's order, refreshed on hit), deterministic.
  * ASSUMED sizes: L2 2048 entries, L1 64 entries, at most 32 refills in flight, 2 refill stages; lookup latencies
  * L1 hit 10 ns, L2 hit 60 ns (engine-side figures, assumed).
  */
 
 import { assert, ConfigError } from '../../core/errors.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
+import { LruMap } from '../lru-map.js';
 import { alignDown, type Lpid, ns, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../types.js';
 
 export interface AtsEntry {
@@ -96,14 +97,23 @@ const SIZES: readonly PageSize[] = [PAGE_64K, PAGE_2M, PAGE_1G];
 const SIZES_64K: readonly PageSize[] = [PAGE_64K];
 /** 64 KiB pages below 2^53: 37 bits; the address-space id takes the bits above. */
 const PAGE_SPAN = 2 ** 37;
+/**
+ * A range invalidate of at most this many 64K pages, while every entry is 64K, probes each page's
+ * key instead of scanning the L2 (a 2M range is 32 probes; a 1G range scans).
+ */
+const PROBE_PAGES_MAX = 64;
 
 export class AtsCache {
   readonly gpu: number;
   // Keys are numbers (address-space id * 2^37 + 64 KiB page number): the lookup is the GPU's hot
-  // path, and a string key would allocate on every probe.
-  private readonly l2 = new Map<number, AtsEntry>();
-  private readonly l1 = new Map<number, AtsEntry>();
+  // path, and a string key would allocate on every probe. Each level is an LruMap sized one above
+  // its capacity: a fill sets the new entry, then evicts the oldest (lru-map.ts says why not a Map).
+  private readonly l2: LruMap<AtsEntry>;
+  private readonly l1: LruMap<AtsEntry>;
   private readonly spaceIds = new Map<number, number>();
+  /** The last (lpid, pid) asked for and its space: a GPU's DMA mostly repeats its processes. */
+  private lastSpaceKey = -1;
+  private lastSpace = 0;
   /** Set once any 2M or 1G entry is filled; never cleared (a conservative shortcut for lookup). */
   private largeSeen = false;
   private readonly refills: Refill[] = [];
@@ -132,6 +142,8 @@ export class AtsCache {
     this.refillCapacity = positive('refillCapacity', options.refillCapacity ?? 32);
     this.l1HitLatencyTicks = options.l1HitLatencyTicks ?? ns(10);
     this.l2HitLatencyTicks = options.l2HitLatencyTicks ?? ns(60);
+    this.l2 = new LruMap(this.l2Capacity + 1);
+    this.l1 = new LruMap(this.l1Capacity + 1);
   }
 
   /**
@@ -146,8 +158,7 @@ export class AtsCache {
       const k = space + alignDown(va, size) / PAGE_64K;
       const e1 = this.l1.get(k);
       if (e1 !== undefined && e1.pageSizeBytes === size) {
-        this.l1.delete(k);
-        this.l1.set(k, e1);
+        this.l1.use(k);
         this.stats.hits++;
         this.stats.l1Hits++;
         return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
@@ -157,8 +168,7 @@ export class AtsCache {
       const k = space + alignDown(va, size) / PAGE_64K;
       const e2 = this.l2.get(k);
       if (e2 !== undefined && e2.pageSizeBytes === size) {
-        this.l2.delete(k);
-        this.l2.set(k, e2);
+        this.l2.use(k);
         this.stats.hits++;
         this.stats.l2Hits++;
         this.startRefill(e2);
@@ -174,7 +184,6 @@ export class AtsCache {
     assert(entry.va % entry.pageSizeBytes === 0, `ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
     const k = this.keyOf(entry);
     if (entry.pageSizeBytes !== PAGE_64K) this.largeSeen = true;
-    this.l2.delete(k);
     this.l2.set(k, entry);
     this.stats.fills++;
     this.evict(this.l2, this.l2Capacity);
@@ -234,18 +243,28 @@ export class AtsCache {
   /** The invalidate half of an ATSD: the L2 only (header, step 1). */
   invalidate(inv: Exclude<AtsInvalidate, { kind: 'flush' }>): number {
     this.stats.invalidations++;
-    let dropped = 0;
-    // Invalidates reach the L2 only (see header, step 1); bounded by the L2 capacity.
-    for (const [k, e] of this.l2) {
-      if (e.lpid !== inv.lpid || e.pid !== inv.pid) continue;
-      if (inv.kind === 'range') {
-        const end = inv.start + inv.sizeBytes;
-        if (!(e.va < end && e.va + e.pageSizeBytes > inv.start)) continue;
+    // Invalidates reach the L2 only (see header, step 1). Every entry of (lpid, pid) is keyed by
+    // its space, so an address space never seen has nothing to drop.
+    const id = this.spaceIds.get(inv.lpid * 0x10_0000 + inv.pid);
+    if (id === undefined) return 0;
+    if (inv.kind === 'range') {
+      const end = inv.start + inv.sizeBytes;
+      const first = Math.floor(inv.start / PAGE_64K);
+      const last = Math.floor((end - 1) / PAGE_64K);
+      if (!this.largeSeen && last - first < PROBE_PAGES_MAX) {
+        // Every entry is one 64K page at its own key: the overlapping ones are exactly these keys.
+        // Deleting them in page order rather than LRU order leaves the same entries in the same
+        // order.
+        let dropped = 0;
+        for (let page = first; page <= last; page++) if (this.l2.delete(id * PAGE_SPAN + page)) dropped++;
+        return dropped;
       }
-      this.l2.delete(k);
-      dropped++;
+      return this.l2.deleteWhere(
+        (e) => e.lpid === inv.lpid && e.pid === inv.pid && e.va < end && e.va + e.pageSizeBytes > inv.start,
+      );
     }
-    return dropped;
+    // Bounded by the L2 capacity.
+    return this.l2.deleteWhere((e) => e.lpid === inv.lpid && e.pid === inv.pid);
   }
 
   /** The flush (membar): sweep the L1, then every refill moves one stage (header, step 2). */
@@ -268,8 +287,8 @@ export class AtsCache {
   entriesFor(lpid: Lpid, pid: Pid): { l1: AtsEntry[]; l2: AtsEntry[]; inFlight: AtsEntry[] } {
     const match = (e: AtsEntry) => e.lpid === lpid && e.pid === pid;
     return {
-      l1: [...this.l1.values()].filter(match),
-      l2: [...this.l2.values()].filter(match),
+      l1: this.l1.valueList().filter(match),
+      l2: this.l2.valueList().filter(match),
       inFlight: this.refills.map((r) => r.entry).filter(match),
     };
   }
@@ -289,33 +308,34 @@ export class AtsCache {
   }
 
   private installL1(entry: AtsEntry): void {
-    const k = this.keyOf(entry);
-    this.l1.delete(k);
-    this.l1.set(k, entry);
+    this.l1.set(this.keyOf(entry), entry);
     this.evict(this.l1, this.l1Capacity);
   }
 
   /** Address-space id * 2^37: ids are handed out in first-use order, so they are deterministic. */
   private spaceOf(lpid: number, pid: number): number {
     const k = lpid * 0x10_0000 + pid;
+    if (k === this.lastSpaceKey) return this.lastSpace;
     let id = this.spaceIds.get(k);
     if (id === undefined) {
       id = this.spaceIds.size;
       assert(id < 2 ** 15, `gpu ${this.gpu}: more than 2^15 address spaces in its ATS cache`);
       this.spaceIds.set(k, id);
     }
-    return id * PAGE_SPAN;
+    this.lastSpaceKey = k;
+    this.lastSpace = id * PAGE_SPAN;
+    return this.lastSpace;
   }
 
   private keyOf(e: AtsEntry): number {
     return this.spaceOf(e.lpid, e.pid) + e.va / PAGE_64K;
   }
 
-  private evict(level: Map<number, AtsEntry>, capacity: number): void {
+  private evict(level: LruMap<AtsEntry>, capacity: number): void {
     while (level.size > capacity) {
-      const oldest = level.keys().next();
-      assert(oldest.done !== true, 'evicting from an empty ATS level');
-      level.delete(oldest.value);
+      const oldest = level.oldestKey();
+      assert(oldest !== undefined, 'evicting from an empty ATS level');
+      level.delete(oldest);
       this.stats.evictions++;
     }
   }

@@ -10,13 +10,26 @@
  */
 import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
-import type { PageBases } from '../page-bases.js';
+import { type PageBases, pageKey } from '../page-bases.js';
 import type { Report, RuleFamily } from './report.js';
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
-  /** Page base -> LPID of its owner, while owned. */
+  /**
+   * Page base / 64K -> LPID of its owner, while owned. Keyed by the page number, not the address:
+   * an address above 2^31 is a heap number, and a Map hashes a heap-number key in a call out of
+   * the compiled code on every DMA (pageKey, page-bases.ts).
+   */
   private readonly owners = new Map<number, number>();
+  readonly kinds = [
+    'tenant.gpu',
+    'page.owner',
+    'page.free',
+    'tce.unpin',
+    'dma.land',
+    'peer.access',
+    'mmio.access',
+  ] as const;
 
   constructor(private readonly pages: PageBases) {}
 
@@ -28,15 +41,15 @@ export class IsolationRules implements RuleFamily {
         else this.gpuTenant.delete(ev.gpu);
         return;
       case 'page.owner':
-        this.owners.set(ev.pa, ev.lpid);
+        this.owners.set(pageKey(ev.pa), ev.lpid);
         return;
       case 'page.free':
       case 'tce.unpin':
-        this.owners.delete(ev.pa);
+        this.owners.delete(pageKey(ev.pa));
         return;
       case 'dma.land': {
         const base = this.pages.baseOf(ev.pa);
-        const owner = this.owners.get(base);
+        const owner = this.owners.get(pageKey(base));
         if (owner !== undefined && owner !== ev.lpid) {
           report(
             'isolation.dma',

@@ -37,6 +37,7 @@ export class NpuRules implements RuleFamily {
   private readonly contexts = new Map<string, ContextRefs>();
   /** `npu:bdf` -> successful init_context minus destroy_context. */
   private readonly xtsContexts = new Map<string, number>();
+  readonly kinds = ['context.ref', 'xts.context', 'ats.refused', 'npu.hmi'] as const;
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {

@@ -54,6 +54,16 @@ export class OrderRules implements RuleFamily {
   /** Unmapped pages waiting for their shootdown. */
   private readonly pending = new Map<number, PendingPage>();
   private readonly shootdowns = new Map<number, ShootdownState>();
+  readonly kinds = [
+    'translation.made',
+    'page.unmap',
+    'page.free',
+    'shootdown.start',
+    'atsd.acquire',
+    'atsd.complete',
+    'atsd.release',
+    'shootdown.complete',
+  ] as const;
 
   constructor(private readonly options: OrderRulesOptions) {}
 

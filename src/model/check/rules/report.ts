@@ -18,5 +18,10 @@ export type Report = (
 
 /** A family of rules: it keeps what it needs from the events it is shown and reports what breaks. */
 export interface RuleFamily {
+  /**
+   * Every kind `observe` does anything with: the oracle shows a family only these (most events are
+   * DMA, which two of the four families ignore). A kind left out is never seen.
+   */
+  readonly kinds: readonly OracleEvent['kind'][];
   observe(ev: OracleEvent, report: Report): void;
 }

@@ -16,32 +16,65 @@
 import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
-import type { PageBases } from '../page-bases.js';
+import { type PageBases, pageKey } from '../page-bases.js';
 import type { Report, RuleFamily } from './report.js';
 
+/** The page a cleared TCE pointed at, and whether that page was unpinned since. */
+interface ClearedTce {
+  readonly pa: number;
+  unpinned: boolean;
+}
+
 export class TranslationRules implements RuleFamily {
-  /** Page base -> epoch (wire width), for pages freed at least once. */
+  /** Page base / 64K (pageKey, page-bases.ts) -> epoch (wire width), for pages freed at least once. */
   private readonly epochs = new Map<number, number>();
   /** `gpu:index` -> the page its last cleared TCE pointed at, and whether that page was unpinned. */
-  private readonly cleared = new Map<string, { pa: number; unpinned: boolean }>();
+  private readonly cleared = new Map<string, ClearedTce>();
+  /**
+   * Page -> the entries of `cleared` that point at it and are not yet marked unpinned: an unpin
+   * marks exactly these (an index, instead of a scan of every TCE ever cleared per unpin).
+   */
+  private readonly clearedByPage = new Map<number, Set<ClearedTce>>();
   /** `gpu:index` -> the page its TCE was last written with, until a clear. */
   private readonly written = new Map<string, number>();
+  readonly kinds = [
+    'page.free',
+    'tce.unpin',
+    'tce.clear',
+    'tce.write',
+    'tce.fault',
+    'tce.access',
+    'dma.land',
+  ] as const;
 
   constructor(private readonly pages: PageBases) {}
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
       case 'page.free':
-        this.epochs.set(ev.pa, wireEpoch(ev.epoch));
+        this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch));
         return;
       case 'tce.unpin':
-        this.epochs.set(ev.pa, wireEpoch((this.epochs.get(ev.pa) ?? 0) + 1));
-        for (const c of this.cleared.values()) if (c.pa === ev.pa) c.unpinned = true;
+        this.epochs.set(pageKey(ev.pa), wireEpoch((this.epochs.get(pageKey(ev.pa)) ?? 0) + 1));
+        for (const c of this.clearedByPage.get(ev.pa) ?? []) c.unpinned = true;
+        // Marked for good: only a later clear can point an index at this page again.
+        this.clearedByPage.delete(ev.pa);
         return;
-      case 'tce.clear':
-        this.cleared.set(`${ev.gpu}:${ev.index}`, { pa: ev.pa, unpinned: false });
-        this.written.delete(`${ev.gpu}:${ev.index}`);
+      case 'tce.clear': {
+        const key = `${ev.gpu}:${ev.index}`;
+        const old = this.cleared.get(key);
+        if (old !== undefined) this.clearedByPage.get(old.pa)?.delete(old);
+        const c: ClearedTce = { pa: ev.pa, unpinned: false };
+        this.cleared.set(key, c);
+        let onPage = this.clearedByPage.get(ev.pa);
+        if (onPage === undefined) {
+          onPage = new Set();
+          this.clearedByPage.set(ev.pa, onPage);
+        }
+        onPage.add(c);
+        this.written.delete(key);
         return;
+      }
       case 'tce.write':
         this.written.set(`${ev.gpu}:${ev.index}`, ev.pa);
         return;
@@ -74,7 +107,7 @@ export class TranslationRules implements RuleFamily {
       case 'dma.land': {
         if (ev.epoch === undefined) return;
         const base = this.pages.baseOf(ev.pa);
-        const epoch = this.epochs.get(base) ?? 0;
+        const epoch = this.epochs.get(pageKey(base)) ?? 0;
         if (epoch !== ev.epoch) {
           report(
             'translation.stale-ats',
