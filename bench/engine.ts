@@ -87,15 +87,18 @@ export async function run(opts: BenchOptions): Promise<void> {
   );
 }
 
-/** An older build's engine and workloads, loaded from its dist/. */
-async function loadBaseline(dir: string): Promise<{ run: RunFn; params: unknown }> {
+/** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
+export async function loadBaseline(
+  dir: string,
+  workload = WORKLOAD,
+): Promise<{ run: RunFn; params: unknown }> {
   const root = pathToFileURL(`${resolve(dir)}/`);
   const engine = (await import(new URL('dist/src/runtime/engine.js', root).href)) as { runRaw: RunFn };
   const registry = (await import(new URL('dist/src/runtime/workload-registry.js', root).href)) as {
     loadWorkloads: () => Promise<Map<string, { params: unknown }>>;
   };
-  const w = (await registry.loadWorkloads()).get(WORKLOAD);
-  if (w === undefined) throw new Error(`baseline ${dir} has no workload \`${WORKLOAD}\``);
+  const w = (await registry.loadWorkloads()).get(workload);
+  if (w === undefined) throw new Error(`baseline ${dir} has no workload \`${workload}\``);
   return { run: engine.runRaw, params: w.params };
 }
 

@@ -35,6 +35,12 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     options: ['baseline DIR'],
     load: () => import('./engine.js'),
   },
+  startup: {
+    describe:
+      'threaded start-up: wall and CPU time of a 1 ns threaded run (--baseline DIR: an older build, side by side)',
+    options: ['baseline DIR', 'runs N'],
+    load: () => import('./startup.js'),
+  },
   sweep: {
     describe: 'npusim sweep on 1 and 2 pool threads, seeds/s',
     options: ['seeds N', 'runs N'],

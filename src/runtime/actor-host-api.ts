@@ -1,7 +1,7 @@
 /**
- * The control plane of one worker (workers/actor-host.ts), as the main thread calls it over
- * comlink. A type only: the threaded runtime (src) and the worker host (workers/) both import it
- * from here, so src never imports workers/.
+ * The control plane of one worker (serve-actors.ts, in workers/actor-host.ts or machine-host.ts),
+ * as the main thread calls it over comlink. A type only: the threaded runtime and the worker body
+ * (serve-actors.ts) both import it from here, so src never imports workers/.
  */
 import type { Crash, WorkerLoop, WorkerResult } from './worker-loop.js';
 

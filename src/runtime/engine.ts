@@ -61,6 +61,8 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
 
 export function startThreadedRun(config: RunConfig, options: EngineOptions): ThreadedRun {
   return startThreaded(machineModuleUrl(), config, {
+    // The real machine's own worker host: built into one bundled file by `npm run build`.
+    hostWorker: 'machine-host',
     seed: config.seed,
     ...(options.placement === undefined ? {} : { placement: options.placement }),
     ...(options.spinRounds === undefined ? {} : { spinRounds: options.spinRounds }),

@@ -3,9 +3,10 @@
  * one doorbell per thread, comlink for control only (design.md "Architecture").
  *
  * The main thread plans the machine, allocates every ring and doorbell, starts the workers
- * (workers/actor-host.ts), and then only watches: it reads the status board (thread-status.ts) for
- * progress and for the wall-clock watchdog, sends pause/resume/stop to every worker over comlink,
- * and collects each worker's result over comlink at the end. No simulation data passes through it.
+ * (workers/actor-host.ts, or machine-host.ts for the real machine), and then only watches: it
+ * reads the status board (thread-status.ts) for progress and for the wall-clock watchdog, sends
+ * pause/resume/stop to every worker over comlink, and collects each worker's result over comlink
+ * at the end. No simulation data passes through it.
  *
  * Failure handling (none of it may hang): a worker that throws, fails to load, or exits early makes
  * the run reject with ActorCrashError naming the actor, its tick and its last event; a watchdog that
@@ -84,6 +85,13 @@ export interface ThreadedOptions extends RunRecording {
   watchdogMs?: number;
   /** Free mode (free/free-loop.ts): one worker per actor, no safe-time waiting; the drift window. */
   free?: { windowTicks: number };
+  /**
+   * The worker entry (workers/NAME.ts) that hosts the actors. Default `actor-host`: it imports the
+   * machine module by URL in every worker, so any machine works (the tests' fixtures).
+   * `machine-host` has the real machine built in, which lets the build bundle it into one file
+   * (worker-url.ts); engine.ts uses it, and its workers check that they plan what `machineUrl` planned.
+   */
+  hostWorker?: 'actor-host' | 'machine-host';
 }
 
 /** A handle on a running threaded simulation: the control plane. */
@@ -182,7 +190,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
           spinRounds,
           ...(free === undefined ? {} : { free }),
         };
-        const worker = createWorker('actor-host', {
+        const worker = createWorker(options.hostWorker ?? 'actor-host', {
           workerData: { machineUrl: machineUrl.href, config, init },
         });
         workers.push(worker);

@@ -22,7 +22,10 @@
  *
  * Parking. When a slice handled nothing, drained nothing and flushed nothing, the thread parks on
  * its doorbell with `ready` = "an inbound ring has news (records, a new safe time, a close) or an
- * outbound ring I have staged records for has space, or the control word changed". Producers ring
+ * outbound ring I have staged records for has space, or the control word changed". A ring whose
+ * close this thread has seen before reading its last safe time, and which has ended, is no longer
+ * news: nothing can change on it, and counting it would make the thread spin instead of park
+ * while it waits for a slower producer (Inbound.settled). Producers ring
  * a consumer's bell after every publish, safe-time store and close; consumers ring a producer's
  * bell after a release only if it armed the space waiter. The doorbell's protocol
  * (src/transport/doorbell.ts) makes that free of lost wake-ups. Before parking the thread may spin
@@ -38,7 +41,9 @@
  *
  * End. When L >= end the worker will never handle another event: it publishes +Infinity, flushes,
  * closes its outbound rings, and keeps draining inbound rings (counting those records as in
- * flight) until every one of them has ended, so no producer is left waiting on a full ring.
+ * flight) until every one of them has ended, so no producer is left waiting on a full ring. It
+ * reads no safe times then, so it parks on records, space, ends and the stop command only
+ * (canFlushOrDrain, canEndDrain).
  *
  * Stop at the first finding. An actor that finds a violation or a liveness failure at tick T
  * lowers the run's stop tick to T + 1 (an atomic min shared by every worker) and rings every
@@ -182,6 +187,13 @@ interface Outbound {
 interface Inbound {
   edge: number;
   consumer: RingConsumer;
+  /**
+   * True once readHorizon() read this ring's safe time after seeing it closed: its producer
+   * publishes no record and no safe time after its close, so once the ring has also ended it can
+   * never again give this worker work, and `hasNews()` (which stays true on a closed ring) must not
+   * keep the thread from parking. Written and read by this thread only.
+   */
+  settled: boolean;
 }
 
 export class WorkerLoop {
@@ -272,6 +284,7 @@ export class WorkerLoop {
         this.inbound.push({
           edge: e.index,
           consumer: new RingConsumer(init.rings[e.index]!, this.bell, bells[from]!),
+          settled: false,
         });
       }
     }
@@ -441,7 +454,7 @@ export class WorkerLoop {
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
       this.drainInbound(true);
-      this.park(() => this.hasWork(Number.POSITIVE_INFINITY));
+      this.park(() => this.canFlushOrDrain());
       await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
@@ -456,7 +469,7 @@ export class WorkerLoop {
         this.drainInbound(true);
         break;
       }
-      this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
+      this.park(() => this.canEndDrain());
       await this.time.yieldIfDue();
     }
   }
@@ -468,8 +481,13 @@ export class WorkerLoop {
 
   private readHorizon(): number {
     let h = Number.POSITIVE_INFINITY;
-    for (const { consumer } of this.inbound) {
+    for (const inbound of this.inbound) {
+      const consumer = inbound.consumer;
+      // Closed first, then the safe time: the producer stores its last safe time before its close,
+      // so a safe time read after seeing the close is the ring's last (Inbound.settled).
+      const closed = !inbound.settled && consumer.closed();
       const s = consumer.safeTime();
+      if (closed) inbound.settled = true;
       if (s < h) h = s;
     }
     this.horizon = h;
@@ -581,7 +599,9 @@ export class WorkerLoop {
 
   private hasWork(h: number): boolean {
     if (this.command !== CONTROL_RUN) return true;
-    for (const { consumer } of this.inbound) if (consumer.hasNews()) return true;
+    for (const { consumer, settled } of this.inbound) {
+      if (consumer.hasNews() && !(settled && consumer.ended())) return true;
+    }
     if (this.stagedTotal > 0) {
       for (const out of this.outbound)
         if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
@@ -590,6 +610,34 @@ export class WorkerLoop {
     if (this.lowers !== undefined && this.stopFinal(this.end)) return true;
     const top = this.heap.peek();
     return top !== undefined && top.timeTicks < h && top.timeTicks < this.end && !this.backpressured();
+  }
+
+  /**
+   * The wake conditions of shutDown(), which no longer reads safe times: `hasWork` would see an
+   * unread safe time, or a close, as news forever, and the thread would spin instead of parking
+   * while it waits for a slower producer (taking the core that producer needs). Each reads only
+   * what a producer stores before it rings this thread's bell (tail, close), what a consumer
+   * stores before it rings (head, with the space waiter armed) or the command (setCommand rings),
+   * so the doorbell's no-lost-wake-up argument holds for them.
+   */
+  private canFlushOrDrain(): boolean {
+    if (this.command === CONTROL_STOP) return true;
+    for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
+    for (const out of this.outbound)
+      if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+    return false;
+  }
+
+  /** shutDown()'s last loop can move on: a record to drain, every ring ended, or a stop and all closed. */
+  private canEndDrain(): boolean {
+    let ended = true;
+    let closed = true;
+    for (const { consumer } of this.inbound) {
+      if (consumer.available() > 0) return true;
+      if (!consumer.ended()) ended = false;
+      if (!consumer.closed()) closed = false;
+    }
+    return ended || (this.command === CONTROL_STOP && closed);
   }
 
   /** Lower the run's stop tick to `tick` (atomic min), then wake every worker to see it. */

@@ -2,24 +2,57 @@
  * Starting a worker thread on the project's own code, from source or from the build.
  *
  * From the build (`npm start`, the published package, benchmarks) this module is
- * dist/src/runtime/worker-url.js and a worker is the plain file dist/workers/NAME.js.
+ * dist/src/runtime/worker-url.js and a worker is the plain file dist/workers/NAME.js, or its
+ * bundle (below).
  * From source (vitest, tsx) this module is src/runtime/worker-url.ts; the worker is then
  * workers/NAME.ts, started through a two-line bootstrap that registers tsx's ESM loader inside the
  * new thread first (Node 20 does not apply `--import tsx` from execArgv to a worker's entry
  * module). Tests therefore always run the current sources, never a build left from an earlier run.
+ *
+ * Bundles. `npm run build` also bundles the worker a threaded run starts many of
+ * (scripts/bundle-workers.ts): dist/workers/NAME.boot.cjs compiles NAME.bundle.cjs, that worker
+ * and every module it imports in one file, with a V8 code cache. A threaded run starts nine
+ * workers on two cores here, and each one resolving, reading and compiling about a hundred modules
+ * was most of the run's start-up (README "Start-up"). From the build, a worker starts on its boot
+ * file when there is one and it is not older than the worker's own tsc output (a `tsc` without
+ * the bundling step must not leave workers running yesterday's code); otherwise on the unbundled
+ * dist/workers/NAME.js.
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { bootFileName } from './worker-bundle.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 
-/** The entry file of worker `name` (a .ts file when running from source). */
+/** The entry of worker `name`: workers/NAME.ts from source; from the build its boot file if fresh. */
 export function workerEntryUrl(name: string): URL {
   if (!/^[a-z0-9-]+$/.test(name)) {
     throw new RangeError(`Expected a worker name in kebab-case, got \`${name}\``);
   }
-  return new URL(`../../workers/${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (fromSource) return new URL(`../../workers/${name}.ts`, import.meta.url);
+  let entry = builtEntries.get(name);
+  if (entry === undefined) {
+    entry = builtWorkerEntry(new URL('../../workers/', import.meta.url), name);
+    builtEntries.set(name, entry);
+  }
+  return entry;
+}
+
+/** Worker name -> its entry in the build, decided once per process (two stats, not nine). */
+const builtEntries = new Map<string, URL>();
+
+/**
+ * The entry of built worker `name` in `workersDir`: its boot file NAME.boot.cjs (the bundle, from
+ * `npm run build`) if there is one at least as new as tsc's NAME.js, else NAME.js.
+ */
+export function builtWorkerEntry(workersDir: URL, name: string): URL {
+  const boot = new URL(bootFileName(name), workersDir);
+  const plain = new URL(`${name}.js`, workersDir);
+  const bootMs = statSync(boot, { throwIfNoEntry: false })?.mtimeMs;
+  const plainMs = statSync(plain, { throwIfNoEntry: false })?.mtimeMs;
+  return bootMs !== undefined && (plainMs === undefined || bootMs >= plainMs) ? boot : plain;
 }
 
 /** Start worker `name` with the given options (workerData, resourceLimits, ...). */

@@ -28,8 +28,9 @@ import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
+import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
-import { PAGE_SIZE_BYTES, type RunConfig, type TenantSpec } from '../scenario/workload.js';
+import type { RunConfig, TenantSpec } from '../scenario/workload.js';
 import { type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
 
 export type { ProcessInfo } from '../host/process.js';

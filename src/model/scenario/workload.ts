@@ -15,22 +15,17 @@ import { ConfigError } from '../../core/errors.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import type { StrategySpec } from '../choice/strategy.js';
-import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
 import type { TopologySpec } from '../platform/topology-spec.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
+import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { setAtPath } from './param-path.js';
 import type { ProfileName } from './profiles.js';
 
 const percent = z.number().int().min(0).max(100);
 
-/** Page sizes a workload names, and their bytes (host/page-table.ts PAGE_64K, PAGE_2M, PAGE_1G). */
-export const PAGE_SIZE_NAMES = ['64K', '2M', '1G'] as const;
-export type PageSizeName = (typeof PAGE_SIZE_NAMES)[number];
-export const PAGE_SIZE_BYTES: Readonly<Record<PageSizeName, PageSize>> = {
-  '64K': PAGE_64K,
-  '2M': PAGE_2M,
-  '1G': PAGE_1G,
-};
+// Page sizes live in page-sizes.ts (no zod there, so worker threads need not load it).
+export { PAGE_SIZE_BYTES, PAGE_SIZE_NAMES, type PageSizeName } from './page-sizes.js';
+
 const positiveInt = z.number().int().positive();
 
 export const tenantSchema = z.strictObject({

@@ -1,0 +1,167 @@
+/**
+ * Start-up benchmark (npusim issue 15 item 4): how long a threaded run takes to start its workers,
+ * each loading the machine's code and building its actors. It times whole threaded runs so short
+ * (DURATION_TICKS, 1 ns of simulated time, a few hundred events) that start-up is nearly all of
+ * them, with the product's placement (one worker per actor: nine on a Witherspoon).
+ *
+ * What runs: workload `stress`, a fixed seed, `runRaw(config, {host: 'threaded'})` of this build,
+ * and with `--baseline DIR` the same call on an older build (DIR holds its `dist/`, e.g. a git
+ * worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`), interleaved and alternating
+ * which goes first, so machine load falls on both alike. Each build first runs once untimed: the
+ * first threaded run of a process also loads the main thread's share of the engine, which a
+ * process pays once; every timed run then starts nine fresh workers. Reported per build: median
+ * wall time of the run (performance.now around runRaw) and median CPU time of the whole process
+ * during it (process.cpuUsage: every thread, user + system); the ratios baseline over this build.
+ * This build's threaded digest is checked against its inline digest in every run (a start-up
+ * that changed the event stream fails instead of printing a time); the baseline is another
+ * version of the model and is not checked. Also printed: which entry this build's workers start
+ * on (the bundle's boot file or tsc's output) and whether V8 accepts the bundle's code cache.
+ *
+ * Options: `--runs N` timed runs per build (default 11), `--baseline DIR`.
+ * Target: this build's threaded start-up at least 2 x faster (wall) than 622ba01's, side by side.
+ * Nothing here asserts it.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { RunConfig } from '../src/model/scenario/workload.js';
+import { combineDigests } from '../src/runtime/digest.js';
+import { runRaw } from '../src/runtime/engine.js';
+import type { RawRun } from '../src/runtime/raw-run.js';
+import { codeCacheState } from '../src/runtime/worker-bundle.js';
+import { workerEntryUrl } from '../src/runtime/worker-url.js';
+import { loadWorkloads } from '../src/runtime/workload-registry.js';
+import { loadBaseline } from './engine.js';
+import type { BenchOptions } from './main.js';
+
+const WORKLOAD = 'stress';
+const SEED = 20_180_601;
+/** 1 ns: every actor starts, handles its first events and finishes. */
+const DURATION_TICKS = 1_000;
+const DEFAULT_RUNS = 11;
+const TARGET_BASELINE_OVER_THIS = 2;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+interface Build {
+  name: string;
+  run: () => Promise<RawRun>;
+  wallMs: number[];
+  cpuMs: number[];
+}
+
+export async function run(opts: BenchOptions): Promise<void> {
+  const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
+  const baselineDir = opts.values.baseline;
+  const workload = (await loadWorkloads()).get(WORKLOAD);
+  if (workload === undefined)
+    throw new Error(`Expected workload \`${WORKLOAD}\` in workloads/index, found none`);
+  const config: RunConfig = {
+    workload: WORKLOAD,
+    seed: SEED,
+    bugs: [],
+    params: { ...workload.params, durationTicks: DURATION_TICKS },
+  };
+  const inlineDigest = combineDigests((await runRaw(config, { host: 'inline' })).actorDigests);
+  const builds: Build[] = [
+    { name: 'this build', run: () => runRaw(config, { host: 'threaded' }), wallMs: [], cpuMs: [] },
+  ];
+  if (baselineDir !== undefined) {
+    const baseline = await loadBaseline(baselineDir, WORKLOAD);
+    const old = { ...config, params: { ...(baseline.params as object), durationTicks: DURATION_TICKS } };
+    builds.push({
+      name: 'baseline',
+      run: () => baseline.run(old as RunConfig, { host: 'threaded' }),
+      wallMs: [],
+      cpuMs: [],
+    });
+  }
+  const loadBefore = loadavg()[0]!;
+  let workers = 0;
+  for (const b of builds) await b.run(); // untimed: the main thread's own first load
+  for (let i = 0; i < runs; i++) {
+    // Alternate which build goes first, so neither always runs right after the other's teardown.
+    for (const b of i % 2 === 0 ? builds : [...builds].reverse()) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const raw = await b.run();
+      const wallMs = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      b.wallMs.push(wallMs);
+      b.cpuMs.push((used.user + used.system) / 1000);
+      if (b.name === 'this build') {
+        workers = raw.workers.length;
+        const digest = combineDigests(raw.actorDigests);
+        if (digest !== inlineDigest)
+          throw new Error(
+            `startup bench: threaded run ${i} has event digest ${digest}, the inline run ${inlineDigest}`,
+          );
+      }
+    }
+  }
+  const entry = fileURLToPath(workerEntryUrl('machine-host'));
+  const cache = codeCacheState(fileURLToPath(new URL('.', workerEntryUrl('machine-host'))), 'machine-host');
+  const rows = builds.map((b) => ({
+    name: b.name,
+    medianWallMs: median(b.wallMs),
+    medianCpuMs: median(b.cpuMs),
+    wallMs: b.wallMs,
+    cpuMs: b.cpuMs,
+  }));
+  const base = rows.find((r) => r.name === 'baseline');
+  const mine = rows[0]!;
+  const ratios =
+    base === undefined
+      ? null
+      : { wall: base.medianWallMs / mine.medianWallMs, cpu: base.medianCpuMs / mine.medianCpuMs };
+  const context = {
+    cpus: availableParallelism(),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg()[0]!,
+  };
+  if (opts.json) {
+    const summary = {
+      bench: 'startup',
+      workload: WORKLOAD,
+      seed: SEED,
+      durationTicks: DURATION_TICKS,
+      workers,
+      runsPerBuild: runs,
+      digest: inlineDigest,
+      workerEntry: entry,
+      codeCache: cache,
+      rows,
+      ratios,
+      target: TARGET_BASELINE_OVER_THIS,
+      ...context,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `startup: threaded run of ${WORKLOAD}, seed ${SEED}, ${DURATION_TICKS} ticks simulated, ${workers} workers ` +
+      `(one per actor), median of ${runs} runs per build, interleaved; event digest ${inlineDigest} (inline: the same)`,
+  );
+  out(`${'build'.padEnd(12)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}  runs (wall ms)`);
+  for (const r of rows) {
+    out(
+      `${r.name.padEnd(12)}${r.medianWallMs.toFixed(0).padStart(9)}${r.medianCpuMs.toFixed(0).padStart(9)}  ` +
+        r.wallMs.map((x) => x.toFixed(0)).join(' '),
+    );
+  }
+  if (ratios === null) out('baseline/this: no baseline (--baseline DIR)');
+  else {
+    const met = ratios.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
+    out(
+      `baseline/this: wall ${ratios.wall.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}), ` +
+        `cpu ${ratios.cpu.toFixed(2)} x`,
+    );
+  }
+  out(`this build's workers start on ${entry} (code cache: ${cache})`);
+  out(
+    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after)`,
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The body of a worker that hosts a group of actors (one P9 chip, one GPU or the coordinator with
+ * the default placement; several with --workers N). Thin by design (piscina's worker.ts): check
+ * workerData, build this worker's actors, and expose the control plane over comlink. The loop
+ * itself is worker-loop.ts (free mode: free/free-loop.ts).
+ *
+ * Two worker entries call it, differing only in how they get the machine module:
+ * workers/actor-host.ts imports it by URL (any machine: the tests' fixture machines), and
+ * workers/machine-host.ts imports the real machine statically, so that `npm run build` can bundle
+ * that worker and all the code it runs into one file (scripts/bundle-workers.ts): a worker then
+ * loads one module instead of about a hundred (README "Start-up").
+ */
+import type { MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { assert } from '../core/errors.js';
+import { nodeRecorder } from '../metrics/node-recorder.js';
+import type { ActorHostApi } from './actor-host-api.js';
+import { nodeEndpoint } from './comlink-node.js';
+import { FreeWorkerLoop } from './free/free-loop.js';
+import type { MachineModule, MachinePlan } from './machine-module.js';
+import { type Crash, type WorkerInit, WorkerLoop } from './worker-loop.js';
+
+/** What the threaded runtime hands each worker (threaded-runtime.ts). */
+export interface ActorHostData {
+  /** The machine module the main thread planned with (actor-host imports it; machine-host checks it). */
+  machineUrl: string;
+  config: unknown;
+  init: WorkerInit;
+}
+
+/** workerData as the threaded runtime sends it, or a TypeError naming what is missing. */
+export function checkHostData(host: string, data: unknown): ActorHostData {
+  const d = data as Partial<ActorHostData> | undefined;
+  if (d === undefined || typeof d.machineUrl !== 'string' || d.init === undefined) {
+    throw new TypeError(
+      `${host}: expected workerData {machineUrl, config, init}, got ${JSON.stringify(Object.keys(d ?? {}))}`,
+    );
+  }
+  if (
+    !Array.isArray(d.init.rings) ||
+    !Array.isArray(d.init.bells) ||
+    !(d.init.statusRows instanceof SharedArrayBuffer)
+  ) {
+    throw new TypeError(
+      `${host}: workerData.init must carry rings, bells and the status board as SharedArrayBuffers`,
+    );
+  }
+  return d as ActorHostData;
+}
+
+/** Build this worker's actors from `machine` and serve the control plane on `port`. */
+export function serveActors(machine: MachineModule, data: ActorHostData, port: MessagePort): void {
+  const { init } = data;
+  // Both sides of the hand-off agree on the machine: the main thread planned with data.machineUrl,
+  // and this worker builds its actors from `machine` (machine-host has the real one built in).
+  const own = machine.planMachine(data.config);
+  const names = (p: MachinePlan) => `${p.actors.map((a) => a.name).join(',')} / ${p.edges.length} edges`;
+  assert(
+    names(own) === names(init.plan),
+    `worker ${init.worker}: expected the plan the main thread made from ${data.machineUrl} (${names(init.plan)}), ` +
+      `this worker's machine plans ${names(own)}`,
+  );
+  const actors = init.plan.actors
+    .filter((a) => init.workerOf[a.index] === init.worker)
+    .map((a) => machine.createActor(data.config, init.plan, a.index, nodeRecorder));
+  // Free mode: one actor, no safe-time waiting (free-loop.ts); otherwise the conservative loop.
+  const loop = init.free !== undefined ? new FreeWorkerLoop(actors[0]!, init) : new WorkerLoop(actors, init);
+  const api: ActorHostApi = {
+    run: async () => {
+      try {
+        return { ok: true, result: await loop.run() };
+      } catch (e) {
+        const crash = (e as { crash?: Crash }).crash;
+        if (crash !== undefined) return { ok: false, crash };
+        throw e;
+      }
+    },
+    snapshot: () => loop.snapshot(),
+    command: (c: number) => loop.setCommand(c),
+  };
+  Comlink.expose(api, nodeEndpoint(port));
+}

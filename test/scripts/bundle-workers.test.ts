@@ -1,0 +1,103 @@
+/**
+ * The build's worker bundles (scripts/bundle-workers.ts) and how a built worker picks its entry
+ * (src/runtime/worker-url.ts builtWorkerEntry). The tests run from source and never start a
+ * bundle of the real machine: so these bundle a two-module worker written here, and check what the
+ * real one relies on: one file, the code cache accepted, the worker's exports callable in this
+ * thread for the warm-up, and its top level run in a worker.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { bundleWorker } from '../../scripts/bundle-workers.js';
+import { codeCacheState, WRAP_HEAD, WRAP_TAIL } from '../../src/runtime/worker-bundle.js';
+import { builtWorkerEntry } from '../../src/runtime/worker-url.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'npusim-bundle-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A worker of two ES modules: answers workerData.n squared, plus what warmUp was called with. */
+function writeWorker(): string {
+  writeFileSync(join(dir, 'square.js'), 'export const square = (n) => n * n;\n');
+  const entry = join(dir, 'probe.js');
+  writeFileSync(
+    entry,
+    [
+      "import { isMainThread, parentPort, workerData } from 'node:worker_threads';",
+      "import { square } from './square.js';",
+      'export let warmed = 0;',
+      'export function warmUp(n) { warmed += square(n); }',
+      // A sloppy-mode script would let this assignment create a global; strict mode throws.
+      'export function strict() { try { undeclared = 1; return false; } catch { return true; } }',
+      'if (!isMainThread) parentPort.postMessage({ square: square(workerData.n), strict: strict() });',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  return entry;
+}
+
+describe('bundle-workers', () => {
+  test('bundle-workers: a bundled worker starts from its boot file and runs its ES modules, strict', async () => {
+    const entry = writeWorker();
+    let warmedWith: unknown;
+    const out = await bundleWorker('probe', entry, dir, (exports) => {
+      (exports.warmUp as (n: number) => void)(3);
+      warmedWith = exports.warmed;
+    });
+    expect(warmedWith).toBe(9);
+    expect(readFileSync(out.bundle, 'utf8')).not.toMatch(/\brequire\("\.\/square/);
+    const worker = new Worker(out.boot, { workerData: { n: 7 } });
+    const answer = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(answer).toEqual({ square: 49, strict: true });
+  });
+
+  test('bundle-workers: the code cache is made from that very bundle, and V8 accepts it', async () => {
+    const out = await bundleWorker('probe', writeWorker(), dir, () => undefined);
+    const source = readFileSync(out.bundle, 'utf8');
+    const cachedData = readFileSync(out.cache);
+    const script = new Script(WRAP_HEAD + source + WRAP_TAIL, { filename: out.bundle, cachedData });
+    expect(script.cachedDataRejected).toBe(false);
+    expect(codeCacheState(dir, 'probe')).toBe('accepted');
+    // A second build leaves one cache, and the boot file names it.
+    await bundleWorker('probe', writeWorker(), dir, () => undefined);
+    const caches = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    expect(caches).toHaveLength(1);
+    expect(readFileSync(out.boot, 'utf8')).toContain(caches[0]);
+  });
+});
+
+describe('worker-url', () => {
+  const workers = () => pathToFileURL(`${dir}/`);
+  const touch = (file: string, seconds: number) => {
+    writeFileSync(join(dir, file), '');
+    utimesSync(join(dir, file), seconds, seconds);
+  };
+
+  test('worker-url: a built worker starts on its boot file when it is at least as new as tsc output', () => {
+    touch('machine-host.js', 1_000);
+    touch('machine-host.boot.cjs', 2_000);
+    expect(builtWorkerEntry(workers(), 'machine-host').pathname).toMatch(/machine-host\.boot\.cjs$/);
+  });
+
+  test('worker-url: a boot file older than tsc output (a tsc without the bundling step) is ignored', () => {
+    touch('machine-host.js', 2_000);
+    touch('machine-host.boot.cjs', 1_000);
+    expect(builtWorkerEntry(workers(), 'machine-host').pathname).toMatch(/machine-host\.js$/);
+  });
+
+  test('worker-url: without a boot file a built worker starts on tsc output', () => {
+    touch('actor-host.js', 1_000);
+    expect(builtWorkerEntry(workers(), 'actor-host').pathname).toMatch(/actor-host\.js$/);
+  });
+});
