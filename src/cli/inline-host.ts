@@ -18,18 +18,24 @@ import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 
-export interface InlineHostData {
-  /** The machine module (engine.ts machineModuleUrl(); a fixture machine in tests). */
-  machineUrl: string;
-  config: unknown;
+/** What an inline run is asked for besides its machine and config: the same from command to worker. */
+export interface InlineRunSettings {
   seed: number;
+  /** Which chooser each actor gets (RunConfig.strategy). */
   strategy?: StrategySpec;
+  /** Stop at the end of the tick of the first finding (RunConfig.stopOnFirst). */
   stopOnFirst?: boolean;
   endTick: number;
   /** Record up to this many events per actor (--check-hosts names the first divergence). */
   recordEvents?: number;
   /** Trace records and samples (src/runtime/trace-recorder.ts). */
   trace?: TraceOptions;
+}
+
+export interface InlineHostData extends InlineRunSettings {
+  /** The machine module (engine.ts machineModuleUrl(); a fixture machine in tests). */
+  machineUrl: string;
+  config: unknown;
   /** Int32Array over it: [0] is 1 once the parent asked to stop. */
   stopWord: SharedArrayBuffer;
 }

@@ -9,11 +9,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
-import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
-import type { TraceOptions } from '../runtime/trace-recorder.js';
-import type { InlineHostData, InlineHostMessage } from './inline-host.js';
+import type { InlineHostData, InlineHostMessage, InlineRunSettings } from './inline-host.js';
 
 export interface InlineWorkerRun {
   result: Promise<RawRun>;
@@ -22,18 +20,9 @@ export interface InlineWorkerRun {
 
 const fromSource = import.meta.url.endsWith('.ts');
 
-export interface InlineWorkerOptions {
+export interface InlineWorkerOptions extends InlineRunSettings {
   /** URL of the machine module (engine.ts machineModuleUrl()). */
   machineUrl: URL;
-  seed: number;
-  /** Which chooser each actor gets (RunConfig.strategy). */
-  strategy?: StrategySpec;
-  /** Stop at the end of the tick of the first finding (RunConfig.stopOnFirst). */
-  stopOnFirst?: boolean;
-  endTick: number;
-  recordEvents?: number;
-  /** Trace records and samples (src/runtime/trace-recorder.ts). */
-  trace?: TraceOptions;
   onProgress?: (tick: number, events: number, findings: number) => void;
 }
 

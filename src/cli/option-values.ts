@@ -43,36 +43,29 @@ export function parseStrategy(text: string, option = '--strategy'): 'random' | '
 
 /** `--pct-depth`: a whole number from 1 to 16. */
 export function parsePctDepth(text: string, option = '--pct-depth'): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 16) {
-    throw new ConfigError(option, `Expected a depth from 1 to 16, got \`${text}\``);
-  }
-  return n;
+  return wholeNumber(text, option, 1, 16, 'a depth from 1 to 16');
 }
 
 /** `--budget`: candidate runs, a whole number from 1. */
 export function parseBudget(text: string, option = '--budget'): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
-    throw new ConfigError(option, `Expected a whole number of runs from 1 to 1000000, got \`${text}\``);
-  }
-  return n;
+  return wholeNumber(text, option, 1, 1_000_000, 'a whole number of runs from 1 to 1000000');
 }
 
 /** Pool threads for a sweep: a whole number from 1 to 256. */
 export function parseJobs(text: string, option = '--jobs'): number {
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
-    throw new ConfigError(option, `Expected a whole number of jobs from 1 to 256, got \`${text}\``);
-  }
-  return n;
+  return wholeNumber(text, option, 1, 256, 'a whole number of jobs from 1 to 256');
 }
 
 /** Events in a --trace file: a whole number from 1,000 to 20,000,000 (about 50 bytes each). */
 export function parseTraceEvents(text: string, option = '--trace-events'): number {
+  return wholeNumber(text, option, 1000, 20_000_000, 'a whole number of events from 1000 to 20000000');
+}
+
+/** Decimal digits only (no sign, no exponent) making a number from `min` to `max`; else `Expected <expected>`. */
+function wholeNumber(text: string, option: string, min: number, max: number, expected: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1000 || n > 20_000_000) {
-    throw new ConfigError(option, `Expected a whole number of events from 1000 to 20000000, got \`${text}\``);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(option, `Expected ${expected}, got \`${text}\``);
   }
   return n;
 }

@@ -9,7 +9,7 @@
  */
 import cliProgress from 'cli-progress';
 import { formatTime } from '../report/duration.js';
-import { compact } from '../report/summary.js';
+import { compact } from '../report/number-text.js';
 
 export interface ProgressReporter {
   update(tick: number, events: number, findings?: number): void;

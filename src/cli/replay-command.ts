@@ -5,7 +5,6 @@
  * reproduced, 4 when it did not (a replay that diverges is a bug in npusim or a changed model), 2
  * for a file it refuses.
  */
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
@@ -14,20 +13,13 @@ import { replayFailure } from '../repro/replay.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ReplayArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
+import { readFailureFileText } from './failure-file-text.js';
 
 /** A failure file is a few KiB (a choice log can make it larger): a bigger file is refused unread. */
 const MAX_FAILURE_FILE_BYTES = 64 << 20;
 
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
-  let text: string;
-  try {
-    text = readFileSync(args.file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      args.file,
-      `Expected a readable failure file, got ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
-  }
+  const text = readFailureFileText(args.file);
   if (text.length > MAX_FAILURE_FILE_BYTES) {
     throw new ConfigError(
       args.file,

@@ -5,8 +5,7 @@
  * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
  * or a clean run (nothing to shrink).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.js';
+import { writeFileSync } from 'node:fs';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
 import { readFailureFile } from '../repro/failure-file.js';
@@ -14,17 +13,10 @@ import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from 
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './args.js';
 import type { CliIo } from './cli-io.js';
+import { readFailureFileText } from './failure-file-text.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
-  let text: string;
-  try {
-    text = readFileSync(args.file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      args.file,
-      `Expected a readable failure file, got ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
-  }
+  const text = readFailureFileText(args.file);
   const workloads = await loadWorkloads();
   const { file, config } = readFailureFile(text, args.file, workloads);
   const workload = workloads.get(file.workload.name)!;

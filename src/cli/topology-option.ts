@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { parseJson } from '../core/parse-json.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName, type TopologySpec, validateTopologySpec } from '../model/platform/topology-spec.js';
@@ -44,15 +45,7 @@ export function loadTopologyOption(
       `Expected a readable topology file, got \`${value}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(
-      option,
-      `Expected JSON in \`${value}\`, got a syntax error: ${(e as Error).message}`,
-    );
-  }
+  const json = parseJson(text, option, `JSON in \`${value}\``);
   try {
     const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here

@@ -28,10 +28,12 @@
  * load, not on the model, and are never judged.
  */
 import { ConfigError } from '../core/errors.js';
+import { parseJson } from '../core/parse-json.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { formatTime } from './duration.js';
+import { compact } from './number-text.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
-import { LATENCY_ROWS } from './summary.js';
+import { LATENCY_ROWS, violationTotal } from './summary.js';
 
 /** Standard errors a change must exceed to be called beyond noise. */
 export const NOISE_SIGMAS = 3;
@@ -87,7 +89,7 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
   const perTime = a.simulatedTicks !== b.simulatedTicks && msA > 0 && msB > 0;
 
   rows.push(notJudged('run', 'simulated time', a.simulatedTicks, b.simulatedTicks, 'ticks', 'what was run'));
-  rows.push(countRow('run', 'violations', violations(a), violations(b), perTime, msA, msB));
+  rows.push(countRow('run', 'violations', violationTotal(a), violationTotal(b), perTime, msA, msB));
   rows.push(countRow('run', 'liveness failures', a.liveness.length, b.liveness.length, perTime, msA, msB));
 
   for (const name of union(Object.keys(a.counts), Object.keys(b.counts))) {
@@ -260,10 +262,6 @@ function header(file: string, r: RunResult): RunHeader {
   };
 }
 
-function violations(r: RunResult): number {
-  return r.violations.length + (r.counts['violations.notKept'] ?? 0);
-}
-
 function union(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort();
 }
@@ -393,15 +391,12 @@ function rateRow(
  * its type. Anything else is refused with a ConfigError naming the file and the field (exit 2).
  */
 export function parseRunResult(text: string, file: string): RunResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(
-      file,
-      `Expected a run result (JSON, from \`npusim run --out FILE\`), got text that is not JSON: ${(e as Error).message}`,
-    );
-  }
+  const value = parseJson(
+    text,
+    file,
+    'a run result (JSON, from `npusim run --out FILE`)',
+    'text that is not JSON',
+  );
   const fail = (field: string, expected: string, got: unknown): never => {
     throw new ConfigError(`${file}: ${field}`, `Expected ${expected}, got ${describe(got)}`);
   };
@@ -509,7 +504,7 @@ function value(r: CompareRow, v: number | undefined): string {
     case 'ms':
       return `${v.toFixed(0)} ms`;
     case 'per-second':
-      return compactNumber(v);
+      return compact(v);
     default:
       return Number.isInteger(v) ? String(v) : v.toPrecision(5);
   }
@@ -541,12 +536,4 @@ function verdictText(r: CompareRow): string {
     default:
       return r.verdict;
   }
-}
-
-function compactNumber(x: number): string {
-  const abs = Math.abs(x);
-  if (abs >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
-  if (abs >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (abs >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(0);
 }

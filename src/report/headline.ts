@@ -6,6 +6,7 @@
 import type { RuleName } from '../model/check/rule-names.js';
 import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
 import { formatTime } from './duration.js';
+import { compact, percent } from './number-text.js';
 import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
 
 export function evaluateHeadline(items: readonly HeadlineItem[], result: RunResult): HeadlineFigure[] {
@@ -52,12 +53,12 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         {
           label: item.label,
           value: busiest.utilisation,
-          text: `${percentText(busiest.utilisation)} (${busiest.label})`,
+          text: `${percent(busiest.utilisation)} (${busiest.label})`,
         },
       ];
     }
     const mean = links.reduce((s, l) => s + l.utilisation, 0) / links.length;
-    return [{ label: item.label, value: mean, text: `${percentText(mean)} over ${links.length} links` }];
+    return [{ label: item.label, value: mean, text: `${percent(mean)} over ${links.length} links` }];
   }
   if ('param' in item) {
     let v: unknown = r.config.params;
@@ -67,7 +68,7 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     return [{ label: item.label, value: null, text: v === undefined ? 'no such parameter' : String(v) }];
   }
   const value = item.rate === 'ats-hit' ? r.contention.atsHitRate : r.contention.tceHitRate;
-  return [{ label: item.label, value, text: percentText(value) }];
+  return [{ label: item.label, value, text: percent(value) }];
 }
 
 /**
@@ -104,7 +105,7 @@ function countText(value: number, unit: 'count' | 'bytes', perSecond: boolean): 
     const text = bytesText(value);
     return perSecond ? `${text}/s` : text;
   }
-  if (perSecond) return `${compactNumber(value)}/s`;
+  if (perSecond) return `${compact(value)}/s`;
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
@@ -117,16 +118,4 @@ function bytesText(b: number): string {
     i++;
   }
   return `${Number(v.toPrecision(4))} ${units[i]}`;
-}
-
-function compactNumber(x: number): string {
-  const abs = Math.abs(x);
-  if (abs >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
-  if (abs >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (abs >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(0);
-}
-
-function percentText(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }

@@ -16,6 +16,7 @@ import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
 import { expectationText, verdictText } from './headline.js';
+import { compact, percent } from './number-text.js';
 import type { RunResult } from './run-result.js';
 
 export interface SummaryOptions {
@@ -399,21 +400,8 @@ function latencyCells(s: HistogramSummary): string {
   return `${String(s.count).padStart(10)}${cell(s.p50)}${cell(s.p99)}${cell(s.p999)}${cell(s.max)}`;
 }
 
-function percent(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
-
 function formatWall(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-/** 1234567 -> '1.23M': engine rates read at a glance. */
-export function compact(x: number): string {
-  const abs = Math.abs(x);
-  if (abs >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
-  if (abs >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (abs >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(0);
 }
 
 /** Violations found, counting those past each actor's kept list (violation.ts ViolationLog). */

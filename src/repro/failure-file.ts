@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { parseJson } from '../core/parse-json.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/topology-spec.js';
@@ -182,12 +183,7 @@ export function readFailureFile(
   workloads: ReadonlyMap<string, Workload>,
   fileWorkload?: Workload,
 ): { file: FailureFile; config: RunConfig } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(where, `Expected a JSON failure file, got a syntax error: ${(e as Error).message}`);
-  }
+  const json = parseJson(text, where, 'a JSON failure file');
   if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format !== FAILURE_FORMAT) {
     throw new ConfigError(
       `${where}: format`,

@@ -5,6 +5,7 @@
  * the summary of the unsharded sweep (`npusim sweep --merge`).
  */
 import { ConfigError } from '../core/errors.js';
+import { parseJson } from '../core/parse-json.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import type { SeedRange, Shard } from './seeds.js';
 
@@ -161,15 +162,7 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
 }
 
 export function readSummary(text: string, where: string): SweepSummary {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(
-      where,
-      `Expected a JSON sweep summary, got a syntax error: ${(e as Error).message}`,
-    );
-  }
+  const json = parseJson(text, where, 'a JSON sweep summary');
   const s = json as Partial<SweepSummary>;
   if (s.format !== SUMMARY_FORMAT || s.version !== 1) {
     throw new ConfigError(

@@ -77,3 +77,10 @@ export function laneTracks(name: string, slices: readonly TimelineSlice[]): Time
   }
   return lanes.map((l) => l.track);
 }
+
+/** Append a counter point, keeping one point per tick (the last value at that tick). */
+export function pushCounterPoint(points: [number, number][], t: number, v: number): void {
+  const last = points[points.length - 1];
+  if (last !== undefined && last[0] === t) last[1] = v;
+  else if (last === undefined || last[1] !== v) points.push([t, v]);
+}

@@ -1,0 +1,70 @@
+/**
+ * The links in the trace (build-timeline.ts has the table of every track): on the sender, one
+ * track per outbound edge with each message's serialisation on the link, and a counter of the
+ * messages in flight on it (sent and not yet handled: what the edge's ring and the receiver's
+ * queue hold, threaded).
+ */
+import { messageTypeOf } from '../../model/protocol/catalogue.js';
+import type { MachinePlan } from '../../runtime/machine-module.js';
+import { counterTrack, pushCounterPoint } from './timeline.js';
+import type { TimelineDraft } from './timeline-draft.js';
+import type { TraceRec } from './trace-records.js';
+
+const PS_PER_S = 1e12;
+
+export class LinkTracks {
+  /** Per edge: link busy-until, to place each message's serialisation. */
+  private readonly busyUntil: number[];
+
+  constructor(
+    private readonly draft: TimelineDraft,
+    private readonly plan: MachinePlan,
+  ) {
+    this.busyUntil = plan.edges.map(() => 0);
+  }
+
+  /** A message on its link (a record its sender made): from when the link starts sending it to when its last byte left. */
+  sent(r: TraceRec): void {
+    const edge = this.plan.edges[r.edge];
+    if (edge === undefined) return;
+    const start = Math.max(r.depart, this.busyUntil[r.edge]!);
+    const end = start + Math.ceil((r.wireBytes * PS_PER_S) / edge.bytesPerSecond);
+    this.busyUntil[r.edge] = end;
+    const name = messageTypeOf(r.kind)?.name ?? `kind 0x${r.kind.toString(16)}`;
+    this.draft.fixedTrack(r.actor, `link ${edge.label}`).slices.push({
+      startTick: start,
+      endTick: end,
+      name,
+      args: { bytes: r.wireBytes, arrives: r.arrival },
+    });
+  }
+
+  /**
+   * Messages in flight per edge (sent, not yet handled), from the running counts both ends wrote
+   * into their records; an edge shows once it has records at both ends in the window.
+   */
+  inFlightCounters(recs: readonly TraceRec[]): void {
+    const events = this.plan.edges.map(() => [] as [number, number, boolean][]);
+    for (const r of recs) {
+      if (r.edge < 0 || r.edge >= events.length) continue;
+      // When the sender handed it over (its clock), not when it left: a message sent with a delay
+      // may leave after one sent later, but the counts are in handing-over order.
+      events[r.edge]!.push([r.now, r.edgeCount, r.sent]);
+    }
+    this.plan.edges.forEach((edge, e) => {
+      const list = events[e]!.sort((x, y) => x[0] - y[0]);
+      const firstSent = list.find((x) => x[2]);
+      const firstHandled = list.find((x) => !x[2]);
+      if (firstSent === undefined || firstHandled === undefined) return;
+      let sent = firstSent[1] - 1;
+      let handled = firstHandled[1] - 1;
+      const points: [number, number][] = [[this.draft.startTick, Math.max(0, sent - handled)]];
+      for (const [t, count, isSend] of list) {
+        if (isSend) sent = count;
+        else handled = count;
+        pushCounterPoint(points, t, sent - handled);
+      }
+      this.draft.setFixedTrack(edge.from, counterTrack(`in flight ${edge.label}`, points, 'messages'));
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A trace window's records (trace-window.ts), decoded enough to pair them into a timeline: each
+ * record of src/runtime/trace-recorder.ts becomes a `TraceRec` holding its times, its edge and that
+ * edge's running count, and the record as a `SimMessage`, so the protocol's own decoders read its
+ * fields. All actors' records are merged into one list in clock order: a request is met before its
+ * response, whichever actor made either.
+ */
+import { newMessage, type SimMessage } from '../../model/protocol/sim-message.js';
+import type { MachinePlan } from '../../runtime/machine-module.js';
+import { R, RECORD_FIELDS, WIRE_BYTES_SHIFT } from '../../runtime/trace-recorder.js';
+
+/** One record, decoded enough to pair it (trace-recorder.ts `R` says what each field holds). */
+export interface TraceRec {
+  /** The actor (plan index) that made the record. */
+  actor: number;
+  /** Its clock then (ticks). */
+  now: number;
+  /** Sent: when the message left; handled: `now`. */
+  depart: number;
+  /** Sent: when it reaches the receiver; handled: `now`. */
+  arrival: number;
+  /** The message kind (protocol/kinds.ts K). */
+  kind: number;
+  /** Sent by the actor, or handled by it. */
+  sent: boolean;
+  /** plan.edges index: outbound when sent, inbound when handled. */
+  edge: number;
+  /** Messages sent (or handled) on the edge so far, this one included. */
+  edgeCount: number;
+  /** What the link serialised (a send only). */
+  wireBytes: number;
+  /** The record as a message, for the protocol's own decoders. */
+  m: SimMessage;
+}
+
+/** What an actor's tracks do with a record of each kind: one handler for a send, one for a handling. */
+export type RecordHandlers = Readonly<
+  Record<number, { sent?: (r: TraceRec) => void; handled?: (r: TraceRec) => void }>
+>;
+
+/** Hand `r` to its handler in `table`, if there is one for its kind and direction. */
+export function dispatchRecord(table: RecordHandlers, r: TraceRec): void {
+  const h = table[r.kind];
+  (r.sent ? h?.sent : h?.handled)?.(r);
+}
+
+/** Every actor's records, in clock order (ties: actor, then the actor's own order). */
+export function mergeTraceRecords(records: readonly Float64Array[], plan: MachinePlan): TraceRec[] {
+  const out: TraceRec[] = [];
+  records.forEach((list, actor) => {
+    for (let at = 0; at < list.length; at += RECORD_FIELDS) out.push(decodeRecord(list, at, actor, plan));
+  });
+  // A stable sort keeps each actor's own order for records at the same clock.
+  return out.sort((a, b) => a.now - b.now || a.actor - b.actor);
+}
+
+function decodeRecord(records: Float64Array, at: number, actor: number, plan: MachinePlan): TraceRec {
+  const m = newMessage();
+  m.kind = records[at + R.kind]!;
+  m.tag = records[at + R.tag]!;
+  m.flags = records[at + R.flags]!;
+  m.address = records[at + R.address]!;
+  const bytes = records[at + R.bytes]!;
+  m.lengthBytes = bytes % WIRE_BYTES_SHIFT;
+  const edge = records[at + R.edge]!;
+  const e = plan.edges[edge];
+  m.link = edge;
+  m.source = e?.from ?? actor;
+  m.destination = e?.to ?? actor;
+  return {
+    actor,
+    now: records[at + R.now]!,
+    depart: records[at + R.depart]!,
+    arrival: records[at + R.arrival]!,
+    kind: m.kind,
+    sent: records[at + R.sent] === 1,
+    edge,
+    edgeCount: records[at + R.edgeCount]!,
+    wireBytes: Math.floor(bytes / WIRE_BYTES_SHIFT),
+    m,
+  };
+}
