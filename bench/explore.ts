@@ -266,15 +266,19 @@ function printTables(
   out.push(
     'inline, --stop-on-first; PCT measured once per walk on its first seed (as npusim sweep --strategy pct)',
   );
+  // Column widths from the longest names, so a new switch or workload never runs into the next column.
+  const bugW = Math.max(25, ...figures.map((f) => f.bug.length + 2));
+  const wlW = Math.max(18, ...figures.map((f) => f.workload.length + 2));
+  const ruleW = Math.max(28, ...figures.map((f) => (f.shrink?.rule.length ?? 0) + 2));
   const cell = (s: StrategyFigures) =>
     `${s.medianSeeds === null ? `>${cap}` : String(s.medianSeeds)}${s.medianTick === null ? '' : ` (${formatTime(s.medianTick)})`}`;
   out.push(
-    `${'bug'.padEnd(25)}${'workload'.padEnd(18)}${STRATEGIES.map((s) => s.name.padEnd(17)).join('')}other`,
+    `${'bug'.padEnd(bugW)}${'workload'.padEnd(wlW)}${STRATEGIES.map((s) => s.name.padEnd(17)).join('')}other`,
   );
   for (const f of figures) {
     const other = f.strategies.reduce((n, s) => n + s.walks.reduce((m, w) => m + w.otherFailures, 0), 0);
     out.push(
-      `${f.bug.padEnd(25)}${f.workload.padEnd(18)}${f.strategies.map((s) => cell(s).padEnd(17)).join('')}${other}`,
+      `${f.bug.padEnd(bugW)}${f.workload.padEnd(wlW)}${f.strategies.map((s) => cell(s).padEnd(17)).join('')}${other}`,
     );
   }
   out.push(
@@ -285,17 +289,17 @@ function printTables(
     `shrink (src/repro/shrink.ts, budget ${budget} runs) of the random walk's first failure from seed ${starts[0]}`,
   );
   out.push(
-    `${'bug'.padEnd(25)}${'workload'.padEnd(18)}${'seed'.padStart(6)}  ${'rule'.padEnd(28)}${'runs'.padStart(5)}` +
+    `${'bug'.padEnd(bugW)}${'workload'.padEnd(wlW)}${'seed'.padStart(6)}  ${'rule'.padEnd(ruleW)}${'runs'.padStart(5)}` +
       `${'events'.padStart(9)}${'after'.padStart(8)}${'ratio'.padStart(8)}${'sim time'.padStart(11)}${'after'.padStart(11)}`,
   );
   for (const f of figures) {
     const s = f.shrink;
     if (s === null) {
-      out.push(`${f.bug.padEnd(25)}${f.workload.padEnd(18)}  (no failure found to shrink)`);
+      out.push(`${f.bug.padEnd(bugW)}${f.workload.padEnd(wlW)}  (no failure found to shrink)`);
       continue;
     }
     out.push(
-      `${f.bug.padEnd(25)}${f.workload.padEnd(18)}${String(s.seed).padStart(6)}  ${s.rule.padEnd(28)}${String(s.runs).padStart(5)}` +
+      `${f.bug.padEnd(bugW)}${f.workload.padEnd(wlW)}${String(s.seed).padStart(6)}  ${s.rule.padEnd(ruleW)}${String(s.runs).padStart(5)}` +
         `${String(s.eventsBefore).padStart(9)}${String(s.eventsAfter).padStart(8)}${`${s.eventsRatio.toFixed(1)}x`.padStart(8)}` +
         `${formatTime(s.simulatedTicksBefore).padStart(11)}${formatTime(s.simulatedTicksAfter).padStart(11)}`,
     );
