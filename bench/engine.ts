@@ -20,14 +20,14 @@
  * per-actor >= 0.6 x inline; inline >= 1.5 x the baseline's inline; free >= 1.3 x inline (events/s).
  * Nothing here asserts them.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunConfig } from '../src/model/scenario/workload.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
-import { loadWorkloads } from '../src/runtime/workload-registry.js';
+import { contextText, machineContext, median, workloadConfig } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'stress';
@@ -61,11 +61,6 @@ interface Row {
   runs: number[];
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
 export async function run(opts: BenchOptions): Promise<void> {
   const baselineDir = opts.values.baseline;
   const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
@@ -73,18 +68,12 @@ export async function run(opts: BenchOptions): Promise<void> {
   const lengths = [];
   for (const { durationTicks, runs } of LENGTHS)
     lengths.push(await runLength(durationTicks, runs, opts, baseline));
-  const context = {
-    cpus: availableParallelism(),
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0]!,
-  };
+  const context = machineContext(loadBefore);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(
-    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after)\n`,
-  );
+  process.stdout.write(`(${contextText(context)})\n`);
 }
 
 /** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
@@ -108,15 +97,7 @@ async function runLength(
   opts: BenchOptions,
   baseline: { run: RunFn; params: unknown } | undefined,
 ) {
-  const workload = (await loadWorkloads()).get(WORKLOAD);
-  if (workload === undefined)
-    throw new Error(`Expected workload \`${WORKLOAD}\` in workloads/index, found none`);
-  const config: RunConfig = {
-    workload: WORKLOAD,
-    seed: SEED,
-    bugs: [],
-    params: { ...workload.params, durationTicks },
-  };
+  const config = await workloadConfig(WORKLOAD, SEED, durationTicks);
   const hosts: Host[] = [
     { name: 'inline', run: () => runRaw(config, { host: 'inline' }) },
     {

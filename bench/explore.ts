@@ -24,7 +24,7 @@
  * Options: `--only BUG` (one switch, on each of its workloads), `--starts N` (default 5), `--cap N`
  * (default 200), `--budget N` (default 150). Progress per switch on stderr. Nothing is asserted.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { ScenarioArgs } from '../src/cli/args.js';
 import { scenarioConfig } from '../src/cli/scenario-config.js';
 import type { RuleName } from '../src/model/check/rule-names.js';
@@ -36,6 +36,7 @@ import { preparePct } from '../src/repro/pct-setup.js';
 import { shrinkFailure } from '../src/repro/shrink.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSeed } from '../src/sweep/run-seed.js';
+import { contextText, machineContext, median } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const START_STRIDE = 1000;
@@ -104,10 +105,6 @@ interface CaseFigures {
 }
 
 /** The median; the upper one of an even count (as the other benches). */
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 export async function run(opts: BenchOptions): Promise<void> {
   const only = opts.oneOf('only', BUG_NAMES) as BugName | undefined;
@@ -129,9 +126,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     figures.push(await exploreCase(c, starts, cap, budget, workloads, label));
   }
   const context = {
-    cpus: availableParallelism(),
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0]!,
+    ...machineContext(loadBefore),
     wallMs: performance.now() - started,
   };
   if (opts.json) {
@@ -140,10 +135,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     return;
   }
   printTables(figures, starts, cap, budget);
-  process.stdout.write(
-    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after; ` +
-      `${(context.wallMs / 1000).toFixed(0)} s in all)\n`,
-  );
+  process.stdout.write(`(${contextText(context)}; ` + `${(context.wallMs / 1000).toFixed(0)} s in all)\n`);
 }
 
 async function exploreCase(

@@ -26,6 +26,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '../src/transport/codec.js';
 import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
+import { median } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 import { expectedRawDigest, type RawDigest } from './peers/raw-records.js';
 import { trafficMessage } from './peers/ring-traffic.js';
@@ -73,11 +74,6 @@ interface CaseResult {
     medianOfRoundRatios: number;
   };
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 function rateOf(done: readonly Done[], records: number): number {
   const start = Math.min(...done.map((d) => d.startMs));

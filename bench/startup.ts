@@ -21,7 +21,7 @@
  * Target: this build's threaded start-up at least 2 x faster (wall) than 622ba01's, side by side.
  * Nothing here asserts it.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../src/model/scenario/workload.js';
 import { combineDigests } from '../src/runtime/digest.js';
@@ -29,7 +29,7 @@ import { runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { codeCacheState } from '../src/runtime/worker-bundle.js';
 import { workerEntryUrl } from '../src/runtime/worker-url.js';
-import { loadWorkloads } from '../src/runtime/workload-registry.js';
+import { contextText, machineContext, median, workloadConfig } from './bench-run.js';
 import { loadBaseline } from './engine.js';
 import type { BenchOptions } from './main.js';
 
@@ -39,11 +39,6 @@ const SEED = 20_180_601;
 const DURATION_TICKS = 1_000;
 const DEFAULT_RUNS = 11;
 const TARGET_BASELINE_OVER_THIS = 2;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 interface Build {
   name: string;
@@ -55,15 +50,7 @@ interface Build {
 export async function run(opts: BenchOptions): Promise<void> {
   const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
   const baselineDir = opts.values.baseline;
-  const workload = (await loadWorkloads()).get(WORKLOAD);
-  if (workload === undefined)
-    throw new Error(`Expected workload \`${WORKLOAD}\` in workloads/index, found none`);
-  const config: RunConfig = {
-    workload: WORKLOAD,
-    seed: SEED,
-    bugs: [],
-    params: { ...workload.params, durationTicks: DURATION_TICKS },
-  };
+  const config = await workloadConfig(WORKLOAD, SEED, DURATION_TICKS);
   const inlineDigest = combineDigests((await runRaw(config, { host: 'inline' })).actorDigests);
   const builds: Build[] = [
     { name: 'this build', run: () => runRaw(config, { host: 'threaded' }), wallMs: [], cpuMs: [] },
@@ -116,11 +103,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     base === undefined
       ? null
       : { wall: base.medianWallMs / mine.medianWallMs, cpu: base.medianCpuMs / mine.medianCpuMs };
-  const context = {
-    cpus: availableParallelism(),
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0]!,
-  };
+  const context = machineContext(loadBefore);
   if (opts.json) {
     const summary = {
       bench: 'startup',
@@ -161,7 +144,5 @@ export async function run(opts: BenchOptions): Promise<void> {
     );
   }
   out(`this build's workers start on ${entry} (code cache: ${cache})`);
-  out(
-    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after)`,
-  );
+  out(`(${contextText(context)})`);
 }

@@ -20,12 +20,13 @@
  * Target: 2 threads >= 1.8 x one thread on a 2-core machine. Nothing here asserts it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioArgs } from '../src/cli/args.js';
 import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';
+import { contextText, machineContext, median } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'tenant-isolation';
@@ -35,11 +36,6 @@ const DEFAULT_SEEDS = 96;
 const DEFAULT_RUNS = 5;
 const JOBS = [1, 2] as const;
 const TARGET_TWO_OVER_ONE = 1.8;
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 interface Row {
   jobs: number;
@@ -135,11 +131,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     };
   });
   const ratio = rows[1]!.medianSeedsPerSecond / rows[0]!.medianSeedsPerSecond;
-  const context = {
-    cpus: availableParallelism(),
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0]!,
-  };
+  const context = machineContext(loadBefore);
   if (opts.json) {
     const out = {
       bench: 'sweep',
@@ -173,7 +165,5 @@ export async function run(opts: BenchOptions): Promise<void> {
   process.stdout.write(
     `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
   );
-  process.stdout.write(
-    `(${context.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${context.loadAverageAfter.toFixed(1)} after)\n`,
-  );
+  process.stdout.write(`(${contextText(context)})\n`);
 }

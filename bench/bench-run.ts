@@ -1,0 +1,38 @@
+/**
+ * What every benchmark here shares: the median of its runs, and the run configuration of a
+ * built-in workload at a given seed and length (so each bench runs exactly what `npusim run`
+ * would, with the workload's own defaults).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import type { RunConfig } from '../src/model/scenario/workload.js';
+import { loadWorkloads } from '../src/runtime/workload-registry.js';
+
+/** The median of `xs` (the upper one of an even count): what every bench row reports. */
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+/** Built-in workload `name` at `seed`, run for `durationTicks`, with no bug switch. */
+export async function workloadConfig(name: string, seed: number, durationTicks: number): Promise<RunConfig> {
+  const workload = (await loadWorkloads()).get(name);
+  if (workload === undefined) throw new Error(`Expected workload \`${name}\` in workloads/index, found none`);
+  return { workload: name, seed, bugs: [], params: { ...workload.params, durationTicks } };
+}
+
+/** The machine a bench ran on: cores and the 1-minute load average before and after (it counts the bench's own threads). */
+export interface MachineContext {
+  cpus: number;
+  loadAverageBefore: number;
+  loadAverageAfter: number;
+}
+
+/** The context of a bench that began with load average `loadBefore` (take it with `loadavg()[0]`). */
+export function machineContext(loadBefore: number): MachineContext {
+  return { cpus: availableParallelism(), loadAverageBefore: loadBefore, loadAverageAfter: loadavg()[0]! };
+}
+
+/** `2 CPUs, 1-min load average 3.0 before, 4.1 after`: the closing line of every bench's table. */
+export function contextText(c: MachineContext): string {
+  return `${c.cpus} CPUs, 1-min load average ${c.loadAverageBefore.toFixed(1)} before, ${c.loadAverageAfter.toFixed(1)} after`;
+}
