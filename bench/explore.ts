@@ -25,7 +25,7 @@
  * (default 200), `--budget N` (default 150). Progress per switch on stderr. Nothing is asserted.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import type { ScenarioArgs } from '../src/cli/args.js';
+import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { scenarioConfig } from '../src/cli/scenario-config.js';
 import type { RuleName } from '../src/model/check/rule-names.js';
 import { BUG_NAMES, type BugName } from '../src/model/scenario/bugs.js';

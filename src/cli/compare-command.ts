@@ -9,7 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { compareResults, formatComparison, parseRunResult } from '../report/compare-results.js';
 import type { RunResult } from '../report/run-result.js';
-import type { CompareArgs } from './args.js';
+import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */

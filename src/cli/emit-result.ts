@@ -7,7 +7,7 @@
 import { EXIT } from '../core/exit-codes.js';
 import type { RunResult } from '../report/run-result.js';
 import { colorEnabled, formatSummary } from '../report/summary.js';
-import type { RunArgs } from './args.js';
+import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { writeOutputs } from './output-path.js';
 

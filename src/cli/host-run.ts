@@ -7,7 +7,7 @@
 import type { RunConfig } from '../model/scenario/workload.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
-import type { RunArgs } from './args.js';
+import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { startInlineWorker } from './inline-worker.js';
 import type { Interrupt } from './interrupt.js';

@@ -11,7 +11,7 @@ import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
-import type { RunArgs } from './args.js';
+import type { RunArgs } from './cli-args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile } from './failure-output.js';

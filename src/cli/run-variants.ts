@@ -12,7 +12,7 @@ import { judgeExpectation } from '../report/headline.js';
 import type { RunResult, VariantResult } from '../report/run-result.js';
 import { violationTotal } from '../report/summary.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
-import type { RunArgs } from './args.js';
+import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';

@@ -10,7 +10,7 @@ import type { RunResult } from '../report/run-result.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
-import type { RunArgs } from './args.js';
+import type { RunArgs } from './cli-args.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type RunSession } from './host-run.js';
 
