@@ -25,11 +25,12 @@ import { createRingBuffer, readRingStats } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
 import { type FreeFigures, freeFigures } from './free/free-log.js';
-import { createFreeShared } from './free/free-loop.js';
+import { createFreeShared } from './free/free-shared.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError, type CrashInfo, EngineStallError } from './run-errors.js';
+import { createStopTick } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -43,7 +44,8 @@ import {
   STATE_STARTING,
   STATUS_FIELDS,
 } from './thread-status.js';
-import { createStopTick, type WorkerInit, type WorkerResult } from './worker-loop.js';
+import type { WorkerInit } from './worker-init.js';
+import type { WorkerResult } from './worker-result.js';
 import { createWorker } from './worker-url.js';
 
 /**
