@@ -26,18 +26,35 @@ export function canFlush(out: StagedEdge): boolean {
 }
 
 /**
+ * Reserve ring slots for `out`'s staged records: how many (the caller writes them from
+ * `stagedHead`, publishes, then calls dropFlushed). 0 when nothing is staged, or when the ring is
+ * full: then its space wake is armed, so the consumer's release rings this thread.
+ */
+export function reserveStaged(out: StagedEdge): number {
+  const pending = stagedCount(out);
+  if (pending === 0) return 0;
+  const n = out.producer.tryReserve(pending);
+  if (n === 0) out.producer.armSpaceWake();
+  return n;
+}
+
+/**
  * The first `n` staged records were published: drop them. The list is emptied when all went, and
- * compacted once more than 4096 flushed records sit before the head.
+ * compacted once more than 4096 flushed records sit before the head; when some remain (the ring
+ * had room for fewer), its space wake is armed.
  */
 export function dropFlushed(out: StagedEdge, n: number): void {
   out.stagedHead += n;
   if (out.stagedHead === out.staged.length) {
     out.staged.length = 0;
     out.stagedHead = 0;
-  } else if (out.stagedHead > 4096) {
+    return;
+  }
+  if (out.stagedHead > 4096) {
     out.staged.splice(0, out.stagedHead);
     out.stagedHead = 0;
   }
+  out.producer.armSpaceWake();
 }
 
 /** At the end: what is still staged is in flight on its edge; every outbound ring is closed. */

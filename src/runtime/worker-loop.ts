@@ -63,7 +63,14 @@ import { RingConsumer, RingProducer } from '../transport/ring.js';
 import { ActorRunner } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { ringFigures } from './raw-run.js';
-import { canFlush, closeStaged, dropFlushed, type StagedEdge, stagedCount } from './staged-edge.js';
+import {
+  canFlush,
+  closeStaged,
+  dropFlushed,
+  reserveStaged,
+  type StagedEdge,
+  stagedCount,
+} from './staged-edge.js';
 import { lowerWord, STOP_TICK_NONE } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
@@ -456,14 +463,9 @@ export class WorkerLoop {
   private flushOutbound(): number {
     let moved = 0;
     for (const out of this.outbound) {
-      const pending = stagedCount(out);
-      if (pending === 0) continue;
+      const n = reserveStaged(out);
+      if (n === 0) continue;
       const p = out.producer;
-      const n = p.tryReserve(pending);
-      if (n === 0) {
-        p.armSpaceWake();
-        continue;
-      }
       const words = p.words;
       for (let i = 0; i < n; i++) {
         const m = out.staged[out.stagedHead + i]!;
@@ -477,7 +479,6 @@ export class WorkerLoop {
       dropFlushed(out, n);
       moved += n;
       this.stagedTotal -= n;
-      if (n < pending) p.armSpaceWake();
     }
     return moved;
   }

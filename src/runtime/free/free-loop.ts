@@ -56,7 +56,7 @@ import { readMessage, writeMessage } from '../../transport/codec.js';
 import { Doorbell } from '../../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../../transport/ring.js';
 import { ringFigures } from '../raw-run.js';
-import { canFlush, closeStaged, dropFlushed, type StagedEdge, stagedCount } from '../staged-edge.js';
+import { canFlush, closeStaged, dropFlushed, reserveStaged, type StagedEdge } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE } from '../stop-tick.js';
 import {
   CONTROL_PAUSE,
@@ -373,14 +373,9 @@ export class FreeWorkerLoop {
   private flush(): number {
     let moved = 0;
     for (const out of this.outbound) {
-      const pending = stagedCount(out);
-      if (pending === 0) continue;
+      const n = reserveStaged(out);
+      if (n === 0) continue;
       const p = out.producer;
-      const n = p.tryReserve(pending);
-      if (n === 0) {
-        p.armSpaceWake();
-        continue;
-      }
       const words = p.words;
       const pool = this.fa.runner.pool;
       let earliest = Number.POSITIVE_INFINITY;
@@ -401,7 +396,6 @@ export class FreeWorkerLoop {
       dropFlushed(out, n);
       moved += n;
       this.stagedTotal -= n;
-      if (n < pending) p.armSpaceWake();
     }
     return moved;
   }
