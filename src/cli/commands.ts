@@ -1,3 +1,12 @@
+/**
+ * The command table: every `npusim` command, its arguments and its options, each described once.
+ * Parsing (args.ts), `--help` (help.ts) and the check of every file a command will write
+ * (output-path.ts) are all generated from these entries, so a new option or command is one entry
+ * here plus the code that uses its value.
+ *
+ * The entries' shape, and what each field of an option entry says, is command-spec.ts; the options
+ * run and sweep share are scenario-options.ts.
+ */
 import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
 import type { CommandSpec } from './command-spec.js';
