@@ -16,8 +16,8 @@ import {
   rateRow,
 } from './compare-row.js';
 import { formatTime } from './duration.js';
-import type { RunResult } from './run-result.js';
-import { LATENCY_ROWS, violationTotal } from './summary.js';
+import { type RunResult, violationTotal } from './run-result.js';
+import { LATENCY_ROWS } from './summary-contention.js';
 
 export interface Comparison {
   a: RunHeader;

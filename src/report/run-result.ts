@@ -169,3 +169,8 @@ export type FreeSummary = Omit<FreeFigures, 'log'> & {
   /** Take-log bytes per simulated millisecond. */
   logBytesPerSimulatedMs: number;
 };
+
+/** Violations found, counting those past each actor's kept list (violation.ts ViolationLog). */
+export function violationTotal(result: RunResult): number {
+  return result.violations.length + (result.counts['violations.notKept'] ?? 0);
+}
