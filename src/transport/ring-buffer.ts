@@ -10,34 +10,13 @@
 import { expected } from '../core/expected.js';
 import * as layout from './layout.js';
 
-// Module-local bindings of the layout's constants: ring.ts says why (V8 and imported bindings).
-const {
-  DEFAULT_RECORD_BYTES,
-  F64_C_BATCHES,
-  F64_C_HIGH_WATER,
-  F64_C_NOTIFIES,
-  F64_C_PARKS,
-  F64_C_RECORDS,
-  F64_C_WAKEUPS,
-  F64_P_BATCHES,
-  F64_P_FULL_STALLS,
-  F64_P_NOTIFIES,
-  F64_P_PARKS,
-  F64_P_RECORDS,
-  F64_P_WAKEUPS,
-  I32_CAPACITY,
-  I32_MAGIC,
-  I32_RECORD_BYTES,
-  I32_VERSION,
-  MAX_CAPACITY_RECORDS,
-  MAX_RECORD_BYTES,
-  MIN_CAPACITY_RECORDS,
-  MIN_RECORD_BYTES,
-  RECORDS_OFFSET_BYTES,
-  RING_LAYOUT_VERSION,
-  RING_MAGIC,
-  ringBufferBytes,
-} = layout;
+// Module-local bindings of the layout's constants, by what they name (ring.ts says why not imports).
+const { I32_MAGIC, I32_VERSION, I32_CAPACITY, I32_RECORD_BYTES, RING_MAGIC, RING_LAYOUT_VERSION } = layout;
+const { MIN_CAPACITY_RECORDS, MAX_CAPACITY_RECORDS, MIN_RECORD_BYTES, MAX_RECORD_BYTES } = layout;
+const { DEFAULT_RECORD_BYTES, RECORDS_OFFSET_BYTES, ringBufferBytes } = layout;
+const { F64_P_RECORDS, F64_P_BATCHES, F64_P_FULL_STALLS, F64_P_PARKS, F64_P_WAKEUPS, F64_P_NOTIFIES } =
+  layout;
+const { F64_C_RECORDS, F64_C_BATCHES, F64_C_HIGH_WATER, F64_C_PARKS, F64_C_WAKEUPS, F64_C_NOTIFIES } = layout;
 
 export interface RingOptions {
   /** Slots in the ring: a power of two from 2 to 2^24. */
@@ -93,30 +72,34 @@ export function createRingBuffer(opts: RingOptions): SharedArrayBuffer {
 }
 
 function checkCapacity(capacityRecords: unknown): asserts capacityRecords is number {
-  if (
-    typeof capacityRecords !== 'number' ||
-    !Number.isInteger(capacityRecords) ||
-    capacityRecords < MIN_CAPACITY_RECORDS ||
-    capacityRecords > MAX_CAPACITY_RECORDS ||
-    (capacityRecords & (capacityRecords - 1)) !== 0
-  ) {
-    throw expected('capacityRecords', 'a power of two from 2 to 2^24', capacityRecords);
-  }
+  const powerOfTwo = (n: number) => (n & (n - 1)) === 0;
+  const want = 'a power of two from 2 to 2^24';
+  checkGeometry(
+    'capacityRecords',
+    capacityRecords,
+    MIN_CAPACITY_RECORDS,
+    MAX_CAPACITY_RECORDS,
+    powerOfTwo,
+    want,
+  );
 }
 
 function checkRecordBytes(recordBytes: unknown): asserts recordBytes is number {
-  if (
-    typeof recordBytes !== 'number' ||
-    !Number.isInteger(recordBytes) ||
-    recordBytes < MIN_RECORD_BYTES ||
-    recordBytes > MAX_RECORD_BYTES ||
-    recordBytes % 8 !== 0
-  ) {
-    throw expected(
-      'recordBytes',
-      `a multiple of 8 from ${MIN_RECORD_BYTES} to ${MAX_RECORD_BYTES}`,
-      recordBytes,
-    );
+  const want = `a multiple of 8 from ${MIN_RECORD_BYTES} to ${MAX_RECORD_BYTES}`;
+  checkGeometry('recordBytes', recordBytes, MIN_RECORD_BYTES, MAX_RECORD_BYTES, (n) => n % 8 === 0, want);
+}
+
+/** `value` is an integer from `min` to `max` for which `ok` holds, or the error names `name`. */
+function checkGeometry(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  ok: (n: number) => boolean,
+  want: string,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max || !ok(value)) {
+    throw expected(name, want, value);
   }
 }
 

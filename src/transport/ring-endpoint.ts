@@ -10,7 +10,7 @@ import type { Doorbell } from './doorbell.js';
 import * as layout from './layout.js';
 import { attachGeometry, type RingStats, statsOf } from './ring-buffer.js';
 
-// Module-local bindings of the layout's constants: ring.ts says why (V8 and imported bindings).
+// Module-local bindings of the layout's constants, by what they name (ring.ts says why not imports).
 const { RECORDS_OFFSET_BYTES } = layout;
 
 /**
