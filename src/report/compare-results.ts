@@ -4,12 +4,10 @@
  * its own sampling model (compare-row.ts says how), and the configuration the two runs differ in.
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
-import type { HistogramSummary } from '../model/actors/actor.js';
 import {
   type CompareRow,
   countRow,
   judged,
-  MIN_SAMPLES_BEYOND,
   meanRow,
   notJudged,
   percentileRow,
@@ -111,33 +109,11 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
       ['p99', 0.99],
       ['p999', 0.999],
     ] as const) {
-      rows.push(percentileOf(`${l}: ${p === 'p999' ? 'p99.9' : p}`, p, q, sa, sb, noiseA?.[p], noiseB?.[p]));
+      rows.push(percentileRow(`${l}: ${p === 'p999' ? 'p99.9' : p}`, p, q, sa, sb, noiseA?.[p], noiseB?.[p]));
     }
     rows.push(notJudged('latencies', `${l}: max`, sa?.max, sb?.max, 'ticks', 'one sample: no noise model'));
   }
   return rows;
-}
-
-/**
- * One percentile's row. The interval on a rank is a normal approximation: it needs a few samples
- * beyond the percentile. A p99 of 20 samples is their maximum, which has no noise model.
- */
-function percentileOf(
-  figure: string,
-  p: 'p50' | 'p99' | 'p999',
-  q: number,
-  sa: HistogramSummary | undefined,
-  sb: HistogramSummary | undefined,
-  ia: [number, number] | undefined,
-  ib: [number, number] | undefined,
-): CompareRow {
-  const fewest = Math.min(sa?.count ?? 0, sb?.count ?? 0);
-  if (sa !== undefined && sb !== undefined && fewest * (1 - q) < MIN_SAMPLES_BEYOND) {
-    const why = `too few samples (${fewest}): needs ${Math.ceil(MIN_SAMPLES_BEYOND / (1 - q))}`;
-    return notJudged('latencies', figure, sa[p], sb[p], 'ticks', why);
-  }
-  const value = (x: HistogramSummary | undefined) => (x === undefined || x.count === 0 ? undefined : x[p]);
-  return percentileRow(figure, value(sa), value(sb), ia, ib);
 }
 
 /** The ATS and TCE cache hit rates. */

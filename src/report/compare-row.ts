@@ -34,7 +34,7 @@ import type { RunResult } from './run-result.js';
 /** Standard errors a change must exceed to be called beyond noise. */
 export const NOISE_SIGMAS = 3;
 /** Samples a percentile needs beyond it (N (1 - p)) before its interval is trusted. */
-export const MIN_SAMPLES_BEYOND = 5;
+const MIN_SAMPLES_BEYOND = 5;
 const Z_95 = 1.959964;
 
 export type Verdict = 'changed' | 'noise' | 'not judged' | 'only in A' | 'only in B';
@@ -138,16 +138,29 @@ export function meanRow(
   return judged('latencies', `${label}: mean`, mean(a), mean(b), sigma, 'ticks', 'stddev / sqrt(N)');
 }
 
+/**
+ * One percentile (p of the histograms, at quantile q). The interval on a rank is a normal
+ * approximation: it needs a few samples beyond the percentile (MIN_SAMPLES_BEYOND); a p99 of 20
+ * samples is their maximum, which has no noise model.
+ */
 export function percentileRow(
   figure: string,
-  a: number | undefined,
-  b: number | undefined,
+  p: 'p50' | 'p99' | 'p999',
+  q: number,
+  sa: HistogramSummary | undefined,
+  sb: HistogramSummary | undefined,
   ia: [number, number] | undefined,
   ib: [number, number] | undefined,
 ): CompareRow {
+  const fewest = Math.min(sa?.count ?? 0, sb?.count ?? 0);
+  if (sa !== undefined && sb !== undefined && fewest * (1 - q) < MIN_SAMPLES_BEYOND) {
+    const why = `too few samples (${fewest}): needs ${Math.ceil(MIN_SAMPLES_BEYOND / (1 - q))}`;
+    return notJudged('latencies', figure, sa[p], sb[p], 'ticks', why);
+  }
+  const value = (x: HistogramSummary | undefined) => (x === undefined || x.count === 0 ? undefined : x[p]);
   const se = (i: [number, number]) => (i[1] - i[0]) / (2 * Z_95);
   const sigma = ia === undefined || ib === undefined ? undefined : Math.sqrt(se(ia) ** 2 + se(ib) ** 2);
-  return judged('latencies', figure, a, b, sigma, 'ticks', '95 % order-statistic interval');
+  return judged('latencies', figure, value(sa), value(sb), sigma, 'ticks', '95 % order-statistic interval');
 }
 
 export function rateRow(
