@@ -10,17 +10,16 @@ export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
 export { RULE_NAMES, type RuleName } from './model/check/rule-names.js';
 export type { Violation } from './model/check/violation.js';
-export {
-  type GpuSpec,
-  type LinkEndSpec,
-  type LinkParams,
-  type LinkParamsSpec,
-  type PresetName,
-  type SocketSpec,
-  TOPOLOGY_PRESETS,
-  type TopologySpec,
-  validateTopologySpec,
+export { type PresetName, TOPOLOGY_PRESETS } from './model/platform/topology-presets.js';
+export type {
+  GpuSpec,
+  LinkEndSpec,
+  LinkParams,
+  LinkParamsSpec,
+  SocketSpec,
+  TopologySpec,
 } from './model/platform/topology-spec.js';
+export { validateTopologySpec } from './model/platform/validate-topology.js';
 export { BUG_NAMES, BUGS, type BugName } from './model/scenario/bugs.js';
 export { PROFILE_NAMES, type ProfileName } from './model/scenario/profiles.js';
 export {

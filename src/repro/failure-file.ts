@@ -14,7 +14,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
-import { validateTopologySpec } from '../model/platform/topology-spec.js';
+import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import {
