@@ -22,24 +22,26 @@ export type {
 export { validateTopologySpec } from './model/platform/validate-topology.js';
 export { BUG_NAMES, BUGS, type BugName } from './model/scenario/bugs.js';
 export { PROFILE_NAMES, type ProfileName } from './model/scenario/profiles.js';
+export type { RunConfig } from './model/scenario/run-config.js';
 export {
-  applySets,
   defineWorkload,
   type Expectation,
   type HeadlineItem,
   PAGE_SIZE_NAMES,
   type PageSizeName,
-  parseParams,
-  type RunConfig,
-  type TenantSpec,
   type Variant,
   validateWorkload,
   type Workload,
   type WorkloadDefinition,
+} from './model/scenario/workload.js';
+export {
+  applySets,
+  parseParams,
+  type TenantSpec,
   type WorkloadInput,
   type WorkloadParams,
   workloadParamsSchema,
-} from './model/scenario/workload.js';
+} from './model/scenario/workload-params.js';
 export { formatDuration, formatTime, parseDuration } from './report/duration.js';
 export { evaluateHeadline, judgeExpectation } from './report/headline.js';
 export type {

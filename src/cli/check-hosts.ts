@@ -3,7 +3,7 @@
  * digest inline and threaded. This runs each host once, recording each actor's events, and on a
  * mismatch names the first divergent event: a divergence is a bug in npusim, not in the machine.
  */
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { MachinePlan } from '../runtime/machine-module.js';

@@ -4,7 +4,7 @@
  * thread stays free to take Ctrl-C (inline-host.ts). The main run, --check-hosts' two runs, the
  * anchored run of --trace and each variant all go through here.
  */
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { RunArgs } from './cli-args.js';

@@ -13,7 +13,8 @@
 import { randomInt } from 'node:crypto';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { judgeExpectation } from '../report/headline.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';

@@ -6,7 +6,8 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { MachinePlan } from '../runtime/machine-module.js';

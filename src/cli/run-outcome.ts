@@ -4,7 +4,8 @@
  * the failure a result records (a crashed actor, an engine that stopped moving). The main run and
  * each variant share both.
  */
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, type RunFailure } from '../report/assemble-result.js';
 import { evaluateHeadline } from '../report/headline.js';
 import type { RunResult } from '../report/run-result.js';

@@ -3,7 +3,7 @@
  * it, a second run anchored at the first finding when the recorders kept too late a window, and
  * the two files built from the records after it.
  */
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import type { RunResult } from '../report/run-result.js';

@@ -28,7 +28,8 @@ import {
   MAX_GPUS,
   validateTopologySpec,
 } from '../../../src/model/platform/validate-topology.js';
-import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../../src/model/scenario/run-config.js';
+import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../../src/report/duration.js';
 import { MESSAGE_FIELD_MAX } from '../../../src/transport/codec.js';
 import { largestTopologySpec } from '../../fixtures/largest-topology.js';
