@@ -3,14 +3,12 @@
  * digest inline and threaded. This runs each host once, recording each actor's events, and on a
  * mismatch names the first divergent event: a divergence is a bug in npusim, not in the machine.
  */
-import type { RunConfig } from '../model/scenario/run-config.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
-import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { emitResult } from './emit-result.js';
-import { hostRun, type RunSession } from './host-run.js';
+import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 
 /** Events recorded per actor by --check-hosts, to name the first divergence. */
 const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
@@ -23,11 +21,11 @@ const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
  */
 export async function checkHosts(
   session: RunSession,
-  config: RunConfig,
-  plan: MachinePlan,
+  run: PlannedRun,
   trace: TraceOptions | undefined,
 ): Promise<RawRun | number> {
   const { args, io } = session;
+  const { config, plan } = run;
   const { combineDigests, firstDivergence } = await import('../runtime/digest.js');
   io.stderr.write('npusim: --check-hosts: running inline, then threaded, recording events\n');
   const started = performance.now();

@@ -5,6 +5,7 @@
  * anchored run of --trace and each variant all go through here.
  */
 import type { RunConfig } from '../model/scenario/run-config.js';
+import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { RunArgs } from './cli-args.js';
@@ -29,6 +30,12 @@ export interface HostRunOptions {
   trace?: TraceOptions | undefined;
   /** Labels the progress bar (a variant). */
   label?: string;
+}
+
+/** A run as planned: its configuration and the machine it builds (the plan names the actors). */
+export interface PlannedRun {
+  config: RunConfig;
+  plan: MachinePlan;
 }
 
 /** The host the arguments ask for: --free, else --inline or threads. */

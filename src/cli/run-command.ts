@@ -67,13 +67,13 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   let traceRaw: RawRun | undefined;
   try {
     if (args.checkHosts) {
-      const outcome = await checkHosts(session, config, plan, recording);
+      const outcome = await checkHosts(session, { config, plan }, recording);
       if (typeof outcome !== 'object') return outcome;
       raw = outcome;
     } else {
       raw = await hostRun(session, config, askedHost(args), { trace: recording });
     }
-    traceRaw = await anchoredRun(session, config, plan, raw, recording);
+    traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
   } catch (error) {
     return reportFailure(error, { config, workload, plan, wallMs: performance.now() - started }, args, io);
   } finally {

@@ -12,7 +12,7 @@ import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { RunArgs } from './cli-args.js';
 import type { OutputText } from './emit-result.js';
-import { hostRun, type RunSession } from './host-run.js';
+import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 
 /** Sample rows per run for the time series of --report (one every 0.25 % of the run). */
 const REPORT_SAMPLES = 400;
@@ -45,12 +45,11 @@ export async function traceRecording(
  */
 export async function anchoredRun(
   session: RunSession,
-  config: RunConfig,
-  plan: MachinePlan,
-  raw: RawRun,
+  first: PlannedRun & { raw: RawRun },
   recording: TraceOptions | undefined,
 ): Promise<RawRun | undefined> {
   const { args, io } = session;
+  const { config, plan, raw } = first;
   // A free run races anew when run again: there is no second run to anchor.
   if (
     args.trace === undefined ||
