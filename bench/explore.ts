@@ -25,11 +25,12 @@
  * (default 200), `--budget N` (default 150). Progress per switch on stderr. Nothing is asserted.
  */
 import { loadavg } from 'node:os';
-import type { ScenarioArgs } from '../src/cli/args.js';
+import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { scenarioConfig } from '../src/cli/scenario-config.js';
 import type { RuleName } from '../src/model/check/rule-names.js';
 import { BUG_NAMES, type BugName } from '../src/model/scenario/bugs.js';
-import type { RunConfig, Workload } from '../src/model/scenario/workload.js';
+import type { RunConfig } from '../src/model/scenario/run-config.js';
+import type { Workload } from '../src/model/scenario/workload.js';
 import { formatTime } from '../src/report/duration.js';
 import { type FailureFile, readFailureFile } from '../src/repro/failure-file.js';
 import { preparePct } from '../src/repro/pct-setup.js';

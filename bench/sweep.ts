@@ -22,7 +22,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScenarioArgs } from '../src/cli/args.js';
+import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';

@@ -10,37 +10,38 @@ export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
 export { RULE_NAMES, type RuleName } from './model/check/rule-names.js';
 export type { Violation } from './model/check/violation.js';
-export {
-  type GpuSpec,
-  type LinkEndSpec,
-  type LinkParams,
-  type LinkParamsSpec,
-  type PresetName,
-  type SocketSpec,
-  TOPOLOGY_PRESETS,
-  type TopologySpec,
-  validateTopologySpec,
+export { type PresetName, TOPOLOGY_PRESETS } from './model/platform/topology-presets.js';
+export type {
+  GpuSpec,
+  LinkEndSpec,
+  LinkParams,
+  LinkParamsSpec,
+  SocketSpec,
+  TopologySpec,
 } from './model/platform/topology-spec.js';
+export { validateTopologySpec } from './model/platform/validate-topology.js';
 export { BUG_NAMES, BUGS, type BugName } from './model/scenario/bugs.js';
 export { PROFILE_NAMES, type ProfileName } from './model/scenario/profiles.js';
+export type { RunConfig } from './model/scenario/run-config.js';
 export {
-  applySets,
   defineWorkload,
   type Expectation,
   type HeadlineItem,
   PAGE_SIZE_NAMES,
   type PageSizeName,
-  parseParams,
-  type RunConfig,
-  type TenantSpec,
   type Variant,
   validateWorkload,
   type Workload,
   type WorkloadDefinition,
+} from './model/scenario/workload.js';
+export {
+  applySets,
+  parseParams,
+  type TenantSpec,
   type WorkloadInput,
   type WorkloadParams,
   workloadParamsSchema,
-} from './model/scenario/workload.js';
+} from './model/scenario/workload-params.js';
 export { formatDuration, formatTime, parseDuration } from './report/duration.js';
 export { evaluateHeadline, judgeExpectation } from './report/headline.js';
 export type {

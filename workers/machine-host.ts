@@ -10,7 +10,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { nodeRecorder } from '../src/metrics/node-recorder.js';
 import * as machine from '../src/model/actors/machine.js';
-import type { RunConfig } from '../src/model/scenario/workload.js';
+import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { checkHostData, serveActors } from '../src/runtime/serve-actors.js';
 
 /**

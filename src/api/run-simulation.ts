@@ -5,7 +5,7 @@
  * show progress and stop on Ctrl-C.
  */
 import * as machine from '../model/actors/machine.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type EngineOptions, runRaw } from '../runtime/engine.js';

@@ -6,7 +6,9 @@
  */
 import type { BugName } from '../model/scenario/bugs.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
-import { applySets, type RunConfig, type Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
+import { applySets } from '../model/scenario/workload-params.js';
 import { evaluateHeadline } from '../report/headline.js';
 import type { RunResult } from '../report/run-result.js';
 import type { EngineOptions } from '../runtime/engine.js';

@@ -4,183 +4,16 @@
  * (output-path.ts) are all generated from these entries, so a new option or command is one entry
  * here plus the code that uses its value.
  *
- * An option entry says:
- * - `type`: 'string' (takes a value) or 'boolean' (a flag);
- * - `value`: the placeholder `--help` shows (`N`, `FILE`);
- * - `parse`: turns the text into the value the command uses, throwing a ConfigError that names the
- *   option (`--seed: Expected ...`); it also decides what a value that starts with a dash means,
- *   so `--seed -1` says that negative seeds are not allowed instead of "got no value";
- * - `multiple`: may be given more than once (values collected in order); any other option given
- *   twice is refused, because the second one silently winning hides a typo;
- * - `writesFile`: names a file the command writes: checked before anything runs (output-path.ts);
- * - `conflicts`: options it cannot be combined with;
- * - `help` and `default`: the line `--help` prints.
- * Every command also takes `-h`/`--help`.
+ * The entries' shape, and what each field of an option entry says, is command-spec.ts; the options
+ * run and sweep share are scenario-options.ts.
  */
-import { parseDuration } from '../report/duration.js';
 import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
-import {
-  parseBudget,
-  parseCrashAt,
-  parseJobs,
-  parsePctDepth,
-  parseSeed,
-  parseSet,
-  parseStrategy,
-  parseTraceEvents,
-} from './option-values.js';
-
-export interface OptionSpec {
-  /** Long name without the dashes. */
-  name: string;
-  type: 'string' | 'boolean';
-  /** Placeholder in `--help` (string options only). */
-  value?: string;
-  help: string;
-  /** What happens when the option is not given, as `--help` says it. */
-  default?: string;
-  multiple?: boolean;
-  short?: string;
-  /** The value is a path the command writes: checked before the command runs. */
-  writesFile?: boolean;
-  /** The value is a directory the command writes files into: checked (or created) before it runs. */
-  writesDir?: boolean;
-  /** Names of options (without dashes) that cannot be given with this one. */
-  conflicts?: readonly string[];
-  /** Text -> value, throwing a ConfigError naming `option`. Default: the text itself. */
-  parse?: (text: string, option: string) => unknown;
-}
-
-export interface PositionalSpec {
-  name: string;
-  help: string;
-  default?: string;
-  /** Takes every remaining argument (only the last positional may). */
-  variadic?: boolean;
-}
-
-export interface CommandSpec {
-  name: string;
-  /** One line for the command list of `--help`. */
-  summary: string;
-  /** In order; at most this many are accepted. */
-  positionals: readonly PositionalSpec[];
-  options: readonly OptionSpec[];
-  examples?: readonly string[];
-}
+import type { CommandSpec } from './command-spec.js';
+import { parseBudget, parseCrashAt, parseJobs, parseSeed, parseTraceEvents } from './option-values.js';
+import { FAILURE_OPTIONS, FREE_OPTIONS, SCENARIO_OPTIONS } from './scenario-options.js';
 
 export const DEFAULT_WORKLOAD = 'mixed';
-
-/** Options that choose what a run does (shared by run and sweep). */
-const SCENARIO_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'duration',
-    type: 'string',
-    value: 'T',
-    help: 'simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)',
-    default: "the workload's",
-    parse: parseDuration,
-  },
-  {
-    name: 'topology',
-    type: 'string',
-    value: 'NAME|FILE',
-    help: 'witherspoon-6, witherspoon-4, or a JSON TopologySpec file',
-    default: "the workload's",
-  },
-  {
-    name: 'policy',
-    type: 'string',
-    value: 'P',
-    help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
-    default: "the workload's",
-  },
-  {
-    name: 'bug',
-    type: 'string',
-    value: 'NAME',
-    help: 'switch on a known historical bug; repeatable (see `npusim list`)',
-    multiple: true,
-  },
-  {
-    name: 'profile',
-    type: 'string',
-    value: 'NAME',
-    help: 'a real release pairing: its bug switches and firmware behaviour (as-shipped, fixed; `npusim list`)',
-    default: 'fixed',
-  },
-  {
-    name: 'stop-on-first',
-    type: 'boolean',
-    help: 'end a run at the end of the tick of its first violation or liveness failure',
-  },
-  {
-    name: 'strategy',
-    type: 'string',
-    value: 'S',
-    help: 'how scheduling choices are made: random (from the seed) or pct (priorities and d-1 change points, measured from a first run)',
-    default: 'random',
-    parse: (t, o) => parseStrategy(t, o),
-  },
-  {
-    name: 'pct-depth',
-    type: 'string',
-    value: 'D',
-    help: 'PCT bug depth d (with --strategy pct): d-1 priority change points',
-    default: '3',
-    parse: (t, o) => parsePctDepth(t, o),
-  },
-  {
-    name: 'set',
-    type: 'string',
-    value: 'PATH=VALUE',
-    help:
-      'override a workload parameter, validated like the workload file (gpu.dmaBytes=4096, ' +
-      'tenants[0].pageSizes=["2M"]; VALUE is JSON when it parses, else text); repeatable',
-    multiple: true,
-    parse: parseSet,
-  },
-  {
-    name: 'variant',
-    type: 'string',
-    value: 'NAME',
-    help: "run only this variant of the workload (`npusim list` names them), not the workload's own run",
-  },
-];
-
-/** Free-running threads (run and sweep; src/runtime/free). */
-const FREE_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'free',
-    type: 'boolean',
-    help:
-      'free-running threads: one worker per actor, no safe-time waiting; the order records are taken in ' +
-      'comes from real thread timing and is logged, so the run replays exactly from its failure (or --record) file',
-  },
-  {
-    name: 'free-window',
-    type: 'string',
-    value: 'T',
-    help: "with --free: how far (simulated time) an actor may run ahead of the others' next events",
-    default: '1us',
-    parse: parseDuration,
-  },
-];
-
-/** Where failure files go (run and sweep). */
-const FAILURE_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'failures',
-    type: 'string',
-    value: 'DIR',
-    help: 'write failure files (one per failing run, `npusim replay FILE`) into DIR',
-    default: './npusim-failures',
-    writesDir: true,
-    conflicts: ['no-failure-file'],
-  },
-  { name: 'no-failure-file', type: 'boolean', help: 'write no failure file' },
-];
 
 const RUN: CommandSpec = {
   name: 'run',
@@ -432,11 +265,3 @@ export function commandSpec(name: CommandName): CommandSpec {
   if (spec === undefined) throw new Error(`no command table entry for \`${name}\``);
   return spec;
 }
-
-/** The implicit `-h`/`--help` of every command. */
-export const HELP_OPTION: OptionSpec = {
-  name: 'help',
-  short: 'h',
-  type: 'boolean',
-  help: 'this help',
-};

@@ -7,9 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import { compareResults, formatComparison, parseRunResult } from '../report/compare-results.js';
+import { compareResults } from '../report/compare-results.js';
+import { formatComparison } from '../report/format-comparison.js';
+import { parseRunResult } from '../report/parse-run-result.js';
 import type { RunResult } from '../report/run-result.js';
-import type { CompareArgs } from './args.js';
+import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */

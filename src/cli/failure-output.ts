@@ -6,7 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import type { RunResult } from '../report/run-result.js';
 import {
   buildFailureFile,

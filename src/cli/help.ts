@@ -4,7 +4,8 @@
  * accepts it, with the placeholder, default and wording of its one entry.
  */
 import { EXIT_CODES } from '../core/exit-codes.js';
-import { COMMANDS, type CommandName, type CommandSpec, commandSpec, HELP_OPTION } from './commands.js';
+import { type CommandSpec, HELP_OPTION } from './command-spec.js';
+import { COMMANDS, type CommandName, commandSpec } from './commands.js';
 
 const WIDTH = 100;
 /** Column where an option's help text starts. */

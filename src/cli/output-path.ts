@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import type { OutputFile } from './args.js';
+import type { OutputFile } from './cli-args.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {

@@ -11,7 +11,7 @@ import { formatTime } from '../report/duration.js';
 import { formatHistory } from '../repro/history.js';
 import { replayFailure } from '../repro/replay.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
-import type { ReplayArgs } from './args.js';
+import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { readFailureFileText } from './failure-file-text.js';
 

@@ -18,7 +18,8 @@
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';
-import { type CliArgs, parseCli } from './args.js';
+import { parseCli } from './args.js';
+import type { CliArgs } from './cli-args.js';
 import { type CliIo, errorText } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { helpText } from './help.js';

@@ -11,9 +11,11 @@
 import { ConfigError } from '../core/errors.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
-import { applySets, parseParams, type RunConfig, type Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
+import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { isWorkloadPath, loadWorkloadFile } from '../runtime/workload-file.js';
-import type { ScenarioArgs } from './args.js';
+import type { ScenarioArgs } from './cli-args.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
 
 /** A workload by name from the registry, or from the user's file when the argument is a path. */

@@ -11,7 +11,7 @@ import { formatTime } from '../report/duration.js';
 import { readFailureFile } from '../repro/failure-file.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
-import type { ShrinkArgs } from './args.js';
+import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { readFailureFileText } from './failure-file-text.js';
 

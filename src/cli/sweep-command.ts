@@ -17,7 +17,7 @@ import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { mergeSummaries, readSummary, type SweepSummary } from '../sweep/summary.js';
 import { runSweep } from '../sweep/sweep.js';
-import type { SweepArgs } from './args.js';
+import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';

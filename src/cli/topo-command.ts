@@ -3,20 +3,16 @@
  * topology as the TopologySpec a `--topology FILE` takes, to copy and edit (a preset exactly as
  * src/model/platform/topology-spec.ts declares it, a file as validated).
  */
+
+import { actorNames, gpuActorName } from '../model/platform/actor-names.js';
+import { describeTopology } from '../model/platform/describe-topology.js';
 import { computeGroups, type GroupPolicy } from '../model/platform/iommu-groups.js';
-import {
-  actorNames,
-  buildTopology,
-  describeTopology,
-  gpuActorName,
-  type TOPOLOGY_PRESETS,
-} from '../model/platform/topology.js';
+import { buildTopology, type TOPOLOGY_PRESETS } from '../model/platform/topology.js';
+import { TOPOLOGY_PRESETS as PRESET_SPECS, type PresetName } from '../model/platform/topology-presets.js';
 import {
   DEFAULT_GPU_RAM_BYTES,
   DEFAULT_LINK_PARAMS,
   DEFAULT_NVLINK_SPEED,
-  TOPOLOGY_PRESETS as PRESET_SPECS,
-  type PresetName,
   type TopologySpec,
 } from '../model/platform/topology-spec.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';

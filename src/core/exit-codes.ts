@@ -48,3 +48,21 @@ export const EXIT = Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code])) 
 
 /** Every code npusim may exit with. */
 export const EXIT_CODE_VALUES: ReadonlySet<number> = new Set(EXIT_CODES.map((e) => e.code));
+
+/** The codes from least to most specific: a later one wins (`worseExit`). */
+const EXIT_PRECEDENCE: readonly number[] = [
+  EXIT.clean,
+  EXIT.usage,
+  EXIT.violation,
+  EXIT.liveness,
+  EXIT.crash,
+  EXIT.interrupted,
+];
+
+/**
+ * The worse of two exit codes: interrupted 130, then crash 4, liveness 3, violation 1, then a
+ * result file not written 2 (a finding's code wins over it, see above), then clean 0.
+ */
+export function worseExit(a: number, b: number): number {
+  return EXIT_PRECEDENCE.indexOf(b) > EXIT_PRECEDENCE.indexOf(a) ? b : a;
+}

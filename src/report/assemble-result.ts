@@ -34,7 +34,7 @@ import {
   judgeMessageConservation,
 } from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';

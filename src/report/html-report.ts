@@ -12,14 +12,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
-import type { RunResult } from './run-result.js';
+import { type RunResult, violationTotal } from './run-result.js';
 import { runSeries, type Series } from './run-series.js';
-import { LATENCY_ROWS, violationTotal } from './summary.js';
+import { LATENCY_ROWS } from './summary-contention.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;

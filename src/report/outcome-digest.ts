@@ -8,7 +8,8 @@
  */
 import type { Violation } from '../model/check/violation.js';
 import { strategyName } from '../model/choice/strategy.js';
-import { digestableParams, type RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import { digestableParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
 
 /** The parts of a configuration that change what a run does (not how it is hosted). */

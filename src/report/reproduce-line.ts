@@ -5,7 +5,7 @@
  * default, so the line still reproduces the run after a workload file changes its defaults. A
  * workload read from a file is named by its path, and every `--set` is printed, shell-quoted.
  */
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { formatDuration } from './duration.js';
 
 /**

@@ -6,7 +6,8 @@
 import type { LatencyNoise } from '../metrics/histogram.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
-import type { Expectation, RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Expectation } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
@@ -169,3 +170,8 @@ export type FreeSummary = Omit<FreeFigures, 'log'> & {
   /** Take-log bytes per simulated millisecond. */
   logBytesPerSimulatedMs: number;
 };
+
+/** Violations found, counting those past each actor's kept list (violation.ts ViolationLog). */
+export function violationTotal(result: RunResult): number {
+  return result.violations.length + (result.counts['violations.notKept'] ?? 0);
+}

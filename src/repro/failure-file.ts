@@ -14,15 +14,12 @@ import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
-import { validateTopologySpec } from '../model/platform/topology-spec.js';
+import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
-import {
-  digestableParams,
-  type RunConfig,
-  type Workload,
-  workloadParamsSchema,
-} from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
+import { digestableParams, workloadParamsSchema } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';

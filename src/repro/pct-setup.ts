@@ -7,7 +7,7 @@
 import { ConfigError } from '../core/errors.js';
 import { pctBound } from '../model/choice/pct.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { runRaw } from '../runtime/engine.js';
 
 export const MAX_PCT_DEPTH = 16;

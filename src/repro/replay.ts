@@ -17,7 +17,8 @@
 
 import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';

@@ -20,8 +20,10 @@
 import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
 import { deviations } from '../model/choice/choice-log.js';
-import type { RunConfig, Workload, WorkloadParams } from '../model/scenario/workload.js';
-import { parseParams } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
+import type { WorkloadParams } from '../model/scenario/workload-params.js';
+import { parseParams } from '../model/scenario/workload-params.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { runRaw } from '../runtime/engine.js';

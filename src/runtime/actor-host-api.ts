@@ -3,7 +3,8 @@
  * as the main thread calls it over comlink. A type only: the threaded runtime and the worker body
  * (serve-actors.ts) both import it from here, so src never imports workers/.
  */
-import type { Crash, WorkerLoop, WorkerResult } from './worker-loop.js';
+import type { Crash, WorkerLoop } from './worker-loop.js';
+import type { WorkerResult } from './worker-result.js';
 
 export interface ActorHostApi {
   /** Resolves with the result, or with the crash: comlink would reduce a thrown error to its message. */

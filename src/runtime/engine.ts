@@ -6,7 +6,7 @@
  */
 
 import * as machine from '../model/actors/machine.js';
-import type { RunConfig } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import type { FreeLog } from './free/free-log.js';
 import { replayFree } from './free/free-replay.js';
 import { runInline } from './inline-runtime.js';

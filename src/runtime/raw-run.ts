@@ -6,22 +6,16 @@
 import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
-import type { RingConsumer } from '../transport/ring.js';
+import type { RingConsumer, RingStats } from '../transport/ring.js';
 import type { RecordedEvent } from './digest.js';
 import type { FreeFigures } from './free/free-log.js';
 import type { ActorTrace, TraceOptions } from './trace-recorder.js';
 
-export interface RingFigures {
-  edge: number;
-  label: string;
-  records: number;
-  batches: number;
-  fullStalls: number;
-  parks: number;
-  wakeups: number;
-  highWaterRecords: number;
-  capacityRecords: number;
-}
+/** One ring's figures in a run's result: which edge, and the ring's counters a report shows. */
+export type RingFigures = { edge: number; label: string } & Pick<
+  RingStats,
+  'records' | 'batches' | 'fullStalls' | 'parks' | 'wakeups' | 'highWaterRecords' | 'capacityRecords'
+>;
 
 /** A consumer's view of its ring's counters (the consumer side sees the whole ring's). */
 export function ringFigures(edge: number, label: string, consumer: RingConsumer): RingFigures {

@@ -18,7 +18,8 @@ import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
 import { FreeWorkerLoop } from './free/free-loop.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
-import { type Crash, type WorkerInit, WorkerLoop } from './worker-loop.js';
+import type { WorkerInit } from './worker-init.js';
+import { type Crash, WorkerLoop } from './worker-loop.js';
 
 /** What the threaded runtime hands each worker (threaded-runtime.ts). */
 export interface ActorHostData {

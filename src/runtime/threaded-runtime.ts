@@ -21,29 +21,20 @@ import PQueue from 'p-queue';
 import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
-import { createRingBuffer, readRingStats } from '../transport/ring.js';
+import { createRingBuffer } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
-import { type FreeFigures, freeFigures } from './free/free-log.js';
-import { createFreeShared } from './free/free-loop.js';
+import { createFreeShared } from './free/free-shared.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
-import { ActorCrashError, type CrashInfo, EngineStallError } from './run-errors.js';
-import {
-  CONTROL_PAUSE,
-  CONTROL_RUN,
-  CONTROL_STOP,
-  createStatusBoard,
-  ST_EVENTS,
-  ST_FINDINGS,
-  ST_PROGRESS,
-  ST_STATE,
-  ST_TICK,
-  STATE_STARTING,
-  STATUS_FIELDS,
-} from './thread-status.js';
-import { createStopTick, type WorkerInit, type WorkerResult } from './worker-loop.js';
+import { ActorCrashError, type CrashInfo } from './run-errors.js';
+import { createStopTick } from './stop-tick.js';
+import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
+import { assemble, freeRunFigures } from './threaded-raw-run.js';
+import { watchdog } from './threaded-watchdog.js';
+import type { WorkerInit } from './worker-init.js';
+import type { WorkerResult } from './worker-result.js';
 import { createWorker } from './worker-url.js';
 
 /**
@@ -52,9 +43,6 @@ import { createWorker } from './worker-url.js';
  * microseconds, so the next safe time usually arrives inside the spin.
  */
 const SPIN_ROUNDS_WHEN_CORES_SUFFICE = 500;
-
-/** How long worker start-up may go without any worker moving before it counts as a stall. */
-const STARTUP_LIMIT_MS = 120_000;
 
 let liveWorkers = 0;
 /** Worker threads started by this module and not yet exited (tests assert none is left behind). */
@@ -148,18 +136,7 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     );
     checkPlan(plan, workerOf);
     const started = performance.now();
-    const capacity = options.ringCapacityRecords ?? 4096;
-    // A ring only for an edge between two workers: inside one, messages go through its heap.
-    const rings = plan.edges.map((e) =>
-      workerOf[e.from] === workerOf[e.to] ? undefined : createRingBuffer({ capacityRecords: capacity }),
-    );
-    const bells = Array.from({ length: workerCount }, () => Doorbell.create());
-    const board = createStatusBoard(workerCount);
-    const stopTick = createStopTick();
-    const lowers = new SharedArrayBuffer(8 * workerCount);
-    const free =
-      options.free === undefined ? undefined : createFreeShared(workerCount, options.free.windowTicks);
-    const spinRounds = options.spinRounds ?? (workerCount <= cores ? SPIN_ROUNDS_WHEN_CORES_SUFFICE : 0);
+    const { rings, board, inits } = allocateRun(plan, workerOf, workerCount, cores, options);
     const workers: Worker[] = [];
     const groupName = (w: number) =>
       plan.actors
@@ -169,42 +146,13 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     try {
       const failures: Promise<never>[] = [];
       for (let w = 0; w < workerCount; w++) {
-        const init: WorkerInit = {
-          plan,
-          worker: w,
-          workerOf,
-          seed: options.seed,
-          strategy: options.strategy,
-          endTick: options.endTick,
-          recordEvents: options.recordEvents ?? 0,
-          recordChoices: options.recordChoices,
-          stopOnFirst: options.stopOnFirst,
-          tailEvents: options.tailEvents,
-          trace: options.trace,
-          rings,
-          bells: bells.map((b) => b.buffer),
-          statusRows: board.rows,
-          horizons: board.horizons,
-          stopTick,
-          lowers,
-          spinRounds,
-          ...(free === undefined ? {} : { free }),
-        };
-        const worker = createWorker(options.hostWorker ?? 'actor-host', {
-          workerData: { machineUrl: machineUrl.href, config, init },
-        });
+        const init = inits[w]!;
+        const { worker, failure } = spawnWorker(
+          options,
+          { machineUrl: machineUrl.href, config, init },
+          groupName(w),
+        );
         workers.push(worker);
-        liveWorkers++;
-        worker.once('exit', () => liveWorkers--);
-        const name = groupName(w);
-        const failure = new Promise<never>((_, reject) => {
-          worker.once('error', (e) => reject(crashOf(name, e)));
-          worker.once('exit', (code) =>
-            reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`))),
-          );
-        });
-        // Once the run settles, terminating the workers fires 'exit': nobody listens any more.
-        failure.catch(() => undefined);
         failures.push(failure);
       }
       remotes = workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w)));
@@ -261,18 +209,81 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
   };
 }
 
-/** The take log and free-mode figures of a free run, from its workers (one per actor). */
-function freeRunFigures(windowTicks: number, raw: RawRun, results: readonly WorkerResult[]): FreeFigures {
-  const log = {
-    windowTicks,
-    stopped: raw.stopped,
-    actors: results.map((r) => ({ ...r.free!.log, finishTick: r.reachedTick })),
-  };
-  return freeFigures(
-    log,
-    results.map((r) => r.free!.lateness),
-    results.reduce((s, r) => s + r.free!.driftWaits, 0),
+/**
+ * The run's shared memory, made before any worker starts: a ring per edge between two workers
+ * (inside one, messages go through its heap), a doorbell per worker, the status board, the stop
+ * tick, the lowers board and free mode's words; and each worker's WorkerInit over them.
+ */
+function allocateRun(
+  plan: MachinePlan,
+  workerOf: number[],
+  workerCount: number,
+  cores: number,
+  options: ThreadedOptions,
+): {
+  rings: (SharedArrayBuffer | undefined)[];
+  board: ReturnType<typeof createStatusBoard>;
+  inits: WorkerInit[];
+} {
+  const capacity = options.ringCapacityRecords ?? 4096;
+  const rings = plan.edges.map((e) =>
+    workerOf[e.from] === workerOf[e.to] ? undefined : createRingBuffer({ capacityRecords: capacity }),
   );
+  const bells = Array.from({ length: workerCount }, () => Doorbell.create());
+  const board = createStatusBoard(workerCount);
+  const stopTick = createStopTick();
+  const lowers = new SharedArrayBuffer(8 * workerCount);
+  const free =
+    options.free === undefined ? undefined : createFreeShared(workerCount, options.free.windowTicks);
+  const spinRounds = options.spinRounds ?? (workerCount <= cores ? SPIN_ROUNDS_WHEN_CORES_SUFFICE : 0);
+  const inits = Array.from(
+    { length: workerCount },
+    (_, w): WorkerInit => ({
+      plan,
+      worker: w,
+      workerOf,
+      seed: options.seed,
+      strategy: options.strategy,
+      endTick: options.endTick,
+      recordEvents: options.recordEvents ?? 0,
+      recordChoices: options.recordChoices,
+      stopOnFirst: options.stopOnFirst,
+      tailEvents: options.tailEvents,
+      trace: options.trace,
+      rings,
+      bells: bells.map((b) => b.buffer),
+      statusRows: board.rows,
+      horizons: board.horizons,
+      stopTick,
+      lowers,
+      spinRounds,
+      ...(free === undefined ? {} : { free }),
+    }),
+  );
+  return { rings, board, inits };
+}
+
+/**
+ * One worker thread, counted live until it exits; `failure` rejects with ActorCrashError naming
+ * its actors when it throws or exits before the run settles.
+ */
+function spawnWorker(
+  options: ThreadedOptions,
+  workerData: { machineUrl: string; config: unknown; init: WorkerInit },
+  name: string,
+): { worker: Worker; failure: Promise<never> } {
+  const worker = createWorker(options.hostWorker ?? 'actor-host', { workerData });
+  liveWorkers++;
+  worker.once('exit', () => liveWorkers--);
+  const failure = new Promise<never>((_, reject) => {
+    worker.once('error', (e) => reject(crashOf(name, e)));
+    worker.once('exit', (code) =>
+      reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`))),
+    );
+  });
+  // Once the run settles, terminating the workers fires 'exit': nobody listens any more.
+  failure.catch(() => undefined);
+  return { worker, failure };
 }
 
 /** A zero-latency edge between two workers would give conservative synchronisation no lookahead. */
@@ -297,140 +308,4 @@ function crashOf(actor: string, e: unknown): ActorCrashError {
   if (crash !== undefined) return new ActorCrashError(crash);
   const err = e instanceof Error ? e : new Error(String(e));
   return new ActorCrashError({ ...crashInfo(actor, err.message), stack: err.stack ?? '' });
-}
-
-function watchdog(
-  plan: MachinePlan,
-  workerCount: number,
-  groupName: (w: number) => string,
-  rowsSab: SharedArrayBuffer,
-  rings: readonly (SharedArrayBuffer | undefined)[],
-  options: ThreadedOptions,
-  stopAll: () => void,
-): { failed: Promise<never>; stop: () => void } {
-  const rows = new Float64Array(rowsSab);
-  const watchdogMs = options.watchdogMs ?? 15_000;
-  const interval = options.progressIntervalMs ?? 200;
-  let lastSum = -1;
-  let lastMoveMs = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const failed = new Promise<never>((_, reject) => {
-    timer = setInterval(() => {
-      let sum = 0;
-      let minTick = Number.POSITIVE_INFINITY;
-      let events = 0;
-      let findings = 0;
-      for (let w = 0; w < workerCount; w++) {
-        const r = w * STATUS_FIELDS;
-        sum += rows[r + ST_TICK]! + rows[r + ST_EVENTS]! + rows[r + ST_STATE]!;
-        minTick = Math.min(minTick, rows[r + ST_TICK]!);
-        events += rows[r + ST_EVENTS]!;
-        findings += rows[r + ST_FINDINGS]!;
-      }
-      options.onProgress?.(minTick, events, findings);
-      if (options.shouldStop?.()) stopAll();
-      const now = performance.now();
-      // Until every worker has started (loaded its code and built its actors), the limit is the
-      // start-up's: on a loaded machine, 25 workers loading at once on 2 cores can go longer than
-      // the stall limit without any of them finishing, and that is not a stalled engine.
-      let starting = false;
-      for (let w = 0; w < workerCount; w++)
-        if (rows[w * STATUS_FIELDS + ST_STATE] === STATE_STARTING) starting = true;
-      const limitMs = starting ? Math.max(watchdogMs, STARTUP_LIMIT_MS) : watchdogMs;
-      if (sum !== lastSum) {
-        lastSum = sum;
-        lastMoveMs = now;
-      } else if (now - lastMoveMs > limitMs) {
-        stopAll();
-        reject(
-          new EngineStallError(
-            `no worker ${starting ? 'started or ' : ''}moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`,
-            {
-              workers: Array.from({ length: workerCount }, (_, w) => ({
-                actors: groupName(w),
-                tick: rows[w * STATUS_FIELDS + ST_TICK],
-                events: rows[w * STATUS_FIELDS + ST_EVENTS],
-                state: rows[w * STATUS_FIELDS + ST_STATE],
-                progress: rows[w * STATUS_FIELDS + ST_PROGRESS],
-              })),
-              rings: plan.edges.flatMap((e) => {
-                const ring = rings[e.index];
-                return ring === undefined ? [] : [{ edge: e.label, ...readRingStats(ring) }];
-              }),
-            },
-          ),
-        );
-      }
-    }, interval);
-  });
-  failed.catch(() => undefined);
-  return { failed, stop: () => clearInterval(timer) };
-}
-
-/** The least latency of an edge between worker `w` and another (its lookahead); 0 if none. */
-function lookaheadOf(plan: MachinePlan, workerOf: readonly number[], w: number): number {
-  let least = Number.POSITIVE_INFINITY;
-  for (const e of plan.edges) {
-    const a = workerOf[e.from] === w;
-    const b = workerOf[e.to] === w;
-    if (a !== b && e.latencyTicks < least) least = e.latencyTicks;
-  }
-  return least === Number.POSITIVE_INFINITY ? 0 : least;
-}
-
-function assemble(
-  plan: MachinePlan,
-  workerOf: readonly number[],
-  groupName: (w: number) => string,
-  results: WorkerResult[],
-  wallMs: number,
-  endTick: number,
-): RawRun {
-  const edges = plan.edges.length;
-  const sum = (pick: (r: WorkerResult) => number[]): number[] =>
-    Array.from({ length: edges }, (_, e) => results.reduce((s, r) => s + pick(r)[e]!, 0));
-  const byActor = plan.actors.map((a) => {
-    const outcome = results[workerOf[a.index]!]!.actors.find((x) => x.index === a.index);
-    if (outcome === undefined)
-      throw new Error(`no result for actor ${a.name} from worker ${workerOf[a.index]}`);
-    return outcome;
-  });
-  const stopped = results.some((r) => r.stopped);
-  const firstFinding = results.find((r) => r.firstFindingStop !== undefined)?.firstFindingStop;
-  return {
-    host: 'threaded',
-    endTick,
-    reachedTick: stopped
-      ? Math.min(...results.map((r) => r.reachedTick))
-      : firstFinding !== undefined
-        ? firstFinding
-        : endTick,
-    stopped: stopped ? 'interrupted' : firstFinding !== undefined ? 'first-finding' : 'end',
-    wallMs,
-    events: results.reduce((s, r) => s + r.events, 0),
-    actorDigests: byActor.map((a) => a.digest),
-    actorEvents: byActor.map((a) => a.events),
-    recorded: byActor.map((a) => a.recorded),
-    reports: byActor.map((a) => a.report),
-    sentPerEdge: sum((r) => r.sentPerEdge),
-    receivedPerEdge: sum((r) => r.receivedPerEdge),
-    inFlightPerEdge: sum((r) => r.inFlightPerEdge),
-    links: byActor.flatMap((a) => a.links).sort((a, b) => a.edge - b.edge),
-    rings: results.flatMap((r) => r.rings).sort((a, b) => a.edge - b.edge),
-    workers: results.map((r, w) => ({
-      actor: groupName(w),
-      busyMs: r.busyMs,
-      parkedMs: r.parkedMs,
-      parks: r.parks,
-      events: r.events,
-      publishes: r.publishes,
-      lookaheadTicks: lookaheadOf(plan, workerOf, w),
-    })),
-    ...(byActor.every((a) => a.choices !== undefined) ? { choices: byActor.map((a) => a.choices!) } : {}),
-    ...(byActor.every((a) => a.chooserCounts !== undefined)
-      ? { chooserCounts: byActor.map((a) => a.chooserCounts!) }
-      : {}),
-    ...(byActor.every((a) => a.tail !== undefined) ? { tails: byActor.map((a) => a.tail!) } : {}),
-    ...(byActor.every((a) => a.trace !== undefined) ? { traces: byActor.map((a) => a.trace!) } : {}),
-  };
 }

@@ -54,22 +54,24 @@
  * end: then no worker can still find something earlier, and the stop tick it reads is final.
  */
 import { AssertionFailure, assert } from '../core/errors.js';
-import type { RecordFields } from '../core/record-fields.js';
 import type { Actor } from '../model/actors/actor.js';
-import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
-import type { LinkStats } from '../model/platform/link-timing.js';
+import { createChooser } from '../model/choice/strategy.js';
 import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../transport/ring.js';
 import { ActorRunner } from './actor-runner.js';
-import type { RecordedEvent } from './digest.js';
 import { EventHeap } from './event-heap.js';
-import type { Lateness } from './free/free-actor.js';
-import type { FreeShared } from './free/free-loop.js';
-import type { ActorTakeLog } from './free/take-log.js';
-import type { MachinePlan } from './machine-module.js';
-import { type RingFigures, type RunRecording, ringFigures } from './raw-run.js';
+import { ringFigures } from './raw-run.js';
+import {
+  canFlush,
+  closeStaged,
+  dropFlushed,
+  reserveStaged,
+  type StagedEdge,
+  stagedCount,
+} from './staged-edge.js';
+import { lowerWord, STOP_TICK_NONE } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -79,10 +81,11 @@ import {
   yieldToEventLoop,
 } from './thread-status.js';
 import { type Crash, crashOf } from './worker-crash.js';
+import type { WorkerInit } from './worker-init.js';
+import { actorOutcome, type WorkerResult, type WorkerSnapshot } from './worker-result.js';
 
 export type { Crash };
 
-import type { ActorTrace } from './trace-recorder.js';
 import { WorkerStatus, WorkerTime } from './worker-status.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
@@ -99,87 +102,10 @@ const PARK_MS = 20;
  */
 const STOP_CHECKPOINTS = 65_536;
 
-export const STOP_TICK_NONE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A stop-tick word, shared by every worker of a threaded run. */
-export function createStopTick(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(8);
-  new BigInt64Array(sab)[0] = STOP_TICK_NONE;
-  return sab;
-}
-
-export interface WorkerInit extends RunRecording {
-  plan: MachinePlan;
-  /** This worker's index, and the worker of every actor (placement.ts). */
-  worker: number;
-  workerOf: number[];
-  seed: number;
-  strategy?: StrategySpec;
-  endTick: number;
-  recordEvents: number;
-  /** One ring buffer per edge between two workers (undefined for an edge inside one). */
-  rings: (SharedArrayBuffer | undefined)[];
-  /** One doorbell buffer per worker. */
-  bells: SharedArrayBuffer[];
-  /** One status row per worker (thread-status.ts). */
-  statusRows: SharedArrayBuffer;
-  /** One BigInt64 per worker: its current horizon (thread-status.ts). */
-  horizons: SharedArrayBuffer;
-  /** The run's stop tick (createStopTick). */
-  stopTick: SharedArrayBuffer;
-  /** One BigInt64 per worker: its lower bound (the stop barrier's board; stopOnFirst only). */
-  lowers: SharedArrayBuffer;
-  /** Rounds of re-checking before a park (0: park at once). */
-  spinRounds: number;
-  /** Free mode (free/free-loop.ts): the drift window and the termination words. */
-  free?: FreeShared;
-}
-
-/** What one actor of the group hands back. */
-export interface ActorOutcome {
-  index: number;
-  digest: string;
-  events: number;
-  recorded: RecordedEvent[];
-  report: ReturnType<Actor['finish']>;
-  links: LinkStats[];
-  choices: number[] | undefined;
-  tail: RecordFields[] | undefined;
-  chooserCounts: { steps: number; agents: number } | undefined;
-  /** Records and samples for a trace (RunRecording.trace). */
-  trace: ActorTrace | undefined;
-}
-
-export interface WorkerResult {
-  worker: number;
-  actors: ActorOutcome[];
-  sentPerEdge: number[];
-  receivedPerEdge: number[];
-  inFlightPerEdge: number[];
-  /** Figures of this worker's inbound rings (the consumer side sees the whole ring's counters). */
-  rings: RingFigures[];
-  reachedTick: number;
-  stopped: boolean;
-  /** The stop tick of a run stopped at its first finding (digests are rolled back to it). */
-  firstFindingStop: number | undefined;
-  events: number;
-  busyMs: number;
-  parkedMs: number;
-  parks: number;
-  /** Slices that published safe times (hand-offs offered to the other workers). */
-  publishes: number;
-  /** Free mode: the actor's take log and how far real timing bent its timeline. */
-  free?: { log: ActorTakeLog; logEntries: number; lateness: Lateness; driftWaits: number };
-}
-
-interface Outbound {
-  edge: number;
+interface Outbound extends StagedEdge {
   /** The consuming worker. */
   toWorker: number;
-  producer: RingProducer;
   latencyTicks: number;
-  staged: SimMessage[];
-  stagedHead: number;
   /** Its sender promised never to send on it. */
   silent: boolean;
 }
@@ -383,18 +309,7 @@ export class WorkerLoop {
       Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
     return {
       worker: this.init.worker,
-      actors: this.runners.map((x, i) => ({
-        index: x.actor.index,
-        digest: x.digest.hex(),
-        events: x.digest.count,
-        recorded: x.recorded,
-        report: reports[i]!,
-        links: x.linkStats(),
-        choices: x.choices(),
-        chooserCounts: x.chooserCounts(),
-        tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
-        trace: traces[i],
-      })),
+      actors: this.runners.map((x, i) => actorOutcome(x, reports[i]!, traces[i], this.init.tailEvents)),
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
       receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),
       inFlightPerEdge: this.inFlightPerEdge,
@@ -458,10 +373,7 @@ export class WorkerLoop {
       await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
-    for (const out of this.outbound) {
-      this.inFlightPerEdge[out.edge]! += out.staged.length - out.stagedHead;
-      out.producer.close();
-    }
+    closeStaged(this.outbound, this.inFlightPerEdge);
     for (;;) {
       this.drainInbound(true);
       if (this.inbound.every((i) => i.consumer.ended())) break;
@@ -475,7 +387,7 @@ export class WorkerLoop {
   }
 
   private backpressured(): boolean {
-    for (const out of this.outbound) if (out.staged.length - out.stagedHead > STAGE_LIMIT) return true;
+    for (const out of this.outbound) if (stagedCount(out) > STAGE_LIMIT) return true;
     return false;
   }
 
@@ -551,14 +463,9 @@ export class WorkerLoop {
   private flushOutbound(): number {
     let moved = 0;
     for (const out of this.outbound) {
-      const pending = out.staged.length - out.stagedHead;
-      if (pending === 0) continue;
+      const n = reserveStaged(out);
+      if (n === 0) continue;
       const p = out.producer;
-      const n = p.tryReserve(pending);
-      if (n === 0) {
-        p.armSpaceWake();
-        continue;
-      }
       const words = p.words;
       for (let i = 0; i < n; i++) {
         const m = out.staged[out.stagedHead + i]!;
@@ -569,17 +476,9 @@ export class WorkerLoop {
       // published, and H_c <= that), so they cannot let it handle anything until a safe-time
       // notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
       p.publish(n, this.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
-      out.stagedHead += n;
-      if (out.stagedHead === out.staged.length) {
-        out.staged.length = 0;
-        out.stagedHead = 0;
-      } else if (out.stagedHead > 4096) {
-        out.staged.splice(0, out.stagedHead);
-        out.stagedHead = 0;
-      }
+      dropFlushed(out, n);
       moved += n;
       this.stagedTotal -= n;
-      if (n < pending) p.armSpaceWake();
     }
     return moved;
   }
@@ -603,8 +502,7 @@ export class WorkerLoop {
       if (consumer.hasNews() && !(settled && consumer.ended())) return true;
     }
     if (this.stagedTotal > 0) {
-      for (const out of this.outbound)
-        if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+      for (const out of this.outbound) if (canFlush(out)) return true;
     }
     if (this.stopChanged()) return true;
     if (this.lowers !== undefined && this.stopFinal(this.end)) return true;
@@ -623,8 +521,7 @@ export class WorkerLoop {
   private canFlushOrDrain(): boolean {
     if (this.command === CONTROL_STOP) return true;
     for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
-    for (const out of this.outbound)
-      if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+    for (const out of this.outbound) if (canFlush(out)) return true;
     return false;
   }
 
@@ -643,12 +540,7 @@ export class WorkerLoop {
   /** Lower the run's stop tick to `tick` (atomic min), then wake every worker to see it. */
   private proposeStop(tick: number): void {
     this.stopProposed = true;
-    const want = BigInt(tick);
-    for (;;) {
-      const cur = Atomics.load(this.stopWord, 0);
-      if (cur <= want) break;
-      if (Atomics.compareExchange(this.stopWord, 0, cur, want) === cur) break;
-    }
+    lowerWord(this.stopWord, 0, BigInt(tick));
     this.readStopTick();
     for (const b of this.bells) b.ring();
   }
@@ -698,15 +590,7 @@ export class WorkerLoop {
   }
 
   /** Live figures for a stats snapshot over comlink. */
-  snapshot(): {
-    worker: number;
-    actors: string[];
-    tick: number;
-    events: number;
-    horizon: number;
-    heap: number;
-    staged: number;
-  } {
+  snapshot(): WorkerSnapshot {
     return {
       worker: this.init.worker,
       actors: this.runners.map((x) => x.actor.name),

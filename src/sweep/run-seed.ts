@@ -5,7 +5,8 @@
  * free run on worker threads of its own, started from the caller's thread (sweep.ts).
  */
 import * as machine from '../model/actors/machine.js';
-import type { RunConfig, Workload } from '../model/scenario/workload.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';

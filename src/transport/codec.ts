@@ -206,6 +206,19 @@ export const readTimeTicks = (words: Uint32Array, byteOffset: number): number =>
   return (words[w + W_TIME_HI_TAG]! & HI21) * TWO_POW_32 + words[w + W_TIME_LO]!;
 };
 
+/** Where each field within one word sits (the drawing above): its word, shift and width in bits. */
+const NARROW_FIELDS: readonly (readonly [MessageField, number, number, number])[] = [
+  ['kind', W_HEAD, 0, 8],
+  ['flags', W_HEAD, 8, 8],
+  ['source', W_HEAD, 16, 8],
+  ['destination', W_HEAD, 24, 8],
+  ['seq', W_SEQ, 0, 32],
+  ['link', W_LINK_LEN, 0, 8],
+  ['lengthBytes', W_LINK_LEN, 8, 24],
+  ['lpid', W_LPID_PID, 0, 12],
+  ['pid', W_LPID_PID, 12, 20],
+];
+
 /**
  * Per-field accessors over one record, moved with at(offset) without allocating. Each setter
  * checks its field and rewrites only the bits of that field.
@@ -213,6 +226,29 @@ export const readTimeTicks = (words: Uint32Array, byteOffset: number): number =>
 export class MessageCursor {
   private readonly words: Uint32Array;
   private w = 0;
+  // The fields within one word, installed as accessors from NARROW_FIELDS (below).
+  declare kind: number;
+  declare flags: number;
+  declare source: number;
+  declare destination: number;
+  declare seq: number;
+  declare link: number;
+  declare lengthBytes: number;
+  declare lpid: number;
+  declare pid: number;
+
+  static {
+    for (const [field, word, shift, width] of NARROW_FIELDS) {
+      Object.defineProperty(MessageCursor.prototype, field, {
+        get(this: MessageCursor): number {
+          return this.bits(word, shift, width);
+        },
+        set(this: MessageCursor, v: number) {
+          this.setBits(field, v, word, shift, width);
+        },
+      });
+    }
+  }
 
   constructor(words: Uint32Array, byteOffset = 0) {
     this.words = words;
@@ -241,8 +277,8 @@ export class MessageCursor {
   }
 
   private bits(word: number, shift: number, width: number): number {
-    const mask = width === 32 ? 0xffff_ffff : (1 << width) - 1;
-    return (this.words[this.w + word]! >>> shift) & mask;
+    const value = this.words[this.w + word]! >>> shift;
+    return width === 32 ? value : value & ((1 << width) - 1);
   }
 
   private setBits(field: MessageField, value: number, word: number, shift: number, width: number): void {
@@ -265,60 +301,6 @@ export class MessageCursor {
     this.words[i] = (this.words[i]! & ~HI21) | ((value - lo) / TWO_POW_32);
   }
 
-  get kind(): number {
-    return this.bits(W_HEAD, 0, 8);
-  }
-  set kind(v: number) {
-    this.setBits('kind', v, W_HEAD, 0, 8);
-  }
-  get flags(): number {
-    return this.bits(W_HEAD, 8, 8);
-  }
-  set flags(v: number) {
-    this.setBits('flags', v, W_HEAD, 8, 8);
-  }
-  get source(): number {
-    return this.bits(W_HEAD, 16, 8);
-  }
-  set source(v: number) {
-    this.setBits('source', v, W_HEAD, 16, 8);
-  }
-  get destination(): number {
-    return this.bits(W_HEAD, 24, 8);
-  }
-  set destination(v: number) {
-    this.setBits('destination', v, W_HEAD, 24, 8);
-  }
-  get seq(): number {
-    return this.words[this.w + W_SEQ]!;
-  }
-  set seq(v: number) {
-    this.setBits('seq', v, W_SEQ, 0, 32);
-  }
-  get link(): number {
-    return this.bits(W_LINK_LEN, 0, 8);
-  }
-  set link(v: number) {
-    this.setBits('link', v, W_LINK_LEN, 0, 8);
-  }
-  get lengthBytes(): number {
-    return this.bits(W_LINK_LEN, 8, 24);
-  }
-  set lengthBytes(v: number) {
-    this.setBits('lengthBytes', v, W_LINK_LEN, 8, 24);
-  }
-  get lpid(): number {
-    return this.bits(W_LPID_PID, 0, 12);
-  }
-  set lpid(v: number) {
-    this.setBits('lpid', v, W_LPID_PID, 0, 12);
-  }
-  get pid(): number {
-    return this.bits(W_LPID_PID, 12, 20);
-  }
-  set pid(v: number) {
-    this.setBits('pid', v, W_LPID_PID, 12, 20);
-  }
   get timeTicks(): number {
     return readTimeTicks(this.words, this.w << 2);
   }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODE_VALUES } from '../../src/core/exit-codes.js';
-import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-spec.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { workloads } from '../../workloads/index.js';
 import { type CliOutcome, cli, STACK_FRAME } from './cli-harness.js';
 

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
-import { COMMANDS, type CommandName, HELP_OPTION } from '../../src/cli/commands.js';
+import { HELP_OPTION } from '../../src/cli/command-spec.js';
+import { COMMANDS, type CommandName } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
 import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
 

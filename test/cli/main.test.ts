@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
-import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-spec.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

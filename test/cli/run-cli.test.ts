@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { checkOutputPath } from '../../src/cli/output-path.js';
 import { MAX_TOPOLOGY_FILE_BYTES } from '../../src/cli/run-cli.js';
-import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-spec.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { validateTopologySpec } from '../../src/model/platform/topology-spec.js';
+import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 

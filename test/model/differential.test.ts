@@ -12,11 +12,11 @@ import { Shootdown } from '../../src/model/host/shootdown.js';
 import { AtsdUnit, type AtsdXts, launchValueOf } from '../../src/model/npu/atsd-unit.js';
 import {
   atsdRegisterAddress,
-  buildTopology,
   gpuApertureBase,
   gpuTgt,
   npuRegsBase,
-} from '../../src/model/platform/topology.js';
+} from '../../src/model/platform/address-map.js';
+import { buildTopology } from '../../src/model/platform/topology.js';
 import { GPU_APERTURE_BYTES, type GpuMemMap } from '../../src/model/platform/topology-spec.js';
 import { PROFILES } from '../../src/model/scenario/profiles.js';
 import { type OpalKillCall, type OpalResult, Phb, type TceKill, TceSystem } from '../../src/model/tce/tce.js';

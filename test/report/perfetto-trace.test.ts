@@ -7,7 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
-import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { TRACK_EVENT_TYPE } from '../../src/report/trace/perfetto-schema.js';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';

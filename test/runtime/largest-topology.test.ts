@@ -6,7 +6,8 @@
  * threads' start-up, not the run.
  */
 import { describe, expect, test } from 'vitest';
-import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { firstDivergence } from '../../src/runtime/digest.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';

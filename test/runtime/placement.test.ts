@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
-import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { combineDigests } from '../../src/runtime/digest.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { parsePlacement, placeActors } from '../../src/runtime/placement.js';

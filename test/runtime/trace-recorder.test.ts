@@ -3,7 +3,8 @@
  * per actor, an anchored window, and samples of each actor's figures; the same on both hosts.
  */
 import { describe, expect, test } from 'vitest';
-import { parseParams, type RunConfig } from '../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 import { type ActorTrace, R, RECORD_FIELDS } from '../../src/runtime/trace-recorder.js';

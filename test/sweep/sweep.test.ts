@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { parseParams } from '../../src/model/scenario/workload.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { parseSeedRange, parseShard, seedsOf } from '../../src/sweep/seeds.js';
 import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
 import { runSweep } from '../../src/sweep/sweep.js';

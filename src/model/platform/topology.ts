@@ -2,8 +2,10 @@
  * The machine's shape: sockets (P9 chip + NPU), GPUs, NVLink bridges and the edges the engine
  * wires rings from (domain.md section 1 and the "Simulator model checklist").
  *
- * Built from a validated TopologySpec (topology-spec.ts); the two Witherspoon presets are specs
- * too, so presets and custom machines go through exactly the same code.
+ * Built from a validated TopologySpec (topology-spec.ts, validate-topology.ts); the two Witherspoon
+ * presets are specs too (topology-presets.ts), so presets and custom machines go through exactly
+ * the same code. Addresses are address-map.ts, the engine's edges topology-edges.ts, actor names
+ * actor-names.ts, and `npusim topo`'s text describe-topology.ts.
  *
  * Facts modelled:
  * - GPU RAM aperture: skiboot hw/phys-map.c GPU_MEM_4T_DOWN (index 0..5 from 0x3e0_0000_0000
@@ -17,45 +19,41 @@
  *   L is pre-assigned ATSD L (vfio_pci_nvlink2.c), so ATSD 6 and 7 stay with the host.
  */
 import { assert, ConfigError } from '../../core/errors.js';
-import { SELF_LINK } from '../protocol/sim-message.js';
-import { GiB, hex, type PhysAddr, type Tick } from '../types.js';
+import type { PhysAddr, Tick } from '../types.js';
+import {
+  ATSD_REGISTERS_PER_NPU,
+  atsdRegisterAddress,
+  checkAddressWindows,
+  gpuApertureBase,
+  gpuTgt,
+  npuRegsBase,
+} from './address-map.js';
+import { buildEdges, checkEncodable } from './topology-edges.js';
+import { isPresetName, type PresetName, TOPOLOGY_PRESETS } from './topology-presets.js';
 import {
   applyOverrides,
   DEFAULT_GPU_RAM_BYTES,
   DEFAULT_NVLINK_SPEED,
   GPU_APERTURE_BYTES,
   type GpuMemMap,
-  isPresetName,
   type LinkParams,
-  MAX_P9_CHIP_ID,
   NPU_LINKS_PER_CHIP,
-  NPU_REGS_BASE_CHIP0,
-  type PresetName,
   resolvedLinkParams,
-  TOPOLOGY_PRESETS,
   type TopologyOverrides,
   type TopologySpec,
-  validateTopologySpec,
 } from './topology-spec.js';
+import { validateTopologySpec } from './validate-topology.js';
 
-export type { PresetName, TopologyOverrides, TopologySpec } from './topology-spec.js';
-export { TOPOLOGY_PRESETS } from './topology-spec.js';
+export type { PresetName } from './topology-presets.js';
+export { TOPOLOGY_PRESETS } from './topology-presets.js';
+export type { TopologyOverrides, TopologySpec } from './topology-spec.js';
 
 export const NVLINK_BRIDGE_VENDOR_ID = 0x1014;
 export const NVLINK_BRIDGE_DEVICE_ID = 0x04ea;
 export const NVIDIA_VENDOR_ID = 0x10de;
-export const ATSD_REGISTERS_PER_NPU = 8;
-export const ATSD_OFFSET = 0x80_0000;
-export const ATSD_STRIDE = 0x1_0000;
 /** "ibm,opal-num-pes" of an NPU PHB, and the PE firmware reserves. */
 export const NPU_PES = 8;
 export const NPU_RESERVED_PE = 7;
-
-const GPU_MEM_4T_DOWN_BASE = 0x3e0_0000_0000;
-const GPU_MEM_4T_UP_BASE = 0x400_0000_0000;
-const CHIP_ID_SHIFT_MUL = 2 ** 42;
-/** Host RAM per socket, from chipId << 42: world.ts HOST_RAM_PER_SOCKET_BYTES (a test checks). */
-export const HOST_RAM_WINDOW_BYTES = 256 * GiB;
 
 export interface PciAddress {
   domain: number;
@@ -157,57 +155,6 @@ export interface Topology {
   linkParams: Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams>;
 }
 
-/** Apertures per chip in each map: the table entries of skiboot hw/phys-map.c (nimbus). */
-export const GPU_MEM_APERTURES: Readonly<Record<GpuMemMap, number>> = {
-  GPU_MEM_4T_DOWN: 6,
-  GPU_MEM_4T_UP: 4,
-};
-
-/**
- * GPU RAM aperture base for GPU `index` on chip `chipId` (skiboot hw/phys-map.c). An index with
- * no table entry is refused, as phys_map_get asserts on it.
- */
-export function gpuApertureBase(map: GpuMemMap, chipId: number, index: number): PhysAddr {
-  if (!Number.isInteger(index) || index < 0 || index >= GPU_MEM_APERTURES[map]) {
-    throw new ConfigError(
-      'gpus',
-      `Expected a GPU index 0..${GPU_MEM_APERTURES[map] - 1} on chip ${chipId} (${map} table), got ${index}`,
-    );
-  }
-  if (!Number.isInteger(chipId) || chipId < 0 || chipId > MAX_P9_CHIP_ID) {
-    throw new ConfigError('chipId', `Expected a P9 chip id 0..${MAX_P9_CHIP_ID}, got ${chipId}`);
-  }
-  const step = GPU_APERTURE_BYTES;
-  const base =
-    map === 'GPU_MEM_4T_DOWN' ? GPU_MEM_4T_DOWN_BASE - index * step : GPU_MEM_4T_UP_BASE + index * step;
-  return (base + chipId * CHIP_ID_SHIFT_MUL) as PhysAddr;
-}
-
-/** The NPU register base of a chip: skiboot phys-map NPU_REGS (nimbus) + (chip_id << 42). */
-export function npuRegsBase(chipId: number): PhysAddr {
-  return (NPU_REGS_BASE_CHIP0 + chipId * CHIP_ID_SHIFT_MUL) as PhysAddr;
-}
-
-/** "ibm,mmio-atsd"[n]: MMIO_ATSD_ADDR(regs, n) = regs + NPU2_REG_OFFSET(NPU2_STACK_ATSD, n, 0). */
-export function atsdRegisterAddress(regsBase: number, n: number): PhysAddr {
-  return (regsBase + ATSD_OFFSET + n * ATSD_STRIDE) as PhysAddr;
-}
-
-/** Bits [lo, lo+width) of a non-negative safe integer, without 32-bit truncation. */
-function bits(n: number, lo: number, width: number): number {
-  return Math.floor(n / 2 ** lo) % 2 ** width;
-}
-
-/**
- * "Coral mode address compression" (npu2.c): keep bits 0-42, move 45-46 to 43-44 and 49-50 to
- * 45-46. Chip 8 GPU0 0x23e000000000 -> 0xbe000000000.
- */
-export function gpuTgt(apertureBase: number): number {
-  return (
-    bits(apertureBase, 0, 43) + bits(apertureBase, 45, 2) * 2 ** 43 + bits(apertureBase, 49, 2) * 2 ** 45
-  );
-}
-
 export function formatBdf(a: PciAddress): string {
   const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
   return `${h(a.domain, 4)}:${h(a.bus, 2)}:${h(a.device, 2)}.${a.fn}`;
@@ -225,7 +172,18 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
   const speed = s.nvlinkSpeed ?? DEFAULT_NVLINK_SPEED;
   const linkParams = resolvedLinkParams(s);
 
-  const sockets: SocketInfo[] = s.sockets.map((sk, socket) => {
+  const sockets = buildSockets(s);
+  const gpus = buildGpus(s, sockets, memMap, ramBytes);
+  const bridges = resolveLinks(s, sockets, gpus, speed);
+  const edges = buildEdges(gpus, sockets, linkParams);
+  checkEncodable(sockets.length, gpus.length, edges.length);
+  checkAddressWindows(sockets, gpus);
+  return { name: s.name, gpuMemMap: memMap, sockets, gpus, bridges, edges, linkParams };
+}
+
+/** Each socket: its P9 chip and NPU, with the NPU's register base and ATSD registers. */
+function buildSockets(s: TopologySpec): SocketInfo[] {
+  return s.sockets.map((sk, socket) => {
     const regsBase = sk.npuRegsBase ?? npuRegsBase(sk.chipId);
     return {
       socket,
@@ -247,9 +205,11 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
       bridges: [],
     };
   });
+}
 
-  const idToIndex = new Map(s.gpus.map((g, i) => [g.id, i]));
-  const gpus: GpuInfo[] = s.gpus.map((g, index) => {
+/** Each GPU: its place on its NPU, PCI address, RAM aperture and tgt (links are resolved after). */
+function buildGpus(s: TopologySpec, sockets: SocketInfo[], memMap: GpuMemMap, ramBytes: number): GpuInfo[] {
+  return s.gpus.map((g, index) => {
     const sk = sockets[g.socket]!;
     const indexOnNpu = sk.gpus.length;
     sk.gpus.push(index);
@@ -273,8 +233,14 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
       bridges: [],
     };
   });
+}
 
-  // Resolve links. The k-th link from A to B pairs with the k-th link from B to A.
+/**
+ * Each GPU's NVLinks: a CPU brick becomes an emulated bridge on its socket's NPU; the k-th link
+ * from A to B pairs with the k-th link from B to A. Returns the bridges.
+ */
+function resolveLinks(s: TopologySpec, sockets: SocketInfo[], gpus: GpuInfo[], speed: number): BridgeInfo[] {
+  const idToIndex = new Map(s.gpus.map((g, i) => [g.id, i]));
   const bridges: BridgeInfo[] = [];
   const pairSeen = new Map<string, number[]>();
   s.gpus.forEach((g, i) => {
@@ -328,132 +294,7 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
     }
   }
 
-  const edges = buildEdges(gpus, sockets, linkParams);
-  checkEncodable(sockets.length, gpus.length, edges.length);
-  checkAddressWindows(sockets, gpus);
-  return { name: s.name, gpuMemMap: memMap, sockets, gpus, bridges, edges, linkParams };
-}
-
-/**
- * Control edges world.ts adds for every chip and GPU actor: one each way to the coordinator (the
- * host kernel's MMIO and interrupt paths). A test checks this against the world's plan.
- */
-export const CONTROL_EDGES_PER_ACTOR = 2;
-/**
- * A ring record (src/transport/codec.ts) names actors in 8-bit source and destination fields, and
- * the directed edge in an 8-bit link field whose 0xff means "self timer" (sim-message.ts SELF_LINK):
- * so at most 256 actors and 255 directed edges. The threaded runtime could not encode a larger
- * machine, and inline and threaded must run the same machines. Within today's other bounds (8
- * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (25 actors, and about 240 edges with
- * every GPU pair of two 6-GPU sockets linked);
- * the check keeps that true if those bounds are ever raised.
- */
-export const MAX_ACTORS = 256;
-export const MAX_DIRECTED_EDGES = SELF_LINK;
-
-export function checkEncodable(chips: number, gpus: number, topologyEdges: number): void {
-  const actors = chips + gpus + 1;
-  if (actors > MAX_ACTORS) {
-    throw new ConfigError(
-      'gpus',
-      `Expected at most ${MAX_ACTORS} actors (8-bit actor numbers in a ring record), got ${actors}: ${chips} chips, ${gpus} GPUs and the coordinator`,
-    );
-  }
-  const control = CONTROL_EDGES_PER_ACTOR * (chips + gpus);
-  if (topologyEdges + control > MAX_DIRECTED_EDGES) {
-    throw new ConfigError(
-      'gpus',
-      `Expected at most ${MAX_DIRECTED_EDGES} directed edges (a ring record's 8-bit link field, 0xff marks self timers), ` +
-        `got ${topologyEdges + control}: ${topologyEdges} from the links and ${control} control edges (${CONTROL_EDGES_PER_ACTOR} per chip and GPU)`,
-    );
-  }
-}
-
-/**
- * Host RAM, GPU apertures and NPU registers of every socket must not overlap: the model finds the
- * owner of an address by its window (world.ts homeSocketOf), so an address in two windows would
- * belong to two things. Chip ids 0 and 8 (Witherspoon) keep them apart; close chip ids with the
- * GPU_MEM_4T_UP map, or an NPU register base inside a memory window, would not.
- */
-function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[]): void {
-  const windows: { base: number; end: number; what: string; field: string }[] = [];
-  for (const sk of sockets) {
-    const ram = sk.chipId * CHIP_ID_SHIFT_MUL;
-    windows.push({
-      base: ram,
-      end: ram + HOST_RAM_WINDOW_BYTES,
-      what: `host RAM of socket ${sk.socket} (chip id ${sk.chipId})`,
-      field: `sockets[${sk.socket}].chipId`,
-    });
-    windows.push({
-      base: sk.npu.regsBase,
-      end: sk.npu.regsBase + ATSD_OFFSET + ATSD_REGISTERS_PER_NPU * ATSD_STRIDE,
-      what: `NPU registers of socket ${sk.socket}`,
-      field: `sockets[${sk.socket}].npuRegsBase`,
-    });
-  }
-  for (const g of gpus) {
-    windows.push({
-      base: g.apertureBase,
-      end: g.apertureBase + g.apertureBytes,
-      what: `GPU RAM aperture of ${gpuActorName(g.index)}`,
-      field: `gpus[${g.index}]`,
-    });
-  }
-  windows.sort((a, b) => a.base - b.base);
-  for (let i = 1; i < windows.length; i++) {
-    const a = windows[i - 1]!;
-    const b = windows[i]!;
-    if (b.base < a.end) {
-      throw new ConfigError(
-        b.field,
-        `Expected address windows that do not overlap, got the ${b.what} at ${hex(b.base)} inside the ${a.what} (${hex(a.base)}..${hex(a.end)})`,
-      );
-    }
-  }
-}
-
-function buildEdges(
-  gpus: GpuInfo[],
-  sockets: SocketInfo[],
-  p: Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams>,
-): Edge[] {
-  const edges: Edge[] = [];
-  const both = (
-    a: Endpoint,
-    b: Endpoint,
-    kind: EdgeKind,
-    lanes: number,
-    params: LinkParams,
-    perLane: boolean,
-  ) => {
-    const e = {
-      kind,
-      lanes,
-      latencyTicks: params.latencyTicks as Tick,
-      bytesPerSecond: params.bytesPerSecond * (perLane ? lanes : 1),
-    };
-    edges.push({ from: a, to: b, ...e }, { from: b, to: a, ...e });
-  };
-  for (const gpu of gpus) {
-    const g: Endpoint = { kind: 'gpu', index: gpu.index };
-    const chip: Endpoint = { kind: 'chip', socket: gpu.socket };
-    const bricks = gpu.links.filter((l) => l.kind === 'cpu').length;
-    if (bricks > 0) both(g, chip, 'nvlink', bricks, p.nvlinkBrick, true);
-    both(g, chip, 'pcie', 1, p.pcie, false);
-    const perPeer = new Map<number, number>();
-    for (const l of gpu.links) if (l.kind === 'gpu') perPeer.set(l.peer, (perPeer.get(l.peer) ?? 0) + 1);
-    for (const [peer, n] of [...perPeer].sort((a, b) => a[0] - b[0])) {
-      if (peer > gpu.index) both(g, { kind: 'gpu', index: peer }, 'nvlink', n, p.nvlinkBrick, true);
-    }
-  }
-  // X-bus: every pair of chips (2 on Witherspoon) is directly connected.
-  for (let a = 0; a < sockets.length; a++) {
-    for (let b = a + 1; b < sockets.length; b++) {
-      both({ kind: 'chip', socket: a }, { kind: 'chip', socket: b }, 'xbus', 1, p.xbus, false);
-    }
-  }
-  return edges;
+  return bridges;
 }
 
 function presetSpec(name: string): TopologySpec {
@@ -462,69 +303,4 @@ function presetSpec(name: string): TopologySpec {
     throw new ConfigError('topology', `Expected a preset name (${known}) or a spec, got \`${name}\``);
   }
   return TOPOLOGY_PRESETS[name];
-}
-
-/**
- * Actor names, as runs use them (world.ts numbers and names the actors: chips by socket, then GPUs
- * by index, then the coordinator): `npusim topo`, `--crash-at` and the run summary all say these,
- * and a test checks that they equal the names of the world's plan.
- */
-export function chipActorName(socket: number): string {
-  return `chip${socket}`;
-}
-export function gpuActorName(index: number): string {
-  return `gpu${index}`;
-}
-export const COORDINATOR_ACTOR_NAME = 'coordinator';
-
-/** Every actor of a run on `t`, in actor-index order. */
-export function actorNames(t: Topology): string[] {
-  return [
-    ...t.sockets.map((s) => chipActorName(s.socket)),
-    ...t.gpus.map((g) => gpuActorName(g.index)),
-    COORDINATOR_ACTOR_NAME,
-  ];
-}
-
-function endpointName(e: Endpoint): string {
-  return e.kind === 'gpu' ? gpuActorName(e.index) : chipActorName(e.socket);
-}
-
-/** Human-readable summary for `npusim topo`: sockets, GPUs, link map, bridges, edges. */
-export function describeTopology(t: Topology): string {
-  const out: string[] = [];
-  out.push(`topology ${t.name} (${t.gpus.length} GPUs, ${t.sockets.length} sockets, ${t.gpuMemMap})`);
-  for (const sk of t.sockets) {
-    out.push(
-      `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
-    );
-    for (const gi of sk.gpus) {
-      const g = t.gpus[gi]!;
-      const name = gpuActorName(g.index);
-      out.push(
-        `  ${name}${g.id === name ? '' : ` (spec id ${g.id})`} ${g.bdf} aperture ${hex(g.apertureBase)} (+${g.apertureBytes / GiB} GiB, RAM ${g.ramBytes / GiB} GiB) tgt ${hex(g.tgt)} numa ${g.numaNode}`,
-      );
-      const links = g.links.map((l) =>
-        l.kind === 'gpu' ? `${gpuActorName(l.peer)}.${l.peerLink}` : `b${l.brick}`,
-      );
-      out.push(`    links: ${links.map((s, i) => `${i}=${s}`).join(' ')}`);
-      for (const bi of g.bridges) {
-        const b = t.bridges[bi]!;
-        out.push(
-          `    bridge ${b.bdf} [${b.vendorId.toString(16)}:${b.deviceId.toString(16).padStart(4, '0')}] link-index ${b.linkIndex} gpu-link ${b.gpuLink} speed ${b.nvlinkSpeed} ATSD ${hex(b.atsdRegister)}`,
-        );
-      }
-    }
-  }
-  out.push('edges (each direction):');
-  for (const e of t.edges) {
-    if (e.from.kind === 'gpu' && e.to.kind === 'gpu' && e.from.index > e.to.index) continue;
-    if (e.to.kind === 'gpu' && e.from.kind === 'chip') continue;
-    if (e.kind === 'xbus' && e.from.kind === 'chip' && e.to.kind === 'chip' && e.from.socket > e.to.socket)
-      continue;
-    out.push(
-      `  ${endpointName(e.from)} <-> ${endpointName(e.to)} ${e.kind} x${e.lanes} ${e.bytesPerSecond / 1e9} GB/s ${e.latencyTicks / 1000} ns`,
-    );
-  }
-  return out.join('\n');
 }

@@ -3,7 +3,14 @@
  * (encode) and reads them back (decode). Actors send `X.encode({...})` and read `X.decode(m)`, so
  * no field is ever given a meaning by hand outside messages/*.ts; `describeMessage` (catalogue.ts)
  * uses the same decoders to show any recorded event with its fields by name.
+ *
+ * Both makers here take the kind by its name in kinds.ts, so a definition names its kind once,
+ * and stamp that kind on every record it encodes: `messageType` for a message whose fields need
+ * code (bit fields, codes, unions), with `wire(field, value)` checking a value against its
+ * field's width and naming the message; `plainMessage` for one whose fields are plain numbers, named field by field.
  */
+import type { RecordField } from '../../core/record-fields.js';
+import { K } from './kinds.js';
 import type { SendFields, SimMessage } from './sim-message.js';
 import { fitField } from './wire.js';
 
@@ -15,8 +22,31 @@ export interface MessageType<T extends object> {
   decode(m: SimMessage): T;
 }
 
-export function messageType<T extends object>(def: MessageType<T>): MessageType<T> {
-  return def;
+/** A kind's name as kinds.ts spells it. */
+export type KindName = keyof typeof K;
+
+/** Assert that `value` fits record field `field` (wire.ts fitField, naming the message); returns it. */
+export type WireField = (field: RecordField, value: number) => number;
+
+/** What a message type's definition writes: its fields from a value (the kind is stamped), and back. */
+export interface MessageCodec<T extends object> {
+  encode(value: T, wire: WireField): Omit<SendFields, 'kind'>;
+  decode(m: SimMessage): T;
+}
+
+export function messageType<T extends object>(name: KindName, codec: MessageCodec<T>): MessageType<T> {
+  const kind = K[name];
+  const wire: WireField = (field, value) => fitField(name, field, value);
+  return {
+    kind,
+    name,
+    encode(value: T): SendFields {
+      const out = codec.encode(value, wire) as SendFields;
+      out.kind = kind;
+      return out;
+    },
+    decode: codec.decode,
+  };
 }
 
 /** Record fields a plain message may give a meaning to (time, route and sequence are the runtime's). */
@@ -28,11 +58,11 @@ type PlainField = 'tag' | 'address' | 'lengthBytes' | 'lpid' | 'pid';
  * still written once, here, and checked against the record's widths on every encode.
  */
 export function plainMessage<T extends object>(
-  kind: number,
-  name: string,
+  name: KindName,
   fields: Readonly<Partial<Record<PlainField, keyof T & string>>>,
   flag?: keyof T & string,
 ): MessageType<T> {
+  const kind = K[name];
   const entries = Object.entries(fields) as [PlainField, keyof T & string][];
   return {
     kind,

@@ -36,6 +36,7 @@ import {
   OPAL_PCI_TCE_KILL_PAGES,
   OPAL_PCI_TCE_KILL_PE,
   OPAL_SUCCESS,
+  type OpalKillCall,
   type OpalResult,
   PHB4_KILL_PAGE_BYTES,
   PHB4_PES,
@@ -68,6 +69,9 @@ export interface PhbOptions {
   /** PHB4 only: skiboot 2b0b6a1a0 (v7.0+) escalates page kills to PE kills. */
   escalatePageKills?: boolean;
 }
+
+/** The arguments of one opal_pci_tce_kill call, as npu2_tce_kill and phb4_tce_kill read them. */
+type KillCall = Pick<OpalKillCall, 'killType' | 'pe' | 'tceSize' | 'dmaAddr' | 'npages'>;
 
 export class Phb {
   readonly name: string;
@@ -164,22 +168,15 @@ export class Phb {
   /** The firmware call opal_pci_tce_kill(phb, killType, pe, tceSize, dmaAddr, npages). */
   tceKill(killType: number, pe: number, tceSizeBytes: number, dmaAddr: number, npages: number): OpalResult {
     this.stats.killCalls++;
-    const result =
-      this.kind === 'npu2'
-        ? this.npu2Kill(killType, pe, tceSizeBytes, dmaAddr, npages)
-        : this.phb4Kill(killType, pe, tceSizeBytes, dmaAddr, npages);
+    const call: KillCall = { killType, pe, tceSize: tceSizeBytes, dmaAddr, npages };
+    const result = this.kind === 'npu2' ? this.npu2Kill(call) : this.phb4Kill(call);
     if (result.rc !== OPAL_SUCCESS) this.stats.killsRejected++;
     for (const k of result.kills) this.apply(k, tceSizeBytes);
     return result;
   }
 
-  private npu2Kill(
-    killType: number,
-    pe: number,
-    tceSize: number,
-    dmaAddr: number,
-    npages: number,
-  ): OpalResult {
+  private npu2Kill(call: KillCall): OpalResult {
+    const { killType, pe, tceSize, dmaAddr, npages } = call;
     if (pe > NPU2_MAX_PE_NUM) return this.reject(`PE ${pe} above NPU2_MAX_PE_NUM ${NPU2_MAX_PE_NUM}`);
     switch (killType) {
       case OPAL_PCI_TCE_KILL_PAGES: {
@@ -208,13 +205,8 @@ export class Phb {
     }
   }
 
-  private phb4Kill(
-    killType: number,
-    pe: number,
-    tceSize: number,
-    dmaAddr: number,
-    npages: number,
-  ): OpalResult {
+  private phb4Kill(call: KillCall): OpalResult {
+    const { killType, pe, tceSize, dmaAddr, npages } = call;
     // The register's PE field keeps the low 9 bits; skiboot never checks the PE number.
     const penum = pe % PHB4_PES;
     const type =

@@ -40,7 +40,7 @@
  * actor's tracks in the order the UI shows them.
  */
 
-import type { RunConfig } from '../../model/scenario/workload.js';
+import type { RunConfig } from '../../model/scenario/run-config.js';
 import type { MachinePlan } from '../../runtime/machine-module.js';
 import type { RunResult } from '../run-result.js';
 import { atsdRegisterTrack, ChipTracks, npuOf } from './chip-tracks.js';

@@ -3,7 +3,7 @@
  * a timeline (build-timeline.ts) with a process of its own that says what the file holds, and
  * written as a Perfetto trace (perfetto-trace.ts).
  */
-import type { RunConfig } from '../../model/scenario/workload.js';
+import type { RunConfig } from '../../model/scenario/run-config.js';
 import type { MachinePlan } from '../../runtime/machine-module.js';
 import type { RawRun } from '../../runtime/raw-run.js';
 import { formatTime } from '../duration.js';

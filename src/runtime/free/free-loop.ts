@@ -56,6 +56,8 @@ import { readMessage, writeMessage } from '../../transport/codec.js';
 import { Doorbell } from '../../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../../transport/ring.js';
 import { ringFigures } from '../raw-run.js';
+import { canFlush, closeStaged, dropFlushed, reserveStaged, type StagedEdge } from '../staged-edge.js';
+import { lowerWord, STOP_TICK_NONE } from '../stop-tick.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -64,44 +66,20 @@ import {
   yieldToEventLoop,
 } from '../thread-status.js';
 import { type Crash, crashOf } from '../worker-crash.js';
-import { STOP_TICK_NONE, type WorkerInit, type WorkerResult } from '../worker-loop.js';
+import type { WorkerInit } from '../worker-init.js';
+import { actorOutcome, type WorkerResult, type WorkerSnapshot } from '../worker-result.js';
 import { WorkerStatus, WorkerTime } from '../worker-status.js';
 import { FreeActor } from './free-actor.js';
+import { FREE_PENDING } from './free-shared.js';
 import { TakeLogWriter } from './take-log.js';
 
 /** Events handled between two publications of L and two looks at the control word. */
 const SLICE_EVENTS = 256;
 const PARK_MS = 20;
 
-/** Words of the free-mode control buffer (Int32). */
-const FREE_PENDING = 0;
-
-export interface FreeShared {
-  /** The drift window W, in ticks. */
-  windowTicks: number;
-  /** Int32 words: pending (see the header). */
-  words: SharedArrayBuffer;
-  /** One BigInt64 per worker: what the others' least L must reach for it to go on (or none). */
-  needs: SharedArrayBuffer;
-  /** One Int32 per worker, bumped by its producers after each publish: "look at your rings". */
-  news: SharedArrayBuffer;
-}
-
-export function createFreeShared(workers: number, windowTicks: number): FreeShared {
-  const words = new SharedArrayBuffer(8);
-  new Int32Array(words)[FREE_PENDING] = workers;
-  const needs = new SharedArrayBuffer(8 * workers);
-  new BigInt64Array(needs).fill(STOP_TICK_NONE);
-  return { windowTicks, words, needs, news: new SharedArrayBuffer(4 * workers) };
-}
-
-interface Outbound {
-  edge: number;
+interface Outbound extends StagedEdge {
   /** The consuming actor (and worker). */
   to: number;
-  producer: RingProducer;
-  staged: SimMessage[];
-  stagedHead: number;
 }
 
 interface Inbound {
@@ -270,20 +248,7 @@ export class FreeWorkerLoop {
     const x = fa.runner;
     return {
       worker: this.init.worker,
-      actors: [
-        {
-          index: x.actor.index,
-          digest: x.digest.hex(),
-          events: x.digest.count,
-          recorded: x.recorded,
-          report,
-          links: x.linkStats(),
-          choices: x.choices(),
-          chooserCounts: x.chooserCounts(),
-          tail: (this.init.tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,
-          trace,
-        },
-      ],
+      actors: [actorOutcome(x, report, trace, this.init.tailEvents)],
       sentPerEdge: x.sentPerEdge,
       receivedPerEdge: x.receivedPerEdge,
       inFlightPerEdge: this.inFlightPerEdge,
@@ -369,13 +334,7 @@ export class FreeWorkerLoop {
 
   /** Atomic min of worker w's L with t (records on their way count as its next events); true if it lowered it. */
   private lowerOf(w: number, t: number): boolean {
-    const want = BigInt(t);
-    const lowers = this.lowers;
-    for (;;) {
-      const cur = Atomics.load(lowers, w);
-      if (cur <= want) return false;
-      if (Atomics.compareExchange(lowers, w, cur, want) === cur) return true;
-    }
+    return lowerWord(this.lowers, w, BigInt(t));
   }
 
   /** Take every record waiting in every inbound ring (the take that the log records). */
@@ -414,14 +373,9 @@ export class FreeWorkerLoop {
   private flush(): number {
     let moved = 0;
     for (const out of this.outbound) {
-      const pending = out.staged.length - out.stagedHead;
-      if (pending === 0) continue;
+      const n = reserveStaged(out);
+      if (n === 0) continue;
       const p = out.producer;
-      const n = p.tryReserve(pending);
-      if (n === 0) {
-        p.armSpaceWake();
-        continue;
-      }
       const words = p.words;
       const pool = this.fa.runner.pool;
       let earliest = Number.POSITIVE_INFINITY;
@@ -439,17 +393,9 @@ export class FreeWorkerLoop {
       Atomics.add(this.words, FREE_PENDING, n);
       p.publish(n, earliestWork);
       Atomics.add(this.news, out.to, 1);
-      out.stagedHead += n;
-      if (out.stagedHead === out.staged.length) {
-        out.staged.length = 0;
-        out.stagedHead = 0;
-      } else if (out.stagedHead > 4096) {
-        out.staged.splice(0, out.stagedHead);
-        out.stagedHead = 0;
-      }
+      dropFlushed(out, n);
       moved += n;
       this.stagedTotal -= n;
-      if (n < pending) p.armSpaceWake();
     }
     return moved;
   }
@@ -459,8 +405,7 @@ export class FreeWorkerLoop {
     if (Atomics.load(this.words, FREE_PENDING) === 0) return true;
     for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
     if (this.stagedTotal > 0) {
-      for (const out of this.outbound)
-        if (out.staged.length > out.stagedHead && out.producer.free() > 0) return true;
+      for (const out of this.outbound) if (canFlush(out)) return true;
     }
     if (Number(Atomics.load(this.stopWord, 0)) < this.end) return true;
     const t = this.fa.nextTime();
@@ -472,10 +417,7 @@ export class FreeWorkerLoop {
    * after a stop request: a finished run leaves them empty) as in flight, until each has ended.
    */
   private async shutDown(): Promise<void> {
-    for (const out of this.outbound) {
-      this.inFlightPerEdge[out.edge]! += out.staged.length - out.stagedHead;
-      out.producer.close();
-    }
+    closeStaged(this.outbound, this.inFlightPerEdge);
     for (;;) {
       for (const { edge, consumer } of this.inbound) {
         const n = consumer.available();
@@ -491,12 +433,7 @@ export class FreeWorkerLoop {
 
   private proposeStop(tick: number): void {
     this.stopProposed = true;
-    const want = BigInt(tick);
-    for (;;) {
-      const cur = Atomics.load(this.stopWord, 0);
-      if (cur <= want) break;
-      if (Atomics.compareExchange(this.stopWord, 0, cur, want) === cur) break;
-    }
+    lowerWord(this.stopWord, 0, BigInt(tick));
     this.readStopTick();
     this.ringAll();
   }
@@ -526,15 +463,7 @@ export class FreeWorkerLoop {
     this.bell.ring();
   }
 
-  snapshot(): {
-    worker: number;
-    actors: string[];
-    tick: number;
-    events: number;
-    horizon: number;
-    heap: number;
-    staged: number;
-  } {
+  snapshot(): WorkerSnapshot {
     return {
       worker: this.init.worker,
       actors: [this.fa.runner.actor.name],

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
 import { buildWorld } from '../../../src/model/actors/world.js';
 import type { BugName } from '../../../src/model/scenario/bugs.js';
-import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../../src/model/scenario/run-config.js';
+import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { formatSummary } from '../../../src/report/summary.js';
 import { workloads } from '../../../workloads/index.js';
 

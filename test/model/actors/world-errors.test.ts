@@ -9,7 +9,8 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { buildWorld } from '../../../src/model/actors/world.js';
 import { computeGroups, GROUP_POLICIES, type GroupPolicy } from '../../../src/model/platform/iommu-groups.js';
 import { buildTopology } from '../../../src/model/platform/topology.js';
-import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
+import type { RunConfig } from '../../../src/model/scenario/run-config.js';
+import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { loadWorkloads } from '../../../src/runtime/workload-registry.js';
 
 function configErrorOf(fn: () => unknown): ConfigError {

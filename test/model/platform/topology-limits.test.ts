@@ -9,28 +9,27 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { planMachine } from '../../../src/model/actors/machine.js';
 import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
+import { actorNames } from '../../../src/model/platform/actor-names.js';
+import { HOST_RAM_WINDOW_BYTES } from '../../../src/model/platform/address-map.js';
 import { LinkTiming } from '../../../src/model/platform/link-timing.js';
+import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
 import {
-  actorNames,
-  buildTopology,
   CONTROL_EDGES_PER_ACTOR,
   checkEncodable,
-  HOST_RAM_WINDOW_BYTES,
   MAX_ACTORS,
   MAX_DIRECTED_EDGES,
-  TOPOLOGY_PRESETS,
-  type TopologySpec,
-} from '../../../src/model/platform/topology.js';
+} from '../../../src/model/platform/topology-edges.js';
+import { MAX_SOCKETS } from '../../../src/model/platform/topology-spec.js';
 import {
   BYTES_PER_SECOND_MAX,
   BYTES_PER_SECOND_MIN,
   LATENCY_TICKS_MAX,
   LATENCY_TICKS_MIN,
   MAX_GPUS,
-  MAX_SOCKETS,
   validateTopologySpec,
-} from '../../../src/model/platform/topology-spec.js';
-import { parseParams, type RunConfig } from '../../../src/model/scenario/workload.js';
+} from '../../../src/model/platform/validate-topology.js';
+import type { RunConfig } from '../../../src/model/scenario/run-config.js';
+import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../../src/report/duration.js';
 import { MESSAGE_FIELD_MAX } from '../../../src/transport/codec.js';
 import { largestTopologySpec } from '../../fixtures/largest-topology.js';

@@ -1,13 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
-import {
-  buildTopology,
-  describeTopology,
-  gpuApertureBase,
-  gpuTgt,
-  TOPOLOGY_PRESETS,
-  type TopologySpec,
-} from '../../../src/model/platform/topology.js';
+import { gpuApertureBase, gpuTgt } from '../../../src/model/platform/address-map.js';
+import { describeTopology } from '../../../src/model/platform/describe-topology.js';
+import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
 import { GiB } from '../../../src/model/types.js';
 
 function cloneSpec(spec: TopologySpec): TopologySpec {

@@ -7,9 +7,8 @@
  * | ATS_RESPONSE  | chip -> gpu  | tag = request id, flags = ok + writable << 1 + (log2 page size - 16) << 2, address = pa of the page, lengthBytes = page epoch (wire width) |
  */
 import type { PageSize } from '../../host/page-table.js';
-import { K } from '../kinds.js';
-import { messageType } from '../message-type.js';
-import { fitField, wireEpoch } from '../wire.js';
+import { messageType, plainMessage } from '../message-type.js';
+import { wireEpoch } from '../wire.js';
 
 const PAGE_SHIFT_BASE = 16;
 
@@ -20,17 +19,11 @@ export interface AtsRequest {
   readonly va: number;
 }
 
-export const AtsRequestMsg = messageType<AtsRequest>({
-  kind: K.ATS_REQUEST,
-  name: 'ATS_REQUEST',
-  encode: (r) => ({
-    kind: K.ATS_REQUEST,
-    tag: fitField('ATS_REQUEST', 'tag', r.request),
-    lpid: fitField('ATS_REQUEST', 'lpid', r.lpid),
-    pid: fitField('ATS_REQUEST', 'pid', r.pid),
-    address: r.va,
-  }),
-  decode: (m) => ({ request: m.tag, lpid: m.lpid, pid: m.pid, va: m.address }),
+export const AtsRequestMsg = plainMessage<AtsRequest>('ATS_REQUEST', {
+  tag: 'request',
+  lpid: 'lpid',
+  pid: 'pid',
+  address: 'va',
 });
 
 export type AtsResponse =
@@ -45,23 +38,19 @@ export type AtsResponse =
       readonly epoch: number;
     };
 
-export const AtsResponseMsg = messageType<AtsResponse>({
-  kind: K.ATS_RESPONSE,
-  name: 'ATS_RESPONSE',
-  encode: (r) =>
+export const AtsResponseMsg = messageType<AtsResponse>('ATS_RESPONSE', {
+  encode: (r, wire) =>
     r.ok
       ? {
-          kind: K.ATS_RESPONSE,
-          tag: fitField('ATS_RESPONSE', 'tag', r.request),
-          flags: fitField(
-            'ATS_RESPONSE',
+          tag: wire('tag', r.request),
+          flags: wire(
             'flags',
             1 | (r.writable ? 2 : 0) | ((Math.round(Math.log2(r.pageSizeBytes)) - PAGE_SHIFT_BASE) << 2),
           ),
           address: r.pa,
           lengthBytes: wireEpoch(r.epoch),
         }
-      : { kind: K.ATS_RESPONSE, tag: fitField('ATS_RESPONSE', 'tag', r.request) },
+      : { tag: wire('tag', r.request) },
   decode: (m) =>
     (m.flags & 1) === 0
       ? { request: m.tag, ok: false }

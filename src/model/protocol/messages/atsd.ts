@@ -17,9 +17,7 @@ import type { AtsInvalidate } from '../../gpu/ats-cache.js';
 import type { PageSize } from '../../host/page-table.js';
 import type { AtsdTarget, LaunchParams } from '../../npu/atsd-size-rule.js';
 import type { Lpid, Pid } from '../../types.js';
-import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fitField } from '../wire.js';
 
 /** Registers per NPU as the tag of an ATSD_INVALIDATE counts them (NV_NMMU_ATSD_REGS). */
 const REGS_PER_NPU_IN_TAG = 8;
@@ -80,35 +78,31 @@ function launchParams(code: number, start: number, pid: number): LaunchParams {
   return { target, pid: pid as Pid, flushOnly: (code & 2) !== 0, flush: (code & 4) !== 0 };
 }
 
-export const AtsdOpMsg = messageType<AtsdOp>({
-  kind: K.ATSD_OP,
-  name: 'ATSD_OP',
-  encode: (o) => {
-    const tag = fitField('ATSD_OP', 'tag', o.shootdown);
+export const AtsdOpMsg = messageType<AtsdOp>('ATSD_OP', {
+  encode: (o, wire) => {
+    const tag = wire('tag', o.shootdown);
     const code = OP_CODES[o.op];
     switch (o.op) {
       case 'acquire':
         return {
-          kind: K.ATSD_OP,
           tag,
           flags: code,
           address: registersField(o.registers),
-          lpid: fitField('ATSD_OP', 'lpid', o.guestLpid ?? 0),
+          lpid: wire('lpid', o.guestLpid ?? 0),
         };
       case 'write-ava':
-        return { kind: K.ATSD_OP, tag, flags: code | (o.reg << 3), address: o.ava };
+        return { tag, flags: code | (o.reg << 3), address: o.ava };
       case 'launch':
         return {
-          kind: K.ATSD_OP,
           tag,
           flags: code | (o.reg << 3),
           address: o.params.target.kind === 'range' ? o.params.target.start : 0,
-          pid: fitField('ATSD_OP', 'pid', o.params.pid),
+          pid: wire('pid', o.params.pid),
           lengthBytes: launchCode(o.params),
         };
       case 'wait':
       case 'release':
-        return { kind: K.ATSD_OP, tag, flags: fitField('ATSD_OP', 'flags', code | (o.reg << 3)) };
+        return { tag, flags: wire('flags', code | (o.reg << 3)) };
     }
   },
   decode: (m): AtsdOp => {
@@ -140,12 +134,9 @@ export interface AtsdAnswer {
   readonly reg: number;
 }
 
-export const AtsdAnswerMsg = messageType<AtsdAnswer>({
-  kind: K.ATSD_ANSWER,
-  name: 'ATSD_ANSWER',
-  encode: (a) => ({
-    kind: K.ATSD_ANSWER,
-    tag: fitField('ATSD_ANSWER', 'tag', a.shootdown),
+export const AtsdAnswerMsg = messageType<AtsdAnswer>('ATSD_ANSWER', {
+  encode: (a, wire) => ({
+    tag: wire('tag', a.shootdown),
     flags: OP_CODES[a.op],
     address: a.reg,
   }),
@@ -170,17 +161,14 @@ export interface AtsdInvalidate extends AtsdRegisterRef {
 
 const INV_KINDS = { range: 0, pid: 1, flush: 2 } as const;
 
-export const AtsdInvalidateMsg = messageType<AtsdInvalidate>({
-  kind: K.ATSD_INVALIDATE,
-  name: 'ATSD_INVALIDATE',
-  encode: (a) => {
+export const AtsdInvalidateMsg = messageType<AtsdInvalidate>('ATSD_INVALIDATE', {
+  encode: (a, wire) => {
     const inv = a.inv;
     return {
-      kind: K.ATSD_INVALIDATE,
-      tag: fitField('ATSD_INVALIDATE', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
+      tag: wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
       flags: INV_KINDS[inv.kind] | (a.flush ? 4 : 0),
-      lpid: inv.kind === 'flush' ? 0 : fitField('ATSD_INVALIDATE', 'lpid', inv.lpid),
-      pid: inv.kind === 'flush' ? 0 : fitField('ATSD_INVALIDATE', 'pid', inv.pid),
+      lpid: inv.kind === 'flush' ? 0 : wire('lpid', inv.lpid),
+      pid: inv.kind === 'flush' ? 0 : wire('pid', inv.pid),
       address: inv.kind === 'range' ? inv.start : 0,
       lengthBytes: inv.kind === 'range' ? Math.round(Math.log2(inv.sizeBytes)) : 0,
     };
@@ -208,12 +196,9 @@ export const AtsdInvalidateMsg = messageType<AtsdInvalidate>({
   },
 });
 
-export const AtsdAckMsg = messageType<AtsdRegisterRef>({
-  kind: K.ATSD_ACK,
-  name: 'ATSD_ACK',
-  encode: (a) => ({
-    kind: K.ATSD_ACK,
-    tag: fitField('ATSD_ACK', 'tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
+export const AtsdAckMsg = messageType<AtsdRegisterRef>('ATSD_ACK', {
+  encode: (a, wire) => ({
+    tag: wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
   }),
   decode: (m) => ({ npu: Math.floor(m.tag / REGS_PER_NPU_IN_TAG), reg: m.tag % REGS_PER_NPU_IN_TAG }),
 });

@@ -11,9 +11,8 @@
  * A DMA that lands on the wrong chip is forwarded over the X-bus to the home chip of its address,
  * already translated: a UT=1 DMA arrives there with `translation: 'none'` and the physical address.
  */
-import { K } from '../kinds.js';
 import { messageType } from '../message-type.js';
-import { fitField, GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
+import { GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
 
 const UT0 = 1;
 const UT1 = 2;
@@ -43,14 +42,10 @@ export interface DmaRequest {
   readonly lengthBytes: number;
 }
 
-export const DmaRequestMsg = messageType<DmaRequest>({
-  kind: K.DMA,
-  name: 'DMA',
-  encode: (d) => ({
-    kind: K.DMA,
-    tag: fitField('DMA', 'tag', d.dma),
-    flags: fitField(
-      'DMA',
+export const DmaRequestMsg = messageType<DmaRequest>('DMA', {
+  encode: (d, wire) => ({
+    tag: wire('tag', d.dma),
+    flags: wire(
       'flags',
       (d.translation === 'ut0' ? UT0 : d.translation === 'ut1' ? UT1 : 0) |
         (d.path === 'pcie' ? PCIE : 0) |
@@ -58,9 +53,9 @@ export const DmaRequestMsg = messageType<DmaRequest>({
         (d.gpu << GPU_FLAG_SHIFT),
     ),
     address: d.address,
-    lpid: fitField('DMA', 'lpid', d.lpid),
+    lpid: wire('lpid', d.lpid),
     pid: wireEpoch(d.epoch),
-    lengthBytes: fitField('DMA', 'lengthBytes', d.lengthBytes),
+    lengthBytes: wire('lengthBytes', d.lengthBytes),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -99,13 +94,10 @@ export interface DmaComplete {
   readonly gpu: number | undefined;
 }
 
-export const DmaCompleteMsg = messageType<DmaComplete>({
-  kind: K.DMA_COMPLETE,
-  name: 'DMA_COMPLETE',
-  encode: (c) => ({
-    kind: K.DMA_COMPLETE,
-    tag: fitField('DMA_COMPLETE', 'tag', c.dma),
-    flags: fitField('DMA_COMPLETE', 'flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
+export const DmaCompleteMsg = messageType<DmaComplete>('DMA_COMPLETE', {
+  encode: (c, wire) => ({
+    tag: wire('tag', c.dma),
+    flags: wire('flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -127,17 +119,14 @@ export interface PeerWrite {
   readonly collective?: boolean;
 }
 
-export const PeerWriteMsg = messageType<PeerWrite>({
-  kind: K.PEER_WRITE,
-  name: 'PEER_WRITE',
-  encode: (p) => ({
-    kind: K.PEER_WRITE,
-    tag: fitField('PEER_WRITE', 'tag', p.dma),
+export const PeerWriteMsg = messageType<PeerWrite>('PEER_WRITE', {
+  encode: (p, wire) => ({
+    tag: wire('tag', p.dma),
     flags: (p.write ? WRITE : 0) | (p.collective === true ? COLLECTIVE : 0),
     address: p.address,
-    lpid: fitField('PEER_WRITE', 'lpid', p.lpid),
-    pid: fitField('PEER_WRITE', 'pid', p.link),
-    lengthBytes: fitField('PEER_WRITE', 'lengthBytes', p.lengthBytes),
+    lpid: wire('lpid', p.lpid),
+    pid: wire('pid', p.link),
+    lengthBytes: wire('lengthBytes', p.lengthBytes),
   }),
   decode: (m) => ({
     dma: m.tag,
@@ -155,9 +144,7 @@ export interface PeerComplete {
   readonly status: DmaStatusCode;
 }
 
-export const PeerCompleteMsg = messageType<PeerComplete>({
-  kind: K.PEER_COMPLETE,
-  name: 'PEER_COMPLETE',
-  encode: (c) => ({ kind: K.PEER_COMPLETE, tag: fitField('PEER_COMPLETE', 'tag', c.dma), flags: c.status }),
+export const PeerCompleteMsg = messageType<PeerComplete>('PEER_COMPLETE', {
+  encode: (c, wire) => ({ tag: wire('tag', c.dma), flags: c.status }),
   decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode }),
 });

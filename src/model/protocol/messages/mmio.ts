@@ -5,7 +5,6 @@
  * |-------------|--------------|--------------------------------------------------------------|
  * | MMIO_ACCESS | coord -> gpu | address = BAR0 offset, tag = value written, lpid = tenant, flags = write |
  */
-import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
 
 export interface MmioAccess {
@@ -15,7 +14,6 @@ export interface MmioAccess {
   readonly lpid: number;
 }
 export const MmioAccessMsg = plainMessage<MmioAccess>(
-  K.MMIO_ACCESS,
   'MMIO_ACCESS',
   { address: 'offset', tag: 'value', lpid: 'lpid' },
   'write',

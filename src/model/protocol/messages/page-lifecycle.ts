@@ -12,9 +12,8 @@
  * | PTE_SET       | coord -> chip | lpid, pid, address = va, 64 KiB frame number in tag (low 22 bits) and lengthBytes (high bits) |
  * | PAGE_FREE     | coord -> chip | address = pa, tag = the page's new epoch (wire width)         |
  */
-import { K } from '../kinds.js';
 import { messageType, plainMessage } from '../message-type.js';
-import { fitField, TAG_SPAN, wireEpoch } from '../wire.js';
+import { TAG_SPAN, wireEpoch } from '../wire.js';
 
 /** PTE_SET carries a 64 KiB frame number, not an address: the va already takes `address`. */
 const FRAME_BYTES = 2 ** 16;
@@ -33,7 +32,6 @@ export interface UnmapRequest extends AddressRange {
   readonly migrate: boolean;
 }
 export const UnmapRequestMsg = plainMessage<UnmapRequest>(
-  K.UNMAP_REQUEST,
   'UNMAP_REQUEST',
   { tag: 'thread', ...RANGE_FIELDS },
   'migrate',
@@ -43,17 +41,17 @@ export interface UnmapDone {
   readonly thread: number;
   readonly refused: boolean;
 }
-export const UnmapDoneMsg = plainMessage<UnmapDone>(K.UNMAP_DONE, 'UNMAP_DONE', { tag: 'thread' }, 'refused');
+export const UnmapDoneMsg = plainMessage<UnmapDone>('UNMAP_DONE', { tag: 'thread' }, 'refused');
 
 export interface PteClear extends AddressRange {
   readonly op: number;
 }
-export const PteClearMsg = plainMessage<PteClear>(K.PTE_CLEAR, 'PTE_CLEAR', { tag: 'op', ...RANGE_FIELDS });
+export const PteClearMsg = plainMessage<PteClear>('PTE_CLEAR', { tag: 'op', ...RANGE_FIELDS });
 
 export interface PteCleared {
   readonly op: number;
 }
-export const PteClearedMsg = plainMessage<PteCleared>(K.PTE_CLEARED, 'PTE_CLEARED', { tag: 'op' });
+export const PteClearedMsg = plainMessage<PteCleared>('PTE_CLEARED', { tag: 'op' });
 
 export interface PteSet {
   readonly lpid: number;
@@ -63,19 +61,16 @@ export interface PteSet {
   readonly pa: number;
 }
 
-export const PteSetMsg = messageType<PteSet>({
-  kind: K.PTE_SET,
-  name: 'PTE_SET',
-  encode: (s) => {
+export const PteSetMsg = messageType<PteSet>('PTE_SET', {
+  encode: (s, wire) => {
     const frame = s.pa / FRAME_BYTES;
-    fitField('PTE_SET', 'address', frame);
+    wire('address', frame);
     return {
-      kind: K.PTE_SET,
-      lpid: fitField('PTE_SET', 'lpid', s.lpid),
-      pid: fitField('PTE_SET', 'pid', s.pid),
+      lpid: wire('lpid', s.lpid),
+      pid: wire('pid', s.pid),
       address: s.va,
       tag: frame % TAG_SPAN,
-      lengthBytes: fitField('PTE_SET', 'lengthBytes', Math.floor(frame / TAG_SPAN)),
+      lengthBytes: wire('lengthBytes', Math.floor(frame / TAG_SPAN)),
     };
   },
   decode: (m) => ({
@@ -92,9 +87,7 @@ export interface PageFree {
   readonly epoch: number;
 }
 
-export const PageFreeMsg = messageType<PageFree>({
-  kind: K.PAGE_FREE,
-  name: 'PAGE_FREE',
-  encode: (f) => ({ kind: K.PAGE_FREE, address: f.pa, tag: wireEpoch(f.epoch) }),
+export const PageFreeMsg = messageType<PageFree>('PAGE_FREE', {
+  encode: (f) => ({ address: f.pa, tag: wireEpoch(f.epoch) }),
   decode: (m) => ({ pa: m.address, epoch: m.tag }),
 });

@@ -14,15 +14,13 @@
  * RESET_STEP travels on the PCIe edge (the root port's secondary bus reset and the host's config
  * path); RESET_ACK on the NVLink edge, behind every ATSD ack the GPU sent before it.
  */
-import { K } from '../kinds.js';
 import { messageType, plainMessage } from '../message-type.js';
-import { fitField } from '../wire.js';
 
 export interface ResetRequest {
   readonly gpu: number;
   readonly lpid: number;
 }
-export const ResetRequestMsg = plainMessage<ResetRequest>(K.RESET_REQUEST, 'RESET_REQUEST', {
+export const ResetRequestMsg = plainMessage<ResetRequest>('RESET_REQUEST', {
   tag: 'gpu',
   lpid: 'lpid',
 });
@@ -36,16 +34,14 @@ export interface ResetStep {
   readonly step: ResetStepName;
 }
 
-function stepType(kind: number, name: string) {
-  return messageType<ResetStep>({
-    kind,
-    name,
-    encode: (r) => ({ kind, tag: fitField(name, 'tag', r.gpu), address: STEP_CODES[r.step] }),
+function stepType(name: 'RESET_STEP' | 'SBR_TIMER') {
+  return messageType<ResetStep>(name, {
+    encode: (r, wire) => ({ tag: wire('tag', r.gpu), address: STEP_CODES[r.step] }),
     decode: (m) => ({ gpu: m.tag, step: STEP_NAMES[m.address - 1]! }),
   });
 }
-export const ResetStepMsg = stepType(K.RESET_STEP, 'RESET_STEP');
-export const SbrTimerMsg = stepType(K.SBR_TIMER, 'SBR_TIMER');
+export const ResetStepMsg = stepType('RESET_STEP');
+export const SbrTimerMsg = stepType('SBR_TIMER');
 
 const ACK_CODES = { quiesced: 1, 'links-up': 2 } as const;
 export type ResetAckState = keyof typeof ACK_CODES;
@@ -55,12 +51,9 @@ export interface ResetAck {
   readonly gpu: number;
   readonly state: ResetAckState;
 }
-export const ResetAckMsg = messageType<ResetAck>({
-  kind: K.RESET_ACK,
-  name: 'RESET_ACK',
-  encode: (r) => ({
-    kind: K.RESET_ACK,
-    tag: fitField('RESET_ACK', 'tag', r.gpu),
+export const ResetAckMsg = messageType<ResetAck>('RESET_ACK', {
+  encode: (r, wire) => ({
+    tag: wire('tag', r.gpu),
     address: ACK_CODES[r.state],
   }),
   decode: (m) => ({ gpu: m.tag, state: ACK_NAMES[m.address - 1]! }),
@@ -69,4 +62,4 @@ export const ResetAckMsg = messageType<ResetAck>({
 export interface ResetDone {
   readonly gpu: number;
 }
-export const ResetDoneMsg = plainMessage<ResetDone>(K.RESET_DONE, 'RESET_DONE', { tag: 'gpu' });
+export const ResetDoneMsg = plainMessage<ResetDone>('RESET_DONE', { tag: 'gpu' });

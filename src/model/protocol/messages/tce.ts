@@ -12,7 +12,6 @@
  *
  * TCE_MAPPER_TIMER drives the kernel threads that map a GPU's window at start (chip/tce-mappers.ts).
  */
-import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
 
 /** A range of a GPU's TCE window. */
@@ -28,20 +27,15 @@ export interface TceRemap extends TceRange {
   readonly windowReset: boolean;
 }
 
-export const TceRemapMsg = plainMessage<TceRemap>(K.TCE_REMAP, 'TCE_REMAP', RANGE_FIELDS, 'windowReset');
-export const TceKillTimerMsg = plainMessage<TceRemap>(
-  K.TCE_KILL_TIMER,
-  'TCE_KILL_TIMER',
-  RANGE_FIELDS,
-  'windowReset',
-);
-export const TceMapTimerMsg = plainMessage<TceRange>(K.TCE_MAP_TIMER, 'TCE_MAP_TIMER', RANGE_FIELDS);
+export const TceRemapMsg = plainMessage<TceRemap>('TCE_REMAP', RANGE_FIELDS, 'windowReset');
+export const TceKillTimerMsg = plainMessage<TceRemap>('TCE_KILL_TIMER', RANGE_FIELDS, 'windowReset');
+export const TceMapTimerMsg = plainMessage<TceRange>('TCE_MAP_TIMER', RANGE_FIELDS);
 
 export interface TceMapperTimer {
   readonly gpu: number;
   readonly thread: number;
 }
-export const TceMapperTimerMsg = plainMessage<TceMapperTimer>(K.TCE_MAPPER_TIMER, 'TCE_MAPPER_TIMER', {
+export const TceMapperTimerMsg = plainMessage<TceMapperTimer>('TCE_MAPPER_TIMER', {
   tag: 'gpu',
   lengthBytes: 'thread',
 });
@@ -50,7 +44,7 @@ export interface TceRemapped {
   readonly gpu: number;
   readonly firstIndex: number;
 }
-export const TceRemappedMsg = plainMessage<TceRemapped>(K.TCE_REMAPPED, 'TCE_REMAPPED', {
+export const TceRemappedMsg = plainMessage<TceRemapped>('TCE_REMAPPED', {
   tag: 'gpu',
   address: 'firstIndex',
 });

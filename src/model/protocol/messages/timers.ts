@@ -13,30 +13,29 @@
  * | RESET_TIMER     | coordinator | (none) (a tenant's next GPU reset request)      |
  * | COLLECTIVE_TIMER| gpu         | (none): the next ring all-reduce may start      |
  */
-import { K } from '../kinds.js';
 import { plainMessage } from '../message-type.js';
 
 export interface EngineTimer {
   readonly engine: number;
 }
-export const EngineTimerMsg = plainMessage<EngineTimer>(K.ENGINE_TIMER, 'ENGINE_TIMER', { tag: 'engine' });
+export const EngineTimerMsg = plainMessage<EngineTimer>('ENGINE_TIMER', { tag: 'engine' });
 
 export interface HostTimer {
   readonly thread: number;
 }
-export const HostTimerMsg = plainMessage<HostTimer>(K.HOST_TIMER, 'HOST_TIMER', { tag: 'thread' });
+export const HostTimerMsg = plainMessage<HostTimer>('HOST_TIMER', { tag: 'thread' });
 
 type Bare = Record<string, never>;
-export const TceTimerMsg = plainMessage<Bare>(K.TCE_TIMER, 'TCE_TIMER', {});
-export const MmioTimerMsg = plainMessage<Bare>(K.MMIO_TIMER, 'MMIO_TIMER', {});
-export const WatchdogTimerMsg = plainMessage<Bare>(K.WATCHDOG_TIMER, 'WATCHDOG_TIMER', {});
-export const ResetTimerMsg = plainMessage<Bare>(K.RESET_TIMER, 'RESET_TIMER', {});
+export const TceTimerMsg = plainMessage<Bare>('TCE_TIMER', {});
+export const MmioTimerMsg = plainMessage<Bare>('MMIO_TIMER', {});
+export const WatchdogTimerMsg = plainMessage<Bare>('WATCHDOG_TIMER', {});
+export const ResetTimerMsg = plainMessage<Bare>('RESET_TIMER', {});
 
 export interface ContextTimer {
   readonly thread: number;
 }
-export const ContextTimerMsg = plainMessage<ContextTimer>(K.CONTEXT_TIMER, 'CONTEXT_TIMER', {
+export const ContextTimerMsg = plainMessage<ContextTimer>('CONTEXT_TIMER', {
   tag: 'thread',
 });
 
-export const CollectiveTimerMsg = plainMessage<Bare>(K.COLLECTIVE_TIMER, 'COLLECTIVE_TIMER', {});
+export const CollectiveTimerMsg = plainMessage<Bare>('COLLECTIVE_TIMER', {});

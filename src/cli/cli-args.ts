@@ -1,0 +1,121 @@
+/**
+ * What `npusim`'s parser gives each command (args.ts): one interface per command, the options run
+ * and sweep share (`ScenarioArgs`), every file a command will write (`OutputFile`), and the
+ * defaults the parser fills in.
+ */
+import type { Placement } from '../runtime/placement.js';
+import type { SeedRange, Shard } from '../sweep/seeds.js';
+import type { CommandName } from './commands.js';
+import type { ParamSet } from './option-values.js';
+
+/** A file (or a directory of files) a command will write: the option that names it and the path. */
+export interface OutputFile {
+  option: string;
+  path: string;
+  /** A directory the command writes files into (created if missing). */
+  directory?: boolean;
+}
+
+/** What a run does beyond its workload (run and sweep share these options). */
+export interface ScenarioArgs {
+  durationTicks: number | undefined;
+  topology: string | undefined;
+  policy: string | undefined;
+  bugs: string[];
+  profile: string | undefined;
+  stopOnFirst: boolean;
+  /** `--set PATH=VALUE`, in the order given. */
+  set: ParamSet[];
+  /** `--variant NAME`: run only that variant of the workload. */
+  variant: string | undefined;
+  /** Where failure files go; undefined with --no-failure-file. */
+  failuresDir: string | undefined;
+  strategy: 'random' | 'pct';
+  /** PCT's depth (with --strategy pct). */
+  pctDepth: number;
+  /** --free: free-running threads, with the drift window (ticks). */
+  free: { windowTicks: number } | undefined;
+}
+
+/** The drift window of --free when --free-window is not given: 1 us of simulated time. */
+export const DEFAULT_FREE_WINDOW_TICKS = 1_000_000;
+
+export const DEFAULT_FAILURES_DIR = 'npusim-failures';
+
+export interface RunArgs extends ScenarioArgs {
+  command: 'run';
+  workload: string;
+  /** Undefined: draw one (and print it). */
+  seed: number | undefined;
+  host: 'inline' | 'threaded';
+  /** Threaded: which worker hosts which actors. */
+  placement: Placement | undefined;
+  json: boolean;
+  out: string | undefined;
+  crashAt: { actor: string; event: number } | undefined;
+  /** Run on both hosts and compare event streams (naming the first divergent event). */
+  checkHosts: boolean;
+  /** --record FILE: a replay file of the run, clean or not. */
+  record: string | undefined;
+  /** Write a Perfetto trace here (--trace). */
+  trace: string | undefined;
+  /** The cap on events in the trace (--trace-events). */
+  traceEvents: number | undefined;
+  /** Write an HTML report here (--report). */
+  report: string | undefined;
+  outputs: OutputFile[];
+}
+
+export interface CompareArgs {
+  command: 'compare';
+  a: string;
+  b: string;
+  json: boolean;
+  outputs: OutputFile[];
+}
+
+export interface SweepArgs extends ScenarioArgs {
+  command: 'sweep';
+  workload: string;
+  seeds: SeedRange | undefined;
+  jobs: number | undefined;
+  shard: Shard | undefined;
+  json: boolean;
+  /** With --merge: the directories whose shard summaries to join. */
+  merge: string[] | undefined;
+  outputs: OutputFile[];
+}
+
+export interface ReplayArgs {
+  command: 'replay';
+  file: string;
+  /** Undefined: the host the failing run used. */
+  host: 'inline' | 'threaded' | undefined;
+  json: boolean;
+  outputs: OutputFile[];
+}
+
+export interface ShrinkArgs {
+  command: 'shrink';
+  file: string;
+  out: string;
+  budget: number | undefined;
+  outputs: OutputFile[];
+}
+
+export type CliArgs =
+  | RunArgs
+  | ShrinkArgs
+  | SweepArgs
+  | ReplayArgs
+  | CompareArgs
+  | { command: 'list'; json: boolean; outputs: OutputFile[] }
+  | {
+      command: 'topo';
+      topology: string | undefined;
+      policy: string | undefined;
+      json: boolean;
+      outputs: OutputFile[];
+    }
+  | { command: 'help'; topic?: CommandName }
+  | { command: 'version' };

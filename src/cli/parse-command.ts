@@ -1,0 +1,196 @@
+/**
+ * The generic parser of one `npusim` command, driven by its command-table entry (commands.ts):
+ * node:util parseArgs in strict mode with `tokens`, then the checks parseArgs does not make (an
+ * option given twice, options that conflict, too many arguments), then each value through its
+ * option's parser. parseArgs' own errors are said again in the house shape (option, expected, got).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../core/errors.js';
+import type { OutputFile } from './cli-args.js';
+import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
+
+/** What the generic parser gives a command: parsed values by option name, and its arguments. */
+export interface ParsedCommand {
+  values: Record<string, unknown>;
+  positionals: string[];
+  outputs: OutputFile[];
+  help: boolean;
+}
+
+/**
+ * Parse one command's arguments by its table entry: strict parseArgs, then duplicates, conflicts,
+ * the number of arguments, and each value through its option's `parse`.
+ */
+export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
+  const table = [...spec.options, HELP_OPTION];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: parseArgsOptions(table),
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+  } catch (error) {
+    throw translateParseError(error, spec, table, argv);
+  }
+  const given = optionsGiven(parsed.tokens ?? []);
+  if (given.has('help')) return { values: {}, positionals: [], outputs: [], help: true };
+  checkRepeatsAndConflicts(table, given);
+  checkPositionalCount(spec, parsed.positionals);
+  return { ...parseValues(spec, parsed.values), positionals: parsed.positionals, help: false };
+}
+
+/** The table as parseArgs' `options`. */
+function parseArgsOptions(
+  table: readonly OptionSpec[],
+): Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
+  for (const o of table) {
+    options[o.name] = {
+      type: o.type,
+      ...(o.multiple === true ? { multiple: true } : {}),
+      ...(o.short === undefined ? {} : { short: o.short }),
+    };
+  }
+  return options;
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** Each option given, by name, with how it was written each time (`--seed 7`). */
+function optionsGiven(tokens: readonly Token[]): Map<string, string[]> {
+  const given = new Map<string, string[]>();
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const list = given.get(t.name) ?? [];
+    list.push(t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`);
+    given.set(t.name, list);
+  }
+  return given;
+}
+
+/** An option given twice (unless `multiple`), or with one it conflicts with, is refused. */
+function checkRepeatsAndConflicts(table: readonly OptionSpec[], given: Map<string, string[]>): void {
+  for (const o of table) {
+    const uses = given.get(o.name) ?? [];
+    if (o.multiple !== true && uses.length > 1) {
+      throw new ConfigError(
+        `--${o.name}`,
+        `Expected \`--${o.name}\` at most once, got it ${uses.length} times (${uses.map((u) => `\`${u}\``).join(', ')})`,
+      );
+    }
+    for (const other of o.conflicts ?? []) {
+      if (uses.length > 0 && given.has(other)) {
+        throw new ConfigError(`--${o.name}`, `Expected at most one of --${o.name} and --${other}, got both`);
+      }
+    }
+  }
+}
+
+/** More arguments than the command takes are refused (a variadic last positional takes any). */
+function checkPositionalCount(spec: CommandSpec, positionals: readonly string[]): void {
+  const variadic = spec.positionals.at(-1)?.variadic === true;
+  if (variadic || positionals.length <= spec.positionals.length) return;
+  const expected =
+    spec.positionals.length === 0
+      ? `no argument after \`npusim ${spec.name}\``
+      : `at most ${spec.positionals.length} argument(s) after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
+  throw new ConfigError(
+    spec.name,
+    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}`,
+  );
+}
+
+/** Each value through its option's `parse`; the files and directories the options name. */
+function parseValues(
+  spec: CommandSpec,
+  raws: Record<string, unknown>,
+): { values: Record<string, unknown>; outputs: OutputFile[] } {
+  const values: Record<string, unknown> = {};
+  const outputs: OutputFile[] = [];
+  for (const o of spec.options) {
+    const raw = raws[o.name];
+    if (raw === undefined) continue;
+    const option = `--${o.name}`;
+    if (o.type === 'boolean') {
+      values[o.name] = raw;
+      continue;
+    }
+    const texts = (Array.isArray(raw) ? raw : [raw]) as string[];
+    const parse = o.parse ?? ((t: string) => t);
+    const parsedValues = texts.map((t) => parse(t, option));
+    values[o.name] = o.multiple === true ? parsedValues : parsedValues[0];
+    if (o.writesFile === true) for (const t of texts) outputs.push({ option, path: t });
+    if (o.writesDir === true) for (const t of texts) outputs.push({ option, path: t, directory: true });
+  }
+  return { values, outputs };
+}
+
+/** parseArgs' own messages are long and not in the house shape; say option, expected, got. */
+function translateParseError(
+  error: unknown,
+  spec: CommandSpec,
+  table: readonly OptionSpec[],
+  argv: readonly string[],
+): unknown {
+  if (!(error instanceof Error) || !('code' in error)) return error;
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const raw = quoted.split(' ')[0] ?? quoted;
+  const known = table.map((o) => `--${o.name}`).join(', ');
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new ConfigError(raw, `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${raw}\``);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const o = table.find((t) => `--${t.name}` === raw || (t.short !== undefined && `-${t.short}` === raw));
+      const option = o === undefined ? raw : `--${o.name}`;
+      if (o === undefined || o.type === 'boolean') {
+        const given = argv.find((a) => a.startsWith(`${raw}=`));
+        return new ConfigError(
+          option,
+          `Expected no value after the flag \`${option}\`, got \`${given ?? raw}\``,
+        );
+      }
+      const value = valueAfter(argv, raw);
+      if (value === undefined) {
+        return new ConfigError(
+          option,
+          `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got none`,
+        );
+      }
+      // A value that starts with a dash: a negative number goes to the option's own parser, which
+      // says what it allows (`--seed -1`: negative seeds are not allowed).
+      if (o.parse !== undefined && /^-[\d.]/.test(value)) {
+        try {
+          o.parse(value, option);
+        } catch (e) {
+          if (e instanceof ConfigError) return e;
+          throw e;
+        }
+      }
+      return new ConfigError(
+        option,
+        `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option-like \`${value}\`; ` +
+          `to pass a value that starts with a dash, write \`${option}=${value}\``,
+      );
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new ConfigError(
+        spec.name,
+        `Expected no argument after \`npusim ${spec.name}\`, got \`${quoted}\``,
+      );
+    default:
+      return error;
+  }
+}
+
+/** The argument after the first `raw` (before `--`) that has no value of its own; undefined at the end. */
+function valueAfter(argv: readonly string[], raw: string): string | undefined {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    if (argv[i] !== raw) continue;
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('-')) return next;
+  }
+  return undefined;
+}

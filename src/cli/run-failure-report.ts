@@ -1,0 +1,84 @@
+/**
+ * A run that threw instead of ending: the error said on stderr with the seed and the reproduce
+ * line (an `ActorCrashError` exit 4, an `EngineStallError` exit 3, a `ConfigError` exit 2 with
+ * the field it names, anything else exit 4), then the failed run's result emitted and its failure
+ * file written.
+ */
+import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
+import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
+import { reproduceCommand } from '../report/reproduce-line.js';
+import type { MachinePlan } from '../runtime/machine-module.js';
+import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import type { RunArgs } from './cli-args.js';
+import { type CliIo, errorText, indent } from './cli-io.js';
+import { emitResult } from './emit-result.js';
+import { writeFailureFile } from './failure-output.js';
+
+/** The run that failed: what it ran and how long it took. */
+export interface FailedRun {
+  config: RunConfig;
+  workload: Workload;
+  plan: MachinePlan;
+  wallMs: number;
+}
+
+/** Say the error, emit the failed result; returns the exit code. */
+export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io: CliIo): number {
+  const { config, workload, plan, wallMs } = run;
+  if (error instanceof ConfigError) {
+    io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  const failure = sayFailure(error, config, reproduceCommand(config, args.host), io);
+  const result = failedRunResult(config, plan, args.host, failure, wallMs);
+  const unwritten = [
+    args.trace === undefined ? [] : ['--trace'],
+    args.report === undefined ? [] : ['--report'],
+  ].flat();
+  if (unwritten.length > 0) {
+    io.stderr.write(
+      `npusim: ${unwritten.join(' and ')}: not written: the run ended without figures to show\n`,
+    );
+  }
+  if (args.free !== undefined) {
+    // The crashed thread's take log went with it: no file could replay this very run.
+    io.stderr.write(
+      `npusim: a free run that crashes leaves no take log, so no failure file; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
+    );
+    return emitResult(result, args, io);
+  }
+  const code = emitResult(result, args, io);
+  writeFailureFile(result, config, workload, args.failuresDir, io);
+  return code;
+}
+
+/** The error on stderr with the seed and the reproduce line; returns the failure it records. */
+function sayFailure(error: unknown, config: RunConfig, reproduce: string, io: CliIo): RunFailure {
+  if (error instanceof ActorCrashError) {
+    const c = error.crash;
+    io.stderr.write(
+      `npusim: crash (exit 4): actor ${c.actor} crashed at tick ${c.tick}: ${c.message}\n` +
+        `  last event: ${c.lastEvent === undefined ? 'none' : JSON.stringify(c.lastEvent)}\n` +
+        `  seed: ${config.seed}\n${indent(c.stack)}\nreproduce: ${reproduce}\n`,
+    );
+    return { kind: 'crash', crash: c };
+  }
+  if (error instanceof EngineStallError) {
+    io.stderr.write(
+      `npusim: liveness failure (exit 3): ${error.message}\n  seed: ${config.seed}\n` +
+        `${indent(JSON.stringify(error.dump, null, 2))}\nreproduce: ${reproduce}\n`,
+    );
+    return { kind: 'stall', message: error.message, dump: error.dump };
+  }
+  io.stderr.write(
+    `npusim: unexpected error (exit 4):\n${indent(errorText(error))}\n  seed: ${config.seed}\nreproduce: ${reproduce}\n`,
+  );
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    kind: 'crash',
+    crash: { actor: 'npusim', lastEvent: undefined, tick: 0, message: e.message, stack: e.stack ?? '' },
+  };
+}

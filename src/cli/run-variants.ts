@@ -1,0 +1,91 @@
+/**
+ * A workload's variants (its `variants`, workload.ts), run after the workload's own run, one by
+ * one with the same seed and options on the same host, so the summary sets their answers side by
+ * side. Each is judged against its `expect`: a variant that finds what it expects does not fail
+ * the command; one that finds something it did not expect writes its own failure file, and its
+ * exit code counts when it is worse than the workload's own run's.
+ */
+import { EXIT, worseExit } from '../core/exit-codes.js';
+import type { Variant, Workload } from '../model/scenario/workload.js';
+import { failedRunResult } from '../report/assemble-result.js';
+import { judgeExpectation } from '../report/headline.js';
+import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
+import type { FreeLog } from '../runtime/free/free-log.js';
+import type { RunArgs } from './cli-args.js';
+import type { CliIo } from './cli-io.js';
+import { writeFailureFile } from './failure-output.js';
+import { askedHost, hostRun } from './host-run.js';
+import { Interrupt } from './interrupt.js';
+import { describedResult, runFailureOf } from './run-outcome.js';
+import { scenarioConfig } from './scenario-config.js';
+
+/**
+ * Each variant after the workload's own run: same seed and options, the variant's `set` applied
+ * before the user's `--set` (scenario-config.ts). Returns their results and the worst exit code of
+ * those that found what they did not expect (0 when none did).
+ */
+export async function runVariants(
+  workload: Workload,
+  variants: readonly Variant[],
+  args: RunArgs,
+  seed: number,
+  file: string | undefined,
+  io: CliIo,
+): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
+  const machine = await import('../model/actors/machine.js');
+  const results: VariantResult[] = [];
+  let worst: number = EXIT.clean;
+  for (const [i, v] of variants.entries()) {
+    const config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
+    io.stderr.write(
+      `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
+    );
+    const plan = machine.planMachine(config);
+    const interrupt = new Interrupt(io);
+    let result: RunResult;
+    let freeLog: FreeLog | undefined;
+    const started = performance.now();
+    try {
+      const raw = await hostRun({ args, io, interrupt }, config, askedHost(args), {
+        label: `variant ${v.name}`,
+      });
+      freeLog = raw.free?.log;
+      result = describedResult(config, plan, raw, workload);
+    } catch (error) {
+      const failure = runFailureOf(error);
+      if (failure === undefined) throw error;
+      result = failedRunResult(config, plan, args.host, failure, performance.now() - started);
+    } finally {
+      interrupt.dispose();
+    }
+    const expectation = judgeExpectation(v.expect, result);
+    results.push(variantResult(v, result, expectation));
+    if (result.status === 'interrupted') break;
+    if (!expectation.met && result.exitCode !== EXIT.clean) {
+      // Found what it did not expect: a finding like any run's, with its own failure file.
+      worst = worseExit(worst, result.exitCode);
+      writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+    }
+  }
+  return { results, worstUnexpected: worst };
+}
+
+/** One variant's line in its workload's result. */
+function variantResult(
+  v: Variant,
+  result: RunResult,
+  expectation: VariantResult['expectation'],
+): VariantResult {
+  return {
+    name: v.name,
+    ...(v.description === undefined ? {} : { description: v.description }),
+    set: v.set,
+    status: result.status,
+    exitCode: result.exitCode,
+    digest: result.digest,
+    violationTotal: violationTotal(result),
+    expectation,
+    headline: result.headline ?? [],
+    reproduce: result.reproduce,
+  };
+}

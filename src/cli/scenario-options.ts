@@ -1,0 +1,117 @@
+/**
+ * The options shared by `npusim run` and `npusim sweep` (commands.ts): what a run does (its
+ * duration, topology, bugs, strategy, --set), free-running threads, and where failure files go.
+ */
+import { parseDuration } from '../report/duration.js';
+import type { OptionSpec } from './command-spec.js';
+import { parsePctDepth, parseSet, parseStrategy } from './option-values.js';
+
+/** Options that choose what a run does (shared by run and sweep). */
+export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'duration',
+    type: 'string',
+    value: 'T',
+    help: 'simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)',
+    default: "the workload's",
+    parse: parseDuration,
+  },
+  {
+    name: 'topology',
+    type: 'string',
+    value: 'NAME|FILE',
+    help: 'witherspoon-6, witherspoon-4, or a JSON TopologySpec file',
+    default: "the workload's",
+  },
+  {
+    name: 'policy',
+    type: 'string',
+    value: 'P',
+    help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
+    default: "the workload's",
+  },
+  {
+    name: 'bug',
+    type: 'string',
+    value: 'NAME',
+    help: 'switch on a known historical bug; repeatable (see `npusim list`)',
+    multiple: true,
+  },
+  {
+    name: 'profile',
+    type: 'string',
+    value: 'NAME',
+    help: 'a real release pairing: its bug switches and firmware behaviour (as-shipped, fixed; `npusim list`)',
+    default: 'fixed',
+  },
+  {
+    name: 'stop-on-first',
+    type: 'boolean',
+    help: 'end a run at the end of the tick of its first violation or liveness failure',
+  },
+  {
+    name: 'strategy',
+    type: 'string',
+    value: 'S',
+    help: 'how scheduling choices are made: random (from the seed) or pct (priorities and d-1 change points, measured from a first run)',
+    default: 'random',
+    parse: (t, o) => parseStrategy(t, o),
+  },
+  {
+    name: 'pct-depth',
+    type: 'string',
+    value: 'D',
+    help: 'PCT bug depth d (with --strategy pct): d-1 priority change points',
+    default: '3',
+    parse: (t, o) => parsePctDepth(t, o),
+  },
+  {
+    name: 'set',
+    type: 'string',
+    value: 'PATH=VALUE',
+    help:
+      'override a workload parameter, validated like the workload file (gpu.dmaBytes=4096, ' +
+      'tenants[0].pageSizes=["2M"]; VALUE is JSON when it parses, else text); repeatable',
+    multiple: true,
+    parse: parseSet,
+  },
+  {
+    name: 'variant',
+    type: 'string',
+    value: 'NAME',
+    help: "run only this variant of the workload (`npusim list` names them), not the workload's own run",
+  },
+];
+
+/** Free-running threads (run and sweep; src/runtime/free). */
+export const FREE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'free',
+    type: 'boolean',
+    help:
+      'free-running threads: one worker per actor, no safe-time waiting; the order records are taken in ' +
+      'comes from real thread timing and is logged, so the run replays exactly from its failure (or --record) file',
+  },
+  {
+    name: 'free-window',
+    type: 'string',
+    value: 'T',
+    help: "with --free: how far (simulated time) an actor may run ahead of the others' next events",
+    default: '1us',
+    parse: parseDuration,
+  },
+];
+
+/** Where failure files go (run and sweep). */
+export const FAILURE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'failures',
+    type: 'string',
+    value: 'DIR',
+    help: 'write failure files (one per failing run, `npusim replay FILE`) into DIR',
+    default: './npusim-failures',
+    writesDir: true,
+    conflicts: ['no-failure-file'],
+  },
+  { name: 'no-failure-file', type: 'boolean', help: 'write no failure file' },
+];

@@ -1,0 +1,121 @@
+/**
+ * What `npusim run --trace FILE` and `--report FILE` add to a run: the recorders' options before
+ * it, a second run anchored at the first finding when the recorders kept too late a window, and
+ * the two files built from the records after it.
+ */
+import type { RunConfig } from '../model/scenario/run-config.js';
+import { assembleResult } from '../report/assemble-result.js';
+import { formatTime } from '../report/duration.js';
+import type { RunResult } from '../report/run-result.js';
+import type { MachinePlan } from '../runtime/machine-module.js';
+import type { RawRun } from '../runtime/raw-run.js';
+import type { TraceOptions } from '../runtime/trace-recorder.js';
+import type { RunArgs } from './cli-args.js';
+import type { OutputText } from './emit-result.js';
+import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
+
+/** Sample rows per run for the time series of --report (one every 0.25 % of the run). */
+const REPORT_SAMPLES = 400;
+
+/** What the recorders keep for --trace and --report (undefined: neither asked for). */
+export async function traceRecording(
+  args: RunArgs,
+  config: RunConfig,
+  plan: MachinePlan,
+): Promise<TraceOptions | undefined> {
+  if (args.trace === undefined && args.report === undefined) return undefined;
+  const { DEFAULT_TRACE_EVENTS, traceCapacityPerActor } = await import('../report/trace/trace-file.js');
+  return {
+    // --report alone needs only the samples: a ring of two records costs nothing.
+    capacityRecords:
+      args.trace === undefined
+        ? 2
+        : traceCapacityPerActor(args.traceEvents ?? DEFAULT_TRACE_EVENTS, plan.actors.length),
+    sampleCount: REPORT_SAMPLES,
+    endTick: config.params.durationTicks,
+  };
+}
+
+/**
+ * --trace keeps the window around the run's first finding. The recorders kept the end of the run;
+ * when the first finding came before what they kept, the run is made again with the recorders
+ * anchored at its tick: a run is deterministic (the same seed and options give the same events,
+ * on either host), so the second run is the first one again, recorded where it matters. Returns
+ * that run, or undefined when the first run's records serve.
+ */
+export async function anchoredRun(
+  session: RunSession,
+  first: PlannedRun & { raw: RawRun },
+  recording: TraceOptions | undefined,
+): Promise<RawRun | undefined> {
+  const { args, io } = session;
+  const { config, plan, raw } = first;
+  // A free run races anew when run again: there is no second run to anchor.
+  if (
+    args.trace === undefined ||
+    recording === undefined ||
+    raw.stopped === 'interrupted' ||
+    raw.free !== undefined
+  )
+    return undefined;
+  const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
+  const need = needsAnchoredRun(raw, assembleResult(config, plan, raw));
+  if (need === undefined) return undefined;
+  io.stderr.write(
+    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+      `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
+      '(the same seed gives the same run)\n',
+  );
+  const again = await hostRun(session, config, args.host, {
+    trace: { ...recording, anchorTick: need.anchorTick },
+  });
+  if (again.stopped === 'interrupted') return undefined;
+  const { combineDigests } = await import('../runtime/digest.js');
+  if (combineDigests(again.actorDigests) !== combineDigests(raw.actorDigests)) {
+    io.stderr.write(
+      'npusim: trace: the second run differs from the first (an engine bug); the trace shows the second\n',
+    );
+  }
+  return again;
+}
+
+/** The runs and result a run's --trace and --report files are built from. */
+export interface RecordedRun {
+  plan: MachinePlan;
+  config: RunConfig;
+  result: RunResult;
+  raw: RawRun;
+  /** The anchored second run, when there was one: the trace shows it. */
+  traceRaw: RawRun | undefined;
+}
+
+/** The --trace and --report files of a run, built from its records (nothing if neither asked). */
+export async function traceAndReportFiles(
+  run: RecordedRun,
+  session: Pick<RunSession, 'args' | 'io'>,
+): Promise<OutputText[]> {
+  const { plan, config, result, raw, traceRaw } = run;
+  const { args, io } = session;
+  const files: OutputText[] = [];
+  if (args.trace !== undefined) {
+    const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+    const trace = buildTraceFile(
+      plan,
+      config,
+      result,
+      traceRaw ?? raw,
+      args.traceEvents ?? DEFAULT_TRACE_EVENTS,
+    );
+    io.stderr.write(`npusim: ${trace.note}\n`);
+    files.push({ option: '--trace', path: args.trace, text: trace.bytes });
+  }
+  if (args.report !== undefined) {
+    const { buildHtmlReport } = await import('../report/html-report.js');
+    files.push({
+      option: '--report',
+      path: args.report,
+      text: buildHtmlReport({ plan, config, result, raw }),
+    });
+  }
+  return files;
+}

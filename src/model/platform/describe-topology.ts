@@ -1,0 +1,50 @@
+/**
+ * `npusim topo` as text: each socket with its NPU and ATSD registers, each GPU with its PCI
+ * address, aperture, NVLinks and bridges, then the edges the engine wires (each pair once).
+ */
+import { GiB, hex } from '../types.js';
+import { chipActorName, gpuActorName } from './actor-names.js';
+import type { Endpoint, Topology } from './topology.js';
+
+function endpointName(e: Endpoint): string {
+  return e.kind === 'gpu' ? gpuActorName(e.index) : chipActorName(e.socket);
+}
+
+/** Human-readable summary for `npusim topo`: sockets, GPUs, link map, bridges, edges. */
+export function describeTopology(t: Topology): string {
+  const out: string[] = [];
+  out.push(`topology ${t.name} (${t.gpus.length} GPUs, ${t.sockets.length} sockets, ${t.gpuMemMap})`);
+  for (const sk of t.sockets) {
+    out.push(
+      `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,
+    );
+    for (const gi of sk.gpus) {
+      const g = t.gpus[gi]!;
+      const name = gpuActorName(g.index);
+      out.push(
+        `  ${name}${g.id === name ? '' : ` (spec id ${g.id})`} ${g.bdf} aperture ${hex(g.apertureBase)} (+${g.apertureBytes / GiB} GiB, RAM ${g.ramBytes / GiB} GiB) tgt ${hex(g.tgt)} numa ${g.numaNode}`,
+      );
+      const links = g.links.map((l) =>
+        l.kind === 'gpu' ? `${gpuActorName(l.peer)}.${l.peerLink}` : `b${l.brick}`,
+      );
+      out.push(`    links: ${links.map((s, i) => `${i}=${s}`).join(' ')}`);
+      for (const bi of g.bridges) {
+        const b = t.bridges[bi]!;
+        out.push(
+          `    bridge ${b.bdf} [${b.vendorId.toString(16)}:${b.deviceId.toString(16).padStart(4, '0')}] link-index ${b.linkIndex} gpu-link ${b.gpuLink} speed ${b.nvlinkSpeed} ATSD ${hex(b.atsdRegister)}`,
+        );
+      }
+    }
+  }
+  out.push('edges (each direction):');
+  for (const e of t.edges) {
+    if (e.from.kind === 'gpu' && e.to.kind === 'gpu' && e.from.index > e.to.index) continue;
+    if (e.to.kind === 'gpu' && e.from.kind === 'chip') continue;
+    if (e.kind === 'xbus' && e.from.kind === 'chip' && e.to.kind === 'chip' && e.from.socket > e.to.socket)
+      continue;
+    out.push(
+      `  ${endpointName(e.from)} <-> ${endpointName(e.to)} ${e.kind} x${e.lanes} ${e.bytesPerSecond / 1e9} GB/s ${e.latencyTicks / 1000} ns`,
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,375 @@
+/**
+ * The check of a topology spec (topology-spec.ts), from a preset, a user's file or a test: every
+ * key known, every number within the machine's limits (each limit says why it is where it is),
+ * names unique, NVLink tables consistent from both ends, GPUs within their socket's memory map.
+ * Every error is a ConfigError naming the field, what was expected and what arrived.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { MAX_GPUS } from '../protocol/wire.js';
+import { GiB } from '../types.js';
+import {
+  type GpuSpec,
+  MAX_P9_CHIP_ID,
+  MAX_SOCKETS,
+  NPU_LINKS_PER_CHIP,
+  NVLINKS_PER_GPU,
+  type SocketSpec,
+  type TopologySpec,
+} from './topology-spec.js';
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `\`${v}\` (string)`;
+  if (v === null) return '`null`';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return 'an object';
+  return `\`${String(v)}\` (${typeof v})`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
+ * ignored silently and the machine built with defaults the user thinks they changed.
+ */
+function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(v)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        field === '' ? key : `${field}.${key}`,
+        `Unknown key: expected one of ${allowed.join(', ')}, got \`${key.length > 40 ? `${key.slice(0, 40)}...` : key}\``,
+      );
+    }
+  }
+}
+
+const TOPOLOGY_KEYS = [
+  'name',
+  'sockets',
+  'gpus',
+  'gpuMemMap',
+  'gpuRamBytes',
+  'nvlinkSpeed',
+  'links',
+] as const;
+const SOCKET_KEYS = ['chipId', 'npuPciDomain', 'gpuPciDomain', 'gpuFirstBus', 'npuRegsBase'] as const;
+const GPU_KEYS = ['id', 'socket', 'links'] as const;
+const LINK_KINDS = ['nvlinkBrick', 'pcie', 'xbus'] as const;
+const LINK_PARAM_KEYS = ['latencyTicks', 'bytesPerSecond'] as const;
+
+/** Longest topology or GPU name: it is printed in summaries and results. */
+export const MAX_NAME_LENGTH = 64;
+
+/**
+ * Bounds of one link's latency, in ticks (ps). Below 1 ns: the threaded engine advances by the
+ * smallest latency per round (its lookahead), so 1 ns already means a thousand rounds per
+ * simulated microsecond, and no link of this machine is within two orders of magnitude of it
+ * (zero would leave no lookahead at all). Above 1 ms: a thousand times the slowest modelled link;
+ * the bound keeps every arrival time (send time + queue + latency + jitter) well inside the 2^53
+ * ticks a ring record and a double hold exactly (report/duration.ts bounds the send time).
+ */
+export const LATENCY_TICKS_MIN = 1_000;
+export const LATENCY_TICKS_MAX = 1_000_000_000;
+/**
+ * Bounds of one link's (or one brick's) bandwidth, bytes per second per direction. Below
+ * 100 MB/s (under PCIe Gen1 x1's 250 MB/s, slower than any link this machine ever had): a 1 MiB DMA
+ * would serialise for over 10 ms, so queues outgrow any run and the figures mean nothing (at
+ * 1e-9 bytes/s a message would take 10^13 s). Above 1 TB/s (40 times an NVLink2 brick): a byte
+ * serialises in under a tick, below the resolution of simulated time.
+ */
+export const BYTES_PER_SECOND_MIN = 1e8;
+export const BYTES_PER_SECOND_MAX = 1e12;
+/**
+ * Highest NPU register base: the 8 ATSD registers above it (ATSD_OFFSET + 8 * ATSD_STRIDE, topology.ts)
+ * must stay exact integers, which every address below 2^52 leaves room for.
+ */
+export const NPU_REGS_BASE_MAX = 2 ** 52;
+/**
+ * A DMA carries its GPU's index in the upper bits of a ring record's `flags` (protocol/wire.ts),
+ * so only MAX_GPUS GPUs can be named there: with more, an inline run would work and a threaded one
+ * could not encode the message.
+ */
+export { MAX_GPUS };
+
+function expectInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new ConfigError(field, `Expected an integer from ${min} to ${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function expectArray(v: unknown, field: string): unknown[] {
+  if (!Array.isArray(v)) throw new ConfigError(field, `Expected an array, got ${describe(v)}`);
+  return v;
+}
+
+function checkLinkParams(v: unknown, field: string): void {
+  if (v === undefined) return;
+  if (!isRecord(v)) throw new ConfigError(field, `Expected an object, got ${describe(v)}`);
+  checkKeys(v, LINK_PARAM_KEYS, field);
+  if (v.latencyTicks !== undefined) {
+    const t = v.latencyTicks;
+    // A zero-latency edge between two threads leaves no lookahead for conservative PDES
+    // (design.md "Time and determinism"): it is a configuration error, not a fast link.
+    if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < LATENCY_TICKS_MIN || t > LATENCY_TICKS_MAX) {
+      throw new ConfigError(
+        `${field}.latencyTicks`,
+        `Expected an integer latency from ${LATENCY_TICKS_MIN} (1 ns) to ${LATENCY_TICKS_MAX} (1 ms) ticks, got ${describe(t)}`,
+      );
+    }
+  }
+  if (v.bytesPerSecond !== undefined) {
+    const b = v.bytesPerSecond;
+    if (
+      typeof b !== 'number' ||
+      !Number.isFinite(b) ||
+      b < BYTES_PER_SECOND_MIN ||
+      b > BYTES_PER_SECOND_MAX
+    ) {
+      throw new ConfigError(
+        `${field}.bytesPerSecond`,
+        `Expected a bandwidth from ${BYTES_PER_SECOND_MIN} (100 MB/s) to ${BYTES_PER_SECOND_MAX} (1 TB/s) bytes per second, got ${describe(b)}`,
+      );
+    }
+  }
+}
+
+function checkName(v: unknown, field: string): void {
+  if (typeof v !== 'string' || v === '' || v.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(v)) {
+    throw new ConfigError(
+      field,
+      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describe(typeof v === 'string' && v.length > MAX_NAME_LENGTH ? `${v.slice(0, MAX_NAME_LENGTH)}...` : v)}`,
+    );
+  }
+}
+
+/**
+ * Check a spec (from a preset, a config file or a test) and return it typed. Every error is a
+ * ConfigError whose `field` names the offending entry, e.g. `gpus[2].links[4]`.
+ */
+export function validateTopologySpec(input: unknown): TopologySpec {
+  if (!isRecord(input)) throw new ConfigError('', `Expected a topology object, got ${describe(input)}`);
+  checkKeys(input, TOPOLOGY_KEYS, '');
+  checkName(input.name, 'name');
+  const sockets = checkSockets(input.sockets);
+  const gpus = expectArray(input.gpus, 'gpus');
+  const { gpuIndex, gpuSocket } = checkGpus(gpus, sockets.length);
+  checkNvlinks(gpus, gpuIndex, gpuSocket);
+  checkMemoryMap(input, sockets, gpuSocket);
+  checkMachineOptions(input);
+  return input as unknown as TopologySpec;
+}
+
+/** The sockets: 1 to MAX_SOCKETS, each chip id and PCI domain used once. */
+function checkSockets(value: unknown): unknown[] {
+  const sockets = expectArray(value, 'sockets');
+  if (sockets.length < 1 || sockets.length > MAX_SOCKETS) {
+    throw new ConfigError(
+      'sockets',
+      `Expected 1 to ${MAX_SOCKETS} sockets (NV_MAX_NPUS), got ${sockets.length}`,
+    );
+  }
+  const chipIds = new Map<number, number>();
+  const domains = new Map<number, string>();
+  sockets.forEach((s, i) => {
+    const f = `sockets[${i}]`;
+    if (!isRecord(s)) throw new ConfigError(f, `Expected an object, got ${describe(s)}`);
+    checkKeys(s, SOCKET_KEYS, f);
+    // A P9 chip id (GCID) is 7 bits: 4 of group, 3 of chip (skiboot include/chip.h P9_PIR2GCID).
+    const chipId = expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID);
+    const dup = chipIds.get(chipId);
+    if (dup !== undefined)
+      throw new ConfigError(
+        `${f}.chipId`,
+        `Expected a chip id no other socket has, got ${chipId}: sockets[${dup}] has it too`,
+      );
+    chipIds.set(chipId, i);
+    for (const key of ['npuPciDomain', 'gpuPciDomain'] as const) {
+      const d = expectInt(s[key], `${f}.${key}`, 0, 0xffff);
+      const prev = domains.get(d);
+      if (prev !== undefined) {
+        throw new ConfigError(
+          `${f}.${key}`,
+          `Expected a PCI domain no other PHB has, got ${d.toString(16)}: ${prev} has it too`,
+        );
+      }
+      domains.set(d, `${f}.${key}`);
+    }
+    expectInt(s.gpuFirstBus, `${f}.gpuFirstBus`, 0, 0xff);
+    if (s.npuRegsBase !== undefined) expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, NPU_REGS_BASE_MAX);
+  });
+  return sockets;
+}
+
+/** The GPUs: 1 to MAX_GPUS, each id used once and on a socket; returns each's index and socket. */
+function checkGpus(
+  gpus: unknown[],
+  socketCount: number,
+): { gpuIndex: Map<string, number>; gpuSocket: number[] } {
+  if (gpus.length < 1 || gpus.length > MAX_GPUS) {
+    throw new ConfigError(
+      'gpus',
+      `Expected 1 to ${MAX_GPUS} GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got ${gpus.length}`,
+    );
+  }
+  const gpuIndex = new Map<string, number>();
+  const gpuSocket: number[] = [];
+  gpus.forEach((g, i) => {
+    const f = `gpus[${i}]`;
+    if (!isRecord(g)) throw new ConfigError(f, `Expected an object, got ${describe(g)}`);
+    checkKeys(g, GPU_KEYS, f);
+    checkName(g.id, `${f}.id`);
+    if (typeof g.id !== 'string') return; // checked above; narrows the type
+    const dup = gpuIndex.get(g.id);
+    if (dup !== undefined)
+      throw new ConfigError(
+        `${f}.id`,
+        `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`,
+      );
+    gpuIndex.set(g.id, i);
+    gpuSocket.push(expectInt(g.socket, `${f}.socket`, 0, socketCount - 1));
+  });
+  return { gpuIndex, gpuSocket };
+}
+
+/**
+ * Each GPU's 6 NVLinks: a peer on the same socket or a brick of its socket's NPU used once, at
+ * least one brick per GPU, and peer tables that agree from both ends.
+ */
+function checkNvlinks(
+  gpus: unknown[],
+  gpuIndex: ReadonlyMap<string, number>,
+  gpuSocket: readonly number[],
+): void {
+  const bricksUsed = new Map<string, string>();
+  const peerCount = new Map<string, number>();
+  gpus.forEach((g, i) => {
+    const f = `gpus[${i}]`;
+    const rec = g as Record<string, unknown>;
+    const links = expectArray(rec.links, `${f}.links`);
+    if (links.length !== NVLINKS_PER_GPU) {
+      throw new ConfigError(
+        `${f}.links`,
+        `Expected ${NVLINKS_PER_GPU} NVLink entries (a V100 has 6 links), got ${links.length}`,
+      );
+    }
+    const socket = gpuSocket[i]!;
+    let bricks = 0;
+    links.forEach((l, k) => {
+      const lf = `${f}.links[${k}]`;
+      if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
+      checkKeys(l, ['gpu', 'brick'], lf);
+      if ('gpu' in l && !('brick' in l)) {
+        const peer = gpuIndex.get(String(l.gpu));
+        if (typeof l.gpu !== 'string' || peer === undefined) {
+          throw new ConfigError(
+            `${lf}.gpu`,
+            `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+          );
+        }
+        if (peer === i)
+          throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
+        if (gpuSocket[peer] !== socket) {
+          throw new ConfigError(
+            `${lf}.gpu`,
+            `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${rec.id}\` on socket ${socket}`,
+          );
+        }
+        const key = `${i}>${peer}`;
+        peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
+      } else if ('brick' in l && !('gpu' in l)) {
+        const brick = expectInt(l.brick, `${lf}.brick`, 0, NPU_LINKS_PER_CHIP - 1);
+        const key = `${socket}:${brick}`;
+        const prev = bricksUsed.get(key);
+        if (prev !== undefined) {
+          throw new ConfigError(
+            `${lf}.brick`,
+            `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
+          );
+        }
+        bricksUsed.set(key, lf);
+        bricks++;
+      } else {
+        throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
+      }
+    });
+    // The GPU's NVLink to its NPU carries ATS translation requests, ATSD shootdowns and DMA to host
+    // memory (world.ts wires them on that edge): a GPU with only peer links could do none of it.
+    if (bricks === 0) {
+      throw new ConfigError(
+        `${f}.links`,
+        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
+      );
+    }
+  });
+  // ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A.
+  for (const [key, n] of peerCount) {
+    const [a, b] = key.split('>').map(Number) as [number, number];
+    const back = peerCount.get(`${b}>${a}`) ?? 0;
+    if (back !== n) {
+      const ga = (gpus[a] as GpuSpec).id;
+      const gb = (gpus[b] as GpuSpec).id;
+      throw new ConfigError(
+        `gpus[${b}].links`,
+        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
+      );
+    }
+  }
+}
+
+/** The GPU memory map, and each socket's GPUs within its apertures and its bus numbers. */
+function checkMemoryMap(
+  input: Record<string, unknown>,
+  sockets: unknown[],
+  gpuSocket: readonly number[],
+): void {
+  const memMap = input.gpuMemMap ?? 'GPU_MEM_4T_DOWN';
+  if (memMap !== 'GPU_MEM_4T_DOWN' && memMap !== 'GPU_MEM_4T_UP') {
+    throw new ConfigError('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
+  }
+  const perSocket = new Map<number, number>();
+  for (const s of gpuSocket) perSocket.set(s, (perSocket.get(s) ?? 0) + 1);
+  // A socket's GPUs sit on consecutive buses from gpuFirstBus (topology.ts): the last must be a bus.
+  for (const [socket, n] of perSocket) {
+    const first = (sockets[socket] as SocketSpec).gpuFirstBus;
+    if (first + n - 1 > 0xff) {
+      throw new ConfigError(
+        `sockets[${socket}].gpuFirstBus`,
+        `Expected room for ${n} GPU buses up to 0xff, got first bus 0x${first.toString(16)} (last would be 0x${(first + n - 1).toString(16)})`,
+      );
+    }
+  }
+  const maxPerSocket = Math.max(...perSocket.values());
+  if (memMap === 'GPU_MEM_4T_DOWN' && maxPerSocket > 6) {
+    throw new ConfigError(
+      'gpus',
+      `Expected at most 6 GPUs per socket (GPU_MEM_4T_DOWN has 6 apertures per chip), got ${maxPerSocket} on one socket`,
+    );
+  }
+  // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"
+  // in npu2.c); a fifth GPU on a chip would make phys_map_get assert.
+  if (memMap === 'GPU_MEM_4T_UP' && maxPerSocket > 4) {
+    throw new ConfigError(
+      'gpuMemMap',
+      `GPU_MEM_4T_UP (small memory map) has 4 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
+    );
+  }
+}
+
+/** GPU RAM, the NVLink speed and the link parameters, when given. */
+function checkMachineOptions(input: Record<string, unknown>): void {
+  if (input.gpuRamBytes !== undefined && input.gpuRamBytes !== 16 * GiB && input.gpuRamBytes !== 32 * GiB) {
+    throw new ConfigError(
+      'gpuRamBytes',
+      `Expected 16 GiB or 32 GiB (V100 16/32 GB), got ${describe(input.gpuRamBytes)}`,
+    );
+  }
+  if (input.nvlinkSpeed !== undefined) expectInt(input.nvlinkSpeed, 'nvlinkSpeed', 0, 0xffff_ffff);
+  if (input.links !== undefined) {
+    if (!isRecord(input.links))
+      throw new ConfigError('links', `Expected an object, got ${describe(input.links)}`);
+    checkKeys(input.links, LINK_KINDS, 'links');
+    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`);
+  }
+}

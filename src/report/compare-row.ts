@@ -1,0 +1,190 @@
+/**
+ * One compared figure of `npusim compare` (compare-results.ts): its values in A and B, its change,
+ * and whether the change is larger than the figure moves between seeds of the same run (noise),
+ * with the row makers for each kind of figure and its sampling model.
+ *
+ * How noise is judged. A run is deterministic: the same workload, seed and options give the same
+ * figures, to the event. What varies is the seed, so "noise" is how much a figure moves between
+ * seeds of one configuration: sampling noise. A change is called beyond noise when it exceeds
+ * three standard errors of the difference, |B - A| > 3 sqrt(se_A^2 + se_B^2), with each
+ * figure's standard error from its own sampling model:
+ *
+ * | figure                          | model                         | standard error              |
+ * |---------------------------------|-------------------------------|-----------------------------|
+ * | a count (counters, samples, ...)| Poisson: events in a window   | sqrt(n), per simulated time |
+ * | mean latency                    | mean of N samples             | stddev / sqrt(N)            |
+ * | p50, p99, p99.9 latency         | order statistics: 95 % interval on the rank, N p -/+ 1.96 sqrt(N p (1-p)) | interval width / (2 x 1.96) |
+ * | cache hit rate                  | binomial proportion           | sqrt(p (1-p) / n)           |
+ * | link utilisation                | busy time ~ its message count | u / sqrt(messages)          |
+ *
+ * A percentile is judged only with at least 5 samples beyond it in both runs (N (1 - p) >= 5: a
+ * p99 needs 500 samples), where the normal approximation holds; below that it is the tail's
+ * last few samples, like a max. Counts from runs of different simulated lengths are compared
+ * per simulated millisecond. Three
+ * standard errors rather than two because a run's samples are not independent (a burst makes
+ * neighbouring latencies alike, so the iid errors above are too small) and because a comparison
+ * asks about many figures at once: at 3 standard errors a figure that did not change is called
+ * changed about 3 times in 1000. Min and max are single samples (no noise model: not judged);
+ * engine figures (wall time, events per second, rings, workers) depend on the machine and its
+ * load, not on the model, and are never judged.
+ */
+import type { HistogramSummary } from '../model/actors/actor.js';
+import type { RunResult } from './run-result.js';
+
+/** Standard errors a change must exceed to be called beyond noise. */
+export const NOISE_SIGMAS = 3;
+/** Samples a percentile needs beyond it (N (1 - p)) before its interval is trusted. */
+const MIN_SAMPLES_BEYOND = 5;
+const Z_95 = 1.959964;
+
+export type Verdict = 'changed' | 'noise' | 'not judged' | 'only in A' | 'only in B';
+
+export interface CompareRow {
+  section: 'run' | 'counts' | 'latencies' | 'rates' | 'links' | 'engine';
+  figure: string;
+  a: number | undefined;
+  b: number | undefined;
+  /** b - a, when both are numbers. */
+  change: number | undefined;
+  /** (b - a) / a, when a is not 0. */
+  changeRatio: number | undefined;
+  /** The standard error of the change; undefined when not judged. */
+  sigma: number | undefined;
+  verdict: Verdict;
+  /** Why a figure was not judged, or how it was. */
+  note: string;
+  unit: 'count' | 'ticks' | 'ratio' | 'ms' | 'per-second';
+}
+
+function base(
+  section: CompareRow['section'],
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  unit: CompareRow['unit'],
+): Omit<CompareRow, 'sigma' | 'verdict' | 'note'> {
+  const change = a === undefined || b === undefined ? undefined : b - a;
+  return {
+    section,
+    figure,
+    a,
+    b,
+    change,
+    changeRatio: change === undefined || a === 0 || a === undefined ? undefined : change / a,
+    unit,
+  };
+}
+
+export function judged(
+  section: CompareRow['section'],
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  sigma: number | undefined,
+  unit: CompareRow['unit'],
+  how: string,
+): CompareRow {
+  const row = base(section, figure, a, b, unit);
+  if (a === undefined) return { ...row, sigma: undefined, verdict: 'only in B', note: '' };
+  if (b === undefined) return { ...row, sigma: undefined, verdict: 'only in A', note: '' };
+  if (sigma === undefined)
+    return { ...row, sigma, verdict: 'not judged', note: 'no noise figure in a result' };
+  const change = row.change!;
+  // A change of zero is never beyond noise, even where the noise model gives zero (two constants).
+  const beyond = change !== 0 && Math.abs(change) > NOISE_SIGMAS * sigma;
+  return { ...row, sigma, verdict: beyond ? 'changed' : 'noise', note: how };
+}
+
+export function notJudged(
+  section: CompareRow['section'],
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  unit: CompareRow['unit'],
+  why: string,
+): CompareRow {
+  return { ...base(section, figure, a, b, unit), sigma: undefined, verdict: 'not judged', note: why };
+}
+
+/** Counts are Poisson: se(n) = sqrt(n); per simulated ms when the runs' lengths differ. */
+export function countRow(
+  section: CompareRow['section'],
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  perTime: boolean,
+  msA: number,
+  msB: number,
+): CompareRow {
+  if (!perTime || a === undefined || b === undefined) {
+    const sigma = a === undefined || b === undefined ? undefined : Math.sqrt(a + b);
+    return judged(section, figure, a, b, sigma, 'count', 'Poisson: sqrt(n)');
+  }
+  const ra = a / msA;
+  const rb = b / msB;
+  const sigma = Math.sqrt(a / msA ** 2 + b / msB ** 2);
+  return judged(section, `${figure} per simulated ms`, ra, rb, sigma, 'count', 'Poisson: sqrt(n) / time');
+}
+
+export function meanRow(
+  label: string,
+  a: HistogramSummary | undefined,
+  b: HistogramSummary | undefined,
+  seA: number | undefined,
+  seB: number | undefined,
+): CompareRow {
+  const mean = (s: HistogramSummary | undefined) => (s === undefined || s.count === 0 ? undefined : s.mean);
+  const sigma = seA === undefined || seB === undefined ? undefined : Math.sqrt(seA ** 2 + seB ** 2);
+  return judged('latencies', `${label}: mean`, mean(a), mean(b), sigma, 'ticks', 'stddev / sqrt(N)');
+}
+
+/**
+ * One percentile (p of the histograms, at quantile q). The interval on a rank is a normal
+ * approximation: it needs a few samples beyond the percentile (MIN_SAMPLES_BEYOND); a p99 of 20
+ * samples is their maximum, which has no noise model.
+ */
+export function percentileRow(
+  figure: string,
+  p: 'p50' | 'p99' | 'p999',
+  q: number,
+  sa: HistogramSummary | undefined,
+  sb: HistogramSummary | undefined,
+  ia: [number, number] | undefined,
+  ib: [number, number] | undefined,
+): CompareRow {
+  const fewest = Math.min(sa?.count ?? 0, sb?.count ?? 0);
+  if (sa !== undefined && sb !== undefined && fewest * (1 - q) < MIN_SAMPLES_BEYOND) {
+    const why = `too few samples (${fewest}): needs ${Math.ceil(MIN_SAMPLES_BEYOND / (1 - q))}`;
+    return notJudged('latencies', figure, sa[p], sb[p], 'ticks', why);
+  }
+  const value = (x: HistogramSummary | undefined) => (x === undefined || x.count === 0 ? undefined : x[p]);
+  const se = (i: [number, number]) => (i[1] - i[0]) / (2 * Z_95);
+  const sigma = ia === undefined || ib === undefined ? undefined : Math.sqrt(se(ia) ** 2 + se(ib) ** 2);
+  return judged('latencies', figure, value(sa), value(sb), sigma, 'ticks', '95 % order-statistic interval');
+}
+
+export function rateRow(
+  figure: string,
+  a: RunResult,
+  b: RunResult,
+  hits: string,
+  misses: string,
+  rateA: number,
+  rateB: number,
+): CompareRow {
+  const n = (r: RunResult) => (r.counts[hits] ?? 0) + (r.counts[misses] ?? 0);
+  const na = n(a);
+  const nb = n(b);
+  if (na === 0 && nb === 0)
+    return notJudged('rates', figure, rateA, rateB, 'ratio', 'no lookups in either run');
+  const v = (p: number, k: number) => (k === 0 ? 0 : (p * (1 - p)) / k);
+  return judged(
+    'rates',
+    figure,
+    rateA,
+    rateB,
+    Math.sqrt(v(rateA, na) + v(rateB, nb)),
+    'ratio',
+    'binomial: sqrt(p (1-p) / n)',
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * `npusim compare` as text (compare-results.ts makes the comparison): a header naming both runs
+ * and what differs between them, one aligned table per section, then how many judged figures
+ * changed beyond noise and how noise was judged.
+ */
+
+import type { Comparison, RunHeader } from './compare-results.js';
+import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
+import { formatTime } from './duration.js';
+import { compact } from './number-text.js';
+
+/** The comparison as text: a header, one table per section, then the count and how noise is judged. */
+export function formatComparison(c: Comparison): string {
+  const out: string[] = [];
+  const run = (tag: string, h: RunHeader) =>
+    `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
+  out.push('npusim compare', run('A', c.a), run('B', c.b));
+  out.push(c.differences.length === 0 ? '  same configuration' : `  differ in: ${c.differences.join('; ')}`);
+  if (c.identical)
+    out.push('  the two runs are the same events (same event digest): every change below is zero');
+  const cells = c.rows.map((r) => [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)]);
+  const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
+  let section = '';
+  c.rows.forEach((r, i) => {
+    if (r.section !== section) {
+      section = r.section;
+      out.push(section);
+    }
+    const [f, a, b, ch, v] = cells[i]!;
+    out.push(
+      `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
+    );
+  });
+  out.push(
+    `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
+    'noise: counts are Poisson (sqrt(n)), means stddev/sqrt(N), percentiles from 95 % order-statistic intervals,',
+    '  hit rates binomial, link utilisation u/sqrt(messages); min, max and engine (wall-clock) figures are not judged.',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function value(r: CompareRow, v: number | undefined): string {
+  if (v === undefined) return '-';
+  switch (r.unit) {
+    case 'ticks':
+      return formatTime(v);
+    case 'ratio':
+      return `${(v * 100).toFixed(2)}%`;
+    case 'ms':
+      return `${v.toFixed(0)} ms`;
+    case 'per-second':
+      return compact(v);
+    default:
+      return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+  }
+}
+
+function changeText(r: CompareRow): string {
+  if (r.change === undefined) return '';
+  const abs =
+    r.unit === 'ticks'
+      ? `${r.change >= 0 ? '+' : '-'}${formatTime(Math.abs(r.change))}`
+      : r.unit === 'ratio'
+        ? `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(2)} pts`
+        : `${r.change >= 0 ? '+' : ''}${value(r, r.change)}`;
+  const rel =
+    r.changeRatio === undefined
+      ? ''
+      : ` (${r.changeRatio >= 0 ? '+' : ''}${(r.changeRatio * 100).toFixed(1)}%)`;
+  return `${abs}${rel}`;
+}
+
+function verdictText(r: CompareRow): string {
+  switch (r.verdict) {
+    case 'changed':
+      return `CHANGED (${(Math.abs(r.change!) / r.sigma!).toFixed(1)} se)`;
+    case 'noise':
+      return 'noise';
+    case 'not judged':
+      return `not judged: ${r.note}`;
+    default:
+      return r.verdict;
+  }
+}

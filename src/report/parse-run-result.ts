@@ -1,0 +1,86 @@
+/**
+ * The run results `npusim compare` reads (compare-command.ts): JSON from `npusim run --out FILE`,
+ * checked field by field before the comparison trusts it; anything else is refused with a
+ * ConfigError naming the file and the field (exit 2).
+ */
+import { ConfigError } from '../core/errors.js';
+import { parseJson } from '../core/parse-json.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
+
+/**
+ * A run result read from JSON, checked enough to compare: every field the comparison reads, with
+ * its type. Anything else is refused with a ConfigError naming the file and the field (exit 2).
+ */
+export function parseRunResult(text: string, file: string): RunResult {
+  const value = parseJson(
+    text,
+    file,
+    'a run result (JSON, from `npusim run --out FILE`)',
+    'text that is not JSON',
+  );
+  const fail = (field: string, expected: string, got: unknown): never => {
+    throw new ConfigError(`${file}: ${field}`, `Expected ${expected}, got ${describe(got)}`);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('(top level)', 'a run result object (`npusim run --out FILE`)', value);
+  }
+  const r = value as Record<string, unknown>;
+  if (r.schemaVersion !== RESULT_SCHEMA_VERSION) {
+    fail('schemaVersion', `${RESULT_SCHEMA_VERSION} (a run result of this npusim)`, r.schemaVersion);
+  }
+  for (const f of ['workload', 'host', 'status', 'digest', 'eventDigest'] as const) {
+    if (typeof r[f] !== 'string') fail(f, 'a string', r[f]);
+  }
+  for (const f of ['seed', 'simulatedTicks', 'wallMs'] as const) {
+    if (typeof r[f] !== 'number') fail(f, 'a number', r[f]);
+  }
+  numberRecord(r.counts, 'counts', fail);
+  for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
+  const c = r.contention as Record<string, unknown> | undefined;
+  if (typeof c !== 'object' || c === null) fail('contention', 'an object', c);
+  const lat = c!.latencies as Record<string, unknown>;
+  if (typeof lat !== 'object' || lat === null) fail('contention.latencies', 'an object', lat);
+  for (const [name, s] of Object.entries(lat)) {
+    numberRecord(s, `contention.latencies.${name}`, fail, [
+      'count',
+      'min',
+      'mean',
+      'p50',
+      'p99',
+      'p999',
+      'max',
+    ]);
+  }
+  for (const f of ['atsHitRate', 'tceHitRate'] as const) {
+    if (typeof c![f] !== 'number') fail(`contention.${f}`, 'a number', c![f]);
+  }
+  if (!Array.isArray(c!.links)) fail('contention.links', 'a list', c!.links);
+  (c!.links as unknown[]).forEach((l, i) => {
+    const link = l as Record<string, unknown>;
+    if (typeof link?.label !== 'string') fail(`contention.links[${i}].label`, 'a string', link?.label);
+    numberRecord(l, `contention.links[${i}]`, fail, ['messages', 'utilisation']);
+  });
+  const e = r.engine as Record<string, unknown> | undefined;
+  if (typeof e !== 'object' || e === null) fail('engine', 'an object', e);
+  numberRecord(e, 'engine', fail, ['events', 'eventsPerSecond', 'simulatedNsPerWallSecond']);
+  return value as RunResult;
+}
+
+function numberRecord(
+  v: unknown,
+  field: string,
+  fail: (field: string, expected: string, got: unknown) => never,
+  keys?: readonly string[],
+): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, 'an object', v);
+  const o = v as Record<string, unknown>;
+  for (const k of keys ?? Object.keys(o)) {
+    if (typeof o[k] !== 'number') fail(`${field}.${k}`, 'a number', o[k]);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  const s = JSON.stringify(v);
+  return `\`${s.length > 40 ? `${s.slice(0, 40)}...` : s}\` (${Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v})`;
+}

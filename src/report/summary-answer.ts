@@ -1,0 +1,78 @@
+/**
+ * The summary's answer (summary.ts): the workload's question and its headline figures, and, for a
+ * workload with variants, one column per run with its verdict against what it expected.
+ */
+import { expectationText, verdictText } from './headline.js';
+import { type RunResult, violationTotal } from './run-result.js';
+import { type Style, table } from './summary-text.js';
+
+/**
+ * The answer first: the workload's question, its headline figures, and, when it has variants, one
+ * column per run (this run, then each variant) with its verdict against what it expected.
+ */
+export function answerSection(result: RunResult, style: Style): string[] {
+  const out: string[] = [];
+  if (result.question !== undefined) out.push(`question: ${result.question}`);
+  const variants = result.variants ?? [];
+  if (variants.length === 0) {
+    const figures = result.headline ?? [];
+    if (figures.length === 0) return out;
+    out.push('answer:');
+    out.push(
+      ...table(
+        figures.map((f) => [f.label, f.text]),
+        { indent: 2, rightAlign: [] },
+      ),
+    );
+    return out;
+  }
+  const own = result.expectation;
+  const runs = [
+    {
+      name: `${result.label ?? 'as declared'} (this run)`,
+      verdict:
+        own === undefined
+          ? result.status
+          : verdictText(result.status, violationTotal(result) + result.liveness.length, own),
+      expected: own === undefined ? '' : expectedCell(own.expect, own.met, style),
+      headline: result.headline ?? [],
+      digest: result.digest,
+    },
+    ...variants.map((v) => ({
+      name: v.name,
+      verdict: verdictText(v.status, v.violationTotal, v.expectation),
+      expected: expectedCell(v.expectation.expect, v.expectation.met, style),
+      headline: v.headline,
+      digest: v.digest,
+    })),
+  ];
+  out.push(`answer (this run and its ${variants.length} variant(s), same seed and options):`);
+  // Rows by label, in first-seen order: a counter prefix (`atsd.guest.*`) may give one run a figure
+  // another run has not got (a counter it never counted: shown as -).
+  const labels = [...new Set(runs.flatMap((r) => r.headline.map((f) => f.label)))];
+  const rows: string[][] = [
+    ['', ...runs.map((r) => r.name)],
+    ['verdict', ...runs.map((r) => r.verdict)],
+    ['expected', ...runs.map((r) => r.expected)],
+    ...labels.map((label) => [
+      label,
+      ...runs.map((r) => r.headline.find((f) => f.label === label)?.text ?? '-'),
+    ]),
+    ['digest', ...runs.map((r) => r.digest)],
+  ];
+  out.push(...table(rows, { indent: 2, rightAlign: [] }));
+  for (const v of variants) {
+    const set = Object.entries(v.set)
+      .map(([k, x]) => {
+        const text = typeof x === 'string' ? x : JSON.stringify(x);
+        return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
+      })
+      .join(' ');
+    out.push(`  ${v.name}: ${v.description ?? set}${v.description === undefined ? '' : ` (${set})`}`);
+  }
+  return out;
+}
+
+function expectedCell(expect: Parameters<typeof expectationText>[0], met: boolean, style: Style): string {
+  return `${expectationText(expect)}: ${met ? style('green', 'as expected') : style('red', 'NOT as expected')}`;
+}

@@ -1,0 +1,123 @@
+/**
+ * The summary's checks (summary.ts): did the run break anything. Violations with their history;
+ * a stall once, with the deadlock cycle among the ATSD registers when there is one
+ * (liveness-rules.ts findDeadlockCycle), and the registers' state at the end.
+ */
+import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
+import type { Violation } from '../model/check/violation.js';
+import { formatTime } from './duration.js';
+import { type RunResult, violationTotal } from './run-result.js';
+import type { Style } from './summary-text.js';
+
+/**
+ * The checks section: "all checks passed", or the count and each finding (at most
+ * `maxViolations`, each with `maxHistoryLines` of history). Liveness failures found together with
+ * the same shootdowns in flight are one stall (a deadlock holds up every shootdown of its cycle):
+ * shown once, with the cycle. Then, on a liveness failure, the ATSD registers; then conservation.
+ */
+export function checksSection(
+  result: RunResult,
+  style: Style,
+  maxViolations: number,
+  maxHistoryLines: number,
+): string[] {
+  const out: string[] = [];
+  const problems: [string, Violation | Violation[]][] = [
+    ...groupLiveness(result.liveness).map(
+      (g) => ['LIVENESS', g.length === 1 ? g[0]! : g] as [string, Violation | Violation[]],
+    ),
+    ...result.violations.map((v) => ['VIOLATION', v] as [string, Violation]),
+  ];
+  if (problems.length === 0) {
+    out.push(`checks: ${style('green', 'all checks passed')}`);
+  } else {
+    out.push(
+      `checks: ${style('red', `${violationTotal(result)} violation(s)${notKeptNote(result)}, ${result.liveness.length} liveness failure(s)`)}`,
+    );
+    for (const [label, v] of problems.slice(0, maxViolations)) {
+      out.push(
+        ...(Array.isArray(v) ? formatStall(v, style) : formatViolation(label, v, maxHistoryLines, style)),
+      );
+    }
+    const hidden = problems.length - maxViolations;
+    if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
+  }
+  if (result.liveness.length > 0) out.push(...atsdState(result));
+  const c = result.conservation;
+  out.push(
+    `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
+  );
+  return out;
+}
+
+function formatViolation(label: string, v: Violation, maxHistoryLines: number, style: Style): string[] {
+  const lines = [
+    `  ${style('red', label)} ${style('bold', v.rule)} at ${formatTime(v.tick)} (tick ${v.tick})` +
+      (v.actors.length > 0 ? `  actors ${v.actors.join(', ')}` : '') +
+      (v.addresses.length > 0
+        ? `  addresses ${v.addresses.map((a) => `0x${a.toString(16)}`).join(', ')}`
+        : ''),
+    `    ${v.message}`,
+  ];
+  for (const h of v.history.slice(0, maxHistoryLines)) lines.push(`    | ${h}`);
+  if (v.history.length > maxHistoryLines) lines.push(`    | ... ${v.history.length - maxHistoryLines} more`);
+  return lines;
+}
+
+/** Liveness failures in groups found at one tick with the same shootdowns in flight. */
+function groupLiveness(liveness: readonly Violation[]): Violation[][] {
+  const groups = new Map<string, Violation[]>();
+  for (const v of liveness) {
+    const key =
+      v.rule === 'liveness.shootdown' ? `${v.tick}\n${v.history.join('\n')}` : `${groups.size}:${v.message}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [v]);
+    else g.push(v);
+  }
+  return [...groups.values()];
+}
+
+/** One stall: every shootdown it holds up, what each holds and waits for, and the cycle, once. */
+function formatStall(group: readonly Violation[], style: Style): string[] {
+  const first = group[0]!;
+  const ids = group.map((v) => /shootdown (\d+)/.exec(v.message)?.[1] ?? '?');
+  const actors = [...new Set(group.flatMap((v) => v.actors))];
+  const lines = [
+    `  ${style('red', 'LIVENESS')} ${style('bold', first.rule)} at ${formatTime(first.tick)} (tick ${first.tick})  ` +
+      `${group.length} shootdowns overdue: ${ids.join(', ')}  actors ${actors.join(', ')}`,
+  ];
+  const cycle = findDeadlockCycle(first.history);
+  lines.push(
+    cycle === undefined
+      ? '    no cycle among the registers held: a shootdown waits for something that never answers'
+      : `    deadlock cycle: ${cycle}`,
+  );
+  lines.push('    shootdowns in flight:');
+  for (const h of first.history) lines.push(`    | ${h}`);
+  return lines;
+}
+
+function notKeptNote(result: RunResult): string {
+  const n = result.counts['violations.notKept'] ?? 0;
+  return n > 0 ? ` (${result.violations.length} kept in the result, ${n} more counted)` : '';
+}
+
+/** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
+function atsdState(result: RunResult): string[] {
+  const out = ['  ATSD registers at the end (locked by shootdown, STAT acks pending from GPUs):'];
+  for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
+    const regs = state.registers as
+      | { reg: number; locked: boolean; owner: number | null; pendingAcks: number[]; hung: boolean }[]
+      | undefined;
+    if (regs === undefined) continue;
+    const cells = regs.map((r) =>
+      r.locked
+        ? `reg${r.reg} locked by ${r.owner}${r.pendingAcks.length > 0 ? ` acks from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ' HUNG' : ''}`
+        : `reg${r.reg} free`,
+    );
+    out.push(
+      `    ${actor}: ${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
+    );
+  }
+  return out;
+}

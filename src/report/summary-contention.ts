@@ -1,0 +1,107 @@
+/**
+ * The summary's contention section (summary.ts): per socket (nest MMU, ATSD registers, TCE
+ * cache), per link (busy time, messages, queueing), the latency histograms, and the rows every
+ * report shows them in (LATENCY_ROWS: the summary, the HTML report and the comparison).
+ */
+import type { HistogramSummary } from '../model/actors/actor.js';
+import { H } from '../model/actors/metric-names.js';
+import { formatTime } from './duration.js';
+import { percent } from './number-text.js';
+import type { RunResult } from './run-result.js';
+import { table } from './summary-text.js';
+
+/** The contention table's rows: histogram name -> label, in reading order. */
+export const LATENCY_ROWS: readonly [string, string][] = [
+  [H.atsdRegisterWaitTicks, 'ATSD register wait'],
+  [H.atsdHoldTicks, 'ATSD register hold'],
+  [H.shootdownLatencyTicks, 'shootdown latency'],
+  [H.nmmuTranslateTicks, 'nest MMU translation'],
+  [H.dmaLatencyTicks, 'DMA latency'],
+  [H.peerLatencyTicks, 'peer access latency'],
+  [H.tceUnmapLatencyTicks, 'TCE unmap latency'],
+  [H.allreduceTicks, 'ring all-reduce'],
+];
+
+/**
+ * Contention: where the machine waited, per socket, per link (the busiest `maxLinks`), then the
+ * latencies overall and the caches' hit rates.
+ */
+export function contentionSection(result: RunResult, maxLinks: number): string[] {
+  const out: string[] = [];
+  if (result.free !== undefined) {
+    out.push('contention (free mode: timing set by real thread races, lateness under engine):');
+  }
+  out.push(...socketTable(result));
+  out.push(...linkTable(result, maxLinks));
+  out.push('latencies:');
+  out.push(
+    `  ${''.padEnd(22)}${['count', 'p50', 'p99', 'p99.9', 'max'].map((h) => h.padStart(10)).join('')}`,
+  );
+  for (const [name, label] of LATENCY_ROWS) {
+    const s = result.contention.latencies[name];
+    if (s === undefined) continue;
+    out.push(`  ${label.padEnd(22)}${latencyCells(s)}`);
+  }
+  out.push(
+    `  ATS cache hit rate ${percent(result.contention.atsHitRate)}   TCE cache hit rate ${percent(result.contention.tceHitRate)}` +
+      `   ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}`,
+  );
+  return out;
+}
+
+function socketTable(result: RunResult): string[] {
+  const sockets = result.contention.sockets;
+  if (sockets.length === 0) return [];
+  const header = [
+    '',
+    'nMMU xlates',
+    'faults',
+    'nMMU p99',
+    'ATSD launches',
+    'reg waits',
+    'wait p99',
+    'reg busy',
+    'TCE hit',
+  ];
+  const rows = sockets.map((s) => [
+    `socket ${s.socket} (${s.chip})`,
+    String(s.nmmuTranslations),
+    String(s.nmmuFaults),
+    s.nmmuTranslations > 0 ? formatTime(s.nmmuP99Ticks) : '-',
+    String(s.atsdLaunches),
+    String(s.atsdWaits),
+    s.atsdWaits > 0 ? formatTime(s.atsdWaitP99Ticks) : '-',
+    String(s.atsdBusySeen),
+    s.tceHits + s.tceMisses > 0 ? percent(s.tceHits / (s.tceHits + s.tceMisses)) : '-',
+  ]);
+  return [
+    'contention per socket:',
+    ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8] }),
+  ];
+}
+
+function linkTable(result: RunResult, maxRows: number): string[] {
+  const all = result.contention.links.filter((l) => l.between !== 'control');
+  if (all.length === 0) return [];
+  const links = [...all]
+    .sort((a, b) => b.utilisation - a.utilisation || (a.label < b.label ? -1 : 1))
+    .slice(0, maxRows);
+  const header = ['', 'busy', 'msgs', 'bytes', 'queue mean', 'queue max'];
+  const rows = links.map((l) => [
+    l.label,
+    percent(l.utilisation),
+    String(l.messages),
+    String(l.bytes),
+    formatTime(l.meanQueueDelayTicks),
+    formatTime(l.maxQueueDelayTicks),
+  ]);
+  return [
+    `contention per link (busiest ${links.length} of ${all.length}; --json has every link):`,
+    ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5] }),
+  ];
+}
+
+function latencyCells(s: HistogramSummary): string {
+  const cell = (x: number): string => (s.unit === 'ticks' ? formatTime(x) : String(x)).padStart(10);
+  return `${String(s.count).padStart(10)}${cell(s.p50)}${cell(s.p99)}${cell(s.p999)}${cell(s.max)}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The summary's engine section (summary.ts): figures about npusim, not the machine (events per
+ * second, rings, workers and their placement), and free mode's lateness and take log.
+ */
+import { formatTime } from './duration.js';
+import { compact } from './number-text.js';
+import type { RunResult } from './run-result.js';
+import { formatWall } from './summary-text.js';
+
+/**
+ * How fast npusim itself ran: events per second, the most stalled rings and the busiest workers
+ * (at most `maxRows` each, and 5), a hint when workers outnumber cores; then free mode's figures.
+ */
+export function engineSection(result: RunResult, maxRows: number): string[] {
+  const out: string[] = [];
+  const e = result.engine;
+  out.push('engine:');
+  out.push(
+    `  ${e.events} events, ${compact(e.eventsPerSecond)} events/s, ` +
+      `${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second`,
+  );
+  const rings = [...e.rings]
+    .sort(
+      (a, b) => b.fullStalls + b.parks - (a.fullStalls + a.parks) || b.highWaterRecords - a.highWaterRecords,
+    )
+    .slice(0, maxRows);
+  if (rings.length > 0) {
+    out.push('  rings (most stalled):');
+    const width = Math.max(...rings.map((r) => r.label.length));
+    for (const r of rings) {
+      out.push(
+        `    ${r.label.padEnd(width)}  ${String(r.records).padStart(9)} records  full-stalls ${r.fullStalls}  ` +
+          `parks ${r.parks}  high-water ${r.highWaterRecords}/${r.capacityRecords}`,
+      );
+    }
+  }
+  if (e.workers.length > 0) {
+    const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
+    const placement =
+      e.placement === 'inline'
+        ? 'inline'
+        : e.placement === 'per-actor'
+          ? 'one worker per actor'
+          : e.placement === 'free'
+            ? 'free-running, one worker per actor'
+            : e.placement === 'free-replay'
+              ? 'free run replayed from its take log, one thread'
+              : `${e.placement} workers`;
+    out.push(`  placement: ${placement}; workers (busiest ${workers.length} of ${e.workers.length}):`);
+    const width = Math.max(...workers.map((w) => w.actor.length));
+    for (const w of workers) {
+      const sync =
+        w.lambda === undefined
+          ? ''
+          : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
+      out.push(
+        `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
+          `(${w.parks} parks)  ${w.events} events${sync}`,
+      );
+    }
+    if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
+      out.push(
+        `  hint: ${e.workers.length} workers on ${e.cores} cores; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
+      );
+    }
+  }
+
+  const f = result.free;
+  if (f !== undefined) {
+    out.push(
+      `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
+    );
+    out.push(`  take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`);
+  }
+  return out;
+}

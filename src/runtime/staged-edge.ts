@@ -1,0 +1,66 @@
+/**
+ * An outbound edge's staging, shared by both worker loops (worker-loop.ts, free/free-loop.ts):
+ * sends never block, so a record its ring has no room for waits here, in send order, until a
+ * flush copies it into the ring. Only the producing thread touches a staging list; the ring's
+ * own protocol (src/transport/ring.ts) covers the hand-off.
+ */
+import type { SimMessage } from '../model/protocol/sim-message.js';
+import type { RingProducer } from '../transport/ring.js';
+
+/** Staged records not yet flushed: `staged` from `stagedHead` on. */
+export interface StagedEdge {
+  edge: number;
+  producer: RingProducer;
+  staged: SimMessage[];
+  stagedHead: number;
+}
+
+/** Records staged on `out` and not yet flushed. */
+export function stagedCount(out: StagedEdge): number {
+  return out.staged.length - out.stagedHead;
+}
+
+/** `out` has staged records and its ring has room for at least one: a flush would move some. */
+export function canFlush(out: StagedEdge): boolean {
+  return out.staged.length > out.stagedHead && out.producer.free() > 0;
+}
+
+/**
+ * Reserve ring slots for `out`'s staged records: how many (the caller writes them from
+ * `stagedHead`, publishes, then calls dropFlushed). 0 when nothing is staged, or when the ring is
+ * full: then its space wake is armed, so the consumer's release rings this thread.
+ */
+export function reserveStaged(out: StagedEdge): number {
+  const pending = stagedCount(out);
+  if (pending === 0) return 0;
+  const n = out.producer.tryReserve(pending);
+  if (n === 0) out.producer.armSpaceWake();
+  return n;
+}
+
+/**
+ * The first `n` staged records were published: drop them. The list is emptied when all went, and
+ * compacted once more than 4096 flushed records sit before the head; when some remain (the ring
+ * had room for fewer), its space wake is armed.
+ */
+export function dropFlushed(out: StagedEdge, n: number): void {
+  out.stagedHead += n;
+  if (out.stagedHead === out.staged.length) {
+    out.staged.length = 0;
+    out.stagedHead = 0;
+    return;
+  }
+  if (out.stagedHead > 4096) {
+    out.staged.splice(0, out.stagedHead);
+    out.stagedHead = 0;
+  }
+  out.producer.armSpaceWake();
+}
+
+/** At the end: what is still staged is in flight on its edge; every outbound ring is closed. */
+export function closeStaged(outbound: readonly StagedEdge[], inFlightPerEdge: number[]): void {
+  for (const out of outbound) {
+    inFlightPerEdge[out.edge]! += stagedCount(out);
+    out.producer.close();
+  }
+}

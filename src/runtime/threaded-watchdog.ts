@@ -1,0 +1,96 @@
+/**
+ * The threaded runtime's watchdog (threaded-runtime.ts), on the main thread: every
+ * `progressIntervalMs` it reads the status board, reports progress, passes on a stop request,
+ * and rejects with EngineStallError, carrying every worker's row and every ring's counters, when
+ * no worker has moved for `watchdogMs` (or, while workers still start up, STARTUP_LIMIT_MS).
+ *
+ * Shared memory: it only reads. Each row of the status board is written by its worker alone
+ * (thread-status.ts, plain Float64 stores); a row read here may be a moment old, never torn, and
+ * "moved" is any change of a row's tick, events or state between two looks, so a stale read only
+ * delays the verdict by one interval. Ring counters are read the same way (readRingStats).
+ */
+import { readRingStats } from '../transport/ring.js';
+import type { MachinePlan } from './machine-module.js';
+import { EngineStallError } from './run-errors.js';
+import {
+  ST_EVENTS,
+  ST_FINDINGS,
+  ST_PROGRESS,
+  ST_STATE,
+  ST_TICK,
+  STATE_STARTING,
+  STATUS_FIELDS,
+} from './thread-status.js';
+import type { ThreadedOptions } from './threaded-runtime.js';
+
+/** How long worker start-up may go without any worker moving before it counts as a stall. */
+const STARTUP_LIMIT_MS = 120_000;
+
+/** Start watching; `stop` ends it, `failed` rejects on a stall. */
+export function watchdog(
+  plan: MachinePlan,
+  workerCount: number,
+  groupName: (w: number) => string,
+  rowsSab: SharedArrayBuffer,
+  rings: readonly (SharedArrayBuffer | undefined)[],
+  options: ThreadedOptions,
+  stopAll: () => void,
+): { failed: Promise<never>; stop: () => void } {
+  const rows = new Float64Array(rowsSab);
+  const watchdogMs = options.watchdogMs ?? 15_000;
+  const interval = options.progressIntervalMs ?? 200;
+  let lastSum = -1;
+  let lastMoveMs = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      let sum = 0;
+      let minTick = Number.POSITIVE_INFINITY;
+      let events = 0;
+      let findings = 0;
+      for (let w = 0; w < workerCount; w++) {
+        const r = w * STATUS_FIELDS;
+        sum += rows[r + ST_TICK]! + rows[r + ST_EVENTS]! + rows[r + ST_STATE]!;
+        minTick = Math.min(minTick, rows[r + ST_TICK]!);
+        events += rows[r + ST_EVENTS]!;
+        findings += rows[r + ST_FINDINGS]!;
+      }
+      options.onProgress?.(minTick, events, findings);
+      if (options.shouldStop?.()) stopAll();
+      const now = performance.now();
+      // Until every worker has started (loaded its code and built its actors), the limit is the
+      // start-up's: on a loaded machine, 25 workers loading at once on 2 cores can go longer than
+      // the stall limit without any of them finishing, and that is not a stalled engine.
+      let starting = false;
+      for (let w = 0; w < workerCount; w++)
+        if (rows[w * STATUS_FIELDS + ST_STATE] === STATE_STARTING) starting = true;
+      const limitMs = starting ? Math.max(watchdogMs, STARTUP_LIMIT_MS) : watchdogMs;
+      if (sum !== lastSum) {
+        lastSum = sum;
+        lastMoveMs = now;
+      } else if (now - lastMoveMs > limitMs) {
+        stopAll();
+        reject(
+          new EngineStallError(
+            `no worker ${starting ? 'started or ' : ''}moved for ${Math.round(now - lastMoveMs)} ms (wall clock)`,
+            {
+              workers: Array.from({ length: workerCount }, (_, w) => ({
+                actors: groupName(w),
+                tick: rows[w * STATUS_FIELDS + ST_TICK],
+                events: rows[w * STATUS_FIELDS + ST_EVENTS],
+                state: rows[w * STATUS_FIELDS + ST_STATE],
+                progress: rows[w * STATUS_FIELDS + ST_PROGRESS],
+              })),
+              rings: plan.edges.flatMap((e) => {
+                const ring = rings[e.index];
+                return ring === undefined ? [] : [{ edge: e.label, ...readRingStats(ring) }];
+              }),
+            },
+          ),
+        );
+      }
+    }, interval);
+  });
+  failed.catch(() => undefined);
+  return { failed, stop: () => clearInterval(timer) };
+}
