@@ -59,18 +59,10 @@ import { createChooser } from '../model/choice/strategy.js';
 import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
-import { RingConsumer, RingProducer } from '../transport/ring.js';
 import { ActorRunner } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { ringFigures } from './raw-run.js';
-import {
-  canFlush,
-  closeStaged,
-  dropFlushed,
-  reserveStaged,
-  type StagedEdge,
-  stagedCount,
-} from './staged-edge.js';
+import { canFlush, closeStaged, dropFlushed, reserveStaged, stagedCount } from './staged-edge.js';
 import { lowerWord, STOP_TICK_NONE } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
