@@ -43,7 +43,7 @@
  * closes its outbound rings, and keeps draining inbound rings (counting those records as in
  * flight) until every one of them has ended, so no producer is left waiting on a full ring. It
  * reads no safe times then, so it parks on records, space, ends and the stop command only
- * (canFlushOrDrain, canEndDrain).
+ * (worker-edges.ts canFlushOrDrain, canEndDrain).
  *
  * Stop at the first finding. An actor that finds a violation or a liveness failure at tick T
  * lowers the run's stop tick to T + 1 (an atomic min shared by every worker) and rings every
@@ -59,18 +59,10 @@ import { createChooser } from '../model/choice/strategy.js';
 import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../transport/codec.js';
 import { Doorbell } from '../transport/doorbell.js';
-import { RingConsumer, RingProducer } from '../transport/ring.js';
 import { ActorRunner } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { ringFigures } from './raw-run.js';
-import {
-  canFlush,
-  closeStaged,
-  dropFlushed,
-  reserveStaged,
-  type StagedEdge,
-  stagedCount,
-} from './staged-edge.js';
+import { canFlush, closeStaged, dropFlushed, reserveStaged, stagedCount } from './staged-edge.js';
 import { lowerWord, STOP_TICK_NONE } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
@@ -86,6 +78,7 @@ import { actorOutcome, type WorkerResult, type WorkerSnapshot } from './worker-r
 
 export type { Crash };
 
+import { canEndDrain, canFlushOrDrain, type Inbound, type Outbound, wireEdges } from './worker-edges.js';
 import { WorkerStatus, WorkerTime } from './worker-status.js';
 
 /** Events handled per slice before publishing safe times and checking control. */
@@ -102,26 +95,6 @@ const PARK_MS = 20;
  */
 const STOP_CHECKPOINTS = 65_536;
 
-interface Outbound extends StagedEdge {
-  /** The consuming worker. */
-  toWorker: number;
-  latencyTicks: number;
-  /** Its sender promised never to send on it. */
-  silent: boolean;
-}
-
-interface Inbound {
-  edge: number;
-  consumer: RingConsumer;
-  /**
-   * True once readHorizon() read this ring's safe time after seeing it closed: its producer
-   * publishes no record and no safe time after its close, so once the ring has also ended it can
-   * never again give this worker work, and `hasNews()` (which stays true on a closed ring) must not
-   * keep the thread from parking. Written and read by this thread only.
-   */
-  settled: boolean;
-}
-
 export class WorkerLoop {
   private readonly runners: ActorRunner[];
   /** Local runner of each actor index (undefined for actors of other workers). */
@@ -135,9 +108,9 @@ export class WorkerLoop {
   private readonly lowers: BigInt64Array | undefined;
   private passedStop = false;
   private readonly heap = new EventHeap();
-  private readonly outbound: Outbound[] = [];
+  private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
-  private readonly inbound: Inbound[] = [];
+  private readonly inbound: Inbound[];
   private readonly status: WorkerStatus;
   /** The worker's actors, for the status board's progress and findings. */
   private readonly actors: readonly Actor[];
@@ -188,32 +161,7 @@ export class WorkerLoop {
       this.runnerOf[actor.index] = runner;
       return runner;
     });
-    this.outByEdge = plan.edges.map(() => undefined);
-    for (const e of plan.edges) {
-      const from = workerOf[e.from]!;
-      const to = workerOf[e.to]!;
-      if (from === to) continue;
-      if (from === worker) {
-        assert(e.latencyTicks > 0, `edge ${e.label} has zero latency between two threads`);
-        const out: Outbound = {
-          edge: e.index,
-          toWorker: to,
-          producer: new RingProducer(init.rings[e.index]!, bells[to]!, this.bell),
-          latencyTicks: e.latencyTicks,
-          staged: [],
-          stagedHead: 0,
-          silent: false,
-        };
-        this.outbound.push(out);
-        this.outByEdge[e.index] = out;
-      } else if (to === worker) {
-        this.inbound.push({
-          edge: e.index,
-          consumer: new RingConsumer(init.rings[e.index]!, this.bell, bells[from]!),
-          settled: false,
-        });
-      }
-    }
+    ({ outbound: this.outbound, inbound: this.inbound, outByEdge: this.outByEdge } = wireEdges(init, bells));
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.status = new WorkerStatus(init.statusRows, worker);
     this.actors = actors;
@@ -369,7 +317,7 @@ export class WorkerLoop {
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
       this.drainInbound(true);
-      this.park(() => this.canFlushOrDrain());
+      this.park(() => canFlushOrDrain(this.command === CONTROL_STOP, this.inbound, this.outbound));
       await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
@@ -381,7 +329,7 @@ export class WorkerLoop {
         this.drainInbound(true);
         break;
       }
-      this.park(() => this.canEndDrain());
+      this.park(() => canEndDrain(this.command === CONTROL_STOP, this.inbound));
       await this.time.yieldIfDue();
     }
   }
@@ -508,33 +456,6 @@ export class WorkerLoop {
     if (this.lowers !== undefined && this.stopFinal(this.end)) return true;
     const top = this.heap.peek();
     return top !== undefined && top.timeTicks < h && top.timeTicks < this.end && !this.backpressured();
-  }
-
-  /**
-   * The wake conditions of shutDown(), which no longer reads safe times: `hasWork` would see an
-   * unread safe time, or a close, as news forever, and the thread would spin instead of parking
-   * while it waits for a slower producer (taking the core that producer needs). Each reads only
-   * what a producer stores before it rings this thread's bell (tail, close), what a consumer
-   * stores before it rings (head, with the space waiter armed) or the command (setCommand rings),
-   * so the doorbell's no-lost-wake-up argument holds for them.
-   */
-  private canFlushOrDrain(): boolean {
-    if (this.command === CONTROL_STOP) return true;
-    for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
-    for (const out of this.outbound) if (canFlush(out)) return true;
-    return false;
-  }
-
-  /** shutDown()'s last loop can move on: a record to drain, every ring ended, or a stop and all closed. */
-  private canEndDrain(): boolean {
-    let ended = true;
-    let closed = true;
-    for (const { consumer } of this.inbound) {
-      if (consumer.available() > 0) return true;
-      if (!consumer.ended()) ended = false;
-      if (!consumer.closed()) closed = false;
-    }
-    return ended || (this.command === CONTROL_STOP && closed);
   }
 
   /** Lower the run's stop tick to `tick` (atomic min), then wake every worker to see it. */

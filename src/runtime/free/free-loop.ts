@@ -54,9 +54,8 @@ import { createChooser } from '../../model/choice/strategy.js';
 import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
 import { readMessage, writeMessage } from '../../transport/codec.js';
 import { Doorbell } from '../../transport/doorbell.js';
-import { RingConsumer, RingProducer } from '../../transport/ring.js';
 import { ringFigures } from '../raw-run.js';
-import { canFlush, closeStaged, dropFlushed, reserveStaged, type StagedEdge } from '../staged-edge.js';
+import { canFlush, closeStaged, dropFlushed, reserveStaged } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE } from '../stop-tick.js';
 import {
   CONTROL_PAUSE,
@@ -70,22 +69,13 @@ import type { WorkerInit } from '../worker-init.js';
 import { actorOutcome, type WorkerResult, type WorkerSnapshot } from '../worker-result.js';
 import { WorkerStatus, WorkerTime } from '../worker-status.js';
 import { FreeActor } from './free-actor.js';
+import { type Inbound, type Outbound, wireFreeEdges } from './free-edges.js';
 import { FREE_PENDING } from './free-shared.js';
 import { TakeLogWriter } from './take-log.js';
 
 /** Events handled between two publications of L and two looks at the control word. */
 const SLICE_EVENTS = 256;
 const PARK_MS = 20;
-
-interface Outbound extends StagedEdge {
-  /** The consuming actor (and worker). */
-  to: number;
-}
-
-interface Inbound {
-  edge: number;
-  consumer: RingConsumer;
-}
 
 export class FreeWorkerLoop {
   private readonly fa: FreeActor;
@@ -99,9 +89,9 @@ export class FreeWorkerLoop {
   private readonly lowers: BigInt64Array;
   private readonly stopWord: BigInt64Array;
   private readonly windowTicks: number;
-  private readonly outbound: Outbound[] = [];
+  private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
-  private readonly inbound: Inbound[] = [];
+  private readonly inbound: Inbound[];
   private readonly status: WorkerStatus;
   /** The worker's actors, for the status board's progress and findings. */
   private readonly actors: readonly Actor[];
@@ -149,25 +139,11 @@ export class FreeWorkerLoop {
       },
       new TakeLogWriter(),
     );
-    this.outByEdge = plan.edges.map(() => undefined);
-    for (const e of plan.edges) {
-      if (e.from === actor.index) {
-        const out: Outbound = {
-          edge: e.index,
-          to: e.to,
-          producer: new RingProducer(init.rings[e.index]!, this.bells[e.to]!, this.bell),
-          staged: [],
-          stagedHead: 0,
-        };
-        this.outbound.push(out);
-        this.outByEdge[e.index] = out;
-      } else if (e.to === actor.index) {
-        this.inbound.push({
-          edge: e.index,
-          consumer: new RingConsumer(init.rings[e.index]!, this.bell, this.bells[e.from]!),
-        });
-      }
-    }
+    ({
+      outbound: this.outbound,
+      inbound: this.inbound,
+      outByEdge: this.outByEdge,
+    } = wireFreeEdges(init, actor.index, this.bells));
     this.inFlightPerEdge = plan.edges.map(() => 0);
     this.status = new WorkerStatus(init.statusRows, worker);
     this.actors = [actor];
