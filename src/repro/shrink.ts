@@ -22,14 +22,15 @@ import * as machine from '../model/actors/machine.js';
 import { deviations } from '../model/choice/choice-log.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import type { WorkloadParams } from '../model/scenario/workload-params.js';
 import { parseParams } from '../model/scenario/workload-params.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { runRaw } from '../runtime/engine.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
+import { shrinkChoices } from './choice-passes.js';
 import { buildFailureFile, type FailureFile, type FirstFinding } from './failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
+import { scenarioPasses } from './scenario-passes.js';
 
 export interface Measures {
   events: number;
@@ -259,182 +260,5 @@ function withParams(config: RunConfig, params: unknown, name: string): RunConfig
   } catch (e) {
     if (e instanceof ConfigError) return undefined;
     throw e;
-  }
-}
-
-/** A scenario pass: its name, and its candidates for the given parameters (none when done). */
-type Pass = readonly [string, (p: WorkloadParams) => WorkloadParams[]];
-
-/** Group indices tried in place of 'all': more than any preset's policies have (six per-GPU groups). */
-const MAX_GROUPS_TRIED = 8;
-
-const one = (p: WorkloadParams | undefined): WorkloadParams[] => (p === undefined ? [] : [p]);
-
-/** Halve toward `floor` (undefined when already there). */
-const halve = (v: number, floor: number): number | undefined =>
-  v > floor ? Math.max(floor, Math.floor(v / 2)) : undefined;
-/** Double toward `ceiling`. */
-const double = (v: number, ceiling: number): number | undefined =>
-  v < ceiling && v > 0 ? Math.min(ceiling, v * 2) : undefined;
-
-function scenarioPasses(): Pass[] {
-  const tenantField = (
-    p: WorkloadParams,
-    field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
-    floor: number,
-  ) => {
-    let changed = false;
-    const tenants = p.tenants.map((t) => {
-      const v = halve(t[field], floor);
-      if (v === undefined) return t;
-      changed = true;
-      return { ...t, [field]: v };
-    });
-    return changed ? { ...p, tenants } : undefined;
-  };
-  return [
-    // Each tenant in turn, last first: the one the failure needs may be any of them.
-    [
-      'fewer tenants',
-      (p) =>
-        p.tenants.length > 1
-          ? p.tenants.map((_, i) => ({ ...p, tenants: p.tenants.filter((_t, j) => j !== i) })).reverse()
-          : [],
-    ],
-    // A tenant's IOMMU groups: 'all' to each single group, a list to each list one shorter (a
-    // group index past the policy's groups fails to plan and is never run).
-    [
-      'fewer IOMMU groups',
-      (p) =>
-        p.tenants.flatMap((t, i) => {
-          const lists =
-            t.groups === 'all'
-              ? Array.from({ length: MAX_GROUPS_TRIED }, (_, g) => [g])
-              : Array.isArray(t.groups) && t.groups.length > 1
-                ? t.groups.map((_, k) => (t.groups as number[]).filter((_g, j) => j !== k))
-                : [];
-          return lists.map((groups) => ({
-            ...p,
-            tenants: p.tenants.map((u, j) => (j === i ? { ...u, groups } : u)),
-          }));
-        }),
-    ],
-    [
-      'the smaller topology',
-      (p) => one(p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
-    ],
-    ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1)))],
-    ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1)))],
-    ['fewer processes', (p) => one(tenantField(p, 'processesPerGpu', 1))],
-    ['fewer pages', (p) => one(tenantField(p, 'pagesPerProcess', 1))],
-    ['fewer TCE pages', (p) => one(tenantField(p, 'tcePagesPerGpu', 4))],
-    ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1)))],
-    ['slower DMA', (p) => one(mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000)))],
-    ['slower TCE unmaps', (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000)))],
-    [
-      'fewer BAR0 accesses',
-      (p) =>
-        one(
-          p.mmio.accessIntervalTicks > 0
-            ? { ...p, mmio: { ...p.mmio, accessIntervalTicks: p.mmio.accessIntervalTicks * 2 } }
-            : undefined,
-        ),
-    ],
-  ];
-}
-
-function mapGpu(
-  p: WorkloadParams,
-  key: 'engines' | 'maxOutstanding' | 'issueIntervalTicks',
-  f: (v: number) => number | undefined,
-) {
-  const v = f(p.gpu[key]);
-  return v === undefined ? undefined : { ...p, gpu: { ...p.gpu, [key]: v } };
-}
-
-function mapHost(
-  p: WorkloadParams,
-  key: 'cpuThreads' | 'tceRemapIntervalTicks',
-  f: (v: number) => number | undefined,
-) {
-  const v = f(p.host[key]);
-  return v === undefined ? undefined : { ...p, host: { ...p.host, [key]: v } };
-}
-
-/**
- * Hypothesis-style passes over every actor's choice sequence. `current` gives the best sequences;
- * `attempt` runs a candidate and keeps it if it still fails and is smaller.
- */
-async function shrinkChoices(
-  current: () => number[][],
-  attempt: (choices: number[][], pass: string) => Promise<boolean>,
-  left: () => boolean,
-): Promise<void> {
-  const withActor = (a: number, seq: number[]) => current().map((s, i) => (i === a ? seq : s));
-  const actors = current().length;
-  // Cut tails: the shortest prefix that still fails, per actor (binary search on the length).
-  for (let a = 0; a < actors && left(); a++) {
-    let lo = 0;
-    let hi = current()[a]!.length;
-    while (lo < hi && left()) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (await attempt(withActor(a, current()[a]!.slice(0, mid)), 'cut the tail')) hi = current()[a]!.length;
-      else lo = mid + 1;
-    }
-  }
-  // Delete spans, then zero spans, large to small.
-  for (const [pass, edit] of [
-    ['delete spans', (s: number[], i: number, k: number) => [...s.slice(0, i), ...s.slice(i + k)]],
-    [
-      'zero spans',
-      (s: number[], i: number, k: number) => [
-        ...s.slice(0, i),
-        ...new Array(Math.min(k, s.length - i)).fill(0),
-        ...s.slice(i + k),
-      ],
-    ],
-  ] as const) {
-    for (let a = 0; a < actors && left(); a++) {
-      for (
-        let k = Math.max(1, Math.floor(current()[a]!.length / 2));
-        k >= 1 && left();
-        k = Math.floor(k / 2)
-      ) {
-        for (let i = 0; i < current()[a]!.length && left(); ) {
-          const s = current()[a]!;
-          const window = s.slice(i, i + k);
-          if (pass === 'zero spans' && window.every((v) => v === 0)) {
-            i += k;
-            continue;
-          }
-          if (!(await attempt(withActor(a, edit(s, i, k)), pass))) i += k;
-        }
-        if (k === 1) break;
-      }
-    }
-  }
-  // Lower single values: to 0, else halve.
-  for (let a = 0; a < actors && left(); a++) {
-    for (let i = 0; i < current()[a]!.length && left(); i++) {
-      const v = current()[a]![i]!;
-      if (v === 0) continue;
-      const set = (x: number) =>
-        withActor(
-          a,
-          current()[a]!.map((y, j) => (j === i ? x : y)),
-        );
-      if (!(await attempt(set(0), 'lower values')) && v > 1)
-        await attempt(set(Math.floor(v / 2)), 'lower values');
-    }
-  }
-  // Sort small spans (a canonical order, as Hypothesis's reducer sorts).
-  for (let a = 0; a < actors && left(); a++) {
-    for (let i = 0; i + 1 < current()[a]!.length && left(); i += 4) {
-      const s = current()[a]!;
-      const span = s.slice(i, i + 4);
-      const sorted = [...span].sort((x, y) => x - y);
-      if (span.every((v, j) => v === sorted[j])) continue;
-      await attempt(withActor(a, [...s.slice(0, i), ...sorted, ...s.slice(i + 4)]), 'sort spans');
-    }
   }
 }

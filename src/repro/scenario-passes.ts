@@ -1,0 +1,108 @@
+/**
+ * The scenario passes of `npusim shrink` (shrink.ts, step 2): each proposes smaller versions of a
+ * failing run's workload parameters (fewer tenants, IOMMU groups, GPU engines, CPU threads,
+ * processes, pages and DMAs in flight, slower traffic, the smaller topology). Shrink tries a
+ * pass's candidates in order, keeps the first that still fails and ranks lower, and repeats the
+ * pass until none is kept; candidates that do not plan (a group the policy lacks, tenants that no
+ * longer fit) are never run.
+ */
+import type { WorkloadParams } from '../model/scenario/workload-params.js';
+
+/** A scenario pass: its name, and its candidates for the given parameters (none when done). */
+export type Pass = readonly [string, (p: WorkloadParams) => WorkloadParams[]];
+
+/** Group indices tried in place of 'all': more than any preset's policies have (six per-GPU groups). */
+const MAX_GROUPS_TRIED = 8;
+
+const one = (p: WorkloadParams | undefined): WorkloadParams[] => (p === undefined ? [] : [p]);
+
+/** Halve toward `floor` (undefined when already there). */
+const halve = (v: number, floor: number): number | undefined =>
+  v > floor ? Math.max(floor, Math.floor(v / 2)) : undefined;
+/** Double toward `ceiling`. */
+const double = (v: number, ceiling: number): number | undefined =>
+  v < ceiling && v > 0 ? Math.min(ceiling, v * 2) : undefined;
+
+export function scenarioPasses(): Pass[] {
+  const tenantField = (
+    p: WorkloadParams,
+    field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
+    floor: number,
+  ) => {
+    let changed = false;
+    const tenants = p.tenants.map((t) => {
+      const v = halve(t[field], floor);
+      if (v === undefined) return t;
+      changed = true;
+      return { ...t, [field]: v };
+    });
+    return changed ? { ...p, tenants } : undefined;
+  };
+  return [
+    // Each tenant in turn, last first: the one the failure needs may be any of them.
+    [
+      'fewer tenants',
+      (p) =>
+        p.tenants.length > 1
+          ? p.tenants.map((_, i) => ({ ...p, tenants: p.tenants.filter((_t, j) => j !== i) })).reverse()
+          : [],
+    ],
+    // A tenant's IOMMU groups: 'all' to each single group, a list to each list one shorter (a
+    // group index past the policy's groups fails to plan and is never run).
+    [
+      'fewer IOMMU groups',
+      (p) =>
+        p.tenants.flatMap((t, i) => {
+          const lists =
+            t.groups === 'all'
+              ? Array.from({ length: MAX_GROUPS_TRIED }, (_, g) => [g])
+              : Array.isArray(t.groups) && t.groups.length > 1
+                ? t.groups.map((_, k) => (t.groups as number[]).filter((_g, j) => j !== k))
+                : [];
+          return lists.map((groups) => ({
+            ...p,
+            tenants: p.tenants.map((u, j) => (j === i ? { ...u, groups } : u)),
+          }));
+        }),
+    ],
+    [
+      'the smaller topology',
+      (p) => one(p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
+    ],
+    ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1)))],
+    ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1)))],
+    ['fewer processes', (p) => one(tenantField(p, 'processesPerGpu', 1))],
+    ['fewer pages', (p) => one(tenantField(p, 'pagesPerProcess', 1))],
+    ['fewer TCE pages', (p) => one(tenantField(p, 'tcePagesPerGpu', 4))],
+    ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1)))],
+    ['slower DMA', (p) => one(mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000)))],
+    ['slower TCE unmaps', (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000)))],
+    [
+      'fewer BAR0 accesses',
+      (p) =>
+        one(
+          p.mmio.accessIntervalTicks > 0
+            ? { ...p, mmio: { ...p.mmio, accessIntervalTicks: p.mmio.accessIntervalTicks * 2 } }
+            : undefined,
+        ),
+    ],
+  ];
+}
+
+function mapGpu(
+  p: WorkloadParams,
+  key: 'engines' | 'maxOutstanding' | 'issueIntervalTicks',
+  f: (v: number) => number | undefined,
+) {
+  const v = f(p.gpu[key]);
+  return v === undefined ? undefined : { ...p, gpu: { ...p.gpu, [key]: v } };
+}
+
+function mapHost(
+  p: WorkloadParams,
+  key: 'cpuThreads' | 'tceRemapIntervalTicks',
+  f: (v: number) => number | undefined,
+) {
+  const v = f(p.host[key]);
+  return v === undefined ? undefined : { ...p, host: { ...p.host, [key]: v } };
+}
