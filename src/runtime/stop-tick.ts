@@ -32,3 +32,45 @@ export function lowerWord(words: BigInt64Array, index: number, want: bigint): bo
     if (Atomics.compareExchange(words, index, cur, want) === cur) return true;
   }
 }
+
+/**
+ * One worker's view of where the run ends: `end` is min(endTick, the stop tick as last read), and
+ * no event at or after it is handled. Both worker loops (worker-loop.ts, free/free-loop.ts) keep
+ * one. `end` only falls: a worker reads the word (`read`) at the top of each step and before it
+ * reports, and `changed` tells a parked worker's wake condition that the word fell below it.
+ */
+export class WorkerEnd {
+  /** min(endTick, stop tick): events at or after it are never handled. */
+  end: number;
+  /** Whether this worker has proposed a stop (it proposes at most once: its first finding). */
+  proposed = false;
+  private readonly word: BigInt64Array;
+
+  constructor(
+    stopTick: SharedArrayBuffer,
+    endTick: number,
+    private readonly ringAll: () => void,
+  ) {
+    this.word = new BigInt64Array(stopTick);
+    this.end = endTick;
+  }
+
+  /** Lower the run's stop tick to `tick` (atomic min), take it, then wake every worker to see it. */
+  propose(tick: number): void {
+    this.proposed = true;
+    lowerWord(this.word, 0, BigInt(tick));
+    this.read();
+    this.ringAll();
+  }
+
+  /** Take a lower stop tick into `end`. */
+  read(): void {
+    const stop = Number(Atomics.load(this.word, 0));
+    if (stop < this.end) this.end = stop;
+  }
+
+  /** The stop tick fell below `end` since it was last read. */
+  changed(): boolean {
+    return Number(Atomics.load(this.word, 0)) < this.end;
+  }
+}

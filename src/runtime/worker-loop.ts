@@ -63,7 +63,8 @@ import { ActorRunner } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { ringFigures } from './raw-run.js';
 import { canFlush, closeStaged, dropFlushed, reserveStaged, stagedCount } from './staged-edge.js';
-import { lowerWord, STOP_TICK_NONE } from './stop-tick.js';
+import { StopBarrier } from './stop-barrier.js';
+import { WorkerEnd } from './stop-tick.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -101,12 +102,10 @@ export class WorkerLoop {
   private readonly runnerOf: (ActorRunner | undefined)[];
   private readonly bells: Doorbell[];
   private readonly bell: Doorbell;
-  private readonly stopWord: BigInt64Array;
-  /** min(endTick, stop tick): events at or after it are never handled. */
-  private end: number;
-  private stopProposed = false;
-  private readonly lowers: BigInt64Array | undefined;
-  private passedStop = false;
+  /** Where the run ends for this worker: min(endTick, the shared stop tick). */
+  private readonly stop: WorkerEnd;
+  /** With stop-on-first: the lowers board every worker must pass before it finishes. */
+  private readonly barrier: StopBarrier | undefined;
   private readonly heap = new EventHeap();
   private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
@@ -167,9 +166,12 @@ export class WorkerLoop {
     this.actors = actors;
     this.time = new WorkerTime(clockMs, this.status, actors);
     this.horizons = new BigInt64Array(init.horizons);
-    this.stopWord = new BigInt64Array(init.stopTick);
-    this.lowers = init.stopOnFirst === true ? new BigInt64Array(init.lowers) : undefined;
-    this.end = init.endTick;
+    const ringAll = () => {
+      for (const b of this.bells) b.ring();
+    };
+    this.stop = new WorkerEnd(init.stopTick, init.endTick, ringAll);
+    this.barrier =
+      init.stopOnFirst === true ? new StopBarrier(init.lowers, worker, this.stop, ringAll) : undefined;
   }
 
   /** A send of one of the group's actors: into the heap if the receiver is here, else staged. */
@@ -208,14 +210,14 @@ export class WorkerLoop {
           await yieldToEventLoop();
           continue;
         }
-        this.readStopTick();
+        this.stop.read();
         // Horizon first, then drain: a producer publishes its records before the safe time that
         // covers them, so every record below the horizon read here is visible to the drain below.
         const h = this.readHorizon();
         const drained = this.drainInbound(false);
         const handled = this.stagedTotal === 0 || !this.backpressured() ? this.handleSlice(h) : 0;
         this.events += handled;
-        const end = this.end;
+        const end = this.stop.end;
         const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
         const next = this.heap.peek();
         let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
@@ -223,8 +225,8 @@ export class WorkerLoop {
         // When a run stops at its first finding, a worker may finish (at a stop or at the run's
         // end) only once every worker's lower bound has passed its end: then no worker can still
         // find something earlier, and the stop tick it reads at the finish is final.
-        if (this.lowers !== undefined) this.publishLower(lower, end);
-        const done = lower >= end && (this.lowers === undefined || this.stopFinal(end));
+        if (this.barrier !== undefined) this.barrier.publishLower(lower, end);
+        const done = lower >= end && (this.barrier === undefined || this.barrier.final(end));
         this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
         this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
         if (done && this.stagedTotal === 0) break;
@@ -236,14 +238,14 @@ export class WorkerLoop {
       throw this.crashed(error);
     }
     this.time.stop();
-    this.readStopTick();
-    const firstFindingStop = this.end < this.init.endTick ? this.end : undefined;
+    this.stop.read();
+    const firstFindingStop = this.stop.end < this.init.endTick ? this.stop.end : undefined;
     // Undo the digest of what each actor handled past the stop before it saw the stop, so every
     // host and every placement gives the digest of the run up to the stop tick.
     for (const runner of this.runners) {
       if (firstFindingStop !== undefined) this.events -= runner.rollbackTo(firstFindingStop);
     }
-    const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.end;
+    const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.stop.end;
     const traces = this.runners.map((x) => x.traceResult(reachedTick));
     const reports = this.runners.map((x) => x.actor.finish(reachedTick));
     // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
@@ -279,17 +281,17 @@ export class WorkerLoop {
   private handleSlice(h: number): number {
     const heap = this.heap;
     const runnerOf = this.runnerOf;
+    const stop = this.stop;
     let handled = 0;
     while (handled < SLICE_EVENTS) {
       const top = heap.peek();
-      if (top === undefined || top.timeTicks >= h || top.timeTicks >= this.end) break;
+      if (top === undefined || top.timeTicks >= h || top.timeTicks >= stop.end) break;
       heap.pop();
       const runner = runnerOf[top.destination]!;
       this.current = runner;
       runner.handle(top);
       handled++;
-      if (runner.firstFindingTick !== undefined && !this.stopProposed)
-        this.proposeStop(runner.firstFindingTick + 1);
+      if (runner.firstFindingTick !== undefined && !stop.proposed) stop.propose(runner.firstFindingTick + 1);
       if (this.stagedTotal > STAGE_LIMIT && this.backpressured()) break;
     }
     this.current = undefined;
@@ -452,50 +454,10 @@ export class WorkerLoop {
     if (this.stagedTotal > 0) {
       for (const out of this.outbound) if (canFlush(out)) return true;
     }
-    if (this.stopChanged()) return true;
-    if (this.lowers !== undefined && this.stopFinal(this.end)) return true;
+    if (this.stop.changed()) return true;
+    if (this.barrier?.final(this.stop.end)) return true;
     const top = this.heap.peek();
-    return top !== undefined && top.timeTicks < h && top.timeTicks < this.end && !this.backpressured();
-  }
-
-  /** Lower the run's stop tick to `tick` (atomic min), then wake every worker to see it. */
-  private proposeStop(tick: number): void {
-    this.stopProposed = true;
-    lowerWord(this.stopWord, 0, BigInt(tick));
-    this.readStopTick();
-    for (const b of this.bells) b.ring();
-  }
-
-  /**
-   * Publish this worker's lower bound (no event it will ever handle is earlier) for the stop
-   * barrier; the first time it passes its end, wake everyone to look.
-   */
-  private publishLower(lower: number, end: number): void {
-    const v = lower >= Number.MAX_SAFE_INTEGER ? STOP_TICK_NONE : BigInt(lower);
-    Atomics.store(this.lowers!, this.init.worker, v);
-    if (lower >= end && !this.passedStop) {
-      this.passedStop = true;
-      for (const b of this.bells) b.ring();
-    }
-  }
-
-  /** Every worker's published lower bound is at or past `stop`: no finding can come before it. */
-  private stopFinal(stop: number): boolean {
-    this.readStopTick();
-    if (this.end < stop) return false;
-    const want = BigInt(stop);
-    for (let w = 0; w < this.lowers!.length; w++) if (Atomics.load(this.lowers!, w) < want) return false;
-    return true;
-  }
-
-  /** Take a lower stop tick into `end`. */
-  private readStopTick(): void {
-    const stop = Number(Atomics.load(this.stopWord, 0));
-    if (stop < this.end) this.end = stop;
-  }
-
-  private stopChanged(): boolean {
-    return Number(Atomics.load(this.stopWord, 0)) < this.end;
+    return top !== undefined && top.timeTicks < h && top.timeTicks < this.stop.end && !this.backpressured();
   }
 
   private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {

@@ -56,7 +56,7 @@ import { readMessage, writeMessage } from '../../transport/codec.js';
 import { Doorbell } from '../../transport/doorbell.js';
 import { ringFigures } from '../raw-run.js';
 import { canFlush, closeStaged, dropFlushed, reserveStaged } from '../staged-edge.js';
-import { lowerWord, STOP_TICK_NONE } from '../stop-tick.js';
+import { lowerWord, STOP_TICK_NONE, WorkerEnd } from '../stop-tick.js';
 import {
   CONTROL_PAUSE,
   CONTROL_RUN,
@@ -87,7 +87,8 @@ export class FreeWorkerLoop {
   /** The news word as of this worker's last full look at its rings. */
   private newsSeen = -1;
   private readonly lowers: BigInt64Array;
-  private readonly stopWord: BigInt64Array;
+  /** Where the run ends for this worker: min(endTick, the shared stop tick). */
+  private readonly stop: WorkerEnd;
   private readonly windowTicks: number;
   private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
@@ -96,8 +97,6 @@ export class FreeWorkerLoop {
   /** The worker's actors, for the status board's progress and findings. */
   private readonly actors: readonly Actor[];
   private readonly inFlightPerEdge: number[];
-  private end: number;
-  private stopProposed = false;
   private idle = false;
   private stagedTotal = 0;
   private command = CONTROL_RUN;
@@ -149,8 +148,7 @@ export class FreeWorkerLoop {
     this.actors = [actor];
     this.time = new WorkerTime(clockMs, this.status, this.actors);
     this.lowers = new BigInt64Array(init.lowers);
-    this.stopWord = new BigInt64Array(init.stopTick);
-    this.end = init.endTick;
+    this.stop = new WorkerEnd(init.stopTick, init.endTick, () => this.ringAll());
   }
 
   private send(edge: number, m: SimMessage): void {
@@ -179,14 +177,14 @@ export class FreeWorkerLoop {
           await yieldToEventLoop();
           continue;
         }
-        this.readStopTick();
+        this.stop.read();
         let progressed = this.drain() > 0;
         if (this.stagedTotal > 0 && this.flush() > 0) progressed = true;
         const handled = this.handleSlice();
         if (handled > 0) progressed = true;
         this.publishLower();
         this.status.position(fa.runner.now, fa.handled);
-        if (fa.nextTime() >= this.end && this.stagedTotal === 0) {
+        if (fa.nextTime() >= this.stop.end && this.stagedTotal === 0) {
           if (!this.idle) {
             this.idle = true;
             if (Atomics.sub(this.words, FREE_PENDING, 1) === 1) this.ringAll();
@@ -197,7 +195,7 @@ export class FreeWorkerLoop {
           // Waiting for the window (not for space or for records): say what it waits for, so
           // only the worker whose L gets there rings it (publishLower).
           const t = fa.nextTime();
-          const blocked = !this.idle && this.stagedTotal === 0 && t < this.end;
+          const blocked = !this.idle && this.stagedTotal === 0 && t < this.stop.end;
           if (blocked) {
             this.driftWaits++;
             Atomics.store(this.needs, this.init.worker, BigInt(Math.max(0, t - this.windowTicks)));
@@ -211,8 +209,8 @@ export class FreeWorkerLoop {
     }
     this.time.stop();
     // Every stop proposal came from a busy worker, so after `pending` reached 0 this read is final.
-    this.readStopTick();
-    const reachedTick = stopped ? fa.runner.now : this.end;
+    this.stop.read();
+    const reachedTick = stopped ? fa.runner.now : this.stop.end;
     await this.shutDown();
     const trace = fa.runner.traceResult(reachedTick);
     const report = fa.runner.actor.finish(reachedTick);
@@ -233,7 +231,7 @@ export class FreeWorkerLoop {
       ),
       reachedTick,
       stopped,
-      firstFindingStop: this.end < this.init.endTick ? this.end : undefined,
+      firstFindingStop: this.stop.end < this.init.endTick ? this.stop.end : undefined,
       events: fa.handled,
       busyMs: this.time.busyMs,
       parkedMs: this.time.parkedMs,
@@ -258,12 +256,12 @@ export class FreeWorkerLoop {
       // visible; anything published before the last full look was taken then.
       if (handled > 0 && Atomics.load(this.news, this.init.worker) !== this.newsSeen) this.drain();
       const t = fa.nextTime();
-      if (t >= this.end) break;
+      if (t >= this.stop.end) break;
       if (t > this.bound && t > this.computeBound()) break;
       fa.handleNext();
       handled++;
       const found = fa.runner.firstFindingTick;
-      if (found !== undefined && !this.stopProposed) this.proposeStop(found + 1);
+      if (found !== undefined && !this.stop.proposed) this.stop.propose(found + 1);
     }
     return handled;
   }
@@ -289,7 +287,7 @@ export class FreeWorkerLoop {
    */
   private publishLower(): void {
     const t = this.fa.nextTime();
-    const v = t >= this.end ? STOP_TICK_NONE : BigInt(t);
+    const v = t >= this.stop.end ? STOP_TICK_NONE : BigInt(t);
     const lowers = this.lowers;
     const w = this.init.worker;
     const old = Atomics.load(lowers, w);
@@ -383,9 +381,9 @@ export class FreeWorkerLoop {
     if (this.stagedTotal > 0) {
       for (const out of this.outbound) if (canFlush(out)) return true;
     }
-    if (Number(Atomics.load(this.stopWord, 0)) < this.end) return true;
+    if (this.stop.changed()) return true;
     const t = this.fa.nextTime();
-    return t < this.end && t <= this.computeBound();
+    return t < this.stop.end && t <= this.computeBound();
   }
 
   /**
@@ -405,18 +403,6 @@ export class FreeWorkerLoop {
       this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
       await this.time.yieldIfDue();
     }
-  }
-
-  private proposeStop(tick: number): void {
-    this.stopProposed = true;
-    lowerWord(this.stopWord, 0, BigInt(tick));
-    this.readStopTick();
-    this.ringAll();
-  }
-
-  private readStopTick(): void {
-    const stop = Number(Atomics.load(this.stopWord, 0));
-    if (stop < this.end) this.end = stop;
   }
 
   private ringAll(): void {
