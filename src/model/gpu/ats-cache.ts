@@ -36,7 +36,7 @@
  * L1 hit 10 ns, L2 hit 60 ns (engine-side figures, assumed).
  */
 
-import { assert, ConfigError } from '../../core/errors.js';
+import { AssertionFailure, assert, ConfigError } from '../../core/errors.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
 import { LruMap } from '../lru-map.js';
 import { alignDown, type Lpid, ns, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../types.js';
@@ -205,7 +205,8 @@ export class AtsCache {
 
   /** A translation response from the NPU: installed in the L2, and an L1 refill starts. */
   fill(entry: AtsEntry): void {
-    assert(entry.va % entry.pageSizeBytes === 0, `ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
+    if (entry.va % entry.pageSizeBytes !== 0)
+      throw new AssertionFailure(`ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
     const k = this.keyOf(entry);
     if (entry.pageSizeBytes !== PAGE_64K) this.largeSeen = true;
     this.l2.set(k, entry);
@@ -229,10 +230,9 @@ export class AtsCache {
    * the entry when it landed. The engine (or a Chooser) decides when refills move.
    */
   advanceRefill(index = 0): AtsEntry | null {
-    assert(
-      index >= 0 && index < this.refills.length,
-      `advanceRefill(${index}) with ${this.refills.length} in flight`,
-    );
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (!(index >= 0 && index < this.refills.length))
+      throw new AssertionFailure(`advanceRefill(${index}) with ${this.refills.length} in flight`);
     const r = this.refills[index]!;
     if (r.stage + 1 < REFILL_STAGES) {
       r.stage++;

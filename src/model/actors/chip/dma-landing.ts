@@ -9,6 +9,7 @@
  */
 
 import { homeSocketOf } from '../../host/host-ram.js';
+import { pageFloor } from '../../host/page-floor.js';
 import { PAGE_64K } from '../../host/page-table.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import {
@@ -96,7 +97,7 @@ export class DmaLanding {
         tick: ctx.now as Tick,
         gpu: d.gpu,
         lpid: d.lpid,
-        pa: (pa - (pa % PAGE_64K)) as PhysAddr,
+        pa: pageFloor(pa, PAGE_64K) as PhysAddr,
         lengthBytes: d.lengthBytes,
         write: d.write,
         epoch: d.translation === 'ut0' ? d.epoch : undefined,

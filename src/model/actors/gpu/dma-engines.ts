@@ -12,6 +12,7 @@
  * then parks without issuing, and what is in flight completes; `resume` restarts the parked ones.
  */
 import type { AtsCache, AtsEntry } from '../../gpu/ats-cache.js';
+import { pageFloor } from '../../host/page-floor.js';
 import { PAGE_64K } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
 import type { PeerEdge } from '../../platform/peer-edges.js';
@@ -342,7 +343,7 @@ export class DmaEngines implements CollectivePort {
     const entry: AtsEntry = {
       lpid: req.lpid as Lpid,
       pid: req.pid as Pid,
-      va: (req.va - (req.va % r.pageSizeBytes)) as VirtAddr,
+      va: pageFloor(req.va, r.pageSizeBytes) as VirtAddr,
       pa: r.pa as PhysAddr,
       pageSizeBytes: r.pageSizeBytes,
       epoch: r.epoch,
