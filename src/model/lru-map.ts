@@ -19,7 +19,7 @@
  * Bounded: `set` of a new key into a full map throws (the caller evicts first, or sizes it one
  * above what it keeps, as the ATS cache does for its set-then-evict).
  */
-import { assert } from '../core/errors.js';
+import { AssertionFailure, assert } from '../core/errors.js';
 
 const NONE = -1;
 
@@ -85,7 +85,9 @@ export class LruMap<V> {
       this.moveToTail(existing);
       return;
     }
-    assert(this.freeCount > 0, `LruMap full (${this.capacityEntries} entries) at a set of key ${key}`);
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (this.freeCount === 0)
+      throw new AssertionFailure(`LruMap full (${this.capacityEntries} entries) at a set of key ${key}`);
     const node = this.freeNodes[--this.freeCount]!;
     const h = hashOf(key);
     this.keys[node] = key;

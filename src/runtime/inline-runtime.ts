@@ -53,14 +53,16 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const started = clockMs();
   const plan = machine.planMachine(config);
   const heap = new EventHeap();
+  // One closure each, calling the heap directly (no second closure per send).
   const push = (m: SimMessage): void => heap.push(m);
+  const outbox = (_edge: number, m: SimMessage): void => heap.push(m);
   const runners: ActorRunner[] = plan.actors.map((info) => {
     const actor: Actor = machine.createActor(config, plan, info.index, nodeRecorder);
     return new ActorRunner(
       actor,
       plan,
       createChooser(options.strategy, options.seed, info.index),
-      (_edge, m) => push(m),
+      outbox,
       push,
       {
         recordEvents: options.recordEvents,

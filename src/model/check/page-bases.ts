@@ -7,8 +7,9 @@
  * once seen stays valid. Only the chip homing a page hears its owner, and only it judges DMA
  * landing there, so each oracle knows the large pages it needs.
  */
+
+import { pageFloor } from '../host/page-floor.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K } from '../host/page-table.js';
-import { alignDown } from '../types.js';
 
 /**
  * A page's key in the rules' maps: its address / 64K. One to one with the address (a page base
@@ -30,11 +31,11 @@ export class PageBases {
   /** The base of the page holding `pa`. */
   baseOf(pa: number): number {
     if (this.large.size > 0) {
-      const g = alignDown(pa, PAGE_1G);
+      const g = pageFloor(pa, PAGE_1G);
       if (this.large.get(g) === PAGE_1G) return g;
-      const m = alignDown(pa, PAGE_2M);
+      const m = pageFloor(pa, PAGE_2M);
       if (this.large.get(m) === PAGE_2M) return m;
     }
-    return alignDown(pa, PAGE_64K);
+    return pageFloor(pa, PAGE_64K);
   }
 }

@@ -50,10 +50,15 @@ export class Rng {
       throw new RangeError(`Expected n to be an integer from 1 to 2^32, got \`${n}\``);
     }
     if (n === 1) return 0;
-    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
+    // The draw v is accepted when v < limit = 2^32 - (2^32 mod n) = n * floor(2^32 / n), that is
+    // when (floor(v / n) + 1) * n <= 2^32, and gives v mod n. Written with a division and a floor
+    // instead of two `%`: v is above 2^31, so `%` is a floating-point remainder, which V8 does in a
+    // C call, on every choice of the model. Same values: for v, n < 2^32 the quotient's floor is
+    // exact (its error is below 1/n) and the products stay below 2^53.
     for (let i = 0; i < 64; i++) {
       const v = this.nextU32();
-      if (v < limit) return v % n;
+      const q = Math.floor(v / n);
+      if ((q + 1) * n <= 0x1_0000_0000) return v - q * n;
     }
     // 64 rejections in a row has probability < 2^-64; fall back rather than loop without bound.
     return this.nextU32() % n;

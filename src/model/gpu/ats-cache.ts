@@ -36,7 +36,7 @@
  * L1 hit 10 ns, L2 hit 60 ns (engine-side figures, assumed).
  */
 
-import { assert, ConfigError } from '../../core/errors.js';
+import { AssertionFailure, assert, ConfigError } from '../../core/errors.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
 import { LruMap } from '../lru-map.js';
 import { alignDown, type Lpid, ns, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../types.js';
@@ -94,7 +94,6 @@ export interface Refill {
 }
 
 const SIZES: readonly PageSize[] = [PAGE_64K, PAGE_2M, PAGE_1G];
-const SIZES_64K: readonly PageSize[] = [PAGE_64K];
 /** 64 KiB pages below 2^53: 37 bits; the address-space id takes the bits above. */
 const PAGE_SPAN = 2 ** 37;
 /**
@@ -152,8 +151,10 @@ export class AtsCache {
    */
   lookup(lpid: Lpid, pid: Pid, va: VirtAddr): AtsLookup {
     const space = this.spaceOf(lpid, pid);
-    // Until a 2M or 1G translation was ever cached, only the 64K probe can hit (the common case).
-    const sizes = this.largeSeen ? SIZES : SIZES_64K;
+    // Until a 2M or 1G translation was ever cached, only the 64K probe can hit. (A VA is a whole
+    // number >= 0, so the floor is alignDown(va, 64K) / 64K without a floating-point remainder.)
+    if (!this.largeSeen) return this.lookup64K(space + Math.floor(va / PAGE_64K));
+    const sizes = SIZES;
     for (const size of sizes) {
       const k = space + alignDown(va, size) / PAGE_64K;
       const e1 = this.l1.get(k);
@@ -179,9 +180,33 @@ export class AtsCache {
     return { hit: false, latencyTicks: this.l2HitLatencyTicks };
   }
 
+  /**
+   * `lookup` until a 2M or 1G translation was ever cached (the common case): every entry is a 64K
+   * page at its own key, so the one probe per level that can hit is `key`, and the size check is
+   * always true; `use` finds and refreshes in one probe where `get` then `use` took two.
+   */
+  private lookup64K(key: number): AtsLookup {
+    const e1 = this.l1.use(key);
+    if (e1 !== undefined) {
+      this.stats.hits++;
+      this.stats.l1Hits++;
+      return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
+    }
+    const e2 = this.l2.use(key);
+    if (e2 !== undefined) {
+      this.stats.hits++;
+      this.stats.l2Hits++;
+      this.startRefill(e2);
+      return { hit: true, level: 'l2', entry: e2, latencyTicks: this.l2HitLatencyTicks };
+    }
+    this.stats.misses++;
+    return { hit: false, latencyTicks: this.l2HitLatencyTicks };
+  }
+
   /** A translation response from the NPU: installed in the L2, and an L1 refill starts. */
   fill(entry: AtsEntry): void {
-    assert(entry.va % entry.pageSizeBytes === 0, `ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
+    if (entry.va % entry.pageSizeBytes !== 0)
+      throw new AssertionFailure(`ATS fill of unaligned va ${entry.va} on gpu ${this.gpu}`);
     const k = this.keyOf(entry);
     if (entry.pageSizeBytes !== PAGE_64K) this.largeSeen = true;
     this.l2.set(k, entry);
@@ -205,10 +230,9 @@ export class AtsCache {
    * the entry when it landed. The engine (or a Chooser) decides when refills move.
    */
   advanceRefill(index = 0): AtsEntry | null {
-    assert(
-      index >= 0 && index < this.refills.length,
-      `advanceRefill(${index}) with ${this.refills.length} in flight`,
-    );
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (!(index >= 0 && index < this.refills.length))
+      throw new AssertionFailure(`advanceRefill(${index}) with ${this.refills.length} in flight`);
     const r = this.refills[index]!;
     if (r.stage + 1 < REFILL_STAGES) {
       r.stage++;

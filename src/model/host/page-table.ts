@@ -17,9 +17,8 @@
  * base page on POWER), 2M and 1G. 4K is not modelled: Linux 4.20+ ATSD code does not support it either.
  */
 
-import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import { AssertionFailure, assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import {
-  alignDown,
   GiB,
   hex,
   KiB,
@@ -30,6 +29,7 @@ import {
   type Tick,
   type VirtAddr,
 } from '../types.js';
+import { pageFloor } from './page-floor.js';
 
 export const PAGE_64K = 64 * KiB;
 export const PAGE_2M = 2 * MiB;
@@ -122,8 +122,9 @@ export class PhysPages {
       page = { base: base as PhysAddr, sizeBytes, epoch: 0, allocated: true, pins: 0, owner };
       this.pages.set(base, page);
     } else {
-      assert(!page.allocated, `page ${hex(base)} on the free list is still allocated`);
-      assert(page.sizeBytes === sizeBytes, `page ${hex(base)} changed size on the free list`);
+      if (page.allocated) throw new AssertionFailure(`page ${hex(base)} on the free list is still allocated`);
+      if (page.sizeBytes !== sizeBytes)
+        throw new AssertionFailure(`page ${hex(base)} changed size on the free list`);
       page.allocated = true;
       page.owner = owner;
     }
@@ -159,14 +160,15 @@ export class PhysPages {
 
   unpin(base: PhysAddr): void {
     const page = this.require(base, 'unpin');
-    assert(page.pins > 0, `unpin of page ${hex(base)} that has no pins`);
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (page.pins <= 0) throw new AssertionFailure(`unpin of page ${hex(base)} that has no pins`);
     page.pins--;
   }
 
   /** The page containing `addr`, if it was ever allocated (tries each page size's alignment). */
   pageOf(addr: PhysAddr): PhysPageState | undefined {
     for (const s of PAGE_SIZES) {
-      const p = this.pages.get(alignDown(addr, s));
+      const p = this.pages.get(pageFloor(addr, s));
       if (p !== undefined && addr < p.base + p.sizeBytes) return p;
     }
     return undefined;
@@ -225,7 +227,7 @@ export class PageTable {
 
   lookup(va: VirtAddr): PageLookup | undefined {
     for (const s of PAGE_SIZES) {
-      const pte = this.ptes.get(alignDown(va, s));
+      const pte = this.ptes.get(pageFloor(va, s));
       if (pte !== undefined && pte.sizeBytes === s) return { pte, pa: (pte.pa + (va - pte.va)) as PhysAddr };
     }
     return undefined;
@@ -240,7 +242,7 @@ export class PageTable {
     }
     for (const s of PAGE_SIZES) {
       // An overlapping leaf of any size: the same base, a larger leaf covering us, or smaller ones inside.
-      const covering = this.ptes.get(alignDown(pte.va, s));
+      const covering = this.ptes.get(pageFloor(pte.va, s));
       if (covering !== undefined && covering.va + covering.sizeBytes > pte.va) {
         throw new ModelRefusal(
           'EEXIST',

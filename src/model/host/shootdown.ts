@@ -26,7 +26,7 @@
  * - localNpuOnly: only the NPU of the calling CPU is shot down.
  * - descendingOrder: registers taken in descending NPU order.
  */
-import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import { AssertionFailure, assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { OracleEvent } from '../check/oracle-events.js';
 import { atsdLegacyRule, atsdSizeRule, type LaunchParams } from '../npu/atsd-size-rule.js';
 import type { Lpid, Pid, Tick } from '../types.js';
@@ -154,7 +154,8 @@ export class Shootdown {
    */
   resolve(answer: OpAnswer, now: Tick): OracleEvent[] {
     const op = this.current();
-    assert(op.kind !== 'done', `resolve() on finished shootdown ${this.spec.id}`);
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (op.kind === 'done') throw new AssertionFailure(`resolve() on finished shootdown ${this.spec.id}`);
     const events: OracleEvent[] = [];
     const id = this.spec.id;
     if (!this.started) {
@@ -174,7 +175,8 @@ export class Shootdown {
     if (this.askedAt === null) this.askedAt = now;
     switch (op.kind) {
       case 'acquire': {
-        assert(answer !== null && 'reg' in answer, `acquire answered with ${JSON.stringify(answer)}`);
+        if (!(answer !== null && 'reg' in answer))
+          throw new AssertionFailure(`acquire answered with ${JSON.stringify(answer)}`);
         if (answer.reg === null) {
           this.stats.spins++;
           return events;
@@ -195,7 +197,8 @@ export class Shootdown {
         });
         break;
       case 'wait': {
-        assert(answer !== null && 'stat' in answer, `wait answered with ${JSON.stringify(answer)}`);
+        if (!(answer !== null && 'stat' in answer))
+          throw new AssertionFailure(`wait answered with ${JSON.stringify(answer)}`);
         if (answer.stat !== 0) {
           this.stats.spins++;
           return events;
@@ -231,7 +234,8 @@ export class Shootdown {
 
   private regOn(npu: number): number {
     const r = this.held.get(npu);
-    assert(r !== undefined, `shootdown ${this.spec.id} uses npu ${npu} without holding a register`);
+    if (r === undefined)
+      throw new AssertionFailure(`shootdown ${this.spec.id} uses npu ${npu} without holding a register`);
     return r;
   }
 }

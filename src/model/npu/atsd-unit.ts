@@ -22,7 +22,7 @@
  * Register count: 8 by default (NV_NMMU_ATSD_REGS); firmware before Nov 2018 exposed 1
  * (`registerCount`), which makes the Feb 2018 deadlock reachable with 2 shootdowns.
  */
-import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import { AssertionFailure, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { AtsInvalidate } from '../gpu/ats-cache.js';
 import { HOST_LPID, hex, type Lpid, type Pid, type Tick } from '../types.js';
 import { atsdLaunchValue, decodeAtsdLaunch } from './atsd-launch.js';
@@ -181,12 +181,14 @@ export class AtsdUnit {
    */
   launch(reg: number, owner: number, params: LaunchParams, now = 0 as Tick): AtsdDelivery[] {
     const r = this.owned(reg, owner, 'LAUNCH');
-    assert(r.pendingAcks.size === 0 && !r.hung, `LAUNCH on npu ${this.npuIndex} reg ${reg} while STAT != 0`);
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (!(r.pendingAcks.size === 0 && !r.hung))
+      throw new AssertionFailure(`LAUNCH on npu ${this.npuIndex} reg ${reg} while STAT != 0`);
     if (params.target.kind === 'range') {
-      assert(
-        r.ava === params.target.start,
-        `LAUNCH on npu ${this.npuIndex} reg ${reg}: AVA ${hex(r.ava)} != start ${hex(params.target.start)}`,
-      );
+      if (r.ava !== params.target.start)
+        throw new AssertionFailure(
+          `LAUNCH on npu ${this.npuIndex} reg ${reg}: AVA ${hex(r.ava)} != start ${hex(params.target.start)}`,
+        );
     }
     r.launches++;
     this.stats.launches++;
@@ -217,10 +219,8 @@ export class AtsdUnit {
   /** A GPU finished its share of the ATSD on `reg`. */
   ack(reg: number, gpu: number): void {
     const r = this.reg(reg);
-    assert(
-      r.pendingAcks.delete(gpu),
-      `ack from gpu ${gpu} on npu ${this.npuIndex} reg ${reg} that owes none`,
-    );
+    if (!r.pendingAcks.delete(gpu))
+      throw new AssertionFailure(`ack from gpu ${gpu} on npu ${this.npuIndex} reg ${reg} that owes none`);
     this.stats.acks++;
   }
 
@@ -271,10 +271,10 @@ export class AtsdUnit {
 
   private owned(reg: number, owner: number, what: string): AtsdRegisterState {
     const r = this.reg(reg);
-    assert(
-      r.locked && r.owner === owner,
-      `${what} on npu ${this.npuIndex} reg ${reg} by shootdown ${owner}, held by ${r.owner}`,
-    );
+    if (!(r.locked && r.owner === owner))
+      throw new AssertionFailure(
+        `${what} on npu ${this.npuIndex} reg ${reg} by shootdown ${owner}, held by ${r.owner}`,
+      );
     return r;
   }
 }

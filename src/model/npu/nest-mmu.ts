@@ -38,7 +38,7 @@
  * to free, which is the contention figure the engine reports.
  */
 
-import { assert, ConfigError } from '../../core/errors.js';
+import { AssertionFailure, ConfigError } from '../../core/errors.js';
 import type { PageSize, PageTables } from '../host/page-table.js';
 import {
   HOST_LPID,
@@ -341,7 +341,7 @@ export class NestMmu {
 
   /** The LPARID filter of ATSD register `reg` (LPID 0 unless map_lpar gave it to a guest). */
   atsdLparidOf(reg: number): Lpid {
-    assert(reg >= 0 && reg < ATSD_REGISTERS, `ATSD register ${reg} out of 0..7`);
+    if (!(reg >= 0 && reg < ATSD_REGISTERS)) throw new AssertionFailure(`ATSD register ${reg} out of 0..7`);
     return this.atsdLparid[reg]!;
   }
 

@@ -37,7 +37,7 @@
  * so the rule does not trust the table's `dying`/`freed` flags): `drainEvents()` hands them over.
  */
 
-import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
+import { AssertionFailure, assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import { MSR_DR, MSR_HV, MSR_PR } from './nest-mmu.js';
 
 /** The mm as the driver sees it: mm->context.id is the PID the GPU will use. */
@@ -267,7 +267,8 @@ export class ContextDestroy {
           this.table.stats.useAfterFree++;
         }
         this.ctx.npdev.delete(`${this.gpu.npuIndex}:${this.gpu.linkIndex}`);
-        assert(this.ctx.refcount > 0, `kref_put on npu_context #${this.ctx.serial} at refcount 0`);
+        if (!(this.ctx.refcount > 0))
+          throw new AssertionFailure(`kref_put on npu_context #${this.ctx.serial} at refcount 0`);
         this.ctx.refcount--;
         this.table._log('put', this.ctx);
         this.last = this.ctx.refcount === 0;

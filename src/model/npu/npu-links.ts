@@ -16,7 +16,7 @@
  * be skipped (fenced), or raise an HMI (dropped and not fenced). Time comes in as `now`; HMIs are
  * returned and logged, never thrown (as in platform/gpu-bar0.ts).
  */
-import { assert } from '../../core/errors.js';
+import { AssertionFailure } from '../../core/errors.js';
 import type { HmiEvent } from '../platform/gpu-bar0.js';
 import type { Tick } from '../types.js';
 
@@ -46,7 +46,8 @@ export class NpuLinks {
 
   private of(gpu: number): GpuLinkState {
     const s = this.state.get(gpu);
-    assert(s !== undefined, `NPU link state asked for gpu ${gpu}, which is not behind this NPU`);
+    if (s === undefined)
+      throw new AssertionFailure(`NPU link state asked for gpu ${gpu}, which is not behind this NPU`);
     return s;
   }
 

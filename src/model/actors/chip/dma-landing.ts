@@ -9,6 +9,7 @@
  */
 
 import { homeSocketOf } from '../../host/host-ram.js';
+import { pageFloor } from '../../host/page-floor.js';
 import { PAGE_64K } from '../../host/page-table.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import {
@@ -30,10 +31,22 @@ import type { ChipEnv } from './chip-env.js';
 const MEMORY_LATENCY_TICKS = 100_000;
 
 export class DmaLanding {
+  /** Counter slots of a TCE cache hit and miss (counters.ts), bumped on every UT=1 DMA. */
+  private readonly tceHits: number;
+  private readonly tceMisses: number;
+  /**
+   * The X-bus edge back to each chip actor, by actor index, filled on first use: `edgeOf` builds
+   * and hashes a string per call, and every DMA forwarded here is completed over it.
+   */
+  private readonly xbusBack: number[] = [];
+
   constructor(
     private readonly env: ChipEnv,
     private readonly tce: TceSystem,
-  ) {}
+  ) {
+    this.tceHits = env.counters.slot(C.tceHits);
+    this.tceMisses = env.counters.slot(C.tceMisses);
+  }
 
   onDma(m: SimMessage, ctx: ActorContext): void {
     const d = DmaRequestMsg.decode(m);
@@ -54,7 +67,7 @@ export class DmaLanding {
         this.complete(d, m.source, ctx, fromChip, DmaStatus.tceFault, 0);
         return;
       }
-      this.env.counters.add(r.cacheHit ? C.tceHits : C.tceMisses);
+      this.env.counters.bump(r.cacheHit ? this.tceHits : this.tceMisses);
       pa = r.physAddr;
       this.env.oracle.observe({
         kind: 'tce.access',
@@ -84,7 +97,7 @@ export class DmaLanding {
         tick: ctx.now as Tick,
         gpu: d.gpu,
         lpid: d.lpid,
-        pa: (pa - (pa % PAGE_64K)) as PhysAddr,
+        pa: pageFloor(pa, PAGE_64K) as PhysAddr,
         lengthBytes: d.lengthBytes,
         write: d.write,
         epoch: d.translation === 'ut0' ? d.epoch : undefined,
@@ -101,10 +114,17 @@ export class DmaLanding {
     status: DmaStatusCode,
     delay: number,
   ): void {
-    const edge = fromChip
-      ? edgeOf(this.env.world, this.env.index, source, 'xbus')
-      : this.env.toGpu.get(d.gpu)!;
+    const edge = fromChip ? this.xbusTo(source) : this.env.toGpu.get(d.gpu)!;
     ctx.send(edge, DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu }), HEADER_BYTES, delay);
+  }
+
+  private xbusTo(chip: number): number {
+    let e = this.xbusBack[chip];
+    if (e === undefined) {
+      e = edgeOf(this.env.world, this.env.index, chip, 'xbus');
+      this.xbusBack[chip] = e;
+    }
+    return e;
   }
 
   /** A completion from the home chip for a DMA forwarded from here: hand it to the GPU. */

@@ -12,6 +12,7 @@
  * then parks without issuing, and what is in flight completes; `resume` restarts the parked ones.
  */
 import type { AtsCache, AtsEntry } from '../../gpu/ats-cache.js';
+import { pageFloor } from '../../host/page-floor.js';
 import { PAGE_64K } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
 import type { PeerEdge } from '../../platform/peer-edges.js';
@@ -65,6 +66,21 @@ export class DmaEngines implements CollectivePort {
   private paused = false;
   /** Engines parked while paused, in the order they parked. */
   private readonly parked: number[] = [];
+  /** Slots of the counters every DMA bumps (counters.ts): taken once, bumped by index. */
+  private readonly slot: {
+    readonly issued: number;
+    readonly ut0: number;
+    readonly ut1: number;
+    readonly atsHits: number;
+    readonly atsMisses: number;
+    readonly completed: number;
+    readonly bytes: number;
+    readonly faulted: number;
+    readonly peerIssued: number;
+    readonly peerCompleted: number;
+    readonly peerRefused: number;
+    readonly stalls: number;
+  };
 
   constructor(
     private readonly env: GpuEnv,
@@ -82,6 +98,21 @@ export class DmaEngines implements CollectivePort {
     // A well-behaved tenant sends peer traffic only to its own GPUs; a hostile one to any peer.
     this.peers = w.peerEdges[env.gpu]!.filter((pe) => hostile || w.gpuOwner[pe.peer] === env.tenantIndex);
     this.tcePages = w.tcePages[env.gpu]!.length;
+    const c = env.counters;
+    this.slot = {
+      issued: c.slot(C.dmaIssued),
+      ut0: c.slot(C.dmaUt0),
+      ut1: c.slot(C.dmaUt1),
+      atsHits: c.slot(C.atsHits),
+      atsMisses: c.slot(C.atsMisses),
+      completed: c.slot(C.dmaCompleted),
+      bytes: c.slot('dma.bytes'),
+      faulted: c.slot(C.dmaFaulted),
+      peerIssued: c.slot(C.peerIssued),
+      peerCompleted: c.slot(C.peerCompleted),
+      peerRefused: c.slot(C.peerRefused),
+      stalls: c.slot('dma.stalls'),
+    };
   }
 
   /** The tag the next DMA will get: every DMA issued before a flush has a tag "below" it. */
@@ -115,7 +146,7 @@ export class DmaEngines implements CollectivePort {
     }
     if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {
       // Backpressure: the engine stalls until a completion frees a slot (no timer until then).
-      this.env.counters.add('dma.stalls');
+      this.env.counters.bump(this.slot.stalls);
       this.stalled.push(engine);
       return;
     }
@@ -195,15 +226,15 @@ export class DmaEngines implements CollectivePort {
     const va = pr.vaBase + ch.choose('gpu.page', pr.pages) * size + ch.choose('gpu.offset', size / 256) * 256;
     const dma = this.newTag();
     const counters = this.env.counters;
-    counters.add(C.dmaIssued);
-    counters.add(C.dmaUt0);
+    counters.bump(this.slot.issued);
+    counters.bump(this.slot.ut0);
     const hit = this.ats.lookup(pr.lpid, pr.pid as Pid, va as VirtAddr);
     if (hit.hit) {
-      counters.add(C.atsHits);
+      counters.bump(this.slot.atsHits);
       this.sendUt0(ctx, dma, hit.entry, va, write, hit.latencyTicks);
       return;
     }
-    counters.add(C.atsMisses);
+    counters.bump(this.slot.atsMisses);
     const request = this.nextAts;
     this.nextAts = (this.nextAts + 1) % TAG_SPAN;
     this.pendingAts.set(request, { dma, lpid: pr.lpid, pid: pr.pid, va, write });
@@ -245,8 +276,8 @@ export class DmaEngines implements CollectivePort {
   private issueUt1(ctx: ActorContext, write: boolean): void {
     const ch = ctx.chooser;
     const dma = this.newTag();
-    this.env.counters.add(C.dmaIssued);
-    this.env.counters.add(C.dmaUt1);
+    this.env.counters.bump(this.slot.issued);
+    this.env.counters.bump(this.slot.ut1);
     const pcie = ch.choose('gpu.ut1.path', 4) === 0;
     const bus =
       ch.choose('gpu.tce.page', this.tcePages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
@@ -277,7 +308,7 @@ export class DmaEngines implements CollectivePort {
       return;
     }
     const dma = this.newTag();
-    this.env.counters.add(C.peerIssued);
+    this.env.counters.bump(this.slot.peerIssued);
     this.inFlight.set(dma, ctx.now);
     this.peerTags.add(dma);
     const peer = this.env.world.topology.gpus[pe.peer]!;
@@ -312,7 +343,7 @@ export class DmaEngines implements CollectivePort {
     const entry: AtsEntry = {
       lpid: req.lpid as Lpid,
       pid: req.pid as Pid,
-      va: (req.va - (req.va % r.pageSizeBytes)) as VirtAddr,
+      va: pageFloor(req.va, r.pageSizeBytes) as VirtAddr,
       pa: r.pa as PhysAddr,
       pageSizeBytes: r.pageSizeBytes,
       epoch: r.epoch,
@@ -334,18 +365,18 @@ export class DmaEngines implements CollectivePort {
     if (peer) {
       this.peerTags.delete(c.dma);
       if (c.status === DmaStatus.ok) {
-        counters.add(C.peerCompleted);
+        counters.bump(this.slot.peerCompleted);
         this.peerLatency.record(latency);
       } else {
-        counters.add(C.peerRefused);
+        counters.bump(this.slot.peerRefused);
       }
       if (this.collectiveTags.delete(c.dma)) this.collective?.onWriteDone(ctx, c.status === DmaStatus.ok);
     } else if (c.status === DmaStatus.ok) {
-      counters.add(C.dmaCompleted);
-      counters.add('dma.bytes', this.p.dmaBytes);
+      counters.bump(this.slot.completed);
+      counters.bump(this.slot.bytes, this.p.dmaBytes);
       this.dmaLatency.record(latency);
     } else {
-      counters.add(C.dmaFaulted);
+      counters.bump(this.slot.faulted);
       counters.add(
         `dma.fault.${c.status === DmaStatus.tceFault ? 'tce' : c.status === DmaStatus.notOwned ? 'not-owned' : 'other'}`,
       );

@@ -35,8 +35,19 @@ export class GpuEnv {
     return this.world.tenants[this.tenantIndex]!.lpid;
   }
 
-  /** The NVLink edge back to the actor that sent a message (a chip or a peer GPU). */
+  /**
+   * The NVLink edge back to the actor that sent a message (a chip or a peer GPU). Kept by actor
+   * index once found: `edgeOf` builds and hashes a string per call, and every peer write and ATSD
+   * is answered over this edge.
+   */
   nvlinkTo(actor: number): number {
-    return edgeOf(this.world, this.index, actor, 'nvlink');
+    let e = this.nvlinkBack[actor];
+    if (e === undefined) {
+      e = edgeOf(this.world, this.index, actor, 'nvlink');
+      this.nvlinkBack[actor] = e;
+    }
+    return e;
   }
+
+  private readonly nvlinkBack: number[] = [];
 }

@@ -11,16 +11,13 @@
 import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
+import { PageNumberMap } from '../page-number-map.js';
 import type { Report, RuleFamily } from './report.js';
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
-  /**
-   * Page base / 64K -> LPID of its owner, while owned. Keyed by the page number, not the address:
-   * an address above 2^31 is a heap number, and a Map hashes a heap-number key in a call out of
-   * the compiled code on every DMA (pageKey, page-bases.ts).
-   */
-  private readonly owners = new Map<number, number>();
+  /** Page base / 64K (pageKey, page-bases.ts) -> LPID of its owner, while owned. */
+  private readonly owners = new PageNumberMap();
   readonly kinds = [
     'tenant.gpu',
     'page.owner',

@@ -17,6 +17,7 @@ import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
 import type { OracleEvent } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
+import { PageNumberMap } from '../page-number-map.js';
 import type { Report, RuleFamily } from './report.js';
 
 /** The page a cleared TCE pointed at, and whether that page was unpinned since. */
@@ -27,7 +28,7 @@ interface ClearedTce {
 
 export class TranslationRules implements RuleFamily {
   /** Page base / 64K (pageKey, page-bases.ts) -> epoch (wire width), for pages freed at least once. */
-  private readonly epochs = new Map<number, number>();
+  private readonly epochs = new PageNumberMap();
   /** `gpu:index` -> the page its last cleared TCE pointed at, and whether that page was unpinned. */
   private readonly cleared = new Map<string, ClearedTce>();
   /**

@@ -1,0 +1,73 @@
+// A/B of the inline engine between two builds, for measuring one change on a noisy machine:
+//   node scripts/ab-inline.mjs A_DIST B_DIST [rounds=6] [durationTicks=1e9]
+// Each round runs one process per build (order alternating), each a warm-up run then two runs of
+// `stress` (seed 20180601) inline; prints the median CPU time and wall time per event of each build,
+// B's speed-up, and every digest seen (they must be one).
+import { execFileSync } from 'node:child_process';
+
+const [, , a, b, roundsArg, durArg] = process.argv;
+
+if (process.env.AB_CHILD !== undefined) {
+  const dist = process.env.AB_CHILD;
+  const dur = Number(process.env.AB_DURATION);
+  const { runRaw } = await import(`${dist}/src/runtime/engine.js`);
+  const { loadWorkloads } = await import(`${dist}/src/runtime/workload-registry.js`);
+  const { combineDigests } = await import(`${dist}/src/runtime/digest.js`);
+  const w = (await loadWorkloads()).get('stress');
+  const config = (d) => ({
+    workload: 'stress',
+    seed: 20180601,
+    bugs: [],
+    params: { ...w.params, durationTicks: d },
+  });
+  await runRaw(config(2e8), { host: 'inline' });
+  const out = [];
+  for (let i = 0; i < 2; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await runRaw(config(dur), { host: 'inline' });
+    const c = process.cpuUsage(c0);
+    const wall = performance.now() - t0;
+    out.push({
+      cpu: ((c.user + c.system) * 1000) / r.events,
+      wall: (wall * 1e6) / r.events,
+      digest: `${combineDigests(r.actorDigests)}:${r.events}`,
+    });
+  }
+  console.log(JSON.stringify(out));
+} else {
+  const rounds = Number(roundsArg ?? 6);
+  const duration = durArg ?? '1000000000';
+  const res = { A: [], B: [] };
+  const digests = new Set();
+  for (let i = 0; i < rounds; i++) {
+    const order =
+      i % 2 === 0
+        ? [
+            ['A', a],
+            ['B', b],
+          ]
+        : [
+            ['B', b],
+            ['A', a],
+          ];
+    for (const [k, dist] of order) {
+      const env = { ...process.env, AB_CHILD: dist, AB_DURATION: duration };
+      for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env }).toString())) {
+        res[k].push(x);
+        digests.add(x.digest);
+      }
+    }
+  }
+  const median = (xs) => {
+    const s = [...xs].sort((p, q) => p - q);
+    const m = s.length >> 1;
+    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const m = (k, f) => median(res[k].map((x) => x[f]));
+  const f = (x) => x.toFixed(0);
+  console.log(
+    `A cpu ns/event ${f(m('A', 'cpu'))} wall ${f(m('A', 'wall'))} | B cpu ns/event ${f(m('B', 'cpu'))} wall ${f(m('B', 'wall'))} | ` +
+      `B speed-up: cpu ${(m('A', 'cpu') / m('B', 'cpu')).toFixed(3)} wall ${(m('A', 'wall') / m('B', 'wall')).toFixed(3)} | digests ${[...digests].join(' ')}`,
+  );
+}
