@@ -338,3 +338,21 @@ export class MessagePool {
     if (this.free.length < this.capacity) this.free.push(m);
   }
 }
+
+/**
+ * What a run of `runners` in one thread reports about them (the inline runtime and the free-mode
+ * replay): each actor's digest, event count and recorded events, the messages sent and received
+ * per plan edge, and every link's figures in edge order.
+ */
+export function runnerFigures(runners: readonly ActorRunner[], plan: MachinePlan) {
+  const perEdge = (pick: (r: ActorRunner) => readonly number[]) =>
+    plan.edges.map((_, e) => runners.reduce((s, r) => s + pick(r)[e]!, 0));
+  return {
+    actorDigests: runners.map((r) => r.digest.hex()),
+    actorEvents: runners.map((r) => r.digest.count),
+    recorded: runners.map((r) => r.recorded),
+    sentPerEdge: perEdge((r) => r.sentPerEdge),
+    receivedPerEdge: perEdge((r) => r.receivedPerEdge),
+    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
+  };
+}

@@ -14,7 +14,7 @@ import { nodeRecorder } from '../metrics/node-recorder.js';
 import type { Actor } from '../model/actors/actor.js';
 import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
-import { ActorRunner } from './actor-runner.js';
+import { ActorRunner, runnerFigures } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import type { MachineModule } from './machine-module.js';
 import type { RawRun, RunRecording } from './raw-run.js';
@@ -114,8 +114,6 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   // Before finish: the last samples read each actor's state as the run left it.
   const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
   const reports = runners.map((r) => r.actor.finish(endTick));
-  const sentPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0));
-  const receivedPerEdge = plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0));
   const inFlightPerEdge = plan.edges.map(() => 0);
   for (;;) {
     const m = heap.pop();
@@ -130,14 +128,9 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     stopped,
     wallMs,
     events,
-    actorDigests: runners.map((r) => r.digest.hex()),
-    actorEvents: runners.map((r) => r.digest.count),
-    recorded: runners.map((r) => r.recorded),
+    ...runnerFigures(runners, plan),
     reports,
-    sentPerEdge,
-    receivedPerEdge,
     inFlightPerEdge,
-    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
     rings: [],
     workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     placement: 'inline',

@@ -160,9 +160,7 @@ export class AtsCache {
       const e1 = this.l1.get(k);
       if (e1 !== undefined && e1.pageSizeBytes === size) {
         this.l1.use(k);
-        this.stats.hits++;
-        this.stats.l1Hits++;
-        return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
+        return this.l1Hit(e1);
       }
     }
     for (const size of sizes) {
@@ -170,14 +168,10 @@ export class AtsCache {
       const e2 = this.l2.get(k);
       if (e2 !== undefined && e2.pageSizeBytes === size) {
         this.l2.use(k);
-        this.stats.hits++;
-        this.stats.l2Hits++;
-        this.startRefill(e2);
-        return { hit: true, level: 'l2', entry: e2, latencyTicks: this.l2HitLatencyTicks };
+        return this.l2Hit(e2);
       }
     }
-    this.stats.misses++;
-    return { hit: false, latencyTicks: this.l2HitLatencyTicks };
+    return this.miss();
   }
 
   /**
@@ -187,18 +181,29 @@ export class AtsCache {
    */
   private lookup64K(key: number): AtsLookup {
     const e1 = this.l1.use(key);
-    if (e1 !== undefined) {
-      this.stats.hits++;
-      this.stats.l1Hits++;
-      return { hit: true, level: 'l1', entry: e1, latencyTicks: this.l1HitLatencyTicks };
-    }
+    if (e1 !== undefined) return this.l1Hit(e1);
     const e2 = this.l2.use(key);
-    if (e2 !== undefined) {
-      this.stats.hits++;
-      this.stats.l2Hits++;
-      this.startRefill(e2);
-      return { hit: true, level: 'l2', entry: e2, latencyTicks: this.l2HitLatencyTicks };
-    }
+    if (e2 !== undefined) return this.l2Hit(e2);
+    return this.miss();
+  }
+
+  /** An L1 hit on `e` (already refreshed): counted, at the L1's latency. */
+  private l1Hit(e: AtsEntry): AtsLookup {
+    this.stats.hits++;
+    this.stats.l1Hits++;
+    return { hit: true, level: 'l1', entry: e, latencyTicks: this.l1HitLatencyTicks };
+  }
+
+  /** An L2 hit on `e` (already refreshed): counted, and its L1 refill starts. */
+  private l2Hit(e: AtsEntry): AtsLookup {
+    this.stats.hits++;
+    this.stats.l2Hits++;
+    this.startRefill(e);
+    return { hit: true, level: 'l2', entry: e, latencyTicks: this.l2HitLatencyTicks };
+  }
+
+  /** A miss: counted; the engine asks the NPU, which it learns at the L2's latency. */
+  private miss(): AtsLookup {
     this.stats.misses++;
     return { hit: false, latencyTicks: this.l2HitLatencyTicks };
   }

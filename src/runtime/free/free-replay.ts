@@ -19,7 +19,7 @@ import { nodeRecorder } from '../../metrics/node-recorder.js';
 import { createChooser, type StrategySpec } from '../../model/choice/strategy.js';
 import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
 import { MESSAGE_BYTES, readMessage, writeMessage } from '../../transport/codec.js';
-import type { MessagePool } from '../actor-runner.js';
+import { type MessagePool, runnerFigures } from '../actor-runner.js';
 import type { MachineModule } from '../machine-module.js';
 import type { RawRun, RunRecording } from '../raw-run.js';
 import { ActorCrashError } from '../run-errors.js';
@@ -171,14 +171,9 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
     stopped: log.stopped,
     wallMs,
     events,
-    actorDigests: runners.map((r) => r.digest.hex()),
-    actorEvents: runners.map((r) => r.digest.count),
-    recorded: runners.map((r) => r.recorded),
+    ...runnerFigures(runners, plan),
     reports,
-    sentPerEdge: plan.edges.map((_, e) => runners.reduce((s, r) => s + r.sentPerEdge[e]!, 0)),
-    receivedPerEdge: plan.edges.map((_, e) => runners.reduce((s, r) => s + r.receivedPerEdge[e]!, 0)),
     inFlightPerEdge,
-    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
     rings: [],
     workers: [{ actor: 'all (free-mode replay)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     placement: 'free-replay',
