@@ -341,13 +341,25 @@ export class MessagePool {
 
 /**
  * What a run of `runners` in one thread reports about them (the inline runtime and the free-mode
- * replay): each actor's digest, event count and recorded events, the messages sent and received
- * per plan edge, and every link's figures in edge order.
+ * replay): the host, its one "worker" (this thread, `label`, busy the whole `wallMs`), no rings,
+ * each actor's digest, event count and recorded events, the messages sent and received per plan
+ * edge, and every link's figures in edge order.
  */
-export function runnerFigures(runners: readonly ActorRunner[], plan: MachinePlan) {
+export function runnerFigures(
+  runners: readonly ActorRunner[],
+  plan: MachinePlan,
+  label: string,
+  wallMs: number,
+  events: number,
+) {
   const perEdge = (pick: (r: ActorRunner) => readonly number[]) =>
     plan.edges.map((_, e) => runners.reduce((s, r) => s + pick(r)[e]!, 0));
   return {
+    host: 'inline' as const,
+    wallMs,
+    events,
+    rings: [],
+    workers: [{ actor: label, busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     actorDigests: runners.map((r) => r.digest.hex()),
     actorEvents: runners.map((r) => r.digest.count),
     recorded: runners.map((r) => r.recorded),

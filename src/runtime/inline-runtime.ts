@@ -122,17 +122,12 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   }
   const wallMs = clockMs() - started;
   return {
-    host: 'inline',
     endTick: options.endTick,
     reachedTick: endTick,
     stopped,
-    wallMs,
-    events,
-    ...runnerFigures(runners, plan),
+    ...runnerFigures(runners, plan, 'all (inline)', wallMs, events),
     reports,
     inFlightPerEdge,
-    rings: [],
-    workers: [{ actor: 'all (inline)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     placement: 'inline',
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
     ...(runners.every((r) => r.chooserCounts() !== undefined)

@@ -165,17 +165,12 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   const wallMs = performance.now() - started;
   const reached = Math.min(...log.actors.map((a) => a.finishTick));
   return {
-    host: 'inline',
     endTick: options.endTick,
     reachedTick: log.stopped === 'end' ? options.endTick : reached,
     stopped: log.stopped,
-    wallMs,
-    events,
-    ...runnerFigures(runners, plan),
+    ...runnerFigures(runners, plan, 'all (free-mode replay)', wallMs, events),
     reports,
     inFlightPerEdge,
-    rings: [],
-    workers: [{ actor: 'all (free-mode replay)', busyMs: wallMs, parkedMs: 0, parks: 0, events }],
     placement: 'free-replay',
     free: freeFigures(
       log,
