@@ -68,20 +68,24 @@ export class TceUnmaps {
     }
   }
 
+  /** Tell the oracle of each TCE from `first` on that was cleared or written (null: none was there). */
+  private observeTces(
+    kind: 'tce.clear' | 'tce.write',
+    gpu: number,
+    first: number,
+    pages: readonly (PhysAddr | null)[],
+    ctx: ActorContext,
+  ): void {
+    pages.forEach((pa, i) => {
+      if (pa !== null) this.env.oracle.observe({ kind, tick: ctx.now as Tick, gpu, index: first + i, pa });
+    });
+  }
+
   /** Step 1: clear the TCEs now, kill after the OPAL call. */
   onRemap(m: SimMessage, ctx: ActorContext): void {
     const r = TceRemapMsg.decode(m);
     const old = this.tce.clearTces(r.gpu, r.firstIndex, r.pages);
-    old.forEach((pa, i) => {
-      if (pa !== null)
-        this.env.oracle.observe({
-          kind: 'tce.clear',
-          tick: ctx.now as Tick,
-          gpu: r.gpu,
-          index: r.firstIndex + i,
-          pa,
-        });
-    });
+    this.observeTces('tce.clear', r.gpu, r.firstIndex, old, ctx);
     this.env.counters.add(C.tceUnmaps);
     if (this.unpinBeforeKill) this.unpinAndFree(old, ctx);
     ctx.schedule(TCE_KILL_DELAY_TICKS, TceKillTimerMsg.encode(r));
@@ -141,15 +145,7 @@ export class TceUnmaps {
     }
     if (fresh.length === r.pages) {
       this.tce.writeTces(r.gpu, r.firstIndex, fresh, 'rw');
-      fresh.forEach((pa, i) => {
-        this.env.oracle.observe({
-          kind: 'tce.write',
-          tick: ctx.now as Tick,
-          gpu: r.gpu,
-          index: r.firstIndex + i,
-          pa,
-        });
-      });
+      this.observeTces('tce.write', r.gpu, r.firstIndex, fresh, ctx);
       this.tce.kill(r.gpu, r.firstIndex, r.pages);
       this.env.counters.add(C.tceMaps);
     }
