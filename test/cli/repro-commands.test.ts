@@ -10,22 +10,13 @@ import { describe, expect, test } from 'vitest';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-cli-'));
+/** A run that fails at its first finding (translation.stale-tce), inline. */
+const FAILING = 'run tce-storm --bug unpin-before-kill --seed 1 --inline --stop-on-first'.split(' ');
 
 describe('run: failure files', () => {
   test('run --stop-on-first: a failing run ends at its first finding and writes a failure file with the replay line', async () => {
     const dir = tmp();
-    const r = await cli([
-      'run',
-      'tce-storm',
-      '--bug',
-      'unpin-before-kill',
-      '--seed',
-      '1',
-      '--inline',
-      '--stop-on-first',
-      '--failures',
-      dir,
-    ]);
+    const r = await cli([...FAILING, '--failures', dir]);
     expect(r.code).toBe(1);
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
@@ -59,35 +50,14 @@ describe('run: failure files', () => {
     ]);
     expect(clean.code).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
-    const none = await cli([
-      'run',
-      'tce-storm',
-      '--bug',
-      'unpin-before-kill',
-      '--seed',
-      '1',
-      '--inline',
-      '--stop-on-first',
-      '--no-failure-file',
-    ]);
+    const none = await cli([...FAILING, '--no-failure-file']);
     expect(none.code).toBe(1);
     expect(none.stderr).not.toContain('npusim replay');
   });
 
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {
     const dir = tmp();
-    await cli([
-      'run',
-      'tce-storm',
-      '--bug',
-      'unpin-before-kill',
-      '--seed',
-      '1',
-      '--inline',
-      '--stop-on-first',
-      '--failures',
-      dir,
-    ]);
+    await cli([...FAILING, '--failures', dir]);
     const path = join(dir, readdirSync(dir)[0]!);
     const f = JSON.parse(readFileSync(path, 'utf8'));
     f.options.profile = 'nonsense';
