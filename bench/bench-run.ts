@@ -7,6 +7,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { RunConfig } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 
+/** A bad command line (an option, or a baseline directory without a build): printed without a stack, exit 2. */
+export class UsageError extends Error {}
+
 /** The median of `xs` (the upper one of an even count): what every bench row reports. */
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -20,6 +20,7 @@
  * per-actor >= 0.6 x inline; inline >= 1.5 x the baseline's inline; free >= 1.3 x inline (events/s).
  * Nothing here asserts them.
  */
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,7 +28,7 @@ import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
-import { contextText, machineContext, median, workloadConfig } from './bench-run.js';
+import { contextText, machineContext, median, UsageError, workloadConfig } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'stress';
@@ -81,13 +82,23 @@ export async function loadBaseline(
   dir: string,
   workload = WORKLOAD,
 ): Promise<{ run: RunFn; params: unknown }> {
+  if (dir.trim() === '') throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
   const root = pathToFileURL(`${resolve(dir)}/`);
+  // Checked before anything runs: a typo in the path is a usage error, not a stack trace later.
+  for (const file of ['dist/src/runtime/engine.js', 'dist/src/runtime/workload-registry.js']) {
+    if (!existsSync(new URL(file, root))) {
+      throw new UsageError(
+        `Expected \`--baseline\` to name a directory holding an older build (${file}; build it with \`npx tsc -p tsconfig.build.json\`), got \`${dir}\` without it`,
+      );
+    }
+  }
   const engine = (await import(new URL('dist/src/runtime/engine.js', root).href)) as { runRaw: RunFn };
   const registry = (await import(new URL('dist/src/runtime/workload-registry.js', root).href)) as {
     loadWorkloads: () => Promise<Map<string, { params: unknown }>>;
   };
   const w = (await registry.loadWorkloads()).get(workload);
-  if (w === undefined) throw new Error(`baseline ${dir} has no workload \`${workload}\``);
+  if (w === undefined)
+    throw new UsageError(`Expected the baseline ${dir} to have workload \`${workload}\`, got none`);
   return { run: engine.runRaw, params: w.params };
 }
 

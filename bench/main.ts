@@ -4,6 +4,7 @@
  * `--OPTION VALUE` pairs it takes; it runs, prints a table (or one JSON object with --json) and
  * returns. Benchmarks are measurements, not tests: nothing here asserts a speed.
  */
+import { UsageError } from './bench-run.js';
 export interface BenchOptions {
   json: boolean;
   /** `--name VALUE` options, already checked against the benchmark's list (e.g. `--baseline DIR`). */
@@ -52,9 +53,6 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     load: () => import('./explore.js'),
   },
 };
-
-/** A bad command line: printed without a stack, exit 2. */
-class UsageError extends Error {}
 
 function optionName(spec: string): string {
   return spec.split(' ')[0]!;

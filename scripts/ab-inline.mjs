@@ -4,15 +4,20 @@
 // `stress` (seed 20180601) inline; prints the median CPU time and wall time per event of each build,
 // B's speed-up, and every digest seen (they must be one).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [, , a, b, roundsArg, durArg] = process.argv;
 
 if (process.env.AB_CHILD !== undefined) {
   const dist = process.env.AB_CHILD;
   const dur = Number(process.env.AB_DURATION);
-  const { runRaw } = await import(`${dist}/src/runtime/engine.js`);
-  const { loadWorkloads } = await import(`${dist}/src/runtime/workload-registry.js`);
-  const { combineDigests } = await import(`${dist}/src/runtime/digest.js`);
+  const { runRaw } = await import(pathToFileURL(join(dist, 'src', 'runtime', 'engine.js')).href);
+  const { loadWorkloads } = await import(
+    pathToFileURL(join(dist, 'src', 'runtime', 'workload-registry.js')).href
+  );
+  const { combineDigests } = await import(pathToFileURL(join(dist, 'src', 'runtime', 'digest.js')).href);
   const w = (await loadWorkloads()).get('stress');
   const config = (d) => ({
     workload: 'stress',
@@ -36,8 +41,29 @@ if (process.env.AB_CHILD !== undefined) {
   }
   console.log(JSON.stringify(out));
 } else {
+  // Checked before any run: a wrong argument ends here, exit 2, naming what was expected.
+  const usage = (why) => {
+    process.stderr.write(
+      `ab-inline: ${why}\nusage: node scripts/ab-inline.mjs A_DIST B_DIST [rounds=6] [durationTicks=1e9]\n`,
+    );
+    process.exit(2);
+  };
+  for (const [name, dir] of [
+    ['A_DIST', a],
+    ['B_DIST', b],
+  ]) {
+    if (dir === undefined) usage(`expected ${name}, a build's dist/ directory, got none`);
+    if (!existsSync(join(dir, 'src', 'runtime', 'engine.js')))
+      usage(
+        `expected ${name} to be a build's dist/ directory (holding src/runtime/engine.js), got \`${dir}\``,
+      );
+  }
   const rounds = Number(roundsArg ?? 6);
+  if (!Number.isSafeInteger(rounds) || rounds < 1)
+    usage(`expected rounds to be a whole number from 1, got \`${roundsArg}\``);
   const duration = durArg ?? '1000000000';
+  if (!/^[1-9][0-9]*$/.test(duration) || !Number.isSafeInteger(Number(duration)))
+    usage(`expected durationTicks to be a whole number of ticks from 1, got \`${durArg}\``);
   const res = { A: [], B: [] };
   const digests = new Set();
   for (let i = 0; i < rounds; i++) {
@@ -52,7 +78,7 @@ if (process.env.AB_CHILD !== undefined) {
             ['A', a],
           ];
     for (const [k, dist] of order) {
-      const env = { ...process.env, AB_CHILD: dist, AB_DURATION: duration };
+      const env = { ...process.env, AB_CHILD: resolve(dist), AB_DURATION: duration };
       for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env }).toString())) {
         res[k].push(x);
         digests.add(x.digest);
