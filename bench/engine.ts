@@ -82,7 +82,8 @@ export async function loadBaseline(
   dir: string,
   workload = WORKLOAD,
 ): Promise<{ run: RunFn; params: unknown }> {
-  if (dir.trim() === '') throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
+  if (dir.trim() === '')
+    throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
   const root = pathToFileURL(`${resolve(dir)}/`);
   // Checked before anything runs: a typo in the path is a usage error, not a stack trace later.
   for (const file of ['dist/src/runtime/engine.js', 'dist/src/runtime/workload-registry.js']) {

@@ -62,7 +62,7 @@ export class LinkTiming {
   }
 
   arrival(now: number, wireBytes: number, chooser: Chooser): number {
-    const start = now > this.busyUntilTicks ? now : this.busyUntilTicks;
+    const start = Math.max(now, this.busyUntilTicks);
     const serialTicks = Math.ceil(wireBytes * this.psPerByte);
     const queued = start - now;
     this.queueDelayTicksTotal += queued;

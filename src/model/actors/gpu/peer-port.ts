@@ -26,7 +26,7 @@ export class PeerPort {
     const back = this.env.nvlinkTo(m.source);
     const srcGpu = this.env.world.actors[m.source]!.gpu!;
     const bundle = this.env.world.peerEdges[this.env.gpu]!.find((x) => x.peer === srcGpu);
-    const up = bundle !== undefined && bundle.links.some((l) => this.linkUp(l));
+    const up = bundle?.links.some((l) => this.linkUp(l)) === true;
     if (!up) {
       ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.linkDisabled }), HEADER_BYTES);
       return;
