@@ -5,7 +5,9 @@
  * own protocol (src/transport/ring.ts) covers the hand-off.
  */
 import type { SimMessage } from '../model/protocol/sim-message.js';
+import { writeMessage } from '../transport/codec.js';
 import type { RingProducer } from '../transport/ring.js';
+import type { MessagePool } from './actor-runner.js';
 
 /** Staged records not yet flushed: `staged` from `stagedHead` on. */
 export interface StagedEdge {
@@ -25,6 +27,12 @@ export function canFlush(out: StagedEdge): boolean {
   return out.staged.length > out.stagedHead && out.producer.free() > 0;
 }
 
+/** Some edge of `outbound` could flush now. */
+export function hasFlushable(outbound: readonly StagedEdge[]): boolean {
+  for (const out of outbound) if (canFlush(out)) return true;
+  return false;
+}
+
 /**
  * Reserve ring slots for `out`'s staged records: how many (the caller writes them from
  * `stagedHead`, publishes, then calls dropFlushed). 0 when nothing is staged, or when the ring is
@@ -36,6 +44,26 @@ export function reserveStaged(out: StagedEdge): number {
   const n = out.producer.tryReserve(pending);
   if (n === 0) out.producer.armSpaceWake();
   return n;
+}
+
+/**
+ * Encode the first `n` staged records into the `n` ring slots reserveStaged gave, handing each
+ * message object back to the pool it came from (`poolOf`, one closure per loop, made once);
+ * returns the earliest record time. The caller then publishes and calls dropFlushed.
+ */
+export function writeReserved(out: StagedEdge, n: number, poolOf: (m: SimMessage) => MessagePool): number {
+  const p = out.producer;
+  const words = p.words;
+  const staged = out.staged;
+  const head = out.stagedHead;
+  let earliest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const m = staged[head + i]!;
+    writeMessage(words, p.offsetOf(i), m);
+    if (m.timeTicks < earliest) earliest = m.timeTicks;
+    poolOf(m).give(m);
+  }
+  return earliest;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { assert } from '../core/errors.js';
 import type { Doorbell } from '../transport/doorbell.js';
 import { RingConsumer, RingProducer } from '../transport/ring.js';
-import { canFlush, type StagedEdge } from './staged-edge.js';
+import { hasFlushable, type StagedEdge } from './staged-edge.js';
 import type { WorkerInit } from './worker-init.js';
 
 export interface Outbound extends StagedEdge {
@@ -85,8 +85,7 @@ export function canFlushOrDrain(
 ): boolean {
   if (stop) return true;
   for (const { consumer } of inbound) if (consumer.available() > 0) return true;
-  for (const out of outbound) if (canFlush(out)) return true;
-  return false;
+  return hasFlushable(outbound);
 }
 
 /**

@@ -31,8 +31,8 @@
  * (src/transport/doorbell.ts) makes that free of lost wake-ups. Before parking the thread may spin
  * a bounded number of rounds re-checking `ready` (`spinRounds`, chosen by the runtime: a spin
  * only pays when workers do not outnumber cores, since a spinning thread takes the core from the
- * one it waits for); parks are bounded by PARK_MS so the thread yields to its event loop (comlink
- * control) at least that often.
+ * one it waits for); parks are bounded (thread-loop.ts, which holds what both loops share) so the
+ * thread yields to its event loop (comlink control) at least that often.
  *
  * Backpressure without deadlock. Sends never block: a record that finds its ring full is staged
  * locally and flushed later. When more than STAGE_LIMIT records are staged on any edge the worker
@@ -56,38 +56,34 @@
 import { AssertionFailure, assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
 import { createChooser } from '../model/choice/strategy.js';
-import { SELF_LINK, type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
-import { readMessage, writeMessage } from '../transport/codec.js';
-import { Doorbell } from '../transport/doorbell.js';
-import { ActorRunner } from './actor-runner.js';
+import { type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
+import { readMessage } from '../transport/codec.js';
+import { ActorRunner, type MessagePool } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
-import { ringFigures } from './raw-run.js';
-import { canFlush, closeStaged, dropFlushed, reserveStaged, stagedCount } from './staged-edge.js';
+import { SafeTimes } from './safe-times.js';
+import {
+  closeStaged,
+  dropFlushed,
+  hasFlushable,
+  reserveStaged,
+  stagedCount,
+  writeReserved,
+} from './staged-edge.js';
 import { StopBarrier } from './stop-barrier.js';
 import { WorkerEnd } from './stop-tick.js';
-import {
-  CONTROL_PAUSE,
-  CONTROL_RUN,
-  CONTROL_STOP,
-  checkCommand,
-  HORIZON_INFINITE,
-  yieldToEventLoop,
-} from './thread-status.js';
-import { type Crash, crashOf } from './worker-crash.js';
+import { ThreadLoop } from './thread-loop.js';
+import { CONTROL_RUN, CONTROL_STOP } from './thread-status.js';
+import type { Crash } from './worker-crash.js';
+import { canEndDrain, canFlushOrDrain, type Inbound, type Outbound, wireEdges } from './worker-edges.js';
 import type { WorkerInit } from './worker-init.js';
 import { actorOutcome, type WorkerResult, type WorkerSnapshot } from './worker-result.js';
 
 export type { Crash };
 
-import { canEndDrain, canFlushOrDrain, type Inbound, type Outbound, wireEdges } from './worker-edges.js';
-import { WorkerStatus, WorkerTime } from './worker-status.js';
-
 /** Events handled per slice before publishing safe times and checking control. */
 const SLICE_EVENTS = 4096;
 /** Records staged on one edge before the worker stops handling events. */
 const STAGE_LIMIT = 16_384;
-/** Upper bound of one park, so control requests are seen promptly. */
-const PARK_MS = 20;
 /**
  * Events an actor may handle past a stop tick before it sees the stop: each has a digest
  * checkpoint to roll back to. The lead is bounded by the lookahead chains between workers (every
@@ -96,12 +92,17 @@ const PARK_MS = 20;
  */
 const STOP_CHECKPOINTS = 65_536;
 
-export class WorkerLoop {
+/**
+ * What one slice of the loop came to: it handled, drained or flushed something; it had nothing to
+ * do until a ring or the control plane has news (park); or it is past the end with nothing staged.
+ */
+const Slice = { Worked: 0, Idle: 1, Done: 2 } as const;
+type Slice = (typeof Slice)[keyof typeof Slice];
+
+export class WorkerLoop extends ThreadLoop {
   private readonly runners: ActorRunner[];
   /** Local runner of each actor index (undefined for actors of other workers). */
   private readonly runnerOf: (ActorRunner | undefined)[];
-  private readonly bells: Doorbell[];
-  private readonly bell: Doorbell;
   /** Where the run ends for this worker: min(endTick, the shared stop tick). */
   private readonly stop: WorkerEnd;
   /** With stop-on-first: the lowers board every worker must pass before it finishes. */
@@ -110,35 +111,16 @@ export class WorkerLoop {
   private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[];
-  private readonly status: WorkerStatus;
-  /** The worker's actors, for the status board's progress and findings. */
-  private readonly actors: readonly Actor[];
-  private readonly horizons: BigInt64Array;
-  private publishedHorizon = 0;
-  /**
-   * RUN, PAUSE or STOP, set by the main thread over comlink (setCommand). A plain field: only this
-   * thread's event loop writes it, between slices, so the loop reads it without atomics.
-   */
-  private command = CONTROL_RUN;
-  private readonly inFlightPerEdge: number[];
-  private horizon = 0;
+  private readonly safe: SafeTimes;
+  /** The pool a staged message goes back to once written: its sender's (made once, for flushes). */
+  private readonly poolOfSender: (m: SimMessage) => MessagePool;
   private events = 0;
-  private readonly time: WorkerTime;
-  private publishes = 0;
-  private stagedTotal = 0;
   /** The runner whose event is being handled, for crash reports. */
   private current: ActorRunner | undefined;
-  crash: Crash | undefined;
 
-  constructor(
-    actors: readonly Actor[],
-    private readonly init: WorkerInit,
-    clockMs: () => number = () => performance.now(),
-  ) {
+  constructor(actors: readonly Actor[], init: WorkerInit, clockMs: () => number = () => performance.now()) {
+    super(init, actors, clockMs);
     const { plan, worker, workerOf } = init;
-    const bells = init.bells.map((b) => Doorbell.attach(b));
-    this.bells = bells;
-    this.bell = bells[worker]!;
     this.runnerOf = plan.actors.map(() => undefined);
     this.runners = actors.map((actor) => {
       assert(workerOf[actor.index] === worker, `worker ${worker} was given actor ${actor.name} of another`);
@@ -160,18 +142,21 @@ export class WorkerLoop {
       this.runnerOf[actor.index] = runner;
       return runner;
     });
-    ({ outbound: this.outbound, inbound: this.inbound, outByEdge: this.outByEdge } = wireEdges(init, bells));
-    this.inFlightPerEdge = plan.edges.map(() => 0);
-    this.status = new WorkerStatus(init.statusRows, worker);
-    this.actors = actors;
-    this.time = new WorkerTime(clockMs, this.status, actors);
-    this.horizons = new BigInt64Array(init.horizons);
-    const ringAll = () => {
-      for (const b of this.bells) b.ring();
-    };
+    this.poolOfSender = (m) => this.runnerOf[m.source]!.pool;
+    ({
+      outbound: this.outbound,
+      inbound: this.inbound,
+      outByEdge: this.outByEdge,
+    } = wireEdges(init, this.bells));
+    this.safe = new SafeTimes(new BigInt64Array(init.horizons), worker, this.inbound, this.outbound);
+    const ringAll = () => this.ringAll();
     this.stop = new WorkerEnd(init.stopTick, init.endTick, ringAll);
     this.barrier =
       init.stopOnFirst === true ? new StopBarrier(init.lowers, worker, this.stop, ringAll) : undefined;
+  }
+
+  protected crashRunner(): ActorRunner {
+    return this.current ?? this.runners[0]!;
   }
 
   /** A send of one of the group's actors: into the heap if the receiver is here, else staged. */
@@ -190,53 +175,66 @@ export class WorkerLoop {
     this.status.running();
     let stopped = false;
     try {
-      for (const runner of this.runners) {
-        this.current = runner;
-        runner.start();
-        for (const e of runner.silentEdgeList()) {
-          const out = this.outByEdge[e];
-          if (out !== undefined) out.silent = true;
-        }
-      }
-      this.current = undefined;
+      this.startActors();
       for (;;) {
-        const control = this.command;
-        if (control === CONTROL_STOP) {
+        if (this.command !== CONTROL_RUN) {
+          if (await this.paused()) continue;
           stopped = true;
           break;
         }
-        if (control === CONTROL_PAUSE) {
-          this.park(() => this.command !== CONTROL_PAUSE);
-          await yieldToEventLoop();
-          continue;
-        }
-        this.stop.read();
-        // Horizon first, then drain: a producer publishes its records before the safe time that
-        // covers them, so every record below the horizon read here is visible to the drain below.
-        const h = this.readHorizon();
-        const drained = this.drainInbound(false);
-        const handled = this.stagedTotal === 0 || !this.backpressured() ? this.handleSlice(h) : 0;
-        this.events += handled;
-        const end = this.stop.end;
-        const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
-        const next = this.heap.peek();
-        let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
-        if (h < lower) lower = h;
-        // When a run stops at its first finding, a worker may finish (at a stop or at the run's
-        // end) only once every worker's lower bound has passed its end: then no worker can still
-        // find something earlier, and the stop tick it reads at the finish is final.
-        if (this.barrier !== undefined) this.barrier.publishLower(lower, end);
-        const done = lower >= end && (this.barrier === undefined || this.barrier.final(end));
-        this.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
-        this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
-        if (done && this.stagedTotal === 0) break;
-        if (handled === 0 && drained === 0 && flushed === 0)
-          await this.time.idle(() => this.park(() => this.hasWork(h)));
-        else await this.time.worked();
+        const slice = this.slice();
+        if (slice === Slice.Done) break;
+        if (slice === Slice.Idle) {
+          const h = this.safe.horizon;
+          await this.time.idle(() => this.park(() => this.hasWork(h), this.init.spinRounds));
+        } else await this.time.worked();
       }
     } catch (error) {
       throw this.crashed(error);
     }
+    return this.finish(stopped);
+  }
+
+  /** Start every actor, and mark the edges their senders promised never to use. */
+  private startActors(): void {
+    for (const runner of this.runners) {
+      this.current = runner;
+      runner.start();
+      for (const e of runner.silentEdgeList()) {
+        const out = this.outByEdge[e];
+        if (out !== undefined) out.silent = true;
+      }
+    }
+    this.current = undefined;
+  }
+
+  /** One slice: horizon, drain, handle, flush, publish. */
+  private slice(): Slice {
+    this.stop.read();
+    // Horizon first, then drain: a producer publishes its records before the safe time that
+    // covers them, so every record below the horizon read here is visible to the drain below.
+    const h = this.safe.readHorizon();
+    const drained = this.drainInbound();
+    const handled = this.stagedTotal === 0 || !this.backpressured() ? this.handleSlice(h) : 0;
+    this.events += handled;
+    const end = this.stop.end;
+    const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
+    const next = this.heap.peek();
+    let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
+    if (h < lower) lower = h;
+    // When a run stops at its first finding, a worker may finish (at a stop or at the run's
+    // end) only once every worker's lower bound has passed its end: then no worker can still
+    // find something earlier, and the stop tick it reads at the finish is final.
+    if (this.barrier !== undefined) this.barrier.publishLower(lower, end);
+    const done = lower >= end && (this.barrier === undefined || this.barrier.final(end));
+    this.safe.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
+    this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
+    if (done && this.stagedTotal === 0) return Slice.Done;
+    return handled === 0 && drained === 0 && flushed === 0 ? Slice.Idle : Slice.Worked;
+  }
+
+  /** After the loop: roll back past the stop, shut the rings down, and hand back the figures. */
+  private async finish(stopped: boolean): Promise<WorkerResult> {
     this.time.stop();
     this.stop.read();
     const firstFindingStop = this.stop.end < this.init.endTick ? this.stop.end : undefined;
@@ -248,32 +246,22 @@ export class WorkerLoop {
     const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.stop.end;
     const traces = this.runners.map((x) => x.traceResult(reachedTick));
     const reports = this.runners.map((x) => x.actor.finish(reachedTick));
-    // Events left in the heap (at or past the end, or unhandled at a stop) are in flight.
-    for (let m = this.heap.pop(); m !== undefined; m = this.heap.pop()) {
-      if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
-    }
+    this.countHeapInFlight(this.heap);
     await this.shutDown();
     this.status.finished(this.time.busyMs);
     const edges = this.init.plan.edges.length;
     const sumPerEdge = (pick: (x: ActorRunner) => number[]) =>
       Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
     return {
-      worker: this.init.worker,
+      ...this.figures(this.inbound),
       actors: this.runners.map((x, i) => actorOutcome(x, reports[i]!, traces[i], this.init.tailEvents)),
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
       receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),
-      inFlightPerEdge: this.inFlightPerEdge,
-      rings: this.inbound.map(({ edge, consumer }) =>
-        ringFigures(edge, this.init.plan.edges[edge]!.label, consumer),
-      ),
       reachedTick,
       stopped,
       firstFindingStop,
       events: this.events,
-      busyMs: this.time.busyMs,
-      parkedMs: this.time.parkedMs,
-      parks: this.time.parks,
-      publishes: this.publishes,
+      publishes: this.safe.publishes,
     };
   }
 
@@ -298,13 +286,6 @@ export class WorkerLoop {
     return handled;
   }
 
-  private crashed(error: unknown): Error {
-    this.status.crashed();
-    const e = crashOf(this.current ?? this.runners[0]!, error);
-    this.crash = e.crash;
-    return e;
-  }
-
   /**
    * After the last event: flush what is staged, close every outbound ring, then drain inbound rings
    * until each has ended (their producers close them when they finish), counting what arrives as in
@@ -312,23 +293,23 @@ export class WorkerLoop {
    */
   private async shutDown(): Promise<void> {
     // From here on this worker only drains: every producer should tell it about every record.
-    this.publishHorizon(Number.POSITIVE_INFINITY);
-    this.publishSafeTimes(Number.POSITIVE_INFINITY);
+    this.safe.publishHorizon(Number.POSITIVE_INFINITY);
+    this.safe.publishSafeTimes(Number.POSITIVE_INFINITY);
     for (;;) {
       const stop = this.command === CONTROL_STOP;
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
-      this.drainInbound(true);
+      this.countInboundInFlight(this.inbound);
       this.park(() => canFlushOrDrain(this.command === CONTROL_STOP, this.inbound, this.outbound));
       await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
     closeStaged(this.outbound, this.inFlightPerEdge);
     for (;;) {
-      this.drainInbound(true);
+      this.countInboundInFlight(this.inbound);
       if (this.inbound.every((i) => i.consumer.ended())) break;
       if (this.command === CONTROL_STOP && this.inbound.every((i) => i.consumer.closed())) {
-        this.drainInbound(true);
+        this.countInboundInFlight(this.inbound);
         break;
       }
       this.park(() => canEndDrain(this.command === CONTROL_STOP, this.inbound));
@@ -341,67 +322,32 @@ export class WorkerLoop {
     return false;
   }
 
-  private readHorizon(): number {
-    let h = Number.POSITIVE_INFINITY;
-    for (const inbound of this.inbound) {
-      const consumer = inbound.consumer;
-      // Closed first, then the safe time: the producer stores its last safe time before its close,
-      // so a safe time read after seeing the close is the ring's last (Inbound.settled).
-      const closed = !inbound.settled && consumer.closed();
-      const s = consumer.safeTime();
-      if (closed) inbound.settled = true;
-      if (s < h) h = s;
-    }
-    this.horizon = h;
-    if (h !== this.publishedHorizon) this.publishHorizon(h);
-    return h;
-  }
-
-  private publishHorizon(h: number): void {
-    this.publishedHorizon = h;
-    Atomics.store(
-      this.horizons,
-      this.init.worker,
-      h === Number.POSITIVE_INFINITY ? HORIZON_INFINITE : BigInt(h),
-    );
-  }
-
-  /** The horizon a consumer worker last published (+Infinity once it is shutting down). */
-  private horizonOf(worker: number): number {
-    const v = Atomics.load(this.horizons, worker);
-    return v === HORIZON_INFINITE ? Number.POSITIVE_INFINITY : Number(v);
-  }
-
-  /** Move every available inbound record into the heap (or count it as in flight after the end). */
-  private drainInbound(afterEnd: boolean): number {
+  /** Move every available inbound record into the heap. */
+  private drainInbound(): number {
     let total = 0;
     for (const { edge, consumer } of this.inbound) {
       const n = consumer.available();
       if (n === 0) continue;
       const words = consumer.words;
-      if (afterEnd) {
-        this.inFlightPerEdge[edge]! += n;
-      } else {
-        const runner = this.runnerOf[this.init.plan.edges[edge]!.to]!;
-        const pool = runner.pool;
-        const now = runner.now;
-        for (let i = 0; i < n; i++) {
-          const m = pool.take();
-          readMessage(words, consumer.offsetOf(i), m);
-          stampOrder(m);
-          // Assertions on the consuming side of the hand-off (messages built only on failure).
-          if (m.link !== edge || this.runnerOf[m.destination] !== runner) {
-            throw new AssertionFailure(
-              `worker ${this.init.worker}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
-            );
-          }
-          if (m.timeTicks < now) {
-            throw new AssertionFailure(
-              `${runner.actor.name}: record at tick ${m.timeTicks} arrived after tick ${now} on edge ${edge} (safe time broken)`,
-            );
-          }
-          this.heap.push(m);
+      const runner = this.runnerOf[this.init.plan.edges[edge]!.to]!;
+      const pool = runner.pool;
+      const now = runner.now;
+      for (let i = 0; i < n; i++) {
+        const m = pool.take();
+        readMessage(words, consumer.offsetOf(i), m);
+        stampOrder(m);
+        // Assertions on the consuming side of the hand-off (messages built only on failure).
+        if (m.link !== edge || this.runnerOf[m.destination] !== runner) {
+          throw new AssertionFailure(
+            `worker ${this.init.worker}: record for actor ${m.destination} on edge ${m.link} arrived on edge ${edge}`,
+          );
         }
+        if (m.timeTicks < now) {
+          throw new AssertionFailure(
+            `${runner.actor.name}: record at tick ${m.timeTicks} arrived after tick ${now} on edge ${edge} (safe time broken)`,
+          );
+        }
+        this.heap.push(m);
       }
       consumer.release(n);
       total += n;
@@ -415,17 +361,11 @@ export class WorkerLoop {
     for (const out of this.outbound) {
       const n = reserveStaged(out);
       if (n === 0) continue;
-      const p = out.producer;
-      const words = p.words;
-      for (let i = 0; i < n; i++) {
-        const m = out.staged[out.stagedHead + i]!;
-        writeMessage(words, p.offsetOf(i), m);
-        this.runnerOf[m.source]!.pool.give(m);
-      }
+      writeReserved(out, n, this.poolOfSender);
       // Records never fall below a consumer's horizon (each carries a time >= the safe time we had
       // published, and H_c <= that), so they cannot let it handle anything until a safe-time
       // notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
-      p.publish(n, this.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
+      out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
       dropFlushed(out, n);
       moved += n;
       this.stagedTotal -= n;
@@ -433,43 +373,16 @@ export class WorkerLoop {
     return moved;
   }
 
-  private publishSafeTimes(lower: number): void {
-    this.publishes++;
-    for (const out of this.outbound) {
-      if (out.silent) {
-        if (out.producer.publishedSafeTime() !== Number.POSITIVE_INFINITY)
-          out.producer.publishSafeTime(Number.POSITIVE_INFINITY);
-        continue;
-      }
-      const t = lower === Number.POSITIVE_INFINITY ? lower : lower + out.latencyTicks;
-      if (t > out.producer.publishedSafeTime()) out.producer.publishSafeTime(t);
-    }
-  }
-
   private hasWork(h: number): boolean {
     if (this.command !== CONTROL_RUN) return true;
     for (const { consumer, settled } of this.inbound) {
       if (consumer.hasNews() && !(settled && consumer.ended())) return true;
     }
-    if (this.stagedTotal > 0) {
-      for (const out of this.outbound) if (canFlush(out)) return true;
-    }
+    if (this.stagedTotal > 0 && hasFlushable(this.outbound)) return true;
     if (this.stop.changed()) return true;
     if (this.barrier?.final(this.stop.end)) return true;
     const top = this.heap.peek();
     return top !== undefined && top.timeTicks < h && top.timeTicks < this.stop.end && !this.backpressured();
-  }
-
-  private park(ready: () => boolean): 'ready' | 'woken' | 'timed-out' {
-    const result = this.bell.park(ready, PARK_MS, this.init.spinRounds);
-    if (result !== 'ready') this.time.parks++;
-    return result;
-  }
-
-  /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
-  setCommand(command: number): void {
-    this.command = checkCommand(command);
-    this.bell.ring();
   }
 
   /** Live figures for a stats snapshot over comlink. */
@@ -479,7 +392,7 @@ export class WorkerLoop {
       actors: this.runners.map((x) => x.actor.name),
       tick: Math.min(...this.runners.map((x) => x.now)),
       events: this.events,
-      horizon: this.horizon,
+      horizon: this.safe.horizon,
       heap: this.heap.size,
       staged: this.stagedTotal,
     };

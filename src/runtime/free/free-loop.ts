@@ -43,7 +43,7 @@
  * it at its next step and handles nothing at or after it. Nothing is rolled back: a free run is
  * what it is, and its log says exactly how many events each actor handled.
  *
- * Bounds. Parks last at most PARK_MS; there is no spin (free mode runs more threads than cores);
+ * Bounds. Parks are bounded (thread-loop.ts); there is no spin (free mode runs more threads than cores);
  * staged sends never block (drains never stop, so two actors that fill each other's rings both
  * drain); Ctrl-C (CONTROL_STOP) ends the loop at once, and the records still in rings are counted
  * in flight, so conservation holds and the partial log replays.
@@ -51,23 +51,15 @@
 import { AssertionFailure, assert } from '../../core/errors.js';
 import type { Actor } from '../../model/actors/actor.js';
 import { createChooser } from '../../model/choice/strategy.js';
-import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
-import { readMessage, writeMessage } from '../../transport/codec.js';
-import { Doorbell } from '../../transport/doorbell.js';
-import { ringFigures } from '../raw-run.js';
-import { canFlush, closeStaged, dropFlushed, reserveStaged } from '../staged-edge.js';
+import type { SimMessage } from '../../model/protocol/sim-message.js';
+import { readMessage } from '../../transport/codec.js';
+import type { ActorRunner, MessagePool } from '../actor-runner.js';
+import { closeStaged, dropFlushed, hasFlushable, reserveStaged, writeReserved } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE, WorkerEnd } from '../stop-tick.js';
-import {
-  CONTROL_PAUSE,
-  CONTROL_RUN,
-  CONTROL_STOP,
-  checkCommand,
-  yieldToEventLoop,
-} from '../thread-status.js';
-import { type Crash, crashOf } from '../worker-crash.js';
+import { ThreadLoop } from '../thread-loop.js';
+import { CONTROL_RUN } from '../thread-status.js';
 import type { WorkerInit } from '../worker-init.js';
 import { actorOutcome, type WorkerResult, type WorkerSnapshot } from '../worker-result.js';
-import { WorkerStatus, WorkerTime } from '../worker-status.js';
 import { FreeActor } from './free-actor.js';
 import { type Inbound, type Outbound, wireFreeEdges } from './free-edges.js';
 import { FREE_PENDING } from './free-shared.js';
@@ -75,12 +67,9 @@ import { TakeLogWriter } from './take-log.js';
 
 /** Events handled between two publications of L and two looks at the control word. */
 const SLICE_EVENTS = 256;
-const PARK_MS = 20;
 
-export class FreeWorkerLoop {
+export class FreeWorkerLoop extends ThreadLoop {
   private readonly fa: FreeActor;
-  private readonly bells: Doorbell[];
-  private readonly bell: Doorbell;
   private readonly words: Int32Array;
   private readonly needs: BigInt64Array;
   private readonly news: Int32Array;
@@ -93,25 +82,15 @@ export class FreeWorkerLoop {
   private readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[];
-  private readonly status: WorkerStatus;
-  /** The worker's actors, for the status board's progress and findings. */
-  private readonly actors: readonly Actor[];
-  private readonly inFlightPerEdge: number[];
+  /** The one pool every message of this worker comes from and goes back to (made once, for flushes). */
+  private readonly poolOf: (m: SimMessage) => MessagePool;
   private idle = false;
-  private stagedTotal = 0;
-  private command = CONTROL_RUN;
   /** The bound on event times last computed (min others' L + W), and the L last published. */
   private bound = Number.NEGATIVE_INFINITY;
   private driftWaits = 0;
-  private readonly time: WorkerTime;
-  crash: Crash | undefined;
 
-  constructor(
-    actor: Actor,
-    private readonly init: WorkerInit,
-    clockMs: () => number = () => performance.now(),
-  ) {
-    const { plan, worker } = init;
+  constructor(actor: Actor, init: WorkerInit, clockMs: () => number = () => performance.now()) {
+    super(init, [actor], clockMs);
     const free = init.free;
     assert(free !== undefined, 'FreeWorkerLoop needs init.free');
     assert(
@@ -122,11 +101,9 @@ export class FreeWorkerLoop {
     this.words = new Int32Array(free.words);
     this.needs = new BigInt64Array(free.needs);
     this.news = new Int32Array(free.news);
-    this.bells = init.bells.map((b) => Doorbell.attach(b));
-    this.bell = this.bells[worker]!;
     this.fa = new FreeActor(
       actor,
-      plan,
+      init.plan,
       createChooser(init.strategy, init.seed, actor.index),
       (edge, m) => this.send(edge, m),
       {
@@ -138,17 +115,19 @@ export class FreeWorkerLoop {
       },
       new TakeLogWriter(),
     );
+    const pool = this.fa.runner.pool;
+    this.poolOf = () => pool;
     ({
       outbound: this.outbound,
       inbound: this.inbound,
       outByEdge: this.outByEdge,
     } = wireFreeEdges(init, actor.index, this.bells));
-    this.inFlightPerEdge = plan.edges.map(() => 0);
-    this.status = new WorkerStatus(init.statusRows, worker);
-    this.actors = [actor];
-    this.time = new WorkerTime(clockMs, this.status, this.actors);
     this.lowers = new BigInt64Array(init.lowers);
     this.stop = new WorkerEnd(init.stopTick, init.endTick, () => this.ringAll());
+  }
+
+  protected crashRunner(): ActorRunner {
+    return this.fa.runner;
   }
 
   private send(edge: number, m: SimMessage): void {
@@ -161,52 +140,70 @@ export class FreeWorkerLoop {
   }
 
   async run(): Promise<WorkerResult> {
-    const fa = this.fa;
     this.status.running();
     let stopped = false;
     try {
-      fa.runner.start();
+      this.fa.runner.start();
       this.publishLower();
       for (;;) {
-        if (this.command === CONTROL_STOP) {
+        if (this.command !== CONTROL_RUN) {
+          if (await this.paused()) continue;
           stopped = true;
           break;
         }
-        if (this.command === CONTROL_PAUSE) {
-          this.park(() => this.command !== CONTROL_PAUSE);
-          await yieldToEventLoop();
-          continue;
-        }
-        this.stop.read();
-        let progressed = this.drain() > 0;
-        if (this.stagedTotal > 0 && this.flush() > 0) progressed = true;
-        const handled = this.handleSlice();
-        if (handled > 0) progressed = true;
-        this.publishLower();
-        this.status.position(fa.runner.now, fa.handled);
-        if (fa.nextTime() >= this.stop.end && this.stagedTotal === 0) {
-          if (!this.idle) {
-            this.idle = true;
-            if (Atomics.sub(this.words, FREE_PENDING, 1) === 1) this.ringAll();
-          }
-          if (Atomics.load(this.words, FREE_PENDING) === 0) break;
-        }
-        if (!progressed) {
-          // Waiting for the window (not for space or for records): say what it waits for, so
-          // only the worker whose L gets there rings it (publishLower).
-          const t = fa.nextTime();
-          const blocked = !this.idle && this.stagedTotal === 0 && t < this.stop.end;
-          if (blocked) {
-            this.driftWaits++;
-            Atomics.store(this.needs, this.init.worker, BigInt(Math.max(0, t - this.windowTicks)));
-          }
-          await this.time.idle(() => this.park(() => this.hasWork()));
-          if (blocked) Atomics.store(this.needs, this.init.worker, STOP_TICK_NONE);
-        } else await this.time.worked();
+        const progressed = this.step();
+        if (this.finished()) break;
+        if (progressed) await this.time.worked();
+        else await this.waitForWork();
       }
     } catch (error) {
       throw this.crashed(error);
     }
+    return this.finish(stopped);
+  }
+
+  /** Take, flush, handle within the window, publish L: true if any of it moved something. */
+  private step(): boolean {
+    this.stop.read();
+    let progressed = this.drain() > 0;
+    if (this.stagedTotal > 0 && this.flush() > 0) progressed = true;
+    if (this.handleSlice() > 0) progressed = true;
+    this.publishLower();
+    this.status.position(this.fa.runner.now, this.fa.handled);
+    return progressed;
+  }
+
+  /**
+   * With nothing left below the end and nothing staged, this worker is idle (it leaves the
+   * `pending` count, the header's termination argument); the run is over once that count is 0.
+   */
+  private finished(): boolean {
+    if (this.fa.nextTime() < this.stop.end || this.stagedTotal > 0) return false;
+    if (!this.idle) {
+      this.idle = true;
+      if (Atomics.sub(this.words, FREE_PENDING, 1) === 1) this.ringAll();
+    }
+    return Atomics.load(this.words, FREE_PENDING) === 0;
+  }
+
+  /**
+   * Park until there is work. Waiting for the window (not for space or for records), it says
+   * what it waits for, so only the worker whose L gets there rings it (publishLower).
+   */
+  private async waitForWork(): Promise<void> {
+    const t = this.fa.nextTime();
+    const blocked = !this.idle && this.stagedTotal === 0 && t < this.stop.end;
+    if (blocked) {
+      this.driftWaits++;
+      Atomics.store(this.needs, this.init.worker, BigInt(Math.max(0, t - this.windowTicks)));
+    }
+    await this.time.idle(() => this.park(() => this.hasWork()));
+    if (blocked) Atomics.store(this.needs, this.init.worker, STOP_TICK_NONE);
+  }
+
+  /** After the loop: shut the rings down and hand back the figures and the take log. */
+  private async finish(stopped: boolean): Promise<WorkerResult> {
+    const fa = this.fa;
     this.time.stop();
     // Every stop proposal came from a busy worker, so after `pending` reached 0 this read is final.
     this.stop.read();
@@ -214,28 +211,19 @@ export class FreeWorkerLoop {
     await this.shutDown();
     const trace = fa.runner.traceResult(reachedTick);
     const report = fa.runner.actor.finish(reachedTick);
-    for (let m = fa.heap.pop(); m !== undefined; m = fa.heap.pop()) {
-      if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
-    }
+    this.countHeapInFlight(fa.heap);
     this.status.finished(this.time.busyMs);
     this.time.figures();
     const x = fa.runner;
     return {
-      worker: this.init.worker,
+      ...this.figures(this.inbound),
       actors: [actorOutcome(x, report, trace, this.init.tailEvents)],
       sentPerEdge: x.sentPerEdge,
       receivedPerEdge: x.receivedPerEdge,
-      inFlightPerEdge: this.inFlightPerEdge,
-      rings: this.inbound.map(({ edge, consumer }) =>
-        ringFigures(edge, this.init.plan.edges[edge]!.label, consumer),
-      ),
       reachedTick,
       stopped,
       firstFindingStop: this.stop.end < this.init.endTick ? this.stop.end : undefined,
       events: fa.handled,
-      busyMs: this.time.busyMs,
-      parkedMs: this.time.parkedMs,
-      parks: this.time.parks,
       publishes: 0,
       free: {
         log: fa.log!.encode(fa.handled),
@@ -349,23 +337,14 @@ export class FreeWorkerLoop {
     for (const out of this.outbound) {
       const n = reserveStaged(out);
       if (n === 0) continue;
-      const p = out.producer;
-      const words = p.words;
-      const pool = this.fa.runner.pool;
-      let earliest = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < n; i++) {
-        const m = out.staged[out.stagedHead + i]!;
-        writeMessage(words, p.offsetOf(i), m);
-        if (m.timeTicks < earliest) earliest = m.timeTicks;
-        pool.give(m);
-      }
+      const earliest = writeReserved(out, n, this.poolOf);
       // The consumer's L covers these records from now on (before the publish: see the header).
       // Its bell rings only when they are its earliest work: a consumer that already has earlier
       // events is running or waiting for the window, and takes them when it next looks (waking a
       // parked thread per batch was most of free mode's cost with more threads than cores).
       const earliestWork = this.lowerOf(out.to, earliest);
       Atomics.add(this.words, FREE_PENDING, n);
-      p.publish(n, earliestWork);
+      out.producer.publish(n, earliestWork);
       Atomics.add(this.news, out.to, 1);
       dropFlushed(out, n);
       moved += n;
@@ -378,9 +357,7 @@ export class FreeWorkerLoop {
     if (this.command !== CONTROL_RUN) return true;
     if (Atomics.load(this.words, FREE_PENDING) === 0) return true;
     for (const { consumer } of this.inbound) if (consumer.available() > 0) return true;
-    if (this.stagedTotal > 0) {
-      for (const out of this.outbound) if (canFlush(out)) return true;
-    }
+    if (this.stagedTotal > 0 && hasFlushable(this.outbound)) return true;
     if (this.stop.changed()) return true;
     const t = this.fa.nextTime();
     return t < this.stop.end && t <= this.computeBound();
@@ -393,36 +370,11 @@ export class FreeWorkerLoop {
   private async shutDown(): Promise<void> {
     closeStaged(this.outbound, this.inFlightPerEdge);
     for (;;) {
-      for (const { edge, consumer } of this.inbound) {
-        const n = consumer.available();
-        if (n === 0) continue;
-        this.inFlightPerEdge[edge]! += n;
-        consumer.release(n);
-      }
+      this.countInboundInFlight(this.inbound);
       if (this.inbound.every((i) => i.consumer.ended())) break;
       this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
       await this.time.yieldIfDue();
     }
-  }
-
-  private ringAll(): void {
-    for (const b of this.bells) b.ring();
-  }
-
-  private park(ready: () => boolean): void {
-    if (this.bell.park(ready, PARK_MS, 0) !== 'ready') this.time.parks++;
-  }
-
-  private crashed(error: unknown): Error {
-    this.status.crashed();
-    const e = crashOf(this.fa.runner, error);
-    this.crash = e.crash;
-    return e;
-  }
-
-  setCommand(command: number): void {
-    this.command = checkCommand(command);
-    this.bell.ring();
   }
 
   snapshot(): WorkerSnapshot {

@@ -1,0 +1,143 @@
+/**
+ * What the two worker loops (worker-loop.ts, the conservative one, and free/free-loop.ts) share
+ * around their event loop: the doorbells, the control word the main thread sets over comlink,
+ * the status-board row and wall-time accounting, the count of staged sends, what is in flight
+ * when the loop ends, and the figures every worker result carries.
+ *
+ * Theory of operation
+ * -------------------
+ * Shared memory is touched here only through the doorbells (src/transport/doorbell.ts has the
+ * protocol that makes a park free of lost wake-ups), the ring consumers' release at the end
+ * (src/transport/ring.ts), and this worker's row of the status board (worker-status.ts). The
+ * control word is a plain field: only this thread's event loop writes it (setCommand, between
+ * slices), and the loops read it between slices, so it needs no atomics; setCommand rings the
+ * thread's own bell so that a parked loop sees it at once. Every park is bounded (PARK_MS), so
+ * the thread yields to its event loop, where comlink's commands arrive, at least that often.
+ */
+import type { Actor } from '../model/actors/actor.js';
+import { SELF_LINK } from '../model/protocol/sim-message.js';
+import { Doorbell, type ParkResult } from '../transport/doorbell.js';
+import type { RingConsumer } from '../transport/ring.js';
+import type { ActorRunner } from './actor-runner.js';
+import type { EventHeap } from './event-heap.js';
+import { ringFigures } from './raw-run.js';
+import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, checkCommand, yieldToEventLoop } from './thread-status.js';
+import { type Crash, crashOf } from './worker-crash.js';
+import type { WorkerInit } from './worker-init.js';
+import type { WorkerResult } from './worker-result.js';
+import { WorkerStatus, WorkerTime } from './worker-status.js';
+
+/** Upper bound of one park, so control requests are seen promptly. */
+const PARK_MS = 20;
+
+/** An inbound ring as both loops keep it. */
+interface InboundRing {
+  edge: number;
+  consumer: RingConsumer;
+}
+
+/** The figures of a worker result that do not depend on the loop. */
+export type LoopFigures = Pick<
+  WorkerResult,
+  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks'
+>;
+
+export abstract class ThreadLoop {
+  protected readonly bells: Doorbell[];
+  /** This thread's own bell: producers, consumers and the control plane ring it. */
+  protected readonly bell: Doorbell;
+  protected readonly status: WorkerStatus;
+  protected readonly time: WorkerTime;
+  /** Records counted in flight per edge at the end (staged, in rings, or left in the heap). */
+  protected readonly inFlightPerEdge: number[];
+  /** RUN, PAUSE or STOP, set by the main thread over comlink (setCommand). */
+  protected command = CONTROL_RUN;
+  /** Records staged on all outbound edges, not yet flushed. */
+  protected stagedTotal = 0;
+  crash: Crash | undefined;
+
+  constructor(
+    protected readonly init: WorkerInit,
+    /** The worker's actors, for the status board's progress and findings. */
+    protected readonly actors: readonly Actor[],
+    clockMs: () => number,
+  ) {
+    this.bells = init.bells.map((b) => Doorbell.attach(b));
+    this.bell = this.bells[init.worker]!;
+    this.inFlightPerEdge = init.plan.edges.map(() => 0);
+    this.status = new WorkerStatus(init.statusRows, init.worker);
+    this.time = new WorkerTime(clockMs, this.status, actors);
+  }
+
+  /** The runner whose event was being handled when an error escaped, for the crash report. */
+  protected abstract crashRunner(): ActorRunner;
+
+  /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
+  setCommand(command: number): void {
+    this.command = checkCommand(command);
+    this.bell.ring();
+  }
+
+  /**
+   * Called between slices when the command is not RUN: false on a stop request; while paused,
+   * parks (bounded), lets the event loop run (comlink's resume arrives there) and answers true, so
+   * the caller looks again.
+   */
+  protected async paused(): Promise<boolean> {
+    if (this.command === CONTROL_STOP) return false;
+    this.park(() => this.command !== CONTROL_PAUSE);
+    await yieldToEventLoop();
+    return true;
+  }
+
+  protected ringAll(): void {
+    for (const b of this.bells) b.ring();
+  }
+
+  /** Park until `ready` (bounded by PARK_MS), spinning `spinRounds` first; counts real parks. */
+  protected park(ready: () => boolean, spinRounds = 0): ParkResult {
+    const result = this.bell.park(ready, PARK_MS, spinRounds);
+    if (result !== 'ready') this.time.parks++;
+    return result;
+  }
+
+  protected crashed(error: unknown): Error {
+    this.status.crashed();
+    const e = crashOf(this.crashRunner(), error);
+    this.crash = e.crash;
+    return e;
+  }
+
+  /** After the end: every record waiting in an inbound ring is in flight; returns how many. */
+  protected countInboundInFlight(inbound: readonly InboundRing[]): number {
+    let total = 0;
+    for (const { edge, consumer } of inbound) {
+      const n = consumer.available();
+      if (n === 0) continue;
+      this.inFlightPerEdge[edge]! += n;
+      consumer.release(n);
+      total += n;
+    }
+    return total;
+  }
+
+  /** Events left in a heap at the end (at or past the end, or unhandled at a stop) are in flight. */
+  protected countHeapInFlight(heap: EventHeap): void {
+    for (let m = heap.pop(); m !== undefined; m = heap.pop()) {
+      if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
+    }
+  }
+
+  /** The loop-independent figures of the worker result, once the loop and its shutdown ended. */
+  protected figures(inbound: readonly InboundRing[]): LoopFigures {
+    const edges = this.init.plan.edges;
+    return {
+      worker: this.init.worker,
+      inFlightPerEdge: this.inFlightPerEdge,
+      rings: inbound.map(({ edge, consumer }) => ringFigures(edge, edges[edge]!.label, consumer)),
+      busyMs: this.time.busyMs,
+      parkedMs: this.time.parkedMs,
+      parks: this.time.parks,
+    };
+  }
+}
