@@ -40,3 +40,25 @@ export interface RecordFields {
   pid: number;
   tag: number;
 }
+
+/**
+ * A zeroed record, for an object reused by readMessage or a pool's new message. Fields in one
+ * order (time first, as the runtime's messages have always been built), so every record object
+ * has the same shape.
+ */
+export function zeroRecord(): RecordFields {
+  return {
+    timeTicks: 0,
+    kind: 0,
+    flags: 0,
+    source: 0,
+    destination: 0,
+    link: 0,
+    seq: 0,
+    address: 0,
+    lengthBytes: 0,
+    lpid: 0,
+    pid: 0,
+    tag: 0,
+  };
+}

@@ -38,7 +38,7 @@
  * brands them (Tick, VirtAddr, Lpid, Pid from src/model/types.ts) when it decodes.
  */
 import { expected } from '../core/expected.js';
-import { RECORD_FIELD_MAX, type RecordFields } from '../core/record-fields.js';
+import { RECORD_FIELD_MAX, type RecordFields, zeroRecord } from '../core/record-fields.js';
 import * as layout from './layout.js';
 
 // Module-local, not named imports: V8 does not fold an imported binding into optimised code, and the
@@ -67,22 +67,7 @@ export const MESSAGE_FIELDS = Object.keys(MESSAGE_FIELD_MAX) as MessageField[];
 export type Message = RecordFields;
 
 /** A zeroed message object to reuse with readMessage. */
-export function emptyMessage(): Message {
-  return {
-    kind: 0,
-    flags: 0,
-    source: 0,
-    destination: 0,
-    link: 0,
-    seq: 0,
-    timeTicks: 0,
-    address: 0,
-    lengthBytes: 0,
-    lpid: 0,
-    pid: 0,
-    tag: 0,
-  };
-}
+export const emptyMessage: () => Message = zeroRecord;
 
 const TWO_POW_32 = 4294967296;
 const HI21 = 0x1f_ffff;
@@ -112,16 +97,7 @@ export function validateMessage(m: Message): void {
  * not fit (negative, fractional, too large, NaN, not a number) throws a RangeError naming it.
  */
 export function writeMessage(words: Uint32Array, byteOffset: number, m: Message): void {
-  const kind = m.kind;
-  const flags = m.flags;
-  const source = m.source;
-  const destination = m.destination;
-  const link = m.link;
-  const seq = m.seq;
-  const lengthBytes = m.lengthBytes;
-  const lpid = m.lpid;
-  const pid = m.pid;
-  const tag = m.tag;
+  const { kind, flags, source, destination, link, seq, lengthBytes, lpid, pid, tag } = m;
   const time = m.timeTicks;
   const address = m.address;
   // x >>> 0 is x mod 2^32 for any integer below 2^53, so (x - lo) / 2^32 is exact; a value that is

@@ -10,7 +10,7 @@
  * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
  * Nothing about the host (thread timing, ring batching) enters the key.
  */
-import type { RecordFields } from '../../core/record-fields.js';
+import { type RecordFields, zeroRecord } from '../../core/record-fields.js';
 import type { Tick } from '../types.js';
 
 export interface SimMessage extends RecordFields {
@@ -35,22 +35,11 @@ export interface SendFields {
 
 export { SELF_LINK } from './wire.js';
 
+/** A zeroed message, as a pool makes one (same field order as every record object). */
 export function newMessage(): SimMessage {
-  return {
-    timeTicks: 0,
-    kind: 0,
-    flags: 0,
-    source: 0,
-    destination: 0,
-    link: 0,
-    seq: 0,
-    address: 0,
-    lengthBytes: 0,
-    lpid: 0,
-    pid: 0,
-    tag: 0,
-    order: 0,
-  };
+  const m = zeroRecord() as SimMessage;
+  m.order = 0;
+  return m;
 }
 
 const TWO40 = 2 ** 40;
