@@ -47,11 +47,32 @@ export function reserveStaged(out: StagedEdge): number {
 }
 
 /**
- * Encode the first `n` staged records into the `n` ring slots reserveStaged gave, handing each
- * message object back to the pool it came from (`poolOf`, one closure per loop, made once);
- * returns the earliest record time. The caller then publishes and calls dropFlushed.
+ * Flush every edge of `outbound`: copy its staged records into its ring as space allows, hand
+ * each message object back to the pool it came from (`poolOf`), and let `publish` make the batch
+ * visible (the loop decides whom to ring, given the batch's earliest record time). Both closures
+ * are made once per loop, not per flush. Returns how many records moved.
  */
-export function writeReserved(out: StagedEdge, n: number, poolOf: (m: SimMessage) => MessagePool): number {
+export function flushStaged<E extends StagedEdge>(
+  outbound: readonly E[],
+  poolOf: (m: SimMessage) => MessagePool,
+  publish: (out: E, n: number, earliest: number) => void,
+): number {
+  let moved = 0;
+  for (const out of outbound) {
+    const n = reserveStaged(out);
+    if (n === 0) continue;
+    publish(out, n, writeReserved(out, n, poolOf));
+    dropFlushed(out, n);
+    moved += n;
+  }
+  return moved;
+}
+
+/**
+ * Encode the first `n` staged records into the `n` ring slots reserveStaged gave, handing each
+ * message object back to its pool; returns the earliest record time.
+ */
+function writeReserved(out: StagedEdge, n: number, poolOf: (m: SimMessage) => MessagePool): number {
   const p = out.producer;
   const words = p.words;
   const staged = out.staged;

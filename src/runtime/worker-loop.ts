@@ -61,14 +61,7 @@ import { readMessage } from '../transport/codec.js';
 import { ActorRunner, type MessagePool } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { SafeTimes } from './safe-times.js';
-import {
-  closeStaged,
-  dropFlushed,
-  hasFlushable,
-  reserveStaged,
-  stagedCount,
-  writeReserved,
-} from './staged-edge.js';
+import { closeStaged, flushStaged, hasFlushable, stagedCount } from './staged-edge.js';
 import { StopBarrier } from './stop-barrier.js';
 import { WorkerEnd } from './stop-tick.js';
 import { ThreadLoop } from './thread-loop.js';
@@ -114,6 +107,13 @@ export class WorkerLoop extends ThreadLoop {
   private readonly safe: SafeTimes;
   /** The pool a staged message goes back to once written: its sender's (made once, for flushes). */
   private readonly poolOfSender: (m: SimMessage) => MessagePool;
+  /**
+   * Publish a flushed batch. Records never fall below a consumer's horizon (each carries a time >=
+   * the safe time we had published, and H_c <= that), so they cannot let it handle anything until
+   * a safe-time notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
+   */
+  private readonly publishFlushed = (out: Outbound, n: number): void =>
+    out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
   private events = 0;
   /** The runner whose event is being handled, for crash reports. */
   private current: ActorRunner | undefined;
@@ -357,19 +357,8 @@ export class WorkerLoop extends ThreadLoop {
 
   /** Copy staged records into their rings as space allows; returns how many moved. */
   private flushOutbound(): number {
-    let moved = 0;
-    for (const out of this.outbound) {
-      const n = reserveStaged(out);
-      if (n === 0) continue;
-      writeReserved(out, n, this.poolOfSender);
-      // Records never fall below a consumer's horizon (each carries a time >= the safe time we had
-      // published, and H_c <= that), so they cannot let it handle anything until a safe-time
-      // notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
-      out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
-      dropFlushed(out, n);
-      moved += n;
-      this.stagedTotal -= n;
-    }
+    const moved = flushStaged(this.outbound, this.poolOfSender, this.publishFlushed);
+    this.stagedTotal -= moved;
     return moved;
   }
 

@@ -54,7 +54,7 @@ import { createChooser } from '../../model/choice/strategy.js';
 import type { SimMessage } from '../../model/protocol/sim-message.js';
 import { readMessage } from '../../transport/codec.js';
 import type { ActorRunner, MessagePool } from '../actor-runner.js';
-import { closeStaged, dropFlushed, hasFlushable, reserveStaged, writeReserved } from '../staged-edge.js';
+import { closeStaged, flushStaged, hasFlushable } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE, WorkerEnd } from '../stop-tick.js';
 import { ThreadLoop } from '../thread-loop.js';
 import { CONTROL_RUN } from '../thread-status.js';
@@ -84,6 +84,19 @@ export class FreeWorkerLoop extends ThreadLoop {
   private readonly inbound: Inbound[];
   /** The one pool every message of this worker comes from and goes back to (made once, for flushes). */
   private readonly poolOf: (m: SimMessage) => MessagePool;
+  /**
+   * Publish a flushed batch. The consumer's L covers these records from now on (lowered before
+   * the publish: see the header). Its bell rings only when they are its earliest work: a consumer
+   * that already has earlier events is running or waiting for the window, and takes them when it
+   * next looks (waking a parked thread per batch was most of free mode's cost with more threads
+   * than cores).
+   */
+  private readonly publishFlushed = (out: Outbound, n: number, earliest: number): void => {
+    const earliestWork = this.lowerOf(out.to, earliest);
+    Atomics.add(this.words, FREE_PENDING, n);
+    out.producer.publish(n, earliestWork);
+    Atomics.add(this.news, out.to, 1);
+  };
   private idle = false;
   /** The bound on event times last computed (min others' L + W), and the L last published. */
   private bound = Number.NEGATIVE_INFINITY;
@@ -333,23 +346,8 @@ export class FreeWorkerLoop extends ThreadLoop {
   }
 
   private flush(): number {
-    let moved = 0;
-    for (const out of this.outbound) {
-      const n = reserveStaged(out);
-      if (n === 0) continue;
-      const earliest = writeReserved(out, n, this.poolOf);
-      // The consumer's L covers these records from now on (before the publish: see the header).
-      // Its bell rings only when they are its earliest work: a consumer that already has earlier
-      // events is running or waiting for the window, and takes them when it next looks (waking a
-      // parked thread per batch was most of free mode's cost with more threads than cores).
-      const earliestWork = this.lowerOf(out.to, earliest);
-      Atomics.add(this.words, FREE_PENDING, n);
-      out.producer.publish(n, earliestWork);
-      Atomics.add(this.news, out.to, 1);
-      dropFlushed(out, n);
-      moved += n;
-      this.stagedTotal -= n;
-    }
+    const moved = flushStaged(this.outbound, this.poolOf, this.publishFlushed);
+    this.stagedTotal -= moved;
     return moved;
   }
 
