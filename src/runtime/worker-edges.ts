@@ -24,7 +24,7 @@ export interface Inbound {
   edge: number;
   consumer: RingConsumer;
   /**
-   * True once readHorizon() read this ring's safe time after seeing it closed: its producer
+   * True once SafeTimes.readHorizon() (safe-times.ts) read this ring's safe time after seeing it closed: its producer
    * publishes no record and no safe time after its close, so once the ring has also ended it can
    * never again give this worker work, and `hasNews()` (which stays true on a closed ring) must not
    * keep the thread from parking. Written and read by this thread only.
