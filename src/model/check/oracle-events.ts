@@ -19,6 +19,15 @@
  */
 import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../types.js';
 
+/** A page mapped in an address space: what an unmap and a translation both name. */
+export interface Mapping {
+  readonly lpid: Lpid;
+  readonly pid: Pid;
+  readonly va: VirtAddr;
+  readonly pa: PhysAddr;
+  readonly sizeBytes: number;
+}
+
 export type OracleEvent =
   // Tenancy.
   | {
@@ -39,15 +48,7 @@ export type OracleEvent =
       readonly sizeBytes?: number;
     }
   // Page lifecycle.
-  | {
-      readonly kind: 'page.unmap';
-      readonly tick: Tick;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-    }
+  | ({ readonly kind: 'page.unmap'; readonly tick: Tick } & Mapping)
   | {
       readonly kind: 'page.free';
       readonly tick: Tick;
@@ -56,16 +57,7 @@ export type OracleEvent =
       /** Epoch after the free (the old epoch + 1). */
       readonly epoch: number;
     }
-  | {
-      readonly kind: 'translation.made';
-      readonly tick: Tick;
-      readonly gpu: number;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-    }
+  | ({ readonly kind: 'translation.made'; readonly tick: Tick; readonly gpu: number } & Mapping)
   // DMA reaching memory.
   | {
       readonly kind: 'dma.land';
@@ -227,3 +219,6 @@ export type OracleEvent =
     };
 
 export type OracleEventKind = OracleEvent['kind'];
+
+/** The event of one kind, for a rule's handler of that kind. */
+export type OracleEventOf<K extends OracleEventKind> = Extract<OracleEvent, { kind: K }>;
