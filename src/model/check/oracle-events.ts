@@ -28,6 +28,14 @@ export interface Mapping {
   readonly sizeBytes: number;
 }
 
+/** A step of a shootdown on one NPU's ATSD register: what every atsd.* event names. */
+export interface AtsdStep {
+  readonly tick: Tick;
+  readonly shootdown: number;
+  readonly npu: number;
+  readonly reg: number;
+}
+
 export type OracleEvent =
   // Tenancy.
   | {
@@ -120,36 +128,10 @@ export type OracleEvent =
       readonly npus: readonly number[];
     }
   | { readonly kind: 'shootdown.complete'; readonly tick: Tick; readonly shootdown: number }
-  | {
-      readonly kind: 'atsd.acquire';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-    }
-  | {
-      readonly kind: 'atsd.launch';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-      readonly flush: boolean;
-    }
-  | {
-      readonly kind: 'atsd.complete';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-      readonly flush: boolean;
-    }
-  | {
-      readonly kind: 'atsd.release';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-    }
+  | ({ readonly kind: 'atsd.acquire' } & AtsdStep)
+  | ({ readonly kind: 'atsd.launch'; readonly flush: boolean } & AtsdStep)
+  | ({ readonly kind: 'atsd.complete'; readonly flush: boolean } & AtsdStep)
+  | ({ readonly kind: 'atsd.release' } & AtsdStep)
   // The NPU's driver contexts, XTS and link resets (chip actors).
   | {
       /** A reference operation on an NPU driver context (npu/npu-context.ts), as the driver made it. */
