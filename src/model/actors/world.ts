@@ -14,7 +14,7 @@
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { hostRam } from '../host/host-ram.js';
-import { PAGE_64K, pageSizeName } from '../host/page-table.js';
+import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
 import { buildProcesses, type ProcessInfo } from '../host/process.js';
 import { applyLinkDisable, GpuBar0 } from '../platform/gpu-bar0.js';
 import {
@@ -86,17 +86,9 @@ export interface World {
 }
 
 export function buildWorld(config: RunConfig): World {
-  const p = config.params;
   const profile = resolveProfile(config.profile);
   const bugs = new Set<BugName>([...profile.bugs, ...config.bugs]);
-  const custom = config.customTopology;
-  if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
-    throw new ConfigError(
-      'topology',
-      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file, got \`${p.topology}\``,
-    );
-  }
-  const topology = buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
+  const topology = topologyOf(config);
   const { groups, tenants, gpuOwner, linkDisableMask } = assignTenants(config, topology, bugs);
   const processes = buildProcesses(
     topology,
@@ -110,27 +102,9 @@ export function buildWorld(config: RunConfig): World {
     })),
   );
   const ram = hostRam(topology);
-  const processPages = processes.map((pr) =>
-    Array.from({ length: pr.pages }, () => {
-      try {
-        return ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, tenants[pr.tenant]!.id).base;
-      } catch (e) {
-        if (!(e instanceof ModelRefusal)) throw e;
-        // More than a socket's host RAM: say so in the workload's terms.
-        throw new ConfigError(
-          `tenants[${pr.tenant}].pagesPerProcess`,
-          `workload \`${config.workload}\` maps more than the host RAM of socket ${pr.homeSocket} holds ` +
-            `(${p.tenants[pr.tenant]!.pagesPerProcess} ${pageSizeName(pr.pageSizeBytes)} pages per process, ` +
-            `${processes.filter((x) => x.homeSocket === pr.homeSocket).length} processes homed there)`,
-        );
-      }
-    }),
-  );
-  const tcePages = topology.gpus.map((g) => {
-    const owner = gpuOwner[g.index]!;
-    const n = owner < 0 ? 0 : tenants[owner]!.spec.tcePagesPerGpu;
-    return Array.from({ length: n }, () => ram[g.socket]!.allocate(PAGE_64K, tenants[owner]!.id).base);
-  });
+  // Process pages first, then TCE pages: the order the host RAM allocator hands them out.
+  const processPages = allocateProcessPages(config, ram, processes, tenants);
+  const tcePages = allocateTcePages(topology, ram, gpuOwner, tenants);
   const wiring = wire(topology);
   return {
     config,
@@ -151,6 +125,59 @@ export function buildWorld(config: RunConfig): World {
   };
 }
 
+/** The run's topology: a preset by name, or the custom topology file's. */
+function topologyOf(config: RunConfig): Topology {
+  const p = config.params;
+  const custom = config.customTopology;
+  if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
+    throw new ConfigError(
+      'topology',
+      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file, got \`${p.topology}\``,
+    );
+  }
+  return buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
+}
+
+/** Each process's initial pages, of its page size, from its home socket's RAM (in va order). */
+function allocateProcessPages(
+  config: RunConfig,
+  ram: readonly PhysPages[],
+  processes: readonly ProcessInfo[],
+  tenants: readonly TenantInfo[],
+): PhysAddr[][] {
+  const p = config.params;
+  return processes.map((pr) =>
+    Array.from({ length: pr.pages }, () => {
+      try {
+        return ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, tenants[pr.tenant]!.id).base;
+      } catch (e) {
+        if (!(e instanceof ModelRefusal)) throw e;
+        // More than a socket's host RAM: say so in the workload's terms.
+        throw new ConfigError(
+          `tenants[${pr.tenant}].pagesPerProcess`,
+          `workload \`${config.workload}\` maps more than the host RAM of socket ${pr.homeSocket} holds ` +
+            `(${p.tenants[pr.tenant]!.pagesPerProcess} ${pageSizeName(pr.pageSizeBytes)} pages per process, ` +
+            `${processes.filter((x) => x.homeSocket === pr.homeSocket).length} processes homed there)`,
+        );
+      }
+    }),
+  );
+}
+
+/** Per GPU, the 64K pages its owner's TCE window maps at start, from the GPU's socket's RAM. */
+function allocateTcePages(
+  topology: Topology,
+  ram: readonly PhysPages[],
+  gpuOwner: readonly number[],
+  tenants: readonly TenantInfo[],
+): PhysAddr[][] {
+  return topology.gpus.map((g) => {
+    const owner = gpuOwner[g.index]!;
+    const n = owner < 0 ? 0 : tenants[owner]!.spec.tcePagesPerGpu;
+    return Array.from({ length: n }, () => ram[g.socket]!.allocate(PAGE_64K, tenants[owner]!.id).base);
+  });
+}
+
 /**
  * The IOMMU groups of the policy, and which tenant takes which (VFIO: a guest takes whole groups).
  * The bug "links left enabled with per-GPU groups" gives per-GPU groups with no link disable.
@@ -161,28 +188,9 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
   const groups = computeGroups(topology, policy);
   const bar0s = topology.gpus.map((g) => new GpuBar0(g.index));
   const linkDisableMask = topology.gpus.map(() => 0);
-  if (policy === 'per-gpu-isolated') {
-    for (const g of groups) {
-      for (const gpu of g.gpus) {
-        linkDisableMask[gpu] = isolationMask(topology, g.gpus, gpu);
-        applyLinkDisable(bar0s[gpu]!, linkDisableMask[gpu]!, 0 as Tick);
-      }
-    }
-  }
+  if (policy === 'per-gpu-isolated') disableCrossGroupLinks(topology, groups, bar0s, linkDisableMask);
   const ownership = new Ownership(topology, groups, bar0s);
-  // A workload written for a bigger machine: say so in the user's terms (workload, what it needs,
-  // what this topology and policy have) rather than as one tenant's refused group.
-  const explicit = p.tenants.map((t) => (Array.isArray(t.groups) ? t.groups : []));
-  const needed = Math.max(0, ...explicit.flat().map((id) => id + 1));
-  if (needed > groups.length) {
-    const i = explicit.findIndex((ids) => ids.some((id) => id >= groups.length));
-    const onePerTenant = explicit.every((ids, k) => ids.length === 1 && ids[0] === k);
-    throw new ConfigError(
-      `tenants[${i}].groups`,
-      `workload \`${config.workload}\` needs ${needed} IOMMU groups (${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}) ` +
-        `but ${topology.name} under ${policy} has ${groups.length}`,
-    );
-  }
+  checkEnoughGroups(config, topology, policy, groups.length);
   const gpuOwner = topology.gpus.map(() => -1);
   const taken = new Set<number>();
   const tenants: TenantInfo[] = p.tenants.map((spec, index) => {
@@ -208,15 +216,59 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
     for (const g of gpus) gpuOwner[g] = index;
     return { index, spec, id: spec.name, lpid: spec.lpid as Lpid, gpus, tenant };
   });
+  checkEveryTenantHasGpu(config, topology, policy, groups.length, tenants);
+  return { groups, tenants, gpuOwner, linkDisableMask };
+}
+
+/** per-gpu-isolated: each GPU's BAR0 disables its links to GPUs outside its group (`mask` records it). */
+function disableCrossGroupLinks(
+  topology: Topology,
+  groups: readonly IommuGroup[],
+  bar0s: readonly GpuBar0[],
+  mask: number[],
+): void {
+  for (const g of groups) {
+    for (const gpu of g.gpus) {
+      mask[gpu] = isolationMask(topology, g.gpus, gpu);
+      applyLinkDisable(bar0s[gpu]!, mask[gpu]!, 0 as Tick);
+    }
+  }
+}
+
+/**
+ * A workload written for a bigger machine: say so in the user's terms (workload, what it needs,
+ * what this topology and policy have) rather than as one tenant's refused group.
+ */
+function checkEnoughGroups(config: RunConfig, topology: Topology, policy: string, groupCount: number): void {
+  const p = config.params;
+  const explicit = p.tenants.map((t) => (Array.isArray(t.groups) ? t.groups : []));
+  const needed = Math.max(0, ...explicit.flat().map((id) => id + 1));
+  if (needed > groupCount) {
+    const i = explicit.findIndex((ids) => ids.some((id) => id >= groupCount));
+    const onePerTenant = explicit.every((ids, k) => ids.length === 1 && ids[0] === k);
+    throw new ConfigError(
+      `tenants[${i}].groups`,
+      `workload \`${config.workload}\` needs ${needed} IOMMU groups (${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}) ` +
+        `but ${topology.name} under ${policy} has ${groupCount}`,
+    );
+  }
+}
+
+function checkEveryTenantHasGpu(
+  config: RunConfig,
+  topology: Topology,
+  policy: string,
+  groupCount: number,
+  tenants: readonly TenantInfo[],
+): void {
   tenants.forEach((t, i) => {
     if (t.gpus.length === 0) {
       throw new ConfigError(
         `tenants[${i}].groups`,
-        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${groups.length} IOMMU group(s), all taken by the tenants before it`,
+        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${groupCount} IOMMU group(s), all taken by the tenants before it`,
       );
     }
   });
-  return { groups, tenants, gpuOwner, linkDisableMask };
 }
 
 /** The actors (chips, GPUs, coordinator) and every directed edge between them. */

@@ -19,6 +19,23 @@
  */
 import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../types.js';
 
+/** A page mapped in an address space: what an unmap and a translation both name. */
+export interface Mapping {
+  readonly lpid: Lpid;
+  readonly pid: Pid;
+  readonly va: VirtAddr;
+  readonly pa: PhysAddr;
+  readonly sizeBytes: number;
+}
+
+/** A step of a shootdown on one NPU's ATSD register: what every atsd.* event names. */
+export interface AtsdStep {
+  readonly tick: Tick;
+  readonly shootdown: number;
+  readonly npu: number;
+  readonly reg: number;
+}
+
 export type OracleEvent =
   // Tenancy.
   | {
@@ -39,15 +56,7 @@ export type OracleEvent =
       readonly sizeBytes?: number;
     }
   // Page lifecycle.
-  | {
-      readonly kind: 'page.unmap';
-      readonly tick: Tick;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-    }
+  | ({ readonly kind: 'page.unmap'; readonly tick: Tick } & Mapping)
   | {
       readonly kind: 'page.free';
       readonly tick: Tick;
@@ -56,16 +65,7 @@ export type OracleEvent =
       /** Epoch after the free (the old epoch + 1). */
       readonly epoch: number;
     }
-  | {
-      readonly kind: 'translation.made';
-      readonly tick: Tick;
-      readonly gpu: number;
-      readonly lpid: Lpid;
-      readonly pid: Pid;
-      readonly va: VirtAddr;
-      readonly pa: PhysAddr;
-      readonly sizeBytes: number;
-    }
+  | ({ readonly kind: 'translation.made'; readonly tick: Tick; readonly gpu: number } & Mapping)
   // DMA reaching memory.
   | {
       readonly kind: 'dma.land';
@@ -128,36 +128,10 @@ export type OracleEvent =
       readonly npus: readonly number[];
     }
   | { readonly kind: 'shootdown.complete'; readonly tick: Tick; readonly shootdown: number }
-  | {
-      readonly kind: 'atsd.acquire';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-    }
-  | {
-      readonly kind: 'atsd.launch';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-      readonly flush: boolean;
-    }
-  | {
-      readonly kind: 'atsd.complete';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-      readonly flush: boolean;
-    }
-  | {
-      readonly kind: 'atsd.release';
-      readonly tick: Tick;
-      readonly shootdown: number;
-      readonly npu: number;
-      readonly reg: number;
-    }
+  | ({ readonly kind: 'atsd.acquire' } & AtsdStep)
+  | ({ readonly kind: 'atsd.launch'; readonly flush: boolean } & AtsdStep)
+  | ({ readonly kind: 'atsd.complete'; readonly flush: boolean } & AtsdStep)
+  | ({ readonly kind: 'atsd.release' } & AtsdStep)
   // The NPU's driver contexts, XTS and link resets (chip actors).
   | {
       /** A reference operation on an NPU driver context (npu/npu-context.ts), as the driver made it. */
@@ -227,3 +201,6 @@ export type OracleEvent =
     };
 
 export type OracleEventKind = OracleEvent['kind'];
+
+/** The event of one kind, for a rule's handler of that kind. */
+export type OracleEventOf<K extends OracleEventKind> = Extract<OracleEvent, { kind: K }>;

@@ -161,30 +161,57 @@ export class Shootdown {
     if (!this.started) {
       this.started = true;
       this.stats.startedAt = now;
-      events.push({
-        kind: 'shootdown.start',
-        tick: now,
-        shootdown: id,
-        lpid: this.spec.guest?.lpid ?? this.spec.lpid,
-        pid: this.spec.pid,
-        start: this.spec.start,
-        sizeBytes: this.spec.sizeBytes,
-        npus: this.order,
-      });
+      events.push(this.startEvent(now));
     }
     if (this.askedAt === null) this.askedAt = now;
+    if (!this.apply(op, answer, now, now - this.askedAt, events)) {
+      this.stats.spins++;
+      return events;
+    }
+    this.askedAt = null;
+    this.pc++;
+    if (this.done) {
+      assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
+      this.stats.completedAt = now;
+      events.push({ kind: 'shootdown.complete', tick: now, shootdown: id });
+    }
+    return events;
+  }
+
+  private startEvent(now: Tick): OracleEvent {
+    return {
+      kind: 'shootdown.start',
+      tick: now,
+      shootdown: this.spec.id,
+      lpid: this.spec.guest?.lpid ?? this.spec.lpid,
+      pid: this.spec.pid,
+      start: this.spec.start,
+      sizeBytes: this.spec.sizeBytes,
+      npus: this.order,
+    };
+  }
+
+  /**
+   * Apply `answer` to `op` and push its event; false while the op stays pending (an acquire that
+   * got no register, a wait whose status is not yet 0). `waited`: ticks since the op was first asked.
+   */
+  private apply(
+    op: Exclude<ShootdownOp, { kind: 'done' }>,
+    answer: OpAnswer,
+    now: Tick,
+    waited: number,
+    events: OracleEvent[],
+  ): boolean {
+    const id = this.spec.id;
     switch (op.kind) {
       case 'acquire': {
         if (!(answer !== null && 'reg' in answer))
           throw new AssertionFailure(`acquire answered with ${JSON.stringify(answer)}`);
-        if (answer.reg === null) {
-          this.stats.spins++;
-          return events;
-        }
-        this.stats.registerWaitTicks += now - this.askedAt;
+        if (answer.reg === null) return false;
+        this.stats.registerWaitTicks += waited;
         this.held.set(op.npu, answer.reg);
         events.push({ kind: 'atsd.acquire', tick: now, shootdown: id, npu: op.npu, reg: answer.reg });
-        break;
+        return true;
       }
       case 'launch':
         events.push({
@@ -195,15 +222,12 @@ export class Shootdown {
           reg: op.reg,
           flush: op.params.flushOnly,
         });
-        break;
+        return true;
       case 'wait': {
         if (!(answer !== null && 'stat' in answer))
           throw new AssertionFailure(`wait answered with ${JSON.stringify(answer)}`);
-        if (answer.stat !== 0) {
-          this.stats.spins++;
-          return events;
-        }
-        this.stats.statWaitTicks += now - this.askedAt;
+        if (answer.stat !== 0) return false;
+        this.stats.statWaitTicks += waited;
         events.push({
           kind: 'atsd.complete',
           tick: now,
@@ -212,24 +236,16 @@ export class Shootdown {
           reg: op.reg,
           flush: op.flush,
         });
-        break;
+        return true;
       }
       case 'release':
         this.held.delete(op.npu);
         events.push({ kind: 'atsd.release', tick: now, shootdown: id, npu: op.npu, reg: op.reg });
-        break;
+        return true;
       case 'write-ava':
       case 'eieio':
-        break;
+        return true;
     }
-    this.askedAt = null;
-    this.pc++;
-    if (this.done) {
-      assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
-      this.stats.completedAt = now;
-      events.push({ kind: 'shootdown.complete', tick: now, shootdown: id });
-    }
-    return events;
   }
 
   private regOn(npu: number): number {

@@ -125,6 +125,14 @@ export class NpuContextTable {
    */
   init(mm: MmRef, gpu: GpuLinkRef, flags: number, releaseCb: unknown, priv: unknown): NpuContext {
     this.stats.inits++;
+    this.checkInitArgs(mm, flags);
+    const existing = this.byMm.get(mm.id);
+    if (existing !== undefined) return this.getExisting(existing, mm, gpu, releaseCb, priv);
+    return this.allocate(mm, gpu, flags, releaseCb, priv);
+  }
+
+  /** The flags and the mm's context id, each an EINVAL when wrong. */
+  private checkInitArgs(mm: MmRef, flags: number): void {
     if ((flags & ~FLAGS_ALLOWED) !== 0) {
       this.stats.einval++;
       throw new ModelRefusal(
@@ -139,31 +147,42 @@ export class NpuContextTable {
         `Expected mm ${mm.id} context id other than 0 (context id 0 is reserved on the GPU)`,
       );
     }
-    const existing = this.byMm.get(mm.id);
-    if (existing !== undefined) {
-      if (existing.releaseCb !== releaseCb || existing.priv !== priv) {
-        this.stats.einval++;
-        throw new ModelRefusal(
-          'EINVAL',
-          `Expected the same release_cb/priv as the existing context of mm ${mm.id}, got different ones`,
-        );
-      }
-      if (this.contextRaceUnlocked) {
-        // Pre-fix: plain kref_get on whatever pointer was read, even at refcount 0.
-        if (existing.refcount === 0) this.stats.raceReturnsDying++;
-        existing.refcount++;
-        existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
-        this._log('get', existing);
-        return existing;
-      }
-      // Fixed kernel: under the lock the pointer is cleared together with the last kref_put, so a
-      // context still published here always has refcount > 0 (kref_get_unless_zero succeeds).
-      assert(existing.refcount > 0, `published npu_context of mm ${mm.id} has refcount 0 under the lock`);
+  }
+
+  /** A second init for an mm: a reference on its published context (same release_cb/priv). */
+  private getExisting(
+    existing: NpuContext,
+    mm: MmRef,
+    gpu: GpuLinkRef,
+    releaseCb: unknown,
+    priv: unknown,
+  ): NpuContext {
+    if (existing.releaseCb !== releaseCb || existing.priv !== priv) {
+      this.stats.einval++;
+      throw new ModelRefusal(
+        'EINVAL',
+        `Expected the same release_cb/priv as the existing context of mm ${mm.id}, got different ones`,
+      );
+    }
+    if (this.contextRaceUnlocked) {
+      // Pre-fix: plain kref_get on whatever pointer was read, even at refcount 0.
+      if (existing.refcount === 0) this.stats.raceReturnsDying++;
       existing.refcount++;
       existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
       this._log('get', existing);
       return existing;
     }
+    // Fixed kernel: under the lock the pointer is cleared together with the last kref_put, so a
+    // context still published here always has refcount > 0 (kref_get_unless_zero succeeds).
+    assert(existing.refcount > 0, `published npu_context of mm ${mm.id} has refcount 0 under the lock`);
+    existing.refcount++;
+    existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
+    this._log('get', existing);
+    return existing;
+  }
+
+  /** A first init for an mm: a new context, published, refcount 1 (ENOSPC at the model's bound). */
+  private allocate(mm: MmRef, gpu: GpuLinkRef, flags: number, releaseCb: unknown, priv: unknown): NpuContext {
     if (this.byMm.size >= this.maxContexts) {
       throw new ModelRefusal(
         'ENOSPC',

@@ -261,34 +261,11 @@ function checkNvlinks(
       if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
       checkKeys(l, ['gpu', 'brick'], lf);
       if ('gpu' in l && !('brick' in l)) {
-        const peer = gpuIndex.get(String(l.gpu));
-        if (typeof l.gpu !== 'string' || peer === undefined) {
-          throw new ConfigError(
-            `${lf}.gpu`,
-            `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
-          );
-        }
-        if (peer === i)
-          throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
-        if (gpuSocket[peer] !== socket) {
-          throw new ConfigError(
-            `${lf}.gpu`,
-            `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${rec.id}\` on socket ${socket}`,
-          );
-        }
+        const peer = checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket);
         const key = `${i}>${peer}`;
         peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
       } else if ('brick' in l && !('gpu' in l)) {
-        const brick = expectInt(l.brick, `${lf}.brick`, 0, NPU_LINKS_PER_CHIP - 1);
-        const key = `${socket}:${brick}`;
-        const prev = bricksUsed.get(key);
-        if (prev !== undefined) {
-          throw new ConfigError(
-            `${lf}.brick`,
-            `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
-          );
-        }
-        bricksUsed.set(key, lf);
+        checkBrickLink(l, lf, socket, bricksUsed);
         bricks++;
       } else {
         throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
@@ -303,7 +280,58 @@ function checkNvlinks(
       );
     }
   });
-  // ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A.
+  checkPeerSymmetry(gpus, peerCount);
+}
+
+/** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
+function checkPeerLink(
+  l: Record<string, unknown>,
+  lf: string,
+  i: number,
+  id: unknown,
+  gpuIndex: ReadonlyMap<string, number>,
+  gpuSocket: readonly number[],
+): number {
+  const peer = gpuIndex.get(String(l.gpu));
+  if (typeof l.gpu !== 'string' || peer === undefined) {
+    throw new ConfigError(
+      `${lf}.gpu`,
+      `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+    );
+  }
+  if (peer === i)
+    throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
+  const socket = gpuSocket[i]!;
+  if (gpuSocket[peer] !== socket) {
+    throw new ConfigError(
+      `${lf}.gpu`,
+      `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${id}\` on socket ${socket}`,
+    );
+  }
+  return peer;
+}
+
+/** A link `{brick: n}` on `socket`: a brick of its NPU no other link uses (recorded in `bricksUsed`). */
+function checkBrickLink(
+  l: Record<string, unknown>,
+  lf: string,
+  socket: number,
+  bricksUsed: Map<string, string>,
+): void {
+  const brick = expectInt(l.brick, `${lf}.brick`, 0, NPU_LINKS_PER_CHIP - 1);
+  const key = `${socket}:${brick}`;
+  const prev = bricksUsed.get(key);
+  if (prev !== undefined) {
+    throw new ConfigError(
+      `${lf}.brick`,
+      `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
+    );
+  }
+  bricksUsed.set(key, lf);
+}
+
+/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A. */
+function checkPeerSymmetry(gpus: unknown[], peerCount: ReadonlyMap<string, number>): void {
   for (const [key, n] of peerCount) {
     const [a, b] = key.split('>').map(Number) as [number, number];
     const back = peerCount.get(`${b}>${a}`) ?? 0;

@@ -255,13 +255,9 @@ export class Phb {
 
   /** A UT=1 DMA arriving on PE `pe` for bus address `addr`. */
   translate(pe: number, addr: BusAddr, access: DmaAccess): DmaResult {
-    const fault = (reason: DmaFaultReason, detail: string): DmaResult => {
-      this.stats.dmaFaults++;
-      return { kind: 'fault', reason, detail: `${this.name} PE ${pe} ${access} ${hex(addr)}: ${detail}` };
-    };
-    if (pe === this.reservedPe) return fault('reserved-pe', 'PE reserved by firmware');
+    if (pe === this.reservedPe) return this.fault(pe, addr, access, 'reserved-pe', 'PE reserved by firmware');
     const tve = this.tves[pe];
-    if (tve === undefined || tve.kind === 'none') return fault('no-tve', 'no TVE set');
+    if (tve === undefined || tve.kind === 'none') return this.fault(pe, addr, access, 'no-tve', 'no TVE set');
     if (tve.kind === 'bypass') {
       this.stats.dmaOk++;
       // Bypass modelled as identity (the real 1<<59 bypass base is above 2^53).
@@ -277,17 +273,23 @@ export class Phb {
         index: -1,
       };
     }
-    const table = tve.table;
+    return this.translateInWindow(pe, tve.table, addr, access);
+  }
+
+  /** Through the TCE cache, filled from `table` on a miss; a hit is used even when stale. */
+  private translateInWindow(pe: number, table: TceTable, addr: BusAddr, access: DmaAccess): DmaResult {
     const index = table.indexOf(addr);
-    if (index === undefined)
-      return fault('outside-window', `outside window ${hex(table.windowBase)}+${table.windowPages} pages`);
+    if (index === undefined) {
+      const detail = `outside window ${hex(table.windowBase)}+${table.windowPages} pages`;
+      return this.fault(pe, addr, access, 'outside-window', detail);
+    }
     const busPage = Math.floor(addr / table.pageBytes);
     let entry: CachedTce | undefined = this.cache.lookup(pe, busPage);
     const cacheHit = entry !== undefined;
     if (entry === undefined) {
       const t = table.get(index);
       if (t === undefined || t.physAddr === null)
-        return fault('invalid-entry', `TCE ${index} of table ${table.id} is invalid`);
+        return this.fault(pe, addr, access, 'invalid-entry', `TCE ${index} of table ${table.id} is invalid`);
       entry = {
         table: table.id,
         index,
@@ -299,7 +301,8 @@ export class Phb {
       this.cache.fill(pe, busPage, entry);
     }
     if (access === 'read' ? !entry.read : !entry.write) {
-      return fault('no-permission', `TCE ${index} of table ${table.id} does not allow ${access}`);
+      const detail = `TCE ${index} of table ${table.id} does not allow ${access}`;
+      return this.fault(pe, addr, access, 'no-permission', detail);
     }
     const currentGeneration = table.generationOf(index);
     const stale = entry.generation !== currentGeneration;
@@ -316,5 +319,16 @@ export class Phb {
       table: table.id,
       index,
     };
+  }
+
+  private fault(
+    pe: number,
+    addr: BusAddr,
+    access: DmaAccess,
+    reason: DmaFaultReason,
+    detail: string,
+  ): DmaResult {
+    this.stats.dmaFaults++;
+    return { kind: 'fault', reason, detail: `${this.name} PE ${pe} ${access} ${hex(addr)}: ${detail}` };
   }
 }

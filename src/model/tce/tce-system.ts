@@ -21,26 +21,13 @@
  *   use; an invalid entry, a missing permission, a reserved PE or an address outside the window
  *   fault with a reason. Nothing is silent.
  *
- * Bug switches (all default off = the fixed behaviour; profiles.ts says which releases carry them):
- * - `killLoopNoAdvance`: skiboot cd5ddbe3b (fixed in v6.3): npu2_tce_kill's per-page loop never
- *   advanced the address, so only the first page of a range was killed.
- * - `entireKillIgnored`: Linux's invalidate_entire passes OPAL_PCI_TCE_KILL (token 126) as kill
- *   type; skiboot since 8a2b6d51b answers OPAL_PARAMETER and Linux ignores it, so the NPU's cache
- *   is not killed on window set or ownership change. Off (the fix): the kernel passes
- *   OPAL_PCI_TCE_KILL_ALL. The PHB4's PE kill is made either way.
- * - `unpinBeforeKill`: VFIO `tce_iommu_clear` (v5.4+ "Invalidate multiple TCEs at once") unpins
- *   each old page inside its xchg_no_kill loop, before the one final kill: the window in which a
- *   TCE cache can still translate to an unpinned page. Real Linux behaves like `true`; off, the
- *   model kills first and unpins after.
- * Firmware knob `phb4EscalatePageKills` (skiboot 2b0b6a1a0, v7.0+): the PHB4 turns page kills into
- * PE kills.
+ * Bug switches and the firmware knob: tce-system-options.ts.
  *
  * Time: kills and table writes are instantaneous state changes here; their latency is the
  * engine's to charge.
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { Topology } from '../platform/topology.js';
-import type { FirmwareKnobs } from '../scenario/profiles.js';
 import { type BusAddr, bus, hex, type PhysAddr } from '../types.js';
 import {
   type DmaAccess,
@@ -54,31 +41,14 @@ import {
   type OpalResult,
 } from './opal-tce.js';
 import { Phb } from './phb.js';
-import { DEFAULT_TCE_CACHE_ENTRIES } from './tce-cache.js';
+import {
+  type ResolvedTceSystemOptions,
+  resolveTceSystemOptions,
+  type TceSystemOptions,
+  type TceSystemStats,
+  type WindowOptions,
+} from './tce-system-options.js';
 import { sharedPageShifts, type TcePermission, TceTable } from './tce-table.js';
-
-export interface TceSystemOptions {
-  /** Entries per PHB/NPU TCE cache (ASSUMED default 64). */
-  cacheCapacityEntries?: number;
-  killLoopNoAdvance?: boolean;
-  entireKillIgnored?: boolean;
-  unpinBeforeKill?: boolean;
-  /** Firmware behaviours of the skiboot release (profiles.ts); default: the `fixed` profile's. */
-  firmware?: FirmwareKnobs;
-  /** Every opal_pci_tce_kill call is appended here when given (tests, differential checks). */
-  killLog?: OpalKillCall[];
-}
-
-export interface WindowOptions {
-  /** Default 16 (64 KiB, the POWER host page size). Must be supported by both PHB4 and NPU2. */
-  pageShift?: number;
-  /** Default 0. */
-  windowBase?: number;
-  /** Default 32768 (2 GiB at 64 KiB). */
-  windowPages?: number;
-  /** TCEs per indirect level: a two-level table, levels allocated on demand (tce-table.ts). */
-  levelEntries?: number;
-}
 
 export type VfioClearEvent =
   | { kind: 'xchg'; index: number; oldPhysAddr: PhysAddr }
@@ -91,15 +61,6 @@ export type VfioClearEvent =
     }
   | { kind: 'kill'; results: OpalResult[] };
 
-export interface TceSystemStats {
-  maps: number;
-  unmaps: number;
-  kernelKills: number;
-  /** Kill calls whose OPAL_PARAMETER the kernel ignored (as Linux does). */
-  ignoredKillFailures: number;
-  unpinsWhileCached: number;
-}
-
 /**
  * The kernel side of UT=1 for a whole topology: PHBs, one shared table per GPU, the map/unmap
  * and VFIO clear paths, and DMA from a GPU over PCIe (PHB4) or NVLink (NPU).
@@ -109,7 +70,7 @@ export class TceSystem {
   private readonly tables = new Map<number, TceTable>();
   /** Per table: indices cleared (or written) but not yet killed by the kernel. */
   private readonly pendingKill = new Map<number, Set<number>>();
-  private readonly options: Required<Omit<TceSystemOptions, 'killLog'>>;
+  private readonly options: ResolvedTceSystemOptions;
   private readonly killLog: OpalKillCall[] | undefined;
   readonly stats: TceSystemStats = {
     maps: 0,
@@ -123,13 +84,7 @@ export class TceSystem {
     readonly topology: Topology,
     options: TceSystemOptions = {},
   ) {
-    this.options = {
-      cacheCapacityEntries: options.cacheCapacityEntries ?? DEFAULT_TCE_CACHE_ENTRIES,
-      killLoopNoAdvance: options.killLoopNoAdvance ?? false,
-      entireKillIgnored: options.entireKillIgnored ?? false,
-      unpinBeforeKill: options.unpinBeforeKill ?? false,
-      firmware: options.firmware ?? { phb4EscalatePageKills: true },
-    };
+    this.options = resolveTceSystemOptions(options);
     this.killLog = options.killLog;
     for (const sk of topology.sockets) {
       const gpuPhb = gpuPhbName(sk.gpuPciDomain);

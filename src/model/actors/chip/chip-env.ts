@@ -5,13 +5,12 @@
  */
 import type { Oracle } from '../../check/oracle.js';
 import type { ProcessInfo } from '../../host/process.js';
+import { ActorEnv } from '../actor-env.js';
 import type { Counters } from '../counters.js';
 import { edgeOf, type World } from '../world.js';
 
-export class ChipEnv {
-  readonly name: string;
+export class ChipEnv extends ActorEnv {
   readonly socket: number;
-  readonly toCoordinator: number;
   /** Edge to each GPU of this socket (NVLink: completions and invalidations go back that way). */
   readonly toGpu = new Map<number, number>();
   /** Edge to each other chip (X-bus), by socket. */
@@ -19,17 +18,10 @@ export class ChipEnv {
   /** Epoch of every host page this chip has heard freed (default 0): model state, not a check. */
   readonly epochs = new Map<number, number>();
 
-  constructor(
-    readonly index: number,
-    readonly world: World,
-    readonly counters: Counters,
-    readonly oracle: Oracle,
-  ) {
-    const slot = world.actors[index]!;
-    this.name = slot.name;
-    this.socket = slot.socket!;
+  constructor(index: number, world: World, counters: Counters, oracle: Oracle) {
+    super(index, world, counters, oracle);
+    this.socket = this.slot.socket!;
     const t = world.topology;
-    this.toCoordinator = edgeOf(world, index, world.coordinator, 'control');
     for (const g of t.sockets[this.socket]!.gpus)
       this.toGpu.set(g, edgeOf(world, index, world.gpuActor[g]!, 'nvlink'));
     for (const other of t.sockets) {

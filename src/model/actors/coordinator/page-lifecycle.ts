@@ -19,14 +19,7 @@ import { PAGE_64K, type PhysPages } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
 import type { Shootdown } from '../../host/shootdown.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import {
-  PageFreeMsg,
-  PteClearedMsg,
-  PteClearMsg,
-  PteSetMsg,
-  UnmapDoneMsg,
-  UnmapRequestMsg,
-} from '../../protocol/messages/page-lifecycle.js';
+import * as lifecycle from '../../protocol/messages/page-lifecycle.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import { TAG_SPAN } from '../../protocol/wire.js';
 import { hex, type Lpid, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../../types.js';
@@ -105,25 +98,16 @@ export class PageLifecycle {
   }
 
   onUnmapRequest(m: SimMessage, ctx: ActorContext): void {
-    const r = UnmapRequestMsg.decode(m);
-    const proc = this.procByPid.get(r.pid);
-    if (proc === undefined || proc.lpid !== r.lpid) {
-      throw new Error(`coordinator: UNMAP_REQUEST for unknown lpid ${r.lpid} pid ${r.pid}`);
-    }
-    const size = proc.pageSizeBytes;
-    const firstPage = (r.va - proc.vaBase) / size;
-    if (
-      !(Number.isInteger(firstPage) && firstPage >= 0 && firstPage + r.pages <= proc.pages && r.pages >= 1)
-    ) {
-      throw new Error(`coordinator: UNMAP_REQUEST for ${hex(r.va)}+${r.pages} pages outside pid ${r.pid}`);
-    }
+    const r = lifecycle.UnmapRequestMsg.decode(m);
+    const proc = this.processOf(r);
+    const firstPage = this.firstPageOf(r, proc);
     const requester = this.env.world.actors[m.source]!.socket!;
     const keys = Array.from({ length: r.pages }, (_, i) => `${proc.index}:${firstPage + i}`);
     if (keys.some((k) => this.busy.has(k))) {
       // Another CPU is already changing this range (mmap_sem): refused, the thread tries again later.
       ctx.send(
         this.env.toChip[requester]!,
-        UnmapDoneMsg.encode({ thread: r.thread, refused: true }),
+        lifecycle.UnmapDoneMsg.encode({ thread: r.thread, refused: true }),
         HEADER_BYTES,
       );
       return;
@@ -146,11 +130,45 @@ export class PageLifecycle {
       freed: false,
     };
     this.ops.set(id, op);
-    const va = proc.vaBase + firstPage * size;
-    for (let i = 0; i < r.pages; i++) {
+    const va = proc.vaBase + firstPage * proc.pageSizeBytes;
+    this.observeUnmap(op, va, ctx.now as Tick);
+    for (const npu of proc.npus) {
+      ctx.send(
+        this.env.toChip[npu]!,
+        lifecycle.PteClearMsg.encode({ op: id, lpid: proc.lpid, pid: proc.pid, va, pages: r.pages }),
+        HEADER_BYTES,
+      );
+    }
+  }
+
+  /** The process an UNMAP_REQUEST names (by pid, checked against its LPID). */
+  private processOf(r: lifecycle.UnmapRequest): ProcessInfo {
+    const proc = this.procByPid.get(r.pid);
+    if (proc === undefined || proc.lpid !== r.lpid) {
+      throw new Error(`coordinator: UNMAP_REQUEST for unknown lpid ${r.lpid} pid ${r.pid}`);
+    }
+    return proc;
+  }
+
+  /** The index of the request's first page in the process, the whole range inside it. */
+  private firstPageOf(r: lifecycle.UnmapRequest, proc: ProcessInfo): number {
+    const firstPage = (r.va - proc.vaBase) / proc.pageSizeBytes;
+    if (
+      !(Number.isInteger(firstPage) && firstPage >= 0 && firstPage + r.pages <= proc.pages && r.pages >= 1)
+    ) {
+      throw new Error(`coordinator: UNMAP_REQUEST for ${hex(r.va)}+${r.pages} pages outside pid ${r.pid}`);
+    }
+    return firstPage;
+  }
+
+  /** Tell the oracle about each page of the op leaving its mapping (`va`: the range's start). */
+  private observeUnmap(op: HostOp, va: number, now: Tick): void {
+    const proc = op.proc;
+    const size = proc.pageSizeBytes;
+    for (let i = 0; i < op.pages; i++) {
       this.env.oracle.observe({
         kind: 'page.unmap',
-        tick: ctx.now as Tick,
+        tick: now,
         lpid: proc.lpid,
         pid: proc.pid as Pid,
         va: (va + i * size) as VirtAddr,
@@ -158,17 +176,10 @@ export class PageLifecycle {
         sizeBytes: size,
       });
     }
-    for (const npu of proc.npus) {
-      ctx.send(
-        this.env.toChip[npu]!,
-        PteClearMsg.encode({ op: id, lpid: proc.lpid, pid: proc.pid, va, pages: r.pages }),
-        HEADER_BYTES,
-      );
-    }
   }
 
   onPteCleared(m: SimMessage, ctx: ActorContext): void {
-    const c = PteClearedMsg.decode(m);
+    const c = lifecycle.PteClearedMsg.decode(m);
     const op = this.ops.get(c.op);
     if (op === undefined || op.phase !== 'clearing')
       throw new Error(`coordinator: stray PTE_CLEARED for op ${c.op}`);
@@ -240,7 +251,7 @@ export class PageLifecycle {
     for (let i = 0; i < op.pages; i++) this.busy.delete(`${op.proc.index}:${op.firstPage + i}`);
     ctx.send(
       this.env.toChip[op.requester]!,
-      UnmapDoneMsg.encode({ thread: op.thread, refused: false }),
+      lifecycle.UnmapDoneMsg.encode({ thread: op.thread, refused: false }),
       HEADER_BYTES,
     );
   }
@@ -265,7 +276,7 @@ export class PageLifecycle {
         epoch: freed.epoch,
       });
       for (const e of this.env.toChip)
-        ctx.send(e, PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
+        ctx.send(e, lifecycle.PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
     }
     for (let i = 0; i < op.pages; i++) {
       const fresh = this.ram[target]!.allocate(pr.pageSizeBytes, tenant).base;
@@ -274,7 +285,7 @@ export class PageLifecycle {
       this.env.counters.add(C.pagesMapped);
       if (op.migrate) this.env.counters.add(C.migrations);
       this.observeMap(pr, k, fresh, ctx.now);
-      const pte = PteSetMsg.encode({
+      const pte = lifecycle.PteSetMsg.encode({
         lpid: pr.lpid,
         pid: pr.pid,
         va: pr.vaBase + k * pr.pageSizeBytes,

@@ -27,39 +27,25 @@ import {
 } from '../../protocol/messages/dma.js';
 import { EngineTimerMsg } from '../../protocol/messages/timers.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
-import { TAG_SPAN } from '../../protocol/wire.js';
 import type { Lpid, PhysAddr, Pid, Tick, VirtAddr } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { World } from '../world.js';
+import { type DmaCounterSlots, dmaCounterSlots } from './dma-counter-slots.js';
+import { DmaTags } from './dma-tags.js';
 import type { GpuEnv } from './gpu-env.js';
 import type { CollectivePort, RingAllReduce } from './ring-allreduce.js';
-
-interface PendingAts {
-  dma: number;
-  lpid: number;
-  pid: number;
-  va: number;
-  write: boolean;
-}
 
 export class DmaEngines implements CollectivePort {
   private readonly p: World['config']['params']['gpu'];
   private readonly procs: readonly ProcessInfo[];
   private readonly peers: readonly PeerEdge[];
   private readonly tcePages: number;
-  private nextDma = 0;
-  private nextAts = 0;
-  /** DMA tag -> issue tick, for every DMA and peer write in flight. */
-  private readonly inFlight = new Map<number, number>();
-  /** The subset of inFlight that are peer writes. */
-  private readonly peerTags = new Set<number>();
-  /** The subset of peerTags that are the collective's writes. */
-  private readonly collectiveTags = new Set<number>();
+  /** Every DMA, peer write and ATS request in flight, by tag. */
+  private readonly tags = new DmaTags();
   /** The ring all-reduce this GPU takes part in (gpu-actor.ts attaches it), if any. */
   collective: RingAllReduce | undefined;
-  private readonly pendingAts = new Map<number, PendingAts>();
   /** Engines waiting for an outstanding slot, in the order they stalled. */
   private readonly stalled: number[] = [];
   /** Quiesced for a reset: engines park instead of issuing. */
@@ -67,20 +53,7 @@ export class DmaEngines implements CollectivePort {
   /** Engines parked while paused, in the order they parked. */
   private readonly parked: number[] = [];
   /** Slots of the counters every DMA bumps (counters.ts): taken once, bumped by index. */
-  private readonly slot: {
-    readonly issued: number;
-    readonly ut0: number;
-    readonly ut1: number;
-    readonly atsHits: number;
-    readonly atsMisses: number;
-    readonly completed: number;
-    readonly bytes: number;
-    readonly faulted: number;
-    readonly peerIssued: number;
-    readonly peerCompleted: number;
-    readonly peerRefused: number;
-    readonly stalls: number;
-  };
+  private readonly slot: DmaCounterSlots;
 
   constructor(
     private readonly env: GpuEnv,
@@ -98,30 +71,16 @@ export class DmaEngines implements CollectivePort {
     // A well-behaved tenant sends peer traffic only to its own GPUs; a hostile one to any peer.
     this.peers = w.peerEdges[env.gpu]!.filter((pe) => hostile || w.gpuOwner[pe.peer] === env.tenantIndex);
     this.tcePages = w.tcePages[env.gpu]!.length;
-    const c = env.counters;
-    this.slot = {
-      issued: c.slot(C.dmaIssued),
-      ut0: c.slot(C.dmaUt0),
-      ut1: c.slot(C.dmaUt1),
-      atsHits: c.slot(C.atsHits),
-      atsMisses: c.slot(C.atsMisses),
-      completed: c.slot(C.dmaCompleted),
-      bytes: c.slot('dma.bytes'),
-      faulted: c.slot(C.dmaFaulted),
-      peerIssued: c.slot(C.peerIssued),
-      peerCompleted: c.slot(C.peerCompleted),
-      peerRefused: c.slot(C.peerRefused),
-      stalls: c.slot('dma.stalls'),
-    };
+    this.slot = dmaCounterSlots(env.counters);
   }
 
   /** The tag the next DMA will get: every DMA issued before a flush has a tag "below" it. */
   get nextTag(): number {
-    return this.nextDma;
+    return this.tags.nextTag;
   }
 
   get inFlightCount(): number {
-    return this.inFlight.size;
+    return this.tags.inFlight.size;
   }
 
   start(ctx: ActorContext): void {
@@ -144,7 +103,7 @@ export class DmaEngines implements CollectivePort {
     if (refills > 0 && ch.choose('ats.refill', 100) < this.p.refillAdvancePercent) {
       this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
     }
-    if (this.inFlight.size + this.pendingAts.size >= this.p.maxOutstanding) {
+    if (this.tags.outstanding >= this.p.maxOutstanding) {
       // Backpressure: the engine stalls until a completion frees a slot (no timer until then).
       this.env.counters.bump(this.slot.stalls);
       this.stalled.push(engine);
@@ -180,18 +139,18 @@ export class DmaEngines implements CollectivePort {
 
   /** The collective may hold half the outstanding slots, the engines the rest (ring-allreduce.ts). */
   collectiveSlots(): number {
-    const total = this.p.maxOutstanding - this.inFlight.size - this.pendingAts.size;
-    const own = Math.ceil(this.p.maxOutstanding / 2) - this.collectiveTags.size;
+    const total = this.p.maxOutstanding - this.tags.outstanding;
+    const own = Math.ceil(this.p.maxOutstanding / 2) - this.tags.collective.size;
     return Math.max(0, Math.min(total, own));
   }
 
   issueCollectiveWrite(ctx: ActorContext, pe: PeerEdge, address: number, bytes: number): void {
-    const dma = this.newTag();
+    const dma = this.tags.newTag();
     this.env.counters.add(C.peerIssued);
     this.env.counters.add('allreduce.writes');
-    this.inFlight.set(dma, ctx.now);
-    this.peerTags.add(dma);
-    this.collectiveTags.add(dma);
+    this.tags.inFlight.set(dma, ctx.now);
+    this.tags.peer.add(dma);
+    this.tags.collective.add(dma);
     ctx.send(
       pe.edge,
       PeerWriteMsg.encode({
@@ -213,18 +172,12 @@ export class DmaEngines implements CollectivePort {
     if (engine !== undefined) ctx.schedule(1, EngineTimerMsg.encode({ engine }));
   }
 
-  private newTag(): number {
-    const tag = this.nextDma;
-    this.nextDma = (this.nextDma + 1) % TAG_SPAN;
-    return tag;
-  }
-
   private issueUt0(ctx: ActorContext, write: boolean): void {
     const ch = ctx.chooser;
     const pr = this.procs[ch.choose('gpu.proc', this.procs.length)]!;
     const size = pr.pageSizeBytes;
     const va = pr.vaBase + ch.choose('gpu.page', pr.pages) * size + ch.choose('gpu.offset', size / 256) * 256;
-    const dma = this.newTag();
+    const dma = this.tags.newTag();
     const counters = this.env.counters;
     counters.bump(this.slot.issued);
     counters.bump(this.slot.ut0);
@@ -235,10 +188,9 @@ export class DmaEngines implements CollectivePort {
       return;
     }
     counters.bump(this.slot.atsMisses);
-    const request = this.nextAts;
-    this.nextAts = (this.nextAts + 1) % TAG_SPAN;
-    this.pendingAts.set(request, { dma, lpid: pr.lpid, pid: pr.pid, va, write });
-    this.inFlight.set(dma, ctx.now);
+    const request = this.tags.newAtsRequest();
+    this.tags.pendingAts.set(request, { dma, lpid: pr.lpid, pid: pr.pid, va, write });
+    this.tags.inFlight.set(dma, ctx.now);
     ctx.send(
       this.env.toChipNvlink,
       AtsRequestMsg.encode({ request, lpid: pr.lpid, pid: pr.pid, va }),
@@ -254,7 +206,7 @@ export class DmaEngines implements CollectivePort {
     write: boolean,
     delay: number,
   ): void {
-    if (!this.inFlight.has(dma)) this.inFlight.set(dma, ctx.now);
+    if (!this.tags.inFlight.has(dma)) this.tags.inFlight.set(dma, ctx.now);
     ctx.send(
       this.env.toChipNvlink,
       DmaRequestMsg.encode({
@@ -275,13 +227,13 @@ export class DmaEngines implements CollectivePort {
 
   private issueUt1(ctx: ActorContext, write: boolean): void {
     const ch = ctx.chooser;
-    const dma = this.newTag();
+    const dma = this.tags.newTag();
     this.env.counters.bump(this.slot.issued);
     this.env.counters.bump(this.slot.ut1);
     const pcie = ch.choose('gpu.ut1.path', 4) === 0;
     const bus =
       ch.choose('gpu.tce.page', this.tcePages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
-    this.inFlight.set(dma, ctx.now);
+    this.tags.inFlight.set(dma, ctx.now);
     ctx.send(
       pcie ? this.env.toChipPcie : this.env.toChipNvlink,
       DmaRequestMsg.encode({
@@ -307,10 +259,10 @@ export class DmaEngines implements CollectivePort {
       this.env.counters.add('peer.blockedLocally');
       return;
     }
-    const dma = this.newTag();
+    const dma = this.tags.newTag();
     this.env.counters.bump(this.slot.peerIssued);
-    this.inFlight.set(dma, ctx.now);
-    this.peerTags.add(dma);
+    this.tags.inFlight.set(dma, ctx.now);
+    this.tags.peer.add(dma);
     const peer = this.env.world.topology.gpus[pe.peer]!;
     const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
     ctx.send(
@@ -329,12 +281,12 @@ export class DmaEngines implements CollectivePort {
 
   onAtsResponse(m: SimMessage, ctx: ActorContext): void {
     const r = AtsResponseMsg.decode(m);
-    const req = this.pendingAts.get(r.request);
+    const req = this.tags.pendingAts.get(r.request);
     if (req === undefined) throw new Error(`${this.env.name}: ATS response for unknown request ${r.request}`);
-    this.pendingAts.delete(r.request);
+    this.tags.pendingAts.delete(r.request);
     if (!r.ok) {
       // No translation (the page is being unmapped or migrated): the DMA faults, reported.
-      this.inFlight.delete(req.dma);
+      this.tags.inFlight.delete(req.dma);
       this.env.counters.add(C.dmaFaulted);
       this.env.counters.add('dma.fault.translation');
       this.settle(ctx);
@@ -357,20 +309,20 @@ export class DmaEngines implements CollectivePort {
   onComplete(m: SimMessage, ctx: ActorContext): void {
     const peer = m.kind === PeerCompleteMsg.kind;
     const c = peer ? PeerCompleteMsg.decode(m) : DmaCompleteMsg.decode(m);
-    const issued = this.inFlight.get(c.dma);
+    const issued = this.tags.inFlight.get(c.dma);
     if (issued === undefined) throw new Error(`${this.env.name}: completion for unknown DMA ${c.dma}`);
-    this.inFlight.delete(c.dma);
+    this.tags.inFlight.delete(c.dma);
     const latency = Math.max(1, ctx.now - issued);
     const counters = this.env.counters;
     if (peer) {
-      this.peerTags.delete(c.dma);
+      this.tags.peer.delete(c.dma);
       if (c.status === DmaStatus.ok) {
         counters.bump(this.slot.peerCompleted);
         this.peerLatency.record(latency);
       } else {
         counters.bump(this.slot.peerRefused);
       }
-      if (this.collectiveTags.delete(c.dma)) this.collective?.onWriteDone(ctx, c.status === DmaStatus.ok);
+      if (this.tags.collective.delete(c.dma)) this.collective?.onWriteDone(ctx, c.status === DmaStatus.ok);
     } else if (c.status === DmaStatus.ok) {
       counters.bump(this.slot.completed);
       counters.bump(this.slot.bytes, this.p.dmaBytes);
@@ -386,23 +338,19 @@ export class DmaEngines implements CollectivePort {
 
   /** Is any DMA issued before tag `before` still in flight? (Tags wrap at TAG_SPAN; in-flight is small.) */
   olderInFlight(before: number): boolean {
-    for (const tag of this.inFlight.keys()) {
-      const age = (before - tag + TAG_SPAN) % TAG_SPAN;
-      if (age > 0 && age < TAG_SPAN / 2) return true;
-    }
-    return false;
+    return this.tags.olderInFlight(before);
   }
 
   /** Counters for the end of the run (conservation is judged on them). */
   finish(): void {
-    this.env.counters.add('dma.inFlightAtEnd', this.inFlight.size - this.peerTags.size);
-    this.env.counters.add('peer.inFlightAtEnd', this.peerTags.size);
+    this.env.counters.add('dma.inFlightAtEnd', this.tags.inFlight.size - this.tags.peer.size);
+    this.env.counters.add('peer.inFlightAtEnd', this.tags.peer.size);
   }
 
   state(): Record<string, unknown> {
     return {
-      inFlight: this.inFlight.size,
-      pendingAts: this.pendingAts.size,
+      inFlight: this.tags.inFlight.size,
+      pendingAts: this.tags.pendingAts.size,
       stalledEngines: this.stalled.length,
     };
   }

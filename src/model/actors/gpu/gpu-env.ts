@@ -3,31 +3,23 @@
  * oracle, and the tenant that owns it (-1: none; an unowned GPU sits idle).
  */
 import type { Oracle } from '../../check/oracle.js';
+import { ActorEnv } from '../actor-env.js';
 import type { Counters } from '../counters.js';
 import { edgeOf, type World } from '../world.js';
 
-export class GpuEnv {
-  readonly name: string;
+export class GpuEnv extends ActorEnv {
   readonly gpu: number;
   readonly tenantIndex: number;
   readonly toChipNvlink: number;
   readonly toChipPcie: number;
-  readonly toCoordinator: number;
 
-  constructor(
-    readonly index: number,
-    readonly world: World,
-    readonly counters: Counters,
-    readonly oracle: Oracle,
-  ) {
-    const slot = world.actors[index]!;
-    this.name = slot.name;
-    this.gpu = slot.gpu!;
+  constructor(index: number, world: World, counters: Counters, oracle: Oracle) {
+    super(index, world, counters, oracle);
+    this.gpu = this.slot.gpu!;
     this.tenantIndex = world.gpuOwner[this.gpu]!;
     const chip = world.chipActor[world.topology.gpus[this.gpu]!.socket]!;
     this.toChipNvlink = edgeOf(world, index, chip, 'nvlink');
     this.toChipPcie = edgeOf(world, index, chip, 'pcie');
-    this.toCoordinator = edgeOf(world, index, world.coordinator, 'control');
   }
 
   /** The owning tenant's LPID (only asked of an owned GPU). */

@@ -9,24 +9,27 @@
  *   tenant took is the host's to program, and is not judged.
  */
 import { hex } from '../../types.js';
-import type { OracleEvent } from '../oracle-events.js';
+import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
 import { PageNumberMap } from '../page-number-map.js';
 import type { Report, RuleFamily } from './report.js';
+
+/** Every kind `observe` does anything with (RuleFamily.kinds). */
+const KINDS = [
+  'tenant.gpu',
+  'page.owner',
+  'page.free',
+  'tce.unpin',
+  'dma.land',
+  'peer.access',
+  'mmio.access',
+] as const satisfies readonly OracleEventKind[];
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
   /** Page base / 64K (pageKey, page-bases.ts) -> LPID of its owner, while owned. */
   private readonly owners = new PageNumberMap();
-  readonly kinds = [
-    'tenant.gpu',
-    'page.owner',
-    'page.free',
-    'tce.unpin',
-    'dma.land',
-    'peer.access',
-    'mmio.access',
-  ] as const;
+  readonly kinds = KINDS;
 
   constructor(private readonly pages: PageBases) {}
 
@@ -44,47 +47,56 @@ export class IsolationRules implements RuleFamily {
       case 'tce.unpin':
         this.owners.delete(pageKey(ev.pa));
         return;
-      case 'dma.land': {
-        const base = this.pages.baseOf(ev.pa);
-        const owner = this.owners.get(pageKey(base));
-        if (owner !== undefined && owner !== ev.lpid) {
-          report(
-            'isolation.dma',
-            [`gpu${ev.gpu}`],
-            [ev.pa],
-            `Expected DMA only to memory of its own tenant, got gpu${ev.gpu} (LPID ${ev.lpid}) reaching page ${hex(base)} of LPID ${owner}`,
-          );
-        }
+      case 'dma.land':
+        this.onDma(ev, report);
         return;
-      }
-      case 'peer.access': {
-        const src = this.gpuTenant.get(ev.srcGpu);
-        const dst = this.gpuTenant.get(ev.dstGpu);
-        if (src?.lpid !== dst?.lpid) {
-          report(
-            'isolation.peer',
-            [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
-            [ev.address],
-            `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
-            [`gpu:${ev.srcGpu}`],
-          );
-        }
+      case 'peer.access':
+        this.onPeer(ev, report);
         return;
-      }
-      case 'mmio.access': {
-        const owner = this.gpuTenant.get(ev.gpu);
-        if (ev.allowed && owner !== undefined && owner.lpid !== ev.lpid) {
-          report(
-            'isolation.mmio',
-            [`gpu${ev.gpu}`, `lpid ${ev.lpid}`],
-            [ev.offset],
-            `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
-          );
-        }
+      case 'mmio.access':
+        this.onMmio(ev, report);
         return;
-      }
       default:
         return;
+    }
+  }
+
+  private onDma(ev: OracleEventOf<'dma.land'>, report: Report): void {
+    const base = this.pages.baseOf(ev.pa);
+    const owner = this.owners.get(pageKey(base));
+    if (owner !== undefined && owner !== ev.lpid) {
+      report(
+        'isolation.dma',
+        [`gpu${ev.gpu}`],
+        [ev.pa],
+        `Expected DMA only to memory of its own tenant, got gpu${ev.gpu} (LPID ${ev.lpid}) reaching page ${hex(base)} of LPID ${owner}`,
+      );
+    }
+  }
+
+  private onPeer(ev: OracleEventOf<'peer.access'>, report: Report): void {
+    const src = this.gpuTenant.get(ev.srcGpu);
+    const dst = this.gpuTenant.get(ev.dstGpu);
+    if (src?.lpid !== dst?.lpid) {
+      report(
+        'isolation.peer',
+        [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
+        [ev.address],
+        `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
+        [`gpu:${ev.srcGpu}`],
+      );
+    }
+  }
+
+  private onMmio(ev: OracleEventOf<'mmio.access'>, report: Report): void {
+    const owner = this.gpuTenant.get(ev.gpu);
+    if (ev.allowed && owner !== undefined && owner.lpid !== ev.lpid) {
+      report(
+        'isolation.mmio',
+        [`gpu${ev.gpu}`, `lpid ${ev.lpid}`],
+        [ev.offset],
+        `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
+      );
     }
   }
 }

@@ -14,7 +14,7 @@
  *   entry, no VALID, LPID or MSR mismatch) on a brick that still holds a context is the firmware's
  *   XTS state disagreeing with what it told the kernel (skiboot 7c977c734: stale state after kexec).
  */
-import type { OracleEvent } from '../oracle-events.js';
+import type { OracleEvent, OracleEventOf } from '../oracle-events.js';
 import type { Report, RuleFamily } from './report.js';
 
 /** Refusals that come from the XTS tables, not from the page table (`no-pte`) or the PID (`pid-zero`). */
@@ -79,7 +79,7 @@ export class NpuRules implements RuleFamily {
     }
   }
 
-  private contextRef(ev: Extract<OracleEvent, { kind: 'context.ref' }>, report: Report): void {
+  private contextRef(ev: OracleEventOf<'context.ref'>, report: Report): void {
     const key = `${ev.npu}:${ev.serial}`;
     const what = `npu_context #${ev.serial} of pid ${ev.pid} on npu${ev.npu}`;
     const fail = (message: string) =>

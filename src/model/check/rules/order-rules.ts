@@ -14,7 +14,7 @@
  */
 
 import { hex, type Tick } from '../../types.js';
-import type { OracleEvent } from '../oracle-events.js';
+import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
 import type { Report, RuleFamily } from './report.js';
 
 interface ShootdownState {
@@ -48,108 +48,52 @@ export interface OrderRulesOptions {
   requiredFlushes: number;
 }
 
+/** Every kind `observe` does anything with (RuleFamily.kinds). */
+const KINDS = [
+  'translation.made',
+  'page.unmap',
+  'page.free',
+  'shootdown.start',
+  'atsd.acquire',
+  'atsd.complete',
+  'atsd.release',
+  'shootdown.complete',
+] as const satisfies readonly OracleEventKind[];
+
 export class OrderRules implements RuleFamily {
   /** Page base -> the GPUs that may have translated it, while mapped. */
   private readonly translated = new Map<number, Set<number>>();
   /** Unmapped pages waiting for their shootdown. */
   private readonly pending = new Map<number, PendingPage>();
   private readonly shootdowns = new Map<number, ShootdownState>();
-  readonly kinds = [
-    'translation.made',
-    'page.unmap',
-    'page.free',
-    'shootdown.start',
-    'atsd.acquire',
-    'atsd.complete',
-    'atsd.release',
-    'shootdown.complete',
-  ] as const;
+  readonly kinds = KINDS;
 
   constructor(private readonly options: OrderRulesOptions) {}
 
   observe(ev: OracleEvent, report: Report): void {
     switch (ev.kind) {
-      case 'translation.made': {
-        let gpus = this.translated.get(ev.pa);
-        if (gpus === undefined) {
-          gpus = new Set();
-          this.translated.set(ev.pa, gpus);
-        }
-        gpus.add(ev.gpu);
+      case 'translation.made':
+        this.onTranslation(ev);
         return;
-      }
-      case 'page.unmap': {
-        const gpus = this.translated.get(ev.pa);
-        if (gpus === undefined) return;
-        this.translated.delete(ev.pa);
-        this.pending.set(ev.pa, {
-          lpid: ev.lpid,
-          pid: ev.pid,
-          va: ev.va,
-          sizeBytes: ev.sizeBytes,
-          unmapTick: ev.tick,
-          gpus,
-          insufficient: null,
-        });
+      case 'page.unmap':
+        this.onUnmap(ev);
         return;
-      }
       case 'page.free':
         this.onFree(ev, report);
         this.translated.delete(ev.pa);
         return;
       case 'shootdown.start':
-        this.shootdowns.set(ev.shootdown, {
-          id: ev.shootdown,
-          lpid: ev.lpid,
-          pid: ev.pid,
-          start: ev.start,
-          sizeBytes: ev.sizeBytes,
-          npus: ev.npus,
-          startTick: ev.tick,
-          held: new Map(),
-          invalidated: new Set(),
-          flushes: new Map(),
-          releasedAny: false,
-        });
+        this.onShootdownStart(ev);
         return;
-      case 'atsd.acquire': {
-        const s = this.shootdowns.get(ev.shootdown);
-        if (s === undefined) return;
-        const higher = [...s.held.keys()].filter((n) => n > ev.npu);
-        if (!s.releasedAny && higher.length > 0) {
-          report(
-            'order.atsd-descending',
-            [`shootdown ${s.id}`, `npu${ev.npu}`],
-            [],
-            `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
-          );
-        }
-        s.held.set(ev.npu, ev.reg);
+      case 'atsd.acquire':
+        this.onAcquire(ev, report);
         return;
-      }
-      case 'atsd.complete': {
-        const s = this.shootdowns.get(ev.shootdown);
-        if (s === undefined) return;
-        if (ev.flush) s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
-        else s.invalidated.add(ev.npu);
+      case 'atsd.complete':
+        this.onAtsdComplete(ev);
         return;
-      }
-      case 'atsd.release': {
-        const s = this.shootdowns.get(ev.shootdown);
-        if (s === undefined) return;
-        const flushes = s.flushes.get(ev.npu) ?? 0;
-        if (flushes < this.options.requiredFlushes && !s.releasedAny) {
-          report(
-            'order.atsd-released-early',
-            [`shootdown ${s.id}`, `npu${ev.npu}.reg${ev.reg}`],
-            [],
-            `Expected npu${ev.npu}.reg${ev.reg} held through ${this.options.requiredFlushes} flushes, got a release after ${flushes}`,
-          );
-        }
-        s.releasedAny = true;
-        s.held.delete(ev.npu);
+      case 'atsd.release':
+        this.onRelease(ev, report);
         return;
-      }
       case 'shootdown.complete':
         this.completeShootdown(ev.shootdown);
         return;
@@ -158,7 +102,85 @@ export class OrderRules implements RuleFamily {
     }
   }
 
-  private onFree(ev: Extract<OracleEvent, { kind: 'page.free' }>, report: Report): void {
+  private onTranslation(ev: OracleEventOf<'translation.made'>): void {
+    let gpus = this.translated.get(ev.pa);
+    if (gpus === undefined) {
+      gpus = new Set();
+      this.translated.set(ev.pa, gpus);
+    }
+    gpus.add(ev.gpu);
+  }
+
+  private onUnmap(ev: OracleEventOf<'page.unmap'>): void {
+    const gpus = this.translated.get(ev.pa);
+    if (gpus === undefined) return;
+    this.translated.delete(ev.pa);
+    this.pending.set(ev.pa, {
+      lpid: ev.lpid,
+      pid: ev.pid,
+      va: ev.va,
+      sizeBytes: ev.sizeBytes,
+      unmapTick: ev.tick,
+      gpus,
+      insufficient: null,
+    });
+  }
+
+  private onShootdownStart(ev: OracleEventOf<'shootdown.start'>): void {
+    this.shootdowns.set(ev.shootdown, {
+      id: ev.shootdown,
+      lpid: ev.lpid,
+      pid: ev.pid,
+      start: ev.start,
+      sizeBytes: ev.sizeBytes,
+      npus: ev.npus,
+      startTick: ev.tick,
+      held: new Map(),
+      invalidated: new Set(),
+      flushes: new Map(),
+      releasedAny: false,
+    });
+  }
+
+  private onAcquire(ev: OracleEventOf<'atsd.acquire'>, report: Report): void {
+    const s = this.shootdowns.get(ev.shootdown);
+    if (s === undefined) return;
+    const higher = [...s.held.keys()].filter((n) => n > ev.npu);
+    if (!s.releasedAny && higher.length > 0) {
+      report(
+        'order.atsd-descending',
+        [`shootdown ${s.id}`, `npu${ev.npu}`],
+        [],
+        `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
+      );
+    }
+    s.held.set(ev.npu, ev.reg);
+  }
+
+  private onAtsdComplete(ev: OracleEventOf<'atsd.complete'>): void {
+    const s = this.shootdowns.get(ev.shootdown);
+    if (s === undefined) return;
+    if (ev.flush) s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
+    else s.invalidated.add(ev.npu);
+  }
+
+  private onRelease(ev: OracleEventOf<'atsd.release'>, report: Report): void {
+    const s = this.shootdowns.get(ev.shootdown);
+    if (s === undefined) return;
+    const flushes = s.flushes.get(ev.npu) ?? 0;
+    if (flushes < this.options.requiredFlushes && !s.releasedAny) {
+      report(
+        'order.atsd-released-early',
+        [`shootdown ${s.id}`, `npu${ev.npu}.reg${ev.reg}`],
+        [],
+        `Expected npu${ev.npu}.reg${ev.reg} held through ${this.options.requiredFlushes} flushes, got a release after ${flushes}`,
+      );
+    }
+    s.releasedAny = true;
+    s.held.delete(ev.npu);
+  }
+
+  private onFree(ev: OracleEventOf<'page.free'>, report: Report): void {
     const p = this.pending.get(ev.pa);
     if (p === undefined) return;
     this.pending.delete(ev.pa);

@@ -15,7 +15,7 @@
  */
 import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
-import type { OracleEvent } from '../oracle-events.js';
+import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
 import { PageNumberMap } from '../page-number-map.js';
 import type { Report, RuleFamily } from './report.js';
@@ -25,6 +25,17 @@ interface ClearedTce {
   readonly pa: number;
   unpinned: boolean;
 }
+
+/** Every kind `observe` does anything with (RuleFamily.kinds). */
+const KINDS = [
+  'page.free',
+  'tce.unpin',
+  'tce.clear',
+  'tce.write',
+  'tce.fault',
+  'tce.access',
+  'dma.land',
+] as const satisfies readonly OracleEventKind[];
 
 export class TranslationRules implements RuleFamily {
   /** Page base / 64K (pageKey, page-bases.ts) -> epoch (wire width), for pages freed at least once. */
@@ -38,15 +49,7 @@ export class TranslationRules implements RuleFamily {
   private readonly clearedByPage = new Map<number, Set<ClearedTce>>();
   /** `gpu:index` -> the page its TCE was last written with, until a clear. */
   private readonly written = new Map<string, number>();
-  readonly kinds = [
-    'page.free',
-    'tce.unpin',
-    'tce.clear',
-    'tce.write',
-    'tce.fault',
-    'tce.access',
-    'dma.land',
-  ] as const;
+  readonly kinds = KINDS;
 
   constructor(private readonly pages: PageBases) {}
 
@@ -56,71 +59,87 @@ export class TranslationRules implements RuleFamily {
         this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch));
         return;
       case 'tce.unpin':
-        this.epochs.set(pageKey(ev.pa), wireEpoch((this.epochs.get(pageKey(ev.pa)) ?? 0) + 1));
-        for (const c of this.clearedByPage.get(ev.pa) ?? []) c.unpinned = true;
-        // Marked for good: only a later clear can point an index at this page again.
-        this.clearedByPage.delete(ev.pa);
+        this.onUnpin(ev);
         return;
-      case 'tce.clear': {
-        const key = `${ev.gpu}:${ev.index}`;
-        const old = this.cleared.get(key);
-        if (old !== undefined) this.clearedByPage.get(old.pa)?.delete(old);
-        const c: ClearedTce = { pa: ev.pa, unpinned: false };
-        this.cleared.set(key, c);
-        let onPage = this.clearedByPage.get(ev.pa);
-        if (onPage === undefined) {
-          onPage = new Set();
-          this.clearedByPage.set(ev.pa, onPage);
-        }
-        onPage.add(c);
-        this.written.delete(key);
+      case 'tce.clear':
+        this.onClear(ev);
         return;
-      }
       case 'tce.write':
         this.written.set(`${ev.gpu}:${ev.index}`, ev.pa);
         return;
-      case 'tce.fault': {
-        const pa = this.written.get(`${ev.gpu}:${ev.index}`);
-        if (pa === undefined) return;
-        report(
-          'translation.lost-tce',
-          [`gpu${ev.gpu}`],
-          [pa],
-          `Expected UT=1 DMA through the TCE the kernel wrote at index ${ev.index} of gpu${ev.gpu}'s table (page ${hex(pa)}, not cleared since), got no valid TCE there`,
-        );
+      case 'tce.fault':
+        this.onTceFault(ev, report);
         return;
-      }
-      case 'tce.access': {
-        if (!ev.stale) return;
-        const base = this.pages.baseOf(ev.pa);
-        const c = this.cleared.get(`${ev.gpu}:${ev.index}`);
-        if (c === undefined || c.pa !== base || c.unpinned) {
-          report(
-            'translation.stale-tce',
-            [`gpu${ev.gpu}`],
-            [ev.busAddr, ev.pa],
-            `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
-            [`tce:${ev.gpu}:${ev.index}`],
-          );
-        }
+      case 'tce.access':
+        if (ev.stale) this.onStaleTce(ev, report);
         return;
-      }
-      case 'dma.land': {
-        if (ev.epoch === undefined) return;
-        const base = this.pages.baseOf(ev.pa);
-        const epoch = this.epochs.get(pageKey(base)) ?? 0;
-        if (epoch !== ev.epoch) {
-          report(
-            'translation.stale-ats',
-            [`gpu${ev.gpu}`],
-            [ev.pa],
-            `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${ev.epoch} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - ev.epoch} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
-          );
-        }
+      case 'dma.land':
+        if (ev.epoch !== undefined) this.onUt0Land(ev, ev.epoch, report);
         return;
-      }
       default:
         return;
+    }
+  }
+
+  private onUnpin(ev: OracleEventOf<'tce.unpin'>): void {
+    this.epochs.set(pageKey(ev.pa), wireEpoch((this.epochs.get(pageKey(ev.pa)) ?? 0) + 1));
+    for (const c of this.clearedByPage.get(ev.pa) ?? []) c.unpinned = true;
+    // Marked for good: only a later clear can point an index at this page again.
+    this.clearedByPage.delete(ev.pa);
+  }
+
+  private onClear(ev: OracleEventOf<'tce.clear'>): void {
+    const key = `${ev.gpu}:${ev.index}`;
+    const old = this.cleared.get(key);
+    if (old !== undefined) this.clearedByPage.get(old.pa)?.delete(old);
+    const c: ClearedTce = { pa: ev.pa, unpinned: false };
+    this.cleared.set(key, c);
+    let onPage = this.clearedByPage.get(ev.pa);
+    if (onPage === undefined) {
+      onPage = new Set();
+      this.clearedByPage.set(ev.pa, onPage);
+    }
+    onPage.add(c);
+    this.written.delete(key);
+  }
+
+  private onTceFault(ev: OracleEventOf<'tce.fault'>, report: Report): void {
+    const pa = this.written.get(`${ev.gpu}:${ev.index}`);
+    if (pa === undefined) return;
+    report(
+      'translation.lost-tce',
+      [`gpu${ev.gpu}`],
+      [pa],
+      `Expected UT=1 DMA through the TCE the kernel wrote at index ${ev.index} of gpu${ev.gpu}'s table (page ${hex(pa)}, not cleared since), got no valid TCE there`,
+    );
+  }
+
+  /** A UT=1 DMA served by a stale TCE cache entry. */
+  private onStaleTce(ev: OracleEventOf<'tce.access'>, report: Report): void {
+    const base = this.pages.baseOf(ev.pa);
+    const c = this.cleared.get(`${ev.gpu}:${ev.index}`);
+    if (c === undefined || c.pa !== base || c.unpinned) {
+      report(
+        'translation.stale-tce',
+        [`gpu${ev.gpu}`],
+        [ev.busAddr, ev.pa],
+        `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
+        [`tce:${ev.gpu}:${ev.index}`],
+      );
+    }
+  }
+
+  /** A UT=0 DMA landing with the page epoch its translation was made at. */
+  private onUt0Land(ev: OracleEventOf<'dma.land'>, madeAt: number, report: Report): void {
+    const base = this.pages.baseOf(ev.pa);
+    const epoch = this.epochs.get(pageKey(base)) ?? 0;
+    if (epoch !== madeAt) {
+      report(
+        'translation.stale-ats',
+        [`gpu${ev.gpu}`],
+        [ev.pa],
+        `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - madeAt} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
+      );
     }
   }
 }
