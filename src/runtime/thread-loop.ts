@@ -15,12 +15,13 @@
  * the thread yields to its event loop, where comlink's commands arrive, at least that often.
  */
 import type { Actor } from '../model/actors/actor.js';
-import { SELF_LINK } from '../model/protocol/sim-message.js';
+import { SELF_LINK, type SimMessage } from '../model/protocol/sim-message.js';
 import { Doorbell, type ParkResult } from '../transport/doorbell.js';
 import type { RingConsumer } from '../transport/ring.js';
-import type { ActorRunner } from './actor-runner.js';
+import type { ActorRunner, MessagePool } from './actor-runner.js';
 import type { EventHeap } from './event-heap.js';
 import { ringFigures } from './raw-run.js';
+import { flushStaged, type StagedEdge } from './staged-edge.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, checkCommand, yieldToEventLoop } from './thread-status.js';
 import { type Crash, crashOf } from './worker-crash.js';
 import type { WorkerInit } from './worker-init.js';
@@ -42,7 +43,7 @@ export type LoopFigures = Pick<
   'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks'
 >;
 
-export abstract class ThreadLoop {
+export abstract class ThreadLoop<O extends StagedEdge> {
   protected readonly bells: Doorbell[];
   /** This thread's own bell: producers, consumers and the control plane ring it. */
   protected readonly bell: Doorbell;
@@ -69,8 +70,22 @@ export abstract class ThreadLoop {
     this.time = new WorkerTime(clockMs, this.status, actors);
   }
 
+  /** Edges whose rings this worker produces on. */
+  protected abstract readonly outbound: readonly O[];
+  /** The pool a message goes back to once written into a ring (a closure made once). */
+  protected abstract readonly poolOf: (m: SimMessage) => MessagePool;
+  /** How a flushed batch is published: the loop's rule for whom to ring (a closure made once). */
+  protected abstract readonly publishFlushed: (out: O, n: number, earliest: number) => void;
+
   /** The runner whose event was being handled when an error escaped, for the crash report. */
   protected abstract crashRunner(): ActorRunner;
+
+  /** Copy staged records into their rings as space allows; returns how many moved. */
+  protected flushOutbound(): number {
+    const moved = flushStaged(this.outbound, this.poolOf, this.publishFlushed);
+    this.stagedTotal -= moved;
+    return moved;
+  }
 
   /** Control plane (comlink): pause, resume or stop at the next slice; wakes the thread if parked. */
   setCommand(command: number): void {

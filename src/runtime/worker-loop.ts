@@ -61,7 +61,7 @@ import { readMessage } from '../transport/codec.js';
 import { ActorRunner, type MessagePool } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
 import { SafeTimes } from './safe-times.js';
-import { closeStaged, flushStaged, hasFlushable, stagedCount } from './staged-edge.js';
+import { closeStaged, hasFlushable, stagedCount } from './staged-edge.js';
 import { StopBarrier } from './stop-barrier.js';
 import { WorkerEnd } from './stop-tick.js';
 import { ThreadLoop } from './thread-loop.js';
@@ -92,7 +92,7 @@ const STOP_CHECKPOINTS = 65_536;
 const Slice = { Worked: 0, Idle: 1, Done: 2 } as const;
 type Slice = (typeof Slice)[keyof typeof Slice];
 
-export class WorkerLoop extends ThreadLoop {
+export class WorkerLoop extends ThreadLoop<Outbound> {
   private readonly runners: ActorRunner[];
   /** Local runner of each actor index (undefined for actors of other workers). */
   private readonly runnerOf: (ActorRunner | undefined)[];
@@ -101,18 +101,18 @@ export class WorkerLoop extends ThreadLoop {
   /** With stop-on-first: the lowers board every worker must pass before it finishes. */
   private readonly barrier: StopBarrier | undefined;
   private readonly heap = new EventHeap();
-  private readonly outbound: Outbound[];
+  protected readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[];
   private readonly safe: SafeTimes;
   /** The pool a staged message goes back to once written: its sender's (made once, for flushes). */
-  private readonly poolOfSender: (m: SimMessage) => MessagePool;
+  protected readonly poolOf: (m: SimMessage) => MessagePool;
   /**
    * Publish a flushed batch. Records never fall below a consumer's horizon (each carries a time >=
    * the safe time we had published, and H_c <= that), so they cannot let it handle anything until
    * a safe-time notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
    */
-  private readonly publishFlushed = (out: Outbound, n: number): void =>
+  protected readonly publishFlushed = (out: Outbound, n: number): void =>
     out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
   private events = 0;
   /** The runner whose event is being handled, for crash reports. */
@@ -142,7 +142,7 @@ export class WorkerLoop extends ThreadLoop {
       this.runnerOf[actor.index] = runner;
       return runner;
     });
-    this.poolOfSender = (m) => this.runnerOf[m.source]!.pool;
+    this.poolOf = (m) => this.runnerOf[m.source]!.pool;
     ({
       outbound: this.outbound,
       inbound: this.inbound,
@@ -353,13 +353,6 @@ export class WorkerLoop extends ThreadLoop {
       total += n;
     }
     return total;
-  }
-
-  /** Copy staged records into their rings as space allows; returns how many moved. */
-  private flushOutbound(): number {
-    const moved = flushStaged(this.outbound, this.poolOfSender, this.publishFlushed);
-    this.stagedTotal -= moved;
-    return moved;
   }
 
   private hasWork(h: number): boolean {

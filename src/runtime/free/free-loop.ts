@@ -54,7 +54,7 @@ import { createChooser } from '../../model/choice/strategy.js';
 import type { SimMessage } from '../../model/protocol/sim-message.js';
 import { readMessage } from '../../transport/codec.js';
 import type { ActorRunner, MessagePool } from '../actor-runner.js';
-import { closeStaged, flushStaged, hasFlushable } from '../staged-edge.js';
+import { closeStaged, hasFlushable } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE, WorkerEnd } from '../stop-tick.js';
 import { ThreadLoop } from '../thread-loop.js';
 import { CONTROL_RUN } from '../thread-status.js';
@@ -68,7 +68,7 @@ import { TakeLogWriter } from './take-log.js';
 /** Events handled between two publications of L and two looks at the control word. */
 const SLICE_EVENTS = 256;
 
-export class FreeWorkerLoop extends ThreadLoop {
+export class FreeWorkerLoop extends ThreadLoop<Outbound> {
   private readonly fa: FreeActor;
   private readonly words: Int32Array;
   private readonly needs: BigInt64Array;
@@ -79,11 +79,11 @@ export class FreeWorkerLoop extends ThreadLoop {
   /** Where the run ends for this worker: min(endTick, the shared stop tick). */
   private readonly stop: WorkerEnd;
   private readonly windowTicks: number;
-  private readonly outbound: Outbound[];
+  protected readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[];
   /** The one pool every message of this worker comes from and goes back to (made once, for flushes). */
-  private readonly poolOf: (m: SimMessage) => MessagePool;
+  protected readonly poolOf: (m: SimMessage) => MessagePool;
   /**
    * Publish a flushed batch. The consumer's L covers these records from now on (lowered before
    * the publish: see the header). Its bell rings only when they are its earliest work: a consumer
@@ -91,7 +91,7 @@ export class FreeWorkerLoop extends ThreadLoop {
    * next looks (waking a parked thread per batch was most of free mode's cost with more threads
    * than cores).
    */
-  private readonly publishFlushed = (out: Outbound, n: number, earliest: number): void => {
+  protected readonly publishFlushed = (out: Outbound, n: number, earliest: number): void => {
     const earliestWork = this.lowerOf(out.to, earliest);
     Atomics.add(this.words, FREE_PENDING, n);
     out.producer.publish(n, earliestWork);
@@ -179,7 +179,7 @@ export class FreeWorkerLoop extends ThreadLoop {
   private step(): boolean {
     this.stop.read();
     let progressed = this.drain() > 0;
-    if (this.stagedTotal > 0 && this.flush() > 0) progressed = true;
+    if (this.stagedTotal > 0 && this.flushOutbound() > 0) progressed = true;
     if (this.handleSlice() > 0) progressed = true;
     this.publishLower();
     this.status.position(this.fa.runner.now, this.fa.handled);
@@ -343,12 +343,6 @@ export class FreeWorkerLoop extends ThreadLoop {
       total += n;
     }
     return total;
-  }
-
-  private flush(): number {
-    const moved = flushStaged(this.outbound, this.poolOf, this.publishFlushed);
-    this.stagedTotal -= moved;
-    return moved;
   }
 
   private hasWork(): boolean {
