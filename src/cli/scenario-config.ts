@@ -51,46 +51,10 @@ export function scenarioConfig(
   seed: number,
   workloadFile?: string,
 ): RunConfig {
-  for (const bug of args.bugs) {
-    if (!isBugName(bug))
-      throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
-  }
-  if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
-    throw new ConfigError(
-      '--profile',
-      `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
-    );
-  }
+  checkBugsAndProfile(args);
   let params = workload.params;
-  if (args.variant !== undefined) {
-    const v = workload.variants.find((x) => x.name === args.variant);
-    if (v === undefined) {
-      const names = workload.variants.map((x) => x.name);
-      throw new ConfigError(
-        '--variant',
-        names.length === 0
-          ? `Expected no --variant: workload \`${workload.name}\` has no variants, got \`${args.variant}\``
-          : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got \`${args.variant}\``,
-      );
-    }
-    params = applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`);
-  }
-  if (args.set.length > 0) {
-    const sets: Record<string, unknown> = {};
-    for (const s of args.set) {
-      if (Object.hasOwn(sets, s.path))
-        throw new ConfigError(`--set ${s.path}`, `Expected each parameter set once, got \`${s.path}\` twice`);
-      const option = OPTION_OF_PARAM[s.path];
-      if (option !== undefined && args[option] !== undefined) {
-        throw new ConfigError(
-          `--set ${s.path}`,
-          `Expected \`${s.path}\` either by --set or by --${option === 'durationTicks' ? 'duration' : option}, got both`,
-        );
-      }
-      sets[s.path] = s.value;
-    }
-    params = applySets(params, sets, (path) => `--set ${path}`);
-  }
+  if (args.variant !== undefined) params = withVariant(workload, args.variant, params);
+  if (args.set.length > 0) params = withSets(args, params);
   const custom = args.topology === undefined ? undefined : loadTopologyOption(args.topology, '--topology');
   if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
   params = parseParams(
@@ -114,4 +78,51 @@ export function scenarioConfig(
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
+}
+
+/** Every --bug and the --profile must be one of the real names. */
+function checkBugsAndProfile(args: ScenarioArgs): void {
+  for (const bug of args.bugs) {
+    if (!isBugName(bug))
+      throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
+  }
+  if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
+    throw new ConfigError(
+      '--profile',
+      `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
+    );
+  }
+}
+
+/** The parameters with the workload's variant `name` applied (--variant). */
+function withVariant(workload: Workload, name: string, params: Workload['params']): Workload['params'] {
+  const v = workload.variants.find((x) => x.name === name);
+  if (v === undefined) {
+    const names = workload.variants.map((x) => x.name);
+    throw new ConfigError(
+      '--variant',
+      names.length === 0
+        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got \`${name}\``
+        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got \`${name}\``,
+    );
+  }
+  return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`);
+}
+
+/** The parameters with each --set applied; a parameter set twice, or also by its own option, is refused. */
+function withSets(args: ScenarioArgs, params: Workload['params']): Workload['params'] {
+  const sets: Record<string, unknown> = {};
+  for (const s of args.set) {
+    if (Object.hasOwn(sets, s.path))
+      throw new ConfigError(`--set ${s.path}`, `Expected each parameter set once, got \`${s.path}\` twice`);
+    const option = OPTION_OF_PARAM[s.path];
+    if (option !== undefined && args[option] !== undefined) {
+      throw new ConfigError(
+        `--set ${s.path}`,
+        `Expected \`${s.path}\` either by --set or by --${option === 'durationTicks' ? 'duration' : option}, got both`,
+      );
+    }
+    sets[s.path] = s.value;
+  }
+  return applySets(params, sets, (path) => `--set ${path}`);
 }

@@ -55,40 +55,11 @@ import { syncFigures } from './sync-figures.js';
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
   const simulatedTicks = raw.reachedTick;
   const counts = sumCounters(raw);
-  const latencies: Record<string, HistogramSummary> = {};
-  const latencyNoiseByName: Record<string, LatencyNoise> = {};
-  const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
-  for (const name of [...merged.keys()].sort()) {
-    latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
-    latencyNoiseByName[name] = latencyNoise(merged.get(name)!);
-  }
-
   const conservation = checkConservation(plan, raw, simulatedTicks);
-  // A run stopped at its first finding reports what was found before its stop tick: a threaded
-  // actor that ran past it before it heard of the stop may have found more.
-  const beforeStop = (v: Violation) => raw.stopped !== 'first-finding' || v.tick < raw.reachedTick;
-  const violations: Violation[] = raw.reports.flatMap((r) => r.violations).filter(beforeStop);
-  violations.push(...conservation.violations);
-  const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness).filter(beforeStop);
+  const { violations, liveness, total } = findingsOf(raw, conservation.violations);
   const { status, exitCode } = statusOf(raw.stopped, violations.length, liveness.length);
   const eventDigest = combineDigests(raw.actorDigests);
-  const total =
-    violations.length +
-    (raw.stopped === 'first-finding'
-      ? 0
-      : raw.reports.reduce((s, r) => s + (r.counters['violations.notKept'] ?? 0), 0));
-
-  const actorStates: Record<string, Record<string, unknown>> = {};
-  for (const r of raw.reports)
-    actorStates[r.name] = JSON.parse(JSON.stringify(r.state)) as Record<string, unknown>;
-  const perActor: Record<string, Record<string, number>> = {};
-  for (const r of raw.reports) {
-    const numeric: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r.state)) if (typeof v === 'number') numeric[k] = v;
-    perActor[r.name] = numeric;
-  }
-
-  const wallSeconds = raw.wallMs / 1000;
+  const { actorStates, perActor } = actorStatesOf(raw);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     workload: config.workload,
@@ -108,28 +79,8 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     simulatedTicks,
     wallMs: raw.wallMs,
     counts,
-    contention: {
-      latencies,
-      latencyNoise: latencyNoiseByName,
-      atsHitRate: rate(counts[C.atsHits] ?? 0, counts[C.atsMisses] ?? 0),
-      tceHitRate: rate(counts[C.tceHits] ?? 0, counts[C.tceMisses] ?? 0),
-      links: linkFigures(plan, raw, simulatedTicks),
-      sockets: socketFigures(plan, raw),
-      perActor,
-    },
-    engine: {
-      events: raw.events,
-      eventsPerSecond: wallSeconds > 0 ? raw.events / wallSeconds : 0,
-      simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
-      rings: raw.rings,
-      workers: raw.workers.map((w) =>
-        raw.host === 'threaded' && raw.free === undefined
-          ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) }
-          : w,
-      ),
-      placement: raw.placement ?? raw.host,
-      cores: raw.cores ?? 0,
-    },
+    contention: contentionOf(plan, raw, counts, perActor),
+    engine: engineFigures(raw, simulatedTicks),
     conservation: {
       sent: conservation.sent,
       received: conservation.received,
@@ -141,6 +92,88 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     liveness,
     reproduce: reproduceCommand(config, raw.free === undefined ? raw.host : 'free'),
     ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
+  };
+}
+
+/**
+ * The run's violations (the conservation rules' last), its liveness failures, and how many
+ * violations it found in all (those not kept included).
+ */
+function findingsOf(
+  raw: RawRun,
+  conservationViolations: Violation[],
+): { violations: Violation[]; liveness: Violation[]; total: number } {
+  // A run stopped at its first finding reports what was found before its stop tick: a threaded
+  // actor that ran past it before it heard of the stop may have found more.
+  const beforeStop = (v: Violation) => raw.stopped !== 'first-finding' || v.tick < raw.reachedTick;
+  const violations: Violation[] = raw.reports.flatMap((r) => r.violations).filter(beforeStop);
+  violations.push(...conservationViolations);
+  const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness).filter(beforeStop);
+  const total =
+    violations.length +
+    (raw.stopped === 'first-finding'
+      ? 0
+      : raw.reports.reduce((s, r) => s + (r.counters['violations.notKept'] ?? 0), 0));
+  return { violations, liveness, total };
+}
+
+/** Each actor's final state as JSON, and its numeric fields alone (`perActor`). */
+function actorStatesOf(raw: RawRun): {
+  actorStates: Record<string, Record<string, unknown>>;
+  perActor: Record<string, Record<string, number>>;
+} {
+  const actorStates: Record<string, Record<string, unknown>> = {};
+  for (const r of raw.reports)
+    actorStates[r.name] = JSON.parse(JSON.stringify(r.state)) as Record<string, unknown>;
+  const perActor: Record<string, Record<string, number>> = {};
+  for (const r of raw.reports) {
+    const numeric: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r.state)) if (typeof v === 'number') numeric[k] = v;
+    perActor[r.name] = numeric;
+  }
+  return { actorStates, perActor };
+}
+
+/** Latencies (merged over actors, by name), hit rates, links, sockets and per-actor figures. */
+function contentionOf(
+  plan: MachinePlan,
+  raw: RawRun,
+  counts: Record<string, number>,
+  perActor: Record<string, Record<string, number>>,
+): RunResult['contention'] {
+  const latencies: Record<string, HistogramSummary> = {};
+  const latencyNoiseByName: Record<string, LatencyNoise> = {};
+  const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
+  for (const name of [...merged.keys()].sort()) {
+    latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
+    latencyNoiseByName[name] = latencyNoise(merged.get(name)!);
+  }
+  return {
+    latencies,
+    latencyNoise: latencyNoiseByName,
+    atsHitRate: rate(counts[C.atsHits] ?? 0, counts[C.atsMisses] ?? 0),
+    tceHitRate: rate(counts[C.tceHits] ?? 0, counts[C.tceMisses] ?? 0),
+    links: linkFigures(plan, raw, raw.reachedTick),
+    sockets: socketFigures(plan, raw),
+    perActor,
+  };
+}
+
+/** The engine's own figures: speed, rings, workers (with their synchronisation), placement. */
+function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine'] {
+  const wallSeconds = raw.wallMs / 1000;
+  return {
+    events: raw.events,
+    eventsPerSecond: wallSeconds > 0 ? raw.events / wallSeconds : 0,
+    simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
+    rings: raw.rings,
+    workers: raw.workers.map((w) =>
+      raw.host === 'threaded' && raw.free === undefined
+        ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) }
+        : w,
+    ),
+    placement: raw.placement ?? raw.host,
+    cores: raw.cores ?? 0,
   };
 }
 

@@ -19,6 +19,22 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
     `  ${e.events} events, ${compact(e.eventsPerSecond)} events/s, ` +
       `${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second`,
   );
+  out.push(...ringLines(e, maxRows));
+  if (e.workers.length > 0) out.push(...workerLines(result, maxRows));
+
+  const f = result.free;
+  if (f !== undefined) {
+    out.push(
+      `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
+    );
+    out.push(`  take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`);
+  }
+  return out;
+}
+
+/** The most stalled rings (full stalls and parks, then high water), at most `maxRows`. */
+function ringLines(e: RunResult['engine'], maxRows: number): string[] {
+  const out: string[] = [];
   const rings = [...e.rings]
     .sort(
       (a, b) => b.fullStalls + b.parks - (a.fullStalls + a.parks) || b.highWaterRecords - a.highWaterRecords,
@@ -34,43 +50,45 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
       );
     }
   }
-  if (e.workers.length > 0) {
-    const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
-    const placement =
-      e.placement === 'inline'
-        ? 'inline'
-        : e.placement === 'per-actor'
-          ? 'one worker per actor'
-          : e.placement === 'free'
-            ? 'free-running, one worker per actor'
-            : e.placement === 'free-replay'
-              ? 'free run replayed from its take log, one thread'
-              : `${e.placement} workers`;
-    out.push(`  placement: ${placement}; workers (busiest ${workers.length} of ${e.workers.length}):`);
-    const width = Math.max(...workers.map((w) => w.actor.length));
-    for (const w of workers) {
-      const sync =
-        w.lambda === undefined
-          ? ''
-          : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
-      out.push(
-        `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
-          `(${w.parks} parks)  ${w.events} events${sync}`,
-      );
-    }
-    if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
-      out.push(
-        `  hint: ${e.workers.length} workers on ${e.cores} cores; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
-      );
-    }
-  }
+  return out;
+}
 
-  const f = result.free;
-  if (f !== undefined) {
+/** The placement and the busiest workers, at most `maxRows`; a hint when they outnumber the cores. */
+function workerLines(result: RunResult, maxRows: number): string[] {
+  const out: string[] = [];
+  const e = result.engine;
+  const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
+  out.push(
+    `  placement: ${placementText(e.placement)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
+  );
+  const width = Math.max(...workers.map((w) => w.actor.length));
+  for (const w of workers) {
+    const sync =
+      w.lambda === undefined
+        ? ''
+        : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
     out.push(
-      `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
+      `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
+        `(${w.parks} parks)  ${w.events} events${sync}`,
     );
-    out.push(`  take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`);
+  }
+  if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
+    out.push(
+      `  hint: ${e.workers.length} workers on ${e.cores} cores; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
+    );
   }
   return out;
+}
+
+/** How the workers were placed, in words. */
+function placementText(placement: RunResult['engine']['placement']): string {
+  return placement === 'inline'
+    ? 'inline'
+    : placement === 'per-actor'
+      ? 'one worker per actor'
+      : placement === 'free'
+        ? 'free-running, one worker per actor'
+        : placement === 'free-replay'
+          ? 'free run replayed from its take log, one thread'
+          : `${placement} workers`;
 }

@@ -5,6 +5,13 @@
  * the run more default; each candidate is a whole re-run, kept only when it still fails.
  */
 
+/** What every pass works with: the best sequences, a candidate's trial, the budget left. */
+interface Passes {
+  current: () => number[][];
+  attempt: (choices: number[][], pass: string) => Promise<boolean>;
+  left: () => boolean;
+}
+
 /**
  * Hypothesis-style passes over every actor's choice sequence. `current` gives the best sequences;
  * `attempt` runs a candidate and keeps it if it still fails and is smaller.
@@ -14,19 +21,37 @@ export async function shrinkChoices(
   attempt: (choices: number[][], pass: string) => Promise<boolean>,
   left: () => boolean,
 ): Promise<void> {
-  const withActor = (a: number, seq: number[]) => current().map((s, i) => (i === a ? seq : s));
+  const passes: Passes = { current, attempt, left };
   const actors = current().length;
-  // Cut tails: the shortest prefix that still fails, per actor (binary search on the length).
+  await cutTails(passes, actors);
+  await editSpans(passes, actors);
+  await lowerValues(passes, actors);
+  await sortSpans(passes, actors);
+}
+
+/** The best sequences with actor `a`'s replaced by `seq`. */
+function withActor(p: Passes, a: number, seq: number[]): number[][] {
+  return p.current().map((s, i) => (i === a ? seq : s));
+}
+
+/** Cut tails: the shortest prefix that still fails, per actor (binary search on the length). */
+async function cutTails(p: Passes, actors: number): Promise<void> {
+  const { current, attempt, left } = p;
   for (let a = 0; a < actors && left(); a++) {
     let lo = 0;
     let hi = current()[a]!.length;
     while (lo < hi && left()) {
       const mid = Math.floor((lo + hi) / 2);
-      if (await attempt(withActor(a, current()[a]!.slice(0, mid)), 'cut the tail')) hi = current()[a]!.length;
+      if (await attempt(withActor(p, a, current()[a]!.slice(0, mid)), 'cut the tail'))
+        hi = current()[a]!.length;
       else lo = mid + 1;
     }
   }
-  // Delete spans, then zero spans, large to small.
+}
+
+/** Delete spans, then zero spans, large to small. */
+async function editSpans(p: Passes, actors: number): Promise<void> {
+  const { current, attempt, left } = p;
   for (const [pass, edit] of [
     ['delete spans', (s: number[], i: number, k: number) => [...s.slice(0, i), ...s.slice(i + k)]],
     [
@@ -51,19 +76,24 @@ export async function shrinkChoices(
             i += k;
             continue;
           }
-          if (!(await attempt(withActor(a, edit(s, i, k)), pass))) i += k;
+          if (!(await attempt(withActor(p, a, edit(s, i, k)), pass))) i += k;
         }
         if (k === 1) break;
       }
     }
   }
-  // Lower single values: to 0, else halve.
+}
+
+/** Lower single values: to 0, else halve. */
+async function lowerValues(p: Passes, actors: number): Promise<void> {
+  const { current, attempt, left } = p;
   for (let a = 0; a < actors && left(); a++) {
     for (let i = 0; i < current()[a]!.length && left(); i++) {
       const v = current()[a]![i]!;
       if (v === 0) continue;
       const set = (x: number) =>
         withActor(
+          p,
           a,
           current()[a]!.map((y, j) => (j === i ? x : y)),
         );
@@ -71,14 +101,18 @@ export async function shrinkChoices(
         await attempt(set(Math.floor(v / 2)), 'lower values');
     }
   }
-  // Sort small spans (a canonical order, as Hypothesis's reducer sorts).
+}
+
+/** Sort small spans (a canonical order, as Hypothesis's reducer sorts). */
+async function sortSpans(p: Passes, actors: number): Promise<void> {
+  const { current, attempt, left } = p;
   for (let a = 0; a < actors && left(); a++) {
     for (let i = 0; i + 1 < current()[a]!.length && left(); i += 4) {
       const s = current()[a]!;
       const span = s.slice(i, i + 4);
       const sorted = [...span].sort((x, y) => x - y);
       if (span.every((v, j) => v === sorted[j])) continue;
-      await attempt(withActor(a, [...s.slice(0, i), ...sorted, ...s.slice(i + 4)]), 'sort spans');
+      await attempt(withActor(p, a, [...s.slice(0, i), ...sorted, ...s.slice(i + 4)]), 'sort spans');
     }
   }
 }

@@ -180,6 +180,13 @@ export function readFailureFile(
   workloads: ReadonlyMap<string, Workload>,
   fileWorkload?: Workload,
 ): { file: FailureFile; config: RunConfig } {
+  const file = parseFailureFile(text, where);
+  checkWorkload(file, where, workloads, fileWorkload);
+  return { file, config: configOf(file, where) };
+}
+
+/** The file's JSON checked against the schema and this npusim's version. */
+function parseFailureFile(text: string, where: string): FailureFile {
   const json = parseJson(text, where, 'a JSON failure file');
   if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format !== FAILURE_FORMAT) {
     throw new ConfigError(
@@ -204,6 +211,16 @@ export function readFailureFile(
       `Expected a failure file from npusim ${version}, got one from ${file.npusim.version}${file.npusim.commit === null ? '' : ` (commit ${file.npusim.commit.slice(0, 12)})`}: replay it with that version`,
     );
   }
+  return file;
+}
+
+/** The file's workload must exist now (built in, or the user's file as loaded) and be unchanged. */
+function checkWorkload(
+  file: FailureFile,
+  where: string,
+  workloads: ReadonlyMap<string, Workload>,
+  fileWorkload: Workload | undefined,
+): void {
   const fromFile = file.workload.file;
   const workload = fromFile === undefined ? workloads.get(file.workload.name) : fileWorkload;
   if (workload === undefined) {
@@ -228,22 +245,18 @@ export function readFailureFile(
         : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (its parameters differ): restore it to replay this failure exactly`,
     );
   }
+}
+
+/** The run the file describes, its parameters, topology and choices checked. */
+function configOf(file: FailureFile, where: string): RunConfig {
+  const fromFile = file.workload.file;
   const params = workloadParamsSchema.safeParse(file.workload.params);
   if (!params.success) {
     const issue = params.error.issues[0]!;
     throw new ConfigError(`${where}: workload.params.${issue.path.join('.')}`, issue.message);
   }
-  let customTopology: RunConfig['customTopology'];
-  if (file.topology.spec !== null) {
-    try {
-      customTopology = { file: file.topology.file ?? where, spec: validateTopologySpec(file.topology.spec) };
-    } catch (e) {
-      if (e instanceof ConfigError)
-        throw new ConfigError(`${where}: topology.spec.${e.field}`, e.message.replace(`${e.field}: `, ''));
-      throw e;
-    }
-  }
-  const config: RunConfig = {
+  const customTopology = customTopologyOf(file, where);
+  return {
     workload: file.workload.name,
     ...(fromFile === undefined ? {} : { workloadFile: fromFile }),
     ...(file.options.variant === undefined ? {} : { variant: file.options.variant }),
@@ -270,7 +283,18 @@ export function readFailureFile(
         ? { strategy: file.strategy }
         : {}),
   };
-  return { file, config };
+}
+
+/** The file's own topology, checked, when it has one. */
+function customTopologyOf(file: FailureFile, where: string): RunConfig['customTopology'] {
+  if (file.topology.spec === null) return undefined;
+  try {
+    return { file: file.topology.file ?? where, spec: validateTopologySpec(file.topology.spec) };
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError(`${where}: topology.spec.${e.field}`, e.message.replace(`${e.field}: `, ''));
+    throw e;
+  }
 }
 
 /**

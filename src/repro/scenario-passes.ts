@@ -24,56 +24,18 @@ const double = (v: number, ceiling: number): number | undefined =>
   v < ceiling && v > 0 ? Math.min(ceiling, v * 2) : undefined;
 
 export function scenarioPasses(): Pass[] {
-  const tenantField = (
-    p: WorkloadParams,
-    field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
-    floor: number,
-  ) => {
-    let changed = false;
-    const tenants = p.tenants.map((t) => {
-      const v = halve(t[field], floor);
-      if (v === undefined) return t;
-      changed = true;
-      return { ...t, [field]: v };
-    });
-    return changed ? { ...p, tenants } : undefined;
-  };
   return [
-    // Each tenant in turn, last first: the one the failure needs may be any of them.
-    [
-      'fewer tenants',
-      (p) =>
-        p.tenants.length > 1
-          ? p.tenants.map((_, i) => ({ ...p, tenants: p.tenants.filter((_t, j) => j !== i) })).reverse()
-          : [],
-    ],
-    // A tenant's IOMMU groups: 'all' to each single group, a list to each list one shorter (a
-    // group index past the policy's groups fails to plan and is never run).
-    [
-      'fewer IOMMU groups',
-      (p) =>
-        p.tenants.flatMap((t, i) => {
-          const lists =
-            t.groups === 'all'
-              ? Array.from({ length: MAX_GROUPS_TRIED }, (_, g) => [g])
-              : Array.isArray(t.groups) && t.groups.length > 1
-                ? t.groups.map((_, k) => (t.groups as number[]).filter((_g, j) => j !== k))
-                : [];
-          return lists.map((groups) => ({
-            ...p,
-            tenants: p.tenants.map((u, j) => (j === i ? { ...u, groups } : u)),
-          }));
-        }),
-    ],
+    ['fewer tenants', withoutEachTenant],
+    ['fewer IOMMU groups', fewerGroups],
     [
       'the smaller topology',
       (p) => one(p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
     ],
     ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1)))],
     ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1)))],
-    ['fewer processes', (p) => one(tenantField(p, 'processesPerGpu', 1))],
-    ['fewer pages', (p) => one(tenantField(p, 'pagesPerProcess', 1))],
-    ['fewer TCE pages', (p) => one(tenantField(p, 'tcePagesPerGpu', 4))],
+    ['fewer processes', (p) => one(halveTenantField(p, 'processesPerGpu', 1))],
+    ['fewer pages', (p) => one(halveTenantField(p, 'pagesPerProcess', 1))],
+    ['fewer TCE pages', (p) => one(halveTenantField(p, 'tcePagesPerGpu', 4))],
     ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1)))],
     ['slower DMA', (p) => one(mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000)))],
     ['slower TCE unmaps', (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000)))],
@@ -87,6 +49,48 @@ export function scenarioPasses(): Pass[] {
         ),
     ],
   ];
+}
+
+/** Each tenant in turn dropped, last first: the one the failure needs may be any of them. */
+function withoutEachTenant(p: WorkloadParams): WorkloadParams[] {
+  return p.tenants.length > 1
+    ? p.tenants.map((_, i) => ({ ...p, tenants: p.tenants.filter((_t, j) => j !== i) })).reverse()
+    : [];
+}
+
+/**
+ * A tenant's IOMMU groups: 'all' to each single group, a list to each list one shorter (a group
+ * index past the policy's groups fails to plan and is never run).
+ */
+function fewerGroups(p: WorkloadParams): WorkloadParams[] {
+  return p.tenants.flatMap((t, i) => {
+    const lists =
+      t.groups === 'all'
+        ? Array.from({ length: MAX_GROUPS_TRIED }, (_, g) => [g])
+        : Array.isArray(t.groups) && t.groups.length > 1
+          ? t.groups.map((_, k) => (t.groups as number[]).filter((_g, j) => j !== k))
+          : [];
+    return lists.map((groups) => ({
+      ...p,
+      tenants: p.tenants.map((u, j) => (j === i ? { ...u, groups } : u)),
+    }));
+  });
+}
+
+/** Every tenant's `field` halved toward `floor` (undefined when none moves). */
+function halveTenantField(
+  p: WorkloadParams,
+  field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
+  floor: number,
+): WorkloadParams | undefined {
+  let changed = false;
+  const tenants = p.tenants.map((t) => {
+    const v = halve(t[field], floor);
+    if (v === undefined) return t;
+    changed = true;
+    return { ...t, [field]: v };
+  });
+  return changed ? { ...p, tenants } : undefined;
 }
 
 function mapGpu(

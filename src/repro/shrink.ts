@@ -94,82 +94,23 @@ export async function shrinkFailure(
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
   const rule = shrinkable(file, 'shrink').rule;
-  let runs = 0;
-  const judge = async (config: RunConfig, record = false): Promise<Trial | undefined> => {
-    runs++;
-    return trial(config, rule, record);
-  };
   // The original as it ran (its choices recorded, to measure its deviations).
-  const start = await judge(original, true);
+  const start = await trial(original, rule, true);
   if (start === undefined) {
     throw new ConfigError(
       'shrink',
       `Expected the failure to reproduce before shrinking, got no ${rule}: replay the file to see why`,
     );
   }
-  const before = start.measures;
-  let best = start;
-  const report = (phase: ShrinkProgress['phase'], pass: string) =>
-    options.onProgress?.({ phase, pass, runs, budget: options.budget, best: best.measures });
-  const left = () => runs < options.budget;
-  const tryConfig = async (
-    config: RunConfig,
-    pass: string,
-    phase: ShrinkProgress['phase'],
-    record = false,
-  ) => {
-    if (!left()) return false;
-    const t = await judge(config, record);
-    report(phase, pass);
-    if (t === undefined || !improves(t.measures, best.measures, before)) return false;
-    best = t;
-    return true;
-  };
-
+  const s = new ShrinkRun(rule, start, options);
   // 1. Stop at the first finding.
-  if (best.config.stopOnFirst !== true)
-    await tryConfig({ ...best.config, stopOnFirst: true }, 'stop at the first finding', 'scenario', true);
+  if (s.best.config.stopOnFirst !== true)
+    await s.tryConfig({ ...s.best.config, stopOnFirst: true }, 'stop at the first finding', 'scenario', true);
   // 2. The scenario, to a fixpoint.
-  for (let progress = true; progress && left(); ) {
-    progress = false;
-    for (const [pass, make] of scenarioPasses()) {
-      // Repeat a pass while one of its candidates is kept (the first kept wins each round).
-      for (let kept = true; kept && left(); ) {
-        kept = false;
-        for (const next of make(best.config.params)) {
-          const config = withParams(best.config, next, workload.name);
-          if (config !== undefined && (await tryConfig(config, pass, 'scenario', true))) {
-            kept = progress = true;
-            break;
-          }
-        }
-      }
-    }
-  }
+  await shrinkScenario(s, workload.name);
   // 3. The choices: replay the recorded sequences, then reduce them.
-  if (left()) {
-    const recorded = best.choices ?? (await judge(best.config, true))?.choices;
-    if (recorded !== undefined) {
-      const replay = { ...best.config, strategy: { kind: 'replay' as const, choices: recorded } };
-      const asReplay = await judge(replay);
-      if (asReplay !== undefined) {
-        best = { ...asReplay, choices: recorded };
-        await shrinkChoices(
-          () => best.choices!,
-          async (choices, pass) => {
-            const ok = await tryConfig(
-              { ...best.config, strategy: { kind: 'replay', choices } },
-              pass,
-              'choices',
-            );
-            if (ok) best = { ...best, choices };
-            return ok;
-          },
-          left,
-        );
-      }
-    }
-  }
+  if (s.left()) await shrinkRecordedChoices(s);
+  const best = s.best;
   const result = best.result;
   const shrunk = buildFailureFile({
     config: best.config,
@@ -182,7 +123,99 @@ export async function shrinkFailure(
     simulatedTicks: best.measures.simulatedTicks,
     events: best.measures.events,
   });
-  return { before, after: best.measures, runs, file: shrunk, config: best.config };
+  return { before: s.before, after: best.measures, runs: s.runs, file: shrunk, config: best.config };
+}
+
+/** A shrink under way: the rule that must still fail, the runs spent, the best trial so far. */
+class ShrinkRun {
+  /** Candidate runs so far, the original's included. */
+  runs = 1;
+  best: Trial;
+  readonly before: Measures;
+
+  constructor(
+    readonly rule: string,
+    start: Trial,
+    private readonly options: ShrinkOptions,
+  ) {
+    this.best = start;
+    this.before = start.measures;
+  }
+
+  /** Whether the budget allows another run. */
+  left(): boolean {
+    return this.runs < this.options.budget;
+  }
+
+  /** One run of `config`, counted against the budget. */
+  judge(config: RunConfig, record = false): Promise<Trial | undefined> {
+    this.runs++;
+    return trial(config, this.rule, record);
+  }
+
+  /** Runs a candidate (budget allowing) and keeps it when it fails the same way and improves. */
+  async tryConfig(
+    config: RunConfig,
+    pass: string,
+    phase: ShrinkProgress['phase'],
+    record = false,
+  ): Promise<boolean> {
+    if (!this.left()) return false;
+    const t = await this.judge(config, record);
+    this.options.onProgress?.({
+      phase,
+      pass,
+      runs: this.runs,
+      budget: this.options.budget,
+      best: this.best.measures,
+    });
+    if (t === undefined || !improves(t.measures, this.best.measures, this.before)) return false;
+    this.best = t;
+    return true;
+  }
+}
+
+/** Every scenario pass, again and again until none keeps a candidate (or the budget is spent). */
+async function shrinkScenario(s: ShrinkRun, workloadName: string): Promise<void> {
+  for (let progress = true; progress && s.left(); ) {
+    progress = false;
+    for (const [pass, make] of scenarioPasses()) {
+      // Repeat a pass while one of its candidates is kept (the first kept wins each round).
+      for (let kept = true; kept && s.left(); ) {
+        kept = false;
+        for (const next of make(s.best.config.params)) {
+          const config = withParams(s.best.config, next, workloadName);
+          if (config !== undefined && (await s.tryConfig(config, pass, 'scenario', true))) {
+            kept = progress = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The best run's choices, recorded and replayed instead of its seed, then reduced. */
+async function shrinkRecordedChoices(s: ShrinkRun): Promise<void> {
+  const recorded = s.best.choices ?? (await s.judge(s.best.config, true))?.choices;
+  if (recorded === undefined) return;
+  const replay = { ...s.best.config, strategy: { kind: 'replay' as const, choices: recorded } };
+  const asReplay = await s.judge(replay);
+  if (asReplay === undefined) return;
+  s.best = { ...asReplay, choices: recorded };
+  await shrinkChoices(
+    () => s.best.choices!,
+    async (choices, pass) => {
+      const ok = await s.tryConfig(
+        { ...s.best.config, strategy: { kind: 'replay', choices } },
+        pass,
+        'choices',
+      );
+      if (ok) s.best = { ...s.best, choices };
+      return ok;
+    },
+    () => s.left(),
+  );
 }
 
 /** One inline re-run that stops at its first finding; undefined unless it fails with `rule`. */

@@ -16,21 +16,9 @@ import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import { ActorRunner, runnerFigures } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
-import type { MachineModule } from './machine-module.js';
+import type { MachineModule, MachinePlan } from './machine-module.js';
 import type { RawRun, RunRecording } from './raw-run.js';
-import { ActorCrashError } from './run-errors.js';
-
-/** The same crash report the threaded runtime gives: actor, tick, last event, message. */
-function crashOf(runner: ActorRunner, last: SimMessage, e: unknown): ActorCrashError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  return new ActorCrashError({
-    actor: runner.actor.name,
-    lastEvent: { ...last },
-    tick: runner.now,
-    message: err.message,
-    stack: err.stack ?? '',
-  });
-}
+import { runnerCrash } from './run-errors.js';
 
 export interface InlineOptions extends RunRecording {
   seed: number;
@@ -53,10 +41,45 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const started = clockMs();
   const plan = machine.planMachine(config);
   const heap = new EventHeap();
+  const runners = createRunners(machine, config, plan, heap, options);
+  for (const r of runners) r.start();
+
+  const { events, stopped, reached, end } = runEvents(heap, runners, options);
+  const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
+  // Before finish: the last samples read each actor's state as the run left it.
+  const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
+  const reports = runners.map((r) => r.actor.finish(endTick));
+  const inFlightPerEdge = drainInFlight(heap, plan);
+  const wallMs = clockMs() - started;
+  return {
+    endTick: options.endTick,
+    reachedTick: endTick,
+    stopped,
+    ...runnerFigures(runners, plan, 'all (inline)', wallMs, events),
+    reports,
+    inFlightPerEdge,
+    placement: 'inline',
+    ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
+    ...(runners.every((r) => r.chooserCounts() !== undefined)
+      ? { chooserCounts: runners.map((r) => r.chooserCounts()!) }
+      : {}),
+    ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
+    ...(traces === undefined ? {} : { traces }),
+  };
+}
+
+/** One runner per actor of the plan, every send and every own event going into the one heap. */
+function createRunners<C>(
+  machine: MachineModule<C>,
+  config: C,
+  plan: MachinePlan,
+  heap: EventHeap,
+  options: InlineOptions,
+): ActorRunner[] {
   // One closure each, calling the heap directly (no second closure per send).
   const push = (m: SimMessage): void => heap.push(m);
   const outbox = (_edge: number, m: SimMessage): void => heap.push(m);
-  const runners: ActorRunner[] = plan.actors.map((info) => {
+  return plan.actors.map((info) => {
     const actor: Actor = machine.createActor(config, plan, info.index, nodeRecorder);
     return new ActorRunner(
       actor,
@@ -73,8 +96,19 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       },
     );
   });
-  for (const r of runners) r.start();
+}
 
+interface EventsRun {
+  events: number;
+  stopped: RawRun['stopped'];
+  /** The tick of the last event handled. */
+  reached: number;
+  /** The end the loop ran to (the tick after the first finding when it stopped there). */
+  end: number;
+}
+
+/** Hands the heap's events in order to their actors until the end, the first finding or a stop. */
+function runEvents(heap: EventHeap, runners: ActorRunner[], options: InlineOptions): EventsRun {
   const progressEvery = options.progressEvery ?? 65_536;
   let events = 0;
   let stopped: RawRun['stopped'] = 'end';
@@ -91,7 +125,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     try {
       runner.handle(top);
     } catch (e) {
-      throw crashOf(runner, top, e);
+      throw runnerCrash(runner, top, e);
     }
     events++;
     if (runner.firstFindingTick !== undefined && stopped === 'end') {
@@ -110,30 +144,16 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       }
     }
   }
-  const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
-  // Before finish: the last samples read each actor's state as the run left it.
-  const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
-  const reports = runners.map((r) => r.actor.finish(endTick));
+  return { events, stopped, reached, end };
+}
+
+/** Empties the heap, counting each message still on its way per edge (own events do not count). */
+function drainInFlight(heap: EventHeap, plan: MachinePlan): number[] {
   const inFlightPerEdge = plan.edges.map(() => 0);
   for (;;) {
     const m = heap.pop();
     if (m === undefined) break;
     if (m.link !== 0xff) inFlightPerEdge[m.link]!++;
   }
-  const wallMs = clockMs() - started;
-  return {
-    endTick: options.endTick,
-    reachedTick: endTick,
-    stopped,
-    ...runnerFigures(runners, plan, 'all (inline)', wallMs, events),
-    reports,
-    inFlightPerEdge,
-    placement: 'inline',
-    ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
-    ...(runners.every((r) => r.chooserCounts() !== undefined)
-      ? { chooserCounts: runners.map((r) => r.chooserCounts()!) }
-      : {}),
-    ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
-    ...(traces === undefined ? {} : { traces }),
-  };
+  return inFlightPerEdge;
 }

@@ -3,6 +3,7 @@
  * (design.md: 3 liveness failure, 4 crash).
  */
 import type { SimMessage } from '../model/protocol/sim-message.js';
+import type { ActorRunner } from './actor-runner.js';
 
 export interface CrashInfo {
   actor: string;
@@ -24,6 +25,21 @@ export class ActorCrashError extends Error {
             `seq ${crash.lastEvent.seq}, address 0x${crash.lastEvent.address.toString(16)})`),
     );
   }
+}
+
+/**
+ * The crash report of an actor that threw while handling `last`: actor, tick, last event, message
+ * (the same report in every host).
+ */
+export function runnerCrash(runner: ActorRunner, last: SimMessage, e: unknown): ActorCrashError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new ActorCrashError({
+    actor: runner.actor.name,
+    lastEvent: { ...last },
+    tick: runner.now,
+    message: err.message,
+    stack: err.stack ?? '',
+  });
 }
 
 /** The engine itself stopped moving (no actor handled an event for the watchdog period): exit 3. */

@@ -17,13 +17,13 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import PQueue from 'p-queue';
 import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { createRingBuffer } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
+import { ControlPlane } from './control-plane.js';
 import { createFreeShared } from './free/free-shared.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
@@ -98,115 +98,129 @@ export async function runThreaded<C>(machineUrl: URL, config: C, options: Thread
 }
 
 export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOptions): ThreadedRun {
-  let remotes: Comlink.Remote<ActorHostApi>[] = [];
-  let finished = false;
-  // The control plane: every command goes to every worker over comlink (design.md). Commands are
-  // applied one at a time, in the order they were given (p-queue, concurrency 1), so a pause
-  // followed at once by a resume can never leave some workers paused. A command given before the
-  // workers exist is kept and sent once they do; one after the end is dropped.
-  const commands = new PQueue({ concurrency: 1 });
-  let pending: number | undefined;
-  const setControl = (v: number): Promise<void> =>
-    commands.add(async () => {
-      if (finished) return;
-      if (remotes.length === 0) {
-        pending = v;
-        return;
-      }
-      await Promise.all(remotes.map((r) => r.command(v).catch(() => undefined)));
-    });
-  const result = (async () => {
-    const machine = (await import(machineUrl.href)) as MachineModule<C>;
-    const plan = machine.planMachine(config);
-    const cores = availableParallelism();
-    if (
-      options.free !== undefined &&
-      options.placement !== undefined &&
-      options.placement.kind !== 'per-actor'
-    ) {
-      throw new ConfigError(
-        '--workers',
-        `Expected one worker per actor with --free (free mode races the actors' own threads), got ${placementName(options.placement)}`,
-      );
-    }
-    const { workerOf, workers: workerCount } = placeActors(
-      plan,
-      options.free !== undefined ? DEFAULT_PLACEMENT : (options.placement ?? DEFAULT_PLACEMENT),
-      cores,
-    );
-    checkPlan(plan, workerOf);
-    const started = performance.now();
-    const { rings, board, inits } = allocateRun(plan, workerOf, workerCount, cores, options);
-    const workers: Worker[] = [];
-    const groupName = (w: number) =>
-      plan.actors
-        .filter((a) => workerOf[a.index] === w)
-        .map((a) => a.name)
-        .join('+');
-    try {
-      const failures: Promise<never>[] = [];
-      for (let w = 0; w < workerCount; w++) {
-        const init = inits[w]!;
-        const { worker, failure } = spawnWorker(
-          options,
-          { machineUrl: machineUrl.href, config, init },
-          groupName(w),
-        );
-        workers.push(worker);
-        failures.push(failure);
-      }
-      remotes = workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w)));
-      if (pending !== undefined) void setControl(pending);
-      const results = Promise.all(
-        remotes.map((r, w) =>
-          r.run().then(
-            (outcome): WorkerResult => {
-              if (!outcome.ok) throw new ActorCrashError(outcome.crash);
-              return outcome.result;
-            },
-            (e: unknown) => {
-              throw crashOf(groupName(w), e);
-            },
-          ),
-        ),
-      );
-      const watch = watchdog(
-        plan,
-        workerCount,
-        groupName,
-        board.rows,
-        rings,
-        options,
-        () => void setControl(CONTROL_STOP),
-      );
-      try {
-        const done = await Promise.race([results, ...failures, watch.failed]);
-        const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
-        if (options.free !== undefined) {
-          return {
-            ...raw,
-            placement: 'free',
-            cores,
-            free: freeRunFigures(options.free.windowTicks, raw, done),
-          };
-        }
-        return { ...raw, placement: placementName(options.placement ?? DEFAULT_PLACEMENT), cores };
-      } finally {
-        watch.stop();
-      }
-    } finally {
-      finished = true;
-      for (const r of remotes) r[Comlink.releaseProxy]();
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
-  })();
+  const control = new ControlPlane();
+  const result = runWorkers(machineUrl, config, options, control);
   return {
     result,
-    pause: () => setControl(CONTROL_PAUSE),
-    resume: () => setControl(CONTROL_RUN),
-    stop: () => setControl(CONTROL_STOP),
-    snapshot: () => Promise.all(remotes.map((r) => r.snapshot())),
+    pause: () => control.set(CONTROL_PAUSE),
+    resume: () => control.set(CONTROL_RUN),
+    stop: () => control.set(CONTROL_STOP),
+    snapshot: () => Promise.all(control.remotes.map((r) => r.snapshot())),
   };
+}
+
+/** Plans the machine, starts its workers, waits for their results, and terminates every worker. */
+async function runWorkers<C>(
+  machineUrl: URL,
+  config: C,
+  options: ThreadedOptions,
+  control: ControlPlane,
+): Promise<RawRun> {
+  const machine = (await import(machineUrl.href)) as MachineModule<C>;
+  const plan = machine.planMachine(config);
+  const cores = availableParallelism();
+  const { workerOf, workers: workerCount } = placeForRun(plan, options, cores);
+  const started = performance.now();
+  const { rings, board, inits } = allocateRun(plan, workerOf, workerCount, cores, options);
+  const workers: Worker[] = [];
+  const groupName = (w: number) =>
+    plan.actors
+      .filter((a) => workerOf[a.index] === w)
+      .map((a) => a.name)
+      .join('+');
+  try {
+    const failures: Promise<never>[] = [];
+    for (let w = 0; w < workerCount; w++) {
+      const init = inits[w]!;
+      const { worker, failure } = spawnWorker(
+        options,
+        { machineUrl: machineUrl.href, config, init },
+        groupName(w),
+      );
+      workers.push(worker);
+      failures.push(failure);
+    }
+    control.attach(workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w))));
+    const results = workerResults(control.remotes, groupName);
+    const watch = watchdog(
+      plan,
+      workerCount,
+      groupName,
+      board.rows,
+      rings,
+      options,
+      () => void control.set(CONTROL_STOP),
+    );
+    try {
+      const done = await Promise.race([results, ...failures, watch.failed]);
+      const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
+      return withPlacement(raw, done, options, cores);
+    } finally {
+      watch.stop();
+    }
+  } finally {
+    control.finished = true;
+    for (const r of control.remotes) r[Comlink.releaseProxy]();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Which worker hosts which actors: one per actor in free mode (refusing another placement). */
+function placeForRun(
+  plan: MachinePlan,
+  options: ThreadedOptions,
+  cores: number,
+): ReturnType<typeof placeActors> {
+  if (
+    options.free !== undefined &&
+    options.placement !== undefined &&
+    options.placement.kind !== 'per-actor'
+  ) {
+    throw new ConfigError(
+      '--workers',
+      `Expected one worker per actor with --free (free mode races the actors' own threads), got ${placementName(options.placement)}`,
+    );
+  }
+  const placed = placeActors(
+    plan,
+    options.free !== undefined ? DEFAULT_PLACEMENT : (options.placement ?? DEFAULT_PLACEMENT),
+    cores,
+  );
+  checkPlan(plan, placed.workerOf);
+  return placed;
+}
+
+/** Every worker's result, once all have one; a worker that crashed or failed rejects it. */
+function workerResults(
+  remotes: Comlink.Remote<ActorHostApi>[],
+  groupName: (w: number) => string,
+): Promise<WorkerResult[]> {
+  return Promise.all(
+    remotes.map((r, w) =>
+      r.run().then(
+        (outcome): WorkerResult => {
+          if (!outcome.ok) throw new ActorCrashError(outcome.crash);
+          return outcome.result;
+        },
+        (e: unknown) => {
+          throw crashOf(groupName(w), e);
+        },
+      ),
+    ),
+  );
+}
+
+/** The run with its placement and cores (and free mode's figures). */
+function withPlacement(raw: RawRun, done: WorkerResult[], options: ThreadedOptions, cores: number): RawRun {
+  if (options.free !== undefined) {
+    return {
+      ...raw,
+      placement: 'free',
+      cores,
+      free: freeRunFigures(options.free.windowTicks, raw, done),
+    };
+  }
+  return { ...raw, placement: placementName(options.placement ?? DEFAULT_PLACEMENT), cores };
 }
 
 /**

@@ -8,9 +8,11 @@ import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
+import type { RunResult } from '../report/run-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { runRaw, startThreadedRun } from '../runtime/engine.js';
+import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { SeedOutcome } from './seed-outcome.js';
 
@@ -37,72 +39,87 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
             free: task.free,
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
           }).result;
-    const result = assembleResult(config, machine.planMachine(config), raw);
-    const exitClass = exitClassOf(result);
-    const first = firstFinding(result);
-    const rules: SeedOutcome['rules'] = {};
-    for (const v of [...result.violations, ...result.liveness]) {
-      const r = rules[v.rule];
-      if (r === undefined) rules[v.rule] = { count: 1, tick: v.tick };
-      else {
-        r.count++;
-        r.tick = Math.min(r.tick, v.tick);
-      }
-    }
-    return {
-      seed: task.seed,
-      status: exitClass ?? 'clean',
-      exitCode: result.exitCode,
-      digest: result.digest,
-      events: result.engine.events,
-      simulatedTicks: result.simulatedTicks,
-      wallMs: performance.now() - started,
-      first,
-      rules,
-      failure:
-        exitClass === undefined || first === undefined
-          ? undefined
-          : buildFailureFile({
-              config,
-              workload: task.workload,
-              host: task.free === undefined ? 'inline' : 'free',
-              digest: result.digest,
-              exitClass,
-              exitCode: result.exitCode,
-              first,
-              simulatedTicks: result.simulatedTicks,
-              events: result.engine.events,
-              ...(raw.free === undefined ? {} : { free: raw.free.log }),
-            }),
-    };
+    return judged(task, config, raw, started);
   } catch (e) {
     if (!(e instanceof ActorCrashError)) throw e;
-    const first = crashFinding(e.crash);
-    return {
-      seed: task.seed,
-      status: 'crash',
-      exitCode: 4,
-      digest: '',
-      events: 0,
-      simulatedTicks: first.tick,
-      wallMs: performance.now() - started,
-      first,
-      rules: { crash: { count: 1, tick: first.tick } },
-      // A crashed free run's take log went with its thread: no file could replay it.
-      failure:
-        task.free !== undefined
-          ? undefined
-          : buildFailureFile({
-              config,
-              workload: task.workload,
-              host: 'inline',
-              digest: '0000000000000000',
-              exitClass: 'crash',
-              exitCode: 4,
-              first,
-              simulatedTicks: first.tick,
-              events: 0,
-            }),
-    };
+    return crashed(task, config, e, started);
   }
+}
+
+/** The outcome of a seed whose run ended: its result judged, a failure file when it failed. */
+function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number): SeedOutcome {
+  const result = assembleResult(config, machine.planMachine(config), raw);
+  const exitClass = exitClassOf(result);
+  const first = firstFinding(result);
+  return {
+    seed: task.seed,
+    status: exitClass ?? 'clean',
+    exitCode: result.exitCode,
+    digest: result.digest,
+    events: result.engine.events,
+    simulatedTicks: result.simulatedTicks,
+    wallMs: performance.now() - started,
+    first,
+    rules: rulesOf(result),
+    failure:
+      exitClass === undefined || first === undefined
+        ? undefined
+        : buildFailureFile({
+            config,
+            workload: task.workload,
+            host: task.free === undefined ? 'inline' : 'free',
+            digest: result.digest,
+            exitClass,
+            exitCode: result.exitCode,
+            first,
+            simulatedTicks: result.simulatedTicks,
+            events: result.engine.events,
+            ...(raw.free === undefined ? {} : { free: raw.free.log }),
+          }),
+  };
+}
+
+/** Each rule the run broke (violations and liveness failures): how often, and first when. */
+function rulesOf(result: RunResult): SeedOutcome['rules'] {
+  const rules: SeedOutcome['rules'] = {};
+  for (const v of [...result.violations, ...result.liveness]) {
+    const r = rules[v.rule];
+    if (r === undefined) rules[v.rule] = { count: 1, tick: v.tick };
+    else {
+      r.count++;
+      r.tick = Math.min(r.tick, v.tick);
+    }
+  }
+  return rules;
+}
+
+/** The outcome of a seed whose run crashed (exit 4). */
+function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started: number): SeedOutcome {
+  const first = crashFinding(e.crash);
+  return {
+    seed: task.seed,
+    status: 'crash',
+    exitCode: 4,
+    digest: '',
+    events: 0,
+    simulatedTicks: first.tick,
+    wallMs: performance.now() - started,
+    first,
+    rules: { crash: { count: 1, tick: first.tick } },
+    // A crashed free run's take log went with its thread: no file could replay it.
+    failure:
+      task.free !== undefined
+        ? undefined
+        : buildFailureFile({
+            config,
+            workload: task.workload,
+            host: 'inline',
+            digest: '0000000000000000',
+            exitClass: 'crash',
+            exitCode: 4,
+            first,
+            simulatedTicks: first.tick,
+            events: 0,
+          }),
+  };
 }

@@ -54,8 +54,19 @@ export interface EncodeStats {
 
 /** Encode a timeline; returns the file's bytes. */
 export function encodePerfettoTrace(timeline: Timeline): { bytes: Uint8Array; stats: EncodeStats } {
-  const r = perfettoRoot();
-  const Packet = r.lookupType('perfetto.protos.TracePacket');
+  const { descriptors, events, clipped } = trackPackets(timeline);
+  // Stable: equal timestamps keep the order each track made them in.
+  events.sort((a, b) => a.ts - b.ts || a.order - b.order);
+  const bytes = writePackets(descriptors, events);
+  return { bytes, stats: { packets: 1 + descriptors.length + events.length, clipped } };
+}
+
+/** A descriptor per process and per track, and every track's events in the order made. */
+function trackPackets(timeline: Timeline): {
+  descriptors: Record<string, unknown>[];
+  events: Pending[];
+  clipped: number;
+} {
   const descriptors: Record<string, unknown>[] = [];
   const events: Pending[] = [];
   let uuid = 1;
@@ -87,10 +98,12 @@ export function encodePerfettoTrace(timeline: Timeline): { bytes: Uint8Array; st
       else clipped += sliceEvents(track, trackUuid, push);
     }
   }
+  return { descriptors, events, clipped };
+}
 
-  // Stable: equal timestamps keep the order each track made them in.
-  events.sort((a, b) => a.ts - b.ts || a.order - b.order);
-
+/** The file: the sequence's first packet, the descriptors, then the (sorted) events, names interned. */
+function writePackets(descriptors: Record<string, unknown>[], events: Pending[]): Uint8Array {
+  const Packet = perfettoRoot().lookupType('perfetto.protos.TracePacket');
   const writer = protobuf.Writer.create();
   const eventNames = new Map<string, number>();
   const argNames = new Map<string, number>();
@@ -126,7 +139,7 @@ export function encodePerfettoTrace(timeline: Timeline): { bytes: Uint8Array; st
     e.packet.sequence_flags = SEQ_NEEDS_INCREMENTAL_STATE;
     write(e.packet);
   }
-  return { bytes: writer.finish(), stats: { packets: 1 + descriptors.length + events.length, clipped } };
+  return writer.finish();
 }
 
 function intern(table: Map<string, number>, name: string, fresh: { iid: number; name: string }[]): number {

@@ -20,9 +20,9 @@ import { createChooser, type StrategySpec } from '../../model/choice/strategy.js
 import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js';
 import { MESSAGE_BYTES, readMessage, writeMessage } from '../../transport/codec.js';
 import { type MessagePool, runnerFigures } from '../actor-runner.js';
-import type { MachineModule } from '../machine-module.js';
+import type { MachineModule, MachinePlan } from '../machine-module.js';
 import type { RawRun, RunRecording } from '../raw-run.js';
-import { ActorCrashError } from '../run-errors.js';
+import { runnerCrash } from '../run-errors.js';
 import { FreeActor } from './free-actor.js';
 import { type FreeLog, freeFigures } from './free-log.js';
 import { decodeTakeLog, type Take } from './take-log.js';
@@ -44,6 +44,15 @@ interface Queue {
   head: number;
 }
 
+/** One actor of the replay: its FreeActor, its takes, the next take and the events it must handle. */
+interface ReplayActor {
+  fa: FreeActor;
+  takes: Take[];
+  next: number;
+  target: number;
+  where: string;
+}
+
 export function replayFree<C>(machine: MachineModule<C>, config: C, options: FreeReplayOptions): RawRun {
   const started = performance.now();
   const plan = machine.planMachine(config);
@@ -55,103 +64,9 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
     );
   }
   const queues: Queue[] = plan.edges.map(() => ({ items: [], head: 0 }));
-  const scratch = new Uint32Array(MESSAGE_BYTES / 4);
-  const pools: MessagePool[] = [];
-  const actors = plan.actors.map((info) => {
-    const inbound = new Set(plan.edges.filter((e) => e.to === info.index).map((e) => e.index));
-    const where = `${options.where}.actors[${info.index}] (${info.name})`;
-    const takes = decodeTakeLog(log.actors[info.index]!, where, inbound);
-    const fa = new FreeActor(
-      machine.createActor(config, plan, info.index, nodeRecorder),
-      plan,
-      createChooser(options.strategy, options.seed, info.index),
-      (edge, m) => {
-        // Through the codec, as through a ring; the copy comes from the consumer's pool (it goes
-        // back there once handled) and the sender's object goes back to the sender's.
-        writeMessage(scratch, 0, m);
-        const copy = pools[plan.edges[edge]!.to]!.take();
-        readMessage(scratch, 0, copy);
-        queues[edge]!.items.push(copy);
-        pools[info.index]!.give(m);
-      },
-      {
-        recordEvents: options.recordEvents,
-        recordChoices: options.recordChoices,
-        tailEvents: options.tailEvents,
-        tailUntilTick: options.tailUntilTick,
-      },
-      undefined,
-    );
-    pools[info.index] = fa.runner.pool;
-    return { fa, takes, next: 0, target: log.actors[info.index]!.events, where };
-  });
+  const actors = createReplayActors(machine, config, plan, queues, options);
   for (const a of actors) a.fa.runner.start();
-
-  /** Step one actor until it is done or waits for records; returns whether it moved. */
-  const step = (a: (typeof actors)[number]): boolean => {
-    let moved = false;
-    const fa = a.fa;
-    for (;;) {
-      let take: Take | undefined = a.takes[a.next];
-      while (take !== undefined && take.at === fa.handled) {
-        const q = queues[take.edge]!;
-        if (q.items.length - q.head < take.count) return moved;
-        fa.beginTake(take.edge, take.count);
-        for (let i = 0; i < take.count; i++) fa.take(q.items[q.head++]!);
-        if (q.head > 4096 && q.head * 2 > q.items.length) {
-          q.items.splice(0, q.head);
-          q.head = 0;
-        }
-        moved = true;
-        take = a.takes[++a.next];
-      }
-      if (fa.handled >= a.target) return moved;
-      if (fa.heap.size === 0) {
-        throw new ConfigError(
-          a.where,
-          `Expected an event to handle at event ${fa.handled} of ${a.target}, got none: the log does not belong to this run`,
-        );
-      }
-      const top = fa.heap.peek()!;
-      try {
-        fa.handleNext();
-      } catch (e) {
-        const err = e instanceof Error ? e : new Error(String(e));
-        throw new ActorCrashError({
-          actor: fa.runner.actor.name,
-          lastEvent: { ...top },
-          tick: fa.runner.now,
-          message: err.message,
-          stack: err.stack ?? '',
-        });
-      }
-      moved = true;
-    }
-  };
-
-  for (;;) {
-    let moved = false;
-    let done = true;
-    for (const a of actors) {
-      if (step(a)) moved = true;
-      if (a.fa.handled < a.target || a.next < a.takes.length) done = false;
-    }
-    if (done) break;
-    if (!moved) {
-      // Every actor still running waits for records nobody can send now: name each wait.
-      const waits = actors
-        .filter((a) => a.next < a.takes.length)
-        .map((a) => {
-          const t = a.takes[a.next]!;
-          const q = queues[t.edge]!;
-          return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
-        });
-      throw new ConfigError(
-        options.where,
-        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${waits.join('; ')}`,
-      );
-    }
-  }
+  runToLog(actors, queues, plan, options.where);
 
   const reports = actors.map((a, i) => a.fa.runner.actor.finish(log.actors[i]!.finishTick));
   const runners = actors.map((a) => a.fa.runner);
@@ -180,4 +95,110 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
   };
+}
+
+/** Every actor of the plan as a FreeActor with its decoded takes, sending into the edge queues. */
+function createReplayActors<C>(
+  machine: MachineModule<C>,
+  config: C,
+  plan: MachinePlan,
+  queues: Queue[],
+  options: FreeReplayOptions,
+): ReplayActor[] {
+  const log = options.log;
+  const scratch = new Uint32Array(MESSAGE_BYTES / 4);
+  const pools: MessagePool[] = [];
+  return plan.actors.map((info) => {
+    const inbound = new Set(plan.edges.filter((e) => e.to === info.index).map((e) => e.index));
+    const where = `${options.where}.actors[${info.index}] (${info.name})`;
+    const takes = decodeTakeLog(log.actors[info.index]!, where, inbound);
+    const fa = new FreeActor(
+      machine.createActor(config, plan, info.index, nodeRecorder),
+      plan,
+      createChooser(options.strategy, options.seed, info.index),
+      (edge, m) => {
+        // Through the codec, as through a ring; the copy comes from the consumer's pool (it goes
+        // back there once handled) and the sender's object goes back to the sender's.
+        writeMessage(scratch, 0, m);
+        const copy = pools[plan.edges[edge]!.to]!.take();
+        readMessage(scratch, 0, copy);
+        queues[edge]!.items.push(copy);
+        pools[info.index]!.give(m);
+      },
+      {
+        recordEvents: options.recordEvents,
+        recordChoices: options.recordChoices,
+        tailEvents: options.tailEvents,
+        tailUntilTick: options.tailUntilTick,
+      },
+      undefined,
+    );
+    pools[info.index] = fa.runner.pool;
+    return { fa, takes, next: 0, target: log.actors[info.index]!.events, where };
+  });
+}
+
+/**
+ * Steps the actors round robin until each has handled its events and made its takes; a pass in
+ * which none moves refuses the log, naming each wait.
+ */
+function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, where: string): void {
+  for (;;) {
+    let moved = false;
+    let done = true;
+    for (const a of actors) {
+      if (step(a, queues)) moved = true;
+      if (a.fa.handled < a.target || a.next < a.takes.length) done = false;
+    }
+    if (done) return;
+    if (!moved) {
+      // Every actor still running waits for records nobody can send now: name each wait.
+      const waits = actors
+        .filter((a) => a.next < a.takes.length)
+        .map((a) => {
+          const t = a.takes[a.next]!;
+          const q = queues[t.edge]!;
+          return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
+        });
+      throw new ConfigError(
+        where,
+        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${waits.join('; ')}`,
+      );
+    }
+  }
+}
+
+/** Step one actor until it is done or waits for records; returns whether it moved. */
+function step(a: ReplayActor, queues: Queue[]): boolean {
+  let moved = false;
+  const fa = a.fa;
+  for (;;) {
+    let take: Take | undefined = a.takes[a.next];
+    while (take !== undefined && take.at === fa.handled) {
+      const q = queues[take.edge]!;
+      if (q.items.length - q.head < take.count) return moved;
+      fa.beginTake(take.edge, take.count);
+      for (let i = 0; i < take.count; i++) fa.take(q.items[q.head++]!);
+      if (q.head > 4096 && q.head * 2 > q.items.length) {
+        q.items.splice(0, q.head);
+        q.head = 0;
+      }
+      moved = true;
+      take = a.takes[++a.next];
+    }
+    if (fa.handled >= a.target) return moved;
+    if (fa.heap.size === 0) {
+      throw new ConfigError(
+        a.where,
+        `Expected an event to handle at event ${fa.handled} of ${a.target}, got none: the log does not belong to this run`,
+      );
+    }
+    const top = fa.heap.peek()!;
+    try {
+      fa.handleNext();
+    } catch (e) {
+      throw runnerCrash(fa.runner, top, e);
+    }
+    moved = true;
+  }
 }

@@ -97,10 +97,23 @@ export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: Readonl
       `Expected a take log whose digest is ${log.check}, got one whose digest is ${digestText(log.takes)} (the log was changed or truncated)`,
     );
   }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(log.takes)) {
+  const takes = expandEntries(readVarints(log.takes, where), where, inbound);
+  const at = takes.length === 0 ? 0 : takes[takes.length - 1]!.at;
+  if (at > log.events) {
+    throw new ConfigError(
+      `${where}.events`,
+      `Expected at least ${at} events (the last take comes after ${at}), got ${log.events}`,
+    );
+  }
+  return takes;
+}
+
+/** The log's varints, in whole (gap, edge, count, repeat) entries. */
+function readVarints(text: string, where: string): number[] {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
     throw new ConfigError(`${where}.takes`, 'Expected base64 text, got other characters');
   }
-  const bytes = Buffer.from(log.takes, 'base64');
+  const bytes = Buffer.from(text, 'base64');
   const values: number[] = [];
   let v = 0;
   let scale = 1;
@@ -126,6 +139,11 @@ export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: Readonl
       `Expected whole (gap, edge, count, repeat) entries, got ${values.length} numbers${open ? ' and a cut varint' : ''} (truncated at entry ${Math.floor(values.length / 4)})`,
     );
   }
+  return values;
+}
+
+/** The entries run-length decoded into takes, each naming an inbound edge of the actor. */
+function expandEntries(values: number[], where: string, inbound: ReadonlySet<number>): Take[] {
   const takes: Take[] = [];
   let at = 0;
   for (let e = 0; e < values.length; e += 4) {
@@ -144,12 +162,6 @@ export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: Readonl
       at += gap;
       takes.push({ at, edge, count });
     }
-  }
-  if (at > log.events) {
-    throw new ConfigError(
-      `${where}.events`,
-      `Expected at least ${at} events (the last take comes after ${at}), got ${log.events}`,
-    );
   }
   return takes;
 }
