@@ -7,42 +7,9 @@
 import { ConfigError } from '../../core/errors.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
-import {
-  type GpuSpec,
-  MAX_P9_CHIP_ID,
-  MAX_SOCKETS,
-  NPU_LINKS_PER_CHIP,
-  NVLINKS_PER_GPU,
-  type SocketSpec,
-  type TopologySpec,
-} from './topology-spec.js';
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `\`${v}\` (string)`;
-  if (v === null) return '`null`';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object') return 'an object';
-  return `\`${String(v)}\` (${typeof v})`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
- * ignored silently and the machine built with defaults the user thinks they changed.
- */
-function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
-  for (const key of Object.keys(v)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(
-        field === '' ? key : `${field}.${key}`,
-        `Unknown key: expected one of ${allowed.join(', ')}, got \`${key.length > 40 ? `${key.slice(0, 40)}...` : key}\``,
-      );
-    }
-  }
-}
+import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
+import { MAX_P9_CHIP_ID, MAX_SOCKETS, type SocketSpec, type TopologySpec } from './topology-spec.js';
+import { checkNvlinks } from './validate-nvlinks.js';
 
 const TOPOLOGY_KEYS = [
   'name',
@@ -91,18 +58,6 @@ export const NPU_REGS_BASE_MAX = 2 ** 52;
  * could not encode the message.
  */
 export { MAX_GPUS };
-
-function expectInt(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new ConfigError(field, `Expected an integer from ${min} to ${max}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function expectArray(v: unknown, field: string): unknown[] {
-  if (!Array.isArray(v)) throw new ConfigError(field, `Expected an array, got ${describe(v)}`);
-  return v;
-}
 
 function checkLinkParams(v: unknown, field: string): void {
   if (v === undefined) return;
@@ -231,119 +186,6 @@ function checkGpus(
     gpuSocket.push(expectInt(g.socket, `${f}.socket`, 0, socketCount - 1));
   });
   return { gpuIndex, gpuSocket };
-}
-
-/**
- * Each GPU's 6 NVLinks: a peer on the same socket or a brick of its socket's NPU used once, at
- * least one brick per GPU, and peer tables that agree from both ends.
- */
-function checkNvlinks(
-  gpus: unknown[],
-  gpuIndex: ReadonlyMap<string, number>,
-  gpuSocket: readonly number[],
-): void {
-  const bricksUsed = new Map<string, string>();
-  const peerCount = new Map<string, number>();
-  gpus.forEach((g, i) => {
-    const f = `gpus[${i}]`;
-    const rec = g as Record<string, unknown>;
-    const links = expectArray(rec.links, `${f}.links`);
-    if (links.length !== NVLINKS_PER_GPU) {
-      throw new ConfigError(
-        `${f}.links`,
-        `Expected ${NVLINKS_PER_GPU} NVLink entries (a V100 has 6 links), got ${links.length}`,
-      );
-    }
-    const socket = gpuSocket[i]!;
-    let bricks = 0;
-    links.forEach((l, k) => {
-      const lf = `${f}.links[${k}]`;
-      if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
-      checkKeys(l, ['gpu', 'brick'], lf);
-      if ('gpu' in l && !('brick' in l)) {
-        const peer = checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket);
-        const key = `${i}>${peer}`;
-        peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
-      } else if ('brick' in l && !('gpu' in l)) {
-        checkBrickLink(l, lf, socket, bricksUsed);
-        bricks++;
-      } else {
-        throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
-      }
-    });
-    // The GPU's NVLink to its NPU carries ATS translation requests, ATSD shootdowns and DMA to host
-    // memory (world.ts wires them on that edge): a GPU with only peer links could do none of it.
-    if (bricks === 0) {
-      throw new ConfigError(
-        `${f}.links`,
-        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
-      );
-    }
-  });
-  checkPeerSymmetry(gpus, peerCount);
-}
-
-/** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
-function checkPeerLink(
-  l: Record<string, unknown>,
-  lf: string,
-  i: number,
-  id: unknown,
-  gpuIndex: ReadonlyMap<string, number>,
-  gpuSocket: readonly number[],
-): number {
-  const peer = gpuIndex.get(String(l.gpu));
-  if (typeof l.gpu !== 'string' || peer === undefined) {
-    throw new ConfigError(
-      `${lf}.gpu`,
-      `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
-    );
-  }
-  if (peer === i)
-    throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
-  const socket = gpuSocket[i]!;
-  if (gpuSocket[peer] !== socket) {
-    throw new ConfigError(
-      `${lf}.gpu`,
-      `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${id}\` on socket ${socket}`,
-    );
-  }
-  return peer;
-}
-
-/** A link `{brick: n}` on `socket`: a brick of its NPU no other link uses (recorded in `bricksUsed`). */
-function checkBrickLink(
-  l: Record<string, unknown>,
-  lf: string,
-  socket: number,
-  bricksUsed: Map<string, string>,
-): void {
-  const brick = expectInt(l.brick, `${lf}.brick`, 0, NPU_LINKS_PER_CHIP - 1);
-  const key = `${socket}:${brick}`;
-  const prev = bricksUsed.get(key);
-  if (prev !== undefined) {
-    throw new ConfigError(
-      `${lf}.brick`,
-      `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
-    );
-  }
-  bricksUsed.set(key, lf);
-}
-
-/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A. */
-function checkPeerSymmetry(gpus: unknown[], peerCount: ReadonlyMap<string, number>): void {
-  for (const [key, n] of peerCount) {
-    const [a, b] = key.split('>').map(Number) as [number, number];
-    const back = peerCount.get(`${b}>${a}`) ?? 0;
-    if (back !== n) {
-      const ga = (gpus[a] as GpuSpec).id;
-      const gb = (gpus[b] as GpuSpec).id;
-      throw new ConfigError(
-        `gpus[${b}].links`,
-        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
-      );
-    }
-  }
 }
 
 /** The GPU memory map, and each socket's GPUs within its apertures and its bus numbers. */

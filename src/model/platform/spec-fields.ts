@@ -1,0 +1,45 @@
+/**
+ * Field checks shared by the topology spec's validators (validate-topology.ts,
+ * validate-nvlinks.ts): each throws a ConfigError naming the field, what was expected and what
+ * arrived.
+ */
+import { ConfigError } from '../../core/errors.js';
+
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return `\`${v}\` (string)`;
+  if (v === null) return '`null`';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return 'an object';
+  return `\`${String(v)}\` (${typeof v})`;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
+ * ignored silently and the machine built with defaults the user thinks they changed.
+ */
+export function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(v)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        field === '' ? key : `${field}.${key}`,
+        `Unknown key: expected one of ${allowed.join(', ')}, got \`${key.length > 40 ? `${key.slice(0, 40)}...` : key}\``,
+      );
+    }
+  }
+}
+
+export function expectInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new ConfigError(field, `Expected an integer from ${min} to ${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+export function expectArray(v: unknown, field: string): unknown[] {
+  if (!Array.isArray(v)) throw new ConfigError(field, `Expected an array, got ${describe(v)}`);
+  return v;
+}

@@ -1,0 +1,121 @@
+/**
+ * The NVLink part of a topology spec's check (validate-topology.ts): each GPU's six links, each a
+ * peer GPU on the same socket or a brick of its socket's NPU, and the peer tables (the device
+ * tree's ibm,nvlink-peers) consistent from both ends.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
+import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-spec.js';
+
+/**
+ * Each GPU's 6 NVLinks: a peer on the same socket or a brick of its socket's NPU used once, at
+ * least one brick per GPU, and peer tables that agree from both ends.
+ */
+export function checkNvlinks(
+  gpus: unknown[],
+  gpuIndex: ReadonlyMap<string, number>,
+  gpuSocket: readonly number[],
+): void {
+  const bricksUsed = new Map<string, string>();
+  const peerCount = new Map<string, number>();
+  gpus.forEach((g, i) => {
+    const f = `gpus[${i}]`;
+    const rec = g as Record<string, unknown>;
+    const links = expectArray(rec.links, `${f}.links`);
+    if (links.length !== NVLINKS_PER_GPU) {
+      throw new ConfigError(
+        `${f}.links`,
+        `Expected ${NVLINKS_PER_GPU} NVLink entries (a V100 has 6 links), got ${links.length}`,
+      );
+    }
+    const socket = gpuSocket[i]!;
+    let bricks = 0;
+    links.forEach((l, k) => {
+      const lf = `${f}.links[${k}]`;
+      if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
+      checkKeys(l, ['gpu', 'brick'], lf);
+      if ('gpu' in l && !('brick' in l)) {
+        const peer = checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket);
+        const key = `${i}>${peer}`;
+        peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
+      } else if ('brick' in l && !('gpu' in l)) {
+        checkBrickLink(l, lf, socket, bricksUsed);
+        bricks++;
+      } else {
+        throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
+      }
+    });
+    // The GPU's NVLink to its NPU carries ATS translation requests, ATSD shootdowns and DMA to host
+    // memory (world.ts wires them on that edge): a GPU with only peer links could do none of it.
+    if (bricks === 0) {
+      throw new ConfigError(
+        `${f}.links`,
+        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
+      );
+    }
+  });
+  checkPeerSymmetry(gpus, peerCount);
+}
+
+/** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
+function checkPeerLink(
+  l: Record<string, unknown>,
+  lf: string,
+  i: number,
+  id: unknown,
+  gpuIndex: ReadonlyMap<string, number>,
+  gpuSocket: readonly number[],
+): number {
+  const peer = gpuIndex.get(String(l.gpu));
+  if (typeof l.gpu !== 'string' || peer === undefined) {
+    throw new ConfigError(
+      `${lf}.gpu`,
+      `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+    );
+  }
+  if (peer === i)
+    throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
+  const socket = gpuSocket[i]!;
+  if (gpuSocket[peer] !== socket) {
+    throw new ConfigError(
+      `${lf}.gpu`,
+      `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${id}\` on socket ${socket}`,
+    );
+  }
+  return peer;
+}
+
+/** A link `{brick: n}` on `socket`: a brick of its NPU no other link uses (recorded in `bricksUsed`). */
+function checkBrickLink(
+  l: Record<string, unknown>,
+  lf: string,
+  socket: number,
+  bricksUsed: Map<string, string>,
+): void {
+  const brick = expectInt(l.brick, `${lf}.brick`, 0, NPU_LINKS_PER_CHIP - 1);
+  const key = `${socket}:${brick}`;
+  const prev = bricksUsed.get(key);
+  if (prev !== undefined) {
+    throw new ConfigError(
+      `${lf}.brick`,
+      `Expected a brick no other link of socket ${socket} uses, got ${brick}: ${prev} already uses it`,
+    );
+  }
+  bricksUsed.set(key, lf);
+}
+
+/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A. */
+function checkPeerSymmetry(gpus: unknown[], peerCount: ReadonlyMap<string, number>): void {
+  for (const [key, n] of peerCount) {
+    const [a, b] = key.split('>').map(Number) as [number, number];
+    const back = peerCount.get(`${b}>${a}`) ?? 0;
+    if (back !== n) {
+      const ga = (gpus[a] as GpuSpec).id;
+      const gb = (gpus[b] as GpuSpec).id;
+      throw new ConfigError(
+        `gpus[${b}].links`,
+        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
+      );
+    }
+  }
+}
