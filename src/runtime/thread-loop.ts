@@ -31,6 +31,13 @@ import { WorkerStatus, WorkerTime } from './worker-status.js';
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
 
+/**
+ * What one turn of a loop came to: it handled, drained or flushed something; it had nothing to do
+ * until a ring or the control plane has news (park); or the loop is over.
+ */
+export const Turn = { Worked: 0, Idle: 1, Done: 2 } as const;
+export type Turn = (typeof Turn)[keyof typeof Turn];
+
 /** An inbound ring as both loops keep it. */
 interface InboundRing {
   edge: number;
@@ -79,6 +86,43 @@ export abstract class ThreadLoop<O extends StagedEdge> {
 
   /** The runner whose event was being handled when an error escaped, for the crash report. */
   protected abstract crashRunner(): ActorRunner;
+  /** Start the actors, before the first turn. */
+  protected abstract begin(): void;
+  /** One turn of the loop (a slice of work), between two looks at the control word. */
+  protected abstract turn(): Turn;
+  /** After a turn that did nothing: wait (bounded) for news. */
+  protected abstract waitForNews(): Promise<void>;
+  /** After the loop (at its end or a stop request): shut down and hand back the result. */
+  protected abstract finish(stopped: boolean): Promise<WorkerResult>;
+
+  /** Run to the end (or a stop request). Rejects with a Crash-carrying error if an actor throws. */
+  async run(): Promise<WorkerResult> {
+    this.status.running();
+    let stopped = false;
+    try {
+      this.begin();
+      for (;;) {
+        if (this.command !== CONTROL_RUN) {
+          if (await this.paused()) continue;
+          stopped = true;
+          break;
+        }
+        const turn = this.turn();
+        if (turn === Turn.Done) break;
+        if (turn === Turn.Idle) await this.waitForNews();
+        else await this.time.worked();
+      }
+    } catch (error) {
+      throw this.crashed(error);
+    }
+    return this.finish(stopped);
+  }
+
+  /** Stage a send for its ring (sends never block; flushOutbound moves it when there is room). */
+  protected stage(out: O, m: SimMessage): void {
+    out.staged.push(m);
+    this.stagedTotal++;
+  }
 
   /** Copy staged records into their rings as space allows; returns how many moved. */
   protected flushOutbound(): number {

@@ -64,7 +64,7 @@ import { SafeTimes } from './safe-times.js';
 import { closeStaged, hasFlushable, stagedCount } from './staged-edge.js';
 import { StopBarrier } from './stop-barrier.js';
 import { WorkerEnd } from './stop-tick.js';
-import { ThreadLoop } from './thread-loop.js';
+import { ThreadLoop, Turn } from './thread-loop.js';
 import { CONTROL_RUN, CONTROL_STOP } from './thread-status.js';
 import type { Crash } from './worker-crash.js';
 import { canEndDrain, canFlushOrDrain, type Inbound, type Outbound, wireEdges } from './worker-edges.js';
@@ -84,13 +84,6 @@ const STAGE_LIMIT = 16_384;
  * hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
  */
 const STOP_CHECKPOINTS = 65_536;
-
-/**
- * What one slice of the loop came to: it handled, drained or flushed something; it had nothing to
- * do until a ring or the control plane has news (park); or it is past the end with nothing staged.
- */
-const Slice = { Worked: 0, Idle: 1, Done: 2 } as const;
-type Slice = (typeof Slice)[keyof typeof Slice];
 
 export class WorkerLoop extends ThreadLoop<Outbound> {
   private readonly runners: ActorRunner[];
@@ -166,37 +159,16 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       this.heap.push(m);
       return;
     }
-    out.staged.push(m);
-    this.stagedTotal++;
+    this.stage(out, m);
   }
 
-  /** Run to the end (or a stop request). Rejects with a Crash-carrying error if an actor throws. */
-  async run(): Promise<WorkerResult> {
-    this.status.running();
-    let stopped = false;
-    try {
-      this.startActors();
-      for (;;) {
-        if (this.command !== CONTROL_RUN) {
-          if (await this.paused()) continue;
-          stopped = true;
-          break;
-        }
-        const slice = this.slice();
-        if (slice === Slice.Done) break;
-        if (slice === Slice.Idle) {
-          const h = this.safe.horizon;
-          await this.time.idle(() => this.park(() => this.hasWork(h), this.init.spinRounds));
-        } else await this.time.worked();
-      }
-    } catch (error) {
-      throw this.crashed(error);
-    }
-    return this.finish(stopped);
+  protected async waitForNews(): Promise<void> {
+    const h = this.safe.horizon;
+    await this.time.idle(() => this.park(() => this.hasWork(h), this.init.spinRounds));
   }
 
   /** Start every actor, and mark the edges their senders promised never to use. */
-  private startActors(): void {
+  protected begin(): void {
     for (const runner of this.runners) {
       this.current = runner;
       runner.start();
@@ -209,7 +181,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
   }
 
   /** One slice: horizon, drain, handle, flush, publish. */
-  private slice(): Slice {
+  protected turn(): Turn {
     this.stop.read();
     // Horizon first, then drain: a producer publishes its records before the safe time that
     // covers them, so every record below the horizon read here is visible to the drain below.
@@ -229,12 +201,12 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     const done = lower >= end && (this.barrier === undefined || this.barrier.final(end));
     this.safe.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
     this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
-    if (done && this.stagedTotal === 0) return Slice.Done;
-    return handled === 0 && drained === 0 && flushed === 0 ? Slice.Idle : Slice.Worked;
+    if (done && this.stagedTotal === 0) return Turn.Done;
+    return handled === 0 && drained === 0 && flushed === 0 ? Turn.Idle : Turn.Worked;
   }
 
   /** After the loop: roll back past the stop, shut the rings down, and hand back the figures. */
-  private async finish(stopped: boolean): Promise<WorkerResult> {
+  protected async finish(stopped: boolean): Promise<WorkerResult> {
     this.time.stop();
     this.stop.read();
     const firstFindingStop = this.stop.end < this.init.endTick ? this.stop.end : undefined;

@@ -56,7 +56,7 @@ import { readMessage } from '../../transport/codec.js';
 import type { ActorRunner, MessagePool } from '../actor-runner.js';
 import { closeStaged, hasFlushable } from '../staged-edge.js';
 import { lowerWord, STOP_TICK_NONE, WorkerEnd } from '../stop-tick.js';
-import { ThreadLoop } from '../thread-loop.js';
+import { ThreadLoop, Turn } from '../thread-loop.js';
 import { CONTROL_RUN } from '../thread-status.js';
 import type { WorkerInit } from '../worker-init.js';
 import { actorOutcome, type WorkerResult, type WorkerSnapshot } from '../worker-result.js';
@@ -148,31 +148,18 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
     if (out === undefined) {
       throw new AssertionFailure(`free mode: ${this.fa.runner.actor.name} sent on edge ${edge} with no ring`);
     }
-    out.staged.push(m);
-    this.stagedTotal++;
+    this.stage(out, m);
   }
 
-  async run(): Promise<WorkerResult> {
-    this.status.running();
-    let stopped = false;
-    try {
-      this.fa.runner.start();
-      this.publishLower();
-      for (;;) {
-        if (this.command !== CONTROL_RUN) {
-          if (await this.paused()) continue;
-          stopped = true;
-          break;
-        }
-        const progressed = this.step();
-        if (this.finished()) break;
-        if (progressed) await this.time.worked();
-        else await this.waitForWork();
-      }
-    } catch (error) {
-      throw this.crashed(error);
-    }
-    return this.finish(stopped);
+  protected begin(): void {
+    this.fa.runner.start();
+    this.publishLower();
+  }
+
+  protected turn(): Turn {
+    const progressed = this.step();
+    if (this.finished()) return Turn.Done;
+    return progressed ? Turn.Worked : Turn.Idle;
   }
 
   /** Take, flush, handle within the window, publish L: true if any of it moved something. */
@@ -203,7 +190,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
    * Park until there is work. Waiting for the window (not for space or for records), it says
    * what it waits for, so only the worker whose L gets there rings it (publishLower).
    */
-  private async waitForWork(): Promise<void> {
+  protected async waitForNews(): Promise<void> {
     const t = this.fa.nextTime();
     const blocked = !this.idle && this.stagedTotal === 0 && t < this.stop.end;
     if (blocked) {
@@ -215,7 +202,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
   }
 
   /** After the loop: shut the rings down and hand back the figures and the take log. */
-  private async finish(stopped: boolean): Promise<WorkerResult> {
+  protected async finish(stopped: boolean): Promise<WorkerResult> {
     const fa = this.fa;
     this.time.stop();
     // Every stop proposal came from a busy worker, so after `pending` reached 0 this read is final.
