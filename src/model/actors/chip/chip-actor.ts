@@ -25,6 +25,7 @@ import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
+import { MachineActor } from '../machine-actor.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -38,13 +39,13 @@ import { HostThreads } from './host-threads.js';
 import { TceMappers } from './tce-mappers.js';
 import { TceUnmaps } from './tce-unmap.js';
 
-export class ChipActor implements Actor {
+export class ChipActor extends MachineActor implements Actor {
   readonly kind = 'chip' as const;
   readonly name: string;
   private readonly env: ChipEnv;
-  private readonly dispatch: Dispatch;
+  protected readonly dispatch: Dispatch;
   private readonly counters = new Counters([C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]);
-  private readonly oracle = new Oracle();
+  protected readonly oracle = new Oracle();
   private readonly translateLatency: LatencyHistogram;
   private readonly registerWait: LatencyHistogram;
   private readonly threads: HostThreads;
@@ -57,10 +58,11 @@ export class ChipActor implements Actor {
   private readonly dma: DmaLanding;
 
   constructor(
-    readonly index: number,
+    index: number,
     private readonly world: World,
     recorder: Recorder,
   ) {
+    super(index);
     this.env = new ChipEnv(index, world, this.counters, this.oracle);
     this.name = this.env.name;
     this.translateLatency = recorder.histogram();
@@ -123,10 +125,6 @@ export class ChipActor implements Actor {
     this.mappers.start(ctx);
   }
 
-  findings(): number {
-    return this.oracle.violationCount;
-  }
-
   progress(): number {
     return this.atsd.unit.stats.launches;
   }
@@ -138,10 +136,6 @@ export class ChipActor implements Actor {
   silentEdges(): number[] {
     if (this.resets.enabled) return [];
     return this.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
-  }
-
-  handle(m: SimMessage, ctx: ActorContext): void {
-    this.dispatch.handle(m, ctx);
   }
 
   /** A fresh frame mapped: the nest MMU's replica, and the home chip learns the frame's owner. */

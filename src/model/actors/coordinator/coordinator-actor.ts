@@ -12,11 +12,11 @@
  */
 import { Oracle } from '../../check/oracle.js';
 import { K } from '../../protocol/kinds.js';
-import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
+import { MachineActor } from '../machine-actor.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -27,11 +27,11 @@ import { ResetTraffic } from './reset-traffic.js';
 import { TceTraffic } from './tce-traffic.js';
 import { Watchdog } from './watchdog.js';
 
-export class CoordinatorActor implements Actor {
+export class CoordinatorActor extends MachineActor implements Actor {
   readonly kind = 'coordinator' as const;
   readonly name = 'coordinator';
   private readonly env: CoordinatorEnv;
-  private readonly dispatch: Dispatch;
+  protected readonly dispatch: Dispatch;
   private readonly counters = new Counters([
     C.shootdownsStarted,
     C.shootdownsCompleted,
@@ -39,7 +39,7 @@ export class CoordinatorActor implements Actor {
     C.pagesMapped,
     C.migrations,
   ]);
-  private readonly oracle: Oracle;
+  protected readonly oracle: Oracle;
   private readonly shootdownLatency: LatencyHistogram;
   private readonly holdTime: LatencyHistogram;
   private readonly lifecycle: PageLifecycle;
@@ -48,11 +48,8 @@ export class CoordinatorActor implements Actor {
   private readonly mmio: MmioTraffic;
   private readonly resets: ResetTraffic;
 
-  constructor(
-    readonly index: number,
-    world: World,
-    recorder: Recorder,
-  ) {
+  constructor(index: number, world: World, recorder: Recorder) {
+    super(index);
     const gpuNpus = new Map<number, number[]>();
     for (const g of world.topology.gpus) gpuNpus.set(g.index, [g.socket]);
     this.oracle = new Oracle({ gpuNpus });
@@ -87,8 +84,9 @@ export class CoordinatorActor implements Actor {
     this.resets.start(ctx);
   }
 
-  findings(): number {
-    return this.oracle.violationCount + this.watchdog.found.length;
+  /** The oracle's violations and the watchdog's liveness findings. */
+  override findings(): number {
+    return super.findings() + this.watchdog.found.length;
   }
 
   progress(): number {
@@ -98,10 +96,6 @@ export class CoordinatorActor implements Actor {
   /** The coordinator writes to GPUs only for guest BAR0 accesses; without them those edges are silent. */
   silentEdges(): number[] {
     return this.mmio.enabled ? [] : this.env.toGpu;
-  }
-
-  handle(m: SimMessage, ctx: ActorContext): void {
-    this.dispatch.handle(m, ctx);
   }
 
   sample(): Record<string, number> {

@@ -20,17 +20,14 @@ export class MmioTraffic {
 
   start(ctx: ActorContext): void {
     if (!this.enabled) return;
-    ctx.schedule(
-      1 + ctx.chooser.choose('mmio.start', this.env.params.mmio.accessIntervalTicks),
-      MmioTimerMsg.encode({}),
-    );
+    this.env.startTimer(ctx, this.env.params.mmio.accessIntervalTicks, 'mmio.start', MmioTimerMsg.encode({}));
   }
 
   onTimer(ctx: ActorContext): void {
     const ch = ctx.chooser;
     const w = this.env.world;
     const p = this.env.params.mmio;
-    ctx.schedule(this.env.jittered(ctx, p.accessIntervalTicks, 'mmio.interval'), MmioTimerMsg.encode({}));
+    this.env.rearm(ctx, p.accessIntervalTicks, 'mmio.interval', MmioTimerMsg.encode({}));
     const owned = w.topology.gpus.filter((g) => w.gpuOwner[g.index]! >= 0);
     if (owned.length === 0) return;
     const g = owned[ch.choose('mmio.gpu', owned.length)]!;

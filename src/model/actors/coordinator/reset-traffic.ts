@@ -41,19 +41,13 @@ export class ResetTraffic {
 
   start(ctx: ActorContext): void {
     if (!this.enabled) return;
-    ctx.schedule(
-      1 + ctx.chooser.choose('reset.start', this.env.params.resets!.intervalTicks),
-      ResetTimerMsg.encode({}),
-    );
+    this.env.startTimer(ctx, this.env.params.resets!.intervalTicks, 'reset.start', ResetTimerMsg.encode({}));
   }
 
   onTimer(ctx: ActorContext): void {
     const w = this.env.world;
     const counters = this.env.counters;
-    ctx.schedule(
-      this.env.jittered(ctx, this.env.params.resets!.intervalTicks, 'reset.interval'),
-      ResetTimerMsg.encode({}),
-    );
+    this.env.rearm(ctx, this.env.params.resets!.intervalTicks, 'reset.interval', ResetTimerMsg.encode({}));
     const gpu = this.owned[ctx.chooser.choose('reset.gpu', this.owned.length)]!;
     const caller = w.gpuOwner[gpu]!;
     if (this.busy.has(gpu)) {

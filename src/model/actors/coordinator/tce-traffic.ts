@@ -29,19 +29,13 @@ export class TceTraffic {
 
   start(ctx: ActorContext): void {
     if (!this.enabled) return;
-    ctx.schedule(
-      1 + ctx.chooser.choose('tce.start', this.env.params.host.tceRemapIntervalTicks),
-      TceTimerMsg.encode({}),
-    );
+    this.env.startTimer(ctx, this.env.params.host.tceRemapIntervalTicks, 'tce.start', TceTimerMsg.encode({}));
   }
 
   onTimer(ctx: ActorContext): void {
     const ch = ctx.chooser;
     const w = this.env.world;
-    ctx.schedule(
-      this.env.jittered(ctx, this.env.params.host.tceRemapIntervalTicks, 'tce.interval'),
-      TceTimerMsg.encode({}),
-    );
+    this.env.rearm(ctx, this.env.params.host.tceRemapIntervalTicks, 'tce.interval', TceTimerMsg.encode({}));
     const gpus = w.topology.gpus.filter((g) => w.tcePages[g.index]!.length >= PAGES_PER_UNMAP);
     if (gpus.length === 0) return;
     const g = gpus[ch.choose('tce.gpu', gpus.length)]!;

@@ -11,12 +11,12 @@
 import { Oracle } from '../../check/oracle.js';
 import { AtsCache } from '../../gpu/ats-cache.js';
 import { K } from '../../protocol/kinds.js';
-import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
 import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
+import { MachineActor } from '../machine-actor.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
 import type { World } from '../world.js';
@@ -28,13 +28,13 @@ import { PeerPort } from './peer-port.js';
 import { ResetPort } from './reset-port.js';
 import { RingAllReduce, ringOf } from './ring-allreduce.js';
 
-export class GpuActor implements Actor {
+export class GpuActor extends MachineActor implements Actor {
   readonly kind = 'gpu' as const;
   readonly name: string;
   private readonly env: GpuEnv;
-  private readonly dispatch: Dispatch;
+  protected readonly dispatch: Dispatch;
   private readonly counters = new Counters(Object.values(C));
-  private readonly oracle = new Oracle();
+  protected readonly oracle = new Oracle();
   private readonly ats: AtsCache;
   private readonly dmaLatency: LatencyHistogram;
   private readonly peerLatency: LatencyHistogram;
@@ -47,10 +47,11 @@ export class GpuActor implements Actor {
   private readonly allreduceLatency: LatencyHistogram | undefined;
 
   constructor(
-    readonly index: number,
+    index: number,
     private readonly world: World,
     recorder: Recorder,
   ) {
+    super(index);
     this.env = new GpuEnv(index, world, this.counters, this.oracle);
     this.name = this.env.name;
     this.ats = new AtsCache({ gpu: this.env.gpu });
@@ -121,10 +122,6 @@ export class GpuActor implements Actor {
     this.collective?.start(ctx);
   }
 
-  findings(): number {
-    return this.oracle.violationCount;
-  }
-
   progress(): number {
     return this.counters.get(C.dmaCompleted);
   }
@@ -138,10 +135,6 @@ export class GpuActor implements Actor {
     if (this.env.tenantIndex < 0)
       return out.filter((e) => e.index !== this.env.toChipNvlink).map((e) => e.index);
     return [this.env.toCoordinator];
-  }
-
-  handle(m: SimMessage, ctx: ActorContext): void {
-    this.dispatch.handle(m, ctx);
   }
 
   sample(): Record<string, number> {
