@@ -102,6 +102,22 @@ const PAGE_SPAN = 2 ** 37;
  */
 const PROBE_PAGES_MAX = 64;
 
+/**
+ * The entry of one cache level that translates `va`, trying each page size (an entry keyed by the
+ * VA aligned to a size counts only if it is a translation of that size); marks it used.
+ */
+function probe(cache: LruMap<AtsEntry>, space: number, va: VirtAddr): AtsEntry | undefined {
+  for (const size of SIZES) {
+    const k = space + alignDown(va, size) / PAGE_64K;
+    const e = cache.get(k);
+    if (e !== undefined && e.pageSizeBytes === size) {
+      cache.use(k);
+      return e;
+    }
+  }
+  return undefined;
+}
+
 export class AtsCache {
   readonly gpu: number;
   // Keys are numbers (address-space id * 2^37 + 64 KiB page number): the lookup is the GPU's hot
@@ -154,23 +170,10 @@ export class AtsCache {
     // Until a 2M or 1G translation was ever cached, only the 64K probe can hit. (A VA is a whole
     // number >= 0, so the floor is alignDown(va, 64K) / 64K without a floating-point remainder.)
     if (!this.largeSeen) return this.lookup64K(space + Math.floor(va / PAGE_64K));
-    const sizes = SIZES;
-    for (const size of sizes) {
-      const k = space + alignDown(va, size) / PAGE_64K;
-      const e1 = this.l1.get(k);
-      if (e1 !== undefined && e1.pageSizeBytes === size) {
-        this.l1.use(k);
-        return this.l1Hit(e1);
-      }
-    }
-    for (const size of sizes) {
-      const k = space + alignDown(va, size) / PAGE_64K;
-      const e2 = this.l2.get(k);
-      if (e2 !== undefined && e2.pageSizeBytes === size) {
-        this.l2.use(k);
-        return this.l2Hit(e2);
-      }
-    }
+    const e1 = probe(this.l1, space, va);
+    if (e1 !== undefined) return this.l1Hit(e1);
+    const e2 = probe(this.l2, space, va);
+    if (e2 !== undefined) return this.l2Hit(e2);
     return this.miss();
   }
 
