@@ -29,9 +29,9 @@
  * a consumer's bell after every publish, safe-time store and close; consumers ring a producer's
  * bell after a release only if it armed the space waiter. The doorbell's protocol
  * (src/transport/doorbell.ts) makes that free of lost wake-ups. Before parking the thread may spin
- * a bounded number of rounds re-checking `ready` (`spinRounds`, chosen by the runtime: a spin
- * only pays when workers do not outnumber cores, since a spinning thread takes the core from the
- * one it waits for); parks are bounded (thread-loop.ts, which holds what both loops share) so the
+ * a bounded number of rounds re-checking `ready` (only when the runtime allows it, `spinRounds` >
+ * 0: a spin only pays when workers do not outnumber cores, since a spinning thread takes the core
+ * from the one it waits for; the spin then adapts, parkSpinning); parks are bounded (thread-loop.ts, which holds what both loops share) so the
  * thread yields to its event loop (comlink control) at least that often.
  *
  * Backpressure without deadlock. Sends never block: a record that finds its ring full is staged
@@ -57,6 +57,7 @@ import { AssertionFailure, assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
 import { createChooser } from '../model/choice/strategy.js';
 import { type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
+import { AdaptiveSpin } from '../transport/adaptive-spin.js';
 import { readMessage } from '../transport/codec.js';
 import { ActorRunner, type MessagePool } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
@@ -84,6 +85,13 @@ const STAGE_LIMIT = 16_384;
  * hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
  */
 const STOP_CHECKPOINTS = 65_536;
+/**
+ * Bounds of the worker's spin before a park, when it spins at all: about 6 us to 1.6 ms. A worker
+ * waits on every inbound ring at once, for a lookahead window of its peers' work (tens of
+ * microseconds to a millisecond), longer than a ring endpoint waits for one batch.
+ */
+const WORKER_SPIN_MIN = 64;
+const WORKER_SPIN_MAX = 16_384;
 
 export class WorkerLoop extends ThreadLoop<Outbound> {
   private readonly runners: ActorRunner[];
@@ -110,6 +118,8 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
   private events = 0;
   /** The runner whose event is being handled, for crash reports. */
   private current: ActorRunner | undefined;
+  /** How long to spin before a park, when the runtime allows spinning at all. */
+  private readonly spin: AdaptiveSpin | undefined;
 
   constructor(actors: readonly Actor[], init: WorkerInit, clockMs: () => number = () => performance.now()) {
     super(init, actors, clockMs);
@@ -141,6 +151,8 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       inbound: this.inbound,
       outByEdge: this.outByEdge,
     } = wireEdges(init, this.bells));
+    this.spin =
+      init.spinRounds > 0 ? new AdaptiveSpin(init.spinRounds, WORKER_SPIN_MIN, WORKER_SPIN_MAX) : undefined;
     this.safe = new SafeTimes(new BigInt64Array(init.horizons), worker, this.inbound, this.outbound);
     const ringAll = () => this.ringAll();
     this.stop = new WorkerEnd(init.stopTick, init.endTick, ringAll);
@@ -164,7 +176,23 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
 
   protected async waitForNews(): Promise<void> {
     const h = this.safe.horizon;
-    await this.time.idle(() => this.park(() => this.hasWork(h), this.init.spinRounds));
+    await this.time.idle(() => this.parkSpinning(() => this.hasWork(h)));
+  }
+
+  /**
+   * Park, after a spin whose length adapts (adaptive-spin.ts) when the runtime allows spinning
+   * (workers do not outnumber cores): a wait its partner ended within half a millisecond doubles
+   * the next spin, a long one or a time-out halves it.
+   */
+  private parkSpinning(ready: () => boolean): void {
+    const spin = this.spin;
+    if (spin === undefined) {
+      this.park(ready);
+      return;
+    }
+    const started = performance.now();
+    const result = this.park(ready, spin.rounds);
+    if (result !== 'ready') spin.afterPark(performance.now() - started, result === 'woken');
   }
 
   /** Start every actor, and mark the edges their senders promised never to use. */

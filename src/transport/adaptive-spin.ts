@@ -23,16 +23,21 @@ const LONG_PARK_MS = 2;
 export class AdaptiveSpin {
   rounds: number;
 
-  constructor(initialRounds: number) {
-    this.rounds = Math.min(MAX_SPIN_ROUNDS, Math.max(MIN_SPIN_ROUNDS, initialRounds));
+  /** `minRounds`..`maxRounds`: the ring endpoints' bounds unless a caller waits on more than one ring. */
+  constructor(
+    initialRounds: number,
+    private readonly minRounds = MIN_SPIN_ROUNDS,
+    private readonly maxRounds = MAX_SPIN_ROUNDS,
+  ) {
+    this.rounds = Math.min(maxRounds, Math.max(minRounds, initialRounds));
   }
 
   /** Account for one blocking call that parked: `waitedMs` from its start until it returned. */
   afterPark(waitedMs: number, woken: boolean): void {
     if (woken && waitedMs < SHORT_PARK_MS) {
-      this.rounds = Math.min(MAX_SPIN_ROUNDS, this.rounds * 2);
+      this.rounds = Math.min(this.maxRounds, this.rounds * 2);
     } else if (!woken || waitedMs >= LONG_PARK_MS) {
-      this.rounds = Math.max(MIN_SPIN_ROUNDS, this.rounds >> 1);
+      this.rounds = Math.max(this.minRounds, this.rounds >> 1);
     }
   }
 }

@@ -27,4 +27,15 @@ describe('adaptive spin: how long a blocking ring call spins before parking', ()
     expect(new AdaptiveSpin(1).rounds).toBe(MIN_SPIN_ROUNDS);
     expect(new AdaptiveSpin(1e9).rounds).toBe(MAX_SPIN_ROUNDS);
   });
+
+  test('bounds of its own (the worker loop waits on many rings): clamped start, ceiling and floor', () => {
+    const spin = new AdaptiveSpin(500, 64, 16_384);
+    expect(spin.rounds).toBe(500);
+    for (let i = 0; i < 20; i++) spin.afterPark(0.1, true);
+    expect(spin.rounds).toBe(16_384);
+    for (let i = 0; i < 20; i++) spin.afterPark(50, false);
+    expect(spin.rounds).toBe(64);
+    expect(new AdaptiveSpin(1, 64, 16_384).rounds).toBe(64);
+    expect(new AdaptiveSpin(1e9, 64, 16_384).rounds).toBe(16_384);
+  });
 });
