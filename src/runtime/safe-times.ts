@@ -21,7 +21,7 @@ export class SafeTimes {
   /** The horizon read last (min over inbound rings of their safe times). */
   horizon = 0;
   private publishedHorizon = 0;
-  /** Slices that published safe times (hand-offs offered to the other workers). */
+  /** Publications of safe times (hand-offs offered to the other workers). */
   publishes = 0;
 
   constructor(
@@ -58,7 +58,10 @@ export class SafeTimes {
     return v === HORIZON_INFINITE ? Number.POSITIVE_INFINITY : Number(v);
   }
 
-  /** Publish on each outbound ring: lower + its latency (+Infinity on a silent ring or at the end). */
+  /**
+   * Publish on each outbound ring: lower + its latency (+Infinity on a silent ring or at the end),
+   * but never past a record still staged for it.
+   */
   publishSafeTimes(lower: number): void {
     this.publishes++;
     for (const out of this.outbound) {
@@ -67,7 +70,10 @@ export class SafeTimes {
           out.producer.publishSafeTime(Number.POSITIVE_INFINITY);
         continue;
       }
-      const t = lower === Number.POSITIVE_INFINITY ? lower : lower + out.latencyTicks;
+      let t = lower === Number.POSITIVE_INFINITY ? lower : lower + out.latencyTicks;
+      // A record still staged (its ring was full) is published later: the safe time must not pass
+      // it. Records on one edge arrive in send order (links are FIFO), so the first is the earliest.
+      if (out.stagedHead < out.staged.length) t = Math.min(t, out.staged[out.stagedHead]!.timeTicks);
       if (t > out.producer.publishedSafeTime()) out.producer.publishSafeTime(t);
     }
   }

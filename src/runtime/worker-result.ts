@@ -43,7 +43,7 @@ export interface WorkerResult {
   busyMs: number;
   parkedMs: number;
   parks: number;
-  /** Slices that published safe times (hand-offs offered to the other workers). */
+  /** Publications of safe times, at slice ends and within slices (hand-offs offered to the other workers). */
   publishes: number;
   /** Free mode: the actor's take log and how far real timing bent its timeline. */
   free?: { log: ActorTakeLog; logEntries: number; lateness: Lateness; driftWaits: number };
