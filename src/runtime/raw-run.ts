@@ -40,7 +40,7 @@ export interface WorkerFigures {
   parkedMs: number;
   parks: number;
   events: number;
-  /** Slices that published safe times: the hand-offs it offered the other workers. */
+  /** Publications of safe times (slice ends and within slices): the hand-offs it offered the other workers. */
   publishes?: number;
   /** The least latency of an edge between it and another worker: its lookahead (threaded). */
   lookaheadTicks?: number;
