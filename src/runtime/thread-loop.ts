@@ -12,10 +12,12 @@
  * control word is a plain field: only this thread's event loop writes it (setCommand, between
  * slices), and the loops read it between slices, so it needs no atomics; setCommand rings the
  * thread's own bell so that a parked loop sees it at once. Every park is bounded (PARK_MS), so
- * the thread yields to its event loop, where comlink's commands arrive, at least that often.
+ * the thread yields to its event loop, where comlink's commands arrive, at least that often; a
+ * spin before a park (parkSpinning) only when the runtime allows it, and bounded too.
  */
 import type { Actor } from '../model/actors/actor.js';
 import { SELF_LINK, type SimMessage } from '../model/protocol/sim-message.js';
+import { AdaptiveSpin } from '../transport/adaptive-spin.js';
 import { Doorbell, type ParkResult } from '../transport/doorbell.js';
 import type { RingConsumer } from '../transport/ring.js';
 import type { ActorRunner, MessagePool } from './actor-runner.js';
@@ -30,6 +32,13 @@ import { WorkerStatus, WorkerTime } from './worker-status.js';
 
 /** Upper bound of one park, so control requests are seen promptly. */
 const PARK_MS = 20;
+/**
+ * Bounds of a worker's spin before a park, when it spins at all: about 6 us to 1.6 ms. A worker
+ * waits on every inbound ring at once, for a lookahead window of its peers' work (tens of
+ * microseconds to a millisecond), longer than a ring endpoint waits for one batch.
+ */
+const WORKER_SPIN_MIN = 64;
+const WORKER_SPIN_MAX = 16_384;
 
 /**
  * What one turn of a loop came to: it handled, drained or flushed something; it had nothing to do
@@ -62,6 +71,8 @@ export abstract class ThreadLoop<O extends StagedEdge> {
   protected command = CONTROL_RUN;
   /** Records staged on all outbound edges, not yet flushed. */
   protected stagedTotal = 0;
+  /** How long to spin before a park, when the runtime allows spinning at all (spinRounds > 0). */
+  protected readonly spin: AdaptiveSpin | undefined;
   crash: Crash | undefined;
 
   constructor(
@@ -75,6 +86,8 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     this.inFlightPerEdge = init.plan.edges.map(() => 0);
     this.status = new WorkerStatus(init.statusRows, init.worker);
     this.time = new WorkerTime(clockMs, this.status, actors);
+    this.spin =
+      init.spinRounds > 0 ? new AdaptiveSpin(init.spinRounds, WORKER_SPIN_MIN, WORKER_SPIN_MAX) : undefined;
   }
 
   /** Edges whose rings this worker produces on. */
@@ -158,6 +171,22 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     const result = this.bell.park(ready, PARK_MS, spinRounds);
     if (result !== 'ready') this.time.parks++;
     return result;
+  }
+
+  /**
+   * Park, after a spin whose length adapts (adaptive-spin.ts) when the runtime allows spinning
+   * (workers do not outnumber cores): a wait its partner ended within half a millisecond doubles
+   * the next spin, a long one or a time-out halves it.
+   */
+  protected parkSpinning(ready: () => boolean): void {
+    const spin = this.spin;
+    if (spin === undefined) {
+      this.park(ready);
+      return;
+    }
+    const started = performance.now();
+    const result = this.park(ready, spin.rounds);
+    if (result !== 'ready') spin.afterPark(performance.now() - started, result === 'woken');
   }
 
   protected crashed(error: unknown): Error {

@@ -57,7 +57,6 @@ import { AssertionFailure, assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
 import { createChooser } from '../model/choice/strategy.js';
 import { type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
-import { AdaptiveSpin } from '../transport/adaptive-spin.js';
 import { readMessage } from '../transport/codec.js';
 import { ActorRunner, type MessagePool } from './actor-runner.js';
 import { EventHeap } from './event-heap.js';
@@ -91,13 +90,6 @@ const STAGE_LIMIT = 16_384;
  * hundreds of events; an actor that ran further fails loudly (actor-runner.ts rollbackTo).
  */
 const STOP_CHECKPOINTS = 65_536;
-/**
- * Bounds of the worker's spin before a park, when it spins at all: about 6 us to 1.6 ms. A worker
- * waits on every inbound ring at once, for a lookahead window of its peers' work (tens of
- * microseconds to a millisecond), longer than a ring endpoint waits for one batch.
- */
-const WORKER_SPIN_MIN = 64;
-const WORKER_SPIN_MAX = 16_384;
 
 export class WorkerLoop extends ThreadLoop<Outbound> {
   private readonly runners: ActorRunner[];
@@ -124,8 +116,6 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
   private events = 0;
   /** The runner whose event is being handled, for crash reports. */
   private current: ActorRunner | undefined;
-  /** How long to spin before a park, when the runtime allows spinning at all. */
-  private readonly spin: AdaptiveSpin | undefined;
 
   constructor(actors: readonly Actor[], init: WorkerInit, clockMs: () => number = () => performance.now()) {
     super(init, actors, clockMs);
@@ -157,8 +147,6 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       inbound: this.inbound,
       outByEdge: this.outByEdge,
     } = wireEdges(init, this.bells));
-    this.spin =
-      init.spinRounds > 0 ? new AdaptiveSpin(init.spinRounds, WORKER_SPIN_MIN, WORKER_SPIN_MAX) : undefined;
     this.safe = new SafeTimes(new BigInt64Array(init.horizons), worker, this.inbound, this.outbound);
     const ringAll = () => this.ringAll();
     this.stop = new WorkerEnd(init.stopTick, init.endTick, ringAll);
@@ -185,22 +173,6 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     await this.time.idle(() => this.parkSpinning(() => this.hasWork(h)));
   }
 
-  /**
-   * Park, after a spin whose length adapts (adaptive-spin.ts) when the runtime allows spinning
-   * (workers do not outnumber cores): a wait its partner ended within half a millisecond doubles
-   * the next spin, a long one or a time-out halves it.
-   */
-  private parkSpinning(ready: () => boolean): void {
-    const spin = this.spin;
-    if (spin === undefined) {
-      this.park(ready);
-      return;
-    }
-    const started = performance.now();
-    const result = this.park(ready, spin.rounds);
-    if (result !== 'ready') spin.afterPark(performance.now() - started, result === 'woken');
-  }
-
   /** Start every actor, and mark the edges their senders promised never to use. */
   protected begin(): void {
     for (const runner of this.runners) {
@@ -225,9 +197,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     this.events += handled;
     const end = this.stop.end;
     const flushed = this.stagedTotal > 0 ? this.flushOutbound() : 0;
-    const next = this.heap.peek();
-    let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
-    if (h < lower) lower = h;
+    const lower = this.lowerBound(h);
     // When a run stops at its first finding, a worker may finish (at a stop or at the run's
     // end) only once every worker's lower bound has passed its end: then no worker can still
     // find something earlier, and the stop tick it reads at the finish is final.
@@ -304,10 +274,14 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
    */
   private publishMidSlice(h: number): void {
     if (this.stagedTotal > 0) this.flushOutbound();
-    const next = this.heap.peek();
-    let lower = next === undefined ? Number.POSITIVE_INFINITY : next.timeTicks;
-    if (h < lower) lower = h;
+    const lower = this.lowerBound(h);
     if (lower < this.stop.end) this.safe.publishSafeTimes(lower);
+  }
+
+  /** L: no event this worker handles from now on is earlier (its next event, or the horizon). */
+  private lowerBound(h: number): number {
+    const next = this.heap.peek();
+    return next === undefined || next.timeTicks > h ? h : next.timeTicks;
   }
 
   /**
