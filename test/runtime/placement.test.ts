@@ -77,4 +77,19 @@ describe('placement: one digest for every placement', () => {
     expect(two.reachedTick).toBe(inline.reachedTick);
     expect(two.actorDigests).toEqual(inline.actorDigests);
   });
+
+  test('placement: 2 spinning workers on tiny rings (records staged, safe times within slices) give the inline digest', async () => {
+    // spinRounds set, so the loops spin and publish within slices whatever the cores here; rings of
+    // 16 records fill, so sends are staged while safe times go out within slices (the bound itself
+    // is unit-tested in safe-times.test.ts).
+    const c = config('dma-storm', 4, 40_000_000);
+    const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
+    const two = await runRaw(c, {
+      host: 'threaded',
+      placement: { kind: 'workers', count: 2 },
+      spinRounds: 500,
+      ringCapacityRecords: 16,
+    });
+    expect(combineDigests(two.actorDigests)).toBe(inline);
+  });
 });
