@@ -78,7 +78,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
   constructor(
     protected readonly init: WorkerInit,
     /** The worker's actors, for the status board's progress and findings. */
-    protected readonly actors: readonly Actor[],
+    actors: readonly Actor[],
     clockMs: () => number,
   ) {
     this.bells = init.bells.map((b) => Doorbell.attach(b));
@@ -196,17 +196,14 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     return e;
   }
 
-  /** After the end: every record waiting in an inbound ring is in flight; returns how many. */
-  protected countInboundInFlight(inbound: readonly InboundRing[]): number {
-    let total = 0;
+  /** After the end: every record waiting in an inbound ring is in flight. */
+  protected countInboundInFlight(inbound: readonly InboundRing[]): void {
     for (const { edge, consumer } of inbound) {
       const n = consumer.available();
       if (n === 0) continue;
       this.inFlightPerEdge[edge]! += n;
       consumer.release(n);
-      total += n;
     }
-    return total;
   }
 
   /** Events left in a heap at the end (at or past the end, or unhandled at a stop) are in flight. */
