@@ -10,8 +10,8 @@
  *   1. `observe(ev)` remembers `ev` under its history keys (a page, a register, a shootdown), except
  *      for the hot per-DMA events, which are only kept when they break a rule (their keys are
  *      worked out only then);
- *   2. each rule family that lists `ev.kind` looks at `ev`, updates its own state and reports what
- *      broke (a family never sees the kinds it does nothing with);
+ *   2. each rule family with a handler for `ev.kind` (its `on` table) looks at `ev`, updates its
+ *      own state and reports what broke (a family never sees the kinds it does nothing with);
  *   3. a report becomes a Violation whose history is the last events of the keys involved.
  * Bounded: `historyDepth` events in at most `historyKeys` keys (oldest key dropped); violations kept
  * in a ViolationLog (the rest are counted).
@@ -40,13 +40,16 @@ export interface OracleOptions {
 /** Per-DMA events: checked, but remembered only when they break a rule (they are most events). */
 const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access', 'tce.fault']);
 
-/** What the oracle does with one kind of event: whether it is hot, and the families that see it. */
+/** A family's handler for one kind, called with any event of that kind. */
+type AnyHandler = (ev: OracleEvent, report: Report) => void;
+
+/** What the oracle does with one kind of event: whether it is hot, and the handlers that judge it. */
 interface Route {
   readonly hot: boolean;
   /** In the families' order, so reports of one event come in the order they always did. */
-  readonly families: readonly RuleFamily[];
+  readonly handlers: readonly AnyHandler[];
 }
-const NO_FAMILIES: readonly RuleFamily[] = [];
+const NO_HANDLERS: readonly AnyHandler[] = [];
 
 export class Oracle {
   private readonly families: RuleFamily[];
@@ -56,7 +59,7 @@ export class Oracle {
   private readonly log: ViolationLog;
   /** The page each address belongs to (64K unless a larger page was announced). */
   private readonly pages = new PageBases();
-  /** Kind -> its route; a kind no family lists gets one with no families on first sight. */
+  /** Kind -> its route; a kind no family handles gets one with no handlers on first sight. */
   private readonly routes = new Map<string, Route>();
   /** The event being judged and whether it is hot, for `report` (set only inside `observe`). */
   private current: OracleEvent | undefined;
@@ -87,9 +90,10 @@ export class Oracle {
     this.historyKeys = options.historyKeys ?? 4096;
     this.log = new ViolationLog(options.keepViolations ?? 50);
     for (const f of this.families) {
-      for (const kind of f.kinds) {
+      for (const [kind, handler] of Object.entries(f.on)) {
         const r = this.routeOf(kind);
-        this.routes.set(kind, { hot: r.hot, families: [...r.families, f] });
+        // The table is keyed by kind, so the handler is only ever called with events of its kind.
+        this.routes.set(kind, { hot: r.hot, handlers: [...r.handlers, handler as AnyHandler] });
       }
     }
   }
@@ -97,7 +101,7 @@ export class Oracle {
   private routeOf(kind: string): Route {
     let r = this.routes.get(kind);
     if (r === undefined) {
-      r = { hot: HOT_KINDS.has(kind as OracleEvent['kind']), families: NO_FAMILIES };
+      r = { hot: HOT_KINDS.has(kind as OracleEvent['kind']), handlers: NO_HANDLERS };
       this.routes.set(kind, r);
     }
     return r;
@@ -123,13 +127,13 @@ export class Oracle {
     const route = this.routeOf(ev.kind);
     if (ev.kind === 'page.owner') this.pages.note(ev.pa, ev.sizeBytes);
     if (!route.hot) for (const k of keysOf(ev, this.pages)) this.remember(k, ev);
-    const families = route.families;
-    if (families.length === 0) return 0;
+    const handlers = route.handlers;
+    if (handlers.length === 0) return 0;
     const before = this.log.total;
     // Families never feed the oracle, so `observe` is never re-entered while this is set.
     this.current = ev;
     this.currentHot = route.hot;
-    for (const f of families) f.observe(ev, this.report);
+    for (const h of handlers) h(ev, this.report);
     this.current = undefined;
     return this.log.total - before;
   }

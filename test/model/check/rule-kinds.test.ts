@@ -22,15 +22,12 @@ const FAMILIES: [file: string, family: RuleFamily][] = [
 
 describe('rule families', () => {
   test.each(FAMILIES)(
-    '%s: lists exactly the event kinds its switch handles (the oracle shows it no other)',
-    (file, family) => {
+    '%s: its handler table names only event kinds oracle-events.ts declares',
+    (_file, family) => {
       const kinds = eventKinds();
-      const text = readFileSync(new URL(`../../../src/model/check/rules/${file}`, import.meta.url), 'utf8');
-      const handled = new Set(
-        [...text.matchAll(/case '([a-z.-]+)':/g)].map((m) => m[1]!).filter((k) => kinds.has(k)),
-      );
-      expect(handled.size).toBeGreaterThan(0);
-      expect([...family.kinds].sort()).toEqual([...handled].sort());
+      const handled = Object.keys(family.on);
+      expect(handled.length).toBeGreaterThan(0);
+      expect(handled.filter((k) => !kinds.has(k))).toEqual([]);
     },
   );
 });

@@ -9,57 +9,31 @@
  *   tenant took is the host's to program, and is not judged.
  */
 import { hex } from '../../types.js';
-import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
+import type { OracleEventOf } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
 import { PageNumberMap } from '../page-number-map.js';
-import type { Report, RuleFamily } from './report.js';
-
-/** Every kind `observe` does anything with (RuleFamily.kinds). */
-const KINDS = [
-  'tenant.gpu',
-  'page.owner',
-  'page.free',
-  'tce.unpin',
-  'dma.land',
-  'peer.access',
-  'mmio.access',
-] as const satisfies readonly OracleEventKind[];
+import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
   /** Page base / 64K (pageKey, page-bases.ts) -> LPID of its owner, while owned. */
   private readonly owners = new PageNumberMap();
-  readonly kinds = KINDS;
 
   constructor(private readonly pages: PageBases) {}
 
-  observe(ev: OracleEvent, report: Report): void {
-    switch (ev.kind) {
-      case 'tenant.gpu':
-        if (ev.tenant !== undefined && ev.lpid !== undefined)
-          this.gpuTenant.set(ev.gpu, { name: ev.tenant, lpid: ev.lpid });
-        else this.gpuTenant.delete(ev.gpu);
-        return;
-      case 'page.owner':
-        this.owners.set(pageKey(ev.pa), ev.lpid);
-        return;
-      case 'page.free':
-      case 'tce.unpin':
-        this.owners.delete(pageKey(ev.pa));
-        return;
-      case 'dma.land':
-        this.onDma(ev, report);
-        return;
-      case 'peer.access':
-        this.onPeer(ev, report);
-        return;
-      case 'mmio.access':
-        this.onMmio(ev, report);
-        return;
-      default:
-        return;
-    }
-  }
+  readonly on: RuleHandlers = {
+    'tenant.gpu': (ev) => {
+      if (ev.tenant !== undefined && ev.lpid !== undefined)
+        this.gpuTenant.set(ev.gpu, { name: ev.tenant, lpid: ev.lpid });
+      else this.gpuTenant.delete(ev.gpu);
+    },
+    'page.owner': (ev) => this.owners.set(pageKey(ev.pa), ev.lpid),
+    'page.free': (ev) => this.owners.delete(pageKey(ev.pa)),
+    'tce.unpin': (ev) => this.owners.delete(pageKey(ev.pa)),
+    'dma.land': (ev, report) => this.onDma(ev, report),
+    'peer.access': (ev, report) => this.onPeer(ev, report),
+    'mmio.access': (ev, report) => this.onMmio(ev, report),
+  };
 
   private onDma(ev: OracleEventOf<'dma.land'>, report: Report): void {
     const base = this.pages.baseOf(ev.pa);

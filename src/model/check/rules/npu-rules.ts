@@ -14,8 +14,8 @@
  *   entry, no VALID, LPID or MSR mismatch) on a brick that still holds a context is the firmware's
  *   XTS state disagreeing with what it told the kernel (skiboot 7c977c734: stale state after kexec).
  */
-import type { OracleEvent, OracleEventOf } from '../oracle-events.js';
-import type { Report, RuleFamily } from './report.js';
+import type { OracleEventOf } from '../oracle-events.js';
+import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 /** Refusals that come from the XTS tables, not from the page table (`no-pte`) or the PID (`pid-zero`). */
 const XTS_REFUSALS: ReadonlySet<string> = new Set([
@@ -37,46 +37,42 @@ export class NpuRules implements RuleFamily {
   private readonly contexts = new Map<string, ContextRefs>();
   /** `npu:bdf` -> successful init_context minus destroy_context. */
   private readonly xtsContexts = new Map<string, number>();
-  readonly kinds = ['context.ref', 'xts.context', 'ats.refused', 'npu.hmi'] as const;
 
-  observe(ev: OracleEvent, report: Report): void {
-    switch (ev.kind) {
-      case 'context.ref':
-        this.contextRef(ev, report);
-        return;
-      case 'xts.context': {
-        if (ev.rc !== 0) return;
-        const key = `${ev.npu}:${ev.bdf}`;
-        const n = (this.xtsContexts.get(key) ?? 0) + (ev.op === 'init' ? 1 : -1);
-        if (n > 0) this.xtsContexts.set(key, n);
-        else this.xtsContexts.delete(key);
-        return;
-      }
-      case 'ats.refused': {
-        if (!XTS_REFUSALS.has(ev.reason)) return;
-        const held = this.xtsContexts.get(`${ev.npu}:${ev.bdf}`) ?? 0;
-        if (held === 0) return;
-        report(
-          'translation.ats-refused',
-          [`npu${ev.npu}`, `gpu${ev.gpu}`],
-          [ev.bdf],
-          `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${held} time(s), not destroyed), got refused: ${ev.reason}`,
-          [`xts:${ev.npu}:${ev.bdf}`],
-        );
-        return;
-      }
-      case 'npu.hmi':
-        if (ev.reason !== 'npu-use-after-gpu-reset') return;
-        report(
-          'order.npu-use-after-gpu-reset',
-          [`npu${ev.npu}`, `gpu${ev.gpu}`],
-          [],
-          `Expected the NPU to leave gpu${ev.gpu}'s NVLinks alone from its reset until its bricks were reset, got an HMI: ${ev.detail}`,
-        );
-        return;
-      default:
-        return;
-    }
+  readonly on: RuleHandlers = {
+    'context.ref': (ev, report) => this.contextRef(ev, report),
+    'xts.context': (ev) => this.xtsContext(ev),
+    'ats.refused': (ev, report) => this.atsRefused(ev, report),
+    'npu.hmi': (ev, report) => {
+      if (ev.reason !== 'npu-use-after-gpu-reset') return;
+      report(
+        'order.npu-use-after-gpu-reset',
+        [`npu${ev.npu}`, `gpu${ev.gpu}`],
+        [],
+        `Expected the NPU to leave gpu${ev.gpu}'s NVLinks alone from its reset until its bricks were reset, got an HMI: ${ev.detail}`,
+      );
+    },
+  };
+
+  /** A successful init_context or destroy_context on a brick. */
+  private xtsContext(ev: OracleEventOf<'xts.context'>): void {
+    if (ev.rc !== 0) return;
+    const key = `${ev.npu}:${ev.bdf}`;
+    const n = (this.xtsContexts.get(key) ?? 0) + (ev.op === 'init' ? 1 : -1);
+    if (n > 0) this.xtsContexts.set(key, n);
+    else this.xtsContexts.delete(key);
+  }
+
+  private atsRefused(ev: OracleEventOf<'ats.refused'>, report: Report): void {
+    if (!XTS_REFUSALS.has(ev.reason)) return;
+    const held = this.xtsContexts.get(`${ev.npu}:${ev.bdf}`) ?? 0;
+    if (held === 0) return;
+    report(
+      'translation.ats-refused',
+      [`npu${ev.npu}`, `gpu${ev.gpu}`],
+      [ev.bdf],
+      `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${held} time(s), not destroyed), got refused: ${ev.reason}`,
+      [`xts:${ev.npu}:${ev.bdf}`],
+    );
   }
 
   private contextRef(ev: OracleEventOf<'context.ref'>, report: Report): void {

@@ -14,8 +14,8 @@
  */
 
 import { hex, type Tick } from '../../types.js';
-import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
-import type { Report, RuleFamily } from './report.js';
+import type { OracleEventOf } from '../oracle-events.js';
+import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 interface ShootdownState {
   id: number;
@@ -48,59 +48,28 @@ export interface OrderRulesOptions {
   requiredFlushes: number;
 }
 
-/** Every kind `observe` does anything with (RuleFamily.kinds). */
-const KINDS = [
-  'translation.made',
-  'page.unmap',
-  'page.free',
-  'shootdown.start',
-  'atsd.acquire',
-  'atsd.complete',
-  'atsd.release',
-  'shootdown.complete',
-] as const satisfies readonly OracleEventKind[];
-
 export class OrderRules implements RuleFamily {
   /** Page base -> the GPUs that may have translated it, while mapped. */
   private readonly translated = new Map<number, Set<number>>();
   /** Unmapped pages waiting for their shootdown. */
   private readonly pending = new Map<number, PendingPage>();
   private readonly shootdowns = new Map<number, ShootdownState>();
-  readonly kinds = KINDS;
 
   constructor(private readonly options: OrderRulesOptions) {}
 
-  observe(ev: OracleEvent, report: Report): void {
-    switch (ev.kind) {
-      case 'translation.made':
-        this.onTranslation(ev);
-        return;
-      case 'page.unmap':
-        this.onUnmap(ev);
-        return;
-      case 'page.free':
-        this.onFree(ev, report);
-        this.translated.delete(ev.pa);
-        return;
-      case 'shootdown.start':
-        this.onShootdownStart(ev);
-        return;
-      case 'atsd.acquire':
-        this.onAcquire(ev, report);
-        return;
-      case 'atsd.complete':
-        this.onAtsdComplete(ev);
-        return;
-      case 'atsd.release':
-        this.onRelease(ev, report);
-        return;
-      case 'shootdown.complete':
-        this.completeShootdown(ev.shootdown);
-        return;
-      default:
-        return;
-    }
-  }
+  readonly on: RuleHandlers = {
+    'translation.made': (ev) => this.onTranslation(ev),
+    'page.unmap': (ev) => this.onUnmap(ev),
+    'page.free': (ev, report) => {
+      this.onFree(ev, report);
+      this.translated.delete(ev.pa);
+    },
+    'shootdown.start': (ev) => this.onShootdownStart(ev),
+    'atsd.acquire': (ev, report) => this.onAcquire(ev, report),
+    'atsd.complete': (ev) => this.onAtsdComplete(ev),
+    'atsd.release': (ev, report) => this.onRelease(ev, report),
+    'shootdown.complete': (ev) => this.completeShootdown(ev.shootdown),
+  };
 
   private onTranslation(ev: OracleEventOf<'translation.made'>): void {
     let gpus = this.translated.get(ev.pa);

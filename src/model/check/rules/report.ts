@@ -2,7 +2,7 @@
  * The one shape every rule reports through: the oracle (../oracle.ts) turns a report into a
  * Violation with the history of the keys involved.
  */
-import type { OracleEvent } from '../oracle-events.js';
+import type { OracleEventKind, OracleEventOf } from '../oracle-events.js';
 import type { RuleName } from '../rule-names.js';
 
 /** A history key: a page base address (a number) or a named thing ('sd:3', 'reg:0:2', 'gpu:1'). */
@@ -16,12 +16,17 @@ export type Report = (
   extraKeys?: readonly HistoryKey[],
 ) => void;
 
-/** A family of rules: it keeps what it needs from the events it is shown and reports what breaks. */
+/** What a family does with one kind of event. */
+export type RuleHandler<K extends OracleEventKind> = (ev: OracleEventOf<K>, report: Report) => void;
+
+/** A family's handlers, one per kind it judges. */
+export type RuleHandlers = { readonly [K in OracleEventKind]?: RuleHandler<K> };
+
+/**
+ * A family of rules: it keeps what it needs from the events it is shown and reports what breaks.
+ * The kinds it is shown are exactly the keys of `on` (most events are DMA, which two of the four
+ * families ignore): one table says both what a family sees and what it does with it.
+ */
 export interface RuleFamily {
-  /**
-   * Every kind `observe` does anything with: the oracle shows a family only these (most events are
-   * DMA, which two of the four families ignore). A kind left out is never seen.
-   */
-  readonly kinds: readonly OracleEvent['kind'][];
-  observe(ev: OracleEvent, report: Report): void;
+  readonly on: RuleHandlers;
 }

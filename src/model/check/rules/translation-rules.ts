@@ -15,27 +15,16 @@
  */
 import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
-import type { OracleEvent, OracleEventKind, OracleEventOf } from '../oracle-events.js';
+import type { OracleEventOf } from '../oracle-events.js';
 import { type PageBases, pageKey } from '../page-bases.js';
 import { PageNumberMap } from '../page-number-map.js';
-import type { Report, RuleFamily } from './report.js';
+import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 /** The page a cleared TCE pointed at, and whether that page was unpinned since. */
 interface ClearedTce {
   readonly pa: number;
   unpinned: boolean;
 }
-
-/** Every kind `observe` does anything with (RuleFamily.kinds). */
-const KINDS = [
-  'page.free',
-  'tce.unpin',
-  'tce.clear',
-  'tce.write',
-  'tce.fault',
-  'tce.access',
-  'dma.land',
-] as const satisfies readonly OracleEventKind[];
 
 export class TranslationRules implements RuleFamily {
   /** Page base / 64K (pageKey, page-bases.ts) -> epoch (wire width), for pages freed at least once. */
@@ -49,37 +38,22 @@ export class TranslationRules implements RuleFamily {
   private readonly clearedByPage = new Map<number, Set<ClearedTce>>();
   /** `gpu:index` -> the page its TCE was last written with, until a clear. */
   private readonly written = new Map<string, number>();
-  readonly kinds = KINDS;
 
   constructor(private readonly pages: PageBases) {}
 
-  observe(ev: OracleEvent, report: Report): void {
-    switch (ev.kind) {
-      case 'page.free':
-        this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch));
-        return;
-      case 'tce.unpin':
-        this.onUnpin(ev);
-        return;
-      case 'tce.clear':
-        this.onClear(ev);
-        return;
-      case 'tce.write':
-        this.written.set(`${ev.gpu}:${ev.index}`, ev.pa);
-        return;
-      case 'tce.fault':
-        this.onTceFault(ev, report);
-        return;
-      case 'tce.access':
-        if (ev.stale) this.onStaleTce(ev, report);
-        return;
-      case 'dma.land':
-        if (ev.epoch !== undefined) this.onUt0Land(ev, ev.epoch, report);
-        return;
-      default:
-        return;
-    }
-  }
+  readonly on: RuleHandlers = {
+    'page.free': (ev) => this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch)),
+    'tce.unpin': (ev) => this.onUnpin(ev),
+    'tce.clear': (ev) => this.onClear(ev),
+    'tce.write': (ev) => this.written.set(`${ev.gpu}:${ev.index}`, ev.pa),
+    'tce.fault': (ev, report) => this.onTceFault(ev, report),
+    'tce.access': (ev, report) => {
+      if (ev.stale) this.onStaleTce(ev, report);
+    },
+    'dma.land': (ev, report) => {
+      if (ev.epoch !== undefined) this.onUt0Land(ev, ev.epoch, report);
+    },
+  };
 
   private onUnpin(ev: OracleEventOf<'tce.unpin'>): void {
     this.epochs.set(pageKey(ev.pa), wireEpoch((this.epochs.get(pageKey(ev.pa)) ?? 0) + 1));
