@@ -10,24 +10,25 @@ import { MmioAccessMsg } from '../../protocol/messages/mmio.js';
 import { MmioTimerMsg } from '../../protocol/messages/timers.js';
 import type { ActorContext } from '../actor.js';
 import type { CoordinatorEnv } from './coordinator-env.js';
+import { PeriodicGenerator } from './periodic-generator.js';
 
-export class MmioTraffic {
-  constructor(private readonly env: CoordinatorEnv) {}
+export class MmioTraffic extends PeriodicGenerator {
+  constructor(env: CoordinatorEnv) {
+    super(env, 'mmio', MmioTimerMsg.encode({}));
+  }
 
   get enabled(): boolean {
     return this.env.params.mmio.accessIntervalTicks > 0;
   }
 
-  start(ctx: ActorContext): void {
-    if (!this.enabled) return;
-    this.env.startTimer(ctx, this.env.params.mmio.accessIntervalTicks, 'mmio.start', MmioTimerMsg.encode({}));
+  protected get meanTicks(): number {
+    return this.env.params.mmio.accessIntervalTicks;
   }
 
-  onTimer(ctx: ActorContext): void {
+  protected fire(ctx: ActorContext): void {
     const ch = ctx.chooser;
     const w = this.env.world;
     const p = this.env.params.mmio;
-    this.env.rearm(ctx, p.accessIntervalTicks, 'mmio.interval', MmioTimerMsg.encode({}));
     const owned = w.topology.gpus.filter((g) => w.gpuOwner[g.index]! >= 0);
     if (owned.length === 0) return;
     const g = owned[ch.choose('mmio.gpu', owned.length)]!;

@@ -20,15 +20,17 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { CoordinatorEnv } from './coordinator-env.js';
+import { PeriodicGenerator } from './periodic-generator.js';
 
-export class ResetTraffic {
+export class ResetTraffic extends PeriodicGenerator {
   /** GPUs being reset now. */
   private readonly busy = new Set<number>();
   /** The NVLink group of every GPU, from the links enabled at start. */
   private readonly nvlinkGroup: number[][];
   private readonly owned: number[];
 
-  constructor(private readonly env: CoordinatorEnv) {
+  constructor(env: CoordinatorEnv) {
+    super(env, 'reset', ResetTimerMsg.encode({}));
     const w = env.world;
     this.nvlinkGroup = w.topology.gpus.map((g) => nvlinkGroupOf(w.topology, w.linkDisableMask, g.index));
     this.owned = w.topology.gpus.filter((g) => w.gpuOwner[g.index]! >= 0).map((g) => g.index);
@@ -39,15 +41,13 @@ export class ResetTraffic {
     return this.env.params.resets !== undefined && this.owned.length > 0;
   }
 
-  start(ctx: ActorContext): void {
-    if (!this.enabled) return;
-    this.env.startTimer(ctx, this.env.params.resets!.intervalTicks, 'reset.start', ResetTimerMsg.encode({}));
+  protected get meanTicks(): number {
+    return this.env.params.resets!.intervalTicks;
   }
 
-  onTimer(ctx: ActorContext): void {
+  protected fire(ctx: ActorContext): void {
     const w = this.env.world;
     const counters = this.env.counters;
-    this.env.rearm(ctx, this.env.params.resets!.intervalTicks, 'reset.interval', ResetTimerMsg.encode({}));
     const gpu = this.owned[ctx.chooser.choose('reset.gpu', this.owned.length)]!;
     const caller = w.gpuOwner[gpu]!;
     if (this.busy.has(gpu)) {

@@ -12,30 +12,31 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { ActorContext } from '../actor.js';
 import { edgeOf } from '../world.js';
 import type { CoordinatorEnv } from './coordinator-env.js';
+import { PeriodicGenerator } from './periodic-generator.js';
 
 const PAGES_PER_UNMAP = 4;
 
-export class TceTraffic {
+export class TceTraffic extends PeriodicGenerator {
   private readonly busy = new Set<string>();
 
-  constructor(private readonly env: CoordinatorEnv) {}
+  constructor(env: CoordinatorEnv) {
+    super(env, 'tce', TceTimerMsg.encode({}));
+  }
 
-  private get enabled(): boolean {
+  get enabled(): boolean {
     return (
       this.env.params.host.tceRemapIntervalTicks > 0 &&
       this.env.world.tcePages.some((p) => p.length >= PAGES_PER_UNMAP)
     );
   }
 
-  start(ctx: ActorContext): void {
-    if (!this.enabled) return;
-    this.env.startTimer(ctx, this.env.params.host.tceRemapIntervalTicks, 'tce.start', TceTimerMsg.encode({}));
+  protected get meanTicks(): number {
+    return this.env.params.host.tceRemapIntervalTicks;
   }
 
-  onTimer(ctx: ActorContext): void {
+  protected fire(ctx: ActorContext): void {
     const ch = ctx.chooser;
     const w = this.env.world;
-    this.env.rearm(ctx, this.env.params.host.tceRemapIntervalTicks, 'tce.interval', TceTimerMsg.encode({}));
     const gpus = w.topology.gpus.filter((g) => w.tcePages[g.index]!.length >= PAGES_PER_UNMAP);
     if (gpus.length === 0) return;
     const g = gpus[ch.choose('tce.gpu', gpus.length)]!;
