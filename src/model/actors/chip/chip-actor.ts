@@ -22,7 +22,6 @@ import { HostTimerMsg } from '../../protocol/messages/timers.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { PhysAddr, Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
-import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
 import { MachineActor } from '../machine-actor.js';
@@ -39,13 +38,9 @@ import { HostThreads } from './host-threads.js';
 import { TceMappers } from './tce-mappers.js';
 import { TceUnmaps } from './tce-unmap.js';
 
-export class ChipActor extends MachineActor implements Actor {
+export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   readonly kind = 'chip' as const;
-  readonly name: string;
-  private readonly env: ChipEnv;
   protected readonly dispatch: Dispatch;
-  private readonly counters = new Counters([C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]);
-  protected readonly oracle = new Oracle();
   private readonly translateLatency: LatencyHistogram;
   private readonly registerWait: LatencyHistogram;
   private readonly threads: HostThreads;
@@ -57,14 +52,9 @@ export class ChipActor extends MachineActor implements Actor {
   private readonly mappers: TceMappers;
   private readonly dma: DmaLanding;
 
-  constructor(
-    index: number,
-    private readonly world: World,
-    recorder: Recorder,
-  ) {
-    super(index);
-    this.env = new ChipEnv(index, world, this.counters, this.oracle);
-    this.name = this.env.name;
+  constructor(index: number, world: World, recorder: Recorder) {
+    const counters = new Counters([C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]);
+    super(new ChipEnv(index, world, counters, new Oracle()));
     this.translateLatency = recorder.histogram();
     this.registerWait = recorder.histogram();
     this.threads = new HostThreads(this.env);
@@ -100,10 +90,10 @@ export class ChipActor extends MachineActor implements Actor {
 
   /** Who owns each page homed here at start: processes' pages and the TCE pages of local GPUs. */
   private tellOracleTheOwners(): void {
-    const w = this.world;
+    const w = this.env.world;
     const socket = this.env.socket;
     const owner = (pa: PhysAddr, lpid: number, sizeBytes = PAGE_64K) =>
-      this.oracle.observe({
+      this.env.oracle.observe({
         kind: 'page.owner',
         tick: 0 as Tick,
         pa,
@@ -135,15 +125,15 @@ export class ChipActor extends MachineActor implements Actor {
    */
   silentEdges(): number[] {
     if (this.resets.enabled) return [];
-    return this.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
+    return this.env.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
   }
 
   /** A fresh frame mapped: the nest MMU's replica, and the home chip learns the frame's owner. */
   private onPteSet(m: SimMessage, ctx: ActorContext): void {
     const s = this.ats.onPteSet(m);
-    if (homeSocketOf(this.world.topology, s.pa) === this.env.socket) {
+    if (homeSocketOf(this.env.world.topology, s.pa) === this.env.socket) {
       const size = this.env.processOf(s.pid).pageSizeBytes;
-      this.oracle.observe({
+      this.env.oracle.observe({
         kind: 'page.owner',
         tick: ctx.now as Tick,
         pa: s.pa as PhysAddr,
@@ -157,7 +147,7 @@ export class ChipActor extends MachineActor implements Actor {
   private onPageFree(m: SimMessage, ctx: ActorContext): void {
     const f = PageFreeMsg.decode(m);
     this.env.epochs.set(f.pa, f.epoch);
-    this.oracle.observe({
+    this.env.oracle.observe({
       kind: 'page.free',
       tick: ctx.now as Tick,
       pa: f.pa as PhysAddr,
@@ -179,13 +169,11 @@ export class ChipActor extends MachineActor implements Actor {
   finish(endTick: number): ActorReport {
     this.ats.release(endTick);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
-    return actorReport(this, {
-      counters: this.counters,
+    return this.report({
       extraCounters: {
         'atsd.launches': this.atsd.unit.stats.launches,
         'tce.ignoredKillFailures': tceStats.ignoredKillFailures ?? 0,
       },
-      oracle: this.oracle,
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,

@@ -13,7 +13,6 @@
 import { Oracle } from '../../check/oracle.js';
 import { K } from '../../protocol/kinds.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
-import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
 import { MachineActor } from '../machine-actor.js';
@@ -27,19 +26,12 @@ import { ResetTraffic } from './reset-traffic.js';
 import { TceTraffic } from './tce-traffic.js';
 import { Watchdog } from './watchdog.js';
 
-export class CoordinatorActor extends MachineActor implements Actor {
+/** The coordinator's own counters, which its report always carries (zero or not). */
+const COUNTERS = [C.shootdownsStarted, C.shootdownsCompleted, C.pagesFreed, C.pagesMapped, C.migrations];
+
+export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Actor {
   readonly kind = 'coordinator' as const;
-  readonly name = 'coordinator';
-  private readonly env: CoordinatorEnv;
   protected readonly dispatch: Dispatch;
-  private readonly counters = new Counters([
-    C.shootdownsStarted,
-    C.shootdownsCompleted,
-    C.pagesFreed,
-    C.pagesMapped,
-    C.migrations,
-  ]);
-  protected readonly oracle: Oracle;
   private readonly shootdownLatency: LatencyHistogram;
   private readonly holdTime: LatencyHistogram;
   private readonly lifecycle: PageLifecycle;
@@ -49,11 +41,9 @@ export class CoordinatorActor extends MachineActor implements Actor {
   private readonly resets: ResetTraffic;
 
   constructor(index: number, world: World, recorder: Recorder) {
-    super(index);
     const gpuNpus = new Map<number, number[]>();
     for (const g of world.topology.gpus) gpuNpus.set(g.index, [g.socket]);
-    this.oracle = new Oracle({ gpuNpus });
-    this.env = new CoordinatorEnv(index, world, this.counters, this.oracle);
+    super(new CoordinatorEnv(index, world, new Counters(COUNTERS), new Oracle({ gpuNpus })));
     this.shootdownLatency = recorder.histogram();
     this.holdTime = recorder.histogram();
     this.lifecycle = new PageLifecycle(this.env, this.shootdownLatency, this.holdTime);
@@ -90,7 +80,7 @@ export class CoordinatorActor extends MachineActor implements Actor {
   }
 
   progress(): number {
-    return this.counters.get(C.shootdownsCompleted);
+    return this.env.counters.get(C.shootdownsCompleted);
   }
 
   /** The coordinator writes to GPUs only for guest BAR0 accesses; without them those edges are silent. */
@@ -105,10 +95,8 @@ export class CoordinatorActor extends MachineActor implements Actor {
   finish(endTick: number): ActorReport {
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();
-    return actorReport(this, {
-      counters: this.counters,
+    return this.report({
       extraCounters: { 'shootdown.inFlightAtEnd': inFlight.length },
-      oracle: this.oracle,
       histograms: { [H.shootdownLatencyTicks]: this.shootdownLatency, [H.atsdHoldTicks]: this.holdTime },
       liveness: this.watchdog.found,
       state: { shootdownsInFlight: inFlight.length, ops: inFlight.map((o) => o.describe) },

@@ -13,7 +13,6 @@ import { AtsCache } from '../../gpu/ats-cache.js';
 import { K } from '../../protocol/kinds.js';
 import type { Tick } from '../../types.js';
 import type { Actor, ActorContext, ActorReport } from '../actor.js';
-import { actorReport } from '../actor-report.js';
 import { Counters } from '../counters.js';
 import { Dispatch } from '../dispatch.js';
 import { MachineActor } from '../machine-actor.js';
@@ -28,13 +27,9 @@ import { PeerPort } from './peer-port.js';
 import { ResetPort } from './reset-port.js';
 import { RingAllReduce, ringOf } from './ring-allreduce.js';
 
-export class GpuActor extends MachineActor implements Actor {
+export class GpuActor extends MachineActor<GpuEnv> implements Actor {
   readonly kind = 'gpu' as const;
-  readonly name: string;
-  private readonly env: GpuEnv;
   protected readonly dispatch: Dispatch;
-  private readonly counters = new Counters(Object.values(C));
-  protected readonly oracle = new Oracle();
   private readonly ats: AtsCache;
   private readonly dmaLatency: LatencyHistogram;
   private readonly peerLatency: LatencyHistogram;
@@ -44,16 +39,9 @@ export class GpuActor extends MachineActor implements Actor {
   private readonly peers: PeerPort;
   private readonly resets: ResetPort;
   private readonly collective: RingAllReduce | undefined;
-  private readonly allreduceLatency: LatencyHistogram | undefined;
 
-  constructor(
-    index: number,
-    private readonly world: World,
-    recorder: Recorder,
-  ) {
-    super(index);
-    this.env = new GpuEnv(index, world, this.counters, this.oracle);
-    this.name = this.env.name;
+  constructor(index: number, world: World, recorder: Recorder) {
+    super(new GpuEnv(index, world, new Counters(Object.values(C)), new Oracle()));
     this.ats = new AtsCache({ gpu: this.env.gpu });
     this.dmaLatency = recorder.histogram();
     this.peerLatency = recorder.histogram();
@@ -70,28 +58,8 @@ export class GpuActor extends MachineActor implements Actor {
     );
     this.peers = new PeerPort(this.env, linkUp);
     this.resets = new ResetPort(this.env, this.bar0, this.ats, this.engines, this.invalidations);
-    if (world.config.params.gpu.collective === 'ring-allreduce' && this.env.tenantIndex >= 0) {
-      const ring = ringOf(world, this.env.gpu);
-      if (ring === undefined) this.counters.add('allreduce.noRing');
-      else {
-        this.allreduceLatency = recorder.histogram();
-        this.collective = new RingAllReduce(this.env, ring, this.engines, this.allreduceLatency);
-        this.engines.collective = this.collective;
-        this.peers.collective = this.collective;
-      }
-    }
-    // Who owns every GPU, as the oracle judges peer writes and MMIO by it.
-    world.topology.gpus.forEach((g) => {
-      const t = world.gpuOwner[g.index]!;
-      const tenant = t >= 0 ? world.tenants[t] : undefined;
-      this.oracle.observe({
-        kind: 'tenant.gpu',
-        tick: 0 as Tick,
-        gpu: g.index,
-        tenant: tenant?.id,
-        lpid: tenant?.lpid,
-      });
-    });
+    this.collective = this.joinRing(recorder);
+    this.tellOracleTheOwners();
     this.dispatch = new Dispatch(this.name, {
       [K.ENGINE_TIMER]: (m, ctx) => this.engines.onTimer(m, ctx),
       [K.COLLECTIVE_TIMER]: (_m, ctx) => this.collective?.onTimer(ctx),
@@ -103,6 +71,37 @@ export class GpuActor extends MachineActor implements Actor {
       [K.MMIO_ACCESS]: (m, ctx) => this.bar0.onMmio(m, ctx),
       [K.RESET_STEP]: (m, ctx) => this.resets.onStep(m, ctx),
     });
+  }
+
+  /** This GPU's part in the ring all-reduce (workload `p2p-allreduce`), when its tenant runs one. */
+  private joinRing(recorder: Recorder): RingAllReduce | undefined {
+    const world = this.env.world;
+    if (world.config.params.gpu.collective !== 'ring-allreduce' || this.env.tenantIndex < 0) return undefined;
+    const ring = ringOf(world, this.env.gpu);
+    if (ring === undefined) {
+      this.env.counters.add('allreduce.noRing');
+      return undefined;
+    }
+    const collective = new RingAllReduce(this.env, ring, this.engines, recorder.histogram());
+    this.engines.collective = collective;
+    this.peers.collective = collective;
+    return collective;
+  }
+
+  /** Who owns every GPU, as the oracle judges peer writes and MMIO by it. */
+  private tellOracleTheOwners(): void {
+    const world = this.env.world;
+    for (const g of world.topology.gpus) {
+      const t = world.gpuOwner[g.index]!;
+      const tenant = t >= 0 ? world.tenants[t] : undefined;
+      this.env.oracle.observe({
+        kind: 'tenant.gpu',
+        tick: 0 as Tick,
+        gpu: g.index,
+        tenant: tenant?.id,
+        lpid: tenant?.lpid,
+      });
+    }
   }
 
   /**
@@ -123,7 +122,7 @@ export class GpuActor extends MachineActor implements Actor {
   }
 
   progress(): number {
-    return this.counters.get(C.dmaCompleted);
+    return this.env.counters.get(C.dmaCompleted);
   }
 
   /**
@@ -131,7 +130,7 @@ export class GpuActor extends MachineActor implements Actor {
    * the ATSDs its NPU forwards to every brick (over NVLink to its chip).
    */
   silentEdges(): number[] {
-    const out = this.world.edges.filter((e) => e.from === this.index);
+    const out = this.env.world.edges.filter((e) => e.from === this.index);
     if (this.env.tenantIndex < 0)
       return out.filter((e) => e.index !== this.env.toChipNvlink).map((e) => e.index);
     return [this.env.toCoordinator];
@@ -150,15 +149,13 @@ export class GpuActor extends MachineActor implements Actor {
   finish(_endTick: number): ActorReport {
     this.engines.finish();
     const s = this.ats.stats;
-    return actorReport(this, {
-      counters: this.counters,
+    return this.report({
       extraCounters: { 'ats.evictions': s.evictions, 'ats.fills': s.fills },
-      oracle: this.oracle,
       histograms: {
         [H.dmaLatencyTicks]: this.dmaLatency,
         [H.peerLatencyTicks]: this.peerLatency,
         // Only a GPU in a ring reports one: runs without a collective keep their figures as before.
-        ...(this.allreduceLatency === undefined ? {} : { [H.allreduceTicks]: this.allreduceLatency }),
+        ...(this.collective === undefined ? {} : { [H.allreduceTicks]: this.collective.roundLatency }),
       },
       state: {
         ...this.engines.state(),
@@ -168,7 +165,7 @@ export class GpuActor extends MachineActor implements Actor {
         refillsInFlight: this.ats.refillsInFlight,
         disabledLinkMask: this.bar0.bar0.disabledLinkMask,
         firmwareVersion: this.bar0.bar0.firmwareVersion,
-        ...(this.world.config.params.resets === undefined
+        ...(this.env.world.config.params.resets === undefined
           ? {}
           : { secondaryBusResets: this.bar0.bar0.stats.secondaryBusResets }),
         ...this.collective?.state(),

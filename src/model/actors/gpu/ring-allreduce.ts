@@ -75,7 +75,8 @@ export class RingAllReduce {
     private readonly env: GpuEnv,
     ring: readonly number[],
     private readonly port: CollectivePort,
-    private readonly roundLatency: LatencyHistogram,
+    /** Ticks per all-reduce round (the GPU's report names it allreduceTicks). */
+    readonly roundLatency: LatencyHistogram,
   ) {
     const w = env.world;
     const p = w.config.params.gpu;
