@@ -28,4 +28,12 @@ export interface MachineModule<Config = unknown> {
   planMachine(config: Config): MachinePlan;
   /** `recorder` makes the actor's latency histograms (the runtime's own kind, src/metrics). */
   createActor(config: Config, plan: MachinePlan, index: number, recorder: Recorder): Actor;
+  /**
+   * Optional: the machine's initial state for `config` as plain data (structured-cloneable), so
+   * that a threaded runtime builds it once and hands it to every worker instead of each worker
+   * building it again (start-up). A machine without it has each worker derive its own.
+   */
+  sharedWorld?(config: Config): unknown;
+  /** With `sharedWorld`: take a state the main thread built from this very config. */
+  adoptWorld?(config: Config, world: unknown): void;
 }

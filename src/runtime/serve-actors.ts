@@ -26,6 +26,8 @@ export interface ActorHostData {
   /** The machine module the main thread planned with (actor-host imports it; machine-host checks it). */
   machineUrl: string;
   config: unknown;
+  /** The machine's initial state, built once by the main thread (MachineModule.sharedWorld). */
+  world?: unknown;
   init: WorkerInit;
 }
 
@@ -52,6 +54,7 @@ export function checkHostData(host: string, data: unknown): ActorHostData {
 /** Build this worker's actors from `machine` and serve the control plane on `port`. */
 export function serveActors(machine: MachineModule, data: ActorHostData, port: MessagePort): void {
   const { init } = data;
+  if (data.world !== undefined) machine.adoptWorld?.(data.config, data.world);
   // Both sides of the hand-off agree on the machine: the main thread planned with data.machineUrl,
   // and this worker builds its actors from `machine` (machine-host has the real one built in).
   const own = machine.planMachine(data.config);

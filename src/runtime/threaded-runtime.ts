@@ -29,6 +29,7 @@ import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { ActorCrashError, type CrashInfo } from './run-errors.js';
+import type { ActorHostData } from './serve-actors.js';
 import { createStopTick } from './stop-tick.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
 import { assemble, freeRunFigures } from './threaded-raw-run.js';
@@ -122,6 +123,8 @@ async function runWorkers<C>(
   const { workerOf, workers: workerCount } = placeForRun(plan, options, cores);
   const started = performance.now();
   const { rings, board, inits } = allocateRun(plan, workerOf, workerCount, cores, options);
+  // Built once here (planMachine just did), cloned to every worker with the config.
+  const world = machine.sharedWorld?.(config);
   const workers: Worker[] = [];
   const groupName = (w: number) =>
     plan.actors
@@ -134,7 +137,7 @@ async function runWorkers<C>(
       const init = inits[w]!;
       const { worker, failure } = spawnWorker(
         options,
-        { machineUrl: machineUrl.href, config, init },
+        { machineUrl: machineUrl.href, config, world, init },
         groupName(w),
       );
       workers.push(worker);
@@ -283,7 +286,7 @@ function allocateRun(
  */
 function spawnWorker(
   options: ThreadedOptions,
-  workerData: { machineUrl: string; config: unknown; init: WorkerInit },
+  workerData: ActorHostData,
   name: string,
 ): { worker: Worker; failure: Promise<never> } {
   const worker = createWorker(options.hostWorker ?? 'actor-host', { workerData });

@@ -3,9 +3,9 @@
  * owns them, the processes (mm) and their initial page mappings, the TCE pages, the actors and the
  * directed edges between them.
  *
- * Every actor builds the same World from the same config (in its own worker, or shared inline), so
- * nothing about the initial state has to travel as messages: it is a pure function. Actors treat it
- * as read-only.
+ * Every actor sees the same World for the same config (shared inline; threaded, a structured clone
+ * of the main thread's, machine.ts), so nothing about the initial state has to travel as messages:
+ * it is a pure function of the config, and plain data. Actors treat it as read-only.
  *
  * Actor numbering: chips first (one per socket), then GPUs, then the coordinator. Edges: every
  * topology edge (NVLink bundles GPU-GPU and GPU-CPU, PCIe GPU-chip, X-bus chip-chip) plus a control
