@@ -16,6 +16,9 @@
  * that changed the event stream fails instead of printing a time); the baseline is another
  * version of the model and is not checked. Also printed: which entry this build's workers start
  * on (the bundle's boot file or tsc's output) and whether V8 accepts the bundle's code cache.
+ * A third row, "bare workers", interleaved with the others, starts as many workers as this build's
+ * run does, each only posting one message, and terminates them: Node's own floor, which no change
+ * to npusim can go below.
  *
  * Options: `--runs N` timed runs per build (default 11), `--baseline DIR`.
  * Target: this build's threaded start-up at least 2 x faster (wall) than 622ba01's, side by side.
@@ -23,6 +26,7 @@
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { runRaw } from '../src/runtime/engine.js';
@@ -42,7 +46,7 @@ const TARGET_BASELINE_OVER_THIS = 2;
 
 interface Build {
   name: string;
-  run: () => Promise<RawRun>;
+  run: () => Promise<RawRun | undefined>;
   wallMs: number[];
   cpuMs: number[];
 }
@@ -65,6 +69,9 @@ export async function run(opts: BenchOptions): Promise<void> {
       cpuMs: [],
     });
   }
+  // The floor: Node's own cost of as many workers as this build's run starts, doing nothing.
+  const bareCount = (await builds[0]!.run())!.workers.length;
+  builds.push({ name: 'bare workers', run: () => bareWorkers(bareCount), wallMs: [], cpuMs: [] });
   const loadBefore = loadavg()[0]!;
   let workers = 0;
   for (const b of builds) await b.run(); // untimed: the main thread's own first load
@@ -78,7 +85,7 @@ export async function run(opts: BenchOptions): Promise<void> {
       const used = process.cpuUsage(cpu);
       b.wallMs.push(wallMs);
       b.cpuMs.push((used.user + used.system) / 1000);
-      if (b.name === 'this build') {
+      if (b.name === 'this build' && raw !== undefined) {
         workers = raw.workers.length;
         const digest = combineDigests(raw.actorDigests);
         if (digest !== inlineDigest)
@@ -128,10 +135,10 @@ export async function run(opts: BenchOptions): Promise<void> {
     `startup: threaded run of ${WORKLOAD}, seed ${SEED}, ${DURATION_TICKS} ticks simulated, ${workers} workers ` +
       `(one per actor), median of ${runs} runs per build, interleaved; event digest ${inlineDigest} (inline: the same)`,
   );
-  out(`${'build'.padEnd(12)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}  runs (wall ms)`);
+  out(`${'build'.padEnd(14)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}  runs (wall ms)`);
   for (const r of rows) {
     out(
-      `${r.name.padEnd(12)}${r.medianWallMs.toFixed(0).padStart(9)}${r.medianCpuMs.toFixed(0).padStart(9)}  ` +
+      `${r.name.padEnd(14)}${r.medianWallMs.toFixed(0).padStart(9)}${r.medianCpuMs.toFixed(0).padStart(9)}  ` +
         r.wallMs.map((x) => x.toFixed(0)).join(' '),
     );
   }
@@ -145,4 +152,29 @@ export async function run(opts: BenchOptions): Promise<void> {
   }
   out(`this build's workers start on ${entry} (code cache: ${cache})`);
   out(`(${contextText(context)})`);
+}
+
+/**
+ * `n` workers that only post one message, awaited, then terminated, as a threaded run's are: what
+ * Node itself costs before any of this build's code runs (the "bare workers" row).
+ */
+async function bareWorkers(n: number): Promise<undefined> {
+  const workers = Array.from(
+    { length: n },
+    () => new Worker("require('node:worker_threads').parentPort.postMessage(0)", { eval: true }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('message', () => resolve());
+            w.once('error', reject);
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return undefined;
 }
