@@ -57,6 +57,8 @@ export function serveActors(machine: MachineModule, data: ActorHostData, port: M
   if (data.world !== undefined) machine.adoptWorld?.(data.config, data.world);
   // Both sides of the hand-off agree on the machine: the main thread planned with data.machineUrl,
   // and this worker builds its actors from `machine` (machine-host has the real one built in).
+  // With an adopted World the plan comes from the main thread's World, so this checks the worker's
+  // planning code against it; without one (a fixture machine), the worker's World as well.
   const own = machine.planMachine(data.config);
   const names = (p: MachinePlan) => `${p.actors.map((a) => a.name).join(',')} / ${p.edges.length} edges`;
   assert(

@@ -5,8 +5,8 @@
  * Inline, every actor shares one World (built once per config object). Threaded, the main thread
  * builds it once and every worker adopts a structured clone of it (`sharedWorld`, `adoptWorld`):
  * a World is plain data (arrays, maps, sets, plain objects), and because buildWorld is a pure
- * function of the config the clone is the very World the worker would have built (it did so
- * before, at about 5 ms of cold code per worker, nine times over on two cores).
+ * function of the config the clone is the very World the worker would have built (the startup
+ * bench, `npm run bench -- startup`, measures what building it in every worker cost).
  */
 
 import { assert } from '../../core/errors.js';
@@ -35,6 +35,7 @@ export function worldOf(config: RunConfig): World {
   return w;
 }
 
+/** The World of `config` for a runtime to hand its workers (MachineModule.sharedWorld). */
 export function sharedWorld(config: RunConfig): World {
   return worldOf(config);
 }
