@@ -5,10 +5,11 @@
  * - `N`: N workers. The actors are partitioned so that the links cut between workers are the ones
  *   whose latency gives the most lookahead: a socket's chip and GPUs stay together (on the presets
  *   the cut is the X-bus between the chips and the coordinator's control edges), as SST's
- *   partitioners cut at high-latency links. With more workers than sockets, the largest group is
- *   split (chips from their GPUs, then GPUs apart); with fewer, the smallest groups merge. The
- *   coordinator, which handles few events, joins the smallest group (or gets a worker of its own
- *   when there is one to spare).
+ *   partitioners cut at high-latency links. With more workers than sockets, the heaviest group (by
+ *   events an actor tends to handle: a chip about two GPUs' worth) is split where its halves weigh
+ *   most alike (a chip with one GPU, then the other GPUs); with fewer, the lightest groups merge.
+ *   The coordinator, which handles few events, joins the lightest group (a worker of its own only
+ *   when every other actor already has one).
  * - `auto`: as many workers as cores (never more than actors).
  * Every placement gives the digest of the inline run: a worker hands its actors their events in
  * the same order (worker-loop.ts).
@@ -59,9 +60,32 @@ export function placeActors(
   return { workerOf, workers: groups.length };
 }
 
-/** Actor weight: how many events it tends to handle (the coordinator few, chips and GPUs many). */
+/**
+ * Actor weight: how many events it tends to handle. On stress a chip handles about twice a GPU's
+ * events (it lands, translates and completes every DMA of its GPUs) and the coordinator a few in a
+ * thousand (`npm run bench -- bound` prints each placement's busiest share from a real run).
+ */
 function weight(plan: MachinePlan, a: number): number {
-  return plan.actors[a]!.kind === 'coordinator' ? 1 : 4;
+  const kind = plan.actors[a]!.kind;
+  return kind === 'coordinator' ? 0 : kind === 'chip' ? 2 : 1;
+}
+
+/** Split `group` (in index order) where its two halves weigh most alike; each half keeps one actor. */
+function halve(plan: MachinePlan, group: number[]): [number[], number[]] {
+  const total = group.reduce((s, a) => s + weight(plan, a), 0);
+  let best = 1;
+  let bestHeavier = Number.POSITIVE_INFINITY;
+  let left = 0;
+  for (let k = 1; k < group.length; k++) {
+    left += weight(plan, group[k - 1]!);
+    const heavier = Math.max(left, total - left);
+    // On a tie the later cut: a chip keeps one of its GPUs rather than standing alone.
+    if (heavier <= bestHeavier) {
+      bestHeavier = heavier;
+      best = k;
+    }
+  }
+  return [group.slice(0, best), group.slice(best)];
 }
 
 function partition(plan: MachinePlan, want: number): number[][] {
@@ -79,15 +103,17 @@ function partition(plan: MachinePlan, want: number): number[][] {
     ...loose.map((a) => [a]),
   ];
   const total = (g: number[]) => g.reduce((s, a) => s + weight(plan, a), 0);
-  const reserveForCoordinator = coordinators.length > 0 && want > groups.length ? 1 : 0;
-  // Split the heaviest group while there are workers to spare (chips first keep with their GPUs'
-  // order: [chip, gpu, gpu, ...] halves into [chip, gpu..] and [gpu..]).
+  // The coordinator gets a worker of its own only when every other actor already has one: its
+  // few events never pay for a worker that a socket's half could use.
+  const others = plan.actors.length - coordinators.length;
+  const reserveForCoordinator = coordinators.length > 0 && want > others ? 1 : 0;
+  // Split the heaviest group while there are workers to spare, where its halves weigh most alike
+  // (a socket's [chip, gpu, gpu, gpu] halves into [chip, gpu] and [gpu, gpu]).
   while (groups.length + reserveForCoordinator < want) {
-    groups.sort((x, y) => total(y) - total(x));
+    groups.sort((x, y) => total(y) - total(x) || y.length - x.length);
     const big = groups[0]!;
     if (big.length < 2) break;
-    const half = Math.ceil(big.length / 2);
-    groups = [big.slice(0, half), big.slice(half), ...groups.slice(1)];
+    groups = [...halve(plan, big), ...groups.slice(1)];
   }
   // Merge the two lightest while there are too many.
   while (groups.length > want) {

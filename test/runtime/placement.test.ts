@@ -46,6 +46,33 @@ describe('placement: the partition', () => {
     expect(new Set(cut.map((e) => e.kind))).toEqual(new Set(['xbus', 'control']));
   });
 
+  test('placement: 4 workers split each socket by weight (a chip with one GPU, the other two GPUs); the coordinator joins a light group', () => {
+    const { workerOf, workers } = placeActors(plan, { kind: 'workers', count: 4 }, 4);
+    expect(workers).toBe(4);
+    const groups = Array.from({ length: 4 }, (_, w) => names(workerOf, w).sort());
+    expect(groups.filter((g) => !g.includes('coordinator')).length).toBe(3);
+    const coordinatorGroup = groups.find((g) => g.includes('coordinator'))!;
+    expect(coordinatorGroup.filter((n) => n.startsWith('gpu')).length).toBe(2);
+    expect(groups.map((g) => g.filter((n) => n !== 'coordinator')).sort()).toEqual(
+      [
+        ['chip0', 'gpu0'],
+        ['chip1', 'gpu3'],
+        ['gpu1', 'gpu2'],
+        ['gpu4', 'gpu5'],
+      ].sort(),
+    );
+  });
+
+  test('placement: the coordinator has a worker of its own only once every other actor has one', () => {
+    const others = plan.actors.length - 1;
+    const eight = placeActors(plan, { kind: 'workers', count: others }, others);
+    const coordinator = plan.actors.find((a) => a.kind === 'coordinator')!.index;
+    const sharing = plan.actors.filter((a) => eight.workerOf[a.index] === eight.workerOf[coordinator]);
+    expect(sharing.length).toBe(2);
+    const all = placeActors(plan, { kind: 'workers', count: others + 1 }, others + 1);
+    expect(new Set(all.workerOf).size).toBe(others + 1);
+  });
+
   test('placement: auto takes the cores, never more workers than actors', () => {
     expect(placeActors(plan, { kind: 'auto' }, 2).workers).toBe(2);
     expect(placeActors(plan, { kind: 'auto' }, 64).workers).toBe(plan.actors.length);
