@@ -42,6 +42,12 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     options: ['baseline DIR', 'runs N'],
     load: () => import('./startup.js'),
   },
+  bound: {
+    describe:
+      "speed-up bound of each placement from a run's own events and lookaheads (ideal engine, equal event costs)",
+    options: ['workload NAME', 'duration-us N'],
+    load: () => import('./bound.js'),
+  },
   sweep: {
     describe: 'npusim sweep on 1 and 2 pool threads, seeds/s',
     options: ['seeds N', 'runs N'],

@@ -1,0 +1,129 @@
+/**
+ * Lookahead bound: how fast could each placement be, at best, on this run's own event stream?
+ * Runs a built-in workload inline once with every event recorded (its simulated time and actor),
+ * then, for each placement (2, 3, 4 and 8 workers, and one per actor), computes with
+ * lookahead-bound.ts the speed-up over one thread that an ideal conservative engine would reach if
+ * every event cost the same and every worker had a core: with no hand-off cost, and with the
+ * progress of a worker reaching the others DELAY microseconds late (converted to events with the
+ * inline engine's own cost per event, measured here in a second, unrecorded run). Beside it, the
+ * load-balance ceiling (every event over the busiest worker's).
+ *
+ * It answers "is the lookahead the limit?": when the bound is near the number of workers and the
+ * engine bench (`npm run bench -- engine`) measures far less, the loss is in the engine and the
+ * machine (hand-offs, stalls, cores), not in the model's latencies. Nothing here is timed except the
+ * cost per event, which only scales the delays.
+ */
+import * as machine from '../src/model/actors/machine.js';
+import { runRaw } from '../src/runtime/engine.js';
+import { type Placement, placeActors, placementName } from '../src/runtime/placement.js';
+import { UsageError, workloadConfig } from './bench-run.js';
+import { balanceBound, boundedSchedule, type CutEdge, pathLatencies } from './lookahead-bound.js';
+import type { BenchOptions } from './main.js';
+
+const SEED = 20_180_601;
+const PLACEMENTS: Placement[] = [
+  { kind: 'workers', count: 2 },
+  { kind: 'workers', count: 3 },
+  { kind: 'workers', count: 4 },
+  { kind: 'workers', count: 8 },
+  { kind: 'per-actor' },
+];
+/** Hand-off delays: none; a spin-caught hand-off plus half a 16-event publication; a futex wake-up. */
+const DELAYS_US = [0, 10, 40];
+/** Recording every event costs memory (a tuple each): 3 ms of stress is about 2.8 million. */
+const MAX_DURATION_US = 3000;
+
+interface Row {
+  placement: string;
+  workers: number;
+  /** The least latency of a cut edge (ns): the tightest lookahead between two workers. */
+  minCutLatencyNs: number | null;
+  busiestShare: number;
+  balanceBound: number;
+  /** Speed-up bound for each delay of DELAYS_US. */
+  bounds: { delayUs: number; speedup: number }[];
+}
+
+export async function run(opts: BenchOptions): Promise<void> {
+  const workload = opts.values.workload ?? 'stress';
+  const durationUs = opts.whole('duration-us', 1000, 1, MAX_DURATION_US);
+  const config = await workloadConfig(workload, SEED, durationUs * 1_000_000).catch((e: unknown) => {
+    throw new UsageError(`Expected \`--workload\` to name a built-in workload: ${(e as Error).message}`);
+  });
+  // Cost per event: a warm, unrecorded run (the recorded one pays for its tuples).
+  await runRaw(config, { host: 'inline' });
+  const timed = await runRaw(config, { host: 'inline' });
+  const usPerEvent = (timed.wallMs * 1000) / timed.events;
+  const recorded = await runRaw(config, { host: 'inline', recordEvents: Number.MAX_SAFE_INTEGER });
+  const plan = machine.planMachine(config);
+  const rows = PLACEMENTS.map((p) => boundRow(p, plan, recorded.recorded, usPerEvent));
+  const out = { bench: 'bound', workload, seed: SEED, durationUs, events: timed.events, usPerEvent, rows };
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  printRows(out);
+}
+
+function boundRow(
+  placement: Placement,
+  plan: ReturnType<typeof machine.planMachine>,
+  recorded: readonly (readonly (readonly number[])[])[],
+  usPerEvent: number,
+): Row {
+  const { workerOf, workers } = placeActors(plan, placement, workersCores(placement, plan));
+  const lists: number[][] = Array.from({ length: workers }, () => []);
+  recorded.forEach((events, actor) => {
+    const list = lists[workerOf[actor]!]!;
+    for (const e of events) list.push(e[0]!);
+  });
+  const times = lists.map((l) => Float64Array.from(l).sort());
+  const cut: CutEdge[] = plan.edges
+    .filter((e) => workerOf[e.from] !== workerOf[e.to])
+    .map((e) => ({ from: workerOf[e.from]!, to: workerOf[e.to]!, latencyTicks: e.latencyTicks }));
+  const distance = pathLatencies(workers, cut);
+  const balance = balanceBound(times);
+  return {
+    placement: placementName(placement),
+    workers,
+    minCutLatencyNs: cut.length === 0 ? null : Math.min(...cut.map((e) => e.latencyTicks)) / 1000,
+    busiestShare: 1 / balance,
+    balanceBound: balance,
+    bounds: DELAYS_US.map((delayUs) => ({
+      delayUs,
+      speedup: boundedSchedule(times, distance, delayUs / usPerEvent).speedup,
+    })),
+  };
+}
+
+/** Cores to plan with: placeActors only reads them for `auto`, which is not among PLACEMENTS. */
+function workersCores(placement: Placement, plan: { actors: readonly unknown[] }): number {
+  return placement.kind === 'workers' ? placement.count : plan.actors.length;
+}
+
+function printRows(out: {
+  workload: string;
+  durationUs: number;
+  events: number;
+  usPerEvent: number;
+  rows: Row[];
+}): void {
+  process.stdout.write(
+    `bound: workload ${out.workload}, seed ${SEED}, ${out.durationUs} us simulated, ${out.events} events, ` +
+      `${out.usPerEvent.toFixed(2)} us per event inline (this machine, this run)\n`,
+  );
+  const head = DELAYS_US.map((d) => `delay ${d} us`.padStart(13)).join('');
+  process.stdout.write(
+    `${'placement'.padEnd(11)}${'workers'.padStart(8)}${'min cut'.padStart(10)}${'busiest'.padStart(9)}${'balance'.padStart(9)}${head}\n`,
+  );
+  for (const r of out.rows) {
+    const cut = r.minCutLatencyNs === null ? '-' : `${r.minCutLatencyNs} ns`;
+    const bounds = r.bounds.map((b) => `${b.speedup.toFixed(2)} x`.padStart(13)).join('');
+    process.stdout.write(
+      `${r.placement.padEnd(11)}${String(r.workers).padStart(8)}${cut.padStart(10)}${`${(100 * r.busiestShare).toFixed(1)}%`.padStart(9)}${`${r.balanceBound.toFixed(2)} x`.padStart(9)}${bounds}\n`,
+    );
+  }
+  process.stdout.write(
+    '(speed-up over one thread of an ideal conservative engine: equal event costs, a core per worker, a worker\'s progress known to the others after the delay; "balance": every event over the busiest worker\'s)\n',
+  );
+}
