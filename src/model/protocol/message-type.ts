@@ -8,10 +8,16 @@
  * and stamp that kind on every record it encodes: `messageType` for a message whose fields need
  * code (bit fields, codes, unions), with `wire(field, value)` checking a value against its
  * field's width and naming the message; `plainMessage` for one whose fields are plain numbers, named field by field.
+ *
+ * Every encode hands the runtime an object of one shape (`sendFields`: every field, in one order,
+ * zero where the message gives it no meaning), and a codec writes into it instead of returning a
+ * literal of its own. The runtime copies those fields into the message on every send
+ * (actor-runner.ts `fill`): with one shape that copy is a handful of plain loads; with a shape per
+ * message type (thirty-odd) every one of its loads was megamorphic.
  */
 import type { RecordField } from '../../core/record-fields.js';
 import { K } from './kinds.js';
-import type { SendFields, SimMessage } from './sim-message.js';
+import { type SendFields, type SimMessage, sendFields } from './sim-message.js';
 import { fitField } from './wire.js';
 
 export interface MessageType<T extends object> {
@@ -28,9 +34,12 @@ export type KindName = keyof typeof K;
 /** Assert that `value` fits record field `field` (wire.ts fitField, naming the message); returns it. */
 export type WireField = (field: RecordField, value: number) => number;
 
-/** What a message type's definition writes: its fields from a value (the kind is stamped), and back. */
+/**
+ * What a message type's definition writes: its fields from a value into `out` (every field zero
+ * beforehand, the kind stamped), and back.
+ */
 export interface MessageCodec<T extends object> {
-  encode(value: T, wire: WireField): Omit<SendFields, 'kind'>;
+  encode(value: T, wire: WireField, out: SendFields): void;
   decode(m: SimMessage): T;
 }
 
@@ -41,8 +50,8 @@ export function messageType<T extends object>(name: KindName, codec: MessageCode
     kind,
     name,
     encode(value: T): SendFields {
-      const out = codec.encode(value, wire) as SendFields;
-      out.kind = kind;
+      const out = sendFields(kind);
+      codec.encode(value, wire, out);
       return out;
     },
     decode: codec.decode,
@@ -68,7 +77,7 @@ export function plainMessage<T extends object>(
     kind,
     name,
     encode(value: T): SendFields {
-      const out: SendFields = { kind };
+      const out = sendFields(kind);
       const o = out as unknown as Record<string, number>;
       const v = value as unknown as Record<string, number | boolean>;
       for (const [field, key] of entries) {

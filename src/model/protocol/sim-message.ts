@@ -33,6 +33,15 @@ export interface SendFields {
   tag?: number;
 }
 
+/**
+ * A message's fields as an actor sends them, every field present and in this order, zero where the
+ * message gives it no meaning: every typed message encodes into one of these (message-type.ts says
+ * why one shape).
+ */
+export function sendFields(kind: number): SendFields {
+  return { kind, flags: 0, address: 0, lengthBytes: 0, lpid: 0, pid: 0, tag: 0 };
+}
+
 export { SELF_LINK } from './wire.js';
 
 /** A zeroed message, as a pool makes one (same field order as every record object). */

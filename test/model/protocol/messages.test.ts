@@ -53,7 +53,7 @@ import {
   ResetTimerMsg,
   WatchdogTimerMsg,
 } from '../../../src/model/protocol/messages/timers.js';
-import { newMessage, type SendFields } from '../../../src/model/protocol/sim-message.js';
+import { newMessage, type SendFields, sendFields } from '../../../src/model/protocol/sim-message.js';
 import { EPOCH_WIRE_SPAN, MAX_GPUS, TAG_SPAN } from '../../../src/model/protocol/wire.js';
 import { emptyMessage, readMessage, writeMessage } from '../../../src/transport/codec.js';
 
@@ -70,6 +70,9 @@ const reg = fc.integer({ min: 0, max: 7 });
 /** Through a real ring record and back, with routing fields the runtime would set. */
 function roundTrip<T extends object>(type: MessageType<T>, value: T): T {
   const fields: SendFields = type.encode(value);
+  // Every message type encodes into one shape, every field in one order (message-type.ts: the
+  // runtime's copy of these fields stays monomorphic only so).
+  expect(Object.keys(fields)).toEqual(Object.keys(sendFields(type.kind)));
   const m = newMessage();
   Object.assign(m, { flags: 0, address: 0, lengthBytes: 0, lpid: 0, pid: 0, tag: 0 }, fields);
   Object.assign(m, { source: 3, destination: 7, link: 11, seq: 12345, timeTicks: 987_654_321 });

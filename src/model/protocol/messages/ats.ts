@@ -39,18 +39,16 @@ export type AtsResponse =
     };
 
 export const AtsResponseMsg = messageType<AtsResponse>('ATS_RESPONSE', {
-  encode: (r, wire) =>
-    r.ok
-      ? {
-          tag: wire('tag', r.request),
-          flags: wire(
-            'flags',
-            1 | (r.writable ? 2 : 0) | ((Math.round(Math.log2(r.pageSizeBytes)) - PAGE_SHIFT_BASE) << 2),
-          ),
-          address: r.pa,
-          lengthBytes: wireEpoch(r.epoch),
-        }
-      : { tag: wire('tag', r.request) },
+  encode: (r, wire, out) => {
+    out.tag = wire('tag', r.request);
+    if (!r.ok) return;
+    out.flags = wire(
+      'flags',
+      1 | (r.writable ? 2 : 0) | ((Math.round(Math.log2(r.pageSizeBytes)) - PAGE_SHIFT_BASE) << 2),
+    );
+    out.address = r.pa;
+    out.lengthBytes = wireEpoch(r.epoch);
+  },
   decode: (m) =>
     (m.flags & 1) === 0
       ? { request: m.tag, ok: false }

@@ -79,30 +79,29 @@ function launchParams(code: number, start: number, pid: number): LaunchParams {
 }
 
 export const AtsdOpMsg = messageType<AtsdOp>('ATSD_OP', {
-  encode: (o, wire) => {
-    const tag = wire('tag', o.shootdown);
+  encode: (o, wire, out) => {
+    out.tag = wire('tag', o.shootdown);
     const code = OP_CODES[o.op];
     switch (o.op) {
       case 'acquire':
-        return {
-          tag,
-          flags: code,
-          address: registersField(o.registers),
-          lpid: wire('lpid', o.guestLpid ?? 0),
-        };
+        out.flags = code;
+        out.address = registersField(o.registers);
+        out.lpid = wire('lpid', o.guestLpid ?? 0);
+        return;
       case 'write-ava':
-        return { tag, flags: code | (o.reg << 3), address: o.ava };
+        out.flags = code | (o.reg << 3);
+        out.address = o.ava;
+        return;
       case 'launch':
-        return {
-          tag,
-          flags: code | (o.reg << 3),
-          address: o.params.target.kind === 'range' ? o.params.target.start : 0,
-          pid: wire('pid', o.params.pid),
-          lengthBytes: launchCode(o.params),
-        };
+        out.flags = code | (o.reg << 3);
+        out.address = o.params.target.kind === 'range' ? o.params.target.start : 0;
+        out.pid = wire('pid', o.params.pid);
+        out.lengthBytes = launchCode(o.params);
+        return;
       case 'wait':
       case 'release':
-        return { tag, flags: wire('flags', code | (o.reg << 3)) };
+        out.flags = wire('flags', code | (o.reg << 3));
+        return;
     }
   },
   decode: (m): AtsdOp => {
@@ -135,11 +134,11 @@ export interface AtsdAnswer {
 }
 
 export const AtsdAnswerMsg = messageType<AtsdAnswer>('ATSD_ANSWER', {
-  encode: (a, wire) => ({
-    tag: wire('tag', a.shootdown),
-    flags: OP_CODES[a.op],
-    address: a.reg,
-  }),
+  encode: (a, wire, out) => {
+    out.tag = wire('tag', a.shootdown);
+    out.flags = OP_CODES[a.op];
+    out.address = a.reg;
+  },
   decode: (m) => ({
     shootdown: m.tag,
     op: m.flags === OP_CODES.acquire ? 'acquire' : 'wait',
@@ -162,16 +161,14 @@ export interface AtsdInvalidate extends AtsdRegisterRef {
 const INV_KINDS = { range: 0, pid: 1, flush: 2 } as const;
 
 export const AtsdInvalidateMsg = messageType<AtsdInvalidate>('ATSD_INVALIDATE', {
-  encode: (a, wire) => {
+  encode: (a, wire, out) => {
     const inv = a.inv;
-    return {
-      tag: wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
-      flags: INV_KINDS[inv.kind] | (a.flush ? 4 : 0),
-      lpid: inv.kind === 'flush' ? 0 : wire('lpid', inv.lpid),
-      pid: inv.kind === 'flush' ? 0 : wire('pid', inv.pid),
-      address: inv.kind === 'range' ? inv.start : 0,
-      lengthBytes: inv.kind === 'range' ? Math.round(Math.log2(inv.sizeBytes)) : 0,
-    };
+    out.tag = wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg);
+    out.flags = INV_KINDS[inv.kind] | (a.flush ? 4 : 0);
+    out.lpid = inv.kind === 'flush' ? 0 : wire('lpid', inv.lpid);
+    out.pid = inv.kind === 'flush' ? 0 : wire('pid', inv.pid);
+    out.address = inv.kind === 'range' ? inv.start : 0;
+    out.lengthBytes = inv.kind === 'range' ? Math.round(Math.log2(inv.sizeBytes)) : 0;
   },
   decode: (m) => {
     const kind = m.flags & 3;
@@ -197,8 +194,8 @@ export const AtsdInvalidateMsg = messageType<AtsdInvalidate>('ATSD_INVALIDATE', 
 });
 
 export const AtsdAckMsg = messageType<AtsdRegisterRef>('ATSD_ACK', {
-  encode: (a, wire) => ({
-    tag: wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg),
-  }),
+  encode: (a, wire, out) => {
+    out.tag = wire('tag', a.npu * REGS_PER_NPU_IN_TAG + a.reg);
+  },
   decode: (m) => ({ npu: Math.floor(m.tag / REGS_PER_NPU_IN_TAG), reg: m.tag % REGS_PER_NPU_IN_TAG }),
 });

@@ -43,20 +43,20 @@ export interface DmaRequest {
 }
 
 export const DmaRequestMsg = messageType<DmaRequest>('DMA', {
-  encode: (d, wire) => ({
-    tag: wire('tag', d.dma),
-    flags: wire(
+  encode: (d, wire, out) => {
+    out.tag = wire('tag', d.dma);
+    out.flags = wire(
       'flags',
       (d.translation === 'ut0' ? UT0 : d.translation === 'ut1' ? UT1 : 0) |
         (d.path === 'pcie' ? PCIE : 0) |
         (d.write ? WRITE : 0) |
         (d.gpu << GPU_FLAG_SHIFT),
-    ),
-    address: d.address,
-    lpid: wire('lpid', d.lpid),
-    pid: wireEpoch(d.epoch),
-    lengthBytes: wire('lengthBytes', d.lengthBytes),
-  }),
+    );
+    out.address = d.address;
+    out.lpid = wire('lpid', d.lpid);
+    out.pid = wireEpoch(d.epoch);
+    out.lengthBytes = wire('lengthBytes', d.lengthBytes);
+  },
   decode: (m) => ({
     dma: m.tag,
     gpu: m.flags >> GPU_FLAG_SHIFT,
@@ -95,10 +95,10 @@ export interface DmaComplete {
 }
 
 export const DmaCompleteMsg = messageType<DmaComplete>('DMA_COMPLETE', {
-  encode: (c, wire) => ({
-    tag: wire('tag', c.dma),
-    flags: wire('flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT)),
-  }),
+  encode: (c, wire, out) => {
+    out.tag = wire('tag', c.dma);
+    out.flags = wire('flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT));
+  },
   decode: (m) => ({
     dma: m.tag,
     status: (m.flags & LOW_FLAGS) as DmaStatusCode,
@@ -120,14 +120,14 @@ export interface PeerWrite {
 }
 
 export const PeerWriteMsg = messageType<PeerWrite>('PEER_WRITE', {
-  encode: (p, wire) => ({
-    tag: wire('tag', p.dma),
-    flags: (p.write ? WRITE : 0) | (p.collective === true ? COLLECTIVE : 0),
-    address: p.address,
-    lpid: wire('lpid', p.lpid),
-    pid: wire('pid', p.link),
-    lengthBytes: wire('lengthBytes', p.lengthBytes),
-  }),
+  encode: (p, wire, out) => {
+    out.tag = wire('tag', p.dma);
+    out.flags = (p.write ? WRITE : 0) | (p.collective === true ? COLLECTIVE : 0);
+    out.address = p.address;
+    out.lpid = wire('lpid', p.lpid);
+    out.pid = wire('pid', p.link);
+    out.lengthBytes = wire('lengthBytes', p.lengthBytes);
+  },
   decode: (m) => ({
     dma: m.tag,
     write: (m.flags & WRITE) !== 0,
@@ -145,6 +145,9 @@ export interface PeerComplete {
 }
 
 export const PeerCompleteMsg = messageType<PeerComplete>('PEER_COMPLETE', {
-  encode: (c, wire) => ({ tag: wire('tag', c.dma), flags: c.status }),
+  encode: (c, wire, out) => {
+    out.tag = wire('tag', c.dma);
+    out.flags = c.status;
+  },
   decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode }),
 });

@@ -62,16 +62,14 @@ export interface PteSet {
 }
 
 export const PteSetMsg = messageType<PteSet>('PTE_SET', {
-  encode: (s, wire) => {
+  encode: (s, wire, out) => {
     const frame = s.pa / FRAME_BYTES;
     wire('address', frame);
-    return {
-      lpid: wire('lpid', s.lpid),
-      pid: wire('pid', s.pid),
-      address: s.va,
-      tag: frame % TAG_SPAN,
-      lengthBytes: wire('lengthBytes', Math.floor(frame / TAG_SPAN)),
-    };
+    out.lpid = wire('lpid', s.lpid);
+    out.pid = wire('pid', s.pid);
+    out.address = s.va;
+    out.tag = frame % TAG_SPAN;
+    out.lengthBytes = wire('lengthBytes', Math.floor(frame / TAG_SPAN));
   },
   decode: (m) => ({
     lpid: m.lpid,
@@ -88,6 +86,9 @@ export interface PageFree {
 }
 
 export const PageFreeMsg = messageType<PageFree>('PAGE_FREE', {
-  encode: (f) => ({ address: f.pa, tag: wireEpoch(f.epoch) }),
+  encode: (f, _wire, out) => {
+    out.address = f.pa;
+    out.tag = wireEpoch(f.epoch);
+  },
   decode: (m) => ({ pa: m.address, epoch: m.tag }),
 });

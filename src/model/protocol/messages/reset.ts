@@ -36,7 +36,10 @@ export interface ResetStep {
 
 function stepType(name: 'RESET_STEP' | 'SBR_TIMER') {
   return messageType<ResetStep>(name, {
-    encode: (r, wire) => ({ tag: wire('tag', r.gpu), address: STEP_CODES[r.step] }),
+    encode: (r, wire, out) => {
+      out.tag = wire('tag', r.gpu);
+      out.address = STEP_CODES[r.step];
+    },
     decode: (m) => ({ gpu: m.tag, step: STEP_NAMES[m.address - 1]! }),
   });
 }
@@ -52,10 +55,10 @@ export interface ResetAck {
   readonly state: ResetAckState;
 }
 export const ResetAckMsg = messageType<ResetAck>('RESET_ACK', {
-  encode: (r, wire) => ({
-    tag: wire('tag', r.gpu),
-    address: ACK_CODES[r.state],
-  }),
+  encode: (r, wire, out) => {
+    out.tag = wire('tag', r.gpu);
+    out.address = ACK_CODES[r.state];
+  },
   decode: (m) => ({ gpu: m.tag, state: ACK_NAMES[m.address - 1]! }),
 });
 
