@@ -68,6 +68,12 @@ export type VfioClearEvent =
 export class TceSystem {
   readonly phbs = new Map<string, Phb>();
   private readonly tables = new Map<number, TceTable>();
+  /**
+   * Each GPU's two PEs, found once: `gpuPe`/`npuPe` build the PHB's name and look it up by that
+   * string, which every UT=1 DMA would otherwise pay for (the PHBs never change after the
+   * constructor).
+   */
+  private readonly dmaPes: ({ pcie: GpuPe; nvlink: GpuPe } | undefined)[] = [];
   /** Per table: indices cleared (or written) but not yet killed by the kernel. */
   private readonly pendingKill = new Map<number, Set<number>>();
   private readonly options: ResolvedTceSystemOptions;
@@ -118,13 +124,13 @@ export class TceSystem {
   }
 
   /** The GPU's PE on its PHB4 (PE number = index on the socket, ASSUMED numbering). */
-  gpuPe(gpu: number): { phb: Phb; pe: number } {
+  gpuPe(gpu: number): GpuPe {
     const g = this.gpu(gpu);
     return { phb: this.phbs.get(gpuPhbName(g.pci.domain))!, pe: g.indexOnNpu };
   }
 
   /** The NPU PE shared by all of the GPU's bridges (pnv_ioda_setup_npu_PE). */
-  npuPe(gpu: number): { phb: Phb; pe: number } {
+  npuPe(gpu: number): GpuPe {
     const g = this.gpu(gpu);
     const npu = this.topology.sockets[g.socket]!.npu;
     return { phb: this.phbs.get(npuPhbName(npu.pciDomain))!, pe: g.indexOnNpu };
@@ -347,9 +353,20 @@ export class TceSystem {
 
   /** A UT=1 DMA from `gpu` over PCIe (its PHB4 PE) or NVLink (its NPU PE). */
   dma(gpu: number, path: 'pcie' | 'nvlink', busAddr: BusAddr, access: DmaAccess): DmaResult {
-    const { phb, pe } = path === 'pcie' ? this.gpuPe(gpu) : this.npuPe(gpu);
+    let pes = this.dmaPes[gpu];
+    if (pes === undefined) {
+      pes = { pcie: this.gpuPe(gpu), nvlink: this.npuPe(gpu) };
+      this.dmaPes[gpu] = pes;
+    }
+    const { phb, pe } = path === 'pcie' ? pes.pcie : pes.nvlink;
     return phb.translate(pe, busAddr, access);
   }
+}
+
+/** A GPU's PE: its PHB (the PHB4 for PCIe, the NPU for NVLink) and its number there. */
+export interface GpuPe {
+  phb: Phb;
+  pe: number;
 }
 
 export function gpuPhbName(domain: number): string {
