@@ -1,14 +1,25 @@
 /**
  * The waits histogram (src/runtime/wait-histogram.ts): each wait goes to one of five buckets by its
- * wall duration, a bound itself to the bucket above it, with a count and a total per bucket.
+ * wall duration, a bound itself to the bucket above it; WorkerTime puts every wait it measures
+ * there, so the buckets' milliseconds sum to parkedMs. A real threaded run and a free run keep
+ * that invariant. Nothing here depends on how long the real waits were: only on the invariants.
  */
 import { describe, expect, test } from 'vitest';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import type { RawRun } from '../../src/runtime/raw-run.js';
+import { STATUS_FIELDS } from '../../src/runtime/thread-status.js';
 import {
   WAIT_BOUNDS_MS,
   WAIT_BUCKET_LABELS,
   WaitHistogram,
   waitBucket,
 } from '../../src/runtime/wait-histogram.js';
+import { WorkerStatus, WorkerTime } from '../../src/runtime/worker-status.js';
+import { workloads } from '../../workloads/index.js';
+
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 
 describe('waits histogram: the buckets', () => {
   test('bounds are 10 us, 100 us, 1 ms and 10 ms, with a label per bucket', () => {
@@ -46,5 +57,84 @@ describe('waits histogram: the buckets', () => {
     });
     f.counts[0] = 99;
     expect(h.figures().counts[0]).toBe(2);
+  });
+});
+
+describe('waits histogram: WorkerTime measures every wait', () => {
+  function clocked(): { time: WorkerTime; advance: (ms: number) => void } {
+    let now = 0;
+    const board = new SharedArrayBuffer(STATUS_FIELDS * 8);
+    const time = new WorkerTime(() => now, new WorkerStatus(board, 0), []);
+    return { time, advance: (ms) => (now += ms) };
+  }
+
+  test('a wait: the slice before it is busy, the wait parked and in its bucket', () => {
+    const { time, advance } = clocked();
+    advance(3);
+    time.wait(() => advance(0.05));
+    advance(1);
+    time.wait(() => advance(12));
+    expect(time.busyMs).toBeCloseTo(4, 12);
+    expect(time.parkedMs).toBeCloseTo(12.05, 12);
+    const f = time.waits.figures();
+    expect(f.counts).toEqual([0, 1, 0, 0, 1]);
+    expect(sum(f.ms)).toBeCloseTo(time.parkedMs, 12);
+  });
+
+  test('after stop, a wait (the shutdown drain) is parked time and no busy time', () => {
+    const { time, advance } = clocked();
+    advance(2);
+    time.stop();
+    advance(5); // between stop and the drain's park: neither busy nor parked
+    time.wait(() => advance(0.5));
+    time.stop();
+    expect(time.busyMs).toBeCloseTo(2, 12);
+    expect(time.parkedMs).toBeCloseTo(0.5, 12);
+    expect(time.waits.figures().counts).toEqual([0, 0, 1, 0, 0]);
+  });
+});
+
+describe('waits histogram: real runs keep the invariants', () => {
+  function config(durationTicks: number): RunConfig {
+    const w = workloads.find((x) => x.name === 'stress')!;
+    return {
+      workload: 'stress',
+      seed: 1,
+      bugs: [],
+      params: parseParams({ ...w.params, durationTicks }, 'stress'),
+    };
+  }
+
+  /** Every wait holds at most one park, and the buckets' milliseconds are the parked time. */
+  function expectInvariants(raw: RawRun): void {
+    expect(raw.workers.length).toBeGreaterThan(0);
+    for (const w of raw.workers) {
+      expect(w.waits).toBeDefined();
+      const { counts, ms } = w.waits!;
+      expect(counts).toHaveLength(5);
+      expect(ms).toHaveLength(5);
+      expect(sum(counts)).toBeGreaterThanOrEqual(w.parks);
+      expect(Math.abs(sum(ms) - w.parkedMs)).toBeLessThanOrEqual(1e-6 * Math.max(1, w.parkedMs));
+    }
+  }
+
+  test('2 workers: counts cover the parks, milliseconds sum to parkedMs', async () => {
+    const c = config(30_000_000);
+    const raw = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count: 2 } });
+    expect(raw.workers).toHaveLength(2);
+    expectInvariants(raw);
+  });
+
+  test('free mode (the same WorkerTime): the same invariants', async () => {
+    const c = config(10_000_000);
+    const raw = await runRaw(c, { host: 'threaded', free: { windowTicks: 1_000_000 }, watchdogMs: 60_000 });
+    expect(raw.placement).toBe('free');
+    expectInvariants(raw);
+  });
+
+  test('inline: no waits', async () => {
+    const c = config(1_000_000);
+    const raw = await runRaw(c, { host: 'inline' });
+    expect(raw.workers.every((w) => w.waits === undefined)).toBe(true);
   });
 });
