@@ -2,11 +2,16 @@
  * The waits histogram (src/runtime/wait-histogram.ts): each wait goes to one of five buckets by its
  * wall duration, a bound itself to the bucket above it; WorkerTime puts every wait it measures
  * there, so the buckets' milliseconds sum to parkedMs. A real threaded run and a free run keep
- * that invariant. Nothing here depends on how long the real waits were: only on the invariants.
+ * that invariant, and the summary prints a waits line per worker. Nothing here depends on how
+ * long the real waits were: only on the invariants.
  */
 import { describe, expect, test } from 'vitest';
+import { planMachine } from '../../src/model/actors/machine.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
+import { formatSummary } from '../../src/report/summary.js';
+import { waitsText } from '../../src/report/summary-engine.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 import { STATUS_FIELDS } from '../../src/runtime/thread-status.js';
@@ -92,6 +97,13 @@ describe('waits histogram: WorkerTime measures every wait', () => {
     expect(time.parkedMs).toBeCloseTo(0.5, 12);
     expect(time.waits.figures().counts).toEqual([0, 0, 1, 0, 0]);
   });
+
+  test('the summary line names every bucket; one decimal below 10 ms, none for an empty bucket', () => {
+    const text = waitsText({ counts: [21286, 5418, 382, 417, 0], ms: [0.4, 120.2, 208, 857, 0] });
+    expect(text).toBe(
+      'waits: <10us 21286 (0.4 ms)  <100us 5418 (120 ms)  <1ms 382 (208 ms)  <10ms 417 (857 ms)  >=10ms 0',
+    );
+  });
 });
 
 describe('waits histogram: real runs keep the invariants', () => {
@@ -118,11 +130,16 @@ describe('waits histogram: real runs keep the invariants', () => {
     }
   }
 
-  test('2 workers: counts cover the parks, milliseconds sum to parkedMs', async () => {
+  test('2 workers: counts cover the parks, milliseconds sum to parkedMs; summary and --json carry them', async () => {
     const c = config(30_000_000);
     const raw = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count: 2 } });
     expect(raw.workers).toHaveLength(2);
     expectInvariants(raw);
+    const result = assembleResult(c, planMachine(c), raw);
+    const text = formatSummary(result, { color: false });
+    expect(text.match(/^ {6}waits: <10us \d+.* {2}>=10ms \d+/gm)).toHaveLength(2);
+    const json = JSON.parse(JSON.stringify(result)) as typeof result;
+    expect(json.engine.workers.map((w) => w.waits)).toEqual(raw.workers.map((w) => w.waits));
   });
 
   test('free mode (the same WorkerTime): the same invariants', async () => {
@@ -132,9 +149,10 @@ describe('waits histogram: real runs keep the invariants', () => {
     expectInvariants(raw);
   });
 
-  test('inline: no waits', async () => {
+  test('inline: no waits, and no waits line', async () => {
     const c = config(1_000_000);
     const raw = await runRaw(c, { host: 'inline' });
     expect(raw.workers.every((w) => w.waits === undefined)).toBe(true);
+    expect(formatSummary(assembleResult(c, planMachine(c), raw), { color: false })).not.toContain('waits:');
   });
 });
