@@ -122,7 +122,10 @@ export interface RunResult {
     eventsPerSecond: number;
     simulatedNsPerWallSecond: number;
     rings: RingFigures[];
-    /** Per worker, with its synchronisation figures (sync-figures.ts) on a threaded run. */
+    /**
+     * Per worker, with its synchronisation figures (sync-figures.ts) on a threaded run, and its
+     * waits by length (`waits`, runtime/wait-histogram.ts) on a threaded or free run.
+     */
     workers: (WorkerFigures & Partial<SyncFigures>)[];
     /** 'inline', 'per-actor' or a number of workers (--workers). */
     placement: string;

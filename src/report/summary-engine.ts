@@ -2,6 +2,8 @@
  * The summary's engine section (summary.ts): figures about npusim, not the machine (events per
  * second, rings, workers and their placement), and free mode's lateness and take log.
  */
+
+import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
@@ -71,6 +73,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
         `(${w.parks} parks)  ${w.events} events${sync}`,
     );
+    if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
   if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
     out.push(
@@ -78,6 +81,20 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     );
   }
   return out;
+}
+
+/**
+ * A worker's waits by length (wait-histogram.ts), so that many short hand-offs can be told from a
+ * few long stalls of its partner: `waits: <10us 21286 (80 ms)  ...  >=10ms 0`.
+ */
+export function waitsText(waits: WaitFigures): string {
+  const buckets = WAIT_BUCKET_LABELS.map((label, b) => {
+    const n = waits.counts[b] ?? 0;
+    const ms = waits.ms[b] ?? 0;
+    // Below 10 ms one decimal: a bucket of short waits often totals under a millisecond.
+    return n === 0 ? `${label} 0` : `${label} ${n} (${ms < 10 ? `${ms.toFixed(1)} ms` : formatWall(ms)})`;
+  });
+  return `waits: ${buckets.join('  ')}`;
 }
 
 /** How the workers were placed, in words. */

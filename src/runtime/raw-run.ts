@@ -10,6 +10,7 @@ import type { RingConsumer, RingStats } from '../transport/ring.js';
 import type { RecordedEvent } from './digest.js';
 import type { FreeFigures } from './free/free-log.js';
 import type { ActorTrace, TraceOptions } from './trace-recorder.js';
+import type { WaitFigures } from './wait-histogram.js';
 
 /** One ring's figures in a run's result: which edge, and the ring's counters a report shows. */
 export type RingFigures = { edge: number; label: string } & Pick<
@@ -39,6 +40,12 @@ export interface WorkerFigures {
   busyMs: number;
   parkedMs: number;
   parks: number;
+  /**
+   * Threaded runs: every wait by its wall duration, per bucket of WAIT_BOUNDS_MS
+   * (wait-histogram.ts: < 10 us, < 100 us, < 1 ms, < 10 ms, >= 10 ms); `ms` sums to parkedMs, and
+   * the counts to at least `parks` (a wait a spin ended is no park). Absent inline.
+   */
+  waits?: WaitFigures;
   events: number;
   /** Publications of safe times (slice ends and within slices): the hand-offs it offered the other workers. */
   publishes?: number;

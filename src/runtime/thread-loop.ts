@@ -56,7 +56,7 @@ interface InboundRing {
 /** The figures of a worker result that do not depend on the loop. */
 export type LoopFigures = Pick<
   WorkerResult,
-  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks'
+  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks' | 'waits'
 >;
 
 export abstract class ThreadLoop<O extends StagedEdge> {
@@ -157,7 +157,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
    */
   protected async paused(): Promise<boolean> {
     if (this.command === CONTROL_STOP) return false;
-    this.park(() => this.command !== CONTROL_PAUSE);
+    this.parkMeasured(() => this.command !== CONTROL_PAUSE);
     await yieldToEventLoop();
     return true;
   }
@@ -171,6 +171,15 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     const result = this.bell.park(ready, PARK_MS, spinRounds);
     if (result !== 'ready') this.time.parks++;
     return result;
+  }
+
+  /**
+   * Park outside the loop's turns (while paused, or shutting down), measured as a wait like the
+   * turns' own (waitForNews, through WorkerTime.idle): so parkedMs and the waits histogram cover
+   * every park counted in `parks`.
+   */
+  protected parkMeasured(ready: () => boolean): void {
+    this.time.wait(() => this.park(ready));
   }
 
   /**
@@ -223,6 +232,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       busyMs: this.time.busyMs,
       parkedMs: this.time.parkedMs,
       parks: this.time.parks,
+      waits: this.time.waits.figures(),
     };
   }
 }

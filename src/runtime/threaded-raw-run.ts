@@ -53,6 +53,7 @@ export function assemble(
       busyMs: r.busyMs,
       parkedMs: r.parkedMs,
       parks: r.parks,
+      waits: r.waits,
       events: r.events,
       publishes: r.publishes,
       lookaheadTicks: lookaheadOf(plan, workerOf, w),

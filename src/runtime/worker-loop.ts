@@ -298,7 +298,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       if (this.stagedTotal > 0 && !stop) this.flushOutbound();
       if (this.stagedTotal === 0 || stop) break;
       this.countInboundInFlight(this.inbound);
-      this.park(() => canFlushOrDrain(this.command === CONTROL_STOP, this.inbound, this.outbound));
+      this.parkMeasured(() => canFlushOrDrain(this.command === CONTROL_STOP, this.inbound, this.outbound));
       await this.time.yieldIfDue();
     }
     // Records still staged after a stop request never reached a ring: they are in flight.
@@ -310,7 +310,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
         this.countInboundInFlight(this.inbound);
         break;
       }
-      this.park(() => canEndDrain(this.command === CONTROL_STOP, this.inbound));
+      this.parkMeasured(() => canEndDrain(this.command === CONTROL_STOP, this.inbound));
       await this.time.yieldIfDue();
     }
   }

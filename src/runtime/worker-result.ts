@@ -11,6 +11,7 @@ import type { Lateness } from './free/free-actor.js';
 import type { ActorTakeLog } from './free/take-log.js';
 import type { RingFigures } from './raw-run.js';
 import type { ActorTrace } from './trace-recorder.js';
+import type { WaitFigures } from './wait-histogram.js';
 
 /** What one actor of the group hands back. */
 export interface ActorOutcome {
@@ -43,6 +44,8 @@ export interface WorkerResult {
   busyMs: number;
   parkedMs: number;
   parks: number;
+  /** Every wait (parks included) by its wall duration (wait-histogram.ts); sums to parkedMs. */
+  waits: WaitFigures;
   /** Publications of safe times, at slice ends and within slices (hand-offs offered to the other workers). */
   publishes: number;
   /** Free mode: the actor's take log and how far real timing bent its timeline. */

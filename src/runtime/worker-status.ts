@@ -24,6 +24,7 @@ import {
   STATUS_FIELDS,
   yieldToEventLoop,
 } from './thread-status.js';
+import { WaitHistogram } from './wait-histogram.js';
 
 /** Yield to the worker's event loop (comlink control) at least this often while busy. */
 const YIELD_EVERY_MS = 10;
@@ -82,14 +83,21 @@ export class WorkerStatus {
 
 /**
  * How a worker loop spends its wall time, busy or parked, and when it lets its event loop run
- * (comlink's commands arrive there): the accounting both loops share.
+ * (comlink's commands arrive there): the accounting both loops share. Every park of a loop is
+ * measured here (`wait`): those between slices, while paused, and while shutting down. So
+ * `parkedMs` is the time of all of them, `waits` classifies each by its length, and every park
+ * counted in `parks` (thread-loop.ts) lies within one measured wait.
  */
 export class WorkerTime {
   busyMs = 0;
   parkedMs = 0;
   parks = 0;
+  /** Every wait by its wall duration (wait-histogram.ts): hand-offs apart from stalls. */
+  readonly waits = new WaitHistogram();
   private sliceStart: number;
   private lastYield: number;
+  /** After `stop`: waits (the shutdown's) are parked time, and no slice is busy any more. */
+  private stopped = false;
 
   constructor(
     private readonly clockMs: () => number,
@@ -102,14 +110,24 @@ export class WorkerTime {
 
   /** After a slice that did nothing: `park` waits; the time before is busy, the wait parked. */
   async idle(park: () => void): Promise<void> {
+    this.wait(park);
+    this.figures();
+    if (this.sliceStart - this.lastYield >= YIELD_EVERY_MS) await this.yield();
+  }
+
+  /**
+   * One wait, measured: the slice before it was busy (unless the loop has stopped), the wait
+   * itself parked and put in its bucket; the next slice starts when it ends.
+   */
+  wait(park: () => void): void {
     const now = this.clockMs();
-    this.busyMs += now - this.sliceStart;
+    if (!this.stopped) this.busyMs += now - this.sliceStart;
     park();
     const after = this.clockMs();
-    this.parkedMs += after - now;
+    const ms = after - now;
+    this.parkedMs += ms;
+    this.waits.add(ms);
     this.sliceStart = after;
-    this.figures();
-    if (after - this.lastYield >= YIELD_EVERY_MS) await this.yield();
   }
 
   /** After a slice that did work: report and yield when one is due. */
@@ -128,7 +146,8 @@ export class WorkerTime {
 
   /** The loop ended: the slice in progress was busy time. */
   stop(): void {
-    this.busyMs += this.clockMs() - this.sliceStart;
+    if (!this.stopped) this.busyMs += this.clockMs() - this.sliceStart;
+    this.stopped = true;
   }
 
   figures(): void {

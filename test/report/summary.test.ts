@@ -125,6 +125,17 @@ describe('summary', () => {
     expect(text).not.toContain('\u001b[');
   });
 
+  it('summary: a worker with waits gets a waits line under its own, the worker line unchanged', () => {
+    const base = raw([report(0), report(1)]);
+    const waits = { counts: [10, 5, 2, 1, 0], ms: [0.05, 0.2, 1.5, 298.25, 0] };
+    const withWaits = { ...base, workers: [{ ...base.workers[0]!, waits }] };
+    const text = formatSummary(assembleResult(config, plan, withWaits), { color: false });
+    expect(text).toMatch(
+      /\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events.*\n {6}waits: <10us 10 \(0\.1 ms\) {2}<100us 5 \(0\.2 ms\) {2}<1ms 2 \(1\.5 ms\) {2}<10ms 1 \(298 ms\) {2}>=10ms 0\n/,
+    );
+    expect(formatSummary(assembleResult(config, plan, base), { color: false })).not.toContain('waits:');
+  });
+
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {

@@ -116,5 +116,12 @@ describe('threaded runtime: the control plane', () => {
     const r = await run.result;
     expect(r.stopped).toBe('end');
     expect(r.actorDigests).toEqual(runInline(mesh, config, opts).actorDigests);
+    // The parks while paused are measured waits too: every park lies within one, and the
+    // waits' milliseconds are the parked time.
+    for (const w of r.workers) {
+      const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+      expect(sum(w.waits!.counts)).toBeGreaterThanOrEqual(w.parks);
+      expect(sum(w.waits!.ms)).toBeCloseTo(w.parkedMs, 6);
+    }
   });
 });

@@ -351,7 +351,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
     for (;;) {
       this.countInboundInFlight(this.inbound);
       if (this.inbound.every((i) => i.consumer.ended())) break;
-      this.park(() => this.inbound.some((i) => i.consumer.hasNews()));
+      this.parkMeasured(() => this.inbound.some((i) => i.consumer.hasNews()));
       await this.time.yieldIfDue();
     }
   }
