@@ -34,6 +34,7 @@ import { createStopTick } from './stop-tick.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
 import { assemble, freeRunFigures } from './threaded-raw-run.js';
 import { watchdog } from './threaded-watchdog.js';
+import { compileOnWorkerThreads } from './worker-compiler.js';
 import type { WorkerInit } from './worker-init.js';
 import type { WorkerResult } from './worker-result.js';
 import { createWorker } from './worker-url.js';
@@ -131,6 +132,8 @@ async function runWorkers<C>(
       .filter((a) => workerOf[a.index] === w)
       .map((a) => a.name)
       .join('+');
+  // Spinning workers take every core: their isolates compile on their own threads (worker-compiler.ts).
+  compileOnWorkerThreads(inits[0]!.spinRounds > 0);
   try {
     const failures: Promise<never>[] = [];
     for (let w = 0; w < workerCount; w++) {
