@@ -6,6 +6,14 @@ import { describe, expect, test } from 'vitest';
 import { balanceBound, boundedSchedule, pathLatencies } from '../../bench/lookahead-bound.js';
 
 const times = (...xs: number[]) => Float64Array.from(xs);
+/** Two workers joined both ways by one latency. */
+const pair = (latencyTicks: number) =>
+  pathLatencies(2, [
+    { from: 0, to: 1, latencyTicks },
+    { from: 1, to: 0, latencyTicks },
+  ]);
+/** Two workers whose events alternate every 5 ticks: with a lookahead of 3, each waits for the other. */
+const alternating = () => [times(0, 10, 20), times(5, 15, 25)];
 
 describe('lookahead bound', () => {
   test('path latencies: the least sum along cut edges, through a third worker when shorter', () => {
@@ -24,42 +32,21 @@ describe('lookahead bound', () => {
   test('two workers whose events are far apart in simulated time run side by side: speed-up 2', () => {
     const a = times(0, 1000, 2000, 3000);
     const b = times(5, 1005, 2005, 3005);
-    const d = pathLatencies(2, [
-      { from: 0, to: 1, latencyTicks: 500 },
-      { from: 1, to: 0, latencyTicks: 500 },
-    ]);
-    expect(boundedSchedule([a, b], d, 0)).toEqual({ makespan: 4, speedup: 2 });
+    expect(boundedSchedule([a, b], pair(500), 0)).toEqual({ makespan: 4, speedup: 2 });
   });
 
   test('events of two workers closer in time than the lookahead run one at a time', () => {
     // Worker 1's event at 5 needs worker 0's events up to 5 - 3 = 2 handled, worker 0's at 10 needs
     // worker 1's up to 7, and so on: every event waits for the one before it on the other worker.
-    const a = times(0, 10, 20);
-    const b = times(5, 15, 25);
-    const d = pathLatencies(2, [
-      { from: 0, to: 1, latencyTicks: 3 },
-      { from: 1, to: 0, latencyTicks: 3 },
-    ]);
-    expect(boundedSchedule([a, b], d, 0)).toEqual({ makespan: 6, speedup: 1 });
+    expect(boundedSchedule(alternating(), pair(3), 0)).toEqual({ makespan: 6, speedup: 1 });
     // Events at least a lookahead apart overlap: worker 0's at 0 and 20 need none of worker 1's.
-    const wide = pathLatencies(2, [
-      { from: 0, to: 1, latencyTicks: 10 },
-      { from: 1, to: 0, latencyTicks: 10 },
-    ]);
-    expect(boundedSchedule([times(0, 20, 40), times(15, 35, 55)], wide, 0).makespan).toBe(4);
+    expect(boundedSchedule([times(0, 20, 40), times(15, 35, 55)], pair(10), 0).makespan).toBe(4);
   });
 
   test('a hand-off delay adds to every wait on the other worker, never to independent work', () => {
-    const a = times(0, 10, 20);
-    const b = times(5, 15, 25);
-    const d = pathLatencies(2, [
-      { from: 0, to: 1, latencyTicks: 3 },
-      { from: 1, to: 0, latencyTicks: 3 },
-    ]);
     // Five hand-offs on the chain 0 -> 1 -> 0 -> ..., each 2 units late: 6 events + 5 x 2.
-    expect(boundedSchedule([a, b], d, 2).makespan).toBe(16);
-    const none = pathLatencies(2, []);
-    expect(boundedSchedule([a, b], none, 2).makespan).toBe(3);
+    expect(boundedSchedule(alternating(), pair(3), 2).makespan).toBe(16);
+    expect(boundedSchedule(alternating(), pathLatencies(2, []), 2).makespan).toBe(3);
   });
 
   test("the balance ceiling is every event over the busiest worker's", () => {
@@ -67,10 +54,6 @@ describe('lookahead bound', () => {
   });
 
   test('a zero latency between workers is refused instead of looping', () => {
-    const d = pathLatencies(2, [
-      { from: 0, to: 1, latencyTicks: 0 },
-      { from: 1, to: 0, latencyTicks: 0 },
-    ]);
-    expect(() => boundedSchedule([times(5), times(5)], d, 0)).toThrow(/latency must be > 0/);
+    expect(() => boundedSchedule([times(5), times(5)], pair(0), 0)).toThrow(/latency must be > 0/);
   });
 });
