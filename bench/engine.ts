@@ -3,7 +3,9 @@
  * the README's figures use it), a fixed seed, run on every host in the same
  * process, RUNS times each, interleaved so every host sees the same machine load:
  *   inline      every actor in this thread;
- *   workers-2   two worker threads, one per socket (--workers 2);
+ *   workers-N   N worker threads (--workers N): two, one per socket, unless `--workers LIST`
+ *               names others (`--workers 2,4,8` on a machine with cores to spare: issue 15
+ *               item 6);
  *   per-actor   one worker per chip, GPU and coordinator (the default, the product's shape);
  *   free        free mode (--free, default window): one worker per actor, no safe-time waiting,
  *               the take log recorded (its cost included). A free run races, so its digest is its
@@ -63,18 +65,31 @@ interface Row {
 }
 
 export async function run(opts: BenchOptions): Promise<void> {
+  const workerCounts = parseWorkerCounts(opts.values.workers);
   const baselineDir = opts.values.baseline;
   const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
   const loadBefore = loadavg()[0]!;
   const lengths = [];
   for (const { durationTicks, runs } of LENGTHS)
-    lengths.push(await runLength(durationTicks, runs, opts, baseline));
+    lengths.push(await runLength(durationTicks, runs, opts, baseline, workerCounts));
   const context = machineContext(loadBefore);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`(${contextText(context)})\n`);
+}
+
+/** `--workers 2,4,8`: the worker counts of the workers-N rows (default: 2), each from 2 to 64, no repeats. */
+function parseWorkerCounts(text: string | undefined): number[] {
+  if (text === undefined) return [2];
+  const counts = text.split(',').map((t) => (/^\d+$/.test(t) ? Number(t) : Number.NaN));
+  if (counts.some((n) => !(n >= 2 && n <= 64)) || new Set(counts).size !== counts.length) {
+    throw new UsageError(
+      `Expected \`--workers\` to be a comma-separated list of distinct worker counts from 2 to 64 (e.g. 2,4,8), got \`${text}\``,
+    );
+  }
+  return counts;
 }
 
 /** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
@@ -108,14 +123,15 @@ async function runLength(
   runs: number,
   opts: BenchOptions,
   baseline: { run: RunFn; params: unknown } | undefined,
+  workerCounts: readonly number[],
 ) {
   const config = await workloadConfig(WORKLOAD, SEED, durationTicks);
   const hosts: Host[] = [
     { name: 'inline', run: () => runRaw(config, { host: 'inline' }) },
-    {
-      name: 'workers-2',
-      run: () => runRaw(config, { host: 'threaded', placement: { kind: 'workers', count: 2 } }),
-    },
+    ...workerCounts.map((count) => ({
+      name: `workers-${count}`,
+      run: () => runRaw(config, { host: 'threaded', placement: { kind: 'workers', count } }),
+    })),
     { name: 'per-actor', run: () => runRaw(config, { host: 'threaded' }) },
     {
       name: 'free',
@@ -162,7 +178,7 @@ async function runLength(
   });
   const rate = (name: string) => rows.find((r) => r.name === name)?.medianEventsPerSecond ?? Number.NaN;
   const ratios = {
-    workers2OverInline: rate('workers-2') / rate('inline'),
+    workers2OverInline: workerCounts.includes(2) ? rate('workers-2') / rate('inline') : null,
     perActorOverInline: rate('per-actor') / rate('inline'),
     inlineOverBaseline: baseline === undefined ? null : rate('inline') / rate('baseline-inline'),
     freeOverInline: rate('free') / rate('inline'),
@@ -176,6 +192,10 @@ async function runLength(
     runsPerHost: runs,
     rows,
     ratios,
+    /** Every workers-N row over inline (the scaling of issue 15 item 6). */
+    workersOverInline: Object.fromEntries(
+      workerCounts.map((n) => [n, rate(`workers-${n}`) / rate('inline')]),
+    ),
     targets: TARGETS,
   };
   if (opts.json) return summary;
@@ -193,12 +213,16 @@ async function runLength(
     );
   }
   const verdict = (x: number | null, t: number) =>
-    x === null ? 'no baseline' : `${x.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'})`;
+    x === null ? 'not run' : `${x.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'})`;
   process.stdout.write(
     `workers-2/inline: ${verdict(ratios.workers2OverInline, TARGETS.workers2OverInline)}; ` +
       `per-actor/inline: ${verdict(ratios.perActorOverInline, TARGETS.perActorOverInline)}; ` +
       `inline/baseline: ${verdict(ratios.inlineOverBaseline, TARGETS.inlineOverBaseline)}; ` +
-      `free/inline: ${verdict(ratios.freeOverInline, TARGETS.freeOverInline)}\n\n`,
+      `free/inline: ${verdict(ratios.freeOverInline, TARGETS.freeOverInline)}\n`,
   );
+  const scaling = workerCounts.map(
+    (n) => `workers-${n} ${(rate(`workers-${n}`) / rate('inline')).toFixed(2)}`,
+  );
+  process.stdout.write(`over inline: ${scaling.join(', ')}\n\n`);
   return summary;
 }

@@ -32,8 +32,8 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   engine: {
     describe:
-      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build), events/s',
-    options: ['baseline DIR'],
+      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows), events/s',
+    options: ['baseline DIR', 'workers LIST'],
     load: () => import('./engine.js'),
   },
   startup: {
