@@ -7,7 +7,8 @@
  *   the cut is the X-bus between the chips and the coordinator's control edges), as SST's
  *   partitioners cut at high-latency links. With more workers than sockets, the heaviest group (by
  *   events an actor tends to handle: a chip about two GPUs' worth) is split where its halves weigh
- *   most alike (a chip with one GPU, then the other GPUs); with fewer, the lightest groups merge.
+ *   most alike (a chip with one GPU, then the other GPUs), unless spreading single actors over the
+ *   workers balances them better (3 workers over two sockets); with fewer, the lightest groups merge.
  *   The coordinator, which handles few events, joins the lightest group (a worker of its own only
  *   when every other actor already has one).
  * - `auto`: as many workers as cores (never more than actors).
@@ -88,6 +89,50 @@ function halve(plan: MachinePlan, group: number[]): [number[], number[]] {
   return [group.slice(0, best), group.slice(best)];
 }
 
+/** The heaviest group's weight: the busiest worker of a partition. */
+function heaviest(plan: MachinePlan, groups: readonly number[][]): number {
+  return Math.max(...groups.map((g) => g.reduce((s, a) => s + weight(plan, a), 0)));
+}
+
+/** Split the heaviest unit while there are fewer than `bins` groups, where its halves weigh most alike. */
+function splitHeaviest(plan: MachinePlan, units: number[][], bins: number): number[][] {
+  const total = (g: number[]) => g.reduce((s, a) => s + weight(plan, a), 0);
+  let groups = units;
+  // A socket's [chip, gpu, gpu, gpu] halves into [chip, gpu] and [gpu, gpu].
+  while (groups.length < bins) {
+    groups = [...groups].sort((x, y) => total(y) - total(x) || y.length - x.length);
+    const big = groups[0]!;
+    if (big.length < 2) break;
+    groups = [...halve(plan, big), ...groups.slice(1)];
+  }
+  return groups;
+}
+
+/**
+ * Longest-processing-time first over single actors: each, heaviest first (then in index order),
+ * joins the lightest of `bins` groups, preferring one that already holds an actor of its socket.
+ * It balances where halving sockets cannot: 3 workers over two sockets of [chip, 3 GPUs] give
+ * 4/3/3 weights instead of 5/3/2.
+ */
+function spread(plan: MachinePlan, actors: readonly number[], bins: number): number[][] {
+  const groups: number[][] = Array.from({ length: bins }, () => []);
+  const loads = new Array<number>(bins).fill(0);
+  const order = [...actors].sort((x, y) => weight(plan, y) - weight(plan, x) || x - y);
+  for (const a of order) {
+    const socket = plan.actors[a]!.socket;
+    let best = 0;
+    for (let b = 1; b < bins; b++) {
+      const lighter = loads[b]! < loads[best]!;
+      const tie = loads[b] === loads[best];
+      const kin = (g: number[]) => socket !== undefined && g.some((x) => plan.actors[x]!.socket === socket);
+      if (lighter || (tie && kin(groups[b]!) && !kin(groups[best]!))) best = b;
+    }
+    groups[best]!.push(a);
+    loads[best]! += weight(plan, a);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
 function partition(plan: MachinePlan, want: number): number[][] {
   const bySocket = new Map<number, number[]>();
   const loose: number[] = [];
@@ -98,7 +143,7 @@ function partition(plan: MachinePlan, want: number): number[][] {
     else bySocket.set(a.socket, [...(bySocket.get(a.socket) ?? []), a.index]);
   }
   // Actors without a socket (a fixture machine) are units of their own, in index order.
-  let groups: number[][] = [
+  const units: number[][] = [
     ...[...bySocket.keys()].sort((x, y) => x - y).map((s) => bySocket.get(s)!),
     ...loose.map((a) => [a]),
   ];
@@ -106,18 +151,18 @@ function partition(plan: MachinePlan, want: number): number[][] {
   // The coordinator gets a worker of its own only when every other actor already has one: its
   // few events never pay for a worker that a socket's half could use.
   const others = plan.actors.length - coordinators.length;
-  const reserveForCoordinator = coordinators.length > 0 && want > others ? 1 : 0;
-  // Split the heaviest group while there are workers to spare, where its halves weigh most alike
-  // (a socket's [chip, gpu, gpu, gpu] halves into [chip, gpu] and [gpu, gpu]).
-  while (groups.length + reserveForCoordinator < want) {
-    groups.sort((x, y) => total(y) - total(x) || y.length - x.length);
-    const big = groups[0]!;
-    if (big.length < 2) break;
-    groups = [...halve(plan, big), ...groups.slice(1)];
+  const bins = want - (coordinators.length > 0 && want > others ? 1 : 0);
+  let groups = units;
+  if (bins > units.length) {
+    // More workers than sockets: halve sockets, unless spreading single actors balances better
+    // (on a tie, the halves: they keep more of each socket together).
+    const halves = splitHeaviest(plan, units, bins);
+    const spreadOut = spread(plan, units.flat(), bins);
+    groups = heaviest(plan, spreadOut) < heaviest(plan, halves) ? spreadOut : halves;
   }
   // Merge the two lightest while there are too many.
-  while (groups.length > want) {
-    groups.sort((x, y) => total(x) - total(y));
+  while (groups.length > bins) {
+    groups = [...groups].sort((x, y) => total(x) - total(y));
     groups = [[...groups[0]!, ...groups[1]!].sort((x, y) => x - y), ...groups.slice(2)];
   }
   for (const c of coordinators) {

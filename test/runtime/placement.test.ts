@@ -63,6 +63,22 @@ describe('placement: the partition', () => {
     );
   });
 
+  test('placement: 3 workers spread GPUs over the workers where halving a socket cannot balance them', () => {
+    const { workerOf, workers } = placeActors(plan, { kind: 'workers', count: 3 }, 3);
+    expect(workers).toBe(3);
+    const weightOf = (n: string) => (n.startsWith('chip') ? 2 : n.startsWith('gpu') ? 1 : 0);
+    const groups = Array.from({ length: 3 }, (_, w) => names(workerOf, w));
+    // Two sockets of a chip (2) and three GPUs (1 each): 10 in all, so 4 at most; halving one
+    // socket would leave the other whole (5).
+    expect(Math.max(...groups.map((g) => g.reduce((s, n) => s + weightOf(n), 0)))).toBe(4);
+    // Each chip still shares its worker with a GPU of its own socket.
+    const socketOf = (n: string) => plan.actors.find((a) => a.name === n)!.socket;
+    for (const g of groups.filter((x) => x.some((n) => n.startsWith('chip')))) {
+      const chip = g.find((n) => n.startsWith('chip'))!;
+      expect(g.some((n) => n.startsWith('gpu') && socketOf(n) === socketOf(chip))).toBe(true);
+    }
+  });
+
   test('placement: the coordinator has a worker of its own only once every other actor has one', () => {
     const others = plan.actors.length - 1;
     const eight = placeActors(plan, { kind: 'workers', count: others }, others);
