@@ -71,9 +71,14 @@ function weight(plan: MachinePlan, a: number): number {
   return kind === 'coordinator' ? 0 : kind === 'chip' ? 2 : 1;
 }
 
+/** A group's weight: the events its worker tends to handle. */
+function groupWeight(plan: MachinePlan, group: readonly number[]): number {
+  return group.reduce((s, a) => s + weight(plan, a), 0);
+}
+
 /** Split `group` (in index order) where its two halves weigh most alike; each half keeps one actor. */
 function halve(plan: MachinePlan, group: number[]): [number[], number[]] {
-  const total = group.reduce((s, a) => s + weight(plan, a), 0);
+  const total = groupWeight(plan, group);
   let best = 1;
   let bestHeavier = Number.POSITIVE_INFINITY;
   let left = 0;
@@ -91,12 +96,12 @@ function halve(plan: MachinePlan, group: number[]): [number[], number[]] {
 
 /** The heaviest group's weight: the busiest worker of a partition. */
 function heaviest(plan: MachinePlan, groups: readonly number[][]): number {
-  return Math.max(...groups.map((g) => g.reduce((s, a) => s + weight(plan, a), 0)));
+  return Math.max(...groups.map((g) => groupWeight(plan, g)));
 }
 
 /** Split the heaviest unit while there are fewer than `bins` groups, where its halves weigh most alike. */
 function splitHeaviest(plan: MachinePlan, units: number[][], bins: number): number[][] {
-  const total = (g: number[]) => g.reduce((s, a) => s + weight(plan, a), 0);
+  const total = (g: number[]) => groupWeight(plan, g);
   let groups = units;
   // A socket's [chip, gpu, gpu, gpu] halves into [chip, gpu] and [gpu, gpu].
   while (groups.length < bins) {
@@ -120,11 +125,11 @@ function spread(plan: MachinePlan, actors: readonly number[], bins: number): num
   const order = [...actors].sort((x, y) => weight(plan, y) - weight(plan, x) || x - y);
   for (const a of order) {
     const socket = plan.actors[a]!.socket;
+    const kin = (g: number[]) => socket !== undefined && g.some((x) => plan.actors[x]!.socket === socket);
     let best = 0;
     for (let b = 1; b < bins; b++) {
       const lighter = loads[b]! < loads[best]!;
       const tie = loads[b] === loads[best];
-      const kin = (g: number[]) => socket !== undefined && g.some((x) => plan.actors[x]!.socket === socket);
       if (lighter || (tie && kin(groups[b]!) && !kin(groups[best]!))) best = b;
     }
     groups[best]!.push(a);
@@ -147,7 +152,7 @@ function partition(plan: MachinePlan, want: number): number[][] {
     ...[...bySocket.keys()].sort((x, y) => x - y).map((s) => bySocket.get(s)!),
     ...loose.map((a) => [a]),
   ];
-  const total = (g: number[]) => g.reduce((s, a) => s + weight(plan, a), 0);
+  const total = (g: number[]) => groupWeight(plan, g);
   // The coordinator gets a worker of its own only when every other actor already has one: its
   // few events never pay for a worker that a socket's half could use.
   const others = plan.actors.length - coordinators.length;
