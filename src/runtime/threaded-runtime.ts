@@ -132,8 +132,8 @@ async function runWorkers<C>(
       .filter((a) => workerOf[a.index] === w)
       .map((a) => a.name)
       .join('+');
-  // Spinning workers take every core: their isolates compile on their own threads (worker-compiler.ts).
-  compileOnWorkerThreads(inits[0]!.spinRounds > 0);
+  // Spinning workers that take every core compile on their own threads (worker-compiler.ts).
+  compileOnWorkerThreads(workerCount, cores, inits[0]!.spinRounds > 0);
   try {
     const failures: Promise<never>[] = [];
     for (let w = 0; w < workerCount; w++) {
