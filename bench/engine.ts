@@ -14,7 +14,12 @@
  *   baseline    with `--baseline DIR`: the inline engine of an older build (DIR holds its `dist/`,
  *               e.g. a git worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`).
  * A run's rate is its events over its own wall time (RawRun.wallMs: from planning to the last
- * report, worker start-up included for threaded runs). Reported: each host's median, and the ratios
+ * report, worker start-up included for threaded runs).
+ * Where the runs happen, `--start`:
+ *   warm (default) every run in this process: inline's runs after the first reuse the optimised code
+ *                  V8 made for the earlier ones, while each threaded run's workers start cold;
+ *   cold           every run in a fresh `node` process (engine-once.ts), as `npusim run` starts:
+ *                  every host compiles from nothing, as a user's run does. Reported: each host's median, and the ratios
  * the targets name. Every run's event digest is compared with the first inline run's: a benchmark
  * whose hosts disagree fails instead of printing a rate.
  *
@@ -22,15 +27,18 @@
  * per-actor >= 0.6 x inline; inline >= 1.5 x the baseline's inline; free >= 1.3 x inline (events/s).
  * Nothing here asserts them.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { contextText, machineContext, median, UsageError, workloadConfig } from './bench-run.js';
+import type { OnceRequest, OnceResult } from './engine-once.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'stress';
@@ -53,7 +61,45 @@ type RunFn = (config: RunConfig, options: EngineOptions) => Promise<RawRun>;
 
 interface Host {
   name: string;
-  run: () => Promise<RawRun>;
+  run: () => Promise<RunFigures>;
+}
+
+/** What the bench reads from a run (a RawRun, or engine-once.ts's line). */
+type RunFigures = Pick<RawRun, 'events' | 'wallMs' | 'reachedTick'> & { digest: string };
+
+type Start = 'warm' | 'cold';
+
+/** A run in this process (warm) or in a fresh `node` process (cold). */
+function runner(start: Start, root: string | undefined, run: RunFn, config: RunConfig) {
+  return async (options: EngineOptions): Promise<RunFigures> => {
+    if (start === 'warm') {
+      const raw = await run(config, options);
+      return { ...raw, digest: combineDigests(raw.actorDigests) };
+    }
+    return runCold({
+      ...(root === undefined ? {} : { root }),
+      workload: config.workload,
+      seed: config.seed,
+      durationTicks: (config.params as { durationTicks: number }).durationTicks,
+      options,
+    });
+  };
+}
+
+const COLD_RUN_TIMEOUT_MS = 600_000;
+
+async function runCold(req: OnceRequest): Promise<RunFigures> {
+  const script = fileURLToPath(new URL('./engine-once.js', import.meta.url));
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [script, JSON.stringify(req)], {
+      timeout: COLD_RUN_TIMEOUT_MS,
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as OnceResult;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`engine bench: a cold run (${JSON.stringify(req)}) failed: ${String(error)}\n${stderr}`);
+  }
 }
 
 interface Row {
@@ -66,12 +112,18 @@ interface Row {
 
 export async function run(opts: BenchOptions): Promise<void> {
   const workerCounts = parseWorkerCounts(opts.values.workers);
+  const start = (opts.oneOf('start', ['warm', 'cold']) ?? 'warm') as Start;
+  if (start === 'cold' && import.meta.url.endsWith('.ts')) {
+    throw new UsageError(
+      'Expected the built bench for `--start cold` (npm run bench), got the TypeScript source',
+    );
+  }
   const baselineDir = opts.values.baseline;
   const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
   const loadBefore = loadavg()[0]!;
   const lengths = [];
   for (const { durationTicks, runs } of LENGTHS)
-    lengths.push(await runLength(durationTicks, runs, opts, baseline, workerCounts));
+    lengths.push(await runLength(durationTicks, runs, opts, baseline, workerCounts, start, baselineDir));
   const context = machineContext(loadBefore);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
@@ -124,23 +176,27 @@ async function runLength(
   opts: BenchOptions,
   baseline: { run: RunFn; params: unknown } | undefined,
   workerCounts: readonly number[],
+  start: Start,
+  baselineDir: string | undefined,
 ) {
   const config = await workloadConfig(WORKLOAD, SEED, durationTicks);
+  const here = runner(start, undefined, runRaw, config);
   const hosts: Host[] = [
-    { name: 'inline', run: () => runRaw(config, { host: 'inline' }) },
+    { name: 'inline', run: () => here({ host: 'inline' }) },
     ...workerCounts.map((count) => ({
       name: `workers-${count}`,
-      run: () => runRaw(config, { host: 'threaded', placement: { kind: 'workers', count } }),
+      run: () => here({ host: 'threaded', placement: { kind: 'workers', count } }),
     })),
-    { name: 'per-actor', run: () => runRaw(config, { host: 'threaded' }) },
+    { name: 'per-actor', run: () => here({ host: 'threaded' }) },
     {
       name: 'free',
-      run: () => runRaw(config, { host: 'threaded', free: { windowTicks: FREE_WINDOW_TICKS } }),
+      run: () => here({ host: 'threaded', free: { windowTicks: FREE_WINDOW_TICKS } }),
     },
   ];
-  if (baseline !== undefined) {
+  if (baseline !== undefined && baselineDir !== undefined) {
     const old = { ...config, params: { ...(baseline.params as object), durationTicks } } as RunConfig;
-    hosts.push({ name: 'baseline-inline', run: () => baseline.run(old, { host: 'inline' }) });
+    const there = runner(start, baselineDir, baseline.run, old);
+    hosts.push({ name: 'baseline-inline', run: () => there({ host: 'inline' }) });
   }
   const figures = new Map<string, { eps: number[]; sns: number[]; wall: number[] }>(
     hosts.map((h) => [h.name, { eps: [], sns: [], wall: [] }]),
@@ -150,7 +206,7 @@ async function runLength(
   for (let i = 0; i < runs; i++) {
     for (const h of hosts) {
       const raw = await h.run();
-      const d = combineDigests(raw.actorDigests);
+      const d = raw.digest;
       // The baseline is another version of the model, and a free run races: neither need give
       // the deterministic event stream.
       if (!h.name.startsWith('baseline') && h.name !== 'free') {
@@ -184,6 +240,7 @@ async function runLength(
     freeOverInline: rate('free') / rate('inline'),
   };
   const summary = {
+    start,
     workload: WORKLOAD,
     seed: SEED,
     durationTicks,
@@ -202,7 +259,7 @@ async function runLength(
   const fmt = (x: number): string => x.toExponential(3).padStart(12);
   process.stdout.write(
     `engine: workload ${WORKLOAD}, seed ${SEED}, ${durationTicks / 1e9} ms simulated, ${events} events per run, ` +
-      `median of ${runs} runs per host, event digest ${digest}\n`,
+      `median of ${runs} runs per host (${start === 'cold' ? 'each in a fresh node process' : 'all in this process'}), event digest ${digest}\n`,
   );
   process.stdout.write(
     `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,

@@ -32,8 +32,8 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   engine: {
     describe:
-      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows), events/s',
-    options: ['baseline DIR', 'workers LIST'],
+      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process), events/s',
+    options: ['baseline DIR', 'workers LIST', 'start warm|cold'],
     load: () => import('./engine.js'),
   },
   startup: {
