@@ -12,9 +12,9 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
-import type { RunConfig } from '../src/model/scenario/run-config.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 
