@@ -19,9 +19,10 @@
  *   warm (default) every run in this process: inline's runs after the first reuse the optimised code
  *                  V8 made for the earlier ones, while each threaded run's workers start cold;
  *   cold           every run in a fresh `node` process (engine-once.ts), as `npusim run` starts:
- *                  every host compiles from nothing, as a user's run does. Reported: each host's median, and the ratios
- * the targets name. Every run's event digest is compared with the first inline run's: a benchmark
- * whose hosts disagree fails instead of printing a rate.
+ *                  every host compiles from nothing, as a user's run does.
+ * Reported: each host's median, and the ratios the targets name. Every run's event digest is
+ * compared with the first inline run's: a benchmark whose hosts disagree fails instead of printing
+ * a rate.
  *
  * Targets (npusim issues 15 and 11), all ratios within one run: workers-2 >= 1.5 x inline;
  * per-actor >= 0.6 x inline; inline >= 1.5 x the baseline's inline; free >= 1.3 x inline (events/s).
@@ -64,8 +65,8 @@ interface Host {
   run: () => Promise<RunFigures>;
 }
 
-/** What the bench reads from a run (a RawRun, or engine-once.ts's line). */
-type RunFigures = Pick<RawRun, 'events' | 'wallMs' | 'reachedTick'> & { digest: string };
+/** What the bench reads from a run: engine-once.ts's line, or the same figures of a RawRun. */
+type RunFigures = OnceResult;
 
 type Start = 'warm' | 'cold';
 
@@ -74,7 +75,8 @@ function runner(start: Start, root: string | undefined, run: RunFn, config: RunC
   return async (options: EngineOptions): Promise<RunFigures> => {
     if (start === 'warm') {
       const raw = await run(config, options);
-      return { ...raw, digest: combineDigests(raw.actorDigests) };
+      const { events, wallMs, reachedTick } = raw;
+      return { events, wallMs, reachedTick, digest: combineDigests(raw.actorDigests) };
     }
     return runCold({
       ...(root === undefined ? {} : { root }),
@@ -95,7 +97,7 @@ async function runCold(req: OnceRequest): Promise<RunFigures> {
       timeout: COLD_RUN_TIMEOUT_MS,
       maxBuffer: 1 << 20,
     });
-    return JSON.parse(stdout.trim().split('\n').at(-1)!) as OnceResult;
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as RunFigures;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new Error(`engine bench: a cold run (${JSON.stringify(req)}) failed: ${String(error)}\n${stderr}`);
