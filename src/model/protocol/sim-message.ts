@@ -10,7 +10,7 @@
  * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
  * Nothing about the host (thread timing, ring batching) enters the key.
  */
-import { type RecordFields, zeroRecord } from '../../core/record-fields.js';
+import type { RecordFields } from '../../core/record-fields.js';
 import type { Tick } from '../types.js';
 
 export interface SimMessage extends RecordFields {
@@ -44,9 +44,49 @@ export function sendFields(kind: number): SendFields {
 
 export { SELF_LINK } from './wire.js';
 
-/** A zeroed message, as a pool makes one (same field order as every record object). */
+/**
+ * A zeroed message, as a pool makes one: every field, `order` included, in one literal and one
+ * order, so every message has one hidden class with all its fields inside the object.
+ *
+ * Why the literal starts every field at -0. V8 gives each field of a hidden class a representation
+ * (small integer, double, or any value) from the values stored in it, and a store that does not fit
+ * replaces the class: every optimised function that assumed the old one is thrown away and compiled
+ * again. The time, the order and the address outgrow a small integer (2^31) partway through a run,
+ * and any field may be handed a heap number by code not yet optimised: with fields started as small
+ * integers the message class was replaced mid-run, more than once, and each time most of the hot
+ * functions deoptimised together ("wrong map" at their first load of a message). -0 is a double,
+ * so every field is a double from birth and no store can change the class again; the zeros after
+ * it are plain zeros. `node --trace-deopt dist/src/cli/main.js run stress --seed 20180601
+ * --duration 3ms --workers 1` counted 49 to 53 deoptimisations before, 36 after (three runs each).
+ */
 export function newMessage(): SimMessage {
-  const m = zeroRecord() as SimMessage;
+  const m: SimMessage = {
+    timeTicks: -0,
+    kind: -0,
+    flags: -0,
+    source: -0,
+    destination: -0,
+    link: -0,
+    seq: -0,
+    address: -0,
+    lengthBytes: -0,
+    lpid: -0,
+    pid: -0,
+    tag: -0,
+    order: -0,
+  };
+  m.timeTicks = 0;
+  m.kind = 0;
+  m.flags = 0;
+  m.source = 0;
+  m.destination = 0;
+  m.link = 0;
+  m.seq = 0;
+  m.address = 0;
+  m.lengthBytes = 0;
+  m.lpid = 0;
+  m.pid = 0;
+  m.tag = 0;
   m.order = 0;
   return m;
 }
