@@ -35,6 +35,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
+import { parseDuration } from '../src/report/duration.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
@@ -44,11 +45,14 @@ import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'stress';
 const SEED = 20_180_601;
-/** A short run (start-up weighs) and a long one (closer to a user's steady state). */
-const LENGTHS = [
-  { durationTicks: 1_000_000_000, runs: 5 },
-  { durationTicks: 6_000_000_000, runs: 3 },
-] as const;
+/**
+ * The lengths run by default: a short run (start-up and the JIT's warm-up weigh) and a long one
+ * (closer to a user's steady state). `--lengths 1ms,6ms,20ms` names others.
+ */
+const DEFAULT_LENGTHS = '1ms,6ms';
+/** Runs per host of a length up to 1 ms; longer lengths get fewer (each takes seconds). */
+const RUNS_SHORT = 5;
+const RUNS_LONG = 3;
 const TARGETS = {
   workers2OverInline: 1.5,
   perActorOverInline: 0.6,
@@ -114,6 +118,7 @@ interface Row {
 
 export async function run(opts: BenchOptions): Promise<void> {
   const workerCounts = parseWorkerCounts(opts.values.workers);
+  const lengthList = parseLengths(opts.values.lengths ?? DEFAULT_LENGTHS);
   const start = (opts.oneOf('start', ['warm', 'cold']) ?? 'warm') as Start;
   if (start === 'cold' && import.meta.url.endsWith('.ts')) {
     throw new UsageError(
@@ -124,7 +129,7 @@ export async function run(opts: BenchOptions): Promise<void> {
   const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
   const loadBefore = loadavg()[0]!;
   const lengths = [];
-  for (const { durationTicks, runs } of LENGTHS)
+  for (const { durationTicks, runs } of lengthList)
     lengths.push(await runLength(durationTicks, runs, opts, baseline, workerCounts, start, baselineDir));
   const context = machineContext(loadBefore);
   if (opts.json) {
@@ -144,6 +149,31 @@ function parseWorkerCounts(text: string | undefined): number[] {
     );
   }
   return counts;
+}
+
+/**
+ * `--lengths 1ms,6ms,20ms`: the simulated lengths to run, in order, each a duration as `npusim run
+ * --duration` takes it, no repeats; 5 runs per host up to 1 ms, 3 above.
+ */
+export function parseLengths(text: string): { durationTicks: number; runs: number }[] {
+  const parts = text.split(',');
+  const ticks = parts.map((t) => {
+    try {
+      return parseDuration(t, '--lengths');
+    } catch {
+      return Number.NaN;
+    }
+  });
+  const bad = parts.findIndex((_, i) => Number.isNaN(ticks[i]));
+  if (bad >= 0 || new Set(ticks).size !== ticks.length) {
+    throw new UsageError(
+      `Expected \`--lengths\` to be a comma-separated list of distinct simulated durations (e.g. 1ms,6ms,20ms), got \`${text}\`${bad >= 0 ? ` (\`${parts[bad]}\` is not a duration such as 2ms or 500us)` : ' (a length repeats)'}`,
+    );
+  }
+  return ticks.map((durationTicks) => ({
+    durationTicks,
+    runs: durationTicks <= 1_000_000_000 ? RUNS_SHORT : RUNS_LONG,
+  }));
 }
 
 /** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */

@@ -32,8 +32,8 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   engine: {
     describe:
-      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process), events/s',
-    options: ['baseline DIR', 'workers LIST', 'start warm|cold'],
+      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process; --lengths 1ms,6ms,20ms: other lengths), events/s',
+    options: ['baseline DIR', 'workers LIST', 'start warm|cold', 'lengths LIST'],
     load: () => import('./engine.js'),
   },
   startup: {
