@@ -4,10 +4,13 @@
  * write without a kill leaves the old translation usable.
  *
  * Keyed by (PE, bus page number). Bounded: `capacityEntries` (ASSUMED default 64; the real sizes
- * are not public). Replacement is deterministic LRU: a hit moves the entry to the back of a Map's
- * insertion order, a fill into a full cache evicts the front.
+ * are not public). Replacement is deterministic LRU: a hit makes the entry the newest, a fill into a
+ * full cache evicts the oldest. The entries live in an LruMap (lru-map.ts), as the ATS cache's do:
+ * the keys are above 2^31, and a `Map` boxed each in a heap number and hashed it in the runtime on
+ * every UT=1 DMA's lookup, delete and set.
  */
 import { ConfigError } from '../../core/errors.js';
+import { LruMap } from '../lru-map.js';
 import type { PhysAddr } from '../types.js';
 
 export const DEFAULT_TCE_CACHE_ENTRIES = 64;
@@ -38,7 +41,7 @@ export interface TceCacheStats {
 const keyOf = (pe: number, busPage: number): number => busPage * 65536 + pe;
 
 export class TceCache {
-  private readonly entries = new Map<number, CachedTce>();
+  private readonly entries: LruMap<CachedTce>;
   readonly stats: TceCacheStats = {
     hits: 0,
     misses: 0,
@@ -60,19 +63,17 @@ export class TceCache {
         `Expected 1 to 1048576 entries, got ${capacityEntries}`,
       );
     }
+    this.entries = new LruMap(capacityEntries);
   }
 
   /** A DMA lookup: counts a hit (and refreshes LRU order) or a miss. */
   lookup(pe: number, busPage: number): CachedTce | undefined {
-    const key = keyOf(pe, busPage);
-    const e = this.entries.get(key);
+    const e = this.entries.use(keyOf(pe, busPage));
     if (e === undefined) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, e);
     return e;
   }
 
@@ -85,9 +86,9 @@ export class TceCache {
     const key = keyOf(pe, busPage);
     this.entries.delete(key);
     if (this.entries.size >= this.capacityEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) {
-        this.entries.delete(oldest.value);
+      const oldest = this.entries.oldestKey();
+      if (oldest !== undefined) {
+        this.entries.delete(oldest);
         this.stats.evictions++;
       }
     }
@@ -106,13 +107,7 @@ export class TceCache {
   /** Kill every entry of one PE (the PHB4 "kill PE" register write). */
   killPe(pe: number): number {
     this.stats.killsPe++;
-    let n = 0;
-    for (const [key, _e] of this.entries) {
-      if (key % 65536 === pe) {
-        this.entries.delete(key);
-        n++;
-      }
-    }
+    const n = this.entries.deleteWhere((_e, key) => key % 65536 === pe);
     this.stats.killedEntries += n;
     return n;
   }
