@@ -9,7 +9,11 @@
  * The keys live beside the messages in two Float64Arrays, `times` and `ranks` (rank = the
  * message's `order` * 256 + destination: below 2^44 * 2^8 = 2^52, so exact), and a sift compares
  * those instead of following a pointer to each message. Keys are read at push, so a message must
- * not change its time or order while in the heap (no runtime does). No allocation per push beyond
+ * not change its time or order while in the heap (no runtime does). Every sift step loads and
+ * compares both keys, though the ranks decide only on a tie of times: V8 optimises the heap (and the
+ * loops that inline it) early, and a comparison first reached on a rare tie, long after, had no
+ * type feedback and threw the optimised code away mid-run (`node --trace-deopt`: "Insufficient
+ * type feedback for compare operation" in `pop`, and in the loops that inlined it). No allocation per push beyond
  * the arrays' doubling. Bounded by the run's own traffic; the runtimes assert a ceiling
  * (`maxEvents`) so a runaway workload fails loudly instead of eating the machine's memory.
  */
@@ -53,10 +57,12 @@ export class EventHeap {
     while (i > 0) {
       const parent = (i - 1) >> 2;
       const pt = times[parent]!;
-      if (t > pt || (t === pt && r >= ranks[parent]!)) break;
+      const pr = ranks[parent]!;
+      const rankAfter = r >= pr;
+      if (t > pt || (t === pt && rankAfter)) break;
       items[i] = items[parent];
       times[i] = pt;
-      ranks[i] = ranks[parent]!;
+      ranks[i] = pr;
       i = parent;
     }
     items[i] = msg;
@@ -86,13 +92,16 @@ export class EventHeap {
       const stop = first + 4 < n ? first + 4 : n;
       for (let k = first + 1; k < stop; k++) {
         const kt = times[k]!;
-        if (kt < ct || (kt === ct && ranks[k]! < cr)) {
+        const kr = ranks[k]!;
+        const rankBefore = kr < cr;
+        if (kt < ct || (kt === ct && rankBefore)) {
           c = k;
           ct = kt;
-          cr = ranks[k]!;
+          cr = kr;
         }
       }
-      if (ct > lt || (ct === lt && cr >= lr)) break;
+      const rankAfter = cr >= lr;
+      if (ct > lt || (ct === lt && rankAfter)) break;
       items[i] = items[c];
       times[i] = ct;
       ranks[i] = cr;
