@@ -39,8 +39,30 @@ export interface SendFields {
  * why one shape).
  */
 export function sendFields(kind: number): SendFields {
-  return { kind, flags: 0, address: 0, lengthBytes: 0, lpid: 0, pid: 0, tag: 0 };
+  // Born `undefined`, then 0: V8 then gives each field the representation "any value", so an
+  // encoder may store a small integer, a double, or an integer that code not yet optimised holds
+  // as a heap number, and the object keeps one hidden class for the whole run (newMessage says
+  // what a change of class costs). Started at 0, the tag and the pid turned into doubles mid-run.
+  const f: Required<SendFields> = {
+    kind,
+    flags: ANY_NUMBER,
+    address: ANY_NUMBER,
+    lengthBytes: ANY_NUMBER,
+    lpid: ANY_NUMBER,
+    pid: ANY_NUMBER,
+    tag: ANY_NUMBER,
+  };
+  f.flags = 0;
+  f.address = 0;
+  f.lengthBytes = 0;
+  f.lpid = 0;
+  f.pid = 0;
+  f.tag = 0;
+  return f;
 }
+
+/** A first value that is no number, for a field that is to take any number (sendFields). */
+const ANY_NUMBER = undefined as unknown as number;
 
 export { SELF_LINK } from './wire.js';
 
