@@ -3,8 +3,9 @@
  * inline runtime, the destination as a last key so the global order is total.
  *
  * Four children per node, not two: a run's heap holds hundreds to thousands of events, so a pop
- * walks half as many levels, each comparing up to four neighbouring keys that share a cache line. `node scripts/ab-inline.mjs` (a build with the binary heap against one
- * with this, 6 rounds) printed 1.038 x CPU and 1.043 x wall per event.
+ * walks half as many levels, each comparing up to four neighbouring keys that share a cache line.
+ * `node scripts/ab-inline.mjs` (a build with the binary heap against one with this, 6 rounds)
+ * printed 1.038 x CPU and 1.043 x wall per event.
  *
  * The keys live beside the messages in two Float64Arrays, `times` and `ranks` (rank = the
  * message's `order` * 256 + destination: below 2^44 * 2^8 = 2^52, so exact), and a sift compares
@@ -13,8 +14,9 @@
  * compares both keys, though the ranks decide only on a tie of times: V8 optimises the heap (and the
  * loops that inline it) early, and a comparison first reached on a rare tie, long after, had no
  * type feedback and threw the optimised code away mid-run (`node --trace-deopt`: "Insufficient
- * type feedback for compare operation" in `pop`, and in the loops that inlined it). No allocation per push beyond
- * the arrays' doubling. Bounded by the run's own traffic; the runtimes assert a ceiling
+ * type feedback for compare operation" in `pop`, and in the loops that inlined it).
+ *
+ * No allocation per push beyond the arrays' doubling. Bounded by the run's own traffic; the runtimes assert a ceiling
  * (`maxEvents`) so a runaway workload fails loudly instead of eating the machine's memory.
  */
 

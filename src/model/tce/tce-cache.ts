@@ -7,7 +7,8 @@
  * are not public). Replacement is deterministic LRU: a hit makes the entry the newest, a fill into a
  * full cache evicts the oldest. The entries live in an LruMap (lru-map.ts), as the ATS cache's do:
  * the keys are above 2^31, and a `Map` boxed each in a heap number and hashed it in the runtime on
- * every UT=1 DMA's lookup, delete and set.
+ * every UT=1 DMA's lookup, delete and set. Like the ATS cache's, it takes memory in proportion to
+ * its capacity from the start (typed arrays), not as entries arrive.
  */
 import { ConfigError } from '../../core/errors.js';
 import { LruMap } from '../lru-map.js';
