@@ -16,8 +16,9 @@
  * type feedback and threw the optimised code away mid-run (`node --trace-deopt`: "Insufficient
  * type feedback for compare operation" in `pop`, and in the loops that inlined it).
  *
- * No allocation per push beyond the arrays' doubling. Bounded by the run's own traffic; the runtimes assert a ceiling
- * (`maxEvents`) so a runaway workload fails loudly instead of eating the machine's memory.
+ * No allocation per push beyond the arrays' doubling. Bounded by the run's own traffic; the
+ * runtimes assert a ceiling (`maxEvents`) so a runaway workload fails loudly instead of eating the
+ * machine's memory.
  */
 
 import { AssertionFailure } from '../core/errors.js';
