@@ -5,7 +5,9 @@
  *
  * Two kinds of work per record, the same on every ring:
  * - codec: the producer draws message i, encodes every field with the range-checked codec and
- *   checksums it; the consumer decodes every field and checksums it (ring-traffic.ts);
+ *   checksums it; the consumer decodes every field and checksums it (ring-traffic.ts). Our ring's
+ *   producer encodes into a private batch and copies it into the slots (RingProducer.writeRecords),
+ *   as the engine's flush does; ringbuf.js's push copies from its staging array;
  * - raw: the producer stores the record's eight words; the consumer loads them and folds them into
  *   a sum and an xor (raw-records.ts): what the ring itself costs.
  * Cases: our ring and ringbuf.js, one producer/consumer pair, each work at batch 1, 16 and 256

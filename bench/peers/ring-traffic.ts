@@ -16,7 +16,13 @@
  * until the test stores 1 in word HOLD_RELEASE (and notifies it). Every wait has a time-out; a side
  * that sees no progress for `stallLimitMs` throws instead of hanging.
  */
-import { emptyMessage, type Message, readMessage, writeMessage } from '../../src/transport/codec.js';
+import {
+  emptyMessage,
+  MESSAGE_BYTES,
+  type Message,
+  readMessage,
+  writeMessage,
+} from '../../src/transport/codec.js';
 import type { RingConsumer, RingProducer } from '../../src/transport/ring.js';
 import { type RawDigest, readRawFromRing, writeRawToRing } from './raw-records.js';
 
@@ -25,6 +31,9 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 /** Longest single blocking call inside the loops, so the stall check runs often. */
 const SLICE_MS = 100;
+/** Records encoded into the private array per copy into the ring (encodeToRing). */
+const ENCODE_CHUNK_RECORDS = 64;
+const encodeChunk = new Uint32Array(ENCODE_CHUNK_RECORDS * (MESSAGE_BYTES >> 2));
 
 /** Fill `out` with message `i` of the traffic stream (0 <= i < 2^32). */
 export function trafficMessage(i: number, out: Message): Message {
@@ -248,13 +257,18 @@ export function consumeTraffic(
  * the same code in every run. ringbuf-traffic.ts calls the same functions (the *Array variants).
  */
 
-/** Draw, encode and checksum messages first .. first+n-1 into the reserved records; returns h. */
+/**
+ * Draw, encode and checksum messages first .. first+n-1 into the reserved records; returns h. They
+ * are encoded into a private array, up to ENCODE_CHUNK_RECORDS at a time, and copied into the ring
+ * in one burst (RingProducer.writeRecords says why), as the engine's flush does (staged-edge.ts).
+ */
 function encodeToRing(producer: RingProducer, n: number, first: number, m: Message, h: number): number {
-  const words = producer.words;
-  for (let k = 0; k < n; k++) {
-    trafficMessage(first + k, m);
-    writeMessage(words, producer.offsetOf(k), m);
-    h = checksumMessage(h, m);
+  const chunk = encodeChunk;
+  for (let done = 0; done < n; ) {
+    const c = Math.min(n - done, ENCODE_CHUNK_RECORDS);
+    h = encodeToArray(chunk, c, first + done, m, h);
+    producer.writeRecords(chunk, c, done);
+    done += c;
   }
   return h;
 }

@@ -12,8 +12,9 @@
  * caller reads records at offsetOf(0..n-1); release(n) frees them with ONE Atomics.store of `head`,
  * then rings the producer's doorbell only if the producer armed the ring's space-waiter word for a
  * target that this release reached.
- * No allocation per record or per batch: offsets are computed, records are read and written in place
- * (codec.ts), and the closures handed to Doorbell.park are made once per endpoint. (A safe-time
+ * No allocation per record or per batch: offsets are computed, records are read in place and
+ * written in place or copied in one burst from a private batch (writeRecords, which says why the
+ * engine encodes that way), and the closures handed to Doorbell.park are made once per endpoint. (A safe-time
  * publish makes one BigInt for its 64-bit store; the consumer converts only when the sequence word
  * says it changed.)
  *

@@ -386,3 +386,66 @@ describe('ring: bad arguments say what was expected and what arrived', () => {
     expect(() => consumer.waitAvailable(Number.NaN)).toThrow(/timeoutMs/);
   });
 });
+
+describe('ring: writeRecords copies a private batch into the reserved slots', () => {
+  /** Words of record `r` in a batch: distinct per record and per word. */
+  const wordOf = (r: number, j: number): number => (r * 1000 + j + 1) >>> 0;
+
+  test('records land in order across the wrap, for every start slot, record size and offset', () => {
+    for (const recordBytes of [8, 32, 48]) {
+      const words = recordBytes / 4;
+      const capacity = 8;
+      for (let start = 0; start < capacity; start++) {
+        for (const at of [0, 2]) {
+          const { producer, consumer } = makeRing(capacity, recordBytes);
+          if (start > 0) {
+            expect(producer.tryReserve(start)).toBe(start);
+            producer.publish(start);
+            expect(consumer.available()).toBe(start);
+            consumer.release(start);
+          }
+          expect(producer.tryReserve(capacity)).toBe(capacity);
+          const n = capacity - at;
+          const src = new Uint32Array(n * words);
+          for (let r = 0; r < n; r++) for (let j = 0; j < words; j++) src[r * words + j] = wordOf(r, j);
+          producer.writeRecords(src, n, at);
+          producer.publish(capacity);
+          expect(consumer.available()).toBe(capacity);
+          for (let r = 0; r < n; r++) {
+            const w = consumer.offsetOf(at + r) / 4;
+            const got = Array.from(consumer.words.subarray(w, w + words));
+            expect(got).toEqual(Array.from({ length: words }, (_, j) => wordOf(r, j)));
+          }
+          consumer.release(capacity);
+        }
+      }
+    }
+  });
+
+  test('writes nothing outside its n slots', () => {
+    const { producer, consumer } = makeRing(8, 32);
+    expect(producer.tryReserve(4)).toBe(4);
+    producer.writeRecords(new Uint32Array(8).fill(0xffff_ffff), 1, 2);
+    producer.publish(4);
+    expect(consumer.available()).toBe(4);
+    const seen = [0, 1, 2, 3].map((r) => consumer.words[consumer.offsetOf(r) / 4]);
+    expect(seen).toEqual([0, 0, 0xffff_ffff, 0]);
+  });
+
+  test('bad counts, offsets and short sources say what was expected', () => {
+    const { producer } = makeRing(8, 32);
+    expect(producer.tryReserve(4)).toBe(4);
+    const src = new Uint32Array(8 * 8);
+    expect(() => producer.writeRecords(src, 5)).toThrow(
+      'Expected `n` to be an integer from 1 to 4 (the records reserved), got `5` (number)',
+    );
+    for (const n of [0, -1, 1.5, Number.NaN]) expect(() => producer.writeRecords(src, n)).toThrow(RangeError);
+    expect(() => producer.writeRecords(src, 2, 3)).toThrow(
+      'Expected `at` to be an integer from 0 to 2 (2 records from it, of 4 reserved), got `3` (number)',
+    );
+    for (const at of [-1, 0.5]) expect(() => producer.writeRecords(src, 1, at)).toThrow(RangeError);
+    expect(() => producer.writeRecords(new Uint32Array(15), 2)).toThrow(
+      'Expected `src` to be at least 16 words (2 records), got `15 words` (string)',
+    );
+  });
+});
