@@ -30,6 +30,7 @@ import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
 import { median } from './bench-run.js';
 import type { BenchOptions } from './main.js';
+import { bareRingBytes } from './peers/bare-ring.js';
 import { expectedRawDigest, type RawDigest } from './peers/raw-records.js';
 import { trafficMessage } from './peers/ring-traffic.js';
 import { createRingbufChannel } from './peers/ringbuf-traffic.js';
@@ -59,7 +60,7 @@ interface RunResult {
 interface CaseResult {
   name: string;
   /** Which ring carries the records. */
-  transport: 'npusim ring' | 'ringbuf.js' | 'postMessage';
+  transport: 'npusim ring' | 'ringbuf.js' | 'bare ring' | 'postMessage';
   work: Work;
   pairs: number;
   batch: number | null;
@@ -68,7 +69,7 @@ interface CaseResult {
   medianRecordsPerSecond: number;
   fullStalls: number;
   parks: number;
-  /** Our ring over the ringbuf.js case with the same work and batch (1-pair cases with a twin). */
+  /** This ring over the ringbuf.js case with the same work and batch (1-pair cases with a twin). */
   vsRingbuf?: {
     /** This case's median over the twin's median. */
     ratioOfMedians: number;
@@ -141,6 +142,29 @@ async function ringbufRun(batch: number, count: number, work: Work): Promise<Run
   ).done;
   const [sent, got] = done as [Done, Done];
   checkPair('ringbuf.js', sent, got, count, 0, work);
+  return {
+    rate: rateOf(done, count),
+    fullStalls: sent.stats!.fullStalls + got.stats!.fullStalls,
+    parks: sent.stats!.parks + got.stats!.parks,
+  };
+}
+
+async function bareRingRun(batch: number, count: number): Promise<RunResult> {
+  const common = {
+    ring: new SharedArrayBuffer(bareRingBytes(CAPACITY_RECORDS)),
+    capacityRecords: CAPACITY_RECORDS,
+    batch,
+    count,
+  };
+  const done = await startWorkerGroup<Done>(
+    [
+      { name: 'bare-ring-peer', data: { ...common, role: 'produce' } },
+      { name: 'bare-ring-peer', data: { ...common, role: 'consume' } },
+    ],
+    RUN_TIMEOUT_MS,
+  ).done;
+  const [sent, got] = done as [Done, Done];
+  checkPair('bare ring', sent, got, count, 0, 'raw');
   return {
     rate: rateOf(done, count),
     fullStalls: sent.stats!.fullStalls + got.stats!.fullStalls,
@@ -265,6 +289,17 @@ export async function run(opts: BenchOptions): Promise<void> {
         recordsPerRun: records,
         once: () => ringbufRun(batch, records, work),
       });
+      if (work === 'raw' && batch > 1) {
+        plans.push({
+          name: `bare ring${suffix}`,
+          transport: 'bare ring',
+          work,
+          pairs: 1,
+          batch,
+          recordsPerRun: records,
+          once: () => bareRingRun(batch, records),
+        });
+      }
     }
   }
   plans.push({
@@ -287,7 +322,7 @@ export async function run(opts: BenchOptions): Promise<void> {
   }
   /** The ringbuf.js case with the same work and batch as `c`, if any. */
   const ringbufTwin = (c: CaseResult): CaseResult | undefined =>
-    c.transport === 'npusim ring' && c.pairs === 1
+    c.transport !== 'ringbuf.js' && c.transport !== 'postMessage' && c.pairs === 1
       ? cases.find((x) => x.transport === 'ringbuf.js' && x.work === c.work && x.batch === c.batch)
       : undefined;
   const loadAfter = loadavg()[0]!;
@@ -322,6 +357,14 @@ export async function run(opts: BenchOptions): Promise<void> {
     codecRingOverRingbufCodecBatch16Paired: byName('ring, 1 pair, batch 16').vsRingbuf!.medianOfRoundRatios,
     codecRingOverRingbufRawBatch16:
       rateOfCase('ring, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
+    bareRingOverRingbufRawBatch16:
+      rateOfCase('bare ring raw, 1 pair, batch 16') / rateOfCase('ringbuf.js raw, 1 pair, batch 16'),
+    bareRingOverRingbufRawBatch16Paired: byName('bare ring raw, 1 pair, batch 16').vsRingbuf!
+      .medianOfRoundRatios,
+    rawRingOverBareRingBatch16:
+      rateOfCase('ring raw, 1 pair, batch 16') / rateOfCase('bare ring raw, 1 pair, batch 16'),
+    rawRingOverBareRingBatch256:
+      rateOfCase('ring raw, 1 pair, batch 256') / rateOfCase('bare ring raw, 1 pair, batch 256'),
     codecCheckedRecordsPerSecond: Math.round(median(checked)),
     codecUncheckedRecordsPerSecond: Math.round(median(unchecked)),
     cpus: availableParallelism(),
@@ -371,6 +414,8 @@ export async function run(opts: BenchOptions): Promise<void> {
       ` raw ring / ringbuf.js codec ${x(summary.rawRingOverRingbufCodecBatch16)},` +
       ` codec ring / ringbuf.js codec ${x(summary.codecRingOverRingbufCodecBatch16)} (paired ${x(summary.codecRingOverRingbufCodecBatch16Paired)}),` +
       ` codec ring / ringbuf.js raw ${x(summary.codecRingOverRingbufRawBatch16)}\n` +
+      `bare reference ring: batch 16 / ringbuf.js raw ${x(summary.bareRingOverRingbufRawBatch16)} (paired ${x(summary.bareRingOverRingbufRawBatch16Paired)});` +
+      ` raw ring / bare ring ${x(summary.rawRingOverBareRingBatch16)} at batch 16, ${x(summary.rawRingOverBareRingBatch256)} at batch 256\n` +
       `8 pairs / 1 pair at batch 16: ${(summary.eightPairsOverOnePairBatch16 * 100).toFixed(0)}%` +
       `   codec encode+decode in one thread: checked ${(summary.codecCheckedRecordsPerSecond / 1e6).toFixed(1)} M/s,` +
       ` unchecked ${(summary.codecUncheckedRecordsPerSecond / 1e6).toFixed(1)} M/s\n` +

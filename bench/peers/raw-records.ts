@@ -10,10 +10,11 @@
  * (expectedRawDigest), so neither side does checksum work per record. Order is not checked here:
  * the codec rows (ring-traffic.ts) check it on every run, over the same ring code.
  *
- * Used by the raw rows of both rings (ring-traffic.ts through ring-producer.ts / ring-consumer.ts,
- * and ringbuf-traffic.ts), so the two rings do the same work per record. Each side hands one batch
- * per call to a function of this module, into or out of our ring in place (*Ring) or ringbuf.js's
- * staging array (*Array), so the per-record code sits beside its helper. With the helper called per
+ * Used by the raw rows of every ring (ring-traffic.ts through ring-producer.ts / ring-consumer.ts,
+ * ringbuf-traffic.ts, and the bare reference ring, bare-ring.ts), so they do the same work per
+ * record. Each side hands one batch per call to a function of this module, into or out of our
+ * ring in place (*Ring), ringbuf.js's staging array (*Array) or the bare ring's slots (*Slots),
+ * so the per-record code sits beside its helper. With the helper called per
  * record from the traffic loop in another module, the raw rows ran about 65 M/s against 85-95 M/s
  * with a helper local to the loop (throw-away A/B on this machine, two threads, batch 16); the
  * inner loop's optimised machine code was the same in both, so the cause lies in how V8 compiled
@@ -60,6 +61,42 @@ export function readRawFromRing(consumer: RingConsumer, n: number, d: RawDigest)
   let xor = d.xor;
   for (let k = 0; k < n; k++) {
     const w = consumer.offsetOf(k) >> 2;
+    sum = (sum + words[w]!) | 0;
+    xor = xor ^ words[w + 1]! ^ words[w + 2]! ^ words[w + 3]! ^ words[w + 4]!;
+    xor = xor ^ words[w + 5]! ^ words[w + 6]! ^ words[w + 7]!;
+  }
+  d.sum = sum;
+  d.xor = xor;
+}
+
+/**
+ * Write records first .. first+n-1 into slots slot .. slot+n-1 of a ring whose slot s starts at
+ * word base + (s & mask) * 8 (the bare reference ring, bare-ring.ts).
+ */
+export function writeRawToSlots(
+  words: Uint32Array,
+  base: number,
+  mask: number,
+  slot: number,
+  n: number,
+  first: number,
+): void {
+  for (let k = 0; k < n; k++) writeRawRecord(words, base + ((slot + k) & mask) * RAW_RECORD_WORDS, first + k);
+}
+
+/** Fold records in slots slot .. slot+n-1 (laid out as for writeRawToSlots) into `d`. */
+export function readRawFromSlots(
+  words: Uint32Array,
+  base: number,
+  mask: number,
+  slot: number,
+  n: number,
+  d: RawDigest,
+): void {
+  let sum = d.sum;
+  let xor = d.xor;
+  for (let k = 0; k < n; k++) {
+    const w = base + ((slot + k) & mask) * RAW_RECORD_WORDS;
     sum = (sum + words[w]!) | 0;
     xor = xor ^ words[w + 1]! ^ words[w + 2]! ^ words[w + 3]! ^ words[w + 4]!;
     xor = xor ^ words[w + 5]! ^ words[w + 6]! ^ words[w + 7]!;
