@@ -11,15 +11,17 @@
  * - raw: the producer stores the record's eight words; the consumer loads them and folds them into
  *   a sum and an xor (raw-records.ts): what the ring itself costs.
  * Cases: our ring and ringbuf.js, one producer/consumer pair, each work at batch 1, 16 and 256
- * (ringbuf.js paced by the same spin-then-park rules: ringbuf-traffic.ts); 8 pairs of our ring at
- * batch 16, codec (16 threads, more than the cores: the aggregate must not collapse); postMessage
- * between two workers, codec.
+ * (ringbuf.js paced by the same spin-then-park rules: ringbuf-traffic.ts); the bare reference
+ * ring (bare-ring.ts: no bookkeeping, the ceiling of any ring here), raw at batch 16 and 256; 8
+ * pairs of our ring at batch 16, codec (16 threads, more than the cores: the aggregate must not
+ * collapse); postMessage between two workers, codec.
  * Each case is the median of RUNS runs, each with fresh threads. The runs are interleaved (run r of
  * every case, then run r + 1), so a change in the machine's load falls on every case alike and the
  * ratios between rows stay fair; a case and its ringbuf.js twin (same work and batch) run back to
  * back, so besides the ratio of their medians the bench reports the median of their per-round
- * ratios ("paired"), which a burst of load from other processes moves less. A run's rate is records over the span from the earliest start to
- * the latest end across its threads (start-up and the start gate are outside the span). Checksums
+ * ratios ("paired"), which a burst of load from other processes moves less. A run's rate is
+ * records over the span from the earliest start to the latest end across its threads (start-up
+ * and the start gate are outside the span). Checksums
  * (codec) or digests (raw) and counts are compared on every run: a run that loses a record throws.
  * Also measured, in this thread: the codec alone, checked vs unchecked encode.
  */

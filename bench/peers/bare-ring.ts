@@ -19,8 +19,9 @@
  * The Atomics store/load pairs on TAIL and HEAD order the plain record accesses (layout.ts's
  * argument, unchanged).
  * Waits, both sides: loads of the other side's word for up to SPIN_MS, then Atomics.wait on one's
- * own unchanged view of it for at most POLL_MS at a time. Nobody notifies: the timed wait is a bounded sleep,
- * so no wake-up protocol is needed, and with one thread per core the spin almost always suffices.
+ * own unchanged view of it for at most POLL_MS at a time. Nobody notifies: the timed wait is a
+ * bounded sleep, so no wake-up protocol is needed, and with one thread per core the spin almost
+ * always suffices.
  * A side that sees no progress for STALL_LIMIT_MS throws instead of hanging.
  */
 import { RAW_RECORD_WORDS, type RawDigest, readRawFromSlots, writeRawToSlots } from './raw-records.js';
