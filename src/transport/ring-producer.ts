@@ -149,11 +149,11 @@ export class RingProducer extends RingEndpoint {
    * slots' cache lines were read by the consumer one lap earlier, so each store to them waits for
    * the line to come back. Interleaved with per-record work (drawing and encoding a message),
    * those waits add up record by record; in one burst they overlap. `npm run bench -- ring`, codec
-   * rows: the producer encoding in place moved 13.8 M records/s at batch 16 and 17.3 at batch 256,
-   * encoding into a private batch and copying 20.9 and 31.2 (the same machine, an hour apart;
-   * ringbuf.js, which copies from a private array by design, 16.6 to 17.2 and 29.4 to 29.5 in those
-   * runs). The consumer's side gained nothing from copying out first (14.9 and 18.5), so there is
-   * no readRecords.
+   * rows, on one machine an hour apart: the producer encoding in place moved 13.8 M records/s at
+   * batch 16 and 17.3 at batch 256, encoding into a private batch and copying with this method
+   * 19.6 and 29.0 (ringbuf.js, which copies from a private array by design, 16.6 to 16.9 and 29.4
+   * in those runs; README "Ring"). The consumer's side gained nothing from copying out first (14.9
+   * and 18.5), so there is no readRecords.
    */
   writeRecords(src: Uint32Array, n: number, at = 0): void {
     const reserved = this.reserved;
