@@ -12,8 +12,8 @@
  * from byte RECORDS_BYTE, CAPACITY_RECORDS slots of 32 bytes; positions are free-running int32
  * counters, slot = position & mask (as layout.ts).
  * - Producer: writes a batch's records into slots [tail, tail + n), then Atomics.store(TAIL). It
- *   loads HEAD only when its cached copy says fewer than a batch are free; then it waits until a
- *   quarter of the ring is free (the hysteresis ring-traffic.ts explains).
+ *   loads HEAD only when its cached copy says fewer than a batch are free; if the loaded one says
+ *   so too, it waits until a quarter of the ring is free (the hysteresis ring-traffic.ts explains).
  * - Consumer: Atomics.load(TAIL); reads up to a batch of records from [head, tail), then
  *   Atomics.store(HEAD). The count of records is known up front, so it stops after the last one.
  * The Atomics store/load pairs on TAIL and HEAD order the plain record accesses (layout.ts's
@@ -88,6 +88,9 @@ export function produceBare(d: BareRingData): { records: number; fullStalls: num
   let fullStalls = 0;
   for (let sent = 0; sent < d.count; ) {
     const n = Math.min(d.batch, d.count - sent);
+    // The cached head says full: reload it, and only when the ring is still short of a batch
+    // wait for a quarter of it (our ring's tryReserve, then reserve, do the same).
+    if (capacity - ((tail - head) | 0) < n) head = Atomics.load(i32, HEAD);
     if (capacity - ((tail - head) | 0) < n) {
       fullStalls++;
       const want = Math.min(refill, d.count - sent);
