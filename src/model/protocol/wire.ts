@@ -31,10 +31,45 @@ export function wireEpoch(epoch: number): number {
 
 /** Assert that `value` fits record field `field` of message `message`; returns it. */
 export function fitField(message: string, field: RecordField, value: number): number {
-  if (!(value >= 0 && value <= RECORD_FIELD_MAX[field] && Number.isInteger(value))) {
+  if (!(value >= 0 && value <= fieldMax(field) && Number.isInteger(value))) {
     throw new AssertionFailure(
       `${message}: Expected \`${field}\` to be an integer from 0 to ${RECORD_FIELD_MAX[field]}, got \`${value}\``,
     );
   }
   return value;
+}
+
+/**
+ * `RECORD_FIELD_MAX[field]`, by a named load per field. Every encoder of every message calls
+ * fitField, so a keyed load there sees every field name and goes megamorphic (a stub-cache probe
+ * per field of every send); inlined into an encoder, whose field names are constants, this switch
+ * folds to one constant.
+ */
+function fieldMax(field: RecordField): number {
+  switch (field) {
+    case 'kind':
+      return RECORD_FIELD_MAX.kind;
+    case 'flags':
+      return RECORD_FIELD_MAX.flags;
+    case 'source':
+      return RECORD_FIELD_MAX.source;
+    case 'destination':
+      return RECORD_FIELD_MAX.destination;
+    case 'link':
+      return RECORD_FIELD_MAX.link;
+    case 'seq':
+      return RECORD_FIELD_MAX.seq;
+    case 'timeTicks':
+      return RECORD_FIELD_MAX.timeTicks;
+    case 'address':
+      return RECORD_FIELD_MAX.address;
+    case 'lengthBytes':
+      return RECORD_FIELD_MAX.lengthBytes;
+    case 'lpid':
+      return RECORD_FIELD_MAX.lpid;
+    case 'pid':
+      return RECORD_FIELD_MAX.pid;
+    case 'tag':
+      return RECORD_FIELD_MAX.tag;
+  }
 }

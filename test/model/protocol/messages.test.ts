@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { AssertionFailure } from '../../../src/core/errors.js';
+import { RECORD_FIELD_MAX, type RecordField } from '../../../src/core/record-fields.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K } from '../../../src/model/host/page-table.js';
 import { describeMessage, MESSAGE_TYPES } from '../../../src/model/protocol/catalogue.js';
 import type { MessageType } from '../../../src/model/protocol/message-type.js';
@@ -54,7 +55,7 @@ import {
   WatchdogTimerMsg,
 } from '../../../src/model/protocol/messages/timers.js';
 import { newMessage, type SendFields, sendFields } from '../../../src/model/protocol/sim-message.js';
-import { EPOCH_WIRE_SPAN, MAX_GPUS, TAG_SPAN } from '../../../src/model/protocol/wire.js';
+import { EPOCH_WIRE_SPAN, fitField, MAX_GPUS, TAG_SPAN } from '../../../src/model/protocol/wire.js';
 import { emptyMessage, readMessage, writeMessage } from '../../../src/transport/codec.js';
 
 const tag = fc.integer({ min: 0, max: TAG_SPAN - 1 });
@@ -302,7 +303,30 @@ describe('protocol: values that do not fit are refused, never truncated', () => 
       () => TceRemapMsg.encode({ gpu: 0, firstIndex: 0, pages: 2 ** 24, windowReset: false }),
     ],
     ['a negative value', () => HostTimerMsg.encode({ thread: -1 })],
+    ['an engine past the tag', () => EngineTimerMsg.encode({ engine: TAG_SPAN })],
   ])('protocol: %s is an assertion failure naming the message and field', (_what, encode) => {
     expect(encode).toThrow(AssertionFailure);
   });
+});
+
+describe('protocol: fitField checks each record field against its own width', () => {
+  // fitField looks the width up by a switch, not RECORD_FIELD_MAX[field] (wire.ts says why): every
+  // field must map to its own maximum.
+  test.each(Object.keys(RECORD_FIELD_MAX) as RecordField[])(
+    '%s: its maximum fits, one more does not',
+    (field) => {
+      const max = RECORD_FIELD_MAX[field];
+      expect(fitField('TEST', field, max)).toBe(max);
+      expect(fitField('TEST', field, 0)).toBe(0);
+      expect(() => fitField('TEST', field, -1)).toThrow(AssertionFailure);
+      expect(() => fitField('TEST', field, 0.5)).toThrow(AssertionFailure);
+      if (max < Number.MAX_SAFE_INTEGER) {
+        expect(() => fitField('TEST', field, max + 1)).toThrow(
+          `TEST: Expected \`${field}\` to be an integer from 0 to ${max}, got \`${max + 1}\``,
+        );
+      } else {
+        expect(() => fitField('TEST', field, Number.MAX_SAFE_INTEGER + 2)).toThrow(AssertionFailure);
+      }
+    },
+  );
 });

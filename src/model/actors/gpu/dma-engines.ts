@@ -184,6 +184,7 @@ export class DmaEngines implements CollectivePort {
     const hit = this.ats.lookup(pr.lpid, pr.pid as Pid, va as VirtAddr);
     if (hit.hit) {
       counters.bump(this.slot.atsHits);
+      this.tags.inFlight.set(dma, ctx.now);
       this.sendUt0(ctx, dma, hit.entry, va, write, hit.latencyTicks);
       return;
     }
@@ -198,6 +199,7 @@ export class DmaEngines implements CollectivePort {
     );
   }
 
+  /** Send a translated UT=0 DMA; the caller has already put `dma` in flight (issue tick). */
   private sendUt0(
     ctx: ActorContext,
     dma: number,
@@ -206,7 +208,6 @@ export class DmaEngines implements CollectivePort {
     write: boolean,
     delay: number,
   ): void {
-    if (!this.tags.inFlight.has(dma)) this.tags.inFlight.set(dma, ctx.now);
     ctx.send(
       this.env.toChipNvlink,
       DmaRequestMsg.encode({
