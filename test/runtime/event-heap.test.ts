@@ -31,24 +31,41 @@ describe('EventHeap', () => {
       })
       .map((r) => message(r.time, r.kind, r.source, r.seq, r.destination));
     fc.assert(
-      fc.property(fc.array(fc.oneof(msg, fc.constant('pop' as const)), { maxLength: 3000 }), (ops) => {
-        const heap = new EventHeap();
-        const model: SimMessage[] = [];
-        for (const o of ops) {
-          if (o === 'pop') {
-            model.sort(before);
-            expect(heap.pop()).toBe(model.shift());
-          } else {
-            heap.push(o);
-            model.push(o);
+      // size 'max': fast-check otherwise keeps arrays near ten elements, and the heap must grow
+      // past its first 1024 slots here (more pushes than pops) for the test to reach `grow`.
+      fc.property(
+        fc.array(
+          fc.oneof({ arbitrary: msg, weight: 3 }, { arbitrary: fc.constant('pop' as const), weight: 1 }),
+          {
+            maxLength: 3000,
+            size: 'max',
+          },
+        ),
+        (ops) => {
+          const heap = new EventHeap();
+          // Kept sorted: each push goes in after every message that sorts before or equal to it.
+          const model: SimMessage[] = [];
+          for (const o of ops) {
+            if (o === 'pop') {
+              expect(heap.pop()).toBe(model.shift());
+            } else {
+              heap.push(o);
+              let lo = 0;
+              let hi = model.length;
+              while (lo < hi) {
+                const mid = (lo + hi) >> 1;
+                if (before(model[mid]!, o) <= 0) lo = mid + 1;
+                else hi = mid;
+              }
+              model.splice(lo, 0, o);
+            }
+            expect(heap.size).toBe(model.length);
           }
-          expect(heap.size).toBe(model.length);
-        }
-        model.sort(before);
-        for (const m of model) expect(heap.pop()).toBe(m);
-        expect(heap.pop()).toBeUndefined();
-        expect(heap.peek()).toBeUndefined();
-      }),
+          for (const m of model) expect(heap.pop()).toBe(m);
+          expect(heap.pop()).toBeUndefined();
+          expect(heap.peek()).toBeUndefined();
+        },
+      ),
       { seed: 20180601, numRuns: 60 },
     );
   });

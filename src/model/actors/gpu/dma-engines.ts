@@ -43,7 +43,7 @@ export class DmaEngines implements CollectivePort {
   private readonly peers: readonly PeerEdge[];
   private readonly tcePages: number;
   /** Every DMA, peer write and ATS request in flight, by tag. */
-  private readonly tags = new DmaTags();
+  private readonly tags: DmaTags;
   /** The ring all-reduce this GPU takes part in (gpu-actor.ts attaches it), if any. */
   collective: RingAllReduce | undefined;
   /** Engines waiting for an outstanding slot, in the order they stalled. */
@@ -66,6 +66,7 @@ export class DmaEngines implements CollectivePort {
   ) {
     const w = env.world;
     this.p = w.config.params.gpu;
+    this.tags = new DmaTags(this.p.maxOutstanding);
     this.procs = w.processes.filter((pr) => pr.gpus.includes(env.gpu));
     const hostile = env.tenantIndex >= 0 && w.tenants[env.tenantIndex]!.spec.hostile;
     // A well-behaved tenant sends peer traffic only to its own GPUs; a hostile one to any peer.

@@ -5,6 +5,7 @@
  * membar rule). Together they hold the engines' outstanding slots.
  */
 import { TAG_SPAN } from '../../protocol/wire.js';
+import { TagTable } from '../../tag-table.js';
 
 /** A UT=0 DMA waiting for the NPU's answer to its ATS request. */
 export interface PendingAts {
@@ -18,14 +19,19 @@ export interface PendingAts {
 export class DmaTags {
   private next = 0;
   private nextAts = 0;
-  /** DMA tag -> issue tick, for every DMA and peer write in flight. */
-  readonly inFlight = new Map<number, number>();
+  /** DMA tag -> issue tick, for every DMA and peer write in flight (tag-table.ts says why not a Map). */
+  readonly inFlight: TagTable;
   /** The subset of inFlight that are peer writes. */
   readonly peer = new Set<number>();
   /** The subset of peer that are the collective's writes. */
   readonly collective = new Set<number>();
   /** ATS request tag -> the DMA waiting for its answer. */
   readonly pendingAts = new Map<number, PendingAts>();
+
+  /** `outstanding`: the engines' slots (maxOutstanding), what the in-flight table is sized for. */
+  constructor(outstanding: number) {
+    this.inFlight = new TagTable(outstanding);
+  }
 
   /** The tag the next DMA will get: every DMA issued before a flush has a tag "below" it. */
   get nextTag(): number {
@@ -51,10 +57,9 @@ export class DmaTags {
 
   /** Is any DMA issued before tag `before` still in flight? (Tags wrap at TAG_SPAN; in-flight is small.) */
   olderInFlight(before: number): boolean {
-    for (const tag of this.inFlight.keys()) {
+    return this.inFlight.some((tag) => {
       const age = (before - tag + TAG_SPAN) % TAG_SPAN;
-      if (age > 0 && age < TAG_SPAN / 2) return true;
-    }
-    return false;
+      return age > 0 && age < TAG_SPAN / 2;
+    });
   }
 }
