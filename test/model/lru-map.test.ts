@@ -77,6 +77,8 @@ describe('LruMap', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 24 }),
+        // size 'max': fast-check's default size keeps arrays near ten operations, too few to fill
+        // a map of 24 and evict from it.
         fc.array(op, { maxLength: 300, size: 'max' }),
         (capacity, ops) => {
           const map = new Map<number, number>();
