@@ -12,8 +12,7 @@
  * home slot is its low bits: tags are issued in sequence, so the ones in flight mostly sit in
  * distinct slots and a probe is one load. A delete moves later entries of the same probe run back
  * (Knuth's algorithm R), so there are no tombstones and a lookup stops at the first empty slot.
- * The table doubles when more than half full. Iteration order is slot order: callers that iterate
- * (`some`) must not depend on it.
+ * The table doubles when more than half full.
  */
 import { AssertionFailure } from '../core/errors.js';
 
@@ -89,16 +88,6 @@ export class TagTable {
     keys[i] = EMPTY;
     this.count--;
     return true;
-  }
-
-  /** Whether any tag satisfies `test` (in slot order: the caller must not depend on order). */
-  some(test: (tag: number) => boolean): boolean {
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (k !== EMPTY && test(k)) return true;
-    }
-    return false;
   }
 
   clear(): void {
