@@ -17,7 +17,7 @@
  * in a ViolationLog (the rest are counted).
  */
 import type { OracleEvent } from './oracle-events.js';
-import { PageBases } from './page-bases.js';
+import { PageBases, pageKey } from './page-bases.js';
 import type { RuleName } from './rule-names.js';
 import { IsolationRules } from './rules/isolation-rules.js';
 import { NpuRules } from './rules/npu-rules.js';
@@ -203,14 +203,14 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
     case 'translation.made':
     case 'tce.unpin':
     case 'dma.land':
-      return [pages.baseOf(ev.pa)];
+      return [pageKey(pages.baseOf(ev.pa))];
     case 'tce.clear':
     case 'tce.write':
-      return [`tce:${ev.gpu}:${ev.index}`, pages.baseOf(ev.pa)];
+      return [`tce:${ev.gpu}:${ev.index}`, pageKey(pages.baseOf(ev.pa))];
     case 'tce.fault':
       return [`tce:${ev.gpu}:${ev.index}`];
     case 'tce.access':
-      return [`tce:${ev.gpu}:${ev.index}`, pages.baseOf(ev.pa)];
+      return [`tce:${ev.gpu}:${ev.index}`, pageKey(pages.baseOf(ev.pa))];
     case 'atsd.acquire':
     case 'atsd.launch':
     case 'atsd.complete':

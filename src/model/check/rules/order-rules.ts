@@ -15,6 +15,7 @@
 
 import { hex, type Tick } from '../../types.js';
 import type { OracleEventOf } from '../oracle-events.js';
+import { pageKey } from '../page-bases.js';
 import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 interface ShootdownState {
@@ -49,9 +50,9 @@ export interface OrderRulesOptions {
 }
 
 export class OrderRules implements RuleFamily {
-  /** Page base -> the GPUs that may have translated it, while mapped. */
+  /** Page key (page-bases.ts `pageKey`) -> the GPUs that may have translated it, while mapped. */
   private readonly translated = new Map<number, Set<number>>();
-  /** Unmapped pages waiting for their shootdown. */
+  /** Page key -> an unmapped page waiting for its shootdown. */
   private readonly pending = new Map<number, PendingPage>();
   private readonly shootdowns = new Map<number, ShootdownState>();
 
@@ -62,7 +63,7 @@ export class OrderRules implements RuleFamily {
     'page.unmap': (ev) => this.onUnmap(ev),
     'page.free': (ev, report) => {
       this.onFree(ev, report);
-      this.translated.delete(ev.pa);
+      this.translated.delete(pageKey(ev.pa));
     },
     'shootdown.start': (ev) => this.onShootdownStart(ev),
     'atsd.acquire': (ev, report) => this.onAcquire(ev, report),
@@ -72,19 +73,19 @@ export class OrderRules implements RuleFamily {
   };
 
   private onTranslation(ev: OracleEventOf<'translation.made'>): void {
-    let gpus = this.translated.get(ev.pa);
+    let gpus = this.translated.get(pageKey(ev.pa));
     if (gpus === undefined) {
       gpus = new Set();
-      this.translated.set(ev.pa, gpus);
+      this.translated.set(pageKey(ev.pa), gpus);
     }
     gpus.add(ev.gpu);
   }
 
   private onUnmap(ev: OracleEventOf<'page.unmap'>): void {
-    const gpus = this.translated.get(ev.pa);
+    const gpus = this.translated.get(pageKey(ev.pa));
     if (gpus === undefined) return;
-    this.translated.delete(ev.pa);
-    this.pending.set(ev.pa, {
+    this.translated.delete(pageKey(ev.pa));
+    this.pending.set(pageKey(ev.pa), {
       lpid: ev.lpid,
       pid: ev.pid,
       va: ev.va,
@@ -150,9 +151,9 @@ export class OrderRules implements RuleFamily {
   }
 
   private onFree(ev: OracleEventOf<'page.free'>, report: Report): void {
-    const p = this.pending.get(ev.pa);
+    const p = this.pending.get(pageKey(ev.pa));
     if (p === undefined) return;
-    this.pending.delete(ev.pa);
+    this.pending.delete(pageKey(ev.pa));
     const running = [...this.shootdowns.values()].find((s) => this.covers(s, p));
     const afterInvalidates =
       running === undefined ? false : running.npus.every((n) => running.invalidated.has(n));
@@ -182,14 +183,14 @@ export class OrderRules implements RuleFamily {
     if (s === undefined) return;
     this.shootdowns.delete(id);
     const flushesOk = s.npus.every((n) => (s.flushes.get(n) ?? 0) >= this.options.requiredFlushes);
-    for (const [pa, p] of this.pending) {
+    for (const [key, p] of this.pending) {
       if (!this.covers(s, p)) continue;
       const needed = new Set<number>();
       for (const g of p.gpus) for (const n of this.options.gpuNpus.get(g) ?? []) needed.add(n);
       const npusOk = [...needed].every((n) => s.invalidated.has(n));
       if (!npusOk) p.insufficient = { shootdown: id, why: 'npus' };
       else if (!flushesOk) p.insufficient = { shootdown: id, why: 'flushes' };
-      else this.pending.delete(pa);
+      else this.pending.delete(key);
     }
   }
 

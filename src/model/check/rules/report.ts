@@ -5,7 +5,10 @@
 import type { OracleEventKind, OracleEventOf } from '../oracle-events.js';
 import type { RuleName } from '../rule-names.js';
 
-/** A history key: a page base address (a number) or a named thing ('sd:3', 'reg:0:2', 'gpu:1'). */
+/**
+ * A history key: a page, by its key (page-bases.ts `pageKey`: a small integer, so the oracle's map
+ * of histories hashes no heap number), or a named thing ('sd:3', 'reg:0:2', 'gpu:1').
+ */
 export type HistoryKey = number | string;
 
 export type Report = (
