@@ -11,6 +11,11 @@
  *               the take log recorded (its cost included). A free run races, so its digest is its
  *               own, and lateness makes it handle fewer events per simulated ms: compare both
  *               columns;
+ *   inline-pair two inline runs at once, each in a worker thread of its own (bench/peers/
+ *               inline-pair-peer.ts), sharing nothing: their events together over the longer
+ *               one's wall time. No placement on two threads can beat it, so `inline-pair/inline`
+ *               is this machine's ceiling for `workers-2/inline`, measured in the same window
+ *               (two vCPUs that share a core, caches or memory bandwidth give less than 2);
  *   baseline    with `--baseline DIR`: the inline engine of an older build (DIR holds its `dist/`,
  *               e.g. a git worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`).
  * A run's rate is its events over its own wall time (RawRun.wallMs: from planning to the last
@@ -42,6 +47,7 @@ import type { RawRun } from '../src/runtime/raw-run.js';
 import { contextText, machineContext, median, UsageError, workloadConfig } from './bench-run.js';
 import type { OnceRequest, OnceResult } from './engine-once.js';
 import type { BenchOptions } from './main.js';
+import { startWorkerGroup } from './worker-group.js';
 
 const WORKLOAD = 'stress';
 const SEED = 20_180_601;
@@ -93,6 +99,29 @@ function runner(start: Start, root: string | undefined, run: RunFn, config: RunC
 }
 
 const COLD_RUN_TIMEOUT_MS = 600_000;
+
+/**
+ * The `inline-pair` row's one round: two inline runs of `config` at once, one per worker thread,
+ * started together at a gate (each warmed up first in a warm bench). Both must give `config`'s
+ * digest; the figures are their events together over the longer wall time.
+ */
+export async function runInlinePair(config: RunConfig, start: Start): Promise<RunFigures> {
+  const spec = { name: 'inline-pair-peer', data: { config, warm: start === 'warm' } };
+  const group = startWorkerGroup<RunFigures & { type: 'done' }>([spec, spec], COLD_RUN_TIMEOUT_MS);
+  const [a, b] = await group.done;
+  if (a!.digest !== b!.digest || a!.events !== b!.events) {
+    throw new Error(
+      `engine bench: the two runs of inline-pair differ (${a!.digest}:${a!.events} and ${b!.digest}:${b!.events})`,
+    );
+  }
+  return {
+    events: a!.events + b!.events,
+    wallMs: Math.max(a!.wallMs, b!.wallMs),
+    // Two runs, each reaching this tick: simulated time per wall second counts both.
+    reachedTick: a!.reachedTick + b!.reachedTick,
+    digest: a!.digest,
+  };
+}
 
 async function runCold(req: OnceRequest): Promise<RunFigures> {
   const script = fileURLToPath(new URL('./engine-once.js', import.meta.url));
@@ -224,6 +253,7 @@ async function runLength(
       name: 'free',
       run: () => here({ host: 'threaded', free: { windowTicks: FREE_WINDOW_TICKS } }),
     },
+    { name: 'inline-pair', run: () => runInlinePair(config, start) },
   ];
   if (baseline !== undefined && baselineDir !== undefined) {
     const old = { ...config, params: { ...(baseline.params as object), durationTicks } } as RunConfig;
@@ -243,7 +273,7 @@ async function runLength(
       // the deterministic event stream.
       if (!h.name.startsWith('baseline') && h.name !== 'free') {
         digest ??= d;
-        events = raw.events;
+        if (h.name !== 'inline-pair') events = raw.events;
         if (d !== digest)
           throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
       }
@@ -270,6 +300,8 @@ async function runLength(
     perActorOverInline: rate('per-actor') / rate('inline'),
     inlineOverBaseline: baseline === undefined ? null : rate('inline') / rate('baseline-inline'),
     freeOverInline: rate('free') / rate('inline'),
+    /** This machine's ceiling for workers2OverInline, in the same window (not a target). */
+    inlinePairOverInline: rate('inline-pair') / rate('inline'),
   };
   const summary = {
     start,
@@ -312,6 +344,11 @@ async function runLength(
   const scaling = workerCounts.map(
     (n) => `workers-${n} ${(rate(`workers-${n}`) / rate('inline')).toFixed(2)}`,
   );
-  process.stdout.write(`over inline: ${scaling.join(', ')}\n\n`);
+  process.stdout.write(`over inline: ${scaling.join(', ')}\n`);
+  const pair = ratios.inlinePairOverInline;
+  process.stdout.write(
+    `inline-pair/inline: ${pair.toFixed(2)} (two inline runs at once: the ceiling of any two-thread placement on this machine now; ` +
+      `workers-2 reached ${ratios.workers2OverInline === null ? 'not run' : `${((100 * ratios.workers2OverInline) / pair).toFixed(0)}% of it`})\n\n`,
+  );
   return summary;
 }
