@@ -150,7 +150,7 @@ export class DmaEngines implements CollectivePort {
     this.env.counters.add(C.peerIssued);
     this.env.counters.add('allreduce.writes');
     this.tags.inFlight.set(dma, ctx.now);
-    this.tags.peer.add(dma);
+    this.tags.peerCount++;
     this.tags.collective.add(dma);
     ctx.send(
       pe.edge,
@@ -264,7 +264,7 @@ export class DmaEngines implements CollectivePort {
     const dma = this.tags.newTag();
     this.env.counters.bump(this.slot.peerIssued);
     this.tags.inFlight.set(dma, ctx.now);
-    this.tags.peer.add(dma);
+    this.tags.peerCount++;
     const peer = this.env.world.topology.gpus[pe.peer]!;
     const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
     ctx.send(
@@ -317,7 +317,7 @@ export class DmaEngines implements CollectivePort {
     const latency = Math.max(1, ctx.now - issued);
     const counters = this.env.counters;
     if (peer) {
-      this.tags.peer.delete(c.dma);
+      this.tags.peerCount--;
       if (c.status === DmaStatus.ok) {
         counters.bump(this.slot.peerCompleted);
         this.peerLatency.record(latency);
@@ -345,8 +345,8 @@ export class DmaEngines implements CollectivePort {
 
   /** Counters for the end of the run (conservation is judged on them). */
   finish(): void {
-    this.env.counters.add('dma.inFlightAtEnd', this.tags.inFlight.size - this.tags.peer.size);
-    this.env.counters.add('peer.inFlightAtEnd', this.tags.peer.size);
+    this.env.counters.add('dma.inFlightAtEnd', this.tags.inFlight.size - this.tags.peerCount);
+    this.env.counters.add('peer.inFlightAtEnd', this.tags.peerCount);
   }
 
   state(): Record<string, unknown> {

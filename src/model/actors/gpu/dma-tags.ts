@@ -23,8 +23,12 @@ export class DmaTags {
   private oldest = 0;
   /** DMA tag -> issue tick, for every DMA and peer write in flight (tag-table.ts says why not a Map). */
   readonly inFlight: TagTable;
-  /** The subset of inFlight that are peer writes. */
-  readonly peer = new Set<number>();
+  /**
+   * How many of inFlight are peer writes. A count, not a set of tags: nothing asks whether a tag is
+   * a peer write (its completion's kind says so), and a Set with an insert and a delete per peer
+   * write reallocates its table as often as a Map would (tag-table.ts).
+   */
+  peerCount = 0;
   /** The subset of peer that are the collective's writes. */
   readonly collective = new Set<number>();
   /** ATS request tag -> the DMA waiting for its answer. */
