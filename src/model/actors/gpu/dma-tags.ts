@@ -29,7 +29,7 @@ export class DmaTags {
    * write reallocates its table as often as a Map would (tag-table.ts).
    */
   peerCount = 0;
-  /** The subset of peer that are the collective's writes. */
+  /** The tags of the peer writes in flight that are the collective's (ring-allreduce.ts). */
   readonly collective = new Set<number>();
   /** ATS request tag -> the DMA waiting for its answer. */
   readonly pendingAts = new Map<number, PendingAts>();
