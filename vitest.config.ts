@@ -10,13 +10,17 @@ const SOURCE_CONDITION = 'npusim-source';
 /** Vite's own default server conditions (vite's `defaultServerConditions`), kept after ours. */
 const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'];
 
-// Thread tests spawn real worker_threads that run the TypeScript sources through tsx
-// (see src/runtime/worker-url.ts), so no build output from an earlier run is ever used.
+// Thread tests spawn real worker_threads that run the TypeScript sources: the real machine's
+// worker from a bundle made from them when the test run starts (test/support/source-bundles.ts),
+// every other worker through tsx (src/runtime/worker-url.ts); no build output from an earlier run
+// is ever used.
 export default defineConfig({
   resolve: { conditions: CONDITIONS },
   ssr: { resolve: { conditions: CONDITIONS } },
   test: {
     include: ['test/**/*.test.ts'],
+    // Threaded runs start their workers on a bundle of the current sources (the file says why).
+    globalSetup: ['test/support/source-bundles.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: the threaded tests already oversubscribe them; run files one or two at a time.

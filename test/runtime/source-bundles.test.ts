@@ -1,0 +1,45 @@
+/**
+ * From source, a worker starts on a bundle of the current sources when NPUSIM_SOURCE_BUNDLES names
+ * a directory holding its boot file (the suite's global setup makes one for machine-host:
+ * test/support/source-bundles.ts), and through tsx otherwise.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, test } from 'vitest';
+import { bootFileName } from '../../src/runtime/worker-bundle.js';
+import { SOURCE_BUNDLES_ENV, workerEntryUrl } from '../../src/runtime/worker-url.js';
+
+const suiteBundles = process.env[SOURCE_BUNDLES_ENV];
+afterEach(() => {
+  if (suiteBundles === undefined) delete process.env[SOURCE_BUNDLES_ENV];
+  else process.env[SOURCE_BUNDLES_ENV] = suiteBundles;
+});
+
+describe('source bundles', () => {
+  test('this test run starts machine-host workers on the bundle its global setup made', () => {
+    expect(suiteBundles).toBeTruthy();
+    expect(workerEntryUrl('machine-host').href).toBe(
+      pathToFileURL(join(suiteBundles!, bootFileName('machine-host'))).href,
+    );
+  });
+
+  test('a directory with a boot file for the worker is used; one without it, or none, means tsx', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-test-'));
+    try {
+      writeFileSync(join(dir, bootFileName('actor-host')), '');
+      process.env[SOURCE_BUNDLES_ENV] = dir;
+      expect(workerEntryUrl('actor-host').href).toBe(
+        pathToFileURL(join(dir, bootFileName('actor-host'))).href,
+      );
+      expect(workerEntryUrl('machine-host').pathname).toMatch(/\/workers\/machine-host\.ts$/);
+      delete process.env[SOURCE_BUNDLES_ENV];
+      expect(workerEntryUrl('actor-host').pathname).toMatch(/\/workers\/actor-host\.ts$/);
+      process.env[SOURCE_BUNDLES_ENV] = '';
+      expect(workerEntryUrl('actor-host').pathname).toMatch(/\/workers\/actor-host\.ts$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
