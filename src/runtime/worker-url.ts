@@ -31,8 +31,8 @@ const fromSource = import.meta.url.endsWith('.ts');
  * From source, the directory of bundles made from the current sources, if any. The test suite
  * makes one when it starts (test/support/source-bundles.ts bundles workers/machine-host.ts with
  * the build's own bundler) and names it here: through tsx, each of a threaded run's nine workers
- * transformed and resolved about a hundred modules, about 5 s of wall time per run on two cores
- * against half a second on a bundle. A worker with no bundle there still starts through tsx.
+ * transformed and resolved about a hundred modules, and the suite took about twice as long
+ * (README "Layout"). A worker with no bundle there still starts through tsx.
  */
 export const SOURCE_BUNDLES_ENV = 'NPUSIM_SOURCE_BUNDLES';
 
