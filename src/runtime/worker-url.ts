@@ -47,6 +47,12 @@ export function workerEntryUrl(name: string): URL {
   if (fromSource) {
     const bundles = process.env[SOURCE_BUNDLES_ENV];
     if (bundles !== undefined && bundles !== '') {
+      // A directory that is not there is a mistake in the setting, not a worker without a bundle.
+      if (!statSync(bundles, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new Error(
+          `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bundles}\` (no such directory)`,
+        );
+      }
       const boot = join(bundles, bootFileName(name));
       if (existsSync(boot)) return pathToFileURL(boot);
     }

@@ -42,4 +42,14 @@ describe('source bundles', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test.each(['/nonexistent/npusim-bundles', 'relative-nowhere', 'package.json'])(
+    'a setting that names no directory (%s) is refused, naming the variable and the value',
+    (bad) => {
+      process.env[SOURCE_BUNDLES_ENV] = bad;
+      expect(() => workerEntryUrl('machine-host')).toThrow(
+        `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bad}\` (no such directory)`,
+      );
+    },
+  );
 });
