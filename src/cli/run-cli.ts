@@ -18,6 +18,7 @@
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';
+import { sourceBundlesDir } from '../runtime/worker-url.js';
 import { parseCli } from './args.js';
 import type { CliArgs } from './cli-args.js';
 import { type CliIo, errorText } from './cli-io.js';
@@ -39,8 +40,10 @@ export { loadTopologyOption, MAX_TOPOLOGY_FILE_BYTES } from './topology-option.j
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const args: CliArgs = parseCli(argv);
-    // Before anything runs: a bad output path fails now, not after the simulation.
+    // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
+    // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts).
     if ('outputs' in args) checkOutputFiles(args.outputs);
+    sourceBundlesDir();
     switch (args.command) {
       case 'help':
         io.stdout.write(helpText(args.topic));

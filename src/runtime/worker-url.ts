@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { ConfigError } from '../core/errors.js';
 import { bootFileName } from './worker-bundle.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -37,6 +38,24 @@ const fromSource = import.meta.url.endsWith('.ts');
 export const SOURCE_BUNDLES_ENV = 'NPUSIM_SOURCE_BUNDLES';
 
 /**
+ * The directory SOURCE_BUNDLES_ENV names, when running from source and it is set (the build never
+ * reads it). A directory that is not there is a mistake in the setting, not a worker without a
+ * bundle: refused as a ConfigError (exit 2), which the CLI checks before any run starts.
+ */
+export function sourceBundlesDir(): string | undefined {
+  if (!fromSource) return undefined;
+  const bundles = process.env[SOURCE_BUNDLES_ENV];
+  if (bundles === undefined || bundles === '') return undefined;
+  if (!statSync(bundles, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(
+      '',
+      `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bundles}\` (no such directory)`,
+    );
+  }
+  return bundles;
+}
+
+/**
  * The entry of worker `name`: from source workers/NAME.ts (or its boot file in the directory
  * SOURCE_BUNDLES_ENV names); from the build its boot file if fresh.
  */
@@ -45,14 +64,8 @@ export function workerEntryUrl(name: string): URL {
     throw new RangeError(`Expected a worker name in kebab-case, got \`${name}\``);
   }
   if (fromSource) {
-    const bundles = process.env[SOURCE_BUNDLES_ENV];
-    if (bundles !== undefined && bundles !== '') {
-      // A directory that is not there is a mistake in the setting, not a worker without a bundle.
-      if (!statSync(bundles, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new Error(
-          `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bundles}\` (no such directory)`,
-        );
-      }
+    const bundles = sourceBundlesDir();
+    if (bundles !== undefined) {
       const boot = join(bundles, bootFileName(name));
       if (existsSync(boot)) return pathToFileURL(boot);
     }

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bootFileName } from '../../src/runtime/worker-bundle.js';
 import { SOURCE_BUNDLES_ENV, workerEntryUrl } from '../../src/runtime/worker-url.js';
+import { cli } from '../cli/cli-harness.js';
 
 const suiteBundles = process.env[SOURCE_BUNDLES_ENV];
 afterEach(() => {
@@ -50,6 +51,19 @@ describe('source bundles', () => {
       expect(() => workerEntryUrl('machine-host')).toThrow(
         `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bad}\` (no such directory)`,
       );
+    },
+  );
+
+  test.each(['/nonexistent/npusim-bundles', 'relative-nowhere', 'package.json'])(
+    'npusim run with %s as the setting exits 2 naming the variable and the value, before any run',
+    async (bad) => {
+      process.env[SOURCE_BUNDLES_ENV] = bad;
+      const r = await cli(['run', 'stress', '--seed', '1', '--duration', '1us', '--no-failure-file']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `Expected ${SOURCE_BUNDLES_ENV} to name a directory of worker bundles, got \`${bad}\``,
+      );
+      expect(r.stdout).not.toContain('simulated');
     },
   );
 });
