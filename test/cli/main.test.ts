@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { withTestFailuresDir } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD_TIMEOUT_MS = 50_000;
@@ -27,11 +28,15 @@ interface Outcome {
  */
 function npusim(args: string[], interruptOn?: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...withTestFailuresDir(args)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let signalled = false;
