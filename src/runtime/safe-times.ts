@@ -13,6 +13,21 @@
  * stores +Infinity, then its park's ready() loads the tail. With sequentially consistent atomics
  * one of the two loads sees the other store: either the producer rings, or the consumer sees the
  * records before it sleeps.
+ *
+ * Which safe-time stores wake a parked consumer. A consumer waits on its horizon h = min over its
+ * inbound rings of their safe times; only a ring whose safe time was at h (one holding the min)
+ * can raise it. So a producer rings only if the consumer is parked and its ring's previous safe
+ * time was <= the consumer's published horizon: with nine workers on two cores every wake-up is a
+ * futex and a context switch, and a worker with five inbound rings was woken by all five. Why no
+ * needed wake-up is lost: the consumer stores its horizon on the board (readHorizon, only when it
+ * changed, so the board holds the horizon it waits on), then marks itself parked and loads every
+ * ring's safe-time sequence (its park's ready()); the producer stores its safe time, then loads the
+ * park state and the board. In the single order of sequentially consistent atomics, either the
+ * consumer's loads come after the producer's store (it sees the news and does not sleep), or the
+ * producer's loads come after the consumer's stores: it sees the consumer parked, reads the horizon
+ * the consumer waits on, and its previous safe time is the one the consumer read (its first store
+ * since that read), so the ring holding the min rings. A stale, lower board (the consumer
+ * published no newer horizon) only rings more often.
  */
 import { HORIZON_INFINITE } from './thread-status.js';
 import type { Inbound, Outbound } from './worker-edges.js';
@@ -74,7 +89,14 @@ export class SafeTimes {
       // A record still staged (its ring was full) is published later: the safe time must not pass
       // it. Records on one edge arrive in send order (links are FIFO), so the first is the earliest.
       if (out.stagedHead < out.staged.length) t = Math.min(t, out.staged[out.stagedHead]!.timeTicks);
-      if (t > out.producer.publishedSafeTime()) out.producer.publishSafeTime(t);
+      const producer = out.producer;
+      const before = producer.publishedSafeTime();
+      if (t <= before) continue;
+      producer.publishSafeTime(t, false);
+      // Wake a parked consumer only if this ring held its horizon back (its safe time before this
+      // one was at or below the horizon the consumer waits on): advancing any other ring leaves
+      // the min, and so the consumer's work, where it was. The header says why none is lost.
+      if (producer.consumerParked() && before <= this.horizonOf(out.toWorker)) producer.ringConsumer();
     }
   }
 }

@@ -228,6 +228,19 @@ export class RingProducer extends RingEndpoint {
     if (notify && this.consumerBell.ring()) this.f64[F64_P_NOTIFIES] = ++this.notifies;
   }
 
+  /** True while the consumer's thread is marked parked on its doorbell (one load). */
+  consumerParked(): boolean {
+    return this.consumerBell.isParked();
+  }
+
+  /**
+   * Ring the consumer's bell (a wake-up only if it is parked), for a caller that published with
+   * `notify` false and then found, after its store, that the consumer needs to hear of it.
+   */
+  ringConsumer(): void {
+    if (this.consumerBell.ring()) this.f64[F64_P_NOTIFIES] = ++this.notifies;
+  }
+
   /** The last safe time this producer published. */
   publishedSafeTime(): number {
     return this.lastSafeTime;
