@@ -18,7 +18,7 @@
  * inbound rings of their safe times; only a ring whose safe time was at h (one holding the min)
  * can raise it. So a producer rings only if the consumer is parked and its ring's previous safe
  * time was <= the consumer's published horizon: with nine workers on two cores every wake-up is a
- * futex and a context switch, and a worker with five inbound rings was woken by all five. Why no
+ * futex and a context switch, and a chip's worker was woken by each of its eight inbound rings. Why no
  * needed wake-up is lost: the consumer stores its horizon on the board (readHorizon, only when it
  * changed, so the board holds the horizon it waits on), then marks itself parked and loads every
  * ring's safe-time sequence (its park's ready()); the producer stores its safe time, then loads the
