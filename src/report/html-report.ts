@@ -244,12 +244,13 @@ function engineTable(result: RunResult): string {
     (e.workers.length === 0
       ? ''
       : table(
-          ['worker', 'busy ms', 'parked ms', 'parks', 'events'],
+          ['worker', 'busy ms', 'parked ms', 'parks', 'timed out', 'events'],
           e.workers.map((w) => [
             w.actor,
             w.busyMs.toFixed(0),
             w.parkedMs.toFixed(0),
             String(w.parks),
+            w.parksTimedOut === undefined ? '' : String(w.parksTimedOut),
             String(w.events),
           ]),
         ))

@@ -71,7 +71,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
         : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks)  ${w.events} events${sync}`,
+        `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }

@@ -41,6 +41,13 @@ export interface WorkerFigures {
   parkedMs: number;
   parks: number;
   /**
+   * Threaded runs: the parks that ran out their 20 ms bound (thread-loop.ts PARK_MS) with nobody
+   * ringing the worker's bell. A few are expected while workers start and while a partner is
+   * descheduled or compiling; many, with the `>= 10ms` waits, would mean a wake-up that should
+   * have come did not (each costs the run up to 20 ms, though never its result). Absent inline.
+   */
+  parksTimedOut?: number;
+  /**
    * Threaded runs: every wait by its wall duration, per bucket of WAIT_BOUNDS_MS
    * (wait-histogram.ts: < 10 us, < 100 us, < 1 ms, < 10 ms, >= 10 ms); `ms` sums to parkedMs, and
    * the counts to at least `parks` (a wait a spin ended is no park). Absent inline.

@@ -56,7 +56,7 @@ interface InboundRing {
 /** The figures of a worker result that do not depend on the loop. */
 export type LoopFigures = Pick<
   WorkerResult,
-  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks' | 'waits'
+  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks' | 'parksTimedOut' | 'waits'
 >;
 
 export abstract class ThreadLoop<O extends StagedEdge> {
@@ -170,6 +170,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
   protected park(ready: () => boolean, spinRounds = 0): ParkResult {
     const result = this.bell.park(ready, PARK_MS, spinRounds);
     if (result !== 'ready') this.time.parks++;
+    if (result === 'timed-out') this.time.parksTimedOut++;
     return result;
   }
 
@@ -232,6 +233,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       busyMs: this.time.busyMs,
       parkedMs: this.time.parkedMs,
       parks: this.time.parks,
+      parksTimedOut: this.time.parksTimedOut,
       waits: this.time.waits.figures(),
     };
   }

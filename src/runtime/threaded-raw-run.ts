@@ -53,6 +53,7 @@ export function assemble(
       busyMs: r.busyMs,
       parkedMs: r.parkedMs,
       parks: r.parks,
+      parksTimedOut: r.parksTimedOut,
       waits: r.waits,
       events: r.events,
       publishes: r.publishes,

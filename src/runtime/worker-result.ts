@@ -44,6 +44,8 @@ export interface WorkerResult {
   busyMs: number;
   parkedMs: number;
   parks: number;
+  /** Parks that ran out their bound (PARK_MS) with nobody ringing: see WorkerFigures. */
+  parksTimedOut: number;
   /** Every wait (parks included) by its wall duration (wait-histogram.ts); sums to parkedMs. */
   waits: WaitFigures;
   /** Publications of safe times, at slice ends and within slices (hand-offs offered to the other workers). */

@@ -92,6 +92,8 @@ export class WorkerTime {
   busyMs = 0;
   parkedMs = 0;
   parks = 0;
+  /** Parks that ran out their bound with nobody ringing (counted by thread-loop.ts). */
+  parksTimedOut = 0;
   /** Every wait by its wall duration (wait-histogram.ts): hand-offs apart from stalls. */
   readonly waits = new WaitHistogram();
   private sliceStart: number;

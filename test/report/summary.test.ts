@@ -136,6 +136,20 @@ describe('summary', () => {
     expect(formatSummary(assembleResult(config, plan, base), { color: false })).not.toContain('waits:');
   });
 
+  it('summary: parks that timed out are named beside the parks, and only when there were any', () => {
+    const base = raw([report(0), report(1)]);
+    const summaryWith = (parksTimedOut: number) =>
+      formatSummary(
+        assembleResult(config, plan, { ...base, workers: [{ ...base.workers[0]!, parksTimedOut }] }),
+        { color: false },
+      );
+    expect(summaryWith(3)).toMatch(
+      /\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks, 3 timed out\) {2}2 events/,
+    );
+    expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events/);
+    expect(summaryWith(0)).not.toContain('timed out');
+  });
+
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {

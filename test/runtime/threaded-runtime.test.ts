@@ -122,6 +122,10 @@ describe('threaded runtime: the control plane', () => {
       const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
       expect(sum(w.waits!.counts)).toBeGreaterThanOrEqual(w.parks);
       expect(sum(w.waits!.ms)).toBeCloseTo(w.parkedMs, 6);
+      // Parks that ran out their bound are some of the parks (while paused nobody rings, so a
+      // paused worker's parks end by time-out or by the resume's ring).
+      expect(w.parksTimedOut).toBeGreaterThanOrEqual(0);
+      expect(w.parksTimedOut!).toBeLessThanOrEqual(w.parks);
     }
   });
 });
