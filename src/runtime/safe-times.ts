@@ -23,11 +23,12 @@
  * changed, so the board holds the horizon it waits on), then marks itself parked and loads every
  * ring's safe-time sequence (its park's ready()); the producer stores its safe time, then loads the
  * park state and the board. In the single order of sequentially consistent atomics, either the
- * consumer's loads come after the producer's store (it sees the news and does not sleep), or the
- * producer's loads come after the consumer's stores: it sees the consumer parked, reads the horizon
- * the consumer waits on, and its previous safe time is the one the consumer read (its first store
- * since that read), so the ring holding the min rings. A stale, lower board (the consumer
- * published no newer horizon) only rings more often.
+ * consumer's ready() loads come after the producer's store (it sees the news and does not sleep),
+ * or before it. Then the producer's loads come after all of the consumer's stores: it sees the
+ * consumer parked and reads the horizon the consumer waits on; and since ready() saw no news on
+ * this ring, the consumer had read every earlier store of it, so the producer's previous safe time
+ * is the one the consumer holds. The ring holding the min therefore rings. A stale, lower board
+ * (the consumer published no newer horizon) only rings more often.
  */
 import { HORIZON_INFINITE } from './thread-status.js';
 import type { Inbound, Outbound } from './worker-edges.js';
