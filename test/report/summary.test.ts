@@ -8,6 +8,7 @@ import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
+import { buildHtmlReport } from '../../src/report/html-report.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
@@ -148,6 +149,16 @@ describe('summary', () => {
     );
     expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events/);
     expect(summaryWith(0)).not.toContain('timed out');
+    // The HTML report's engine table has them in a column of their own.
+    const withTimedOut = { ...base, workers: [{ ...base.workers[0]!, parksTimedOut: 3 }] };
+    const html = buildHtmlReport({
+      plan,
+      config,
+      raw: withTimedOut,
+      result: assembleResult(config, plan, withTimedOut),
+    });
+    expect(html).toContain('<th>parks</th><th>timed out</th><th>events</th>');
+    expect(html).toContain('<td>12</td><td>3</td><td>2</td>');
   });
 
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
