@@ -4,13 +4,13 @@
  * failure file replays with its history; `sweep --free`; options that make no sense with --free
  * are refused naming them (exit 2).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-free-'));
+const tmp = () => testTempDir('npusim-free-');
 
 describe('run --free', () => {
   test('run --free --record: free-mode figures in the summary, and the recording replays exactly', async () => {

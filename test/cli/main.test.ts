@@ -3,14 +3,14 @@
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { testTempDir } from '../support/temp-dir.js';
 import { withTestFailuresDir } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -217,7 +217,7 @@ describe('npusim command', () => {
     expect(result.simulatedTicks).toBeLessThan(1e12);
   });
   it('cli: --topology takes a JSON topology file; a bad one exits 2 naming the file and the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-topo-'));
+    const dir = testTempDir('npusim-topo-');
     const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
       name: string;
       gpus: { links: unknown[] }[];

@@ -3,13 +3,13 @@
  * file and the line that replays it; replay reproduces it; sweep finds failures per seed with a
  * summary by rule and merges shards; list --json describes workloads, bugs and profiles.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-cli-'));
+const tmp = () => testTempDir('npusim-cli-');
 /** A run that fails at its first finding (translation.stale-tce), inline. */
 const FAILING = 'run tce-storm --bug unpin-before-kill --seed 1 --inline --stop-on-first'.split(' ');
 

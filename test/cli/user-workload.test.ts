@@ -4,25 +4,17 @@
  * again; .ts, .js and .json workload files; `--set`; `topo --json`; and the failure file of a user
  * workload, which names the file and refuses to replay it once the file changed.
  */
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-user-'));
+const tmp = () => testTempDir('npusim-user-');
 
 /** A directory as a user's project looks after `npm install npusim` and copying examples/. */
 function newUserProject(): string {

@@ -4,14 +4,14 @@
  * finds what it expects does not fail the command; one that finds what it did not expect does,
  * with a failure file whose replay line names the variant.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
+import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'npusim-variants-'));
+const tmp = () => testTempDir('npusim-variants-');
 
 describe('variants', () => {
   test('multi-tenant: each policy has its verdict in the answer; the expected leak of per-gpu does not fail the run', async () => {

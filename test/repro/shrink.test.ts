@@ -3,8 +3,7 @@
  * larger than the original on every measure, and the same file always shrinks to the same result.
  * PCT failures replay exactly too.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readFailureFile } from '../../src/repro/failure-file.js';
@@ -13,6 +12,7 @@ import { shrinkFailure } from '../../src/repro/shrink.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const registry = new Map(workloads.map((w) => [w.name, w]));
 
@@ -46,7 +46,7 @@ describe('shrink', () => {
   });
 
   test('shrink: a failure found under PCT replays exactly on both hosts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-pct-'));
+    const dir = testTempDir('npusim-pct-');
     const r = await cli([
       'run',
       'flush-race',
@@ -84,7 +84,7 @@ describe('shrink', () => {
   });
 
   test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-shrink-'));
+    const dir = testTempDir('npusim-shrink-');
     const { file } = await failure('tce-storm', 'unpin-before-kill');
     const clean = { ...file, options: { ...file.options, bugs: [] } };
     const path = join(dir, 'clean.json');

@@ -2,8 +2,7 @@
  * Sweeps on a piscina pool: the union of the shards of a range is the unsharded summary, shard
  * summaries of different sweeps are refused, and seed ranges and shards are parsed strictly.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
@@ -12,6 +11,7 @@ import { parseSeedRange, parseShard, seedsOf } from '../../src/sweep/seeds.js';
 import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const w = workloads.find((x) => x.name === 'flush-race')!;
 const config = {
@@ -26,7 +26,7 @@ const comparable = (s: SweepSummary) => ({ ...s, wallMs: 0, shards: null });
 
 describe('sweep', () => {
   test('sweep: the union of --shard 1/3, 2/3 and 3/3 equals the unsharded summary', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-sweep-'));
+    const dir = testTempDir('npusim-sweep-');
     const seeds = parseSeedRange('1..9');
     const whole = await runSweep({ config, workload: w, seeds, jobs: 2, failuresDir: join(dir, 'all') });
     expect(whole.ran).toBe(9);
