@@ -42,6 +42,12 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     options: ['baseline DIR', 'runs N'],
     load: () => import('./startup.js'),
   },
+  cli: {
+    describe:
+      'CLI start-up: wall time of `npusim --help`, `topo`, `list` and a 1 ns inline run, each a fresh process (--baseline DIR: an older build, side by side)',
+    options: ['baseline DIR', 'runs N'],
+    load: () => import('./cli-start.js'),
+  },
   bound: {
     describe:
       "speed-up bound of each placement from a run's own events and lookaheads (ideal engine, equal event costs)",

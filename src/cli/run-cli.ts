@@ -12,8 +12,9 @@
  * is flushed and every worker has been terminated (the runtimes do that) before the process
  * ends. Only a second Ctrl-C exits at once (130).
  *
- * The engine and the machine are imported lazily, so `list`, `topo` and `--help` start fast and
- * do not load the simulator.
+ * The commands that simulate, and with them the engine and the machine, are imported lazily, so
+ * `--help`, `topo` and `compare` start fast and do not load the simulator (`list` loads the
+ * workloads, and the model with them); test/cli/lazy-load.test.ts holds it.
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -26,15 +27,10 @@ import { compareCommand } from './compare-command.js';
 import { helpText } from './help.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
-import { replayCommand } from './replay-command.js';
-import { runCommand } from './run-command.js';
-import { shrinkCommand } from './shrink-command.js';
-import { sweepCommand } from './sweep-command.js';
 import { topoJson, topoText } from './topo-command.js';
 
 export { EXIT } from '../core/exit-codes.js';
 export type { CliIo } from './cli-io.js';
-export { buildRunConfig } from './run-command.js';
 export { loadTopologyOption, MAX_TOPOLOGY_FILE_BYTES } from './topology-option.js';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -61,14 +57,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             : topoText(args.topology ?? 'witherspoon-6', args.policy ?? 'per-socket'),
         );
         return EXIT.clean;
+      // The commands that run the simulator load it (the model, the engine, zod for workload
+      // parameters) only when chosen: the others start in a third of the time (README "Start-up").
       case 'run':
-        return await runCommand(args, io);
+        return await (await import('./run-command.js')).runCommand(args, io);
       case 'sweep':
-        return await sweepCommand(args, io);
+        return await (await import('./sweep-command.js')).sweepCommand(args, io);
       case 'replay':
-        return await replayCommand(args, io);
+        return await (await import('./replay-command.js')).replayCommand(args, io);
       case 'shrink':
-        return await shrinkCommand(args, io);
+        return await (await import('./shrink-command.js')).shrinkCommand(args, io);
       case 'compare':
         return await compareCommand(args, io);
     }

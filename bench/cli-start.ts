@@ -1,0 +1,129 @@
+/**
+ * CLI start-up benchmark: how long `npusim` takes, as a user's shell runs it, for commands whose
+ * work is small enough that loading the CLI is most of it: `--help`, `topo`, `list` and a 1 ns
+ * inline `run` (a few hundred events). Every run is a fresh `node dist/src/cli/main.js ...`
+ * process, timed from spawn to exit (performance.now around spawnSync), so the figure holds Node's
+ * own start, the module loading and the command. With `--baseline DIR` (an older build's checkout,
+ * its `dist/` built) each command runs on both builds, interleaved, alternating which goes first.
+ * A bare `node -e 0` row is Node's own floor.
+ *
+ * Options: `--runs N` runs per command and build (default 9), `--baseline DIR`.
+ * Reported: each command's median wall time per build and the ratio baseline over this build.
+ * A command that exits non-zero on either build fails the bench (exit 4, its stderr shown).
+ * Nothing here asserts a speed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contextText, machineContext, median, UsageError } from './bench-run.js';
+import type { BenchOptions } from './main.js';
+
+const DEFAULT_RUNS = 9;
+const CHILD_TIMEOUT_MS = 60_000;
+const MAIN = 'dist/src/cli/main.js';
+/** The commands timed, as a user types them after `npusim`. */
+const COMMANDS: readonly (readonly string[])[] = [
+  ['--help'],
+  ['topo'],
+  ['list'],
+  ['run', 'stress', '--seed', '1', '--duration', '1ns', '--inline', '--no-failure-file'],
+];
+
+interface Build {
+  name: string;
+  /** The checkout whose `dist/src/cli/main.js` runs; undefined: `node -e 0`, the floor. */
+  root: string | undefined;
+}
+
+export async function run(opts: BenchOptions): Promise<void> {
+  const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
+  const here = fileURLToPath(new URL('../../', import.meta.url));
+  const builds: Build[] = [{ name: 'this build', root: here }];
+  const baselineDir = opts.values.baseline;
+  if (baselineDir !== undefined) builds.push({ name: 'baseline', root: baselineRoot(baselineDir) });
+  const loadBefore = loadavg()[0]!;
+  const floor: number[] = [];
+  const wall = new Map<string, number[]>();
+  const key = (build: Build, command: readonly string[]) => `${build.name}\u0000${command.join(' ')}`;
+  for (let i = 0; i < runs; i++) {
+    floor.push(timedRun(undefined, ['-e', '0']));
+    for (const command of COMMANDS) {
+      // Alternate which build goes first, so neither always starts right after the other.
+      for (const b of i % 2 === 0 ? builds : [...builds].reverse()) {
+        const list = wall.get(key(b, command)) ?? [];
+        list.push(timedRun(b.root, command));
+        wall.set(key(b, command), list);
+      }
+    }
+  }
+  const rows = COMMANDS.map((command) => {
+    const mine = median(wall.get(key(builds[0]!, command))!);
+    const base = builds[1] === undefined ? undefined : median(wall.get(key(builds[1], command))!);
+    return {
+      command: `npusim ${command.join(' ')}`,
+      thisBuildMs: mine,
+      baselineMs: base ?? null,
+      baselineOverThis: base === undefined ? null : base / mine,
+    };
+  });
+  const context = machineContext(loadBefore);
+  if (opts.json) {
+    const summary = { bench: 'cli', runsPerCommand: runs, nodeFloorMs: median(floor), rows, ...context };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`cli: each command in a fresh node process, median wall ms of ${runs} runs per build, interleaved`);
+  const width = Math.max(...rows.map((r) => r.command.length)) + 2;
+  out(
+    `${'command'.padEnd(width)}${'this build'.padStart(11)}${'baseline'.padStart(10)}${'base/this'.padStart(11)}`,
+  );
+  for (const r of rows) {
+    out(
+      `${r.command.padEnd(width)}${r.thisBuildMs.toFixed(0).padStart(11)}` +
+        `${(r.baselineMs === null ? '-' : r.baselineMs.toFixed(0)).padStart(10)}` +
+        `${(r.baselineOverThis === null ? '-' : `${r.baselineOverThis.toFixed(2)} x`).padStart(11)}`,
+    );
+  }
+  out(`${'node -e 0 (the floor)'.padEnd(width)}${median(floor).toFixed(0).padStart(11)}`);
+  if (builds[1] === undefined) out('(no baseline: --baseline DIR runs an older build side by side)');
+  out(`(${contextText(context)})`);
+}
+
+/**
+ * The checkout `--baseline DIR` names, resolved, or a UsageError (exit 2) before anything runs: a
+ * wrong path is a usage error, not a failed spawn later.
+ */
+export function baselineRoot(dir: string): string {
+  if (dir.trim() === '')
+    throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
+  const root = resolve(dir);
+  if (!existsSync(join(root, MAIN)))
+    throw new UsageError(
+      `Expected \`--baseline\` to name a checkout holding a built CLI (${MAIN}; build it with \`npx tsc -p tsconfig.build.json\`), got \`${dir}\` without it`,
+    );
+  return root;
+}
+
+/**
+ * Wall ms of one `node` process: the CLI of the checkout `root` with `args`, or bare node. A run
+ * that exits non-zero (or cannot start) throws, naming the command, the exit and its stderr.
+ */
+export function timedRun(root: string | undefined, args: readonly string[]): number {
+  const argv = root === undefined ? [...args] : [join(root, MAIN), ...args];
+  const started = performance.now();
+  const r = spawnSync(process.execPath, argv, {
+    cwd: root ?? process.cwd(),
+    timeout: CHILD_TIMEOUT_MS,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const ms = performance.now() - started;
+  if (r.error !== undefined || r.status !== 0)
+    throw new Error(
+      `cli bench: \`node ${argv.join(' ')}\` in ${root ?? '.'} ${r.error === undefined ? `exited ${r.status ?? r.signal}` : `failed: ${r.error.message}`}:\n${r.stderr}`,
+    );
+  return ms;
+}
