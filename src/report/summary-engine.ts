@@ -61,7 +61,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
   const e = result.engine;
   const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
   out.push(
-    `  placement: ${placementText(e.placement)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
+    `  placement: ${placementText(e.placement, e.workers.length, e.cores)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
   );
   const width = Math.max(...workers.map((w) => w.actor.length));
   for (const w of workers) {
@@ -97,15 +97,22 @@ export function waitsText(waits: WaitFigures): string {
   return `waits: ${buckets.join('  ')}`;
 }
 
-/** How the workers were placed, in words. */
-function placementText(placement: RunResult['engine']['placement']): string {
-  return placement === 'inline'
-    ? 'inline'
-    : placement === 'per-actor'
-      ? 'one worker per actor'
-      : placement === 'free'
-        ? 'free-running, one worker per actor'
-        : placement === 'free-replay'
-          ? 'free run replayed from its take log, one thread'
-          : `${placement} workers`;
+/**
+ * How the workers were placed, in words: what was asked for and, where they differ, how many
+ * workers ran (`--workers 100` on nine actors runs nine; `auto` runs one per core).
+ */
+export function placementText(
+  placement: RunResult['engine']['placement'],
+  workers: number,
+  cores: number,
+): string {
+  const ran = `${workers} worker${workers === 1 ? '' : 's'}`;
+  if (placement === 'inline') return 'inline';
+  if (placement === 'per-actor') return 'one worker per actor';
+  if (placement === 'free') return 'free-running, one worker per actor';
+  if (placement === 'free-replay') return 'free run replayed from its take log, one thread';
+  if (placement === 'auto') return `auto, ${ran} (${cores} core${cores === 1 ? '' : 's'})`;
+  const asked = Number(placement);
+  if (Number.isInteger(asked) && asked > workers) return `${ran} (${asked} asked for; one per actor at most)`;
+  return ran;
 }

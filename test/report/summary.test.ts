@@ -10,6 +10,7 @@ import { assembleResult, failedRunResult } from '../../src/report/assemble-resul
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
+import { placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 
@@ -340,5 +341,19 @@ describe('summary', () => {
         'shootdown 2: holds [], waits to acquire on npu0',
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('summary: the placement line names what ran', () => {
+  it.each([
+    ['per-actor', 9, 2, 'one worker per actor'],
+    ['2', 2, 2, '2 workers'],
+    ['1', 1, 2, '1 worker'],
+    ['100', 9, 2, '9 workers (100 asked for; one per actor at most)'],
+    ['auto', 2, 2, 'auto, 2 workers (2 cores)'],
+    ['auto', 1, 1, 'auto, 1 worker (1 core)'],
+    ['inline', 1, 2, 'inline'],
+  ])('placement %s on %i workers, %i cores: "%s"', (placement, workers, cores, text) => {
+    expect(placementText(placement, workers, cores)).toBe(text);
   });
 });
