@@ -20,6 +20,7 @@ import { compact } from './number-text.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { runSeries, type Series } from './run-series.js';
 import { LATENCY_ROWS } from './summary-contention.js';
+import { placementText } from './summary-engine.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -239,12 +240,23 @@ function countersTable(result: RunResult): string {
 
 function engineTable(result: RunResult): string {
   const e = result.engine;
+  // The conservative loop's synchronisation figures (sync-figures.ts): threaded runs only.
+  const sync = e.workers.some((w) => w.lambda !== undefined);
   return (
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
     (e.workers.length === 0
       ? ''
-      : table(
-          ['worker', 'busy ms', 'parked ms', 'parks', 'timed out', 'events'],
+      : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores))}</p>` +
+        table(
+          [
+            'worker',
+            'busy ms',
+            'parked ms',
+            'parks',
+            'timed out',
+            'events',
+            ...(sync ? ['events/window', 'hand-offs/s', 'lambda'] : []),
+          ],
           e.workers.map((w) => [
             w.actor,
             w.busyMs.toFixed(0),
@@ -252,6 +264,13 @@ function engineTable(result: RunResult): string {
             String(w.parks),
             w.parksTimedOut === undefined ? '' : String(w.parksTimedOut),
             String(w.events),
+            ...(sync
+              ? [
+                  compact(w.eventsPerWindow ?? 0),
+                  compact(w.handoffsPerSecond ?? 0),
+                  w.lambda === undefined ? '' : w.lambda.toFixed(2),
+                ]
+              : []),
           ]),
         ))
   );

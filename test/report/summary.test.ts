@@ -9,6 +9,7 @@ import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
+import { compact } from '../../src/report/number-text.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import { placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
@@ -160,6 +161,34 @@ describe('summary', () => {
     });
     expect(html).toContain('<th>parks</th><th>timed out</th><th>events</th>');
     expect(html).toContain('<td>12</td><td>3</td><td>2</td>');
+  });
+
+  it("HTML report: the engine section names the placement and each worker's synchronisation figures", () => {
+    const plain = raw([report(0), report(1)]);
+    const base = {
+      ...plain,
+      placement: '100',
+      cores: 2,
+      workers: [{ ...plain.workers[0]!, lookaheadTicks: 150_000 }],
+    };
+    const result = assembleResult(config, plan, base);
+    const w = result.engine.workers[0]!;
+    expect(w.lambda).toBeGreaterThan(0);
+    const html = buildHtmlReport({ plan, config, raw: base, result });
+    expect(html).toContain('<p>placement: 1 worker (100 asked for; one per actor at most)</p>');
+    expect(html).toContain('<th>events</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>');
+    expect(html).toContain(`<td>2</td><td>${compact(w.eventsPerWindow!)}</td>`);
+    expect(html).toContain(`<td>${w.lambda!.toFixed(2)}</td></tr>`);
+    // An inline run has no workers: no placement line, no worker table.
+    const inline = { ...base, host: 'inline' as const, placement: 'inline', workers: [] };
+    const inlineHtml = buildHtmlReport({
+      plan,
+      config,
+      raw: inline,
+      result: assembleResult(config, plan, inline),
+    });
+    expect(inlineHtml).not.toContain('placement:');
+    expect(inlineHtml).not.toContain('<th>lambda</th>');
   });
 
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
