@@ -15,12 +15,13 @@ import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
+import { WAIT_BUCKET_LABELS } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { runSeries, type Series } from './run-series.js';
 import { LATENCY_ROWS } from './summary-contention.js';
-import { placementText } from './summary-engine.js';
+import { placementText, waitBucketTexts } from './summary-engine.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -242,6 +243,8 @@ function engineTable(result: RunResult): string {
   const e = result.engine;
   // The conservative loop's synchronisation figures (sync-figures.ts): threaded runs only.
   const sync = e.workers.some((w) => w.lambda !== undefined);
+  // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
+  const waits = e.workers.some((w) => w.waits !== undefined);
   return (
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
     (e.workers.length === 0
@@ -256,6 +259,7 @@ function engineTable(result: RunResult): string {
             'timed out',
             'events',
             ...(sync ? ['events/window', 'hand-offs/s', 'lambda'] : []),
+            ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
           ],
           e.workers.map((w) => [
             w.actor,
@@ -270,6 +274,11 @@ function engineTable(result: RunResult): string {
                   compact(w.handoffsPerSecond ?? 0),
                   w.lambda === undefined ? '' : w.lambda.toFixed(2),
                 ]
+              : []),
+            ...(waits
+              ? w.waits === undefined
+                ? WAIT_BUCKET_LABELS.map(() => '')
+                : waitBucketTexts(w.waits)
               : []),
           ]),
         ))

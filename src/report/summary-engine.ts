@@ -88,13 +88,18 @@ function workerLines(result: RunResult, maxRows: number): string[] {
  * few long stalls of its partner: `waits: <10us 21286 (80 ms)  ...  >=10ms 0`.
  */
 export function waitsText(waits: WaitFigures): string {
-  const buckets = WAIT_BUCKET_LABELS.map((label, b) => {
+  const buckets = waitBucketTexts(waits).map((text, b) => `${WAIT_BUCKET_LABELS[b]} ${text}`);
+  return `waits: ${buckets.join('  ')}`;
+}
+
+/** Each bucket of `waits` as `count (total)`, or `0`: the summary's waits line and the HTML report's columns. */
+export function waitBucketTexts(waits: WaitFigures): string[] {
+  return WAIT_BUCKET_LABELS.map((_, b) => {
     const n = waits.counts[b] ?? 0;
     const ms = waits.ms[b] ?? 0;
     // Below 10 ms one decimal: a bucket of short waits often totals under a millisecond.
-    return n === 0 ? `${label} 0` : `${label} ${n} (${ms < 10 ? `${ms.toFixed(1)} ms` : formatWall(ms)})`;
+    return n === 0 ? '0' : `${n} (${ms < 10 ? `${ms.toFixed(1)} ms` : formatWall(ms)})`;
   });
-  return `waits: ${buckets.join('  ')}`;
 }
 
 /**

@@ -169,7 +169,13 @@ describe('summary', () => {
       ...plain,
       placement: '100',
       cores: 2,
-      workers: [{ ...plain.workers[0]!, lookaheadTicks: 150_000 }],
+      workers: [
+        {
+          ...plain.workers[0]!,
+          lookaheadTicks: 150_000,
+          waits: { counts: [10, 5, 2, 1, 0], ms: [0.05, 0.2, 1.5, 298.25, 0] },
+        },
+      ],
     };
     const result = assembleResult(config, plan, base);
     const w = result.engine.workers[0]!;
@@ -178,7 +184,11 @@ describe('summary', () => {
     expect(html).toContain('<p>placement: 1 worker (100 asked for; one per actor at most)</p>');
     expect(html).toContain('<th>events</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>');
     expect(html).toContain(`<td>2</td><td>${compact(w.eventsPerWindow!)}</td>`);
-    expect(html).toContain(`<td>${w.lambda!.toFixed(2)}</td></tr>`);
+    // The waits by length, in the summary's words for each bucket.
+    expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
+    expect(html).toContain(
+      `<td>${w.lambda!.toFixed(2)}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
+    );
     // An inline run has no workers: no placement line, no worker table.
     const inline = { ...base, host: 'inline' as const, placement: 'inline', workers: [] };
     const inlineHtml = buildHtmlReport({
