@@ -1,10 +1,12 @@
 /**
  * CLI start-up benchmark: how long `npusim` takes, as a user's shell runs it, for commands whose
  * work is small enough that loading the CLI is most of it: `--help`, `topo`, `list` and a 1 ns
- * inline `run` (a few hundred events). Every run is a fresh `node dist/src/cli/main.js ...`
+ * `run` (a few hundred events), inline and with one worker per actor (the workers' start-up on
+ * top). Every run is a fresh `node dist/src/cli/main.js ...`
  * process, timed from spawn to exit (performance.now around spawnSync), so the figure holds Node's
  * own start, the module loading and the command. With `--baseline DIR` (an older build's checkout,
- * its `dist/` built) each command runs on both builds, interleaved, alternating which goes first.
+ * built with `npm run build`, worker bundle included: without it the baseline's workers load
+ * tsc's output module by module and its threaded row is slower for that alone) each command runs on both builds, interleaved, alternating which goes first.
  * A bare `node -e 0` row is Node's own floor.
  *
  * Options: `--runs N` runs per command and build (default 9), `--baseline DIR`.
@@ -29,6 +31,8 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['topo'],
   ['list'],
   ['run', 'stress', '--seed', '1', '--duration', '1ns', '--inline', '--no-failure-file'],
+  // One worker per actor (the default placement): the workers' start-up on top of the command's.
+  ['run', 'stress', '--seed', '1', '--duration', '1ns', '--no-failure-file'],
 ];
 
 interface Build {
@@ -102,7 +106,7 @@ export function baselineRoot(dir: string): string {
   const root = resolve(dir);
   if (!existsSync(join(root, MAIN)))
     throw new UsageError(
-      `Expected \`--baseline\` to name a checkout holding a built CLI (${MAIN}; build it with \`npx tsc -p tsconfig.build.json\`), got \`${dir}\` without it`,
+      `Expected \`--baseline\` to name a checkout holding a built CLI (${MAIN}; build it with \`npm run build\`), got \`${dir}\` without it`,
     );
   return root;
 }

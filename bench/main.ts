@@ -44,7 +44,7 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   cli: {
     describe:
-      'CLI start-up: wall time of `npusim --help`, `topo`, `list` and a 1 ns inline run, each a fresh process (--baseline DIR: an older build, side by side)',
+      'CLI start-up: wall time of `npusim --help`, `topo`, `list` and a 1 ns run (inline and threaded), each a fresh process (--baseline DIR: an older build, side by side)',
     options: ['baseline DIR', 'runs N'],
     load: () => import('./cli-start.js'),
   },
