@@ -1,6 +1,6 @@
 /**
  * Engine benchmark: the stress workload (the default of `npusim run` until `mixed` took its place;
- * the README's figures use it), a fixed seed, run on every host in the same
+ * bench/README.md's figures use it), a fixed seed, run on every host in the same
  * process, RUNS times each, interleaved so every host sees the same machine load:
  *   inline      every actor in this thread;
  *   workers-N   N worker threads (--workers N): two, one per socket, unless `--workers LIST`

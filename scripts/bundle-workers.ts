@@ -1,6 +1,6 @@
 /**
  * The second step of `npm run build`, after tsc: give the worker a run starts many of a bundle and
- * a V8 code cache (README "Start-up"; esbuild: README "Dependencies").
+ * a V8 code cache (bench/README.md "Start-up"; esbuild: README "Dependencies").
  *
  * Why. A threaded run starts one worker per actor (nine on a Witherspoon) on the two cores of this
  * project's machine, and each worker resolved, read and compiled the hundred-odd modules of the

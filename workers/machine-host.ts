@@ -3,7 +3,7 @@
  * imports statically rather than by URL, so that `npm run build` can bundle this worker and every
  * module it runs into one file (scripts/bundle-workers.ts): each of a run's workers then loads one
  * file, with V8's code cache, instead of resolving and compiling about a hundred modules
- * (src/runtime/worker-url.ts picks the bundle; README "Start-up"). The body is
+ * (src/runtime/worker-url.ts picks the bundle; bench/README.md "Start-up"). The body is
  * src/runtime/serve-actors.ts, which checks that the plan the main thread sent is the one this
  * machine makes.
  */

@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
         return EXIT.clean;
       // The commands that run the simulator load it (the model, the engine, zod for workload
-      // parameters) only when chosen, so the others start without it (README "Start-up").
+      // parameters) only when chosen, so the others start without it (bench/README.md "Start-up").
       case 'run':
         return await (await import('./run-command.js')).runCommand(args, io);
       case 'sweep':

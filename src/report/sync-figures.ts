@@ -7,7 +7,7 @@
  * costs more in hand-offs than in work: poor speed-up is guaranteed.
  *
  * tau is a measured constant: a wake-up through Atomics.wait/notify costs about 37 us on this
- * project's 2-core machine (`npm run bench -- ring`, the parking ping-pong; README "Benchmarks").
+ * project's 2-core machine (`npm run bench -- ring`, the parking ping-pong; bench/README.md "Ring").
  */
 import type { WorkerFigures } from '../runtime/raw-run.js';
 

@@ -8,7 +8,7 @@
  * workers/actor-host.ts imports it by URL (any machine: the tests' fixture machines), and
  * workers/machine-host.ts imports the real machine statically, so that `npm run build` can bundle
  * that worker and all the code it runs into one file (scripts/bundle-workers.ts): a worker then
- * loads one module instead of about a hundred (README "Start-up").
+ * loads one module instead of about a hundred (bench/README.md "Start-up").
  */
 import type { MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';

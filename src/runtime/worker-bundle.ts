@@ -1,5 +1,5 @@
 /**
- * The shape of a bundled worker (README "Start-up"): the files `npm run build` writes for it
+ * The shape of a bundled worker (bench/README.md "Start-up"): the files `npm run build` writes for it
  * (scripts/bundle-workers.ts), how its bundle is wrapped into a script, and whether this process's
  * V8 accepts its code cache. One place for the names and the wrapper, which the build, the
  * generated boot file, worker-url.ts and the start-up bench must agree on byte for byte: a code

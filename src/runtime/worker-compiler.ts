@@ -17,7 +17,7 @@
  * V8 reads the flag when an isolate is created, so setting it before a run's workers start
  * applies to their isolates and leaves the main thread's as it was (an inline run after a
  * threaded one in the same process measured the same). Measured with `npm run bench -- engine`
- * (README "Engine").
+ * (bench/README.md "Engine").
  */
 import { setFlagsFromString } from 'node:v8';
 

@@ -13,7 +13,7 @@
  * (scripts/bundle-workers.ts): dist/workers/NAME.boot.cjs compiles NAME.bundle.cjs, that worker
  * and every module it imports in one file, with a V8 code cache. A threaded run starts nine
  * workers on two cores here, and each one resolving, reading and compiling about a hundred modules
- * was most of the run's start-up (README "Start-up"). From the build, a worker starts on its boot
+ * was most of the run's start-up (bench/README.md "Start-up"). From the build, a worker starts on its boot
  * file when there is one and it is not older than the worker's own tsc output (a `tsc` without
  * the bundling step must not leave workers running yesterday's code); otherwise on the unbundled
  * dist/workers/NAME.js.

@@ -152,7 +152,7 @@ export class RingProducer extends RingEndpoint {
    * rows, on one machine an hour apart: the producer encoding in place moved 13.8 M records/s at
    * batch 16 and 17.3 at batch 256, encoding into a private batch and copying with this method
    * 19.6 and 29.0 (ringbuf.js, which copies from a private array by design, 16.6 to 16.9 and 29.4
-   * in those runs; README "Ring"). The consumer's side gained nothing from copying out first (14.9
+   * in those runs; bench/README.md "Ring"). The consumer's side gained nothing from copying out first (14.9
    * and 18.5), so there is no readRecords.
    */
   writeRecords(src: Uint32Array, n: number, at = 0): void {
