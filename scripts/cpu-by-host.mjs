@@ -12,29 +12,23 @@
 // for a core is not sampled. perf's own overhead is in every host alike.
 // Needs `perf` (Debian: linux-perf). Every file it makes is in a fresh temporary directory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CATEGORIES, categoryOf, samplesOf } from './cpu-categories.mjs';
+import { perfRunArgs } from './perf-script-args.mjs';
 
-const [, , distArg = 'dist', duration = '3ms', roundsArg = '1'] = process.argv;
-const usage = (why) => {
-  process.stderr.write(
-    `cpu-by-host: ${why}\nusage: node scripts/cpu-by-host.mjs [DIST=dist] [duration=3ms] [rounds=1]\n`,
-  );
-  process.exit(2);
-};
-const dist = resolve(distArg);
-const cli = join(dist, 'src', 'cli', 'main.js');
-if (!existsSync(cli))
-  usage(`expected DIST to be a build's dist/ directory (holding src/cli/main.js), got \`${distArg}\``);
-if (!/^\d+(\.\d+)?(ns|us|ms|s)$/.test(duration))
-  usage(`expected a duration such as 3ms or 500us, got \`${duration}\``);
-const rounds = Number(roundsArg);
-if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
-  usage(`expected rounds to be an integer from 1 to 20, got \`${roundsArg}\``);
-if (spawnSync('perf', ['--version']).status !== 0)
-  usage('expected Linux `perf` on the PATH (Debian: apt-get install linux-perf), found none');
+const {
+  dist,
+  cli,
+  duration,
+  count: rounds,
+} = perfRunArgs(process.argv.slice(2), {
+  script: 'cpu-by-host',
+  usage: 'node scripts/cpu-by-host.mjs [DIST=dist] [duration=3ms] [rounds=1]',
+  duration: '3ms',
+  count: { name: 'rounds', default: 1, min: 1, max: 20 },
+});
 
 /** The one row of the function list that stands for all compiled JavaScript. */
 const JAVASCRIPT_ROW = 'compiled JavaScript';

@@ -7,28 +7,22 @@
 // (which `node --cpu-prof` cannot show: it charges a builtin's time to its caller, or to nothing).
 // Needs `perf` (Debian: linux-perf). Every file it makes is in a fresh temporary directory.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { perfRunArgs } from './perf-script-args.mjs';
 
-const [, , distArg = 'dist', duration = '6ms', topArg = '30'] = process.argv;
-const usage = (why) => {
-  process.stderr.write(
-    `perf-inline: ${why}\nusage: node scripts/perf-inline.mjs [DIST=dist] [duration=6ms] [top=30]\n`,
-  );
-  process.exit(2);
-};
-const dist = resolve(distArg);
-const cli = join(dist, 'src', 'cli', 'main.js');
-if (!existsSync(cli))
-  usage(`expected DIST to be a build's dist/ directory (holding src/cli/main.js), got \`${distArg}\``);
-if (!/^\d+(\.\d+)?(ns|us|ms|s)$/.test(duration))
-  usage(`expected a duration such as 6ms or 500us, got \`${duration}\``);
-const top = Number(topArg);
-if (!Number.isInteger(top) || top < 1 || top > 500)
-  usage(`expected top to be an integer from 1 to 500, got \`${topArg}\``);
-if (spawnSync('perf', ['--version']).status !== 0)
-  usage('expected Linux `perf` on the PATH (Debian: apt-get install linux-perf), found none');
+const {
+  dist,
+  cli,
+  duration,
+  count: top,
+} = perfRunArgs(process.argv.slice(2), {
+  script: 'perf-inline',
+  usage: 'node scripts/perf-inline.mjs [DIST=dist] [duration=6ms] [top=30]',
+  duration: '6ms',
+  count: { name: 'top', default: 30, min: 1, max: 500 },
+});
 
 // Not named /tmp/perf-…: perf takes any file there for a JIT map of its own (perf-PID.map), and
 // the jitted objects `perf inject` writes beside the data then resolve to nothing ([unknown]).
