@@ -34,6 +34,8 @@ const {
 const JAVASCRIPT_ROW = 'compiled JavaScript';
 /** How many functions each threaded host's excess lists. */
 const TOP_SYMBOLS = 8;
+/** A run under perf that takes longer than this is ended (the engine's watchdog should end it first). */
+const RUN_TIMEOUT_MS = 30 * 60_000;
 /** One sample per this many ns of CPU time, on each thread. */
 const PERIOD_NS = 250_000;
 const HOSTS = [
@@ -69,8 +71,10 @@ try {
         ]
           .concat(['run', 'stress', '--seed', '20180601', '--duration', duration])
           .concat(['--json', '--no-failure-file', ...host.args]),
-        { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 },
+        { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, timeout: RUN_TIMEOUT_MS },
       );
+      if (run.error !== undefined)
+        throw new Error(`${host.name}: perf record did not finish: ${run.error.message}`);
       if (run.status !== 0)
         throw new Error(`${host.name}: perf record failed (exit ${run.status}):\n${run.stderr}`);
       const result = JSON.parse(run.stdout);
