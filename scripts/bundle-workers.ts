@@ -13,22 +13,23 @@
  *   build runs; esbuild only joins modules (no minifying; names kept, so stack traces still name
  *   functions). CommonJS, not ESM, because Node 20 can give V8 a code cache only for a script
  *   (`vm.Script`), and a CommonJS worker starts faster than an ESM one; "use strict" keeps the
- *   semantics of the ES modules it came from.
+ *   semantics of the ES modules it came from. The file holds the script exactly as V8 compiles it:
+ *   inside the CommonJS loader's wrapper, in ASCII (src/runtime/worker-bundle.ts bundleScript).
  * - NAME.HASH.v8cache: V8's code cache of that script (bytecode of every function compiled so far),
  *   taken after the bundle has built every actor of every built-in workload in this process
  *   (the worker's `warmUp` export), so a worker compiles almost none of its construction code. The
  *   file is named after a hash of the bundle, so a cache can only ever meet the bundle it was made
  *   from. V8 itself refuses a cache from another V8 version or other V8 flags; the worker then
  *   compiles as usual (slower, never wrong). Made here, checked here: a child `node` must accept it.
- * - NAME.boot.cjs: the worker's entry: reads the bundle and the cache, compiles the bundle with the
- *   cache and runs it, as Node's own CommonJS loader would run the file.
+ * - NAME.boot.cjs: the worker's entry: reads the bundle (as latin1: one byte a character) and the
+ *   cache, compiles the bundle with the cache and runs it, as Node's own CommonJS loader would.
  *
  * src/runtime/worker-url.ts starts a worker on NAME.boot.cjs when it is at least as new as the
  * worker's tsc output, and on dist/workers/NAME.js otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,10 +38,9 @@ import { build } from 'esbuild';
 import {
   bootFileName,
   bundleFileName,
+  bundleScript,
   cacheFileName,
   cacheFilesOf,
-  WRAP_HEAD,
-  WRAP_TAIL,
 } from '../src/runtime/worker-bundle.js';
 
 export interface BundledWorker {
@@ -63,6 +63,7 @@ export async function bundleWorker(
   const result = await build({
     entryPoints: [entry],
     outfile: bundle,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -79,11 +80,12 @@ export async function bundleWorker(
         problems.map((p) => `${p.location?.file ?? '?'}:${p.location?.line ?? '?'} ${p.text}`).join('; '),
     );
   }
-  const text = readFileSync(bundle, 'utf8');
+  const text = bundleScript(result.outputFiles[0]!.text);
+  writeFileSync(bundle, text, 'latin1');
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const cache = join(outDir, cacheFileName(name, hash));
   for (const f of cacheFilesOf(outDir, name)) rmSync(join(outDir, f));
-  const script = new Script(WRAP_HEAD + text + WRAP_TAIL, { filename: bundle });
+  const script = new Script(text, { filename: bundle });
   const host = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(host.exports, createRequire(bundle), host, bundle, outDir);
@@ -112,9 +114,10 @@ try {
 } catch (e) {
   if (e.code !== 'ENOENT') throw e;
 }
-const source = ${JSON.stringify(WRAP_HEAD)} + readFileSync(bundle, 'utf8') + ${JSON.stringify(WRAP_TAIL)};
 const host = { exports: {} };
-new Script(source, { filename: bundle, cachedData }).runInThisContext()(host.exports, require, host, bundle, __dirname);
+// The bundle is ASCII, already wrapped (src/runtime/worker-bundle.ts bundleScript): latin1 is V8's
+// one-byte string, and the script goes to V8 as one piece.
+new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData }).runInThisContext()(host.exports, require, host, bundle, __dirname);
 `;
 }
 
@@ -122,7 +125,7 @@ new Script(source, { filename: bundle, cachedData }).runInThisContext()(host.exp
 function checkCacheAccepted(bundle: string, cache: string): void {
   const probe = `const { readFileSync } = require('node:fs');
 const { Script } = require('node:vm');
-const s = new Script(${JSON.stringify(WRAP_HEAD)} + readFileSync(process.argv[1], 'utf8') + ${JSON.stringify(WRAP_TAIL)}, { filename: process.argv[1], cachedData: readFileSync(process.argv[2]) });
+const s = new Script(readFileSync(process.argv[1], 'latin1'), { filename: process.argv[1], cachedData: readFileSync(process.argv[2]) });
 process.stdout.write(s.cachedDataRejected ? 'rejected' : 'accepted');`;
   const r = spawnSync(process.execPath, ['-e', probe, bundle, cache], { encoding: 'utf8' });
   if (r.stdout !== 'accepted') {

@@ -16,6 +16,9 @@ import { bundleWorker } from '../../scripts/bundle-workers.js';
 import { codeCacheState, WRAP_HEAD, WRAP_TAIL } from '../../src/runtime/worker-bundle.js';
 import { builtWorkerEntry } from '../../src/runtime/worker-url.js';
 
+/** Characters outside ASCII: one byte-pair each in UTF-16, and one astral (a surrogate pair). */
+const NON_ASCII = 'n ≤ 2³² … é 😀';
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'npusim-bundle-'));
@@ -35,7 +38,16 @@ function writeWorker(): string {
       'export function warmUp(n) { warmed += square(n); }',
       // A sloppy-mode script would let this assignment create a global; strict mode throws.
       'export function strict() { try { undeclared = 1; return false; } catch { return true; } }',
-      'if (!isMainThread) parentPort.postMessage({ square: square(workerData.n), strict: strict() });',
+      // Non-ASCII in a kept comment, a string, a template and regular expressions (one astral,
+      // a surrogate pair in UTF-16): the bundle must hold ASCII and still mean the same.
+      'export class Labels {',
+      // esbuild keeps a member's comment (a top-level one it drops).
+      `  /** kept: ${NON_ASCII} */`,
+      `  static label() { return '${NON_ASCII}' + \`${NON_ASCII}\`; }`,
+      '}',
+      'const label = () => Labels.label();',
+      `export const matches = () => /^n ≤ 2³²/.test('${NON_ASCII}') && /😀$/u.test('${NON_ASCII}');`,
+      'if (!isMainThread) parentPort.postMessage({ square: square(workerData.n), strict: strict(), label: label(), matches: matches() });',
       '',
     ].join('\n'),
   );
@@ -59,14 +71,24 @@ describe('bundle-workers', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(answer).toEqual({ square: 49, strict: true });
+    expect(answer).toEqual({ square: 49, strict: true, label: NON_ASCII.repeat(2), matches: true });
+  });
+
+  test('bundle-workers: the bundle file is the script V8 compiles, wrapped and all ASCII', async () => {
+    const out = await bundleWorker('probe', writeWorker(), dir, () => undefined);
+    const bytes = readFileSync(out.bundle);
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    const text = bytes.toString('latin1');
+    expect(text.startsWith(WRAP_HEAD)).toBe(true);
+    expect(text.endsWith(WRAP_TAIL)).toBe(true);
+    // The kept comment's characters are escaped, not dropped.
+    expect(text).toContain('/** kept: n \\u2264 2\\u00b3\\u00b2 \\u2026 \\u00e9 \\ud83d\\ude00 */');
   });
 
   test('bundle-workers: the code cache is made from that very bundle, and V8 accepts it', async () => {
     const out = await bundleWorker('probe', writeWorker(), dir, () => undefined);
-    const source = readFileSync(out.bundle, 'utf8');
     const cachedData = readFileSync(out.cache);
-    const script = new Script(WRAP_HEAD + source + WRAP_TAIL, { filename: out.bundle, cachedData });
+    const script = new Script(readFileSync(out.bundle, 'latin1'), { filename: out.bundle, cachedData });
     expect(script.cachedDataRejected).toBe(false);
     expect(codeCacheState(dir, 'probe')).toBe('accepted');
     // A second build leaves one cache, and the boot file names it.
