@@ -11,6 +11,10 @@
 # (bench/device/run.sh says what it runs). About 45 MiB travel; .device/ is reused while this
 # Node's version and package-lock.json are unchanged.
 set -euo pipefail
+if [ $# -ne 0 ]; then
+  echo "prepare.sh: expected no arguments, got $#: $*" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/../.."
 version=$(node -p 'process.versions.node')
 arch=$(node -p 'process.arch')

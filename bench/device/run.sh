@@ -10,6 +10,10 @@
 # An argument replaces the lengths (`bash bench/device/run.sh 100us`: a quick check of the steps
 # here, with OUT set to any folder).
 set -euo pipefail
+if [ $# -gt 1 ]; then
+  echo "run.sh: expected at most one argument (the lengths, e.g. 6ms,20ms), got $#: $*" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/../.."
 if [ -z "${OUT:-}" ]; then echo 'run.sh: expected $OUT, the folder the device tool brings back, got none' >&2; exit 2; fi
 for f in .device/node.xz .device/node_modules.tgz dist/bench/main.js; do
