@@ -55,8 +55,8 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     load: () => import('./bound.js'),
   },
   sweep: {
-    describe: 'npusim sweep on 1 and 2 pool threads, seeds/s',
-    options: ['seeds N', 'runs N'],
+    describe: 'npusim sweep on 1 and 2 pool threads, seeds/s (--baseline DIR: an older build, side by side)',
+    options: ['seeds N', 'runs N', 'baseline DIR'],
     load: () => import('./sweep.js'),
   },
   explore: {

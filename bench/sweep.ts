@@ -16,17 +16,22 @@
  *
  * Options: `--seeds N` seeds per sweep (default 96: each pool thread pays a start-up of module
  * loading and JIT warm-up, about 1.3 s of CPU here, which a short sweep cannot amortise), `--runs N`
- * repetitions per row (default 5).
+ * repetitions per row (default 5), `--baseline DIR`: the same sweeps on an older build too (DIR
+ * holds its `dist/`, e.g. a git worktree built with `npm run build`), its rows interleaved with
+ * this build's, and this build's seeds/s over the baseline's at 1 and 2 threads. Each build's
+ * digests are checked against its own first sweep (the baseline's model may differ).
  * Target: 2 threads >= 1.8 x one thread on a 2-core machine. Nothing here asserts it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
+import type { Workload } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';
-import { contextText, machineContext, median } from './bench-run.js';
+import { contextText, machineContext, median, UsageError } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'tenant-isolation';
@@ -38,6 +43,8 @@ const JOBS = [1, 2] as const;
 const TARGET_TWO_OVER_ONE = 1.8;
 
 interface Row {
+  /** 'this build', or 'baseline' (--baseline DIR). */
+  build: string;
   jobs: number;
   medianSeedsPerSecond: number;
   medianWallMs: number;
@@ -49,11 +56,153 @@ interface Row {
   runs: number[];
 }
 
+/** What a build offers this bench: its sweep, and its workload and configuration for it. */
+interface Build {
+  name: string;
+  runSweep: typeof runSweep;
+  workload: Workload;
+  config: ReturnType<typeof scenarioConfig>;
+}
+
 export async function run(opts: BenchOptions): Promise<void> {
   const seedCount = opts.whole('seeds', DEFAULT_SEEDS, 1, 100_000);
   const reps = opts.whole('runs', DEFAULT_RUNS, 1, 100);
-  const workloads = await loadWorkloads();
-  const workload = findWorkload(WORKLOAD, workloads);
+  const baselineDir = opts.values.baseline;
+  const builds = [await buildOf('this build', { runSweep, findWorkload, scenarioConfig, loadWorkloads })];
+  if (baselineDir !== undefined) builds.push(await buildOf('baseline', await loadBaselineSweep(baselineDir)));
+  const seeds = { first: FIRST_SEED, last: FIRST_SEED + seedCount - 1 };
+  const failuresRoot = mkdtempSync(join(tmpdir(), 'npusim-bench-sweep-'));
+  const loadBefore = loadavg()[0]!;
+  const key = (build: string, jobs: number) => `${build}/${jobs}`;
+  const rates = new Map<string, { sps: number[]; wall: number[]; cpu: number[]; cores: number[] }>(
+    builds.flatMap((b) => JOBS.map((j) => [key(b.name, j), { sps: [], wall: [], cpu: [], cores: [] }])),
+  );
+  const references = new Map<string, string[]>();
+  let failedPerSweep = 0;
+  try {
+    for (let i = 0; i < reps; i++) {
+      for (const build of builds) {
+        for (const jobs of JOBS) {
+          const digests: string[] = [];
+          const cpuBefore = process.cpuUsage();
+          const summary = await build.runSweep({
+            config: build.config,
+            workload: build.workload,
+            seeds,
+            jobs,
+            failuresDir: join(
+              failuresRoot,
+              `run${i}-${build.name === 'baseline' ? 'base' : 'this'}-jobs${jobs}`,
+            ),
+            onOutcome: (o) => {
+              digests[o.seed - FIRST_SEED] = o.digest;
+            },
+          });
+          const label = `${build.name}, ${jobs} thread(s)`;
+          if (summary.ran !== seedCount)
+            throw new Error(`sweep bench: ${label} ran ${summary.ran} seeds, expected ${seedCount}`);
+          const reference = references.get(build.name) ?? digests;
+          references.set(build.name, reference);
+          const differs = digests.findIndex((d, k) => d !== reference[k]);
+          if (differs >= 0) {
+            throw new Error(
+              `sweep bench: ${label}, repetition ${i}: seed ${FIRST_SEED + differs} has digest ` +
+                `${digests[differs]}, expected ${reference[differs]}`,
+            );
+          }
+          const cpu = process.cpuUsage(cpuBefore);
+          const cpuMs = (cpu.user + cpu.system) / 1000;
+          if (build.name === 'this build') failedPerSweep = summary.failed;
+          const r = rates.get(key(build.name, jobs))!;
+          r.cpu.push(cpuMs / summary.ran);
+          r.cores.push(cpuMs / summary.wallMs);
+          r.sps.push(summary.ran / (summary.wallMs / 1000));
+          r.wall.push(summary.wallMs);
+          process.stderr.write(
+            `sweep: repetition ${i + 1}/${reps}, ${label}: ${r.sps.at(-1)!.toFixed(1)} seeds/s, ` +
+              `${r.cores.at(-1)!.toFixed(2)} cores used\n`,
+          );
+        }
+      }
+    }
+  } finally {
+    rmSync(failuresRoot, { recursive: true, force: true });
+  }
+  const rows: Row[] = builds.flatMap((b) =>
+    JOBS.map((jobs) => {
+      const r = rates.get(key(b.name, jobs))!;
+      return {
+        build: b.name,
+        jobs,
+        medianSeedsPerSecond: median(r.sps),
+        medianWallMs: median(r.wall),
+        medianCpuMsPerSeed: median(r.cpu),
+        medianCoresUsed: median(r.cores),
+        runs: r.sps,
+      };
+    }),
+  );
+  const rate = (build: string, jobs: number) =>
+    rows.find((r) => r.build === build && r.jobs === jobs)?.medianSeedsPerSecond ?? Number.NaN;
+  const ratio = rate('this build', 2) / rate('this build', 1);
+  const overBaseline =
+    baselineDir === undefined
+      ? null
+      : Object.fromEntries(JOBS.map((j) => [j, rate('this build', j) / rate('baseline', j)]));
+  const context = machineContext(loadBefore);
+  if (opts.json) {
+    const out = {
+      bench: 'sweep',
+      workload: WORKLOAD,
+      bugs: [BUG],
+      seeds,
+      failingSeedsPerSweep: failedPerSweep,
+      runsPerRow: reps,
+      rows,
+      ratios: { twoThreadsOverOne: ratio, thisOverBaseline: overBaseline },
+      targets: { twoThreadsOverOne: TARGET_TWO_OVER_ONE },
+      ...context,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `sweep: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failedPerSweep} failing, ` +
+      `a failure file each), median of ${reps} sweeps per row, interleaved\n`,
+  );
+  const buildColumn = baselineDir === undefined ? '' : 'build'.padEnd(12);
+  process.stdout.write(
+    `${buildColumn}${'threads'.padEnd(9)}${'seeds/s'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms/seed'.padStart(13)}` +
+      `${'cores used'.padStart(12)}  runs (seeds/s)\n`,
+  );
+  for (const r of rows) {
+    process.stdout.write(
+      `${baselineDir === undefined ? '' : r.build.padEnd(12)}${String(r.jobs).padEnd(9)}${r.medianSeedsPerSecond.toFixed(1).padStart(10)}${r.medianWallMs.toFixed(0).padStart(10)}` +
+        `${r.medianCpuMsPerSeed.toFixed(0).padStart(13)}${r.medianCoresUsed.toFixed(2).padStart(12)}  ${r.runs.map((x) => x.toFixed(1)).join(' ')}\n`,
+    );
+  }
+  process.stdout.write(
+    `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
+  );
+  if (overBaseline !== null) {
+    process.stdout.write(
+      `this build / baseline: ${JOBS.map((j) => `${overBaseline[j]!.toFixed(2)} x at ${j} thread(s)`).join(', ')} (seeds/s; baseline ${baselineDir})\n`,
+    );
+  }
+  process.stdout.write(`(${contextText(context)})\n`);
+}
+
+/** The modules of a build this bench calls. */
+interface SweepModules {
+  runSweep: typeof runSweep;
+  findWorkload: typeof findWorkload;
+  scenarioConfig: typeof scenarioConfig;
+  loadWorkloads: typeof loadWorkloads;
+}
+
+/** The sweep of `name`'s build on the bench's workload, bug and first seed. */
+async function buildOf(name: string, m: SweepModules): Promise<Build> {
+  const workload = m.findWorkload(WORKLOAD, await m.loadWorkloads());
   const args: ScenarioArgs = {
     durationTicks: undefined,
     topology: undefined,
@@ -68,102 +217,48 @@ export async function run(opts: BenchOptions): Promise<void> {
     strategy: 'random',
     pctDepth: 3,
   };
-  const config = scenarioConfig(workload, args, FIRST_SEED);
-  const seeds = { first: FIRST_SEED, last: FIRST_SEED + seedCount - 1 };
-  const failuresRoot = mkdtempSync(join(tmpdir(), 'npusim-bench-sweep-'));
-  const loadBefore = loadavg()[0]!;
-  const rates = new Map<number, { sps: number[]; wall: number[]; cpu: number[]; cores: number[] }>(
-    JOBS.map((j) => [j, { sps: [], wall: [], cpu: [], cores: [] }]),
-  );
-  let reference: string[] | undefined;
-  let failedPerSweep = 0;
-  try {
-    for (let i = 0; i < reps; i++) {
-      for (const jobs of JOBS) {
-        const digests: string[] = [];
-        const cpuBefore = process.cpuUsage();
-        const summary = await runSweep({
-          config,
-          workload,
-          seeds,
-          jobs,
-          failuresDir: join(failuresRoot, `run${i}-jobs${jobs}`),
-          onOutcome: (o) => {
-            digests[o.seed - FIRST_SEED] = o.digest;
-          },
-        });
-        if (summary.ran !== seedCount)
-          throw new Error(`sweep bench: ${jobs} thread(s) ran ${summary.ran} seeds, expected ${seedCount}`);
-        reference ??= digests;
-        const differs = digests.findIndex((d, k) => d !== reference![k]);
-        if (differs >= 0) {
-          throw new Error(
-            `sweep bench: ${jobs} thread(s), repetition ${i}: seed ${FIRST_SEED + differs} has digest ` +
-              `${digests[differs]}, expected ${reference[differs]}`,
-          );
-        }
-        const cpu = process.cpuUsage(cpuBefore);
-        const cpuMs = (cpu.user + cpu.system) / 1000;
-        failedPerSweep = summary.failed;
-        const r = rates.get(jobs)!;
-        r.cpu.push(cpuMs / summary.ran);
-        r.cores.push(cpuMs / summary.wallMs);
-        r.sps.push(summary.ran / (summary.wallMs / 1000));
-        r.wall.push(summary.wallMs);
-        process.stderr.write(
-          `sweep: repetition ${i + 1}/${reps}, ${jobs} thread(s): ${r.sps.at(-1)!.toFixed(1)} seeds/s, ` +
-            `${r.cores.at(-1)!.toFixed(2)} cores used\n`,
-        );
-      }
+  return { name, runSweep: m.runSweep, workload, config: m.scenarioConfig(workload, args, FIRST_SEED) };
+}
+
+/**
+ * An older build's sweep (DIR holds its `dist/`), checked before anything runs: a path without one
+ * is a usage error (exit 2), not a stack trace later.
+ */
+export async function loadBaselineSweep(dir: string): Promise<SweepModules> {
+  if (dir.trim() === '')
+    throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
+  const root = pathToFileURL(`${resolve(dir)}/`);
+  const files = {
+    sweep: 'dist/src/sweep/sweep.js',
+    scenario: 'dist/src/cli/scenario-config.js',
+    registry: 'dist/src/runtime/workload-registry.js',
+  };
+  for (const file of Object.values(files)) {
+    if (!existsSync(new URL(file, root))) {
+      throw new UsageError(
+        `Expected \`--baseline\` to name a directory holding a build with sweeps (${file}; build it with \`npm run build\`), got \`${dir}\` without it`,
+      );
     }
-  } finally {
-    rmSync(failuresRoot, { recursive: true, force: true });
   }
-  const rows: Row[] = JOBS.map((jobs) => {
-    const r = rates.get(jobs)!;
-    return {
-      jobs,
-      medianSeedsPerSecond: median(r.sps),
-      medianWallMs: median(r.wall),
-      medianCpuMsPerSeed: median(r.cpu),
-      medianCoresUsed: median(r.cores),
-      runs: r.sps,
-    };
-  });
-  const ratio = rows[1]!.medianSeedsPerSecond / rows[0]!.medianSeedsPerSecond;
-  const context = machineContext(loadBefore);
-  if (opts.json) {
-    const out = {
-      bench: 'sweep',
-      workload: WORKLOAD,
-      bugs: [BUG],
-      seeds,
-      failingSeedsPerSweep: failedPerSweep,
-      runsPerRow: reps,
-      rows,
-      ratios: { twoThreadsOverOne: ratio },
-      targets: { twoThreadsOverOne: TARGET_TWO_OVER_ONE },
-      ...context,
-    };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  process.stdout.write(
-    `sweep: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failedPerSweep} failing, ` +
-      `a failure file each), median of ${reps} sweeps per row, interleaved\n`,
-  );
-  process.stdout.write(
-    `${'threads'.padEnd(9)}${'seeds/s'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms/seed'.padStart(13)}` +
-      `${'cores used'.padStart(12)}  runs (seeds/s)\n`,
-  );
-  for (const r of rows) {
-    process.stdout.write(
-      `${String(r.jobs).padEnd(9)}${r.medianSeedsPerSecond.toFixed(1).padStart(10)}${r.medianWallMs.toFixed(0).padStart(10)}` +
-        `${r.medianCpuMsPerSeed.toFixed(0).padStart(13)}${r.medianCoresUsed.toFixed(2).padStart(12)}  ${r.runs.map((x) => x.toFixed(1)).join(' ')}\n`,
+  const load = async (file: string) => (await import(new URL(file, root).href)) as Record<string, unknown>;
+  const [sweep, scenario, registry] = await Promise.all([
+    load(files.sweep),
+    load(files.scenario),
+    load(files.registry),
+  ]);
+  const m = {
+    runSweep: sweep.runSweep,
+    findWorkload: scenario.findWorkload,
+    scenarioConfig: scenario.scenarioConfig,
+    loadWorkloads: registry.loadWorkloads,
+  };
+  const missing = Object.entries(m)
+    .filter(([, f]) => typeof f !== 'function')
+    .map(([k]) => k);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `Expected the baseline ${dir} to export ${Object.keys(m).join(', ')}, got none for ${missing.join(', ')}`,
     );
   }
-  process.stdout.write(
-    `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
-  );
-  process.stdout.write(`(${contextText(context)})\n`);
+  return m as SweepModules;
 }

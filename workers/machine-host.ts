@@ -20,7 +20,8 @@ import { checkHostData, serveActors } from '../src/runtime/serve-actors.js';
  */
 export function warmUp(config: RunConfig): void {
   const plan = machine.planMachine(config);
-  for (const a of plan.actors) machine.createActor(config, plan, a.index, nodeRecorder);
+  const recorder = nodeRecorder(config.params.durationTicks);
+  for (const a of plan.actors) machine.createActor(config, plan, a.index, recorder);
 }
 
 // Loaded as a worker (the only way a run loads it): host this worker's actors.

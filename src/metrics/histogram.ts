@@ -6,8 +6,10 @@
  * figures); those cross threads by structured clone and merge exactly with `add`, so a merged
  * percentile is the percentile of all samples, not an average of per-actor percentiles.
  */
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import type { RecordableHistogram } from 'node:perf_hooks';
+import { assert } from '../core/errors.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
+import { rangedNodeHistogram } from './node-recorder.js';
 
 /** The unit a metric name declares by its suffix (metric-names.ts: units last). */
 export function unitOfMetric(name: string): string {
@@ -38,21 +40,31 @@ export function summariseHistogram(h: RecordableHistogram, unit: string): Histog
 
 /**
  * Merge histograms of the same name across actors. The inputs are not modified: each name gets a
- * fresh histogram that every actor's histogram of that name is added into.
+ * fresh histogram that every actor's histogram of that name is added into, ranged up to the
+ * largest value among them (node-recorder.ts says why a range). `add` drops, without a word, a
+ * value above the range it adds into: so the merged count is checked against the inputs'.
  */
 export function mergeHistogramsByName(
   perActor: readonly Readonly<Record<string, RecordableHistogram>>[],
 ): Map<string, RecordableHistogram> {
-  const merged = new Map<string, RecordableHistogram>();
+  const byName = new Map<string, RecordableHistogram[]>();
   for (const histograms of perActor) {
     for (const [name, h] of Object.entries(histograms)) {
-      let into = merged.get(name);
-      if (into === undefined) {
-        into = createHistogram();
-        merged.set(name, into);
-      }
-      into.add(h);
+      const list = byName.get(name);
+      if (list === undefined) byName.set(name, [h]);
+      else list.push(h);
     }
+  }
+  const merged = new Map<string, RecordableHistogram>();
+  for (const [name, list] of byName) {
+    const into = rangedNodeHistogram(Math.max(...list.map((h) => h.max)));
+    let count = 0;
+    for (const h of list) {
+      into.add(h);
+      count += h.count;
+    }
+    assert(into.count === count, `histogram ${name}: merged ${into.count} samples of ${count}`);
+    merged.set(name, into);
   }
   return merged;
 }

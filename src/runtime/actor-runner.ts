@@ -10,7 +10,8 @@
  */
 
 import { AssertionFailure } from '../core/errors.js';
-import type { Actor, ActorContext } from '../model/actors/actor.js';
+import { withNodeHistograms } from '../metrics/node-recorder.js';
+import type { Actor, ActorContext, ActorReport } from '../model/actors/actor.js';
 import { type Chooser, RecordingChooser } from '../model/choice/chooser.js';
 import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
 import {
@@ -128,6 +129,11 @@ export class ActorRunner implements ActorContext {
       this.tailLimit > 0 ||
       this.trace !== undefined ||
       this.watchFindings;
+  }
+
+  /** The actor's report at `endTick`, its histograms as Node's own (node-recorder.ts). */
+  finish(endTick: number): ActorReport {
+    return withNodeHistograms(this.actor.finish(endTick));
   }
 
   /** What the trace recorder kept, up to `endTick` (call before the actor's finish). */

@@ -48,7 +48,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
   // Before finish: the last samples read each actor's state as the run left it.
   const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
-  const reports = runners.map((r) => r.actor.finish(endTick));
+  const reports = runners.map((r) => r.finish(endTick));
   const inFlightPerEdge = drainInFlight(heap, plan);
   const wallMs = clockMs() - started;
   return {
@@ -79,8 +79,9 @@ function createRunners<C>(
   // One closure each, calling the heap directly (no second closure per send).
   const push = (m: SimMessage): void => heap.push(m);
   const outbox = (_edge: number, m: SimMessage): void => heap.push(m);
+  const recorder = nodeRecorder(options.endTick);
   return plan.actors.map((info) => {
-    const actor: Actor = machine.createActor(config, plan, info.index, nodeRecorder);
+    const actor: Actor = machine.createActor(config, plan, info.index, recorder);
     return new ActorRunner(
       actor,
       plan,

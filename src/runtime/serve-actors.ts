@@ -66,9 +66,10 @@ export function serveActors(machine: MachineModule, data: ActorHostData, port: M
     `worker ${init.worker}: expected the plan the main thread made from ${data.machineUrl} (${names(init.plan)}), ` +
       `this worker's machine plans ${names(own)}`,
   );
+  const recorder = nodeRecorder(init.endTick);
   const actors = init.plan.actors
     .filter((a) => init.workerOf[a.index] === init.worker)
-    .map((a) => machine.createActor(data.config, init.plan, a.index, nodeRecorder));
+    .map((a) => machine.createActor(data.config, init.plan, a.index, recorder));
   // Free mode: one actor, no safe-time waiting (free-loop.ts); otherwise the conservative loop.
   const loop = init.free !== undefined ? new FreeWorkerLoop(actors[0]!, init) : new WorkerLoop(actors, init);
   const api: ActorHostApi = {

@@ -221,7 +221,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     }
     const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.stop.end;
     const traces = this.runners.map((x) => x.traceResult(reachedTick));
-    const reports = this.runners.map((x) => x.actor.finish(reachedTick));
+    const reports = this.runners.map((x) => x.finish(reachedTick));
     this.countHeapInFlight(this.heap);
     await this.shutDown();
     this.status.finished(this.time.busyMs);

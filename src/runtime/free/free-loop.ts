@@ -210,7 +210,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
     const reachedTick = stopped ? fa.runner.now : this.stop.end;
     await this.shutDown();
     const trace = fa.runner.traceResult(reachedTick);
-    const report = fa.runner.actor.finish(reachedTick);
+    const report = fa.runner.finish(reachedTick);
     this.countHeapInFlight(fa.heap);
     this.status.finished(this.time.busyMs);
     this.time.figures();

@@ -68,7 +68,7 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   for (const a of actors) a.fa.runner.start();
   runToLog(actors, queues, plan, options.where);
 
-  const reports = actors.map((a, i) => a.fa.runner.actor.finish(log.actors[i]!.finishTick));
+  const reports = actors.map((a, i) => a.fa.runner.finish(log.actors[i]!.finishTick));
   const runners = actors.map((a) => a.fa.runner);
   const inFlightPerEdge = plan.edges.map((_, e) => queues[e]!.items.length - queues[e]!.head);
   for (const a of actors) {
@@ -108,12 +108,13 @@ function createReplayActors<C>(
   const log = options.log;
   const scratch = new Uint32Array(MESSAGE_BYTES / 4);
   const pools: MessagePool[] = [];
+  const recorder = nodeRecorder(options.endTick);
   return plan.actors.map((info) => {
     const inbound = new Set(plan.edges.filter((e) => e.to === info.index).map((e) => e.index));
     const where = `${options.where}.actors[${info.index}] (${info.name})`;
     const takes = decodeTakeLog(log.actors[info.index]!, where, inbound);
     const fa = new FreeActor(
-      machine.createActor(config, plan, info.index, nodeRecorder),
+      machine.createActor(config, plan, info.index, recorder),
       plan,
       createChooser(options.strategy, options.seed, info.index),
       (edge, m) => {
