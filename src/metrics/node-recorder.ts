@@ -7,8 +7,9 @@
  * that every histogram allocates and every percentile, mean and stddev walks. A run makes about
  * 24 of them, and a sweep makes a run per seed: a profile of 24 `tenant-isolation` seeds in one
  * thread spent about a tenth of its time creating and reading them (bench/README.md "Exploration
- * and sweep benchmarks" has what it bought). So each histogram covers 1 to the run's end tick, which bounds every
- * elapsed time an actor records (a difference of two simulated times of the run). A value above
+ * and sweep benchmarks" has what the range bought). So each histogram covers 1 to the run's end
+ * tick, which bounds every elapsed time an actor records (a difference of two simulated times of
+ * the run). A value above
  * the range (a nest MMU walk queued past the end, say) widens that histogram to Node's full range
  * first: `add` moves every count into the same bucket of the wider one (the same lowest value and
  * figures give the same buckets), so no sample is ever lost and every figure stays the one the
