@@ -66,6 +66,11 @@ export class Oracle {
   private currentHot = false;
   /** The one Report every family is handed: no closure per event. */
   private readonly report: Report = (rule, actors, addresses, message, extraKeys = []) => {
+    if (this.log.full) {
+      // Only counted from here on: build no keys, history or message nobody will read.
+      this.log.countOnly();
+      return;
+    }
     const ev = this.current!;
     // Worked out here, not up front: a hot event's keys are needed only when it breaks a rule. The
     // families never change `pages`, so the keys are the ones `observe` would have seen.
@@ -143,15 +148,10 @@ export class Oracle {
     ev: OracleEvent,
     actors: string[],
     addresses: number[],
-    message: string,
+    message: () => string,
     hot: boolean,
     keys: readonly HistoryKey[],
   ): void {
-    if (this.log.full) {
-      // Only counted from here on: do not build a history nobody will read.
-      this.log.countOnly();
-      return;
-    }
     const seen = new Set<OracleEvent>();
     const history: OracleEvent[] = [];
     for (const k of keys) {
@@ -166,7 +166,7 @@ export class Oracle {
     if (hot) history.push(ev);
     this.log.push({
       rule,
-      message,
+      message: message(),
       tick: ev.tick,
       actors,
       addresses,

@@ -43,7 +43,8 @@ export class IsolationRules implements RuleFamily {
         'isolation.dma',
         [`gpu${ev.gpu}`],
         [ev.pa],
-        `Expected DMA only to memory of its own tenant, got gpu${ev.gpu} (LPID ${ev.lpid}) reaching page ${hex(base)} of LPID ${owner}`,
+        () =>
+          `Expected DMA only to memory of its own tenant, got gpu${ev.gpu} (LPID ${ev.lpid}) reaching page ${hex(base)} of LPID ${owner}`,
       );
     }
   }
@@ -56,7 +57,8 @@ export class IsolationRules implements RuleFamily {
         'isolation.peer',
         [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
         [ev.address],
-        `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
+        () =>
+          `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
         [`gpu:${ev.srcGpu}`],
       );
     }
@@ -69,7 +71,8 @@ export class IsolationRules implements RuleFamily {
         'isolation.mmio',
         [`gpu${ev.gpu}`, `lpid ${ev.lpid}`],
         [ev.offset],
-        `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
+        () =>
+          `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
       );
     }
   }

@@ -48,7 +48,8 @@ export class NpuRules implements RuleFamily {
         'order.npu-use-after-gpu-reset',
         [`npu${ev.npu}`, `gpu${ev.gpu}`],
         [],
-        `Expected the NPU to leave gpu${ev.gpu}'s NVLinks alone from its reset until its bricks were reset, got an HMI: ${ev.detail}`,
+        () =>
+          `Expected the NPU to leave gpu${ev.gpu}'s NVLinks alone from its reset until its bricks were reset, got an HMI: ${ev.detail}`,
       );
     },
   };
@@ -70,7 +71,8 @@ export class NpuRules implements RuleFamily {
       'translation.ats-refused',
       [`npu${ev.npu}`, `gpu${ev.gpu}`],
       [ev.bdf],
-      `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${held} time(s), not destroyed), got refused: ${ev.reason}`,
+      () =>
+        `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${held} time(s), not destroyed), got refused: ${ev.reason}`,
       [`xts:${ev.npu}:${ev.bdf}`],
     );
   }
@@ -79,7 +81,9 @@ export class NpuRules implements RuleFamily {
     const key = `${ev.npu}:${ev.serial}`;
     const what = `npu_context #${ev.serial} of pid ${ev.pid} on npu${ev.npu}`;
     const fail = (message: string) =>
-      report('order.context-use-after-free', [`npu${ev.npu}`], [], message, [`ctx:${ev.npu}:${ev.serial}`]);
+      report('order.context-use-after-free', [`npu${ev.npu}`], [], () => message, [
+        `ctx:${ev.npu}:${ev.serial}`,
+      ]);
     if (ev.op === 'alloc') {
       this.contexts.set(key, { refs: 1, dead: false, freed: false });
       return;

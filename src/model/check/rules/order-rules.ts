@@ -121,7 +121,8 @@ export class OrderRules implements RuleFamily {
         'order.atsd-descending',
         [`shootdown ${s.id}`, `npu${ev.npu}`],
         [],
-        `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
+        () =>
+          `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
       );
     }
     s.held.set(ev.npu, ev.reg);
@@ -143,7 +144,8 @@ export class OrderRules implements RuleFamily {
         'order.atsd-released-early',
         [`shootdown ${s.id}`, `npu${ev.npu}.reg${ev.reg}`],
         [],
-        `Expected npu${ev.npu}.reg${ev.reg} held through ${this.options.requiredFlushes} flushes, got a release after ${flushes}`,
+        () =>
+          `Expected npu${ev.npu}.reg${ev.reg} held through ${this.options.requiredFlushes} flushes, got a release after ${flushes}`,
       );
     }
     s.releasedAny = true;
@@ -163,7 +165,8 @@ export class OrderRules implements RuleFamily {
         'order.free-before-flushes',
         [`shootdown ${sd}`],
         [ev.pa],
-        `Expected page ${hex(ev.pa)} freed after its shootdown's invalidates AND ${this.options.requiredFlushes} flush ATSDs on every NPU, got a free before the flushes completed`,
+        () =>
+          `Expected page ${hex(ev.pa)} freed after its shootdown's invalidates AND ${this.options.requiredFlushes} flush ATSDs on every NPU, got a free before the flushes completed`,
         [`sd:${sd}`],
       );
       return;
@@ -174,7 +177,8 @@ export class OrderRules implements RuleFamily {
       'order.free-before-shootdown',
       [`lpid ${p.lpid} pid ${p.pid}`],
       [ev.pa, p.va],
-      `Expected page ${hex(ev.pa)} (va ${hex(p.va)}) freed after a shootdown completed on every NPU involved, got a free first${why}`,
+      () =>
+        `Expected page ${hex(ev.pa)} (va ${hex(p.va)}) freed after a shootdown completed on every NPU involved, got a free first${why}`,
     );
   }
 

@@ -11,11 +11,17 @@ import type { RuleName } from '../rule-names.js';
  */
 export type HistoryKey = number | string;
 
+/**
+ * `message` is called only for a violation the oracle keeps in full: past the first
+ * `keepViolations` (50 by default) a violation is only counted, and a run with a bug switched on
+ * can break a rule thousands of times (a `tenant-isolation` seed with `links-enabled-per-gpu`,
+ * about 9,400 peer writes), each of which would otherwise build its sentence for nothing.
+ */
 export type Report = (
   rule: RuleName,
   actors: string[],
   addresses: number[],
-  message: string,
+  message: () => string,
   extraKeys?: readonly HistoryKey[],
 ) => void;
 

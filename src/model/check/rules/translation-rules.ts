@@ -84,7 +84,8 @@ export class TranslationRules implements RuleFamily {
       'translation.lost-tce',
       [`gpu${ev.gpu}`],
       [pa],
-      `Expected UT=1 DMA through the TCE the kernel wrote at index ${ev.index} of gpu${ev.gpu}'s table (page ${hex(pa)}, not cleared since), got no valid TCE there`,
+      () =>
+        `Expected UT=1 DMA through the TCE the kernel wrote at index ${ev.index} of gpu${ev.gpu}'s table (page ${hex(pa)}, not cleared since), got no valid TCE there`,
     );
   }
 
@@ -97,7 +98,8 @@ export class TranslationRules implements RuleFamily {
         'translation.stale-tce',
         [`gpu${ev.gpu}`],
         [ev.busAddr, ev.pa],
-        `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
+        () =>
+          `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
         [`tce:${ev.gpu}:${ev.index}`],
       );
     }
@@ -112,7 +114,8 @@ export class TranslationRules implements RuleFamily {
         'translation.stale-ats',
         [`gpu${ev.gpu}`],
         [ev.pa],
-        `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - madeAt} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
+        () =>
+          `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - madeAt} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
       );
     }
   }
