@@ -4,6 +4,7 @@
  * would, with the workload's own defaults).
  */
 import { availableParallelism, loadavg } from 'node:os';
+import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import type { RunConfig } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 
@@ -38,4 +39,25 @@ export function machineContext(loadBefore: number): MachineContext {
 /** `2 CPUs, 1-min load average 3.0 before, 4.1 after`: the closing line of every bench's table. */
 export function contextText(c: MachineContext): string {
   return `${c.cpus} CPUs, 1-min load average ${c.loadAverageBefore.toFixed(1)} before, ${c.loadAverageAfter.toFixed(1)} after`;
+}
+
+/**
+ * The scenario of `npusim sweep W --bug BUG` (with `--stop-on-first` when asked), every other
+ * option left to its default: what the sweep and explore benches run.
+ */
+export function bugScenarioArgs(bug: string, stopOnFirst: boolean): ScenarioArgs {
+  return {
+    durationTicks: undefined,
+    topology: undefined,
+    policy: undefined,
+    bugs: [bug],
+    profile: undefined,
+    stopOnFirst,
+    failuresDir: undefined,
+    set: [],
+    variant: undefined,
+    free: undefined,
+    strategy: 'random',
+    pctDepth: 3,
+  };
 }

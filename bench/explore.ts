@@ -25,7 +25,6 @@
  * (default 200), `--budget N` (default 150). Progress per switch on stderr. Nothing is asserted.
  */
 import { loadavg } from 'node:os';
-import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { scenarioConfig } from '../src/cli/scenario-config.js';
 import type { RuleName } from '../src/model/check/rule-names.js';
 import { BUG_NAMES, type BugName } from '../src/model/scenario/bugs.js';
@@ -37,7 +36,7 @@ import { preparePct } from '../src/repro/pct-setup.js';
 import { shrinkFailure } from '../src/repro/shrink.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSeed } from '../src/sweep/run-seed.js';
-import { contextText, machineContext, median } from './bench-run.js';
+import { bugScenarioArgs, contextText, machineContext, median } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const START_STRIDE = 1000;
@@ -148,20 +147,7 @@ async function exploreCase(
   label: string,
 ): Promise<CaseFigures> {
   const caseStarted = performance.now();
-  const args: ScenarioArgs = {
-    durationTicks: undefined,
-    topology: undefined,
-    policy: undefined,
-    bugs: [c.bug],
-    profile: undefined,
-    stopOnFirst: true,
-    failuresDir: undefined,
-    set: [],
-    variant: undefined,
-    free: undefined,
-    strategy: 'random',
-    pctDepth: 3,
-  };
+  const args = bugScenarioArgs(c.bug, true);
   let toShrink: FailureFile | undefined;
   const strategies: StrategyFigures[] = [];
   for (const s of STRATEGIES) {

@@ -26,12 +26,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ScenarioArgs } from '../src/cli/cli-args.js';
 import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
 import type { Workload } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';
-import { contextText, machineContext, median, UsageError } from './bench-run.js';
+import { bugScenarioArgs, contextText, machineContext, median, UsageError } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'tenant-isolation';
@@ -203,20 +202,7 @@ interface SweepModules {
 /** The sweep of `name`'s build on the bench's workload, bug and first seed. */
 async function buildOf(name: string, m: SweepModules): Promise<Build> {
   const workload = m.findWorkload(WORKLOAD, await m.loadWorkloads());
-  const args: ScenarioArgs = {
-    durationTicks: undefined,
-    topology: undefined,
-    policy: undefined,
-    bugs: [BUG],
-    profile: undefined,
-    stopOnFirst: false,
-    failuresDir: undefined,
-    set: [],
-    variant: undefined,
-    free: undefined,
-    strategy: 'random',
-    pctDepth: 3,
-  };
+  const args = bugScenarioArgs(BUG, false);
   return { name, runSweep: m.runSweep, workload, config: m.scenarioConfig(workload, args, FIRST_SEED) };
 }
 
