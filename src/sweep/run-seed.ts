@@ -60,7 +60,7 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
     simulatedTicks: result.simulatedTicks,
     wallMs: performance.now() - started,
     first,
-    rules: rulesOf(result),
+    rules: rulesOf(result, raw),
     failure:
       exitClass === undefined || first === undefined
         ? undefined
@@ -79,17 +79,31 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
   };
 }
 
-/** Each rule the run broke (violations and liveness failures): how often, and first when. */
-function rulesOf(result: RunResult): SeedOutcome['rules'] {
+/**
+ * Each rule the run broke (violations and liveness failures): how often, and first when. The
+ * actors' tallies count every violation their oracles found, those only counted included: an
+ * actor keeps its first 50 in full, and a rule whose violations all came after that has none kept
+ * (without the tallies a seed's table of rules would leave it out). A run stopped at its first
+ * finding counts a rule only if it broke before the stop. The conservation rules, judged on the
+ * result, and the liveness failures come from the result.
+ */
+export function rulesOf(result: RunResult, raw: RawRun): SeedOutcome['rules'] {
   const rules: SeedOutcome['rules'] = {};
-  for (const v of [...result.violations, ...result.liveness]) {
-    const r = rules[v.rule];
-    if (r === undefined) rules[v.rule] = { count: 1, tick: v.tick };
+  const add = (rule: string, count: number, tick: number): void => {
+    const r = rules[rule];
+    if (r === undefined) rules[rule] = { count, tick };
     else {
-      r.count++;
-      r.tick = Math.min(r.tick, v.tick);
+      r.count += count;
+      r.tick = Math.min(r.tick, tick);
     }
+  };
+  const stop = raw.stopped === 'first-finding' ? raw.reachedTick : Number.POSITIVE_INFINITY;
+  for (const report of raw.reports) {
+    for (const [rule, t] of Object.entries(report.ruleTallies)) if (t.tick < stop) add(rule, t.count, t.tick);
   }
+  const fromActors = new Set(raw.reports.flatMap((r) => r.violations));
+  for (const v of result.violations) if (!fromActors.has(v)) add(v.rule, 1, v.tick);
+  for (const v of result.liveness) add(v.rule, 1, v.tick);
   return rules;
 }
 

@@ -65,6 +65,7 @@ function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
     counters: {},
     histograms: {},
     violations: [],
+    ruleTallies: {},
     liveness: [],
     state: {},
     ...over,

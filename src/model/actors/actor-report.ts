@@ -1,7 +1,8 @@
 /**
  * The end-of-run report every actor hands back (actor.ts ActorReport), built the same way for all:
  * its counters (with the violations its oracle counted but did not keep), its histograms, the
- * violations its oracle kept, its liveness findings, and its state for the dump.
+ * violations its oracle kept, how often and first when it broke each rule, its liveness findings,
+ * and its state for the dump.
  */
 import type { Oracle } from '../check/oracle.js';
 import type { Violation } from '../check/violation.js';
@@ -31,6 +32,7 @@ export function actorReport(actor: Pick<Actor, 'index' | 'name' | 'kind'>, parts
     },
     histograms: parts.histograms,
     violations: [...parts.oracle.violations],
+    ruleTallies: parts.oracle.ruleTallies(),
     liveness: parts.liveness ?? [],
     state: parts.state,
   };

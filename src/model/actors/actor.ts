@@ -7,7 +7,7 @@
  * itself, and asking its chooser. It holds no reference to any other actor, so the same class runs
  * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
  */
-import type { Violation } from '../check/violation.js';
+import type { RuleTally, Violation } from '../check/violation.js';
 import type { Chooser } from '../choice/chooser.js';
 import type { SendFields, SimMessage } from '../protocol/sim-message.js';
 import type { LatencyHistogram } from './recorder.js';
@@ -44,6 +44,11 @@ export interface ActorReport {
    */
   histograms: Record<string, LatencyHistogram>;
   violations: Violation[];
+  /**
+   * Every rule this actor's oracle found broken, the violations it only counted included: how
+   * often and first when (a sweep's table of rules per seed reads it).
+   */
+  ruleTallies: Record<string, RuleTally>;
   /** Liveness problems seen by this actor (a shootdown that never completed, ...). */
   liveness: Violation[];
   /** Actor-specific state for a liveness dump (registers, queues). */

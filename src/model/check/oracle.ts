@@ -24,7 +24,7 @@ import { NpuRules } from './rules/npu-rules.js';
 import { OrderRules } from './rules/order-rules.js';
 import type { HistoryKey, Report, RuleFamily } from './rules/report.js';
 import { TranslationRules } from './rules/translation-rules.js';
-import { type Violation, ViolationLog } from './violation.js';
+import { type RuleTally, type Violation, ViolationLog } from './violation.js';
 
 export interface OracleOptions {
   /** NPUs behind each GPU (to check a shootdown reached every NPU that matters). */
@@ -66,12 +66,12 @@ export class Oracle {
   private currentHot = false;
   /** The one Report every family is handed: no closure per event. */
   private readonly report: Report = (rule, actors, addresses, message, extraKeys = []) => {
+    const ev = this.current!;
     if (this.log.full) {
       // Only counted from here on: build no keys, history or message nobody will read.
-      this.log.countOnly();
+      this.log.countOnly(rule, ev.tick);
       return;
     }
-    const ev = this.current!;
     // Worked out here, not up front: a hot event's keys are needed only when it breaks a rule. The
     // families never change `pages`, so the keys are the ones `observe` would have seen.
     this.push(rule, ev, actors, addresses, message, this.currentHot, [
@@ -124,6 +124,11 @@ export class Oracle {
 
   get notKept(): number {
     return this.log.notKept;
+  }
+
+  /** Every rule broken, kept or only counted: how often and first when. */
+  ruleTallies(): Record<string, RuleTally> {
+    return Object.fromEntries([...this.log.byRule].map(([rule, t]) => [rule, { ...t }]));
   }
 
   /** Feed one event; returns how many violations it revealed. */

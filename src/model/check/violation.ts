@@ -20,13 +20,25 @@ export interface Violation {
  * `violations.notKept` and the summary adds to its total), so a bug that fires a million times
  * neither floods the report nor eats memory, and is never silently under-reported.
  */
+/** How often one rule broke, and first when (ViolationLog.byRule). */
+export interface RuleTally {
+  count: number;
+  tick: number;
+}
+
 export class ViolationLog {
   readonly kept: Violation[] = [];
   total = 0;
+  /**
+   * Every rule broken, kept or only counted: how often and first when. A rule whose violations
+   * all came after the log was full has none kept, and would otherwise go unnamed.
+   */
+  readonly byRule = new Map<RuleName, RuleTally>();
   constructor(private readonly keep = 50) {}
 
   push(v: Violation): void {
     this.total++;
+    this.tally(v.rule, v.tick);
     if (this.kept.length < this.keep) this.kept.push(v);
   }
 
@@ -36,8 +48,18 @@ export class ViolationLog {
   }
 
   /** Count a violation that would not be kept anyway (its details need not be built). */
-  countOnly(): void {
+  countOnly(rule: RuleName, tick: number): void {
     this.total++;
+    this.tally(rule, tick);
+  }
+
+  private tally(rule: RuleName, tick: number): void {
+    const t = this.byRule.get(rule);
+    if (t === undefined) this.byRule.set(rule, { count: 1, tick });
+    else {
+      t.count++;
+      if (tick < t.tick) t.tick = tick;
+    }
   }
 
   /** The kept violations (the count of the rest is `notKept`, reported as a counter). */

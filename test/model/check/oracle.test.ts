@@ -264,4 +264,41 @@ describe('oracle: bounds', () => {
     expect(o.notKept).toBe(195);
     for (const v of o.violations) expect(v.history.length).toBeLessThanOrEqual(2 * 3);
   });
+
+  test('oracle: every rule broken is tallied, one whose violations all came after the kept ones too', () => {
+    const o = new Oracle({ keepViolations: 3 });
+    const pa = 0x40_0000 as PhysAddr;
+    o.observe({ kind: 'page.owner', tick: T(0), pa, lpid: 1 });
+    for (let i = 1; i <= 10; i++) {
+      o.observe({
+        kind: 'dma.land',
+        tick: T(i),
+        gpu: 0,
+        lpid: 2,
+        pa,
+        lengthBytes: 8,
+        write: false,
+        epoch: undefined,
+      });
+    }
+    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 0, tenant: 'vm1', lpid: 1 });
+    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 1, tenant: 'vm2', lpid: 2 });
+    for (let i = 12; i <= 15; i++) {
+      o.observe({
+        kind: 'peer.access',
+        tick: T(i),
+        srcGpu: 1,
+        dstGpu: 0,
+        link: 0,
+        address: 0x1000,
+        lengthBytes: 64,
+      });
+    }
+    expect(o.violations.map((v) => v.rule)).toEqual(['isolation.dma', 'isolation.dma', 'isolation.dma']);
+    expect(o.notKept).toBe(11);
+    expect(o.ruleTallies()).toEqual({
+      'isolation.dma': { count: 10, tick: 1 },
+      'isolation.peer': { count: 4, tick: 12 },
+    });
+  });
 });
