@@ -242,22 +242,25 @@ describe('oracle: isolation', () => {
 });
 
 describe('oracle: bounds', () => {
+  /** A DMA by gpu0 for LPID 2: a violation on a page LPID 1 owns. */
+  const foreignDma = (tick: number, pa: PhysAddr): OracleEvent => ({
+    kind: 'dma.land',
+    tick: T(tick),
+    gpu: 0,
+    lpid: 2,
+    pa,
+    lengthBytes: 8,
+    write: false,
+    epoch: undefined,
+  });
+
   test('oracle: violations past the kept ones are counted, not stored; histories stay bounded', () => {
     const o = new Oracle({ keepViolations: 5, historyDepth: 3, historyKeys: 16 });
     for (let i = 0; i < 200; i++) {
       const pa = (i * PAGE_64K) as PhysAddr;
       o.observe({ kind: 'page.owner', tick: T(i), pa, lpid: 1 });
       o.observe({ kind: 'page.owner', tick: T(i), pa, lpid: 1 });
-      o.observe({
-        kind: 'dma.land',
-        tick: T(i),
-        gpu: 0,
-        lpid: 2,
-        pa,
-        lengthBytes: 8,
-        write: false,
-        epoch: undefined,
-      });
+      o.observe(foreignDma(i, pa));
     }
     expect(o.violations.length).toBe(5);
     expect(o.violationCount).toBe(200);
@@ -269,18 +272,7 @@ describe('oracle: bounds', () => {
     const o = new Oracle({ keepViolations: 3 });
     const pa = 0x40_0000 as PhysAddr;
     o.observe({ kind: 'page.owner', tick: T(0), pa, lpid: 1 });
-    for (let i = 1; i <= 10; i++) {
-      o.observe({
-        kind: 'dma.land',
-        tick: T(i),
-        gpu: 0,
-        lpid: 2,
-        pa,
-        lengthBytes: 8,
-        write: false,
-        epoch: undefined,
-      });
-    }
+    for (let i = 1; i <= 10; i++) o.observe(foreignDma(i, pa));
     o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 0, tenant: 'vm1', lpid: 1 });
     o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 1, tenant: 'vm2', lpid: 2 });
     for (let i = 12; i <= 15; i++) {
