@@ -22,6 +22,7 @@ import {
   stampOrder,
 } from '../model/protocol/sim-message.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
+import { type EventCost, EventCosts } from './event-costs.js';
 import type { MachinePlan } from './machine-module.js';
 import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recorder.js';
 
@@ -46,6 +47,8 @@ export interface RunnerOptions {
   tailUntilTick?: number;
   /** Keep records of handled and sent messages, and samples, for a trace (trace-recorder.ts). */
   trace?: TraceOptions;
+  /** Time every handler with this clock (ms), by message kind (event-costs.ts; bench `bound`). */
+  timeEvents?: () => number;
 }
 
 export class ActorRunner implements ActorContext {
@@ -83,10 +86,13 @@ export class ActorRunner implements ActorContext {
   private tailNext = 0;
   /** Records and samples for a trace; undefined (one check per event) unless asked for. */
   private readonly trace: TraceRecorder | undefined;
+  /** Handler wall time by message kind, and the clock it is read from, when asked for. */
+  private readonly costs: EventCosts | undefined;
+  private readonly clockMs: (() => number) | undefined;
   /**
    * Whether any of the optional per-event work above is asked for (checkpoints, recorded events,
-   * a tail, a trace, watched findings): one test per event in `handle` instead of five, since a
-   * plain run (a sweep's, the benchmark's) asks for none.
+   * a tail, a trace, watched findings, handler times): one test per event in `handle` instead of
+   * six, since a plain run (a sweep's, the benchmark's) asks for none.
    */
   private readonly extras: boolean;
 
@@ -123,7 +129,10 @@ export class ActorRunner implements ActorContext {
             this.receivedPerEdge,
             plan.edges.filter((e) => e.to === actor.index).map((e) => e.index),
           );
+    this.clockMs = options.timeEvents;
+    this.costs = options.timeEvents === undefined ? undefined : new EventCosts();
     this.extras =
+      this.costs !== undefined ||
       this.checkpoints !== undefined ||
       this.recordLimit > 0 ||
       this.tailLimit > 0 ||
@@ -134,6 +143,11 @@ export class ActorRunner implements ActorContext {
   /** The actor's report at `endTick`, its histograms as Node's own (node-recorder.ts). */
   finish(endTick: number): ActorReport {
     return withNodeHistograms(this.actor.finish(endTick));
+  }
+
+  /** Handler times by message kind, when timed (RunnerOptions.timeEvents). */
+  eventCosts(): EventCost[] | undefined {
+    return this.costs?.list();
   }
 
   /** What the trace recorder kept, up to `endTick` (call before the actor's finish). */
@@ -250,7 +264,15 @@ export class ActorRunner implements ActorContext {
     if (this.trace !== undefined) this.trace.handled(msg);
     if (msg.link !== SELF_LINK) this.receivedPerEdge[msg.link]!++;
     this.current = msg;
-    this.actor.handle(msg, this);
+    if (this.costs !== undefined) {
+      // Only the handler (and the sends it makes) is timed: the loop's own work per event is the
+      // same for every kind, and the bench spreads it evenly.
+      const started = this.clockMs!();
+      this.actor.handle(msg, this);
+      this.costs.add(msg.kind, this.clockMs!() - started);
+    } else {
+      this.actor.handle(msg, this);
+    }
     this.current = undefined;
     this.pool.give(msg);
     if (this.watchFindings && this.firstFindingTick === undefined && (this.actor.findings?.() ?? 0) > 0) {

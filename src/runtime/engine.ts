@@ -28,6 +28,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   shouldStop?: () => boolean;
   /** Record up to this many events per actor, to name the first divergence between two runs. */
   recordEvents?: number;
+  /** Inline only: time every handler by message kind (RawRun.eventCosts; the bench's bound). */
+  timeEvents?: boolean;
   watchdogMs?: number;
   ringCapacityRecords?: number;
   /** Threaded, free mode (free/free-loop.ts): no safe-time waiting; the drift window in ticks. */
@@ -52,9 +54,14 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
       trace: options.trace,
       endTick,
       recordEvents: options.recordEvents,
+      ...(options.timeEvents === true ? { timeEvents: true } : {}),
       onProgress: options.onProgress,
       shouldStop: options.shouldStop,
     });
+  }
+  if (options.timeEvents === true) {
+    // A threaded run's handler times would include a worker's share of two cores: not a cost.
+    throw new TypeError(`runRaw: expected timeEvents only with host 'inline', got host '${options.host}'`);
   }
   return startThreadedRun(config, options).result;
 }

@@ -27,6 +27,8 @@ export interface InlineOptions extends RunRecording {
   endTick: number;
   /** Record up to this many events per actor (for naming a divergence). */
   recordEvents?: number;
+  /** Time every handler by message kind (RawRun.eventCosts; the bench's lookahead bound). */
+  timeEvents?: boolean;
   /** Called every `progressEvery` events with the simulated tick reached and violations so far. */
   onProgress?: (tick: number, events: number, findings: number) => void;
   progressEvery?: number;
@@ -65,6 +67,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
       : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
     ...(traces === undefined ? {} : { traces }),
+    ...(options.timeEvents === true ? { eventCosts: runners.map((r) => r.eventCosts()!) } : {}),
   };
 }
 
@@ -94,6 +97,7 @@ function createRunners<C>(
         watchFindings: options.stopOnFirst,
         tailEvents: options.tailEvents,
         trace: options.trace,
+        ...(options.timeEvents === true ? { timeEvents: options.clockMs ?? (() => performance.now()) } : {}),
       },
     );
   });

@@ -8,6 +8,7 @@ import type { ActorReport } from '../model/actors/actor.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RingConsumer, RingStats } from '../transport/ring.js';
 import type { RecordedEvent } from './digest.js';
+import type { EventCost } from './event-costs.js';
 import type { FreeFigures } from './free/free-log.js';
 import type { ActorTrace, TraceOptions } from './trace-recorder.js';
 import type { WaitFigures } from './wait-histogram.js';
@@ -98,6 +99,8 @@ export interface RawRun {
   free?: FreeFigures;
   /** Each actor's trace records and samples, when asked for (RunRecording.trace). */
   traces?: ActorTrace[];
+  /** Each actor's handler times by message kind, when asked for (inline only: `timeEvents`). */
+  eventCosts?: EventCost[][];
 }
 
 /** What a run records beyond its result (runtime options shared by both hosts). */

@@ -47,6 +47,14 @@ describe('engine: two hosts, one behaviour', () => {
     expect(liveWorkerCount()).toBe(0);
   });
 
+  test('handler times are an inline measure: a threaded run asking for them is refused before any worker starts', async () => {
+    const c = config('stress', 7, 1_000_000);
+    await expect(runRaw(c, { host: 'threaded', timeEvents: true })).rejects.toThrow(
+      /expected timeEvents only with host 'inline', got host 'threaded'/,
+    );
+    expect(liveWorkerCount()).toBe(0);
+  });
+
   test('a bug run agrees too, and so does a threaded run on a loaded machine', async () => {
     const c = config('shootdown-storm', 3, 40_000_000, ['single-flush']);
     const inline = await runSimulation(c, { host: 'inline' });

@@ -28,6 +28,23 @@ describe('inline runtime', () => {
     expect(r.inFlightPerEdge.reduce((s, x) => s + x, 0)).toBeGreaterThan(0);
   });
 
+  test("handler times: every event counted once, by its actor and kind, and the run's digest unchanged", () => {
+    let now = 0;
+    // A clock that moves 2 ms per read: every handler takes exactly 2 ms.
+    const clockMs = () => (now += 2);
+    const plain = runInline(mesh, config, { seed: 5, endTick: 1_000_000 });
+    const timed = runInline(mesh, config, { seed: 5, endTick: 1_000_000, timeEvents: true, clockMs });
+    expect(timed.actorDigests).toEqual(plain.actorDigests);
+    expect(plain.eventCosts).toBeUndefined();
+    const costs = timed.eventCosts!;
+    expect(costs.map((actor) => actor.reduce((s, c) => s + c.events, 0))).toEqual(timed.actorEvents);
+    for (const actor of costs) {
+      expect(actor.length).toBeGreaterThan(0);
+      for (const c of actor) expect(c.ms).toBe(2 * c.events);
+      expect(actor.map((c) => c.kind)).toEqual([...actor.map((c) => c.kind)].sort((a, b) => a - b));
+    }
+  });
+
   test('a stop request ends the run early and says so', () => {
     let polls = 0;
     const r = runInline(mesh, config, {
