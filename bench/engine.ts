@@ -22,7 +22,11 @@
  * report, worker start-up included for threaded runs).
  * Where the runs happen, `--start`:
  *   warm (default) every run in this process: inline's runs after the first reuse the optimised code
- *                  V8 made for the earlier ones, while each threaded run's workers start cold;
+ *                  V8 made for the earlier ones, and so, with `--threads kept` (the default here),
+ *                  do the threaded hosts: each keeps its worker threads from one of its runs to the
+ *                  next (src/runtime/worker-set.ts), as a free sweep does from seed to seed. With
+ *                  `--threads fresh` each threaded run starts its workers cold (the bench's only
+ *                  behaviour before worker sets, and its figures in bench/README.md until then);
  *   cold           every run in a fresh `node` process (engine-once.ts), as `npusim run` starts:
  *                  every host compiles from nothing, as a user's run does.
  * Reported: each host's median, and the ratios the targets name. Every run's event digest is
@@ -44,6 +48,7 @@ import { parseDuration } from '../src/report/duration.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
+import { WorkerSet } from '../src/runtime/worker-set.js';
 import { contextText, machineContext, median, UsageError, workloadConfig } from './bench-run.js';
 import type { OnceRequest, OnceResult } from './engine-once.js';
 import type { BenchOptions } from './main.js';
@@ -79,6 +84,8 @@ interface Host {
 type RunFigures = OnceResult;
 
 type Start = 'warm' | 'cold';
+/** Whether a warm bench's threaded hosts keep their worker threads between runs. */
+type Threads = 'kept' | 'fresh';
 
 /** A run in this process (warm) or in a fresh `node` process (cold). */
 function runner(start: Start, root: string | undefined, run: RunFn, config: RunConfig) {
@@ -149,6 +156,13 @@ export async function run(opts: BenchOptions): Promise<void> {
   const workerCounts = parseWorkerCounts(opts.values.workers);
   const lengthList = parseLengths(opts.values.lengths ?? DEFAULT_LENGTHS);
   const start = (opts.oneOf('start', ['warm', 'cold']) ?? 'warm') as Start;
+  const threads = (opts.oneOf('threads', ['kept', 'fresh']) ??
+    (start === 'warm' ? 'kept' : 'fresh')) as Threads;
+  if (start === 'cold' && threads === 'kept') {
+    throw new UsageError(
+      'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
+    );
+  }
   if (start === 'cold' && import.meta.url.endsWith('.ts')) {
     throw new UsageError(
       'Expected the built bench for `--start cold` (npm run bench), got the TypeScript source',
@@ -159,7 +173,9 @@ export async function run(opts: BenchOptions): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const lengths = [];
   for (const { durationTicks, runs } of lengthList)
-    lengths.push(await runLength(durationTicks, runs, opts, baseline, workerCounts, start, baselineDir));
+    lengths.push(
+      await runLength(durationTicks, runs, opts, baseline, workerCounts, { start, threads }, baselineDir),
+    );
   const context = machineContext(loadBefore);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
@@ -237,22 +253,31 @@ async function runLength(
   opts: BenchOptions,
   baseline: { run: RunFn; params: unknown } | undefined,
   workerCounts: readonly number[],
-  start: Start,
+  { start, threads }: { start: Start; threads: Threads },
   baselineDir: string | undefined,
 ) {
   const config = await workloadConfig(WORKLOAD, SEED, durationTicks);
   const here = runner(start, undefined, runRaw, config);
+  // Each threaded host keeps its own threads (a set serves one shape of run: worker-set.ts).
+  const sets: WorkerSet[] = [];
+  const kept = (): { workerSet?: WorkerSet } => {
+    if (threads === 'fresh') return {};
+    const workerSet = new WorkerSet();
+    sets.push(workerSet);
+    return { workerSet };
+  };
+  const threaded = (options: Omit<EngineOptions, 'host'>): (() => Promise<RunFigures>) => {
+    const own = kept();
+    return () => here({ host: 'threaded', ...options, ...own });
+  };
   const hosts: Host[] = [
     { name: 'inline', run: () => here({ host: 'inline' }) },
     ...workerCounts.map((count) => ({
       name: `workers-${count}`,
-      run: () => here({ host: 'threaded', placement: { kind: 'workers', count } }),
+      run: threaded({ placement: { kind: 'workers', count } }),
     })),
-    { name: 'per-actor', run: () => here({ host: 'threaded' }) },
-    {
-      name: 'free',
-      run: () => here({ host: 'threaded', free: { windowTicks: FREE_WINDOW_TICKS } }),
-    },
+    { name: 'per-actor', run: threaded({}) },
+    { name: 'free', run: threaded({ free: { windowTicks: FREE_WINDOW_TICKS } }) },
     { name: 'inline-pair', run: () => runInlinePair(config, start) },
   ];
   if (baseline !== undefined && baselineDir !== undefined) {
@@ -265,24 +290,28 @@ async function runLength(
   );
   let digest: string | undefined;
   let events = 0;
-  for (let i = 0; i < runs; i++) {
-    for (const h of hosts) {
-      const raw = await h.run();
-      const d = raw.digest;
-      // The baseline is another version of the model, and a free run races: neither need give
-      // the deterministic event stream.
-      if (!h.name.startsWith('baseline') && h.name !== 'free') {
-        digest ??= d;
-        if (h.name !== 'inline-pair') events = raw.events;
-        if (d !== digest)
-          throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const h of hosts) {
+        const raw = await h.run();
+        const d = raw.digest;
+        // The baseline is another version of the model, and a free run races: neither need give
+        // the deterministic event stream.
+        if (!h.name.startsWith('baseline') && h.name !== 'free') {
+          digest ??= d;
+          if (h.name !== 'inline-pair') events = raw.events;
+          if (d !== digest)
+            throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
+        }
+        const s = raw.wallMs / 1000;
+        const f = figures.get(h.name)!;
+        f.eps.push(raw.events / s);
+        f.sns.push(raw.reachedTick / 1000 / s);
+        f.wall.push(raw.wallMs);
       }
-      const s = raw.wallMs / 1000;
-      const f = figures.get(h.name)!;
-      f.eps.push(raw.events / s);
-      f.sns.push(raw.reachedTick / 1000 / s);
-      f.wall.push(raw.wallMs);
     }
+  } finally {
+    await Promise.all(sets.map((set) => set.close()));
   }
   const rows: Row[] = hosts.map((h) => {
     const f = figures.get(h.name)!;
@@ -305,6 +334,7 @@ async function runLength(
   };
   const summary = {
     start,
+    threads,
     workload: WORKLOAD,
     seed: SEED,
     durationTicks,
@@ -323,7 +353,7 @@ async function runLength(
   const fmt = (x: number): string => x.toExponential(3).padStart(12);
   process.stdout.write(
     `engine: workload ${WORKLOAD}, seed ${SEED}, ${durationTicks / 1e9} ms simulated, ${events} events per run, ` +
-      `median of ${runs} runs per host (${start === 'cold' ? 'each in a fresh node process' : 'all in this process'}), event digest ${digest}\n`,
+      `median of ${runs} runs per host (${start === 'cold' ? 'each in a fresh node process' : `all in this process, threaded hosts on ${threads === 'kept' ? 'threads kept between their runs' : 'fresh threads each run'}`}), event digest ${digest}\n`,
   );
   process.stdout.write(
     `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,

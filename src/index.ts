@@ -55,5 +55,6 @@ export type {
 } from './report/run-result.js';
 export { formatSummary } from './report/summary.js';
 export type { EngineOptions, Host } from './runtime/engine.js';
+export { WorkerSet } from './runtime/worker-set.js';
 export { loadWorkloadFile } from './runtime/workload-file.js';
 export { loadWorkloads } from './runtime/workload-registry.js';

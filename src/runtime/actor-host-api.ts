@@ -9,6 +9,11 @@ import type { WorkerResult } from './worker-result.js';
 export interface ActorHostApi {
   /** Resolves with the result, or with the crash: comlink would reduce a thrown error to its message. */
   run(): Promise<{ ok: true; result: WorkerResult } | { ok: false; crash: Crash }>;
+  /**
+   * Build the actors of another run (its ActorHostData, checked as workerData is) in place of the
+   * last run's: how a kept worker hosts the next run (worker-set.ts). Refused while a run is running.
+   */
+  prepare(data: unknown): void;
   snapshot(): ReturnType<WorkerLoop['snapshot']>;
   /** Pause (1), resume (0) or stop (2) at the next slice. */
   command(c: number): void;

@@ -7,17 +7,21 @@
 import type * as Comlink from 'comlink';
 import PQueue from 'p-queue';
 import type { ActorHostApi } from './actor-host-api.js';
+import { CONTROL_STOP } from './thread-status.js';
 
 export class ControlPlane {
   /** The workers' comlink remotes; empty until they exist. */
   remotes: Comlink.Remote<ActorHostApi>[] = [];
   /** Set once the run has settled: commands are dropped from then on. */
   finished = false;
+  /** A stop was asked for (by the caller or the watchdog): the run did not end by itself. */
+  stopRequested = false;
   private readonly commands = new PQueue({ concurrency: 1 });
   private pending: number | undefined;
 
   /** Sends a control word (thread-status.ts) to every worker, after every command given before it. */
   set(v: number): Promise<void> {
+    if (v === CONTROL_STOP && !this.finished) this.stopRequested = true;
     return this.commands.add(async () => {
       if (this.finished) return;
       if (this.remotes.length === 0) {

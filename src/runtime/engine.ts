@@ -13,6 +13,7 @@ import { runInline } from './inline-runtime.js';
 import type { Placement } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { startThreaded, type ThreadedRun } from './threaded-runtime.js';
+import type { WorkerSet } from './worker-set.js';
 
 export type Host = 'inline' | 'threaded';
 
@@ -34,6 +35,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   ringCapacityRecords?: number;
   /** Threaded, free mode (free/free-loop.ts): no safe-time waiting; the drift window in ticks. */
   free?: { windowTicks: number };
+  /** Threaded: workers kept between runs (worker-set.ts); default fresh workers per run. */
+  workerSet?: WorkerSet;
 }
 
 /** The machine module's URL, as a worker must import it (source in tests, build otherwise). */
@@ -85,6 +88,7 @@ export function startThreadedRun(config: RunConfig, options: EngineOptions): Thr
     watchdogMs: options.watchdogMs,
     ringCapacityRecords: options.ringCapacityRecords,
     ...(options.free === undefined ? {} : { free: options.free }),
+    ...(options.workerSet === undefined ? {} : { workerSet: options.workerSet }),
   });
 }
 

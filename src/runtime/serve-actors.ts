@@ -51,8 +51,41 @@ export function checkHostData(host: string, data: unknown): ActorHostData {
   return d as ActorHostData;
 }
 
-/** Build this worker's actors from `machine` and serve the control plane on `port`. */
+/**
+ * Build this worker's actors from `machine` and serve the control plane on `port`. The worker can
+ * host later runs too (worker-set.ts): `prepare` builds the actors of the next run's data in place
+ * of the last run's, once that run has ended.
+ */
 export function serveActors(machine: MachineModule, data: ActorHostData, port: MessagePort): void {
+  let loop = buildLoop(machine, data);
+  let running = false;
+  const api: ActorHostApi = {
+    run: async () => {
+      running = true;
+      try {
+        return { ok: true, result: await loop.run() };
+      } catch (e) {
+        const crash = (e as { crash?: Crash }).crash;
+        if (crash !== undefined) return { ok: false, crash };
+        throw e;
+      } finally {
+        running = false;
+      }
+    },
+    prepare: (next: unknown) => {
+      // The main thread hands a kept worker on only after its run settled (worker-set.ts).
+      assert(!running, `worker ${data.init.worker}: asked to prepare a run while one is running`);
+      data = checkHostData('prepare', next);
+      loop = buildLoop(machine, data);
+    },
+    snapshot: () => loop.snapshot(),
+    command: (c: number) => loop.setCommand(c),
+  };
+  Comlink.expose(api, nodeEndpoint(port));
+}
+
+/** This worker's actors for one run and the loop that runs them. */
+function buildLoop(machine: MachineModule, data: ActorHostData): WorkerLoop | FreeWorkerLoop {
   const { init } = data;
   if (data.world !== undefined) machine.adoptWorld?.(data.config, data.world);
   // Both sides of the hand-off agree on the machine: the main thread planned with data.machineUrl,
@@ -71,19 +104,5 @@ export function serveActors(machine: MachineModule, data: ActorHostData, port: M
     .filter((a) => init.workerOf[a.index] === init.worker)
     .map((a) => machine.createActor(data.config, init.plan, a.index, recorder));
   // Free mode: one actor, no safe-time waiting (free-loop.ts); otherwise the conservative loop.
-  const loop = init.free !== undefined ? new FreeWorkerLoop(actors[0]!, init) : new WorkerLoop(actors, init);
-  const api: ActorHostApi = {
-    run: async () => {
-      try {
-        return { ok: true, result: await loop.run() };
-      } catch (e) {
-        const crash = (e as { crash?: Crash }).crash;
-        if (crash !== undefined) return { ok: false, crash };
-        throw e;
-      }
-    },
-    snapshot: () => loop.snapshot(),
-    command: (c: number) => loop.setCommand(c),
-  };
-  Comlink.expose(api, nodeEndpoint(port));
+  return init.free !== undefined ? new FreeWorkerLoop(actors[0]!, init) : new WorkerLoop(actors, init);
 }

@@ -34,9 +34,10 @@ import { createStopTick } from './stop-tick.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
 import { assemble, freeRunFigures } from './threaded-raw-run.js';
 import { watchdog } from './threaded-watchdog.js';
-import { compileOnWorkerThreads } from './worker-compiler.js';
+import { compileOnWorkerThreads, compilesOnOwnThread } from './worker-compiler.js';
 import type { WorkerInit } from './worker-init.js';
 import type { WorkerResult } from './worker-result.js';
+import type { KeptWorker, WorkerSet } from './worker-set.js';
 import { createWorker } from './worker-url.js';
 
 /**
@@ -82,6 +83,12 @@ export interface ThreadedOptions extends RunRecording {
    * (worker-url.ts); engine.ts uses it, and its workers check that they plan what `machineUrl` planned.
    */
   hostWorker?: 'actor-host' | 'machine-host';
+  /**
+   * Workers kept from an earlier run (worker-set.ts): this run uses them if they have its shape,
+   * and gives them back to the set if it ends by itself. Default: fresh workers, terminated at the
+   * end.
+   */
+  workerSet?: WorkerSet;
 }
 
 /** A handle on a running threaded simulation: the control plane. */
@@ -126,27 +133,48 @@ async function runWorkers<C>(
   const { rings, board, inits } = allocateRun(plan, workerOf, workerCount, cores, options);
   // Built once here (planMachine just did), cloned to every worker with the config.
   const world = machine.sharedWorld?.(config);
-  const workers: Worker[] = [];
   const groupName = (w: number) =>
     plan.actors
       .filter((a) => workerOf[a.index] === w)
       .map((a) => a.name)
       .join('+');
-  // Spinning workers that take every core compile on their own threads (worker-compiler.ts).
-  compileOnWorkerThreads(workerCount, cores, inits[0]!.spinRounds > 0);
+  const hostData = (w: number): ActorHostData => ({
+    machineUrl: machineUrl.href,
+    config,
+    world,
+    init: inits[w]!,
+  });
+  const spinning = inits[0]!.spinRounds > 0;
+  const hostWorker = options.hostWorker ?? 'actor-host';
+  // Kept workers serve only runs of their shape (worker-set.ts): V8 fixed the compile flag below
+  // when it made their isolates.
+  const shape = `${hostWorker}/${workerCount}/${compilesOnOwnThread(workerCount, cores, spinning)}`;
+  const set = options.workerSet;
+  const kept = set === undefined ? [] : await set.claim(shape);
+  const members: KeptWorker[] = [];
+  const watches: WorkerWatch[] = [];
+  let endedByItself = false;
   try {
-    const failures: Promise<never>[] = [];
-    for (let w = 0; w < workerCount; w++) {
-      const init = inits[w]!;
-      const { worker, failure } = spawnWorker(
-        options,
-        { machineUrl: machineUrl.href, config, world, init },
-        groupName(w),
-      );
-      workers.push(worker);
-      failures.push(failure);
+    if (kept.length > 0) {
+      members.push(...kept);
+      watches.push(...kept.map((k, w) => watchWorker(k.worker, groupName(w))));
+      // The kept workers build this run's actors; one that fails to is a crash of this run.
+      await Promise.race([
+        Promise.all(kept.map((k, w) => k.remote.prepare(hostData(w)))).catch((e: unknown) => {
+          throw crashOf('a kept worker', e);
+        }),
+        ...watches.map((x) => x.failure),
+      ]);
+    } else {
+      // Spinning workers that take every core compile on their own threads (worker-compiler.ts).
+      compileOnWorkerThreads(workerCount, cores, spinning);
+      for (let w = 0; w < workerCount; w++) {
+        const worker = spawnWorker(hostWorker, hostData(w));
+        members.push({ worker, remote: Comlink.wrap<ActorHostApi>(nodeEndpoint(worker)) });
+        watches.push(watchWorker(worker, groupName(w)));
+      }
     }
-    control.attach(workers.map((w) => Comlink.wrap<ActorHostApi>(nodeEndpoint(w))));
+    control.attach(members.map((m) => m.remote));
     const results = workerResults(control.remotes, groupName);
     const watch = watchdog(
       plan,
@@ -158,16 +186,23 @@ async function runWorkers<C>(
       () => void control.set(CONTROL_STOP),
     );
     try {
-      const done = await Promise.race([results, ...failures, watch.failed]);
+      const done = await Promise.race([results, ...watches.map((x) => x.failure), watch.failed]);
       const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
+      endedByItself = !control.stopRequested;
       return withPlacement(raw, done, options, cores);
     } finally {
       watch.stop();
     }
   } finally {
     control.finished = true;
-    for (const r of control.remotes) r[Comlink.releaseProxy]();
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const x of watches) x.detach();
+    if (set !== undefined && endedByItself) {
+      await set.keep(shape, members);
+    } else {
+      for (const m of members) m.remote[Comlink.releaseProxy]();
+      await Promise.all(members.map((m) => m.worker.terminate()));
+      set?.release();
+    }
   }
 }
 
@@ -283,27 +318,46 @@ function allocateRun(
   return { rings, board, inits };
 }
 
-/**
- * One worker thread, counted live until it exits; `failure` rejects with ActorCrashError naming
- * its actors when it throws or exits before the run settles.
- */
+/** One worker thread, counted live until it exits. */
 function spawnWorker(
-  options: ThreadedOptions,
+  hostWorker: NonNullable<ThreadedOptions['hostWorker']>,
   workerData: ActorHostData,
-  name: string,
-): { worker: Worker; failure: Promise<never> } {
-  const worker = createWorker(options.hostWorker ?? 'actor-host', { workerData });
+): Worker {
+  const worker = createWorker(hostWorker, { workerData });
   liveWorkers++;
   worker.once('exit', () => liveWorkers--);
+  return worker;
+}
+
+/** A worker watched for one run: `failure` rejects if it throws or exits; `detach` stops watching. */
+interface WorkerWatch {
+  failure: Promise<never>;
+  detach: () => void;
+}
+
+/**
+ * Watch `worker` for the length of one run: `failure` rejects with ActorCrashError naming its
+ * actors when it throws or exits before the run settles. A kept worker (worker-set.ts) is watched
+ * anew by each run it serves, so its listeners are removed when the run settles.
+ */
+function watchWorker(worker: Worker, name: string): WorkerWatch {
+  let onError: (e: Error) => void = () => undefined;
+  let onExit: (code: number) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => {
-    worker.once('error', (e) => reject(crashOf(name, e)));
-    worker.once('exit', (code) =>
-      reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`))),
-    );
+    onError = (e) => reject(crashOf(name, e));
+    onExit = (code) => reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`)));
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   });
   // Once the run settles, terminating the workers fires 'exit': nobody listens any more.
   failure.catch(() => undefined);
-  return { worker, failure };
+  return {
+    failure,
+    detach: () => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    },
+  };
 }
 
 /** A zero-latency edge between two workers would give conservative synchronisation no lookahead. */

@@ -2,7 +2,8 @@
  * One seed of a sweep: one whole inline simulation (design.md: sweeps run inline, one simulation
  * per pool task), judged, and turned into a failure file when it fails. Runs in a piscina thread
  * (workers/sweep-worker.ts) or, for one seed, in the caller's thread. A free sweep's seed is a
- * free run on worker threads of its own, started from the caller's thread (sweep.ts).
+ * free run on worker threads, started from the caller's thread (sweep.ts), which keeps the threads
+ * from seed to seed (runtime/worker-set.ts).
  */
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -14,6 +15,7 @@ import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.
 import { runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
+import type { WorkerSet } from '../runtime/worker-set.js';
 import type { SeedOutcome } from './seed-outcome.js';
 
 export interface SeedTask {
@@ -25,6 +27,8 @@ export interface SeedTask {
   free?: { windowTicks: number };
   /** Free runs only (they run in the caller's thread): polled to stop the run at once (Ctrl-C). */
   shouldStop?: () => boolean;
+  /** Free runs only: the sweep's workers, kept from seed to seed (runtime/worker-set.ts). */
+  workerSet?: WorkerSet;
 }
 
 export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
@@ -38,6 +42,7 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
             host: 'threaded',
             free: task.free,
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
+            ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
           }).result;
     return judged(task, config, raw, started);
   } catch (e) {

@@ -12,6 +12,7 @@ import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failureFileName } from '../repro/failure-file.js';
+import { WorkerSet } from '../runtime/worker-set.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, seedsOf } from './seeds.js';
@@ -114,13 +115,34 @@ function writeFailure(o: SeedOutcome, dir: string | undefined): string | null {
   return file;
 }
 
-/** A free sweep: one free run at a time, from this thread (each has its own worker threads). */
+/**
+ * A free sweep: one free run at a time, from this thread, on worker threads kept from seed to seed
+ * (runtime/worker-set.ts): after the first seed each run starts on threads that have loaded the
+ * code and compiled it (a seed that crashes, stalls or is stopped hands the next fresh threads).
+ */
 async function freeSweep(
   options: SweepOptions,
   seeds: readonly number[],
   summary: SweepSummary,
   started: number,
 ): Promise<SweepSummary> {
+  const workerSet = new WorkerSet();
+  try {
+    await freeSeeds(options, seeds, summary, workerSet);
+  } finally {
+    await workerSet.close();
+  }
+  summary.wallMs = performance.now() - started;
+  return canonical(summary);
+}
+
+/** The seeds in order, each a free run on the set's threads, until the end, a stop or a first failure. */
+async function freeSeeds(
+  options: SweepOptions,
+  seeds: readonly number[],
+  summary: SweepSummary,
+  workerSet: WorkerSet,
+): Promise<void> {
   let done = 0;
   for (const seed of seeds) {
     if (options.shouldStop?.() === true) {
@@ -132,6 +154,7 @@ async function freeSweep(
       workload: options.workload,
       seed,
       free: options.free,
+      workerSet,
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
     });
     // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted.
@@ -147,6 +170,4 @@ async function freeSweep(
       break;
     }
   }
-  summary.wallMs = performance.now() - started;
-  return canonical(summary);
 }

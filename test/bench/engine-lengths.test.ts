@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
-import { parseLengths } from '../../bench/engine.js';
+import { parseLengths, run } from '../../bench/engine.js';
+import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 
 /** `npm run bench -- engine --lengths LIST`: the simulated lengths the engine bench runs. */
 describe('engine bench --lengths', () => {
@@ -25,5 +26,28 @@ describe('engine bench --lengths', () => {
     expect(() => parseLengths(text)).toThrow(UsageError);
     expect(() => parseLengths(text)).toThrow(`got \`${text}\``);
     expect(() => parseLengths(text)).toThrow(why);
+  });
+});
+
+/** `--threads kept|fresh`: whether a warm bench's threaded hosts keep their threads between runs. */
+describe('engine bench --threads', () => {
+  const opts = (values: Record<string, string>) => ({
+    json: true,
+    values,
+    whole: () => 0,
+    oneOf: (name: string, allowed: readonly string[]) => {
+      const v = values[name];
+      if (v !== undefined && !allowed.includes(v)) throw new UsageError(`bad --${name}`);
+      return v;
+    },
+  });
+
+  test('kept threads with cold starts are refused before any run, naming both options', async () => {
+    const refused = run(opts({ start: 'cold', threads: 'kept', lengths: '1us' }));
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(
+      'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
+    );
+    expect(liveWorkerCount()).toBe(0);
   });
 });

@@ -81,7 +81,7 @@ describe('run --free', () => {
     expect(shrink.code).toBe(2);
   });
 
-  test('sweep --free: one free run per seed, failure files that replay', async () => {
+  test('sweep --free: one free run per seed (after the first on kept threads), failure files that replay', async () => {
     const dir = tmp();
     const r = await cli([
       'sweep',
@@ -98,9 +98,12 @@ describe('run --free', () => {
     ]);
     expect(r.code).toBe(1);
     const files = readdirSync(dir).filter((f) => f !== 'sweep-summary.json');
-    expect(files.length).toBeGreaterThanOrEqual(1);
-    const replay = await cli(['replay', join(dir, files[0]!)]);
-    expect(replay.stdout).toContain('reproduced exactly');
+    // Both seeds fail with the bug; the second ran on the threads the first left (worker-set.ts).
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      const replay = await cli(['replay', join(dir, f)]);
+      expect(replay.stdout).toContain('reproduced exactly');
+    }
   });
 
   test.each([

@@ -1,0 +1,123 @@
+/**
+ * Workers kept between threaded runs (src/runtime/worker-set.ts): a kept worker's run gives the
+ * digest a fresh worker gives, for several seeds, workloads and placements in a row; a run of
+ * another shape replaces the kept workers; a run that crashes, is stopped or finds a kept worker
+ * gone starts the next one fresh; the set refuses a second run at once and any run once closed;
+ * and nothing is left running after `close`.
+ */
+import { describe, expect, test } from 'vitest';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import type { Placement } from '../../src/runtime/placement.js';
+import { ActorCrashError } from '../../src/runtime/run-errors.js';
+import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
+import { WorkerSet } from '../../src/runtime/worker-set.js';
+import { workloads } from '../../workloads/index.js';
+
+function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
+  const w = workloads.find((x) => x.name === name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks }, name) };
+}
+
+const TWO: Placement = { kind: 'workers', count: 2 };
+const PER_ACTOR: Placement = { kind: 'per-actor' };
+
+describe('worker set: threads kept from run to run', () => {
+  test('kept workers give the inline digest run after run, and a new shape replaces them', async () => {
+    const set = new WorkerSet();
+    const runs: { c: RunConfig; placement: Placement; workers: number }[] = [
+      { c: config('stress', 11, 40_000_000), placement: TWO, workers: 2 },
+      { c: config('stress', 12, 40_000_000), placement: TWO, workers: 2 },
+      { c: config('shootdown-storm', 3, 40_000_000, ['single-flush']), placement: TWO, workers: 2 },
+      { c: config('stress', 13, 40_000_000), placement: PER_ACTOR, workers: 9 },
+      { c: config('stress', 14, 40_000_000), placement: PER_ACTOR, workers: 9 },
+    ];
+    try {
+      for (const { c, placement, workers } of runs) {
+        const inline = await runRaw(c, { host: 'inline' });
+        const kept = await runRaw(c, { host: 'threaded', placement, workerSet: set });
+        expect(kept.actorDigests).toEqual(inline.actorDigests);
+        expect(kept.events).toBe(inline.events);
+        expect(inline.events).toBeGreaterThan(5000);
+        // Given back after a run that ended by itself: as many as the run had.
+        expect(set.size).toBe(workers);
+        expect(liveWorkerCount()).toBe(workers);
+      }
+    } finally {
+      await set.close();
+    }
+    expect(set.size).toBe(0);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('a crash or a stop terminates the kept workers; the next run starts fresh and agrees', async () => {
+    const set = new WorkerSet();
+    try {
+      const c = config('stress', 21, 40_000_000);
+      await runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+      expect(set.size).toBe(2);
+      // The crash happens in a kept worker, in the run it was prepared for.
+      const crashing: RunConfig = {
+        ...config('stress', 22, 40_000_000),
+        crashAt: { actor: 'gpu2', event: 50 },
+      };
+      await expect(runRaw(crashing, { host: 'threaded', placement: TWO, workerSet: set })).rejects.toThrow(
+        ActorCrashError,
+      );
+      expect(set.size).toBe(0);
+      expect(liveWorkerCount()).toBe(0);
+      const after = await runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+      expect(after.actorDigests).toEqual((await runRaw(c, { host: 'inline' })).actorDigests);
+      expect(set.size).toBe(2);
+      // A stopped run did not end by itself: its workers are not kept.
+      const stopped = await runRaw(config('stress', 23, 2_000_000_000), {
+        host: 'threaded',
+        placement: TWO,
+        workerSet: set,
+        shouldStop: () => true,
+      });
+      expect(stopped.stopped).toBe('interrupted');
+      expect(set.size).toBe(0);
+      expect(liveWorkerCount()).toBe(0);
+    } finally {
+      await set.close();
+    }
+  });
+
+  test('a kept worker that exits between runs is not asked to run again', async () => {
+    const set = new WorkerSet();
+    try {
+      const c = config('stress', 31, 40_000_000);
+      // The kept workers are reachable only through the set; terminate one as a crash of the OS would.
+      const grab = set as unknown as { kept: { worker: { terminate(): Promise<number> } }[] };
+      await runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+      expect(set.size).toBe(2);
+      await grab.kept[0]!.worker.terminate();
+      const again = await runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+      expect(again.actorDigests).toEqual((await runRaw(c, { host: 'inline' })).actorDigests);
+      expect(set.size).toBe(2);
+      expect(liveWorkerCount()).toBe(2);
+    } finally {
+      await set.close();
+    }
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('one run at a time, and none once closed', async () => {
+    const set = new WorkerSet();
+    const c = config('stress', 41, 40_000_000);
+    const first = runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+    await expect(runRaw(c, { host: 'threaded', placement: TWO, workerSet: set })).rejects.toThrow(
+      /expected one run at a time, got a second run while one holds the set/,
+    );
+    const done = await first;
+    expect(done.events).toBeGreaterThan(5000);
+    await set.close();
+    await expect(runRaw(c, { host: 'threaded', placement: TWO, workerSet: set })).rejects.toThrow(
+      /expected an open set, got one already closed/,
+    );
+    expect(liveWorkerCount()).toBe(0);
+  });
+});
