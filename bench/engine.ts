@@ -29,6 +29,11 @@
  *                  behaviour before worker sets, and its figures in bench/README.md until then);
  *   cold           every run in a fresh `node` process (engine-once.ts), as `npusim run` starts:
  *                  every host compiles from nothing, as a user's run does.
+ * Warm-up, `--warmup N` (0 to 5; warm only): N rounds of every host run first, checked and not
+ * counted, so that the medians measure the steady state of a long-lived process: 1 by default
+ * (a kept worker's isolate reaches its speed over its first two runs or so, an inline run's over
+ * its first; the inline-pair peers warm up on their own first). 0 gives the bench as it was
+ * before worker sets, whose first round was counted.
  * Reported: each host's median, and the ratios the targets name. Every run's event digest is
  * compared with the first inline run's: a benchmark whose hosts disagree fails instead of printing
  * a rate.
@@ -163,6 +168,12 @@ export async function run(opts: BenchOptions): Promise<void> {
       'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
     );
   }
+  const warmup = opts.whole('warmup', start === 'warm' ? 1 : 0, 0, 5);
+  if (start === 'cold' && warmup > 0) {
+    throw new UsageError(
+      `Expected no \`--warmup\` rounds with \`--start cold\`: a cold run is a fresh process that nothing warms, got \`--warmup ${warmup}\``,
+    );
+  }
   if (start === 'cold' && import.meta.url.endsWith('.ts')) {
     throw new UsageError(
       'Expected the built bench for `--start cold` (npm run bench), got the TypeScript source',
@@ -174,7 +185,15 @@ export async function run(opts: BenchOptions): Promise<void> {
   const lengths = [];
   for (const { durationTicks, runs } of lengthList)
     lengths.push(
-      await runLength(durationTicks, runs, opts, baseline, workerCounts, { start, threads }, baselineDir),
+      await runLength(
+        durationTicks,
+        runs,
+        opts,
+        baseline,
+        workerCounts,
+        { start, threads, warmup },
+        baselineDir,
+      ),
     );
   const context = machineContext(loadBefore);
   if (opts.json) {
@@ -253,7 +272,7 @@ async function runLength(
   opts: BenchOptions,
   baseline: { run: RunFn; params: unknown } | undefined,
   workerCounts: readonly number[],
-  { start, threads }: { start: Start; threads: Threads },
+  { start, threads, warmup }: { start: Start; threads: Threads; warmup: number },
   baselineDir: string | undefined,
 ) {
   const config = await workloadConfig(WORKLOAD, SEED, durationTicks);
@@ -291,7 +310,8 @@ async function runLength(
   let digest: string | undefined;
   let events = 0;
   try {
-    for (let i = 0; i < runs; i++) {
+    // Rounds below 0 are the warm-up: run and checked, not counted.
+    for (let i = -warmup; i < runs; i++) {
       for (const h of hosts) {
         const raw = await h.run();
         const d = raw.digest;
@@ -303,6 +323,7 @@ async function runLength(
           if (d !== digest)
             throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
         }
+        if (i < 0) continue;
         const s = raw.wallMs / 1000;
         const f = figures.get(h.name)!;
         f.eps.push(raw.events / s);
@@ -335,6 +356,7 @@ async function runLength(
   const summary = {
     start,
     threads,
+    warmupRounds: warmup,
     workload: WORKLOAD,
     seed: SEED,
     durationTicks,
@@ -353,7 +375,7 @@ async function runLength(
   const fmt = (x: number): string => x.toExponential(3).padStart(12);
   process.stdout.write(
     `engine: workload ${WORKLOAD}, seed ${SEED}, ${durationTicks / 1e9} ms simulated, ${events} events per run, ` +
-      `median of ${runs} runs per host (${start === 'cold' ? 'each in a fresh node process' : `all in this process, threaded hosts on ${threads === 'kept' ? 'threads kept between their runs' : 'fresh threads each run'}`}), event digest ${digest}\n`,
+      `median of ${runs} runs per host${warmup > 0 ? ` after ${warmup} warm-up round${warmup > 1 ? 's' : ''}` : ''} (${start === 'cold' ? 'each in a fresh node process' : `all in this process, threaded hosts on ${threads === 'kept' ? 'threads kept between their runs' : 'fresh threads each run'}`}), event digest ${digest}\n`,
   );
   process.stdout.write(
     `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,

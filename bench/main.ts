@@ -32,8 +32,15 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   engine: {
     describe:
-      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process; --threads fresh: threaded runs on new threads each run, not kept; --lengths 1ms,6ms,20ms: other lengths), events/s',
-    options: ['baseline DIR', 'workers LIST', 'start warm|cold', 'threads kept|fresh', 'lengths LIST'],
+      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process; --threads fresh: threaded runs on new threads each run, not kept; --warmup N: uncounted rounds first, 1 by default when warm; --lengths 1ms,6ms,20ms: other lengths), events/s',
+    options: [
+      'baseline DIR',
+      'workers LIST',
+      'start warm|cold',
+      'threads kept|fresh',
+      'warmup N',
+      'lengths LIST',
+    ],
     load: () => import('./engine.js'),
   },
   startup: {

@@ -29,12 +29,12 @@ describe('engine bench --lengths', () => {
   });
 });
 
-/** `--threads kept|fresh`: whether a warm bench's threaded hosts keep their threads between runs. */
-describe('engine bench --threads', () => {
+/** `--threads kept|fresh` and `--warmup N`: how a warm bench's runs reach their steady state. */
+describe('engine bench --threads and --warmup', () => {
   const opts = (values: Record<string, string>) => ({
     json: true,
     values,
-    whole: () => 0,
+    whole: (name: string, fallback: number) => (values[name] === undefined ? fallback : Number(values[name])),
     oneOf: (name: string, allowed: readonly string[]) => {
       const v = values[name];
       if (v !== undefined && !allowed.includes(v)) throw new UsageError(`bad --${name}`);
@@ -47,6 +47,15 @@ describe('engine bench --threads', () => {
     await expect(refused).rejects.toThrow(UsageError);
     await expect(refused).rejects.toThrow(
       'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
+    );
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('warm-up rounds with cold starts are refused before any run', async () => {
+    const refused = run(opts({ start: 'cold', warmup: '2', lengths: '1us' }));
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(
+      'Expected no `--warmup` rounds with `--start cold`: a cold run is a fresh process that nothing warms, got `--warmup 2`',
     );
     expect(liveWorkerCount()).toBe(0);
   });
