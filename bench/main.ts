@@ -62,8 +62,9 @@ const BENCHMARKS: Record<string, BenchEntry> = {
     load: () => import('./bound.js'),
   },
   sweep: {
-    describe: 'npusim sweep on 1 and 2 pool threads, seeds/s (--baseline DIR: an older build, side by side)',
-    options: ['seeds N', 'runs N', 'baseline DIR'],
+    describe:
+      'npusim sweep on 1 and 2 pool threads, seeds/s (--baseline DIR: an older build, side by side; --mode free: free sweeps, threads kept from seed to seed)',
+    options: ['seeds N', 'runs N', 'baseline DIR', 'mode pool|free'],
     load: () => import('./sweep.js'),
   },
   explore: {

@@ -20,6 +20,9 @@
  * holds its `dist/`, e.g. a git worktree built with `npm run build`), its rows interleaved with
  * this build's, and this build's seeds/s over the baseline's at 1 and 2 threads. Each build's
  * digests are checked against its own first sweep (the baseline's model may differ).
+ * `--mode free`: free sweeps instead (`npusim sweep --free`: one seed at a time, each a free run on
+ * a worker per actor, the threads kept from seed to seed), one row per build, 12 seeds by default;
+ * a free run races, so its digests are its own and are not compared.
  * Target: 2 threads >= 1.8 x one thread on a 2-core machine. Nothing here asserts it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -39,11 +42,15 @@ const FIRST_SEED = 1;
 const DEFAULT_SEEDS = 96;
 const DEFAULT_RUNS = 5;
 const JOBS = [1, 2] as const;
+const DEFAULT_FREE_SEEDS = 12;
+/** The free sweeps' drift window: the command line's default (1 us). */
+const FREE_WINDOW_TICKS = 1_000_000;
 const TARGET_TWO_OVER_ONE = 1.8;
 
 interface Row {
   /** 'this build', or 'baseline' (--baseline DIR). */
   build: string;
+  /** Pool threads (`--mode pool`); 1 in a free sweep, whose seeds run one at a time. */
   jobs: number;
   medianSeedsPerSecond: number;
   medianWallMs: number;
@@ -64,7 +71,9 @@ interface Build {
 }
 
 export async function run(opts: BenchOptions): Promise<void> {
-  const seedCount = opts.whole('seeds', DEFAULT_SEEDS, 1, 100_000);
+  const mode = (opts.oneOf('mode', ['pool', 'free']) ?? 'pool') as 'pool' | 'free';
+  const jobsList: readonly number[] = mode === 'pool' ? JOBS : [1];
+  const seedCount = opts.whole('seeds', mode === 'pool' ? DEFAULT_SEEDS : DEFAULT_FREE_SEEDS, 1, 100_000);
   const reps = opts.whole('runs', DEFAULT_RUNS, 1, 100);
   const baselineDir = opts.values.baseline;
   const builds = [await buildOf('this build', { runSweep, findWorkload, scenarioConfig, loadWorkloads })];
@@ -74,14 +83,14 @@ export async function run(opts: BenchOptions): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const key = (build: string, jobs: number) => `${build}/${jobs}`;
   const rates = new Map<string, { sps: number[]; wall: number[]; cpu: number[]; cores: number[] }>(
-    builds.flatMap((b) => JOBS.map((j) => [key(b.name, j), { sps: [], wall: [], cpu: [], cores: [] }])),
+    builds.flatMap((b) => jobsList.map((j) => [key(b.name, j), { sps: [], wall: [], cpu: [], cores: [] }])),
   );
   const references = new Map<string, string[]>();
   let failedPerSweep = 0;
   try {
     for (let i = 0; i < reps; i++) {
       for (const build of builds) {
-        for (const jobs of JOBS) {
+        for (const jobs of jobsList) {
           const digests: string[] = [];
           const cpuBefore = process.cpuUsage();
           const summary = await build.runSweep({
@@ -89,6 +98,7 @@ export async function run(opts: BenchOptions): Promise<void> {
             workload: build.workload,
             seeds,
             jobs,
+            ...(mode === 'free' ? { free: { windowTicks: FREE_WINDOW_TICKS } } : {}),
             failuresDir: join(
               failuresRoot,
               `run${i}-${build.name === 'baseline' ? 'base' : 'this'}-jobs${jobs}`,
@@ -97,12 +107,13 @@ export async function run(opts: BenchOptions): Promise<void> {
               digests[o.seed - FIRST_SEED] = o.digest;
             },
           });
-          const label = `${build.name}, ${jobs} thread(s)`;
+          const label = mode === 'free' ? `${build.name}, free` : `${build.name}, ${jobs} thread(s)`;
           if (summary.ran !== seedCount)
             throw new Error(`sweep bench: ${label} ran ${summary.ran} seeds, expected ${seedCount}`);
           const reference = references.get(build.name) ?? digests;
           references.set(build.name, reference);
-          const differs = digests.findIndex((d, k) => d !== reference[k]);
+          // A free run races: its digest is its own.
+          const differs = mode === 'free' ? -1 : digests.findIndex((d, k) => d !== reference[k]);
           if (differs >= 0) {
             throw new Error(
               `sweep bench: ${label}, repetition ${i}: seed ${FIRST_SEED + differs} has digest ` +
@@ -128,7 +139,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     rmSync(failuresRoot, { recursive: true, force: true });
   }
   const rows: Row[] = builds.flatMap((b) =>
-    JOBS.map((jobs) => {
+    jobsList.map((jobs) => {
       const r = rates.get(key(b.name, jobs))!;
       return {
         build: b.name,
@@ -143,15 +154,16 @@ export async function run(opts: BenchOptions): Promise<void> {
   );
   const rate = (build: string, jobs: number) =>
     rows.find((r) => r.build === build && r.jobs === jobs)?.medianSeedsPerSecond ?? Number.NaN;
-  const ratio = rate('this build', 2) / rate('this build', 1);
+  const ratio = mode === 'pool' ? rate('this build', 2) / rate('this build', 1) : null;
   const overBaseline =
     baselineDir === undefined
       ? null
-      : Object.fromEntries(JOBS.map((j) => [j, rate('this build', j) / rate('baseline', j)]));
+      : Object.fromEntries(jobsList.map((j) => [j, rate('this build', j) / rate('baseline', j)]));
   const context = machineContext(loadBefore);
   if (opts.json) {
     const out = {
       bench: 'sweep',
+      mode,
       workload: WORKLOAD,
       bugs: [BUG],
       seeds,
@@ -166,7 +178,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     return;
   }
   process.stdout.write(
-    `sweep: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failedPerSweep} failing, ` +
+    `sweep${mode === 'free' ? ' --free' : ''}: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failedPerSweep} failing, ` +
       `a failure file each), median of ${reps} sweeps per row, interleaved\n`,
   );
   const buildColumn = baselineDir === undefined ? '' : 'build'.padEnd(12);
@@ -176,16 +188,18 @@ export async function run(opts: BenchOptions): Promise<void> {
   );
   for (const r of rows) {
     process.stdout.write(
-      `${baselineDir === undefined ? '' : r.build.padEnd(12)}${String(r.jobs).padEnd(9)}${r.medianSeedsPerSecond.toFixed(1).padStart(10)}${r.medianWallMs.toFixed(0).padStart(10)}` +
+      `${baselineDir === undefined ? '' : r.build.padEnd(12)}${(mode === 'free' ? 'free' : String(r.jobs)).padEnd(9)}${r.medianSeedsPerSecond.toFixed(1).padStart(10)}${r.medianWallMs.toFixed(0).padStart(10)}` +
         `${r.medianCpuMsPerSeed.toFixed(0).padStart(13)}${r.medianCoresUsed.toFixed(2).padStart(12)}  ${r.runs.map((x) => x.toFixed(1)).join(' ')}\n`,
     );
   }
-  process.stdout.write(
-    `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
-  );
+  if (ratio !== null) {
+    process.stdout.write(
+      `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
+    );
+  }
   if (overBaseline !== null) {
     process.stdout.write(
-      `this build / baseline: ${JOBS.map((j) => `${overBaseline[j]!.toFixed(2)} x at ${j} thread(s)`).join(', ')} (seeds/s; baseline ${baselineDir})\n`,
+      `this build / baseline: ${jobsList.map((j) => `${overBaseline[j]!.toFixed(2)} x ${mode === 'free' ? 'free' : `at ${j} thread(s)`}`).join(', ')} (seeds/s; baseline ${baselineDir})\n`,
     );
   }
   process.stdout.write(`(${contextText(context)})\n`);

@@ -8,6 +8,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
+import type { WorkerSet } from '../runtime/worker-set.js';
 import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { startInlineWorker } from './inline-worker.js';
@@ -16,11 +17,15 @@ import { createProgress } from './progress.js';
 
 export type Host = 'inline' | 'threaded' | 'free';
 
-/** What every run of one command shares: its arguments, its streams and its Ctrl-C. */
+/**
+ * What every run of one command shares: its arguments, its streams, its Ctrl-C, and the worker
+ * threads one threaded run leaves for the next (a workload's variants, --trace's anchored run).
+ */
 export interface RunSession {
   args: RunArgs;
   io: CliIo;
   interrupt: Interrupt;
+  workers?: WorkerSet;
 }
 
 export interface HostRunOptions {
@@ -72,6 +77,7 @@ export async function hostRun(
         shouldStop: () => interrupt.stopped,
         ...(recordEvents > 0 ? { recordEvents } : {}),
         ...(trace === undefined ? {} : { trace }),
+        ...(session.workers === undefined ? {} : { workerSet: session.workers }),
       });
       interrupt.track(() => run.stop());
       return await run.result;

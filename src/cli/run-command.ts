@@ -21,6 +21,7 @@ import { type RunResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
+import { WorkerSet } from '../runtime/worker-set.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { checkHosts } from './check-hosts.js';
 import type { RunArgs } from './cli-args.js';
@@ -45,6 +46,17 @@ export function buildRunConfig(args: RunArgs, workload: Workload, file?: string)
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  // One set of worker threads for every threaded run of this command (the main run, --trace's
+  // anchored run, the variants): each after the first starts on threads that are warm.
+  const workers = new WorkerSet();
+  try {
+    return await runWithWorkers(args, io, workers);
+  } finally {
+    await workers.close();
+  }
+}
+
+async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Promise<number> {
   const { workload, file } = await resolveWorkload(args.workload, await loadWorkloads());
   let config = buildRunConfig(args, workload, file);
   const machine = await import('../model/actors/machine.js');
@@ -61,7 +73,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
   const recording = await traceRecording(args, config, plan);
   const interrupt = new Interrupt(io);
-  const session: RunSession = { args, io, interrupt };
+  const session: RunSession = { args, io, interrupt, workers };
   const started = performance.now();
   let raw: RawRun;
   let traceRaw: RawRun | undefined;
@@ -86,7 +98,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (variants.length > 0 && result.status !== 'interrupted') {
     result.expectation = judgeExpectation(workload.expect, result);
     result.label = workload.label ?? 'as declared';
-    const ran = await runVariants(workload, variants, args, config.seed, file, io);
+    const ran = await runVariants(workload, variants, args, config.seed, file, io, workers);
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
   }

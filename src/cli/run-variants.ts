@@ -11,6 +11,7 @@ import { failedRunResult } from '../report/assemble-result.js';
 import { judgeExpectation } from '../report/headline.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
+import type { WorkerSet } from '../runtime/worker-set.js';
 import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { writeFailureFile } from './failure-output.js';
@@ -31,6 +32,7 @@ export async function runVariants(
   seed: number,
   file: string | undefined,
   io: CliIo,
+  workers?: WorkerSet,
 ): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
@@ -46,9 +48,14 @@ export async function runVariants(
     let freeLog: FreeLog | undefined;
     const started = performance.now();
     try {
-      const raw = await hostRun({ args, io, interrupt }, config, askedHost(args), {
-        label: `variant ${v.name}`,
-      });
+      const raw = await hostRun(
+        { args, io, interrupt, ...(workers === undefined ? {} : { workers }) },
+        config,
+        askedHost(args),
+        {
+          label: `variant ${v.name}`,
+        },
+      );
       freeLog = raw.free?.log;
       result = describedResult(config, plan, raw, workload);
     } catch (error) {

@@ -31,8 +31,9 @@ export interface SweepOptions {
   /** Polled between seeds: true stops handing out seeds (Ctrl-C). */
   shouldStop?: () => boolean;
   /**
-   * Free-running threads: each seed is a free run on worker threads of its own (one per actor),
-   * started from this thread one seed at a time (`jobs` is then 1), so runs never share cores.
+   * Free-running threads: each seed is a free run on worker threads (one per actor), started from
+   * this thread one seed at a time (`jobs` is then 1), so runs never share cores; the threads are
+   * kept from seed to seed (runtime/worker-set.ts).
    */
   free?: { windowTicks: number };
 }

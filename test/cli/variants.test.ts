@@ -72,6 +72,17 @@ describe('variants', () => {
     expect(again.variants).toBeUndefined();
   });
 
+  test('threaded, the variants run on the threads the run before them left, and give the inline digests', async () => {
+    const argv = ['run', 'multi-tenant', '--seed', '3', '--duration', '20us', '--json', '--no-failure-file'];
+    const inline = JSON.parse((await cli([...argv, '--inline'])).stdout) as RunResult;
+    const threaded = JSON.parse((await cli([...argv, '--workers', '2'])).stdout) as RunResult;
+    expect(threaded.host).toBe('threaded');
+    expect(threaded.engine.placement).toBe('2');
+    expect(inline.variants).toHaveLength(2);
+    expect(threaded.digest).toBe(inline.digest);
+    expect(threaded.variants?.map((v) => v.digest)).toEqual(inline.variants?.map((v) => v.digest));
+  });
+
   test('a variant that finds what it did not expect fails the command with its own failure file', async () => {
     const dir = tmp();
     const file = join(dir, 'leaky.json');
