@@ -11,6 +11,7 @@ import {
   runWorkload,
   TOPOLOGY_PRESETS,
   validateTopologySpec,
+  WorkerSet,
   workloadParamsSchema,
 } from 'npusim';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +84,32 @@ describe('public API', () => {
     expect(b.config.params.gpu.dmaBytes).toBe(512);
     expect(b.digest).not.toBe(a.digest);
     expect(b.reproduce).toContain('--set gpu.dmaBytes=512');
+  });
+
+  it('api: threaded runs through the package keep their threads in a WorkerSet and agree with inline', async () => {
+    const w = defineWorkload({
+      name: 'api-kept-threads',
+      description: 'probe',
+      params: {
+        topology: 'witherspoon-4',
+        durationTicks: 10_000_000,
+        tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+      },
+    });
+    const workers = new WorkerSet();
+    try {
+      for (const seed of [4, 5]) {
+        const threaded = await runWorkload(w, { seed, host: 'threaded', workerSet: workers });
+        const inline = await runWorkload(w, { seed });
+        expect(threaded.host).toBe('threaded');
+        expect(threaded.digest).toBe(inline.digest);
+        // The run ended by itself: its workers (one per actor of witherspoon-4) wait for the next.
+        expect(workers.size).toBe(threaded.actors.length);
+      }
+    } finally {
+      await workers.close();
+    }
+    expect(workers.size).toBe(0);
   });
 
   it('api: the presets are TopologySpecs the validator takes back; the parameter schema is exported', () => {
