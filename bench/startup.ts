@@ -16,9 +16,12 @@
  * that changed the event stream fails instead of printing a time); the baseline is another
  * version of the model and is not checked. Also printed: which entry this build's workers start
  * on (the bundle's boot file or tsc's output) and whether V8 accepts the bundle's code cache.
- * A third row, "bare workers", interleaved with the others, starts as many workers as this build's
+ * A row "bare workers", interleaved with the others, starts as many workers as this build's
  * run does, each only posting one message, and terminates them: Node's own floor, which no change
- * to npusim can go below.
+ * to npusim can go below. A row "kept threads" runs this build on the threads its previous run left
+ * (src/runtime/worker-set.ts: how a free sweep's seeds, a workload's variants and a program's runs
+ * after the first start); its digest is checked too. The target is read on "this build" (fresh
+ * workers, as every `npusim run` starts): the kept row is the start of every later run of a process.
  *
  * Options: `--runs N` timed runs per build (default 11), `--baseline DIR`.
  * Target: this build's threaded start-up at least 2 x faster (wall) than 622ba01's, side by side.
@@ -32,6 +35,7 @@ import { combineDigests } from '../src/runtime/digest.js';
 import { runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { codeCacheState } from '../src/runtime/worker-bundle.js';
+import { WorkerSet } from '../src/runtime/worker-set.js';
 import { workerEntryUrl } from '../src/runtime/worker-url.js';
 import { contextText, machineContext, median, workloadConfig } from './bench-run.js';
 import { loadBaseline } from './engine.js';
@@ -52,12 +56,29 @@ interface Build {
 }
 
 export async function run(opts: BenchOptions): Promise<void> {
+  // Checked before anything runs (a bad `--runs` is a usage error, exit 2).
+  opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
+  const config = await workloadConfig(WORKLOAD, SEED, DURATION_TICKS);
+  const kept = new WorkerSet();
+  try {
+    await measure(opts, config, kept);
+  } finally {
+    await kept.close();
+  }
+}
+
+async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): Promise<void> {
   const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
   const baselineDir = opts.values.baseline;
-  const config = await workloadConfig(WORKLOAD, SEED, DURATION_TICKS);
   const inlineDigest = combineDigests((await runRaw(config, { host: 'inline' })).actorDigests);
   const builds: Build[] = [
     { name: 'this build', run: () => runRaw(config, { host: 'threaded' }), wallMs: [], cpuMs: [] },
+    {
+      name: 'kept threads',
+      run: () => runRaw(config, { host: 'threaded', workerSet: kept }),
+      wallMs: [],
+      cpuMs: [],
+    },
   ];
   if (baselineDir !== undefined) {
     const baseline = await loadBaseline(baselineDir, WORKLOAD);
@@ -85,12 +106,12 @@ export async function run(opts: BenchOptions): Promise<void> {
       const used = process.cpuUsage(cpu);
       b.wallMs.push(wallMs);
       b.cpuMs.push((used.user + used.system) / 1000);
-      if (b.name === 'this build' && raw !== undefined) {
+      if ((b.name === 'this build' || b.name === 'kept threads') && raw !== undefined) {
         workers = raw.workers.length;
         const digest = combineDigests(raw.actorDigests);
         if (digest !== inlineDigest)
           throw new Error(
-            `startup bench: threaded run ${i} has event digest ${digest}, the inline run ${inlineDigest}`,
+            `startup bench: ${b.name}, threaded run ${i} has event digest ${digest}, the inline run ${inlineDigest}`,
           );
       }
     }
@@ -106,10 +127,16 @@ export async function run(opts: BenchOptions): Promise<void> {
   }));
   const base = rows.find((r) => r.name === 'baseline');
   const mine = rows[0]!;
+  const keptRow = rows[1]!;
   const ratios =
     base === undefined
       ? null
-      : { wall: base.medianWallMs / mine.medianWallMs, cpu: base.medianCpuMs / mine.medianCpuMs };
+      : {
+          wall: base.medianWallMs / mine.medianWallMs,
+          cpu: base.medianCpuMs / mine.medianCpuMs,
+          keptWall: base.medianWallMs / keptRow.medianWallMs,
+          keptCpu: base.medianCpuMs / keptRow.medianCpuMs,
+        };
   const context = machineContext(loadBefore);
   if (opts.json) {
     const summary = {
@@ -147,7 +174,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     const met = ratios.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
     out(
       `baseline/this: wall ${ratios.wall.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}), ` +
-        `cpu ${ratios.cpu.toFixed(2)} x`,
+        `cpu ${ratios.cpu.toFixed(2)} x; baseline/kept threads (a later run of the process): wall ${ratios.keptWall.toFixed(2)} x, cpu ${ratios.keptCpu.toFixed(2)} x`,
     );
   }
   out(`this build's workers start on ${entry} (code cache: ${cache})`);

@@ -146,9 +146,11 @@ async function runWorkers<C>(
   });
   const spinning = inits[0]!.spinRounds > 0;
   const hostWorker = options.hostWorker ?? 'actor-host';
-  // Kept workers serve only runs of their shape (worker-set.ts): V8 fixed the compile flag below
-  // when it made their isolates.
-  const shape = `${hostWorker}/${workerCount}/${compilesOnOwnThread(workerCount, cores, spinning)}`;
+  // Kept workers serve only runs of their shape (worker-set.ts): an actor-host worker imported its
+  // machine module by URL when it started, and V8 fixed the compile flag below when it made the
+  // isolates.
+  const compiles = compilesOnOwnThread(workerCount, cores, spinning);
+  const shape = `${hostWorker} ${machineUrl.href} ${workerCount} ${compiles}`;
   const set = options.workerSet;
   const kept = set === undefined ? [] : await set.claim(shape);
   const members: KeptWorker[] = [];
@@ -160,9 +162,13 @@ async function runWorkers<C>(
       watches.push(...kept.map((k, w) => watchWorker(k.worker, groupName(w))));
       // The kept workers build this run's actors; one that fails to is a crash of this run.
       await Promise.race([
-        Promise.all(kept.map((k, w) => k.remote.prepare(hostData(w)))).catch((e: unknown) => {
-          throw crashOf('a kept worker', e);
-        }),
+        Promise.all(
+          kept.map((k, w) =>
+            k.remote.prepare(hostData(w)).catch((e: unknown) => {
+              throw crashOf(groupName(w), e);
+            }),
+          ),
+        ),
         ...watches.map((x) => x.failure),
       ]);
     } else {

@@ -28,8 +28,9 @@
  * - A kept worker that exits between runs (killed, out of memory) would never answer `prepare`, so
  *   the set watches its kept workers: after such an exit the next run terminates the rest and
  *   starts fresh ones.
- * - Workers are kept by shape: the host entry, their count and whether they compile on their own
- *   thread (worker-compiler.ts reads that when an isolate is made). A run of another shape
+ * - Workers are kept by shape: the host entry, the machine module (actor-host imports it by URL
+ *   when it starts), their count and whether they compile on their own thread (worker-compiler.ts
+ *   reads that when an isolate is made). A run of another shape
  *   terminates the kept workers and starts its own.
  * - `close` terminates whatever is kept. A caller that made a set closes it; a kept worker holds
  *   the process open like any worker.

@@ -10,11 +10,15 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { runRaw } from '../../src/runtime/engine.js';
+import { runInline } from '../../src/runtime/inline-runtime.js';
 import type { Placement } from '../../src/runtime/placement.js';
 import { ActorCrashError } from '../../src/runtime/run-errors.js';
-import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
+import { liveWorkerCount, runThreaded } from '../../src/runtime/threaded-runtime.js';
 import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
+import * as mesh from '../fixtures/mesh-machine.js';
+
+const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
 
 function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
   const w = workloads.find((x) => x.name === name)!;
@@ -49,6 +53,26 @@ describe('worker set: threads kept from run to run', () => {
       await set.close();
     }
     expect(set.size).toBe(0);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('a machine module by URL (actor-host): kept workers serve its runs, each agreeing with inline', async () => {
+    const set = new WorkerSet();
+    try {
+      for (const [seed, tokens] of [
+        [3, 8],
+        [4, 12],
+      ] as const) {
+        const c: mesh.MeshConfig = { actors: 5, tokens, latencyTicks: 2_000, jitterTicks: 300 };
+        const opts = { seed, endTick: 2_000_000 };
+        const threaded = await runThreaded(meshUrl, c, { ...opts, workerSet: set });
+        expect(threaded.actorDigests).toEqual(runInline(mesh, c, opts).actorDigests);
+        expect(threaded.events).toBeGreaterThan(1000);
+        expect(set.size).toBe(5);
+      }
+    } finally {
+      await set.close();
+    }
     expect(liveWorkerCount()).toBe(0);
   });
 
