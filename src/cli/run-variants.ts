@@ -3,7 +3,9 @@
  * one with the same seed and options on the same host, so the summary sets their answers side by
  * side. Each is judged against its `expect`: a variant that finds what it expects does not fail
  * the command; one that finds something it did not expect writes its own failure file, and its
- * exit code counts when it is worse than the workload's own run's.
+ * exit code counts when it is worse than the workload's own run's; one stopped by Ctrl-C makes
+ * the command's exit 130. The threaded ones run on the threads the run before left (the
+ * command's WorkerSet).
  */
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -23,7 +25,8 @@ import { scenarioConfig } from './scenario-config.js';
 /**
  * Each variant after the workload's own run: same seed and options, the variant's `set` applied
  * before the user's `--set` (scenario-config.ts). Returns their results and the worst exit code of
- * those that found what they did not expect (0 when none did).
+ * those that found what they did not expect (0 when none did), or 130 when Ctrl-C stopped one
+ * (the variants after it are not run).
  */
 export async function runVariants(
   workload: Workload,
@@ -67,7 +70,15 @@ export async function runVariants(
     }
     const expectation = judgeExpectation(v.expect, result);
     results.push(variantResult(v, result, expectation));
-    if (result.status === 'interrupted') break;
+    if (result.status === 'interrupted') {
+      // Ctrl-C stopped this variant: the command is interrupted (exit 130), as a stopped run is.
+      worst = worseExit(worst, EXIT.interrupted);
+      const left = variants.length - i - 1;
+      io.stderr.write(
+        `npusim: variant ${v.name} interrupted${left > 0 ? `; the ${left} variant(s) after it did not run` : ''} (exit 130)\n`,
+      );
+      break;
+    }
     if (!expectation.met && result.exitCode !== EXIT.clean) {
       // Found what it did not expect: a finding like any run's, with its own failure file.
       worst = worseExit(worst, result.exitCode);

@@ -216,6 +216,35 @@ describe('npusim command', () => {
     expect(result.exitCode).toBe(130);
     expect(result.simulatedTicks).toBeLessThan(1e12);
   });
+  it('cli: Ctrl-C during a variant stops it, skips the rest and exits 130', async () => {
+    const dir = testTempDir('npusim-variant-int-');
+    const file = join(dir, 'long-variant.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'long-variant',
+        description: 'a short run, then a variant too long to finish',
+        variants: [
+          { name: 'long', set: { durationTicks: 1_000_000_000_000 } },
+          { name: 'never', set: { policy: 'per-socket' } },
+        ],
+        params: {
+          topology: 'witherspoon-4',
+          durationTicks: 20_000_000,
+          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+        },
+      }),
+    );
+    // The marker is the variant's own progress line: its run is under way, its Ctrl-C handler set.
+    const r = await npusim(['run', file, '--seed', '1', '--workers', '2', '--json'], 'variant long: ');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(
+      'npusim: variant long interrupted; the 1 variant(s) after it did not run (exit 130)',
+    );
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('clean');
+    expect(result.variants?.map((v) => [v.name, v.status])).toEqual([['long', 'interrupted']]);
+  });
   it('cli: --topology takes a JSON topology file; a bad one exits 2 naming the file and the field', async () => {
     const dir = testTempDir('npusim-topo-');
     const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
