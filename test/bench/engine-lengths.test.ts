@@ -42,21 +42,19 @@ describe('engine bench --threads and --warmup', () => {
     },
   });
 
-  test('kept threads with cold starts are refused before any run, naming both options', async () => {
-    const refused = run(opts({ start: 'cold', threads: 'kept', lengths: '1us' }));
-    await expect(refused).rejects.toThrow(UsageError);
-    await expect(refused).rejects.toThrow(
+  test.each([
+    [
+      { threads: 'kept' },
       'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
-    );
-    expect(liveWorkerCount()).toBe(0);
-  });
-
-  test('warm-up rounds with cold starts are refused before any run', async () => {
-    const refused = run(opts({ start: 'cold', warmup: '2', lengths: '1us' }));
-    await expect(refused).rejects.toThrow(UsageError);
-    await expect(refused).rejects.toThrow(
+    ],
+    [
+      { warmup: '2' },
       'Expected no `--warmup` rounds with `--start cold`: a cold run is a fresh process that nothing warms, got `--warmup 2`',
-    );
+    ],
+  ])('with cold starts, %j is refused before any run, naming both options', async (option, message) => {
+    const refused = run(opts({ start: 'cold', lengths: '1us', ...option }));
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(message);
     expect(liveWorkerCount()).toBe(0);
   });
 });
