@@ -173,6 +173,7 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
         : w,
     ),
     placement: raw.placement ?? raw.host,
+    ...(raw.threadsKept === undefined ? {} : { threadsKept: raw.threadsKept }),
     cores: raw.cores ?? 0,
   };
 }

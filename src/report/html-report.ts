@@ -21,7 +21,7 @@ import { compact } from './number-text.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { runSeries, type Series } from './run-series.js';
 import { LATENCY_ROWS } from './summary-contention.js';
-import { placementText, waitBucketTexts } from './summary-engine.js';
+import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -249,7 +249,7 @@ function engineTable(result: RunResult): string {
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
     (e.workers.length === 0
       ? ''
-      : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores))}</p>` +
+      : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores) + keptText(e))}</p>` +
         table(
           [
             'worker',

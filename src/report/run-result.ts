@@ -129,6 +129,8 @@ export interface RunResult {
     workers: (WorkerFigures & Partial<SyncFigures>)[];
     /** 'inline', 'per-actor' or a number of workers (--workers). */
     placement: string;
+    /** Threaded: whether the workers were kept from the run before (runtime/worker-set.ts). */
+    threadsKept?: boolean;
     /** The cores the host had. */
     cores: number;
   };

@@ -61,7 +61,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
   const e = result.engine;
   const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
   out.push(
-    `  placement: ${placementText(e.placement, e.workers.length, e.cores)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
+    `  placement: ${placementText(e.placement, e.workers.length, e.cores)}${keptText(e)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
   );
   const width = Math.max(...workers.map((w) => w.actor.length));
   for (const w of workers) {
@@ -100,6 +100,11 @@ export function waitBucketTexts(waits: WaitFigures): string[] {
     // Below 10 ms one decimal: a bucket of short waits often totals under a millisecond.
     return n === 0 ? '0' : `${n} (${ms < 10 ? `${ms.toFixed(1)} ms` : formatWall(ms)})`;
   });
+}
+
+/** After the placement: the run started on threads the run before it left (worker-set.ts). */
+export function keptText(e: RunResult['engine']): string {
+  return e.threadsKept === true ? ', on threads kept from the run before' : '';
 }
 
 /**

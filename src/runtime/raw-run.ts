@@ -87,6 +87,11 @@ export interface RawRun {
   workers: WorkerFigures[];
   /** How the actors were placed: 'inline', 'per-actor' or a number of workers (placement.ts). */
   placement?: string;
+  /**
+   * Threaded: true when the run's workers were kept from the caller's run before (worker-set.ts:
+   * no thread started, the code already compiled), false when it started its own.
+   */
+  threadsKept?: boolean;
   /** The cores the host had (a threaded run's hint compares workers with them). */
   cores?: number;
   /** Each actor's scheduling choices and agents, when its strategy counts them (PCT). */

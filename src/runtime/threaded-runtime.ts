@@ -195,7 +195,7 @@ async function runWorkers<C>(
       const done = await Promise.race([results, ...watches.map((x) => x.failure), watch.failed]);
       const raw = assemble(plan, workerOf, groupName, done, performance.now() - started, options.endTick);
       endedByItself = !control.stopRequested;
-      return withPlacement(raw, done, options, cores);
+      return { ...withPlacement(raw, done, options, cores), threadsKept: kept.length > 0 };
     } finally {
       watch.stop();
     }

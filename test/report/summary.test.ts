@@ -190,6 +190,18 @@ describe('summary', () => {
     expect(html).toContain(
       `<td>${w.lambda!.toFixed(2)}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
     );
+    // A run on threads kept from the run before (worker-set.ts) says so, in the HTML and the summary.
+    expect(result.engine.threadsKept).toBeUndefined();
+    expect(formatSummary(result, { color: false })).not.toContain('on threads kept');
+    const kept = { ...base, threadsKept: true };
+    const keptResult = assembleResult(config, plan, kept);
+    expect(keptResult.engine.threadsKept).toBe(true);
+    expect(buildHtmlReport({ plan, config, raw: kept, result: keptResult })).toContain(
+      '<p>placement: 1 worker (100 asked for; one per actor at most), on threads kept from the run before</p>',
+    );
+    expect(formatSummary(keptResult, { color: false })).toContain(
+      'placement: 1 worker (100 asked for; one per actor at most), on threads kept from the run before; workers',
+    );
     // An inline run has no workers: no placement line, no worker table.
     const inline = { ...base, host: 'inline' as const, placement: 'inline', workers: [] };
     const inlineHtml = buildHtmlReport({

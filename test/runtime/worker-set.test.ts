@@ -39,9 +39,13 @@ describe('worker set: threads kept from run to run', () => {
       { c: config('stress', 14, 40_000_000), placement: PER_ACTOR, workers: 9 },
     ];
     try {
+      let before = 0;
       for (const { c, placement, workers } of runs) {
         const inline = await runRaw(c, { host: 'inline' });
         const kept = await runRaw(c, { host: 'threaded', placement, workerSet: set });
+        // Kept whenever the run before had this many workers (a new shape starts its own).
+        expect(kept.threadsKept).toBe(before === workers);
+        before = workers;
         expect(kept.actorDigests).toEqual(inline.actorDigests);
         expect(kept.events).toBe(inline.events);
         expect(inline.events).toBeGreaterThan(5000);
