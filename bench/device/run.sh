@@ -5,8 +5,10 @@
 # It unpacks the carried Node and production modules, then runs the engine bench with one worker
 # per actor and --workers 2, 4 and 8 beside inline, on 6 ms and 20 ms of `stress` (the lengths
 # where start-up weighs least), and writes to $OUT: machine.txt (cores, Node, load) and
-# engine.txt (the bench's own table and ratios, as bench/README.md quotes them). Planned to end
-# in about five minutes there; the bench itself checks that every host gives one event digest.
+# engine.txt (the bench's own table and ratios, as bench/README.md quotes them). The bench's
+# defaults since 26beca7 apply: threads kept between a host's runs and one uncounted warm-up round,
+# so every row is the steady state. Planned to end in about five minutes there (four rounds a
+# length); the bench itself checks that every host gives one event digest.
 # An argument replaces the lengths (`bash bench/device/run.sh 100us`: a quick check of the steps
 # here, with OUT set to any folder).
 set -euo pipefail
