@@ -32,8 +32,9 @@
  *   when it starts), their count and whether they compile on their own thread (worker-compiler.ts
  *   reads that when an isolate is made). A run of another shape
  *   terminates the kept workers and starts its own.
- * - `close` terminates whatever is kept. A caller that made a set closes it; a kept worker holds
- *   the process open like any worker.
+ * - `close` terminates whatever is kept. A caller that made a set closes it; an idle kept worker
+ *   is unref'd (`Worker.unref`), so one forgotten does not hold the process open, and ref'd again
+ *   when a run claims it.
  */
 import type { Worker } from 'node:worker_threads';
 import type * as Comlink from 'comlink';
@@ -68,7 +69,10 @@ export class WorkerSet {
     this.inUse = true;
     this.unwatch();
     // A worker that is gone would never answer `prepare`: the run would hang. Start fresh instead.
-    if (this.shape === shape && !this.lost) return this.kept;
+    if (this.shape === shape && !this.lost) {
+      for (const k of this.kept) k.worker.ref();
+      return this.kept;
+    }
     await this.terminateKept();
     return [];
   }
@@ -89,7 +93,11 @@ export class WorkerSet {
     const onExit = (): void => {
       this.lost = true;
     };
-    for (const k of workers) k.worker.once('exit', onExit);
+    for (const k of workers) {
+      k.worker.once('exit', onExit);
+      // Idle, it must not hold the process open: a program that forgets `close` still exits.
+      k.worker.unref();
+    }
     this.unwatch = () => {
       for (const k of workers) k.worker.off('exit', onExit);
       this.unwatch = () => undefined;

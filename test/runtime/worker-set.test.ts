@@ -5,6 +5,10 @@
  * gone starts the next one fresh; the set refuses a second run at once and any run once closed;
  * and nothing is left running after `close`.
  */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
@@ -17,6 +21,7 @@ import { liveWorkerCount, runThreaded } from '../../src/runtime/threaded-runtime
 import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
 import * as mesh from '../fixtures/mesh-machine.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
 
@@ -132,6 +137,30 @@ describe('worker set: threads kept from run to run', () => {
     }
     expect(liveWorkerCount()).toBe(0);
   });
+
+  test('idle kept workers do not hold the process open: a program that never closes its set exits', () => {
+    const root = new URL('../../', import.meta.url);
+    const program = join(testTempDir('npusim-worker-set-'), 'never-closes.mjs');
+    writeFileSync(
+      program,
+      `const { runRaw } = await import('${new URL('src/runtime/engine.ts', root).href}');
+      const { WorkerSet } = await import('${new URL('src/runtime/worker-set.ts', root).href}');
+      const { workloadConfig } = await import('${new URL('bench/bench-run.ts', root).href}');
+      const set = new WorkerSet();
+      const config = await workloadConfig('stress', 1, 20_000_000);
+      const raw = await runRaw(config, { host: 'threaded', placement: { kind: 'workers', count: 2 }, workerSet: set });
+      console.log('kept ' + set.size + ', events ' + raw.events);\n`,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', program], {
+      cwd: fileURLToPath(root),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Killed at the time-out (a worker held it open) it would have no status and a signal.
+    expect(child.signal, child.stderr).toBeNull();
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toMatch(/^kept 2, events [1-9]\d*$/m);
+  }, 90_000);
 
   test('one run at a time, and none once closed', async () => {
     const set = new WorkerSet();
