@@ -11,7 +11,9 @@
  * Failure handling (none of it may hang): a worker that throws, fails to load, or exits early makes
  * the run reject with ActorCrashError naming the actor, its tick and its last event; a watchdog that
  * sees no actor move for `watchdogMs` rejects with EngineStallError carrying every ring's state. In
- * every case all workers are terminated before the promise settles.
+ * every case all workers are terminated before the promise settles. The one exception is a run
+ * given a WorkerSet (worker-set.ts) that ended by itself: its workers go back to the set, idle,
+ * for the caller's next run, which hands them its actors instead of starting threads.
  */
 
 import { availableParallelism } from 'node:os';
