@@ -35,7 +35,7 @@ export async function runVariants(
   seed: number,
   file: string | undefined,
   io: CliIo,
-  workers?: WorkerSet,
+  workers: WorkerSet,
 ): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
@@ -51,14 +51,9 @@ export async function runVariants(
     let freeLog: FreeLog | undefined;
     const started = performance.now();
     try {
-      const raw = await hostRun(
-        { args, io, interrupt, ...(workers === undefined ? {} : { workers }) },
-        config,
-        askedHost(args),
-        {
-          label: `variant ${v.name}`,
-        },
-      );
+      const raw = await hostRun({ args, io, interrupt, workers }, config, askedHost(args), {
+        label: `variant ${v.name}`,
+      });
       freeLog = raw.free?.log;
       result = describedResult(config, plan, raw, workload);
     } catch (error) {
