@@ -321,7 +321,9 @@ async function runLength(
           digest ??= d;
           if (h.name !== 'inline-pair') events = raw.events;
           if (d !== digest)
-            throw new Error(`engine bench: ${h.name} run ${i} has event digest ${d}, expected ${digest}`);
+            throw new Error(
+              `engine bench: ${h.name} ${i < 0 ? `warm-up round ${i + warmup + 1}` : `run ${i}`} has event digest ${d}, expected ${digest}`,
+            );
         }
         if (i < 0) continue;
         const s = raw.wallMs / 1000;
