@@ -70,8 +70,11 @@ export class WorkerSet {
     this.unwatch();
     // A worker that is gone would never answer `prepare`: the run would hang. Start fresh instead.
     if (this.shape === shape && !this.lost) {
-      for (const k of this.kept) k.worker.ref();
-      return this.kept;
+      // The run owns them until it gives them back (`keep`): a `close` meanwhile leaves them to it.
+      const kept = this.kept;
+      this.kept = [];
+      for (const k of kept) k.worker.ref();
+      return kept;
     }
     await this.terminateKept();
     return [];
