@@ -45,8 +45,8 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   startup: {
     describe:
-      'threaded start-up: wall and CPU time of a 1 ns threaded run (--baseline DIR: an older build, side by side)',
-    options: ['baseline DIR', 'runs N'],
+      'threaded start-up: wall and CPU time of a 1 ns threaded run (--baseline DIR: an older build, side by side; --threads kept: only the runs on kept threads, as a process that makes nothing else)',
+    options: ['baseline DIR', 'runs N', 'threads all|kept'],
     load: () => import('./startup.js'),
   },
   cli: {

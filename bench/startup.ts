@@ -22,13 +22,19 @@
  * (src/runtime/worker-set.ts: how a free sweep's seeds, a workload's variants and a program's runs
  * after the first start); its digest is checked too. The target is read on "this build" (fresh
  * workers, as every `npusim run` starts): the kept row is the start of every later run of a process.
+ * A baseline that has worker sets (src/runtime/worker-set.js in its dist/) gets a row "baseline
+ * kept" too, its runs on its own kept threads, and the ratio of the two kept rows: how a change
+ * moved the start of a process's later runs.
  *
- * Options: `--runs N` timed runs per build (default 11), `--baseline DIR`.
+ * Options: `--runs N` timed runs per build (default 11), `--baseline DIR`, `--threads kept` (only
+ * the kept rows, in a process that makes no fresh threaded run: how a free sweep's process runs).
  * Target: this build's threaded start-up at least 2 x faster (wall) than 622ba01's, side by side.
  * Nothing here asserts it.
  */
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
@@ -56,23 +62,38 @@ interface Build {
 }
 
 export async function run(opts: BenchOptions): Promise<void> {
-  // Checked before anything runs (a bad `--runs` is a usage error, exit 2).
+  // Checked before anything runs (a bad `--runs` or `--threads` is a usage error, exit 2).
   opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
+  opts.oneOf('threads', ['all', 'kept']);
   const config = await workloadConfig(WORKLOAD, SEED, DURATION_TICKS);
   const kept = new WorkerSet();
+  const closing: { close(): Promise<void> }[] = [kept];
   try {
-    await measure(opts, config, kept);
+    await measure(opts, config, kept, closing);
   } finally {
-    await kept.close();
+    for (const set of closing) await set.close();
   }
 }
 
-async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): Promise<void> {
+/** The baseline build's WorkerSet, made, if that build has worker sets. */
+async function baselineWorkerSet(dir: string): Promise<WorkerSet | undefined> {
+  const file = new URL('dist/src/runtime/worker-set.js', pathToFileURL(`${resolve(dir)}/`));
+  if (!existsSync(file)) return undefined;
+  const module = (await import(file.href)) as { WorkerSet: new () => WorkerSet };
+  return new module.WorkerSet();
+}
+
+async function measure(
+  opts: BenchOptions,
+  config: RunConfig,
+  kept: WorkerSet,
+  closing: { close(): Promise<void> }[],
+): Promise<void> {
   const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
+  const keptOnly = opts.oneOf('threads', ['all', 'kept']) === 'kept';
   const baselineDir = opts.values.baseline;
   const inlineDigest = combineDigests((await runRaw(config, { host: 'inline' })).actorDigests);
   const builds: Build[] = [
-    { name: 'this build', run: () => runRaw(config, { host: 'threaded' }), wallMs: [], cpuMs: [] },
     {
       name: 'kept threads',
       run: () => runRaw(config, { host: 'threaded', workerSet: kept }),
@@ -80,19 +101,43 @@ async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): 
       cpuMs: [],
     },
   ];
-  if (baselineDir !== undefined) {
-    const baseline = await loadBaseline(baselineDir, WORKLOAD);
-    const old = { ...config, params: { ...(baseline.params as object), durationTicks: DURATION_TICKS } };
-    builds.push({
-      name: 'baseline',
-      run: () => baseline.run(old as RunConfig, { host: 'threaded' }),
+  if (!keptOnly) {
+    builds.unshift({
+      name: 'this build',
+      run: () => runRaw(config, { host: 'threaded' }),
       wallMs: [],
       cpuMs: [],
     });
   }
-  // The floor: Node's own cost of as many workers as this build's run starts, doing nothing.
+  if (baselineDir !== undefined) {
+    const baseline = await loadBaseline(baselineDir, WORKLOAD);
+    const old = { ...config, params: { ...(baseline.params as object), durationTicks: DURATION_TICKS } };
+    if (!keptOnly) {
+      builds.push({
+        name: 'baseline',
+        run: () => baseline.run(old as RunConfig, { host: 'threaded' }),
+        wallMs: [],
+        cpuMs: [],
+      });
+    }
+    // A baseline that has worker sets (9092b2c and later) gets its kept row too: how a change
+    // moved the start of a process's later runs.
+    const oldSet = await baselineWorkerSet(baselineDir);
+    if (oldSet !== undefined) {
+      closing.push(oldSet);
+      builds.push({
+        name: 'baseline kept',
+        run: () => baseline.run(old as RunConfig, { host: 'threaded', workerSet: oldSet }),
+        wallMs: [],
+        cpuMs: [],
+      });
+    }
+  }
+  // The floor: Node's own cost of as many workers as this build's run starts, doing nothing (not
+  // with --threads kept, whose runs start no thread).
   const bareCount = (await builds[0]!.run())!.workers.length;
-  builds.push({ name: 'bare workers', run: () => bareWorkers(bareCount), wallMs: [], cpuMs: [] });
+  if (!keptOnly)
+    builds.push({ name: 'bare workers', run: () => bareWorkers(bareCount), wallMs: [], cpuMs: [] });
   const loadBefore = loadavg()[0]!;
   let workers = 0;
   for (const b of builds) await b.run(); // untimed: the main thread's own first load
@@ -125,18 +170,28 @@ async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): 
     wallMs: b.wallMs,
     cpuMs: b.cpuMs,
   }));
-  const base = rows.find((r) => r.name === 'baseline');
-  const mine = rows[0]!;
-  const keptRow = rows[1]!;
-  const ratios =
-    base === undefined
-      ? null
+  const row = (name: string) => rows.find((r) => r.name === name);
+  const base = row('baseline');
+  const baseKept = row('baseline kept');
+  const mine = row('this build');
+  const keptRow = row('kept threads')!;
+  const fresh =
+    base === undefined || mine === undefined
+      ? undefined
       : {
           wall: base.medianWallMs / mine.medianWallMs,
           cpu: base.medianCpuMs / mine.medianCpuMs,
           keptWall: base.medianWallMs / keptRow.medianWallMs,
           keptCpu: base.medianCpuMs / keptRow.medianCpuMs,
         };
+  const keptPair =
+    baseKept === undefined
+      ? undefined
+      : {
+          keptOverBaselineKeptWall: baseKept.medianWallMs / keptRow.medianWallMs,
+          keptOverBaselineKeptCpu: baseKept.medianCpuMs / keptRow.medianCpuMs,
+        };
+  const ratios = baselineDir === undefined ? null : { ...fresh, ...keptPair };
   const context = machineContext(loadBefore);
   if (opts.json) {
     const summary = {
@@ -150,6 +205,7 @@ async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): 
       workerEntry: entry,
       codeCache: cache,
       rows,
+      threads: keptOnly ? 'kept' : 'all',
       ratios,
       target: TARGET_BASELINE_OVER_THIS,
       ...context,
@@ -169,13 +225,21 @@ async function measure(opts: BenchOptions, config: RunConfig, kept: WorkerSet): 
         r.wallMs.map((x) => x.toFixed(0)).join(' '),
     );
   }
-  if (ratios === null) out('baseline/this: no baseline (--baseline DIR)');
-  else {
-    const met = ratios.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
+  if (baselineDir === undefined) out('baseline/this: no baseline (--baseline DIR)');
+  if (fresh !== undefined) {
+    const met = fresh.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
     out(
-      `baseline/this: wall ${ratios.wall.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}), ` +
-        `cpu ${ratios.cpu.toFixed(2)} x; baseline/kept threads (a later run of the process): wall ${ratios.keptWall.toFixed(2)} x, cpu ${ratios.keptCpu.toFixed(2)} x`,
+      `baseline/this: wall ${fresh.wall.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}), ` +
+        `cpu ${fresh.cpu.toFixed(2)} x; baseline/kept threads (a later run of the process): wall ${fresh.keptWall.toFixed(2)} x, cpu ${fresh.keptCpu.toFixed(2)} x`,
     );
+  }
+  if (keptPair !== undefined) {
+    out(
+      `baseline kept/kept threads (both builds on kept threads): wall ${keptPair.keptOverBaselineKeptWall.toFixed(2)} x, ` +
+        `cpu ${keptPair.keptOverBaselineKeptCpu.toFixed(2)} x`,
+    );
+  } else if (baselineDir !== undefined && keptOnly) {
+    out('baseline kept: the baseline has no worker sets (dist/src/runtime/worker-set.js), so no kept row');
   }
   out(`this build's workers start on ${entry} (code cache: ${cache})`);
   out(`(${contextText(context)})`);

@@ -22,7 +22,7 @@ import * as Comlink from 'comlink';
 import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
-import { createRingBuffer } from '../transport/ring.js';
+import { RingPool } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
 import { ControlPlane } from './control-plane.js';
@@ -48,6 +48,17 @@ import { createWorker } from './worker-url.js';
  * microseconds, so the next safe time usually arrives inside the spin.
  */
 const SPIN_ROUNDS_WHEN_CORES_SUFFICE = 500;
+
+/**
+ * The process's ring buffers between threaded runs (ring-pool.ts says why): a run takes its rings
+ * here and gives them back once none of its workers can touch them again, after the run settled.
+ */
+const ringPool = new RingPool();
+
+/** What the ring pool has made and served again (tests read it). */
+export function ringPoolFigures(): ReturnType<RingPool['figures']> {
+  return ringPool.figures();
+}
 
 let liveWorkers = 0;
 /** Worker threads started by this module and not yet exited (tests assert none is left behind). */
@@ -100,7 +111,7 @@ export interface ThreadedRun {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
-  /** Live per-actor figures, asked of each worker over comlink. */
+  /** Live per-actor figures, asked of each worker over comlink; none once the run has settled. */
   snapshot(): Promise<ReturnType<ActorHostApi['snapshot']>[]>;
 }
 
@@ -116,7 +127,10 @@ export function startThreaded<C>(machineUrl: URL, config: C, options: ThreadedOp
     pause: () => control.set(CONTROL_PAUSE),
     resume: () => control.set(CONTROL_RUN),
     stop: () => control.set(CONTROL_STOP),
-    snapshot: () => Promise.all(control.remotes.map((r) => r.snapshot())),
+    // Once the run has settled its workers are gone, or kept for a later run whose figures these
+    // are not (worker-set.ts).
+    snapshot: () =>
+      control.finished ? Promise.resolve([]) : Promise.all(control.remotes.map((r) => r.snapshot())),
   };
 }
 
@@ -211,6 +225,9 @@ async function runWorkers<C>(
       await Promise.all(members.map((m) => m.worker.terminate()));
       set?.release();
     }
+    // Every worker has exited, or returned from its loop and idles until a later run hands it new
+    // rings (worker-set.ts): none touches these again.
+    ringPool.giveBack(rings);
   }
 }
 
@@ -290,7 +307,7 @@ function allocateRun(
 } {
   const capacity = options.ringCapacityRecords ?? 4096;
   const rings = plan.edges.map((e) =>
-    workerOf[e.from] === workerOf[e.to] ? undefined : createRingBuffer({ capacityRecords: capacity }),
+    workerOf[e.from] === workerOf[e.to] ? undefined : ringPool.take({ capacityRecords: capacity }),
   );
   const bells = Array.from({ length: workerCount }, () => Doorbell.create());
   const board = createStatusBoard(workerCount);

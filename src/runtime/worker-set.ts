@@ -14,8 +14,10 @@
  * -------------------
  * The set holds no shared memory of its own. A kept worker is idle: its last run's loop returned,
  * so it waits in its event loop for comlink's next call and touches none of the old run's rings,
- * doorbells or status board again. The next run (threaded-runtime.ts) allocates all of those anew,
- * as a fresh run does, and sends each worker its WorkerInit over comlink (`prepare`, the same
+ * doorbells or status board again. The next run (threaded-runtime.ts) allocates all of those anew
+ * as a fresh run does (its rings may be buffers an earlier run gave back to the process's ring
+ * pool, reset to new: a kept worker's stale views of them are never used again, ring-pool.ts),
+ * and sends each worker its WorkerInit over comlink (`prepare`, the same
  * structured clone as workerData; SharedArrayBuffers arrive shared), and the worker builds that
  * run's actors in place of the last. So a kept worker's run shares nothing with the run before it
  * but the compiled code, and the event digest is the one a fresh worker gives (tested).

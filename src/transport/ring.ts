@@ -55,4 +55,5 @@
 export { createRingBuffer, type RingOptions, type RingStats, readRingStats } from './ring-buffer.js';
 export { RingConsumer } from './ring-consumer.js';
 export { DEFAULT_SPIN_ROUNDS, RingClosedError } from './ring-endpoint.js';
+export { RingPool, type RingPoolFigures } from './ring-pool.js';
 export { RingProducer } from './ring-producer.js';

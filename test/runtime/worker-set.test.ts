@@ -17,7 +17,7 @@ import { runRaw } from '../../src/runtime/engine.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import type { Placement } from '../../src/runtime/placement.js';
 import { ActorCrashError } from '../../src/runtime/run-errors.js';
-import { liveWorkerCount, runThreaded } from '../../src/runtime/threaded-runtime.js';
+import { liveWorkerCount, ringPoolFigures, runThreaded } from '../../src/runtime/threaded-runtime.js';
 import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
 import * as mesh from '../fixtures/mesh-machine.js';
@@ -47,9 +47,16 @@ describe('worker set: threads kept from run to run', () => {
       let before = 0;
       for (const { c, placement, workers } of runs) {
         const inline = await runRaw(c, { host: 'inline' });
+        const pool = ringPoolFigures();
         const kept = await runRaw(c, { host: 'threaded', placement, workerSet: set });
         // Kept whenever the run before had this many workers (a new shape starts its own).
         expect(kept.threadsKept).toBe(before === workers);
+        // Its rings came from the process's ring pool (every ring here has one geometry, so as
+        // many as it held were reused buffers), and went back to it.
+        const after = ringPoolFigures();
+        expect(after.created + after.reused - pool.created - pool.reused).toBe(kept.rings.length);
+        expect(after.reused - pool.reused).toBe(Math.min(kept.rings.length, pool.held));
+        expect(after.held).toBe(Math.max(kept.rings.length, pool.held));
         before = workers;
         expect(kept.actorDigests).toEqual(inline.actorDigests);
         expect(kept.events).toBe(inline.events);
