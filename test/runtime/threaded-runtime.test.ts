@@ -116,6 +116,9 @@ describe('threaded runtime: the control plane', () => {
     const r = await run.result;
     expect(r.stopped).toBe('end');
     expect(r.actorDigests).toEqual(runInline(mesh, config, opts).actorDigests);
+    // Once settled, the run's workers are gone: a snapshot has no figures (and does not hang).
+    expect(a.length).toBeGreaterThan(0);
+    expect(await run.snapshot()).toEqual([]);
     // The parks while paused are measured waits too: every park lies within one, and the
     // waits' milliseconds are the parked time.
     for (const w of r.workers) {
