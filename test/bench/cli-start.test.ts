@@ -3,16 +3,13 @@
  * 2, naming what was expected and what arrived), a baseline without a built CLI is refused, and a
  * timed command that fails ends the bench with its exit and stderr instead of a time.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
 import { baselineRoot, timedRun } from '../../bench/cli-start.js';
+import { expectBenchRefusal } from '../support/bench-refusal.js';
 import { testTempDir } from '../support/temp-dir.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A stand-in checkout whose `dist/src/cli/main.js` is `body`. */
 function standIn(body: string): string {
@@ -30,14 +27,7 @@ describe('cli bench', () => {
     [['--baseline', ''], 'Expected `--baseline` to name a directory, got an empty string'],
     [['--lengths', '1ms'], 'Unknown option `--lengths` for benchmark cli'],
   ])('bench cli %j: exit 2 before anything runs', (args, message) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', 'cli', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 50_000,
-    });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(message);
-    expect(r.stdout).toBe('');
+    expectBenchRefusal('cli', args, message);
   });
 
   test('a baseline checkout is taken only with its built CLI', () => {

@@ -3,16 +3,13 @@
  * or one whose modules lack what the bench calls, is refused before any sweep runs (exit 2, naming
  * what was expected and what arrived).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
 import { loadBaselineSweep } from '../../bench/sweep.js';
+import { expectBenchRefusal } from '../support/bench-refusal.js';
 import { testTempDir } from '../support/temp-dir.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A stand-in build whose three modules export `sweepExports` (sweep.js) and the rest in full. */
 function standIn(sweepExports: string): string {
@@ -49,13 +46,10 @@ describe('sweep bench baseline', () => {
   });
 
   test('sweep bench --baseline nowhere: exit 2 before any sweep runs', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bench/main.ts', 'sweep', '--baseline', '/nonexistent/npusim', '--seeds', '1'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 50_000 },
+    expectBenchRefusal(
+      'sweep',
+      ['--baseline', '/nonexistent/npusim', '--seeds', '1'],
+      'Expected `--baseline` to name a directory holding a build with sweeps',
     );
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('Expected `--baseline` to name a directory holding a build with sweeps');
-    expect(r.stdout).toBe('');
   });
 });
