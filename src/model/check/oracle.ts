@@ -136,14 +136,19 @@ export class Oracle {
     this.stats.events++;
     const route = this.routeOf(ev.kind);
     if (ev.kind === 'page.owner') this.pages.note(ev.pa, ev.sizeBytes);
-    if (!route.hot) for (const k of keysOf(ev, this.pages)) this.remember(k, ev);
+    // Indexed loops here and below: the construction of every actor feeds its oracle thousands of
+    // initial events in a worker whose code is still cold, where an iterator costs far more.
+    if (!route.hot) {
+      const keys = keysOf(ev, this.pages);
+      for (let i = 0; i < keys.length; i++) this.remember(keys[i]!, ev);
+    }
     const handlers = route.handlers;
     if (handlers.length === 0) return 0;
     const before = this.log.total;
     // Families never feed the oracle, so `observe` is never re-entered while this is set.
     this.current = ev;
     this.currentHot = route.hot;
-    for (const h of handlers) h(ev, this.report);
+    for (let i = 0; i < handlers.length; i++) handlers[i]!(ev, this.report);
     this.current = undefined;
     return this.log.total - before;
   }

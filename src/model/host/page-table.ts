@@ -240,9 +240,10 @@ export class PageTable {
         `Expected va and pa aligned to ${pageSizeName(pte.sizeBytes)}, got va ${hex(pte.va)} pa ${hex(pte.pa)}`,
       );
     }
-    for (const s of PAGE_SIZES) {
+    // An indexed loop: every initial page of a process is mapped in code still cold.
+    for (let i = 0; i < PAGE_SIZES.length; i++) {
       // An overlapping leaf of any size: the same base, a larger leaf covering us, or smaller ones inside.
-      const covering = this.ptes.get(pageFloor(pte.va, s));
+      const covering = this.ptes.get(pageFloor(pte.va, PAGE_SIZES[i]!));
       if (covering !== undefined && covering.va + covering.sizeBytes > pte.va) {
         throw new ModelRefusal(
           'EEXIST',

@@ -185,10 +185,12 @@ export class TceSystem {
   writeTces(gpu: number, index: number, physPages: readonly PhysAddr[], permission: TcePermission): void {
     const t = this.table(gpu);
     const pending = this.pendingKill.get(gpu)!;
-    physPages.forEach((p, i) => {
-      t.xchg(index + i, p, permission);
+    // An indexed loop: a chip maps each GPU's whole window this way when it is built, in code
+    // still cold (ChipActor.tellOracleTheOwners).
+    for (let i = 0; i < physPages.length; i++) {
+      t.xchg(index + i, physPages[i]!, permission);
       pending.add(index + i);
-    });
+    }
   }
 
   /** Clear TCEs (no kill); returns the old valid entries' pages, in index order. */

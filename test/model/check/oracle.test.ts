@@ -105,6 +105,27 @@ describe('oracle: protocol order', () => {
       .filter((e) => !('npu' in e) || e.npu === 0);
     expect(rules(ev)).toContain('order.free-before-shootdown');
   });
+
+  test('oracle: every GPU that translated a page counts, the first and a later one alike', () => {
+    // GPU 0 sits behind NPU 0 and GPU 1 behind NPU 1; a shootdown on NPU 0 alone covers GPU 0 only.
+    const twoGpus = () =>
+      new Oracle({
+        gpuNpus: new Map([
+          [0, [0]],
+          [1, [1]],
+        ]),
+      });
+    const translated = (order: number[]) =>
+      shootdownEvents(2, null)
+        .flatMap((e): OracleEvent[] =>
+          e.kind === 'translation.made' ? order.map((gpu) => ({ ...e, gpu })) : [e],
+        )
+        .map((e) => (e.kind === 'shootdown.start' ? { ...e, npus: [0] } : e))
+        .filter((e) => !('npu' in e) || e.npu === 0);
+    expect(rules(translated([0, 0]), twoGpus())).toEqual([]);
+    expect(rules(translated([0, 1]), twoGpus())).toContain('order.free-before-shootdown');
+    expect(rules(translated([1, 0, 1]), twoGpus())).toContain('order.free-before-shootdown');
+  });
 });
 
 describe('oracle: translation safety', () => {

@@ -172,20 +172,23 @@ export class AtsService {
   /** The replica of every page table walked here: processes with a GPU behind this NPU. */
   private mapInitialPages(): void {
     const { world, socket } = this.env;
-    world.processes.forEach((pr, i) => {
-      if (!pr.npus.includes(socket)) return;
+    // Indexed loops: once per page, in code still cold (ChipActor.tellOracleTheOwners).
+    for (let i = 0; i < world.processes.length; i++) {
+      const pr = world.processes[i]!;
+      if (!pr.npus.includes(socket)) continue;
       const table = this.tables.table(pr.lpid, pr.pid as Pid);
-      world.processPages[i]!.forEach((pa, k) => {
+      const pages = world.processPages[i]!;
+      for (let k = 0; k < pages.length; k++) {
         table.map({
           va: (pr.vaBase + k * pr.pageSizeBytes) as VirtAddr,
-          pa,
+          pa: pages[k]!,
           sizeBytes: pr.pageSizeBytes,
           epoch: 0,
           writable: true,
           mappedAt: 0 as Tick,
         });
-      });
-    });
+      }
+    }
   }
 
   /** pnv_npu2_init_context of every process's mm on the first link of each of its GPUs here. */

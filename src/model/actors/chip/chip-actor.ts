@@ -92,20 +92,28 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   private tellOracleTheOwners(): void {
     const w = this.env.world;
     const socket = this.env.socket;
-    const owner = (pa: PhysAddr, lpid: number, sizeBytes = PAGE_64K) =>
-      this.env.oracle.observe({
-        kind: 'page.owner',
-        tick: 0 as Tick,
-        pa,
-        lpid,
-        ...(sizeBytes === PAGE_64K ? {} : { sizeBytes }),
-      });
-    w.processes.forEach((pr, i) => {
-      if (pr.homeSocket === socket) for (const pa of w.processPages[i]!) owner(pa, pr.lpid, pr.pageSizeBytes);
-    });
-    for (const g of w.topology.sockets[socket]!.gpus) {
-      const t = w.gpuOwner[g]!;
-      if (t >= 0) for (const pa of w.tcePages[g]!) owner(pa, w.tenants[t]!.lpid);
+    const oracle = this.env.oracle;
+    // Once per page, in a worker whose code is still cold: indexed loops and no object spread,
+    // which cost far more than the work itself before V8 has compiled this (Oracle.observe).
+    const owner = (pa: PhysAddr, lpid: number, sizeBytes: number) =>
+      oracle.observe(
+        sizeBytes === PAGE_64K
+          ? { kind: 'page.owner', tick: 0 as Tick, pa, lpid }
+          : { kind: 'page.owner', tick: 0 as Tick, pa, lpid, sizeBytes },
+      );
+    for (let i = 0; i < w.processes.length; i++) {
+      const pr = w.processes[i]!;
+      if (pr.homeSocket !== socket) continue;
+      const pages = w.processPages[i]!;
+      for (let k = 0; k < pages.length; k++) owner(pages[k]!, pr.lpid, pr.pageSizeBytes);
+    }
+    const gpus = w.topology.sockets[socket]!.gpus;
+    for (let j = 0; j < gpus.length; j++) {
+      const t = w.gpuOwner[gpus[j]!]!;
+      if (t < 0) continue;
+      const pages = w.tcePages[gpus[j]!]!;
+      const lpid = w.tenants[t]!.lpid;
+      for (let k = 0; k < pages.length; k++) owner(pages[k]!, lpid, PAGE_64K);
     }
   }
 

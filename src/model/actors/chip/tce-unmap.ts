@@ -62,9 +62,9 @@ export class TceUnmaps {
       // With mapping threads (tce-mappers.ts) the window is mapped during the run instead.
       if (h.tceMapThreads !== undefined) continue;
       const first = this.tce.table(g).indexOf(this.tce.map(g, pages))!;
-      pages.forEach((pa, i) => {
-        env.oracle.observe({ kind: 'tce.write', tick: 0 as Tick, gpu: g, index: first + i, pa });
-      });
+      // An indexed loop: once per TCE, in code still cold (ChipActor.tellOracleTheOwners).
+      for (let i = 0; i < pages.length; i++)
+        env.oracle.observe({ kind: 'tce.write', tick: 0 as Tick, gpu: g, index: first + i, pa: pages[i]! });
     }
   }
 

@@ -63,34 +63,39 @@ export class PageLifecycle {
   ) {
     const world = env.world;
     // The coordinator's allocators replay the world's initial allocations, so frame numbers agree.
+    // Indexed loops, once per page: this runs in a worker whose code is still cold, where an
+    // iterator or a callback per page costs far more than the work (ChipActor.tellOracleTheOwners).
     this.ram = hostRam(world.topology);
-    this.frames = world.processes.map((pr) =>
-      Array.from(
-        { length: pr.pages },
-        () => this.ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, world.tenants[pr.tenant]!.id).base,
-      ),
-    );
-    this.frames.forEach((f, i) => {
+    this.frames = [];
+    for (let i = 0; i < world.processes.length; i++) {
+      const pr = world.processes[i]!;
+      const ram = this.ram[pr.homeSocket]!;
+      const tenant = world.tenants[pr.tenant]!.id;
       const expected = world.processPages[i]!;
-      if (f.some((pa, k) => pa !== expected[k]))
-        throw new Error('coordinator: initial frames differ from the world');
-    });
+      const frames: PhysAddr[] = [];
+      for (let k = 0; k < pr.pages; k++) {
+        const pa = ram.allocate(pr.pageSizeBytes, tenant).base;
+        if (pa !== expected[k]) throw new Error('coordinator: initial frames differ from the world');
+        frames.push(pa);
+      }
+      this.frames.push(frames);
+    }
     for (const g of world.topology.gpus) {
       const owner = world.gpuOwner[g.index]!;
-      for (let i = 0; i < world.tcePages[g.index]!.length; i++) {
-        this.ram[g.socket]!.allocate(PAGE_64K, owner >= 0 ? world.tenants[owner]!.id : '');
-      }
+      const ram = this.ram[g.socket]!;
+      const tenant = owner >= 0 ? world.tenants[owner]!.id : '';
+      for (let i = 0; i < world.tcePages[g.index]!.length; i++) ram.allocate(PAGE_64K, tenant);
     }
     for (const pr of world.processes) this.procByPid.set(pr.pid, pr);
     this.shootdowns = new ShootdownRunner(env, env.oracle, (id, sd, ctx) =>
       this.finishShootdown(id, sd, ctx),
     );
     // What the oracle needs from the start: the mappings, and who may have translated them.
-    world.processes.forEach((pr, i) => {
-      world.processPages[i]!.forEach((pa, k) => {
-        this.observeMap(pr, k, pa, 0);
-      });
-    });
+    for (let i = 0; i < world.processes.length; i++) {
+      const pr = world.processes[i]!;
+      const pages = world.processPages[i]!;
+      for (let k = 0; k < pages.length; k++) this.observeMap(pr, k, pages[k]!, 0);
+    }
   }
 
   get inFlight(): number {
@@ -307,7 +312,8 @@ export class PageLifecycle {
 
   private observeMap(pr: ProcessInfo, k: number, pa: PhysAddr, now: number): void {
     const va = (pr.vaBase + k * pr.pageSizeBytes) as VirtAddr;
-    for (const gpu of pr.gpus) {
+    for (let i = 0; i < pr.gpus.length; i++) {
+      const gpu = pr.gpus[i]!;
       this.env.oracle.observe({
         kind: 'translation.made',
         tick: now as Tick,

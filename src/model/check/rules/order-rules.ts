@@ -38,7 +38,8 @@ interface PendingPage {
   va: number;
   sizeBytes: number;
   unmapTick: Tick;
-  gpus: Set<number>;
+  /** In the order they translated it, each once. */
+  gpus: number[];
   insufficient: { shootdown: number; why: 'flushes' | 'npus' } | null;
 }
 
@@ -50,8 +51,12 @@ export interface OrderRulesOptions {
 }
 
 export class OrderRules implements RuleFamily {
-  /** Page key (page-bases.ts `pageKey`) -> the GPUs that may have translated it, while mapped. */
-  private readonly translated = new Map<number, Set<number>>();
+  /**
+   * Page key (page-bases.ts `pageKey`) -> the GPUs that may have translated it, while mapped. An
+   * array, not a Set: a page has one GPU or a few, and the coordinator's oracle holds an entry for
+   * every page of every process from the start, made when its worker's code is still cold.
+   */
+  private readonly translated = new Map<number, number[]>();
   /** Page key -> an unmapped page waiting for its shootdown. */
   private readonly pending = new Map<number, PendingPage>();
   private readonly shootdowns = new Map<number, ShootdownState>();
@@ -73,12 +78,9 @@ export class OrderRules implements RuleFamily {
   };
 
   private onTranslation(ev: OracleEventOf<'translation.made'>): void {
-    let gpus = this.translated.get(pageKey(ev.pa));
-    if (gpus === undefined) {
-      gpus = new Set();
-      this.translated.set(pageKey(ev.pa), gpus);
-    }
-    gpus.add(ev.gpu);
+    const gpus = this.translated.get(pageKey(ev.pa));
+    if (gpus === undefined) this.translated.set(pageKey(ev.pa), [ev.gpu]);
+    else if (!gpus.includes(ev.gpu)) gpus.push(ev.gpu);
   }
 
   private onUnmap(ev: OracleEventOf<'page.unmap'>): void {
