@@ -2,8 +2,10 @@
  * `npusim replay FILE`: the failure file's run again (src/repro/replay.ts), on the host it used or
  * the one asked for; prints whether it reproduced exactly (same first finding at the same tick,
  * same digest) and the history that led to the finding. Exit: the run's own code when it
- * reproduced, 4 when it did not (a replay that diverges is a bug in npusim or a changed model), 2
- * for a file it refuses.
+ * reproduced (so a reproduced crash is 4), 5 when it did not (a replay that diverges is a bug in
+ * npusim or a changed model: a code of its own, so that a script can tell the two apart), 2 for
+ * a file it refuses. With `--json`, stdout is the replayed run's result (as `npusim run --json`
+ * prints it) with a `replay` object added: whether it reproduced, and if not, how it differed.
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -29,7 +31,19 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   const workloads = await loadWorkloads();
   const r = await replayFailure(text, args.file, workloads, args.host);
   const want = r.file.first;
-  if (args.json && r.result !== undefined) io.stdout.write(`${JSON.stringify(r.result, null, 2)}\n`);
+  if (args.json) {
+    const replay = {
+      file: args.file,
+      host: r.host,
+      reproduced: r.mismatches.length === 0,
+      mismatches: r.mismatches,
+      recorded: { first: want, digest: r.file.digest },
+    };
+    // A replay whose run crashed before it had a result still answers with its verdict.
+    io.stdout.write(
+      `${JSON.stringify(r.result === undefined ? { replay } : { ...r.result, replay }, null, 2)}\n`,
+    );
+  }
   const out: string[] = [];
   const how = r.host === 'free-log' ? 'free run, from its take log, in one thread' : r.host;
   out.push(`npusim replay ${args.file}  (${how})`);
@@ -49,6 +63,6 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     out.push(formatHistory(r.history));
   }
   (args.json ? io.stderr : io.stdout).write(`${out.join('\n')}\n`);
-  if (r.mismatches.length > 0) return EXIT.crash;
+  if (r.mismatches.length > 0) return EXIT.notReproduced;
   return r.file.exit.code;
 }

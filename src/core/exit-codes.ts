@@ -32,6 +32,12 @@ export const EXIT_CODES = [
       'crash: an actor threw (the message names the actor, its tick and its last event), or npusim failed',
   },
   {
+    code: 5,
+    name: 'notReproduced',
+    meaning:
+      'replay only: the run did not reproduce its file (another first finding, tick or digest): a changed model, or a bug in npusim',
+  },
+  {
     code: 130,
     name: 'interrupted',
     meaning:
@@ -56,11 +62,13 @@ const EXIT_PRECEDENCE: readonly number[] = [
   EXIT.violation,
   EXIT.liveness,
   EXIT.crash,
+  EXIT.notReproduced,
   EXIT.interrupted,
 ];
 
 /**
- * The worse of two exit codes: interrupted 130, then crash 4, liveness 3, violation 1, then a
+ * The worse of two exit codes: interrupted 130, then a replay that diverged 5, crash 4, liveness 3,
+ * violation 1, then a
  * result file not written 2 (a finding's code wins over it, see above), then clean 0.
  */
 export function worseExit(a: number, b: number): number {

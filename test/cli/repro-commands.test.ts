@@ -55,6 +55,30 @@ describe('run: failure files', () => {
     expect(none.stderr).not.toContain('npusim replay');
   });
 
+  test('replay: a run that does not reproduce exits 5, told apart from a reproduced finding; --json says which', async () => {
+    const dir = tmp();
+    await cli([...FAILING, '--failures', dir]);
+    const path = join(dir, readdirSync(dir)[0]!);
+    const good = await cli(['replay', path, '--json']);
+    expect(good.code).toBe(1);
+    const ok = JSON.parse(good.stdout) as {
+      status: string;
+      replay: { reproduced: boolean; mismatches: string[] };
+    };
+    expect(ok.status).toBe('violation');
+    expect(ok.replay).toMatchObject({ reproduced: true, mismatches: [] });
+
+    const f = JSON.parse(readFileSync(path, 'utf8'));
+    f.digest = '0123456789abcdef';
+    writeFileSync(path, JSON.stringify(f));
+    const diverged = await cli(['replay', path, '--json']);
+    expect(diverged.code).toBe(5);
+    expect(diverged.stderr).toContain('NOT reproduced: expected digest 0123456789abcdef');
+    const bad = JSON.parse(diverged.stdout) as { replay: { reproduced: boolean; mismatches: string[] } };
+    expect(bad.replay.reproduced).toBe(false);
+    expect(bad.replay.mismatches).toEqual([expect.stringContaining('expected digest 0123456789abcdef')]);
+  });
+
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {
     const dir = tmp();
     await cli([...FAILING, '--failures', dir]);
