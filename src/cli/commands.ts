@@ -76,7 +76,7 @@ const RUN: CommandSpec = {
       name: 'trace-events',
       type: 'string',
       value: 'N',
-      help: 'at most N events in the --trace file; the window around the first violation is kept whole',
+      help: 'with --trace: at most N events in its file; the window around the first violation is kept whole',
       default: '200000',
       parse: parseTraceEvents,
     },

@@ -138,5 +138,12 @@ describe('run --trace and --report', () => {
       /--trace-events: Expected a whole number of events from 1000 to 20000000, got `10`/,
     );
     expect(existsSync(join(dir, 't'))).toBe(false);
+    // A cap with nothing to cap: refused, not ignored (with --report too: the report keeps no events).
+    for (const extra of [[], ['--report', join(dir, 'r.html')]]) {
+      const alone = await cli(['run', '--inline', '--duration', '2us', '--trace-events', '5000', ...extra]);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/--trace-events: Expected --trace FILE with it/);
+    }
+    expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });
