@@ -113,7 +113,10 @@ function runArgs(values: Record<string, unknown>, positionals: string[], outputs
   // Only the --trace file has a cap on events (--report keeps samples, not events): without it
   // the option would be ignored, and a user who meant to trace would get no trace and no word.
   if (values['trace-events'] !== undefined && values.trace === undefined) {
-    throw new ConfigError('--trace-events', 'Expected --trace FILE with it (it caps that file), got no --trace');
+    throw new ConfigError(
+      '--trace-events',
+      'Expected --trace FILE with it (it caps that file), got no --trace',
+    );
   }
   for (const o of ['inline', 'workers', 'check-hosts'] as const) {
     if (values.free === true && values[o] !== undefined) {
