@@ -5,7 +5,9 @@
  * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
  * or a clean run (nothing to shrink).
  */
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
 import { readFailureFile } from '../repro/failure-file.js';
@@ -17,14 +19,24 @@ import { readFailureFileText } from './failure-file-text.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
+  // The shrunk file must not replace the failure it came from: that file is the evidence, and a
+  // shrink that went wrong could not be run again.
+  if (samePath(args.out, args.file)) {
+    throw new ConfigError(
+      '--out',
+      `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${args.out}`,
+    );
+  }
   const workloads = await loadWorkloads();
   const { file, config } = readFailureFile(text, args.file, workloads);
   const workload = workloads.get(file.workload.name)!;
   const first = shrinkable(file, args.file);
   const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
   io.stderr.write(
-    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}, budget ${budget} runs\n`,
+    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}, budget ${runs(budget)}\n`,
   );
+  const best = (m: Measures) =>
+    `best ${m.events} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviations`;
   let last = performance.now();
   const outcome = await shrinkFailure(file, config, workload, {
     budget,
@@ -32,27 +44,47 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
       last = now;
-      io.stderr.write(
-        `npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; best ${p.best.events} events, ${formatTime(p.best.simulatedTicks)}, ${p.best.deviations} deviations\n`,
-      );
+      io.stderr.write(`npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}\n`);
     },
   });
+  // Progress is printed at most once a second, so its last line may be behind: say where it ended.
+  io.stderr.write(`npusim: shrink done after ${runs(outcome.runs)}; ${best(outcome.after)}\n`);
   writeFileSync(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
-  const dev = (m: Measures) => (m.deviations === Number.MAX_SAFE_INTEGER ? '-' : String(m.deviations));
   io.stdout.write(
     [
-      `npusim shrink ${args.file}: ${first.rule}, ${outcome.runs} runs`,
+      `npusim shrink ${args.file}: ${first.rule}, ${runs(outcome.runs)}`,
       `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
       row('simulated time', (m) => formatTime(m.simulatedTicks)),
       row('events', (m) => String(m.events)),
       row('actors', (m) => String(m.actors)),
-      row('choice deviations', dev),
+      row('choice deviations', deviations),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       `replay it with:\nnpusim replay ${args.out}`,
       '',
     ].join('\n'),
   );
   return EXIT.clean;
+}
+
+function runs(n: number): string {
+  return `${n} run${n === 1 ? '' : 's'}`;
+}
+
+/** Whether two paths name one file (through links, when the file exists). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/** Choice deviations, or '-' for a run that had no choice log to deviate from. */
+function deviations(m: Measures): string {
+  return m.deviations === Number.MAX_SAFE_INTEGER ? '-' : String(m.deviations);
 }

@@ -83,6 +83,33 @@ describe('shrink', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  test('shrink from the command line: --out the file itself is refused; the last progress word agrees with the result', async () => {
+    const dir = testTempDir('npusim-shrink-');
+    const { writeFileSync } = await import('node:fs');
+    const { file } = await failure('flush-race', 'single-flush');
+    const path = join(dir, 'f.json');
+    const original = `${JSON.stringify(file)}\n`;
+    writeFileSync(path, original);
+    for (const out of [path, join(dir, '.', 'f.json')]) {
+      const same = await cli(['shrink', path, '--out', out, '--budget', '5']);
+      expect(same.code).toBe(2);
+      expect(same.stderr).toMatch(/--out: Expected a file other than the one being shrunk/);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(original);
+
+    const one = await cli(['shrink', path, '--out', join(dir, 'one.json'), '--budget', '1']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain('budget 1 run\n');
+    expect(one.stdout).toMatch(/, 1 run\n/);
+    // Progress lines are printed at most once a second; the last line always says where it ended.
+    const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '100']);
+    expect(r.code).toBe(0);
+    const [, runs, events] = r.stdout.match(/, (\d+) runs\n[^]* {2}events +\d+ +(\d+)/)!;
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^npusim: shrink done after ${runs} runs; best ${events} events, `),
+    );
+  });
+
   test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
     const dir = testTempDir('npusim-shrink-');
     const { file } = await failure('tce-storm', 'unpin-before-kill');
