@@ -7,7 +7,7 @@
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
-import { PROFILES } from '../model/scenario/profiles.js';
+import { DEFAULT_PROFILE, PROFILES, type Profile } from '../model/scenario/profiles.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 
 export async function listText(): Promise<string> {
@@ -28,6 +28,16 @@ export async function listText(): Promise<string> {
   out.push('bugs (--bug NAME):');
   const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
   for (const b of BUG_NAMES) out.push(`  ${b.padEnd(bWidth)}  ${BUGS[b]}`);
+  out.push(`profiles (--profile NAME, default ${DEFAULT_PROFILE}):`);
+  for (const [name, p] of Object.entries(PROFILES) as [string, Profile][]) {
+    out.push(`  ${name.padEnd(bWidth)}  ${p.description}`);
+    const firmware = Object.entries(p.firmware).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`);
+    out.push(
+      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${firmware.join(', ')}`,
+    );
+    for (const [claim, source] of Object.entries(p.sources))
+      out.push(`  ${''.padEnd(bWidth)}    source, ${claim}: ${source}`);
+  }
   out.push('topologies (--topology NAME):');
   for (const name of Object.keys(TOPOLOGY_PRESETS)) {
     const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);

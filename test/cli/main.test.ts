@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
+import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { withTestFailuresDir } from './cli-harness.js';
@@ -112,13 +113,22 @@ describe('npusim command', () => {
     expect(version.stdout).toMatch(/^npusim \d+\.\d+\.\d+\n$/);
   });
 
-  it('cli: list names the workloads, the bugs and the topologies', async () => {
+  it('cli: list names the workloads, the bugs, the profiles with their switches and sources, and the topologies', async () => {
     const r = await npusim(['list']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^workloads:\n {2}\S/);
     expect(r.stdout).toContain('stress');
     expect(r.stdout).toContain('release-between-flushes');
     expect(r.stdout).toContain('witherspoon-4');
+    const profiles = r.stdout.slice(
+      r.stdout.indexOf('profiles (--profile NAME'),
+      r.stdout.indexOf('topologies'),
+    );
+    for (const [name, p] of Object.entries(PROFILES)) {
+      expect(profiles).toContain(`  ${name} `);
+      expect(profiles).toContain(`skiboot ${p.skiboot}; bug switches: ${p.bugs.join(', ') || 'none'}`);
+      for (const claim of Object.keys(p.sources)) expect(profiles).toContain(`source, ${claim}: `);
+    }
   });
 
   it('cli: an unknown workload exits 2 listing the workloads', async () => {
