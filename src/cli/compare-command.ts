@@ -4,7 +4,7 @@
  * comparison (src/report/compare-results.ts says how noise is judged), or with --json the rows.
  * A comparison is a report, not a verdict on a run: it exits 0 whatever changed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { compareResults } from '../report/compare-results.js';
@@ -26,16 +26,38 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
 }
 
 function readResult(file: string): RunResult {
+  const expected = 'Expected a run result file (npusim run --out FILE)';
   let text: string;
   try {
+    // Checked before reading: a directory or a huge file says so plainly, without reading it. A
+    // pipe (`<(npusim run ... --json)`) has no size and is read as it comes.
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ConfigError(file, `${expected}, got a directory`);
+    if (st.size > MAX_RESULT_FILE_BYTES) {
+      throw new ConfigError(file, `${expected} (a few hundred KB), got a file of ${st.size} bytes`);
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new ConfigError(file, `Expected a run result file to read, got ${why} (${code})`);
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(file, `${expected}, got ${readFailure(e as NodeJS.ErrnoException)}`);
   }
   if (text.length > MAX_RESULT_FILE_BYTES) {
-    throw new ConfigError(file, `Expected a run result (a few hundred KB), got ${text.length} bytes`);
+    throw new ConfigError(file, `${expected} (a few hundred KB), got ${text.length} characters`);
   }
   return parseRunResult(text, file);
+}
+
+/** Why a file could not be read, in words (the system's code kept for the rarer ones). */
+function readFailure(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return `a file it may not read (${e.code})`;
+    default:
+      return `a file that could not be read (${e.code ?? e.message})`;
+  }
 }

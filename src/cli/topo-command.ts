@@ -9,12 +9,7 @@ import { describeTopology } from '../model/platform/describe-topology.js';
 import { computeGroups, type GroupPolicy } from '../model/platform/iommu-groups.js';
 import { buildTopology, type TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { TOPOLOGY_PRESETS as PRESET_SPECS, type PresetName } from '../model/platform/topology-presets.js';
-import {
-  DEFAULT_GPU_RAM_BYTES,
-  DEFAULT_LINK_PARAMS,
-  DEFAULT_NVLINK_SPEED,
-  type TopologySpec,
-} from '../model/platform/topology-spec.js';
+import { specWithDefaults, type TopologySpec } from '../model/platform/topology-spec.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
 
 /**
@@ -25,20 +20,7 @@ import { checkPolicy, loadTopologyOption } from './topology-option.js';
 export function topoJson(name: string): string {
   const custom = loadTopologyOption(name, 'topology');
   const spec: TopologySpec = custom?.spec ?? PRESET_SPECS[name as PresetName];
-  const full: TopologySpec = {
-    name: spec.name,
-    gpuMemMap: spec.gpuMemMap ?? 'GPU_MEM_4T_DOWN',
-    gpuRamBytes: spec.gpuRamBytes ?? DEFAULT_GPU_RAM_BYTES,
-    nvlinkSpeed: spec.nvlinkSpeed ?? DEFAULT_NVLINK_SPEED,
-    links: {
-      nvlinkBrick: { ...DEFAULT_LINK_PARAMS.nvlinkBrick, ...spec.links?.nvlinkBrick },
-      pcie: { ...DEFAULT_LINK_PARAMS.pcie, ...spec.links?.pcie },
-      xbus: { ...DEFAULT_LINK_PARAMS.xbus, ...spec.links?.xbus },
-    },
-    sockets: spec.sockets,
-    gpus: spec.gpus,
-  };
-  return `${compactJson(full, '')}\n`;
+  return `${compactJson(specWithDefaults(spec), '')}\n`;
 }
 
 /** JSON with two-space indents, and any array or object that fits in 100 columns on one line. */

@@ -4,6 +4,12 @@
  * its own sampling model (compare-row.ts says how), and the configuration the two runs differ in.
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
+import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
+import { npuRegsBase } from '../model/platform/address-map.js';
+import { isPresetName, TOPOLOGY_PRESETS } from '../model/platform/topology-presets.js';
+import { specWithDefaults, type TopologySpec } from '../model/platform/topology-spec.js';
+import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import {
   type CompareRow,
   countRow,
@@ -12,6 +18,7 @@ import {
   notJudged,
   percentileRow,
   rateRow,
+  sumRow,
 } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { type RunResult, violationTotal } from './run-result.js';
@@ -20,7 +27,11 @@ import { LATENCY_ROWS } from './summary-contention.js';
 export interface Comparison {
   a: RunHeader;
   b: RunHeader;
-  /** Configuration that differs (what the comparison is an experiment on). */
+  /**
+   * What differs between the runs, A -> B: every configuration field by its path in the result's
+   * `config` (`params.gpu.dmaBytes: 256 -> 4096`, `topology.links.pcie.latencyTicks: ...`), then
+   * the host and the simulated time. Empty only when the two runs are of one configuration.
+   */
   differences: string[];
   /** The two runs are the same events (same event digest). */
   identical: boolean;
@@ -73,6 +84,22 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
   };
 }
 
+/**
+ * Counters that are totals summed over operations, with the counter of those operations: judged
+ * by that count (compare-row.ts sumRow), not as counts of events.
+ */
+const SUMMED_OVER: Readonly<Record<string, string>> = {
+  'dma.bytes': 'dma.completed',
+  'allreduce.bytes': 'allreduce.completed',
+};
+/**
+ * A counter named for a unit other than events (metric names put the unit last) with no entry in
+ * SUMMED_OVER: a total whose noise a result does not give, so it is shown but not judged.
+ */
+const NOT_A_COUNT = /(bytes|Ticks)$/i;
+/** A counter that is a state at the end of the run (how many are in flight), not events in it. */
+const AT_END = /AtEnd$/;
+
 /** What was run, the findings, and every counter. */
 function runRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   const count = (
@@ -81,13 +108,39 @@ function runRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
     x: number | undefined,
     y: number | undefined,
   ) => countRow(section, figure, x, y, s.perTime, s.msA, s.msB);
+  const counter = (name: string): CompareRow => {
+    const x = a.counts[name];
+    const y = b.counts[name];
+    const ops = SUMMED_OVER[name];
+    if (ops !== undefined) {
+      return sumRow(
+        'counts',
+        name,
+        x,
+        y,
+        { name: ops, a: a.counts[ops], b: b.counts[ops] },
+        s.perTime,
+        s.msA,
+        s.msB,
+      );
+    }
+    if (NOT_A_COUNT.test(name)) {
+      const unit = /bytes$/i.test(name) ? 'bytes' : 'ticks';
+      return notJudged('counts', name, x, y, unit, 'a total, not a count of events: no noise model');
+    }
+    // What is in flight at the end is bounded by the queues, not accrued over the run: compared as
+    // it is, never per simulated ms, whatever the runs' lengths.
+    if (AT_END.test(name)) {
+      const sigma = x === undefined || y === undefined ? undefined : Math.sqrt(x + y);
+      return judged('counts', name, x, y, sigma, 'count', 'Poisson: sqrt(n), a state at the end');
+    }
+    return count('counts', name, x, y);
+  };
   return [
     notJudged('run', 'simulated time', a.simulatedTicks, b.simulatedTicks, 'ticks', 'what was run'),
     count('run', 'violations', violationTotal(a), violationTotal(b)),
     count('run', 'liveness failures', a.liveness.length, b.liveness.length),
-    ...union(Object.keys(a.counts), Object.keys(b.counts)).map((name) =>
-      count('counts', name, a.counts[name], b.counts[name]),
-    ),
+    ...union(Object.keys(a.counts), Object.keys(b.counts)).map(counter),
   ];
 }
 
@@ -178,26 +231,88 @@ function engineRows(a: RunResult, b: RunResult): CompareRow[] {
   ];
 }
 
-/** The configuration the two runs differ in: what the comparison is an experiment on. */
+/**
+ * What the two runs differ in, A -> B: a deep comparison of their configurations as they
+ * determine the run (effectiveConfig), each differing field by its path, then the host and the
+ * simulated time, which are not in `config`.
+ */
 function configDifferences(a: RunResult, b: RunResult): string[] {
   const differences: string[] = [];
-  const ca = a.config;
-  const cb = b.config;
-  if (a.workload !== b.workload) differences.push(`workload ${a.workload} / ${b.workload}`);
-  if (a.seed !== b.seed) differences.push(`seed ${a.seed} / ${b.seed}`);
-  if (a.host !== b.host) differences.push(`host ${a.host} / ${b.host}`);
-  if (ca?.params?.topology !== cb?.params?.topology)
-    differences.push(`topology ${ca?.params?.topology} / ${cb?.params?.topology}`);
-  if (ca?.params?.policy !== cb?.params?.policy)
-    differences.push(`policy ${ca?.params?.policy} / ${cb?.params?.policy}`);
-  const bugs = (r: RunResult) => [...(r.config?.bugs ?? [])].sort().join(',');
-  if (bugs(a) !== bugs(b)) differences.push(`bugs [${bugs(a)}] / [${bugs(b)}]`);
+  // Two presets are named in full by params.topology; their specs are listed only where a file
+  // is involved, which may keep a preset's name and change anything under it.
+  const specs = a.config.customTopology !== undefined || b.config.customTopology !== undefined;
+  diffPaths('', effectiveConfig(a.config, specs), effectiveConfig(b.config, specs), differences);
+  if (a.host !== b.host) differences.push(`host: ${a.host} -> ${b.host}`);
   if (a.simulatedTicks !== b.simulatedTicks) {
     differences.push(
-      `simulated ${formatTime(a.simulatedTicks)} / ${formatTime(b.simulatedTicks)} (counts compared per simulated ms)`,
+      `simulated time: ${formatTime(a.simulatedTicks)} -> ${formatTime(b.simulatedTicks)} (counts compared per simulated ms)`,
     );
   }
   return differences;
+}
+
+/**
+ * A run's configuration as it determines the run, so that two configurations compare equal
+ * exactly when they run the same machine: defaults written out (an absent profile is `fixed`,
+ * an absent strategy `random`), bug switches as the set they are, and, `withSpec`, the machine as
+ * its whole topology spec (`topology`), whether a preset or a file, because a file can keep a
+ * preset's name and change its latencies. Left out: the `--set` list, already applied to
+ * `params` (which are compared), and the topology file's path, whose spec is compared.
+ */
+function effectiveConfig(c: RunConfig, withSpec: boolean): Record<string, unknown> {
+  const { set: _set, customTopology, ...rest } = c;
+  return {
+    ...rest,
+    bugs: [...c.bugs].sort(),
+    profile: c.profile ?? DEFAULT_PROFILE,
+    strategy: c.strategy ?? DEFAULT_STRATEGY,
+    stopOnFirst: c.stopOnFirst ?? false,
+    ...(withSpec ? { topology: fullTopology(customTopology?.spec, c.params.topology) } : {}),
+  };
+}
+
+/** The spec a run's machine was built from, every default written out (as `npusim topo --json`). */
+function fullTopology(custom: TopologySpec | undefined, name: string): TopologySpec | undefined {
+  const spec = custom ?? (isPresetName(name) ? TOPOLOGY_PRESETS[name] : undefined);
+  if (spec === undefined) return undefined; // a preset this npusim does not have: its name is compared
+  const full = specWithDefaults(spec);
+  return {
+    ...full,
+    sockets: full.sockets.map((s) => ({ ...s, npuRegsBase: s.npuRegsBase ?? npuRegsBase(s.chipId) })),
+  };
+}
+
+/**
+ * Every leaf where `x` and `y` differ, as `path: x -> y`, into `out`. Objects are compared key by
+ * key and lists of objects (tenants, GPUs) item by item, so a difference is named down to its
+ * field; a list of plain values (bug names, page sizes) is one value, read whole.
+ */
+function diffPaths(path: string, x: unknown, y: unknown, out: string[]): void {
+  // Two objects with no field in common are two kinds of one thing (a GPU's link to a peer or to
+  // a brick): read whole, not as one field gone and another come.
+  if (isRecord(x) && isRecord(y) && Object.keys(x).some((k) => Object.hasOwn(y, k))) {
+    for (const k of [...new Set([...Object.keys(x), ...Object.keys(y)])]) {
+      diffPaths(path === '' ? k : `${path}.${k}`, x[k], y[k], out);
+    }
+    return;
+  }
+  if (Array.isArray(x) && Array.isArray(y) && [...x, ...y].some((v) => typeof v === 'object' && v !== null)) {
+    for (let i = 0; i < Math.max(x.length, y.length); i++) diffPaths(`${path}[${i}]`, x[i], y[i], out);
+    return;
+  }
+  if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`${path}: ${configValue(x)} -> ${configValue(y)}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A configuration value on one line: a name as it is, a list or an object as JSON, cut short. */
+function configValue(v: unknown): string {
+  if (v === undefined) return '(none)';
+  if (typeof v === 'string' && v !== '') return v;
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 function header(file: string, r: RunResult): RunHeader {

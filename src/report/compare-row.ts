@@ -12,6 +12,7 @@
  * | figure                          | model                         | standard error              |
  * |---------------------------------|-------------------------------|-----------------------------|
  * | a count (counters, samples, ...)| Poisson: events in a window   | sqrt(n), per simulated time |
+ * | a byte total (dma.bytes)        | compound Poisson: n ops of s  | total / sqrt(n ops)         |
  * | mean latency                    | mean of N samples             | stddev / sqrt(N)            |
  * | p50, p99, p99.9 latency         | order statistics: 95 % interval on the rank, N p -/+ 1.96 sqrt(N p (1-p)) | interval width / (2 x 1.96) |
  * | cache hit rate                  | binomial proportion           | sqrt(p (1-p) / n)           |
@@ -20,7 +21,8 @@
  * A percentile is judged only with at least 5 samples beyond it in both runs (N (1 - p) >= 5: a
  * p99 needs 500 samples), where the normal approximation holds; below that it is the tail's
  * last few samples, like a max. Counts from runs of different simulated lengths are compared
- * per simulated millisecond. Three
+ * per simulated millisecond, except a state at the end (`dma.inFlightAtEnd`: how many are in
+ * flight, which does not grow with the run's length). Three
  * standard errors rather than two because a run's samples are not independent (a burst makes
  * neighbouring latencies alike, so the iid errors above are too small) and because a comparison
  * asks about many figures at once: at 3 standard errors a figure that did not change is called
@@ -53,7 +55,7 @@ export interface CompareRow {
   verdict: Verdict;
   /** Why a figure was not judged, or how it was. */
   note: string;
-  unit: 'count' | 'ticks' | 'ratio' | 'ms' | 'per-second';
+  unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second';
 }
 
 function base(
@@ -124,6 +126,38 @@ export function countRow(
   const rb = b / msB;
   const sigma = Math.sqrt(a / msA ** 2 + b / msB ** 2);
   return judged(section, `${figure} per simulated ms`, ra, rb, sigma, 'count', 'Poisson: sqrt(n) / time');
+}
+
+/**
+ * A total summed over operations (bytes over the DMAs that moved them), judged by the count of
+ * those operations (`ops`). It is not a count of events: sqrt(total) is the noise of 3 million
+ * events, but 3 MB of 256-byte DMAs are 12 000 DMAs and move between seeds as 12 000 DMAs do,
+ * by sqrt(12 000) DMAs of 256 bytes: 16 (sqrt(256)) times sqrt(3 M) bytes. Compound
+ * Poisson: n operations (Poisson) of size s give total T = s n with variance n E[s^2]; each of
+ * the model's totals sums operations of one size per run (gpu.dmaBytes, a collective's chunk
+ * times its ring), so E[s^2] = s^2 and se(T) = s sqrt(n) = T / sqrt(n): the total has the
+ * relative error of its count. Sizes that varied within a run would make it larger, by
+ * sqrt(E[s^2]) / E[s]. Per simulated ms when the runs' lengths differ, as counts are.
+ */
+export function sumRow(
+  section: CompareRow['section'],
+  figure: string,
+  a: number | undefined,
+  b: number | undefined,
+  ops: { name: string; a: number | undefined; b: number | undefined },
+  perTime: boolean,
+  msA: number,
+  msB: number,
+): CompareRow {
+  const name = perTime && a !== undefined && b !== undefined ? `${figure} per simulated ms` : figure;
+  const [ta, tb] = perTime && a !== undefined && b !== undefined ? [a / msA, b / msB] : [a, b];
+  if (a !== undefined && b !== undefined && (ops.a === undefined || ops.b === undefined)) {
+    return notJudged(section, name, ta, tb, 'bytes', `no ${ops.name} count in a result to judge it by`);
+  }
+  // A total with no operation (0 / 0) has no noise; Math.max keeps a stray total over 0 ops finite.
+  const v = (t: number, n: number) => (t === 0 ? 0 : t ** 2 / Math.max(1, n));
+  const sigma = ta === undefined || tb === undefined ? undefined : Math.sqrt(v(ta, ops.a!) + v(tb, ops.b!));
+  return judged(section, name, ta, tb, sigma, 'bytes', `total / sqrt(${ops.name})`);
 }
 
 export function meanRow(

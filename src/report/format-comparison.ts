@@ -9,13 +9,25 @@ import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 
+/** Lines of configuration differences printed at most (the last saying how many more). */
+const MAX_DIFFERENCE_LINES = 12;
+
 /** The comparison as text: a header, one table per section, then the count and how noise is judged. */
 export function formatComparison(c: Comparison): string {
   const out: string[] = [];
   const run = (tag: string, h: RunHeader) =>
     `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
   out.push('npusim compare', run('A', c.a), run('B', c.b));
-  out.push(c.differences.length === 0 ? '  same configuration' : `  differ in: ${c.differences.join('; ')}`);
+  if (c.differences.length === 0) out.push('  same configuration');
+  else {
+    // A different topology can differ in dozens of fields; the first few say what the experiment
+    // is, and --json has them all.
+    const shown =
+      c.differences.length > MAX_DIFFERENCE_LINES ? MAX_DIFFERENCE_LINES - 1 : c.differences.length;
+    out.push('  differ in (A -> B):', ...c.differences.slice(0, shown).map((d) => `    ${d}`));
+    if (shown < c.differences.length)
+      out.push(`    ... and ${c.differences.length - shown} more (npusim compare --json lists them all)`);
+  }
   if (c.identical)
     out.push('  the two runs are the same events (same event digest): every change below is zero');
   const cells = c.rows.map((r) => [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)]);
@@ -33,8 +45,9 @@ export function formatComparison(c: Comparison): string {
   });
   out.push(
     `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
-    'noise: counts are Poisson (sqrt(n)), means stddev/sqrt(N), percentiles from 95 % order-statistic intervals,',
-    '  hit rates binomial, link utilisation u/sqrt(messages); min, max and engine (wall-clock) figures are not judged.',
+    'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
+    '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
+    '  min, max and engine (wall-clock) figures are not judged.',
   );
   return `${out.join('\n')}\n`;
 }
@@ -42,6 +55,8 @@ export function formatComparison(c: Comparison): string {
 function value(r: CompareRow, v: number | undefined): string {
   if (v === undefined) return '-';
   switch (r.unit) {
+    case 'bytes':
+      return Number.isInteger(v) ? `${v} B` : `${v.toPrecision(5)} B`;
     case 'ticks':
       return formatTime(v);
     case 'ratio':

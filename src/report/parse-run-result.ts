@@ -34,6 +34,13 @@ export function parseRunResult(text: string, file: string): RunResult {
   for (const f of ['seed', 'simulatedTicks', 'wallMs'] as const) {
     if (typeof r[f] !== 'number') fail(f, 'a number', r[f]);
   }
+  // The configuration is compared field by field (compare-results.ts configDifferences).
+  const config = r.config as Record<string, unknown> | undefined;
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    fail('config', 'an object', config);
+  if (typeof config!.params !== 'object' || config!.params === null)
+    fail('config.params', 'an object', config!.params);
+  if (!Array.isArray(config!.bugs)) fail('config.bugs', 'a list', config!.bugs);
   numberRecord(r.counts, 'counts', fail);
   for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
   const c = r.contention as Record<string, unknown> | undefined;

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/api/run-simulation.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
+import type { TopologySpec } from '../../src/model/platform/topology-spec.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import type { Comparison } from '../../src/report/compare-results.js';
@@ -53,7 +55,7 @@ async function compare(a: string, b: string): Promise<Comparison> {
 describe('npusim compare', () => {
   it('two seeds of one configuration: the figures move, but (almost) none beyond noise', async () => {
     const c = await compare(files.seed1, files.seed2);
-    expect(c.differences).toEqual(['seed 1 / 2']);
+    expect(c.differences).toEqual(['seed: 1 -> 2']);
     const dma = c.rows.find((r) => r.figure === 'dma.issued')!;
     expect(dma.change).not.toBe(0);
     expect(dma.verdict).toBe('noise');
@@ -64,7 +66,8 @@ describe('npusim compare', () => {
 
   it('a real change (6 GPUs to 4): DMA counts and latencies beyond noise, wall clock never judged', async () => {
     const c = await compare(files.seed1, files.four);
-    expect(c.differences).toEqual(['topology witherspoon-6 / witherspoon-4']);
+    // Two presets: named by params.topology, their specs not listed field by field.
+    expect(c.differences).toEqual(['params.topology: witherspoon-6 -> witherspoon-4']);
     const row = (f: string) => c.rows.find((r) => r.figure === f)!;
     expect(row('dma.issued').verdict).toBe('changed');
     expect(row('DMA latency: p50').verdict).toBe('changed');
@@ -120,6 +123,11 @@ describe('npusim compare', () => {
       /x\.json: schemaVersion: Expected 1 \(a run result of this npusim\), got `2`/,
     ],
     [
+      'no configuration',
+      (r) => ({ ...r, config: undefined }),
+      /x\.json: config: Expected an object, got nothing \(the field is missing\)/,
+    ],
+    [
       'no counts',
       (r) => ({ ...r, counts: undefined }),
       /x\.json: counts: Expected an object, got nothing \(the field is missing\)/,
@@ -155,12 +163,115 @@ describe('npusim compare', () => {
     const missing = await cli(['compare', files.seed1, join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /nope\.json: Expected a run result file to read, got no such file \(ENOENT\)/,
+      /nope\.json: Expected a run result file \(npusim run --out FILE\), got no such file\n/,
     );
     const one = await cli(['compare', files.seed1]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(
       /compare: Expected two run results \(npusim compare A\.json B\.json\), got only/,
+    );
+  });
+
+  it('refuses a directory with exit 2, saying it is one', async () => {
+    const r = await cli(['compare', files.seed1, dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `npusim: ${dir}: Expected a run result file (npusim run --out FILE), got a directory\n`,
+    );
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  /** seed1's result with its configuration changed (the figures are not: only config is read). */
+  function withConfig(name: string, change: (c: RunConfig) => RunConfig): string {
+    const f = join(dir, `${name}.json`);
+    writeFileSync(f, JSON.stringify({ ...seed1, config: change(structuredClone(seed1.config)) }));
+    return f;
+  }
+
+  it('names each configuration field that differs, by its path, and prints them', async () => {
+    const f = withConfig('dma-bytes', (c) => {
+      c.params.gpu.dmaBytes = 4096;
+      c.set = [{ path: 'gpu.dmaBytes', value: 4096 }];
+      c.params.tenants[0]!.pageSizes = ['64K', '2M'];
+      return c;
+    });
+    const c = await compare(files.seed1, f);
+    // The --set list is what made params differ: not listed again.
+    expect(c.differences).toEqual([
+      'params.tenants[0].pageSizes: ["64K"] -> ["64K","2M"]',
+      'params.gpu.dmaBytes: 256 -> 4096',
+    ]);
+    const r = await cli(['compare', files.seed1, f]);
+    expect(r.stdout).toContain(
+      '  differ in (A -> B):\n    params.tenants[0].pageSizes: ["64K"] -> ["64K","2M"]\n',
+    );
+    expect(r.stdout).not.toContain('same configuration');
+  });
+
+  it('a profile, a strategy or bug switches differ; their defaults and order do not', async () => {
+    const shipped = withConfig('as-shipped', (c) => ({ ...c, profile: 'as-shipped' }));
+    expect((await compare(files.seed1, shipped)).differences).toEqual(['profile: fixed -> as-shipped']);
+    const fixed = withConfig('fixed', (c) => ({ ...c, profile: 'fixed', strategy: { kind: 'random' } }));
+    expect((await compare(files.seed1, fixed)).differences).toEqual([]);
+    const pct = withConfig('pct', (c) => ({
+      ...c,
+      strategy: { kind: 'pct', depth: 3, steps: [9], agents: 7 },
+    }));
+    expect((await compare(files.seed1, pct)).differences).toEqual([
+      'strategy.kind: random -> pct',
+      'strategy.depth: (none) -> 3',
+      'strategy.steps: (none) -> [9]',
+      'strategy.agents: (none) -> 7',
+    ]);
+    const bugsAB = withConfig('bugs-ab', (c) => ({ ...c, bugs: ['descending-order', 'single-flush'] }));
+    const bugsBA = withConfig('bugs-ba', (c) => ({ ...c, bugs: ['single-flush', 'descending-order'] }));
+    expect((await compare(bugsAB, bugsBA)).differences).toEqual([]);
+    expect((await compare(files.seed1, bugsAB)).differences).toEqual([
+      'bugs: [] -> ["descending-order","single-flush"]',
+    ]);
+  });
+
+  it("a topology file that keeps a preset's name is compared by its spec, defaults written out", async () => {
+    const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-6']);
+    const custom = (file: string, s: TopologySpec) =>
+      withConfig(file, (c) => ({ ...c, customTopology: { file: `${file}.topo.json`, spec: s } }));
+    // The preset written out as `npusim topo --json` writes it: the same machine.
+    const same = custom('same-topo', { ...spec, gpuRamBytes: 16 * 2 ** 30, nvlinkSpeed: 9 });
+    expect((await compare(files.seed1, same)).differences).toEqual([]);
+    const edited = custom('edited-topo', {
+      ...spec,
+      gpuRamBytes: 32 * 2 ** 30,
+      links: { pcie: { latencyTicks: 1_200_000 } },
+    });
+    expect((await compare(files.seed1, edited)).differences).toEqual([
+      'topology.gpuRamBytes: 17179869184 -> 34359738368',
+      'topology.links.pcie.latencyTicks: 900000 -> 1200000',
+    ]);
+  });
+
+  it('prints at most 12 lines of differences, then how many more', async () => {
+    // A file with the 4-GPU machine against the 6-GPU preset: its links differ GPU by GPU.
+    const four = withConfig('four-file', (c) => ({
+      ...c,
+      params: { ...c.params, topology: 'witherspoon-4' },
+      customTopology: { file: 'four.json', spec: TOPOLOGY_PRESETS['witherspoon-4'] },
+    }));
+    const c = await compare(files.seed1, four);
+    expect(c.differences.length).toBeGreaterThan(20);
+    expect(c.differences.slice(0, 3)).toEqual([
+      'params.topology: witherspoon-6 -> witherspoon-4',
+      'topology.name: witherspoon-6 -> witherspoon-4',
+      'topology.gpus[0].links[2].gpu: gpu2 -> gpu1',
+    ]);
+    // Links of two kinds (a peer GPU, a brick) are read whole, not as one field gone, one come.
+    expect(c.differences).toContain('topology.gpus[0].links[3]: {"gpu":"gpu2"} -> {"brick":1}');
+    const r = await cli(['compare', files.seed1, four]);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('    '));
+    expect(lines).toHaveLength(12);
+    expect(lines.slice(0, 11)).toEqual(c.differences.slice(0, 11).map((d) => `    ${d}`));
+    expect(lines[11]).toBe(
+      `    ... and ${c.differences.length - 11} more (npusim compare --json lists them all)`,
     );
   });
 });

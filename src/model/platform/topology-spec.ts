@@ -110,6 +110,23 @@ export function applyOverrides(spec: TopologySpec, overrides: TopologyOverrides 
   };
 }
 
+/**
+ * The spec with every default written out (memory map, GPU RAM, link speed, link latency and
+ * bandwidth): what `npusim topo --json` prints for editing, and what `npusim compare` compares
+ * when a topology file is involved (a file may keep a preset's name and change any of these).
+ */
+export function specWithDefaults(spec: TopologySpec): TopologySpec {
+  return {
+    name: spec.name,
+    gpuMemMap: spec.gpuMemMap ?? 'GPU_MEM_4T_DOWN',
+    gpuRamBytes: spec.gpuRamBytes ?? DEFAULT_GPU_RAM_BYTES,
+    nvlinkSpeed: spec.nvlinkSpeed ?? DEFAULT_NVLINK_SPEED,
+    links: resolvedLinkParams(spec),
+    sockets: spec.sockets,
+    gpus: spec.gpus,
+  };
+}
+
 /** Resolved link parameters of a spec (defaults filled in). */
 export function resolvedLinkParams(spec: TopologySpec): Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams> {
   const out = { ...DEFAULT_LINK_PARAMS };

@@ -1,0 +1,99 @@
+/**
+ * compareResults on results made up for the purpose: how each kind of counter is judged. A total
+ * of bytes moves between seeds as the count of operations it sums, not as a count of bytes; a
+ * state at the end of a run is not accrued over it, so is never scaled per simulated ms.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { compareResults } from '../../src/report/compare-results.js';
+import type { RunResult } from '../../src/report/run-result.js';
+
+const US = 1_000_000; // ticks
+
+/** A result with these counters and nothing else: what compareResults reads of one. */
+function result(counts: Record<string, number>, simulatedTicks = 200 * US): RunResult {
+  const config = { workload: 'stress', seed: 1, bugs: [], params: { topology: 'witherspoon-6' } };
+  return {
+    schemaVersion: 1,
+    workload: 'stress',
+    seed: 1,
+    host: 'inline',
+    config: config as unknown as RunConfig,
+    status: 'clean',
+    digest: '',
+    eventDigest: '',
+    simulatedTicks,
+    wallMs: 1,
+    counts,
+    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [] },
+    engine: { events: 1, eventsPerSecond: 1, simulatedNsPerWallSecond: 1 },
+    violations: [],
+    liveness: [],
+  } as unknown as RunResult;
+}
+
+/** 256-byte DMAs, as `stress` issues them: the byte total is the count times 256. */
+function dmas(completed: number, bytesEach = 256): Record<string, number> {
+  return { 'dma.completed': completed, 'dma.bytes': completed * bytesEach };
+}
+
+function row(a: RunResult, b: RunResult, figure: string) {
+  const r = compareResults('A.json', a, 'B.json', b).rows.find((x) => x.figure === figure);
+  if (r === undefined) throw new Error(`no row ${figure}`);
+  return r;
+}
+
+describe('compare: totals and states that are not counts of events', () => {
+  it('a byte total that moves 1 % with its DMA count, itself within noise, is noise', () => {
+    // Seeds 1 and 2 of `stress` for 200 us: 12293 and 12428 DMAs (1.1 %, 0.9 standard errors).
+    const a = result(dmas(12293));
+    const b = result(dmas(12428));
+    expect(row(a, b, 'dma.completed').verdict).toBe('noise');
+    const bytes = row(a, b, 'dma.bytes');
+    expect(bytes.changeRatio).toBeCloseTo(0.011, 3);
+    expect(bytes.verdict).toBe('noise');
+    expect(bytes.unit).toBe('bytes');
+    // The same standard errors as the count's, in bytes: 256 sqrt(nA + nB).
+    expect(bytes.sigma).toBeCloseTo(256 * Math.sqrt(12293 + 12428), 6);
+    expect(bytes.note).toBe('total / sqrt(dma.completed)');
+  });
+
+  it('a byte total that doubles is changed, with its count or with the size of each DMA', () => {
+    expect(row(result(dmas(12293)), result(dmas(24586)), 'dma.bytes').verdict).toBe('changed');
+    expect(row(result(dmas(12293)), result(dmas(12293, 512)), 'dma.bytes').verdict).toBe('changed');
+  });
+
+  it('a collective byte total is judged by its completed all-reduces', () => {
+    const a = result({ 'allreduce.completed': 100, 'allreduce.bytes': 100 * 1_048_576 });
+    const b = result({ 'allreduce.completed': 110, 'allreduce.bytes': 110 * 1_048_576 });
+    const r = row(a, b, 'allreduce.bytes');
+    expect(r.verdict).toBe('noise');
+    expect(r.note).toBe('total / sqrt(allreduce.completed)');
+  });
+
+  it('runs of different lengths: a byte total per simulated ms, with the noise of its count', () => {
+    const r = row(result(dmas(6100), 100 * US), result(dmas(12428), 200 * US), 'dma.bytes per simulated ms');
+    expect(r.a).toBeCloseTo((6100 * 256) / 0.1, 6);
+    expect(r.verdict).toBe('noise');
+    expect(r.sigma).toBeCloseTo(Math.sqrt((6100 * 256 ** 2) / 0.1 ** 2 + (12428 * 256 ** 2) / 0.2 ** 2), 6);
+  });
+
+  it('a byte total without its count in a result, or with no count known, is not judged', () => {
+    const noCount = row(result({ 'dma.bytes': 3_147_008 }), result(dmas(12428)), 'dma.bytes');
+    expect(noCount.verdict).toBe('not judged');
+    expect(noCount.note).toBe('no dma.completed count in a result to judge it by');
+    const unknown = row(result({ 'nvlink.bytes': 1000 }), result({ 'nvlink.bytes': 5000 }), 'nvlink.bytes');
+    expect(unknown.verdict).toBe('not judged');
+    expect(unknown.note).toBe('a total, not a count of events: no noise model');
+  });
+
+  it('what is in flight at the end is compared as it is, not per simulated ms', () => {
+    const a = result({ 'dma.inFlightAtEnd': 300, 'dma.issued': 6000 }, 100 * US);
+    const b = result({ 'dma.inFlightAtEnd': 300, 'dma.issued': 12000 }, 200 * US);
+    const atEnd = row(a, b, 'dma.inFlightAtEnd');
+    expect(atEnd.change).toBe(0);
+    expect(atEnd.verdict).toBe('noise');
+    // A count of events is still compared per simulated ms.
+    expect(row(a, b, 'dma.issued per simulated ms').change).toBe(0);
+  });
+});
