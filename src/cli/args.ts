@@ -156,6 +156,22 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
   if (merge && positionals.length === 0) {
     throw new ConfigError('--merge', 'Expected the directories of the shard summaries to join, got none');
   }
+  if (merge) {
+    // A merge takes its seeds, shards and options from the shard summaries: anything else would be
+    // silently ignored, so it is refused.
+    const ignored = Object.keys(values).find((k) => k !== 'merge' && k !== 'json' && k !== 'partial');
+    if (ignored !== undefined) {
+      throw new ConfigError(
+        `--${ignored}`,
+        `Expected no --${ignored} with --merge (a merge takes its seeds and options from the shard summaries; only --json and --partial apply), got it`,
+      );
+    }
+  } else if (values.partial === true) {
+    throw new ConfigError(
+      '--partial',
+      'Expected --merge with it (it joins an incomplete set of shards), got a sweep',
+    );
+  }
   if (values.free === true && values.jobs !== undefined) {
     throw new ConfigError(
       '--jobs',
@@ -173,8 +189,10 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
     shard: values.shard as Shard | undefined,
     json: values.json === true,
     merge: merge ? positionals : undefined,
+    partial: values.partial === true,
     ...scenarioOf(values),
-    outputs,
+    // A merge writes no file: the default failures directory is not checked for it.
+    outputs: merge ? [] : outputs,
   };
 }
 

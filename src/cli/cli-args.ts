@@ -83,6 +83,8 @@ export interface SweepArgs extends ScenarioArgs {
   json: boolean;
   /** With --merge: the directories whose shard summaries to join. */
   merge: string[] | undefined;
+  /** --partial (with --merge): join an incomplete set of shards instead of refusing it. */
+  partial: boolean;
   outputs: OutputFile[];
 }
 

@@ -135,8 +135,8 @@ const SWEEP: CommandSpec = {
     {
       name: 'seeds',
       type: 'string',
-      value: 'A..B',
-      help: 'the seeds to run, both ends included',
+      value: 'A..B|S',
+      help: 'the seeds to run: A to B, both ends included, or the one seed S',
       parse: (t, o) => parseSeedRange(t, o),
     },
     ...SCENARIO_OPTIONS,
@@ -155,7 +155,16 @@ const SWEEP: CommandSpec = {
       help: 'run only the K-th of N interleaved parts of the seeds (a batch system runs the N parts)',
       parse: (t, o) => parseShard(t, o),
     },
-    { name: 'merge', type: 'boolean', help: 'join the shard summaries in the directories given' },
+    {
+      name: 'merge',
+      type: 'boolean',
+      help: 'join the shard summaries in the directories given (all N shards, each run to its end)',
+    },
+    {
+      name: 'partial',
+      type: 'boolean',
+      help: 'with --merge: join the shards given even if some are missing or stopped early; the summary names them, and the exit is 2 unless a failure was found',
+    },
     ...FREE_OPTIONS,
     { name: 'json', type: 'boolean', help: 'print the summary as JSON on stdout' },
     ...FAILURE_OPTIONS,
@@ -163,7 +172,7 @@ const SWEEP: CommandSpec = {
   examples: [
     'npusim sweep flush-race --bug single-flush --seeds 1..200',
     'npusim sweep stress --seeds 1..10000 --shard 3/8 --failures out/shard3',
-    'npusim sweep --merge out/shard1 out/shard2',
+    'npusim sweep --merge out/shard*',
   ],
 };
 

@@ -50,8 +50,10 @@ export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = 
 
 /**
  * A directory the command writes files into (failure files): an existing writable directory, or
- * one that can be created in an existing writable parent. It is not created here: a clean run
- * leaves no empty directory behind.
+ * one that can be created, with any missing parents (`mkdir -p`, as a batch job's
+ * `--failures results/shard-3` expects), under its nearest existing ancestor, which must be a
+ * writable directory. Nothing is created here: a clean run leaves no empty directory behind; the
+ * writers create it (with its parents) when they write the first file.
  */
 export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL_FS): void {
   const refuse = (why: string): never => {
@@ -60,19 +62,19 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
   if (path === '') refuse('an empty path');
   const full = resolve(path);
   let target = full;
-  try {
-    if (!statSync(full).isDirectory()) refuse('it is a file, not a directory');
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = errnoOf(e);
-    if (code !== 'ENOENT') refuse(describeErrno(code, full));
-    target = dirname(full);
+  for (;;) {
     try {
-      if (!statSync(target).isDirectory()) refuse(`\`${target}\` is not a directory`);
-    } catch (e2) {
-      if (e2 instanceof ConfigError) throw e2;
-      const c2 = errnoOf(e2);
-      refuse(c2 === 'ENOENT' ? `its parent \`${target}\` does not exist` : describeErrno(c2, target));
+      if (statSync(target).isDirectory()) break;
+      refuse(target === full ? 'it is a file, not a directory' : `\`${target}\` is a file, not a directory`);
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      const code = errnoOf(e);
+      // ENOTDIR: a file on the way up; walking on names that file below.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(describeErrno(code, target));
+      const parent = dirname(target);
+      // The root always exists; this only guards against a loop on a path that never resolves.
+      if (parent === target) refuse('no part of it exists');
+      target = parent;
     }
   }
   try {

@@ -2,20 +2,30 @@
  * `npusim sweep`: one inline simulation per seed on every core (src/sweep), with a progress bar
  * (seeds per second, failures so far, time left), a failure file per failing seed, a summary
  * grouped by rule, and the worst exit class as the exit code. `--shard K/N` runs one part of the
- * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries.
+ * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
+ * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
+import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from '../report/duration.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { mergeSummaries, readSummary, type SweepSummary } from '../sweep/summary.js';
+import { seedsInShard } from '../sweep/seeds.js';
+import {
+  gapsText,
+  hasGaps,
+  type MergeGaps,
+  mergeGaps,
+  mergeSummaries,
+  readSummary,
+  type SweepSummary,
+} from '../sweep/summary.js';
 import { runSweep } from '../sweep/sweep.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -66,9 +76,9 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
         : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
     writeFileSync(join(args.failuresDir, name), `${JSON.stringify(summary, null, 2)}\n`);
   }
-  io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, jobs));
-  if (interrupt.stopped) return EXIT.interrupted;
-  return summary.worstExitCode;
+  const ending: SweepEnding = { interrupted: interrupt.stopped };
+  io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, jobs, ending));
+  return sweepExitCode(summary, ending);
 }
 
 function mergeCommand(args: SweepArgs, io: CliIo): number {
@@ -92,18 +102,84 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     for (const f of files) parts.push({ summary: readSummary(readFileSync(f, 'utf8'), f), where: f });
   }
   const merged = mergeSummaries(parts);
-  io.stdout.write(args.json ? `${JSON.stringify(merged, null, 2)}\n` : summaryText(merged, undefined));
-  return merged.worstExitCode;
+  const gaps = mergeGaps(parts);
+  // An incomplete set of shards merged quietly would exit with the class of the shards present:
+  // 0 when the missing shard held the failures. A batch user must ask for it with --partial.
+  if (hasGaps(gaps) && !args.partial) {
+    throw new ConfigError(
+      '--merge',
+      `Expected all ${gaps.count} shard(s) of seeds ${merged.seeds.first}..${merged.seeds.last}, each run to its end, got ${merged.shards === null ? 'the whole range' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
+    );
+  }
+  const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
+  io.stdout.write(
+    args.json ? `${JSON.stringify(merged, null, 2)}\n` : summaryText(merged, undefined, ending),
+  );
+  return sweepExitCode(merged, ending);
 }
 
-export function summaryText(s: SweepSummary, jobs: number | undefined): string {
-  const sw = s.sweep as { workload: string; bugs: string[]; profile: string; strategy: string };
+/** How a sweep ended beyond its summary: Ctrl-C, or a merge of an incomplete set of shards. */
+export interface SweepEnding {
+  interrupted: boolean;
+  /** A --partial merge: the shards missing or stopped early. */
+  gaps?: MergeGaps;
+}
+
+/**
+ * The exit code of a sweep or merge, which its summary's last line states: the worst class found,
+ * except 130 after Ctrl-C, and at least 2 (usage, outranked by any finding, core/exit-codes.ts)
+ * for a partial merge, whose clean shards say nothing of the shards not merged.
+ */
+export function sweepExitCode(s: SweepSummary, ending: SweepEnding): number {
+  if (ending.interrupted) return EXIT.interrupted;
+  if (ending.gaps !== undefined) return worseExit(s.worstExitCode, EXIT.usage);
+  return s.worstExitCode;
+}
+
+/** `0 clean`, `1 violation`...: an exit class by its code and name. */
+function classText(code: number): string {
+  return `${code} ${EXIT_CODES.find((e) => e.code === code)?.name ?? 'unknown'}`;
+}
+
+function exitLine(s: SweepSummary, ending: SweepEnding): string {
+  const code = sweepExitCode(s, ending);
+  if (ending.interrupted) {
+    const of = (s.shards?.covered ?? [1]).reduce(
+      (n, k) => n + seedsInShard(s.seeds, k, s.shards?.count ?? 1),
+      0,
+    );
+    return `  exit ${code} (interrupted after ${s.ran} of ${of} seed(s); the worst class among them: ${classText(s.worstExitCode)})`;
+  }
+  if (ending.gaps !== undefined) {
+    return s.worstExitCode === EXIT.clean
+      ? `  exit ${code} (incomplete merge: no failure in the seeds merged, and the others are unknown)`
+      : `  exit ${code} (the worst class found; incomplete merge)`;
+  }
+  return `  exit ${code} (the worst class found)`;
+}
+
+export function summaryText(s: SweepSummary, jobs: number | undefined, ending: SweepEnding): string {
+  const sw = s.sweep as {
+    workload: string;
+    bugs: string[];
+    profile: string;
+    strategy: string;
+    variant?: string;
+    free?: { windowTicks: number };
+  };
   const out: string[] = [];
   const bugs = sw.bugs.length > 0 ? `  bugs: ${sw.bugs.join(', ')}` : '';
-  const shards = s.shards === null ? '' : `  shards ${s.shards.covered.join(',')} of ${s.shards.count}`;
+  const missing = ending.gaps?.missing ?? [];
+  const shards =
+    s.shards === null
+      ? ''
+      : `  shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (${missing.join(',')} missing)`}`;
+  const variant = sw.variant === undefined ? '' : `  variant ${sw.variant}`;
+  const free = sw.free === undefined ? '' : `  free (window ${formatTime(sw.free.windowTicks)})`;
   out.push(
-    `npusim sweep ${sw.workload}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${jobs === undefined ? '' : `  ${jobs} thread(s)`}`,
+    `npusim sweep ${sw.workload}${variant}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${free}${jobs === undefined ? '' : `  ${jobs} thread(s)`}`,
   );
+  if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
   const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
   const classes = Object.entries(s.byClass)
     .filter(([c]) => c !== 'clean')
@@ -127,7 +203,7 @@ export function summaryText(s: SweepSummary, jobs: number | undefined): string {
   const earliest = [...s.failures].sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest?.file !== null && earliest !== undefined)
     out.push(`  replay the earliest: npusim replay ${earliest.file}`);
-  out.push(`  exit ${s.worstExitCode} (the worst class found)`);
+  out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }
 

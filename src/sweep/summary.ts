@@ -6,8 +6,9 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
+import { FAILURE_FORMAT } from '../repro/failure-file.js';
 import type { SeedOutcome } from './seed-outcome.js';
-import type { SeedRange, Shard } from './seeds.js';
+import { type SeedRange, type Shard, seedsInShard } from './seeds.js';
 
 export const SUMMARY_FORMAT = 'npusim-sweep-summary';
 
@@ -161,18 +162,121 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   return canonical(out);
 }
 
+/** A shard that ran only part of its seeds (Ctrl-C): its summary counts only those. */
+export interface StoppedShard {
+  where: string;
+  shards: number[];
+  ran: number;
+  of: number;
+}
+
+/** What a merge lacks of the whole range: shards not given, and shards stopped before their end. */
+export interface MergeGaps {
+  count: number;
+  /** Shard numbers (1..count) no summary covers. */
+  missing: number[];
+  stopped: StoppedShard[];
+}
+
+/**
+ * The gaps of a merge: a shard whose summary was not given (its batch job failed, or its directory
+ * was left off the command line), and a shard interrupted before its last seed. A shard that
+ * stopped at its first failure under --stop-on-first is complete: it did what it was asked.
+ */
+export function mergeGaps(parts: readonly { summary: SweepSummary; where: string }[]): MergeGaps {
+  const count = parts[0]?.summary.shards?.count ?? 1;
+  const covered = new Set(parts.flatMap((p) => p.summary.shards?.covered ?? [1]));
+  const missing: number[] = [];
+  for (let k = 1; k <= count; k++) if (!covered.has(k)) missing.push(k);
+  const stopped: StoppedShard[] = [];
+  for (const { summary: s, where } of parts) {
+    const onPurpose = s.sweep.stopOnFirst === true && s.failed > 0;
+    if (!s.stoppedEarly || onPurpose) continue;
+    const shards = s.shards?.covered ?? [1];
+    const of = shards.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
+    stopped.push({ where, shards: [...shards].sort((a, b) => a - b), ran: s.ran, of });
+  }
+  return { count, missing, stopped };
+}
+
+export function hasGaps(g: MergeGaps): boolean {
+  return g.missing.length > 0 || g.stopped.length > 0;
+}
+
+/** The gaps in words: `shard 2 of 4 missing; shard 3 of 4 (DIR/FILE) stopped after 10 of 25 seeds`. */
+export function gapsText(g: MergeGaps): string {
+  const out: string[] = [];
+  if (g.missing.length > 0)
+    out.push(`shard${g.missing.length === 1 ? '' : 's'} ${g.missing.join(', ')} of ${g.count} missing`);
+  for (const s of g.stopped) {
+    const which = g.count === 1 ? 'the sweep' : `shard ${s.shards.join(', ')} of ${g.count}`;
+    out.push(`${which} (${s.where}) stopped early, after ${s.ran} of ${s.of} seed(s)`);
+  }
+  return out.join('; ');
+}
+
 export function readSummary(text: string, where: string): SweepSummary {
   const json = parseJson(text, where, 'a JSON sweep summary');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(where, `Expected a ${SUMMARY_FORMAT} (version 1), got ${describeJson(json)}`);
+  }
   const s = json as Partial<SweepSummary>;
   if (s.format !== SUMMARY_FORMAT || s.version !== 1) {
-    throw new ConfigError(
-      where,
-      `Expected a ${SUMMARY_FORMAT} (version 1), got ${String(s.format)} ${String(s.version)}`,
-    );
+    throw new ConfigError(where, `Expected a ${SUMMARY_FORMAT} (version 1), got ${whatFileIs(json)}`);
   }
   for (const k of ['sweep', 'seeds', 'byRule', 'byClass', 'failures'] as const) {
     if (typeof s[k] !== 'object' || s[k] === null)
-      throw new ConfigError(`${where}: ${k}`, 'Expected an object, got none');
+      throw new ConfigError(`${where}: ${k}`, `Expected an object, got ${describeJson(s[k])}`);
+  }
+  for (const k of ['ran', 'clean', 'failed', 'worstExitCode', 'wallMs'] as const) {
+    if (typeof s[k] !== 'number')
+      throw new ConfigError(`${where}: ${k}`, `Expected a number, got ${describeJson(s[k])}`);
+  }
+  for (const k of ['first', 'last'] as const) {
+    if (!Number.isSafeInteger(s.seeds![k]))
+      throw new ConfigError(`${where}: seeds.${k}`, `Expected a seed, got ${describeJson(s.seeds![k])}`);
+  }
+  // The shards decide whether a merge is complete (mergeGaps): they must be what a sweep writes.
+  const sh = s.shards as { count?: unknown; covered?: unknown } | null | undefined;
+  if (
+    sh !== null &&
+    (typeof sh !== 'object' ||
+      !Number.isSafeInteger(sh.count) ||
+      !Array.isArray(sh.covered) ||
+      !sh.covered.every((k) => Number.isSafeInteger(k) && k >= 1 && k <= (sh.count as number)))
+  ) {
+    throw new ConfigError(
+      `${where}: shards`,
+      `Expected null or { count, covered: [shard numbers from 1 to count] }, got ${JSON.stringify(sh) ?? 'none'}`,
+    );
   }
   return s as SweepSummary;
+}
+
+/** What a JSON value is, in words, for "got ..." (never `undefined undefined`). */
+function describeJson(v: unknown): string {
+  if (v === undefined) return 'none';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a JSON array (${v.length} item(s))`;
+  if (typeof v === 'object') return 'a JSON object';
+  return `a JSON ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+}
+
+/**
+ * Which file an object that is not a sweep summary looks like: the other files npusim writes are
+ * the likely mistakes (a failure file from the same directory, a run result from `--out`).
+ */
+function whatFileIs(o: object): string {
+  const r = o as Record<string, unknown>;
+  if (r.format === SUMMARY_FORMAT)
+    return `version ${JSON.stringify(r.version) ?? 'none'} of it (written by another npusim version)`;
+  if (r.format === FAILURE_FORMAT)
+    return `a npusim failure file (format \`${FAILURE_FORMAT}\`; replay it with \`npusim replay\`)`;
+  if ('schemaVersion' in r && 'status' in r && 'digest' in r)
+    return 'a npusim run result (from `npusim run --out` or `--json`)';
+  if (typeof r.format === 'string')
+    return `format \`${r.format}\` version ${JSON.stringify(r.version) ?? 'none'}`;
+  const keys = Object.keys(r);
+  const shown = keys.slice(0, 6).map((k) => `"${k}"`);
+  return `a JSON object without "format" and "version" (${keys.length === 0 ? 'no keys' : `keys ${shown.join(', ')}${keys.length > 6 ? ', ...' : ''}`})`;
 }

@@ -54,6 +54,8 @@ export function sweepIdentity(config: RunConfig): Record<string, unknown> {
     strategy: config.strategy?.kind ?? 'random',
     stopOnFirst: config.stopOnFirst === true,
     topology: config.customTopology?.spec ?? config.params.topology,
+    // Named only when given, so summaries of sweeps without --variant read as before.
+    ...(config.variant === undefined ? {} : { variant: config.variant }),
   };
 }
 
@@ -93,6 +95,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       const task: SeedTask = { config: options.config, workload: options.workload, seed };
       void queue.add(async () => {
         if (stop) return;
+        // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
+        if (options.shouldStop?.() === true) {
+          summary.stoppedEarly = true;
+          return;
+        }
         const o = (await pool.run(task)) as SeedOutcome;
         addOutcome(summary, o, writeFailure(o, options.failuresDir));
         done++;

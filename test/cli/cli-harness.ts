@@ -35,11 +35,17 @@ afterAll(() => {
 /**
  * `argv` with `--failures` naming a temporary directory after the command, for `run` and `sweep`
  * when the test named no failures directory itself (nor `--no-failure-file`); other argv as given.
+ * `sweep --merge` writes no file and refuses `--failures`, so it is left as given.
  */
 export function withTestFailuresDir(argv: readonly string[]): string[] {
   const [command, ...rest] = argv;
   if (command !== 'run' && command !== 'sweep') return [...argv];
-  if (rest.some((a) => a === '--failures' || a.startsWith('--failures=') || a === '--no-failure-file')) {
+  if (
+    rest.some(
+      (a) =>
+        a === '--failures' || a.startsWith('--failures=') || a === '--no-failure-file' || a === '--merge',
+    )
+  ) {
     return [...argv];
   }
   return [command, '--failures', testFailuresDir(), ...rest];

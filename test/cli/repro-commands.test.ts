@@ -97,7 +97,7 @@ describe('run: failure files', () => {
 
   test.each([
     [['run', '--profile', 'newest'], /--profile: Expected one of as-shipped, fixed/],
-    [['run', '--failures', '/nonexistent/dir/x'], /--failures: .*does not exist/],
+    [['run', '--failures', 'package.json/dir/x'], /--failures: .*package\.json` is a file, not a directory/],
     [['run', '--failures', 'x', '--no-failure-file'], /at most one of/],
     [['sweep', 'stress'], /--seeds: Expected the seeds to sweep/],
     [['sweep', 'stress', '--seeds', '9..1'], /--seeds/],

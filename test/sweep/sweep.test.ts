@@ -1,14 +1,21 @@
 /**
  * Sweeps on a piscina pool: the union of the shards of a range is the unsharded summary, shard
- * summaries of different sweeps are refused, and seed ranges and shards are parsed strictly.
+ * summaries of different sweeps are refused, a merge knows which shards it lacks, a file that is
+ * not a shard summary is named for what it is, and seed ranges and shards are parsed strictly.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
-import { parseSeedRange, parseShard, seedsOf } from '../../src/sweep/seeds.js';
-import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
+import { parseSeedRange, parseShard, seedsInShard, seedsOf } from '../../src/sweep/seeds.js';
+import {
+  gapsText,
+  mergeGaps,
+  mergeSummaries,
+  readSummary,
+  type SweepSummary,
+} from '../../src/sweep/summary.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -68,6 +75,23 @@ describe('sweep', () => {
     expect(s.stoppedEarly).toBe(true);
   });
 
+  test('sweep: a seed waiting for a thread when Ctrl-C comes does not start, and the sweep says it stopped early', async () => {
+    let stop = false;
+    const s = await runSweep({
+      config,
+      workload: w,
+      seeds: parseSeedRange('1..4'),
+      jobs: 1,
+      // Ctrl-C as the first seed ends: the second is already waiting in the queue.
+      onOutcome: () => {
+        stop = true;
+      },
+      shouldStop: () => stop,
+    });
+    expect(s.ran).toBe(1);
+    expect(s.stoppedEarly).toBe(true);
+  });
+
   test('sweep --merge: refuses no summary, a shard given twice, or a shard of another sweep, naming it', () => {
     const base: SweepSummary = {
       format: 'npusim-sweep-summary',
@@ -102,6 +126,111 @@ describe('sweep', () => {
   });
 });
 
+/** Shard `k` of `count` of seeds 1..9, clean unless told otherwise. */
+function shard(k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary {
+  const ran = seedsInShard({ first: 1, last: 9 }, k, count);
+  return {
+    format: 'npusim-sweep-summary',
+    version: 1,
+    sweep: { workload: 'x', stopOnFirst: false },
+    seeds: { first: 1, last: 9 },
+    shards: { count, covered: [k] },
+    ran,
+    clean: ran,
+    failed: 0,
+    byClass: { clean: ran },
+    byRule: {},
+    failures: [],
+    worstExitCode: 0,
+    stoppedEarly: false,
+    wallMs: 1,
+    ...over,
+  };
+}
+
+describe('sweep --merge: which shards it lacks', () => {
+  test('merge gaps: none for every shard run to its end; the missing shards by number', () => {
+    const all = [1, 2, 3].map((k) => ({ summary: shard(k, 3), where: `s${k}` }));
+    expect(mergeGaps(all)).toEqual({ count: 3, missing: [], stopped: [] });
+    const some = [all[1]!];
+    expect(mergeGaps(some).missing).toEqual([1, 3]);
+    expect(gapsText(mergeGaps(some))).toBe('shards 1, 3 of 3 missing');
+    expect(mergeSummaries(some).shards).toEqual({ count: 3, covered: [2] });
+  });
+
+  test('merge gaps: a shard stopped early by Ctrl-C is a gap; one stopped at its first failure under --stop-on-first is not', () => {
+    const interrupted = shard(2, 3, { ran: 1, clean: 1, byClass: { clean: 1 }, stoppedEarly: true });
+    const g = mergeGaps([
+      { summary: shard(1, 3), where: 's1' },
+      { summary: interrupted, where: 's2/sweep-summary-2-of-3.json' },
+      { summary: shard(3, 3), where: 's3' },
+    ]);
+    expect(g.missing).toEqual([]);
+    expect(gapsText(g)).toBe(
+      'shard 2 of 3 (s2/sweep-summary-2-of-3.json) stopped early, after 1 of 3 seed(s)',
+    );
+    const onPurpose = shard(2, 3, {
+      sweep: { workload: 'x', stopOnFirst: true },
+      ran: 1,
+      failed: 1,
+      clean: 0,
+      worstExitCode: 1,
+      stoppedEarly: true,
+    });
+    expect(mergeGaps([{ summary: onPurpose, where: 's2' }]).stopped).toEqual([]);
+  });
+
+  test('merge gaps: seedsInShard counts the seeds seedsOf lists, for every shard of small ranges', () => {
+    for (const [first, last] of [
+      [1, 1],
+      [1, 9],
+      [5, 14],
+      [3, 4],
+    ] as const) {
+      for (let count = 1; count <= 5; count++) {
+        for (let k = 1; k <= count; k++) {
+          expect(seedsInShard({ first, last }, k, count)).toBe(
+            seedsOf({ first, last }, { index: k, count }).length,
+          );
+        }
+      }
+    }
+  });
+});
+
+describe('sweep --merge: reading a shard summary', () => {
+  test.each([
+    ['{"a":1,"b":2}', 'a JSON object without "format" and "version" (keys "a", "b")'],
+    ['[1,2]', 'a JSON array (2 item(s))'],
+    ['"x"', 'a JSON string ("x")'],
+    ['null', 'null'],
+    ['{"format":"npusim-failure","formatVersion":1}', 'a npusim failure file (format `npusim-failure`'],
+    ['{"schemaVersion":3,"status":"clean","digest":"ab"}', 'a npusim run result'],
+    ['{"format":"npusim-sweep-summary","version":2}', 'version 2 of it (written by another npusim version)'],
+    ['{"format":"other","version":1}', 'format `other` version 1'],
+  ])('read summary: %s is refused, naming the file and saying what it is', (text, got) => {
+    const where = 'results/shard-1/sweep-summary-1-of-2.json';
+    expect(() => readSummary(text, where)).toThrow(
+      `${where}: Expected a npusim-sweep-summary (version 1), got ${got}`,
+    );
+    expect(() => readSummary(text, where)).not.toThrow(/undefined/);
+  });
+
+  test('read summary: a summary with a field of the wrong kind is refused naming the field', () => {
+    const good = shard(1, 2);
+    expect(readSummary(JSON.stringify(good), 'f')).toEqual(good);
+    expect(() => readSummary(JSON.stringify({ ...good, ran: '3' }), 'f')).toThrow(
+      'f: ran: Expected a number, got a JSON string ("3")',
+    );
+    expect(() => readSummary(JSON.stringify({ ...good, shards: { count: 2, covered: [3] } }), 'f')).toThrow(
+      /f: shards: Expected null or \{ count, covered/,
+    );
+    expect(() => readSummary(JSON.stringify({ ...good, byRule: undefined }), 'f')).toThrow(
+      'f: byRule: Expected an object, got none',
+    );
+  });
+});
+
 describe('seeds', () => {
   test('seeds: a range and its shards, which cover it exactly once between them', () => {
     const r = parseSeedRange('5..14');
@@ -110,12 +239,28 @@ describe('seeds', () => {
     expect(union.sort((a, b) => a - b)).toEqual(seedsOf(r));
   });
 
-  test.each(['1-5', '5..1', 'a..b', '1..', `1..${2 ** 60}`])(
-    'seeds: `%s` is refused naming --seeds',
-    (text) => {
-      expect(() => parseSeedRange(text)).toThrow(/--seeds/);
-    },
-  );
+  test.each(['0', '3', '42', ' 7 '])('seeds: one seed `%s` is the range of that seed alone', (text) => {
+    const n = Number(text.trim());
+    expect(parseSeedRange(text)).toEqual({ first: n, last: n });
+  });
+
+  test.each([
+    '1-5',
+    '5..1',
+    'a..b',
+    '1..',
+    `1..${2 ** 60}`,
+    '3..',
+    'a',
+    '-1',
+    '3..1',
+    '1e3',
+    '..3',
+    `${2 ** 60}`,
+    '',
+  ])('seeds: `%s` is refused naming --seeds', (text) => {
+    expect(() => parseSeedRange(text)).toThrow(/--seeds/);
+  });
 
   test.each(['0/3', '4/3', '1/0', '1-3', 'x'])('shard: `%s` is refused naming --shard', (text) => {
     expect(() => parseShard(text)).toThrow(/--shard/);

@@ -1,0 +1,316 @@
+/**
+ * `npusim sweep` from the command line, as a batch user meets it: a merge refuses an incomplete
+ * set of shards unless asked (--partial), and then never claims a clean result; a merge refuses
+ * the sweep options it would ignore; a file that is not a shard summary is named for what it is;
+ * a failures directory is created with its parents; the header names --variant and --free; and
+ * after Ctrl-C the summary's exit line is the process's exit code.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { checkOutputDir } from '../../src/cli/output-path.js';
+import { summaryText } from '../../src/cli/sweep-command.js';
+import { seedsInShard } from '../../src/sweep/seeds.js';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli, STACK_FRAME } from './cli-harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHILD_TIMEOUT_MS = 50_000;
+
+/** Shard `k` of `count` of seeds 1..8 as a sweep leaves it, clean unless told otherwise. */
+function shard(k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary {
+  const ran = seedsInShard({ first: 1, last: 8 }, k, count);
+  return {
+    format: 'npusim-sweep-summary',
+    version: 1,
+    sweep: { workload: 'stress', bugs: [], profile: 'fixed', strategy: 'random', stopOnFirst: false },
+    seeds: { first: 1, last: 8 },
+    shards: { count, covered: [k] },
+    ran,
+    clean: ran,
+    failed: 0,
+    byClass: { clean: ran },
+    byRule: {},
+    failures: [],
+    worstExitCode: 0,
+    stoppedEarly: false,
+    wallMs: 1000,
+    ...over,
+  };
+}
+
+/** A shard that found one violation (seed `seed`, rule translation.stale-ats). */
+function failingShard(k: number, count: number, seed: number): SweepSummary {
+  const s = shard(k, count);
+  return {
+    ...s,
+    clean: s.ran - 1,
+    failed: 1,
+    byClass: { clean: s.ran - 1, violation: 1 },
+    byRule: { 'translation.stale-ats': { seeds: 1, firstSeed: seed, earliestTick: 5, earliestSeed: seed } },
+    failures: [{ seed, status: 'violation', rule: 'translation.stale-ats', tick: 5, file: null }],
+    worstExitCode: 1,
+  };
+}
+
+/** Each summary in a directory of its own, named as `sweep --shard K/N --failures DIR` names it. */
+function shardDirs(root: string, summaries: readonly SweepSummary[]): string[] {
+  return summaries.map((s) => {
+    const k = s.shards!.covered[0]!;
+    const dir = join(root, `shard-${k}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, `sweep-summary-${k}-of-${s.shards!.count}.json`),
+      `${JSON.stringify(s, null, 2)}\n`,
+    );
+    return dir;
+  });
+}
+
+describe('sweep --merge: an incomplete set of shards', () => {
+  test('merge: every shard given merges and exits with the worst class (the control)', async () => {
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 3), failingShard(2, 3, 2), shard(3, 3)]);
+    const r = await cli(['sweep', '--merge', ...dirs]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('seeds 1..8  shards 1,2,3 of 3');
+    expect(r.stdout).toContain('  exit 1 (the worst class found)');
+  });
+
+  test('merge: a shard missing is refused with exit 2, naming the shards missing and expected, before anything is printed', async () => {
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 3), shard(2, 3), failingShard(3, 3, 3)]);
+    const r = await cli(['sweep', '--merge', dirs[0]!, dirs[1]!]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'npusim: --merge: Expected all 3 shard(s) of seeds 1..8, each run to its end, got shard(s) 1, 2: shard 3 of 3 missing; add --partial',
+    );
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  test('merge --partial: the summary names the shards missing and exits 2 when the shards present are clean', async () => {
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 4), shard(3, 4)]);
+    const r = await cli(['sweep', '--merge', '--partial', ...dirs]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('shards 1,3 of 4 (2,4 missing)');
+    expect(r.stdout).toContain('  INCOMPLETE (--partial): shards 2, 4 of 4 missing');
+    expect(r.stdout).toContain(
+      '  exit 2 (incomplete merge: no failure in the seeds merged, and the others are unknown)',
+    );
+    expect(r.stdout).not.toContain('exit 0');
+  });
+
+  test('merge --partial: a failure in the shards present keeps its class as the exit code', async () => {
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [failingShard(1, 2, 1)]);
+    const r = await cli(['sweep', '--merge', dirs[0]!, '--partial', '--json']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as SweepSummary).shards).toEqual({ count: 2, covered: [1] });
+    const text = await cli(['sweep', '--merge', dirs[0]!, '--partial']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('  exit 1 (the worst class found; incomplete merge)');
+  });
+
+  test('merge: a shard stopped early by Ctrl-C is refused like a missing one, and merged with --partial', async () => {
+    const stopped = shard(2, 2, { ran: 1, clean: 1, byClass: { clean: 1 }, stoppedEarly: true });
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 2), stopped]);
+    const r = await cli(['sweep', '--merge', ...dirs]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `shard 2 of 2 (${join(dirs[1]!, 'sweep-summary-2-of-2.json')}) stopped early, after 1 of 4 seed(s)`,
+    );
+    const partial = await cli(['sweep', '--merge', '--partial', ...dirs]);
+    expect(partial.code).toBe(2);
+    expect(partial.stdout).toContain('INCOMPLETE (--partial): shard 2 of 2');
+  });
+
+  test('merge: a file that is not a shard summary is refused naming the file and what it is', async () => {
+    const dir = testTempDir('npusim-merge-');
+    const file = join(dir, 'result.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ schemaVersion: 3, workload: 'stress', status: 'clean', digest: 'ab' }),
+    );
+    const r = await cli(['sweep', '--merge', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `npusim: ${file}: Expected a npusim-sweep-summary (version 1), got a npusim run result`,
+    );
+    writeFileSync(file, '{"kind":"x"}');
+    const other = await cli(['sweep', '--merge', file]);
+    expect(other.stderr).toContain(
+      `${file}: Expected a npusim-sweep-summary (version 1), got a JSON object without`,
+    );
+    expect(other.stderr).not.toContain('undefined');
+  });
+});
+
+describe('sweep --merge: options it would ignore', () => {
+  test.each([
+    ['--seeds', '1..4'],
+    ['--jobs', '2'],
+    ['--shard', '1/2'],
+    ['--duration', '50us'],
+    ['--bug', 'single-flush'],
+    ['--profile', 'fixed'],
+    ['--strategy', 'random'],
+    ['--variant', 'per-gpu'],
+    ['--set', 'policy=per-gpu'],
+    ['--failures', 'out'],
+    ['--no-failure-file'],
+    ['--stop-on-first'],
+    ['--free'],
+  ])('merge: %s is refused with exit 2 naming it', async (option, ...value) => {
+    const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 1)]);
+    const r = await cli(['sweep', '--merge', dirs[0]!, option, ...value]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `npusim: ${option}: Expected no ${option} with --merge (a merge takes its seeds`,
+    );
+  });
+
+  test('sweep: --partial without --merge is refused with exit 2', async () => {
+    const r = await cli(['sweep', 'stress', '--seeds', '1..2', '--partial']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('npusim: --partial: Expected --merge with it');
+  });
+});
+
+describe('sweep: the failures directory and the header', () => {
+  test('failures directory: missing parents are fine (created by the writer, not the check); a file on the way is refused', () => {
+    const root = testTempDir('npusim-failures-dir-');
+    const nested = join(root, 'results', 'run-7', 'shard-3');
+    expect(() => checkOutputDir(nested, '--failures')).not.toThrow();
+    expect(existsSync(join(root, 'results'))).toBe(false);
+    writeFileSync(join(root, 'file'), 'x');
+    expect(() => checkOutputDir(join(root, 'file', 'a', 'b'), '--failures')).toThrow(
+      `--failures: Expected a directory to write files into, got \`${join(root, 'file', 'a', 'b')}\`: \`${join(root, 'file')}\` is a file, not a directory`,
+    );
+    expect(() => checkOutputDir(join(root, 'file'), '--failures')).toThrow(/it is a file, not a directory/);
+  });
+
+  test('sweep: --failures in a folder that does not exist yet is created with its parents; the header names --variant; --seeds S is one seed', async () => {
+    const root = testTempDir('npusim-sweep-dir-');
+    const dir = join(root, 'results', 'shard-1');
+    const r = await cli([
+      'sweep',
+      'multi-tenant',
+      '--variant',
+      'per-socket',
+      '--seeds',
+      '2',
+      '--shard',
+      '1/2',
+      '--jobs',
+      '1',
+      '--duration',
+      '50us',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^npusim sweep multi-tenant {2}variant per-socket {2}seeds 2\.\.2 {2}shards 1 of 2 /,
+    );
+    expect(r.stdout).toContain('  1 seed(s) in ');
+    expect(existsSync(join(dir, 'sweep-summary-1-of-2.json'))).toBe(true);
+    // Shard 2 of 2 of the one seed runs nothing, but its summary is still needed to merge.
+    const merged = await cli(['sweep', '--merge', dir]);
+    expect(merged.code).toBe(2);
+    expect(merged.stderr).toContain('shard 2 of 2 missing');
+  });
+
+  test('sweep header: a free sweep says so, with its window', () => {
+    const s = shard(1, 1, {
+      shards: null,
+      sweep: { ...shard(1, 1).sweep, free: { windowTicks: 2_000_000 } },
+    });
+    const text = summaryText(s, 1, { interrupted: false });
+    expect(text.split('\n')[0]).toBe(
+      'npusim sweep stress  seeds 1..8  profile fixed  strategy random  free (window 2 us)  1 thread(s)',
+    );
+  });
+});
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The progress line on which SIGINT was sent. */
+  marker: string;
+}
+
+/**
+ * The CLI from source as a child process, sent SIGINT once its stderr shows a sweep progress line
+ * (a hand-off, never a sleep), killed at CHILD_TIMEOUT_MS.
+ */
+function interruptedSweep(args: string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let marker = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const line = /npusim: sweep \d+\/\d+ seeds[^\n]*\n/.exec(stderr);
+      if (marker === '' && line !== null) {
+        marker = line[0];
+        child.kill('SIGINT');
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
+      );
+    }, CHILD_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, marker });
+    });
+  });
+}
+
+describe('sweep: Ctrl-C', () => {
+  test('sweep: after Ctrl-C the summary states exit 130, as the process exits, and the worst class among the seeds that ran', async () => {
+    const r = await interruptedSweep([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1..8',
+      '--duration',
+      '50us',
+      '--jobs',
+      '1',
+      '--no-failure-file',
+    ]);
+    expect(r.stderr).toContain('npusim: stopping');
+    expect(r.code).toBe(130);
+    const done = Number(/sweep (\d+)\/8/.exec(r.marker)![1]);
+    const line =
+      /^ {2}exit (\d+) \(interrupted after (\d+) of 8 seed\(s\); the worst class among them: (\d) (\w+)\)$/m.exec(
+        r.stdout,
+      );
+    expect(line, r.stdout).not.toBeNull();
+    expect(Number(line![1])).toBe(r.code);
+    // The seeds that ran: at least those done when Ctrl-C was sent (the one then running ends too).
+    const ran = Number(line![2]);
+    expect(ran).toBeGreaterThanOrEqual(done);
+    expect(r.stdout).toContain(`  ${ran} seed(s) in `);
+    expect(['0 clean', '1 violation', '3 liveness', '4 crash']).toContain(`${line![3]} ${line![4]}`);
+  });
+});
