@@ -16,6 +16,7 @@ import type { RunArgs } from './cli-args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile } from './failure-output.js';
+import { askedHost } from './host-run.js';
 
 /** The run that failed: what it ran and how long it took. */
 export interface FailedRun {
@@ -33,7 +34,7 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
     return EXIT.usage;
   }
   const failure = sayFailure(error, config, reproduceCommand(config, args.host), io);
-  const result = failedRunResult(config, plan, args.host, failure, wallMs);
+  const result = failedRunResult(config, plan, askedHost(args), failure, wallMs);
   const unwritten = [
     args.trace === undefined ? [] : ['--trace'],
     args.report === undefined ? [] : ['--report'],

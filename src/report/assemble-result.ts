@@ -90,7 +90,10 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     actorStates,
     violations,
     liveness,
-    reproduce: reproduceCommand(config, raw.free === undefined ? raw.host : 'free'),
+    reproduce:
+      raw.free === undefined
+        ? reproduceCommand(config, raw.host)
+        : reproduceCommand(config, 'free', raw.free.windowTicks),
     ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
   };
 }
@@ -208,14 +211,20 @@ export const ENGINE_STALL_RULE: RuleName = 'liveness.engine-stall';
  * `--out` still give a script something to parse), with the config, the reproduce line and what
  * went wrong, and every figure empty: nothing of a run that stopped half-way is reported as if it
  * had finished.
+ *
+ * `hostAsked` `free`: a free run (`--free`) that failed. It ran on threads, so its host is
+ * `threaded`, and its placement says `free` as a free run's does (the summary's header reads it).
+ * Its reproduce line is the deterministic threaded one: the crashed threads' take log went with
+ * them, and a free line would race anew.
  */
 export function failedRunResult(
   config: RunConfig,
   plan: MachinePlan,
-  host: 'inline' | 'threaded',
+  hostAsked: 'inline' | 'threaded' | 'free',
   failure: RunFailure,
   wallMs: number,
 ): RunResult {
+  const host = hostAsked === 'free' ? 'threaded' : hostAsked;
   const crash = failure.kind === 'crash';
   const liveness: Violation[] = crash
     ? []
@@ -250,7 +259,7 @@ export function failedRunResult(
       simulatedNsPerWallSecond: 0,
       rings: [],
       workers: [],
-      placement: host,
+      placement: hostAsked,
       cores: 0,
     },
     conservation: { sent: 0, received: 0, inFlight: 0, ok: true },

@@ -4,32 +4,66 @@
  * same). It names every option a run depends on, explicitly, even where it equals the workload's
  * default, so the line still reproduces the run after a workload file changes its defaults. A
  * workload read from a file is named by its path, and every `--set` is printed, shell-quoted.
+ * A parameter the run was given by `--set` is not also given by its own option: `run` refuses a
+ * parameter given both ways (cli/scenario-config.ts), so such a line would not run at all.
  */
+import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { formatDuration } from './duration.js';
 
 /**
+ * The parameters that have an option of their own besides `--set` (cli/scenario-config.ts
+ * `OPTION_OF_PARAM`): the option is left out of the line when the run set the parameter by `--set`.
+ */
+const OPTION_OF_PARAM: Readonly<Record<string, string>> = {
+  topology: '--topology',
+  policy: '--policy',
+  durationTicks: '--duration',
+};
+
+/**
  * `free`: the line re-runs the same scenario free, which races anew; only the run's failure file
  * (or --record file) replays that very run, and the run command prints its replay line.
+ * `freeWindowTicks`: a free run's drift window (`--free-window`), which shapes how it races.
  */
-export function reproduceCommand(config: RunConfig, host: 'inline' | 'threaded' | 'free'): string {
+export function reproduceCommand(
+  config: RunConfig,
+  host: 'inline' | 'threaded' | 'free',
+  freeWindowTicks?: number,
+): string {
+  const setPaths = new Set((config.set ?? []).map((s) => s.path));
+  const own = (param: string, word: string): string[] =>
+    setPaths.has(param) ? [] : [`${OPTION_OF_PARAM[param]} ${word}`];
   const parts = [
     'npusim run',
     shellWord(config.workloadFile ?? config.workload),
     ...(config.variant === undefined ? [] : [`--variant ${config.variant}`]),
     ...(config.set ?? []).map((s) => `--set ${shellWord(`${s.path}=${setValueText(s.value)}`)}`),
     `--seed ${config.seed}`,
-    `--duration ${formatDuration(config.params.durationTicks)}`,
-    `--topology ${shellWord(config.customTopology?.file ?? config.params.topology)}`,
-    `--policy ${config.params.policy}`,
+    ...own('durationTicks', formatDuration(config.params.durationTicks)),
+    ...own('topology', shellWord(config.customTopology?.file ?? config.params.topology)),
+    ...own('policy', config.params.policy),
   ];
   for (const bug of config.bugs) parts.push(`--bug ${bug}`);
   if (config.profile !== undefined && config.profile !== 'fixed') parts.push(`--profile ${config.profile}`);
+  parts.push(...strategyWords(config.strategy));
   if (config.stopOnFirst === true) parts.push('--stop-on-first');
   if (config.crashAt !== undefined) parts.push(`--crash-at ${config.crashAt.actor}:${config.crashAt.event}`);
   if (host === 'inline') parts.push('--inline');
-  if (host === 'free') parts.push('--free');
+  if (host === 'free') {
+    parts.push('--free');
+    if (freeWindowTicks !== undefined) parts.push(`--free-window ${formatDuration(freeWindowTicks)}`);
+  }
   return parts.join(' ');
+}
+
+/**
+ * The options that choose the strategy. PCT's change points come from a measuring run of the same
+ * configuration (repro/pct-setup.ts), so its depth is all the line needs to draw them again. A
+ * recorded choice log (`replay`, what the shrinker edits) has no option: only its file replays it.
+ */
+function strategyWords(strategy: StrategySpec | undefined): string[] {
+  return strategy?.kind === 'pct' ? ['--strategy pct', `--pct-depth ${strategy.depth}`] : [];
 }
 
 /**

@@ -12,6 +12,7 @@
  * Each section is a file: summary-answer.ts, summary-checks.ts, summary-contention.ts,
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
+import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from './duration.js';
 import type { RunResult } from './run-result.js';
 import { answerSection } from './summary-answer.js';
@@ -40,14 +41,17 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   const out: string[] = [];
   const p = result.config.params;
 
-  // Header.
+  // Header. The strategy is named when it is not the default: a PCT run is another run.
+  const strategy = strategyName(result.config.strategy);
   out.push(
-    `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${result.free === undefined ? result.host : result.engine.placement === 'free-replay' ? 'free run, replayed' : 'free'}  ` +
-      `${p.topology} ${p.policy}${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
+    `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
+      `${p.topology} ${p.policy}` +
+      `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
+      `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
   out.push(
     `  simulated ${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)} in ` +
-      `${formatWall(result.wallMs)} wall  digest ${result.digest}  status ${statusText(result, style)}`,
+      `${formatWall(result.wallMs)} wall  digest ${digestText(result)}  status ${statusText(result, style)}`,
   );
 
   // A run that crashed or stalled has no figures: say what happened and how to run it again.
@@ -71,6 +75,22 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   out.push(...engineSection(result, Math.min(options.maxRows ?? 5, 5)));
   out.push(`reproduce: ${result.reproduce}`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * How the run was hosted. A free run that crashed has no free-mode figures (`free`), only its
+ * placement (assemble-result.ts failedRunResult), and is a free run all the same.
+ */
+function hostText(result: RunResult): string {
+  if (result.engine.placement === 'free-replay') return 'free run, replayed';
+  if (result.free !== undefined || result.engine.placement === 'free') return 'free';
+  return result.host;
+}
+
+/** A run that crashed or stalled ended without a digest: say so rather than print nothing. */
+function digestText(result: RunResult): string {
+  if (result.digest !== '') return result.digest;
+  return result.status === 'crash' ? '(none: the run crashed)' : '(none: the engine stalled)';
 }
 
 function statusText(result: RunResult, style: Style): string {

@@ -162,10 +162,30 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
   };
 }
 
-/** The file's name: what failed, where, with the digest so two failures never share a name. */
+/** The `digest` of a run that ended without one (a crash): the field's format still holds. */
+export const NO_DIGEST = '0000000000000000';
+
+/**
+ * What tells this failure from any other, as 16 hex digits: its digest, which covers the run's
+ * configuration, events and findings (report/outcome-digest.ts). A crash has no digest, so its
+ * identity is hashed from what makes it that crash: the workload and its parameters, the topology,
+ * the options (`--crash-at` among them) but not the host, which does not change a run, the seed,
+ * the strategy, and the crash itself (actor, tick, message).
+ */
+export function failureIdentity(file: FailureFile): string {
+  if (file.digest !== NO_DIGEST) return file.digest;
+  const { host: _host, ...options } = file.options;
+  const { workload, topology, seed, strategy, first } = file;
+  return digestText(JSON.stringify({ workload, topology, options, seed, strategy, first }));
+}
+
+/**
+ * The file's name: what failed, where, with the failure's identity (its digest, or a crash's own
+ * hash) so two failures do not share a name.
+ */
 export function failureFileName(file: FailureFile): string {
   const what = (file.first?.rule ?? 'clean').replace(/[^a-z0-9.-]/gi, '_');
-  return `${file.workload.name}-seed${file.seed}-${what}-${file.digest.slice(0, 8)}.json`;
+  return `${file.workload.name}-seed${file.seed}-${what}-${failureIdentity(file).slice(0, 8)}.json`;
 }
 
 /**

@@ -331,6 +331,39 @@ describe('assembleResult', () => {
       `npusim run stress --seed 42 --duration 1us --topology ${config.params.topology} --policy ${config.params.policy}`,
     );
   });
+
+  it('reproduce: a PCT run names its strategy and depth; a free run its drift window', () => {
+    const pct: RunConfig = { ...config, strategy: { kind: 'pct', depth: 2, steps: [5, 9], agents: 4 } };
+    expect(assembleResult(pct, plan, rawRun()).reproduce).toMatch(/ --strategy pct --pct-depth 2 --inline$/);
+    const free = rawRun({
+      host: 'threaded',
+      free: {
+        windowTicks: 2_500_000,
+        lateRecords: 0,
+        lateTicksMax: 0,
+        lateTicksMean: 0,
+        driftWaits: 0,
+        logBytes: 0,
+        log: { windowTicks: 2_500_000, stopped: 'end', actors: [] },
+      },
+    });
+    expect(assembleResult(config, plan, free).reproduce).toMatch(/ --free --free-window 2500ns$/);
+  });
+
+  it('reproduce: a parameter given by --set is not given again by its own option, which run would refuse', () => {
+    const set: RunConfig = {
+      ...config,
+      set: [
+        { path: 'policy', value: 'per-gpu' },
+        { path: 'topology', value: 'witherspoon-4' },
+        { path: 'durationTicks', value: 1_000_000 },
+      ],
+      params: { ...config.params, policy: 'per-gpu', topology: 'witherspoon-4' },
+    };
+    expect(assembleResult(set, plan, rawRun()).reproduce).toBe(
+      'npusim run stress --set policy=per-gpu --set topology=witherspoon-4 --set durationTicks=1000000 --seed 42 --inline',
+    );
+  });
 });
 
 describe('assembleResult on a real inline run', () => {

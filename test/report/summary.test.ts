@@ -259,6 +259,35 @@ describe('summary', () => {
     expect(text).not.toContain('latencies:');
   });
 
+  it('summary: a run that crashed or stalled says it has no digest instead of leaving it blank', () => {
+    const crash = { actor: 'gpu0', lastEvent: undefined, tick: 2500, message: 'boom', stack: '' };
+    const crashed = formatSummary(failedRunResult(config, plan, 'inline', { kind: 'crash', crash }, 3), {
+      color: false,
+    });
+    expect(crashed).toContain('wall  digest (none: the run crashed)  status crash (exit 4)');
+    const stall = { kind: 'stall' as const, message: 'no progress', dump: {} };
+    const stalled = formatSummary(failedRunResult(config, plan, 'threaded', stall, 3), { color: false });
+    expect(stalled).toContain('wall  digest (none: the engine stalled)  status liveness (exit 3)');
+  });
+
+  it('summary: a free run that crashed is labelled free, as one that ran to its end is', () => {
+    const crash = { actor: 'gpu0', lastEvent: undefined, tick: 2500, message: 'boom', stack: '' };
+    const result = failedRunResult(config, plan, 'free', { kind: 'crash', crash }, 3);
+    expect(result.host).toBe('threaded');
+    expect(result.engine.placement).toBe('free');
+    expect(formatSummary(result, { color: false })).toMatch(/^npusim stress {2}seed 1234 {2}free {2}/);
+  });
+
+  it('summary: the header names the strategy when it is not the default random one', () => {
+    const header = (c: RunConfig) =>
+      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
+    expect(header(config)).not.toContain('strategy');
+    expect(header({ ...config, strategy: { kind: 'random' } })).not.toContain('strategy');
+    expect(header({ ...config, strategy: { kind: 'pct', depth: 2, steps: [3, 4], agents: 5 } })).toContain(
+      'per-socket  strategy pct (depth 2)  bugs: single-flush',
+    );
+  });
+
   it('summary: colours only when asked, and only on a TTY without NO_COLOR', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     expect(formatSummary(result, { color: true })).toContain('\u001b[');

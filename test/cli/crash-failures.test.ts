@@ -1,0 +1,97 @@
+/**
+ * A run that crashed, from the command line: its failure file is named by the crash itself (a
+ * crash has no digest to name it by), so two crashes never share a file; a file already there is
+ * replaced only by the same failure; the summary says there is no digest instead of printing a
+ * blank one; and a free run that crashed is labelled free.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { RunResult } from '../../src/report/run-result.js';
+import type { FailureFile } from '../../src/repro/failure-file.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const tmp = () => testTempDir('npusim-crash-');
+
+/** `npusim run stress`, seed 1, 50 us, crashing actor:event, its failure file (if any) in `dir`. */
+function crashRun(crashAt: string, dir: string, more: readonly string[] = ['--inline']) {
+  return cli([
+    'run',
+    'stress',
+    '--seed',
+    '1',
+    '--duration',
+    '50us',
+    '--crash-at',
+    crashAt,
+    '--failures',
+    dir,
+    ...more,
+  ]);
+}
+
+function readFile(path: string): FailureFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+}
+
+describe('run: a crash', () => {
+  test('two crashes of one seed write two failure files, each naming its own crash', async () => {
+    const dir = tmp();
+    for (const [crashAt, actor, event] of [
+      ['gpu1:100', 'gpu1', 100],
+      ['gpu2:50', 'gpu2', 50],
+    ] as const) {
+      const r = await crashRun(crashAt, dir);
+      expect(r.code).toBe(4);
+      const path = /npusim replay (\S+)/.exec(r.stderr)?.[1];
+      expect(path, r.stderr).toBeDefined();
+      const file = readFile(path!);
+      expect(file.options.crashAt).toEqual({ actor, event });
+      expect(file.first?.actors).toEqual([actor]);
+    }
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(f).toMatch(/^stress-seed1-crash-[0-9a-f]{8}\.json$/);
+  });
+
+  test('the summary says the crashed run has no digest instead of leaving it blank', async () => {
+    const r = await crashRun('gpu1:100', tmp());
+    expect(r.code).toBe(4);
+    expect(r.stdout).toContain('digest (none: the run crashed)  status crash (exit 4)');
+  });
+
+  test('the same crash run again rewrites its file; a name another failure holds is kept, and the new file takes the next name', async () => {
+    const dir = tmp();
+    await crashRun('gpu2:50', dir);
+    const [name] = readdirSync(dir);
+    const path = join(dir, name!);
+    const again = await crashRun('gpu2:50', dir);
+    expect(again.stderr).toContain(`npusim replay ${path}`);
+    expect(readdirSync(dir)).toEqual([name]);
+
+    // Another failure under the same name (here, a file edited by hand): it stays as it is.
+    const other = { ...readFile(path), seed: 99 };
+    const otherText = JSON.stringify(other);
+    writeFileSync(path, otherText);
+    const third = await crashRun('gpu2:50', dir);
+    expect(third.code).toBe(4);
+    const next = path.replace(/\.json$/, '-2.json');
+    expect(third.stderr).toContain(
+      `${path} holds another failure with the same name; this one goes to ${next}`,
+    );
+    expect(third.stderr).toContain(`npusim replay ${next}`);
+    expect(readFileSync(path, 'utf8')).toBe(otherText);
+    expect(readFile(next).seed).toBe(1);
+  });
+
+  test('a free run that crashed is labelled free in its header and its result', async () => {
+    const r = await crashRun('gpu1:5', tmp(), ['--free']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/^npusim stress {2}seed 1 {2}free {2}/);
+    const json = await crashRun('gpu1:5', tmp(), ['--free', '--json']);
+    const result = JSON.parse(json.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.engine.placement).toBe('free');
+  });
+});
