@@ -5,7 +5,7 @@
  * It asks one question: with two guests on a Redbud (witherspoon-4), one per socket, each
  * hammering its GPUs with UT=0 DMA while its kernel unmaps 2M pages under them, how long do
  * shootdowns take, and does anything reach a page after its shootdown? Every parameter and its
- * default is in the workload schema (src/model/scenario/workload.ts in the npusim repository).
+ * default is in the workload schema (src/model/scenario/workload-params.ts in the npusim repository).
  */
 import { defineWorkload } from 'npusim';
 
@@ -16,7 +16,7 @@ export default defineWorkload({
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
-    { label: 'ATSD invalidates by size', counter: 'atsd.size.*' },
+    { label: 'ATSD invalidates by size', counter: 'atsd.invalidate.*' },
     { label: 'DMA completed', counter: 'dma.completed' },
   ],
   params: {

@@ -6,14 +6,23 @@
  *
  * Parameters are layered, each layer validated by the workload schema: the workload's own, then
  * the variant's `set` (--variant), then each `--set` in order, then --topology, --policy and
- * --duration. A parameter may not be given both by `--set` and by its own option.
+ * --duration. A parameter may not be given both by `--set` and by its own option. The result is
+ * then checked against the machine (the world is built), and an error about a parameter names the
+ * layer it came from: `my.json: params.tenants[0].groups`, `--set topology`, `--policy`.
  */
 import { ConfigError } from '../core/errors.js';
+import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { joinField, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { applySets, parseParams } from '../model/scenario/workload-params.js';
+import {
+  applySets,
+  deepestSet,
+  parseParams,
+  workloadParamsSchema,
+} from '../model/scenario/workload-params.js';
 import { isWorkloadPath, loadWorkloadFile } from '../runtime/workload-file.js';
 import type { ScenarioArgs } from './cli-args.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
@@ -57,16 +66,19 @@ export function scenarioConfig(
   if (args.set.length > 0) params = withSets(args, params);
   const custom = args.topology === undefined ? undefined : loadTopologyOption(args.topology, '--topology');
   if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
-  params = parseParams(
-    {
-      ...params,
-      ...(args.topology === undefined ? {} : { topology: custom?.spec.name ?? args.topology }),
-      ...(args.policy === undefined ? {} : { policy: args.policy }),
-      ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
-    },
-    workload.name,
+  const origin = { workload, args, file: workloadFile };
+  params = inTermsOf(origin, () =>
+    parseParams(
+      {
+        ...params,
+        ...(args.topology === undefined ? {} : { topology: custom?.spec.name ?? args.topology }),
+        ...(args.policy === undefined ? {} : { policy: args.policy }),
+        ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
+      },
+      '',
+    ),
   );
-  return {
+  const config: RunConfig = {
     workload: workload.name,
     ...(workloadFile === undefined ? {} : { workloadFile }),
     ...(args.variant === undefined ? {} : { variant: args.variant }),
@@ -78,6 +90,60 @@ export function scenarioConfig(
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
+  // Building the world checks the parameters against the machine (a preset that exists, enough
+  // IOMMU groups, host RAM for the pages): here, so its errors name where each parameter came
+  // from, before anything runs. The world is kept for this config (machine.ts), not built twice.
+  inTermsOf(origin, () => worldOf(config));
+  return config;
+}
+
+/** Where a run's parameters came from: the workload (a file, or built in) and the options. */
+interface ParamOrigin {
+  workload: Workload;
+  args: ScenarioArgs;
+  file: string | undefined;
+}
+
+/**
+ * `f()`, with a ConfigError about a parameter (its field a path in the parameters, as the world
+ * builder gives it: `tenants[0].groups`) named where that parameter came from: its own option
+ * (`--topology`), the deepest `--set` that reached it, the variant's `set`, or else the workload
+ * (`my.json: params.tenants[0].groups`). Any other error passes as it is.
+ */
+function inTermsOf<T>(origin: ParamOrigin, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const field = e.field;
+    const key = field.split(/[.[]/)[0]!;
+    if (!Object.hasOwn(workloadParamsSchema.shape, key)) throw e;
+    const detail = e.message.slice(field.length + 2);
+    throw new ConfigError(...placeOf(origin, field, detail));
+  }
+}
+
+/** The field and message of an error about parameter `field`, at the layer that set it. */
+function placeOf(origin: ParamOrigin, field: string, detail: string): [string, string] {
+  const { workload, args, file } = origin;
+  for (const [param, option] of Object.entries(OPTION_OF_PARAM)) {
+    if (field === param && args[option] !== undefined) {
+      return [`--${option === 'durationTicks' ? 'duration' : option}`, detail];
+    }
+  }
+  const set = deepestSet(
+    args.set.map((s) => s.path),
+    field,
+  );
+  if (set !== undefined) return [`--set ${set.path}`, set.text === field ? detail : joinField(field, detail)];
+  const where = file ?? workload.name;
+  const v = args.variant === undefined ? -1 : workload.variants.findIndex((x) => x.name === args.variant);
+  const variantSet = v < 0 ? undefined : deepestSet(Object.keys(workload.variants[v]!.set), field);
+  if (variantSet !== undefined) {
+    const at = `${where}: variants[${v}].set.${variantSet.path}`;
+    return [at, variantSet.text === field ? detail : joinField(field, detail)];
+  }
+  return [joinField(where, subField('params', field)), detail];
 }
 
 /** Every --bug and the --profile must be one of the real names. */

@@ -26,7 +26,9 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
       const names = Object.keys(r.counts)
         .filter((k) => k.startsWith(prefix))
         .sort();
-      if (names.length === 0) return [{ label: item.label, value: null, text: 'none' }];
+      // Each figure's label ends with its counter's last part (`guest acquisitions of reg6`); with
+      // no counter there, `any` ends it, so a label written to be completed still reads as one.
+      if (names.length === 0) return [{ label: `${item.label} any`, value: null, text: 'none' }];
       return names.map((k) => shape(`${item.label} ${k.slice(prefix.length)}`, r.counts[k] ?? 0));
     }
     const total = item.counter.split('+').reduce((sum, name) => sum + (r.counts[name] ?? 0), 0);

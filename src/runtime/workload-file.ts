@@ -82,23 +82,61 @@ async function importDefault(file: string, abs: string, bytes: number): Promise<
       const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
       throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
     }
-    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    const text = loadErrorText(e, abs, file);
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
-    const hint = /Cannot find (module|package) 'npusim'/.test(first)
+    const hint = /Cannot find (module|package) 'npusim'/.test(text)
       ? ` (a workload file imports npusim by name: run \`npm install npusim\` in its directory or one above it)`
       : '';
-    throw new ConfigError(file, `Expected a module that loads, got an error: ${first}${hint}`);
+    throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${hint}`);
   }
-  // A module written with `export default defineWorkload(...)`; tsx may wrap a CommonJS one once more.
-  let def = mod.default;
-  if (def !== null && typeof def === 'object' && 'default' in def && !('name' in def)) {
-    def = (def as { default: unknown }).default;
-  }
-  if (def === undefined) {
+  const { found, def, named } = defaultExport(mod);
+  if (!found || def === undefined) {
+    const got = found
+      ? '`undefined`'
+      : `no default export (${named.length === 0 ? 'the module exports nothing' : `the module exports only ${named.map((n) => `\`${n}\``).join(', ')}`})`;
     throw new ConfigError(
       `${file}: default export`,
-      'Expected the workload as the default export (`export default defineWorkload({ ... })`), got none',
+      `Expected the workload as the default export (\`export default defineWorkload({ ... })\`, or a workload object), got ${got}`,
     );
   }
   return def;
+}
+
+/**
+ * The module's default export, whether it has one, and its other exports' names. tsx compiles a
+ * .ts file that is not in an ES module package to CommonJS, whose `default` is then the whole
+ * `module.exports`, marked `__esModule`, with the file's own default export (if any) inside it
+ * beside the named ones; a CommonJS module may be wrapped once more the same way without the mark.
+ */
+function defaultExport(mod: { default?: unknown }): { found: boolean; def: unknown; named: string[] } {
+  const outer = mod.default;
+  if (
+    outer !== null &&
+    typeof outer === 'object' &&
+    (outer as { __esModule?: unknown }).__esModule === true
+  ) {
+    return {
+      found: 'default' in outer,
+      def: (outer as { default?: unknown }).default,
+      named: Object.keys(outer).filter((k) => k !== 'default'),
+    };
+  }
+  const named = Object.keys(mod).filter((k) => k !== 'default');
+  if (outer !== null && typeof outer === 'object' && 'default' in outer && !('name' in outer)) {
+    return { found: true, def: (outer as { default: unknown }).default, named };
+  }
+  return { found: 'default' in mod, def: outer, named };
+}
+
+/**
+ * What went wrong loading the module, on one line. esbuild (tsx) says "Transform failed with N
+ * errors:" first and each error after it, with its file:line:column, so those lines are the
+ * message (the file as the user named it); any other error says it on its first line.
+ */
+function loadErrorText(e: unknown, abs: string, file: string): string {
+  if (!(e instanceof Error)) return String(e);
+  const [first = '', ...rest] = e.message.split('\n');
+  const errors = rest.filter((line) => line.trim() !== '');
+  if (!/^Transform failed with \d+ errors?:$/.test(first) || errors.length === 0) return first;
+  return errors.map((line) => line.split(abs).join(file).replace(': ERROR: ', ': ')).join('; ');
 }

@@ -52,6 +52,9 @@ describe('user workloads', () => {
       r.stdout.indexOf('checks:'),
     );
     expect(r.stdout).toMatch(/answer:\n {2}shootdowns completed\s+\d+\n/);
+    // Its `prefix.*` headline names real counters (`atsd.invalidate.*`), so the row has a figure.
+    expect(r.stdout).toMatch(/\n {2}ATSD invalidates by size 2M\s+[1-9]\d*\n/);
+    expect(r.stdout).not.toMatch(/ATSD invalidates by size\s+none/);
     expect(r.stdout).toContain(
       'reproduce: npusim run examples/my-workload.ts --seed 1 --duration 40us --topology examples/my-topology.json',
     );
@@ -120,6 +123,53 @@ describe('user workloads', () => {
       'expected number to be >=1',
     );
     await refused('broken.ts', 'export default {;\n', ':', 'Expected a module that loads');
+    // The compiler's own error, with its line and column, not just "Transform failed with 1 error:".
+    await refused(
+      'broken2.ts',
+      'export default {\n  name: 1 +,\n};\n',
+      ': Expected a module that loads, got an error:',
+      `${join(dir, 'broken2.ts')}:2:11: Unexpected ","`,
+    );
+    await refused(
+      'none.ts',
+      'export const x = 1;\n',
+      ': default export:',
+      'Expected the workload as the default export (`export default defineWorkload({ ... })`, or a workload object), got no default export (the module exports only `x`)',
+    );
+    // The headline: a counter no run reports, an unknown latency and a bad stat, each with its field.
+    const withHeadline = (item: unknown) => JSON.stringify({ ...def, headline: [item] });
+    await refused(
+      'counter.json',
+      withHeadline({ label: 'done', counter: 'dma.completd' }),
+      ': headline[0].counter:',
+      'Expected a counter name (nearest: dma.completed, ',
+    );
+    await refused(
+      'latency.json',
+      withHeadline({ label: 'p', latency: 'dma.latencyTick' }),
+      ': headline[0].latency:',
+      '"dma.latencyTicks"',
+    );
+    await refused(
+      'stat.json',
+      withHeadline({ label: 'p', latency: 'dma.latencyTicks', stat: 'p98' }),
+      ': headline[0].stat:',
+      'expected one of "count"|"p50"|"p99"|"p999"|"max", got "p98"',
+    );
+    // What the machine checks (a topology that exists, enough IOMMU groups) names the file too.
+    await refused(
+      'topology.json',
+      JSON.stringify({ ...def, params: { ...def.params, topology: 'nosuch' } }),
+      ': params.topology:',
+      'Expected one of witherspoon-6, witherspoon-4 or a topology file, got `nosuch`',
+    );
+    const tenant = { ...def.params.tenants[0]!, groups: [7] };
+    await refused(
+      'groups.json',
+      JSON.stringify({ ...def, params: { ...def.params, tenants: [tenant] } }),
+      ': params.tenants[0].groups:',
+      'needs 8 IOMMU groups',
+    );
     const lonely = join(tmp(), 'alone.ts');
     writeFileSync(
       lonely,
@@ -170,6 +220,17 @@ describe('user workloads', () => {
       'gpu.dmaBytes: Invalid input: expected number, received string',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
+    for (const [set, field] of [
+      ['foo=1', '--set foo'],
+      ['name=x', '--set name'],
+      ['foo.bar=1', '--set foo.bar'],
+    ] as const) {
+      await error(
+        ['--set', set],
+        field,
+        'Expected a workload parameter (one of: topology, policy, durationTicks, tenants, gpu, host, mmio, resets), got unknown key',
+      );
+    }
     await error(
       ['--set', 'tenants[3].lpid=2'],
       '--set tenants[3].lpid',

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runWorkload } from '../../src/api/run-workload.js';
+import { COUNTER_NAMES } from '../../src/model/actors/metric-names.js';
 import type { Workload } from '../../src/model/scenario/workload.js';
 import { judgeExpectation } from '../../src/report/headline.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -16,8 +17,16 @@ const byName = (name: string): Workload => {
   return w;
 };
 
-const run = (name: string, durationTicks: number, variant?: string): Promise<RunResult> =>
-  runWorkload(byName(name), { seed: 1, durationTicks, ...(variant === undefined ? {} : { variant }) });
+const run = async (name: string, durationTicks: number, variant?: string): Promise<RunResult> => {
+  const r = await runWorkload(byName(name), {
+    seed: 1,
+    durationTicks,
+    ...(variant === undefined ? {} : { variant }),
+  });
+  // Every counter a run reports is one a headline may name: metric-names.ts lists them all.
+  expect(Object.keys(r.counts).filter((k) => !COUNTER_NAMES.includes(k))).toEqual([]);
+  return r;
+};
 
 const figure = (r: RunResult, label: string): number => {
   const f = r.headline?.find((h) => h.label === label);

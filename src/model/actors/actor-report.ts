@@ -8,12 +8,13 @@ import type { Oracle } from '../check/oracle.js';
 import type { Violation } from '../check/violation.js';
 import type { Actor, ActorReport } from './actor.js';
 import type { Counters } from './counters.js';
+import type { CounterName } from './metric-names.js';
 import type { LatencyHistogram } from './recorder.js';
 
 export interface ReportParts {
   counters: Counters;
   /** Counters known only at the end (cache statistics, things in flight). */
-  extraCounters?: Record<string, number>;
+  extraCounters?: Partial<Record<CounterName, number>>;
   oracle: Oracle;
   histograms: Record<string, LatencyHistogram>;
   liveness?: Violation[];

@@ -1,7 +1,16 @@
 /**
  * The names of the counters and histograms actors report, shared by the actors (src/model) and the
  * result assembler (src/report), so a figure is never silently dropped by a typo. Units last.
+ *
+ * This is the one list of counters: `Counters` (counters.ts) takes only a `CounterName`, so a
+ * counter added anywhere without an entry here does not compile, and a workload's headline is
+ * checked against `COUNTER_NAMES` when it loads (scenario/workload.ts).
  */
+
+import type { TranslateRefusal } from '../npu/nest-mmu.js';
+import type { PageSizeName } from '../scenario/page-sizes.js';
+import type { DmaFaultReason } from '../tce/opal-tce.js';
+
 export const H = {
   atsdRegisterWaitTicks: 'atsd.registerWaitTicks',
   atsdHoldTicks: 'atsd.holdTicks',
@@ -47,3 +56,105 @@ export const C = {
   gpuResets: 'gpu.resets',
   gpuResetRefused: 'gpu.resetRefused',
 } as const;
+
+/**
+ * Counters that appear in a report only once something counts them (or at the end of a run).
+ * Apart from C because a GPU's report lists every C counter from the start, at 0: adding these
+ * to C would add them to every run's counts.
+ */
+export const LATER_COUNTERS = [
+  'dma.bytes',
+  'dma.stalls',
+  'dma.inFlightAtEnd',
+  'peer.blockedLocally',
+  'peer.inFlightAtEnd',
+  'ats.evictions',
+  'ats.fills',
+  'ats.invalidationsLostInReset',
+  'atsd.flush',
+  'atsd.launches',
+  'atsd.acquiredAtOnce',
+  'atsd.otherPartition',
+  'atsd.otherPartitionDropped',
+  'tce.entireKills',
+  'tce.ignoredKillFailures',
+  'xts.destroyRefused',
+  'context.inits',
+  'context.destroys',
+  'allreduce.completed',
+  'allreduce.bytes',
+  'allreduce.writes',
+  'allreduce.refused',
+  'allreduce.noRing',
+  'gpu.resetRequested',
+  'gpu.resetBusy',
+  'gpu.resetsRun',
+  'gpu.sbr',
+  'shootdown.inFlightAtEnd',
+  /** Violations an actor's oracle counted beyond the ones it kept (actor-report.ts). */
+  'violations.notKept',
+] as const;
+
+/**
+ * The members of a string union as a list, checked by the compiler both ways: a member missing
+ * from the list, or one the union does not have, is a type error.
+ */
+const allOf =
+  <U extends string>() =>
+  <const L extends readonly U[]>(
+    list: L & ([U] extends [L[number]] ? unknown : { missing: Exclude<U, L[number]> }),
+  ) =>
+    list;
+
+/** The ATSD registers of an NPU (npu/atsd-unit.ts ATSD_REGS_PER_NPU), as their counters name them. */
+const ATSD_REGISTERS = ['reg0', 'reg1', 'reg2', 'reg3', 'reg4', 'reg5', 'reg6', 'reg7'] as const;
+
+/** What each counter family's member is, as the code that counts it spells it. */
+interface FamilyMembers {
+  /** ATSD launches by what they invalidate (chip/atsd-port.ts, npu/atsd-size-rule.ts). */
+  'atsd.invalidate': PageSizeName | 'pid';
+  /** Registers won by the host and by guests (chip/atsd-port.ts; the register is a number there). */
+  'atsd.host': `reg${number}`;
+  'atsd.guest': `reg${number}`;
+  /** Translations the nest MMU refused, by reason (npu/nest-mmu.ts). */
+  'nmmu.fault': TranslateRefusal;
+  /** UT=1 DMAs the TCE system refused, by reason (tce/opal-tce.ts). */
+  'tce.fault': DmaFaultReason;
+  /** DMAs that faulted, by cause, as the GPU sees them (gpu/dma-engines.ts). */
+  'dma.fault': 'translation' | 'tce' | 'not-owned' | 'other';
+}
+
+/** Counters named `FAMILY.MEMBER`, one per member, and every member each can have. */
+export const COUNTER_FAMILIES: { readonly [F in keyof FamilyMembers]: readonly FamilyMembers[F][] } = {
+  'atsd.invalidate': allOf<PageSizeName | 'pid'>()(['64K', '2M', '1G', 'pid']),
+  'atsd.host': ATSD_REGISTERS,
+  'atsd.guest': ATSD_REGISTERS,
+  'nmmu.fault': allOf<TranslateRefusal>()([
+    'bdf-not-mapped',
+    'bdf-not-valid',
+    'lpid-mismatch',
+    'msr-mismatch',
+    'pid-zero',
+    'no-pte',
+  ]),
+  'tce.fault': allOf<DmaFaultReason>()([
+    'reserved-pe',
+    'no-tve',
+    'outside-window',
+    'invalid-entry',
+    'no-permission',
+  ]),
+  'dma.fault': allOf<FamilyMembers['dma.fault']>()(['translation', 'tce', 'not-owned', 'other']),
+};
+
+type FamilyCounter = { [F in keyof FamilyMembers]: `${F}.${FamilyMembers[F]}` }[keyof FamilyMembers];
+
+/** Every name an actor may count under (counters.ts takes nothing else). */
+export type CounterName = (typeof C)[keyof typeof C] | (typeof LATER_COUNTERS)[number] | FamilyCounter;
+
+/** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */
+export const COUNTER_NAMES: readonly string[] = [
+  ...Object.values(C),
+  ...LATER_COUNTERS,
+  ...Object.entries(COUNTER_FAMILIES).flatMap(([family, members]) => members.map((m) => `${family}.${m}`)),
+].sort();

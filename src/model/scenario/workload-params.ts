@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
-import { setAtPath } from './param-path.js';
+import { parseParamPath, setAtPath } from './param-path.js';
+import { fieldWithin, firstIssue, joinField, pathText, strictFields, subField } from './schema-issues.js';
 
 const percent = z.number().int().min(0).max(100);
 
 const positiveInt = z.number().int().positive();
 
-export const tenantSchema = z.strictObject({
+export const tenantSchema = strictFields('a tenant field', {
   name: z.string().min(1),
   /** 0 is the host; a guest gets its KVM LPID (1..4095). */
   lpid: z.number().int().min(0).max(4095),
@@ -46,128 +47,120 @@ export const tenantSchema = z.strictObject({
   pageSizes: z.array(z.enum(PAGE_SIZE_NAMES)).min(1).max(8).default(['64K']),
 });
 
-export const workloadParamsSchema = z.strictObject({
+export const workloadParamsSchema = strictFields('a workload parameter', {
   topology: z.string().default('witherspoon-6'),
   policy: z.enum(['per-socket', 'per-gpu', 'per-gpu-isolated']).default('per-socket'),
   durationTicks: positiveInt.default(2_000_000_000),
   tenants: z.array(tenantSchema).min(1),
-  gpu: z
-    .strictObject({
-      /** Mean ticks between DMA issues per GPU engine. */
-      issueIntervalTicks: positiveInt.default(40_000),
-      /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
-      engines: z.number().int().min(0).max(16).default(2),
-      ut0Percent: percent.default(60),
-      ut1Percent: percent.default(30),
-      peerPercent: percent.default(10),
-      writePercent: percent.default(50),
-      dmaBytes: z
-        .number()
-        .int()
-        .min(1)
-        .max(1 << 20)
-        .default(256),
-      maxOutstanding: z.number().int().min(1).max(4096).default(64),
-      /**
-       * Chance, per engine issue, that one ATS refill in flight inside the GPU moves a stage
-       * (ats-cache.ts). Lower: refills linger, and one flush ATSD is more often not enough.
-       */
-      refillAdvancePercent: percent.default(50),
-      /**
-       * A collective over NVLink besides the engines' traffic (actors/gpu/ring-allreduce.ts):
-       * 'ring-allreduce' runs NCCL-style ring all-reduces among each tenant's GPUs of a socket, one
-       * after another, on the GPU's outstanding slots (`maxOutstanding`) shared with the engines.
-       */
-      collective: z.enum(['none', 'ring-allreduce']).default('none'),
-      /** Bytes each GPU contributes to one all-reduce (split into one chunk per GPU of the ring). */
-      collectiveBytes: z
-        .number()
-        .int()
-        .min(1)
-        .max(1 << 30)
-        .default(1 << 20),
-      /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
-      collectiveGapTicks: z.number().int().min(0).default(0),
-    })
-    .prefault({}),
-  host: z
-    .strictObject({
-      /** Mean ticks between munmap/migrate operations, per CPU thread. */
-      unmapIntervalTicks: positiveInt.default(2_000_000),
-      migratePercent: percent.default(50),
-      /** CPU threads running mmio_invalidate concurrently. */
-      cpuThreads: z.number().int().min(1).max(64).default(4),
-      /**
-       * Pages per munmap, of the process's page size. With 64K pages: 1 -> 64K ATSD, 2..32 -> 2M,
-       * more -> 1G or PID; one 2M page -> 2M, one 1G page -> 1G, two 1G pages -> PID.
-       */
-      pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
-      /** Mean ticks between TCE unmap/remap operations (0: none). */
-      tceRemapIntervalTicks: z.number().int().min(0).default(4_000_000),
-      /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
-      atsdRegisters: z.number().int().min(1).max(8).default(8),
-      sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
-      /** Simulated ticks a shootdown may take before the liveness check reports it. */
-      shootdownDeadlineTicks: positiveInt.default(1_000_000_000),
-      /**
-       * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
-       * (absent: contexts are made at start and destroyed at the end). The new fields here and below
-       * have no default, so a workload that does not use them parses to exactly the same params.
-       */
-      contextChurnIntervalTicks: positiveInt.optional(),
-      /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
-      contextStepTicks: positiveInt.optional(),
-      /**
-       * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
-       * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
-       */
-      bootViaKexec: z.boolean().optional(),
-      /**
-       * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
-       * mapping its DMA window), instead of one map at construction. Absent: the one map.
-       */
-      tceMapThreads: z.number().int().min(1).max(16).optional(),
-      /**
-       * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
-       * demand (Linux v5.0+). Absent: one pre-allocated level, as for a 2 GiB window.
-       */
-      tceLevelEntries: positiveInt.optional(),
-      /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */
-      varyPagesPerUnmap: z.boolean().default(false),
-      /**
-       * Which ATSD registers a guest's own shootdowns use on an NPU (domain.md §4: the host hands
-       * ATSD[link index] of every bridge to the guest): 'first-link', the register of its GPU's
-       * first bridge only, or 'every-link', any register of its bridges there (its own
-       * acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
-       */
-      guestAtsd: z.enum(['first-link', 'every-link']).default('first-link'),
-    })
-    .prefault({}),
-  mmio: z
-    .strictObject({
-      /** Mean ticks between guest BAR0 accesses per tenant GPU (0: none). */
-      accessIntervalTicks: z.number().int().min(0).default(0),
-      /** Of those, percent that try a firmware update. */
-      firmwarePercent: percent.default(0),
-    })
-    .prefault({}),
+  gpu: strictFields('a gpu parameter', {
+    /** Mean ticks between DMA issues per GPU engine. */
+    issueIntervalTicks: positiveInt.default(40_000),
+    /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
+    engines: z.number().int().min(0).max(16).default(2),
+    ut0Percent: percent.default(60),
+    ut1Percent: percent.default(30),
+    peerPercent: percent.default(10),
+    writePercent: percent.default(50),
+    dmaBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 20)
+      .default(256),
+    maxOutstanding: z.number().int().min(1).max(4096).default(64),
+    /**
+     * Chance, per engine issue, that one ATS refill in flight inside the GPU moves a stage
+     * (ats-cache.ts). Lower: refills linger, and one flush ATSD is more often not enough.
+     */
+    refillAdvancePercent: percent.default(50),
+    /**
+     * A collective over NVLink besides the engines' traffic (actors/gpu/ring-allreduce.ts):
+     * 'ring-allreduce' runs NCCL-style ring all-reduces among each tenant's GPUs of a socket, one
+     * after another, on the GPU's outstanding slots (`maxOutstanding`) shared with the engines.
+     */
+    collective: z.enum(['none', 'ring-allreduce']).default('none'),
+    /** Bytes each GPU contributes to one all-reduce (split into one chunk per GPU of the ring). */
+    collectiveBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1 << 30)
+      .default(1 << 20),
+    /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
+    collectiveGapTicks: z.number().int().min(0).default(0),
+  }).prefault({}),
+  host: strictFields('a host parameter', {
+    /** Mean ticks between munmap/migrate operations, per CPU thread. */
+    unmapIntervalTicks: positiveInt.default(2_000_000),
+    migratePercent: percent.default(50),
+    /** CPU threads running mmio_invalidate concurrently. */
+    cpuThreads: z.number().int().min(1).max(64).default(4),
+    /**
+     * Pages per munmap, of the process's page size. With 64K pages: 1 -> 64K ATSD, 2..32 -> 2M,
+     * more -> 1G or PID; one 2M page -> 2M, one 1G page -> 1G, two 1G pages -> PID.
+     */
+    pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
+    /** Mean ticks between TCE unmap/remap operations (0: none). */
+    tceRemapIntervalTicks: z.number().int().min(0).default(4_000_000),
+    /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
+    atsdRegisters: z.number().int().min(1).max(8).default(8),
+    sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
+    /** Simulated ticks a shootdown may take before the liveness check reports it. */
+    shootdownDeadlineTicks: positiveInt.default(1_000_000_000),
+    /**
+     * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
+     * (absent: contexts are made at start and destroyed at the end). The new fields here and below
+     * have no default, so a workload that does not use them parses to exactly the same params.
+     */
+    contextChurnIntervalTicks: positiveInt.optional(),
+    /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
+    contextStepTicks: positiveInt.optional(),
+    /**
+     * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
+     * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
+     */
+    bootViaKexec: z.boolean().optional(),
+    /**
+     * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
+     * mapping its DMA window), instead of one map at construction. Absent: the one map.
+     */
+    tceMapThreads: z.number().int().min(1).max(16).optional(),
+    /**
+     * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
+     * demand (Linux v5.0+). Absent: one pre-allocated level, as for a 2 GiB window.
+     */
+    tceLevelEntries: positiveInt.optional(),
+    /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */
+    varyPagesPerUnmap: z.boolean().default(false),
+    /**
+     * Which ATSD registers a guest's own shootdowns use on an NPU (domain.md §4: the host hands
+     * ATSD[link index] of every bridge to the guest): 'first-link', the register of its GPU's
+     * first bridge only, or 'every-link', any register of its bridges there (its own
+     * acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
+     */
+    guestAtsd: z.enum(['first-link', 'every-link']).default('first-link'),
+  }).prefault({}),
+  mmio: strictFields('an mmio parameter', {
+    /** Mean ticks between guest BAR0 accesses per tenant GPU (0: none). */
+    accessIntervalTicks: z.number().int().min(0).default(0),
+    /** Of those, percent that try a firmware update. */
+    firmwarePercent: percent.default(0),
+  }).prefault({}),
   /**
    * GPU resets ("nvidia-smi -r") asked by tenants (absent: none). Refused unless the whole NVLink
    * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`).
    */
-  resets: z
-    .strictObject({
-      /** Mean ticks between reset requests (one tenant GPU each). */
-      intervalTicks: positiveInt,
-      /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
-      sbrHoldTicks: positiveInt.default(5_000_000),
-      /**
-       * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
-       * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
-       */
-      npuResetDelayTicks: positiveInt.default(10_000_000),
-    })
-    .optional(),
+  resets: strictFields('a resets parameter', {
+    /** Mean ticks between reset requests (one tenant GPU each). */
+    intervalTicks: positiveInt,
+    /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
+    sbrHoldTicks: positiveInt.default(5_000_000),
+    /**
+     * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
+     * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
+     */
+    npuResetDelayTicks: positiveInt.default(10_000_000),
+  }).optional(),
 });
 
 export type TenantSpec = z.infer<typeof tenantSchema>;
@@ -212,6 +205,8 @@ export function digestableParams(p: WorkloadParams): Record<string, unknown> {
 /**
  * The parameters with each `PATH -> value` of `sets` applied in order (param-path.ts), validated
  * again; `fieldOf(path)` names the field of an error (`--set gpu.dmaBytes`, `variants[0].set.policy`).
+ * An error is laid at the set that reached its field (or that the field stopped short of, as
+ * `--set foo.bar` at an unknown `foo`), with the field inside it when that is somewhere else.
  */
 export function applySets(
   params: WorkloadParams,
@@ -224,26 +219,41 @@ export function applySets(
     return parseParams(input, '');
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const field = e.field.replace(/^\./, '');
-    const owner = Object.keys(sets).find(
-      (p) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`),
-    );
-    const detail = e.message.slice(e.field.length + 2);
-    throw new ConfigError(fieldOf(owner ?? Object.keys(sets).at(-1) ?? field), `${field}: ${detail}`);
+    const field = e.field;
+    const detail = field === '' ? e.message : e.message.slice(field.length + 2);
+    const owner = deepestSet(Object.keys(sets), field, fieldOf);
+    if (owner === undefined) {
+      throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
+    }
+    throw new ConfigError(fieldOf(owner.path), owner.text === field ? detail : joinField(field, detail));
   }
+}
+
+/**
+ * Of the paths set, the deepest that reached `field` or that `field` stopped short of, with its
+ * path as errors spell it (`tenants.0.lpid` is `tenants[0].lpid`).
+ */
+export function deepestSet(
+  paths: readonly string[],
+  field: string,
+  fieldOf: (path: string) => string = (path) => path,
+): { path: string; text: string } | undefined {
+  return paths
+    .map((path) => ({ path, text: pathText(parseParamPath(path, fieldOf(path))) }))
+    .filter(({ text }) => fieldWithin(field, text) || fieldWithin(text, field))
+    .sort((a, b) => b.text.length - a.text.length)[0];
 }
 
 export function parseParams(input: unknown, where: string): WorkloadParams {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new ConfigError(`${where}${path}`, issue.message);
+    const { field, message } = firstIssue(r.error, input);
+    throw new ConfigError(subField(where, field), message);
   }
   const p = r.data;
   if (p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent !== 100) {
     throw new ConfigError(
-      `${where}.gpu`,
+      subField(where, 'gpu'),
       `Expected ut0Percent + ut1Percent + peerPercent to be 100, got ${p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent}`,
     );
   }
@@ -251,8 +261,9 @@ export function parseParams(input: unknown, where: string): WorkloadParams {
   const lpids = new Set<number>();
   p.tenants.forEach((t, i) => {
     if (names.has(t.name))
-      throw new ConfigError(`${where}.tenants[${i}].name`, `duplicate tenant \`${t.name}\``);
-    if (lpids.has(t.lpid)) throw new ConfigError(`${where}.tenants[${i}].lpid`, `duplicate LPID ${t.lpid}`);
+      throw new ConfigError(subField(where, `tenants[${i}].name`), `duplicate tenant \`${t.name}\``);
+    if (lpids.has(t.lpid))
+      throw new ConfigError(subField(where, `tenants[${i}].lpid`), `duplicate LPID ${t.lpid}`);
     names.add(t.name);
     lpids.add(t.lpid);
   });

@@ -17,6 +17,8 @@ import { ConfigError } from '../../core/errors.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
+import { counterPatternProblem } from './headline-counters.js';
+import { type ChooseOption, firstIssue, joinField, strictFields } from './schema-issues.js';
 import { applySets, parseParams, type WorkloadInput, type WorkloadParams } from './workload-params.js';
 
 // Page sizes live in page-sizes.ts (no zod there, so worker threads need not load it).
@@ -28,9 +30,9 @@ export type { TenantSpec } from './workload-params.js';
 const kebabName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Expected a kebab-case name (a-z, 0-9, -)' });
-const ruleName = z
-  .string()
-  .refine(isRuleName, { message: 'Expected a rule name (`npusim list` shows them)' });
+const ruleName = z.string().refine(isRuleName, {
+  error: (issue) => `Expected a rule name (\`npusim list\` shows them), got \`${String(issue.input)}\``,
+});
 
 /**
  * What a run is expected to find: 'clean', or the rules it must report (a variant built to show a
@@ -45,45 +47,73 @@ const HISTOGRAM_NAMES = Object.values(H) as [string, ...string[]];
  * One figure of a workload's headline, the first thing its summary prints (report/headline.ts
  * reads it from the run result). Data, not code, so a workload file in JSON can have one too:
  * - `counter`: a counter (`firmware.updates`), a sum (`atsd.guest.reg6+atsd.guest.reg7`), or every
- *   counter under a prefix (`atsd.size.*`, one figure each); `per: 'simulated-second'` divides by
- *   the simulated time, and `unit: 'bytes'` prints bytes (or bytes per second as a bandwidth);
+ *   counter under a prefix (`atsd.invalidate.*`, one figure each); `per: 'simulated-second'`
+ *   divides by the simulated time, and `unit: 'bytes'` prints bytes (or bytes per second as a
+ *   bandwidth). Each name must be one a run can report (metric-names.ts), so a typo is refused at
+ *   load rather than printed as 0 for ever;
  * - `latency`: a percentile of a histogram (metric-names.ts H);
  * - `links`: the busiest (or mean) utilisation of the links between GPUs, GPU to chip, chip to
  *   GPU, or chip to chip;
  * - `rate`: the ATS or TCE cache hit rate;
  * - `param`: a parameter of the run (`policy`, `gpu.dmaBytes`; a list counts its entries:
  *   `tenants`), so variants show what differs between them.
+ * The kinds are the options of a union, in HEADLINE_KINDS' order.
  */
 export const headlineItemSchema = z.union([
-  z.strictObject({
+  strictFields('a field of a counter figure', {
     label: z.string().min(1),
-    counter: z.string().regex(/^[A-Za-z0-9.*-]+(\+[A-Za-z0-9.-]+)*$/, {
-      message: 'Expected a counter name, `a+b`, or `prefix.*`',
+    counter: z.string().superRefine((pattern, ctx) => {
+      const problem = counterPatternProblem(pattern);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     }),
     per: z.enum(['run', 'simulated-second']).default('run'),
     unit: z.enum(['count', 'bytes']).default('count'),
   }),
-  z.strictObject({
+  strictFields('a field of a latency figure', {
     label: z.string().min(1),
     latency: z.enum(HISTOGRAM_NAMES),
     stat: z.enum(['count', 'p50', 'p99', 'p999', 'max']).default('p99'),
   }),
-  z.strictObject({
+  strictFields('a field of a links figure', {
     label: z.string().min(1),
     links: z.enum(['gpu-gpu', 'gpu-chip', 'chip-gpu', 'chip-chip']),
     stat: z.enum(['busiest', 'mean']).default('busiest'),
   }),
-  z.strictObject({ label: z.string().min(1), rate: z.enum(['ats-hit', 'tce-hit']) }),
-  z.strictObject({ label: z.string().min(1), param: z.string().min(1) }),
+  strictFields('a field of a rate figure', {
+    label: z.string().min(1),
+    rate: z.enum(['ats-hit', 'tce-hit']),
+  }),
+  strictFields('a field of a param figure', { label: z.string().min(1), param: z.string().min(1) }),
 ]);
 export type HeadlineItem = z.infer<typeof headlineItemSchema>;
+
+/** The key that makes a headline item each kind, in the order of headlineItemSchema's options. */
+const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'param'] as const;
+
+/**
+ * A headline item that fits no kind is judged as the kind whose key it has (zod alone would say
+ * `Invalid input`, having tried all five): `headline[0].stat: Invalid option: ... got "p98"`.
+ */
+const headlineKind: ChooseOption = (path, value) => {
+  if (path.length !== 2 || path[0] !== 'headline' || value === null || typeof value !== 'object')
+    return undefined;
+  const option = HEADLINE_KINDS.findIndex((k) => Object.hasOwn(value, k));
+  if (option >= 0) return { option };
+  return {
+    message: `Expected a figure with a label and one of ${HEADLINE_KINDS.map((k) => `\`${k}\``).join(', ')}, got the keys ${
+      Object.keys(value)
+        .map((k) => `\`${k}\``)
+        .join(', ') || '(none)'
+    }`,
+  };
+};
 
 /**
  * A variant: the same workload with some parameters changed (`set`: PATH -> value, as `--set`
  * takes them), run after the workload's own run by `npusim run` so its summary can set the answers
  * side by side (multi-tenant: each IOMMU policy's verdict), each judged against its `expect`.
  */
-export const variantSchema = z.strictObject({
+export const variantSchema = strictFields('a field of a variant', {
   name: kebabName,
   description: z.string().min(1).optional(),
   set: z.record(z.string().min(1), z.unknown()),
@@ -91,13 +121,13 @@ export const variantSchema = z.strictObject({
 });
 export type Variant = z.infer<typeof variantSchema>;
 
-const exposureSchema = z.strictObject({
+const exposureSchema = strictFields('a field of an exposure', {
   bug: z.enum(BUG_NAMES as [BugName, ...BugName[]]),
   rules: z.array(ruleName).min(1),
 });
 
 /** A workload as a file declares it (workloads/*.ts, or a user's .ts, .js or .json file). */
-export const workloadDefinitionSchema = z.strictObject({
+export const workloadDefinitionSchema = strictFields('a workload field', {
   name: kebabName,
   description: z.string().min(1),
   /** The question the workload answers: the first line of its summary. */
@@ -151,8 +181,8 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
 export function validateWorkload(def: unknown, where: string): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ConfigError(joinField(where, pathText(issue.path)), issue.message);
+    const { field, message } = firstIssue(r.error, def, headlineKind);
+    throw new ConfigError(joinField(where, field), message);
   }
   const d = r.data;
   const params = parseParams(d.params, joinField(where, 'params'));
@@ -173,15 +203,4 @@ export function validateWorkload(def: unknown, where: string): Workload {
     variants: d.variants as Variant[],
     params,
   };
-}
-
-function pathText(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
-}
-
-function joinField(where: string, field: string): string {
-  if (field === '') return where;
-  return where === '' ? field : `${where}: ${field}`;
 }

@@ -3,7 +3,7 @@ import { Counters } from '../../../src/model/actors/counters.js';
 
 describe('Counters', () => {
   test('a slot bumps the named counter; values lists counters in order of first appearance', () => {
-    const c = new Counters(['a', 'b']);
+    const c = new Counters<string>(['a', 'b']);
     const late = c.slot('late');
     const z = c.slot('z');
     expect(c.values).toEqual({ a: 0, b: 0 });

@@ -15,6 +15,7 @@ import { AtsdUnit } from '../../npu/atsd-unit.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { AtsdAckMsg, AtsdAnswerMsg, AtsdInvalidateMsg, AtsdOpMsg } from '../../protocol/messages/atsd.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
+import type { PageSizeName } from '../../scenario/page-sizes.js';
 import type { Lpid, Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import type { LatencyHistogram } from '../recorder.js';
@@ -81,7 +82,8 @@ export class AtsdPort {
         this.env.counters.add(
           o.params.flushOnly
             ? 'atsd.flush'
-            : `atsd.invalidate.${t.kind === 'pid' ? 'pid' : pageSizeName(t.sizeBytes)}`,
+            : // A range target is one of the three page sizes (npu/atsd-size-rule.ts).
+              `atsd.invalidate.${t.kind === 'pid' ? 'pid' : (pageSizeName(t.sizeBytes) as PageSizeName)}`,
         );
         for (const d of this.unit.launch(o.reg, o.shootdown, o.params, now)) {
           ctx.send(

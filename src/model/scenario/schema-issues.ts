@@ -1,0 +1,148 @@
+/**
+ * A failed zod parse of a workload (workload.ts) or of its parameters (workload-params.ts) as the
+ * field and message of one ConfigError, the field its whole path: zod's own path and words, with
+ * what zod leaves out filled in. An unknown key's path ends at the key and its message lists the
+ * keys allowed there (`strictFields`); a union no option took reports the option the value was
+ * written for, or else every option it could have been; an enum's message says what arrived.
+ */
+import { z } from 'zod';
+
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+/**
+ * Which option of a union a value was written for (a headline item: the one whose kind key it
+ * has): its index, a message when the value fits none, or undefined to let the issues decide.
+ */
+export type ChooseOption = (
+  path: Path,
+  value: unknown,
+) => { option: number } | { message: string } | undefined;
+
+/**
+ * `z.strictObject(shape)` whose unknown-key message says what the object is and lists its keys:
+ * ``Expected a gpu parameter (one of: issueIntervalTicks, ...), got unknown key `dmaBites` ``.
+ * zod's own (`Unrecognized key: "dmaBites"`) names neither.
+ */
+export function strictFields<S extends z.core.$ZodLooseShape>(what: string, shape: S) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Expected ${what} (one of: ${allowed}), got unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
+        : undefined,
+  });
+}
+
+/** `tenants[0].groups` from `['tenants', 0, 'groups']`. */
+export function pathText(path: Path): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+/** `where` and a field inside it: `my.json: params.gpu` (`where` names a file or an option). */
+export function joinField(where: string, field: string): string {
+  if (field === '') return where;
+  return where === '' ? field : `${where}: ${field}`;
+}
+
+/** A field path under another: `params` and `gpu.dmaBytes` make `params.gpu.dmaBytes`. */
+export function subField(parent: string, field: string): string {
+  if (parent === '' || field === '') return parent + field;
+  return field.startsWith('[') ? `${parent}${field}` : `${parent}.${field}`;
+}
+
+/** Is field `inner` the field `outer` or inside it (`gpu.dmaBytes` in `gpu`, `tenants[0]` in `tenants`)? */
+export function fieldWithin(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+}
+
+/**
+ * The first issue of `error` (from parsing `input`): its whole field path (`headline[0].stat`)
+ * and its message.
+ */
+export function firstIssue(
+  error: z.ZodError,
+  input: unknown,
+  choose?: ChooseOption,
+): { field: string; message: string } {
+  const { path, message } = describeIssue(error.issues[0]!, [], input, choose);
+  return { field: pathText(path), message };
+}
+
+/** The path (from the root) and the message of `issue`, found under `base` in `root`. */
+function describeIssue(
+  issue: Issue,
+  base: Path,
+  root: unknown,
+  choose: ChooseOption | undefined,
+): { path: Path; message: string } {
+  const path = [...base, ...issue.path];
+  const value = valueAt(root, path);
+  switch (issue.code) {
+    case 'invalid_union': {
+      if (issue.errors.length === 0) return { path, message: issue.message };
+      const chosen = choose?.(path, value) ?? optionFitting(issue.errors);
+      if (chosen !== undefined && 'message' in chosen) return { path, message: chosen.message };
+      const inner = chosen === undefined ? undefined : issue.errors[chosen.option]?.[0];
+      if (inner !== undefined) return describeIssue(inner, path, root, choose);
+      return { path, message: `Expected ${issue.errors.map(expectedOf).join(' or ')}, got ${shown(value)}` };
+    }
+    case 'unrecognized_keys':
+      // One unknown key: the path names it, so `--set foo.bar` and `my.json: params.foo` point at it.
+      return { path: issue.keys.length === 1 ? [...path, issue.keys[0]!] : path, message: issue.message };
+    case 'invalid_key':
+    case 'invalid_element': {
+      const inner = issue.issues[0];
+      return inner === undefined
+        ? { path, message: issue.message }
+        : describeIssue(inner, path, root, choose);
+    }
+    case 'invalid_value':
+      // zod lists what it expected (`expected one of "count"|"p50"`) but not what arrived.
+      return { path, message: `${issue.message}, got ${shown(value)}` };
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+/**
+ * The option of a union whose issues all lie inside the value (so the value has that option's
+ * shape, and only something in it is wrong), the one with fewest issues; undefined when every
+ * option refused the value as a whole.
+ */
+function optionFitting(errors: readonly (readonly Issue[])[]): { option: number } | undefined {
+  let best: { option: number; issues: number } | undefined;
+  errors.forEach((issues, option) => {
+    const inside = issues.every((i) => i.path.length > 0 && i.code !== 'unrecognized_keys');
+    if (inside && (best === undefined || issues.length < best.issues))
+      best = { option, issues: issues.length };
+  });
+  return best === undefined ? undefined : { option: best.option };
+}
+
+/** What one option of a union expected, from its issue about the whole value. */
+function expectedOf(issues: readonly Issue[]): string {
+  const i = issues.find((x) => x.path.length === 0) ?? issues[0];
+  if (i?.code === 'invalid_type') return i.expected === 'array' ? 'a list' : `a ${i.expected}`;
+  if (i?.code === 'invalid_value') return i.values.map((v) => JSON.stringify(v)).join(' or ');
+  return i?.message ?? 'something else';
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** A value as a message shows what arrived: JSON for a plain value, its kind for the rest. */
+function shown(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (v !== null && typeof v === 'object') return 'an object';
+  return JSON.stringify(v) ?? String(v);
+}

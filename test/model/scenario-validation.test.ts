@@ -1,0 +1,143 @@
+/**
+ * A workload's errors as a user meets them (model/scenario): every error names the whole field
+ * path, what was expected (the allowed names or values) and what arrived. Headline counters are
+ * checked against the counters a run can report (actors/metric-names.ts), so a typo is refused at
+ * load instead of printing 0 or `none`.
+ */
+import { describe, expect, test } from 'vitest';
+import myWorkload from '../../examples/my-workload.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { C, COUNTER_FAMILIES, COUNTER_NAMES, LATER_COUNTERS } from '../../src/model/actors/metric-names.js';
+import { validateWorkload } from '../../src/model/scenario/workload.js';
+import { applySets, parseParams } from '../../src/model/scenario/workload-params.js';
+import { workloads } from '../../workloads/index.js';
+
+const params = { topology: 'witherspoon-4', tenants: [{ name: 'host', lpid: 0, groups: 'all' }] };
+const base = { name: 'w', description: 'd', params };
+
+function errorOf(f: () => unknown): ConfigError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+const headlineError = (item: unknown) =>
+  errorOf(() =>
+    validateWorkload({ ...base, headline: [{ label: 'x', counter: 'dma.completed' }, item] }, 'h.json'),
+  ).message;
+
+describe('headline counters', () => {
+  test('every counter a run can report, and every family under `prefix.*`, is accepted', () => {
+    const items = [
+      ...COUNTER_NAMES.map((counter) => ({ label: counter, counter })),
+      ...Object.keys(COUNTER_FAMILIES).map((f) => ({ label: f, counter: `${f}.*` })),
+      { label: 'all atsd', counter: 'atsd.*' },
+      { label: 'sum', counter: `${C.dmaCompleted}+${LATER_COUNTERS[0]}+atsd.invalidate.2M` },
+    ];
+    expect(validateWorkload({ ...base, headline: items }, 'h.json').headline).toHaveLength(items.length);
+    // The families are what the actors count under: atsd-port.ts's `atsd.invalidate.<size>`.
+    expect(COUNTER_NAMES).toContain('atsd.invalidate.2M');
+    expect(COUNTER_NAMES).toContain('atsd.guest.reg7');
+    expect(COUNTER_NAMES).toContain('nmmu.fault.no-pte');
+  });
+
+  test('an unknown counter is refused with the file, the item, the field, the name and the nearest names', () => {
+    expect(headlineError({ label: 'done', counter: 'dma.completd' })).toBe(
+      'h.json: headline[1].counter: Expected a counter name (nearest: dma.completed, dma.faulted, dma.issued, dma.bytes), got `dma.completd`',
+    );
+  });
+
+  test('a `prefix.*` that matches no counter is refused, naming the families near it', () => {
+    expect(headlineError({ label: 'by size', counter: 'atsd.size.*' })).toBe(
+      "h.json: headline[1].counter: Expected `prefix.*` whose prefix starts some counter's name (nearest: atsd.host.*, atsd.*, atsd.guest.*, atsd.invalidate.*), got `atsd.size.*`",
+    );
+  });
+
+  test('one unknown name in a sum is refused and named', () => {
+    expect(headlineError({ label: 'sum', counter: 'peer.refused+peer.blockedLocaly' })).toMatch(
+      /^h\.json: headline\[1\]\.counter: Expected a counter name \(nearest: peer\.blockedLocally.*\), got `peer\.blockedLocaly` in `peer\.refused\+peer\.blockedLocaly`$/,
+    );
+  });
+
+  test('every built-in workload and the example load (their headlines name real counters)', () => {
+    expect(workloads.length).toBeGreaterThan(10);
+    for (const w of workloads) expect(() => validateWorkload(w, w.name), w.name).not.toThrow();
+    expect(myWorkload.headline.map((h) => ('counter' in h ? h.counter : undefined))).toContain(
+      'atsd.invalidate.*',
+    );
+  });
+});
+
+describe('headline items', () => {
+  test('an unknown latency names the field, the allowed histograms and what arrived', () => {
+    const m = headlineError({ label: 'p', latency: 'dma.latencyTick' });
+    expect(m).toMatch(
+      /^h\.json: headline\[1\]\.latency: Invalid option: expected one of .*"dma\.latencyTicks"/,
+    );
+    expect(m).toMatch(/, got "dma\.latencyTick"$/);
+  });
+
+  test('a bad stat names the field, the allowed stats and what arrived', () => {
+    expect(headlineError({ label: 'p', latency: 'dma.latencyTicks', stat: 'p98' })).toBe(
+      'h.json: headline[1].stat: Invalid option: expected one of "count"|"p50"|"p99"|"p999"|"max", got "p98"',
+    );
+  });
+
+  test('an item of no kind, and an unknown key in an item, say what a figure may have', () => {
+    expect(headlineError({ label: 'p', latncy: 'dma.latencyTicks' })).toBe(
+      'h.json: headline[1]: Expected a figure with a label and one of `counter`, `latency`, `links`, `rate`, `param`, got the keys `label`, `latncy`',
+    );
+    expect(headlineError({ label: 'p', rate: 'ats-hit', per: 'run' })).toBe(
+      'h.json: headline[1].per: Expected a field of a rate figure (one of: label, rate), got unknown key `per`',
+    );
+  });
+});
+
+describe('parameters', () => {
+  test('an unknown key names itself and lists the keys allowed there', () => {
+    expect(
+      errorOf(() => validateWorkload({ ...base, params: { ...params, gpu: { dmaBites: 4 } } }, 'w.json'))
+        .message,
+    ).toMatch(
+      /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites`$/,
+    );
+    expect(errorOf(() => validateWorkload({ ...base, nmae: 'x' }, 'w.json')).message).toMatch(
+      /^w\.json: nmae: Expected a workload field \(one of: name, description, .*\), got unknown key `nmae`$/,
+    );
+  });
+
+  test('a union no option takes says every option and what arrived', () => {
+    const bad = { ...params, tenants: [{ name: 'host', lpid: 0, groups: 'some' }] };
+    expect(errorOf(() => parseParams(bad, 'w.json: params')).message).toBe(
+      'w.json: params.tenants[0].groups: Expected a list or "all" or "rest", got "some"',
+    );
+  });
+
+  test('--set of an unknown top-level key: what a parameter is, and the key, at the set that named it', () => {
+    const p = parseParams(params, '');
+    const set = (sets: Record<string, unknown>) =>
+      errorOf(() => applySets(p, sets, (path) => `--set ${path}`)).message;
+    const allowed = 'one of: topology, policy, durationTicks, tenants, gpu, host, mmio, resets';
+    expect(set({ foo: 1 })).toBe(
+      `--set foo: Expected a workload parameter (${allowed}), got unknown key \`foo\``,
+    );
+    expect(set({ name: 'x' })).toBe(
+      `--set name: Expected a workload parameter (${allowed}), got unknown key \`name\``,
+    );
+    expect(set({ 'gpu.dmaBytes': 8, 'foo.bar': 1 })).toBe(
+      `--set foo.bar: foo: Expected a workload parameter (${allowed}), got unknown key \`foo\``,
+    );
+    // A field the set reached deeper than it named keeps the field; the set's own field is not repeated.
+    expect(set({ 'gpu.dmaBytes': 'lots' })).toBe(
+      '--set gpu.dmaBytes: Invalid input: expected number, received string',
+    );
+    expect(set({ tenants: [{ name: 'a', lpid: 'x', groups: 'all' }] })).toBe(
+      '--set tenants: tenants[0].lpid: Invalid input: expected number, received string',
+    );
+    expect(set({ 'tenants.0.lpid': -1 })).toBe('--set tenants.0.lpid: Too small: expected number to be >=0');
+  });
+});
