@@ -31,7 +31,7 @@ async function runTwice(args: readonly string[]): Promise<{ first: RunResult; ag
 
 describe('reproduce line: run again, it gives the same digest', () => {
   test('--strategy pct: the line names the strategy and its depth, and a random run differs', async () => {
-    const args = ['flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '50us', '--inline'];
+    const args = ['flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '20us', '--inline'];
     const { first, again } = await runTwice([...args, '--strategy', 'pct']);
     expect(first.reproduce).toContain('--strategy pct --pct-depth 3');
     expect(again.digest).toBe(first.digest);
@@ -46,7 +46,7 @@ describe('reproduce line: run again, it gives the same digest', () => {
       '--seed',
       '3',
       '--duration',
-      '50us',
+      '20us',
       '--inline',
       '--strategy',
       'pct',
@@ -64,20 +64,20 @@ describe('reproduce line: run again, it gives the same digest', () => {
       option: '--policy',
       param: 'policy',
       value: 'per-gpu',
-      more: ['--duration', '50us'],
+      more: ['--duration', '20us'],
     },
     {
       set: 'topology=witherspoon-4',
       option: '--topology',
       param: 'topology',
       value: 'witherspoon-4',
-      more: ['--duration', '50us'],
+      more: ['--duration', '20us'],
     },
     {
-      set: 'durationTicks=50000000',
+      set: 'durationTicks=20000000',
       option: '--duration',
       param: 'durationTicks',
-      value: 50_000_000,
+      value: 20_000_000,
       more: [],
     },
   ] as const)(

@@ -104,7 +104,7 @@ describe('shrink', () => {
     // Progress lines are printed at most once a second; the last line always says where it ended.
     const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '100']);
     expect(r.code).toBe(0);
-    const [, runs, events] = r.stdout.match(/, (\d+) runs\n[^]* {2}events +\d+ +(\d+)/)!;
+    const [, runs, events] = r.stdout.match(/, (\d+) runs\n[\s\S]* {2}events +\d+ +(\d+)/)!;
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       new RegExp(`^npusim: shrink done after ${runs} runs; best ${events} events, `),
     );
