@@ -9,6 +9,7 @@
  * missing or corrupted field, or for a workload whose definition changed since, is refused with a
  * ConfigError naming the file and the field (exit 2). Nothing is guessed.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
@@ -56,7 +57,7 @@ const fileSchema = z.strictObject({
   workload: z.strictObject({
     name: z.string().min(1),
     /**
-     * A workload read from a user's file (`npusim run ./w.ts`): its path as given. A replay loads
+     * A workload read from a user's file (`npusim run ./w.ts`): its absolute path. A replay loads
      * that file again and refuses it if its declared parameters changed since.
      */
     file: z.string().min(1).optional(),
@@ -129,7 +130,9 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
     npusim: { version: npusimVersion(), commit: gitCommit() ?? null },
     workload: {
       name: c.workload,
-      ...(c.workloadFile === undefined ? {} : { file: c.workloadFile }),
+      // Absolute: the replay may run in another directory than the run did (the reproduce line
+      // keeps the path as typed, for the directory the run was typed in).
+      ...(c.workloadFile === undefined ? {} : { file: resolve(c.workloadFile) }),
       definitionDigest: definitionDigest(f.workload),
       params: c.params,
     },

@@ -123,7 +123,7 @@ async function loadRecordedFile(text: string, where: string): Promise<Workload |
     if (!(e instanceof ConfigError)) throw e;
     throw new ConfigError(
       `${where}: workload.file`,
-      `Expected the workload file this failure ran (${path}, relative to the directory npusim runs in), got: ${e.message}`,
+      `Expected the workload file this failure ran (${path}), got: ${e.message}`,
     );
   }
 }

@@ -3,8 +3,8 @@
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join, relative as relativePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
@@ -27,13 +27,13 @@ interface Outcome {
  * Run the CLI from source as a child process, killed at CHILD_TIMEOUT_MS. With `interruptOn`, send
  * it SIGINT once its stderr shows that marker (a hand-off, not a sleep).
  */
-function npusim(args: string[], interruptOn?: string): Promise<Outcome> {
+function npusim(args: string[], interruptOn?: string, cwd = ROOT): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...withTestFailuresDir(args)],
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...withTestFailuresDir(args)],
       {
-        cwd: ROOT,
+        cwd,
         env: { ...process.env, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -188,6 +188,39 @@ describe('npusim command', () => {
       expect(r.stderr).toContain('--crash-at gpu2:100');
     });
   }
+
+  it('cli: the failure of a workload file named by a relative path replays from another directory', async () => {
+    const dir = testTempDir('npusim-relative-');
+    const file = join(dir, 'tce.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'rel-tce',
+        description: 'UT=1 DMA while TCE pages are remapped',
+        params: {
+          durationTicks: 100_000_000,
+          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 16, tcePagesPerGpu: 16 }],
+          gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
+          host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
+        },
+      }),
+    );
+    const failures = join(dir, 'failures');
+    const relative = relativePath(ROOT, file);
+    const run = await npusim(
+      ['run', relative, '--bug', 'unpin-before-kill', '--seed', '1', '--inline', '--stop-on-first'].concat(
+        '--failures',
+        failures,
+      ),
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain(`reproduce: npusim run ${relative} `);
+    const [name] = readdirSync(failures);
+    // From the directory the failure file is in, where the workload's relative path means nothing.
+    const replay = await npusim(['replay', name!], undefined, failures);
+    expect(replay.code, replay.stderr).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+  });
 
   it('cli: the ATSD deadlock bug exits 3 with a liveness failure', async () => {
     const r = await npusim([
