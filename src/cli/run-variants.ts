@@ -12,6 +12,7 @@ import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { judgeExpectation } from '../report/headline.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
+import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import type { WorkerSet } from '../runtime/worker-set.js';
 import type { RunArgs } from './cli-args.js';
@@ -41,10 +42,17 @@ export async function runVariants(
   const results: VariantResult[] = [];
   let worst: number = EXIT.clean;
   for (const [i, v] of variants.entries()) {
-    const config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
+    let config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
     io.stderr.write(
       `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
     );
+    if (args.strategy === 'pct') {
+      // The same strategy as the workload's own run, measured on this variant's own run: its
+      // parameters differ, and so do its agents and scheduling steps.
+      const pct = await preparePct(config, args.pctDepth);
+      config = { ...config, strategy: pct.strategy };
+      io.stderr.write(`npusim: variant ${v.name}: ${pctLine(pct)}\n`);
+    }
     const plan = machine.planMachine(config);
     const interrupt = new Interrupt(io);
     let result: RunResult;

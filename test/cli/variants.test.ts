@@ -126,4 +126,22 @@ describe('variants', () => {
     expect(replay.code, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('reproduced exactly');
   });
+
+  test('--strategy pct: the variants run under PCT too, each measured on its own run', async () => {
+    const argv = ['run', 'multi-tenant', '--seed', '1', '--duration', '20us', '--inline', '--json'];
+    const json = async (extra: string[]) => {
+      const r = await cli([...argv, ...extra, '--no-failure-file']);
+      expect([0, 1], r.stderr).toContain(r.code);
+      return { result: JSON.parse(r.stdout) as RunResult, stderr: r.stderr };
+    };
+    const random = await json([]);
+    const pct = await json(['--strategy', 'pct', '--pct-depth', '2']);
+    const variants = pct.result.variants ?? [];
+    expect(variants.length).toBe(2);
+    for (const [i, v] of variants.entries()) {
+      expect(pct.stderr).toContain(`npusim: variant ${v.name}: strategy pct depth 2: n = `);
+      expect(v.reproduce).toContain('--strategy pct --pct-depth 2');
+      expect(v.digest).not.toBe(random.result.variants![i]!.digest);
+    }
+  });
 });
