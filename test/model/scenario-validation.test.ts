@@ -30,6 +30,24 @@ const headlineError = (item: unknown) =>
     validateWorkload({ ...base, headline: [{ label: 'x', counter: 'dma.completed' }, item] }, 'h.json'),
   ).message;
 
+describe('headline params', () => {
+  test('a parameter path is checked against the schema, an optional one left unset included', () => {
+    const items = ['policy', 'tenants', 'gpu.dmaBytes', 'host.tceMapThreads', 'tenants.0.name'].map(
+      (param) => ({ label: param, param }),
+    );
+    expect(validateWorkload({ ...base, headline: items }, 'h.json').headline).toHaveLength(items.length);
+    expect(headlineError({ label: 'size', param: 'gpu.dmaByte' })).toMatch(
+      /^h\.json: headline\[1\]\.param: Expected a field of `gpu` \(one of: [^)]*dmaBytes[^)]*\), got `dmaByte` in `gpu\.dmaByte`$/,
+    );
+    expect(headlineError({ label: 'x', param: 'nope' })).toMatch(
+      /^h\.json: headline\[1\]\.param: Expected a workload parameter \(one of: topology, policy, .*\), got `nope` in `nope`$/,
+    );
+    expect(headlineError({ label: 'x', param: 'policy.name' })).toMatch(
+      /headline\[1\]\.param: Expected a field of `policy` \(one of: none \(a value\)\), got `name`/,
+    );
+  });
+});
+
 describe('headline counters', () => {
   test('every counter a run can report, and every family under `prefix.*`, is accepted', () => {
     const items = [

@@ -18,6 +18,7 @@ import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
+import { paramPathProblem } from './headline-params.js';
 import { type ChooseOption, firstIssue, joinField, strictFields } from './schema-issues.js';
 import { applySets, parseParams, type WorkloadInput, type WorkloadParams } from './workload-params.js';
 
@@ -185,6 +186,10 @@ export function validateWorkload(def: unknown, where: string): Workload {
     throw new ConfigError(joinField(where, field), message);
   }
   const d = r.data;
+  d.headline.forEach((item, i) => {
+    const problem = 'param' in item ? paramPathProblem(item.param) : undefined;
+    if (problem !== undefined) throw new ConfigError(joinField(where, `headline[${i}].param`), problem);
+  });
   const params = parseParams(d.params, joinField(where, 'params'));
   d.variants.forEach((v, i) => {
     const at = joinField(where, `variants[${i}]`);

@@ -1,0 +1,36 @@
+/**
+ * The parameter a headline `param` item names (workload.ts headlineItemSchema: `policy`,
+ * `gpu.dmaBytes`, `tenants`), checked against the parameters' schema (workload-params.ts). A path
+ * that names no parameter would print `no such parameter` in every run's answer, so a workload
+ * naming one is refused when it loads, listing the parameters allowed where the path went wrong.
+ * The schema, not a run's values, decides: an optional parameter left unset is still a parameter.
+ */
+import { workloadParamsSchema } from './workload-params.js';
+
+/** The little of a zod schema's runtime shape this walk reads (zod v4: `def`, `shape`, `element`). */
+interface SchemaNode {
+  def?: { type?: string; innerType?: SchemaNode };
+  shape?: Record<string, SchemaNode>;
+  element?: SchemaNode;
+}
+
+/** Why `path` (dot-separated, as report/headline.ts reads it) is not a parameter, or undefined. */
+export function paramPathProblem(path: string): string | undefined {
+  let node = workloadParamsSchema as unknown as SchemaNode;
+  let at = '';
+  for (const key of path.split('.')) {
+    // Optional, defaulted and prefaulted fields wrap the schema of their value.
+    while (node.def?.innerType !== undefined) node = node.def.innerType;
+    if (node.def?.type === 'array' && node.element !== undefined && /^\d+$/.test(key)) {
+      node = node.element;
+    } else if (node.shape !== undefined && Object.hasOwn(node.shape, key)) {
+      node = node.shape[key]!;
+    } else {
+      const allowed = node.shape !== undefined ? Object.keys(node.shape).join(', ') : 'none (a value)';
+      const where = at === '' ? 'a workload parameter' : `a field of \`${at}\``;
+      return `Expected ${where} (one of: ${allowed}), got \`${key}\` in \`${path}\``;
+    }
+    at = at === '' ? key : `${at}.${key}`;
+  }
+  return undefined;
+}
