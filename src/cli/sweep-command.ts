@@ -77,8 +77,22 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     writeFileSync(join(args.failuresDir, name), `${JSON.stringify(summary, null, 2)}\n`);
   }
   const ending: SweepEnding = { interrupted: interrupt.stopped };
-  io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, jobs, ending));
+  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, jobs, ending));
   return sweepExitCode(summary, ending);
+}
+
+/**
+ * `--json`: the summary, with the command's exit code beside `worstExitCode` (the worst class
+ * found): they differ after Ctrl-C (130) and for an incomplete merge (2 when nothing was found),
+ * and a script reading the JSON should not have to work that out.
+ */
+function summaryJson(s: SweepSummary, ending: SweepEnding): string {
+  const extra = {
+    exitCode: sweepExitCode(s, ending),
+    ...(ending.interrupted ? { interrupted: true } : {}),
+    ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
+  };
+  return `${JSON.stringify({ ...s, ...extra }, null, 2)}\n`;
 }
 
 function mergeCommand(args: SweepArgs, io: CliIo): number {
@@ -112,9 +126,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     );
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
-  io.stdout.write(
-    args.json ? `${JSON.stringify(merged, null, 2)}\n` : summaryText(merged, undefined, ending),
-  );
+  io.stdout.write(args.json ? summaryJson(merged, ending) : summaryText(merged, undefined, ending));
   return sweepExitCode(merged, ending);
 }
 

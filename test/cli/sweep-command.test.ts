@@ -107,7 +107,10 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const dirs = shardDirs(testTempDir('npusim-merge-'), [failingShard(1, 2, 1)]);
     const r = await cli(['sweep', '--merge', dirs[0]!, '--partial', '--json']);
     expect(r.code).toBe(1);
-    expect((JSON.parse(r.stdout) as SweepSummary).shards).toEqual({ count: 2, covered: [1] });
+    const json = JSON.parse(r.stdout) as SweepSummary & { exitCode: number; incomplete: string };
+    expect(json.shards).toEqual({ count: 2, covered: [1] });
+    expect(json.exitCode).toBe(1);
+    expect(json.incomplete).toContain('shard 2 of 2');
     const text = await cli(['sweep', '--merge', dirs[0]!, '--partial']);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('  exit 1 (the worst class found; incomplete merge)');
@@ -124,6 +127,10 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const partial = await cli(['sweep', '--merge', '--partial', ...dirs]);
     expect(partial.code).toBe(2);
     expect(partial.stdout).toContain('INCOMPLETE (--partial): shard 2 of 2');
+    // --json carries the exit code beside the worst class found, which is clean here.
+    const json = await cli(['sweep', '--merge', '--partial', '--json', ...dirs]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ worstExitCode: 0, exitCode: 2 });
   });
 
   test('merge: a file that is not a shard summary is refused naming the file and what it is', async () => {
