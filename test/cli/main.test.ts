@@ -2,70 +2,23 @@
  * End-to-end: the command run as a child process from source (`node --import tsx src/cli/main.ts`),
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative as relativePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { type ChildOutcome, cliChild, ROOT } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { withTestFailuresDir } from './cli-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD_TIMEOUT_MS = 50_000;
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Run the CLI from source as a child process, killed at CHILD_TIMEOUT_MS. With `interruptOn`, send
- * it SIGINT once its stderr shows that marker (a hand-off, not a sleep).
+ * The CLI from source as a child process (cli-child.ts), with a temporary failures directory for
+ * `run` and `sweep` (cli-harness.ts); with `interruptOn`, sent SIGINT once stderr shows that marker.
  */
-function npusim(args: string[], interruptOn?: string, cwd = ROOT): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...withTestFailuresDir(args)],
-      {
-        cwd,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (interruptOn !== undefined && !signalled && stderr.includes(interruptOn)) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
-      );
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function npusim(args: string[], interruptOn?: string, cwd = ROOT): Promise<ChildOutcome> {
+  return cliChild(withTestFailuresDir(args), { cwd, ...(interruptOn === undefined ? {} : { interruptOn }) });
 }
 
 describe('npusim command', () => {

@@ -5,42 +5,20 @@
  * a failures directory is created with its parents; the header names --variant and --free; and
  * after Ctrl-C the summary's exit line is the process's exit code.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { checkOutputDir } from '../../src/cli/output-path.js';
 import { summaryText } from '../../src/cli/sweep-command.js';
-import { seedsInShard } from '../../src/sweep/seeds.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
+import { cliChild } from '../support/cli-child.js';
+import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD_TIMEOUT_MS = 50_000;
-
 /** Shard `k` of `count` of seeds 1..8 as a sweep leaves it, clean unless told otherwise. */
-function shard(k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary {
-  const ran = seedsInShard({ first: 1, last: 8 }, k, count);
-  return {
-    format: 'npusim-sweep-summary',
-    version: 1,
-    sweep: { workload: 'stress', bugs: [], profile: 'fixed', strategy: 'random', stopOnFirst: false },
-    seeds: { first: 1, last: 8 },
-    shards: { count, covered: [k] },
-    ran,
-    clean: ran,
-    failed: 0,
-    byClass: { clean: ran },
-    byRule: {},
-    failures: [],
-    worstExitCode: 0,
-    stoppedEarly: false,
-    wallMs: 1000,
-    ...over,
-  };
-}
+const shard = (k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary =>
+  shardSummary(k, count, { first: 1, last: 8 }, over);
 
 /** A shard that found one violation (seed `seed`, rule translation.stale-ats). */
 function failingShard(k: number, count: number, seed: number): SweepSummary {
@@ -242,55 +220,9 @@ describe('sweep: the failures directory and the header', () => {
   });
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The progress line on which SIGINT was sent. */
-  marker: string;
-}
-
-/**
- * The CLI from source as a child process, sent SIGINT once its stderr shows a sweep progress line
- * (a hand-off, never a sleep), killed at CHILD_TIMEOUT_MS.
- */
-function interruptedSweep(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let marker = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const line = /npusim: sweep \d+\/\d+ seeds[^\n]*\n/.exec(stderr);
-      if (marker === '' && line !== null) {
-        marker = line[0];
-        child.kill('SIGINT');
-      }
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`npusim ${args.join(' ')} ran past ${CHILD_TIMEOUT_MS} ms; stderr so far:\n${stderr}`),
-      );
-    }, CHILD_TIMEOUT_MS);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, marker });
-    });
-  });
-}
+/** A sweep sent SIGINT once its stderr shows a progress line (cli-child.ts: a hand-off, no sleep). */
+const interruptedSweep = (args: string[]) =>
+  cliChild(args, { interruptOn: /npusim: sweep \d+\/\d+ seeds[^\n]*\n/ });
 
 describe('sweep: Ctrl-C', () => {
   test('sweep: after Ctrl-C the summary states exit 130, as the process exits, and the worst class among the seeds that ran', async () => {

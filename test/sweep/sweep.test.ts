@@ -18,6 +18,7 @@ import {
 } from '../../src/sweep/summary.js';
 import { runSweep } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
+import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const w = workloads.find((x) => x.name === 'flush-race')!;
@@ -127,26 +128,13 @@ describe('sweep', () => {
 });
 
 /** Shard `k` of `count` of seeds 1..9, clean unless told otherwise. */
-function shard(k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary {
-  const ran = seedsInShard({ first: 1, last: 9 }, k, count);
-  return {
-    format: 'npusim-sweep-summary',
-    version: 1,
-    sweep: { workload: 'x', stopOnFirst: false },
-    seeds: { first: 1, last: 9 },
-    shards: { count, covered: [k] },
-    ran,
-    clean: ran,
-    failed: 0,
-    byClass: { clean: ran },
-    byRule: {},
-    failures: [],
-    worstExitCode: 0,
-    stoppedEarly: false,
-    wallMs: 1,
-    ...over,
-  };
-}
+const shard = (k: number, count: number, over: Partial<SweepSummary> = {}): SweepSummary =>
+  shardSummary(
+    k,
+    count,
+    { first: 1, last: 9 },
+    { sweep: { workload: 'x', stopOnFirst: false }, wallMs: 1, ...over },
+  );
 
 describe('sweep --merge: which shards it lacks', () => {
   test('merge gaps: none for every shard run to its end; the missing shards by number', () => {

@@ -1,0 +1,69 @@
+/**
+ * `npusim` from source as a child process (`node --import tsx src/cli/main.ts`), for the tests that
+ * need a process of its own: a real SIGINT, another working directory, a process's exit code.
+ * `interruptOn` hands off on what the child prints, never on a sleep: SIGINT is sent once stderr
+ * shows the marker (a string, or the first match of a pattern, reported back as `marker`). The
+ * child is killed, and the promise rejected, past `timeoutMs`.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ChildOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** What stderr showed when SIGINT was sent ('' when it was not). */
+  marker: string;
+}
+
+export interface ChildOptions {
+  interruptOn?: string | RegExp;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export function cliChild(args: readonly string[], options: ChildOptions = {}): Promise<ChildOutcome> {
+  const { interruptOn, cwd = ROOT, timeoutMs = 50_000 } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let marker = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (interruptOn === undefined || marker !== '') return;
+      const seen =
+        typeof interruptOn === 'string'
+          ? stderr.includes(interruptOn)
+            ? interruptOn
+            : ''
+          : (interruptOn.exec(stderr)?.[0] ?? '');
+      if (seen !== '') {
+        marker = seen;
+        child.kill('SIGINT');
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`npusim ${args.join(' ')} ran past ${timeoutMs} ms; stderr so far:\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, marker });
+    });
+  });
+}

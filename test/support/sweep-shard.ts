@@ -1,0 +1,32 @@
+/**
+ * A shard summary as `npusim sweep --shard K/N` leaves it (src/sweep/summary.ts), clean unless
+ * told otherwise, for the tests of merging shards.
+ */
+import { seedsInShard } from '../../src/sweep/seeds.js';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+
+export function shardSummary(
+  k: number,
+  count: number,
+  seeds: { first: number; last: number },
+  over: Partial<SweepSummary> = {},
+): SweepSummary {
+  const ran = seedsInShard(seeds, k, count);
+  return {
+    format: 'npusim-sweep-summary',
+    version: 1,
+    sweep: { workload: 'stress', bugs: [], profile: 'fixed', strategy: 'random', stopOnFirst: false },
+    seeds,
+    shards: { count, covered: [k] },
+    ran,
+    clean: ran,
+    failed: 0,
+    byClass: { clean: ran },
+    byRule: {},
+    failures: [],
+    worstExitCode: 0,
+    stoppedEarly: false,
+    wallMs: 1000,
+    ...over,
+  };
+}
