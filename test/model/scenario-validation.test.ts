@@ -11,19 +11,12 @@ import { C, COUNTER_FAMILIES, COUNTER_NAMES, LATER_COUNTERS } from '../../src/mo
 import { validateWorkload } from '../../src/model/scenario/workload.js';
 import { applySets, parseParams } from '../../src/model/scenario/workload-params.js';
 import { workloads } from '../../workloads/index.js';
+import { thrownBy } from '../support/thrown.js';
 
 const params = { topology: 'witherspoon-4', tenants: [{ name: 'host', lpid: 0, groups: 'all' }] };
 const base = { name: 'w', description: 'd', params };
 
-function errorOf(f: () => unknown): ConfigError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const errorOf = (fn: () => unknown) => thrownBy(ConfigError, fn);
 
 const headlineError = (item: unknown) =>
   errorOf(() =>

@@ -12,16 +12,9 @@ import { buildTopology } from '../../../src/model/platform/topology.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { loadWorkloads } from '../../../src/runtime/workload-registry.js';
+import { thrownBy } from '../../support/thrown.js';
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const configErrorOf = (fn: () => unknown) => thrownBy(ConfigError, fn);
 
 describe('world: a workload bigger than the machine says so in its terms', () => {
   test('tenant-isolation on witherspoon-4 needs 6 IOMMU groups (one per tenant), and the topology has 4', async () => {

@@ -12,20 +12,13 @@ import {
 } from '../../../src/model/platform/iommu-groups.js';
 import { buildTopology } from '../../../src/model/platform/topology.js';
 import { lpid, type Tick } from '../../../src/model/types.js';
+import { thrownBy } from '../../support/thrown.js';
 
 const t0 = 0 as Tick;
 const guestA: Tenant = { id: 'A', lpid: lpid(1), kind: 'guest' };
 const guestB: Tenant = { id: 'B', lpid: lpid(2), kind: 'guest' };
 
-function refusalOf(fn: () => unknown): ModelRefusal {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ModelRefusal) return e;
-    throw e;
-  }
-  throw new Error('expected a ModelRefusal, nothing was thrown');
-}
+const refusalOf = (fn: () => unknown) => thrownBy(ModelRefusal, fn);
 
 describe('iommu groups: policies', () => {
   test('per-socket on witherspoon-6 gives 2 groups of 3 GPUs and 6 bridges', () => {

@@ -33,6 +33,7 @@ import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../../src/report/duration.js';
 import { MESSAGE_FIELD_MAX } from '../../../src/transport/codec.js';
 import { largestTopologySpec } from '../../fixtures/largest-topology.js';
+import { thrownBy } from '../../support/thrown.js';
 
 type Json = Record<string, unknown>;
 
@@ -40,15 +41,7 @@ function cloneSpec(spec: TopologySpec): Json {
   return JSON.parse(JSON.stringify(spec)) as Json;
 }
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const configErrorOf = (fn: () => unknown) => thrownBy(ConfigError, fn);
 
 const build = (spec: unknown) => buildTopology(validateTopologySpec(spec));
 

@@ -4,20 +4,13 @@ import { gpuApertureBase, gpuTgt } from '../../../src/model/platform/address-map
 import { describeTopology } from '../../../src/model/platform/describe-topology.js';
 import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
 import { GiB } from '../../../src/model/types.js';
+import { thrownBy } from '../../support/thrown.js';
 
 function cloneSpec(spec: TopologySpec): TopologySpec {
   return JSON.parse(JSON.stringify(spec)) as TopologySpec;
 }
 
-function configErrorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const configErrorOf = (fn: () => unknown) => thrownBy(ConfigError, fn);
 
 describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
   test('witherspoon-6 (Sequoia): each GPU has 2 CPU bricks and 2 links to each of its 2 peers', () => {
