@@ -14,7 +14,7 @@ import { ConfigError } from '../core/errors.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
-import type { RunConfig } from '../model/scenario/run-config.js';
+import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { joinField, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import {
@@ -47,12 +47,12 @@ export function findWorkload(name: string, workloads: ReadonlyMap<string, Worklo
   return workload;
 }
 
-/** The options that have a `--set` twin: a parameter given both ways is refused. */
-const OPTION_OF_PARAM: Readonly<Record<string, keyof ScenarioArgs>> = {
-  topology: 'topology',
-  policy: 'policy',
-  durationTicks: 'durationTicks',
-};
+/** A parameter that has an option of its own, and whether the command line gave that option. */
+function optionOf(param: string, args: ScenarioArgs): string | undefined {
+  if (!Object.hasOwn(OPTION_OF_PARAM, param)) return undefined;
+  // ScenarioArgs names each such option's value after its parameter.
+  return args[param as ParamWithOption] === undefined ? undefined : OPTION_OF_PARAM[param as ParamWithOption];
+}
 
 export function scenarioConfig(
   workload: Workload,
@@ -126,11 +126,8 @@ function inTermsOf<T>(origin: ParamOrigin, f: () => T): T {
 /** The field and message of an error about parameter `field`, at the layer that set it. */
 function placeOf(origin: ParamOrigin, field: string, detail: string): [string, string] {
   const { workload, args, file } = origin;
-  for (const [param, option] of Object.entries(OPTION_OF_PARAM)) {
-    if (field === param && args[option] !== undefined) {
-      return [`--${option === 'durationTicks' ? 'duration' : option}`, detail];
-    }
-  }
+  const option = optionOf(field, args);
+  if (option !== undefined) return [option, detail];
   const set = deepestSet(
     args.set.map((s) => s.path),
     field,
@@ -181,11 +178,11 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
   for (const s of args.set) {
     if (Object.hasOwn(sets, s.path))
       throw new ConfigError(`--set ${s.path}`, `Expected each parameter set once, got \`${s.path}\` twice`);
-    const option = OPTION_OF_PARAM[s.path];
-    if (option !== undefined && args[option] !== undefined) {
+    const option = optionOf(s.path, args);
+    if (option !== undefined) {
       throw new ConfigError(
         `--set ${s.path}`,
-        `Expected \`${s.path}\` either by --set or by --${option === 'durationTicks' ? 'duration' : option}, got both`,
+        `Expected \`${s.path}\` either by --set or by ${option}, got both`,
       );
     }
     sets[s.path] = s.value;

@@ -8,18 +8,8 @@
  * parameter given both ways (cli/scenario-config.ts), so such a line would not run at all.
  */
 import type { StrategySpec } from '../model/choice/strategy.js';
-import type { RunConfig } from '../model/scenario/run-config.js';
+import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { formatDuration } from './duration.js';
-
-/**
- * The parameters that have an option of their own besides `--set` (cli/scenario-config.ts
- * `OPTION_OF_PARAM`): the option is left out of the line when the run set the parameter by `--set`.
- */
-const OPTION_OF_PARAM: Readonly<Record<string, string>> = {
-  topology: '--topology',
-  policy: '--policy',
-  durationTicks: '--duration',
-};
 
 /**
  * `free`: the line re-runs the same scenario free, which races anew; only the run's failure file
@@ -32,7 +22,7 @@ export function reproduceCommand(
   freeWindowTicks?: number,
 ): string {
   const setPaths = new Set((config.set ?? []).map((s) => s.path));
-  const own = (param: string, word: string): string[] =>
+  const own = (param: ParamWithOption, word: string): string[] =>
     setPaths.has(param) ? [] : [`${OPTION_OF_PARAM[param]} ${word}`];
   const parts = [
     'npusim run',

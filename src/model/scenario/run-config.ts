@@ -41,3 +41,15 @@ export interface RunConfig {
   /** End the run at the end of the tick of its first violation or liveness failure. */
   stopOnFirst?: boolean;
 }
+
+/**
+ * The parameters that a command-line option of their own sets besides `--set`, and that option:
+ * `run` refuses a parameter given both ways (cli/scenario-config.ts), so the reproduce line names
+ * only the `--set` of one a run set that way (report/reproduce-line.ts).
+ */
+export const OPTION_OF_PARAM = {
+  topology: '--topology',
+  policy: '--policy',
+  durationTicks: '--duration',
+} as const;
+export type ParamWithOption = keyof typeof OPTION_OF_PARAM;
