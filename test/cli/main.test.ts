@@ -2,14 +2,14 @@
  * End-to-end: the command run as a child process from source (`node --import tsx src/cli/main.ts`),
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join, relative as relativePath } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
-import { type ChildOutcome, cliChild, ROOT } from '../support/cli-child.js';
+import { type ChildOutcome, cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { withTestFailuresDir } from './cli-harness.js';
 
@@ -17,8 +17,8 @@ import { withTestFailuresDir } from './cli-harness.js';
  * The CLI from source as a child process (cli-child.ts), with a temporary failures directory for
  * `run` and `sweep` (cli-harness.ts); with `interruptOn`, sent SIGINT once stderr shows that marker.
  */
-function npusim(args: string[], interruptOn?: string, cwd = ROOT): Promise<ChildOutcome> {
-  return cliChild(withTestFailuresDir(args), { cwd, ...(interruptOn === undefined ? {} : { interruptOn }) });
+function npusim(args: string[], interruptOn?: string): Promise<ChildOutcome> {
+  return cliChild(withTestFailuresDir(args), interruptOn === undefined ? {} : { interruptOn });
 }
 
 describe('npusim command', () => {
@@ -141,39 +141,6 @@ describe('npusim command', () => {
       expect(r.stderr).toContain('--crash-at gpu2:100');
     });
   }
-
-  it('cli: the failure of a workload file named by a relative path replays from another directory', async () => {
-    const dir = testTempDir('npusim-relative-');
-    const file = join(dir, 'tce.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'rel-tce',
-        description: 'UT=1 DMA while TCE pages are remapped',
-        params: {
-          durationTicks: 100_000_000,
-          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 16, tcePagesPerGpu: 16 }],
-          gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
-          host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
-        },
-      }),
-    );
-    const failures = join(dir, 'failures');
-    const relative = relativePath(ROOT, file);
-    const run = await npusim(
-      ['run', relative, '--bug', 'unpin-before-kill', '--seed', '1', '--inline', '--stop-on-first'].concat(
-        '--failures',
-        failures,
-      ),
-    );
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toContain(`reproduce: npusim run ${relative} `);
-    const [name] = readdirSync(failures);
-    // From the directory the failure file is in, where the workload's relative path means nothing.
-    const replay = await npusim(['replay', name!], undefined, failures);
-    expect(replay.code, replay.stderr).toBe(1);
-    expect(replay.stdout).toContain('reproduced exactly');
-  });
 
   it('cli: the ATSD deadlock bug exits 3 with a liveness failure', async () => {
     const r = await npusim([

@@ -5,7 +5,7 @@
  * workload, which names the file and refuses to replay it once the file changed.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
@@ -323,5 +323,48 @@ describe('user workloads', () => {
       `${path}: workload.definitionDigest: Expected the workload file \`${file}\` as it was`,
     );
     expect(refused.stderr).toContain('restore it to replay');
+  });
+
+  test('a failure of a workload file named by a relative path records it absolute, and replays from another directory', async () => {
+    const dir = tmp();
+    const file = join(dir, 'tce.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'rel-tce',
+        description: 'UT=1 DMA while TCE pages are remapped',
+        params: {
+          durationTicks: 100_000_000,
+          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 16, tcePagesPerGpu: 16 }],
+          gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
+          host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
+        },
+      }),
+    );
+    const failures = join(dir, 'failures');
+    const relative = relativePath(process.cwd(), file);
+    const run = await cli(
+      ['run', relative, '--bug', 'unpin-before-kill', '--seed', '1', '--inline', '--stop-on-first'].concat(
+        '--failures',
+        failures,
+      ),
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain(`reproduce: npusim run ${relative} `);
+    const path = join(failures, readdirSync(failures)[0]!);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { workload: { file: string } }).workload.file).toBe(
+      file,
+    );
+    // From the failures directory, where the relative path means nothing (a forked test worker:
+    // its working directory is its own).
+    const cwd = process.cwd();
+    process.chdir(failures);
+    try {
+      const replay = await cli(['replay', path]);
+      expect(replay.code, replay.stderr).toBe(1);
+      expect(replay.stdout).toContain('reproduced exactly');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

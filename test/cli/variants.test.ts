@@ -128,7 +128,7 @@ describe('variants', () => {
   });
 
   test('--strategy pct: the variants run under PCT too, each measured on its own run', async () => {
-    const argv = ['run', 'multi-tenant', '--seed', '1', '--duration', '20us', '--inline', '--json'];
+    const argv = ['run', 'multi-tenant', '--seed', '1', '--duration', '10us', '--inline', '--json'];
     const json = async (extra: string[]) => {
       const r = await cli([...argv, ...extra, '--no-failure-file']);
       expect([0, 1], r.stderr).toContain(r.code);
