@@ -101,6 +101,11 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     const ran = await runVariants(workload, variants, args, config.seed, file, io, workers);
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
+  } else if (args.variant !== undefined && result.status !== 'interrupted') {
+    // Run alone, a variant is a run like any other (its findings set the exit code), but what it
+    // was declared to find is still the answer's context: judged and shown, as in the side by side.
+    const variant = workload.variants.find((v) => v.name === args.variant);
+    if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
   }
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);

@@ -162,7 +162,10 @@ export interface RunResult {
   question?: string;
   /** The workload's headline figures for this run (report/headline.ts). */
   headline?: HeadlineFigure[];
-  /** This run's findings against the workload's `expect` (set when the workload declares variants). */
+  /**
+   * This run's findings against what it was declared to find: the workload's `expect` when its
+   * variants ran after it, or the variant's `expect` when one ran alone (`--variant`).
+   */
   expectation?: ExpectationVerdict;
   /** The name of this run in the table of variants (the workload's `label`). */
   label?: string;

@@ -16,7 +16,13 @@ export function answerSection(result: RunResult, style: Style): string[] {
   const variants = result.variants ?? [];
   if (variants.length === 0) {
     const figures = result.headline ?? [];
-    if (figures.length === 0) return out;
+    // A variant run alone (`--variant`) carries what it was declared to find.
+    const own = result.expectation;
+    const expected =
+      own === undefined
+        ? []
+        : [`expected (variant ${result.config.variant ?? '?'}): ${expectedCell(own.expect, own.met, style)}`];
+    if (figures.length === 0) return [...out, ...expected];
     out.push('answer:');
     out.push(
       ...table(
@@ -24,6 +30,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
         { indent: 2, rightAlign: [] },
       ),
     );
+    out.push(...expected);
     return out;
   }
   const own = result.expectation;

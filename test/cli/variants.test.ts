@@ -70,6 +70,10 @@ describe('variants', () => {
     const again = JSON.parse(alone.stdout) as RunResult;
     expect(again.digest).toBe(perGpu.digest);
     expect(again.variants).toBeUndefined();
+    // ... but what it was declared to find is judged and shown, as in the side by side.
+    expect(again.expectation).toMatchObject({ expect: ['isolation.peer'], met: true });
+    const text = await cli([...perGpu.reproduce.replace(/^npusim /, '').split(' '), '--no-failure-file']);
+    expect(text.stdout).toContain('expected (variant per-gpu): isolation.peer: as expected');
   });
 
   test('threaded, the variants run on the threads the run before them left, and give the inline digests', async () => {
