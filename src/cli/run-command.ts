@@ -17,6 +17,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { judgeExpectation } from '../report/headline.js';
+import { reproduceLine } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -133,7 +134,8 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
 
 /**
  * The failure file of a run that found something and the --record file; a free run replays only
- * from its file, so that file becomes its reproduce line.
+ * from its file, so that file becomes its reproduce line (without one, its line stays its own free
+ * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel).
  */
 function writeRunFiles(
   result: RunResult,
@@ -149,10 +151,7 @@ function writeRunFiles(
     args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
   if (freeLog === undefined) return;
   const replayFile = failureFile ?? (recorded ? args.record : undefined);
-  result.reproduce =
-    replayFile !== undefined
-      ? `npusim replay ${replayFile}`
-      : `${result.reproduce}  (races anew; only a failure or --record file replays this very run)`;
+  if (replayFile !== undefined) result.reproduce = `npusim replay ${replayFile}`;
 }
 
 /** A run that was not clean: its status, its findings so far and the reproduce line on stderr. */
@@ -163,7 +162,7 @@ function sayStatus(result: RunResult, config: RunConfig, io: CliIo): void {
       : result.status;
   io.stderr.write(
     `npusim: ${what} (exit ${result.exitCode}): ${violationTotal(result)} violation(s), ` +
-      `${result.liveness.length} liveness failure(s) so far\nreproduce: ${result.reproduce}\n`,
+      `${result.liveness.length} liveness failure(s) so far\n${reproduceLine(result)}\n`,
   );
 }
 

@@ -9,7 +9,7 @@ import { EXIT } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
-import { reproduceCommand } from '../report/reproduce-line.js';
+import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { RunArgs } from './cli-args.js';
@@ -17,6 +17,7 @@ import { type CliIo, errorText, indent } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost } from './host-run.js';
+import { runFailureOf } from './run-outcome.js';
 
 /** The run that failed: what it ran and how long it took. */
 export interface FailedRun {
@@ -33,8 +34,11 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
     io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
     return EXIT.usage;
   }
-  const failure = sayFailure(error, config, reproduceCommand(config, args.host), io);
-  const result = failedRunResult(config, plan, askedHost(args), failure, wallMs);
+  const failure = runFailureOf(error) ?? npusimCrash(error);
+  const result = failedRunResult(config, plan, askedHost(args), failure, wallMs, args.free?.windowTicks);
+  // The line that runs it again, as the summary prints it: a free run's own command is labelled a
+  // re-run of free mode (it races anew), not a reproduction.
+  sayFailure(error, config, reproduceLine(result), io);
   const unwritten = [
     args.trace === undefined ? [] : ['--trace'],
     args.report === undefined ? [] : ['--report'],
@@ -56,27 +60,29 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
   return code;
 }
 
-/** The error on stderr with the seed and the reproduce line; returns the failure it records. */
-function sayFailure(error: unknown, config: RunConfig, reproduce: string, io: CliIo): RunFailure {
+/** The error on stderr with the seed and `rerun`, the labelled line that runs it again. */
+function sayFailure(error: unknown, config: RunConfig, rerun: string, io: CliIo): void {
   if (error instanceof ActorCrashError) {
     const c = error.crash;
     io.stderr.write(
       `npusim: crash (exit 4): actor ${c.actor} crashed at tick ${c.tick}: ${c.message}\n` +
         `  last event: ${c.lastEvent === undefined ? 'none' : JSON.stringify(c.lastEvent)}\n` +
-        `  seed: ${config.seed}\n${indent(c.stack)}\nreproduce: ${reproduce}\n`,
+        `  seed: ${config.seed}\n${indent(c.stack)}\n${rerun}\n`,
     );
-    return { kind: 'crash', crash: c };
-  }
-  if (error instanceof EngineStallError) {
+  } else if (error instanceof EngineStallError) {
     io.stderr.write(
       `npusim: liveness failure (exit 3): ${error.message}\n  seed: ${config.seed}\n` +
-        `${indent(JSON.stringify(error.dump, null, 2))}\nreproduce: ${reproduce}\n`,
+        `${indent(JSON.stringify(error.dump, null, 2))}\n${rerun}\n`,
     );
-    return { kind: 'stall', message: error.message, dump: error.dump };
+  } else {
+    io.stderr.write(
+      `npusim: unexpected error (exit 4):\n${indent(errorText(error))}\n  seed: ${config.seed}\n${rerun}\n`,
+    );
   }
-  io.stderr.write(
-    `npusim: unexpected error (exit 4):\n${indent(errorText(error))}\n  seed: ${config.seed}\nreproduce: ${reproduce}\n`,
-  );
+}
+
+/** An error of npusim itself (not an actor's): recorded as a crash of the actor `npusim`. */
+function npusimCrash(error: unknown): RunFailure {
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     kind: 'crash',

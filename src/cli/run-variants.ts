@@ -67,7 +67,14 @@ export async function runVariants(
     } catch (error) {
       const failure = runFailureOf(error);
       if (failure === undefined) throw error;
-      result = failedRunResult(config, plan, args.host, failure, performance.now() - started);
+      result = failedRunResult(
+        config,
+        plan,
+        askedHost(args),
+        failure,
+        performance.now() - started,
+        args.free?.windowTicks,
+      );
     } finally {
       interrupt.dispose();
     }

@@ -26,7 +26,7 @@ import {
   readSummary,
   type SweepSummary,
 } from '../sweep/summary.js';
-import { runSweep } from '../sweep/sweep.js';
+import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
@@ -38,7 +38,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const { workload, file } = await resolveWorkload(args.workload, workloads);
   let config = scenarioConfig(workload, args, args.seeds?.first ?? 0, file);
   // Building the world checks the workload against the topology before any thread starts.
-  (await import('../model/actors/machine.js')).planMachine(config);
+  const plan = (await import('../model/actors/machine.js')).planMachine(config);
   if (args.strategy === 'pct') {
     // Measured once, on the first seed: every seed's PCT draws its change points over these steps.
     const pct = await preparePct(config, args.pctDepth);
@@ -48,9 +48,19 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
   const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
   const range = args.seeds!;
+  const pool: SweepPool = {
+    seedsAtOnce: seedsAtOnce(
+      jobs,
+      seedsInShard(range, args.shard?.index ?? 1, args.shard?.count ?? 1),
+      args.free !== undefined,
+    ),
+    ...(args.free === undefined ? {} : { freeThreads: plan.actors.length }),
+  };
   const interrupt = new Interrupt(io);
   const progress = sweepProgress(io, args.json);
   interrupt.beforeExit = () => progress.stop();
+  // Said once the progress bar is gone, so a TTY's bar does not draw over them.
+  const notes: string[] = [];
   let summary: SweepSummary;
   try {
     summary = await runSweep({
@@ -61,6 +71,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       jobs,
       stopOnFirst: args.stopOnFirst,
       ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
+      onNote: (line) => notes.push(line),
       onOutcome: (o, done, total, failures) => progress.update(o, done, total, failures),
       shouldStop: () => interrupt.stopped,
       ...(args.free === undefined ? {} : { free: args.free }),
@@ -68,6 +79,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   } finally {
     progress.stop();
     interrupt.dispose();
+    for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
   }
   if (args.failuresDir !== undefined) {
     const name =
@@ -77,7 +89,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     writeFileSync(join(args.failuresDir, name), `${JSON.stringify(summary, null, 2)}\n`);
   }
   const ending: SweepEnding = { interrupted: interrupt.stopped };
-  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, jobs, ending));
+  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, pool, ending));
   return sweepExitCode(summary, ending);
 }
 
@@ -170,7 +182,25 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
   return `  exit ${code} (the worst class found)`;
 }
 
-export function summaryText(s: SweepSummary, jobs: number | undefined, ending: SweepEnding): string {
+/** How a sweep ran its seeds, for its header (a merge has none: its shards ran apart). */
+export interface SweepPool {
+  /** Seeds run at once (sweep.ts `seedsAtOnce`): the pool's threads, at most the seeds. */
+  seedsAtOnce: number;
+  /** A free sweep: the worker threads each seed runs on, one per actor. */
+  freeThreads?: number;
+}
+
+/** `2 seeds at once, a thread each`; `1 seed at a time, a worker thread per actor (9 threads)`. */
+function poolText(pool: SweepPool): string {
+  const n = pool.seedsAtOnce;
+  if (n === 0) return '  no seeds to run';
+  const seeds = n === 1 ? '1 seed at a time' : `${n} seeds at once`;
+  if (pool.freeThreads !== undefined)
+    return `  ${seeds}, a worker thread per actor (${pool.freeThreads} threads)`;
+  return `  ${seeds}, ${n === 1 ? 'on one thread' : 'a thread each'}`;
+}
+
+export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
   const sw = s.sweep as {
     workload: string;
     bugs: string[];
@@ -189,7 +219,7 @@ export function summaryText(s: SweepSummary, jobs: number | undefined, ending: S
   const variant = sw.variant === undefined ? '' : `  variant ${sw.variant}`;
   const free = sw.free === undefined ? '' : `  free (window ${formatTime(sw.free.windowTicks)})`;
   out.push(
-    `npusim sweep ${sw.workload}${variant}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${free}${jobs === undefined ? '' : `  ${jobs} thread(s)`}`,
+    `npusim sweep ${sw.workload}${variant}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${free}${pool === undefined ? '' : poolText(pool)}`,
   );
   if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
   const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';

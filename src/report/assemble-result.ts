@@ -214,8 +214,10 @@ export const ENGINE_STALL_RULE: RuleName = 'liveness.engine-stall';
  *
  * `hostAsked` `free`: a free run (`--free`) that failed. It ran on threads, so its host is
  * `threaded`, and its placement says `free` as a free run's does (the summary's header reads it).
- * Its reproduce line is the deterministic threaded one: the crashed threads' take log went with
- * them, and a free line would race anew.
+ * Its reproduce line is the free command that was run (with `freeWindowTicks`, its
+ * `--free-window`), which the summary labels a re-run (reproduce-line.ts reproduceLabel): the
+ * crashed threads' take log went with them, so nothing replays this very run, and a free run
+ * races anew.
  */
 export function failedRunResult(
   config: RunConfig,
@@ -223,6 +225,7 @@ export function failedRunResult(
   hostAsked: 'inline' | 'threaded' | 'free',
   failure: RunFailure,
   wallMs: number,
+  freeWindowTicks?: number,
 ): RunResult {
   const host = hostAsked === 'free' ? 'threaded' : hostAsked;
   const crash = failure.kind === 'crash';
@@ -266,7 +269,7 @@ export function failedRunResult(
     actorStates: {},
     violations: [],
     liveness,
-    reproduce: reproduceCommand(config, host),
+    reproduce: reproduceCommand(config, hostAsked, freeWindowTicks),
     ...(crash ? { crash: failure.crash } : { stall: failure.dump }),
   };
 }

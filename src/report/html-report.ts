@@ -18,6 +18,7 @@ import type { RawRun } from '../runtime/raw-run.js';
 import { WAIT_BUCKET_LABELS } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
+import { reproduceLabel } from './reproduce-line.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { runSeries, type Series } from './run-series.js';
 import { LATENCY_ROWS } from './summary-contention.js';
@@ -83,7 +84,7 @@ ${linksTable(result)}
 ${countersTable(result)}
 <h2>Engine</h2>
 ${engineTable(result)}
-<p class="foot">reproduce: <code>${esc(result.reproduce)}</code></p>
+<p class="foot">${esc(reproduceLabel(result))}: <code>${esc(result.reproduce)}</code></p>
 <script type="application/json" id="npusim-data">${data}</script>
 <script>${uplotJs()}</script>
 <script>${PAGE_JS}</script>

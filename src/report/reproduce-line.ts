@@ -10,6 +10,29 @@
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { formatDuration } from './duration.js';
+import type { RunResult } from './run-result.js';
+
+/**
+ * What a free run's own command is printed under (`npusim run ... --free --free-window T`): it runs
+ * the scenario free again, and a free run's interleaving comes from real thread timing, so it races
+ * anew and reproduces nothing; only the run's failure or --record file replays that very run.
+ */
+export const FREE_RERUN_LABEL = 're-run in free mode (races anew, so not this very run)';
+
+/**
+ * The label of a result's reproduce line: `reproduce` for a line that gives the run again exactly
+ * (a deterministic run's command, or `npusim replay FILE`), FREE_RERUN_LABEL for a free run's own
+ * command (a free run with no failure or --record file, or one that crashed and left no take log).
+ */
+export function reproduceLabel(result: Pick<RunResult, 'reproduce' | 'engine'>): string {
+  const free = result.engine.placement === 'free';
+  return free && !result.reproduce.startsWith('npusim replay ') ? FREE_RERUN_LABEL : 'reproduce';
+}
+
+/** `reproduce: CMD`, or a free run's command labelled as a re-run (reproduceLabel). */
+export function reproduceLine(result: Pick<RunResult, 'reproduce' | 'engine'>): string {
+  return `${reproduceLabel(result)}: ${result.reproduce}`;
+}
 
 /**
  * `free`: the line re-runs the same scenario free, which races anew; only the run's failure file

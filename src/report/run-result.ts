@@ -143,7 +143,11 @@ export interface RunResult {
   actorStates: Record<string, Record<string, unknown>>;
   violations: Violation[];
   liveness: Violation[];
-  /** A command line that reproduces this run exactly. */
+  /**
+   * A command line that reproduces this run exactly. A free run's is `npusim replay FILE` when it
+   * left a failure or --record file, and otherwise its own free command, which races anew: printed
+   * as a re-run, not a reproduction (reproduce-line.ts reproduceLabel).
+   */
   reproduce: string;
   /**
    * Status 'crash' only: which actor threw, at which tick, handling which event (the figures above

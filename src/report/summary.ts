@@ -14,6 +14,7 @@
  */
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from './duration.js';
+import { reproduceLine } from './reproduce-line.js';
 import type { RunResult } from './run-result.js';
 import { answerSection } from './summary-answer.js';
 import { checksSection } from './summary-checks.js';
@@ -60,12 +61,12 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
     out.push(
       `  ${style('red', 'CRASH')} actor ${c.actor} at ${formatTime(c.tick)} (tick ${c.tick}): ${c.message}`,
     );
-    out.push(`reproduce: ${result.reproduce}`);
+    out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }
   if (result.stall !== undefined) {
     for (const v of result.liveness) out.push(`  ${style('red', 'LIVENESS')} ${v.rule}: ${v.message}`);
-    out.push(`reproduce: ${result.reproduce}`);
+    out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }
 
@@ -73,7 +74,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   out.push(...checksSection(result, style, options.maxViolations ?? 5, options.maxHistoryLines ?? 4));
   out.push(...contentionSection(result, options.maxRows ?? 8));
   out.push(...engineSection(result, Math.min(options.maxRows ?? 5, 5)));
-  out.push(`reproduce: ${result.reproduce}`);
+  out.push(reproduceLine(result));
   return `${out.join('\n')}\n`;
 }
 

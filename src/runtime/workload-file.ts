@@ -9,6 +9,7 @@
  * Only the main thread loads the file: a run's parameters travel in its RunConfig to every worker,
  * so a threaded run's workers never import the user's code.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,7 +83,8 @@ async function importDefault(file: string, abs: string, bytes: number): Promise<
       const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
       throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
     }
-    const text = loadErrorText(e, abs, file);
+    const place = isTs ? undefined : syntaxErrorPlace(e, abs);
+    const text = `${place === undefined ? '' : `${file}:${place}: `}${loadErrorText(e, abs, file)}`;
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     const hint = /Cannot find (module|package) 'npusim'/.test(text)
       ? ` (a workload file imports npusim by name: run \`npm install npusim\` in its directory or one above it)`
@@ -139,4 +141,44 @@ function loadErrorText(e: unknown, abs: string, file: string): string {
   const errors = rest.filter((line) => line.trim() !== '');
   if (!/^Transform failed with \d+ errors?:$/.test(first) || errors.length === 0) return first;
   return errors.map((line) => line.split(abs).join(file).replace(': ERROR: ', ': ')).join('; ');
+}
+
+/**
+ * Where in the file a JavaScript syntax error is, `LINE:COLUMN` (1-based), or undefined when the
+ * error is no syntax error of this file. Node's error from import() of an ES module carries no
+ * position at all, so on this path only the file is parsed again by `node --check` as a module
+ * (process.execPath, the file on stdin: V8's own parser, the same error), whose report starts with
+ * `[stdin]:LINE`, the line, and a caret under the column. A CommonJS file's error already starts
+ * its stack that way, with the file's path.
+ */
+function syntaxErrorPlace(e: unknown, abs: string): string | undefined {
+  if (!(e instanceof Error) || e.name !== 'SyntaxError') return undefined;
+  const fromStack = caretPlace(e.stack ?? '', abs);
+  if (fromStack !== undefined) return fromStack;
+  let source: string;
+  try {
+    source = readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const check = spawnSync(process.execPath, ['--input-type=module', '--check'], {
+    input: source,
+    encoding: 'utf8',
+    timeout: CHECK_TIMEOUT_MS,
+  });
+  // Exit 0: the file parses (the error was at link time, or in a module it imports).
+  return check.status === 0 ? undefined : caretPlace(check.stderr ?? '', '[stdin]');
+}
+
+/** A parse of `node --check` is a fraction of a second; past this the position is left out. */
+const CHECK_TIMEOUT_MS = 10_000;
+
+/** `LINE:COLUMN` from V8's report (`WHERE:LINE`, the source line, carets), or `LINE` without carets. */
+function caretPlace(report: string, where: string): string | undefined {
+  const [head = '', , carets = ''] = report.split('\n');
+  if (!head.startsWith(`${where}:`)) return undefined;
+  const line = head.slice(where.length + 1);
+  if (!/^\d+$/.test(line)) return undefined;
+  const column = carets.indexOf('^');
+  return column < 0 || carets.slice(0, column).trim() !== '' ? line : `${line}:${column + 1}`;
 }

@@ -5,13 +5,12 @@
  * so `stopOnFirst` stops handing out seeds as soon as one fails (the ones already running finish).
  * Every failing seed's failure file is written by this thread, as results come back.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { failureFileName } from '../repro/failure-file.js';
+import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -27,6 +26,8 @@ export interface SweepOptions {
   stopOnFirst?: boolean;
   /** Where failure files go; undefined: none are written. */
   failuresDir?: string;
+  /** What the user should hear of a failure file: a new name taken, a file not written (one line). */
+  onNote?: (line: string) => void;
   onOutcome?: (o: SeedOutcome, done: number, total: number, failures: number) => void;
   /** Polled between seeds: true stops handing out seeds (Ctrl-C). */
   shouldStop?: () => boolean;
@@ -64,6 +65,14 @@ export function freeSweepIdentity(config: RunConfig, free: { windowTicks: number
   return { ...sweepIdentity(config), free: { windowTicks: free.windowTicks } };
 }
 
+/**
+ * How many seeds a sweep runs at once, what its summary's header says: `jobs` pool threads, but
+ * never more than it has seeds; a free sweep one (each of its seeds is a worker thread per actor).
+ */
+export function seedsAtOnce(jobs: number, seedCount: number, free: boolean): number {
+  return Math.min(free ? 1 : jobs, seedCount);
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
   const seeds = seedsOf(options.seeds, options.shard);
@@ -74,14 +83,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const summary = emptySummary(identity, options.seeds, options.shard);
   if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
   if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
+  // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
+  const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));
   const pool = new Piscina({
     filename: workerFile(),
-    minThreads: Math.min(options.jobs, seeds.length),
-    maxThreads: options.jobs,
+    minThreads: Math.min(threads, seeds.length),
+    maxThreads: threads,
     // From source (tests, tsx) the task module is TypeScript: each pool thread loads tsx first.
     execArgv: fromSource ? ['--import', 'tsx'] : [],
   });
-  const queue = new PQueue({ concurrency: options.jobs });
+  const queue = new PQueue({ concurrency: threads });
   let stop = false;
   let done = 0;
   try {
@@ -90,8 +101,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         summary.stoppedEarly = true;
         break;
       }
-      // Hold at most `jobs` seeds waiting beyond those running.
-      await queue.onSizeLessThan(options.jobs);
+      // Hold at most `threads` seeds waiting beyond those running.
+      await queue.onSizeLessThan(threads);
       const task: SeedTask = { config: options.config, workload: options.workload, seed };
       void queue.add(async () => {
         if (stop) return;
@@ -101,7 +112,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
           return;
         }
         const o = (await pool.run(task)) as SeedOutcome;
-        addOutcome(summary, o, writeFailure(o, options.failuresDir));
+        addOutcome(summary, o, writeFailure(o, options));
         done++;
         if (o.status !== 'clean' && options.stopOnFirst === true) stop = true;
         options.onOutcome?.(o, done, seeds.length, summary.failed);
@@ -116,11 +127,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   return canonical(summary);
 }
 
-function writeFailure(o: SeedOutcome, dir: string | undefined): string | null {
-  if (o.failure === undefined || dir === undefined) return null;
-  const file = join(dir, failureFileName(o.failure));
-  writeFileSync(file, `${JSON.stringify(o.failure, null, 2)}\n`);
-  return file;
+/**
+ * A failing seed's failure file, by the rule `npusim run` follows (repro/keep-failure-file.ts):
+ * never over another failure's file. Its path, or null when none was written.
+ */
+function writeFailure(o: SeedOutcome, options: SweepOptions): string | null {
+  if (o.failure === undefined || options.failuresDir === undefined) return null;
+  return keepFailureFile(options.failuresDir, o.failure, (line) => options.onNote?.(line)) ?? null;
 }
 
 /**
@@ -170,7 +183,7 @@ async function freeSeeds(
       summary.stoppedEarly = true;
       break;
     }
-    addOutcome(summary, o, writeFailure(o, options.failuresDir));
+    addOutcome(summary, o, writeFailure(o, options));
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
     if (o.status !== 'clean' && options.stopOnFirst === true) {

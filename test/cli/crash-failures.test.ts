@@ -94,4 +94,18 @@ describe('run: a crash', () => {
     expect(result.status).toBe('crash');
     expect(result.engine.placement).toBe('free');
   });
+
+  test('a free run that crashed: its line is the free command it ran, labelled a re-run of free mode, never a reproduce line', async () => {
+    const dir = tmp();
+    const r = await crashRun('gpu1:5', dir, ['--free', '--free-window', '2us']);
+    expect(r.code).toBe(4);
+    const rerun =
+      're-run in free mode (races anew, so not this very run): npusim run stress --seed 1 --duration 50us ' +
+      '--topology witherspoon-6 --policy per-socket --crash-at gpu1:5 --free --free-window 2us';
+    expect(r.stdout.split('\n')).toContain(rerun);
+    expect(r.stderr.split('\n')).toContain(rerun);
+    // Nothing claims to reproduce it: its take log went with the crashed thread, so no file either.
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^reproduce:/m);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

@@ -97,6 +97,10 @@ describe('run --free', () => {
       dir,
     ]);
     expect(r.code).toBe(1);
+    // One seed at a time, each on a worker thread per actor (9 on the default witherspoon-6).
+    expect(r.stdout.split('\n')[0]).toMatch(
+      / {2}free \(window 1 us\) {2}1 seed at a time, a worker thread per actor \(9 threads\)$/,
+    );
     const files = readdirSync(dir).filter((f) => f !== 'sweep-summary.json');
     // Both seeds fail with the bug; the second ran on the threads the first left (worker-set.ts).
     expect(files).toHaveLength(2);

@@ -5,7 +5,7 @@
  * a failures directory is created with its parents; the header names --variant and --free; and
  * after Ctrl-C the summary's exit line is the process's exit code.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkOutputDir } from '../../src/cli/output-path.js';
@@ -208,14 +208,88 @@ describe('sweep: the failures directory and the header', () => {
     expect(merged.stderr).toContain('shard 2 of 2 missing');
   });
 
-  test('sweep header: a free sweep says so, with its window', () => {
+  test('sweep: a failure file is never replaced by another failure of the same name; the new one takes the next name, as run does', async () => {
+    const dir = testTempDir('npusim-sweep-names-');
+    const sweep = () =>
+      cli([
+        'sweep',
+        'tce-storm',
+        '--bug',
+        'unpin-before-kill',
+        '--seeds',
+        '1',
+        '--jobs',
+        '1',
+        '--stop-on-first',
+        '--duration',
+        '50us',
+        '--failures',
+        dir,
+        '--json',
+      ]);
+    const failureFiles = () =>
+      readdirSync(dir)
+        .filter((f) => f !== 'sweep-summary.json')
+        .sort();
+    const fileOf = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as SweepSummary).failures.map((f) => f.file);
+    const first = await sweep();
+    expect(first.code).toBe(1);
+    const [name] = failureFiles();
+    const path = join(dir, name!);
+    expect(fileOf(first)).toEqual([path]);
+
+    // Another failure under the same name: one whose digest agrees in the 8 digits a name shows.
+    const mine = JSON.parse(readFileSync(path, 'utf8')) as { digest: string };
+    const otherDigest = `${mine.digest.slice(0, 8)}${mine.digest.endsWith('00000000') ? '11111111' : '00000000'}`;
+    const otherText = JSON.stringify({ ...mine, digest: otherDigest });
+    writeFileSync(path, otherText);
+    const second = await sweep();
+    expect(second.code).toBe(1);
+    const next = path.replace(/\.json$/, '-2.json');
+    expect(second.stderr).toContain(
+      `npusim: ${path} holds another failure with the same name; this one goes to ${next}`,
+    );
+    expect(fileOf(second)).toEqual([next]);
+    expect(readFileSync(path, 'utf8')).toBe(otherText);
+    expect((JSON.parse(readFileSync(next, 'utf8')) as { seed: number }).seed).toBe(1);
+
+    // The same failure again lands on its own file (the -2 one), and makes no third.
+    const third = await sweep();
+    expect(fileOf(third)).toEqual([next]);
+    expect(failureFiles()).toEqual([name, `${name!.replace(/\.json$/, '')}-2.json`].sort());
+  });
+
+  test('sweep header: a free sweep says so, with its window, and that each seed is a worker thread per actor', () => {
     const s = shard(1, 1, {
       shards: null,
       sweep: { ...shard(1, 1).sweep, free: { windowTicks: 2_000_000 } },
     });
-    const text = summaryText(s, 1, { interrupted: false });
+    const text = summaryText(s, { seedsAtOnce: 1, freeThreads: 9 }, { interrupted: false });
     expect(text.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1..8  profile fixed  strategy random  free (window 2 us)  1 thread(s)',
+      'npusim sweep stress  seeds 1..8  profile fixed  strategy random  free (window 2 us)  1 seed at a time, a worker thread per actor (9 threads)',
+    );
+    const header = (seedsAtOnce: number) =>
+      summaryText(shard(1, 1, { shards: null }), { seedsAtOnce }, { interrupted: false }).split('\n')[0];
+    expect(header(4)).toMatch(/ {2}strategy random {2}4 seeds at once, a thread each$/);
+    expect(header(1)).toMatch(/ {2}strategy random {2}1 seed at a time, on one thread$/);
+  });
+
+  test('sweep header: a one-seed sweep runs one seed at a time, whatever --jobs asked for', async () => {
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1',
+      '--jobs',
+      '4',
+      '--duration',
+      '10us',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'npusim sweep stress  seeds 1..1  profile fixed  strategy random  1 seed at a time, on one thread',
     );
   });
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
@@ -184,6 +185,69 @@ describe('user workloads', () => {
     expect(missing.stderr).toContain(
       `${join(dir, 'nope.ts')}: Expected a workload file (.ts, .js or .json), got ENOENT`,
     );
+  });
+
+  test("workload files: pages that do not fit a socket's host RAM are refused before the run (exit 2), naming the file or the --set and the parameter", async () => {
+    const dir = tmp();
+    const tenant = { name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 2, pagesPerProcess: 8 };
+    const workload = (t: Record<string, unknown>, topology = 'witherspoon-4') =>
+      JSON.stringify({ name: 'big', description: 'd', params: { topology, tenants: [{ ...tenant, ...t }] } });
+    const refused = async (args: string[], field: string, says: string) => {
+      const r = await cli(['run', ...args, '--seed', '1', '--duration', '10us', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${field}: Expected the pages workload \`big\` maps at start to fit in the host RAM of socket 0 (256 GiB), got `,
+      );
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    };
+    // Process pages that fill socket 0 exactly (4 x 64 GiB), so its GPUs' TCE pages do not fit:
+    // threaded, as run's default host; it is refused before any thread starts.
+    const full = join(dir, 'full.json');
+    writeFileSync(full, workload({ pagesPerProcess: 1_048_576 }));
+    await refused(
+      [full],
+      `${full}: params.tenants[0].pagesPerProcess`,
+      'got 1048576 pages per process: 4 process(es) of `vm1` x 1048576 64K pages (256 GiB), the TCE windows of 2 GPU(s) of `vm1` x 256 64K pages (32 MiB): 256.031 GiB in all, 32 MiB more than it holds',
+    );
+    // The same pages by --set on a file that fits: the --set is named.
+    const small = join(dir, 'small.json');
+    writeFileSync(small, workload({}));
+    await refused(
+      [small, '--set', 'tenants.0.pagesPerProcess=1048576', '--inline'],
+      '--set tenants.0.pagesPerProcess',
+      'got 1048576 pages per process: 4 process(es)',
+    );
+    // The TCE pages the largest share of the socket: that parameter is named.
+    const tce = join(dir, 'tce.json');
+    writeFileSync(
+      tce,
+      workload({ processesPerGpu: 1, pagesPerProcess: 500_000, tcePagesPerGpu: 1_048_576 }, 'witherspoon-6'),
+    );
+    await refused(
+      [tce, '--inline'],
+      `${tce}: params.tenants[0].tcePagesPerGpu`,
+      'got 1048576 TCE pages per GPU: 3 process(es) of `vm1` x 500000 64K pages (91.5527 GiB), the TCE windows of 3 GPU(s) of `vm1` x 1048576 64K pages (192 GiB): 283.553 GiB in all, 27.5527 GiB more than it holds',
+    );
+  });
+
+  test('workload files: a syntax error in a .mjs or .cjs file is named with its FILE:LINE:COLUMN', async () => {
+    // A child process: Node's own import() (vitest's would parse the file itself), as a user runs it.
+    const dir = tmp();
+    const body = "{\n  name: 'broken',\n  description: 'a comma missing after this'\n  params: {},\n};\n";
+    for (const [name, text] of [
+      ['broken.mjs', `export default ${body}`],
+      ['broken.cjs', `module.exports = ${body}`],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      const r = await cliChild(['run', path, '--inline', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${path}: Expected a module that loads, got an error: ${path}:4:3: Unexpected identifier 'params'\n`,
+      );
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    }
   });
 
   test('--set: overrides any parameter, validated like the file, named in errors, and printed so the reproduce line reproduces the run', async () => {

@@ -278,6 +278,17 @@ describe('summary', () => {
     expect(formatSummary(result, { color: false })).toMatch(/^npusim stress {2}seed 1234 {2}free {2}/);
   });
 
+  it("summary: a free run's own command is labelled a re-run of free mode; a replay line is a reproduce line", () => {
+    const crash = { actor: 'gpu0', lastEvent: undefined, tick: 2500, message: 'boom', stack: '' };
+    const result = failedRunResult(config, plan, 'free', { kind: 'crash', crash }, 3, 2_000_000);
+    expect(result.reproduce).toMatch(/^npusim run stress .* --free --free-window 2us$/);
+    const lines = formatSummary(result, { color: false }).split('\n');
+    expect(lines).toContain(`re-run in free mode (races anew, so not this very run): ${result.reproduce}`);
+    expect(lines.some((l) => l.startsWith('reproduce:'))).toBe(false);
+    const replayed = formatSummary({ ...result, reproduce: 'npusim replay f.json' }, { color: false });
+    expect(replayed.split('\n')).toContain('reproduce: npusim replay f.json');
+  });
+
   it('summary: the header names the strategy when it is not the default random one', () => {
     const header = (c: RunConfig) =>
       formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];

@@ -13,7 +13,7 @@
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
-import { hostRam } from '../host/host-ram.js';
+import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
 import { buildProcesses, type ProcessInfo } from '../host/process.js';
 import { applyLinkDisable, GpuBar0 } from '../platform/gpu-bar0.js';
@@ -31,7 +31,7 @@ import type { BugName } from '../scenario/bugs.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
 import type { RunConfig, TenantSpec } from '../scenario/workload.js';
-import { type Lpid, ns, type PhysAddr, type Tick } from '../types.js';
+import { GiB, KiB, type Lpid, MiB, ns, type PhysAddr, TiB, type Tick } from '../types.js';
 
 export type { ProcessInfo } from '../host/process.js';
 export type { PeerEdge } from '../platform/peer-edges.js';
@@ -101,9 +101,10 @@ export function buildWorld(config: RunConfig): World {
       pageSizes: t.spec.pageSizes.map((s) => PAGE_SIZE_BYTES[s]),
     })),
   );
+  checkHostRamFits(config, topology, processes, tenants, gpuOwner);
   const ram = hostRam(topology);
   // Process pages first, then TCE pages: the order the host RAM allocator hands them out.
-  const processPages = allocateProcessPages(config, ram, processes, tenants);
+  const processPages = allocateProcessPages(ram, processes, tenants);
   const tcePages = allocateTcePages(topology, ram, gpuOwner, tenants);
   const wiring = wire(topology);
   return {
@@ -138,33 +139,108 @@ function topologyOf(config: RunConfig): Topology {
   return buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
 }
 
-/** Each process's initial pages, of its page size, from its home socket's RAM (in va order). */
+/**
+ * Each process's initial pages, of its page size, from its home socket's RAM (in va order). They
+ * fit (checkHostRamFits): a refusal here is a bug of npusim.
+ */
 function allocateProcessPages(
-  config: RunConfig,
   ram: readonly PhysPages[],
   processes: readonly ProcessInfo[],
   tenants: readonly TenantInfo[],
 ): PhysAddr[][] {
-  const p = config.params;
   return processes.map((pr) =>
-    Array.from({ length: pr.pages }, () => {
-      try {
-        return ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, tenants[pr.tenant]!.id).base;
-      } catch (e) {
-        if (!(e instanceof ModelRefusal)) throw e;
-        // More than a socket's host RAM: say so in the workload's terms.
-        throw new ConfigError(
-          `tenants[${pr.tenant}].pagesPerProcess`,
-          `workload \`${config.workload}\` maps more than the host RAM of socket ${pr.homeSocket} holds ` +
-            `(${p.tenants[pr.tenant]!.pagesPerProcess} ${pageSizeName(pr.pageSizeBytes)} pages per process, ` +
-            `${processes.filter((x) => x.homeSocket === pr.homeSocket).length} processes homed there)`,
-        );
-      }
-    }),
+    Array.from(
+      { length: pr.pages },
+      () => ram[pr.homeSocket]!.allocate(pr.pageSizeBytes, tenants[pr.tenant]!.id).base,
+    ),
   );
 }
 
-/** Per GPU, the 64K pages its owner's TCE window maps at start, from the GPU's socket's RAM. */
+/** What takes a socket's host RAM at start: one tenant's pages of one kind and size. */
+interface RamUse {
+  tenant: number;
+  /** The tenant parameter that sets how many pages each process or GPU maps. */
+  field: 'pagesPerProcess' | 'tcePagesPerGpu';
+  /** Processes (pagesPerProcess) or GPUs (tcePagesPerGpu) mapping them. */
+  count: number;
+  pages: number;
+  pageSizeBytes: number;
+}
+
+/**
+ * The pages a run maps at start must fit in each socket's host RAM (HOST_RAM_PER_SOCKET_BYTES),
+ * checked before any is allocated and said in the workload's terms: the parameter of the largest
+ * share of the socket that overflows, its value, and what takes the socket. (Allocated first, a
+ * million pages per process takes seconds before it is refused, and the TCE pages' refusal named
+ * no parameter at all.) The sum follows the allocator (PhysPages): every process's pages in
+ * process order, then every GPU's TCE pages, each run of pages aligned to its page size from the
+ * socket's 1G-aligned base.
+ */
+function checkHostRamFits(
+  config: RunConfig,
+  topology: Topology,
+  processes: readonly ProcessInfo[],
+  tenants: readonly TenantInfo[],
+  gpuOwner: readonly number[],
+): void {
+  for (const { socket } of topology.sockets) {
+    const uses: RamUse[] = [];
+    let endBytes = 0;
+    const take = (use: Omit<RamUse, 'count'>): void => {
+      endBytes = Math.ceil(endBytes / use.pageSizeBytes) * use.pageSizeBytes + use.pages * use.pageSizeBytes;
+      const same = uses.find(
+        (u) => u.tenant === use.tenant && u.field === use.field && u.pageSizeBytes === use.pageSizeBytes,
+      );
+      if (same === undefined) uses.push({ ...use, count: 1 });
+      else same.count++;
+    };
+    for (const pr of processes) {
+      if (pr.homeSocket !== socket) continue;
+      take({ tenant: pr.tenant, field: 'pagesPerProcess', pages: pr.pages, pageSizeBytes: pr.pageSizeBytes });
+    }
+    for (const g of topology.gpus) {
+      const owner = gpuOwner[g.index]!;
+      if (g.socket !== socket || owner < 0) continue;
+      const pages = tenants[owner]!.spec.tcePagesPerGpu;
+      if (pages > 0) take({ tenant: owner, field: 'tcePagesPerGpu', pages, pageSizeBytes: PAGE_64K });
+    }
+    if (endBytes <= HOST_RAM_PER_SOCKET_BYTES) continue;
+    const bytesOf = (u: RamUse) => u.count * u.pages * u.pageSizeBytes;
+    const largest = uses.reduce((a, b) => (bytesOf(b) > bytesOf(a) ? b : a));
+    const value = config.params.tenants[largest.tenant]![largest.field];
+    const useText = (u: RamUse): string => {
+      const who = `\`${tenants[u.tenant]!.id}\``;
+      const what =
+        u.field === 'pagesPerProcess'
+          ? `${u.count} process(es) of ${who} x ${u.pages} ${pageSizeName(u.pageSizeBytes)} pages`
+          : `the TCE windows of ${u.count} GPU(s) of ${who} x ${u.pages} 64K pages`;
+      return `${what} (${bytesText(bytesOf(u))})`;
+    };
+    throw new ConfigError(
+      `tenants[${largest.tenant}].${largest.field}`,
+      `Expected the pages workload \`${config.workload}\` maps at start to fit in the host RAM of socket ${socket} ` +
+        `(${bytesText(HOST_RAM_PER_SOCKET_BYTES)}), got ${value} ${largest.field === 'pagesPerProcess' ? 'pages per process' : 'TCE pages per GPU'}: ` +
+        `${uses.map(useText).join(', ')}: ${bytesText(endBytes)} in all, ${bytesText(endBytes - HOST_RAM_PER_SOCKET_BYTES)} more than it holds`,
+    );
+  }
+}
+
+/** Bytes in binary units, to 6 significant digits (`256.031 GiB` is not `256 GiB`): `32 MiB`. */
+function bytesText(bytes: number): string {
+  const units: [number, string][] = [
+    [TiB, 'TiB'],
+    [GiB, 'GiB'],
+    [MiB, 'MiB'],
+    [KiB, 'KiB'],
+  ];
+  const [size, unit] = units.find(([u]) => bytes >= u) ?? [1, 'B'];
+  return `${Number((bytes / size).toPrecision(6))} ${unit}`;
+}
+
+/**
+ * Per GPU, the 64K pages its owner's TCE window maps at start, from the GPU's socket's RAM. They
+ * fit (checkHostRamFits): a refusal here is a bug of npusim.
+ */
 function allocateTcePages(
   topology: Topology,
   ram: readonly PhysPages[],

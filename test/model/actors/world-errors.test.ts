@@ -100,3 +100,51 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
     );
   });
 });
+
+describe("world: pages that do not fit a socket's host RAM are refused before any is allocated", () => {
+  /** One guest on every GPU of a Redbud: two processes per socket, 1G pages unless told otherwise. */
+  const config = (tenant: Record<string, unknown>): RunConfig => ({
+    workload: 'big',
+    seed: 1,
+    bugs: [],
+    params: parseParams(
+      {
+        topology: 'witherspoon-4',
+        tenants: [{ name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 1, pageSizes: ['1G'], ...tenant }],
+      },
+      'big',
+    ),
+  });
+
+  test('a socket filled to its last byte is built; one TCE page more is refused, naming the parameter of the largest share', () => {
+    // 2 processes x 128 1G pages: the 256 GiB of socket 0, exactly.
+    expect(() => buildWorld(config({ pagesPerProcess: 128, tcePagesPerGpu: 0 }))).not.toThrow();
+    expect(configErrorOf(() => buildWorld(config({ pagesPerProcess: 128, tcePagesPerGpu: 1 }))).message).toBe(
+      'tenants[0].pagesPerProcess: Expected the pages workload `big` maps at start to fit in the host RAM of socket 0 (256 GiB), ' +
+        'got 128 pages per process: 2 process(es) of `vm1` x 128 1G pages (256 GiB), the TCE windows of 2 GPU(s) of `vm1` x 1 64K pages (128 KiB): 256 GiB in all, 128 KiB more than it holds',
+    );
+  });
+
+  test("any mix of page sizes either builds or is refused with a ConfigError, never the allocator's refusal", () => {
+    const sizes = fc.uniqueArray(fc.constantFrom('64K', '2M', '1G'), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(
+        sizes,
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer({ min: 0, max: 4096 }),
+        (pageSizes, processesPerGpu, pagesPerProcess, tcePagesPerGpu) => {
+          try {
+            buildWorld(config({ pageSizes, processesPerGpu, pagesPerProcess, tcePagesPerGpu }));
+          } catch (e) {
+            expect(e).toBeInstanceOf(ConfigError);
+            expect((e as ConfigError).message).toMatch(
+              /^tenants\[0\]\.(pagesPerProcess|tcePagesPerGpu): Expected the pages workload `big` maps at start to fit in the host RAM of socket \d \(256 GiB\)/,
+            );
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * A failure file written into a failures directory (made with its parents if missing), the one
+ * rule `npusim run` and `npusim sweep` both follow.
+ *
+ * A failure file is evidence: one is never replaced by another failure's file. Its name carries
+ * the failure's identity (failure-file.ts `failureFileName`), so the same failure run again lands
+ * on its own file and rewrites it; a name already taken by another failure (an identity that
+ * agrees in the 8 digits a name shows, a file edited by hand) sends the new file to the next free
+ * name, `NAME-2.json` and on. Whatever the caller should tell the user (the new name, a file that
+ * could not be written) goes to `say`, one line each; the run's own outcome stands either way.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FailureFile, failureFileName, failureIdentity } from './failure-file.js';
+
+/** Names tried for one failure file before giving up: far more than any directory will need. */
+const MAX_NAME_TRIES = 100;
+
+/** Write `file` into `dir` under its own name or the next free one; returns its path (undefined: none). */
+export function keepFailureFile(
+  dir: string,
+  file: FailureFile,
+  say: (line: string) => void,
+): string | undefined {
+  const first = join(dir, failureFileName(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    say(`the failure file ${first} was not written: ${(e as Error).message}`);
+    return undefined;
+  }
+  const path = failurePath(first, file, say);
+  if (path === undefined) return undefined;
+  try {
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  } catch (e) {
+    say(`the failure file ${path} was not written: ${(e as Error).message}`);
+    return undefined;
+  }
+  return path;
+}
+
+/**
+ * Where `file` goes: `first`, unless that holds another failure; then the first of `NAME-2.json`,
+ * `NAME-3.json`, ... that is free or holds this same failure. Undefined: none of them is.
+ */
+function failurePath(first: string, file: FailureFile, say: (line: string) => void): string | undefined {
+  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
+    const path = n === 1 ? first : first.replace(/\.json$/, `-${n}.json`);
+    if (existsSync(path) && !holdsFailure(path, file)) continue;
+    if (n > 1) say(`${first} holds another failure with the same name; this one goes to ${path}`);
+    return path;
+  }
+  say(
+    `the failure file was not written: ${first} and the ${MAX_NAME_TRIES - 1} names after it all hold other failures`,
+  );
+  return undefined;
+}
+
+/** Whether the file at `path` is a failure file of the same failure as `file` (same identity). */
+function holdsFailure(path: string, file: FailureFile): boolean {
+  try {
+    const there = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    return failureIdentity(there) === failureIdentity(file);
+  } catch {
+    // Unreadable, not JSON, or not a failure file's shape: not this failure, so it is kept.
+    return false;
+  }
+}
