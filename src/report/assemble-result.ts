@@ -42,6 +42,7 @@ import type { RawRun } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
 import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
+import { ruleCounts } from './rule-counts.js';
 import {
   type FreeSummary,
   type LinkFigures,
@@ -90,6 +91,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     actorStates,
     violations,
     liveness,
+    rules: ruleCounts(raw, violations, liveness),
     reproduce:
       raw.free === undefined
         ? reproduceCommand(config, raw.host)
@@ -269,6 +271,7 @@ export function failedRunResult(
     actorStates: {},
     violations: [],
     liveness,
+    rules: Object.fromEntries(liveness.map((v) => [v.rule, { count: 1, tick: v.tick }])),
     reproduce: reproduceCommand(config, hostAsked, freeWindowTicks),
     ...(crash ? { crash: failure.crash } : { stall: failure.dump }),
   };

@@ -74,14 +74,19 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
 }
 
 /**
- * What the run found (the rules of every kept violation and liveness failure: each actor keeps its
- * first 50 in full and only counts the rest, so the rules are those of the kept ones) against what
- * was expected: clean means nothing; a list of rules means at least one of them and nothing else.
- * A run that crashed or was interrupted meets no expectation.
+ * What the run found (every rule it broke, counted in full: rule-counts.ts; a result written
+ * before `rules` existed counts its kept violations and liveness failures) against what was
+ * expected: clean means nothing; a list of rules means at least one of them and nothing else.
+ * A run that crashed or was interrupted meets no expectation (summary-answer.ts shows an
+ * interrupted one as not judged).
  */
 export function judgeExpectation(expect: Expectation, result: RunResult): ExpectationVerdict {
   const found: Record<string, number> = {};
-  for (const v of [...result.liveness, ...result.violations]) found[v.rule] = (found[v.rule] ?? 0) + 1;
+  if (result.rules !== undefined) {
+    for (const [rule, r] of Object.entries(result.rules)) found[rule] = r.count;
+  } else {
+    for (const v of [...result.liveness, ...result.violations]) found[v.rule] = (found[v.rule] ?? 0) + 1;
+  }
   const rules = Object.keys(found);
   let met: boolean;
   if (result.status === 'crash' || result.status === 'interrupted') met = false;

@@ -11,6 +11,7 @@ import type { Expectation } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
+import type { RuleCount } from './rule-counts.js';
 import type { SyncFigures } from './sync-figures.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -60,7 +61,7 @@ export interface HeadlineFigure {
 /** What a run found against what its workload expected of it. */
 export interface ExpectationVerdict {
   expect: Expectation;
-  /** Rules found, with how many times each (violations kept, and liveness failures). */
+  /** Rules found, with how many times each (every violation, kept or only counted, and liveness failures). */
   found: Record<string, number>;
   met: boolean;
 }
@@ -141,8 +142,14 @@ export interface RunResult {
    * shootdowns in flight. What a liveness failure is read against.
    */
   actorStates: Record<string, Record<string, unknown>>;
+  /** The violations kept in full (each actor keeps its first 50 and counts the rest). */
   violations: Violation[];
   liveness: Violation[];
+  /**
+   * Every rule the run broke, counted in full (rule-counts.ts): `violations` holds only the kept
+   * ones. Absent from results written before it existed.
+   */
+  rules?: Record<string, RuleCount>;
   /**
    * A command line that reproduces this run exactly. A free run's is `npusim replay FILE` when it
    * left a failure or --record file, and otherwise its own free command, which races anew: printed

@@ -21,7 +21,9 @@ export function answerSection(result: RunResult, style: Style): string[] {
     const expected =
       own === undefined
         ? []
-        : [`expected (variant ${result.config.variant ?? '?'}): ${expectedCell(own.expect, own.met, style)}`];
+        : [
+            `expected (variant ${result.config.variant ?? '?'}): ${expectedCell(own.expect, own.met, result.status, style)}`,
+          ];
     if (figures.length === 0) return [...out, ...expected];
     out.push('answer:');
     out.push(
@@ -41,14 +43,14 @@ export function answerSection(result: RunResult, style: Style): string[] {
         own === undefined
           ? result.status
           : verdictText(result.status, violationTotal(result) + result.liveness.length, own),
-      expected: own === undefined ? '' : expectedCell(own.expect, own.met, style),
+      expected: own === undefined ? '' : expectedCell(own.expect, own.met, result.status, style),
       headline: result.headline ?? [],
       digest: result.digest,
     },
     ...variants.map((v) => ({
       name: v.name,
       verdict: verdictText(v.status, v.violationTotal, v.expectation),
-      expected: expectedCell(v.expectation.expect, v.expectation.met, style),
+      expected: expectedCell(v.expectation.expect, v.expectation.met, v.status, style),
       headline: v.headline,
       digest: v.digest,
     })),
@@ -80,6 +82,17 @@ export function answerSection(result: RunResult, style: Style): string[] {
   return out;
 }
 
-function expectedCell(expect: Parameters<typeof expectationText>[0], met: boolean, style: Style): string {
+/**
+ * What a run was declared to find, and whether it did. Ctrl-C stopped an interrupted run before its
+ * end, so what it found so far neither meets nor misses its expectation: it is not judged.
+ */
+function expectedCell(
+  expect: Parameters<typeof expectationText>[0],
+  met: boolean,
+  status: RunResult['status'],
+  style: Style,
+): string {
+  if (status === 'interrupted')
+    return `${expectationText(expect)}: ${style('yellow', 'not judged (interrupted)')}`;
   return `${expectationText(expect)}: ${met ? style('green', 'as expected') : style('red', 'NOT as expected')}`;
 }

@@ -9,7 +9,6 @@ import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
-import type { RunResult } from '../report/run-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { runRaw, startThreadedRun } from '../runtime/engine.js';
@@ -65,7 +64,8 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
     simulatedTicks: result.simulatedTicks,
     wallMs: performance.now() - started,
     first,
-    rules: rulesOf(result, raw),
+    // Counted in full (report/rule-counts.ts): a seed's table of rules has every rule it broke.
+    rules: result.rules ?? {},
     failure:
       exitClass === undefined || first === undefined
         ? undefined
@@ -82,34 +82,6 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
             ...(raw.free === undefined ? {} : { free: raw.free.log }),
           }),
   };
-}
-
-/**
- * Each rule the run broke (violations and liveness failures): how often, and first when. The
- * actors' tallies count every violation their oracles found, those only counted included: an
- * actor keeps its first 50 in full, and a rule whose violations all came after that has none kept
- * (without the tallies a seed's table of rules would leave it out). A run stopped at its first
- * finding counts a rule only if it broke before the stop. The conservation rules, judged on the
- * result, and the liveness failures come from the result.
- */
-export function rulesOf(result: RunResult, raw: RawRun): SeedOutcome['rules'] {
-  const rules: SeedOutcome['rules'] = {};
-  const add = (rule: string, count: number, tick: number): void => {
-    const r = rules[rule];
-    if (r === undefined) rules[rule] = { count, tick };
-    else {
-      r.count += count;
-      r.tick = Math.min(r.tick, tick);
-    }
-  };
-  const stop = raw.stopped === 'first-finding' ? raw.reachedTick : Number.POSITIVE_INFINITY;
-  for (const report of raw.reports) {
-    for (const [rule, t] of Object.entries(report.ruleTallies)) if (t.tick < stop) add(rule, t.count, t.tick);
-  }
-  const fromActors = new Set(raw.reports.flatMap((r) => r.violations));
-  for (const v of result.violations) if (!fromActors.has(v)) add(v.rule, 1, v.tick);
-  for (const v of result.liveness) add(v.rule, 1, v.tick);
-  return rules;
 }
 
 /** The outcome of a seed whose run crashed (exit 4). */

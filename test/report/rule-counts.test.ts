@@ -1,15 +1,17 @@
 /**
- * A seed's table of rules (src/sweep/run-seed.ts rulesOf): every rule the actors' oracles found
- * broken, those only counted (past the 50 kept) included, the conservation rules and liveness
- * failures from the result, each counted once; a run stopped at its first finding counts only
- * rules broken before the stop.
+ * What a run found, counted in full (src/report/rule-counts.ts ruleCounts, a result's `rules`):
+ * every rule the actors' oracles found broken, those only counted (past the 50 kept) included, the
+ * conservation rules and liveness failures from the result, each counted once; a run stopped at
+ * its first finding counts only rules broken before the stop. A sweep's table of rules and a
+ * workload's expectation (report/headline.ts judgeExpectation) read it.
  */
 import { describe, expect, test } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import type { Violation } from '../../src/model/check/violation.js';
+import { judgeExpectation } from '../../src/report/headline.js';
+import { ruleCounts } from '../../src/report/rule-counts.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
-import { rulesOf } from '../../src/sweep/run-seed.js';
 
 const violation = (rule: Violation['rule'], tick: number): Violation => ({
   rule,
@@ -20,7 +22,7 @@ const violation = (rule: Violation['rule'], tick: number): Violation => ({
   history: [],
 });
 
-describe('sweep: rules of a seed', () => {
+describe('rule counts: what a run found', () => {
   const keptDma = violation('isolation.dma', 5);
   const reports = [
     // Kept one isolation.dma; its peer writes broke isolation.peer only after the log was full.
@@ -30,14 +32,12 @@ describe('sweep: rules of a seed', () => {
     },
     { violations: [], ruleTallies: { 'isolation.peer': { count: 2, tick: 40 } } },
   ] as unknown as ActorReport[];
-  const result = {
-    violations: [keptDma, violation('conservation.message', 200)],
-    liveness: [violation('liveness.engine-stall', 150)],
-  } as unknown as RunResult;
+  const violations = [keptDma, violation('conservation.message', 200)];
+  const liveness = [violation('liveness.engine-stall', 150)];
 
-  test('sweep: every rule broken is in the table, the only-counted ones and the result-judged ones too', () => {
+  test('every rule broken is counted, the only-counted ones and the result-judged ones too', () => {
     const raw = { stopped: 'end', reachedTick: 200, reports } as unknown as RawRun;
-    expect(rulesOf(result, raw)).toEqual({
+    expect(ruleCounts(raw, violations, liveness)).toEqual({
       'isolation.dma': { count: 60, tick: 5 },
       'isolation.peer': { count: 11, tick: 40 },
       'conservation.message': { count: 1, tick: 200 },
@@ -45,9 +45,26 @@ describe('sweep: rules of a seed', () => {
     });
   });
 
-  test('sweep: a run stopped at its first finding counts no rule first broken at or after its stop', () => {
-    const stopped = { violations: [keptDma], liveness: [] } as unknown as RunResult;
+  test('a run stopped at its first finding counts no rule first broken at or after its stop', () => {
     const raw = { stopped: 'first-finding', reachedTick: 40, reports } as unknown as RawRun;
-    expect(rulesOf(stopped, raw)).toEqual({ 'isolation.dma': { count: 60, tick: 5 } });
+    expect(ruleCounts(raw, [keptDma], [])).toEqual({ 'isolation.dma': { count: 60, tick: 5 } });
+  });
+
+  test('an expectation is judged on every rule the run broke, not only on the findings kept in full', () => {
+    const raw = { stopped: 'end', reachedTick: 200, reports } as unknown as RawRun;
+    const result = {
+      status: 'violation',
+      violations: [keptDma],
+      liveness: [],
+      rules: ruleCounts(raw, [keptDma], []),
+    } as unknown as RunResult;
+    // isolation.peer broke only after the log was full: no kept violation has it.
+    const verdict = judgeExpectation(['isolation.dma'], result);
+    expect(verdict.found).toEqual({ 'isolation.dma': 60, 'isolation.peer': 11 });
+    expect(verdict.met).toBe(false);
+    expect(judgeExpectation(['isolation.dma', 'isolation.peer'], result).met).toBe(true);
+    // A result written before `rules` existed is judged on what it kept.
+    const { rules: _, ...old } = result;
+    expect(judgeExpectation(['isolation.dma'], old as RunResult).found).toEqual({ 'isolation.dma': 1 });
   });
 });
