@@ -259,7 +259,7 @@ function engineTable(result: RunResult): string {
             'parks',
             'timed out',
             'events',
-            ...(sync ? ['events/window', 'hand-offs/s', 'lambda'] : []),
+            ...(sync ? ['lookahead', 'events/window', 'hand-offs/s', 'lambda'] : []),
             ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
           ],
           e.workers.map((w) => [
@@ -271,6 +271,7 @@ function engineTable(result: RunResult): string {
             String(w.events),
             ...(sync
               ? [
+                  w.lookaheadTicks === undefined ? '' : formatTime(w.lookaheadTicks),
                   compact(w.eventsPerWindow ?? 0),
                   compact(w.handoffsPerSecond ?? 0),
                   w.lambda === undefined ? '' : w.lambda.toFixed(2),

@@ -68,7 +68,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const sync =
       w.lambda === undefined
         ? ''
-        : `  ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
+        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
         `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''})  ${w.events} events${sync}`,

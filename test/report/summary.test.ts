@@ -45,6 +45,12 @@ const plan: MachinePlan = {
 
 function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
   const a = plan.actors[index]!;
+  // An oracle tallies every violation it keeps (check/violation-log.ts), so a fixture's do too.
+  const ruleTallies: ActorReport['ruleTallies'] = {};
+  for (const v of over.violations ?? []) {
+    const t = ruleTallies[v.rule];
+    ruleTallies[v.rule] = { count: (t?.count ?? 0) + 1, tick: Math.min(t?.tick ?? v.tick, v.tick) };
+  }
   return {
     index,
     name: a.name,
@@ -52,7 +58,7 @@ function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
     counters: {},
     histograms: {},
     violations: [],
-    ruleTallies: {},
+    ruleTallies,
     liveness: [],
     state: {},
     ...over,
@@ -183,8 +189,14 @@ describe('summary', () => {
     expect(w.lambda).toBeGreaterThan(0);
     const html = buildHtmlReport({ plan, config, raw: base, result });
     expect(html).toContain('<p>placement: 1 worker (100 asked for; one per actor at most)</p>');
-    expect(html).toContain('<th>events</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>');
-    expect(html).toContain(`<td>2</td><td>${compact(w.eventsPerWindow!)}</td>`);
+    expect(html).toContain(
+      '<th>events</th><th>lookahead</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>',
+    );
+    expect(html).toContain(`<td>2</td><td>150 ns</td><td>${compact(w.eventsPerWindow!)}</td>`);
+    // The summary's worker line names the lookahead its figures are per window of.
+    expect(formatSummary(result, { color: false })).toMatch(
+      /2 events {2}lookahead 150 ns, \S+ events\/window, \S+ hand-offs\/s, lambda \d/,
+    );
     // The waits by length, in the summary's words for each bucket.
     expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
     expect(html).toContain(
@@ -391,6 +403,31 @@ describe('summary', () => {
     // Columns line up: each run's column starts at the same offset on every row.
     expect(verdict!.indexOf('violation')).toBe(names!.indexOf('links-up'));
     expect(lines).toContain('  links-up: links left up (policy=per-gpu)');
+  });
+
+  it('summary: a variant Ctrl-C stopped is not judged against what it expected, even if it found it', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    result.expectation = judgeExpectation('clean', result);
+    result.variants = [
+      {
+        name: 'links-up',
+        set: { policy: 'per-gpu' },
+        status: 'interrupted',
+        exitCode: 130,
+        digest: result.digest,
+        violationTotal: 3,
+        // What it found before the stop is what it expects; an interrupted run meets nothing.
+        expectation: { expect: ['isolation.peer'], found: { 'isolation.peer': 3 }, met: false },
+        headline: [],
+        reproduce: result.reproduce,
+      },
+    ];
+    const lines = formatSummary(result, { color: false }).split('\n');
+    const expected = lines.find((l) => l.startsWith('  expected'));
+    expect(expected).toMatch(
+      /^ {2}expected\s+clean: as expected\s+isolation\.peer: not judged \(interrupted\)$/,
+    );
+    expect(lines.join('\n')).not.toContain('NOT as expected');
   });
 
   it('summary: shootdowns held up by one deadlock are one liveness block, its cycle printed once', () => {
