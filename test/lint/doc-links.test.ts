@@ -1,0 +1,92 @@
+/**
+ * Every relative link in the project's Markdown (README.md, docs/, bench/, the folders' READMEs)
+ * leads somewhere: the file exists, and a `#fragment` into a Markdown file names one of its
+ * headings as GitHub renders the anchor (lower case; punctuation other than `-` and `_` dropped;
+ * spaces to `-`; a repeated heading gets `-1`, `-2`, ...). A heading renamed, or a file moved,
+ * without its links following is a reader sent nowhere; this keeps them in step.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SKIP = new Set(['node_modules', 'dist', '.git', 'coverage', '.device']);
+
+function markdownFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (SKIP.has(name) || name.startsWith('npusim-failures')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...markdownFiles(path));
+    else if (name.endsWith('.md')) out.push(path);
+  }
+  return out;
+}
+
+/** GitHub's anchor of a heading's text. */
+function headingAnchor(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_\- ]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The anchors of a Markdown file's headings (outside fenced code), repeats numbered. */
+function anchorsOf(text: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const m = fenced ? null : /^#{1,6}\s+(.*)$/.exec(line);
+    if (m === null) continue;
+    const a = headingAnchor(m[1]!);
+    const n = seen.get(a) ?? 0;
+    seen.set(a, n + 1);
+    anchors.add(n === 0 ? a : `${a}-${n}`);
+  }
+  return anchors;
+}
+
+/** Every link of `file` that goes nowhere, as `target#fragment: why`. */
+function brokenLinks(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const broken: string[] = [];
+  for (const m of text.matchAll(/\]\(([^)\s]*)\)/g)) {
+    const link = m[1]!;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link === '') continue;
+    const [target = '', fragment] = link.split('#', 2);
+    const path = target === '' ? file : join(dirname(file), decodeURIComponent(target));
+    if (!existsSync(path)) {
+      broken.push(`${link}: no file ${relative(ROOT, path)}`);
+      continue;
+    }
+    if (
+      fragment !== undefined &&
+      path.endsWith('.md') &&
+      !anchorsOf(readFileSync(path, 'utf8')).has(fragment)
+    ) {
+      broken.push(`${link}: no heading of ${relative(ROOT, path)} has the anchor #${fragment}`);
+    }
+  }
+  return broken;
+}
+
+describe('docs: links', () => {
+  test('headingAnchor: GitHub anchors of headings with code, punctuation and numbers', () => {
+    expect(headingAnchor('1. Topology (`topology-spec.ts`, `topology.ts`)')).toBe(
+      '1-topology-topology-spects-topologyts',
+    );
+    expect(headingAnchor('5. TCE, UT=1 (`tce-table.ts`)')).toBe('5-tce-ut1-tce-tablets');
+    expect(headingAnchor("Where a threaded run's CPU goes")).toBe('where-a-threaded-runs-cpu-goes');
+  });
+
+  test('every relative link in the Markdown files leads to a file and, with a #fragment, a heading', () => {
+    const files = markdownFiles(ROOT);
+    expect(files.map((f) => relative(ROOT, f))).toContain('docs/theory-of-operation.md');
+    const broken = files.flatMap((f) => brokenLinks(f).map((b) => `${relative(ROOT, f)}: ${b}`));
+    expect(broken).toEqual([]);
+  });
+});
