@@ -172,6 +172,14 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
       'Expected --merge with it (it joins an incomplete set of shards), got a sweep',
     );
   }
+  // A shard exists to be merged, and leaves its summary (what --merge reads) in its failures
+  // directory: with no directory it would leave nothing, and the part it ran could never be merged.
+  if (values.shard !== undefined && values['no-failure-file'] === true) {
+    throw new ConfigError(
+      '--no-failure-file',
+      'Expected no --no-failure-file with --shard (a shard leaves its summary in its failures directory for `npusim sweep --merge`; give --failures DIR, or leave it out for ./npusim-failures), got both',
+    );
+  }
   if (values.free === true && values.jobs !== undefined) {
     throw new ConfigError(
       '--jobs',

@@ -11,7 +11,12 @@ import { parsePlacement } from '../runtime/placement.js';
 import { parseSeedRange, parseShard } from '../sweep/seeds.js';
 import type { CommandSpec } from './command-spec.js';
 import { parseBudget, parseCrashAt, parseJobs, parseSeed, parseTraceEvents } from './option-values.js';
-import { FAILURE_OPTIONS, FREE_OPTIONS, SCENARIO_OPTIONS } from './scenario-options.js';
+import {
+  FAILURE_OPTIONS,
+  FREE_OPTIONS,
+  SCENARIO_OPTIONS,
+  SWEEP_SCENARIO_OPTIONS,
+} from './scenario-options.js';
 
 export const DEFAULT_WORKLOAD = 'mixed';
 
@@ -139,7 +144,7 @@ const SWEEP: CommandSpec = {
       help: 'the seeds to run: A to B, both ends included, or the one seed S',
       parse: (t, o) => parseSeedRange(t, o),
     },
-    ...SCENARIO_OPTIONS,
+    ...SWEEP_SCENARIO_OPTIONS,
     {
       name: 'jobs',
       type: 'string',
@@ -152,7 +157,7 @@ const SWEEP: CommandSpec = {
       name: 'shard',
       type: 'string',
       value: 'K/N',
-      help: 'run only the K-th of N interleaved parts of the seeds (a batch system runs the N parts)',
+      help: 'run only the K-th of N interleaved parts of the seeds (a batch system runs the N parts); its summary is left in the --failures directory for --merge, so not with --no-failure-file',
       parse: (t, o) => parseShard(t, o),
     },
     {

@@ -83,6 +83,25 @@ export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
+/**
+ * What `--stop-on-first` and `--strategy` say in `npusim sweep --help`: the same options as run's,
+ * with what they do to a sweep (src/sweep/sweep.ts, run-seed.ts).
+ */
+const SWEEP_HELP: Readonly<Record<string, string>> = {
+  'stop-on-first':
+    "two effects: each seed's run ends at the end of the tick of its first violation or liveness failure (as run's " +
+    '--stop-on-first, so the by-rule table counts no rule that would have fired later in a run), and no seed is ' +
+    'handed out after the first failing one (those already running finish)',
+  strategy:
+    'how scheduling choices are made: random (from the seed) or pct (priorities and d-1 change points over the ' +
+    'steps each seed measures in a first run of its own, as run --seed N does)',
+};
+
+/** The scenario options as `npusim sweep` takes them: run's, with the sweep's help where it differs. */
+export const SWEEP_SCENARIO_OPTIONS: readonly OptionSpec[] = SCENARIO_OPTIONS.map((o) =>
+  SWEEP_HELP[o.name] === undefined ? o : { ...o, help: SWEEP_HELP[o.name]! },
+);
+
 /** Free-running threads (run and sweep; src/runtime/free). */
 export const FREE_OPTIONS: readonly OptionSpec[] = [
   {

@@ -13,7 +13,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from '../report/duration.js';
-import { pctLine, preparePct } from '../repro/pct-setup.js';
+import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { seedsInShard } from '../sweep/seeds.js';
@@ -36,15 +36,19 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   if (args.merge !== undefined) return mergeCommand(args, io);
   const workloads = await loadWorkloads();
   const { workload, file } = await resolveWorkload(args.workload, workloads);
-  let config = scenarioConfig(workload, args, args.seeds?.first ?? 0, file);
+  const config = scenarioConfig(workload, args, args.seeds?.first ?? 0, file);
   // Building the world checks the workload against the topology before any thread starts.
   const plan = (await import('../model/actors/machine.js')).planMachine(config);
-  if (args.strategy === 'pct') {
-    // Measured once, on the first seed: every seed's PCT draws its change points over these steps.
-    const pct = await preparePct(config, args.pctDepth);
-    config = { ...config, strategy: pct.strategy };
-    io.stderr.write(`npusim: ${pctLine(pct)} (measured on seed ${config.seed})\n`);
+  // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
+  // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
+  const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;
+  if (pctDepth !== undefined) {
+    io.stderr.write(
+      `npusim: strategy pct depth ${pctDepth}: each seed measures its own n (agents) and k (scheduling steps) in a counting run of that seed, as \`npusim run --seed N --strategy pct\` does, then runs PCT over them\n`,
+    );
   }
+  /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
+  let pctExample: SeedOutcome | undefined;
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
   const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
   const range = args.seeds!;
@@ -69,10 +73,13 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       seeds: range,
       ...(args.shard === undefined ? {} : { shard: args.shard }),
       jobs,
-      stopOnFirst: args.stopOnFirst,
+      ...(pctDepth === undefined ? {} : { pctDepth }),
       ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
       onNote: (line) => notes.push(line),
-      onOutcome: (o, done, total, failures) => progress.update(o, done, total, failures),
+      onOutcome: (o, done, total, failures) => {
+        if (o.pct !== undefined && (pctExample === undefined || o.seed < pctExample.seed)) pctExample = o;
+        progress.update(o, done, total, failures);
+      },
       shouldStop: () => interrupt.stopped,
       ...(args.free === undefined ? {} : { free: args.free }),
     });
@@ -80,6 +87,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     progress.stop();
     interrupt.dispose();
     for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
+    if (pctDepth !== undefined && pctExample !== undefined)
+      io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
   }
   if (args.failuresDir !== undefined) {
     const name =
@@ -91,6 +100,15 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const ending: SweepEnding = { interrupted: interrupt.stopped };
   io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, pool, ending));
   return sweepExitCode(summary, ending);
+}
+
+/**
+ * One seed's PCT figures, labelled as that seed's (each seed measures its own): `strategy pct
+ * depth 2, for example seed 1: n = 49 agents, k = 16565 scheduling steps; ...`.
+ */
+function pctExampleLine(depth: number, o: SeedOutcome): string {
+  const p = o.pct!;
+  return `strategy pct depth ${depth}, for example seed ${o.seed} (each seed measures its own): n = ${p.agents} agents, k = ${p.steps} scheduling steps; a bug of depth ${depth} is found with probability >= 1/(n*k^${depth - 1}) = ${p.bound.toExponential(2)}`;
 }
 
 /**
@@ -182,6 +200,13 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
   return `  exit ${code} (the worst class found)`;
 }
 
+/**
+ * Under the by-rule table of a --stop-on-first sweep: each run ended at the end of the tick of its
+ * first finding, so a rule that would have fired later in a run is not in the table.
+ */
+export const STOPPED_RUNS_NOTE =
+  'runs stopped at their first finding (--stop-on-first): rules that would have fired later in a run are not counted';
+
 /** How a sweep ran its seeds, for its header (a merge has none: its shards ran apart). */
 export interface SweepPool {
   /** Seeds run at once (sweep.ts `seedsAtOnce`): the pool's threads, at most the seeds. */
@@ -200,27 +225,59 @@ function poolText(pool: SweepPool): string {
   return `  ${seeds}, ${n === 1 ? 'on one thread' : 'a thread each'}`;
 }
 
-export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
-  const sw = s.sweep as {
-    workload: string;
-    bugs: string[];
-    profile: string;
-    strategy: string;
-    variant?: string;
-    free?: { windowTicks: number };
-  };
-  const out: string[] = [];
-  const bugs = sw.bugs.length > 0 ? `  bugs: ${sw.bugs.join(', ')}` : '';
+/** A summary's identity (sweep.ts `sweepIdentity`), as far as its header reads it. */
+interface SweepIdentity {
+  workload: string;
+  params?: { durationTicks?: number; topology?: string; policy?: string };
+  bugs: string[];
+  profile: string;
+  strategy: string;
+  pctDepth?: number;
+  stopOnFirst?: boolean;
+  set?: { path: string; value: unknown }[];
+  variant?: string;
+  free?: { windowTicks: number };
+}
+
+/**
+ * The header: the workload and every option that chose its runs (README: "the header names
+ * them"), read from the summary's identity, so a merge's header says the same as its shards':
+ * `npusim sweep stress  seeds 1..2  duration 20 us  topology witherspoon-4  policy per-gpu  set
+ * gpu.dmaBytes=512  profile as-shipped  strategy random  2 seeds at once, a thread each`. The
+ * duration, topology and policy are always named (the workload's or the option's, as a reproduce
+ * line names them); each --set, the bugs, the variant, stop-on-first and free only when given.
+ */
+function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
+  const sw = s.sweep as unknown as SweepIdentity;
   const missing = ending.gaps?.missing ?? [];
-  const shards =
-    s.shards === null
-      ? ''
-      : `  shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (${missing.join(',')} missing)`}`;
-  const variant = sw.variant === undefined ? '' : `  variant ${sw.variant}`;
-  const free = sw.free === undefined ? '' : `  free (window ${formatTime(sw.free.windowTicks)})`;
-  out.push(
-    `npusim sweep ${sw.workload}${variant}  seeds ${s.seeds.first}..${s.seeds.last}${shards}${bugs}  profile ${sw.profile}  strategy ${sw.strategy}${free}${pool === undefined ? '' : poolText(pool)}`,
+  const parts = [`npusim sweep ${sw.workload}`];
+  if (sw.variant !== undefined) parts.push(`variant ${sw.variant}`);
+  parts.push(`seeds ${s.seeds.first}..${s.seeds.last}`);
+  if (s.shards !== null) {
+    parts.push(
+      `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (${missing.join(',')} missing)`}`,
+    );
+  }
+  const params = sw.params ?? {};
+  if (params.durationTicks !== undefined) parts.push(`duration ${formatTime(params.durationTicks)}`);
+  if (params.topology !== undefined) parts.push(`topology ${params.topology}`);
+  if (params.policy !== undefined) parts.push(`policy ${params.policy}`);
+  for (const set of sw.set ?? []) parts.push(`set ${shellWord(`${set.path}=${setValueText(set.value)}`)}`);
+  if (sw.bugs.length > 0) parts.push(`bugs: ${sw.bugs.join(', ')}`);
+  parts.push(`profile ${sw.profile}`);
+  parts.push(
+    sw.strategy === 'pct' && sw.pctDepth !== undefined
+      ? `strategy pct depth ${sw.pctDepth} (steps measured per seed)`
+      : `strategy ${sw.strategy}`,
   );
+  if (sw.stopOnFirst === true) parts.push('stop-on-first');
+  if (sw.free !== undefined) parts.push(`free (window ${formatTime(sw.free.windowTicks)})`);
+  return `${parts.join('  ')}${pool === undefined ? '' : poolText(pool)}`;
+}
+
+export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
+  const sw = s.sweep as unknown as SweepIdentity;
+  const out: string[] = [summaryHeader(s, pool, ending)];
   if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
   const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
   const classes = Object.entries(s.byClass)
@@ -241,6 +298,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
         `            ${rule.padEnd(w)}  ${String(t.seeds).padStart(6)}  ${String(t.firstSeed).padStart(10)}  ${formatTime(t.earliestTick)} (seed ${t.earliestSeed})`,
       );
     }
+    if (sw.stopOnFirst === true) out.push(`            ${STOPPED_RUNS_NOTE}`);
   }
   const earliest = [...s.failures].sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest?.file !== null && earliest !== undefined)

@@ -4,6 +4,12 @@
  * (workers/sweep-worker.ts) or, for one seed, in the caller's thread. A free sweep's seed is a
  * free run on worker threads, started from the caller's thread (sweep.ts), which keeps the threads
  * from seed to seed (runtime/worker-set.ts).
+ *
+ * A PCT seed (`pctDepth`) is set up as `npusim run --seed N --strategy pct` sets up its run
+ * (repro/pct-setup.ts): a counting run of that very seed measures its own agents (n) and scheduling
+ * steps (k), and its PCT run draws its change points over those steps. So a seed's run depends only
+ * on (seed, depth, its configuration), never on which seeds the sweep or shard holds beside it
+ * (docs/theory-of-operation.md 7.7), and the reproduce line of its failure file gives the same run.
  */
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -11,6 +17,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
+import { preparePct } from '../repro/pct-setup.js';
 import { runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
@@ -22,6 +29,11 @@ export interface SeedTask {
   config: RunConfig;
   workload: Workload;
   seed: number;
+  /**
+   * PCT at this depth (`--strategy pct --pct-depth D`): the seed first measures its own steps in
+   * a counting run, then runs PCT over them. `config` must then have no strategy of its own.
+   */
+  pctDepth?: number;
   /** Free-running threads (src/runtime/free): the seed's run races, and its log replays it. */
   free?: { windowTicks: number };
   /** Free runs only (they run in the caller's thread): polled to stop the run at once (Ctrl-C). */
@@ -31,9 +43,22 @@ export interface SeedTask {
 }
 
 export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
-  const config: RunConfig = { ...task.config, seed: task.seed };
+  let config: RunConfig = { ...task.config, seed: task.seed };
   const started = performance.now();
+  let pct: SeedOutcome['pct'];
   try {
+    if (task.pctDepth !== undefined) {
+      if (config.strategy !== undefined && config.strategy.kind !== 'random') {
+        throw new Error(
+          `sweep seed ${task.seed}: expected no strategy beside pctDepth (the seed measures its own PCT steps), got \`${config.strategy.kind}\``,
+        );
+      }
+      // A crash in the counting run is this seed's crash, of a run with the random strategy's
+      // choices (counting draws them as random does), and is reported as such below.
+      const setup = await preparePct(config, task.pctDepth);
+      config = { ...config, strategy: setup.strategy };
+      pct = { agents: setup.agents, steps: setup.steps, bound: setup.bound };
+    }
     const raw =
       task.free === undefined
         ? await runRaw(config, { host: 'inline' })
@@ -43,7 +68,8 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
             ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
           }).result;
-    return judged(task, config, raw, started);
+    const outcome = judged(task, config, raw, started);
+    return pct === undefined ? outcome : { ...outcome, pct };
   } catch (e) {
     if (!(e instanceof ActorCrashError)) throw e;
     return crashed(task, config, e, started);

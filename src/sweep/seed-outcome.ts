@@ -13,6 +13,11 @@ export interface SeedOutcome {
   first: FirstFinding | undefined;
   /** Every rule that fired (among the findings kept): how many times, and its earliest tick. */
   rules: Record<string, { count: number; tick: number }>;
+  /**
+   * A PCT seed: n (agents) and k (scheduling steps) its own counting run measured, and the bound
+   * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts).
+   */
+  pct?: { agents: number; steps: number; bound: number };
   /** The failure file to write, for a failing seed. */
   failure: FailureFile | undefined;
 }

@@ -2,8 +2,14 @@
  * A sweep: one inline simulation per seed, on a piscina pool of `jobs` threads (one whole run per
  * task, so the threads never talk to each other and scale with cores). p-queue bounds the seeds in
  * flight to the pool's size, so a sweep of millions of seeds holds only a few tasks at a time, and
- * so `stopOnFirst` stops handing out seeds as soon as one fails (the ones already running finish).
+ * so stop-on-first stops handing out seeds as soon as one fails (the ones already running finish).
  * Every failing seed's failure file is written by this thread, as results come back.
+ *
+ * Stop-on-first is one setting, `config.stopOnFirst` (`--stop-on-first`), with two effects: each
+ * seed's run ends at the end of the tick of its first finding, as `npusim run --stop-on-first`
+ * does (so its failure file and reproduce line give that same run), and the sweep hands out no
+ * more seeds once one fails. The summary's identity names it, so a merge knows a shard stopped on
+ * purpose, and the summary says that later rules of a run were not counted.
  */
 import { mkdirSync } from 'node:fs';
 import PQueue from 'p-queue';
@@ -23,7 +29,13 @@ export interface SweepOptions {
   seeds: SeedRange;
   shard?: Shard;
   jobs: number;
-  stopOnFirst?: boolean;
+  /**
+   * PCT at this depth (`--strategy pct --pct-depth D`): each seed measures its own scheduling
+   * steps in a counting run of that seed, then runs PCT over them (run-seed.ts), so seed N gives
+   * exactly the run of `npusim run --seed N --strategy pct --pct-depth D`. `config` then has no
+   * strategy of its own.
+   */
+  pctDepth?: number;
   /** Where failure files go; undefined: none are written. */
   failuresDir?: string;
   /** What the user should hear of a failure file: a new name taken, a file not written (one line). */
@@ -45,24 +57,33 @@ function workerFile(): string {
   return new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).pathname;
 }
 
-/** What the sweep runs, apart from the seed: its summary's identity (shards must agree on it). */
-export function sweepIdentity(config: RunConfig): Record<string, unknown> {
+/**
+ * What the sweep runs, apart from the seed: its summary's identity (shards must agree on it), from
+ * which the summary's header names the options that chose the runs.
+ */
+export function sweepIdentity(config: RunConfig, pctDepth?: number): Record<string, unknown> {
   return {
     workload: config.workload,
     params: config.params,
     bugs: [...config.bugs].sort(),
     profile: config.profile ?? 'fixed',
-    strategy: config.strategy?.kind ?? 'random',
+    strategy: pctDepth === undefined ? (config.strategy?.kind ?? 'random') : 'pct',
     stopOnFirst: config.stopOnFirst === true,
     topology: config.customTopology?.spec ?? config.params.topology,
-    // Named only when given, so summaries of sweeps without --variant read as before.
+    // Each named only when given, so summaries of sweeps without them read as before.
+    ...(pctDepth === undefined ? {} : { pctDepth }),
+    ...(config.set === undefined ? {} : { set: config.set }),
     ...(config.variant === undefined ? {} : { variant: config.variant }),
   };
 }
 
 /** A free sweep's identity also names the mode and its window (shards must agree on both). */
-export function freeSweepIdentity(config: RunConfig, free: { windowTicks: number }): Record<string, unknown> {
-  return { ...sweepIdentity(config), free: { windowTicks: free.windowTicks } };
+export function freeSweepIdentity(
+  config: RunConfig,
+  free: { windowTicks: number },
+  pctDepth?: number,
+): Record<string, unknown> {
+  return { ...sweepIdentity(config, pctDepth), free: { windowTicks: free.windowTicks } };
 }
 
 /**
@@ -75,11 +96,17 @@ export function seedsAtOnce(jobs: number, seedCount: number, free: boolean): num
 
 export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
+  const own = options.config.strategy;
+  if (options.pctDepth !== undefined && own !== undefined && own.kind !== 'random') {
+    throw new Error(
+      `runSweep: expected no config.strategy with pctDepth (each seed measures its own PCT steps), got \`${own.kind}\``,
+    );
+  }
   const seeds = seedsOf(options.seeds, options.shard);
   const identity =
     options.free === undefined
-      ? sweepIdentity(options.config)
-      : freeSweepIdentity(options.config, options.free);
+      ? sweepIdentity(options.config, options.pctDepth)
+      : freeSweepIdentity(options.config, options.free, options.pctDepth);
   const summary = emptySummary(identity, options.seeds, options.shard);
   if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
   if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
@@ -103,7 +130,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       }
       // Hold at most `threads` seeds waiting beyond those running.
       await queue.onSizeLessThan(threads);
-      const task: SeedTask = { config: options.config, workload: options.workload, seed };
+      const task: SeedTask = {
+        config: options.config,
+        workload: options.workload,
+        seed,
+        ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
+      };
       void queue.add(async () => {
         if (stop) return;
         // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
@@ -114,7 +146,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         const o = (await pool.run(task)) as SeedOutcome;
         addOutcome(summary, o, writeFailure(o, options));
         done++;
-        if (o.status !== 'clean' && options.stopOnFirst === true) stop = true;
+        if (o.status !== 'clean' && options.config.stopOnFirst === true) stop = true;
         options.onOutcome?.(o, done, seeds.length, summary.failed);
       });
     }
@@ -174,6 +206,7 @@ async function freeSeeds(
       config: options.config,
       workload: options.workload,
       seed,
+      ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
       free: options.free,
       workerSet,
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
@@ -186,7 +219,7 @@ async function freeSeeds(
     addOutcome(summary, o, writeFailure(o, options));
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
-    if (o.status !== 'clean' && options.stopOnFirst === true) {
+    if (o.status !== 'clean' && options.config.stopOnFirst === true) {
       if (done < seeds.length) summary.stoppedEarly = true;
       break;
     }

@@ -2,15 +2,22 @@
  * `npusim sweep` from the command line, as a batch user meets it: a merge refuses an incomplete
  * set of shards unless asked (--partial), and then never claims a clean result; a merge refuses
  * the sweep options it would ignore; a file that is not a shard summary is named for what it is;
- * a failures directory is created with its parents; the header names --variant and --free; and
- * after Ctrl-C the summary's exit line is the process's exit code.
+ * a failures directory is created with its parents; the header names every option that chose
+ * the runs (--variant, --free, duration, topology, policy, each --set, bugs, PCT depth,
+ * stop-on-first); a PCT sweep's seed runs as `npusim run` of that seed does; --stop-on-first says
+ * under the by-rule table that runs stopped at their first finding; a shard without a failures
+ * directory is refused before it runs; and after Ctrl-C the summary's exit line is the process's
+ * exit code.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+import { helpText } from '../../src/cli/help.js';
 import { checkOutputDir } from '../../src/cli/output-path.js';
-import { summaryText } from '../../src/cli/sweep-command.js';
-import type { SweepSummary } from '../../src/sweep/summary.js';
+import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-command.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
 import { cliChild } from '../support/cli-child.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -289,7 +296,207 @@ describe('sweep: the failures directory and the header', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1..1  profile fixed  strategy random  1 seed at a time, on one thread',
+      'npusim sweep stress  seeds 1..1  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  1 seed at a time, on one thread',
+    );
+  });
+
+  test('sweep header: names the duration, topology, policy, each --set, the bugs and the profile that chose the runs', async () => {
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1',
+      '--duration',
+      '10us',
+      '--topology',
+      'witherspoon-4',
+      '--policy',
+      'per-gpu',
+      '--profile',
+      'as-shipped',
+      '--set',
+      'gpu.dmaBytes=512',
+      '--bug',
+      'descending-order',
+      '--no-failure-file',
+    ]);
+    // stress finds the descending-order bug in seed 1 (order.atsd-descending).
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'npusim sweep stress  seeds 1..1  duration 10 us  topology witherspoon-4  policy per-gpu  set gpu.dmaBytes=512  bugs: descending-order  profile as-shipped  strategy random  1 seed at a time, on one thread',
+    );
+  });
+
+  test('sweep header: PCT names its depth and that steps are measured per seed; stop-on-first is named; a merge of the shards prints the same header', () => {
+    const sweep = {
+      ...shard(1, 2).sweep,
+      params: { durationTicks: 30_000_000, topology: 'witherspoon-6', policy: 'per-socket' },
+      bugs: ['single-flush'],
+      strategy: 'pct',
+      pctDepth: 2,
+      stopOnFirst: true,
+      set: [{ path: 'tenants[0].pageSizes', value: ['2M'] }],
+    };
+    const expected =
+      `npusim sweep stress  seeds 1..8  shards 1,2 of 2  duration 30 us  topology witherspoon-6  policy per-socket  set 'tenants[0].pageSizes=["2M"]'  ` +
+      'bugs: single-flush  profile fixed  strategy pct depth 2 (steps measured per seed)  stop-on-first';
+    const merged = mergeSummaries([
+      { summary: shard(1, 2, { sweep }), where: 'a' },
+      { summary: shard(2, 2, { sweep }), where: 'b' },
+    ]);
+    expect(summaryText(merged, undefined, { interrupted: false }).split('\n')[0]).toBe(expected);
+  });
+});
+
+describe('sweep --strategy pct: each seed measures its own steps', () => {
+  /** A bug PCT finds in every seed within 10 us, so each seed leaves a failure file with its digest. */
+  const PCT = [
+    'tce-storm',
+    '--bug',
+    'tce-kill-no-advance',
+    '--duration',
+    '10us',
+    '--strategy',
+    'pct',
+    '--pct-depth',
+    '2',
+  ];
+  const digestOf = (file: string | null) =>
+    (JSON.parse(readFileSync(file!, 'utf8')) as { digest: string }).digest;
+
+  test('sweep pct: seed 2 of --seeds 1..2 runs exactly as `npusim run --seed 2 --strategy pct` does (the same digest), alone in its shard too, and the shards merge into the whole', async () => {
+    const dir = testTempDir('npusim-sweep-pct-');
+    const sweep = async (where: string, ...more: string[]) => {
+      const r = await cli([
+        'sweep',
+        ...PCT,
+        '--seeds',
+        '1..2',
+        '--jobs',
+        '1',
+        '--failures',
+        join(dir, where),
+        '--json',
+        ...more,
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      return { summary: JSON.parse(r.stdout) as SweepSummary, stderr: r.stderr };
+    };
+    const whole = await sweep('whole');
+    expect(whole.summary.failures.map((f) => f.seed)).toEqual([1, 2]);
+    const run = await cli(['run', ...PCT, '--seed', '2', '--inline', '--no-failure-file', '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const runDigest = (JSON.parse(run.stdout) as { digest: string }).digest;
+    expect(digestOf(whole.summary.failures[1]!.file)).toBe(runDigest);
+
+    // No claim of one measurement for all seeds; the first seed's n and k, labelled as its own.
+    expect(whole.stderr).toContain(
+      'npusim: strategy pct depth 2: each seed measures its own n (agents) and k',
+    );
+    expect(whole.stderr).not.toContain('measured on seed');
+    expect(whole.stderr).toMatch(
+      /npusim: strategy pct depth 2, for example seed 1 \(each seed measures its own\): n = \d+ agents, k = \d+ scheduling steps/,
+    );
+    expect(whole.summary.sweep).toMatchObject({ strategy: 'pct', pctDepth: 2 });
+
+    // Shard 2 of 2 holds seed 2 alone: the same run again; the two shards merge into the whole.
+    const one = await sweep('s1', '--shard', '1/2');
+    const two = await sweep('s2', '--shard', '2/2');
+    expect(digestOf(two.summary.failures[0]!.file)).toBe(runDigest);
+    const merged = await cli(['sweep', '--merge', join(dir, 's1'), join(dir, 's2'), '--json']);
+    expect(merged.code, merged.stderr).toBe(1);
+    const strip = (s: SweepSummary) => ({
+      ...s,
+      wallMs: 0,
+      shards: null,
+      failures: s.failures.map((f) => ({ ...f, file: null })),
+      exitCode: 0,
+    });
+    expect(strip(JSON.parse(merged.stdout) as SweepSummary)).toEqual(strip(whole.summary));
+    expect(one.summary.sweep).toEqual(two.summary.sweep);
+  });
+});
+
+describe('sweep --stop-on-first: both effects said', () => {
+  test('stop-on-first: the by-rule table says runs stopped at their first finding, and only then', () => {
+    const failing = (stopOnFirst: boolean) =>
+      summaryText(
+        shard(1, 1, {
+          shards: null,
+          sweep: { ...shard(1, 1).sweep, stopOnFirst },
+          failed: 1,
+          clean: 7,
+          byRule: {
+            'order.atsd-released-early': { seeds: 1, firstSeed: 3, earliestTick: 5, earliestSeed: 3 },
+          },
+          worstExitCode: 1,
+        }),
+        undefined,
+        { interrupted: false },
+      );
+    const lines = failing(true).split('\n');
+    const row = lines.findIndex((l) => l.includes('order.atsd-released-early'));
+    expect(lines[row + 1]).toBe(
+      '            runs stopped at their first finding (--stop-on-first): rules that would have fired later in a run are not counted',
+    );
+    expect(failing(false)).not.toContain(STOPPED_RUNS_NOTE);
+  });
+
+  test('stop-on-first: a real sweep says so under its table and in its header', async () => {
+    const r = await cli([
+      'sweep',
+      'tce-storm',
+      '--bug',
+      'tce-kill-no-advance',
+      '--seeds',
+      '1',
+      '--duration',
+      '10us',
+      '--stop-on-first',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout.split('\n')[0]).toContain('  strategy random  stop-on-first  1 seed at a time');
+    expect(r.stdout).toContain(`\n            ${STOPPED_RUNS_NOTE}\n`);
+  });
+
+  test('stop-on-first: `sweep --help` gives both effects (each run ends at its first finding; no seed after the first failing one); `run --help` only its own', () => {
+    const flat = (t: string) => t.replace(/\s+/g, ' ');
+    const sweep = flat(helpText('sweep'));
+    expect(sweep).toContain(
+      "--stop-on-first two effects: each seed's run ends at the end of the tick of its first violation or liveness failure",
+    );
+    expect(sweep).toContain('no seed is handed out after the first failing one');
+    expect(sweep).toContain('rule that would have fired later in a run');
+    const run = flat(helpText('run'));
+    expect(run).toContain(
+      '--stop-on-first end a run at the end of the tick of its first violation or liveness failure',
+    );
+    expect(run).not.toContain('handed out');
+  });
+});
+
+describe('sweep --shard: a failures directory to leave the summary in', () => {
+  test('shard: --no-failure-file with --shard is refused with exit 2 before any run, naming both and why', async () => {
+    const args = [
+      'sweep',
+      'stress',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '5us',
+      '--shard',
+      '1/2',
+      '--no-failure-file',
+    ];
+    // Refused by the parser, which does no I/O and starts nothing.
+    expect(() => parseCli(args)).toThrow(ConfigError);
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'npusim: --no-failure-file: Expected no --no-failure-file with --shard (a shard leaves its summary in its failures directory for `npusim sweep --merge`; give --failures DIR, or leave it out for ./npusim-failures), got both\n' +
+        'Run `npusim --help` for usage.\n',
     );
   });
 });

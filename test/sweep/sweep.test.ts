@@ -1,7 +1,8 @@
 /**
  * Sweeps on a piscina pool: the union of the shards of a range is the unsharded summary, shard
- * summaries of different sweeps are refused, a merge knows which shards it lacks, a file that is
- * not a shard summary is named for what it is, and seed ranges and shards are parsed strictly.
+ * summaries of different sweeps are refused (the identity names the PCT depth and each --set), a
+ * merge knows which shards it lacks, a file that is not a shard summary is named for what it is,
+ * and seed ranges and shards are parsed strictly.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import {
   readSummary,
   type SweepSummary,
 } from '../../src/sweep/summary.js';
-import { runSweep } from '../../src/sweep/sweep.js';
+import { runSweep, sweepIdentity } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -65,15 +66,17 @@ describe('sweep', () => {
 
   test('sweep: --stop-on-first hands out no more seeds once one fails', async () => {
     const s = await runSweep({
-      config,
+      config: { ...config, stopOnFirst: true },
       workload: w,
       seeds: parseSeedRange('1..50'),
       jobs: 1,
-      stopOnFirst: true,
     });
     expect(s.failed).toBe(1);
     expect(s.ran).toBeLessThan(50);
     expect(s.stoppedEarly).toBe(true);
+    // One setting, named in the identity: a merge knows the shard stopped on purpose.
+    expect(s.sweep.stopOnFirst).toBe(true);
+    expect(mergeGaps([{ summary: s, where: 's' }]).stopped).toEqual([]);
   });
 
   test('sweep: a seed waiting for a thread when Ctrl-C comes does not start, and the sweep says it stopped early', async () => {
@@ -91,6 +94,23 @@ describe('sweep', () => {
     });
     expect(s.ran).toBe(1);
     expect(s.stoppedEarly).toBe(true);
+  });
+
+  test('sweep identity: names the PCT depth and each --set (a merge refuses shards that differ in them), and only when given', () => {
+    const plain = sweepIdentity(config);
+    expect(plain.strategy).toBe('random');
+    expect(Object.keys(plain)).not.toContain('pctDepth');
+    expect(Object.keys(plain)).not.toContain('set');
+    const set = [{ path: 'gpu.dmaBytes', value: 512 }];
+    expect(sweepIdentity({ ...config, set }, 2)).toMatchObject({ strategy: 'pct', pctDepth: 2, set });
+    expect(sweepIdentity(config, 2)).not.toEqual(sweepIdentity(config, 3));
+  });
+
+  test('sweep pct: a configuration whose PCT steps were measured already is refused (each seed measures its own)', async () => {
+    const measured = { ...config, strategy: { kind: 'pct' as const, depth: 2, steps: [10], agents: 3 } };
+    await expect(
+      runSweep({ config: measured, workload: w, seeds: parseSeedRange('1'), jobs: 1, pctDepth: 2 }),
+    ).rejects.toThrow(/expected no config.strategy with pctDepth/);
   });
 
   test('sweep --merge: refuses no summary, a shard given twice, or a shard of another sweep, naming it', () => {
