@@ -11,9 +11,12 @@
  * includes that seed (1 when S itself fails); none within CAP seeds is `>CAP`. Done from STARTS
  * starts (0, 1000, 2000, ...) and reported as the median, per strategy:
  *   random       the default strategy (every choice drawn from the seed);
- *   pct d=1..3   PCT at depth d, set up as `npusim sweep --strategy pct` sets it up: one measuring
- *                run (src/repro/pct-setup.ts `preparePct`) on the walk's first seed gives n and
- *                k, and every seed of the walk uses them.
+ *   pct d=1..3   PCT at depth d: one measuring run (src/repro/pct-setup.ts `preparePct`) on the
+ *                walk's first seed gives n and k, and every seed of the walk uses them. That was
+ *                `npusim sweep --strategy pct`'s rule until 5b9f3d5; a sweep now measures each
+ *                seed's own (so seed N runs what `npusim run --seed N --strategy pct` runs), which
+ *                doubles its runs; the walk keeps one measurement, so its figures compare with
+ *                those bench/README.md quotes.
  * Beside each median, the median simulated time of the failing seed's first finding: whether a
  * strategy gets to the bug sooner within a run.
  *
@@ -242,9 +245,7 @@ function printTables(
     `explore: seeds until the first failure of the switch's rule, median of walks from seeds ${starts.join(', ')} ` +
       `(at most ${cap} seeds each); in brackets the median simulated time of that first finding`,
   );
-  out.push(
-    'inline, --stop-on-first; PCT measured once per walk on its first seed (as npusim sweep --strategy pct)',
-  );
+  out.push('inline, --stop-on-first; PCT measured once per walk, on its first seed');
   // Column widths from the longest names, so a new switch or workload never runs into the next column.
   const bugW = Math.max(25, ...figures.map((f) => f.bug.length + 2));
   const wlW = Math.max(18, ...figures.map((f) => f.workload.length + 2));
