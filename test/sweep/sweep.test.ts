@@ -36,11 +36,13 @@ const comparable = (s: SweepSummary) => ({ ...s, wallMs: 0, shards: null });
 describe('sweep', () => {
   test('sweep: the union of --shard 1/3, 2/3 and 3/3 equals the unsharded summary', async () => {
     const dir = testTempDir('npusim-sweep-');
-    const seeds = parseSeedRange('1..9');
+    // Six seeds, two per shard: seed 7 runs clean here and the others fail, so the merge joins both.
+    const seeds = parseSeedRange('4..9');
     const whole = await runSweep({ config, workload: w, seeds, jobs: 2, failuresDir: join(dir, 'all') });
-    expect(whole.ran).toBe(9);
+    expect(whole.ran).toBe(6);
     expect(whole.failed).toBeGreaterThan(0);
-    expect(whole.clean + whole.failed).toBe(9);
+    expect(whole.clean).toBeGreaterThan(0);
+    expect(whole.clean + whole.failed).toBe(6);
     expect(readdirSync(join(dir, 'all')).filter((f) => f.endsWith('.json'))).toHaveLength(whole.failed);
     const parts = [];
     for (const k of [1, 2, 3]) {
@@ -53,7 +55,7 @@ describe('sweep', () => {
         jobs: 2,
         failuresDir: join(dir, `s${k}`),
       });
-      expect(s.ran).toBe(3);
+      expect(s.ran).toBe(2);
       parts.push({ summary: s, where: `shard ${k}` });
     }
     const merged = mergeSummaries(parts);
