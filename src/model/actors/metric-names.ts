@@ -91,6 +91,13 @@ export const LATER_COUNTERS = [
   'gpu.resetsRun',
   'gpu.sbr',
   'shootdown.inFlightAtEnd',
+  /**
+   * Pages a migration left where they were because the target socket could give no page of their
+   * size (migrate_pages' -ENOMEM; actors/coordinator/page-lifecycle.ts).
+   */
+  'pages.migrateFailedNoMemory',
+  /** Pages a munmap's refault mapped off their home socket, which was full (zonelist fallback). */
+  'pages.mappedOffHome',
   /** Violations an actor's oracle counted beyond the ones it kept (actor-report.ts). */
   'violations.notKept',
 ] as const;

@@ -70,17 +70,47 @@ export interface PhysRegionOptions {
 }
 
 /**
+ * Pages of one size promised by `PhysPages.reserve`, to be taken later with `take`: the memory
+ * migrate_pages has secured on the target node before it unmaps anything (its `get_new_page`
+ * comes first), held while the old frames are shot down. Only the count is promised, not which
+ * frames: `take` hands out the frames a plain allocation would hand out at that moment.
+ */
+export class PageReservation {
+  /** Pages promised and not yet taken (0 once taken or cancelled). */
+  pages: number;
+  open = true;
+  constructor(
+    readonly region: PhysPages,
+    readonly sizeBytes: PageSize,
+    pages: number,
+  ) {
+    this.pages = pages;
+  }
+}
+
+/**
  * Physical page allocator with epochs.
  *
  * Allocation is a bump pointer per region plus a LIFO free list per page size: a freed frame is
  * the first one handed out again, which is deliberately the worst case for use-after-free (the
  * kernel's per-CPU page lists behave much the same: hot pages are reused first).
+ *
+ * Reservations (`reserve`, `take`, `cancel`) promise pages now and hand them out later, so a
+ * caller can know before it starts (a migration: before any unmap) that the pages will be there.
+ * Every allocation keeps every reservation outstanding satisfiable, whatever order they are taken
+ * in: `allocate` refuses (ENOMEM) a page that some reservation counts on, and `reserve` promises
+ * only what is sure to fit (`fits`). With no reservation outstanding `allocate` is exactly the
+ * bump-and-free-list allocator above, so a run that never reserves hands out the same frames.
  */
 export class PhysPages {
   private readonly pages = new Map<number, PhysPageState>();
   private readonly freeLists = new Map<PageSize, number[]>();
   private bump: number;
   private readonly end: number;
+  /** Per page size (PAGE_SIZES order): pages promised by open reservations, and those reservations. */
+  private readonly reservedPages = [0, 0, 0];
+  private readonly reservations = [0, 0, 0];
+  private openReservations = 0;
   readonly region: Readonly<PhysRegionOptions>;
   /** Counters for reports. */
   readonly stats = { allocations: 0, frees: 0, pinRefusals: 0 };
@@ -101,19 +131,148 @@ export class PhysPages {
     for (const s of PAGE_SIZES) this.freeLists.set(s, []);
   }
 
-  /** Allocate one page of `sizeBytes`; throws ModelRefusal('ENOMEM') when the region is exhausted. */
+  /** Allocate one page of `sizeBytes`; throws ModelRefusal('ENOMEM') when the region has none to give. */
   allocate(sizeBytes: PageSize, owner: string): PhysPageState {
-    const list = this.freeLists.get(sizeBytes);
-    assert(list !== undefined, `no free list for page size ${sizeBytes}`);
+    const page = this.tryAllocate(sizeBytes, owner);
+    if (page === undefined) {
+      throw new ModelRefusal(
+        'ENOMEM',
+        `Expected a free ${pageSizeName(sizeBytes)} page in region ${hex(this.region.baseAddr)}+${hex(this.region.sizeBytes)}, got none (bump at ${hex(this.bump)}${this.openReservations > 0 ? `, ${this.openReservations} reservations open` : ''})`,
+      );
+    }
+    return page;
+  }
+
+  /**
+   * Allocate one page of `sizeBytes`, or undefined when the region has none to give: none left, or
+   * the one left is promised to a reservation (the page allocator's watermark, in effect).
+   */
+  tryAllocate(sizeBytes: PageSize, owner: string): PhysPageState | undefined {
+    if (this.openReservations > 0) {
+      // Whether every reservation still fits once this page is gone: from the free list (one page
+      // fewer there for them), or from the bump region (the bump moves past this page).
+      const free = this.freeListOf(sizeBytes).length;
+      if (free > 0 ? !this.fits(sizeBytes, 1, 0, this.bump) : !this.fitsAfterBump(sizeBytes))
+        return undefined;
+    }
+    return this.take1(sizeBytes, owner);
+  }
+
+  /**
+   * Promise `pages` pages of `sizeBytes` (0 is allowed), or undefined when they are not sure to
+   * be there whatever else is allocated meanwhile (ENOMEM, as migrate_pages' get_new_page).
+   */
+  reserve(sizeBytes: PageSize, pages: number): PageReservation | undefined {
+    assert(Number.isInteger(pages) && pages >= 0, `reserve of ${pages} pages`);
+    if (!this.fits(sizeBytes, pages, 1, this.bump)) return undefined;
+    const i = PAGE_SIZES.indexOf(sizeBytes);
+    this.reservedPages[i]! += pages;
+    this.reservations[i]! += 1;
+    this.openReservations++;
+    return new PageReservation(this, sizeBytes, pages);
+  }
+
+  /** The most pages of `sizeBytes` that `reserve` would promise now (0 when not even one). */
+  reservable(sizeBytes: PageSize): number {
+    if (!this.fits(sizeBytes, 1, 1, this.bump)) return 0;
+    // fits() only gets harder as pages grow: the largest that fits, by bisection.
+    let lo = 1;
+    let hi = this.freeListOf(sizeBytes).length + Math.floor((this.end - this.bump) / sizeBytes) + 1;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.fits(sizeBytes, mid, 1, this.bump)) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Take every page still promised by `r`, one after another (no other allocation between them,
+   * which `fits` counts on), and close it. The frames are those plain allocations would give now.
+   */
+  take(r: PageReservation, owner: string): PhysPageState[] {
+    this.close(r);
+    const out: PhysPageState[] = [];
+    for (let k = 0; k < r.pages; k++) {
+      const page = this.take1(r.sizeBytes, owner);
+      if (page === undefined) {
+        throw new AssertionFailure(
+          `reserved ${pageSizeName(r.sizeBytes)} page ${k + 1} of ${r.pages} missing in region ${hex(this.region.baseAddr)} (bump at ${hex(this.bump)})`,
+        );
+      }
+      out.push(page);
+    }
+    r.pages = 0;
+    return out;
+  }
+
+  /** Give back what `r` still promises. */
+  cancel(r: PageReservation): void {
+    this.close(r);
+    r.pages = 0;
+  }
+
+  private close(r: PageReservation): void {
+    if (r.region !== this || !r.open) throw new AssertionFailure('a reservation taken twice or elsewhere');
+    const i = PAGE_SIZES.indexOf(r.sizeBytes);
+    this.reservedPages[i]! -= r.pages;
+    this.reservations[i]! -= 1;
+    this.openReservations--;
+    r.open = false;
+  }
+
+  /**
+   * Whether every open reservation, with `extraPages` more pages and `extraReservations` more
+   * reservations of `size`, is sure to be met with the bump pointer at `bump`, whatever order they
+   * are taken in and whatever is freed meanwhile (frees only help).
+   *
+   * Per size, the pages the free list cannot cover must come from the bump region. With one such
+   * size the answer is exact: its first page at the next boundary of its size, the rest after it.
+   * With several, pages of different sizes may interleave, and each reservation's first page from
+   * the bump region may have to skip to its size's boundary: at most (size - 64K) bytes lost per
+   * reservation that takes from it (a reservation's pages are taken together, `take`).
+   */
+  private fits(size: PageSize, extraPages: number, extraReservations: number, bump: number): boolean {
+    let sizes = 0;
+    let bytes = 0;
+    let only = 0;
+    let onlyPages = 0;
+    for (let i = 0; i < PAGE_SIZES.length; i++) {
+      const s = PAGE_SIZES[i]!;
+      const mine = s === size;
+      const fromBump = this.reservedPages[i]! + (mine ? extraPages : 0) - this.freeListOf(s).length;
+      if (fromBump <= 0) continue;
+      const takers = Math.min(this.reservations[i]! + (mine ? extraReservations : 0), fromBump);
+      sizes++;
+      only = s;
+      onlyPages = fromBump;
+      bytes += fromBump * s + takers * (s - PAGE_64K);
+    }
+    if (sizes === 0) return true;
+    if (sizes === 1) return Math.ceil(bump / only) * only + onlyPages * only <= this.end;
+    return bump + bytes <= this.end;
+  }
+
+  /** Whether one page of `size` fits past the bump, and every reservation after it. */
+  private fitsAfterBump(size: PageSize): boolean {
+    const next = Math.ceil(this.bump / size) * size + size;
+    return next <= this.end && this.fits(size, 0, 0, next);
+  }
+
+  private freeListOf(size: PageSize): number[] {
+    const list = this.freeLists.get(size);
+    // An `if` rather than assert(): assert's message (a template) would be built on every call.
+    if (list === undefined) throw new AssertionFailure(`no free list for page size ${size}`);
+    return list;
+  }
+
+  /** The allocation itself: the last page freed of this size, else the next one at the bump. */
+  private take1(sizeBytes: PageSize, owner: string): PhysPageState | undefined {
+    const list = this.freeListOf(sizeBytes);
     let base = list.pop();
     if (base === undefined) {
       const aligned = Math.ceil(this.bump / sizeBytes) * sizeBytes;
-      if (aligned + sizeBytes > this.end) {
-        throw new ModelRefusal(
-          'ENOMEM',
-          `Expected a free ${pageSizeName(sizeBytes)} page in region ${hex(this.region.baseAddr)}+${hex(this.region.sizeBytes)}, got none (bump at ${hex(this.bump)})`,
-        );
-      }
+      if (aligned + sizeBytes > this.end) return undefined;
       base = aligned;
       this.bump = aligned + sizeBytes;
     }
@@ -350,10 +509,19 @@ export class PageTables {
   /**
    * Migration (e.g. NUMA balancing to GPU RAM): allocate a new frame of the same size, clear the old
    * PTE and install the new one. Returns the old PTE: its frame must be shot down before it is freed.
+   * The new frame comes first, as in migrate_pages (`get_new_page` before `try_to_unmap`): when
+   * `target` has none (ModelRefusal ENOMEM) the page stays mapped where it was.
    */
   migrate(lpid: Lpid, pid: Pid, va: VirtAddr, owner: string, now: Tick, target: PhysPages = this.phys): Pte {
+    const current = this.find(lpid, pid)?.lookup(va)?.pte;
+    if (current === undefined || current.va !== va) {
+      throw new ModelRefusal(
+        'EINVAL',
+        `Expected a leaf PTE at ${hex(va)} in lpid ${lpid} pid ${pid}, got ${current === undefined ? 'none' : `one at ${hex(current.va)}`}`,
+      );
+    }
+    const fresh = target.allocate(current.sizeBytes, owner);
     const old = this.unmap(lpid, pid, va);
-    const fresh = target.allocate(old.sizeBytes, owner);
     const pte: Pte = {
       va,
       pa: fresh.base,

@@ -7,15 +7,24 @@
  *   2. mmio_invalidate: a shootdown (shootdown-runner.ts) on every NPU of the process;
  *   3. only then free the old frames (PAGE_FREE to every chip: the epoch moves on) and map fresh
  *      ones at the same addresses (PTE_SET), on the home socket or, for a migration, the other one.
+ * A migration secures its new frames before step 1, as migrate_pages calls get_new_page before it
+ * unmaps anything: the target socket's allocator reserves them at the request. A page the target
+ * cannot give (its RAM full: -ENOMEM) is not migrated: it stays mapped where it is, nothing is
+ * cleared or shot down for it, and `pages.migrateFailedNoMemory` counts it. Like migrate_pages,
+ * which stops at the first -ENOMEM, the pages before it in the range still migrate. A munmap's
+ * fresh frame is the next fault's: on the home socket, or when that is full, the next socket that
+ * has one (the page allocator's zonelist fallback; `pages.mappedOffHome`). Neither touches a run
+ * whose sockets never fill: the frames are allocated where and when they always were.
  * Bug switches break exactly one of these steps (scenario/bugs.ts): `free-before-shootdown` frees
  * at step 1. The oracle's order rules hear every unmap, free and shootdown step. The kernel cannot
  * know whether a GPU translated a page, so every GPU of the process counts as having translated
  * every page it maps (`translation.made` at map time).
  */
 
+import { AssertionFailure } from '../../../core/errors.js';
 import type { ShootdownInFlight } from '../../check/rules/liveness-rules.js';
 import { hostRam } from '../../host/host-ram.js';
-import { PAGE_64K, type PhysPages } from '../../host/page-table.js';
+import { PAGE_64K, type PageReservation, type PhysPages } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
 import type { Shootdown } from '../../host/shootdown.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
@@ -38,6 +47,10 @@ interface HostOp {
   firstPage: number;
   pages: number;
   migrate: boolean;
+  /** The socket whose RAM gives the new frames: the home socket, or the other one for a migration. */
+  target: number;
+  /** A migration's new frames on `target`, reserved at the request (none for pages already there). */
+  reservation: PageReservation | undefined;
   startedAt: number;
   phase: 'clearing' | 'shootdown';
   clearsPending: number;
@@ -117,7 +130,24 @@ export class PageLifecycle {
       );
       return;
     }
-    for (const k of keys) this.busy.add(k);
+    const sockets = this.env.world.topology.sockets.length;
+    const target = r.migrate ? (proc.homeSocket + 1) % sockets : proc.homeSocket;
+    let pages = r.pages;
+    let reservation: PageReservation | undefined;
+    if (r.migrate) {
+      ({ pages, reservation } = this.reserveMigration(proc, firstPage, r.pages, target));
+      if (pages < r.pages) this.env.counters.add('pages.migrateFailedNoMemory', r.pages - pages);
+      if (pages === 0) {
+        // migrate_pages returned -ENOMEM before unmapping anything: done, nothing moved.
+        ctx.send(
+          this.env.toChip[requester]!,
+          lifecycle.UnmapDoneMsg.encode({ thread: r.thread, refused: false }),
+          HEADER_BYTES,
+        );
+        return;
+      }
+    }
+    for (let i = 0; i < pages; i++) this.busy.add(keys[i]!);
     const id = this.nextOp;
     this.nextOp = (this.nextOp % (TAG_SPAN - 1)) + 1;
     const op: HostOp = {
@@ -125,13 +155,15 @@ export class PageLifecycle {
       thread: r.thread,
       proc,
       firstPage,
-      pages: r.pages,
+      pages,
       migrate: r.migrate,
+      target,
+      reservation,
       requester,
       startedAt: ctx.now,
       phase: 'clearing',
       clearsPending: proc.npus.length,
-      oldPages: Array.from({ length: r.pages }, (_, i) => this.frames[proc.index]![firstPage + i]!),
+      oldPages: Array.from({ length: pages }, (_, i) => this.frames[proc.index]![firstPage + i]!),
       freed: false,
     };
     this.ops.set(id, op);
@@ -140,10 +172,44 @@ export class PageLifecycle {
     for (const npu of proc.npus) {
       ctx.send(
         this.env.toChip[npu]!,
-        lifecycle.PteClearMsg.encode({ op: id, lpid: proc.lpid, pid: proc.pid, va, pages: r.pages }),
+        lifecycle.PteClearMsg.encode({ op: id, lpid: proc.lpid, pid: proc.pid, va, pages }),
         HEADER_BYTES,
       );
     }
+  }
+
+  /**
+   * The new frames a migration of `n` pages from `firstPage` needs on `target`, reserved now: one
+   * for each page not already there (a page already on the target is freed and mapped again in
+   * place, which needs no more memory). When the target cannot promise them all, the pages up to
+   * the first it cannot give (migrate_pages stops at -ENOMEM); `pages` says how many migrate.
+   */
+  private reserveMigration(
+    proc: ProcessInfo,
+    firstPage: number,
+    n: number,
+    target: number,
+  ): { pages: number; reservation: PageReservation | undefined } {
+    const ram = this.ram[target]!;
+    const size = proc.pageSizeBytes;
+    const frames = this.frames[proc.index]!;
+    let need = 0;
+    for (let i = 0; i < n; i++) if (this.ramOf(frames[firstPage + i]!) !== ram) need++;
+    if (need === 0) return { pages: n, reservation: undefined };
+    const all = ram.reserve(size, need);
+    if (all !== undefined) return { pages: n, reservation: all };
+    const most = ram.reservable(size);
+    let pages = 0;
+    let got = 0;
+    for (; pages < n; pages++) {
+      if (this.ramOf(frames[firstPage + pages]!) === ram) continue;
+      if (got === most) break;
+      got++;
+    }
+    if (got === 0) return { pages, reservation: undefined };
+    const some = ram.reserve(size, got);
+    if (some === undefined) throw new AssertionFailure(`coordinator: ${got} reservable pages refused`);
+    return { pages, reservation: some };
   }
 
   /** The process an UNMAP_REQUEST names (by pid, checked against its LPID). */
@@ -267,8 +333,6 @@ export class PageLifecycle {
     const pr = op.proc;
     const world = this.env.world;
     const tenant = world.tenants[pr.tenant]!.id;
-    const sockets = world.topology.sockets.length;
-    const target = op.migrate ? (pr.homeSocket + 1) % sockets : pr.homeSocket;
     for (let i = 0; i < op.pages; i++) {
       const old = op.oldPages[i]!;
       const freed = this.ramOf(old).free(old);
@@ -283,8 +347,9 @@ export class PageLifecycle {
       for (const e of this.env.toChip)
         ctx.send(e, lifecycle.PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
     }
+    const frames = op.migrate ? this.migrationFrames(op, tenant) : this.refaultFrames(op, tenant);
     for (let i = 0; i < op.pages; i++) {
-      const fresh = this.ram[target]!.allocate(pr.pageSizeBytes, tenant).base;
+      const fresh = frames[i]!;
       const k = op.firstPage + i;
       this.frames[pr.index]![k] = fresh;
       this.env.counters.add(C.pagesMapped);
@@ -302,6 +367,41 @@ export class PageLifecycle {
       const chips = pr.npus.includes(home) ? pr.npus : [...pr.npus, home];
       for (const npu of chips) ctx.send(this.env.toChip[npu]!, pte, HEADER_BYTES);
     }
+  }
+
+  /**
+   * A migration's new frames, in page order, once the old ones are free: those reserved at the
+   * request, then one for each page that was already on the target (its own frame, just freed,
+   * is there for it). All from the target, one after another, as the allocations always were.
+   */
+  private migrationFrames(op: HostOp, tenant: string): PhysAddr[] {
+    const ram = this.ram[op.target]!;
+    const out: PhysAddr[] = [];
+    if (op.reservation !== undefined) for (const p of ram.take(op.reservation, tenant)) out.push(p.base);
+    while (out.length < op.pages) out.push(ram.allocate(op.proc.pageSizeBytes, tenant).base);
+    return out;
+  }
+
+  /**
+   * A munmap's fresh frames, in page order: each from the home socket, or when it has none to give
+   * (full, or what is left promised to migrations) from the next socket that has one, as the page
+   * allocator falls back along its zonelist. There always is one: every old frame was just freed.
+   */
+  private refaultFrames(op: HostOp, tenant: string): PhysAddr[] {
+    const pr = op.proc;
+    const size = pr.pageSizeBytes;
+    const sockets = this.ram.length;
+    const out: PhysAddr[] = [];
+    for (let i = 0; i < op.pages; i++) {
+      let page = this.ram[op.target]!.tryAllocate(size, tenant);
+      for (let d = 1; page === undefined && d < sockets; d++) {
+        page = this.ram[(op.target + d) % sockets]!.tryAllocate(size, tenant);
+        if (page !== undefined) this.env.counters.add('pages.mappedOffHome');
+      }
+      if (page === undefined) throw new AssertionFailure(`coordinator: no socket gives a freed page again`);
+      out.push(page.base);
+    }
+    return out;
   }
 
   private ramOf(pa: number): PhysPages {

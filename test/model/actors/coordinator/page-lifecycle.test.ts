@@ -1,0 +1,181 @@
+/**
+ * The coordinator's page lifecycle when a migration's target socket is full (migrate_pages'
+ * -ENOMEM): the new frame is secured before anything is unmapped, so a page the target cannot give
+ * stays mapped where it was, no PTE_CLEAR or shootdown is issued for it, and
+ * `pages.migrateFailedNoMemory` counts it. Driven by hand in one thread (no runtime), then the
+ * whole machine inline on the workload that used to crash.
+ */
+import { describe, expect, test } from 'vitest';
+import { runSimulation } from '../../../../src/api/run-simulation.js';
+import type { ActorContext } from '../../../../src/model/actors/actor.js';
+import { CoordinatorEnv } from '../../../../src/model/actors/coordinator/coordinator-env.js';
+import { PageLifecycle } from '../../../../src/model/actors/coordinator/page-lifecycle.js';
+import { Counters } from '../../../../src/model/actors/counters.js';
+import { buildWorld, type World } from '../../../../src/model/actors/world.js';
+import { Oracle } from '../../../../src/model/check/oracle.js';
+import type { OracleEvent } from '../../../../src/model/check/oracle-events.js';
+import { PAGE_1G } from '../../../../src/model/host/page-table.js';
+import { K } from '../../../../src/model/protocol/kinds.js';
+import {
+  PteClearMsg,
+  UnmapDoneMsg,
+  UnmapRequestMsg,
+} from '../../../../src/model/protocol/messages/page-lifecycle.js';
+import { newMessage, type SendFields } from '../../../../src/model/protocol/sim-message.js';
+import type { RunConfig } from '../../../../src/model/scenario/run-config.js';
+import { parseParams } from '../../../../src/model/scenario/workload-params.js';
+
+/**
+ * A Redbud whose every process maps 127 1G pages: each socket's 256 GiB holds its two processes'
+ * 254 pages and 2 free 1G frames (no TCE pages). A migration goes to the other socket.
+ */
+function fullConfig(extra: Record<string, unknown> = {}, tcePagesPerGpu = 0): RunConfig {
+  const params = {
+    topology: 'witherspoon-4',
+    tenants: [
+      {
+        name: 'vm1',
+        lpid: 1,
+        groups: 'all',
+        processesPerGpu: 1,
+        pagesPerProcess: 127,
+        pageSizes: ['1G'],
+        tcePagesPerGpu,
+      },
+    ],
+    ...extra,
+  };
+  return { workload: 'full-socket', seed: 1, bugs: [], params: parseParams(params, 'full-socket') };
+}
+
+interface Sent {
+  edge: number;
+  fields: SendFields;
+}
+
+/** A coordinator's page lifecycle alone, its sends and oracle events kept. */
+function harness(world: World) {
+  const oracle = new Oracle();
+  const events: OracleEvent[] = [];
+  const observe = oracle.observe.bind(oracle);
+  oracle.observe = (ev: OracleEvent) => {
+    events.push(ev);
+    return observe(ev);
+  };
+  const counters = new Counters();
+  const env = new CoordinatorEnv(world.coordinator, world, counters, oracle);
+  const histogram = { record: () => {}, count: 0 };
+  const lifecycle = new PageLifecycle(env, histogram, histogram);
+  const sent: Sent[] = [];
+  const ctx: ActorContext = {
+    now: 1000,
+    self: world.coordinator,
+    chooser: {
+      choose: () => {
+        throw new Error('no choice expected');
+      },
+    },
+    send: (edge, fields) => {
+      sent.push({ edge, fields: { ...fields } });
+      return 0;
+    },
+    schedule: () => {},
+  };
+  events.length = 0; // the initial mappings
+  /** Chip `socket`'s CPU thread asks to munmap or migrate pages of process `proc`. */
+  const request = (proc: number, firstPage: number, pages: number, migrate: boolean) => {
+    const pr = world.processes[proc]!;
+    const m = Object.assign(
+      newMessage(),
+      UnmapRequestMsg.encode({
+        thread: 0,
+        lpid: pr.lpid,
+        pid: pr.pid,
+        va: pr.vaBase + firstPage * pr.pageSizeBytes,
+        pages,
+        migrate,
+      }),
+      { source: world.chipActor[pr.homeSocket]! },
+    );
+    sent.length = 0;
+    events.length = 0;
+    lifecycle.onUnmapRequest(m, ctx);
+  };
+  const decoded = (kind: number) =>
+    sent.filter((s) => s.fields.kind === kind).map((s) => Object.assign(newMessage(), s.fields));
+  return { lifecycle, counters, env, sent, events, request, decoded };
+}
+
+describe('page lifecycle: a migration to a full socket', () => {
+  test('the world of the test leaves two free 1G frames per socket', () => {
+    const world = buildWorld(fullConfig());
+    expect(world.processes.map((p) => p.homeSocket)).toEqual([0, 0, 1, 1]);
+    expect(world.processes.every((p) => p.pageSizeBytes === PAGE_1G)).toBe(true);
+  });
+
+  test('pages the target cannot give stay mapped where they are, unshot, and are counted', () => {
+    const world = buildWorld(fullConfig());
+    const h = harness(world);
+    const [p2, p3] = [world.processes[2]!, world.processes[3]!];
+
+    // Three pages of process 2 (socket 1) to socket 0, which has room for two: the first two
+    // migrate (migrate_pages stops at the first -ENOMEM), the third stays.
+    h.request(2, 0, 3, true);
+    const clears = h.decoded(K.PTE_CLEAR).map((m) => PteClearMsg.decode(m));
+    expect(clears.length).toBe(p2.npus.length);
+    for (const c of clears) expect(c.pages).toBe(2);
+    expect(h.decoded(K.UNMAP_DONE)).toEqual([]);
+    const unmapped = h.events.filter((e) => e.kind === 'page.unmap');
+    expect(unmapped.map((e) => e.kind === 'page.unmap' && e.pa)).toEqual(world.processPages[2]!.slice(0, 2));
+    expect(h.counters.get('pages.migrateFailedNoMemory')).toBe(1);
+    expect(h.lifecycle.inFlight).toBe(1);
+
+    // Socket 0's last two frames are promised to that migration: another one there gets nothing.
+    // It is answered at once, done (not refused: the range was free), with nothing cleared.
+    h.request(3, 5, 1, true);
+    expect(h.decoded(K.PTE_CLEAR)).toEqual([]);
+    const done = h.decoded(K.UNMAP_DONE).map((m) => UnmapDoneMsg.decode(m));
+    expect(done).toEqual([{ thread: 0, refused: false }]);
+    expect(h.sent[0]!.edge).toBe(h.env.toChip[p3.homeSocket]);
+    expect(h.events.filter((e) => e.kind === 'page.unmap' || e.kind === 'page.free')).toEqual([]);
+    expect(h.counters.get('pages.migrateFailedNoMemory')).toBe(2);
+    expect(h.counters.get('pages.migrated')).toBe(0);
+    expect(h.lifecycle.inFlight).toBe(1);
+
+    // The page is still mapped at its first frame: a munmap of it unmaps exactly that frame.
+    // So is process 2's third page, which the first request left behind (and did not hold).
+    h.request(3, 5, 1, false);
+    expect(
+      h.events.filter((e) => e.kind === 'page.unmap').map((e) => e.kind === 'page.unmap' && e.pa),
+    ).toEqual([world.processPages[3]![5]]);
+    h.request(2, 2, 1, false);
+    expect(
+      h.events.filter((e) => e.kind === 'page.unmap').map((e) => e.kind === 'page.unmap' && e.pa),
+    ).toEqual([world.processPages[2]![2]]);
+    expect(h.lifecycle.inFlight).toBe(3);
+  });
+
+  test('a migration with room is started as before: every page cleared, nothing counted', () => {
+    const world = buildWorld(fullConfig());
+    const h = harness(world);
+    h.request(0, 10, 2, true);
+    const clears = h.decoded(K.PTE_CLEAR).map((m) => PteClearMsg.decode(m));
+    expect(clears.every((c) => c.pages === 2)).toBe(true);
+    expect(h.counters.get('pages.migrateFailedNoMemory')).toBe(0);
+    expect(h.lifecycle.inFlight).toBe(1);
+  });
+});
+
+describe('page lifecycle: the workload that crashed runs to its end', () => {
+  test('127 1G pages per process, 200 us, seed 1: no crash, failed migrations counted', async () => {
+    // The reported reproduction: with the TCE pages (256 per GPU) each socket has one free 1G frame.
+    const config = fullConfig({ durationTicks: 200_000_000 }, 256);
+    const r = await runSimulation(config, { host: 'inline' });
+    expect(r.exitCode === 0 || r.exitCode === 1).toBe(true);
+    expect(r.status).toBe('clean');
+    expect(r.counts['pages.migrateFailedNoMemory']).toBeGreaterThan(0);
+    expect(r.counts['pages.migrated']).toBeGreaterThan(0);
+    expect(r.counts['pages.freed']).toBe(r.counts['pages.mapped']);
+    expect(r.conservation.ok).toBe(true);
+  });
+});
