@@ -24,7 +24,11 @@ import { keepFailureFile } from '../repro/keep-failure-file.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import type { CliIo } from './cli-io.js';
 
-/** The replay file of a run: its first finding (null when clean) and, for a free run, its log. */
+/**
+ * The replay file of a run: its first finding (null when clean) and, for a free run, its log. A run
+ * Ctrl-C stopped is recorded as `interrupted`, with what it had found by then and (in `figures`)
+ * the tick it reached and the events it handled: where a replay must stop to compare with it.
+ */
 function replayFileOf(
   result: RunResult,
   config: RunConfig,
@@ -32,13 +36,16 @@ function replayFileOf(
   free: FreeLog | undefined,
 ): FailureFile {
   let first: FirstFinding | undefined;
-  let exitClass: ExitClass | undefined;
+  let exitClass: ExitClass | 'interrupted' | undefined;
   if (result.status === 'crash' && result.crash !== undefined) {
     first = crashFinding(result.crash);
     exitClass = 'crash';
   } else if (result.status === 'violation' || result.status === 'liveness') {
     first = firstFinding(result);
     exitClass = exitClassOf(result);
+  } else if (result.status === 'interrupted') {
+    first = firstFinding(result);
+    exitClass = 'interrupted';
   }
   const failed = first !== undefined && exitClass !== undefined;
   return buildFailureFile({
@@ -46,9 +53,9 @@ function replayFileOf(
     workload,
     host: free !== undefined ? 'free' : result.host,
     digest: result.digest === '' ? NO_DIGEST : result.digest,
-    exitClass: failed ? exitClass! : 'clean',
+    exitClass: exitClass === 'interrupted' ? exitClass : failed ? exitClass! : 'clean',
     exitCode: result.exitCode,
-    first: failed ? first! : null,
+    first: first ?? null,
     simulatedTicks: result.simulatedTicks,
     events: result.engine.events,
     ...(free === undefined ? {} : { free }),
@@ -76,7 +83,8 @@ export function writeFailureFile(
 ): string | undefined {
   if (dir === undefined) return undefined;
   const file = replayFileOf(result, config, workload, free);
-  if (file.first === null) return undefined;
+  // A stopped run is no verdict, whatever it found by then: only --record keeps it.
+  if (file.first === null || file.exit.class === 'interrupted') return undefined;
   const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
   if (path === undefined) return undefined;
   io.stderr.write(`npusim: failure file written; replay it with:\nnpusim replay ${path}\n`);

@@ -4,14 +4,20 @@
  * same digest) and the history that led to the finding. Exit: the run's own code when it
  * reproduced (so a reproduced crash is 4), 5 when it did not (a replay that diverges is a bug in
  * npusim or a changed model: a code of its own, so that a script can tell the two apart), 2 for
- * a file it refuses. With `--json`, stdout is the replayed run's result (as `npusim run --json`
- * prints it) with a `replay` object added: whether it reproduced, and if not, how it differed.
+ * a file it refuses. A `--record` file of a run Ctrl-C stopped replays to the same stop where one
+ * exists (inline, free) and exits with what the replay found (0 when nothing: the replay itself
+ * was not interrupted, so never 130); a threaded one is not compared (each worker stopped at its
+ * own event), and exits with the replay's own code, never 5. With `--json`, stdout is the
+ * replayed run's result (as `npusim run --json` prints it) with a `replay` object added: whether
+ * it reproduced (null when not compared, with `notCompared` saying why), and if not, how it
+ * differed; `recorded.interrupted` has the tick and events a stopped run reached.
  */
 import { ConfigError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
+import { noDigestText } from '../report/summary.js';
+import type { FirstFinding } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
-import { replayFailure } from '../repro/replay.js';
+import { type ReplayOutcome, replayFailure } from '../repro/replay.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -35,26 +41,71 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     const replay = {
       file: args.file,
       host: r.host,
-      reproduced: r.mismatches.length === 0,
+      // null: not compared (a recording of an interrupted run no replay can stop where it did).
+      reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
       mismatches: r.mismatches,
-      recorded: { first: want, digest: r.file.digest },
+      ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
+      recorded: {
+        first: want,
+        digest: r.file.digest,
+        ...(r.interrupted === undefined
+          ? {}
+          : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
+      },
     };
     // A replay whose run crashed before it had a result still answers with its verdict.
     io.stdout.write(
       `${JSON.stringify(r.result === undefined ? { replay } : { ...r.result, replay }, null, 2)}\n`,
     );
   }
+  (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);
+  return r.exitCode;
+}
+
+/**
+ * The replay's lines: what the file recorded, what the replay did, whether they agree, the
+ * finding's message and the history. A crash has no digest, so both lines say so in one wording
+ * (the summary's); a recording of a run Ctrl-C stopped says where it stopped and how the replay
+ * followed it.
+ */
+export function replayText(r: ReplayOutcome, path: string): string[] {
   const out: string[] = [];
+  const want = r.file.first;
+  const stopped = r.interrupted;
   const how = r.host === 'free-log' ? 'free run, from its take log, in one thread' : r.host;
-  out.push(`npusim replay ${args.file}  (${how})`);
-  const recorded = want === null ? 'clean' : `${want.rule} at ${formatTime(want.tick)} (tick ${want.tick})`;
-  out.push(`  recorded: ${recorded}, digest ${r.file.digest}, ${r.file.workload.name} seed ${r.file.seed}`);
+  out.push(`npusim replay ${path}  (${how})`);
+  const findingText = (f: FirstFinding | undefined | null): string =>
+    f === undefined || f === null ? 'clean' : `${f.rule} at ${formatTime(f.tick)} (tick ${f.tick})`;
+  const soFar = (f: FirstFinding | undefined | null): string =>
+    f === undefined || f === null ? 'clean so far' : `${findingText(f)} so far`;
+  const recordedDigest = want?.rule === 'crash' ? noDigestText('crash') : r.file.digest;
+  const recorded =
+    stopped === undefined
+      ? findingText(want)
+      : `interrupted by Ctrl-C at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
+        `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
+  out.push(`  recorded: ${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`);
+  const replayedDigest = r.result?.digest ?? noDigestText('crash');
   const replayed =
-    r.found === undefined ? 'clean' : `${r.found.rule} at ${formatTime(r.found.tick)} (tick ${r.found.tick})`;
-  out.push(`  replayed: ${replayed}, digest ${r.result?.digest ?? '(crashed)'}`);
-  out.push(
-    r.mismatches.length === 0 ? '  reproduced exactly' : `  NOT reproduced: ${r.mismatches.join('; ')}`,
-  );
+    stopped === undefined
+      ? findingText(r.found)
+      : stopped.how === 'same-events'
+        ? `stopped after the same ${stopped.events} events, at ${formatTime(r.result?.simulatedTicks ?? stopped.tick)}: ${soFar(r.found)}`
+        : stopped.how === 'take-log'
+          ? `to the same stop, from its take log: ${soFar(r.found)}`
+          : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
+  out.push(`  replayed: ${replayed}, digest ${replayedDigest}`);
+  if (r.notCompared !== undefined) {
+    out.push(`  not compared: ${r.notCompared}; the outcome above is the replay's own (exit ${r.exitCode})`);
+  } else if (r.mismatches.length > 0) {
+    out.push(`  NOT reproduced: ${r.mismatches.join('; ')}`);
+  } else {
+    out.push(
+      stopped === undefined
+        ? '  reproduced exactly'
+        : '  reproduced exactly, as far as the run went before Ctrl-C',
+    );
+  }
   if (want !== null) out.push(`  ${want.message}`);
   if (r.history.length > 0) {
     out.push(
@@ -62,7 +113,5 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     );
     out.push(formatHistory(r.history));
   }
-  (args.json ? io.stderr : io.stdout).write(`${out.join('\n')}\n`);
-  if (r.mismatches.length > 0) return EXIT.notReproduced;
-  return r.file.exit.code;
+  return out;
 }

@@ -91,7 +91,12 @@ function hostText(result: RunResult): string {
 /** A run that crashed or stalled ended without a digest: say so rather than print nothing. */
 function digestText(result: RunResult): string {
   if (result.digest !== '') return result.digest;
-  return result.status === 'crash' ? '(none: the run crashed)' : '(none: the engine stalled)';
+  return noDigestText(result.status === 'crash' ? 'crash' : 'stall');
+}
+
+/** What stands for the digest of a run that ended without one (the summary's and replay's words). */
+export function noDigestText(why: 'crash' | 'stall'): string {
+  return why === 'crash' ? '(none: the run crashed)' : '(none: the engine stalled)';
 }
 
 function statusText(result: RunResult, style: Style): string {

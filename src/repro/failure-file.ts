@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { parseJson } from '../core/parse-json.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
@@ -89,9 +90,13 @@ const fileSchema = z.strictObject({
     }),
   ]),
   digest: z.string().regex(/^[0-9a-f]{16}$/),
-  /** `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`). */
+  /**
+   * `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`).
+   * `interrupted` (code 130): a recording of a run Ctrl-C stopped; `first` is what it had found by
+   * then (or null), and `figures` say where it stopped (the tick it reached, the events it handled).
+   */
   exit: z.strictObject({
-    class: z.enum(['violation', 'liveness', 'crash', 'clean']),
+    class: z.enum(['violation', 'liveness', 'crash', 'clean', 'interrupted']),
     code: z.number().int(),
   }),
   first: finding.nullable(),
@@ -112,8 +117,11 @@ export interface FailureFacts {
   workload: Workload;
   host: 'inline' | 'threaded' | 'free';
   digest: string;
-  /** 'clean' with `first` null: a recording (run --record). */
-  exitClass: ExitClass | 'clean';
+  /**
+   * 'clean' with `first` null: a recording (run --record); 'interrupted': a recording of a run
+   * Ctrl-C stopped, `first` what it had found by then.
+   */
+  exitClass: ExitClass | 'clean' | 'interrupted';
   exitCode: number;
   first: FirstFinding | null;
   simulatedTicks: number;
@@ -167,6 +175,16 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
 
 /** The `digest` of a run that ended without one (a crash): the field's format still holds. */
 export const NO_DIGEST = '0000000000000000';
+
+/**
+ * Whether the file records a run Ctrl-C stopped: its class says so, or (a recording written before
+ * the class existed) its code is 130 under the class `clean`.
+ */
+export function recordsInterruptedRun(file: FailureFile): boolean {
+  return (
+    file.exit.class === 'interrupted' || (file.exit.class === 'clean' && file.exit.code === EXIT.interrupted)
+  );
+}
 
 /**
  * What tells this failure from any other, as 16 hex digits: its digest, which covers the run's

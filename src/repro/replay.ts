@@ -9,22 +9,30 @@
  *      in this thread (src/runtime/free/free-replay.ts);
  *   3. compare: the same first finding (rule and tick) and the same digest (for a crash: the same
  *      actor at the same tick; for a recording of a clean run, a clean run) - anything else is
- *      named as a mismatch;
+ *      named as a mismatch. A recording of a run Ctrl-C stopped is compared only where the replay
+ *      can stop exactly where it did (`interruptedReplay` below); elsewhere it is not compared;
  *   4. the history: the run once more, inline, up to the end of the finding's tick, keeping each
  *      actor's last events whole; the events of the actors the finding names, merged in causal
  *      order, with kinds and fields by name (history.ts).
  */
 
 import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { assembleResult } from '../report/assemble-result.js';
+import { assembleResult, statusOf } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
-import { type FailureFile, type FirstFinding, readFailureFile, workloadFileOf } from './failure-file.js';
+import {
+  type FailureFile,
+  type FirstFinding,
+  readFailureFile,
+  recordsInterruptedRun,
+  workloadFileOf,
+} from './failure-file.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
 
@@ -40,25 +48,57 @@ export interface ReplayOutcome {
   crash: CrashInfo | undefined;
   /** What the replay found first. */
   found: FirstFinding | undefined;
-  /** Every way the replay differs from the file (empty: reproduced exactly). */
+  /** Every way the replay differs from the file (empty: reproduced exactly, or not compared). */
   mismatches: string[];
+  /** Why the replay could not be compared with the file; undefined when it was compared. */
+  notCompared: string | undefined;
+  /** The file records a run Ctrl-C stopped: where it stopped, and how the replay followed it. */
+  interrupted: InterruptedReplay | undefined;
+  /**
+   * The code the replay exits with: 5 when it did not reproduce the file, else its own run's code
+   * (a replay that stopped where an interrupted run stopped was not interrupted: its findings
+   * decide, 0 when none).
+   */
+  exitCode: number;
   history: HistoryLine[];
 }
 
 /** How a file is replayed: on the deterministic engine (inline or threaded), or from a free run's log. */
 export type ReplayHost = Host | 'free-log';
 
+/**
+ * A recorded run that Ctrl-C stopped, and how its replay stops. Ctrl-C is seen between two
+ * events, at a different place each time, so the replay must stop at the same place to compare:
+ *   - `same-events`: recorded inline, replayed inline: the inline host handles events one at a
+ *     time in one global order, so the interrupted run was exactly its first `events` events; the
+ *     replay stops after as many and gives the same digest;
+ *   - `take-log`: a free run: its take log has each actor's events up to the stop, and the replay
+ *     follows it;
+ *   - `to-tick`: recorded on threads (or replayed on another host than inline): each worker stops
+ *     at its own event, so no run stops where it did; the replay runs the same configuration up to
+ *     the tick the recorded run reached, and is not compared.
+ */
+export interface InterruptedReplay {
+  /** The tick the recorded run reached, and the events it handled, before Ctrl-C. */
+  tick: number;
+  events: number;
+  /** The recorded run's duration (the replay's own is the tick when it runs `to-tick`). */
+  durationTicks: number;
+  how: 'same-events' | 'take-log' | 'to-tick';
+}
+
 async function runOnce(
   config: RunConfig,
   host: ReplayHost,
   file: FailureFile,
   where: string,
+  stopAfterEvents: number | undefined,
 ): Promise<{ result?: RunResult; crash?: CrashInfo }> {
   try {
     const raw =
       host === 'free-log'
         ? replayFreeRun(config, file.free!, `${where}: free`)
-        : await runRaw(config, { host });
+        : await runRaw(config, { host, ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }) });
     return { result: assembleResult(config, machine.planMachine(config), raw) };
   } catch (e) {
     if (e instanceof ActorCrashError) return { crash: e.crash };
@@ -77,7 +117,12 @@ export async function replayFailure(
   asked: Host | undefined,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
 ): Promise<ReplayOutcome> {
-  const { file, config } = readFailureFile(text, where, workloads, await loadRecordedFile(text, where));
+  const { file, config: recorded } = readFailureFile(
+    text,
+    where,
+    workloads,
+    await loadRecordedFile(text, where),
+  );
   if (file.free !== null && asked !== undefined) {
     throw new ConfigError(
       asked === 'inline' ? '--inline' : '--threads',
@@ -86,31 +131,96 @@ export async function replayFailure(
   }
   const host: ReplayHost =
     file.free !== null ? 'free-log' : (asked ?? (file.options.host === 'threaded' ? 'threaded' : 'inline'));
-  const { result, crash } = await runOnce(config, host, file, where);
+  const interrupted = interruptedReplay(file, host, recorded.params.durationTicks);
+  const notCompared = interrupted?.how === 'to-tick' ? notComparedReason(file, host) : undefined;
+  // Not compared: the same run up to the tick the recorded run reached (a duration of 0 is none).
+  const config =
+    interrupted?.how === 'to-tick'
+      ? { ...recorded, params: { ...recorded.params, durationTicks: Math.max(1, interrupted.tick) } }
+      : recorded;
+  const stopAfter = interrupted?.how === 'same-events' ? interrupted.events : undefined;
+  const { result, crash } = await runOnce(config, host, file, where, stopAfter);
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
-  const mismatches: string[] = [];
-  const want = file.first;
-  if (want === null) {
-    if (found !== undefined) mismatches.push(`expected a clean run, got ${found.rule} at tick ${found.tick}`);
-  } else if (found === undefined)
-    mismatches.push(`expected ${want.rule} at tick ${want.tick}, got a clean run`);
-  else {
-    if (found.rule !== want.rule) mismatches.push(`expected rule ${want.rule}, got ${found.rule}`);
-    if (found.tick !== want.tick)
-      mismatches.push(`expected the finding at tick ${want.tick}, got tick ${found.tick}`);
-    if (want.rule === 'crash' && found.actors[0] !== want.actors[0]) {
-      mismatches.push(`expected actor ${want.actors[0]} to crash, got ${found.actors[0]}`);
-    }
-  }
-  if (result !== undefined && want?.rule !== 'crash' && result.digest !== file.digest) {
-    mismatches.push(`expected digest ${file.digest}, got ${result.digest}`);
-  }
+  const mismatches =
+    notCompared !== undefined
+      ? []
+      : [
+          // A recording from before the class `interrupted` kept no finding: its digest covers them.
+          ...(file.exit.class === 'clean' && interrupted !== undefined
+            ? []
+            : findingMismatches(file.first, found, interrupted !== undefined)),
+          ...(result !== undefined && file.first?.rule !== 'crash' && result.digest !== file.digest
+            ? [`expected digest ${file.digest}, got ${result.digest}`]
+            : []),
+        ];
   const history =
     found === undefined
       ? []
       : await historyFor(config, found, historyEvents, host === 'free-log' ? file : undefined, where);
-  return { file, config, host, result, crash, found, mismatches, history };
+  const exitCode = mismatches.length > 0 ? EXIT.notReproduced : ownExitCode(result);
+  return {
+    file,
+    config,
+    host,
+    result,
+    crash,
+    found,
+    mismatches,
+    notCompared,
+    interrupted,
+    exitCode,
+    history,
+  };
+}
+
+/** How the replay of a recorded interrupted run stops; undefined for a run that was not stopped. */
+function interruptedReplay(
+  file: FailureFile,
+  host: ReplayHost,
+  durationTicks: number,
+): InterruptedReplay | undefined {
+  if (!recordsInterruptedRun(file)) return undefined;
+  const where = { tick: file.figures.simulatedTicks, events: file.figures.events, durationTicks };
+  if (host === 'free-log') return { ...where, how: 'take-log' };
+  if (host === 'inline' && file.options.host === 'inline') return { ...where, how: 'same-events' };
+  return { ...where, how: 'to-tick' };
+}
+
+function notComparedReason(file: FailureFile, host: ReplayHost): string {
+  return file.options.host === 'threaded'
+    ? 'the recorded run was interrupted on threads, where each worker stops at its own event, so no replay can stop where it did and its digest cannot be compared'
+    : `the recorded run was interrupted inline, and only an inline replay stops after the same events (this one ran ${host}), so its digest cannot be compared`;
+}
+
+/** The recorded first finding against the replay's; `soFar`: both are what a stopped run had found. */
+function findingMismatches(
+  want: FirstFinding | null,
+  found: FirstFinding | undefined,
+  soFar: boolean,
+): string[] {
+  const clean = soFar ? 'a run clean up to its stop' : 'a clean run';
+  if (want === null)
+    return found === undefined ? [] : [`expected ${clean}, got ${found.rule} at tick ${found.tick}`];
+  if (found === undefined) return [`expected ${want.rule} at tick ${want.tick}, got ${clean}`];
+  const mismatches: string[] = [];
+  if (found.rule !== want.rule) mismatches.push(`expected rule ${want.rule}, got ${found.rule}`);
+  if (found.tick !== want.tick)
+    mismatches.push(`expected the finding at tick ${want.tick}, got tick ${found.tick}`);
+  if (want.rule === 'crash' && found.actors[0] !== want.actors[0]) {
+    mismatches.push(`expected actor ${want.actors[0]} to crash, got ${found.actors[0]}`);
+  }
+  return mismatches;
+}
+
+/**
+ * The replayed run's own exit code: a crash 4, else its status's. A replay stopped where a recorded
+ * interrupted run stopped was not itself interrupted: what it found decides (0 when nothing).
+ */
+function ownExitCode(result: RunResult | undefined): number {
+  if (result === undefined) return EXIT.crash;
+  if (result.status !== 'interrupted') return result.exitCode;
+  return statusOf('end', result.violations.length, result.liveness.length).exitCode;
 }
 
 /** The user's workload file the failure ran, loaded again (refused by name when it cannot be). */

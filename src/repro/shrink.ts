@@ -73,7 +73,12 @@ export const DEFAULT_SHRINK_BUDGET = 400;
 /** The file's first finding, when it can be shrunk: a failure of a deterministic run. */
 export function shrinkable(file: FailureFile, where: string): FirstFinding {
   if (file.first === null) {
-    throw new ConfigError(where, 'Expected a failure file to shrink, got the recording of a clean run');
+    throw new ConfigError(
+      where,
+      file.exit.class === 'interrupted'
+        ? 'Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything'
+        : 'Expected a failure file to shrink, got the recording of a clean run',
+    );
   }
   if (file.free !== null) {
     throw new ConfigError(

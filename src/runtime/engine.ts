@@ -27,6 +27,8 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   /** Simulated tick reached, events handled and violations found so far. */
   onProgress?: (tick: number, events: number, findings: number) => void;
   shouldStop?: () => boolean;
+  /** Inline only: stop as Ctrl-C would after this many events (inline-runtime.ts). */
+  stopAfterEvents?: number;
   /** Record up to this many events per actor, to name the first divergence between two runs. */
   recordEvents?: number;
   /** Inline only: time every handler by message kind (RawRun.eventCosts; the bench's bound). */
@@ -60,7 +62,14 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
       ...(options.timeEvents === true ? { timeEvents: true } : {}),
       onProgress: options.onProgress,
       shouldStop: options.shouldStop,
+      ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
     });
+  }
+  if (options.stopAfterEvents !== undefined) {
+    // Threaded workers stop each at its own event: no count of events is a place to stop at.
+    throw new TypeError(
+      `runRaw: expected stopAfterEvents only with host 'inline', got host '${options.host}'`,
+    );
   }
   if (options.timeEvents === true) {
     // A threaded run's handler times would include a worker's share of two cores: not a cost.

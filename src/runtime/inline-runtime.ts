@@ -34,6 +34,11 @@ export interface InlineOptions extends RunRecording {
   progressEvery?: number;
   /** Polled with progress; returning true stops the run (Ctrl-C). */
   shouldStop?: () => boolean;
+  /**
+   * Stop as Ctrl-C would, right after this many events (a replay of an interrupted inline run:
+   * Ctrl-C is seen between two events, so the run it stopped is exactly its first N events).
+   */
+  stopAfterEvents?: number;
   /** Wall-clock source, injected so the model stays free of clocks. */
   clockMs?: () => number;
 }
@@ -121,6 +126,8 @@ function runEvents(heap: EventHeap, runners: ActorRunner[], options: InlineOptio
   // With stopOnFirst the end moves to the tick after the first finding: every event of that tick
   // is still handled (whatever the order of equal-time events), none after.
   let end = options.endTick;
+  // A count never reached (-1) when no stop is asked: one comparison per event, of a local.
+  const stopAfterEvents = options.stopAfterEvents ?? -1;
   for (;;) {
     const top = heap.peek();
     if (top === undefined || top.timeTicks >= end) break;
@@ -136,6 +143,10 @@ function runEvents(heap: EventHeap, runners: ActorRunner[], options: InlineOptio
     if (runner.firstFindingTick !== undefined && stopped === 'end') {
       stopped = 'first-finding';
       end = runner.firstFindingTick + 1;
+    }
+    if (events === stopAfterEvents) {
+      stopped = 'interrupted';
+      break;
     }
     if (events % progressEvery === 0) {
       if (options.onProgress !== undefined) {

@@ -1,8 +1,8 @@
 /**
  * A run that crashed, from the command line: its failure file is named by the crash itself (a
  * crash has no digest to name it by), so two crashes never share a file; a file already there is
- * replaced only by the same failure; the summary says there is no digest instead of printing a
- * blank one; and a free run that crashed is labelled free.
+ * replaced only by the same failure; the summary and its replay say there is no digest instead of
+ * printing a blank one or a placeholder; and a free run that crashed is labelled free.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +59,20 @@ describe('run: a crash', () => {
     const r = await crashRun('gpu1:100', tmp());
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('digest (none: the run crashed)  status crash (exit 4)');
+  });
+
+  test("replay of a crash says on both lines, in the summary's words, that the run has no digest", async () => {
+    const dir = tmp();
+    const r = await crashRun('gpu1:100', dir);
+    const path = /npusim replay (\S+)/.exec(r.stderr)?.[1];
+    expect(path, r.stderr).toBeDefined();
+    const replay = await cli(['replay', path!]);
+    expect(replay.code).toBe(4);
+    const lines = replay.stdout.split('\n');
+    expect(lines[1]).toMatch(/^ {2}recorded: crash at .*, digest \(none: the run crashed\), stress seed 1$/);
+    expect(lines[2]).toMatch(/^ {2}replayed: crash at .*, digest \(none: the run crashed\)$/);
+    expect(lines[3]).toBe('  reproduced exactly');
+    expect(replay.stdout).not.toContain('0000000000000000');
   });
 
   test('the same crash run again rewrites its file; a name another failure holds is kept, and the new file takes the next name', async () => {

@@ -8,8 +8,9 @@
  * says "take n records from edge e now" and fewer than n are queued: it waits, and another actor
  * runs. The free run happened, so some order of steps satisfies every take; stepping actors round
  * robin finds one, and a pass in which no actor moves means the log is not this run's (it is
- * refused, naming the actor, the event and the edge). Each actor handles exactly the number of
- * events the log gives it and finishes at the tick it finished at.
+ * refused, naming every actor that cannot go on, at which event, and the edge it waits on). Each
+ * actor handles exactly the number of events the log gives it and finishes at the tick it
+ * finished at.
  *
  * Records go through the wire codec on the way, as they did through the rings, so any field the
  * wire narrows is narrowed here too.
@@ -140,8 +141,11 @@ function createReplayActors<C>(
 }
 
 /**
- * Steps the actors round robin until each has handled its events and made its takes; a pass in
- * which none moves refuses the log, naming each wait.
+ * Steps the actors round robin until each has handled its events and made its takes. A pass in
+ * which none moves refuses the log, naming every actor that cannot go on: one whose log waits for
+ * records nobody can send now, and one with no event left to handle before its log's count. An
+ * actor stuck with nothing to handle stays stuck (records reach it only through its takes), so the
+ * others are stepped on to find every actor the log leaves stuck, not only the first.
  */
 function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, where: string): void {
   for (;;) {
@@ -153,23 +157,32 @@ function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, whe
     }
     if (done) return;
     if (!moved) {
-      // Every actor still running waits for records nobody can send now: name each wait.
-      const waits = actors
-        .filter((a) => a.next < a.takes.length)
-        .map((a) => {
-          const t = a.takes[a.next]!;
-          const q = queues[t.edge]!;
-          return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
-        });
+      const stuck = actors.filter((a) => a.fa.handled < a.target || a.next < a.takes.length);
       throw new ConfigError(
         where,
-        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${waits.join('; ')}`,
+        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on: ${stuck.map((a) => cannotGoOn(a, queues, plan)).join('; ')}`,
       );
     }
   }
 }
 
-/** Step one actor until it is done or waits for records; returns whether it moved. */
+/** Why an actor the replay cannot step any more stopped where it did. */
+function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan): string {
+  const t = a.takes[a.next];
+  if (t !== undefined && t.at === a.fa.handled) {
+    const q = queues[t.edge]!;
+    return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
+  }
+  if (a.fa.handled < a.target) {
+    return `${a.where} has no event to handle at event ${a.fa.handled} of ${a.target}${t === undefined ? '' : ` (its next take is at event ${t.at})`}`;
+  }
+  return `${a.where} handled its ${a.target} events with ${a.takes.length - a.next} take(s) of its log left`;
+}
+
+/**
+ * Step one actor until it is done, waits for records, or has no event to handle before its log's
+ * count (runToLog names it); returns whether it moved.
+ */
 function step(a: ReplayActor, queues: Queue[]): boolean {
   let moved = false;
   const fa = a.fa;
@@ -187,13 +200,7 @@ function step(a: ReplayActor, queues: Queue[]): boolean {
       moved = true;
       take = a.takes[++a.next];
     }
-    if (fa.handled >= a.target) return moved;
-    if (fa.heap.size === 0) {
-      throw new ConfigError(
-        a.where,
-        `Expected an event to handle at event ${fa.handled} of ${a.target}, got none: the log does not belong to this run`,
-      );
-    }
+    if (fa.handled >= a.target || fa.heap.size === 0) return moved;
     const top = fa.heap.peek()!;
     try {
       fa.handleNext();

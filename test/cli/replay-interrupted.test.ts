@@ -1,0 +1,130 @@
+/**
+ * `npusim run --record` of a run Ctrl-C stopped, then `npusim replay` of its file, from the
+ * command line. The run is a child process sent a real SIGINT once its stderr shows progress
+ * (cli-child.ts: a hand-off, never a sleep); wherever the signal lands, the file says where the
+ * run stopped, and the replay is judged against that:
+ *   - inline: Ctrl-C is seen between two events, so the replay stops after the same events and
+ *     reproduces the digest exactly (it was reported NOT reproduced, exit 5, before);
+ *   - free: the take log is the run up to the stop; the replay says the run was interrupted and
+ *     exits with its own findings' code (it said `clean` and exited 130 before);
+ *   - threaded: each worker stops at its own event, so no replay stops where it did: the replay
+ *     says so, runs up to the tick reached and exits with its own code, never 5.
+ * The durations are long enough that no run can end before its SIGINT; the replays are short.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { formatTime } from '../../src/report/duration.js';
+import type { FailureFile } from '../../src/repro/failure-file.js';
+import { cliChild } from '../support/cli-child.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const tmp = () => testTempDir('npusim-replay-int-');
+
+/**
+ * `npusim run ARGS --record FILE`, sent SIGINT at its first progress line; the file read back (each
+ * test checks that it says `interrupted` after its replay, so a file that does not still shows
+ * what its replay does).
+ */
+async function interruptedRecording(args: readonly string[]): Promise<{ path: string; file: FailureFile }> {
+  const path = join(tmp(), 'int.json');
+  const r = await cliChild(['run', ...args, '--no-failure-file', '--record', path], {
+    interruptOn: '% simulated',
+  });
+  expect(r.code, r.stderr).toBe(130);
+  expect(r.stderr).toContain('npusim: stopping');
+  return { path, file: JSON.parse(readFileSync(path, 'utf8')) as FailureFile };
+}
+
+describe('replay of a --record file of a run Ctrl-C stopped', () => {
+  test('inline: the replay stops after the same events, reproduces the digest exactly and exits 0', async () => {
+    const { path, file } = await interruptedRecording([
+      'stress',
+      '--inline',
+      '--seed',
+      '7',
+      '--duration',
+      '5ms',
+    ]);
+    expect(file.options.host).toBe('inline');
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stdout).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = formatTime(file.figures.simulatedTicks);
+    expect(lines[1]).toBe(
+      `  recorded: interrupted by Ctrl-C at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
+    );
+    expect(lines[2]).toBe(
+      `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
+    );
+    expect(lines[3]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+
+    const json = await cli(['replay', path, '--json']);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as { digest: string; replay: Record<string, unknown> };
+    expect(out.digest).toBe(file.digest);
+    expect(out.replay).toMatchObject({
+      reproduced: true,
+      mismatches: [],
+      recorded: { interrupted: { tick: file.figures.simulatedTicks, events: file.figures.events } },
+    });
+    expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+  });
+
+  test('free: the replay says the recorded run was interrupted, reproduces it, and exits 0, not 130', async () => {
+    const { path, file } = await interruptedRecording([
+      'stress',
+      '--free',
+      '--seed',
+      '7',
+      '--duration',
+      '5ms',
+    ]);
+    expect(file.options.host).toBe('free');
+    expect(file.free?.stopped).toBe('interrupted');
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stdout).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`npusim replay ${path}  (free run, from its take log, in one thread)`);
+    expect(lines[1]).toMatch(
+      /^ {2}recorded: interrupted by Ctrl-C at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
+    );
+    expect(lines[2]).toBe(
+      `  replayed: to the same stop, from its take log: clean so far, digest ${file.digest}`,
+    );
+    expect(lines[3]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+  });
+
+  test('threaded: the replay says why it cannot compare, runs up to the tick reached, and exits with its own code, never 5', async () => {
+    const { path, file } = await interruptedRecording([
+      'stress',
+      '--workers',
+      '2',
+      '--seed',
+      '7',
+      '--duration',
+      '5ms',
+    ]);
+    expect(file.options.host).toBe('threaded');
+    // Inline, to keep the replay light: a threaded recording compares on no host.
+    const r = await cli(['replay', path, '--inline', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      status: string;
+      config: { params: { durationTicks: number } };
+      replay: { reproduced: unknown; notCompared: string; mismatches: string[] };
+    };
+    expect(out.status).toBe('clean');
+    expect(out.config.params.durationTicks).toBe(Math.max(1, file.figures.simulatedTicks));
+    expect(out.replay.reproduced).toBeNull();
+    expect(out.replay.mismatches).toEqual([]);
+    expect(r.stderr).toMatch(/^ {2}replayed: the same run up to .*: clean, digest [0-9a-f]{16}$/m);
+    expect(r.stderr).toContain(
+      '  not compared: the recorded run was interrupted on threads, where each worker stops at its own event, so no replay can stop where it did and its digest cannot be compared',
+    );
+    expect(r.stderr).not.toContain('NOT reproduced');
+    expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * `npusim replay` of recordings it must not take for divergences: a run Ctrl-C stopped (replayed
+ * to the same events inline and compared exactly; on threads, where no replay can stop where it
+ * did, run up to the tick it reached and not compared, never exit 5), and a free run's log that
+ * is not this run's (refused naming every actor that cannot go on, not only the first).
+ *
+ * The stopped runs are built directly: an inline run whose stop word is set from the start sees it
+ * at its first check, after `progressEvery` events, exactly as Ctrl-C is seen between two events
+ * of `npusim run --inline` (inline-runtime.ts). No timing is involved.
+ */
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import * as machine from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
+import { buildFailureFile, type FailureFile } from '../../src/repro/failure-file.js';
+import { firstFinding } from '../../src/repro/first-finding.js';
+import { replayFailure } from '../../src/repro/replay.js';
+import { shrinkable } from '../../src/repro/shrink.js';
+import { TakeLogWriter } from '../../src/runtime/free/take-log.js';
+import { runInline } from '../../src/runtime/inline-runtime.js';
+import { workloads } from '../../workloads/index.js';
+
+const registry = new Map(workloads.map((w) => [w.name, w]));
+
+function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
+  const w = registry.get(name)!;
+  return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks }, name) };
+}
+
+/** The `--record` file of `c` run inline and stopped, as by Ctrl-C, after `events` events. */
+function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'threaded' = 'inline'): FailureFile {
+  const raw = runInline(machine, c, {
+    seed: c.seed,
+    endTick: c.params.durationTicks,
+    progressEvery: events,
+    shouldStop: () => true,
+  });
+  expect(raw.stopped).toBe('interrupted');
+  expect(raw.events).toBe(events);
+  const result = assembleResult(c, machine.planMachine(c), raw);
+  return buildFailureFile({
+    config: c,
+    workload: registry.get(c.workload)!,
+    host,
+    digest: result.digest,
+    exitClass: 'interrupted',
+    exitCode: result.exitCode,
+    first: firstFinding(result) ?? null,
+    simulatedTicks: result.simulatedTicks,
+    events: result.engine.events,
+  });
+}
+
+const replay = (file: FailureFile, asked?: 'inline' | 'threaded') =>
+  replayFailure(JSON.stringify(file), 'r.json', registry, asked);
+
+describe('replay: a recording of a run Ctrl-C stopped', () => {
+  test('replay: an inline run stopped after N events replays to the same N events and digest, and exits 0 when it found nothing', async () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 3000);
+    expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+    const r = await replay(file);
+    expect(r.interrupted).toMatchObject({
+      how: 'same-events',
+      events: 3000,
+      tick: file.figures.simulatedTicks,
+    });
+    expect(r.notCompared).toBeUndefined();
+    expect(r.mismatches).toEqual([]);
+    expect(r.result!.engine.events).toBe(3000);
+    expect(r.result!.digest).toBe(file.digest);
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('replay: a stopped run that had found a violation reproduces it, and exits 1 for it, not 130', async () => {
+    const file = stoppedRecording(config('tce-storm', 1, 200_000_000, ['unpin-before-kill']), 20_000);
+    expect(file.first?.rule).toBe('translation.stale-tce');
+    const r = await replay(file);
+    expect(r.mismatches).toEqual([]);
+    expect(r.found).toEqual(file.first);
+    expect(r.result!.digest).toBe(file.digest);
+    expect(r.exitCode).toBe(1);
+    expect(r.history.length).toBeGreaterThan(0);
+  });
+
+  test('replay: a recording written before the class `interrupted` (class clean, code 130) replays to the same events', async () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 3000);
+    const r = await replay({ ...file, exit: { class: 'clean', code: 130 } });
+    expect(r.interrupted?.how).toBe('same-events');
+    expect(r.mismatches).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('replay: a stopped run whose digest differs is still NOT reproduced (exit 5)', async () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 3000);
+    const r = await replay({ ...file, digest: '0123456789abcdef' });
+    expect(r.mismatches).toEqual([expect.stringContaining('expected digest 0123456789abcdef')]);
+    expect(r.exitCode).toBe(5);
+  });
+
+  test('replay: a run interrupted on threads is not compared: the same run up to the tick it reached, its own outcome, never 5', async () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 3000, 'threaded');
+    const r = await replay({ ...file, digest: '0123456789abcdef' }, 'inline');
+    expect(r.interrupted?.how).toBe('to-tick');
+    expect(r.notCompared).toMatch(/interrupted on threads, .* its digest cannot be compared/);
+    expect(r.mismatches).toEqual([]);
+    expect(r.config.params.durationTicks).toBe(file.figures.simulatedTicks);
+    expect(r.result!.status).toBe('clean');
+    expect(r.result!.simulatedTicks).toBe(file.figures.simulatedTicks);
+    expect(r.exitCode).toBe(0);
+  });
+});
+
+describe('shrink: a recording of a run Ctrl-C stopped', () => {
+  test('shrink: one that had found nothing is refused as such, not as the recording of a clean run', () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 1000);
+    expect(file.first).toBeNull();
+    expect(() => shrinkable(file, 'r.json')).toThrow(
+      /^r\.json: Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything$/,
+    );
+  });
+});
+
+describe('replay: a free log of another run', () => {
+  test('replay: a log no order of steps can follow is refused naming every actor that cannot go on', async () => {
+    const c = config('stress', 7, 20_000_000);
+    const plan = machine.planMachine(c);
+    // No takes at all, 50 events each: an actor that only acts on what it receives runs dry.
+    const free = {
+      windowTicks: 1_000_000,
+      stopped: 'end' as const,
+      actors: plan.actors.map(() => ({ ...new TakeLogWriter().encode(50), finishTick: 20_000_000 })),
+    };
+    const file = {
+      ...buildFailureFile({
+        config: c,
+        workload: registry.get('stress')!,
+        host: 'free',
+        digest: '0123456789abcdef',
+        exitClass: 'clean',
+        exitCode: 0,
+        first: null,
+        simulatedTicks: 20_000_000,
+        events: 400,
+        free,
+      }),
+    };
+    const error = await replay(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^r\.json: free: Expected a log this run can follow/);
+    expect(message).toContain('8 of 9 actors cannot go on');
+    for (const a of plan.actors.filter((x) => x.name !== 'coordinator')) {
+      expect(message).toMatch(
+        new RegExp(
+          `r\\.json: free\\.actors\\[${a.index}\\] \\(${a.name}\\) has no event to handle at event \\d+ of 50`,
+        ),
+      );
+    }
+  });
+});
