@@ -90,7 +90,7 @@ export function replayText(r: ReplayOutcome, path: string): string[] {
     stopped === undefined
       ? findingText(r.found)
       : stopped.how === 'same-events'
-        ? `stopped after the same ${stopped.events} events, at ${formatTime(r.result?.simulatedTicks ?? stopped.tick)}: ${soFar(r.found)}`
+        ? `${r.result === undefined || r.result.engine.events === stopped.events ? `stopped after the same ${stopped.events} events` : `ended after ${r.result.engine.events} events`}, at ${formatTime(r.result?.simulatedTicks ?? stopped.tick)}: ${soFar(r.found)}`
         : stopped.how === 'take-log'
           ? `to the same stop, from its take log: ${soFar(r.found)}`
           : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;

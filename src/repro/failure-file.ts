@@ -245,6 +245,7 @@ function parseFailureFile(text: string, where: string): FailureFile {
     throw new ConfigError(`${where}: ${path === '' ? '(file)' : path}`, issue.message);
   }
   const file = r.data;
+  checkExitClass(file, where);
   const version = npusimVersion();
   if (file.npusim.version !== version) {
     throw new ConfigError(
@@ -253,6 +254,39 @@ function parseFailureFile(text: string, where: string): FailureFile {
     );
   }
   return file;
+}
+
+/**
+ * The exit code each class has (core/exit-codes.ts); a recording written before the class
+ * `interrupted` existed has `clean` with 130. A finding class names its first finding, and a clean
+ * run has none: a file that says otherwise was changed by hand, and nothing in it can be trusted.
+ */
+const CODES_OF_CLASS: Record<FailureFile['exit']['class'], readonly number[]> = {
+  clean: [EXIT.clean, EXIT.interrupted],
+  violation: [EXIT.violation],
+  liveness: [EXIT.liveness],
+  crash: [EXIT.crash],
+  interrupted: [EXIT.interrupted],
+};
+
+function checkExitClass(file: FailureFile, where: string): void {
+  const { class: cls, code } = file.exit;
+  const codes = CODES_OF_CLASS[cls];
+  if (!codes.includes(code)) {
+    throw new ConfigError(
+      `${where}: exit.code`,
+      `Expected ${codes.join(' or ')} for the exit class \`${cls}\`, got ${code}`,
+    );
+  }
+  if (cls === 'clean' && file.first !== null) {
+    throw new ConfigError(
+      `${where}: first`,
+      `Expected no first finding in a clean run's file, got rule ${file.first.rule}`,
+    );
+  }
+  if ((cls === 'violation' || cls === 'liveness') && file.first === null) {
+    throw new ConfigError(`${where}: first`, `Expected the first finding of a ${cls} run, got null`);
+  }
 }
 
 /** The file's workload must exist now (built in, or the user's file as loaded) and be unchanged. */

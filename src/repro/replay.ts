@@ -153,6 +153,13 @@ export async function replayFailure(
           ...(result !== undefined && file.first?.rule !== 'crash' && result.digest !== file.digest
             ? [`expected digest ${file.digest}, got ${result.digest}`]
             : []),
+          // Stopped after the same events, or ended before them: a file that says the run handled
+          // more events than it has is not this run.
+          ...(stopAfter !== undefined && result !== undefined && result.engine.events !== stopAfter
+            ? [
+                `expected the run to stop after ${stopAfter} events, got its end after ${result.engine.events}`,
+              ]
+            : []),
         ];
   const history =
     found === undefined

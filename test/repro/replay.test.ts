@@ -100,6 +100,42 @@ describe('replay: a recording of a run Ctrl-C stopped', () => {
     expect(r.exitCode).toBe(5);
   });
 
+  test('replay: a stopped run whose file claims more events than the run has is NOT reproduced (exit 5)', async () => {
+    const file = stoppedRecording(config('stress', 7, 30_000_000), 3000);
+    const whole = await replay({ ...file, figures: { ...file.figures, events: 1e15 } });
+    // The run ends first, with its own digest: only the event count tells the file is not this run.
+    expect(whole.result!.engine.events).toBeLessThan(1e15);
+    expect(whole.mismatches).toContainEqual(
+      `expected the run to stop after 1000000000000000 events, got its end after ${whole.result!.engine.events}`,
+    );
+    expect(whole.exitCode).toBe(5);
+  });
+
+  test("replay: a file whose exit code is not its class's, or a clean run with a finding, is refused naming the field", async () => {
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 3000);
+    const refusal = (f: FailureFile) =>
+      replay(f).then(
+        () => 'replayed',
+        (e: unknown) => (e instanceof ConfigError ? e.message : String(e)),
+      );
+    expect(await refusal({ ...file, exit: { class: 'interrupted', code: 1 } })).toBe(
+      'r.json: exit.code: Expected 130 for the exit class `interrupted`, got 1',
+    );
+    expect(await refusal({ ...file, exit: { class: 'violation', code: 0 } })).toBe(
+      'r.json: exit.code: Expected 1 for the exit class `violation`, got 0',
+    );
+    expect(await refusal({ ...file, exit: { class: 'violation', code: 1 }, first: null })).toBe(
+      'r.json: first: Expected the first finding of a violation run, got null',
+    );
+    expect(
+      await refusal({
+        ...file,
+        exit: { class: 'clean', code: 0 },
+        first: { rule: 'isolation.dma', tick: 5, actors: ['gpu0'], addresses: [], message: 'm' },
+      }),
+    ).toBe("r.json: first: Expected no first finding in a clean run's file, got rule isolation.dma");
+  });
+
   test('replay: a run interrupted on threads is not compared: the same run up to the tick it reached, its own outcome, never 5', async () => {
     const file = stoppedRecording(config('stress', 7, 200_000_000), 3000, 'threaded');
     const r = await replay({ ...file, digest: '0123456789abcdef' }, 'inline');
