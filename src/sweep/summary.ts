@@ -4,6 +4,8 @@
  * same shape for a whole sweep and for one shard of it, so shards' summaries merge into exactly
  * the summary of the unsharded sweep (`npusim sweep --merge`).
  */
+
+import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { FAILURE_FORMAT } from '../repro/failure-file.js';
@@ -215,6 +217,28 @@ export function gapsText(g: MergeGaps): string {
   return out.join('; ');
 }
 
+/**
+ * The fields of a summary's identity (sweep.ts sweepIdentity) that a merge reads to name the sweep
+ * in its header: a shard summary changed by hand must be refused naming the field, not crash the
+ * merge. Others (the workload's parameters beyond these) are compared whole, not read.
+ */
+const identitySchema = z.looseObject({
+  workload: z.string(),
+  params: z.looseObject({
+    durationTicks: z.number().int().min(1),
+    topology: z.string(),
+    policy: z.string(),
+  }),
+  bugs: z.array(z.string()),
+  profile: z.string(),
+  strategy: z.string(),
+  stopOnFirst: z.boolean(),
+  pctDepth: z.number().int().min(1).optional(),
+  set: z.array(z.strictObject({ path: z.string(), value: z.unknown() })).optional(),
+  variant: z.string().optional(),
+  free: z.strictObject({ windowTicks: z.number().int().min(1) }).optional(),
+});
+
 export function readSummary(text: string, where: string): SweepSummary {
   const json = parseJson(text, where, 'a JSON sweep summary');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -227,6 +251,12 @@ export function readSummary(text: string, where: string): SweepSummary {
   for (const k of ['sweep', 'seeds', 'byRule', 'byClass', 'failures'] as const) {
     if (typeof s[k] !== 'object' || s[k] === null)
       throw new ConfigError(`${where}: ${k}`, `Expected an object, got ${describeJson(s[k])}`);
+  }
+  const identity = identitySchema.safeParse(s.sweep);
+  if (!identity.success) {
+    const issue = identity.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw new ConfigError(`${where}: sweep${path}`, issue.message);
   }
   for (const k of ['ran', 'clean', 'failed', 'worstExitCode', 'wallMs'] as const) {
     if (typeof s[k] !== 'number')

@@ -274,7 +274,7 @@ describe('sweep: the failures directory and the header', () => {
     });
     const text = summaryText(s, { seedsAtOnce: 1, freeThreads: 9 }, { interrupted: false });
     expect(text.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1..8  profile fixed  strategy random  free (window 2 us)  1 seed at a time, a worker thread per actor (9 threads)',
+      'npusim sweep stress  seeds 1..8  duration 1 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  free (window 2 us)  1 seed at a time, a worker thread per actor (9 threads)',
     );
     const header = (seedsAtOnce: number) =>
       summaryText(shard(1, 1, { shards: null }), { seedsAtOnce }, { interrupted: false }).split('\n')[0];

@@ -15,7 +15,14 @@ export function shardSummary(
   return {
     format: 'npusim-sweep-summary',
     version: 1,
-    sweep: { workload: 'stress', bugs: [], profile: 'fixed', strategy: 'random', stopOnFirst: false },
+    sweep: {
+      workload: 'stress',
+      params: { durationTicks: 1_000_000, topology: 'witherspoon-6', policy: 'per-socket' },
+      bugs: [],
+      profile: 'fixed',
+      strategy: 'random',
+      stopOnFirst: false,
+    },
     seeds,
     shards: { count, covered: [k] },
     ran,

@@ -227,7 +227,7 @@ describe('sweep --merge: reading a shard summary', () => {
   });
 
   test('read summary: a summary with a field of the wrong kind is refused naming the field', () => {
-    const good = shard(1, 2);
+    const good = shardSummary(1, 2, { first: 1, last: 9 });
     expect(readSummary(JSON.stringify(good), 'f')).toEqual(good);
     expect(() => readSummary(JSON.stringify({ ...good, ran: '3' }), 'f')).toThrow(
       'f: ran: Expected a number, got a JSON string ("3")',
@@ -238,6 +238,26 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(JSON.stringify({ ...good, byRule: undefined }), 'f')).toThrow(
       'f: byRule: Expected an object, got none',
     );
+  });
+
+  test("read summary: an identity the merge's header reads is checked field by field, never crashing the merge", () => {
+    const good = shardSummary(1, 2, { first: 1, last: 9 });
+    const withSweep = (over: Record<string, unknown>) =>
+      JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
+    expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow('f: sweep.pctDepth: Too small');
+    expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
+      'f: sweep.pctDepth: Invalid input: expected number, received string',
+    );
+    expect(() => readSummary(withSweep({ set: 5 }), 'f')).toThrow(
+      'f: sweep.set: Invalid input: expected array, received number',
+    );
+    expect(() => readSummary(withSweep({ set: [{ path: 3 }] }), 'f')).toThrow('f: sweep.set[0].path');
+    expect(() => readSummary(withSweep({ bugs: 'none' }), 'f')).toThrow('f: sweep.bugs');
+    expect(
+      readSummary(withSweep({ pctDepth: 2, set: [{ path: 'gpu.dmaBytes', value: 512 }] }), 'f').sweep,
+    ).toMatchObject({
+      pctDepth: 2,
+    });
   });
 });
 
