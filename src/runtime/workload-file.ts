@@ -133,14 +133,25 @@ function defaultExport(mod: { default?: unknown }): { found: boolean; def: unkno
 /**
  * What went wrong loading the module, on one line. esbuild (tsx) says "Transform failed with N
  * errors:" first and each error after it, with its file:line:column, so those lines are the
- * message (the file as the user named it); any other error says it on its first line.
+ * message (the file as the user named it); any other error says it on its first line. esbuild's
+ * column counts from 0; V8's, editors' and a `.mjs` file's here (syntaxErrorPlace) from 1, so it
+ * is given from 1 too.
  */
 function loadErrorText(e: unknown, abs: string, file: string): string {
   if (!(e instanceof Error)) return String(e);
   const [first = '', ...rest] = e.message.split('\n');
   const errors = rest.filter((line) => line.trim() !== '');
   if (!/^Transform failed with \d+ errors?:$/.test(first) || errors.length === 0) return first;
-  return errors.map((line) => line.split(abs).join(file).replace(': ERROR: ', ': ')).join('; ');
+  return errors
+    .map((line) => {
+      const named = line.split(abs).join(file).replace(': ERROR: ', ': ');
+      const place = `${file}:`;
+      if (!named.startsWith(place)) return named;
+      return (
+        place + named.slice(place.length).replace(/^(\d+):(\d+):/, (_, l, c) => `${l}:${Number(c) + 1}:`)
+      );
+    })
+    .join('; ');
 }
 
 /**
