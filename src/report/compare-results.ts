@@ -5,9 +5,6 @@
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
 import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
-import { npuRegsBase } from '../model/platform/address-map.js';
-import { isPresetName, TOPOLOGY_PRESETS } from '../model/platform/topology-presets.js';
-import { specWithDefaults, type TopologySpec } from '../model/platform/topology-spec.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import {
@@ -21,6 +18,7 @@ import {
   sumRow,
 } from './compare-row.js';
 import { formatTime } from './duration.js';
+import { fullTopology } from './full-topology.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 
@@ -268,17 +266,6 @@ function effectiveConfig(c: RunConfig, withSpec: boolean): Record<string, unknow
     strategy: c.strategy ?? DEFAULT_STRATEGY,
     stopOnFirst: c.stopOnFirst ?? false,
     ...(withSpec ? { topology: fullTopology(customTopology?.spec, c.params.topology) } : {}),
-  };
-}
-
-/** The spec a run's machine was built from, every default written out (as `npusim topo --json`). */
-function fullTopology(custom: TopologySpec | undefined, name: string): TopologySpec | undefined {
-  const spec = custom ?? (isPresetName(name) ? TOPOLOGY_PRESETS[name] : undefined);
-  if (spec === undefined) return undefined; // a preset this npusim does not have: its name is compared
-  const full = specWithDefaults(spec);
-  return {
-    ...full,
-    sockets: full.sockets.map((s) => ({ ...s, npuRegsBase: s.npuRegsBase ?? npuRegsBase(s.chipId) })),
   };
 }
 

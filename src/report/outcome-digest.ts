@@ -2,7 +2,7 @@
  * The run's digest (design.md "Time and determinism"): the hash of every actor's ordered event
  * stream, combined with everything else that makes two runs the same run: the configuration that
  * changes behaviour (workload parameters, bug switches, profile, strategy, stop-on-first, the
- * topology) and the outcome (every violation and liveness failure kept, and how many there were).
+ * topology, when a file gives one that is not a preset restated) and the outcome (every violation and liveness failure kept, and how many there were).
  * Two runs with equal digests did the same thing and found the same things; a bug switch whose run
  * happens to send the same messages as its clean twin still gives another digest.
  */
@@ -11,9 +11,11 @@ import { strategyName } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { digestableParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
+import { restatesPreset } from './full-topology.js';
 
 /** The parts of a configuration that change what a run does (not how it is hosted). */
 export function behaviourOf(config: RunConfig): Record<string, unknown> {
+  const custom = config.customTopology?.spec;
   return {
     workload: config.workload,
     seed: config.seed,
@@ -26,7 +28,8 @@ export function behaviourOf(config: RunConfig): Record<string, unknown> {
     pctSteps: config.strategy?.kind === 'pct' ? digestText(JSON.stringify(config.strategy.steps)) : null,
     stopOnFirst: config.stopOnFirst === true,
     crashAt: config.crashAt ?? null,
-    topology: config.customTopology?.spec ?? null,
+    // A file that restates a preset builds the preset's machine: the preset's digest (null).
+    topology: custom === undefined || restatesPreset(custom) ? null : custom,
   };
 }
 
