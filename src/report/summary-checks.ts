@@ -1,7 +1,8 @@
 /**
  * The summary's checks (summary.ts): did the run break anything. Violations with their history;
  * a stall once, with the deadlock cycle among the ATSD registers when there is one
- * (liveness-rules.ts findDeadlockCycle), and the registers' state at the end.
+ * (liveness-rules.ts findDeadlockCycle), and the registers' state at the end; conservation, and
+ * where host memory ran short.
  */
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
@@ -47,7 +48,27 @@ export function checksSection(
   out.push(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
+  const memory = memoryNote(result);
+  if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
   return out;
+}
+
+/**
+ * Where host memory ran short, which no check flags (the kernel's own answers: migrate_pages'
+ * -ENOMEM leaves a page where it was; a munmap's refault falls back to another socket's zone), yet
+ * a reader must know: a migration storm that migrated nothing, or a GPU whose pages sit across the
+ * X-bus, measures another machine than the one asked for. Shown only when it happened.
+ */
+function memoryNote(result: RunResult): string | undefined {
+  const notMigrated = result.counts['pages.migrateFailedNoMemory'] ?? 0;
+  const offHome = result.counts['pages.mappedOffHome'] ?? 0;
+  const parts = [
+    ...(notMigrated > 0
+      ? [`${notMigrated} page(s) not migrated (the target socket had no free page of their size)`]
+      : []),
+    ...(offHome > 0 ? [`${offHome} page(s) mapped off their home socket (it had no free page)`] : []),
+  ];
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 function formatViolation(label: string, v: Violation, maxHistoryLines: number, style: Style): string[] {

@@ -135,6 +135,31 @@ describe('summary', () => {
     expect(text).not.toContain('\u001b[');
   });
 
+  it('summary: host memory that ran short is named under the checks, and only then', () => {
+    const clean = formatSummary(assembleResult(config, plan, raw([report(0), report(1)])), { color: false });
+    expect(clean).not.toContain('memory:');
+    const short = assembleResult(
+      config,
+      plan,
+      raw([
+        report(0),
+        report(1, { counters: { 'pages.migrateFailedNoMemory': 3, 'pages.mappedOffHome': 2 } }),
+      ]),
+    );
+    const text = formatSummary(short, { color: false });
+    expect(text).toMatch(
+      /conservation: .*\n {2}memory: 3 page\(s\) not migrated \(the target socket had no free page of their size\); 2 page\(s\) mapped off their home socket/,
+    );
+    const onlyOffHome = assembleResult(
+      config,
+      plan,
+      raw([report(0), report(1, { counters: { 'pages.mappedOffHome': 1 } })]),
+    );
+    const one = formatSummary(onlyOffHome, { color: false });
+    expect(one).toContain('memory: 1 page(s) mapped off their home socket');
+    expect(one).not.toContain('not migrated');
+  });
+
   it('summary: a worker with waits gets a waits line under its own, the worker line unchanged', () => {
     const base = raw([report(0), report(1)]);
     const waits = { counts: [10, 5, 2, 1, 0], ms: [0.05, 0.2, 1.5, 298.25, 0] };

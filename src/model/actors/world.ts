@@ -233,7 +233,10 @@ function bytesText(bytes: number): string {
     [MiB, 'MiB'],
     [KiB, 'KiB'],
   ];
-  const [size, unit] = units.find(([u]) => bytes >= u) ?? [1, 'B'];
+  // The largest unit that holds it whole in four digits (1080 GiB, not 1.05469 TiB); else the
+  // largest it fills (256.031 GiB, not 262176 MiB).
+  const whole = units.find(([u]) => bytes >= u && bytes % u === 0 && bytes / u < 10_000);
+  const [size, unit] = whole ?? units.find(([u]) => bytes >= u) ?? [1, 'B'];
   return `${Number((bytes / size).toPrecision(6))} ${unit}`;
 }
 

@@ -125,6 +125,13 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
     );
   });
 
+  test('sizes past a TiB read in the largest unit that holds them whole: 1080 GiB, not 1.05469 TiB', () => {
+    // 2 processes x 540 1G pages: 1080 GiB, 824 GiB more than socket 0's 256 GiB.
+    expect(
+      configErrorOf(() => buildWorld(config({ pagesPerProcess: 540, tcePagesPerGpu: 0 }))).message,
+    ).toMatch(/x 540 1G pages \(1080 GiB\): 1080 GiB in all, 824 GiB more than it holds$/);
+  });
+
   test("any mix of page sizes either builds or is refused with a ConfigError, never the allocator's refusal", () => {
     const sizes = fc.uniqueArray(fc.constantFrom('64K', '2M', '1G'), { minLength: 1, maxLength: 3 });
     fc.assert(
