@@ -114,6 +114,11 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
   protected readonly publishFlushed = (out: Outbound, n: number): void =>
     out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);
   private events = 0;
+  /**
+   * Every event of this group below this tick is handled (the last slice's lower bound, at most
+   * the end): how far an interrupted run got, even for a group whose actors had no event yet.
+   */
+  private handledBelow = 0;
   /** The runner whose event is being handled, for crash reports. */
   private current: ActorRunner | undefined;
 
@@ -202,6 +207,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     // end) only once every worker's lower bound has passed its end: then no worker can still
     // find something earlier, and the stop tick it reads at the finish is final.
     if (this.barrier !== undefined) this.barrier.publishLower(lower, end);
+    this.handledBelow = Math.min(lower, end);
     const done = lower >= end && (this.barrier === undefined || this.barrier.final(end));
     this.safe.publishSafeTimes(done ? Number.POSITIVE_INFINITY : lower);
     this.status.position(lower === Number.POSITIVE_INFINITY || lower > end ? end : lower, this.events);
@@ -219,7 +225,11 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     for (const runner of this.runners) {
       if (firstFindingStop !== undefined) this.events -= runner.rollbackTo(firstFindingStop);
     }
-    const reachedTick = stopped ? Math.max(...this.runners.map((x) => x.now)) : this.stop.end;
+    // Stopped (Ctrl-C): the group got as far as its last event, or as its lower bound where that
+    // is further (an actor with nothing to do until later has still passed every tick below it).
+    const reachedTick = stopped
+      ? Math.max(this.handledBelow, ...this.runners.map((x) => x.now))
+      : this.stop.end;
     const traces = this.runners.map((x) => x.traceResult(reachedTick));
     const reports = this.runners.map((x) => x.finish(reachedTick));
     this.countHeapInFlight(this.heap);

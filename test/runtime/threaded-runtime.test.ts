@@ -57,6 +57,31 @@ describe('threaded runtime', () => {
     expect(r.reachedTick).toBeLessThan(1e15);
     expect(liveWorkerCount()).toBe(0);
   });
+
+  test('a stopped run reports how far it got, even when one worker never had an event', async () => {
+    let seen = 0;
+    const run = startThreaded(
+      meshUrl,
+      { ...config, idle: 0 },
+      {
+        seed: 2,
+        endTick: 1e15,
+        progressIntervalMs: 20,
+        onProgress: (_tick, events) => {
+          seen = events;
+        },
+        shouldStop: () => seen > 10_000,
+      },
+    );
+    const r = await run.result;
+    expect(r.stopped).toBe('interrupted');
+    expect(r.actorEvents[0]).toBe(0);
+    // Every worker handled everything below its lower bound: the idle one too, so the run got
+    // past the first tick at which the busy actors handled anything (their first timer, 1000).
+    expect(r.reachedTick).toBeGreaterThan(1000);
+    expect(r.reachedTick).toBeLessThan(1e15);
+    expect(liveWorkerCount()).toBe(0);
+  });
 });
 
 describe('threaded runtime: the wall-clock watchdog', () => {
