@@ -27,7 +27,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
 
 function readResult(file: string): RunResult {
   const expected = 'Expected a run result file (npusim run --out FILE)';
-  let text: string;
+  let bytes: Buffer;
   try {
     // Checked before reading: a directory or a huge file says so plainly, without reading it. A
     // pipe (`<(npusim run ... --json)`) has no size and is read as it comes.
@@ -36,13 +36,29 @@ function readResult(file: string): RunResult {
     if (st.size > MAX_RESULT_FILE_BYTES) {
       throw new ConfigError(file, `${expected} (a few hundred KB), got a file of ${st.size} bytes`);
     }
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(file, `${expected}, got ${readFailure(e as NodeJS.ErrnoException)}`);
   }
-  if (text.length > MAX_RESULT_FILE_BYTES) {
-    throw new ConfigError(file, `${expected} (a few hundred KB), got ${text.length} characters`);
+  if (bytes.length > MAX_RESULT_FILE_BYTES) {
+    throw new ConfigError(file, `${expected} (a few hundred KB), got ${bytes.length} bytes`);
+  }
+  // JSON is text: a binary file (a --trace file, a gzip) is said to be one, and never quoted, so
+  // the message carries none of its bytes to the terminal.
+  const control = bytes.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  if (control >= 0) {
+    const byte = `0x${bytes[control]!.toString(16).padStart(2, '0')}`;
+    throw new ConfigError(
+      file,
+      `${expected}, got a binary file (byte ${byte} at offset ${control}, a control character JSON never holds)`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(file, `${expected}, got a file that is not UTF-8 text (JSON is UTF-8)`);
   }
   return parseRunResult(text, file);
 }

@@ -25,7 +25,7 @@ import type { OutputFile } from './cli-args.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {
-  statfs: (path: string) => { bavail: number | bigint };
+  statfs: (path: string) => { bavail: number | bigint; blocks?: number | bigint };
 }
 
 const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
@@ -82,13 +82,8 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
   } catch (e) {
     refuse(describeErrno(errnoOf(e), target));
   }
-  let free: number | bigint | undefined;
-  try {
-    free = fs.statfs(target).bavail;
-  } catch {
-    free = undefined;
-  }
-  if (free !== undefined && Number(free) === 0) refuse(`the device holding \`${target}\` is full`);
+  const noSpace = noSpaceText(target, fs);
+  if (noSpace !== undefined) refuse(noSpace);
 }
 
 export function checkOutputPath(path: string, option: string, fs: OutputFs = REAL_FS): void {
@@ -121,7 +116,13 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
     if (exists) accessSync(full, constants.W_OK);
     else closeSync(openSync(full, 'wx'));
   } catch (e) {
-    refuse(describeErrno(errnoOf(e), exists ? full : dir));
+    const code = errnoOf(e);
+    // The directory was just seen to exist: ENOENT on creating a file in it is the directory
+    // refusing new files (/proc), not a missing directory (describeErrno would name its parent).
+    if (!exists && code === 'ENOENT') {
+      refuse(`\`${dir}\` does not let a new file be created in it (ENOENT)`);
+    }
+    refuse(describeErrno(code, exists ? full : dir));
   }
   if (!exists) {
     try {
@@ -130,13 +131,8 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
       // Created just now by us; if it cannot be removed it is an empty file the run overwrites.
     }
   }
-  let free: number | bigint | undefined;
-  try {
-    free = fs.statfs(dir).bavail;
-  } catch {
-    free = undefined; // statfs unsupported here: the write at the end still reports a full device
-  }
-  if (free !== undefined && Number(free) === 0) refuse(`the device holding \`${dir}\` is full`);
+  const noSpace = noSpaceText(dir, fs);
+  if (noSpace !== undefined) refuse(noSpace);
 }
 
 /**
@@ -160,6 +156,26 @@ export function writeOutputs(
     }
   }
   return failed;
+}
+
+/**
+ * Why nothing can be stored under `dir`, from statfs: no free blocks (a full device), or no
+ * blocks at all (procfs, sysfs: a file system with no storage, which is not "full"). Undefined
+ * when there is room, or when statfs is not supported here (the write at the end still reports
+ * a full device).
+ */
+function noSpaceText(dir: string, fs: OutputFs): string | undefined {
+  let st: ReturnType<OutputFs['statfs']>;
+  try {
+    st = fs.statfs(dir);
+  } catch {
+    return undefined;
+  }
+  if (Number(st.bavail) !== 0) return undefined;
+  if (st.blocks !== undefined && Number(st.blocks) === 0) {
+    return `\`${dir}\` is on a file system with no storage (such as /proc or /sys)`;
+  }
+  return `the device holding \`${dir}\` is full`;
 }
 
 function errnoOf(e: unknown): string {

@@ -19,6 +19,7 @@ import {
 } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { fullTopology } from './full-topology.js';
+import { hostText } from './host-text.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 
@@ -240,7 +241,17 @@ function configDifferences(a: RunResult, b: RunResult): string[] {
   // is involved, which may keep a preset's name and change anything under it.
   const specs = a.config.customTopology !== undefined || b.config.customTopology !== undefined;
   diffPaths('', effectiveConfig(a.config, specs), effectiveConfig(b.config, specs), differences);
-  if (a.host !== b.host) differences.push(`host: ${a.host} -> ${b.host}`);
+  // How each run was hosted: a free run (timing from real thread races) is another experiment than
+  // a deterministic threaded one, and a placement (--workers) changes the engine's figures.
+  const hostA = hostText(a);
+  const hostB = hostText(b);
+  if (hostA !== hostB) differences.push(`host: ${hostA} -> ${hostB}`);
+  else if (hostA === 'threaded' && placementOf(a) !== placementOf(b)) {
+    differences.push(`placement: ${placementOf(a)} -> ${placementOf(b)}`);
+  }
+  if (a.free !== undefined && b.free !== undefined && a.free.windowTicks !== b.free.windowTicks) {
+    differences.push(`free window: ${formatTime(a.free.windowTicks)} -> ${formatTime(b.free.windowTicks)}`);
+  }
   if (a.simulatedTicks !== b.simulatedTicks) {
     differences.push(
       `simulated time: ${formatTime(a.simulatedTicks)} -> ${formatTime(b.simulatedTicks)} (counts compared per simulated ms)`,
@@ -302,12 +313,17 @@ function configValue(v: unknown): string {
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
+/** A threaded run's placement (`per-actor`, a number of workers); results without one: per-actor. */
+function placementOf(r: RunResult): string {
+  return r.engine?.placement ?? 'per-actor';
+}
+
 function header(file: string, r: RunResult): RunHeader {
   return {
     file,
     workload: r.workload,
     seed: r.seed,
-    host: r.host,
+    host: hostText(r),
     status: r.status,
     simulatedTicks: r.simulatedTicks,
     digest: r.digest,

@@ -17,12 +17,15 @@ import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { WAIT_BUCKET_LABELS } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
+import { hostText } from './host-text.js';
 import { compact } from './number-text.js';
 import { reproduceLabel } from './reproduce-line.js';
 import { type RunResult, violationTotal } from './run-result.js';
-import { runSeries, type Series } from './run-series.js';
+import { type RunSeries, runSeries, type Series } from './run-series.js';
+import { answerSection } from './summary-answer.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
+import { summaryStyle } from './summary-text.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -50,7 +53,9 @@ const LINKS_CHARTED = 8;
 
 export function buildHtmlReport(input: HtmlReportInput): string {
   const { result, raw, plan, config } = input;
-  const charts: ChartSpec[] = [...latencyCharts(raw, result), ...timeCharts(input)];
+  const series =
+    raw.traces === undefined ? undefined : runSeries(plan, raw.traces, config.params.durationTicks);
+  const charts: ChartSpec[] = [...latencyCharts(raw, result), ...timeCharts(input, series)];
   const title = `npusim ${result.workload} seed ${result.seed}: ${result.status}`;
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -65,6 +70,7 @@ export function buildHtmlReport(input: HtmlReportInput): string {
 <body>
 <h1>npusim ${esc(result.workload)} <span class="status ${esc(result.status)}">${esc(result.status)} (exit ${result.exitCode})</span></h1>
 ${headerTable(result, config, plan)}
+${answerBlock(result)}
 ${checksSection(result)}
 <h2>Latencies</h2>
 ${latencyTable(result)}
@@ -73,7 +79,7 @@ ${latencyTable(result)}
     .map(chartDiv)
     .join('\n')}</div>
 <h2>Over simulated time</h2>
-${timeNote(raw)}
+${timeNote(raw, series, result, config)}
 <div class="charts">${charts
     .filter((c) => c.kind === 'line')
     .map(chartDiv)
@@ -116,11 +122,9 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
   return charts;
 }
 
-function timeCharts(input: HtmlReportInput): ChartSpec[] {
-  const { raw, plan, result } = input;
-  if (raw.traces === undefined) return [];
-  const s = runSeries(plan, raw.traces, input.config.params.durationTicks);
-  if (s.timeUs.length < 2) return [];
+function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec[] {
+  const { result } = input;
+  if (s === undefined || s.timeUs.length < 2) return [];
   const line = (id: string, title: string, yLabel: string, series: Series[]): ChartSpec => ({
     id,
     title,
@@ -152,10 +156,33 @@ function chartDiv(c: ChartSpec): string {
   return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption><div class="plot" id="chart-${esc(c.id)}"></div></figure>`;
 }
 
-function timeNote(raw: RawRun): string {
-  if (raw.traces === undefined) return '<p>No time series: the run recorded no samples.</p>';
-  const n = raw.traces[0]?.sampleCount ?? 0;
-  return `<p class="note">${n} samples over the run, each the machine's state at that simulated time; link utilisation is per interval between samples.</p>`;
+/**
+ * What the charts above hold: the rows drawn (0, end/n, .. end: n + 1 of them for a run that
+ * reached its end), and for a run that stopped early (Ctrl-C, --stop-on-first) how far they go.
+ */
+function timeNote(raw: RawRun, s: RunSeries | undefined, result: RunResult, config: RunConfig): string {
+  if (raw.traces === undefined || s === undefined)
+    return '<p>No time series: the run recorded no samples.</p>';
+  const rows = s.timeUs.length;
+  const planned = (raw.traces[0]?.sampleCount ?? 0) + 1;
+  const end = config.params.durationTicks;
+  const last = rows === 0 ? 0 : Math.round(s.timeUs[rows - 1]! * 1e6);
+  const span =
+    rows >= planned
+      ? `${rows} samples over the run (0 to ${formatTime(end)})`
+      : `${rows} of ${planned} samples, 0 to ${formatTime(last)}: the run stopped at ` +
+        `${formatTime(result.simulatedTicks)} of ${formatTime(end)} (${result.status})`;
+  return `<p class="note">${esc(span)}, each the machine's state at that simulated time; link utilisation is per interval between samples.</p>`;
+}
+
+/**
+ * The summary's answer, as the terminal prints it (summary-answer.ts): the workload's question,
+ * its headline figures and, with variants, each variant's verdict against what it expected.
+ */
+function answerBlock(result: RunResult): string {
+  const lines = answerSection(result, summaryStyle(false));
+  if (lines.length === 0) return '';
+  return `<h2>Answer</h2>\n<pre class="answer">${esc(lines.join('\n'))}</pre>`;
 }
 
 // ---- tables ----
@@ -167,7 +194,7 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
     [
       ['workload', result.workload],
       ['seed', String(result.seed)],
-      ['host', result.host],
+      ['host', hostText(result)],
       ['topology', `${p.topology} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`],
       ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
@@ -339,6 +366,7 @@ table.kv td:last-child { text-align: left; font-family: ui-monospace, monospace;
 figure.chart { margin: 0; width: 560px; } figure.chart.wide { width: 100%; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .note, .foot { color: #555; }
+pre.answer { font: 13px/1.4 ui-monospace, monospace; background: #f7f7f7; padding: 8px 12px; overflow-x: auto; }
 `;
 
 /**

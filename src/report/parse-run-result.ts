@@ -31,6 +31,19 @@ export function parseRunResult(text: string, file: string): RunResult {
   for (const f of ['workload', 'host', 'status', 'digest', 'eventDigest'] as const) {
     if (typeof r[f] !== 'string') fail(f, 'a string', r[f]);
   }
+  // A crashed run, or one whose engine stalled, records no figures (assemble-result.ts
+  // failedRunResult): empty counts and latencies would compare as "only in A" row after row.
+  if (r.crash !== undefined || r.stall !== undefined || r.status === 'crash') {
+    const crash = r.crash as { actor?: unknown; tick?: unknown; message?: unknown } | undefined;
+    const why =
+      r.stall !== undefined
+        ? 'the engine stalled'
+        : `the run crashed${crash === undefined ? '' : ` (actor ${String(crash.actor)} at tick ${String(crash.tick)}: ${oneLine(crash.message)})`}`;
+    throw new ConfigError(
+      `${file}: status`,
+      `Expected the result of a run that has figures to compare (clean, violation, liveness or interrupted), got \`${String(r.status)}\`: ${why}, and such a result has no figures`,
+    );
+  }
   for (const f of ['seed', 'simulatedTicks', 'wallMs'] as const) {
     if (typeof r[f] !== 'number') fail(f, 'a number', r[f]);
   }
@@ -84,6 +97,12 @@ function numberRecord(
   for (const k of keys ?? Object.keys(o)) {
     if (typeof o[k] !== 'number') fail(`${field}.${k}`, 'a number', o[k]);
   }
+}
+
+/** A message from the file on one short line (an actor's error may span lines). */
+function oneLine(v: unknown): string {
+  const s = String(v).replace(/\s+/g, ' ').trim();
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
 function describe(v: unknown): string {

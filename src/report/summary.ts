@@ -14,6 +14,7 @@
  */
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from './duration.js';
+import { hostText } from './host-text.js';
 import { reproduceLine } from './reproduce-line.js';
 import type { RunResult } from './run-result.js';
 import { answerSection } from './summary-answer.js';
@@ -76,16 +77,6 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   out.push(...engineSection(result, Math.min(options.maxRows ?? 5, 5)));
   out.push(reproduceLine(result));
   return `${out.join('\n')}\n`;
-}
-
-/**
- * How the run was hosted. A free run that crashed has no free-mode figures (`free`), only its
- * placement (assemble-result.ts failedRunResult), and is a free run all the same.
- */
-function hostText(result: RunResult): string {
-  if (result.engine.placement === 'free-replay') return 'free run, replayed';
-  if (result.free !== undefined || result.engine.placement === 'free') return 'free';
-  return result.host;
 }
 
 /** A run that crashed or stalled ended without a digest: say so rather than print nothing. */

@@ -146,6 +146,36 @@ describe('npusim compare', () => {
       /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a number, got nothing/,
     ],
     ['a failure file', () => ({ kind: 'npusim-failure', version: 1 }), /x\.json: schemaVersion: Expected 1/],
+    [
+      // A crashed run's result has empty counts and latencies: every row would be "only in A".
+      'a crashed run',
+      (r) => ({
+        ...r,
+        status: 'crash',
+        exitCode: 4,
+        digest: '',
+        counts: {},
+        contention: { ...r.contention, latencies: {}, links: [] },
+        crash: { actor: 'gpu1', tick: 690242, message: 'injected crash (--crash-at gpu1:50)' },
+      }),
+      /x\.json: status: Expected the result of a run that has figures to compare \(clean, violation, liveness or interrupted\), got `crash`: the run crashed \(actor gpu1 at tick 690242: injected crash \(--crash-at gpu1:50\)\), and such a result has no figures\n/,
+    ],
+    [
+      'a run whose engine stalled',
+      (r) => ({ ...r, status: 'liveness', exitCode: 3, counts: {}, stall: { rings: [] } }),
+      /x\.json: status: Expected the result of a run that has figures to compare .*, got `liveness`: the engine stalled, and such a result has no figures\n/,
+    ],
+    [
+      // A --trace file given by mistake: said to be binary, none of its bytes quoted.
+      'a binary file',
+      '\n\u0007\u0012\u0000perfetto',
+      /x\.json: Expected a run result file \(npusim run --out FILE\), got a binary file \(byte 0x07 at offset 1, a control character JSON never holds\)\n/,
+    ],
+    [
+      'text with a terminal escape in it',
+      '\u001b[31m{"schemaVersion": 1}',
+      /x\.json: Expected a run result file .*, got a binary file \(byte 0x1b at offset 0, /,
+    ],
   ];
   for (const [what, content, message] of refusals) {
     it(`refuses ${what} with exit 2, naming the file and the field`, async () => {
@@ -156,8 +186,57 @@ describe('npusim compare', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(STACK_FRAME);
+      // Nothing from the file reaches the terminal but text: no control character besides newlines.
+      expect([...r.stderr].filter((ch) => ch < ' ' && ch !== '\n')).toEqual([]);
     });
   }
+
+  it('a file that is not UTF-8 is refused as such, with exit 2', async () => {
+    const f = join(dir, 'latin1.json');
+    writeFileSync(f, Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d])); // {"é"} in Latin-1
+    const r = await cli(['compare', files.seed1, f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `npusim: ${f}: Expected a run result file (npusim run --out FILE), got a file that is not UTF-8 text (JSON is UTF-8)\n`,
+    );
+  });
+
+  it('how each run was hosted: a free run, a free window and a placement are differences', async () => {
+    const variant = (name: string, change: (r: RunResult) => RunResult): string => {
+      const f = join(dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify(change(structuredClone(seed1))));
+      return f;
+    };
+    // A free run's result says host `threaded`, placement `free`, and has free-mode figures.
+    const free =
+      (windowTicks: number) =>
+      (r: RunResult): RunResult =>
+        ({
+          ...r,
+          host: 'threaded',
+          engine: { ...r.engine, placement: 'free' },
+          free: { windowTicks },
+        }) as unknown as RunResult;
+    const threaded =
+      (placement: string) =>
+      (r: RunResult): RunResult => ({
+        ...r,
+        host: 'threaded',
+        engine: { ...r.engine, placement },
+      });
+    const free1 = variant('free-1us', free(1_000_000));
+    const free2 = variant('free-2us', free(2_000_000));
+    const perActor = variant('per-actor', threaded('per-actor'));
+    const two = variant('two-workers', threaded('2'));
+    // Before: a free run against a deterministic threaded one was "same configuration".
+    expect((await compare(perActor, free1)).differences).toEqual(['host: threaded -> free']);
+    expect((await compare(files.seed1, free1)).differences).toEqual(['host: inline -> free']);
+    expect((await compare(free1, free2)).differences).toEqual(['free window: 1 us -> 2 us']);
+    expect((await compare(perActor, two)).differences).toEqual(['placement: per-actor -> 2']);
+    const r = await cli(['compare', perActor, free1]);
+    expect(r.stdout).toMatch(/^ {2}B: .*free-1us\.json {2}stress seed 1 free, 100 us, clean/m);
+    expect(r.stdout).not.toContain('same configuration');
+  });
 
   it('refuses a missing file and a missing argument with exit 2', async () => {
     const missing = await cli(['compare', files.seed1, join(dir, 'nope.json')]);

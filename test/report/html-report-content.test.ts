@@ -1,0 +1,127 @@
+/**
+ * The HTML report's text against the run it reports (no browser: html-report-browser.test.ts
+ * draws it): the note over the time charts counts the samples actually drawn (a run stopped early
+ * draws fewer and says where they end), the host is named as the summary names it (a free run is
+ * `free`), and the workload's answer (question, headline figures, each variant's verdict) is the
+ * summary's.
+ */
+import { describe, expect, it } from 'vitest';
+import { describedResult } from '../../src/cli/run-outcome.js';
+import { planMachine } from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { buildHtmlReport } from '../../src/report/html-report.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { formatSummary } from '../../src/report/summary.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { workloads } from '../../workloads/index.js';
+
+const SAMPLES = 400;
+
+async function report(
+  name: string,
+  durationTicks: number,
+  bugs: BugName[] = [],
+  stopOnFirst = false,
+  edit: (r: RunResult) => RunResult = (r) => r,
+): Promise<{ html: string; result: RunResult }> {
+  const w = workloads.find((x) => x.name === name)!;
+  const config: RunConfig = {
+    workload: name,
+    seed: 1,
+    bugs,
+    params: parseParams({ ...w.params, durationTicks }, name),
+    ...(stopOnFirst ? { stopOnFirst: true } : {}),
+  };
+  const plan = planMachine(config);
+  const raw = await runRaw(config, {
+    host: 'inline',
+    trace: { capacityRecords: 2, sampleCount: SAMPLES, endTick: durationTicks },
+  });
+  const result = edit(describedResult(config, plan, raw, w));
+  return { html: buildHtmlReport({ plan, config, result, raw }), result };
+}
+
+function chartRows(html: string): number[] {
+  const data = JSON.parse(
+    /<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(html)![1]!,
+  ) as {
+    charts: { kind: string; x: number[] }[];
+  };
+  return data.charts.filter((c) => c.kind === 'line').map((c) => c.x.length);
+}
+
+function htmlText(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+describe('the HTML report says what the run did', () => {
+  it('a run that reached its end: the note counts the 401 rows its charts draw', async () => {
+    const { html } = await report('stress', 5_000_000);
+    expect(new Set(chartRows(html))).toEqual(new Set([SAMPLES + 1]));
+    expect(html).toContain(`<p class="note">${SAMPLES + 1} samples over the run (0 to 5 us), each`);
+  });
+
+  it('a run stopped at its first finding: the note counts the rows drawn and says where they end', async () => {
+    const { html, result } = await report('flush-race', 50_000_000, ['single-flush'], true);
+    expect(result.simulatedTicks).toBeLessThan(50_000_000);
+    const rows = chartRows(html);
+    const drawn = rows[0]!;
+    expect(drawn).toBeLessThan(SAMPLES + 1);
+    expect(new Set(rows)).toEqual(new Set([drawn]));
+    // Before: "400 samples over the run", whatever was drawn.
+    expect(html).not.toContain(`${SAMPLES} samples over the run`);
+    expect(html).toMatch(
+      new RegExp(
+        `<p class="note">${drawn} of ${SAMPLES + 1} samples, 0 to [^:]+: the run stopped at [^ ]+ us of 50 us \\(violation\\)`,
+      ),
+    );
+  });
+
+  it('a free run is hosted `free`, as the summary says, not `threaded`', async () => {
+    const { html, result } = await report('stress', 2_000_000, [], false, (r) => ({
+      ...r,
+      host: 'threaded',
+      engine: { ...r.engine, placement: 'free' },
+    }));
+    expect(formatSummary(result, { color: false }).split('\n')[0]).toMatch(/ seed 1 {2}free {2}/);
+    expect(html).toContain('<tr><td>host</td><td>free</td></tr>');
+  });
+
+  it("the workload's answer, with each variant's verdict, is the summary's", async () => {
+    const { html, result } = await report('multi-tenant', 5_000_000);
+    expect(result.variants).toBeUndefined(); // runRaw runs no variants: give the result two
+    const withVariants: RunResult = {
+      ...result,
+      variants: [
+        {
+          name: 'per-gpu',
+          description: 'one group per GPU',
+          set: { policy: 'per-gpu' },
+          status: 'violation',
+          exitCode: 1,
+          digest: 'feedface',
+          violationTotal: 3,
+          expectation: { expect: ['isolation.peer'], found: { 'isolation.peer': 3 }, met: true },
+          headline: [],
+          reproduce: 'npusim run multi-tenant --variant per-gpu',
+        },
+      ],
+    };
+    const { html: withHtml } = await report('multi-tenant', 5_000_000, [], false, () => withVariants);
+    const answer = (h: string) => htmlText(/<pre class="answer">(.*?)<\/pre>/s.exec(h)?.[1] ?? '');
+    expect(result.question).toBeDefined();
+    expect(answer(html)).toContain(`question: ${result.question}`);
+    const summary = formatSummary(withVariants, { color: false });
+    const lines = answer(withHtml).split('\n');
+    expect(lines.length).toBeGreaterThan(4);
+    for (const line of lines) expect(summary).toContain(line);
+    expect(answer(withHtml)).toContain('per-gpu');
+    expect(answer(withHtml)).toContain('feedface');
+  });
+});
