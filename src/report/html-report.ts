@@ -235,7 +235,8 @@ function latencyTable(result: RunResult): string {
   for (const [name, label] of LATENCY_ROWS) {
     const s = result.contention.latencies[name];
     if (s === undefined) continue;
-    const t = (x: number): string => (s.unit === 'ticks' ? formatTime(x) : String(x));
+    // No samples: `-`, as the summary prints it, not a measured `0 ps`.
+    const t = (x: number): string => (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x));
     rows.push([label, String(s.count), t(s.min), t(s.mean), t(s.p50), t(s.p99), t(s.p999), t(s.max)]);
   }
   const c = result.contention;

@@ -102,6 +102,9 @@ function linkTable(result: RunResult, maxRows: number): string[] {
 }
 
 function latencyCells(s: HistogramSummary): string {
-  const cell = (x: number): string => (s.unit === 'ticks' ? formatTime(x) : String(x)).padStart(10);
+  // No samples, no percentiles: a histogram that never recorded says `-`, not `0 ps` (which
+  // reads as a measured zero wait).
+  const cell = (x: number): string =>
+    (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x)).padStart(10);
   return `${String(s.count).padStart(10)}${cell(s.p50)}${cell(s.p99)}${cell(s.p999)}${cell(s.max)}`;
 }

@@ -135,6 +135,26 @@ describe('summary', () => {
     expect(text).not.toContain('\u001b[');
   });
 
+  it('summary and HTML: a latency with no samples shows `-` for its figures, not a measured 0 ps', () => {
+    const result = assembleResult(
+      config,
+      plan,
+      raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: createHistogram() } })]),
+    );
+    const text = formatSummary(result, { color: false });
+    expect(text).toMatch(/\n {2}peer access latency\s+0\s+-\s+-\s+-\s+-\n/);
+    expect(text).toMatch(/\n {2}DMA latency\s+100\s+50(\.\d+)? ns/);
+    const html = buildHtmlReport({
+      result,
+      raw: raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: createHistogram() } })]),
+      plan,
+      config,
+    });
+    const peerRow = /<tr><td>peer access latency<\/td>(.*?)<\/tr>/.exec(html);
+    expect(peerRow?.[1]).toBe('<td>0</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>');
+    expect(/<tr><td>DMA latency<\/td><td>100<\/td>(.*?)<\/tr>/.exec(html)?.[1]).not.toContain('>-<');
+  });
+
   it('summary: host memory that ran short is named under the checks, and only then', () => {
     const clean = formatSummary(assembleResult(config, plan, raw([report(0), report(1)])), { color: false });
     expect(clean).not.toContain('memory:');
