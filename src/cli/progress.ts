@@ -1,7 +1,7 @@
 /**
  * Run progress on stderr, in simulated time: a cli-progress bar on a TTY, otherwise (a pipe, a CI
  * log, or --json) one plain line at most every `intervalMs` ("npusim: 40% simulated (800 us of
- * 2 ms), 1.2M events/s, 0 violations so far"). stdout is left to the summary or the JSON result.
+ * 2 ms), 1.2M events/s, 0 violations so far"), and none that would repeat the last one. stdout is left to the summary or the JSON result.
  * Violations so far are what the actors' oracles found up to the tick shown (threaded: each
  * actor's count as of its last status update).
  *
@@ -64,10 +64,16 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   }
   const intervalMs = options.intervalMs ?? 2000;
   let lastLineMs = started;
+  // What the last line said: a line that would repeat it (threaded workers still starting, every
+  // report at 0 ps and 0 events) is left out until something moves.
+  let lastSaid = '';
   return {
     update(tick, events, findings = 0) {
       const now = clockMs();
       if (now - lastLineMs < intervalMs) return;
+      const said = `${tick}:${events}:${findings}`;
+      if (said === lastSaid) return;
+      lastSaid = said;
       lastLineMs = now;
       const pct = Math.floor((100 * Math.min(tick, options.durationTicks)) / options.durationTicks);
       options.stream.write(

@@ -40,6 +40,33 @@ describe('progress', () => {
     ]);
   });
 
+  it('progress: off a TTY, a line that would repeat the last (workers still starting) is left out', () => {
+    let now = 0;
+    const { stream, lines } = sink();
+    const p = createProgress({
+      durationTicks: 1_000_000,
+      stream,
+      plain: true,
+      intervalMs: 10,
+      clockMs: () => now,
+    });
+    for (let i = 1; i <= 8; i++) {
+      now = 20 * i;
+      p.update(0, 0, 0);
+    }
+    now = 200;
+    p.update(100_000, 50, 0);
+    now = 220;
+    p.update(100_000, 50, 0);
+    now = 240;
+    p.update(100_000, 50, 1);
+    expect(lines.map((l) => l.replace(/, [\d.k]+ events\/s/, ''))).toEqual([
+      'npusim: 0% simulated (0 ps of 1 us), 0 violations so far\n',
+      'npusim: 10% simulated (100 ns of 1 us), 0 violations so far\n',
+      'npusim: 10% simulated (100 ns of 1 us), 1 violation so far\n',
+    ]);
+  });
+
   it('progress: a labelled run (a variant) says which it is', () => {
     let now = 0;
     const { stream, lines } = sink();
