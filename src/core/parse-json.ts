@@ -14,6 +14,16 @@ export function parseJson(text: string, field: string, expected: string, got = '
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(field, `Expected ${expected}, got ${got}: ${(e as Error).message}`);
+    // Text cut short (a run killed while writing, a copy that stopped): V8 says "Unexpected end of
+    // JSON input" or names a position at the very end; say what that usually means.
+    const message = (e as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const truncated =
+      text.trim() !== '' &&
+      (/end of JSON input/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length));
+    throw new ConfigError(
+      field,
+      `Expected ${expected}, got ${got}: ${message}${truncated ? ' (the text ends before its last value does: a truncated file?)' : ''}`,
+    );
   }
 }
