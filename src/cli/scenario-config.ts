@@ -91,7 +91,7 @@ export function scenarioConfig(
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
   // Building the world checks the parameters against the machine (a preset that exists, enough
-  // IOMMU groups, host RAM for the pages): here, so its errors name where each parameter came
+  // IOMMU groups, pages at start the world can build in seconds, host RAM for them): here, so its errors name where each parameter came
   // from, before anything runs. The world is kept for this config (machine.ts), not built twice.
   inTermsOf(origin, () => worldOf(config));
   return config;

@@ -12,8 +12,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
+import { jsonSyntaxProblem } from '../model/scenario/json-syntax.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 
@@ -27,6 +28,26 @@ export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
 /** Is this `npusim run` argument a file rather than a workload name? */
 export function isWorkloadPath(arg: string): boolean {
   return arg.includes('/') || arg.includes('\\') || [...TS, ...JS, '.json'].some((ext) => arg.endsWith(ext));
+}
+
+/**
+ * `text`, the contents of the JSON file `file`, parsed; a byte order mark (some Windows editors
+ * write one) is skipped. Text that is not JSON is a ConfigError on `field` (the file, or the option
+ * that named it): ``Expected JSON, got a syntax error: my.json:4:66: Expected `,` or `}`, got `"` ``,
+ * its place a line and a column as an editor and a `.mjs` file's syntax error give them.
+ */
+export function parseJsonFile(text: string, file: string, expected: string, field = file): unknown {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    const problem = jsonSyntaxProblem(body);
+    const detail =
+      problem === undefined
+        ? ((e as Error).message.split('\n')[0] ?? '')
+        : `${file}:${problem.line}:${problem.column}: ${problem.message}`;
+    throw new ConfigError(field, `Expected ${expected}, got a syntax error: ${detail}`);
+  }
 }
 
 /** Load, check and validate the workload in `file` (a path as the user gave it). */
@@ -48,15 +69,27 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
     if (bytes > MAX_WORKLOAD_FILE_BYTES) {
       throw new ConfigError(file, `Expected at most ${MAX_WORKLOAD_FILE_BYTES} bytes, got ${bytes}`);
     }
-    try {
-      definition = JSON.parse(readFileSync(abs, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(file, `Expected JSON, got a syntax error: ${(e as Error).message}`);
-    }
+    definition = parseJsonFile(readFileSync(abs, 'utf8'), file, 'JSON');
   } else {
     definition = await importDefault(file, abs, bytes);
   }
-  return validateWorkload(definition, file);
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+    throw new ConfigError(
+      file.endsWith('.json') ? file : `${file}: default export`,
+      `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(definition)}`,
+    );
+  }
+  try {
+    return validateWorkload(definition, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // A getter or a proxy of the module's own threw while its fields were read.
+    const at = thrownPlace(e, abs);
+    throw new ConfigError(
+      file,
+      `Expected a workload whose fields can be read, got an error reading them: ${at === undefined ? '' : `${file}:${at}: `}${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
+  }
 }
 
 async function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
@@ -83,7 +116,7 @@ async function importDefault(file: string, abs: string, bytes: number): Promise<
       const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
       throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
     }
-    const place = isTs ? undefined : syntaxErrorPlace(e, abs);
+    const place = (isTs ? undefined : syntaxErrorPlace(e, abs)) ?? thrownPlace(e, abs);
     const text = `${place === undefined ? '' : `${file}:${place}: `}${loadErrorText(e, abs, file)}`;
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     const hint = /Cannot find (module|package) 'npusim'/.test(text)
@@ -102,6 +135,39 @@ async function importDefault(file: string, abs: string, bytes: number): Promise<
     );
   }
   return def;
+}
+
+/** What a default export or a JSON file held instead of a workload object. */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'function') return 'a function (export the workload itself, not a function that makes it)';
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+/**
+ * `LINE:COLUMN` of the innermost stack frame of `e` in the workload file itself (a `throw` while
+ * it ran at import, or in a getter of its export), or undefined when no frame is in the file (an
+ * error in a module it imports, or in the loader). tsx maps a .ts file's frames to its source.
+ */
+function thrownPlace(e: unknown, abs: string): string | undefined {
+  if (!(e instanceof Error) || typeof e.stack !== 'string') return undefined;
+  for (const line of e.stack.split('\n')) {
+    const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
+    if (m === null) continue;
+    let path = m[1]!;
+    if (path.startsWith('file://')) {
+      try {
+        path = fileURLToPath(path);
+      } catch {
+        continue;
+      }
+    }
+    if (path === abs) return `${m[2]}:${m[3]}`;
+  }
+  return undefined;
 }
 
 /**

@@ -30,6 +30,7 @@ import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '.
 import type { BugName } from '../scenario/bugs.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
+import { checkPagesAtStart } from '../scenario/start-pages.js';
 import type { RunConfig, TenantSpec } from '../scenario/workload.js';
 import { GiB, KiB, type Lpid, MiB, ns, type PhysAddr, TiB, type Tick } from '../types.js';
 
@@ -90,6 +91,8 @@ export function buildWorld(config: RunConfig): World {
   const bugs = new Set<BugName>([...profile.bugs, ...config.bugs]);
   const topology = topologyOf(config);
   const { groups, tenants, gpuOwner, linkDisableMask } = assignTenants(config, topology, bugs);
+  // Before anything is allocated: too many pages at start would take minutes to build.
+  checkPagesAtStart(config.params, topology);
   const processes = buildProcesses(
     topology,
     tenants.map((t) => ({

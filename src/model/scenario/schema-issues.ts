@@ -67,8 +67,35 @@ export function firstIssue(
   input: unknown,
   choose?: ChooseOption,
 ): { field: string; message: string } {
-  const { path, message } = describeIssue(error.issues[0]!, [], input, choose);
+  const first = error.issues[0]!;
+  const misspelt = missingField(first, input) ? unknownKeyBeside(error.issues, first.path) : undefined;
+  if (misspelt !== undefined) {
+    // A field missing beside an unknown key is most likely that key misspelt (`parms`, `lpd`):
+    // the unknown key, with the keys allowed, says more than "missing" alone.
+    const { path, message } = describeIssue(misspelt, [], input, choose);
+    return { field: pathText(path), message: `${message} (and \`${String(first.path.at(-1))}\` is missing)` };
+  }
+  const { path, message } = describeIssue(first, [], input, choose);
   return { field: pathText(path), message };
+}
+
+/** Is `issue` about a required field that is absent from `input`? */
+function missingField(issue: Issue, input: unknown): boolean {
+  if (issue.code !== 'invalid_type' || issue.path.length === 0) return false;
+  const parent = valueAt(input, issue.path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && !Object.hasOwn(parent, issue.path.at(-1)!);
+}
+
+/** The issue of one unknown key in the object at `fieldPath`'s parent, if any. */
+function unknownKeyBeside(issues: readonly Issue[], fieldPath: Path): Issue | undefined {
+  const parent = fieldPath.slice(0, -1);
+  return issues.find(
+    (i) =>
+      i.code === 'unrecognized_keys' &&
+      i.keys.length === 1 &&
+      i.path.length === parent.length &&
+      i.path.every((k, n) => k === parent[n]),
+  );
 }
 
 /** The path (from the root) and the message of `issue`, found under `base` in `root`. */
@@ -102,6 +129,18 @@ function describeIssue(
     case 'invalid_value':
       // zod lists what it expected (`expected one of "count"|"p50"`) but not what arrived.
       return { path, message: `${issue.message}, got ${shown(value)}` };
+    case 'invalid_type':
+      // zod's "expected nonoptional, received undefined" for a required field left out.
+      if (value === undefined && !hasKey(root, path)) {
+        const what =
+          issue.expected === 'nonoptional'
+            ? 'a value'
+            : issue.expected === 'array'
+              ? 'a list'
+              : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+        return { path, message: `Expected ${what}, got nothing (the field is missing)` };
+      }
+      return { path, message: issue.message };
     default:
       return { path, message: issue.message };
   }
@@ -128,6 +167,13 @@ function expectedOf(issues: readonly Issue[]): string {
   if (i?.code === 'invalid_type') return i.expected === 'array' ? 'a list' : `a ${i.expected}`;
   if (i?.code === 'invalid_value') return i.values.map((v) => JSON.stringify(v)).join(' or ');
   return i?.message ?? 'something else';
+}
+
+/** Does the object at `path`'s parent exist and lack the key `path` ends with? */
+function hasKey(root: unknown, path: Path): boolean {
+  if (path.length === 0) return true;
+  const parent = valueAt(root, path.slice(0, -1));
+  return parent === null || typeof parent !== 'object' || Object.hasOwn(parent, path.at(-1)!);
 }
 
 function valueAt(root: unknown, path: Path): unknown {

@@ -13,8 +13,26 @@ const percent = z.number().int().min(0).max(100);
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Longest run, in ticks: 1000 s, as `--duration` (report/duration.ts MAX_DURATION_TICKS, which the
+ * model may not import; a test holds them equal). A longer run, from a workload file or `--set`,
+ * would leave no headroom below 2^53 ticks for what is computed from its last tick (a message sent
+ * then arrives up to a link latency and its queue later) and would outlast any session anyway.
+ */
+export const MAX_RUN_TICKS = 1e15;
+
+/** Longest tenant name: it is printed in summaries, findings and errors, aligned in tables. */
+export const MAX_TENANT_NAME_LENGTH = 64;
+
 export const tenantSchema = strictFields('a tenant field', {
-  name: z.string().min(1),
+  name: z
+    .string()
+    .min(1)
+    .max(MAX_TENANT_NAME_LENGTH)
+    .refine((name) => !/\p{Cc}/u.test(name), {
+      error: (issue) =>
+        `Expected a name of printable characters, got ${JSON.stringify(issue.input)} (a control character in it)`,
+    }),
   /** 0 is the host; a guest gets its KVM LPID (1..4095). */
   lpid: z.number().int().min(0).max(4095),
   /** IOMMU groups this tenant takes: indices into the policy's groups, or 'all' / 'rest'. */
@@ -50,7 +68,14 @@ export const tenantSchema = strictFields('a tenant field', {
 export const workloadParamsSchema = strictFields('a workload parameter', {
   topology: z.string().default('witherspoon-6'),
   policy: z.enum(['per-socket', 'per-gpu', 'per-gpu-isolated']).default('per-socket'),
-  durationTicks: positiveInt.default(2_000_000_000),
+  durationTicks: z
+    .number()
+    .max(MAX_RUN_TICKS, {
+      error: (issue) => `Expected at most 1000 s (${MAX_RUN_TICKS} ticks), got ${String(issue.input)}`,
+    })
+    .int()
+    .positive()
+    .default(2_000_000_000),
   tenants: z.array(tenantSchema).min(1),
   gpu: strictFields('a gpu parameter', {
     /** Mean ticks between DMA issues per GPU engine. */

@@ -28,9 +28,19 @@ export { PAGE_SIZE_BYTES, PAGE_SIZE_NAMES, type PageSizeName } from './page-size
 export type { RunConfig } from './run-config.js';
 export type { TenantSpec } from './workload-params.js';
 
+/**
+ * Longest workload or variant name: it names the failure files (with the seed, the rule and the
+ * digest, under the 255 bytes a file name may have) and heads every summary.
+ */
+export const MAX_WORKLOAD_NAME_LENGTH = 64;
+
 const kebabName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Expected a kebab-case name (a-z, 0-9, -)' });
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Expected a kebab-case name (a-z, 0-9, -)' })
+  .max(MAX_WORKLOAD_NAME_LENGTH, {
+    error: (issue) =>
+      `Expected a name of at most ${MAX_WORKLOAD_NAME_LENGTH} characters, got ${String((issue.input as string).length)}`,
+  });
 const ruleName = z.string().refine(isRuleName, {
   error: (issue) => `Expected a rule name (\`npusim list\` shows them), got \`${String(issue.input)}\``,
 });

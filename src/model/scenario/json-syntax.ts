@@ -1,0 +1,172 @@
+/**
+ * Where a JSON text a user wrote (a workload file, a topology file) stops being JSON, as
+ * `LINE:COLUMN` with what was expected there and what was found. Node 20's JSON.parse says
+ * "at position 111" at best, and for an unexpected token only quotes the text around it (over
+ * several lines); an editor, a compiler and a `.mjs` syntax error here all give a line and a
+ * column. This scanner follows RFC 8259 and runs only on text JSON.parse refused, without
+ * recursion (a deeply nested file cannot overflow the stack); it returns undefined for text it
+ * finds valid.
+ */
+
+export interface JsonSyntaxProblem {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, in characters (code points), as an editor counts them. */
+  column: number;
+  /** ``Expected `:`, got `}` ``. */
+  message: string;
+}
+
+const VALUE = 'a value (an object, a list, a string, a number, true, false or null)';
+
+class JsonStop {
+  constructor(
+    readonly offset: number,
+    readonly expected: string,
+  ) {}
+}
+
+/** The first place `text` is not JSON, or undefined when it is JSON. */
+export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
+  let offset: number;
+  let expected: string;
+  try {
+    scan(text);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof JsonStop)) throw e;
+    ({ offset, expected } = e);
+  }
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = Array.from(before.slice(before.lastIndexOf('\n') + 1)).length + 1;
+  const found = offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!);
+  return { line, column, message: `Expected ${expected}, got ${found}` };
+}
+
+function foundText(code: number): string {
+  const c = String.fromCodePoint(code);
+  if (code < 0x20 || code === 0x7f || code === 0xfeff || /\s/u.test(c))
+    return `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return c === '`' ? "'`'" : `\`${c}\``;
+}
+
+function scan(text: string): void {
+  const n = text.length;
+  let i = 0;
+  const stop = (expected: string): never => {
+    throw new JsonStop(i, expected);
+  };
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const digits = (): void => {
+    if (!(text[i]! >= '0' && text[i]! <= '9')) stop('a digit');
+    while (text[i]! >= '0' && text[i]! <= '9') i++;
+  };
+  const string = (): void => {
+    i++; // the opening quote
+    for (;;) {
+      if (i >= n) stop('a closing `"`');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) stop('no control character inside a string (write it as \\n, \\t or \\u00XX)');
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
+      i++; // the backslash
+      const e = text[i];
+      if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+        i++;
+      } else if (e === 'u') {
+        i++;
+        for (let k = 0; k < 4; k++) {
+          if (!/[0-9a-fA-F]/.test(text[i] ?? '')) stop('4 hex digits after \\u');
+          i++;
+        }
+      } else {
+        stop('an escape: \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX');
+      }
+    }
+  };
+  const key = (): void => {
+    ws();
+    if (text[i] !== '"') stop('a property name in double quotes');
+    string();
+    ws();
+    if (text[i] !== ':') stop('`:`');
+    i++;
+  };
+  const scalar = (): void => {
+    const c = text[i];
+    if (c === '"') {
+      string();
+      return;
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      if (c === '-') i++;
+      if (text[i] === '0') i++;
+      else digits();
+      if (text[i] === '.') {
+        i++;
+        digits();
+      }
+      if (text[i] === 'e' || text[i] === 'E') {
+        i++;
+        if (text[i] === '+' || text[i] === '-') i++;
+        digits();
+      }
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+    }
+    stop(VALUE);
+  };
+
+  const open: ('{' | '[')[] = [];
+  let needValue = true;
+  for (;;) {
+    if (needValue) {
+      ws();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        ws();
+        if (text[i] !== (c === '{' ? '}' : ']')) {
+          open.push(c);
+          if (c === '{') key();
+          continue;
+        }
+        i++;
+      } else {
+        scalar();
+      }
+      needValue = false;
+    }
+    ws();
+    const top = open.at(-1);
+    if (top === undefined) {
+      if (i < n) stop('the end of the file (one JSON value)');
+      return;
+    }
+    const close = top === '{' ? '}' : ']';
+    if (text[i] === ',') {
+      i++;
+      if (top === '{') key();
+      needValue = true;
+    } else if (text[i] === close) {
+      i++;
+      open.pop();
+    } else {
+      stop(`\`,\` or \`${close}\``);
+    }
+  }
+}

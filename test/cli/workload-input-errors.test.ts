@@ -1,0 +1,267 @@
+/**
+ * Bad workload and topology input as a user writes it, each refused before the run with exit 2,
+ * naming the file (with its line and column where the text itself is wrong) or the field, what
+ * was expected and what arrived: pages too many to build in reasonable time, runs longer than
+ * `--duration` allows, JSON syntax errors, a misspelt or missing field, names too long for a
+ * failure file, a module that throws as it loads or while its export is read.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { buildTopology } from '../../src/model/platform/topology.js';
+import { jsonSyntaxProblem } from '../../src/model/scenario/json-syntax.js';
+import { checkPagesAtStart, MAX_PAGES_AT_START, pagesAtStart } from '../../src/model/scenario/start-pages.js';
+import { MAX_RUN_TICKS, parseParams } from '../../src/model/scenario/workload-params.js';
+import { MAX_DURATION_TICKS } from '../../src/report/duration.js';
+import { cliChild } from '../support/cli-child.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli, STACK_FRAME } from './cli-harness.js';
+
+const tenant = { name: 'vm1', lpid: 1, groups: 'all' };
+const workload = (params: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: 'w', description: 'd', ...extra, params: { tenants: [tenant], ...params } });
+
+/** `npusim run ARGS` refused with exit 2, and its one-line message. */
+async function refused(args: string[]): Promise<string> {
+  const r = await cli(['run', ...args, '--seed', '1', '--duration', '1us', '--inline', '--no-failure-file']);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr).not.toMatch(STACK_FRAME);
+  return r.stderr.split('\n')[0]!;
+}
+
+function file(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('pages mapped at start', () => {
+  test('are counted as the world maps them: per tenant GPU, its processes and its TCE window', () => {
+    const params = parseParams(
+      {
+        policy: 'per-gpu',
+        tenants: [
+          {
+            name: 'a',
+            lpid: 1,
+            groups: [0, 1, 9],
+            processesPerGpu: 2,
+            pagesPerProcess: 10,
+            tcePagesPerGpu: 3,
+          },
+          { name: 'b', lpid: 2, groups: 'rest', processesPerGpu: 1, pagesPerProcess: 5, tcePagesPerGpu: 0 },
+        ],
+      },
+      '',
+    );
+    // witherspoon-6 per GPU: 6 groups of one GPU; `a` has two (group 9 does not exist), `b` the rest.
+    expect(pagesAtStart(params, buildTopology('witherspoon-6'))).toEqual([
+      { tenant: 0, field: 'pagesPerProcess', gpus: 2, pages: 40 },
+      { tenant: 0, field: 'tcePagesPerGpu', gpus: 2, pages: 6 },
+      { tenant: 1, field: 'pagesPerProcess', gpus: 4, pages: 20 },
+      { tenant: 1, field: 'tcePagesPerGpu', gpus: 4, pages: 0 },
+    ]);
+  });
+
+  test('more than the bound are refused at once, naming the largest share, before the world is built', async () => {
+    const dir = testTempDir('npusim-pages-');
+    // 6 GPUs x 1 process x 2^20 pages: minutes and gigabytes to build before this bound.
+    const big = file(
+      dir,
+      'big.json',
+      workload({}, {}).replace(
+        '"groups":"all"',
+        '"groups":"all","processesPerGpu":1,"pagesPerProcess":1048576,"tcePagesPerGpu":0',
+      ),
+    );
+    const started = Date.now();
+    const line = await refused([big]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(line).toBe(
+      `npusim: ${big}: params.tenants[0].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start ` +
+        'over the whole machine (each is state every actor that tracks it keeps: more takes minutes and gigabytes to build), ' +
+        'got 1048576 pages per process: 6 GPU(s) of `vm1` x 1 process(es) x 1048576 pages (6291456): 6291456 pages in all',
+    );
+    // The TCE pages by --set: the --set is named.
+    const small = file(dir, 'small.json', workload({}));
+    expect(await refused([small, '--set', 'tenants[0].tcePagesPerGpu=50000'])).toMatch(
+      /^npusim: --set tenants\[0\]\.tcePagesPerGpu: Expected at most 262144 pages .* got 50000 TCE pages per GPU: .*the TCE windows of 6 GPU\(s\) of `vm1` x 50000 pages \(300000\)/,
+    );
+    // On the bound itself: not refused.
+    const params = parseParams(
+      {
+        tenants: [
+          { ...tenant, processesPerGpu: 1, pagesPerProcess: MAX_PAGES_AT_START / 4, tcePagesPerGpu: 0 },
+        ],
+      },
+      '',
+    );
+    expect(() => checkPagesAtStart(params, buildTopology('witherspoon-4'))).not.toThrow();
+    expect(() =>
+      checkPagesAtStart({ ...params, topology: 'witherspoon-6' }, buildTopology('witherspoon-6')),
+    ).toThrow(/got 65536 pages per process: 6 GPU\(s\) of `vm1` x 1 process\(es\) x 65536 pages \(393216\)/);
+  });
+});
+
+describe('a run longer than --duration allows', () => {
+  test('is refused from a file or --set as --duration refuses it (1000 s)', async () => {
+    expect(MAX_RUN_TICKS).toBe(MAX_DURATION_TICKS);
+    const dir = testTempDir('npusim-duration-');
+    const long = file(dir, 'long.json', workload({ durationTicks: 9e15 }));
+    const r = await cli(['run', long, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `npusim: ${long}: params.durationTicks: Expected at most 1000 s (1000000000000000 ticks), got 9000000000000000`,
+    );
+    const set = await cli(['run', 'mixed', '--seed', '1', '--inline', '--set', 'durationTicks=1e16']);
+    expect(set.code, set.stderr).toBe(2);
+    expect(set.stderr).toContain(
+      'npusim: --set durationTicks: Expected at most 1000 s (1000000000000000 ticks), got 10000000000000000',
+    );
+  });
+});
+
+describe('JSON syntax errors', () => {
+  test('name the line and column, what was expected there and what was found', () => {
+    expect(jsonSyntaxProblem('{"a": [1, 2]}')).toBeUndefined();
+    expect(jsonSyntaxProblem('{\n  "a": [1,]\n}')).toEqual({
+      line: 2,
+      column: 11,
+      message: 'Expected a value (an object, a list, a string, a number, true, false or null), got `]`',
+    });
+    expect(jsonSyntaxProblem('{"a": 1,}')?.message).toBe(
+      'Expected a property name in double quotes, got `}`',
+    );
+    expect(jsonSyntaxProblem('{"a" 1}')?.message).toBe('Expected `:`, got `1`');
+    expect(jsonSyntaxProblem('{"a": 1 "b": 2}')?.message).toBe('Expected `,` or `}`, got `"`');
+    expect(jsonSyntaxProblem('{"é": "x\ty"}')).toEqual({
+      line: 1,
+      column: 9,
+      message:
+        'Expected no control character inside a string (write it as \\n, \\t or \\u00XX), got the character U+0009',
+    });
+    expect(jsonSyntaxProblem('{"a": 01}')?.message).toBe('Expected `,` or `}`, got `1`');
+    expect(jsonSyntaxProblem('{"a": tru}')?.column).toBe(7);
+    expect(jsonSyntaxProblem('')?.message).toMatch(/got the end of the file$/);
+    expect(jsonSyntaxProblem('{} {}')?.message).toBe(
+      'Expected the end of the file (one JSON value), got `{`',
+    );
+    // Deep nesting neither overflows the stack nor is refused.
+    expect(jsonSyntaxProblem(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBeUndefined();
+    expect(jsonSyntaxProblem(`${'['.repeat(100_000)}`)?.message).toMatch(/got the end of the file$/);
+  });
+
+  test('in a workload file or a topology file are named FILE:LINE:COLUMN; a byte order mark is skipped', async () => {
+    const dir = testTempDir('npusim-json-');
+    const bad = file(
+      dir,
+      'bad.json',
+      '{\n  "name": "w",\n  "description": "d",\n  "params": {"tenants": [],}\n}\n',
+    );
+    expect(await refused([bad])).toBe(
+      `npusim: ${bad}: Expected JSON, got a syntax error: ${bad}:4:28: Expected a property name in double quotes, got \`}\``,
+    );
+    const topo = file(dir, 'topo.json', '{\n  "name": "t",\n  "sockets": [1,]\n}\n');
+    expect(await refused(['mixed', '--topology', topo])).toBe(
+      `npusim: --topology: Expected JSON in \`${topo}\`, got a syntax error: ${topo}:3:17: ` +
+        'Expected a value (an object, a list, a string, a number, true, false or null), got `]`',
+    );
+    // A byte order mark, as some editors write: read as the JSON after it.
+    const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
+    expect(await refused([bom])).toBe(
+      `npusim: ${bom}: params.gpu.dmaBytes: Too small: expected number to be >=1`,
+    );
+    const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
+    expect(await refused(['mixed', '--topology', topoBom])).toMatch(
+      `npusim: ${topoBom}: sockets: Expected an array`,
+    );
+  });
+});
+
+describe('fields', () => {
+  test('a field missing beside an unknown key names the key (a misspelling) and the field missing', async () => {
+    const dir = testTempDir('npusim-fields-');
+    const parms = file(dir, 'parms.json', JSON.stringify({ name: 'w', description: 'd', parms: {} }));
+    expect(await refused([parms])).toBe(
+      `npusim: ${parms}: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
+        'exposes, headline, variants, params), got unknown key `parms` (and `params` is missing)',
+    );
+    const lpd = file(dir, 'lpd.json', workload({ tenants: [{ name: 'a', lpd: 1, groups: 'all' }] }));
+    expect(await refused([lpd])).toContain(
+      `npusim: ${lpd}: params.tenants[0].lpd: Expected a tenant field (one of: name, lpid, groups, `,
+    );
+    expect(await refused([lpd])).toContain('got unknown key `lpd` (and `lpid` is missing)');
+    // Missing alone: said so, not zod's "expected nonoptional, received undefined".
+    const none = file(dir, 'none.json', JSON.stringify({ name: 'w', description: 'd' }));
+    expect(await refused([none])).toBe(
+      `npusim: ${none}: params: Expected a value, got nothing (the field is missing)`,
+    );
+    expect(await refused(['mixed', '--set', 'tenants[0]={}'])).toBe(
+      'npusim: --set tenants[0]: tenants[0].name: Expected a string, got nothing (the field is missing)',
+    );
+  });
+
+  test('names too long for a failure file or with control characters are refused', async () => {
+    const dir = testTempDir('npusim-names-');
+    const long = file(dir, 'long.json', workload({}).replace('"name":"w"', `"name":"${'a'.repeat(300)}"`));
+    expect(await refused([long])).toBe(
+      `npusim: ${long}: name: Expected a name of at most 64 characters, got 300`,
+    );
+    const variant = file(
+      dir,
+      'variant.json',
+      workload({}, { variants: [{ name: 'v'.repeat(65), set: { 'gpu.dmaBytes': 512 } }] }),
+    );
+    expect(await refused([variant])).toBe(
+      `npusim: ${variant}: variants[0].name: Expected a name of at most 64 characters, got 65`,
+    );
+    const control = file(dir, 'escape.json', workload({ tenants: [{ ...tenant, name: 'vm\u001b[2J' }] }));
+    expect(await refused([control])).toBe(
+      `npusim: ${control}: params.tenants[0].name: Expected a name of printable characters, got "vm\\u001b[2J" (a control character in it)`,
+    );
+  });
+});
+
+describe('workload modules', () => {
+  test('a throw as the module loads is named FILE:LINE:COLUMN; a getter that throws is exit 2, not a crash', async () => {
+    const dir = testTempDir('npusim-modules-');
+    // Child processes: Node's own loader and stack, as a user runs it (vitest's differ). In an
+    // ES module package: tsx compiles a .ts file of a CommonJS one into a data: URL whose stack
+    // has no source map, so there the message says no place.
+    file(dir, 'package.json', '{"type": "module"}\n');
+    const throws = file(
+      dir,
+      'throws.ts',
+      'const n: number = 1;\nif (n > 0) throw new Error(`no tenants for ` + n);\nexport default {};\n',
+    );
+    const getter = file(
+      dir,
+      'getter.mjs',
+      "export default {\n  name: 'g',\n  description: 'd',\n  get params() {\n    throw new RangeError('not yet');\n  },\n};\n",
+    );
+    const [t, g] = await Promise.all(
+      [throws, getter].map((f) => cliChild(['run', f, '--inline', '--no-failure-file'])),
+    );
+    expect(t!.code, t!.stderr).toBe(2);
+    expect(t!.stderr.split('\n')[0]).toBe(
+      `npusim: ${throws}: Expected a module that loads, got an error: ${throws}:2:18: no tenants for 1`,
+    );
+    expect(g!.code, g!.stderr).toBe(2);
+    expect(g!.stderr.split('\n')[0]).toBe(
+      `npusim: ${getter}: Expected a workload whose fields can be read, got an error reading them: ${getter}:5:11: not yet`,
+    );
+    for (const r of [t!, g!]) expect(r.stderr).not.toMatch(STACK_FRAME);
+    const number = file(dir, 'number.ts', 'export default 42;\n');
+    expect(await refused([number])).toBe(
+      `npusim: ${number}: default export: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got the number 42`,
+    );
+    const fn = file(dir, 'fn.ts', 'export default () => ({});\n');
+    expect(await refused([fn])).toContain(
+      'got a function (export the workload itself, not a function that makes it)',
+    );
+    const list = file(dir, 'list.json', '[]');
+    expect(await refused([list])).toBe(
+      `npusim: ${list}: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got a list`,
+    );
+  });
+});
