@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
 import { readFailureFile } from '../repro/failure-file.js';
+import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
@@ -28,18 +29,26 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
     );
   }
   const workloads = await loadWorkloads();
-  const { file, config } = readFailureFile(text, args.file, workloads);
-  const workload = workloads.get(file.workload.name)!;
+  // A failure of the user's own workload file is checked against that file as it loads now.
+  const { file, config, workload } = readFailureFile(
+    text,
+    args.file,
+    workloads,
+    await loadRecordedFile(text, args.file),
+  );
   const first = shrinkable(file, args.file);
   const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
   io.stderr.write(
     `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}, budget ${runs(budget)}\n`,
   );
+  // A crashed run leaves no count of its events: '-', as for a run without a choice log.
+  const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
   const best = (m: Measures) =>
-    `best ${m.events} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviations`;
+    `best ${events(m)} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviations`;
   let last = performance.now();
   const outcome = await shrinkFailure(file, config, workload, {
     budget,
+    where: args.file,
     onProgress: (p) => {
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
@@ -57,7 +66,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
       `npusim shrink ${args.file}: ${first.rule}, ${runs(outcome.runs)}`,
       `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
       row('simulated time', (m) => formatTime(m.simulatedTicks)),
-      row('events', (m) => String(m.events)),
+      row('events', events),
       row('actors', (m) => String(m.actors)),
       row('choice deviations', deviations),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,

@@ -14,14 +14,16 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { parseJson } from '../core/parse-json.js';
+import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { firstIssue, strictFields, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { digestableParams, workloadParamsSchema } from '../model/scenario/workload-params.js';
+import { digestableParams, parseParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
@@ -41,21 +43,21 @@ export interface FirstFinding {
   message: string;
 }
 
-const finding = z.strictObject({
-  rule: z
-    .string()
-    .refine((r) => r === 'crash' || isRuleName(r), { message: 'Expected a rule name or `crash`' }),
+const finding = strictFields('a first-finding field', {
+  rule: z.string().refine((r) => r === 'crash' || isRuleName(r), {
+    error: (issue) => `Expected a rule name (npusim list) or \`crash\`, got ${shown(issue.input)}`,
+  }),
   tick: z.number().int().min(0),
   actors: z.array(z.string()),
   addresses: z.array(z.number().int().min(0)),
   message: z.string(),
 });
 
-const fileSchema = z.strictObject({
+const fileSchema = strictFields('a failure file field', {
   format: z.literal(FAILURE_FORMAT),
   formatVersion: z.literal(FAILURE_FORMAT_VERSION),
-  npusim: z.strictObject({ version: z.string(), commit: z.string().nullable() }),
-  workload: z.strictObject({
+  npusim: strictFields('an npusim field', { version: z.string(), commit: z.string().nullable() }),
+  workload: strictFields('a workload field', {
     name: z.string().min(1),
     /**
      * A workload read from a user's file (`npusim run ./w.ts`): its absolute path. A replay loads
@@ -66,8 +68,12 @@ const fileSchema = z.strictObject({
     definitionDigest: z.string().regex(/^[0-9a-f]{16}$/),
     params: z.unknown(),
   }),
-  topology: z.strictObject({ name: z.string(), file: z.string().nullable(), spec: z.unknown().nullable() }),
-  options: z.strictObject({
+  topology: strictFields('a topology field', {
+    name: z.string(),
+    file: z.string().nullable(),
+    spec: z.unknown().nullable(),
+  }),
+  options: strictFields('an options field', {
     bugs: z.array(z.enum(BUG_NAMES as [string, ...string[]])),
     profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
@@ -95,12 +101,15 @@ const fileSchema = z.strictObject({
    * `interrupted` (code 130): a recording of a run Ctrl-C stopped; `first` is what it had found by
    * then (or null), and `figures` say where it stopped (the tick it reached, the events it handled).
    */
-  exit: z.strictObject({
+  exit: strictFields('an exit field', {
     class: z.enum(['violation', 'liveness', 'crash', 'clean', 'interrupted']),
     code: z.number().int(),
   }),
   first: finding.nullable(),
-  figures: z.strictObject({ simulatedTicks: z.number().int().min(0), events: z.number().int().min(0) }),
+  figures: strictFields('a figures field', {
+    simulatedTicks: z.number().int().min(0),
+    events: z.number().int().min(0),
+  }),
   /** A free run's take log (free-mode runs replay from it, not from the seed alone); else null. */
   free: freeLogSchema.nullable(),
 });
@@ -220,40 +229,89 @@ export function readFailureFile(
   where: string,
   workloads: ReadonlyMap<string, Workload>,
   fileWorkload?: Workload,
-): { file: FailureFile; config: RunConfig } {
+): { file: FailureFile; config: RunConfig; workload: Workload } {
   const file = parseFailureFile(text, where);
-  checkWorkload(file, where, workloads, fileWorkload);
-  return { file, config: configOf(file, where) };
+  const workload = checkWorkload(file, where, workloads, fileWorkload);
+  return { file, config: configOf(file, where), workload };
 }
 
 /** The file's JSON checked against the schema and this npusim's version. */
 function parseFailureFile(text: string, where: string): FailureFile {
   const json = parseJson(text, where, 'a JSON failure file');
-  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format !== FAILURE_FORMAT) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(
-      `${where}: format`,
-      `Expected \`${FAILURE_FORMAT}\`, got \`${String((json as { format?: unknown }).format)}\``,
+      where,
+      `Expected a failure file (a JSON object of format \`${FAILURE_FORMAT}\`), got ${shown(json)}`,
     );
   }
+  checkFormatAndVersion(json as Record<string, unknown>, where);
   const r = fileSchema.safeParse(json);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const path = issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-    throw new ConfigError(`${where}: ${path === '' ? '(file)' : path}`, issue.message);
+    const { field, message } = firstIssue(r.error, json);
+    const value = valueAt(json, r.error.issues[0]!.path);
+    throw new ConfigError(`${where}: ${field === '' ? '(file)' : field}`, withWhatArrived(message, value));
   }
   const file = r.data;
   checkExitClass(file, where);
-  const version = npusimVersion();
-  if (file.npusim.version !== version) {
+  checkHost(file, where);
+  return file;
+}
+
+/**
+ * The format, its version and the npusim version, checked before the fields: a file from another
+ * npusim (which may have other fields) is refused for what it is, not for a field it adds.
+ */
+function checkFormatAndVersion(json: Record<string, unknown>, where: string): void {
+  if (json.format !== FAILURE_FORMAT) {
+    throw new ConfigError(`${where}: format`, `Expected \`${FAILURE_FORMAT}\`, got ${shown(json.format)}`);
+  }
+  const npusim = json.npusim as { version?: unknown; commit?: unknown } | undefined;
+  const wrote =
+    typeof npusim?.version === 'string'
+      ? `npusim ${npusim.version}${typeof npusim.commit === 'string' ? ` (commit ${npusim.commit.slice(0, 12)})` : ''}`
+      : undefined;
+  if (json.formatVersion !== FAILURE_FORMAT_VERSION) {
     throw new ConfigError(
-      `${where}: npusim.version`,
-      `Expected a failure file from npusim ${version}, got one from ${file.npusim.version}${file.npusim.commit === null ? '' : ` (commit ${file.npusim.commit.slice(0, 12)})`}: replay it with that version`,
+      `${where}: formatVersion`,
+      `Expected format version ${FAILURE_FORMAT_VERSION} (npusim ${npusimVersion()}), got ${shown(json.formatVersion)}${wrote === undefined ? '' : ` from ${wrote}`}${wrote === undefined || npusim?.version === npusimVersion() ? '' : ': replay it with that version'}`,
     );
   }
-  return file;
+  const version = npusimVersion();
+  if (wrote !== undefined && npusim?.version !== version) {
+    throw new ConfigError(
+      `${where}: npusim.version`,
+      `Expected a failure file from npusim ${version}, got one from ${wrote}: replay it with that version`,
+    );
+  }
+}
+
+/**
+ * zod's message with what arrived: zod says `received string` (a kind, or `undefined` for a field
+ * that is missing) or nothing at all (`Too big: expected int to be <=9007199254740991`); the
+ * value itself says more.
+ */
+function withWhatArrived(message: string, value: unknown): string {
+  const received = /,? received \w+$/;
+  if (received.test(message)) return message.replace(received, `, got ${shown(value)}`);
+  return /\bgot\b/.test(message) ? message : `${message}, got ${shown(value)}`;
+}
+
+/** A value as a message shows what arrived: JSON for a plain value, its kind for the rest. */
+function shown(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (Array.isArray(v)) return 'a list';
+  if (v !== null && typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 /**
@@ -284,8 +342,33 @@ function checkExitClass(file: FailureFile, where: string): void {
       `Expected no first finding in a clean run's file, got rule ${file.first.rule}`,
     );
   }
-  if ((cls === 'violation' || cls === 'liveness') && file.first === null) {
+  if ((cls === 'violation' || cls === 'liveness' || cls === 'crash') && file.first === null) {
     throw new ConfigError(`${where}: first`, `Expected the first finding of a ${cls} run, got null`);
+  }
+  // A crash is its own first finding, and only a crash is: a run that crashed found nothing after.
+  if (file.first !== null && (cls === 'crash') !== (file.first.rule === 'crash')) {
+    throw new ConfigError(
+      `${where}: first.rule`,
+      cls === 'crash'
+        ? `Expected \`crash\` as the first finding of a crash run, got ${file.first.rule}`
+        : `Expected a rule name for a ${cls} run (\`crash\` is the exit class crash's), got crash`,
+    );
+  }
+}
+
+/** A free run replays from its take log: the host `free` and the log come together or not at all. */
+function checkHost(file: FailureFile, where: string): void {
+  if (file.options.host === 'free' && file.free === null) {
+    throw new ConfigError(
+      `${where}: free`,
+      'Expected the take log of a free run (options.host is `free`), got null: a free run replays only from its log',
+    );
+  }
+  if (file.options.host !== 'free' && file.free !== null) {
+    throw new ConfigError(
+      `${where}: options.host`,
+      `Expected \`free\` for a file with a take log (free), got \`${file.options.host}\``,
+    );
   }
 }
 
@@ -295,7 +378,7 @@ function checkWorkload(
   where: string,
   workloads: ReadonlyMap<string, Workload>,
   fileWorkload: Workload | undefined,
-): void {
+): Workload {
   const fromFile = file.workload.file;
   const workload = fromFile === undefined ? workloads.get(file.workload.name) : fileWorkload;
   if (workload === undefined) {
@@ -320,18 +403,24 @@ function checkWorkload(
         : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (its parameters differ): restore it to replay this failure exactly`,
     );
   }
+  const variant = file.options.variant;
+  if (variant !== undefined && !workload.variants.some((v) => v.name === variant)) {
+    const names = workload.variants.map((v) => v.name);
+    throw new ConfigError(
+      `${where}: options.variant`,
+      `Expected a variant of \`${workload.name}\` (${names.length === 0 ? 'it has none' : names.join(', ')}), got \`${variant}\``,
+    );
+  }
+  return workload;
 }
 
-/** The run the file describes, its parameters, topology and choices checked. */
+/** The run the file describes, its parameters, topology and choices checked against the machine. */
 function configOf(file: FailureFile, where: string): RunConfig {
   const fromFile = file.workload.file;
-  const params = workloadParamsSchema.safeParse(file.workload.params);
-  if (!params.success) {
-    const issue = params.error.issues[0]!;
-    throw new ConfigError(`${where}: workload.params.${issue.path.join('.')}`, issue.message);
-  }
+  const params = paramsOf(file, where);
   const customTopology = customTopologyOf(file, where);
-  return {
+  checkTopologyName(file, where, params.topology, customTopology);
+  const config: RunConfig = {
     workload: file.workload.name,
     ...(fromFile === undefined ? {} : { workloadFile: fromFile }),
     ...(file.options.variant === undefined ? {} : { variant: file.options.variant }),
@@ -340,7 +429,7 @@ function configOf(file: FailureFile, where: string): RunConfig {
       : { set: file.options.set.map((s) => ({ path: s.path, value: s.value })) }),
     seed: file.seed,
     bugs: file.options.bugs as RunConfig['bugs'],
-    params: params.data,
+    params,
     profile: file.options.profile as RunConfig['profile'],
     stopOnFirst: file.options.stopOnFirst,
     ...(file.options.crashAt === null ? {} : { crashAt: file.options.crashAt }),
@@ -358,6 +447,93 @@ function configOf(file: FailureFile, where: string): RunConfig {
         ? { strategy: file.strategy }
         : {}),
   };
+  checkAgainstMachine(file, where, config);
+  return config;
+}
+
+/**
+ * The workload's parameters, checked as a workload's are (their fields and the rules across them).
+ * A failure file records every parameter the run used: one the file lacks would be filled in with
+ * today's default, which is not what ran, so a missing one is refused like a corrupted one.
+ */
+function paramsOf(file: FailureFile, where: string): RunConfig['params'] {
+  const field = `${where}: workload.params`;
+  const params = parseParams(file.workload.params, field);
+  const missing = missingPath(params, file.workload.params);
+  if (missing !== undefined) {
+    throw new ConfigError(
+      subField(field, missing),
+      'Expected the value the run used (a failure file records every parameter), got nothing (the field is missing)',
+    );
+  }
+  return params;
+}
+
+/** The first path (`gpu.engines`, `tenants[0].lpid`) that `parsed` has and `input` lacks. */
+function missingPath(parsed: unknown, input: unknown, path = ''): string | undefined {
+  if (Array.isArray(parsed)) {
+    if (!Array.isArray(input)) return undefined;
+    for (let i = 0; i < parsed.length; i++) {
+      const m = missingPath(parsed[i], input[i], `${path}[${i}]`);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  if (input === null || typeof input !== 'object') return path;
+  for (const [key, value] of Object.entries(parsed)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (value !== undefined && !(key in input)) return at;
+    const m = missingPath(value, (input as Record<string, unknown>)[key], at);
+    if (m !== undefined) return m;
+  }
+  return undefined;
+}
+
+/** The topology's name is the parameters' `topology`, and a spec's own name (as `--topology FILE` makes it). */
+function checkTopologyName(
+  file: FailureFile,
+  where: string,
+  topology: string,
+  custom: RunConfig['customTopology'],
+): void {
+  if (file.topology.name !== topology) {
+    throw new ConfigError(
+      `${where}: topology.name`,
+      `Expected \`${topology}\`, the topology of workload.params, got \`${file.topology.name}\``,
+    );
+  }
+  if (custom !== undefined && custom.spec.name !== topology) {
+    throw new ConfigError(
+      `${where}: topology.spec.name`,
+      `Expected \`${topology}\`, the topology of workload.params, got \`${custom.spec.name}\``,
+    );
+  }
+}
+
+/**
+ * The machine the file's run builds: its parameters against the topology (enough IOMMU groups,
+ * host RAM for the pages, a preset that exists) and the crash's actor among its actors. Each
+ * refused naming the file and the field. (A PCT strategy's steps need not be one per actor: a
+ * shrunk PCT failure keeps the steps measured on its larger original.)
+ */
+function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig): void {
+  let plan: ReturnType<typeof machine.planMachine>;
+  try {
+    plan = machine.planMachine(config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const message = e.field === '' ? e.message : e.message.slice(e.field.length + 2);
+    throw new ConfigError(subField(`${where}: workload.params`, e.field), message);
+  }
+  const names = plan.actors.map((a) => a.name);
+  const crashAt = file.options.crashAt;
+  if (crashAt !== null && !names.includes(crashAt.actor)) {
+    throw new ConfigError(
+      `${where}: options.crashAt.actor`,
+      `Expected an actor of ${config.params.topology} (${names.join(', ')}), got \`${crashAt.actor}\``,
+    );
+  }
 }
 
 /** The file's own topology, checked, when it has one. */
@@ -366,9 +542,9 @@ function customTopologyOf(file: FailureFile, where: string): RunConfig['customTo
   try {
     return { file: file.topology.file ?? where, spec: validateTopologySpec(file.topology.spec) };
   } catch (e) {
-    if (e instanceof ConfigError)
-      throw new ConfigError(`${where}: topology.spec.${e.field}`, e.message.replace(`${e.field}: `, ''));
-    throw e;
+    if (!(e instanceof ConfigError)) throw e;
+    const message = e.field === '' ? e.message : e.message.slice(e.field.length + 2);
+    throw new ConfigError(subField(`${where}: topology.spec`, e.field), message);
   }
 }
 

@@ -230,8 +230,11 @@ function ownExitCode(result: RunResult | undefined): number {
   return statusOf('end', result.violations.length, result.liveness.length).exitCode;
 }
 
-/** The user's workload file the failure ran, loaded again (refused by name when it cannot be). */
-async function loadRecordedFile(text: string, where: string): Promise<Workload | undefined> {
+/**
+ * The user's workload file the failure ran (`workload.file`), loaded again (refused by name when
+ * it cannot be); undefined for a built-in workload. `readFailureFile` checks the file against it.
+ */
+export async function loadRecordedFile(text: string, where: string): Promise<Workload | undefined> {
   const path = workloadFileOf(text);
   if (path === undefined) return undefined;
   try {

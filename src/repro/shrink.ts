@@ -28,7 +28,12 @@ import type { RunResult } from '../report/run-result.js';
 import { runRaw } from '../runtime/engine.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import { shrinkChoices } from './choice-passes.js';
-import { buildFailureFile, type FailureFile, type FirstFinding } from './failure-file.js';
+import {
+  buildFailureFile,
+  type FailureFile,
+  type FirstFinding,
+  recordsInterruptedRun,
+} from './failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
 import { scenarioPasses } from './scenario-passes.js';
 
@@ -49,6 +54,8 @@ export interface ShrinkProgress {
 
 export interface ShrinkOptions {
   budget: number;
+  /** The file's name in errors (default `shrink`). */
+  where?: string;
   onProgress?: (p: ShrinkProgress) => void;
 }
 
@@ -98,15 +105,17 @@ export async function shrinkFailure(
   if (!Number.isSafeInteger(options.budget) || options.budget < 1) {
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
-  const rule = shrinkable(file, 'shrink').rule;
+  const where = options.where ?? 'shrink';
+  const rule = shrinkable(file, where).rule;
   // The original as it ran (its choices recorded, to measure its deviations).
   const start = await trial(original, rule, true);
   if (start === undefined) {
     throw new ConfigError(
-      'shrink',
+      where,
       `Expected the failure to reproduce before shrinking, got no ${rule}: replay the file to see why`,
     );
   }
+  checkReproduced(file, start, where);
   const s = new ShrinkRun(rule, start, options);
   // 1. Stop at the first finding.
   if (s.best.config.stopOnFirst !== true)
@@ -129,6 +138,32 @@ export async function shrinkFailure(
     events: best.measures.events,
   });
   return { before: s.before, after: best.measures, runs: s.runs, file: shrunk, config: best.config };
+}
+
+/**
+ * The shrink starts from the file's own run, or its `before` column and every candidate measured
+ * against it would be another run's: the same first finding at the same tick and, for a whole run
+ * that had one, the same digest (a run Ctrl-C stopped has the digest of its stop, a crash none).
+ */
+function checkReproduced(file: FailureFile, start: Trial, where: string): void {
+  const want = file.first!;
+  const got = start.first;
+  const digest = start.result?.digest;
+  const compareDigest = want.rule !== 'crash' && !recordsInterruptedRun(file);
+  if (
+    got.rule === want.rule &&
+    got.tick === want.tick &&
+    (want.rule !== 'crash' || got.actors[0] === want.actors[0]) &&
+    (!compareDigest || digest === file.digest)
+  ) {
+    return;
+  }
+  const what = (f: FirstFinding, d: string | undefined) =>
+    `${f.rule === 'crash' ? `a crash of ${f.actors[0]}` : f.rule} at tick ${f.tick}${compareDigest && d !== undefined ? `, digest ${d}` : ''}`;
+  throw new ConfigError(
+    where,
+    `Expected the failure to reproduce before shrinking (${what(want, file.digest)}), got ${what(got, digest)}: \`npusim replay\` of the file says how it differs`,
+  );
 }
 
 /** A shrink under way: the rule that must still fail, the runs spent, the best trial so far. */
@@ -206,7 +241,15 @@ async function shrinkRecordedChoices(s: ShrinkRun): Promise<void> {
   if (recorded === undefined) return;
   const replay = { ...s.best.config, strategy: { kind: 'replay' as const, choices: recorded } };
   const asReplay = await s.judge(replay);
-  if (asReplay === undefined) return;
+  // The recorded choices replayed must be the same run, or every reduction of them starts from
+  // another run than the best (which stays the result).
+  if (
+    asReplay === undefined ||
+    asReplay.measures.events !== s.best.measures.events ||
+    asReplay.first.tick !== s.best.first.tick
+  ) {
+    return;
+  }
   s.best = { ...asReplay, choices: recorded };
   await shrinkChoices(
     () => s.best.choices!,
@@ -253,8 +296,10 @@ async function trial(config: RunConfig, rule: string, record: boolean): Promise<
         first,
         result: undefined,
         choices: undefined,
+        // A crashed run leaves no count of its events (a crash's file says 0): candidates rank
+        // by actors, then by the tick of the crash.
         measures: {
-          events: first.tick,
+          events: 0,
           simulatedTicks: first.tick,
           actors,
           deviations: Number.MAX_SAFE_INTEGER,

@@ -138,9 +138,23 @@ describe('failure files of user workload files', () => {
       ...file,
       options: { ...file.options, set: [{ path: 'gpu.dmaBytes', value: 512 }], variant: 'v' },
     };
-    const { config } = readFailureFile(JSON.stringify(withSet), 'f.json', registry);
+    // The variant must be one the workload declares (a variant's parameters are in the file).
+    const w = registry.get('tce-storm')!;
+    const withVariant = new Map(registry).set(
+      'tce-storm',
+      defineWorkload({
+        name: w.name,
+        description: w.description,
+        params: w.params,
+        variants: [{ name: 'v', set: { 'gpu.dmaBytes': 512 } }],
+      }),
+    );
+    const { config } = readFailureFile(JSON.stringify(withSet), 'f.json', withVariant);
     expect(config.set).toEqual([{ path: 'gpu.dmaBytes', value: 512 }]);
     expect(config.variant).toBe('v');
+    expect(refused(withSet)).toBe(
+      'f.json: options.variant: Expected a variant of `tce-storm` (it has none), got `v`',
+    );
     expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.set).toBeUndefined();
     expect(refused({ ...file, options: { ...file.options, set: [{ path: '', value: 1 }] } })).toMatch(
       /options\.set\[0\]\.path/,

@@ -40,8 +40,10 @@ export class SeededChooser implements Chooser {
 export class RecordingChooser implements Chooser {
   readonly values: number[] = [];
   constructor(private readonly inner: Chooser) {}
-  choose(site: ChoiceSite, n: number): number {
-    const value = this.inner.choose(site, n);
+  choose(site: ChoiceSite, n: number, agent?: number): number {
+    // The agent passes through: a PCT chooser steers by it, so a recorded PCT run is the very
+    // run it records (without it every choice fell back to the seed's draw, another run).
+    const value = this.inner.choose(site, n, agent);
     this.values.push(value);
     return value;
   }

@@ -4,6 +4,7 @@
  * 1/(n*k^(d-1)).
  */
 import { describe, expect, test } from 'vitest';
+import { RecordingChooser } from '../../../src/model/choice/chooser.js';
 import { changePointsOf, PctChooser, pctBound } from '../../../src/model/choice/pct.js';
 import { createChooser } from '../../../src/model/choice/strategy.js';
 
@@ -17,6 +18,16 @@ describe('pct', () => {
     };
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
+  });
+
+  test('pct: recorded (a shrink records its choices), a PCT chooser makes the very choices it makes unrecorded', () => {
+    const sites = ['link.jitter', 'atsd.spinner', 'host.interval', 'gpu.page'];
+    const choices = (c: { choose: (site: string, n: number, agent?: number) => number }) =>
+      Array.from({ length: 60 }, (_, i) => c.choose(sites[i % 4]!, 16, i % 5));
+    const plain = choices(new PctChooser(7, 0, 11, 2, [60]));
+    const recorder = new RecordingChooser(new PctChooser(7, 0, 11, 2, [60]));
+    expect(choices(recorder)).toEqual(plain);
+    expect(recorder.values).toEqual(plain);
   });
 
   test('pct: a non-scheduling site is drawn exactly as the random strategy draws it', () => {

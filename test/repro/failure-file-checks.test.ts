@@ -1,0 +1,234 @@
+/**
+ * A failure file that contradicts itself, or that the machine it names cannot run, is refused
+ * before anything runs, with exit 2 naming the file, the field, what was expected and what
+ * arrived. Each of these was run before (and exited 1, 5, or 2 without the file's name) or was
+ * refused for a field when it should have been for its version:
+ *   - a crash class whose first finding is a rule, or a violation whose first finding is `crash`;
+ *   - a free run without its take log, or a take log under another host;
+ *   - parameters that miss a field (filled with today's default, not what ran), break a rule
+ *     across fields (ut0 + ut1 + peer = 100), or ask for more than the machine has (IOMMU groups),
+ *     a topology that does not exist, or a run longer than 1000 s (a replay that ran for ever);
+ *   - a topology name that is not the parameters', a crash at an actor the machine lacks, a
+ *     variant the workload does not declare;
+ *   - a file from another format version with fields of its own;
+ *   - zod's words without what arrived (`Too big: expected int to be <=...`).
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
+import { runSeed } from '../../src/sweep/run-seed.js';
+import { workloads } from '../../workloads/index.js';
+
+const registry = new Map(workloads.map((w) => [w.name, w]));
+let file: FailureFile;
+
+beforeAll(async () => {
+  const w = registry.get('flush-race')!;
+  const o = await runSeed({
+    config: { workload: w.name, seed: 1, bugs: ['single-flush'], params: w.params, stopOnFirst: true },
+    workload: w,
+    seed: 1,
+  });
+  file = o.failure!;
+});
+
+/** The message `f.json` is refused with (as the CLI prints it after `npusim: `). */
+const refused = (f: unknown): string => {
+  try {
+    readFailureFile(typeof f === 'string' ? f : JSON.stringify(f), 'f.json', registry);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the file to be refused');
+};
+
+type Json = Record<string, unknown>;
+/** The file as plain JSON, changed by `edit`. */
+const tampered = (edit: (f: Json & { workload: { params: Json } }) => void): Json => {
+  const f = JSON.parse(JSON.stringify(file)) as Json & { workload: { params: Json } };
+  edit(f);
+  return f;
+};
+const params = (f: { workload: { params: Json } }) =>
+  f.workload.params as Json & { gpu?: Json; tenants: Json[] };
+
+describe('failure files that contradict themselves are refused, naming the field', () => {
+  test('the honest file reads', () => {
+    expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.seed).toBe(1);
+  });
+
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void, string | RegExp]>([
+    [
+      'the exit class crash with a rule as its first finding',
+      (f) => {
+        f.exit = { class: 'crash', code: 4 };
+      },
+      'f.json: first.rule: Expected `crash` as the first finding of a crash run, got order.atsd-released-early',
+    ],
+    [
+      'a violation whose first finding is a crash',
+      (f) => {
+        (f.first as Json).rule = 'crash';
+      },
+      "f.json: first.rule: Expected a rule name for a violation run (`crash` is the exit class crash's), got crash",
+    ],
+    [
+      'a free run without its take log',
+      (f) => {
+        (f.options as Json).host = 'free';
+      },
+      'f.json: free: Expected the take log of a free run (options.host is `free`), got null: a free run replays only from its log',
+    ],
+    [
+      'a parameter section missing (today’s defaults are not what ran)',
+      (f) => {
+        delete params(f).gpu;
+      },
+      'f.json: workload.params.gpu: Expected the value the run used (a failure file records every parameter), got nothing (the field is missing)',
+    ],
+    [
+      'one parameter missing',
+      (f) => {
+        delete params(f).tenants[0]!.pagesPerProcess;
+      },
+      'f.json: workload.params.tenants[0].pagesPerProcess: Expected the value the run used (a failure file records every parameter), got nothing (the field is missing)',
+    ],
+    [
+      'traffic shares that do not add up to 100',
+      (f) => {
+        params(f).gpu!.ut0Percent = 50;
+      },
+      'f.json: workload.params.gpu: Expected ut0Percent + ut1Percent + peerPercent to be 100, got 50',
+    ],
+    [
+      'a tenant field of the wrong type (its path as a workload file error writes it)',
+      (f) => {
+        params(f).tenants[0]!.pagesPerProcess = 'x';
+      },
+      /^f\.json: workload\.params\.tenants\[0\]\.pagesPerProcess: .*expected number/,
+    ],
+    [
+      'an unknown parameter',
+      (f) => {
+        params(f).zzz = 1;
+      },
+      'f.json: workload.params.zzz: Expected a workload parameter (one of: topology, policy, durationTicks, tenants, gpu, host, mmio, resets), got unknown key `zzz`',
+    ],
+    [
+      'more IOMMU groups than the machine has',
+      (f) => {
+        params(f).tenants[0]!.groups = [7];
+      },
+      'f.json: workload.params.tenants[0].groups: workload `flush-race` needs 8 IOMMU groups (tenant `host` takes group 7) but witherspoon-6 under per-socket has 2',
+    ],
+    [
+      'a topology that does not exist',
+      (f) => {
+        params(f).topology = 'foo';
+        (f.topology as Json).name = 'foo';
+      },
+      'f.json: workload.params.topology: Expected one of witherspoon-6, witherspoon-4 or a topology file, got `foo`',
+    ],
+    [
+      'a run longer than any npusim makes (1000 s)',
+      (f) => {
+        params(f).durationTicks = 1e15 + 1;
+      },
+      /^f\.json: workload\.params\.durationTicks: Expected at most 1000 s.*, got 1000000000000001$/,
+    ],
+    [
+      'a topology name that is not the parameters’',
+      (f) => {
+        (f.topology as Json).name = 'witherspoon-4';
+      },
+      'f.json: topology.name: Expected `witherspoon-6`, the topology of workload.params, got `witherspoon-4`',
+    ],
+    [
+      'a crash at an actor the machine does not have',
+      (f) => {
+        (f.options as Json).crashAt = { actor: 'gpu9', event: 1 };
+      },
+      'f.json: options.crashAt.actor: Expected an actor of witherspoon-6 (chip0, chip1, gpu0, gpu1, gpu2, gpu3, gpu4, gpu5, coordinator), got `gpu9`',
+    ],
+    [
+      'a variant the workload does not declare',
+      (f) => {
+        (f.options as Json).variant = 'nope';
+      },
+      'f.json: options.variant: Expected a variant of `flush-race` (it has none), got `nope`',
+    ],
+  ])('%s', (_what, edit, message) => {
+    const said = refused(tampered(edit));
+    if (typeof message === 'string') expect(said).toBe(message);
+    else expect(said).toMatch(message);
+  });
+});
+
+describe('what arrived is said, and a file from elsewhere is refused for what it is', () => {
+  test.each<[string, unknown, string]>([
+    [
+      'a list instead of an object',
+      [1, 2],
+      'f.json: Expected a failure file (a JSON object of format `npusim-failure`), got a list',
+    ],
+    [
+      'no format at all',
+      { seed: 1 },
+      'f.json: format: Expected `npusim-failure`, got nothing (the field is missing)',
+    ],
+  ])('%s', (_what, json, message) => {
+    expect(refused(json)).toBe(message);
+  });
+
+  test('a file of a later format version, with fields of its own, is refused for its version', () => {
+    const later = tampered((f) => {
+      f.formatVersion = 2;
+      f.newField = {};
+    });
+    expect(refused(later)).toMatch(
+      /^f\.json: formatVersion: Expected format version 1 \(npusim [^)]+\), got 2 from npusim [^:]+$/,
+    );
+    const otherNpusim = tampered((f) => {
+      f.formatVersion = 2;
+      (f.npusim as Json) = { version: '9.9.9', commit: null };
+    });
+    expect(refused(otherNpusim)).toMatch(/got 2 from npusim 9\.9\.9: replay it with that version$/);
+  });
+
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void, string | RegExp]>([
+    [
+      'a seed out of range',
+      (f) => {
+        f.seed = 1e300;
+      },
+      'f.json: seed: Too big: expected int to be <=9007199254740991, got 1e+300',
+    ],
+    [
+      'an unknown bug',
+      (f) => {
+        (f.options as Json).bugs = ['nope'];
+      },
+      ', got "nope"',
+    ],
+    [
+      'a missing digest',
+      (f) => {
+        delete f.digest;
+      },
+      /^f\.json: digest: .*got nothing \(the field is missing\)$/,
+    ],
+    [
+      'an unknown rule',
+      (f) => {
+        (f.first as Json).rule = 'foo.bar';
+      },
+      'f.json: first.rule: Expected a rule name (npusim list) or `crash`, got "foo.bar"',
+    ],
+  ])('%s', (_what, edit, message) => {
+    const said = refused(tampered(edit));
+    if (typeof message !== 'string') expect(said).toMatch(message);
+    else if (message.startsWith(', ')) expect(said.endsWith(message)).toBe(true);
+    else expect(said).toBe(message);
+  });
+});
