@@ -126,14 +126,21 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
   }
 
   /**
-   * A GPU never writes to the coordinator; an idle (unowned) GPU issues nothing, and only answers
-   * the ATSDs its NPU forwards to every brick (over NVLink to its chip).
+   * A GPU never writes to the coordinator; an idle (unowned) GPU issues nothing, and only answers:
+   * the ATSDs its NPU forwards to every brick (over NVLink to its chip), and the peer writes that
+   * reach it (a hostile guest's GPU writes to every peer its links reach, owned or not: peer-port.ts
+   * answers each over the link back), so its links to owned GPUs stay open. Only its links to other
+   * idle GPUs, which write nothing, are silent.
    */
   silentEdges(): number[] {
-    const out = this.env.world.edges.filter((e) => e.from === this.index);
-    if (this.env.tenantIndex < 0)
-      return out.filter((e) => e.index !== this.env.toChipNvlink).map((e) => e.index);
-    return [this.env.toCoordinator];
+    const world = this.env.world;
+    const out = world.edges.filter((e) => e.from === this.index);
+    if (this.env.tenantIndex >= 0) return [this.env.toCoordinator];
+    const mayWriteHere = (actor: number): boolean => {
+      const gpu = world.actors[actor]!.gpu;
+      return gpu !== undefined && world.gpuOwner[gpu]! >= 0;
+    };
+    return out.filter((e) => e.index !== this.env.toChipNvlink && !mayWriteHere(e.to)).map((e) => e.index);
   }
 
   sample(): Record<string, number> {
