@@ -203,7 +203,7 @@ describe('user workloads', () => {
       expect(r.stderr).not.toMatch(STACK_FRAME);
     };
     // Process pages that fill socket 0 exactly (4 x 64 GiB, in 1G pages: 64K pages would be
-    // refused first as too many to build, start-pages.test.ts), so its GPUs' TCE pages do not
+    // refused first as too many to build, workload-input-errors.test.ts), so its GPUs' TCE pages do not
     // fit: threaded, as run's default host; it is refused before any thread starts.
     const full = join(dir, 'full.json');
     writeFileSync(full, workload({ pagesPerProcess: 64, pageSizes: ['1G'] }));
