@@ -12,6 +12,8 @@
  * it reproduced (null when not compared, with `notCompared` saying why), and if not, how it
  * differed; `recorded.interrupted` has the tick and events a stopped run reached.
  */
+import * as machine from '../model/actors/machine.js';
+import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { noDigestText } from '../report/summary.js';
 import type { FirstFinding } from '../repro/failure-file.js';
@@ -26,6 +28,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   // Bounded: a file over the limit (or a device without end) is refused, never read whole.
   const text = readFailureFileText(args.file);
   const workloads = await loadWorkloads();
+  const started = performance.now();
   const r = await replayFailure(text, args.file, workloads, args.host);
   const want = r.file.first;
   if (args.json) {
@@ -38,15 +41,28 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
       ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
       recorded: {
         first: want,
-        digest: r.file.digest,
+        // A crash has no digest (its file holds a placeholder of zeros): null, as the text says.
+        digest: want?.rule === 'crash' ? null : r.file.digest,
         ...(r.interrupted === undefined
           ? {}
           : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
       },
     };
-    // A replay whose run crashed before it had a result still answers with its verdict.
+    // A replay whose run crashed has the result `npusim run --json` gives a crash (status
+    // `crash`, the crash, no figures), so a script reads `.status` and `.crash` either way.
+    const result =
+      r.result ??
+      (r.crash === undefined
+        ? undefined
+        : failedRunResult(
+            r.config,
+            machine.planMachine(r.config),
+            r.host === 'free-log' ? 'free' : r.host,
+            { kind: 'crash', crash: r.crash },
+            performance.now() - started,
+          ));
     io.stdout.write(
-      `${JSON.stringify(r.result === undefined ? { replay } : { ...r.result, replay }, null, 2)}\n`,
+      `${JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2)}\n`,
     );
   }
   (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);

@@ -61,6 +61,26 @@ describe('run: a crash', () => {
     expect(r.stdout).toContain('digest (none: the run crashed)  status crash (exit 4)');
   });
 
+  test("replay --json of a crash prints the crashed run's result, as run --json does, with no digest placeholder", async () => {
+    const dir = tmp();
+    const r = await crashRun('gpu1:100', dir, ['--inline', '--json']);
+    expect(r.code).toBe(4);
+    const ran = JSON.parse(r.stdout) as RunResult;
+    const path = join(dir, readdirSync(dir)[0]!);
+    const replay = await cli(['replay', path, '--json']);
+    expect(replay.code).toBe(4);
+    const out = JSON.parse(replay.stdout) as RunResult & {
+      replay: { reproduced: boolean; recorded: { digest: string | null } };
+    };
+    expect(out.status).toBe('crash');
+    expect(out.exitCode).toBe(4);
+    const { actor, tick, message } = ran.crash!;
+    expect(out.crash).toMatchObject({ actor, tick, message });
+    expect(out.replay.reproduced).toBe(true);
+    expect(out.replay.recorded.digest).toBeNull();
+    expect(replay.stdout).not.toContain('0000000000000000');
+  });
+
   test("replay of a crash says on both lines, in the summary's words, that the run has no digest", async () => {
     const dir = tmp();
     const r = await crashRun('gpu1:100', dir);
