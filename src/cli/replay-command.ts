@@ -38,6 +38,9 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
       // null: not compared (a recording of an interrupted run no replay can stop where it did).
       reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
       mismatches: r.mismatches,
+      // What this command exits with, which is not always the run's own `exitCode` (the replay of a
+      // recording Ctrl-C stopped was itself not interrupted: 0, not the recorded run's 130).
+      exitCode: r.exitCode,
       ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
       recorded: {
         first: want,

@@ -62,10 +62,17 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
 
     const json = await cli(['replay', path, '--json']);
     expect(json.code).toBe(0);
-    const out = JSON.parse(json.stdout) as { digest: string; replay: Record<string, unknown> };
+    const out = JSON.parse(json.stdout) as {
+      digest: string;
+      exitCode: number;
+      replay: Record<string, unknown>;
+    };
     expect(out.digest).toBe(file.digest);
+    // The replayed run is the interrupted one (its own code 130); the command exits 0, and says so.
+    expect(out.exitCode).toBe(130);
     expect(out.replay).toMatchObject({
       reproduced: true,
+      exitCode: 0,
       mismatches: [],
       recorded: { interrupted: { tick: file.figures.simulatedTicks, events: file.figures.events } },
     });
