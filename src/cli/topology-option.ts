@@ -4,12 +4,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { parseJsonFile } from '../core/parse-json.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
-import { parseJsonFile } from '../runtime/workload-file.js';
 
 /**
  * Largest topology file read (a 48-GPU machine's spec is a few KiB): a bigger file is refused

@@ -1,29 +1,52 @@
 /**
- * JSON read from a file the user named (a run result, a sweep summary, a topology, a failure
- * file): text that does not parse is a ConfigError naming the file (exit 2), in the house shape
- * ``x.json: Expected a JSON sweep summary, got a syntax error: Unexpected end of JSON input``.
- * What the value must look like is each reader's own check, made after this one.
+ * JSON read from a file the user named (a run result, a sweep summary, a topology, a failure file,
+ * a workload): text that does not parse is a ConfigError naming the file (exit 2), in the house
+ * shape, with the place a line and a column as an editor gives them (json-syntax.ts), and, for
+ * text that ends before its last value does, a word on what that usually means:
+ * ``x.json: Expected a JSON sweep summary, got a syntax error: x.json:1:38: Expected `,` or `}`,
+ * got the end of the file (a truncated file?)``. What the value must look like is each reader's own
+ * check, made after this one.
  */
 import { ConfigError } from './errors.js';
+import { jsonSyntaxProblem } from './json-syntax.js';
 
 /**
- * `JSON.parse(text)`, or a ConfigError on `field`: "Expected `expected`, got `got`: the parser's
- * message". `got` says what the text was instead (default: a syntax error).
+ * `JSON.parse(text)`, or a ConfigError on `field`: "Expected `expected`, got `got`: FILE:LINE:COLUMN:
+ * what was expected there and what was found". `got` says what the text was instead (default: a
+ * syntax error); `file` names the text in the place (default: `field`).
  */
-export function parseJson(text: string, field: string, expected: string, got = 'a syntax error'): unknown {
+export function parseJson(
+  text: string,
+  field: string,
+  expected: string,
+  got = 'a syntax error',
+  file = field,
+): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    // Text cut short (a run killed while writing, a copy that stopped): V8 says "Unexpected end of
-    // JSON input" or names a position at the very end; say what that usually means.
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const truncated =
-      text.trim() !== '' &&
-      (/end of JSON input/.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length));
-    throw new ConfigError(
-      field,
-      `Expected ${expected}, got ${got}: ${message}${truncated ? ' (the text ends before its last value does: a truncated file?)' : ''}`,
-    );
+    throw new ConfigError(field, `Expected ${expected}, got ${got}: ${syntaxDetail(text, file, e)}`);
   }
+}
+
+/**
+ * `text`, the contents of the JSON file `file` a user wrote (a workload, a topology), parsed; a
+ * byte order mark (some Windows editors write one) is skipped. Text that is not JSON is a
+ * ConfigError on `field` (the file, or the option that named it): ``Expected JSON, got a syntax
+ * error: my.json:4:66: Expected `,` or `}`, got `"` ``.
+ */
+export function parseJsonFile(text: string, file: string, expected: string, field = file): unknown {
+  return parseJson(text.startsWith('\uFEFF') ? text.slice(1) : text, field, expected, 'a syntax error', file);
+}
+
+/**
+ * Where and why `text` is not JSON: the scanner's place and words, else the first line of V8's
+ * message (which for an unexpected token quotes the text around it over several lines).
+ */
+function syntaxDetail(text: string, file: string, error: unknown): string {
+  const problem = jsonSyntaxProblem(text);
+  if (problem === undefined) return (error as Error).message.split('\n')[0] ?? '';
+  // Text cut short (a run killed while writing, a copy that stopped) ends inside a value.
+  const truncated = text.trim() !== '' && problem.message.endsWith('got the end of the file');
+  return `${file}:${problem.line}:${problem.column}: ${problem.message}${truncated ? ' (a truncated file?)' : ''}`;
 }

@@ -14,7 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
-import { jsonSyntaxProblem } from '../model/scenario/json-syntax.js';
+import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 
@@ -28,26 +28,6 @@ export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
 /** Is this `npusim run` argument a file rather than a workload name? */
 export function isWorkloadPath(arg: string): boolean {
   return arg.includes('/') || arg.includes('\\') || [...TS, ...JS, '.json'].some((ext) => arg.endsWith(ext));
-}
-
-/**
- * `text`, the contents of the JSON file `file`, parsed; a byte order mark (some Windows editors
- * write one) is skipped. Text that is not JSON is a ConfigError on `field` (the file, or the option
- * that named it): ``Expected JSON, got a syntax error: my.json:4:66: Expected `,` or `}`, got `"` ``,
- * its place a line and a column as an editor and a `.mjs` file's syntax error give them.
- */
-export function parseJsonFile(text: string, file: string, expected: string, field = file): unknown {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (e) {
-    const problem = jsonSyntaxProblem(body);
-    const detail =
-      problem === undefined
-        ? ((e as Error).message.split('\n')[0] ?? '')
-        : `${file}:${problem.line}:${problem.column}: ${problem.message}`;
-    throw new ConfigError(field, `Expected ${expected}, got a syntax error: ${detail}`);
-  }
 }
 
 /** Load, check and validate the workload in `file` (a path as the user gave it). */

@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { jsonSyntaxProblem } from '../../src/core/json-syntax.js';
 import { buildTopology } from '../../src/model/platform/topology.js';
-import { jsonSyntaxProblem } from '../../src/model/scenario/json-syntax.js';
 import { checkPagesAtStart, MAX_PAGES_AT_START, pagesAtStart } from '../../src/model/scenario/start-pages.js';
 import { MAX_RUN_TICKS, parseParams } from '../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../src/report/duration.js';

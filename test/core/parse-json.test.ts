@@ -1,32 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { parseJson } from '../../src/core/parse-json.js';
+import { parseJson, parseJsonFile } from '../../src/core/parse-json.js';
 
-function refusal(text: string): string {
+function refusal(parse: () => unknown): string {
   try {
-    parseJson(text, 'x.json', 'a run result');
+    parse();
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as Error).message;
   }
-  throw new Error(`parseJson accepted ${JSON.stringify(text)}`);
+  throw new Error('the text was accepted');
 }
 
 describe('parseJson', () => {
-  it('text cut short is said to look truncated; other syntax errors and an empty file are not', () => {
-    const note = ' (the text ends before its last value does: a truncated file?)';
-    for (const cut of [
-      '{"status": "clean", "counts": {"a": 1',
-      '{"status": "cl',
-      '[1, 2,',
-      '{"a": 1}\n'.slice(0, 7),
-    ]) {
-      const message = refusal(cut);
-      expect(message.startsWith('x.json: Expected a run result, got a syntax error: '), message).toBe(true);
-      expect(message.endsWith(note), message).toBe(true);
+  it('a syntax error is named at FILE:LINE:COLUMN; text cut short is said to look truncated, an empty file not', () => {
+    const result = (text: string) => refusal(() => parseJson(text, 'x.json', 'a run result'));
+    expect(result('{"status": "clean",\n "counts": {"a": 1')).toBe(
+      'x.json: Expected a run result, got a syntax error: x.json:2:19: Expected `,` or `}`, got the end of the file (a truncated file?)',
+    );
+    for (const cut of ['{"status": "cl', '[1, 2,', '{"a": 1}\n'.slice(0, 7)]) {
+      expect(result(cut)).toMatch(
+        /^x\.json: Expected a run result, got a syntax error: x\.json:1:\d+: .* \(a truncated file\?\)$/,
+      );
     }
-    expect(refusal('{"status": clean}')).not.toContain('truncated');
-    expect(refusal('')).not.toContain('truncated');
+    expect(result('{"status": clean}')).toBe(
+      'x.json: Expected a run result, got a syntax error: x.json:1:12: Expected a value (an object, a list, a string, a number, true, false or null), got `c`',
+    );
+    expect(result('')).not.toContain('truncated');
     expect(parseJson('{"a": [1, 2]}', 'x.json', 'anything')).toEqual({ a: [1, 2] });
+  });
+
+  it("a user's JSON file: a byte order mark is skipped, and the option that named the file is the field", () => {
+    expect(parseJsonFile('\uFEFF{"a": 1}', 'w.json', 'JSON')).toEqual({ a: 1 });
+    expect(refusal(() => parseJsonFile('{\n  "a": 1,\n}', 't.json', 'JSON in `t.json`', '--topology'))).toBe(
+      '--topology: Expected JSON in `t.json`, got a syntax error: t.json:3:1: Expected a property name in double quotes, got `}`',
+    );
   });
 });
