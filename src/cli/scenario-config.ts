@@ -187,5 +187,17 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     }
     sets[s.path] = s.value;
   }
-  return applySets(params, sets, (path) => `--set ${path}`);
+  try {
+    return applySets(params, sets, (path) => `--set ${path}`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
+    const set = args.set.find((s) => e.field === `--set ${s.path}`);
+    if (set === undefined || !/expected string, received (number|boolean|null)/.test(e.message)) throw e;
+    const detail = e.message.slice(e.field.length + 2);
+    throw new ConfigError(
+      e.field,
+      `${detail} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`,
+    );
+  }
 }

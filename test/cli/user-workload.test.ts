@@ -275,6 +275,12 @@ describe('user workloads', () => {
       'gpu.dmaBytes: Invalid input: expected number, received string',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
+    // A number where text is wanted: VALUE was read as JSON, and the error says how to quote it.
+    await error(
+      ['--set', 'tenants[0].name=123'],
+      '--set tenants[0].name',
+      `expected string, received number (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
+    );
     for (const [set, field] of [
       ['foo=1', '--set foo'],
       ['name=x', '--set name'],

@@ -6,6 +6,7 @@
 import { ConfigError } from '../../core/errors.js';
 
 export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
   if (typeof v === 'string') return `\`${v}\` (string)`;
   if (v === null) return '`null`';
   if (Array.isArray(v)) return `an array of ${v.length}`;

@@ -93,6 +93,14 @@ describe('topology file: unknown keys are refused at every level, naming the fie
     );
   });
 
+  test('a required field left out is said to be missing, not `undefined` (undefined)', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    delete spec.sockets;
+    expect(configErrorOf(() => build(spec)).message).toBe(
+      'sockets: Expected an array, got nothing (the field is missing)',
+    );
+  });
+
   test('a typo of `links` is refused instead of building the machine with default links', () => {
     const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
     spec.lnks = { xbus: { latencyTicks: 5000 } };
