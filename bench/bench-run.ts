@@ -24,6 +24,32 @@ export async function workloadConfig(name: string, seed: number, durationTicks: 
   return { workload: name, seed, bugs: [], params: { ...workload.params, durationTicks } };
 }
 
+/** How long settle() samples the process's CPU, and at most how many samples it takes. */
+const SETTLE_SAMPLE_MS = 50;
+const SETTLE_MAX_SAMPLES = 60;
+/** Below this share of one core, the process counts as quiet (an idle kept worker costs ~0). */
+const SETTLE_QUIET_CORES = 0.2;
+
+/**
+ * Wait until this process is quiet: what a run left behind (worker threads terminating and
+ * freeing their heaps, which on this VM outlasts the run by hundreds of milliseconds) would
+ * otherwise fall on the next host's run, and the hosts that follow a fresh-thread run (the
+ * baseline after inline-pair) would be measured on a busier machine than the others. Samples
+ * process.cpuUsage (every thread) over 50 ms windows until one is under a fifth of a core, at
+ * most 3 s; returns the milliseconds waited.
+ */
+export async function settle(): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < SETTLE_MAX_SAMPLES; i++) {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    await new Promise((r) => setTimeout(r, SETTLE_SAMPLE_MS));
+    const used = process.cpuUsage(cpu);
+    if ((used.user + used.system) / 1000 / (performance.now() - wall) < SETTLE_QUIET_CORES) break;
+  }
+  return performance.now() - started;
+}
+
 /** The machine a bench ran on: cores and the 1-minute load average before and after (it counts the bench's own threads). */
 export interface MachineContext {
   cpus: number;

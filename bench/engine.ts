@@ -34,6 +34,9 @@
  * (a kept worker's isolate reaches its speed over its first two runs or so, an inline run's over
  * its first; the inline-pair peers warm up on their own first). 0 gives the bench as it was
  * before worker sets, whose first round was counted.
+ * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
+ * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
+ * busier machine than the rest.
  * Reported: each host's median, and the ratios the targets name. Every run's event digest is
  * compared with the first inline run's: a benchmark whose hosts disagree fails instead of printing
  * a rate.
@@ -54,7 +57,7 @@ import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
-import { contextText, machineContext, median, UsageError, workloadConfig } from './bench-run.js';
+import { contextText, machineContext, median, settle, UsageError, workloadConfig } from './bench-run.js';
 import type { OnceRequest, OnceResult } from './engine-once.js';
 import type { BenchOptions } from './main.js';
 import { startWorkerGroup } from './worker-group.js';
@@ -313,6 +316,8 @@ async function runLength(
     // Rounds below 0 are the warm-up: run and checked, not counted.
     for (let i = -warmup; i < runs; i++) {
       for (const h of hosts) {
+        // Each run starts on a quiet process: none pays for the teardown of the one before.
+        await settle();
         const raw = await h.run();
         const d = raw.digest;
         // The baseline is another version of the model, and a free run races: neither need give
