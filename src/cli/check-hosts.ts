@@ -5,10 +5,21 @@
  */
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
+import type { Placement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { emitResult } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
+
+/**
+ * The placement the threaded run had, as the option that gives it: a divergence may belong to one
+ * placement (`--workers 3` cuts the machine where per-actor does not), so the reproduce line of a
+ * mismatch must run that placement again. Nothing for the default, one worker per actor.
+ */
+export function placementWords(placement: Placement | undefined): string {
+  if (placement === undefined || placement.kind === 'per-actor') return '';
+  return ` --workers ${placement.kind === 'auto' ? 'auto' : placement.count}`;
+}
 
 /** Events recorded per actor by --check-hosts, to name the first divergence. */
 const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
@@ -48,7 +59,7 @@ export async function checkHosts(
         `inline [time, kind, source, seq, address, tag] = ${JSON.stringify(d.a)}, threaded = ${JSON.stringify(d.b)}`;
   const message = `the hosts disagree: inline digest ${a}, threaded ${b}; first divergence: ${where}`;
   io.stderr.write(
-    `npusim: crash (exit 4): ${message}\nreproduce: ${reproduceCommand(config, 'threaded')} --check-hosts\n`,
+    `npusim: crash (exit 4): ${message}\nreproduce: ${reproduceCommand(config, 'threaded')}${placementWords(args.placement)} --check-hosts\n`,
   );
   const crash = { actor: 'npusim', lastEvent: undefined, tick: 0, message, stack: '' };
   return emitResult(

@@ -25,6 +25,7 @@ import {
   mergeSummaries,
   readSummary,
   type SweepSummary,
+  withFilesBeside,
 } from '../sweep/summary.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepArgs } from './cli-args.js';
@@ -90,14 +91,28 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     if (pctDepth !== undefined && pctExample !== undefined)
       io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
   }
+  let unwritten: string | undefined;
   if (args.failuresDir !== undefined) {
     const name =
       args.shard === undefined
         ? 'sweep-summary.json'
         : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
-    writeFileSync(join(args.failuresDir, name), `${JSON.stringify(summary, null, 2)}\n`);
+    const path = join(args.failuresDir, name);
+    try {
+      writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+    } catch (e) {
+      // The seeds ran: their summary still goes to stdout, and stderr says what was not written
+      // (a merge would count this shard missing), as `run --out` does; a clean sweep exits 2.
+      unwritten = path;
+      io.stderr.write(
+        `npusim: ${path}: Expected to write the sweep summary, got ${(e as NodeJS.ErrnoException).code ?? String(e)}: it is on stdout only${args.shard === undefined ? '' : ', and `npusim sweep --merge` will count this shard missing'}\n`,
+      );
+    }
   }
-  const ending: SweepEnding = { interrupted: interrupt.stopped };
+  const ending: SweepEnding = {
+    interrupted: interrupt.stopped,
+    ...(unwritten === undefined ? {} : { unwritten }),
+  };
   io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, pool, ending));
   return sweepExitCode(summary, ending);
 }
@@ -121,6 +136,7 @@ function summaryJson(s: SweepSummary, ending: SweepEnding): string {
     exitCode: sweepExitCode(s, ending),
     ...(ending.interrupted ? { interrupted: true } : {}),
     ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
+    ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
   };
   return `${JSON.stringify({ ...s, ...extra }, null, 2)}\n`;
 }
@@ -143,7 +159,8 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     }
     if (files.length === 0)
       throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
-    for (const f of files) parts.push({ summary: readSummary(readFileSync(f, 'utf8'), f), where: f });
+    for (const f of files)
+      parts.push({ summary: withFilesBeside(readSummary(readFileSync(f, 'utf8'), f), f), where: f });
   }
   const merged = mergeSummaries(parts);
   const gaps = mergeGaps(parts);
@@ -165,6 +182,8 @@ export interface SweepEnding {
   interrupted: boolean;
   /** A --partial merge: the shards missing or stopped early. */
   gaps?: MergeGaps;
+  /** The summary file that could not be written (its path): at least exit 2, as `run --out`. */
+  unwritten?: string;
 }
 
 /**
@@ -174,7 +193,8 @@ export interface SweepEnding {
  */
 export function sweepExitCode(s: SweepSummary, ending: SweepEnding): number {
   if (ending.interrupted) return EXIT.interrupted;
-  if (ending.gaps !== undefined) return worseExit(s.worstExitCode, EXIT.usage);
+  if (ending.gaps !== undefined || ending.unwritten !== undefined)
+    return worseExit(s.worstExitCode, EXIT.usage);
   return s.worstExitCode;
 }
 
@@ -197,6 +217,8 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
       ? `  exit ${code} (incomplete merge: no failure in the seeds merged, and the others are unknown)`
       : `  exit ${code} (the worst class found; incomplete merge)`;
   }
+  if (ending.unwritten !== undefined && code !== s.worstExitCode)
+    return `  exit ${code} (no failure found, and the summary file was not written: ${ending.unwritten})`;
   return `  exit ${code} (the worst class found)`;
 }
 
@@ -300,9 +322,12 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     }
     if (sw.stopOnFirst === true) out.push(`            ${STOPPED_RUNS_NOTE}`);
   }
-  const earliest = [...s.failures].sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
-  if (earliest?.file !== null && earliest !== undefined)
-    out.push(`  replay the earliest: npusim replay ${earliest.file}`);
+  // The earliest failure that has a file: a crashed free run, or a seed whose task failed, has
+  // none, and must not hide the replay line of the others.
+  const earliest = s.failures
+    .filter((f) => f.file !== null)
+    .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
+  if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${earliest.file}`);
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }

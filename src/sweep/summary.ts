@@ -5,6 +5,7 @@
  * the summary of the unsharded sweep (`npusim sweep --merge`).
  */
 
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
@@ -130,10 +131,11 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   const out = emptySummary(first.sweep, first.seeds, undefined);
   out.shards = { count: first.shards?.count ?? 1, covered: [] };
   for (const { summary: s, where } of parts) {
-    if (JSON.stringify(s.sweep) !== JSON.stringify(first.sweep)) {
+    const differs = firstDifference(first.sweep, s.sweep, 'sweep');
+    if (differs !== undefined) {
       throw new ConfigError(
         where,
-        `Expected a shard of the same sweep as ${parts[0]!.where}, got another sweep (options differ)`,
+        `Expected a shard of the same sweep as ${parts[0]!.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
       );
     }
     if (s.seeds.first !== first.seeds.first || s.seeds.last !== first.seeds.last) {
@@ -162,6 +164,39 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   }
   if (out.shards.count === 1 && out.shards.covered.length === 1) out.shards = null;
   return canonical(out);
+}
+
+/**
+ * Where two summaries' identities first differ (depth first, keys in `a`'s order, then keys only
+ * `b` has), so a merge refusal names the option (`its sweep.params.durationTicks is 30000000, not
+ * 20000000`), not just "options differ". Undefined when they are equal.
+ */
+export function firstDifference(
+  a: unknown,
+  b: unknown,
+  path: string,
+): { path: string; theirs: string; ours: string } | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(a) && isObject(b) && Array.isArray(a) === Array.isArray(b)) {
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length)
+      return { path, theirs: shownValue(a), ours: shownValue(b) };
+    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+    for (const k of keys) {
+      const d = firstDifference(a[k], b[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? undefined
+    : { path, theirs: shownValue(a), ours: shownValue(b) };
+}
+
+/** A value of an identity in a message: its JSON, cut at 60 characters; `none` when absent. */
+function shownValue(v: unknown): string {
+  if (v === undefined) return 'none';
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 /** A shard that ran only part of its seeds (Ctrl-C): its summary counts only those. */
@@ -280,7 +315,80 @@ export function readSummary(text: string, where: string): SweepSummary {
       `Expected null or { count, covered: [shard numbers from 1 to count] }, got ${JSON.stringify(sh) ?? 'none'}`,
     );
   }
+  checkCounts(s as SweepSummary, where);
   return s as SweepSummary;
+}
+
+const failureEntry = z.strictObject({
+  seed: z.number().int().min(0),
+  status: z.string(),
+  rule: z.string(),
+  tick: z.number().int().min(0),
+  file: z.string().nullable(),
+});
+
+/**
+ * A summary's counts agree with each other and with its shards, so a merge's counts are the sum of
+ * whole shards: a summary cut or changed by hand is refused naming the field, never merged into
+ * figures that do not add up (`ran` 7 of which `clean` 3 and `failed` 2).
+ */
+function checkCounts(s: SweepSummary, where: string): void {
+  if (!Array.isArray(s.failures))
+    throw new ConfigError(`${where}: failures`, `Expected an array, got ${describeJson(s.failures)}`);
+  s.failures.forEach((f, i) => {
+    const r = failureEntry.safeParse(f);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      const path = issue.path.map((p) => `.${String(p)}`).join('');
+      throw new ConfigError(`${where}: failures[${i}]${path}`, issue.message);
+    }
+  });
+  if (s.clean + s.failed !== s.ran) {
+    throw new ConfigError(
+      `${where}: ran`,
+      `Expected clean + failed (${s.clean} + ${s.failed} = ${s.clean + s.failed}), got ${s.ran}`,
+    );
+  }
+  if (s.failures.length !== s.failed) {
+    throw new ConfigError(
+      `${where}: failures`,
+      `Expected one entry per failing seed (failed: ${s.failed}), got ${s.failures.length}`,
+    );
+  }
+  const classes = Object.values(s.byClass).reduce(
+    (n: number, c) => n + (typeof c === 'number' ? c : Number.NaN),
+    0,
+  );
+  if (classes !== s.ran)
+    throw new ConfigError(
+      `${where}: byClass`,
+      `Expected seeds per class adding up to ran (${s.ran}), got ${classes}`,
+    );
+  const count = s.shards?.count ?? 1;
+  const of = (s.shards?.covered ?? [1]).reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
+  if (s.ran > of) {
+    throw new ConfigError(
+      `${where}: ran`,
+      `Expected at most ${of} seed(s) (seeds ${s.seeds.first}..${s.seeds.last}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
+    );
+  }
+}
+
+/**
+ * A shard summary read from `where`, its failure files named where they are now: a sweep writes
+ * them into the directory it leaves its summary in, under the path it was given (`--failures`
+ * relative to the shard's own working directory, or a cluster's mount), so a merge run from
+ * elsewhere, or of directories copied off the cluster, names each by the summary's directory and
+ * the file's name, and `replay the earliest` gives a path that opens from where the merge ran.
+ */
+export function withFilesBeside(s: SweepSummary, where: string): SweepSummary {
+  const dir = dirname(where);
+  return {
+    ...s,
+    failures: s.failures.map((f) =>
+      typeof f.file === 'string' ? { ...f, file: join(dir, basename(f.file)) } : f,
+    ),
+  };
 }
 
 /** What a JSON value is, in words, for "got ..." (never `undefined undefined`). */

@@ -143,7 +143,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
           summary.stoppedEarly = true;
           return;
         }
-        const o = (await pool.run(task)) as SeedOutcome;
+        const o = await pool.run(task).then(
+          (r) => r as SeedOutcome,
+          (e: unknown) => {
+            // npusim itself failed: the seeds after it would most likely fail the same way.
+            stop = true;
+            return taskFailed(seed, e, options);
+          },
+        );
         addOutcome(summary, o, writeFailure(o, options));
         done++;
         if (o.status !== 'clean' && options.config.stopOnFirst === true) stop = true;
@@ -157,6 +164,30 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   if (stop && summary.ran < seeds.length) summary.stoppedEarly = true;
   summary.wallMs = performance.now() - started;
   return canonical(summary);
+}
+
+/**
+ * A seed whose task failed without an actor's crash (its pool thread ran out of memory or died,
+ * npusim itself threw): counted as a crash (exit 4, "or npusim failed"), never dropped, and the
+ * sweep hands out no more seeds (the next would most likely fail the same way), so it ends
+ * stopped early with its summary written: a merge counts that shard as a gap. No file could
+ * replay it; the note says why. Unhandled, the rejection ended the process with no summary.
+ */
+function taskFailed(seed: number, e: unknown, options: SweepOptions): SeedOutcome {
+  const message = e instanceof Error ? e.message : String(e);
+  options.onNote?.(`seed ${seed}: npusim failed, so no failure file: ${message}`);
+  return {
+    seed,
+    status: 'crash',
+    exitCode: 4,
+    digest: '',
+    events: 0,
+    simulatedTicks: 0,
+    wallMs: 0,
+    first: { rule: 'crash', tick: 0, actors: [], addresses: [], message: `npusim failed: ${message}` },
+    rules: { crash: { count: 1, tick: 0 } },
+    failure: undefined,
+  };
 }
 
 /**
@@ -197,6 +228,7 @@ async function freeSeeds(
   workerSet: WorkerSet,
 ): Promise<void> {
   let done = 0;
+  let failed = false;
   for (const seed of seeds) {
     if (options.shouldStop?.() === true) {
       summary.stoppedEarly = true;
@@ -210,6 +242,9 @@ async function freeSeeds(
       free: options.free,
       workerSet,
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
+    }).catch((e: unknown) => {
+      failed = true;
+      return taskFailed(seed, e, options);
     });
     // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted.
     if (options.shouldStop?.() === true) {
@@ -219,7 +254,7 @@ async function freeSeeds(
     addOutcome(summary, o, writeFailure(o, options));
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
-    if (o.status !== 'clean' && options.config.stopOnFirst === true) {
+    if (failed || (o.status !== 'clean' && options.config.stopOnFirst === true)) {
       if (done < seeds.length) summary.stoppedEarly = true;
       break;
     }

@@ -1,0 +1,57 @@
+/**
+ * `npusim sweep --merge`: a shard's failure files are named where they are now, beside its
+ * summary, not by the path its sweep was given: shards run with the default `./npusim-failures`
+ * in their own working directories (or on a cluster's mount) and merged from elsewhere must still
+ * print a `replay the earliest` line, and `--json` file paths, that open from where the merge ran.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+import { shardSummary } from '../support/sweep-shard.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+/** Shard k of 2 of seeds 1..4 whose seed `seed` failed, its file written as `written`. */
+function failing(k: number, seed: number, tick: number, written: string): SweepSummary {
+  const s = shardSummary(k, 2, { first: 1, last: 4 });
+  return {
+    ...s,
+    clean: s.ran - 1,
+    failed: 1,
+    byClass: { clean: s.ran - 1, violation: 1 },
+    byRule: {
+      'translation.stale-ats': { seeds: 1, firstSeed: seed, earliestTick: tick, earliestSeed: seed },
+    },
+    failures: [{ seed, status: 'violation', rule: 'translation.stale-ats', tick, file: written }],
+    worstExitCode: 1,
+  };
+}
+
+describe('sweep --merge: failure files', () => {
+  test('are named by the directory of the summary that lists them', async () => {
+    const root = testTempDir('npusim-merge-files-');
+    const dirs: string[] = [];
+    for (const [k, seed, tick] of [
+      [1, 1, 900],
+      [2, 2, 500],
+    ] as const) {
+      // As a shard run in job<k>/ with the default --failures leaves it.
+      const dir = join(root, `job${k}`, 'npusim-failures');
+      mkdirSync(dir, { recursive: true });
+      const name = `stress-seed${seed}-translation.stale-ats-0000000${k}.json`;
+      writeFileSync(join(dir, name), '{}\n');
+      const s = failing(k, seed, tick, `npusim-failures/${name}`);
+      writeFileSync(join(dir, `sweep-summary-${k}-of-2.json`), `${JSON.stringify(s, null, 2)}\n`);
+      dirs.push(dir);
+    }
+    const r = await cli(['sweep', '--merge', ...dirs]);
+    expect(r.code).toBe(1);
+    const earliest = join(dirs[1]!, 'stress-seed2-translation.stale-ats-00000002.json');
+    expect(r.stdout).toContain(`  replay the earliest: npusim replay ${earliest}\n`);
+    const json = await cli(['sweep', '--merge', ...dirs, '--json']);
+    const files = (JSON.parse(json.stdout) as SweepSummary).failures.map((f) => f.file!);
+    expect(files).toEqual([join(dirs[0]!, 'stress-seed1-translation.stale-ats-00000001.json'), earliest]);
+    for (const f of files) expect(existsSync(f)).toBe(true);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * A merge refuses a shard of another sweep naming the option that differs and both values, so a
+ * batch user sees which job ran with the wrong command line, not just "options differ".
+ */
+import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import { firstDifference, mergeSummaries, readSummary } from '../../src/sweep/summary.js';
+import { shardSummary } from '../support/sweep-shard.js';
+
+const identity = {
+  workload: 'flush-race',
+  params: { topology: 'witherspoon-6', policy: 'per-socket', durationTicks: 20_000_000 },
+  bugs: ['single-flush'],
+  profile: 'fixed',
+  strategy: 'random',
+  stopOnFirst: false,
+};
+const shard = (k: number, sweep: Record<string, unknown>) =>
+  shardSummary(k, 2, { first: 1, last: 9 }, { sweep, wallMs: 1 });
+
+describe('sweep --merge: a shard of another sweep', () => {
+  test('the refusal names the file, the field that differs and both values', () => {
+    const other = { ...identity, params: { ...identity.params, durationTicks: 30_000_000 } };
+    let error: unknown;
+    try {
+      mergeSummaries([
+        { summary: shard(1, identity), where: 's1/sweep-summary-1-of-2.json' },
+        { summary: shard(2, other), where: 's2/sweep-summary-2-of-2.json' },
+      ]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toMatch(
+      /s2\/sweep-summary-2-of-2\.json.*same sweep as s1\/sweep-summary-1-of-2\.json, got another sweep: its sweep\.params\.durationTicks is 30000000, not 20000000/,
+    );
+  });
+
+  test.each([
+    [{ ...identity, bugs: [] }, 'sweep.bugs', '[]', '["single-flush"]'],
+    [
+      { ...identity, bugs: ['single-flush', 'descending-order'] },
+      'sweep.bugs',
+      '["single-flush","descending-order"]',
+      '["single-flush"]',
+    ],
+    [{ ...identity, variant: 'per-gpu' }, 'sweep.variant', '"per-gpu"', 'none'],
+    [{ ...identity, free: { windowTicks: 1_000_000 } }, 'sweep.free', '{"windowTicks":1000000}', 'none'],
+    [{ ...identity, stopOnFirst: true }, 'sweep.stopOnFirst', 'true', 'false'],
+  ])('firstDifference names %j at its path', (ours, path, got, expected) => {
+    expect(firstDifference(identity, ours, 'sweep')).toEqual({ path, ours: got, theirs: expected });
+  });
+
+  test('equal identities, in any key order, have no difference', () => {
+    const reordered = Object.fromEntries(Object.entries(identity).reverse());
+    expect(firstDifference(identity, reordered, 'sweep')).toBeUndefined();
+    expect(
+      mergeSummaries([
+        { summary: shard(1, identity), where: 'a' },
+        { summary: shard(2, reordered), where: 'b' },
+      ]).ran,
+    ).toBe(9);
+  });
+});
+
+describe('sweep --merge: a summary whose counts do not add up', () => {
+  const good = () => {
+    const s = shardSummary(1, 2, { first: 1, last: 9 }, { sweep: identity });
+    return {
+      ...s,
+      clean: s.ran - 1,
+      failed: 1,
+      byClass: { clean: s.ran - 1, violation: 1 },
+      failures: [{ seed: 3, status: 'violation', rule: 'translation.stale-ats', tick: 5, file: 'x.json' }],
+    };
+  };
+
+  test('a consistent summary is read as it is', () => {
+    expect(readSummary(JSON.stringify(good()), 'f')).toEqual(good());
+  });
+
+  test.each([
+    ['ran', { ran: 7 }, 'f: ran: Expected clean + failed (4 + 1 = 5), got 7'],
+    ['failures', { failures: [] }, 'f: failures: Expected one entry per failing seed (failed: 1), got 0'],
+    [
+      'byClass',
+      { byClass: { clean: 4 } },
+      'f: byClass: Expected seeds per class adding up to ran (5), got 4',
+    ],
+    [
+      'a failure entry',
+      { failures: [{ seed: '3', status: 'violation', rule: 'r', tick: 5, file: null }] },
+      'f: failures[0].seed: ',
+    ],
+    [
+      'more seeds than the shard has',
+      { ran: 9, clean: 8, byClass: { clean: 8, violation: 1 } },
+      'f: ran: Expected at most 5 seed(s) (seeds 1..9, shard(s) 1 of 2), got 9',
+    ],
+  ])('%s is refused naming the field', (_what, over, message) => {
+    expect(() => readSummary(JSON.stringify({ ...good(), ...over }), 'f')).toThrow(message);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * A seed whose pool task fails without an actor's crash (npusim itself threw, or its thread died)
+ * is counted as a crash and said in a note, never dropped, and the sweep stops: before, the rejection went unhandled,
+ * the sweep came back "clean" with 0 seeds run, and the CLI process died with none of the summary.
+ */
+import { describe, expect, test } from 'vitest';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { parseSeedRange } from '../../src/sweep/seeds.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { workloads } from '../../workloads/index.js';
+
+const w = workloads.find((x) => x.name === 'flush-race')!;
+// A topology no pool thread can build: every seed's task throws a plain error (no actor crashed).
+const config = {
+  workload: w.name,
+  seed: 0,
+  bugs: [],
+  params: { ...parseParams({ ...w.params, durationTicks: 1_000_000 }, w.name), topology: 'no-such-machine' },
+} as unknown as RunConfig;
+
+describe('sweep: a seed whose task fails', () => {
+  test('such a seed is counted as a crash with its message, and no more seeds are handed out', async () => {
+    const notes: string[] = [];
+    const s = await runSweep({
+      config,
+      workload: w,
+      seeds: parseSeedRange('1..20'),
+      jobs: 2,
+      onNote: (line) => notes.push(line),
+    });
+    // The seeds already running when the first failed finish (and fail); none starts after.
+    expect(s.ran).toBeGreaterThanOrEqual(1);
+    expect(s.ran).toBeLessThanOrEqual(2);
+    expect(s.failed).toBe(s.ran);
+    expect(s.byClass).toEqual({ crash: s.ran });
+    expect(s.worstExitCode).toBe(4);
+    expect(s.stoppedEarly).toBe(true);
+    expect(s.failures[0]).toMatchObject({ seed: 1, rule: 'crash', file: null });
+    expect(notes).toHaveLength(s.ran);
+    expect(notes.sort()[0]).toMatch(/^seed 1: npusim failed, so no failure file: .*no-such-machine/);
+  });
+
+  test('with --stop-on-first, the first such seed stops the sweep as any failure does', async () => {
+    const s = await runSweep({
+      config: { ...config, stopOnFirst: true },
+      workload: w,
+      seeds: parseSeedRange('1..20'),
+      jobs: 1,
+    });
+    expect(s.failed).toBeGreaterThanOrEqual(1);
+    expect(s.ran).toBeLessThan(20);
+    expect(s.stoppedEarly).toBe(true);
+  });
+});
