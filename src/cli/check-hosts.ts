@@ -6,7 +6,7 @@
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand } from '../report/reproduce-line.js';
 import type { Placement } from '../runtime/placement.js';
-import type { RawRun } from '../runtime/raw-run.js';
+import type { HostsChecked, RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { emitResult } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
@@ -47,9 +47,15 @@ export async function checkHosts(
   if (threaded.stopped === 'interrupted') return threaded;
   const a = combineDigests(inline.actorDigests);
   const b = combineDigests(threaded.actorDigests);
+  const hostsChecked: HostsChecked = {
+    inline: a,
+    threaded: b,
+    placement: threaded.placement ?? 'per-actor',
+    agree: a === b,
+  };
   if (a === b) {
     io.stderr.write(`npusim: hosts agree: event digest ${a}, ${inline.events} events each\n`);
-    return args.host === 'inline' ? inline : threaded;
+    return { ...(args.host === 'inline' ? inline : threaded), hostsChecked };
   }
   const d = firstDivergence(inline.recorded, threaded.recorded);
   const where =
@@ -62,9 +68,6 @@ export async function checkHosts(
     `npusim: crash (exit 4): ${message}\nreproduce: ${reproduceCommand(config, 'threaded')}${placementWords(args.placement)} --check-hosts\n`,
   );
   const crash = { actor: 'npusim', lastEvent: undefined, tick: 0, message, stack: '' };
-  return emitResult(
-    failedRunResult(config, plan, args.host, { kind: 'crash', crash }, performance.now() - started),
-    args,
-    io,
-  );
+  const result = failedRunResult(config, plan, args.host, { kind: 'crash', crash }, performance.now() - started);
+  return emitResult({ ...result, engine: { ...result.engine, hostsChecked } }, args, io);
 }

@@ -180,6 +180,7 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
     placement: raw.placement ?? raw.host,
     ...(raw.threadsKept === undefined ? {} : { threadsKept: raw.threadsKept }),
     cores: raw.cores ?? 0,
+    ...(raw.hostsChecked === undefined ? {} : { hostsChecked: raw.hostsChecked }),
   };
 }
 

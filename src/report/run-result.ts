@@ -9,7 +9,7 @@ import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Expectation } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
-import type { RingFigures, WorkerFigures } from '../runtime/raw-run.js';
+import type { HostsChecked, RingFigures, WorkerFigures } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
 import type { RuleCount } from './rule-counts.js';
 import type { SyncFigures } from './sync-figures.js';
@@ -134,6 +134,11 @@ export interface RunResult {
     threadsKept?: boolean;
     /** The cores the host had. */
     cores: number;
+    /**
+     * `--check-hosts`: the event digest of each host's run and whether they agree (on a mismatch
+     * the run is reported as a crash, exit 4, and this says which digests differed).
+     */
+    hostsChecked?: HostsChecked;
   };
   conservation: { sent: number; received: number; inFlight: number; ok: boolean };
   /**

@@ -61,6 +61,15 @@ export interface WorkerFigures {
   lookaheadTicks?: number;
 }
 
+/** What `npusim run --check-hosts` compared: each host's event digest, over the same events. */
+export interface HostsChecked {
+  inline: string;
+  threaded: string;
+  /** The threaded run's placement ('per-actor' or a number of workers). */
+  placement: string;
+  agree: boolean;
+}
+
 export interface RawRun {
   host: 'inline' | 'threaded';
   endTick: number;
@@ -94,6 +103,8 @@ export interface RawRun {
   threadsKept?: boolean;
   /** The cores the host had (a threaded run's hint compares workers with them). */
   cores?: number;
+  /** `--check-hosts`: both hosts' event digests (the run itself is the asked host's). */
+  hostsChecked?: HostsChecked;
   /** Each actor's scheduling choices and agents, when its strategy counts them (PCT). */
   chooserCounts?: { steps: number; agents: number }[];
   /** Each actor's choice sequence, when recorded. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { placementWords } from '../../src/cli/check-hosts.js';
+import type { RunResult } from '../../src/report/run-result.js';
 import { cli } from './cli-harness.js';
 
 vi.mock('../../src/runtime/digest.js', async (importOriginal) => {
@@ -29,6 +30,30 @@ describe('--check-hosts: the reproduce line of a mismatch', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/the hosts disagree/);
     expect(r.stderr).toMatch(/\nreproduce: npusim run flush-race --seed 1 .* --workers 3 --check-hosts\n/);
+  });
+
+  it('--json says which digests differed, and on which placement', async () => {
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--check-hosts',
+      '--workers',
+      '2',
+      '--json',
+      '--no-failure-file',
+    ]);
+    expect(r.code).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    const checked = result.engine.hostsChecked!;
+    expect(checked.agree).toBe(false);
+    expect(checked.placement).toBe('2');
+    expect(checked.inline).not.toBe(checked.threaded);
+    expect(result.crash?.message).toContain(`inline digest ${checked.inline}, threaded ${checked.threaded}`);
   });
 
   it.each([

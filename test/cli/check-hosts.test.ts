@@ -40,5 +40,12 @@ describe('--check-hosts', () => {
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.eventDigest).toBe(digest);
     expect(result.host).toBe('inline');
+    // A script reading --json learns what was compared without parsing stderr.
+    expect(result.engine.hostsChecked).toEqual({
+      inline: digest,
+      threaded: digest,
+      placement: 'per-actor',
+      agree: true,
+    });
   });
 });
