@@ -68,6 +68,12 @@ export async function checkHosts(
     `npusim: crash (exit 4): ${message}\nreproduce: ${reproduceCommand(config, 'threaded')}${placementWords(args.placement)} --check-hosts\n`,
   );
   const crash = { actor: 'npusim', lastEvent: undefined, tick: 0, message, stack: '' };
-  const result = failedRunResult(config, plan, args.host, { kind: 'crash', crash }, performance.now() - started);
+  const result = failedRunResult(
+    config,
+    plan,
+    args.host,
+    { kind: 'crash', crash },
+    performance.now() - started,
+  );
   return emitResult({ ...result, engine: { ...result.engine, hostsChecked } }, args, io);
 }
