@@ -81,6 +81,14 @@ describe('failure files that contradict themselves are refused, naming the field
       'f.json: free: Expected the take log of a free run (options.host is `free`), got null: a free run replays only from its log',
     ],
     [
+      'a take log whose drift window is 0 (its reproduce line would be refused)',
+      (f) => {
+        (f.options as Json).host = 'free';
+        f.free = { windowTicks: 0, stopped: 'end', actors: [] };
+      },
+      'f.json: free.windowTicks: Expected a drift window above 0 ticks (--free-window), got 0',
+    ],
+    [
       'a parameter section missing (today’s defaults are not what ran)',
       (f) => {
         delete params(f).gpu;

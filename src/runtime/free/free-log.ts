@@ -4,6 +4,7 @@
  * one a failure file or a `--record` file carries; reading is strict, as for the rest of the file.
  */
 import { z } from 'zod';
+import { MAX_RUN_TICKS } from '../../model/scenario/workload-params.js';
 import type { Lateness } from './free-actor.js';
 import { type ActorTakeLog, takeLogBytes } from './take-log.js';
 
@@ -20,7 +21,17 @@ export interface FreeLog {
 }
 
 export const freeLogSchema = z.strictObject({
-  windowTicks: z.number().int().min(0),
+  // As `--free-window` takes it: a file's reproduce line must be one the command line accepts.
+  windowTicks: z
+    .number()
+    .int()
+    .min(1, {
+      error: (issue) => `Expected a drift window above 0 ticks (--free-window), got ${String(issue.input)}`,
+    })
+    .max(MAX_RUN_TICKS, {
+      error: (issue) =>
+        `Expected a drift window of at most 1000 s (${MAX_RUN_TICKS} ticks), got ${String(issue.input)}`,
+    }),
   stopped: z.enum(['end', 'interrupted', 'first-finding']),
   actors: z.array(
     z.strictObject({
