@@ -10,9 +10,11 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
+import { buildTimeline } from '../../src/report/trace/build-timeline.js';
 import { TRACK_EVENT_TYPE } from '../../src/report/trace/perfetto-schema.js';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
 import { buildTraceFile, traceCapacityPerActor } from '../../src/report/trace/trace-file.js';
+import { selectTraceWindow } from '../../src/report/trace/trace-window.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -233,6 +235,25 @@ describe('--trace: a Perfetto trace', () => {
     expect((m.recordedEvents as number) - (m.keptEvents as number)).toBe(m.droppedEvents);
     expect(m.droppedEvents).toBeGreaterThan(0);
     expect(file.note).toMatch(/^trace: \d+ of \d+ events \(cap 10000\)/);
+  });
+
+  test('link slices end within the window: a message still leaving at its end is cut there, marked unfinished', async () => {
+    // dma-storm keeps every link busy, so at the end of the run messages are still queued to leave.
+    const c = config('dma-storm', 1, 3_000_000);
+    const plan = planMachine(c);
+    const raw = await runRaw(c, {
+      host: 'inline',
+      trace: { capacityRecords: 1 << 16, sampleCount: 0, endTick: c.params.durationTicks },
+    });
+    const result = assembleResult(c, plan, raw);
+    const window = selectTraceWindow(raw.traces!, { capEvents: 1 << 20, reachedTick: raw.reachedTick });
+    const timeline = buildTimeline({ plan, config: c, result, window });
+    const linkSlices = timeline.processes.flatMap((p) =>
+      p.tracks.filter((t) => t.name.startsWith('link ')).flatMap((t) => t.slices),
+    );
+    expect(linkSlices.length).toBeGreaterThan(100);
+    expect(linkSlices.filter((x) => x.startTick >= timeline.endTick || x.endTick > timeline.endTick)).toEqual([]);
+    expect(linkSlices.filter((x) => x.args?.unfinished === true).length).toBeGreaterThan(0);
   });
 
   test('a run with a violation: the window is cut around the first one, which shows on its actor', async () => {

@@ -30,12 +30,17 @@ export class LinkTracks {
     const start = Math.max(r.depart, this.busyUntil[r.edge]!);
     const end = start + Math.ceil((r.wireBytes * PS_PER_S) / edge.bytesPerSecond);
     this.busyUntil[r.edge] = end;
+    // Cut to the window as every other slice is (timeline-draft.ts): a message queued behind the
+    // link's backlog may leave only after the window's end, and is left out; one still leaving at
+    // the end is cut there, marked.
+    const windowEnd = this.draft.endTick;
+    if (start >= windowEnd) return;
     const name = messageTypeOf(r.kind)?.name ?? `kind 0x${r.kind.toString(16)}`;
     this.draft.fixedTrack(r.actor, `link ${edge.label}`).slices.push({
       startTick: start,
-      endTick: end,
+      endTick: Math.min(end, windowEnd),
       name,
-      args: { bytes: r.wireBytes, arrives: r.arrival },
+      args: { bytes: r.wireBytes, arrives: r.arrival, ...(end > windowEnd ? { unfinished: true } : {}) },
     });
   }
 
