@@ -252,7 +252,9 @@ describe('--trace: a Perfetto trace', () => {
       p.tracks.filter((t) => t.name.startsWith('link ')).flatMap((t) => t.slices),
     );
     expect(linkSlices.length).toBeGreaterThan(100);
-    expect(linkSlices.filter((x) => x.startTick >= timeline.endTick || x.endTick > timeline.endTick)).toEqual([]);
+    expect(linkSlices.filter((x) => x.startTick >= timeline.endTick || x.endTick > timeline.endTick)).toEqual(
+      [],
+    );
     expect(linkSlices.filter((x) => x.args?.unfinished === true).length).toBeGreaterThan(0);
   });
 
