@@ -28,6 +28,7 @@ import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
+import { checkGuestAtsdRegisters } from '../scenario/guest-atsd-registers.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
 import { checkPagesAtStart } from '../scenario/start-pages.js';
@@ -93,6 +94,7 @@ export function buildWorld(config: RunConfig): World {
   const { groups, tenants, gpuOwner, linkDisableMask } = assignTenants(config, topology, bugs);
   // Before anything is allocated: too many pages at start would take minutes to build.
   checkPagesAtStart(config.params, topology);
+  checkGuestAtsdRegisters(config.params, topology, tenants);
   const processes = buildProcesses(
     topology,
     tenants.map((t) => ({
