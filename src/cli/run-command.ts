@@ -33,7 +33,7 @@ import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { Interrupt } from './interrupt.js';
 import { reportFailure } from './run-failure-report.js';
 import { describedResult } from './run-outcome.js';
-import { runVariants } from './run-variants.js';
+import { planVariants, runVariants } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
@@ -70,6 +70,9 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     io.stderr.write(`npusim: ${pctLine(pct)}\n`);
   }
   const crashActor = checkCrashAt(config, plan);
+  // The variants run after this run, side by side; their configurations are checked now.
+  const variants =
+    args.variant === undefined && !args.checkHosts ? planVariants(workload, args, config.seed, file, io) : [];
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
 
   const recording = await traceRecording(args, config, plan);
@@ -95,11 +98,10 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
 
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
-  const variants = args.variant === undefined && !args.checkHosts ? workload.variants : [];
   if (variants.length > 0 && result.status !== 'interrupted') {
     result.expectation = judgeExpectation(workload.expect, result);
     result.label = workload.label ?? 'as declared';
-    const ran = await runVariants(workload, variants, args, config.seed, file, io, workers);
+    const ran = await runVariants(workload, variants, args, io, workers);
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
   } else if (args.variant !== undefined && result.status !== 'interrupted') {

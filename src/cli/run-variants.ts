@@ -7,7 +7,9 @@
  * the command's exit 130. The threaded ones run on the threads the run before left (the
  * command's WorkerSet).
  */
+import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { judgeExpectation } from '../report/headline.js';
@@ -21,28 +23,70 @@ import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import { Interrupt } from './interrupt.js';
 import { describedResult, runFailureOf } from './run-outcome.js';
-import { scenarioConfig } from './scenario-config.js';
+import { scenarioConfig, variantOverrides } from './scenario-config.js';
+
+/** A variant to run after the workload's own run, with its configuration, checked. */
+export interface PlannedVariant {
+  variant: Variant;
+  config: RunConfig;
+}
 
 /**
- * Each variant after the workload's own run: same seed and options, the variant's `set` applied
- * before the user's `--set` (scenario-config.ts). Returns their results and the worst exit code of
- * those that found what they did not expect (0 when none did), or 130 when Ctrl-C stopped one
+ * The variants' configurations, built (and so checked against the machine) before the workload's
+ * own run starts, so a variant the options make impossible is refused before anything runs: same
+ * seed and options, the variant's `set` applied before the user's `--set` (scenario-config.ts). A
+ * variant one of the options would override (`--policy` for a variant that sets the policy) is
+ * not run, with a line saying so: it would be the workload's own run again under the variant's
+ * name, judged by what the variant expects.
+ */
+export function planVariants(
+  workload: Workload,
+  args: RunArgs,
+  seed: number,
+  file: string | undefined,
+  io: CliIo,
+): PlannedVariant[] {
+  const planned: PlannedVariant[] = [];
+  for (const v of workload.variants) {
+    const over = variantOverrides(workload, v, args);
+    if (over.length > 0) {
+      const what = over.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ');
+      io.stderr.write(
+        `npusim: variant ${v.name} not run: it sets ${what} to another value (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+      );
+      continue;
+    }
+    try {
+      planned.push({
+        variant: v,
+        config: scenarioConfig(workload, { ...args, variant: v.name }, seed, file),
+      });
+    } catch (e) {
+      // The workload's own run would have been fine: say that it is the variant that cannot run.
+      if (!(e instanceof ConfigError)) throw e;
+      throw new ConfigError(`variant ${v.name} of ${workload.name}`, e.message);
+    }
+  }
+  return planned;
+}
+
+/**
+ * Each planned variant after the workload's own run. Returns their results and the worst exit code
+ * of those that found what they did not expect (0 when none did), or 130 when Ctrl-C stopped one
  * (the variants after it are not run).
  */
 export async function runVariants(
   workload: Workload,
-  variants: readonly Variant[],
+  variants: readonly PlannedVariant[],
   args: RunArgs,
-  seed: number,
-  file: string | undefined,
   io: CliIo,
   workers: WorkerSet,
 ): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
   let worst: number = EXIT.clean;
-  for (const [i, v] of variants.entries()) {
-    let config = scenarioConfig(workload, { ...args, variant: v.name }, seed, file);
+  for (const [i, { variant: v, config: planned }] of variants.entries()) {
+    let config = planned;
     io.stderr.write(
       `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
     );

@@ -13,10 +13,11 @@
 import { ConfigError } from '../core/errors.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
+import { parseParamPath } from '../model/scenario/param-path.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { joinField, subField } from '../model/scenario/schema-issues.js';
-import type { Workload } from '../model/scenario/workload.js';
+import type { Variant, Workload } from '../model/scenario/workload.js';
 import {
   applySets,
   deepestSet,
@@ -62,7 +63,17 @@ export function scenarioConfig(
 ): RunConfig {
   checkBugsAndProfile(args);
   let params = workload.params;
-  if (args.variant !== undefined) params = withVariant(workload, args.variant, params);
+  if (args.variant !== undefined) {
+    params = withVariant(workload, args.variant, params);
+    const over = variantOverrides(workload, workload.variants.find((v) => v.name === args.variant)!, args)[0];
+    if (over !== undefined) {
+      throw new ConfigError(
+        over.by,
+        `Expected no ${over.by} with --variant ${args.variant}, which sets \`${over.path}\` to another value ` +
+          `(the run would not be the variant it names, nor be judged by what it expects), got both`,
+      );
+    }
+  }
   if (args.set.length > 0) params = withSets(args, params);
   const custom = args.topology === undefined ? undefined : loadTopologyOption(args.topology, '--topology');
   if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
@@ -170,6 +181,67 @@ function withVariant(workload: Workload, name: string, params: Workload['params'
     );
   }
   return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`);
+}
+
+/**
+ * The parameters a variant sets that the command line replaces, each with the option that does:
+ * the parameter's own option (`--policy`) or a `--set` of the path or of a path above it, giving
+ * it another value than the variant's. Options apply after the variant's `set`, so each of these
+ * would silently make the run something else than the variant. A `--set` below the path
+ * (`tenants[0].pagesPerProcess` under a variant's `tenants`) refines the variant's value, and an
+ * option that restates it (a variant's reproduce line names `--policy`) changes nothing: neither
+ * is an override. Parameters that do not parse are left to scenarioConfig to refuse.
+ */
+export function variantOverrides(
+  workload: Workload,
+  v: Variant,
+  args: ScenarioArgs,
+): { path: string; by: string }[] {
+  let asVariant: Workload['params'];
+  let asRun: Workload['params'];
+  try {
+    asVariant = applySets(workload.params, v.set, (path) => path);
+    const sets = Object.fromEntries(args.set.map((x) => [x.path, x.value]));
+    const withSets = args.set.length === 0 ? asVariant : applySets(asVariant, sets, (path) => path);
+    asRun = parseParams(
+      {
+        ...withSets,
+        ...(args.topology === undefined ? {} : { topology: topologyName(args.topology) }),
+        ...(args.policy === undefined ? {} : { policy: args.policy }),
+        ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
+      },
+      '',
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) return [];
+    throw e;
+  }
+  const setKeys = args.set.map((x) => ({ path: x.path, keys: parseParamPath(x.path, `--set ${x.path}`) }));
+  const out: { path: string; by: string }[] = [];
+  for (const path of Object.keys(v.set)) {
+    const keys = parseParamPath(path, `variants.${v.name}.set.${path}`);
+    const by =
+      optionOf(String(keys[0]), args) ??
+      setKeys.find((x) => x.keys.length <= keys.length && x.keys.every((k, i) => k === keys[i]))?.path;
+    if (by === undefined) continue;
+    if (JSON.stringify(valueAt(asRun, keys)) === JSON.stringify(valueAt(asVariant, keys))) continue;
+    out.push({ path, by: by.startsWith('--') ? by : `--set ${by}` });
+  }
+  return out;
+}
+
+/** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */
+function topologyName(value: string): string {
+  return loadTopologyOption(value, '--topology')?.spec.name ?? value;
+}
+
+function valueAt(root: unknown, keys: readonly (string | number)[]): unknown {
+  let v = root;
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
 }
 
 /** The parameters with each --set applied; a parameter set twice, or also by its own option, is refused. */

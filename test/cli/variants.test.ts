@@ -2,7 +2,9 @@
  * A workload with variants from the command line: its own run, then each variant with the same
  * seed and options, side by side in the answer, each judged against what it expects. A variant that
  * finds what it expects does not fail the command; one that finds what it did not expect does,
- * with a failure file whose replay line names the variant.
+ * with a failure file whose replay line names the variant. An option that replaces a variant's
+ * parameter skips that variant (side by side) or is refused (with --variant); every variant's
+ * configuration is checked before the workload's own run.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +131,87 @@ describe('variants', () => {
     const replay = await cli(['replay', join(failures, name!)]);
     expect(replay.code, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('reproduced exactly');
+  });
+
+  test('an option that replaces what a variant sets: the variant is not run (side by side) or refused (alone)', async () => {
+    const argv = ['--seed', '1', '--duration', '10us', '--inline', '--no-failure-file'];
+    // Side by side: --policy would turn both variants (each sets the policy) into this run again,
+    // judged by what they expect (per-gpu's "isolation.peer: NOT as expected" under per-gpu-isolated).
+    const side = await cli(['run', 'multi-tenant', '--policy', 'per-gpu-isolated', '--json', ...argv]);
+    expect(side.code, side.stderr).toBe(0);
+    expect(side.stderr).toContain(
+      'npusim: variant per-gpu not run: it sets `policy` (given by --policy) to another value (`--variant per-gpu` runs it alone, without those options)\n',
+    );
+    expect(side.stderr).toContain(
+      'npusim: variant per-socket not run: it sets `policy` (given by --policy) to another value',
+    );
+    expect((JSON.parse(side.stdout) as RunResult).variants ?? []).toEqual([]);
+    // A --set of the path, or of a path above it, replaces it too; one below it refines it.
+    const above = await cli(['run', 'guest-atsd', '--set', 'host={"guestAtsd":"every-link"}', ...argv]);
+    expect(above.stderr).toContain(
+      'npusim: variant first-link not run: it sets `host.guestAtsd` (given by --set host) to another value',
+    );
+    const below = await cli([
+      'run',
+      'multi-tenant',
+      '--set',
+      'tenants[0].pagesPerProcess=8',
+      '--json',
+      ...argv,
+    ]);
+    expect(below.code, below.stderr).toBe(0);
+    expect((JSON.parse(below.stdout) as RunResult).variants?.map((v) => v.name)).toEqual([
+      'per-gpu',
+      'per-socket',
+    ]);
+    // Alone, the variant and the option contradict each other: refused before anything runs.
+    const alone = await cli([
+      'run',
+      'multi-tenant',
+      '--variant',
+      'per-gpu',
+      '--policy',
+      'per-socket',
+      ...argv,
+    ]);
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toBe('');
+    expect(alone.stderr.split('\n')[0]).toBe(
+      'npusim: --policy: Expected no --policy with --variant per-gpu, which sets `policy` to another value (the run would not be the variant it names, nor be judged by what it expects), got both',
+    );
+  });
+
+  test("a variant the machine cannot run is refused before the workload's own run", async () => {
+    const dir = tmp();
+    const file = join(dir, 'three-guests.json');
+    const guest = (i: number) => ({
+      name: `vm${i}`,
+      lpid: i,
+      groups: [i - 1],
+      pagesPerProcess: 8,
+      tcePagesPerGpu: 0,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'three-guests',
+        description: 'three guests, one GPU each; per socket there are only two groups',
+        variants: [{ name: 'per-socket', set: { policy: 'per-socket' } }],
+        params: {
+          topology: 'witherspoon-4',
+          policy: 'per-gpu',
+          durationTicks: 5_000_000,
+          tenants: [1, 2, 3].map(guest),
+        },
+      }),
+    );
+    // Before, the workload's own run went first and the variant's error came after it.
+    const r = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(
+      `npusim: variant per-socket of three-guests: ${file}: params.tenants[2].groups: workload \`three-guests\` needs 3 IOMMU groups (one per tenant) but witherspoon-4 under per-socket has 2`,
+    );
   });
 
   test('--strategy pct: the variants run under PCT too, each measured on its own run', async () => {
