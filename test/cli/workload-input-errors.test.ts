@@ -108,7 +108,7 @@ describe('ATSD registers a guest needs', () => {
     // the run crashed at its first guest shootdown (ModelRefusal from the chip's ATSD unit, exit 4).
     const want = (got: number) =>
       "npusim: --set host.atsdRegisters: Expected at least 6 ATSD registers per NPU: guest tenant `vm1` (LPID 1) shoots down through ATSD[link index] of its GPUs' bridges (host.guestAtsd every-link), and gpu2's bridge is link 5 of npu0; " +
-      `got ${got} (the firmware before Nov 2018 exposed 1 and passed none to guests)`;
+      `got ${got} (a bridge without its register is not modelled: VFIO gave it no ATSD region before v5.7 and register 0 from v5.7)`;
     for (const r of [1, 5])
       expect(await refused(['mixed', '--set', `host.atsdRegisters=${r}`])).toBe(want(r));
     // With first-link a guest takes only its GPUs' first bridges' registers: gpu2's is link 4.

@@ -6,10 +6,11 @@
  * lists them as the vPHB's "ibm,mmio-atsd"), and the guest's own mmio_invalidate launches through
  * them (coordinator/page-lifecycle.ts `guestRegisters`: the first bridge's register of each GPU
  * with `host.guestAtsd` 'first-link', every bridge's with 'every-link'). Link indices run 0..5, so
- * with fewer registers than that (`host.atsdRegisters`: 8, or 1 in the firmware before Nov 2018,
- * which passed no ATSD register to guests at all) a guest's shootdown would ask for a register the
- * NPU does not have. Every run unmaps (`host.unmapIntervalTicks` is positive), so every guest
- * process may be shot down: such a configuration is refused, naming the register it lacks.
+ * with fewer registers than that (`host.atsdRegisters`: 8, or 1 in the firmware before Nov 2018)
+ * a guest's shootdown would ask for a register the NPU does not have. What VFIO did for a bridge
+ * without its register (domain.md §4: an ATSD region of size 0 before v5.7, register 0 from v5.7)
+ * is not modelled. Every run unmaps (`host.unmapIntervalTicks` is positive), so every guest process
+ * may be shot down: such a configuration is refused, naming the register it lacks.
  */
 import { ConfigError } from '../../core/errors.js';
 import type { Topology } from '../platform/topology.js';
@@ -48,6 +49,6 @@ export function checkGuestAtsdRegisters(
     `Expected at least ${need.linkIndex + 1} ATSD registers per NPU: guest tenant \`${need.tenant.id}\` ` +
       `(LPID ${need.tenant.lpid}) shoots down through ATSD[link index] of its GPUs' bridges ` +
       `(host.guestAtsd ${params.host.guestAtsd}), and gpu${need.gpu}'s bridge is link ${need.linkIndex} ` +
-      `of npu${need.socket}; got ${registers} (the firmware before Nov 2018 exposed 1 and passed none to guests)`,
+      `of npu${need.socket}; got ${registers} (a bridge without its register is not modelled: VFIO gave it no ATSD region before v5.7 and register 0 from v5.7)`,
   );
 }

@@ -43,6 +43,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   protected readonly dispatch: Dispatch;
   private readonly translateLatency: LatencyHistogram;
   private readonly registerWait: LatencyHistogram;
+  private readonly tceUnmapLatency: LatencyHistogram;
   private readonly threads: HostThreads;
   private readonly ats: AtsService;
   private readonly churn: ContextChurn;
@@ -57,12 +58,13 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     super(new ChipEnv(index, world, counters, new Oracle()));
     this.translateLatency = recorder.histogram();
     this.registerWait = recorder.histogram();
+    this.tceUnmapLatency = recorder.histogram();
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
     this.churn = new ContextChurn(this.env, this.ats);
     this.resets = new GpuResets(this.env);
     this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.resets);
-    this.tce = new TceUnmaps(this.env);
+    this.tce = new TceUnmaps(this.env, this.tceUnmapLatency);
     this.mappers = new TceMappers(this.env, this.tce.tce);
     this.dma = new DmaLanding(this.env, this.tce.tce);
     this.tellOracleTheOwners();
@@ -185,6 +187,10 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,
+        // Only where TCE ranges are unmapped: elsewhere the row would say nothing in every summary.
+        ...(this.env.world.config.params.host.tceRemapIntervalTicks > 0
+          ? { [H.tceUnmapLatencyTicks]: this.tceUnmapLatency }
+          : {}),
       },
       state: {
         ...this.atsd.state(),

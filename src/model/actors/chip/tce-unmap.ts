@@ -27,6 +27,7 @@ import { TceSystem } from '../../tce/tce.js';
 import { ns, type PhysAddr, type Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
+import type { LatencyHistogram } from '../recorder.js';
 import type { ChipEnv } from './chip-env.js';
 
 /** ASSUMED latency of the OPAL TCE kill call after the TCEs are cleared. */
@@ -40,11 +41,20 @@ export class TceUnmaps {
   private readonly freePages: PhysAddr[] = [];
   /** The old pages of each range between its clear and its kill, keyed by `gpu:first`. */
   private readonly pendingKills = new Map<string, (PhysAddr | null)[]>();
+  /** When each range in `pendingKills` was cleared: its unmap's latency ends at the kill. */
+  private readonly clearedAt = new Map<string, number>();
   /** The old pages of each range between a window reset's kill and its remap. */
   private readonly pendingRemaps = new Map<string, (PhysAddr | null)[]>();
   private readonly unpinBeforeKill: boolean;
 
-  constructor(private readonly env: ChipEnv) {
+  /**
+   * @param unmapLatency each unmap's time from the clear of its TCEs to the kill of their cached
+   *   copies (steps 1 to 2: what `__iommu_free` takes), the pages unpinned then.
+   */
+  constructor(
+    private readonly env: ChipEnv,
+    private readonly unmapLatency: LatencyHistogram,
+  ) {
     const { world, socket } = env;
     const bugs = world.bugs;
     this.unpinBeforeKill = bugs.has('unpin-before-kill');
@@ -90,6 +100,7 @@ export class TceUnmaps {
     if (this.unpinBeforeKill) this.unpinAndFree(old, ctx);
     ctx.schedule(TCE_KILL_DELAY_TICKS, TceKillTimerMsg.encode(r));
     this.pendingKills.set(`${r.gpu}:${r.firstIndex}`, old);
+    this.clearedAt.set(`${r.gpu}:${r.firstIndex}`, ctx.now);
   }
 
   /** Steps 2 and 3: kill (per page, or "invalidate entire" for a window reset), unpin, remap. */
@@ -107,6 +118,9 @@ export class TceUnmaps {
     const key = `${k.gpu}:${k.firstIndex}`;
     const old = this.pendingKills.get(key) ?? [];
     this.pendingKills.delete(key);
+    const cleared = this.clearedAt.get(key);
+    this.clearedAt.delete(key);
+    if (cleared !== undefined) this.unmapLatency.record(Math.max(1, ctx.now - cleared));
     if (!this.unpinBeforeKill) this.unpinAndFree(old, ctx);
     if (k.windowReset) {
       // After a window reset the range stays unmapped for a while (the group changes hands): DMA
