@@ -5,6 +5,7 @@
  */
 import type { RuleName } from '../model/check/rule-names.js';
 import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
+import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { compact, percent } from './number-text.js';
 import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
@@ -69,7 +70,9 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
     return [{ label: item.label, value: null, text: v === undefined ? 'no such parameter' : String(v) }];
   }
-  const value = item.rate === 'ats-hit' ? r.contention.atsHitRate : r.contention.tceHitRate;
+  const cache = item.rate === 'ats-hit' ? 'ats' : 'tce';
+  if (cacheLookups(r, cache) === 0) return [{ label: item.label, value: null, text: 'no lookups' }];
+  const value = cache === 'ats' ? r.contention.atsHitRate : r.contention.tceHitRate;
   return [{ label: item.label, value, text: percent(value) }];
 }
 

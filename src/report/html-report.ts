@@ -16,6 +16,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { WAIT_BUCKET_LABELS } from '../runtime/wait-histogram.js';
+import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { compact } from './number-text.js';
@@ -242,7 +243,7 @@ function latencyTable(result: RunResult): string {
   const c = result.contention;
   return (
     table(['', 'count', 'min', 'mean', 'p50', 'p99', 'p99.9', 'max'], rows) +
-    `<p>ATS cache hit rate ${pct(c.atsHitRate)}, TCE cache hit rate ${pct(c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
+    `<p>ATS cache hit rate ${cacheLookups(result, 'ats') === 0 ? '-' : pct(c.atsHitRate)}, TCE cache hit rate ${cacheLookups(result, 'tce') === 0 ? '-' : pct(c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
   );
 }
 

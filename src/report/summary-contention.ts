@@ -5,6 +5,7 @@
  */
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { H } from '../model/actors/metric-names.js';
+import { type CacheName, cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { percent } from './number-text.js';
 import type { RunResult } from './run-result.js';
@@ -43,10 +44,15 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
     out.push(`  ${label.padEnd(22)}${latencyCells(s)}`);
   }
   out.push(
-    `  ATS cache hit rate ${percent(result.contention.atsHitRate)}   TCE cache hit rate ${percent(result.contention.tceHitRate)}` +
+    `  ATS cache hit rate ${rateText(result, 'ats', result.contention.atsHitRate)}   TCE cache hit rate ${rateText(result, 'tce', result.contention.tceHitRate)}` +
       `   ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}`,
   );
   return out;
+}
+
+/** A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure). */
+function rateText(result: RunResult, cache: CacheName, rate: number): string {
+  return cacheLookups(result, cache) === 0 ? '-' : percent(rate);
 }
 
 function socketTable(result: RunResult): string[] {

@@ -155,6 +155,28 @@ describe('summary', () => {
     expect(/<tr><td>DMA latency<\/td><td>100<\/td>(.*?)<\/tr>/.exec(html)?.[1]).not.toContain('>-<');
   });
 
+  it('summary, HTML and headline: a cache with no lookups has no hit rate (`-`), not a measured 0.0 %', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    // The fixture's GPU looked up its ATS cache (90 % hits) and no TCE at all.
+    expect(result.counts['tce.hits'] ?? 0).toBe(0);
+    expect(result.counts['tce.misses'] ?? 0).toBe(0);
+    const text = formatSummary(result, { color: false });
+    expect(text).toContain('ATS cache hit rate 90.0%   TCE cache hit rate -   ');
+    const html = buildHtmlReport({ result, raw: raw([report(0), report(1)]), plan, config });
+    expect(html).toContain('ATS cache hit rate 90.0%, TCE cache hit rate -,');
+    const headline = evaluateHeadline(
+      [
+        { label: 'TCE hits', rate: 'tce-hit' },
+        { label: 'ATS hits', rate: 'ats-hit' },
+      ],
+      result,
+    );
+    expect(headline.map((h) => [h.value, h.text])).toEqual([
+      [null, 'no lookups'],
+      [0.9, '90.0%'],
+    ]);
+  });
+
   it('summary: host memory that ran short is named under the checks, and only then', () => {
     const clean = formatSummary(assembleResult(config, plan, raw([report(0), report(1)])), { color: false });
     expect(clean).not.toContain('memory:');
