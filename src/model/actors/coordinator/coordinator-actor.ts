@@ -96,7 +96,7 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();
     return this.report({
-      extraCounters: { 'shootdown.inFlightAtEnd': inFlight.length },
+      extraCounters: { 'shootdown.inFlightAtEnd': this.lifecycle.shootdownsStarted() },
       histograms: { [H.shootdownLatencyTicks]: this.shootdownLatency, [H.atsdHoldTicks]: this.holdTime },
       liveness: this.watchdog.found,
       state: { shootdownsInFlight: inFlight.length, ops: inFlight.map((o) => o.describe) },

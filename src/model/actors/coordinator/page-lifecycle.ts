@@ -434,7 +434,17 @@ export class PageLifecycle {
     return false;
   }
 
-  /** Every request in flight, as the liveness rule reads them. */
+  /**
+   * Requests whose shootdown has started and not completed (`shootdown.started` counts each when
+   * its PTEs are cleared): the counter `shootdown.inFlightAtEnd`, so that started = completed + it.
+   */
+  shootdownsStarted(): number {
+    let n = 0;
+    for (const o of this.ops.values()) if (o.phase === 'shootdown') n++;
+    return n;
+  }
+
+  /** Every request in flight (a munmap still clearing its PTEs too), as the liveness rule reads them. */
   inFlightShootdowns(): ShootdownInFlight[] {
     return [...this.ops.values()].map((o) => ({
       id: o.id,
