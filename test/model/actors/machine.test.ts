@@ -41,6 +41,22 @@ describe('machine: clean runs', () => {
     expect(r.conservation.ok).toBe(true);
   });
 
+  test('TCE remaps wait for the threads that map the window at start: no frame under two TCEs', async () => {
+    // Before, tce-storm's remaps began at once while 16 threads still wrote the window into 3-entry
+    // levels: a frame a remap had moved to index 15 was written again at index 3 by its thread, and
+    // index 3's unmap unpinned it under index 15 (8 translation.stale-tce with no bug switch).
+    const w = workloads.find((x) => x.name === 'tce-storm')!;
+    const r = await inline(
+      config('tce-storm', 1, [], {
+        durationTicks: 200_000_000,
+        host: { ...w.params.host, tceLevelEntries: 3, tceMapThreads: 16 },
+      }),
+    );
+    expect(r.violations).toEqual([]);
+    expect(r.status).toBe('clean');
+    expect(r.counts['tce.unmaps']).toBeGreaterThan(100);
+  });
+
   test('the same seed gives the same digest; another seed another', async () => {
     const a = await inline(config('stress', 3, [], { durationTicks: 100_000_000 }));
     const b = await inline(config('stress', 3, [], { durationTicks: 100_000_000 }));

@@ -46,16 +46,24 @@ interface MapperThread {
 export class TceMappers {
   private readonly threads: MapperThread[] = [];
   private readonly cmpxchg: boolean;
+  /** TCEs of each GPU's window not yet written (a lost one counts as written: the kernel wrote it). */
+  private readonly unwritten = new Map<number, number>();
 
+  /**
+   * @param windowMapped called once a GPU's window has every TCE written and killed (tce-unmap.ts
+   *   holds the remaps of a window until then).
+   */
   constructor(
     private readonly env: ChipEnv,
     private readonly tce: TceSystem,
+    private readonly windowMapped: (gpu: number, ctx: ActorContext) => void,
   ) {
     const { world, socket } = env;
     this.cmpxchg = !world.bugs.has('tce-level-alloc-race');
     const n = world.config.params.host.tceMapThreads ?? 0;
     for (const g of world.topology.sockets[socket]!.gpus) {
       if (world.tcePages[g]!.length === 0) continue;
+      if (n > 0) this.unwritten.set(g, world.tcePages[g]!.length);
       for (let t = 0; t < n; t++)
         this.threads.push({ gpu: g, thread: t, first: 0, pages: 0, next: 0, waiting: undefined });
     }
@@ -115,11 +123,16 @@ export class TceMappers {
     // The chunk is written: one kill for it (iommu_tce_kill), then the next chunk.
     this.tce.kill(th.gpu, th.first, th.pages);
     this.env.counters.add(C.tceMaps);
+    if (this.unwritten.get(th.gpu) === 0) {
+      this.unwritten.delete(th.gpu);
+      this.windowMapped(th.gpu, ctx);
+    }
     ctx.schedule(CHUNK_TICKS, TceMapperTimerMsg.encode(th));
   }
 
   private written(th: MapperThread, index: number, pa: PhysAddr, ctx: ActorContext): void {
     this.env.oracle.observe({ kind: 'tce.write', tick: ctx.now as Tick, gpu: th.gpu, index, pa });
+    this.unwritten.set(th.gpu, this.unwritten.get(th.gpu)! - 1);
     th.next = index + 1;
   }
 

@@ -19,6 +19,7 @@ import {
   TceKillTimerMsg,
   TceMapTimerMsg,
   type TceRange,
+  type TceRemap,
   TceRemapMsg,
   TceRemappedMsg,
 } from '../../protocol/messages/tce.js';
@@ -46,6 +47,13 @@ export class TceUnmaps {
   /** The old pages of each range between a window reset's kill and its remap. */
   private readonly pendingRemaps = new Map<string, (PhysAddr | null)[]>();
   private readonly unpinBeforeKill: boolean;
+  /**
+   * GPUs whose window the mapping threads are still writing (tce-mappers.ts), with the remaps that
+   * arrived meanwhile: the kernel unmaps only what it mapped, so a remap waits until the window is
+   * mapped. (Run at once, a remap freed a frame that a mapping thread then wrote at its own index
+   * after the remap had put it at another: one frame under two TCEs with one pin.)
+   */
+  private readonly mapping = new Map<number, TceRemap[]>();
 
   /**
    * @param unmapLatency each unmap's time from the clear of its TCEs to the kill of their cached
@@ -70,7 +78,10 @@ export class TceUnmaps {
       if (pages.length === 0) continue;
       this.tce.createWindow(g, { windowPages: Math.max(pages.length, 1), levelEntries: h.tceLevelEntries });
       // With mapping threads (tce-mappers.ts) the window is mapped during the run instead.
-      if (h.tceMapThreads !== undefined) continue;
+      if (h.tceMapThreads !== undefined) {
+        this.mapping.set(g, []);
+        continue;
+      }
       const first = this.tce.table(g).indexOf(this.tce.map(g, pages))!;
       // An indexed loop: once per TCE, in code still cold (ChipActor.tellOracleTheOwners).
       for (let i = 0; i < pages.length; i++)
@@ -91,9 +102,23 @@ export class TceUnmaps {
     });
   }
 
-  /** Step 1: clear the TCEs now, kill after the OPAL call. */
+  /** The mapping threads wrote every TCE of `gpu`'s window: the remaps that waited run now, in order. */
+  windowMapped(gpu: number, ctx: ActorContext): void {
+    const waiting = this.mapping.get(gpu);
+    this.mapping.delete(gpu);
+    for (const r of waiting ?? []) this.clear(r, ctx);
+  }
+
   onRemap(m: SimMessage, ctx: ActorContext): void {
+    // Decoded now: the runtime reuses the message once its handler returns.
     const r = TceRemapMsg.decode(m);
+    const waiting = this.mapping.get(r.gpu);
+    if (waiting === undefined) this.clear(r, ctx);
+    else waiting.push(r);
+  }
+
+  /** Step 1: clear the TCEs now, kill after the OPAL call. */
+  private clear(r: TceRemap, ctx: ActorContext): void {
     const old = this.tce.clearTces(r.gpu, r.firstIndex, r.pages);
     this.observeTces('tce.clear', r.gpu, r.firstIndex, old, ctx);
     this.env.counters.add(C.tceUnmaps);
