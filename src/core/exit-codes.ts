@@ -23,7 +23,8 @@ export const EXIT_CODES = [
   {
     code: 3,
     name: 'liveness',
-    meaning: 'liveness failure: a shootdown that never completes, or an engine that stopped moving',
+    meaning:
+      'liveness failure: a shootdown not completed within its deadline (`host.shootdownDeadlineTicks`: one that never completes, or one only too slow), or an engine that stopped moving',
   },
   {
     code: 4,
