@@ -13,7 +13,7 @@
 import { ConfigError } from '../core/errors.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
-import { parseParamPath } from '../model/scenario/param-path.js';
+import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { joinField, subField } from '../model/scenario/schema-issues.js';
@@ -224,7 +224,7 @@ export function variantOverrides(
       optionOf(String(keys[0]), args) ??
       setKeys.find((x) => x.keys.length <= keys.length && x.keys.every((k, i) => k === keys[i]))?.path;
     if (by === undefined) continue;
-    if (JSON.stringify(valueAt(asRun, keys)) === JSON.stringify(valueAt(asVariant, keys))) continue;
+    if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
     out.push({ path, by: by.startsWith('--') ? by : `--set ${by}` });
   }
   return out;
@@ -233,15 +233,6 @@ export function variantOverrides(
 /** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */
 function topologyName(value: string): string {
   return loadTopologyOption(value, '--topology')?.spec.name ?? value;
-}
-
-function valueAt(root: unknown, keys: readonly (string | number)[]): unknown {
-  let v = root;
-  for (const k of keys) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[k];
-  }
-  return v;
 }
 
 /** The parameters with each --set applied; a parameter set twice, or also by its own option, is refused. */

@@ -19,6 +19,7 @@ import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
+import { valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, strictFields, subField } from '../model/scenario/schema-issues.js';
@@ -248,7 +249,7 @@ function parseFailureFile(text: string, where: string): FailureFile {
   const r = fileSchema.safeParse(json);
   if (!r.success) {
     const { field, message } = firstIssue(r.error, json);
-    const value = valueAt(json, r.error.issues[0]!.path);
+    const value = valueAtPath(json, r.error.issues[0]!.path);
     throw new ConfigError(`${where}: ${field === '' ? '(file)' : field}`, withWhatArrived(message, value));
   }
   const file = r.data;
@@ -303,15 +304,6 @@ function shown(v: unknown): string {
   if (v !== null && typeof v === 'object') return 'an object';
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }
 
 /**

@@ -31,6 +31,16 @@ export function parseParamPath(path: string, field: string): (string | number)[]
   return keys;
 }
 
+/** The value at `keys` under `root` (undefined where the way there is missing or not an object). */
+export function valueAtPath(root: unknown, keys: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
 /** A copy of `root` with `path` set to `value` (see the module header for what is checked here). */
 export function setAtPath(root: unknown, path: string, value: unknown, field: string): unknown {
   const keys = parseParamPath(path, field);
