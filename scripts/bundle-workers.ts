@@ -85,7 +85,11 @@ export async function bundleWorker(
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const cache = join(outDir, cacheFileName(name, hash));
   for (const f of cacheFilesOf(outDir, name)) rmSync(join(outDir, f));
-  const script = new Script(text, { filename: bundle });
+  // The script's name goes into the cache, and V8 keeps the cache's name over the one a worker
+  // passes (Node 20): an absolute path here would name this build directory in the stack of every
+  // worker that ever loads the cache, wherever the build was copied or installed. So both name it
+  // by its file name alone.
+  const script = new Script(text, { filename: basename(bundle) });
   const host = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(host.exports, createRequire(bundle), host, bundle, outDir);
@@ -117,7 +121,8 @@ try {
 const host = { exports: {} };
 // The bundle is ASCII, already wrapped (src/runtime/worker-bundle.ts bundleScript): latin1 is V8's
 // one-byte string, and the script goes to V8 as one piece.
-new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData }).runInThisContext()(host.exports, require, host, bundle, __dirname);
+// Named as the cache was made (scripts/bundle-workers.ts): by the file name alone.
+new Script(readFileSync(bundle, 'latin1'), { filename: ${JSON.stringify(bundleFile)}, cachedData }).runInThisContext()(host.exports, require, host, bundle, __dirname);
 `;
 }
 

@@ -73,6 +73,13 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   // The variants run after this run, side by side; their configurations are checked now.
   const variants =
     args.variant === undefined && !args.checkHosts ? planVariants(workload, args, config.seed, file, io) : [];
+  if (args.checkHosts && args.variant === undefined && workload.variants.length > 0) {
+    // Said, not silent: the hosts are compared on the workload's own run only.
+    io.stderr.write(
+      `npusim: --check-hosts compares the workload's own run; its ${workload.variants.length} variant(s) are not run ` +
+        `(\`--variant NAME --check-hosts\` checks one)\n`,
+    );
+  }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
 
   const recording = await traceRecording(args, config, plan);

@@ -40,6 +40,8 @@ describe('--check-hosts', () => {
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.eventDigest).toBe(digest);
     expect(result.host).toBe('inline');
+    // stress has no variants: nothing is said about them.
+    expect(r.stderr).not.toContain('variant');
     // A script reading --json learns what was compared without parsing stderr.
     expect(result.engine.hostsChecked).toEqual({
       inline: digest,
@@ -47,5 +49,23 @@ describe('--check-hosts', () => {
       placement: 'per-actor',
       agree: true,
     });
+  });
+
+  it('check-hosts: a workload with variants compares its own run only, and says so', async () => {
+    const r = await cli([
+      'run',
+      'multi-tenant',
+      '--seed',
+      '1',
+      '--duration',
+      '2us',
+      '--check-hosts',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      "npusim: --check-hosts compares the workload's own run; its 2 variant(s) are not run (`--variant NAME --check-hosts` checks one)\n",
+    );
+    expect((JSON.parse(r.stdout) as RunResult).variants).toBeUndefined();
   });
 });

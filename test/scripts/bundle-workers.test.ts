@@ -5,9 +5,18 @@
  * real one relies on: one file, the code cache accepted, the worker's exports callable in this
  * thread for the warm-up, and its top level run in a worker.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -105,6 +114,36 @@ describe('worker-url', () => {
     writeFileSync(join(dir, file), '');
     utimesSync(join(dir, file), seconds, seconds);
   };
+
+  test("bundle-workers: a copied build names no other directory in its stacks (V8 keeps the cache's name)", async () => {
+    const entry = join(dir, 'thrower.js');
+    writeFileSync(
+      entry,
+      [
+        "import { isMainThread, parentPort } from 'node:worker_threads';",
+        'export function warmUp() {}',
+        "function fail() { return new Error('from the bundle').stack; }",
+        'if (!isMainThread) parentPort.postMessage(fail());',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+    mkdirSync(join(dir, 'built'));
+    const out = await bundleWorker('thrower', entry, join(dir, 'built'), () => undefined);
+    // Installed elsewhere: the three files copied as a package install copies them.
+    const copy = join(dir, 'installed');
+    cpSync(join(dir, 'built'), copy, { recursive: true });
+    const worker = new Worker(join(copy, basename(out.boot)));
+    const stack = await new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(codeCacheState(copy, 'thrower')).toBe('accepted');
+    // Before, every frame named the build directory (the name the cache was made with).
+    expect(stack).not.toContain(join(dir, 'built'));
+    expect(stack).toMatch(/at fail \(thrower\.bundle\.cjs:\d+:\d+\)/);
+  });
 
   test('worker-url: a built worker starts on its boot file when it is at least as new as tsc output', () => {
     touch('machine-host.js', 1_000);
