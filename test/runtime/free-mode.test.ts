@@ -135,11 +135,23 @@ describe('free mode: the ordering rules under real races', () => {
     ['flush-race', 'single-flush' as BugName, /^order\.|^translation\.stale-ats/],
     ['tce-storm', 'unpin-before-kill' as BugName, /^translation\.stale-tce/],
   ])('free: %s with %s finds its violation, and the failure replays', async (name, bug, rule) => {
+    // A free run races, so whether one finds the bug is the threads' doing: nearly every run does
+    // (dozens of findings in 100 us), but one CI run of hundreds found none. So up to three runs,
+    // each of which must replay from its log; at least one must find the violation, and if none
+    // does the message says what they found instead.
     const c = config(name, 3, 100_000_000, [bug]);
-    const raw = await freeRun(c);
-    const r = assembleResult(c, planMachine(c), raw);
-    expect(r.violations.some((v) => rule.test(v.rule))).toBe(true);
-    expectReplays(c, raw);
+    const found: string[][] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const raw = await freeRun(c);
+      const r = assembleResult(c, planMachine(c), raw);
+      expectReplays(c, raw);
+      found.push([...new Set(r.violations.map((v) => v.rule))]);
+      if (found.at(-1)!.some((x) => rule.test(x))) break;
+    }
+    expect(
+      found.some((rules) => rules.some((x) => rule.test(x))),
+      `rules found per run: ${JSON.stringify(found)}`,
+    ).toBe(true);
   });
 });
 
