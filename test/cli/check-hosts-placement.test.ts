@@ -14,38 +14,19 @@ vi.mock('../../src/runtime/digest.js', async (importOriginal) => {
   return { ...real, combineDigests: vi.fn(() => `${String(++calls).padStart(16, '0')}`) };
 });
 
+/** A short run whose two hosts the mocked digest makes disagree; `--workers` takes the next word. */
+const MISMATCH = ['run', 'flush-race', '--seed', '1', '--duration', '5us', '--check-hosts', '--workers'];
+
 describe('--check-hosts: the reproduce line of a mismatch', () => {
   it('names --workers N, so the placement that diverged runs again', async () => {
-    const r = await cli([
-      'run',
-      'flush-race',
-      '--seed',
-      '1',
-      '--duration',
-      '5us',
-      '--check-hosts',
-      '--workers',
-      '3',
-    ]);
+    const r = await cli([...MISMATCH, '3']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/the hosts disagree/);
     expect(r.stderr).toMatch(/\nreproduce: npusim run flush-race --seed 1 .* --workers 3 --check-hosts\n/);
   });
 
   it('--json says which digests differed, and on which placement', async () => {
-    const r = await cli([
-      'run',
-      'flush-race',
-      '--seed',
-      '1',
-      '--duration',
-      '5us',
-      '--check-hosts',
-      '--workers',
-      '2',
-      '--json',
-      '--no-failure-file',
-    ]);
+    const r = await cli([...MISMATCH, '2', '--json', '--no-failure-file']);
     expect(r.code).toBe(4);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.status).toBe('crash');
