@@ -37,11 +37,27 @@ import { DmaTags } from './dma-tags.js';
 import type { GpuEnv } from './gpu-env.js';
 import type { CollectivePort, RingAllReduce } from './ring-allreduce.js';
 
+/** A DMA starts on a multiple of this many bytes in its page. */
+const DMA_OFFSET_STEP = 256;
+
+/**
+ * How many offsets (multiples of DMA_OFFSET_STEP) a DMA of `bytes` may start at so that it lies
+ * wholly in its page of `pageBytes`: a PCIe request never crosses its page's boundary, and the
+ * chip translates a DMA once, at its start (ATS or TCE), and lands it as one block in that page.
+ * The workload schema keeps `bytes` within the smallest page (MAX_DMA_BYTES), so there is at least
+ * one. A DMA of up to 256 bytes may start at any step, as every DMA could before the rule.
+ */
+export function offsetSteps(pageBytes: number, bytes: number): number {
+  return Math.floor((pageBytes - bytes) / DMA_OFFSET_STEP) + 1;
+}
+
 export class DmaEngines implements CollectivePort {
   private readonly p: World['config']['params']['gpu'];
   private readonly procs: readonly ProcessInfo[];
   private readonly peers: readonly PeerEdge[];
   private readonly tcePages: number;
+  /** Offsets at which a UT=1 DMA lies within its 64K TCE page (offsetSteps). */
+  private readonly tceOffsetSteps: number;
   /** Every DMA, peer write and ATS request in flight, by tag. */
   private readonly tags: DmaTags;
   /** The ring all-reduce this GPU takes part in (gpu-actor.ts attaches it), if any. */
@@ -72,6 +88,10 @@ export class DmaEngines implements CollectivePort {
     // A well-behaved tenant sends peer traffic only to its own GPUs; a hostile one to any peer.
     this.peers = w.peerEdges[env.gpu]!.filter((pe) => hostile || w.gpuOwner[pe.peer] === env.tenantIndex);
     this.tcePages = w.tcePages[env.gpu]!.length;
+    this.tceOffsetSteps = offsetSteps(PAGE_64K, this.p.dmaBytes);
+    // The workload schema refuses these (MAX_DMA_BYTES); a config built around it is npusim's bug.
+    if (this.tceOffsetSteps < 1)
+      throw new Error(`${env.name}: a DMA of ${this.p.dmaBytes} bytes fits in no 64K page`);
     this.slot = dmaCounterSlots(env.counters);
   }
 
@@ -177,7 +197,10 @@ export class DmaEngines implements CollectivePort {
     const ch = ctx.chooser;
     const pr = this.procs[ch.choose('gpu.proc', this.procs.length)]!;
     const size = pr.pageSizeBytes;
-    const va = pr.vaBase + ch.choose('gpu.page', pr.pages) * size + ch.choose('gpu.offset', size / 256) * 256;
+    const va =
+      pr.vaBase +
+      ch.choose('gpu.page', pr.pages) * size +
+      ch.choose('gpu.offset', offsetSteps(size, this.p.dmaBytes)) * DMA_OFFSET_STEP;
     const dma = this.tags.newTag();
     const counters = this.env.counters;
     counters.bump(this.slot.issued);
@@ -234,7 +257,8 @@ export class DmaEngines implements CollectivePort {
     this.env.counters.bump(this.slot.ut1);
     const pcie = ch.choose('gpu.ut1.path', 4) === 0;
     const bus =
-      ch.choose('gpu.tce.page', this.tcePages) * PAGE_64K + ch.choose('gpu.offset', PAGE_64K / 256) * 256;
+      ch.choose('gpu.tce.page', this.tcePages) * PAGE_64K +
+      ch.choose('gpu.offset', this.tceOffsetSteps) * DMA_OFFSET_STEP;
     this.tags.inFlight.set(dma, ctx.now);
     ctx.send(
       pcie ? this.env.toChipPcie : this.env.toChipNvlink,
