@@ -3,6 +3,7 @@
  * headlineItemSchema) and its findings judged against what it expected (`expect`). The summary
  * prints these first; `--json` carries them in the result (`headline`, `expectation`, `variants`).
  */
+import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
@@ -37,7 +38,14 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   }
   if ('latency' in item) {
     const s = r.contention.latencies[item.latency];
-    if (s === undefined || s.count === 0) return [{ label: item.label, value: null, text: 'no samples' }];
+    if (s === undefined || s.count === 0) {
+      // Every sample 0 (an ATSD register won at once, every time): the figure is 0, not missing.
+      const zeros =
+        item.stat === 'count' ? undefined : ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
+      const n = zeros === undefined ? 0 : (r.counts[zeros.counter] ?? 0);
+      if (n > 0) return [{ label: item.label, value: 0, text: `0 (all ${n} ${zeros!.what})` }];
+      return [{ label: item.label, value: null, text: 'no samples' }];
+    }
     const value = s[item.stat];
     return [
       {

@@ -413,6 +413,30 @@ describe('summary', () => {
     expect(text).toMatch(/ {2}peer p99\s+no samples\n/);
   });
 
+  it('headline: a wait every sample of which was 0 (a register won at once) reads 0, not "no samples"', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    const items = [
+      { label: 'wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
+      { label: 'wait count', latency: 'atsd.registerWaitTicks', stat: 'count' },
+      { label: 'peer p99', latency: 'peer.latencyTicks', stat: 'p99' },
+    ] as const;
+    expect(result.contention.latencies['atsd.registerWaitTicks']?.count ?? 0).toBe(0);
+    const texts = () => evaluateHeadline(items, result).map((f) => [f.text, f.value]);
+    // No acquisition counted at all: nothing to say.
+    result.counts['atsd.acquiredAtOnce'] = 0;
+    expect(texts()).toEqual([
+      ['no samples', null],
+      ['no samples', null],
+      ['no samples', null],
+    ]);
+    result.counts['atsd.acquiredAtOnce'] = 12;
+    expect(texts()).toEqual([
+      ['0 (all 12 won at once)', 0],
+      ['no samples', null],
+      ['no samples', null],
+    ]);
+  });
+
   it('summary: variants stand side by side with their verdicts against what each expected', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     const leak: Violation = {

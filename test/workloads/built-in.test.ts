@@ -67,8 +67,19 @@ describe('built-in workloads', () => {
     }
     // tce-storm's `tce.unmapLatencyTicks` was declared and printed, and no actor recorded it: its
     // headline said "no samples" after hundreds of unmaps. (A histogram an actor reports may still
-    // be empty: shootdown-storm's threads never wait for an ATSD register.)
+    // be empty: shootdown-storm's threads never wait for an ATSD register; the next test.)
     expect(missing).toEqual([]);
+  });
+
+  test('shootdown-storm: its threads win every ATSD register at once, and the headline says so (a wait of 0)', async () => {
+    const r = await run('shootdown-storm', 200_000_000);
+    expect(count(r, 'shootdown.completed')).toBeGreaterThan(10);
+    expect(r.contention.latencies['atsd.registerWaitTicks']?.count).toBe(0);
+    expect(count(r, 'atsd.acquiredAtOnce')).toBeGreaterThan(10);
+    expect(figure(r, 'ATSD register wait p99')).toBe(0);
+    expect(r.headline?.find((h) => h.label === 'ATSD register wait p99')?.text).toBe(
+      `0 (all ${count(r, 'atsd.acquiredAtOnce')} won at once)`,
+    );
   });
 
   test('dma-storm: GPU->chip links saturate and the nest MMU queues, and the run is clean', async () => {

@@ -159,6 +159,17 @@ type FamilyCounter = { [F in keyof FamilyMembers]: `${F}.${FamilyMembers[F]}` }[
 /** Every name an actor may count under (counters.ts takes nothing else). */
 export type CounterName = (typeof C)[keyof typeof C] | (typeof LATER_COUNTERS)[number] | FamilyCounter;
 
+/**
+ * Histograms whose zero samples a counter holds instead (an HDR histogram cannot hold 0), and how
+ * that counter reads: a register won at once waited 0 ticks (chip/atsd-port.ts `grant`). A report
+ * with no sample in such a histogram and a count here shows a wait of 0, not "no samples".
+ */
+export const ZERO_SAMPLES: Readonly<
+  Partial<Record<(typeof H)[keyof typeof H], { counter: CounterName; what: string }>>
+> = {
+  [H.atsdRegisterWaitTicks]: { counter: 'atsd.acquiredAtOnce', what: 'won at once' },
+};
+
 /** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */
 export const COUNTER_NAMES: readonly string[] = [
   ...Object.values(C),
