@@ -140,8 +140,8 @@ const SWEEP: CommandSpec = {
     {
       name: 'seeds',
       type: 'string',
-      value: 'A..B|S',
-      help: 'the seeds to run: A to B, both ends included, or the one seed S',
+      value: 'A..B|S|LIST',
+      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29)',
       parse: (t, o) => parseSeedRange(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,

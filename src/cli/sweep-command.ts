@@ -16,7 +16,7 @@ import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { seedsInShard } from '../sweep/seeds.js';
+import { seedsInShard, seedsText } from '../sweep/seeds.js';
 import {
   gapsText,
   hasGaps,
@@ -169,7 +169,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   if (hasGaps(gaps) && !args.partial) {
     throw new ConfigError(
       '--merge',
-      `Expected all ${gaps.count} shard(s) of seeds ${merged.seeds.first}..${merged.seeds.last}, each run to its end, got ${merged.shards === null ? 'the whole range' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
+      `Expected all ${gaps.count} shard(s) of seeds ${seedsText(merged.seeds)}, each run to its end, got ${merged.shards === null ? 'the whole range' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
     );
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
@@ -274,7 +274,7 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   const missing = ending.gaps?.missing ?? [];
   const parts = [`npusim sweep ${sw.workload}`];
   if (sw.variant !== undefined) parts.push(`variant ${sw.variant}`);
-  parts.push(`seeds ${s.seeds.first}..${s.seeds.last}`);
+  parts.push(`seeds ${seedsText(s.seeds)}`);
   if (s.shards !== null) {
     parts.push(
       `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (${missing.join(',')} missing)`}`,

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { FAILURE_FORMAT } from '../repro/failure-file.js';
 import type { SeedOutcome } from './seed-outcome.js';
-import { type SeedRange, type Shard, seedsInShard } from './seeds.js';
+import { type SeedRange, type Shard, seedsInShard, seedsText } from './seeds.js';
 
 export const SUMMARY_FORMAT = 'npusim-sweep-summary';
 
@@ -138,11 +138,8 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
         `Expected a shard of the same sweep as ${parts[0]!.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
       );
     }
-    if (s.seeds.first !== first.seeds.first || s.seeds.last !== first.seeds.last) {
-      throw new ConfigError(
-        where,
-        `Expected seeds ${first.seeds.first}..${first.seeds.last}, got ${s.seeds.first}..${s.seeds.last}`,
-      );
+    if (seedsText(s.seeds) !== seedsText(first.seeds)) {
+      throw new ConfigError(where, `Expected seeds ${seedsText(first.seeds)}, got ${seedsText(s.seeds)}`);
     }
     const count = s.shards?.count ?? 1;
     if (count !== out.shards.count)
@@ -301,6 +298,7 @@ export function readSummary(text: string, where: string): SweepSummary {
     if (!Number.isSafeInteger(s.seeds![k]))
       throw new ConfigError(`${where}: seeds.${k}`, `Expected a seed, got ${describeJson(s.seeds![k])}`);
   }
+  checkSeedList(s.seeds!, where);
   // The shards decide whether a merge is complete (mergeGaps): they must be what a sweep writes.
   const sh = s.shards as { count?: unknown; covered?: unknown } | null | undefined;
   if (
@@ -317,6 +315,34 @@ export function readSummary(text: string, where: string): SweepSummary {
   }
   checkCounts(s as SweepSummary, where);
   return s as SweepSummary;
+}
+
+/**
+ * A list of seeds (`--seeds 17,42,...`) as a sweep writes it: seeds ascending, each once, its ends
+ * `first` and `last`; the shards' seeds and counts are read from it (seeds.ts seedsOf).
+ */
+function checkSeedList(seeds: SeedRange, where: string): void {
+  const list = seeds.list as unknown;
+  if (list === undefined) return;
+  const field = `${where}: seeds.list`;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ConfigError(field, `Expected a list of seeds, got ${describeJson(list)}`);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i] as unknown;
+    if (!Number.isSafeInteger(v) || (v as number) < 0)
+      throw new ConfigError(`${field}[${i}]`, `Expected a seed, got ${describeJson(v)}`);
+    if (i > 0 && (v as number) <= (list[i - 1] as number))
+      throw new ConfigError(
+        `${field}[${i}]`,
+        `Expected seeds in ascending order, each once, got ${v as number} after ${list[i - 1] as number}`,
+      );
+  }
+  if (list[0] !== seeds.first || list[list.length - 1] !== seeds.last) {
+    throw new ConfigError(
+      `${where}: seeds`,
+      `Expected first and last to be the list's ends (${list[0] as number} and ${list[list.length - 1] as number}), got ${seeds.first} and ${seeds.last}`,
+    );
+  }
 }
 
 const failureEntry = z.strictObject({
@@ -369,7 +395,7 @@ function checkCounts(s: SweepSummary, where: string): void {
   if (s.ran > of) {
     throw new ConfigError(
       `${where}: ran`,
-      `Expected at most ${of} seed(s) (seeds ${s.seeds.first}..${s.seeds.last}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
+      `Expected at most ${of} seed(s) (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
     );
   }
 }

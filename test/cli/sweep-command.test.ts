@@ -300,6 +300,29 @@ describe('sweep: the failures directory and the header', () => {
     );
   });
 
+  test('sweep header: a list of seeds is named as given, ascending; a seed listed twice is refused with exit 2', async () => {
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '3,1',
+      '--jobs',
+      '2',
+      '--duration',
+      '10us',
+      '--no-failure-file',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      'npusim sweep stress  seeds 1,3  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  2 seeds at once, a thread each',
+    );
+    expect(r.stdout).toContain('  2 seed(s) in ');
+    const twice = await cli(['sweep', 'stress', '--seeds', '1..3,2', '--no-failure-file']);
+    expect(twice.code).toBe(2);
+    expect(twice.stdout).toBe('');
+    expect(twice.stderr).toContain('npusim: --seeds: Expected each seed once, got seed 2 twice in `1..3,2`');
+  });
+
   test('sweep header: names the duration, topology, policy, each --set, the bugs and the profile that chose the runs', async () => {
     const r = await cli([
       'sweep',

@@ -2,13 +2,13 @@
  * A shard summary as `npusim sweep --shard K/N` leaves it (src/sweep/summary.ts), clean unless
  * told otherwise, for the tests of merging shards.
  */
-import { seedsInShard } from '../../src/sweep/seeds.js';
+import { type SeedRange, seedsInShard } from '../../src/sweep/seeds.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
 
 export function shardSummary(
   k: number,
   count: number,
-  seeds: { first: number; last: number },
+  seeds: SeedRange,
   over: Partial<SweepSummary> = {},
 ): SweepSummary {
   const ran = seedsInShard(seeds, k, count);

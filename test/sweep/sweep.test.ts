@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
-import { parseSeedRange, parseShard, seedsInShard, seedsOf } from '../../src/sweep/seeds.js';
+import { parseSeedRange, parseShard, seedsInShard, seedsOf, seedsText } from '../../src/sweep/seeds.js';
 import {
   gapsText,
   mergeGaps,
@@ -64,6 +64,42 @@ describe('sweep', () => {
       failures: s.failures.map((f) => ({ ...f, file: null })),
     });
     expect(strip(merged)).toEqual(strip(whole));
+  });
+
+  test('sweep of a list: exactly its seeds run, and its shards merge into the whole list', async () => {
+    const dir = testTempDir('npusim-sweep-list-');
+    const seeds = parseSeedRange('9,4,6..7');
+    const whole = await runSweep({ config, workload: w, seeds, jobs: 2, failuresDir: join(dir, 'all') });
+    expect(whole.seeds).toEqual({ first: 4, last: 9, list: [4, 6, 7, 9] });
+    expect(whole.ran).toBe(4);
+    expect(whole.failed).toBeGreaterThan(0);
+    for (const f of whole.failures) expect([4, 6, 7, 9]).toContain(f.seed);
+    const parts: { summary: SweepSummary; where: string }[] = [];
+    for (const k of [1, 2]) {
+      const s = await runSweep({
+        config,
+        workload: w,
+        seeds,
+        shard: { index: k, count: 2 },
+        jobs: 2,
+        failuresDir: join(dir, `s${k}`),
+      });
+      expect(s.ran).toBe(2);
+      // A shard's summary reads back as it was written (the list is checked, not dropped).
+      expect(readSummary(JSON.stringify(s), `s${k}`).seeds).toEqual(seeds);
+      parts.push({ summary: s, where: `shard ${k}` });
+    }
+    const merged = mergeSummaries(parts);
+    const strip = (s: SweepSummary) => ({
+      ...comparable(s),
+      failures: s.failures.map((f) => ({ ...f, file: null })),
+    });
+    expect(strip(merged)).toEqual(strip(whole));
+    // Shards of another list are another sweep's.
+    const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
+    expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
+      'shard x: Expected seeds 4,6..7,9, got 4,6..8',
+    );
   });
 
   test('sweep: --stop-on-first hands out no more seeds once one fails', async () => {
@@ -240,6 +276,27 @@ describe('sweep --merge: reading a shard summary', () => {
     );
   });
 
+  test('read summary: a list of seeds must be what a sweep writes: ascending, each once, with its ends', () => {
+    const good = shardSummary(1, 2, { first: 4, last: 9, list: [4, 6, 9] });
+    expect(readSummary(JSON.stringify(good), 'f')).toEqual(good);
+    const withSeeds = (seeds: unknown) => JSON.stringify({ ...good, seeds });
+    expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [4, 9, 6] }), 'f')).toThrow(
+      'f: seeds.list[2]: Expected seeds in ascending order, each once, got 6 after 9',
+    );
+    expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [4, 4, 9] }), 'f')).toThrow(
+      'f: seeds.list[1]: Expected seeds in ascending order, each once, got 4 after 4',
+    );
+    expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [4, '6', 9] }), 'f')).toThrow(
+      'f: seeds.list[1]: Expected a seed, got a JSON string ("6")',
+    );
+    expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [] }), 'f')).toThrow(
+      'f: seeds.list: Expected a list of seeds, got a JSON array (0 item(s))',
+    );
+    expect(() => readSummary(withSeeds({ first: 1, last: 9, list: [4, 6, 9] }), 'f')).toThrow(
+      "f: seeds: Expected first and last to be the list's ends (4 and 9), got 1 and 9",
+    );
+  });
+
   test("read summary: an identity the merge's header reads is checked field by field, never crashing the merge", () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     const withSweep = (over: Record<string, unknown>) =>
@@ -290,6 +347,41 @@ describe('seeds', () => {
     '',
   ])('seeds: `%s` is refused naming --seeds', (text) => {
     expect(() => parseSeedRange(text)).toThrow(/--seeds/);
+  });
+
+  test('seeds: a list of seeds and ranges, in any order, runs ascending; its shards cover it exactly once', () => {
+    const r = parseSeedRange('42,17,100..103, 5');
+    expect(r).toEqual({ first: 5, last: 103, list: [5, 17, 42, 100, 101, 102, 103] });
+    expect(seedsText(r)).toBe('5,17,42,100..103');
+    expect(seedsText(parseSeedRange('3..9'))).toBe('3..9');
+    expect(seedsOf(r)).toEqual(r.list);
+    for (let count = 1; count <= 8; count++) {
+      const shards = Array.from({ length: count }, (_, i) => seedsOf(r, { index: i + 1, count }));
+      expect(shards.flat().sort((a, b) => a - b)).toEqual(r.list);
+      expect(shards.map((_, i) => seedsInShard(r, i + 1, count))).toEqual(
+        shards.map((seeds) => seeds.length),
+      );
+    }
+    expect(seedsOf(r, { index: 2, count: 3 })).toEqual([17, 101]);
+  });
+
+  test.each([
+    ['1,1', 'Expected each seed once, got seed 1 twice in `1,1`'],
+    ['1..5,3', 'Expected each seed once, got seed 3 twice in `1..5,3`'],
+    [
+      '1,,2',
+      'Expected a range of seeds such as `1..1000`, one seed such as `7`, or a list of them such as `7,12,20..29`, got `` (in `1,,2`)',
+    ],
+    ['1,', 'got `` (in `1,`)'],
+    ['1,-2', 'got `-2` (in `1,-2`): negative seeds are not allowed'],
+    ['1,5..2', 'Expected the first seed at most the last, got `5..2`'],
+    [
+      '1..100000,100001',
+      'Expected at most 100000 seeds in a list (a single range `A..B` takes up to 10000000), got 100001',
+    ],
+  ])('seeds: the list `%s` is refused, saying why', (text, message) => {
+    expect(() => parseSeedRange(text)).toThrow(message);
+    expect(() => parseSeedRange(text)).toThrow(/^--seeds: /);
   });
 
   test.each(['0/3', '4/3', '1/0', '1-3', 'x'])('shard: `%s` is refused naming --shard', (text) => {
