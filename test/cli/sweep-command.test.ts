@@ -282,41 +282,31 @@ describe('sweep: the failures directory and the header', () => {
     expect(header(1)).toMatch(/ {2}strategy random {2}1 seed at a time, on one thread$/);
   });
 
-  test('sweep header: a one-seed sweep runs one seed at a time, whatever --jobs asked for', async () => {
+  test.each([
+    // A one-seed sweep runs one seed at a time, whatever --jobs asked for.
+    ['1', '4', 'seeds 1..1', '1 seed at a time, on one thread'],
+    // A list is named as given, ascending.
+    ['3,1', '2', 'seeds 1,3', '2 seeds at once, a thread each'],
+  ])('sweep header: --seeds %s --jobs %s is named `%s` and runs %s', async (seeds, jobs, named, runs) => {
     const r = await cli([
       'sweep',
       'stress',
       '--seeds',
-      '1',
+      seeds,
       '--jobs',
-      '4',
+      jobs,
       '--duration',
       '10us',
       '--no-failure-file',
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1..1  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  1 seed at a time, on one thread',
+      `npusim sweep stress  ${named}  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  ${runs}`,
     );
+    expect(r.stdout).toContain(`  ${seeds.split(',').length} seed(s) in `);
   });
 
-  test('sweep header: a list of seeds is named as given, ascending; a seed listed twice is refused with exit 2', async () => {
-    const r = await cli([
-      'sweep',
-      'stress',
-      '--seeds',
-      '3,1',
-      '--jobs',
-      '2',
-      '--duration',
-      '10us',
-      '--no-failure-file',
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1,3  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  2 seeds at once, a thread each',
-    );
-    expect(r.stdout).toContain('  2 seed(s) in ');
+  test('sweep: a seed listed twice is refused with exit 2 before any run', async () => {
     const twice = await cli(['sweep', 'stress', '--seeds', '1..3,2', '--no-failure-file']);
     expect(twice.code).toBe(2);
     expect(twice.stdout).toBe('');

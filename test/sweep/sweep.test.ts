@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
-import { parseSeedRange, parseShard, seedsInShard, seedsOf, seedsText } from '../../src/sweep/seeds.js';
+import {
+  parseSeedRange,
+  parseShard,
+  type SeedRange,
+  seedsInShard,
+  seedsOf,
+  seedsText,
+} from '../../src/sweep/seeds.js';
 import {
   gapsText,
   mergeGaps,
@@ -33,6 +40,30 @@ const config = {
 /** What two summaries of the same seeds must agree on (wall time and shard bookkeeping aside). */
 const comparable = (s: SweepSummary) => ({ ...s, wallMs: 0, shards: null });
 
+/** `comparable`, and the failure files left out (each shard writes its own). */
+const withoutFiles = (s: SweepSummary) => ({
+  ...comparable(s),
+  failures: s.failures.map((f) => ({ ...f, file: null })),
+});
+
+/** Every shard of `count` of `seeds` swept, each into its own failures directory under `dir`. */
+async function runShards(seeds: SeedRange, count: number, dir: string) {
+  const parts: { summary: SweepSummary; where: string }[] = [];
+  for (let k = 1; k <= count; k++) {
+    const shard = { index: k, count };
+    const summary = await runSweep({
+      config,
+      workload: w,
+      seeds,
+      shard,
+      jobs: 2,
+      failuresDir: join(dir, `s${k}`),
+    });
+    parts.push({ summary, where: `shard ${k}` });
+  }
+  return parts;
+}
+
 describe('sweep', () => {
   test('sweep: the union of --shard 1/3, 2/3 and 3/3 equals the unsharded summary', async () => {
     const dir = testTempDir('npusim-sweep-');
@@ -44,26 +75,9 @@ describe('sweep', () => {
     expect(whole.clean).toBeGreaterThan(0);
     expect(whole.clean + whole.failed).toBe(6);
     expect(readdirSync(join(dir, 'all')).filter((f) => f.endsWith('.json'))).toHaveLength(whole.failed);
-    const parts = [];
-    for (const k of [1, 2, 3]) {
-      const shard = { index: k, count: 3 };
-      const s = await runSweep({
-        config,
-        workload: w,
-        seeds,
-        shard,
-        jobs: 2,
-        failuresDir: join(dir, `s${k}`),
-      });
-      expect(s.ran).toBe(2);
-      parts.push({ summary: s, where: `shard ${k}` });
-    }
-    const merged = mergeSummaries(parts);
-    const strip = (s: SweepSummary) => ({
-      ...comparable(s),
-      failures: s.failures.map((f) => ({ ...f, file: null })),
-    });
-    expect(strip(merged)).toEqual(strip(whole));
+    const parts = await runShards(seeds, 3, dir);
+    expect(parts.map((p) => p.summary.ran)).toEqual([2, 2, 2]);
+    expect(withoutFiles(mergeSummaries(parts))).toEqual(withoutFiles(whole));
   });
 
   test('sweep of a list: exactly its seeds run, and its shards merge into the whole list', async () => {
@@ -74,27 +88,11 @@ describe('sweep', () => {
     expect(whole.ran).toBe(4);
     expect(whole.failed).toBeGreaterThan(0);
     for (const f of whole.failures) expect([4, 6, 7, 9]).toContain(f.seed);
-    const parts: { summary: SweepSummary; where: string }[] = [];
-    for (const k of [1, 2]) {
-      const s = await runSweep({
-        config,
-        workload: w,
-        seeds,
-        shard: { index: k, count: 2 },
-        jobs: 2,
-        failuresDir: join(dir, `s${k}`),
-      });
-      expect(s.ran).toBe(2);
-      // A shard's summary reads back as it was written (the list is checked, not dropped).
-      expect(readSummary(JSON.stringify(s), `s${k}`).seeds).toEqual(seeds);
-      parts.push({ summary: s, where: `shard ${k}` });
-    }
-    const merged = mergeSummaries(parts);
-    const strip = (s: SweepSummary) => ({
-      ...comparable(s),
-      failures: s.failures.map((f) => ({ ...f, file: null })),
-    });
-    expect(strip(merged)).toEqual(strip(whole));
+    const parts = await runShards(seeds, 2, dir);
+    expect(parts.map((p) => p.summary.ran)).toEqual([2, 2]);
+    // A shard's summary reads back as it was written (the list is checked, not dropped).
+    for (const p of parts) expect(readSummary(JSON.stringify(p.summary), p.where).seeds).toEqual(seeds);
+    expect(withoutFiles(mergeSummaries(parts))).toEqual(withoutFiles(whole));
     // Shards of another list are another sweep's.
     const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
     expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
