@@ -9,6 +9,7 @@
 import type { RecordableHistogram } from 'node:perf_hooks';
 import { assert } from '../core/errors.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
+import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import { rangedNodeHistogram } from './node-recorder.js';
 
 /** The unit a metric name declares by its suffix (metric-names.ts: units last). */
@@ -19,11 +20,54 @@ export function unitOfMetric(name: string): string {
   return 'count';
 }
 
+/** What the summaries read of a histogram: Node's own, or one with its zero samples folded in. */
+export type HistogramReader = Pick<
+  RecordableHistogram,
+  'count' | 'min' | 'max' | 'mean' | 'stddev' | 'percentile'
+>;
+
+/**
+ * `h` with `zeros` samples of 0 added: an HDR histogram cannot hold 0, so an actor counts those
+ * apart (metric-names.ts ZERO_SAMPLES: an ATSD register won at once waited 0 ticks), and every
+ * figure read from the result (percentiles, mean, count, noise) is over all samples, zeros too.
+ * A percentile is read as HDR reads one (the sample at rank round(q N), at least 1): a rank among
+ * the zeros is 0, a later one the histogram's sample at that rank less the zeros.
+ */
+export function withZeroSamples(h: HistogramReader, zeros: number): HistogramReader {
+  if (zeros === 0) return h;
+  const n = h.count;
+  const total = n + zeros;
+  const mean = n === 0 ? 0 : (h.mean * n) / total;
+  // E[x^2] over the samples h holds (population variance), spread over all of them.
+  const squares = n === 0 ? 0 : ((h.stddev ** 2 + h.mean ** 2) * n) / total;
+  return {
+    count: total,
+    min: 0,
+    max: n === 0 ? 0 : h.max,
+    mean,
+    stddev: Math.sqrt(Math.max(0, squares - mean * mean)),
+    percentile: (q: number) => {
+      const rank = Math.max(1, Math.floor((q / 100) * total + 0.5));
+      return rank <= zeros ? 0 : h.percentile((100 * (rank - zeros)) / n);
+    },
+  };
+}
+
+/** Histogram `name` with the zero samples its counter holds (ZERO_SAMPLES) folded in, if any. */
+export function withZeroSamplesOf(
+  name: string,
+  h: HistogramReader,
+  counters: Readonly<Record<string, number>>,
+): HistogramReader {
+  const zero = ZERO_SAMPLES[name as keyof typeof ZERO_SAMPLES];
+  return zero === undefined ? h : withZeroSamples(h, counters[zero.counter] ?? 0);
+}
+
 /**
  * Summarise `h`. An empty histogram reports zeros everywhere (Node reports min as 2^63 and mean
  * as NaN for it, neither of which survives JSON or reads well).
  */
-export function summariseHistogram(h: RecordableHistogram, unit: string): HistogramSummary {
+export function summariseHistogram(h: HistogramReader, unit: string): HistogramSummary {
   const count = h.count;
   if (count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0, unit };
   return {
@@ -92,7 +136,7 @@ const Z_95 = 1.959964;
 /** HDR histograms with 3 significant figures resolve values to 1 part in 1000. */
 const HDR_RESOLUTION = 1e-3;
 
-export function latencyNoise(h: RecordableHistogram): LatencyNoise {
+export function latencyNoise(h: HistogramReader): LatencyNoise {
   const n = h.count;
   if (n === 0) return { meanSe: 0, p50: [0, 0], p99: [0, 0], p999: [0, 0] };
   return {
@@ -103,7 +147,7 @@ export function latencyNoise(h: RecordableHistogram): LatencyNoise {
   };
 }
 
-function percentileInterval(h: RecordableHistogram, p: number): [number, number] {
+function percentileInterval(h: HistogramReader, p: number): [number, number] {
   const n = h.count;
   const half = Z_95 * Math.sqrt(n * p * (1 - p));
   const lowRank = Math.max(1, Math.floor(n * p - half));

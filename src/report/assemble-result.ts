@@ -22,6 +22,7 @@ import {
   mergeHistogramsByName,
   summariseHistogram,
   unitOfMetric,
+  withZeroSamplesOf,
 } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
@@ -150,8 +151,9 @@ function contentionOf(
   const latencyNoiseByName: Record<string, LatencyNoise> = {};
   const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
   for (const name of [...merged.keys()].sort()) {
-    latencies[name] = summariseHistogram(merged.get(name)!, unitOfMetric(name));
-    latencyNoiseByName[name] = latencyNoise(merged.get(name)!);
+    const h = withZeroSamplesOf(name, merged.get(name)!, counts);
+    latencies[name] = summariseHistogram(h, unitOfMetric(name));
+    latencyNoiseByName[name] = latencyNoise(h);
   }
   return {
     latencies,
@@ -325,7 +327,16 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
         return h === undefined ? { count: 0, p99: 0 } : summariseHistogram(h, 'ticks');
       };
       const c = (name: string) => r.counters[name] ?? 0;
-      const wait = p99(H.atsdRegisterWaitTicks);
+      // The waits that waited, counted; their p99 over every acquisition (a win at once waited 0).
+      const waitHist = hist[H.atsdRegisterWaitTicks];
+      const wait = {
+        count: waitHist?.count ?? 0,
+        p99:
+          waitHist === undefined
+            ? 0
+            : summariseHistogram(withZeroSamplesOf(H.atsdRegisterWaitTicks, waitHist, r.counters), 'ticks')
+                .p99,
+      };
       const state = r.state as Record<string, unknown>;
       return {
         socket: Number(/\d+$/.exec(r.name)?.[0] ?? plan.actors.findIndex((a) => a.name === r.name)),

@@ -38,20 +38,18 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   }
   if ('latency' in item) {
     const s = r.contention.latencies[item.latency];
-    if (s === undefined || s.count === 0) {
-      // Every sample 0 (an ATSD register won at once, every time): the figure is 0, not missing.
-      const zeros =
-        item.stat === 'count' ? undefined : ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
-      const n = zeros === undefined ? 0 : (r.counts[zeros.counter] ?? 0);
-      if (n > 0) return [{ label: item.label, value: 0, text: `0 (all ${n} ${zeros!.what})` }];
-      return [{ label: item.label, value: null, text: 'no samples' }];
-    }
+    if (s === undefined || s.count === 0) return [{ label: item.label, value: null, text: 'no samples' }];
     const value = s[item.stat];
+    const text = item.stat === 'count' || s.unit !== 'ticks' ? String(value) : formatTime(value);
+    // A latency whose zeros a counter holds (every figure is over them too: histogram.ts
+    // withZeroSamples) says how many they are: `0 ps (325 of 325 won at once)`.
+    const zero = ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
+    const zeros = zero === undefined ? 0 : (r.counts[zero.counter] ?? 0);
     return [
       {
         label: item.label,
         value,
-        text: item.stat === 'count' || s.unit !== 'ticks' ? String(value) : formatTime(value),
+        text: zeros === 0 ? text : `${text} (${zeros} of ${s.count} ${zero!.what})`,
       },
     ];
   }

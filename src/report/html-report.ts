@@ -109,9 +109,11 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
     const h = merged.get(name);
     if (h === undefined || h.count === 0) continue;
     const bins = histogramBins(h);
+    // The chart's axis is logarithmic: samples of 0 (ZERO_SAMPLES) are counted in the title only.
+    const zeros = (result.contention.latencies[name]?.count ?? h.count) - h.count;
     charts.push({
       id: `latency-${name}`,
-      title: `${label} (${result.contention.latencies[name]?.count ?? h.count} samples)`,
+      title: `${label} (${h.count} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`,
       xLabel: 'ns (upper edge of bin, log scale)',
       yLabel: 'samples',
       kind: 'histogram',

@@ -413,28 +413,40 @@ describe('summary', () => {
     expect(text).toMatch(/ {2}peer p99\s+no samples\n/);
   });
 
-  it('headline: a wait every sample of which was 0 (a register won at once) reads 0, not "no samples"', () => {
+  it('headline: a wait whose zeros a counter holds says how many of its samples they are', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     const items = [
       { label: 'wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
       { label: 'wait count', latency: 'atsd.registerWaitTicks', stat: 'count' },
       { label: 'peer p99', latency: 'peer.latencyTicks', stat: 'p99' },
     ] as const;
-    expect(result.contention.latencies['atsd.registerWaitTicks']?.count ?? 0).toBe(0);
     const texts = () => evaluateHeadline(items, result).map((f) => [f.text, f.value]);
-    // No acquisition counted at all: nothing to say.
-    result.counts['atsd.acquiredAtOnce'] = 0;
-    expect(texts()).toEqual([
-      ['no samples', null],
-      ['no samples', null],
-      ['no samples', null],
-    ]);
+    const wait = (count: number, p99: number) => {
+      result.contention.latencies['atsd.registerWaitTicks'] = {
+        count,
+        min: 0,
+        mean: p99 / 2,
+        p50: 0,
+        p99,
+        p999: p99,
+        max: p99,
+        unit: 'ticks',
+      };
+    };
+    // Every acquisition at once: the p99 is 0, over all twelve.
     result.counts['atsd.acquiredAtOnce'] = 12;
+    wait(12, 0);
     expect(texts()).toEqual([
-      ['0 (all 12 won at once)', 0],
-      ['no samples', null],
+      ['0 ps (12 of 12 won at once)', 0],
+      ['12 (12 of 12 won at once)', 12],
       ['no samples', null],
     ]);
+    // Six waited: the p99 is over all eighteen, and says so.
+    wait(18, 39_030_000);
+    expect(texts()[0]).toEqual(['39.03 us (12 of 18 won at once)', 39_030_000]);
+    // No acquisition at once: the figure alone.
+    result.counts['atsd.acquiredAtOnce'] = 0;
+    expect(texts()[0]).toEqual(['39.03 us', 39_030_000]);
   });
 
   it('summary: variants stand side by side with their verdicts against what each expected', () => {

@@ -161,8 +161,10 @@ export type CounterName = (typeof C)[keyof typeof C] | (typeof LATER_COUNTERS)[n
 
 /**
  * Histograms whose zero samples a counter holds instead (an HDR histogram cannot hold 0), and how
- * that counter reads: a register won at once waited 0 ticks (chip/atsd-port.ts `grant`). A report
- * with no sample in such a histogram and a count here shows a wait of 0, not "no samples".
+ * that counter reads: a register won at once waited 0 ticks (chip/atsd-port.ts `grant`). Every
+ * figure a result gives of such a histogram is over its zeros too (metrics/histogram.ts
+ * withZeroSamples); the histogram itself, and a socket's count of register waits, hold the waits
+ * that waited.
  */
 export const ZERO_SAMPLES: Readonly<
   Partial<Record<(typeof H)[keyof typeof H], { counter: CounterName; what: string }>>
