@@ -12,6 +12,7 @@
  * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
+
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
@@ -28,6 +29,7 @@ import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
+import { dmaBytesTooLarge, MAX_DMA_BYTES } from '../scenario/dma-bytes.js';
 import { checkGuestAtsdRegisters } from '../scenario/guest-atsd-registers.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
@@ -95,6 +97,9 @@ export function buildWorld(config: RunConfig): World {
   // Before anything is allocated: too many pages at start would take minutes to build.
   checkPagesAtStart(config.params, topology);
   checkGuestAtsdRegisters(config.params, topology, tenants);
+  // The workload schema refuses these too; the library's runSimulation takes a RunConfig as it is.
+  if (config.params.gpu.dmaBytes > MAX_DMA_BYTES)
+    throw new ConfigError('gpu.dmaBytes', dmaBytesTooLarge(config.params.gpu.dmaBytes));
   const processes = buildProcesses(
     topology,
     tenants.map((t) => ({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
-import { PAGE_64K } from '../host/page-table.js';
+import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
 import { fieldWithin, firstIssue, joinField, pathText, strictFields, subField } from './schema-issues.js';
@@ -24,8 +24,6 @@ export const MAX_RUN_TICKS = 1e15;
 
 /** Longest tenant name: it is printed in summaries, findings and errors, aligned in tables. */
 export const MAX_TENANT_NAME_LENGTH = 64;
-/** The largest DMA request: the smallest page a DMA reaches (64K: a TCE page, a process's page). */
-export const MAX_DMA_BYTES = PAGE_64K;
 
 export const tenantSchema = strictFields('a tenant field', {
   name: z
@@ -90,18 +88,15 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     peerPercent: percent.default(10),
     writePercent: percent.default(50),
     /**
-     * Bytes of one DMA request. A request lies within one page, as a PCIe request never crosses its
-     * boundary and an ATS or TCE translation covers one page: the engines draw its offset where it
-     * fits (dma-engines.ts), so it can be no larger than 64K, the smallest page a DMA reaches.
+     * Bytes of one DMA request. The chip translates a request once (ATS or TCE: one page) and lands
+     * it as one block, so a request lies within one page: the engines draw its offset where it fits
+     * (dma-engines.ts offsetSteps), and it can be no larger than 64K, the smallest page it reaches.
      */
     dmaBytes: z
       .number()
       .int()
       .min(1)
-      .max(MAX_DMA_BYTES, {
-        error: (issue) =>
-          `Expected at most ${MAX_DMA_BYTES} bytes (a DMA request lies within one page, and 64K is the smallest page a DMA reaches), got ${String(issue.input)}`,
-      })
+      .max(MAX_DMA_BYTES, { error: (issue) => dmaBytesTooLarge(issue.input) })
       .default(256),
     maxOutstanding: z.number().int().min(1).max(4096).default(64),
     /**

@@ -5,13 +5,17 @@
  * keeps it within the smallest page (64K).
  */
 import { describe, expect, test } from 'vitest';
+import { runSimulation } from '../../../../src/api/run-simulation.js';
+import { ConfigError } from '../../../../src/core/errors.js';
 import { offsetSteps } from '../../../../src/model/actors/gpu/dma-engines.js';
+import { buildWorld } from '../../../../src/model/actors/world.js';
 import { PAGE_64K } from '../../../../src/model/host/page-table.js';
 import { DmaRequestMsg } from '../../../../src/model/protocol/messages/dma.js';
 import type { RunConfig } from '../../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../../src/model/scenario/workload-params.js';
 import { runRaw } from '../../../../src/runtime/engine.js';
 import { workloads } from '../../../../workloads/index.js';
+import { thrownBy } from '../../../support/thrown.js';
 
 /** dma-storm (64K pages, 75 % UT=1) with `dmaBytes`-byte DMAs, all of them writes. */
 function dmaStorm(dmaBytes: number): RunConfig {
@@ -57,6 +61,17 @@ describe('a DMA request lies within its page', () => {
     const offsets = await requestOffsets(PAGE_64K);
     expect(offsets.length).toBeGreaterThan(100);
     expect(new Set(offsets)).toEqual(new Set([0]));
+  });
+
+  test('a config built around the schema (the library takes a RunConfig as it is) is refused by the world, in the same words', async () => {
+    const c = dmaStorm(4096);
+    const big = { ...c, params: { ...c.params, gpu: { ...c.params.gpu, dmaBytes: 131072 } } };
+    const e = thrownBy(ConfigError, () => buildWorld(big));
+    expect(e.field).toBe('gpu.dmaBytes');
+    expect(e.message).toBe(
+      'gpu.dmaBytes: Expected at most 65536 bytes (a DMA request lies within one page, and 64K is the smallest page a DMA reaches), got 131072',
+    );
+    await expect(runSimulation(big, { host: 'inline' })).rejects.toThrow(ConfigError);
   });
 
   test('a DMA larger than 64K is refused before the run, saying why', () => {
