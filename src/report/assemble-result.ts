@@ -36,6 +36,7 @@ import {
 } from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { npusimVersion } from '../repro/version.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -64,6 +65,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
   const { actorStates, perActor } = actorStatesOf(raw);
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
+    npusim: npusimVersion(),
     workload: config.workload,
     seed: config.seed,
     host: raw.host,
@@ -248,6 +250,7 @@ export function failedRunResult(
       ];
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
+    npusim: npusimVersion(),
     workload: config.workload,
     seed: config.seed,
     host,

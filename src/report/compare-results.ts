@@ -237,6 +237,10 @@ function engineRows(a: RunResult, b: RunResult): CompareRow[] {
  */
 function configDifferences(a: RunResult, b: RunResult): string[] {
   const differences: string[] = [];
+  // Another npusim may run another model (its version changes when a run's events do): first.
+  const versionA = a.npusim ?? 'before 0.2.0';
+  const versionB = b.npusim ?? 'before 0.2.0';
+  if (versionA !== versionB) differences.push(`npusim: ${versionA} -> ${versionB} (the model may differ)`);
   // Two presets are named in full by params.topology; their specs are listed only where a file
   // is involved, which may keep a preset's name and change anything under it.
   const specs = a.config.customTopology !== undefined || b.config.customTopology !== undefined;

@@ -82,6 +82,11 @@ export interface VariantResult {
 
 export interface RunResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  /**
+   * The npusim version that ran it (package.json): two versions may run two models, which
+   * `npusim compare` says. Absent from the results of npusim before 0.2.0.
+   */
+  npusim?: string;
   workload: string;
   seed: number;
   host: 'inline' | 'threaded';

@@ -14,8 +14,18 @@ function readAt(rel: string): string | undefined {
   }
 }
 
-/** The version in package.json (src/repro/ and dist/src/repro/ sit two or three levels below it). */
+let version: string | undefined;
+
+/**
+ * The version in package.json (src/repro/ and dist/src/repro/ sit two or three levels below it),
+ * read once per process: every run result and sweep summary names it.
+ */
 export function npusimVersion(): string {
+  version ??= readVersion();
+  return version;
+}
+
+function readVersion(): string {
   for (const root of ROOT_CANDIDATES) {
     const text = readAt(`${root}package.json`);
     if (text === undefined) continue;

@@ -14,6 +14,7 @@ import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, seedsInShard, seedsText } from './seeds.js';
 
 export const SUMMARY_FORMAT = 'npusim-sweep-summary';
+export const SUMMARY_VERSION = 2;
 
 export interface RuleTally {
   /** Seeds in which the rule fired. */
@@ -25,7 +26,8 @@ export interface RuleTally {
 
 export interface SweepSummary {
   format: typeof SUMMARY_FORMAT;
-  version: 1;
+  /** 2 since npusim 0.2.0: `seeds.list`, and the npusim version in `sweep`. */
+  version: typeof SUMMARY_VERSION;
   /** What was swept: everything but the seed (workload, bugs, profile, strategy, duration...). */
   sweep: Record<string, unknown>;
   seeds: SeedRange;
@@ -58,7 +60,7 @@ export function emptySummary(
 ): SweepSummary {
   return {
     format: SUMMARY_FORMAT,
-    version: 1,
+    version: SUMMARY_VERSION,
     sweep,
     seeds,
     shards: shard === undefined ? null : { count: shard.count, covered: [shard.index] },
@@ -255,6 +257,7 @@ export function gapsText(g: MergeGaps): string {
  * merge. Others (the workload's parameters beyond these) are compared whole, not read.
  */
 const identitySchema = z.looseObject({
+  npusim: z.string(),
   workload: z.string(),
   params: z.looseObject({
     durationTicks: z.number().int().min(1),
@@ -274,11 +277,17 @@ const identitySchema = z.looseObject({
 export function readSummary(text: string, where: string): SweepSummary {
   const json = parseJson(text, where, 'a JSON sweep summary');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigError(where, `Expected a ${SUMMARY_FORMAT} (version 1), got ${describeJson(json)}`);
+    throw new ConfigError(
+      where,
+      `Expected a ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${describeJson(json)}`,
+    );
   }
   const s = json as Partial<SweepSummary>;
-  if (s.format !== SUMMARY_FORMAT || s.version !== 1) {
-    throw new ConfigError(where, `Expected a ${SUMMARY_FORMAT} (version 1), got ${whatFileIs(json)}`);
+  if (s.format !== SUMMARY_FORMAT || s.version !== SUMMARY_VERSION) {
+    throw new ConfigError(
+      where,
+      `Expected a ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${whatFileIs(json)}`,
+    );
   }
   for (const k of ['sweep', 'seeds', 'byRule', 'byClass', 'failures'] as const) {
     if (typeof s[k] !== 'object' || s[k] === null)

@@ -11,12 +11,14 @@
  * more seeds once one fails. The summary's identity names it, so a merge knows a shard stopped on
  * purpose, and the summary says that later rules of a run were not counted.
  */
+
 import { mkdirSync } from 'node:fs';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
+import { npusimVersion } from '../repro/version.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -63,6 +65,8 @@ function workerFile(): string {
  */
 export function sweepIdentity(config: RunConfig, pctDepth?: number): Record<string, unknown> {
   return {
+    // Shards of two npusim versions may run two models (a merge refuses them, naming this field).
+    npusim: npusimVersion(),
     workload: config.workload,
     params: config.params,
     bugs: [...config.bugs].sort(),

@@ -3,6 +3,7 @@
  * changes exceed run-to-run noise; anything that is not a run result refused with exit 2 naming
  * the file and the field.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import type { Comparison } from '../../src/report/compare-results.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { npusimVersion } from '../../src/repro/version.js';
 import { workloads } from '../../workloads/index.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
@@ -62,6 +64,28 @@ describe('npusim compare', () => {
     expect(c.judged).toBeGreaterThan(60);
     // At three standard errors a figure that did not change is flagged about 3 times in 1000.
     expect(c.changed).toBeLessThanOrEqual(2);
+  });
+
+  it('results of two npusim versions: the versions come first among the differences (another model), a result from before 0.2.0 named so', async () => {
+    expect(seed1.npusim).toBe(npusimVersion());
+    const write = (name: string, r: unknown) => {
+      const f = join(dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      return f;
+    };
+    const { npusim: _, ...unversioned } = seed1;
+    const old = write('old', { ...seed1, npusim: '0.1.9' });
+    const before = write('before', unversioned);
+    expect((await compare(old, files.seed2)).differences).toEqual([
+      `npusim: 0.1.9 -> ${npusimVersion()} (the model may differ)`,
+      'seed: 1 -> 2',
+    ]);
+    expect((await compare(before, files.seed1)).differences).toEqual([
+      `npusim: before 0.2.0 -> ${npusimVersion()} (the model may differ)`,
+    ]);
+    const bad = await cli(['compare', write('bad', { ...seed1, npusim: 2 }), files.seed1]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad.json: npusim: Expected a version string, got');
   });
 
   it('a real change (6 GPUs to 4): DMA counts and latencies beyond noise, wall clock never judged', async () => {

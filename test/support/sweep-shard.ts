@@ -2,6 +2,7 @@
  * A shard summary as `npusim sweep --shard K/N` leaves it (src/sweep/summary.ts), clean unless
  * told otherwise, for the tests of merging shards.
  */
+import { npusimVersion } from '../../src/repro/version.js';
 import { type SeedRange, seedsInShard } from '../../src/sweep/seeds.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
 
@@ -14,8 +15,9 @@ export function shardSummary(
   const ran = seedsInShard(seeds, k, count);
   return {
     format: 'npusim-sweep-summary',
-    version: 1,
+    version: 2,
     sweep: {
+      npusim: npusimVersion(),
       workload: 'stress',
       params: { durationTicks: 1_000_000, topology: 'witherspoon-6', policy: 'per-socket' },
       bugs: [],

@@ -4,10 +4,12 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { npusimVersion } from '../../src/repro/version.js';
 import { firstDifference, mergeSummaries, readSummary } from '../../src/sweep/summary.js';
 import { shardSummary } from '../support/sweep-shard.js';
 
 const identity = {
+  npusim: npusimVersion(),
   workload: 'flush-race',
   params: { topology: 'witherspoon-6', policy: 'per-socket', durationTicks: 20_000_000 },
   bugs: ['single-flush'],

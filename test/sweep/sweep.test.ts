@@ -4,11 +4,13 @@
  * merge knows which shards it lacks, a file that is not a shard summary is named for what it is,
  * and seed ranges and shards are parsed strictly.
  */
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { npusimVersion } from '../../src/repro/version.js';
 import {
   parseSeedRange,
   parseShard,
@@ -93,6 +95,11 @@ describe('sweep', () => {
     // A shard's summary reads back as it was written (the list is checked, not dropped).
     for (const p of parts) expect(readSummary(JSON.stringify(p.summary), p.where).seeds).toEqual(seeds);
     expect(withoutFiles(mergeSummaries(parts))).toEqual(withoutFiles(whole));
+    // Shards of another npusim version may have run another model: another sweep's.
+    const older = { ...parts[1]!.summary, sweep: { ...parts[1]!.summary.sweep, npusim: '0.1.9' } };
+    expect(() => mergeSummaries([parts[0]!, { summary: older, where: 'shard v' }])).toThrow(
+      `shard v: Expected a shard of the same sweep as shard 1, got another sweep: its sweep.npusim is "0.1.9", not "${npusimVersion()}"`,
+    );
     // Shards of another list are another sweep's.
     const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
     expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
@@ -152,7 +159,7 @@ describe('sweep', () => {
   test('sweep --merge: refuses no summary, a shard given twice, or a shard of another sweep, naming it', () => {
     const base: SweepSummary = {
       format: 'npusim-sweep-summary',
-      version: 1,
+      version: 2,
       sweep: { workload: 'x' },
       seeds: { first: 1, last: 9 },
       shards: { count: 3, covered: [1] },
@@ -250,12 +257,12 @@ describe('sweep --merge: reading a shard summary', () => {
     ['null', 'null'],
     ['{"format":"npusim-failure","formatVersion":1}', 'a npusim failure file (format `npusim-failure`'],
     ['{"schemaVersion":3,"status":"clean","digest":"ab"}', 'a npusim run result'],
-    ['{"format":"npusim-sweep-summary","version":2}', 'version 2 of it (written by another npusim version)'],
+    ['{"format":"npusim-sweep-summary","version":1}', 'version 1 of it (written by another npusim version)'],
     ['{"format":"other","version":1}', 'format `other` version 1'],
   ])('read summary: %s is refused, naming the file and saying what it is', (text, got) => {
     const where = 'results/shard-1/sweep-summary-1-of-2.json';
     expect(() => readSummary(text, where)).toThrow(
-      `${where}: Expected a npusim-sweep-summary (version 1), got ${got}`,
+      `${where}: Expected a npusim-sweep-summary (version 2), got ${got}`,
     );
     expect(() => readSummary(text, where)).not.toThrow(/undefined/);
   });
