@@ -141,7 +141,7 @@ const SWEEP: CommandSpec = {
       name: 'seeds',
       type: 'string',
       value: 'A..B|S|LIST',
-      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29)',
+      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most 100000, run in ascending order)',
       parse: (t, o) => parseSeedRange(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,
@@ -157,7 +157,7 @@ const SWEEP: CommandSpec = {
       name: 'shard',
       type: 'string',
       value: 'K/N',
-      help: 'run only the K-th of N interleaved parts of the seeds (a batch system runs the N parts); its summary is left in the --failures directory for --merge, so not with --no-failure-file',
+      help: 'run only the K-th of N interleaved parts of the seeds (the K-th seed in ascending order, then every N-th; a batch system runs the N parts); its summary is left in the --failures directory for --merge, so not with --no-failure-file',
       parse: (t, o) => parseShard(t, o),
     },
     {

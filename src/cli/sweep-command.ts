@@ -169,7 +169,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   if (hasGaps(gaps) && !args.partial) {
     throw new ConfigError(
       '--merge',
-      `Expected all ${gaps.count} shard(s) of seeds ${seedsText(merged.seeds)}, each run to its end, got ${merged.shards === null ? 'the whole range' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
+      `Expected all ${gaps.count} shard(s) of seeds ${seedsText(merged.seeds)}, each run to its end, got ${merged.shards === null ? 'all the seeds at once' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
     );
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };

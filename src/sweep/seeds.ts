@@ -32,12 +32,27 @@ export const MAX_LISTED_SEEDS = 100_000;
 /**
  * `A..B` (both ends included), or one seed `S` as the range `S..S`, so a seed a sweep found failing
  * can be swept again alone; or a list of those, comma-separated (`17,42,100..199`), run in
- * ascending order. Signs, exponents, open ends and a seed named twice are refused.
+ * ascending order. Signs, exponents, open ends and a seed named twice are refused, each error
+ * naming the item and, in a list, the list.
  */
 export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
   const items = text.split(',');
-  const ranges = items.map((item) => parseOneRange(item, text, option));
-  if (ranges.length === 1) return ranges[0]!;
+  const inList = items.length > 1;
+  const ranges = items.map((item) => ({ item: item.trim(), ...parseOneRange(item, text, inList, option) }));
+  if (!inList) return { first: ranges[0]!.first, last: ranges[0]!.last };
+  // Overlaps first, so that the size below counts each seed once.
+  const sorted = [...ranges].sort((a, b) => a.first - b.first);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (b.first <= a.last) {
+      const both = a.item === b.item ? `\`${a.item}\` twice` : `both \`${a.item}\` and \`${b.item}\``;
+      throw new ConfigError(
+        option,
+        `Expected each seed once, got seed ${b.first} in ${both} (in \`${text}\`)`,
+      );
+    }
+  }
   const size = ranges.reduce((n, r) => n + (r.last - r.first + 1), 0);
   if (size > MAX_LISTED_SEEDS) {
     throw new ConfigError(
@@ -46,50 +61,106 @@ export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
     );
   }
   const list: number[] = [];
-  for (const r of ranges) for (let s = r.first; s <= r.last; s++) list.push(s);
-  list.sort((a, b) => a - b);
-  for (let i = 1; i < list.length; i++) {
-    if (list[i] === list[i - 1])
-      throw new ConfigError(option, `Expected each seed once, got seed ${list[i]} twice in \`${text}\``);
-  }
+  for (const r of sorted) for (let s = r.first; s <= r.last; s++) list.push(s);
   return { first: list[0]!, last: list[list.length - 1]!, list };
 }
 
-/** One item of `--seeds`: `A..B` or `S`. */
-function parseOneRange(item: string, text: string, option: string): SeedRange {
+/** One item of `--seeds`: `A..B` or `S`; `text` is the whole option, named when it is a list. */
+function parseOneRange(item: string, text: string, inList: boolean, option: string): SeedRange {
+  const where = inList ? ` (in \`${text}\`)` : '';
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(item.trim());
   if (m === null) {
-    const inList = item === text ? '' : ` (in \`${text}\`)`;
+    const got =
+      inList && item.trim() === '' ? 'an empty item (two commas together, or one at an end)' : `\`${item}\``;
     throw new ConfigError(
       option,
-      `Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got \`${item}\`${inList}${/^\s*-/.test(item) ? ': negative seeds are not allowed' : ''}`,
+      `Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got ${got}${where}${/^\s*-/.test(item) ? ': negative seeds are not allowed' : ''}`,
     );
   }
   const first = Number(m[1]);
   const last = Number(m[2] ?? m[1]);
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
-    throw new ConfigError(option, `Expected seeds below 2^53, got \`${item}\``);
+    throw new ConfigError(option, `Expected seeds below 2^53, got \`${item.trim()}\`${where}`);
   }
   if (last < first)
-    throw new ConfigError(option, `Expected the first seed at most the last, got \`${item}\``);
-  if (last - first + 1 > MAX_SWEEP_SEEDS) {
-    throw new ConfigError(option, `Expected at most ${MAX_SWEEP_SEEDS} seeds, got ${last - first + 1}`);
+    throw new ConfigError(option, `Expected the first seed at most the last, got \`${item.trim()}\`${where}`);
+  const max = inList ? MAX_LISTED_SEEDS : MAX_SWEEP_SEEDS;
+  if (last - first + 1 > max) {
+    throw new ConfigError(
+      option,
+      `Expected at most ${max} seeds${inList ? ' in a list' : ''}, got ${last - first + 1} in \`${item.trim()}\`${where}`,
+    );
   }
   return { first, last };
 }
 
-/** The seeds in words, as `--seeds` takes them: `1..1000`, `7..7`, `17,42,100..199`. */
-export function seedsText(range: SeedRange): string {
-  if (range.list === undefined) return `${range.first}..${range.last}`;
+/** The runs of consecutive seeds of a list, as `--seeds` takes them: `17`, `100..199`. */
+function listParts(list: readonly number[]): string[] {
   const out: string[] = [];
-  const list = range.list;
   for (let i = 0; i < list.length; ) {
     let j = i;
     while (j + 1 < list.length && list[j + 1] === list[j]! + 1) j++;
     out.push(j === i ? String(list[i]) : `${list[i]}..${list[j]}`);
     i = j + 1;
   }
-  return out.join(',');
+  return out;
+}
+
+/** Beyond this many runs a list is shown cut (its first and last runs, and its size). */
+const SHOWN_PARTS = 8;
+
+/**
+ * The seeds in words, as `--seeds` takes them: `1..1000`, `7..7`, `17,42,100..199`; a list of
+ * more runs than a line holds is cut, `0,2,4,6,8,10,...,29998 (15000 seeds listed)`: the whole
+ * list is in the summary's JSON.
+ */
+export function seedsText(range: SeedRange): string {
+  if (range.list === undefined) return `${range.first}..${range.last}`;
+  const parts = listParts(range.list);
+  if (parts.length <= SHOWN_PARTS) return parts.join(',');
+  return `${parts.slice(0, SHOWN_PARTS - 2).join(',')},...,${parts.slice(-1)[0]} (${range.list.length} seeds listed)`;
+}
+
+/** Whether two summaries name the same seeds (a merge's shards must). */
+export function sameSeeds(a: SeedRange, b: SeedRange): boolean {
+  if (a.first !== b.first || a.last !== b.last || (a.list === undefined) !== (b.list === undefined))
+    return false;
+  if (a.list === undefined || b.list === undefined) return true;
+  return a.list.length === b.list.length && a.list.every((s, i) => s === b.list![i]);
+}
+
+/**
+ * Whether `seed` is one of the seeds of `range` that the shards `covered` of `count` run (seedsOf):
+ * a merge checks that every failing seed a summary names is one its shards ran.
+ */
+export function seedInShards(
+  range: SeedRange,
+  seed: number,
+  covered: readonly number[],
+  count: number,
+): boolean {
+  let index: number;
+  if (range.list === undefined) {
+    if (!Number.isSafeInteger(seed) || seed < range.first || seed > range.last) return false;
+    index = seed - range.first;
+  } else {
+    index = binarySearch(range.list, seed);
+    if (index < 0) return false;
+  }
+  return covered.includes((index % count) + 1);
+}
+
+function binarySearch(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v === x) return mid;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** How many seeds `range` holds. */

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { FAILURE_FORMAT } from '../repro/failure-file.js';
 import type { SeedOutcome } from './seed-outcome.js';
-import { type SeedRange, type Shard, seedsInShard, seedsText } from './seeds.js';
+import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
 export const SUMMARY_FORMAT = 'npusim-sweep-summary';
 export const SUMMARY_VERSION = 2;
@@ -140,7 +140,7 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
         `Expected a shard of the same sweep as ${parts[0]!.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
       );
     }
-    if (seedsText(s.seeds) !== seedsText(first.seeds)) {
+    if (!sameSeeds(s.seeds, first.seeds)) {
       throw new ConfigError(where, `Expected seeds ${seedsText(first.seeds)}, got ${seedsText(s.seeds)}`);
     }
     const count = s.shards?.count ?? 1;
@@ -206,7 +206,7 @@ export interface StoppedShard {
   of: number;
 }
 
-/** What a merge lacks of the whole range: shards not given, and shards stopped before their end. */
+/** What a merge lacks of the sweep's seeds: shards not given, and shards stopped before their end. */
 export interface MergeGaps {
   count: number;
   /** Shard numbers (1..count) no summary covers. */
@@ -400,7 +400,24 @@ function checkCounts(s: SweepSummary, where: string): void {
       `Expected seeds per class adding up to ran (${s.ran}), got ${classes}`,
     );
   const count = s.shards?.count ?? 1;
-  const of = (s.shards?.covered ?? [1]).reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
+  const covered = s.shards?.covered ?? [1];
+  // Every seed the summary names is one its shards ran: a merge would report it as found there.
+  const ran = `a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}`;
+  s.failures.forEach((f, i) => {
+    if (!seedInShards(s.seeds, f.seed, covered, count))
+      throw new ConfigError(`${where}: failures[${i}].seed`, `Expected ${ran}, got ${f.seed}`);
+  });
+  const failing = new Set(s.failures.map((f) => f.seed));
+  for (const [rule, t] of Object.entries(s.byRule)) {
+    for (const k of ['firstSeed', 'earliestSeed'] as const) {
+      if (!failing.has(t[k]))
+        throw new ConfigError(
+          `${where}: byRule.${rule}.${k}`,
+          `Expected one of the failing seeds (failures), got ${JSON.stringify(t[k])}`,
+        );
+    }
+  }
+  const of = covered.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
   if (s.ran > of) {
     throw new ConfigError(
       `${where}: ran`,

@@ -310,7 +310,9 @@ describe('sweep: the failures directory and the header', () => {
     const twice = await cli(['sweep', 'stress', '--seeds', '1..3,2', '--no-failure-file']);
     expect(twice.code).toBe(2);
     expect(twice.stdout).toBe('');
-    expect(twice.stderr).toContain('npusim: --seeds: Expected each seed once, got seed 2 twice in `1..3,2`');
+    expect(twice.stderr).toContain(
+      'npusim: --seeds: Expected each seed once, got seed 2 in both `1..3` and `2` (in `1..3,2`)',
+    );
   });
 
   test('sweep header: names the duration, topology, policy, each --set, the bugs and the profile that chose the runs', async () => {

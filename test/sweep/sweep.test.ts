@@ -302,6 +302,45 @@ describe('sweep --merge: reading a shard summary', () => {
     );
   });
 
+  test('read summary: every failing seed it names is one its shards ran, and its rules name failing seeds', () => {
+    const failure = (seed: number) => ({ seed, status: 'violation', rule: 'r', tick: 5, file: null });
+    const withFailure = (seeds: SeedRange, k: number, seed: number) => {
+      const s = shardSummary(k, 2, seeds);
+      return {
+        ...s,
+        clean: s.ran - 1,
+        failed: 1,
+        byClass: { clean: s.ran - 1, violation: 1 },
+        failures: [failure(seed)],
+        byRule: { r: { seeds: 1, firstSeed: seed, earliestTick: 5, earliestSeed: seed } },
+      };
+    };
+    const list = { first: 4, last: 9, list: [4, 6, 9] };
+    // Shard 1 of 2 of the list runs 4 and 9, of the range 1..9 runs 1, 3, 5, 7, 9.
+    expect(readSummary(JSON.stringify(withFailure(list, 1, 9)), 'f').failed).toBe(1);
+    expect(readSummary(JSON.stringify(withFailure({ first: 1, last: 9 }, 1, 7)), 'f').failed).toBe(1);
+    expect(() => readSummary(JSON.stringify(withFailure(list, 1, 6)), 'f')).toThrow(
+      'f: failures[0].seed: Expected a seed of seeds 4,6,9 in shard(s) 1 of 2, got 6',
+    );
+    expect(() => readSummary(JSON.stringify(withFailure(list, 1, 10)), 'f')).toThrow('got 10');
+    expect(() => readSummary(JSON.stringify(withFailure({ first: 1, last: 9 }, 1, 8)), 'f')).toThrow(
+      'f: failures[0].seed: Expected a seed of seeds 1..9 in shard(s) 1 of 2, got 8',
+    );
+    const s = withFailure(list, 1, 9);
+    const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
+    expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
+      'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
+    );
+  });
+
+  test('a long list is shown cut, its first and last runs and its size; the summary keeps it whole', () => {
+    const evens = parseSeedRange(Array.from({ length: 15_000 }, (_, i) => String(2 * i)).join(','));
+    expect(evens.list).toHaveLength(15_000);
+    expect(seedsText(evens)).toBe('0,2,4,6,8,10,...,29998 (15000 seeds listed)');
+    expect(seedsText(parseSeedRange('1,3,5,7,9,11,13,15'))).toBe('1,3,5,7,9,11,13,15');
+    expect(seedsText(parseSeedRange('1,3,5,7,9,11,13,15,17'))).toBe('1,3,5,7,9,11,...,17 (9 seeds listed)');
+  });
+
   test("read summary: an identity the merge's header reads is checked field by field, never crashing the merge", () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     const withSweep = (over: Record<string, unknown>) =>
@@ -371,15 +410,21 @@ describe('seeds', () => {
   });
 
   test.each([
-    ['1,1', 'Expected each seed once, got seed 1 twice in `1,1`'],
-    ['1..5,3', 'Expected each seed once, got seed 3 twice in `1..5,3`'],
+    ['1,1', 'Expected each seed once, got seed 1 in `1` twice (in `1,1`)'],
+    ['1..5,3', 'Expected each seed once, got seed 3 in both `1..5` and `3` (in `1..5,3`)'],
+    ['1..60000,1..60000', 'Expected each seed once, got seed 1 in `1..60000` twice (in `1..60000,1..60000`)'],
     [
       '1,,2',
-      'Expected a range of seeds such as `1..1000`, one seed such as `7`, or a list of them such as `7,12,20..29`, got `` (in `1,,2`)',
+      'Expected a range of seeds such as `1..1000`, one seed such as `7`, or a list of them such as `7,12,20..29`, got an empty item (two commas together, or one at an end) (in `1,,2`)',
     ],
-    ['1,', 'got `` (in `1,`)'],
+    ['1,', 'got an empty item (two commas together, or one at an end) (in `1,`)'],
     ['1,-2', 'got `-2` (in `1,-2`): negative seeds are not allowed'],
-    ['1,5..2', 'Expected the first seed at most the last, got `5..2`'],
+    ['1,5..2', 'Expected the first seed at most the last, got `5..2` (in `1,5..2`)'],
+    [`1,${2 ** 60}`, `Expected seeds below 2^53, got \`${2 ** 60}\` (in \`1,${2 ** 60}\`)`],
+    [
+      '0..10000000,20000000',
+      'Expected at most 100000 seeds in a list, got 10000001 in `0..10000000` (in `0..10000000,20000000`)',
+    ],
     [
       '1..100000,100001',
       'Expected at most 100000 seeds in a list (a single range `A..B` takes up to 10000000), got 100001',
