@@ -331,6 +331,12 @@ export function readSummary(text: string, where: string): SweepSummary {
  * `first` and `last`; the shards' seeds and counts are read from it (seeds.ts seedsOf).
  */
 function checkSeedList(seeds: SeedRange, where: string): void {
+  const unknown = Object.keys(seeds).filter((k) => k !== 'first' && k !== 'last' && k !== 'list');
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `${where}: seeds`,
+      `Expected first, last and a list, got unknown key \`${unknown[0]}\``,
+    );
   const list = seeds.list as unknown;
   if (list === undefined) return;
   const field = `${where}: seeds.list`;

@@ -297,6 +297,9 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [] }), 'f')).toThrow(
       'f: seeds.list: Expected a list of seeds, got a JSON array (0 item(s))',
     );
+    expect(() => readSummary(withSeeds({ first: 4, last: 9, lsit: [4, 6, 9] }), 'f')).toThrow(
+      'f: seeds: Expected first, last and a list, got unknown key `lsit`',
+    );
     expect(() => readSummary(withSeeds({ first: 1, last: 9, list: [4, 6, 9] }), 'f')).toThrow(
       "f: seeds: Expected first and last to be the list's ends (4 and 9), got 1 and 9",
     );
