@@ -275,6 +275,12 @@ describe('user workloads', () => {
       'gpu.dmaBytes: Invalid input: expected number, received string',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
+    // A DMA request lies within one page (model 0.2.0): no larger than 64K.
+    await error(
+      ['--set', 'gpu.dmaBytes=65537'],
+      '--set gpu.dmaBytes',
+      'Expected at most 65536 bytes (a DMA request lies within one page, and 64K is the smallest page a DMA reaches), got 65537',
+    );
     // A number where text is wanted: VALUE was read as JSON, and the error says how to quote it.
     await error(
       ['--set', 'tenants[0].name=123'],
