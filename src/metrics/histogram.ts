@@ -46,6 +46,7 @@ export function withZeroSamples(h: HistogramReader, zeros: number): HistogramRea
     max: n === 0 ? 0 : h.max,
     mean,
     stddev: Math.sqrt(Math.max(0, squares - mean * mean)),
+    // As Node's: q from above 0 to 100 (a q of 0 or less is the smallest sample, here a zero).
     percentile: (q: number) => {
       const rank = Math.max(1, Math.floor((q / 100) * total + 0.5));
       return rank <= zeros ? 0 : h.percentile((100 * (rank - zeros)) / n);

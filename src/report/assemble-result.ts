@@ -349,6 +349,7 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
         nmmuP99Ticks: p99(H.nmmuTranslateTicks).p99,
         atsdLaunches: c('atsd.launches'),
         atsdWaits: wait.count,
+        atsdWonAtOnce: c('atsd.acquiredAtOnce'),
         atsdWaitP99Ticks: wait.p99,
         atsdBusySeen: typeof state.atsdBusySeen === 'number' ? state.atsdBusySeen : 0,
         tceHits: c(C.tceHits),

@@ -32,8 +32,13 @@ export interface Comparison {
    * the host and the simulated time. Empty only when the two runs are of one configuration.
    */
   differences: string[];
-  /** The two runs are the same events (same event digest). */
+  /**
+   * The two runs are the same events (same event digest), read by one npusim version: every
+   * figure's change is then zero. (Two versions may read the same events into other figures.)
+   */
   identical: boolean;
+  /** The two runs are the same events (same event digest), whichever npusim versions read them. */
+  sameEvents: boolean;
   rows: CompareRow[];
   judged: number;
   changed: number;
@@ -76,7 +81,8 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
     a: header(fileA, a),
     b: header(fileB, b),
     differences: configDifferences(a, b),
-    identical: a.eventDigest !== '' && a.eventDigest === b.eventDigest,
+    identical: sameEvents(a, b) && a.npusim !== undefined && a.npusim === b.npusim,
+    sameEvents: sameEvents(a, b),
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,
@@ -230,6 +236,14 @@ function engineRows(a: RunResult, b: RunResult): CompareRow[] {
   ];
 }
 
+/** A result's version where it has none (npusim 0.2.0 began to record it). */
+const NOT_RECORDED = 'not recorded (0.2.0 or earlier)';
+
+/** The two runs are the same events (same event digest), whichever npusim read them. */
+function sameEvents(a: RunResult, b: RunResult): boolean {
+  return a.eventDigest !== '' && a.eventDigest === b.eventDigest;
+}
+
 /**
  * What the two runs differ in, A -> B: a deep comparison of their configurations as they
  * determine the run (effectiveConfig), each differing field by its path, then the host and the
@@ -238,8 +252,8 @@ function engineRows(a: RunResult, b: RunResult): CompareRow[] {
 function configDifferences(a: RunResult, b: RunResult): string[] {
   const differences: string[] = [];
   // Another npusim may run another model (its version changes when a run's events do): first.
-  const versionA = a.npusim ?? 'before 0.2.0';
-  const versionB = b.npusim ?? 'before 0.2.0';
+  const versionA = a.npusim ?? NOT_RECORDED;
+  const versionB = b.npusim ?? NOT_RECORDED;
   if (versionA !== versionB) differences.push(`npusim: ${versionA} -> ${versionB} (the model may differ)`);
   // Two presets are named in full by params.topology; their specs are listed only where a file
   // is involved, which may keep a preset's name and change anything under it.

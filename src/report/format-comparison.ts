@@ -30,6 +30,10 @@ export function formatComparison(c: Comparison): string {
   }
   if (c.identical)
     out.push('  the two runs are the same events (same event digest): every change below is zero');
+  else if (c.sameEvents)
+    out.push(
+      '  the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
+    );
   const cells = c.rows.map((r) => [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)]);
   const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
   let section = '';

@@ -32,7 +32,8 @@ export function parseRunResult(text: string, file: string): RunResult {
     if (typeof r[f] !== 'string') fail(f, 'a string', r[f]);
   }
   // Absent from results of npusim before 0.2.0; compared when present (compare-results.ts).
-  if (r.npusim !== undefined && typeof r.npusim !== 'string') fail('npusim', 'a version string', r.npusim);
+  if (r.npusim !== undefined && (typeof r.npusim !== 'string' || !/^[0-9A-Za-z.+-]{1,40}$/.test(r.npusim)))
+    fail('npusim', 'a version such as 0.2.0', r.npusim);
   // A crashed run, or one whose engine stalled, records no figures (assemble-result.ts
   // failedRunResult): empty counts and latencies would compare as "only in A" row after row.
   if (r.crash !== undefined || r.stall !== undefined || r.status === 'crash') {

@@ -41,8 +41,10 @@ export interface SocketFigures {
   /** Nest MMU translation latency, 99th percentile, ticks (0: none). */
   nmmuP99Ticks: number;
   atsdLaunches: number;
-  /** ATSD register waits that waited, and their 99th percentile (ticks). */
+  /** ATSD register acquisitions that waited, and those won at once (a wait of 0). */
   atsdWaits: number;
+  atsdWonAtOnce: number;
+  /** The 99th percentile of every acquisition's wait, those won at once too (ticks). */
   atsdWaitP99Ticks: number;
   /** Times a CPU found a register busy (test_bit / test_and_set_bit_lock failed). */
   atsdBusySeen: number;
@@ -107,7 +109,10 @@ export interface RunResult {
   /** Counters summed over actors (metric-names.ts C). */
   counts: Record<string, number>;
   contention: {
-    /** Histograms merged over actors (metric-names.ts H), in ticks unless the name says otherwise. */
+    /**
+     * Histograms merged over actors (metric-names.ts H), in ticks unless the name says otherwise;
+     * the zeros a counter holds apart are in every figure (metric-names.ts ZERO_SAMPLES).
+     */
     latencies: Record<string, HistogramSummary>;
     /**
      * For each latency: the standard error of its mean and 95 % intervals of its percentiles

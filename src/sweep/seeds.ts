@@ -38,7 +38,16 @@ export const MAX_LISTED_SEEDS = 100_000;
 export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
   const items = text.split(',');
   const inList = items.length > 1;
-  const ranges = items.map((item) => ({ item: item.trim(), ...parseOneRange(item, text, inList, option) }));
+  // The list as an error names it: made once, and only for an error.
+  let shown: string | undefined;
+  const listText = (): string => {
+    shown ??= shownList(text, items.length);
+    return shown;
+  };
+  const ranges = items.map((item) => ({
+    item: item.trim(),
+    ...parseOneRange(item, inList ? listText : undefined, option),
+  }));
   if (!inList) return { first: ranges[0]!.first, last: ranges[0]!.last };
   // Overlaps first, so that the size below counts each seed once.
   const sorted = [...ranges].sort((a, b) => a.first - b.first);
@@ -49,7 +58,7 @@ export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
       const both = a.item === b.item ? `\`${a.item}\` twice` : `both \`${a.item}\` and \`${b.item}\``;
       throw new ConfigError(
         option,
-        `Expected each seed once, got seed ${b.first} in ${both} (in \`${text}\`)`,
+        `Expected each seed once, got seed ${b.first} in ${both} (in \`${listText()}\`)`,
       );
     }
   }
@@ -65,30 +74,39 @@ export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
   return { first: list[0]!, last: list[list.length - 1]!, list };
 }
 
-/** One item of `--seeds`: `A..B` or `S`; `text` is the whole option, named when it is a list. */
-function parseOneRange(item: string, text: string, inList: boolean, option: string): SeedRange {
-  const where = inList ? ` (in \`${text}\`)` : '';
+/** A list as an error names it: whole up to 80 characters, else its start and how many items. */
+function shownList(text: string, items: number): string {
+  return text.length <= 80 ? text : `${text.slice(0, 60)}... (${items} items)`;
+}
+
+/** One item of `--seeds`: `A..B` or `S`; `list`, when it is an item of a list, names the list. */
+function parseOneRange(item: string, list: (() => string) | undefined, option: string): SeedRange {
+  const inList = list !== undefined;
+  const where = (): string => (list === undefined ? '' : ` (in \`${list()}\`)`);
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(item.trim());
   if (m === null) {
     const got =
       inList && item.trim() === '' ? 'an empty item (two commas together, or one at an end)' : `\`${item}\``;
     throw new ConfigError(
       option,
-      `Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got ${got}${where}${/^\s*-/.test(item) ? ': negative seeds are not allowed' : ''}`,
+      `Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got ${got}${where()}${/^\s*-/.test(item) ? ': negative seeds are not allowed' : ''}`,
     );
   }
   const first = Number(m[1]);
   const last = Number(m[2] ?? m[1]);
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
-    throw new ConfigError(option, `Expected seeds below 2^53, got \`${item.trim()}\`${where}`);
+    throw new ConfigError(option, `Expected seeds below 2^53, got \`${item.trim()}\`${where()}`);
   }
   if (last < first)
-    throw new ConfigError(option, `Expected the first seed at most the last, got \`${item.trim()}\`${where}`);
+    throw new ConfigError(
+      option,
+      `Expected the first seed at most the last, got \`${item.trim()}\`${where()}`,
+    );
   const max = inList ? MAX_LISTED_SEEDS : MAX_SWEEP_SEEDS;
   if (last - first + 1 > max) {
     throw new ConfigError(
       option,
-      `Expected at most ${max} seeds${inList ? ' in a list' : ''}, got ${last - first + 1} in \`${item.trim()}\`${where}`,
+      `Expected at most ${max} seeds${inList ? ' in a list' : ''}, got ${last - first + 1} in \`${item.trim()}\`${where()}`,
     );
   }
   return { first, last };

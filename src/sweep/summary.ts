@@ -141,7 +141,12 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
       );
     }
     if (!sameSeeds(s.seeds, first.seeds)) {
-      throw new ConfigError(where, `Expected seeds ${seedsText(first.seeds)}, got ${seedsText(s.seeds)}`);
+      const ours = seedsText(first.seeds);
+      const theirs = seedsText(s.seeds);
+      throw new ConfigError(
+        where,
+        `Expected seeds ${ours}, got ${theirs}${ours === theirs ? `: ${firstListDifference(first.seeds, s.seeds)}` : ''}`,
+      );
     }
     const count = s.shards?.count ?? 1;
     if (count !== out.shards.count)
@@ -163,6 +168,16 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   }
   if (out.shards.count === 1 && out.shards.covered.length === 1) out.shards = null;
   return canonical(out);
+}
+
+/** Where two lists of seeds shown alike (seedsText cuts a long list) first differ, in words. */
+function firstListDifference(ours: SeedRange, theirs: SeedRange): string {
+  const a = ours.list ?? [];
+  const b = theirs.list ?? [];
+  if (ours.list === undefined || theirs.list === undefined) return 'a range and a list';
+  if (a.length !== b.length) return `a list of ${b.length} seeds, not ${a.length}`;
+  const i = a.findIndex((seed, k) => seed !== b[k]);
+  return `the list's seed ${i + 1} is ${b[i]}, not ${a[i]}`;
 }
 
 /**
@@ -256,8 +271,17 @@ export function gapsText(g: MergeGaps): string {
  * in its header: a shard summary changed by hand must be refused naming the field, not crash the
  * merge. Others (the workload's parameters beyond these) are compared whole, not read.
  */
+/** A version as package.json writes one (what a summary or result may name). */
+const VERSION_TEXT = /^[0-9A-Za-z.+-]{1,40}$/;
+
 const identitySchema = z.looseObject({
-  npusim: z.string(),
+  npusim: z
+    .string({
+      error: (issue) => `Expected the version of npusim that ran the shard, got ${describeJson(issue.input)}`,
+    })
+    .regex(VERSION_TEXT, {
+      error: (issue) => `Expected a version such as 0.2.0, got ${JSON.stringify(issue.input)}`,
+    }),
   workload: z.string(),
   params: z.looseObject({
     durationTicks: z.number().int().min(1),
@@ -360,6 +384,14 @@ function checkSeedList(seeds: SeedRange, where: string): void {
   }
 }
 
+/** A rule's tally as a sweep writes it (RuleTally). */
+const ruleTally = z.strictObject({
+  seeds: z.number().int().min(1),
+  firstSeed: z.number().int().min(0),
+  earliestTick: z.number().min(0),
+  earliestSeed: z.number().int().min(0),
+});
+
 const failureEntry = z.strictObject({
   seed: z.number().int().min(0),
   status: z.string(),
@@ -376,6 +408,7 @@ const failureEntry = z.strictObject({
 function checkCounts(s: SweepSummary, where: string): void {
   if (!Array.isArray(s.failures))
     throw new ConfigError(`${where}: failures`, `Expected an array, got ${describeJson(s.failures)}`);
+  const firstIndex = new Map<number, number>();
   s.failures.forEach((f, i) => {
     const r = failureEntry.safeParse(f);
     if (!r.success) {
@@ -383,7 +416,22 @@ function checkCounts(s: SweepSummary, where: string): void {
       const path = issue.path.map((p) => `.${String(p)}`).join('');
       throw new ConfigError(`${where}: failures[${i}]${path}`, issue.message);
     }
+    const before = firstIndex.get(f.seed);
+    if (before !== undefined)
+      throw new ConfigError(
+        `${where}: failures[${i}].seed`,
+        `Expected one entry per failing seed, got seed ${f.seed} again (failures[${before}] has it)`,
+      );
+    firstIndex.set(f.seed, i);
   });
+  for (const [rule, t] of Object.entries(s.byRule)) {
+    const r = ruleTally.safeParse(t);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      const path = issue.path.map((p) => `.${String(p)}`).join('');
+      throw new ConfigError(`${where}: byRule.${rule}${path}`, issue.message);
+    }
+  }
   if (s.clean + s.failed !== s.ran) {
     throw new ConfigError(
       `${where}: ran`,

@@ -80,12 +80,30 @@ describe('npusim compare', () => {
       `npusim: 0.1.9 -> ${npusimVersion()} (the model may differ)`,
       'seed: 1 -> 2',
     ]);
-    expect((await compare(before, files.seed1)).differences).toEqual([
-      `npusim: before 0.2.0 -> ${npusimVersion()} (the model may differ)`,
+    const unrecorded = await compare(before, files.seed1);
+    expect(unrecorded.differences).toEqual([
+      `npusim: not recorded (0.2.0 or earlier) -> ${npusimVersion()} (the model may differ)`,
     ]);
+    // The same events read by two versions: not called identical (a version may read a figure
+    // otherwise), and the text says why a change can show.
+    expect(unrecorded.sameEvents).toBe(true);
+    expect(unrecorded.identical).toBe(false);
+    expect((await compare(files.seed1, files.seed1)).identical).toBe(true);
+    const text = await cli(['compare', old, write('again', seed1)]);
+    expect(text.stdout).toContain(
+      'the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
+    );
+    expect(text.stdout).not.toContain('every change below is zero');
     const bad = await cli(['compare', write('bad', { ...seed1, npusim: 2 }), files.seed1]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('bad.json: npusim: Expected a version string, got');
+    expect(bad.stderr).toContain('bad.json: npusim: Expected a version such as 0.2.0, got');
+    const withEscape = await cli([
+      'compare',
+      write('esc', { ...seed1, npusim: '0.2\u001b[31m' }),
+      files.seed1,
+    ]);
+    expect(withEscape.code).toBe(2);
+    expect(withEscape.stderr).not.toContain('\u001b');
   });
 
   it('a real change (6 GPUs to 4): DMA counts and latencies beyond noise, wall clock never judged', async () => {

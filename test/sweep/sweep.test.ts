@@ -30,6 +30,7 @@ import { runSweep, sweepIdentity } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
+import { thrownBy } from '../support/thrown.js';
 
 const w = workloads.find((x) => x.name === 'flush-race')!;
 const config = {
@@ -330,6 +331,23 @@ describe('sweep --merge: reading a shard summary', () => {
       'f: failures[0].seed: Expected a seed of seeds 1..9 in shard(s) 1 of 2, got 8',
     );
     const s = withFailure(list, 1, 9);
+    // A failing seed listed twice: one entry per failing seed.
+    const twice = {
+      ...s,
+      failed: 2,
+      clean: s.ran - 2,
+      byClass: { clean: s.ran - 2, violation: 2 },
+      failures: [failure(9), failure(9)],
+    };
+    expect(() => readSummary(JSON.stringify(twice), 'f')).toThrow(
+      'f: failures[1].seed: Expected one entry per failing seed, got seed 9 again (failures[0] has it)',
+    );
+    expect(() => readSummary(JSON.stringify({ ...s, byRule: { r: null } }), 'f')).toThrow(
+      'f: byRule.r: Invalid input: expected object, received null',
+    );
+    expect(() =>
+      readSummary(JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, seeds: 0 } } }), 'f'),
+    ).toThrow('f: byRule.r.seeds: Too small');
     const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
       'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
@@ -337,6 +355,22 @@ describe('sweep --merge: reading a shard summary', () => {
   });
 
   test('a long list is shown cut, its first and last runs and its size; the summary keeps it whole', () => {
+    const long = `${Array.from({ length: 20_000 }, (_, i) => String(2 * i + 1)).join(',')},x`;
+    const e = thrownBy(ConfigError, () => parseSeedRange(long));
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toContain(
+      'got `x` (in `1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33,35,37,39,41,43... (20001 items)`)',
+    );
+    // Two lists shown alike (cut) say where they differ.
+    const a = parseSeedRange('1,3,5,7,9,11,13,15,17,19,21');
+    const b = parseSeedRange('1,3,5,7,9,11,14,15,17,19,21');
+    const shardOf = (seeds: SeedRange) => ({
+      summary: shardSummary(1, 1, seeds, { shards: null }),
+      where: 'x',
+    });
+    expect(() => mergeSummaries([shardOf(a), shardOf(b)])).toThrow(
+      "x: Expected seeds 1,3,5,7,9,11,...,21 (11 seeds listed), got 1,3,5,7,9,11,...,21 (11 seeds listed): the list's seed 7 is 14, not 13",
+    );
     const evens = parseSeedRange(Array.from({ length: 15_000 }, (_, i) => String(2 * i)).join(','));
     expect(evens.list).toHaveLength(15_000);
     expect(seedsText(evens)).toBe('0,2,4,6,8,10,...,29998 (15000 seeds listed)');
@@ -357,6 +391,12 @@ describe('sweep --merge: reading a shard summary', () => {
     );
     expect(() => readSummary(withSweep({ set: [{ path: 3 }] }), 'f')).toThrow('f: sweep.set[0].path');
     expect(() => readSummary(withSweep({ bugs: 'none' }), 'f')).toThrow('f: sweep.bugs');
+    expect(() => readSummary(withSweep({ npusim: undefined }), 'f')).toThrow(
+      'f: sweep.npusim: Expected the version of npusim that ran the shard, got none',
+    );
+    expect(() => readSummary(withSweep({ npusim: '' }), 'f')).toThrow(
+      'f: sweep.npusim: Expected a version such as 0.2.0, got ""',
+    );
     expect(
       readSummary(withSweep({ pctDepth: 2, set: [{ path: 'gpu.dmaBytes', value: 512 }] }), 'f').sweep,
     ).toMatchObject({

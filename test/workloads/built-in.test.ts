@@ -92,6 +92,10 @@ describe('built-in workloads', () => {
     const waited = busy.contention.sockets.reduce((n, s) => n + s.atsdWaits, 0);
     expect(waited).toBeGreaterThan(0);
     expect(wait.count).toBe(waited + count(busy, 'atsd.acquiredAtOnce'));
+    // Each socket's acquisitions: those that waited and those won at once.
+    expect(busy.contention.sockets.reduce((n, s) => n + s.atsdWonAtOnce, 0)).toBe(
+      count(busy, 'atsd.acquiredAtOnce'),
+    );
     expect(wait.min).toBe(0);
     expect(wait.max).toBeGreaterThan(0);
   });

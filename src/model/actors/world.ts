@@ -29,7 +29,7 @@ import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
 import type { BugName } from '../scenario/bugs.js';
-import { dmaBytesTooLarge, MAX_DMA_BYTES } from '../scenario/dma-bytes.js';
+import { dmaBytesProblem } from '../scenario/dma-bytes.js';
 import { checkGuestAtsdRegisters } from '../scenario/guest-atsd-registers.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
 import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
@@ -98,8 +98,8 @@ export function buildWorld(config: RunConfig): World {
   checkPagesAtStart(config.params, topology);
   checkGuestAtsdRegisters(config.params, topology, tenants);
   // The workload schema refuses these too; the library's runSimulation takes a RunConfig as it is.
-  if (config.params.gpu.dmaBytes > MAX_DMA_BYTES)
-    throw new ConfigError('gpu.dmaBytes', dmaBytesTooLarge(config.params.gpu.dmaBytes));
+  const dmaBytes = dmaBytesProblem(config.params.gpu.dmaBytes);
+  if (dmaBytes !== undefined) throw new ConfigError('gpu.dmaBytes', dmaBytes);
   const processes = buildProcesses(
     topology,
     tenants.map((t) => ({

@@ -72,6 +72,18 @@ describe('a DMA request lies within its page', () => {
       'gpu.dmaBytes: Expected at most 65536 bytes (a DMA request lies within one page, and 64K is the smallest page a DMA reaches), got 131072',
     );
     await expect(runSimulation(big, { host: 'inline' })).rejects.toThrow(ConfigError);
+    for (const [dmaBytes, got] of [
+      [0, '0'],
+      [-5, '-5'],
+      [100.5, '100.5'],
+      [Number.NaN, 'NaN'],
+      ['4096', '"4096"'],
+    ] as const) {
+      const bad = { ...c, params: { ...c.params, gpu: { ...c.params.gpu, dmaBytes: dmaBytes as number } } };
+      expect(thrownBy(ConfigError, () => buildWorld(bad)).message).toBe(
+        `gpu.dmaBytes: Expected a whole number of bytes from 1 to 65536, got ${got}`,
+      );
+    }
   });
 
   test('a DMA larger than 64K is refused before the run, saying why', () => {
