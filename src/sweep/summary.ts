@@ -384,6 +384,14 @@ function checkSeedList(seeds: SeedRange, where: string): void {
   }
 }
 
+/** `value` as `schema` has it, or a ConfigError at `field` and the first issue's path in it. */
+function checkShape(schema: z.ZodType, value: unknown, field: string): void {
+  const r = schema.safeParse(value);
+  if (r.success) return;
+  const issue = r.error.issues[0]!;
+  throw new ConfigError(`${field}${issue.path.map((p) => `.${String(p)}`).join('')}`, issue.message);
+}
+
 /** A rule's tally as a sweep writes it (RuleTally). */
 const ruleTally = z.strictObject({
   seeds: z.number().int().min(1),
@@ -410,12 +418,7 @@ function checkCounts(s: SweepSummary, where: string): void {
     throw new ConfigError(`${where}: failures`, `Expected an array, got ${describeJson(s.failures)}`);
   const firstIndex = new Map<number, number>();
   s.failures.forEach((f, i) => {
-    const r = failureEntry.safeParse(f);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const path = issue.path.map((p) => `.${String(p)}`).join('');
-      throw new ConfigError(`${where}: failures[${i}]${path}`, issue.message);
-    }
+    checkShape(failureEntry, f, `${where}: failures[${i}]`);
     const before = firstIndex.get(f.seed);
     if (before !== undefined)
       throw new ConfigError(
@@ -424,14 +427,7 @@ function checkCounts(s: SweepSummary, where: string): void {
       );
     firstIndex.set(f.seed, i);
   });
-  for (const [rule, t] of Object.entries(s.byRule)) {
-    const r = ruleTally.safeParse(t);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const path = issue.path.map((p) => `.${String(p)}`).join('');
-      throw new ConfigError(`${where}: byRule.${rule}${path}`, issue.message);
-    }
-  }
+  for (const [rule, t] of Object.entries(s.byRule)) checkShape(ruleTally, t, `${where}: byRule.${rule}`);
   if (s.clean + s.failed !== s.ran) {
     throw new ConfigError(
       `${where}: ran`,

@@ -12,7 +12,6 @@
  * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
-
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';

@@ -1,8 +1,8 @@
 /**
  * How large one DMA request may be: no larger than the smallest page a DMA reaches (64K: a TCE
  * page, a process's smallest page), since the chip translates a request once and lands it in one
- * page (actors/gpu/dma-engines.ts offsetSteps). Apart from the workload schema so that the GPU's
- * engines, which every worker thread loads, can refuse a config built around the schema without
+ * page (actors/gpu/dma-engines.ts offsetSteps). Apart from the workload schema so that the world
+ * builder, which every worker thread loads, can refuse a config built around the schema without
  * pulling zod into each worker (page-sizes.ts says why).
  */
 import { PAGE_64K } from '../host/page-table.js';
