@@ -16,6 +16,7 @@
  * `--help`, `topo` and `compare` start fast and do not load the simulator (`list` loads the
  * workloads, and the model with them); test/cli/lazy-load.test.ts holds it.
  */
+
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';
@@ -24,6 +25,7 @@ import { parseCli } from './args.js';
 import type { CliArgs } from './cli-args.js';
 import { type CliIo, errorText } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
+import { configErrorText } from './config-error-text.js';
 import { helpText } from './help.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
@@ -72,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+      io.stderr.write(configErrorText(error));
       return EXIT.usage;
     }
     io.stderr.write(`npusim: unexpected error (exit 4):\n${errorText(error)}\n`);

@@ -4,6 +4,7 @@
  * the field it names, anything else exit 4), then the failed run's result emitted and its failure
  * file written.
  */
+
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -14,6 +15,7 @@ import type { MachinePlan } from '../runtime/machine-module.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { RunArgs } from './cli-args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
+import { configErrorText } from './config-error-text.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost } from './host-run.js';
@@ -31,7 +33,7 @@ export interface FailedRun {
 export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io: CliIo): number {
   const { config, workload, plan, wallMs } = run;
   if (error instanceof ConfigError) {
-    io.stderr.write(`npusim: ${error.message}\nRun \`npusim --help\` for usage.\n`);
+    io.stderr.write(configErrorText(error));
     return EXIT.usage;
   }
   const failure = runFailureOf(error) ?? npusimCrash(error);

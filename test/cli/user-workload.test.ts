@@ -275,6 +275,18 @@ describe('user workloads', () => {
       'gpu.dmaBytes: Invalid input: expected number, received string',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
+    // An option's error points to --help; a file's content has nothing to look up there.
+    const optionError = await cli(['run', 'stress', '--seed', 'x']);
+    expect(optionError.stderr).toBe(
+      'npusim: --seed: Expected a whole number from 0 to 9007199254740991, got `x`\nRun `npusim --help` for usage.\n',
+    );
+    const noTenants = join(tmp(), 'no-tenants.json');
+    writeFileSync(noTenants, JSON.stringify({ name: 'w', description: 'd', params: {} }));
+    const fileError = await cli(['run', noTenants, '--inline']);
+    expect(fileError.code).toBe(2);
+    expect(fileError.stderr).toMatch(
+      /^npusim: \S*no-tenants\.json: params\.tenants: Expected a list, got nothing \(the field is missing\)\n$/,
+    );
     // A DMA request lies within one page (model 0.2.0): no larger than 64K.
     await error(
       ['--set', 'gpu.dmaBytes=65537'],
