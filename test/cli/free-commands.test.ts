@@ -41,6 +41,16 @@ describe('run --free', () => {
     const threads = await cli(['replay', rec, '--threads']);
     expect(threads.code).toBe(2);
     expect(threads.stderr).toMatch(/--threads: Expected no host .* free run/);
+
+    // An edited event count is refused before the replay runs (exit 2), not found after it (5).
+    const json = JSON.parse(readFileSync(rec, 'utf8')) as { free: { actors: { events: number }[] } };
+    json.free.actors[0]!.events += 1;
+    writeFileSync(rec, JSON.stringify(json));
+    const edited = await cli(['replay', rec]);
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toMatch(
+      /actors\[0\] \(\w+\)\.takes: Expected a take log whose digest is .* \(the log or its event count was changed/,
+    );
   });
 
   test('run --free: a failing run writes a failure file that replays with its history', async () => {

@@ -14,10 +14,10 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
-import { combineDigests, digestText } from '../../src/runtime/digest.js';
+import { combineDigests } from '../../src/runtime/digest.js';
 import { replayFreeRun, startThreadedRun } from '../../src/runtime/engine.js';
 import type { FreeLog } from '../../src/runtime/free/free-log.js';
-import { decodeTakeLog, TakeLogWriter } from '../../src/runtime/free/take-log.js';
+import { decodeTakeLog, logCheck, TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -189,13 +189,23 @@ describe('free mode: bad logs are refused naming where', () => {
     );
   });
 
+  test('free log: an edited event count is refused by the digest too, before any run', () => {
+    const l = log();
+    for (const events of [l.events + 1, l.events - 1, 0]) {
+      expect(() => decodeTakeLog({ ...l, events }, 'f.json: free.actors[2] (gpu0)', inbound)).toThrow(
+        /f\.json: free\.actors\[2\] \(gpu0\)\.takes: Expected a take log whose digest is [0-9a-f]{16}, got one whose digest is [0-9a-f]{16} \(the log or its event count was changed, or the log truncated\)/,
+      );
+    }
+    expect(decodeTakeLog(l, 'where', inbound).length).toBeGreaterThan(0);
+  });
+
   test('free log: a truncated log (digest recomputed) is refused naming the entry', () => {
     const l = log();
     const bytes = Buffer.from(l.takes, 'base64');
     const cut = bytes.subarray(0, bytes.length - 1).toString('base64');
-    expect(() => decodeTakeLog({ ...l, takes: cut, check: digestText(cut) }, 'where', inbound)).toThrow(
-      /where\.takes: Expected whole \(gap, edge, count, repeat\) entries/,
-    );
+    expect(() =>
+      decodeTakeLog({ ...l, takes: cut, check: logCheck(l.events, cut) }, 'where', inbound),
+    ).toThrow(/where\.takes: Expected whole \(gap, edge, count, repeat\) entries/);
   });
 
   test('free log: an edge that does not enter the actor is refused', () => {

@@ -21,8 +21,17 @@ export interface ActorTakeLog {
   events: number;
   /** base64 of the varint quadruples (gap, edge, count, repeat). */
   takes: string;
-  /** digestText(takes): the log's own check. */
+  /** logCheck(events, takes): the log's own check, over its event count too (an edit of either). */
   check: string;
+}
+
+/**
+ * The check of one actor's log: a digest of its event count and its takes, so that a change to
+ * either (the count too: a replay handles exactly that many events) is refused before the run,
+ * not found as a run that does not reproduce. (npusim 0.1.0 checked the takes alone.)
+ */
+export function logCheck(events: number, takes: string): string {
+  return digestText(`${events} ${takes}`);
 }
 
 /** Appends entries during a run; cheap per take (no allocation unless the buffer grows). */
@@ -66,7 +75,7 @@ export class TakeLogWriter {
     const bytes: number[] = [];
     for (let i = 0; i < this.n * 4; i++) writeVarint(bytes, this.quads[i]!);
     const takes = Buffer.from(bytes).toString('base64');
-    return { events, takes, check: digestText(takes) };
+    return { events, takes, check: logCheck(events, takes) };
   }
 }
 
@@ -91,10 +100,11 @@ export interface Take {
  * set of edges that enter the actor, so a log naming another edge is refused here, not mid-replay.
  */
 export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: ReadonlySet<number>): Take[] {
-  if (digestText(log.takes) !== log.check) {
+  const check = logCheck(log.events, log.takes);
+  if (check !== log.check) {
     throw new ConfigError(
       `${where}.takes`,
-      `Expected a take log whose digest is ${log.check}, got one whose digest is ${digestText(log.takes)} (the log was changed or truncated)`,
+      `Expected a take log whose digest is ${log.check}, got one whose digest is ${check} (the log or its event count was changed, or the log truncated)`,
     );
   }
   const takes = expandEntries(readVarints(log.takes, where), where, inbound);
