@@ -16,7 +16,7 @@ import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { seedsInShard, seedsText } from '../sweep/seeds.js';
+import { failingSeedsText, seedsInShard, seedsText } from '../sweep/seeds.js';
 import {
   gapsText,
   hasGaps,
@@ -328,6 +328,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     .filter((f) => f.file !== null)
     .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${earliest.file}`);
+  if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }

@@ -139,6 +139,19 @@ export function seedsText(range: SeedRange): string {
   return `${parts.slice(0, SHOWN_PARTS - 2).join(',')},...,${parts.slice(-1)[0]} (${range.list.length} seeds listed)`;
 }
 
+/**
+ * The failing seeds of a sweep as a line says them, and as `--seeds` takes them when the line
+ * holds them all (`4,6,9`: paste it to sweep them again), else cut (seedsText).
+ */
+export function failingSeedsText(seeds: readonly number[]): string {
+  const list = [...new Set(seeds)].sort((a, b) => a - b);
+  const range = { first: list[0]!, last: list[list.length - 1]!, list };
+  const whole = listParts(list).length <= SHOWN_PARTS;
+  return whole
+    ? `${seedsText(range)} (again: --seeds ${seedsText(range)})`
+    : `${seedsText(range)}; all in --json`;
+}
+
 /** Whether two summaries name the same seeds (a merge's shards must). */
 export function sameSeeds(a: SeedRange, b: SeedRange): boolean {
   if (a.first !== b.first || a.last !== b.last || (a.list === undefined) !== (b.list === undefined))

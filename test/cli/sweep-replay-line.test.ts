@@ -32,6 +32,22 @@ describe('sweep summary: replay the earliest', () => {
       { interrupted: false },
     );
     expect(text).toContain('  replay the earliest: npusim replay f/seed3.json\n');
+    // Every failing seed, as --seeds takes them, to sweep them again (after a fix, say).
+    expect(text).toContain('  failing seeds: 1..3 (again: --seeds 1..3)\n');
+  });
+
+  test('failing seeds: a list the line holds is given as --seeds takes it; a longer one cut, all in --json', () => {
+    const failing = (seeds: number[]) =>
+      summaryText(
+        summary(seeds.map((seed) => ({ seed, status: 'violation', rule: 'r', tick: seed, file: null }))),
+        undefined,
+        { interrupted: false },
+      );
+    expect(failing([9, 4, 6])).toContain('  failing seeds: 4,6,9 (again: --seeds 4,6,9)\n');
+    expect(failing([1, 3, 5, 7, 9, 11, 13, 15, 17])).toContain(
+      '  failing seeds: 1,3,5,7,9,11,...,17 (9 seeds listed); all in --json\n',
+    );
+    expect(failing([])).not.toContain('failing seeds');
   });
 
   test('no replay line when no failure has a file', () => {
