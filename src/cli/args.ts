@@ -9,6 +9,7 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
+
 import { ConfigError } from '../core/errors.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
@@ -24,6 +25,7 @@ import {
 import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from './commands.js';
 import type { ParamSet } from './option-values.js';
 import { parseCommand } from './parse-command.js';
+import type { SeedsFile } from './seeds-file.js';
 
 export { DEFAULT_WORKLOAD } from './commands.js';
 export { parseCrashAt, parseSeed } from './option-values.js';
@@ -192,7 +194,7 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
   return {
     command: 'sweep',
     workload: merge ? '' : (positionals[0] ?? DEFAULT_WORKLOAD),
-    seeds: values.seeds as SeedRange | undefined,
+    seeds: values.seeds as SeedRange | SeedsFile | undefined,
     jobs: values.jobs as number | undefined,
     shard: values.shard as Shard | undefined,
     json: values.json === true,

@@ -3,10 +3,12 @@
  * and sweep share (`ScenarioArgs`), every file a command will write (`OutputFile`), and the
  * defaults the parser fills in.
  */
+
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import type { CommandName } from './commands.js';
 import type { ParamSet } from './option-values.js';
+import type { SeedsFile } from './seeds-file.js';
 
 /** A file (or a directory of files) a command will write: the option that names it and the path. */
 export interface OutputFile {
@@ -77,7 +79,8 @@ export interface CompareArgs {
 export interface SweepArgs extends ScenarioArgs {
   command: 'sweep';
   workload: string;
-  seeds: SeedRange | undefined;
+  /** A range or list, or `@FILE` (read by the sweep: seeds-file.ts). */
+  seeds: SeedRange | SeedsFile | undefined;
   jobs: number | undefined;
   shard: Shard | undefined;
   json: boolean;

@@ -8,7 +8,7 @@
  * run and sweep share are scenario-options.ts.
  */
 import { parsePlacement } from '../runtime/placement.js';
-import { parseSeedRange, parseShard } from '../sweep/seeds.js';
+import { parseShard } from '../sweep/seeds.js';
 import type { CommandSpec } from './command-spec.js';
 import { parseBudget, parseCrashAt, parseJobs, parseSeed, parseTraceEvents } from './option-values.js';
 import {
@@ -17,6 +17,7 @@ import {
   SCENARIO_OPTIONS,
   SWEEP_SCENARIO_OPTIONS,
 } from './scenario-options.js';
+import { parseSeedsOption } from './seeds-file.js';
 
 export const DEFAULT_WORKLOAD = 'mixed';
 
@@ -140,9 +141,9 @@ const SWEEP: CommandSpec = {
     {
       name: 'seeds',
       type: 'string',
-      value: 'A..B|S|LIST',
-      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most 100000, run in ascending order)',
-      parse: (t, o) => parseSeedRange(t, o),
+      value: 'A..B|S|LIST|@FILE',
+      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most 100000, run in ascending order), or such a list in FILE (separated by commas, spaces or lines)',
+      parse: (t, o) => parseSeedsOption(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,
     {

@@ -32,12 +32,15 @@ import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
+import { resolveSeeds } from './seeds-file.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
+  // A file of seeds is read first: a bad one is refused before anything loads or runs.
+  const range = resolveSeeds(args.seeds!);
   const workloads = await loadWorkloads();
   const { workload, file } = await resolveWorkload(args.workload, workloads);
-  const config = scenarioConfig(workload, args, args.seeds?.first ?? 0, file);
+  const config = scenarioConfig(workload, args, range.first, file);
   // Building the world checks the workload against the topology before any thread starts.
   const plan = (await import('../model/actors/machine.js')).planMachine(config);
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
@@ -52,7 +55,6 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   let pctExample: SeedOutcome | undefined;
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
   const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
-  const range = args.seeds!;
   const pool: SweepPool = {
     seedsAtOnce: seedsAtOnce(
       jobs,

@@ -149,7 +149,7 @@ export function failingSeedsText(seeds: readonly number[]): string {
   const whole = listParts(list).length <= SHOWN_PARTS;
   return whole
     ? `${seedsText(range)} (again: --seeds ${seedsText(range)})`
-    : `${seedsText(range)}; all in --json`;
+    : `${seedsText(range)}; all in --json (failures[].seed), for --seeds @FILE`;
 }
 
 /** Whether two summaries name the same seeds (a merge's shards must). */

@@ -306,6 +306,63 @@ describe('sweep: the failures directory and the header', () => {
     expect(r.stdout).toContain(`  ${seeds.split(',').length} seed(s) in `);
   });
 
+  test('sweep --seeds @FILE: the seeds of a file (commas, spaces or lines), as a list on the command line', async () => {
+    const dir = testTempDir('npusim-seeds-file-');
+    const file = join(dir, 'failing.txt');
+    writeFileSync(file, '3\n1, 5..6\n\n');
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      `@${file}`,
+      '--jobs',
+      '2',
+      '--duration',
+      '10us',
+      '--no-failure-file',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as SweepSummary;
+    expect(summary.seeds).toEqual({ first: 1, last: 6, list: [1, 3, 5, 6] });
+    expect(summary.ran).toBe(4);
+    // A bad file is refused with exit 2 before any seed runs, naming the option and the file.
+    const refused = async (name: string, text: string | undefined, says: string) => {
+      const path = join(dir, name);
+      if (text !== undefined) writeFileSync(path, text);
+      const bad = await cli([
+        'sweep',
+        'stress',
+        '--seeds',
+        `@${path}`,
+        '--duration',
+        '10us',
+        '--no-failure-file',
+      ]);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr).toContain(`npusim: --seeds @${path}: `);
+      expect(bad.stderr).toContain(says);
+    };
+    await refused(
+      'empty.txt',
+      ' \n',
+      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines), got none',
+    );
+    await refused(
+      'none.txt',
+      undefined,
+      `Expected a readable file of seeds, got \`${join(dir, 'none.txt')}\` (ENOENT)`,
+    );
+    await refused('twice.txt', '4\n4\n', 'Expected each seed once, got seed 4 in `4` twice (in `4,4`)');
+    await refused('word.txt', '4 x', 'got `x` (in `4,x`)');
+    const alone = await cli(['sweep', 'stress', '--seeds', '@']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain(
+      'npusim: --seeds: Expected a file of seeds after @, such as `@failing-seeds.txt`, got `@` alone',
+    );
+  });
+
   test('sweep: a seed listed twice is refused with exit 2 before any run', async () => {
     const twice = await cli(['sweep', 'stress', '--seeds', '1..3,2', '--no-failure-file']);
     expect(twice.code).toBe(2);

@@ -45,7 +45,7 @@ describe('sweep summary: replay the earliest', () => {
       );
     expect(failing([9, 4, 6])).toContain('  failing seeds: 4,6,9 (again: --seeds 4,6,9)\n');
     expect(failing([1, 3, 5, 7, 9, 11, 13, 15, 17])).toContain(
-      '  failing seeds: 1,3,5,7,9,11,...,17 (9 seeds listed); all in --json\n',
+      '  failing seeds: 1,3,5,7,9,11,...,17 (9 seeds listed); all in --json (failures[].seed), for --seeds @FILE\n',
     );
     expect(failing([])).not.toContain('failing seeds');
   });
