@@ -9,7 +9,6 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
-
 import { ConfigError } from '../core/errors.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';

@@ -3,7 +3,6 @@
  * and sweep share (`ScenarioArgs`), every file a command will write (`OutputFile`), and the
  * defaults the parser fills in.
  */
-
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import type { CommandName } from './commands.js';

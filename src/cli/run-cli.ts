@@ -16,7 +16,6 @@
  * `--help`, `topo` and `compare` start fast and do not load the simulator (`list` loads the
  * workloads, and the model with them); test/cli/lazy-load.test.ts holds it.
  */
-
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';

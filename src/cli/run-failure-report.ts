@@ -4,7 +4,6 @@
  * the field it names, anything else exit 4), then the failed run's result emitted and its failure
  * file written.
  */
-
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';

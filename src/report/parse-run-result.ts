@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
+import { VERSION_TEXT } from '../repro/version.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**
@@ -32,7 +33,7 @@ export function parseRunResult(text: string, file: string): RunResult {
     if (typeof r[f] !== 'string') fail(f, 'a string', r[f]);
   }
   // Absent from results of npusim before 0.2.0; compared when present (compare-results.ts).
-  if (r.npusim !== undefined && (typeof r.npusim !== 'string' || !/^[0-9A-Za-z.+-]{1,40}$/.test(r.npusim)))
+  if (r.npusim !== undefined && (typeof r.npusim !== 'string' || !VERSION_TEXT.test(r.npusim)))
     fail('npusim', 'a version such as 0.2.0', r.npusim);
   // A crashed run, or one whose engine stalled, records no figures (assemble-result.ts
   // failedRunResult): empty counts and latencies would compare as "only in A" row after row.

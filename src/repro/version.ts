@@ -14,6 +14,9 @@ function readAt(rel: string): string | undefined {
   }
 }
 
+/** A version as package.json writes one: what a run result or sweep summary may name. */
+export const VERSION_TEXT = /^[0-9A-Za-z.+-]{1,40}$/;
+
 let version: string | undefined;
 
 /**

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { parseJson } from '../core/parse-json.js';
 import { FAILURE_FORMAT } from '../repro/failure-file.js';
+import { VERSION_TEXT } from '../repro/version.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
@@ -271,9 +272,6 @@ export function gapsText(g: MergeGaps): string {
  * in its header: a shard summary changed by hand must be refused naming the field, not crash the
  * merge. Others (the workload's parameters beyond these) are compared whole, not read.
  */
-/** A version as package.json writes one (what a summary or result may name). */
-const VERSION_TEXT = /^[0-9A-Za-z.+-]{1,40}$/;
-
 const identitySchema = z.looseObject({
   npusim: z
     .string({

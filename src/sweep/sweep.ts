@@ -11,7 +11,6 @@
  * more seeds once one fails. The summary's identity names it, so a merge knows a shard stopped on
  * purpose, and the summary says that later rules of a run were not counted.
  */
-
 import { mkdirSync } from 'node:fs';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';

@@ -3,7 +3,6 @@
  * changes exceed run-to-run noise; anything that is not a run result refused with exit 2 naming
  * the file and the field.
  */
-
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

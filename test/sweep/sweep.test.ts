@@ -4,7 +4,6 @@
  * merge knows which shards it lacks, a file that is not a shard summary is named for what it is,
  * and seed ranges and shards are parsed strictly.
  */
-
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
