@@ -2,8 +2,8 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * The Feb 2018 mmio_invalidate deadlock ("Fix deadlock in mmio_invalidate()"): firmware before
- * Nov 2018 exposed one ATSD register per NPU, and the flush code released and re-acquired registers
- * one NPU at a time. With processes spanning both sockets and four CPU threads shooting down at
+ * Nov 2018 exposed one ATSD register per NPU, and the code before the fix made its one flush per
+ * NPU inside the wait, releasing that NPU's register and taking one again. With processes spanning both sockets and four CPU threads shooting down at
  * once, thread A holds npu1 and waits for npu0 while thread B holds npu0 and waits for npu1.
  * With `--bug release-between-flushes` the run ends in a liveness failure (exit 3) naming the cycle;
  * without it, the same seeds complete every shootdown.

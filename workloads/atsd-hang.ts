@@ -1,17 +1,20 @@
 import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
- * skiboot 4724d2c07: an ATSD forwarded to a brick with no VALID XTS_BDF entry never completes, and
- * mmio_invalidate_wait spins forever. Here one GPU of socket 0 has no tenant: the host keeps it, and the fixed firmware sets VALID on its bricks when the host
- * boot gives them a context. With `--bug atsd-no-valid-bdf` (the firmware before the fix) they
- * stay without VALID, the NPU forwards every ATSD to them anyway, and the first shootdown on NPU 0
- * hangs (exit 3).
+ * skiboot 4724d2c07: "A bad GPU or other condition may leave us with a subset of links that never
+ * get initialized. If an ATSD is sent to one of those bricks, it will never complete", and
+ * mmio_invalidate_wait spins forever. The NPU sends ATSDs only to bricks with a VALID XTS_BDF entry,
+ * so the fix sets VALID at context init instead of at map_lpar. Here GPU 2 of socket 0 is such a
+ * bad GPU (`gpu.untrained`): no tenant, its NVLinks never trained. The host maps it at boot like
+ * every GPU, but no driver gives it a context, so with the fixed firmware it stays without VALID and
+ * the shootdowns pass it by. With `--bug atsd-no-valid-bdf` (the firmware before the fix) the map set
+ * VALID, the NPU sends it every ATSD, and the first shootdown on NPU 0 hangs (exit 3).
  */
 export default defineWorkload({
   name: 'atsd-hang',
   description:
-    'A GPU without a context behind the NPU: exposes atsd-no-valid-bdf (a shootdown that never completes)',
-  question: 'Does a shootdown complete when the NPU forwards it to a GPU that has no context?',
+    'A bad GPU (NVLinks never trained) behind the NPU: exposes atsd-no-valid-bdf (a shootdown that never completes)',
+  question: 'Does a shootdown complete when a GPU behind the NPU never trained its NVLinks?',
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
@@ -31,7 +34,7 @@ export default defineWorkload({
         tcePagesPerGpu: 0,
       },
     ],
-    gpu: { issueIntervalTicks: 200_000, ut0Percent: 100, ut1Percent: 0, peerPercent: 0 },
+    gpu: { issueIntervalTicks: 200_000, ut0Percent: 100, ut1Percent: 0, peerPercent: 0, untrained: [2] },
     host: {
       unmapIntervalTicks: 1_000_000,
       cpuThreads: 2,

@@ -305,7 +305,35 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
     return { index, spec, id: spec.name, lpid: spec.lpid as Lpid, gpus, tenant };
   });
   checkEveryTenantHasGpu(config, topology, policy, groups.length, tenants);
+  checkUntrainedGpus(config, topology, tenants);
   return { groups, tenants, gpuOwner, linkDisableMask };
+}
+
+/**
+ * `gpu.untrained` names GPUs of this topology, once each, that no tenant owns: a GPU whose
+ * NVLinks never trained carries no DMA, so a tenant given one could not run.
+ */
+function checkUntrainedGpus(config: RunConfig, topology: Topology, tenants: readonly TenantInfo[]): void {
+  const untrained = config.params.gpu.untrained;
+  const seen = new Set<number>();
+  for (const [i, g] of untrained.entries()) {
+    const field = `gpu.untrained[${i}]`;
+    if (!Number.isInteger(g) || g < 0 || g >= topology.gpus.length) {
+      throw new ConfigError(
+        field,
+        `Expected a GPU of ${topology.name} (0 to ${topology.gpus.length - 1}), got \`${g}\``,
+      );
+    }
+    if (seen.has(g)) throw new ConfigError(field, `Expected each GPU once, got GPU ${g} twice`);
+    seen.add(g);
+    const owner = tenants.find((t) => t.gpus.includes(g));
+    if (owner !== undefined) {
+      throw new ConfigError(
+        field,
+        `Expected a GPU no tenant owns (its NVLinks never trained, so it carries no DMA), got GPU ${g} of tenant \`${owner.id}\``,
+      );
+    }
+  }
 }
 
 /** per-gpu-isolated: each GPU's BAR0 disables its links to GPUs outside its group (`mask` records it). */

@@ -17,8 +17,11 @@
  * Every launch leaves bit 39 ("No flush") at 0, as v4.20+ does, so each makes the GPU flush.
  *
  * Bug switches (scenario/bugs.ts):
- * - releaseBetweenFlushes: the Feb 2018 code released and re-acquired registers one NPU at a time
- *   for the flushes. Scenario (1 register per NPU, as firmware before Nov 2018 gave):
+ * - releaseBetweenFlushes: the code before Feb 2018's fix (v4.12-v4.16 mmio_invalidate_wait) had
+ *   one flush ATSD per NPU, made inside the wait: per NPU in turn, wait STAT == 0, release the
+ *   register, take one again and launch the flush (PID 0, IS); then a second pass waits for each
+ *   flush and releases. The two flushes per NPU, and holding every register throughout, came with
+ *   the fix. Scenario (1 register per NPU, as firmware before Nov 2018 gave):
  *     1. A holds NPU0.r0 and NPU1.r0, releases NPU0.r0, asks for NPU0 again
  *     2. B takes NPU0.r0, asks for NPU1 (held by A)
  *     3. A waits for NPU0 (held by B): neither progresses (soft lockup).
@@ -264,7 +267,7 @@ function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs
       ? atsdLegacyRule(spec.start, spec.sizeBytes)
       : [atsdSizeRule(spec.start, spec.sizeBytes)];
   for (const npu of order) plan.push({ kind: 'acquire', npu });
-  for (const target of targets) {
+  for (const [i, target] of targets.entries()) {
     const params: LaunchParams = { target, pid: spec.pid, flush: true, flushOnly: false };
     if (target.kind === 'range') {
       // AVA on all NPUs, ONE eieio so the AVA stores are ordered before every LAUNCH store.
@@ -272,22 +275,30 @@ function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs
       plan.push({ kind: 'eieio' });
     }
     for (const npu of order) plan.push({ kind: 'launch', npu, params });
+    // The code before the fix waited for the last launch inside its flush pass (below).
+    if (bugs.releaseBetweenFlushes && i === targets.length - 1) break;
     for (const npu of order) plan.push({ kind: 'wait', npu, flush: false });
   }
   // "The GPU requires two flush ATSDs to ensure all entries have been flushed. We use PID 0 as it
   // will never be used for a process on the GPU."
   const flushParams: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
+  if (bugs.releaseBetweenFlushes) {
+    // Before the fix: mmio_invalidate_wait(reg, true) then mmio_invalidate_wait(reg, false).
+    for (const npu of order) {
+      plan.push({ kind: 'wait', npu, flush: false });
+      plan.push({ kind: 'release', npu });
+      plan.push({ kind: 'acquire', npu });
+      plan.push({ kind: 'launch', npu, params: flushParams });
+    }
+    for (const npu of order) {
+      plan.push({ kind: 'wait', npu, flush: true });
+      plan.push({ kind: 'release', npu });
+    }
+    return plan;
+  }
   const flushes = bugs.singleFlush ? 1 : 2;
   for (let f = 0; f < flushes; f++) {
-    if (bugs.releaseBetweenFlushes) {
-      for (const npu of order) {
-        plan.push({ kind: 'release', npu });
-        plan.push({ kind: 'acquire', npu });
-        plan.push({ kind: 'launch', npu, params: flushParams });
-      }
-    } else {
-      for (const npu of order) plan.push({ kind: 'launch', npu, params: flushParams });
-    }
+    for (const npu of order) plan.push({ kind: 'launch', npu, params: flushParams });
     for (const npu of order) plan.push({ kind: 'wait', npu, flush: true });
   }
   for (const npu of order) plan.push({ kind: 'release', npu });

@@ -9,10 +9,12 @@
  *   2. AVA store (`writeAva`), then LAUNCH (`launch`): the NPU forwards the ATSD to every GPU
  *      behind it with the register's LPARID; STAT is non-zero until each GPU acked (`ack`);
  *   3. STAT poll (`stat`) until 0; release (`release`, clear_bit_unlock).
- * The hardware forwards every ATSD to every brick behind the NPU; a brick whose XTS_BDF entry is
- * not VALID never answers, so the register hangs with STAT != 0 forever (skiboot 4724d2c07). Whether
- * that can happen is the firmware's business (chip/ats-service.ts: VALID is set at context init,
- * and the fixed firmware gives every brick a context at boot; the `atsd-no-valid-bdf` switch).
+ * The NPU forwards an ATSD only to the bricks with a VALID XTS_BDF entry (skiboot 4724d2c07: "ATSDs
+ * are only sent to bricks which have a valid entry in the XTS_BDF table"). A brick whose links never
+ * trained (a bad GPU, `untrained`) never answers one, so the register hangs with STAT != 0 forever
+ * if it was sent there. Whether it is, is the firmware's business (npu/nest-mmu.ts: the fixed
+ * firmware sets VALID at context init, which such a GPU never gets; the firmware before 4724d2c07
+ * set it at map_lpar, which the host calls for every GPU at boot: the `atsd-no-valid-bdf` switch).
  *
  * A GPU being reset (npu/npu-links.ts, `links`): the NPU skips the bricks of a GPU it fenced (no
  * delivery, no ack owed); an ATSD to a GPU whose reset dropped its links without the fence is an
@@ -52,6 +54,8 @@ export interface AtsdXts {
 export interface AtsdBrick {
   readonly gpu: number;
   readonly brick: number;
+  /** Its NVLink never trained at boot (a bad GPU): it never answers an ATSD. */
+  readonly untrained?: boolean;
 }
 
 /** One GPU's share of a launch: the engine delivers `inv` to the GPU and calls ack() when done. */
@@ -67,7 +71,7 @@ export interface AtsdRegisterState {
   owner: number | null;
   ava: number;
   pendingAcks: Set<number>;
-  /** Forwarded to a brick without a VALID XTS_BDF entry: STAT never returns to 0. */
+  /** Forwarded to a brick whose link never trained: STAT never returns to 0. */
   hung: boolean;
   lockedAt: Tick;
   launches: number;
@@ -199,8 +203,9 @@ export class AtsdUnit {
     const out: AtsdDelivery[] = [];
     const gpus = new Set<number>();
     for (const b of this.bricks) {
-      if (!this.xts.isBrickValid(b.brick)) {
-        r.hung = true; // no VALID entry: this brick never answers (skiboot 4724d2c07)
+      if (!this.xts.isBrickValid(b.brick)) continue; // ATSDs go to VALID bricks only (4724d2c07)
+      if (b.untrained === true) {
+        r.hung = true; // sent over a link that never trained: no answer ever comes
         continue;
       }
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links

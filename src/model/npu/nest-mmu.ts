@@ -14,9 +14,11 @@
  *   for the register whose index equals the brick's link index (how the host hands ATSD[link] to a
  *   guest, domain.md §4). Registers 6 and 7 are never written: they stay with the host (LPID 0).
  *
- * VALID is set only in init_context, never in map_lpar (skiboot 4724d2c07: an ATSD to a brick with
- * no VALID entry never completes, so VALID must mean "has a context"). `isBrickValid()` lets the ATSD
- * engine ask exactly that. init_context programs the wildcard and VALID only for the first
+ * VALID is set only in init_context, never in map_lpar (skiboot 4724d2c07: "ATSDs are only sent to
+ * bricks which have a valid entry in the XTS_BDF table", and one sent to a brick whose links never
+ * came up never completes; the firmware before it set VALID in map_lpar, which the host calls for
+ * every GPU at boot: `validAtMapLpar`, the `atsd-no-valid-bdf` switch). `isBrickValid()` lets the
+ * ATSD engine ask which bricks an ATSD goes to. init_context programs the wildcard and VALID only for the first
  * reference of an LPARSHORT (`ctx_ref` 0); a later one checks the MSR against the wildcard and counts.
  *
  * Firmware memory and hardware registers: `ctxRef` is skiboot's (it survives a kexec of the host
@@ -81,7 +83,7 @@ export const BRICKS_PER_NPU = 6;
 export interface XtsBdfEntry {
   /** Entry written by map_lpar (skiboot: a non-zero entry). */
   used: boolean;
-  /** Set only by init_context (skiboot 4724d2c07). */
+  /** Set by init_context (skiboot 4724d2c07; by map_lpar before it). ATSDs go only to VALID bricks. */
   valid: boolean;
   bdf: number;
   lparshort: number;
@@ -131,6 +133,8 @@ export interface NestMmuOptions {
   walkers?: number;
   /** Bug switch (firmware): map_lpar keeps the wildcard and ctx_ref (skiboot before 7c977c734). */
   staleXtsAfterKexec?: boolean;
+  /** Bug switch (firmware): map_lpar sets VALID, before any context (skiboot before 4724d2c07). */
+  validAtMapLpar?: boolean;
 }
 
 /** One translation request from a brick: what the NPU forwards to the nest MMU. */
@@ -151,6 +155,7 @@ export class NestMmu {
   private readonly atsdLparid: Lpid[] = new Array(ATSD_REGISTERS).fill(HOST_LPID);
   private readonly walkerFreeAt: Tick[];
   private readonly staleXtsAfterKexec: boolean;
+  private readonly validAtMapLpar: boolean;
   readonly stats = {
     translations: 0,
     faults: 0,
@@ -170,6 +175,7 @@ export class NestMmu {
     this.npuIndex = options.npuIndex;
     this.walkLatencyTicks = options.walkLatencyTicks ?? ns(400);
     this.staleXtsAfterKexec = options.staleXtsAfterKexec ?? false;
+    this.validAtMapLpar = options.validAtMapLpar ?? false;
     const walkers = options.walkers ?? 4;
     if (!Number.isInteger(walkers) || walkers < 1 || walkers > 64) {
       throw new ConfigError(
@@ -186,7 +192,8 @@ export class NestMmu {
   /**
    * opal_npu_map_lpar(phb, bdf, lparid, lpcr): find the BDF entry or allocate a free one, program
    * LPARID and LPARSHORT, write the ATSD LPARID filter of the brick's register, reset the wildcard
-   * and its refcount. Does not set VALID.
+   * and its refcount. Does not set VALID (the firmware before skiboot 4724d2c07 did:
+   * `validAtMapLpar`).
    */
   mapLpar(bdf: number, lparid: Lpid, lpcr: number, brick: number): OpalResult {
     this.stats.mapLpar++;
@@ -206,8 +213,9 @@ export class NestMmu {
     entry.bdf = bdf;
     entry.lparid = lparid;
     entry.brick = brick;
-    // Remapping drops any old context: skiboot clears VALID with the rest of the entry.
-    entry.valid = false;
+    // Remapping drops any old context: skiboot clears VALID with the rest of the entry. Before
+    // 4724d2c07 it wrote VALID here instead, so a brick was VALID before it had a context.
+    entry.valid = this.validAtMapLpar;
     this.atsdLparid[brick] = lparid;
     if (!this.staleXtsAfterKexec) {
       // skiboot 7c977c734: "we cannot rely on the kernel to clean that up".
@@ -345,7 +353,7 @@ export class NestMmu {
     return this.atsdLparid[reg]!;
   }
 
-  /** Does `brick` have a VALID XTS_BDF entry (a context)? An ATSD to one without never completes. */
+  /** Does `brick` have a VALID XTS_BDF entry? The NPU sends ATSDs only to such bricks. */
   isBrickValid(brick: number): boolean {
     return this.bdfMap.some((e) => e.used && e.valid && e.brick === brick);
   }

@@ -4,19 +4,21 @@
  */
 export const BUGS = {
   'release-between-flushes':
-    'Release and re-acquire ATSD registers one at a time for the flushes (Linux, fixed Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks',
+    'Kernel: one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again (Linux before Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks',
   'single-flush':
     'One flush ATSD instead of two: a refill in flight survives and a stale translation is used',
   'local-npu-only': 'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm',
-  'descending-order': 'Take ATSD registers in descending NPU order',
+  'descending-order':
+    'Take ATSD registers in descending NPU order (hypothetical; every shootdown takes the same order, which alone cannot deadlock: the rule flags the departure from the ascending order the kernel keeps)',
   'free-before-shootdown': 'Free (and reuse) the page before its shootdown and both flushes completed',
   'atsd-no-valid-bdf':
-    'Firmware leaves a brick without a context (no tenant) without a VALID XTS_BDF entry; the NPU forwards every ATSD to it and the shootdown never completes (skiboot 4724d2c07)',
+    'Firmware: map_lpar sets the XTS_BDF entry VALID before any context exists (skiboot before 4724d2c07 "npu2: Move NPU2_XTS_BDF_MAP_VALID assignment to context init"); the host maps every GPU at boot, so the NPU sends ATSDs to a GPU whose NVLinks never trained, which never answers, and the shootdown never completes',
   'tce-kill-no-advance':
     'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
   'tce-entire-kill-ignored':
     'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
-  'unpin-before-kill': 'VFIO tce_iommu_clear unpins each page before the final TCE kill',
+  'unpin-before-kill':
+    'VFIO tce_iommu_clear unpins each page before the final TCE kill (a SPAPR TCE v1 container; in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
   'context-init-destroy-race':
     'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',

@@ -57,7 +57,7 @@ export const PROFILES = {
       skiboot:
         'v6.8 tagged 2021-05-28, the last skiboot release before v5.13 dropped NVLink; v7.0 is 2021-10-26',
       'unpin-before-kill':
-        'drivers/vfio/vfio_iommu_spapr_tce.c tce_iommu_clear (v5.4+ "Invalidate multiple TCEs at once"): unpin inside the xchg_no_kill loop, one kill after it; no fix documented',
+        'drivers/vfio/vfio_iommu_spapr_tce.c tce_iommu_clear (v5.4+ "Invalidate multiple TCEs at once"): unpin inside the xchg_no_kill loop, one kill after it, in a v1 container (a v2 one only drops the mapped count there: tce_iommu_unuse_page_v2); no fix documented',
       'tce-entire-kill-ignored':
         'pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire passes OPAL_PCI_TCE_KILL (126); skiboot hw/npu2.c npu2_tce_kill rejects it since 8a2b6d51b (v6.2); Linux ignores the return code',
       phb4EscalatePageKills:

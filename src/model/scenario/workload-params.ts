@@ -119,6 +119,12 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
       .default(1 << 20),
     /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
     collectiveGapTicks: z.number().int().min(0).default(0),
+    /**
+     * GPUs whose NVLinks never trained at boot (a bad GPU; skiboot 4724d2c07): the host maps them
+     * to its partition at boot as every GPU, but no driver ever gives them a context, and a brick
+     * of theirs never answers an ATSD. Such a GPU can belong to no tenant (world.ts checks).
+     */
+    untrained: z.array(z.number().int().min(0)).max(64).default([]),
   }).prefault({}),
   host: strictFields('a host parameter', {
     /** Mean ticks between munmap/migrate operations, per CPU thread. */
@@ -207,7 +213,7 @@ export type WorkloadInput = z.input<typeof workloadParamsSchema>;
  */
 const ADDED_PARAMS = {
   tenant: { pageSizes: ['64K'] },
-  gpu: { collective: 'none', collectiveBytes: 1 << 20, collectiveGapTicks: 0 },
+  gpu: { collective: 'none', collectiveBytes: 1 << 20, collectiveGapTicks: 0, untrained: [] },
   host: { varyPagesPerUnmap: false, guestAtsd: 'first-link' },
 } as const;
 

@@ -64,7 +64,10 @@ export interface PhbOptions {
   name: string;
   kind: PhbKind;
   cacheCapacityEntries?: number;
-  /** Bug switch, NPU2 only (skiboot cd5ddbe3b): the per-page loop never advances the address. */
+  /**
+   * Bug switch, NPU2 only (skiboot cd5ddbe3b): the per-page loop never advances the address, and
+   * (as in that firmware, before 2a0455ba0) no run of 128 pages or more becomes a kill-all.
+   */
   killLoopNoAdvance?: boolean;
   /** PHB4 only: skiboot 2b0b6a1a0 (v7.0+) escalates page kills to PE kills. */
   escalatePageKills?: boolean;
@@ -186,7 +189,10 @@ export class Phb {
             `npu2_tce_kill: Unexpected TCE size (got 0x${tceSize.toString(16)} expected 0x${expected.toString(16)})`,
           );
         }
-        if (npages >= NPU2_KILL_ALL_THRESHOLD_PAGES) return { rc: OPAL_SUCCESS, kills: [{ kind: 'all' }] };
+        // The kill-all threshold is skiboot 2a0455ba0 (v6.6), seven months after cd5ddbe3b (v6.3)
+        // fixed the loop: the firmware with the loop bug had none, and killed one page of any run.
+        if (npages >= NPU2_KILL_ALL_THRESHOLD_PAGES && !this.killLoopNoAdvance)
+          return { rc: OPAL_SUCCESS, kills: [{ kind: 'all' }] };
         this.stats.killsPages++;
         const kills: TceKill[] = [];
         let addr = dmaAddr;

@@ -4,7 +4,8 @@
  *
  * Bug switches (all default off = the fixed behaviour; profiles.ts says which releases carry them):
  * - `killLoopNoAdvance`: skiboot cd5ddbe3b (fixed in v6.3): npu2_tce_kill's per-page loop never
- *   advanced the address, so only the first page of a range was killed.
+ *   advanced the address, so only the first page of a range was killed, however long the range:
+ *   the kill-all from 128 pages on came later (2a0455ba0, v6.6).
  * - `entireKillIgnored`: Linux's invalidate_entire passes OPAL_PCI_TCE_KILL (token 126) as kill
  *   type; skiboot since 8a2b6d51b answers OPAL_PARAMETER and Linux ignores it, so the NPU's cache
  *   is not killed on window set or ownership change. Off (the fix): the kernel passes

@@ -142,12 +142,12 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
     rule: 'translation.lost-tce',
     status: 'violation',
   },
-  // ATS refused at once; the unprogrammed bricks also hang every ATSD (skiboot 4724d2c07).
+  // ATS refused at once; ATSDs pass the unprogrammed bricks by (skiboot 4724d2c07), so no hang.
   {
     workload: 'kexec-boot',
     bug: 'xts-stale-after-kexec',
     rule: 'translation.ats-refused',
-    status: 'liveness',
+    status: 'violation',
   },
 ];
 
@@ -201,6 +201,21 @@ describe('machine: bugs as switches', () => {
     expect(chips.reduce((n, c) => n + (c.tceLevelsFreedOnRace as number), 0)).toBeGreaterThan(0);
     expect(chips.map((c) => c.tceEntriesLost)).toEqual([0, 0]);
     expect(r.counts['dma.completed']).toBeGreaterThan(1000);
+  });
+
+  test('atsd-hang without the switch: the GPU whose links never trained gets no ATSD, and every shootdown completes', async () => {
+    const r = await inline(config('atsd-hang', 1));
+    expect(r.status).toBe('clean');
+    expect(r.counts['shootdown.completed']).toBeGreaterThan(10);
+    const regs = r.actorStates.chip0?.registers as { hung: boolean }[];
+    expect(regs.some((x) => x.hung)).toBe(false);
+  });
+
+  test('kexec-boot with the stale refcount: ATS is refused, but ATSDs pass the bricks without VALID and shootdowns complete', async () => {
+    const r = await inline(config('kexec-boot', 1, ['xts-stale-after-kexec']));
+    expect(r.violations.map((v) => v.rule)).toContain('translation.ats-refused');
+    expect(r.liveness).toEqual([]);
+    expect(r.counts['shootdown.completed']).toBeGreaterThan(0);
   });
 
   test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {

@@ -101,6 +101,38 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
   });
 });
 
+describe('world: `gpu.untrained` names GPUs of the machine that no tenant owns', () => {
+  const config = (untrained: number[], groups: number[] = [0, 1, 3, 4, 5]): RunConfig => ({
+    workload: 'bad-gpu',
+    seed: 1,
+    bugs: [],
+    params: parseParams(
+      {
+        topology: 'witherspoon-6',
+        policy: 'per-gpu',
+        tenants: [{ name: 'host', lpid: 0, groups }],
+        gpu: { untrained },
+      },
+      'bad-gpu',
+    ),
+  });
+
+  test.each([
+    [[6], 'gpu.untrained[0]: Expected a GPU of witherspoon-6 (0 to 5), got `6`'],
+    [[2, 2], 'gpu.untrained[1]: Expected each GPU once, got GPU 2 twice'],
+    [
+      [2, 1],
+      'gpu.untrained[1]: Expected a GPU no tenant owns (its NVLinks never trained, so it carries no DMA), got GPU 1 of tenant `host`',
+    ],
+  ])('%j is refused', (untrained, message) => {
+    expect(configErrorOf(() => buildWorld(config(untrained))).message).toBe(message);
+  });
+
+  test('a GPU no tenant owns is accepted', () => {
+    expect(buildWorld(config([2])).config.params.gpu.untrained).toEqual([2]);
+  });
+});
+
 describe("world: pages that do not fit a socket's host RAM are refused before any is allocated", () => {
   /** One guest on every GPU of a Redbud: two processes per socket, 1G pages unless told otherwise. */
   const config = (tenant: Record<string, unknown>): RunConfig => ({

@@ -19,16 +19,25 @@ import {
 } from '../../../src/model/types.js';
 import { describeStuck, runShootdowns } from '../../support/shootdown-driver.js';
 
-/** `npuCount` NPUs, each with 2 GPUs on bricks 0 and 2 (contexts initialised unless told). */
-function machine(npuCount: number, registerCount: number, opts: { noContextBrick?: number } = {}) {
+/**
+ * `npuCount` NPUs, each with 2 GPUs on bricks 0 and 2, mapped and given contexts. `untrainedBrick`
+ * names a brick of NPU 0 whose link never trained: mapped only (no context), and never answering
+ * an ATSD; `validAtMapLpar` is the firmware before skiboot 4724d2c07.
+ */
+function machine(
+  npuCount: number,
+  registerCount: number,
+  opts: { untrainedBrick?: number; validAtMapLpar?: boolean } = {},
+) {
   const tables = new PageTables(new PhysPages({ baseAddr: 0, sizeBytes: GiB }));
   const units: AtsdUnit[] = [];
   const mmus: NestMmu[] = [];
   for (let n = 0; n < npuCount; n++) {
-    const mmu = new NestMmu(tables, { npuIndex: n });
+    const mmu = new NestMmu(tables, { npuIndex: n, validAtMapLpar: opts.validAtMapLpar });
+    const untrained = (brick: number) => n === 0 && brick === opts.untrainedBrick;
     for (const brick of [0, 2]) {
       mmu.mapLpar(0x100 + brick, 0 as Lpid, 0, brick);
-      if (!(n === 0 && brick === opts.noContextBrick)) mmu.initContext(0x100 + brick, MSR_HOST);
+      if (!untrained(brick)) mmu.initContext(0x100 + brick, MSR_HOST);
     }
     mmus.push(mmu);
     units.push(
@@ -36,8 +45,8 @@ function machine(npuCount: number, registerCount: number, opts: { noContextBrick
         npuIndex: n,
         xts: mmu,
         bricks: [
-          { gpu: n * 2, brick: 0 },
-          { gpu: n * 2 + 1, brick: 2 },
+          { gpu: n * 2, brick: 0, untrained: untrained(0) },
+          { gpu: n * 2 + 1, brick: 2, untrained: untrained(2) },
         ],
         registerCount,
       }),
@@ -121,6 +130,25 @@ describe('atsd: registers and shootdowns', () => {
     }
   });
 
+  test('atsd bug releaseBetweenFlushes: the code before the fix, one flush per NPU made inside the wait, then a pass that waits and releases', () => {
+    const r = run(7, { releaseBetweenFlushes: true }, 8, 1);
+    const steps = r.events
+      .filter((e) => 'shootdown' in e && e.shootdown === 1)
+      .flatMap((e) => {
+        const npu = (e as { npu?: number }).npu;
+        if (e.kind === 'atsd.acquire') return [`acquire ${npu}`];
+        if (e.kind === 'atsd.release') return [`release ${npu}`];
+        if (e.kind === 'atsd.complete') return [`${e.flush ? 'flushed' : 'invalidated'} ${npu}`];
+        return [];
+      });
+    expect(steps).toEqual([
+      ...[0, 1, 2].map((n) => `acquire ${n}`),
+      ...[0, 1, 2].flatMap((n) => [`invalidated ${n}`, `release ${n}`, `acquire ${n}`]),
+      ...[0, 1, 2].flatMap((n) => [`flushed ${n}`, `release ${n}`]),
+    ]);
+    expect(r.completed).toEqual([1]);
+  });
+
   test('atsd bug releaseBetweenFlushes: deadlocks for a pinned seed, reported with holders and waiters', () => {
     const r = run(PINNED_DEADLOCK_SEED, { releaseBetweenFlushes: true });
     expect(r.stuck?.reason).toBe('deadlock');
@@ -147,25 +175,45 @@ describe('atsd: registers and shootdowns', () => {
     expect(oracle.violations.map((v) => v.rule)).toContain('order.atsd-descending');
   });
 
-  test('atsd: the NPU forwards an ATSD to every brick, and one without a VALID XTS_BDF entry never completes', () => {
-    const bugged = machine(1, 8, { noContextBrick: 2 });
-    const r = runShootdowns({
-      units: bugged.units,
-      shootdowns: specs(1, [0]),
-      chooser: new SeededChooser(1),
-      maxSteps: 2000,
-    });
-    expect(r.stuck?.reason).toBe('hang');
-    expect(bugged.units[0]!.snapshot().some((x) => x.hung)).toBe(true);
-    const fixed = machine(1, 8);
-    const ok = runShootdowns({
-      units: fixed.units,
-      shootdowns: specs(1, [0]),
-      chooser: new SeededChooser(1),
-      maxSteps: 2000,
-    });
+  test('atsd: an ATSD goes only to VALID bricks; one sent to a brick whose link never trained never completes (skiboot 4724d2c07)', () => {
+    const shootdown = (m: ReturnType<typeof machine>) =>
+      runShootdowns({
+        units: m.units,
+        shootdowns: specs(1, [0]),
+        chooser: new SeededChooser(1),
+        maxSteps: 2000,
+      });
+    // Fixed firmware: the untrained brick has no context, so no VALID, and the ATSD passes it by.
+    const fixed = machine(1, 8, { untrainedBrick: 2 });
+    expect(fixed.mmus[0]!.isBrickValid(2)).toBe(false);
+    const ok = shootdown(fixed);
     expect(ok.stuck).toBeNull();
     expect(ok.completed).toEqual([1]);
+    expect(fixed.units[0]!.snapshot().some((x) => x.hung)).toBe(false);
+    // Before 4724d2c07 map_lpar set VALID: the ATSD goes to the untrained brick and STAT stays busy.
+    const bugged = machine(1, 8, { untrainedBrick: 2, validAtMapLpar: true });
+    expect(bugged.mmus[0]!.isBrickValid(2)).toBe(true);
+    const r = shootdown(bugged);
+    expect(r.stuck?.reason).toBe('hang');
+    expect(bugged.units[0]!.snapshot().some((x) => x.hung)).toBe(true);
+    // Either firmware with every link trained: VALID everywhere, every GPU answers.
+    for (const validAtMapLpar of [false, true]) {
+      const trained = shootdown(machine(1, 8, { validAtMapLpar }));
+      expect(trained.stuck).toBeNull();
+      expect(trained.completed).toEqual([1]);
+    }
+  });
+
+  test('atsd: a brick without VALID gets no delivery and owes no ack', () => {
+    const m = machine(1, 8, { untrainedBrick: 0 });
+    const unit = m.units[0]!;
+    expect(unit.tryAcquire(1, 0 as Tick)).toBe(0);
+    const params = { pid: 10 as Pid, target: { kind: 'pid' as const }, flush: true, flushOnly: false };
+    const deliveries = unit.launch(0, 1, params, 0 as Tick);
+    expect(deliveries.map((d) => d.gpu)).toEqual([1]);
+    expect(unit.stat(0)).toBe(1);
+    unit.ack(0, 1);
+    expect(unit.stat(0)).toBe(0);
   });
 
   test('atsd bug localNpuOnly: only the local NPU is shot down', () => {

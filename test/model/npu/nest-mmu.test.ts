@@ -98,6 +98,19 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(mmu.isBrickValid(4)).toBe(true);
   });
 
+  test('xts: the firmware before skiboot 4724d2c07 sets VALID at map_lpar, before any context', () => {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const old = new NestMmu(new PageTables(phys), { npuIndex: 0, validAtMapLpar: true });
+    old.mapLpar(BDF, 0 as Lpid, 0, 3);
+    expect(old.isBrickValid(3)).toBe(true);
+    // VALID without a context: the entry has no wildcard, so a translation is still refused.
+    const r = old.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    expect(r.ok).toBe(false);
+    const fixed = new NestMmu(new PageTables(phys), { npuIndex: 0 });
+    fixed.mapLpar(BDF, 0 as Lpid, 0, 3);
+    expect(fixed.isBrickValid(3)).toBe(false);
+  });
+
   test('nmmu: walks queue behind busy walkers', () => {
     const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
     const mmu = new NestMmu(new PageTables(phys), { npuIndex: 0, walkers: 1 });

@@ -83,6 +83,7 @@ export class AtsService {
     this.nmmu = new NestMmu(this.tables, {
       npuIndex: env.socket,
       staleXtsAfterKexec: bugs.has('xts-stale-after-kexec'),
+      validAtMapLpar: bugs.has('atsd-no-valid-bdf'),
     });
     this.contexts = new NpuContextTable({
       contextRaceUnlocked: bugs.has('context-init-destroy-race'),
@@ -133,16 +134,19 @@ export class AtsService {
   private attachBricks(): void {
     const { world, socket } = this.env;
     const t = world.topology;
+    const untrained = new Set(world.config.params.gpu.untrained ?? []);
     for (const b of t.sockets[socket]!.bridges.map((i) => t.bridges[i]!)) {
       const bdf = b.pci.bus * 256 + b.pci.device * 8 + b.pci.fn;
       if (!this.bdfOfGpu.has(b.gpu)) this.bdfOfGpu.set(b.gpu, bdf);
       const owner = world.gpuOwner[b.gpu]!;
       if (owner < 0) {
-        // No tenant: the host keeps the GPU, and its boot gives every brick a context (LPID 0),
-        // which is where the fixed firmware sets VALID. The pre-fix firmware (skiboot 4724d2c07,
-        // switch `atsd-no-valid-bdf`) leaves such a brick without a VALID entry, and the NPU still
-        // forwards every ATSD to it: the shootdown never completes.
-        if (!world.bugs.has('atsd-no-valid-bdf')) this.attach(bdf, HOST_LPID, MSR_HOST, b.linkIndex, b.bdf);
+        // No tenant: the host keeps the GPU. Its boot maps every GPU to LPID 0 (pnv_npu2_init), and
+        // its driver gives the GPU a context, where the fixed firmware sets VALID. A GPU whose
+        // NVLinks never trained (`gpu.untrained`) gets no context: mapped only, it stays without
+        // VALID, and ATSDs pass it by; the firmware before skiboot 4724d2c07 (switch
+        // `atsd-no-valid-bdf`) set VALID at the map, so ATSDs go to it and never complete.
+        if (untrained.has(b.gpu)) this.mapOnly(bdf, b.linkIndex, b.bdf);
+        else this.attach(bdf, HOST_LPID, MSR_HOST, b.linkIndex, b.bdf);
         continue;
       }
       const tenant = world.tenants[owner]!;
@@ -150,6 +154,12 @@ export class AtsService {
       this.msrOfLpid.set(tenant.lpid, msr);
       this.attach(bdf, tenant.lpid, msr, b.linkIndex, b.bdf);
     }
+  }
+
+  /** The host's boot-time map_lpar of a GPU that never gets a context (its links never trained). */
+  private mapOnly(bdf: number, linkIndex: number, label: string): void {
+    const r = this.nmmu.mapLpar(bdf, HOST_LPID, 0, linkIndex);
+    if (r.rc !== 0) throw new Error(`${this.env.name}: XTS map of ${label}: ${r.reason}`);
   }
 
   /** pnv_npu2_map_lpar_dev: skiboot map_lpar, then init_context (which sets VALID). */

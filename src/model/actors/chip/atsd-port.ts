@@ -43,9 +43,11 @@ export class AtsdPort {
   ) {
     const { world, socket } = env;
     const t = world.topology;
+    const untrained = new Set(world.config.params.gpu.untrained ?? []);
     const bricks: AtsdBrick[] = t.sockets[socket]!.bridges.map((i) => ({
       gpu: t.bridges[i]!.gpu,
       brick: t.bridges[i]!.linkIndex,
+      untrained: untrained.has(t.bridges[i]!.gpu),
     }));
     this.unit = new AtsdUnit({
       npuIndex: socket,
