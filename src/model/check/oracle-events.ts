@@ -129,7 +129,13 @@ export type OracleEvent =
     }
   | { readonly kind: 'shootdown.complete'; readonly tick: Tick; readonly shootdown: number }
   | ({ readonly kind: 'atsd.acquire' } & AtsdStep)
-  | ({ readonly kind: 'atsd.launch'; readonly flush: boolean } & AtsdStep)
+  | ({
+      readonly kind: 'atsd.launch';
+      /** A flush ATSD (PID 0, IS). */
+      readonly flush: boolean;
+      /** Bit 39 set: the GPU does not flush after this invalidate (the v4.17-4.19 per-page ones). */
+      readonly noFlush: boolean;
+    } & AtsdStep)
   | ({ readonly kind: 'atsd.complete'; readonly flush: boolean } & AtsdStep)
   | ({ readonly kind: 'atsd.release' } & AtsdStep)
   // The NPU's driver contexts, XTS and link resets (chip actors).

@@ -16,6 +16,10 @@
  *   5. release in the same order. Only after that may the caller free the page.
  * Every launch leaves bit 39 ("No flush") at 0, as v4.20+ does, so each makes the GPU flush.
  *
+ * The older size rule (`sizeRule: 'legacy'`, v4.17-4.19; npu/atsd-size-rule.ts): a range up to
+ * `atsd_threshold` is one such mmio_invalidate per 64K page with No-flush set and no flush ATSDs,
+ * each taking and releasing its registers, then one at the end that flushes as above.
+ *
  * Bug switches (scenario/bugs.ts):
  * - releaseBetweenFlushes: the code before Feb 2018's fix (v4.12-v4.16 mmio_invalidate_wait) had
  *   one flush ATSD per NPU, made inside the wait: per NPU in turn, wait STAT == 0, release the
@@ -31,7 +35,12 @@
  */
 import { AssertionFailure, assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { OracleEvent } from '../check/oracle-events.js';
-import { atsdLegacyRule, atsdSizeRule, type LaunchParams } from '../npu/atsd-size-rule.js';
+import {
+  atsdLegacyInvalidates,
+  atsdSizeRule,
+  type LaunchParams,
+  type LegacyInvalidate,
+} from '../npu/atsd-size-rule.js';
 import type { Lpid, Pid, Tick } from '../types.js';
 
 export interface AtsdBugs {
@@ -224,6 +233,7 @@ export class Shootdown {
           npu: op.npu,
           reg: op.reg,
           flush: op.params.flushOnly,
+          noFlush: !op.params.flush,
         });
         return true;
       case 'wait': {
@@ -259,30 +269,41 @@ export class Shootdown {
   }
 }
 
-/** The plan of one mmio_invalidate (see the module header for the sequence and the bugs). */
+/**
+ * The plan of one shootdown (see the module header for the sequence and the bugs): one
+ * mmio_invalidate, or under the older size rule one per page and a flushing one at the end.
+ */
 function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs): PlanStep[] {
   const plan: PlanStep[] = [];
-  const targets =
+  const calls: readonly LegacyInvalidate[] =
     spec.sizeRule === 'legacy'
-      ? atsdLegacyRule(spec.start, spec.sizeBytes)
-      : [atsdSizeRule(spec.start, spec.sizeBytes)];
+      ? atsdLegacyInvalidates(spec.start, spec.sizeBytes)
+      : [{ target: atsdSizeRule(spec.start, spec.sizeBytes), flush: true }];
+  for (const call of calls) pushInvalidate(plan, order, spec.pid, call, bugs);
+  return plan;
+}
+
+/** One mmio_invalidate: take a register per NPU, launch, wait, flush when asked, release. */
+function pushInvalidate(
+  plan: PlanStep[],
+  order: readonly number[],
+  pid: Pid,
+  call: LegacyInvalidate,
+  bugs: AtsdBugs,
+): void {
+  const { target, flush } = call;
   for (const npu of order) plan.push({ kind: 'acquire', npu });
-  for (const [i, target] of targets.entries()) {
-    const params: LaunchParams = { target, pid: spec.pid, flush: true, flushOnly: false };
-    if (target.kind === 'range') {
-      // AVA on all NPUs, ONE eieio so the AVA stores are ordered before every LAUNCH store.
-      for (const npu of order) plan.push({ kind: 'write-ava', npu, ava: target.start });
-      plan.push({ kind: 'eieio' });
-    }
-    for (const npu of order) plan.push({ kind: 'launch', npu, params });
-    // The code before the fix waited for the last launch inside its flush pass (below).
-    if (bugs.releaseBetweenFlushes && i === targets.length - 1) break;
-    for (const npu of order) plan.push({ kind: 'wait', npu, flush: false });
+  if (target.kind === 'range') {
+    // AVA on all NPUs, ONE eieio so the AVA stores are ordered before every LAUNCH store.
+    for (const npu of order) plan.push({ kind: 'write-ava', npu, ava: target.start });
+    plan.push({ kind: 'eieio' });
   }
+  const params: LaunchParams = { target, pid, flush, flushOnly: false };
+  for (const npu of order) plan.push({ kind: 'launch', npu, params });
   // "The GPU requires two flush ATSDs to ensure all entries have been flushed. We use PID 0 as it
   // will never be used for a process on the GPU."
   const flushParams: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
-  if (bugs.releaseBetweenFlushes) {
+  if (flush && bugs.releaseBetweenFlushes) {
     // Before the fix: mmio_invalidate_wait(reg, true) then mmio_invalidate_wait(reg, false).
     for (const npu of order) {
       plan.push({ kind: 'wait', npu, flush: false });
@@ -294,13 +315,13 @@ function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs
       plan.push({ kind: 'wait', npu, flush: true });
       plan.push({ kind: 'release', npu });
     }
-    return plan;
+    return;
   }
-  const flushes = bugs.singleFlush ? 1 : 2;
+  for (const npu of order) plan.push({ kind: 'wait', npu, flush: false });
+  const flushes = !flush ? 0 : bugs.singleFlush ? 1 : 2;
   for (let f = 0; f < flushes; f++) {
     for (const npu of order) plan.push({ kind: 'launch', npu, params: flushParams });
     for (const npu of order) plan.push({ kind: 'wait', npu, flush: true });
   }
   for (const npu of order) plan.push({ kind: 'release', npu });
-  return plan;
 }

@@ -36,28 +36,43 @@ export function atsdSizeRule(start: number, sizeBytes: number | null): AtsdTarge
   return { kind: 'pid' };
 }
 
+/** One mmio_invalidate call of the older rule: what it invalidates, and whether it flushes. */
+export interface LegacyInvalidate {
+  readonly target: AtsdTarget;
+  /** mmio_invalidate's `flush`: LAUNCH with No-flush 0, then the two PID-0 flushes. */
+  readonly flush: boolean;
+}
+
 /**
- * The older rule (~v4.17-4.19, debugfs `atsd_threshold`, default 2M): a range of at most the
- * threshold gets one 64K invalidate per 64K page, a larger one a whole-PID invalidate.
+ * The older rule (v4.17-4.19 pnv_npu2_mn_invalidate_range, debugfs `atsd_threshold`, default 2M):
+ * a range larger than the threshold is one whole-PID mmio_invalidate with its flushes; any other is
+ * one mmio_invalidate per 64K page from `start` without a flush (No-flush set, no flush ATSDs),
+ * then one more at the first address at or past the end ("Do the flush only on the final addess ==
+ * end") that flushes. Each call takes and releases its own registers.
  */
-export function atsdLegacyRule(
+export function atsdLegacyInvalidates(
   start: number,
   sizeBytes: number | null,
   thresholdBytes: number = PAGE_2M,
-): AtsdTarget[] {
-  if (sizeBytes === null || sizeBytes > thresholdBytes) return [{ kind: 'pid' }];
+): LegacyInvalidate[] {
+  if (sizeBytes === null || sizeBytes > thresholdBytes) return [{ target: { kind: 'pid' }, flush: true }];
   if (sizeBytes < 1) throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got ${sizeBytes}`);
-  const out: AtsdTarget[] = [];
-  const first = alignDown(start, PAGE_64K);
-  for (let a = first; a < start + sizeBytes; a += PAGE_64K)
-    out.push({ kind: 'range', start: a, sizeBytes: PAGE_64K });
+  const page = (a: number): AtsdTarget => ({
+    kind: 'range',
+    start: alignDown(a, PAGE_64K),
+    sizeBytes: PAGE_64K,
+  });
+  const out: LegacyInvalidate[] = [];
+  let address = start;
+  for (; address < start + sizeBytes; address += PAGE_64K) out.push({ target: page(address), flush: false });
+  out.push({ target: page(address), flush: true });
   return out;
 }
 
 export interface LaunchParams {
   readonly target: AtsdTarget;
   readonly pid: Pid;
-  /** Bit 39 == 0: the GPU flushes after invalidating. Linux v4.20+: always true. */
+  /** Bit 39 == 0: the GPU flushes after invalidating. Linux v4.20+: always true; v4.17-4.19 not per page. */
   readonly flush: boolean;
   /** A flush ATSD: PID 0, IS; no entry matches, only the flush matters. */
   readonly flushOnly: boolean;

@@ -141,6 +141,10 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     tceRemapIntervalTicks: z.number().int().min(0).default(4_000_000),
     /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
     atsdRegisters: z.number().int().min(1).max(8).default(8),
+    /**
+     * What one shootdown's invalidates cover: 'v4.20' (one of 64K, 2M, 1G or the whole PID) or
+     * 'legacy' (v4.17-4.19: up to 2M one call per 64K page without a flush, then a flushing one).
+     */
     sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
     /** Simulated ticks a shootdown may take before the liveness check reports it. */
     shootdownDeadlineTicks: positiveInt.default(1_000_000_000),

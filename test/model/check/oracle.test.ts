@@ -40,7 +40,15 @@ function shootdownEvents(flushes: number, freeAfterStep: number | null): OracleE
   const steps: OracleEvent[] = [];
   for (const npu of [0, 1]) steps.push({ kind: 'atsd.acquire', tick: T(t++), shootdown: 1, npu, reg: 0 });
   for (const npu of [0, 1])
-    steps.push({ kind: 'atsd.launch', tick: T(t++), shootdown: 1, npu, reg: 0, flush: false });
+    steps.push({
+      kind: 'atsd.launch',
+      tick: T(t++),
+      shootdown: 1,
+      npu,
+      reg: 0,
+      flush: false,
+      noFlush: false,
+    });
   for (const npu of [0, 1])
     steps.push({ kind: 'atsd.complete', tick: T(t++), shootdown: 1, npu, reg: 0, flush: false });
   for (let f = 0; f < flushes; f++) {

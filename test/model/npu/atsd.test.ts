@@ -5,7 +5,7 @@ import { SeededChooser } from '../../../src/model/choice/chooser.js';
 import { AtsCache } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
 import type { AtsdBugs, ShootdownSpec } from '../../../src/model/host/shootdown.js';
-import { atsdLegacyRule, atsdSizeRule } from '../../../src/model/npu/atsd-size-rule.js';
+import { atsdLegacyInvalidates, atsdSizeRule } from '../../../src/model/npu/atsd-size-rule.js';
 import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
 import { MSR_GUEST, MSR_HOST, NestMmu } from '../../../src/model/npu/nest-mmu.js';
 import {
@@ -92,15 +92,54 @@ describe('atsd: size rules', () => {
     expect(() => atsdSizeRule(0, -1)).toThrow(ModelRefusal);
   });
 
-  test('atsd legacy rule: up to the 2M threshold per-64K invalidates, above it the whole PID', () => {
-    expect(atsdLegacyRule(0x10000, 3 * PAGE_64K)).toEqual(
-      [0x10000, 0x20000, 0x30000].map((start) => ({ kind: 'range', start, sizeBytes: PAGE_64K })),
-    );
-    expect(atsdLegacyRule(0x8000, PAGE_64K).map((t) => (t.kind === 'range' ? t.start : -1))).toEqual([
-      0, 0x10000,
+  test('atsd legacy rule (v4.17-4.19): up to the 2M threshold one invalidate per 64K page without a flush, then one at the end with it; above it the whole PID', () => {
+    const range = (start: number) => ({ kind: 'range', start, sizeBytes: PAGE_64K });
+    expect(atsdLegacyInvalidates(0x10000, 3 * PAGE_64K)).toEqual([
+      ...[0x10000, 0x20000, 0x30000].map((start) => ({ target: range(start), flush: false })),
+      // "Do the flush only on the final addess == end": the page after the range.
+      { target: range(0x40000), flush: true },
     ]);
-    expect(atsdLegacyRule(0, PAGE_2M)).toHaveLength(32);
-    expect(atsdLegacyRule(0, 4 * MiB)).toEqual([{ kind: 'pid' }]);
+    // An unaligned start steps from itself: 0x8000, then the end at 0x18000 (in page 0x10000).
+    expect(atsdLegacyInvalidates(0x8000, PAGE_64K)).toEqual([
+      { target: range(0), flush: false },
+      { target: range(0x10000), flush: true },
+    ]);
+    expect(atsdLegacyInvalidates(0, PAGE_2M)).toHaveLength(33);
+    expect(atsdLegacyInvalidates(0, 4 * MiB)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
+    expect(atsdLegacyInvalidates(0, null)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
+  });
+
+  test('atsd legacy rule in a shootdown: each call takes and releases its registers, only the last flushes, and the oracle finds nothing', () => {
+    const { units } = machine(2, 8);
+    const spec = { ...specs(1, [0, 1])[0]!, sizeBytes: 2 * PAGE_64K, sizeRule: 'legacy' as const };
+    const r = runShootdowns({ units, shootdowns: [spec], chooser: new SeededChooser(3), maxSteps: 5000 });
+    expect(r.stuck).toBeNull();
+    const launches = r.events.filter((e) => e.kind === 'atsd.launch');
+    // Three calls (two pages and the end) on two NPUs, then two flush ATSDs on each after the last.
+    expect(launches.filter((e) => !e.flush).map((e) => e.noFlush)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(launches.filter((e) => e.flush)).toHaveLength(4);
+    expect(r.events.filter((e) => e.kind === 'atsd.release')).toHaveLength(6);
+    const oracle = new Oracle();
+    for (const ev of r.events) oracle.observe(ev);
+    expect(oracle.violations.map((v) => v.rule)).toEqual([]);
+    // With one flush the last call's release is early.
+    const one = runShootdowns({
+      units: machine(2, 8).units,
+      shootdowns: [spec],
+      bugs: { singleFlush: true },
+      chooser: new SeededChooser(3),
+      maxSteps: 5000,
+    });
+    const checked = new Oracle();
+    for (const ev of one.events) checked.observe(ev);
+    expect(checked.violations.map((v) => v.rule)).toContain('order.atsd-released-early');
   });
 });
 

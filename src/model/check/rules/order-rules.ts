@@ -8,7 +8,9 @@
  *   (or the shootdown completed with fewer than the required flushes).
  * - order.atsd-descending: a shootdown acquires a register on an NPU lower than one it holds
  *   (before its first release).
- * - order.atsd-released-early: a register released before the required flushes completed on it.
+ * - order.atsd-released-early: a register released before the required flushes completed on it
+ *   after an invalidate that asked the GPU to flush (one with No-flush set, as the v4.17-4.19
+ *   per-page invalidates, owes none; its call releases at once).
  *
  * Bounded by what is live: pages translated and not yet freed, shootdowns in flight.
  */
@@ -30,6 +32,10 @@ interface ShootdownState {
   invalidated: Set<number>;
   flushes: Map<number, number>;
   releasedAny: boolean;
+  /** NPU -> flush ATSDs completed since its last invalidate that asked for them (absent: none owed). */
+  owed: Map<number, number>;
+  /** order.atsd-released-early reported (once per shootdown). */
+  releasedEarly: boolean;
 }
 
 interface PendingPage {
@@ -72,6 +78,7 @@ export class OrderRules implements RuleFamily {
     },
     'shootdown.start': (ev) => this.onShootdownStart(ev),
     'atsd.acquire': (ev, report) => this.onAcquire(ev, report),
+    'atsd.launch': (ev) => this.onLaunch(ev),
     'atsd.complete': (ev) => this.onAtsdComplete(ev),
     'atsd.release': (ev, report) => this.onRelease(ev, report),
     'shootdown.complete': (ev) => this.completeShootdown(ev.shootdown),
@@ -111,6 +118,8 @@ export class OrderRules implements RuleFamily {
       invalidated: new Set(),
       flushes: new Map(),
       releasedAny: false,
+      owed: new Map(),
+      releasedEarly: false,
     });
   }
 
@@ -130,18 +139,29 @@ export class OrderRules implements RuleFamily {
     s.held.set(ev.npu, ev.reg);
   }
 
+  private onLaunch(ev: OracleEventOf<'atsd.launch'>): void {
+    const s = this.shootdowns.get(ev.shootdown);
+    if (s === undefined || ev.flush || ev.noFlush) return;
+    s.owed.set(ev.npu, 0);
+  }
+
   private onAtsdComplete(ev: OracleEventOf<'atsd.complete'>): void {
     const s = this.shootdowns.get(ev.shootdown);
     if (s === undefined) return;
-    if (ev.flush) s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
-    else s.invalidated.add(ev.npu);
+    if (ev.flush) {
+      s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
+      const owed = s.owed.get(ev.npu);
+      if (owed !== undefined) s.owed.set(ev.npu, owed + 1);
+    } else s.invalidated.add(ev.npu);
   }
 
   private onRelease(ev: OracleEventOf<'atsd.release'>, report: Report): void {
     const s = this.shootdowns.get(ev.shootdown);
     if (s === undefined) return;
-    const flushes = s.flushes.get(ev.npu) ?? 0;
-    if (flushes < this.options.requiredFlushes && !s.releasedAny) {
+    const flushes = s.owed.get(ev.npu);
+    s.owed.delete(ev.npu);
+    if (flushes !== undefined && flushes < this.options.requiredFlushes && !s.releasedEarly) {
+      s.releasedEarly = true;
       report(
         'order.atsd-released-early',
         [`shootdown ${s.id}`, `npu${ev.npu}.reg${ev.reg}`],
