@@ -49,7 +49,13 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const plan = machine.planMachine(config);
   const heap = new EventHeap();
   const runners = createRunners(machine, config, plan, heap, options);
-  for (const r of runners) r.start();
+  for (const r of runners) {
+    try {
+      r.start();
+    } catch (e) {
+      throw runnerCrash(r, undefined, e);
+    }
+  }
 
   const { events, stopped, reached, end } = runEvents(heap, runners, options);
   const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;

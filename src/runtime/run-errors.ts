@@ -28,14 +28,14 @@ export class ActorCrashError extends Error {
 }
 
 /**
- * The crash report of an actor that threw while handling `last`: actor, tick, last event, message
- * (the same report in every host).
+ * The crash report of an actor that threw while handling `last` (undefined: in its start, before
+ * any event): actor, tick, last event, message (the same report in every host).
  */
-export function runnerCrash(runner: ActorRunner, last: SimMessage, e: unknown): ActorCrashError {
+export function runnerCrash(runner: ActorRunner, last: SimMessage | undefined, e: unknown): ActorCrashError {
   const err = e instanceof Error ? e : new Error(String(e));
   return new ActorCrashError({
     actor: runner.actor.name,
-    lastEvent: { ...last },
+    lastEvent: last === undefined ? undefined : { ...last },
     tick: runner.now,
     message: err.message,
     stack: err.stack ?? '',

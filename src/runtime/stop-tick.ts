@@ -1,6 +1,8 @@
 /**
- * The run's stop tick: one BigInt64 word in a SharedArrayBuffer, shared by every worker of a
- * threaded run (worker-loop.ts "Stop at the first finding", free/free-loop.ts).
+ * The run's stop tick: two BigInt64 words in a SharedArrayBuffer, shared by every worker of a
+ * threaded run (worker-loop.ts "Stop at the first finding" and "A crash", free/free-loop.ts):
+ * word 0 the stop of the first finding, word 1 the stop of the first crash (the tick after it).
+ * A worker's end is the least of the two and the run's end.
  *
  * Theory of operation
  * -------------------
@@ -14,10 +16,13 @@
 
 export const STOP_TICK_NONE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A stop-tick word, shared by every worker of a threaded run. */
+const FINDING_WORD = 0;
+const CRASH_WORD = 1;
+
+/** The stop-tick words, shared by every worker of a threaded run. */
 export function createStopTick(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(8);
-  new BigInt64Array(sab)[0] = STOP_TICK_NONE;
+  const sab = new SharedArrayBuffer(16);
+  new BigInt64Array(sab).fill(STOP_TICK_NONE);
   return sab;
 }
 
@@ -58,19 +63,37 @@ export class WorkerEnd {
   /** Lower the run's stop tick to `tick` (atomic min), take it, then wake every worker to see it. */
   propose(tick: number): void {
     this.proposed = true;
-    lowerWord(this.word, 0, BigInt(tick));
+    lowerWord(this.word, FINDING_WORD, BigInt(tick));
+    this.read();
+    this.ringAll();
+  }
+
+  /** An actor of this worker crashed at `tick - 1`: every worker stops before `tick` (atomic min). */
+  proposeCrash(tick: number): void {
+    lowerWord(this.word, CRASH_WORD, BigInt(tick));
     this.read();
     this.ringAll();
   }
 
   /** Take a lower stop tick into `end`. */
   read(): void {
-    const stop = Number(Atomics.load(this.word, 0));
+    const stop = Number(this.least());
     if (stop < this.end) this.end = stop;
   }
 
   /** The stop tick fell below `end` since it was last read. */
   changed(): boolean {
-    return Number(Atomics.load(this.word, 0)) < this.end;
+    return Number(this.least()) < this.end;
+  }
+
+  /** Some worker's actor crashed: the run ends in a crash, whatever else it found. */
+  crashed(): boolean {
+    return Atomics.load(this.word, CRASH_WORD) !== STOP_TICK_NONE;
+  }
+
+  private least(): bigint {
+    const finding = Atomics.load(this.word, FINDING_WORD);
+    const crash = Atomics.load(this.word, CRASH_WORD);
+    return crash < finding ? crash : finding;
   }
 }

@@ -126,10 +126,19 @@ export abstract class ThreadLoop<O extends StagedEdge> {
         else await this.time.worked();
       }
     } catch (error) {
-      throw this.crashed(error);
+      const crashed = this.crashed(error);
+      await this.afterCrash();
+      throw crashed;
     }
     return this.finish(stopped);
   }
+
+  /**
+   * After an actor of this worker threw, before the crash goes to the main thread: what the
+   * others need from this worker to run up to the crash (worker-loop.ts "A crash"). Nothing by
+   * default (free mode's crashes race by design).
+   */
+  protected async afterCrash(): Promise<void> {}
 
   /** Stage a send for its ring (sends never block; flushOutbound moves it when there is room). */
   protected stage(out: O, m: SimMessage): void {

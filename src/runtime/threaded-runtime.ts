@@ -8,8 +8,10 @@
  * pause/resume/stop to every worker over comlink, and collects each worker's result over comlink
  * at the end. No simulation data passes through it.
  *
- * Failure handling (none of it may hang): a worker that throws, fails to load, or exits early makes
- * the run reject with ActorCrashError naming the actor, its tick and its last event; a watchdog that
+ * Failure handling (none of it may hang): an actor that throws makes the run reject with
+ * ActorCrashError naming the actor, its tick and its last event, once every worker has run up to
+ * that tick (the earliest crash in event order wins: crash-order.ts); a worker that fails to load
+ * or exits early rejects it at once; a watchdog that
  * sees no actor move for `watchdogMs` rejects with EngineStallError carrying every ring's state. In
  * every case all workers are terminated before the promise settles. The one exception is a run
  * given a WorkerSet (worker-set.ts) that ended by itself: its workers go back to the set, idle,
@@ -26,6 +28,7 @@ import { RingPool } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
 import { nodeEndpoint } from './comlink-node.js';
 import { ControlPlane } from './control-plane.js';
+import { firstCrash } from './crash-order.js';
 import { createFreeShared } from './free/free-shared.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
@@ -197,7 +200,8 @@ async function runWorkers<C>(
       }
     }
     control.attach(members.map((m) => m.remote));
-    const results = workerResults(control.remotes, groupName);
+    const indexOf = new Map(plan.actors.map((a) => [a.name, a.index]));
+    const results = workerResults(control.remotes, groupName, (name) => indexOf.get(name) ?? -1);
     const watch = watchdog(
       plan,
       workerCount,
@@ -256,17 +260,25 @@ function placeForRun(
   return placed;
 }
 
-/** Every worker's result, once all have one; a worker that crashed or failed rejects it. */
-function workerResults(
+/**
+ * Every worker's result, once all have one. An actor's crash rejects it once every worker has
+ * settled (a crashed worker lets the others run up to its crash: worker-loop.ts "A crash"), with
+ * the crash the inline runtime would meet first (crash-order.ts); a worker that failed otherwise
+ * rejects it at once.
+ */
+async function workerResults(
   remotes: Comlink.Remote<ActorHostApi>[],
   groupName: (w: number) => string,
+  actorIndex: (name: string) => number,
 ): Promise<WorkerResult[]> {
-  return Promise.all(
+  const crashes: CrashInfo[] = [];
+  const results = await Promise.all(
     remotes.map((r, w) =>
       r.run().then(
-        (outcome): WorkerResult => {
-          if (!outcome.ok) throw new ActorCrashError(outcome.crash);
-          return outcome.result;
+        (outcome): WorkerResult | undefined => {
+          if (outcome.ok) return outcome.result;
+          crashes.push(outcome.crash);
+          return undefined;
         },
         (e: unknown) => {
           throw crashOf(groupName(w), e);
@@ -274,6 +286,8 @@ function workerResults(
       ),
     ),
   );
+  if (crashes.length > 0) throw new ActorCrashError(firstCrash(crashes, actorIndex));
+  return results as WorkerResult[];
 }
 
 /** The run with its placement and cores (and free mode's figures). */

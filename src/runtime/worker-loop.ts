@@ -52,6 +52,17 @@
  * digest checkpoint per event and rolls its digest back to the stop (actor-runner.ts). A worker
  * finishes only once every worker's lower bound (published on the `lowers` board) has passed its
  * end: then no worker can still find something earlier, and the stop tick it reads is final.
+ *
+ * A crash. When an actor throws handling an event at tick T (or in its start, T = 0), the crash
+ * the run reports must be the one the inline runtime meets first, whatever the wall-clock order
+ * of the workers: the least in event order (crash-order.ts). So the worker does not simply quit:
+ * it lowers the run's crash stop to T + 1 (every worker then handles no event after tick T),
+ * flushes what its actors sent before the throw (still under the safe times it had published, so
+ * no peer has passed them), then leaves as a finished worker does (+Infinity safe times, rings
+ * closed, inbound drained; and no lower bound held on the stop barrier). Every other worker runs up
+ * to T + 1 and so meets every event before the crash, and any earlier crash of its own; the main
+ * thread waits for all of them and reports the least crash. The digests of a crashed run are not
+ * reported, so nothing is rolled back after a crash stop.
  */
 import { AssertionFailure, assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
@@ -215,15 +226,32 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     return handled === 0 && drained === 0 && flushed === 0 ? Turn.Idle : Turn.Worked;
   }
 
+  /** An actor threw (header, "A crash"): stop the run after its tick, deliver, leave. */
+  protected override async afterCrash(): Promise<void> {
+    this.time.stop();
+    this.stop.proposeCrash((this.crash?.tick ?? 0) + 1);
+    this.barrier?.publishLower(Number.POSITIVE_INFINITY, this.stop.end);
+    // Every staged record carries a time at or above the safe times already published, which no
+    // peer has passed: flush them all before shutDown publishes +Infinity.
+    while (this.stagedTotal > 0 && this.command !== CONTROL_STOP) {
+      if (this.flushOutbound() > 0) continue;
+      this.parkMeasured(() => this.command === CONTROL_STOP || hasFlushable(this.outbound));
+      await this.time.yieldIfDue();
+    }
+    await this.shutDown();
+  }
+
   /** After the loop: roll back past the stop, shut the rings down, and hand back the figures. */
   protected async finish(stopped: boolean): Promise<WorkerResult> {
     this.time.stop();
     this.stop.read();
     const firstFindingStop = this.stop.end < this.init.endTick ? this.stop.end : undefined;
     // Undo the digest of what each actor handled past the stop before it saw the stop, so every
-    // host and every placement gives the digest of the run up to the stop tick.
+    // host and every placement gives the digest of the run up to the stop tick. After another
+    // worker's crash there is nothing to undo: the run reports the crash, not digests.
     for (const runner of this.runners) {
-      if (firstFindingStop !== undefined) this.events -= runner.rollbackTo(firstFindingStop);
+      if (firstFindingStop !== undefined && !this.stop.crashed())
+        this.events -= runner.rollbackTo(firstFindingStop);
     }
     // Stopped (Ctrl-C): the group got as far as its last event, or as its lower bound where that
     // is further (an actor with nothing to do until later has still passed every tick below it).

@@ -152,3 +152,38 @@ describe('parameters', () => {
     expect(set({ 'tenants.0.lpid': -1 })).toBe('--set tenants.0.lpid: Too small: expected number to be >=0');
   });
 });
+
+describe('spans of simulated time', () => {
+  const spans = [
+    'gpu.issueIntervalTicks',
+    'gpu.collectiveGapTicks',
+    'host.unmapIntervalTicks',
+    'host.tceRemapIntervalTicks',
+    'host.shootdownDeadlineTicks',
+    'host.contextChurnIntervalTicks',
+    'host.contextStepTicks',
+    'mmio.accessIntervalTicks',
+    'resets.intervalTicks',
+    'resets.sbrHoldTicks',
+    'resets.npuResetDelayTicks',
+  ];
+  const withSpan = (path: string, value: number) => {
+    const p = parseParams({ ...params, resets: { intervalTicks: 1_000_000 } }, 'w');
+    return applySets(p, { [path]: value }, (at) => `--set ${at}`);
+  };
+
+  test.each(spans)('%s: above 2^32 ticks is a span like any other, up to the longest run', (path) => {
+    for (const value of [2 ** 32 + 1, 1e15]) {
+      const [group, field] = path.split('.') as [string, string];
+      expect(
+        (withSpan(path, value) as unknown as Record<string, Record<string, number>>)[group]![field],
+      ).toBe(value);
+    }
+  });
+
+  test.each(spans)('%s: longer than the longest run is refused, naming the field', (path) => {
+    expect(errorOf(() => withSpan(path, 1e15 + 1)).message).toBe(
+      `--set ${path}: Expected at most 1000 s (1000000000000000 ticks, the longest run), got 1000000000000001`,
+    );
+  });
+});

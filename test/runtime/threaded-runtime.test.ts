@@ -40,6 +40,38 @@ describe('threaded runtime', () => {
     expect(liveWorkerCount()).toBe(0);
   });
 
+  test('several actors crash: every placement reports the crash the inline runtime meets first, run after run', async () => {
+    const crashOf = async (run: Promise<unknown>) => {
+      const err = await run.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ActorCrashError);
+      const { actor, tick, message } = (err as ActorCrashError).crash;
+      return { actor, tick, message };
+    };
+    const inlineCrash = (machine: mesh.MeshConfig) =>
+      crashOf(Promise.resolve().then(() => runInline(mesh, machine, { seed: 4, endTick: 1e9 })));
+    // Every actor throws at its first event from 200 ns on: five crashes, one first in event order.
+    const many = { ...config, throwFrom: 200_000 };
+    const want = await inlineCrash(many);
+    expect(want.tick).toBeGreaterThanOrEqual(200_000);
+    // Three actors throw in their start: the inline runtime starts them in order and meets mesh1's.
+    const starts = { ...config, throwInStart: [3, 1, 4] };
+    const wantStart = await inlineCrash(starts);
+    expect(wantStart).toEqual({ actor: 'mesh1', tick: 0, message: 'mesh1 was told to throw in its start' });
+    // Per-actor twice (the wall-clock race is widest with a thread per actor), then two groupings.
+    const placements = [
+      undefined,
+      undefined,
+      { kind: 'workers', count: 2 } as const,
+      { kind: 'workers', count: 3 } as const,
+    ];
+    for (const placement of placements) {
+      const options = { seed: 4, endTick: 1e9, ...(placement === undefined ? {} : { placement }) };
+      expect(await crashOf(runThreaded(meshUrl, many, options))).toEqual(want);
+      expect(await crashOf(runThreaded(meshUrl, starts, options))).toEqual(wantStart);
+    }
+    expect(liveWorkerCount()).toBe(0);
+  });
+
   /** A run without end, stopped (as Ctrl-C does) once its progress reports 10000 events. */
   async function stoppedRun(machine: mesh.MeshConfig) {
     let seen = 0;

@@ -22,6 +22,22 @@ const positiveInt = z.number().int().positive();
  */
 export const MAX_RUN_TICKS = 1e15;
 
+/**
+ * A span of simulated time a workload sets (an interval, a hold, a deadline): at least `min`
+ * ticks, and no longer than the longest run (an interval past it only means "never"), which keeps
+ * the draws made from it (up to twice it, choice/rng.ts) exact.
+ */
+function ticks(min: 0 | 1) {
+  return z
+    .number()
+    .int()
+    .min(min)
+    .max(MAX_RUN_TICKS, {
+      error: (issue) =>
+        `Expected at most 1000 s (${MAX_RUN_TICKS} ticks, the longest run), got ${String(issue.input)}`,
+    });
+}
+
 /** Longest tenant name: it is printed in summaries, findings and errors, aligned in tables. */
 export const MAX_TENANT_NAME_LENGTH = 64;
 
@@ -80,7 +96,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
   tenants: z.array(tenantSchema).min(1),
   gpu: strictFields('a gpu parameter', {
     /** Mean ticks between DMA issues per GPU engine. */
-    issueIntervalTicks: positiveInt.default(40_000),
+    issueIntervalTicks: ticks(1).default(40_000),
     /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
     engines: z.number().int().min(0).max(16).default(2),
     ut0Percent: percent.default(60),
@@ -118,7 +134,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
       .max(1 << 30)
       .default(1 << 20),
     /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
-    collectiveGapTicks: z.number().int().min(0).default(0),
+    collectiveGapTicks: ticks(0).default(0),
     /**
      * GPUs whose NVLinks never trained at boot (a bad GPU; skiboot 4724d2c07): the host maps them
      * to its partition at boot as every GPU, but no driver ever gives them a context, and a brick
@@ -128,7 +144,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
   }).prefault({}),
   host: strictFields('a host parameter', {
     /** Mean ticks between munmap/migrate operations, per CPU thread. */
-    unmapIntervalTicks: positiveInt.default(2_000_000),
+    unmapIntervalTicks: ticks(1).default(2_000_000),
     migratePercent: percent.default(50),
     /** CPU threads running mmio_invalidate concurrently. */
     cpuThreads: z.number().int().min(1).max(64).default(4),
@@ -138,7 +154,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
      */
     pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
     /** Mean ticks between TCE unmap/remap operations (0: none). */
-    tceRemapIntervalTicks: z.number().int().min(0).default(4_000_000),
+    tceRemapIntervalTicks: ticks(0).default(4_000_000),
     /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
     atsdRegisters: z.number().int().min(1).max(8).default(8),
     /**
@@ -147,15 +163,15 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
      */
     sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
     /** Simulated ticks a shootdown may take before the liveness check reports it. */
-    shootdownDeadlineTicks: positiveInt.default(1_000_000_000),
+    shootdownDeadlineTicks: ticks(1).default(1_000_000_000),
     /**
      * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
      * (absent: contexts are made at start and destroyed at the end). The new fields here and below
      * have no default, so a workload that does not use them parses to exactly the same params.
      */
-    contextChurnIntervalTicks: positiveInt.optional(),
+    contextChurnIntervalTicks: ticks(1).optional(),
     /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
-    contextStepTicks: positiveInt.optional(),
+    contextStepTicks: ticks(1).optional(),
     /**
      * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
      * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
@@ -183,7 +199,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
   }).prefault({}),
   mmio: strictFields('an mmio parameter', {
     /** Mean ticks between guest BAR0 accesses per tenant GPU (0: none). */
-    accessIntervalTicks: z.number().int().min(0).default(0),
+    accessIntervalTicks: ticks(0).default(0),
     /** Of those, percent that try a firmware update. */
     firmwarePercent: percent.default(0),
   }).prefault({}),
@@ -193,14 +209,14 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
    */
   resets: strictFields('a resets parameter', {
     /** Mean ticks between reset requests (one tenant GPU each). */
-    intervalTicks: positiveInt,
+    intervalTicks: ticks(1),
     /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
-    sbrHoldTicks: positiveInt.default(5_000_000),
+    sbrHoldTicks: ticks(1).default(5_000_000),
     /**
      * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
      * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
      */
-    npuResetDelayTicks: positiveInt.default(10_000_000),
+    npuResetDelayTicks: ticks(1).default(10_000_000),
   }).optional(),
 });
 

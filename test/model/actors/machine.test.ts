@@ -28,6 +28,21 @@ async function inline(c: RunConfig) {
 }
 
 describe('machine: clean runs', () => {
+  test('intervals above 2^32 ticks (4.3 ms) run: each draw of twice the interval is a wide one', async () => {
+    const w = workloads.find((x) => x.name === 'stress')!;
+    const long = 2 ** 32 + 1;
+    const r = await inline(
+      config('stress', 1, [], {
+        durationTicks: 20_000_000,
+        gpu: { ...w.params.gpu, issueIntervalTicks: long },
+        host: { ...w.params.host, contextStepTicks: long, contextChurnIntervalTicks: 1_000_000 },
+      }),
+    );
+    // Before, the first draw of twice such an interval threw (exit 4): a crash, not a clean run.
+    expect(r.status).toBe('clean');
+    expect(r.counts['context.destroys']).toBeGreaterThan(0);
+  });
+
   test('stress: DMA of every kind completes, shootdowns complete, and nothing is violated', async () => {
     const r = await inline(config('stress', 1, [], { durationTicks: 200_000_000 }));
     expect(r.status).toBe('clean');
