@@ -94,6 +94,7 @@ export class WorkerEnd {
   private least(): bigint {
     const finding = Atomics.load(this.word, FINDING_WORD);
     const crash = Atomics.load(this.word, CRASH_WORD);
+    // biome-ignore lint/complexity/useMathMinMax: two bigints, which Math.min does not take
     return crash < finding ? crash : finding;
   }
 }
