@@ -201,7 +201,12 @@ async function runWorkers<C>(
     }
     control.attach(members.map((m) => m.remote));
     const indexOf = new Map(plan.actors.map((a) => [a.name, a.index]));
-    const results = workerResults(control.remotes, groupName, (name) => indexOf.get(name) ?? -1);
+    const results = workerResults(
+      control.remotes,
+      groupName,
+      (name) => indexOf.get(name) ?? -1,
+      options.free !== undefined,
+    );
     const watch = watchdog(
       plan,
       workerCount,
@@ -263,13 +268,15 @@ function placeForRun(
 /**
  * Every worker's result, once all have one. An actor's crash rejects it once every worker has
  * settled (a crashed worker lets the others run up to its crash: worker-loop.ts "A crash"), with
- * the crash the inline runtime would meet first (crash-order.ts); a worker that failed otherwise
- * rejects it at once.
+ * the crash the inline runtime would meet first (crash-order.ts); in free mode, whose crashes race
+ * by design and whose peers could not end without the crashed actor, at once. A worker that failed
+ * otherwise rejects it at once.
  */
 async function workerResults(
   remotes: Comlink.Remote<ActorHostApi>[],
   groupName: (w: number) => string,
   actorIndex: (name: string) => number,
+  free: boolean,
 ): Promise<WorkerResult[]> {
   const crashes: CrashInfo[] = [];
   const results = await Promise.all(
@@ -277,6 +284,7 @@ async function workerResults(
       r.run().then(
         (outcome): WorkerResult | undefined => {
           if (outcome.ok) return outcome.result;
+          if (free) throw new ActorCrashError(outcome.crash);
           crashes.push(outcome.crash);
           return undefined;
         },

@@ -17,7 +17,7 @@ import { assembleResult } from '../../src/report/assemble-result.js';
 import { combineDigests } from '../../src/runtime/digest.js';
 import { replayFreeRun, startThreadedRun } from '../../src/runtime/engine.js';
 import type { FreeLog } from '../../src/runtime/free/free-log.js';
-import { decodeTakeLog, logCheck, TakeLogWriter } from '../../src/runtime/free/take-log.js';
+import { decodeTakeLog, logCheck, type TakeCursor, TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -166,6 +166,13 @@ describe('free mode: bad logs are refused naming where', () => {
     return w.encode(20);
   };
 
+  /** Every take of a decoded log, in order (the logs here are small). */
+  const takesOf = (cursor: TakeCursor) => {
+    const out: { at: number; edge: number; count: number }[] = [];
+    for (; cursor.current !== undefined; cursor.advance()) out.push(cursor.current);
+    return out;
+  };
+
   test('free log: a log round-trips, repeats run-length encoded', () => {
     const w = new TakeLogWriter();
     w.take(0, 3, 2);
@@ -173,7 +180,7 @@ describe('free mode: bad logs are refused naming where', () => {
     w.take(8, 5, 1);
     w.take(12, 5, 1);
     expect(w.entries).toBe(2);
-    expect(decodeTakeLog(w.encode(20), 'x', inbound)).toEqual([
+    expect(takesOf(decodeTakeLog(w.encode(20), 'x', inbound))).toEqual([
       { at: 0, edge: 3, count: 2 },
       { at: 4, edge: 5, count: 1 },
       { at: 8, edge: 5, count: 1 },
@@ -196,7 +203,7 @@ describe('free mode: bad logs are refused naming where', () => {
         /f\.json: free\.actors\[2\] \(gpu0\)\.takes: Expected a take log whose digest is [0-9a-f]{16}, got one whose digest is [0-9a-f]{16} \(the log or its event count was changed, or the log truncated\)/,
       );
     }
-    expect(decodeTakeLog(l, 'where', inbound).length).toBeGreaterThan(0);
+    expect(takesOf(decodeTakeLog(l, 'where', inbound)).length).toBeGreaterThan(0);
   });
 
   test('free log: a truncated log (digest recomputed) is refused naming the entry', () => {
@@ -206,6 +213,32 @@ describe('free mode: bad logs are refused naming where', () => {
     expect(() =>
       decodeTakeLog({ ...l, takes: cut, check: logCheck(l.events, cut) }, 'where', inbound),
     ).toThrow(/where\.takes: Expected whole \(gap, edge, count, repeat\) entries/);
+  });
+
+  /** A one-entry log of (gap, edge 5, count 1, repeat) as LEB128 varints in base64, checked. */
+  const oneEntryLog = (gap: number, repeat: number) => {
+    const bytes: number[] = [];
+    for (const v of [gap, 5, 1, repeat]) {
+      let x = v;
+      for (; x >= 0x80; x = Math.floor(x / 0x80)) bytes.push((x % 0x80) | 0x80);
+      bytes.push(x);
+    }
+    const takes = Buffer.from(bytes).toString('base64');
+    return { events: 20, takes, check: logCheck(20, takes) };
+  };
+
+  test('free log: a repeat as large as a varint holds (check recomputed) is not expanded: decoding is instant, the takes are counted, and too many events for the log is refused', () => {
+    // 2^40 takes at event 0, which a replay cannot follow (it says so when the records run out).
+    const cursor = decodeTakeLog(oneEntryLog(0, 2 ** 40), 'where', inbound);
+    expect(cursor.left).toBe(2 ** 40);
+    expect(cursor.current).toEqual({ at: 0, edge: 5, count: 1 });
+    cursor.advance();
+    expect(cursor.current).toEqual({ at: 0, edge: 5, count: 1 });
+    expect(cursor.left).toBe(2 ** 40 - 1);
+    // A gap of 1 puts the last take after 2^40 events: more than the log's 20.
+    expect(() => decodeTakeLog(oneEntryLog(1, 2 ** 40), 'where', inbound)).toThrow(
+      `where.events: Expected at least ${2 ** 40} events (the last take comes after ${2 ** 40}), got 20`,
+    );
   });
 
   test('free log: an edge that does not enter the actor is refused', () => {

@@ -26,7 +26,7 @@ import type { RawRun, RunRecording } from '../raw-run.js';
 import { runnerCrash } from '../run-errors.js';
 import { FreeActor } from './free-actor.js';
 import { type FreeLog, freeFigures } from './free-log.js';
-import { decodeTakeLog, type Take } from './take-log.js';
+import { decodeTakeLog, type Take, type TakeCursor } from './take-log.js';
 
 export interface FreeReplayOptions extends RunRecording {
   seed: number;
@@ -48,8 +48,7 @@ interface Queue {
 /** One actor of the replay: its FreeActor, its takes, the next take and the events it must handle. */
 interface ReplayActor {
   fa: FreeActor;
-  takes: Take[];
-  next: number;
+  takes: TakeCursor;
   target: number;
   where: string;
 }
@@ -136,7 +135,7 @@ function createReplayActors<C>(
       undefined,
     );
     pools[info.index] = fa.runner.pool;
-    return { fa, takes, next: 0, target: log.actors[info.index]!.events, where };
+    return { fa, takes, target: log.actors[info.index]!.events, where };
   });
 }
 
@@ -153,11 +152,11 @@ function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, whe
     let done = true;
     for (const a of actors) {
       if (step(a, queues)) moved = true;
-      if (a.fa.handled < a.target || a.next < a.takes.length) done = false;
+      if (a.fa.handled < a.target || a.takes.current !== undefined) done = false;
     }
     if (done) return;
     if (!moved) {
-      const stuck = actors.filter((a) => a.fa.handled < a.target || a.next < a.takes.length);
+      const stuck = actors.filter((a) => a.fa.handled < a.target || a.takes.current !== undefined);
       throw new ConfigError(
         where,
         `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on: ${stuck.map((a) => cannotGoOn(a, queues, plan)).join('; ')}`,
@@ -168,7 +167,7 @@ function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, whe
 
 /** Why an actor the replay cannot step any more stopped where it did. */
 function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan): string {
-  const t = a.takes[a.next];
+  const t = a.takes.current;
   if (t !== undefined && t.at === a.fa.handled) {
     const q = queues[t.edge]!;
     return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
@@ -176,7 +175,7 @@ function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan): string 
   if (a.fa.handled < a.target) {
     return `${a.where} has no event to handle at event ${a.fa.handled} of ${a.target}${t === undefined ? '' : ` (its next take is at event ${t.at})`}`;
   }
-  return `${a.where} handled its ${a.target} events with ${a.takes.length - a.next} take(s) of its log left`;
+  return `${a.where} handled its ${a.target} events with ${a.takes.left} take(s) of its log left`;
 }
 
 /**
@@ -187,7 +186,7 @@ function step(a: ReplayActor, queues: Queue[]): boolean {
   let moved = false;
   const fa = a.fa;
   for (;;) {
-    let take: Take | undefined = a.takes[a.next];
+    let take: Take | undefined = a.takes.current;
     while (take !== undefined && take.at === fa.handled) {
       const q = queues[take.edge]!;
       if (q.items.length - q.head < take.count) return moved;
@@ -198,7 +197,8 @@ function step(a: ReplayActor, queues: Queue[]): boolean {
         q.head = 0;
       }
       moved = true;
-      take = a.takes[++a.next];
+      a.takes.advance();
+      take = a.takes.current;
     }
     if (fa.handled >= a.target || fa.heap.size === 0) return moved;
     const top = fa.heap.peek()!;

@@ -95,11 +95,59 @@ export interface Take {
   count: number;
 }
 
+/** One run-length entry as the log stores it: `repeat` takes, each `gap` events after the last. */
+interface TakeEntry {
+  gap: number;
+  edge: number;
+  count: number;
+  repeat: number;
+}
+
+/**
+ * The takes of a decoded log, one at a time. The repeats are not expanded: a log's repeat may be
+ * anything a varint holds (2^53), and a hand-edited one that big must be refused by the replay
+ * that cannot follow it, not exhaust the memory first.
+ */
+export class TakeCursor {
+  private entry = 0;
+  private repeat = 0;
+  /** Events before the current entry's first take. */
+  private base = 0;
+  /** The next take (undefined once the log is done). */
+  current: Take | undefined;
+  /** Takes left, the current one included. */
+  left: number;
+
+  constructor(private readonly entries: readonly TakeEntry[]) {
+    this.left = entries.reduce((n, e) => n + e.repeat, 0);
+    this.current = this.make();
+  }
+
+  /** Move to the next take. */
+  advance(): void {
+    const e = this.entries[this.entry];
+    if (e === undefined) return;
+    this.left--;
+    if (++this.repeat === e.repeat) {
+      this.base += e.gap * e.repeat;
+      this.entry++;
+      this.repeat = 0;
+    }
+    this.current = this.make();
+  }
+
+  private make(): Take | undefined {
+    const e = this.entries[this.entry];
+    if (e === undefined) return undefined;
+    return { at: this.base + e.gap * (this.repeat + 1), edge: e.edge, count: e.count };
+  }
+}
+
 /**
  * Decode and check one actor's log. `where` names it in errors (file and field); `inbound` is the
  * set of edges that enter the actor, so a log naming another edge is refused here, not mid-replay.
  */
-export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: ReadonlySet<number>): Take[] {
+export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: ReadonlySet<number>): TakeCursor {
   const check = logCheck(log.events, log.takes);
   if (check !== log.check) {
     throw new ConfigError(
@@ -107,15 +155,15 @@ export function decodeTakeLog(log: ActorTakeLog, where: string, inbound: Readonl
       `Expected a take log whose digest is ${log.check}, got one whose digest is ${check} (the log or its event count was changed, or the log truncated)`,
     );
   }
-  const takes = expandEntries(readVarints(log.takes, where), where, inbound);
-  const at = takes.length === 0 ? 0 : takes[takes.length - 1]!.at;
+  const entries = checkEntries(readVarints(log.takes, where), where, inbound);
+  const at = entries.reduce((n, e) => n + e.gap * e.repeat, 0);
   if (at > log.events) {
     throw new ConfigError(
       `${where}.events`,
       `Expected at least ${at} events (the last take comes after ${at}), got ${log.events}`,
     );
   }
-  return takes;
+  return new TakeCursor(entries);
 }
 
 /** The log's varints, in whole (gap, edge, count, repeat) entries. */
@@ -152,10 +200,9 @@ function readVarints(text: string, where: string): number[] {
   return values;
 }
 
-/** The entries run-length decoded into takes, each naming an inbound edge of the actor. */
-function expandEntries(values: number[], where: string, inbound: ReadonlySet<number>): Take[] {
-  const takes: Take[] = [];
-  let at = 0;
+/** The varints as entries, each naming an inbound edge of the actor, with a count and a repeat. */
+function checkEntries(values: number[], where: string, inbound: ReadonlySet<number>): TakeEntry[] {
+  const entries: TakeEntry[] = [];
   for (let e = 0; e < values.length; e += 4) {
     const [gap, edge, count, repeat] = [values[e]!, values[e + 1]!, values[e + 2]!, values[e + 3]!];
     const entry = `${where}.takes entry ${e / 4}`;
@@ -168,12 +215,9 @@ function expandEntries(values: number[], where: string, inbound: ReadonlySet<num
     if (count < 1 || repeat < 1) {
       throw new ConfigError(entry, `Expected a count and a repeat of at least 1, got ${count} and ${repeat}`);
     }
-    for (let r = 0; r < repeat; r++) {
-      at += gap;
-      takes.push({ at, edge, count });
-    }
+    entries.push({ gap, edge, count, repeat });
   }
-  return takes;
+  return entries;
 }
 
 /** Bytes of a log as stored (base64 text), for the summary's log-size figure. */
