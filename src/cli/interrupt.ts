@@ -2,35 +2,65 @@ import { EXIT } from '../core/exit-codes.js';
 import type { CliIo } from './cli-io.js';
 
 /**
- * Ctrl-C for the whole command: the first stops the run in progress (and any run not yet started
- * does not start), the second exits at once with 130.
+ * Two signals closer than this are one request: GNU `timeout -s INT` (and `kill` of a process
+ * group) sends the signal to the process and to its group, so it arrives twice, microseconds apart.
+ */
+const SAME_REQUEST_MS = 100;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM (what Slurm, Kubernetes and `kill` send to cancel a job) for the whole
+ * command: the first stops the run in progress (and any run not yet started does not start), so
+ * its summary, `--record` file and a sweep's summary are still written, and the command exits 130;
+ * the second exits at once with 130. After the run (`runOver`), while its outputs are written, the
+ * first only says so: the outputs of a finished run are worth the seconds a trace can take.
  */
 export class Interrupt {
   stopped = false;
   private stopRun: () => void = () => {};
-  private readonly onSigint = (): void => {
+  private outputs = false;
+  private firstAt = 0;
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    const now = performance.now();
     if (this.stopped) {
+      if (now - this.firstAt < SAME_REQUEST_MS) return;
       this.beforeExit();
-      this.io.stderr.write('\nnpusim: second interrupt, exiting (exit 130)\n');
+      this.io.stderr.write(`\nnpusim: second ${signal}, exiting (exit 130)\n`);
       process.exit(EXIT.interrupted);
     }
     this.stopped = true;
-    this.io.stderr.write('\nnpusim: stopping (Ctrl-C again to quit at once)\n');
+    this.firstAt = now;
+    const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (this.outputs) {
+      this.io.stderr.write(
+        `\nnpusim: ${what}: the run is over; writing its outputs (${what} again to quit at once)\n`,
+      );
+      return;
+    }
+    this.io.stderr.write(`\nnpusim: stopping (${what} again to quit at once)\n`);
     this.stopRun();
   };
   beforeExit: () => void = () => {};
 
   constructor(private readonly io: CliIo) {
-    process.on('SIGINT', this.onSigint);
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
   }
 
-  /** The run now in progress; stopped at once if Ctrl-C came while it was starting. */
+  /** The run now in progress; stopped at once if a signal came while it was starting. */
   track(stop: () => void): void {
+    this.outputs = false;
     this.stopRun = stop;
     if (this.stopped) stop();
   }
 
+  /** The run is over: a first signal from now on lets its outputs be written. */
+  runOver(): void {
+    this.outputs = true;
+    this.stopRun = () => {};
+  }
+
   dispose(): void {
-    process.off('SIGINT', this.onSigint);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
   }
 }

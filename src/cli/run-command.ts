@@ -33,7 +33,7 @@ import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { Interrupt } from './interrupt.js';
 import { reportFailure } from './run-failure-report.js';
 import { describedResult } from './run-outcome.js';
-import { planVariants, runVariants } from './run-variants.js';
+import { type PlannedVariant, planVariants, runVariants } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
@@ -98,17 +98,45 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     }
     traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
   } catch (error) {
+    interrupt.dispose();
     return reportFailure(error, { config, workload, plan, wallMs: performance.now() - started }, args, io);
+  }
+  // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
+  interrupt.runOver();
+  try {
+    return await reportRun(
+      { config, plan, raw, traceRaw, workload, variants, crashAt: crashActor, workers },
+      session,
+    );
   } finally {
     interrupt.dispose();
   }
+}
 
+/** The finished run's result, variants, files and summary; the command's exit code. */
+async function reportRun(
+  done: {
+    config: RunConfig;
+    plan: MachinePlan;
+    raw: RawRun;
+    traceRaw: RawRun | undefined;
+    workload: Workload;
+    variants: readonly PlannedVariant[];
+    crashAt: number | undefined;
+    workers: WorkerSet;
+  },
+  session: RunSession,
+): Promise<number> {
+  const { config, plan, raw, traceRaw, workload, variants, workers } = done;
+  const { args, io, interrupt } = session;
+  const crashActor = done.crashAt;
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
   if (variants.length > 0 && result.status !== 'interrupted') {
     result.expectation = judgeExpectation(workload.expect, result);
     result.label = workload.label ?? 'as declared';
-    const ran = await runVariants(workload, variants, args, io, workers);
+    const ran = await runVariants(workload, variants, args, io, workers, interrupt);
+    interrupt.runOver();
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
   } else if (args.variant !== undefined && result.status !== 'interrupted') {

@@ -21,7 +21,7 @@ import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
-import { Interrupt } from './interrupt.js';
+import type { Interrupt } from './interrupt.js';
 import { describedResult, runFailureOf } from './run-outcome.js';
 import { scenarioConfig, variantOverrides } from './scenario-config.js';
 
@@ -81,6 +81,8 @@ export async function runVariants(
   args: RunArgs,
   io: CliIo,
   workers: WorkerSet,
+  /** The command's signals (interrupt.ts): each variant's run is tracked in turn. */
+  interrupt: Interrupt,
 ): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
@@ -98,7 +100,6 @@ export async function runVariants(
       io.stderr.write(`npusim: variant ${v.name}: ${pctLine(pct)}\n`);
     }
     const plan = machine.planMachine(config);
-    const interrupt = new Interrupt(io);
     let result: RunResult;
     let freeLog: FreeLog | undefined;
     const started = performance.now();
@@ -119,8 +120,6 @@ export async function runVariants(
         performance.now() - started,
         args.free?.windowTicks,
       );
-    } finally {
-      interrupt.dispose();
     }
     const expectation = judgeExpectation(v.expect, result);
     results.push(variantResult(v, result, expectation));

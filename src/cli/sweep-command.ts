@@ -86,13 +86,32 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       shouldStop: () => interrupt.stopped,
       ...(args.free === undefined ? {} : { free: args.free }),
     });
+  } catch (error) {
+    interrupt.dispose();
+    throw error;
   } finally {
     progress.stop();
-    interrupt.dispose();
     for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
     if (pctDepth !== undefined && pctExample !== undefined)
       io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
   }
+  // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).
+  const interrupted = interrupt.stopped;
+  interrupt.runOver();
+  try {
+    return writeSummary(summary, { interrupted, pool }, args, io);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** The sweep's summary file (with `--failures`), its summary on stdout, and the exit code. */
+function writeSummary(
+  summary: SweepSummary,
+  how: { interrupted: boolean; pool: SweepPool },
+  args: SweepArgs,
+  io: CliIo,
+): number {
   let unwritten: string | undefined;
   if (args.failuresDir !== undefined) {
     const name =
@@ -112,10 +131,10 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     }
   }
   const ending: SweepEnding = {
-    interrupted: interrupt.stopped,
+    interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
   };
-  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, pool, ending));
+  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, how.pool, ending));
   return sweepExitCode(summary, ending);
 }
 

@@ -2,7 +2,7 @@
  * End-to-end: the command run as a child process from source (`node --import tsx src/cli/main.ts`),
  * checking exit codes and messages. Each child has a time-out and is killed when it runs past it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
@@ -166,6 +166,39 @@ describe('npusim command', () => {
     expect(r.code).toBe(130);
     expect(r.stdout).toContain('status interrupted (exit 130)');
     expect(r.stderr).toMatch(/npusim: interrupted at .* of 1 s simulated \(exit 130\)/);
+  });
+  it('cli: SIGTERM (what Slurm and Kubernetes send) stops a run as Ctrl-C does: summary, --record file, exit 130', async () => {
+    const record = join(testTempDir('npusim-sigterm-'), 'run.json');
+    const r = await cliChild(
+      withTestFailuresDir([
+        'run',
+        'stress',
+        '--inline',
+        '--seed',
+        '2',
+        '--duration',
+        '1s',
+        '--record',
+        record,
+      ]),
+      { interruptOn: '% simulated', signal: 'SIGTERM' },
+    );
+    expect(r.stderr).toContain('npusim: stopping (SIGTERM again to quit at once)');
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('status interrupted (exit 130)');
+    expect((JSON.parse(readFileSync(record, 'utf8')) as { exit: unknown }).exit).toEqual({
+      class: 'interrupted',
+      code: 130,
+    });
+  });
+  it('cli: one Ctrl-C sent twice at once (GNU timeout signals the process and its group) stops the run once', async () => {
+    const r = await cliChild(
+      withTestFailuresDir(['run', 'stress', '--inline', '--seed', '2', '--duration', '1s']),
+      { interruptOn: '% simulated', twice: true },
+    );
+    expect(r.stderr).not.toContain('second SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('status interrupted (exit 130)');
   });
   it('cli: Ctrl-C stops a threaded run; its JSON result says interrupted and exit 130', async () => {
     const r = await npusim(

@@ -1,8 +1,8 @@
 /**
  * `npusim` from source as a child process (`node --import tsx src/cli/main.ts`), for the tests that
  * need a process of its own: a real SIGINT, another working directory, a process's exit code.
- * `interruptOn` hands off on what the child prints, never on a sleep: SIGINT is sent once stderr
- * shows the marker (a string, or the first match of a pattern, reported back as `marker`). The
+ * `interruptOn` hands off on what the child prints, never on a sleep: SIGINT (or `signal`) is sent
+ * once stderr shows the marker (a string, or the first match of a pattern, reported back as `marker`). The
  * child is killed, and the promise rejected, past `timeoutMs`.
  */
 import { spawn } from 'node:child_process';
@@ -21,12 +21,16 @@ export interface ChildOutcome {
 
 export interface ChildOptions {
   interruptOn?: string | RegExp;
+  /** The signal `interruptOn` sends (default SIGINT). */
+  signal?: NodeJS.Signals;
+  /** Send it twice at once, as GNU `timeout` does (to the process, then to its group). */
+  twice?: boolean;
   cwd?: string;
   timeoutMs?: number;
 }
 
 export function cliChild(args: readonly string[], options: ChildOptions = {}): Promise<ChildOutcome> {
-  const { interruptOn, cwd = ROOT, timeoutMs = 50_000 } = options;
+  const { interruptOn, cwd = ROOT, timeoutMs = 50_000, signal = 'SIGINT', twice = false } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd,
@@ -50,7 +54,8 @@ export function cliChild(args: readonly string[], options: ChildOptions = {}): P
           : (interruptOn.exec(stderr)?.[0] ?? '');
       if (seen !== '') {
         marker = seen;
-        child.kill('SIGINT');
+        child.kill(signal);
+        if (twice) child.kill(signal);
       }
     });
     const timer = setTimeout(() => {

@@ -1,0 +1,78 @@
+/**
+ * The command's signal handling (src/cli/interrupt.ts), driven by process.emit: the listeners run
+ * as for a real signal, with nothing sent to the test process itself.
+ */
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { Interrupt } from '../../src/cli/interrupt.js';
+
+function io(): CliIo & { err: string[] } {
+  const err: string[] = [];
+  return {
+    err,
+    stdout: { write: () => true },
+    stderr: {
+      write: (s: string) => {
+        err.push(s);
+        return true;
+      },
+    },
+  } as unknown as CliIo & { err: string[] };
+}
+
+const opened: Interrupt[] = [];
+afterEach(() => {
+  for (const i of opened.splice(0)) i.dispose();
+  vi.restoreAllMocks();
+});
+
+function interrupt(out: CliIo) {
+  const i = new Interrupt(out);
+  opened.push(i);
+  return i;
+}
+
+describe('interrupt', () => {
+  test('SIGINT and SIGTERM stop the tracked run; the second within 100 ms is the same request', () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const out = io();
+      const i = interrupt(out);
+      const stop = vi.fn();
+      i.track(stop);
+      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      process.emit(signal, signal);
+      process.emit(signal, signal);
+      expect(stop).toHaveBeenCalledTimes(1);
+      expect(i.stopped).toBe(true);
+      expect(exit).not.toHaveBeenCalled();
+      const what = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
+      expect(out.err.join('')).toBe(`\nnpusim: stopping (${what} again to quit at once)\n`);
+      i.dispose();
+      vi.restoreAllMocks();
+    }
+  });
+
+  test('after the run, a signal lets the outputs be written: it stops nothing and says so', () => {
+    const out = io();
+    const i = interrupt(out);
+    const stop = vi.fn();
+    i.track(stop);
+    i.runOver();
+    process.emit('SIGINT', 'SIGINT');
+    expect(stop).not.toHaveBeenCalled();
+    expect(out.err.join('')).toBe(
+      '\nnpusim: Ctrl-C: the run is over; writing its outputs (Ctrl-C again to quit at once)\n',
+    );
+  });
+
+  test('a signal before the run starts stops it as soon as it is tracked; dispose removes both listeners', () => {
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const i = interrupt(io());
+    process.emit('SIGTERM', 'SIGTERM');
+    const stop = vi.fn();
+    i.track(stop);
+    expect(stop).toHaveBeenCalledTimes(1);
+    i.dispose();
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+  });
+});
