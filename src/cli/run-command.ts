@@ -86,24 +86,23 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   const interrupt = new Interrupt(io);
   const session: RunSession = { args, io, interrupt, workers };
   const started = performance.now();
-  let raw: RawRun;
-  let traceRaw: RawRun | undefined;
   try {
-    if (args.checkHosts) {
-      const outcome = await checkHosts(session, { config, plan }, recording);
-      if (typeof outcome !== 'object') return outcome;
-      raw = outcome;
-    } else {
-      raw = await hostRun(session, config, askedHost(args), { trace: recording });
+    let raw: RawRun;
+    let traceRaw: RawRun | undefined;
+    try {
+      if (args.checkHosts) {
+        const outcome = await checkHosts(session, { config, plan }, recording);
+        if (typeof outcome !== 'object') return outcome;
+        raw = outcome;
+      } else {
+        raw = await hostRun(session, config, askedHost(args), { trace: recording });
+      }
+      traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
+    } catch (error) {
+      return reportFailure(error, { config, workload, plan, wallMs: performance.now() - started }, args, io);
     }
-    traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
-  } catch (error) {
-    interrupt.dispose();
-    return reportFailure(error, { config, workload, plan, wallMs: performance.now() - started }, args, io);
-  }
-  // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
-  interrupt.runOver();
-  try {
+    // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
+    interrupt.runOver();
     return await reportRun(
       { config, plan, raw, traceRaw, workload, variants, crashAt: crashActor, workers },
       session,
@@ -127,9 +126,8 @@ async function reportRun(
   },
   session: RunSession,
 ): Promise<number> {
-  const { config, plan, raw, traceRaw, workload, variants, workers } = done;
+  const { config, plan, raw, traceRaw, workload, variants, workers, crashAt: crashActor } = done;
   const { args, io, interrupt } = session;
-  const crashActor = done.crashAt;
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
   if (variants.length > 0 && result.status !== 'interrupted') {

@@ -76,3 +76,20 @@ describe('interrupt', () => {
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
   });
 });
+
+describe('interrupt: every command leaves no signal listener behind', () => {
+  test('run (clean, crashed, --check-hosts), a variant workload and a sweep', async () => {
+    const { cli } = await import('./cli-harness.js');
+    const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = counts();
+    const short = ['--seed', '1', '--duration', '5us', '--no-failure-file'];
+    expect((await cli(['run', 'stress', '--inline', ...short])).code).toBe(0);
+    expect((await cli(['run', 'stress', '--inline', '--crash-at', 'gpu0:1', ...short])).code).toBe(4);
+    expect((await cli(['run', 'stress', '--check-hosts', ...short])).code).toBe(0);
+    expect((await cli(['run', 'multi-tenant', '--inline', ...short])).code).toBe(0);
+    expect((await cli(['sweep', 'stress', '--seeds', '1..2', '--duration', '5us', '--jobs', '1'])).code).toBe(
+      0,
+    );
+    expect(counts()).toEqual(before);
+  });
+});
