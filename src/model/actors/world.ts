@@ -314,7 +314,8 @@ function assignTenants(config: RunConfig, topology: Topology, bugs: ReadonlySet<
  * NVLinks never trained carries no DMA, so a tenant given one could not run.
  */
 function checkUntrainedGpus(config: RunConfig, topology: Topology, tenants: readonly TenantInfo[]): void {
-  const untrained = config.params.gpu.untrained;
+  // Absent from a RunConfig the library was handed as it is (the schema defaults it to none).
+  const untrained = config.params.gpu.untrained ?? [];
   const seen = new Set<number>();
   for (const [i, g] of untrained.entries()) {
     const field = `gpu.untrained[${i}]`;

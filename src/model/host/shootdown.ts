@@ -36,10 +36,10 @@
 import { AssertionFailure, assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { OracleEvent } from '../check/oracle-events.js';
 import {
-  atsdLegacyInvalidates,
+  atsdLegacyCalls,
   atsdSizeRule,
+  type InvalidateCall,
   type LaunchParams,
-  type LegacyInvalidate,
 } from '../npu/atsd-size-rule.js';
 import type { Lpid, Pid, Tick } from '../types.js';
 
@@ -275,9 +275,9 @@ export class Shootdown {
  */
 function buildPlan(spec: ShootdownSpec, order: readonly number[], bugs: AtsdBugs): PlanStep[] {
   const plan: PlanStep[] = [];
-  const calls: readonly LegacyInvalidate[] =
+  const calls: readonly InvalidateCall[] =
     spec.sizeRule === 'legacy'
-      ? atsdLegacyInvalidates(spec.start, spec.sizeBytes)
+      ? atsdLegacyCalls(spec.start, spec.sizeBytes)
       : [{ target: atsdSizeRule(spec.start, spec.sizeBytes), flush: true }];
   for (const call of calls) pushInvalidate(plan, order, spec.pid, call, bugs);
   return plan;
@@ -288,7 +288,7 @@ function pushInvalidate(
   plan: PlanStep[],
   order: readonly number[],
   pid: Pid,
-  call: LegacyInvalidate,
+  call: InvalidateCall,
   bugs: AtsdBugs,
 ): void {
   const { target, flush } = call;

@@ -36,8 +36,8 @@ export function atsdSizeRule(start: number, sizeBytes: number | null): AtsdTarge
   return { kind: 'pid' };
 }
 
-/** One mmio_invalidate call of the older rule: what it invalidates, and whether it flushes. */
-export interface LegacyInvalidate {
+/** One mmio_invalidate call: what it invalidates, and whether it flushes (always, since v4.20). */
+export interface InvalidateCall {
   readonly target: AtsdTarget;
   /** mmio_invalidate's `flush`: LAUNCH with No-flush 0, then the two PID-0 flushes. */
   readonly flush: boolean;
@@ -50,11 +50,11 @@ export interface LegacyInvalidate {
  * then one more at the first address at or past the end ("Do the flush only on the final addess ==
  * end") that flushes. Each call takes and releases its own registers.
  */
-export function atsdLegacyInvalidates(
+export function atsdLegacyCalls(
   start: number,
   sizeBytes: number | null,
   thresholdBytes: number = PAGE_2M,
-): LegacyInvalidate[] {
+): InvalidateCall[] {
   if (sizeBytes === null || sizeBytes > thresholdBytes) return [{ target: { kind: 'pid' }, flush: true }];
   if (sizeBytes < 1) throw new ModelRefusal('EINVAL', `Expected a range with size >= 1, got ${sizeBytes}`);
   const page = (a: number): AtsdTarget => ({
@@ -62,7 +62,7 @@ export function atsdLegacyInvalidates(
     start: alignDown(a, PAGE_64K),
     sizeBytes: PAGE_64K,
   });
-  const out: LegacyInvalidate[] = [];
+  const out: InvalidateCall[] = [];
   let address = start;
   for (; address < start + sizeBytes; address += PAGE_64K) out.push({ target: page(address), flush: false });
   out.push({ target: page(address), flush: true });

@@ -5,7 +5,7 @@ import { SeededChooser } from '../../../src/model/choice/chooser.js';
 import { AtsCache } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
 import type { AtsdBugs, ShootdownSpec } from '../../../src/model/host/shootdown.js';
-import { atsdLegacyInvalidates, atsdSizeRule } from '../../../src/model/npu/atsd-size-rule.js';
+import { atsdLegacyCalls, atsdSizeRule } from '../../../src/model/npu/atsd-size-rule.js';
 import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
 import { MSR_GUEST, MSR_HOST, NestMmu } from '../../../src/model/npu/nest-mmu.js';
 import {
@@ -94,19 +94,19 @@ describe('atsd: size rules', () => {
 
   test('atsd legacy rule (v4.17-4.19): up to the 2M threshold one invalidate per 64K page without a flush, then one at the end with it; above it the whole PID', () => {
     const range = (start: number) => ({ kind: 'range', start, sizeBytes: PAGE_64K });
-    expect(atsdLegacyInvalidates(0x10000, 3 * PAGE_64K)).toEqual([
+    expect(atsdLegacyCalls(0x10000, 3 * PAGE_64K)).toEqual([
       ...[0x10000, 0x20000, 0x30000].map((start) => ({ target: range(start), flush: false })),
       // "Do the flush only on the final addess == end": the page after the range.
       { target: range(0x40000), flush: true },
     ]);
     // An unaligned start steps from itself: 0x8000, then the end at 0x18000 (in page 0x10000).
-    expect(atsdLegacyInvalidates(0x8000, PAGE_64K)).toEqual([
+    expect(atsdLegacyCalls(0x8000, PAGE_64K)).toEqual([
       { target: range(0), flush: false },
       { target: range(0x10000), flush: true },
     ]);
-    expect(atsdLegacyInvalidates(0, PAGE_2M)).toHaveLength(33);
-    expect(atsdLegacyInvalidates(0, 4 * MiB)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
-    expect(atsdLegacyInvalidates(0, null)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
+    expect(atsdLegacyCalls(0, PAGE_2M)).toHaveLength(33);
+    expect(atsdLegacyCalls(0, 4 * MiB)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
+    expect(atsdLegacyCalls(0, null)).toEqual([{ target: { kind: 'pid' }, flush: true }]);
   });
 
   test('atsd legacy rule in a shootdown: each call takes and releases its registers, only the last flushes, and the oracle finds nothing', () => {
