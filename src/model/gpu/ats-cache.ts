@@ -3,9 +3,11 @@
  * necessary (domain.md §3: "The GPU requires two flush ATSDs to ensure all entries have been flushed";
  * bit 39 = 0 makes the GPU flush (membar); NVIDIA UVM uses num_hshub_tlb_invalidate_membars flushes).
  *
- * NVIDIA does not document why two flushes are needed. The model chooses a mechanism that is
- * plausible for a GPU and that makes the count matter; it is an ASSUMPTION, stated here and in
- * docs/theory/ats-atsd-oracle.md:
+ * NVIDIA's reason is one line of its open UVM driver: "Pascal and Volta require post-invalidate
+ * membars to flush out HSHUB. See bug 1975028" (num_hshub_tlb_invalidate_membars: 2 on GV100 and
+ * GP100, 0 on GP10x, which has no HSHUB). Where the stale state lives, and how each membar moves it,
+ * is not public: the model chooses a mechanism that is plausible for a GPU and that makes the count
+ * matter; it is an ASSUMPTION, stated here and in docs/theory/ats-atsd-oracle.md:
  *
  *   L2 (HSHUB ATS TLB) <- fills from the NPU arrive here, on the same ordered link as the ATSDs,
  *        |                  so a fill sent before an invalidate is always seen by that invalidate.

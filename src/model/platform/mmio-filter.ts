@@ -10,8 +10,10 @@
  *
  * Default blocked ranges: the link-disable registers (a guest must not touch the isolation
  * state) and the ASSUMED firmware-update window. Firmware update is refused by default and
- * allowed per tenant only by an explicit admin option (`firmwareUpdateTenants`): no merged or
- * posted kernel mechanism for this exists (domain.md: unverified), so this is the model's policy.
+ * allowed per tenant only by an explicit admin option (`firmwareUpdateTenants`). No merged or
+ * posted kernel mechanism filtered either (domain.md: unverified for the firmware window; the
+ * never-merged isolation series re-applied the link mask at each reset and filtered nothing), so
+ * both ranges are the model's policy: what such a filter would hold and what else it would block.
  *
  * The host (LPID 0, kind 'host') does not go through the filter.
  */
