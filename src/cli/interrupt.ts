@@ -12,7 +12,8 @@ const SAME_REQUEST_MS = 100;
  * command: the first stops the run in progress (and any run not yet started does not start), so
  * its summary, `--record` file and a sweep's summary are still written, and the command exits 130;
  * the second exits at once with 130. After the run (`runOver`), while its outputs are written, the
- * first only says so: the outputs of a finished run are worth the seconds a trace can take.
+ * first only says so: the outputs of a finished run are worth the seconds a trace can take. Those
+ * writes are synchronous, so a signal is seen only when one ends; a second then exits at once.
  */
 export class Interrupt {
   stopped = false;
@@ -22,7 +23,9 @@ export class Interrupt {
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     const now = performance.now();
     if (this.stopped) {
-      if (now - this.firstAt < SAME_REQUEST_MS) return;
+      // Not after the run: its outputs are written synchronously (a trace can take seconds), so
+      // every signal sent meanwhile arrives together when they are done, and each is a press.
+      if (!this.outputs && now - this.firstAt < SAME_REQUEST_MS) return;
       this.beforeExit();
       this.io.stderr.write(`\nnpusim: second ${signal}, exiting (exit 130)\n`);
       process.exit(EXIT.interrupted);

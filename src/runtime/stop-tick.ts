@@ -86,9 +86,18 @@ export class WorkerEnd {
     return Number(this.least()) < this.end;
   }
 
-  /** Some worker's actor crashed: the run ends in a crash, whatever else it found. */
+  /** Some worker's actor crashed (before the first finding's stop or not: `crashStands`). */
   crashed(): boolean {
     return Atomics.load(this.word, CRASH_WORD) !== STOP_TICK_NONE;
+  }
+
+  /**
+   * A crash ends the run unless a finding's stop comes before it: a crash at tick T stops the run
+   * at T + 1, a finding at F at F + 1, and the inline runtime meets the crash iff T < F + 1 (it
+   * handles every event of the finding's tick). Final only once the stop barrier is.
+   */
+  crashStands(): boolean {
+    return this.crashed() && Atomics.load(this.word, CRASH_WORD) <= Atomics.load(this.word, FINDING_WORD);
   }
 
   private least(): bigint {

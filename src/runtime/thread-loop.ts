@@ -127,18 +127,21 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       }
     } catch (error) {
       const crashed = this.crashed(error);
-      await this.afterCrash();
-      throw crashed;
+      if (await this.afterCrash()) throw crashed;
+      // A finding's stop came first: the run ends there, and this worker reports as any does.
     }
     return this.finish(stopped);
   }
 
   /**
    * After an actor of this worker threw, before the crash goes to the main thread: what the
-   * others need from this worker to run up to the crash (worker-loop.ts "A crash"). Nothing by
+   * others need from this worker to run up to the crash (worker-loop.ts "A crash"); false when
+   * the crash counts for nothing (a run stopped at its first finding before it). Nothing by
    * default (free mode's crashes race by design).
    */
-  protected async afterCrash(): Promise<void> {}
+  protected async afterCrash(): Promise<boolean> {
+    return true;
+  }
 
   /** Stage a send for its ring (sends never block; flushOutbound moves it when there is room). */
   protected stage(out: O, m: SimMessage): void {

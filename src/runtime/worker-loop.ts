@@ -62,7 +62,10 @@
  * closed, inbound drained; and no lower bound held on the stop barrier). Every other worker runs up
  * to T + 1 and so meets every event before the crash, and any earlier crash of its own; the main
  * thread waits for all of them and reports the least crash. The digests of a crashed run are not
- * reported, so nothing is rolled back after a crash stop.
+ * reported, so nothing is rolled back after a crash stop. With stop-on-first a finding may stop the
+ * run before the crash (the inline runtime meets the crash only if its tick is below the finding's
+ * stop): the crashed worker waits for the stop barrier, and if the finding's stop is the earlier,
+ * its crash counts for nothing and it reports as any other worker, rolled back to the stop.
  */
 import { AssertionFailure, assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
@@ -226,8 +229,12 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     return handled === 0 && drained === 0 && flushed === 0 ? Turn.Idle : Turn.Worked;
   }
 
-  /** An actor threw (header, "A crash"): stop the run after its tick, deliver, leave. */
-  protected override async afterCrash(): Promise<void> {
+  /**
+   * An actor threw (header, "A crash"): stop the run after its tick, deliver, leave. With
+   * stop-on-first, wait for the stop barrier: a finding's stop before the crash makes the crash
+   * count for nothing (false), and this worker then reports as any other, rolled back to it.
+   */
+  protected override async afterCrash(): Promise<boolean> {
     this.time.stop();
     this.stop.proposeCrash((this.crash?.tick ?? 0) + 1);
     this.barrier?.publishLower(Number.POSITIVE_INFINITY, this.stop.end);
@@ -239,6 +246,13 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       await this.time.yieldIfDue();
     }
     await this.shutDown();
+    const barrier = this.barrier;
+    if (barrier === undefined) return true;
+    while (!barrier.final(this.stop.end) && this.command !== CONTROL_STOP) {
+      this.parkMeasured(() => this.command === CONTROL_STOP || barrier.final(this.stop.end));
+      await this.time.yieldIfDue();
+    }
+    return this.command === CONTROL_STOP || this.stop.crashStands();
   }
 
   /** After the loop: roll back past the stop, shut the rings down, and hand back the figures. */
@@ -247,12 +261,15 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     this.stop.read();
     const firstFindingStop = this.stop.end < this.init.endTick ? this.stop.end : undefined;
     // Undo the digest of what each actor handled past the stop before it saw the stop, so every
-    // host and every placement gives the digest of the run up to the stop tick. After another
-    // worker's crash there is nothing to undo: the run reports the crash, not digests.
+    // host and every placement gives the digest of the run up to the stop tick. After a crash
+    // that stands there is nothing to undo: the run reports the crash, not digests.
+    const rollBack = firstFindingStop !== undefined && !this.stop.crashStands();
     for (const runner of this.runners) {
-      if (firstFindingStop !== undefined && !this.stop.crashed())
-        this.events -= runner.rollbackTo(firstFindingStop);
+      if (rollBack) this.events -= runner.rollbackTo(firstFindingStop);
     }
+    // An actor of this worker threw past the stop (its crash counts for nothing): the slice it
+    // threw in never added its events, so count them from the digests, which are exact.
+    if (this.crash !== undefined) this.events = this.runners.reduce((n, x) => n + x.digest.count, 0);
     // Stopped (Ctrl-C): the group got as far as its last event, or as its lower bound where that
     // is further (an actor with nothing to do until later has still passed every tick below it).
     const reachedTick = stopped

@@ -119,6 +119,41 @@ describe('run: a crash', () => {
     expect(readFile(next).seed).toBe(1);
   });
 
+  test("--stop-on-first: a crash past the first finding's stop counts for nothing on every placement, one before it stands", async () => {
+    // flush-race with single-flush finds its first violation at 16.0 us; gpu3's event 425 comes
+    // later, its event 5 long before.
+    const run = (crashAt: string, host: readonly string[]) =>
+      cli([
+        'run',
+        'flush-race',
+        '--bug',
+        'single-flush',
+        '--seed',
+        '1',
+        '--duration',
+        '200us',
+        '--stop-on-first',
+        '--crash-at',
+        crashAt,
+        '--no-failure-file',
+        '--json',
+        ...host,
+      ]);
+    const hosts = [['--inline'], ['--threads'], ['--threads'], ['--workers', '2']];
+    const late = [];
+    for (const host of hosts) late.push(await run('gpu3:425', host));
+    const results = late.map((r) => JSON.parse(r.stdout) as RunResult);
+    expect(late.map((r) => r.code)).toEqual(hosts.map(() => 1));
+    expect(new Set(results.map((r) => `${r.status} ${r.digest}`))).toEqual(
+      new Set([`violation ${results[0]!.digest}`]),
+    );
+    for (const host of [['--inline'], ['--threads']]) {
+      const early = await run('gpu3:5', host);
+      expect(early.code).toBe(4);
+      expect((JSON.parse(early.stdout) as RunResult).status).toBe('crash');
+    }
+  });
+
   test('a free run that crashed is labelled free in its header and its result', async () => {
     const r = await crashRun('gpu1:5', tmp(), ['--free']);
     expect(r.code).toBe(4);

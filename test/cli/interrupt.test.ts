@@ -65,6 +65,18 @@ describe('interrupt', () => {
     );
   });
 
+  test('after the run, a second signal exits at once, however close: the outputs are written synchronously, so every press arrives when they are done', () => {
+    const out = io();
+    const i = interrupt(out);
+    i.runOver();
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    process.emit('SIGINT', 'SIGINT');
+    expect(exit).not.toHaveBeenCalled();
+    process.emit('SIGINT', 'SIGINT');
+    expect(exit).toHaveBeenCalledWith(130);
+    expect(out.err.join('')).toContain('npusim: second SIGINT, exiting (exit 130)');
+  });
+
   test('a signal before the run starts stops it as soon as it is tracked; dispose removes both listeners', () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
     const i = interrupt(io());
