@@ -357,7 +357,7 @@ describe('npusim compare', () => {
     const custom = (file: string, s: TopologySpec) =>
       withConfig(file, (c) => ({ ...c, customTopology: { file: `${file}.topo.json`, spec: s } }));
     // The preset written out as `npusim topo --json` writes it: the same machine.
-    const same = custom('same-topo', { ...spec, gpuRamBytes: 16 * 2 ** 30, nvlinkSpeed: 9 });
+    const same = custom('same-topo', { ...spec, gpuRamBytes: 16 * 2 ** 30, nvlinkSpeed: 8 });
     expect((await compare(files.seed1, same)).differences).toEqual([]);
     const edited = custom('edited-topo', {
       ...spec,

@@ -66,7 +66,11 @@ export interface TopologySpec {
   gpuMemMap?: GpuMemMap;
   /** Real RAM per GPU: 16 or 32 GiB (default 16 GiB). */
   gpuRamBytes?: number;
-  /** "ibm,nvlink-speed" handed to VFIO's LNKSPD capability (assumed default 9). */
+  /**
+   * "ibm,nvlink-speed" handed to VFIO's LNKSPD capability: default 8, the code skiboot's
+   * hdata/spira.c gives a 25.78125 Gbps link (NVLink2's rate; 9 is 25 Gbps, 3 is 20 Gbps), as in its
+   * test copy of an AC922's firmware data (hdata/test/op920.wsp.dts: nvidia,link-speed = <0x8>).
+   */
   nvlinkSpeed?: number;
   links?: LinkParamsSpec;
 }
@@ -91,7 +95,7 @@ export const DEFAULT_LINK_PARAMS: Readonly<Record<'nvlinkBrick' | 'pcie' | 'xbus
   pcie: { latencyTicks: 900_000, bytesPerSecond: 31_500_000_000 },
   xbus: { latencyTicks: 150_000, bytesPerSecond: 32_000_000_000 },
 };
-export const DEFAULT_NVLINK_SPEED = 9;
+export const DEFAULT_NVLINK_SPEED = 8;
 export const DEFAULT_GPU_RAM_BYTES = 16 * GiB;
 
 /** Merge overrides into a spec (shallow for scalars, per link kind for link params). */
