@@ -13,8 +13,9 @@
  * - PCI numbering follows the AC922 `lspci` of the 2018 RFC: GPUs of socket 0 at 0004:04..06:00.0,
  *   GPUs of socket 1 at 0035:03..05:00.0, NPU PHBs at domains 0006 and 0007.
  * - NPU register base: skiboot phys-map NPU_REGS 0x0006_0302_0000_0000 + (chip_id << 42).
- * - Link defaults: NVLink2 brick 25 GB/s per direction, 500 ns; PCIe Gen4 x16 31.5 GB/s, 900 ns;
- *   X-bus 32 GB/s per direction, 150 ns.
+ * - Link defaults: NVLink2 brick 25 GB/s per direction, 500 ns; PCIe Gen3 x16 15.75 GB/s, 900 ns
+ *   (the P9's PHB4 is Gen4, but a V100 is a PCIe 3.0 device, so its link trains at Gen3: 8 GT/s
+ *   x 16 lanes x 128/130); X-bus 32 GB/s per direction, 150 ns.
  */
 import { GiB } from '../types.js';
 
@@ -92,7 +93,7 @@ export const NPU_REGS_BASE_CHIP0 = 0x0006_0302_0000_0000;
 
 export const DEFAULT_LINK_PARAMS: Readonly<Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams>> = {
   nvlinkBrick: { latencyTicks: 500_000, bytesPerSecond: 25_000_000_000 },
-  pcie: { latencyTicks: 900_000, bytesPerSecond: 31_500_000_000 },
+  pcie: { latencyTicks: 900_000, bytesPerSecond: 15_750_000_000 },
   xbus: { latencyTicks: 150_000, bytesPerSecond: 32_000_000_000 },
 };
 export const DEFAULT_NVLINK_SPEED = 8;

@@ -133,6 +133,16 @@ describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
     expect(t.edges.every((e) => e.latencyTicks > 0)).toBe(true);
   });
 
+  test('a GPU reaches its chip over PCIe at Gen3 x16 (a V100 is a PCIe 3.0 device), 4 KiB in 260 ns', () => {
+    const t = buildTopology('witherspoon-6');
+    const pcie = t.edges.filter((e) => e.kind === 'pcie');
+    // Both directions of each of the six GPUs' links.
+    expect(pcie).toHaveLength(12);
+    // 8 GT/s x 16 lanes x 128/130 bits per byte-lane: 15.75 GB/s per direction, not Gen4's 31.5.
+    for (const e of pcie) expect(e.bytesPerSecond).toBe(15.75e9);
+    expect(Math.round((4096 / pcie[0]!.bytesPerSecond) * 1e9)).toBe(260);
+  });
+
   test('describeTopology names every GPU BDF, tgt and bridge', () => {
     const t = buildTopology('witherspoon-6');
     const text = describeTopology(t);
