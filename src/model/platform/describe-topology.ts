@@ -14,6 +14,12 @@ function endpointName(e: Endpoint): string {
 export function describeTopology(t: Topology): string {
   const out: string[] = [];
   out.push(`topology ${t.name} (${t.gpus.length} GPUs, ${t.sockets.length} sockets, ${t.gpuMemMap})`);
+  // ibm,nvlink-peers names the peer of each link, not the peer's link at the other end: which of
+  // the peer's links it is, the model infers (topology.ts pairs a GPU's k-th link to a peer with
+  // the peer's k-th link back), so the legend says so rather than print it as fact.
+  out.push(
+    'links: N=gpuP.M: link N reaches gpuP on its link M (M inferred: ibm,nvlink-peers names only the peer); N=bK: NPU brick K',
+  );
   for (const sk of t.sockets) {
     out.push(
       `socket ${sk.socket}: actor ${chipActorName(sk.socket)} (P9 chip id ${sk.chipId}), NPU PHB ${sk.npu.pciDomain.toString(16).padStart(4, '0')}, regs ${hex(sk.npu.regsBase)}, ATSD ${hex(sk.npu.atsdRegisters[0]!)}..${hex(sk.npu.atsdRegisters[7]!)}`,

@@ -149,6 +149,8 @@ describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
     for (const g of t.gpus) expect(text).toContain(g.bdf);
     for (const b of t.bridges) expect(text).toContain(b.bdf);
     expect(text).toContain('0xbe000000000');
+    // The peer's link number is the model's inference, and the legend says so.
+    expect(text).toMatch(/^links: .*M inferred/m);
   });
 });
 
