@@ -4,8 +4,8 @@
  * mismatch names the first divergent event: a divergence is a bug in npusim, not in the machine.
  */
 import { failedRunResult } from '../report/assemble-result.js';
-import { reproduceCommand } from '../report/reproduce-line.js';
-import type { Placement } from '../runtime/placement.js';
+import { reproduceCommand, workersWords } from '../report/reproduce-line.js';
+import { type Placement, placementName } from '../runtime/placement.js';
 import type { HostsChecked, RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { emitResult } from './emit-result.js';
@@ -17,8 +17,9 @@ import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
  * mismatch must run that placement again. Nothing for the default, one worker per actor.
  */
 export function placementWords(placement: Placement | undefined): string {
-  if (placement === undefined || placement.kind === 'per-actor') return '';
-  return ` --workers ${placement.kind === 'auto' ? 'auto' : placement.count}`;
+  return workersWords(placement === undefined ? undefined : placementName(placement))
+    .map((w) => ` ${w}`)
+    .join('');
 }
 
 /** Events recorded per actor by --check-hosts, to name the first divergence. */

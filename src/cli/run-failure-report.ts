@@ -11,6 +11,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
 import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
+import { placementName } from '../runtime/placement.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { RunArgs } from './cli-args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
@@ -36,7 +37,15 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
     return EXIT.usage;
   }
   const failure = runFailureOf(error) ?? npusimCrash(error);
-  const result = failedRunResult(config, plan, askedHost(args), failure, wallMs, args.free?.windowTicks);
+  const result = failedRunResult(
+    config,
+    plan,
+    askedHost(args),
+    failure,
+    wallMs,
+    args.free?.windowTicks,
+    args.placement === undefined ? undefined : placementName(args.placement),
+  );
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
   sayFailure(error, config, reproduceLine(result), io);

@@ -16,6 +16,7 @@ import { judgeExpectation } from '../report/headline.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
+import { placementName } from '../runtime/placement.js';
 import type { WorkerSet } from '../runtime/worker-set.js';
 import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -119,6 +120,7 @@ export async function runVariants(
         failure,
         performance.now() - started,
         args.free?.windowTicks,
+        args.placement === undefined ? undefined : placementName(args.placement),
       );
     }
     const expectation = judgeExpectation(v.expect, result);

@@ -97,7 +97,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     rules: ruleCounts(raw, violations, liveness),
     reproduce:
       raw.free === undefined
-        ? reproduceCommand(config, raw.host)
+        ? reproduceCommand(config, raw.host, undefined, raw.placement)
         : reproduceCommand(config, 'free', raw.free.windowTicks),
     ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
   };
@@ -233,6 +233,7 @@ export function failedRunResult(
   failure: RunFailure,
   wallMs: number,
   freeWindowTicks?: number,
+  placement?: string,
 ): RunResult {
   const host = hostAsked === 'free' ? 'threaded' : hostAsked;
   const crash = failure.kind === 'crash';
@@ -278,7 +279,7 @@ export function failedRunResult(
     violations: [],
     liveness,
     rules: Object.fromEntries(liveness.map((v) => [v.rule, { count: 1, tick: v.tick }])),
-    reproduce: reproduceCommand(config, hostAsked, freeWindowTicks),
+    reproduce: reproduceCommand(config, hostAsked, freeWindowTicks, placement),
     ...(crash ? { crash: failure.crash } : { stall: failure.dump }),
   };
 }

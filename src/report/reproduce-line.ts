@@ -43,6 +43,7 @@ export function reproduceCommand(
   config: RunConfig,
   host: 'inline' | 'threaded' | 'free',
   freeWindowTicks?: number,
+  placement?: string,
 ): string {
   const setPaths = new Set((config.set ?? []).map((s) => s.path));
   const own = (param: ParamWithOption, word: string): string[] =>
@@ -63,11 +64,24 @@ export function reproduceCommand(
   if (config.stopOnFirst === true) parts.push('--stop-on-first');
   if (config.crashAt !== undefined) parts.push(`--crash-at ${config.crashAt.actor}:${config.crashAt.event}`);
   if (host === 'inline') parts.push('--inline');
+  if (host === 'threaded') parts.push(...workersWords(placement));
   if (host === 'free') {
     parts.push('--free');
     if (freeWindowTicks !== undefined) parts.push(`--free-window ${formatDuration(freeWindowTicks)}`);
   }
   return parts.join(' ');
+}
+
+/**
+ * `--workers P` for a threaded run placed otherwise than one worker per actor (the default), so the
+ * line is the command that was run: every placement gives the same digest, not the same speed, and
+ * a user who chose `--workers 2` for a long run should not get the slower default back. `placement`
+ * is the run's label (runtime/placement.ts `placementName`: `per-actor`, `auto` or a count).
+ */
+export function workersWords(placement: string | undefined): string[] {
+  return placement === 'auto' || (placement !== undefined && /^[0-9]+$/.test(placement))
+    ? [`--workers ${placement}`]
+    : [];
 }
 
 /**

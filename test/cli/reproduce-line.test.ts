@@ -99,3 +99,40 @@ describe('reproduce line: run again, it gives the same digest', () => {
     },
   );
 });
+
+describe('reproduce line: a threaded run keeps its placement', () => {
+  test('--workers 2: the line runs two workers again and gives the same digest; the default names none', async () => {
+    const args = ['stress', '--seed', '5', '--duration', '20us'];
+    const { first, again } = await runTwice([...args, '--workers', '2']);
+    expect(first.engine.placement).toBe('2');
+    expect(first.reproduce).toMatch(/ --workers 2$/);
+    // The line ran the placement it names, not the default.
+    expect(again.engine.placement).toBe('2');
+    expect(again.digest).toBe(first.digest);
+    const perActor = await runJson(['run', ...args]);
+    expect(perActor.digest).toBe(first.digest);
+    expect(shellWords(perActor.reproduce)).not.toContain('--workers');
+  });
+
+  test('a crash of a --workers auto run: its reproduce line keeps --workers auto', async () => {
+    const r = await cli([
+      'run',
+      'stress',
+      '--seed',
+      '5',
+      '--duration',
+      '20us',
+      '--workers',
+      'auto',
+      '--crash-at',
+      'gpu1:10',
+      '--json',
+      '--no-failure-file',
+    ]);
+    expect(r.code).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.reproduce).toContain('--crash-at gpu1:10');
+    expect(result.reproduce).toMatch(/ --workers auto$/);
+  });
+});
