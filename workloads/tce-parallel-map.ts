@@ -2,7 +2,7 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
  * Two guests map their GPUs' DMA windows at start from two vCPUs each, in parallel, into two-level
- * TCE tables whose levels the kernel allocates on demand (Linux v5.0+, 8192 TCEs per level: one
+ * TCE tables whose levels the kernel allocates on demand (Linux v4.19+, 8192 TCEs per level: one
  * 64 KiB page), while the GPUs already issue UT=1 DMA to the window. The first TCE of a level
  * allocates it, and both threads want that level at once. The fixed kernel publishes the level with
  * a cmpxchg; with `--bug tce-level-alloc-race` (before 56090a3902c8) the second allocation

@@ -18,8 +18,8 @@ export const CONTROL_EDGES_PER_ACTOR = 2;
  * A ring record (src/transport/codec.ts) names actors in 8-bit source and destination fields, and
  * the directed edge in an 8-bit link field whose 0xff means "self timer" (sim-message.ts SELF_LINK):
  * so at most 256 actors and 255 directed edges. The threaded runtime could not encode a larger
- * machine, and inline and threaded must run the same machines. Within today's other bounds (8
- * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (25 actors, and about 240 edges with
+ * machine, and inline and threaded must run the same machines. Within today's other bounds (7
+ * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (24 actors, and about 240 edges with
  * every GPU pair of two 6-GPU sockets linked);
  * the check keeps that true if those bounds are ever raised.
  */

@@ -85,8 +85,12 @@ export const NPU_LINKS_PER_CHIP = 6;
 /** Largest P9 chip id (GCID): 7 bits. */
 export const MAX_P9_CHIP_ID = 127;
 export const NVLINKS_PER_GPU = 6;
-/** NV_MAX_NPUS in npu-dma.c. */
-export const MAX_SOCKETS = 8;
+/**
+ * NPUs Linux can drive: npu-dma.c's pnv_npu2_init (v4.12 to v5.2) increments its static index
+ * before `if (WARN_ON(npu_index >= NV_MAX_NPUS)) return -ENOSPC`, so NPUs are numbered 1 to 7 and
+ * an 8th (NV_MAX_NPUS is 8) has no contexts and no ATSD.
+ */
+export const MAX_SOCKETS = 7;
 export const GPU_APERTURE_BYTES = 128 * GiB;
 /** skiboot phys-map NPU_REGS for chip 0 (assumed from memory of hw/phys-map.c). */
 export const NPU_REGS_BASE_CHIP0 = 0x0006_0302_0000_0000;

@@ -122,7 +122,7 @@ function checkSockets(value: unknown): unknown[] {
   if (sockets.length < 1 || sockets.length > MAX_SOCKETS) {
     throw new ConfigError(
       'sockets',
-      `Expected 1 to ${MAX_SOCKETS} sockets (NV_MAX_NPUS), got ${sockets.length}`,
+      `Expected 1 to ${MAX_SOCKETS} sockets (Linux numbers NPUs 1 to NV_MAX_NPUS - 1: an 8th has no ATS), got ${sockets.length}`,
     );
   }
   const chipIds = new Map<number, number>();

@@ -185,7 +185,7 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     tceMapThreads: z.number().int().min(1).max(16).optional(),
     /**
      * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
-     * demand (Linux v5.0+). Absent: one pre-allocated level, as for a 2 GiB window.
+     * demand (Linux v4.19+, a68bd1267b72). Absent: one pre-allocated level, as for a 2 GiB window.
      */
     tceLevelEntries: positiveInt.optional(),
     /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */

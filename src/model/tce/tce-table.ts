@@ -14,7 +14,7 @@
  * the kernel frees an IOVA (bitmap_clear in __iommu_free) only after the TCEs are cleared and
  * killed, which tce-system.ts (releaseBusPages) enforces.
  *
- * Levels (Linux pci-ioda-tce.c, v5.0+ a68bd1267b72 "Allocate indirect TCE levels on demand"): a
+ * Levels (Linux pci-ioda-tce.c, v4.19+ a68bd1267b72 "Allocate indirect TCE levels on demand"): a
  * table with `levelEntries` is two-level: a root of level pointers and levels of `levelEntries`
  * TCEs each, a level allocated by the first write that needs it (pnv_tce with alloc) and never
  * freed while the table lives ("once TCE is non-zero, it cannot become zero again"). A clear of an

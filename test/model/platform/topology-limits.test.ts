@@ -215,10 +215,19 @@ describe('topology file: only machines a ring record can carry', () => {
     const t = build(largestTopologySpec());
     expect(t.sockets).toHaveLength(MAX_SOCKETS);
     expect(t.gpus).toHaveLength(MAX_GPUS);
-    const e = configErrorOf(() => build(largestTopologySpec(8, 3)));
+    const e = configErrorOf(() => build(largestTopologySpec([3, 3, 3, 2, 2, 2, 2])));
     expect(e.field).toBe('gpus');
     expect(e.message).toBe(
-      "gpus: Expected 1 to 16 GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got 24",
+      "gpus: Expected 1 to 16 GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got 17",
+    );
+  });
+
+  test('an eighth socket is refused: Linux numbers NPUs from 1, and index 8 (NV_MAX_NPUS) fails', () => {
+    expect(MAX_SOCKETS).toBe(7);
+    const e = configErrorOf(() => build(largestTopologySpec([2, 2, 2, 2, 2, 2, 2, 2])));
+    expect(e.field).toBe('sockets');
+    expect(e.message).toBe(
+      'sockets: Expected 1 to 7 sockets (Linux numbers NPUs 1 to NV_MAX_NPUS - 1: an 8th has no ATS), got 8',
     );
   });
 
