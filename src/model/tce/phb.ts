@@ -9,7 +9,9 @@
  *   against them: test/model/differential.test.ts):
  *   - `npu2_tce_kill` (hw/npu2.c): a PE above NPU2_MAX_PE_NUM is OPAL_PARAMETER (PE 8 passes);
  *     KILL_PAGES needs tce_size == the TVE page size, 1 << (11 + PSIZE), else OPAL_PARAMETER
- *     "Unexpected TCE size" (so a PE with no window refuses every usual size: 2 KiB expected);
+ *     "Unexpected TCE size" (d8c880ecc, the first NPU2 code; so a PE with no window refuses every
+ *     usual size: 2 KiB expected). Before 003ccd577 (v6.2) the NPU2 did not advertise its sizes
+ *     ("ibm,supported-tce-sizes"), so Linux tried the PHB4's 2M/1G and met that message;
  *     fewer than 128 pages: one single-entry kill per page (0 pages: none), else kill-all
  *     (2a0455ba0); KILL_PE and KILL_ALL kill all ("NPU2 doesn't support killing a PE"); any other
  *     type, the token 126 included, is OPAL_PARAMETER (8a2b6d51b).
@@ -21,7 +23,7 @@
  *   Simplified: the PHB4 DMA sync after a kill always completes at once; a single-entry kill removes
  *   the cache entry of bus page addr / size (the kernel always kills with the table's page size).
  */
-import { ModelRefusal } from '../../core/errors.js';
+import { assert, ModelRefusal } from '../../core/errors.js';
 import { NPU_PES, NPU_RESERVED_PE } from '../platform/topology.js';
 import { type BusAddr, hex, type PhysAddr } from '../types.js';
 import {
@@ -126,34 +128,39 @@ export class Phb {
     return this.tves[pe] ?? { kind: 'none' };
   }
 
-  /** Point PE's single TVE at a table (opal_pci_map_pe_dma_window). Refused if bypass is on. */
+  /**
+   * Point PE's single TVE at a table (opal_pci_map_pe_dma_window). skiboot's phb4_map_pe_dma_window
+   * refuses a page size other than 4K/64K/2M/1G with OPAL_PARAMETER, and so does this. Its
+   * npu2_map_pe_dma_window refuses neither case below: it programs an unknown size as 4K and
+   * writes over a bypass entry. The modelled kernel never asks either (the compound group offers
+   * only the sizes both PHBs take, tce-system.ts; and Linux removes the other table first: "NPU has
+   * just one TVE"), so on the NPU2 they are the model's invariants: npusim's own bug if broken.
+   */
   setWindow(pe: number, table: TceTable): void {
     this.checkPe(pe, 'set window');
     const cur = this.tves[pe]!;
-    if (cur.kind === 'bypass') {
-      throw new ModelRefusal(
-        'OPAL_PARAMETER',
-        `${this.name} PE ${pe}: one TVE per PE, bypass is on; a window and bypass never coexist`,
-      );
-    }
+    assert(
+      cur.kind !== 'bypass',
+      `${this.name} PE ${pe}: one TVE per PE, bypass is on; a window and bypass never coexist (the kernel unsets the TVE first)`,
+    );
     if (!this.supportedPageShifts.includes(table.pageShift)) {
-      throw new ModelRefusal(
-        'OPAL_PARAMETER',
-        `${this.name} PE ${pe}: TCE page shift ${table.pageShift} unsupported (supported ${this.supportedPageShifts.join('/')})`,
-      );
+      const what = `${this.name} PE ${pe}: TCE page shift ${table.pageShift} unsupported (supported ${this.supportedPageShifts.join('/')})`;
+      assert(this.kind === 'phb4', `${what}: skiboot would program it as 4K; the kernel never asks`);
+      throw new ModelRefusal('OPAL_PARAMETER', what);
     }
     this.tves[pe] = { kind: 'window', table };
   }
 
-  /** Bypass (NPU2 writes TVE=0: no range check). Refused if a window is set. */
+  /**
+   * Bypass (NPU2 writes TVE=0: no range check). A set window is the model's invariant, as in
+   * setWindow: skiboot would overwrite it, and the kernel unsets it first.
+   */
   setBypass(pe: number): void {
     this.checkPe(pe, 'set bypass');
-    if (this.tves[pe]!.kind === 'window') {
-      throw new ModelRefusal(
-        'OPAL_PARAMETER',
-        `${this.name} PE ${pe}: one TVE per PE, a window is set; unset it before bypass`,
-      );
-    }
+    assert(
+      this.tves[pe]!.kind !== 'window',
+      `${this.name} PE ${pe}: one TVE per PE, a window is set; unset it before bypass (the kernel does)`,
+    );
     this.tves[pe] = { kind: 'bypass' };
   }
 

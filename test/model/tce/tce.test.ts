@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ModelRefusal } from '../../../src/core/errors.js';
+import { AssertionFailure, ModelRefusal } from '../../../src/core/errors.js';
 import { buildTopology } from '../../../src/model/platform/topology.js';
 import { PROFILES, resolveProfile } from '../../../src/model/scenario/profiles.js';
 import {
@@ -13,6 +13,7 @@ import {
 import { TceCache } from '../../../src/model/tce/tce-cache.js';
 import { TceTable } from '../../../src/model/tce/tce-table.js';
 import { type BusAddr, bus, type PhysAddr, phys } from '../../../src/model/types.js';
+import { thrownBy } from '../../support/thrown.js';
 
 const PAGE = 0x1_0000;
 const pages = (first: number, n: number): PhysAddr[] =>
@@ -66,6 +67,21 @@ describe('tce: one table shared by the GPU PE and its NPU PE', () => {
     npu.setBypass(1);
     expect(() => npu.setWindow(1, table)).toThrow(/never coexist/);
     expect(npu.translate(7, bus(0), 'read')).toMatchObject({ kind: 'fault', reason: 'reserved-pe' });
+  });
+
+  test('a window of a size the PHB lacks: the PHB4 refuses it (OPAL_PARAMETER), the NPU2 case is the model invariant', () => {
+    // 2M pages: a PHB4 size, not an NPU2 one; 16M: an NPU2 size, not a PHB4 one.
+    const twoMeg = new TceTable(1, { pageShift: 21, windowBase: bus(0), windowPages: 8 });
+    const sixteenMeg = new TceTable(2, { pageShift: 24, windowBase: bus(0), windowPages: 8 });
+    const phb4 = new Phb({ name: 'phb4:0004', kind: 'phb4' });
+    const refusal = thrownBy(ModelRefusal, () => phb4.setWindow(1, sixteenMeg));
+    expect(refusal.code).toBe('OPAL_PARAMETER');
+    phb4.setWindow(1, twoMeg);
+    // skiboot's npu2_map_pe_dma_window would program it as 4K; the kernel never asks, so it is
+    // npusim's own bug, not the firmware's answer.
+    const npu = new Phb({ name: 'npu2:0006', kind: 'npu2' });
+    expect(() => npu.setWindow(1, twoMeg)).toThrow(AssertionFailure);
+    npu.setWindow(1, sixteenMeg);
   });
 });
 
