@@ -86,6 +86,15 @@ export const NPU_LINKS_PER_CHIP = 6;
 export const MAX_P9_CHIP_ID = 127;
 export const NVLINKS_PER_GPU = 6;
 /**
+ * The NPU PEs Linux gives GPUs, in the order it gives them. pnv_pci_init_ioda_phb reserves the
+ * firmware's PE (7) and, that being the last, the one below it as the root PE (6); the NVLink
+ * setup reserves PE 0 ("PE#0 is needed for error reporting"); then pnv_ioda_setup_npu_PE gives
+ * each GPU's bridges one PE from pnv_ioda_alloc_pe, which scans from the top down: 5, 4, 3, 2, 1.
+ * So at most five GPUs per NPU have one (validate-topology.ts). NPU_PES (8) and NPU_RESERVED_PE (7)
+ * are topology.ts's.
+ */
+export const NPU_GPU_PES: readonly number[] = [5, 4, 3, 2, 1];
+/**
  * NPUs Linux can drive: npu-dma.c's pnv_npu2_init (v4.12 to v5.2) increments its static index
  * before `if (WARN_ON(npu_index >= NV_MAX_NPUS)) return -ENOSPC`, so NPUs are numbered 1 to 7 and
  * an 8th (NV_MAX_NPUS is 8) has no contexts and no ATSD.

@@ -8,7 +8,13 @@ import { ConfigError } from '../../core/errors.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
-import { MAX_P9_CHIP_ID, MAX_SOCKETS, type SocketSpec, type TopologySpec } from './topology-spec.js';
+import {
+  MAX_P9_CHIP_ID,
+  MAX_SOCKETS,
+  NPU_GPU_PES,
+  type SocketSpec,
+  type TopologySpec,
+} from './topology-spec.js';
 import { checkNvlinks } from './validate-nvlinks.js';
 
 const TOPOLOGY_KEYS = [
@@ -211,10 +217,12 @@ function checkMemoryMap(
     }
   }
   const maxPerSocket = Math.max(...perSocket.values());
-  if (memMap === 'GPU_MEM_4T_DOWN' && maxPerSocket > 6) {
+  // Tighter than GPU_MEM_4T_DOWN's 6 apertures per chip and the NPU's 6 bricks: Linux gives each
+  // GPU's bridges one NPU PE, and an NPU has five to give (topology.ts NPU_GPU_PES).
+  if (maxPerSocket > NPU_GPU_PES.length) {
     throw new ConfigError(
       'gpus',
-      `Expected at most 6 GPUs per socket (GPU_MEM_4T_DOWN has 6 apertures per chip), got ${maxPerSocket} on one socket`,
+      `Expected at most ${NPU_GPU_PES.length} GPUs per socket (Linux gives each GPU one NPU PE of 5 down to 1: firmware reserves PE 7, Linux 6 as the root PE and 0 for error reporting), got ${maxPerSocket} on one socket`,
     );
   }
   // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"

@@ -26,8 +26,9 @@
  * Time: kills and table writes are instantaneous state changes here; their latency is the
  * engine's to charge.
  */
-import { ConfigError, ModelRefusal } from '../../core/errors.js';
+import { assert, ConfigError, ModelRefusal } from '../../core/errors.js';
 import type { Topology } from '../platform/topology.js';
+import { NPU_GPU_PES } from '../platform/topology-spec.js';
 import { type BusAddr, bus, hex, type PhysAddr } from '../types.js';
 import {
   type DmaAccess,
@@ -129,11 +130,16 @@ export class TceSystem {
     return { phb: this.phbs.get(gpuPhbName(g.pci.domain))!, pe: g.indexOnNpu };
   }
 
-  /** The NPU PE shared by all of the GPU's bridges (pnv_ioda_setup_npu_PE). */
+  /**
+   * The NPU PE shared by all of the GPU's bridges (pnv_ioda_setup_npu_PE): Linux's, from the top
+   * down (topology.ts NPU_GPU_PES: 5 for a socket's first GPU, 4, 3).
+   */
   npuPe(gpu: number): GpuPe {
     const g = this.gpu(gpu);
     const npu = this.topology.sockets[g.socket]!.npu;
-    return { phb: this.phbs.get(npuPhbName(npu.pciDomain))!, pe: g.indexOnNpu };
+    const pe = NPU_GPU_PES[g.indexOnNpu];
+    assert(pe !== undefined, `GPU${gpu}: index ${g.indexOnNpu} on its NPU has no PE (validated: at most 5)`);
+    return { phb: this.phbs.get(npuPhbName(npu.pciDomain))!, pe };
   }
 
   table(gpu: number): TceTable {

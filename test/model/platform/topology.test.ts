@@ -223,6 +223,26 @@ describe('topology: bounds skiboot sets', () => {
     expect(configErrorOf(() => buildTopology(s)).field).toBe('sockets[1].chipId');
   });
 
+  test('at most 5 GPUs on a socket: Linux has five NPU PEs to give (7, 6 and 0 reserved)', () => {
+    // One socket of n GPUs (5 or 6), each with brick k and one link to each other GPU; with 5,
+    // the sixth link doubles the links of gpus 0-1 and 2-3, and g4 takes brick 5 as well.
+    const socketOf = (n: number): TopologySpec => ({
+      name: `one-socket-${n}`,
+      sockets: [{ chipId: 0, npuPciDomain: 6, gpuPciDomain: 4, gpuFirstBus: 4 }],
+      gpus: Array.from({ length: n }, (_, k) => {
+        const peers = Array.from({ length: n - 1 }, (_, j) => ({ gpu: `g${(k + 1 + j) % n}` }));
+        const sixth = n === 6 ? [] : k === 4 ? [{ brick: 5 }] : [{ gpu: `g${k ^ 1}` }];
+        return { id: `g${k}`, socket: 0, links: [{ brick: k }, ...peers, ...sixth] };
+      }),
+    });
+    expect(buildTopology(socketOf(5)).gpus).toHaveLength(5);
+    const e = configErrorOf(() => buildTopology(socketOf(6)));
+    expect(e.field).toBe('gpus');
+    expect(e.message).toMatch(
+      /^gpus: Expected at most 5 GPUs per socket \(Linux gives each GPU one NPU PE of 5 down to 1.*got 6 on one socket$/,
+    );
+  });
+
   test('GPU_MEM_4T_UP has no aperture for GPU index 4 or 5 (skiboot asserts): refused', () => {
     expect(() => gpuApertureBase('GPU_MEM_4T_UP', 0, 4)).toThrow(ConfigError);
     expect(() => gpuApertureBase('GPU_MEM_4T_DOWN', 0, 6)).toThrow(ConfigError);

@@ -40,10 +40,12 @@ describe('tce: one table shared by the GPU PE and its NPU PE', () => {
   test('the table is on it_group_list of the PHB4 PE and the NPU PE; a kill reaches both caches', () => {
     const s = system();
     const t = s.table(0);
+    // The NPU PE is Linux's: allocated from the top down after PEs 7, 6 and 0 are reserved.
     expect(t.groupList).toEqual([
       { phb: 'phb4:0004', pe: 0 },
-      { phb: 'npu2:0006', pe: 0 },
+      { phb: 'npu2:0006', pe: 5 },
     ]);
+    expect([0, 1, 2, 3, 4, 5].map((g) => s.npuPe(g).pe)).toEqual([5, 4, 3, 5, 4, 3]);
     const b = mapAndWarm(s);
     expect(s.cachedAnywhere(0, t.indexOf(b)!)).toBe(true);
     s.unmap(0, b, 4);
