@@ -151,7 +151,10 @@ export type OracleEvent =
       readonly pid: number;
     }
   | {
-      /** An OPAL init_context or destroy_context on a brick's XTS entry, and its return code. */
+      /**
+       * An OPAL init_context or destroy_context on a brick's XTS entry, and its return code (below
+       * 0 an error; init_context's success is its LPARSHORT, destroy_context's 0).
+       */
       readonly kind: 'xts.context';
       readonly tick: Tick;
       readonly npu: number;

@@ -97,6 +97,15 @@ export interface OpalResult {
   readonly reason: string;
 }
 
+/**
+ * Outcome of opal_npu_init_context: an OPAL error (below 0), or on success the LPARSHORT of the
+ * BDF's XTS entry (0 to 15), as skiboot's npu2_init_context returns it; Linux tests `rc < 0`.
+ */
+export interface InitContextResult {
+  readonly rc: OpalRc | number;
+  readonly reason: string;
+}
+
 export type TranslateRefusal =
   | 'bdf-not-mapped'
   | 'bdf-not-valid'
@@ -242,18 +251,22 @@ export class NestMmu {
     this.atsdLparid.fill(HOST_LPID);
   }
 
-  /** opal_npu_init_context(phb, pid, msr, bdf): the BDF must be mapped; sets VALID. */
-  initContext(bdf: number, msr: number): OpalResult {
+  /**
+   * opal_npu_init_context(phb, pid, msr, bdf), in skiboot's order (npu2_init_context): stray MSR
+   * bits, then the BDF must be mapped, then the wildcard's MSR must match; sets VALID. Returns the
+   * LPARSHORT on success (InitContextResult).
+   */
+  initContext(bdf: number, msr: number): InitContextResult {
     this.stats.initContext++;
+    if ((msr & ~MSR_ALLOWED) !== 0) {
+      return { rc: OPAL_UNSUPPORTED, reason: `Expected MSR within DR|HV|PR|SF, got ${hex(msr)}` };
+    }
     const entry = this.entryOf(bdf);
     if (entry === undefined) {
       return {
         rc: OPAL_PARAMETER,
         reason: `Expected bdf ${hex(bdf)} mapped by map_lpar before init_context, got none`,
       };
-    }
-    if ((msr & ~MSR_ALLOWED) !== 0) {
-      return { rc: OPAL_UNSUPPORTED, reason: `Expected MSR within DR|HV|PR|SF, got ${hex(msr)}` };
     }
     // SF is always set by skiboot in the wildcard; the comparison is on what the caller asked for.
     const wanted = msr | MSR_SF;
@@ -264,17 +277,21 @@ export class NestMmu {
         reason: `Expected MSR ${hex(existing)} matching the wildcard of lparshort ${entry.lparshort}, got ${hex(wanted)}`,
       };
     }
+    // skiboot also answers OPAL_INTERNAL_ERROR ("Unexpected mapping") to a wildcard its refcount
+    // knows nothing of: registers that outlived the firmware's memory. No modelled path makes one
+    // (a wildcard is set with the first reference and cleared with the last, or by a kexec's PHB
+    // reset, which keeps the refcount), so it has no branch here.
     const ref = this.ctxRef[entry.lparshort] ?? 0;
     this.ctxRef[entry.lparshort] = ref + 1;
     if (ref > 0) {
       // Not the first context of this LPARSHORT: the entry is programmed already, as far as
       // skiboot knows (after a kexec with the stale refcount it is not: header).
       if (existing === null) this.stats.initSkippedProgramming++;
-      return { rc: OPAL_SUCCESS, reason: '' };
+      return { rc: entry.lparshort, reason: '' };
     }
     this.wildcardMsr[entry.lparshort] = wanted;
     entry.valid = true;
-    return { rc: OPAL_SUCCESS, reason: '' };
+    return { rc: entry.lparshort, reason: '' };
   }
 
   /** opal_npu_destroy_context(phb, pid, bdf): refcount--, clear the wildcard at 0. */

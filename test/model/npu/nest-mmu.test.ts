@@ -63,14 +63,29 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(ask(3, 9, MSR_GUEST)).toBe('no-pte');
   });
 
-  test('xts: init_context refuses an unmapped BDF, stray MSR bits, and an MSR unlike the wildcard', () => {
+  test('xts: init_context refuses stray MSR bits first, then an unmapped BDF, then an MSR unlike the wildcard', () => {
     const { mmu } = setup();
+    // skiboot's order: the MSR is checked before the BDF is looked up.
+    expect(mmu.initContext(BDF, 0x100).rc).toBe(OPAL_UNSUPPORTED);
     expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_PARAMETER);
     mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
     expect(mmu.initContext(BDF, 0x100).rc).toBe(OPAL_UNSUPPORTED);
     expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
     expect(mmu.initContext(BDF, MSR_GUEST).rc).toBe(OPAL_PARAMETER);
     expect(mmu.mapLpar(BDF, 0 as Lpid, 1, 1).rc).toBe(OPAL_UNSUPPORTED);
+  });
+
+  test('xts: init_context succeeds with the LPARSHORT of the BDF entry, as skiboot returns it', () => {
+    const { mmu } = setup();
+    const other = BDF + 1;
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.mapLpar(other, 0 as Lpid, 0, 2);
+    const shortOf = (bdf: number) => mmu.bdfEntries().find((e) => e.used && e.bdf === bdf)!.lparshort;
+    expect(shortOf(other)).not.toBe(shortOf(BDF));
+    expect(mmu.initContext(other, MSR_HOST).rc).toBe(shortOf(other));
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(shortOf(BDF));
+    // A second context of the same entry: the same LPARSHORT again.
+    expect(mmu.initContext(other, MSR_HOST).rc).toBe(shortOf(other));
   });
 
   test('xts: destroy_context drops the wildcard refcount and clears the wildcard at zero', () => {

@@ -166,7 +166,8 @@ export class AtsService {
   private attach(bdf: number, lpid: Lpid, msr: number, linkIndex: number, label: string): void {
     const r1 = this.nmmu.mapLpar(bdf, lpid, 0, linkIndex);
     const r2 = this.nmmu.initContext(bdf, msr);
-    if (r1.rc !== 0 || r2.rc !== 0)
+    // init_context's success is the LPARSHORT (0 or more): Linux tests `rc < 0`.
+    if (r1.rc !== 0 || r2.rc < 0)
       throw new Error(`${this.env.name}: XTS setup of ${label}: ${r1.reason}${r2.reason}`);
     this.env.oracle.observe({
       kind: 'xts.context',

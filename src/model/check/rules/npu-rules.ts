@@ -54,9 +54,9 @@ export class NpuRules implements RuleFamily {
     },
   };
 
-  /** A successful init_context or destroy_context on a brick. */
+  /** A successful init_context (rc: its LPARSHORT, 0 or more) or destroy_context (rc 0) on a brick. */
   private xtsContext(ev: OracleEventOf<'xts.context'>): void {
-    if (ev.rc !== 0) return;
+    if (ev.rc < 0) return;
     const key = `${ev.npu}:${ev.bdf}`;
     const n = (this.xtsContexts.get(key) ?? 0) + (ev.op === 'init' ? 1 : -1);
     if (n > 0) this.xtsContexts.set(key, n);
