@@ -9,10 +9,12 @@
  * whose number becomes the bridge's "ibm,npu-link-index"). `validateTopologySpec` (validate-topology.ts)
  * checks it and throws a ConfigError naming the field; `buildTopology` (topology.ts) turns it into a Topology.
  *
+ * The NPU register base is skiboot's (hw/phys-map.c NPU_REGS 0x0006_0302_0000_0000, plus
+ * chip_id << 42).
+ *
  * Assumed numbers (not in the public sources; see docs/theory/topology-groups-tce.md):
  * - PCI numbering follows the AC922 `lspci` of the 2018 RFC: GPUs of socket 0 at 0004:04..06:00.0,
  *   GPUs of socket 1 at 0035:03..05:00.0, NPU PHBs at domains 0006 and 0007.
- * - NPU register base: skiboot phys-map NPU_REGS 0x0006_0302_0000_0000 + (chip_id << 42).
  * - Link defaults: NVLink2 brick 25 GB/s per direction, 500 ns; PCIe Gen3 x16 15.75 GB/s, 900 ns
  *   (the P9's PHB4 is Gen4, but a V100 is a PCIe 3.0 device, so its link trains at Gen3: 8 GT/s
  *   x 16 lanes x 128/130); X-bus 32 GB/s per direction, 150 ns.
@@ -101,7 +103,7 @@ export const NPU_GPU_PES: readonly number[] = [5, 4, 3, 2, 1];
  */
 export const MAX_SOCKETS = 7;
 export const GPU_APERTURE_BYTES = 128 * GiB;
-/** skiboot phys-map NPU_REGS for chip 0 (assumed from memory of hw/phys-map.c). */
+/** skiboot hw/phys-map.c NPU_REGS for chip 0 (`phys_map_table_nimbus`; chip_select_shift 42). */
 export const NPU_REGS_BASE_CHIP0 = 0x0006_0302_0000_0000;
 
 export const DEFAULT_LINK_PARAMS: Readonly<Record<'nvlinkBrick' | 'pcie' | 'xbus', LinkParams>> = {
