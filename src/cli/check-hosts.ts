@@ -65,9 +65,10 @@ export async function checkHosts(
       : `actor ${plan.actors[d.actor]?.name ?? d.actor}, event #${d.index}: ` +
         `inline [time, kind, source, seq, address, tag] = ${JSON.stringify(d.a)}, threaded = ${JSON.stringify(d.b)}`;
   const message = `the hosts disagree: inline digest ${a}, threaded ${b}; first divergence: ${where}`;
-  io.stderr.write(
-    `npusim: crash (exit 4): ${message}\nreproduce: ${reproduceCommand(config, 'threaded')}${placementWords(args.placement)} --check-hosts\n`,
-  );
+  // One line everywhere (stderr, the summary, --json, --out, the reports): the placement that
+  // diverged, checked again.
+  const reproduce = `${reproduceCommand(config, 'threaded')}${placementWords(args.placement)} --check-hosts`;
+  io.stderr.write(`npusim: crash (exit 4): ${message}\nreproduce: ${reproduce}\n`);
   const crash = { actor: 'npusim', lastEvent: undefined, tick: 0, message, stack: '' };
   const result = failedRunResult(
     config,
@@ -76,5 +77,5 @@ export async function checkHosts(
     { kind: 'crash', crash },
     performance.now() - started,
   );
-  return emitResult({ ...result, engine: { ...result.engine, hostsChecked } }, args, io);
+  return emitResult({ ...result, reproduce, engine: { ...result.engine, hostsChecked } }, args, io);
 }

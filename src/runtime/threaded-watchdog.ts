@@ -59,7 +59,7 @@ export function watchdog(
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
       // Until every worker has started (loaded its code and built its actors), the limit is the
-      // start-up's: on a loaded machine, 25 workers loading at once on 2 cores can go longer than
+      // start-up's: on a loaded machine, 24 workers loading at once on 2 cores can go longer than
       // the stall limit without any of them finishing, and that is not a stalled engine.
       let starting = false;
       for (let w = 0; w < workerCount; w++)

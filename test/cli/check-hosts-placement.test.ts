@@ -35,6 +35,9 @@ describe('--check-hosts: the reproduce line of a mismatch', () => {
     expect(checked.placement).toBe('2');
     expect(checked.inline).not.toBe(checked.threaded);
     expect(result.crash?.message).toContain(`inline digest ${checked.inline}, threaded ${checked.threaded}`);
+    // The result's line is the one stderr printed: the placement that diverged, checked again.
+    expect(result.reproduce).toMatch(/^npusim run flush-race --seed 1 .* --workers 2 --check-hosts$/);
+    expect(r.stderr).toContain(`\nreproduce: ${result.reproduce}\n`);
   });
 
   it.each([

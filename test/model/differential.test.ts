@@ -220,8 +220,9 @@ interface WindowOut {
 
 /**
  * Runs the operation on the model and returns each opal_pci_tce_kill with the firmware's answer,
- * the model's PE numbers mapped to the table's. The model numbers a GPU's PEs by its index on the
- * socket (an assumption) and gives each GPU its own table where the compound group shares one, so
+ * the model's PE numbers mapped to the table's. The model numbers a GPU's PHB4 PE by its index on
+ * the socket (an assumption) and its NPU PE as Linux allocates it (5, 4, 3), both mapped here to
+ * the fixture's numbers, and gives each GPU its own table where the compound group shares one, so
  * an operation on a group of N GPUs is the operation on each GPU's table; calls are compared as a
  * sorted list for groups of more than one GPU (the order differs: Linux walks all GPU PEs first).
  */

@@ -19,8 +19,8 @@ export const CONTROL_EDGES_PER_ACTOR = 2;
  * the directed edge in an 8-bit link field whose 0xff means "self timer" (sim-message.ts SELF_LINK):
  * so at most 256 actors and 255 directed edges. The threaded runtime could not encode a larger
  * machine, and inline and threaded must run the same machines. Within today's other bounds (7
- * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (24 actors, and about 240 edges with
- * every GPU pair of two 6-GPU sockets linked);
+ * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (24 actors; 174 edges on the
+ * largest-topology fixture's 7 sockets of 3, 3 and 2 GPUs);
  * the check keeps that true if those bounds are ever raised.
  */
 export const MAX_ACTORS = 256;

@@ -218,7 +218,7 @@ function checkMemoryMap(
   }
   const maxPerSocket = Math.max(...perSocket.values());
   // Tighter than GPU_MEM_4T_DOWN's 6 apertures per chip and the NPU's 6 bricks: Linux gives each
-  // GPU's bridges one NPU PE, and an NPU has five to give (topology.ts NPU_GPU_PES).
+  // GPU's bridges one NPU PE, and an NPU has five to give (topology-spec.ts NPU_GPU_PES).
   if (maxPerSocket > NPU_GPU_PES.length) {
     throw new ConfigError(
       'gpus',

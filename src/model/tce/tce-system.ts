@@ -132,7 +132,7 @@ export class TceSystem {
 
   /**
    * The NPU PE shared by all of the GPU's bridges (pnv_ioda_setup_npu_PE): Linux's, from the top
-   * down (topology.ts NPU_GPU_PES: 5 for a socket's first GPU, 4, 3).
+   * down (topology-spec.ts NPU_GPU_PES: 5 for a socket's first GPU, 4, 3).
    */
   npuPe(gpu: number): GpuPe {
     const g = this.gpu(gpu);

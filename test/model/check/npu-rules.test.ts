@@ -99,6 +99,12 @@ describe('npu rules: translation.ats-refused', () => {
   test('xts: an XTS refusal on a brick whose init_context succeeded is reported', () => {
     expect(rules([xts(0, 'init'), refused(1, 'bdf-not-valid')])).toEqual(['translation.ats-refused']);
   });
+
+  test('xts: init_context succeeds with its LPARSHORT (any rc of 0 or more), as skiboot returns it', () => {
+    expect(rules([xts(0, 'init', 3), refused(1, 'bdf-not-valid')])).toEqual(['translation.ats-refused']);
+    // Its destroy (rc 0) takes the context away again: the refusal is not judged.
+    expect(rules([xts(0, 'init', 3), xts(1, 'destroy'), refused(2, 'bdf-not-valid')])).toEqual([]);
+  });
 });
 
 describe('npu rules: order.npu-use-after-gpu-reset', () => {

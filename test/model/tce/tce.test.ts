@@ -64,10 +64,12 @@ describe('tce: one table shared by the GPU PE and its NPU PE', () => {
     const table = new TceTable(1, { pageShift: 16, windowBase: bus(0), windowPages: 8 });
     expect(() => npu.setWindow(7, table)).toThrow(/reserved/);
     npu.setWindow(1, table);
-    expect(() => npu.setBypass(1)).toThrow(/never coexist|window is set/);
+    // The model's invariants (the kernel unsets the TVE first; skiboot would overwrite it), so
+    // npusim's own bug if broken, not a refusal of the firmware's.
+    expect(thrownBy(AssertionFailure, () => npu.setBypass(1)).message).toMatch(/window is set/);
     npu.unsetTve(1);
     npu.setBypass(1);
-    expect(() => npu.setWindow(1, table)).toThrow(/never coexist/);
+    expect(thrownBy(AssertionFailure, () => npu.setWindow(1, table)).message).toMatch(/never coexist/);
     expect(npu.translate(7, bus(0), 'read')).toMatchObject({ kind: 'fault', reason: 'reserved-pe' });
   });
 
