@@ -16,9 +16,9 @@ import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
-import { judgeExpectation } from '../report/headline.js';
+import { expectationText, judgeExpectation } from '../report/headline.js';
 import { reproduceLine } from '../report/reproduce-line.js';
-import { type RunResult, violationTotal } from '../report/run-result.js';
+import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -137,6 +137,7 @@ async function reportRun(
     interrupt.runOver();
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
+    result.commandExitCode = worseExit(result.exitCode, variantCode);
   } else if (args.variant !== undefined && result.status !== 'interrupted') {
     // Run alone, a variant is a run like any other (its findings set the exit code), but what it
     // was declared to find is still the answer's context: judged and shown, as in the side by side.
@@ -154,7 +155,27 @@ async function reportRun(
   );
   const code = worseExit(emitted, variantCode);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
+  for (const v of result.variants ?? []) sayVariantUnmet(v, code, io);
   return code;
+}
+
+/**
+ * A variant whose verdict was not what it expected, on stderr after the summary: one that found
+ * something else fails the command (its exit code and its reproduce line), one that expected a
+ * finding and ran clean does not (a clean run is never a failure), but says so.
+ */
+function sayVariantUnmet(v: VariantResult, commandExit: number, io: CliIo): void {
+  if (v.expectation.met || v.status === 'interrupted') return;
+  const expected = expectationText(v.expectation.expect);
+  if (v.exitCode === EXIT.clean) {
+    io.stderr.write(
+      `npusim: variant ${v.name}: clean, NOT as expected (expected ${expected}); a clean run does not fail the command\n`,
+    );
+    return;
+  }
+  io.stderr.write(
+    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\nreproduce: ${v.reproduce}\n`,
+  );
 }
 
 /** --crash-at named an actor that handled fewer events than the one to crash at. */

@@ -197,6 +197,12 @@ export interface RunResult {
   label?: string;
   /** The workload's variants, each run with the same seed and options after this run. */
   variants?: VariantResult[];
+  /**
+   * With variants: what the command exits with, the worse of this run's `exitCode` and that of
+   * every variant that found what it did not expect (a variant that found what it expects, or ran
+   * clean, does not fail the command). A script reads this, not `exitCode`, for the process's code.
+   */
+  commandExitCode?: number;
 }
 
 /** Free-mode figures (src/runtime/free/free-log.ts) without the log itself. */

@@ -91,7 +91,12 @@ export function noDigestText(why: 'crash' | 'stall'): string {
 }
 
 function statusText(result: RunResult, style: Style): string {
-  const text = `${result.status} (exit ${result.exitCode})`;
+  // With variants the command may exit otherwise than this run: the header says so at once.
+  const command =
+    result.commandExitCode !== undefined && result.commandExitCode !== result.exitCode
+      ? `; the command exits ${result.commandExitCode}: a variant found what it did not expect`
+      : '';
+  const text = `${result.status} (exit ${result.exitCode}${command})`;
   if (result.status === 'clean') return style('green', text);
   if (result.status === 'interrupted') return style('yellow', text);
   return style('red', text);

@@ -119,6 +119,14 @@ describe('variants', () => {
     const r = await cli(['run', file, '--seed', '1', '--inline', '--failures', failures]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/expected\s+clean: as expected\s+clean: NOT as expected/);
+    // The header says at once that the command exits otherwise than its own (clean) run, and
+    // stderr names the variant, its code and the line that runs it alone.
+    expect(r.stdout).toMatch(
+      /status clean \(exit 0; the command exits 1: a variant found what it did not expect\)/,
+    );
+    expect(r.stderr).toMatch(
+      /\nnpusim: variant links-up: violation \(exit 1\), NOT as expected \(expected clean\): the command exits 1\nreproduce: npusim run \S+leaky\.json --variant links-up /,
+    );
     const [name] = readdirSync(failures);
     const recorded = JSON.parse(readFileSync(join(failures, name!), 'utf8')) as {
       workload: { file: string };
@@ -131,6 +139,48 @@ describe('variants', () => {
     const replay = await cli(['replay', join(failures, name!)]);
     expect(replay.code, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('reproduced exactly');
+  });
+
+  test('--json: commandExitCode is what the process exits with; a variant that expected a finding and ran clean says so without failing', async () => {
+    const dir = tmp();
+    const file = join(dir, 'mixed-verdicts.json');
+    const guest = (i: number) => ({
+      name: `vm${i}`,
+      lpid: i,
+      groups: [i - 1],
+      pagesPerProcess: 16,
+      hostile: true,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'mixed-verdicts',
+        description: 'one variant leaks unexpectedly, one expects a leak that cannot happen',
+        variants: [
+          { name: 'links-up', set: { policy: 'per-gpu' } },
+          { name: 'still-isolated', set: { policy: 'per-gpu-isolated' }, expect: ['isolation.peer'] },
+        ],
+        params: {
+          topology: 'witherspoon-4',
+          policy: 'per-gpu-isolated',
+          durationTicks: 20_000_000,
+          tenants: [guest(1), guest(2)],
+          gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
+        },
+      }),
+    );
+    const r = await cli(['run', file, '--seed', '1', '--inline', '--json', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.exitCode).toBe(0);
+    expect(result.commandExitCode).toBe(1);
+    expect(result.variants!.map((v) => [v.name, v.exitCode, v.expectation.met])).toEqual([
+      ['links-up', 1, false],
+      ['still-isolated', 0, false],
+    ]);
+    expect(r.stderr).toContain(
+      'npusim: variant still-isolated: clean, NOT as expected (expected isolation.peer); a clean run does not fail the command\n',
+    );
   });
 
   test('an option that replaces what a variant sets: the variant is not run (side by side) or refused (alone)', async () => {
