@@ -21,7 +21,7 @@ import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { compact } from './number-text.js';
 import { reproduceLabel } from './reproduce-line.js';
-import { type RunResult, violationTotal } from './run-result.js';
+import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { answerSection } from './summary-answer.js';
 import { LATENCY_ROWS } from './summary-contention.js';
@@ -69,7 +69,7 @@ export function buildHtmlReport(input: HtmlReportInput): string {
 <style>${PAGE_CSS}</style>
 </head>
 <body>
-<h1>npusim ${esc(result.workload)} <span class="status ${esc(result.status)}">${esc(result.status)} (exit ${result.exitCode})</span></h1>
+<h1>npusim ${esc(result.workload)} <span class="status ${esc(result.status)}">${esc(result.status)} (${esc(exitText(result))})</span></h1>
 ${headerTable(result, config, plan)}
 ${answerBlock(result)}
 ${checksSection(result)}

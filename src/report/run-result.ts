@@ -215,3 +215,15 @@ export type FreeSummary = Omit<FreeFigures, 'log'> & {
 export function violationTotal(result: RunResult): number {
   return result.violations.length + (result.counts['violations.notKept'] ?? 0);
 }
+
+/**
+ * `exit 0`, or with variants that fail the command, `exit 0; the command exits 1: a variant found
+ * what it did not expect`: the header's words in the summary and the HTML report alike.
+ */
+export function exitText(result: Pick<RunResult, 'exitCode' | 'commandExitCode'>): string {
+  const command =
+    result.commandExitCode !== undefined && result.commandExitCode !== result.exitCode
+      ? `; the command exits ${result.commandExitCode}: a variant found what it did not expect`
+      : '';
+  return `exit ${result.exitCode}${command}`;
+}

@@ -16,7 +16,7 @@ import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { reproduceLine } from './reproduce-line.js';
-import type { RunResult } from './run-result.js';
+import { exitText, type RunResult } from './run-result.js';
 import { answerSection } from './summary-answer.js';
 import { checksSection } from './summary-checks.js';
 import { contentionSection } from './summary-contention.js';
@@ -92,11 +92,7 @@ export function noDigestText(why: 'crash' | 'stall'): string {
 
 function statusText(result: RunResult, style: Style): string {
   // With variants the command may exit otherwise than this run: the header says so at once.
-  const command =
-    result.commandExitCode !== undefined && result.commandExitCode !== result.exitCode
-      ? `; the command exits ${result.commandExitCode}: a variant found what it did not expect`
-      : '';
-  const text = `${result.status} (exit ${result.exitCode}${command})`;
+  const text = `${result.status} (${exitText(result)})`;
   if (result.status === 'clean') return style('green', text);
   if (result.status === 'interrupted') return style('yellow', text);
   return style('red', text);
