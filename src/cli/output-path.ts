@@ -14,6 +14,7 @@ import {
   closeSync,
   constants,
   openSync,
+  realpathSync,
   statfsSync,
   statSync,
   unlinkSync,
@@ -30,10 +31,32 @@ export interface OutputFs {
 
 const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
 
-/** Check every file to be written; throws a ConfigError naming the option and the path. */
-export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = REAL_FS): void {
+/** A file the command reads (a workload, topology, seeds, failure or result file) and its option. */
+export interface InputFile {
+  option: string;
+  path: string;
+}
+
+/**
+ * Check every file to be written; throws a ConfigError naming the option and the path. An output
+ * that names one of the command's `inputs` is refused too: `--out my.json --topology my.json`
+ * would write the result over the topology the user edited.
+ */
+export function checkOutputFiles(
+  outputs: readonly OutputFile[],
+  fs: OutputFs = REAL_FS,
+  inputs: readonly InputFile[] = [],
+): void {
   const seen = new Map<string, string>();
+  const read = new Map(inputs.map((i) => [samePath(i.path), i.option]));
   for (const o of outputs) {
+    const reader = read.get(samePath(o.path));
+    if (reader !== undefined) {
+      throw new ConfigError(
+        o.option,
+        `Expected a file other than the command's input, got \`${o.path}\`, which ${reader} reads`,
+      );
+    }
     if (o.directory === true) checkOutputDir(o.path, o.option, fs);
     else checkOutputPath(o.path, o.option, fs);
     const full = resolve(o.path);
@@ -45,6 +68,16 @@ export function checkOutputFiles(outputs: readonly OutputFile[], fs: OutputFs = 
       );
     }
     seen.set(full, o.option);
+  }
+}
+
+/** A path as the file system sees it: resolved, and through symbolic links when it exists. */
+function samePath(path: string): string {
+  const full = resolve(path);
+  try {
+    return realpathSync(full);
+  } catch {
+    return full;
   }
 }
 

@@ -26,6 +26,7 @@ import { type CliIo, errorText } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { configErrorText } from './config-error-text.js';
 import { helpText } from './help.js';
+import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
 import { topoJson, topoText } from './topo-command.js';
@@ -39,7 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const args: CliArgs = parseCli(argv);
     // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
     // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts).
-    if ('outputs' in args) checkOutputFiles(args.outputs);
+    if ('outputs' in args) checkOutputFiles(args.outputs, undefined, inputFiles(args));
     sourceBundlesDir();
     switch (args.command) {
       case 'help':

@@ -3,7 +3,16 @@
  * (issue 14). Each class of problem is checked with generated inputs, the issue's own example
  * among them; runs are inline and a few simulated microseconds long.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -94,6 +103,38 @@ describe('files a command writes are checked before it runs', () => {
       chmodSync(ro, 0o444);
       expect(() => checkOutputPath(ro, '--out')).toThrow(/no permission to write/);
     }
+  });
+
+  it("no output option overwrites the command's input: topology, workload, seeds, failure and result files", async () => {
+    const topology = join(dir, 'my-topology.json');
+    const preset = JSON.stringify(TOPOLOGY_PRESETS['witherspoon-6']);
+    writeFileSync(topology, preset);
+    const workload = join(dir, 'my-workload.json');
+    const workloadText = JSON.stringify({ name: 'mine', description: 'a copy of nothing', params: {} });
+    writeFileSync(workload, workloadText);
+    const link = join(dir, 'link-to-topology.json');
+    if (!existsSync(link)) symlinkSync(topology, link);
+    const cases: [string[], string, string][] = [
+      [['run', 'mixed', '--topology', topology, '--out', topology, ...QUICK], '--out', '--topology'],
+      // The same file through a symbolic link.
+      [['run', 'mixed', '--topology', topology, '--report', link, ...QUICK], '--report', '--topology'],
+      [['run', workload, '--trace', workload, ...QUICK], '--trace', 'the workload file'],
+      [['run', workload, '--record', workload, ...QUICK], '--record', 'the workload file'],
+      [['sweep', 'mixed', '--seeds', `@${workload}`, '--failures', workload], '--failures', `--seeds @${workload}`],
+      [['shrink', topology, '--out', topology], '--out', 'shrink'],
+    ];
+    for (const [argv, option, reader] of cases) {
+      const r = await cli(argv);
+      expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^npusim: ${option}: Expected a file other than the command's input, got \`[^\`]+\`, which ${reader.replace(/[$@-]/g, '\\$&')} reads\n`,
+        ),
+      );
+    }
+    // Nothing was written over them.
+    expect(readFileSync(topology, 'utf8')).toBe(preset);
+    expect(readFileSync(workload, 'utf8')).toBe(workloadText);
   });
 
   it('a write that fails at the end keeps the summary on stdout and says what was not written', async () => {

@@ -1,0 +1,46 @@
+/**
+ * The files a command reads, named by the option that reads them: checked against the files it
+ * writes before anything runs (output-path.ts checkOutputFiles), so no output option overwrites the
+ * workload, topology, seeds, failure or result file the command was given.
+ */
+import { isWorkloadPath } from '../runtime/workload-file.js';
+import type { CliArgs } from './cli-args.js';
+import type { InputFile } from './output-path.js';
+
+/** `--topology VALUE` names a file (not a preset) as topology-option.ts reads it. */
+function topologyFile(value: string | undefined): InputFile[] {
+  return value !== undefined && (value.endsWith('.json') || value.includes('/'))
+    ? [{ option: '--topology', path: value }]
+    : [];
+}
+
+export function inputFiles(args: CliArgs): InputFile[] {
+  switch (args.command) {
+    case 'run':
+      return [
+        ...(isWorkloadPath(args.workload) ? [{ option: 'the workload file', path: args.workload }] : []),
+        ...topologyFile(args.topology),
+      ];
+    case 'sweep':
+      return [
+        ...(isWorkloadPath(args.workload) ? [{ option: 'the workload file', path: args.workload }] : []),
+        ...topologyFile(args.topology),
+        ...(args.seeds !== undefined && 'file' in args.seeds
+          ? [{ option: `--seeds @${args.seeds.file}`, path: args.seeds.file }]
+          : []),
+      ];
+    case 'replay':
+      return [{ option: 'replay', path: args.file }];
+    case 'shrink':
+      return [{ option: 'shrink', path: args.file }];
+    case 'compare':
+      return [
+        { option: 'compare', path: args.a },
+        { option: 'compare', path: args.b },
+      ];
+    case 'topo':
+      return topologyFile(args.topology);
+    default:
+      return [];
+  }
+}
