@@ -120,7 +120,11 @@ describe('files a command writes are checked before it runs', () => {
       [['run', 'mixed', '--topology', topology, '--report', link, ...QUICK], '--report', '--topology'],
       [['run', workload, '--trace', workload, ...QUICK], '--trace', 'the workload file'],
       [['run', workload, '--record', workload, ...QUICK], '--record', 'the workload file'],
-      [['sweep', 'mixed', '--seeds', `@${workload}`, '--failures', workload], '--failures', `--seeds @${workload}`],
+      [
+        ['sweep', 'mixed', '--seeds', `@${workload}`, '--failures', workload],
+        '--failures',
+        `--seeds @${workload}`,
+      ],
       [['shrink', topology, '--out', topology], '--out', 'shrink'],
     ];
     for (const [argv, option, reader] of cases) {
