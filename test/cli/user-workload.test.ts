@@ -163,7 +163,7 @@ describe('user workloads', () => {
       'topology.json',
       JSON.stringify({ ...def, params: { ...def.params, topology: 'nosuch' } }),
       ': params.topology:',
-      'Expected one of witherspoon-6, witherspoon-4 or a topology file, got `nosuch`',
+      'Expected a preset, one of witherspoon-6, witherspoon-4, got `nosuch` (a topology file is given by `--topology FILE`, not by this parameter)',
     );
     const tenant = { ...def.params.tenants[0]!, groups: [7] };
     await refused(

@@ -136,7 +136,7 @@ describe('failure files that contradict themselves are refused, naming the field
         params(f).topology = 'foo';
         (f.topology as Json).name = 'foo';
       },
-      'f.json: workload.params.topology: Expected one of witherspoon-6, witherspoon-4 or a topology file, got `foo`',
+      'f.json: workload.params.topology: Expected a preset, one of witherspoon-6, witherspoon-4, got `foo` (a topology file is given by `--topology FILE`, not by this parameter)',
     ],
     [
       'a run longer than any npusim makes (1000 s)',

@@ -142,7 +142,7 @@ function topologyOf(config: RunConfig): Topology {
   if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
     throw new ConfigError(
       'topology',
-      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a topology file, got \`${p.topology}\``,
+      `Expected a preset, one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}, got \`${p.topology}\` (a topology file is given by \`--topology FILE\`, not by this parameter)`,
     );
   }
   return buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));
