@@ -272,6 +272,8 @@ function poolText(pool: SweepPool): string {
 interface SweepIdentity {
   workload: string;
   params?: { durationTicks?: number; topology?: string; policy?: string };
+  /** A preset's name, or the spec a `--topology FILE` gave (its name may be a preset's). */
+  topology?: unknown;
   bugs: string[];
   profile: string;
   strategy: string;
@@ -303,7 +305,12 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   }
   const params = sw.params ?? {};
   if (params.durationTicks !== undefined) parts.push(`duration ${formatTime(params.durationTicks)}`);
-  if (params.topology !== undefined) parts.push(`topology ${params.topology}`);
+  if (params.topology !== undefined) {
+    // A file's spec keeps whatever name it was given (often the preset it was copied from): say
+    // it came from a file, so the header is never read as the preset's.
+    const fromFile = typeof sw.topology === 'object' && sw.topology !== null;
+    parts.push(`topology ${params.topology}${fromFile ? ' (from a topology file)' : ''}`);
+  }
   if (params.policy !== undefined) parts.push(`policy ${params.policy}`);
   for (const set of sw.set ?? []) parts.push(`set ${shellWord(`${set.path}=${setValueText(set.value)}`)}`);
   if (sw.bugs.length > 0) parts.push(`bugs: ${sw.bugs.join(', ')}`);

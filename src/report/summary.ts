@@ -13,6 +13,7 @@
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
 import { strategyName } from '../model/choice/strategy.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { reproduceLine } from './reproduce-line.js';
@@ -47,7 +48,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   const strategy = strategyName(result.config.strategy);
   out.push(
     `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
-      `${p.topology} ${p.policy}` +
+      `${topologyText(result.config)} ${p.policy}` +
       `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
       `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
@@ -83,6 +84,16 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
 function digestText(result: RunResult): string {
   if (result.digest !== '') return result.digest;
   return noDigestText(result.status === 'crash' ? 'crash' : 'stall');
+}
+
+/**
+ * The topology as the header names it: a preset's name, or the file `--topology` read with the
+ * name it gives itself (`my.json (named witherspoon-6)`): an edited copy of a preset keeps the
+ * preset's name, and its run is not the preset's.
+ */
+export function topologyText(config: RunConfig): string {
+  const custom = config.customTopology;
+  return custom === undefined ? config.params.topology : `${custom.file} (named ${custom.spec.name})`;
 }
 
 /** What stands for the digest of a run that ended without one (the summary's and replay's words). */

@@ -251,6 +251,34 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     expect(r3.stderr).toContain(`Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes`);
     for (const r of [r1, r2, r3]) expect(r.stderr).not.toMatch(STACK_FRAME);
   });
+
+  it("an edited copy of a preset keeps the preset's name: the run and sweep headers say it came from a file", async () => {
+    const edited = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
+      links?: { xbus?: { latencyTicks: number } };
+    };
+    edited.links = { xbus: { latencyTicks: 300_000 } };
+    const file = write('edited-redbud.json', edited);
+    const run = await cli(['run', 'mixed', '--topology', file, ...QUICK, '--no-failure-file']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(
+      `npusim mixed  seed 1  inline  ${file} (named witherspoon-4) per-socket`,
+    );
+    const preset = await cli(['run', 'mixed', '--topology', 'witherspoon-4', ...QUICK, '--no-failure-file']);
+    expect(preset.stdout.split('\n')[0]).toBe('npusim mixed  seed 1  inline  witherspoon-4 per-socket');
+    const sweep = await cli([
+      'sweep',
+      'mixed',
+      '--seeds',
+      '1',
+      '--duration',
+      '2us',
+      '--topology',
+      file,
+      '--no-failure-file',
+    ]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('  topology witherspoon-4 (from a topology file)  policy per-socket  ');
+  });
 });
 
 describe('errors in the user terms', () => {
