@@ -4,6 +4,7 @@
  * ConfigError naming the file and the field (exit 2).
  */
 import { ConfigError } from '../core/errors.js';
+import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJson } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
@@ -26,6 +27,12 @@ export function parseRunResult(text: string, file: string): RunResult {
     return fail('(top level)', 'a run result object (`npusim run --out FILE`)', value);
   }
   const r = value as Record<string, unknown>;
+  // Another of npusim's files (a failure file from the same directory, a sweep summary, a
+  // topology) is named as such, not by the first field it lacks.
+  const kind = r.schemaVersion === undefined ? npusimFileKind(r) : undefined;
+  if (kind !== undefined) {
+    throw new ConfigError(file, `Expected a run result (JSON, from \`npusim run --out FILE\`), got ${kind}`);
+  }
   if (r.schemaVersion !== RESULT_SCHEMA_VERSION) {
     fail('schemaVersion', `${RESULT_SCHEMA_VERSION} (a run result of this npusim)`, r.schemaVersion);
   }

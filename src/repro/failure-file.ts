@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
 import { parseJson } from '../core/parse-json.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
@@ -29,7 +30,7 @@ import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
 
-export const FAILURE_FORMAT = 'npusim-failure';
+export { FAILURE_FORMAT };
 export const FAILURE_FORMAT_VERSION = 1;
 
 export type ExitClass = 'violation' | 'liveness' | 'crash';
@@ -264,6 +265,10 @@ function parseFailureFile(text: string, where: string): FailureFile {
  */
 function checkFormatAndVersion(json: Record<string, unknown>, where: string): void {
   if (json.format !== FAILURE_FORMAT) {
+    // Another of npusim's files (a run result, a sweep summary, a topology) is named as such.
+    const kind = npusimFileKind(json);
+    if (kind !== undefined)
+      throw new ConfigError(where, `Expected a failure file (format \`${FAILURE_FORMAT}\`), got ${kind}`);
     throw new ConfigError(`${where}: format`, `Expected \`${FAILURE_FORMAT}\`, got ${shown(json.format)}`);
   }
   const npusim = json.npusim as { version?: unknown; commit?: unknown } | undefined;

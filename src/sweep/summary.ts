@@ -8,13 +8,13 @@
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJson } from '../core/parse-json.js';
-import { FAILURE_FORMAT } from '../repro/failure-file.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
-export const SUMMARY_FORMAT = 'npusim-sweep-summary';
+export { SUMMARY_FORMAT };
 export const SUMMARY_VERSION = 2;
 
 export interface RuleTally {
@@ -508,10 +508,8 @@ function whatFileIs(o: object): string {
   const r = o as Record<string, unknown>;
   if (r.format === SUMMARY_FORMAT)
     return `version ${JSON.stringify(r.version) ?? 'none'} of it (written by another npusim version)`;
-  if (r.format === FAILURE_FORMAT)
-    return `a npusim failure file (format \`${FAILURE_FORMAT}\`; replay it with \`npusim replay\`)`;
-  if ('schemaVersion' in r && 'status' in r && 'digest' in r)
-    return 'a npusim run result (from `npusim run --out` or `--json`)';
+  const kind = npusimFileKind(r);
+  if (kind !== undefined) return kind;
   if (typeof r.format === 'string')
     return `format \`${r.format}\` version ${JSON.stringify(r.version) ?? 'none'}`;
   const keys = Object.keys(r);

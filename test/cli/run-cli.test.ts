@@ -125,7 +125,6 @@ describe('files a command writes are checked before it runs', () => {
         '--failures',
         `--seeds @${workload}`,
       ],
-      [['shrink', topology, '--out', topology], '--out', 'shrink'],
     ];
     for (const [argv, option, reader] of cases) {
       const r = await cli(argv);
