@@ -124,6 +124,9 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
     throw new ConfigError(option, `Expected a writable file path, got \`${path}\`: ${why}`);
   };
   if (path === '') refuse('an empty path');
+  // Many tools read `-` as standard output; npusim would write a file named `-`.
+  if (path === '-')
+    refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');
   const full = resolve(path);
   const dir = dirname(full);
   let exists = false;

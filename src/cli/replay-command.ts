@@ -92,7 +92,7 @@ export function replayText(r: ReplayOutcome, path: string): string[] {
   const recorded =
     stopped === undefined
       ? findingText(want)
-      : `interrupted by Ctrl-C at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
+      : `interrupted by a signal (Ctrl-C or SIGTERM) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
         `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
   out.push(`  recorded: ${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`);
   const replayedDigest = r.result?.digest ?? noDigestText('crash');

@@ -53,7 +53,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const lines = r.stdout.split('\n');
     const at = formatTime(file.figures.simulatedTicks);
     expect(lines[1]).toBe(
-      `  recorded: interrupted by Ctrl-C at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
+      `  recorded: interrupted by a signal (Ctrl-C or SIGTERM) at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
     );
     expect(lines[2]).toBe(
       `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
@@ -95,7 +95,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`npusim replay ${path}  (free run, from its take log, in one thread)`);
     expect(lines[1]).toMatch(
-      /^ {2}recorded: interrupted by Ctrl-C at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
+      /^ {2}recorded: interrupted by a signal \(Ctrl-C or SIGTERM\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
     );
     expect(lines[2]).toBe(
       `  replayed: to the same stop, from its take log: clean so far, digest ${file.digest}`,

@@ -43,6 +43,11 @@ function badPaths(): fc.Arbitrary<{ path: string; why: RegExp }> {
     fc.constant({ path: '/nonexistent/x.json', why: /directory `\/nonexistent` does not exist/ }),
     fc.constantFrom(dir, tmpdir(), '.', '/').map((path) => ({ path, why: /it is a directory/ })),
     fc.constant({ path: '', why: /an empty path/ }),
+    // Not standard output: npusim would write a file named `-`.
+    fc.constant({
+      path: '-',
+      why: /`-` would be a file of that name \(for the result on standard output, use `--json`\)/,
+    }),
     segment.map((s) => ({ path: join(file, s), why: /not a directory/ })),
   );
 }

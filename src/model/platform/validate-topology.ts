@@ -220,9 +220,12 @@ function checkMemoryMap(
   // Tighter than GPU_MEM_4T_DOWN's 6 apertures per chip and the NPU's 6 bricks: Linux gives each
   // GPU's bridges one NPU PE, and an NPU has five to give (topology-spec.ts NPU_GPU_PES).
   if (maxPerSocket > NPU_GPU_PES.length) {
+    // Named by the first GPU past the limit, with every GPU of its socket.
+    const socket = [...perSocket].find(([, n]) => n === maxPerSocket)![0];
+    const on = gpuSocket.flatMap((s, i) => (s === socket ? [i] : []));
     throw new ConfigError(
-      'gpus',
-      `Expected at most ${NPU_GPU_PES.length} GPUs per socket (Linux gives each GPU one NPU PE of 5 down to 1: firmware reserves PE 7, Linux 6 as the root PE and 0 for error reporting), got ${maxPerSocket} on one socket`,
+      `gpus[${on[NPU_GPU_PES.length]}].socket`,
+      `Expected at most ${NPU_GPU_PES.length} GPUs per socket (Linux gives each GPU one NPU PE of 5 down to 1: firmware reserves PE 7, Linux 6 as the root PE and 0 for error reporting), got ${maxPerSocket} on socket ${socket}: ${on.map((i) => `gpus[${i}]`).join(', ')}`,
     );
   }
   // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"

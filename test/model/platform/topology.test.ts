@@ -237,9 +237,9 @@ describe('topology: bounds skiboot sets', () => {
     });
     expect(buildTopology(socketOf(5)).gpus).toHaveLength(5);
     const e = configErrorOf(() => buildTopology(socketOf(6)));
-    expect(e.field).toBe('gpus');
+    expect(e.field).toBe('gpus[5].socket');
     expect(e.message).toMatch(
-      /^gpus: Expected at most 5 GPUs per socket \(Linux gives each GPU one NPU PE of 5 down to 1.*got 6 on one socket$/,
+      /^gpus\[5\]\.socket: Expected at most 5 GPUs per socket \(Linux gives each GPU one NPU PE of 5 down to 1.*got 6 on socket 0: gpus\[0\], gpus\[1\], gpus\[2\], gpus\[3\], gpus\[4\], gpus\[5\]$/,
     );
   });
 
