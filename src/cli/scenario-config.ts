@@ -256,7 +256,8 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     if (!(e instanceof ConfigError)) throw e;
     // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
     const set = args.set.find((s) => e.field === `--set ${s.path}`);
-    if (set === undefined || !/expected string, received (number|boolean|null)/.test(e.message)) throw e;
+    if (set === undefined || typeof set.value === 'string' || !/expected string, got /.test(e.message))
+      throw e;
     const detail = e.message.slice(e.field.length + 2);
     throw new ConfigError(
       e.field,

@@ -292,9 +292,8 @@ function checkFormatAndVersion(json: Record<string, unknown>, where: string): vo
 }
 
 /**
- * zod's message with what arrived: zod says `received string` (a kind, or `undefined` for a field
- * that is missing) or nothing at all (`Too big: expected int to be <=9007199254740991`); the
- * value itself says more.
+ * The message with what arrived, where it does not say already: schema-issues.ts adds it to zod's
+ * type and size checks; a failure file's other checks (a literal, a refinement) get it here.
  */
 function withWhatArrived(message: string, value: unknown): string {
   const received = /,? received \w+$/;

@@ -48,7 +48,9 @@ describe('user workloads', () => {
       '--no-failure-file',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('npusim my-workload  seed 1  inline  my-redbud per-socket');
+    expect(r.stdout).toContain(
+      'npusim my-workload  seed 1  inline  examples/my-topology.json (named my-redbud) per-socket',
+    );
     expect(r.stdout.indexOf('question: How long does a 2M shootdown take')).toBeLessThan(
       r.stdout.indexOf('checks:'),
     );
@@ -272,7 +274,7 @@ describe('user workloads', () => {
     await error(
       ['--set', 'gpu.dmaBytes=lots'],
       '--set gpu.dmaBytes',
-      'gpu.dmaBytes: Invalid input: expected number, received string',
+      'gpu.dmaBytes: Invalid input: expected number, got "lots"',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
     // An option's error points to --help; a file's content has nothing to look up there.
@@ -297,7 +299,7 @@ describe('user workloads', () => {
     await error(
       ['--set', 'tenants[0].name=123'],
       '--set tenants[0].name',
-      `expected string, received number (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
+      `expected string, got 123 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
     );
     for (const [set, field] of [
       ['foo=1', '--set foo'],

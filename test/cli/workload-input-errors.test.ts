@@ -199,7 +199,7 @@ describe('JSON syntax errors', () => {
     // A byte order mark, as some editors write: read as the JSON after it.
     const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
     expect(await refused([bom])).toBe(
-      `npusim: ${bom}: params.gpu.dmaBytes: Too small: expected number to be >=1`,
+      `npusim: ${bom}: params.gpu.dmaBytes: Too small: expected number to be >=1, got 0`,
     );
     const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
     expect(await refused(['mixed', '--topology', topoBom])).toMatch(

@@ -144,12 +144,14 @@ describe('parameters', () => {
     );
     // A field the set reached deeper than it named keeps the field; the set's own field is not repeated.
     expect(set({ 'gpu.dmaBytes': 'lots' })).toBe(
-      '--set gpu.dmaBytes: Invalid input: expected number, received string',
+      '--set gpu.dmaBytes: Invalid input: expected number, got "lots"',
     );
     expect(set({ tenants: [{ name: 'a', lpid: 'x', groups: 'all' }] })).toBe(
-      '--set tenants: tenants[0].lpid: Invalid input: expected number, received string',
+      '--set tenants: tenants[0].lpid: Invalid input: expected number, got "x"',
     );
-    expect(set({ 'tenants.0.lpid': -1 })).toBe('--set tenants.0.lpid: Too small: expected number to be >=0');
+    expect(set({ 'tenants.0.lpid': -1 })).toBe(
+      '--set tenants.0.lpid: Too small: expected number to be >=0, got -1',
+    );
   });
 });
 

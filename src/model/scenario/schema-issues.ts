@@ -140,7 +140,19 @@ function describeIssue(
               : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
         return { path, message: `Expected ${what}, got nothing (the field is missing)` };
       }
-      return { path, message: issue.message };
+      // zod names the kind that arrived (`received string`); the value itself says more.
+      if (/\bgot\b/.test(issue.message)) return { path, message: issue.message };
+      return { path, message: `${issue.message.replace(/,? received \w+$/, '')}, got ${shown(value)}` };
+    case 'too_small':
+    case 'too_big':
+    case 'not_multiple_of':
+    case 'invalid_format':
+      // zod says what it expected (`Too small: expected number to be >=1`), not what arrived; a
+      // message of the schema's own may already say it.
+      return {
+        path,
+        message: /\bgot\b/.test(issue.message) ? issue.message : `${issue.message}, got ${shown(value)}`,
+      };
     default:
       return { path, message: issue.message };
   }
@@ -190,5 +202,6 @@ function shown(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (v !== null && typeof v === 'object') return 'an object';
-  return JSON.stringify(v) ?? String(v);
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
