@@ -3,7 +3,7 @@
  * writes before anything runs (output-path.ts checkOutputFiles), so no output option overwrites the
  * workload, topology, seeds, failure or result file the command was given.
  */
-import { isWorkloadPath } from '../runtime/workload-file.js';
+import { isWorkloadPath } from '../runtime/workload-path.js';
 import type { CliArgs } from './cli-args.js';
 import type { InputFile } from './output-path.js';
 

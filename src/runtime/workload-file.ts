@@ -17,18 +17,12 @@ import { ConfigError } from '../core/errors.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
-
-/** Extensions read as a workload file; any argument with a slash is a path as well. */
-const TS = ['.ts', '.mts', '.cts'];
-const JS = ['.js', '.mjs', '.cjs'];
+import { isWorkloadPath, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
 export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
 
-/** Is this `npusim run` argument a file rather than a workload name? */
-export function isWorkloadPath(arg: string): boolean {
-  return arg.includes('/') || arg.includes('\\') || [...TS, ...JS, '.json'].some((ext) => arg.endsWith(ext));
-}
+export { isWorkloadPath };
 
 /** Load, check and validate the workload in `file` (a path as the user gave it). */
 export async function loadWorkloadFile(file: string): Promise<Workload> {
@@ -73,7 +67,7 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
 }
 
 async function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
-  const isTs = TS.some((ext) => file.endsWith(ext));
+  const isTs = TS_EXTENSIONS.some((ext) => file.endsWith(ext));
   // The size and time stamp make a file changed since it was last imported in this process load
   // again (the module cache would otherwise hand back the old one: a replay must see the change).
   const st = statSync(abs);
