@@ -47,7 +47,8 @@ export function loadTopologyOption(
       `Expected a readable topology file, got \`${value}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
     );
   }
-  const json = parseJsonFile(text, value, `JSON in \`${value}\``, option);
+  // Named by the file, as a workload file's syntax error is and as every other topology error is.
+  const json = parseJsonFile(text, value, 'JSON');
   try {
     const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here

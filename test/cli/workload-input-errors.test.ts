@@ -193,7 +193,7 @@ describe('JSON syntax errors', () => {
     );
     const topo = file(dir, 'topo.json', '{\n  "name": "t",\n  "sockets": [1,]\n}\n');
     expect(await refused(['mixed', '--topology', topo])).toBe(
-      `npusim: --topology: Expected JSON in \`${topo}\`, got a syntax error: ${topo}:3:17: ` +
+      `npusim: ${topo}: Expected JSON, got a syntax error: ${topo}:3:17: ` +
         'Expected a value (an object, a list, a string, a number, true, false or null), got `]`',
     );
     // A byte order mark, as some editors write: read as the JSON after it.
