@@ -15,6 +15,38 @@ import { cli } from './cli-harness.js';
 
 const tmp = () => testTempDir('npusim-variants-');
 
+/**
+ * A workload file in `dir`: two hostile guests, one GPU each, on a Redbud under per-gpu-isolated
+ * groups (so its own run is clean), peer writes at each other, and the `variants` given.
+ */
+function isolatedGuestsWorkload(dir: string, name: string, description: string, variants: unknown[]): string {
+  const file = join(dir, `${name}.json`);
+  const guest = (i: number) => ({
+    name: `vm${i}`,
+    lpid: i,
+    groups: [i - 1],
+    pagesPerProcess: 16,
+    tcePagesPerGpu: 0,
+    hostile: true,
+  });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name,
+      description,
+      variants,
+      params: {
+        topology: 'witherspoon-4',
+        policy: 'per-gpu-isolated',
+        durationTicks: 20_000_000,
+        tenants: [guest(1), guest(2)],
+        gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
+      },
+    }),
+  );
+  return file;
+}
+
 describe('variants', () => {
   test('multi-tenant: each policy has its verdict in the answer; the expected leak of per-gpu does not fail the run', async () => {
     const r = await cli([
@@ -91,30 +123,9 @@ describe('variants', () => {
 
   test('a variant that finds what it did not expect fails the command with its own failure file', async () => {
     const dir = tmp();
-    const file = join(dir, 'leaky.json');
-    const guest = (i: number) => ({
-      name: `vm${i}`,
-      lpid: i,
-      groups: [i - 1],
-      pagesPerProcess: 16,
-      tcePagesPerGpu: 0,
-      hostile: true,
-    });
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'leaky',
-        description: 'a variant wrongly expected clean',
-        variants: [{ name: 'links-up', set: { policy: 'per-gpu' } }],
-        params: {
-          topology: 'witherspoon-4',
-          policy: 'per-gpu-isolated',
-          durationTicks: 20_000_000,
-          tenants: [guest(1), guest(2)],
-          gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
-        },
-      }),
-    );
+    const file = isolatedGuestsWorkload(dir, 'leaky', 'a variant wrongly expected clean', [
+      { name: 'links-up', set: { policy: 'per-gpu' } },
+    ]);
     const failures = join(dir, 'failures');
     const r = await cli(['run', file, '--seed', '1', '--inline', '--failures', failures]);
     expect(r.code, r.stderr).toBe(1);
@@ -142,32 +153,14 @@ describe('variants', () => {
   });
 
   test('--json: commandExitCode is what the process exits with; a variant that expected a finding and ran clean says so without failing', async () => {
-    const dir = tmp();
-    const file = join(dir, 'mixed-verdicts.json');
-    const guest = (i: number) => ({
-      name: `vm${i}`,
-      lpid: i,
-      groups: [i - 1],
-      pagesPerProcess: 16,
-      hostile: true,
-    });
-    writeFileSync(
-      file,
-      JSON.stringify({
-        name: 'mixed-verdicts',
-        description: 'one variant leaks unexpectedly, one expects a leak that cannot happen',
-        variants: [
-          { name: 'links-up', set: { policy: 'per-gpu' } },
-          { name: 'still-isolated', set: { policy: 'per-gpu-isolated' }, expect: ['isolation.peer'] },
-        ],
-        params: {
-          topology: 'witherspoon-4',
-          policy: 'per-gpu-isolated',
-          durationTicks: 20_000_000,
-          tenants: [guest(1), guest(2)],
-          gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
-        },
-      }),
+    const file = isolatedGuestsWorkload(
+      tmp(),
+      'mixed-verdicts',
+      'one variant leaks unexpectedly, one expects a leak that cannot happen',
+      [
+        { name: 'links-up', set: { policy: 'per-gpu' } },
+        { name: 'still-isolated', set: { policy: 'per-gpu-isolated' }, expect: ['isolation.peer'] },
+      ],
     );
     const r = await cli(['run', file, '--seed', '1', '--inline', '--json', '--no-failure-file']);
     expect(r.code, r.stderr).toBe(1);
