@@ -81,6 +81,13 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     );
   }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
+  if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
+    // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
+    io.stderr.write(
+      `npusim: --duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of the presets (150 ns or more), ` +
+        'so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)\n',
+    );
+  }
 
   const recording = await traceRecording(args, config, plan);
   const interrupt = new Interrupt(io);
@@ -177,6 +184,9 @@ function sayVariantUnmet(v: VariantResult, commandExit: number, io: CliIo): void
     `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\nreproduce: ${v.reproduce}\n`,
   );
 }
+
+/** Runs shorter than this get a note: the presets' shortest link latency is 150 ns (the X-bus). */
+const SHORT_RUN_TICKS = 150_000;
 
 /** --crash-at named an actor that handled fewer events than the one to crash at. */
 function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, io: CliIo): void {

@@ -326,3 +326,26 @@ describe('errors in the user terms', () => {
     }
   });
 });
+
+describe('a duration without a unit', () => {
+  it('--duration 5 runs 5 ps, and stderr says so, with what a unit would have made it', async () => {
+    const r = await cli(['run', 'mixed', '--inline', '--seed', '1', '--duration', '5', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('simulated 5 ps of 5 ps');
+    expect(r.stderr).toContain(
+      'npusim: --duration is 5 ps: shorter than a message takes on any link of the presets (150 ns or more), so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)\n',
+    );
+    // A run of a useful length says nothing of the kind.
+    const useful = await cli([
+      'run',
+      'mixed',
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '2us',
+      '--no-failure-file',
+    ]);
+    expect(useful.stderr).not.toContain('a number without a unit');
+  });
+});
