@@ -169,6 +169,15 @@ function translateParseError(
           throw e;
         }
       }
+      // Another option of the command (`--seed --inline`): the value was left out; no value that
+      // starts with a dash was meant, so the `=` form would mislead.
+      const other = value.startsWith('--') && spec.options.some((x) => `--${x.name}` === value.split('=')[0]);
+      if (other) {
+        return new ConfigError(
+          option,
+          `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option \`${value}\`: the value was left out`,
+        );
+      }
       return new ConfigError(
         option,
         `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option-like \`${value}\`; ` +

@@ -174,9 +174,16 @@ describe('cli args', () => {
     }
     const missing = errorOf(() => parseCli(['run', '--seed']));
     expect(missing.message).toBe('--seed: Expected a value after `--seed` (N), got none');
-    const optionLike = errorOf(() => parseCli(['run', '--topology', '--inline']));
-    expect(optionLike.field).toBe('--topology');
-    expect(optionLike.message).toContain('got the option-like `--inline`');
+    // Another option of the command: the value was left out, and no `=` form is suggested.
+    const otherOption = errorOf(() => parseCli(['run', '--topology', '--inline']));
+    expect(otherOption.field).toBe('--topology');
+    expect(otherOption.message).toBe(
+      '--topology: Expected a value after `--topology` (NAME|FILE), got the option `--inline`: the value was left out',
+    );
+    const optionLike = errorOf(() => parseCli(['run', '--topology', '--my-topology']));
+    expect(optionLike.message).toContain(
+      'got the option-like `--my-topology`; to pass a value that starts with a dash, write `--topology=--my-topology`',
+    );
     expect(errorOf(() => parseCli(['run', '--json=yes'])).message).toBe(
       '--json: Expected no value after the flag `--json`, got `--json=yes`',
     );
