@@ -202,6 +202,10 @@ class ShrinkRun {
   ): Promise<boolean> {
     if (!this.left()) return false;
     const t = await this.judge(config, record);
+    const kept = t !== undefined && improves(t.measures, this.best.measures, this.before);
+    if (kept) this.best = t;
+    // After the candidate is judged, so the best reported is this run's when it was kept (the
+    // last run's line agrees with the result).
     this.options.onProgress?.({
       phase,
       pass,
@@ -209,9 +213,7 @@ class ShrinkRun {
       budget: this.options.budget,
       best: this.best.measures,
     });
-    if (t === undefined || !improves(t.measures, this.best.measures, this.before)) return false;
-    this.best = t;
-    return true;
+    return kept;
   }
 }
 

@@ -45,6 +45,20 @@ describe('shrink', () => {
     expect(b.after).toEqual(a.after);
   });
 
+  test('shrink: each progress report gives the best after that run, so the last agrees with the result', async () => {
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const reports: { runs: number; best: unknown }[] = [];
+    const outcome = await shrinkFailure(file, config, w, {
+      budget: 20,
+      onProgress: (p) => reports.push({ runs: p.runs, best: { ...p.best } }),
+    });
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.at(-1)).toEqual({ runs: outcome.runs, best: outcome.after });
+    // The shrink did improve within those runs, so a report made before its run was judged would differ.
+    expect(outcome.after.events).toBeLessThan(outcome.before.events);
+  });
+
   test('shrink: a failure found under PCT replays exactly on both hosts', async () => {
     const dir = testTempDir('npusim-pct-');
     const r = await cli([
