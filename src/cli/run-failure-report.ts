@@ -6,10 +6,13 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import type { RecordFields } from '../core/record-fields.js';
+import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
 import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
+import { formatHistory, historyOf } from '../repro/history.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { placementName } from '../runtime/placement.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
@@ -48,7 +51,7 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
   );
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
-  sayFailure(error, config, reproduceLine(result), io);
+  sayFailure(error, config, plan, reproduceLine(result), io);
   const unwritten = [
     args.trace === undefined ? [] : ['--trace'],
     args.report === undefined ? [] : ['--report'],
@@ -71,12 +74,12 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
 }
 
 /** The error on stderr with the seed and `rerun`, the labelled line that runs it again. */
-function sayFailure(error: unknown, config: RunConfig, rerun: string, io: CliIo): void {
+function sayFailure(error: unknown, config: RunConfig, plan: MachinePlan, rerun: string, io: CliIo): void {
   if (error instanceof ActorCrashError) {
     const c = error.crash;
     io.stderr.write(
       `npusim: crash (exit 4): actor ${c.actor} crashed at tick ${c.tick}: ${c.message}\n` +
-        `  last event: ${c.lastEvent === undefined ? 'none' : JSON.stringify(c.lastEvent)}\n` +
+        `  last event: ${lastEventText(c.lastEvent, c.actor, plan)}\n` +
         `  seed: ${config.seed}\n${indent(c.stack)}\n${rerun}\n`,
     );
   } else if (error instanceof EngineStallError) {
@@ -89,6 +92,19 @@ function sayFailure(error: unknown, config: RunConfig, rerun: string, io: CliIo)
       `npusim: unexpected error (exit 4):\n${indent(errorText(error))}\n  seed: ${config.seed}\n${rerun}\n`,
     );
   }
+}
+
+/**
+ * The event the actor was handling, as replay's history prints one (its kind by name, its fields
+ * decoded, addresses in hex: repro/history.ts), not as the raw record.
+ */
+function lastEventText(last: SimMessage | undefined, actor: string, plan: MachinePlan): string {
+  if (last === undefined) return 'none';
+  const index = plan.actors.findIndex((a) => a.name === actor);
+  if (index < 0) return JSON.stringify(last);
+  const tails: RecordFields[][] = [];
+  tails[index] = [last];
+  return formatHistory(historyOf(plan, tails, [index], 1)).trim();
 }
 
 /** An error of npusim itself (not an actor's): recorded as a crash of the actor `npusim`. */

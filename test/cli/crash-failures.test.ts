@@ -59,6 +59,12 @@ describe('run: a crash', () => {
     const r = await crashRun('gpu1:100', tmp());
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('digest (none: the run crashed)  status crash (exit 4)');
+    // The event it was handling, as replay's history prints one: its time, the actor and where
+    // the event came from, its kind by name and its fields, not the raw record.
+    expect(r.stderr).toMatch(
+      /\n {2}last event: [\d.]+ [pnum]?s {2}gpu1 <- \S+ {2}[A-Z][A-Z0-9_]+( \w+=\S+)*\n/,
+    );
+    expect(r.stderr).not.toContain('"timeTicks"');
   });
 
   test("replay --json of a crash prints the crashed run's result, as run --json does, with no digest placeholder", async () => {
