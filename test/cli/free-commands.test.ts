@@ -38,9 +38,14 @@ describe('run --free', () => {
     expect(replay.stdout).toContain('free run, from its take log, in one thread');
     expect(replay.stdout).toContain('reproduced exactly');
 
+    // --inline is what a free run's replay is (one thread); threads cannot replay it.
+    const inline = await cli(['replay', rec, '--inline']);
+    expect(inline.code, inline.stderr).toBe(0);
+    expect(inline.stdout).toContain('free run, from its take log, in one thread');
+    expect(inline.stdout).toContain('reproduced exactly');
     const threads = await cli(['replay', rec, '--threads']);
     expect(threads.code).toBe(2);
-    expect(threads.stderr).toMatch(/--threads: Expected no host .* free run/);
+    expect(threads.stderr).toMatch(/--threads: Expected no host or --inline .* free run/);
 
     // An edited event count is refused before the replay runs (exit 2), not found after it (5).
     const json = JSON.parse(readFileSync(rec, 'utf8')) as { free: { actors: { events: number }[] } };
