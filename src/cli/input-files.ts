@@ -18,12 +18,16 @@ export function inputFiles(args: CliArgs): InputFile[] {
   switch (args.command) {
     case 'run':
       return [
-        ...(isWorkloadPath(args.workload) ? [{ option: 'the workload file', path: args.workload }] : []),
+        ...(isWorkloadPath(args.workload)
+          ? [{ option: 'npusim run (the workload file)', path: args.workload }]
+          : []),
         ...topologyFile(args.topology),
       ];
     case 'sweep':
       return [
-        ...(isWorkloadPath(args.workload) ? [{ option: 'the workload file', path: args.workload }] : []),
+        ...(isWorkloadPath(args.workload)
+          ? [{ option: 'npusim sweep (the workload file)', path: args.workload }]
+          : []),
         ...topologyFile(args.topology),
         ...(args.seeds !== undefined && 'file' in args.seeds
           ? [{ option: `--seeds @${args.seeds.file}`, path: args.seeds.file }]

@@ -49,8 +49,15 @@ export function checkOutputFiles(
 ): void {
   const seen = new Map<string, string>();
   const read = new Map(inputs.map((i) => [samePath(i.path), i.option]));
+  // A hard link has a path of its own: the file is the same when its device and inode are.
+  const byInode = new Map<string, string>();
+  for (const i of inputs) {
+    const id = inodeOf(i.path);
+    if (id !== undefined) byInode.set(id, i.option);
+  }
   for (const o of outputs) {
-    const reader = read.get(samePath(o.path));
+    const id = inodeOf(o.path);
+    const reader = read.get(samePath(o.path)) ?? (id === undefined ? undefined : byInode.get(id));
     if (reader !== undefined) {
       throw new ConfigError(
         o.option,
@@ -68,6 +75,16 @@ export function checkOutputFiles(
       );
     }
     seen.set(full, o.option);
+  }
+}
+
+/** `device:inode` of an existing file (through symbolic links), undefined when there is none. */
+function inodeOf(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
   }
 }
 

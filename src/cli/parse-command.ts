@@ -171,7 +171,10 @@ function translateParseError(
       }
       // Another option of the command (`--seed --inline`): the value was left out; no value that
       // starts with a dash was meant, so the `=` form would mislead.
-      const other = value.startsWith('--') && spec.options.some((x) => `--${x.name}` === value.split('=')[0]);
+      const word = value.split('=')[0];
+      const other = table.some(
+        (x) => `--${x.name}` === word || (x.short !== undefined && `-${x.short}` === value),
+      );
       if (other) {
         return new ConfigError(
           option,

@@ -256,8 +256,10 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     if (!(e instanceof ConfigError)) throw e;
     // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
     const set = args.set.find((s) => e.field === `--set ${s.path}`);
-    if (set === undefined || typeof set.value === 'string' || !/expected string, got /.test(e.message))
-      throw e;
+    // Only a number, a boolean or null: quoting an object or a list would give its text with the
+    // quotes inside.
+    const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
+    if (set === undefined || !scalar || !/expected string, got /.test(e.message)) throw e;
     const detail = e.message.slice(e.field.length + 2);
     throw new ConfigError(
       e.field,

@@ -27,6 +27,7 @@ import { answerSection } from './summary-answer.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
+import { topologyText } from './topology-text.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -198,7 +199,10 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
       ['workload', result.workload],
       ['seed', String(result.seed)],
       ['host', hostText(result)],
-      ['topology', `${p.topology} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`],
+      [
+        'topology',
+        `${topologyText(config)} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`,
+      ],
       ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
       ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],

@@ -200,7 +200,9 @@ export interface RunResult {
   /**
    * With variants: what the command exits with, the worse of this run's `exitCode` and that of
    * every variant that found what it did not expect (a variant that found what it expects, or ran
-   * clean, does not fail the command). A script reads this, not `exitCode`, for the process's code.
+   * clean, does not fail the command; Ctrl-C during one makes it 130). A script reads this, not
+   * `exitCode`, for the process's code, but for one case: an output file (`--out`, `--trace`,
+   * `--report`) that cannot be written at the end makes the command exit 2 after this was made.
    */
   commandExitCode?: number;
 }
@@ -221,9 +223,9 @@ export function violationTotal(result: RunResult): number {
  * what it did not expect`: the header's words in the summary and the HTML report alike.
  */
 export function exitText(result: Pick<RunResult, 'exitCode' | 'commandExitCode'>): string {
-  const command =
-    result.commandExitCode !== undefined && result.commandExitCode !== result.exitCode
-      ? `; the command exits ${result.commandExitCode}: a variant found what it did not expect`
-      : '';
+  const code = result.commandExitCode;
+  // 130: Ctrl-C stopped a variant; any other code: a variant found what it did not expect.
+  const why = code === 130 ? 'a variant was interrupted' : 'a variant found what it did not expect';
+  const command = code !== undefined && code !== result.exitCode ? `; the command exits ${code}: ${why}` : '';
   return `exit ${result.exitCode}${command}`;
 }

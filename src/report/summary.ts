@@ -13,7 +13,6 @@
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
 import { strategyName } from '../model/choice/strategy.js';
-import type { RunConfig } from '../model/scenario/run-config.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { reproduceLine } from './reproduce-line.js';
@@ -23,6 +22,7 @@ import { checksSection } from './summary-checks.js';
 import { contentionSection } from './summary-contention.js';
 import { engineSection } from './summary-engine.js';
 import { formatWall, type Style, summaryStyle } from './summary-text.js';
+import { topologyText } from './topology-text.js';
 
 export interface SummaryOptions {
   color: boolean;
@@ -84,16 +84,6 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
 function digestText(result: RunResult): string {
   if (result.digest !== '') return result.digest;
   return noDigestText(result.status === 'crash' ? 'crash' : 'stall');
-}
-
-/**
- * The topology as the header names it: a preset's name, or the file `--topology` read with the
- * name it gives itself (`my.json (named witherspoon-6)`): an edited copy of a preset keeps the
- * preset's name, and its run is not the preset's.
- */
-export function topologyText(config: RunConfig): string {
-  const custom = config.customTopology;
-  return custom === undefined ? config.params.topology : `${custom.file} (named ${custom.spec.name})`;
 }
 
 /** What stands for the digest of a run that ended without one (the summary's and replay's words). */

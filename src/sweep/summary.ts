@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJson } from '../core/parse-json.js';
+import { firstIssue } from '../model/scenario/schema-issues.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
@@ -317,9 +318,12 @@ export function readSummary(text: string, where: string): SweepSummary {
   }
   const identity = identitySchema.safeParse(s.sweep);
   if (!identity.success) {
-    const issue = identity.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new ConfigError(`${where}: sweep${path}`, issue.message);
+    // In the words of every other schema error (schema-issues.ts): the field, and what arrived.
+    const { field, message } = firstIssue(identity.error, s.sweep);
+    throw new ConfigError(
+      `${where}: sweep${field === '' ? '' : field.startsWith('[') ? field : `.${field}`}`,
+      message,
+    );
   }
   for (const k of ['ran', 'clean', 'failed', 'worstExitCode', 'wallMs'] as const) {
     if (typeof s[k] !== 'number')
@@ -386,8 +390,8 @@ function checkSeedList(seeds: SeedRange, where: string): void {
 function checkShape(schema: z.ZodType, value: unknown, field: string): void {
   const r = schema.safeParse(value);
   if (r.success) return;
-  const issue = r.error.issues[0]!;
-  throw new ConfigError(`${field}${issue.path.map((p) => `.${String(p)}`).join('')}`, issue.message);
+  const first = firstIssue(r.error, value);
+  throw new ConfigError(first.field === '' ? field : `${field}.${first.field}`, first.message);
 }
 
 /** A rule's tally as a sweep writes it (RuleTally). */

@@ -180,6 +180,12 @@ describe('cli args', () => {
     expect(otherOption.message).toBe(
       '--topology: Expected a value after `--topology` (NAME|FILE), got the option `--inline`: the value was left out',
     );
+    // The options every command has count too (`--help`, `-h`).
+    for (const help of ['--help', '-h']) {
+      expect(errorOf(() => parseCli(['run', '--seed', help])).message).toBe(
+        `--seed: Expected a value after \`--seed\` (N), got the option \`${help}\`: the value was left out`,
+      );
+    }
     const optionLike = errorOf(() => parseCli(['run', '--topology', '--my-topology']));
     expect(optionLike.message).toContain(
       'got the option-like `--my-topology`; to pass a value that starts with a dash, write `--topology=--my-topology`',

@@ -6,6 +6,7 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -119,12 +120,16 @@ describe('files a command writes are checked before it runs', () => {
     writeFileSync(workload, workloadText);
     const link = join(dir, 'link-to-topology.json');
     if (!existsSync(link)) symlinkSync(topology, link);
+    const hard = join(dir, 'hard-link-to-topology.json');
+    if (!existsSync(hard)) linkSync(topology, hard);
     const cases: [string[], string, string][] = [
       [['run', 'mixed', '--topology', topology, '--out', topology, ...QUICK], '--out', '--topology'],
       // The same file through a symbolic link.
       [['run', 'mixed', '--topology', topology, '--report', link, ...QUICK], '--report', '--topology'],
-      [['run', workload, '--trace', workload, ...QUICK], '--trace', 'the workload file'],
-      [['run', workload, '--record', workload, ...QUICK], '--record', 'the workload file'],
+      // A hard link: another path, the same file.
+      [['run', 'mixed', '--topology', topology, '--out', hard, ...QUICK], '--out', '--topology'],
+      [['run', workload, '--trace', workload, ...QUICK], '--trace', 'npusim run (the workload file)'],
+      [['run', workload, '--record', workload, ...QUICK], '--record', 'npusim run (the workload file)'],
       [
         ['sweep', 'mixed', '--seeds', `@${workload}`, '--failures', workload],
         '--failures',
@@ -136,7 +141,7 @@ describe('files a command writes are checked before it runs', () => {
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(
         new RegExp(
-          `^npusim: ${option}: Expected a file other than the command's input, got \`[^\`]+\`, which ${reader.replace(/[$@-]/g, '\\$&')} reads\n`,
+          `^npusim: ${option}: Expected a file other than the command's input, got \`[^\`]+\`, which ${reader.replace(/[$@()-]/g, '\\$&')} reads\n`,
         ),
       );
     }

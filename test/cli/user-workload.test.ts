@@ -301,6 +301,23 @@ describe('user workloads', () => {
       '--set tenants[0].name',
       `expected string, got 123 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
     );
+    // An object or a list gets no quoting hint: quoted, its text would keep the quotes inside.
+    await error(
+      ['--set', 'tenants[0].name={"a":1}'],
+      '--set tenants[0].name',
+      'expected string, got an object',
+    );
+    const listed = await cli([
+      'run',
+      'stress',
+      '--inline',
+      '--no-failure-file',
+      '--set',
+      'tenants[0].name=[1,2]',
+    ]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain('expected string, got a list');
+    expect(listed.stderr).not.toContain('quote it');
     for (const [set, field] of [
       ['foo=1', '--set foo'],
       ['name=x', '--set name'],

@@ -10,6 +10,7 @@ import { assembleResult, failedRunResult } from '../../src/report/assemble-resul
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import { compact } from '../../src/report/number-text.js';
+import { exitText } from '../../src/report/run-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import { placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
@@ -587,5 +588,18 @@ describe('summary: the placement line names what ran', () => {
     ['inline', 1, 2, 'inline'],
   ])('placement %s on %i workers, %i cores: "%s"', (placement, workers, cores, text) => {
     expect(placementText(placement, workers, cores)).toBe(text);
+  });
+});
+
+describe('summary: the command exit beside the run exit', () => {
+  it('a variant that found what it did not expect, or that Ctrl-C stopped, is named by its reason', () => {
+    expect(exitText({ exitCode: 0 })).toBe('exit 0');
+    expect(exitText({ exitCode: 1, commandExitCode: 1 })).toBe('exit 1');
+    expect(exitText({ exitCode: 0, commandExitCode: 1 })).toBe(
+      'exit 0; the command exits 1: a variant found what it did not expect',
+    );
+    expect(exitText({ exitCode: 1, commandExitCode: 130 })).toBe(
+      'exit 1; the command exits 130: a variant was interrupted',
+    );
   });
 });

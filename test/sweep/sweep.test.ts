@@ -342,11 +342,11 @@ describe('sweep --merge: reading a shard summary', () => {
       'f: failures[1].seed: Expected one entry per failing seed, got seed 9 again (failures[0] has it)',
     );
     expect(() => readSummary(JSON.stringify({ ...s, byRule: { r: null } }), 'f')).toThrow(
-      'f: byRule.r: Invalid input: expected object, received null',
+      'f: byRule.r: Invalid input: expected object, got null',
     );
     expect(() =>
       readSummary(JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, seeds: 0 } } }), 'f'),
-    ).toThrow('f: byRule.r.seeds: Too small');
+    ).toThrow('f: byRule.r.seeds: Too small: expected number to be >=1, got 0');
     const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
       'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
@@ -383,10 +383,10 @@ describe('sweep --merge: reading a shard summary', () => {
       JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
     expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow('f: sweep.pctDepth: Too small');
     expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
-      'f: sweep.pctDepth: Invalid input: expected number, received string',
+      'f: sweep.pctDepth: Invalid input: expected number, got "x"',
     );
     expect(() => readSummary(withSweep({ set: 5 }), 'f')).toThrow(
-      'f: sweep.set: Invalid input: expected array, received number',
+      'f: sweep.set: Invalid input: expected array, got 5',
     );
     expect(() => readSummary(withSweep({ set: [{ path: 3 }] }), 'f')).toThrow('f: sweep.set[0].path');
     expect(() => readSummary(withSweep({ bugs: 'none' }), 'f')).toThrow('f: sweep.bugs');

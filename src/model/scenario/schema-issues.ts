@@ -130,6 +130,8 @@ function describeIssue(
       // zod lists what it expected (`expected one of "count"|"p50"`) but not what arrived.
       return { path, message: `${issue.message}, got ${shown(value)}` };
     case 'invalid_type':
+      // A message of the schema's own (not zod's "Invalid input: ...") already says it all.
+      if (!issue.message.startsWith('Invalid input')) return { path, message: issue.message };
       // zod's "expected nonoptional, received undefined" for a required field left out.
       if (value === undefined && !hasKey(root, path)) {
         const what =
@@ -202,6 +204,11 @@ function shown(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (v !== null && typeof v === 'object') return 'an object';
+  // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws).
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
