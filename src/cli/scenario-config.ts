@@ -24,6 +24,7 @@ import {
   parseParams,
   workloadParamsSchema,
 } from '../model/scenario/workload-params.js';
+import { parseDuration } from '../report/duration.js';
 import { isWorkloadPath, loadWorkloadFile } from '../runtime/workload-file.js';
 import type { ScenarioArgs } from './cli-args.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
@@ -254,8 +255,18 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     return applySets(params, sets, (path) => `--set ${path}`);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
     const set = args.set.find((s) => e.field === `--set ${s.path}`);
+    const ticks = set === undefined ? undefined : ticksOfDuration(set.path, set.value);
+    if (set !== undefined && ticks !== undefined) {
+      // `--set durationTicks=20us`: a span with a unit where the parameter counts ticks.
+      const detail = e.message.slice(e.field.length + 2);
+      const option = set.path === 'durationTicks' ? `, or --duration ${String(set.value)}` : '';
+      throw new ConfigError(
+        e.field,
+        `${detail} (a ...Ticks parameter counts picoseconds: ${String(set.value)} is --set ${set.path}=${ticks}${option})`,
+      );
+    }
+    // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
     // Only a number, a boolean or null: quoting an object or a list would give its text with the
     // quotes inside.
     const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
@@ -265,5 +276,15 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
       e.field,
       `${detail} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`,
     );
+  }
+}
+
+/** A `*Ticks` parameter given a span with a unit (`20us`): its ticks, else undefined. */
+function ticksOfDuration(path: string, value: unknown): number | undefined {
+  if (!path.endsWith('Ticks') || typeof value !== 'string' || !/[a-z]$/.test(value)) return undefined;
+  try {
+    return parseDuration(value);
+  } catch {
+    return undefined;
   }
 }

@@ -301,6 +301,17 @@ describe('user workloads', () => {
       '--set tenants[0].name',
       `expected string, got 123 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
     );
+    // A span with a unit where a parameter counts ticks: the ticks it means, and --duration.
+    await error(
+      ['--set', 'durationTicks=20us'],
+      '--set durationTicks',
+      'expected number, got "20us" (a ...Ticks parameter counts picoseconds: 20us is --set durationTicks=20000000, or --duration 20us)',
+    );
+    await error(
+      ['--set', 'host.unmapIntervalTicks=5us'],
+      '--set host.unmapIntervalTicks',
+      'got "5us" (a ...Ticks parameter counts picoseconds: 5us is --set host.unmapIntervalTicks=5000000)',
+    );
     // An object or a list gets no quoting hint: quoted, its text would keep the quotes inside.
     await error(
       ['--set', 'tenants[0].name={"a":1}'],
