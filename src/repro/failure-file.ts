@@ -23,7 +23,7 @@ import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { firstIssue, strictFields, subField } from '../model/scenario/schema-issues.js';
+import { firstIssue, shown as shownValue, strictFields, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { digestableParams, parseParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
@@ -296,18 +296,12 @@ function checkFormatAndVersion(json: Record<string, unknown>, where: string): vo
  * type and size checks; a failure file's other checks (a literal, a refinement) get it here.
  */
 function withWhatArrived(message: string, value: unknown): string {
-  const received = /,? received \w+$/;
-  if (received.test(message)) return message.replace(received, `, got ${shown(value)}`);
   return /\bgot\b/.test(message) ? message : `${message}, got ${shown(value)}`;
 }
 
-/** A value as a message shows what arrived: JSON for a plain value, its kind for the rest. */
+/** What arrived, in schema-issues.ts's words; a field left out is said to be missing. */
 function shown(v: unknown): string {
-  if (v === undefined) return 'nothing (the field is missing)';
-  if (Array.isArray(v)) return 'a list';
-  if (v !== null && typeof v === 'object') return 'an object';
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return shownValue(v, 'nothing (the field is missing)');
 }
 
 /**

@@ -199,9 +199,12 @@ function valueAt(root: unknown, path: Path): unknown {
   return v;
 }
 
-/** A value as a message shows what arrived: JSON for a plain value, its kind for the rest. */
-function shown(v: unknown): string {
-  if (v === undefined) return 'nothing';
+/**
+ * A value as a message shows what arrived: JSON for a plain value, its kind for the rest (a
+ * failure file's checks say it the same way, with `missing` for a field left out).
+ */
+export function shown(v: unknown, missing = 'nothing'): string {
+  if (v === undefined) return missing;
   if (Array.isArray(v)) return 'a list';
   if (v !== null && typeof v === 'object') return 'an object';
   // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws).
