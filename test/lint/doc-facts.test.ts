@@ -1,0 +1,103 @@
+/**
+ * The theory of operation (docs/) restates some of the code's own tables: the oracle's rules with
+ * each one's summary and where it is judged (`RULES`), the message kinds (`K`), and the source files
+ * it sends a reader to. Those restatements drifted before (a rule added to `RULES` and missing from
+ * both rule lists, a kind family left out, a file renamed under the docs), so these tests read them
+ * back against the code: a change to the code that the docs do not follow fails here, naming what
+ * to write.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { RULES } from '../../src/model/check/rule-names.js';
+import { K } from '../../src/model/protocol/kinds.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const THEORY = join(ROOT, 'docs/theory-of-operation.md');
+const THEORY_PARTS = ['docs/theory/ats-atsd-oracle.md', 'docs/theory/topology-groups-tce.md'];
+const SOURCE_DIRS = ['src', 'workers', 'workloads', 'test', 'bench', 'scripts', 'examples'];
+
+const theory = (): string => readFileSync(THEORY, 'utf8');
+
+/** The lines of `text` from the heading that starts with `heading` to the next heading. */
+function section(text: string, heading: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(heading));
+  expect(start, `a heading starting "${heading}"`).toBeGreaterThanOrEqual(0);
+  const next = lines.findIndex((l, i) => i > start && /^#{1,6} /.test(l));
+  return lines.slice(start, next === -1 ? undefined : next);
+}
+
+/** Every `.ts` file under the project's source folders, by name. */
+function sourceFiles(): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts')) byName.set(name, [...(byName.get(name) ?? []), path]);
+    }
+  };
+  for (const d of SOURCE_DIRS) if (existsSync(join(ROOT, d))) walk(join(ROOT, d));
+  return byName;
+}
+
+describe('docs: the facts they restate from the code', () => {
+  test('the Architecture rule table is RULES: every rule, with its summary and judgedAt', () => {
+    const rows = section(theory(), '### Where each rule is judged')
+      .map((l) => /^\| `([a-z]+\.[a-z-]+)` \| (.*) \| (.*) \| .* \|$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => ({ rule: m[1], summary: m[2], judgedAt: m[3] }));
+    // The table groups rules by family; RULES keeps them in the order they were added.
+    const byRule = (a: { rule?: string }, b: { rule?: string }) => (a.rule! < b.rule! ? -1 : 1);
+    expect(rows.sort(byRule)).toEqual(
+      Object.entries(RULES)
+        .map(([rule, r]) => ({ rule, ...r }))
+        .sort(byRule),
+    );
+  });
+
+  test("section 5's table says what every rule compares", () => {
+    const named = section(theory(), '## 5. Checking')
+      .filter((l) => l.startsWith('| `'))
+      .flatMap((l) => [...(l.split(' | ')[0] ?? '').matchAll(/`([a-z]+\.[a-z-]+)`/g)].map((m) => m[1]));
+    expect(named.sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  test("the oracle chapter's list of rules names every rule", () => {
+    const text = readFileSync(join(ROOT, 'docs/theory/ats-atsd-oracle.md'), 'utf8');
+    const list = /Rules \(stable names[^:]*:([^.]*(?:\.[a-z][^.]*)*)\. Conservation/s.exec(text);
+    expect(list, 'the "Rules (stable names ...): a, b, c. Conservation" sentence').not.toBeNull();
+    const named = list![1]!.split(',').map((s) => s.trim().replace(/\s+/g, ' '));
+    expect(named.sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  test('the message kinds sentence names every kind of K (timers without their _TIMER)', () => {
+    const sentence = /The kinds\s+\(`model\/protocol\/kinds\.ts`\):([\s\S]*?)The kind's high nibble/.exec(
+      theory(),
+    );
+    expect(sentence, 'the "The kinds (`model/protocol/kinds.ts`): ..." sentence').not.toBeNull();
+    const words = new Set(sentence![1]!.match(/[A-Z][A-Z0-9_]+/g));
+    const missing = Object.keys(K)
+      .map((k) => k.replace(/_TIMER$/, ''))
+      .filter((k) => !words.has(k));
+    expect(missing).toEqual([]);
+  });
+
+  test('every source file the theory names in backticks exists (a path under src/, src/model/ or the root, or a file name)', () => {
+    const files = sourceFiles();
+    const missing: string[] = [];
+    for (const doc of ['docs/theory-of-operation.md', ...THEORY_PARTS]) {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      for (const m of text.matchAll(/`([a-z0-9][a-z0-9_./-]*\.ts)`/g)) {
+        const name = m[1]!;
+        const found = name.includes('/')
+          ? ['src', 'src/model', ''].some((base) => existsSync(join(ROOT, base, name)))
+          : files.has(basename(name));
+        if (!found) missing.push(`${doc}: \`${name}\``);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
