@@ -1,6 +1,7 @@
 /**
  * Error classes shared by every layer, so the command line can map each to its exit code
- * (design.md "Command line": 2 usage or config error, 1 invariant violated, 3 liveness, 4 crash).
+ * (core/exit-codes.ts: 2 usage or config error, 1 invariant violated, 3 liveness, 4 crash; a replay
+ * that did not reproduce, 5, and an interrupted run, 130, are outcomes, not errors).
  *
  * Messages follow one shape: what was expected, what arrived, and where (field path, actor, tick),
  * e.g. ``Expected `gpus[2].links` to have 6 entries, got 5``.

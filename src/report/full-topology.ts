@@ -2,7 +2,7 @@
  * A run's machine as its whole topology spec, every default written out (as `npusim topo --json`
  * prints it), and whether a topology file only restates a preset.
  *
- * Why both. `npusim run --compare` lists a file's spec field by field against another run's, so it
+ * Why both. `npusim compare` lists a file's spec field by field against another run's, so it
  * needs the preset's spec in the same form; and a file that `npusim topo witherspoon-6 --json`
  * wrote, unedited, builds the very machine the preset does, so the run's digest must not tell them
  * apart (outcome-digest.ts): a user who copies a preset to edit it later gets the preset's digest

@@ -2,7 +2,7 @@
  * A ring's buffer (ring.ts has the ring's theory of operation): made by createRingBuffer, which
  * writes the header's identity words (magic, layout version, capacity, record bytes) before the
  * buffer is handed to any other thread; checked by every endpoint that attaches to it
- * (attachRing), and its counters read by anyone (readRingStats). Besides the identity words,
+ * (attachGeometry), and its counters read by anyone (readRingStats). Besides the identity words,
  * written once before the hand-off, this module only reads: each endpoint's counters are written
  * by that endpoint alone (layout.ts names the writer of every field), and a reader from another
  * thread may see them a moment old, never torn (each is one aligned 8-byte store).
