@@ -68,5 +68,8 @@ describe('engine: two hosts, one behaviour', () => {
     expect(threaded.digest).toBe(inline.digest);
     expect(threaded.violations.map((v) => v.rule)).toEqual(inline.violations.map((v) => v.rule));
     expect(threaded.conservation.ok).toBe(true);
+    // The same run event for event: the same messages sent, received and in flight at the end.
+    expect(threaded.conservation.sent).toBeGreaterThan(0);
+    expect(threaded.conservation).toEqual(inline.conservation);
   });
 });
