@@ -235,7 +235,8 @@ function errnoOf(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
 }
 
-function describeErrno(code: string, path: string): string {
+/** Why a file could not be written, in words, from its errno code (exported for the tests). */
+export function describeErrno(code: string, path: string): string {
   switch (code) {
     case 'EACCES':
     case 'EPERM':

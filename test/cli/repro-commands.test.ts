@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
@@ -155,7 +156,10 @@ describe('sweep and list from the command line', () => {
       profiles: { name: string; bugs: string[]; sources: unknown }[];
     };
     expect(d.workloads.find((w) => w.name === 'stress')?.params.durationTicks).toBeGreaterThan(0);
-    expect(d.bugs.every((b) => b.exposedBy.length > 0)).toBe(true);
+    // Every bug switch is listed, and each with a workload that exposes it.
+    expect(BUG_NAMES.length).toBeGreaterThan(0);
+    expect(d.bugs.map((b) => b.name)).toEqual(BUG_NAMES);
+    expect(d.bugs.filter((b) => b.exposedBy.length === 0).map((b) => b.name)).toEqual([]);
     expect(d.profiles.map((p) => p.name).sort()).toEqual(['as-shipped', 'fixed']);
     expect(d.profiles.find((p) => p.name === 'as-shipped')?.bugs.length).toBeGreaterThan(0);
   });

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { checkOutputPath } from '../../src/cli/output-path.js';
+import { checkOutputPath, describeErrno } from '../../src/cli/output-path.js';
 import { MAX_TOPOLOGY_FILE_BYTES } from '../../src/cli/run-cli.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -103,8 +103,13 @@ describe('files a command writes are checked before it runs', () => {
     expect(() => checkOutputPath(join(dir, 'r.json'), '--out', full)).toThrow(
       /--out: Expected a writable file path, got `.*r\.json`: the device holding `.*` is full/,
     );
+    // The wording for a refused write, checked on its own: as root (CI) a chmod does not refuse.
+    const ro = join(dir, 'read-only.json');
+    for (const code of ['EACCES', 'EPERM']) {
+      expect(describeErrno(code, ro)).toBe(`no permission to write \`${ro}\` (${code})`);
+    }
+    // And through the check itself, where the file mode can refuse (not as root).
     if (process.getuid?.() !== 0) {
-      const ro = join(dir, 'read-only.json');
       writeFileSync(ro, '');
       chmodSync(ro, 0o444);
       expect(() => checkOutputPath(ro, '--out')).toThrow(/no permission to write/);

@@ -3,6 +3,7 @@
  * per actor, an anchored window, and samples of each actor's figures; the same on both hosts.
  */
 import { describe, expect, test } from 'vitest';
+import { planMachine } from '../../src/model/actors/machine.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { runRaw } from '../../src/runtime/engine.js';
@@ -17,6 +18,8 @@ function config(name: string, seed: number, durationTicks: number): RunConfig {
 
 const END = 16_000_000; // 16 us
 const C = config('stress', 7, END);
+/** One trace per actor of the machine. */
+const ACTORS = planMachine(C).actors.length;
 
 function nows(t: ActorTrace): number[] {
   const out: number[] = [];
@@ -41,7 +44,9 @@ describe('trace recorder', () => {
     const trace = { capacityRecords: 400, sampleCount: 12, endTick: END };
     const a = await runRaw(C, { host: 'inline', trace });
     const b = await runRaw(C, { host: 'threaded', trace });
-    expect(b.traces).toHaveLength(a.traces!.length);
+    expect(ACTORS).toBeGreaterThan(0);
+    expect(a.traces).toHaveLength(ACTORS);
+    expect(b.traces).toHaveLength(ACTORS);
     a.traces!.forEach((t, i) => {
       const u = b.traces![i]!;
       expect(t.recorded).toBeGreaterThan(20);
@@ -54,6 +59,9 @@ describe('trace recorder', () => {
   test('the ring keeps the last records, oldest first, and counts what it dropped', async () => {
     const all = await inline(1_000_000);
     const few = await inline(50);
+    expect(ACTORS).toBeGreaterThan(0);
+    expect(all.traces).toHaveLength(ACTORS);
+    expect(few.traces).toHaveLength(ACTORS);
     all.traces!.forEach((whole, i) => {
       const cut = few.traces![i]!;
       expect(whole.droppedBefore).toBe(0);

@@ -165,7 +165,17 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
   });
 
   test("any mix of page sizes either builds or is refused with a ConfigError, never the allocator's refusal", () => {
-    const sizes = fc.uniqueArray(fc.constantFrom('64K', '2M', '1G'), { minLength: 1, maxLength: 3 });
+    const KiB = 1024;
+    const PAGE_BYTES = { '64K': 64 * KiB, '2M': 2 * KiB * KiB, '1G': KiB * KiB * KiB } as const;
+    const SOCKET_BYTES = 256 * KiB * KiB * KiB;
+    // The sum below takes the witherspoon-4 of config(): two GPUs on each of its two sockets.
+    expect(buildTopology('witherspoon-4').gpus.map((g) => g.socket)).toEqual([0, 0, 1, 1]);
+    const sizes = fc.uniqueArray(fc.constantFrom('64K' as const, '2M' as const, '1G' as const), {
+      minLength: 1,
+      maxLength: 3,
+    });
+    let built = 0;
+    let refused = 0;
     fc.assert(
       fc.property(
         sizes,
@@ -173,17 +183,50 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
         fc.integer({ min: 1, max: 140 }),
         fc.integer({ min: 0, max: 4096 }),
         (pageSizes, processesPerGpu, pagesPerProcess, tcePagesPerGpu) => {
+          // What one socket holds at start, worked out here: each of its two GPUs runs
+          // processesPerGpu processes, process j of pageSizes[j % length], then each GPU's TCE
+          // window of 64K pages. Aligning a run of pages to its size wastes less than one page.
+          const runs: [pages: number, bytes: number][] = [];
+          for (let gpu = 0; gpu < 2; gpu++) {
+            for (let j = 0; j < processesPerGpu; j++) {
+              runs.push([pagesPerProcess, PAGE_BYTES[pageSizes[j % pageSizes.length]!]]);
+            }
+          }
+          if (tcePagesPerGpu > 0) runs.push([tcePagesPerGpu, 64 * KiB], [tcePagesPerGpu, 64 * KiB]);
+          const least = runs.reduce((sum, [pages, bytes]) => sum + pages * bytes, 0);
+          const most = runs.reduce((sum, [, bytes]) => sum + bytes, least);
+          let refusal: unknown;
           try {
             buildWorld(config({ pageSizes, processesPerGpu, pagesPerProcess, tcePagesPerGpu }));
           } catch (e) {
-            expect(e).toBeInstanceOf(ConfigError);
-            expect((e as ConfigError).message).toMatch(
+            refusal = e;
+          }
+          if (refusal === undefined) {
+            built++;
+            expect(least, 'built although the pages cannot fit').toBeLessThanOrEqual(SOCKET_BYTES);
+          } else {
+            refused++;
+            expect(refusal).toBeInstanceOf(ConfigError);
+            expect((refusal as ConfigError).message).toMatch(
               /^tenants\[0\]\.(pagesPerProcess|tcePagesPerGpu): Expected the pages workload `big` maps at start to fit in the host RAM of socket \d \(256 GiB\)/,
             );
+            expect(most, 'refused although the pages fit even aligned').toBeGreaterThan(SOCKET_BYTES);
           }
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // About one draw in nine is refused: these make sure both outcomes are seen, the socket
+        // filled to its last byte and one page past it among them.
+        examples: [
+          [['64K'], 1, 1, 0],
+          [['1G'], 1, 128, 0],
+          [['1G'], 1, 128, 1],
+          [['1G', '2M'], 3, 140, 4096],
+        ],
+      },
     );
+    expect(built).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
   });
 });
