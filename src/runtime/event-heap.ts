@@ -1,6 +1,8 @@
 /**
- * A 4-ary min-heap of messages under `compareMessages` (time, class, source, seq), plus, for the
- * inline runtime, the destination as a last key so the global order is total.
+ * A 4-ary min-heap of messages under `compareMessages` (time, class, source, seq), plus the
+ * destination as a last key so the global order is total. The runtimes' event queue
+ * (event-queue.ts) keeps here the events too far ahead for its wheel; until that queue, every
+ * runtime's events lived in this heap alone.
  *
  * Four children per node, not two: a run's heap holds hundreds to thousands of events, so a pop
  * walks half as many levels, each comparing up to four neighbouring keys that share a cache line.

@@ -15,7 +15,7 @@ import type { Actor } from '../model/actors/actor.js';
 import { createChooser, type StrategySpec } from '../model/choice/strategy.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import { ActorRunner, runnerFigures } from './actor-runner.js';
-import { EventHeap } from './event-heap.js';
+import { EventQueue } from './event-queue.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import type { RawRun, RunRecording } from './raw-run.js';
 import { runnerCrash } from './run-errors.js';
@@ -47,7 +47,7 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const clockMs = options.clockMs ?? (() => performance.now());
   const started = clockMs();
   const plan = machine.planMachine(config);
-  const heap = new EventHeap();
+  const heap = new EventQueue();
   const runners = createRunners(machine, config, plan, heap, options);
   for (const r of runners) {
     try {
@@ -87,7 +87,7 @@ function createRunners<C>(
   machine: MachineModule<C>,
   config: C,
   plan: MachinePlan,
-  heap: EventHeap,
+  heap: EventQueue,
   options: InlineOptions,
 ): ActorRunner[] {
   // One closure each, calling the heap directly (no second closure per send).
@@ -124,7 +124,7 @@ interface EventsRun {
 }
 
 /** Hands the heap's events in order to their actors until the end, the first finding or a stop. */
-function runEvents(heap: EventHeap, runners: ActorRunner[], options: InlineOptions): EventsRun {
+function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOptions): EventsRun {
   const progressEvery = options.progressEvery ?? 65_536;
   let events = 0;
   let stopped: RawRun['stopped'] = 'end';
@@ -170,7 +170,7 @@ function runEvents(heap: EventHeap, runners: ActorRunner[], options: InlineOptio
 }
 
 /** Empties the heap, counting each message still on its way per edge (own events do not count). */
-function drainInFlight(heap: EventHeap, plan: MachinePlan): number[] {
+function drainInFlight(heap: EventQueue, plan: MachinePlan): number[] {
   const inFlightPerEdge = plan.edges.map(() => 0);
   for (;;) {
     const m = heap.pop();

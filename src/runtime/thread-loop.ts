@@ -21,7 +21,7 @@ import { AdaptiveSpin } from '../transport/adaptive-spin.js';
 import { Doorbell, type ParkResult } from '../transport/doorbell.js';
 import type { RingConsumer } from '../transport/ring.js';
 import type { ActorRunner, MessagePool } from './actor-runner.js';
-import type { EventHeap } from './event-heap.js';
+import type { EventQueue } from './event-queue.js';
 import { ringFigures } from './raw-run.js';
 import { flushStaged, type StagedEdge } from './staged-edge.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, checkCommand, yieldToEventLoop } from './thread-status.js';
@@ -229,7 +229,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
   }
 
   /** Events left in a heap at the end (at or past the end, or unhandled at a stop) are in flight. */
-  protected countHeapInFlight(heap: EventHeap): void {
+  protected countHeapInFlight(heap: EventQueue): void {
     for (let m = heap.pop(); m !== undefined; m = heap.pop()) {
       if (m.link !== SELF_LINK) this.inFlightPerEdge[m.link]!++;
     }

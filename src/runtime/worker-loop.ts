@@ -73,7 +73,7 @@ import { createChooser } from '../model/choice/strategy.js';
 import { type SimMessage, stampOrder } from '../model/protocol/sim-message.js';
 import { readMessage } from '../transport/codec.js';
 import { ActorRunner, type MessagePool } from './actor-runner.js';
-import { EventHeap } from './event-heap.js';
+import { EventQueue } from './event-queue.js';
 import { SafeTimes } from './safe-times.js';
 import { closeStaged, hasFlushable, stagedCount } from './staged-edge.js';
 import { StopBarrier } from './stop-barrier.js';
@@ -113,7 +113,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
   private readonly stop: WorkerEnd;
   /** With stop-on-first: the lowers board every worker must pass before it finishes. */
   private readonly barrier: StopBarrier | undefined;
-  private readonly heap = new EventHeap();
+  private readonly heap = new EventQueue();
   protected readonly outbound: Outbound[];
   private readonly outByEdge: (Outbound | undefined)[];
   private readonly inbound: Inbound[];

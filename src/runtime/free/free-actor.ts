@@ -15,7 +15,7 @@ import type { Actor } from '../../model/actors/actor.js';
 import type { Chooser } from '../../model/choice/chooser.js';
 import { type SimMessage, stampOrder } from '../../model/protocol/sim-message.js';
 import { ActorRunner, type Outbox, type RunnerOptions } from '../actor-runner.js';
-import { EventHeap } from '../event-heap.js';
+import { EventQueue } from '../event-queue.js';
 import type { MachinePlan } from '../machine-module.js';
 import type { TakeLogWriter } from './take-log.js';
 
@@ -29,7 +29,7 @@ export interface Lateness {
 }
 
 export class FreeActor {
-  readonly heap = new EventHeap();
+  readonly heap = new EventQueue();
   readonly runner: ActorRunner;
   /** Events handled so far: the log's position. */
   handled = 0;
