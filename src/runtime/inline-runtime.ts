@@ -1,9 +1,9 @@
 /**
- * The inline runtime: every actor in one thread, one global event heap.
+ * The inline runtime: every actor in one thread, one global event queue (event-queue.ts).
  *
  * Events are taken in (time, class, source, seq, destination) order. Because every edge has a
  * positive latency, by the time an event at tick t is taken every message that can reach its actor
- * at or before t is already in the heap, so each actor sees its events in exactly the order the
+ * at or before t is already in the queue, so each actor sees its events in exactly the order the
  * threaded runtime's conservative synchronisation gives it. That is the claim the
  * inline-vs-threaded digest test checks.
  *
@@ -123,7 +123,7 @@ interface EventsRun {
   end: number;
 }
 
-/** Hands the heap's events in order to their actors until the end, the first finding or a stop. */
+/** Hands the queue's events in order to their actors until the end, the first finding or a stop. */
 function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOptions): EventsRun {
   const progressEvery = options.progressEvery ?? 65_536;
   let events = 0;
@@ -169,7 +169,7 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
   return { events, stopped, reached, end };
 }
 
-/** Empties the heap, counting each message still on its way per edge (own events do not count). */
+/** Empties the queue, counting each message still on its way per edge (own events do not count). */
 function drainInFlight(heap: EventQueue, plan: MachinePlan): number[] {
   const inFlightPerEdge = plan.edges.map(() => 0);
   for (;;) {

@@ -5,17 +5,17 @@
  *
  * Theory of operation
  * -------------------
- * The worker owns one doorbell (its thread's wake word), an event heap shared by its actors, the
+ * The worker owns one doorbell (its thread's wake word), an event queue (event-queue.ts) shared by its actors, the
  * consumer end of every ring whose edge enters the group from another worker, and the producer end
  * of every ring whose edge leaves the group. A message between two actors of the group never
- * touches a ring: it goes straight into the heap, exactly as the inline runtime does it.
+ * touches a ring: it goes straight into the queue, exactly as the inline runtime does it.
  *
  * Safe time. The producer of every ring publishes a safe time S: no record it publishes later
  * carries a time below S. With H = min over inbound rings of S (the horizon), every event below H
- * that will ever reach this group is already in its rings or its heap, so events below H may be
+ * that will ever reach this group is already in its rings or its queue, so events below H may be
  * handled in `compareMessages` order: exactly the order the inline runtime gives them, actor by
  * actor. After each slice the worker publishes, on each outbound edge e, S_e = L + latency_e,
- * where L = min(next event in the heap, H, end): anything any of its actors sends from now on is
+ * where L = min(next event in the queue, H, end): anything any of its actors sends from now on is
  * sent at a time >= L and arrives at least latency_e later. Latency > 0 on every edge between two
  * workers makes the horizons climb (the Chandy-Misra-Bryant argument): no global barrier, no null
  * message per event.
@@ -177,7 +177,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     return this.current ?? this.runners[0]!;
   }
 
-  /** A send of one of the group's actors: into the heap if the receiver is here, else staged. */
+  /** A send of one of the group's actors: into the queue if the receiver is here, else staged. */
   private send(edge: number, m: SimMessage): void {
     const out = this.outByEdge[edge];
     if (out === undefined) {
@@ -375,7 +375,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     return false;
   }
 
-  /** Move every available inbound record into the heap. */
+  /** Move every available inbound record into the queue. */
   private drainInbound(): number {
     let total = 0;
     for (const { edge, consumer } of this.inbound) {
