@@ -17,6 +17,22 @@ export const median = (xs: readonly number[]): number => {
   return s[Math.floor(s.length / 2)]!;
 };
 
+/**
+ * The median over rounds of a's run over b's run in the same round ("paired"): besides the ratio
+ * of the two medians, what the benches report for a ratio of two rows whose runs are interleaved
+ * round by round. A drift of the machine's speed over the bench (other processes' load) moves the
+ * medians of two rows measured at different moments apart; each round's ratio compares runs
+ * seconds apart, so it moves less.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length === 0) {
+    throw new RangeError(
+      `Expected two rows with the same number of runs (one per round), got ${a.length} and ${b.length}`,
+    );
+  }
+  return median(a.map((x, r) => x / b[r]!));
+}
+
 /** Built-in workload `name` at `seed`, run for `durationTicks`, with no bug switch. */
 export async function workloadConfig(name: string, seed: number, durationTicks: number): Promise<RunConfig> {
   const workload = (await loadWorkloads()).get(name);

@@ -37,7 +37,15 @@
  * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
  * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
  * busier machine than the rest.
- * Reported: each host's median, and the ratios the targets name. Every run's event digest is
+ * Order within a round: inline and the baseline back to back (the ratio the inline target names
+ * compares them), inline first in even rounds and the baseline first in odd ones, so neither
+ * always runs on the machine as the other left it; then the threaded hosts and inline-pair.
+ * Reported: each host's median, and the ratios the targets name, each as the ratio of the two
+ * medians and "paired", the median of its per-round ratios (bench-run.ts pairedRatio): this
+ * machine's speed drifts by more than some targets' margins over a bench of minutes (bench/
+ * README.md), and a drift moves the medians of two rows apart more than it moves the ratio of two
+ * runs of one round. The verdict is on the ratio of medians, as before; the paired figure says
+ * whether a verdict rests on the drift. Every run's event digest is
  * compared with the first inline run's: a benchmark whose hosts disagree fails instead of printing
  * a rate.
  *
@@ -57,7 +65,15 @@ import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
-import { contextText, machineContext, median, settle, UsageError, workloadConfig } from './bench-run.js';
+import {
+  contextText,
+  machineContext,
+  median,
+  pairedRatio,
+  settle,
+  UsageError,
+  workloadConfig,
+} from './bench-run.js';
 import type { OnceRequest, OnceResult } from './engine-once.js';
 import type { BenchOptions } from './main.js';
 import { startWorkerGroup } from './worker-group.js';
@@ -136,6 +152,16 @@ export async function runInlinePair(config: RunConfig, start: Start): Promise<Ru
     reachedTick: a!.reachedTick + b!.reachedTick,
     digest: a!.digest,
   };
+}
+
+/**
+ * The hosts of round `round` in the order they run (the header's "Order within a round"): inline
+ * and the baseline back to back, the baseline first in odd rounds (warm-up rounds count too, from
+ * -1 down), then the rest.
+ */
+export function hostsOfRound<H>(round: number, inline: H, baseline: H | undefined, rest: readonly H[]): H[] {
+  if (baseline === undefined) return [inline, ...rest];
+  return Math.abs(round % 2) === 1 ? [baseline, inline, ...rest] : [inline, baseline, ...rest];
 }
 
 async function runCold(req: OnceRequest): Promise<RunFigures> {
@@ -292,8 +318,14 @@ async function runLength(
     const own = kept();
     return () => here({ host: 'threaded', ...options, ...own });
   };
-  const hosts: Host[] = [
-    { name: 'inline', run: () => here({ host: 'inline' }) },
+  const inline: Host = { name: 'inline', run: () => here({ host: 'inline' }) };
+  let baselineHost: Host | undefined;
+  if (baseline !== undefined && baselineDir !== undefined) {
+    const old = { ...config, params: { ...(baseline.params as object), durationTicks } } as RunConfig;
+    const there = runner(start, baselineDir, baseline.run, old);
+    baselineHost = { name: 'baseline-inline', run: () => there({ host: 'inline' }) };
+  }
+  const threadedHosts: Host[] = [
     ...workerCounts.map((count) => ({
       name: `workers-${count}`,
       run: threaded({ placement: { kind: 'workers', count } }),
@@ -302,11 +334,7 @@ async function runLength(
     { name: 'free', run: threaded({ free: { windowTicks: FREE_WINDOW_TICKS } }) },
     { name: 'inline-pair', run: () => runInlinePair(config, start) },
   ];
-  if (baseline !== undefined && baselineDir !== undefined) {
-    const old = { ...config, params: { ...(baseline.params as object), durationTicks } } as RunConfig;
-    const there = runner(start, baselineDir, baseline.run, old);
-    hosts.push({ name: 'baseline-inline', run: () => there({ host: 'inline' }) });
-  }
+  const hosts = hostsOfRound(0, inline, baselineHost, threadedHosts);
   const figures = new Map<string, { eps: number[]; sns: number[]; wall: number[] }>(
     hosts.map((h) => [h.name, { eps: [], sns: [], wall: [] }]),
   );
@@ -315,7 +343,7 @@ async function runLength(
   try {
     // Rounds below 0 are the warm-up: run and checked, not counted.
     for (let i = -warmup; i < runs; i++) {
-      for (const h of hosts) {
+      for (const h of hostsOfRound(i, inline, baselineHost, threadedHosts)) {
         // Each run starts on a quiet process: none pays for the teardown of the one before.
         await settle();
         const raw = await h.run();
@@ -352,6 +380,8 @@ async function runLength(
     };
   });
   const rate = (name: string) => rows.find((r) => r.name === name)?.medianEventsPerSecond ?? Number.NaN;
+  /** Median of the per-round ratios of two rows (bench-run.ts pairedRatio). */
+  const paired = (a: string, b: string): number => pairedRatio(figures.get(a)!.eps, figures.get(b)!.eps);
   const ratios = {
     workers2OverInline: workerCounts.includes(2) ? rate('workers-2') / rate('inline') : null,
     perActorOverInline: rate('per-actor') / rate('inline'),
@@ -359,6 +389,14 @@ async function runLength(
     freeOverInline: rate('free') / rate('inline'),
     /** This machine's ceiling for workers2OverInline, in the same window (not a target). */
     inlinePairOverInline: rate('inline-pair') / rate('inline'),
+    /** The same ratios as medians of their per-round ratios (the header says why). */
+    paired: {
+      workers2OverInline: workerCounts.includes(2) ? paired('workers-2', 'inline') : null,
+      perActorOverInline: paired('per-actor', 'inline'),
+      inlineOverBaseline: baseline === undefined ? null : paired('inline', 'baseline-inline'),
+      freeOverInline: paired('free', 'inline'),
+      inlinePairOverInline: paired('inline-pair', 'inline'),
+    },
   };
   const summary = {
     start,
@@ -392,13 +430,16 @@ async function runLength(
       `${r.name.padEnd(16)}${fmt(r.medianEventsPerSecond)}${fmt(r.medianSimulatedNsPerWallSecond)}${r.medianWallMs.toFixed(0).padStart(10)}\n`,
     );
   }
-  const verdict = (x: number | null, t: number) =>
-    x === null ? 'not run' : `${x.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'})`;
+  const verdict = (x: number | null, p: number | null, t: number) =>
+    x === null || p === null
+      ? 'not run'
+      : `${x.toFixed(2)}, paired ${p.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'}${(p >= t) !== (x >= t) ? `; paired ${p >= t ? 'met' : 'NOT met'}` : ''})`;
+  const p = ratios.paired;
   process.stdout.write(
-    `workers-2/inline: ${verdict(ratios.workers2OverInline, TARGETS.workers2OverInline)}; ` +
-      `per-actor/inline: ${verdict(ratios.perActorOverInline, TARGETS.perActorOverInline)}; ` +
-      `inline/baseline: ${verdict(ratios.inlineOverBaseline, TARGETS.inlineOverBaseline)}; ` +
-      `free/inline: ${verdict(ratios.freeOverInline, TARGETS.freeOverInline)}\n`,
+    `workers-2/inline: ${verdict(ratios.workers2OverInline, p.workers2OverInline, TARGETS.workers2OverInline)}; ` +
+      `per-actor/inline: ${verdict(ratios.perActorOverInline, p.perActorOverInline, TARGETS.perActorOverInline)}; ` +
+      `inline/baseline: ${verdict(ratios.inlineOverBaseline, p.inlineOverBaseline, TARGETS.inlineOverBaseline)}; ` +
+      `free/inline: ${verdict(ratios.freeOverInline, p.freeOverInline, TARGETS.freeOverInline)}\n`,
   );
   const scaling = workerCounts.map(
     (n) => `workers-${n} ${(rate(`workers-${n}`) / rate('inline')).toFixed(2)}`,
@@ -406,7 +447,7 @@ async function runLength(
   process.stdout.write(`over inline: ${scaling.join(', ')}\n`);
   const pair = ratios.inlinePairOverInline;
   process.stdout.write(
-    `inline-pair/inline: ${pair.toFixed(2)} (two inline runs at once: the ceiling of any two-thread placement on this machine now; ` +
+    `inline-pair/inline: ${pair.toFixed(2)}, paired ${p.inlinePairOverInline.toFixed(2)} (two inline runs at once: the ceiling of any two-thread placement on this machine now; ` +
       `workers-2 reached ${ratios.workers2OverInline === null ? 'not run' : `${((100 * ratios.workers2OverInline) / pair).toFixed(0)}% of it`})\n\n`,
   );
   return summary;

@@ -30,7 +30,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '../src/transport/codec.js';
 import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
-import { median } from './bench-run.js';
+import { median, pairedRatio } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 import { bareRingBytes } from './peers/bare-ring.js';
 import { expectedRawDigest, type RawDigest } from './peers/raw-records.js';
@@ -333,9 +333,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     if (twin === undefined) continue;
     c.vsRingbuf = {
       ratioOfMedians: c.medianRecordsPerSecond / twin.medianRecordsPerSecond,
-      medianOfRoundRatios: median(
-        c.runsRecordsPerSecond.map((rate, r) => rate / twin.runsRecordsPerSecond[r]!),
-      ),
+      medianOfRoundRatios: pairedRatio(c.runsRecordsPerSecond, twin.runsRecordsPerSecond),
     };
   }
   const byName = (name: string): CaseResult => {

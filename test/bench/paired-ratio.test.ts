@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import { median, pairedRatio, UsageError } from '../../bench/bench-run.js';
+import { hostsOfRound, run } from '../../bench/engine.js';
+import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
+
+/** bench-run.ts pairedRatio: the median of per-round ratios, beside the ratio of the medians. */
+describe('paired ratios', () => {
+  test('the median of the per-round ratios, not the ratio of the medians', () => {
+    // Per-round ratios 2, 3 and 1: their median is 2; the medians' ratio is 4 / 3.
+    expect(pairedRatio([2, 9, 4], [1, 3, 4])).toBe(2);
+    expect(median([2, 9, 4]) / median([1, 3, 4])).toBeCloseTo(4 / 3, 12);
+    // An even count takes the upper median, as every bench row does.
+    expect(pairedRatio([1, 2, 3, 4], [1, 1, 1, 1])).toBe(3);
+  });
+
+  test('rows of different lengths, or none, are refused, naming both lengths', () => {
+    expect(() => pairedRatio([1, 2], [1])).toThrow(RangeError);
+    expect(() => pairedRatio([1, 2], [1])).toThrow('got 2 and 1');
+    expect(() => pairedRatio([], [])).toThrow('got 0 and 0');
+  });
+});
+
+/** bench/engine.ts: inline and the baseline back to back, taking turns at going first. */
+describe('engine bench, the order of a round', () => {
+  test('with a baseline: inline first in even rounds, the baseline first in odd and warm-up rounds', () => {
+    const rest = ['workers-2', 'per-actor'];
+    expect(hostsOfRound(0, 'inline', 'base', rest)).toEqual(['inline', 'base', 'workers-2', 'per-actor']);
+    expect(hostsOfRound(1, 'inline', 'base', rest)).toEqual(['base', 'inline', 'workers-2', 'per-actor']);
+    expect(hostsOfRound(4, 'inline', 'base', rest)).toEqual(['inline', 'base', 'workers-2', 'per-actor']);
+    expect(hostsOfRound(-1, 'inline', 'base', rest)).toEqual(['base', 'inline', 'workers-2', 'per-actor']);
+    expect(hostsOfRound(-2, 'inline', 'base', rest)).toEqual(['inline', 'base', 'workers-2', 'per-actor']);
+  });
+
+  test('without a baseline: inline first in every round', () => {
+    for (const round of [-1, 0, 1, 2]) {
+      expect(hostsOfRound(round, 'inline', undefined, ['per-actor'])).toEqual(['inline', 'per-actor']);
+    }
+  });
+});
+
+/** The engine bench's --json: every target ratio also as the median of its per-round ratios. */
+describe('engine bench --json, paired ratios', () => {
+  test("each paired ratio is the median of its two rows' per-round ratios", async () => {
+    const values = { lengths: '1us', warmup: '0' };
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      out.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await run({
+        json: true,
+        values,
+        whole: (name: string, fallback: number) =>
+          (values as Record<string, string>)[name] === undefined
+            ? fallback
+            : Number((values as Record<string, string>)[name]),
+        oneOf: () => undefined,
+      });
+    } finally {
+      process.stdout.write = write;
+    }
+    const [length] = (
+      JSON.parse(out.join('')) as {
+        lengths: {
+          rows: { name: string; runs: number[] }[];
+          ratios: Record<string, number | null> & { paired: Record<string, number | null> };
+        }[];
+      }
+    ).lengths;
+    const runs = (name: string) => length!.rows.find((r) => r.name === name)!.runs;
+    const expected = (a: string, b: string) => median(runs(a).map((x, i) => x / runs(b)[i]!));
+    expect(runs('inline')).toHaveLength(5);
+    expect(length!.ratios.paired).toEqual({
+      workers2OverInline: expected('workers-2', 'inline'),
+      perActorOverInline: expected('per-actor', 'inline'),
+      inlineOverBaseline: null,
+      freeOverInline: expected('free', 'inline'),
+      inlinePairOverInline: expected('inline-pair', 'inline'),
+    });
+    for (const [name, x] of Object.entries(length!.ratios.paired)) {
+      if (name !== 'inlineOverBaseline') expect(x, name).toBeGreaterThan(0);
+    }
+    expect(liveWorkerCount()).toBe(0);
+  }, 120_000);
+});
