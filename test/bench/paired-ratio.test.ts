@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { median, pairedRatio, UsageError } from '../../bench/bench-run.js';
+import { median, pairedRatio } from '../../bench/bench-run.js';
 import { hostsOfRound, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 
