@@ -11,7 +11,8 @@
  * first threaded run of a process also loads the main thread's share of the engine, which a
  * process pays once; every timed run then starts nine fresh workers. Reported per build: median
  * wall time of the run (performance.now around runRaw) and median CPU time of the whole process
- * during it (process.cpuUsage: every thread, user + system); the ratios baseline over this build.
+ * during it (process.cpuUsage: every thread, user + system); the ratios baseline over this build,
+ * and for wall time also the median of the per-round ratios ("paired", bench-run.ts pairedRatio).
  * This build's threaded digest is checked against its inline digest in every run (a start-up
  * that changed the event stream fails instead of printing a time); the baseline is another
  * version of the model and is not checked. Also printed: which entry this build's workers start
@@ -43,7 +44,7 @@ import type { RawRun } from '../src/runtime/raw-run.js';
 import { codeCacheState } from '../src/runtime/worker-bundle.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
 import { workerEntryUrl } from '../src/runtime/worker-url.js';
-import { contextText, machineContext, median, workloadConfig } from './bench-run.js';
+import { contextText, machineContext, median, pairedRatio, workloadConfig } from './bench-run.js';
 import { loadBaseline } from './engine.js';
 import type { BenchOptions } from './main.js';
 
@@ -180,6 +181,8 @@ async function measure(
       ? undefined
       : {
           wall: base.medianWallMs / mine.medianWallMs,
+          /** The median of the per-round ratios (bench-run.ts pairedRatio). */
+          wallPaired: pairedRatio(base.wallMs, mine.wallMs),
           cpu: base.medianCpuMs / mine.medianCpuMs,
           keptWall: base.medianWallMs / keptRow.medianWallMs,
           keptCpu: base.medianCpuMs / keptRow.medianCpuMs,
@@ -229,7 +232,7 @@ async function measure(
   if (fresh !== undefined) {
     const met = fresh.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
     out(
-      `baseline/this: wall ${fresh.wall.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}), ` +
+      `baseline/this: wall ${fresh.wall.toFixed(2)} x, paired ${fresh.wallPaired.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}${(fresh.wallPaired >= TARGET_BASELINE_OVER_THIS) !== (fresh.wall >= TARGET_BASELINE_OVER_THIS) ? `; paired ${fresh.wallPaired >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met'}` : ''}), ` +
         `cpu ${fresh.cpu.toFixed(2)} x; baseline/kept threads (a later run of the process): wall ${fresh.keptWall.toFixed(2)} x, cpu ${fresh.keptCpu.toFixed(2)} x`,
     );
   }
