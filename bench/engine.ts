@@ -30,10 +30,13 @@
  *   cold           every run in a fresh `node` process (engine-once.ts), as `npusim run` starts:
  *                  every host compiles from nothing, as a user's run does.
  * Warm-up, `--warmup N` (0 to 5; warm only): N rounds of every host run first, checked and not
- * counted, so that the medians measure the steady state of a long-lived process: 1 by default
- * (a kept worker's isolate reaches its speed over its first two runs or so, an inline run's over
- * its first; the inline-pair peers warm up on their own first). 0 gives the bench as it was
- * before worker sets, whose first round was counted.
+ * counted, so that the medians measure the steady state of a long-lived process. By default
+ * (defaultWarmupRounds) as many rounds as make 2 ms of simulated time, at least 1 and at most 5:
+ * 2 rounds of 1 ms runs, 1 of 6 ms runs. An inline run reaches its speed over its first run, but
+ * a kept worker's isolate only over its first 2 ms or so: with one warm-up round of 1 ms runs the
+ * first counted per-actor and `--workers 2` runs still ran at about 60 % of the later ones, with
+ * two none did (bench/README.md "Warm-up by simulated time"). The inline-pair peers warm up on
+ * their own first. 0 gives the bench as it was before worker sets, whose first round was counted.
  * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
  * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
  * busier machine than the rest.
@@ -88,6 +91,9 @@ const DEFAULT_LENGTHS = '1ms,6ms';
 /** Runs per host of a length up to 1 ms; longer lengths get fewer (each takes seconds). */
 const RUNS_SHORT = 5;
 const RUNS_LONG = 3;
+/** The simulated time the default warm-up covers (defaultWarmupRounds). */
+const WARMUP_TICKS = 2_000_000_000;
+const MAX_WARMUP_ROUNDS = 5;
 const TARGETS = {
   workers2OverInline: 1.5,
   perActorOverInline: 0.6,
@@ -197,10 +203,12 @@ export async function run(opts: BenchOptions): Promise<void> {
       'Expected `--threads fresh` (or no `--threads`) with `--start cold`: every cold run is a process of its own, got `--threads kept`',
     );
   }
-  const warmup = opts.whole('warmup', start === 'warm' ? 1 : 0, 0, 5);
-  if (start === 'cold' && warmup > 0) {
+  // Given, the same for every length; else per length (defaultWarmupRounds), none when cold.
+  const warmupGiven =
+    opts.values.warmup === undefined ? undefined : opts.whole('warmup', 0, 0, MAX_WARMUP_ROUNDS);
+  if (start === 'cold' && warmupGiven !== undefined && warmupGiven > 0) {
     throw new UsageError(
-      `Expected no \`--warmup\` rounds with \`--start cold\`: a cold run is a fresh process that nothing warms, got \`--warmup ${warmup}\``,
+      `Expected no \`--warmup\` rounds with \`--start cold\`: a cold run is a fresh process that nothing warms, got \`--warmup ${warmupGiven}\``,
     );
   }
   if (start === 'cold' && import.meta.url.endsWith('.ts')) {
@@ -220,7 +228,11 @@ export async function run(opts: BenchOptions): Promise<void> {
         opts,
         baseline,
         workerCounts,
-        { start, threads, warmup },
+        {
+          start,
+          threads,
+          warmup: warmupGiven ?? (start === 'warm' ? defaultWarmupRounds(durationTicks) : 0),
+        },
         baselineDir,
       ),
     );
@@ -267,6 +279,14 @@ export function parseLengths(text: string): { durationTicks: number; runs: numbe
     durationTicks,
     runs: durationTicks <= 1_000_000_000 ? RUNS_SHORT : RUNS_LONG,
   }));
+}
+
+/**
+ * The warm-up rounds of a warm bench of runs `durationTicks` long when `--warmup` is not given:
+ * enough to cover WARMUP_TICKS of simulated time (the header says why), from 1 to 5.
+ */
+export function defaultWarmupRounds(durationTicks: number): number {
+  return Math.min(MAX_WARMUP_ROUNDS, Math.max(1, Math.ceil(WARMUP_TICKS / durationTicks)));
 }
 
 /** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
@@ -423,11 +443,11 @@ async function runLength(
       `median of ${runs} runs per host${warmup > 0 ? ` after ${warmup} warm-up round${warmup > 1 ? 's' : ''}` : ''} (${start === 'cold' ? 'each in a fresh node process' : `all in this process, threaded hosts on ${threads === 'kept' ? 'threads kept between their runs' : 'fresh threads each run'}`}), event digest ${digest}\n`,
   );
   process.stdout.write(
-    `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}\n`,
+    `${'host'.padEnd(16)}${'events/s'.padStart(12)}${'sim ns/s'.padStart(12)}${'wall ms'.padStart(10)}  runs (k events/s, in order)\n`,
   );
   for (const r of rows) {
     process.stdout.write(
-      `${r.name.padEnd(16)}${fmt(r.medianEventsPerSecond)}${fmt(r.medianSimulatedNsPerWallSecond)}${r.medianWallMs.toFixed(0).padStart(10)}\n`,
+      `${r.name.padEnd(16)}${fmt(r.medianEventsPerSecond)}${fmt(r.medianSimulatedNsPerWallSecond)}${r.medianWallMs.toFixed(0).padStart(10)}  ${r.runs.map((x) => (x / 1000).toFixed(0)).join(' ')}\n`,
     );
   }
   const verdict = (x: number | null, p: number | null, t: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
-import { parseLengths, run } from '../../bench/engine.js';
+import { defaultWarmupRounds, parseLengths, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 
 /** `npm run bench -- engine --lengths LIST`: the simulated lengths the engine bench runs. */
@@ -26,6 +26,22 @@ describe('engine bench --lengths', () => {
     expect(() => parseLengths(text)).toThrow(UsageError);
     expect(() => parseLengths(text)).toThrow(`got \`${text}\``);
     expect(() => parseLengths(text)).toThrow(why);
+  });
+});
+
+/** A warm bench's warm-up without `--warmup`: rounds enough for 2 ms of simulated time, 1 to 5. */
+describe('engine bench default warm-up', () => {
+  test.each([
+    ['1ms', 2],
+    ['6ms', 1],
+    ['20ms', 1],
+    ['2ms', 1],
+    ['1.5ms', 2],
+    ['500us', 4],
+    ['250us', 5],
+    ['1us', 5],
+  ])('%s runs get %i warm-up round(s)', (length, rounds) => {
+    expect(defaultWarmupRounds(parseLengths(length)[0]!.durationTicks)).toBe(rounds);
   });
 });
 
