@@ -35,8 +35,9 @@
  * 2 rounds of 1 ms runs, 1 of 6 ms runs. An inline run reaches its speed over its first run, but
  * a kept worker's isolate only over its first 2 ms or so: with one warm-up round of 1 ms runs the
  * first counted per-actor and `--workers 2` runs still ran at half to two thirds of the later
- * ones, with two none stood out (bench/README.md "Warm-up by simulated time"). The inline-pair peers warm up on
- * their own first. 0 gives the bench as it was before worker sets, whose first round was counted.
+ * ones, with two none stood out (bench/README.md "Warm-up by simulated time"). The inline-pair
+ * peers warm up on their own first. 0 gives the bench as it was before worker sets, whose first
+ * round was counted.
  * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
  * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
  * busier machine than the rest.
