@@ -10,7 +10,8 @@
  * A bare `node -e 0` row is Node's own floor.
  *
  * Options: `--runs N` runs per command and build (default 9), `--baseline DIR`.
- * Reported: each command's median wall time per build and the ratio baseline over this build.
+ * Reported: each command's median wall time per build and the ratio baseline over this build, as
+ * the ratio of the medians and as the median of the per-round ratios ("paired", bench-run.ts).
  * A command that exits non-zero on either build fails the bench (exit 4, its stderr shown).
  * Nothing here asserts a speed.
  */
@@ -19,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contextText, machineContext, median, UsageError } from './bench-run.js';
+import { contextText, machineContext, median, pairedRatio, UsageError } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const DEFAULT_RUNS = 9;
@@ -63,13 +64,17 @@ export async function run(opts: BenchOptions): Promise<void> {
     }
   }
   const rows = COMMANDS.map((command) => {
-    const mine = median(wall.get(key(builds[0]!, command))!);
-    const base = builds[1] === undefined ? undefined : median(wall.get(key(builds[1], command))!);
+    const mineRuns = wall.get(key(builds[0]!, command))!;
+    const baseRuns = builds[1] === undefined ? undefined : wall.get(key(builds[1], command))!;
+    const mine = median(mineRuns);
+    const base = baseRuns === undefined ? undefined : median(baseRuns);
     return {
       command: `npusim ${command.join(' ')}`,
       thisBuildMs: mine,
       baselineMs: base ?? null,
       baselineOverThis: base === undefined ? null : base / mine,
+      /** The median of the per-round ratios (bench-run.ts pairedRatio). */
+      baselineOverThisPaired: baseRuns === undefined ? null : pairedRatio(baseRuns, mineRuns),
     };
   });
   const context = machineContext(loadBefore);
@@ -82,13 +87,14 @@ export async function run(opts: BenchOptions): Promise<void> {
   out(`cli: each command in a fresh node process, median wall ms of ${runs} runs per build, interleaved`);
   const width = Math.max(...rows.map((r) => r.command.length)) + 2;
   out(
-    `${'command'.padEnd(width)}${'this build'.padStart(11)}${'baseline'.padStart(10)}${'base/this'.padStart(11)}`,
+    `${'command'.padEnd(width)}${'this build'.padStart(11)}${'baseline'.padStart(10)}${'base/this'.padStart(11)}${'paired'.padStart(9)}`,
   );
   for (const r of rows) {
     out(
       `${r.command.padEnd(width)}${r.thisBuildMs.toFixed(0).padStart(11)}` +
         `${(r.baselineMs === null ? '-' : r.baselineMs.toFixed(0)).padStart(10)}` +
-        `${(r.baselineOverThis === null ? '-' : `${r.baselineOverThis.toFixed(2)} x`).padStart(11)}`,
+        `${(r.baselineOverThis === null ? '-' : `${r.baselineOverThis.toFixed(2)} x`).padStart(11)}` +
+        `${(r.baselineOverThisPaired === null ? '-' : `${r.baselineOverThisPaired.toFixed(2)} x`).padStart(9)}`,
     );
   }
   out(`${'node -e 0 (the floor)'.padEnd(width)}${median(floor).toFixed(0).padStart(11)}`);

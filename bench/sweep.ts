@@ -19,7 +19,9 @@
  * repetitions per row (default 5), `--baseline DIR`: the same sweeps on an older build too (DIR
  * holds its `dist/`, e.g. a git worktree built with `npm run build`), its rows interleaved with
  * this build's, and this build's seeds/s over the baseline's at 1 and 2 threads. Each build's
- * digests are checked against its own first sweep (the baseline's model may differ).
+ * digests are checked against its own first sweep (the baseline's model may differ). Each ratio is
+ * printed as the ratio of the two rows' medians and as the median of its per-repetition ratios
+ * ("paired", bench-run.ts pairedRatio).
  * `--mode free`: free sweeps instead (`npusim sweep --free`: one seed at a time, each a free run on
  * a worker per actor, the threads kept from seed to seed), one row per build, 12 seeds by default;
  * a free run races, so its digests are its own and are not compared.
@@ -33,7 +35,14 @@ import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
 import type { Workload } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';
-import { bugScenarioArgs, contextText, machineContext, median, UsageError } from './bench-run.js';
+import {
+  bugScenarioArgs,
+  contextText,
+  machineContext,
+  median,
+  pairedRatio,
+  UsageError,
+} from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'tenant-isolation';
@@ -154,11 +163,19 @@ export async function run(opts: BenchOptions): Promise<void> {
   );
   const rate = (build: string, jobs: number) =>
     rows.find((r) => r.build === build && r.jobs === jobs)?.medianSeedsPerSecond ?? Number.NaN;
+  /** The median of the per-repetition ratios of two rows (bench-run.ts pairedRatio). */
+  const paired = (a: string, aJobs: number, b: string, bJobs: number) =>
+    pairedRatio(rates.get(key(a, aJobs))!.sps, rates.get(key(b, bJobs))!.sps);
   const ratio = mode === 'pool' ? rate('this build', 2) / rate('this build', 1) : null;
+  const ratioPaired = mode === 'pool' ? paired('this build', 2, 'this build', 1) : null;
   const overBaseline =
     baselineDir === undefined
       ? null
       : Object.fromEntries(jobsList.map((j) => [j, rate('this build', j) / rate('baseline', j)]));
+  const overBaselinePaired =
+    baselineDir === undefined
+      ? null
+      : Object.fromEntries(jobsList.map((j) => [j, paired('this build', j, 'baseline', j)]));
   const context = machineContext(loadBefore);
   if (opts.json) {
     const out = {
@@ -170,7 +187,12 @@ export async function run(opts: BenchOptions): Promise<void> {
       failingSeedsPerSweep: failedPerSweep,
       runsPerRow: reps,
       rows,
-      ratios: { twoThreadsOverOne: ratio, thisOverBaseline: overBaseline },
+      ratios: {
+        twoThreadsOverOne: ratio,
+        thisOverBaseline: overBaseline,
+        /** The same as medians of the per-repetition ratios. */
+        paired: { twoThreadsOverOne: ratioPaired, thisOverBaseline: overBaselinePaired },
+      },
       targets: { twoThreadsOverOne: TARGET_TWO_OVER_ONE },
       ...context,
     };
@@ -194,12 +216,12 @@ export async function run(opts: BenchOptions): Promise<void> {
   }
   if (ratio !== null) {
     process.stdout.write(
-      `2 threads / 1 thread: ${ratio.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
+      `2 threads / 1 thread: ${ratio.toFixed(2)}, paired ${ratioPaired!.toFixed(2)} (target >= ${TARGET_TWO_OVER_ONE} on 2 cores: ${ratio >= TARGET_TWO_OVER_ONE ? 'met' : 'NOT met'})\n`,
     );
   }
   if (overBaseline !== null) {
     process.stdout.write(
-      `this build / baseline: ${jobsList.map((j) => `${overBaseline[j]!.toFixed(2)} x ${mode === 'free' ? 'free' : `at ${j} thread(s)`}`).join(', ')} (seeds/s; baseline ${baselineDir})\n`,
+      `this build / baseline: ${jobsList.map((j) => `${overBaseline[j]!.toFixed(2)} x, paired ${overBaselinePaired![j]!.toFixed(2)} x, ${mode === 'free' ? 'free' : `at ${j} thread(s)`}`).join('; ')} (seeds/s; baseline ${baselineDir})\n`,
     );
   }
   process.stdout.write(`(${contextText(context)})\n`);
