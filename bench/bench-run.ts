@@ -33,6 +33,15 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
   return median(a.map((x, r) => x / b[r]!));
 }
 
+/**
+ * A target's verdict as the benches print it: "target >= T: met" (or "NOT met") on the ratio of
+ * medians `x`, and, when the paired ratio `paired` falls on the other side of T, what it says too.
+ */
+export function targetVerdict(x: number, paired: number, target: number): string {
+  const said = (r: number) => (r >= target ? 'met' : 'NOT met');
+  return `target >= ${target}: ${said(x)}${(paired >= target) !== (x >= target) ? `; paired ${said(paired)}` : ''}`;
+}
+
 /** Built-in workload `name` at `seed`, run for `durationTicks`, with no bug switch. */
 export async function workloadConfig(name: string, seed: number, durationTicks: number): Promise<RunConfig> {
   const workload = (await loadWorkloads()).get(name);

@@ -75,6 +75,7 @@ import {
   median,
   pairedRatio,
   settle,
+  targetVerdict,
   UsageError,
   workloadConfig,
 } from './bench-run.js';
@@ -454,7 +455,7 @@ async function runLength(
   const verdict = (x: number | null, p: number | null, t: number) =>
     x === null || p === null
       ? 'not run'
-      : `${x.toFixed(2)}, paired ${p.toFixed(2)} (target >= ${t}: ${x >= t ? 'met' : 'NOT met'}${(p >= t) !== (x >= t) ? `; paired ${p >= t ? 'met' : 'NOT met'}` : ''})`;
+      : `${x.toFixed(2)}, paired ${p.toFixed(2)} (${targetVerdict(x, p, t)})`;
   const p = ratios.paired;
   process.stdout.write(
     `workers-2/inline: ${verdict(ratios.workers2OverInline, p.workers2OverInline, TARGETS.workers2OverInline)}; ` +

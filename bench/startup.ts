@@ -44,7 +44,14 @@ import type { RawRun } from '../src/runtime/raw-run.js';
 import { codeCacheState } from '../src/runtime/worker-bundle.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
 import { workerEntryUrl } from '../src/runtime/worker-url.js';
-import { contextText, machineContext, median, pairedRatio, workloadConfig } from './bench-run.js';
+import {
+  contextText,
+  machineContext,
+  median,
+  pairedRatio,
+  targetVerdict,
+  workloadConfig,
+} from './bench-run.js';
 import { loadBaseline } from './engine.js';
 import type { BenchOptions } from './main.js';
 
@@ -230,9 +237,8 @@ async function measure(
   }
   if (baselineDir === undefined) out('baseline/this: no baseline (--baseline DIR)');
   if (fresh !== undefined) {
-    const met = fresh.wall >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met';
     out(
-      `baseline/this: wall ${fresh.wall.toFixed(2)} x, paired ${fresh.wallPaired.toFixed(2)} x (target >= ${TARGET_BASELINE_OVER_THIS}: ${met}${(fresh.wallPaired >= TARGET_BASELINE_OVER_THIS) !== (fresh.wall >= TARGET_BASELINE_OVER_THIS) ? `; paired ${fresh.wallPaired >= TARGET_BASELINE_OVER_THIS ? 'met' : 'NOT met'}` : ''}), ` +
+      `baseline/this: wall ${fresh.wall.toFixed(2)} x, paired ${fresh.wallPaired.toFixed(2)} x (${targetVerdict(fresh.wall, fresh.wallPaired, TARGET_BASELINE_OVER_THIS)}), ` +
         `cpu ${fresh.cpu.toFixed(2)} x; baseline/kept threads (a later run of the process): wall ${fresh.keptWall.toFixed(2)} x, cpu ${fresh.keptCpu.toFixed(2)} x`,
     );
   }

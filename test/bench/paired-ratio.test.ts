@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { median, pairedRatio } from '../../bench/bench-run.js';
+import { median, pairedRatio, targetVerdict } from '../../bench/bench-run.js';
 import { hostsOfRound, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 
@@ -17,6 +17,16 @@ describe('paired ratios', () => {
     expect(() => pairedRatio([1, 2], [1])).toThrow(RangeError);
     expect(() => pairedRatio([1, 2], [1])).toThrow('got 2 and 1');
     expect(() => pairedRatio([], [])).toThrow('got 0 and 0');
+  });
+});
+
+/** bench-run.ts targetVerdict: the verdict on the medians, and the paired one where it differs. */
+describe('target verdicts', () => {
+  test('the paired verdict is named only where it falls on the other side of the target', () => {
+    expect(targetVerdict(1.6, 1.7, 1.5)).toBe('target >= 1.5: met');
+    expect(targetVerdict(1.4, 1.3, 1.5)).toBe('target >= 1.5: NOT met');
+    expect(targetVerdict(1.42, 1.51, 1.5)).toBe('target >= 1.5: NOT met; paired met');
+    expect(targetVerdict(2.01, 1.99, 2)).toBe('target >= 2: met; paired NOT met');
   });
 });
 
