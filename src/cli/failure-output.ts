@@ -8,9 +8,11 @@
  * repro/keep-failure-file.ts's rule (the same for `npusim sweep`), a new name said on stderr. A
  * `--record` path is the user's to overwrite.
  */
+
 import { writeFileSync } from 'node:fs';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
+import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import {
   buildFailureFile,
@@ -87,7 +89,7 @@ export function writeFailureFile(
   if (file.first === null || file.exit.class === 'interrupted') return undefined;
   const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
   if (path === undefined) return undefined;
-  io.stderr.write(`npusim: failure file written; replay it with:\nnpusim replay ${path}\n`);
+  io.stderr.write(`npusim: failure file written; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return path;
 }
 
@@ -101,6 +103,6 @@ export function writeRecording(
   free?: FreeLog,
 ): boolean {
   const ok = write(path, replayFileOf(result, config, workload, free), 'recording', io);
-  if (ok) io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${path}\n`);
+  if (ok) io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return ok;
 }

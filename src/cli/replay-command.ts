@@ -12,9 +12,11 @@
  * it reproduced (null when not compared, with `notCompared` saying why), and if not, how it
  * differed; `recorded.interrupted` has the tick and events a stopped run reached.
  */
+
 import * as machine from '../model/actors/machine.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
+import { shellWord } from '../report/reproduce-line.js';
 import { noDigestText } from '../report/summary.js';
 import type { FirstFinding } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
@@ -83,7 +85,7 @@ export function replayText(r: ReplayOutcome, path: string): string[] {
   const want = r.file.first;
   const stopped = r.interrupted;
   const how = r.host === 'free-log' ? 'free run, from its take log, in one thread' : r.host;
-  out.push(`npusim replay ${path}  (${how})`);
+  out.push(`npusim replay ${shellWord(path)}  (${how})`);
   const findingText = (f: FirstFinding | undefined | null): string =>
     f === undefined || f === null ? 'clean' : `${f.rule} at ${formatTime(f.tick)} (tick ${f.tick})`;
   const soFar = (f: FirstFinding | undefined | null): string =>

@@ -17,7 +17,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { expectationText, judgeExpectation } from '../report/headline.js';
-import { reproduceLine } from '../report/reproduce-line.js';
+import { reproduceLine, shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -217,7 +217,7 @@ function writeRunFiles(
     args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
   if (freeLog === undefined) return;
   const replayFile = failureFile ?? (recorded ? args.record : undefined);
-  if (replayFile !== undefined) result.reproduce = `npusim replay ${replayFile}`;
+  if (replayFile !== undefined) result.reproduce = `npusim replay ${shellWord(replayFile)}`;
 }
 
 /** A run that was not clean: its status, its findings so far and the reproduce line on stderr. */

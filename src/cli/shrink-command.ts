@@ -5,11 +5,13 @@
  * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
  * or a clean run (nothing to shrink).
  */
+
 import { realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatTime } from '../report/duration.js';
+import { shellWord } from '../report/reproduce-line.js';
 import { readFailureFile } from '../repro/failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
@@ -63,14 +65,14 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
   io.stdout.write(
     [
-      `npusim shrink ${args.file}: ${first.rule}, ${runs(outcome.runs)}`,
+      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}`,
       `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
       row('simulated time', (m) => formatTime(m.simulatedTicks)),
       row('events', events),
       row('actors', (m) => String(m.actors)),
       row('choice deviations', deviations),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
-      `replay it with:\nnpusim replay ${args.out}`,
+      `replay it with:\nnpusim replay ${shellWord(args.out)}`,
       '',
     ].join('\n'),
   );

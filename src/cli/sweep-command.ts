@@ -355,7 +355,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   const earliest = s.failures
     .filter((f) => f.file !== null)
     .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
-  if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${earliest.file}`);
+  if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;

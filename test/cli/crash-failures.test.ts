@@ -55,6 +55,18 @@ describe('run: a crash', () => {
     for (const f of files) expect(f).toMatch(/^stress-seed1-crash-[0-9a-f]{8}\.json$/);
   });
 
+  test('the replay line quotes a path a shell would split, so it can be pasted as printed', async () => {
+    const dir = join(tmp(), "it's a dir");
+    const r = await crashRun('gpu1:100', dir);
+    expect(r.code).toBe(4);
+    const quoted = /npusim replay '(.+)'\n/.exec(r.stderr)?.[1];
+    expect(quoted, r.stderr).toBeDefined();
+    // A single-quoted shell word, its ' written '\'': undone, it names the file written.
+    const path = quoted!.replaceAll("'\\''", "'");
+    expect(path.startsWith(dir)).toBe(true);
+    expect(readFile(path).options.crashAt).toEqual({ actor: 'gpu1', event: 100 });
+  });
+
   test('the summary says the crashed run has no digest instead of leaving it blank', async () => {
     const r = await crashRun('gpu1:100', tmp());
     expect(r.code).toBe(4);

@@ -50,6 +50,18 @@ describe('sweep summary: replay the earliest', () => {
     expect(failing([])).not.toContain('failing seeds');
   });
 
+  test('the replay line quotes a path a shell would split', () => {
+    const text = summaryText(
+      summary([
+        { seed: 1, status: 'crash', rule: 'crash', tick: 100, file: null },
+        { seed: 2, status: 'violation', rule: 'r', tick: 900, file: "my runs/it's seed2.json" },
+      ]),
+      undefined,
+      { interrupted: false },
+    );
+    expect(text).toContain(`  replay the earliest: npusim replay 'my runs/it'\\''s seed2.json'\n`);
+  });
+
   test('no replay line when no failure has a file', () => {
     const text = summaryText(
       summary([{ seed: 1, status: 'crash', rule: 'crash', tick: 100, file: null }]),
