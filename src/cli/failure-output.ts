@@ -9,7 +9,6 @@
  * `--record` path is the user's to overwrite.
  */
 
-import { writeFileSync } from 'node:fs';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { shellWord } from '../report/reproduce-line.js';
@@ -23,6 +22,7 @@ import {
 } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import type { CliIo } from './cli-io.js';
 
@@ -66,7 +66,7 @@ function replayFileOf(
 
 function write(path: string, file: FailureFile, what: string, io: CliIo): boolean {
   try {
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+    writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
     return true;
   } catch (e) {
     io.stderr.write(`npusim: the ${what} ${path} was not written: ${(e as Error).message}\n`);

@@ -2,7 +2,8 @@
  * Files a command will write (every option marked `writesFile` in commands.ts) are checked before
  * the command runs, by this one function, so a bad path fails in a second with exit 2 instead of
  * after the whole simulation. A write that still fails at the end (the disk filled up during the
- * run) is reported by `writeOutputs` without losing what was printed.
+ * run) is reported by `writeOutputs` without losing what was printed, and leaves the file that was
+ * there before (src/repro/write-whole-file.ts).
  *
  * The check never changes an existing file: an existing path is only tested with access(W_OK); a
  * new one is created exclusively ('wx', so a file that appeared meanwhile is not truncated) and
@@ -22,6 +23,7 @@ import {
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
@@ -199,7 +201,7 @@ export function writeOutputs(
   const failed: string[] = [];
   for (const f of files) {
     try {
-      writeFileSync(f.path, f.text);
+      writeWholeFile(f.path, f.text);
     } catch (e) {
       failed.push(f.option);
       stderr.write(

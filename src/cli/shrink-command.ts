@@ -6,7 +6,7 @@
  * or a clean run (nothing to shrink).
  */
 
-import { realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -15,6 +15,7 @@ import { shellWord } from '../report/reproduce-line.js';
 import { readFailureFile } from '../repro/failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -60,7 +61,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   });
   // Progress is printed at most once a second, so its last line may be behind: say where it ended.
   io.stderr.write(`npusim: shrink done after ${runs(outcome.runs)}; ${best(outcome.after)}\n`);
-  writeFileSync(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
+  writeWholeFile(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
   io.stdout.write(

@@ -5,7 +5,7 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -14,6 +14,7 @@ import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { failingSeedsText, seedsInShard, seedsText } from '../sweep/seeds.js';
@@ -120,7 +121,7 @@ function writeSummary(
         : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
     const path = join(args.failuresDir, name);
     try {
-      writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+      writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
     } catch (e) {
       // The seeds ran: their summary still goes to stdout, and stderr says what was not written
       // (a merge would count this shard missing), as `run --out` does; a clean sweep exits 2.

@@ -9,9 +9,10 @@
  * name, `NAME-2.json` and on. Whatever the caller should tell the user (the new name, a file that
  * could not be written) goes to `say`, one line each; the run's own outcome stands either way.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FailureFile, failureFileName, failureIdentity } from './failure-file.js';
+import { writeWholeFile } from './write-whole-file.js';
 
 /** Names tried for one failure file before giving up: far more than any directory will need. */
 const MAX_NAME_TRIES = 100;
@@ -32,7 +33,7 @@ export function keepFailureFile(
   const path = failurePath(first, file, say);
   if (path === undefined) return undefined;
   try {
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+    writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
   } catch (e) {
     say(`the failure file ${path} was not written: ${(e as Error).message}`);
     return undefined;

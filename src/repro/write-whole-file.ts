@@ -1,0 +1,89 @@
+/**
+ * Every file a command writes (a result, report, trace, failure file, recording, shrunk file, sweep
+ * summary) is written whole or not at all: into a temporary file beside it, then renamed over it.
+ * A write that fails part-way (the disk filled during the run) then leaves the file that was there
+ * before, untouched, and no fragment of the new one: "the file was not written" stays true, and a
+ * failure file kept as evidence is never replaced by half of another.
+ *
+ * Where a rename cannot stand for the write, the file is written in place as before: a target
+ * that is not a regular file (/dev/stdout, a FIFO: renaming over a device node would replace it),
+ * and a directory in which no temporary file can be made (a writable file in a read-only
+ * directory). A symbolic link is followed, so the file it names is replaced and the link kept. An
+ * existing file's permission bits carry over to its replacement.
+ */
+import {
+  chmodSync,
+  lstatSync,
+  realpathSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** The writes this module makes; the tests give one that fails part-way, as a full disk does. */
+export interface WholeFileFs {
+  writeFileSync: (path: string, data: string | Uint8Array, options: { flag: string; mode?: number }) => void;
+}
+
+const REAL_FS: WholeFileFs = { writeFileSync };
+
+/** Errors on making the temporary file that mean "write in place instead", not "failed". */
+const NO_TEMP_HERE = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+let serial = 0;
+
+/** Write `data` to `path` whole: the old file stays as it was if this throws. */
+export function writeWholeFile(path: string, data: string | Uint8Array, fs: WholeFileFs = REAL_FS): void {
+  const target = followLink(path);
+  const existing = statOrUndefined(target);
+  if (existing !== undefined && !existing.isFile()) {
+    fs.writeFileSync(target, data, { flag: 'w' });
+    return;
+  }
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${serial++}.tmp`);
+  try {
+    fs.writeFileSync(temp, data, { flag: 'wx', mode: 0o666 });
+  } catch (e) {
+    removeQuietly(temp);
+    if (NO_TEMP_HERE.has((e as NodeJS.ErrnoException).code ?? '')) {
+      fs.writeFileSync(target, data, { flag: 'w' });
+      return;
+    }
+    throw e;
+  }
+  try {
+    if (existing !== undefined) chmodSync(temp, existing.mode & 0o7777);
+    renameSync(temp, target);
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+}
+
+/** The file a symbolic link names, else `path` (a dangling link is replaced by the file). */
+function followLink(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path;
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Never made, or already gone: nothing is left behind either way.
+  }
+}
