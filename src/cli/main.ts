@@ -3,17 +3,45 @@
  * The `npusim` executable (package.json bin: dist/src/cli/main.js). All logic is in run-cli.ts;
  * this file only binds it to the process, and ends through process.exitCode so that output is
  * flushed and the event loop drains (no hard exit in the middle of output).
+ *
+ * A command that never settles because nothing is left that could settle it (a workload module
+ * whose top-level `await` waits for ever) would otherwise end with exit 0 and no word, as Node
+ * ends any process whose event loop is empty: `beforeExit` catches that and says what happened.
  */
+import { EXIT } from '../core/exit-codes.js';
+import { workloadFilesImporting } from '../runtime/workload-imports.js';
 import { runCli } from './run-cli.js';
+
+let settled = false;
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    settled = true;
     process.stderr.write(
       `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exitCode = 4;
+    process.exitCode = EXIT.crash;
   },
 );
+
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  const stuck = workloadFilesImporting();
+  if (stuck.length > 0) {
+    process.stderr.write(
+      `npusim: ${stuck.join(', ')}: Expected a workload module that finishes loading, got one that never does: ` +
+        'its top-level `await` waits on a promise that nothing is left to settle (nothing ran)\n',
+    );
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  process.stderr.write(
+    'npusim: the command stopped before it finished, with nothing left to wait on (a bug in npusim: please report it)\n',
+  );
+  process.exitCode = EXIT.crash;
+});

@@ -17,6 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
+import { whileImporting } from './workload-imports.js';
 import { isWorkloadPath, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
@@ -66,7 +67,12 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   }
 }
 
-async function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
+/** importDefaultOnce, its file counted as importing until it settles (workload-imports.ts). */
+function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
+  return whileImporting(file, () => importDefaultOnce(file, abs, bytes));
+}
+
+async function importDefaultOnce(file: string, abs: string, bytes: number): Promise<unknown> {
   const isTs = TS_EXTENSIONS.some((ext) => file.endsWith(ext));
   // The size and time stamp make a file changed since it was last imported in this process load
   // again (the module cache would otherwise hand back the old one: a replay must see the change).

@@ -37,6 +37,20 @@ describe('npusim command', () => {
     expect(r.stderr).toContain('`2 weeks`');
   });
 
+  it('cli: a workload module whose top-level await never settles exits 2 naming it, not 0 in silence', async () => {
+    const file = join(testTempDir('npusim-tla-'), 'never.mjs');
+    writeFileSync(file, 'await new Promise(() => {});\nexport default {};\n');
+    for (const args of [
+      ['run', file, '--seed', '1', '--duration', '5us', '--inline'],
+      ['sweep', file, '--seeds', '1..2', '--duration', '5us'],
+    ]) {
+      const r = await npusim(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`npusim: ${file}: Expected a workload module that finishes loading`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('cli: topo witherspoon-4 prints the machine and its IOMMU groups', async () => {
     const r = await npusim(['topo', 'witherspoon-4', '--policy', 'per-gpu']);
     expect(r.code).toBe(0);
