@@ -264,11 +264,14 @@ const COMPARE: CommandSpec = {
   name: 'compare',
   summary: 'two run results side by side: each figure, its change, and which changes exceed run-to-run noise',
   positionals: [
-    { name: 'a', help: 'the first run result (written by `npusim run --out A.json` or `--json`)' },
-    { name: 'b', help: 'the second run result' },
+    {
+      name: 'a',
+      help: 'the first run result (written by `npusim run --out A.json` or `--json`), or a directory of them: a set of runs of one configuration, one per seed, whose spread over the seeds is the noise',
+    },
+    { name: 'b', help: 'the second run result, or a directory of them (the second set)' },
   ],
   options: [{ name: 'json', type: 'boolean', help: 'print the comparison as JSON on stdout' }],
-  examples: ['npusim compare before.json after.json'],
+  examples: ['npusim compare before.json after.json', 'npusim compare before/ after/'],
 };
 
 export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, SHRINK, COMPARE, LIST, TOPO];

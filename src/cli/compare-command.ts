@@ -2,12 +2,16 @@
  * `npusim compare A.json B.json`: read two run results (written by `npusim run --out FILE` or
  * `--json`), refuse anything else with exit 2 naming the file and the field, and print the
  * comparison (src/report/compare-results.ts says how noise is judged), or with --json the rows.
+ * `npusim compare A/ B/`: two sets of runs, every `*.json` of each directory a run result of one
+ * configuration with its own seed (src/report/compare-sets.ts: the noise measured over the seeds).
  * A comparison is a report, not a verdict on a run: it exits 0 whatever changed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { compareResults } from '../report/compare-results.js';
+import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { formatComparison } from '../report/format-comparison.js';
 import { parseRunResult } from '../report/parse-run-result.js';
 import type { RunResult } from '../report/run-result.js';
@@ -18,11 +22,51 @@ import type { CliIo } from './cli-io.js';
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
-  const a = readResult(args.a);
-  const b = readResult(args.b);
-  const c = compareResults(args.a, a, args.b, b);
+  const a = readSide(args.a);
+  const b = readSide(args.b);
+  const c =
+    a.length === 1 && b.length === 1 && !isDirectory(args.a) && !isDirectory(args.b)
+      ? compareResults(args.a, a[0]!.result, args.b, b[0]!.result)
+      : compareSets(a, b, { a: args.a, b: args.b });
   io.stdout.write(args.json ? `${JSON.stringify(c, null, 2)}\n` : formatComparison(c));
   return EXIT.clean;
+}
+
+/** A run result file, or every `*.json` of a directory (in name order): a set of runs. */
+function readSide(path: string): RunFile[] {
+  if (!isDirectory(path)) return [{ file: path, result: readResult(path) }];
+  let names: string[];
+  try {
+    names = readdirSync(path)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
+  } catch (e) {
+    throw new ConfigError(
+      path,
+      `Expected a directory of run results, got ${readFailure(e as NodeJS.ErrnoException)}`,
+    );
+  }
+  if (names.length === 0) {
+    throw new ConfigError(
+      path,
+      'Expected a directory of run results (`*.json`, one run of each seed), got none in it',
+    );
+  }
+  // In seed order, as the header lists them (file names sort `s10` before `s2`).
+  return names
+    .map((n) => {
+      const file = join(path, n);
+      return { file, result: readResult(file) };
+    })
+    .sort((x, y) => x.result.seed - y.result.seed);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function readResult(file: string): RunResult {

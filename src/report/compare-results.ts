@@ -42,6 +42,11 @@ export interface Comparison {
   rows: CompareRow[];
   judged: number;
   changed: number;
+  /**
+   * A comparison of two sets of runs (compare-sets.ts): every run of each set; `a` and `b` above
+   * are their first runs, and each row's A and B are the sets' means.
+   */
+  sets?: { a: RunHeader[]; b: RunHeader[] };
 }
 
 export interface RunHeader {

@@ -85,6 +85,8 @@ export function judged(
   sigma: number | undefined,
   unit: CompareRow['unit'],
   how: string,
+  /** Standard errors a change must exceed (a comparison of sets of runs: Student's t, compare-sets.ts). */
+  sigmas = NOISE_SIGMAS,
 ): CompareRow {
   const row = base(section, figure, a, b, unit);
   if (a === undefined) return { ...row, sigma: undefined, verdict: 'only in B', note: '' };
@@ -93,7 +95,7 @@ export function judged(
     return { ...row, sigma, verdict: 'not judged', note: 'no noise figure in a result' };
   const change = row.change!;
   // A change of zero is never beyond noise, even where the noise model gives zero (two constants).
-  const beyond = change !== 0 && Math.abs(change) > NOISE_SIGMAS * sigma;
+  const beyond = change !== 0 && Math.abs(change) > sigmas * sigma;
   return { ...row, sigma, verdict: beyond ? 'changed' : 'noise', note: how };
 }
 

@@ -9,6 +9,8 @@ import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 
+/** Files of a set of runs named in the header at most (the last place saying how many more). */
+const MAX_SET_FILES = 6;
 /** Lines of configuration differences printed at most (the last saying how many more). */
 const MAX_DIFFERENCE_LINES = 12;
 
@@ -17,7 +19,12 @@ export function formatComparison(c: Comparison): string {
   const out: string[] = [];
   const run = (tag: string, h: RunHeader) =>
     `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
-  out.push('npusim compare', run('A', c.a), run('B', c.b));
+  if (c.sets === undefined) out.push('npusim compare', run('A', c.a), run('B', c.b));
+  else
+    out.push(
+      "npusim compare (two sets of runs: each figure is the mean over a set's runs)",
+      ...setLines(c.sets),
+    );
   if (c.differences.length === 0) out.push('  same configuration');
   else {
     // A different topology can differ in dozens of fields; the first few say what the experiment
@@ -47,12 +54,21 @@ export function formatComparison(c: Comparison): string {
       `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
     );
   });
-  out.push(
-    `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
-    'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
-    '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
-    '  min, max and engine (wall-clock) figures are not judged.',
-  );
+  if (c.sets === undefined) {
+    out.push(
+      `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
+      'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
+      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
+      '  min, max and engine (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
+      '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
+    );
+  } else {
+    out.push(
+      `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| beyond Student's t standard errors, Welch's test).`,
+      `noise: each figure's spread over the runs of each set, se = sqrt(s_A^2/n_A + s_B^2/n_B); t leaves the two-sided tail`,
+      `  that ${NOISE_SIGMAS} standard errors leave under a normal (0.27 %); min, max and engine figures are not judged.`,
+    );
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -100,4 +116,24 @@ function verdictText(r: CompareRow): string {
     default:
       return r.verdict;
   }
+}
+
+/** The runs of each set: the files, the seeds, and what the runs share. */
+function setLines(sets: NonNullable<Comparison['sets']>): string[] {
+  const line = (tag: string, runs: readonly RunHeader[]) => {
+    const h = runs[0]!;
+    const seeds = runs.map((r) => r.seed).join(',');
+    const statuses = [...new Set(runs.map((r) => r.status))].join('/');
+    return `  ${tag}: ${runs.length} runs, ${h.workload} seeds ${seeds} ${h.host}, ${formatTime(h.simulatedTicks)}, ${statuses}`;
+  };
+  // The files say where the runs came from; --json lists every one.
+  const files = (tag: string, runs: readonly RunHeader[]) => {
+    const shown = runs.length > MAX_SET_FILES ? MAX_SET_FILES - 1 : runs.length;
+    const more = runs.length > shown ? ` ... and ${runs.length - shown} more` : '';
+    return `     ${tag} files: ${runs
+      .slice(0, shown)
+      .map((r) => r.file)
+      .join(' ')}${more}`;
+  };
+  return [line('A', sets.a), files('A', sets.a), line('B', sets.b), files('B', sets.b)];
 }

@@ -3,7 +3,7 @@
  * changes exceed run-to-run noise; anything that is not a run result refused with exit 2 naming
  * the file and the field.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -292,14 +292,48 @@ describe('npusim compare', () => {
     );
   });
 
-  it('refuses a directory with exit 2, saying it is one', async () => {
-    const r = await cli(['compare', files.seed1, dir]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(
-      `npusim: ${dir}: Expected a run result file (npusim run --out FILE), got a directory\n`,
+  it('two directories are two sets of runs: every figure judged by its spread over the seeds', async () => {
+    const setA = join(dir, 'set-a');
+    const setB = join(dir, 'set-b');
+    mkdirSync(setA);
+    mkdirSync(setB);
+    writeFileSync(join(setA, 'seed1.json'), JSON.stringify(seed1));
+    copyFileSync(files.seed2, join(setA, 'seed2.json'));
+    for (const seed of [3, 4]) {
+      writeFileSync(
+        join(setB, `seed${seed}.json`),
+        JSON.stringify(await runSimulation(config(seed), { host: 'inline' })),
+      );
+    }
+    const c = await compare(setA, setB);
+    expect(c.sets?.a.map((h) => h.seed)).toEqual([1, 2]);
+    expect(c.sets?.b.map((h) => h.seed)).toEqual([3, 4]);
+    expect(c.differences).toEqual([]);
+    const dma = c.rows.find((r) => r.figure === 'dma.issued')!;
+    expect(dma.note).toMatch(/^spread of 2 and 2 runs \(Welch, t \d+\.\d\d\)$/);
+    expect(dma.a).toBe(
+      (seed1.counts['dma.issued']! +
+        (JSON.parse(readFileSync(files.seed2, 'utf8')) as RunResult).counts['dma.issued']!) /
+        2,
     );
-    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(c.judged).toBeGreaterThan(100);
+    const text = await cli(['compare', setA, setB]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('  A: 2 runs, stress seeds 1,2 inline, 100 us, clean\n');
+    expect(text.stdout).toContain(`     B files: ${join(setB, 'seed3.json')} ${join(setB, 'seed4.json')}\n`);
+    expect(text.stdout).toMatch(
+      /judged figures changed beyond noise \(\|mean B - mean A\| beyond Student's t/,
+    );
+    // A directory beside one file is a set of one run; an empty directory is none.
+    const one = await cli(['compare', files.seed1, setA]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain(`npusim: ${files.seed1}: Expected at least 2 run results in each set`);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const none = await cli(['compare', empty, setA]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`npusim: ${empty}: Expected a directory of run results`);
+    expect(none.stderr).not.toMatch(STACK_FRAME);
   });
 
   /** seed1's result with its configuration changed (the figures are not: only config is read). */

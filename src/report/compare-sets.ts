@@ -1,0 +1,183 @@
+/**
+ * `npusim compare A/ B/`: two sets of runs, each a configuration run with several seeds, compared
+ * figure by figure with the noise measured instead of modelled.
+ *
+ * Why. A pair of runs is judged by each figure's sampling model (compare-row.ts): right for a
+ * figure that is a sum of many independent events, wrong for one the seed moves as a whole. The
+ * seed also draws where the pages lie, which process unmaps what and when a shootdown falls, so a
+ * figure like `ats.evictions` (which a burst of unmaps drives) moved from 27 to 459 between seeds
+ * of one `stress` configuration, at 20 standard errors of its Poisson model. Only runs of several
+ * seeds show how far such a figure moves, and they show it for every figure alike.
+ *
+ * How. Each figure is read from every run as a comparison of the run with itself reads it (the
+ * rows of compareResults, so every figure and its name are the pair comparison's); a figure that
+ * comparison does not judge (min, max, the engine's wall-clock figures, a percentile with too few
+ * samples) is not judged here either. For the others, A's and B's means are compared with Welch's
+ * test: se = sqrt(s_A^2 / n_A + s_B^2 / n_B), s the standard deviation over a set's runs, and the
+ * change is beyond noise when |mean_B - mean_A| exceeds t standard errors, t the quantile of
+ * Student's t at the Welch-Satterthwaite degrees of freedom that leaves the same two-sided 0.27 %
+ * as 3 standard errors of a normal (NOISE_SIGMAS): an unchanged figure is flagged about 3 times in
+ * 1000 whatever the number of runs, and few runs ask for a larger change (5 runs a side: about 4.3
+ * standard errors instead of 3).
+ *
+ * What a set must be. Runs of one configuration that differ only in their seeds (and how they were
+ * hosted, which changes no figure of the model), each seed once (a seed twice is one run counted
+ * twice), at least MIN_RUNS of them, all of one simulated length (counts are compared as they are).
+ * Anything else is refused with the file and the field it differs in.
+ */
+import jstat from 'jstat';
+import { ConfigError } from '../core/errors.js';
+import { type Comparison, compareResults, type RunHeader } from './compare-results.js';
+import { type CompareRow, judged, NOISE_SIGMAS, notJudged } from './compare-row.js';
+import { formatTime } from './duration.js';
+import type { RunResult } from './run-result.js';
+
+/** Runs a set needs: a standard deviation needs two. */
+export const MIN_RUNS = 2;
+
+/** The two-sided tail NOISE_SIGMAS standard errors leave under a normal (0.27 % for 3). */
+const TAIL = 2 * (1 - jstat.jStat.normal.cdf(NOISE_SIGMAS, 0, 1));
+
+export interface RunFile {
+  file: string;
+  result: RunResult;
+}
+
+/** Differences between two runs of one set that leave its figures comparable (the hosting). */
+const SAME_EXPERIMENT = /^(seed|host|placement): /;
+
+/** `names`: how the user named each set (a directory), for the messages. */
+export function compareSets(
+  a: readonly RunFile[],
+  b: readonly RunFile[],
+  names: { a: string; b: string } = { a: 'A', b: 'B' },
+): Comparison {
+  checkSet(names.a, 'A', a);
+  checkSet(names.b, 'B', b);
+  const length = a[0]!.result.simulatedTicks;
+  const other = b.find((r) => r.result.simulatedTicks !== length);
+  if (other !== undefined) {
+    throw new ConfigError(
+      `${other.file}: simulatedTicks`,
+      `Expected runs of the simulated length of A's (${formatTime(length)}) in a comparison of sets, got ${formatTime(other.result.simulatedTicks)}`,
+    );
+  }
+  const pair = compareResults(a[0]!.file, a[0]!.result, b[0]!.file, b[0]!.result);
+  const valuesA = a.map(figuresOf);
+  const valuesB = b.map(figuresOf);
+  const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB));
+  const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
+  return {
+    ...pair,
+    // The seeds differ between the sets as within them: the header lists them.
+    differences: pair.differences.filter((d) => !d.startsWith('seed: ')),
+    identical: false,
+    sameEvents: false,
+    rows,
+    judged: judgedRows.length,
+    changed: judgedRows.filter((r) => r.verdict === 'changed').length,
+    sets: { a: a.map(headerOf), b: b.map(headerOf) },
+  };
+}
+
+/** A set's runs are one configuration, seeds apart, each seed once, of one length. */
+function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): void {
+  if (runs.length < MIN_RUNS) {
+    throw new ConfigError(
+      where,
+      `Expected at least ${MIN_RUNS} run results in each set (their spread is the noise), got ${runs.length}`,
+    );
+  }
+  const first = runs[0]!;
+  const seeds = new Map<number, string>();
+  for (const r of runs) {
+    const twice = seeds.get(r.result.seed);
+    if (twice !== undefined) {
+      throw new ConfigError(
+        `${r.file}: seed`,
+        `Expected each seed once in set ${name} (a seed run twice is one run counted twice), got seed ${r.result.seed} again (also ${twice})`,
+      );
+    }
+    seeds.set(r.result.seed, r.file);
+    if (r === first) continue;
+    const differs = compareResults(first.file, first.result, r.file, r.result).differences.filter(
+      (d) => !SAME_EXPERIMENT.test(d),
+    );
+    if (differs.length > 0) {
+      throw new ConfigError(
+        r.file,
+        `Expected a run of the configuration of ${first.file} (a set is one configuration run with several seeds), got one that differs in ${differs.join('; ')}`,
+      );
+    }
+  }
+}
+
+/** Each figure of a run by its section and name, as the run compared with itself reads it. */
+function figuresOf(r: RunFile): Map<string, number | undefined> {
+  const self = compareResults(r.file, r.result, r.file, r.result);
+  return new Map(self.rows.map((row) => [keyOf(row), row.a]));
+}
+
+function keyOf(r: CompareRow): string {
+  return `${r.section}\u0000${r.figure}`;
+}
+
+/** One figure over the two sets: the means, and Welch's verdict where the pair row is judged. */
+function setRow(
+  pair: CompareRow,
+  valuesA: readonly Map<string, number | undefined>[],
+  valuesB: readonly Map<string, number | undefined>[],
+): CompareRow {
+  const key = keyOf(pair);
+  const xs = valuesA.map((m) => m.get(key));
+  const ys = valuesB.map((m) => m.get(key));
+  const ma = meanOf(xs);
+  const mb = meanOf(ys);
+  // Not judged in a pair (no noise model, or too few samples): not judged here either.
+  if (pair.verdict === 'not judged')
+    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, pair.note);
+  const missing = (v: readonly (number | undefined)[]) => v.filter((x) => x === undefined).length;
+  const gone = missing(xs) + missing(ys);
+  if (ma !== undefined && mb !== undefined && gone > 0) {
+    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, `missing in ${gone} of the runs`);
+  }
+  if (ma === undefined || mb === undefined)
+    return judged(pair.section, pair.figure, ma, mb, 0, pair.unit, '');
+  const va = variance(xs as number[]);
+  const vb = variance(ys as number[]);
+  const ea = va / xs.length;
+  const eb = vb / ys.length;
+  const sigma = Math.sqrt(ea + eb);
+  // Welch-Satterthwaite; with no spread on either side there are no degrees of freedom to speak of
+  // (any change of a figure that no seed moves is beyond noise), so the normal's bound stands.
+  const dof =
+    ea + eb === 0
+      ? Number.POSITIVE_INFINITY
+      : (ea + eb) ** 2 / (ea ** 2 / (xs.length - 1) + eb ** 2 / (ys.length - 1));
+  const sigmas = Number.isFinite(dof) ? jstat.jStat.studentt.inv(1 - TAIL / 2, dof) : NOISE_SIGMAS;
+  return judged(
+    pair.section,
+    pair.figure,
+    ma,
+    mb,
+    sigma,
+    pair.unit,
+    `spread of ${xs.length} and ${ys.length} runs (Welch, t ${sigmas.toFixed(2)})`,
+    sigmas,
+  );
+}
+
+function meanOf(v: readonly (number | undefined)[]): number | undefined {
+  const have = v.filter((x): x is number => x !== undefined);
+  return have.length === 0 ? undefined : have.reduce((s, x) => s + x, 0) / have.length;
+}
+
+/** The sample variance (n - 1). */
+function variance(v: readonly number[]): number {
+  const m = v.reduce((s, x) => s + x, 0) / v.length;
+  return v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1);
+}
+
+function headerOf(r: RunFile): RunHeader {
+  return compareResults(r.file, r.result, r.file, r.result).a;
+}

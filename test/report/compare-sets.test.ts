@@ -1,0 +1,128 @@
+/**
+ * compareSets (src/report/compare-sets.ts) on results made up for the purpose: the noise of a
+ * figure measured over the seeds of each set (Welch's test at Student's t), where the pair
+ * comparison's sampling model is wrong; and what a set must be.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { compareResults } from '../../src/report/compare-results.js';
+import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
+import type { RunResult } from '../../src/report/run-result.js';
+
+const US = 1_000_000; // ticks
+
+/** A result with these counters and nothing else: what the comparisons read of one. */
+function run(seed: number, counts: Record<string, number>, more: { ticks?: number; dmaBytes?: number } = {}) {
+  const config = {
+    workload: 'stress',
+    seed,
+    bugs: [],
+    params: { topology: 'witherspoon-6', gpu: { dmaBytes: more.dmaBytes ?? 256 } },
+  };
+  const result = {
+    schemaVersion: 1,
+    workload: 'stress',
+    seed,
+    host: 'inline',
+    config: config as unknown as RunConfig,
+    status: 'clean',
+    digest: '',
+    eventDigest: '',
+    simulatedTicks: more.ticks ?? 200 * US,
+    wallMs: 1,
+    counts,
+    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [] },
+    engine: { events: 1, eventsPerSecond: 1, simulatedNsPerWallSecond: 1 },
+    violations: [],
+    liveness: [],
+  } as unknown as RunResult;
+  return { file: `s${seed}.json`, result } satisfies RunFile;
+}
+
+/**
+ * ats.evictions and dma.completed of `stress` for 200 us, seeds 1 to 5 and 6 to 10
+ * (`npusim run stress --seed N --duration 200us --inline --out sN.json`).
+ */
+const EVICTIONS_A = [159, 264, 27, 459, 323];
+const EVICTIONS_B = [66, 175, 306, 86, 484];
+const DMAS = [12372, 12230, 12232, 12660, 12162];
+
+function set(first: number, evictions: readonly number[], dmaShift = 0): RunFile[] {
+  return evictions.map((e, i) =>
+    run(first + i, { 'ats.evictions': e, 'dma.completed': DMAS[i]! + dmaShift }),
+  );
+}
+
+function rowOf(rows: readonly { figure: string }[], figure: string) {
+  const r = rows.find((x) => x.figure === figure);
+  if (r === undefined) throw new Error(`no row ${figure}`);
+  return r as ReturnType<typeof compareSets>['rows'][number];
+}
+
+describe('compare: two sets of runs', () => {
+  it('a figure the seed moves as a whole: the pair model calls it changed, the sets call it noise', () => {
+    const a = set(1, EVICTIONS_A);
+    const b = set(6, EVICTIONS_B);
+    // Seeds 3 and 4 alone: 27 against 459 evictions, far beyond sqrt(n).
+    expect(rowOf(compareResults('a', a[2]!.result, 'b', a[3]!.result).rows, 'ats.evictions').verdict).toBe(
+      'changed',
+    );
+    const c = compareSets(a, b);
+    const ev = rowOf(c.rows, 'ats.evictions');
+    expect(ev.a).toBeCloseTo(246.4, 9);
+    expect(ev.b).toBeCloseTo(223.4, 9);
+    expect(ev.verdict).toBe('noise');
+    // Welch: sqrt(s_A^2 / 5 + s_B^2 / 5).
+    const v = (x: readonly number[]) => {
+      const m = x.reduce((s, y) => s + y, 0) / x.length;
+      return x.reduce((s, y) => s + (y - m) ** 2, 0) / (x.length - 1);
+    };
+    expect(ev.sigma).toBeCloseTo(Math.sqrt(v(EVICTIONS_A) / 5 + v(EVICTIONS_B) / 5), 9);
+    expect(ev.note).toMatch(/^spread of 5 and 5 runs \(Welch, t \d+\.\d\d\)$/);
+    expect(c.sets?.a.map((h) => h.seed)).toEqual([1, 2, 3, 4, 5]);
+    expect(c.differences).toEqual([]);
+  });
+
+  it('a shift of a few standard errors of the spread is called changed, at a t larger than 3 for few runs', () => {
+    const c = compareSets(set(1, EVICTIONS_A), set(6, EVICTIONS_A, 800));
+    const dma = rowOf(c.rows, 'dma.completed');
+    expect(dma.change).toBe(800);
+    expect(dma.verdict).toBe('changed');
+    // 5 runs a side, equal spreads: 8 degrees of freedom, t(0.99865, 8) = 4.28.
+    expect(dma.note).toBe('spread of 5 and 5 runs (Welch, t 4.28)');
+    expect(c.changed).toBe(1);
+    // The same sets but a shift of 3.5 standard errors: beyond 3, short of t 4.28.
+    const sigma = dma.sigma!;
+    const near = compareSets(set(1, EVICTIONS_A), set(6, EVICTIONS_A, Math.round(3.5 * sigma)));
+    expect(rowOf(near.rows, 'dma.completed').verdict).toBe('noise');
+  });
+
+  it('a figure no seed moves: any change is beyond noise, none is not', () => {
+    const same = (first: number, n: number) => [0, 1, 2].map((i) => run(first + i, { 'pages.mapped': n }));
+    expect(rowOf(compareSets(same(1, 20), same(4, 20)).rows, 'pages.mapped').verdict).toBe('noise');
+    expect(rowOf(compareSets(same(1, 20), same(4, 21)).rows, 'pages.mapped').verdict).toBe('changed');
+  });
+
+  it('refuses a set of one run, a seed twice, another configuration or another length, naming the file', () => {
+    const a = set(1, EVICTIONS_A);
+    expect(() => compareSets(a.slice(0, 1), set(6, EVICTIONS_B), { a: 'runs-a', b: 'runs-b' })).toThrow(
+      /runs-a: Expected at least 2 run results in each set .*got 1/,
+    );
+    const twice = [...a, run(3, { 'ats.evictions': 1, 'dma.completed': 1 })];
+    expect(() => compareSets(twice, set(6, EVICTIONS_B))).toThrow(
+      /s3\.json: seed: Expected each seed once in set A.*seed 3 again/,
+    );
+    const other = [...a, run(9, { 'ats.evictions': 1 }, { dmaBytes: 4096 })];
+    expect(() => compareSets(other, set(6, EVICTIONS_B))).toThrow(
+      /s9\.json: Expected a run of the configuration of s1\.json .*params\.gpu\.dmaBytes: 256 -> 4096/,
+    );
+    const unlike = set(6, EVICTIONS_B).map((r, i) => (i === 2 ? run(8, {}, { ticks: 400 * US }) : r));
+    expect(() => compareSets(a, unlike)).toThrow(
+      /s8\.json: Expected a run of the configuration of s6\.json .*simulated time/,
+    );
+    const longer = [6, 7].map((seed) => run(seed, {}, { ticks: 400 * US }));
+    expect(() => compareSets(a, longer)).toThrow(
+      /s6\.json: simulatedTicks: Expected runs of the simulated length of A's \(200 us\)/,
+    );
+  });
+});
