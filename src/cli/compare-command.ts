@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { compareResults } from '../report/compare-results.js';
@@ -41,10 +42,7 @@ function readSide(path: string): RunFile[] {
       .filter((n) => n.endsWith('.json'))
       .sort();
   } catch (e) {
-    throw new ConfigError(
-      path,
-      `Expected a directory of run results, got ${readFailure(e as NodeJS.ErrnoException)}`,
-    );
+    throw new ConfigError(path, `Expected a directory of run results, got ${errnoText(e)}`);
   }
   if (names.length === 0) {
     throw new ConfigError(
@@ -83,7 +81,7 @@ function readResult(file: string): RunResult {
     bytes = readFileSync(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(file, `${expected}, got ${readFailure(e as NodeJS.ErrnoException)}`);
+    throw new ConfigError(file, `${expected}, got ${errnoText(e)}`);
   }
   if (bytes.length > MAX_RESULT_FILE_BYTES) {
     throw new ConfigError(file, `${expected} (a few hundred KB), got ${bytes.length} bytes`);
@@ -105,19 +103,4 @@ function readResult(file: string): RunResult {
     throw new ConfigError(file, `${expected}, got a file that is not UTF-8 text (JSON is UTF-8)`);
   }
   return parseRunResult(text, file);
-}
-
-/** Why a file could not be read, in words (the system's code kept for the rarer ones). */
-function readFailure(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return `a file it may not read (${e.code})`;
-    default:
-      return `a file that could not be read (${e.code ?? e.message})`;
-  }
 }

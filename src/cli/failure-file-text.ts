@@ -9,6 +9,7 @@
  * so no path can make the command read for ever.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 
 export const MAX_FAILURE_FILE_BYTES = 64 << 20;
@@ -52,18 +53,6 @@ function tooLarge(path: string, got: string): ConfigError {
   );
 }
 
-/** What the system said, in words first: `no such file (ENOENT)`. */
-const WORDS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'a directory',
-  ENOTDIR: 'a path through something that is not a directory',
-  ELOOP: 'a loop of symbolic links',
-};
-
 function unreadable(path: string, e: unknown): ConfigError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const got = code === undefined ? String(e) : WORDS[code] === undefined ? code : `${WORDS[code]} (${code})`;
-  return new ConfigError(path, `Expected a readable failure file, got ${got}`);
+  return new ConfigError(path, `Expected a readable failure file, got ${errnoText(e)}`);
 }

@@ -6,6 +6,7 @@
  * of a list on the command line (sweep/seeds.ts parseSeedRange).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { parseSeedRange, type SeedRange } from '../sweep/seeds.js';
 
@@ -46,7 +47,7 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(
       option,
-      `Expected a readable file of seeds, got \`${seeds.file}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      `Expected a readable file of seeds, got \`${seeds.file}\`: ${errnoText(e)}`,
     );
   }
   const items = text.split(/[\s,]+/).filter((item) => item !== '');

@@ -3,6 +3,7 @@
  * validated here so every error names the file and the field.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
@@ -42,10 +43,7 @@ export function loadTopologyOption(
     text = readFileSync(value, 'utf8');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(
-      option,
-      `Expected a readable topology file, got \`${value}\` (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-    );
+    throw new ConfigError(option, `Expected a readable topology file, got \`${value}\`: ${errnoText(e)}`);
   }
   // Named by the file, as a workload file's syntax error is and as every other topology error is.
   const json = parseJsonFile(text, value, 'JSON');

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
@@ -31,13 +32,11 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   let bytes: number;
   try {
     const st = statSync(abs);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
+    if (st.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw new Error('not a regular file (a device, a pipe or a socket)');
     bytes = st.size;
   } catch (e) {
-    throw new ConfigError(
-      file,
-      `Expected a workload file (.ts, .js or .json), got ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
+    throw new ConfigError(file, `Expected a workload file (.ts, .js or .json), got ${errnoText(e)}`);
   }
   let definition: unknown;
   if (file.endsWith('.json')) {

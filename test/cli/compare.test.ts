@@ -283,7 +283,7 @@ describe('npusim compare', () => {
     const missing = await cli(['compare', files.seed1, join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /nope\.json: Expected a run result file \(npusim run --out FILE\), got no such file\n/,
+      /nope\.json: Expected a run result file \(npusim run --out FILE\), got no such file \(ENOENT\)\n/,
     );
     const one = await cli(['compare', files.seed1]);
     expect(one.code).toBe(2);

@@ -352,7 +352,7 @@ describe('sweep: the failures directory and the header', () => {
     await refused(
       'none.txt',
       undefined,
-      `Expected a readable file of seeds, got \`${join(dir, 'none.txt')}\` (ENOENT)`,
+      `Expected a readable file of seeds, got \`${join(dir, 'none.txt')}\`: no such file (ENOENT)`,
     );
     await refused('twice.txt', '4\n4\n', 'Expected each seed once, got seed 4 in `4` twice (in `4,4`)');
     await refused('word.txt', '4 x', 'got `x` (in `4,x`)');
