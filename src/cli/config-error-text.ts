@@ -5,11 +5,23 @@
  * summary file) or in what the machine can run has nothing to look up there, so no pointer.
  */
 import type { ConfigError } from '../core/errors.js';
+import { COMMANDS } from './commands.js';
 
-/** The field of a ConfigError about the command line itself, besides any option (`--seed`). */
+/**
+ * The field of a ConfigError about the command line itself, besides any option (`--seed`) and a
+ * command's own name (the field of an error in its arguments: `compare: Expected two run results`).
+ */
 const COMMAND_LINE_FIELDS: ReadonlySet<string> = new Set(['', 'command', 'workload']);
+const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMANDS.map((c) => c.name));
 
-export function configErrorText(error: ConfigError): string {
-  const aboutCommandLine = COMMAND_LINE_FIELDS.has(error.field) || error.field.startsWith('-');
-  return `npusim: ${error.message}\n${aboutCommandLine ? 'Run `npusim --help` for usage.\n' : ''}`;
+/**
+ * `command`: the command the line named (`argv[0]`), if it is one: the pointer is then to that
+ * command's own help, which lists its options, rather than the list of commands.
+ */
+export function configErrorText(error: ConfigError, command?: string): string {
+  const aboutCommandLine =
+    COMMAND_LINE_FIELDS.has(error.field) || error.field.startsWith('-') || COMMAND_NAMES.has(error.field);
+  const help =
+    command !== undefined && COMMAND_NAMES.has(command) ? `npusim ${command} --help` : 'npusim --help';
+  return `npusim: ${error.message}\n${aboutCommandLine ? `Run \`${help}\` for usage.\n` : ''}`;
 }

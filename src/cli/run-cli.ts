@@ -74,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr.write(configErrorText(error));
+      io.stderr.write(configErrorText(error, argv[0]));
       return EXIT.usage;
     }
     io.stderr.write(`npusim: unexpected error (exit 4):\n${errorText(error)}\n`);

@@ -36,7 +36,7 @@ export interface FailedRun {
 export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io: CliIo): number {
   const { config, workload, plan, wallMs } = run;
   if (error instanceof ConfigError) {
-    io.stderr.write(configErrorText(error));
+    io.stderr.write(configErrorText(error, 'run'));
     return EXIT.usage;
   }
   const failure = runFailureOf(error) ?? npusimCrash(error);

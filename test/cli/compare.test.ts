@@ -290,6 +290,8 @@ describe('npusim compare', () => {
     expect(one.stderr).toMatch(
       /compare: Expected two run results \(npusim compare A\.json B\.json\), got only/,
     );
+    // An error in the command's arguments points to that command's own help.
+    expect(one.stderr).toContain('Run `npusim compare --help` for usage.\n');
   });
 
   it('two directories are two sets of runs: every figure judged by its spread over the seeds', async () => {

@@ -57,7 +57,7 @@ function namingRunner(onTestFailed: TestContext['onTestFailed']): (argv: string[
 
 /** The hint follows an error about the command line (an option, the command), not a file's content. */
 const USAGE_ERROR =
-  /(^|\n)npusim: (-[^\n]*([Ee]xpected|needs|leaves)[^\n]*\nRun `npusim --help` for usage\.|[^-][^\n]*([Ee]xpected|needs|leaves)[^\n]*(\nRun `npusim --help` for usage\.)?)\n$/;
+  /(^|\n)npusim: (-[^\n]*([Ee]xpected|needs|leaves)[^\n]*\nRun `npusim( [a-z]+)? --help` for usage\.|[^-][^\n]*([Ee]xpected|needs|leaves)[^\n]*(\nRun `npusim( [a-z]+)? --help` for usage\.)?)\n$/;
 
 /** `asked`: the input as generated (a crash is allowed only when it asked for one). */
 function expectClean(argv: string[], r: CliOutcome, asked: readonly string[] = argv): void {

@@ -26,7 +26,7 @@ describe('npusim command', () => {
     const r = await npusim(['run', '--frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('`--frobnicate`');
-    expect(r.stderr).toContain('npusim --help');
+    expect(r.stderr).toContain('Run `npusim run --help` for usage.');
     expect(r.stdout).toBe('');
   });
 

@@ -568,7 +568,7 @@ describe('sweep --shard: a failures directory to leave the summary in', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'npusim: --no-failure-file: Expected no --no-failure-file with --shard (a shard leaves its summary in its failures directory for `npusim sweep --merge`; give --failures DIR, or leave it out for ./npusim-failures), got both\n' +
-        'Run `npusim --help` for usage.\n',
+        'Run `npusim sweep --help` for usage.\n',
     );
   });
 });

@@ -286,7 +286,7 @@ describe('user workloads', () => {
     // An option's error points to --help; a file's content has nothing to look up there.
     const optionError = await cli(['run', 'stress', '--seed', 'x']);
     expect(optionError.stderr).toBe(
-      'npusim: --seed: Expected a whole number from 0 to 9007199254740991, got `x`\nRun `npusim --help` for usage.\n',
+      'npusim: --seed: Expected a whole number from 0 to 9007199254740991, got `x`\nRun `npusim run --help` for usage.\n',
     );
     const noTenants = join(tmp(), 'no-tenants.json');
     writeFileSync(noTenants, JSON.stringify({ name: 'w', description: 'd', params: {} }));
