@@ -8,9 +8,16 @@
  * run and sweep share are scenario-options.ts.
  */
 import { parsePlacement } from '../runtime/placement.js';
-import { parseShard } from '../sweep/seeds.js';
+import { MAX_LISTED_SEEDS, MAX_SWEEP_SEEDS, parseShard } from '../sweep/seeds.js';
 import type { CommandSpec } from './command-spec.js';
-import { parseBudget, parseCrashAt, parseJobs, parseSeed, parseTraceEvents } from './option-values.js';
+import {
+  parseBudget,
+  parseCrashAt,
+  parseJobs,
+  parseSeed,
+  parseTraceEvents,
+  TRACE_EVENTS_RANGE,
+} from './option-values.js';
 import {
   FAILURE_OPTIONS,
   FREE_OPTIONS,
@@ -82,7 +89,7 @@ const RUN: CommandSpec = {
       name: 'trace-events',
       type: 'string',
       value: 'N',
-      help: 'with --trace: at most N events in its file; the window around the first violation is kept whole',
+      help: `with --trace: at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}); the window around the first violation is kept whole`,
       default: '200000',
       parse: parseTraceEvents,
     },
@@ -134,6 +141,7 @@ const SWEEP: CommandSpec = {
     {
       name: 'workload',
       help: 'workload name or file (with --merge: the directories whose shard summaries to join)',
+      default: DEFAULT_WORKLOAD,
       variadic: true,
     },
   ],
@@ -142,7 +150,7 @@ const SWEEP: CommandSpec = {
       name: 'seeds',
       type: 'string',
       value: 'A..B|S|LIST|@FILE',
-      help: 'the seeds to run: A to B, both ends included, the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most 100000, run in ascending order), or such a list in FILE (separated by commas, spaces or lines)',
+      help: `the seeds to run: A to B, both ends included (at most ${MAX_SWEEP_SEEDS} seeds), the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most ${MAX_LISTED_SEEDS}, run in ascending order), or such a list in FILE (separated by commas, spaces or lines)`,
       parse: (t, o) => parseSeedsOption(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,

@@ -5,6 +5,7 @@
  * run-cli.ts, where those lists are loaded, so the error can list them.
  */
 import { ConfigError } from '../core/errors.js';
+import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
 
 /** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
@@ -41,9 +42,9 @@ export function parseStrategy(text: string, option = '--strategy'): 'random' | '
   return text;
 }
 
-/** `--pct-depth`: a whole number from 1 to 16. */
+/** `--pct-depth`: a whole number from 1 to MAX_PCT_DEPTH (16). */
 export function parsePctDepth(text: string, option = '--pct-depth'): number {
-  return wholeNumber(text, option, 1, 16, 'a depth from 1 to 16');
+  return wholeNumber(text, option, 1, MAX_PCT_DEPTH, `a depth from 1 to ${MAX_PCT_DEPTH}`);
 }
 
 /** `--budget`: candidate runs, a whole number from 1. */
@@ -56,9 +57,13 @@ export function parseJobs(text: string, option = '--jobs'): number {
   return wholeNumber(text, option, 1, 256, 'a whole number of jobs from 1 to 256');
 }
 
-/** Events in a --trace file: a whole number from 1,000 to 20,000,000 (about 50 bytes each). */
+/** The fewest and most events a --trace file may be asked to hold (about 50 bytes each). */
+export const TRACE_EVENTS_RANGE = { min: 1000, max: 20_000_000 } as const;
+
+/** Events in a --trace file: a whole number in TRACE_EVENTS_RANGE. */
 export function parseTraceEvents(text: string, option = '--trace-events'): number {
-  return wholeNumber(text, option, 1000, 20_000_000, 'a whole number of events from 1000 to 20000000');
+  const { min, max } = TRACE_EVENTS_RANGE;
+  return wholeNumber(text, option, min, max, `a whole number of events from ${min} to ${max}`);
 }
 
 /** Decimal digits only (no sign, no exponent) making a number from `min` to `max`; else `Expected <expected>`. */

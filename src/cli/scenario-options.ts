@@ -2,6 +2,8 @@
  * The options shared by `npusim run` and `npusim sweep` (commands.ts): what a run does (its
  * duration, topology, bugs, strategy, --set), free-running threads, and where failure files go.
  */
+
+import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseDuration } from '../report/duration.js';
 import type { OptionSpec } from './command-spec.js';
 import { parsePctDepth, parseSet, parseStrategy } from './option-values.js';
@@ -61,7 +63,7 @@ export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     name: 'pct-depth',
     type: 'string',
     value: 'D',
-    help: 'PCT bug depth d (with --strategy pct): d-1 priority change points',
+    help: `PCT bug depth d (with --strategy pct), 1 to ${MAX_PCT_DEPTH}: d-1 priority change points`,
     default: '3',
     parse: (t, o) => parsePctDepth(t, o),
   },

@@ -5,12 +5,12 @@
  * Shuttle's PCT measures its steps the same way, from a previous run.
  */
 import { ConfigError } from '../core/errors.js';
-import { pctBound } from '../model/choice/pct.js';
+import { MAX_PCT_DEPTH, pctBound } from '../model/choice/pct.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { runRaw } from '../runtime/engine.js';
 
-export const MAX_PCT_DEPTH = 16;
+export { MAX_PCT_DEPTH };
 
 export interface PctSetup {
   strategy: Extract<StrategySpec, { kind: 'pct' }>;

@@ -6,9 +6,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { HELP_OPTION } from '../../src/cli/command-spec.js';
-import { COMMANDS, type CommandName } from '../../src/cli/commands.js';
+import { COMMANDS, type CommandName, DEFAULT_WORKLOAD } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
+import { TRACE_EVENTS_RANGE } from '../../src/cli/option-values.js';
 import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
+import { MAX_PCT_DEPTH } from '../../src/model/choice/pct.js';
+import { MAX_SWEEP_SEEDS } from '../../src/sweep/seeds.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
@@ -34,6 +37,20 @@ describe('help: generated from the command table', () => {
       expect(parseCli([command.name, '--help'])).toEqual({ command: 'help', topic: command.name });
     });
   }
+
+  it('help: a bounded option states its bounds, from the constants its parser checks', () => {
+    const run = flat(helpText('run'));
+    expect(run).toContain(
+      `at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max})`,
+    );
+    expect(run).toContain(`PCT bug depth d (with --strategy pct), 1 to ${MAX_PCT_DEPTH}:`);
+    expect(() => parseCli(['run', '--trace-events', String(TRACE_EVENTS_RANGE.max + 1)])).toThrow(
+      `from ${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}`,
+    );
+    const sweep = flat(helpText('sweep'));
+    expect(sweep).toContain(`both ends included (at most ${MAX_SWEEP_SEEDS} seeds)`);
+    expect(sweep).toContain(`(default: ${DEFAULT_WORKLOAD})`);
+  });
 
   it('help: every exit code and its meaning, from the one table', () => {
     for (const help of [helpText(), ...COMMANDS.map((c) => helpText(c.name as CommandName))]) {

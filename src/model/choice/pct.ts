@@ -28,6 +28,9 @@ import { type Chooser, SeededChooser } from './chooser.js';
 import { Rng } from './rng.js';
 import { SCHEDULING_SITES, siteId } from './scheduling-sites.js';
 
+/** The deepest PCT bug depth d a run may ask for (`--pct-depth`): d - 1 change points. */
+export const MAX_PCT_DEPTH = 16;
+
 const CHANGE_POINT_SALT = 0x5c7_0d3e;
 
 /** The change points of a run that fall to actor `actor`, as local step numbers, ascending. */
