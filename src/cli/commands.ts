@@ -234,7 +234,7 @@ const SHRINK: CommandSpec = {
 
 const LIST: CommandSpec = {
   name: 'list',
-  summary: 'workloads, bug switches, profiles and topologies',
+  summary: "workloads, bug switches, the oracle's rules, profiles and topologies",
   positionals: [],
   options: [
     { name: 'json', type: 'boolean', help: "as JSON, with each workload's parameters and what it exposes" },

@@ -1,9 +1,11 @@
 /**
  * `npusim list`: the workloads (with what each exposes and its variants), the bug switches (with the workloads that
- * expose them and the rules they trip), the profiles (the switches each holds and the sources of
+ * expose them and the rules they trip), the oracle's rules (the names a workload's `expect` and a
+ * variant's expectation take, each with what it catches), the profiles (the switches each holds and the sources of
  * that claim), the topologies and the policies; `--json` gives the same as data, with each
  * workload's parameters and defaults.
  */
+import { RULE_NAMES, RULES } from '../model/check/rule-names.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
@@ -28,6 +30,9 @@ export async function listText(): Promise<string> {
   out.push('bugs (--bug NAME):');
   const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
   for (const b of BUG_NAMES) out.push(`  ${b.padEnd(bWidth)}  ${BUGS[b]}`);
+  out.push("rules (what the oracle checks; a workload's `expect` names them):");
+  const rWidth = Math.max(...RULE_NAMES.map((n) => n.length));
+  for (const r of RULE_NAMES) out.push(`  ${r.padEnd(rWidth)}  ${RULES[r].summary}`);
   out.push(`profiles (--profile NAME, default ${DEFAULT_PROFILE}):`);
   for (const [name, p] of Object.entries(PROFILES) as [string, Profile][]) {
     out.push(`  ${name.padEnd(bWidth)}  ${p.description}`);
@@ -66,6 +71,7 @@ export async function listJson(): Promise<string> {
         (w.exposes ?? []).filter((e) => e.bug === b).map((e) => ({ workload: w.name, rules: e.rules })),
       ),
     })),
+    rules: RULE_NAMES.map((name) => ({ name, summary: RULES[name].summary, judgedAt: RULES[name].judgedAt })),
     profiles: Object.entries(PROFILES).map(([name, p]) => ({ name, ...p })),
     topologies: Object.keys(TOPOLOGY_PRESETS).map((name) => {
       const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);

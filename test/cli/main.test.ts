@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
+import { RULE_NAMES } from '../../src/model/check/rule-names.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -87,6 +88,9 @@ describe('npusim command', () => {
     expect(r.stdout).toContain('stress');
     expect(r.stdout).toContain('release-between-flushes');
     expect(r.stdout).toContain('witherspoon-4');
+    // The rule names a workload's `expect` takes (its error sends the user here for them).
+    const rules = r.stdout.slice(r.stdout.indexOf('rules ('), r.stdout.indexOf('profiles ('));
+    for (const name of RULE_NAMES) expect(rules).toContain(`  ${name} `);
     const profiles = r.stdout.slice(
       r.stdout.indexOf('profiles (--profile NAME'),
       r.stdout.indexOf('topologies'),

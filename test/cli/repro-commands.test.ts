@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { RULE_NAMES, RULES, type RuleName } from '../../src/model/check/rule-names.js';
 import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
@@ -154,7 +155,11 @@ describe('sweep and list from the command line', () => {
       workloads: { name: string; params: { durationTicks: number } }[];
       bugs: { name: string; exposedBy: { workload: string; rules: string[] }[] }[];
       profiles: { name: string; bugs: string[]; sources: unknown }[];
+      rules: { name: string; summary: string; judgedAt: string }[];
     };
+    // Every rule a workload's `expect` may name, with what it catches and where it is judged.
+    expect(d.rules.map((x) => x.name)).toEqual(RULE_NAMES);
+    for (const x of d.rules) expect(x.summary).toBe(RULES[x.name as RuleName].summary);
     expect(d.workloads.find((w) => w.name === 'stress')?.params.durationTicks).toBeGreaterThan(0);
     // Every bug switch is listed, and each with a workload that exposes it.
     expect(BUG_NAMES.length).toBeGreaterThan(0);
