@@ -13,6 +13,7 @@
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
 import { strategyName } from '../model/choice/strategy.js';
+import { DEFAULT_PROFILE, PROFILES } from '../model/scenario/profiles.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { reproduceLine } from './reproduce-line.js';
@@ -44,12 +45,15 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
   const out: string[] = [];
   const p = result.config.params;
 
-  // Header. The strategy is named when it is not the default: a PCT run is another run.
+  // Header. The strategy and the profile are named when they are not the defaults: a PCT run is
+  // another run, and a profile's bug switches are what its findings come from.
   const strategy = strategyName(result.config.strategy);
+  const profile = result.config.profile ?? DEFAULT_PROFILE;
   out.push(
     `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
       `${topologyText(result.config)} ${p.policy}` +
       `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
+      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profile} (bug switches: ${PROFILES[profile].bugs.join(', ') || 'none'})`}` +
       `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
   out.push(

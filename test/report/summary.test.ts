@@ -4,6 +4,7 @@ import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
 import { findDeadlockCycle } from '../../src/model/check/rules/liveness-rules.js';
 import type { Violation } from '../../src/model/check/violation.js';
+import { DEFAULT_PROFILE, PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
@@ -376,6 +377,16 @@ describe('summary', () => {
     expect(header({ ...config, strategy: { kind: 'random' } })).not.toContain('strategy');
     expect(header({ ...config, strategy: { kind: 'pct', depth: 2, steps: [3, 4], agents: 5 } })).toContain(
       'per-socket  strategy pct (depth 2)  bugs: single-flush',
+    );
+  });
+
+  it('summary: the header names the profile and its bug switches when it is not the default', () => {
+    const header = (c: RunConfig) =>
+      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
+    expect(header(config)).not.toContain('profile');
+    expect(header({ ...config, profile: DEFAULT_PROFILE })).not.toContain('profile');
+    expect(header({ ...config, profile: 'as-shipped' })).toContain(
+      `  profile as-shipped (bug switches: ${PROFILES['as-shipped'].bugs.join(', ')})`,
     );
   });
 
