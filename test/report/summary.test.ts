@@ -137,6 +137,21 @@ describe('summary', () => {
     expect(text).not.toContain('\u001b[');
   });
 
+  it('summary: a socket whose ATSD registers were all won at once has a wait p99 of 0 ps; one with none taken, `-`', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    const socket = result.contention.sockets[0]!;
+    const row = (s: typeof socket) =>
+      formatSummary({ ...result, contention: { ...result.contention, sockets: [s] } }, { color: false })
+        .split('\n')
+        .find((l) => l.startsWith('  socket 0 (chip0)'))!
+        .trim()
+        .split(/\s{2,}/);
+    // Columns: socket, nMMU xlates, faults, nMMU p99, ATSD launches, reg waits, wait p99, ...
+    const won = { ...socket, atsdLaunches: 5, atsdWaits: 0, atsdWonAtOnce: 5, atsdWaitP99Ticks: 0 };
+    expect(row(won)[6]).toBe('0 ps');
+    expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[6]).toBe('-');
+  });
+
   it('summary and HTML: a latency with no samples shows `-` for its figures, not a measured 0 ps', () => {
     const result = assembleResult(
       config,
