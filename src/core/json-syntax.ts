@@ -46,7 +46,9 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
 
 function foundText(code: number): string {
   const c = String.fromCodePoint(code);
-  if (code < 0x20 || code === 0x7f || code === 0xfeff || /\s/u.test(c))
+  // Bytes that are not UTF-8 were read as U+FFFD: say so, and print no byte of a binary file.
+  if (code === 0xfffd) return 'bytes that are not UTF-8 text (a binary file?)';
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0xfeff || /\s/u.test(c))
     return `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return c === '`' ? "'`'" : `\`${c}\``;
 }

@@ -170,6 +170,11 @@ describe('JSON syntax errors', () => {
       message:
         'Expected no control character inside a string (write it as \\n, \\t or \\u00XX), got the character U+0009',
     });
+    // A binary file read as UTF-8: its bytes are not printed, and it is said to be one.
+    expect(jsonSyntaxProblem(Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('utf8'))?.message).toBe(
+      'Expected a value (an object, a list, a string, a number, true, false or null), got bytes that are not UTF-8 text (a binary file?)',
+    );
+    expect(jsonSyntaxProblem('\u0085')?.message).toMatch(/got the character U\+0085$/);
     expect(jsonSyntaxProblem('{"a": 01}')?.message).toBe('Expected `,` or `}`, got `1`');
     expect(jsonSyntaxProblem('{"a": tru}')?.column).toBe(7);
     expect(jsonSyntaxProblem('')?.message).toMatch(/got the end of the file$/);
