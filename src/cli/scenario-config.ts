@@ -21,6 +21,7 @@ import type { Variant, Workload } from '../model/scenario/workload.js';
 import {
   applySets,
   deepestSet,
+  detailUnder,
   parseParams,
   workloadParamsSchema,
 } from '../model/scenario/workload-params.js';
@@ -144,13 +145,13 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
     args.set.map((s) => s.path),
     field,
   );
-  if (set !== undefined) return [`--set ${set.path}`, set.text === field ? detail : joinField(field, detail)];
+  if (set !== undefined) return [`--set ${set.path}`, detailUnder(set, field, detail)];
   const where = file ?? workload.name;
   const v = args.variant === undefined ? -1 : workload.variants.findIndex((x) => x.name === args.variant);
   const variantSet = v < 0 ? undefined : deepestSet(Object.keys(workload.variants[v]!.set), field);
   if (variantSet !== undefined) {
     const at = `${where}: variants[${v}].set.${variantSet.path}`;
-    return [at, variantSet.text === field ? detail : joinField(field, detail)];
+    return [at, detailUnder(variantSet, field, detail)];
   }
   return [joinField(where, subField('params', field)), detail];
 }

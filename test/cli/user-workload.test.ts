@@ -110,7 +110,7 @@ describe('user workloads', () => {
     };
     const bad = structuredClone(def) as typeof def & { params: { gpu?: unknown } };
     bad.params.gpu = { dmaBytes: 0 };
-    await refused('bad.json', JSON.stringify(bad), ': params.gpu.dmaBytes:', 'expected number to be >=1');
+    await refused('bad.json', JSON.stringify(bad), ': params.gpu.dmaBytes:', 'Expected a number of at least 1');
     await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':', 'parms');
     await refused('syntax.json', '{ "name": ', ':', 'Expected JSON, got a syntax error');
     await refused(
@@ -123,7 +123,7 @@ describe('user workloads', () => {
       'bad.ts',
       `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify(bad)});\n`,
       ': params.gpu.dmaBytes:',
-      'expected number to be >=1',
+      'Expected a number of at least 1',
     );
     await refused('broken.ts', 'export default {;\n', ':', 'Expected a module that loads');
     // The compiler's own error, with its line and column, not just "Transform failed with 1 error:";

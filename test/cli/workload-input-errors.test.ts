@@ -204,7 +204,7 @@ describe('JSON syntax errors', () => {
     // A byte order mark, as some editors write: read as the JSON after it.
     const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
     expect(await refused([bom])).toBe(
-      `npusim: ${bom}: params.gpu.dmaBytes: Too small: expected number to be >=1, got 0`,
+      `npusim: ${bom}: params.gpu.dmaBytes: Expected a number of at least 1, got 0`,
     );
     const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
     expect(await refused(['mixed', '--topology', topoBom])).toMatch(
@@ -232,7 +232,7 @@ describe('fields', () => {
       `npusim: ${none}: params: Expected a value, got nothing (the field is missing)`,
     );
     expect(await refused(['mixed', '--set', 'tenants[0]={}'])).toBe(
-      'npusim: --set tenants[0]: tenants[0].name: Expected a string, got nothing (the field is missing)',
+      'npusim: --set tenants[0]: name: Expected a string, got nothing (the field is missing)',
     );
   });
 

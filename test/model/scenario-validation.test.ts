@@ -147,10 +147,10 @@ describe('parameters', () => {
       '--set gpu.dmaBytes: Invalid input: expected number, got "lots"',
     );
     expect(set({ tenants: [{ name: 'a', lpid: 'x', groups: 'all' }] })).toBe(
-      '--set tenants: tenants[0].lpid: Invalid input: expected number, got "x"',
+      '--set tenants: [0].lpid: Invalid input: expected number, got "x"',
     );
     expect(set({ 'tenants.0.lpid': -1 })).toBe(
-      '--set tenants.0.lpid: Too small: expected number to be >=0, got -1',
+      '--set tenants.0.lpid: Expected a number of at least 0, got -1',
     );
   });
 });

@@ -25,10 +25,29 @@ describe('schema issues: what arrived', () => {
   });
 
   test('sizes and types say the value; a long string is cut; a missing field says so', () => {
-    expect(said({ n: 0 })).toBe('n: Too small: expected number to be >=1, got 0');
+    expect(said({ n: 0 })).toBe('n: Expected a number of at least 1, got 0');
     expect(said({ n: 1, s: 5 })).toBe('s: Invalid input: expected string, got 5');
     expect(said({ n: 'x'.repeat(100) })).toBe(`n: Invalid input: expected number, got "${'x'.repeat(76)}...`);
     expect(said({})).toBe('n: Expected a number, got nothing (the field is missing)');
+  });
+
+  test("zod's size bounds are said in the house form: what was expected, then what arrived", () => {
+    const bounds = z.object({
+      list: z.array(z.number()).min(1).max(2).optional(),
+      name: z.string().min(2).optional(),
+      frac: z.number().gt(0).lt(1).optional(),
+    });
+    const say = (input: unknown) => {
+      const r = bounds.safeParse(input);
+      if (r.success) throw new Error('expected the input to be refused');
+      const { field, message } = firstIssue(r.error, input);
+      return `${field}: ${message}`;
+    };
+    expect(say({ list: [] })).toBe('list: Expected a list of at least 1 item, got an empty list');
+    expect(say({ list: [1, 2, 3] })).toBe('list: Expected a list of at most 2 items, got a list');
+    expect(say({ name: 'x' })).toBe('name: Expected a string of at least 2 characters, got "x"');
+    expect(say({ frac: 0 })).toBe('frac: Expected a number greater than 0, got 0');
+    expect(say({ frac: 1 })).toBe('frac: Expected a number less than 1, got 1');
   });
 
   test('a message the schema wrote itself is kept, with nothing added', () => {

@@ -210,7 +210,7 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       (f) => {
         f.seed = 1e300;
       },
-      'f.json: seed: Too big: expected int to be <=9007199254740991, got 1e+300',
+      'f.json: seed: Expected a number of at most 9007199254740991, got 1e+300',
     ],
     [
       'an unknown bug',

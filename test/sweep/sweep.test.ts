@@ -346,7 +346,7 @@ describe('sweep --merge: reading a shard summary', () => {
     );
     expect(() =>
       readSummary(JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, seeds: 0 } } }), 'f'),
-    ).toThrow('f: byRule.r.seeds: Too small: expected number to be >=1, got 0');
+    ).toThrow('f: byRule.r.seeds: Expected a number of at least 1, got 0');
     const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
       'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
@@ -381,7 +381,7 @@ describe('sweep --merge: reading a shard summary', () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     const withSweep = (over: Record<string, unknown>) =>
       JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
-    expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow('f: sweep.pctDepth: Too small');
+    expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow('f: sweep.pctDepth: Expected a number of at least 1');
     expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
       'f: sweep.pctDepth: Invalid input: expected number, got "x"',
     );

@@ -146,10 +146,19 @@ function describeIssue(
       if (/\bgot\b/.test(issue.message)) return { path, message: issue.message };
       return { path, message: `${issue.message.replace(/,? received \w+$/, '')}, got ${shown(value)}` };
     case 'too_small':
-    case 'too_big':
+    case 'too_big': {
+      // zod's own words (`Too small: expected array to have >=1 items`) in the house form.
+      if (/^Too (small|big):/.test(issue.message)) {
+        return { path, message: `Expected ${boundText(issue)}, got ${shown(value)}` };
+      }
+      return {
+        path,
+        message: /\bgot\b/.test(issue.message) ? issue.message : `${issue.message}, got ${shown(value)}`,
+      };
+    }
     case 'not_multiple_of':
     case 'invalid_format':
-      // zod says what it expected (`Too small: expected number to be >=1`), not what arrived; a
+      // zod says what it expected (`Invalid string: must match pattern ...`), not what arrived; a
       // message of the schema's own may already say it.
       return {
         path,
@@ -199,13 +208,44 @@ function valueAt(root: unknown, path: Path): unknown {
   return v;
 }
 
+/** What a size bound asks for, in words: `a number of at least 1`, `a list of at most 8 items`. */
+function boundText(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string {
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  const bound =
+    issue.exact === true
+      ? 'exactly'
+      : small
+        ? inclusive
+          ? 'at least'
+          : 'more than'
+        : inclusive
+          ? 'at most'
+          : 'less than';
+  const counted = (one: string, many: string) => `${bound} ${limit} ${limit === 1 ? one : many}`;
+  switch (issue.origin) {
+    case 'array':
+    case 'set':
+      return `a list of ${counted('item', 'items')}`;
+    case 'string':
+      return `a string of ${counted('character', 'characters')}`;
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return `a number ${bound === 'more than' ? 'greater than' : bound === 'less than' || bound === 'exactly' ? bound : `of ${bound}`} ${limit}`;
+    default:
+      return `a value ${bound} ${limit}`;
+  }
+}
+
 /**
  * A value as a message shows what arrived: JSON for a plain value, its kind for the rest (a
  * failure file's checks say it the same way, with `missing` for a field left out).
  */
 export function shown(v: unknown, missing = 'nothing'): string {
   if (v === undefined) return missing;
-  if (Array.isArray(v)) return 'a list';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   if (v !== null && typeof v === 'object') return 'an object';
   // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws).
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);

@@ -283,8 +283,20 @@ export function applySets(
     if (owner === undefined) {
       throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
     }
-    throw new ConfigError(fieldOf(owner.path), owner.text === field ? detail : joinField(field, detail));
+    throw new ConfigError(fieldOf(owner.path), detailUnder(owner, field, detail));
   }
+}
+
+/**
+ * The message of an error at `field` told under the set that owns it (deepestSet): the part of
+ * the field below the set's own path, so `--set tenants[0].pageSizes` with an error at
+ * `tenants[0].pageSizes[0]` says `[0]: ...`, not the whole path a second time; a field the set's
+ * path goes past (a set of `gpu.dmaBytes` refused as a whole `gpu`) is named whole.
+ */
+export function detailUnder(owner: { text: string }, field: string, detail: string): string {
+  if (!fieldWithin(field, owner.text)) return joinField(field, detail);
+  const below = field.slice(owner.text.length).replace(/^\./, '');
+  return joinField(below, detail);
 }
 
 /**
