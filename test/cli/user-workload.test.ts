@@ -110,7 +110,12 @@ describe('user workloads', () => {
     };
     const bad = structuredClone(def) as typeof def & { params: { gpu?: unknown } };
     bad.params.gpu = { dmaBytes: 0 };
-    await refused('bad.json', JSON.stringify(bad), ': params.gpu.dmaBytes:', 'Expected a number of at least 1');
+    await refused(
+      'bad.json',
+      JSON.stringify(bad),
+      ': params.gpu.dmaBytes:',
+      'Expected a number of at least 1',
+    );
     await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':', 'parms');
     await refused('syntax.json', '{ "name": ', ':', 'Expected JSON, got a syntax error');
     await refused(

@@ -381,7 +381,9 @@ describe('sweep --merge: reading a shard summary', () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     const withSweep = (over: Record<string, unknown>) =>
       JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
-    expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow('f: sweep.pctDepth: Expected a number of at least 1');
+    expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow(
+      'f: sweep.pctDepth: Expected a number of at least 1',
+    );
     expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
       'f: sweep.pctDepth: Invalid input: expected number, got "x"',
     );
