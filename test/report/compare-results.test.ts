@@ -4,32 +4,15 @@
  * state at the end of a run is not accrued over it, so is never scaled per simulated ms.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { compareResults } from '../../src/report/compare-results.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
 
 /** A result with these counters and nothing else: what compareResults reads of one. */
 function result(counts: Record<string, number>, simulatedTicks = 200 * US): RunResult {
-  const config = { workload: 'stress', seed: 1, bugs: [], params: { topology: 'witherspoon-6' } };
-  return {
-    schemaVersion: 1,
-    workload: 'stress',
-    seed: 1,
-    host: 'inline',
-    config: config as unknown as RunConfig,
-    status: 'clean',
-    digest: '',
-    eventDigest: '',
-    simulatedTicks,
-    wallMs: 1,
-    counts,
-    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [] },
-    engine: { events: 1, eventsPerSecond: 1, simulatedNsPerWallSecond: 1 },
-    violations: [],
-    liveness: [],
-  } as unknown as RunResult;
+  return countsResult(counts, { simulatedTicks });
 }
 
 /** 256-byte DMAs, as `stress` issues them: the byte total is the count times 256. */

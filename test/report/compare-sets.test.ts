@@ -4,38 +4,20 @@
  * comparison's sampling model is wrong; and what a set must be.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { compareResults } from '../../src/report/compare-results.js';
 import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
 
-/** A result with these counters and nothing else: what the comparisons read of one. */
+/** A run of `seed` with these counters (and a DMA size, a length), as a set's file. */
 function run(seed: number, counts: Record<string, number>, more: { ticks?: number; dmaBytes?: number } = {}) {
-  const config = {
-    workload: 'stress',
+  const params = { topology: 'witherspoon-6', gpu: { dmaBytes: more.dmaBytes ?? 256 } };
+  const result = countsResult(counts, {
     seed,
-    bugs: [],
-    params: { topology: 'witherspoon-6', gpu: { dmaBytes: more.dmaBytes ?? 256 } },
-  };
-  const result = {
-    schemaVersion: 1,
-    workload: 'stress',
-    seed,
-    host: 'inline',
-    config: config as unknown as RunConfig,
-    status: 'clean',
-    digest: '',
-    eventDigest: '',
-    simulatedTicks: more.ticks ?? 200 * US,
-    wallMs: 1,
-    counts,
-    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [] },
-    engine: { events: 1, eventsPerSecond: 1, simulatedNsPerWallSecond: 1 },
-    violations: [],
-    liveness: [],
-  } as unknown as RunResult;
+    params,
+    ...(more.ticks === undefined ? {} : { simulatedTicks: more.ticks }),
+  });
   return { file: `s${seed}.json`, result } satisfies RunFile;
 }
 
