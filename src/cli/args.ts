@@ -33,7 +33,11 @@ const COMMAND_NAMES = COMMANDS.map((c) => c.name);
 
 export function parseCli(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h') return { command: 'help' };
+  // `npusim` alone is no command: a script whose command word came out empty must not pass.
+  if (first === undefined) {
+    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got none`);
+  }
+  if (first === '--help' || first === '-h') return { command: 'help' };
   if (first === 'help') {
     const topic = rest[0];
     if (topic === undefined) return { command: 'help' };

@@ -96,7 +96,9 @@ describe('cli args', () => {
   });
 
   it('args: help, version, list and topo parse', () => {
-    expect(parseCli([])).toEqual({ command: 'help' });
+    expect(errorOf(() => parseCli([])).message).toBe(
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got none',
+    );
     expect(parseCli(['--help'])).toEqual({ command: 'help' });
     expect(parseCli(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
     expect(parseCli(['help', 'topo'])).toEqual({ command: 'help', topic: 'topo' });

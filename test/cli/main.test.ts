@@ -69,6 +69,16 @@ describe('npusim command', () => {
     expect(r.stderr).toContain('got `witherspoon-8`');
   });
 
+  it('cli: npusim alone is no command: exit 2 naming the commands (a script whose command came out empty fails)', async () => {
+    const r = await npusim([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Run `npusim --help` for usage.');
+    expect(r.stderr).toContain(
+      'npusim: command: Expected one of run, sweep, replay, shrink, compare, list, topo, got none\n',
+    );
+  });
+
   it('cli: --help lists the commands and the exit codes; --version prints the version', async () => {
     const help = await npusim(['--help']);
     expect(help.code).toBe(0);
