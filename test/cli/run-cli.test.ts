@@ -300,7 +300,7 @@ describe('errors in the user terms', () => {
     const r = await cli(['run', 'tenant-isolation', '--topology', 'witherspoon-4', ...QUICK]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'workload `tenant-isolation` needs 6 IOMMU groups (one per tenant) but witherspoon-4 under per-gpu-isolated has 4',
+      'Expected a topology and policy with 6 IOMMU groups or more (workload `tenant-isolation` needs them: one per tenant), got witherspoon-4 under per-gpu-isolated, which has 4',
     );
   });
 

@@ -177,7 +177,7 @@ describe('user workloads', () => {
       'groups.json',
       JSON.stringify({ ...def, params: { ...def.params, tenants: [tenant] } }),
       ': params.tenants[0].groups:',
-      'needs 8 IOMMU groups',
+      'with 8 IOMMU groups or more',
     );
     const lonely = join(tmp(), 'alone.ts');
     writeFileSync(

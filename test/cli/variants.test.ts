@@ -253,7 +253,7 @@ describe('variants', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe(
-      `npusim: variant per-socket of three-guests: ${file}: params.tenants[2].groups: workload \`three-guests\` needs 3 IOMMU groups (one per tenant) but witherspoon-4 under per-socket has 2`,
+      `npusim: variant per-socket of three-guests: ${file}: params.tenants[2].groups: Expected a topology and policy with 3 IOMMU groups or more (workload \`three-guests\` needs them: one per tenant), got witherspoon-4 under per-socket, which has 2`,
     );
   });
 

@@ -128,7 +128,7 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         params(f).tenants[0]!.groups = [7];
       },
-      'f.json: workload.params.tenants[0].groups: workload `flush-race` needs 8 IOMMU groups (tenant `host` takes group 7) but witherspoon-6 under per-socket has 2',
+      'f.json: workload.params.tenants[0].groups: Expected a topology and policy with 8 IOMMU groups or more (workload `flush-race` needs them: tenant `host` takes group 7), got witherspoon-6 under per-socket, which has 2',
     ],
     [
       'a topology that does not exist',

@@ -365,8 +365,8 @@ function checkEnoughGroups(config: RunConfig, topology: Topology, policy: string
     const onePerTenant = explicit.every((ids, k) => ids.length === 1 && ids[0] === k);
     throw new ConfigError(
       `tenants[${i}].groups`,
-      `workload \`${config.workload}\` needs ${needed} IOMMU groups (${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}) ` +
-        `but ${topology.name} under ${policy} has ${groupCount}`,
+      `Expected a topology and policy with ${needed} IOMMU groups or more (workload \`${config.workload}\` needs them: ${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}), ` +
+        `got ${topology.name} under ${policy}, which has ${groupCount}`,
     );
   }
 }

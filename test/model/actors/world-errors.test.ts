@@ -27,7 +27,7 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
     };
     const e = configErrorOf(() => buildWorld(config));
     expect(e.message).toBe(
-      'tenants[4].groups: workload `tenant-isolation` needs 6 IOMMU groups (one per tenant) but witherspoon-4 under per-gpu-isolated has 4',
+      'tenants[4].groups: Expected a topology and policy with 6 IOMMU groups or more (workload `tenant-isolation` needs them: one per tenant), got witherspoon-4 under per-gpu-isolated, which has 4',
     );
   });
 
@@ -61,7 +61,7 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
           const e = configErrorOf(() => buildWorld(config));
           expect(e.message).toMatch(
             new RegExp(
-              `^tenants\\[\\d\\]\\.groups: workload \`made-up\` needs ${needed} IOMMU groups \\(.*\\) but ${topology} under ${policy} has ${have}$`,
+              `^tenants\\[\\d\\]\\.groups: Expected a topology and policy with ${needed} IOMMU groups or more \\(workload \`made-up\` needs them: .*\\), got ${topology} under ${policy}, which has ${have}$`,
             ),
           );
         } else {
