@@ -22,6 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** The writes this module makes; the tests give one that fails part-way, as a full disk does. */
 export interface WholeFileFs {
@@ -43,7 +44,8 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
     fs.writeFileSync(target, data, { flag: 'w' });
     return;
   }
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${serial++}.tmp`);
+  // Unique to this process, thread and write: a sweep's pool threads write failure files at once.
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${threadId}-${serial++}.tmp`);
   try {
     fs.writeFileSync(temp, data, { flag: 'wx', mode: 0o666 });
   } catch (e) {
