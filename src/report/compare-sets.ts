@@ -63,8 +63,10 @@ export function compareSets(
     );
   }
   const pair = compareResults(a[0]!.file, a[0]!.result, b[0]!.file, b[0]!.result);
-  const valuesA = a.map(figuresOf);
-  const valuesB = b.map(figuresOf);
+  const selfA = a.map(readRun);
+  const selfB = b.map(readRun);
+  const valuesA = selfA.map((r) => r.figures);
+  const valuesB = selfB.map((r) => r.figures);
   const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB));
   const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
   return {
@@ -76,7 +78,7 @@ export function compareSets(
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,
-    sets: { a: a.map(headerOf), b: b.map(headerOf) },
+    sets: { a: selfA.map((r) => r.header), b: selfB.map((r) => r.header) },
   };
 }
 
@@ -112,10 +114,13 @@ function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): voi
   }
 }
 
-/** Each figure of a run by its section and name, as the run compared with itself reads it. */
-function figuresOf(r: RunFile): Map<string, number | undefined> {
+/**
+ * A run as the run compared with itself reads it, once: its header, and each figure by its
+ * section and name.
+ */
+function readRun(r: RunFile): { header: RunHeader; figures: Map<string, number | undefined> } {
   const self = compareResults(r.file, r.result, r.file, r.result);
-  return new Map(self.rows.map((row) => [keyOf(row), row.a]));
+  return { header: self.a, figures: new Map(self.rows.map((row) => [keyOf(row), row.a])) };
 }
 
 function keyOf(r: CompareRow): string {
@@ -176,8 +181,4 @@ function meanOf(v: readonly (number | undefined)[]): number | undefined {
 function variance(v: readonly number[]): number {
   const m = v.reduce((s, x) => s + x, 0) / v.length;
   return v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1);
-}
-
-function headerOf(r: RunFile): RunHeader {
-  return compareResults(r.file, r.result, r.file, r.result).a;
 }
