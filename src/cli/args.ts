@@ -203,6 +203,7 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
     json: values.json === true,
     merge: merge ? positionals : undefined,
     partial: values.partial === true,
+    resultsDir: values.results as string | undefined,
     ...scenarioOf(values),
     // A merge writes no file: the default failures directory is not checked for it.
     outputs: merge ? [] : outputs,

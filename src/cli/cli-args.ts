@@ -87,6 +87,8 @@ export interface SweepArgs extends ScenarioArgs {
   merge: string[] | undefined;
   /** --partial (with --merge): join an incomplete set of shards instead of refusing it. */
   partial: boolean;
+  /** --results DIR: each seed's run result written there (sweep/sweep.ts `resultsDir`). */
+  resultsDir: string | undefined;
   outputs: OutputFile[];
 }
 

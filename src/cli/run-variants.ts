@@ -12,6 +12,7 @@ import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
+import { describedResult } from '../report/described-result.js';
 import { judgeExpectation } from '../report/headline.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
@@ -23,7 +24,7 @@ import type { CliIo } from './cli-io.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
-import { describedResult, runFailureOf } from './run-outcome.js';
+import { runFailureOf } from './run-outcome.js';
 import { scenarioConfig, variantOverrides } from './scenario-config.js';
 
 /** A variant to run after the workload's own run, with its configuration, checked. */

@@ -69,6 +69,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   interrupt.beforeExit = () => progress.stop();
   // Said once the progress bar is gone, so a TTY's bar does not draw over them.
   const notes: string[] = [];
+  const results: ResultsWritten | undefined =
+    args.resultsDir === undefined ? undefined : { dir: args.resultsDir, written: 0, missing: [] };
   let summary: SweepSummary;
   try {
     summary = await runSweep({
@@ -79,6 +81,15 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       jobs,
       ...(pctDepth === undefined ? {} : { pctDepth }),
       ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
+      ...(results === undefined
+        ? {}
+        : {
+            resultsDir: results.dir,
+            onResultFile: (seed: number, path: string | null) => {
+              if (path === null) results.missing.push(seed);
+              else results.written++;
+            },
+          }),
       onNote: (line) => notes.push(line),
       onOutcome: (o, done, total, failures) => {
         if (o.pct !== undefined && (pctExample === undefined || o.seed < pctExample.seed)) pctExample = o;
@@ -100,7 +111,12 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const interrupted = interrupt.stopped;
   interrupt.runOver();
   try {
-    return writeSummary(summary, { interrupted, pool }, args, io);
+    return writeSummary(
+      summary,
+      { interrupted, pool, ...(results === undefined ? {} : { results }) },
+      args,
+      io,
+    );
   } finally {
     interrupt.dispose();
   }
@@ -109,7 +125,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
 /** The sweep's summary file (with `--failures`), its summary on stdout, and the exit code. */
 function writeSummary(
   summary: SweepSummary,
-  how: { interrupted: boolean; pool: SweepPool },
+  how: { interrupted: boolean; pool: SweepPool; results?: ResultsWritten },
   args: SweepArgs,
   io: CliIo,
 ): number {
@@ -134,6 +150,7 @@ function writeSummary(
   const ending: SweepEnding = {
     interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
+    ...(how.results === undefined ? {} : { results: how.results }),
   };
   io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, how.pool, ending));
   return sweepExitCode(summary, ending);
@@ -159,6 +176,9 @@ function summaryJson(s: SweepSummary, ending: SweepEnding): string {
     ...(ending.interrupted ? { interrupted: true } : {}),
     ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
     ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
+    ...(ending.results === undefined
+      ? {}
+      : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),
   };
   return `${JSON.stringify({ ...s, ...extra }, null, 2)}\n`;
 }
@@ -206,6 +226,15 @@ export interface SweepEnding {
   gaps?: MergeGaps;
   /** The summary file that could not be written (its path): at least exit 2, as `run --out`. */
   unwritten?: string;
+  /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
+  results?: ResultsWritten;
+}
+
+/** What `--results DIR` wrote: how many run results, and the seeds that ran and have none. */
+export interface ResultsWritten {
+  dir: string;
+  written: number;
+  missing: number[];
 }
 
 /**
@@ -215,7 +244,11 @@ export interface SweepEnding {
  */
 export function sweepExitCode(s: SweepSummary, ending: SweepEnding): number {
   if (ending.interrupted) return EXIT.interrupted;
-  if (ending.gaps !== undefined || ending.unwritten !== undefined)
+  if (
+    ending.gaps !== undefined ||
+    ending.unwritten !== undefined ||
+    (ending.results?.missing.length ?? 0) > 0
+  )
     return worseExit(s.worstExitCode, EXIT.usage);
   return s.worstExitCode;
 }
@@ -241,6 +274,8 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
   }
   if (ending.unwritten !== undefined && code !== s.worstExitCode)
     return `  exit ${code} (no failure found, and the summary file was not written: ${ending.unwritten})`;
+  if (code !== s.worstExitCode && (ending.results?.missing.length ?? 0) > 0)
+    return `  exit ${code} (no failure found, and some run results were not written)`;
   return `  exit ${code} (the worst class found)`;
 }
 
@@ -358,8 +393,21 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
+  if (ending.results !== undefined) out.push(resultsLine(ending.results));
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `  run results: 5 in A (a set for \`npusim compare A OTHER_DIR\`)`, and the seeds that have
+ * none (their notes, above the summary, say why).
+ */
+function resultsLine(r: ResultsWritten): string {
+  const dir = shellWord(r.dir);
+  const line = `  run results: ${r.written} in ${dir} (a set of runs for \`npusim compare ${dir} OTHER_DIR\`)`;
+  if (r.missing.length === 0) return line;
+  const list = [...r.missing].sort((a, b) => a - b);
+  return `${line}; none for seed(s) ${seedsText({ first: list[0]!, last: list[list.length - 1]!, list })} (said above)`;
 }
 
 interface SweepProgress {

@@ -14,7 +14,8 @@
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { assembleResult } from '../report/assemble-result.js';
+import { assembleResult, failedRunResult } from '../report/assemble-result.js';
+import { describedResult } from '../report/described-result.js';
 import { buildFailureFile } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { preparePct } from '../repro/pct-setup.js';
@@ -40,6 +41,12 @@ export interface SeedTask {
   shouldStop?: () => boolean;
   /** Free runs only: the sweep's workers, kept from seed to seed (runtime/worker-set.ts). */
   workerSet?: WorkerSet;
+  /**
+   * Bring back the seed's run result as JSON text (`sweep --results DIR`): the result `npusim run
+   * --seed N --inline --out FILE` writes (report/described-result.ts), so two sweeps' results are
+   * two sets for `npusim compare`.
+   */
+  keepResult?: boolean;
 }
 
 export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
@@ -78,7 +85,12 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
 
 /** The outcome of a seed whose run ended: its result judged, a failure file when it failed. */
 function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number): SeedOutcome {
-  const result = assembleResult(config, machine.planMachine(config), raw);
+  const plan = machine.planMachine(config);
+  // The workload's headline only when the result is kept: a sweep's verdicts need none of it.
+  const result =
+    task.keepResult === true
+      ? describedResult(config, plan, raw, task.workload)
+      : assembleResult(config, plan, raw);
   const exitClass = exitClassOf(result);
   const first = firstFinding(result);
   return {
@@ -92,6 +104,7 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
     first,
     // Counted in full (report/rule-counts.ts): a seed's table of rules has every rule it broke.
     rules: result.rules ?? {},
+    ...(task.keepResult === true ? { result: `${JSON.stringify(result, null, 2)}\n` } : {}),
     failure:
       exitClass === undefined || first === undefined
         ? undefined
@@ -113,6 +126,19 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
 /** The outcome of a seed whose run crashed (exit 4). */
 function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started: number): SeedOutcome {
   const first = crashFinding(e.crash);
+  const wallMs = performance.now() - started;
+  // Kept as `npusim run --out` keeps a crashed run's: the crash, and no figures.
+  const result =
+    task.keepResult === true
+      ? failedRunResult(
+          config,
+          machine.planMachine(config),
+          task.free === undefined ? 'inline' : 'free',
+          { kind: 'crash', crash: e.crash },
+          wallMs,
+          task.free?.windowTicks,
+        )
+      : undefined;
   return {
     seed: task.seed,
     status: 'crash',
@@ -120,9 +146,10 @@ function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started:
     digest: '',
     events: 0,
     simulatedTicks: first.tick,
-    wallMs: performance.now() - started,
+    wallMs,
     first,
     rules: { crash: { count: 1, tick: first.tick } },
+    ...(result === undefined ? {} : { result: `${JSON.stringify(result, null, 2)}\n` }),
     // A crashed free run's take log went with its thread: no file could replay it.
     failure:
       task.free !== undefined

@@ -18,6 +18,11 @@ export interface SeedOutcome {
    * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts).
    */
   pct?: { agents: number; steps: number; bound: number };
+  /**
+   * The seed's run result as JSON text, when the task asked for it (`sweep --results DIR`): a
+   * crashed seed's says its crash and has no figures, as `npusim run --out` writes one.
+   */
+  result?: string;
   /** The failure file to write, for a failing seed. */
   failure: FailureFile | undefined;
 }

@@ -12,12 +12,14 @@
  * purpose, and the summary says that later rules of a run were not counted.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -39,6 +41,14 @@ export interface SweepOptions {
   pctDepth?: number;
   /** Where failure files go; undefined: none are written. */
   failuresDir?: string;
+  /**
+   * Where each seed's run result goes (`--results DIR`), as `<workload>-seed<N>.json` (a variant's
+   * `<workload>.<variant>-seed<N>.json`), the file `npusim run --seed N --inline --out FILE` writes:
+   * two sweeps' directories are two sets for `npusim compare DIR_A DIR_B`. Undefined: none.
+   */
+  resultsDir?: string;
+  /** Each seed's run result: its path, or null when none was written (onNote says why). */
+  onResultFile?: (seed: number, path: string | null) => void;
   /** What the user should hear of a failure file: a new name taken, a file not written (one line). */
   onNote?: (line: string) => void;
   onOutcome?: (o: SeedOutcome, done: number, total: number, failures: number) => void;
@@ -112,6 +122,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       : freeSweepIdentity(options.config, options.free, options.pctDepth);
   const summary = emptySummary(identity, options.seeds, options.shard);
   if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
+  // Every seed that runs writes its result there, so the directory is made now, with its parents.
+  if (options.resultsDir !== undefined) mkdirSync(options.resultsDir, { recursive: true });
   if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
   // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
   const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));
@@ -138,6 +150,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         workload: options.workload,
         seed,
         ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
+        ...(options.resultsDir === undefined ? {} : { keepResult: true }),
       };
       void queue.add(async () => {
         if (stop) return;
@@ -155,6 +168,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
           },
         );
         addOutcome(summary, o, writeFailure(o, options));
+        writeResult(o, options);
         done++;
         if (o.status !== 'clean' && options.config.stopOnFirst === true) stop = true;
         options.onOutcome?.(o, done, seeds.length, summary.failed);
@@ -203,6 +217,30 @@ function writeFailure(o: SeedOutcome, options: SweepOptions): string | null {
 }
 
 /**
+ * A seed's run result into the results directory, written whole or not at all (a full disk leaves
+ * no fragment over an older result). A seed whose task failed (npusim itself, not the model) has
+ * none: its note already says why.
+ */
+function writeResult(o: SeedOutcome, options: SweepOptions): void {
+  const dir = options.resultsDir;
+  if (dir === undefined) return;
+  if (o.result === undefined) {
+    options.onResultFile?.(o.seed, null);
+    return;
+  }
+  const variant = options.config.variant === undefined ? '' : `.${options.config.variant}`;
+  const path = join(dir, `${options.config.workload}${variant}-seed${o.seed}.json`);
+  try {
+    writeWholeFile(path, o.result);
+  } catch (e) {
+    options.onNote?.(`seed ${o.seed}: the run result ${path} was not written: ${(e as Error).message}`);
+    options.onResultFile?.(o.seed, null);
+    return;
+  }
+  options.onResultFile?.(o.seed, path);
+}
+
+/**
  * A free sweep: one free run at a time, from this thread, on worker threads kept from seed to seed
  * (runtime/worker-set.ts): after the first seed each run starts on threads that have loaded the
  * code and compiled it (a seed that crashes, stalls or is stopped hands the next fresh threads).
@@ -244,6 +282,7 @@ async function freeSeeds(
       ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
       free: options.free,
       workerSet,
+      ...(options.resultsDir === undefined ? {} : { keepResult: true }),
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
     }).catch((e: unknown) => {
       failed = true;
@@ -255,6 +294,7 @@ async function freeSeeds(
       break;
     }
     addOutcome(summary, o, writeFailure(o, options));
+    writeResult(o, options);
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
     if (failed || (o.status !== 'clean' && options.config.stopOnFirst === true)) {

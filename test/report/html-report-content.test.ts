@@ -6,11 +6,11 @@
  * summary's.
  */
 import { describe, expect, it } from 'vitest';
-import { describedResult } from '../../src/cli/run-outcome.js';
 import { planMachine } from '../../src/model/actors/machine.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { describedResult } from '../../src/report/described-result.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';

@@ -1,0 +1,194 @@
+/**
+ * `npusim sweep --results DIR`: each seed's run result, written as `npusim run --seed N --inline
+ * --out FILE` writes it, so that two sweeps are two sets of runs for `npusim compare DIR_A DIR_B`.
+ * A seed whose result cannot be written is named in the summary and the sweep exits at least 2 (as
+ * an unwritten `run --out` does); bad `--results` paths are refused before anything runs.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test, vi } from 'vitest';
+import { scenarioConfig } from '../../src/cli/scenario-config.js';
+import { parseRunResult } from '../../src/report/parse-run-result.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+/** Paths whose write fails with ENOSPC (a full disk), set by a test; written whole elsewhere. */
+const failing = { match: undefined as RegExp | undefined };
+
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const writeFileSync: typeof real.writeFileSync = (file, ...rest) => {
+    if (failing.match?.test(String(file)) === true) {
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    }
+    return real.writeFileSync(file, ...rest);
+  };
+  return { ...real, writeFileSync, default: { ...real, writeFileSync } };
+});
+
+/** A result with what depends on the host's speed left out: what two runs of a seed share. */
+function runIdentity(r: RunResult): unknown {
+  const { wallMs: _w, engine, ...rest } = r;
+  return { ...rest, events: engine.events, placement: engine.placement };
+}
+
+const STRESS = ['stress', '--duration', '20us'];
+
+describe('sweep --results DIR', () => {
+  test("each seed's file is the result `run --seed N --inline --out` writes, and two directories compare as sets", async () => {
+    const dir = testTempDir('npusim-sweep-results-');
+    const a = join(dir, 'A');
+    const r = await cli(['sweep', ...STRESS, '--seeds', '1..3', '--jobs', '2', '--results', a]);
+    expect(r.stderr).not.toContain('not written');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `run results: 3 in ${a} (a set of runs for \`npusim compare ${a} OTHER_DIR\`)`,
+    );
+    expect(readdirSync(a).sort()).toEqual(['stress-seed1.json', 'stress-seed2.json', 'stress-seed3.json']);
+
+    const swept = parseRunResult(readFileSync(join(a, 'stress-seed2.json'), 'utf8'), 'stress-seed2.json');
+    const ran = await cli(['run', ...STRESS, '--seed', '2', '--inline', '--json']);
+    expect(ran.code).toBe(0);
+    const alone = JSON.parse(ran.stdout) as RunResult;
+    expect(swept.seed).toBe(2);
+    expect(runIdentity(swept)).toEqual(runIdentity(alone));
+
+    // Another configuration's sweep is the other set: compare reads both directories whole.
+    const b = join(dir, 'B');
+    const other = await cli([
+      'sweep',
+      ...STRESS,
+      '--seeds',
+      '1..3',
+      '--set',
+      'gpu.dmaBytes=4096',
+      '--results',
+      b,
+    ]);
+    expect(other.code).toBe(0);
+    const compared = await cli(['compare', a, b, '--json']);
+    expect(compared.stderr).toBe('');
+    expect(compared.code).toBe(0);
+    const c = JSON.parse(compared.stdout) as { sets: { a: { seed: number }[]; b: { seed: number }[] } };
+    expect(c.sets.a.map((r) => r.seed)).toEqual([1, 2, 3]);
+    expect(c.sets.b.map((r) => r.seed)).toEqual([1, 2, 3]);
+  });
+
+  test('a variant names its files after the variant, and its result is the variant run', async () => {
+    const dir = testTempDir('npusim-sweep-results-variant-');
+    const r = await cli([
+      'sweep',
+      'multi-tenant',
+      '--variant',
+      'per-gpu',
+      '--duration',
+      '20us',
+      '--seeds',
+      '4',
+      '--results',
+      dir,
+    ]);
+    expect(r.code).not.toBe(2);
+    expect(readdirSync(dir)).toEqual(['multi-tenant.per-gpu-seed4.json']);
+    const result = parseRunResult(
+      readFileSync(join(dir, 'multi-tenant.per-gpu-seed4.json'), 'utf8'),
+      'multi-tenant.per-gpu-seed4.json',
+    );
+    expect(result.config.variant).toBe('per-gpu');
+    expect(result.exitCode).toBe(r.code);
+  });
+
+  test("a crashed seed's file says its crash, as `run --out` writes a crashed run's", async () => {
+    const dir = testTempDir('npusim-sweep-results-crash-');
+    const { workloads } = await import('../../workloads/index.js');
+    const w = workloads.find((x) => x.name === 'stress')!;
+    const config = {
+      ...scenarioConfig(w, { ...scenarioArgs(), durationTicks: 20_000_000 }, 1, undefined),
+      crashAt: { actor: 'gpu2', event: 5 },
+    };
+    const paths: (string | null)[] = [];
+    const summary = await runSweep({
+      config,
+      workload: w,
+      seeds: { first: 1, last: 1 },
+      jobs: 1,
+      resultsDir: dir,
+      onResultFile: (_seed, path) => paths.push(path),
+    });
+    expect(summary.byClass).toMatchObject({ crash: 1 });
+    expect(paths).toEqual([join(dir, 'stress-seed1.json')]);
+    const result = JSON.parse(readFileSync(paths[0]!, 'utf8')) as RunResult;
+    expect(result).toMatchObject({ status: 'crash', exitCode: 4, seed: 1, host: 'inline' });
+    // Compare refuses such a set, naming the file: a crashed run has no figures to compare.
+    const compared = await cli(['compare', dir, dir]);
+    expect(compared.stderr).toContain(
+      'stress-seed1.json: status: Expected the result of a run that has figures',
+    );
+    expect(compared.code).toBe(2);
+  });
+
+  test('a result that cannot be written is said, the summary names its seeds, and a clean sweep exits 2', async () => {
+    const dir = testTempDir('npusim-sweep-results-unwritten-');
+    failing.match = /stress-seed2\.json/;
+    try {
+      const r = await cli(['sweep', ...STRESS, '--seeds', '1..3', '--jobs', '1', '--results', dir]);
+      expect(r.stderr).toContain(
+        `seed 2: the run result ${join(dir, 'stress-seed2.json')} was not written: ENOSPC`,
+      );
+      expect(r.stdout).toContain(`run results: 2 in ${dir}`);
+      expect(r.stdout).toContain('none for seed(s) 2 (said above)');
+      expect(r.stdout).toContain('exit 2 (no failure found, and some run results were not written)');
+      expect(r.code).toBe(2);
+      expect(readdirSync(dir).sort()).toEqual(['stress-seed1.json', 'stress-seed3.json']);
+      const json = await cli(['sweep', ...STRESS, '--seeds', '2', '--results', dir, '--json']);
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        exitCode: 2,
+        results: { dir, written: 0, missing: [2] },
+      });
+    } finally {
+      failing.match = undefined;
+    }
+  });
+
+  test('a --results path that cannot be a directory, or that --failures names too, is refused before any seed runs', async () => {
+    const dir = testTempDir('npusim-sweep-results-bad-');
+    const file = join(dir, 'F');
+    writeFileSync(file, 'x');
+    const onFile = await cli(['sweep', ...STRESS, '--seeds', '1', '--results', file]);
+    expect(onFile.stderr).toContain(
+      `npusim: --results: Expected a directory to write files into, got \`${file}\`: it is a file, not a directory`,
+    );
+    expect(onFile.stdout).toBe('');
+    expect(onFile.code).toBe(2);
+    const shared = await cli(['sweep', ...STRESS, '--seeds', '1', '--results', dir, '--failures', dir]);
+    expect(shared.stderr).toMatch(
+      /Expected a file no other option writes, got `.*`, which --(results|failures) also names/,
+    );
+    expect(shared.code).toBe(2);
+    const merge = await cli(['sweep', '--merge', dir, '--results', dir]);
+    expect(merge.stderr).toContain('npusim: --results: Expected no --results with --merge');
+    expect(merge.code).toBe(2);
+    expect(readdirSync(dir)).toEqual(['F']);
+  });
+});
+
+/** The scenario options of a sweep given none (cli-args.ts ScenarioArgs). */
+function scenarioArgs() {
+  return {
+    durationTicks: undefined as number | undefined,
+    topology: undefined,
+    policy: undefined,
+    bugs: [],
+    profile: undefined,
+    stopOnFirst: false,
+    strategy: 'random' as const,
+    pctDepth: 3,
+    free: undefined,
+    set: [],
+    variant: undefined,
+    failuresDir: undefined,
+  };
+}
