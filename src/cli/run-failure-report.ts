@@ -5,7 +5,7 @@
  * file written.
  */
 import { ConfigError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
+import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RecordFields } from '../core/record-fields.js';
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -20,7 +20,7 @@ import type { RunArgs } from './cli-args.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
 import { configErrorText } from './config-error-text.js';
 import { emitResult } from './emit-result.js';
-import { writeFailureFile } from './failure-output.js';
+import { writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost } from './host-run.js';
 import { runFailureOf } from './run-outcome.js';
 
@@ -64,12 +64,16 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
   if (args.free !== undefined) {
     // The crashed thread's take log went with it: no file could replay this very run.
     io.stderr.write(
-      `npusim: a free run that crashes leaves no take log, so no failure file; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
+      `npusim: a free run that crashes leaves no take log, so no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
     );
     return emitResult(result, args, io);
   }
   const code = emitResult(result, args, io);
   writeFailureFile(result, config, workload, args.failuresDir, io);
+  // A deterministic crash replays from its file as any run does (to the same crash, exit 4): the
+  // recording the user asked for is written, clean or not.
+  if (args.record !== undefined && !writeRecording(args.record, result, config, workload, io))
+    return worseExit(code, EXIT.usage);
   return code;
 }
 

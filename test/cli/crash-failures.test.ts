@@ -195,4 +195,26 @@ describe('run: a crash', () => {
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/^reproduce:/m);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  test('--record keeps a crashed run as any other: its file replays to the same crash; a free crash says it has none', async () => {
+    const dir = tmp();
+    const records = tmp();
+    const record = join(records, 'crash.json');
+    const r = await crashRun('gpu2:100', dir, ['--inline', '--record', record]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`npusim: run recorded; replay it with:\nnpusim replay ${record}`);
+    expect(readFile(record)).toMatchObject({
+      exit: { class: 'crash', code: 4 },
+      options: { crashAt: { actor: 'gpu2', event: 100 } },
+    });
+    const replayed = await cli(['replay', record]);
+    expect(replayed.code).toBe(4);
+    expect(replayed.stdout).toContain('reproduced');
+
+    const free = join(records, 'free.json');
+    const f = await crashRun('gpu1:5', dir, ['--free', '--record', free]);
+    expect(f.code).toBe(4);
+    expect(f.stderr).toContain(`so no failure file and no --record file (${free})`);
+    expect(readdirSync(records)).toEqual(['crash.json']);
+  });
 });
