@@ -217,7 +217,8 @@ const REPLAY: CommandSpec = {
 
 const SHRINK: CommandSpec = {
   name: 'shrink',
-  summary: 'reduce a failing run while the same rule still fails: the scenario, then the choices',
+  summary:
+    'reduce a failing run while the same rule still fails (a liveness failure still ends as one): the scenario, then the choices',
   positionals: [{ name: 'file', help: 'a failure file (written by run or sweep)' }],
   options: [
     {
@@ -232,7 +233,7 @@ const SHRINK: CommandSpec = {
       name: 'budget',
       type: 'string',
       value: 'N',
-      help: 'candidate runs at most; the best so far is written when it runs out',
+      help: 'candidate runs at most; the best so far is written when it runs out, or when Ctrl-C stops the shrink (exit 130)',
       default: '400',
       parse: (t, o) => parseBudget(t, o),
     },

@@ -3,16 +3,18 @@
  * same rule still fails (src/repro/shrink.ts). Progress on stderr while it works; at the end the
  * measures before and after and the line that replays the shrunk file. Exit 0 when it wrote a
  * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
- * or a clean run (nothing to shrink).
+ * or a clean run (nothing to shrink), 130 when Ctrl-C stopped it (the best so far is written).
  */
 
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
-import { readFailureFile } from '../repro/failure-file.js';
+import { type FailureFile, type FirstFinding, readFailureFile } from '../repro/failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
@@ -20,6 +22,7 @@ import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { readFailureFileText } from './failure-file-text.js';
+import { Interrupt } from './interrupt.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
@@ -41,8 +44,33 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   );
   const first = shrinkable(file, args.file);
   const budget = args.budget ?? DEFAULT_SHRINK_BUDGET;
+  // Ctrl-C (or SIGTERM) ends the shrink after the candidate in progress, with the best so far
+  // written as at the end of the budget, and exit 130; a second quits at once.
+  const interrupt = new Interrupt(io);
+  try {
+    return await shrinkAndWrite({ args, file, config, workload, first, budget, interrupt }, io);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function shrinkAndWrite(
+  job: {
+    args: ShrinkArgs;
+    file: FailureFile;
+    config: RunConfig;
+    workload: Workload;
+    first: FirstFinding;
+    budget: number;
+    interrupt: Interrupt;
+  },
+  io: CliIo,
+): Promise<number> {
+  const { args, file, config, workload, first, budget, interrupt } = job;
+  const liveness =
+    file.exit.class === 'liveness' ? ' (a liveness failure: every candidate must still end as one)' : '';
   io.stderr.write(
-    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}, budget ${runs(budget)}\n`,
+    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}${liveness}, budget ${runs(budget)}\n`,
   );
   // A crashed run leaves no count of its events: '-', as for a run without a choice log.
   const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
@@ -52,6 +80,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   const outcome = await shrinkFailure(file, config, workload, {
     budget,
     where: args.file,
+    shouldStop: () => interrupt.stopped,
     onProgress: (p) => {
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
@@ -60,13 +89,16 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
     },
   });
   // Progress is printed at most once a second, so its last line may be behind: say where it ended.
-  io.stderr.write(`npusim: shrink done after ${runs(outcome.runs)}; ${best(outcome.after)}\n`);
+  io.stderr.write(
+    `npusim: shrink ${outcome.stopped ? 'stopped' : 'done'} after ${runs(outcome.runs)}; ${best(outcome.after)}\n`,
+  );
+  interrupt.runOver();
   writeWholeFile(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
   io.stdout.write(
     [
-      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}`,
+      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${outcome.stopped ? ' (stopped: the best so far)' : ''}`,
       `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
       row('simulated time', (m) => formatTime(m.simulatedTicks)),
       row('events', events),
@@ -77,7 +109,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
       '',
     ].join('\n'),
   );
-  return EXIT.clean;
+  return outcome.stopped ? EXIT.interrupted : EXIT.clean;
 }
 
 function runs(n: number): string {

@@ -4,7 +4,10 @@
  * How it works (each candidate is judged by a whole inline re-run that stops at its first finding;
  * a candidate is kept only when it fails with the same rule, ranks below the best so far (fewer
  * events, then actors, simulated time, choice deviations: `improves`) and is no larger than the
- * original on any measure):
+ * original on any measure). A liveness failure (exit 3: a shootdown that never completed, found
+ * after its first violation) must also stay one: a candidate whose run ends with violations only
+ * is not the same failure, however early its first finding, so such a run is never cut at its
+ * first finding (step 1 then keeps nothing):
  *   1. the run stops at its first finding (everything after it is noise);
  *   2. the scenario, pass after pass until none helps: fewer tenants, IOMMU groups, GPU engines, CPU threads,
  *      processes and pages, fewer outstanding DMAs, slower traffic (longer intervals), the smaller
@@ -57,12 +60,20 @@ export interface ShrinkOptions {
   /** The file's name in errors (default `shrink`). */
   where?: string;
   onProgress?: (p: ShrinkProgress) => void;
+  /**
+   * Polled before each candidate (Ctrl-C): true ends the shrink with the best so far, after the
+   * candidate in progress. Each candidate first yields to the event loop, so that a signal's
+   * handler runs between two candidates (a candidate's inline run holds the thread).
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface ShrinkOutcome {
   before: Measures;
   after: Measures;
   runs: number;
+  /** Stopped by `shouldStop` (Ctrl-C) before the budget ran out or the passes were done. */
+  stopped: boolean;
   file: FailureFile;
   config: RunConfig;
 }
@@ -106,17 +117,17 @@ export async function shrinkFailure(
     throw new ConfigError('--budget', `Expected a whole number of runs from 1, got \`${options.budget}\``);
   }
   const where = options.where ?? 'shrink';
-  const rule = shrinkable(file, where).rule;
+  const want: Wanted = { rule: shrinkable(file, where).rule, liveness: file.exit.class === 'liveness' };
   // The original as it ran (its choices recorded, to measure its deviations).
-  const start = await trial(original, rule, true);
+  const start = await trial(original, want, true);
   if (start === undefined) {
     throw new ConfigError(
       where,
-      `Expected the failure to reproduce before shrinking, got no ${rule}: replay the file to see why`,
+      `Expected the failure to reproduce before shrinking, got no ${want.rule}${want.liveness ? ' ending in a liveness failure' : ''}: replay the file to see why`,
     );
   }
   checkReproduced(file, start, where);
-  const s = new ShrinkRun(rule, start, options);
+  const s = new ShrinkRun(want, start, options);
   // 1. Stop at the first finding.
   if (s.best.config.stopOnFirst !== true)
     await s.tryConfig({ ...s.best.config, stopOnFirst: true }, 'stop at the first finding', 'scenario', true);
@@ -137,7 +148,14 @@ export async function shrinkFailure(
     simulatedTicks: best.measures.simulatedTicks,
     events: best.measures.events,
   });
-  return { before: s.before, after: best.measures, runs: s.runs, file: shrunk, config: best.config };
+  return {
+    before: s.before,
+    after: best.measures,
+    runs: s.runs,
+    stopped: s.stopped,
+    file: shrunk,
+    config: best.config,
+  };
 }
 
 /**
@@ -166,7 +184,16 @@ function checkReproduced(file: FailureFile, start: Trial, where: string): void {
   );
 }
 
-/** A shrink under way: the rule that must still fail, the runs spent, the best trial so far. */
+/**
+ * What a candidate must still do: fail first with `rule` and, when the original was a liveness
+ * failure (its exit class, whatever its first finding), end as one.
+ */
+interface Wanted {
+  rule: string;
+  liveness: boolean;
+}
+
+/** A shrink under way: the failure that must still happen, the runs spent, the best trial so far. */
 class ShrinkRun {
   /** Candidate runs so far, the original's included. */
   runs = 1;
@@ -174,7 +201,7 @@ class ShrinkRun {
   readonly before: Measures;
 
   constructor(
-    readonly rule: string,
+    readonly want: Wanted,
     start: Trial,
     private readonly options: ShrinkOptions,
   ) {
@@ -182,15 +209,22 @@ class ShrinkRun {
     this.before = start.measures;
   }
 
-  /** Whether the budget allows another run. */
+  /** Set once `shouldStop` said so: no candidate runs after it. */
+  stopped = false;
+
+  /** Whether the budget allows another run, and nobody asked to stop. */
   left(): boolean {
-    return this.runs < this.options.budget;
+    if (!this.stopped && this.options.shouldStop?.() === true) this.stopped = true;
+    return this.runs < this.options.budget && !this.stopped;
   }
 
   /** One run of `config`, counted against the budget. */
-  judge(config: RunConfig, record = false): Promise<Trial | undefined> {
+  async judge(config: RunConfig, record = false): Promise<Trial | undefined> {
+    // A turn of the event loop first: a signal that came during the last candidate is handled
+    // now, and the candidate after this one is not started (left()).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     this.runs++;
-    return trial(config, this.rule, record);
+    return trial(config, this.want, record);
   }
 
   /** Runs a candidate (budget allowing) and keeps it when it fails the same way and improves. */
@@ -268,8 +302,12 @@ async function shrinkRecordedChoices(s: ShrinkRun): Promise<void> {
   );
 }
 
-/** One inline re-run that stops at its first finding; undefined unless it fails with `rule`. */
-async function trial(config: RunConfig, rule: string, record: boolean): Promise<Trial | undefined> {
+/**
+ * One inline re-run (stopping at its first finding when its configuration says so); undefined
+ * unless it fails first with `want.rule` and, for a liveness failure, ends as one.
+ */
+async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<Trial | undefined> {
+  const rule = want.rule;
   const c: RunConfig = { ...config, stopOnFirst: config.stopOnFirst ?? false };
   const actors = machine.planMachine(c).actors.length;
   try {
@@ -277,6 +315,7 @@ async function trial(config: RunConfig, rule: string, record: boolean): Promise<
     const result = assembleResult(c, machine.planMachine(c), raw);
     const first = firstFinding(result);
     if (first === undefined || first.rule !== rule) return undefined;
+    if (want.liveness && exitClassOf(result) !== 'liveness') return undefined;
     const choices = raw.choices;
     return {
       config: c,

@@ -3,7 +3,7 @@
  * larger than the original on every measure, and the same file always shrinks to the same result.
  * PCT failures replay exactly too.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readFailureFile } from '../../src/repro/failure-file.js';
@@ -133,5 +133,71 @@ describe('shrink', () => {
     const r = await cli(['shrink', path, '--budget', '5']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Expected the failure to reproduce before shrinking/);
+  });
+});
+
+describe('shrink: what must still fail, and a stop', () => {
+  test('a liveness failure (its first finding a violation) shrinks to a liveness failure, never to the violation alone', async () => {
+    const w = registry.get('atsd-deadlock')!;
+    const params = {
+      ...w.params,
+      durationTicks: 200_000_000,
+      host: { ...w.params.host, shootdownDeadlineTicks: 30_000_000 },
+    };
+    const o = await runSeed({
+      config: { workload: w.name, seed: 1, bugs: ['release-between-flushes'], params },
+      workload: w,
+      seed: 1,
+    });
+    const file = o.failure!;
+    expect(file.exit.class).toBe('liveness');
+    // Its first finding is the violation the deadlock starts from: cut there, no deadlock is left.
+    expect(file.first?.rule).toBe('order.atsd-released-early');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: 12 });
+    expect(shrunk.after.events).toBeLessThan(shrunk.before.events);
+    expect(shrunk.file.exit.class).toBe('liveness');
+    expect(shrunk.file.options.stopOnFirst).not.toBe(true);
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    expect(replay.result?.exitCode).toBe(3);
+  });
+
+  test('shouldStop ends the shrink before its next candidate, with the best so far as a failure file that replays', async () => {
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    let polls = 0;
+    const outcome = await shrinkFailure(file, config, w, { budget: 150, shouldStop: () => ++polls > 4 });
+    expect(outcome.stopped).toBe(true);
+    // The original's run, then the candidates started before the fifth poll said stop.
+    expect(outcome.runs).toBeLessThanOrEqual(5);
+    const replay = await replayFailure(JSON.stringify(outcome.file), 'stopped.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    const whole = await shrinkFailure(file, config, w, { budget: outcome.runs });
+    expect(whole.stopped).toBe(false);
+  });
+
+  test('Ctrl-C during `npusim shrink`: the best so far is written, the summary says it stopped, exit 130', async () => {
+    const { file } = await failure('flush-race', 'single-flush');
+    const dir = testTempDir('npusim-shrink-stop-');
+    const path = join(dir, 'f.json');
+    writeFileSync(path, JSON.stringify(file));
+    const out = join(dir, 'out.json');
+    let sent = false;
+    const r = await cli(['shrink', path, '--out', out], (soFar) => {
+      if (!sent && soFar.includes('npusim: shrinking')) {
+        sent = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+    });
+    expect(sent).toBe(true);
+    expect(r.stderr).toContain('npusim: stopping (Ctrl-C again to quit at once)');
+    expect(r.stderr).toMatch(/npusim: shrink stopped after 1 run;/);
+    expect(r.stdout).toContain('1 run (stopped: the best so far)');
+    expect(r.code).toBe(130);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as typeof file;
+    expect(written.first?.rule).toBe(file.first?.rule);
+    const replayed = await cli(['replay', out]);
+    expect(replayed.code).toBe(1);
   });
 });
