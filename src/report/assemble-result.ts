@@ -92,8 +92,12 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
       ok: conservation.violations.length === 0,
     },
     actorStates,
-    violations,
-    liveness,
+    // In time order for every reader (the summary shows the first few, the JSON lists them all):
+    // the actors' reports come one actor after another, so an actor listed early could hide the
+    // earliest violation past the summary's cut. A stable sort: at one tick, the actors' order.
+    // The digest above reads them in report order, as it always has.
+    violations: byTick(violations),
+    liveness: byTick(liveness),
     rules: ruleCounts(raw, violations, liveness),
     reproduce:
       raw.free === undefined
@@ -101,6 +105,11 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
         : reproduceCommand(config, 'free', raw.free.windowTicks),
     ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
   };
+}
+
+/** Findings by tick, the earliest first; findings of one tick in the order given (a stable sort). */
+function byTick(findings: readonly Violation[]): Violation[] {
+  return [...findings].sort((a, b) => a.tick - b.tick);
 }
 
 /**

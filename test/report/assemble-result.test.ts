@@ -246,6 +246,31 @@ describe('assembleResult', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('findings: listed by tick across actors (an actor reported first hides no earlier finding), one tick in report order; the digest as before', () => {
+    const reports = [
+      report(0, { violations: [violation('isolation.dma', 90), violation('isolation.peer', 30)] }),
+      report(1, { violations: [violation('order.free-before-flushes', 30), violation('isolation.dma', 5)] }),
+    ];
+    const r = assembleResult(config, plan, rawRun({ reports }));
+    expect(r.violations.map((v) => [v.rule, v.tick])).toEqual([
+      ['isolation.dma', 5],
+      ['isolation.peer', 30],
+      ['order.free-before-flushes', 30],
+      ['isolation.dma', 90],
+    ]);
+    // The digest reads the findings in the order the actors reported them (digests stay as they were).
+    const inReportOrder = assembleResult(config, plan, rawRun({ reports: [reports[0]!, reports[1]!] }));
+    const swapped = assembleResult(config, plan, rawRun({ reports: [reports[1]!, reports[0]!] }));
+    expect(inReportOrder.digest).toBe(r.digest);
+    expect(swapped.violations.map((v) => v.rule)).toEqual([
+      'isolation.dma',
+      'order.free-before-flushes',
+      'isolation.peer',
+      'isolation.dma',
+    ]);
+    expect(swapped.digest).not.toBe(r.digest);
+  });
+
   it('status: an interrupted run exits 130 and reports what it found so far, without liveness', () => {
     const withViolation = rawRun({
       stopped: 'interrupted',
