@@ -206,9 +206,14 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
     resultsDir: values.results as string | undefined,
     ...scenarioOf(values),
     // A merge writes no file: the default failures directory is not checked for it.
-    outputs: merge ? [] : outputs,
+    outputs: merge
+      ? []
+      : outputs.map((o) => (o.option === '--results' ? { ...o, names: SWEEP_RESULT_NAMES } : o)),
   };
 }
+
+/** The files `sweep --results DIR` writes there (sweep/sweep.ts writeResult): `WORKLOAD-seedN.json`. */
+const SWEEP_RESULT_NAMES = /-seed\d+\.json$/;
 
 function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
   if (values['pct-depth'] !== undefined && values.strategy !== 'pct') {

@@ -15,6 +15,12 @@ export interface OutputFile {
   path: string;
   /** A directory the command writes files into (created if missing). */
   directory?: boolean;
+  /**
+   * The names of the files it writes into that directory, where a name is decided by the run (a
+   * seed's result, `stress-seed7.json`): an input file there with such a name is refused, as an
+   * output naming an input is.
+   */
+  names?: RegExp;
 }
 
 /** What a run does beyond its workload (run and sweep share these options). */

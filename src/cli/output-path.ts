@@ -20,7 +20,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
@@ -65,8 +65,10 @@ export function checkOutputFiles(
         `Expected a file other than the command's input, got \`${o.path}\`, which ${reader} reads`,
       );
     }
-    if (o.directory === true) checkOutputDir(o.path, o.option, fs);
-    else checkOutputPath(o.path, o.option, fs);
+    if (o.directory === true) {
+      checkOutputDir(o.path, o.option, fs);
+      if (o.names !== undefined) checkNamesInDir(o, inputs);
+    } else checkOutputPath(o.path, o.option, fs);
     const full = resolve(o.path);
     const other = seen.get(full);
     if (other !== undefined) {
@@ -76,6 +78,24 @@ export function checkOutputFiles(
       );
     }
     seen.set(full, o.option);
+  }
+}
+
+/**
+ * A directory output whose files are named by the run (`o.names`) must hold no input of the command
+ * under such a name: `sweep --seeds @R/stress-seed1.json --results R` would write seed 1's result
+ * over the seeds it read.
+ */
+function checkNamesInDir(o: OutputFile, inputs: readonly InputFile[]): void {
+  const dir = samePath(o.path);
+  for (const i of inputs) {
+    const full = samePath(i.path);
+    if (dirname(full) === dir && o.names!.test(basename(full))) {
+      throw new ConfigError(
+        o.option,
+        `Expected a directory whose files will not replace the command's input, got \`${o.path}\`, which holds \`${i.path}\` (${i.option} reads it), a name a file written there could take`,
+      );
+    }
   }
 }
 

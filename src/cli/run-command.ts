@@ -145,12 +145,8 @@ async function reportRun(
     result.variants = ran.results;
     variantCode = ran.worstUnexpected;
     result.commandExitCode = worseExit(result.exitCode, variantCode);
-  } else if (args.variant !== undefined && result.status !== 'interrupted') {
-    // Run alone, a variant is a run like any other (its findings set the exit code), but what it
-    // was declared to find is still the answer's context: judged and shown, as in the side by side.
-    const variant = workload.variants.find((v) => v.name === args.variant);
-    if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
   }
+  // Run alone (--variant), a variant's verdict is judged with its result (report/described-result.ts).
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);
   writeRunFiles(result, config, workload, raw, args, io);

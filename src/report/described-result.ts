@@ -1,6 +1,7 @@
 /**
  * A finished run's result as `npusim run` reports it: the raw run assembled (assemble-result.ts)
- * with its workload's question and headline on it (headline.ts). `run`, each of its variants, and
+ * with its workload's question and headline on it (headline.ts), and a variant's verdict on what
+ * it expects. `run`, each of its variants, and
  * a sweep writing its seeds' results (`sweep --results DIR`) share it, so a sweep's result for a
  * seed is the one `npusim run --seed N --inline --out FILE` writes, and the two compare alike.
  */
@@ -9,7 +10,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { assembleResult } from './assemble-result.js';
-import { evaluateHeadline } from './headline.js';
+import { evaluateHeadline, judgeExpectation } from './headline.js';
 import type { RunResult } from './run-result.js';
 
 /** The result of a run that ended, with its workload's answer. */
@@ -22,5 +23,12 @@ export function describedResult(
   const result = assembleResult(config, plan, raw);
   if (workload.question !== undefined) result.question = workload.question;
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
+  // A variant run on its own is a run like any other (its findings set its exit code), but what
+  // it was declared to find is still the answer's context: judged, shown, and kept in the result.
+  // A stopped run is no verdict.
+  if (config.variant !== undefined && result.status !== 'interrupted') {
+    const variant = workload.variants.find((v) => v.name === config.variant);
+    if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
+  }
   return result;
 }

@@ -55,9 +55,12 @@ export function parseRunResult(text: string, file: string): RunResult {
       `Expected the result of a run that has figures to compare (clean, violation, liveness or interrupted), got \`${String(r.status)}\`: ${why}, and such a result has no figures`,
     );
   }
-  for (const f of ['seed', 'simulatedTicks', 'wallMs'] as const) {
-    if (typeof r[f] !== 'number') fail(f, 'a number', r[f]);
+  // A seed and a simulated length are whole numbers from 0 (a set of runs is judged by them), a
+  // wall time a number from 0: a hand-edited -1 printed as `-1 ps` and a change of -2e9 %.
+  for (const f of ['seed', 'simulatedTicks'] as const) {
+    if (!Number.isSafeInteger(r[f]) || (r[f] as number) < 0) fail(f, 'a whole number from 0', r[f]);
   }
+  if (typeof r.wallMs !== 'number' || !(r.wallMs >= 0)) fail('wallMs', 'a number from 0', r.wallMs);
   // The configuration is compared field by field (compare-results.ts configDifferences).
   const config = r.config as Record<string, unknown> | undefined;
   if (typeof config !== 'object' || config === null || Array.isArray(config))
@@ -65,6 +68,8 @@ export function parseRunResult(text: string, file: string): RunResult {
   if (typeof config!.params !== 'object' || config!.params === null)
     fail('config.params', 'an object', config!.params);
   if (!Array.isArray(config!.bugs)) fail('config.bugs', 'a list', config!.bugs);
+  // The configuration's seed is the run's: compared as a difference between two runs.
+  if (config!.seed !== r.seed) fail('config.seed', `the run's seed, ${String(r.seed)}`, config!.seed);
   numberRecord(r.counts, 'counts', fail);
   for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
   const c = r.contention as Record<string, unknown> | undefined;

@@ -17,6 +17,8 @@ import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
+import { shellWord } from '../report/reproduce-line.js';
+import type { RunResult } from '../report/run-result.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
@@ -167,8 +169,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
             return taskFailed(seed, e, options);
           },
         );
-        addOutcome(summary, o, writeFailure(o, options));
-        writeResult(o, options);
+        const failureFile = writeFailure(o, options);
+        addOutcome(summary, o, failureFile);
+        writeResult(o, options, failureFile);
         done++;
         if (o.status !== 'clean' && options.config.stopOnFirst === true) stop = true;
         options.onOutcome?.(o, done, seeds.length, summary.failed);
@@ -219,19 +222,26 @@ function writeFailure(o: SeedOutcome, options: SweepOptions): string | null {
 /**
  * A seed's run result into the results directory, written whole or not at all (a full disk leaves
  * no fragment over an older result). A seed whose task failed (npusim itself, not the model) has
- * none: its note already says why.
+ * none: its note already says why. A failing free seed's result names its failure file as its
+ * reproduce line, as `npusim run --free --out` does: a free run replays only from its take log.
  */
-function writeResult(o: SeedOutcome, options: SweepOptions): void {
+function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string | null): void {
   const dir = options.resultsDir;
   if (dir === undefined) return;
   if (o.result === undefined) {
     options.onResultFile?.(o.seed, null);
     return;
   }
+  let text = o.result;
+  if (options.free !== undefined && failureFile !== null) {
+    const result = JSON.parse(text) as RunResult;
+    result.reproduce = `npusim replay ${shellWord(failureFile)}`;
+    text = `${JSON.stringify(result, null, 2)}\n`;
+  }
   const variant = options.config.variant === undefined ? '' : `.${options.config.variant}`;
   const path = join(dir, `${options.config.workload}${variant}-seed${o.seed}.json`);
   try {
-    writeWholeFile(path, o.result);
+    writeWholeFile(path, text);
   } catch (e) {
     options.onNote?.(`seed ${o.seed}: the run result ${path} was not written: ${(e as Error).message}`);
     options.onResultFile?.(o.seed, null);
@@ -293,8 +303,9 @@ async function freeSeeds(
       summary.stoppedEarly = true;
       break;
     }
-    addOutcome(summary, o, writeFailure(o, options));
-    writeResult(o, options);
+    const failureFile = writeFailure(o, options);
+    addOutcome(summary, o, failureFile);
+    writeResult(o, options, failureFile);
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
     if (failed || (o.status !== 'clean' && options.config.stopOnFirst === true)) {

@@ -188,6 +188,21 @@ describe('npusim compare', () => {
     ],
     ['a failure file', () => ({ kind: 'npusim-failure', version: 1 }), /x\.json: schemaVersion: Expected 1/],
     [
+      'a negative simulated length',
+      (r) => ({ ...r, simulatedTicks: -1 }),
+      /x\.json: simulatedTicks: Expected a whole number from 0, got `-1` \(number\)/,
+    ],
+    [
+      'a seed that is not a whole number',
+      (r) => ({ ...r, seed: 1.5 }),
+      /x\.json: seed: Expected a whole number from 0, got `1\.5` \(number\)/,
+    ],
+    [
+      "a configuration's seed that is not the run's",
+      (r) => ({ ...r, config: { ...r.config, seed: 'x' } }),
+      /x\.json: config\.seed: Expected the run's seed, \d+, got `"x"` \(string\)/,
+    ],
+    [
       // A crashed run's result has empty counts and latencies: every row would be "only in A".
       'a crashed run',
       (r) => ({

@@ -98,6 +98,45 @@ describe('sweep --results DIR', () => {
     );
     expect(result.config.variant).toBe('per-gpu');
     expect(result.exitCode).toBe(r.code);
+    // What the variant expects is judged in its result, as `run --variant` judges it.
+    const alone = await cli([
+      'run',
+      'multi-tenant',
+      '--variant',
+      'per-gpu',
+      '--duration',
+      '20us',
+      '--seed',
+      '4',
+      '--inline',
+      '--json',
+    ]);
+    const ran = JSON.parse(alone.stdout) as RunResult;
+    expect(ran.expectation).toBeDefined();
+    expect(result.expectation).toEqual(ran.expectation);
+  });
+
+  test("a failing free seed's result names its failure file as its reproduce line, as `run --free --out` does", async () => {
+    const dir = testTempDir('npusim-sweep-results-free-');
+    const [results, failures] = [join(dir, 'R'), join(dir, 'F')];
+    const argv = [
+      'sweep',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--free',
+      '--seeds',
+      '1',
+      '--duration',
+      '200us',
+    ];
+    const r = await cli([...argv, '--results', results, '--failures', failures]);
+    expect(r.code).toBe(1);
+    const [file] = readdirSync(failures).filter((f) => f.startsWith('flush-race-seed1-'));
+    expect(file).toBeDefined();
+    const result = JSON.parse(readFileSync(join(results, 'flush-race-seed1.json'), 'utf8')) as RunResult;
+    expect(result.status).toBe('violation');
+    expect(result.reproduce).toBe(`npusim replay ${join(failures, file!)}`);
   });
 
   test("a crashed seed's file says its crash, as `run --out` writes a crashed run's", async () => {
@@ -171,7 +210,16 @@ describe('sweep --results DIR', () => {
     const merge = await cli(['sweep', '--merge', dir, '--results', dir]);
     expect(merge.stderr).toContain('npusim: --results: Expected no --results with --merge');
     expect(merge.code).toBe(2);
-    expect(readdirSync(dir)).toEqual(['F']);
+    // A seeds file there under a name a seed's result takes would be written over: refused.
+    const seeds = join(dir, 'stress-seed1.json');
+    writeFileSync(seeds, '1,2');
+    const over = await cli(['sweep', ...STRESS, '--seeds', `@${seeds}`, '--results', dir]);
+    expect(over.stderr).toContain(
+      `npusim: --results: Expected a directory whose files will not replace the command's input, got \`${dir}\`, which holds \`${seeds}\` (--seeds @${seeds} reads it)`,
+    );
+    expect(over.code).toBe(2);
+    expect(readFileSync(seeds, 'utf8')).toBe('1,2');
+    expect(readdirSync(dir).sort()).toEqual(['F', 'stress-seed1.json']);
   });
 });
 
