@@ -142,6 +142,14 @@ export function focusHistory(
   return first < 0 ? relevant : relevant.slice(first);
 }
 
+/**
+ * Addresses always in hex, whatever their size (`address=0xae00` beside `address=0x17a00`, not
+ * `address=44544`); any other number in hex only when large (sizes, masks), counts in decimal.
+ */
+function inHex(field: string, v: number): boolean {
+  return ADDRESS_FIELDS.includes(field) || v > 0xffff;
+}
+
 export function formatHistory(lines: readonly HistoryLine[]): string {
   const w = Math.max(0, ...lines.map((l) => l.actor.length));
   const f = Math.max(0, ...lines.map((l) => l.from.length));
@@ -150,7 +158,7 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
       const fields = Object.entries(l.fields)
         .map(
           ([k, v]) =>
-            `${k}=${typeof v === 'number' && v > 0xffff ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
+            `${k}=${typeof v === 'number' && inHex(k, v) ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
         )
         .join(' ');
       return `  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind} ${fields}`;
