@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
@@ -47,6 +48,10 @@ export function loadTopologyOption(
   }
   // Named by the file, as a workload file's syntax error is and as every other topology error is.
   const json = parseJsonFile(text, value, 'JSON');
+  const other = otherNpusimFile(json, 'topology');
+  if (other !== undefined) {
+    throw new ConfigError(value, `Expected a topology file (as \`npusim topo --json\` prints), got ${other}`);
+  }
   try {
     const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here

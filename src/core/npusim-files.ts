@@ -11,16 +11,48 @@ export const FAILURE_FORMAT = 'npusim-failure';
 /** `format` of a sweep summary (sweep/summary.ts). */
 export const SUMMARY_FORMAT = 'npusim-sweep-summary';
 
+/** The kinds of file npusim writes or reads, each with the test that tells it and how it is said. */
+const KINDS: readonly { kind: string; is: (r: Record<string, unknown>) => boolean; text: string }[] = [
+  {
+    kind: 'failure',
+    is: (r) => r.format === FAILURE_FORMAT,
+    text: `a npusim failure file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`,
+  },
+  {
+    kind: 'summary',
+    is: (r) => r.format === SUMMARY_FORMAT,
+    text: `a npusim sweep summary (format \`${SUMMARY_FORMAT}\`: \`npusim sweep --merge\` takes it)`,
+  },
+  {
+    kind: 'result',
+    is: (r) => 'schemaVersion' in r && 'status' in r && 'digest' in r,
+    text: 'a npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
+  },
+  {
+    kind: 'topology',
+    is: (r) => Array.isArray(r.sockets) && Array.isArray(r.gpus),
+    text: 'a topology (`--topology FILE` takes it)',
+  },
+  {
+    kind: 'workload',
+    is: (r) => 'params' in r && 'name' in r && 'description' in r,
+    text: 'a workload (`npusim run FILE` takes it)',
+  },
+];
+
 /** What `o` looks like, when it is one of npusim's files; undefined when it is none of them. */
 export function npusimFileKind(o: object): string | undefined {
   const r = o as Record<string, unknown>;
-  if (r.format === FAILURE_FORMAT)
-    return `a npusim failure file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`;
-  if (r.format === SUMMARY_FORMAT)
-    return `a npusim sweep summary (format \`${SUMMARY_FORMAT}\`: \`npusim sweep --merge\` takes it)`;
-  if ('schemaVersion' in r && 'status' in r && 'digest' in r)
-    return 'a npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)';
-  if (Array.isArray(r.sockets) && Array.isArray(r.gpus)) return 'a topology (`--topology FILE` takes it)';
-  if ('params' in r && 'name' in r && 'description' in r) return 'a workload (`npusim run FILE` takes it)';
-  return undefined;
+  return KINDS.find((k) => k.is(r))?.text;
+}
+
+/**
+ * What `o` is when it is one of npusim's files other than the one a reader `wants` (a failure file
+ * handed to `npusim run` as its workload, a run result to `--topology`); undefined otherwise, and
+ * the reader's own checks name what is wrong.
+ */
+export function otherNpusimFile(o: unknown, wants: 'workload' | 'topology'): string | undefined {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const found = KINDS.find((k) => k.is(o as Record<string, unknown>));
+  return found === undefined || found.kind === wants ? undefined : found.text;
 }

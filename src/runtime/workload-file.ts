@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
@@ -46,6 +47,15 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
     definition = parseJsonFile(readFileSync(abs, 'utf8'), file, 'JSON');
   } else {
     definition = await importDefault(file, abs, bytes);
+  }
+  // Another of npusim's files (a failure file, a run result) is named as such, with the command
+  // that takes it, not by the first workload field it lacks.
+  const other = otherNpusimFile(definition, 'workload');
+  if (other !== undefined) {
+    throw new ConfigError(
+      file,
+      `Expected a workload file (\`name\`, \`description\`, \`params\`, ...), got ${other}`,
+    );
   }
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
     throw new ConfigError(

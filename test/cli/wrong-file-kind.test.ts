@@ -11,7 +11,7 @@ import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 describe('a file of the wrong kind is named for what it is', () => {
-  test('compare and replay given each other’s files, a topology or a workload: exit 2, the kind and its command named', async () => {
+  test('compare, replay, run and --topology given each other’s files: exit 2, the kind and its command named', async () => {
     const dir = testTempDir('npusim-wrong-kind-');
     const result = join(dir, 'result.json');
     const failures = join(dir, 'failures');
@@ -43,6 +43,14 @@ describe('a file of the wrong kind is named for what it is', () => {
       [['shrink', result, '--out', join(dir, 'small.json')], result, 'a failure file'],
       [['compare', result, topology], topology, 'a run result'],
       [['replay', workload], workload, 'a failure file'],
+      // run's workload and --topology, given npusim's other files (they named the first field the
+      // file lacked: `name: Expected a string`, `format: Unknown key`).
+      [['run', failure, '--inline'], failure, 'a workload file'],
+      [['run', result, '--inline'], result, 'a workload file'],
+      [['run', topology, '--inline'], topology, 'a workload file'],
+      [['run', 'stress', '--topology', failure, '--inline'], failure, 'a topology file'],
+      [['run', 'stress', '--topology', result, '--inline'], result, 'a topology file'],
+      [['sweep', 'stress', '--seeds', '1', '--topology', workload], workload, 'a topology file'],
     ];
     const got = {
       [failure]:
