@@ -15,6 +15,7 @@ import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
   type CliArgs,
   DEFAULT_FAILURES_DIR,
+  DEFAULT_FAILURES_OPTION,
   DEFAULT_FREE_WINDOW_TICKS,
   type OutputFile,
   type RunArgs,
@@ -65,7 +66,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     values.failures === undefined &&
     values['no-failure-file'] !== true
   ) {
-    outputs.push({ option: '--failures', path: DEFAULT_FAILURES_DIR, directory: true });
+    outputs.push({ option: DEFAULT_FAILURES_OPTION, path: DEFAULT_FAILURES_DIR, directory: true });
   }
   return COMMAND_ARGS[name](values, positionals, outputs);
 }

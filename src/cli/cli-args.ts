@@ -48,6 +48,12 @@ export interface ScenarioArgs {
 export const DEFAULT_FREE_WINDOW_TICKS = 1_000_000;
 
 export const DEFAULT_FAILURES_DIR = 'npusim-failures';
+/**
+ * The default failures directory as errors name it (checked before a run like one given with
+ * --failures): so an error about it is not read as one about an option the user never gave.
+ */
+export const DEFAULT_FAILURES_OPTION =
+  '--failures (not given: its default; --failures DIR or --no-failure-file to change it)';
 
 export interface RunArgs extends ScenarioArgs {
   command: 'run';

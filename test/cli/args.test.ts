@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKLOAD, parseCli, parseCrashAt, parseSeed } from '../../src/cli/args.js';
+import { DEFAULT_FAILURES_OPTION } from '../../src/cli/cli-args.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 function errorOf(f: () => unknown): ConfigError {
@@ -35,7 +36,7 @@ describe('cli args', () => {
       out: undefined,
       crashAt: undefined,
       checkHosts: false,
-      outputs: [{ option: '--failures', path: 'npusim-failures', directory: true }],
+      outputs: [{ option: DEFAULT_FAILURES_OPTION, path: 'npusim-failures', directory: true }],
     });
   });
 
@@ -90,7 +91,7 @@ describe('cli args', () => {
       crashAt: { actor: 'gpu2', event: 100 },
       outputs: [
         { option: '--out', path: 'r.json' },
-        { option: '--failures', path: 'npusim-failures', directory: true },
+        { option: DEFAULT_FAILURES_OPTION, path: 'npusim-failures', directory: true },
       ],
     });
   });
