@@ -33,6 +33,7 @@ import { writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { Interrupt } from './interrupt.js';
 import { reportFailure } from './run-failure-report.js';
+import { runFailureOf } from './run-outcome.js';
 import { type PlannedVariant, planVariants, runVariants } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
@@ -106,7 +107,19 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
       }
       traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
     } catch (error) {
-      return reportFailure(error, { config, workload, plan, wallMs: performance.now() - started }, args, io);
+      const code = reportFailure(
+        error,
+        { config, workload, plan, wallMs: performance.now() - started },
+        args,
+        io,
+      );
+      // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
+      if (variants.length > 0 && code !== EXIT.usage) {
+        io.stderr.write(
+          `npusim: the workload's ${variants.length} variant(s) were not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
+        );
+      }
+      return code;
     }
     // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
     interrupt.runOver();

@@ -48,6 +48,26 @@ function isolatedGuestsWorkload(dir: string, name: string, description: string, 
 }
 
 describe('variants', () => {
+  test("a crash of the workload's own run says its variants were not run", async () => {
+    const r = await cli([
+      'run',
+      'multi-tenant',
+      '--seed',
+      '1',
+      '--duration',
+      '20us',
+      '--crash-at',
+      'gpu2:20',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(
+      "npusim: the workload's 2 variant(s) were not run: its own run crashed (each runs alone with --variant NAME)\n",
+    );
+    expect(r.stderr).not.toContain('variant 1 of 2');
+  });
+
   test('multi-tenant: each policy has its verdict in the answer; the expected leak of per-gpu does not fail the run', async () => {
     const r = await cli([
       'run',
