@@ -50,17 +50,20 @@ export async function anchoredRun(
 ): Promise<RawRun | undefined> {
   const { args, io } = session;
   const { config, plan, raw } = first;
-  // A free run races anew when run again: there is no second run to anchor.
-  if (
-    args.trace === undefined ||
-    recording === undefined ||
-    raw.stopped === 'interrupted' ||
-    raw.free !== undefined
-  )
-    return undefined;
+  if (args.trace === undefined || recording === undefined || raw.stopped === 'interrupted') return undefined;
   const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
   const need = needsAnchoredRun(raw, assembleResult(config, plan, raw));
   if (need === undefined) return undefined;
+  // A free run races anew when run again: there is no second run to anchor. Say why, and how to
+  // keep the finding in the trace all the same.
+  if (raw.free !== undefined) {
+    io.stderr.write(
+      `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+        `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
+        'the window around it (it races anew): raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)\n',
+    );
+    return undefined;
+  }
   io.stderr.write(
     `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
       `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
