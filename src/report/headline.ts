@@ -74,7 +74,11 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     for (const key of item.param.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
     if (Array.isArray(v)) return [{ label: item.label, value: v.length, text: String(v.length) }];
     if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
-    return [{ label: item.label, value: null, text: v === undefined ? 'no such parameter' : String(v) }];
+    // The path is a parameter (checked when the workload loaded): undefined is one left unset, or
+    // an index past the end of a list (`tenants.5` of a run with one tenant).
+    const text =
+      v === undefined ? 'not set' : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    return [{ label: item.label, value: null, text }];
   }
   const cache = item.rate === 'ats-hit' ? 'ats' : 'tce';
   if (cacheLookups(r, cache) === 0) return [{ label: item.label, value: null, text: 'no lookups' }];

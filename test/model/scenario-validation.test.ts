@@ -10,6 +10,8 @@ import { ConfigError } from '../../src/core/errors.js';
 import { C, COUNTER_FAMILIES, COUNTER_NAMES, LATER_COUNTERS } from '../../src/model/actors/metric-names.js';
 import { validateWorkload } from '../../src/model/scenario/workload.js';
 import { applySets, parseParams } from '../../src/model/scenario/workload-params.js';
+import { evaluateHeadline } from '../../src/report/headline.js';
+import type { RunResult } from '../../src/report/run-result.js';
 import { workloads } from '../../workloads/index.js';
 import { thrownBy } from '../support/thrown.js';
 
@@ -38,6 +40,30 @@ describe('headline params', () => {
     expect(headlineError({ label: 'x', param: 'policy.name' })).toMatch(
       /headline\[1\]\.param: Expected a field of `policy` \(one of: none \(a value\)\), got `name`/,
     );
+  });
+
+  test('a group of parameters, or the bracket form --set takes, is refused at load (it printed `[object Object]`)', () => {
+    expect(headlineError({ label: 'x', param: 'gpu' })).toMatch(
+      /^h\.json: headline\[1\]\.param: Expected a parameter with a value to show \(a number, a name or a list\), got `gpu`, a group of parameters: name one of its fields \(gpu\.issueIntervalTicks, .*gpu\.dmaBytes.*\)$/,
+    );
+    expect(headlineError({ label: 'x', param: 'tenants.0' })).toMatch(
+      /got `tenants\.0`, a group of parameters: name one of its fields \(tenants\.0\.name, /,
+    );
+    expect(headlineError({ label: 'x', param: 'tenants[0].name' })).toBe(
+      'h.json: headline[1].param: Expected a path of names and indices joined by dots, such as `tenants.0.name`, got `tenants[0].name`',
+    );
+  });
+
+  test('in the answer, a parameter left unset, or an index past the list, reads `not set`', () => {
+    const result = {
+      config: { params: { topology: 'witherspoon-4', tenants: [{ name: 'host' }] } },
+    } as unknown as RunResult;
+    const items = [
+      { label: 'resets', param: 'resets' },
+      { label: 'sixth', param: 'tenants.5.name' },
+      { label: 'first', param: 'tenants.0.name' },
+    ];
+    expect(evaluateHeadline(items, result).map((h) => h.text)).toEqual(['not set', 'not set', 'host']);
   });
 });
 

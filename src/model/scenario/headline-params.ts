@@ -3,7 +3,9 @@
  * `gpu.dmaBytes`, `tenants`), checked against the parameters' schema (workload-params.ts). A path
  * that names no parameter would print `no such parameter` in every run's answer, so a workload
  * naming one is refused when it loads, listing the parameters allowed where the path went wrong.
- * The schema, not a run's values, decides: an optional parameter left unset is still a parameter.
+ * The schema, not a run's values, decides: an optional parameter left unset is still a parameter
+ * (its answer says `not set`). A path must end at a value: a group (`gpu`, `tenants.0`) has none
+ * to show.
  */
 import { workloadParamsSchema } from './workload-params.js';
 
@@ -16,6 +18,10 @@ interface SchemaNode {
 
 /** Why `path` (dot-separated, as report/headline.ts reads it) is not a parameter, or undefined. */
 export function paramPathProblem(path: string): string | undefined {
+  // `--set` takes `tenants[0].name`; a headline path is read by dots alone (report/headline.ts).
+  if (/[[\]]/.test(path)) {
+    return `Expected a path of names and indices joined by dots, such as \`${path.replace(/\[(\d+)\]/g, '.$1')}\`, got \`${path}\``;
+  }
   let node = workloadParamsSchema as unknown as SchemaNode;
   let at = '';
   for (const key of path.split('.')) {
@@ -31,6 +37,15 @@ export function paramPathProblem(path: string): string | undefined {
       return `Expected ${where} (one of: ${allowed}), got \`${key}\` in \`${path}\``;
     }
     at = at === '' ? key : `${at}.${key}`;
+  }
+  while (node.def?.innerType !== undefined) node = node.def.innerType;
+  // A group of parameters has no one value to show (it printed `[object Object]`): name a field.
+  if (node.shape !== undefined) {
+    return `Expected a parameter with a value to show (a number, a name or a list), got \`${path}\`, a group of parameters: name one of its fields (${Object.keys(
+      node.shape,
+    )
+      .map((k) => `${path}.${k}`)
+      .join(', ')})`;
   }
   return undefined;
 }
