@@ -20,12 +20,12 @@ import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
-import { valueAtPath } from '../model/scenario/param-path.js';
+import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, shown as shownValue, strictFields, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { digestableParams, parseParams } from '../model/scenario/workload-params.js';
+import { applySets, digestableParams, parseParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
@@ -401,7 +401,51 @@ function checkWorkload(
       `Expected a variant of \`${workload.name}\` (${names.length === 0 ? 'it has none' : names.join(', ')}), got \`${variant}\``,
     );
   }
+  if (variant !== undefined) checkVariantUnchanged(file, where, workload, variant);
   return workload;
+}
+
+/**
+ * A variant's `set` as the workload declares it now must give the parameters the run used: each
+ * of its paths at the value recorded. A value changed or a path added since is refused, as a
+ * changed base parameter is (definitionDigest). A path removed since leaves no trace in the
+ * recorded parameters (its value may be the base's or --set's), so it is not seen here; the
+ * replay runs the recorded parameters either way.
+ */
+function checkVariantUnchanged(file: FailureFile, where: string, workload: Workload, name: string): void {
+  const v = workload.variants.find((x) => x.name === name)!;
+  let recorded: RunConfig['params'];
+  try {
+    recorded = parseParams(file.workload.params, `${where}: workload.params`);
+  } catch {
+    return; // configOf names what is wrong with the recorded parameters
+  }
+  const same = (p: unknown) => JSON.stringify(digestableParams(p as RunConfig['params']));
+  let now: RunConfig['params'] | undefined;
+  try {
+    now = applySets(recorded, v.set, (path) => `variants.${name}.set.${path}`);
+  } catch {
+    now = undefined;
+  }
+  if (now !== undefined && same(now) === same(recorded)) return;
+  const differs = Object.entries(v.set).find(([path]) => {
+    const keys = parseParamPath(path, path);
+    return (
+      now === undefined ||
+      JSON.stringify(valueAtPath(now, keys)) !== JSON.stringify(valueAtPath(recorded, keys))
+    );
+  });
+  const what =
+    differs === undefined
+      ? 'its `set` gives parameters the run did not use'
+      : `it sets \`${differs[0]}\` to ${JSON.stringify(differs[1])}, the run used ${JSON.stringify(valueAtPath(recorded, parseParamPath(differs[0], differs[0])))}`;
+  const fromFile = file.workload.file;
+  throw new ConfigError(
+    `${where}: options.variant`,
+    fromFile === undefined
+      ? `Expected variant \`${name}\` of workload \`${workload.name}\` as it was when the failure was recorded, got a changed variant (${what}): the file cannot replay it exactly`
+      : `Expected variant \`${name}\` of the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed variant (${what}): restore it to replay this failure exactly`,
+  );
 }
 
 /** The run the file describes, its parameters, topology and choices checked against the machine. */

@@ -445,6 +445,74 @@ describe('user workloads', () => {
     expect(refused.stderr).toContain('restore it to replay');
   });
 
+  test("a variant's failure: its replay refuses the workload file once the variant's `set` changed, naming the path", async () => {
+    const dir = tmp();
+    const file = join(dir, 'guests.json');
+    const def = {
+      name: 'qa-guests',
+      description: 'two guests, one per socket, peer traffic between their GPUs',
+      variants: [
+        {
+          name: 'links-up',
+          set: { policy: 'per-gpu' } as Record<string, unknown>,
+          expect: ['isolation.peer'],
+        },
+      ],
+      params: {
+        topology: 'witherspoon-4',
+        policy: 'per-socket',
+        durationTicks: 30_000_000,
+        tenants: [
+          {
+            name: 'vm1',
+            lpid: 1,
+            groups: [0],
+            processesPerGpu: 2,
+            pagesPerProcess: 8,
+            pageSizes: ['2M'],
+            hostile: true,
+          },
+          {
+            name: 'vm2',
+            lpid: 2,
+            groups: [1],
+            processesPerGpu: 2,
+            pagesPerProcess: 8,
+            pageSizes: ['2M'],
+            hostile: true,
+          },
+        ],
+        gpu: { issueIntervalTicks: 50_000, ut0Percent: 80, ut1Percent: 0, peerPercent: 20 },
+        host: { unmapIntervalTicks: 2_000_000, cpuThreads: 2, tceRemapIntervalTicks: 0 },
+      },
+    };
+    writeFileSync(file, JSON.stringify(def));
+    const failures = join(dir, 'failures');
+    const run = await cli([
+      'run',
+      file,
+      '--variant',
+      'links-up',
+      '--seed',
+      '1',
+      '--inline',
+      '--failures',
+      failures,
+    ]);
+    expect(run.code, run.stderr).toBe(1);
+    const path = join(failures, readdirSync(failures)[0]!);
+    expect((await cli(['replay', path])).stdout).toContain('reproduced exactly');
+
+    // The variant now also sets the DMA size: its runs are no longer the one recorded.
+    def.variants[0]!.set = { policy: 'per-gpu', 'gpu.dmaBytes': 512 };
+    writeFileSync(file, JSON.stringify(def));
+    const refused = await cli(['replay', path]);
+    expect(refused.stderr).toContain(
+      `${path}: options.variant: Expected variant \`links-up\` of the workload file \`${file}\` as it was when the failure was recorded, got a changed variant (it sets \`gpu.dmaBytes\` to 512, the run used 256): restore it to replay this failure exactly`,
+    );
+    expect(refused.code).toBe(2);
+  });
+
   test('a failure of a workload file named by a relative path records it absolute, and replays from another directory', async () => {
     const dir = tmp();
     const file = join(dir, 'tce.json');
