@@ -134,8 +134,11 @@ describe('failure files of user workload files', () => {
   });
 
   test('failure file: --set and --variant are read back for the reproduce line; a file without them still reads', () => {
+    // The recorded parameters are the run's: the variant's (and --set's) values in them.
+    const params = file.workload.params as { gpu: Record<string, unknown> };
     const withSet = {
       ...file,
+      workload: { ...file.workload, params: { ...params, gpu: { ...params.gpu, dmaBytes: 512 } } },
       options: { ...file.options, set: [{ path: 'gpu.dmaBytes', value: 512 }], variant: 'v' },
     };
     // The variant must be one the workload declares (a variant's parameters are in the file).
