@@ -62,12 +62,23 @@ export function formatDuration(ticks: number): string {
 }
 
 /** Readable, rounded: picks ns, us, ms or s so the figure has at most 4 significant digits. */
+/** The units formatTime writes, each with its ticks. */
+const TIME_UNITS: readonly [string, number][] = [
+  ['ps', 1],
+  ['ns', 1e3],
+  ['us', 1e6],
+  ['ms', 1e9],
+  ['s', 1e12],
+];
+
 export function formatTime(ticks: number): string {
-  const abs = Math.abs(ticks);
-  if (abs < 1e3) return `${round(ticks)} ps`;
-  if (abs < 1e6) return `${round(ticks / 1e3)} ns`;
-  if (abs < 1e9) return `${round(ticks / 1e6)} us`;
-  if (abs < 1e12) return `${round(ticks / 1e9)} ms`;
+  // The unit is chosen after rounding: 999999 ps rounds to 1000 at four digits, which is `1 us`,
+  // not `1000 ns`.
+  for (let i = 0; i < TIME_UNITS.length - 1; i++) {
+    const [unit, per] = TIME_UNITS[i]!;
+    const text = round(ticks / per);
+    if (Math.abs(Number(text)) < 1000) return `${text} ${unit}`;
+  }
   return `${round(ticks / 1e12)} s`;
 }
 

@@ -61,4 +61,13 @@ describe('duration', () => {
     expect(formatTime(2_345_678)).toBe('2.346 us');
     expect(formatTime(2_000_000_000)).toBe('2 ms');
   });
+
+  it('duration: formatTime chooses the unit after rounding (999999 ps is 1 us, not 1000 ns)', () => {
+    expect(formatTime(999_999)).toBe('1 us');
+    expect(formatTime(999_999_999)).toBe('1 ms');
+    expect(formatTime(999.96)).toBe('1 ns');
+    expect(formatTime(999_400)).toBe('999.4 ns');
+    expect(formatTime(-999_999)).toBe('-1 us');
+    expect(formatTime(5e15)).toBe('5000 s');
+  });
 });
