@@ -130,6 +130,13 @@ describe('user workloads', () => {
       ': params.gpu.dmaBytes:',
       'Expected a number of at least 1',
     );
+    // A name that is not kebab-case is the field at fault: not laid under itself (`my_load: name:`).
+    await refused(
+      'badname.ts',
+      `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify({ ...def, name: 'my_load' })});\n`,
+      ': name:',
+      'Expected a kebab-case name (a-z, 0-9, -), got "my_load"',
+    );
     await refused('broken.ts', 'export default {;\n', ':', 'Expected a module that loads');
     // The compiler's own error, with its line and column, not just "Transform failed with 1 error:";
     // the column counts from 1, as a .mjs file's and an editor's do (the `,` is the 12th character).

@@ -20,6 +20,10 @@ import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { type ChooseOption, firstIssue, joinField, strictFields } from './schema-issues.js';
+
+/** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
+const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
 import { applySets, parseParams, type WorkloadInput, type WorkloadParams } from './workload-params.js';
 
 // Page sizes live in page-sizes.ts (no zod there, so worker threads need not load it).
@@ -36,7 +40,7 @@ export const MAX_WORKLOAD_NAME_LENGTH = 64;
 
 const kebabName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Expected a kebab-case name (a-z, 0-9, -)' })
+  .regex(WORKLOAD_NAME, { message: 'Expected a kebab-case name (a-z, 0-9, -)' })
   .max(MAX_WORKLOAD_NAME_LENGTH, {
     error: (issue) =>
       `Expected a name of at most ${MAX_WORKLOAD_NAME_LENGTH} characters, got ${String((issue.input as string).length)}`,
@@ -182,7 +186,11 @@ export interface WorkloadDefinition {
 
 /** Declare a workload; its parameters are validated now, so a bad file fails at load with the field. */
 export function defineWorkload(def: WorkloadDefinition): Workload {
-  return validateWorkload(def, typeof def?.name === 'string' ? def.name : 'workload');
+  // Errors are laid under the workload's name, unless the name is what is wrong: then under
+  // `workload` (a file's loader puts the file there: `w.ts: name: Expected a kebab-case name`, not
+  // `w.ts: my_load: name:`).
+  const name = typeof def?.name === 'string' && WORKLOAD_NAME.test(def.name) ? def.name : 'workload';
+  return validateWorkload(def, name);
 }
 
 /**
