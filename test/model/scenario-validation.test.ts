@@ -67,6 +67,28 @@ describe('headline params', () => {
   });
 });
 
+describe('text a workload shows', () => {
+  test('a description, question, label, headline label or variant description with a control character is refused at load', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, question: 'line1\nline2' }, 'question'],
+      [{ ...base, description: 'tab\there' }, 'description'],
+      [{ ...base, label: 'red \u001b[31m' }, 'label'],
+      [{ ...base, headline: [{ label: 'multi\nline', counter: 'dma.completed' }] }, 'headline[0].label'],
+      [{ ...base, variants: [{ name: 'v', description: 'a\rb', set: {} }] }, 'variants[0].description'],
+    ];
+    for (const [def, field] of cases) {
+      expect(errorOf(() => validateWorkload(def, 'w.json')).message).toMatch(
+        new RegExp(
+          `^w\\.json: ${field.replace(/[[\].]/g, '\\$&')}: Expected one line of printable text, got ".*" \\(a control character in it: a newline, a tab or an escape\\)$`,
+        ),
+      );
+    }
+    expect(validateWorkload({ ...base, question: 'Does it leak? (yes: a finding)' }, 'w.json').question).toBe(
+      'Does it leak? (yes: a finding)',
+    );
+  });
+});
+
 describe('headline counters', () => {
   test('every counter a run can report, and every family under `prefix.*`, is accepted', () => {
     const items = [

@@ -59,6 +59,19 @@ export type Expectation = 'clean' | RuleName[];
 const HISTOGRAM_NAMES = Object.values(H) as [string, ...string[]];
 
 /**
+ * Text a workload shows on a line of the summary or of a table (its description, question,
+ * labels): printable, one line. A newline, a tab or an escape sequence in it broke the summary's
+ * lines and the tables' columns, or reached the terminal as a command.
+ */
+const textLine = z
+  .string()
+  .min(1)
+  .refine((text) => !/\p{Cc}/u.test(text), {
+    error: (issue) =>
+      `Expected one line of printable text, got ${JSON.stringify(issue.input)} (a control character in it: a newline, a tab or an escape)`,
+  });
+
+/**
  * One figure of a workload's headline, the first thing its summary prints (report/headline.ts
  * reads it from the run result). Data, not code, so a workload file in JSON can have one too:
  * - `counter`: a counter (`firmware.updates`), a sum (`atsd.guest.reg6+atsd.guest.reg7`), or every
@@ -76,7 +89,7 @@ const HISTOGRAM_NAMES = Object.values(H) as [string, ...string[]];
  */
 export const headlineItemSchema = z.union([
   strictFields('a field of a counter figure', {
-    label: z.string().min(1),
+    label: textLine,
     counter: z.string().superRefine((pattern, ctx) => {
       const problem = counterPatternProblem(pattern);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -85,20 +98,20 @@ export const headlineItemSchema = z.union([
     unit: z.enum(['count', 'bytes']).default('count'),
   }),
   strictFields('a field of a latency figure', {
-    label: z.string().min(1),
+    label: textLine,
     latency: z.enum(HISTOGRAM_NAMES),
     stat: z.enum(['count', 'p50', 'p99', 'p999', 'max']).default('p99'),
   }),
   strictFields('a field of a links figure', {
-    label: z.string().min(1),
+    label: textLine,
     links: z.enum(['gpu-gpu', 'gpu-chip', 'chip-gpu', 'chip-chip']),
     stat: z.enum(['busiest', 'mean']).default('busiest'),
   }),
   strictFields('a field of a rate figure', {
-    label: z.string().min(1),
+    label: textLine,
     rate: z.enum(['ats-hit', 'tce-hit']),
   }),
-  strictFields('a field of a param figure', { label: z.string().min(1), param: z.string().min(1) }),
+  strictFields('a field of a param figure', { label: textLine, param: z.string().min(1) }),
 ]);
 export type HeadlineItem = z.infer<typeof headlineItemSchema>;
 
@@ -130,7 +143,7 @@ const headlineKind: ChooseOption = (path, value) => {
  */
 export const variantSchema = strictFields('a field of a variant', {
   name: kebabName,
-  description: z.string().min(1).optional(),
+  description: textLine.optional(),
   set: z.record(z.string().min(1), z.unknown()),
   expect: expectationSchema.default('clean'),
 });
@@ -144,11 +157,11 @@ const exposureSchema = strictFields('a field of an exposure', {
 /** A workload as a file declares it (workloads/*.ts, or a user's .ts, .js or .json file). */
 export const workloadDefinitionSchema = strictFields('a workload field', {
   name: kebabName,
-  description: z.string().min(1),
+  description: textLine,
   /** The question the workload answers: the first line of its summary. */
-  question: z.string().min(1).optional(),
+  question: textLine.optional(),
   /** The name of the workload's own run in its table of variants (default `as declared`). */
-  label: z.string().min(1).optional(),
+  label: textLine.optional(),
   /** What the workload's own run should find (default clean). */
   expect: expectationSchema.default('clean'),
   /** Bug switches this workload is built to catch, and the rules each trips (`npusim list`). */
