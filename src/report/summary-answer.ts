@@ -77,7 +77,9 @@ export function answerSection(result: RunResult, style: Style): string[] {
         return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
       })
       .join(' ');
-    out.push(`  ${v.name}: ${v.description ?? set}${v.description === undefined ? '' : ` (${set})`}`);
+    // A variant that sets nothing (the workload's own run again, as a control) says so.
+    const sets = set === '' ? 'sets nothing' : set;
+    out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
   }
   return out;
 }

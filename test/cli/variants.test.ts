@@ -48,6 +48,19 @@ function isolatedGuestsWorkload(dir: string, name: string, description: string, 
 }
 
 describe('variants', () => {
+  test('a variant that sets nothing (a control run) says so in the answer, with or without a description', async () => {
+    const dir = testTempDir('npusim-variants-control-');
+    const file = isolatedGuestsWorkload(dir, 'controls', 'control runs', [
+      { name: 'again', set: {} },
+      { name: 'again-described', description: 'the same run', set: {} },
+    ]);
+    const r = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('  again: sets nothing');
+    expect(lines).toContain('  again-described: the same run (sets nothing)');
+  });
+
   test("a crash of the workload's own run says its variants were not run", async () => {
     const r = await cli([
       'run',
