@@ -198,6 +198,8 @@ export type OracleEvent =
       readonly link: number;
       readonly address: number;
       readonly lengthBytes: number;
+      /** A write into the target's RAM, or a read from it. */
+      readonly write: boolean;
     }
   | {
       readonly kind: 'mmio.access';

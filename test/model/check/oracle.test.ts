@@ -236,7 +236,7 @@ describe('oracle: isolation', () => {
     o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 2, tenant: 'vm1', lpid: 1 });
     o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 3, tenant: undefined, lpid: undefined });
   };
-  const peer = (srcGpu: number, dstGpu: number): OracleEvent => ({
+  const peer = (srcGpu: number, dstGpu: number, write = true): OracleEvent => ({
     kind: 'peer.access',
     tick: T(1),
     srcGpu,
@@ -244,6 +244,7 @@ describe('oracle: isolation', () => {
     link: 0,
     address: 0x1000,
     lengthBytes: 256,
+    write,
   });
 
   test('oracle: a peer access across tenants is isolation.peer; within one tenant passes', () => {
@@ -252,6 +253,11 @@ describe('oracle: isolation', () => {
     expect(rules([peer(0, 2)], o)).toEqual([]);
     expect(rules([peer(1, 0)], o)).toEqual(['isolation.peer']);
     expect(o.violations[0]!.message).toMatch(/gpu1 \(vm2\) writing 256 bytes into gpu0 RAM \(vm1\)/);
+    // A read is said as one (it was said as a write whatever its direction).
+    const reads = new Oracle();
+    tenants(reads);
+    expect(rules([peer(1, 0, false)], reads)).toEqual(['isolation.peer']);
+    expect(reads.violations[0]!.message).toMatch(/gpu1 \(vm2\) reading 256 bytes from gpu0 RAM \(vm1\)/);
   });
 
   test("oracle: an MMIO access that reached another tenant's GPU is isolation.mmio; a filtered one and the host's unowned GPU pass", () => {
@@ -313,6 +319,7 @@ describe('oracle: bounds', () => {
         link: 0,
         address: 0x1000,
         lengthBytes: 64,
+        write: true,
       });
     }
     expect(o.violations.map((v) => v.rule)).toEqual(['isolation.dma', 'isolation.dma', 'isolation.dma']);

@@ -39,6 +39,7 @@ export class PeerPort {
       link: p.link,
       address: p.address,
       lengthBytes: p.lengthBytes,
+      write: p.write,
     });
     ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.ok }), HEADER_BYTES);
     if (p.collective === true) this.collective?.onReceived(ctx);

@@ -58,7 +58,7 @@ export class IsolationRules implements RuleFamily {
         [`gpu${ev.srcGpu}`, `gpu${ev.dstGpu}`],
         [ev.address],
         () =>
-          `Expected peer writes only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) writing ${ev.lengthBytes} bytes into gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
+          `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
         [`gpu:${ev.srcGpu}`],
       );
     }
