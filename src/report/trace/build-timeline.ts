@@ -22,7 +22,7 @@
  * | every actor | link LABEL (one per edge out)| each message's serialisation on the link, by kind        |
  * | every actor | in flight LABEL (counter)    | messages sent on the edge and not yet handled (what its  |
  * |             |                              | ring holds, threaded)                                    |
- * | named ones  | findings                     | an instant per violation or liveness failure             |
+ * | named ones  | findings                     | an instant per violation or liveness failure kept (each actor keeps its first 50; the rest are only counted) |
  *
  * Flows (arrows from request to response): a DMA from the GPU's slice through every chip that
  * handled it to an instant where the completion reached the GPU; a translation from the GPU to
