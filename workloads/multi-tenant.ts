@@ -36,8 +36,8 @@ export default defineWorkload({
   headline: [
     { label: 'IOMMU groups', param: 'policy' },
     { label: 'guests', param: 'tenants' },
-    { label: 'peer writes landed', counter: 'peer.completed' },
-    { label: 'peer writes refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
+    { label: 'peer accesses completed', counter: 'peer.completed' },
+    { label: 'peer accesses refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
     { label: 'BAR0 writes blocked by the MMIO filter', counter: 'mmio.blocked' },
     { label: 'DMA completed', counter: 'dma.completed' },
   ],

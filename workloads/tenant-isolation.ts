@@ -14,8 +14,8 @@ export default defineWorkload({
   description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
   question: 'Are six hostile guests, one GPU each, isolated from each other over NVLink?',
   headline: [
-    { label: 'peer writes landed', counter: 'peer.completed' },
-    { label: 'peer writes refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
+    { label: 'peer accesses completed', counter: 'peer.completed' },
+    { label: 'peer accesses refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
     { label: 'BAR0 writes blocked by the MMIO filter', counter: 'mmio.blocked' },
   ],
   exposes: [{ bug: 'links-enabled-per-gpu', rules: ['isolation.peer'] }],

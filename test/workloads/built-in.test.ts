@@ -132,7 +132,7 @@ describe('built-in workloads', () => {
     const own = await run('multi-tenant', 40_000_000);
     expect(judgeExpectation(w.expect, own).met).toBe(true);
     expect(count(own, 'peer.completed')).toBe(0);
-    expect(figure(own, 'peer writes refused at a disabled link')).toBeGreaterThan(0);
+    expect(figure(own, 'peer accesses refused at a disabled link')).toBeGreaterThan(0);
     for (const v of w.variants) {
       const r = await run('multi-tenant', 40_000_000, v.name);
       const verdict = judgeExpectation(v.expect, r);
