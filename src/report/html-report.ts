@@ -24,7 +24,7 @@ import { reproduceLabel } from './reproduce-line.js';
 import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { answerSection } from './summary-answer.js';
-import { LATENCY_ROWS } from './summary-contention.js';
+import { LATENCY_ROWS, socketFigures } from './summary-contention.js';
 import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
@@ -86,6 +86,7 @@ ${timeNote(raw, series, result, config)}
     .filter((c) => c.kind === 'line')
     .map(chartDiv)
     .join('\n')}</div>
+${socketSection(result)}
 <h2>Links</h2>
 ${linksTable(result)}
 <h2>Counters</h2>
@@ -320,6 +321,13 @@ function engineTable(result: RunResult): string {
           ]),
         ))
   );
+}
+
+/** The summary's contention per socket (nest MMU, ATSD registers, TCE cache), cell for cell. */
+function socketSection(result: RunResult): string {
+  const t = socketFigures(result);
+  if (t === undefined) return '';
+  return `<h2>Contention per socket</h2>\n${table(['socket', ...t.header.slice(1)], t.rows)}`;
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ''): string {

@@ -56,8 +56,21 @@ function rateText(result: RunResult, cache: CacheName, rate: number): string {
 }
 
 function socketTable(result: RunResult): string[] {
+  const t = socketFigures(result);
+  if (t === undefined) return [];
+  return [
+    'contention per socket:',
+    ...table([t.header, ...t.rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8] }),
+  ];
+}
+
+/**
+ * The per-socket contention figures as a header and a row per socket (the first column names the
+ * socket): the summary's table and the HTML report's show the same cells. Undefined with no sockets.
+ */
+export function socketFigures(result: RunResult): { header: string[]; rows: string[][] } | undefined {
   const sockets = result.contention.sockets;
-  if (sockets.length === 0) return [];
+  if (sockets.length === 0) return undefined;
   const header = [
     '',
     'nMMU xlates',
@@ -81,10 +94,7 @@ function socketTable(result: RunResult): string[] {
     String(s.atsdBusySeen),
     s.tceHits + s.tceMisses > 0 ? percent(s.tceHits / (s.tceHits + s.tceMisses)) : '-',
   ]);
-  return [
-    'contention per socket:',
-    ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8] }),
-  ];
+  return { header, rows };
 }
 
 function linkTable(result: RunResult, maxRows: number): string[] {

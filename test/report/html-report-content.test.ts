@@ -124,4 +124,32 @@ describe('the HTML report says what the run did', () => {
     expect(answer(withHtml)).toContain('per-gpu');
     expect(answer(withHtml)).toContain('feedface');
   });
+
+  it("the contention per socket is the summary's, cell for cell (the report had no such table)", async () => {
+    const { html, result } = await report('shootdown-storm', 20_000_000);
+    const section = /<h2>Contention per socket<\/h2>\n<table>(.*?)<\/table>/s.exec(html)?.[1];
+    expect(section).toBeDefined();
+    const rows = [...section!.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
+      [...m[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => htmlText(c[1]!)),
+    );
+    expect(rows[0]).toEqual([
+      'socket',
+      'nMMU xlates',
+      'faults',
+      'nMMU p99',
+      'ATSD launches',
+      'reg waits',
+      'wait p99',
+      'reg busy',
+      'TCE hit',
+    ]);
+    expect(rows).toHaveLength(1 + result.contention.sockets.length);
+    const summary = formatSummary(result, { color: false }).split('\n');
+    for (const row of rows.slice(1)) {
+      const line = summary.find((l) => l.trimStart().startsWith(`${row[0]!} `));
+      expect(line, row[0]).toBeDefined();
+      expect(line!.trim().split(/\s{2,}/)).toEqual(row);
+    }
+    expect(rows.slice(1).some((r) => Number(r[5]) > 0 || Number(r[4]) > 0)).toBe(true);
+  });
 });
