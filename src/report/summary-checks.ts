@@ -125,7 +125,9 @@ function notKeptNote(result: RunResult): string {
 
 /** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
 function atsdState(result: RunResult): string[] {
-  const out = ['  ATSD registers at the end (locked by shootdown, STAT acks pending from GPUs):'];
+  const out = [
+    '  ATSD registers at the end (each held by a shootdown, by its id, and the GPUs whose STAT acks it waits for):',
+  ];
   for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
     const regs = state.registers as
       | { reg: number; locked: boolean; owner: number | null; pendingAcks: number[]; hung: boolean }[]
@@ -133,7 +135,7 @@ function atsdState(result: RunResult): string[] {
     if (regs === undefined) continue;
     const cells = regs.map((r) =>
       r.locked
-        ? `reg${r.reg} locked by ${r.owner}${r.pendingAcks.length > 0 ? ` acks from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ' HUNG' : ''}`
+        ? `reg${r.reg} locked by shootdown ${r.owner}${r.pendingAcks.length > 0 ? `, acks pending from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ' HUNG' : ''}`
         : `reg${r.reg} free`,
     );
     out.push(
