@@ -61,27 +61,5 @@ export function formatDuration(ticks: number): string {
   return String(ticks);
 }
 
-/** Readable, rounded: picks ns, us, ms or s so the figure has at most 4 significant digits. */
-/** The units formatTime writes, each with its ticks. */
-const TIME_UNITS: readonly [string, number][] = [
-  ['ps', 1],
-  ['ns', 1e3],
-  ['us', 1e6],
-  ['ms', 1e9],
-  ['s', 1e12],
-];
-
-export function formatTime(ticks: number): string {
-  // The unit is chosen after rounding: 999999 ps rounds to 1000 at four digits, which is `1 us`,
-  // not `1000 ns`.
-  for (let i = 0; i < TIME_UNITS.length - 1; i++) {
-    const [unit, per] = TIME_UNITS[i]!;
-    const text = round(ticks / per);
-    if (Math.abs(Number(text)) < 1000) return `${text} ${unit}`;
-  }
-  return `${round(ticks / 1e12)} s`;
-}
-
-function round(x: number): string {
-  return Number(x.toPrecision(4)).toString();
-}
+/** Readable, rounded simulated time (`2.346 us`): core/time-text.ts, which the model's messages use too. */
+export { formatTime } from '../core/time-text.js';
