@@ -229,9 +229,17 @@ function checkHostRamFits(
       `tenants[${largest.tenant}].${largest.field}`,
       `Expected the pages workload \`${config.workload}\` maps at start to fit in the host RAM of socket ${socket} ` +
         `(${bytesText(HOST_RAM_PER_SOCKET_BYTES)}), got ${value} ${largest.field === 'pagesPerProcess' ? 'pages per process' : 'TCE pages per GPU'}: ` +
-        `${uses.map(useText).join(', ')}: ${bytesText(endBytes)} in all, ${bytesText(endBytes - HOST_RAM_PER_SOCKET_BYTES)} more than it holds`,
+        `${uses.map(useText).join(', ')}${paddingText(endBytes - uses.reduce((n, u) => n + bytesOf(u), 0))}: ${bytesText(endBytes)} in all, ${bytesText(endBytes - HOST_RAM_PER_SOCKET_BYTES)} more than it holds`,
     );
   }
+}
+
+/**
+ * The bytes between runs of pages (each run starts at a multiple of its page size, so 1G pages after
+ * 2M ones skip to the next 1G), which the listed uses leave out: without it their sum falls short.
+ */
+function paddingText(bytes: number): string {
+  return bytes > 0 ? `, and ${bytesText(bytes)} skipped to align runs of pages to their size` : '';
 }
 
 /** Bytes in binary units, to 6 significant digits (`256.031 GiB` is not `256 GiB`): `32 MiB`. */

@@ -157,6 +157,18 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
     );
   });
 
+  test('the bytes skipped to align runs of pages to their size are said, so the parts add up to the total', () => {
+    const message = configErrorOf(() =>
+      buildWorld(
+        config({ processesPerGpu: 2, pageSizes: ['2M', '1G'], pagesPerProcess: 127, tcePagesPerGpu: 384 }),
+      ),
+    ).message;
+    // 508 MiB + 254 GiB + 48 MiB + 1540 MiB = 256.047 GiB: without the padding the parts fell short.
+    expect(message).toContain(
+      '2 process(es) of `vm1` x 127 2M pages (508 MiB), 2 process(es) of `vm1` x 127 1G pages (254 GiB), the TCE windows of 2 GPU(s) of `vm1` x 384 64K pages (48 MiB), and 1540 MiB skipped to align runs of pages to their size: 256.047 GiB in all, 48 MiB more than it holds',
+    );
+  });
+
   test('sizes past a TiB read in the largest unit that holds them whole: 1080 GiB, not 1.05469 TiB', () => {
     // 2 processes x 540 1G pages: 1080 GiB, 824 GiB more than socket 0's 256 GiB.
     expect(
