@@ -62,18 +62,9 @@ describe('variants', () => {
   });
 
   test("a crash of the workload's own run says its variants were not run", async () => {
-    const r = await cli([
-      'run',
-      'multi-tenant',
-      '--seed',
-      '1',
-      '--duration',
-      '20us',
-      '--crash-at',
-      'gpu2:20',
-      '--inline',
-      '--no-failure-file',
-    ]);
+    const r = await cli(
+      'run multi-tenant --seed 1 --duration 20us --crash-at gpu2:20 --inline --no-failure-file'.split(' '),
+    );
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(
       "npusim: the workload's 2 variant(s) were not run: its own run crashed (each runs alone with --variant NAME)\n",
