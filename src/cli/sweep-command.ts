@@ -399,8 +399,8 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
 }
 
 /**
- * `  run results: 5 in A (a set for \`npusim compare A OTHER_DIR\`)`, and the seeds that have
- * none (their notes, above the summary, say why).
+ * `  run results: 5 in A (a set of runs for \`npusim compare A OTHER_DIR\`)`, and the seeds that
+ * have none (their notes, on stderr above the summary, say why).
  */
 function resultsLine(r: ResultsWritten): string {
   const dir = shellWord(r.dir);
