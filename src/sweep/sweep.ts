@@ -232,12 +232,7 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
     options.onResultFile?.(o.seed, null);
     return;
   }
-  let text = o.result;
-  if (options.free !== undefined && failureFile !== null) {
-    const result = JSON.parse(text) as RunResult;
-    result.reproduce = `npusim replay ${shellWord(failureFile)}`;
-    text = `${JSON.stringify(result, null, 2)}\n`;
-  }
+  const text = options.free === undefined ? o.result : freeResultText(o.result, failureFile);
   const variant = options.config.variant === undefined ? '' : `.${options.config.variant}`;
   const path = join(dir, `${options.config.workload}${variant}-seed${o.seed}.json`);
   try {
@@ -248,6 +243,18 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
     return;
   }
   options.onResultFile?.(o.seed, path);
+}
+
+/**
+ * A free seed's result as JSON text: with a failure file, that file is its reproduce line (a free
+ * run replays only from its take log), as `npusim run --free --out` writes it; without one, its own
+ * free command, which the summary labels a re-run.
+ */
+export function freeResultText(text: string, failureFile: string | null): string {
+  if (failureFile === null) return text;
+  const result = JSON.parse(text) as RunResult;
+  result.reproduce = `npusim replay ${shellWord(failureFile)}`;
+  return `${JSON.stringify(result, null, 2)}\n`;
 }
 
 /**
