@@ -148,6 +148,7 @@ async function reportRun(
 ): Promise<number> {
   const { config, plan, raw, traceRaw, workload, variants, workers, crashAt: crashActor } = done;
   const { args, io, interrupt } = session;
+  // Run alone (--variant), a variant's verdict on what it expects comes with its result.
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
   if (variants.length > 0 && result.status !== 'interrupted') {
@@ -159,7 +160,6 @@ async function reportRun(
     variantCode = ran.worstUnexpected;
     result.commandExitCode = worseExit(result.exitCode, variantCode);
   }
-  // Run alone (--variant), a variant's verdict is judged with its result (report/described-result.ts).
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);
   writeRunFiles(result, config, workload, raw, args, io);

@@ -1,9 +1,9 @@
 /**
  * A finished run's result as `npusim run` reports it: the raw run assembled (assemble-result.ts)
  * with its workload's question and headline on it (headline.ts), and a variant's verdict on what
- * it expects. `run`, each of its variants, and
- * a sweep writing its seeds' results (`sweep --results DIR`) share it, so a sweep's result for a
- * seed is the one `npusim run --seed N --inline --out FILE` writes, and the two compare alike.
+ * it expects. `run`, each of its variants, and a sweep writing its seeds' results (`sweep
+ * --results DIR`) share it, so a sweep's result for a seed is the one `npusim run --seed N
+ * --inline --out FILE` writes, and the two compare alike.
  */
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
