@@ -321,8 +321,8 @@ function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): Li
       between,
       messages: s.messages,
       bytes: s.bytes,
-      // busyTicks counts serialisation booked up to the run's end, which can run past it.
-      utilisation: simulatedTicks > 0 ? Math.min(1, s.busyTicks / simulatedTicks) : 0,
+      backlogBytes: s.backlogBytes,
+      utilisation: simulatedTicks > 0 ? s.busyTicks / simulatedTicks : 0,
       meanQueueDelayTicks: s.messages > 0 ? s.queueDelayTicksTotal / s.messages : 0,
       maxQueueDelayTicks: s.queueDelayTicksMax,
     };

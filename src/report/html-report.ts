@@ -262,11 +262,12 @@ function linksTable(result: RunResult): string {
       l.kind,
       String(l.messages),
       compact(l.bytes),
+      l.backlogBytes > 0 ? compact(l.backlogBytes) : '-',
       pct(l.utilisation),
       formatTime(l.meanQueueDelayTicks),
       formatTime(l.maxQueueDelayTicks),
     ]);
-  return table(['link', 'kind', 'messages', 'bytes', 'busy', 'queue mean', 'queue max'], rows);
+  return table(['link', 'kind', 'messages', 'bytes', 'backlog', 'busy', 'queue mean', 'queue max'], rows);
 }
 
 function countersTable(result: RunResult): string {

@@ -24,8 +24,15 @@ export interface LinkFigures {
   kind: string;
   /** Which ends the link joins, by actor kind (a chip's NPU or X-bus side counts as `chip`). */
   between: 'gpu-gpu' | 'gpu-chip' | 'chip-gpu' | 'chip-chip' | 'control';
+  /** Messages sent on the link, whether or not they had crossed by the run's end. */
   messages: number;
+  /** Bytes serialised onto the link by the run's end. */
   bytes: number;
+  /**
+   * Bytes sent but not yet serialised at the run's end: the queue a saturated link ends with (a
+   * message books its serialisation when it is sent; link-timing.ts).
+   */
+  backlogBytes: number;
   /** Busy time over simulated time, 0..1. */
   utilisation: number;
   meanQueueDelayTicks: number;

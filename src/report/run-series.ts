@@ -3,10 +3,9 @@
  * actor's trace recorder took (src/runtime/trace-recorder.ts: rows at ticks k * end / n, each the
  * state after every event before that tick). They cover the whole run whatever the trace's cap.
  *
- * - link utilisation: per edge and per interval, the serialisation time its sender booked in the
- *   interval over the interval's length (busy ticks are booked when a message is sent, so a
- *   message sent just before a row's tick counts whole in the interval before it: at most one
- *   message's time, hence the cap at 1);
+ * - link utilisation: per edge and per interval, the time the link spent serialising in the
+ *   interval over the interval's length (each row holds the busy time by its tick, not what was
+ *   booked past it: link-timing.ts `busyBy`; the cap at 1 only guards rounding);
  * - ATSD registers locked, and CPUs spinning for one, per NPU (levels at each row's tick);
  * - DMAs in flight per GPU (levels);
  * - messages in flight by kind of link: sent on the edges of that kind and not yet handled, what

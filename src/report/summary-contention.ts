@@ -103,18 +103,20 @@ function linkTable(result: RunResult, maxRows: number): string[] {
   const links = [...all]
     .sort((a, b) => b.utilisation - a.utilisation || (a.label < b.label ? -1 : 1))
     .slice(0, maxRows);
-  const header = ['', 'busy', 'msgs', 'bytes', 'queue mean', 'queue max'];
+  const header = ['', 'busy', 'msgs', 'bytes', 'backlog', 'queue mean', 'queue max'];
   const rows = links.map((l) => [
     l.label,
     percent(l.utilisation),
     String(l.messages),
     String(l.bytes),
+    // Bytes still queued at the end: a saturated link's, which its `bytes` do not count yet.
+    l.backlogBytes > 0 ? String(l.backlogBytes) : '-',
     formatTime(l.meanQueueDelayTicks),
     formatTime(l.maxQueueDelayTicks),
   ]);
   return [
     `contention per link (busiest ${links.length} of ${all.length}; --json has every link):`,
-    ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5] }),
+    ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6] }),
   ];
 }
 

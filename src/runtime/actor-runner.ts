@@ -155,9 +155,9 @@ export class ActorRunner implements ActorContext {
     return this.trace?.result(endTick);
   }
 
-  /** Figures of this actor's outbound links. */
-  linkStats(): LinkStats[] {
-    return this.links.flatMap((l) => (l === undefined ? [] : [l.figures()]));
+  /** Figures of this actor's outbound links at `endTick` (where the run ended or stopped). */
+  linkStats(endTick: number): LinkStats[] {
+    return this.links.flatMap((l) => (l === undefined ? [] : [l.figures(endTick)]));
   }
 
   start(): void {
@@ -371,7 +371,8 @@ export class MessagePool {
  * What a run of `runners` in one thread reports about them (the inline runtime and the free-mode
  * replay): the host, its one "worker" (this thread, `label`, busy the whole `wallMs`), no rings,
  * each actor's digest, event count and recorded events, the messages sent and received per plan
- * edge, and every link's figures in edge order.
+ * edge, and every link's figures in edge order, each at its sender's `endTicks` entry (where that
+ * actor's run ended).
  */
 export function runnerFigures(
   runners: readonly ActorRunner[],
@@ -379,6 +380,7 @@ export function runnerFigures(
   label: string,
   wallMs: number,
   events: number,
+  endTicks: readonly number[],
 ) {
   const perEdge = (pick: (r: ActorRunner) => readonly number[]) =>
     plan.edges.map((_, e) => runners.reduce((s, r) => s + pick(r)[e]!, 0));
@@ -393,6 +395,6 @@ export function runnerFigures(
     recorded: runners.map((r) => r.recorded),
     sentPerEdge: perEdge((r) => r.sentPerEdge),
     receivedPerEdge: perEdge((r) => r.receivedPerEdge),
-    links: runners.flatMap((r) => r.linkStats()).sort((a, b) => a.edge - b.edge),
+    links: runners.flatMap((r, i) => r.linkStats(endTicks[i]!)).sort((a, b) => a.edge - b.edge),
   };
 }

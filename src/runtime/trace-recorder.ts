@@ -201,6 +201,8 @@ export class TraceRecorder {
   }
 
   private takeRow(row: number): void {
+    // Every send so far was made before this row's time, so the links' figures by it are exact.
+    const tick = row * this.sampleEveryTicks;
     const cols = this.columns!;
     let at = row * cols.length;
     const s = this.samples;
@@ -208,7 +210,7 @@ export class TraceRecorder {
     for (const k of this.stateKeys) s[at++] = state[k] ?? Number.NaN;
     this.links.forEach((l, e) => {
       if (l === undefined) return;
-      s[at++] = l.busyTicks;
+      s[at++] = l.busyBy(tick);
       s[at++] = this.sentPerEdge[e]!;
     });
     for (const e of this.inboundEdges) s[at++] = this.receivedPerEdge[e]!;

@@ -285,7 +285,9 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
       Array.from({ length: edges }, (_, e) => this.runners.reduce((s, x) => s + pick(x)[e]!, 0));
     return {
       ...this.figures(this.inbound),
-      actors: this.runners.map((x, i) => actorOutcome(x, reports[i]!, traces[i], this.init.tailEvents)),
+      actors: this.runners.map((x, i) =>
+        actorOutcome(x, reports[i]!, traces[i], this.init.tailEvents, reachedTick),
+      ),
       sentPerEdge: sumPerEdge((x) => x.sentPerEdge),
       receivedPerEdge: sumPerEdge((x) => x.receivedPerEdge),
       reachedTick,

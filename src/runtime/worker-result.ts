@@ -67,13 +67,15 @@ export interface WorkerSnapshot {
 
 /**
  * What one actor's runner hands back at the end of a run (either loop): its digest and events,
- * what it recorded, its `report` and `trace` (made at the reached tick by the caller).
+ * what it recorded, its `report` and `trace` (made at the reached tick by the caller), its links'
+ * figures at `reachedTick`.
  */
 export function actorOutcome(
   x: ActorRunner,
   report: ReturnType<Actor['finish']>,
   trace: ActorTrace | undefined,
   tailEvents: number | undefined,
+  reachedTick: number,
 ): ActorOutcome {
   return {
     index: x.actor.index,
@@ -81,7 +83,7 @@ export function actorOutcome(
     events: x.digest.count,
     recorded: x.recorded,
     report,
-    links: x.linkStats(),
+    links: x.linkStats(reachedTick),
     choices: x.choices(),
     chooserCounts: x.chooserCounts(),
     tail: (tailEvents ?? 0) > 0 ? x.tailEvents() : undefined,

@@ -152,7 +152,7 @@ describe('assembleResult', () => {
     expect(r.contention.tceHitRate).toBe(0);
   });
 
-  it('assemble: links join their edge label and kind, with utilisation clamped to 1', () => {
+  it('assemble: links join their edge label and kind, their backlog and utilisation', () => {
     const raw = rawRun({
       reachedTick: 1000,
       links: [
@@ -163,8 +163,17 @@ describe('assembleResult', () => {
           queueDelayTicksMax: 60,
           messages: 3,
           bytes: 300,
+          backlogBytes: 0,
         },
-        { edge: 1, busyTicks: 5000, queueDelayTicksTotal: 0, queueDelayTicksMax: 0, messages: 0, bytes: 0 },
+        {
+          edge: 1,
+          busyTicks: 1000,
+          queueDelayTicksTotal: 0,
+          queueDelayTicksMax: 0,
+          messages: 9,
+          bytes: 1000,
+          backlogBytes: 4000,
+        },
       ],
     });
     const [a, b] = assembleResult(config, plan, raw).contention.links;
@@ -178,6 +187,7 @@ describe('assembleResult', () => {
     expect(a!.utilisation).toBeCloseTo(0.25, 10);
     expect(a!.meanQueueDelayTicks).toBeCloseTo(30, 10);
     expect(b!.utilisation).toBe(1);
+    expect(b!.backlogBytes).toBe(4000);
     expect(b!.meanQueueDelayTicks).toBe(0);
   });
 

@@ -99,6 +99,7 @@ function raw(reports: ActorReport[]): RawRun {
         queueDelayTicksMax: 8_000,
         messages: 5,
         bytes: 640,
+        backlogBytes: 128,
       },
     ],
     rings: [
@@ -128,7 +129,7 @@ describe('summary', () => {
     expect(text).toMatch(/DMA latency\s+100\s+50(\.\d+)? ns/);
     expect(text).toContain('ATS cache hit rate 90.0%');
     expect(text).toMatch(
-      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+2 ns\s+8 ns\n/,
+      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
     expect(text).toContain('full-stalls 3  parks 1  high-water 4/1024');

@@ -14,6 +14,17 @@
  *                                          order puts some kinds first (an ATSD before a translation
  *                                          response), which would reorder one link's messages.
  *
+ * What crossed by a time T (`figures(T)`, the trace's samples): a message books its serialisation
+ * when it is sent, which on a saturated link lies past T, up to a backlog past the run's end. The
+ * booked intervals never overlap and are booked in time order (each starts at or after the last
+ * one's end), so they form runs of back-to-back serialisation; the class keeps the current run and
+ * the one before it (its start, its end, the busy ticks and bytes booked before it), which gives
+ * the exact busy time and bytes by T whenever T is not before the previous run's start. T is never
+ * before the last send's clock, so only delayed departures (`send`'s `delayTicks`, a few hundred
+ * ns at most) can open runs past T; two of them in a row past T leave the run before them counted
+ * up to its end, an error no larger than one delay. Bytes of a run are counted at the link's rate
+ * (a message's serialisation is rounded up to whole ticks, so by its end every byte is counted).
+ *
  * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
  * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
  * a configuration error (design.md): it would give conservative synchronisation no lookahead.
@@ -38,11 +49,16 @@ const PS_PER_S = 1e12;
 
 export interface LinkStats {
   edge: number;
+  /** Ticks spent serialising, up to the figures' time. */
   busyTicks: number;
   queueDelayTicksTotal: number;
   queueDelayTicksMax: number;
+  /** Messages sent on the link (queued, whether or not they had crossed by the figures' time). */
   messages: number;
+  /** Bytes serialised onto the link by the figures' time. */
   bytes: number;
+  /** Bytes sent but not yet serialised at the figures' time: the queue a saturated link ends with. */
+  backlogBytes: number;
 }
 
 export class LinkTiming {
@@ -61,6 +77,14 @@ export class LinkTiming {
   private queueMax = -0;
   messages = 0;
   bytes = 0;
+  // The runs of back-to-back serialisation (theory above): the current one and the one before.
+  private runStart = -0;
+  private busyBeforeRun = -0;
+  private bytesBeforeRun = 0;
+  private prevRunStart = -0;
+  private prevRunEnd = -0;
+  private busyBeforePrev = -0;
+  private bytesBeforePrev = 0;
 
   constructor(readonly edge: EdgeSpec) {
     this.psPerByte = PS_PER_S / edge.bytesPerSecond;
@@ -68,6 +92,16 @@ export class LinkTiming {
 
   arrival(now: number, wireBytes: number, chooser: Chooser): number {
     const start = Math.max(now, this.busyUntilTicks);
+    if (start > this.busyUntilTicks) {
+      // The link was idle before `start`: a new run of serialisation begins.
+      this.prevRunStart = this.runStart;
+      this.prevRunEnd = this.busyUntilTicks;
+      this.busyBeforePrev = this.busyBeforeRun;
+      this.bytesBeforePrev = this.bytesBeforeRun;
+      this.runStart = start;
+      this.busyBeforeRun = this.busy;
+      this.bytesBeforeRun = this.bytes;
+    }
     const serialTicks = Math.ceil(wireBytes * this.psPerByte);
     const queued = start - now;
     this.queueTotal += queued;
@@ -85,19 +119,46 @@ export class LinkTiming {
     return this.lastArrivalTicks;
   }
 
-  /** Ticks the link spent transmitting so far. */
-  get busyTicks(): number {
-    return this.busy + 0;
+  /** Ticks the link spent transmitting by `tick` (not before the last send's clock). */
+  busyBy(tick: number): number {
+    if (tick >= this.runStart)
+      return this.busyBeforeRun + (Math.min(tick, this.busyUntilTicks) - this.runStart) + 0;
+    if (tick >= this.prevRunStart) {
+      return this.busyBeforePrev + (Math.min(tick, this.prevRunEnd) - this.prevRunStart) + 0;
+    }
+    return this.busyBeforePrev + 0;
   }
 
-  figures(): LinkStats {
+  /** Bytes serialised onto the link by `tick` (not before the last send's clock). */
+  bytesBy(tick: number): number {
+    if (tick >= this.runStart) {
+      return this.bytesBeforeRun + this.bytesAtRate(this.bytes - this.bytesBeforeRun, tick - this.runStart);
+    }
+    if (tick >= this.prevRunStart) {
+      return (
+        this.bytesBeforePrev +
+        this.bytesAtRate(this.bytesBeforeRun - this.bytesBeforePrev, tick - this.prevRunStart)
+      );
+    }
+    return this.bytesBeforePrev;
+  }
+
+  /** Of a run's `booked` bytes, those serialised `ticks` into it. */
+  private bytesAtRate(booked: number, ticks: number): number {
+    return Math.min(booked, Math.floor(ticks / this.psPerByte));
+  }
+
+  /** The link's figures at `tick` (the run's end or where it stopped). */
+  figures(tick: number): LinkStats {
+    const bytes = this.bytesBy(tick);
     return {
       edge: this.edge.index,
-      busyTicks: this.busy + 0,
+      busyTicks: this.busyBy(tick),
       queueDelayTicksTotal: this.queueTotal + 0,
       queueDelayTicksMax: this.queueMax + 0,
       messages: this.messages,
-      bytes: this.bytes,
+      bytes,
+      backlogBytes: this.bytes - bytes,
     };
   }
 }

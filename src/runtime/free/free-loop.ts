@@ -217,7 +217,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
     const x = fa.runner;
     return {
       ...this.figures(this.inbound),
-      actors: [actorOutcome(x, report, trace, this.init.tailEvents)],
+      actors: [actorOutcome(x, report, trace, this.init.tailEvents, reachedTick)],
       sentPerEdge: x.sentPerEdge,
       receivedPerEdge: x.receivedPerEdge,
       reachedTick,
