@@ -61,8 +61,11 @@ describe('npusim compare', () => {
     expect(dma.change).not.toBe(0);
     expect(dma.verdict).toBe('noise');
     expect(c.judged).toBeGreaterThan(60);
-    // At three standard errors a figure that did not change is flagged about 3 times in 1000.
-    expect(c.changed).toBeLessThanOrEqual(2);
+    // At three standard errors an independent figure that did not change is flagged about 3 times
+    // in 1000, but a seed moves some figures as a whole (when shootdowns fall, how the nest MMU
+    // queues): over ten pairs of seeds of this workload 2.1 % were flagged (README, "Traces,
+    // reports and comparisons"). A broken noise model flags dozens (counts judged as they were before 656a929 did).
+    expect(c.changed).toBeLessThanOrEqual(5);
   });
 
   it('results of two npusim versions: the versions come first among the differences (another model), a result from before 0.2.0 named so', async () => {

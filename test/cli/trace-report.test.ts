@@ -37,9 +37,9 @@ describe('run --trace and --report', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /trace: the first finding \((\d+\.\d+ us)\) is outside what the trace could keep \(\d+\.?\d* us to 24 us\); running again/,
+      /trace: the first finding \((\d+(?:\.\d+)? us)\) is outside what the trace could keep \(\d+\.?\d* us to 24 us\); running again/,
     );
-    const first = /the first finding \((\d+\.\d+ us)\)/.exec(r.stderr)![1]!;
+    const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(r.stderr)![1]!;
     expect(r.stderr).toContain(`the first finding at ${first} is in it`);
     expect(r.stderr).toMatch(/trace: \d+ of \d+ events \(cap 5000\), .* is in it; \d+ dropped/);
     expect(r.stderr).not.toMatch(STACK_FRAME);

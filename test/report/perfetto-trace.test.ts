@@ -129,7 +129,10 @@ async function traceOf(c: RunConfig, capEvents: number) {
 describe('--trace: a Perfetto trace', () => {
   test('a process per actor, tracks named after the machine, slices that nest, flows, counters, the cap', async () => {
     const cap = 10_000;
-    const { plan, file } = await traceOf(config('shootdown-storm', 3, 40_000_000), cap);
+    // Seed 5: the window this cap keeps (the run's last ~10 us) holds a shootdown, which the checks
+    // of registers held and launches below need. A model change that moves every shootdown out of
+    // it fails them (seed 3 did so when read data took the return direction): pick another seed.
+    const { plan, file } = await traceOf(config('shootdown-storm', 5, 40_000_000), cap);
     const packets = decodeTrace(file.bytes);
     const { processes, tracks, events, args } = index(packets);
 
@@ -150,7 +153,6 @@ describe('--trace: a Perfetto trace', () => {
       expect.arrayContaining(['DMA', 'ATS translations', 'DMA outstanding', 'link gpu0->chip0 nvlink x2']),
     );
     expect(trackNames('chip0')).toEqual(expect.arrayContaining(['DMA landing', 'nest MMU walks']));
-    expect(trackNames('coordinator')).toContain('shootdowns');
 
     // Time never goes back in the file; counters only on counter tracks, slices only elsewhere.
     const backwards = events.filter((e, i) => i > 0 && e.ts < events[i - 1]!.ts);
@@ -180,8 +182,6 @@ describe('--trace: a Perfetto trace', () => {
     expect(named(/^DMA ut[01] (read|write)$/).length).toBeGreaterThan(100);
     expect(named(/^ATS translate$/).length).toBeGreaterThan(10);
     expect(named(/^nest MMU walk$/).length).toBeGreaterThan(10);
-    const held = named(/^shootdown \d+$/).filter((e) => /ATSD reg/.test(tracks.get(e.track)!.name));
-    expect(held.length).toBeGreaterThan(0);
     expect(named(/^launch( flush)?$/).length).toBeGreaterThan(0);
     const dma = named(/^DMA ut[01] (read|write)$/)[0]!;
     expect(args(dma.e)).toMatchObject({ dma: expect.any(Number), bytes: expect.any(Number) });
@@ -235,6 +235,34 @@ describe('--trace: a Perfetto trace', () => {
     expect((m.recordedEvents as number) - (m.keptEvents as number)).toBe(m.droppedEvents);
     expect(m.droppedEvents).toBeGreaterThan(0);
     expect(file.note).toMatch(/^trace: \d+ of \d+ events \(cap 10000\)/);
+  });
+
+  test('the coordinator shows each shootdown, from its first acquire to its last release', async () => {
+    // The whole run kept (the cap above all its events): a shootdown that began before a window
+    // is left off the coordinator's track by design (shootdown-tracks.ts), so this run keeps all.
+    const { result, file } = await traceOf(config('shootdown-storm', 3, 40_000_000), 1_000_000);
+    const done = result.counts['shootdown.completed'] ?? 0;
+    expect(done).toBeGreaterThan(0);
+    const { tracks, events } = index(decodeTrace(file.bytes));
+    const onCoordinator = events.filter((e) => {
+      const t = tracks.get(e.track)!;
+      // Its slices on `shootdowns`, the instants where each finished on `shootdowns events`.
+      return t.process === 'coordinator' && t.name.startsWith('shootdowns');
+    });
+    const slices = onCoordinator.filter(
+      (e) => e.type === TRACK_EVENT_TYPE.sliceBegin && /^shootdown \d+$/.test(e.name ?? ''),
+    );
+    const finished = onCoordinator.filter((e) => e.name === 'shootdown done');
+    expect(finished.length).toBe(done);
+    expect(slices.length).toBeGreaterThanOrEqual(done);
+    // Each register a shootdown held is a slice named after it on that register's track.
+    const held = events.filter(
+      (e) =>
+        e.type === TRACK_EVENT_TYPE.sliceBegin &&
+        /^shootdown \d+$/.test(e.name ?? '') &&
+        /ATSD reg/.test(tracks.get(e.track)!.name),
+    );
+    expect(held.length).toBeGreaterThanOrEqual(done);
   });
 
   test('link slices end within the window: a message still leaving at its end is cut there, marked unfinished', async () => {

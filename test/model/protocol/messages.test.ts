@@ -116,7 +116,10 @@ describe('protocol: typed messages round-trip through the codec', () => {
       lengthBytes: len24,
     }),
   );
-  law(DmaCompleteMsg, fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const), gpu }) as never);
+  law(
+    DmaCompleteMsg,
+    fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const), gpu, dataBytes: len24 }) as never,
+  );
   law(
     PeerWriteMsg,
     fc.record({
@@ -140,7 +143,10 @@ describe('protocol: typed messages round-trip through the codec', () => {
       collective: fc.constant(true),
     }),
   );
-  law(PeerCompleteMsg, fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const) }) as never);
+  law(
+    PeerCompleteMsg,
+    fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const), dataBytes: len24 }) as never,
+  );
   law(AtsRequestMsg, fc.record({ request: tag, lpid, pid, va: addr }));
   law(
     AtsResponseMsg,

@@ -18,6 +18,7 @@ import {
   DmaRequestMsg,
   DmaStatus,
   type DmaStatusCode,
+  returnedBytes,
 } from '../../protocol/messages/dma.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { TceSystem } from '../../tce/tce.js';
@@ -83,11 +84,12 @@ export class DmaLanding {
     }
     const home = homeSocketOf(this.env.world.topology, pa);
     if (home >= 0 && home !== this.env.socket) {
-      // Not ours: across the X-bus to the home chip, already translated; it answers the same way.
+      // Not ours: across the X-bus to the home chip, already translated; it answers the same way
+      // (a write's data goes with the request, a read's comes back with the completion).
       ctx.send(
         this.env.toOtherChip.get(home)!,
         DmaRequestMsg.encode({ ...d, address: pa, translation: d.translation === 'ut0' ? 'ut0' : 'none' }),
-        HEADER_BYTES + d.lengthBytes,
+        HEADER_BYTES + (d.write ? d.lengthBytes : 0),
       );
       return;
     }
@@ -115,7 +117,13 @@ export class DmaLanding {
     delay: number,
   ): void {
     const edge = fromChip ? this.xbusTo(source) : this.env.toGpu.get(d.gpu)!;
-    ctx.send(edge, DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu }), HEADER_BYTES, delay);
+    const dataBytes = returnedBytes(d.write, status, d.lengthBytes);
+    ctx.send(
+      edge,
+      DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu, dataBytes }),
+      HEADER_BYTES + dataBytes,
+      delay,
+    );
   }
 
   private xbusTo(chip: number): number {
@@ -127,13 +135,13 @@ export class DmaLanding {
     return e;
   }
 
-  /** A completion from the home chip for a DMA forwarded from here: hand it to the GPU. */
+  /** A completion from the home chip for a DMA forwarded from here: hand it (and any read data) to the GPU. */
   onForwardedComplete(m: SimMessage, ctx: ActorContext): void {
     const c = DmaCompleteMsg.decode(m);
     ctx.send(
       this.env.toGpu.get(c.gpu!)!,
-      DmaCompleteMsg.encode({ dma: c.dma, status: c.status, gpu: undefined }),
-      HEADER_BYTES,
+      DmaCompleteMsg.encode({ dma: c.dma, status: c.status, gpu: undefined, dataBytes: c.dataBytes }),
+      HEADER_BYTES + c.dataBytes,
     );
   }
 }

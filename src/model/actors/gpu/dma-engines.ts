@@ -300,7 +300,8 @@ export class DmaEngines implements CollectivePort {
         link: pe.links[0]!,
         lengthBytes: this.p.dmaBytes,
       }),
-      HEADER_BYTES + this.p.dmaBytes,
+      // A read's request carries no data: the data comes back with its completion (peer-port.ts).
+      HEADER_BYTES + (write ? this.p.dmaBytes : 0),
     );
   }
 

@@ -1,11 +1,12 @@
 /**
- * The receiving end of NVLink peer writes. Nothing in the hardware checks who writes: if the link
+ * The receiving end of NVLink peer accesses. Nothing in the hardware checks who writes: if the link
  * is up on this side (its bit clear in the link-disable mask, gpu-bar0.ts), the write lands in this
- * GPU's RAM. That is the isolation failure the 2018 thread feared; the oracle judges it here, where
- * the write lands (isolation.peer). A disabled link refuses the write, and the sender hears why.
+ * GPU's RAM (a read is served from it, its data going back with the completion). That is the
+ * isolation failure the 2018 thread feared; the oracle judges it here, where the access lands
+ * (isolation.peer). A disabled link refuses the access, and the sender hears why.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import { DmaStatus, PeerCompleteMsg, PeerWriteMsg } from '../../protocol/messages/dma.js';
+import { DmaStatus, PeerCompleteMsg, PeerWriteMsg, returnedBytes } from '../../protocol/messages/dma.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
@@ -28,7 +29,11 @@ export class PeerPort {
     const bundle = this.env.world.peerEdges[this.env.gpu]!.find((x) => x.peer === srcGpu);
     const up = bundle?.links.some((l) => this.linkUp(l)) === true;
     if (!up) {
-      ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.linkDisabled }), HEADER_BYTES);
+      ctx.send(
+        back,
+        PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.linkDisabled, dataBytes: 0 }),
+        HEADER_BYTES,
+      );
       return;
     }
     this.env.oracle.observe({
@@ -41,7 +46,13 @@ export class PeerPort {
       lengthBytes: p.lengthBytes,
       write: p.write,
     });
-    ctx.send(back, PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.ok }), HEADER_BYTES);
+    // A read's data comes back with its completion; a write's went with the request.
+    const dataBytes = returnedBytes(p.write, DmaStatus.ok, p.lengthBytes);
+    ctx.send(
+      back,
+      PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.ok, dataBytes }),
+      HEADER_BYTES + dataBytes,
+    );
     if (p.collective === true) this.collective?.onReceived(ctx);
   }
 }

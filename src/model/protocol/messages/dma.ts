@@ -4,12 +4,17 @@
  * | kind          | from -> to                 | fields                                                  |
  * |---------------|----------------------------|---------------------------------------------------------|
  * | DMA           | gpu -> chip, chip -> chip  | tag = dma id, flags = DmaFlag bits + gpu << 4, address = pa (UT=0, forwarded) or bus address (UT=1), lpid = tenant, pid = translation's epoch (UT=0), lengthBytes |
- * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + gpu << 4 (gpu omitted on the last hop) |
+ * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + gpu << 4 (gpu omitted on the last hop), lengthBytes = read data carried back |
  * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write + collective (a ring all-reduce's, actors/gpu/ring-allreduce.ts), address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
- * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status                            |
+ * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status, lengthBytes = read data carried back |
  *
  * A DMA that lands on the wrong chip is forwarded over the X-bus to the home chip of its address,
  * already translated: a UT=1 DMA arrives there with `translation: 'none'` and the physical address.
+ *
+ * Data crosses a link once, in the direction it moves: a write's request carries it (the sender
+ * counts `lengthBytes` in its wire bytes), a read's request carries only the header and its
+ * completion carries the data back (`dataBytes`, 0 for a write or an access that failed). So the
+ * link figures of a read-heavy load show on the links towards the reader.
  */
 import { messageType } from '../message-type.js';
 import { GPU_FLAG_SHIFT, wireEpoch } from '../wire.js';
@@ -92,19 +97,28 @@ export interface DmaComplete {
   readonly status: DmaStatusCode;
   /** The issuing GPU, while the completion still has a chip to cross; undefined on the last hop. */
   readonly gpu: number | undefined;
+  /** The data a read carries back to the GPU (0: a write's completion, or a failed access). */
+  readonly dataBytes: number;
 }
 
 export const DmaCompleteMsg = messageType<DmaComplete>('DMA_COMPLETE', {
   encode: (c, wire, out) => {
     out.tag = wire('tag', c.dma);
     out.flags = wire('flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT));
+    out.lengthBytes = wire('lengthBytes', c.dataBytes);
   },
   decode: (m) => ({
     dma: m.tag,
     status: (m.flags & LOW_FLAGS) as DmaStatusCode,
     gpu: m.flags >> GPU_FLAG_SHIFT,
+    dataBytes: m.lengthBytes,
   }),
 });
+
+/** The bytes a completion carries back: a read's data when it succeeded, else none. */
+export function returnedBytes(write: boolean, status: DmaStatusCode, lengthBytes: number): number {
+  return write || status !== DmaStatus.ok ? 0 : lengthBytes;
+}
 
 export interface PeerWrite {
   readonly dma: number;
@@ -142,12 +156,15 @@ export const PeerWriteMsg = messageType<PeerWrite>('PEER_WRITE', {
 export interface PeerComplete {
   readonly dma: number;
   readonly status: DmaStatusCode;
+  /** The data a peer read carries back (0: a write's completion, or a refused access). */
+  readonly dataBytes: number;
 }
 
 export const PeerCompleteMsg = messageType<PeerComplete>('PEER_COMPLETE', {
   encode: (c, wire, out) => {
     out.tag = wire('tag', c.dma);
     out.flags = c.status;
+    out.lengthBytes = wire('lengthBytes', c.dataBytes);
   },
-  decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode }),
+  decode: (m) => ({ dma: m.tag, status: (m.flags & LOW_FLAGS) as DmaStatusCode, dataBytes: m.lengthBytes }),
 });
