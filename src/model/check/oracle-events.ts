@@ -61,7 +61,11 @@ export type OracleEvent =
       readonly kind: 'page.free';
       readonly tick: Tick;
       readonly pa: PhysAddr;
-      readonly sizeBytes: number;
+      /**
+       * The page's size, where the free is made (the coordinator); omitted by a chip, which hears
+       * of the free from PAGE_FREE (address and epoch: no rule needs the size there).
+       */
+      readonly sizeBytes?: number;
       /** Epoch after the free (the old epoch + 1). */
       readonly epoch: number;
     }

@@ -161,7 +161,6 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
       kind: 'page.free',
       tick: ctx.now as Tick,
       pa: f.pa as PhysAddr,
-      sizeBytes: 0,
       epoch: f.epoch,
     });
   }
