@@ -3,9 +3,12 @@
  * `LINE:COLUMN` with what was expected there and what was found. Node 20's JSON.parse says
  * "at position 111" at best, and for an unexpected token only quotes the text around it (over
  * several lines); an editor, a compiler and a `.mjs` syntax error here all give a line and a
- * column. This scanner follows RFC 8259 and runs only on text JSON.parse refused, without
- * recursion (a deeply nested file cannot overflow the stack); it returns undefined for text it
- * finds valid.
+ * column. This scanner follows RFC 8259, without recursion (a deeply nested file cannot overflow
+ * the stack); it returns undefined for text it finds valid. It runs on text JSON.parse refused, and
+ * on a user's own files JSON.parse took (parse-json.ts `parseJsonFile`), for the one thing
+ * JSON.parse lets through silently: a key given twice in one object, of which it keeps the last
+ * (RFC 8259 leaves the meaning open), so an edit above an older line of the same key would do
+ * nothing.
  */
 
 export interface JsonSyntaxProblem {
@@ -23,6 +26,8 @@ class JsonStop {
   constructor(
     readonly offset: number,
     readonly expected: string,
+    /** What was found instead, when not simply the character at `offset`. */
+    readonly found?: string,
   ) {}
 }
 
@@ -30,17 +35,19 @@ class JsonStop {
 export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   let offset: number;
   let expected: string;
+  let foundInstead: string | undefined;
   try {
     scan(text);
     return undefined;
   } catch (e) {
     if (!(e instanceof JsonStop)) throw e;
-    ({ offset, expected } = e);
+    ({ offset, expected, found: foundInstead } = e);
   }
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = Array.from(before.slice(before.lastIndexOf('\n') + 1)).length + 1;
-  const found = offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!);
+  const found =
+    foundInstead ?? (offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!));
   return { line, column, message: `Expected ${expected}, got ${found}` };
 }
 
@@ -95,10 +102,23 @@ function scan(text: string): void {
       }
     }
   };
+  // The keys met so far in each object open now (undefined for a list).
+  const keys: (Set<string> | undefined)[] = [];
   const key = (): void => {
     ws();
     if (text[i] !== '"') stop('a property name in double quotes');
+    const at = i;
     string();
+    const name = JSON.parse(text.slice(at, i)) as string;
+    const seen = keys.at(-1)!;
+    if (seen.has(name)) {
+      throw new JsonStop(
+        at,
+        'each key once in an object',
+        `\`${name}\` a second time (JSON.parse would keep this one)`,
+      );
+    }
+    seen.add(name);
     ws();
     if (text[i] !== ':') stop('`:`');
     i++;
@@ -144,6 +164,7 @@ function scan(text: string): void {
         ws();
         if (text[i] !== (c === '{' ? '}' : ']')) {
           open.push(c);
+          keys.push(c === '{' ? new Set() : undefined);
           if (c === '{') key();
           continue;
         }
@@ -167,6 +188,7 @@ function scan(text: string): void {
     } else if (text[i] === close) {
       i++;
       open.pop();
+      keys.pop();
     } else {
       stop(`\`,\` or \`${close}\``);
     }

@@ -211,6 +211,23 @@ describe('JSON syntax errors', () => {
       `npusim: ${topoBom}: sockets: Expected an array`,
     );
   });
+
+  test('a key given twice in one object (JSON.parse keeps the last, silently) is refused at the second', async () => {
+    const dir = testTempDir('npusim-json-');
+    const twice = file(
+      dir,
+      'twice.json',
+      '{\n  "name": "w",\n  "description": "d",\n  "params": {"tenants": []},\n  "params": {}\n}\n',
+    );
+    expect(await refused([twice])).toBe(
+      `npusim: ${twice}: Expected JSON, got a key given twice: ${twice}:5:3: ` +
+        'Expected each key once in an object, got `params` a second time (JSON.parse would keep this one)',
+    );
+    const topo = file(dir, 'topo.json', '{"name": "t", "name": "u"}');
+    expect(await refused(['mixed', '--topology', topo])).toContain(
+      `npusim: ${topo}: Expected JSON, got a key given twice: ${topo}:1:15:`,
+    );
+  });
 });
 
 describe('fields', () => {

@@ -36,4 +36,21 @@ describe('parseJson', () => {
       '--topology: Expected JSON in `t.json`, got a syntax error: t.json:3:1: Expected a property name in double quotes, got `}`',
     );
   });
+
+  it("a user's JSON file with a key given twice in one object is refused at the second (JSON.parse keeps it)", () => {
+    const text = '{\n  "gpu": {"dmaBytes": 256},\n  "seed": 1,\n  "gpu": {"dmaBytes": 4096}\n}';
+    expect(JSON.parse(text)).toEqual({ gpu: { dmaBytes: 4096 }, seed: 1 });
+    expect(refusal(() => parseJsonFile(text, 'w.json', 'JSON'))).toBe(
+      'w.json: Expected JSON, got a key given twice: w.json:4:3: Expected each key once in an object, got `gpu` a second time (JSON.parse would keep this one)',
+    );
+    // Nested, and written with an escape: the key is compared as JSON reads it.
+    expect(refusal(() => parseJsonFile('[{"a": {"b": 1, "\\u0062": 2}}]', 'w.json', 'JSON'))).toContain(
+      'w.json:1:17: Expected each key once in an object, got `b` a second time',
+    );
+    // The same key in sibling objects, or in an object and the one inside it, is no repeat.
+    expect(parseJsonFile('[{"a": 1}, {"a": 2, "b": {"a": 3}}]', 'w.json', 'JSON')).toEqual([
+      { a: 1 },
+      { a: 2, b: { a: 3 } },
+    ]);
+  });
 });
