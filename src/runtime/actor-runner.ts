@@ -206,7 +206,7 @@ export class ActorRunner implements ActorContext {
     if (!(delayTicks >= 0)) {
       throw new AssertionFailure(`${this.actor.name} sent with a negative delay (${delayTicks} ticks)`);
     }
-    msg.timeTicks = link.arrival(this.now + delayTicks, wireBytes, this.chooser);
+    msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser, delayTicks);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
     if (this.trace !== undefined) this.trace.sent(msg, this.now, this.now + delayTicks, wireBytes);

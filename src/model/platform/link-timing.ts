@@ -4,7 +4,7 @@
  * Owned by the sending actor (one `LinkTiming` per outbound edge), so it is computed in the
  * sender's thread from the sender's state alone and is the same inline or threaded.
  *
- *   start   = max(now, busyUntil)          the link transmits one message at a time per direction
+ *   start   = max(now + delay, busyUntil)  the link transmits one message at a time per direction
  *   busyUntil = start + wireBytes / bandwidth
  *   arrival = max(busyUntil + latency + jitter, previous arrival + 1)
  *                                          jitter in [0, jitterTicks], drawn from the sender's chooser;
@@ -15,15 +15,16 @@
  *                                          response), which would reorder one link's messages.
  *
  * What crossed by a time T (`figures(T)`, the trace's samples): a message books its serialisation
- * when it is sent, which on a saturated link lies past T, up to a backlog past the run's end. The
- * booked intervals never overlap and are booked in time order (each starts at or after the last
- * one's end), so they form runs of back-to-back serialisation; the class keeps the current run and
- * the one before it (its start, its end, the busy ticks and bytes booked before it), which gives
- * the exact busy time and bytes by T whenever T is not before the previous run's start. T is never
- * before the last send's clock, so only delayed departures (`send`'s `delayTicks`, a few hundred
- * ns at most) can open runs past T; two of them in a row past T leave the run before them counted
- * up to its end, an error no larger than one delay. Bytes of a run are counted at the link's rate
- * (a message's serialisation is rounded up to whole ticks, so by its end every byte is counted).
+ * when it is sent, which on a saturated link, or for a delayed departure (an ATS response leaves
+ * after its nest MMU walk, up to tens of microseconds later), lies past T, up to a backlog past the
+ * run's end. The booked intervals never overlap and are booked in time order (each starts at or
+ * after the last one's end), so they form runs of back-to-back serialisation. The class keeps each
+ * run that a later figure may need (its start, its end, the busy ticks and bytes booked before it)
+ * in a small ring: T is never before the last send's clock, so a run can be dropped once the run
+ * after it started by then (it ended before every later T). What is left is the runs booked past
+ * the clock, a handful; the figures by T are then exact. Bytes of a run are counted at the link's
+ * rate (a message's serialisation is rounded up to whole ticks, so by its end every byte is
+ * counted).
  *
  * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
  * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
@@ -46,6 +47,11 @@ export interface EdgeSpec {
 }
 
 const PS_PER_S = 1e12;
+const RUN_FIELDS = 4;
+const START = 0;
+const END = 1;
+const BUSY_BEFORE = 2;
+const BYTES_BEFORE = 3;
 
 export interface LinkStats {
   edge: number;
@@ -77,33 +83,30 @@ export class LinkTiming {
   private queueMax = -0;
   messages = 0;
   bytes = 0;
-  // The runs of back-to-back serialisation (theory above): the current one and the one before.
-  private runStart = -0;
-  private busyBeforeRun = -0;
-  private bytesBeforeRun = 0;
-  private prevRunStart = -0;
-  private prevRunEnd = -0;
-  private busyBeforePrev = -0;
-  private bytesBeforePrev = 0;
+  // The runs of back-to-back serialisation a figure may still need (theory above), oldest first:
+  // RUN_FIELDS numbers each (start, end, busy and bytes booked before it) in a ring that grows.
+  // The newest run's end is `busyUntilTicks`.
+  private runs = new Float64Array(4 * RUN_FIELDS);
+  /** Runs the ring holds, less one (a power of two, less one). */
+  private runMask = 3;
+  private runHead = 0;
+  private runCount = 0;
 
   constructor(readonly edge: EdgeSpec) {
     this.psPerByte = PS_PER_S / edge.bytesPerSecond;
   }
 
-  arrival(now: number, wireBytes: number, chooser: Chooser): number {
-    const start = Math.max(now, this.busyUntilTicks);
-    if (start > this.busyUntilTicks) {
-      // The link was idle before `start`: a new run of serialisation begins.
-      this.prevRunStart = this.runStart;
-      this.prevRunEnd = this.busyUntilTicks;
-      this.busyBeforePrev = this.busyBeforeRun;
-      this.bytesBeforePrev = this.bytesBeforeRun;
-      this.runStart = start;
-      this.busyBeforeRun = this.busy;
-      this.bytesBeforeRun = this.bytes;
-    }
+  /**
+   * When a message sent at the sender's clock `now`, leaving `delayTicks` later (work done before
+   * it goes: a page walk, a memory access), arrives.
+   */
+  arrival(now: number, wireBytes: number, chooser: Chooser, delayTicks = 0): number {
+    const depart = now + delayTicks;
+    const start = Math.max(depart, this.busyUntilTicks);
+    if (start > this.busyUntilTicks || this.runCount === 0) this.openRun(start);
+    this.dropRunsBefore(now);
     const serialTicks = Math.ceil(wireBytes * this.psPerByte);
-    const queued = start - now;
+    const queued = start - depart;
     this.queueTotal += queued;
     if (queued > this.queueMax) this.queueMax = queued;
     this.busyUntilTicks = start + serialTicks;
@@ -119,28 +122,64 @@ export class LinkTiming {
     return this.lastArrivalTicks;
   }
 
+  /** The link was idle before `start`: the current run ends, a new one begins. */
+  private openRun(start: number): void {
+    if (this.runCount > 0) this.runs[this.slot(this.runCount - 1) + END] = this.busyUntilTicks;
+    if (this.runCount * RUN_FIELDS === this.runs.length) this.growRuns();
+    const at = this.slot(this.runCount);
+    this.runs[at + START] = start;
+    this.runs[at + BUSY_BEFORE] = this.busy;
+    this.runs[at + BYTES_BEFORE] = this.bytes;
+    this.runCount++;
+  }
+
+  /** Drop the runs no figure can need: those followed by a run that started by `clock`. */
+  private dropRunsBefore(clock: number): void {
+    while (this.runCount > 1 && this.runs[this.slot(1) + START]! <= clock) {
+      this.runHead = (this.runHead + 1) & this.runMask;
+      this.runCount--;
+    }
+  }
+
+  private slot(i: number): number {
+    return ((this.runHead + i) & this.runMask) * RUN_FIELDS;
+  }
+
+  private growRuns(): void {
+    const next = new Float64Array(this.runs.length * 2);
+    for (let i = 0; i < this.runCount; i++)
+      next.set(this.runs.subarray(this.slot(i), this.slot(i) + RUN_FIELDS), i * RUN_FIELDS);
+    this.runs = next;
+    this.runMask = next.length / RUN_FIELDS - 1;
+    this.runHead = 0;
+  }
+
+  /** The latest kept run that started by `tick`, or -1 when every kept run starts after it. */
+  private runAt(tick: number): number {
+    for (let i = this.runCount - 1; i >= 0; i--) if (this.runs[this.slot(i) + START]! <= tick) return i;
+    return -1;
+  }
+
   /** Ticks the link spent transmitting by `tick` (not before the last send's clock). */
   busyBy(tick: number): number {
-    if (tick >= this.runStart)
-      return this.busyBeforeRun + (Math.min(tick, this.busyUntilTicks) - this.runStart) + 0;
-    if (tick >= this.prevRunStart) {
-      return this.busyBeforePrev + (Math.min(tick, this.prevRunEnd) - this.prevRunStart) + 0;
-    }
-    return this.busyBeforePrev + 0;
+    if (this.runCount === 0) return 0;
+    const i = this.runAt(tick);
+    // Every run dropped, and the busy time before the first kept one, ended by `tick`.
+    if (i < 0) return this.runs[this.slot(0) + BUSY_BEFORE]! + 0;
+    const at = this.slot(i);
+    const end = i === this.runCount - 1 ? this.busyUntilTicks : this.runs[at + END]!;
+    return this.runs[at + BUSY_BEFORE]! + (Math.min(tick, end) - this.runs[at + START]!) + 0;
   }
 
   /** Bytes serialised onto the link by `tick` (not before the last send's clock). */
   bytesBy(tick: number): number {
-    if (tick >= this.runStart) {
-      return this.bytesBeforeRun + this.bytesAtRate(this.bytes - this.bytesBeforeRun, tick - this.runStart);
-    }
-    if (tick >= this.prevRunStart) {
-      return (
-        this.bytesBeforePrev +
-        this.bytesAtRate(this.bytesBeforeRun - this.bytesBeforePrev, tick - this.prevRunStart)
-      );
-    }
-    return this.bytesBeforePrev;
+    if (this.runCount === 0) return 0;
+    const i = this.runAt(tick);
+    if (i < 0) return this.runs[this.slot(0) + BYTES_BEFORE]!;
+    const at = this.slot(i);
+    const after = i === this.runCount - 1 ? this.bytes : this.runs[this.slot(i + 1) + BYTES_BEFORE]!;
+    const before = this.runs[at + BYTES_BEFORE]!;
+    return before + this.bytesAtRate(after - before, tick - this.runs[at + START]!);
   }
 
   /** Of a run's `booked` bytes, those serialised `ticks` into it. */
