@@ -118,7 +118,13 @@ describe('protocol: typed messages round-trip through the codec', () => {
   );
   law(
     DmaCompleteMsg,
-    fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const), gpu, dataBytes: len24 }) as never,
+    fc.record({
+      dma: tag,
+      status: fc.constantFrom(0, 1, 2, 3, 4 as const),
+      gpu,
+      dataBytes: len24,
+      pcie: fc.boolean(),
+    }) as never,
   );
   law(
     PeerWriteMsg,

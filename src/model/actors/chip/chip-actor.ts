@@ -130,11 +130,12 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   }
 
   /**
-   * Completions and invalidations go back over NVLink: the PCIe edges to the GPUs stay silent,
-   * unless GPU resets run (the secondary bus reset goes over PCIe).
+   * Invalidations and the completions of DMA over NVLink go back over NVLink; the PCIe edges to
+   * the GPUs carry the secondary bus reset of GPU resets and the completions of UT=1 DMA that came
+   * over PCIe (dma-landing.ts). With neither in the workload they stay silent.
    */
   silentEdges(): number[] {
-    if (this.resets.enabled) return [];
+    if (this.resets.enabled || this.env.world.config.params.gpu.ut1Percent > 0) return [];
     return this.env.world.edges.filter((e) => e.from === this.index && e.kind === 'pcie').map((e) => e.index);
   }
 

@@ -13,6 +13,8 @@ export class ChipEnv extends ActorEnv {
   readonly socket: number;
   /** Edge to each GPU of this socket (NVLink: completions and invalidations go back that way). */
   readonly toGpu = new Map<number, number>();
+  /** PCIe edge to each GPU of this socket (a DMA that came over PCIe is answered over it). */
+  readonly toGpuPcie = new Map<number, number>();
   /** Edge to each other chip (X-bus), by socket. */
   readonly toOtherChip = new Map<number, number>();
   /** Epoch of every host page this chip has heard freed (default 0): model state, not a check. */
@@ -22,8 +24,10 @@ export class ChipEnv extends ActorEnv {
     super(index, world, counters, oracle);
     this.socket = this.slot.socket!;
     const t = world.topology;
-    for (const g of t.sockets[this.socket]!.gpus)
+    for (const g of t.sockets[this.socket]!.gpus) {
       this.toGpu.set(g, edgeOf(world, index, world.gpuActor[g]!, 'nvlink'));
+      this.toGpuPcie.set(g, edgeOf(world, index, world.gpuActor[g]!, 'pcie'));
+    }
     for (const other of t.sockets) {
       if (other.socket !== this.socket) {
         this.toOtherChip.set(other.socket, edgeOf(world, index, world.chipActor[other.socket]!, 'xbus'));

@@ -116,14 +116,20 @@ export class DmaLanding {
     status: DmaStatusCode,
     delay: number,
   ): void {
-    const edge = fromChip ? this.xbusTo(source) : this.env.toGpu.get(d.gpu)!;
+    // Answered the way it came: to the chip that forwarded it, else over the GPU's link it took.
+    const pcie = d.path === 'pcie';
+    const edge = fromChip ? this.xbusTo(source) : this.gpuEdge(d.gpu, pcie);
     const dataBytes = returnedBytes(d.write, status, d.lengthBytes);
     ctx.send(
       edge,
-      DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu, dataBytes }),
+      DmaCompleteMsg.encode({ dma: d.dma, status, gpu: d.gpu, dataBytes, pcie }),
       HEADER_BYTES + dataBytes,
       delay,
     );
+  }
+
+  private gpuEdge(gpu: number, pcie: boolean): number {
+    return (pcie ? this.env.toGpuPcie : this.env.toGpu).get(gpu)!;
   }
 
   private xbusTo(chip: number): number {
@@ -139,8 +145,14 @@ export class DmaLanding {
   onForwardedComplete(m: SimMessage, ctx: ActorContext): void {
     const c = DmaCompleteMsg.decode(m);
     ctx.send(
-      this.env.toGpu.get(c.gpu!)!,
-      DmaCompleteMsg.encode({ dma: c.dma, status: c.status, gpu: undefined, dataBytes: c.dataBytes }),
+      this.gpuEdge(c.gpu!, c.pcie),
+      DmaCompleteMsg.encode({
+        dma: c.dma,
+        status: c.status,
+        gpu: undefined,
+        dataBytes: c.dataBytes,
+        pcie: c.pcie,
+      }),
       HEADER_BYTES + c.dataBytes,
     );
   }

@@ -44,26 +44,22 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
-import { edgeOf } from '../world.js';
 import type { ChipEnv } from './chip-env.js';
 
 type OracleStep = 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
 
 export class GpuResets {
   readonly links: NpuLinks;
-  private readonly toGpuPcie = new Map<number, number>();
   /** GPUs being reset now. */
   private readonly inProgress = new Set<number>();
   /** The firmware resets the GPU's bricks with its slot (skiboot 68d11e446). */
   private readonly bricksResetWithSlot: boolean;
 
   constructor(private readonly env: ChipEnv) {
-    const { world, socket, index } = env;
+    const { world, socket } = env;
     const gpus = world.topology.sockets[socket]!.gpus;
     this.links = new NpuLinks(gpus);
     this.bricksResetWithSlot = !world.bugs.has('gpu-reset-before-npu');
-    if (this.enabled)
-      for (const g of gpus) this.toGpuPcie.set(g, edgeOf(world, index, world.gpuActor[g]!, 'pcie'));
   }
 
   get enabled(): boolean {
@@ -76,7 +72,7 @@ export class GpuResets {
 
   onRequest(m: SimMessage, ctx: ActorContext): void {
     const r = ResetRequestMsg.decode(m);
-    if (!this.toGpuPcie.has(r.gpu) || this.inProgress.has(r.gpu))
+    if (!this.env.toGpuPcie.has(r.gpu) || this.inProgress.has(r.gpu))
       throw new Error(
         `${this.env.name}: RESET_REQUEST for gpu${r.gpu}, not on this socket or already resetting`,
       );
@@ -143,7 +139,7 @@ export class GpuResets {
   }
 
   private step(gpu: number, step: ResetStepName, ctx: ActorContext): void {
-    ctx.send(this.toGpuPcie.get(gpu)!, ResetStepMsg.encode({ gpu, step }), HEADER_BYTES);
+    ctx.send(this.env.toGpuPcie.get(gpu)!, ResetStepMsg.encode({ gpu, step }), HEADER_BYTES);
   }
 
   private observe(gpu: number, step: OracleStep, ctx: ActorContext): void {

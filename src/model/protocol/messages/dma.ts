@@ -4,7 +4,7 @@
  * | kind          | from -> to                 | fields                                                  |
  * |---------------|----------------------------|---------------------------------------------------------|
  * | DMA           | gpu -> chip, chip -> chip  | tag = dma id, flags = DmaFlag bits + gpu << 4, address = pa (UT=0, forwarded) or bus address (UT=1), lpid = tenant, pid = translation's epoch (UT=0), lengthBytes |
- * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + gpu << 4 (gpu omitted on the last hop), lengthBytes = read data carried back |
+ * | DMA_COMPLETE  | chip -> gpu, chip -> chip  | tag = dma id, flags = status + pcie (8) + gpu << 4 (gpu omitted on the last hop), lengthBytes = read data carried back |
  * | PEER_WRITE    | gpu -> gpu                 | tag = dma id, flags = write + collective (a ring all-reduce's, actors/gpu/ring-allreduce.ts), address = peer RAM, lpid = tenant, pid = first link of the bundle, lengthBytes |
  * | PEER_COMPLETE | gpu -> gpu                 | tag = dma id, flags = status, lengthBytes = read data carried back |
  *
@@ -13,7 +13,8 @@
  *
  * Data crosses a link once, in the direction it moves: a write's request carries it (the sender
  * counts `lengthBytes` in its wire bytes), a read's request carries only the header and its
- * completion carries the data back (`dataBytes`, 0 for a write or an access that failed). So the
+ * completion carries the data back (`dataBytes`, 0 for a write or an access that failed), over the
+ * same kind of link the request took (a UT=1 DMA over PCIe is answered over PCIe: `pcie`). So the
  * link figures of a read-heavy load show on the links towards the reader.
  */
 import { messageType } from '../message-type.js';
@@ -26,6 +27,9 @@ const WRITE = 8;
 /** PEER_WRITE only: the write is a step of a collective (ring all-reduce). */
 const COLLECTIVE = 16;
 const LOW_FLAGS = (1 << GPU_FLAG_SHIFT) - 1;
+/** DMA_COMPLETE: the status takes the low three bits, the path the fourth. */
+const STATUS_BITS = 7;
+const COMPLETE_PCIE = 8;
 
 /** How the address was translated: by the GPU's ATS cache (UT=0), by a TCE (UT=1), or already. */
 export type DmaTranslation = 'ut0' | 'ut1' | 'none';
@@ -99,19 +103,22 @@ export interface DmaComplete {
   readonly gpu: number | undefined;
   /** The data a read carries back to the GPU (0: a write's completion, or a failed access). */
   readonly dataBytes: number;
+  /** The DMA came over PCIe (a UT=1 DMA's path), so it is answered over PCIe to the GPU. */
+  readonly pcie: boolean;
 }
 
 export const DmaCompleteMsg = messageType<DmaComplete>('DMA_COMPLETE', {
   encode: (c, wire, out) => {
     out.tag = wire('tag', c.dma);
-    out.flags = wire('flags', c.status | ((c.gpu ?? 0) << GPU_FLAG_SHIFT));
+    out.flags = wire('flags', c.status | (c.pcie ? COMPLETE_PCIE : 0) | ((c.gpu ?? 0) << GPU_FLAG_SHIFT));
     out.lengthBytes = wire('lengthBytes', c.dataBytes);
   },
   decode: (m) => ({
     dma: m.tag,
-    status: (m.flags & LOW_FLAGS) as DmaStatusCode,
+    status: (m.flags & STATUS_BITS) as DmaStatusCode,
     gpu: m.flags >> GPU_FLAG_SHIFT,
     dataBytes: m.lengthBytes,
+    pcie: (m.flags & COMPLETE_PCIE) !== 0,
   }),
 });
 
