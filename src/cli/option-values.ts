@@ -4,7 +4,9 @@
  * Names checked against real lists (workloads, bugs, topologies, policies, actors) are checked in
  * run-cli.ts, where those lists are loaded, so the error can list them.
  */
+
 import { ConfigError } from '../core/errors.js';
+import { jsonSyntaxProblem } from '../core/json-syntax.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
 
@@ -103,6 +105,15 @@ export function parseSet(text: string, option = '--set'): ParamSet {
     value = JSON.parse(raw);
   } catch {
     // Not JSON: the value is the text itself (an enum such as `per-gpu`, a topology name).
+    return { path, value };
+  }
+  // JSON, so the scanner finds nothing but a key given twice, which JSON.parse keeps silently.
+  const repeated = jsonSyntaxProblem(raw);
+  if (repeated !== undefined) {
+    throw new ConfigError(
+      `${option} ${path}`,
+      `${repeated.message} (column ${repeated.column} of the value)`,
+    );
   }
   return { path, value };
 }

@@ -60,6 +60,14 @@ function foundText(code: number): string {
   return c === '`' ? "'`'" : `\`${c}\``;
 }
 
+/**
+ * A key as the message quotes it: in backticks when it is plain text, else as JSON writes it (an
+ * empty key, a backtick, a control character or an escape sequence never reaches the terminal).
+ */
+function keyText(name: string): string {
+  return /^[^\p{Cc}\p{Cf}`]+$/u.test(name) ? `\`${name}\`` : JSON.stringify(name);
+}
+
 function scan(text: string): void {
   const n = text.length;
   let i = 0;
@@ -115,7 +123,7 @@ function scan(text: string): void {
       throw new JsonStop(
         at,
         'each key once in an object',
-        `\`${name}\` a second time (JSON.parse would keep this one)`,
+        `${keyText(name)} a second time (JSON.parse would keep this one)`,
       );
     }
     seen.add(name);

@@ -127,6 +127,12 @@ describe('cli args', () => {
       expect(e.field.startsWith('--set'), bad).toBe(true);
       expect(e.message).toContain(bad.split('=')[0]!);
     }
+    // A JSON value with a key given twice (JSON.parse would keep the last) is refused by the option.
+    const twice = errorOf(() => parseCli(['run', '--set', 'gpu={"ut0Percent":50,"ut0Percent":60}']));
+    expect(twice.field).toBe('--set gpu');
+    expect(twice.message).toBe(
+      '--set gpu: Expected each key once in an object, got `ut0Percent` a second time (JSON.parse would keep this one) (column 18 of the value)',
+    );
   });
 
   it('args: an unknown option names it and lists the valid ones', () => {

@@ -47,6 +47,13 @@ describe('parseJson', () => {
     expect(refusal(() => parseJsonFile('[{"a": {"b": 1, "\\u0062": 2}}]', 'w.json', 'JSON'))).toContain(
       'w.json:1:17: Expected each key once in an object, got `b` a second time',
     );
+    // A key that is not plain text is quoted as JSON writes it: nothing of it reaches a terminal.
+    expect(
+      refusal(() => parseJsonFile('{"a\\u001b[31m": 1, "a\\u001b[31m": 2}', 'w.json', 'JSON')),
+    ).toContain('got "a\\u001b[31m" a second time');
+    expect(refusal(() => parseJsonFile('{"": 1, "": 2}', 'w.json', 'JSON'))).toContain(
+      'got "" a second time',
+    );
     // The same key in sibling objects, or in an object and the one inside it, is no repeat.
     expect(parseJsonFile('[{"a": 1}, {"a": 2, "b": {"a": 3}}]', 'w.json', 'JSON')).toEqual([
       { a: 1 },
