@@ -43,9 +43,11 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
     if (!(e instanceof JsonStop)) throw e;
     ({ offset, expected, found: foundInstead } = e);
   }
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = Array.from(before.slice(before.lastIndexOf('\n') + 1)).length + 1;
+  // Lines end as an editor ends them: at LF, CRLF or a lone CR (an old Mac file; JSON takes CR
+  // as white space), so a CR-only file's places are not all on its line 1.
+  const lines = text.slice(0, offset).split(/\r\n|\r|\n/);
+  const line = lines.length;
+  const column = Array.from(lines[line - 1]!).length + 1;
   const found =
     foundInstead ?? (offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!));
   return { line, column, message: `Expected ${expected}, got ${found}` };

@@ -30,16 +30,24 @@ export function parseJson(
 }
 
 /**
- * `text`, the contents of the JSON file `file` a user wrote (a workload, a topology), parsed; a
- * byte order mark (some Windows editors write one) is skipped. Text that is not JSON is a
- * ConfigError on `field` (the file, or the option that named it): ``Expected JSON, got a syntax
- * error: my.json:4:66: Expected `,` or `}`, got `"` ``; so is a key given twice in one object,
- * which JSON.parse takes (keeping the last): ``my.json:7:5: Expected each key once in an object,
- * got `gpu` a second time``.
+ * `text`, the contents of the JSON file `file` a user wrote or may have edited (a workload, a
+ * topology, a failure file, a sweep summary, a run result), parsed; a byte order mark (some Windows
+ * editors write one) is skipped. Text that is not JSON is a ConfigError on `field` (the file, or
+ * the option that named it): ``Expected JSON, got a syntax error: my.json:4:66: Expected `,` or
+ * `}`, got `"` `` (`got` words what arrived instead); so is a key given twice in one object, which
+ * JSON.parse takes (keeping the last): ``my.json:7:5: Expected each key once in an object, got
+ * `gpu` a second time``. A hand-edited failure file whose `seed` was changed above an older `seed`
+ * would otherwise replay the old one without a word.
  */
-export function parseJsonFile(text: string, file: string, expected: string, field = file): unknown {
+export function parseJsonFile(
+  text: string,
+  file: string,
+  expected: string,
+  field = file,
+  got = 'a syntax error',
+): unknown {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const value = parseJson(body, field, expected, 'a syntax error', file);
+  const value = parseJson(body, field, expected, got, file);
   // Parsed, so the scanner can find nothing but a repeated key (json-syntax.ts).
   const repeated = jsonSyntaxProblem(body);
   if (repeated !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { npusimFileKind } from '../core/npusim-files.js';
-import { parseJson } from '../core/parse-json.js';
+import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
@@ -14,10 +14,11 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
  * its type. Anything else is refused with a ConfigError naming the file and the field (exit 2).
  */
 export function parseRunResult(text: string, file: string): RunResult {
-  const value = parseJson(
+  const value = parseJsonFile(
     text,
     file,
     'a run result (JSON, from `npusim run --out FILE`)',
+    file,
     'text that is not JSON',
   );
   const fail = (field: string, expected: string, got: unknown): never => {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
-import { parseJson } from '../core/parse-json.js';
+import { parseJsonFile } from '../core/parse-json.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
@@ -239,7 +239,7 @@ export function readFailureFile(
 
 /** The file's JSON checked against the schema and this npusim's version. */
 function parseFailureFile(text: string, where: string): FailureFile {
-  const json = parseJson(text, where, 'a JSON failure file');
+  const json = parseJsonFile(text, where, 'a JSON failure file');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(
       where,
@@ -272,6 +272,17 @@ function checkFormatAndVersion(json: Record<string, unknown>, where: string): vo
     throw new ConfigError(`${where}: format`, `Expected \`${FAILURE_FORMAT}\`, got ${shown(json.format)}`);
   }
   const npusim = json.npusim as { version?: unknown; commit?: unknown } | undefined;
+  // Said here in the words of the other version checks, not zod's "Invalid input".
+  if (
+    typeof npusim === 'object' &&
+    npusim !== null &&
+    !['string', 'undefined'].includes(typeof npusim.version)
+  ) {
+    throw new ConfigError(
+      `${where}: npusim.version`,
+      `Expected the version of npusim that wrote the file (a string such as \`${npusimVersion()}\`), got ${shown(npusim.version)}`,
+    );
+  }
   const wrote =
     typeof npusim?.version === 'string'
       ? `npusim ${npusim.version}${typeof npusim.commit === 'string' ? ` (commit ${npusim.commit.slice(0, 12)})` : ''}`
@@ -588,7 +599,10 @@ function customTopologyOf(file: FailureFile, where: string): RunConfig['customTo
  */
 export function workloadFileOf(text: string): string | undefined {
   try {
-    const json = JSON.parse(text) as { workload?: { file?: unknown } };
+    // A byte order mark is skipped here as the strict read skips it (parse-json.ts).
+    const json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as {
+      workload?: { file?: unknown };
+    };
     return typeof json?.workload?.file === 'string' ? json.workload.file : undefined;
   } catch {
     return undefined;

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
-import { parseJson } from '../core/parse-json.js';
+import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -298,7 +298,7 @@ const identitySchema = z.looseObject({
 });
 
 export function readSummary(text: string, where: string): SweepSummary {
-  const json = parseJson(text, where, 'a JSON sweep summary');
+  const json = parseJsonFile(text, where, 'a JSON sweep summary');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(
       where,

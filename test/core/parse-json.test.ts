@@ -37,6 +37,15 @@ describe('parseJson', () => {
     );
   });
 
+  it('a place is counted in lines as an editor counts them: LF, CRLF or a lone CR (an old Mac file) ends a line', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = ['{', '  "a": 1,', '  "b": tru', '}'].join(eol);
+      expect(refusal(() => parseJsonFile(text, 'm.json', 'JSON'))).toBe(
+        'm.json: Expected JSON, got a syntax error: m.json:3:8: Expected a value (an object, a list, a string, a number, true, false or null), got `t`',
+      );
+    }
+  });
+
   it("a user's JSON file with a key given twice in one object is refused at the second (JSON.parse keeps it)", () => {
     const text = '{\n  "gpu": {"dmaBytes": 256},\n  "seed": 1,\n  "gpu": {"dmaBytes": 4096}\n}';
     expect(JSON.parse(text)).toEqual({ gpu: { dmaBytes: 4096 }, seed: 1 });

@@ -58,6 +58,21 @@ describe('failure files that contradict themselves are refused, naming the field
     expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.seed).toBe(1);
   });
 
+  test('a seed edited in above the old one is refused at the second (not replayed with the old seed); a version must be text', () => {
+    // JSON.parse keeps the last of a repeated key: this file would replay seed 1, not 7.
+    const text = JSON.stringify(file, null, 2).replace('{\n', '{\n  "seed": 7,\n');
+    expect(text).toMatch(/"seed": 7,[\s\S]*"seed": 1,/);
+    expect(refused(text)).toMatch(
+      /^f\.json: Expected a JSON failure file, got a key given twice: f\.json:\d+:3: Expected each key once in an object, got `seed` a second time/,
+    );
+    // A version that is not text is named in the words of the other version checks.
+    expect(refused(tampered((f) => Object.assign(f.npusim as Json, { version: 5 })))).toMatch(
+      /^f\.json: npusim\.version: Expected the version of npusim that wrote the file \(a string such as `\d+\.\d+\.\d+`\), got 5$/,
+    );
+    // A byte order mark (a Windows editor's save) is skipped, as in a workload file.
+    expect(readFailureFile(`\uFEFF${JSON.stringify(file)}`, 'f.json', registry).config.seed).toBe(1);
+  });
+
   test.each<[string, (f: Json & { workload: { params: Json } }) => void, string | RegExp]>([
     [
       'the exit class crash with a rule as its first finding',
