@@ -87,7 +87,8 @@ const WORKLOAD = 'stress';
 const SEED = 20_180_601;
 /**
  * The lengths run by default: a short run (start-up and the JIT's warm-up weigh) and a long one
- * (closer to a user's steady state). `--lengths 1ms,6ms,20ms` names others.
+ * (closer to a user's steady state). `--lengths 1ms,6ms,20ms` names others; `--runs N` sets the
+ * counted runs per host for every length.
  */
 const DEFAULT_LENGTHS = '1ms,6ms';
 /** Runs per host of a length up to 1 ms; longer lengths get fewer (each takes seconds). */
@@ -196,7 +197,13 @@ interface Row {
 
 export async function run(opts: BenchOptions): Promise<void> {
   const workerCounts = parseWorkerCounts(opts.values.workers);
-  const lengthList = parseLengths(opts.values.lengths ?? DEFAULT_LENGTHS);
+  // `--runs N`: that many counted runs per host at every length (a quick look, or a longer one),
+  // instead of 5 up to 1 ms and 3 above.
+  const runsGiven = opts.values.runs === undefined ? undefined : opts.whole('runs', RUNS_SHORT, 1, 100);
+  const lengthList = parseLengths(opts.values.lengths ?? DEFAULT_LENGTHS).map((l) => ({
+    ...l,
+    runs: runsGiven ?? l.runs,
+  }));
   const start = (opts.oneOf('start', ['warm', 'cold']) ?? 'warm') as Start;
   const threads = (opts.oneOf('threads', ['kept', 'fresh']) ??
     (start === 'warm' ? 'kept' : 'fresh')) as Threads;

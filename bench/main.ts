@@ -32,7 +32,7 @@ const BENCHMARKS: Record<string, BenchEntry> = {
   },
   engine: {
     describe:
-      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process; --threads fresh: threaded runs on new threads each run, not kept; --warmup N: uncounted rounds first, by default as many as make 2 ms simulated (1 to 5) when warm; --lengths 1ms,6ms,20ms: other lengths), events/s',
+      'default workload inline, on 2 workers and one worker per actor (--baseline DIR: an older build; --workers 2,4,8: more rows; --start cold: every run in a fresh node process; --threads fresh: threaded runs on new threads each run, not kept; --warmup N: uncounted rounds first, by default as many as make 2 ms simulated (1 to 5) when warm; --lengths 1ms,6ms,20ms: other lengths; --runs N: counted runs per host, by default 5 up to 1 ms and 3 above), events/s',
     options: [
       'baseline DIR',
       'workers LIST',
@@ -40,6 +40,7 @@ const BENCHMARKS: Record<string, BenchEntry> = {
       'threads kept|fresh',
       'warmup N',
       'lengths LIST',
+      'runs N',
     ],
     load: () => import('./engine.js'),
   },

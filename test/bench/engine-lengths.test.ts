@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
 import { defaultWarmupRounds, parseLengths, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
+import { expectBenchRefusal } from '../support/bench-refusal.js';
 
 /** `npm run bench -- engine --lengths LIST`: the simulated lengths the engine bench runs. */
 describe('engine bench --lengths', () => {
@@ -26,6 +27,17 @@ describe('engine bench --lengths', () => {
     expect(() => parseLengths(text)).toThrow(UsageError);
     expect(() => parseLengths(text)).toThrow(`got \`${text}\``);
     expect(() => parseLengths(text)).toThrow(why);
+  });
+});
+
+/** `--runs N`: counted runs per host at every length (paired-ratio.test.ts runs it with 3). */
+describe('engine bench --runs', () => {
+  test.each([['0'], ['101'], ['many'], ['2.5']])('`--runs %s`: exit 2 before anything runs', (text) => {
+    expectBenchRefusal(
+      'engine',
+      ['--runs', text],
+      `Expected \`--runs\` to be a whole number from 1 to 100, got \`${text}\``,
+    );
   });
 });
 
