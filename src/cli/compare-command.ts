@@ -6,7 +6,7 @@
  * configuration with its own seed (src/report/compare-sets.ts: the noise measured over the seeds).
  * A comparison is a report, not a verdict on a run: it exits 0 whatever changed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
@@ -16,6 +16,7 @@ import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { formatComparison } from '../report/format-comparison.js';
 import { parseRunResult } from '../report/parse-run-result.js';
 import type { RunResult } from '../report/run-result.js';
+import { BoundedFileError, readBoundedFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 
@@ -71,20 +72,17 @@ function readResult(file: string): RunResult {
   const expected = 'Expected a run result file (npusim run --out FILE)';
   let bytes: Buffer;
   try {
-    // Checked before reading: a directory or a huge file says so plainly, without reading it. A
-    // pipe (`<(npusim run ... --json)`) has no size and is read as it comes.
-    const st = statSync(file);
-    if (st.isDirectory()) throw new ConfigError(file, `${expected}, got a directory`);
-    if (st.size > MAX_RESULT_FILE_BYTES) {
-      throw new ConfigError(file, `${expected} (a few hundred KB), got a file of ${st.size} bytes`);
-    }
-    bytes = readFileSync(file);
+    // A directory or a huge file says so plainly, without reading it; a pipe (`<(npusim run ...
+    // --json)`) or a device has no size and is read as it comes, bounded (bounded-file.ts).
+    bytes = readBoundedFile(file, MAX_RESULT_FILE_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(file, `${expected}, got ${errnoText(e)}`);
-  }
-  if (bytes.length > MAX_RESULT_FILE_BYTES) {
-    throw new ConfigError(file, `${expected} (a few hundred KB), got ${bytes.length} bytes`);
+    if (!(e instanceof BoundedFileError)) throw e;
+    throw new ConfigError(
+      file,
+      e.tooLarge
+        ? `${expected} (a few hundred KB), got ${e.got === 'more than that' ? `more than ${MAX_RESULT_FILE_BYTES} bytes` : `a file of ${e.got}`}`
+        : `${expected}, got ${e.got}`,
+    );
   }
   // JSON is text: a binary file (a --trace file, a gzip) is said to be one, and never quoted, so
   // the message carries none of its bytes to the terminal.

@@ -5,10 +5,9 @@
  * file (it reads nothing); the sweep reads it before any seed runs, and the list obeys the rules
  * of a list on the command line (sweep/seeds.ts parseSeedRange).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { parseSeedRange, type SeedRange } from '../sweep/seeds.js';
+import { BoundedFileError, readBoundedText } from './bounded-file.js';
 
 /** `--seeds @FILE` as the parser leaves it. */
 export interface SeedsFile {
@@ -36,18 +35,14 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
   const option = `--seeds @${seeds.file}`;
   let text: string;
   try {
-    const size = statSync(seeds.file).size;
-    if (size > MAX_SEEDS_FILE_BYTES)
-      throw new ConfigError(
-        option,
-        `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${size} bytes`,
-      );
-    text = readFileSync(seeds.file, 'utf8');
+    text = readBoundedText(seeds.file, MAX_SEEDS_FILE_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
+    if (!(e instanceof BoundedFileError)) throw e;
     throw new ConfigError(
       option,
-      `Expected a readable file of seeds, got \`${seeds.file}\`: ${errnoText(e)}`,
+      e.tooLarge
+        ? `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${e.got}`
+        : `Expected a readable file of seeds, got \`${seeds.file}\`: ${e.got}`,
     );
   }
   const items = text.split(/[\s,]+/).filter((item) => item !== '');

@@ -5,7 +5,7 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -29,6 +29,7 @@ import {
   withFilesBeside,
 } from '../sweep/summary.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
+import { BoundedFileError, readBoundedText } from './bounded-file.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
@@ -202,7 +203,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     if (files.length === 0)
       throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
     for (const f of files)
-      parts.push({ summary: withFilesBeside(readSummary(readFileSync(f, 'utf8'), f), f), where: f });
+      parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
   }
   const merged = mergeSummaries(parts);
   const gaps = mergeGaps(parts);
@@ -464,3 +465,21 @@ function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
 }
 
 export { strategyName };
+
+/** A summary is a few KB per failing seed: 64 MiB holds a sweep of millions. */
+const MAX_SUMMARY_FILE_BYTES = 64 << 20;
+
+/** The text of the shard summary `file` (--merge), bounded (bounded-file.ts), or a ConfigError naming it. */
+function shardSummaryText(file: string): string {
+  try {
+    return readBoundedText(file, MAX_SUMMARY_FILE_BYTES);
+  } catch (e) {
+    if (!(e instanceof BoundedFileError)) throw e;
+    throw new ConfigError(
+      file,
+      e.tooLarge
+        ? `Expected a sweep summary of at most ${MAX_SUMMARY_FILE_BYTES} bytes (64 MiB), got ${e.got}`
+        : `Expected a readable sweep summary, got ${e.got}`,
+    );
+  }
+}

@@ -2,8 +2,6 @@
  * The topology and policy options: a preset name, or a JSON TopologySpec file read, parsed and
  * validated here so every error names the file and the field.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
@@ -12,6 +10,7 @@ import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
+import { BoundedFileError, readBoundedText } from './bounded-file.js';
 
 /**
  * Largest topology file read (a 48-GPU machine's spec is a few KiB): a bigger file is refused
@@ -34,17 +33,15 @@ export function loadTopologyOption(
   }
   let text: string;
   try {
-    const bytes = statSync(value).size;
-    if (bytes > MAX_TOPOLOGY_FILE_BYTES) {
-      throw new ConfigError(
-        option,
-        `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${bytes} bytes`,
-      );
-    }
-    text = readFileSync(value, 'utf8');
+    text = readBoundedText(value, MAX_TOPOLOGY_FILE_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(option, `Expected a readable topology file, got \`${value}\`: ${errnoText(e)}`);
+    if (!(e instanceof BoundedFileError)) throw e;
+    throw new ConfigError(
+      option,
+      e.tooLarge
+        ? `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${e.got === 'more than that' ? 'more bytes than that' : e.got}`
+        : `Expected a readable topology file, got \`${value}\`: ${e.got}`,
+    );
   }
   // Named by the file, as a workload file's syntax error is and as every other topology error is.
   const json = parseJsonFile(text, value, 'JSON');

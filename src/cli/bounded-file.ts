@@ -1,0 +1,92 @@
+/**
+ * The bytes of a file a user named on the command line (a failure file, a run result, a sweep
+ * summary, a topology file, a file of seeds), read so that no path can hang the command or exhaust
+ * its memory:
+ * - a directory is refused as one, before anything is read;
+ * - a regular file larger than the limit is refused by its size, before anything is read;
+ * - anything else (a pipe from `<(npusim run ... --json)`, a named FIFO, a device such as
+ *   /dev/zero) is read as it comes and refused once more than the limit has arrived. It is opened
+ *   without blocking: the open of a FIFO that nobody has opened for writing blocks until someone
+ *   does, for ever if nobody will (`mkfifo f.json; npusim replay f.json` hung). While a pipe has
+ *   nothing to give yet, the read sleeps in short steps (never spins), and gives up once nothing
+ *   has arrived for IDLE_LIMIT_MS: a FIFO with a writer that never writes.
+ * A FIFO with no writer at all reads as empty, which each reader then refuses as empty text.
+ * Every refusal is a BoundedFileError whose `got` finishes the caller's own "Expected ..., got"
+ * message, so each reader keeps its words (what it expected, what its size limit means).
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { errnoText } from '../core/errno-text.js';
+
+/** How long a pipe may give nothing before the read gives up. */
+export const IDLE_LIMIT_MS = 30_000;
+const SLEEP_MS = 5;
+const CHUNK_BYTES = 1 << 20;
+
+export class BoundedFileError extends Error {
+  constructor(
+    /** What the path was instead, for "Expected X, got `got`": `a directory`, `no such file (ENOENT)`. */
+    readonly got: string,
+    /** The path held more than the limit: `got` is its size (`123 bytes`) or `more than that`. */
+    readonly tooLarge = false,
+  ) {
+    super(got);
+  }
+}
+
+/** The file's bytes, at most `maxBytes` of them, or a BoundedFileError saying why not. */
+export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = IDLE_LIMIT_MS): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw new BoundedFileError(errnoText(e));
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new BoundedFileError('a directory');
+    if (stat.isFile() && stat.size > maxBytes) throw new BoundedFileError(`${stat.size} bytes`, true);
+    return readAll(fd, maxBytes, idleLimitMs);
+  } catch (e) {
+    if (e instanceof BoundedFileError) throw e;
+    throw new BoundedFileError(errnoText(e));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAll(fd: number, maxBytes: number, idleLimitMs: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let idleMs = 0;
+  let nap: Int32Array | undefined;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'EAGAIN') throw e;
+      // A pipe whose writer has not written yet: sleep, bounded by the idle limit.
+      if (idleMs >= idleLimitMs) {
+        throw new BoundedFileError(
+          `nothing to read for ${idleLimitMs / 1000} s from a pipe or device (is anything writing to it?)`,
+        );
+      }
+      nap ??= new Int32Array(new SharedArrayBuffer(4));
+      Atomics.wait(nap, 0, 0, SLEEP_MS);
+      idleMs += SLEEP_MS;
+      continue;
+    }
+    if (n === 0) break;
+    idleMs = 0;
+    total += n;
+    if (total > maxBytes) throw new BoundedFileError('more than that', true);
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** The file's text (UTF-8), bounded as `readBoundedFile`. */
+export function readBoundedText(path: string, maxBytes: number, idleLimitMs = IDLE_LIMIT_MS): string {
+  return readBoundedFile(path, maxBytes, idleLimitMs).toString('utf8');
+}
