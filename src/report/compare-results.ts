@@ -119,8 +119,10 @@ function runRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
     y: number | undefined,
   ) => countRow(section, figure, x, y, s.perTime, s.msA, s.msB);
   const counter = (name: string): CompareRow => {
-    const x = a.counts[name];
-    const y = b.counts[name];
+    // A counter that never fired is left out of a result: where the other run has it, it is 0
+    // here (a run with no translation fault counted none), not "only in" the other run.
+    const x = a.counts[name] ?? 0;
+    const y = b.counts[name] ?? 0;
     const ops = SUMMED_OVER[name];
     if (ops !== undefined) {
       return sumRow(

@@ -62,9 +62,20 @@ export function compareSets(
       `Expected runs of the simulated length of A's (${formatTime(length)}) in a comparison of sets, got ${formatTime(other.result.simulatedTicks)}`,
     );
   }
-  const pair = compareResults(a[0]!.file, a[0]!.result, b[0]!.file, b[0]!.result);
-  const selfA = a.map(readRun);
-  const selfB = b.map(readRun);
+  // A counter that never fired is left out of a result. Every run is read with every counter of
+  // both sets, 0 where it has none: a fault counted twice in one seed of three has a mean of 2/3,
+  // not 2, and a counter the first runs lack is still compared.
+  const counters = new Set<string>();
+  for (const r of [...a, ...b]) for (const name of Object.keys(r.result.counts)) counters.add(name);
+  const full = (r: RunFile): RunFile => ({
+    ...r,
+    result: { ...r.result, counts: everyCounter(r, counters) },
+  });
+  const fullA = a.map(full);
+  const fullB = b.map(full);
+  const pair = compareResults(fullA[0]!.file, fullA[0]!.result, fullB[0]!.file, fullB[0]!.result);
+  const selfA = fullA.map(readRun);
+  const selfB = fullB.map(readRun);
   const valuesA = selfA.map((r) => r.figures);
   const valuesB = selfB.map((r) => r.figures);
   const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB));
@@ -80,6 +91,13 @@ export function compareSets(
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,
     sets: { a: selfA.map((r) => r.header), b: selfB.map((r) => r.header) },
   };
+}
+
+/** The run's counters, with 0 for each of `names` it lacks (in the order of `names`). */
+function everyCounter(r: RunFile, names: ReadonlySet<string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = r.result.counts[name] ?? 0;
+  return counts;
 }
 
 /** A set's runs are one configuration, seeds apart, each seed once, of one length. */

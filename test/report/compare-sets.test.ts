@@ -65,6 +65,27 @@ describe('compare: two sets of runs', () => {
     expect(c.differences).toEqual([]);
   });
 
+  it('a counter a run left out (it never fired) is 0 in that run: means over every run, and no counter missed', () => {
+    // Found by QA: dma.fault.translation in seeds A = 2, -, - and B = -, 1, - printed means 2 and 1
+    // ("missing in 4 of the runs"); a counter only in a run after the first was not listed at all.
+    const a = [run(1, { 'dma.completed': 10, 'dma.fault.translation': 2 }), run(2, { 'dma.completed': 11 })];
+    const b = [run(3, { 'dma.completed': 12 }), run(4, { 'dma.completed': 13, 'dma.fault.translation': 1 })];
+    a.push(run(5, { 'dma.completed': 12, 'atsd.host.reg3': 4 }));
+    b.push(run(6, { 'dma.completed': 10 }));
+    const c = compareSets(a, b);
+    const faults = rowOf(c.rows, 'dma.fault.translation');
+    expect(faults.a).toBeCloseTo(2 / 3, 12);
+    expect(faults.b).toBeCloseTo(1 / 3, 12);
+    expect(faults.verdict).toBe('noise');
+    const reg3 = rowOf(c.rows, 'atsd.host.reg3');
+    expect([reg3.a, reg3.b]).toEqual([4 / 3, 0]);
+    expect(reg3.verdict).not.toMatch(/^only in/);
+    // Two files: a counter one run lacks is 0 there, judged as any count.
+    const pair = rowOf(compareResults('a', a[0]!.result, 'b', b[0]!.result).rows, 'dma.fault.translation');
+    expect([pair.a, pair.b, pair.change]).toEqual([2, 0, -2]);
+    expect(pair.verdict).not.toMatch(/^only in/);
+  });
+
   it('a shift of a few standard errors of the spread is called changed, at a t larger than 3 for few runs', () => {
     const c = compareSets(set(1, EVICTIONS_A), set(6, EVICTIONS_A, 800));
     const dma = rowOf(c.rows, 'dma.completed');
