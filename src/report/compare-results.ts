@@ -20,7 +20,7 @@ import {
 import { formatTime } from './duration.js';
 import { fullTopology } from './full-topology.js';
 import { hostText } from './host-text.js';
-import { type RunResult, violationTotal } from './run-result.js';
+import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 
 export interface Comparison {
@@ -39,6 +39,11 @@ export interface Comparison {
   identical: boolean;
   /** The two runs are the same events (same event digest), whichever npusim versions read them. */
   sameEvents: boolean;
+  /**
+   * A or B is a threaded run stopped at its first finding, whose figures count events past the
+   * stop (run-result.ts figuresPastStop): the same events need not give the same figures.
+   */
+  pastStop: boolean;
   rows: CompareRow[];
   judged: number;
   changed: number;
@@ -86,8 +91,14 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
     a: header(fileA, a),
     b: header(fileB, b),
     differences: configDifferences(a, b),
-    identical: sameEvents(a, b) && a.npusim !== undefined && a.npusim === b.npusim,
+    identical:
+      sameEvents(a, b) &&
+      a.npusim !== undefined &&
+      a.npusim === b.npusim &&
+      !figuresPastStop(a) &&
+      !figuresPastStop(b),
     sameEvents: sameEvents(a, b),
+    pastStop: figuresPastStop(a) || figuresPastStop(b),
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,

@@ -86,6 +86,7 @@ export function compareSets(
     differences: pair.differences.filter((d) => !d.startsWith('seed: ')),
     identical: false,
     sameEvents: false,
+    pastStop: pair.pastStop,
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,

@@ -37,6 +37,10 @@ export function formatComparison(c: Comparison): string {
   }
   if (c.identical)
     out.push('  the two runs are the same events (same event digest): every change below is zero');
+  else if (c.sameEvents && c.pastStop)
+    out.push(
+      '  the two runs are the same events (same event digest) up to their stop at the first finding, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies and links count them: a change below is that, not the run',
+    );
   else if (c.sameEvents)
     out.push(
       '  the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',

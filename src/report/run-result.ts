@@ -226,6 +226,16 @@ export function violationTotal(result: RunResult): number {
 }
 
 /**
+ * A threaded run stopped at its first finding: its digest and findings end at the stop, but an
+ * actor on another thread may have handled events past the stop tick before it heard of it (it
+ * cannot know sooner that another actor will find something earlier), and its counts, latencies
+ * and link figures count those. An inline run of the same seed gives them exactly.
+ */
+export function figuresPastStop(result: RunResult): boolean {
+  return result.host === 'threaded' && result.config.stopOnFirst === true && result.status !== 'clean';
+}
+
+/**
  * `exit 0`, or with variants that fail the command, `exit 0; the command exits 1: a variant found
  * what it did not expect`: the header's words in the summary and the HTML report alike.
  */

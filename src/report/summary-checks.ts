@@ -7,8 +7,12 @@
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
-import { type RunResult, violationTotal } from './run-result.js';
+import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
+
+/** Said under conservation when run-result.ts figuresPastStop holds. */
+const PAST_STOP_NOTE =
+  'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies and links also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
 
 /**
  * The checks section: "all checks passed", or the count and each finding (at most
@@ -48,6 +52,7 @@ export function checksSection(
   out.push(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
+  if (figuresPastStop(result)) out.push(`  ${style('yellow', 'note:')} ${PAST_STOP_NOTE}`);
   const memory = memoryNote(result);
   if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
   return out;

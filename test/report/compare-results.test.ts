@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/report/compare-results.js';
+import { formatComparison } from '../../src/report/format-comparison.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { checksSection } from '../../src/report/summary-checks.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -78,5 +80,53 @@ describe('compare: totals and states that are not counts of events', () => {
     expect(atEnd.verdict).toBe('noise');
     // A count of events is still compared per simulated ms.
     expect(row(a, b, 'dma.issued per simulated ms').change).toBe(0);
+  });
+});
+
+/**
+ * A threaded run stopped at its first finding: its digest ends at the stop, its figures may not
+ * (run-result.ts figuresPastStop). QA found compare saying "same events: every change below is
+ * zero" above a table of changes, for the same seed run inline and on `--workers 2`.
+ */
+describe('compare: a threaded run stopped at its first finding', () => {
+  const run = (host: 'inline' | 'threaded', completed: number): RunResult => {
+    const r = countsResult({ 'dma.completed': completed });
+    return {
+      ...r,
+      host,
+      status: 'violation',
+      eventDigest: 'e1',
+      npusim: '0.5.0',
+      config: { ...r.config, stopOnFirst: true },
+    };
+  };
+
+  it('is not called identical to the inline run of its events, and the header says why figures differ', () => {
+    const c = compareResults('fi.json', run('inline', 1029), 'fw.json', run('threaded', 1043));
+    expect(c).toMatchObject({ sameEvents: true, identical: false, pastStop: true });
+    const text = formatComparison(c);
+    expect(text).not.toContain('every change below is zero');
+    expect(text).toContain(
+      'the two runs are the same events (same event digest) up to their stop at the first finding, but actors of a threaded run handle events past the stop',
+    );
+    // Two inline runs stopped at their first finding stay identical.
+    const inline = compareResults('a', run('inline', 1029), 'b', run('inline', 1029));
+    expect(inline).toMatchObject({ identical: true, pastStop: false });
+    expect(formatComparison(inline)).toContain('every change below is zero');
+  });
+
+  it("the threaded run's own summary says its figures count past the stop; an inline one's does not", () => {
+    const note = 'note: stopped at the first finding on threads';
+    const lines = (r: RunResult) =>
+      checksSection(
+        { ...r, conservation: { sent: 1, received: 1, inFlight: 0, ok: true } },
+        (_c, s) => s,
+        5,
+        5,
+      ).join('\n');
+    expect(lines(run('threaded', 1043))).toContain(note);
+    expect(lines(run('inline', 1029))).not.toContain(note);
+    const clean = { ...run('threaded', 1043), status: 'clean' as const };
+    expect(lines(clean)).not.toContain(note);
   });
 });
