@@ -109,7 +109,8 @@ function linkTable(result: RunResult, maxRows: number): string[] {
     percent(l.utilisation),
     String(l.messages),
     String(l.bytes),
-    // Bytes still queued at the end: a saturated link's, which its `bytes` do not count yet.
+    // Bytes still queued at the end, which its `bytes` do not count yet: a saturated link's, or
+    // messages booked behind a delayed send that had not left (theory-of-operation.md section 9).
     l.backlogBytes > 0 ? String(l.backlogBytes) : '-',
     formatTime(l.meanQueueDelayTicks),
     formatTime(l.maxQueueDelayTicks),
