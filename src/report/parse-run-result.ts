@@ -71,7 +71,8 @@ export function parseRunResult(text: string, file: string): RunResult {
   if (!Array.isArray(config!.bugs)) fail('config.bugs', 'a list', config!.bugs);
   // The configuration's seed is the run's: compared as a difference between two runs.
   if (config!.seed !== r.seed) fail('config.seed', `the run's seed, ${String(r.seed)}`, config!.seed);
-  numberRecord(r.counts, 'counts', fail);
+  // A count is of events (or bytes, ticks) that happened: never negative, never 1e400 (Infinity).
+  numberRecord(r.counts, 'counts', fail, undefined, 'a number from 0', (x) => Number.isFinite(x) && x >= 0);
   for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
   const c = r.contention as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null) fail('contention', 'an object', c);
@@ -88,14 +89,25 @@ export function parseRunResult(text: string, file: string): RunResult {
       'max',
     ]);
   }
+  const fraction = (x: number) => x >= 0 && x <= 1;
   for (const f of ['atsHitRate', 'tceHitRate'] as const) {
-    if (typeof c![f] !== 'number') fail(`contention.${f}`, 'a number', c![f]);
+    if (typeof c![f] !== 'number' || !fraction(c![f] as number))
+      fail(`contention.${f}`, 'a fraction from 0 to 1', c![f]);
   }
   if (!Array.isArray(c!.links)) fail('contention.links', 'a list', c!.links);
   (c!.links as unknown[]).forEach((l, i) => {
     const link = l as Record<string, unknown>;
     if (typeof link?.label !== 'string') fail(`contention.links[${i}].label`, 'a string', link?.label);
-    numberRecord(l, `contention.links[${i}]`, fail, ['messages', 'utilisation']);
+    numberRecord(
+      l,
+      `contention.links[${i}]`,
+      fail,
+      ['messages'],
+      'a whole number from 0',
+      (x) => Number.isSafeInteger(x) && x >= 0,
+    );
+    // Busy time over the run: at most 1 by construction (link-timing.ts); 1e300 printed as 1e+302 %.
+    numberRecord(l, `contention.links[${i}]`, fail, ['utilisation'], 'a fraction from 0 to 1', fraction);
   });
   const e = r.engine as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null) fail('engine', 'an object', e);
@@ -103,16 +115,20 @@ export function parseRunResult(text: string, file: string): RunResult {
   return value as RunResult;
 }
 
+/** Each of `keys` (default: every key) of the object `v` a number, and `ok` by it. */
 function numberRecord(
   v: unknown,
   field: string,
   fail: (field: string, expected: string, got: unknown) => never,
   keys?: readonly string[],
+  expected = 'a number',
+  ok: (x: number) => boolean = () => true,
 ): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, 'an object', v);
   const o = v as Record<string, unknown>;
   for (const k of keys ?? Object.keys(o)) {
-    if (typeof o[k] !== 'number') fail(`${field}.${k}`, 'a number', o[k]);
+    const x = o[k];
+    if (typeof x !== 'number' || !ok(x)) fail(`${field}.${k}`, expected, x);
   }
 }
 

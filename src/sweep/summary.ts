@@ -48,6 +48,25 @@ export interface SweepSummary {
   wallMs: number;
 }
 
+/** The fields of a summary (SweepSummary), and the exit code `sweep --json` adds to it on stdout. */
+const SUMMARY_KEYS: ReadonlySet<string> = new Set([
+  'format',
+  'version',
+  'sweep',
+  'seeds',
+  'shards',
+  'ran',
+  'clean',
+  'failed',
+  'byClass',
+  'byRule',
+  'failures',
+  'worstExitCode',
+  'stoppedEarly',
+  'wallMs',
+  'exitCode',
+]);
+
 /** Exit codes from best to worst: clean, violation, liveness, crash. */
 const SEVERITY = [0, 1, 3, 4];
 
@@ -325,9 +344,20 @@ export function readSummary(text: string, where: string): SweepSummary {
       message,
     );
   }
+  // A key a sweep never writes (a typo in a hand edit, a field of another version) is refused, as
+  // in a workload or topology file, rather than merged past unread.
+  const unknown = Object.keys(s).find((k) => !SUMMARY_KEYS.has(k));
+  if (unknown !== undefined) {
+    throw new ConfigError(
+      `${where}: ${unknown}`,
+      `Expected only the fields a sweep writes (${[...SUMMARY_KEYS].join(', ')}), got \`${unknown}\``,
+    );
+  }
   for (const k of ['ran', 'clean', 'failed', 'worstExitCode', 'wallMs'] as const) {
-    if (typeof s[k] !== 'number')
-      throw new ConfigError(`${where}: ${k}`, `Expected a number, got ${describeJson(s[k])}`);
+    const v = s[k];
+    // 1e400 reads as Infinity: printed as "in Infinity s" by a merge that took it.
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new ConfigError(`${where}: ${k}`, `Expected a number from 0, got ${describeJson(v)}`);
   }
   for (const k of ['first', 'last'] as const) {
     if (!Number.isSafeInteger(s.seeds![k]))

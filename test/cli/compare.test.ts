@@ -179,7 +179,28 @@ describe('npusim compare', () => {
     [
       'a counter that is not a number',
       (r) => ({ ...r, counts: { ...r.counts, 'dma.issued': 'many' } }),
-      /x\.json: counts\.dma\.issued: Expected a number, got `"many"` \(string\)/,
+      /x\.json: counts\.dma\.issued: Expected a number from 0, got `"many"` \(string\)/,
+    ],
+    [
+      'a negative counter (QA: shown as CHANGED under "same event digest")',
+      (r) => ({ ...r, counts: { ...r.counts, 'dma.completed': -5 } }),
+      /x\.json: counts\.dma\.completed: Expected a number from 0, got `-5` \(number\)/,
+    ],
+    [
+      'a link busy more than all the time (QA: printed as 1e+302 %)',
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          links: r.contention.links.map((l, i) => (i === 0 ? { ...l, utilisation: 1e300 } : l)),
+        },
+      }),
+      /x\.json: contention\.links\[0\]\.utilisation: Expected a fraction from 0 to 1, got `1e\+300` \(number\)/,
+    ],
+    [
+      'a hit rate above 1',
+      (r) => ({ ...r, contention: { ...r.contention, atsHitRate: 1.5 } }),
+      /x\.json: contention\.atsHitRate: Expected a fraction from 0 to 1, got `1\.5` \(number\)/,
     ],
     [
       'a latency without p99',

@@ -271,8 +271,22 @@ describe('sweep --merge: reading a shard summary', () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     expect(readSummary(JSON.stringify(good), 'f')).toEqual(good);
     expect(() => readSummary(JSON.stringify({ ...good, ran: '3' }), 'f')).toThrow(
-      'f: ran: Expected a number, got a JSON string ("3")',
+      'f: ran: Expected a number from 0, got a JSON string ("3")',
     );
+    // Found by QA: 1e400 (Infinity) was merged and printed "in Infinity s"; -5 was taken too.
+    const text = JSON.stringify(good);
+    expect(() => readSummary(text.replace(/"wallMs":[^,}]+/, '"wallMs":1e400'), 'f')).toThrow(
+      'f: wallMs: Expected a number from 0, got',
+    );
+    expect(() => readSummary(JSON.stringify({ ...good, wallMs: -5 }), 'f')).toThrow(
+      'f: wallMs: Expected a number from 0, got',
+    );
+    // A field no sweep writes: refused by name, as in a workload or topology file.
+    expect(() => readSummary(JSON.stringify({ ...good, zzz: 1 }), 'f')).toThrow(
+      'f: zzz: Expected only the fields a sweep writes (format, version,',
+    );
+    // What `sweep --json` prints (the summary and its exit code) reads as a summary.
+    expect(readSummary(JSON.stringify({ ...good, exitCode: 0 }), 'f').ran).toBe(good.ran);
     expect(() => readSummary(JSON.stringify({ ...good, shards: { count: 2, covered: [3] } }), 'f')).toThrow(
       /f: shards: Expected null or \{ count, covered/,
     );
