@@ -12,10 +12,12 @@
  *   has arrived for IDLE_LIMIT_MS: a FIFO with a writer that never writes.
  * A FIFO with no writer at all reads as empty, which each reader then refuses as empty text.
  * Every refusal is a BoundedFileError whose `got` finishes the caller's own "Expected ..., got"
- * message, so each reader keeps its words (what it expected, what its size limit means).
+ * message, so each reader keeps its words (what it expected, what its size limit means):
+ * `readUserFile` turns it into the reader's ConfigError (exit 2).
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errnoText } from '../core/errno-text.js';
+import { ConfigError } from '../core/errors.js';
 
 /** How long a pipe may give nothing before the read gives up. */
 export const IDLE_LIMIT_MS = 30_000;
@@ -89,4 +91,28 @@ function readAll(fd: number, maxBytes: number, idleLimitMs: number): Buffer {
 /** The file's text (UTF-8), bounded as `readBoundedFile`. */
 export function readBoundedText(path: string, maxBytes: number, idleLimitMs = IDLE_LIMIT_MS): string {
   return readBoundedFile(path, maxBytes, idleLimitMs).toString('utf8');
+}
+
+/** How a reader says its refusals: the ConfigError's field, and its message for each case. */
+export interface UserFileWords {
+  field: string;
+  /** `got`: the size (`123 bytes`) or `more than that`. */
+  tooLarge: (got: string) => string;
+  /** `got`: `a directory`, `no such file (ENOENT)`, a pipe that gave nothing. */
+  unreadable: (got: string) => string;
+}
+
+/** `readBoundedFile`, its refusal a ConfigError in the reader's words. */
+export function readUserFile(path: string, maxBytes: number, words: UserFileWords): Buffer {
+  try {
+    return readBoundedFile(path, maxBytes);
+  } catch (e) {
+    if (!(e instanceof BoundedFileError)) throw e;
+    throw new ConfigError(words.field, e.tooLarge ? words.tooLarge(e.got) : words.unreadable(e.got));
+  }
+}
+
+/** `readUserFile` as UTF-8 text. */
+export function readUserText(path: string, maxBytes: number, words: UserFileWords): string {
+  return readUserFile(path, maxBytes, words).toString('utf8');
 }

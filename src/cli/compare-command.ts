@@ -16,7 +16,7 @@ import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { formatComparison } from '../report/format-comparison.js';
 import { parseRunResult } from '../report/parse-run-result.js';
 import type { RunResult } from '../report/run-result.js';
-import { BoundedFileError, readBoundedFile } from './bounded-file.js';
+import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 
@@ -70,20 +70,14 @@ function isDirectory(path: string): boolean {
 
 function readResult(file: string): RunResult {
   const expected = 'Expected a run result file (npusim run --out FILE)';
-  let bytes: Buffer;
-  try {
-    // A directory or a huge file says so plainly, without reading it; a pipe (`<(npusim run ...
-    // --json)`) or a device has no size and is read as it comes, bounded (bounded-file.ts).
-    bytes = readBoundedFile(file, MAX_RESULT_FILE_BYTES);
-  } catch (e) {
-    if (!(e instanceof BoundedFileError)) throw e;
-    throw new ConfigError(
-      file,
-      e.tooLarge
-        ? `${expected} (a few hundred KB), got ${e.got === 'more than that' ? `more than ${MAX_RESULT_FILE_BYTES} bytes` : `a file of ${e.got}`}`
-        : `${expected}, got ${e.got}`,
-    );
-  }
+  // A directory or a huge file says so plainly, without reading it; a pipe (`<(npusim run ...
+  // --json)`) or a device has no size and is read as it comes, bounded (bounded-file.ts).
+  const bytes = readUserFile(file, MAX_RESULT_FILE_BYTES, {
+    field: file,
+    tooLarge: (got) =>
+      `${expected} (a few hundred KB), got ${got === 'more than that' ? `more than ${MAX_RESULT_FILE_BYTES} bytes` : `a file of ${got}`}`,
+    unreadable: (got) => `${expected}, got ${got}`,
+  });
   // JSON is text: a binary file (a --trace file, a gzip) is said to be one, and never quoted, so
   // the message carries none of its bytes to the terminal.
   const control = bytes.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);

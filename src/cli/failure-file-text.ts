@@ -8,21 +8,15 @@
  * read, anything else (a pipe, `<(...)`, a device such as /dev/zero) once that much has arrived,
  * so no path can make the command read for ever; nor wait for ever (bounded-file.ts).
  */
-import { ConfigError } from '../core/errors.js';
-import { BoundedFileError, readBoundedText } from './bounded-file.js';
+import { readUserText } from './bounded-file.js';
 
 export const MAX_FAILURE_FILE_BYTES = 64 << 20;
 
 export function readFailureFileText(path: string): string {
-  try {
-    return readBoundedText(path, MAX_FAILURE_FILE_BYTES);
-  } catch (e) {
-    if (!(e instanceof BoundedFileError)) throw e;
-    throw new ConfigError(
-      path,
-      e.tooLarge
-        ? `Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (64 MiB), got ${e.got}`
-        : `Expected a readable failure file, got ${e.got}`,
-    );
-  }
+  return readUserText(path, MAX_FAILURE_FILE_BYTES, {
+    field: path,
+    tooLarge: (got) =>
+      `Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (64 MiB), got ${got}`,
+    unreadable: (got) => `Expected a readable failure file, got ${got}`,
+  });
 }

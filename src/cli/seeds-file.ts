@@ -7,7 +7,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { parseSeedRange, type SeedRange } from '../sweep/seeds.js';
-import { BoundedFileError, readBoundedText } from './bounded-file.js';
+import { readUserText } from './bounded-file.js';
 
 /** `--seeds @FILE` as the parser leaves it. */
 export interface SeedsFile {
@@ -33,18 +33,11 @@ export function parseSeedsOption(text: string, option: string): SeedRange | Seed
 export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
   if (!('file' in seeds)) return seeds;
   const option = `--seeds @${seeds.file}`;
-  let text: string;
-  try {
-    text = readBoundedText(seeds.file, MAX_SEEDS_FILE_BYTES);
-  } catch (e) {
-    if (!(e instanceof BoundedFileError)) throw e;
-    throw new ConfigError(
-      option,
-      e.tooLarge
-        ? `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${e.got}`
-        : `Expected a readable file of seeds, got \`${seeds.file}\`: ${e.got}`,
-    );
-  }
+  const text = readUserText(seeds.file, MAX_SEEDS_FILE_BYTES, {
+    field: option,
+    tooLarge: (got) => `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${got}`,
+    unreadable: (got) => `Expected a readable file of seeds, got \`${seeds.file}\`: ${got}`,
+  });
   const items = text.split(/[\s,]+/).filter((item) => item !== '');
   if (items.length === 0)
     throw new ConfigError(

@@ -29,7 +29,7 @@ import {
   withFilesBeside,
 } from '../sweep/summary.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
-import { BoundedFileError, readBoundedText } from './bounded-file.js';
+import { readUserText } from './bounded-file.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
@@ -471,15 +471,10 @@ const MAX_SUMMARY_FILE_BYTES = 64 << 20;
 
 /** The text of the shard summary `file` (--merge), bounded (bounded-file.ts), or a ConfigError naming it. */
 function shardSummaryText(file: string): string {
-  try {
-    return readBoundedText(file, MAX_SUMMARY_FILE_BYTES);
-  } catch (e) {
-    if (!(e instanceof BoundedFileError)) throw e;
-    throw new ConfigError(
-      file,
-      e.tooLarge
-        ? `Expected a sweep summary of at most ${MAX_SUMMARY_FILE_BYTES} bytes (64 MiB), got ${e.got}`
-        : `Expected a readable sweep summary, got ${e.got}`,
-    );
-  }
+  return readUserText(file, MAX_SUMMARY_FILE_BYTES, {
+    field: file,
+    tooLarge: (got) =>
+      `Expected a sweep summary of at most ${MAX_SUMMARY_FILE_BYTES} bytes (64 MiB), got ${got}`,
+    unreadable: (got) => `Expected a readable sweep summary, got ${got}`,
+  });
 }

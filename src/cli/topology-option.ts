@@ -10,7 +10,7 @@ import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
-import { BoundedFileError, readBoundedText } from './bounded-file.js';
+import { readUserText } from './bounded-file.js';
 
 /**
  * Largest topology file read (a 48-GPU machine's spec is a few KiB): a bigger file is refused
@@ -31,18 +31,12 @@ export function loadTopologyOption(
     checkTopology(value, option);
     return undefined;
   }
-  let text: string;
-  try {
-    text = readBoundedText(value, MAX_TOPOLOGY_FILE_BYTES);
-  } catch (e) {
-    if (!(e instanceof BoundedFileError)) throw e;
-    throw new ConfigError(
-      option,
-      e.tooLarge
-        ? `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${e.got === 'more than that' ? 'more bytes than that' : e.got}`
-        : `Expected a readable topology file, got \`${value}\`: ${e.got}`,
-    );
-  }
+  const text = readUserText(value, MAX_TOPOLOGY_FILE_BYTES, {
+    field: option,
+    tooLarge: (got) =>
+      `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${got === 'more than that' ? 'more bytes than that' : got}`,
+    unreadable: (got) => `Expected a readable topology file, got \`${value}\`: ${got}`,
+  });
   // Named by the file, as a workload file's syntax error is and as every other topology error is.
   const json = parseJsonFile(text, value, 'JSON');
   const other = otherNpusimFile(json, 'topology');
