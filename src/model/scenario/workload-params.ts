@@ -100,6 +100,12 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     issueIntervalTicks: ticks(1).default(40_000),
     /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
     engines: z.number().int().min(0).max(16).default(2),
+    /**
+     * The shares of each engine issue, summing to 100: UT=0 DMA (ATS-translated), UT=1 DMA
+     * (TCE-translated; a quarter over PCIe), peer accesses over NVLink to a GPU the tenant may
+     * reach (any, for a hostile one). A draw of a kind the GPU cannot issue (no such peer, no TCE
+     * window) is a UT=0 DMA instead.
+     */
     ut0Percent: percent.default(60),
     ut1Percent: percent.default(30),
     peerPercent: percent.default(10),

@@ -136,8 +136,14 @@ export class DmaEngines implements CollectivePort {
     );
     const r = ch.choose('gpu.op', 100);
     const write = ch.choose('gpu.write', 100) < this.p.writePercent;
-    if (r < this.p.peerPercent && this.peers.length > 0) this.issuePeer(ctx, write);
-    else if (r < this.p.peerPercent + this.p.ut1Percent && this.tcePages > 0) this.issueUt1(ctx, write);
+    // The draw picks the kind by the workload's shares. A kind this GPU cannot issue (no peer its
+    // tenant may reach, no TCE window) becomes a UT=0 DMA, the GPU's ordinary traffic, never
+    // another kind: a peer draw used to fall into the UT=1 share, so a GPU with no peer sent UT=1
+    // DMA with `ut1Percent` 0, over the PCIe edges its chip had declared silent for that (a crash).
+    const peer = r < this.p.peerPercent;
+    const ut1 = !peer && r < this.p.peerPercent + this.p.ut1Percent;
+    if (peer && this.peers.length > 0) this.issuePeer(ctx, write);
+    else if (ut1 && this.tcePages > 0) this.issueUt1(ctx, write);
     else if (this.procs.length > 0) this.issueUt0(ctx, write);
   }
 
