@@ -2,8 +2,9 @@
  * `npusim shrink FILE [--out FILE] [--budget N]`: the failure file's run made small while the
  * same rule still fails (src/repro/shrink.ts). Progress on stderr while it works; at the end the
  * measures before and after and the line that replays the shrunk file. Exit 0 when it wrote a
- * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses
- * or a clean run (nothing to shrink), 130 when Ctrl-C stopped it (the best so far is written).
+ * shrunk file (even one no smaller: the budget ran out or nothing helped), 2 for a file it refuses,
+ * a clean run (nothing to shrink) or a shrunk file it could not write (the table is still printed),
+ * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
 import { realpathSync } from 'node:fs';
@@ -17,12 +18,12 @@ import { shellWord } from '../report/reproduce-line.js';
 import { type FailureFile, type FirstFinding, readFailureFile } from '../repro/failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
-import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { readFailureFileText } from './failure-file-text.js';
 import { Interrupt } from './interrupt.js';
+import { writeOutputs } from './output-path.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
@@ -93,7 +94,12 @@ async function shrinkAndWrite(
     `npusim: shrink ${outcome.stopped ? 'stopped' : 'done'} after ${runs(outcome.runs)}; ${best(outcome.after)}\n`,
   );
   interrupt.runOver();
-  writeWholeFile(args.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
+  // The path was checked before the shrink (output-path.ts); a write that still fails (the device
+  // filled meanwhile, /dev/full) loses the file, not the shrink's table, and exits 2.
+  const unwritten = writeOutputs(
+    [{ option: '--out', path: args.out, text: `${JSON.stringify(outcome.file, null, 2)}\n` }],
+    io.stderr,
+  );
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
   io.stdout.write(
@@ -105,10 +111,13 @@ async function shrinkAndWrite(
       row('actors', (m) => String(m.actors)),
       row('choice deviations', deviations),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
-      `replay it with:\nnpusim replay ${shellWord(args.out)}`,
+      unwritten.length > 0
+        ? '(the shrunk failure file was not written: above on stderr)'
+        : `replay it with:\nnpusim replay ${shellWord(args.out)}`,
       '',
     ].join('\n'),
   );
+  if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
 }
 
