@@ -34,7 +34,7 @@ const RUN: CommandSpec = {
   positionals: [
     {
       name: 'workload',
-      help: 'workload name (one of `npusim list`), or a workload file: .ts, .js or .json',
+      help: 'workload name (one of `npusim list`), or a workload file: .ts, .js or .json (also .mts, .cts, .mjs, .cjs)',
       default: DEFAULT_WORKLOAD,
     },
   ],

@@ -37,7 +37,10 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
     if (!st.isFile()) throw new Error('not a regular file (a device, a pipe or a socket)');
     bytes = st.size;
   } catch (e) {
-    throw new ConfigError(file, `Expected a workload file (.ts, .js or .json), got ${errnoText(e)}`);
+    throw new ConfigError(
+      file,
+      `Expected a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs), got ${errnoText(e)}`,
+    );
   }
   let definition: unknown;
   if (file.endsWith('.json')) {
@@ -108,10 +111,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
     const place = (isTs ? undefined : syntaxErrorPlace(e, abs)) ?? thrownPlace(e, abs);
     const text = `${place === undefined ? '' : `${file}:${place}: `}${loadErrorText(e, abs, file)}`;
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
-    const hint = /Cannot find (module|package) 'npusim'/.test(text)
-      ? ` (a workload file imports npusim by name: run \`npm install npusim\` in its directory or one above it)`
-      : '';
-    throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${hint}`);
+    throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${loadErrorHint(text)}`);
   }
   const { found, def, named } = defaultExport(mod);
   if (!found || def === undefined) {
@@ -123,12 +123,40 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
       `Expected the workload as the default export (\`export default defineWorkload({ ... })\`, or a workload object), got ${got}`,
     );
   }
+  // Checked here: returned from this async function, a Promise would be awaited, and its value
+  // read as the workload with no word that the module exported a Promise.
+  if (typeof def === 'object' && def !== null && isThenable(def)) {
+    throw new ConfigError(
+      `${file}: default export`,
+      `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(def)}`,
+    );
+  }
   return def;
+}
+
+/**
+ * What to do about a load error whose words alone do not say it: a workload imports `npusim` by
+ * name (outside a project that has it, say how to get it); esbuild's words for top-level await in
+ * a .ts file tsx compiles to CommonJS name a format the user never chose. Empty for any other.
+ */
+export function loadErrorHint(text: string): string {
+  if (/Cannot find (module|package) 'npusim'/.test(text))
+    return ' (a workload file imports npusim by name: run `npm install npusim` in its directory or one above it)';
+  if (/Top-level await is currently not supported with the "cjs" output format/.test(text))
+    return ' (a .ts file outside an ES module package is loaded as CommonJS, which has no top-level await: name it .mts, or add a package.json with "type": "module" beside it)';
+  return '';
+}
+
+/** A Promise (or any object with a `then` method): an `async` factory's result, exported as is. */
+function isThenable(v: object): boolean {
+  return typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** What a default export or a JSON file held instead of a workload object. */
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
+  if (typeof v === 'object' && isThenable(v))
+    return 'a Promise (export the workload itself; the module may `await` what it needs first)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'function') return 'a function (export the workload itself, not a function that makes it)';
   if (typeof v === 'string')

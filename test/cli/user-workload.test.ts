@@ -198,13 +198,13 @@ describe('user workloads', () => {
     const missing = await cli(['run', join(dir, 'nope.ts'), '--inline']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
-      `${join(dir, 'nope.ts')}: Expected a workload file (.ts, .js or .json), got no such file (ENOENT)`,
+      `${join(dir, 'nope.ts')}: Expected a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs), got no such file (ENOENT)`,
     );
     mkdirSync(join(dir, 'a-dir.json'));
     const directory = await cli(['run', join(dir, 'a-dir.json'), '--inline']);
     expect(directory.code).toBe(2);
     expect(directory.stderr).toContain(
-      `${join(dir, 'a-dir.json')}: Expected a workload file (.ts, .js or .json), got a directory (EISDIR)`,
+      `${join(dir, 'a-dir.json')}: Expected a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs), got a directory (EISDIR)`,
     );
   });
 

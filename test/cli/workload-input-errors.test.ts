@@ -14,6 +14,7 @@ import { checkGuestAtsdRegisters } from '../../src/model/scenario/guest-atsd-reg
 import { checkPagesAtStart, MAX_PAGES_AT_START, pagesAtStart } from '../../src/model/scenario/start-pages.js';
 import { MAX_RUN_TICKS, parseParams } from '../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../src/report/duration.js';
+import { loadErrorHint } from '../../src/runtime/workload-file.js';
 import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
@@ -311,9 +312,30 @@ describe('workload modules', () => {
     expect(await refused([fn])).toContain(
       'got a function (export the workload itself, not a function that makes it)',
     );
+    // QA: a Promise was read as a workload object and refused for a missing `name`.
+    const promise = file(dir, 'promise.ts', 'export default Promise.resolve({});\n');
+    expect(await refused([promise])).toBe(
+      `npusim: ${promise}: default export: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got a Promise (export the workload itself; the module may \`await\` what it needs first)`,
+    );
     const list = file(dir, 'list.json', '[]');
     expect(await refused([list])).toBe(
       `npusim: ${list}: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got a list`,
     );
+  });
+});
+
+describe('a load error the words alone do not explain gets a hint', () => {
+  test('top-level await in a .ts file loaded as CommonJS (QA: esbuild named a "cjs" format the user never chose)', () => {
+    // As the built CLI met it (`npusim run x.ts`, no package.json); the tests' own loader would
+    // take such a file as an ES module, so the words are checked here.
+    expect(
+      loadErrorHint('x.ts:1:1: Top-level await is currently not supported with the "cjs" output format'),
+    ).toBe(
+      ' (a .ts file outside an ES module package is loaded as CommonJS, which has no top-level await: name it .mts, or add a package.json with "type": "module" beside it)',
+    );
+    expect(loadErrorHint("Cannot find package 'npusim' imported from /x/w.ts")).toContain(
+      'npm install npusim',
+    );
+    expect(loadErrorHint('x.ts:3:36: Unexpected identifier')).toBe('');
   });
 });

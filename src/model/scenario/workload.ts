@@ -154,7 +154,7 @@ const exposureSchema = strictFields('a field of an exposure', {
   rules: z.array(ruleName).min(1),
 });
 
-/** A workload as a file declares it (workloads/*.ts, or a user's .ts, .js or .json file). */
+/** A workload as a file declares it (workloads/*.ts, or a user's .ts, .js or .json file, or .mts, .cts, .mjs, .cjs). */
 export const workloadDefinitionSchema = strictFields('a workload field', {
   name: kebabName,
   description: textLine,
