@@ -37,7 +37,7 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
         `Expected a variant of ${workload.name} (${workload.variants.map((x) => x.name).join(', ')}), got \`${options.variant}\``,
       );
     }
-    params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`);
+    params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`, true);
   }
   const set = { ...options.set };
   if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;

@@ -16,7 +16,7 @@ import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
-import { joinField, subField } from '../model/scenario/schema-issues.js';
+import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import {
   applySets,
@@ -150,8 +150,10 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
   const v = args.variant === undefined ? -1 : workload.variants.findIndex((x) => x.name === args.variant);
   const variantSet = v < 0 ? undefined : deepestSet(Object.keys(workload.variants[v]!.set), field);
   if (variantSet !== undefined) {
+    // In the file, one path to the field (`variants[0].set.tenants[0].groups`), as its other errors.
     const at = `${where}: variants[${v}].set.${variantSet.path}`;
-    return [at, detailUnder(variantSet, field, detail)];
+    if (!fieldWithin(field, variantSet.text)) return [at, detailUnder(variantSet, field, detail)];
+    return [subField(at, field.slice(variantSet.text.length).replace(/^\./, '')), detail];
   }
   return [joinField(where, subField('params', field)), detail];
 }
@@ -182,7 +184,7 @@ function withVariant(workload: Workload, name: string, params: Workload['params'
         : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got \`${name}\``,
     );
   }
-  return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`);
+  return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`, true);
 }
 
 /**

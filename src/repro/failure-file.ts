@@ -434,7 +434,7 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
   const same = (p: unknown) => JSON.stringify(digestableParams(p as RunConfig['params']));
   let now: RunConfig['params'] | undefined;
   try {
-    now = applySets(recorded, v.set, (path) => `variants.${name}.set.${path}`);
+    now = applySets(recorded, v.set, (path) => `variants.${name}.set.${path}`, true);
   } catch {
     now = undefined;
   }

@@ -169,6 +169,18 @@ describe('parameters', () => {
     );
   });
 
+  test("a variant's set in a file is named by one path to the field; a --set by the option as typed", () => {
+    // QA: `variants[0].set.gpu: dmaBytes: ...` put a colon inside the field's path.
+    const variant = { name: 'x', set: { gpu: { dmaBytes: 0 } } };
+    expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toBe(
+      'w.json: variants[0].set.gpu.dmaBytes: Expected a number of at least 1, got 0',
+    );
+    const p = parseParams(params, 'w.json: params');
+    expect(errorOf(() => applySets(p, { gpu: { dmaBytes: 0 } }, (path) => `--set ${path}`)).message).toBe(
+      '--set gpu: dmaBytes: Expected a number of at least 1, got 0',
+    );
+  });
+
   test('a union no option takes says every option and what arrived', () => {
     const bad = { ...params, tenants: [{ name: 'host', lpid: 0, groups: 'some' }] };
     expect(errorOf(() => parseParams(bad, 'w.json: params')).message).toBe(

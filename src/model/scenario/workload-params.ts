@@ -276,6 +276,12 @@ export function applySets(
   params: WorkloadParams,
   sets: Readonly<Record<string, unknown>>,
   fieldOf: (path: string) => string,
+  /**
+   * Name the field inside the set as one path (`variants[0].set.gpu.dmaBytes: Expected ...`), for
+   * sets written in a file; without it the set is the field and the rest leads the message
+   * (`--set gpu: dmaBytes: Expected ...`), as an option the user typed is named as typed.
+   */
+  nest = false,
 ): WorkloadParams {
   let input: unknown = params;
   for (const [path, value] of Object.entries(sets)) input = setAtPath(input, path, value, fieldOf(path));
@@ -288,6 +294,12 @@ export function applySets(
     const owner = deepestSet(Object.keys(sets), field, fieldOf);
     if (owner === undefined) {
       throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
+    }
+    if (nest && fieldWithin(field, owner.text)) {
+      throw new ConfigError(
+        subField(fieldOf(owner.path), field.slice(owner.text.length).replace(/^\./, '')),
+        detail,
+      );
     }
     throw new ConfigError(fieldOf(owner.path), detailUnder(owner, field, detail));
   }

@@ -226,7 +226,7 @@ export function validateWorkload(def: unknown, where: string): Workload {
     const at = joinField(where, `variants[${i}]`);
     if (d.variants.findIndex((o) => o.name === v.name) !== i)
       throw new ConfigError(`${at}.name`, `duplicate variant \`${v.name}\``);
-    applySets(params, v.set, (path) => `${at}.set.${path}`);
+    applySets(params, v.set, (path) => `${at}.set.${path}`, true);
   });
   return {
     name: d.name,
