@@ -52,6 +52,11 @@ export interface CommandSpec {
   positionals: readonly PositionalSpec[];
   options: readonly OptionSpec[];
   examples?: readonly string[];
+  /**
+   * The command's own exit codes, for `npusim COMMAND --help`, where they are not a run's (shrink,
+   * compare, list, topo); absent, the help lists the run's (core/exit-codes.ts).
+   */
+  exits?: readonly { code: number; meaning: string }[];
 }
 
 /** The implicit `-h`/`--help` of every command. */

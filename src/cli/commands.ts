@@ -239,6 +239,20 @@ const SHRINK: CommandSpec = {
     },
   ],
   examples: ['npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-e58077e9.json'],
+  exits: [
+    {
+      code: 0,
+      meaning:
+        'a shrunk failure file was written (even one no smaller: the budget ran out or nothing helped)',
+    },
+    {
+      code: 2,
+      meaning:
+        'a file it refuses (not a failure file, a clean or free run: nothing to shrink), a bad option, or a shrunk file it could not write (the table is still printed)',
+    },
+    { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
+    { code: 130, meaning: 'Ctrl-C or SIGTERM stopped it; the best so far was written' },
+  ],
 };
 
 const LIST: CommandSpec = {
@@ -289,6 +303,14 @@ const COMPARE: CommandSpec = {
   ],
   options: [{ name: 'json', type: 'boolean', help: 'print the comparison as JSON on stdout' }],
   examples: ['npusim compare before.json after.json', 'npusim compare before/ after/'],
+  exits: [
+    { code: 0, meaning: 'compared, whatever changed (a comparison is a report, not a verdict)' },
+    {
+      code: 2,
+      meaning: 'a file or directory it refuses (the message names it and the field), or a bad option',
+    },
+    { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
+  ],
 };
 
 export const COMMANDS: readonly CommandSpec[] = [RUN, SWEEP, REPLAY, SHRINK, COMPARE, LIST, TOPO];

@@ -28,7 +28,8 @@ export function helpText(topic?: CommandName): string {
     out.push(...commandSection(c));
   }
   out.push('exit codes:');
-  for (const e of EXIT_CODES) out.push(...entry(String(e.code), e.meaning, 7));
+  const exits = (topic === undefined ? undefined : commandSpec(topic).exits) ?? EXIT_CODES;
+  for (const e of exits) out.push(...entry(String(e.code), e.meaning, 7));
   const examples = (topic === undefined ? COMMANDS : [commandSpec(topic)]).flatMap((c) => c.examples ?? []);
   if (examples.length > 0) out.push('', 'examples:', ...examples.map((e) => `  ${e}`));
   return `${out.join('\n')}\n`;

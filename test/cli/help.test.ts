@@ -52,9 +52,20 @@ describe('help: generated from the command table', () => {
     expect(sweep).toContain(`(default: ${DEFAULT_WORKLOAD})`);
   });
 
-  it('help: every exit code and its meaning, from the one table', () => {
-    for (const help of [helpText(), ...COMMANDS.map((c) => helpText(c.name as CommandName))]) {
+  it('help: every exit code and its meaning, from the one table; a command with codes of its own lists those', () => {
+    const own = COMMANDS.filter((c) => c.exits !== undefined);
+    for (const help of [
+      helpText(),
+      ...COMMANDS.filter((c) => c.exits === undefined).map((c) => helpText(c.name as CommandName)),
+    ]) {
       for (const e of EXIT_CODES) expect(flat(help)).toContain(` ${e.code} ${e.meaning}`);
+    }
+    // QA: `shrink --help` listed a run's codes ("0 clean: every check passed", "5 replay only").
+    expect(own.map((c) => c.name).sort()).toEqual(['compare', 'shrink']);
+    for (const c of own) {
+      const help = flat(helpText(c.name as CommandName).split('exit codes:')[1]!);
+      for (const e of c.exits!) expect(help).toContain(` ${e.code} ${e.meaning}`);
+      expect(help).not.toContain(EXIT_CODES[0]!.meaning);
     }
     expect([...EXIT_CODE_VALUES]).toEqual([0, 1, 2, 3, 4, 5, 130]);
   });
