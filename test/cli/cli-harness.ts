@@ -79,3 +79,10 @@ export async function cli(argv: readonly string[], onStderr?: (soFar: string) =>
 
 /** Stack frames ("    at f (file:1:2)"): a user-facing error must never show them. */
 export const STACK_FRAME = /^\s+at .+[:(]/m;
+
+/**
+ * The run of the README's flush-race example up to its seed (`npusim run flush-race --bug
+ * single-flush --seed 1`): a quick run that fails (translation.stale-ats at 16 us), for tests that
+ * need a failure, its failure file or its result.
+ */
+export const FAILING_RUN = ['run', 'flush-race', '--bug', 'single-flush', '--seed', '1'] as const;

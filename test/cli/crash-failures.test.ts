@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
+import { cli, FAILING_RUN } from './cli-harness.js';
 
 const tmp = () => testTempDir('npusim-crash-');
 
@@ -142,12 +142,7 @@ describe('run: a crash', () => {
     // later, its event 5 long before.
     const run = (crashAt: string, host: readonly string[]) =>
       cli([
-        'run',
-        'flush-race',
-        '--bug',
-        'single-flush',
-        '--seed',
-        '1',
+        ...FAILING_RUN,
         '--duration',
         '200us',
         '--stop-on-first',

@@ -9,24 +9,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
+import { cli, FAILING_RUN } from './cli-harness.js';
 
 test.skipIf(!existsSync('/dev/full'))(
   'a shrunk file that cannot be written: the table stays, the exit is 2, no stack',
   async () => {
     const failures = testTempDir('npusim-shrink-out-');
-    const run = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
-      '--stop-on-first',
-      '--inline',
-      '--failures',
-      failures,
-    ]);
+    const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
     expect(run.code, run.stderr).toBe(1);
     const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
     const r = await cli(['shrink', join(failures, name!), '--budget', '2', '--out', '/dev/full']);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
-import { cli, STACK_FRAME } from './cli-harness.js';
+import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npusim-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,12 +18,7 @@ describe('run --trace and --report', () => {
     const trace = join(dir, 'run.pftrace');
     const report = join(dir, 'run.html');
     const r = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
+      ...FAILING_RUN,
       '--duration',
       '24us',
       '--inline',

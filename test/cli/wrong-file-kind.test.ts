@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli, STACK_FRAME } from './cli-harness.js';
+import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
 describe('a file of the wrong kind is named for what it is', () => {
   test('compare, replay, run and --topology given each other’s files: exit 2, the kind and its command named', async () => {
@@ -16,12 +16,7 @@ describe('a file of the wrong kind is named for what it is', () => {
     const result = join(dir, 'result.json');
     const failures = join(dir, 'failures');
     const ran = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
+      ...FAILING_RUN,
       '--duration',
       '20us',
       '--inline',
