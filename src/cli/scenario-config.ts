@@ -22,6 +22,7 @@ import {
   applySets,
   deepestSet,
   detailUnder,
+  fieldBelow,
   parseParams,
   workloadParamsSchema,
 } from '../model/scenario/workload-params.js';
@@ -153,7 +154,7 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
     // In the file, one path to the field (`variants[0].set.tenants[0].groups`), as its other errors.
     const at = `${where}: variants[${v}].set.${variantSet.path}`;
     if (!fieldWithin(field, variantSet.text)) return [at, detailUnder(variantSet, field, detail)];
-    return [subField(at, field.slice(variantSet.text.length).replace(/^\./, '')), detail];
+    return [subField(at, fieldBelow(variantSet, field)), detail];
   }
   return [joinField(where, subField('params', field)), detail];
 }

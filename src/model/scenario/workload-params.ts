@@ -296,10 +296,7 @@ export function applySets(
       throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
     }
     if (nest && fieldWithin(field, owner.text)) {
-      throw new ConfigError(
-        subField(fieldOf(owner.path), field.slice(owner.text.length).replace(/^\./, '')),
-        detail,
-      );
+      throw new ConfigError(subField(fieldOf(owner.path), fieldBelow(owner, field)), detail);
     }
     throw new ConfigError(fieldOf(owner.path), detailUnder(owner, field, detail));
   }
@@ -313,8 +310,12 @@ export function applySets(
  */
 export function detailUnder(owner: { text: string }, field: string, detail: string): string {
   if (!fieldWithin(field, owner.text)) return joinField(field, detail);
-  const below = field.slice(owner.text.length).replace(/^\./, '');
-  return joinField(below, detail);
+  return joinField(fieldBelow(owner, field), detail);
+}
+
+/** The part of `field` below the set's own path (`[0]` of `tenants[0].pageSizes[0]` under `tenants[0].pageSizes`). */
+export function fieldBelow(owner: { text: string }, field: string): string {
+  return field.slice(owner.text.length).replace(/^\./, '');
 }
 
 /**
