@@ -10,12 +10,17 @@
  *   does, for ever if nobody will (`mkfifo f.json; npusim replay f.json` hung). While a pipe has
  *   nothing to give yet, the read sleeps in short steps (never spins), and gives up once nothing
  *   has arrived for IDLE_LIMIT_MS: a FIFO with a writer that never writes.
- * A FIFO with no writer at all reads as empty, which each reader then refuses as empty text.
+ * A named FIFO (made by mkfifo, found at the path itself) that no writer has opened yet reads as
+ * end of file, as one whose writer came and went; before anything has arrived, the read takes it
+ * for the first (`npusim replay f.json & cat failure.json > f.json` starts the writer second) and
+ * waits for it as for a silent writer. A pipe reached through a link (`<(npusim run ... --json)`
+ * is /dev/fd/63) already has its writer, so its end of file is the end: empty text, refused as
+ * such by each reader, at once.
  * Every refusal is a BoundedFileError whose `got` finishes the caller's own "Expected ..., got"
  * message, so each reader keeps its words (what it expected, what its size limit means):
  * `readUserFile` turns it into the reader's ConfigError (exit 2).
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 
@@ -47,7 +52,7 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new BoundedFileError('a directory');
     if (stat.isFile() && stat.size > maxBytes) throw new BoundedFileError(`${stat.size} bytes`, true);
-    return readAll(fd, maxBytes, idleLimitMs);
+    return readAll(fd, maxBytes, idleLimitMs, stat.isFIFO() && lstatSync(path).isFIFO());
   } catch (e) {
     if (e instanceof BoundedFileError) throw e;
     throw new BoundedFileError(errnoText(e));
@@ -56,7 +61,8 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
   }
 }
 
-function readAll(fd: number, maxBytes: number, idleLimitMs: number): Buffer {
+/** `namedFifo`: an end of file before any byte may be a writer still to come (see the header). */
+function readAll(fd: number, maxBytes: number, idleLimitMs: number, namedFifo: boolean): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -68,7 +74,11 @@ function readAll(fd: number, maxBytes: number, idleLimitMs: number): Buffer {
       n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
     } catch (e) {
       if ((e as { code?: unknown }).code !== 'EAGAIN') throw e;
-      // A pipe whose writer has not written yet: sleep, bounded by the idle limit.
+      n = -1;
+    }
+    if (n < 0 || (n === 0 && total === 0 && namedFifo)) {
+      // A pipe whose writer has not written (or, a named FIFO, not opened) yet: sleep, bounded by
+      // the idle limit.
       if (idleMs >= idleLimitMs) {
         throw new BoundedFileError(
           `nothing to read for ${idleLimitMs / 1000} s from a pipe or device (is anything writing to it?)`,

@@ -1,17 +1,20 @@
 /**
  * Every file a user names on the command line (a failure file, a run result, a sweep summary, a
  * topology file, a file of seeds) is read bounded (src/cli/bounded-file.ts): a device without end
- * is refused once the limit has arrived, a FIFO nobody writes to reads as empty, a pipe whose writer
- * never writes is given up after a quiet spell, and a directory is named as one; each is exit 2
- * naming the path, never a hang, an abort or a stack trace. Found by QA: `compare /dev/zero`
- * aborted the process (std::bad_alloc), `replay FIFO` and `--topology FIFO` hung, and `sweep
- * --merge` of a directory named like a summary exited 4 with EISDIR's stack.
+ * is refused once the limit has arrived, a named FIFO is read from a writer that comes after the
+ * read began, a pipe whose writer never writes (or never comes) is given up after a quiet spell, an
+ * empty pipe that already had its writer is empty at once, and a directory is named as one; each
+ * refusal is exit 2 naming the path, never a hang, an abort or a stack trace. Found by QA:
+ * `compare /dev/zero` aborted the process (std::bad_alloc), `replay FIFO` and `--topology FIFO`
+ * hung, and `sweep --merge` of a directory named like a summary exited 4 with EISDIR's stack.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { BoundedFileError, readBoundedFile, readBoundedText } from '../../src/cli/bounded-file.js';
+import { ROOT } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -55,9 +58,14 @@ describe('readBoundedFile', () => {
     },
   );
 
-  test.skipIf(!hasFifo)('a FIFO nobody writes to reads as empty, at once', () => {
-    expect(readBoundedText(fifo(), 100)).toBe('');
-  });
+  test.skipIf(!hasFifo)(
+    'a named FIFO nobody opens for writing is waited on for the quiet spell, then refused',
+    () => {
+      expect(refusal(() => readBoundedText(fifo(), 100, 50)).got).toBe(
+        'nothing to read for 0.05 s from a pipe or device (is anything writing to it?)',
+      );
+    },
+  );
 
   test.skipIf(!hasFifo)(
     'a FIFO whose writer never writes is given up after the quiet spell asked for',
@@ -112,15 +120,45 @@ describe('the commands that read a user file: exit 2 naming it', () => {
   });
 
   test.skipIf(!hasFifo)(
-    'replay and --topology of a FIFO nobody writes to: refused as empty, not waited on',
+    'replay of a named FIFO whose writer opens it only after the command did: its text is read',
     async () => {
       const path = fifo();
+      // The writer, a process of its own (this thread is busy in the command's read), opens the
+      // FIFO only once it sees the command holding it open (in /proc/PID/fd): from the command's
+      // open until then, the command reads end of file, which it must not take for empty text.
+      // What the writer sends is a list, refused as one (exit 2), which shows its text was read.
+      const waitThenWrite =
+        'i=0; until ls -l "/proc/$2/fd" 2>/dev/null | grep -qF -- "$1"; do ' +
+        'i=$((i + 1)); [ "$i" -gt 1500 ] && exit 3; sleep 0.01; done; printf "[1]" > "$1"';
+      const writer = spawn('/bin/sh', ['-c', waitThenWrite, 'sh', path, String(process.pid)], {
+        stdio: 'ignore',
+        timeout: 20_000,
+      });
+      const wrote = new Promise<number | null>((resolve) => writer.on('exit', resolve));
       const replay = await cli(['replay', path]);
+      expect(await wrote).toBe(0);
       expect(replay.code).toBe(2);
-      expect(replay.stderr).toContain(`npusim: ${path}: Expected a JSON failure file, got a syntax error`);
-      const run = await cli(['run', 'mixed', '--inline', '--duration', '1us', '--topology', path]);
-      expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`npusim: ${path}: Expected JSON, got a syntax error`);
+      expect(replay.stderr).toContain(
+        `npusim: ${path}: Expected a failure file (a JSON object of format \`npusim-failure\`), got a list`,
+      );
+    },
+  );
+
+  test.skipIf(!hasFifo || !existsSync('/bin/bash'))(
+    'an empty pipe that had its writer (bash <(...)): refused as empty text, at once',
+    async () => {
+      // The pipe is reached through /dev/fd, a link: its writer was there from the start, so its
+      // end of file is the end and nothing is waited for.
+      const command = `"${process.execPath}" --import tsx src/cli/main.ts replay <(true)`;
+      const run = promisify(execFile)('/bin/bash', ['-c', command], { cwd: ROOT, timeout: 50_000 });
+      const failed = await run.then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toMatch(
+        /npusim: \/dev\/fd\/\d+: Expected a JSON failure file, got a syntax error/,
+      );
     },
   );
 });
