@@ -1,18 +1,21 @@
 import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
- * Can a guest update GPU firmware? Two guests per socket share nothing but the machine; both keep
- * trying to write the firmware-update window through BAR0. The MMIO filter blocks the window at
- * the host page size (64 KiB) unless the admin allows a tenant explicitly: here only `vm-trusted`
- * is allowed, so its GPU's firmware version moves and no other does (counts: firmware.updates,
- * firmware.blocked, mmio.blocked).
+ * Can a guest update GPU firmware? One guest per socket, sharing nothing but the machine; both
+ * keep trying to write the firmware-update window through BAR0. The MMIO filter blocks the window
+ * at the host page size (64 KiB) unless the admin allows a tenant explicitly: here only
+ * `vm-trusted` is allowed, so its GPU's firmware version moves and no other does (counts:
+ * firmware.updates, firmware.blocked, mmio.blocked). The filter is the model's proposal, on in the
+ * `fixed` profile; with `--profile as-shipped` (v5.12, BAR0 mapped whole) nothing blocks the other
+ * guest either (firmware.updatesUnallowed).
  */
 export default defineWorkload({
   name: 'firmware-update',
   description: 'Guests try to update GPU firmware through BAR0; only the admin-allowed one may',
   question: 'Can a guest update GPU firmware?',
   headline: [
-    { label: 'firmware updates done (the allowed guest)', counter: 'firmware.updates' },
+    { label: 'firmware updates done', counter: 'firmware.updates' },
+    { label: 'of them by a guest the admin did not allow', counter: 'firmware.updatesUnallowed' },
     { label: 'firmware updates blocked', counter: 'firmware.blocked' },
     { label: 'BAR0 accesses blocked by the MMIO filter', counter: 'mmio.blocked' },
     { label: 'BAR0 accesses let through', counter: 'mmio.allowed' },

@@ -36,9 +36,9 @@ export async function listText(): Promise<string> {
   out.push(`profiles (--profile NAME, default ${DEFAULT_PROFILE}):`);
   for (const [name, p] of Object.entries(PROFILES) as [string, Profile][]) {
     out.push(`  ${name.padEnd(bWidth)}  ${p.description}`);
-    const firmware = Object.entries(p.firmware).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`);
+    const knobs = (o: object) => Object.entries(o).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`);
     out.push(
-      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${firmware.join(', ')}`,
+      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${knobs(p.firmware).join(', ')}; kernel: ${knobs(p.kernel).join(', ')}`,
     );
     for (const [claim, source] of Object.entries(p.sources))
       out.push(`  ${''.padEnd(bWidth)}    source, ${claim}: ${source}`);

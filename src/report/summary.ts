@@ -53,7 +53,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions): strin
     `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
       `${topologyText(result.config)} ${p.policy}` +
       `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
-      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profile} (bug switches: ${PROFILES[profile].bugs.join(', ') || 'none'})`}` +
+      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profile} (bug switches: ${PROFILES[profile].bugs.join(', ') || 'none'}${PROFILES[profile].kernel.vfioBar0Filter ? '' : '; no BAR0 filter'})`}` +
       `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
   out.push(

@@ -407,6 +407,8 @@ describe('user workloads', () => {
             processesPerGpu: 1,
             pagesPerProcess: 16,
             tcePagesPerGpu: 16,
+            // A user-space driver through a VFIO v1 container: where unpin-before-kill bites.
+            tceContainer: 'v1',
           },
         ],
         gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
@@ -530,7 +532,16 @@ describe('user workloads', () => {
         description: 'UT=1 DMA while TCE pages are remapped',
         params: {
           durationTicks: 100_000_000,
-          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 16, tcePagesPerGpu: 16 }],
+          tenants: [
+            {
+              name: 'host',
+              lpid: 0,
+              groups: 'all',
+              pagesPerProcess: 16,
+              tcePagesPerGpu: 16,
+              tceContainer: 'v1',
+            },
+          ],
           gpu: { issueIntervalTicks: 60_000, ut0Percent: 0, ut1Percent: 100, peerPercent: 0 },
           host: { unmapIntervalTicks: 50_000_000, cpuThreads: 1, tceRemapIntervalTicks: 1_000_000 },
         },

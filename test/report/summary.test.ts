@@ -396,13 +396,13 @@ describe('summary', () => {
     );
   });
 
-  it('summary: the header names the profile and its bug switches when it is not the default', () => {
+  it('summary: the header names the profile, its bug switches and a missing BAR0 filter when it is not the default', () => {
     const header = (c: RunConfig) =>
       formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
     expect(header(config)).not.toContain('profile');
     expect(header({ ...config, profile: DEFAULT_PROFILE })).not.toContain('profile');
     expect(header({ ...config, profile: 'as-shipped' })).toContain(
-      `  profile as-shipped (bug switches: ${PROFILES['as-shipped'].bugs.join(', ')})`,
+      `  profile as-shipped (bug switches: ${PROFILES['as-shipped'].bugs.join(', ')}; no BAR0 filter)`,
     );
   });
 

@@ -51,6 +51,7 @@ export const C = {
   mmioAllowed: 'mmio.allowed',
   mmioBlocked: 'mmio.blocked',
   firmwareUpdates: 'firmware.updates',
+  firmwareUpdatesUnallowed: 'firmware.updatesUnallowed',
   firmwareBlocked: 'firmware.blocked',
   hmis: 'hmi.count',
   gpuResets: 'gpu.resets',

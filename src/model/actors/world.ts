@@ -31,8 +31,9 @@ import type { BugName } from '../scenario/bugs.js';
 import { dmaBytesProblem } from '../scenario/dma-bytes.js';
 import { checkGuestAtsdRegisters } from '../scenario/guest-atsd-registers.js';
 import { PAGE_SIZE_BYTES } from '../scenario/page-sizes.js';
-import { type FirmwareKnobs, resolveProfile } from '../scenario/profiles.js';
+import { type FirmwareKnobs, type KernelKnobs, resolveProfile } from '../scenario/profiles.js';
 import { checkPagesAtStart } from '../scenario/start-pages.js';
+import { checkTceContainers } from '../scenario/tce-container.js';
 import type { RunConfig, TenantSpec } from '../scenario/workload.js';
 import { GiB, KiB, type Lpid, MiB, ns, type PhysAddr, TiB, type Tick } from '../types.js';
 
@@ -66,6 +67,8 @@ export interface World {
   bugs: ReadonlySet<BugName>;
   /** The profile's firmware behaviours (scenario/profiles.ts), for the chips' TCE systems. */
   firmware: FirmwareKnobs;
+  /** The profile's kernel behaviours (scenario/profiles.ts), for the GPUs' BAR0 filter. */
+  kernel: KernelKnobs;
   topology: Topology;
   groups: IommuGroup[];
   tenants: TenantInfo[];
@@ -96,6 +99,7 @@ export function buildWorld(config: RunConfig): World {
   // Before anything is allocated: too many pages at start would take minutes to build.
   checkPagesAtStart(config.params, topology);
   checkGuestAtsdRegisters(config.params, topology, tenants);
+  checkTceContainers(config.params.tenants);
   // The workload schema refuses these too; the library's runSimulation takes a RunConfig as it is.
   const dmaBytes = dmaBytesProblem(config.params.gpu.dmaBytes);
   if (dmaBytes !== undefined) throw new ConfigError('gpu.dmaBytes', dmaBytes);
@@ -120,6 +124,7 @@ export function buildWorld(config: RunConfig): World {
     config,
     bugs,
     firmware: profile.firmware,
+    kernel: profile.kernel,
     topology,
     groups,
     tenants,

@@ -18,7 +18,7 @@ export const BUGS = {
   'tce-entire-kill-ignored':
     'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
   'unpin-before-kill':
-    'VFIO tce_iommu_clear unpins each page before the final TCE kill (a SPAPR TCE v1 container; in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
+    'VFIO tce_iommu_clear unpins each page before the final TCE kill, on the GPUs of a tenant with a SPAPR TCE v1 container (`tceContainer: v1`; the host kernel unmaps through __iommu_free, and in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
   'context-init-destroy-race':
     'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',

@@ -22,6 +22,9 @@
  * - `fixed` stands for the same kernel with both fixed (no release has them: they are the fixes
  *   the model proposes) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
  *   "a page-level kill can be dropped if the processing queue is backed-up").
+ * - The MMIO filter over a passed-through GPU's BAR0 is a mechanism no release had (v5.12's
+ *   vfio-pci maps BAR0 whole; domain.md §5), so `as-shipped` runs without it and `fixed`, whose
+ *   fixes are the model's proposals, with it.
  */
 import { ConfigError } from '../../core/errors.js';
 import type { BugName } from './bugs.js';
@@ -32,6 +35,16 @@ export interface FirmwareKnobs {
   readonly phb4EscalatePageKills: boolean;
 }
 
+/** Kernel (VFIO) behaviours that are not bugs of one function but a mechanism a release lacks. */
+export interface KernelKnobs {
+  /**
+   * VFIO filters a passed-through GPU's BAR0 (platform/mmio-filter.ts: the link-disable registers
+   * and the assumed firmware-update window, at the host page size). No release had it: v5.12's
+   * vfio-pci maps BAR0 into the guest whole (domain.md §5), so a guest's firmware update lands.
+   */
+  readonly vfioBar0Filter: boolean;
+}
+
 export interface Profile {
   readonly description: string;
   readonly linux: string;
@@ -39,6 +52,7 @@ export interface Profile {
   /** Bug switches this pairing carries; a run's own `bugs` are added to these. */
   readonly bugs: readonly BugName[];
   readonly firmware: FirmwareKnobs;
+  readonly kernel: KernelKnobs;
   /** Where each claim above comes from. */
   readonly sources: Readonly<Record<string, string>>;
 }
@@ -51,6 +65,7 @@ export const PROFILES = {
     skiboot: 'v6.8',
     bugs: ['unpin-before-kill', 'tce-entire-kill-ignored'],
     firmware: { phb4EscalatePageKills: false },
+    kernel: { vfioBar0Filter: false },
     sources: {
       linux:
         'v5.13 removed powernv NVLink (562d1e207d32) and vfio_pci_nvlink2 (b392a1989170): v5.12 is the last with them',
@@ -62,6 +77,8 @@ export const PROFILES = {
         'pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire passes OPAL_PCI_TCE_KILL (126); skiboot hw/npu2.c npu2_tce_kill rejects it since 8a2b6d51b (v6.2); Linux ignores the return code',
       phb4EscalatePageKills:
         'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0',
+      vfioBar0Filter:
+        'off: v5.12 vfio-pci maps a passed-through GPU BAR0 whole; no merged or posted patch filters its firmware window (the 2018 kvm-ppc thread only asked for one) or its link-disable registers',
     },
   },
   fixed: {
@@ -71,12 +88,15 @@ export const PROFILES = {
     skiboot: 'v7.0',
     bugs: [],
     firmware: { phb4EscalatePageKills: true },
+    kernel: { vfioBar0Filter: true },
     sources: {
       linux:
         'v5.12 (see as-shipped), with tce_iommu_clear killing before it unpins and invalidate_entire passing OPAL_PCI_TCE_KILL_ALL',
       skiboot: 'v7.0 (2021-10-26), the first release with 2b0b6a1a0',
       phb4EscalatePageKills:
         'on: hw/phb4.c phb4_tce_kill since 2b0b6a1a0 (Aug 2021, HW560152: "a page-level kill can be dropped if the processing queue is backed-up")',
+      vfioBar0Filter:
+        'on: the filter the model proposes (platform/mmio-filter.ts): the link-disable registers and the assumed firmware-update window, at 64 KiB, the firmware window opened to tenants the admin allows',
     },
   },
 } as const satisfies Record<string, Profile>;

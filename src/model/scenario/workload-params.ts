@@ -73,6 +73,12 @@ export const tenantSchema = strictFields('a tenant field', {
     .default(256),
   /** May this tenant update GPU firmware (an explicit admin option)? */
   allowFirmwareUpdate: z.boolean().default(false),
+  /**
+   * Who clears the tenant's TCEs (tce-container.ts): `none`, the host kernel's DMA API; `v1`, a
+   * VFIO SPAPR TCE v1 container (unpins before its kill with `unpin-before-kill`); `v2`, a v2
+   * container as QEMU guests use. Default: `none` for the host (LPID 0), `v2` for a guest.
+   */
+  tceContainer: z.enum(['none', 'v1', 'v2']).optional(),
   /** Malicious guest: also aims peer writes and MMIO at what it does not own. */
   hostile: z.boolean().default(false),
   /**

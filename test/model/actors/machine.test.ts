@@ -268,6 +268,50 @@ describe('machine: isolation and firmware', () => {
     const versions = gpuStates.map(([, s]) => s.firmwareVersion);
     expect(versions.filter((v) => v !== 1).length).toBeGreaterThan(0);
     expect(versions.filter((v) => v === 1).length).toBeGreaterThan(0);
+    expect(r.counts['firmware.updatesUnallowed'] ?? 0).toBe(0);
+  });
+
+  test('as shipped (no BAR0 filter in v5.12), the guest the admin did not allow updates firmware too', async () => {
+    const r = await inline({ ...config('firmware-update', 1), profile: 'as-shipped' });
+    expect(r.status).toBe('clean');
+    expect(r.counts['mmio.blocked'] ?? 0).toBe(0);
+    expect(r.counts['firmware.blocked'] ?? 0).toBe(0);
+    expect(r.counts['firmware.updatesUnallowed']).toBeGreaterThan(0);
+    const versions = Object.entries(r.contention.perActor)
+      .filter(([k]) => k.startsWith('gpu'))
+      .map(([, s]) => s.firmwareVersion);
+    // Every GPU (two per guest: one group per socket) moved off version 1, the other guest's too.
+    expect(versions).toHaveLength(4);
+    expect(versions.filter((v) => v === 1)).toEqual([]);
+  });
+});
+
+describe('machine: who clears the TCEs decides whether unpin-before-kill bites (tceContainer)', () => {
+  const tceStorm = workloads.find((x) => x.name === 'tce-storm')!;
+  const withTenant = (tenant: Record<string, unknown>) =>
+    config('tce-storm', 1, ['unpin-before-kill'], {
+      durationTicks: 100_000_000,
+      tenants: [{ ...tceStorm.params.tenants[0], ...tenant }],
+    });
+  const rules = (r: Awaited<ReturnType<typeof inline>>) => [...new Set(r.violations.map((v) => v.rule))];
+
+  test("a VFIO v1 container (tce-storm's user-space driver) unpins before the kill: stale TCE", async () => {
+    expect(rules(await inline(withTenant({ tceContainer: 'v1' })))).toEqual(['translation.stale-tce']);
+  });
+
+  test("the host kernel's own DMA unmap (__iommu_free) and a v2 container keep the page pinned: clean", async () => {
+    const kernel = await inline(withTenant({ tceContainer: undefined }));
+    expect(kernel.status).toBe('clean');
+    expect(kernel.counts['tce.unmaps']).toBeGreaterThan(0);
+    const guest = await inline(withTenant({ name: 'vm1', lpid: 1, tceContainer: undefined }));
+    expect(guest.status).toBe('clean');
+    expect(guest.counts['tce.unmaps']).toBeGreaterThan(0);
+  });
+
+  test('a guest without a VFIO container is refused, naming its field', () => {
+    expect(() => buildWorld(withTenant({ name: 'vm1', lpid: 1, tceContainer: 'none' }))).toThrow(
+      /tenants\[0\]\.tceContainer.*Expected `v1` or `v2` for guest `vm1` \(LPID 1/,
+    );
   });
 });
 
@@ -327,6 +371,8 @@ describe('machine: profiles', () => {
     expect(plain.bugs.has('tce-entire-kill-ignored')).toBe(false);
     const shipped = buildWorld({ ...config('tce-storm', 1), profile: 'as-shipped' });
     expect(shipped.firmware.phb4EscalatePageKills).toBe(false);
+    expect(plain.kernel.vfioBar0Filter).toBe(true);
+    expect(shipped.kernel.vfioBar0Filter).toBe(false);
     expect([...shipped.bugs].sort()).toEqual(['tce-entire-kill-ignored', 'unpin-before-kill']);
   });
 });

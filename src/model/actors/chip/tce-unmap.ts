@@ -11,8 +11,10 @@
  *   4. answer TCE_REMAPPED: the range is the coordinator's again.
  * DMA can land between 1 and 2 through a stale cache entry: the kernel's accepted window while
  * the page is still pinned. The bug switches break it (scenario/bugs.ts): `unpin-before-kill`
- * unpins at step 1, `tce-kill-no-advance` kills only the first page, `tce-entire-kill-ignored`
- * makes the window reset's kill do nothing.
+ * unpins at step 1, on the GPUs of a tenant whose TCEs a VFIO v1 container clears
+ * (scenario/tce-container.ts: the host's own driver frees through `__iommu_free`, and a v2
+ * container keeps the page pinned), `tce-kill-no-advance` kills only the first page,
+ * `tce-entire-kill-ignored` makes the window reset's kill do nothing.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import {
@@ -24,6 +26,7 @@ import {
   TceRemappedMsg,
 } from '../../protocol/messages/tce.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
+import { tceContainerOf } from '../../scenario/tce-container.js';
 import { TceSystem } from '../../tce/tce.js';
 import { ns, type PhysAddr, type Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
@@ -46,7 +49,8 @@ export class TceUnmaps {
   private readonly clearedAt = new Map<string, number>();
   /** The old pages of each range between a window reset's kill and its remap. */
   private readonly pendingRemaps = new Map<string, (PhysAddr | null)[]>();
-  private readonly unpinBeforeKill: boolean;
+  /** Per GPU: does its unmap unpin at step 1 (`unpin-before-kill` and a v1 container)? */
+  private readonly unpinBeforeKill: boolean[];
   /**
    * GPUs whose window the mapping threads are still writing (tce-mappers.ts), with the remaps that
    * arrived meanwhile: the kernel unmaps only what it mapped, so a remap waits until the window is
@@ -65,11 +69,13 @@ export class TceUnmaps {
   ) {
     const { world, socket } = env;
     const bugs = world.bugs;
-    this.unpinBeforeKill = bugs.has('unpin-before-kill');
+    const unpinBug = bugs.has('unpin-before-kill');
+    this.unpinBeforeKill = world.gpuOwner.map(
+      (owner) => unpinBug && owner >= 0 && tceContainerOf(world.tenants[owner]!.spec) === 'v1',
+    );
     this.tce = new TceSystem(world.topology, {
       killLoopNoAdvance: bugs.has('tce-kill-no-advance'),
       entireKillIgnored: bugs.has('tce-entire-kill-ignored'),
-      unpinBeforeKill: this.unpinBeforeKill,
       firmware: world.firmware,
     });
     const h = world.config.params.host;
@@ -122,7 +128,7 @@ export class TceUnmaps {
     const old = this.tce.clearTces(r.gpu, r.firstIndex, r.pages);
     this.observeTces('tce.clear', r.gpu, r.firstIndex, old, ctx);
     this.env.counters.add(C.tceUnmaps);
-    if (this.unpinBeforeKill) this.unpinAndFree(old, ctx);
+    if (this.unpinBeforeKill[r.gpu]) this.unpinAndFree(old, ctx);
     ctx.schedule(TCE_KILL_DELAY_TICKS, TceKillTimerMsg.encode(r));
     this.pendingKills.set(`${r.gpu}:${r.firstIndex}`, old);
     this.clearedAt.set(`${r.gpu}:${r.firstIndex}`, ctx.now);
@@ -146,7 +152,7 @@ export class TceUnmaps {
     const cleared = this.clearedAt.get(key);
     this.clearedAt.delete(key);
     if (cleared !== undefined) this.unmapLatency.record(Math.max(1, ctx.now - cleared));
-    if (!this.unpinBeforeKill) this.unpinAndFree(old, ctx);
+    if (!this.unpinBeforeKill[k.gpu]) this.unpinAndFree(old, ctx);
     if (k.windowReset) {
       // After a window reset the range stays unmapped for a while (the group changes hands): DMA
       // in that gap must fault, or, through a stale cache entry, reach freed pages.

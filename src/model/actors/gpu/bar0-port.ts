@@ -1,11 +1,14 @@
 /**
  * The GPU's BAR0 as tenants reach it, through the MMIO filter (platform/mmio-filter.ts): a guest's
  * firmware update and link-disable writes are blocked unless the admin allowed that tenant
- * (domain.md §5); what gets through changes the BAR0 model (firmware version, link mask). The
- * oracle hears every access and whether it reached the register (isolation.mmio).
+ * (domain.md §5); what gets through changes the BAR0 model (firmware version, link mask). Without
+ * the filter (the profile's `kernel.vfioBar0Filter` off: `as-shipped`, as v5.12 mapped BAR0 whole)
+ * every access reaches the register; a firmware update by a tenant the admin did not allow is
+ * counted apart (firmware.updatesUnallowed). The oracle hears every access and whether it reached
+ * the register (isolation.mmio).
  */
 import { applyLinkDisable, GpuBar0 } from '../../platform/gpu-bar0.js';
-import { MmioFilter } from '../../platform/mmio-filter.js';
+import { type MmioDecision, MmioFilter } from '../../platform/mmio-filter.js';
 import { MmioAccessMsg } from '../../protocol/messages/mmio.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
@@ -13,18 +16,22 @@ import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { GpuEnv } from './gpu-env.js';
 
+const ALLOWED: MmioDecision = { kind: 'allowed' };
+
 export class Bar0Port {
   readonly bar0: GpuBar0;
-  private readonly filter: MmioFilter;
+  /** Undefined: no filter, every access reaches BAR0. */
+  private readonly filter: MmioFilter | undefined;
+  private readonly allowedFirmware: ReadonlySet<string>;
 
   constructor(private readonly env: GpuEnv) {
     const w = env.world;
     this.bar0 = new GpuBar0(env.gpu);
     const mask = w.linkDisableMask[env.gpu]!;
     if (mask !== 0) applyLinkDisable(this.bar0, mask, 0 as Tick);
-    this.filter = new MmioFilter({
-      firmwareUpdateTenants: w.tenants.filter((t) => t.spec.allowFirmwareUpdate).map((t) => t.id),
-    });
+    const allowed = w.tenants.filter((t) => t.spec.allowFirmwareUpdate).map((t) => t.id);
+    this.allowedFirmware = new Set(allowed);
+    this.filter = w.kernel.vfioBar0Filter ? new MmioFilter({ firmwareUpdateTenants: allowed }) : undefined;
   }
 
   linkUp(link: number): boolean {
@@ -36,7 +43,7 @@ export class Bar0Port {
     const tenant = this.env.world.tenants.find((t) => t.lpid === a.lpid);
     if (tenant === undefined) throw new Error(`${this.env.name}: MMIO from unknown LPID ${a.lpid}`);
     const counters = this.env.counters;
-    const d = this.filter.access(tenant.tenant, a.offset);
+    const d = this.filter === undefined ? ALLOWED : this.filter.access(tenant.tenant, a.offset);
     this.env.oracle.observe({
       kind: 'mmio.access',
       tick: ctx.now as Tick,
@@ -54,6 +61,11 @@ export class Bar0Port {
     const before = this.bar0.firmwareVersion;
     if (a.write) this.bar0.write(a.offset, a.value, ctx.now as Tick);
     else this.bar0.read(a.offset);
-    if (this.bar0.firmwareVersion !== before) counters.add(C.firmwareUpdates);
+    if (this.bar0.firmwareVersion !== before) {
+      counters.add(C.firmwareUpdates);
+      // The host is the admin: its updates are its own to make, filter or not.
+      if (tenant.tenant.kind !== 'host' && !this.allowedFirmware.has(tenant.id))
+        counters.add(C.firmwareUpdatesUnallowed);
+    }
   }
 }
