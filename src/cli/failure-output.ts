@@ -1,8 +1,9 @@
 /**
  * A failing run's failure file (src/repro/failure-file.ts), written into the failures directory
  * (made if missing), and the one line to paste: `npusim replay FILE`. The same file, for any run,
- * clean or not, at the path `--record` names. A file that cannot be written is said on stderr;
- * the run's own exit code stands.
+ * clean or not, at the path `--record` names. A file that cannot be written is said on stderr; a
+ * failure file's leaves the run's own exit code standing, a `--record` file's makes the caller
+ * exit 2 at least (an output the user asked for was lost, as with `--out`).
  *
  * A failure file is evidence: one is never replaced by another failure's file; where it goes is
  * repro/keep-failure-file.ts's rule (the same for `npusim sweep`), a new name said on stderr. A
@@ -22,9 +23,9 @@ import {
 } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
-import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import type { CliIo } from './cli-io.js';
+import { writeOutputs } from './output-path.js';
 
 /**
  * The replay file of a run: its first finding (null when clean) and, for a free run, its log. A run
@@ -64,16 +65,6 @@ function replayFileOf(
   });
 }
 
-function write(path: string, file: FailureFile, what: string, io: CliIo): boolean {
-  try {
-    writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
-    return true;
-  } catch (e) {
-    io.stderr.write(`npusim: the ${what} ${path} was not written: ${(e as Error).message}\n`);
-    return false;
-  }
-}
-
 /** Write the failure file of a failing run into `dir`; returns its path (undefined: none). */
 export function writeFailureFile(
   result: RunResult,
@@ -102,7 +93,13 @@ export function writeRecording(
   io: CliIo,
   free?: FreeLog,
 ): boolean {
-  const ok = write(path, replayFileOf(result, config, workload, free), 'recording', io);
-  if (ok) io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
-  return ok;
+  const file = replayFileOf(result, config, workload, free);
+  // Worded as every other output that could not be written (writeOutputs); the caller exits 2.
+  if (
+    writeOutputs([{ option: '--record', path, text: `${JSON.stringify(file, null, 2)}\n` }], io.stderr)
+      .length > 0
+  )
+    return false;
+  io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
+  return true;
 }

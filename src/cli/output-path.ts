@@ -20,7 +20,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
@@ -56,6 +56,9 @@ export function checkOutputFiles(
     const id = inodeOf(i.path);
     if (id !== undefined) byInode.set(id, i.option);
   }
+  // Outputs against each other the same way: `--trace link.json --out real.json`, link.json a
+  // symbolic link to real.json, would write one file twice and lose the first.
+  const writtenByInode = new Map<string, string>();
   for (const o of outputs) {
     const id = inodeOf(o.path);
     const reader = read.get(samePath(o.path)) ?? (id === undefined ? undefined : byInode.get(id));
@@ -69,15 +72,16 @@ export function checkOutputFiles(
       checkOutputDir(o.path, o.option, fs);
       if (o.names !== undefined) checkNamesInDir(o, inputs);
     } else checkOutputPath(o.path, o.option, fs);
-    const full = resolve(o.path);
-    const other = seen.get(full);
+    const full = samePath(o.path);
+    const other = seen.get(full) ?? (id === undefined ? undefined : writtenByInode.get(id));
     if (other !== undefined) {
       throw new ConfigError(
         o.option,
-        `Expected a file no other option writes, got \`${o.path}\`, which ${other} also names`,
+        `Expected a ${o.directory === true ? 'path' : 'file'} no other option writes, got \`${o.path}\`, which ${other} also names`,
       );
     }
     seen.set(full, o.option);
+    if (id !== undefined) writtenByInode.set(id, o.option);
   }
 }
 
@@ -109,13 +113,21 @@ function inodeOf(path: string): string | undefined {
   }
 }
 
-/** A path as the file system sees it: resolved, and through symbolic links when it exists. */
+/**
+ * A path as the file system sees it: resolved, and through symbolic links when it exists; a file
+ * still to be made, by its folder's real path (a folder reached through a link names the same
+ * new file as its real path does).
+ */
 function samePath(path: string): string {
   const full = resolve(path);
   try {
     return realpathSync(full);
   } catch {
-    return full;
+    try {
+      return join(realpathSync(dirname(full)), basename(full));
+    } catch {
+      return full;
+    }
   }
 }
 
@@ -165,6 +177,9 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   // Many tools read `-` as standard output; npusim would write a file named `-`.
   if (path === '-')
     refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');
+  // resolve() drops a trailing slash, and the check below would then test a file where the write
+  // at the end, given the path as typed, meets a directory that is not there (ENOTDIR).
+  if (path.endsWith('/')) refuse('a path ending in `/` names a directory, not a file');
   const full = resolve(path);
   const dir = dirname(full);
   let exists = false;

@@ -162,14 +162,15 @@ async function reportRun(
   }
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);
-  writeRunFiles(result, config, workload, raw, args, io);
+  const recorded = writeRunFiles(result, config, workload, raw, args, io);
   const emitted = emitResult(
     result,
     args,
     io,
     await traceAndReportFiles({ plan, config, result, raw, traceRaw }, session),
   );
-  const code = worseExit(emitted, variantCode);
+  // A --record file that could not be written is an output lost, as --out's: exit 2 at least.
+  const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
   for (const v of result.variants ?? []) sayVariantUnmet(v, code, io);
   return code;
@@ -210,7 +211,8 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
 /**
  * The failure file of a run that found something and the --record file; a free run replays only
  * from its file, so that file becomes its reproduce line (without one, its line stays its own free
- * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel).
+ * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel). False when the
+ * --record file could not be written.
  */
 function writeRunFiles(
   result: RunResult,
@@ -219,14 +221,16 @@ function writeRunFiles(
   raw: RawRun,
   args: RunArgs,
   io: CliIo,
-): void {
+): boolean {
   const freeLog = raw.free?.log;
   const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
   const recorded =
     args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
-  if (freeLog === undefined) return;
-  const replayFile = failureFile ?? (recorded ? args.record : undefined);
-  if (replayFile !== undefined) result.reproduce = `npusim replay ${shellWord(replayFile)}`;
+  if (freeLog !== undefined) {
+    const replayFile = failureFile ?? (recorded ? args.record : undefined);
+    if (replayFile !== undefined) result.reproduce = `npusim replay ${shellWord(replayFile)}`;
+  }
+  return args.record === undefined || recorded;
 }
 
 /** A run that was not clean: its status, its findings so far and the reproduce line on stderr. */

@@ -1,11 +1,17 @@
 /**
  * The check of the files a run will write (output-path.ts), on the paths whose reason was
  * misnamed: a directory that exists but takes no new files (/proc), and a file system with no
- * storage at all, which statfs reports with no free blocks, but which is not a full device.
+ * storage at all, which statfs reports with no free blocks, but which is not a full device; and on
+ * the paths QA found let through to fail after the run or to lose an output: two outputs naming
+ * one file through a symbolic link (one was written over the other, exit 0), and a path ending in
+ * `/` (checked as the file without it, then refused by the write at the end).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutputDir, checkOutputPath } from '../../src/cli/output-path.js';
+import { checkOutputDir, checkOutputFiles, checkOutputPath } from '../../src/cli/output-path.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
 
 function refusal(check: () => void): string {
   try {
@@ -44,4 +50,70 @@ describe('output paths: the reason given is the real one', () => {
       'is full',
     );
   });
+});
+
+describe('output paths that name one file twice, or a directory, are refused before the run', () => {
+  it('two outputs naming one file through a symbolic link, to the file or to its folder', () => {
+    const dir = testTempDir('npusim-out-alias-');
+    const real = join(dir, 'real.json');
+    writeFileSync(real, '');
+    symlinkSync(real, join(dir, 'link.json'));
+    expect(
+      refusal(() =>
+        checkOutputFiles([
+          { option: '--trace', path: join(dir, 'link.json') },
+          { option: '--out', path: real },
+        ]),
+      ),
+    ).toContain(`--out: Expected a file no other option writes, got \`${real}\`, which --trace also names`);
+    // A file still to be made, in a folder reached through a link and by its own path.
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(join(dir, 'sub'), join(dir, 'alias'));
+    expect(
+      refusal(() =>
+        checkOutputFiles([
+          { option: '--out', path: join(dir, 'sub', 'new.json') },
+          { option: '--report', path: join(dir, 'alias', 'new.json') },
+        ]),
+      ),
+    ).toContain('--report: Expected a file no other option writes');
+    // Different files in one folder stay allowed.
+    expect(() =>
+      checkOutputFiles([
+        { option: '--out', path: join(dir, 'sub', 'a.json') },
+        { option: '--report', path: join(dir, 'alias', 'b.html') },
+      ]),
+    ).not.toThrow();
+  });
+
+  it('a path ending in / names a directory, whether or not it exists', () => {
+    const dir = testTempDir('npusim-out-slash-');
+    for (const path of [`${join(dir, 'nodir')}/`, `${dir}/`]) {
+      expect(refusal(() => checkOutputPath(path, '--out'))).toBe(
+        `--out: Expected a writable file path, got \`${path}\`: a path ending in \`/\` names a directory, not a file`,
+      );
+    }
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'run --record to a file that cannot be written at the end: exit 2, said as --out says it',
+    async () => {
+      const r = await cli([
+        'run',
+        'mixed',
+        '--seed',
+        '1',
+        '--duration',
+        '1us',
+        '--inline',
+        '--record',
+        '/dev/full',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'npusim: --record: could not write `/dev/full`: no space left on the device holding `/dev/full` (ENOSPC); the file was not written',
+      );
+      expect(r.stderr).not.toContain('run recorded');
+    },
+  );
 });

@@ -191,7 +191,7 @@ describe('sweep --results DIR', () => {
     expect(onFile.code).toBe(2);
     const shared = await cli(['sweep', ...STRESS, '--seeds', '1', '--results', dir, '--failures', dir]);
     expect(shared.stderr).toMatch(
-      /Expected a file no other option writes, got `.*`, which --(results|failures) also names/,
+      /Expected a path no other option writes, got `.*`, which --(results|failures) also names/,
     );
     expect(shared.code).toBe(2);
     const merge = await cli(['sweep', '--merge', dir, '--results', dir]);
