@@ -158,11 +158,19 @@ function percentileInterval(h: HistogramReader, p: number): [number, number] {
   return [lo * (1 - HDR_RESOLUTION), hi * (1 + HDR_RESOLUTION)];
 }
 
+/** Up to this many samples the chart places every one by its rank; above, that many ranks. */
+const BIN_RANKS = 4096;
+
 /**
  * The distribution of a histogram over `bins` log-spaced bins from its min to its max, for the
- * HTML report's charts: each bin's upper edge and the samples in it. Node's histogram answers
- * percentiles, not counts, so the samples are placed by 2000 evenly spaced quantiles (each
- * standing for N/2000 samples) plus every 1/10000 of the top 1 %, where the tail is.
+ * HTML report's charts: each bin's upper edge and the samples in it, whole numbers that add up to
+ * the histogram's count (the report's tables and the chart's title give that count; a chart whose
+ * bars summed to one less or one more contradicted them). Node's histogram answers percentiles,
+ * not counts, and its percentile at 100 r / N is the value of the sample of rank r; so up to
+ * BIN_RANKS samples each is placed by its own rank, the first (the min) and the last (the max)
+ * included. Above, BIN_RANKS ranks evenly spaced from the second to the last each stand for the
+ * samples from the rank before it (a whole number of them) and are placed at their own value: a
+ * sample may land a bin from where it lies, never outside the chart.
  */
 export function histogramBins(h: RecordableHistogram, bins = 40): { upper: number[]; count: number[] } {
   const n = h.count;
@@ -177,12 +185,14 @@ export function histogramBins(h: RecordableHistogram, bins = 40): { upper: numbe
     i = Math.min(bins - 1, Math.max(0, i));
     count[i]! += weight;
   };
-  const body = 2000;
-  for (let k = 0; k < body; k++) {
-    const q = (k + 0.5) / body;
-    place(h.percentile(100 * q * 0.99 + 1e-9), (n * 0.99) / body);
+  const rankValue = (rank: number): number => h.percentile((100 * rank) / n);
+  place(rankValue(1), 1);
+  const steps = Math.min(n - 1, BIN_RANKS);
+  let before = 1;
+  for (let k = 1; k <= steps; k++) {
+    const rank = k === steps ? n : 1 + Math.round(((n - 1) * k) / steps);
+    place(rankValue(rank), rank - before);
+    before = rank;
   }
-  const tail = 100;
-  for (let k = 0; k < tail; k++) place(h.percentile(99 + (k + 0.5) / tail), (n * 0.01) / tail);
-  return { upper, count: count.map((c) => Math.round(c)) };
+  return { upper, count };
 }
