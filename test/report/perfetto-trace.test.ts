@@ -330,4 +330,48 @@ describe('--trace: a Perfetto trace', () => {
     ).toBe(true);
     expect(findings.some((e) => e.ts === Math.floor(tick / 1000))).toBe(true);
   });
+
+  test('a capped window: what began before it and ends in it starts at the window start, marked begunBefore; counters start from the level its releases imply', async () => {
+    // QA: with a cap of 1000 events the window kept 15.48 us to 16.48 us of flush-race's run, whose
+    // first finding is about npu0's register 0, held from 2 us to 16.2 us: the window showed no
+    // hold on it and "registers held" at 0, and gpu2's DMAs outstanding at 1 where 40 were.
+    const cap = 1000;
+    const c = config('flush-race', 1, 200_000_000, ['single-flush']);
+    const plan = planMachine(c);
+    const trace = (anchorTick?: number) => ({
+      capacityRecords: traceCapacityPerActor(cap, plan.actors.length),
+      sampleCount: 0,
+      endTick: c.params.durationTicks,
+      ...(anchorTick === undefined ? {} : { anchorTick }),
+    });
+    const anchorless = await runRaw(c, { host: 'inline', trace: trace() });
+    const result = assembleResult(c, plan, anchorless);
+    const tick = Math.min(...result.violations.map((v) => v.tick));
+    const file = buildTraceFile(
+      plan,
+      c,
+      result,
+      await runRaw(c, { host: 'inline', trace: trace(tick) }),
+      cap,
+    );
+    const startNs = Math.floor(file.window.startTick / 1000);
+    const { tracks, events, args } = index(decodeTrace(file.bytes));
+    const begunBefore = events.filter(
+      (e) => e.type === TRACK_EVENT_TYPE.sliceBegin && args(e.e).begunBefore === true,
+    );
+    for (const e of begunBefore) expect(e.ts).toBe(startNs);
+    const onRegister = begunBefore.filter((e) => / ATSD reg\d+$/.test(tracks.get(e.track)!.name));
+    expect(onRegister.map((e) => e.name)).toContain('shootdown 1');
+    expect(begunBefore.some((e) => tracks.get(e.track)!.name.startsWith('DMA'))).toBe(true);
+    // Each register held from before the window counts in its chip's "registers held" from the start.
+    for (const e of onRegister) {
+      const process = tracks.get(e.track)!.process;
+      const held = [...tracks].find(
+        ([, t]) => t.process === process && / ATSD registers held$/.test(t.name),
+      )!;
+      const first = events.find((x) => x.track === held[0] && x.type === TRACK_EVENT_TYPE.counter)!;
+      expect(first.ts).toBe(startNs);
+      expect(first.e.counter_value).toBeGreaterThanOrEqual(1);
+    }
+  });
 });

@@ -30,9 +30,13 @@
  * to an instant where it finished.
  *
  * Records are taken in clock order across actors, so a flow's id is made by whoever meets the
- * request first and ended by the response. A slice whose start fell before the window is left
- * out; one still open at the window's end ends there, marked `unfinished` (a hang shows so).
- * Counters start from the level implied by the window (completions of DMAs issued before it).
+ * request first and ended by the response. A slice whose start fell before the window and whose
+ * end is in it starts at the window's start, marked `begunBefore` (a register held since earlier:
+ * the hold a first finding is often about); one still open at the window's end ends there, marked
+ * `unfinished` (a hang shows so); one spanning the whole window left no record in it and is not
+ * drawn. A coordinator's shootdown is drawn from its first acquire only (how many registers one
+ * begun earlier holds is not in the window). Counters start from the level implied by the window
+ * (completions of DMAs issued before it, releases of registers taken before it).
  *
  * Here: the records merged in clock order (trace-records.ts), each handed to its link
  * (link-tracks.ts) and to its actor's kind (gpu-tracks.ts, chip-tracks.ts, shootdown-tracks.ts),

@@ -57,7 +57,14 @@ export class ChipTracks {
     [K.DMA_COMPLETE]: { sent: (r) => this.dmaLanded(r) },
     [K.ATS_REQUEST]: { handled: (r) => this.walk(r) },
     [K.ATS_RESPONSE]: {
-      sent: (r) => this.draft.closeSlice(`walk:${r.actor}:${r.m.destination}:${r.m.tag}`, r.depart),
+      sent: (r) =>
+        this.draft.closeOrBegunBefore(
+          `walk:${r.actor}:${r.m.destination}:${r.m.tag}`,
+          r.depart,
+          { actor: r.actor, group: 'nest MMU walks' },
+          'nest MMU walk',
+          { gpu: this.draft.actorName(r.m.destination), request: r.m.tag },
+        ),
     },
     [K.ATSD_ANSWER]: { sent: (r) => this.answer(r) },
     [K.ATSD_OP]: { handled: (r) => this.op(r) },
@@ -92,9 +99,13 @@ export class ChipTracks {
     const c = DmaCompleteMsg.decode(m);
     // On the last hop the completion no longer names its GPU: it is the receiver.
     const gpu = this.plan.actors[m.destination]?.kind === 'gpu' ? this.gpuNumber(m.destination) : c.gpu;
-    this.draft.closeSlice(`land:${r.actor}:${gpu}:${c.dma}`, r.depart, {
-      status: DMA_STATUS_NAMES[c.status as DmaStatusCode] ?? String(c.status),
-    });
+    this.draft.closeOrBegunBefore(
+      `land:${r.actor}:${gpu}:${c.dma}`,
+      r.depart,
+      { actor: r.actor, group: 'DMA landing' },
+      'DMA',
+      { gpu: gpu ?? -1, dma: c.dma, status: DMA_STATUS_NAMES[c.status as DmaStatusCode] ?? String(c.status) },
+    );
   }
 
   private walk(r: TraceRec): void {
@@ -154,8 +165,17 @@ export class ChipTracks {
       this.waitReg.set(`${a}:${o.shootdown}`, o.reg);
     } else if (o.op === 'release') {
       this.draft.closeSlice(`launch:${a}:${o.reg}`, r.now);
-      if (this.draft.closeSlice(`reg:${a}:${o.reg}`, r.now))
-        this.draft.count(a, registersHeld(npuOf(this.draft.actorName(a))), r.now, -1, 'registers');
+      const npu = npuOf(this.draft.actorName(a));
+      this.draft.closeOrBegunBefore(
+        `reg:${a}:${o.reg}`,
+        r.now,
+        { actor: a, track: atsdRegisterTrack(npu, o.reg) },
+        `shootdown ${o.shootdown}`,
+        { shootdown: o.shootdown, reg: o.reg },
+      );
+      // Every release steps the count down, a hold taken before the window too: the counter then
+      // starts from the holds the window's releases imply (timeline-draft.ts levels).
+      this.draft.count(a, registersHeld(npu), r.now, -1, 'registers');
     }
   }
 

@@ -38,7 +38,16 @@ export class GpuTracks {
     [K.ATS_REQUEST]: { sent: (r) => this.atsRequest(r) },
     [K.ATS_RESPONSE]: { handled: (r) => this.atsResponse(r) },
     [K.ATSD_INVALIDATE]: { handled: (r) => this.invalidate(r) },
-    [K.ATSD_ACK]: { sent: (r) => this.draft.closeSlice(`inv:${r.actor}:${r.m.tag}`, r.depart) },
+    [K.ATSD_ACK]: {
+      sent: (r) =>
+        this.draft.closeOrBegunBefore(
+          `inv:${r.actor}:${r.m.tag}`,
+          r.depart,
+          { actor: r.actor, group: 'ATSD invalidations' },
+          'ATSD invalidation',
+          { npu: Math.floor(r.m.tag / 8), reg: r.m.tag % 8 },
+        ),
+    },
   };
 
   /** One record of a GPU actor. */
@@ -72,7 +81,7 @@ export class GpuTracks {
     const c = DmaCompleteMsg.decode(r.m);
     const key = `dma:${a}:${c.dma}`;
     const status = DMA_STATUS_NAMES[c.status as DmaStatusCode] ?? String(c.status);
-    this.draft.closeSlice(key, r.now, { status });
+    this.draft.closeOrBegunBefore(key, r.now, { actor: a, group: 'DMA' }, 'DMA', { dma: c.dma, status });
     this.draft.flowInstant(a, 'DMA', r.now, 'DMA complete', { ends: key }, { dma: c.dma, status });
     this.draft.count(a, DMA_OUTSTANDING, r.now, -1, 'DMAs');
   }
@@ -104,7 +113,11 @@ export class GpuTracks {
 
   private peerComplete(r: TraceRec): void {
     const key = `peer:${r.actor}:${r.m.tag}`;
-    this.draft.closeSlice(key, r.now, { status: DMA_STATUS_NAMES[(r.m.flags & 15) as DmaStatusCode] ?? '' });
+    const status = DMA_STATUS_NAMES[(r.m.flags & 15) as DmaStatusCode] ?? '';
+    this.draft.closeOrBegunBefore(key, r.now, { actor: r.actor, group: 'peer writes' }, 'peer write', {
+      dma: r.m.tag,
+      status,
+    });
     this.draft.flowInstant(r.actor, 'peer writes', r.now, 'peer complete', { ends: key }, { dma: r.m.tag });
   }
 
@@ -120,7 +133,16 @@ export class GpuTracks {
   private atsResponse(r: TraceRec): void {
     const key = `ats:${r.actor}:${r.m.tag}`;
     const ok = AtsResponseMsg.decode(r.m).ok;
-    this.draft.closeSlice(key, r.now, { ok });
+    this.draft.closeOrBegunBefore(
+      key,
+      r.now,
+      { actor: r.actor, group: 'ATS translations' },
+      'ATS translate',
+      {
+        request: r.m.tag,
+        ok,
+      },
+    );
     this.draft.flowInstant(
       r.actor,
       'ATS translations',

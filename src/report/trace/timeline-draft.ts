@@ -5,8 +5,11 @@
  * each under a key its closing message will name; the flows that link a request's slices across
  * actors. The message pairing (gpu-tracks.ts, chip-tracks.ts, shootdown-tracks.ts, link-tracks.ts)
  * says what opens and closes; this says where it goes, and cuts everything to the window
- * [startTick, endTick): a slice that started before it is left out, one still open at its end
- * ends there, marked `unfinished`.
+ * [startTick, endTick): a slice that started before it and ends in it starts at the window's
+ * start, marked `begunBefore` (closeOrBegunBefore: the message that ends it says where it goes),
+ * one still open at its end ends there, marked `unfinished`. A slice that began before the window
+ * and ends after it leaves no record in it: it is not drawn, and a counter starts from the level
+ * its steps in the window imply (levels), which leaves it out too.
  */
 import type { MachinePlan } from '../../runtime/machine-module.js';
 import {
@@ -126,6 +129,35 @@ export class TimelineDraft {
     this.open.delete(key);
     for (const c of o.slice.children ?? []) c.endTick = Math.min(c.endTick, o.slice.endTick);
     return true;
+  }
+
+  /**
+   * Close the slice `key`; when none is open and `tick` is in the window, the slice began before
+   * the window (its opening message was not kept): it is drawn from the window's start to `tick`
+   * on `where` (a lane group, or a fixed track), named `name`, marked `begunBefore`. Without this
+   * a capped trace hid the very register hold its first finding was about.
+   */
+  closeOrBegunBefore(
+    key: string,
+    tick: number,
+    where: { actor: number; group: string } | { actor: number; track: string },
+    name: string,
+    args: Args = {},
+  ): void {
+    if (this.closeSlice(key, tick, args) || !this.inWindow(tick)) return;
+    const slice: TimelineSlice = {
+      startTick: this.startTick,
+      endTick: tick,
+      name,
+      args: { ...args, begunBefore: true },
+    };
+    if ('track' in where) {
+      this.fixedTrack(where.actor, where.track).slices.push(slice);
+      return;
+    }
+    const list = this.lanes[where.actor]!.get(where.group) ?? [];
+    list.push(slice);
+    this.lanes[where.actor]!.set(where.group, list);
   }
 
   /** Whatever is still open ran past the window: it ends there, marked. */
