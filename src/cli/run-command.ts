@@ -31,6 +31,7 @@ import type { CliIo } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
+import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
@@ -82,6 +83,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     );
   }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
+  sayInertBugs(config, io);
   if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
     // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
     io.stderr.write(

@@ -32,6 +32,7 @@ import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import { readUserText } from './bounded-file.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
+import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
@@ -45,6 +46,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const config = scenarioConfig(workload, args, range.first, file);
   // Building the world checks the workload against the topology before any thread starts.
   const plan = (await import('../model/actors/machine.js')).planMachine(config);
+  sayInertBugs(config, io);
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
   // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
   const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;

@@ -1,0 +1,65 @@
+/**
+ * Whether a bug switch has anything to act on in a run, judged from its parameters before it runs.
+ *
+ * A switch changes one step of the machine (scenario/bugs.ts); a run that never takes that step
+ * runs exactly as without it, and its clean verdict says nothing about the bug: `--bug
+ * links-enabled-per-gpu` under per-socket groups, `--bug gpu-reset-before-npu` with no resets.
+ * Each entry below names the step and the parameters that leave it out; a switch not listed
+ * (the shootdown bugs: every run maps pages and unmaps them) always has something to act on. The
+ * tests check each reason against a run (a switch said to have nothing to act on leaves the run's
+ * digest as it is without it).
+ */
+import type { BugName } from './bugs.js';
+import { tceContainerOf } from './tce-container.js';
+import type { WorkloadParams } from './workload-params.js';
+
+/** Why the switch has nothing to act on in a run with these parameters, or undefined. */
+type Reach = (p: WorkloadParams) => string | undefined;
+
+/** No TCE is ever cleared: no TCE pages, or no remap and no reset to clear them. */
+function noTceUnmaps(p: WorkloadParams): string | undefined {
+  if (p.tenants.every((t) => t.tcePagesPerGpu === 0)) return 'no tenant maps TCE pages (`tenants[].tcePagesPerGpu` 0)';
+  if (p.host.tceRemapIntervalTicks === 0 && p.resets === undefined)
+    return 'no TCE is ever unmapped (`host.tceRemapIntervalTicks` 0 and no `resets`)';
+  return undefined;
+}
+
+const REACH: Partial<Record<BugName, Reach>> = {
+  'links-enabled-per-gpu': (p) =>
+    p.policy === 'per-gpu-isolated'
+      ? undefined
+      : `it changes per-gpu-isolated groups only, and this run's policy is ${p.policy}`,
+  'gpu-reset-before-npu': (p) => (p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined),
+  'tce-kill-no-advance': noTceUnmaps,
+  'tce-entire-kill-ignored': noTceUnmaps,
+  'unpin-before-kill': (p) =>
+    noTceUnmaps(p) ??
+    (p.tenants.some((t) => tceContainerOf(t) === 'v1' && t.tcePagesPerGpu > 0)
+      ? undefined
+      : "no tenant's TCEs are cleared by a VFIO v1 container (`tenants[].tceContainer`: the host's own unmap frees after its kill, a v2 container keeps the page pinned)"),
+  'atsd-no-valid-bdf': (p) =>
+    p.gpu.untrained.length === 0 ? 'every GPU trained its links and answers ATSDs (`gpu.untrained` is empty)' : undefined,
+  'xts-stale-after-kexec': (p) =>
+    p.host.bootViaKexec === true ? undefined : 'the host booted cold (`host.bootViaKexec` unset)',
+  'tce-level-alloc-race': (p) =>
+    (p.host.tceMapThreads ?? 1) < 2 || p.host.tceLevelEntries === undefined
+      ? 'no two threads allocate TCE levels at once (it needs `host.tceMapThreads` of 2 or more and `host.tceLevelEntries`)'
+      : undefined,
+  'context-init-destroy-race': (p) =>
+    p.host.contextChurnIntervalTicks === undefined
+      ? 'no NPU context is destroyed while the run goes (`host.contextChurnIntervalTicks` unset)'
+      : undefined,
+};
+
+/** Each of `bugs` that has nothing to act on in a run with `params`, with why. */
+export function bugsWithNothingToActOn(
+  params: WorkloadParams,
+  bugs: readonly BugName[],
+): { bug: BugName; why: string }[] {
+  const out: { bug: BugName; why: string }[] = [];
+  for (const bug of bugs) {
+    const why = REACH[bug]?.(params);
+    if (why !== undefined) out.push({ bug, why });
+  }
+  return out;
+}

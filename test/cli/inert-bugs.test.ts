@@ -1,0 +1,70 @@
+/**
+ * `--bug` with nothing to act on is said before the run (src/cli/inert-bugs.ts), by run and by
+ * sweep, and the run goes on; a switch with a step to act on, or one a profile brings, is not.
+ */
+import { describe, expect, test } from 'vitest';
+import { cli } from './cli-harness.js';
+
+const NOTE =
+  "npusim: --bug links-enabled-per-gpu has nothing to act on in this run: it changes per-gpu-isolated groups only, and this run's policy is per-socket; it runs as without the switch";
+
+describe('--bug with nothing to act on', () => {
+  test('run and sweep say so on stderr, and run as asked', async () => {
+    const run = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'links-enabled-per-gpu',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(NOTE);
+    expect(run.stdout).toContain('bugs: links-enabled-per-gpu');
+    const sweep = await cli([
+      'sweep',
+      'flush-race',
+      '--bug',
+      'links-enabled-per-gpu',
+      '--seeds',
+      '1',
+      '--duration',
+      '5us',
+      '--jobs',
+      '1',
+    ]);
+    expect(sweep.code).toBe(0);
+    expect(sweep.stderr).toContain(NOTE);
+  });
+
+  test('a switch with a step to act on, or brought by a profile, is not said', async () => {
+    const acts = await cli([
+      'run',
+      'tenant-isolation',
+      '--bug',
+      'links-enabled-per-gpu',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+    ]);
+    expect(acts.stderr).not.toContain('has nothing to act on');
+    const profile = await cli([
+      'run',
+      'mixed',
+      '--profile',
+      'as-shipped',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+    ]);
+    expect(profile.code).toBe(0);
+    expect(profile.stderr).not.toContain('has nothing to act on');
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * A bug switch said to have nothing to act on (scenario/bug-reach.ts) leaves the run exactly as
+ * without it: the same event digest, seed for seed. And on the workload built to expose it, it is
+ * never said to have nothing to act on. QA found switches that silently did nothing (`--bug
+ * links-enabled-per-gpu` under per-socket groups ran clean and said nothing).
+ */
+import { describe, expect, test } from 'vitest';
+import { bugsWithNothingToActOn } from '../../../src/model/scenario/bug-reach.js';
+import type { BugName } from '../../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../../src/model/scenario/run-config.js';
+import { parseParams, type WorkloadParams } from '../../../src/model/scenario/workload-params.js';
+import { combineDigests } from '../../../src/runtime/digest.js';
+import { runRaw } from '../../../src/runtime/engine.js';
+import { workloads } from '../../../workloads/index.js';
+
+const DURATION = 60_000_000;
+
+/** Each listed switch: its workload, and the change to its parameters that leaves it nothing. */
+const CASES: { bug: BugName; workload: string; inert: (p: WorkloadParams) => object }[] = [
+  { bug: 'links-enabled-per-gpu', workload: 'tenant-isolation', inert: () => ({ policy: 'per-gpu' }) },
+  { bug: 'gpu-reset-before-npu', workload: 'gpu-reset', inert: () => ({ resets: undefined }) },
+  {
+    bug: 'tce-kill-no-advance',
+    workload: 'tce-storm',
+    inert: (p) => ({ host: { ...p.host, tceRemapIntervalTicks: 0 } }),
+  },
+  {
+    bug: 'tce-entire-kill-ignored',
+    workload: 'tce-storm',
+    inert: (p) => ({ tenants: p.tenants.map((t) => ({ ...t, tcePagesPerGpu: 0 })) }),
+  },
+  {
+    bug: 'unpin-before-kill',
+    workload: 'tce-storm',
+    inert: (p) => ({ tenants: p.tenants.map((t) => ({ ...t, tceContainer: 'none' })) }),
+  },
+  { bug: 'atsd-no-valid-bdf', workload: 'atsd-hang', inert: (p) => ({ gpu: { ...p.gpu, untrained: [] } }) },
+  {
+    bug: 'xts-stale-after-kexec',
+    workload: 'kexec-boot',
+    inert: (p) => ({ host: { ...p.host, bootViaKexec: false } }),
+  },
+  {
+    bug: 'tce-level-alloc-race',
+    workload: 'tce-parallel-map',
+    inert: (p) => ({ host: { ...p.host, tceMapThreads: 1 } }),
+  },
+  {
+    bug: 'context-init-destroy-race',
+    workload: 'context-churn',
+    inert: (p) => ({ host: { ...p.host, contextChurnIntervalTicks: undefined } }),
+  },
+];
+
+function config(workload: string, params: object, bugs: BugName[], seed: number): RunConfig {
+  return { workload, seed, bugs, params: parseParams({ ...params, durationTicks: DURATION }, workload) };
+}
+
+async function eventDigest(c: RunConfig): Promise<string> {
+  return combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
+}
+
+describe('bug switches with nothing to act on', () => {
+  test.each(CASES)(
+    '$bug: said to act on $workload, inert once its step is left out',
+    async ({ bug, workload, inert }) => {
+      const w = workloads.find((x) => x.name === workload)!;
+      const own = parseParams(w.params, workload);
+      expect(bugsWithNothingToActOn(own, [bug])).toEqual([]);
+      const changed = { ...own, ...inert(own) };
+      const [said] = bugsWithNothingToActOn(parseParams(changed, workload), [bug]);
+      expect(said?.bug).toBe(bug);
+      for (const seed of [1, 2]) {
+        expect(await eventDigest(config(workload, changed, [bug], seed))).toBe(
+          await eventDigest(config(workload, changed, [], seed)),
+        );
+      }
+    },
+  );
+
+  test('the shootdown switches always have something to act on', () => {
+    const p = parseParams(workloads.find((x) => x.name === 'stress')!.params, 'stress');
+    const shootdown: BugName[] = [
+      'release-between-flushes',
+      'single-flush',
+      'local-npu-only',
+      'descending-order',
+      'free-before-shootdown',
+    ];
+    expect(bugsWithNothingToActOn(p, shootdown)).toEqual([]);
+  });
+});
