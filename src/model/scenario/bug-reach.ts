@@ -18,7 +18,8 @@ type Reach = (p: WorkloadParams) => string | undefined;
 
 /** No TCE is ever cleared: no TCE pages, or no remap and no reset to clear them. */
 function noTceUnmaps(p: WorkloadParams): string | undefined {
-  if (p.tenants.every((t) => t.tcePagesPerGpu === 0)) return 'no tenant maps TCE pages (`tenants[].tcePagesPerGpu` 0)';
+  if (p.tenants.every((t) => t.tcePagesPerGpu === 0))
+    return 'no tenant maps TCE pages (`tenants[].tcePagesPerGpu` 0)';
   if (p.host.tceRemapIntervalTicks === 0 && p.resets === undefined)
     return 'no TCE is ever unmapped (`host.tceRemapIntervalTicks` 0 and no `resets`)';
   return undefined;
@@ -29,7 +30,8 @@ const REACH: Partial<Record<BugName, Reach>> = {
     p.policy === 'per-gpu-isolated'
       ? undefined
       : `it changes per-gpu-isolated groups only, and this run's policy is ${p.policy}`,
-  'gpu-reset-before-npu': (p) => (p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined),
+  'gpu-reset-before-npu': (p) =>
+    p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined,
   'tce-kill-no-advance': noTceUnmaps,
   'tce-entire-kill-ignored': noTceUnmaps,
   'unpin-before-kill': (p) =>
@@ -38,7 +40,9 @@ const REACH: Partial<Record<BugName, Reach>> = {
       ? undefined
       : "no tenant's TCEs are cleared by a VFIO v1 container (`tenants[].tceContainer`: the host's own unmap frees after its kill, a v2 container keeps the page pinned)"),
   'atsd-no-valid-bdf': (p) =>
-    p.gpu.untrained.length === 0 ? 'every GPU trained its links and answers ATSDs (`gpu.untrained` is empty)' : undefined,
+    p.gpu.untrained.length === 0
+      ? 'every GPU trained its links and answers ATSDs (`gpu.untrained` is empty)'
+      : undefined,
   'xts-stale-after-kexec': (p) =>
     p.host.bootViaKexec === true ? undefined : 'the host booted cold (`host.bootViaKexec` unset)',
   'tce-level-alloc-race': (p) =>
