@@ -10,7 +10,7 @@ export const RULES = {
       'the chip whose RAM the DMA lands in: it hears every change of owner of the pages homed there (allocation, TCE pin, free)',
   },
   'isolation.peer': {
-    summary: 'a peer write over NVLink lands in the RAM of another tenant’s GPU',
+    summary: 'a peer access (write or read) over NVLink reaches the RAM of another tenant’s GPU',
     judgedAt: 'the GPU the write lands on: nothing checks it on the way, so only the receiver sees it',
   },
   'isolation.mmio': {

@@ -3,8 +3,8 @@
  * another tenant.
  * - isolation.dma: a DMA landing on a page vs the page's owner. Owners come from `page.owner`
  *   (allocation, a TCE pin) and end at `page.free` / `tce.unpin`: memory nobody owns is not judged.
- * - isolation.peer: the tenants of the source and destination GPU of a peer write (the hardware
- *   checks nothing: only the link-disable mask can stop it, and then no write lands).
+ * - isolation.peer: the tenants of the source and destination GPU of a peer write or read (the
+ *   hardware checks nothing: only the link-disable mask can stop it, and then nothing lands).
  * - isolation.mmio: an MMIO access the filter let through vs the owner of that GPU; a GPU no
  *   tenant took is the host's to program, and is not judged.
  */

@@ -99,7 +99,7 @@ export class TranslationRules implements RuleFamily {
         [`gpu${ev.gpu}`],
         [ev.busAddr, ev.pa],
         () =>
-          `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry (generation ${ev.generation}, table at ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
+          `Expected UT=1 DMA only through live TCEs, got gpu${ev.gpu} through a stale TCE cache entry for index ${ev.index} of its table (bus address ${hex(ev.busAddr)}; the entry of generation ${ev.generation}, the TCE now of ${ev.currentGeneration}) to page ${hex(base)}, unpinned since that TCE was cleared`,
         [`tce:${ev.gpu}:${ev.index}`],
       );
     }
