@@ -177,9 +177,6 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   // Many tools read `-` as standard output; npusim would write a file named `-`.
   if (path === '-')
     refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');
-  // resolve() drops a trailing slash, and the check below would then test a file where the write
-  // at the end, given the path as typed, meets a directory that is not there (ENOTDIR).
-  if (path.endsWith('/')) refuse('a path ending in `/` names a directory, not a file');
   const full = resolve(path);
   const dir = dirname(full);
   let exists = false;
@@ -192,6 +189,9 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
     const code = errnoOf(e);
     if (code !== 'ENOENT') refuse(describeErrno(code, full));
   }
+  // resolve() drops a trailing slash, and the checks below would then test a file where the write
+  // at the end, given the path as typed, meets a directory that is not there (ENOTDIR).
+  if (path.endsWith('/')) refuse('a path ending in `/` names a directory, not a file');
   if (!exists) {
     try {
       if (!statSync(dir).isDirectory()) refuse(`\`${dir}\` is not a directory`);

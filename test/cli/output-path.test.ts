@@ -86,13 +86,16 @@ describe('output paths that name one file twice, or a directory, are refused bef
     ).not.toThrow();
   });
 
-  it('a path ending in / names a directory, whether or not it exists', () => {
+  it('a path ending in / names a directory: one that is not there, or a file', () => {
     const dir = testTempDir('npusim-out-slash-');
-    for (const path of [`${join(dir, 'nodir')}/`, `${dir}/`]) {
+    writeFileSync(join(dir, 'file.json'), '');
+    for (const path of [`${join(dir, 'nodir')}/`, `${join(dir, 'file.json')}/`]) {
       expect(refusal(() => checkOutputPath(path, '--out'))).toBe(
         `--out: Expected a writable file path, got \`${path}\`: a path ending in \`/\` names a directory, not a file`,
       );
     }
+    // One that is there is named as it is.
+    expect(refusal(() => checkOutputPath(`${dir}/`, '--out'))).toContain('it is a directory');
   });
 
   it.skipIf(!existsSync('/dev/full'))(
