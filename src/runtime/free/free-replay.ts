@@ -166,23 +166,27 @@ function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, whe
       const stuck = actors.filter((a) => a.fa.handled < a.target || a.takes.current !== undefined);
       throw new ConfigError(
         where,
-        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on: ${stuck.map((a) => cannotGoOn(a, queues, plan)).join('; ')}`,
+        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on: ${stuck.map((a) => cannotGoOn(a, queues, plan, where)).join('; ')}`,
       );
     }
   }
 }
 
-/** Why an actor the replay cannot step any more stopped where it did. */
-function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan): string {
+/**
+ * Why an actor the replay cannot step any more stopped where it did, the actor named within the
+ * log (`actors[2] (gpu0)`): the message already names the file once, not once per actor.
+ */
+function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan, logWhere: string): string {
+  const who = a.where.startsWith(`${logWhere}.`) ? a.where.slice(logWhere.length + 1) : a.where;
   const t = a.takes.current;
   if (t !== undefined && t.at === a.fa.handled) {
     const q = queues[t.edge]!;
-    return `${a.where} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
+    return `${who} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
   }
   if (a.fa.handled < a.target) {
-    return `${a.where} has no event to handle at event ${a.fa.handled} of ${a.target}${t === undefined ? '' : ` (its next take is at event ${t.at})`}`;
+    return `${who} has no event to handle at event ${a.fa.handled} of ${a.target}${t === undefined ? '' : ` (its next take is at event ${t.at})`}`;
   }
-  return `${a.where} handled its ${a.target} events with ${a.takes.left} take(s) of its log left`;
+  return `${who} handled its ${a.target} events with ${a.takes.left} take(s) of its log left`;
 }
 
 /**
