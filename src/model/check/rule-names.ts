@@ -11,11 +11,11 @@ export const RULES = {
   },
   'isolation.peer': {
     summary: 'a peer access (write or read) over NVLink reaches the RAM of another tenant’s GPU',
-    judgedAt: 'the GPU the write lands on: nothing checks it on the way, so only the receiver sees it',
+    judgedAt: 'the GPU the access reaches: nothing checks it on the way, so only the receiver sees it',
   },
   'isolation.mmio': {
     summary: 'an MMIO access reaches the BAR0 of a GPU of another tenant',
-    judgedAt: 'the GPU whose BAR0 it reaches, after its MMIO filter decided',
+    judgedAt: 'the GPU whose BAR0 it reaches, after its MMIO filter, if the profile has one, decided',
   },
   'translation.stale-ats': {
     summary: 'UT=0 DMA through a translation older than the page’s last free (its shootdown missed it)',

@@ -79,7 +79,7 @@ export interface AtsCacheOptions {
   l2CapacityEntries?: number;
   /** L1 entries; default 64 (assumed). */
   l1CapacityEntries?: number;
-  /** Refills in flight; default 32 (assumed). A refill beyond the bound lands at once. */
+  /** Refills in flight; default 32 (assumed). Past the bound, the oldest refill lands to make room. */
   refillCapacity?: number;
   l1HitLatencyTicks?: Tick;
   l2HitLatencyTicks?: Tick;

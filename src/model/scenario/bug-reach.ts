@@ -16,12 +16,11 @@ import type { WorkloadParams } from './workload-params.js';
 /** Why the switch has nothing to act on in a run with these parameters, or undefined. */
 type Reach = (p: WorkloadParams) => string | undefined;
 
-/** No TCE is ever cleared: no TCE pages, or no remap and no reset to clear them. */
+/** No TCE is ever cleared: no TCE pages, or no remap to clear them (only remaps clear TCEs). */
 function noTceUnmaps(p: WorkloadParams): string | undefined {
   if (p.tenants.every((t) => t.tcePagesPerGpu === 0))
     return 'no tenant maps TCE pages (`tenants[].tcePagesPerGpu` 0)';
-  if (p.host.tceRemapIntervalTicks === 0 && p.resets === undefined)
-    return 'no TCE is ever unmapped (`host.tceRemapIntervalTicks` 0 and no `resets`)';
+  if (p.host.tceRemapIntervalTicks === 0) return 'no TCE is ever unmapped (`host.tceRemapIntervalTicks` 0)';
   return undefined;
 }
 

@@ -79,7 +79,10 @@ export const tenantSchema = strictFields('a tenant field', {
    * container as QEMU guests use. Default: `none` for the host (LPID 0), `v2` for a guest.
    */
   tceContainer: z.enum(['none', 'v1', 'v2']).optional(),
-  /** Malicious guest: also aims peer writes and MMIO at what it does not own. */
+  /**
+   * Malicious guest: also aims peer accesses at GPUs it does not own, and writes its own GPUs'
+   * link-disable mask (trying to turn its NVLinks back on).
+   */
   hostile: z.boolean().default(false),
   /**
    * Page sizes of the tenant's processes, in turn: process j of each GPU maps `pagesPerProcess`

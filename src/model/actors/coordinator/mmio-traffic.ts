@@ -2,7 +2,7 @@
  * Tenants' accesses to their GPUs' BAR0 (workload `mmio`): every `accessIntervalTicks` on average
  * one owned GPU gets an access from its tenant: a firmware update (`firmwarePercent` of them), or,
  * from a hostile guest, a write that tries to turn its NVLinks back on, or else a read. The GPU's
- * MMIO filter (gpu/bar0-port.ts) decides what gets through.
+ * MMIO filter (gpu/bar0-port.ts), where the profile has one, decides what gets through.
  */
 import { FIRMWARE_UPDATE_COMMIT_OFFSET, LINK_DISABLE_MASK_OFFSET } from '../../platform/gpu-bar0.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
