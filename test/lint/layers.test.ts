@@ -35,6 +35,8 @@ describe('layers: biome refuses wrong-way imports', () => {
     ['src/report', "import { Doorbell } from '../transport/doorbell.js';\nexport const x = Doorbell;\n"],
     ['src/cli', "import { workloads } from '../../workloads/index.js';\nexport const x = workloads;\n"],
     ['workloads', "import { x as y } from '../workers/actor-host.js';\nexport const x = y;\n"],
+    ['src/core', "import { runSeed } from '../sweep/run-seed.js';\nexport const x = runSeed;\n"],
+    ['src/core', "import { runSimulation } from '../index.js';\nexport const x = runSimulation;\n"],
   ])('layers: a file in %s importing the wrong way fails npm run lint', (folder, source) => {
     const r = lintProbe(folder, source);
     expect(r.output).toContain('noRestrictedImports');
