@@ -268,7 +268,13 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
       (n, k) => n + seedsInShard(s.seeds, k, s.shards?.count ?? 1),
       0,
     );
-    return `  exit ${code} (interrupted after ${s.ran} of ${of} seed(s); the worst class among them: ${classText(s.worstExitCode)})`;
+    const among =
+      s.ran === 0
+        ? 'none finished'
+        : s.worstExitCode === EXIT.clean
+          ? 'every one clean'
+          : `the worst class among them: ${classText(s.worstExitCode)}`;
+    return `  exit ${code} (interrupted after ${s.ran} of ${of} seed(s); ${among})`;
   }
   if (ending.gaps !== undefined) {
     return s.worstExitCode === EXIT.clean

@@ -594,7 +594,7 @@ describe('sweep: Ctrl-C', () => {
     expect(r.code).toBe(130);
     const done = Number(/sweep (\d+)\/8/.exec(r.marker)![1]);
     const line =
-      /^ {2}exit (\d+) \(interrupted after (\d+) of 8 seed\(s\); the worst class among them: (\d) (\w+)\)$/m.exec(
+      /^ {2}exit (\d+) \(interrupted after (\d+) of 8 seed\(s\); (every one clean|none finished|the worst class among them: \d \w+)\)$/m.exec(
         r.stdout,
       );
     expect(line, r.stdout).not.toBeNull();
@@ -603,6 +603,7 @@ describe('sweep: Ctrl-C', () => {
     const ran = Number(line![2]);
     expect(ran).toBeGreaterThanOrEqual(done);
     expect(r.stdout).toContain(`  ${ran} seed(s) in `);
-    expect(['0 clean', '1 violation', '3 liveness', '4 crash']).toContain(`${line![3]} ${line![4]}`);
+    // stress finds nothing: the seeds that ran were all clean (or none had finished).
+    expect(line![3]).toBe(ran === 0 ? 'none finished' : 'every one clean');
   });
 });
