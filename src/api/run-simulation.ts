@@ -9,8 +9,12 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type EngineOptions, runRaw } from '../runtime/engine.js';
+import { checkEngineOptions, checkRunConfig } from './check-run-input.js';
 
 export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
+  // A library caller's input, checked as the command line checks its options, before any run.
+  checkRunConfig(config);
+  checkEngineOptions(options);
   const raw = await runRaw(config, options);
   return assembleResult(config, machine.planMachine(config), raw);
 }

@@ -4,6 +4,7 @@
  * result (its question and headline figures), without a command line. Variants are not run
  * (run each by name with `variant`, as `npusim run --variant` does).
  */
+import { ConfigError } from '../core/errors.js';
 import type { BugName } from '../model/scenario/bugs.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -29,12 +30,20 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
 
 /** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
 export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
+  if (typeof workload !== 'object' || workload === null || typeof workload.params !== 'object') {
+    throw new ConfigError(
+      'workload',
+      `Expected a workload (what defineWorkload returns, or one of \`workloads\`), got ${typeof workload === 'string' ? `the string ${JSON.stringify(workload)}` : String(workload)}`,
+    );
+  }
   let params = workload.params;
   if (options.variant !== undefined) {
     const v = workload.variants.find((x) => x.name === options.variant);
     if (v === undefined) {
-      throw new Error(
-        `Expected a variant of ${workload.name} (${workload.variants.map((x) => x.name).join(', ')}), got \`${options.variant}\``,
+      const names = workload.variants.map((x) => x.name);
+      throw new ConfigError(
+        'variant',
+        `Expected ${names.length === 0 ? `no variant (workload ${workload.name} has none)` : `a variant of ${workload.name} (${names.join(', ')})`}, got \`${options.variant}\``,
       );
     }
     params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`, true);

@@ -40,7 +40,7 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
   return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
 
-export function formatSummary(result: RunResult, options: SummaryOptions): string {
+export function formatSummary(result: RunResult, options: SummaryOptions = { color: false }): string {
   const style = summaryStyle(options.color);
   const out: string[] = [];
   const p = result.config.params;

@@ -22,11 +22,14 @@ export type Placement = { kind: 'per-actor' } | { kind: 'workers'; count: number
 
 export const DEFAULT_PLACEMENT: Placement = { kind: 'per-actor' };
 
+/** The most worker threads a placement may ask for (`--workers N`). */
+export const MAX_WORKERS = 256;
+
 export function parsePlacement(text: string, option = '--workers'): Placement {
   if (text === 'per-actor') return { kind: 'per-actor' };
   if (text === 'auto') return { kind: 'auto' };
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 256) {
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) {
     throw new ConfigError(
       option,
       `Expected per-actor, auto or a number of workers from 1 to 256, got \`${text}\``,

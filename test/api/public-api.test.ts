@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   defineWorkload,
+  formatSummary,
   runWorkload,
   TOPOLOGY_PRESETS,
   validateTopologySpec,
@@ -115,5 +116,52 @@ describe('public API', () => {
   it('api: the presets are TopologySpecs the validator takes back; the parameter schema is exported', () => {
     for (const spec of Object.values(TOPOLOGY_PRESETS)) expect(validateTopologySpec(spec)).toEqual(spec);
     expect(workloadParamsSchema.safeParse({ tenants: [] }).success).toBe(false);
+  });
+
+  it('api: a seed, bugs, host, placement or free window the command line would refuse is refused before any run, naming the field', async () => {
+    const w = defineWorkload({
+      name: 'api-input',
+      description: 'probe',
+      params: {
+        topology: 'witherspoon-4',
+        durationTicks: 1_000_000,
+        tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+      },
+    });
+    // What a JavaScript caller (or a value computed at run time) can pass past the types.
+    const bad = (options: object) => runWorkload(w, options as Parameters<typeof runWorkload>[1]);
+    const cases: [object, RegExp][] = [
+      [{ seed: -1 }, /^seed: Expected a whole number from 0 to 9007199254740991, got -1$/],
+      [{ seed: 1.5 }, /^seed: .* got 1\.5$/],
+      [{ seed: Number.NaN }, /^seed: .* got NaN$/],
+      [{ seed: 2 ** 64 }, /^seed: .* got 18446744073709552000$/],
+      [{ seed: '7' }, /^seed: .* got "7" \(a string\)$/],
+      [{ bugs: ['nope'] }, /^bugs: Expected bug switches among .*single-flush.*, got "nope" \(a string\)$/],
+      [
+        { bugs: 'single-flush' },
+        /^bugs: Expected a list of bug switch names, got "single-flush" \(a string\)$/,
+      ],
+      [{ host: 'gpu' }, /^host: Expected `inline` or `threaded`, got "gpu" \(a string\)$/],
+      [{ host: 'threaded', placement: { kind: 'workers', count: 0 } }, /^placement: .* got a count of 0$/],
+      [
+        { host: 'threaded', placement: { kind: 'workers', count: 1.5 } },
+        /^placement: .* got a count of 1\.5$/,
+      ],
+      [{ host: 'threaded', placement: { kind: 'nope' } }, /^placement: .* got kind "nope" \(a string\)$/],
+      [
+        { host: 'threaded', free: { windowTicks: -1 } },
+        /^free\.windowTicks: Expected a whole number of ticks from 1, got -1$/,
+      ],
+      [{ variant: 'nope' }, /^variant: Expected no variant \(workload api-input has none\), got `nope`$/],
+    ];
+    for (const [options, message] of cases) {
+      await expect(bad(options), JSON.stringify(options)).rejects.toThrow(message);
+    }
+    await expect(runWorkload('mixed' as never)).rejects.toThrow(
+      /^workload: Expected a workload .* got the string "mixed"$/,
+    );
+    // A summary needs no options: plain text by default.
+    const ok = await runWorkload(w, { seed: 2 });
+    expect(formatSummary(ok)).toContain('status clean (exit 0)');
   });
 });
