@@ -2,7 +2,10 @@
  * The run's digest (design.md "Time and determinism"): the hash of every actor's ordered event
  * stream, combined with everything else that makes two runs the same run: the configuration that
  * changes behaviour (workload parameters, bug switches, profile, strategy, stop-on-first, the
- * topology, when a file gives one that is not a preset restated) and the outcome (every violation and liveness failure kept, and how many there were).
+ * topology, when a file gives one that is not a preset restated, as its whole spec with every
+ * default written out and every object's keys in order, so a file's key order or a default spelled
+ * out does not change it) and the outcome (every violation and liveness failure kept, and how
+ * many there were).
  * Two runs with equal digests did the same thing and found the same things; a bug switch whose run
  * happens to send the same messages as its clean twin still gives another digest.
  */
@@ -11,7 +14,7 @@ import { strategyName } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { digestableParams } from '../model/scenario/workload-params.js';
 import { digestText } from '../runtime/digest.js';
-import { restatesPreset } from './full-topology.js';
+import { fullTopology, restatesPreset } from './full-topology.js';
 
 /** The parts of a configuration that change what a run does (not how it is hosted). */
 export function behaviourOf(config: RunConfig): Record<string, unknown> {
@@ -29,8 +32,20 @@ export function behaviourOf(config: RunConfig): Record<string, unknown> {
     stopOnFirst: config.stopOnFirst === true,
     crashAt: config.crashAt ?? null,
     // A file that restates a preset builds the preset's machine: the preset's digest (null).
-    topology: custom === undefined || restatesPreset(custom) ? null : custom,
+    topology:
+      custom === undefined || restatesPreset(custom) ? null : sortedKeys(fullTopology(custom, custom.name)),
   };
+}
+
+/** `value` with every object's keys in order (a list keeps its order: it is the machine's). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 export function outcomeDigest(

@@ -60,6 +60,19 @@ describe('a topology file in the digest', () => {
     expect(digestWith(reversedGpus)).not.toBe(digestWith(undefined));
   });
 
+  it('a custom machine: its key order and its defaults written out or not give one digest; a change, another', () => {
+    // QA: reordering a custom file's keys, or writing out a default, changed its run's digest.
+    const custom = { ...structuredClone(preset), name: 'my-machine' };
+    const d = digestWith(custom);
+    expect(digestWith(keysReversed(custom) as TopologySpec)).toBe(d);
+    expect(digestWith(fullTopology(custom, custom.name)!)).toBe(d);
+    const slower = fullTopology(custom, custom.name)!;
+    slower.links!.xbus!.latencyTicks! += 1;
+    expect(digestWith(slower)).not.toBe(d);
+    const reversedGpus = { ...custom, gpus: [...custom.gpus].reverse() };
+    expect(digestWith(reversedGpus)).not.toBe(d);
+  });
+
   it("a preset's spec under another preset's name, or a name no preset has, is not a restatement", () => {
     expect(restatesPreset({ ...preset, name: 'witherspoon-4' })).toBe(false);
     expect(restatesPreset({ ...preset, name: 'my-machine' })).toBe(false);
