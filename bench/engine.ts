@@ -271,17 +271,20 @@ function parseWorkerCounts(text: string | undefined): number[] {
  */
 export function parseLengths(text: string): { durationTicks: number; runs: number }[] {
   const parts = text.split(',');
-  const ticks = parts.map((t) => {
+  // Each part's own refusal (not a duration, or out of range) says what is wrong with it.
+  const why: string[] = [];
+  const ticks = parts.map((t, i) => {
     try {
       return parseDuration(t, '--lengths');
-    } catch {
+    } catch (e) {
+      why[i] = (e as Error).message.replace(/^--lengths: /, '');
       return Number.NaN;
     }
   });
   const bad = parts.findIndex((_, i) => Number.isNaN(ticks[i]));
   if (bad >= 0 || new Set(ticks).size !== ticks.length) {
     throw new UsageError(
-      `Expected \`--lengths\` to be a comma-separated list of distinct simulated durations (e.g. 1ms,6ms,20ms), got \`${text}\`${bad >= 0 ? ` (\`${parts[bad]}\` is not a duration such as 2ms or 500us)` : ' (a length repeats)'}`,
+      `Expected \`--lengths\` to be a comma-separated list of distinct simulated durations (e.g. 1ms,6ms,20ms), got \`${text}\`${bad >= 0 ? ` (${why[bad]})` : ' (a length repeats)'}`,
     );
   }
   return ticks.map((durationTicks) => ({

@@ -96,8 +96,10 @@ function parse(argv: readonly string[]): { name: string; opts: BenchOptions } {
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--json') json = true;
-    else if (a.startsWith('--')) {
+    if (a === '--json') {
+      if (json) throw new UsageError('Expected `--json` once, got it twice');
+      json = true;
+    } else if (a.startsWith('--')) {
       const key = a.slice(2);
       if (Object.hasOwn(values, key) || missing.includes(key))
         throw new UsageError(`Expected \`${a}\` once, got it twice`);

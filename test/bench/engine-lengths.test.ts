@@ -17,11 +17,12 @@ describe('engine bench --lengths', () => {
   });
 
   test.each([
-    ['20xs', '`20xs` is not a duration'],
-    ['', '`` is not a duration'],
-    ['-1ms', '`-1ms` is not a duration'],
-    ['0', '`0` is not a duration'],
-    ['1ms,,6ms', '`` is not a duration'],
+    ['20xs', '(Expected a duration such as `2ms`'],
+    ['', '(Expected a duration such as `2ms`'],
+    ['-1ms', 'negative durations are not allowed'],
+    ['0', '(Expected a duration above 0 and at most 1000s'],
+    ['5000s', '(Expected a duration above 0 and at most 1000s'],
+    ['1ms,,6ms', 'got ``)'],
     ['1ms,1000us', 'a length repeats'],
   ])('`%s` is refused with what was expected and what arrived', (text, why) => {
     expect(() => parseLengths(text)).toThrow(UsageError);
@@ -32,6 +33,10 @@ describe('engine bench --lengths', () => {
 
 /** `--runs N`: counted runs per host at every length (paired-ratio.test.ts runs it with 3). */
 describe('engine bench --runs', () => {
+  test('`--json` given twice is refused as any option given twice (it started the whole bench)', () => {
+    expectBenchRefusal('engine', ['--json', '--json'], 'Expected `--json` once, got it twice');
+  });
+
   test.each([['0'], ['101'], ['many'], ['2.5']])('`--runs %s`: exit 2 before anything runs', (text) => {
     expectBenchRefusal(
       'engine',
