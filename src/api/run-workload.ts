@@ -5,11 +5,14 @@
  * (run each by name with `variant`, as `npusim run --variant` does).
  */
 import { ConfigError } from '../core/errors.js';
+import { buildTopology } from '../model/platform/topology.js';
+import type { TopologySpec } from '../model/platform/topology-spec.js';
+import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { applySets } from '../model/scenario/workload-params.js';
+import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { evaluateHeadline } from '../report/headline.js';
 import type { RunResult } from '../report/run-result.js';
 import type { EngineOptions } from '../runtime/engine.js';
@@ -26,6 +29,14 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
   set?: Record<string, unknown>;
   /** Simulated time in ticks (picoseconds); default the workload's. */
   durationTicks?: number;
+  /**
+   * A machine of your own, as `--topology FILE` gives one: a TopologySpec (checked as a topology
+   * file is, every error naming its field). The run is the CLI's run of a file with this spec,
+   * the same digest; its reproduce line names `topologyFile` (default `SPEC_NAME.json`), the file
+   * to write the spec into (`JSON.stringify(spec)`) to run it again from the command line.
+   */
+  topology?: TopologySpec;
+  topologyFile?: string;
 }
 
 /** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
@@ -51,6 +62,10 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
   const set = { ...options.set };
   if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;
   if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
+  const custom =
+    options.topology === undefined ? undefined : customTopology(options.topology, options.topologyFile);
+  // As the command line: the file's machine, under its name (scenario-config.ts).
+  if (custom !== undefined) params = parseParams({ ...params, topology: custom.spec.name }, '');
   return {
     workload: workload.name,
     ...(options.variant === undefined ? {} : { variant: options.variant }),
@@ -61,7 +76,28 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     bugs: options.bugs ?? [],
     params,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(custom === undefined ? {} : { customTopology: custom }),
   };
+}
+
+/** The spec checked as a topology file's is (validateTopologySpec, then the cross-field checks). */
+function customTopology(spec: TopologySpec, file: string | undefined): { file: string; spec: TopologySpec } {
+  const checked = inField('topology', () => validateTopologySpec(spec));
+  inField('topology', () => buildTopology(checked));
+  return { file: file ?? `${checked.name}.json`, spec: checked };
+}
+
+/** `f()`, its ConfigError named under `field` (`topology.gpus[2].socket`). */
+function inField<T>(field: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(
+      e.field === '' ? field : `${field}.${e.field}`,
+      e.message.replace(`${e.field}: `, ''),
+    );
+  }
 }
 
 export async function runWorkload(workload: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {

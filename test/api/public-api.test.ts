@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   defineWorkload,
@@ -16,6 +17,7 @@ import {
   workloadParamsSchema,
 } from 'npusim';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -163,5 +165,49 @@ describe('public API', () => {
     // A summary needs no options: plain text by default.
     const ok = await runWorkload(w, { seed: 2 });
     expect(formatSummary(ok)).toContain('status clean (exit 0)');
+  });
+
+  it('api: a machine of your own through runWorkload is the run `--topology FILE` makes, the same digest; a bad spec names its field', async () => {
+    const spec = JSON.parse(readFileSync(`${ROOT}examples/my-topology.json`, 'utf8'));
+    const w = (await import('../../examples/my-workload.js')).default;
+    const lib = await runWorkload(w, {
+      seed: 7,
+      durationTicks: 30_000_000,
+      topology: spec,
+      topologyFile: 'examples/my-topology.json',
+    });
+    let out = '';
+    const sink = (write: (text: string) => void) =>
+      new Writable({
+        write(chunk, _encoding, done) {
+          write(String(chunk));
+          done();
+        },
+      });
+    const cli = await runCli(
+      [
+        'run',
+        'examples/my-workload.ts',
+        '--topology',
+        'examples/my-topology.json',
+        '--seed',
+        '7',
+        '--duration',
+        '30us',
+        '--json',
+      ],
+      {
+        stdout: sink((t) => {
+          out += t;
+        }),
+        stderr: sink(() => {}),
+        env: { NO_COLOR: '1' },
+      },
+    );
+    expect(cli).toBe(0);
+    const fromCli = JSON.parse(out) as { digest: string };
+    expect(lib.digest).toBe(fromCli.digest);
+    expect(lib.reproduce).toContain('--topology examples/my-topology.json');
+    await expect(runWorkload(w, { topology: { ...spec, gpus: [] } })).rejects.toThrow(/^topology\.gpus/);
   });
 });
