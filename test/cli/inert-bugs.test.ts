@@ -8,62 +8,27 @@ import { cli } from './cli-harness.js';
 const NOTE =
   "npusim: --bug links-enabled-per-gpu has nothing to act on in this run: it changes per-gpu-isolated groups only, and this run's policy is per-socket; it runs as without the switch";
 
+/** `command workload ...options` over 5 us with seed 1 (sweep: seeds 1, one job). */
+function short(command: 'run' | 'sweep', workload: string, ...options: string[]) {
+  const seed = command === 'run' ? ['--seed', '1', '--inline'] : ['--seeds', '1', '--jobs', '1'];
+  return cli([command, workload, ...options, ...seed, '--duration', '5us']);
+}
+
 describe('--bug with nothing to act on', () => {
   test('run and sweep say so on stderr, and run as asked', async () => {
-    const run = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'links-enabled-per-gpu',
-      '--seed',
-      '1',
-      '--duration',
-      '5us',
-      '--inline',
-    ]);
+    const run = await short('run', 'flush-race', '--bug', 'links-enabled-per-gpu');
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(NOTE);
     expect(run.stdout).toContain('bugs: links-enabled-per-gpu');
-    const sweep = await cli([
-      'sweep',
-      'flush-race',
-      '--bug',
-      'links-enabled-per-gpu',
-      '--seeds',
-      '1',
-      '--duration',
-      '5us',
-      '--jobs',
-      '1',
-    ]);
+    const sweep = await short('sweep', 'flush-race', '--bug', 'links-enabled-per-gpu');
     expect(sweep.code).toBe(0);
     expect(sweep.stderr).toContain(NOTE);
   });
 
   test('a switch with a step to act on, or brought by a profile, is not said', async () => {
-    const acts = await cli([
-      'run',
-      'tenant-isolation',
-      '--bug',
-      'links-enabled-per-gpu',
-      '--seed',
-      '1',
-      '--duration',
-      '5us',
-      '--inline',
-    ]);
+    const acts = await short('run', 'tenant-isolation', '--bug', 'links-enabled-per-gpu');
     expect(acts.stderr).not.toContain('has nothing to act on');
-    const profile = await cli([
-      'run',
-      'mixed',
-      '--profile',
-      'as-shipped',
-      '--seed',
-      '1',
-      '--duration',
-      '5us',
-      '--inline',
-    ]);
+    const profile = await short('run', 'mixed', '--profile', 'as-shipped');
     expect(profile.code).toBe(0);
     expect(profile.stderr).not.toContain('has nothing to act on');
   });
