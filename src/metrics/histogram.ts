@@ -158,19 +158,16 @@ function percentileInterval(h: HistogramReader, p: number): [number, number] {
   return [lo * (1 - HDR_RESOLUTION), hi * (1 + HDR_RESOLUTION)];
 }
 
-/** Up to this many samples the chart places every one by its rank; above, that many ranks. */
-const BIN_RANKS = 4096;
-
 /**
  * The distribution of a histogram over `bins` log-spaced bins from its min to its max, for the
  * HTML report's charts: each bin's upper edge and the samples in it, whole numbers that add up to
- * the histogram's count (the report's tables and the chart's title give that count; a chart whose
- * bars summed to one less or one more contradicted them). Node's histogram answers percentiles,
- * not counts, and its percentile at 100 r / N is the value of the sample of rank r; so up to
- * BIN_RANKS samples each is placed by its own rank, the first (the min) and the last (the max)
- * included. Above, BIN_RANKS ranks evenly spaced from the second to the last each stand for the
- * samples from the rank before it (a whole number of them) and are placed at their own value: a
- * sample may land a bin from where it lies, never outside the chart.
+ * the histogram's count (the report's tables and the chart's title give that count; bars that
+ * summed to one less or one more contradicted them). Node's histogram answers percentiles, not
+ * counts, but its percentile at 100 r / N is the value of the sample of rank r, which grows with
+ * r: so the samples at or below an edge are the largest rank whose value is at or below it, found
+ * by bisection (a few dozen percentile queries per edge, whatever N), and a bin holds the ranks
+ * between its two edges. Every sample lands in the bin its value (to the histogram's resolution)
+ * lies in: one outlier among a hundred thousand is one sample in the top bin, not a step's worth.
  */
 export function histogramBins(h: RecordableHistogram, bins = 40): { upper: number[]; count: number[] } {
   const n = h.count;
@@ -179,20 +176,25 @@ export function histogramBins(h: RecordableHistogram, bins = 40): { upper: numbe
   const max = Math.max(min + 1, h.max);
   const ratio = (max / min) ** (1 / bins);
   const upper = Array.from({ length: bins }, (_, i) => (i === bins - 1 ? max : min * ratio ** (i + 1)));
-  const count = upper.map(() => 0);
-  const place = (value: number, weight: number): void => {
-    let i = value <= min ? 0 : Math.ceil(Math.log(value / min) / Math.log(ratio)) - 1;
-    i = Math.min(bins - 1, Math.max(0, i));
-    count[i]! += weight;
-  };
   const rankValue = (rank: number): number => h.percentile((100 * rank) / n);
-  place(rankValue(1), 1);
-  const steps = Math.min(n - 1, BIN_RANKS);
-  let before = 1;
-  for (let k = 1; k <= steps; k++) {
-    const rank = k === steps ? n : 1 + Math.round(((n - 1) * k) / steps);
-    place(rankValue(rank), rank - before);
-    before = rank;
+  /** The number of samples at or below `edge`: the largest rank whose value is at or below it. */
+  const atOrBelow = (edge: number, from: number): number => {
+    let lo = from; // known at or below (rank 0: no sample)
+    let hi = n + 1; // known above
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (rankValue(mid) <= edge) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const count: number[] = [];
+  let below = 0;
+  for (let i = 0; i < bins; i++) {
+    // The last edge holds every sample, the max's bucket rounding notwithstanding.
+    const upTo = i === bins - 1 ? n : atOrBelow(upper[i]!, below);
+    count.push(upTo - below);
+    below = upTo;
   }
   return { upper, count };
 }

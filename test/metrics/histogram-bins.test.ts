@@ -48,6 +48,15 @@ describe('histogramBins', () => {
     expect(moved).toBeLessThanOrEqual(nearEdge);
   });
 
+  test('one outlier among a hundred thousand is one sample in the top bin, the rest in the first', () => {
+    // QA: placed by 4096 evenly spaced ranks, the outlier's rank step drew 24 samples at its value.
+    const values = [...Array.from({ length: 100_000 }, () => 1000), 1e12];
+    const { count } = histogramBins(histogramOf(values));
+    expect(count[0]).toBe(100_000);
+    expect(count.at(-1)).toBe(1);
+    expect(sum(count)).toBe(100_001);
+  });
+
   test('many samples: whole counts that add up to the count exactly, max and min on the chart', () => {
     const rng = new Rng(11);
     const values = Array.from({ length: 200_001 }, () => 500 + rng.below(1 << 20) * (1 + rng.below(64)));

@@ -7,8 +7,9 @@
  * Each entry below names the step and the parameters that leave it out; a switch not listed
  * (the shootdown bugs: every run maps pages and unmaps them) always has something to act on. The
  * tests check each reason against a run (a switch said to have nothing to act on leaves the run's
- * digest as it is without it).
+ * events and findings as they are without it; on its own workload, said to act, it changes them).
  */
+import { PAGES_PER_UNMAP } from '../actors/coordinator/tce-traffic.js';
 import type { BugName } from './bugs.js';
 import { tceContainerOf } from './tce-container.js';
 import type { WorkloadParams } from './workload-params.js';
@@ -16,10 +17,13 @@ import type { WorkloadParams } from './workload-params.js';
 /** Why the switch has nothing to act on in a run with these parameters, or undefined. */
 type Reach = (p: WorkloadParams) => string | undefined;
 
-/** No TCE is ever cleared: no TCE pages, or no remap to clear them (only remaps clear TCEs). */
+/**
+ * No TCE is ever cleared: no window of a whole unmap's pages, or no remap to clear them (only
+ * remaps clear TCEs; coordinator/tce-traffic.ts).
+ */
 function noTceUnmaps(p: WorkloadParams): string | undefined {
-  if (p.tenants.every((t) => t.tcePagesPerGpu === 0))
-    return 'no tenant maps TCE pages (`tenants[].tcePagesPerGpu` 0)';
+  if (p.tenants.every((t) => t.tcePagesPerGpu < PAGES_PER_UNMAP))
+    return `no tenant maps the ${PAGES_PER_UNMAP} TCE pages one unmap takes (\`tenants[].tcePagesPerGpu\`)`;
   if (p.host.tceRemapIntervalTicks === 0) return 'no TCE is ever unmapped (`host.tceRemapIntervalTicks` 0)';
   return undefined;
 }
@@ -35,7 +39,7 @@ const REACH: Partial<Record<BugName, Reach>> = {
   'tce-entire-kill-ignored': noTceUnmaps,
   'unpin-before-kill': (p) =>
     noTceUnmaps(p) ??
-    (p.tenants.some((t) => tceContainerOf(t) === 'v1' && t.tcePagesPerGpu > 0)
+    (p.tenants.some((t) => tceContainerOf(t) === 'v1' && t.tcePagesPerGpu >= PAGES_PER_UNMAP)
       ? undefined
       : "no tenant's TCEs are cleared by a VFIO v1 container (`tenants[].tceContainer`: the host's own unmap frees after its kill, a v2 container keeps the page pinned)"),
   'atsd-no-valid-bdf': (p) =>

@@ -14,7 +14,8 @@ import { edgeOf } from '../world.js';
 import type { CoordinatorEnv } from './coordinator-env.js';
 import { PeriodicGenerator } from './periodic-generator.js';
 
-const PAGES_PER_UNMAP = 4;
+/** TCE pages per unmap: a window of fewer is never unmapped (bug-reach.ts reads it too). */
+export const PAGES_PER_UNMAP = 4;
 
 export class TceTraffic extends PeriodicGenerator {
   private readonly busy = new Set<string>();
