@@ -23,9 +23,10 @@ import {
 } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import type { CliIo } from './cli-io.js';
-import { writeOutputs } from './output-path.js';
+import { describeErrno, errnoOf } from './output-path.js';
 
 /**
  * The replay file of a run: its first finding (null when clean) and, for a free run, its log. A run
@@ -94,12 +95,16 @@ export function writeRecording(
   free?: FreeLog,
 ): boolean {
   const file = replayFileOf(result, config, workload, free);
-  // Worded as every other output that could not be written (writeOutputs); the caller exits 2.
-  if (
-    writeOutputs([{ option: '--record', path, text: `${JSON.stringify(file, null, 2)}\n` }], io.stderr)
-      .length > 0
-  )
+  try {
+    writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
+  } catch (e) {
+    // Said before the summary (which follows): in the words of every output that could not be
+    // written (output-path.ts describeErrno); the caller exits 2 and says so after the summary.
+    io.stderr.write(
+      `npusim: --record: could not write \`${path}\`: ${describeErrno(errnoOf(e), path)}; no replay file was written\n`,
+    );
     return false;
+  }
   io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return true;
 }

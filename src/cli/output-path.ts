@@ -191,7 +191,10 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   }
   // resolve() drops a trailing slash, and the checks below would then test a file where the write
   // at the end, given the path as typed, meets a directory that is not there (ENOTDIR).
-  if (path.endsWith('/')) refuse('a path ending in `/` names a directory, not a file');
+  if (path.endsWith('/') || /(^|\/)\.\.?$/.test(path)) {
+    const end = path.endsWith('/') ? '/' : path.slice(path.lastIndexOf('/') + 1);
+    refuse(`a path ending in \`${end}\` names a directory, not a file`);
+  }
   if (!exists) {
     try {
       if (!statSync(dir).isDirectory()) refuse(`\`${dir}\` is not a directory`);
@@ -267,7 +270,7 @@ function noSpaceText(dir: string, fs: OutputFs): string | undefined {
   return `the device holding \`${dir}\` is full`;
 }
 
-function errnoOf(e: unknown): string {
+export function errnoOf(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
 }
 

@@ -172,6 +172,8 @@ async function reportRun(
     await traceAndReportFiles({ plan, config, result, raw, traceRaw }, session),
   );
   // A --record file that could not be written is an output lost, as --out's: exit 2 at least.
+  if (!recorded && emitted === EXIT.clean)
+    io.stderr.write(`npusim: exit ${EXIT.usage}: the run was clean, but --record could not be written\n`);
   const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
   for (const v of result.variants ?? []) sayVariantUnmet(v, code, io);

@@ -94,6 +94,15 @@ describe('output paths that name one file twice, or a directory, are refused bef
         `--out: Expected a writable file path, got \`${path}\`: a path ending in \`/\` names a directory, not a file`,
       );
     }
+    // `/.` too, which resolve() drops as it drops the slash.
+    for (const [path, end] of [
+      [`${join(dir, 'nodir')}/.`, '.'],
+      [`${join(dir, 'file.json')}/.`, '.'],
+    ] as const) {
+      expect(refusal(() => checkOutputPath(path, '--out'))).toBe(
+        `--out: Expected a writable file path, got \`${path}\`: a path ending in \`${end}\` names a directory, not a file`,
+      );
+    }
     // One that is there is named as it is.
     expect(refusal(() => checkOutputPath(`${dir}/`, '--out'))).toContain('it is a directory');
   });
@@ -114,8 +123,9 @@ describe('output paths that name one file twice, or a directory, are refused bef
       ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        'npusim: --record: could not write `/dev/full`: no space left on the device holding `/dev/full` (ENOSPC); the file was not written',
+        'npusim: --record: could not write `/dev/full`: no space left on the device holding `/dev/full` (ENOSPC); no replay file was written',
       );
+      expect(r.stderr).toContain('npusim: exit 2: the run was clean, but --record could not be written');
       expect(r.stderr).not.toContain('run recorded');
     },
   );
