@@ -10,17 +10,18 @@
  *   does, for ever if nobody will (`mkfifo f.json; npusim replay f.json` hung). While a pipe has
  *   nothing to give yet, the read sleeps in short steps (never spins), and gives up once nothing
  *   has arrived for IDLE_LIMIT_MS: a FIFO with a writer that never writes.
- * A named FIFO (made by mkfifo, found at the path itself) that no writer has opened yet reads as
- * end of file, as one whose writer came and went; before anything has arrived, the read takes it
- * for the first (`npusim replay f.json & cat failure.json > f.json` starts the writer second) and
- * waits for it as for a silent writer. A pipe reached through a link (`<(npusim run ... --json)`
- * is /dev/fd/63) already has its writer, so its end of file is the end: empty text, refused as
- * such by each reader, at once.
+ * A named FIFO (made by mkfifo; at the path, or at the end of links from it) that no writer has
+ * opened yet reads as end of file, as one whose writer came and went; before anything has
+ * arrived, the read takes it for the first (`npusim replay f.json & cat failure.json > f.json`
+ * starts the writer second) and waits for it as for a silent writer. An anonymous pipe reached
+ * through a link (`<(npusim run ... --json)` is /dev/fd/63, a link to `pipe:[N]`) already has its
+ * writer, so its end of file is the end: empty text, refused as such by each reader, at once.
  * Every refusal is a BoundedFileError whose `got` finishes the caller's own "Expected ..., got"
  * message, so each reader keeps its words (what it expected, what its size limit means):
  * `readUserFile` turns it into the reader's ConfigError (exit 2).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 
@@ -52,13 +53,33 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new BoundedFileError('a directory');
     if (stat.isFile() && stat.size > maxBytes) throw new BoundedFileError(`${stat.size} bytes`, true);
-    return readAll(fd, maxBytes, idleLimitMs, stat.isFIFO() && lstatSync(path).isFIFO());
+    return readAll(fd, maxBytes, idleLimitMs, stat.isFIFO() && !reachesAnonymousPipe(path));
   } catch (e) {
     if (e instanceof BoundedFileError) throw e;
     throw new BoundedFileError(errnoText(e));
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Whether `path` is a link, or a chain of links, that ends at an anonymous pipe (`/dev/fd/63` of
+ * `<(...)` is a link to `pipe:[N]`): one whose writer was there from the start. A named FIFO, or a
+ * link to one, is not.
+ */
+function reachesAnonymousPipe(path: string): boolean {
+  let p = path;
+  try {
+    for (let hop = 0; hop < 40; hop++) {
+      if (!lstatSync(p).isSymbolicLink()) return false;
+      const target = readlinkSync(p);
+      if (/^pipe:\[\d+\]$/.test(target)) return true;
+      p = resolve(dirname(p), target);
+    }
+  } catch {
+    // A link that cannot be followed is no anonymous pipe's.
+  }
+  return false;
 }
 
 /** `namedFifo`: an end of file before any byte may be a writer still to come (see the header). */

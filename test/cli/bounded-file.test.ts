@@ -9,7 +9,7 @@
  * hung, and `sweep --merge` of a directory named like a summary exited 4 with EISDIR's stack.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
@@ -62,6 +62,18 @@ describe('readBoundedFile', () => {
     'a named FIFO nobody opens for writing is waited on for the quiet spell, then refused',
     () => {
       expect(refusal(() => readBoundedText(fifo(), 100, 50)).got).toBe(
+        'nothing to read for 0.05 s from a pipe or device (is anything writing to it?)',
+      );
+    },
+  );
+
+  test.skipIf(!hasFifo)(
+    'a link to a named FIFO is waited on as the FIFO is (QA: it read as empty at once)',
+    () => {
+      const path = fifo();
+      const link = `${path}.link`;
+      symlinkSync(path, link);
+      expect(refusal(() => readBoundedText(link, 100, 50)).got).toBe(
         'nothing to read for 0.05 s from a pipe or device (is anything writing to it?)',
       );
     },
