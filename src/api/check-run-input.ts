@@ -7,8 +7,10 @@
  * was expected and what arrived.
  */
 import { ConfigError } from '../core/errors.js';
+import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { parseParams } from '../model/scenario/workload-params.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { MAX_WORKERS } from '../runtime/placement.js';
 
@@ -41,6 +43,38 @@ export function checkRunConfig(config: RunConfig): void {
       `Expected bug switches among ${BUG_NAMES.join(', ')}, got ${shown(unknown)}`,
     );
   }
+  // The parameters as a workload file's are checked (a duration of -5 ran, and printed a
+  // reproduce line with `--duration -5`); parsed ones parse to themselves.
+  parseParams(config.params, 'params');
+  checkStrategy(config.strategy);
+}
+
+/** A strategy as `--strategy` and a failure file give one (model/choice/strategy.ts). */
+function checkStrategy(s: RunConfig['strategy']): void {
+  if (s === undefined) return;
+  const k = (s as { kind?: unknown }).kind;
+  if (k === 'random' || k === 'count') return;
+  if (k === 'replay' && Array.isArray((s as { choices?: unknown }).choices)) return;
+  if (k === 'pct') {
+    const p = s as { depth?: unknown; steps?: unknown; agents?: unknown };
+    if (!safeCount(p.depth, 1, MAX_PCT_DEPTH))
+      throw new ConfigError(
+        'strategy.depth',
+        `Expected a whole number from 1 to ${MAX_PCT_DEPTH}, got ${shown(p.depth)}`,
+      );
+    if (!Array.isArray(p.steps) || !p.steps.every((n) => safeCount(n, 0, Number.MAX_SAFE_INTEGER)))
+      throw new ConfigError(
+        'strategy.steps',
+        `Expected a list of whole numbers from 0, got ${shown(p.steps)}`,
+      );
+    if (!safeCount(p.agents, 0, Number.MAX_SAFE_INTEGER))
+      throw new ConfigError('strategy.agents', `Expected a whole number from 0, got ${shown(p.agents)}`);
+    return;
+  }
+  throw new ConfigError(
+    'strategy',
+    `Expected { kind: 'random' }, { kind: 'pct', depth, steps, agents }, { kind: 'replay', choices } or { kind: 'count' }, got kind ${shown(k)}`,
+  );
 }
 
 export function checkEngineOptions(options: EngineOptions): void {
@@ -48,6 +82,13 @@ export function checkEngineOptions(options: EngineOptions): void {
     throw new ConfigError('host', `Expected \`inline\` or \`threaded\`, got ${shown(options.host)}`);
   }
   const p = options.placement as { kind?: unknown; count?: unknown } | undefined;
+  if (p !== undefined && options.host === 'inline') {
+    // As `--workers` with `--inline`: a placement an inline run would silently not use.
+    throw new ConfigError(
+      'placement',
+      "Expected no placement with host `inline` (every actor in one thread), got one: pass host 'threaded'",
+    );
+  }
   if (p !== undefined) {
     const ok =
       p.kind === 'per-actor' ||

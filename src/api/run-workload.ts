@@ -62,6 +62,12 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
   const set = { ...options.set };
   if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;
   if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
+  if (options.topologyFile !== undefined && options.topology === undefined) {
+    throw new ConfigError(
+      'topologyFile',
+      'Expected it only with `topology` (the spec it names), got it alone',
+    );
+  }
   const custom =
     options.topology === undefined ? undefined : customTopology(options.topology, options.topologyFile);
   // As the command line: the file's machine, under its name (scenario-config.ts).

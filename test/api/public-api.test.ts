@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import {
   defineWorkload,
   formatSummary,
+  runSimulation,
   runWorkload,
   TOPOLOGY_PRESETS,
   validateTopologySpec,
   WorkerSet,
+  workloadConfig,
   workloadParamsSchema,
 } from 'npusim';
 import { describe, expect, it } from 'vitest';
@@ -155,10 +157,25 @@ describe('public API', () => {
         /^free\.windowTicks: Expected a whole number of ticks from 1, got -1$/,
       ],
       [{ variant: 'nope' }, /^variant: Expected no variant \(workload api-input has none\), got `nope`$/],
+      [{ durationTicks: -5 }, /^set\.durationTicks: /],
+      [{ placement: { kind: 'workers', count: 2 } }, /^placement: Expected no placement with host `inline`/],
+      [{ topologyFile: 'm.json' }, /^topologyFile: Expected it only with `topology`/],
     ];
     for (const [options, message] of cases) {
       await expect(bad(options), JSON.stringify(options)).rejects.toThrow(message);
     }
+    // runSimulation takes a whole RunConfig: its parameters and strategy are checked too.
+    const config = workloadConfig(w, { durationTicks: 1_000_000 });
+    const sim = (c: object) => runSimulation(c as typeof config, { host: 'inline' });
+    await expect(sim({ ...config, params: { ...config.params, durationTicks: -5 } })).rejects.toThrow(
+      /^params\.durationTicks: /,
+    );
+    await expect(sim({ ...config, strategy: { kind: 'pctx' } })).rejects.toThrow(
+      /^strategy: .* got kind "pctx"/,
+    );
+    await expect(
+      sim({ ...config, strategy: { kind: 'pct', depth: -2, steps: [], agents: 1 } }),
+    ).rejects.toThrow(/^strategy\.depth: Expected a whole number from 1 to 16, got -2$/);
     await expect(runWorkload('mixed' as never)).rejects.toThrow(
       /^workload: Expected a workload .* got the string "mixed"$/,
     );
