@@ -1,17 +1,34 @@
 /**
  * Before a run or a sweep: each `--bug` switch that has nothing to act on with the run's parameters
  * (model/scenario/bug-reach.ts) is said on stderr, so a clean verdict is not read as the bug's
- * absence. The run goes on as asked (the switch is harmless, and a variant may give it a step to
- * act on). A profile's own switches are not said: a profile is a release, whatever a workload uses.
+ * absence. The run goes on as asked (the switch is harmless). A workload's variants run with their
+ * own parameters, so each is looked at too: a switch can act on the workload's own run and have
+ * nothing to act on in one of its variants (`multi-tenant --bug links-enabled-per-gpu`: its
+ * `per-socket` variant), or the other way round. A profile's own switches are not said: a profile
+ * is a release, whatever a workload uses.
  */
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { CliIo } from './cli-io.js';
 
-export function sayInertBugs(config: RunConfig, io: CliIo): void {
-  for (const { bug, why } of bugsWithNothingToActOn(config.params, config.bugs)) {
-    io.stderr.write(
-      `npusim: --bug ${bug} has nothing to act on in this run: ${why}; it runs as without the switch\n`,
-    );
+/**
+ * `config`'s inert switches; `variants` (name and configuration) are the variants that run after
+ * it, in the same command. With variants, the main run is called "the workload's own run".
+ */
+export function sayInertBugs(
+  config: RunConfig,
+  io: CliIo,
+  variants: readonly { name: string; config: RunConfig }[] = [],
+): void {
+  const runs = [
+    { where: variants.length > 0 ? "the workload's own run" : 'this run', config },
+    ...variants.map((v) => ({ where: `variant ${v.name}`, config: v.config })),
+  ];
+  for (const { where, config: c } of runs) {
+    for (const { bug, why } of bugsWithNothingToActOn(c.params, c.bugs)) {
+      io.stderr.write(
+        `npusim: --bug ${bug} has nothing to act on in ${where}: ${why}; it runs as without the switch\n`,
+      );
+    }
   }
 }

@@ -83,7 +83,11 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     );
   }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
-  sayInertBugs(config, io);
+  sayInertBugs(
+    config,
+    io,
+    variants.map((v) => ({ name: v.variant.name, config: v.config })),
+  );
   if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
     // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
     io.stderr.write(

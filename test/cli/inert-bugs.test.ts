@@ -32,4 +32,15 @@ describe('--bug with nothing to act on', () => {
     expect(profile.code).toBe(0);
     expect(profile.stderr).not.toContain('has nothing to act on');
   });
+
+  test("each variant is looked at with its own parameters, apart from the workload's own run", async () => {
+    // multi-tenant's own run has per-gpu-isolated groups (the switch acts); its variants do not.
+    const run = await short('run', 'multi-tenant', '--bug', 'links-enabled-per-gpu');
+    expect(run.stderr).toContain(
+      "--bug links-enabled-per-gpu has nothing to act on in variant per-socket: it changes per-gpu-isolated groups only, and this run's policy is per-socket;",
+    );
+    expect(run.stderr).toContain('has nothing to act on in variant per-gpu:');
+    expect(run.stderr).not.toContain("in the workload's own run");
+    expect(run.stderr).not.toContain('in this run');
+  });
 });
