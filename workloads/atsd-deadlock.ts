@@ -18,7 +18,12 @@ export default defineWorkload({
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
     { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
   ],
-  exposes: [{ bug: 'release-between-flushes', rules: ['liveness.shootdown', 'order.atsd-released-early'] }],
+  exposes: [
+    {
+      bug: 'release-between-flushes',
+      rules: ['liveness.shootdown', 'order.atsd-released-early', 'order.free-before-flushes'],
+    },
+  ],
   params: {
     topology: 'witherspoon-6',
     policy: 'per-socket',

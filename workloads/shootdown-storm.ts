@@ -19,7 +19,7 @@ export default defineWorkload({
   ],
   exposes: [
     { bug: 'single-flush', rules: ['order.free-before-flushes', 'order.atsd-released-early'] },
-    { bug: 'free-before-shootdown', rules: ['order.free-before-shootdown'] },
+    { bug: 'free-before-shootdown', rules: ['order.free-before-shootdown', 'translation.stale-ats'] },
     { bug: 'local-npu-only', rules: ['translation.stale-ats', 'order.free-before-shootdown'] },
     { bug: 'descending-order', rules: ['order.atsd-descending'] },
   ],

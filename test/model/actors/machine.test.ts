@@ -1,7 +1,8 @@
 /**
  * The whole machine, inline (single-threaded, deterministic): every bug switch is caught by the
  * rule it breaks on the workload that exposes it, and the same seed finds nothing with the switch
- * off. Durations are short; each run takes well under a second.
+ * off, and every rule it breaks there is one the workload's `exposes` lists (what `npusim list`
+ * prints). Durations are short; each run takes well under a second.
  */
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
@@ -173,6 +174,11 @@ describe('machine: bugs as switches', () => {
       const rules = [...bad.violations, ...bad.liveness].map((v) => v.rule);
       expect(rules).toContain(e.rule);
       expect(bad.status).toBe(e.status);
+      // `npusim list` says which rules the switch breaks there (the workload's `exposes`): all of them.
+      const listed = workloads
+        .find((w) => w.name === e.workload)
+        ?.exposes?.find((x) => x.bug === e.bug)?.rules;
+      expect([...new Set(rules)].filter((r) => !listed?.includes(r as never))).toEqual([]);
       const good = await inline(config(e.workload, 1));
       expect(good.status).toBe('clean');
       expect([...good.violations, ...good.liveness]).toEqual([]);
