@@ -128,6 +128,12 @@ function notKeptNote(result: RunResult): string {
   return n > 0 ? ` (${result.violations.length} kept in the result, ${n} more counted)` : '';
 }
 
+/** Whom a hung register's ATSD went to (a result file from an earlier version does not say). */
+function hungOn(gpus: readonly number[] | undefined): string {
+  if (gpus === undefined || gpus.length === 0) return '';
+  return ` (its ATSD went to gpu ${gpus.join(',')}, whose NVLinks never trained: no ack comes)`;
+}
+
 /** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
 function atsdState(result: RunResult): string[] {
   const out = [
@@ -135,12 +141,19 @@ function atsdState(result: RunResult): string[] {
   ];
   for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
     const regs = state.registers as
-      | { reg: number; locked: boolean; owner: number | null; pendingAcks: number[]; hung: boolean }[]
+      | {
+          reg: number;
+          locked: boolean;
+          owner: number | null;
+          pendingAcks: number[];
+          hung: boolean;
+          untrainedGpus?: number[];
+        }[]
       | undefined;
     if (regs === undefined) continue;
     const cells = regs.map((r) =>
       r.locked
-        ? `reg${r.reg} locked by shootdown ${r.owner}${r.pendingAcks.length > 0 ? `, acks pending from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ' HUNG' : ''}`
+        ? `reg${r.reg} locked by shootdown ${r.owner}${r.pendingAcks.length > 0 ? `, acks pending from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ` HUNG${hungOn(r.untrainedGpus)}` : ''}`
         : `reg${r.reg} free`,
     );
     out.push(

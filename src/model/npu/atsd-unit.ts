@@ -73,6 +73,8 @@ export interface AtsdRegisterState {
   pendingAcks: Set<number>;
   /** Forwarded to a brick whose link never trained: STAT never returns to 0. */
   hung: boolean;
+  /** The GPUs behind those bricks (what the liveness dump names: no ack from them ever comes). */
+  untrainedGpus: Set<number>;
   lockedAt: Tick;
   launches: number;
   holdTicks: number;
@@ -116,6 +118,7 @@ export class AtsdUnit {
         ava: 0,
         pendingAcks: new Set(),
         hung: false,
+        untrainedGpus: new Set(),
         lockedAt: 0 as Tick,
         launches: 0,
         holdTicks: 0,
@@ -206,6 +209,7 @@ export class AtsdUnit {
       if (!this.xts.isBrickValid(b.brick)) continue; // ATSDs go to VALID bricks only (4724d2c07)
       if (b.untrained === true) {
         r.hung = true; // sent over a link that never trained: no answer ever comes
+        r.untrainedGpus.add(b.gpu);
         continue;
       }
       if (gpus.has(b.gpu)) continue; // one delivery per GPU even with several links
@@ -246,8 +250,17 @@ export class AtsdUnit {
   }
 
   /** Registers as they stand, for the watchdog and reports. */
-  snapshot(): readonly Readonly<Omit<AtsdRegisterState, 'pendingAcks'> & { pendingAcks: number[] }>[] {
-    return this.regs.map((r) => ({ ...r, pendingAcks: [...r.pendingAcks] }));
+  snapshot(): readonly Readonly<
+    Omit<AtsdRegisterState, 'pendingAcks' | 'untrainedGpus'> & {
+      pendingAcks: number[];
+      untrainedGpus: number[];
+    }
+  >[] {
+    return this.regs.map((r) => ({
+      ...r,
+      pendingAcks: [...r.pendingAcks],
+      untrainedGpus: [...r.untrainedGpus],
+    }));
   }
 
   private tryLock(r: AtsdRegisterState, owner: number, now: Tick): boolean {

@@ -241,10 +241,21 @@ describe('machine: bugs as switches', () => {
 
   test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {
     const r = await inline(config('atsd-hang', 1, ['atsd-no-valid-bdf']));
-    const regs = r.actorStates.chip0?.registers as { locked: boolean; hung: boolean }[];
-    expect(regs.some((x) => x.locked && x.hung)).toBe(true);
+    const regs = r.actorStates.chip0?.registers as {
+      locked: boolean;
+      hung: boolean;
+      untrainedGpus: number[];
+    }[];
+    const hung = regs.filter((x) => x.locked && x.hung);
+    expect(hung.length).toBeGreaterThan(0);
+    // It names the GPU whose NVLinks never trained (the workload's `gpu.untrained`), not just "hung".
+    const untrained = workloads.find((w) => w.name === 'atsd-hang')!.params.gpu.untrained;
+    expect(untrained?.length).toBeGreaterThan(0);
+    for (const x of hung) expect(x.untrainedGpus).toEqual(untrained);
     expect(formatSummary(r, { color: false })).toMatch(
-      /chip0: reg\d locked by shootdown \d+(, acks pending from gpu [\d,]+)? HUNG/,
+      new RegExp(
+        `chip0: reg\\d locked by shootdown \\d+(, acks pending from gpu [\\d,]+)? HUNG \\(its ATSD went to gpu ${untrained!.join(',')}, whose NVLinks never trained`,
+      ),
     );
   });
 

@@ -162,6 +162,7 @@ export class AtsdPort {
         owner: r.owner,
         pendingAcks: r.pendingAcks,
         hung: r.hung,
+        untrainedGpus: r.untrainedGpus,
         launches: r.launches,
         holdTicks: r.holdTicks,
       })),
