@@ -498,7 +498,34 @@ function checkCounts(s: SweepSummary, where: string): void {
           `Expected one of the failing seeds (failures), got ${JSON.stringify(t[k])}`,
         );
     }
+    if (t.seeds > s.failed)
+      throw new ConfigError(
+        `${where}: byRule.${rule}.seeds`,
+        `Expected at most the failing seeds (failed: ${s.failed}), got ${t.seeds}`,
+      );
   }
+  // A seed's first finding is one of the rules it broke (addOutcome tallies every one), so its
+  // rule has a tally that began no later than that seed, at a tick no later than that finding's.
+  // Only a seed that failed without a finding (its status stands for its rule) has none.
+  s.failures.forEach((f, i) => {
+    if (f.rule === f.status) return;
+    const t = s.byRule[f.rule];
+    if (t === undefined)
+      throw new ConfigError(
+        `${where}: failures[${i}].rule`,
+        `Expected a rule with its own byRule entry, got ${JSON.stringify(f.rule)} (byRule has ${Object.keys(s.byRule).join(', ') || 'none'})`,
+      );
+    if (t.firstSeed > f.seed)
+      throw new ConfigError(
+        `${where}: byRule.${f.rule}.firstSeed`,
+        `Expected at most ${f.seed} (failures[${i}] broke ${f.rule} in seed ${f.seed}), got ${t.firstSeed}`,
+      );
+    if (t.earliestTick > f.tick)
+      throw new ConfigError(
+        `${where}: byRule.${f.rule}.earliestTick`,
+        `Expected at most ${f.tick} (failures[${i}], seed ${f.seed}, broke ${f.rule} at tick ${f.tick}), got ${t.earliestTick}`,
+      );
+  });
   const of = covered.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
   if (s.ran > of) {
     throw new ConfigError(

@@ -74,6 +74,7 @@ describe('sweep --merge: a summary whose counts do not add up', () => {
       failed: 1,
       byClass: { clean: s.ran - 1, violation: 1 },
       failures: [{ seed: 3, status: 'violation', rule: 'translation.stale-ats', tick: 5, file: 'x.json' }],
+      byRule: { 'translation.stale-ats': { seeds: 1, firstSeed: 3, earliestTick: 5, earliestSeed: 3 } },
     };
   };
 

@@ -365,6 +365,21 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
       'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
     );
+    // The tallies agree with the failures they tally (a hand edit of one but not the other).
+    const tallied = (over: Record<string, unknown>) =>
+      JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, ...over } } });
+    expect(() => readSummary(tallied({ seeds: 2 }), 'f')).toThrow(
+      'f: byRule.r.seeds: Expected at most the failing seeds (failed: 1), got 2',
+    );
+    expect(() => readSummary(tallied({ earliestTick: 6 }), 'f')).toThrow(
+      'f: byRule.r.earliestTick: Expected at most 5 (failures[0], seed 9, broke r at tick 5), got 6',
+    );
+    expect(() => readSummary(JSON.stringify({ ...s, byRule: {} }), 'f')).toThrow(
+      'f: failures[0].rule: Expected a rule with its own byRule entry, got "r" (byRule has none)',
+    );
+    // A failure without a finding stands for its rule by its status: no tally needed.
+    const bare = { ...s, byRule: {}, failures: [{ ...failure(9), rule: 'violation' }] };
+    expect(readSummary(JSON.stringify(bare), 'f').failed).toBe(1);
   });
 
   test('a long list is shown cut, its first and last runs and its size; the summary keeps it whole', () => {
