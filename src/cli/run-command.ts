@@ -66,11 +66,6 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   // The plan builds the world: a workload that needs more than the topology has fails here, with
   // exit 2, before any thread starts.
   const plan: MachinePlan = machine.planMachine(config);
-  if (args.strategy === 'pct') {
-    const pct = await preparePct(config, args.pctDepth);
-    config = { ...config, strategy: pct.strategy };
-    io.stderr.write(`npusim: ${pctLine(pct)}\n`);
-  }
   const crashActor = checkCrashAt(config, plan);
   // The variants run after this run, side by side; their configurations are checked now.
   const variants =
@@ -96,46 +91,77 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     );
   }
 
-  const recording = await traceRecording(args, config, plan);
   const interrupt = new Interrupt(io);
   const session: RunSession = { args, io, interrupt, workers };
-  const started = performance.now();
   try {
-    let raw: RawRun;
-    let traceRaw: RawRun | undefined;
-    try {
-      if (args.checkHosts) {
-        const outcome = await checkHosts(session, { config, plan }, recording);
-        if (typeof outcome !== 'object') return outcome;
-        raw = outcome;
-      } else {
-        raw = await hostRun(session, config, askedHost(args), { trace: recording });
-      }
-      traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
-    } catch (error) {
-      const code = reportFailure(
-        error,
-        { config, workload, plan, wallMs: performance.now() - started },
-        args,
-        io,
+    if (args.strategy === 'pct') {
+      // After every check above: a usage error must not wait for a whole measuring run.
+      const pct = await preparePct(config, args.pctDepth, (c) =>
+        hostRun(session, c, 'inline', { label: 'PCT measuring run' }),
       );
-      // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
-      if (variants.length > 0 && code !== EXIT.usage) {
+      if (pct === undefined) {
         io.stderr.write(
-          `npusim: the workload's ${variants.length} variant(s) were not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
+          `npusim: interrupted during PCT's measuring run (seed ${config.seed} run once to count its scheduling steps), before the PCT run began: no summary, and no file written (exit 130)\n`,
         );
+        return EXIT.interrupted;
       }
-      return code;
+      config = { ...config, strategy: pct.strategy };
+      io.stderr.write(`npusim: ${pctLine(pct)}\n`);
     }
-    // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
-    interrupt.runOver();
-    return await reportRun(
-      { config, plan, raw, traceRaw, workload, variants, crashAt: crashActor, workers },
-      session,
-    );
+    return await runAndReport(session, { config, plan, workload, variants, crashActor }, workers);
   } finally {
     interrupt.dispose();
   }
+}
+
+/** The run itself (after any PCT measuring run), then its result, files and summary. */
+async function runAndReport(
+  session: RunSession,
+  ctx: {
+    config: RunConfig;
+    plan: MachinePlan;
+    workload: Workload;
+    variants: readonly PlannedVariant[];
+    crashActor: number | undefined;
+  },
+  workers: WorkerSet,
+): Promise<number> {
+  const { args, io, interrupt } = session;
+  const { config, plan, workload, variants, crashActor } = ctx;
+  const recording = await traceRecording(args, config, plan);
+  const started = performance.now();
+  let raw: RawRun;
+  let traceRaw: RawRun | undefined;
+  try {
+    if (args.checkHosts) {
+      const outcome = await checkHosts(session, { config, plan }, recording);
+      if (typeof outcome !== 'object') return outcome;
+      raw = outcome;
+    } else {
+      raw = await hostRun(session, config, askedHost(args), { trace: recording });
+    }
+    traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
+  } catch (error) {
+    const code = reportFailure(
+      error,
+      { config, workload, plan, wallMs: performance.now() - started },
+      args,
+      io,
+    );
+    // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
+    if (variants.length > 0 && code !== EXIT.usage) {
+      io.stderr.write(
+        `npusim: the workload's ${variants.length} variant(s) were not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
+      );
+    }
+    return code;
+  }
+  // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
+  interrupt.runOver();
+  return await reportRun(
+    { config, plan, raw, traceRaw, workload, variants, crashAt: crashActor, workers },
+    session,
+  );
 }
 
 /** The finished run's result, variants, files and summary; the command's exit code. */

@@ -97,7 +97,20 @@ export async function runVariants(
     if (args.strategy === 'pct') {
       // The same strategy as the workload's own run, measured on this variant's own run: its
       // parameters differ, and so do its agents and scheduling steps.
-      const pct = await preparePct(config, args.pctDepth);
+      const pct = await preparePct(config, args.pctDepth, (c) =>
+        hostRun({ args, io, interrupt, workers }, c, 'inline', {
+          label: `variant ${v.name} PCT measuring run`,
+        }),
+      );
+      if (pct === undefined) {
+        // Ctrl-C before this variant's own run began: nothing of it to report.
+        worst = worseExit(worst, EXIT.interrupted);
+        const left = variants.length - i - 1;
+        io.stderr.write(
+          `npusim: variant ${v.name} interrupted during its PCT measuring run, before its run began${left > 0 ? `; the ${left} variant(s) after it did not run` : ''} (exit 130)\n`,
+        );
+        break;
+      }
       config = { ...config, strategy: pct.strategy };
       io.stderr.write(`npusim: variant ${v.name}: ${pctLine(pct)}\n`);
     }

@@ -9,6 +9,7 @@ import { MAX_PCT_DEPTH, pctBound } from '../model/choice/pct.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { runRaw } from '../runtime/engine.js';
+import type { RawRun } from '../runtime/raw-run.js';
 
 export { MAX_PCT_DEPTH };
 
@@ -27,9 +28,36 @@ export function checkPctDepth(depth: number, option = '--pct-depth'): number {
   return depth;
 }
 
-export async function preparePct(config: RunConfig, depth: number): Promise<PctSetup> {
+/**
+ * How the measuring run is hosted: in this thread by default; the command line hosts it in its
+ * inline worker, with progress and Ctrl-C (cli/run-command.ts). It must run the config it is given.
+ */
+export type MeasureRun = (config: RunConfig) => Promise<RawRun>;
+
+const inThisThread: MeasureRun = (config) => runRaw(config, { host: 'inline' });
+
+/**
+ * PCT over the steps of a measuring run of `config`. The measuring run leaves out `crashAt` (a
+ * testing aid for the run the user asked for: a crash in the measuring run would end the command
+ * before that run began). With a `measure` of its own, returns undefined when the measuring run
+ * was interrupted (Ctrl-C): it counted only part of the steps, so no PCT run can be set up from it
+ * (in this thread nothing stops it).
+ */
+export async function preparePct(config: RunConfig, depth: number): Promise<PctSetup>;
+export async function preparePct(
+  config: RunConfig,
+  depth: number,
+  measure: MeasureRun,
+): Promise<PctSetup | undefined>;
+export async function preparePct(
+  config: RunConfig,
+  depth: number,
+  measure: MeasureRun = inThisThread,
+): Promise<PctSetup | undefined> {
   checkPctDepth(depth);
-  const raw = await runRaw({ ...config, strategy: { kind: 'count' } }, { host: 'inline' });
+  const { crashAt: _crashAt, ...measured } = config;
+  const raw = await measure({ ...measured, strategy: { kind: 'count' } });
+  if (raw.stopped === 'interrupted') return undefined;
   const counts = raw.chooserCounts ?? [];
   const steps = counts.map((c) => c.steps);
   const agents = counts.reduce((s, c) => s + c.agents, 0);

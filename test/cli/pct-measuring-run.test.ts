@@ -1,0 +1,59 @@
+/**
+ * `npusim run --strategy pct`'s measuring run (repro/pct-setup.ts), from the command line (QA
+ * found each of these): it comes after every check of the options, so a usage error does not wait
+ * for it; it leaves out `--crash-at`, so an injected crash is the PCT run's, reported as any
+ * crash is (it was a stack trace from the measuring run); and Ctrl-C during it exits 130 saying
+ * so (it was killed by the default handler, silently). The Ctrl-C test is a child process sent a
+ * real SIGINT once its stderr shows the measuring run's progress (a hand-off, never a sleep); its
+ * duration is long enough that the measuring run cannot end before the signal.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { cliChild } from '../support/cli-child.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const PCT = ['--strategy', 'pct', '--seed', '1', '--inline'];
+
+describe('PCT measuring run', () => {
+  test('a bad --crash-at is refused before the measuring run', async () => {
+    const r = await cli(['run', 'tce-storm', ...PCT, '--duration', '100us', '--crash-at', 'gpu9:50']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--crash-at: Expected an actor of witherspoon-6');
+    expect(r.stderr).not.toContain('strategy pct depth');
+  });
+
+  test('--crash-at crashes the PCT run, reported as a crash with its result, not the measuring run', async () => {
+    const r = await cli([
+      'run',
+      'tce-storm',
+      ...PCT,
+      '--duration',
+      '10us',
+      '--crash-at',
+      'gpu2:50',
+      '--json',
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('strategy pct depth 3: n = ');
+    expect(r.stderr).not.toContain('unexpected error');
+    const result = JSON.parse(r.stdout) as { status: string; config: { strategy?: { kind: string } } };
+    expect(result.status).toBe('crash');
+    expect(result.config.strategy?.kind).toBe('pct');
+  });
+
+  test('Ctrl-C during the measuring run exits 130 and says the PCT run never began', async () => {
+    const record = join(testTempDir('npusim-pct-int-'), 'int.json');
+    const r = await cliChild(
+      ['run', 'stress', ...PCT, '--duration', '50ms', '--no-failure-file', '--record', record],
+      { interruptOn: 'PCT measuring run' },
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(
+      "npusim: interrupted during PCT's measuring run (seed 1 run once to count its scheduling steps), before the PCT run began: no summary, and no file written (exit 130)",
+    );
+    expect(r.stderr).not.toContain('strategy pct depth');
+    expect(existsSync(record)).toBe(false);
+  });
+});
