@@ -13,8 +13,8 @@
  *      floor((1 - p) * n): a high-priority agent goes first (no jitter, the shortest pause, its
  *      refill lands, it wins the register), a low one last. Where the strict PCT scheduler runs
  *      the highest-priority thread, the model gives it the earliest time.
- *   4. Change points: d - 1 of them, drawn uniformly over the k scheduling choices of the run, as
- *      PCT draws them over k steps; k is measured from a first run of the same configuration (as
+ *   4. Change points: d - 1 of them, on distinct steps drawn uniformly over the k scheduling
+ *      choices of the run, as PCT draws them over k steps; k is measured from a first run of the same configuration (as
  *      Shuttle's PCT takes the steps of its previous run), per actor, so each change point is a
  *      (actor, step) pair that every thread can place on its own. At the i-th change point the
  *      agent choosing drops below every initial priority (to i * 1e-9): it goes last from then on.
@@ -44,8 +44,17 @@ export function changePointsOf(
   if (depth <= 1 || total === 0) return [];
   const rng = new Rng((seed ^ CHANGE_POINT_SALT) >>> 0);
   const points: { global: number; order: number }[] = [];
-  for (let i = 0; i < depth - 1; i++)
-    points.push({ global: rng.below(Math.min(total, 0x1_0000_0000)), order: i });
+  const range = Math.min(total, 0x1_0000_0000);
+  // d - 1 distinct steps, as PCT's change points are: two on one step would be one change point
+  // (only the later priority would hold), and the run would have depth d - 1 under d's name. A
+  // draw that repeats one is drawn again; with fewer steps than change points, every step is one.
+  const taken = new Set<number>();
+  for (let i = 0; i < depth - 1 && taken.size < range; i++) {
+    let global = rng.below(range);
+    while (taken.has(global)) global = rng.below(range);
+    taken.add(global);
+    points.push({ global, order: i });
+  }
   // Map each global step to (actor, local step) through the prefix sums of the measured steps.
   const out: { local: number; order: number }[] = [];
   for (const p of points) {
@@ -71,7 +80,7 @@ export function pctBound(agents: number, steps: number, depth: number): number {
 export class PctChooser implements Chooser {
   private readonly seeded: SeededChooser;
   private readonly priorities = new Map<number, number>();
-  /** Encoded change points of this actor: local step * 64 + global order (ascending). */
+  /** Encoded change points of this actor: local step * 64 + global order (ascending; distinct steps). */
   private readonly changes: number[];
   private nextChange = 0;
   private step = 0;
@@ -99,8 +108,9 @@ export class PctChooser implements Chooser {
       this.priorities.set(key, p);
     }
     const change = this.changes[this.nextChange];
-    if (change !== undefined && change >> 6 === this.step) {
-      p = ((change & 63) + 1) * 1e-9;
+    // Division, not >> 6: a local step past 2^25 makes the encoded value exceed 32 bits.
+    if (change !== undefined && Math.floor(change / 64) === this.step) {
+      p = ((change % 64) + 1) * 1e-9;
       this.priorities.set(key, p);
       this.nextChange++;
     }
