@@ -77,11 +77,15 @@ export function writeFailureFile(
 ): string | undefined {
   if (dir === undefined) return undefined;
   const file = replayFileOf(result, config, workload, free);
-  // A stopped run is no verdict, whatever it found by then: only --record keeps it.
-  if (file.first === null || file.exit.class === 'interrupted') return undefined;
+  if (file.first === null) return undefined;
+  // A run stopped by Ctrl-C after a finding keeps it too: the finding happened, in events that
+  // were handled, and a free run's race is in no seed, only in its take log up to the stop (QA: a
+  // free run stopped after 840 violations left no file, and the race was gone). Its file is
+  // marked interrupted, so its replay runs to the same stop (docs: "Failure files").
   const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
   if (path === undefined) return undefined;
-  io.stderr.write(`npusim: failure file written; replay it with:\nnpusim replay ${shellWord(path)}\n`);
+  const what = file.exit.class === 'interrupted' ? 'failure file of the interrupted run' : 'failure file';
+  io.stderr.write(`npusim: ${what} written; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return path;
 }
 

@@ -275,7 +275,7 @@ function sayStatus(result: RunResult, config: RunConfig, io: CliIo): void {
       : result.status;
   io.stderr.write(
     `npusim: ${what} (exit ${result.exitCode}): ${violationTotal(result)} violation(s), ` +
-      `${result.liveness.length} liveness failure(s) so far\n${reproduceLine(result)}\n`,
+      `${result.liveness.length} liveness failure(s)${result.status === 'interrupted' ? ' so far' : ''}\n${reproduceLine(result)}\n`,
   );
 }
 

@@ -8,7 +8,9 @@
  *   - free: the take log is the run up to the stop; the replay says the run was interrupted and
  *     exits with its own findings' code (it said `clean` and exited 130 before);
  *   - threaded: each worker stops at its own event, so no replay stops where it did: the replay
- *     says so, runs up to the tick reached and exits with its own code, never 5.
+ *     says so, runs up to the tick reached and exits with its own code, never 5;
+ *   - a free run stopped after a finding writes its failure file (marked interrupted), which
+ *     replays to the same stop: without it the race was lost unless --record was given.
  * The durations are long enough that no run can end before its SIGINT; the replays are short.
  */
 import { readFileSync } from 'node:fs';
@@ -133,5 +135,39 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     );
     expect(r.stderr).not.toContain('NOT reproduced');
     expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+  });
+
+  test('free, stopped after a finding: its failure file is written (the race is in no seed) and replays to the same stop', async () => {
+    const failures = tmp();
+    const r = await cliChild(
+      [
+        'run',
+        'flush-race',
+        '--bug',
+        'single-flush',
+        '--free',
+        '--seed',
+        '1',
+        '--duration',
+        '50ms',
+        '--failures',
+        failures,
+      ],
+      { interruptOn: /[1-9][\d.]*k? violations so far/ },
+    );
+    expect(r.code, r.stderr).toBe(130);
+    const written =
+      /npusim: failure file of the interrupted run written; replay it with:\nnpusim replay (\S+)\n/.exec(
+        r.stderr,
+      );
+    expect(written, r.stderr).not.toBeNull();
+    const path = written![1]!;
+    expect(path.startsWith(failures)).toBe(true);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
+    expect(file.first?.rule).toMatch(/^(order|translation)\./);
+    const replay = await cli(['replay', path]);
+    expect(replay.code, replay.stdout).toBe(1);
+    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
   });
 });
