@@ -68,6 +68,9 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     ...(args.free === undefined ? {} : { freeThreads: plan.actors.length }),
   };
   const interrupt = new Interrupt(io);
+  // The seeds running on the pool stop at their next event when Ctrl-C comes (sweep.ts stopWord).
+  const stopWord = new SharedArrayBuffer(4);
+  interrupt.track(() => Atomics.store(new Int32Array(stopWord), 0, 1));
   const progress = sweepProgress(io, args.json);
   interrupt.beforeExit = () => progress.stop();
   // Said once the progress bar is gone, so a TTY's bar does not draw over them.
@@ -99,6 +102,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
         progress.update(o, done, total, failures);
       },
       shouldStop: () => interrupt.stopped,
+      stopWord,
       ...(args.free === undefined ? {} : { free: args.free }),
     });
   } catch (error) {

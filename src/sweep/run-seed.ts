@@ -39,6 +39,13 @@ export interface SeedTask {
   free?: { windowTicks: number };
   /** Free runs only (they run in the caller's thread): polled to stop the run at once (Ctrl-C). */
   shouldStop?: () => boolean;
+  /**
+   * A pool task's Ctrl-C (sweep.ts): word 0 turns non-zero when the sweep is stopped, and the
+   * seed's run (its PCT measuring run too) stops at its next event, coming back `interrupted`.
+   * Shared memory: one Int32 the sweep's thread stores once and this thread loads; no ordering
+   * beyond that word is needed (the run only reads it to stop).
+   */
+  stopWord?: SharedArrayBuffer;
   /** Free runs only: the sweep's workers, kept from seed to seed (runtime/worker-set.ts). */
   workerSet?: WorkerSet;
   /**
@@ -53,6 +60,9 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
   let config: RunConfig = { ...task.config, seed: task.seed };
   const started = performance.now();
   let pct: SeedOutcome['pct'];
+  const word = task.stopWord === undefined ? undefined : new Int32Array(task.stopWord);
+  const stopped = word === undefined ? undefined : () => Atomics.load(word, 0) !== 0;
+  const inline = { host: 'inline' as const, ...(stopped === undefined ? {} : { shouldStop: stopped }) };
   try {
     if (task.pctDepth !== undefined) {
       if (config.strategy !== undefined && config.strategy.kind !== 'random') {
@@ -62,25 +72,45 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
       }
       // A crash in the counting run is this seed's crash, of a run with the random strategy's
       // choices (counting draws them as random does), and is reported as such below.
-      const setup = await preparePct(config, task.pctDepth);
+      const setup = await preparePct(config, task.pctDepth, (c) => runRaw(c, inline));
+      if (setup === undefined) return interruptedOutcome(task, started);
       config = { ...config, strategy: setup.strategy };
       pct = { agents: setup.agents, steps: setup.steps, bound: setup.bound };
     }
     const raw =
       task.free === undefined
-        ? await runRaw(config, { host: 'inline' })
+        ? await runRaw(config, inline)
         : await startThreadedRun(config, {
             host: 'threaded',
             free: task.free,
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
             ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
           }).result;
+    if (task.stopWord !== undefined && raw.stopped === 'interrupted')
+      return interruptedOutcome(task, started);
     const outcome = judged(task, config, raw, started);
     return pct === undefined ? outcome : { ...outcome, pct };
   } catch (e) {
     if (!(e instanceof ActorCrashError)) throw e;
     return crashed(task, config, e, started);
   }
+}
+
+/** A seed Ctrl-C stopped before its run ended (SeedTask.stopWord): no verdict, nothing to write. */
+function interruptedOutcome(task: SeedTask, started: number): SeedOutcome {
+  return {
+    seed: task.seed,
+    status: 'clean',
+    exitCode: 0,
+    digest: '',
+    events: 0,
+    simulatedTicks: 0,
+    wallMs: performance.now() - started,
+    first: undefined,
+    rules: {},
+    failure: undefined,
+    interrupted: true,
+  };
 }
 
 /** The outcome of a seed whose run ended: its result judged, a failure file when it failed. */

@@ -25,4 +25,9 @@ export interface SeedOutcome {
   result?: string;
   /** The failure file to write, for a failing seed. */
   failure: FailureFile | undefined;
+  /**
+   * Ctrl-C stopped the seed's run before its end (SeedTask.stopWord): no verdict, so the sweep
+   * neither counts it nor writes its files, as a seed that never started.
+   */
+  interrupted?: true;
 }

@@ -57,6 +57,12 @@ export interface SweepOptions {
   /** Polled between seeds: true stops handing out seeds (Ctrl-C). */
   shouldStop?: () => boolean;
   /**
+   * Ctrl-C for the seeds already running on the pool: the caller stores 1 in word 0, and each
+   * stops at its next event (run-seed.ts SeedTask.stopWord) and is not counted. Without it they
+   * run to their end first (tens of seconds for long seeds: past a batch system's grace period).
+   */
+  stopWord?: SharedArrayBuffer;
+  /**
    * Free-running threads: each seed is a free run on worker threads (one per actor), started from
    * this thread one seed at a time (`jobs` is then 1), so runs never share cores; the threads are
    * kept from seed to seed (runtime/worker-set.ts).
@@ -153,6 +159,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         seed,
         ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
         ...(options.resultsDir === undefined ? {} : { keepResult: true }),
+        ...(options.stopWord === undefined ? {} : { stopWord: options.stopWord }),
       };
       void queue.add(async () => {
         if (stop) return;
@@ -169,6 +176,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
             return taskFailed(seed, e, options);
           },
         );
+        // Stopped by Ctrl-C mid-run: no verdict, so neither counted nor written (as a seed that
+        // never started).
+        if (o.interrupted === true) {
+          summary.stoppedEarly = true;
+          return;
+        }
         const failureFile = writeFailure(o, options);
         addOutcome(summary, o, failureFile);
         writeResult(o, options, failureFile);

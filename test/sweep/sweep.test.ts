@@ -139,6 +139,28 @@ describe('sweep', () => {
     expect(s.stoppedEarly).toBe(true);
   });
 
+  test('sweep: Ctrl-C stops the seeds already running at their next event, and none of them is counted', async () => {
+    // QA: the running seeds ran to their end first (15 s here), past a batch system's grace
+    // period. The stop word is set before any seed can end (each is 100 ms of simulated time,
+    // tens of seconds of work): every seed that started comes back interrupted, the PCT
+    // measuring runs of a PCT sweep too.
+    for (const pctDepth of [undefined, 2]) {
+      const stopWord = new SharedArrayBuffer(4);
+      const sweep = runSweep({
+        config: { ...config, params: parseParams({ ...w.params, durationTicks: 100_000_000_000 }, w.name) },
+        workload: w,
+        seeds: parseSeedRange('1..4'),
+        jobs: 2,
+        stopWord,
+        ...(pctDepth === undefined ? {} : { pctDepth }),
+      });
+      Atomics.store(new Int32Array(stopWord), 0, 1);
+      const s = await sweep;
+      expect({ pctDepth, ran: s.ran, failures: s.failures }).toEqual({ pctDepth, ran: 0, failures: [] });
+      expect(s.stoppedEarly).toBe(true);
+    }
+  });
+
   test('sweep identity: names the PCT depth and each --set (a merge refuses shards that differ in them), and only when given', () => {
     const plain = sweepIdentity(config);
     expect(plain.strategy).toBe('random');
