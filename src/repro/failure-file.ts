@@ -371,6 +371,16 @@ function checkHost(file: FailureFile, where: string): void {
       `Expected \`free\` for a file with a take log (free), got \`${file.options.host}\``,
     );
   }
+  // The log says how the run ended, and so does the exit class: one edited without the other
+  // would replay to one stop and be judged against the other.
+  if (file.free !== null && (file.free.stopped === 'interrupted') !== recordsInterruptedRun(file)) {
+    throw new ConfigError(
+      `${where}: free.stopped`,
+      recordsInterruptedRun(file)
+        ? `Expected \`interrupted\` in the take log of a run whose exit class is interrupted, got \`${file.free.stopped}\``
+        : `Expected how a run of exit class ${file.exit.class} ended (\`end\` or \`first-finding\`), got \`interrupted\``,
+    );
+  }
 }
 
 /** The file's workload must exist now (built in, or the user's file as loaded) and be unchanged. */

@@ -162,6 +162,17 @@ export async function replayFailure(
                 `expected the run to stop after ${stopAfter} events, got its end after ${result.engine.events}`,
               ]
             : []),
+          // The file's figures are not in its digest: a replay that reproduced the digest must
+          // still have handled the events and reached the tick the file says (an edited figure
+          // was reported as reproduced, its stop printed as the file had it).
+          ...(result !== undefined && stopAfter === undefined && result.engine.events !== file.figures.events
+            ? [`expected ${file.figures.events} events (figures.events), got ${result.engine.events}`]
+            : []),
+          ...(result !== undefined && result.simulatedTicks !== file.figures.simulatedTicks
+            ? [
+                `expected the run to reach tick ${file.figures.simulatedTicks} (figures.simulatedTicks), got ${result.simulatedTicks}`,
+              ]
+            : []),
         ];
   const history =
     found === undefined

@@ -202,3 +202,59 @@ describe('replay: a free log of another run', () => {
     }
   });
 });
+
+describe('replay: a file whose figures or stop were edited', () => {
+  test('replay: figures the digest does not cover are compared too (an edited count was reported as reproduced)', async () => {
+    const c = config('stress', 7, 20_000_000);
+    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('stress')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'clean',
+      exitCode: 0,
+      first: null,
+      simulatedTicks: result.simulatedTicks,
+      events: result.engine.events,
+    });
+    expect((await replay(file)).mismatches).toEqual([]);
+    const events = await replay({ ...file, figures: { ...file.figures, events: 5 } });
+    expect(events.mismatches).toEqual([`expected 5 events (figures.events), got ${result.engine.events}`]);
+    expect(events.exitCode).toBe(5);
+    const ticks = await replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } });
+    expect(ticks.mismatches).toEqual([
+      `expected the run to reach tick 100 (figures.simulatedTicks), got ${result.simulatedTicks}`,
+    ]);
+  });
+
+  test('replay: a free log that ended otherwise than its exit class says is refused naming free.stopped', async () => {
+    const c = config('stress', 7, 20_000_000);
+    const plan = machine.planMachine(c);
+    const free = (stopped: 'end' | 'interrupted') => ({
+      windowTicks: 1_000_000,
+      stopped,
+      actors: plan.actors.map(() => ({ ...new TakeLogWriter().encode(50), finishTick: 20_000_000 })),
+    });
+    const file = (exitClass: 'clean' | 'interrupted', stopped: 'end' | 'interrupted') =>
+      buildFailureFile({
+        config: c,
+        workload: registry.get('stress')!,
+        host: 'free',
+        digest: '0123456789abcdef',
+        exitClass,
+        exitCode: exitClass === 'clean' ? 0 : 130,
+        first: null,
+        simulatedTicks: 20_000_000,
+        events: 400,
+        free: free(stopped),
+      });
+    await expect(replay(file('clean', 'interrupted'))).rejects.toThrow(
+      'r.json: free.stopped: Expected how a run of exit class clean ended (`end` or `first-finding`), got `interrupted`',
+    );
+    await expect(replay(file('interrupted', 'end'))).rejects.toThrow(
+      'r.json: free.stopped: Expected `interrupted` in the take log of a run whose exit class is interrupted, got `end`',
+    );
+  });
+});
