@@ -212,7 +212,7 @@ const REPLAY: CommandSpec = {
     },
     { name: 'json', type: 'boolean', help: 'print the replayed run result as JSON on stdout' },
   ],
-  examples: ['npusim replay npusim-failures/flush-race-seed1-translation.stale-ats-1a2b3c4d.json'],
+  examples: ['npusim replay npusim-failures/flush-race-seed1-order.atsd-released-early-edbf1e6b.json'],
 };
 
 const SHRINK: CommandSpec = {
@@ -238,7 +238,7 @@ const SHRINK: CommandSpec = {
       parse: (t, o) => parseBudget(t, o),
     },
   ],
-  examples: ['npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-e58077e9.json'],
+  examples: ['npusim shrink npusim-failures/flush-race-seed1-order.atsd-released-early-edbf1e6b.json'],
   exits: [
     {
       code: 0,
