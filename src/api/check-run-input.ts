@@ -49,10 +49,29 @@ export function checkRunConfig(config: RunConfig): void {
   checkStrategy(config.strategy);
 }
 
+/** The fields of each kind of strategy (model/choice/strategy.ts StrategySpec). */
+const STRATEGY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  random: ['kind'],
+  count: ['kind'],
+  replay: ['kind', 'choices'],
+  pct: ['kind', 'depth', 'steps', 'agents'],
+};
+
 /** A strategy as `--strategy` and a failure file give one (model/choice/strategy.ts). */
 function checkStrategy(s: RunConfig['strategy']): void {
   if (s === undefined) return;
   const k = (s as { kind?: unknown }).kind;
+  // Exactly the fields a failure file's strategy has (repro/failure-file.ts refuses others):
+  // `{ kind: 'random', depth: 3 }` ran as random, and a key the run ignores is a mistake unseen.
+  const fields = STRATEGY_FIELDS[k as string];
+  if (fields !== undefined) {
+    const extra = Object.keys(s).filter((key) => !fields.includes(key));
+    if (extra.length > 0)
+      throw new ConfigError(
+        `strategy.${extra[0]}`,
+        `Expected only ${fields.map((f) => `\`${f}\``).join(', ')} in a ${k} strategy, got ${extra.map((e) => `\`${e}\``).join(', ')} too`,
+      );
+  }
   if (k === 'random' || k === 'count') return;
   if (k === 'replay' && Array.isArray((s as { choices?: unknown }).choices)) return;
   if (k === 'pct') {

@@ -15,6 +15,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { evaluateHeadline } from '../report/headline.js';
 import type { RunResult } from '../report/run-result.js';
+import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { runSimulation } from './run-simulation.js';
 
@@ -37,6 +38,59 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
    */
   topology?: TopologySpec;
   topologyFile?: string;
+  /** End the run at the end of the tick of its first finding (`--stop-on-first`). */
+  stopOnFirst?: boolean;
+  /**
+   * `pct` as `--strategy pct`: a measuring run (inline, in this thread) counts the steps, then
+   * PCT runs over them at `pctDepth` (default 3). Default `random`.
+   */
+  strategy?: 'random' | 'pct';
+  pctDepth?: number;
+}
+
+/** Every option runWorkload takes: another key is a misspelling, refused rather than dropped. */
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'seed',
+  'bugs',
+  'profile',
+  'variant',
+  'set',
+  'durationTicks',
+  'topology',
+  'topologyFile',
+  'stopOnFirst',
+  'strategy',
+  'pctDepth',
+  // EngineOptions (runtime/engine.ts) and the recording options it takes (raw-run.ts RunRecording).
+  'host',
+  'placement',
+  'spinRounds',
+  'onProgress',
+  'shouldStop',
+  'stopAfterEvents',
+  'recordEvents',
+  'timeEvents',
+  'watchdogMs',
+  'ringCapacityRecords',
+  'free',
+  'workerSet',
+  'recordChoices',
+  'tailEvents',
+  'trace',
+]);
+
+function checkOptionKeys(options: object): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('options', `Expected an object of options, got ${String(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new ConfigError(
+        key,
+        `Expected an option runWorkload takes (${[...OPTION_KEYS].join(', ')}), got \`${key}\``,
+      );
+    }
+  }
 }
 
 /** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
@@ -46,6 +100,25 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
       'workload',
       `Expected a workload (what defineWorkload returns, or one of \`workloads\`), got ${typeof workload === 'string' ? `the string ${JSON.stringify(workload)}` : String(workload)}`,
     );
+  }
+  checkOptionKeys(options);
+  if (options.stopOnFirst !== undefined && typeof options.stopOnFirst !== 'boolean') {
+    throw new ConfigError(
+      'stopOnFirst',
+      `Expected true or false, got ${JSON.stringify(options.stopOnFirst)}`,
+    );
+  }
+  if (options.strategy !== undefined && options.strategy !== 'random' && options.strategy !== 'pct') {
+    throw new ConfigError(
+      'strategy',
+      `Expected \`random\` or \`pct\`, got ${JSON.stringify(options.strategy)}${typeof options.strategy === 'object' ? ' (a measured PCT strategy goes in a RunConfig, for runSimulation)' : ''}`,
+    );
+  }
+  if (options.pctDepth !== undefined) {
+    if (options.strategy !== 'pct') {
+      throw new ConfigError('pctDepth', "Expected it only with strategy 'pct', got it without");
+    }
+    checkPctDepth(options.pctDepth, 'pctDepth');
   }
   let params = workload.params;
   if (options.variant !== undefined) {
@@ -82,6 +155,7 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     bugs: options.bugs ?? [],
     params,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
 }
@@ -107,8 +181,25 @@ function inField<T>(field: string, f: () => T): T {
 }
 
 export async function runWorkload(workload: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
-  const config = workloadConfig(workload, options);
-  const result = await runSimulation(config, { ...options, host: options.host ?? 'inline' });
+  let config = workloadConfig(workload, options);
+  if (options.strategy === 'pct') {
+    config = { ...config, strategy: (await preparePct(config, options.pctDepth ?? 3)).strategy };
+  }
+  const {
+    seed: _seed,
+    bugs: _bugs,
+    profile: _profile,
+    variant: _variant,
+    set: _set,
+    durationTicks: _durationTicks,
+    topology: _topology,
+    topologyFile: _topologyFile,
+    stopOnFirst: _stopOnFirst,
+    strategy: _strategy,
+    pctDepth: _pctDepth,
+    ...engine
+  } = options;
+  const result = await runSimulation(config, { ...engine, host: options.host ?? 'inline' });
   if (workload.question !== undefined) result.question = workload.question;
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
   return result;

@@ -160,6 +160,12 @@ describe('public API', () => {
       [{ durationTicks: -5 }, /^set\.durationTicks: /],
       [{ placement: { kind: 'workers', count: 2 } }, /^placement: Expected no placement with host `inline`/],
       [{ topologyFile: 'm.json' }, /^topologyFile: Expected it only with `topology`/],
+      // A misspelt or unknown option was dropped, and the run went on as if it were not given.
+      [{ seeed: 5 }, /^seeed: Expected an option runWorkload takes \(seed, bugs, .*\), got `seeed`$/],
+      [{ strategy: 'PCT' }, /^strategy: Expected `random` or `pct`, got "PCT"$/],
+      [{ pctDepth: 3 }, /^pctDepth: Expected it only with strategy 'pct', got it without$/],
+      [{ strategy: 'pct', pctDepth: 17 }, /^pctDepth: Expected a depth from 1 to 16, got `17`$/],
+      [{ stopOnFirst: 'yes' }, /^stopOnFirst: Expected true or false, got "yes"$/],
     ];
     for (const [options, message] of cases) {
       await expect(bad(options), JSON.stringify(options)).rejects.toThrow(message);
@@ -176,6 +182,15 @@ describe('public API', () => {
     await expect(
       sim({ ...config, strategy: { kind: 'pct', depth: -2, steps: [], agents: 1 } }),
     ).rejects.toThrow(/^strategy\.depth: Expected a whole number from 1 to 16, got -2$/);
+    // Only a strategy's own fields, as a failure file's (a random one with a depth ran as random).
+    await expect(sim({ ...config, strategy: { kind: 'random', depth: 3 } })).rejects.toThrow(
+      /^strategy\.depth: Expected only `kind` in a random strategy, got `depth` too$/,
+    );
+    await expect(
+      sim({ ...config, strategy: { kind: 'pct', depth: 2, steps: [5], agents: 1, changePoints: [1] } }),
+    ).rejects.toThrow(
+      /^strategy\.changePoints: Expected only `kind`, `depth`, `steps`, `agents` in a pct strategy/,
+    );
     await expect(runWorkload('mixed' as never)).rejects.toThrow(
       /^workload: Expected a workload .* got the string "mixed"$/,
     );
@@ -226,5 +241,47 @@ describe('public API', () => {
     expect(lib.digest).toBe(fromCli.digest);
     expect(lib.reproduce).toContain('--topology examples/my-topology.json');
     await expect(runWorkload(w, { topology: { ...spec, gpus: [] } })).rejects.toThrow(/^topology\.gpus/);
+  });
+
+  it("api: runWorkload's strategy 'pct' and stopOnFirst are the command line's --strategy pct and --stop-on-first, the same digest", async () => {
+    const { workloads } = await import('../../workloads/index.js');
+    const w = workloads.find((x) => x.name === 'flush-race')!;
+    const options = {
+      seed: 1,
+      bugs: ['single-flush' as const],
+      durationTicks: 20_000_000,
+      stopOnFirst: true,
+    };
+    const pct = await runWorkload(w, { ...options, strategy: 'pct', pctDepth: 2 });
+    const random = await runWorkload(w, options);
+    // Both were ignored before: the PCT run was the random one, and ran past its first finding.
+    expect(pct.config.strategy?.kind).toBe('pct');
+    expect(pct.digest).not.toBe(random.digest);
+    expect(random.config.stopOnFirst).toBe(true);
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const quiet = new Writable({ write: (_c, _e, done) => done() });
+    const argv = ['run', 'flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '20us'];
+    const code = await runCli(
+      [
+        ...argv,
+        '--stop-on-first',
+        '--strategy',
+        'pct',
+        '--pct-depth',
+        '2',
+        '--inline',
+        '--json',
+        '--no-failure-file',
+      ],
+      { stdout: sink, stderr: quiet, env: { NO_COLOR: '1' } },
+    );
+    expect(code).toBe(pct.exitCode);
+    expect((JSON.parse(out) as { digest: string }).digest).toBe(pct.digest);
   });
 });
