@@ -65,10 +65,17 @@ describe('run: failure files', () => {
     expect(good.code).toBe(1);
     const ok = JSON.parse(good.stdout) as {
       status: string;
+      reproduce: string;
       replay: { reproduced: boolean; mismatches: string[] };
     };
     expect(ok.status).toBe('violation');
     expect(ok.replay).toMatchObject({ reproduced: true, mismatches: [] });
+    // Its reproduce line is the replay itself: a `run` line is another run for a shrunk file.
+    expect(ok.reproduce).toBe(`npusim replay ${path}`);
+    const inline = JSON.parse((await cli(['replay', path, '--inline', '--json'])).stdout) as {
+      reproduce: string;
+    };
+    expect(inline.reproduce).toBe(`npusim replay ${path} --inline`);
 
     const f = JSON.parse(readFileSync(path, 'utf8'));
     f.digest = '0123456789abcdef';
