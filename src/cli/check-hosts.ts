@@ -29,7 +29,7 @@ const CHECK_HOSTS_RECORD_EVENTS = 2_000_000;
  * Runs each host ONCE; the result reported is the run of the host the user asked for (--threads
  * unless --inline). On a mismatch it names the first divergent event (actor, index, both records),
  * reports a crash (exit 4) and returns that exit code. Interrupted, it returns the run in progress
- * and compares nothing.
+ * and compares nothing, saying so (and whose run the summary is, when not the host asked for).
  */
 export async function checkHosts(
   session: RunSession,
@@ -43,9 +43,20 @@ export async function checkHosts(
   const started = performance.now();
   const options = { recordEvents: CHECK_HOSTS_RECORD_EVENTS, trace };
   const inline = await hostRun(session, config, 'inline', options);
-  if (inline.stopped === 'interrupted') return inline;
+  if (inline.stopped === 'interrupted') {
+    // The summary that follows is this inline run's, whatever host was asked for: say so.
+    io.stderr.write(
+      `npusim: --check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}\n`,
+    );
+    return inline;
+  }
   const threaded = await hostRun(session, config, 'threaded', options);
-  if (threaded.stopped === 'interrupted') return threaded;
+  if (threaded.stopped === 'interrupted') {
+    io.stderr.write(
+      `npusim: --check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}\n`,
+    );
+    return threaded;
+  }
   const a = combineDigests(inline.actorDigests);
   const b = combineDigests(threaded.actorDigests);
   const hostsChecked: HostsChecked = {

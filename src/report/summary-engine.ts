@@ -77,7 +77,8 @@ function workerLines(result: RunResult, maxRows: number): string[] {
   }
   if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
     out.push(
-      `  hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here, one worker per actor is the product's shape`,
+      // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
+      `  hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`,
     );
   }
   return out;

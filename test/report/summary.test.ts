@@ -311,6 +311,21 @@ describe('summary', () => {
     expect(inlineHtml).not.toContain('<th>lambda</th>');
   });
 
+  it('summary: workers outnumbering the cores get a hint with the faster choice; "the product\'s shape" only for per-actor', () => {
+    const plain = raw([report(0), report(1)]);
+    const three = { ...plain, cores: 2, workers: [0, 1, 2].map(() => plain.workers[0]!) };
+    const summary = (placement: string, cores: number) =>
+      formatSummary(assembleResult(config, plan, { ...three, placement, cores }), { color: false });
+    expect(summary('per-actor', 2)).toContain(
+      "  hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here, one worker per actor is the product's shape",
+    );
+    expect(summary('3', 2)).toMatch(
+      / {2}hint: 3 workers on 2 cores; `--workers 2` \(or --inline\) is faster here\n/,
+    );
+    expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--workers 1`');
+    expect(summary('3', 3)).not.toContain('hint:');
+  });
+
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {
