@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
+import { strategyName } from '../model/choice/strategy.js';
+import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -20,6 +22,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { compact } from './number-text.js';
+import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
 import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
@@ -205,6 +208,9 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
         `${topologyText(config)} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`,
       ],
       ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
+      // As the summary's header: a PCT run is another run, and a profile's switches make its findings.
+      ['strategy', strategyName(config.strategy)],
+      ['profile', profileText(config.profile ?? DEFAULT_PROFILE)],
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
       ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],
       ['digest', result.digest],

@@ -13,9 +13,10 @@
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
 import { strategyName } from '../model/choice/strategy.js';
-import { DEFAULT_PROFILE, PROFILES } from '../model/scenario/profiles.js';
+import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
+import { profileText } from './profile-text.js';
 import { reproduceLine } from './reproduce-line.js';
 import { exitText, type RunResult } from './run-result.js';
 import { answerSection } from './summary-answer.js';
@@ -53,7 +54,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
     `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
       `${topologyText(result.config)} ${p.policy}` +
       `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
-      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profile} (bug switches: ${PROFILES[profile].bugs.join(', ') || 'none'}${PROFILES[profile].kernel.vfioBar0Filter ? '' : '; no BAR0 filter'})`}` +
+      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profileText(profile)}`}` +
       `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
   out.push(

@@ -144,4 +144,30 @@ describe('the HTML report says what the run did', () => {
     }
     expect(rows.slice(1).some((r) => Number(r[5]) > 0 || Number(r[4]) > 0)).toBe(true);
   });
+
+  it("the strategy and the profile are named in the header, as the summary's header names them (the report had neither)", async () => {
+    const w = workloads.find((x) => x.name === 'tce-storm')!;
+    const base: RunConfig = {
+      workload: w.name,
+      seed: 1,
+      bugs: [],
+      params: parseParams({ ...w.params, durationTicks: 5_000_000 }, w.name),
+      profile: 'as-shipped',
+    };
+    const plan = planMachine(base);
+    const config: RunConfig = {
+      ...base,
+      strategy: { kind: 'pct', depth: 2, steps: plan.actors.map(() => 50), agents: 9 },
+    };
+    const raw = await runRaw(config, { host: 'inline' });
+    const result = describedResult(config, plan, raw, w);
+    const html = htmlText(buildHtmlReport({ plan, config, result, raw }));
+    expect(html).toContain('<td>strategy</td><td>pct (depth 2)</td>');
+    expect(html).toContain(
+      '<td>profile</td><td>as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)</td>',
+    );
+    expect(formatSummary(result, { color: false })).toContain(
+      'strategy pct (depth 2)  profile as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)',
+    );
+  });
 });
