@@ -11,9 +11,10 @@ import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { type ParamOverride, variantOverrides } from '../model/scenario/variant-overrides.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
-import { evaluateHeadline } from '../report/headline.js';
+import { withAnswer } from '../report/described-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
@@ -120,6 +121,14 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     }
     checkPctDepth(options.pctDepth, 'pctDepth');
   }
+  if (options.topologyFile !== undefined && options.topology === undefined) {
+    throw new ConfigError(
+      'topologyFile',
+      'Expected it only with `topology` (the spec it names), got it alone',
+    );
+  }
+  const custom =
+    options.topology === undefined ? undefined : customTopology(options.topology, options.topologyFile);
   let params = workload.params;
   if (options.variant !== undefined) {
     const v = workload.variants.find((x) => x.name === options.variant);
@@ -131,18 +140,12 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
       );
     }
     params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`, true);
+    // Before the overrides are applied: a conflict is named as such, not by what follows from it.
+    checkVariantKept(workload, options, custom?.spec.name);
   }
   const set = { ...options.set };
   if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;
   if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
-  if (options.topologyFile !== undefined && options.topology === undefined) {
-    throw new ConfigError(
-      'topologyFile',
-      'Expected it only with `topology` (the spec it names), got it alone',
-    );
-  }
-  const custom =
-    options.topology === undefined ? undefined : customTopology(options.topology, options.topologyFile);
   // As the command line: the file's machine, under its name (scenario-config.ts).
   if (custom !== undefined) params = parseParams({ ...params, topology: custom.spec.name }, '');
   return {
@@ -158,6 +161,34 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
+}
+
+/**
+ * An option that gives a parameter the variant sets another value is refused, as `npusim run
+ * --variant` refuses it: the run would not be the variant it names, nor be judged by what it
+ * expects (it ran, judged as the variant).
+ */
+function checkVariantKept(
+  workload: Workload,
+  options: RunWorkloadOptions,
+  topologyName: string | undefined,
+): void {
+  const v = workload.variants.find((x) => x.name === options.variant)!;
+  const overrides: ParamOverride[] = Object.entries(options.set ?? {}).map(([path, value]) => ({
+    path,
+    value,
+    by: `set.${path}`,
+  }));
+  if (options.durationTicks !== undefined)
+    overrides.push({ path: 'durationTicks', value: options.durationTicks, by: 'durationTicks' });
+  if (topologyName !== undefined) overrides.push({ path: 'topology', value: topologyName, by: 'topology' });
+  const over = variantOverrides(workload.params, v, overrides)[0];
+  if (over !== undefined) {
+    throw new ConfigError(
+      over.by,
+      `Expected no override of \`${over.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
+    );
+  }
 }
 
 /** The spec checked as a topology file's is (validateTopologySpec, then the cross-field checks). */
@@ -199,8 +230,10 @@ export async function runWorkload(workload: Workload, options: RunWorkloadOption
     pctDepth: _pctDepth,
     ...engine
   } = options;
-  const result = await runSimulation(config, { ...engine, host: options.host ?? 'inline' });
-  if (workload.question !== undefined) result.question = workload.question;
-  if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
-  return result;
+  // The answer `npusim run` gives: question, headline, and a variant's verdict on what it expects.
+  return withAnswer(
+    await runSimulation(config, { ...engine, host: options.host ?? 'inline' }),
+    config,
+    workload,
+  );
 }

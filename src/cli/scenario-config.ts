@@ -13,10 +13,13 @@
 import { ConfigError } from '../core/errors.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
-import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
+import {
+  variantOverrides as overridesOfVariant,
+  type ParamOverride,
+} from '../model/scenario/variant-overrides.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import {
   applySets,
@@ -202,37 +205,22 @@ export function variantOverrides(
   v: Variant,
   args: ScenarioArgs,
 ): { path: string; by: string }[] {
-  let asVariant: Workload['params'];
-  let asRun: Workload['params'];
-  try {
-    asVariant = applySets(workload.params, v.set, (path) => path);
-    const sets = Object.fromEntries(args.set.map((x) => [x.path, x.value]));
-    const withSets = args.set.length === 0 ? asVariant : applySets(asVariant, sets, (path) => path);
-    asRun = parseParams(
-      {
-        ...withSets,
-        ...(args.topology === undefined ? {} : { topology: topologyName(args.topology) }),
-        ...(args.policy === undefined ? {} : { policy: args.policy }),
-        ...(args.durationTicks === undefined ? {} : { durationTicks: args.durationTicks }),
-      },
-      '',
-    );
-  } catch (e) {
-    if (e instanceof ConfigError) return [];
-    throw e;
+  // The command line's overrides in the order the run applies them: every --set, then the options.
+  const overrides: ParamOverride[] = args.set.map((x) => ({
+    path: x.path,
+    value: x.value,
+    by: `--set ${x.path}`,
+  }));
+  for (const param of Object.keys(OPTION_OF_PARAM) as ParamWithOption[]) {
+    const value = args[param];
+    if (value === undefined) continue;
+    overrides.push({
+      path: param,
+      value: param === 'topology' ? topologyName(String(value)) : value,
+      by: OPTION_OF_PARAM[param],
+    });
   }
-  const setKeys = args.set.map((x) => ({ path: x.path, keys: parseParamPath(x.path, `--set ${x.path}`) }));
-  const out: { path: string; by: string }[] = [];
-  for (const path of Object.keys(v.set)) {
-    const keys = parseParamPath(path, `variants.${v.name}.set.${path}`);
-    const by =
-      optionOf(String(keys[0]), args) ??
-      setKeys.find((x) => x.keys.length <= keys.length && x.keys.every((k, i) => k === keys[i]))?.path;
-    if (by === undefined) continue;
-    if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
-    out.push({ path, by: by.startsWith('--') ? by : `--set ${by}` });
-  }
-  return out;
+  return overridesOfVariant(workload.params, v, overrides);
 }
 
 /** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */

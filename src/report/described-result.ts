@@ -20,7 +20,14 @@ export function describedResult(
   raw: RawRun,
   workload: Workload,
 ): RunResult {
-  const result = assembleResult(config, plan, raw);
+  return withAnswer(assembleResult(config, plan, raw), config, workload);
+}
+
+/**
+ * `result` (of `config`, a run of `workload`) with its workload's answer put on it: what
+ * describedResult adds, for a result assembled elsewhere (the library's runWorkload).
+ */
+export function withAnswer(result: RunResult, config: RunConfig, workload: Workload): RunResult {
   if (workload.question !== undefined) result.question = workload.question;
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
   // A variant run on its own is a run like any other (its findings set its exit code), but what

@@ -243,6 +243,24 @@ describe('public API', () => {
     await expect(runWorkload(w, { topology: { ...spec, gpus: [] } })).rejects.toThrow(/^topology\.gpus/);
   });
 
+  it("api: a variant's run carries its verdict on what it expects; an option changing what the variant sets is refused, as --variant refuses it", async () => {
+    const { workloads } = await import('../../workloads/index.js');
+    const w = workloads.find((x) => x.name === 'multi-tenant')!;
+    const short = { seed: 1, durationTicks: 5_000_000 };
+    const perGpu = await runWorkload(w, { ...short, variant: 'per-gpu' });
+    expect(perGpu.expectation?.expect).toEqual(['isolation.peer']);
+    expect(perGpu.expectation?.met).toBe(perGpu.status === 'violation');
+    // It ran, judged as the variant: the variant's policy replaced by another.
+    await expect(
+      runWorkload(w, { ...short, variant: 'per-socket', set: { policy: 'per-gpu' } }),
+    ).rejects.toThrow(
+      /^set\.policy: Expected no override of `policy` with variant per-socket, which sets it to another value/,
+    );
+    // An override that restates the variant's value changes nothing, and is not refused.
+    const refined = await runWorkload(w, { ...short, variant: 'per-socket', set: { policy: 'per-socket' } });
+    expect(refined.config.params.policy).toBe('per-socket');
+  });
+
   it("api: runWorkload's strategy 'pct' and stopOnFirst are the command line's --strategy pct and --stop-on-first, the same digest", async () => {
     const { workloads } = await import('../../workloads/index.js');
     const w = workloads.find((x) => x.name === 'flush-race')!;

@@ -1,0 +1,55 @@
+/**
+ * Which parameters a variant sets that later overrides give another value. A variant's `set` is
+ * applied first, then the caller's overrides in order (`--set`, then `--policy`, `--topology` and
+ * `--duration` on the command line; `set`, `durationTicks` and `topology` in the library), so an
+ * override of a path the variant sets, or of a path above it, silently makes the run something
+ * else than the variant it names, judged by what that variant expects. An override below the path
+ * (`tenants[0].pagesPerProcess` under a variant's `tenants`) refines the variant's value, and one
+ * that restates it changes nothing: neither counts. Both callers refuse what this finds (the
+ * command line also skips such a variant when it runs a workload's variants after its own run).
+ */
+import { ConfigError } from '../../core/errors.js';
+import { parseParamPath, valueAtPath } from './param-path.js';
+import type { Variant } from './workload.js';
+import { applySets, type WorkloadParams } from './workload-params.js';
+
+/** One override applied after the variant: a parameter path, its value, and what gave it. */
+export interface ParamOverride {
+  path: string;
+  value: unknown;
+  /** How the caller names it in an error: `--set tenants`, `--policy`, `set.policy`. */
+  by: string;
+}
+
+/**
+ * The paths of `v.set` that `overrides` give another value, each with the last override that
+ * reached it. Parameters that do not parse are left to the caller's own parse to refuse ([]).
+ */
+export function variantOverrides(
+  params: WorkloadParams,
+  v: Variant,
+  overrides: readonly ParamOverride[],
+): { path: string; by: string }[] {
+  let asVariant: WorkloadParams;
+  let asRun: WorkloadParams;
+  try {
+    asVariant = applySets(params, v.set, (path) => path);
+    // All at once, in order (a later override of one path wins), as the run applies them.
+    asRun = applySets(asVariant, Object.fromEntries(overrides.map((o) => [o.path, o.value])), (path) => path);
+  } catch (e) {
+    if (e instanceof ConfigError) return [];
+    throw e;
+  }
+  const reach = overrides.map((o) => ({ by: o.by, keys: parseParamPath(o.path, o.by) }));
+  const out: { path: string; by: string }[] = [];
+  for (const path of Object.keys(v.set)) {
+    const keys = parseParamPath(path, `variants.${v.name}.set.${path}`);
+    const by = [...reach]
+      .reverse()
+      .find((o) => o.keys.length <= keys.length && o.keys.every((k, i) => k === keys[i]))?.by;
+    if (by === undefined) continue;
+    if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
+    out.push({ path, by });
+  }
+  return out;
+}
