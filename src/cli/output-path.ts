@@ -14,6 +14,7 @@ import {
   accessSync,
   closeSync,
   constants,
+  lstatSync,
   openSync,
   realpathSync,
   statfsSync,
@@ -21,6 +22,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
@@ -204,9 +206,14 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
       refuse(code === 'ENOENT' ? `directory \`${dir}\` does not exist` : describeErrno(code, dir));
     }
   }
+  // A dangling symbolic link is replaced by the file at the end (repro/write-whole-file.ts): what
+  // must be writable is its directory, so a file of another name is made there (creating the
+  // link's own name exclusively fails with EEXIST, which refused a path the write would take).
+  const dangling = !exists && isSymbolicLink(full);
+  const probe = dangling ? join(dir, `.npusim-check-${process.pid}-${threadId}.tmp`) : full;
   try {
     if (exists) accessSync(full, constants.W_OK);
-    else closeSync(openSync(full, 'wx'));
+    else closeSync(openSync(probe, 'wx'));
   } catch (e) {
     const code = errnoOf(e);
     // The directory was just seen to exist: ENOENT on creating a file in it is the directory
@@ -218,7 +225,7 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   }
   if (!exists) {
     try {
-      unlinkSync(full);
+      unlinkSync(probe);
     } catch {
       // Created just now by us; if it cannot be removed it is an empty file the run overwrites.
     }
@@ -275,6 +282,14 @@ export function errnoOf(e: unknown): string {
 }
 
 /** Why a file could not be written, in words, from its errno code (exported for the tests). */
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export function describeErrno(code: string, path: string): string {
   switch (code) {
     case 'EACCES':

@@ -6,7 +6,15 @@
  * one file through a symbolic link (one was written over the other, exit 0), and a path ending in
  * `/` (checked as the file without it, then refused by the write at the end).
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOutputDir, checkOutputFiles, checkOutputPath } from '../../src/cli/output-path.js';
@@ -129,4 +137,19 @@ describe('output paths that name one file twice, or a directory, are refused bef
       expect(r.stderr).not.toContain('run recorded');
     },
   );
+});
+
+describe('a dangling symbolic link as an output', () => {
+  it('is accepted, and the run replaces it by the file (it was refused with a bare EEXIST)', async () => {
+    const dir = testTempDir('npusim-out-dangling-');
+    const link = join(dir, 'out.json');
+    symlinkSync(join(dir, 'missing', 'nowhere.json'), link);
+    expect(() => checkOutputPath(link, '--out')).not.toThrow();
+    // The check leaves nothing behind in the folder: the link and nothing else.
+    expect(readdirSync(dir)).toEqual(['out.json']);
+    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', link]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(link).isFile()).toBe(true);
+    expect((JSON.parse(readFileSync(link, 'utf8')) as { seed: number }).seed).toBe(1);
+  });
 });
