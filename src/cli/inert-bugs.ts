@@ -4,7 +4,7 @@
  * absence. The run goes on as asked (the switch is harmless). A workload's variants run with their
  * own parameters, so each is looked at too: a switch can act on the workload's own run and have
  * nothing to act on in one of its variants (`multi-tenant --bug links-enabled-per-gpu`: its
- * `per-socket` variant), or the other way round. A profile's own switches are not said: a profile
+ * `per-gpu` and `per-socket` variants), or the other way round. A profile's own switches are not said: a profile
  * is a release, whatever a workload uses.
  */
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';

@@ -70,7 +70,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     // run's steps, which a shrunk file's (kept from the run it was shrunk from) are not, and has
     // no option for a recorded choice log (QA: a shrunk PCT file's `run` line was another run).
     if (result !== undefined)
-      result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : ` --${args.host}`}`;
+      result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
     io.stdout.write(
       `${JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2)}\n`,
     );

@@ -141,6 +141,11 @@ export async function runVariants(
     results.push(variantResult(v, result, expectation));
     if (result.status === 'interrupted') {
       // Ctrl-C stopped this variant: the command is interrupted (exit 130), as a stopped run is.
+      // What it found by then that it did not expect keeps its file, as the workload's own run's.
+      // (A stopped run never meets its expectation: judged here by the rules it found.)
+      const expected = v.expect === 'clean' ? [] : (v.expect as readonly string[]);
+      if (Object.keys(expectation.found).some((rule) => !expected.includes(rule)))
+        writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
       worst = worseExit(worst, EXIT.interrupted);
       const left = variants.length - i - 1;
       io.stderr.write(

@@ -68,7 +68,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     ...(args.free === undefined ? {} : { freeThreads: plan.actors.length }),
   };
   const interrupt = new Interrupt(io);
-  // The seeds running on the pool stop at their next event when Ctrl-C comes (sweep.ts stopWord).
+  // The seeds running on the pool stop at their next event when Ctrl-C comes (sweep.ts stopWord:
+  // shared memory, one Int32 this thread stores once and the pool's runs load between events).
   const stopWord = new SharedArrayBuffer(4);
   interrupt.track(() => Atomics.store(new Int32Array(stopWord), 0, 1));
   const progress = sweepProgress(io, args.json);

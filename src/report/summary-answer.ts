@@ -16,13 +16,16 @@ export function answerSection(result: RunResult, style: Style): string[] {
   const variants = result.variants ?? [];
   if (variants.length === 0) {
     const figures = result.headline ?? [];
-    // A variant run alone (`--variant`) carries what it was declared to find.
+    // A variant run alone (`--variant`) carries what it was declared to find; so does a workload's
+    // own run whose variants were stopped before any ran.
     const own = result.expectation;
     const expected =
       own === undefined
         ? []
         : [
-            `expected (variant ${result.config.variant ?? '?'}): ${expectedCell(own.expect, own.met, result.status, style)}`,
+            // A workload's own run whose variants never ran (Ctrl-C before the first) has its
+            // own verdict: named by its label, not as a variant.
+            `expected (${result.config.variant === undefined ? (result.label ?? 'as declared') : `variant ${result.config.variant}`}): ${expectedCell(own.expect, own.met, result.status, style)}`,
           ];
     if (figures.length === 0) return [...out, ...expected];
     out.push('answer:');

@@ -371,15 +371,24 @@ function checkHost(file: FailureFile, where: string): void {
       `Expected \`free\` for a file with a take log (free), got \`${file.options.host}\``,
     );
   }
-  // The log says how the run ended, and so does the exit class: one edited without the other
-  // would replay to one stop and be judged against the other.
-  if (file.free !== null && (file.free.stopped === 'interrupted') !== recordsInterruptedRun(file)) {
-    throw new ConfigError(
-      `${where}: free.stopped`,
-      recordsInterruptedRun(file)
-        ? `Expected \`interrupted\` in the take log of a run whose exit class is interrupted, got \`${file.free.stopped}\``
-        : `Expected how a run of exit class ${file.exit.class} ended (\`end\` or \`first-finding\`), got \`interrupted\``,
-    );
+  // The log says how the run ended, and so do the exit class and --stop-on-first: one edited
+  // without the others would replay to one stop and be judged against another.
+  if (file.free !== null) {
+    const cls = file.exit.class;
+    const want = recordsInterruptedRun(file)
+      ? 'interrupted'
+      : file.options.stopOnFirst && cls !== 'clean'
+        ? 'first-finding'
+        : 'end';
+    if (file.free.stopped !== want) {
+      const why = recordsInterruptedRun(file)
+        ? 'a run whose exit class is interrupted'
+        : `a ${cls} run${file.options.stopOnFirst ? ' with --stop-on-first' : ' without --stop-on-first'}`;
+      throw new ConfigError(
+        `${where}: free.stopped`,
+        `Expected \`${want}\` in the take log of ${why}, got \`${file.free.stopped}\``,
+      );
+    }
   }
 }
 

@@ -10,6 +10,13 @@
  * steps (k), and its PCT run draws its change points over those steps. So a seed's run depends only
  * on (seed, depth, its configuration), never on which seeds the sweep or shard holds beside it
  * (docs/theory-of-operation.md 7.7), and the reproduce line of its failure file gives the same run.
+ * A free seed's counting run runs on the sweep's kept threads too (a threaded run counts what an
+ * inline one does, actor by actor), so the caller's thread stays free to see Ctrl-C.
+ *
+ * Shared memory: a pool task's Ctrl-C is one Int32 word (`stopWord`), stored once by the sweep's
+ * thread and loaded by this task's run between events (runtime/inline-runtime.ts polls it as
+ * `shouldStop`); nothing else is shared, and the word orders nothing else. A stopped seed comes
+ * back `interrupted`: no verdict, so the sweep neither counts nor writes it.
  */
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -72,7 +79,15 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
       }
       // A crash in the counting run is this seed's crash, of a run with the random strategy's
       // choices (counting draws them as random does), and is reported as such below.
-      const setup = await preparePct(config, task.pctDepth, (c) => runRaw(c, inline));
+      const setup = await preparePct(config, task.pctDepth, (c) =>
+        task.free === undefined
+          ? runRaw(c, inline)
+          : startThreadedRun(c, {
+              host: 'threaded',
+              ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
+              ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
+            }).result,
+      );
       if (setup === undefined) return interruptedOutcome(task, started);
       config = { ...config, strategy: setup.strategy };
       pct = { agents: setup.agents, steps: setup.steps, bound: setup.bound };

@@ -505,8 +505,19 @@ function checkCounts(s: SweepSummary, where: string): void {
       );
   }
   // A seed's first finding is one of the rules it broke (addOutcome tallies every one), so its
-  // rule has a tally that began no later than that seed, at a tick no later than that finding's.
-  // Only a seed that failed without a finding (its status stands for its rule) has none.
+  // rule has a tally that began no later than that seed, at a tick no later than that finding's,
+  // and counts at least the seeds whose first finding it was. Only a seed that failed without a
+  // finding (its status stands for its rule) has none.
+  const firstOf = new Map<string, number>();
+  for (const f of s.failures) if (f.rule !== f.status) firstOf.set(f.rule, (firstOf.get(f.rule) ?? 0) + 1);
+  for (const [rule, n] of firstOf) {
+    const t = s.byRule[rule];
+    if (t !== undefined && t.seeds < n)
+      throw new ConfigError(
+        `${where}: byRule.${rule}.seeds`,
+        `Expected at least ${n} (the failing seeds whose first finding is ${rule}), got ${t.seeds}`,
+      );
+  }
   s.failures.forEach((f, i) => {
     if (f.rule === f.status) return;
     const t = s.byRule[f.rule];

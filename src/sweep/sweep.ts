@@ -1,9 +1,14 @@
 /**
  * A sweep: one inline simulation per seed, on a piscina pool of `jobs` threads (one whole run per
- * task, so the threads never talk to each other and scale with cores). p-queue bounds the seeds in
+ * task, so the runs never talk to each other and scale with cores). p-queue bounds the seeds in
  * flight to the pool's size, so a sweep of millions of seeds holds only a few tasks at a time, and
  * so stop-on-first stops handing out seeds as soon as one fails (the ones already running finish).
  * Every failing seed's failure file is written by this thread, as results come back.
+ *
+ * Shared memory: the one thing this thread shares with the pool is the caller's stop word
+ * (`stopWord`, an Int32 in a SharedArrayBuffer): the caller stores 1 on Ctrl-C; every task's run
+ * loads it between events and stops (run-seed.ts), and this thread loads it before handing out a
+ * seed. A store and loads of one word: nothing else depends on its ordering.
  *
  * Stop-on-first is one setting, `config.stopOnFirst` (`--stop-on-first`), with two effects: each
  * seed's run ends at the end of the tick of its first finding, as `npusim run --stop-on-first`
@@ -145,9 +150,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const queue = new PQueue({ concurrency: threads });
   let stop = false;
   let done = 0;
+  const word = options.stopWord === undefined ? undefined : new Int32Array(options.stopWord);
+  const stopAsked = (): boolean =>
+    options.shouldStop?.() === true || (word !== undefined && Atomics.load(word, 0) !== 0);
   try {
     for (const seed of seeds) {
-      if (stop || options.shouldStop?.() === true) {
+      if (stop || stopAsked()) {
         summary.stoppedEarly = true;
         break;
       }
@@ -164,7 +172,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       void queue.add(async () => {
         if (stop) return;
         // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
-        if (options.shouldStop?.() === true) {
+        if (stopAsked()) {
           summary.stoppedEarly = true;
           return;
         }

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { cli } from './cli-harness.js';
 
 const NOTE =
-  "npusim: --bug links-enabled-per-gpu has nothing to act on in this run: it changes per-gpu-isolated groups only, and this run's policy is per-socket; it runs as without the switch";
+  'npusim: --bug links-enabled-per-gpu has nothing to act on in this run: it changes per-gpu-isolated groups only, and its policy is per-socket; it runs as without the switch';
 
 /** `command workload ...options` over 5 us with seed 1 (sweep: seeds 1, one job). */
 function short(command: 'run' | 'sweep', workload: string, ...options: string[]) {
@@ -37,7 +37,7 @@ describe('--bug with nothing to act on', () => {
     // multi-tenant's own run has per-gpu-isolated groups (the switch acts); its variants do not.
     const run = await short('run', 'multi-tenant', '--bug', 'links-enabled-per-gpu');
     expect(run.stderr).toContain(
-      "--bug links-enabled-per-gpu has nothing to act on in variant per-socket: it changes per-gpu-isolated groups only, and this run's policy is per-socket;",
+      '--bug links-enabled-per-gpu has nothing to act on in variant per-socket: it changes per-gpu-isolated groups only, and its policy is per-socket;',
     );
     expect(run.stderr).toContain('has nothing to act on in variant per-gpu:');
     expect(run.stderr).not.toContain("in the workload's own run");

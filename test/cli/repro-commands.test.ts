@@ -76,6 +76,11 @@ describe('run: failure files', () => {
       reproduce: string;
     };
     expect(inline.reproduce).toBe(`npusim replay ${path} --inline`);
+    // The option is --threads (the host is called `threaded`): the line must run as printed.
+    const threads = JSON.parse((await cli(['replay', path, '--threads', '--json'])).stdout) as {
+      reproduce: string;
+    };
+    expect(threads.reproduce).toBe(`npusim replay ${path} --threads`);
 
     const f = JSON.parse(readFileSync(path, 'utf8'));
     f.digest = '0123456789abcdef';

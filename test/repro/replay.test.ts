@@ -229,15 +229,15 @@ describe('replay: a file whose figures or stop were edited', () => {
     ]);
   });
 
-  test('replay: a free log that ended otherwise than its exit class says is refused naming free.stopped', async () => {
+  test('replay: a free log that ended otherwise than its exit class and --stop-on-first say is refused naming free.stopped', async () => {
     const c = config('stress', 7, 20_000_000);
     const plan = machine.planMachine(c);
-    const free = (stopped: 'end' | 'interrupted') => ({
+    const free = (stopped: 'end' | 'interrupted' | 'first-finding') => ({
       windowTicks: 1_000_000,
       stopped,
       actors: plan.actors.map(() => ({ ...new TakeLogWriter().encode(50), finishTick: 20_000_000 })),
     });
-    const file = (exitClass: 'clean' | 'interrupted', stopped: 'end' | 'interrupted') =>
+    const file = (exitClass: 'clean' | 'interrupted', stopped: 'end' | 'interrupted' | 'first-finding') =>
       buildFailureFile({
         config: c,
         workload: registry.get('stress')!,
@@ -251,7 +251,10 @@ describe('replay: a file whose figures or stop were edited', () => {
         free: free(stopped),
       });
     await expect(replay(file('clean', 'interrupted'))).rejects.toThrow(
-      'r.json: free.stopped: Expected how a run of exit class clean ended (`end` or `first-finding`), got `interrupted`',
+      'r.json: free.stopped: Expected `end` in the take log of a clean run without --stop-on-first, got `interrupted`',
+    );
+    await expect(replay(file('clean', 'first-finding'))).rejects.toThrow(
+      'r.json: free.stopped: Expected `end` in the take log of a clean run without --stop-on-first, got `first-finding`',
     );
     await expect(replay(file('interrupted', 'end'))).rejects.toThrow(
       'r.json: free.stopped: Expected `interrupted` in the take log of a run whose exit class is interrupted, got `end`',

@@ -139,11 +139,12 @@ describe('sweep', () => {
     expect(s.stoppedEarly).toBe(true);
   });
 
-  test('sweep: Ctrl-C stops the seeds already running at their next event, and none of them is counted', async () => {
+  test('sweep: with the stop word set (Ctrl-C), the seeds handed to the pool stop at their first check, none is counted, and no more are handed out', async () => {
     // QA: the running seeds ran to their end first (15 s here), past a batch system's grace
-    // period. The stop word is set before any seed can end (each is 100 ms of simulated time,
-    // tens of seconds of work): every seed that started comes back interrupted, the PCT
-    // measuring runs of a PCT sweep too.
+    // period. The word is set as the sweep starts, before any seed can end (each is 100 ms of
+    // simulated time, tens of seconds of work): each run sees it at its first check of the word,
+    // as a run that was already going sees it at its next (inline-runtime.ts polls it between
+    // events), and comes back interrupted; the PCT measuring runs of a PCT sweep too.
     for (const pctDepth of [undefined, 2]) {
       const stopWord = new SharedArrayBuffer(4);
       const sweep = runSweep({
@@ -393,6 +394,20 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(tallied({ seeds: 2 }), 'f')).toThrow(
       'f: byRule.r.seeds: Expected at most the failing seeds (failed: 1), got 2',
     );
+    const two = {
+      ...s,
+      failed: 2,
+      clean: s.ran - 2,
+      byClass: { clean: s.ran - 2, violation: 2 },
+      failures: [failure(4), failure(9)],
+      byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 4 } },
+    };
+    expect(() => readSummary(JSON.stringify(two), 'f')).toThrow(
+      'f: byRule.r.seeds: Expected at least 2 (the failing seeds whose first finding is r), got 1',
+    );
+    expect(
+      readSummary(JSON.stringify({ ...two, byRule: { r: { ...two.byRule.r, seeds: 2 } } }), 'f').failed,
+    ).toBe(2);
     expect(() => readSummary(tallied({ earliestTick: 6 }), 'f')).toThrow(
       'f: byRule.r.earliestTick: Expected at most 5 (failures[0], seed 9, broke r at tick 5), got 6',
     );

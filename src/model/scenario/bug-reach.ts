@@ -32,7 +32,7 @@ const REACH: Partial<Record<BugName, Reach>> = {
   'links-enabled-per-gpu': (p) =>
     p.policy === 'per-gpu-isolated'
       ? undefined
-      : `it changes per-gpu-isolated groups only, and this run's policy is ${p.policy}`,
+      : `it changes per-gpu-isolated groups only, and its policy is ${p.policy}`,
   'gpu-reset-before-npu': (p) =>
     p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined,
   'tce-kill-no-advance': noTceUnmaps,
