@@ -118,8 +118,15 @@ export async function shrinkFailure(
   }
   const where = options.where ?? 'shrink';
   const want: Wanted = { rule: shrinkable(file, where).rule, liveness: file.exit.class === 'liveness' };
-  // The original as it ran (its choices recorded, to measure its deviations).
-  const start = await trial(original, want, true);
+  // The original as it ran (its choices recorded, to measure its deviations). A run Ctrl-C
+  // stopped is started at its first finding: its stop cannot be re-run (a threaded one's at all),
+  // only that finding is shrunk, and its whole --duration could be hours past the stop (QA: a
+  // 20 ms run stopped at 0.9 ms was re-run to 20 ms). Its `before` column is the run up to it.
+  const start = await trial(
+    recordsInterruptedRun(file) ? { ...original, stopOnFirst: true } : original,
+    want,
+    true,
+  );
   if (start === undefined) {
     throw new ConfigError(
       where,

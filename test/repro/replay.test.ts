@@ -18,7 +18,7 @@ import { assembleResult } from '../../src/report/assemble-result.js';
 import { buildFailureFile, type FailureFile } from '../../src/repro/failure-file.js';
 import { firstFinding } from '../../src/repro/first-finding.js';
 import { replayFailure } from '../../src/repro/replay.js';
-import { shrinkable } from '../../src/repro/shrink.js';
+import { shrinkable, shrinkFailure } from '../../src/repro/shrink.js';
 import { TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import { workloads } from '../../workloads/index.js';
@@ -150,6 +150,17 @@ describe('replay: a recording of a run Ctrl-C stopped', () => {
 });
 
 describe('shrink: a recording of a run Ctrl-C stopped', () => {
+  test('shrink: one that had found something starts from its first finding, not its whole --duration', async () => {
+    // 20 ms asked, stopped after 20000 events (some 0.1 ms in), its first finding at about 15 us:
+    // the start re-ran all 20 ms before (QA: minutes for a long --duration).
+    const c = config('flush-race', 3, 20_000_000_000, ['single-flush']);
+    const file = stoppedRecording(c, 20_000);
+    expect(file.first).not.toBeNull();
+    const out = await shrinkFailure(file, c, registry.get('flush-race')!, { budget: 1 });
+    expect(out.before.simulatedTicks).toBeLessThanOrEqual(file.figures.simulatedTicks);
+    expect(out.before.simulatedTicks).toBe(file.first!.tick + 1);
+  });
+
   test('shrink: one that had found nothing is refused as such, not as the recording of a clean run', () => {
     const file = stoppedRecording(config('stress', 7, 200_000_000), 1000);
     expect(file.first).toBeNull();
