@@ -35,6 +35,8 @@ export interface HostRunOptions {
   trace?: TraceOptions | undefined;
   /** Labels the progress bar (a variant). */
   label?: string;
+  /** False: the progress shows no violations (PCT's measuring run, whose findings go nowhere). */
+  showFindings?: boolean;
 }
 
 /** A run as planned: its configuration and the machine it builds (the plan names the actors). */
@@ -63,6 +65,7 @@ export async function hostRun(
     stream: io.stderr,
     plain: args.json,
     ...(options.label === undefined ? {} : { label: options.label }),
+    ...(options.showFindings === false ? { showFindings: false } : {}),
   });
   interrupt.beforeExit = () => progress.stop();
   const onProgress = (tick: number, events: number, findings: number): void =>

@@ -25,6 +25,11 @@ export interface ProgressOptions {
   clockMs?: () => number;
   /** What is running, when it is not the run itself (`variant per-gpu`). */
   label?: string;
+  /**
+   * False for a run whose findings are reported nowhere (PCT's measuring run): its violations
+   * would read as the run's own, so none are shown.
+   */
+  showFindings?: boolean;
 }
 
 export function createProgress(options: ProgressOptions): ProgressReporter {
@@ -40,7 +45,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
         stream: options.stream,
         format:
           `npusim${options.label === undefined ? '' : ` ${options.label}`} [{bar}] {percentage}% | ` +
-          '{simulated} of {total_time} simulated | {rate} events/s | {findings} violations so far',
+          `{simulated} of {total_time} simulated | {rate} events/s${options.showFindings === false ? '' : ' | {findings} violations so far'}`,
         hideCursor: true,
         clearOnComplete: true,
       },
@@ -78,8 +83,8 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       const pct = Math.floor((100 * Math.min(tick, options.durationTicks)) / options.durationTicks);
       options.stream.write(
         `npusim${options.label === undefined ? '' : ` ${options.label}`}: ${pct}% simulated ` +
-          `(${formatTime(tick)} of ${formatTime(options.durationTicks)}), ${rate(events)} events/s, ` +
-          `${findings} violation${findings === 1 ? '' : 's'} so far\n`,
+          `(${formatTime(tick)} of ${formatTime(options.durationTicks)}), ${rate(events)} events/s` +
+          `${options.showFindings === false ? '' : `, ${findings} violation${findings === 1 ? '' : 's'} so far`}\n`,
       );
     },
     stop() {},

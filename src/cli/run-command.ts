@@ -97,7 +97,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     if (args.strategy === 'pct') {
       // After every check above: a usage error must not wait for a whole measuring run.
       const pct = await preparePct(config, args.pctDepth, (c) =>
-        hostRun(session, c, 'inline', { label: 'PCT measuring run' }),
+        hostRun(session, c, 'inline', { label: 'PCT measuring run', showFindings: false }),
       );
       if (pct === undefined) {
         io.stderr.write(

@@ -100,6 +100,7 @@ export async function runVariants(
       const pct = await preparePct(config, args.pctDepth, (c) =>
         hostRun({ args, io, interrupt, workers }, c, 'inline', {
           label: `variant ${v.name} PCT measuring run`,
+          showFindings: false,
         }),
       );
       if (pct === undefined) {

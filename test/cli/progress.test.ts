@@ -40,6 +40,23 @@ describe('progress', () => {
     ]);
   });
 
+  it("progress: a run whose findings go nowhere (PCT's measuring run) shows none", () => {
+    let now = 0;
+    const { stream, lines } = sink();
+    const p = createProgress({
+      durationTicks: 2_000_000_000,
+      stream,
+      plain: false,
+      intervalMs: 2000,
+      clockMs: () => now,
+      label: 'PCT measuring run',
+      showFindings: false,
+    });
+    now = 2000;
+    p.update(800_000_000, 2_400_000, 3);
+    expect(lines).toEqual(['npusim PCT measuring run: 40% simulated (800 us of 2 ms), 1.20M events/s\n']);
+  });
+
   it('progress: off a TTY, a line that would repeat the last (workers still starting) is left out', () => {
     let now = 0;
     const { stream, lines } = sink();
