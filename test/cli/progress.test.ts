@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress } from '../../src/cli/progress.js';
+import { createProgress, type ProgressOptions } from '../../src/cli/progress.js';
 
 function sink(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
@@ -13,25 +13,32 @@ function sink(): { stream: Writable; lines: string[] } {
   return { stream, lines };
 }
 
+/**
+ * Plain progress lines into a sink, on a clock the test moves (`clock.now`): no waiting. Each
+ * test gives the run's length, the line interval and whatever else it is about.
+ */
+function driven(options: Omit<ProgressOptions, 'stream' | 'clockMs'>) {
+  const clock = { now: 0 };
+  const { stream, lines } = sink();
+  const p = createProgress({ ...options, stream, clockMs: () => clock.now });
+  return { p, lines, clock };
+}
+
 describe('progress', () => {
   it('progress: off a TTY, plain lines at most once per interval: simulated time, events/s, violations so far', () => {
-    let now = 0;
-    const { stream, lines } = sink();
-    const p = createProgress({
+    const { p, lines, clock } = driven({
       durationTicks: 2_000_000_000,
-      stream,
       plain: false,
       intervalMs: 2000,
-      clockMs: () => now,
     });
-    now = 1000;
+    clock.now = 1000;
     p.update(400_000_000, 1_000_000);
     expect(lines).toHaveLength(0);
-    now = 2000;
+    clock.now = 2000;
     p.update(800_000_000, 2_400_000, 3);
-    now = 3000;
+    clock.now = 3000;
     p.update(900_000_000, 2_500_000, 4);
-    now = 4000;
+    clock.now = 4000;
     p.update(1_000_000_000, 3_000_000, 1);
     p.stop();
     expect(lines).toEqual([
@@ -41,41 +48,33 @@ describe('progress', () => {
   });
 
   it("progress: a run whose findings go nowhere (PCT's measuring run) shows none", () => {
-    let now = 0;
-    const { stream, lines } = sink();
-    const p = createProgress({
+    const { p, lines, clock } = driven({
       durationTicks: 2_000_000_000,
-      stream,
       plain: false,
       intervalMs: 2000,
-      clockMs: () => now,
       label: 'PCT measuring run',
       showFindings: false,
     });
-    now = 2000;
+    clock.now = 2000;
     p.update(800_000_000, 2_400_000, 3);
     expect(lines).toEqual(['npusim PCT measuring run: 40% simulated (800 us of 2 ms), 1.20M events/s\n']);
   });
 
   it('progress: off a TTY, a line that would repeat the last (workers still starting) is left out', () => {
-    let now = 0;
-    const { stream, lines } = sink();
-    const p = createProgress({
+    const { p, lines, clock } = driven({
       durationTicks: 1_000_000,
-      stream,
       plain: true,
       intervalMs: 10,
-      clockMs: () => now,
     });
     for (let i = 1; i <= 8; i++) {
-      now = 20 * i;
+      clock.now = 20 * i;
       p.update(0, 0, 0);
     }
-    now = 200;
+    clock.now = 200;
     p.update(100_000, 50, 0);
-    now = 220;
+    clock.now = 220;
     p.update(100_000, 50, 0);
-    now = 240;
+    clock.now = 240;
     p.update(100_000, 50, 1);
     expect(lines.map((l) => l.replace(/, [\d.k]+ events\/s/, ''))).toEqual([
       'npusim: 0% simulated (0 ps of 1 us), 0 violations so far\n',
@@ -85,17 +84,13 @@ describe('progress', () => {
   });
 
   it('progress: a labelled run (a variant) says which it is', () => {
-    let now = 0;
-    const { stream, lines } = sink();
-    const p = createProgress({
+    const { p, lines, clock } = driven({
       durationTicks: 1_000_000,
-      stream,
       plain: true,
       intervalMs: 10,
-      clockMs: () => now,
       label: 'variant per-gpu',
     });
-    now = 20;
+    clock.now = 20;
     p.update(500_000, 10, 0);
     expect(lines).toEqual([
       'npusim variant per-gpu: 50% simulated (500 ns of 1 us), 500 events/s, 0 violations so far\n',
