@@ -57,6 +57,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   }
   /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
   let pctExample: SeedOutcome | undefined;
+  // Change points over every PCT seed whose run ended (a crashed one reports none).
+  const fired = { seeds: 0, planned: 0, fired: 0 };
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
   const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
   const pool: SweepPool = {
@@ -100,6 +102,11 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       onNote: (line) => notes.push(line),
       onOutcome: (o, done, total, failures) => {
         if (o.pct !== undefined && (pctExample === undefined || o.seed < pctExample.seed)) pctExample = o;
+        if (o.pct?.changePoints !== undefined) {
+          fired.seeds++;
+          fired.planned += o.pct.changePoints.planned;
+          fired.fired += o.pct.changePoints.fired;
+        }
         progress.update(o, done, total, failures);
       },
       shouldStop: () => interrupt.stopped,
@@ -114,6 +121,10 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
     if (pctDepth !== undefined && pctExample !== undefined)
       io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
+    if (fired.seeds > 0)
+      io.stderr.write(
+        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'} (one drawn past the steps a seed's PCT run took never fires)\n`,
+      );
   }
   // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).
   const interrupted = interrupt.stopped;

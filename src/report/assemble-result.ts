@@ -35,6 +35,7 @@ import {
   judgeMessageConservation,
 } from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
+import { totalCounts } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { npusimVersion } from '../repro/version.js';
 import { combineDigests } from '../runtime/digest.js';
@@ -48,6 +49,7 @@ import { ruleCounts } from './rule-counts.js';
 import {
   type FreeSummary,
   type LinkFigures,
+  type PctFigures,
   RESULT_SCHEMA_VERSION,
   type RunResult,
   type RunStatus,
@@ -104,7 +106,14 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
         ? reproduceCommand(config, raw.host, undefined, raw.placement)
         : reproduceCommand(config, 'free', raw.free.windowTicks),
     ...(raw.free === undefined ? {} : { free: freeSummary(raw.free, simulatedTicks) }),
+    ...pctFiguresOf(config, raw),
   };
+}
+
+/** A PCT run's own steps, agents and change points, summed over its actors. */
+function pctFiguresOf(config: RunConfig, raw: RawRun): { pct?: PctFigures } {
+  if (config.strategy?.kind !== 'pct' || raw.chooserCounts === undefined) return {};
+  return { pct: totalCounts(raw.chooserCounts) };
 }
 
 /** Findings by tick, the earliest first; findings of one tick in the order given (a stable sort). */

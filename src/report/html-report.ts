@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
-import { strategyName } from '../model/choice/strategy.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -26,6 +25,7 @@ import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
 import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
+import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
 import { LATENCY_ROWS, socketFigures } from './summary-contention.js';
 import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
@@ -209,7 +209,7 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
       ],
       ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
       // As the summary's header: a PCT run is another run, and a profile's switches make its findings.
-      ['strategy', strategyName(config.strategy)],
+      ['strategy', strategyText(result)],
       ['profile', profileText(config.profile ?? DEFAULT_PROFILE)],
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
       ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],

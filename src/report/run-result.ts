@@ -6,6 +6,7 @@
 import type { LatencyNoise } from '../metrics/histogram.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
+import type { ChangePoints } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Expectation } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
@@ -191,6 +192,13 @@ export interface RunResult {
    * take log's size. Contention figures of such a run are free-mode figures.
    */
   free?: FreeSummary;
+  /**
+   * A PCT run (`--strategy pct`): the scheduling steps and agents this run itself made (the bound
+   * printed before it uses its measuring run's), and how many of its d - 1 change points it
+   * reached. A change point drawn past the steps this run took never fired: the bound holds for
+   * the change points that did.
+   */
+  pct?: PctFigures;
   /** The question the workload answers (its `question`), when it has one. */
   question?: string;
   /** The workload's headline figures for this run (report/headline.ts). */
@@ -245,4 +253,11 @@ export function exitText(result: Pick<RunResult, 'exitCode' | 'commandExitCode'>
   const why = code === 130 ? 'a variant was interrupted' : 'a variant found what it did not expect';
   const command = code !== undefined && code !== result.exitCode ? `; the command exits ${code}: ${why}` : '';
   return `exit ${result.exitCode}${command}`;
+}
+
+/** RunResult.pct: what a PCT run did with its change points (model/choice/pct.ts). */
+export interface PctFigures {
+  steps: number;
+  agents: number;
+  changePoints: ChangePoints;
 }

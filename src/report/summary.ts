@@ -12,13 +12,14 @@
  * Each section is a file: summary-answer.ts, summary-checks.ts, summary-contention.ts,
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
  */
-import { strategyName } from '../model/choice/strategy.js';
+
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLine } from './reproduce-line.js';
 import { exitText, type RunResult } from './run-result.js';
+import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
 import { checksSection } from './summary-checks.js';
 import { contentionSection } from './summary-contention.js';
@@ -48,7 +49,7 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
 
   // Header. The strategy and the profile are named when they are not the defaults: a PCT run is
   // another run, and a profile's bug switches are what its findings come from.
-  const strategy = strategyName(result.config.strategy);
+  const strategy = strategyText(result);
   const profile = result.config.profile ?? DEFAULT_PROFILE;
   out.push(
     `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +

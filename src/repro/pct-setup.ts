@@ -5,6 +5,7 @@
  * Shuttle's PCT measures its steps the same way, from a previous run.
  */
 import { ConfigError } from '../core/errors.js';
+import { totalCounts } from '../model/choice/chooser.js';
 import { MAX_PCT_DEPTH, pctBound } from '../model/choice/pct.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -59,14 +60,12 @@ export async function preparePct(
   const raw = await measure({ ...measured, strategy: { kind: 'count' } });
   if (raw.stopped === 'interrupted') return undefined;
   const counts = raw.chooserCounts ?? [];
-  const steps = counts.map((c) => c.steps);
-  const agents = counts.reduce((s, c) => s + c.agents, 0);
-  const total = steps.reduce((s, k) => s + k, 0);
+  const { agents, steps } = totalCounts(counts);
   return {
-    strategy: { kind: 'pct', depth, steps, agents },
+    strategy: { kind: 'pct', depth, steps: counts.map((c) => c.steps), agents },
     agents,
-    steps: total,
-    bound: pctBound(agents, total, depth),
+    steps,
+    bound: pctBound(agents, steps, depth),
   };
 }
 

@@ -12,7 +12,7 @@
 import { AssertionFailure } from '../core/errors.js';
 import { withNodeHistograms } from '../metrics/node-recorder.js';
 import type { Actor, ActorContext, ActorReport } from '../model/actors/actor.js';
-import { type Chooser, RecordingChooser } from '../model/choice/chooser.js';
+import { type Chooser, type ChooserCounts, RecordingChooser } from '../model/choice/chooser.js';
 import { type LinkStats, LinkTiming } from '../model/platform/link-timing.js';
 import {
   newMessage,
@@ -281,9 +281,15 @@ export class ActorRunner implements ActorContext {
   }
 
   /** Scheduling choices and agents, for a strategy that counts them (PCT and its measuring run). */
-  chooserCounts(): { steps: number; agents: number } | undefined {
+  chooserCounts(): ChooserCounts | undefined {
     const steps = this.base.steps?.();
-    return steps === undefined ? undefined : { steps, agents: this.base.agents?.() ?? 0 };
+    if (steps === undefined) return undefined;
+    const changePoints = this.base.changePoints?.();
+    return {
+      steps,
+      agents: this.base.agents?.() ?? 0,
+      ...(changePoints === undefined ? {} : { changePoints }),
+    };
   }
 
   /** The values the chooser gave, when recording (else undefined). */

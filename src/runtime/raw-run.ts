@@ -5,6 +5,7 @@
  */
 import type { RecordFields } from '../core/record-fields.js';
 import type { ActorReport } from '../model/actors/actor.js';
+import type { ChooserCounts } from '../model/choice/chooser.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RingConsumer, RingStats } from '../transport/ring.js';
 import type { RecordedEvent } from './digest.js';
@@ -106,7 +107,7 @@ export interface RawRun {
   /** `--check-hosts`: both hosts' event digests (the run itself is the asked host's). */
   hostsChecked?: HostsChecked;
   /** Each actor's scheduling choices and agents, when its strategy counts them (PCT). */
-  chooserCounts?: { steps: number; agents: number }[];
+  chooserCounts?: ChooserCounts[];
   /** Each actor's choice sequence, when recorded. */
   choices?: number[][];
   /** Each actor's last events, whole, when a tail was kept (replay history). */

@@ -4,6 +4,7 @@
  */
 import type { RecordFields } from '../core/record-fields.js';
 import type { Actor } from '../model/actors/actor.js';
+import type { ChooserCounts } from '../model/choice/chooser.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { ActorRunner } from './actor-runner.js';
 import type { RecordedEvent } from './digest.js';
@@ -23,7 +24,7 @@ export interface ActorOutcome {
   links: LinkStats[];
   choices: number[] | undefined;
   tail: RecordFields[] | undefined;
-  chooserCounts: { steps: number; agents: number } | undefined;
+  chooserCounts: ChooserCounts | undefined;
   /** Records and samples for a trace (RunRecording.trace). */
   trace: ActorTrace | undefined;
 }

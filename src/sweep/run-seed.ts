@@ -18,7 +18,9 @@
  * `shouldStop`); nothing else is shared, and the word orders nothing else. A stopped seed comes
  * back `interrupted`: no verdict, so the sweep neither counts nor writes it.
  */
+
 import * as machine from '../model/actors/machine.js';
+import { totalCounts } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, failedRunResult } from '../report/assemble-result.js';
@@ -104,7 +106,9 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
     if (task.stopWord !== undefined && raw.stopped === 'interrupted')
       return interruptedOutcome(task, started);
     const outcome = judged(task, config, raw, started);
-    return pct === undefined ? outcome : { ...outcome, pct };
+    if (pct === undefined) return outcome;
+    const { changePoints } = totalCounts(raw.chooserCounts ?? []);
+    return { ...outcome, pct: { ...pct, changePoints } };
   } catch (e) {
     if (!(e instanceof ActorCrashError)) throw e;
     return crashed(task, config, e, started);

@@ -1,4 +1,5 @@
 /** What one seed of a sweep comes back with: plain data, from a pool thread to the main thread. */
+import type { ChangePoints } from '../model/choice/chooser.js';
 import type { ExitClass, FailureFile, FirstFinding } from '../repro/failure-file.js';
 
 export interface SeedOutcome {
@@ -14,10 +15,11 @@ export interface SeedOutcome {
   /** Every rule that fired (among the findings kept): how many times, and its earliest tick. */
   rules: Record<string, { count: number; tick: number }>;
   /**
-   * A PCT seed: n (agents) and k (scheduling steps) its own counting run measured, and the bound
-   * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts).
+   * A PCT seed: n (agents) and k (scheduling steps) its own counting run measured, the bound
+   * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts), and how many of its change points its PCT
+   * run reached (RunResult `pct`; absent when that run crashed).
    */
-  pct?: { agents: number; steps: number; bound: number };
+  pct?: { agents: number; steps: number; bound: number; changePoints?: ChangePoints };
   /**
    * The seed's run result as JSON text, when the task asked for it (`sweep --results DIR`): a
    * crashed seed's says its crash and has no figures, as `npusim run --out` writes one.

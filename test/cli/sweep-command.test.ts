@@ -17,6 +17,7 @@ import { helpText } from '../../src/cli/help.js';
 import { checkOutputDir } from '../../src/cli/output-path.js';
 import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-command.js';
 import { ConfigError } from '../../src/core/errors.js';
+import type { RunResult } from '../../src/report/run-result.js';
 import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
 import { cliChild } from '../support/cli-child.js';
 import { shardSummary } from '../support/sweep-shard.js';
@@ -458,8 +459,16 @@ describe('sweep --strategy pct: each seed measures its own steps', () => {
     expect(whole.summary.failures.map((f) => f.seed)).toEqual([1, 2]);
     const run = await cli(['run', ...PCT, '--seed', '2', '--inline', '--no-failure-file', '--json']);
     expect(run.code, run.stderr).toBe(1);
-    const runDigest = (JSON.parse(run.stdout) as { digest: string }).digest;
+    const runResult = JSON.parse(run.stdout) as RunResult;
+    const runDigest = runResult.digest;
     expect(digestOf(whole.summary.failures[1]!.file)).toBe(runDigest);
+    // The change points of both seeds' PCT runs, summed: seed 2's are its run's.
+    const fired = /npusim: change points fired: (\d+) of (\d+) over 2 seeds/.exec(whole.stderr);
+    expect(fired, whole.stderr).not.toBeNull();
+    expect(Number(fired![2])).toBe(2);
+    expect(runResult.pct!.changePoints.planned).toBe(1);
+    expect(Number(fired![1])).toBeGreaterThanOrEqual(runResult.pct!.changePoints.fired);
+    expect(Number(fired![1])).toBeLessThanOrEqual(runResult.pct!.changePoints.fired + 1);
 
     // No claim of one measurement for all seeds; the first seed's n and k, labelled as its own.
     expect(whole.stderr).toContain(

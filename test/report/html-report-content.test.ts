@@ -162,12 +162,16 @@ describe('the HTML report says what the run did', () => {
     const raw = await runRaw(config, { host: 'inline' });
     const result = describedResult(config, plan, raw, w);
     const html = htmlText(buildHtmlReport({ plan, config, result, raw }));
-    expect(html).toContain('<td>strategy</td><td>pct (depth 2)</td>');
+    // One change point, drawn over the 50 steps given to each actor; whether this run reached it is its own.
+    const fired = result.pct!.changePoints.fired;
+    expect(result.pct!.changePoints.planned).toBe(1);
+    const strategy = `pct (depth 2, ${fired} of 1 change point fired)`;
+    expect(html).toContain(`<td>strategy</td><td>${strategy}</td>`);
     expect(html).toContain(
       '<td>profile</td><td>as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)</td>',
     );
     expect(formatSummary(result, { color: false })).toContain(
-      'strategy pct (depth 2)  profile as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)',
+      `strategy ${strategy}  profile as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)`,
     );
   });
 });

@@ -411,6 +411,22 @@ describe('summary', () => {
     );
   });
 
+  it('summary: a PCT run whose actors counted their change points says how many fired', () => {
+    const pct: RunConfig = { ...config, strategy: { kind: 'pct', depth: 4, steps: [30, 40], agents: 5 } };
+    const counted = raw([report(0), report(1)]);
+    counted.chooserCounts = [
+      { steps: 25, agents: 2, changePoints: { planned: 1, fired: 1 } },
+      { steps: 33, agents: 3, changePoints: { planned: 2, fired: 1 } },
+    ];
+    const result = assembleResult(pct, plan, counted);
+    expect(result.pct).toEqual({ steps: 58, agents: 5, changePoints: { planned: 3, fired: 2 } });
+    expect(formatSummary(result, { color: false }).split('\n')[0]).toContain(
+      'per-socket  strategy pct (depth 4, 2 of 3 change points fired)  bugs: single-flush',
+    );
+    // A random run's counts (a measuring run) make no PCT figures.
+    expect(assembleResult(config, plan, counted).pct).toBeUndefined();
+  });
+
   it('summary: the header names the profile, its bug switches and a missing BAR0 filter when it is not the default', () => {
     const header = (c: RunConfig) =>
       formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];

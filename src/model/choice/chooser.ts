@@ -23,6 +23,38 @@ export interface Chooser {
   steps?(): number;
   /** Distinct scheduling agents seen so far (likewise). */
   agents?(): number;
+  /** PCT: this actor's change points, and how many its run has reached so far. */
+  changePoints?(): ChangePoints;
+}
+
+/**
+ * A PCT run's change points: those drawn (over the steps its measuring run counted) and those it
+ * reached. One drawn past the steps this run takes never fires: steering makes another run than
+ * the measuring one, which may make fewer choices.
+ */
+export interface ChangePoints {
+  planned: number;
+  fired: number;
+}
+
+/** What a counting strategy (PCT and its measuring run) reports of one actor's choices. */
+export interface ChooserCounts {
+  steps: number;
+  agents: number;
+  /** PCT only. */
+  changePoints?: ChangePoints;
+}
+
+/** The counts of every actor of a run, summed (change points: 0 of 0 where none were drawn). */
+export function totalCounts(counts: readonly ChooserCounts[]): Required<ChooserCounts> {
+  const total = { steps: 0, agents: 0, changePoints: { planned: 0, fired: 0 } };
+  for (const c of counts) {
+    total.steps += c.steps;
+    total.agents += c.agents;
+    total.changePoints.planned += c.changePoints?.planned ?? 0;
+    total.changePoints.fired += c.changePoints?.fired ?? 0;
+  }
+  return total;
 }
 
 /** The default chooser: every choice drawn from a seed. */

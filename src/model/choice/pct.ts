@@ -24,7 +24,7 @@
  * the workload does the same things; only their order and timing change. Everything here is a
  * pure function of (seed, depth, measured steps): a PCT run replays exactly.
  */
-import { type Chooser, SeededChooser } from './chooser.js';
+import { type ChangePoints, type Chooser, SeededChooser } from './chooser.js';
 import { Rng } from './rng.js';
 import { SCHEDULING_SITES, siteId } from './scheduling-sites.js';
 
@@ -124,6 +124,10 @@ export class PctChooser implements Chooser {
 
   agents(): number {
     return this.priorities.size;
+  }
+
+  changePoints(): ChangePoints {
+    return { planned: this.changes.length, fired: this.nextChange };
   }
 
   private agentKey(site: string, agent: number): number {

@@ -98,6 +98,23 @@ describe('pct', () => {
     expect(picks).toEqual([999, 999, 999, 999, 999]);
   });
 
+  test('pct: the chooser counts the change points reached, and one past the steps taken is not', () => {
+    // Depth 9 over 1000 measured steps of one actor: 8 change points; the run stops at the step
+    // between the 4th and the 5th, so 4 have fired and 4 never will.
+    const points = changePointsOf(21, 9, [1000], 0).map((p) => Math.floor(p / 64));
+    expect(points).toHaveLength(8);
+    const c = new PctChooser(21, 0, 11, 9, [1000]);
+    expect(c.changePoints()).toEqual({ planned: 8, fired: 0 });
+    const stop = points[4]!;
+    for (let i = 0; i < stop; i++) c.choose('link.jitter', 4, i % 3);
+    expect(c.changePoints()).toEqual({ planned: 8, fired: 4 });
+    // Non-scheduling choices are no steps: they fire nothing.
+    for (let i = 0; i < 50; i++) c.choose('gpu.page', 4);
+    expect(c.changePoints().fired).toBe(4);
+    for (let i = stop; i < 1000; i++) c.choose('link.jitter', 4, i % 3);
+    expect(c.changePoints()).toEqual({ planned: 8, fired: 8 });
+  });
+
   test('pct: the bound is 1/(n*k^(d-1))', () => {
     expect(pctBound(4, 10, 1)).toBe(1 / 4);
     expect(pctBound(4, 10, 3)).toBe(1 / 400);
