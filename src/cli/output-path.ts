@@ -30,6 +30,11 @@ import type { OutputFile } from './cli-args.js';
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {
   statfs: (path: string) => { bavail: number | bigint; blocks?: number | bigint };
+  /**
+   * Throws as accessSync(path, W_OK) does when an existing file may not be written (default: that
+   * call). A test injects a refusal: as root, which CI runs as, no file mode refuses.
+   */
+  accessWrite?: (path: string) => void;
 }
 
 const REAL_FS: OutputFs = { statfs: (p) => statfsSync(p) };
@@ -212,7 +217,7 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   const dangling = !exists && isSymbolicLink(full);
   const probe = dangling ? join(dir, `.npusim-check-${process.pid}-${threadId}.tmp`) : full;
   try {
-    if (exists) accessSync(full, constants.W_OK);
+    if (exists) (fs.accessWrite ?? ((p: string) => accessSync(p, constants.W_OK)))(full);
     else closeSync(openSync(probe, 'wx'));
   } catch (e) {
     const code = errnoOf(e);

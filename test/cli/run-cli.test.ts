@@ -4,7 +4,6 @@
  * among them; runs are inline and a few simulated microseconds long.
  */
 import {
-  chmodSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -108,12 +107,20 @@ describe('files a command writes are checked before it runs', () => {
     for (const code of ['EACCES', 'EPERM']) {
       expect(describeErrno(code, ro)).toBe(`no permission to write \`${ro}\` (${code})`);
     }
-    // And through the check itself, where the file mode can refuse (not as root).
-    if (process.getuid?.() !== 0) {
-      writeFileSync(ro, '');
-      chmodSync(ro, 0o444);
-      expect(() => checkOutputPath(ro, '--out')).toThrow(/no permission to write/);
-    }
+    // And through the check itself: an existing file the system refuses to let us write. As root
+    // (CI) no file mode refuses, so the refusal is injected where accessSync would give it.
+    writeFileSync(ro, '');
+    const refusing = {
+      statfs: () => ({ bavail: 1_000_000 }),
+      accessWrite: (p: string) => {
+        throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
+      },
+    };
+    expect(() => checkOutputPath(ro, '--out', refusing)).toThrow(
+      /--out: Expected a writable file path, got `.*read-only\.json`: no permission to write/,
+    );
+    // The same file with the real check passes (it is writable here): the refusal above was the file's.
+    expect(() => checkOutputPath(ro, '--out')).not.toThrow();
   });
 
   it("no output option overwrites the command's input: topology, workload, seeds, failure and result files", async () => {

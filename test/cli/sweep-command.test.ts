@@ -591,8 +591,10 @@ describe('sweep: Ctrl-C', () => {
     const r = await interruptedSweep([
       'sweep',
       'stress',
+      // Far more seeds than run before the signal (its progress line comes after a second, or at
+      // the last seed): a machine however fast is still running them when Ctrl-C lands.
       '--seeds',
-      '1..8',
+      '1..1000',
       '--duration',
       '50us',
       '--jobs',
@@ -601,9 +603,10 @@ describe('sweep: Ctrl-C', () => {
     ]);
     expect(r.stderr).toContain('npusim: stopping');
     expect(r.code).toBe(130);
-    const done = Number(/sweep (\d+)\/8/.exec(r.marker)![1]);
+    const done = Number(/sweep (\d+)\/1000/.exec(r.marker)![1]);
+    expect(done).toBeLessThan(1000);
     const line =
-      /^ {2}exit (\d+) \(interrupted after (\d+) of 8 seed\(s\); (every one clean|none finished|the worst class among them: \d \w+)\)$/m.exec(
+      /^ {2}exit (\d+) \(interrupted after (\d+) of 1000 seed\(s\); (every one clean|none finished|the worst class among them: \d \w+)\)$/m.exec(
         r.stdout,
       );
     expect(line, r.stdout).not.toBeNull();

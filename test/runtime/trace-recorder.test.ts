@@ -106,6 +106,7 @@ describe('trace recorder', () => {
     expect(coordinator.sampleColumns).toContain('state.shootdownsInFlight');
     // Each actor's running count of messages sent on an edge: never falling, and at the last row
     // (the state at the end) equal to what the run counted on that edge.
+    const checked = new Set<number>();
     run.traces!.forEach((t) => {
       const width = t.sampleColumns.length;
       t.sampleColumns.forEach((col, c) => {
@@ -114,8 +115,13 @@ describe('trace recorder', () => {
         const series = Array.from({ length: 11 }, (_, k) => t.samples[k * width + c]!);
         expect(series).toEqual([...series].sort((x, y) => x - y));
         expect(series[10]).toBe(run.sentPerEdge[Number(m[1])]);
+        checked.add(Number(m[1]));
       });
     });
+    // Every edge that carried a message has its column (a renamed or missing one checks nothing).
+    const carried = run.sentPerEdge.flatMap((n, e) => (n > 0 ? [e] : []));
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.filter((e) => !checked.has(e))).toEqual([]);
     const width = gpu.sampleColumns.length;
     const dmaCol = gpu.sampleColumns.indexOf('state.dmaInFlight');
     expect(gpu.samples[0 * width + dmaCol]).toBe(0);

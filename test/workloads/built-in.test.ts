@@ -59,12 +59,16 @@ describe('built-in workloads', () => {
 
   test('every latency a headline names is one an actor reports', async () => {
     const missing: string[] = [];
+    let checked = 0;
     for (const w of workloads) {
       const latencies = w.headline.flatMap((h) => ('latency' in h ? [h.latency] : []));
       if (latencies.length === 0) continue;
       const r = await run(w.name, 20_000_000);
       for (const l of latencies) if (r.contention.latencies[l] === undefined) missing.push(`${w.name}: ${l}`);
+      checked += latencies.length;
     }
+    // Headlines that named no latency at all would leave this test checking nothing.
+    expect(checked).toBeGreaterThan(0);
     // tce-storm's `tce.unmapLatencyTicks` was declared and printed, and no actor recorded it: its
     // headline said "no samples" after hundreds of unmaps. (A histogram an actor reports may still
     // be empty: shootdown-storm's threads never wait for an ATSD register; the next test.)
@@ -133,6 +137,7 @@ describe('built-in workloads', () => {
     expect(judgeExpectation(w.expect, own).met).toBe(true);
     expect(count(own, 'peer.completed')).toBe(0);
     expect(figure(own, 'peer accesses refused at a disabled link')).toBeGreaterThan(0);
+    expect(w.variants.map((v) => v.name)).toEqual(expect.arrayContaining(['per-gpu', 'per-socket']));
     for (const v of w.variants) {
       const r = await run('multi-tenant', 40_000_000, v.name);
       const verdict = judgeExpectation(v.expect, r);

@@ -106,7 +106,9 @@ describe('iommu groups: NVLink peer reachability ignores ownership', () => {
     own.assign(guestA, [0]);
     own.assign(guestB, [1]);
     expect(peerAllowed(t, bar0, 0, 1)).toMatchObject({ allowed: true, links: [0, 4], usableLinks: [0, 4] });
-    expect(own.ownerOfGpu(0)?.id).not.toBe(own.ownerOfGpu(1)?.id);
+    expect(own.ownerOfGpu(0)?.id).toBe(guestA.id);
+    expect(own.ownerOfGpu(1)?.id).toBe(guestB.id);
+    expect(guestA.id).not.toBe(guestB.id);
   });
 
   test('link disable on one side is enough to cut a peer link, and it stays cut until SBR', () => {

@@ -102,9 +102,11 @@ describe('LinkTiming', () => {
 
   test('an unused link reports zeros, each exactly +0 (its totals start as -0, a double)', () => {
     const link = new LinkTiming(edge);
-    for (const [name, v] of Object.entries(link.figures(1000))) {
-      if (name !== 'edge') expect(Object.is(v, 0), name).toBe(true);
-    }
+    const figures = Object.entries(link.figures(1000)).filter(([name]) => name !== 'edge');
+    expect(figures.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['queueDelayTicksTotal', 'queueDelayTicksMax']),
+    );
+    for (const [name, v] of figures) expect(Object.is(v, 0), name).toBe(true);
     expect(Object.is(link.busyBy(1000), 0)).toBe(true);
     // A message that never queues leaves the queue figures at +0 too.
     link.arrival(10, 0, noChoices);
