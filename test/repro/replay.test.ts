@@ -201,7 +201,9 @@ describe('replay: a free log of another run', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(/^r\.json: free: Expected a log this run can follow/);
-    expect(message).toContain('8 of 9 actors cannot go on');
+    expect(message).toContain(
+      'got one it cannot finish (it does not belong to this run): 8 of 9 actors cannot go on (the others have followed their logs to the end)',
+    );
     // The file is named once, not once per actor.
     expect(message.split('r.json').length - 1).toBe(1);
     for (const a of plan.actors.filter((x) => x.name !== 'coordinator')) {

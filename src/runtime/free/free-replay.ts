@@ -166,7 +166,7 @@ function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, whe
       const stuck = actors.filter((a) => a.fa.handled < a.target || a.takes.current !== undefined);
       throw new ConfigError(
         where,
-        `Expected a log this run can follow, got one where no actor can move (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on: ${stuck.map((a) => cannotGoOn(a, queues, plan, where)).join('; ')}`,
+        `Expected a log this run can follow, got one it cannot finish (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on${stuck.length < actors.length ? ' (the others have followed their logs to the end)' : ''}: ${stuck.map((a) => cannotGoOn(a, queues, plan, where)).join('; ')}`,
       );
     }
   }
