@@ -269,7 +269,7 @@ const tune: fc.Arbitrary<Tune> = fc.oneof(
     (v): Tune => ({ op: 'tune', path: ['name'], value: v }),
   ),
   fc
-    .tuple(socket, pick<Json>(2 ** 52, 2 ** 52 + 1, 0, 2 ** 50))
+    .tuple(socket, pick<Json>(2 ** 52, 2 ** 52 + 1, 0, 2 ** 50, 2 ** 50 + 0x8000))
     .map(([i, v]): Tune => ({ op: 'tune', path: ['sockets', i, 'npuRegsBase'], value: v })),
   fc
     .tuple(socket, pick<Json>(0, 0xfd, 0xff))

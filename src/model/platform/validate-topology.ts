@@ -7,6 +7,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
+import { ATSD_STRIDE } from './address-map.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
 import {
   MAX_P9_CHIP_ID,
@@ -158,7 +159,18 @@ function checkSockets(value: unknown): unknown[] {
       domains.set(d, `${f}.${key}`);
     }
     expectInt(s.gpuFirstBus, `${f}.gpuFirstBus`, 0, 0xff);
-    if (s.npuRegsBase !== undefined) expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, NPU_REGS_BASE_MAX);
+    if (s.npuRegsBase !== undefined) {
+      const base = expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, NPU_REGS_BASE_MAX);
+      // VFIO maps each ATSD register into a guest as one 64K page of its own (vfio_pci_nvlink2.c
+      // mmaps `mmio_atsd >> PAGE_SHIFT`, one page): a base off a 64K boundary puts every register
+      // across two pages, which no guest could be given.
+      if (base % ATSD_STRIDE !== 0) {
+        throw new ConfigError(
+          `${f}.npuRegsBase`,
+          `Expected an NPU register base on a 64 KiB boundary (each ATSD register is mapped to a guest as one 64K page), got 0x${base.toString(16)} (0x${(base % ATSD_STRIDE).toString(16)} past one)`,
+        );
+      }
+    }
   });
   return sockets;
 }

@@ -10,7 +10,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { planMachine } from '../../../src/model/actors/machine.js';
 import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
 import { actorNames } from '../../../src/model/platform/actor-names.js';
-import { HOST_RAM_WINDOW_BYTES } from '../../../src/model/platform/address-map.js';
+import { HOST_RAM_WINDOW_BYTES, npuRegsBase } from '../../../src/model/platform/address-map.js';
 import { LinkTiming } from '../../../src/model/platform/link-timing.js';
 import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
 import {
@@ -332,5 +332,19 @@ describe('topology file: only machines a ring record can carry', () => {
     const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
     (spec.sockets as Json[])[1]!.gpuFirstBus = 0xff;
     expect(configErrorOf(() => build(spec)).field).toBe('sockets[1].gpuFirstBus');
+  });
+
+  test('an NPU register base off a 64 KiB boundary is refused: each ATSD register is one 64K page of a guest', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    const base = npuRegsBase(0) + 2 ** 40;
+    (spec.sockets as Json[])[0]!.npuRegsBase = base + 0x1000;
+    const e = configErrorOf(() => build(spec));
+    expect(e.field).toBe('sockets[0].npuRegsBase');
+    expect(e.message).toBe(
+      `sockets[0].npuRegsBase: Expected an NPU register base on a 64 KiB boundary (each ATSD register is mapped to a guest as one 64K page), got 0x${(base + 0x1000).toString(16)} (0x1000 past one)`,
+    );
+    // On the boundary it builds, and its ATSD registers are there.
+    (spec.sockets as Json[])[0]!.npuRegsBase = base;
+    expect(build(spec).sockets[0]!.npu.atsdRegisters[0]! - base).toBe(0x80_0000);
   });
 });
