@@ -195,8 +195,8 @@ export interface RunResult {
   /**
    * A PCT run (`--strategy pct`): the scheduling steps and agents this run itself made (the bound
    * printed before it uses its measuring run's), and how many of its d - 1 change points it
-   * reached. A change point drawn past the steps this run took never fired: the bound holds for
-   * the change points that did.
+   * reached. A change point drawn past the steps this run took never fired, while the bound
+   * printed before the run counts on all d - 1.
    */
   pct?: PctFigures;
   /** The question the workload answers (its `question`), when it has one. */
