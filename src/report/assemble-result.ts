@@ -36,6 +36,7 @@ import {
 } from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { totalCounts } from '../model/choice/chooser.js';
+import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { npusimVersion } from '../repro/version.js';
 import { combineDigests } from '../runtime/digest.js';
@@ -331,11 +332,21 @@ function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): Li
       messages: s.messages,
       bytes: s.bytes,
       backlogBytes: s.backlogBytes,
-      utilisation: simulatedTicks > 0 ? s.busyTicks / simulatedTicks : 0,
+      utilisation: utilisationOf(s, simulatedTicks),
       meanQueueDelayTicks: s.messages > 0 ? s.queueDelayTicksTotal / s.messages : 0,
       maxQueueDelayTicks: s.queueDelayTicksMax,
     };
   });
+}
+
+/**
+ * A link's busy share over the time its figures were taken at (LinkStats.tick): the run's end, or
+ * in a threaded run Ctrl-C stopped its sender's own reach, which may lie past the run's reported
+ * tick (the least any worker reached); over that tick a saturated link read 100.1 % busy.
+ */
+function utilisationOf(s: LinkStats, simulatedTicks: number): number {
+  const over = s.tick ?? simulatedTicks;
+  return over > 0 ? s.busyTicks / over : 0;
 }
 
 /** Per socket, from its chip actor's own counters, state and histograms (not merged over actors). */

@@ -238,9 +238,12 @@ export function violationTotal(result: RunResult): number {
  * actor on another thread may have handled events past the stop tick before it heard of it (it
  * cannot know sooner that another actor will find something earlier), and its counts, latencies
  * and link figures count those. An inline run of the same seed gives them exactly.
+ * A threaded run Ctrl-C stopped, likewise: it is reported up to the tick every worker had reached
+ * (the least), and the workers further on had handled events past it, which its figures count.
  */
 export function figuresPastStop(result: RunResult): boolean {
-  return result.host === 'threaded' && result.config.stopOnFirst === true && result.status !== 'clean';
+  if (result.host !== 'threaded') return false;
+  return result.status === 'interrupted' || (result.config.stopOnFirst === true && result.status !== 'clean');
 }
 
 /**

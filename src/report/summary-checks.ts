@@ -10,9 +10,12 @@ import { formatTime } from './duration.js';
 import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
 
-/** Said under conservation when run-result.ts figuresPastStop holds. */
+/** Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding. */
 const PAST_STOP_NOTE =
   'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies and links also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
+/** The same, for a threaded run Ctrl-C stopped (each worker stops where it is). */
+const PAST_INTERRUPT_NOTE =
+  "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies and links also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
 
 /**
  * The checks section: "all checks passed", or the count and each finding (at most
@@ -52,7 +55,10 @@ export function checksSection(
   out.push(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
-  if (figuresPastStop(result)) out.push(`  ${style('yellow', 'note:')} ${PAST_STOP_NOTE}`);
+  if (figuresPastStop(result)) {
+    const note = result.status === 'interrupted' ? PAST_INTERRUPT_NOTE : PAST_STOP_NOTE;
+    out.push(`  ${style('yellow', 'note:')} ${note}`);
+  }
   const memory = memoryNote(result);
   if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
   return out;

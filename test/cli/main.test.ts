@@ -229,8 +229,10 @@ describe('npusim command', () => {
     expect(r.stdout).toContain('status interrupted (exit 130)');
   });
   it('cli: Ctrl-C stops a threaded run; its JSON result says interrupted and exit 130', async () => {
+    // dma-storm keeps its GPU->chip links near saturation: each worker stops at its own tick, past
+    // the run's (the least), and a link's busy share over the run's tick read 100.1 % (QA).
     const r = await npusim(
-      ['run', 'stress', '--threads', '--seed', '2', '--duration', '1s', '--json'],
+      ['run', 'dma-storm', '--threads', '--seed', '3', '--duration', '1s', '--json'],
       '% simulated',
     );
     expect(r.stderr).toContain('npusim: stopping');
@@ -239,6 +241,9 @@ describe('npusim command', () => {
     expect(result.status).toBe('interrupted');
     expect(result.exitCode).toBe(130);
     expect(result.simulatedTicks).toBeLessThan(1e12);
+    const busiest = Math.max(...result.contention.links.map((l) => l.utilisation));
+    expect(busiest).toBeGreaterThan(0);
+    expect(busiest).toBeLessThanOrEqual(1);
   });
   it('cli: Ctrl-C during a variant stops it, skips the rest and exits 130', async () => {
     const dir = testTempDir('npusim-variant-int-');

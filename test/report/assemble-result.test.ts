@@ -191,6 +191,24 @@ describe('assembleResult', () => {
     expect(b!.meanQueueDelayTicks).toBe(0);
   });
 
+  it("assemble: a link's busy share is over the tick its figures were taken at, where that is past the run's", () => {
+    // A threaded run Ctrl-C stopped: reported to tick 1000 (the least worker), while the sender of
+    // edge 1 had run to 1250 and kept its link busy throughout: 1250 busy ticks are 100 %, not 125 %.
+    const link = { queueDelayTicksTotal: 0, queueDelayTicksMax: 0, messages: 9, bytes: 900, backlogBytes: 0 };
+    const raw = rawRun({
+      host: 'threaded',
+      reachedTick: 1000,
+      stopped: 'interrupted',
+      links: [
+        { ...link, edge: 0, busyTicks: 500, tick: 1000 },
+        { ...link, edge: 1, busyTicks: 1250, tick: 1250 },
+      ],
+    });
+    const [a, b] = assembleResult(config, plan, raw).contention.links;
+    expect(a!.utilisation).toBe(0.5);
+    expect(b!.utilisation).toBe(1);
+  });
+
   it('assemble: per-actor state keeps only its numeric entries', () => {
     const raw = rawRun({
       reports: [report(0, { state: { atsdBusy: 3, queue: [1, 2], name: 'x' } }), report(1)],

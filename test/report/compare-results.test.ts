@@ -107,7 +107,7 @@ describe('compare: a threaded run stopped at its first finding', () => {
     const text = formatComparison(c);
     expect(text).not.toContain('every change below is zero');
     expect(text).toContain(
-      'the two runs are the same events (same event digest) up to their stop at the first finding, but actors of a threaded run handle events past the stop',
+      'the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop',
     );
     // Two inline runs stopped at their first finding stay identical.
     const inline = compareResults('a', run('inline', 1029), 'b', run('inline', 1029));
@@ -128,5 +128,14 @@ describe('compare: a threaded run stopped at its first finding', () => {
     expect(lines(run('inline', 1029))).not.toContain(note);
     const clean = { ...run('threaded', 1043), status: 'clean' as const };
     expect(lines(clean)).not.toContain(note);
+    // Ctrl-C on threads, with or without --stop-on-first: each worker stopped where it was.
+    const interrupted =
+      'note: interrupted on threads: the run is reported to the tick every worker had reached';
+    for (const stopOnFirst of [true, false]) {
+      const r = run('threaded', 1043);
+      const stopped = { ...r, status: 'interrupted' as const, config: { ...r.config, stopOnFirst } };
+      expect(lines(stopped)).toContain(interrupted);
+      expect(lines({ ...stopped, host: 'inline' })).not.toContain('note:');
+    }
   });
 });

@@ -65,6 +65,12 @@ export interface LinkStats {
   bytes: number;
   /** Bytes sent but not yet serialised at the figures' time: the queue a saturated link ends with. */
   backlogBytes: number;
+  /**
+   * The figures' time: where the sender's run ended. In a threaded run Ctrl-C stopped, each
+   * worker stops at its own tick, past the one every actor reached (the run's), so a link's busy
+   * share is over this, not the run's (absent from figures made before it was kept: the run's).
+   */
+  tick?: number;
 }
 
 export class LinkTiming {
@@ -198,6 +204,7 @@ export class LinkTiming {
       messages: this.messages,
       bytes,
       backlogBytes: this.bytes - bytes,
+      tick,
     };
   }
 }
