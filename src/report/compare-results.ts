@@ -187,7 +187,8 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
     ] as const) {
       rows.push(percentileRow(`${l}: ${p === 'p999' ? 'p99.9' : p}`, p, q, sa, sb, noiseA?.[p], noiseB?.[p]));
     }
-    rows.push(notJudged('latencies', `${l}: max`, sa?.max, sb?.max, 'ticks', 'one sample: no noise model'));
+    const max = (x: typeof sa) => (x === undefined || x.count === 0 ? undefined : x.max);
+    rows.push(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', 'one sample: no noise model'));
   }
   return rows;
 }

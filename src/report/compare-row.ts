@@ -188,12 +188,13 @@ export function percentileRow(
   ia: [number, number] | undefined,
   ib: [number, number] | undefined,
 ): CompareRow {
+  // A histogram with no samples has no percentile: its 0 would read as a measured 0 ps.
+  const value = (x: HistogramSummary | undefined) => (x === undefined || x.count === 0 ? undefined : x[p]);
   const fewest = Math.min(sa?.count ?? 0, sb?.count ?? 0);
   if (sa !== undefined && sb !== undefined && fewest * (1 - q) < MIN_SAMPLES_BEYOND) {
     const why = `too few samples (${fewest}): needs ${Math.ceil(MIN_SAMPLES_BEYOND / (1 - q))}`;
-    return notJudged('latencies', figure, sa[p], sb[p], 'ticks', why);
+    return notJudged('latencies', figure, value(sa), value(sb), 'ticks', why);
   }
-  const value = (x: HistogramSummary | undefined) => (x === undefined || x.count === 0 ? undefined : x[p]);
   const se = (i: [number, number]) => (i[1] - i[0]) / (2 * Z_95);
   const sigma = ia === undefined || ib === undefined ? undefined : Math.sqrt(se(ia) ** 2 + se(ib) ** 2);
   return judged('latencies', figure, value(sa), value(sb), sigma, 'ticks', '95 % order-statistic interval');
@@ -211,9 +212,23 @@ export function rateRow(
   const n = (r: RunResult) => (r.counts[hits] ?? 0) + (r.counts[misses] ?? 0);
   const na = n(a);
   const nb = n(b);
+  // A run with no lookups has no hit rate (the result's 0 is 0/0, as its summary says "no
+  // lookups"): read as 0 %, a cache one run never used was judged CHANGED by 11.8 se (QA).
   if (na === 0 && nb === 0)
-    return notJudged('rates', figure, rateA, rateB, 'ratio', 'no lookups in either run');
-  const v = (p: number, k: number) => (k === 0 ? 0 : (p * (1 - p)) / k);
+    return notJudged('rates', figure, undefined, undefined, 'ratio', 'no lookups in either run');
+  if (na === 0 || nb === 0) {
+    const row = judged(
+      'rates',
+      figure,
+      na === 0 ? undefined : rateA,
+      nb === 0 ? undefined : rateB,
+      0,
+      'ratio',
+      '',
+    );
+    return { ...row, note: `no lookups in run ${na === 0 ? 'A' : 'B'}` };
+  }
+  const v = (p: number, k: number) => (p * (1 - p)) / k;
   return judged(
     'rates',
     figure,

@@ -139,3 +139,57 @@ describe('compare: a threaded run stopped at its first finding', () => {
     }
   });
 });
+
+describe('compare: figures a run did not measure', () => {
+  const withRates = (counts: Record<string, number>, tceHitRate: number): RunResult => {
+    const r = result(counts);
+    return { ...r, contention: { ...r.contention, tceHitRate } };
+  };
+
+  it("a cache one run never looked up has no hit rate there: the row is the other run's alone, not a change to 0 %", () => {
+    const used = withRates({ 'tce.hits': 731, 'tce.misses': 9269 }, 0.0731);
+    const unused = withRates({}, 0);
+    const r = row(used, unused, 'TCE cache hit rate');
+    expect(r).toMatchObject({ a: 0.0731, b: undefined, verdict: 'only in A', note: 'no lookups in run B' });
+    expect(row(unused, used, 'TCE cache hit rate')).toMatchObject({ a: undefined, verdict: 'only in B' });
+    expect(row(unused, unused, 'TCE cache hit rate')).toMatchObject({
+      a: undefined,
+      b: undefined,
+      verdict: 'not judged',
+      note: 'no lookups in either run',
+    });
+    // Both used: judged as before, a binomial noise.
+    const other = withRates({ 'tce.hits': 900, 'tce.misses': 9100 }, 0.09);
+    expect(row(used, other, 'TCE cache hit rate').verdict).toBe('changed');
+    expect(formatComparison(compareResults('A.json', used, 'B.json', unused))).not.toMatch(
+      /TCE cache hit rate.*0\.00%/,
+    );
+  });
+
+  it('a latency histogram with no samples in one run has no percentiles or max there (not 0 ps)', () => {
+    const sample = {
+      count: 40,
+      min: 50_000,
+      mean: 51_000,
+      p50: 50_950,
+      p99: 51_900,
+      p999: 51_900,
+      max: 51_940,
+      unit: 'ticks',
+    };
+    const empty = { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0, unit: 'ticks' };
+    const withLatency = (s: typeof sample): RunResult => {
+      const r = result({});
+      return {
+        ...r,
+        contention: { ...r.contention, latencies: { 'allreduce.latencyTicks': s } },
+      } as RunResult;
+    };
+    const rows = compareResults('A.json', withLatency(sample), 'B.json', withLatency(empty)).rows.filter(
+      (x) => x.figure.includes(': p') || x.figure.endsWith(': max'),
+    );
+    expect(rows.length).toBe(4);
+    for (const r of rows) expect({ figure: r.figure, b: r.b }).toEqual({ figure: r.figure, b: undefined });
+    expect(rows.every((r) => r.a !== undefined)).toBe(true);
+  });
+});
