@@ -10,6 +10,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { compact, percent } from './number-text.js';
 import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
+import { unfinishedText } from './unfinished-text.js';
 
 export function evaluateHeadline(items: readonly HeadlineItem[], result: RunResult): HeadlineFigure[] {
   return items.flatMap((item) => figuresOf(item, result));
@@ -38,20 +39,23 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   }
   if ('latency' in item) {
     const s = r.contention.latencies[item.latency];
-    if (s === undefined || s.count === 0) return [{ label: item.label, value: null, text: 'no samples' }];
+    // What the figure leaves out, in brackets: its zeros a counter holds (every figure is over them
+    // too: histogram.ts withZeroSamples), `0 ps (325 of 325 won at once)`, and what was still going
+    // on at the end (unfinished-text.ts), which no figure of the histogram is over.
+    const zero = ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
+    const zeros = zero === undefined || s === undefined ? 0 : (r.counts[zero.counter] ?? 0);
+    const notes = [
+      zeros > 0 ? `${zeros} of ${s!.count} ${zero!.what}` : undefined,
+      unfinishedText(r, item.latency),
+    ]
+      .filter((n) => n !== undefined)
+      .join('; ');
+    const bracket = notes === '' ? '' : ` (${notes})`;
+    if (s === undefined || s.count === 0)
+      return [{ label: item.label, value: null, text: `no samples${bracket}` }];
     const value = s[item.stat];
     const text = item.stat === 'count' || s.unit !== 'ticks' ? String(value) : formatTime(value);
-    // A latency whose zeros a counter holds (every figure is over them too: histogram.ts
-    // withZeroSamples) says how many they are: `0 ps (325 of 325 won at once)`.
-    const zero = ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
-    const zeros = zero === undefined ? 0 : (r.counts[zero.counter] ?? 0);
-    return [
-      {
-        label: item.label,
-        value,
-        text: zeros === 0 ? text : `${text} (${zeros} of ${s.count} ${zero!.what})`,
-      },
-    ];
+    return [{ label: item.label, value, text: `${text}${bracket}` }];
   }
   if ('links' in item) {
     const links = r.contention.links.filter((l) => l.between === item.links);

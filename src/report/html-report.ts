@@ -31,6 +31,7 @@ import { LATENCY_ROWS, socketFigures } from './summary-contention.js';
 import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
+import { unfinishedText } from './unfinished-text.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -251,11 +252,31 @@ function latencyTable(result: RunResult): string {
     if (s === undefined) continue;
     // No samples: `-`, as the summary prints it, not a measured `0 ps`.
     const t = (x: number): string => (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x));
-    rows.push([label, String(s.count), t(s.min), t(s.mean), t(s.p50), t(s.p99), t(s.p999), t(s.max)]);
+    // What the row leaves out, as the summary says it under the row (unfinished-text.ts).
+    const unfinished = unfinishedText(result, name) ?? '';
+    rows.push([
+      label,
+      String(s.count),
+      t(s.min),
+      t(s.mean),
+      t(s.p50),
+      t(s.p99),
+      t(s.p999),
+      t(s.max),
+      unfinished,
+    ]);
   }
   const c = result.contention;
+  // The column only where some row leaves something out (a run that ended with nothing going on).
+  const anyLeftOut = rows.some((r) => r[8] !== '');
+  const head = ['', 'count', 'min', 'mean', 'p50', 'p99', 'p99.9', 'max'];
   return (
-    table(['', 'count', 'min', 'mean', 'p50', 'p99', 'p99.9', 'max'], rows) +
+    (anyLeftOut
+      ? table([...head, 'not in the row'], rows)
+      : table(
+          head,
+          rows.map((r) => r.slice(0, 8)),
+        )) +
     `<p>ATS cache hit rate ${cacheLookups(result, 'ats') === 0 ? '-' : pct(c.atsHitRate)}, TCE cache hit rate ${cacheLookups(result, 'tce') === 0 ? '-' : pct(c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
   );
 }

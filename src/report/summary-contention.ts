@@ -10,6 +10,7 @@ import { formatTime } from './duration.js';
 import { percent } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { table } from './summary-text.js';
+import { unfinishedText } from './unfinished-text.js';
 
 /** The contention table's rows: histogram name -> label, in reading order. */
 export const LATENCY_ROWS: readonly [string, string][] = [
@@ -42,6 +43,8 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
     const s = result.contention.latencies[name];
     if (s === undefined) continue;
     out.push(`  ${label.padEnd(22)}${latencyCells(s)}`);
+    const unfinished = unfinishedText(result, name);
+    if (unfinished !== undefined) out.push(`  ${''.padEnd(22)}${unfinished}, not in the row above`);
   }
   out.push(
     `  ATS cache hit rate ${rateText(result, 'ats', result.contention.atsHitRate)}   TCE cache hit rate ${rateText(result, 'tce', result.contention.tceHitRate)}` +

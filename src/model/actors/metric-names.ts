@@ -21,6 +21,14 @@ export const H = {
   tceUnmapLatencyTicks: 'tce.unmapLatencyTicks',
   /** One ring all-reduce, first write to last arrival, per GPU (actors/gpu/ring-allreduce.ts). */
   allreduceTicks: 'allreduce.latencyTicks',
+  /**
+   * What the three above leave out, each sample taken when the run ends: a wait, a hold or a
+   * shootdown still going on then, as long as it had lasted (a deadlock's spinning CPUs, whose
+   * waits never end and so never reach the row above: UNFINISHED in report/summary-contention.ts).
+   */
+  atsdRegisterWaitUnfinishedTicks: 'atsd.registerWaitUnfinishedTicks',
+  atsdHoldUnfinishedTicks: 'atsd.holdUnfinishedTicks',
+  shootdownUnfinishedTicks: 'shootdown.unfinishedTicks',
 } as const;
 
 export const C = {
@@ -171,6 +179,20 @@ export const ZERO_SAMPLES: Readonly<
   Partial<Record<(typeof H)[keyof typeof H], { counter: CounterName; what: string }>>
 > = {
   [H.atsdRegisterWaitTicks]: { counter: 'atsd.acquiredAtOnce', what: 'won at once' },
+};
+
+/**
+ * Latencies an operation adds to only when it ends, and the histogram of those still going on when
+ * the run ended (sampled then, as long as each had lasted): a deadlock's spinning CPUs never reach
+ * the first, and without the second its p99 reads as a few microseconds while they spin for the
+ * whole run (report/unfinished-text.ts says them beside the row).
+ */
+export const UNFINISHED: Readonly<
+  Partial<Record<(typeof H)[keyof typeof H], { histogram: (typeof H)[keyof typeof H]; what: string }>>
+> = {
+  [H.atsdRegisterWaitTicks]: { histogram: H.atsdRegisterWaitUnfinishedTicks, what: 'still waiting' },
+  [H.atsdHoldTicks]: { histogram: H.atsdHoldUnfinishedTicks, what: 'still held' },
+  [H.shootdownLatencyTicks]: { histogram: H.shootdownUnfinishedTicks, what: 'still in flight' },
 };
 
 /** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */

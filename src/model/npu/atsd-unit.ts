@@ -239,14 +239,15 @@ export class AtsdUnit {
     return r.pendingAcks.size > 0 || r.hung ? 1 : 0;
   }
 
-  /** release_atsd_reg: clear_bit_unlock. */
-  release(reg: number, owner: number, now: Tick): void {
+  /** release_atsd_reg: clear_bit_unlock. Returns how long the register was held. */
+  release(reg: number, owner: number, now: Tick): number {
     const r = this.owned(reg, owner, 'release');
     const held = now - r.lockedAt;
     r.holdTicks += held;
     this.stats.holdTicks += held;
     r.locked = false;
     r.owner = null;
+    return held;
   }
 
   /** Registers as they stand, for the watchdog and reports. */

@@ -34,6 +34,7 @@ describe('LinkTiming', () => {
       messages: 2,
       bytes: 300,
       backlogBytes: 0,
+      tick: t0 + 1000,
     });
     expect(link.busyBy(t0 + 1000)).toBe(300);
   });
@@ -102,7 +103,9 @@ describe('LinkTiming', () => {
 
   test('an unused link reports zeros, each exactly +0 (its totals start as -0, a double)', () => {
     const link = new LinkTiming(edge);
-    const figures = Object.entries(link.figures(1000)).filter(([name]) => name !== 'edge');
+    // Every figure but the link's index and the tick they were taken at.
+    expect(link.figures(1000).tick).toBe(1000);
+    const figures = Object.entries(link.figures(1000)).filter(([name]) => name !== 'edge' && name !== 'tick');
     expect(figures.map(([name]) => name)).toEqual(
       expect.arrayContaining(['queueDelayTicksTotal', 'queueDelayTicksMax']),
     );

@@ -38,6 +38,8 @@ export class AtsdPort {
     private readonly env: ChipEnv,
     xts: ConstructorParameters<typeof AtsdUnit>[0]['xts'],
     private readonly registerWait: LatencyHistogram,
+    /** Each register hold, acquire to release: what the trace draws as the register's slice. */
+    private readonly registerHold: LatencyHistogram,
     /** GPU resets on this socket: the NPU's view of each GPU's links, when resets run at all. */
     private readonly resets?: GpuResets,
   ) {
@@ -102,7 +104,8 @@ export class AtsdPort {
         else this.statWaiters.set(o.reg, { owner: o.shootdown, askedAt: ctx.now });
         return;
       case 'release':
-        this.unit.release(o.reg, o.shootdown, now);
+        // At least 1 tick: the histogram's lowest value (a hold is never shorter: the STAT poll).
+        this.registerHold.record(Math.max(1, this.unit.release(o.reg, o.shootdown, now)));
         this.retryWaiters(ctx);
         return;
     }
@@ -144,6 +147,16 @@ export class AtsdPort {
 
   private answer(shootdown: number, op: 'acquire' | 'wait', reg: number, ctx: ActorContext): void {
     ctx.send(this.env.toCoordinator, AtsdAnswerMsg.encode({ shootdown, op, reg }), HEADER_BYTES);
+  }
+
+  /**
+   * At the run's end: each CPU still spinning for a register, and each register still held, as
+   * long as it had waited or been held by then (into `waits` and `holds`): the histograms of waits
+   * and holds count only those that ended.
+   */
+  recordUnfinished(endTick: number, waits: LatencyHistogram, holds: LatencyHistogram): void {
+    for (const w of this.acquireWaiters) waits.record(Math.max(1, endTick - w.askedAt));
+    for (const r of this.unit.snapshot()) if (r.locked) holds.record(Math.max(1, endTick - r.lockedAt));
   }
 
   /** Registers, waiters and counts for the liveness dump and the report. */

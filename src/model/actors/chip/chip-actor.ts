@@ -43,6 +43,9 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   protected readonly dispatch: Dispatch;
   private readonly translateLatency: LatencyHistogram;
   private readonly registerWait: LatencyHistogram;
+  private readonly registerHold: LatencyHistogram;
+  private readonly registerWaitUnfinished: LatencyHistogram;
+  private readonly registerHoldUnfinished: LatencyHistogram;
   private readonly tceUnmapLatency: LatencyHistogram;
   private readonly threads: HostThreads;
   private readonly ats: AtsService;
@@ -58,12 +61,15 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     super(new ChipEnv(index, world, counters, new Oracle()));
     this.translateLatency = recorder.histogram();
     this.registerWait = recorder.histogram();
+    this.registerHold = recorder.histogram();
+    this.registerWaitUnfinished = recorder.histogram();
+    this.registerHoldUnfinished = recorder.histogram();
     this.tceUnmapLatency = recorder.histogram();
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
     this.churn = new ContextChurn(this.env, this.ats);
     this.resets = new GpuResets(this.env);
-    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.resets);
+    this.atsd = new AtsdPort(this.env, this.ats.nmmu, this.registerWait, this.registerHold, this.resets);
     this.tce = new TceUnmaps(this.env, this.tceUnmapLatency);
     this.mappers = new TceMappers(this.env, this.tce.tce, (gpu, ctx) => this.tce.windowMapped(gpu, ctx));
     this.dma = new DmaLanding(this.env, this.tce.tce);
@@ -178,6 +184,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
 
   finish(endTick: number): ActorReport {
     this.ats.release(endTick);
+    this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
     return this.report({
       extraCounters: {
@@ -187,6 +194,9 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
         [H.atsdRegisterWaitTicks]: this.registerWait,
+        [H.atsdHoldTicks]: this.registerHold,
+        [H.atsdRegisterWaitUnfinishedTicks]: this.registerWaitUnfinished,
+        [H.atsdHoldUnfinishedTicks]: this.registerHoldUnfinished,
         // Only where TCE ranges are unmapped: elsewhere the row would say nothing in every summary.
         ...(this.env.world.config.params.host.tceRemapIntervalTicks > 0
           ? { [H.tceUnmapLatencyTicks]: this.tceUnmapLatency }

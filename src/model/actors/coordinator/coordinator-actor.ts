@@ -33,7 +33,8 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
   readonly kind = 'coordinator' as const;
   protected readonly dispatch: Dispatch;
   private readonly shootdownLatency: LatencyHistogram;
-  private readonly holdTime: LatencyHistogram;
+  /** Requests still in flight when the run ends, as long as they had taken (finish). */
+  private readonly shootdownUnfinished: LatencyHistogram;
   private readonly lifecycle: PageLifecycle;
   private readonly watchdog: Watchdog;
   private readonly tce: TceTraffic;
@@ -45,8 +46,8 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
     for (const g of world.topology.gpus) gpuNpus.set(g.index, [g.socket]);
     super(new CoordinatorEnv(index, world, new Counters(COUNTERS), new Oracle({ gpuNpus })));
     this.shootdownLatency = recorder.histogram();
-    this.holdTime = recorder.histogram();
-    this.lifecycle = new PageLifecycle(this.env, this.shootdownLatency, this.holdTime);
+    this.shootdownUnfinished = recorder.histogram();
+    this.lifecycle = new PageLifecycle(this.env, this.shootdownLatency);
     this.watchdog = new Watchdog(this.lifecycle, world.config.params.host.shootdownDeadlineTicks);
     this.tce = new TceTraffic(this.env);
     this.mmio = new MmioTraffic(this.env);
@@ -95,9 +96,13 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
   finish(endTick: number): ActorReport {
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();
+    for (const o of inFlight) this.shootdownUnfinished.record(Math.max(1, endTick - o.startedAt));
     return this.report({
       extraCounters: { 'shootdown.inFlightAtEnd': this.lifecycle.shootdownsStarted() },
-      histograms: { [H.shootdownLatencyTicks]: this.shootdownLatency, [H.atsdHoldTicks]: this.holdTime },
+      histograms: {
+        [H.shootdownLatencyTicks]: this.shootdownLatency,
+        [H.shootdownUnfinishedTicks]: this.shootdownUnfinished,
+      },
       liveness: this.watchdog.found,
       state: { shootdownsInFlight: inFlight.length, ops: inFlight.map((o) => o.describe) },
     });

@@ -26,7 +26,6 @@ import type { ShootdownInFlight } from '../../check/rules/liveness-rules.js';
 import { hostRam } from '../../host/host-ram.js';
 import { PAGE_64K, type PageReservation, type PhysPages } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
-import type { Shootdown } from '../../host/shootdown.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import * as lifecycle from '../../protocol/messages/page-lifecycle.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
@@ -72,7 +71,6 @@ export class PageLifecycle {
   constructor(
     private readonly env: CoordinatorEnv,
     private readonly shootdownLatency: LatencyHistogram,
-    private readonly holdTime: LatencyHistogram,
   ) {
     const world = env.world;
     // The coordinator's allocators replay the world's initial allocations, so frame numbers agree.
@@ -100,9 +98,7 @@ export class PageLifecycle {
       for (let i = 0; i < world.tcePages[g.index]!.length; i++) ram.allocate(PAGE_64K, tenant);
     }
     for (const pr of world.processes) this.procByPid.set(pr.pid, pr);
-    this.shootdowns = new ShootdownRunner(env, env.oracle, (id, sd, ctx) =>
-      this.finishShootdown(id, sd, ctx),
-    );
+    this.shootdowns = new ShootdownRunner(env, env.oracle, (id, _sd, ctx) => this.finishShootdown(id, ctx));
     // What the oracle needs from the start: the mappings, and who may have translated them.
     for (let i = 0; i < world.processes.length; i++) {
       const pr = world.processes[i]!;
@@ -311,12 +307,10 @@ export class PageLifecycle {
     return out;
   }
 
-  private finishShootdown(id: number, sd: Shootdown, ctx: ActorContext): void {
+  private finishShootdown(id: number, ctx: ActorContext): void {
     const op = this.ops.get(id)!;
     this.env.counters.add(C.shootdownsCompleted);
     this.shootdownLatency.record(Math.max(1, ctx.now - op.startedAt));
-    const s = sd.stats;
-    if (s.startedAt >= 0) this.holdTime.record(Math.max(1, s.completedAt - s.startedAt));
     if (!op.freed) this.freeAndRemap(op, ctx);
     this.ops.delete(op.id);
     for (let i = 0; i < op.pages; i++) this.busy.delete(`${op.proc.index}:${op.firstPage + i}`);

@@ -65,7 +65,7 @@ function harness(world: World) {
   const counters = new Counters();
   const env = new CoordinatorEnv(world.coordinator, world, counters, oracle);
   const histogram = { record: () => {}, count: 0 };
-  const lifecycle = new PageLifecycle(env, histogram, histogram);
+  const lifecycle = new PageLifecycle(env, histogram);
   const sent: Sent[] = [];
   const ctx: ActorContext = {
     now: 1000,

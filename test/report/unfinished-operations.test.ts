@@ -1,0 +1,98 @@
+/**
+ * Latencies an operation adds to only when it ends (ATSD register waits and holds, shootdowns) and
+ * what they leave out: the operations still going on when the run ended, sampled then into their
+ * own histograms (metric-names.ts UNFINISHED) and said beside the row, in the summary, the
+ * workload's headline and the HTML report. The hold is each register's, acquire to release, as
+ * the trace draws it (it was each shootdown's, from its first register won to its completion).
+ */
+import { describe, expect, it } from 'vitest';
+import { planMachine } from '../../src/model/actors/machine.js';
+import { H } from '../../src/model/actors/metric-names.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { describedResult } from '../../src/report/described-result.js';
+import { buildHtmlReport } from '../../src/report/html-report.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { formatSummary } from '../../src/report/summary.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { workloads } from '../../workloads/index.js';
+
+async function run(name: string, bugs: BugName[]): Promise<{ result: RunResult; html: string }> {
+  const w = workloads.find((x) => x.name === name)!;
+  const config: RunConfig = {
+    workload: name,
+    seed: 1,
+    bugs,
+    params: parseParams({ ...w.params, durationTicks: 200_000_000 }, name),
+  };
+  const plan = planMachine(config);
+  const raw = await runRaw(config, { host: 'inline' });
+  const result = describedResult(config, plan, raw, w);
+  const html = buildHtmlReport({ plan, config, result, raw });
+  return { result, html };
+}
+
+/** Summed over the chips: what each left at the end (actorStates, the chip's own report). */
+function chipStates(r: RunResult, key: 'atsdWaiters' | 'atsdRegistersLocked'): number {
+  return Object.entries(r.actorStates)
+    .filter(([actor]) => actor.startsWith('chip'))
+    .reduce((n, [, s]) => n + (s[key] as number), 0);
+}
+
+/** Registers won, by host and guests: every acquire that was answered. */
+const acquisitions = (r: RunResult): number =>
+  Object.entries(r.counts)
+    .filter(([k]) => /^atsd\.(host|guest)\.reg\d+$/.test(k))
+    .reduce((n, [, v]) => n + v, 0);
+
+describe('operations still going on at the end', () => {
+  it('atsd-deadlock with release-between-flushes: every wait, hold and shootdown is counted once, ended or not, and the unended ones are said', async () => {
+    const { result, html } = await run('atsd-deadlock', ['release-between-flushes']);
+    const l = result.contention.latencies;
+    const waiting = chipStates(result, 'atsdWaiters');
+    const locked = chipStates(result, 'atsdRegistersLocked');
+    const inFlight = result.actorStates.coordinator!.shootdownsInFlight as number;
+    // The deadlock: CPUs still spinning, registers still held, shootdowns that never complete.
+    expect(waiting).toBeGreaterThan(0);
+    expect(locked).toBeGreaterThan(0);
+    expect(inFlight).toBeGreaterThan(0);
+    expect(l[H.atsdRegisterWaitUnfinishedTicks]!.count).toBe(waiting);
+    expect(l[H.atsdHoldUnfinishedTicks]!.count).toBe(locked);
+    expect(l[H.shootdownUnfinishedTicks]!.count).toBe(inFlight);
+    // Each register won was held: released (the hold row) or still held (its unfinished one).
+    expect(l[H.atsdHoldTicks]!.count + locked).toBe(acquisitions(result));
+    // A wait still going on had lasted at least as long as any that ended.
+    expect(l[H.atsdRegisterWaitUnfinishedTicks]!.max).toBeGreaterThanOrEqual(l[H.atsdRegisterWaitTicks]!.max);
+
+    const oldest = /\+(\d+) still waiting at the end, the oldest for ([\d.]+ [mun]?s)/;
+    const summary = formatSummary(result, { color: false });
+    const line = oldest.exec(summary);
+    expect(line, summary).not.toBeNull();
+    expect(Number(line![1])).toBe(waiting);
+    expect(summary).toContain(`+${inFlight} still in flight at the end`);
+    expect(summary).toContain(`+${locked} still held at the end`);
+    // The workload's own headline says it beside its wait p99, and the HTML report beside the row.
+    const headline = result.headline!.find((h) => h.label === 'ATSD register wait p99')!;
+    expect(headline.text).toContain(`+${waiting} still waiting at the end, the oldest for ${line![2]}`);
+    expect(html).toContain('<th>not in the row</th>');
+    expect(html).toContain(`+${waiting} still waiting at the end, the oldest for ${line![2]}`);
+  });
+
+  it('shootdown-storm: each note beside a row is there exactly when something of its kind was still going on', async () => {
+    const { result, html } = await run('shootdown-storm', []);
+    const l = result.contention.latencies;
+    const locked = chipStates(result, 'atsdRegistersLocked');
+    const waiting = chipStates(result, 'atsdWaiters');
+    const inFlight = result.actorStates.coordinator!.shootdownsInFlight as number;
+    expect(acquisitions(result)).toBeGreaterThan(10);
+    expect(l[H.atsdHoldTicks]!.count + locked).toBe(acquisitions(result));
+    expect(l[H.atsdRegisterWaitUnfinishedTicks]!.count).toBe(waiting);
+    expect(l[H.shootdownUnfinishedTicks]!.count).toBe(inFlight);
+    const summary = formatSummary(result, { color: false });
+    expect(summary.includes('still waiting at the end')).toBe(waiting > 0);
+    expect(summary.includes('still held at the end')).toBe(locked > 0);
+    expect(summary.includes('still in flight at the end')).toBe(inFlight > 0);
+    expect(html.includes('<th>not in the row</th>')).toBe(waiting + locked + inFlight > 0);
+  });
+});
