@@ -27,8 +27,8 @@ import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
-import { LATENCY_ROWS, socketFigures } from './summary-contention.js';
-import { keptText, placementText, waitBucketTexts } from './summary-engine.js';
+import { busiestLinks, FREE_CONTENTION_NOTE, LATENCY_ROWS, socketFigures } from './summary-contention.js';
+import { freeModeLines, keptText, placementText, waitBucketTexts } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 import { unfinishedText } from './unfinished-text.js';
@@ -79,6 +79,7 @@ ${headerTable(result, config, plan)}
 ${answerBlock(result)}
 ${checksSection(result)}
 <h2>Latencies</h2>
+${result.free === undefined ? '' : `<p class="note">${esc(FREE_CONTENTION_NOTE)}: every figure here and below is a free-mode figure</p>`}
 ${latencyTable(result)}
 <div class="charts">${charts
     .filter((c) => c.kind === 'histogram')
@@ -144,10 +145,8 @@ function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec
     x: s.timeUs,
     series,
   });
-  const busiest = [...result.contention.links]
-    .sort((a, b) => b.utilisation - a.utilisation)
-    .slice(0, LINKS_CHARTED)
-    .map((l) => l.label);
+  // The summary's busiest links (control edges left out there too).
+  const busiest = busiestLinks(result, LINKS_CHARTED).map((l) => l.label);
   const links = busiest.flatMap((label) => s.linkUtilisation.filter((u) => u.label === label));
   const percent = links.map((l) => ({ label: l.label, values: l.values.map((v) => 100 * v) }));
   return [
@@ -291,8 +290,9 @@ function linksTable(result: RunResult): string {
       compact(l.bytes),
       l.backlogBytes > 0 ? compact(l.backlogBytes) : '-',
       pct(l.utilisation),
-      formatTime(l.meanQueueDelayTicks),
-      formatTime(l.maxQueueDelayTicks),
+      // A link nothing crossed has no queueing figure (`-`, as a histogram with no samples).
+      l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
+      l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
     ]);
   return table(['link', 'kind', 'messages', 'bytes', 'backlog', 'busy', 'queue mean', 'queue max'], rows);
 }
@@ -310,8 +310,10 @@ function engineTable(result: RunResult): string {
   const sync = e.workers.some((w) => w.lambda !== undefined);
   // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
   const waits = e.workers.some((w) => w.waits !== undefined);
+  const free = freeModeLines(result);
   return (
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
+    (free === undefined ? '' : `<p>${esc(free[0])}; ${esc(free[1])}</p>`) +
     (e.workers.length === 0
       ? ''
       : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores) + keptText(e))}</p>` +

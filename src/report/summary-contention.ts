@@ -8,7 +8,7 @@ import { H } from '../model/actors/metric-names.js';
 import { type CacheName, cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { percent } from './number-text.js';
-import type { RunResult } from './run-result.js';
+import type { LinkFigures, RunResult } from './run-result.js';
 import { table } from './summary-text.js';
 import { unfinishedText } from './unfinished-text.js';
 
@@ -24,15 +24,17 @@ export const LATENCY_ROWS: readonly [string, string][] = [
   [H.allreduceTicks, 'ring all-reduce'],
 ];
 
+/** What every contention figure of a free run is (the summary's and the HTML report's words). */
+export const FREE_CONTENTION_NOTE =
+  'contention (free mode: timing set by real thread races, lateness under engine)';
+
 /**
  * Contention: where the machine waited, per socket, per link (the busiest `maxLinks`), then the
  * latencies overall and the caches' hit rates.
  */
 export function contentionSection(result: RunResult, maxLinks: number): string[] {
   const out: string[] = [];
-  if (result.free !== undefined) {
-    out.push('contention (free mode: timing set by real thread races, lateness under engine):');
-  }
+  if (result.free !== undefined) out.push(`${FREE_CONTENTION_NOTE}:`);
   out.push(...socketTable(result));
   out.push(...linkTable(result, maxLinks));
   out.push('latencies:');
@@ -100,12 +102,21 @@ export function socketFigures(result: RunResult): { header: string[]; rows: stri
   return { header, rows };
 }
 
+/**
+ * The `n` busiest links that carry the machine's traffic (not the coordinator's control edges),
+ * busiest first, ties by label: the summary's table and the HTML report's chart show the same.
+ */
+export function busiestLinks(result: RunResult, n: number): LinkFigures[] {
+  return result.contention.links
+    .filter((l) => l.between !== 'control')
+    .sort((a, b) => b.utilisation - a.utilisation || (a.label < b.label ? -1 : 1))
+    .slice(0, n);
+}
+
 function linkTable(result: RunResult, maxRows: number): string[] {
   const all = result.contention.links.filter((l) => l.between !== 'control');
   if (all.length === 0) return [];
-  const links = [...all]
-    .sort((a, b) => b.utilisation - a.utilisation || (a.label < b.label ? -1 : 1))
-    .slice(0, maxRows);
+  const links = busiestLinks(result, maxRows);
   const header = ['', 'busy', 'msgs', 'bytes', 'backlog', 'queue mean', 'queue max'];
   const rows = links.map((l) => [
     l.label,
@@ -115,8 +126,9 @@ function linkTable(result: RunResult, maxRows: number): string[] {
     // Bytes still queued at the end, which its `bytes` do not count yet: a saturated link's, or
     // messages booked behind a delayed send that had not left (theory-of-operation.md section 9).
     l.backlogBytes > 0 ? String(l.backlogBytes) : '-',
-    formatTime(l.meanQueueDelayTicks),
-    formatTime(l.maxQueueDelayTicks),
+    // A link nothing crossed has no queueing figure (`-`, as a histogram with no samples).
+    l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
+    l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
   ]);
   return [
     `contention per link (busiest ${links.length} of ${all.length}; --json has every link):`,

@@ -24,14 +24,19 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
   out.push(...ringLines(e, maxRows));
   if (e.workers.length > 0) out.push(...workerLines(result, maxRows));
 
-  const f = result.free;
-  if (f !== undefined) {
-    out.push(
-      `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
-    );
-    out.push(`  take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`);
-  }
+  const free = freeModeLines(result);
+  if (free !== undefined) out.push(free[0], `  ${free[1]}`);
   return out;
+}
+
+/** A free run's lateness and take log, two lines (the summary's and the HTML report's engine). */
+export function freeModeLines(result: RunResult): [string, string] | undefined {
+  const f = result.free;
+  if (f === undefined) return undefined;
+  return [
+    `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
+    `take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`,
+  ];
 }
 
 /** The most stalled rings (full stalls and parks, then high water), at most `maxRows`. */

@@ -14,6 +14,7 @@ import { describedResult } from '../../src/report/described-result.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
+import { busiestLinks } from '../../src/report/summary-contention.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -91,6 +92,49 @@ describe('the HTML report says what the run did', () => {
     }));
     expect(formatSummary(result, { color: false }).split('\n')[0]).toMatch(/ seed 1 {2}free {2}/);
     expect(html).toContain('<tr><td>host</td><td>free</td></tr>');
+  });
+
+  it("the link chart draws the summary's busiest links: the machine's, not the coordinator's control edges", async () => {
+    const { html, result } = await report('mixed', 2_000_000);
+    const data = JSON.parse(
+      /<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(html)![1]!,
+    ) as { charts: { id: string; series: { label: string }[] }[] };
+    const drawn = data.charts.find((c) => c.id === 'links')!.series.map((x) => x.label);
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn).toEqual(busiestLinks(result, drawn.length).map((l) => l.label));
+    const control = new Set(
+      result.contention.links.filter((l) => l.between === 'control').map((l) => l.label),
+    );
+    expect(control.size).toBeGreaterThan(0);
+    expect(drawn.filter((l) => control.has(l))).toEqual([]);
+  });
+
+  it("a free run's contention is labelled free-mode, and its lateness and take log are in the engine section, as the summary has them", async () => {
+    const free = {
+      windowTicks: 1_000_000,
+      lateRecords: 12,
+      lateTicksMax: 40_000,
+      lateTicksMean: 9_000,
+      driftWaits: 3,
+      logBytes: 2048,
+      logBytesPerSimulatedMs: 1_024_000,
+    };
+    const { html, result } = await report('stress', 2_000_000, [], false, (r) => ({
+      ...r,
+      host: 'threaded',
+      engine: { ...r.engine, placement: 'free' },
+      free: free as NonNullable<RunResult['free']>,
+    }));
+    const summary = formatSummary(result, { color: false });
+    expect(summary).toContain(
+      'contention (free mode: timing set by real thread races, lateness under engine):',
+    );
+    expect(html).toContain('contention (free mode: timing set by real thread races, lateness under engine)');
+    const lateness = 'free mode: window 1 us; 12 late records (mean 9 ns, max 40 ns); 3 drift waits';
+    expect(summary).toContain(lateness);
+    expect(html).toContain(lateness);
+    // An inline run's report says nothing of free mode.
+    expect((await report('stress', 2_000_000)).html).not.toContain('free mode');
   });
 
   it("the workload's answer, with each variant's verdict, is the summary's", async () => {

@@ -401,6 +401,23 @@ describe('summary', () => {
     expect(replayed.split('\n')).toContain('reproduce: npusim replay f.json');
   });
 
+  it('summary: a link nothing crossed has no queueing figure (`-`), not a measured 0 ps', () => {
+    const idle = raw([report(0), report(1)]);
+    idle.links = [
+      {
+        ...idle.links[0]!,
+        busyTicks: 0,
+        queueDelayTicksTotal: 0,
+        queueDelayTicksMax: 0,
+        messages: 0,
+        bytes: 0,
+        backlogBytes: 0,
+      },
+    ];
+    const text = formatSummary(assembleResult(config, plan, idle), { color: false });
+    expect(text).toMatch(/\n {2}chip0->gpu0 nvlink x2\s+0\.0%\s+0\s+0\s+-\s+-\s+-\n/);
+  });
+
   it('summary: the header names the strategy when it is not the default random one', () => {
     const header = (c: RunConfig) =>
       formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
