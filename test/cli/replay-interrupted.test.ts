@@ -10,14 +10,16 @@
  *   - threaded: each worker stops at its own event, so no replay stops where it did: the replay
  *     says so, runs up to the tick reached and exits with its own code, never 5;
  *   - a free run stopped after a finding writes its failure file (marked interrupted), which
- *     replays to the same stop: without it the race was lost unless --record was given.
+ *     replays to the same stop: without it the race was lost unless --record was given;
+ *   - so does a variant stopped after a finding it did not expect (its own failure file).
  * The durations are long enough that no run can end before its SIGINT; the replays are short.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatTime } from '../../src/report/duration.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
+import { workloads } from '../../workloads/index.js';
 import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
@@ -166,6 +168,40 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const file = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
     expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
     expect(file.first?.rule).toMatch(/^(order|translation)\./);
+    const replay = await cli(['replay', path]);
+    expect(replay.code, replay.stdout).toBe(1);
+    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
+  });
+  test('a variant stopped after a finding it did not expect: its own failure file is written, and replays to the same stop', async () => {
+    const dir = tmp();
+    // multi-tenant's machine as a file of its own, whose variant gives each GPU its own group
+    // (per-gpu: two tenants' GPUs still talk over NVLink) for far longer than the test waits, and
+    // expects nothing: every isolation.peer it finds is unexpected.
+    const file = join(dir, 'leaky.json');
+    const params = { ...workloads.find((w) => w.name === 'multi-tenant')!.params, durationTicks: 5_000_000 };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'leaky',
+        description: 'a short clean run, then a long leaking variant that expects nothing',
+        variants: [{ name: 'leak', set: { policy: 'per-gpu', durationTicks: 1_000_000_000_000 } }],
+        params,
+      }),
+    );
+    const failures = join(dir, 'failures');
+    const r = await cliChild(['run', file, '--seed', '1', '--inline', '--failures', failures], {
+      interruptOn: /variant leak: [^\n]*[1-9][\d.]*k? violations so far/,
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('npusim: variant leak interrupted (exit 130)');
+    const written = /npusim replay (\S+)\n/.exec(r.stderr);
+    expect(written, r.stderr).not.toBeNull();
+    const path = written![1]!;
+    expect(path.startsWith(failures)).toBe(true);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    expect(saved.exit).toEqual({ class: 'interrupted', code: 130 });
+    expect(saved.first?.rule).toBe('isolation.peer');
+    expect((saved.workload.params as { policy: string }).policy).toBe('per-gpu');
     const replay = await cli(['replay', path]);
     expect(replay.code, replay.stdout).toBe(1);
     expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
