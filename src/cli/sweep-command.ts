@@ -121,9 +121,9 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
     if (pctDepth !== undefined && pctExample !== undefined)
       io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
-    if (fired.seeds > 0)
+    if (fired.planned > 0)
       io.stderr.write(
-        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'} (one drawn past the steps a seed's PCT run took never fires)\n`,
+        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'}${fired.fired < fired.planned ? " (one drawn past the steps a seed's PCT run took never fires)" : ''}\n`,
       );
   }
   // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).

@@ -371,6 +371,8 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
                 .p99,
       };
       const state = r.state as Record<string, unknown>;
+      const open = hist[H.atsdRegisterWaitUnfinishedTicks];
+      const waitingAtEnd = open?.count ?? 0;
       return {
         socket: Number(/\d+$/.exec(r.name)?.[0] ?? plan.actors.findIndex((a) => a.name === r.name)),
         chip: r.name,
@@ -382,6 +384,8 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
         atsdWonAtOnce: c('atsd.acquiredAtOnce'),
         atsdWaitP99Ticks: wait.p99,
         atsdBusySeen: typeof state.atsdBusySeen === 'number' ? state.atsdBusySeen : 0,
+        atsdWaitingAtEnd: waitingAtEnd,
+        atsdLongestWaitAtEndTicks: waitingAtEnd > 0 ? open!.max : 0,
         tceHits: c(C.tceHits),
         tceMisses: c(C.tceMisses),
       };

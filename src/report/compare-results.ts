@@ -4,6 +4,8 @@
  * its own sampling model (compare-row.ts says how), and the configuration the two runs differ in.
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
+import type { HistogramSummary } from '../model/actors/actor.js';
+import { H, UNFINISHED } from '../model/actors/metric-names.js';
 import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -171,10 +173,28 @@ function runRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
 function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   const rows: CompareRow[] = [];
   const label = new Map(LATENCY_ROWS);
+  // The histograms of what was still going on at the end (metric-names.ts UNFINISHED), by name:
+  // a state at the end, compared as such below, not as latencies.
+  const unfinished = new Map(
+    Object.entries(UNFINISHED).map(([row, u]) => [
+      u!.histogram as string,
+      `${label.get(row) ?? row}, ${u!.what} at the end`,
+    ]),
+  );
+  const holdMeaning = holdMeaningDiffers(a, b);
   for (const name of union(Object.keys(a.contention.latencies), Object.keys(b.contention.latencies))) {
     const sa = a.contention.latencies[name];
     const sb = b.contention.latencies[name];
+    const open = unfinished.get(name);
+    if (open !== undefined) {
+      rows.push(...unfinishedRows(open, sa, sb));
+      continue;
+    }
     const l = label.get(name) ?? name;
+    if (name === H.atsdHoldTicks && holdMeaning) {
+      rows.push(notJudged('latencies', `${l}: samples`, sa?.count, sb?.count, 'count', HOLD_BEFORE_0_6_2));
+      continue;
+    }
     rows.push(countRow('latencies', `${l}: samples`, sa?.count, sb?.count, s.perTime, s.msA, s.msB));
     if ((sa?.count ?? 0) === 0 && (sb?.count ?? 0) === 0) continue; // no samples in either run
     const noiseA = a.contention.latencyNoise?.[name];
@@ -191,6 +211,51 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
     rows.push(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', 'one sample: no noise model'));
   }
   return rows;
+}
+
+/**
+ * Operations still going on at the end: how many, as a state at the end (Poisson, never per
+ * simulated ms, as `shootdown.inFlightAtEnd` beside it), and the longest, unjudged.
+ */
+function unfinishedRows(
+  label: string,
+  sa: HistogramSummary | undefined,
+  sb: HistogramSummary | undefined,
+): CompareRow[] {
+  const x = sa?.count ?? 0;
+  const y = sb?.count ?? 0;
+  const longest = (h: HistogramSummary | undefined) => (h === undefined || h.count === 0 ? undefined : h.max);
+  return [
+    judged('latencies', label, x, y, Math.sqrt(x + y), 'count', 'Poisson: sqrt(n), a state at the end'),
+    notJudged(
+      'latencies',
+      `${label}: longest`,
+      longest(sa),
+      longest(sb),
+      'ticks',
+      'one sample: no noise model',
+    ),
+  ];
+}
+
+const HOLD_BEFORE_0_6_2 =
+  'per shootdown before npusim 0.6.2, per register since: one of the two results is from before';
+
+/** Whether one result's ATSD register hold is per shootdown (before 0.6.2) and the other's per register. */
+function holdMeaningDiffers(a: RunResult, b: RunResult): boolean {
+  const perRegister = (r: RunResult) => r.npusim !== undefined && !versionBefore(r.npusim, [0, 6, 2]);
+  return perRegister(a) !== perRegister(b);
+}
+
+/** `version` (x.y.z) below `than`. */
+function versionBefore(version: string, than: readonly number[]): boolean {
+  const parts = version.split('.').map((p) => Number.parseInt(p, 10));
+  for (let i = 0; i < than.length; i++) {
+    const v = parts[i] ?? 0;
+    if (Number.isNaN(v)) return false;
+    if (v !== than[i]) return v < than[i]!;
+  }
+  return false;
 }
 
 /** The ATS and TCE cache hit rates. */

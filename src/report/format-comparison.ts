@@ -118,7 +118,8 @@ function verdictText(r: CompareRow): string {
     case 'not judged':
       return `not judged: ${r.note}`;
     default:
-      return r.verdict;
+      // `only in A`/`only in B`, with why where a row says (a cache with no lookups in one run).
+      return r.note === '' ? r.verdict : `${r.verdict}: ${r.note}`;
   }
 }
 

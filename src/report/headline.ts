@@ -10,7 +10,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { compact, percent } from './number-text.js';
 import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
-import { unfinishedText } from './unfinished-text.js';
+import { unfinishedOf } from './unfinished-text.js';
 
 export function evaluateHeadline(items: readonly HeadlineItem[], result: RunResult): HeadlineFigure[] {
   return items.flatMap((item) => figuresOf(item, result));
@@ -40,21 +40,25 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   if ('latency' in item) {
     const s = r.contention.latencies[item.latency];
     // What the figure leaves out, in brackets: its zeros a counter holds (every figure is over them
-    // too: histogram.ts withZeroSamples), `0 ps (325 of 325 won at once)`, and what was still going
-    // on at the end (unfinished-text.ts), which no figure of the histogram is over.
+    // too: histogram.ts withZeroSamples), `0 ps (325 of 325 won at once)`; and, where it changes
+    // the reading, what was still going on at the end (unfinished-text.ts), which no figure of the
+    // histogram is over: with no samples, or one lasting longer than the figure says. A few
+    // shootdowns cut by the end of a clean run, shorter than its p99, are the table's to say.
     const zero = ZERO_SAMPLES[item.latency as keyof typeof ZERO_SAMPLES];
     const zeros = zero === undefined || s === undefined ? 0 : (r.counts[zero.counter] ?? 0);
+    const value = s === undefined || s.count === 0 ? undefined : s[item.stat];
+    const open = unfinishedOf(r, item.latency);
+    const says =
+      open !== undefined && (value === undefined || item.stat === 'count' || open.longestTicks > value);
     const notes = [
       zeros > 0 ? `${zeros} of ${s!.count} ${zero!.what}` : undefined,
-      unfinishedText(r, item.latency),
+      says ? open!.text : undefined,
     ]
       .filter((n) => n !== undefined)
       .join('; ');
     const bracket = notes === '' ? '' : ` (${notes})`;
-    if (s === undefined || s.count === 0)
-      return [{ label: item.label, value: null, text: `no samples${bracket}` }];
-    const value = s[item.stat];
-    const text = item.stat === 'count' || s.unit !== 'ticks' ? String(value) : formatTime(value);
+    if (value === undefined) return [{ label: item.label, value: null, text: `no samples${bracket}` }];
+    const text = item.stat === 'count' || s!.unit !== 'ticks' ? String(value) : formatTime(value);
     return [{ label: item.label, value, text: `${text}${bracket}` }];
   }
   if ('links' in item) {

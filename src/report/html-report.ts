@@ -27,6 +27,7 @@ import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
+import { pastStopNote } from './summary-checks.js';
 import { busiestLinks, FREE_CONTENTION_NOTE, LATENCY_ROWS, socketFigures } from './summary-contention.js';
 import { freeModeLines, keptText, placementText, waitBucketTexts } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
@@ -79,7 +80,7 @@ ${headerTable(result, config, plan)}
 ${answerBlock(result)}
 ${checksSection(result)}
 <h2>Latencies</h2>
-${result.free === undefined ? '' : `<p class="note">${esc(FREE_CONTENTION_NOTE)}: every figure here and below is a free-mode figure</p>`}
+${result.free === undefined ? '' : `<p class="note">${esc(FREE_CONTENTION_NOTE)}: the latencies, sockets and links below</p>`}
 ${latencyTable(result)}
 <div class="charts">${charts
     .filter((c) => c.kind === 'histogram')
@@ -225,7 +226,11 @@ function checksSection(result: RunResult): string {
     ...result.violations.map((v) => ['violation', v] as const),
   ];
   const c = result.conservation;
-  const conservation = `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>`;
+  // Under conservation, as the summary: what a threaded run's figures count past its stop.
+  const past = pastStopNote(result);
+  const conservation =
+    `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>` +
+    (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
   const rows = problems
     .slice(0, 50)

@@ -56,6 +56,13 @@ export interface SocketFigures {
   atsdWaitP99Ticks: number;
   /** Times a CPU found a register busy (test_bit / test_and_set_bit_lock failed). */
   atsdBusySeen: number;
+  /**
+   * CPUs still spinning for a register of this NPU when the run ended, and the longest of those
+   * waits by then (ticks; 0: none): the wait p99 is over the waits that ended, which a deadlock's
+   * never do (absent from results written before 0.6.2).
+   */
+  atsdWaitingAtEnd?: number;
+  atsdLongestWaitAtEndTicks?: number;
   tceHits: number;
   tceMisses: number;
 }

@@ -11,5 +11,7 @@ export function strategyText(result: Pick<RunResult, 'config' | 'pct'>): string 
   const s = result.config.strategy;
   const c = result.pct?.changePoints;
   if (s?.kind !== 'pct' || c === undefined) return strategyName(s);
+  // Depth 1 (or fewer steps than points: none drawn): PCT's priorities alone.
+  if (c.planned === 0) return `pct (depth ${s.depth}, no change points)`;
   return `pct (depth ${s.depth}, ${c.fired} of ${c.planned} change point${c.planned === 1 ? '' : 's'} fired)`;
 }

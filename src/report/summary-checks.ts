@@ -17,6 +17,12 @@ const PAST_STOP_NOTE =
 const PAST_INTERRUPT_NOTE =
   "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies and links also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
 
+/** What a threaded run's figures count past its stop, when they do (the summary's and the HTML report's note). */
+export function pastStopNote(result: RunResult): string | undefined {
+  if (!figuresPastStop(result)) return undefined;
+  return result.status === 'interrupted' ? PAST_INTERRUPT_NOTE : PAST_STOP_NOTE;
+}
+
 /**
  * The checks section: "all checks passed", or the count and each finding (at most
  * `maxViolations`, each with `maxHistoryLines` of history). Liveness failures found together with
@@ -55,10 +61,8 @@ export function checksSection(
   out.push(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
-  if (figuresPastStop(result)) {
-    const note = result.status === 'interrupted' ? PAST_INTERRUPT_NOTE : PAST_STOP_NOTE;
-    out.push(`  ${style('yellow', 'note:')} ${note}`);
-  }
+  const note = pastStopNote(result);
+  if (note !== undefined) out.push(`  ${style('yellow', 'note:')} ${note}`);
   const memory = memoryNote(result);
   if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
   return out;

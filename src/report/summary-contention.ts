@@ -65,7 +65,7 @@ function socketTable(result: RunResult): string[] {
   if (t === undefined) return [];
   return [
     'contention per socket:',
-    ...table([t.header, ...t.rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8] }),
+    ...table([t.header, ...t.rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8, 9] }),
   ];
 }
 
@@ -86,6 +86,7 @@ export function socketFigures(result: RunResult): { header: string[]; rows: stri
     'wait p99',
     'reg busy',
     'TCE hit',
+    'waiting at end',
   ];
   const rows = sockets.map((s) => [
     `socket ${s.socket} (${s.chip})`,
@@ -98,6 +99,10 @@ export function socketFigures(result: RunResult): { header: string[]; rows: stri
     s.atsdWaits + s.atsdWonAtOnce > 0 ? formatTime(s.atsdWaitP99Ticks) : '-',
     String(s.atsdBusySeen),
     s.tceHits + s.tceMisses > 0 ? percent(s.tceHits / (s.tceHits + s.tceMisses)) : '-',
+    // The waits the p99 is not over: CPUs still spinning at the end, and for how long by then.
+    (s.atsdWaitingAtEnd ?? 0) > 0
+      ? `${s.atsdWaitingAtEnd} (up to ${formatTime(s.atsdLongestWaitAtEndTicks ?? 0)})`
+      : '-',
   ]);
   return { header, rows };
 }

@@ -1,16 +1,33 @@
 /**
  * What a latency row leaves out, said beside it: the operations still going on when the run ended
- * (metric-names.ts UNFINISHED), `+4 still waiting at the end, the oldest for 199.2 us`. A deadlock
- * workload's register waits never end, so its "wait p99" alone read about 6 x short of the CPUs'
- * spinning (QA); the summary's latency table, the workload's headline and the HTML report say it.
+ * (metric-names.ts UNFINISHED), `+4 still waiting at the end, for up to 199.1 us so far`. A
+ * deadlock workload's register waits never end, so its "wait p99" alone read about 6 x short of
+ * the CPUs' spinning (QA); the summary's latency table and the HTML report say it beside the row,
+ * and a workload's headline where it changes the reading (unfinishedText's `longestTicks`).
  */
 import { UNFINISHED } from '../model/actors/metric-names.js';
 import { formatTime } from './duration.js';
 import type { RunResult } from './run-result.js';
 
-export function unfinishedText(result: Pick<RunResult, 'contention'>, latency: string): string | undefined {
+export interface Unfinished {
+  count: number;
+  /** How long the longest of them had lasted by the end. */
+  longestTicks: number;
+  text: string;
+}
+
+export function unfinishedOf(result: Pick<RunResult, 'contention'>, latency: string): Unfinished | undefined {
   const u = UNFINISHED[latency as keyof typeof UNFINISHED];
   const s = u === undefined ? undefined : result.contention.latencies[u.histogram];
   if (u === undefined || s === undefined || s.count === 0) return undefined;
-  return `+${s.count} ${u.what} at the end, the oldest for ${formatTime(s.max)}`;
+  return {
+    count: s.count,
+    longestTicks: s.max,
+    text: `+${s.count} ${u.what} at the end, for up to ${formatTime(s.max)} so far`,
+  };
+}
+
+/** The text alone (undefined when nothing was left going on). */
+export function unfinishedText(result: Pick<RunResult, 'contention'>, latency: string): string | undefined {
+  return unfinishedOf(result, latency)?.text;
 }

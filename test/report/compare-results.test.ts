@@ -193,3 +193,62 @@ describe('compare: figures a run did not measure', () => {
     expect(rows.every((r) => r.a !== undefined)).toBe(true);
   });
 });
+
+describe('compare: what was still going on at the end, and the hold row across 0.6.2', () => {
+  const summary = (count: number, max: number) => ({
+    count,
+    min: max,
+    mean: max,
+    p50: max,
+    p99: max,
+    p999: max,
+    max,
+    unit: 'ticks',
+  });
+  const withLatencies = (
+    latencies: Record<string, ReturnType<typeof summary>>,
+    simulatedTicks: number,
+    npusim = '0.6.2',
+  ): RunResult => {
+    const r = result({}, simulatedTicks);
+    return { ...r, npusim, contention: { ...r.contention, latencies } } as RunResult;
+  };
+
+  it('shootdowns still in flight are a count at the end, never per simulated ms, and their longest is not judged', () => {
+    // Runs of 100 us and 200 us: a rate per ms would halve the second run's 3 into 1.5 per 100 us.
+    const a = withLatencies({ 'shootdown.unfinishedTicks': summary(2, 8_000_000) }, 100 * US);
+    const b = withLatencies({ 'shootdown.unfinishedTicks': summary(3, 10_000_000) }, 200 * US);
+    const rows = compareResults('A.json', a, 'B.json', b).rows.filter((r) =>
+      r.figure.startsWith('shootdown latency, '),
+    );
+    expect(rows.map((r) => [r.figure, r.a, r.b, r.verdict])).toEqual([
+      ['shootdown latency, still in flight at the end', 2, 3, 'noise'],
+      ['shootdown latency, still in flight at the end: longest', 8_000_000, 10_000_000, 'not judged'],
+    ]);
+    expect(rows[0]!.note).toBe('Poisson: sqrt(n), a state at the end');
+  });
+
+  it('the ATSD register hold is not judged between a result from before 0.6.2 (per shootdown) and one after (per register)', () => {
+    const hold = { 'atsd.holdTicks': summary(39, 12_000_000) };
+    const perRegister = { 'atsd.holdTicks': summary(63, 12_500_000) };
+    const c = compareResults(
+      'old.json',
+      withLatencies(hold, 100 * US, '0.6.1'),
+      'new.json',
+      withLatencies(perRegister, 100 * US),
+    );
+    const holdRows = c.rows.filter((r) => r.figure.startsWith('ATSD register hold'));
+    expect(holdRows.map((r) => [r.figure, r.verdict])).toEqual([
+      ['ATSD register hold: samples', 'not judged'],
+    ]);
+    expect(holdRows[0]!.note).toContain('per shootdown before npusim 0.6.2, per register since');
+    // Both from 0.6.2 on: judged as any latency.
+    const same = compareResults(
+      'a.json',
+      withLatencies(perRegister, 100 * US),
+      'b.json',
+      withLatencies(perRegister, 100 * US),
+    );
+    expect(same.rows.filter((r) => r.figure.startsWith('ATSD register hold')).length).toBeGreaterThan(1);
+  });
+});

@@ -94,6 +94,18 @@ describe('the HTML report says what the run did', () => {
     expect(html).toContain('<tr><td>host</td><td>free</td></tr>');
   });
 
+  it('a threaded run stopped by Ctrl-C says under conservation, as the summary does, what its figures count past the stop', async () => {
+    const { html, result } = await report('stress', 2_000_000, [], false, (r) => ({
+      ...r,
+      host: 'threaded',
+      status: 'interrupted',
+    }));
+    const note = 'interrupted on threads: the run is reported to the tick every worker had reached';
+    expect(formatSummary(result, { color: false })).toContain(`note: ${note}`);
+    expect(html).toContain(`<p class="note">note: ${note}`);
+    expect((await report('stress', 2_000_000)).html).not.toContain('interrupted on threads');
+  });
+
   it("the link chart draws the summary's busiest links: the machine's, not the coordinator's control edges", async () => {
     const { html, result } = await report('mixed', 2_000_000);
     const data = JSON.parse(

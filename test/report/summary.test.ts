@@ -442,6 +442,15 @@ describe('summary', () => {
     );
     // A random run's counts (a measuring run) make no PCT figures.
     expect(assembleResult(config, plan, counted).pct).toBeUndefined();
+    // Depth 1: no change point is drawn, and none is said to have failed to fire.
+    const depth1: RunConfig = { ...config, strategy: { kind: 'pct', depth: 1, steps: [30, 40], agents: 5 } };
+    counted.chooserCounts = [
+      { steps: 25, agents: 2, changePoints: { planned: 0, fired: 0 } },
+      { steps: 33, agents: 3, changePoints: { planned: 0, fired: 0 } },
+    ];
+    expect(formatSummary(assembleResult(depth1, plan, counted), { color: false }).split('\n')[0]).toContain(
+      'strategy pct (depth 1, no change points)',
+    );
   });
 
   it('summary: the header names the profile, its bug switches and a missing BAR0 filter when it is not the default', () => {

@@ -22,9 +22,10 @@ export const H = {
   /** One ring all-reduce, first write to last arrival, per GPU (actors/gpu/ring-allreduce.ts). */
   allreduceTicks: 'allreduce.latencyTicks',
   /**
-   * What the three above leave out, each sample taken when the run ends: a wait, a hold or a
-   * shootdown still going on then, as long as it had lasted (a deadlock's spinning CPUs, whose
-   * waits never end and so never reach the row above: UNFINISHED in report/summary-contention.ts).
+   * What the ATSD register wait and hold and the shootdown latency leave out, each sample taken
+   * when the run ends: a wait, a hold or a shootdown still going on then, as long as it had lasted
+   * (a deadlock's spinning CPUs, whose waits never end and so never reach their row: UNFINISHED
+   * below).
    */
   atsdRegisterWaitUnfinishedTicks: 'atsd.registerWaitUnfinishedTicks',
   atsdHoldUnfinishedTicks: 'atsd.holdUnfinishedTicks',

@@ -107,7 +107,7 @@ export class Shootdown {
   private started = false;
   /** Tick at which the current op was first asked (for wait/spin time). */
   private askedAt: Tick | null = null;
-  readonly stats = { registerWaitTicks: 0, statWaitTicks: 0, spins: 0, startedAt: -1, completedAt: -1 };
+  readonly stats = { registerWaitTicks: 0, statWaitTicks: 0, spins: 0 };
 
   constructor(spec: ShootdownSpec, bugs: AtsdBugs = {}) {
     this.spec = spec;
@@ -172,7 +172,6 @@ export class Shootdown {
     const id = this.spec.id;
     if (!this.started) {
       this.started = true;
-      this.stats.startedAt = now;
       events.push(this.startEvent(now));
     }
     if (this.askedAt === null) this.askedAt = now;
@@ -184,7 +183,6 @@ export class Shootdown {
     this.pc++;
     if (this.done) {
       assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
-      this.stats.completedAt = now;
       events.push({ kind: 'shootdown.complete', tick: now, shootdown: id });
     }
     return events;

@@ -104,7 +104,7 @@ export class AtsdPort {
         else this.statWaiters.set(o.reg, { owner: o.shootdown, askedAt: ctx.now });
         return;
       case 'release':
-        // At least 1 tick: the histogram's lowest value (a hold is never shorter: the STAT poll).
+        // At least 1 tick, the histogram's lowest value (a release in the tick of its acquire).
         this.registerHold.record(Math.max(1, this.unit.release(o.reg, o.shootdown, now)));
         this.retryWaiters(ctx);
         return;
@@ -155,8 +155,12 @@ export class AtsdPort {
    * and holds count only those that ended.
    */
   recordUnfinished(endTick: number, waits: LatencyHistogram, holds: LatencyHistogram): void {
-    for (const w of this.acquireWaiters) waits.record(Math.max(1, endTick - w.askedAt));
-    for (const r of this.unit.snapshot()) if (r.locked) holds.record(Math.max(1, endTick - r.lockedAt));
+    // One begun past the end did not exist there: a threaded --stop-on-first run ends at the stop,
+    // and an actor may have gone on past it before it heard of the stop.
+    for (const w of this.acquireWaiters)
+      if (w.askedAt <= endTick) waits.record(Math.max(1, endTick - w.askedAt));
+    for (const r of this.unit.snapshot())
+      if (r.locked && r.lockedAt <= endTick) holds.record(Math.max(1, endTick - r.lockedAt));
   }
 
   /** Registers, waiters and counts for the liveness dump and the report. */

@@ -96,7 +96,9 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
   finish(endTick: number): ActorReport {
     this.watchdog.check(endTick);
     const inFlight = this.lifecycle.inFlightShootdowns();
-    for (const o of inFlight) this.shootdownUnfinished.record(Math.max(1, endTick - o.startedAt));
+    // Begun past the end (a threaded --stop-on-first run's actors go on past the stop): not there.
+    for (const o of inFlight)
+      if (o.startedAt <= endTick) this.shootdownUnfinished.record(Math.max(1, endTick - o.startedAt));
     return this.report({
       extraCounters: { 'shootdown.inFlightAtEnd': this.lifecycle.shootdownsStarted() },
       histograms: {
