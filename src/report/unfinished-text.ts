@@ -3,7 +3,7 @@
  * (metric-names.ts UNFINISHED), `+4 still waiting at the end, for up to 199.1 us so far`. A
  * deadlock workload's register waits never end, so its "wait p99" alone read about 6 x short of
  * the CPUs' spinning (QA); the summary's latency table and the HTML report say it beside the row,
- * and a workload's headline where it changes the reading (unfinishedText's `longestTicks`).
+ * and a workload's headline where it changes the reading (unfinishedOf's `longestTicks`).
  */
 import { UNFINISHED } from '../model/actors/metric-names.js';
 import { formatTime } from './duration.js';
