@@ -43,7 +43,7 @@ export interface InlineHostData extends InlineRunSettings {
 export type InlineHostMessage =
   | { type: 'progress'; tick: number; events: number; findings: number }
   | { type: 'done'; raw: RawRun }
-  | { type: 'crash'; crash: ActorCrashError['crash'] }
+  | { type: 'crash'; crash: ActorCrashError['crash']; traces?: ActorCrashError['traces'] }
   | { type: 'stall'; message: string; dump: Record<string, unknown> }
   | { type: 'config'; field: string; message: string }
   | { type: 'error'; stack: string };
@@ -71,7 +71,12 @@ import(data.machineUrl)
   .then(
     (raw) => post({ type: 'done', raw }),
     (error: unknown) => {
-      if (error instanceof ActorCrashError) post({ type: 'crash', crash: error.crash });
+      if (error instanceof ActorCrashError)
+        post({
+          type: 'crash',
+          crash: error.crash,
+          ...(error.traces === undefined ? {} : { traces: error.traces }),
+        });
       else if (error instanceof EngineStallError)
         post({ type: 'stall', message: error.message, dump: error.dump });
       else if (error instanceof ConfigError) {

@@ -142,11 +142,11 @@ async function runAndReport(
     }
     traceRaw = await anchoredRun(session, { config, plan, raw }, recording);
   } catch (error) {
-    const code = reportFailure(
+    const code = await reportFailure(
       error,
       { config, workload, plan, wallMs: performance.now() - started },
-      args,
-      io,
+      session,
+      recording,
     );
     // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
     if (variants.length > 0 && code !== EXIT.usage) {

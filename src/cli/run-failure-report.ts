@@ -1,8 +1,8 @@
 /**
  * A run that threw instead of ending: the error said on stderr with the seed and the reproduce
  * line (an `ActorCrashError` exit 4, an `EngineStallError` exit 3, a `ConfigError` exit 2 with
- * the field it names, anything else exit 4), then the failed run's result emitted and its failure
- * file written.
+ * the field it names, anything else exit 4), then the failed run's result emitted with the --trace
+ * of a crash (crash-trace.ts; --report has no figures to show) and its failure file written.
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
@@ -16,12 +16,13 @@ import { formatHistory, historyOf } from '../repro/history.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { placementName } from '../runtime/placement.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
-import type { RunArgs } from './cli-args.js';
+import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
 import { configErrorText } from './config-error-text.js';
+import { crashTraceFile } from './crash-trace.js';
 import { emitResult } from './emit-result.js';
 import { writeFailureFile, writeRecording } from './failure-output.js';
-import { askedHost } from './host-run.js';
+import { askedHost, type RunSession } from './host-run.js';
 import { runFailureOf } from './run-outcome.js';
 
 /** The run that failed: what it ran and how long it took. */
@@ -32,8 +33,17 @@ export interface FailedRun {
   wallMs: number;
 }
 
-/** Say the error, emit the failed result; returns the exit code. */
-export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io: CliIo): number {
+/**
+ * Say the error, emit the failed result with the trace of a crash (crash-trace.ts); returns the
+ * exit code.
+ */
+export async function reportFailure(
+  error: unknown,
+  run: FailedRun,
+  session: RunSession,
+  recording: TraceOptions | undefined,
+): Promise<number> {
+  const { args, io } = session;
   const { config, workload, plan, wallMs } = run;
   if (error instanceof ConfigError) {
     io.stderr.write(configErrorText(error, 'run'));
@@ -52,23 +62,21 @@ export function reportFailure(error: unknown, run: FailedRun, args: RunArgs, io:
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
   sayFailure(error, config, plan, reproduceLine(result), io);
-  const unwritten = [
-    args.trace === undefined ? [] : ['--trace'],
-    args.report === undefined ? [] : ['--report'],
-  ].flat();
-  if (unwritten.length > 0) {
+  if (args.report !== undefined) {
     io.stderr.write(
-      `npusim: ${unwritten.join(' and ')}: not written: the run ended without figures to show\n`,
+      `npusim: --report: not written: a run that ${failure.kind === 'crash' ? 'crashed' : 'stalled'} has no figures to show${args.trace === undefined || failure.kind !== 'crash' || args.free !== undefined ? '' : ' (--trace shows its events up to the crash)'}\n`,
     );
   }
+  const trace = await crashTraceFile(error, { config, plan, result }, session, recording);
+  const files = trace === undefined ? [] : [trace];
   if (args.free !== undefined) {
     // The crashed thread's take log went with it: no file could replay this very run.
     io.stderr.write(
       `npusim: a free run that crashes leaves no take log, so no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
     );
-    return emitResult(result, args, io);
+    return emitResult(result, args, io, files);
   }
-  const code = emitResult(result, args, io);
+  const code = emitResult(result, args, io, files);
   writeFailureFile(result, config, workload, args.failuresDir, io);
   // A deterministic crash replays from its file as any run does (to the same crash, exit 4): the
   // recording the user asked for is written, clean or not.

@@ -18,7 +18,7 @@ import { ActorRunner, runnerFigures } from './actor-runner.js';
 import { EventQueue } from './event-queue.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import type { RawRun, RunRecording } from './raw-run.js';
-import { runnerCrash } from './run-errors.js';
+import { ActorCrashError, runnerCrash } from './run-errors.js';
 
 export interface InlineOptions extends RunRecording {
   seed: number;
@@ -49,15 +49,20 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
   const plan = machine.planMachine(config);
   const heap = new EventQueue();
   const runners = createRunners(machine, config, plan, heap, options);
-  for (const r of runners) {
-    try {
-      r.start();
-    } catch (e) {
-      throw runnerCrash(r, undefined, e);
+  let run: EventsRun;
+  try {
+    for (const r of runners) {
+      try {
+        r.start();
+      } catch (e) {
+        throw runnerCrash(r, undefined, e);
+      }
     }
+    run = runEvents(heap, runners, options);
+  } catch (e) {
+    throw withCrashTraces(e, runners, options);
   }
-
-  const { events, stopped, reached, end } = runEvents(heap, runners, options);
+  const { events, stopped, reached, end } = run;
   const endTick = stopped === 'end' ? options.endTick : stopped === 'first-finding' ? end : reached;
   // Before finish: the last samples read each actor's state as the run left it.
   const traces = options.trace === undefined ? undefined : runners.map((r) => r.traceResult(endTick)!);
@@ -87,6 +92,19 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
     ...(traces === undefined ? {} : { traces }),
     ...(options.timeEvents === true ? { eventCosts: runners.map((r) => r.eventCosts()!) } : {}),
   };
+}
+
+/**
+ * A crash of a run that records a trace carries every actor's records up to the crash tick: the
+ * window a user debugging the crash wants (the rings keep the last events, which end there).
+ */
+function withCrashTraces(e: unknown, runners: readonly ActorRunner[], options: InlineOptions): unknown {
+  if (!(e instanceof ActorCrashError) || options.trace === undefined) return e;
+  const tick = e.crash.tick;
+  return new ActorCrashError(
+    e.crash,
+    runners.map((r) => r.traceResult(tick)!),
+  );
 }
 
 /** One runner per actor of the plan, every send and every own event going into the one heap. */

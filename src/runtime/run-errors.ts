@@ -4,6 +4,7 @@
  */
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { ActorRunner } from './actor-runner.js';
+import type { ActorTrace } from './trace-recorder.js';
 
 export interface CrashInfo {
   actor: string;
@@ -13,10 +14,17 @@ export interface CrashInfo {
   stack: string;
 }
 
-/** An actor threw: the run stops, every worker is terminated (exit 4). */
+/**
+ * An actor threw: the run stops, every worker is terminated (exit 4). `traces`: every actor's
+ * trace records up to the crash, when the run kept them (an inline run with --trace; a threaded
+ * run's records go with its workers, so the command line makes the run again inline for them).
+ */
 export class ActorCrashError extends Error {
   override readonly name = 'ActorCrashError';
-  constructor(readonly crash: CrashInfo) {
+  constructor(
+    readonly crash: CrashInfo,
+    readonly traces?: ActorTrace[],
+  ) {
     super(
       `actor ${crash.actor} crashed at tick ${crash.tick}: ${crash.message}` +
         (crash.lastEvent === undefined

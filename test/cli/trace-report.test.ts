@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TRACK_EVENT_TYPE } from '../../src/report/trace/perfetto-schema.js';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
@@ -78,28 +79,68 @@ describe('run --trace and --report', () => {
     for (const c of data.charts) for (const s of c.series) expect(s.values).toHaveLength(c.x.length);
   });
 
-  it('a crashed run writes neither file, and says so', async () => {
-    const trace = join(dir, 'crash.pftrace');
-    const r = await cli([
-      'run',
-      '--inline',
-      '--seed',
-      '1',
-      '--duration',
-      '20us',
-      '--crash-at',
-      'gpu1:50',
-      '--no-failure-file',
-      '--trace',
-      trace,
-      '--report',
-      join(dir, 'crash.html'),
-    ]);
+  it('a crashed run: --trace shows every actor up to the crash, marked on the actor that threw; --report is not written', async () => {
+    const crashRun = (name: string, host: readonly string[]) => {
+      const trace = join(dir, `${name}.pftrace`);
+      const report = join(dir, `${name}.html`);
+      const run = cli([
+        'run',
+        ...host,
+        '--seed',
+        '1',
+        '--duration',
+        '20us',
+        '--crash-at',
+        'gpu1:50',
+        '--no-failure-file',
+        '--trace',
+        trace,
+        '--report',
+        report,
+      ]);
+      return { run, trace, report };
+    };
+    const inline = crashRun('crash-inline', ['--inline']);
+    const r = await inline.run;
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(
-      'npusim: --trace and --report: not written: the run ended without figures to show',
+      'npusim: --report: not written: a run that crashed has no figures to show (--trace shows its events up to the crash)',
     );
-    expect(existsSync(trace)).toBe(false);
+    expect(existsSync(inline.report)).toBe(false);
+    const note =
+      /trace: (\d+) of (\d+) events \(cap 200000\), 0 ps to ([\d.]+ [pnu]?s) of simulated time; the crash of gpu1 at ([\d.]+ [pnu]?s) is in it\n/.exec(
+        r.stderr,
+      );
+    expect(note).not.toBeNull();
+    expect(Number(note![1])).toBeGreaterThan(50);
+    // The window ends at the crash: nothing after it was recorded.
+    expect(note![3]).toBe(note![4]);
+    const crashTick = Number(/CRASH actor gpu1 at [\d.]+ [pnu]?s \(tick (\d+)\)/.exec(r.stdout)![1]);
+    const t = decodedTrace(readFileSync(inline.trace));
+    const crashes = t.instants.filter((e) => e.name === 'crash');
+    expect(crashes).toEqual([
+      { name: 'crash', process: 'gpu1', track: 'findings', ts: Math.floor(crashTick / 1000) },
+    ]);
+    expect(Math.max(...t.instants.map((e) => e.ts))).toBeLessThanOrEqual(Math.floor(crashTick / 1000));
+
+    // On threads the records went with the workers: the run is made again inline, to the same crash
+    // and the same records.
+    const threaded = crashRun('crash-threaded', []);
+    const th = await threaded.run;
+    expect(th.code).toBe(4);
+    expect(th.stderr).toContain('running again inline to record up to it (the same seed gives the same run)');
+    expect(/trace: (\d+) of/.exec(th.stderr)?.[1]).toBe(note![1]);
+    expect(decodedTrace(readFileSync(threaded.trace)).instants).toEqual(t.instants);
+
+    // A free run races anew: it cannot be made again, so no trace, and the way to one is said.
+    const free = crashRun('crash-free', ['--free']);
+    const fr = await free.run;
+    expect(fr.code).toBe(4);
+    expect(fr.stderr).toContain(
+      'npusim: --trace: not written: a free run that crashes cannot be made again to record it (it races anew); run the scenario without --free to get a trace of its crash',
+    );
+    expect(fr.stderr).toContain('npusim: --report: not written: a run that crashed has no figures to show\n');
+    expect(existsSync(free.trace)).toBe(false);
   });
 
   it('refuses a trace path that cannot be written, and a cap out of range, before the run', async () => {
@@ -142,3 +183,45 @@ describe('run --trace and --report', () => {
     expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });
+
+/** The instants of a --trace file: name, process, track and time (ns), in file order. */
+function decodedTrace(bytes: Uint8Array): {
+  instants: { name: string; process: string; track: string; ts: number }[];
+} {
+  const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
+  const t = Trace.toObject(Trace.decode(bytes), { longs: Number, arrays: true }) as {
+    packet: {
+      timestamp?: number;
+      track_descriptor?: {
+        uuid: number;
+        parent_uuid?: number;
+        name?: string;
+        process?: { process_name: string };
+      };
+      track_event?: { type: number; track_uuid: number; name_iid?: number };
+      interned_data?: { event_names?: { iid: number; name: string }[] };
+    }[];
+  };
+  const processes = new Map<number, string>();
+  const tracks = new Map<number, { name: string; process: string }>();
+  const names = new Map<number, string>();
+  const instants: { name: string; process: string; track: string; ts: number }[] = [];
+  for (const p of t.packet) {
+    const d = p.track_descriptor;
+    if (d?.process !== undefined) processes.set(d.uuid, d.process.process_name);
+    else if (d !== undefined)
+      tracks.set(d.uuid, { name: d.name ?? '', process: processes.get(d.parent_uuid ?? -1) ?? '' });
+    for (const n of p.interned_data?.event_names ?? []) names.set(n.iid, n.name);
+    const e = p.track_event;
+    if (e !== undefined && e.type === TRACK_EVENT_TYPE.instant) {
+      const track = tracks.get(e.track_uuid)!;
+      instants.push({
+        name: names.get(e.name_iid ?? 0)!,
+        process: track.process,
+        track: track.name,
+        ts: p.timestamp!,
+      });
+    }
+  }
+  return { instants };
+}

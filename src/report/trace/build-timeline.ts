@@ -91,12 +91,26 @@ export function buildTimeline(input: TimelineInput): Timeline {
 }
 
 /**
- * An instant per violation or liveness failure in the window, on each actor it names. A finding
- * that names only things inside an actor ('npu0.reg1', 'shootdown 2') goes on the coordinator,
- * which runs the shootdowns.
+ * An instant per violation or liveness failure in the window, on each actor it names, and one per
+ * crash on the actor that threw. A finding that names only things inside an actor ('npu0.reg1',
+ * 'shootdown 2') goes on the coordinator, which runs the shootdowns, as does a crash that names no
+ * actor of the plan (a worker that died).
  */
 function findings(draft: TimelineDraft, { plan, result }: TimelineInput): void {
   const coordinator = plan.actors.find((x) => x.kind === 'coordinator')?.index;
+  const crash = result.crash;
+  if (crash !== undefined && draft.inWindow(crash.tick)) {
+    const at = plan.actors.find((x) => x.name === crash.actor)?.index ?? coordinator;
+    if (at !== undefined) {
+      draft.fixedTrack(at, 'findings').slices.push({
+        startTick: crash.tick,
+        endTick: crash.tick,
+        name: 'crash',
+        instant: true,
+        args: { message: crash.message },
+      });
+    }
+  }
   for (const v of [...result.violations, ...result.liveness]) {
     if (!draft.inWindow(v.tick)) continue;
     const named = plan.actors.filter((x) => v.actors.includes(x.name)).map((x) => x.index);

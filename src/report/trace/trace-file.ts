@@ -24,11 +24,18 @@ export function traceCapacityPerActor(capEvents: number, actors: number): number
   return Math.max(2, Math.ceil((2 * capEvents) / Math.max(1, actors)));
 }
 
-/** The tick of the run's first violation or liveness failure, if any. */
+/** The tick of the run's first violation or liveness failure, or of its crash, if any. */
 export function firstFindingTick(result: RunResult): number | undefined {
   const ticks = [...result.violations, ...result.liveness].map((v) => v.tick);
+  if (result.crash !== undefined) ticks.push(result.crash.tick);
   return ticks.length === 0 ? undefined : Math.min(...ticks);
 }
+
+/**
+ * What a trace is made of: every actor's records, and the tick the run reached (exclusive: a
+ * crashed run's is the tick after its crash, so the crashing event is in the window).
+ */
+export type TraceRecords = Pick<RawRun, 'traces' | 'reachedTick'>;
 
 /**
  * Whether the records of this run miss the window around its first finding (they kept the end of
@@ -58,7 +65,7 @@ export function buildTraceFile(
   plan: MachinePlan,
   config: RunConfig,
   result: RunResult,
-  raw: RawRun,
+  raw: TraceRecords,
   capEvents: number,
 ): TraceFile {
   if (raw.traces === undefined)
@@ -74,12 +81,13 @@ export function buildTraceFile(
   const { bytes } = encodePerfettoTrace(timeline);
   const s = window.stats;
   const shown = `${formatTime(window.startTick)} to ${formatTime(window.endTick)} of simulated time`;
+  const what = result.crash === undefined ? 'the first finding' : `the crash of ${result.crash.actor}`;
   const firstNote =
     first === undefined
       ? ''
       : first >= window.startTick && first < window.endTick
-        ? `; the first finding at ${formatTime(first)} is in it`
-        : `; the first finding at ${formatTime(first)} is NOT in it`;
+        ? `; ${what} at ${formatTime(first)} is in it`
+        : `; ${what} at ${formatTime(first)} is NOT in it`;
   const note =
     `trace: ${s.kept} of ${s.recorded} events (cap ${s.capEvents}), ${shown}${firstNote}` +
     (s.dropped > 0
