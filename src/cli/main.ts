@@ -14,6 +14,17 @@ import { runCli } from './run-cli.js';
 
 let settled = false;
 
+// A reader that went away (`npusim run ... 2>&1 | head -1`, a closed terminal) makes the next
+// write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process
+// as an uncaught exception: exit 1, which means a violation, with the run cut short and its
+// files unwritten. Nothing more can be said on that stream, so the run goes on without it and
+// ends with its own exit code and files.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     settled = true;

@@ -52,6 +52,19 @@ describe('npusim command', () => {
     }
   });
 
+  it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
+    const dir = testTempDir('npusim-epipe-');
+    const out = join(dir, 'result.json');
+    // `--duration 5` (5 ps) warns on stderr before the run: that write meets the closed pipe.
+    const r = await cliChild(
+      ['run', '--inline', '--seed', '1', '--duration', '5', '--no-failure-file', '--out', out],
+      { closeStderr: true },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('status clean (exit 0)');
+    expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).status).toBe('clean');
+  });
+
   it('cli: topo witherspoon-4 prints the machine and its IOMMU groups', async () => {
     const r = await npusim(['topo', 'witherspoon-4', '--policy', 'per-gpu']);
     expect(r.code).toBe(0);

@@ -27,6 +27,8 @@ export interface ChildOptions {
   twice?: boolean;
   cwd?: string;
   timeoutMs?: number;
+  /** Close the read end of the child's stderr at once, as `2>&1 | head -c 0` would (stderr then empty). */
+  closeStderr?: boolean;
 }
 
 export function cliChild(args: readonly string[], options: ChildOptions = {}): Promise<ChildOutcome> {
@@ -40,6 +42,7 @@ export function cliChild(args: readonly string[], options: ChildOptions = {}): P
     let stdout = '';
     let stderr = '';
     let marker = '';
+    if (options.closeStderr === true) child.stderr.destroy();
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
