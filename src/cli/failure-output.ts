@@ -56,6 +56,7 @@ function replayFileOf(
     config,
     workload,
     host: free !== undefined ? 'free' : result.host,
+    ...(placedOnWorkers(result.engine.placement) ? { workers: result.engine.placement } : {}),
     digest: result.digest === '' ? NO_DIGEST : result.digest,
     exitClass: exitClass === 'interrupted' ? exitClass : failed ? exitClass! : 'clean',
     exitCode: result.exitCode,
@@ -111,4 +112,9 @@ export function writeRecording(
   }
   io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return true;
+}
+
+/** A placement other than per-actor that `--workers` names (`auto` or a count). */
+function placedOnWorkers(placement: string): boolean {
+  return placement === 'auto' || /^[1-9][0-9]*$/.test(placement);
 }

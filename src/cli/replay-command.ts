@@ -89,7 +89,12 @@ export function replayText(r: ReplayOutcome, path: string): string[] {
   const out: string[] = [];
   const want = r.file.first;
   const stopped = r.interrupted;
-  const how = r.host === 'free-log' ? 'free run, from its take log, in one thread' : r.host;
+  const how =
+    r.host === 'free-log'
+      ? 'free run, from its take log, in one thread'
+      : r.host === 'threaded' && r.file.options.workers !== undefined
+        ? `threaded, --workers ${r.file.options.workers} as recorded`
+        : r.host;
   out.push(`npusim replay ${shellWord(path)}  (${how})`);
   const findingText = (f: FirstFinding | undefined | null): string =>
     f === undefined || f === null ? 'clean' : `${f.rule} at ${formatTime(f.tick)} (tick ${f.tick})`;

@@ -290,7 +290,8 @@ export function failedRunResult(
       simulatedNsPerWallSecond: 0,
       rings: [],
       workers: [],
-      placement: hostAsked,
+      // A threaded run's --workers, as a run that ended gives it (its failure file keeps it).
+      placement: hostAsked === 'threaded' && placement !== undefined ? placement : hostAsked,
       cores: 0,
     },
     conservation: { sent: 0, received: 0, inFlight: 0, ok: true },

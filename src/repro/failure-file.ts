@@ -81,6 +81,16 @@ const fileSchema = strictFields('a failure file field', {
     stopOnFirst: z.boolean(),
     crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),
     host: z.enum(['inline', 'threaded', 'free']),
+    /**
+     * A threaded run's `--workers`, when not one worker per actor (`auto` or a count, as `npusim
+     * run` takes it): a replay on threads places the actors the same way, since a race may belong
+     * to one cut of the machine. Every placement gives the same digest, so it is no part of the
+     * failure's identity.
+     */
+    workers: z
+      .string()
+      .regex(/^(auto|[1-9][0-9]*)$/, 'Expected auto or a number of workers from 1')
+      .optional(),
     /** The variant run (`--variant`); its parameters are already in `workload.params`. */
     variant: z.string().min(1).optional(),
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
@@ -127,6 +137,8 @@ export interface FailureFacts {
   config: RunConfig;
   workload: Workload;
   host: 'inline' | 'threaded' | 'free';
+  /** A threaded run's placement when not per-actor (`auto` or a count): FailureFile options.workers. */
+  workers?: string;
   digest: string;
   /**
    * 'clean' with `first` null: a recording (run --record); 'interrupted': a recording of a run
@@ -166,6 +178,7 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
       stopOnFirst: c.stopOnFirst === true,
       crashAt: c.crashAt ?? null,
       host: f.host,
+      ...(f.host === 'threaded' && f.workers !== undefined ? { workers: f.workers } : {}),
       ...(c.variant === undefined ? {} : { variant: c.variant }),
       ...(c.set === undefined ? {} : { set: c.set }),
     },
@@ -206,7 +219,7 @@ export function recordsInterruptedRun(file: FailureFile): boolean {
  */
 export function failureIdentity(file: FailureFile): string {
   if (file.digest !== NO_DIGEST) return file.digest;
-  const { host: _host, ...options } = file.options;
+  const { host: _host, workers: _workers, ...options } = file.options;
   const { workload, topology, seed, strategy, first } = file;
   return digestText(JSON.stringify({ workload, topology, options, seed, strategy, first }));
 }
@@ -357,7 +370,10 @@ function checkExitClass(file: FailureFile, where: string): void {
   }
 }
 
-/** A free run replays from its take log: the host `free` and the log come together or not at all. */
+/**
+ * A free run replays from its take log: the host `free` and the log come together or not at all;
+ * a placement goes only with threads.
+ */
 function checkHost(file: FailureFile, where: string): void {
   if (file.options.host === 'free' && file.free === null) {
     throw new ConfigError(
@@ -369,6 +385,13 @@ function checkHost(file: FailureFile, where: string): void {
     throw new ConfigError(
       `${where}: options.host`,
       `Expected \`free\` for a file with a take log (free), got \`${file.options.host}\``,
+    );
+  }
+  // Only threads are placed: a placement beside another host would be a file edited by hand.
+  if (file.options.workers !== undefined && file.options.host !== 'threaded') {
+    throw new ConfigError(
+      `${where}: options.workers`,
+      `Expected no --workers placement for a run on host \`${file.options.host}\` (only a threaded run has one), got \`${file.options.workers}\``,
     );
   }
   // The log says how the run ended, and so do the exit class and --stop-on-first: one edited

@@ -24,6 +24,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, statusOf } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
+import { parsePlacement } from '../runtime/placement.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
 import {
@@ -98,7 +99,14 @@ async function runOnce(
     const raw =
       host === 'free-log'
         ? replayFreeRun(config, file.free!, `${where}: free`)
-        : await runRaw(config, { host, ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }) });
+        : await runRaw(config, {
+            host,
+            ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }),
+            // On threads, the actors placed as the recorded run placed them.
+            ...(host === 'threaded' && file.options.workers !== undefined
+              ? { placement: parsePlacement(file.options.workers, `${where}: options.workers`) }
+              : {}),
+          });
     return { result: assembleResult(config, machine.planMachine(config), raw) };
   } catch (e) {
     if (e instanceof ActorCrashError) return { crash: e.crash };

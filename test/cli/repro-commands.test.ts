@@ -37,6 +37,25 @@ describe('run: failure files', () => {
     expect(replay.stdout).toMatch(/history \(the last events of /);
   });
 
+  test('run --workers N: the failure file keeps the placement, and a replay on threads places the actors the same way', async () => {
+    const dir = tmp();
+    const r = await cli([...FAILING.filter((a) => a !== '--inline'), '--workers', '3', '--failures', dir]);
+    expect(r.code).toBe(1);
+    const path = join(dir, readdirSync(dir)[0]!);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { options: { host: string; workers?: string } };
+    expect(file.options).toMatchObject({ host: 'threaded', workers: '3' });
+    const replay = await cli(['replay', path, '--json']);
+    expect(replay.code).toBe(1);
+    const out = JSON.parse(replay.stdout) as {
+      engine: { placement: string };
+      replay: { reproduced: boolean };
+    };
+    expect(out.replay.reproduced).toBe(true);
+    expect(out.engine.placement).toBe('3');
+    const text = await cli(['replay', path]);
+    expect(text.stdout).toContain('(threaded, --workers 3 as recorded)');
+  });
+
   test('run: a clean run writes no failure file; --no-failure-file writes none for a failing one', async () => {
     const dir = tmp();
     const clean = await cli([

@@ -96,6 +96,21 @@ describe('failure files that contradict themselves are refused, naming the field
       'f.json: free: Expected the take log of a free run (options.host is `free`), got null: a free run replays only from its log',
     ],
     [
+      'a placement of no workers',
+      (f) => {
+        (f.options as Json).workers = '0';
+      },
+      'f.json: options.workers: Expected auto or a number of workers from 1, got "0"',
+    ],
+    [
+      'a placement for a run that was not on threads',
+      (f) => {
+        (f.options as Json).host = 'inline';
+        (f.options as Json).workers = '3';
+      },
+      'f.json: options.workers: Expected no --workers placement for a run on host `inline` (only a threaded run has one), got `3`',
+    ],
+    [
       'a take log whose drift window is 0 (its reproduce line would be refused)',
       (f) => {
         (f.options as Json).host = 'free';
