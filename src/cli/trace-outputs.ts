@@ -102,6 +102,10 @@ export async function traceAndReportFiles(
   const files: OutputText[] = [];
   if (args.trace !== undefined) {
     const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+    // The build is synchronous and can take a minute at a large --trace-events, with the progress
+    // bar gone: say what is going on.
+    const recorded = (traceRaw ?? raw).traces?.reduce((n, t) => n + t.recorded, 0) ?? 0;
+    io.stderr.write(`npusim: trace: building the file from ${recorded} recorded events\n`);
     const trace = buildTraceFile(
       plan,
       config,

@@ -39,7 +39,7 @@ export function formatComparison(c: Comparison): string {
     out.push('  the two runs are the same events (same event digest): every change below is zero');
   else if (c.sameEvents && c.pastStop)
     out.push(
-      '  the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies and links count them: a change below is that, not the run',
+      '  the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run',
     );
   else if (c.sameEvents)
     out.push(

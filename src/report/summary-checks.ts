@@ -12,10 +12,10 @@ import type { Style } from './summary-text.js';
 
 /** Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding. */
 const PAST_STOP_NOTE =
-  'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies and links also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
+  'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies, links and conservation also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
 /** The same, for a threaded run Ctrl-C stopped (each worker stops where it is). */
 const PAST_INTERRUPT_NOTE =
-  "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies and links also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
+  "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies, links and conservation also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
 
 /** What a threaded run's figures count past its stop, when they do (the summary's and the HTML report's note). */
 export function pastStopNote(result: RunResult): string | undefined {

@@ -38,6 +38,9 @@ describe('run --trace and --report', () => {
     const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(r.stderr)![1]!;
     expect(r.stderr).toContain(`the first finding at ${first} is in it`);
     expect(r.stderr).toMatch(/trace: \d+ of \d+ events \(cap 5000\), .* is in it; \d+ dropped/);
+    // Said before the build (which can take a minute at a large cap): the events it starts from.
+    const building = /npusim: trace: building the file from (\d+) recorded events\n/.exec(r.stderr);
+    expect(building?.[1]).toBe(/trace: \d+ of (\d+) events \(cap 5000\)/.exec(r.stderr)?.[1]);
     expect(r.stderr).not.toMatch(STACK_FRAME);
 
     const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
