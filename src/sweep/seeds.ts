@@ -210,14 +210,29 @@ export function parseShard(text: string, option = '--shard'): Shard {
   return { index, count };
 }
 
+/**
+ * A sweep's seeds in the order it runs them, and how many. A range is not made into an array: a
+ * sweep of ten million seeds held them all before running one, when it only ever needs the next
+ * (`/usr/bin/time -v npusim sweep stress --seeds 1..10000000 --duration 1ps`, stopped by SIGINT
+ * after 8 s: 553 MB peak resident with the array, 343 MB without).
+ */
+export interface SeedList extends Iterable<number> {
+  readonly length: number;
+}
+
 /** The seeds of `range` in `shard` (all of them without one), in ascending order. */
-export function seedsOf(range: SeedRange, shard?: Shard): number[] {
+export function seedsOf(range: SeedRange, shard?: Shard): SeedList {
   const step = shard?.count ?? 1;
   const start = shard === undefined ? 0 : shard.index - 1;
   if (range.list !== undefined) return range.list.filter((_, i) => i >= start && (i - start) % step === 0);
-  const out: number[] = [];
-  for (let s = range.first + start; s <= range.last; s += step) out.push(s);
-  return out;
+  const first = range.first + start;
+  const last = range.last;
+  return {
+    length: first > last ? 0 : Math.floor((last - first) / step) + 1,
+    *[Symbol.iterator]() {
+      for (let s = first; s <= last; s += step) yield s;
+    },
+  };
 }
 
 /** How many seeds of `range` shard `k` of `count` runs: seedsOf's length, without the list. */

@@ -30,7 +30,7 @@ import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
-import { type SeedRange, type Shard, seedsOf } from './seeds.js';
+import { type SeedList, type SeedRange, type Shard, seedsOf } from './seeds.js';
 import { addOutcome, canonical, emptySummary, type SweepSummary } from './summary.js';
 
 export interface SweepOptions {
@@ -285,7 +285,7 @@ export function freeResultText(text: string, failureFile: string | null): string
  */
 async function freeSweep(
   options: SweepOptions,
-  seeds: readonly number[],
+  seeds: SeedList,
   summary: SweepSummary,
   started: number,
 ): Promise<SweepSummary> {
@@ -302,7 +302,7 @@ async function freeSweep(
 /** The seeds in order, each a free run on the set's threads, until the end, a stop or a first failure. */
 async function freeSeeds(
   options: SweepOptions,
-  seeds: readonly number[],
+  seeds: SeedList,
   summary: SweepSummary,
   workerSet: WorkerSet,
 ): Promise<void> {
