@@ -12,7 +12,7 @@
 
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { shellWord } from '../report/reproduce-line.js';
+import { shellWord, workersWords } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import {
   buildFailureFile,
@@ -56,7 +56,8 @@ function replayFileOf(
     config,
     workload,
     host: free !== undefined ? 'free' : result.host,
-    ...(placedOnWorkers(result.engine.placement) ? { workers: result.engine.placement } : {}),
+    // The placement the reproduce line names (`--workers P`), none for one worker per actor.
+    ...(workersWords(result.engine.placement).length > 0 ? { workers: result.engine.placement } : {}),
     digest: result.digest === '' ? NO_DIGEST : result.digest,
     exitClass: exitClass === 'interrupted' ? exitClass : failed ? exitClass! : 'clean',
     exitCode: result.exitCode,
@@ -112,9 +113,4 @@ export function writeRecording(
   }
   io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return true;
-}
-
-/** A placement other than per-actor that `--workers` names (`auto` or a count). */
-function placedOnWorkers(placement: string): boolean {
-  return placement === 'auto' || /^[1-9][0-9]*$/.test(placement);
 }
