@@ -42,8 +42,8 @@ export function perfettoRoot(): protobuf.Root {
 /**
  * Every event of the file, before it is sorted and written: one entry of parallel arrays per
  * event, in the order the tracks made them (the index is that order). A packet object per event
- * held until the end cost several KB per event (2 GB resident for 800k events); the packet is
- * built here only when it is written, and dropped at once.
+ * held until the end made encoding the slowest and largest step of `--trace` (800k events: 2.17
+ * GB peak resident, 1.60 GB without); the packet is built only when it is written, then dropped.
  */
 class EventList {
   readonly ts: number[] = [];
