@@ -49,27 +49,36 @@ export class LinkTracks {
    * into their records; an edge shows once it has records at both ends in the window.
    */
   inFlightCounters(recs: readonly TraceRec[]): void {
-    const events = this.plan.edges.map(() => [] as [number, number, boolean][]);
+    // `recs` are in clock order (mergeTraceRecords), which is each sender's handing-over order:
+    // the counts are taken in it (a message sent with a delay may leave after one sent later).
+    const edges = this.plan.edges.length;
+    const sent = new Array<number>(edges).fill(Number.NaN);
+    const handled = new Array<number>(edges).fill(Number.NaN);
+    const onEdge = (r: TraceRec): boolean => r.edge >= 0 && r.edge < edges;
+    // Before the first record of each end: one less than that record's running count.
     for (const r of recs) {
-      if (r.edge < 0 || r.edge >= events.length) continue;
-      // When the sender handed it over (its clock), not when it left: a message sent with a delay
-      // may leave after one sent later, but the counts are in handing-over order.
-      events[r.edge]!.push([r.now, r.edgeCount, r.sent]);
+      if (!onEdge(r)) continue;
+      const counts = r.sent ? sent : handled;
+      if (Number.isNaN(counts[r.edge]!)) counts[r.edge] = r.edgeCount - 1;
+    }
+    const points = this.plan.edges.map((_, e): [number, number][] | undefined =>
+      Number.isNaN(sent[e]!) || Number.isNaN(handled[e]!)
+        ? undefined
+        : [[this.draft.startTick, Math.max(0, sent[e]! - handled[e]!)]],
+    );
+    for (const r of recs) {
+      const list = onEdge(r) ? points[r.edge] : undefined;
+      if (list === undefined) continue;
+      if (r.sent) sent[r.edge] = r.edgeCount;
+      else handled[r.edge] = r.edgeCount;
+      pushCounterPoint(list, r.now, sent[r.edge]! - handled[r.edge]!);
     }
     this.plan.edges.forEach((edge, e) => {
-      const list = events[e]!.sort((x, y) => x[0] - y[0]);
-      const firstSent = list.find((x) => x[2]);
-      const firstHandled = list.find((x) => !x[2]);
-      if (firstSent === undefined || firstHandled === undefined) return;
-      let sent = firstSent[1] - 1;
-      let handled = firstHandled[1] - 1;
-      const points: [number, number][] = [[this.draft.startTick, Math.max(0, sent - handled)]];
-      for (const [t, count, isSend] of list) {
-        if (isSend) sent = count;
-        else handled = count;
-        pushCounterPoint(points, t, sent - handled);
+      const list = points[e];
+      // An edge shows once it has records at both ends in the window.
+      if (list !== undefined) {
+        this.draft.setFixedTrack(edge.from, counterTrack(`in flight ${edge.label}`, list, 'messages'));
       }
-      this.draft.setFixedTrack(edge.from, counterTrack(`in flight ${edge.label}`, points, 'messages'));
     });
   }
 }

@@ -46,12 +46,39 @@ export function dispatchRecord(table: RecordHandlers, r: TraceRec): void {
 
 /** Every actor's records, in clock order (ties: actor, then the actor's own order). */
 export function mergeTraceRecords(records: readonly Float64Array[], plan: MachinePlan): TraceRec[] {
-  const out: TraceRec[] = [];
-  records.forEach((list, actor) => {
-    for (let at = 0; at < list.length; at += RECORD_FIELDS) out.push(decodeRecord(list, at, actor, plan));
+  const lists = records.map((list, actor) => {
+    const own: TraceRec[] = [];
+    for (let at = 0; at < list.length; at += RECORD_FIELDS) own.push(decodeRecord(list, at, actor, plan));
+    return own;
   });
-  // A stable sort keeps each actor's own order for records at the same clock.
-  return out.sort((a, b) => a.now - b.now || a.actor - b.actor);
+  // An actor's clock never goes back, so its own records are in clock order already and a merge
+  // of the lists is the whole order: a sort of every record (a million objects for the largest
+  // trace) was the slowest step of building a timeline. Should a list ever be out of order, the
+  // stable sort below gives the same order the merge would.
+  if (!lists.every(inClockOrder)) {
+    return lists.flat().sort((a, b) => a.now - b.now || a.actor - b.actor);
+  }
+  const out: TraceRec[] = [];
+  const next = lists.map(() => 0);
+  for (;;) {
+    let pick = -1;
+    let now = Number.POSITIVE_INFINITY;
+    // Lists in actor order and a strict `<`: at one clock the lowest actor goes first.
+    for (let a = 0; a < lists.length; a++) {
+      const r = lists[a]![next[a]!];
+      if (r !== undefined && r.now < now) {
+        now = r.now;
+        pick = a;
+      }
+    }
+    if (pick < 0) return out;
+    out.push(lists[pick]![next[pick]!++]!);
+  }
+}
+
+function inClockOrder(list: readonly TraceRec[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i]!.now < list[i - 1]!.now) return false;
+  return true;
 }
 
 function decodeRecord(records: Float64Array, at: number, actor: number, plan: MachinePlan): TraceRec {
