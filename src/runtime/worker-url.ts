@@ -16,7 +16,10 @@
  * was most of the run's start-up (bench/README.md "Start-up"). From the build, a worker starts on its boot
  * file when there is one and it is not older than the worker's own tsc output (a `tsc` without
  * the bundling step must not leave workers running yesterday's code); otherwise on the unbundled
- * dist/workers/NAME.js.
+ * dist/workers/NAME.js. An installed package has no sources beside its build (no src/ next to
+ * dist/), so nothing there recompiles one without the other: its boot file is always taken. The
+ * times cannot say so there: npm gives each file the time it unpacked it, and the boot file,
+ * first in the tarball, came out older than NAME.js (found by QA: installed packages ran unbundled).
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,15 +86,19 @@ export function workerEntryUrl(name: string): URL {
 const builtEntries = new Map<string, URL>();
 
 /**
- * The entry of built worker `name` in `workersDir`: its boot file NAME.boot.cjs (the bundle, from
- * `npm run build`) if there is one at least as new as tsc's NAME.js, else NAME.js.
+ * The entry of built worker `name` in `workersDir` (ROOT/dist/workers/): its boot file
+ * NAME.boot.cjs (the bundle, from `npm run build`) if there is one and either it is at least as
+ * new as tsc's NAME.js or ROOT has no src/ (an installed package, header); else NAME.js.
  */
 export function builtWorkerEntry(workersDir: URL, name: string): URL {
   const boot = new URL(bootFileName(name), workersDir);
   const plain = new URL(`${name}.js`, workersDir);
   const bootMs = statSync(boot, { throwIfNoEntry: false })?.mtimeMs;
+  if (bootMs === undefined) return plain;
   const plainMs = statSync(plain, { throwIfNoEntry: false })?.mtimeMs;
-  return bootMs !== undefined && (plainMs === undefined || bootMs >= plainMs) ? boot : plain;
+  if (plainMs === undefined || bootMs >= plainMs) return boot;
+  const sources = statSync(new URL('../../src/', workersDir), { throwIfNoEntry: false });
+  return sources?.isDirectory() === true ? plain : boot;
 }
 
 /** Start worker `name` with the given options (workerData, resourceLimits, ...). */

@@ -109,11 +109,15 @@ describe('bundle-workers', () => {
 });
 
 describe('worker-url', () => {
-  const workers = () => pathToFileURL(`${dir}/`);
+  // A build's layout: ROOT/dist/workers/, with ROOT/src/ in a checkout and not in a package.
+  const workers = () => pathToFileURL(`${dir}/dist/workers/`);
   const touch = (file: string, seconds: number) => {
-    writeFileSync(join(dir, file), '');
-    utimesSync(join(dir, file), seconds, seconds);
+    const at = join(dir, 'dist', 'workers', file);
+    mkdirSync(join(dir, 'dist', 'workers'), { recursive: true });
+    writeFileSync(at, '');
+    utimesSync(at, seconds, seconds);
   };
+  const checkout = () => mkdirSync(join(dir, 'src'));
 
   test("bundle-workers: a copied build names no other directory in its stacks (V8 keeps the cache's name)", async () => {
     const entry = join(dir, 'thrower.js');
@@ -152,9 +156,16 @@ describe('worker-url', () => {
   });
 
   test('worker-url: a boot file older than tsc output (a tsc without the bundling step) is ignored', () => {
+    checkout();
     touch('machine-host.js', 2_000);
     touch('machine-host.boot.cjs', 1_000);
     expect(builtWorkerEntry(workers(), 'machine-host').pathname).toMatch(/machine-host\.js$/);
+  });
+
+  test('worker-url: an installed package (no src/ beside dist/) starts on its boot file, however npm dated it', () => {
+    touch('machine-host.js', 2_000);
+    touch('machine-host.boot.cjs', 1_000);
+    expect(builtWorkerEntry(workers(), 'machine-host').pathname).toMatch(/machine-host\.boot\.cjs$/);
   });
 
   test('worker-url: without a boot file a built worker starts on tsc output', () => {
