@@ -25,6 +25,17 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Anything thrown where nothing can catch it (a timer of a workload file, a library's event that
+// nobody listens to) would end the process as Node does, with exit 1: npusim's code for a
+// violation found. It says what was thrown and ends with npusim's own failure code instead.
+process.on('uncaughtException', (error: unknown) => {
+  settled = true;
+  process.stderr.write(
+    `npusim: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(EXIT.crash);
+});
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     settled = true;

@@ -5,6 +5,7 @@
  * workloads/index.ts; from the build it is dist/src/runtime/workload-registry.js and loads
  * dist/workloads/index.js. The index must `export const workloads: Workload[]`.
  */
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { Workload } from '../model/scenario/workload.js';
 
@@ -19,14 +20,19 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
   const mod = (await import(url.href)) as { workloads?: unknown };
   if (!Array.isArray(mod.workloads)) {
     throw new ConfigError(
-      url.pathname,
+      urlPath(url),
       `Expected the module to export \`workloads\` as an array of workloads, got ${typeof mod.workloads}`,
     );
   }
   const byName = new Map<string, Workload>();
   for (const w of mod.workloads as Workload[]) {
-    if (byName.has(w.name)) throw new ConfigError(url.pathname, `duplicate workload name \`${w.name}\``);
+    if (byName.has(w.name)) throw new ConfigError(urlPath(url), `duplicate workload name \`${w.name}\``);
     byName.set(w.name, w);
   }
   return byName;
+}
+
+/** A file URL as the path a user would type (a URL's pathname is percent-encoded), else as is. */
+function urlPath(url: URL): string {
+  return url.protocol === 'file:' ? fileURLToPath(url) : url.href;
 }

@@ -18,6 +18,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -73,12 +74,19 @@ export interface SweepOptions {
    * kept from seed to seed (runtime/worker-set.ts).
    */
   free?: { windowTicks: number };
+  /** The pool's task file (default sweepWorkerFile()); tests name one that cannot load. */
+  taskFile?: string;
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
 
-function workerFile(): string {
-  return new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).pathname;
+/**
+ * The pool's task file, as a path (piscina's `filename`). Not the URL's `pathname`, which is
+ * percent-encoded: installed under a directory with a space or a non-ASCII letter, every seed of
+ * a sweep failed to load it (QA). `base` is this module's URL (tests pass others).
+ */
+export function sweepWorkerFile(base: string = import.meta.url): string {
+  return fileURLToPath(new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, base));
 }
 
 /**
@@ -141,7 +149,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
   const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));
   const pool = new Piscina({
-    filename: workerFile(),
+    filename: options.taskFile ?? sweepWorkerFile(),
     minThreads: Math.min(threads, seeds.length),
     maxThreads: threads,
     // From source (tests, tsx) the task module is TypeScript: each pool thread loads tsx first.
@@ -150,6 +158,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const queue = new PQueue({ concurrency: threads });
   let stop = false;
   let done = 0;
+  // A thread that fails outside any seed (it cannot load the task file, it dies between seeds)
+  // is an 'error' of the pool: unheard, an uncaught exception that ended the process with exit 1,
+  // which means a violation. The seeds it touched fail on their own (taskFailed); this says what
+  // happened and hands out no more seeds, and the summary is written as for any early stop.
+  pool.on('error', (e: unknown) => {
+    options.onNote?.(`a sweep thread failed outside any seed: ${e instanceof Error ? e.message : String(e)}`);
+    stop = true;
+  });
   const word = options.stopWord === undefined ? undefined : new Int32Array(options.stopWord);
   const stopAsked = (): boolean =>
     options.shouldStop?.() === true || (word !== undefined && Atomics.load(word, 0) !== 0);

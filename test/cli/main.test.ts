@@ -65,6 +65,18 @@ describe('npusim command', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).status).toBe('clean');
   });
 
+  it('cli: an exception nothing catches (a timer of a workload file throws) exits 4, not 1 (a violation)', async () => {
+    const file = join(testTempDir('npusim-uncaught-'), 'throws-later.mjs');
+    writeFileSync(
+      file,
+      "setTimeout(() => { throw new Error('thrown where nothing catches it'); }, 0);\n" +
+        "export default { name: 'throws-later', description: 'a timer that throws', params: {} };\n",
+    );
+    const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '2ms']);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain('npusim: failed: Error: thrown where nothing catches it');
+  });
+
   it('cli: topo witherspoon-4 prints the machine and its IOMMU groups', async () => {
     const r = await npusim(['topo', 'witherspoon-4', '--policy', 'per-gpu']);
     expect(r.code).toBe(0);

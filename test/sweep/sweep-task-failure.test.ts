@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { parseSeedRange } from '../../src/sweep/seeds.js';
-import { runSweep } from '../../src/sweep/sweep.js';
+import { runSweep, sweepWorkerFile } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
 
 const w = workloads.find((x) => x.name === 'flush-race')!;
@@ -51,5 +51,33 @@ describe('sweep: a seed whose task fails', () => {
     expect(s.failed).toBeGreaterThanOrEqual(1);
     expect(s.ran).toBeLessThan(20);
     expect(s.stoppedEarly).toBe(true);
+  });
+
+  test('a pool whose threads cannot load the task file: each seed a crash, and no uncaught error', async () => {
+    const notes: string[] = [];
+    // Vitest fails the file on an uncaught exception: the pool's 'error' (a thread that fails
+    // outside any task) was one, and ended `npusim sweep` with exit 1.
+    const s = await runSweep({
+      config: { ...config, params: { ...config.params, topology: w.params.topology } } as RunConfig,
+      workload: w,
+      seeds: parseSeedRange('1..6'),
+      jobs: 2,
+      taskFile: '/nonexistent/npusim sweep-worker.js',
+      onNote: (line) => notes.push(line),
+    });
+    expect(s.ran).toBeGreaterThanOrEqual(1);
+    expect(s.byClass).toEqual({ crash: s.ran });
+    expect(s.worstExitCode).toBe(4);
+    expect(s.stoppedEarly).toBe(true);
+    expect(notes.some((n) => n.includes('npusim sweep-worker.js'))).toBe(true);
+  });
+});
+
+describe('sweep: the task file', () => {
+  test('is a path, not a percent-encoded URL (installed under a space or a non-ASCII letter)', () => {
+    const base = 'file:///opt/my%20dir/%C3%BC/node_modules/npusim/dist/src/sweep/sweep.js';
+    expect(sweepWorkerFile(base)).toMatch(
+      /^\/opt\/my dir\/ü\/node_modules\/npusim\/dist\/workers\/sweep-worker\.(ts|js)$/,
+    );
   });
 });
