@@ -7,8 +7,12 @@ import type { CliIo } from './cli-io.js';
  */
 const SAME_REQUEST_MS = 100;
 
+/** The signals that stop a command's run (class comment). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Ctrl-C (SIGINT) and SIGTERM (what Slurm, Kubernetes and `kill` send to cancel a job) for the whole
+ * Ctrl-C (SIGINT), SIGTERM (what Slurm, Kubernetes and `kill` send to cancel a job) and SIGHUP (the
+ * terminal or SSH session closed: by default it ended a sweep with nothing written; QA) for the whole
  * command: the first stops the run in progress (and any run not yet started does not start), so
  * its summary, `--record` file and a sweep's summary are still written, and the command exits 130;
  * the second exits at once with 130. After the run (`runOver`), while its outputs are written, the
@@ -45,8 +49,7 @@ export class Interrupt {
   beforeExit: () => void = () => {};
 
   constructor(private readonly io: CliIo) {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    for (const signal of SIGNALS) process.on(signal, this.onSignal);
   }
 
   /** The run now in progress; stopped at once if a signal came while it was starting. */
@@ -63,7 +66,6 @@ export class Interrupt {
   }
 
   dispose(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    for (const signal of SIGNALS) process.off(signal, this.onSignal);
   }
 }

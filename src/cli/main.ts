@@ -18,10 +18,11 @@ let settled = false;
 // write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process
 // as an uncaught exception: exit 1, which means a violation, with the run cut short and its
 // files unwritten. Nothing more can be said on that stream, so the run goes on without it and
-// ends with its own exit code and files.
+// ends with its own exit code and files. EIO is the same for a terminal that hung up (SIGHUP,
+// which stops the run as Ctrl-C does, and then its summary meets the closed terminal).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
   });
 }
 

@@ -4,13 +4,13 @@
  * (core/exit-codes.ts):
  *   0 clean, 1 invariant violated, 2 usage or config error (nothing runs), 3 liveness failure,
  *   4 crash (an actor threw, the engine failed, or --check-hosts found the hosts disagree),
- *   5 a replay that did not reproduce, 130 interrupted (Ctrl-C or SIGTERM).
+ *   5 a replay that did not reproduce, 130 interrupted (Ctrl-C, SIGTERM or SIGHUP).
  * Each command is a file of its own: run-command.ts, sweep-command.ts, replay-command.ts,
  * shrink-command.ts, compare-command.ts, list-command.ts, topo-command.ts.
  *
  * `runCli` returns the exit code instead of exiting: the caller sets process.exitCode so output
  * is flushed and every worker has been terminated (the runtimes do that) before the process
- * ends. Only a second Ctrl-C or SIGTERM exits at once (130).
+ * ends. Only a second Ctrl-C, SIGTERM or SIGHUP exits at once (130).
  *
  * The commands that simulate, and with them the engine and the machine, are imported lazily, so
  * `--help`, `topo` and `compare` start fast and do not load the simulator (`list` loads the

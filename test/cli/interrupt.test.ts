@@ -33,8 +33,8 @@ function interrupt(out: CliIo) {
 }
 
 describe('interrupt', () => {
-  test('SIGINT and SIGTERM stop the tracked run; the second within 100 ms is the same request', () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test('SIGINT, SIGTERM and SIGHUP stop the tracked run; the second within 100 ms is the same request', () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const out = io();
       const i = interrupt(out);
       const stop = vi.fn();
@@ -45,7 +45,7 @@ describe('interrupt', () => {
       expect(stop).toHaveBeenCalledTimes(1);
       expect(i.stopped).toBe(true);
       expect(exit).not.toHaveBeenCalled();
-      const what = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
+      const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
       expect(out.err.join('')).toBe(`\nnpusim: stopping (${what} again to quit at once)\n`);
       i.dispose();
       vi.restoreAllMocks();
@@ -77,22 +77,23 @@ describe('interrupt', () => {
     expect(out.err.join('')).toContain('npusim: second SIGINT, exiting (exit 130)');
   });
 
-  test('a signal before the run starts stops it as soon as it is tracked; dispose removes both listeners', () => {
-    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+  test('a signal before the run starts stops it as soon as it is tracked; dispose removes every listener', () => {
+    const counts = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
+    const before = counts();
     const i = interrupt(io());
     process.emit('SIGTERM', 'SIGTERM');
     const stop = vi.fn();
     i.track(stop);
     expect(stop).toHaveBeenCalledTimes(1);
     i.dispose();
-    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+    expect(counts()).toEqual(before);
   });
 });
 
 describe('interrupt: every command leaves no signal listener behind', () => {
   test('run (clean, crashed, --check-hosts), a variant workload and a sweep', async () => {
     const { cli } = await import('./cli-harness.js');
-    const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const counts = () => ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
     const before = counts();
     const short = ['--seed', '1', '--duration', '5us', '--no-failure-file'];
     expect((await cli(['run', 'stress', '--inline', ...short])).code).toBe(0);

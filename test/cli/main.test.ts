@@ -220,30 +220,33 @@ describe('npusim command', () => {
     expect(r.stdout).toContain('status interrupted (exit 130)');
     expect(r.stderr).toMatch(/npusim: interrupted at .* of 1 s simulated \(exit 130\)/);
   });
-  it('cli: SIGTERM (what Slurm and Kubernetes send) stops a run as Ctrl-C does: summary, --record file, exit 130', async () => {
-    const record = join(testTempDir('npusim-sigterm-'), 'run.json');
-    const r = await cliChild(
-      withTestFailuresDir([
-        'run',
-        'stress',
-        '--inline',
-        '--seed',
-        '2',
-        '--duration',
-        '1s',
-        '--record',
-        record,
-      ]),
-      { interruptOn: '% simulated', signal: 'SIGTERM' },
-    );
-    expect(r.stderr).toContain('npusim: stopping (SIGTERM again to quit at once)');
-    expect(r.code).toBe(130);
-    expect(r.stdout).toContain('status interrupted (exit 130)');
-    expect((JSON.parse(readFileSync(record, 'utf8')) as { exit: unknown }).exit).toEqual({
-      class: 'interrupted',
-      code: 130,
-    });
-  });
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'cli: %s (Slurm and Kubernetes send SIGTERM; a closed terminal SIGHUP) stops a run as Ctrl-C does: summary, --record file, exit 130',
+    async (signal) => {
+      const record = join(testTempDir('npusim-sigterm-'), 'run.json');
+      const r = await cliChild(
+        withTestFailuresDir([
+          'run',
+          'stress',
+          '--inline',
+          '--seed',
+          '2',
+          '--duration',
+          '1s',
+          '--record',
+          record,
+        ]),
+        { interruptOn: '% simulated', signal },
+      );
+      expect(r.stderr).toContain(`npusim: stopping (${signal} again to quit at once)`);
+      expect(r.code).toBe(130);
+      expect(r.stdout).toContain('status interrupted (exit 130)');
+      expect((JSON.parse(readFileSync(record, 'utf8')) as { exit: unknown }).exit).toEqual({
+        class: 'interrupted',
+        code: 130,
+      });
+    },
+  );
   it('cli: one Ctrl-C sent twice at once (GNU timeout signals the process and its group) stops the run once', async () => {
     const r = await cliChild(
       withTestFailuresDir(['run', 'stress', '--inline', '--seed', '2', '--duration', '1s']),
