@@ -5,12 +5,11 @@
  * command maps them to exit codes the same way for both hosts. The worker is always terminated
  * before the promise settles; nothing is left running.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import { createWorkerAt } from '../runtime/worker-url.js';
 import type { InlineHostData, InlineHostMessage, InlineRunSettings } from './inline-host.js';
 
 export interface InlineWorkerRun {
@@ -82,17 +81,8 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
 }
 
 function spawnHost(data: InlineHostData): Worker {
-  const entry = new URL(`./inline-host.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: data });
-  // From source the worker must register tsx's loader itself (as src/runtime/worker-url.ts does):
-  // Node 20 does not apply `--import tsx` to a worker's entry module.
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> };
-  const rel = pkg.exports['./esm/api']?.import.default;
-  if (rel === undefined)
-    throw new Error(`tsx at ${pkgPath} has no ./esm/api export; reinstall dev dependencies`);
-  const api = new URL(rel, pathToFileURL(pkgPath)).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  // From source the entry is TypeScript: createWorkerAt starts it through tsx's loader.
+  return createWorkerAt(new URL(`./inline-host.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
+    workerData: data,
+  });
 }

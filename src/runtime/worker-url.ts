@@ -101,6 +101,15 @@ export function builtWorkerEntry(workersDir: URL, name: string): URL {
   return sources?.isDirectory() === true ? plain : boot;
 }
 
+/**
+ * The address space V8 reserves for one worker's compiled code, in MB. By default an isolate
+ * reserves hundreds of MB for it (QA measured about 530 MB of virtual size per worker): under
+ * `ulimit -v` (login nodes, batch systems' memory limits) a run of nine workers needed about
+ * 7 GB of address space, and below that V8 aborted at start-up ("Failed to reserve virtual
+ * memory for CodeRange", exit 133, nothing said or written). npusim's compiled code is a few MB.
+ */
+export const WORKER_CODE_RANGE_MB = 32;
+
 /** Start worker `name` with the given options (workerData, resourceLimits, ...). */
 export function createWorker(name: string, options: WorkerOptions = {}): Worker {
   return createWorkerAt(workerEntryUrl(name), options);
@@ -110,7 +119,11 @@ export function createWorker(name: string, options: WorkerOptions = {}): Worker 
  * Start a worker on any entry file: a .ts entry goes through tsx's loader (from source), a .js
  * entry starts as is. Benchmark and test peers (bench/peers/) start through here.
  */
-export function createWorkerAt(entry: URL, options: WorkerOptions = {}): Worker {
+export function createWorkerAt(entry: URL, given: WorkerOptions = {}): Worker {
+  const options: WorkerOptions = {
+    ...given,
+    resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB, ...given.resourceLimits },
+  };
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   const tsxApi = tsxEsmApiUrl();
   const bootstrap =

@@ -29,6 +29,7 @@ import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
+import { WORKER_CODE_RANGE_MB } from '../runtime/worker-url.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedList, type SeedRange, type Shard, seedsOf } from './seeds.js';
@@ -154,6 +155,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     maxThreads: threads,
     // From source (tests, tsx) the task module is TypeScript: each pool thread loads tsx first.
     execArgv: fromSource ? ['--import', 'tsx'] : [],
+    resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
   });
   const queue = new PQueue({ concurrency: threads });
   let stop = false;
