@@ -12,7 +12,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { formatTime } from '../report/duration.js';
 import type { RunResult } from '../report/run-result.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
-import { ActorCrashError } from '../runtime/run-errors.js';
+import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import type { OutputText } from './emit-result.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
@@ -41,8 +41,13 @@ export async function crashTraceFile(
     io.stderr.write(`npusim: --trace: not written: ${why}\n`);
     return undefined;
   };
-  if (!(error instanceof ActorCrashError))
-    return notWritten('the engine stalled, and a stalled run leaves no records to show');
+  if (!(error instanceof ActorCrashError)) {
+    return notWritten(
+      error instanceof EngineStallError
+        ? 'the engine stalled, and a stalled run leaves no records to show'
+        : `npusim failed, not an actor, and its records went with it (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
   const traces = error.traces ?? (await recordAgain(error, run, session, recording, notWritten));
   if (traces === undefined) return undefined;
   const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');

@@ -15,7 +15,7 @@ import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
 import { formatHistory, historyOf } from '../repro/history.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { placementName } from '../runtime/placement.js';
-import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
+import { ActorCrashError, EngineStallError, WorkerLostError } from '../runtime/run-errors.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import { type CliIo, errorText, indent } from './cli-io.js';
 import { configErrorText } from './config-error-text.js';
@@ -69,6 +69,13 @@ export async function reportFailure(
   }
   const trace = await crashTraceFile(error, { config, plan, result }, session, recording);
   const files = trace === undefined ? [] : [trace];
+  if (error instanceof WorkerLostError) {
+    // npusim's thread, not the model: a replay would not fail the same way, so no file to replay.
+    io.stderr.write(
+      `npusim: no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}: the run did not fail in the model\n`,
+    );
+    return emitResult(result, args, io, files);
+  }
   if (args.free !== undefined) {
     // The crashed thread's take log went with it: no file could replay this very run.
     io.stderr.write(
@@ -93,6 +100,13 @@ function sayFailure(error: unknown, config: RunConfig, plan: MachinePlan, rerun:
       `npusim: crash (exit 4): actor ${c.actor} crashed at tick ${c.tick}: ${c.message}\n` +
         `  last event: ${lastEventText(c.lastEvent, c.actor, plan)}\n` +
         `  seed: ${config.seed}\n${indent(c.stack)}\n${rerun}\n`,
+    );
+  } else if (error instanceof WorkerLostError) {
+    const hint = error.outOfMemory
+      ? '  it ran out of memory: --inline, or fewer workers (--workers 2), needs less; or give Node more (NODE_OPTIONS=--max-old-space-size=MB)\n'
+      : '';
+    io.stderr.write(
+      `npusim: failed (exit 4): ${error.message}\n${hint}  seed: ${config.seed}\n${error.detail === '' ? '' : `${indent(error.detail)}\n`}${rerun}\n`,
     );
   } else if (error instanceof EngineStallError) {
     io.stderr.write(

@@ -50,6 +50,32 @@ export function runnerCrash(runner: ActorRunner, last: SimMessage | undefined, e
   });
 }
 
+/**
+ * A worker thread failed outside any actor's handler (out of memory, killed, a failure to start):
+ * npusim's failure, not the model's (exit 4). It is not an actor's crash: no tick to name, no
+ * failure file (a replay would not fail the same way), no trace (no actor's records were kept).
+ * Before, it was reported as a crash of the worker's first actor at tick -1, and its failure file
+ * was one `npusim replay` refused (QA).
+ */
+export class WorkerLostError extends Error {
+  override readonly name = 'WorkerLostError';
+  constructor(
+    /** The worker's actors, as the summary names them (`gpu0`, or `chip0+gpu0+gpu1`). */
+    readonly worker: string,
+    /** What Node said of it (the error's message, or the exit code). */
+    readonly reason: string,
+    /** The error's stack, when there was an error. */
+    readonly detail = '',
+  ) {
+    super(`the worker thread of ${worker} was lost: ${reason}`);
+  }
+
+  /** Whether it ran out of memory (Node's ERR_WORKER_OUT_OF_MEMORY, V8's heap limit). */
+  get outOfMemory(): boolean {
+    return /memory limit|out of memory/i.test(this.reason);
+  }
+}
+
 /** The engine itself stopped moving (no actor handled an event for the watchdog period): exit 3. */
 export class EngineStallError extends Error {
   override readonly name = 'EngineStallError';

@@ -33,7 +33,7 @@ import { createFreeShared } from './free/free-shared.js';
 import type { MachineModule, MachinePlan } from './machine-module.js';
 import { DEFAULT_PLACEMENT, type Placement, placeActors, placementName } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
-import { ActorCrashError, type CrashInfo } from './run-errors.js';
+import { ActorCrashError, type CrashInfo, WorkerLostError } from './run-errors.js';
 import type { ActorHostData } from './serve-actors.js';
 import { createStopTick } from './stop-tick.js';
 import { CONTROL_PAUSE, CONTROL_RUN, CONTROL_STOP, createStatusBoard } from './thread-status.js';
@@ -392,7 +392,7 @@ function watchWorker(worker: Worker, name: string): WorkerWatch {
   let onExit: (code: number) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => {
     onError = (e) => reject(crashOf(name, e));
-    onExit = (code) => reject(new ActorCrashError(crashInfo(name, `worker exited early with code ${code}`)));
+    onExit = (code) => reject(new WorkerLostError(name, `it exited early with code ${code}`));
     worker.on('error', onError);
     worker.on('exit', onExit);
   });
@@ -419,14 +419,11 @@ function checkPlan(plan: MachinePlan, workerOf: readonly number[]): void {
   }
 }
 
-function crashInfo(actor: string, message: string): CrashInfo {
-  return { actor, lastEvent: undefined, tick: -1, message, stack: '' };
-}
-
-function crashOf(actor: string, e: unknown): ActorCrashError {
+/** A worker's 'error': an actor's crash when it carries one, else the worker was lost. */
+function crashOf(worker: string, e: unknown): ActorCrashError | WorkerLostError {
   if (e instanceof ActorCrashError) return e;
   const crash = (e as { crash?: CrashInfo } | undefined)?.crash;
   if (crash !== undefined) return new ActorCrashError(crash);
   const err = e instanceof Error ? e : new Error(String(e));
-  return new ActorCrashError({ ...crashInfo(actor, err.message), stack: err.stack ?? '' });
+  return new WorkerLostError(worker, err.message, err.stack ?? '');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { firstDivergence } from '../../src/runtime/digest.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
-import { ActorCrashError, EngineStallError } from '../../src/runtime/run-errors.js';
+import { ActorCrashError, EngineStallError, WorkerLostError } from '../../src/runtime/run-errors.js';
 import { liveWorkerCount, runThreaded, startThreaded } from '../../src/runtime/threaded-runtime.js';
 import * as mesh from '../fixtures/mesh-machine.js';
 
@@ -45,6 +45,23 @@ describe('threaded runtime', () => {
     expect(crash.message).toMatch(/told to throw at event 500/);
     expect(crash.lastEvent).toBeDefined();
     expect(crash.tick).toBeGreaterThan(0);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  test('a worker thread that ends outside any handler (exit, out of memory) is lost: npusim failed, not an actor crash at tick -1', async () => {
+    const bad = { ...config, exitAt: { actor: 3, event: 200 } };
+    const err = await runThreaded(meshUrl, bad, { seed: 1, endTick: 1e9 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerLostError);
+    expect(err).not.toBeInstanceOf(ActorCrashError);
+    expect((err as WorkerLostError).worker).toBe('mesh3');
+    expect((err as WorkerLostError).message).toBe(
+      'the worker thread of mesh3 was lost: it exited early with code 7',
+    );
+    expect((err as WorkerLostError).outOfMemory).toBe(false);
+    expect(
+      new WorkerLostError('gpu0', 'Worker terminated due to reaching memory limit: JS heap out of memory')
+        .outOfMemory,
+    ).toBe(true);
     expect(liveWorkerCount()).toBe(0);
   });
 
