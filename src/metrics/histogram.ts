@@ -160,7 +160,7 @@ function percentileInterval(h: HistogramReader, p: number): [number, number] {
 
 /**
  * The distribution of a histogram over `bins` log-spaced bins from its min to its max, for the
- * HTML report's charts: each bin's upper edge and the samples in it, whole numbers that add up to
+ * HTML report's charts: the first bin's lower edge, each bin's upper edge and the samples in it, whole numbers that add up to
  * the histogram's count (the report's tables and the chart's title give that count; bars that
  * summed to one less or one more contradicted them). Node's histogram answers percentiles, not
  * counts, but its percentile at 100 r / N is the value of the sample of rank r, which grows with
@@ -169,9 +169,12 @@ function percentileInterval(h: HistogramReader, p: number): [number, number] {
  * between its two edges. Every sample lands in the bin its value (to the histogram's resolution)
  * lies in: one outlier among a hundred thousand is one sample in the top bin, not a step's worth.
  */
-export function histogramBins(h: RecordableHistogram, bins = 40): { upper: number[]; count: number[] } {
+export function histogramBins(
+  h: RecordableHistogram,
+  bins = 40,
+): { lower: number; upper: number[]; count: number[] } {
   const n = h.count;
-  if (n === 0) return { upper: [], count: [] };
+  if (n === 0) return { lower: 0, upper: [], count: [] };
   const min = Math.max(1, h.min);
   const max = Math.max(min + 1, h.max);
   const ratio = (max / min) ** (1 / bins);
@@ -196,5 +199,5 @@ export function histogramBins(h: RecordableHistogram, bins = 40): { upper: numbe
     count.push(upTo - below);
     below = upTo;
   }
-  return { upper, count };
+  return { lower: min, upper, count };
 }

@@ -122,12 +122,14 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
     charts.push({
       id: `latency-${name}`,
       title: `${label} (${h.count} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`,
-      xLabel: 'ns (upper edge of bin, log scale)',
+      xLabel: 'latency (log scale)',
       yLabel: 'samples',
       kind: 'histogram',
       xLog: true,
-      x: bins.upper.map((t) => t / 1000),
-      series: [{ label: 'samples', values: bins.count }],
+      // Each count is drawn from the edge before it to its own (align -1): the lowest bin needs
+      // its lower edge first, else it had no width and its samples did not show (QA).
+      x: [bins.lower, ...bins.upper].map((t) => t / 1000),
+      series: [{ label: 'samples', values: [0, ...bins.count] }],
     });
   }
   return charts;
@@ -215,6 +217,7 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
       ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],
       ['digest', result.digest],
+      ['npusim', result.npusim ?? 'unknown'],
     ],
     'kv',
   );
@@ -369,7 +372,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], cl
   const th =
     head.length === 0 ? '' : `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table${cls === '' ? '' : ` class="${cls}"`}>${th}<tbody>${body}</tbody></table>`;
+  // In a box that scrolls sideways: a wide table (long worker names, a phone's width) stays inside
+  // the page instead of pushing it wider than the window (QA).
+  return `<div class="table"><table${cls === '' ? '' : ` class="${cls}"`}>${th}<tbody>${body}</tbody></table></div>`;
 }
 
 function pct(x: number): string {
@@ -405,6 +410,7 @@ function uplotCss(): string {
 const PAGE_CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #1a1a1a; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
+div.table { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child { text-align: left; }
@@ -430,6 +436,28 @@ const PAGE_JS = `
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
   var data = JSON.parse(document.getElementById('npusim-data').textContent);
   var made = [];
+  function logSplits(u, axis, min, max) {
+    var out = [];
+    for (var e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+      [1, 2, 5].forEach(function (m) {
+        var v = Number((m * Math.pow(10, e)).toPrecision(3));
+        if (v >= min && v <= max) out.push(v);
+      });
+    }
+    return out;
+  }
+  function timeText(ns) {
+    // uPlot passes null for a tick it leaves unlabelled (no room).
+    if (ns === null || ns === undefined) return '';
+    if (ns >= 1e6) return Number((ns / 1e6).toPrecision(3)) + ' ms';
+    if (ns >= 1e3) return Number((ns / 1e3).toPrecision(3)) + ' µs';
+    return Number(ns.toPrecision(3)) + ' ns';
+  }
+  function longest(vals) {
+    var n = 3;
+    (vals || []).forEach(function (v) { n = Math.max(n, String(v).length); });
+    return n;
+  }
   data.charts.forEach(function (c) {
     var el = document.getElementById('chart-' + c.id);
     var series = [{ label: c.xLabel }];
@@ -444,7 +472,13 @@ const PAGE_JS = `
       height: 260,
       // Log x: the data's own range (uPlot would widen it to whole decades).
       scales: { x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return [min, max]; } } : { time: false } },
-      axes: [{ label: c.xLabel }, { label: c.yLabel }],
+      // Log x: ticks at 1, 2 and 5 of each decade, in ns, us or ms, each labelled (uPlot's own gave
+      // one label, at the data's odd minimum, and its log filter labels powers of ten only). y: as
+      // wide as its longest tick label, so its title clears it.
+      axes: [
+        c.xLog ? { label: c.xLabel, splits: logSplits, filter: function (u, splits) { return splits; }, values: function (u, vals) { return vals.map(timeText); } } : { label: c.xLabel },
+        { label: c.yLabel, size: function (u, vals) { return 28 + 8 * longest(vals); } },
+      ],
       series: series,
       legend: { live: false },
     };

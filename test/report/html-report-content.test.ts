@@ -61,7 +61,44 @@ function htmlText(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+interface ChartData {
+  kind: string;
+  title: string;
+  x: number[];
+  series: { values: number[] }[];
+}
+
+function charts(html: string): ChartData[] {
+  return (
+    JSON.parse(/<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(html)![1]!) as {
+      charts: ChartData[];
+    }
+  ).charts;
+}
+
 describe('the HTML report says what the run did', () => {
+  it('each histogram starts at the lower edge of its lowest bin, so that bin has a width and every sample is drawn', async () => {
+    const { html } = await report('stress', 5_000_000);
+    const histograms = charts(html).filter((c) => c.kind === 'histogram');
+    expect(histograms.length).toBeGreaterThan(2);
+    for (const c of histograms) {
+      const values = c.series[0]!.values;
+      expect(c.x).toHaveLength(values.length);
+      // Drawn from the edge before each count (align -1): the first value spans nothing.
+      expect(values[0]).toBe(0);
+      expect(c.x[0]).toBeLessThan(c.x[1]!);
+      const samples = Number(/\((\d+) samples/.exec(c.title)![1]);
+      expect(values.reduce((a, b) => a + b, 0)).toBe(samples);
+    }
+  });
+
+  it('the header names the npusim that made it; every table scrolls inside the page', async () => {
+    const { html, result } = await report('stress', 1_000_000);
+    expect(result.npusim).toMatch(/^\d+\.\d+\.\d+/);
+    expect(html).toContain(`<tr><td>npusim</td><td>${result.npusim}</td></tr>`);
+    expect(html.match(/<table/g)!.length).toBe(html.match(/<div class="table"><table/g)!.length);
+  });
+
   it('a run that reached its end: the note counts the 401 rows its charts draw', async () => {
     const { html } = await report('stress', 5_000_000);
     expect(new Set(chartRows(html))).toEqual(new Set([SAMPLES + 1]));
@@ -183,7 +220,9 @@ describe('the HTML report says what the run did', () => {
 
   it("the contention per socket is the summary's, cell for cell (the report had no such table)", async () => {
     const { html, result } = await report('shootdown-storm', 20_000_000);
-    const section = /<h2>Contention per socket<\/h2>\n<table>(.*?)<\/table>/s.exec(html)?.[1];
+    const section = /<h2>Contention per socket<\/h2>\n<div class="table"><table>(.*?)<\/table>/s.exec(
+      html,
+    )?.[1];
     expect(section).toBeDefined();
     const rows = [...section!.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
       [...m[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => htmlText(c[1]!)),
