@@ -26,6 +26,14 @@ import type { ThreadedOptions } from './threaded-runtime.js';
 /** How long worker start-up may go without any worker moving before it counts as a stall. */
 const STARTUP_LIMIT_MS = 120_000;
 
+/**
+ * A look this much later than the one before (and at least PAUSE_INTERVALS intervals) means the
+ * whole process was paused (SIGSTOP, Ctrl-Z, a suspended laptop or VM, a batch system's
+ * suspend): that time is nobody's stall, so the wait for a move starts again from this look.
+ */
+const PAUSE_MIN_MS = 1_000;
+const PAUSE_INTERVALS = 5;
+
 /** Start watching; `stop` ends it, `failed` rejects on a stall. */
 export function watchdog(
   plan: MachinePlan,
@@ -41,6 +49,7 @@ export function watchdog(
   const interval = options.progressIntervalMs ?? 200;
   let lastSum = -1;
   let lastMoveMs = performance.now();
+  let lastLookMs = lastMoveMs;
   let timer: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
@@ -58,6 +67,8 @@ export function watchdog(
       options.onProgress?.(minTick, events, findings);
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
+      if (now - lastLookMs > Math.max(PAUSE_MIN_MS, PAUSE_INTERVALS * interval)) lastMoveMs = now;
+      lastLookMs = now;
       // Until every worker has started (loaded its code and built its actors), the limit is the
       // start-up's: on a loaded machine, 24 workers loading at once on 2 cores can go longer than
       // the stall limit without any of them finishing, and that is not a stalled engine.

@@ -1,0 +1,73 @@
+/**
+ * The threaded runtime's watchdog (threaded-watchdog.ts) counts a stall in wall-clock time the
+ * process ran: a pause of the whole process (SIGSTOP, a suspended laptop or VM) longer than the
+ * stall limit is not a stall, while the same time with workers that do not move still is.
+ */
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { MachinePlan } from '../../src/runtime/machine-module.js';
+import { EngineStallError } from '../../src/runtime/run-errors.js';
+import { ST_STATE, STATE_RUNNING, STATUS_FIELDS } from '../../src/runtime/thread-status.js';
+import { watchdog } from '../../src/runtime/threaded-watchdog.js';
+
+const plan: MachinePlan = { actors: [], edges: [] };
+const INTERVAL = 100;
+const LIMIT = 1_000;
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** A watchdog over one worker that never moves, on fake timers and a clock the test moves. */
+function stillWorker(): { verdict: () => string; look: (afterMs: number) => void } {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  let clock = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => clock);
+  const rows = new SharedArrayBuffer(STATUS_FIELDS * Float64Array.BYTES_PER_ELEMENT);
+  // Started (a worker still starting has the start-up's longer limit).
+  new Float64Array(rows)[ST_STATE] = STATE_RUNNING;
+  const w = watchdog(
+    plan,
+    1,
+    () => 'w0',
+    rows,
+    [],
+    { seed: 1, endTick: 1, watchdogMs: LIMIT, progressIntervalMs: INTERVAL },
+    () => undefined,
+  );
+  let state = 'waiting';
+  w.failed.catch((e: unknown) => {
+    state = e instanceof EngineStallError ? `stall: ${e.message}` : 'other';
+  });
+  return {
+    verdict: () => state,
+    // The clock moves `afterMs`, then the next look comes (at once, as after a pause).
+    look: (afterMs) => {
+      clock += afterMs;
+      vi.advanceTimersByTime(INTERVAL);
+    },
+  };
+}
+
+describe('threaded watchdog', () => {
+  test('workers that do not move for the limit are a stall', async () => {
+    const w = stillWorker();
+    for (let i = 0; i < 12; i++) w.look(INTERVAL);
+    await Promise.resolve();
+    expect(w.verdict()).toMatch(/^stall: no worker moved for 1[01]\d\d ms/);
+  });
+
+  test('a pause of the whole process longer than the limit is not counted; the wait starts again', async () => {
+    const w = stillWorker();
+    w.look(INTERVAL);
+    w.look(20_000);
+    await Promise.resolve();
+    expect(w.verdict()).toBe('waiting');
+    for (let i = 0; i < 9; i++) w.look(INTERVAL);
+    await Promise.resolve();
+    expect(w.verdict()).toBe('waiting');
+    for (let i = 0; i < 3; i++) w.look(INTERVAL);
+    await Promise.resolve();
+    expect(w.verdict()).toMatch(/^stall: no worker moved for/);
+  });
+});
