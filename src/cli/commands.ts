@@ -251,7 +251,7 @@ const SHRINK: CommandSpec = {
         'a file it refuses (not a failure file, a clean or free run: nothing to shrink), a bad option, or a shrunk file it could not write (the table is still printed)',
     },
     { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
-    { code: 130, meaning: 'Ctrl-C or SIGTERM stopped it; the best so far was written' },
+    { code: 130, meaning: 'Ctrl-C, SIGTERM or SIGHUP stopped it; the best so far was written' },
   ],
 };
 

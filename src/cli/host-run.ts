@@ -63,6 +63,7 @@ export async function hostRun(
   const progress = createProgress({
     durationTicks: config.params.durationTicks,
     stream: io.stderr,
+    env: io.env,
     plain: args.json,
     ...(options.label === undefined ? {} : { label: options.label }),
     ...(options.showFindings === false ? { showFindings: false } : {}),

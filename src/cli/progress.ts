@@ -21,6 +21,8 @@ export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Plain lines even on a TTY (--json). */
   plain: boolean;
+  /** The environment (`TERM`: drawsBars); default process.env. */
+  env?: NodeJS.ProcessEnv;
   intervalMs?: number;
   clockMs?: () => number;
   /** What is running, when it is not the run itself (`variant per-gpu`). */
@@ -32,6 +34,15 @@ export interface ProgressOptions {
   showFindings?: boolean;
 }
 
+/**
+ * Whether `stream` takes a redrawn bar: a terminal that moves the cursor. `TERM=dumb` (Emacs'
+ * shell and compile buffers, some CI consoles) is a TTY that does not: the bar's escape codes
+ * came out as text there (QA), so it gets plain lines.
+ */
+export function drawsBars(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
 export function createProgress(options: ProgressOptions): ProgressReporter {
   const clockMs = options.clockMs ?? (() => performance.now());
   const started = clockMs();
@@ -39,7 +50,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     const seconds = (clockMs() - started) / 1000;
     return seconds > 0 ? compact(events / seconds) : '0';
   };
-  if (options.stream.isTTY === true && !options.plain) {
+  if (drawsBars(options.stream, options.env) && !options.plain) {
     const bar = new cliProgress.SingleBar(
       {
         stream: options.stream,

@@ -34,6 +34,7 @@ import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
+import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
 
@@ -449,7 +450,7 @@ function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
     const left = rate > 0 ? (total - done) / rate : 0;
     return { rate: rate.toFixed(1), left: `${Math.ceil(left)} s` };
   };
-  if (io.stderr.isTTY === true && !plain) {
+  if (drawsBars(io.stderr, io.env) && !plain) {
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr,

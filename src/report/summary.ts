@@ -6,7 +6,7 @@
  * socket, per link, latencies), how fast was npusim itself (engine), and how to run it again.
  *
  * Colours go through node:util styleText and only when the caller says so (`colorEnabled`: a TTY
- * and NO_COLOR unset, https://no-color.org); the text is otherwise identical, so tests read it plain.
+ * and NO_COLOR unset, https://no-color.org, TERM not `dumb`, FORCE_COLOR not 0); the text is otherwise identical, so tests read it plain.
  * styleText's own check looks at process.stdout, so it is turned off: the caller decided for its stream.
  *
  * Each section is a file: summary-answer.ts, summary-checks.ts, summary-contention.ts,
@@ -39,7 +39,13 @@ export interface SummaryOptions {
 
 /** Whether to colour output written to `stream`. */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  // A dumb terminal shows escape codes as text; FORCE_COLOR=0 is the other common "no colour".
+  return (
+    stream.isTTY === true &&
+    (env.NO_COLOR === undefined || env.NO_COLOR === '') &&
+    env.TERM !== 'dumb' &&
+    env.FORCE_COLOR !== '0'
+  );
 }
 
 export function formatSummary(result: RunResult, options: SummaryOptions = { color: false }): string {

@@ -97,3 +97,25 @@ describe('progress', () => {
     ]);
   });
 });
+
+describe('progress on a dumb terminal', () => {
+  it('TERM=dumb: a TTY that cannot move the cursor gets plain lines, no escape codes', () => {
+    const { stream, lines } = sink();
+    const tty = Object.assign(stream, { isTTY: true });
+    const clock = { now: 0 };
+    const p = createProgress({
+      durationTicks: 2_000_000_000,
+      plain: false,
+      intervalMs: 1000,
+      stream: tty,
+      env: { TERM: 'dumb' },
+      clockMs: () => clock.now,
+    });
+    clock.now = 1500;
+    p.update(1_000_000_000, 1_000_000);
+    p.stop();
+    expect(lines.join('')).toContain('npusim: 50% simulated (1 ms of 2 ms)');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is the point
+    expect(lines.join('')).not.toMatch(/\x1b/);
+  });
+});
