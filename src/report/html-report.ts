@@ -135,17 +135,28 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
   return charts;
 }
 
+/** The largest of ms, µs, ns and ps that a run of `ticks` (ps) lasts at least one of. */
+export function timeUnit(ticks: number): { name: string; ticks: number } {
+  if (ticks >= 1e9) return { name: 'ms', ticks: 1e9 };
+  if (ticks >= 1e6) return { name: 'µs', ticks: 1e6 };
+  if (ticks >= 1e3) return { name: 'ns', ticks: 1e3 };
+  return { name: 'ps', ticks: 1 };
+}
+
 function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec[] {
   const { result } = input;
   if (s === undefined || s.timeUs.length < 2) return [];
+  // The unit the run's length reads in: a run shorter than a microsecond had every tick read 0.
+  const unit = timeUnit(input.config.params.durationTicks);
+  const x = s.timeUs.map((us) => (us * 1e6) / unit.ticks);
   const line = (id: string, title: string, yLabel: string, series: Series[]): ChartSpec => ({
     id,
     title,
-    xLabel: 'simulated µs',
+    xLabel: `simulated ${unit.name}`,
     yLabel,
     kind: 'line',
     xLog: false,
-    x: s.timeUs,
+    x,
     series,
   });
   // The summary's busiest links (control edges left out there too).

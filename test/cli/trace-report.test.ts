@@ -15,6 +15,41 @@ const dir = mkdtempSync(join(tmpdir(), 'npusim-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('run --trace and --report', () => {
+  it('--report of a run shorter than its samples: a sample a tick at most, on an axis in the unit the run lasts', async () => {
+    for (const [duration, ticks, unit] of [
+      ['50ps', 50, 'simulated ps'],
+      ['3ns', 3000, 'simulated ns'],
+    ] as const) {
+      const report = join(dir, `short-${duration}.html`);
+      const r = await cli([
+        'run',
+        '--inline',
+        '--seed',
+        '1',
+        '--duration',
+        duration,
+        '--no-failure-file',
+        '--report',
+        report,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const charts = (
+        JSON.parse(
+          /<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(
+            readFileSync(report, 'utf8'),
+          )![1]!,
+        ) as { charts: { kind: string; xLabel: string; x: number[] }[] }
+      ).charts.filter((c) => c.kind === 'line');
+      expect(charts.length).toBeGreaterThan(0);
+      for (const c of charts) {
+        expect(c.xLabel).toBe(unit);
+        expect(c.x.length).toBeLessThanOrEqual(Math.min(ticks, 400) + 1);
+        // Before: 401 samples of a 50 ps run, each axis tick reading 0 us.
+        expect(c.x[c.x.length - 1]).toBe(unit === 'simulated ps' ? ticks : ticks / 1000);
+      }
+    }
+  });
+
   it('a failing run: the trace keeps the window around the first violation, the report is one offline page', async () => {
     const trace = join(dir, 'run.pftrace');
     const report = join(dir, 'run.html');
