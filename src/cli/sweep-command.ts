@@ -150,6 +150,7 @@ function writeSummary(
   io: CliIo,
 ): number {
   let unwritten: string | undefined;
+  let written: string | undefined;
   if (args.failuresDir !== undefined) {
     const name =
       args.shard === undefined
@@ -158,6 +159,7 @@ function writeSummary(
     const path = join(args.failuresDir, name);
     try {
       writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+      written = path;
     } catch (e) {
       // The seeds ran: their summary still goes to stdout, and stderr says what was not written
       // (a merge would count this shard missing), as `run --out` does; a clean sweep exits 2.
@@ -170,6 +172,7 @@ function writeSummary(
   const ending: SweepEnding = {
     interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
+    ...(written === undefined ? {} : { written }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };
   io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, how.pool, ending));
@@ -246,6 +249,8 @@ export interface SweepEnding {
   gaps?: MergeGaps;
   /** The summary file that could not be written (its path): at least exit 2, as `run --out`. */
   unwritten?: string;
+  /** The summary file written (its path), said so the next sweep's overwriting it is no surprise. */
+  written?: string;
   /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
   results?: ResultsWritten;
 }
@@ -420,6 +425,8 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
+  if (ending.written !== undefined)
+    out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }

@@ -216,6 +216,26 @@ describe('sweep: the failures directory and the header', () => {
     expect(merged.stderr).toContain('shard 2 of 2 missing');
   });
 
+  test('sweep: the summary says where its summary file is (the next sweep into that directory replaces it)', async () => {
+    const dir = testTempDir('npusim-sweep-said-');
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1..2',
+      '--jobs',
+      '1',
+      '--duration',
+      '5us',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `  summary: ${join(dir, 'sweep-summary.json')} (a sweep into this directory replaces it)\n`,
+    );
+  });
+
   test('sweep: a failure file is never replaced by another failure of the same name; the new one takes the next name, as run does', async () => {
     const dir = testTempDir('npusim-sweep-names-');
     const sweep = () =>
