@@ -29,7 +29,9 @@ const STARTUP_LIMIT_MS = 120_000;
 /**
  * A look this much later than the one before (and at least PAUSE_INTERVALS intervals) means the
  * whole process was paused (SIGSTOP, Ctrl-Z, a suspended laptop or VM, a batch system's
- * suspend): that time is nobody's stall, so the wait for a move starts again from this look.
+ * suspend): that time is nobody's stall, so such a look counts one interval, not the gap. (Not a
+ * fresh start: on a machine so loaded that every look came late, a real stall would then never
+ * be called; counted this way it is, later.)
  */
 const PAUSE_MIN_MS = 1_000;
 const PAUSE_INTERVALS = 5;
@@ -67,7 +69,8 @@ export function watchdog(
       options.onProgress?.(minTick, events, findings);
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
-      if (now - lastLookMs > Math.max(PAUSE_MIN_MS, PAUSE_INTERVALS * interval)) lastMoveMs = now;
+      const gap = now - lastLookMs;
+      if (gap > Math.max(PAUSE_MIN_MS, PAUSE_INTERVALS * interval)) lastMoveMs += gap - interval;
       lastLookMs = now;
       // Until every worker has started (loaded its code and built its actors), the limit is the
       // start-up's: on a loaded machine, 24 workers loading at once on 2 cores can go longer than

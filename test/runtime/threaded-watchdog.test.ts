@@ -57,7 +57,7 @@ describe('threaded watchdog', () => {
     expect(w.verdict()).toMatch(/^stall: no worker moved for 1[01]\d\d ms/);
   });
 
-  test('a pause of the whole process longer than the limit is not counted; the wait starts again', async () => {
+  test('a pause of the whole process longer than the limit is not counted: that look counts one interval', async () => {
     const w = stillWorker();
     w.look(INTERVAL);
     w.look(20_000);
@@ -67,6 +67,13 @@ describe('threaded watchdog', () => {
     await Promise.resolve();
     expect(w.verdict()).toBe('waiting');
     for (let i = 0; i < 3; i++) w.look(INTERVAL);
+    await Promise.resolve();
+    expect(w.verdict()).toMatch(/^stall: no worker moved for/);
+  });
+
+  test('on a machine where every look comes late, workers that do not move are still a stall', async () => {
+    const w = stillWorker();
+    for (let i = 0; i < 12; i++) w.look(2_000);
     await Promise.resolve();
     expect(w.verdict()).toMatch(/^stall: no worker moved for/);
   });
