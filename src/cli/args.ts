@@ -80,11 +80,16 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   replay: (values, positionals, outputs) => {
     const file = positionals[0];
     if (file === undefined) throw new ConfigError('replay', 'Expected a failure file, got none');
+    checkTraceEvents(values);
     return {
       command: 'replay',
       file,
       host: values.inline === true ? 'inline' : values.threads === true ? 'threaded' : undefined,
       json: values.json === true,
+      out: values.out as string | undefined,
+      trace: values.trace as string | undefined,
+      traceEvents: values['trace-events'] as number | undefined,
+      report: values.report as string | undefined,
       outputs,
     };
   },
@@ -116,14 +121,7 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
 };
 
 function runArgs(values: Record<string, unknown>, positionals: string[], outputs: OutputFile[]): RunArgs {
-  // Only the --trace file has a cap on events (--report keeps samples, not events): without it
-  // the option would be ignored, and a user who meant to trace would get no trace and no word.
-  if (values['trace-events'] !== undefined && values.trace === undefined) {
-    throw new ConfigError(
-      '--trace-events',
-      'Expected --trace FILE with it (it caps that file), got no --trace',
-    );
-  }
+  checkTraceEvents(values);
   for (const o of ['inline', 'workers', 'check-hosts'] as const) {
     if (values.free === true && values[o] !== undefined) {
       throw new ConfigError(
@@ -250,4 +248,17 @@ function checkCommandName(name: string): CommandName {
     throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got \`${name}\``);
   }
   return name as CommandName;
+}
+
+/**
+ * Only the --trace file has a cap on events (--report keeps samples, not events): without --trace
+ * the option would be ignored, and a user who meant to trace would get no trace and no word.
+ */
+function checkTraceEvents(values: Record<string, unknown>): void {
+  if (values['trace-events'] !== undefined && values.trace === undefined) {
+    throw new ConfigError(
+      '--trace-events',
+      'Expected --trace FILE with it (it caps that file), got no --trace',
+    );
+  }
 }

@@ -110,8 +110,17 @@ export interface ReplayArgs {
   /** Undefined: the host the failing run used. */
   host: 'inline' | 'threaded' | undefined;
   json: boolean;
+  /** --out FILE: what --json prints, written there. */
+  out: string | undefined;
+  /** --trace, --trace-events and --report, as a run's (RunArgs). */
+  trace: string | undefined;
+  traceEvents: number | undefined;
+  report: string | undefined;
   outputs: OutputFile[];
 }
+
+/** What --trace and --report take from a command's arguments (run's and replay's). */
+export type TraceArgs = Pick<RunArgs, 'trace' | 'traceEvents' | 'report'>;
 
 export interface ShrinkArgs {
   command: 'shrink';

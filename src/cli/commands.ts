@@ -9,7 +9,7 @@
  */
 import { parsePlacement } from '../runtime/placement.js';
 import { MAX_LISTED_SEEDS, MAX_SWEEP_SEEDS, parseShard } from '../sweep/seeds.js';
-import type { CommandSpec } from './command-spec.js';
+import type { CommandSpec, OptionSpec } from './command-spec.js';
 import {
   parseBudget,
   parseCrashAt,
@@ -27,6 +27,36 @@ import {
 import { parseSeedsOption } from './seeds-file.js';
 
 export const DEFAULT_WORKLOAD = 'mixed';
+
+/** `--trace FILE`: a run's and a replay's (the replay's is anchored at the file's finding). */
+const TRACE_OPTION: OptionSpec = {
+  name: 'trace',
+  type: 'string',
+  value: 'FILE',
+  help:
+    'also write a timeline of the run for ui.perfetto.dev (Perfetto protobuf TrackEvent): a process ' +
+    'per actor, tracks per link and ATSD register (checked before the run)',
+  writesFile: true,
+};
+
+const TRACE_EVENTS_OPTION: OptionSpec = {
+  name: 'trace-events',
+  type: 'string',
+  value: 'N',
+  help: `with --trace: at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}); the window around the first violation is kept whole`,
+  default: '200000',
+  parse: parseTraceEvents,
+};
+
+const REPORT_OPTION: OptionSpec = {
+  name: 'report',
+  type: 'string',
+  value: 'FILE',
+  help:
+    'also write a self-contained HTML report: summary tables, latency histograms, link utilisation ' +
+    'and ATSD register occupancy over time; opens offline (checked before the run)',
+  writesFile: true,
+};
 
 const RUN: CommandSpec = {
   name: 'run',
@@ -76,32 +106,9 @@ const RUN: CommandSpec = {
       help: 'also write the run result as JSON to FILE (checked before the run)',
       writesFile: true,
     },
-    {
-      name: 'trace',
-      type: 'string',
-      value: 'FILE',
-      help:
-        'also write a timeline of the run for ui.perfetto.dev (Perfetto protobuf TrackEvent): a process ' +
-        'per actor, tracks per link and ATSD register (checked before the run)',
-      writesFile: true,
-    },
-    {
-      name: 'trace-events',
-      type: 'string',
-      value: 'N',
-      help: `with --trace: at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}); the window around the first violation is kept whole`,
-      default: '200000',
-      parse: parseTraceEvents,
-    },
-    {
-      name: 'report',
-      type: 'string',
-      value: 'FILE',
-      help:
-        'also write a self-contained HTML report: summary tables, latency histograms, link utilisation ' +
-        'and ATSD register occupancy over time; opens offline (checked before the run)',
-      writesFile: true,
-    },
+    TRACE_OPTION,
+    TRACE_EVENTS_OPTION,
+    REPORT_OPTION,
     {
       name: 'check-hosts',
       type: 'boolean',
@@ -211,8 +218,21 @@ const REPLAY: CommandSpec = {
       conflicts: ['threads'],
     },
     { name: 'json', type: 'boolean', help: 'print the replayed run result as JSON on stdout' },
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE',
+      help: 'also write the replayed run result, as --json prints it, to FILE (checked before the replay)',
+      writesFile: true,
+    },
+    TRACE_OPTION,
+    TRACE_EVENTS_OPTION,
+    REPORT_OPTION,
   ],
-  examples: ['npusim replay npusim-failures/flush-race-seed1-order.atsd-released-early-edbf1e6b.json'],
+  examples: [
+    'npusim replay npusim-failures/flush-race-seed1-order.atsd-released-early-edbf1e6b.json',
+    'npusim replay free.json --trace free.pftrace --report free.html',
+  ],
 };
 
 const SHRINK: CommandSpec = {

@@ -10,73 +10,198 @@
  * own event), and exits with the replay's own code, never 5. With `--json`, stdout is the
  * replayed run's result (as `npusim run --json` prints it) with a `replay` object added: whether
  * it reproduced (null when not compared, with `notCompared` saying why), and if not, how it
- * differed; `recorded.interrupted` has the tick and events a stopped run reached.
+ * differed; `recorded.interrupted` has the tick and events a stopped run reached. `--out FILE`
+ * writes that JSON to a file. `--trace FILE` and `--report FILE` are a run's (trace-outputs.ts),
+ * made from the replayed run: the trace anchored at the file's first finding (the replay knows its
+ * tick before it starts, so it needs no second run as `npusim run --trace` may), a crash's trace
+ * up to the crash (a replay on threads is made again inline for its records, as a run's is:
+ * crash-trace.ts), and no report for a crash (no figures). For a free run's file, the only way to
+ * see its race on a timeline: the race cannot be run again, but its take log replays it.
  */
 
+import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { noDigestText } from '../report/summary.js';
 import type { FirstFinding } from '../repro/failure-file.js';
+import { workloadFileOf } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
-import { type ReplayOutcome, replayFailure } from '../repro/replay.js';
+import { type ReplayOutcome, type ReplayRecording, replayFailure } from '../repro/replay.js';
+import { runRaw } from '../runtime/engine.js';
+import { ActorCrashError } from '../runtime/run-errors.js';
+import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
+import type { OutputText } from './emit-result.js';
 import { readFailureFileText } from './failure-file-text.js';
+import { checkOutputFiles, writeOutputs } from './output-path.js';
+import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
   // Bounded: a file over the limit (or a device without end) is refused, never read whole.
   const text = readFailureFileText(args.file);
+  // The workload file a failure file names is read too: no output may be written over it (the
+  // failure file itself was checked with the other inputs before the command began).
+  const workloadFile = workloadFileOf(text);
+  if (workloadFile !== undefined && args.outputs.length > 0) {
+    checkOutputFiles(args.outputs, undefined, [
+      { option: `the failure file's workload (${args.file}: workload.file)`, path: workloadFile },
+    ]);
+  }
   const workloads = await loadWorkloads();
   const started = performance.now();
-  const r = await replayFailure(text, args.file, workloads, args.host);
+  let recorded: TraceOptions | undefined;
+  const recording: ReplayRecording | undefined =
+    args.trace === undefined && args.report === undefined
+      ? undefined
+      : async (config, findingTick) => {
+          const t = await traceRecording(args, config, machine.planMachine(config));
+          recorded =
+            t === undefined || args.trace === undefined || findingTick === undefined
+              ? t
+              : { ...t, anchorTick: findingTick };
+          return recorded;
+        };
+  const r = await replayFailure(text, args.file, workloads, args.host, undefined, recording);
+  const json = args.json || args.out !== undefined ? `${replayJson(r, args, started)}\n` : '';
+  if (args.json) io.stdout.write(json);
+  (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);
+  const files: OutputText[] = [
+    ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
+    ...(recorded === undefined ? [] : await replayTraceFiles(r, args, io, recorded)),
+  ];
+  const failed = writeOutputs(files, io.stderr);
+  if (failed.length > 0 && r.exitCode === EXIT.clean) {
+    io.stderr.write(
+      `npusim: exit ${EXIT.usage}: the replay was clean, but ${failed.join(', ')} could not be written\n`,
+    );
+    return EXIT.usage;
+  }
+  return r.exitCode;
+}
+
+/** The replayed run's result as `npusim run --json` gives it, with the `replay` object added. */
+function replayJson(r: ReplayOutcome, args: ReplayArgs, started: number): string {
   const want = r.file.first;
-  if (args.json) {
-    const replay = {
-      file: args.file,
-      host: r.host,
-      // null: not compared (a recording of an interrupted run no replay can stop where it did).
-      reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
-      mismatches: r.mismatches,
-      // What this command exits with, which is not always the run's own `exitCode` (the replay of a
-      // recording Ctrl-C stopped was itself not interrupted: 0, not the recorded run's 130).
-      exitCode: r.exitCode,
-      ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
-      recorded: {
-        first: want,
-        // A crash has no digest (its file holds a placeholder of zeros): null, as the text says.
-        digest: want?.rule === 'crash' ? null : r.file.digest,
-        ...(r.interrupted === undefined
-          ? {}
-          : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
-      },
-    };
-    // A replay whose run crashed has the result `npusim run --json` gives a crash (status
-    // `crash`, the crash, no figures), so a script reads `.status` and `.crash` either way.
-    const result =
-      r.result ??
-      (r.crash === undefined
-        ? undefined
-        : failedRunResult(
-            r.config,
-            machine.planMachine(r.config),
-            r.host === 'free-log' ? 'free' : r.host,
-            { kind: 'crash', crash: r.crash },
-            performance.now() - started,
-          ));
-    // The command that gives this very run again is this one: a `run` line re-measures a PCT
-    // run's steps, which a shrunk file's (kept from the run it was shrunk from) are not, and has
-    // no option for a recorded choice log (QA: a shrunk PCT file's `run` line was another run).
-    if (result !== undefined)
-      result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
-    io.stdout.write(
-      `${JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2)}\n`,
+  const replay = {
+    file: args.file,
+    host: r.host,
+    // null: not compared (a recording of an interrupted run no replay can stop where it did).
+    reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
+    mismatches: r.mismatches,
+    // What this command exits with, which is not always the run's own `exitCode` (the replay of a
+    // recording Ctrl-C stopped was itself not interrupted: 0, not the recorded run's 130).
+    exitCode: r.exitCode,
+    ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
+    recorded: {
+      first: want,
+      // A crash has no digest (its file holds a placeholder of zeros): null, as the text says.
+      digest: want?.rule === 'crash' ? null : r.file.digest,
+      ...(r.interrupted === undefined
+        ? {}
+        : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
+    },
+  };
+  const result = replayedResult(r, started);
+  // The command that gives this very run again is this one: a `run` line re-measures a PCT
+  // run's steps, which a shrunk file's (kept from the run it was shrunk from) are not, and has
+  // no option for a recorded choice log (QA: a shrunk PCT file's `run` line was another run).
+  if (result !== undefined)
+    result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
+  return JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2);
+}
+
+/**
+ * A replay whose run crashed has the result `npusim run --json` gives a crash (status `crash`, the
+ * crash, no figures), so a script reads `.status` and `.crash` either way.
+ */
+function replayedResult(r: ReplayOutcome, started: number) {
+  return (
+    r.result ??
+    (r.crash === undefined
+      ? undefined
+      : failedRunResult(
+          r.config,
+          machine.planMachine(r.config),
+          r.host === 'free-log' ? 'free' : r.host,
+          { kind: 'crash', crash: r.crash },
+          performance.now() - started,
+        ))
+  );
+}
+
+/**
+ * The --trace and --report files of the replayed run (the header says what each holds); what
+ * cannot be written is said on stderr, as a run says it.
+ */
+async function replayTraceFiles(
+  r: ReplayOutcome,
+  args: ReplayArgs,
+  io: CliIo,
+  recording: TraceOptions,
+): Promise<OutputText[]> {
+  const plan = machine.planMachine(r.config);
+  if (r.result !== undefined && r.raw !== undefined) {
+    return traceAndReportFiles(
+      { plan, config: r.config, result: r.result, raw: r.raw, traceRaw: undefined },
+      { args, io },
     );
   }
-  (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);
-  return r.exitCode;
+  if (r.crash === undefined) return [];
+  if (args.report !== undefined)
+    io.stderr.write(
+      `npusim: --report: not written: a run that crashed has no figures to show${args.trace === undefined ? '' : ' (--trace shows its events up to the crash)'}\n`,
+    );
+  if (args.trace === undefined) return [];
+  const traces = r.crashTraces ?? (await crashRecordsInline(r, recording, io));
+  if (traces === undefined) return [];
+  const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+  const trace = buildTraceFile(
+    plan,
+    r.config,
+    replayedResult(r, performance.now())!,
+    { traces, reachedTick: r.crash.tick + 1 },
+    args.traceEvents ?? DEFAULT_TRACE_EVENTS,
+  );
+  io.stderr.write(`npusim: ${trace.note}\n`);
+  return [{ option: '--trace', path: args.trace, text: trace.bytes }];
+}
+
+/**
+ * A crash replayed on threads: its records went with the workers, so the run is made again inline
+ * (the same configuration gives the same events on either host), which crashes at the same actor
+ * and tick with its records in hand. Undefined, said, when it does not.
+ */
+async function crashRecordsInline(
+  r: ReplayOutcome,
+  recording: TraceOptions,
+  io: CliIo,
+): Promise<ActorTrace[] | undefined> {
+  const crash = r.crash!;
+  io.stderr.write(
+    'npusim: trace: the crash was on worker threads, whose records went with them; replaying again inline to record up to it\n',
+  );
+  const config: RunConfig = r.config;
+  try {
+    await runRaw(config, { host: 'inline', trace: recording });
+  } catch (e) {
+    if (
+      e instanceof ActorCrashError &&
+      e.traces !== undefined &&
+      e.crash.actor === crash.actor &&
+      e.crash.tick === crash.tick
+    )
+      return e.traces;
+    if (!(e instanceof ActorCrashError)) throw e;
+  }
+  io.stderr.write(
+    `npusim: --trace: not written: replayed inline, the run did not crash as it did on threads (${crash.actor} at tick ${crash.tick}): an engine bug\n`,
+  );
+  return undefined;
 }
 
 /**

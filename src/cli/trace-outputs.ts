@@ -10,7 +10,7 @@ import type { RunResult } from '../report/run-result.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
-import type { RunArgs } from './cli-args.js';
+import type { TraceArgs } from './cli-args.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 
@@ -19,7 +19,7 @@ const REPORT_SAMPLES = 400;
 
 /** What the recorders keep for --trace and --report (undefined: neither asked for). */
 export async function traceRecording(
-  args: RunArgs,
+  args: TraceArgs,
   config: RunConfig,
   plan: MachinePlan,
 ): Promise<TraceOptions | undefined> {
@@ -96,7 +96,7 @@ export interface RecordedRun {
 /** The --trace and --report files of a run, built from its records (nothing if neither asked). */
 export async function traceAndReportFiles(
   run: RecordedRun,
-  session: Pick<RunSession, 'args' | 'io'>,
+  session: { args: TraceArgs; io: Pick<RunSession['io'], 'stderr'> },
 ): Promise<OutputText[]> {
   const { plan, config, result, raw, traceRaw } = run;
   const { args, io } = session;

@@ -6,7 +6,8 @@
  *      it names is still the one it ran;
  *   2. run the same configuration (seed, strategy and choice log, options, topology) on the host
  *      asked for, inline or threaded; a free run (options.host `free`) from its take log instead,
- *      in this thread (src/runtime/free/free-replay.ts);
+ *      in this thread (src/runtime/free/free-replay.ts); recording for --trace and --report when
+ *      the caller asks (`ReplayRecording`: it is told the file's first finding to anchor at);
  *   3. compare: the same first finding (rule and tick) and the same digest (for a crash: the same
  *      actor at the same tick; for a recording of a clean run, a clean run) - anything else is
  *      named as a mismatch. A recording of a run Ctrl-C stopped is compared only where the replay
@@ -25,7 +26,9 @@ import { assembleResult, statusOf } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
+import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
+import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
 import {
   type FailureFile,
@@ -46,7 +49,11 @@ export interface ReplayOutcome {
   host: ReplayHost;
   /** The replayed run's result (undefined when it crashed). */
   result: RunResult | undefined;
+  /** The replayed run as the engine gave it (undefined when it crashed): its records, if asked. */
+  raw: RawRun | undefined;
   crash: CrashInfo | undefined;
+  /** A crashed replay's records up to the crash, when it recorded and ran inline (inline-runtime.ts). */
+  crashTraces: ActorTrace[] | undefined;
   /** What the replay found first. */
   found: FirstFinding | undefined;
   /** Every way the replay differs from the file (empty: reproduced exactly, or not compared). */
@@ -94,25 +101,38 @@ async function runOnce(
   file: FailureFile,
   where: string,
   stopAfterEvents: number | undefined,
-): Promise<{ result?: RunResult; crash?: CrashInfo }> {
+  trace: TraceOptions | undefined,
+): Promise<{ result?: RunResult; raw?: RawRun; crash?: CrashInfo; crashTraces?: ActorTrace[] }> {
   try {
     const raw =
       host === 'free-log'
-        ? replayFreeRun(config, file.free!, `${where}: free`)
+        ? replayFreeRun(config, file.free!, `${where}: free`, trace === undefined ? {} : { trace })
         : await runRaw(config, {
             host,
+            ...(trace === undefined ? {} : { trace }),
             ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }),
             // On threads, the actors placed as the recorded run placed them.
             ...(host === 'threaded' && file.options.workers !== undefined
               ? { placement: parsePlacement(file.options.workers, `${where}: options.workers`) }
               : {}),
           });
-    return { result: assembleResult(config, machine.planMachine(config), raw) };
+    return { result: assembleResult(config, machine.planMachine(config), raw), raw };
   } catch (e) {
-    if (e instanceof ActorCrashError) return { crash: e.crash };
+    if (e instanceof ActorCrashError)
+      return { crash: e.crash, ...(e.traces === undefined ? {} : { crashTraces: e.traces }) };
     throw e;
   }
 }
+
+/**
+ * What the replay records for --trace and --report, given the configuration it runs and the tick
+ * of the file's first finding (undefined when it has none, or a crash, whose records end at the
+ * crash anyway): the caller anchors its trace there, since the finding is what a replay is for.
+ */
+export type ReplayRecording = (
+  config: RunConfig,
+  findingTick: number | undefined,
+) => Promise<TraceOptions | undefined>;
 
 /**
  * Replay `text` (a failure file, or a recording of a clean run). `host` undefined: the file's own
@@ -124,6 +144,7 @@ export async function replayFailure(
   workloads: ReadonlyMap<string, Workload>,
   asked: Host | undefined,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
+  recording?: ReplayRecording,
 ): Promise<ReplayOutcome> {
   const { file, config: recorded } = readFailureFile(
     text,
@@ -149,7 +170,12 @@ export async function replayFailure(
       ? { ...recorded, params: { ...recorded.params, durationTicks: Math.max(1, interrupted.tick) } }
       : recorded;
   const stopAfter = interrupted?.how === 'same-events' ? interrupted.events : undefined;
-  const { result, crash } = await runOnce(config, host, file, where, stopAfter);
+  const findingTick =
+    file.first === null || file.first.rule === 'crash' || file.first.tick > config.params.durationTicks
+      ? undefined
+      : file.first.tick;
+  const trace = await recording?.(config, findingTick);
+  const { result, raw, crash, crashTraces } = await runOnce(config, host, file, where, stopAfter, trace);
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const mismatches =
@@ -192,7 +218,9 @@ export async function replayFailure(
     config,
     host,
     result,
+    raw,
     crash,
+    crashTraces,
     found,
     mismatches,
     notCompared,

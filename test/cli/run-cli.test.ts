@@ -64,8 +64,9 @@ describe('files a command writes are checked before it runs', () => {
         fc.constantFrom(...writers),
         badPaths(),
         async ({ command, option }, { path, why }) => {
-          // Commands that take a file name it first (shrink): the path check comes before reading it.
-          const positional = command === 'shrink' ? ['some-failure.json'] : [];
+          // Commands that take a file name it first (shrink, replay): the path check comes before
+          // reading it.
+          const positional = command === 'shrink' || command === 'replay' ? ['some-failure.json'] : [];
           const r = await cli([
             command,
             ...positional,

@@ -68,6 +68,11 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   for (const a of actors) a.fa.runner.start();
   runToLog(actors, queues, plan, options.where);
 
+  // Before finish, as a free worker does (free-loop.ts): each actor's records up to where it ended.
+  const traces =
+    options.trace === undefined
+      ? undefined
+      : actors.map((a, i) => a.fa.runner.traceResult(log.actors[i]!.finishTick)!);
   const reports = actors.map((a, i) => a.fa.runner.finish(log.actors[i]!.finishTick));
   const runners = actors.map((a) => a.fa.runner);
   const inFlightPerEdge = plan.edges.map((_, e) => queues[e]!.items.length - queues[e]!.head);
@@ -101,6 +106,7 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
     ),
     ...(options.recordChoices === true ? { choices: runners.map((r) => r.choices() ?? []) } : {}),
     ...((options.tailEvents ?? 0) > 0 ? { tails: runners.map((r) => r.tailEvents()) } : {}),
+    ...(traces === undefined ? {} : { traces }),
   };
 }
 
@@ -138,6 +144,7 @@ function createReplayActors<C>(
         recordChoices: options.recordChoices,
         tailEvents: options.tailEvents,
         tailUntilTick: options.tailUntilTick,
+        trace: options.trace,
       },
       undefined,
     );

@@ -1,0 +1,186 @@
+/**
+ * `npusim replay FILE --trace T --report R --out O`: a failure file's run made again with a run's
+ * output files. The trace is anchored at the file's first finding from the start (the replay knows
+ * its tick: no second run, as `npusim run --trace` may need); a free run's file, whose race cannot be
+ * run again, gets its trace from its take log, the same bytes every time; a crash gets its trace up
+ * to the crash (on threads, replayed again inline for the records) and no report; --out holds what
+ * --json prints; bad outputs are refused before the replay.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodedTrace } from '../support/trace-instants.js';
+import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'npusim-replay-trace-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The failure file one failing `npusim run` wrote into a directory of its own. */
+async function failureFile(name: string, argv: readonly string[], code: number): Promise<string> {
+  const failures = join(dir, name);
+  const r = await cli([...argv, '--failures', failures]);
+  expect(r.code, r.stderr).toBe(code);
+  const files = readdirSync(failures);
+  expect(files).toHaveLength(1);
+  return join(failures, files[0]!);
+}
+
+describe('replay --trace, --report and --out', () => {
+  it('a failure file: the trace anchored at its finding with no second run, the report, and --out as --json prints', async () => {
+    const file = await failureFile('fail', [...FAILING_RUN, '--duration', '24us', '--inline'], 1);
+    const recorded = JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number; rule: string } };
+    const trace = join(dir, 'fail.pftrace');
+    const report = join(dir, 'fail.html');
+    const out = join(dir, 'fail.json');
+    const r = await cli([
+      'replay',
+      file,
+      '--json',
+      '--out',
+      out,
+      '--trace',
+      trace,
+      '--trace-events',
+      '5000',
+      '--report',
+      report,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('reproduced exactly');
+    // `npusim run` with this cap kept only the run's end and ran again (trace-report.test.ts); the
+    // replay anchored its recorders at the file's finding before it started.
+    expect(r.stderr).not.toContain('running again');
+    expect(r.stderr).toMatch(
+      /trace: \d+ of \d+ events \(cap 5000\), .* the first finding at [\d.]+ us is in it/,
+    );
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    const findings = decodedTrace(readFileSync(trace)).instants.filter((e) => e.name === recorded.first.rule);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]!.ts).toBe(Math.floor(recorded.first.tick / 1000));
+
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    const json = JSON.parse(r.stdout) as { status: string; replay: { reproduced: boolean } };
+    expect(json.status).toBe('violation');
+    expect(json.replay.reproduced).toBe(true);
+    const html = readFileSync(report, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(recorded.first.rule);
+  });
+
+  it("a free run's file: its race on a timeline from the take log, the same bytes each replay", async () => {
+    const record = join(dir, 'free.json');
+    const run = await cli([
+      'run',
+      'stress',
+      '--free',
+      '--seed',
+      '3',
+      '--duration',
+      '20us',
+      '--no-failure-file',
+      '--record',
+      record,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const replays = [join(dir, 'free-a.pftrace'), join(dir, 'free-b.pftrace')];
+    for (const trace of replays) {
+      const r = await cli(['replay', record, '--trace', trace, '--report', join(dir, 'free.html')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('(free run, from its take log, in one thread)');
+      expect(r.stderr).toMatch(/trace: (\d+) of \1 events/);
+    }
+    const [a, b] = replays.map((p) => readFileSync(p));
+    expect(a!.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(a!, b!)).toBe(0);
+    expect(readFileSync(join(dir, 'free.html'), 'utf8')).toContain('free');
+  });
+
+  it('a crash: the trace up to the crash, on threads replayed again inline for its records; no report', async () => {
+    const file = await failureFile(
+      'crash',
+      ['run', '--seed', '1', '--duration', '20us', '--crash-at', 'gpu1:50'],
+      4,
+    );
+    const crashTick = (JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number } }).first.tick;
+    const threaded = join(dir, 'crash-threaded.pftrace');
+    const report = join(dir, 'crash.html');
+    const th = await cli(['replay', file, '--trace', threaded, '--report', report]);
+    expect(th.code, th.stderr).toBe(4);
+    expect(th.stdout).toContain('(threaded)');
+    expect(th.stderr).toContain('replaying again inline to record up to it');
+    expect(th.stderr).toContain(
+      'npusim: --report: not written: a run that crashed has no figures to show (--trace shows its events up to the crash)',
+    );
+    expect(existsSync(report)).toBe(false);
+    const inline = join(dir, 'crash-inline.pftrace');
+    const il = await cli(['replay', file, '--inline', '--trace', inline]);
+    expect(il.code, il.stderr).toBe(4);
+    expect(il.stderr).not.toContain('replaying again');
+    const instants = decodedTrace(readFileSync(threaded)).instants;
+    expect(instants.filter((e) => e.name === 'crash')).toEqual([
+      { name: 'crash', process: 'gpu1', track: 'findings', ts: Math.floor(crashTick / 1000) },
+    ]);
+    expect(Math.max(...instants.map((e) => e.ts))).toBeLessThanOrEqual(Math.floor(crashTick / 1000));
+    expect(decodedTrace(readFileSync(inline)).instants).toEqual(instants);
+  });
+
+  it('refuses bad outputs before the replay: a directory, its own input, a cap without --trace', async () => {
+    const file = await failureFile('bad', [...FAILING_RUN, '--duration', '20us', '--inline'], 1);
+    const before = readFileSync(file, 'utf8');
+    const cases: [string[], RegExp][] = [
+      [['--trace', dir], /--trace: Expected a writable file path, got `.*`: it is a directory/],
+      [['--out', file], /--out: .*replay/],
+      [['--report', join(dir, 'no', 'r.html')], /--report: Expected a writable file path, .* does not exist/],
+      [['--trace-events', '5000'], /--trace-events: Expected --trace FILE with it/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await cli(['replay', file, ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      // Refused before anything ran: no replay lines on stdout.
+      expect(r.stdout).toBe('');
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('refuses an output over the workload file a failure file names, before the replay', async () => {
+    const workload = join(dir, 'user-workload.json');
+    writeFileSync(
+      workload,
+      JSON.stringify({
+        name: 'user-json',
+        description: 'a workload file of a user',
+        params: {
+          topology: 'witherspoon-4',
+          durationTicks: 2_000_000,
+          tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+        },
+      }),
+    );
+    const record = join(dir, 'user.json');
+    const run = await cli([
+      'run',
+      workload,
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '2us',
+      '--no-failure-file',
+      '--record',
+      record,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const source = readFileSync(workload, 'utf8');
+    for (const option of ['--out', '--trace', '--report']) {
+      const r = await cli(['replay', record, option, workload]);
+      expect(r.code, option).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${option}: Expected a file other than the command's input, got \`${workload}\`, which the failure file's workload (${record}: workload.file) reads`,
+      );
+      expect(r.stdout).toBe('');
+    }
+    expect(readFileSync(workload, 'utf8')).toBe(source);
+  });
+});
