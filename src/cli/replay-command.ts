@@ -21,13 +21,11 @@
 
 import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
-import type { RunConfig } from '../model/scenario/run-config.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { noDigestText } from '../report/summary.js';
-import type { FirstFinding } from '../repro/failure-file.js';
-import { workloadFileOf } from '../repro/failure-file.js';
+import { type FirstFinding, workloadFileOf } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
 import { type ReplayOutcome, type ReplayRecording, replayFailure } from '../repro/replay.js';
 import { runRaw } from '../runtime/engine.js';
@@ -185,9 +183,8 @@ async function crashRecordsInline(
   io.stderr.write(
     'npusim: trace: the crash was on worker threads, whose records went with them; replaying again inline to record up to it\n',
   );
-  const config: RunConfig = r.config;
   try {
-    await runRaw(config, { host: 'inline', trace: recording });
+    await runRaw(r.config, { host: 'inline', trace: recording });
   } catch (e) {
     if (
       e instanceof ActorCrashError &&
