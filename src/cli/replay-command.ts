@@ -24,11 +24,13 @@ import * as machine from '../model/actors/machine.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
+import type { RunResult } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
-import { type FirstFinding, workloadFileOf } from '../repro/failure-file.js';
+import { type FirstFinding, topologyFileOf, workloadFileOf } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
 import { type ReplayOutcome, type ReplayRecording, replayFailure } from '../repro/replay.js';
 import { runRaw } from '../runtime/engine.js';
+import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
@@ -42,14 +44,15 @@ import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
   // Bounded: a file over the limit (or a device without end) is refused, never read whole.
   const text = readFailureFileText(args.file);
-  // The workload file a failure file names is read too: no output may be written over it (the
-  // failure file itself was checked with the other inputs before the command began).
-  const workloadFile = workloadFileOf(text);
-  if (workloadFile !== undefined && args.outputs.length > 0) {
-    checkOutputFiles(args.outputs, undefined, [
-      { option: `the failure file's workload (${args.file}: workload.file)`, path: workloadFile },
-    ]);
-  }
+  // The workload and topology files a failure file names are the run's inputs too: no output may
+  // be written over them (the failure file itself was checked before the command began).
+  const named = [
+    { field: 'workload', path: workloadFileOf(text) },
+    { field: 'topology', path: topologyFileOf(text) },
+  ].flatMap(({ field, path }) =>
+    path === undefined ? [] : [{ option: `the failure file's ${field} (${args.file}: ${field}.file)`, path }],
+  );
+  if (named.length > 0 && args.outputs.length > 0) checkOutputFiles(args.outputs, undefined, named);
   const workloads = await loadWorkloads();
   const started = performance.now();
   let recorded: TraceOptions | undefined;
@@ -65,12 +68,18 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
           return recorded;
         };
   const r = await replayFailure(text, args.file, workloads, args.host, undefined, recording);
-  const json = args.json || args.out !== undefined ? `${replayJson(r, args, started)}\n` : '';
+  const result = replayedResult(r, args, started);
+  const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
   (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);
+  // The same replay again with the recorders anchored elsewhere (deterministic, as the first).
+  const again = (rec: TraceOptions) =>
+    replayFailure(text, args.file, workloads, args.host, undefined, async () => rec);
   const files: OutputText[] = [
     ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
-    ...(recorded === undefined ? [] : await replayTraceFiles(r, args, io, recorded)),
+    ...(recorded === undefined || result === undefined
+      ? []
+      : await replayTraceFiles({ r, result, recording: recorded, again }, args, io)),
   ];
   const failed = writeOutputs(files, io.stderr);
   if (failed.length > 0 && r.exitCode === EXIT.clean) {
@@ -83,7 +92,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
 }
 
 /** The replayed run's result as `npusim run --json` gives it, with the `replay` object added. */
-function replayJson(r: ReplayOutcome, args: ReplayArgs, started: number): string {
+function replayJson(r: ReplayOutcome, args: ReplayArgs, result: RunResult | undefined): string {
   const want = r.file.first;
   const replay = {
     file: args.file,
@@ -104,21 +113,20 @@ function replayJson(r: ReplayOutcome, args: ReplayArgs, started: number): string
         : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
     },
   };
-  const result = replayedResult(r, started);
-  // The command that gives this very run again is this one: a `run` line re-measures a PCT
-  // run's steps, which a shrunk file's (kept from the run it was shrunk from) are not, and has
-  // no option for a recorded choice log (QA: a shrunk PCT file's `run` line was another run).
-  if (result !== undefined)
-    result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
   return JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2);
 }
 
 /**
- * A replay whose run crashed has the result `npusim run --json` gives a crash (status `crash`, the
- * crash, no figures), so a script reads `.status` and `.crash` either way.
+ * The replayed run's result, for --json, --out, --trace and --report alike. A replay whose run
+ * crashed has the result `npusim run --json` gives a crash (status `crash`, the crash, no
+ * figures), so a script reads `.status` and `.crash` either way. Its reproduce line is this
+ * command: a `run` line re-measures a PCT run's steps, which a shrunk file's (kept from the run
+ * it was shrunk from) are not, has no option for a recorded choice log, and races anew for a free
+ * run (QA: a shrunk PCT file's `run` line was another run; the trace and report of a replay
+ * carried the `run` line unless --json or --out was given).
  */
-function replayedResult(r: ReplayOutcome, started: number) {
-  return (
+function replayedResult(r: ReplayOutcome, args: ReplayArgs, started: number): RunResult | undefined {
+  const result =
     r.result ??
     (r.crash === undefined
       ? undefined
@@ -128,8 +136,10 @@ function replayedResult(r: ReplayOutcome, started: number) {
           r.host === 'free-log' ? 'free' : r.host,
           { kind: 'crash', crash: r.crash },
           performance.now() - started,
-        ))
-  );
+        ));
+  if (result !== undefined)
+    result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
+  return result;
 }
 
 /**
@@ -137,15 +147,20 @@ function replayedResult(r: ReplayOutcome, started: number) {
  * cannot be written is said on stderr, as a run says it.
  */
 async function replayTraceFiles(
-  r: ReplayOutcome,
+  replayed: {
+    r: ReplayOutcome;
+    result: RunResult;
+    recording: TraceOptions;
+    again: (recording: TraceOptions) => Promise<ReplayOutcome>;
+  },
   args: ReplayArgs,
   io: CliIo,
-  recording: TraceOptions,
 ): Promise<OutputText[]> {
+  const { r, result, recording } = replayed;
   const plan = machine.planMachine(r.config);
   if (r.result !== undefined && r.raw !== undefined) {
     return traceAndReportFiles(
-      { plan, config: r.config, result: r.result, raw: r.raw, traceRaw: undefined },
+      { plan, config: r.config, result, raw: r.raw, traceRaw: await reanchored(replayed, args, io) },
       { args, io },
     );
   }
@@ -161,12 +176,40 @@ async function replayTraceFiles(
   const trace = buildTraceFile(
     plan,
     r.config,
-    replayedResult(r, performance.now())!,
+    result,
     { traces, reachedTick: r.crash.tick + 1 },
     args.traceEvents ?? DEFAULT_TRACE_EVENTS,
   );
   io.stderr.write(`npusim: ${trace.note}\n`);
   return [{ option: '--trace', path: args.trace, text: trace.bytes }];
+}
+
+/**
+ * The replay made again for its trace when its records were kept around another place than its
+ * own first finding: a replay that did not reproduce its file found first elsewhere than the
+ * file's finding it was anchored at, and one of a file without a finding (a clean recording)
+ * that found something kept the run's end, which may not reach back to it (as `npusim run
+ * --trace` runs again: trace-outputs.ts anchoredRun). Undefined when the first replay's records
+ * serve.
+ */
+async function reanchored(
+  replayed: { r: ReplayOutcome; recording: TraceOptions; again: (r: TraceOptions) => Promise<ReplayOutcome> },
+  args: ReplayArgs,
+  io: CliIo,
+): Promise<RawRun | undefined> {
+  const { r, recording } = replayed;
+  const found = r.found;
+  if (args.trace === undefined || found === undefined || found.rule === 'crash') return undefined;
+  if (r.raw === undefined || r.result === undefined || recording.anchorTick === found.tick) return undefined;
+  if (recording.anchorTick === undefined) {
+    const { needsAnchoredRun } = await import('../report/trace/trace-file.js');
+    if (needsAnchoredRun(r.raw, r.result) === undefined) return undefined;
+  }
+  io.stderr.write(
+    `npusim: trace: the replay's first finding (${formatTime(found.tick)}) is not where its records were kept (${recording.anchorTick === undefined ? "the run's end" : `around the file's first finding, ${formatTime(recording.anchorTick)}`}); replaying again to keep the window around it\n`,
+  );
+  const second = await replayed.again({ ...recording, anchorTick: found.tick });
+  return second.raw;
 }
 
 /**

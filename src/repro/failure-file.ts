@@ -640,12 +640,26 @@ function customTopologyOf(file: FailureFile, where: string): RunConfig['customTo
  * can load it before the strict read; undefined for a built-in workload or unreadable text.
  */
 export function workloadFileOf(text: string): string | undefined {
+  return fileNamedAt(text, 'workload');
+}
+
+/**
+ * The user's topology file a failure file names (`topology.file`, as `--topology` gave it), read
+ * leniently: a file an output of the replay must not be written over, as a run's must not.
+ */
+export function topologyFileOf(text: string): string | undefined {
+  return fileNamedAt(text, 'topology');
+}
+
+function fileNamedAt(text: string, field: 'workload' | 'topology'): string | undefined {
   try {
     // A byte order mark is skipped here as the strict read skips it (parse-json.ts).
-    const json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as {
-      workload?: { file?: unknown };
-    };
-    return typeof json?.workload?.file === 'string' ? json.workload.file : undefined;
+    const json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as Record<
+      string,
+      { file?: unknown } | undefined
+    >;
+    const file = json?.[field]?.file;
+    return typeof file === 'string' ? file : undefined;
   } catch {
     return undefined;
   }

@@ -6,10 +6,19 @@
  * to the crash (on threads, replayed again inline for the records) and no report; --out holds what
  * --json prints; bad outputs are refused before the replay.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatTime } from '../../src/report/duration.js';
 import { decodedTrace } from '../support/trace-instants.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
@@ -93,7 +102,31 @@ describe('replay --trace, --report and --out', () => {
     const [a, b] = replays.map((p) => readFileSync(p));
     expect(a!.length).toBeGreaterThan(1000);
     expect(Buffer.compare(a!, b!)).toBe(0);
-    expect(readFileSync(join(dir, 'free.html'), 'utf8')).toContain('free');
+    // The line that gives this run again is the replay's, in both files, with neither --json nor
+    // --out given (QA: both carried the free `run` line, which races anew, unless one was).
+    const html = readFileSync(join(dir, 'free.html'), 'utf8');
+    expect(html).toContain(`npusim replay ${record}`);
+    expect(html).not.toContain('npusim run stress');
+    expect(a!.includes(`npusim replay ${record}`)).toBe(true);
+    expect(a!.includes('--free-window')).toBe(false);
+  });
+
+  it('a replay that does not reproduce its file: replayed again for a trace around its own first finding', async () => {
+    const file = await failureFile('edited', [...FAILING_RUN, '--duration', '80us', '--inline'], 1);
+    const edited = JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number } };
+    const real = edited.first.tick;
+    edited.first.tick = 60_000_000;
+    const path = join(dir, 'edited.json');
+    writeFileSync(path, JSON.stringify(edited));
+    const r = await cli(['replay', path, '--trace', join(dir, 'edited.pftrace'), '--trace-events', '2000']);
+    expect(r.code, r.stderr).toBe(5);
+    const at = formatTime(real);
+    expect(r.stderr).toContain(
+      `npusim: trace: the replay's first finding (${at}) is not where its records were kept (around the file's first finding, 60 us); replaying again to keep the window around it`,
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(`trace: \\d+ of \\d+ events \\(cap 2000\\), .* the first finding at ${at} is in it`),
+    );
   });
 
   it('a crash: the trace up to the crash, on threads replayed again inline for its records; no report', async () => {
@@ -182,5 +215,27 @@ describe('replay --trace, --report and --out', () => {
       expect(r.stdout).toBe('');
     }
     expect(readFileSync(workload, 'utf8')).toBe(source);
+
+    // The topology file a run was given is named in its file too (QA: --out replaced it).
+    const topology = join(dir, 'my-topology.json');
+    copyFileSync(new URL('../../examples/my-topology.json', import.meta.url), topology);
+    const withTopology = join(dir, 'topo.json');
+    const topoRun = await cli([
+      ...FAILING_RUN,
+      '--inline',
+      '--duration',
+      '2us',
+      '--topology',
+      topology,
+      '--no-failure-file',
+      '--record',
+      withTopology,
+    ]);
+    expect(topoRun.code, topoRun.stderr).toBe(0);
+    const spec = readFileSync(topology, 'utf8');
+    const r = await cli(['replay', withTopology, '--out', topology]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`which the failure file's topology (${withTopology}: topology.file) reads`);
+    expect(readFileSync(topology, 'utf8')).toBe(spec);
   });
 });
