@@ -246,6 +246,7 @@ function checksSection(result: RunResult): string {
     `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>` +
     (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
+  const shared = sharedLivenessState(result.liveness.map((v) => v.message));
   const rows = problems
     .slice(0, 50)
     .map(([kind, v]) => [
@@ -253,14 +254,33 @@ function checksSection(result: RunResult): string {
       v.rule,
       `${formatTime(v.tick)} (tick ${v.tick})`,
       v.actors.join(', '),
-      v.message,
+      kind === 'liveness' && shared !== undefined ? v.message.slice(0, -shared.length) : v.message,
     ]);
   return (
     `<h2>Checks</h2><p class="bad">${violationTotal(result)} violation(s), ${result.liveness.length} liveness failure(s)` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
+    (shared === undefined
+      ? ''
+      : `<p>and each liveness failure above goes on with the same state: ${esc(shared.slice(2))}</p>`) +
     conservation
   );
+}
+
+/**
+ * The state every liveness failure's message ends with, when they all end with the same one: each
+ * names its late shootdown, then the same dump of holds, waits and the deadlock cycle, which a
+ * table row per shootdown repeated whole (QA). Returned from its `; ` on; undefined when fewer
+ * than two messages share such a tail.
+ */
+function sharedLivenessState(messages: readonly string[]): string | undefined {
+  if (messages.length < 2) return undefined;
+  const first = messages[0]!;
+  for (let at = first.indexOf('; '); at >= 0; at = first.indexOf('; ', at + 2)) {
+    const tail = first.slice(at);
+    if (messages.every((m) => m.length > tail.length && m.endsWith(tail))) return tail;
+  }
+  return undefined;
 }
 
 function latencyTable(result: RunResult): string {

@@ -269,4 +269,17 @@ describe('the HTML report says what the run did', () => {
       `strategy ${strategy}  profile as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored; no BAR0 filter)`,
     );
   });
+
+  it('liveness failures that end with one state dump show it once, under the table, not in every row', async () => {
+    const { html, result } = await report('atsd-deadlock', 1_000_000_000, ['release-between-flushes']);
+    expect(result.liveness.length).toBeGreaterThan(1);
+    const text = htmlText(html);
+    const first = result.liveness[0]!.message;
+    const cut = first.indexOf('; ');
+    const state = first.slice(cut + 2);
+    // Every row keeps what is its own (which shootdown, how late); the dump is printed once.
+    for (const l of result.liveness) expect(text).toContain(l.message.slice(0, l.message.indexOf('; ')));
+    expect(text.split(state).length - 1).toBe(1);
+    expect(text).toContain(`and each liveness failure above goes on with the same state: ${state}`);
+  });
 });
