@@ -108,7 +108,14 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
         `Expected two run results (npusim compare A.json B.json), got ${positionals.length === 0 ? 'none' : `only \`${a}\``}`,
       );
     }
-    return { command: 'compare', a, b, json: values.json === true, outputs };
+    return {
+      command: 'compare',
+      a,
+      b,
+      json: values.json === true,
+      report: values.report as string | undefined,
+      outputs,
+    };
   },
   list: (values, _positionals, outputs) => ({ command: 'list', json: values.json === true, outputs }),
   topo: (values, positionals, outputs) => ({

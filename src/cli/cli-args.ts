@@ -84,6 +84,8 @@ export interface CompareArgs {
   a: string;
   b: string;
   json: boolean;
+  /** --report FILE: the comparison as an HTML page. */
+  report: string | undefined;
   outputs: OutputFile[];
 }
 

@@ -321,13 +321,25 @@ const COMPARE: CommandSpec = {
     },
     { name: 'b', help: 'the second run result, or a directory of them (the second set)' },
   ],
-  options: [{ name: 'json', type: 'boolean', help: 'print the comparison as JSON on stdout' }],
-  examples: ['npusim compare before.json after.json', 'npusim compare before/ after/'],
+  options: [
+    { name: 'json', type: 'boolean', help: 'print the comparison as JSON on stdout' },
+    {
+      name: 'report',
+      type: 'string',
+      value: 'FILE',
+      help:
+        'also write the comparison as a self-contained HTML page: a table per section, the figures that ' +
+        'changed beyond noise marked, each change in standard errors drawn against the threshold; opens offline (checked before the results are read)',
+      writesFile: true,
+    },
+  ],
+  examples: ['npusim compare before.json after.json', 'npusim compare before/ after/ --report compare.html'],
   exits: [
     { code: 0, meaning: 'compared, whatever changed (a comparison is a report, not a verdict)' },
     {
       code: 2,
-      meaning: 'a file or directory it refuses (the message names it and the field), or a bad option',
+      meaning:
+        'a file or directory it refuses (the message names it and the field), a bad option, or a --report it could not write (the comparison is still printed)',
     },
     { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
   ],

@@ -4,13 +4,16 @@
  * comparison (src/report/compare-results.ts says how noise is judged), or with --json the rows.
  * `npusim compare A/ B/`: two sets of runs, every `*.json` of each directory a run result of one
  * configuration with its own seed (src/report/compare-sets.ts: the noise measured over the seeds).
- * A comparison is a report, not a verdict on a run: it exits 0 whatever changed.
+ * A comparison is a report, not a verdict on a run: it exits 0 whatever changed. `--report FILE`
+ * also writes it as an HTML page (src/report/compare-html.ts); a page that cannot be written is
+ * said, and exits 2.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { buildCompareHtml } from '../report/compare-html.js';
 import { compareResults } from '../report/compare-results.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { formatComparison } from '../report/format-comparison.js';
@@ -19,6 +22,7 @@ import type { RunResult } from '../report/run-result.js';
 import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
+import { writeOutputs } from './output-path.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
@@ -31,7 +35,14 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
       ? compareResults(args.a, a[0]!.result, args.b, b[0]!.result)
       : compareSets(a, b, { a: args.a, b: args.b });
   io.stdout.write(args.json ? `${JSON.stringify(c, null, 2)}\n` : formatComparison(c));
-  return EXIT.clean;
+  if (args.report === undefined) return EXIT.clean;
+  const failed = writeOutputs(
+    [{ option: '--report', path: args.report, text: buildCompareHtml(c) }],
+    io.stderr,
+  );
+  if (failed.length === 0) return EXIT.clean;
+  io.stderr.write(`npusim: exit ${EXIT.usage}: compared, but --report could not be written\n`);
+  return EXIT.usage;
 }
 
 /** A run result file, or every `*.json` of a directory (in name order): a set of runs. */

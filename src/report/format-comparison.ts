@@ -16,6 +16,26 @@ const MAX_DIFFERENCE_LINES = 12;
 
 /** The comparison as text: a header, one table per section, then the count and how noise is judged. */
 export function formatComparison(c: Comparison): string {
+  const out = comparisonHeader(c);
+  const cells = c.rows.map(rowCells);
+  const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
+  let section = '';
+  c.rows.forEach((r, i) => {
+    if (r.section !== section) {
+      section = r.section;
+      out.push(section);
+    }
+    const [f, a, b, ch, v] = cells[i]!;
+    out.push(
+      `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
+    );
+  });
+  out.push(...comparisonFooter(c));
+  return `${out.join('\n')}\n`;
+}
+
+/** The lines above the tables: both runs (or sets), what differs between them, and what that means. */
+export function comparisonHeader(c: Comparison): string[] {
   const out: string[] = [];
   const run = (tag: string, h: RunHeader) =>
     `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
@@ -45,35 +65,30 @@ export function formatComparison(c: Comparison): string {
     out.push(
       '  the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
     );
-  const cells = c.rows.map((r) => [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)]);
-  const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
-  let section = '';
-  c.rows.forEach((r, i) => {
-    if (r.section !== section) {
-      section = r.section;
-      out.push(section);
-    }
-    const [f, a, b, ch, v] = cells[i]!;
-    out.push(
-      `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
-    );
-  });
+  return out;
+}
+
+/** A row's cells as the text prints them: figure, A, B, the change, the verdict. */
+export function rowCells(r: CompareRow): [string, string, string, string, string] {
+  return [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)];
+}
+
+/** The lines below the tables: how many judged figures changed, and how noise was judged. */
+export function comparisonFooter(c: Comparison): string[] {
   if (c.sets === undefined) {
-    out.push(
+    return [
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
       '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
       '  min, max and engine (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
       '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
-    );
-  } else {
-    out.push(
-      `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| beyond Student's t standard errors, Welch's test).`,
-      `noise: each figure's spread over the runs of each set, se = sqrt(s_A^2/n_A + s_B^2/n_B); t leaves the two-sided tail`,
-      `  that ${NOISE_SIGMAS} standard errors leave under a normal (0.27 %); min, max and engine figures are not judged.`,
-    );
+    ];
   }
-  return `${out.join('\n')}\n`;
+  return [
+    `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| beyond Student's t standard errors, Welch's test).`,
+    `noise: each figure's spread over the runs of each set, se = sqrt(s_A^2/n_A + s_B^2/n_B); t leaves the two-sided tail`,
+    `  that ${NOISE_SIGMAS} standard errors leave under a normal (0.27 %); min, max and engine figures are not judged.`,
+  ];
 }
 
 function value(r: CompareRow, v: number | undefined): string {

@@ -144,6 +144,46 @@ describe('npusim compare', () => {
     );
   });
 
+  it('--report: the same comparison as one offline HTML page, the rows beyond noise marked, each change drawn in standard errors', async () => {
+    const report = join(dir, 'compare.html');
+    const r = await cli(['compare', files.seed1, files.four, '--report', report, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as Comparison;
+    const html = readFileSync(report, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`${c.changed} of ${c.judged} changed beyond noise`);
+    // One table row per figure, marked exactly where the comparison says it changed.
+    const text = (t: string) =>
+      t
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
+    const rows = [...html.matchAll(/<tr class="(changed|)"><td>([^<]*)<\/td>/g)].map(
+      (m) => [m[1], text(m[2]!)] as const,
+    );
+    expect(rows.map((m) => m[1])).toEqual(c.rows.map((x) => x.figure));
+    expect(rows.filter((m) => m[0] === 'changed').map((m) => m[1])).toEqual(
+      c.rows.filter((x) => x.verdict === 'changed').map((x) => x.figure),
+    );
+    // A bar for every judged row, none for the others (wall time is never judged).
+    expect((html.match(/<span class="bar"/g) ?? []).length).toBe(
+      c.rows.filter((x) => x.sigma !== undefined && x.change !== undefined).length,
+    );
+    expect(html).toContain('params.topology: witherspoon-6 -&gt; witherspoon-4');
+    // Self-contained: nothing fetched at view time, no script at all.
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);
+    expect(html).not.toMatch(/url\(/i);
+  });
+
+  it('--report that cannot be written: the comparison is still printed, said on stderr, exit 2', async () => {
+    const r = await cli(['compare', files.seed1, files.seed2, '--report', '/dev/full']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('judged figures changed beyond noise');
+    expect(r.stderr).toContain('npusim: exit 2: compared, but --report could not be written');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
   it('a result from before latency noise was recorded: its percentiles are not judged', async () => {
     const { latencyNoise: _, ...rest } = seed1.contention;
     const old = join(dir, 'old.json');

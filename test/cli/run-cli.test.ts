@@ -64,9 +64,14 @@ describe('files a command writes are checked before it runs', () => {
         fc.constantFrom(...writers),
         badPaths(),
         async ({ command, option }, { path, why }) => {
-          // Commands that take a file name it first (shrink, replay): the path check comes before
-          // reading it.
-          const positional = command === 'shrink' || command === 'replay' ? ['some-failure.json'] : [];
+          // Commands that take files name them first (shrink, replay, compare): the path check comes
+          // before reading them.
+          const positional =
+            command === 'shrink' || command === 'replay'
+              ? ['some-failure.json']
+              : command === 'compare'
+                ? ['a.json', 'b.json']
+                : [];
           const r = await cli([
             command,
             ...positional,
