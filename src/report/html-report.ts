@@ -49,6 +49,11 @@ interface ChartSpec {
   title: string;
   xLabel: string;
   yLabel: string;
+  /**
+   * The y values are whole numbers (samples, registers, DMAs, messages): its ticks are too, or a
+   * chart of one ATSD register read 0.5 registers between 0 and 1 (QA).
+   */
+  yWhole: boolean;
   /** 'histogram': steps over log-spaced bins (x = bin's upper edge); 'line': a time series. */
   kind: 'histogram' | 'line';
   xLog: boolean;
@@ -125,6 +130,7 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
       title: `${label} (${h.count} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`,
       xLabel: 'latency (log scale)',
       yLabel: 'samples',
+      yWhole: true,
       kind: 'histogram',
       xLog: true,
       // Each count is drawn from the edge before it to its own (align -1): the lowest bin needs
@@ -155,6 +161,7 @@ function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec
     title,
     xLabel: `simulated ${unit.name}`,
     yLabel,
+    yWhole: yLabel !== '% busy',
     kind: 'line',
     xLog: false,
     x,
@@ -453,6 +460,20 @@ const PAGE_JS = `
     if (ns >= 1e3) return Number((ns / 1e3).toPrecision(3)) + ' µs';
     return Number(ns.toPrecision(3)) + ' ns';
   }
+  // Whole-number ticks, about five of them, at steps of 1, 2 or 5 times a power of ten.
+  var ySplits = {};
+  function wholeSplits(id) {
+    return function (u, axis, min, max) {
+      var span = Math.max(1, max - min), step = 1;
+      for (var p = 1; step * 6 < span; p *= 10) {
+        step = [1, 2, 5, 10].map(function (m) { return m * p; }).filter(function (s) { return s * 6 >= span; })[0] || 10 * p;
+      }
+      var out = [];
+      for (var v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+      ySplits[id] = out;
+      return out;
+    };
+  }
   function longest(vals) {
     var n = 3;
     (vals || []).forEach(function (v) { n = Math.max(n, String(v).length); });
@@ -477,7 +498,9 @@ const PAGE_JS = `
       // wide as its longest tick label, so its title clears it.
       axes: [
         c.xLog ? { label: c.xLabel, splits: logSplits, filter: function (u, splits) { return splits; }, values: function (u, vals) { return vals.map(timeText); } } : { label: c.xLabel },
-        { label: c.yLabel, size: function (u, vals) { return 28 + 8 * longest(vals); } },
+        c.yWhole
+          ? { label: c.yLabel, splits: wholeSplits(c.id), size: function (u, vals) { return 28 + 8 * longest(vals); } }
+          : { label: c.yLabel, size: function (u, vals) { return 28 + 8 * longest(vals); } },
       ],
       series: series,
       legend: { live: false },
@@ -485,6 +508,6 @@ const PAGE_JS = `
     var rows = [c.x].concat(c.series.map(function (s) { return s.values; }));
     made.push(new uPlot(opts, rows, el));
   });
-  window.npusimReport = { charts: data.charts.length, drawn: made.length };
+  window.npusimReport = { charts: data.charts.length, drawn: made.length, ySplits: ySplits };
 })();
 `;

@@ -9,7 +9,7 @@
  * with the reason and the command that installs it; CI installs it (.ci/run) and sets
  * NPUSIM_REQUIRE_BROWSER=1, so there it runs, and a missing browser fails it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +42,7 @@ const OFFLINE_FLAGS = [
 
 /** The little of the page's DOM the test reads (this project compiles without the DOM library). */
 interface PageGlobals {
-  npusimReport?: { charts: number; drawn: number };
+  npusimReport?: { charts: number; drawn: number; ySplits: Record<string, number[]> };
   document: {
     querySelectorAll(selector: string): ArrayLike<{
       getAttribute(name: string): string | null;
@@ -144,6 +144,26 @@ describe('--report in headless Chromium', () => {
         expect(state.figures.map((x) => x.chart)).toContain(f);
       const blank = state.figures.filter((f) => f.width === 0 || f.height === 0 || f.inked < 500);
       expect(blank).toEqual([]);
+      // Charts of whole things (samples, registers, DMAs, messages) tick at whole numbers: the ATSD
+      // chart of one register read 0.5 between 0 and 1 (QA).
+      const html = readFileSync(file, 'utf8');
+      const whole = (
+        JSON.parse(/<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(html)![1]!) as {
+          charts: { id: string; yWhole: boolean }[];
+        }
+      ).charts
+        .filter((c) => c.yWhole)
+        .map((c) => c.id);
+      expect(whole).toEqual(expect.arrayContaining(['atsd', 'dma', 'rings']));
+      expect(Object.keys(state.report.ySplits).sort()).toEqual([...whole].sort());
+      for (const id of whole) {
+        const splits = state.report.ySplits[id]!;
+        expect(splits.length, id).toBeGreaterThanOrEqual(2);
+        expect(
+          splits.filter((v) => !Number.isInteger(v)),
+          id,
+        ).toEqual([]);
+      }
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
