@@ -329,7 +329,7 @@ const COMPARE: CommandSpec = {
       value: 'FILE',
       help:
         'also write the comparison as a self-contained HTML page: a table per section, the figures that ' +
-        'changed beyond noise marked, each change in standard errors drawn against the threshold; opens offline (checked before the results are read)',
+        'changed beyond noise marked, each change in standard errors drawn against its threshold; opens offline (checked before the results are read)',
       writesFile: true,
     },
   ],

@@ -9,7 +9,7 @@
  * said, and exits 2.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -28,6 +28,7 @@ import { writeOutputs } from './output-path.js';
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
+  if (args.report !== undefined) checkReportOutsideSets(args.report, [args.a, args.b]);
   const a = readSide(args.a);
   const b = readSide(args.b);
   const c =
@@ -43,6 +44,22 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   if (failed.length === 0) return EXIT.clean;
   io.stderr.write(`npusim: exit ${EXIT.usage}: compared, but --report could not be written\n`);
   return EXIT.usage;
+}
+
+/**
+ * Every `*.json` of a directory given is a run result of its set: a `--report` there would replace
+ * one, or be read as one by the next comparison (QA). Refused before any file is read.
+ */
+function checkReportOutsideSets(report: string, sides: readonly string[]): void {
+  if (!report.endsWith('.json')) return;
+  for (const side of sides) {
+    if (isDirectory(side) && resolve(dirname(report)) === resolve(side)) {
+      throw new ConfigError(
+        '--report',
+        `Expected a file that is no \`*.json\` of ${side} (compare reads each as a run result of that set), got \`${report}\``,
+      );
+    }
+  }
 }
 
 /** A run result file, or every `*.json` of a directory (in name order): a set of runs. */

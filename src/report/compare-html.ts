@@ -2,16 +2,14 @@
  * `npusim compare A B --report FILE`: the comparison as one self-contained HTML page, to share in a
  * review. The text's header and footer (format-comparison.ts) above and below a table per section;
  * each row's cells as the text prints them, the rows that changed beyond noise marked, and for
- * every judged row a bar of its change in standard errors against the noise threshold, so what
- * moved is seen at a glance. No script, nothing fetched: it opens offline.
+ * every judged row a bar of its change in standard errors against its own threshold (3, or a set
+ * comparison's Student's t), so what moved is seen at a glance. No script, nothing fetched: it
+ * opens offline.
  */
 import type { Comparison } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { comparisonFooter, comparisonHeader, rowCells } from './format-comparison.js';
 import { esc, PAGE_CSS } from './html-parts.js';
-
-/** The bar's scale: twice the noise threshold fills it (a change beyond that is drawn full). */
-const BAR_SIGMAS = 2 * NOISE_SIGMAS;
 
 export function buildCompareHtml(c: Comparison): string {
   const sections = [...new Set(c.rows.map((r) => r.section))];
@@ -28,7 +26,7 @@ export function buildCompareHtml(c: Comparison): string {
 </head>
 <body>
 <h1>npusim compare <span class="status ${c.changed > 0 ? 'violation' : 'clean'}">${c.changed} of ${c.judged} changed beyond noise</span></h1>
-<pre class="answer">${esc(comparisonHeader(c).slice(1).join('\n'))}</pre>
+<pre class="answer">${esc(headerText(c))}</pre>
 ${body}
 <pre class="answer">${esc(comparisonFooter(c).join('\n'))}</pre>
 </body>
@@ -36,8 +34,19 @@ ${body}
 `;
 }
 
+/**
+ * The text's header without its title line when that says nothing more (two results), and
+ * without the text's indent; two sets of runs keep theirs (their figures are means).
+ */
+function headerText(c: Comparison): string {
+  const lines = comparisonHeader(c);
+  return (lines[0] === 'npusim compare' ? lines.slice(1) : lines)
+    .map((l) => l.replace(/^ {2}/, ''))
+    .join('\n');
+}
+
 function rowsTable(rows: readonly CompareRow[]): string {
-  const head = ['figure', 'A', 'B', 'change', `|change| / se (mark: ${NOISE_SIGMAS})`, 'verdict'];
+  const head = ['figure', 'A', 'B', 'change', '|change| / se, against the threshold', 'verdict'];
   // The bar and verdict columns read from the left, so every bar starts at one place.
   const cls = ['', '', '', '', ' class="left"', ' class="left"'];
   const body = rows
@@ -49,14 +58,16 @@ function rowsTable(rows: readonly CompareRow[]): string {
   return `<div class="table"><table><thead><tr>${head.map((h, i) => `<th${cls[i]}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-/** The change in standard errors as a bar, the noise threshold marked; nothing for a row not judged. */
+/**
+ * The change in standard errors as a bar against the row's own threshold (the mark, half way: the
+ * bar is full at twice it), so a bar past the mark is a `changed` row; nothing for a row not judged.
+ */
 function bar(r: CompareRow): string {
-  if (r.sigma === undefined || r.change === undefined) return '';
+  if (r.sigma === undefined || r.change === undefined || r.threshold === undefined) return '';
   const z = r.sigma === 0 ? (r.change === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(r.change) / r.sigma;
-  const width = Math.min(1, z / BAR_SIGMAS) * 100;
-  const mark = (NOISE_SIGMAS / BAR_SIGMAS) * 100;
-  const text = Number.isFinite(z) ? z.toFixed(1) : 'inf';
-  return `<span class="bar" title="${text} se"><span class="fill" style="width:${width.toFixed(1)}%"></span><span class="mark" style="left:${mark}%"></span></span> ${text}`;
+  const width = Math.min(1, z / (2 * r.threshold)) * 100;
+  const text = `${Number.isFinite(z) ? z.toFixed(1) : 'inf'} / ${r.threshold.toFixed(r.threshold === NOISE_SIGMAS ? 0 : 2)}`;
+  return `<span class="bar" title="${text} standard errors"><span class="fill" style="width:${width.toFixed(1)}%"></span><span class="mark"></span></span> ${text}`;
 }
 
 const COMPARE_CSS = `
@@ -65,5 +76,5 @@ th.left, td.left { text-align: left; white-space: nowrap; }
 span.bar { display: inline-block; position: relative; width: 120px; height: 10px; background: #eee; vertical-align: middle; }
 span.bar .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #7a9cc6; }
 tr.changed span.bar .fill { background: #c0392b; }
-span.bar .mark { position: absolute; top: -2px; bottom: -2px; width: 2px; background: #333; }
+span.bar .mark { position: absolute; left: 50%; top: -2px; bottom: -2px; width: 2px; background: #333; }
 `;

@@ -52,6 +52,11 @@ export interface CompareRow {
   changeRatio: number | undefined;
   /** The standard error of the change; undefined when not judged. */
   sigma: number | undefined;
+  /**
+   * The standard errors a change must exceed to be `changed` (3 for two results; Student's t for
+   * two sets of runs, row by row: compare-sets.ts); absent when not judged.
+   */
+  threshold?: number;
   verdict: Verdict;
   /** Why a figure was not judged, or how it was. */
   note: string;
@@ -96,7 +101,7 @@ export function judged(
   const change = row.change!;
   // A change of zero is never beyond noise, even where the noise model gives zero (two constants).
   const beyond = change !== 0 && Math.abs(change) > sigmas * sigma;
-  return { ...row, sigma, verdict: beyond ? 'changed' : 'noise', note: how };
+  return { ...row, sigma, threshold: sigmas, verdict: beyond ? 'changed' : 'noise', note: how };
 }
 
 export function notJudged(

@@ -254,7 +254,7 @@ function checksSection(result: RunResult): string {
     `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>` +
     (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
-  const shared = sharedLivenessState(result.liveness.map((v) => v.message));
+  const states = sharedLivenessStates(result.liveness.map((v) => v.message));
   const rows = problems
     .slice(0, 50)
     .map(([kind, v]) => [
@@ -262,33 +262,47 @@ function checksSection(result: RunResult): string {
       v.rule,
       `${formatTime(v.tick)} (tick ${v.tick})`,
       v.actors.join(', '),
-      kind === 'liveness' && shared !== undefined ? v.message.slice(0, -shared.length) : v.message,
+      kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
     ]);
   return (
     `<h2>Checks</h2><p class="bad">${violationTotal(result)} violation(s), ${result.liveness.length} liveness failure(s)` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
-    (shared === undefined
-      ? ''
-      : `<p>and each liveness failure above goes on with the same state: ${esc(shared.slice(2))}</p>`) +
+    states.shared
+      .map(
+        (st, i) => `<p>state ${i + 1}, the same for ${st.count} liveness failures above: ${esc(st.text)}</p>`,
+      )
+      .join('') +
     conservation
   );
 }
 
 /**
- * The state every liveness failure's message ends with, when they all end with the same one: each
- * names its late shootdown, then the same dump of holds, waits and the deadlock cycle, which a
- * table row per shootdown repeated whole (QA). Returned from its `; ` on; undefined when fewer
- * than two messages share such a tail.
+ * Liveness failures whose messages end with one state dump: each names its late shootdown, then a
+ * dump of holds, waits and the deadlock cycle that every failure seen at that moment shares,
+ * which a table row per shootdown repeated whole (QA). A dump that two or more messages share is
+ * printed once under the table, numbered; each of those rows keeps its own part and names it.
  */
-function sharedLivenessState(messages: readonly string[]): string | undefined {
-  if (messages.length < 2) return undefined;
-  const first = messages[0]!;
-  for (let at = first.indexOf('; '); at >= 0; at = first.indexOf('; ', at + 2)) {
-    const tail = first.slice(at);
-    if (messages.every((m) => m.length > tail.length && m.endsWith(tail))) return tail;
+function sharedLivenessStates(messages: readonly string[]): {
+  shared: { text: string; count: number }[];
+  rowText: Map<string, string>;
+} {
+  const counts = new Map<string, number>();
+  const tailOf = (m: string): string | undefined => {
+    const at = m.indexOf('; ');
+    return at < 0 ? undefined : m.slice(at + 2);
+  };
+  for (const m of messages) {
+    const t = tailOf(m);
+    if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
   }
-  return undefined;
+  const shared = [...counts].filter(([, n]) => n >= 2).map(([text, count]) => ({ text, count }));
+  const rowText = new Map<string, string>();
+  for (const m of messages) {
+    const i = shared.findIndex((st) => st.text === tailOf(m));
+    if (i >= 0) rowText.set(m, `${m.slice(0, m.indexOf('; '))}; then state ${i + 1} (below)`);
+  }
+  return { shared, rowText };
 }
 
 function latencyTable(result: RunResult): string {

@@ -405,6 +405,32 @@ describe('npusim compare', () => {
     expect(text.stdout).toMatch(
       /judged figures changed beyond noise \(\|mean B - mean A\| beyond Student's t/,
     );
+    // --report of two sets: each bar against its row's own threshold (Student's t), so a bar past
+    // its mark is a CHANGED row and no other (QA: every bar was drawn against 3); the header says
+    // the figures are means.
+    const page = join(dir, 'sets.html');
+    const paged = await cli(['compare', setA, setB, '--report', page]);
+    expect(paged.code, paged.stderr).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain("two sets of runs: each figure is the mean over a set's runs");
+    const bars = [
+      ...html.matchAll(/<tr class="(changed|)">.*?title="([\d.]+|inf) \/ ([\d.]+) standard errors"/g),
+    ];
+    expect(bars.length).toBeGreaterThan(100);
+    // Student's t with few runs a side is above 3; a figure no seed moves keeps the normal's 3.
+    expect(bars.some(([, , , t]) => Number(t) > 4)).toBe(true);
+    for (const [, changed, z, t] of bars) {
+      expect(Number(t)).toBeGreaterThanOrEqual(3);
+      expect(z === 'inf' || Number(z) > Number(t), `${z} / ${t}`).toBe(changed === 'changed');
+    }
+    // Every *.json of an input directory is a run result: a page written there is refused.
+    for (const inside of [join(setA, 'seed1.json'), join(setB, 'page.json')]) {
+      const refused = await cli(['compare', setA, setB, '--report', inside]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`npusim: --report: Expected a file that is no \`*.json\` of`);
+    }
+    expect(JSON.parse(readFileSync(join(setA, 'seed1.json'), 'utf8'))).toEqual(seed1);
+
     // A directory beside one file is a set of one run; an empty directory is none.
     const one = await cli(['compare', files.seed1, setA]);
     expect(one.code).toBe(2);

@@ -280,6 +280,9 @@ describe('the HTML report says what the run did', () => {
     // Every row keeps what is its own (which shootdown, how late); the dump is printed once.
     for (const l of result.liveness) expect(text).toContain(l.message.slice(0, l.message.indexOf('; ')));
     expect(text.split(state).length - 1).toBe(1);
-    expect(text).toContain(`and each liveness failure above goes on with the same state: ${state}`);
+    expect(text).toContain(
+      `state 1, the same for ${result.liveness.length} liveness failures above: ${state}`,
+    );
+    expect(text.split('; then state 1 (below)').length - 1).toBe(result.liveness.length);
   });
 });
