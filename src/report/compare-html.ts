@@ -66,8 +66,11 @@ function bar(r: CompareRow): string {
   if (r.sigma === undefined || r.change === undefined || r.threshold === undefined) return '';
   const z = r.sigma === 0 ? (r.change === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(r.change) / r.sigma;
   const width = Math.min(1, z / (2 * r.threshold)) * 100;
-  const text = `${Number.isFinite(z) ? z.toFixed(1) : 'inf'} / ${r.threshold.toFixed(r.threshold === NOISE_SIGMAS ? 0 : 2)}`;
-  return `<span class="bar" title="${text} standard errors"><span class="fill" style="width:${width.toFixed(1)}%"></span><span class="mark"></span></span> ${text}`;
+  const text = Number.isFinite(z)
+    ? `${z.toFixed(1)} / ${r.threshold.toFixed(r.threshold === NOISE_SIGMAS ? 0 : 2)}`
+    : 'no spread';
+  const title = Number.isFinite(z) ? `${text} standard errors` : 'a change where no run moved the figure';
+  return `<span class="bar" title="${title}"><span class="fill" style="width:${width.toFixed(1)}%"></span><span class="mark"></span></span> ${text}`;
 }
 
 const COMPARE_CSS = `

@@ -95,7 +95,7 @@ function value(r: CompareRow, v: number | undefined): string {
   if (v === undefined) return '-';
   switch (r.unit) {
     case 'bytes':
-      return Number.isInteger(v) ? `${v} B` : `${v.toPrecision(5)} B`;
+      return `${decimalText(v)} B`;
     case 'ticks':
       return formatTime(v);
     case 'ratio':
@@ -105,8 +105,19 @@ function value(r: CompareRow, v: number | undefined): string {
     case 'per-second':
       return compact(v);
     default:
-      return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+      return decimalText(v);
   }
+}
+
+/**
+ * A count or a mean of counts: whole numbers as they are, others to five significant digits (one
+ * decimal from 10^4 up) without trailing zeros, so a mean that is whole but for rounding reads `5`,
+ * not `5.0000`, and a large one is not written in exponent form.
+ */
+export function decimalText(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const text = Math.abs(v) >= 1e4 ? v.toFixed(1) : v.toPrecision(5);
+  return text.includes('e') ? text : text.replace(/\.?0+$/, '');
 }
 
 function changeText(r: CompareRow): string {
@@ -127,7 +138,10 @@ function changeText(r: CompareRow): string {
 function verdictText(r: CompareRow): string {
   switch (r.verdict) {
     case 'changed':
-      return `CHANGED (${(Math.abs(r.change!) / r.sigma!).toFixed(1)} se)`;
+      // A figure no run of either set moved has no spread to measure a change in (not `Infinity se`).
+      return r.sigma === 0
+        ? 'CHANGED (no spread)'
+        : `CHANGED (${(Math.abs(r.change!) / r.sigma!).toFixed(1)} se)`;
     case 'noise':
       return 'noise';
     case 'not judged':

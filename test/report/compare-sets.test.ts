@@ -4,8 +4,10 @@
  * comparison's sampling model is wrong; and what a set must be.
  */
 import { describe, expect, it } from 'vitest';
+import { buildCompareHtml } from '../../src/report/compare-html.js';
 import { compareResults } from '../../src/report/compare-results.js';
 import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
+import { decimalText, formatComparison } from '../../src/report/format-comparison.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -104,6 +106,32 @@ describe('compare: two sets of runs', () => {
     const same = (first: number, n: number) => [0, 1, 2].map((i) => run(first + i, { 'pages.mapped': n }));
     expect(rowOf(compareSets(same(1, 20), same(4, 20)).rows, 'pages.mapped').verdict).toBe('noise');
     expect(rowOf(compareSets(same(1, 20), same(4, 21)).rows, 'pages.mapped').verdict).toBe('changed');
+    // Said as such, in the text and on the page: not `CHANGED (Infinity se)` (QA) or a bar at `inf`.
+    const changed = compareSets(same(1, 20), same(4, 21));
+    const line = formatComparison(changed)
+      .split('\n')
+      .find((l) => l.includes('pages.mapped'));
+    expect(line).toMatch(/CHANGED \(no spread\)$/);
+    const page = buildCompareHtml(changed);
+    expect(page).not.toMatch(/Infinity|inf \//);
+    expect(page).toMatch(
+      /<td>pages\.mapped<\/td>.*title="a change where no run moved the figure".*no spread/,
+    );
+  });
+
+  it('a mean of counts reads as a count: whole but for rounding without decimals, never in exponent form', () => {
+    expect(decimalText(5)).toBe('5');
+    expect(decimalText(5 + 1e-12)).toBe('5');
+    expect(decimalText(12.34)).toBe('12.34');
+    expect(decimalText(-0.5)).toBe('-0.5');
+    expect(decimalText(123456.78)).toBe('123456.8');
+    expect(decimalText(100.001)).toBe('100');
+    // Three runs of 20, 20, 21 pages: the mean is not whole, and is written to five digits.
+    const mixed = compareSets(
+      [20, 20, 21].map((n, i) => run(1 + i, { 'pages.mapped': n })),
+      [20, 20, 20].map((n, i) => run(4 + i, { 'pages.mapped': n })),
+    );
+    expect(formatComparison(mixed)).toMatch(/pages\.mapped +20\.333 +20 +-0\.33333/);
   });
 
   it('refuses a set of one run, a seed twice, another configuration or another length, naming the file', () => {
