@@ -9,6 +9,7 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
@@ -170,11 +171,13 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
   if (merge) {
     // A merge takes its seeds, shards and options from the shard summaries: anything else would be
     // silently ignored, so it is refused.
-    const ignored = Object.keys(values).find((k) => k !== 'merge' && k !== 'json' && k !== 'partial');
+    const ignored = Object.keys(values).find(
+      (k) => k !== 'merge' && k !== 'json' && k !== 'partial' && k !== 'report',
+    );
     if (ignored !== undefined) {
       throw new ConfigError(
         `--${ignored}`,
-        `Expected no --${ignored} with --merge (a merge takes its seeds and options from the shard summaries; only --json and --partial apply), got it`,
+        `Expected no --${ignored} with --merge (a merge takes its seeds and options from the shard summaries; only --json, --partial and --report apply), got it`,
       );
     }
   } else if (values.partial === true) {
@@ -200,6 +203,19 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
   if (!merge && values.seeds === undefined) {
     throw new ConfigError('--seeds', 'Expected the seeds to sweep, such as `--seeds 1..1000`, got none');
   }
+  const scenario = scenarioOf(values);
+  const report = values.report as string | undefined;
+  if (report !== undefined) {
+    checkSweepReport(report, [
+      ...(merge ? positionals.map((dir) => ({ dir, why: 'a merge reads the shard summaries there' })) : []),
+      ...(!merge && scenario.failuresDir !== undefined
+        ? [{ dir: scenario.failuresDir, why: 'the sweep writes its failure files and summary there' }]
+        : []),
+      ...(!merge && values.results !== undefined
+        ? [{ dir: values.results as string, why: 'the sweep writes its run results there' }]
+        : []),
+    ]);
+  }
   return {
     command: 'sweep',
     workload: merge ? '' : (positionals[0] ?? DEFAULT_WORKLOAD),
@@ -210,12 +226,30 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
     merge: merge ? positionals : undefined,
     partial: values.partial === true,
     resultsDir: values.results as string | undefined,
-    ...scenarioOf(values),
-    // A merge writes no file: the default failures directory is not checked for it.
+    report,
+    ...scenario,
+    // A merge writes no file but its page: the default failures directory is not checked for it.
     outputs: merge
-      ? []
+      ? outputs.filter((o) => o.option === '--report')
       : outputs.map((o) => (o.option === '--results' ? { ...o, names: SWEEP_RESULT_NAMES } : o)),
   };
+}
+
+/**
+ * A sweep's directories hold its JSON files (failure files and the summary in --failures, run
+ * results in --results; a merge reads every sweep-summary*.json of its directories): a page named
+ * `*.json` there would replace one, or be read as one by the next merge or comparison.
+ */
+function checkSweepReport(report: string, dirs: readonly { dir: string; why: string }[]): void {
+  if (!report.endsWith('.json')) return;
+  for (const { dir, why } of dirs) {
+    if (resolve(dirname(report)) === resolve(dir)) {
+      throw new ConfigError(
+        '--report',
+        `Expected a file that is no \`*.json\` of ${dir} (${why}), got \`${report}\``,
+      );
+    }
+  }
 }
 
 /** The files `sweep --results DIR` writes there (sweep/sweep.ts writeResult): `WORKLOAD-seedN.json`. */

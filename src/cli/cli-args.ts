@@ -103,6 +103,8 @@ export interface SweepArgs extends ScenarioArgs {
   partial: boolean;
   /** --results DIR: each seed's run result written there (sweep/sweep.ts `resultsDir`). */
   resultsDir: string | undefined;
+  /** --report FILE: the summary as an HTML page (report/sweep-html.ts). */
+  report: string | undefined;
   outputs: OutputFile[];
 }
 

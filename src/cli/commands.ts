@@ -195,10 +195,20 @@ const SWEEP: CommandSpec = {
       writesDir: true,
     },
     { name: 'json', type: 'boolean', help: 'print the summary as JSON on stdout' },
+    {
+      name: 'report',
+      type: 'string',
+      value: 'FILE',
+      help:
+        "also write the summary as a self-contained HTML page: the rules that fired, when each failing seed's " +
+        'first finding came in the run, every failing seed with its replay command; opens offline (checked ' +
+        'before the sweep; with --merge, of the merged summary)',
+      writesFile: true,
+    },
     ...FAILURE_OPTIONS,
   ],
   examples: [
-    'npusim sweep flush-race --bug single-flush --seeds 1..200',
+    'npusim sweep flush-race --bug single-flush --seeds 1..200 --report sweep.html',
     'npusim sweep stress --seeds 1..5 --results A && npusim sweep stress --seeds 1..5 --set gpu.dmaBytes=4096 --results B && npusim compare A B',
     'npusim sweep stress --seeds 1..10000 --shard 3/8 --failures out/shard3',
     'npusim sweep --merge out/shard*',

@@ -14,6 +14,7 @@ import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
+import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
@@ -34,6 +35,7 @@ import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
+import { writeOutputs } from './output-path.js';
 import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
@@ -175,8 +177,33 @@ function writeSummary(
     ...(written === undefined ? {} : { written }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };
-  io.stdout.write(args.json ? summaryJson(summary, ending) : summaryText(summary, how.pool, ending));
-  return sweepExitCode(summary, ending);
+  const text = summaryText(summary, how.pool, ending);
+  io.stdout.write(args.json ? summaryJson(summary, ending) : text);
+  return withReport(summary, ending, text, args, io);
+}
+
+/**
+ * The sweep's exit code, after `--report FILE` is written: the summary's page, its text as the
+ * command printed it (or would have, under --json). A page that cannot be written is said, and a
+ * sweep that found nothing then exits 2, as a summary file that could not be written does.
+ */
+function withReport(
+  summary: SweepSummary,
+  ending: SweepEnding,
+  text: string,
+  args: SweepArgs,
+  io: CliIo,
+): number {
+  const code = sweepExitCode(summary, ending);
+  if (args.report === undefined) return code;
+  const failed = writeOutputs(
+    [{ option: '--report', path: args.report, text: buildSweepHtml({ summary, text, exitCode: code }) }],
+    io.stderr,
+  );
+  if (failed.length === 0) return code;
+  if (code === EXIT.clean)
+    io.stderr.write(`npusim: exit ${EXIT.usage}: the sweep was clean, but --report could not be written\n`);
+  return worseExit(code, EXIT.usage);
 }
 
 /**
@@ -238,8 +265,9 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     );
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
-  io.stdout.write(args.json ? summaryJson(merged, ending) : summaryText(merged, undefined, ending));
-  return sweepExitCode(merged, ending);
+  const text = summaryText(merged, undefined, ending);
+  io.stdout.write(args.json ? summaryJson(merged, ending) : text);
+  return withReport(merged, ending, text, args, io);
 }
 
 /** How a sweep ended beyond its summary: Ctrl-C, or a merge of an incomplete set of shards. */

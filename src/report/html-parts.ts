@@ -1,7 +1,7 @@
 /**
  * What npusim's self-contained HTML pages share (`run --report`: html-report.ts; `compare
- * --report`: compare-html.ts): escaping, a table that scrolls inside the page, and the page's
- * style. Nothing here fetches anything: each page opens offline.
+ * --report`: compare-html.ts; `sweep --report`: sweep-html.ts): escaping, a table that scrolls
+ * inside the page, and the page's style. Nothing here fetches anything: each page opens offline.
  */
 
 export function esc(s: string): string {

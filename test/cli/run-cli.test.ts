@@ -76,7 +76,7 @@ describe('files a command writes are checked before it runs', () => {
             command,
             ...positional,
             `${option}=${path}`,
-            ...(command === 'run' ? QUICK : []),
+            ...(command === 'run' ? QUICK : command === 'sweep' ? ['--seeds', '1'] : []),
           ]);
           expect(r.code).toBe(2);
           expect(r.stderr).toContain(`npusim: ${option}: Expected a writable file path, got \`${path}\``);
