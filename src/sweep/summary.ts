@@ -8,6 +8,7 @@
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
@@ -481,6 +482,7 @@ function checkCounts(s: SweepSummary, where: string): void {
       `${where}: byClass`,
       `Expected seeds per class adding up to ran (${s.ran}), got ${classes}`,
     );
+  checkClasses(s, where);
   const count = s.shards?.count ?? 1;
   const covered = s.shards?.covered ?? [1];
   // Every seed the summary names is one its shards ran: a merge would report it as found there.
@@ -502,6 +504,15 @@ function checkCounts(s: SweepSummary, where: string): void {
       throw new ConfigError(
         `${where}: byRule.${rule}.seeds`,
         `Expected at most the failing seeds (failed: ${s.failed}), got ${t.seeds}`,
+      );
+    // A seed's first finding is its earliest (repro/first-finding.ts; a crashed seed's only rule is
+    // its crash), so no rule fired in that seed before it: the earliest tick is not below it.
+    const i = firstIndex.get(t.earliestSeed)!;
+    const f = s.failures[i]!;
+    if (f.rule !== f.status && t.earliestTick < f.tick)
+      throw new ConfigError(
+        `${where}: byRule.${rule}.earliestTick`,
+        `Expected at least ${f.tick} (seed ${f.seed}'s first finding, failures[${i}], came at tick ${f.tick}), got ${t.earliestTick}`,
       );
   }
   // A seed's first finding is one of the rules it broke (addOutcome tallies every one), so its
@@ -544,6 +555,51 @@ function checkCounts(s: SweepSummary, where: string): void {
       `Expected at most ${of} seed(s) (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
     );
   }
+}
+
+/** The exit code of each class a failing seed can end in (core/exit-codes.ts). */
+const FAILING_CLASS_CODES: ReadonlyMap<string, number> = new Map([
+  ['violation', EXIT.violation],
+  ['liveness', EXIT.liveness],
+  ['crash', EXIT.crash],
+]);
+
+/**
+ * The seeds per class are the failures' statuses counted (and `clean` the clean seeds), and the
+ * worst exit code is the worst of those classes: a summary edited in one of these places would
+ * print a class count, or exit with a class, that no failing seed has.
+ */
+function checkClasses(s: SweepSummary, where: string): void {
+  const counted = new Map<string, number>([['clean', s.clean]]);
+  let worst: number = EXIT.clean;
+  s.failures.forEach((f, i) => {
+    const code = FAILING_CLASS_CODES.get(f.status);
+    if (code === undefined)
+      throw new ConfigError(
+        `${where}: failures[${i}].status`,
+        `Expected one of ${[...FAILING_CLASS_CODES.keys()].join(', ')}, got ${JSON.stringify(f.status)}`,
+      );
+    counted.set(f.status, (counted.get(f.status) ?? 0) + 1);
+    worst = worse(worst, code);
+  });
+  // The failing classes first: an edit that moved a seed between classes names the class.
+  const classes = [...new Set([...Object.keys(s.byClass), ...counted.keys()])].sort(
+    (a, b) => Number(a === 'clean') - Number(b === 'clean'),
+  );
+  for (const cls of classes) {
+    const n = s.byClass[cls] ?? 0;
+    const want = counted.get(cls) ?? 0;
+    if (n !== want)
+      throw new ConfigError(
+        `${where}: byClass.${cls}`,
+        `Expected ${want} (${cls === 'clean' ? 'clean' : `the failures whose status is ${cls}`}), got ${s.byClass[cls] === undefined ? 'none' : n}`,
+      );
+  }
+  if (s.worstExitCode !== worst)
+    throw new ConfigError(
+      `${where}: worstExitCode`,
+      `Expected ${worst} (the worst class among the failures${s.failures.length === 0 ? ': none' : ''}), got ${s.worstExitCode}`,
+    );
 }
 
 /**

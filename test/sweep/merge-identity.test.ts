@@ -73,6 +73,7 @@ describe('sweep --merge: a summary whose counts do not add up', () => {
       clean: s.ran - 1,
       failed: 1,
       byClass: { clean: s.ran - 1, violation: 1 },
+      worstExitCode: 1,
       failures: [{ seed: 3, status: 'violation', rule: 'translation.stale-ats', tick: 5, file: 'x.json' }],
       byRule: { 'translation.stale-ats': { seeds: 1, firstSeed: 3, earliestTick: 5, earliestSeed: 3 } },
     };

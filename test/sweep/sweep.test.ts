@@ -354,6 +354,7 @@ describe('sweep --merge: reading a shard summary', () => {
         clean: s.ran - 1,
         failed: 1,
         byClass: { clean: s.ran - 1, violation: 1 },
+        worstExitCode: 1,
         failures: [failure(seed)],
         byRule: { r: { seeds: 1, firstSeed: seed, earliestTick: 5, earliestSeed: seed } },
       };
@@ -420,6 +421,36 @@ describe('sweep --merge: reading a shard summary', () => {
     // A failure without a finding stands for its rule by its status: no tally needed.
     const bare = { ...s, byRule: {}, failures: [{ ...failure(9), rule: 'violation' }] };
     expect(readSummary(JSON.stringify(bare), 'f').failed).toBe(1);
+    // No rule fired in a seed before its first finding (QA: an earliest tick edited to 1 ps was
+    // printed, beside a `replay the earliest` line naming another seed).
+    expect(() => readSummary(tallied({ earliestTick: 1 }), 'f')).toThrow(
+      "f: byRule.r.earliestTick: Expected at least 5 (seed 9's first finding, failures[0], came at tick 5), got 1",
+    );
+    // The classes are the failures' statuses counted, and the worst exit code is theirs (QA: each
+    // of these edits was merged, printing `liveness 1` or exiting 3 with every failure a violation).
+    const edited = (over: Record<string, unknown>) => JSON.stringify({ ...s, ...over });
+    expect(() =>
+      readSummary(edited({ byClass: { clean: s.ran - 2, violation: 1, liveness: 1 } }), 'f'),
+    ).toThrow('f: byClass.liveness: Expected 0 (the failures whose status is liveness), got 1');
+    expect(() => readSummary(edited({ worstExitCode: 3 }), 'f')).toThrow(
+      'f: worstExitCode: Expected 1 (the worst class among the failures), got 3',
+    );
+    expect(() => readSummary(edited({ failures: [{ ...failure(9), status: 'liveness' }] }), 'f')).toThrow(
+      'f: byClass.violation: Expected 0 (the failures whose status is violation), got 1',
+    );
+    expect(() => readSummary(edited({ failures: [{ ...failure(9), status: 'oops' }] }), 'f')).toThrow(
+      'f: failures[0].status: Expected one of violation, liveness, crash, got "oops"',
+    );
+    expect(() => readSummary(edited({ byClass: { clean: s.ran } }), 'f')).toThrow(
+      'f: byClass.violation: Expected 1 (the failures whose status is violation), got none',
+    );
+    // The same edits agreeing with each other read as they are.
+    const liveness = edited({
+      byClass: { clean: s.ran - 1, liveness: 1 },
+      worstExitCode: 3,
+      failures: [{ ...failure(9), status: 'liveness' }],
+    });
+    expect(readSummary(liveness, 'f').worstExitCode).toBe(3);
   });
 
   test('a long list is shown cut, its first and last runs and its size; the summary keeps it whole', () => {
