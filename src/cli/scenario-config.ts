@@ -230,7 +230,9 @@ function topologyName(value: string): string {
 
 /** The parameters with each --set applied; a parameter set twice, or also by its own option, is refused. */
 function withSets(args: ScenarioArgs, params: Workload['params']): Workload['params'] {
-  const sets: Record<string, unknown> = {};
+  // No prototype: `sets['__proto__'] = v` on a plain object sets its prototype and the set is lost
+  // (QA: `--set __proto__=1` ran as if not given); here it is a key, which applySets refuses.
+  const sets: Record<string, unknown> = Object.create(null);
   for (const s of args.set) {
     if (Object.hasOwn(sets, s.path))
       throw new ConfigError(`--set ${s.path}`, `Expected each parameter set once, got \`${s.path}\` twice`);

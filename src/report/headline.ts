@@ -79,11 +79,18 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   }
   if ('param' in item) {
     let v: unknown = r.config.params;
-    for (const key of item.param.split('.')) v = (v as Record<string, unknown> | undefined)?.[key];
+    // An index past the end of this run's list (`tenants.5` of a run with two tenants): the path
+    // is a parameter (checked when the workload loaded), but this run has no such entry.
+    let pastEnd: string | undefined;
+    for (const key of item.param.split('.')) {
+      if (Array.isArray(v) && pastEnd === undefined && Number(key) >= v.length)
+        pastEnd = `none (this run's list has ${v.length})`;
+      v = (v as Record<string, unknown> | undefined)?.[key];
+    }
+    if (pastEnd !== undefined) return [{ label: item.label, value: null, text: pastEnd }];
     if (Array.isArray(v)) return [{ label: item.label, value: v.length, text: String(v.length) }];
     if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
-    // The path is a parameter (checked when the workload loaded): undefined is one left unset, or
-    // an index past the end of a list (`tenants.5` of a run with one tenant).
+    // The path is a parameter (checked when the workload loaded): undefined is one left unset.
     const text =
       v === undefined ? 'not set' : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
     return [{ label: item.label, value: null, text }];

@@ -54,7 +54,13 @@ describe('headline params', () => {
     );
   });
 
-  test('in the answer, a parameter left unset, or an index past the list, reads `not set`', () => {
+  test('an index into a list is a number: a name there says so', () => {
+    expect(headlineError({ label: 'x', param: 'tenants.x.name' })).toBe(
+      'h.json: headline[1].param: Expected an index of the list `tenants` (0, 1, ...), got `x` in `tenants.x.name`',
+    );
+  });
+
+  test("in the answer, a parameter left unset reads `not set`, an index past this run's list says so", () => {
     const result = {
       config: { params: { topology: 'witherspoon-4', tenants: [{ name: 'host' }] } },
     } as unknown as RunResult;
@@ -63,7 +69,11 @@ describe('headline params', () => {
       { label: 'sixth', param: 'tenants.5.name' },
       { label: 'first', param: 'tenants.0.name' },
     ];
-    expect(evaluateHeadline(items, result).map((h) => h.text)).toEqual(['not set', 'not set', 'host']);
+    expect(evaluateHeadline(items, result).map((h) => h.text)).toEqual([
+      'not set',
+      "none (this run's list has 1)",
+      'host',
+    ]);
   });
 });
 
@@ -211,6 +221,23 @@ describe('parameters', () => {
     );
     expect(set({ 'tenants.0.lpid': -1 })).toBe(
       '--set tenants.0.lpid: Expected a number of at least 0, got -1',
+    );
+    // An object's own keys only (QA: `__proto__` was accepted and ignored, `hasOwnProperty.x`
+    // reached the function of that name).
+    expect(set(JSON.parse('{"__proto__": 1}') as Record<string, unknown>)).toBe(
+      '--set __proto__: Expected a parameter, got unknown key `__proto__`',
+    );
+    expect(set({ '__proto__.gpu': 1 })).toBe(
+      '--set __proto__.gpu: Expected a parameter, got unknown key `__proto__`',
+    );
+    expect(set({ 'gpu.__proto__': 1 })).toBe(
+      '--set gpu.__proto__: Expected a parameter of `gpu`, got unknown key `__proto__`',
+    );
+    expect(set({ 'hasOwnProperty.x': 1 })).toBe(
+      `--set hasOwnProperty.x: hasOwnProperty: Expected a workload parameter (${allowed}), got unknown key \`hasOwnProperty\``,
+    );
+    expect(set({ 'constructor.prototype.x': 1 })).toBe(
+      `--set constructor.prototype.x: constructor: Expected a workload parameter (${allowed}), got unknown key \`constructor\``,
     );
   });
 });

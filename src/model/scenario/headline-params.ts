@@ -31,6 +31,9 @@ export function paramPathProblem(path: string): string | undefined {
       node = node.element;
     } else if (node.shape !== undefined && Object.hasOwn(node.shape, key)) {
       node = node.shape[key]!;
+    } else if (node.def?.type === 'array') {
+      // QA: a name into a list read `a field of \`tenants\` (one of: none (a value))`.
+      return `Expected an index of the list \`${at}\` (0, 1, ...), got \`${key}\` in \`${path}\``;
     } else {
       const allowed = node.shape !== undefined ? Object.keys(node.shape).join(', ') : 'none (a value)';
       const where = at === '' ? 'a workload parameter' : `a field of \`${at}\``;

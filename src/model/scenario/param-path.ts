@@ -67,6 +67,14 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
       copy[key] = last ? value : walk(node[key], depth + 1);
       return copy;
     }
+    // An object's prototype is never a parameter, and `{ [key]: ... }` would make it an own key no
+    // schema sees (QA: `--set __proto__=1` ran as if not given).
+    if (key === '__proto__') {
+      throw new ConfigError(
+        field,
+        `Expected a parameter${where === '' ? '' : ` of \`${where}\``}, got unknown key \`__proto__\``,
+      );
+    }
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
       throw new ConfigError(
         field,
@@ -74,7 +82,9 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
       );
     }
     const obj = node as Record<string, unknown>;
-    return { ...obj, [key]: last ? value : walk(obj[key] ?? {}, depth + 1) };
+    // Only the object's own keys: `hasOwnProperty.x` is an unknown key, not a way into a function.
+    const own = Object.hasOwn(obj, key) ? obj[key] : undefined;
+    return { ...obj, [key]: last ? value : walk(own ?? {}, depth + 1) };
   };
   return walk(root, 0);
 }
