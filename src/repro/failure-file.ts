@@ -76,7 +76,19 @@ const fileSchema = strictFields('a failure file field', {
     spec: z.unknown().nullable(),
   }),
   options: strictFields('an options field', {
-    bugs: z.array(z.enum(BUG_NAMES as [string, ...string[]])),
+    // Each once, as the command line makes them (scenario-config.ts): a switch twice is another
+    // configuration, whose digest differs, so a file with one would replay as not reproduced (5)
+    // instead of being refused for what it is (QA).
+    bugs: z.array(z.enum(BUG_NAMES as [string, ...string[]])).superRefine((bugs, ctx) => {
+      bugs.forEach((b, i) => {
+        if (bugs.indexOf(b) !== i)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `Expected each bug switch once, got \`${b}\` again (bugs[${bugs.indexOf(b)}] has it)`,
+          });
+      });
+    }),
     profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
     crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),

@@ -96,6 +96,14 @@ describe('failure files that contradict themselves are refused, naming the field
       'f.json: free: Expected the take log of a free run (options.host is `free`), got null: a free run replays only from its log',
     ],
     [
+      'a bug switch twice (another configuration, whose replay said "not reproduced", exit 5: QA)',
+      (f) => {
+        const o = f.options as Json & { bugs: string[] };
+        o.bugs = [...o.bugs, ...o.bugs];
+      },
+      'f.json: options.bugs[1]: Expected each bug switch once, got `single-flush` again (bugs[0] has it)',
+    ],
+    [
       'a placement of no workers',
       (f) => {
         (f.options as Json).workers = '0';
