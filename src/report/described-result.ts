@@ -36,6 +36,11 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   if (config.variant !== undefined && result.status !== 'interrupted') {
     const variant = workload.variants.find((v) => v.name === config.variant);
     if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
+  } else if (config.variant === undefined && workload.expect !== 'clean' && result.status !== 'interrupted') {
+    // A workload whose own run is declared to find rules is judged against them with or without
+    // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
+    // default, clean, is every run's: judged only in a table of variants (run-command.ts).
+    result.expectation = judgeExpectation(workload.expect, result);
   }
   return result;
 }

@@ -81,6 +81,49 @@ describe('user workloads', () => {
     expect(changed.counts['dma.issued']).not.toBe(original.counts['dma.issued']);
   });
 
+  test("workload files: `expect` naming rules judges the workload's own run, with no variants too (QA: it said nothing)", async () => {
+    const dir = tmp();
+    const tenants = [0, 1, 2, 3, 4, 5].map((i) => ({
+      name: `vm${i + 1}`,
+      lpid: i + 1,
+      groups: [i],
+      hostile: true,
+    }));
+    const file = (name: string, policy: string) => {
+      const path = join(dir, `${name}.json`);
+      const def = {
+        name,
+        description: 'd',
+        expect: ['isolation.peer'],
+        params: { policy, durationTicks: 20_000_000, tenants },
+      };
+      writeFileSync(path, JSON.stringify(def));
+      return path;
+    };
+    // Peer links up between tenants: the leak it expects; isolated: clean, which is not what it expects.
+    const leaks = await cli([
+      'run',
+      file('leaks', 'per-gpu'),
+      '--seed',
+      '1',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(leaks.code).toBe(1);
+    expect(leaks.stdout).toContain('expected (as declared): isolation.peer: as expected');
+    const isolated = await cli([
+      'run',
+      file('isolated', 'per-gpu-isolated'),
+      '--seed',
+      '1',
+      '--inline',
+      '--json',
+    ]);
+    expect(isolated.code).toBe(0);
+    const result = JSON.parse(isolated.stdout) as RunResult;
+    expect(result.expectation).toMatchObject({ expect: ['isolation.peer'], met: false });
+  });
+
   test('workload files: .json and .js run like .ts; every error names the file and the field', async () => {
     const dir = newUserProject();
     const def = {
