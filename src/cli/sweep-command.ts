@@ -130,7 +130,12 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       );
   }
   // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).
-  const interrupted = interrupt.stopped;
+  // One that came after every seed had run to its end stopped nothing: the sweep is whole, and
+  // its exit and summary file say so alike (QA: it printed `interrupted after 16 of 16` and
+  // exited 130 beside a summary file that said it was not stopped).
+  const interrupted = interrupt.stopped && summary.stoppedEarly;
+  if (interrupt.stopped && !interrupted)
+    io.stderr.write('npusim: the signal came after every seed had run to its end: the sweep is complete\n');
   interrupt.runOver();
   try {
     return writeSummary(

@@ -103,7 +103,7 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
             ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
           }).result;
-    if (task.stopWord !== undefined && raw.stopped === 'interrupted')
+    if ((task.stopWord !== undefined || task.shouldStop !== undefined) && raw.stopped === 'interrupted')
       return interruptedOutcome(task, started);
     const outcome = judged(task, config, raw, started);
     if (pct === undefined) return outcome;

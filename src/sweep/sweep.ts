@@ -344,8 +344,9 @@ async function freeSeeds(
       failed = true;
       return taskFailed(seed, e, options);
     });
-    // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted.
-    if (options.shouldStop?.() === true) {
+    // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted. One that
+    // ended before the stop was asked is counted (the loop stops before the next).
+    if (o.interrupted === true) {
       summary.stoppedEarly = true;
       break;
     }

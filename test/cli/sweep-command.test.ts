@@ -591,6 +591,30 @@ const interruptedSweep = (args: string[]) =>
   cliChild(args, { interruptOn: /npusim: sweep \d+\/\d+ seeds[^\n]*\n/ });
 
 describe('sweep: Ctrl-C', () => {
+  test('sweep: a signal after the last seed has run stops nothing: exit 0, a whole summary, on stdout and in its file', async () => {
+    const dir = testTempDir('npusim-sweep-late-signal-');
+    let sent = false;
+    // In this process: the progress line of the last seed is written when that seed is counted,
+    // before the sweep returns, so the signal lands then, every time.
+    const r = await cli(
+      ['sweep', 'stress', '--seeds', '1..2', '--duration', '10us', '--jobs', '1', '--failures', dir],
+      (soFar) => {
+        if (!sent && /sweep 2\/2 seeds/.test(soFar)) {
+          sent = true;
+          process.emit('SIGINT', 'SIGINT');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.stderr).toContain(
+      'npusim: the signal came after every seed had run to its end: the sweep is complete',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  exit 0 (the worst class found)');
+    const summary = JSON.parse(readFileSync(join(dir, 'sweep-summary.json'), 'utf8')) as SweepSummary;
+    expect(summary).toMatchObject({ ran: 2, stoppedEarly: false, worstExitCode: 0 });
+  });
+
   test('sweep: after Ctrl-C the summary states exit 130, as the process exits, and the worst class among the seeds that ran', async () => {
     const r = await interruptedSweep([
       'sweep',
