@@ -123,6 +123,19 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
       `Expected the workload as the default export (\`export default defineWorkload({ ... })\`, or a workload object), got ${got}`,
     );
   }
+  // An empty object: what an empty file loaded as CommonJS (an empty .ts or .cjs) exports, as well
+  // as `export default {}`; said as such, not `name: Expected a string` (QA).
+  if (
+    typeof def === 'object' &&
+    def !== null &&
+    Object.getPrototypeOf(def) === Object.prototype &&
+    Reflect.ownKeys(def).length === 0
+  ) {
+    throw new ConfigError(
+      `${file}: default export`,
+      'Expected the workload as the default export (`export default defineWorkload({ ... })`, or a workload object), got an empty object (what a file that exports nothing gives when it loads as CommonJS)',
+    );
+  }
   // Checked here: returned from this async function, a Promise would be awaited, and its value
   // read as the workload with no word that the module exported a Promise.
   if (typeof def === 'object' && def !== null && isThenable(def)) {

@@ -195,6 +195,24 @@ describe('user workloads', () => {
       ': default export:',
       'Expected the workload as the default export (`export default defineWorkload({ ... })`, or a workload object), got no default export (the module exports only `x`)',
     );
+    // An empty file exports nothing, or `{}` where it loads as CommonJS (QA: that said `name:
+    // Expected a string`); `export default {}` is the same empty object.
+    for (const [empty, text] of [
+      ['empty.ts', ''],
+      ['empty.cjs', ''],
+      ['exports.cjs', 'module.exports = {};\n'],
+      ['empty-default.mjs', 'export default {};\n'],
+    ] as const) {
+      const path = join(dir, empty);
+      writeFileSync(path, text);
+      const r = await cli(['run', path, '--inline', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^npusim: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: default export: .*got (an empty object \\(what a file that exports nothing gives when it loads as CommonJS\\)|no default export \\(the module exports nothing\\))\n`,
+        ),
+      );
+    }
     // The headline: a counter no run reports, an unknown latency and a bad stat, each with its field.
     const withHeadline = (item: unknown) => JSON.stringify({ ...def, headline: [item] });
     await refused(
