@@ -78,7 +78,8 @@ ${table(['rule', 'seeds', 'of the seeds run', 'first seed', 'earliest (seed)'], 
 function timingSection(s: SweepSummary): string {
   if (s.failures.length === 0) return '';
   const duration = (s.sweep as { params?: { durationTicks?: unknown } }).params?.durationTicks;
-  const latest = Math.max(...s.failures.map((f) => f.tick));
+  // Not Math.max(...ticks): a sweep of millions of seeds can fail in more than a call takes.
+  const latest = s.failures.reduce((m, f) => Math.max(m, f.tick), 0);
   const span = typeof duration === 'number' && duration >= latest ? duration : latest;
   const byRule = new Map<string, number[]>();
   for (const f of s.failures) {
@@ -137,7 +138,7 @@ function failuresSection(s: SweepSummary): string {
   ]);
   const more =
     sorted.length > shown.length
-      ? `<p class="note">${sorted.length - shown.length} more failing seeds are not listed here: the summary file (sweep-summary.json) and <code>--json</code> list every one.</p>`
+      ? `<p class="note">${sorted.length - shown.length} more failing seeds are not listed here: <code>--json</code> and the summary file (sweep-summary.json, when written) list every one.</p>`
       : '';
   return `<h2>Failing seeds</h2>
 ${table(['seed', 'class', 'first finding', 'tick', 'replay'], rows, 'failures')}
