@@ -156,6 +156,10 @@ async function runAndReport(
     }
     return code;
   }
+  // A signal that came as the run ended stopped nothing: its result is whole (and a workload's
+  // variants do not start: run-variants.ts).
+  if (interrupt.stopped && raw.stopped !== 'interrupted')
+    io.stderr.write('npusim: the run ended before the signal could stop it: its result is whole\n');
   // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
   interrupt.runOver();
   return await reportRun(

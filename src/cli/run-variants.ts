@@ -90,6 +90,15 @@ export async function runVariants(
   const results: VariantResult[] = [];
   let worst: number = EXIT.clean;
   for (const [i, { variant: v, config: planned }] of variants.entries()) {
+    // Ctrl-C after the run before this one ended (or while its outputs were written): the rest do
+    // not start (README: "Ctrl-C during a variant stops it, skips the rest and exits 130").
+    if (interrupt.stopped) {
+      worst = worseExit(worst, EXIT.interrupted);
+      io.stderr.write(
+        `npusim: interrupted before variant ${v.name}: the ${variants.length - i} variant(s) from it did not run (exit 130)\n`,
+      );
+      break;
+    }
     let config = planned;
     io.stderr.write(
       `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,

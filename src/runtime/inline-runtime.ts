@@ -32,8 +32,14 @@ export interface InlineOptions extends RunRecording {
   /** Called every `progressEvery` events with the simulated tick reached and violations so far. */
   onProgress?: (tick: number, events: number, findings: number) => void;
   progressEvery?: number;
-  /** Polled with progress; returning true stops the run (Ctrl-C). */
+  /**
+   * Polled before the first event and every `stopCheckEvery` events (default 4096, a few
+   * milliseconds); returning true stops the run (Ctrl-C). Polled with progress only, every 65,536
+   * events, a run shorter than that could not be stopped at all, and the variants after it each
+   * ran whole after Ctrl-C (QA).
+   */
   shouldStop?: () => boolean;
+  stopCheckEvery?: number;
   /**
    * Stop as Ctrl-C would, right after this many events (a replay of an interrupted inline run:
    * Ctrl-C is seen between two events, so the run it stopped is exactly its first N events).
@@ -151,6 +157,10 @@ interface EventsRun {
 /** Hands the queue's events in order to their actors until the end, the first finding or a stop. */
 function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOptions): EventsRun {
   const progressEvery = options.progressEvery ?? 65_536;
+  const stopCheckEvery = options.stopCheckEvery ?? 4096;
+  const shouldStop = options.shouldStop;
+  // Counted down per event (a decrement, not a second modulo); -1 never reaches 0: no stop asked.
+  let untilStopCheck = shouldStop === undefined ? -1 : stopCheckEvery;
   let events = 0;
   let stopped: RawRun['stopped'] = 'end';
   let reached = 0;
@@ -159,6 +169,8 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
   let end = options.endTick;
   // A count never reached (-1) when no stop is asked: one comparison per event, of a local.
   const stopAfterEvents = options.stopAfterEvents ?? -1;
+  // A run asked to stop before it began (Ctrl-C while the one before it ended) handles nothing.
+  if (shouldStop?.() === true) return { events, stopped: 'interrupted', reached, end };
   for (;;) {
     const top = heap.peek();
     if (top === undefined || top.timeTicks >= end) break;
@@ -179,13 +191,14 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
       stopped = 'interrupted';
       break;
     }
-    if (events % progressEvery === 0) {
-      if (options.onProgress !== undefined) {
-        let findings = 0;
-        for (const r of runners) findings += r.actor.findings?.() ?? 0;
-        options.onProgress(reached, events, findings);
-      }
-      if (options.shouldStop?.()) {
+    if (events % progressEvery === 0 && options.onProgress !== undefined) {
+      let findings = 0;
+      for (const r of runners) findings += r.actor.findings?.() ?? 0;
+      options.onProgress(reached, events, findings);
+    }
+    if (--untilStopCheck === 0) {
+      untilStopCheck = stopCheckEvery;
+      if (shouldStop!()) {
         stopped = 'interrupted';
         break;
       }

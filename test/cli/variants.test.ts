@@ -98,6 +98,30 @@ describe('variants', () => {
     );
   });
 
+  test('--inline, short runs: Ctrl-C as a variant starts stops it and skips the rest, exit 130 (QA: each ran whole)', async () => {
+    let sent = false;
+    // In this process: the line naming variant 1 is written as it starts, so the signal lands
+    // then, every time; the inline run polls its stop before its first event.
+    const r = await cli(
+      ['run', 'multi-tenant', '--seed', '1', '--duration', '10us', '--inline', '--no-failure-file', '--json'],
+      (soFar) => {
+        if (!sent && soFar.includes('npusim: variant 1 of 2')) {
+          sent = true;
+          process.emit('SIGINT', 'SIGINT');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(
+      'npusim: variant per-gpu interrupted; the 1 variant(s) after it did not run (exit 130)',
+    );
+    expect(r.stderr).not.toContain('variant 2 of 2');
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.variants?.map((v) => [v.name, v.status])).toEqual([['per-gpu', 'interrupted']]);
+    expect(result.commandExitCode).toBe(130);
+  });
+
   test('--json: the variants are in the result with their verdicts and reproduce lines; --variant runs one alone', async () => {
     const r = await cli([
       'run',

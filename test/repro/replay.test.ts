@@ -4,8 +4,8 @@
  * did, run up to the tick it reached and not compared, never exit 5), and a free run's log that
  * is not this run's (refused naming every actor that cannot go on, not only the first).
  *
- * The stopped runs are built directly: an inline run whose stop word is set from the start sees it
- * at its first check, after `progressEvery` events, exactly as Ctrl-C is seen between two events
+ * The stopped runs are built directly: an inline run whose stop word is set after its first check
+ * sees it at its next, after `stopCheckEvery` events, exactly as Ctrl-C is seen between two events
  * of `npusim run --inline` (inline-runtime.ts). No timing is involved.
  */
 import { describe, expect, test } from 'vitest';
@@ -32,11 +32,13 @@ function config(name: string, seed: number, durationTicks: number, bugs: BugName
 
 /** The `--record` file of `c` run inline and stopped, as by Ctrl-C, after `events` events. */
 function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'threaded' = 'inline'): FailureFile {
+  let polls = 0;
   const raw = runInline(machine, c, {
     seed: c.seed,
     endTick: c.params.durationTicks,
-    progressEvery: events,
-    shouldStop: () => true,
+    stopCheckEvery: events,
+    // Not before the first event (a run asked to stop before it began handles nothing).
+    shouldStop: () => polls++ > 0,
   });
   expect(raw.stopped).toBe('interrupted');
   expect(raw.events).toBe(events);

@@ -45,16 +45,23 @@ describe('inline runtime', () => {
     }
   });
 
-  test('a stop request ends the run early and says so', () => {
+  test('a stop request ends the run early and says so: polled before the first event, then every stopCheckEvery events', () => {
     let polls = 0;
     const r = runInline(mesh, config, {
       seed: 3,
       endTick: 1e12,
-      progressEvery: 1000,
-      shouldStop: () => ++polls >= 3,
+      stopCheckEvery: 1000,
+      shouldStop: () => ++polls >= 4,
     });
     expect(r.stopped).toBe('interrupted');
     expect(r.events).toBe(3000);
+    // Asked before it began (Ctrl-C as the run before it ended): nothing handled.
+    const none = runInline(mesh, config, { seed: 3, endTick: 1e12, shouldStop: () => true });
+    expect(none).toMatchObject({ stopped: 'interrupted', events: 0 });
+    // By default within 4096 events, however short the run (it was 65,536, with progress).
+    let asked = 0;
+    const soon = runInline(mesh, config, { seed: 3, endTick: 1e12, shouldStop: () => ++asked >= 2 });
+    expect(soon).toMatchObject({ stopped: 'interrupted', events: 4096 });
   });
 });
 
