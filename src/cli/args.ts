@@ -9,7 +9,6 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
-import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
@@ -25,6 +24,7 @@ import {
 } from './cli-args.js';
 import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from './commands.js';
 import type { ParamSet } from './option-values.js';
+import { isJsonInside, linkedPathText } from './output-path.js';
 import { parseCommand } from './parse-command.js';
 import type { SeedsFile } from './seeds-file.js';
 
@@ -241,12 +241,11 @@ function sweepArgs(values: Record<string, unknown>, positionals: string[], outpu
  * `*.json` there would replace one, or be read as one by the next merge or comparison.
  */
 function checkSweepReport(report: string, dirs: readonly { dir: string; why: string }[]): void {
-  if (!report.endsWith('.json')) return;
   for (const { dir, why } of dirs) {
-    if (resolve(dirname(report)) === resolve(dir)) {
+    if (isJsonInside(report, dir)) {
       throw new ConfigError(
         '--report',
-        `Expected a file that is no \`*.json\` of ${dir} (${why}), got \`${report}\``,
+        `Expected a file that is no \`*.json\` of ${dir} (${why}), got ${linkedPathText(report)}`,
       );
     }
   }

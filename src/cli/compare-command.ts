@@ -9,7 +9,7 @@
  * said, and exits 2.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -22,7 +22,7 @@ import type { RunResult } from '../report/run-result.js';
 import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { writeOutputs } from './output-path.js';
+import { isJsonInside, linkedPathText, writeOutputs } from './output-path.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
@@ -51,12 +51,11 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
  * one, or be read as one by the next comparison (QA). Refused before any file is read.
  */
 function checkReportOutsideSets(report: string, sides: readonly string[]): void {
-  if (!report.endsWith('.json')) return;
   for (const side of sides) {
-    if (isDirectory(side) && resolve(dirname(report)) === resolve(side)) {
+    if (isDirectory(side) && isJsonInside(report, side)) {
       throw new ConfigError(
         '--report',
-        `Expected a file that is no \`*.json\` of ${side} (compare reads each as a run result of that set), got \`${report}\``,
+        `Expected a file that is no \`*.json\` of ${side} (compare reads each as a run result of that set), got ${linkedPathText(report)}`,
       );
     }
   }

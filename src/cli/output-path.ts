@@ -125,7 +125,7 @@ function inodeOf(path: string): string | undefined {
  * still to be made, by its folder's real path (a folder reached through a link names the same
  * new file as its real path does).
  */
-function samePath(path: string): string {
+export function samePath(path: string): string {
   const full = resolve(path);
   try {
     return realpathSync(full);
@@ -136,6 +136,23 @@ function samePath(path: string): string {
       return full;
     }
   }
+}
+
+/**
+ * Whether `file`, as the file system sees it (through symbolic links), is a `*.json` directly
+ * inside `dir`: a page written there would replace one of a command's JSON files (a shard
+ * summary, a run result of a set), or be read as one later. A link named `page.html` whose
+ * target is `DIR/x.json` is one too (QA: it wrote HTML over a shard summary).
+ */
+export function isJsonInside(file: string, dir: string): boolean {
+  const real = samePath(file);
+  return (file.endsWith('.json') || real.endsWith('.json')) && dirname(real) === samePath(dir);
+}
+
+/** `` `file` ``, and where it leads when it is a link: how a refusal by isJsonInside names it. */
+export function linkedPathText(file: string): string {
+  const real = samePath(file);
+  return real === resolve(file) ? `\`${file}\`` : `\`${file}\` (a link to \`${real}\`)`;
 }
 
 /**

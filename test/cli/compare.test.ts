@@ -3,7 +3,15 @@
  * changes exceed run-to-run noise; anything that is not a run result refused with exit 2 naming
  * the file and the field.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -437,6 +445,12 @@ describe('npusim compare', () => {
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain(`npusim: --report: Expected a file that is no \`*.json\` of`);
     }
+    // A link named as a page that leads to one of them is the same file (QA: HTML went through it).
+    const link = join(dir, 'link.html');
+    symlinkSync(join(setA, 'seed1.json'), link);
+    const linked = await cli(['compare', setA, setB, '--report', link]);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain(`got \`${link}\` (a link to \``);
     expect(JSON.parse(readFileSync(join(setA, 'seed1.json'), 'utf8'))).toEqual(seed1);
 
     // A directory beside one file is a set of one run; an empty directory is none.

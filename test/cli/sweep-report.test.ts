@@ -6,7 +6,7 @@
  * sweep. Paths that would replace the sweep's own JSON files, or cannot be written, are refused
  * before any seed runs.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildSweepHtml, MAX_FAILURE_ROWS } from '../../src/report/sweep-html.js';
@@ -170,6 +170,24 @@ describe('sweep --report FILE', () => {
       expect(r.stderr).toMatch(message);
       expect(existsSync(failures), 'no seed ran').toBe(false);
     }
+    // A link whose own name is a page's leads there all the same (QA: it wrote HTML over a summary).
+    mkdirSync(failures);
+    writeFileSync(join(failures, 'sweep-summary.json'), '{}');
+    const link = join(dir, 'link.html');
+    symlinkSync(join(failures, 'sweep-summary.json'), link);
+    const linked = await cli([
+      'sweep',
+      ...FLUSH_RACE,
+      '--seeds',
+      '1..2',
+      '--failures',
+      failures,
+      '--report',
+      link,
+    ]);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain(`got \`${link}\` (a link to \``);
+    expect(readFileSync(join(failures, 'sweep-summary.json'), 'utf8')).toBe('{}');
     const merge = await cli([
       'sweep',
       '--merge',
