@@ -54,6 +54,13 @@ describe('headline params', () => {
     );
   });
 
+  test("a variant's set with a key `__proto__` (a JSON file's own key) is refused, not skipped", () => {
+    const variants = JSON.parse('[{"name": "v1", "set": {"__proto__": {"durationTicks": 1000000}}}]');
+    expect(errorOf(() => validateWorkload({ ...base, variants }, 'w.json')).message).toBe(
+      'w.json: variants[0].set.__proto__: Expected a parameter, got unknown key `__proto__`',
+    );
+  });
+
   test('an index into a list is a number: a name there says so', () => {
     expect(headlineError({ label: 'x', param: 'tenants.x.name' })).toBe(
       'h.json: headline[1].param: Expected an index of the list `tenants` (0, 1, ...), got `x` in `tenants.x.name`',

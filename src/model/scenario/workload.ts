@@ -144,7 +144,20 @@ const headlineKind: ChooseOption = (path, value) => {
 export const variantSchema = strictFields('a field of a variant', {
   name: kebabName,
   description: textLine.optional(),
-  set: z.record(z.string().min(1), z.unknown()),
+  // A key `__proto__` (JSON.parse makes it an own key) is skipped by zod's record, and the variant
+  // set nothing without a word (QA): refused, as `--set __proto__` is (param-path.ts).
+  set: z.preprocess(
+    (v, ctx) => {
+      if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['__proto__'],
+          message: 'Expected a parameter, got unknown key `__proto__`',
+        });
+      return v;
+    },
+    z.record(z.string().min(1), z.unknown()),
+  ),
   expect: expectationSchema.default('clean'),
 });
 export type Variant = z.infer<typeof variantSchema>;
