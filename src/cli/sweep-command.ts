@@ -202,7 +202,19 @@ function withReport(
   const code = sweepExitCode(summary, ending);
   if (args.report === undefined) return code;
   const failed = writeOutputs(
-    [{ option: '--report', path: args.report, text: buildSweepHtml({ summary, text, exitCode: code }) }],
+    [
+      {
+        option: '--report',
+        path: args.report,
+        text: buildSweepHtml({
+          summary,
+          text,
+          exitCode: code,
+          state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
+          ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
+        }),
+      },
+    ],
     io.stderr,
   );
   if (failed.length === 0) return code;
@@ -400,7 +412,7 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   parts.push(`seeds ${seedsText(s.seeds)}`);
   if (s.shards !== null) {
     parts.push(
-      `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (${missing.join(',')} missing)`}`,
+      `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (shard${missing.length === 1 ? '' : 's'} ${missing.join(',')} missing)`}`,
     );
   }
   const params = sw.params ?? {};

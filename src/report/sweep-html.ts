@@ -25,15 +25,22 @@ export interface SweepPage {
   text: string;
   /** What the command exits with (its last line says it too). */
   exitCode: number;
+  /** Stopped by Ctrl-C, or a `--merge --partial` of an incomplete set: the badge says so. */
+  state?: 'complete' | 'interrupted' | 'incomplete';
+  /** The summary file the sweep wrote, if any (a merge, or `--no-failure-file`, writes none). */
+  summaryFile?: string;
 }
 
 export function buildSweepHtml(p: SweepPage): string {
   const s = p.summary;
   const workload = String((s.sweep as { workload?: unknown }).workload ?? 'sweep');
+  const counts =
+    s.failed === 0 ? `${s.ran} seed${s.ran === 1 ? '' : 's'} clean` : `${s.failed} of ${s.ran} seeds failing`;
+  // Not green for a sweep that did not run all its seeds (QA: an interrupted clean sweep was).
   const badge =
-    s.failed === 0
-      ? `<span class="status clean">${s.ran} seed${s.ran === 1 ? '' : 's'} clean</span>`
-      : `<span class="status violation">${s.failed} of ${s.ran} seeds failing</span>`;
+    p.state === 'interrupted' || p.state === 'incomplete'
+      ? `<span class="status interrupted">${p.state === 'interrupted' ? 'interrupted' : 'incomplete merge'}: ${counts}</span>`
+      : `<span class="status ${s.failed === 0 ? 'clean' : 'violation'}">${counts}</span>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -47,7 +54,7 @@ export function buildSweepHtml(p: SweepPage): string {
 <pre class="answer">${esc(p.text.trimEnd())}</pre>
 ${rulesSection(s)}
 ${timingSection(s)}
-${failuresSection(s)}
+${failuresSection(s, p.summaryFile)}
 <p class="foot">exit ${p.exitCode}; npusim ${esc(String((s.sweep as { npusim?: unknown }).npusim ?? ''))}</p>
 </body>
 </html>
@@ -125,7 +132,7 @@ function histogramSvg(bins: readonly number[]): string {
   return `<svg class="bins" width="${bins.length * w}" height="${h}" viewBox="0 0 ${bins.length * w} ${h}" role="img" aria-label="first findings over the run">${bars}<line x1="0" y1="${h - 0.5}" x2="${bins.length * w}" y2="${h - 0.5}"/></svg>`;
 }
 
-function failuresSection(s: SweepSummary): string {
+function failuresSection(s: SweepSummary, summaryFile: string | undefined): string {
   if (s.failures.length === 0) return '';
   const sorted = [...s.failures].sort((a, b) => a.seed - b.seed);
   const shown = sorted.slice(0, MAX_FAILURE_ROWS);
@@ -138,7 +145,7 @@ function failuresSection(s: SweepSummary): string {
   ]);
   const more =
     sorted.length > shown.length
-      ? `<p class="note">${sorted.length - shown.length} more failing seeds are not listed here: <code>--json</code> and the summary file (sweep-summary.json, when written) list every one.</p>`
+      ? `<p class="note">${sorted.length - shown.length} more failing seeds are not listed here: <code>--json</code>${summaryFile === undefined ? ' lists' : ` and the summary file, ${esc(summaryFile)}, list`} every one.</p>`
       : '';
   return `<h2>Failing seeds</h2>
 ${table(['seed', 'class', 'first finding', 'tick', 'replay'], rows, 'failures')}

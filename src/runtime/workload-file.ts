@@ -133,7 +133,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
   ) {
     throw new ConfigError(
       `${file}: default export`,
-      'Expected the workload as the default export (`export default defineWorkload({ ... })`, or a workload object), got an empty object (what a file that exports nothing gives when it loads as CommonJS)',
+      'Expected the workload as the default export (`export default defineWorkload({ ... })`, or a workload object), got an empty object (`export default {}`, or a file that exports nothing loaded as CommonJS)',
     );
   }
   // Checked here: returned from this async function, a Promise would be awaited, and its value

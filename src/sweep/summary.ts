@@ -429,7 +429,7 @@ function checkShape(schema: z.ZodType, value: unknown, field: string): void {
 const ruleTally = z.strictObject({
   seeds: z.number().int().min(1),
   firstSeed: z.number().int().min(0),
-  earliestTick: z.number().min(0),
+  earliestTick: z.number().int().min(0),
   earliestSeed: z.number().int().min(0),
 });
 
@@ -548,6 +548,23 @@ function checkCounts(s: SweepSummary, where: string): void {
         `Expected at most ${f.tick} (failures[${i}], seed ${f.seed}, broke ${f.rule} at tick ${f.tick}), got ${t.earliestTick}`,
       );
   });
+  // No finding after the run's end (the page's histogram spans the run: QA stretched it so).
+  const duration = (s.sweep as { params?: { durationTicks?: unknown } }).params?.durationTicks;
+  if (typeof duration === 'number') {
+    s.failures.forEach((f, i) => {
+      if (f.tick > duration)
+        throw new ConfigError(
+          `${where}: failures[${i}].tick`,
+          `Expected at most ${duration} (sweep.params.durationTicks: no finding comes after the run's end), got ${f.tick}`,
+        );
+    });
+    for (const [rule, t] of Object.entries(s.byRule))
+      if (t.earliestTick > duration)
+        throw new ConfigError(
+          `${where}: byRule.${rule}.earliestTick`,
+          `Expected at most ${duration} (sweep.params.durationTicks: no finding comes after the run's end), got ${t.earliestTick}`,
+        );
+  }
   const of = covered.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
   if (s.ran > of) {
     throw new ConfigError(
@@ -587,6 +604,16 @@ function checkClasses(s: SweepSummary, where: string): void {
     (a, b) => Number(a === 'clean') - Number(b === 'clean'),
   );
   for (const cls of classes) {
+    if (cls !== 'clean' && !FAILING_CLASS_CODES.has(cls))
+      throw new ConfigError(
+        `${where}: byClass.${cls}`,
+        `Expected a class a seed ends in (clean, ${[...FAILING_CLASS_CODES.keys()].join(', ')}), got \`${cls}\``,
+      );
+    if (cls !== 'clean' && s.byClass[cls] === 0)
+      throw new ConfigError(
+        `${where}: byClass.${cls}`,
+        'Expected no entry for a class no seed ended in (a sweep writes none), got 0',
+      );
     const n = s.byClass[cls] ?? 0;
     const want = counted.get(cls) ?? 0;
     if (n !== want)

@@ -81,7 +81,7 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const dirs = shardDirs(testTempDir('npusim-merge-'), [shard(1, 4), shard(3, 4)]);
     const r = await cli(['sweep', '--merge', '--partial', ...dirs]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('shards 1,3 of 4 (2,4 missing)');
+    expect(r.stdout).toContain('shards 1,3 of 4 (shards 2,4 missing)');
     expect(r.stdout).toContain('  INCOMPLETE (--partial): shards 2, 4 of 4 missing');
     expect(r.stdout).toContain(
       '  exit 2 (incomplete merge: no failure in the seeds merged, and the others are unknown)',

@@ -223,7 +223,23 @@ describe('the sweep page itself', () => {
     );
     const html = buildSweepHtml({ summary, text: 'npusim sweep stress', exitCode: 1 });
     expect(tableRows(html, 'Failing seeds')).toHaveLength(MAX_FAILURE_ROWS);
-    expect(html).toContain(`${failures.length - MAX_FAILURE_ROWS} more failing seeds are not listed here`);
+    // A merge writes no summary file: only --json is named (QA: the page named a file not there).
+    expect(html).toContain(
+      `${failures.length - MAX_FAILURE_ROWS} more failing seeds are not listed here: <code>--json</code> lists every one.`,
+    );
+    const written = buildSweepHtml({ summary, text: '', exitCode: 1, summaryFile: 'out/sweep-summary.json' });
+    expect(written).toContain(
+      '<code>--json</code> and the summary file, out/sweep-summary.json, list every one.',
+    );
+    // An interrupted sweep or an incomplete merge is never badged as a whole one (QA: green `N seeds clean`).
+    const clean = shardSummary(1, 1, { first: 1, last: 9 });
+    const badge = (state: 'complete' | 'interrupted' | 'incomplete') =>
+      /<h1>.*<span class="status ([a-z]+)">([^<]*)<\/span><\/h1>/
+        .exec(buildSweepHtml({ summary: clean, text: '', exitCode: 0, state }))!
+        .slice(1);
+    expect(badge('complete')).toEqual(['clean', '9 seeds clean']);
+    expect(badge('interrupted')).toEqual(['interrupted', 'interrupted: 9 seeds clean']);
+    expect(badge('incomplete')).toEqual(['interrupted', 'incomplete merge: 9 seeds clean']);
     expect(histogramCounts(html).get('translation.stale-ats')).toBe(failures.length);
   });
 });

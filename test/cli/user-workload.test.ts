@@ -209,7 +209,7 @@ describe('user workloads', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(
         new RegExp(
-          `^npusim: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: default export: .*got (an empty object \\(what a file that exports nothing gives when it loads as CommonJS\\)|no default export \\(the module exports nothing\\))\n`,
+          `^npusim: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: default export: .*got (an empty object \\(\`export default \\{\\}\`, or a file that exports nothing loaded as CommonJS\\)|no default export \\(the module exports nothing\\))\n`,
         ),
       );
     }

@@ -444,6 +444,25 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(edited({ byClass: { clean: s.ran } }), 'f')).toThrow(
       'f: byClass.violation: Expected 1 (the failures whose status is violation), got none',
     );
+    expect(() => readSummary(edited({ byClass: { ...s.byClass, bogus: 0 } }), 'f')).toThrow(
+      'f: byClass.bogus: Expected a class a seed ends in (clean, violation, liveness, crash), got `bogus`',
+    );
+    expect(() => readSummary(edited({ byClass: { ...s.byClass, crash: 0 } }), 'f')).toThrow(
+      'f: byClass.crash: Expected no entry for a class no seed ended in (a sweep writes none), got 0',
+    );
+    expect(() => readSummary(tallied({ earliestTick: 5.5 }), 'f')).toThrow('f: byRule.r.earliestTick: ');
+    // Nothing after the run's end (its duration is in the summary's identity: 1 us here).
+    expect(() =>
+      readSummary(
+        edited({
+          failures: [{ ...failure(9), tick: 2_000_000 }],
+          byRule: { r: { ...s.byRule.r, earliestTick: 2_000_000 } },
+        }),
+        'f',
+      ),
+    ).toThrow(
+      "f: failures[0].tick: Expected at most 1000000 (sweep.params.durationTicks: no finding comes after the run's end), got 2000000",
+    );
     // The same edits agreeing with each other read as they are.
     const liveness = edited({
       byClass: { clean: s.ran - 1, liveness: 1 },

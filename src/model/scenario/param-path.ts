@@ -60,7 +60,9 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
       if (key >= node.length) {
         throw new ConfigError(
           field,
-          `Expected an index of \`${where}\` from 0 to ${node.length - 1}, got ${key}`,
+          node.length === 0
+            ? `Expected an index of \`${where}\`, got ${key}: the list is empty (set the whole list: \`${where}=[...]\`)`
+            : `Expected an index of \`${where}\` from 0 to ${node.length - 1}, got ${key}`,
         );
       }
       const copy = [...node];
