@@ -5,20 +5,22 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { strategyName } from '../model/choice/strategy.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { failingSeedsText, seedsInShard, seedsText } from '../sweep/seeds.js';
+import { failingSeedsText, type SeedRange, seedsInShard, seedsText } from '../sweep/seeds.js';
 import {
   gapsText,
   hasGaps,
@@ -39,6 +41,7 @@ import { writeOutputs } from './output-path.js';
 import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
+import { lockSweepSummary, sweepsStillWriting } from './sweep-lock.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
@@ -58,10 +61,6 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       `npusim: strategy pct depth ${pctDepth}: each seed measures its own n (agents) and k (scheduling steps) in a counting run of that seed, as \`npusim run --seed N --strategy pct\` does, then runs PCT over them\n`,
     );
   }
-  /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
-  let pctExample: SeedOutcome | undefined;
-  // Change points over every PCT seed whose run ended (a crashed one reports none).
-  const fired = { seeds: 0, planned: 0, fired: 0 };
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
   const jobs = args.free !== undefined ? 1 : (args.jobs ?? availableParallelism());
   const pool: SweepPool = {
@@ -72,6 +71,37 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     ),
     ...(args.free === undefined ? {} : { freeThreads: plan.actors.length }),
   };
+  // Taken before any seed runs: a second sweep writing the same summary is refused here (sweep-lock.ts).
+  const lock =
+    args.failuresDir === undefined
+      ? undefined
+      : lockSweepSummary(mkdirFor(args.failuresDir), summaryName(args), '--failures', (line) =>
+          io.stderr.write(`npusim: ${line}\n`),
+        );
+  try {
+    return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool });
+  } finally {
+    lock?.release();
+  }
+}
+
+/** What the sweep was set up with, checked before its lock was taken. */
+interface SweepSetUp {
+  config: RunConfig;
+  workload: Workload;
+  range: SeedRange;
+  pctDepth: number | undefined;
+  jobs: number;
+  pool: SweepPool;
+}
+
+/** The seeds on the pool, then the summary written and printed: the sweep's exit code. */
+async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<number> {
+  const { config, workload, range, pctDepth, jobs, pool } = s;
+  /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
+  let pctExample: SeedOutcome | undefined;
+  // Change points over every PCT seed whose run ended (a crashed one reports none).
+  const fired = { seeds: 0, planned: 0, fired: 0 };
   const interrupt = new Interrupt(io);
   // The seeds running on the pool stop at their next event when Ctrl-C comes (sweep.ts stopWord:
   // shared memory, one Int32 this thread stores once and the pool's runs load between events).
@@ -149,6 +179,19 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   }
 }
 
+/** The name of the sweep's summary file in its failures directory: one per shard. */
+function summaryName(args: SweepArgs): string {
+  return args.shard === undefined
+    ? 'sweep-summary.json'
+    : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
+}
+
+/** `dir`, made with its parents if it is not there (the sweep writes its files there). */
+function mkdirFor(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /** The sweep's summary file (with `--failures`), its summary on stdout, and the exit code. */
 function writeSummary(
   summary: SweepSummary,
@@ -159,11 +202,7 @@ function writeSummary(
   let unwritten: string | undefined;
   let written: string | undefined;
   if (args.failuresDir !== undefined) {
-    const name =
-      args.shard === undefined
-        ? 'sweep-summary.json'
-        : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
-    const path = join(args.failuresDir, name);
+    const path = join(args.failuresDir, summaryName(args));
     try {
       writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
       written = path;
@@ -266,6 +305,8 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
         `Expected a directory of shard summaries, got \`${dir}\` (${(e as NodeJS.ErrnoException).code ?? e})`,
       );
     }
+    // Said first: a sweep still running there may be why its summary is missing or old.
+    for (const line of sweepsStillWriting(dir)) io.stderr.write(`npusim: ${line}\n`);
     if (files.length === 0)
       throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
     for (const f of files)

@@ -12,7 +12,8 @@ import { cli } from './cli-harness.js';
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const writeFileSync: typeof real.writeFileSync = (file, ...rest) => {
-    if (String(file).includes('sweep-summary')) {
+    // The summary, not its lock (sweep-lock.ts), which is made before any seed runs.
+    if (String(file).includes('sweep-summary') && !String(file).endsWith('.lock')) {
       throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     }
     return real.writeFileSync(file, ...rest);
