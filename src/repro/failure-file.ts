@@ -17,7 +17,7 @@ import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
-import { decodeChoices, encodeChoices } from '../model/choice/choice-log.js';
+import { decodeChoices, encodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -26,6 +26,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, shown as shownValue, strictFields, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, digestableParams, parseParams } from '../model/scenario/workload-params.js';
+import { formatTime } from '../report/duration.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
@@ -517,6 +518,7 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
 function configOf(file: FailureFile, where: string): RunConfig {
   const fromFile = file.workload.file;
   const params = paramsOf(file, where);
+  checkReach(file, where, params.durationTicks);
   const customTopology = customTopologyOf(file, where);
   checkTopologyName(file, where, params.topology, customTopology);
   const config: RunConfig = {
@@ -537,9 +539,7 @@ function configOf(file: FailureFile, where: string): RunConfig {
       ? {
           strategy: {
             kind: 'replay' as const,
-            choices: file.strategy.choices.map((a, i) =>
-              decodeChoices(a, `${where}: strategy.choices[${i}]`),
-            ),
+            choices: decodedChoices(file.strategy.choices, `${where}: strategy.choices`),
           },
         }
       : file.strategy.kind === 'pct'
@@ -548,6 +548,31 @@ function configOf(file: FailureFile, where: string): RunConfig {
   };
   checkAgainstMachine(file, where, config);
   return config;
+}
+
+/**
+ * No run reaches past its duration, so a file that says one did contradicts itself: refused. A
+ * replay of a run interrupted on threads runs to the tick the file says it reached, so an edited
+ * `figures.simulatedTicks` ran past the workload's end, or (1e15) for hours printing nothing (QA).
+ */
+function checkReach(file: FailureFile, where: string, durationTicks: number): void {
+  const reached = file.figures.simulatedTicks;
+  if (reached > durationTicks) {
+    throw new ConfigError(
+      `${where}: figures.simulatedTicks`,
+      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${formatTime(reached)})`,
+    );
+  }
+}
+
+/** Each actor's choices decoded, all of them together within MAX_LOGGED_CHOICES. */
+function decodedChoices(encoded: readonly (readonly number[])[], field: string): number[][] {
+  let room = MAX_LOGGED_CHOICES;
+  return encoded.map((a, i) => {
+    const decoded = decodeChoices(a, `${field}[${i}]`, room);
+    room -= decoded.length;
+    return decoded;
+  });
 }
 
 /**

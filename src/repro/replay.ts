@@ -189,6 +189,13 @@ export async function replayFailure(
           ...(result !== undefined && file.first?.rule !== 'crash' && result.digest !== file.digest
             ? [`expected digest ${file.digest}, got ${result.digest}`]
             : []),
+          // The class is not in the digest either: a file whose class was edited (liveness for a
+          // violation) was reported as reproduced, and the replay exited with its own class (QA).
+          ...(result !== undefined && interrupted === undefined && result.status !== file.exit.class
+            ? [
+                `expected the exit class ${file.exit.class} (exit.class, exit ${file.exit.code}), got ${result.status} (exit ${result.exitCode})`,
+              ]
+            : []),
           // Stopped after the same events, or ended before them: a file that says the run handled
           // more events than it has is not this run.
           ...(stopAfter !== undefined && result !== undefined && result.engine.events !== stopAfter

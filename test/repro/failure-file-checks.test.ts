@@ -104,6 +104,20 @@ describe('failure files that contradict themselves are refused, naming the field
       'f.json: options.bugs[1]: Expected each bug switch once, got `single-flush` again (bugs[0] has it)',
     ],
     [
+      'a run that reached past its duration (a threaded interrupted replay ran to it, for hours at 1e15: QA)',
+      (f) => {
+        (f.figures as Json).simulatedTicks = 1e15;
+      },
+      "f.json: figures.simulatedTicks: Expected at most the run's duration, workload.params.durationTicks 800000000 (800 us), got 1000000000000000 (1000 s)",
+    ],
+    [
+      'a choice log whose run of zeros no memory holds (V8 aborted the replay: QA)',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [[3, -(2 ** 26)], [], [], [], [], [], []] };
+      },
+      'f.json: strategy.choices[0][1]: Expected at most 67108864 choices in the log over all its actors (67108863 more here; -k is a run of k zeros), got a run of 67108864 zeros',
+    ],
+    [
       'a placement of no workers',
       (f) => {
         (f.options as Json).workers = '0';

@@ -173,4 +173,14 @@ describe('choice logs', () => {
     expect(deviations([v, [0, 3]])).toBe(4);
     expect(() => decodeChoices([1, 1.5], 'choices')).toThrow(/choices\[1\]/);
   });
+
+  test('choice log: a log decodes only within the room left of MAX_LOGGED_CHOICES, a run of zeros counting each', () => {
+    expect(decodeChoices([4, -3, 2], 'c', 5)).toEqual([4, 0, 0, 0, 2]);
+    expect(() => decodeChoices([4, -5, 2], 'c', 5)).toThrow(
+      'c[1]: Expected at most 67108864 choices in the log over all its actors (4 more here; -k is a run of k zeros), got a run of 5 zeros',
+    );
+    expect(() => decodeChoices([-5, 1], 'c', 5)).toThrow(
+      'c[1]: Expected at most 67108864 choices in the log over all its actors (0 more here; -k is a run of k zeros), got one more',
+    );
+  });
 });

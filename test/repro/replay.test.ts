@@ -244,6 +244,32 @@ describe('replay: a file whose figures or stop were edited', () => {
     ]);
   });
 
+  test('replay: the exit class is compared too (a violation edited into liveness was reported as reproduced, exit 1)', async () => {
+    const c = config('flush-race', 1, 20_000_000, ['single-flush']);
+    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    expect(result.status).toBe('violation');
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(result) ?? null,
+      simulatedTicks: result.simulatedTicks,
+      events: result.engine.events,
+    });
+    const honest = await replay(file);
+    expect(honest.mismatches).toEqual([]);
+    expect(honest.exitCode).toBe(1);
+    const edited = await replay({ ...file, exit: { class: 'liveness', code: 3 } });
+    expect(edited.mismatches).toEqual([
+      'expected the exit class liveness (exit.class, exit 3), got violation (exit 1)',
+    ]);
+    expect(edited.exitCode).toBe(5);
+  });
+
   test('replay: a free log that ended otherwise than its exit class and --stop-on-first say is refused naming free.stopped', async () => {
     const c = config('stress', 7, 20_000_000);
     const plan = machine.planMachine(c);

@@ -22,8 +22,19 @@ export function encodeChoices(values: readonly number[]): number[] {
   return out;
 }
 
-/** The inverse of encodeChoices; `where` names the field in errors. */
-export function decodeChoices(encoded: unknown, where: string): number[] {
+/**
+ * The most choices a failure file's log may hold once decoded, over all its actors: 2^26, far
+ * above any run a shrink or search records (a choice per scheduling step; the longest presets'
+ * runs take a few million), and small enough to decode without exhausting memory. Unbounded, one
+ * hand-edited run of zeros (`-1e12`) made `replay` allocate until V8 aborted the process (QA).
+ */
+export const MAX_LOGGED_CHOICES = 2 ** 26;
+
+/**
+ * The inverse of encodeChoices; `where` names the field in errors. `room`: how many choices the
+ * decoded log may still hold (what the actors decoded before it left of MAX_LOGGED_CHOICES).
+ */
+export function decodeChoices(encoded: unknown, where: string, room = MAX_LOGGED_CHOICES): number[] {
   if (!Array.isArray(encoded))
     throw new ConfigError(where, `Expected an array of integers, got ${typeof encoded}`);
   const out: number[] = [];
@@ -31,8 +42,15 @@ export function decodeChoices(encoded: unknown, where: string): number[] {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
       throw new ConfigError(`${where}[${i}]`, `Expected an integer, got \`${String(v)}\``);
     }
+    const count = v >= 0 ? 1 : -v;
+    if (count > room - out.length) {
+      throw new ConfigError(
+        `${where}[${i}]`,
+        `Expected at most ${MAX_LOGGED_CHOICES} choices in the log over all its actors (${room - out.length} more here; -k is a run of k zeros), got ${v >= 0 ? 'one more' : `a run of ${count} zeros`}`,
+      );
+    }
     if (v >= 0) out.push(v);
-    else for (let k = 0; k < -v; k++) out.push(0);
+    else for (let k = 0; k < count; k++) out.push(0);
   });
   return out;
 }
