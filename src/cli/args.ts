@@ -99,7 +99,14 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
     if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
     const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/, '.shrunk.json');
     if (values.out === undefined) outputs.push({ option: '--out', path: out });
-    return { command: 'shrink', file, out, budget: values.budget as number | undefined, outputs };
+    return {
+      command: 'shrink',
+      file,
+      out,
+      outGiven: values.out !== undefined,
+      budget: values.budget as number | undefined,
+      outputs,
+    };
   },
   compare: (values, positionals, outputs) => {
     const [a, b] = positionals;

@@ -129,7 +129,14 @@ export type TraceArgs = Pick<RunArgs, 'trace' | 'traceEvents' | 'report'>;
 export interface ShrinkArgs {
   command: 'shrink';
   file: string;
+  /** Where the shrunk file goes: `--out`, or the file's name with `.shrunk.json`. */
   out: string;
+  /**
+   * `--out` was given: the shrunk file replaces what is there. The default name follows the
+   * failure files' rule instead: another shrink there (another budget's, a better one) is kept,
+   * and this one takes the next free name (QA: a quick re-run replaced a long shrink's result).
+   */
+  outGiven: boolean;
   budget: number | undefined;
   outputs: OutputFile[];
 }

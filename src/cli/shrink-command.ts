@@ -16,6 +16,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { type FailureFile, type FirstFinding, readFailureFile } from '../repro/failure-file.js';
+import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
@@ -94,10 +95,11 @@ async function shrinkAndWrite(
     `npusim: shrink ${outcome.stopped ? 'stopped' : 'done'} after ${runs(outcome.runs)}; ${best(outcome.after)}\n`,
   );
   interrupt.runOver();
+  const out = shrunkPath(args, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
   // filled meanwhile, /dev/full) loses the file, not the shrink's table, and exits 2.
   const unwritten = writeOutputs(
-    [{ option: '--out', path: args.out, text: `${JSON.stringify(outcome.file, null, 2)}\n` }],
+    [{ option: '--out', path: out, text: `${JSON.stringify(outcome.file, null, 2)}\n` }],
     io.stderr,
   );
   const row = (name: string, pick: (m: Measures) => string) =>
@@ -113,12 +115,29 @@ async function shrinkAndWrite(
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
-        : `replay it with:\nnpusim replay ${shellWord(args.out)}`,
+        : `replay it with:\nnpusim replay ${shellWord(out)}`,
       '',
     ].join('\n'),
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/**
+ * Where the shrunk file is written: `--out` as given; else the default name, unless it holds
+ * another file (an earlier shrink of another budget, perhaps a smaller one: QA saw a quick re-run
+ * replace a long shrink's 26 events with 1201), which is kept while this one takes the next free
+ * name, said on stderr, as failure files do (keep-failure-file.ts). The same result rewrites its
+ * own file. With all 99 names after it taken, the default name is replaced, as before.
+ */
+function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string {
+  if (args.outGiven) return args.out;
+  const path = freeFailurePath(args.out, shrunk) ?? args.out;
+  if (path !== args.out)
+    io.stderr.write(
+      `npusim: ${args.out} holds another shrink or file, which is kept; this shrunk file goes to ${path}\n`,
+    );
+  return path;
 }
 
 function runs(n: number): string {

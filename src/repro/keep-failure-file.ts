@@ -46,15 +46,27 @@ export function keepFailureFile(
  * `NAME-3.json`, ... that is free or holds this same failure. Undefined: none of them is.
  */
 function failurePath(first: string, file: FailureFile, say: (line: string) => void): string | undefined {
-  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
-    const path = n === 1 ? first : first.replace(/\.json$/, `-${n}.json`);
-    if (existsSync(path) && !holdsFailure(path, file)) continue;
-    if (n > 1) say(`${first} holds another failure with the same name; this one goes to ${path}`);
-    return path;
+  const path = freeFailurePath(first, file);
+  if (path === undefined) {
+    say(
+      `the failure file was not written: ${first} and the ${MAX_NAME_TRIES - 1} names after it all hold other failures`,
+    );
+  } else if (path !== first) {
+    say(`${first} holds another failure with the same name; this one goes to ${path}`);
   }
-  say(
-    `the failure file was not written: ${first} and the ${MAX_NAME_TRIES - 1} names after it all hold other failures`,
-  );
+  return path;
+}
+
+/**
+ * `first`, or the first of `NAME-2.json`, `NAME-3.json`, ... after it, that is free or holds this
+ * same failure (its identity): the name rule of failure files, which `npusim shrink` follows for
+ * its default `.shrunk.json` too. Undefined when all of them hold others.
+ */
+export function freeFailurePath(first: string, file: FailureFile): string | undefined {
+  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
+    const path = n === 1 ? first : first.replace(/(\.json)?$/, `-${n}.json`);
+    if (!existsSync(path) || holdsFailure(path, file)) return path;
+  }
   return undefined;
 }
 

@@ -3,9 +3,10 @@
  * made before it, as /dev/full does: writable, on a device statfs does not call full): the
  * shrink's table is still printed, stderr says the file was not written and why, and the exit is
  * 2, with no stack trace. Found by QA: the write's ENOSPC escaped as an unexpected error (exit 4),
- * and the table of the finished shrink was lost with it.
+ * and the table of the finished shrink was lost with it. And the default shrunk file is never
+ * replaced by another shrink's (QA: a quick re-run replaced a long shrink's 26 events with 1201).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { testTempDir } from '../support/temp-dir.js';
@@ -27,3 +28,37 @@ test.skipIf(!existsSync('/dev/full'))(
     expect(r.stderr).not.toMatch(/\n\s+at /);
   },
 );
+
+test('the default shrunk file keeps another shrink there (the next free name takes this one); the same result rewrites its own; --out replaces', async () => {
+  const failures = testTempDir('npusim-shrink-out-');
+  const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
+  expect(run.code, run.stderr).toBe(1);
+  const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
+  const file = join(failures, name!);
+  const shrunk = file.replace(/\.json$/, '.shrunk.json');
+  const second = file.replace(/\.json$/, '.shrunk-2.json');
+  const long = await cli(['shrink', file, '--budget', '12']);
+  expect(long.code, long.stderr).toBe(0);
+  const best = readFileSync(shrunk, 'utf8');
+  // A quicker shrink's result differs from the longer one's: it must not replace it.
+  const quick = await cli(['shrink', file, '--budget', '1']);
+  expect(quick.code, quick.stderr).toBe(0);
+  expect(readFileSync(shrunk, 'utf8')).toBe(best);
+  expect(readFileSync(second, 'utf8')).not.toBe(best);
+  expect(quick.stderr).toContain(
+    `npusim: ${shrunk} holds another shrink or file, which is kept; this shrunk file goes to ${second}`,
+  );
+  expect(quick.stdout).toContain(`npusim replay ${second}`);
+  // The same shrink again lands on its own file and says nothing of names.
+  const again = await cli(['shrink', file, '--budget', '12']);
+  expect(again.stderr).not.toContain('holds another shrink');
+  expect(
+    readdirSync(failures)
+      .filter((f) => f.includes('.shrunk'))
+      .sort(),
+  ).toEqual([shrunk, second].map((p) => p.slice(failures.length + 1)).sort());
+  // Asked for by name, a file is replaced.
+  const asked = await cli(['shrink', file, '--budget', '1', '--out', shrunk]);
+  expect(asked.code).toBe(0);
+  expect(readFileSync(shrunk, 'utf8')).toBe(readFileSync(second, 'utf8'));
+});
