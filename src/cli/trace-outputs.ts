@@ -10,7 +10,7 @@ import type { RunResult } from '../report/run-result.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
-import type { TraceArgs } from './cli-args.js';
+import type { RunArgs, TraceArgs } from './cli-args.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 
@@ -58,11 +58,7 @@ export async function anchoredRun(
   // A free run races anew when run again: there is no second run to anchor. Say why, and how to
   // keep the finding in the trace all the same.
   if (raw.free !== undefined) {
-    io.stderr.write(
-      `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
-        `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
-        'the window around it (it races anew): raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)\n',
-    );
+    io.stderr.write(freeTraceMissText(need, args));
     return undefined;
   }
   io.stderr.write(
@@ -81,6 +77,28 @@ export async function anchoredRun(
     );
   }
   return again;
+}
+
+/**
+ * Why a free run's trace misses its first finding, and what keeps it: the replay of the file the
+ * same command writes follows the run's take log and anchors its trace at the finding (QA: the
+ * message named only --trace-events).
+ */
+export function freeTraceMissText(
+  need: { anchorTick: number; keptFrom: number; keptTo: number },
+  args: Pick<RunArgs, 'failuresDir' | 'record'>,
+): string {
+  const replayable =
+    args.failuresDir !== undefined
+      ? 'its failure file (the replay line below)'
+      : args.record !== undefined
+        ? `its --record file ${args.record}`
+        : undefined;
+  return (
+    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+    `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
+    `the window around it (it races anew): ${replayable === undefined ? '' : `\`npusim replay\` of ${replayable} with --trace FILE keeps it (a replay follows the run's take log), or `}raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)\n`
+  );
 }
 
 /** The runs and result a run's --trace and --report files are built from. */

@@ -109,6 +109,8 @@ describe('replay --trace, --report and --out', () => {
     expect(html).not.toContain('npusim run stress');
     expect(a!.includes(`npusim replay ${record}`)).toBe(true);
     expect(a!.includes('--free-window')).toBe(false);
+    // The trace names the host as the summary does (it said `threaded`, a free result's host: QA).
+    expect(a!.includes('free run, replayed')).toBe(true);
   });
 
   it('a replay that does not reproduce its file: replayed again for a trace around its own first finding', async () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freeTraceMissText } from '../../src/cli/trace-outputs.js';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
 import { decodedTrace } from '../support/trace-instants.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
@@ -179,6 +180,20 @@ describe('run --trace and --report', () => {
     );
     expect(fr.stderr).toContain('npusim: --report: not written: a run that crashed has no figures to show\n');
     expect(existsSync(free.trace)).toBe(false);
+  });
+
+  it("a free run's trace that misses its finding names the replay that keeps it, when there is a file to replay", () => {
+    const need = { anchorTick: 16_440_000, keptFrom: 250_000_000, keptTo: 300_000_000 };
+    const withFile = freeTraceMissText(need, { failuresDir: 'npusim-failures', record: undefined });
+    expect(withFile).toContain(
+      "(16.44 us) is outside what the trace could keep (250 us to 300 us), and a free run cannot be run again to keep the window around it (it races anew): `npusim replay` of its failure file (the replay line below) with --trace FILE keeps it (a replay follows the run's take log), or raise --trace-events",
+    );
+    expect(freeTraceMissText(need, { failuresDir: undefined, record: 'r.json' })).toContain(
+      '`npusim replay` of its --record file r.json with --trace FILE keeps it',
+    );
+    const neither = freeTraceMissText(need, { failuresDir: undefined, record: undefined });
+    expect(neither).not.toContain('npusim replay');
+    expect(neither).toContain('(it races anew): raise --trace-events');
   });
 
   it('refuses a trace path that cannot be written, and a cap out of range, before the run', async () => {

@@ -7,6 +7,7 @@ import type { RunConfig } from '../../model/scenario/run-config.js';
 import type { MachinePlan } from '../../runtime/machine-module.js';
 import type { RawRun } from '../../runtime/raw-run.js';
 import { formatTime } from '../duration.js';
+import { hostText } from '../host-text.js';
 import type { RunResult } from '../run-result.js';
 import { buildTimeline } from './build-timeline.js';
 import { encodePerfettoTrace } from './perfetto-trace.js';
@@ -121,7 +122,8 @@ function metadataProcess(
       ...(first === undefined ? {} : { firstFindingTick: first }),
       workload: result.workload,
       seed: result.seed,
-      host: result.host,
+      // As the summary and report name it (a free run's result says threaded: QA).
+      host: hostText(result),
       status: result.status,
       digest: result.digest,
       reproduce: result.reproduce,
