@@ -10,6 +10,7 @@ import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
+import { checkPresetName } from '../report/full-topology.js';
 import { readUserText } from './bounded-file.js';
 
 /**
@@ -46,6 +47,7 @@ export function loadTopologyOption(
   try {
     const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here
+    checkPresetName(spec);
     return { file: value, spec };
   } catch (e) {
     if (e instanceof ConfigError)
