@@ -15,6 +15,7 @@ import { type ParamOverride, variantOverrides } from '../model/scenario/variant-
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { withAnswer } from '../report/described-result.js';
+import { checkPresetName } from '../report/full-topology.js';
 import type { RunResult } from '../report/run-result.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
@@ -33,7 +34,8 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
   durationTicks?: number;
   /**
    * A machine of your own, as `--topology FILE` gives one: a TopologySpec (checked as a topology
-   * file is, every error naming its field). The run is the CLI's run of a file with this spec,
+   * file is, every error naming its field; a preset's name only on that preset unchanged). The
+   * run is the CLI's run of a file with this spec,
    * the same digest; its reproduce line names `topologyFile` (default `SPEC_NAME.json`), the file
    * to write the spec into (`JSON.stringify(spec)`) to run it again from the command line.
    */
@@ -195,6 +197,7 @@ function checkVariantKept(
 function customTopology(spec: TopologySpec, file: string | undefined): { file: string; spec: TopologySpec } {
   const checked = inField('topology', () => validateTopologySpec(spec));
   inField('topology', () => buildTopology(checked));
+  inField('topology', () => checkPresetName(checked));
   return { file: file ?? `${checked.name}.json`, spec: checked };
 }
 

@@ -6,16 +6,17 @@
 import { isWorkloadPath } from '../runtime/workload-path.js';
 import type { CliArgs } from './cli-args.js';
 import type { InputFile } from './output-path.js';
+import { isTopologyPath } from './topology-path.js';
 
 /** `--topology VALUE` names a file (not a preset) as topology-option.ts reads it. */
 function topologyFile(value: string | undefined): InputFile[] {
-  return value !== undefined && (value.endsWith('.json') || value.includes('/'))
-    ? [{ option: '--topology', path: value }]
-    : [];
+  return value !== undefined && isTopologyPath(value) ? [{ option: '--topology', path: value }] : [];
 }
 
 export function inputFiles(args: CliArgs): InputFile[] {
   switch (args.command) {
+    // A workload argument that is a built-in's name and also names a file here is listed too (the
+    // built-ins are not loaded for this check): an output over that file is refused, as is safe.
     case 'run':
       return [
         ...(isWorkloadPath(args.workload)

@@ -39,7 +39,8 @@ export async function resolveWorkload(
   arg: string,
   workloads: ReadonlyMap<string, Workload>,
 ): Promise<{ workload: Workload; file: string | undefined }> {
-  if (isWorkloadPath(arg)) return { workload: await loadWorkloadFile(arg), file: arg };
+  // A built-in's name is the built-in, even beside a file of that name (README "Options").
+  if (!workloads.has(arg) && isWorkloadPath(arg)) return { workload: await loadWorkloadFile(arg), file: arg };
   return { workload: findWorkload(arg, workloads), file: undefined };
 }
 
@@ -48,7 +49,7 @@ export function findWorkload(name: string, workloads: ReadonlyMap<string, Worklo
   if (workload === undefined) {
     throw new ConfigError(
       'workload',
-      `Expected one of ${[...workloads.keys()].join(', ')} or a workload file (.ts, .js, .json), got \`${name}\``,
+      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got \`${name}\`: no workload has that name and no such file exists`,
     );
   }
   return workload;

@@ -10,7 +10,9 @@ import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
+import { checkPresetName } from '../report/full-topology.js';
 import { readUserText } from './bounded-file.js';
+import { isTopologyPath } from './topology-path.js';
 
 /**
  * Largest topology file read (a 48-GPU machine's spec is a few KiB): a bigger file is refused
@@ -19,15 +21,15 @@ import { readUserText } from './bounded-file.js';
 export const MAX_TOPOLOGY_FILE_BYTES = 1 << 20;
 
 /**
- * `--topology` is a preset name, or a path to a JSON TopologySpec (a name that ends in .json or
- * contains a slash). A file is read, parsed and validated here, and every error names the file and
- * the field; a preset name returns undefined (the world builds the preset).
+ * `--topology` is a preset name, or a path to a JSON TopologySpec (topology-path.ts says which). A
+ * file is read, parsed and validated here, and every error names the file and the field; a preset
+ * name returns undefined (the world builds the preset).
  */
 export function loadTopologyOption(
   value: string,
   option: string,
 ): { file: string; spec: TopologySpec } | undefined {
-  if (!value.endsWith('.json') && !value.includes('/')) {
+  if (!isTopologyPath(value)) {
     checkTopology(value, option);
     return undefined;
   }
@@ -46,6 +48,7 @@ export function loadTopologyOption(
   try {
     const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here
+    checkPresetName(spec);
     return { file: value, spec };
   } catch (e) {
     if (e instanceof ConfigError)
@@ -57,11 +60,12 @@ export function loadTopologyOption(
   }
 }
 
+/** A value that is no file (topology-path.ts) must be a preset's name. */
 export function checkTopology(name: string, option: string): void {
   if (!isPresetName(name)) {
     throw new ConfigError(
       option,
-      `Expected one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')} or a JSON file, got \`${name}\``,
+      `Expected a preset (${Object.keys(TOPOLOGY_PRESETS).join(', ')}) or a path to an existing JSON topology file, got \`${name}\`: no preset has that name and no such file exists`,
     );
   }
 }

@@ -9,6 +9,7 @@
  * until they change something.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { ConfigError } from '../core/errors.js';
 import { npuRegsBase } from '../model/platform/address-map.js';
 import { isPresetName, TOPOLOGY_PRESETS } from '../model/platform/topology-presets.js';
 import { specWithDefaults, type TopologySpec } from '../model/platform/topology-spec.js';
@@ -35,4 +36,39 @@ export function fullTopology(custom: TopologySpec | undefined, name: string): To
 export function restatesPreset(spec: TopologySpec): boolean {
   if (!isPresetName(spec.name)) return false;
   return isDeepStrictEqual(fullTopology(spec, spec.name), fullTopology(undefined, spec.name));
+}
+
+/**
+ * Refuse a topology file that takes a preset's name for another machine: the summary, the result
+ * and a failure file's `params.topology` would call a 4-GPU machine `witherspoon-6` (QA). The
+ * preset restated, as `npusim topo NAME --json` prints it, keeps its name and the preset's digest.
+ */
+export function checkPresetName(spec: TopologySpec): void {
+  if (!isPresetName(spec.name) || restatesPreset(spec)) return;
+  const where = firstDifference(fullTopology(spec, spec.name), fullTopology(undefined, spec.name), '');
+  throw new ConfigError(
+    'name',
+    `Expected a name no preset has, or the preset unchanged (as \`npusim topo ${spec.name} --json\` prints it), got \`${spec.name}\` for another machine: it differs from the preset at ${where === '' ? 'its top level' : where}`,
+  );
+}
+
+/** The path of the first place two JSON values differ (`gpus`, `sockets[0].chipId`); '' for the whole. */
+function firstDifference(a: unknown, b: unknown, path: string): string {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return path;
+    for (let i = 0; i < a.length; i++) {
+      if (!isDeepStrictEqual(a[i], b[i])) return firstDifference(a[i], b[i], `${path}[${i}]`);
+    }
+    return path;
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    const key = keys.find(
+      (k) => !isDeepStrictEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    );
+    if (key === undefined) return path;
+    const at = path === '' ? key : `${path}.${key}`;
+    return firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], at);
+  }
+  return path;
 }

@@ -1,7 +1,8 @@
 /**
  * The topology as a header names it (the summary's, the HTML report's): a preset's name, or the
- * file `--topology` read with the name it gives itself (`my.json (named witherspoon-6)`): an edited
- * copy of a preset keeps the preset's name, and its run is not the preset's.
+ * file `--topology` read with the name it gives itself (`my.json (named my-redbud)`): a file may
+ * restate a preset under its name (topology-option.ts refuses the name on any other machine), and
+ * the header still says where the machine came from.
  */
 import type { RunConfig } from '../model/scenario/run-config.js';
 

@@ -20,7 +20,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { whileImporting } from './workload-imports.js';
-import { isWorkloadPath, TS_EXTENSIONS } from './workload-path.js';
+import { isWorkloadPath, JS_EXTENSIONS, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
 export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
@@ -42,8 +42,17 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
       `Expected a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs), got ${errnoText(e)}`,
     );
   }
+  // JSON is parsed here, so its extension may be in any case; a module is Node's to import, and
+  // Node knows its extensions in lower case only (`WL.JS`: "Unknown file extension").
+  const isJson = file.toLowerCase().endsWith('.json');
+  if (!isJson && ![...TS_EXTENSIONS, ...JS_EXTENSIONS].some((ext) => file.endsWith(ext))) {
+    throw new ConfigError(
+      file,
+      `Expected a workload file named *.ts, *.js or *.json (also .mts, .cts, .mjs, .cjs; a module's in lower case, as Node imports it), got \`${file}\``,
+    );
+  }
   let definition: unknown;
-  if (file.endsWith('.json')) {
+  if (isJson) {
     if (bytes > MAX_WORKLOAD_FILE_BYTES) {
       throw new ConfigError(file, `Expected at most ${MAX_WORKLOAD_FILE_BYTES} bytes, got ${bytes}`);
     }
@@ -62,7 +71,7 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   }
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
     throw new ConfigError(
-      file.endsWith('.json') ? file : `${file}: default export`,
+      isJson ? file : `${file}: default export`,
       `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(definition)}`,
     );
   }

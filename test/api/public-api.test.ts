@@ -241,6 +241,10 @@ describe('public API', () => {
     expect(lib.digest).toBe(fromCli.digest);
     expect(lib.reproduce).toContain('--topology examples/my-topology.json');
     await expect(runWorkload(w, { topology: { ...spec, gpus: [] } })).rejects.toThrow(/^topology\.gpus/);
+    // my-redbud under the preset's name (it has 32 GiB GPUs): refused, as a file is.
+    await expect(runWorkload(w, { topology: { ...spec, name: 'witherspoon-4' } })).rejects.toThrow(
+      /^topology\.name: Expected a name no preset has, .* got `witherspoon-4` for another machine: it differs from the preset at /,
+    );
   });
 
   it("api: a variant's run carries its verdict on what it expects; an option changing what the variant sets is refused, as --variant refuses it", async () => {

@@ -279,8 +279,34 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     for (const r of [r1, r2, r3]) expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 
-  it("an edited copy of a preset keeps the preset's name: the run and sweep headers say it came from a file", async () => {
-    const edited = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
+  it("an edited copy of a preset under the preset's name is refused (QA: a 4-GPU `witherspoon-6`)", async () => {
+    const fourAsSix = { ...structuredClone(TOPOLOGY_PRESETS['witherspoon-4']), name: 'witherspoon-6' };
+    const file = write('four-as-six.json', fourAsSix);
+    for (const argv of [
+      ['topo', file],
+      ['run', 'mixed', '--topology', file, ...QUICK],
+    ]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${file}: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-6 --json\` prints it), got \`witherspoon-6\` for another machine: it differs from the preset at gpus\n`,
+      );
+    }
+    // The preset restated, keys in another order, keeps its name.
+    const restated = write(
+      'restated.json',
+      Object.fromEntries(Object.entries(TOPOLOGY_PRESETS['witherspoon-6']).reverse()),
+    );
+    const topo = await cli(['topo', restated]);
+    expect(topo.code, topo.stderr).toBe(0);
+    expect(topo.stdout.split('\n')[0]).toMatch(/^topology witherspoon-6 \(6 GPUs, /);
+  });
+
+  it('an edited copy of a preset under a name of its own: the run and sweep headers say it came from a file', async () => {
+    const edited = {
+      ...structuredClone(TOPOLOGY_PRESETS['witherspoon-4']),
+      name: 'slow-redbud',
+    } as unknown as {
       links?: { xbus?: { latencyTicks: number } };
     };
     edited.links = { xbus: { latencyTicks: 300_000 } };
@@ -288,7 +314,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const run = await cli(['run', 'mixed', '--topology', file, ...QUICK, '--no-failure-file']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(
-      `npusim mixed  seed 1  inline  ${file} (named witherspoon-4) per-socket`,
+      `npusim mixed  seed 1  inline  ${file} (named slow-redbud) per-socket`,
     );
     const preset = await cli(['run', 'mixed', '--topology', 'witherspoon-4', ...QUICK, '--no-failure-file']);
     expect(preset.stdout.split('\n')[0]).toBe('npusim mixed  seed 1  inline  witherspoon-4 per-socket');
@@ -304,7 +330,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
       '--no-failure-file',
     ]);
     expect(sweep.code, sweep.stderr).toBe(0);
-    expect(sweep.stdout).toContain('  topology witherspoon-4 (from a topology file)  policy per-socket  ');
+    expect(sweep.stdout).toContain('  topology slow-redbud (from a topology file)  policy per-socket  ');
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { jsonSyntaxProblem } from '../../src/core/json-syntax.js';
 import { buildTopology } from '../../src/model/platform/topology.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { checkGuestAtsdRegisters } from '../../src/model/scenario/guest-atsd-registers.js';
 import { checkPagesAtStart, MAX_PAGES_AT_START, pagesAtStart } from '../../src/model/scenario/start-pages.js';
 import { MAX_RUN_TICKS, parseParams } from '../../src/model/scenario/workload-params.js';
@@ -337,5 +338,68 @@ describe('a load error the words alone do not explain gets a hint', () => {
       'npm install npusim',
     );
     expect(loadErrorHint('x.ts:3:36: Unexpected identifier')).toBe('');
+  });
+});
+
+describe('a name that is no preset or built-in is a file when one exists (QA: `w6.JSON` was refused)', () => {
+  /** `f()` run in a fresh directory holding `files`, the command's own directory restored after. */
+  async function inDir<T>(files: Record<string, string>, f: () => Promise<T>): Promise<T> {
+    const dir = testTempDir('npusim-names-');
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      return await f();
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+  const six = TOPOLOGY_PRESETS['witherspoon-6'];
+
+  test('topology: `w6.JSON` and `w6.txt` are read as files; a preset name beats a file of that name', async () => {
+    const spec = JSON.stringify({ ...six, name: 'mine' });
+    const files = { 'w6.JSON': spec, 'w6.txt': spec, 'witherspoon-4': '{"not": "read"}' };
+    const [upper, txt, preset, over] = await inDir(files, async () => [
+      await cli(['topo', 'w6.JSON']),
+      await cli(['topo', 'w6.txt']),
+      await cli(['topo', 'witherspoon-4']),
+      // The check of outputs against inputs takes the same names for files.
+      await cli(['run', 'mixed', '--topology', 'w6.txt', '--out', 'w6.txt']),
+    ]);
+    expect(over.stderr).toContain(
+      "npusim: --out: Expected a file other than the command's input, got `w6.txt`, which --topology reads",
+    );
+    for (const r of [upper, txt]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(/^topology mine \(6 GPUs, 2 sockets, /);
+    }
+    expect(preset.stdout.split('\n')[0]).toMatch(/^topology witherspoon-4 \(4 GPUs, /);
+  });
+
+  test('topology: a name that is neither says what is taken and that no such file exists', async () => {
+    const r = await inDir({}, () => cli(['topo', 'w6.txt']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'npusim: topology: Expected a preset (witherspoon-6, witherspoon-4) or a path to an existing JSON topology file, got `w6.txt`: no preset has that name and no such file exists',
+    );
+  });
+
+  test('workload: `WL.JSON` is the file; a module in upper case and a missing name are refused saying why', async () => {
+    const [json, module, missing] = await inDir(
+      { 'WL.JSON': workload({}, { name: 'upper' }), 'WL.JS': 'export default {};' },
+      async () => [
+        await refused(['WL.JSON', '--set', 'gpu.dmaBytes=0']),
+        await refused(['WL.JS']),
+        await refused(['wl']),
+      ],
+    );
+    // Read as the workload (its field named), not refused as an unknown workload name.
+    expect(json).toMatch(/^npusim: --set gpu\.dmaBytes: Expected a number of at least 1, got 0/);
+    expect(module).toBe(
+      "npusim: WL.JS: Expected a workload file named *.ts, *.js or *.json (also .mts, .cts, .mjs, .cjs; a module's in lower case, as Node imports it), got `WL.JS`",
+    );
+    expect(missing).toMatch(
+      /^npusim: workload: Expected a built-in workload \(mixed, .*\) or a path to an existing workload file \(\.ts, \.js, \.json\), got `wl`: no workload has that name and no such file exists$/,
+    );
   });
 });

@@ -13,7 +13,9 @@ function endpointName(e: Endpoint): string {
 /** Human-readable summary for `npusim topo`: sockets, GPUs, link map, bridges, edges. */
 export function describeTopology(t: Topology): string {
   const out: string[] = [];
-  out.push(`topology ${t.name} (${t.gpus.length} GPUs, ${t.sockets.length} sockets, ${t.gpuMemMap})`);
+  const gpus = `${t.gpus.length} GPU${t.gpus.length === 1 ? '' : 's'}`;
+  const sockets = `${t.sockets.length} socket${t.sockets.length === 1 ? '' : 's'}`;
+  out.push(`topology ${t.name} (${gpus}, ${sockets}, ${t.gpuMemMap})`);
   // ibm,nvlink-peers names the peer of each link, not the peer's link at the other end: which of
   // the peer's links it is, the model infers (topology.ts pairs a GPU's k-th link to a peer with
   // the peer's k-th link back), so the legend says so rather than print it as fact.

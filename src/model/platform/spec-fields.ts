@@ -10,6 +10,10 @@ export function describe(v: unknown): string {
   if (typeof v === 'string') return `\`${v}\` (string)`;
   if (v === null) return '`null`';
   if (Array.isArray(v)) return `an array of ${v.length}`;
+  // JSON has no Infinity: a file's number literal beyond a double's range (`1e400`) parses to it,
+  // and `Infinity` is not what the file held.
+  if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
+    return v > 0 ? 'a number too large (above 1.8e308)' : 'a number too large (below -1.8e308)';
   if (typeof v === 'object') return 'an object';
   return `\`${String(v)}\` (${typeof v})`;
 }

@@ -153,7 +153,8 @@ function checkSockets(value: unknown): unknown[] {
       if (prev !== undefined) {
         throw new ConfigError(
           `${f}.${key}`,
-          `Expected a PCI domain no other PHB has, got ${d.toString(16)}: ${prev} has it too`,
+          // As the file holds it (a JSON number is decimal), with the hex Linux prints a domain in.
+          `Expected a PCI domain no other PHB has, got ${d} (0x${d.toString(16)}): ${prev} has it too`,
         );
       }
       domains.set(d, `${f}.${key}`);

@@ -151,6 +151,18 @@ describe('topology: Witherspoon presets from ibm,nvlink-peers', () => {
     expect(text).toContain('0xbe000000000');
     // The peer's link number is the model's inference, and the legend says so.
     expect(text).toMatch(/^links: .*M inferred/m);
+    expect(text).toMatch(/^topology witherspoon-6 \(6 GPUs, 2 sockets, /);
+  });
+
+  test('describeTopology counts one GPU on one socket in the singular', () => {
+    const one: TopologySpec = {
+      name: 'one',
+      sockets: [TOPOLOGY_PRESETS['witherspoon-6'].sockets[0]!],
+      gpus: [{ id: 'g0', socket: 0, links: [0, 1, 2, 3, 4, 5].map((brick) => ({ brick })) }],
+    };
+    expect(describeTopology(buildTopology(one)).split('\n')[0]).toBe(
+      'topology one (1 GPU, 1 socket, GPU_MEM_4T_DOWN)',
+    );
   });
 });
 
@@ -207,6 +219,30 @@ describe('topology: custom specs are validated with the field named', () => {
     const e = configErrorOf(() => buildTopology(s));
     expect(e.message).toMatch(/Expected symmetric peer tables/);
     expect(e.field).toMatch(/^gpus\[\d\]\.links$/);
+  });
+
+  test('a PCI domain used twice is named as the file wrote it, in decimal, with its hex beside', () => {
+    const s = base();
+    s.sockets[0]!.npuPciDomain = 53; // socket 1's gpuPciDomain, 0x35
+    const e = configErrorOf(() => buildTopology(s));
+    expect(e.message).toBe(
+      'sockets[1].gpuPciDomain: Expected a PCI domain no other PHB has, got 53 (0x35): sockets[0].npuPciDomain has it too',
+    );
+  });
+
+  test('a number beyond a double (JSON `1e400`, read as Infinity) is called too large, not `Infinity`', () => {
+    const s = JSON.parse(
+      JSON.stringify(TOPOLOGY_PRESETS['witherspoon-6']).replace('"chipId":0', '"chipId":1e400'),
+    );
+    const e = configErrorOf(() => buildTopology(s as TopologySpec));
+    expect(e.message).toBe(
+      'sockets[0].chipId: Expected an integer from 0 to 127, got a number too large (above 1.8e308)',
+    );
+    s.sockets[0].chipId = 0;
+    s.links = { xbus: { bytesPerSecond: -Infinity } };
+    expect(configErrorOf(() => buildTopology(s as TopologySpec)).message).toMatch(
+      /^links\.xbus\.bytesPerSecond: .*got a number too large \(below -1\.8e308\)$/,
+    );
   });
 
   test('an unknown preset name is a ConfigError, not a crash', () => {
