@@ -68,7 +68,8 @@ export function buildHtmlReport(input: HtmlReportInput): string {
   const { result, raw, plan, config } = input;
   const series =
     raw.traces === undefined ? undefined : runSeries(plan, raw.traces, config.params.durationTicks);
-  const charts: ChartSpec[] = [...latencyCharts(raw, result), ...timeCharts(input, series)];
+  const latency = latencyFigures(raw, result);
+  const charts: ChartSpec[] = [...latency.filter(isChart), ...timeCharts(input, series)];
   const title = `npusim ${result.workload} seed ${result.seed}: ${result.status}`;
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -88,10 +89,7 @@ ${checksSection(result)}
 <h2>Latencies</h2>
 ${result.free === undefined ? '' : `<p class="note">${esc(FREE_CONTENTION_NOTE)}: the latencies, sockets and links below</p>`}
 ${latencyTable(result)}
-<div class="charts">${charts
-    .filter((c) => c.kind === 'histogram')
-    .map(chartDiv)
-    .join('\n')}</div>
+<div class="charts">${latency.map((f) => (isChart(f) ? chartDiv(f) : nothingDrawnDiv(f))).join('\n')}</div>
 <h2>Over simulated time</h2>
 ${timeNote(raw, series, result, config)}
 <div class="charts">${charts
@@ -116,18 +114,39 @@ ${engineTable(result)}
 
 // ---- charts ----
 
-function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
+/**
+ * A latency with samples none of which a log axis can draw: every one was 0 (ZERO_SAMPLES: each
+ * ATSD register won at once). Its caption says so where its chart would be: it had no chart and no
+ * word, beside a table row counting its samples (QA).
+ */
+interface NothingDrawn {
+  kind: 'nothing-drawn';
+  id: string;
+  title: string;
+}
+
+function isChart(f: ChartSpec | NothingDrawn): f is ChartSpec {
+  return f.kind !== 'nothing-drawn';
+}
+
+/** Each latency with samples, in the tables' order: its histogram, or why it has none. */
+function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDrawn)[] {
   const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
-  const charts: ChartSpec[] = [];
+  const figures: (ChartSpec | NothingDrawn)[] = [];
   for (const [name, label] of LATENCY_ROWS) {
     const h = merged.get(name);
-    if (h === undefined || h.count === 0) continue;
-    const bins = histogramBins(h);
+    const drawn = h?.count ?? 0;
     // The chart's axis is logarithmic: samples of 0 (ZERO_SAMPLES) are counted in the title only.
-    const zeros = (result.contention.latencies[name]?.count ?? h.count) - h.count;
-    charts.push({
+    const zeros = (result.contention.latencies[name]?.count ?? drawn) - drawn;
+    const title = histogramTitle(label, drawn, zeros);
+    if (h === undefined || drawn === 0) {
+      if (zeros > 0) figures.push({ kind: 'nothing-drawn', id: `latency-${name}`, title });
+      continue;
+    }
+    const bins = histogramBins(h);
+    figures.push({
       id: `latency-${name}`,
-      title: `${label} (${h.count} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`,
+      title,
       xLabel: 'latency (log scale)',
       yLabel: 'samples',
       yWhole: true,
@@ -139,7 +158,13 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
       series: [{ label: 'samples', values: [0, ...bins.count] }],
     });
   }
-  return charts;
+  return figures;
+}
+
+/** A latency histogram's caption: the samples drawn, and those of 0 its log axis cannot draw. */
+export function histogramTitle(label: string, drawn: number, zeros: number): string {
+  if (drawn === 0) return `${label} (${zeros} samples, all 0 ns: nothing to draw)`;
+  return `${label} (${drawn} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`;
 }
 
 /** The largest of ms, µs, ns and ps that a run of `ticks` (ps) lasts at least one of. */
@@ -184,6 +209,11 @@ function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec
 
 function chartDiv(c: ChartSpec): string {
   return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption><div class="plot" id="chart-${esc(c.id)}"></div></figure>`;
+}
+
+/** No `data-chart`: the page's script and its browser test count the charts drawn by that. */
+function nothingDrawnDiv(f: NothingDrawn): string {
+  return `<figure class="chart" data-nothing-drawn="${esc(f.id)}"><figcaption>${esc(f.title)}</figcaption></figure>`;
 }
 
 /**

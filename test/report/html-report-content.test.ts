@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
+import { H } from '../../src/model/actors/metric-names.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
@@ -90,6 +91,17 @@ describe('the HTML report says what the run did', () => {
       const samples = Number(/\((\d+) samples/.exec(c.title)![1]);
       expect(values.reduce((a, b) => a + b, 0)).toBe(samples);
     }
+  });
+
+  it('a latency whose every sample is 0 says so where its chart would be (it had a table row and no word)', async () => {
+    const { html, result } = await report('stress', 5_000_000);
+    const waits = result.contention.latencies[H.atsdRegisterWaitTicks]!;
+    expect(waits.count).toBeGreaterThan(1);
+    expect(waits.max).toBe(0);
+    expect(charts(html).filter((c) => c.title.startsWith('ATSD register wait'))).toEqual([]);
+    expect(html).toContain(
+      `<figure class="chart" data-nothing-drawn="latency-${H.atsdRegisterWaitTicks}"><figcaption>ATSD register wait (${waits.count} samples, all 0 ns: nothing to draw)</figcaption></figure>`,
+    );
   });
 
   it('the header names the npusim that made it; every table scrolls inside the page', async () => {
