@@ -161,10 +161,15 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
   return figures;
 }
 
-/** A latency histogram's caption: the samples drawn, and those of 0 its log axis cannot draw. */
+/**
+ * A latency histogram's caption: the samples drawn, and those of 0 its log axis cannot draw. One
+ * is `1 sample` (QA: a histogram of one read `(1 samples)`).
+ */
 export function histogramTitle(label: string, drawn: number, zeros: number): string {
-  if (drawn === 0) return `${label} (${zeros} samples, all 0 ns: nothing to draw)`;
-  return `${label} (${drawn} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`;
+  if (drawn === 0)
+    return `${label} (${zeros === 1 ? '1 sample, 0 ns' : `${zeros} samples, all 0 ns`}: nothing to draw)`;
+  const samples = `${drawn} sample${drawn === 1 ? '' : 's'}`;
+  return `${label} (${samples}${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`;
 }
 
 /** The largest of ms, µs, ns and ps that a run of `ticks` (ps) lasts at least one of. */

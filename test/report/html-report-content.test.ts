@@ -12,7 +12,7 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { describedResult } from '../../src/report/described-result.js';
-import { buildHtmlReport } from '../../src/report/html-report.js';
+import { buildHtmlReport, histogramTitle } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { busiestLinks } from '../../src/report/summary-contention.js';
@@ -88,7 +88,7 @@ describe('the HTML report says what the run did', () => {
       // Drawn from the edge before each count (align -1): the first value spans nothing.
       expect(values[0]).toBe(0);
       expect(c.x[0]).toBeLessThan(c.x[1]!);
-      const samples = Number(/\((\d+) samples/.exec(c.title)![1]);
+      const samples = Number(/\((\d+) samples?/.exec(c.title)![1]);
       expect(values.reduce((a, b) => a + b, 0)).toBe(samples);
     }
   });
@@ -102,6 +102,17 @@ describe('the HTML report says what the run did', () => {
     expect(html).toContain(
       `<figure class="chart" data-nothing-drawn="latency-${H.atsdRegisterWaitTicks}"><figcaption>ATSD register wait (${waits.count} samples, all 0 ns: nothing to draw)</figcaption></figure>`,
     );
+  });
+
+  it('a histogram title counts one sample in the singular (it read "(1 samples)")', () => {
+    expect(histogramTitle('DMA latency', 1, 0)).toBe('DMA latency (1 sample)');
+    expect(histogramTitle('ATSD register wait', 1, 2)).toBe(
+      'ATSD register wait (1 sample; 2 more of 0 not drawn)',
+    );
+    expect(histogramTitle('ATSD register wait', 0, 1)).toBe(
+      'ATSD register wait (1 sample, 0 ns: nothing to draw)',
+    );
+    expect(histogramTitle('DMA latency', 2, 1)).toBe('DMA latency (2 samples; 1 more of 0 not drawn)');
   });
 
   it('the header names the npusim that made it; every table scrolls inside the page', async () => {
