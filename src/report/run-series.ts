@@ -7,7 +7,8 @@
  *   interval over the interval's length (each row holds the busy time by its tick, not what was
  *   booked past it: link-timing.ts `busyBy`; the cap at 1 only guards rounding);
  * - ATSD registers locked, and CPUs spinning for one, per NPU (levels at each row's tick);
- * - DMAs in flight per GPU (levels);
+ * - DMAs and peer writes in flight per GPU (levels: the GPU's `dmaInFlight` counts both, as its
+ *   engines' tags do);
  * - messages in flight by kind of link: sent on the edges of that kind and not yet handled, what
  *   the rings between threads and the receivers' queues hold.
  */
@@ -26,7 +27,7 @@ export interface RunSeries {
   linkUtilisation: Series[];
   atsdRegistersLocked: Series[];
   atsdWaiters: Series[];
-  dmaInFlight: Series[];
+  dmaAndPeerInFlight: Series[];
   messagesInFlight: Series[];
 }
 
@@ -80,7 +81,7 @@ export function runSeries(plan: MachinePlan, traces: readonly ActorTrace[], endT
     linkUtilisation,
     atsdRegistersLocked: byKind('chip', 'atsdRegistersLocked'),
     atsdWaiters: byKind('chip', 'atsdWaiters').map((s) => ({ ...s, label: `${s.label} waiting` })),
-    dmaInFlight: byKind('gpu', 'dmaInFlight'),
+    dmaAndPeerInFlight: byKind('gpu', 'dmaInFlight'),
     messagesInFlight: [...inFlightByKind].map(([kind, values]) => ({ label: kind, values })),
   };
 }

@@ -166,6 +166,16 @@ describe('the HTML report says what the run did', () => {
     expect((await report('stress', 2_000_000)).html).not.toContain('interrupted on threads');
   });
 
+  it("the chart of a GPU's DMAs in flight says it counts its peer writes too: at the end they add up to both", async () => {
+    const { html, result } = await report('mixed', 2_000_000);
+    const chart = charts(html).find((c) => c.title.includes('in flight per GPU'))!;
+    const atEnd = chart.series.reduce((sum, s) => sum + s.values.at(-1)!, 0);
+    const peers = result.counts['peer.inFlightAtEnd'] ?? 0;
+    expect(peers).toBeGreaterThan(0);
+    expect(atEnd).toBe((result.counts['dma.inFlightAtEnd'] ?? 0) + peers);
+    expect(chart.title).toBe('DMAs and peer writes in flight per GPU');
+  });
+
   it("the link chart draws the summary's busiest links: the machine's, not the coordinator's control edges", async () => {
     const { html, result } = await report('mixed', 2_000_000);
     const data = JSON.parse(
