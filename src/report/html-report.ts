@@ -182,10 +182,10 @@ export function timeUnit(ticks: number): { name: string; ticks: number } {
 
 function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec[] {
   const { result } = input;
-  if (s === undefined || s.timeUs.length < 2) return [];
+  if (s === undefined || s.ticks.length < 2) return [];
   // The unit the run's length reads in: a run shorter than a microsecond had every tick read 0.
   const unit = timeUnit(input.config.params.durationTicks);
-  const x = s.timeUs.map((us) => (us * 1e6) / unit.ticks);
+  const x = s.ticks.map((t) => t / unit.ticks);
   const line = (id: string, title: string, yLabel: string, series: Series[]): ChartSpec => ({
     id,
     title,
@@ -230,10 +230,10 @@ function nothingDrawnDiv(f: NothingDrawn): string {
 function timeNote(raw: RawRun, s: RunSeries | undefined, result: RunResult, config: RunConfig): string {
   if (raw.traces === undefined || s === undefined)
     return '<p>No time series: the run recorded no samples.</p>';
-  const rows = s.timeUs.length;
+  const rows = s.ticks.length;
   const planned = (raw.traces[0]?.sampleCount ?? 0) + 1;
   const end = config.params.durationTicks;
-  const last = rows === 0 ? 0 : Math.round(s.timeUs[rows - 1]! * 1e6);
+  const last = rows === 0 ? 0 : s.ticks[rows - 1]!;
   const span =
     rows >= planned
       ? `${rows} samples over the run (0 to ${formatTime(end)})`

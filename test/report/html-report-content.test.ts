@@ -17,6 +17,7 @@ import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { busiestLinks } from '../../src/report/summary-contention.js';
 import { runRaw } from '../../src/runtime/engine.js';
+import { sampleTick } from '../../src/runtime/trace-recorder.js';
 import { workloads } from '../../workloads/index.js';
 
 const SAMPLES = 400;
@@ -126,6 +127,19 @@ describe('the HTML report says what the run did', () => {
     const { html } = await report('stress', 5_000_000);
     expect(new Set(chartRows(html))).toEqual(new Set([SAMPLES + 1]));
     expect(html).toContain(`<p class="note">${SAMPLES + 1} samples over the run (0 to 5 us), each`);
+  });
+
+  it('a run 400 does not divide is sampled at whole ticks (a 401 ps run had rows at 1.0025 ps); one it divides, where it was', async () => {
+    const lines = charts((await report('stress', 401)).html).filter((c) => c.kind === 'line');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const c of lines) {
+      expect(c.x.filter((t) => !Number.isInteger(t))).toEqual([]);
+      expect([c.x[0], c.x.at(-1), new Set(c.x).size]).toEqual([0, 401, SAMPLES + 1]);
+    }
+    const rows = Array.from({ length: SAMPLES + 1 }, (_, k) => k);
+    expect(rows.map((k) => sampleTick(k, 5_000_000, SAMPLES))).toEqual(
+      rows.map((k) => (k * 5_000_000) / SAMPLES),
+    );
   });
 
   it('a run stopped at its first finding: the note counts the rows drawn and says where they end', async () => {
