@@ -1,7 +1,7 @@
 /**
  * `npusim run --report FILE.html`: one self-contained HTML file with the run's summary tables and
- * its charts: latency histograms, link utilisation, ATSD register occupancy, DMAs and messages in
- * flight over simulated time. It needs nothing at view time: no network, no font or script from
+ * its charts: latency histograms, link utilisation, ATSD register occupancy, DMAs and peer writes,
+ * and messages in flight over simulated time. It needs nothing at view time: no network, no font or script from
  * elsewhere. uPlot (a 50 KB chart library, MIT) and its stylesheet are read from the installed
  * package and written into the page; the data is one JSON block the page's own script draws.
  *
@@ -68,7 +68,8 @@ export function buildHtmlReport(input: HtmlReportInput): string {
   const { result, raw, plan, config } = input;
   const series =
     raw.traces === undefined ? undefined : runSeries(plan, raw.traces, config.params.durationTicks);
-  const charts: ChartSpec[] = [...latencyCharts(raw, result), ...timeCharts(input, series)];
+  const latency = latencyFigures(raw, result);
+  const charts: ChartSpec[] = [...latency.filter(isChart), ...timeCharts(input, series)];
   const title = `npusim ${result.workload} seed ${result.seed}: ${result.status}`;
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -88,10 +89,7 @@ ${checksSection(result)}
 <h2>Latencies</h2>
 ${result.free === undefined ? '' : `<p class="note">${esc(FREE_CONTENTION_NOTE)}: the latencies, sockets and links below</p>`}
 ${latencyTable(result)}
-<div class="charts">${charts
-    .filter((c) => c.kind === 'histogram')
-    .map(chartDiv)
-    .join('\n')}</div>
+<div class="charts">${latency.map((f) => (isChart(f) ? chartDiv(f) : nothingDrawnDiv(f))).join('\n')}</div>
 <h2>Over simulated time</h2>
 ${timeNote(raw, series, result, config)}
 <div class="charts">${charts
@@ -116,18 +114,39 @@ ${engineTable(result)}
 
 // ---- charts ----
 
-function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
+/**
+ * A latency with samples none of which a log axis can draw: every one was 0 (ZERO_SAMPLES: each
+ * ATSD register won at once). Its caption says so where its chart would be: it had no chart and no
+ * word, beside a table row counting its samples (QA).
+ */
+interface NothingDrawn {
+  kind: 'nothing-drawn';
+  id: string;
+  title: string;
+}
+
+function isChart(f: ChartSpec | NothingDrawn): f is ChartSpec {
+  return f.kind !== 'nothing-drawn';
+}
+
+/** Each latency with samples, in the tables' order: its histogram, or why it has none. */
+function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDrawn)[] {
   const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
-  const charts: ChartSpec[] = [];
+  const figures: (ChartSpec | NothingDrawn)[] = [];
   for (const [name, label] of LATENCY_ROWS) {
     const h = merged.get(name);
-    if (h === undefined || h.count === 0) continue;
-    const bins = histogramBins(h);
+    const drawn = h?.count ?? 0;
     // The chart's axis is logarithmic: samples of 0 (ZERO_SAMPLES) are counted in the title only.
-    const zeros = (result.contention.latencies[name]?.count ?? h.count) - h.count;
-    charts.push({
+    const zeros = (result.contention.latencies[name]?.count ?? drawn) - drawn;
+    const title = histogramTitle(label, drawn, zeros);
+    if (h === undefined || drawn === 0) {
+      if (zeros > 0) figures.push({ kind: 'nothing-drawn', id: `latency-${name}`, title });
+      continue;
+    }
+    const bins = histogramBins(h);
+    figures.push({
       id: `latency-${name}`,
-      title: `${label} (${h.count} samples${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`,
+      title,
       xLabel: 'latency (log scale)',
       yLabel: 'samples',
       yWhole: true,
@@ -139,7 +158,18 @@ function latencyCharts(raw: RawRun, result: RunResult): ChartSpec[] {
       series: [{ label: 'samples', values: [0, ...bins.count] }],
     });
   }
-  return charts;
+  return figures;
+}
+
+/**
+ * A latency histogram's caption: the samples drawn, and those of 0 its log axis cannot draw. One
+ * is `1 sample` (QA: a histogram of one read `(1 samples)`).
+ */
+export function histogramTitle(label: string, drawn: number, zeros: number): string {
+  if (drawn === 0)
+    return `${label} (${zeros === 1 ? '1 sample, 0 ns' : `${zeros} samples, all 0 ns`}: nothing to draw)`;
+  const samples = `${drawn} sample${drawn === 1 ? '' : 's'}`;
+  return `${label} (${samples}${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`;
 }
 
 /** The largest of ms, µs, ns and ps that a run of `ticks` (ps) lasts at least one of. */
@@ -152,10 +182,10 @@ export function timeUnit(ticks: number): { name: string; ticks: number } {
 
 function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec[] {
   const { result } = input;
-  if (s === undefined || s.timeUs.length < 2) return [];
+  if (s === undefined || s.ticks.length < 2) return [];
   // The unit the run's length reads in: a run shorter than a microsecond had every tick read 0.
   const unit = timeUnit(input.config.params.durationTicks);
-  const x = s.timeUs.map((us) => (us * 1e6) / unit.ticks);
+  const x = s.ticks.map((t) => t / unit.ticks);
   const line = (id: string, title: string, yLabel: string, series: Series[]): ChartSpec => ({
     id,
     title,
@@ -177,13 +207,20 @@ function timeCharts(input: HtmlReportInput, s: RunSeries | undefined): ChartSpec
       ...s.atsdRegistersLocked,
       ...s.atsdWaiters,
     ]),
-    line('dma', 'DMAs in flight per GPU', 'DMAs', s.dmaInFlight),
+    // The engines' tags count peer writes too (dma-tags.ts): the result's figures split them
+    // (dma.inFlightAtEnd, peer.inFlightAtEnd), so a title of DMAs alone read high by the peers' (QA).
+    line('dma', 'DMAs and peer writes in flight per GPU', 'DMAs and peer writes', s.dmaAndPeerInFlight),
     line('rings', 'Messages in flight by kind of link (rings and queues)', 'messages', s.messagesInFlight),
   ].filter((c) => c.series.length > 0);
 }
 
 function chartDiv(c: ChartSpec): string {
   return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption><div class="plot" id="chart-${esc(c.id)}"></div></figure>`;
+}
+
+/** No `data-chart`: the page's script and its browser test count the charts drawn by that. */
+function nothingDrawnDiv(f: NothingDrawn): string {
+  return `<figure class="chart" data-nothing-drawn="${esc(f.id)}"><figcaption>${esc(f.title)}</figcaption></figure>`;
 }
 
 /**
@@ -193,10 +230,10 @@ function chartDiv(c: ChartSpec): string {
 function timeNote(raw: RawRun, s: RunSeries | undefined, result: RunResult, config: RunConfig): string {
   if (raw.traces === undefined || s === undefined)
     return '<p>No time series: the run recorded no samples.</p>';
-  const rows = s.timeUs.length;
+  const rows = s.ticks.length;
   const planned = (raw.traces[0]?.sampleCount ?? 0) + 1;
   const end = config.params.durationTicks;
-  const last = rows === 0 ? 0 : Math.round(s.timeUs[rows - 1]! * 1e6);
+  const last = rows === 0 ? 0 : s.ticks[rows - 1]!;
   const span =
     rows >= planned
       ? `${rows} samples over the run (0 to ${formatTime(end)})`

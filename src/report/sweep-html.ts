@@ -143,9 +143,10 @@ function failuresSection(s: SweepSummary, summaryFile: string | undefined): stri
     formatTime(f.tick),
     f.file === null ? 'none written' : `npusim replay ${shellWord(f.file)}`,
   ]);
+  const left = sorted.length - shown.length;
   const more =
-    sorted.length > shown.length
-      ? `<p class="note">${sorted.length - shown.length} more failing seeds are not listed here: <code>--json</code>${summaryFile === undefined ? ' lists' : ` and the summary file, ${esc(summaryFile)}, list`} every one.</p>`
+    left > 0
+      ? `<p class="note">${left} more failing ${left === 1 ? 'seed is' : 'seeds are'} not listed here: <code>--json</code>${summaryFile === undefined ? ' lists' : ` and the summary file, ${esc(summaryFile)}, list`} every one.</p>`
       : '';
   return `<h2>Failing seeds</h2>
 ${table(['seed', 'class', 'first finding', 'tick', 'replay'], rows, 'failures')}

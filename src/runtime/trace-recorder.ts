@@ -15,7 +15,8 @@
  *    What the ring dropped is counted on each side, and the clock at the oldest and newest kept
  *    record says which stretch of simulated time this actor kept whole.
  *
- * 2. Samples: `sampleCount + 1` rows at evenly spaced ticks (0, end/n, 2 end/n, .. end), each the
+ * 2. Samples: `sampleCount + 1` rows at evenly spaced ticks (0, end/n, 2 end/n, .. end, each
+ *    rounded up to a whole tick: sampleTick), each the
  *    actor's own figures (`Actor.sample`: ATSD registers locked, DMAs in flight, shootdowns in
  *    flight) and, per edge it sends or receives on, the link's busy
  *    ticks and the messages sent and handled so far. A row at tick t is the state after every
@@ -53,6 +54,17 @@ export const R = {
   edgeCount: 10,
 } as const;
 export const WIRE_BYTES_SHIFT = 2 ** 24;
+
+/**
+ * The tick of sample row `row` of `sampleCount` over a run of `endTick`: row * end / n rounded up
+ * to a whole tick. Events happen at whole ticks, so the row is taken before the same event either
+ * way (the first at or after the exact time is the first at or after its ceiling) and holds the
+ * same state; rounded, its time is one a tick can be (QA: a 401 ps run had rows at 1.0025 ps) and
+ * the links' busy time is read at it. A run whose length n divides is sampled where it was.
+ */
+export function sampleTick(row: number, endTick: number, sampleCount: number): number {
+  return Math.ceil((row * endTick) / sampleCount);
+}
 
 /** What a run asks of the trace recorder (RunRecording.trace). */
 export interface TraceOptions {
@@ -99,7 +111,7 @@ export class TraceRecorder {
   private closed = false;
   private readonly anchor: number | undefined;
 
-  private readonly sampleEveryTicks: number;
+  private readonly endTick: number;
   private readonly sampleCount: number;
   private nextSampleTick = 0;
   private samplesTaken = 0;
@@ -124,8 +136,7 @@ export class TraceRecorder {
     this.ring = new Float64Array(this.capacity * RECORD_FIELDS);
     this.anchor = options.anchorTick;
     this.sampleCount = Math.max(0, Math.floor(options.sampleCount));
-    this.sampleEveryTicks =
-      this.sampleCount > 0 ? options.endTick / this.sampleCount : Number.POSITIVE_INFINITY;
+    this.endTick = options.endTick;
     if (this.sampleCount === 0) this.nextSampleTick = Number.POSITIVE_INFINITY;
   }
 
@@ -185,7 +196,7 @@ export class TraceRecorder {
     while (this.samplesTaken <= this.sampleCount && this.nextSampleTick <= tick) {
       this.takeRow(this.samplesTaken);
       this.samplesTaken++;
-      this.nextSampleTick = this.samplesTaken * this.sampleEveryTicks;
+      this.nextSampleTick = sampleTick(this.samplesTaken, this.endTick, this.sampleCount);
     }
   }
 
@@ -202,7 +213,7 @@ export class TraceRecorder {
 
   private takeRow(row: number): void {
     // Every send so far was made before this row's time, so the links' figures by it are exact.
-    const tick = row * this.sampleEveryTicks;
+    const tick = sampleTick(row, this.endTick, this.sampleCount);
     const cols = this.columns!;
     let at = row * cols.length;
     const s = this.samples;

@@ -242,4 +242,22 @@ describe('the sweep page itself', () => {
     expect(badge('incomplete')).toEqual(['interrupted', 'incomplete merge: 9 seeds clean']);
     expect(histogramCounts(html).get('translation.stale-ats')).toBe(failures.length);
   });
+
+  test('one failing seed past the list is one seed, in the singular (it read "1 more failing seeds are")', () => {
+    const failures = Array.from({ length: MAX_FAILURE_ROWS + 1 }, (_, i) => ({
+      seed: i + 1,
+      status: 'violation',
+      rule: 'translation.stale-ats',
+      tick: 1000 * (i + 1),
+      file: null,
+    }));
+    const summary = shardSummary(
+      1,
+      1,
+      { first: 1, last: failures.length },
+      { ran: failures.length, clean: 0, failed: failures.length, failures },
+    );
+    const html = buildSweepHtml({ summary, text: '', exitCode: 1 });
+    expect(html).toContain('1 more failing seed is not listed here: <code>--json</code> lists every one.');
+  });
 });

@@ -7,15 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
+import { H } from '../../src/model/actors/metric-names.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { describedResult } from '../../src/report/described-result.js';
-import { buildHtmlReport } from '../../src/report/html-report.js';
+import { buildHtmlReport, histogramTitle } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { busiestLinks } from '../../src/report/summary-contention.js';
 import { runRaw } from '../../src/runtime/engine.js';
+import { sampleTick } from '../../src/runtime/trace-recorder.js';
 import { workloads } from '../../workloads/index.js';
 
 const SAMPLES = 400;
@@ -87,9 +89,31 @@ describe('the HTML report says what the run did', () => {
       // Drawn from the edge before each count (align -1): the first value spans nothing.
       expect(values[0]).toBe(0);
       expect(c.x[0]).toBeLessThan(c.x[1]!);
-      const samples = Number(/\((\d+) samples/.exec(c.title)![1]);
+      const samples = Number(/\((\d+) samples?/.exec(c.title)![1]);
       expect(values.reduce((a, b) => a + b, 0)).toBe(samples);
     }
+  });
+
+  it('a latency whose every sample is 0 says so where its chart would be (it had a table row and no word)', async () => {
+    const { html, result } = await report('stress', 5_000_000);
+    const waits = result.contention.latencies[H.atsdRegisterWaitTicks]!;
+    expect(waits.count).toBeGreaterThan(1);
+    expect(waits.max).toBe(0);
+    expect(charts(html).filter((c) => c.title.startsWith('ATSD register wait'))).toEqual([]);
+    expect(html).toContain(
+      `<figure class="chart" data-nothing-drawn="latency-${H.atsdRegisterWaitTicks}"><figcaption>ATSD register wait (${waits.count} samples, all 0 ns: nothing to draw)</figcaption></figure>`,
+    );
+  });
+
+  it('a histogram title counts one sample in the singular (it read "(1 samples)")', () => {
+    expect(histogramTitle('DMA latency', 1, 0)).toBe('DMA latency (1 sample)');
+    expect(histogramTitle('ATSD register wait', 1, 2)).toBe(
+      'ATSD register wait (1 sample; 2 more of 0 not drawn)',
+    );
+    expect(histogramTitle('ATSD register wait', 0, 1)).toBe(
+      'ATSD register wait (1 sample, 0 ns: nothing to draw)',
+    );
+    expect(histogramTitle('DMA latency', 2, 1)).toBe('DMA latency (2 samples; 1 more of 0 not drawn)');
   });
 
   it('the header names the npusim that made it; every table scrolls inside the page', async () => {
@@ -103,6 +127,19 @@ describe('the HTML report says what the run did', () => {
     const { html } = await report('stress', 5_000_000);
     expect(new Set(chartRows(html))).toEqual(new Set([SAMPLES + 1]));
     expect(html).toContain(`<p class="note">${SAMPLES + 1} samples over the run (0 to 5 us), each`);
+  });
+
+  it('a run 400 does not divide is sampled at whole ticks (a 401 ps run had rows at 1.0025 ps); one it divides, where it was', async () => {
+    const lines = charts((await report('stress', 401)).html).filter((c) => c.kind === 'line');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const c of lines) {
+      expect(c.x.filter((t) => !Number.isInteger(t))).toEqual([]);
+      expect([c.x[0], c.x.at(-1), new Set(c.x).size]).toEqual([0, 401, SAMPLES + 1]);
+    }
+    const rows = Array.from({ length: SAMPLES + 1 }, (_, k) => k);
+    expect(rows.map((k) => sampleTick(k, 5_000_000, SAMPLES))).toEqual(
+      rows.map((k) => (k * 5_000_000) / SAMPLES),
+    );
   });
 
   it('a run stopped at its first finding: the note counts the rows drawn and says where they end', async () => {
@@ -141,6 +178,16 @@ describe('the HTML report says what the run did', () => {
     expect(formatSummary(result, { color: false })).toContain(`note: ${note}`);
     expect(html).toContain(`<p class="note">note: ${note}`);
     expect((await report('stress', 2_000_000)).html).not.toContain('interrupted on threads');
+  });
+
+  it("the chart of a GPU's DMAs in flight says it counts its peer writes too: at the end they add up to both", async () => {
+    const { html, result } = await report('mixed', 2_000_000);
+    const chart = charts(html).find((c) => c.title.includes('in flight per GPU'))!;
+    const atEnd = chart.series.reduce((sum, s) => sum + s.values.at(-1)!, 0);
+    const peers = result.counts['peer.inFlightAtEnd'] ?? 0;
+    expect(peers).toBeGreaterThan(0);
+    expect(atEnd).toBe((result.counts['dma.inFlightAtEnd'] ?? 0) + peers);
+    expect(chart.title).toBe('DMAs and peer writes in flight per GPU');
   });
 
   it("the link chart draws the summary's busiest links: the machine's, not the coordinator's control edges", async () => {

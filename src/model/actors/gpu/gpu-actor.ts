@@ -146,6 +146,7 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
   sample(): Record<string, number> {
     const e = this.engines.state();
     return {
+      // DMAs and peer writes: both hold a tag of the engines (the report's chart says so).
       dmaInFlight: e.inFlight as number,
       atsPending: e.pendingAts as number,
       stalledEngines: e.stalledEngines as number,
