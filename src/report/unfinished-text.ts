@@ -16,18 +16,27 @@ export interface Unfinished {
   text: string;
 }
 
-export function unfinishedOf(result: Pick<RunResult, 'contention'>, latency: string): Unfinished | undefined {
+/** What unfinishedOf reads: the latencies, and the counters when there are any (`begun`). */
+type UnfinishedSource = Pick<RunResult, 'contention'> & Partial<Pick<RunResult, 'counts'>>;
+
+export function unfinishedOf(result: UnfinishedSource, latency: string): Unfinished | undefined {
   const u = UNFINISHED[latency as keyof typeof UNFINISHED];
   const s = u === undefined ? undefined : result.contention.latencies[u.histogram];
   if (u === undefined || s === undefined || s.count === 0) return undefined;
+  // `+4 still in flight at the end (3 shootdown begun, 1 still clearing PTEs)`: the counter's 3 explained.
+  const begun = u.begun === undefined ? undefined : result.counts?.[u.begun.counter];
+  const split =
+    begun === undefined || u.begun === undefined || begun === s.count || begun > s.count
+      ? ''
+      : ` (${begun} ${u.begun.what}, ${s.count - begun} ${u.begun.others})`;
   return {
     count: s.count,
     longestTicks: s.max,
-    text: `+${s.count} ${u.what} at the end, for up to ${formatTime(s.max)} so far`,
+    text: `+${s.count} ${u.what} at the end${split}, for up to ${formatTime(s.max)} so far`,
   };
 }
 
 /** The text alone (undefined when nothing was left going on). */
-export function unfinishedText(result: Pick<RunResult, 'contention'>, latency: string): string | undefined {
+export function unfinishedText(result: UnfinishedSource, latency: string): string | undefined {
   return unfinishedOf(result, latency)?.text;
 }

@@ -130,3 +130,27 @@ describe('operations still going on at the end', () => {
     expect(html.includes('<th>not in the row</th>')).toBe(waiting + locked + inFlight > 0);
   });
 });
+
+describe('the shootdowns still in flight beside shootdown.inFlightAtEnd', () => {
+  /** A result with `unfinished` munmap requests still in flight, `begun` of them past their PTEs. */
+  const result = (unfinished: number, begun: number | undefined) => ({
+    contention: {
+      latencies: {
+        [H.shootdownUnfinishedTicks]: { count: unfinished, max: 5_906_431 },
+      } as unknown as RunResult['contention']['latencies'],
+    } as RunResult['contention'],
+    ...(begun === undefined ? {} : { counts: { 'shootdown.inFlightAtEnd': begun } }),
+  });
+
+  it('says how many had begun their shootdown (the counter) and how many were still clearing PTEs', () => {
+    // QA: the page read `+4 still in flight` above a counter shootdown.inFlightAtEnd of 3.
+    expect(unfinishedOf(result(4, 3), H.shootdownLatencyTicks)?.text).toBe(
+      '+4 still in flight at the end (3 shootdown begun, 1 still clearing PTEs), for up to 5.906 us so far',
+    );
+    // Every one begun, or no counters to read: nothing to reconcile.
+    for (const r of [result(4, 4), result(4, undefined)])
+      expect(unfinishedOf(r, H.shootdownLatencyTicks)?.text).toBe(
+        '+4 still in flight at the end, for up to 5.906 us so far',
+      );
+  });
+});
