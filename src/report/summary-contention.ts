@@ -135,8 +135,11 @@ function linkTable(result: RunResult, maxRows: number): string[] {
     l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
     l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
   ]);
+  // The JSON's list holds the control edges too: counted here, or `38` read against 54 there (QA).
+  const control = result.contention.links.length - all.length;
+  const controlText = control > 0 ? `, the coordinator's ${control} control links too` : '';
   return [
-    `contention per link (busiest ${links.length} of ${all.length}; --json has every link):`,
+    `contention per link (busiest ${links.length} of ${all.length}; --json has every link${controlText}):`,
     ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6] }),
   ];
 }

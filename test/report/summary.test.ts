@@ -132,6 +132,16 @@ describe('summary', () => {
       /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
+    // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
+    const links = result.contention.links;
+    const control = { ...links[0]!, label: 'coordinator->chip0', between: 'control' as const };
+    const withControl = {
+      ...result,
+      contention: { ...result.contention, links: [...links, control, control] },
+    };
+    expect(formatSummary(withControl, { color: false })).toContain(
+      "contention per link (busiest 1 of 1; --json has every link, the coordinator's 2 control links too):",
+    );
     expect(text).toContain('full-stalls 3  parks 1  high-water 4/1024');
     expect(text).toContain('2.00M events/s');
     expect(text).toContain(`reproduce: ${result.reproduce}`);
