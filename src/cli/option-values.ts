@@ -31,7 +31,7 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
   if (m === null || !Number.isSafeInteger(event) || event < 1) {
     throw new ConfigError(
       option,
-      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT from 1), got \`${text}\``,
+      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT a whole number from 1 to ${Number.MAX_SAFE_INTEGER}), got \`${text}\``,
     );
   }
   return { actor: m[1]!, event };

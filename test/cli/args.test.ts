@@ -217,5 +217,10 @@ describe('cli args', () => {
     for (const bad of ['gpu2', 'gpu2:0', ':5', 'gpu2:x', 'gpu 2:5']) {
       expect(errorOf(() => parseCrashAt(bad)).field).toBe('--crash-at');
     }
+    // Past 2^53 - 1 the message names the bound, not only the lower one (QA).
+    expect(parseCrashAt('gpu2:9007199254740991').event).toBe(Number.MAX_SAFE_INTEGER);
+    expect(errorOf(() => parseCrashAt('gpu2:9007199254740993')).message).toBe(
+      '--crash-at: Expected ACTOR:EVENT such as `gpu2:100` (EVENT a whole number from 1 to 9007199254740991), got `gpu2:9007199254740993`',
+    );
   });
 });

@@ -15,7 +15,7 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
-import { buildFailureFile, type FailureFile } from '../../src/repro/failure-file.js';
+import { buildFailureFile, type FailureFile, NO_DIGEST } from '../../src/repro/failure-file.js';
 import { firstFinding } from '../../src/repro/first-finding.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { shrinkable, shrinkFailure } from '../../src/repro/shrink.js';
@@ -268,6 +268,31 @@ describe('replay: a file whose figures or stop were edited', () => {
       'expected the exit class liveness (exit.class, exit 3), got violation (exit 1)',
     ]);
     expect(edited.exitCode).toBe(5);
+  });
+
+  test("replay: a crash's file that no longer crashes says so by its finding alone, not by figures it never counted", async () => {
+    // The crash never fires (its event is past the run's): the replay runs clean.
+    const c = { ...config('stress', 7, 20_000_000), crashAt: { actor: 'gpu2', event: 1e12 } };
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('stress')!,
+      host: 'inline',
+      digest: NO_DIGEST,
+      exitClass: 'crash',
+      exitCode: 4,
+      first: {
+        rule: 'crash',
+        tick: 5000,
+        actors: ['gpu2'],
+        addresses: [],
+        message: 'gpu2 was told to crash',
+      },
+      simulatedTicks: 5000,
+      events: 0,
+    });
+    const r = await replay(file);
+    expect(r.mismatches).toEqual(['expected crash at tick 5000, got a clean run']);
+    expect(r.exitCode).toBe(5);
   });
 
   test('replay: a free log that ended otherwise than its exit class and --stop-on-first say is refused naming free.stopped', async () => {
