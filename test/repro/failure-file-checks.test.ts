@@ -113,9 +113,9 @@ describe('failure files that contradict themselves are refused, naming the field
     [
       'a choice log whose run of zeros no memory holds (V8 aborted the replay: QA)',
       (f) => {
-        f.strategy = { kind: 'replay', choices: [[3, -(2 ** 26)], [], [], [], [], [], []] };
+        f.strategy = { kind: 'replay', choices: [[3, -(2 ** 24)], [], [], [], [], [], []] };
       },
-      'f.json: strategy.choices[0][1]: Expected at most 67108864 choices in the log over all its actors (67108863 more here; -k is a run of k zeros), got a run of 67108864 zeros',
+      'f.json: strategy.choices[0][1]: Expected at most 16777216 choices in the log over all its actors (16777215 more here; -k is a run of k zeros), got a run of 16777216 zeros',
     ],
     [
       'a placement of no workers',

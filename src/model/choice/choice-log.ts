@@ -23,12 +23,15 @@ export function encodeChoices(values: readonly number[]): number[] {
 }
 
 /**
- * The most choices a failure file's log may hold once decoded, over all its actors: 2^26, far
- * above any run a shrink or search records (a choice per scheduling step; the longest presets'
- * runs take a few million), and small enough to decode without exhausting memory. Unbounded, one
- * hand-edited run of zeros (`-1e12`) made `replay` allocate until V8 aborted the process (QA).
+ * The most choices a failure file's log may hold once decoded, over all its actors: 2^24, about
+ * 7 ms of the busiest built-in workloads (`stress` and `mixed` make some 2.3 million choices per
+ * simulated millisecond), longer than any run a shrink can work through in its budget. Unbounded,
+ * one hand-edited run of zeros (`-1e12`) made `replay` allocate until V8 aborted the process; at
+ * 2^26 a 1 KB file still took 1.8 GB to replay inline and 9 GB on threads, where every worker
+ * holds the whole log (QA). At 2^24 a full log took 0.56 GB inline and 2.5 GB on nine threads
+ * (peak resident set of `npusim replay`, by /usr/bin/time).
  */
-export const MAX_LOGGED_CHOICES = 2 ** 26;
+export const MAX_LOGGED_CHOICES = 2 ** 24;
 
 /**
  * The inverse of encodeChoices; `where` names the field in errors. `room`: how many choices the
