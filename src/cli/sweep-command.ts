@@ -41,7 +41,7 @@ import { writeOutputs } from './output-path.js';
 import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
-import { lockSweepSummary, sweepsStillWriting } from './sweep-lock.js';
+import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
@@ -75,8 +75,16 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const lock =
     args.failuresDir === undefined
       ? undefined
-      : lockSweepSummary(mkdirFor(args.failuresDir), summaryName(args), '--failures', (line) =>
-          io.stderr.write(`npusim: ${line}\n`),
+      : lockSweepSummary(
+          mkdirFor(args.failuresDir),
+          summaryName(args),
+          sweepKey(
+            JSON.stringify({ config, pctDepth, free: args.free }),
+            seedsText(range),
+            args.shard?.count,
+          ),
+          '--failures',
+          (line) => io.stderr.write(`npusim: ${line}\n`),
         );
   try {
     return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool });

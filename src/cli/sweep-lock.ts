@@ -12,25 +12,37 @@
  * together exactly one makes it; the name starts with a dot, so neither `sweep --merge` (which
  * reads `sweep-summary*.json`) nor a user's `ls` sees it.
  *
+ * Several sweeps may write into one directory at once only as the shards of one sweep: each lock
+ * holds its sweep's key (the configuration, the seeds and the shard count: `sweepKey`), and a
+ * sweep is refused beside a live lock of another key, whatever its summary's name (QA: another
+ * sweep's `--shard 1/2` got in beside a running sweep, and the directory could not be merged).
+ *
  * A lock outlives its sweep only when the process was killed outright (SIGKILL, a power cut): the
  * sweep removes it when it ends, on an error, on Ctrl-C after its summary is written, and on a
  * second Ctrl-C's immediate exit (a process 'exit' listener). A lock left by a process of this host
- * that no longer runs is taken over, said on stderr. One of another host (a shared file system) is
- * refused, the message naming the file to remove, because its process cannot be asked from here.
+ * that no longer runs is taken over, said on stderr, and so is one that cannot be read once it is
+ * a minute old (a kill between the lock's creation and its write leaves it empty; the two are
+ * microseconds apart). One of another host (a shared file system) is refused, the message naming
+ * the file to remove, because its process cannot be asked from here.
  */
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { digestText } from '../runtime/digest.js';
 import { errnoOf } from './output-path.js';
 
-/** What a lock file holds: who made it and when. */
+/** What a lock file holds: who made it, when, and for which sweep (`sweepKey`). */
 interface LockOwner {
   pid: number;
   host: string;
   started: string;
+  sweep: string;
 }
+
+/** An unreadable lock this old is no sweep's: its writer died between creating and writing it. */
+const UNREADABLE_STALE_MS = 60_000;
 
 export interface SweepLock {
   /** The lock file's path. */
@@ -46,6 +58,8 @@ export interface LockProbe {
   host(): string;
   pid: number;
   now(): Date;
+  /** The lock file's age in milliseconds (undefined when it is gone). */
+  ageMs(path: string): number | undefined;
 }
 
 const REAL_PROBE: LockProbe = {
@@ -61,28 +75,66 @@ const REAL_PROBE: LockProbe = {
   host: () => hostname(),
   pid: process.pid,
   now: () => new Date(),
+  ageMs: (path) => {
+    try {
+      return Date.now() - statSync(path).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /**
- * Takes the lock of summary `name` in `dir` (which exists), or throws a ConfigError on `option`
- * naming the sweep that holds it. `note` hears a stale lock taken over.
+ * One sweep's key: shards of one sweep share it (the same configuration, seeds and shard count),
+ * any other sweep differs. `config` is the sweep's configuration as JSON (its seed field is the
+ * range's first seed, the same for every shard).
+ */
+export function sweepKey(config: string, seeds: string, shardCount: number | undefined): string {
+  return `${digestText(config)} seeds ${seeds} ${shardCount === undefined ? 'whole' : `in ${shardCount} shards`}`;
+}
+
+/**
+ * Takes the lock of summary `name` in `dir` (which exists) for the sweep `key` (sweepKey), or
+ * throws a ConfigError on `option` naming the sweep that holds it, or another sweep's live lock in
+ * `dir`. `note` hears a stale lock taken over.
  */
 export function lockSweepSummary(
   dir: string,
   name: string,
+  key: string,
   option: string,
   note: (line: string) => void,
   probe: LockProbe = REAL_PROBE,
 ): SweepLock {
   const path = join(dir, `.${name}.lock`);
-  const own: LockOwner = { pid: probe.pid, host: probe.host(), started: probe.now().toISOString() };
+  const own: LockOwner = {
+    pid: probe.pid,
+    host: probe.host(),
+    started: probe.now().toISOString(),
+    sweep: key,
+  };
   const body = `${JSON.stringify(own)}\n`;
   // Twice at most: once, and once more after removing a stale lock (a third sweep may win that).
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, body, { flag: 'wx' });
-      return held(path, body);
+      const lock = held(path, body);
+      // After ours is made: of two sweeps starting together each sees the other, and both stop.
+      const other = otherSweep(dir, path, key, probe);
+      if (other !== undefined) {
+        lock.release();
+        throw refusal(
+          other.path,
+          dir,
+          other.path.slice(dir.length + 2, -'.lock'.length),
+          option,
+          other.holder,
+          true,
+        );
+      }
+      return lock;
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       if (errnoOf(e) !== 'EEXIST') {
         throw new ConfigError(
           option,
@@ -91,19 +143,55 @@ export function lockSweepSummary(
       }
     }
     const holder = readOwner(path);
-    const stale = holder !== undefined && holder.host === own.host && !probe.alive(holder.pid);
-    if (!stale || attempt > 0) throw refusal(path, dir, name, option, holder);
+    if (!isStale(path, holder, own.host, probe) || attempt > 0)
+      throw refusal(path, dir, name, option, holder, false);
     try {
       unlinkSync(path);
     } catch (e) {
-      if (errnoOf(e) !== 'ENOENT') throw refusal(path, dir, name, option, holder);
+      if (errnoOf(e) !== 'ENOENT') throw refusal(path, dir, name, option, holder, false);
     }
     note(
-      `${path}: a lock left by sweep pid ${holder.pid} (started ${holder.started}), which no longer runs: taken over`,
+      holder === undefined
+        ? `${path}: an unreadable lock over a minute old (its sweep died making it): taken over`
+        : `${path}: a lock left by sweep pid ${holder.pid} (started ${holder.started}), which no longer runs: taken over`,
     );
   }
   // Not reached: the loop returns or throws on its second pass.
-  throw refusal(path, dir, name, option, readOwner(path));
+  throw refusal(path, dir, name, option, readOwner(path), false);
+}
+
+/** A lock no sweep holds: its process of this host has ended, or it is unreadable and old. */
+function isStale(path: string, holder: LockOwner | undefined, host: string, probe: LockProbe): boolean {
+  if (holder === undefined) return (probe.ageMs(path) ?? 0) > UNREADABLE_STALE_MS;
+  return holder.host === host && !probe.alive(holder.pid);
+}
+
+/** A live lock in `dir`, other than `mine`, of a sweep whose key is not `key`. */
+function otherSweep(
+  dir: string,
+  mine: string,
+  key: string,
+  probe: LockProbe,
+): { path: string; holder: LockOwner | undefined } | undefined {
+  for (const lockName of lockNames(dir)) {
+    const path = join(dir, lockName);
+    if (path === mine) continue;
+    const holder = readOwner(path);
+    if (isStale(path, holder, probe.host(), probe)) continue;
+    if (holder === undefined || holder.sweep !== key) return { path, holder };
+  }
+  return undefined;
+}
+
+/** The lock files in `dir`, sorted; none when it cannot be read. */
+function lockNames(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /^\.sweep-summary.*\.json\.lock$/.test(f))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -112,16 +200,11 @@ export function lockSweepSummary(
  * ended says nothing: that sweep wrote what it was going to.
  */
 export function sweepsStillWriting(dir: string, probe: LockProbe = REAL_PROBE): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((f) => /^\.sweep-summary.*\.json\.lock$/.test(f));
-  } catch {
-    return [];
-  }
   const lines: string[] = [];
-  for (const lockName of names.sort()) {
-    const holder = readOwner(join(dir, lockName));
-    if (holder !== undefined && holder.host === probe.host() && !probe.alive(holder.pid)) continue;
+  for (const lockName of lockNames(dir)) {
+    const path = join(dir, lockName);
+    const holder = readOwner(path);
+    if (isStale(path, holder, probe.host(), probe)) continue;
     const who =
       holder === undefined
         ? 'a sweep whose lock file cannot be read'
@@ -154,8 +237,15 @@ function held(path: string, body: string): SweepLock {
 function readOwner(path: string): LockOwner | undefined {
   try {
     const o = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.started === 'string')
-      return { pid: o.pid, host: o.host, started: o.started };
+    // A pid of 0 or below would ask a process group (kill(0) and kill(-1) always succeed).
+    if (
+      Number.isSafeInteger(o.pid) &&
+      o.pid! > 0 &&
+      typeof o.host === 'string' &&
+      typeof o.started === 'string' &&
+      typeof o.sweep === 'string'
+    )
+      return { pid: o.pid!, host: o.host, started: o.started, sweep: o.sweep };
   } catch {
     // Unreadable, half written or not JSON: held by someone we cannot name.
   }
@@ -168,13 +258,17 @@ function refusal(
   name: string,
   option: string,
   holder: LockOwner | undefined,
+  another: boolean,
 ): ConfigError {
   const who =
     holder === undefined
       ? 'a sweep whose lock file cannot be read'
       : `sweep pid ${holder.pid} on ${holder.host}, started ${holder.started}`;
+  const what = another
+    ? `no other sweep writing into \`${dir}\`, got one: ${who}, writing ${name} for another sweep (shards of one sweep may share a directory, other sweeps may not)`
+    : `no other sweep writing \`${join(dir, name)}\`, got one: ${who}`;
   return new ConfigError(
     option,
-    `Expected no other sweep writing \`${join(dir, name)}\`, got one: ${who}. Wait for it to end, give this sweep another --failures directory (the shards of one sweep, --shard K/N, may share one), or remove \`${path}\` if that sweep no longer runs`,
+    `Expected ${what}. Wait for it to end, give this sweep another --failures directory (the shards of one sweep, --shard K/N, may share one), or remove \`${path}\` if that sweep no longer runs`,
   );
 }

@@ -14,14 +14,18 @@ import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
 /** A process table of the test's own: `running` are the pids alive on host `here`. */
-function probe(pid: number, running: number[]): LockProbe {
+function probe(pid: number, running: number[], ageMs = 1000): LockProbe {
   return {
     alive: (p) => running.includes(p),
     host: () => 'here',
     pid,
     now: () => new Date(Date.UTC(2026, 11, 4, 12, 0, 0)),
+    ageMs: () => ageMs,
   };
 }
+
+/** The sweep every lock of these tests is for, unless a test names another. */
+const KEY = 'k1';
 
 const NAME = 'sweep-summary.json';
 const LOCK = `.${NAME}.lock`;
@@ -30,16 +34,24 @@ describe('the sweep lock', () => {
   test('a second sweep is refused naming the first; after release the summary can be locked again', () => {
     const dir = testTempDir('npusim-sweep-lock-');
     const notes: string[] = [];
-    const first = lockSweepSummary(dir, NAME, '--failures', (l) => notes.push(l), probe(100, [100, 200]));
+    const first = lockSweepSummary(
+      dir,
+      NAME,
+      KEY,
+      '--failures',
+      (l) => notes.push(l),
+      probe(100, [100, 200]),
+    );
     expect(first.path).toBe(join(dir, LOCK));
     expect(JSON.parse(readFileSync(first.path, 'utf8'))).toEqual({
       pid: 100,
       host: 'here',
       started: '2026-12-04T12:00:00.000Z',
+      sweep: KEY,
     });
     let refused: unknown;
     try {
-      lockSweepSummary(dir, NAME, '--failures', (l) => notes.push(l), probe(200, [100, 200]));
+      lockSweepSummary(dir, NAME, KEY, '--failures', (l) => notes.push(l), probe(200, [100, 200]));
     } catch (e) {
       refused = e;
     }
@@ -54,7 +66,7 @@ describe('the sweep lock', () => {
     first.release();
     expect(existsSync(first.path)).toBe(false);
     first.release();
-    const again = lockSweepSummary(dir, NAME, '--failures', (l) => notes.push(l), probe(200, [200]));
+    const again = lockSweepSummary(dir, NAME, KEY, '--failures', (l) => notes.push(l), probe(200, [200]));
     again.release();
     expect(notes).toEqual([]);
   });
@@ -62,30 +74,81 @@ describe('the sweep lock', () => {
   test("a lock of this host's ended process is taken over and said; another host's and an unreadable one are refused", () => {
     const dir = testTempDir('npusim-sweep-lock-');
     const lockPath = join(dir, LOCK);
-    writeFileSync(lockPath, JSON.stringify({ pid: 77, host: 'here', started: '2026-12-01T00:00:00.000Z' }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: 77, host: 'here', started: '2026-12-01T00:00:00.000Z', sweep: KEY }),
+    );
     const notes: string[] = [];
-    const taken = lockSweepSummary(dir, NAME, '--failures', (l) => notes.push(l), probe(300, [300]));
+    const taken = lockSweepSummary(dir, NAME, KEY, '--failures', (l) => notes.push(l), probe(300, [300]));
     expect(notes).toEqual([
       `${lockPath}: a lock left by sweep pid 77 (started 2026-12-01T00:00:00.000Z), which no longer runs: taken over`,
     ]);
     expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(300);
     taken.release();
 
-    writeFileSync(lockPath, JSON.stringify({ pid: 77, host: 'elsewhere', started: 'then' }));
-    expect(() => lockSweepSummary(dir, NAME, '--failures', () => {}, probe(300, [300]))).toThrow(
+    writeFileSync(lockPath, JSON.stringify({ pid: 77, host: 'elsewhere', started: 'then', sweep: KEY }));
+    expect(() => lockSweepSummary(dir, NAME, KEY, '--failures', () => {}, probe(300, [300]))).toThrow(
       'got one: sweep pid 77 on elsewhere, started then.',
     );
     writeFileSync(lockPath, 'not a lock');
-    expect(() => lockSweepSummary(dir, NAME, '--failures', () => {}, probe(300, [300]))).toThrow(
+    expect(() => lockSweepSummary(dir, NAME, KEY, '--failures', () => {}, probe(300, [300]))).toThrow(
       'got one: a sweep whose lock file cannot be read.',
     );
     expect(readFileSync(lockPath, 'utf8')).toBe('not a lock');
+    // A pid of 0 would ask the process group, which always answers: not a lock of ours.
+    writeFileSync(lockPath, JSON.stringify({ pid: 0, host: 'here', started: 'then', sweep: KEY }));
+    expect(() => lockSweepSummary(dir, NAME, KEY, '--failures', () => {}, probe(300, [0, 300]))).toThrow(
+      'got one: a sweep whose lock file cannot be read.',
+    );
+    // Unreadable and over a minute old: its writer died between making and writing it (QA: an
+    // empty lock blocked the directory for good).
+    writeFileSync(lockPath, '');
+    const old: string[] = [];
+    lockSweepSummary(dir, NAME, KEY, '--failures', (l) => old.push(l), probe(300, [300], 61_000)).release();
+    expect(old).toEqual([
+      `${lockPath}: an unreadable lock over a minute old (its sweep died making it): taken over`,
+    ]);
+  });
+
+  test("another sweep's live lock refuses a sweep whatever its summary's name; shards of one sweep share the directory", () => {
+    const dir = testTempDir('npusim-sweep-lock-');
+    const shard1 = lockSweepSummary(
+      dir,
+      'sweep-summary-1-of-2.json',
+      'a',
+      '--failures',
+      () => {},
+      probe(1, [1, 2, 3]),
+    );
+    // Shard 2 of the same sweep: its key is shard 1's.
+    const shard2 = lockSweepSummary(
+      dir,
+      'sweep-summary-2-of-2.json',
+      'a',
+      '--failures',
+      () => {},
+      probe(2, [1, 2, 3]),
+    );
+    // Another sweep's shard (QA: it got in, and the directory could no longer be merged).
+    expect(() =>
+      lockSweepSummary(dir, 'sweep-summary-1-of-3.json', 'b', '--failures', () => {}, probe(3, [1, 2, 3])),
+    ).toThrow(
+      `Expected no other sweep writing into \`${dir}\`, got one: sweep pid 1 on here, started 2026-12-04T12:00:00.000Z, writing sweep-summary-1-of-2.json for another sweep (shards of one sweep may share a directory, other sweeps may not).`,
+    );
+    // The refused sweep left no lock of its own.
+    expect(readdirSync(dir).sort()).toEqual([
+      '.sweep-summary-1-of-2.json.lock',
+      '.sweep-summary-2-of-2.json.lock',
+    ]);
+    shard1.release();
+    shard2.release();
+    lockSweepSummary(dir, 'sweep-summary-1-of-3.json', 'b', '--failures', () => {}, probe(3, [3])).release();
   });
 
   test('release leaves a lock that is no longer this sweep’s', () => {
     const dir = testTempDir('npusim-sweep-lock-');
-    const mine = lockSweepSummary(dir, NAME, '--failures', () => {}, probe(1, [1]));
-    const theirs = JSON.stringify({ pid: 2, host: 'here', started: 'later' });
+    const mine = lockSweepSummary(dir, NAME, KEY, '--failures', () => {}, probe(1, [1]));
+    const theirs = JSON.stringify({ pid: 2, host: 'here', started: 'later', sweep: KEY });
     writeFileSync(mine.path, theirs);
     mine.release();
     expect(readFileSync(mine.path, 'utf8')).toBe(theirs);
@@ -93,14 +156,14 @@ describe('the sweep lock', () => {
 
   test('sweepsStillWriting names live and foreign locks, not ended ones, and nothing of a missing directory', () => {
     const dir = testTempDir('npusim-sweep-lock-');
-    writeFileSync(join(dir, LOCK), JSON.stringify({ pid: 5, host: 'here', started: 's5' }));
+    writeFileSync(join(dir, LOCK), JSON.stringify({ pid: 5, host: 'here', started: 's5', sweep: KEY }));
     writeFileSync(
       join(dir, '.sweep-summary-2-of-3.json.lock'),
-      JSON.stringify({ pid: 6, host: 'here', started: 's6' }),
+      JSON.stringify({ pid: 6, host: 'here', started: 's6', sweep: KEY }),
     );
     writeFileSync(
       join(dir, '.sweep-summary-3-of-3.json.lock'),
-      JSON.stringify({ pid: 6, host: 'far', started: 's7' }),
+      JSON.stringify({ pid: 6, host: 'far', started: 's7', sweep: KEY }),
     );
     expect(sweepsStillWriting(dir, probe(9, [5]))).toEqual([
       `${join(dir, 'sweep-summary-3-of-3.json')}: sweep pid 6 on far, started s7, is still writing it: this merge reads the summary there as it is now`,
@@ -113,10 +176,15 @@ describe('the sweep lock', () => {
 describe('sweep and its lock, from the command line', () => {
   const argv = ['sweep', 'flush-race', '--seeds', '1', '--duration', '5us', '--jobs', '1'];
 
-  test('a sweep into a directory another live sweep holds exits 2 and runs nothing; its shards may share it', async () => {
+  test('a sweep into a directory another live sweep holds exits 2 and runs nothing, a shard too; a merge says it', async () => {
     const dir = testTempDir('npusim-sweep-lock-cli-');
     // This test process stands for the other sweep: it runs, on this host.
-    const other = { pid: process.pid, host: hostname(), started: '2026-12-04T12:00:00.000Z' };
+    const other = {
+      pid: process.pid,
+      host: hostname(),
+      started: '2026-12-04T12:00:00.000Z',
+      sweep: 'another',
+    };
     writeFileSync(join(dir, LOCK), JSON.stringify(other));
     const r = await cli([...argv, '--failures', dir]);
     expect(r.code).toBe(2);
@@ -126,15 +194,50 @@ describe('sweep and its lock, from the command line', () => {
     expect(r.stdout).toBe('');
     expect(readdirSync(dir)).toEqual([LOCK]);
 
-    const shard = await cli([...argv, '--failures', dir, '--shard', '1/1']);
-    expect(shard.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual([LOCK, 'sweep-summary-1-of-1.json']);
+    // A shard writes a summary of another name, but of another sweep: refused as well.
+    const shard = await cli([...argv, '--failures', dir, '--shard', '1/2']);
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain(
+      `npusim: --failures: Expected no other sweep writing into \`${dir}\`, got one: sweep pid ${process.pid} on ${hostname()}, started 2026-12-04T12:00:00.000Z, writing sweep-summary.json for another sweep`,
+    );
+    expect(readdirSync(dir)).toEqual([LOCK]);
 
+    // The merge says who is writing before it says there is no summary yet.
     const merge = await cli(['sweep', '--merge', dir]);
     expect(merge.stderr).toContain(
       `npusim: ${join(dir, NAME)}: sweep pid ${process.pid} on ${hostname()}, started 2026-12-04T12:00:00.000Z, is still writing it`,
     );
-    expect(merge.code).toBe(0);
+    expect(merge.code).toBe(2);
+  });
+
+  test('the shards of one sweep run into one directory at once, and leave no lock', async () => {
+    const dir = testTempDir('npusim-sweep-lock-cli-');
+    const sweep = [
+      'sweep',
+      'flush-race',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '5us',
+      '--jobs',
+      '1',
+      '--failures',
+      dir,
+    ];
+    // Started together in this process: whichever order they take their locks in, the two are
+    // shards of one sweep (one key), so neither is refused.
+    const [one, two] = await Promise.all([
+      cli([...sweep, '--shard', '1/2']),
+      cli([...sweep, '--shard', '2/2']),
+    ]);
+    expect(one!.code, one!.stderr).toBe(0);
+    expect(two!.code, two!.stderr).toBe(0);
+    const names = readdirSync(dir);
+    expect(names.filter((f) => f.startsWith('sweep-summary')).sort()).toEqual([
+      'sweep-summary-1-of-2.json',
+      'sweep-summary-2-of-2.json',
+    ]);
+    expect(names.filter((f) => f.endsWith('.lock'))).toEqual([]);
   });
 
   test('a sweep removes its lock when it ends, and one that is refused removes none', async () => {
