@@ -9,6 +9,7 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
+import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
@@ -98,7 +99,10 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
     const file = positionals[0];
     if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
     const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/, '.shrunk.json');
-    if (values.out === undefined) outputs.push({ option: '--out', path: out });
+    // The default name is not checked as a file: what is there (a directory, another shrink, the
+    // input under a link) is kept and the shrunk file takes the next free name (shrink-command.ts).
+    // Its directory must take a new file.
+    if (values.out === undefined) outputs.push({ option: '--out', path: dirname(out), directory: true });
     return {
       command: 'shrink',
       file,

@@ -7,7 +7,7 @@
  * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -29,8 +29,8 @@ import { writeOutputs } from './output-path.js';
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
   // The shrunk file must not replace the failure it came from: that file is the evidence, and a
-  // shrink that went wrong could not be run again.
-  if (samePath(args.out, args.file)) {
+  // shrink that went wrong could not be run again. (The default name skips such a path: shrunkPath.)
+  if (args.outGiven && samePath(args.out, args.file)) {
     throw new ConfigError(
       '--out',
       `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${args.out}`,
@@ -98,10 +98,13 @@ async function shrinkAndWrite(
   const out = shrunkPath(args, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
   // filled meanwhile, /dev/full) loses the file, not the shrink's table, and exits 2.
-  const unwritten = writeOutputs(
-    [{ option: '--out', path: out, text: `${JSON.stringify(outcome.file, null, 2)}\n` }],
-    io.stderr,
-  );
+  const unwritten =
+    out === undefined
+      ? [args.out]
+      : writeOutputs(
+          [{ option: '--out', path: out, text: `${JSON.stringify(outcome.file, null, 2)}\n` }],
+          io.stderr,
+        );
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
   io.stdout.write(
@@ -115,7 +118,7 @@ async function shrinkAndWrite(
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
-        : `replay it with:\nnpusim replay ${shellWord(out)}`,
+        : `replay it with:\nnpusim replay ${shellWord(out!)}`,
       '',
     ].join('\n'),
   );
@@ -128,16 +131,31 @@ async function shrinkAndWrite(
  * another file (an earlier shrink of another budget, perhaps a smaller one: QA saw a quick re-run
  * replace a long shrink's 26 events with 1201), which is kept while this one takes the next free
  * name, said on stderr, as failure files do (keep-failure-file.ts). The same result rewrites its
- * own file. With all 99 names after it taken, the default name is replaced, as before.
+ * own file. A directory there, or the input itself under a link, is passed over too. With all 99
+ * names after it taken, nothing is written: said, and the exit is 2.
  */
-function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string {
+function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | undefined {
   if (args.outGiven) return args.out;
-  const path = freeFailurePath(args.out, shrunk) ?? args.out;
-  if (path !== args.out)
+  const usable = (p: string) => !isDirectory(p) && !samePath(p, args.file);
+  const path = freeFailurePath(args.out, shrunk, usable);
+  if (path === undefined) {
+    io.stderr.write(
+      `npusim: the shrunk file was not written: ${args.out} and the 99 names after it all hold other files\n`,
+    );
+  } else if (path !== args.out) {
     io.stderr.write(
       `npusim: ${args.out} holds another shrink or file, which is kept; this shrunk file goes to ${path}\n`,
     );
+  }
   return path;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function runs(n: number): string {

@@ -60,12 +60,17 @@ function failurePath(first: string, file: FailureFile, say: (line: string) => vo
 /**
  * `first`, or the first of `NAME-2.json`, `NAME-3.json`, ... after it, that is free or holds this
  * same failure (its identity): the name rule of failure files, which `npusim shrink` follows for
- * its default `.shrunk.json` too. Undefined when all of them hold others.
+ * its default `.shrunk.json` too. `usable` skips a name (shrink's: a directory, or its input under
+ * a link). Undefined when all of them hold others.
  */
-export function freeFailurePath(first: string, file: FailureFile): string | undefined {
+export function freeFailurePath(
+  first: string,
+  file: FailureFile,
+  usable: (path: string) => boolean = () => true,
+): string | undefined {
   for (let n = 1; n <= MAX_NAME_TRIES; n++) {
     const path = n === 1 ? first : first.replace(/(\.json)?$/, `-${n}.json`);
-    if (!existsSync(path) || holdsFailure(path, file)) return path;
+    if (usable(path) && (!existsSync(path) || holdsFailure(path, file))) return path;
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
  * and the table of the finished shrink was lost with it. And the default shrunk file is never
  * replaced by another shrink's (QA: a quick re-run replaced a long shrink's 26 events with 1201).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { testTempDir } from '../support/temp-dir.js';
@@ -61,4 +61,24 @@ test('the default shrunk file keeps another shrink there (the next free name tak
   const asked = await cli(['shrink', file, '--budget', '1', '--out', shrunk]);
   expect(asked.code).toBe(0);
   expect(readFileSync(shrunk, 'utf8')).toBe(readFileSync(second, 'utf8'));
+});
+
+test('the default name taken by a directory, or by a link to the input, is passed over, not refused as --out (QA)', async () => {
+  const failures = testTempDir('npusim-shrink-out-');
+  const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
+  expect(run.code, run.stderr).toBe(1);
+  const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
+  const file = join(failures, name!);
+  const shrunk = file.replace(/\.json$/, '.shrunk.json');
+  mkdirSync(shrunk);
+  const r = await cli(['shrink', file, '--budget', '1']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain(`npusim replay ${file.replace(/\.json$/, '.shrunk-2.json')}`);
+  rmSync(shrunk, { recursive: true });
+  const original = readFileSync(file, 'utf8');
+  symlinkSync(file, shrunk);
+  const linked = await cli(['shrink', file, '--budget', '1']);
+  expect(linked.code, linked.stderr).toBe(0);
+  expect(linked.stdout).toContain(`npusim replay ${file.replace(/\.json$/, '.shrunk-2.json')}`);
+  expect(readFileSync(file, 'utf8')).toBe(original);
 });
