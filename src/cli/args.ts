@@ -98,7 +98,7 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   shrink: (values, positionals, outputs) => {
     const file = positionals[0];
     if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
-    const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/, '.shrunk.json');
+    const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/i, '.shrunk.json');
     // The default name is not checked as a file: what is there (a directory, another shrink, the
     // input under a link) is kept and the shrunk file takes the next free name (shrink-command.ts).
     // Its directory must take a new file.

@@ -44,6 +44,15 @@ export function restatesPreset(spec: TopologySpec): boolean {
  * preset restated, as `npusim topo NAME --json` prints it, keeps its name and the preset's digest.
  */
 export function checkPresetName(spec: TopologySpec): void {
+  // A preset's name but for case or surrounding space reads as the preset in every header (QA:
+  // `witherspoon-6 ` and `WITHERSPOON-6` on a 4-GPU machine): refused, whatever the machine.
+  const like = Object.keys(TOPOLOGY_PRESETS).find((p) => p === spec.name.trim().toLowerCase());
+  if (like !== undefined && like !== spec.name) {
+    throw new ConfigError(
+      'name',
+      `Expected a name no preset has, got \`${spec.name}\`, which reads as the preset \`${like}\` (it differs from that name only in case or surrounding space)`,
+    );
+  }
   if (!isPresetName(spec.name) || restatesPreset(spec)) return;
   const where = firstDifference(fullTopology(spec, spec.name), fullTopology(undefined, spec.name), '');
   throw new ConfigError(

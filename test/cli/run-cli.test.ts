@@ -292,6 +292,15 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
         `npusim: ${file}: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-6 --json\` prints it), got \`witherspoon-6\` for another machine: it differs from the preset at gpus\n`,
       );
     }
+    // A preset's name but for case or surrounding space reads as the preset: refused too (QA).
+    for (const name of ['witherspoon-6 ', 'WITHERSPOON-6']) {
+      const look = write('lookalike.json', { ...structuredClone(TOPOLOGY_PRESETS['witherspoon-6']), name });
+      const r = await cli(['topo', look]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${look}: name: Expected a name no preset has, got \`${name}\`, which reads as the preset \`witherspoon-6\` (it differs from that name only in case or surrounding space)\n`,
+      );
+    }
     // The preset restated, keys in another order, keeps its name.
     const restated = write(
       'restated.json',
