@@ -560,7 +560,7 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
   if (reached > durationTicks) {
     throw new ConfigError(
       `${where}: figures.simulatedTicks`,
-      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${formatTime(reached)})`,
+      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${formatTime(reached) === formatTime(durationTicks) ? `${reached - durationTicks} tick${reached - durationTicks === 1 ? '' : 's'} more` : formatTime(reached)})`,
     );
   }
 }

@@ -111,6 +111,13 @@ describe('failure files that contradict themselves are refused, naming the field
       "f.json: figures.simulatedTicks: Expected at most the run's duration, workload.params.durationTicks 800000000 (800 us), got 1000000000000000 (1000 s)",
     ],
     [
+      'a run that reached one tick past its duration (both read 800 us: QA)',
+      (f) => {
+        (f.figures as Json).simulatedTicks = 800_000_001;
+      },
+      "f.json: figures.simulatedTicks: Expected at most the run's duration, workload.params.durationTicks 800000000 (800 us), got 800000001 (1 tick more)",
+    ],
+    [
       'a choice log whose run of zeros no memory holds (V8 aborted the replay: QA)',
       (f) => {
         f.strategy = { kind: 'replay', choices: [[3, -(2 ** 24)], [], [], [], [], [], []] };
