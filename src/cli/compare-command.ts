@@ -8,7 +8,7 @@
  * also writes it as an HTML page (src/report/compare-html.ts); a page that cannot be written is
  * said, and exits 2.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
@@ -22,7 +22,7 @@ import type { RunResult } from '../report/run-result.js';
 import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { isJsonInside, linkedPathText, writeOutputs } from './output-path.js';
+import { isDirectory, isJsonInside, linkedPathText, writeOutputs } from './output-path.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
@@ -85,14 +85,6 @@ function readSide(path: string): RunFile[] {
       return { file, result: readResult(file) };
     })
     .sort((x, y) => x.result.seed - y.result.seed);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function readResult(file: string): RunResult {

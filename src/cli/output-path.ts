@@ -299,6 +299,15 @@ function noSpaceText(dir: string, fs: OutputFs): string | undefined {
   return `the device holding \`${dir}\` is full`;
 }
 
+/** Whether `path` is a directory (through links); false when nothing is there. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function errnoOf(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
 }

@@ -7,7 +7,7 @@
  * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -24,7 +24,7 @@ import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { readFailureFileText } from './failure-file-text.js';
 import { Interrupt } from './interrupt.js';
-import { writeOutputs } from './output-path.js';
+import { isDirectory, writeOutputs } from './output-path.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
@@ -148,14 +148,6 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
     );
   }
   return path;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function runs(n: number): string {

@@ -29,12 +29,17 @@ test.skipIf(!existsSync('/dev/full'))(
   },
 );
 
-test('the default shrunk file keeps another shrink there (the next free name takes this one); the same result rewrites its own; --out replaces', async () => {
+/** A failing run's failure file, alone in a fresh directory. */
+async function failureFile(): Promise<{ failures: string; file: string }> {
   const failures = testTempDir('npusim-shrink-out-');
   const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
   expect(run.code, run.stderr).toBe(1);
   const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
-  const file = join(failures, name!);
+  return { failures, file: join(failures, name!) };
+}
+
+test('the default shrunk file keeps another shrink there (the next free name takes this one); the same result rewrites its own; --out replaces', async () => {
+  const { failures, file } = await failureFile();
   const shrunk = file.replace(/\.json$/, '.shrunk.json');
   const second = file.replace(/\.json$/, '.shrunk-2.json');
   const long = await cli(['shrink', file, '--budget', '12']);
@@ -64,11 +69,7 @@ test('the default shrunk file keeps another shrink there (the next free name tak
 });
 
 test('the default name taken by a directory, or by a link to the input, is passed over, not refused as --out (QA)', async () => {
-  const failures = testTempDir('npusim-shrink-out-');
-  const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
-  expect(run.code, run.stderr).toBe(1);
-  const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
-  const file = join(failures, name!);
+  const { file } = await failureFile();
   const shrunk = file.replace(/\.json$/, '.shrunk.json');
   mkdirSync(shrunk);
   const r = await cli(['shrink', file, '--budget', '1']);
