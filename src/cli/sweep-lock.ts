@@ -27,7 +27,7 @@
  */
 import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { digestText } from '../runtime/digest.js';
@@ -126,7 +126,7 @@ export function lockSweepSummary(
         throw refusal(
           other.path,
           dir,
-          other.path.slice(dir.length + 2, -'.lock'.length),
+          basename(other.path).slice(1, -'.lock'.length),
           option,
           other.holder,
           true,
