@@ -32,11 +32,12 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
   // A variant run on its own is a run like any other (its findings set its exit code), but what
   // it was declared to find is still the answer's context: judged, shown, and kept in the result.
-  // A stopped run is no verdict.
-  if (config.variant !== undefined && result.status !== 'interrupted') {
+  // A stopped run is judged too (met: false, as a stopped variant's), and its summary says `not
+  // judged (interrupted)` beside what it expected, as a variant's does: it said nothing (QA).
+  if (config.variant !== undefined) {
     const variant = workload.variants.find((v) => v.name === config.variant);
     if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
-  } else if (config.variant === undefined && workload.expect !== 'clean' && result.status !== 'interrupted') {
+  } else if (workload.expect !== 'clean') {
     // A workload whose own run is declared to find rules is judged against them with or without
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
