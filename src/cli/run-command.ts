@@ -210,6 +210,7 @@ async function reportRun(
     io.stderr.write(`npusim: exit ${EXIT.usage}: the run was clean, but --record could not be written\n`);
   const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
+  sayOwnUnmet(result, io);
   for (const v of result.variants ?? []) sayVariantUnmet(v, code, io);
   return code;
 }
@@ -230,6 +231,23 @@ function sayVariantUnmet(v: VariantResult, commandExit: number, io: CliIo): void
   }
   io.stderr.write(
     `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\nreproduce: ${v.reproduce}\n`,
+  );
+}
+
+/**
+ * This run's own verdict when it was not what it was declared to find, on stderr as a variant's
+ * is (it was in the summary only, which --json leaves out: QA). Its status and reproduce line,
+ * when it found something, are sayStatus's; a clean run never fails the command.
+ */
+function sayOwnUnmet(result: RunResult, io: CliIo): void {
+  const own = result.expectation;
+  if (own === undefined || own.met || result.status === 'interrupted') return;
+  const which =
+    result.config.variant === undefined
+      ? `the workload's own run (${result.label ?? 'as declared'})`
+      : `variant ${result.config.variant}`;
+  io.stderr.write(
+    `npusim: ${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}\n`,
   );
 }
 

@@ -122,6 +122,11 @@ describe('user workloads', () => {
     expect(isolated.code).toBe(0);
     const result = JSON.parse(isolated.stdout) as RunResult;
     expect(result.expectation).toMatchObject({ expect: ['isolation.peer'], met: false });
+    // Said on stderr too, as a variant's is: --json leaves the summary out (QA).
+    expect(isolated.stderr).toContain(
+      "npusim: the workload's own run (as declared): clean, NOT as expected (expected isolation.peer); a clean run does not fail the command\n",
+    );
+    expect(leaks.stderr).not.toContain('NOT as expected');
   });
 
   test('workload files: .json and .js run like .ts; every error names the file and the field', async () => {
