@@ -75,6 +75,13 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
       `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(definition)}`,
     );
   }
+  // `{}` in a JSON file: said as such, not by its first missing field (`name: Expected a string`).
+  if (isJson && Object.keys(definition).length === 0) {
+    throw new ConfigError(
+      file,
+      'Expected a workload object (`name`, `description`, `params`, ...; README "Your own workloads and topologies"), got an empty object `{}`',
+    );
+  }
   try {
     return validateWorkload(definition, file);
   } catch (e) {

@@ -218,6 +218,13 @@ describe('user workloads', () => {
         ),
       );
     }
+    // `{}` in a JSON file is said as such too (it said `name: Expected a string`: QA).
+    await refused(
+      'empty.json',
+      '{}\n',
+      ':',
+      'Expected a workload object (`name`, `description`, `params`, ...; README "Your own workloads and topologies"), got an empty object `{}`',
+    );
     // The headline: a counter no run reports, an unknown latency and a bad stat, each with its field.
     const withHeadline = (item: unknown) => JSON.stringify({ ...def, headline: [item] });
     await refused(
