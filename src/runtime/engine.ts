@@ -79,7 +79,7 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
 }
 
 export function startThreadedRun(config: RunConfig, options: EngineOptions): ThreadedRun {
-  return startThreaded(machineModuleUrl(), config, {
+  return startThreaded(machineModuleUrl(), machineConfig(config), {
     // The real machine's own worker host: built into one bundled file by `npm run build`.
     hostWorker: 'machine-host',
     seed: config.seed,
@@ -99,6 +99,19 @@ export function startThreadedRun(config: RunConfig, options: EngineOptions): Thr
     ...(options.free === undefined ? {} : { free: options.free }),
     ...(options.workerSet === undefined ? {} : { workerSet: options.workerSet }),
   });
+}
+
+/**
+ * The config the workers build the machine from: without a replay's choice log, which the model
+ * never reads (each worker's choosers take their sequences from its own WorkerInit.strategy,
+ * trimmed to its actors): cloned whole into every worker, a 2^24-choice log made a threaded replay
+ * peak at 2.5 GB. Other strategies are small and stay, so the config object (and the World built
+ * for it, machine.ts worldOf) is the caller's.
+ */
+function machineConfig(config: RunConfig): RunConfig {
+  if (config.strategy?.kind !== 'replay') return config;
+  const { strategy: _log, ...rest } = config;
+  return rest;
 }
 
 /** Replay a free run from its take log, in this thread (free/free-replay.ts). */

@@ -22,7 +22,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { ConfigError } from '../core/errors.js';
-import type { StrategySpec } from '../model/choice/strategy.js';
+import { type StrategySpec, strategyForActors } from '../model/choice/strategy.js';
 import { Doorbell } from '../transport/doorbell.js';
 import { RingPool } from '../transport/ring.js';
 import type { ActorHostApi } from './actor-host-api.js';
@@ -345,7 +345,8 @@ function allocateRun(
       worker: w,
       workerOf,
       seed: options.seed,
-      strategy: options.strategy,
+      // Only this worker's actors' choices (a replay's log can be large).
+      strategy: strategyForActors(options.strategy, (i) => workerOf[i] === w),
       endTick: options.endTick,
       recordEvents: options.recordEvents ?? 0,
       recordChoices: options.recordChoices,

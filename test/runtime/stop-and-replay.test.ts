@@ -58,10 +58,18 @@ describe('choices: recorded, replayed', () => {
     const replay = { ...c, strategy: { kind: 'replay' as const, choices: recorded.choices! } };
     const inline = await runRaw(replay, { host: 'inline' });
     const threaded = await runRaw(replay, { host: 'threaded', recordChoices: true });
+    // Two workers, each handed only its own actors' sequences (strategyForActors).
+    const paired = await runRaw(replay, {
+      host: 'threaded',
+      placement: { kind: 'workers', count: 2 },
+      recordChoices: true,
+    });
     expect(inline.actorDigests).toEqual(recorded.actorDigests);
     expect(threaded.actorDigests).toEqual(recorded.actorDigests);
     expect(threaded.choices).toEqual(recorded.choices);
-  });
+    expect(paired.actorDigests).toEqual(recorded.actorDigests);
+    expect(paired.choices).toEqual(recorded.choices);
+  }, 120_000);
 
   test('a replay with every choice set to 0 is another run (the choices steer it)', async () => {
     const c = config('flush-race', 4, ['single-flush'], { durationTicks: 20_000_000 });

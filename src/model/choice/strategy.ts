@@ -57,3 +57,19 @@ export function strategyName(strategy: StrategySpec | undefined): string {
   const s = strategy ?? DEFAULT_STRATEGY;
   return s.kind === 'pct' ? `pct (depth ${s.depth})` : s.kind === 'count' ? 'random' : s.kind;
 }
+
+/**
+ * `strategy` as a thread hosting only the actors `hosts` accepts needs it: a replay keeps those
+ * actors' choice sequences and empties the others' (an actor's chooser reads only its own, so
+ * every hosted actor makes the very choices it would under the whole log). The other kinds are
+ * small and returned as they are. Why: a threaded replay hands each worker its strategy, and a
+ * full log (2^24 choices, MAX_LOGGED_CHOICES) cloned into each of nine workers made a replay peak
+ * at 2.5 GB against 0.56 GB inline.
+ */
+export function strategyForActors(
+  strategy: StrategySpec | undefined,
+  hosts: (actorIndex: number) => boolean,
+): StrategySpec | undefined {
+  if (strategy?.kind !== 'replay') return strategy;
+  return { kind: 'replay', choices: strategy.choices.map((c, i) => (hosts(i) ? c : [])) };
+}
