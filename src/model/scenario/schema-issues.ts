@@ -144,7 +144,7 @@ function describeIssue(
       }
       // zod names the kind that arrived (`received string`); the value itself says more.
       if (/\bgot\b/.test(issue.message)) return { path, message: issue.message };
-      return { path, message: `${issue.message.replace(/,? received \w+$/, '')}, got ${shown(value)}` };
+      return { path, message: `${issue.message.replace(/,? received \S+$/, '')}, got ${shown(value)}` };
     case 'too_small':
     case 'too_big': {
       // zod's own words (`Too small: expected array to have >=1 items`) in the house form.
@@ -247,8 +247,12 @@ export function shown(v: unknown, missing = 'nothing'): string {
   if (v === undefined) return missing;
   if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
   if (v !== null && typeof v === 'object') return 'an object';
-  // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws).
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws). An infinity
+  // is mostly a literal past a double's range (`--set x=1e400`, `1e400` in a JSON file), which is
+  // what the words after it say (spec-fields.ts describe says it so for topology files).
+  if (v === Number.POSITIVE_INFINITY) return 'Infinity (a number too large: above 1.8e308)';
+  if (v === Number.NEGATIVE_INFINITY) return '-Infinity (a number too large: below -1.8e308)';
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'bigint') return `${v}n (a BigInt)`;
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'symbol') return 'a symbol';
