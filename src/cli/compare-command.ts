@@ -67,7 +67,7 @@ function readSide(path: string): RunFile[] {
   let names: string[];
   try {
     names = readdirSync(path)
-      .filter((n) => n.endsWith('.json'))
+      .filter((n) => /\.json$/i.test(n))
       .sort();
   } catch (e) {
     throw new ConfigError(path, `Expected a directory of run results, got ${errnoText(e)}`);

@@ -139,14 +139,15 @@ export function samePath(path: string): string {
 }
 
 /**
- * Whether `file`, as the file system sees it (through symbolic links), is a `*.json` directly
- * inside `dir`: a page written there would replace one of a command's JSON files (a shard
- * summary, a run result of a set), or be read as one later. A link named `page.html` whose
+ * Whether `file`, as the file system sees it (through symbolic links), is a `*.json` (in any case,
+ * as compare's listing reads them) directly inside `dir`: a page written there would replace one
+ * of a command's JSON files (a shard summary, a run result of a set), or be read as one later. A link named `page.html` whose
  * target is `DIR/x.json` is one too (QA: it wrote HTML over a shard summary).
  */
 export function isJsonInside(file: string, dir: string): boolean {
   const real = samePath(file);
-  return (file.endsWith('.json') || real.endsWith('.json')) && dirname(real) === samePath(dir);
+  const json = /\.json$/i;
+  return (json.test(file) || json.test(real)) && dirname(real) === samePath(dir);
 }
 
 /** `` `file` ``, and where it leads when it is a link: how a refusal by isJsonInside names it. */

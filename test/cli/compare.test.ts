@@ -463,6 +463,16 @@ describe('npusim compare', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`npusim: ${empty}: Expected a directory of run results`);
     expect(none.stderr).not.toMatch(STACK_FRAME);
+    // A result named `.JSON` is one too: read as a run of the set, and never written over by a page.
+    const upper = join(dir, 'upper');
+    mkdirSync(upper);
+    writeFileSync(join(upper, 'SEED1.JSON'), readFileSync(files.seed1));
+    const read = await cli(['compare', upper, setA]);
+    expect(read.code).toBe(2);
+    expect(read.stderr).toContain(`npusim: ${upper}: Expected at least 2 run results in each set`);
+    const overUpper = await cli(['compare', upper, setA, '--report', join(upper, 'PAGE.Json')]);
+    expect(overUpper.code).toBe(2);
+    expect(overUpper.stderr).toContain(`npusim: --report: Expected a file that is no \`*.json\` of`);
   });
 
   /** seed1's result with its configuration changed (the figures are not: only config is read). */
