@@ -13,6 +13,14 @@ import type { Style } from './summary-text.js';
 /** Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding. */
 const PAST_STOP_NOTE =
   'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies, links and conservation also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
+/**
+ * The same for a free run, which `--inline` refuses: its replay (of the failure file it left, or
+ * of its `--record` file) runs in one thread and gives them exactly.
+ */
+const FREE_PAST_STOP_NOTE = PAST_STOP_NOTE.replace(
+  '(--inline gives them exactly)',
+  '(`npusim replay` of its failure or --record file gives them exactly)',
+);
 /** The same, for a threaded run Ctrl-C stopped (each worker stops where it is). */
 const PAST_INTERRUPT_NOTE =
   "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies, links and conservation also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
@@ -20,7 +28,8 @@ const PAST_INTERRUPT_NOTE =
 /** What a threaded run's figures count past its stop, when they do (the summary's and the HTML report's note). */
 export function pastStopNote(result: RunResult): string | undefined {
   if (!figuresPastStop(result)) return undefined;
-  return result.status === 'interrupted' ? PAST_INTERRUPT_NOTE : PAST_STOP_NOTE;
+  if (result.status === 'interrupted') return PAST_INTERRUPT_NOTE;
+  return result.free === undefined ? PAST_STOP_NOTE : FREE_PAST_STOP_NOTE;
 }
 
 /**

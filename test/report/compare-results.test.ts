@@ -125,7 +125,13 @@ describe('compare: a threaded run stopped at its first finding', () => {
         5,
       ).join('\n');
     expect(lines(run('threaded', 1043))).toContain(note);
+    expect(lines(run('threaded', 1043))).toContain('(--inline gives them exactly)');
     expect(lines(run('inline', 1029))).not.toContain(note);
+    // A free run refuses --inline: its replay is what gives them exactly (QA).
+    const free = { ...run('threaded', 1043), free: {} as NonNullable<RunResult['free']> };
+    expect(lines(free)).toContain(note);
+    expect(lines(free)).toContain('(`npusim replay` of its failure or --record file gives them exactly)');
+    expect(lines(free)).not.toContain('--inline');
     const clean = { ...run('threaded', 1043), status: 'clean' as const };
     expect(lines(clean)).not.toContain(note);
     // Ctrl-C on threads, with or without --stop-on-first: each worker stopped where it was.
