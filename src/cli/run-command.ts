@@ -18,7 +18,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { describedResult } from '../report/described-result.js';
 import { formatTime } from '../report/duration.js';
 import { expectationText, judgeExpectation } from '../report/headline.js';
-import { reproduceLine, shellWord } from '../report/reproduce-line.js';
+import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -211,7 +211,7 @@ async function reportRun(
   const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
   sayOwnUnmet(result, io);
-  for (const v of result.variants ?? []) sayVariantUnmet(v, code, io);
+  for (const v of result.variants ?? []) sayVariantUnmet(v, code, result.engine.placement === 'free', io);
   return code;
 }
 
@@ -220,7 +220,7 @@ async function reportRun(
  * something else fails the command (its exit code and its reproduce line), one that expected a
  * finding and ran clean does not (a clean run is never a failure), but says so.
  */
-function sayVariantUnmet(v: VariantResult, commandExit: number, io: CliIo): void {
+function sayVariantUnmet(v: VariantResult, commandExit: number, free: boolean, io: CliIo): void {
   if (v.expectation.met || v.status === 'interrupted') return;
   const expected = expectationText(v.expectation.expect);
   if (v.exitCode === EXIT.clean) {
@@ -229,8 +229,9 @@ function sayVariantUnmet(v: VariantResult, commandExit: number, io: CliIo): void
     );
     return;
   }
+  // A free variant's line is its replay when it left a failure file, else a re-run (lineLabel).
   io.stderr.write(
-    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\nreproduce: ${v.reproduce}\n`,
+    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\n${lineLabel(v.reproduce, free)}: ${v.reproduce}\n`,
   );
 }
 

@@ -14,6 +14,7 @@ import type { Variant, Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { judgeExpectation } from '../report/headline.js';
+import { shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
@@ -148,14 +149,15 @@ export async function runVariants(
       );
     }
     const expectation = judgeExpectation(v.expect, result);
-    results.push(variantResult(v, result, expectation));
+    const entry = variantResult(v, result, expectation);
+    results.push(entry);
     if (result.status === 'interrupted') {
       // Ctrl-C stopped this variant: the command is interrupted (exit 130), as a stopped run is.
       // What it found by then that it did not expect keeps its file, as the workload's own run's.
       // (A stopped run never meets its expectation: judged here by the rules it found.)
       const expected = v.expect === 'clean' ? [] : (v.expect as readonly string[]);
       if (Object.keys(expectation.found).some((rule) => !expected.includes(rule)))
-        writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+        replayedBy(entry, writeFailureFile(result, config, workload, args.failuresDir, io, freeLog), freeLog);
       worst = worseExit(worst, EXIT.interrupted);
       const left = variants.length - i - 1;
       io.stderr.write(
@@ -166,10 +168,19 @@ export async function runVariants(
     if (!expectation.met && result.exitCode !== EXIT.clean) {
       // Found what it did not expect: a finding like any run's, with its own failure file.
       worst = worseExit(worst, result.exitCode);
-      writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+      replayedBy(entry, writeFailureFile(result, config, workload, args.failuresDir, io, freeLog), freeLog);
     }
   }
   return { results, worstUnexpected: worst };
+}
+
+/**
+ * A free variant replays only from the failure file it left: that file becomes its reproduce line,
+ * as the workload's own run's does (run-command.ts writeRunFiles). Its own free command races anew
+ * (QA: a failing free variant was given it under `reproduce:`).
+ */
+function replayedBy(entry: VariantResult, file: string | undefined, freeLog: FreeLog | undefined): void {
+  if (freeLog !== undefined && file !== undefined) entry.reproduce = `npusim replay ${shellWord(file)}`;
 }
 
 /** One variant's line in its workload's result. */

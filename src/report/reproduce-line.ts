@@ -25,8 +25,12 @@ export const FREE_RERUN_LABEL = 're-run in free mode (races anew, so not this ve
  * command (a free run with no failure or --record file, or one that crashed and left no take log).
  */
 export function reproduceLabel(result: Pick<RunResult, 'reproduce' | 'engine'>): string {
-  const free = result.engine.placement === 'free';
-  return free && !result.reproduce.startsWith('npusim replay ') ? FREE_RERUN_LABEL : 'reproduce';
+  return lineLabel(result.reproduce, result.engine.placement === 'free');
+}
+
+/** reproduceLabel of a line `reproduce` of a run that was free or not (a variant's, say). */
+export function lineLabel(reproduce: string, free: boolean): string {
+  return free && !reproduce.startsWith('npusim replay ') ? FREE_RERUN_LABEL : 'reproduce';
 }
 
 /** `reproduce: CMD`, or a free run's command labelled as a re-run (reproduceLabel). */

@@ -200,6 +200,31 @@ describe('variants', () => {
     expect(replay.stdout).toContain('reproduced exactly');
   });
 
+  test("free: a failing variant's line is the replay of its failure file; without one, a re-run labelled so", async () => {
+    const dir = tmp();
+    const file = isolatedGuestsWorkload(dir, 'leaky-free', 'a free variant wrongly expected clean', [
+      { name: 'links-up', set: { policy: 'per-gpu' } },
+    ]);
+    const failures = join(dir, 'failures');
+    const argv = ['run', file, '--seed', '1', '--free', '--duration', '10us'];
+    const kept = await cli([...argv, '--failures', failures, '--json']);
+    expect(kept.code, kept.stderr).toBe(1);
+    const [name] = readdirSync(failures);
+    const replayLine = `npusim replay ${join(failures, name!)}`;
+    // Its own free command races anew (QA: it was printed under `reproduce:`).
+    expect(kept.stderr).toContain(`the command exits 1\nreproduce: ${replayLine}\n`);
+    const result = JSON.parse(kept.stdout) as RunResult;
+    expect(result.variants?.[0]?.reproduce).toBe(replayLine);
+    const replay = await cli(['replay', join(failures, name!)]);
+    expect(replay.code, replay.stderr).toBe(1);
+    expect(replay.stdout).toContain('reproduced exactly');
+    const none = await cli([...argv, '--no-failure-file']);
+    expect(none.code, none.stderr).toBe(1);
+    expect(none.stderr).toMatch(
+      /the command exits 1\nre-run in free mode \(races anew, so not this very run\): npusim run \S+leaky-free\.json --variant links-up /,
+    );
+  }, 120_000);
+
   test('--json: commandExitCode is what the process exits with; a variant that expected a finding and ran clean says so without failing', async () => {
     const file = isolatedGuestsWorkload(
       tmp(),
