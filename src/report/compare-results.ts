@@ -368,10 +368,12 @@ function configDifferences(a: RunResult, b: RunResult): string[] {
  * an absent strategy `random`), bug switches as the set they are, and, `withSpec`, the machine as
  * its whole topology spec (`topology`), whether a preset or a file, because a file can keep a
  * preset's name and change its latencies. Left out: the `--set` list, already applied to
- * `params` (which are compared), and the topology file's path, whose spec is compared.
+ * `params` (which are compared), the topology file's path, whose spec is compared, and the
+ * workload file's path, whose parameters are (a run names it as given, `w.ts`, its replay as its
+ * failure file holds it, `/home/me/w.ts`: QA saw that pair called a difference of the same events).
  */
 function effectiveConfig(c: RunConfig, withSpec: boolean): Record<string, unknown> {
-  const { set: _set, customTopology, ...rest } = c;
+  const { set: _set, customTopology, workloadFile: _file, ...rest } = c;
   return {
     ...rest,
     bugs: [...c.bugs].sort(),

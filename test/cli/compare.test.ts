@@ -517,6 +517,11 @@ describe('npusim compare', () => {
       'strategy.steps: (none) -> [9]',
       'strategy.agents: (none) -> 7',
     ]);
+    // A workload file named as given and as its failure file holds it (absolute): its params are
+    // compared, its path is not (QA: the same events were said to differ in workloadFile).
+    const relative = withConfig('file-relative', (c) => ({ ...c, workloadFile: 'w3.ts' }));
+    const absolute = withConfig('file-absolute', (c) => ({ ...c, workloadFile: '/home/me/w3.ts' }));
+    expect((await compare(relative, absolute)).differences).toEqual([]);
     const bugsAB = withConfig('bugs-ab', (c) => ({ ...c, bugs: ['descending-order', 'single-flush'] }));
     const bugsBA = withConfig('bugs-ba', (c) => ({ ...c, bugs: ['single-flush', 'descending-order'] }));
     expect((await compare(bugsAB, bugsBA)).differences).toEqual([]);
