@@ -72,7 +72,7 @@ export function checkOutputFiles(
     if (reader !== undefined) {
       throw new ConfigError(
         o.option,
-        `Expected a file other than the command's input, got \`${o.path}\`, which ${reader} reads`,
+        `Expected a ${o.directory === true ? 'directory' : 'file'} other than the command's input, got \`${o.path}\`, which ${reader} reads`,
       );
     }
     if (o.directory === true) {

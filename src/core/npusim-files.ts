@@ -16,17 +16,17 @@ const KINDS: readonly { kind: string; is: (r: Record<string, unknown>) => boolea
   {
     kind: 'failure',
     is: (r) => r.format === FAILURE_FORMAT,
-    text: `a npusim failure file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`,
+    text: `an npusim failure file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`,
   },
   {
     kind: 'summary',
     is: (r) => r.format === SUMMARY_FORMAT,
-    text: `a npusim sweep summary (format \`${SUMMARY_FORMAT}\`: \`npusim sweep --merge\` takes it)`,
+    text: `an npusim sweep summary (format \`${SUMMARY_FORMAT}\`: \`npusim sweep --merge\` takes it)`,
   },
   {
     kind: 'result',
     is: (r) => 'schemaVersion' in r && 'status' in r && 'digest' in r,
-    text: 'a npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
+    text: 'an npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
   },
   {
     kind: 'topology',

@@ -322,14 +322,14 @@ export function readSummary(text: string, where: string): SweepSummary {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ConfigError(
       where,
-      `Expected a ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${describeJson(json)}`,
+      `Expected an ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${describeJson(json)}`,
     );
   }
   const s = json as Partial<SweepSummary>;
   if (s.format !== SUMMARY_FORMAT || s.version !== SUMMARY_VERSION) {
     throw new ConfigError(
       where,
-      `Expected a ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${whatFileIs(json)}`,
+      `Expected an ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${whatFileIs(json)}`,
     );
   }
   for (const k of ['sweep', 'seeds', 'byRule', 'byClass', 'failures'] as const) {

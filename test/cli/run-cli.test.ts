@@ -157,9 +157,11 @@ describe('files a command writes are checked before it runs', () => {
     for (const [argv, option, reader] of cases) {
       const r = await cli(argv);
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(2);
+      // --failures names a directory, and is refused as one (QA: it said "a file").
+      const kind = option === '--failures' ? 'directory' : 'file';
       expect(r.stderr).toMatch(
         new RegExp(
-          `^npusim: ${option}: Expected a file other than the command's input, got \`[^\`]+\`, which ${reader.replace(/[$@()-]/g, '\\$&')} reads\n`,
+          `^npusim: ${option}: Expected a ${kind} other than the command's input, got \`[^\`]+\`, which ${reader.replace(/[$@()-]/g, '\\$&')} reads\n`,
         ),
       );
     }

@@ -129,12 +129,12 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const r = await cli(['sweep', '--merge', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `npusim: ${file}: Expected a npusim-sweep-summary (version 2), got a npusim run result`,
+      `npusim: ${file}: Expected an npusim-sweep-summary (version 2), got an npusim run result`,
     );
     writeFileSync(file, '{"kind":"x"}');
     const other = await cli(['sweep', '--merge', file]);
     expect(other.stderr).toContain(
-      `${file}: Expected a npusim-sweep-summary (version 2), got a JSON object without`,
+      `${file}: Expected an npusim-sweep-summary (version 2), got a JSON object without`,
     );
     expect(other.stderr).not.toContain('undefined');
   });

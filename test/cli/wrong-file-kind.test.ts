@@ -49,8 +49,8 @@ describe('a file of the wrong kind is named for what it is', () => {
     ];
     const got = {
       [failure]:
-        'a npusim failure file (format `npusim-failure`: `npusim replay` and `npusim shrink` take it)',
-      [result]: 'a npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
+        'an npusim failure file (format `npusim-failure`: `npusim replay` and `npusim shrink` take it)',
+      [result]: 'an npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
       [topology]: 'a topology (`--topology FILE` takes it)',
       [workload]: 'a workload (`npusim run FILE` takes it)',
     };

@@ -281,14 +281,14 @@ describe('sweep --merge: reading a shard summary', () => {
     ['[1,2]', 'a JSON array (2 item(s))'],
     ['"x"', 'a JSON string ("x")'],
     ['null', 'null'],
-    ['{"format":"npusim-failure","formatVersion":1}', 'a npusim failure file (format `npusim-failure`'],
-    ['{"schemaVersion":3,"status":"clean","digest":"ab"}', 'a npusim run result'],
+    ['{"format":"npusim-failure","formatVersion":1}', 'an npusim failure file (format `npusim-failure`'],
+    ['{"schemaVersion":3,"status":"clean","digest":"ab"}', 'an npusim run result'],
     ['{"format":"npusim-sweep-summary","version":1}', 'version 1 of it (written by another npusim version)'],
     ['{"format":"other","version":1}', 'format `other` version 1'],
   ])('read summary: %s is refused, naming the file and saying what it is', (text, got) => {
     const where = 'results/shard-1/sweep-summary-1-of-2.json';
     expect(() => readSummary(text, where)).toThrow(
-      `${where}: Expected a npusim-sweep-summary (version 2), got ${got}`,
+      `${where}: Expected an npusim-sweep-summary (version 2), got ${got}`,
     );
     expect(() => readSummary(text, where)).not.toThrow(/undefined/);
   });
