@@ -208,7 +208,7 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
       rows.push(percentileRow(`${l}: ${p === 'p999' ? 'p99.9' : p}`, p, q, sa, sb, noiseA?.[p], noiseB?.[p]));
     }
     const max = (x: typeof sa) => (x === undefined || x.count === 0 ? undefined : x.max);
-    rows.push(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', 'one sample: no noise model'));
+    rows.push(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', EXTREME));
   }
   return rows;
 }
@@ -233,10 +233,13 @@ function unfinishedRows(
       longest(sa),
       longest(sb),
       'ticks',
-      'one sample: no noise model',
+      x === 0 && y === 0 ? 'no operation left in either run' : EXTREME,
     ),
   ];
 }
+
+/** Why a largest value is not judged: one value of each run (it said "one sample" even of none: QA). */
+const EXTREME = 'the largest value, one per run: no noise model';
 
 const HOLD_BEFORE_0_6_2 =
   'per shootdown before npusim 0.6.2, per register since: one of the two results is from before';

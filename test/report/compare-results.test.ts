@@ -232,6 +232,13 @@ describe('compare: what was still going on at the end, and the hold row across 0
       ['shootdown latency, still in flight at the end: longest', 8_000_000, 10_000_000, 'not judged'],
     ]);
     expect(rows[0]!.note).toBe('Poisson: sqrt(n), a state at the end');
+    expect(rows[1]!.note).toBe('the largest value, one per run: no noise model');
+    // None left in either run: said so, not "one sample" (QA).
+    const none = withLatencies({ 'shootdown.unfinishedTicks': summary(0, 0) }, 100 * US);
+    const longest = compareResults('A.json', none, 'B.json', none).rows.find((r) =>
+      r.figure.endsWith('still in flight at the end: longest'),
+    );
+    expect(longest?.note).toBe('no operation left in either run');
   });
 
   it('the ATSD register hold is not judged between a result from before 0.6.2 (per shootdown) and one after (per register)', () => {
