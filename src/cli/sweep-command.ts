@@ -401,6 +401,8 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
     return `  exit ${code} (no failure found, and the summary file was not written: ${ending.unwritten})`;
   if (code !== s.worstExitCode && (ending.results?.missing.length ?? 0) > 0)
     return `  exit ${code} (no failure found, and some run results were not written)`;
+  // A shard that holds none of the seeds (`--seeds 7..8 --shard 3/3`): no class to be the worst.
+  if (s.ran === 0) return `  exit ${code} (no seed ran, so nothing was found)`;
   return `  exit ${code} (the worst class found)`;
 }
 
@@ -495,9 +497,15 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     .filter(([c]) => c !== 'clean')
     .map(([c, n]) => `${c} ${n}`)
     .join(', ');
-  out.push(
-    `  ${s.ran} seed(s) in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${s.stoppedEarly ? '; stopped early' : ''}`,
-  );
+  if (s.ran === 0 && !ending.interrupted && s.shards !== null) {
+    // Said where the counts would be (QA: `0 seed(s) in 0.0 s (0.0 seeds/s): 0 clean, 0 failing`).
+    out.push(
+      `  no seeds ran: shard ${s.shards.covered.join(', ')} of ${s.shards.count} holds none of them (its summary is written all the same, for --merge)`,
+    );
+  } else
+    out.push(
+      `  ${s.ran} seed(s) in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${s.stoppedEarly ? '; stopped early' : ''}`,
+    );
   const rules = Object.entries(s.byRule);
   if (rules.length > 0) {
     const w = Math.max(4, ...rules.map(([r]) => r.length));

@@ -272,6 +272,19 @@ describe('sweep: the failures directory and the header', () => {
     expect(failureFiles()).toEqual([name, `${name!.replace(/\.json$/, '')}-2.json`].sort());
   });
 
+  test('a shard that holds none of the seeds says so, not `0 seed(s) in 0.0 s`, and no worst class (QA)', () => {
+    const empty = shard(3, 3, { ran: 0, clean: 0, byClass: {}, wallMs: 0 });
+    const lines = summaryText(empty, undefined, { interrupted: false }).trimEnd().split('\n');
+    expect(lines).toContain(
+      '  no seeds ran: shard 3 of 3 holds none of them (its summary is written all the same, for --merge)',
+    );
+    expect(lines.at(-1)).toBe('  exit 0 (no seed ran, so nothing was found)');
+    expect(lines.join('\n')).not.toContain('0 seed(s)');
+    // One that ran says its counts and the worst class, as before.
+    const ran = summaryText(shard(1, 3), undefined, { interrupted: false }).trimEnd().split('\n');
+    expect(ran.at(-1)).toBe('  exit 0 (the worst class found)');
+  });
+
   test('sweep header: a free sweep says so, with its window, and that each seed is a worker thread per actor', () => {
     const s = shard(1, 1, {
       shards: null,
