@@ -229,7 +229,12 @@ function topologyName(value: string): string {
   return loadTopologyOption(value, '--topology')?.spec.name ?? value;
 }
 
-/** The parameters with each --set applied; a parameter set twice, or also by its own option, is refused. */
+/**
+ * The parameters with each --set applied; a parameter set twice, or also by its own option, is
+ * refused. A path typed twice is caught here (the sets are keyed by it); two paths of one
+ * parameter (`gpu` and `gpu.dmaBytes`, `tenants[0]` and `tenants.0`) by applySets, whose rule a
+ * variant's `set` and runWorkload's `set` follow too, as they follow its merge of an object value.
+ */
 function withSets(args: ScenarioArgs, params: Workload['params']): Workload['params'] {
   // No prototype: `sets['__proto__'] = v` on a plain object sets its prototype and the set is lost
   // (QA: `--set __proto__=1` ran as if not given); here it is a key, which applySets refuses.

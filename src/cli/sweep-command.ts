@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
+import { pctBoundOf } from '../model/choice/pct.js';
 import { strategyName } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
+import { pctBoundText } from '../report/strategy-text.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
@@ -276,7 +278,8 @@ function withReport(
  */
 function pctExampleLine(depth: number, o: SeedOutcome): string {
   const p = o.pct!;
-  return `strategy pct depth ${depth}, for example seed ${o.seed} (each seed measures its own): n = ${p.agents} agents, k = ${p.steps} scheduling steps; a bug of depth ${depth} is found with probability >= 1/(n*k^${depth - 1}) = ${p.bound.toExponential(2)}`;
+  // As `npusim run` words it: a seed of fewer steps than d - 1 is told its bound's own depth.
+  return `strategy pct depth ${depth}, for example seed ${o.seed} (each seed measures its own): ${pctBoundText(depth, pctBoundOf(p.agents, p.steps, depth))}`;
 }
 
 /**

@@ -36,6 +36,7 @@ import {
 } from '../model/check/rules/conservation-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { totalCounts } from '../model/choice/chooser.js';
+import { pctBoundOf } from '../model/choice/pct.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { npusimVersion } from '../repro/version.js';
@@ -113,8 +114,19 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
 
 /** A PCT run's own steps, agents and change points, summed over its actors. */
 function pctFiguresOf(config: RunConfig, raw: RawRun): { pct?: PctFigures } {
-  if (config.strategy?.kind !== 'pct' || raw.chooserCounts === undefined) return {};
-  return { pct: totalCounts(raw.chooserCounts) };
+  const s = config.strategy;
+  if (s?.kind !== 'pct' || raw.chooserCounts === undefined) return {};
+  const own = totalCounts(raw.chooserCounts);
+  // The bound as printed before the run (the measuring run's n and k, in the config), with the
+  // change points the depth needs: a reader of --json sees a depth cut by too few steps too.
+  const k = s.steps.reduce((sum, x) => sum + x, 0);
+  return {
+    pct: {
+      ...own,
+      changePoints: { needed: Math.max(0, s.depth - 1), ...own.changePoints },
+      bound: pctBoundOf(s.agents, k, s.depth),
+    },
+  };
 }
 
 /** Findings by tick, the earliest first; findings of one tick in the order given (a stable sort). */

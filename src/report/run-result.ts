@@ -7,6 +7,7 @@ import type { LatencyNoise } from '../metrics/histogram.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import type { Violation } from '../model/check/violation.js';
 import type { ChangePoints } from '../model/choice/chooser.js';
+import type { PctBound } from '../model/choice/pct.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Expectation } from '../model/scenario/workload.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
@@ -201,9 +202,9 @@ export interface RunResult {
   free?: FreeSummary;
   /**
    * A PCT run (`--strategy pct`): the scheduling steps and agents this run itself made (the bound
-   * printed before it uses its measuring run's), and how many of its d - 1 change points it
-   * reached. A change point drawn past the steps this run took never fired, while the bound
-   * printed before the run counts on all d - 1.
+   * printed before it uses its measuring run's, `bound`), and how many of its d - 1 change points
+   * were placed and reached. A change point drawn past the steps this run took never fired, while
+   * the bound printed before the run counts on all those placed.
    */
   pct?: PctFigures;
   /** The question the workload answers (its `question`), when it has one. */
@@ -269,5 +270,14 @@ export function exitText(result: Pick<RunResult, 'exitCode' | 'commandExitCode'>
 export interface PctFigures {
   steps: number;
   agents: number;
-  changePoints: ChangePoints;
+  /**
+   * `needed`: d - 1, what the depth asks; `planned`: those placed over the measuring run's steps
+   * (fewer than needed when it had fewer steps, one on every step); `fired`: those this run reached.
+   */
+  changePoints: ChangePoints & { needed: number };
+  /**
+   * The bound printed before the run, from the measuring run's n and k: `depth` is d, or the
+   * change points placed + 1 where they fell short of d - 1 (PCT's guarantee does not reach d).
+   */
+  bound: PctBound;
 }

@@ -6,9 +6,10 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { totalCounts } from '../model/choice/chooser.js';
-import { MAX_PCT_DEPTH, pctBound } from '../model/choice/pct.js';
+import { MAX_PCT_DEPTH, pctBoundOf } from '../model/choice/pct.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { pctBoundText } from '../report/strategy-text.js';
 import { runRaw } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 
@@ -16,10 +17,14 @@ export { MAX_PCT_DEPTH };
 
 export interface PctSetup {
   strategy: Extract<StrategySpec, { kind: 'pct' }>;
-  /** n (agents) and k (scheduling steps) as measured, and the bound 1 / (n * k^(d-1)). */
+  /**
+   * n (agents) and k (scheduling steps) as measured, and the bound 1 / (n * k^(d-1)) for the
+   * depth it holds for (`boundDepth`: d, or k + 1 where the run has fewer steps than d - 1).
+   */
   agents: number;
   steps: number;
   bound: number;
+  boundDepth: number;
 }
 
 export function checkPctDepth(depth: number, option = '--pct-depth'): number {
@@ -61,16 +66,18 @@ export async function preparePct(
   if (raw.stopped === 'interrupted') return undefined;
   const counts = raw.chooserCounts ?? [];
   const { agents, steps } = totalCounts(counts);
+  const bound = pctBoundOf(agents, steps, depth);
   return {
     strategy: { kind: 'pct', depth, steps: counts.map((c) => c.steps), agents },
     agents,
     steps,
-    bound: pctBound(agents, steps, depth),
+    bound: bound.probability,
+    boundDepth: bound.depth,
   };
 }
 
 /** One line: the strategy and its bound with n and k filled in. */
 export function pctLine(s: PctSetup): string {
   const d = s.strategy.depth;
-  return `strategy pct depth ${d}: n = ${s.agents} agents, k = ${s.steps} scheduling steps; a bug of depth ${d} is found with probability >= 1/(n*k^${d - 1}) = ${s.bound.toExponential(2)}`;
+  return `strategy pct depth ${d}: ${pctBoundText(d, pctBoundOf(s.agents, s.steps, d))}`;
 }

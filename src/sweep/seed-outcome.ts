@@ -16,7 +16,7 @@ export interface SeedOutcome {
   rules: Record<string, { count: number; tick: number }>;
   /**
    * A PCT seed: n (agents) and k (scheduling steps) its own counting run measured, the bound
-   * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts), and how many of its change points its PCT
+   * 1 / (n * k^(d-1)) they give (repro/pct-setup.ts; d cut to k + 1 where k < d - 1), and how many of its change points its PCT
    * run reached (RunResult `pct`; absent when that run crashed).
    */
   pct?: { agents: number; steps: number; bound: number; changePoints?: ChangePoints };

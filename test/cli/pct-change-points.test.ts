@@ -2,6 +2,7 @@
  * A PCT run says how many of its d - 1 change points fired (RunResult `pct`, the summary's
  * header): they are drawn over the steps of the measuring run, and the PCT run, steered
  * otherwise, may stop short of one. The count is the run's own, so every host gives the same.
+ * A measuring run of fewer steps than d - 1 cuts the depth, and the run says so.
  */
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -21,6 +22,10 @@ describe('PCT change points', () => {
     const inline = await result('--inline');
     const pct = inline.pct!;
     expect(pct.changePoints.planned).toBe(3);
+    expect(pct.changePoints.needed).toBe(3);
+    // Steps enough for the depth: the bound is depth 4's, from the measuring run's n and k.
+    expect(pct.bound.depth).toBe(4);
+    expect(pct.bound.probability).toBe(1 / (pct.bound.agents * pct.bound.steps ** 3));
     expect(pct.changePoints.fired).toBeGreaterThanOrEqual(0);
     expect(pct.changePoints.fired).toBeLessThanOrEqual(3);
     expect(pct.steps).toBeGreaterThan(0);
@@ -33,6 +38,30 @@ describe('PCT change points', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout.split('\n')[0]).toContain(
       `strategy pct (depth 4, ${pct.changePoints.fired} of 3 change points fired)`,
+    );
+  });
+
+  test('a depth that needs more change points than the run has steps is said to be cut, with the bound that holds', async () => {
+    // QA: depth 16 over 13 steps printed `>= 1/(n*k^15)` and `13 of 13 change points fired`.
+    const cut = ['run', 'stress', '--seed', '1', '--duration', '1ns', '--topology', 'witherspoon-4'];
+    const args = [...cut, '--strategy', 'pct', '--pct-depth', '16', '--inline', '--no-failure-file'];
+    const json = await cli([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const pct = (JSON.parse(json.stdout) as RunResult).pct!;
+    const k = pct.bound.steps;
+    expect(k).toBeLessThan(15);
+    expect(pct.changePoints.needed).toBe(15);
+    expect(pct.changePoints.planned).toBe(k);
+    expect(pct.bound.depth).toBe(k + 1);
+    expect(pct.bound.probability).toBe(1 / (pct.bound.agents * k ** k));
+    const text = await cli(args);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toContain(
+      `npusim: strategy pct depth 16: n = ${pct.bound.agents} agents, k = ${k} scheduling steps; depth 16 needs 15 change points, one to a step, and the run has only ${k} steps, so ${k} were placed and PCT's guarantee does not reach depth 16: a bug of depth ${k + 1} is found with probability >= 1/(n*k^${k}) = ${pct.bound.probability.toExponential(2)}\n`,
+    );
+    expect(text.stderr).not.toContain('1/(n*k^15)');
+    expect(text.stdout.split('\n')[0]).toContain(
+      `strategy pct (depth 16, ${pct.changePoints.fired} of ${k} change points fired; 15 needed, only ${k} steps)`,
     );
   });
 

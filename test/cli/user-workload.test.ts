@@ -448,6 +448,40 @@ describe('user workloads', () => {
     );
   });
 
+  test("--set: an object merges into the workload's group; two paths of one parameter are refused in either order", async () => {
+    // QA: `--set 'gpu={"engines":1}'` reset my-workload's own gpu values (ut0Percent 100, ...) to
+    // the schema's defaults.
+    const merged = await runJson([
+      'examples/my-workload.ts',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--set',
+      'gpu={"engines":1}',
+    ]);
+    expect(merged.config.params.gpu).toMatchObject({
+      engines: 1,
+      issueIntervalTicks: 50_000,
+      ut0Percent: 100,
+      ut1Percent: 0,
+      peerPercent: 0,
+    });
+    // QA: `--set gpu.dmaBytes=512 --set 'gpu={...}'` ran with the default 256, without a word.
+    const both = ['--set', 'gpu.dmaBytes=512', '--set', 'gpu={"engines":1}'];
+    const overlap = (first: string, second: string) =>
+      `Expected each parameter set once, got \`${first}\` and \`${second}\`, one inside the other: give \`gpu.dmaBytes\` inside the value of \`gpu\`, or each field by its own path\n`;
+    for (const [args, field, says] of [
+      [both, '--set gpu', overlap('gpu.dmaBytes', 'gpu')],
+      [[...both.slice(2), ...both.slice(0, 2)], '--set gpu.dmaBytes', overlap('gpu', 'gpu.dmaBytes')],
+    ] as const) {
+      const r = await cli(['run', 'stress', ...args, '--inline', '--no-failure-file']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`npusim: ${field}: ${says}`);
+    }
+  });
+
   test('topo --json: a preset as the TopologySpec the validator takes back, and a file the same way', async () => {
     const r = await cli(['topo', 'witherspoon-6', '--json']);
     expect(r.code).toBe(0);

@@ -249,6 +249,64 @@ describe('parameters', () => {
   });
 });
 
+describe('sets: one rule for --set, a variant and the library', () => {
+  const set = (p: ReturnType<typeof parseParams>, sets: Record<string, unknown>) =>
+    applySets(p, sets, (path) => `--set ${path}`);
+
+  test("an object merges into the workload's object key by key; a list replaces the list", () => {
+    // QA: `--set 'gpu={"engines":1}'` reset my-workload's own gpu values to the defaults.
+    const mine = parseParams(myWorkload.params, '');
+    const merged = set(mine, { gpu: { engines: 1 } });
+    expect(merged.gpu).toEqual({ ...mine.gpu, engines: 1 });
+    expect(merged.host).toEqual(mine.host);
+    // Into a list's item too (a tenant), and an object where there was none is taken whole.
+    const tenant = set(mine, { 'tenants[0]': { pagesPerProcess: 8 } }).tenants[0]!;
+    expect(tenant).toEqual({ ...mine.tenants[0], pagesPerProcess: 8 });
+    const resets = set(mine, { resets: { intervalTicks: 1_000_000 } }).resets;
+    expect(resets).toEqual({
+      intervalTicks: 1_000_000,
+      sbrHoldTicks: 5_000_000,
+      npuResetDelayTicks: 10_000_000,
+    });
+    // A list has no names to merge by: the one given is the list the run gets.
+    const two = { name: 'b', lpid: 2, groups: 'rest' };
+    expect(set(mine, { tenants: [two] }).tenants.map((t) => t.name)).toEqual(['b']);
+    expect(set(mine, { 'tenants[0].pageSizes': ['2M'] }).tenants[0]!.pageSizes).toEqual(['2M']);
+    // A key `__proto__` inside the object stays a key, refused, not a prototype set silently.
+    expect(() => set(mine, { gpu: JSON.parse('{"__proto__": {"engines": 1}}') })).toThrow(
+      /^--set gpu: __proto__: Expected a gpu parameter \(one of: .*\), got unknown key `__proto__`$/,
+    );
+  });
+
+  test('two paths of one parameter are refused naming both, in either order', () => {
+    const p = parseParams(params, '');
+    const message = (sets: Record<string, unknown>) => errorOf(() => set(p, sets)).message;
+    const inside = (first: string, second: string, inner: string, outer: string) =>
+      `Expected each parameter set once, got \`${first}\` and \`${second}\`, one inside the other: give \`${inner}\` inside the value of \`${outer}\`, or each field by its own path`;
+    expect(message({ 'gpu.dmaBytes': 512, gpu: { engines: 1 } })).toBe(
+      `--set gpu: ${inside('gpu.dmaBytes', 'gpu', 'gpu.dmaBytes', 'gpu')}`,
+    );
+    expect(message({ gpu: { engines: 1 }, 'gpu.dmaBytes': 512 })).toBe(
+      `--set gpu.dmaBytes: ${inside('gpu', 'gpu.dmaBytes', 'gpu.dmaBytes', 'gpu')}`,
+    );
+    expect(message({ tenants: [], 'tenants[0].name': 'x' })).toBe(
+      `--set tenants[0].name: ${inside('tenants', 'tenants[0].name', 'tenants[0].name', 'tenants')}`,
+    );
+    expect(message({ 'tenants[0].lpid': 1, 'tenants.0.lpid': 2 })).toBe(
+      '--set tenants.0.lpid: Expected each parameter set once, got `tenants[0].lpid` and `tenants.0.lpid`: one parameter twice',
+    );
+    // Paths side by side are not one inside the other (`gpu.dma` is not a prefix of `gpu.dmaBytes`).
+    expect(set(p, { 'gpu.dmaBytes': 512, 'gpu.engines': 1, 'tenants[0].lpid': 0 }).gpu.dmaBytes).toBe(512);
+  });
+
+  test("a variant's set follows the same rule, refused when the workload is loaded", () => {
+    const variant = { name: 'x', set: { gpu: { engines: 1 }, 'gpu.dmaBytes': 512 } };
+    expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toBe(
+      'w.json: variants[0].set.gpu.dmaBytes: Expected each parameter set once, got `gpu` and `gpu.dmaBytes`, one inside the other: give `gpu.dmaBytes` inside the value of `gpu`, or each field by its own path',
+    );
+  });
+});
+
 describe('spans of simulated time', () => {
   const spans = [
     'gpu.issueIntervalTicks',

@@ -446,7 +446,13 @@ describe('summary', () => {
       { steps: 33, agents: 3, changePoints: { planned: 2, fired: 1 } },
     ];
     const result = assembleResult(pct, plan, counted);
-    expect(result.pct).toEqual({ steps: 58, agents: 5, changePoints: { planned: 3, fired: 2 } });
+    expect(result.pct).toEqual({
+      steps: 58,
+      agents: 5,
+      changePoints: { needed: 3, planned: 3, fired: 2 },
+      // The bound printed before the run: the measuring run's n and k (70), for depth 4.
+      bound: { agents: 5, steps: 70, depth: 4, probability: 1 / (5 * 70 ** 3) },
+    });
     expect(formatSummary(result, { color: false }).split('\n')[0]).toContain(
       'per-socket  strategy pct (depth 4, 2 of 3 change points fired)  bugs: single-flush',
     );
@@ -460,6 +466,31 @@ describe('summary', () => {
     ];
     expect(formatSummary(assembleResult(depth1, plan, counted), { color: false }).split('\n')[0]).toContain(
       'strategy pct (depth 1, no change points)',
+    );
+  });
+
+  it('summary: a PCT run measured with fewer steps than its depth needs change points says so, in the header and the result', () => {
+    // QA: depth 16 over 13 steps said `13 of 13 change points fired` and printed 1/(n*k^15).
+    const cut: RunConfig = { ...config, strategy: { kind: 'pct', depth: 16, steps: [6, 7], agents: 13 } };
+    const counted = raw([report(0), report(1)]);
+    counted.chooserCounts = [
+      { steps: 6, agents: 6, changePoints: { planned: 6, fired: 6 } },
+      { steps: 7, agents: 7, changePoints: { planned: 7, fired: 7 } },
+    ];
+    const result = assembleResult(cut, plan, counted);
+    expect(result.pct!.changePoints).toEqual({ needed: 15, planned: 13, fired: 13 });
+    expect(result.pct!.bound).toEqual({ agents: 13, steps: 13, depth: 14, probability: 1 / 13 ** 14 });
+    expect(formatSummary(result, { color: false }).split('\n')[0]).toContain(
+      'strategy pct (depth 16, 13 of 13 change points fired; 15 needed, only 13 steps)  bugs: single-flush',
+    );
+    // A measuring run of no steps: none placed, and why.
+    const none: RunConfig = { ...config, strategy: { kind: 'pct', depth: 3, steps: [0, 0], agents: 0 } };
+    counted.chooserCounts = [
+      { steps: 0, agents: 0, changePoints: { planned: 0, fired: 0 } },
+      { steps: 0, agents: 0, changePoints: { planned: 0, fired: 0 } },
+    ];
+    expect(formatSummary(assembleResult(none, plan, counted), { color: false }).split('\n')[0]).toContain(
+      'strategy pct (depth 3, no change points; 2 needed, no steps)',
     );
   });
 

@@ -19,7 +19,9 @@
  *      (actor, step) pair that every thread can place on its own. At the i-th change point the
  *      agent choosing drops below every initial priority (to i * 1e-9): it goes last from then on.
  *   5. The bound: a bug of depth d is found with probability at least 1 / (n * k^(d-1)), n the
- *      agents and k the steps (both measured); `pctBound` computes it and the run prints it.
+ *      agents and k the steps (both measured); `pctBound` computes it and the run prints it. A run
+ *      of fewer steps than d - 1 has room for only k change points (`changePointCount`), so the
+ *      bound holds for depth k + 1 at most, not d (`pctBoundOf`), and the run says so.
  * Non-scheduling choices are drawn from the seed exactly as the random strategy draws them, so
  * the workload does the same things; only their order and timing change. Everything here is a
  * pure function of (seed, depth, measured steps): a PCT run replays exactly.
@@ -41,15 +43,16 @@ export function changePointsOf(
   actor: number,
 ): number[] {
   const total = stepsPerActor.reduce((s, k) => s + k, 0);
-  if (depth <= 1 || total === 0) return [];
+  const count = changePointCount(depth, total);
+  if (count === 0) return [];
   const rng = new Rng((seed ^ CHANGE_POINT_SALT) >>> 0);
   const points: { global: number; order: number }[] = [];
-  const range = Math.min(total, 0x1_0000_0000);
+  const range = Math.min(total, DRAW_RANGE);
   // d - 1 distinct steps, as PCT's change points are: two on one step would be one change point
   // (only the later priority would hold), and the run would have depth d - 1 under d's name. A
   // draw that repeats one is drawn again; with fewer steps than change points, every step is one.
   const taken = new Set<number>();
-  for (let i = 0; i < depth - 1 && taken.size < range; i++) {
+  for (let i = 0; i < count; i++) {
     let global = rng.below(range);
     while (taken.has(global)) global = rng.below(range);
     taken.add(global);
@@ -71,10 +74,45 @@ export function changePointsOf(
   return out.sort((x, y) => x.local - y.local).map((x) => x.local * 64 + x.order);
 }
 
+/** Change points are drawn below this many steps (a 32-bit draw). */
+const DRAW_RANGE = 0x1_0000_0000;
+
+/**
+ * How many change points a run of depth `depth` over `steps` measured steps gets: d - 1, one to a
+ * step, so no more than the steps (nor than the draw's range). changePointsOf draws exactly these,
+ * and pctBoundOf tells the depth they cover: one rule for both.
+ */
+export function changePointCount(depth: number, steps: number): number {
+  if (depth <= 1) return 0;
+  return Math.min(depth - 1, steps, DRAW_RANGE);
+}
+
 /** PCT's probability bound for a bug of depth d: 1 / (n * k^(d-1)). */
 export function pctBound(agents: number, steps: number, depth: number): number {
   if (agents < 1 || steps < 1) return 0;
   return 1 / (agents * steps ** (depth - 1));
+}
+
+/**
+ * What a PCT run of depth d over n agents and k measured steps may claim. Depth d needs d - 1
+ * change points; a run of fewer steps places only k (one on every step: changePointCount), and
+ * the guarantee for d does not hold, since no k change points can make d - 1 priority changes (QA:
+ * depth 16 over 13 steps printed 1/(n*k^15)). What those k give is PCT's bound for depth k + 1,
+ * so that is the depth and bound reported; with k >= d - 1 it is d's, as always.
+ */
+export interface PctBound {
+  /** n and k, as the measuring run counted them. */
+  agents: number;
+  steps: number;
+  /** The depth the bound holds for: d, or the change points placed + 1 where the steps cut it. */
+  depth: number;
+  /** 1 / (n * k^(depth - 1)). */
+  probability: number;
+}
+
+export function pctBoundOf(agents: number, steps: number, depth: number): PctBound {
+  const holds = changePointCount(depth, steps) + 1;
+  return { agents, steps, depth: holds, probability: pctBound(agents, steps, holds) };
 }
 
 export class PctChooser implements Chooser {

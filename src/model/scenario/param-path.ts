@@ -3,7 +3,12 @@
  * `gpu.dmaBytes`, `host.atsdRegisters`, `tenants[0].pagesPerProcess` (or `tenants.0.pagesPerProcess`).
  *
  * Setting a path copies every object and array on the way (the workload's own parameters are never
- * changed) and sets the last key, whether or not it exists: the schema decides afterwards whether
+ * changed) and sets the last key, whether or not it exists. An object given to a path that holds an
+ * object is merged into it, key by key (mergeObject): `--set 'gpu={"engines":1}'` changes the
+ * engines and keeps every other gpu parameter the workload gave (QA: it reset them to the schema's
+ * defaults, and a `--set gpu.dmaBytes` before it was lost without a word). Anything else, a list
+ * included, replaces what was there: a list's items have no names to merge by, and a list given
+ * whole (`tenants=[...]`) must be the list the run gets. The schema decides afterwards whether
  * the key and its value are allowed (workload.ts applySets validates the result), so an unknown key
  * is refused with the schema's own words. Only the way there must exist: a missing tenant index or
  * a path through a number is refused here, naming the field.
@@ -66,7 +71,7 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
         );
       }
       const copy = [...node];
-      copy[key] = last ? value : walk(node[key], depth + 1);
+      copy[key] = last ? mergeObject(node[key], value) : walk(node[key], depth + 1);
       return copy;
     }
     // An object's prototype is never a parameter, and `{ [key]: ... }` would make it an own key no
@@ -86,9 +91,32 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
     const obj = node as Record<string, unknown>;
     // Only the object's own keys: `hasOwnProperty.x` is an unknown key, not a way into a function.
     const own = Object.hasOwn(obj, key) ? obj[key] : undefined;
-    return { ...obj, [key]: last ? value : walk(own ?? {}, depth + 1) };
+    return { ...obj, [key]: last ? mergeObject(own, value) : walk(own ?? {}, depth + 1) };
   };
   return walk(root, 0);
+}
+
+/** A plain object (not a list, not null): what `--set` merges into (module header). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `value` set over `old`: an object into an object key by key, each key merged the same way (an
+ * object inside an object); anything else replaces `old` (module header).
+ */
+export function mergeObject(old: unknown, value: unknown): unknown {
+  if (!isObject(old) || !isObject(value)) return value;
+  // Entries, not assignment: a key `__proto__` in the value stays a key the schema refuses, where
+  // `out[key] = v` would set the prototype and the key would vanish.
+  // Own keys only, as setAtPath reads them: `constructor` in the value merges into nothing.
+  const keys = [...Object.keys(old), ...Object.keys(value).filter((k) => !Object.hasOwn(old, k))];
+  return Object.fromEntries(
+    keys.map((k) => {
+      const before = Object.hasOwn(old, k) ? old[k] : undefined;
+      return [k, Object.hasOwn(value, k) ? mergeObject(before, value[k]) : before];
+    }),
+  );
 }
 
 function kindOf(v: unknown): string {

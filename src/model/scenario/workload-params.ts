@@ -276,8 +276,9 @@ export function digestableParams(p: WorkloadParams): Record<string, unknown> {
 }
 
 /**
- * The parameters with each `PATH -> value` of `sets` applied in order (param-path.ts), validated
- * again; `fieldOf(path)` names the field of an error (`--set gpu.dmaBytes`, `variants[0].set.policy`).
+ * The parameters with each `PATH -> value` of `sets` applied in order (param-path.ts: an object
+ * merges into the object there, anything else replaces it), no path reaching another's parameter
+ * (checkOwnParameter), validated again; `fieldOf(path)` names the field of an error (`--set gpu.dmaBytes`, `variants[0].set.policy`).
  * An error is laid at the set that reached its field (or that the field stopped short of, as
  * `--set foo.bar` at an unknown `foo`), with the field inside it when that is somewhere else.
  */
@@ -293,7 +294,13 @@ export function applySets(
   nest = false,
 ): WorkloadParams {
   let input: unknown = params;
-  for (const [path, value] of Object.entries(sets)) input = setAtPath(input, path, value, fieldOf(path));
+  const earlier: { path: string; keys: (string | number)[] }[] = [];
+  for (const [path, value] of Object.entries(sets)) {
+    const keys = parseParamPath(path, fieldOf(path));
+    checkOwnParameter(earlier, { path, keys }, fieldOf(path));
+    earlier.push({ path, keys });
+    input = setAtPath(input, path, value, fieldOf(path));
+  }
   try {
     return parseParams(input, '');
   } catch (e) {
@@ -308,6 +315,34 @@ export function applySets(
       throw new ConfigError(subField(fieldOf(owner.path), fieldBelow(owner, field)), detail);
     }
     throw new ConfigError(fieldOf(owner.path), detailUnder(owner, field, detail));
+  }
+}
+
+/**
+ * One rule for every `PATH -> value` list (`--set`, a variant's `set`, runWorkload's `set`): each
+ * path names a parameter no other path of the list reaches, neither the same one spelled otherwise
+ * (`tenants[0].name`, `tenants.0.name`) nor one inside the other (`gpu`, `gpu.dmaBytes`). Sets
+ * apply in order, so of two such the later silently undid the earlier or not, by the order typed
+ * alone (QA: `--set gpu.dmaBytes=512 --set 'gpu={"engines":1}'` ran with 256, the other order
+ * with 512). Refused at the later one, naming both, as a path given twice is.
+ */
+function checkOwnParameter(
+  earlier: readonly { path: string; keys: readonly (string | number)[] }[],
+  set: { path: string; keys: readonly (string | number)[] },
+  field: string,
+): void {
+  const within = (inner: readonly unknown[], outer: readonly unknown[]) =>
+    outer.length <= inner.length && outer.every((k, i) => k === inner[i]);
+  for (const e of earlier) {
+    if (!within(e.keys, set.keys) && !within(set.keys, e.keys)) continue;
+    const both = `got \`${e.path}\` and \`${set.path}\``;
+    if (e.keys.length === set.keys.length)
+      throw new ConfigError(field, `Expected each parameter set once, ${both}: one parameter twice`);
+    const [outer, inner] = e.keys.length < set.keys.length ? [e.path, set.path] : [set.path, e.path];
+    throw new ConfigError(
+      field,
+      `Expected each parameter set once, ${both}, one inside the other: give \`${inner}\` inside the value of \`${outer}\`, or each field by its own path`,
+    );
   }
 }
 

@@ -138,7 +138,8 @@ const headlineKind: ChooseOption = (path, value) => {
 
 /**
  * A variant: the same workload with some parameters changed (`set`: PATH -> value, as `--set`
- * takes them), run after the workload's own run by `npusim run` so its summary can set the answers
+ * takes them, by the same rules: applySets merges an object into the group it names and refuses
+ * two paths of one parameter), run after the workload's own run by `npusim run` so its summary can set the answers
  * side by side (multi-tenant: each IOMMU policy's verdict), each judged against its `expect`.
  */
 export const variantSchema = strictFields('a field of a variant', {

@@ -5,8 +5,15 @@
  */
 import { describe, expect, test } from 'vitest';
 import { RecordingChooser } from '../../../src/model/choice/chooser.js';
-import { changePointsOf, PctChooser, pctBound } from '../../../src/model/choice/pct.js';
+import {
+  changePointCount,
+  changePointsOf,
+  PctChooser,
+  pctBound,
+  pctBoundOf,
+} from '../../../src/model/choice/pct.js';
 import { createChooser } from '../../../src/model/choice/strategy.js';
+import { pctBoundText } from '../../../src/report/strategy-text.js';
 
 describe('pct', () => {
   test('pct: the same seed, depth and steps make the same choices; another seed other ones', () => {
@@ -119,5 +126,44 @@ describe('pct', () => {
     expect(pctBound(4, 10, 1)).toBe(1 / 4);
     expect(pctBound(4, 10, 3)).toBe(1 / 400);
     expect(pctBound(0, 10, 3)).toBe(0);
+  });
+
+  test('pct: with fewer steps than d - 1, k change points are placed and the bound is for depth k + 1', () => {
+    // QA: depth 16 over 13 steps placed 13 change points and printed 1/(n*k^15).
+    expect(changePointCount(16, 13)).toBe(13);
+    expect(changePointCount(16, 15)).toBe(15);
+    expect(changePointCount(16, 1000)).toBe(15);
+    expect(changePointCount(1, 1000)).toBe(0);
+    expect(changePointCount(3, 0)).toBe(0);
+    // changePointsOf places exactly that many, over the actors.
+    expect(changePointsOf(3, 16, [6, 7], 0).length + changePointsOf(3, 16, [6, 7], 1).length).toBe(13);
+    expect(pctBoundOf(13, 13, 16)).toEqual({
+      agents: 13,
+      steps: 13,
+      depth: 14,
+      probability: pctBound(13, 13, 14),
+    });
+    // Enough steps: the depth asked, and the bound it always had (k = d - 1 included).
+    expect(pctBoundOf(17, 17, 16)).toEqual({
+      agents: 17,
+      steps: 17,
+      depth: 16,
+      probability: pctBound(17, 17, 16),
+    });
+    expect(pctBoundOf(5, 15, 16).depth).toBe(16);
+    expect(pctBoundOf(5, 14, 16).depth).toBe(15);
+    expect(pctBoundOf(5, 0, 1).depth).toBe(1);
+  });
+
+  test('pct: the bound line says when the depth was cut, how many change points were placed, and the bound that holds', () => {
+    expect(pctBoundText(16, pctBoundOf(17, 17, 16))).toBe(
+      'n = 17 agents, k = 17 scheduling steps; a bug of depth 16 is found with probability >= 1/(n*k^15) = 2.06e-20',
+    );
+    expect(pctBoundText(16, pctBoundOf(13, 13, 16))).toBe(
+      "n = 13 agents, k = 13 scheduling steps; depth 16 needs 15 change points, one to a step, and the run has only 13 steps, so 13 were placed and PCT's guarantee does not reach depth 16: a bug of depth 14 is found with probability >= 1/(n*k^13) = 2.54e-16",
+    );
+    expect(pctBoundText(3, pctBoundOf(1, 1, 3))).toContain(
+      'depth 3 needs 2 change points, one to a step, and the run has only 1 step, so 1 was placed',
+    );
   });
 });
