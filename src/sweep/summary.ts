@@ -154,6 +154,8 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   const first = parts[0]!.summary;
   const out = emptySummary(first.sweep, first.seeds, undefined);
   out.shards = { count: first.shards?.count ?? 1, covered: [] };
+  /** The summary each shard came from. */
+  const from = new Map<number, string>();
   for (const { summary: s, where } of parts) {
     const differs = firstDifference(first.sweep, s.sweep, 'sweep');
     if (differs !== undefined) {
@@ -174,8 +176,13 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
     if (count !== out.shards.count)
       throw new ConfigError(where, `Expected shards of ${out.shards.count}, got ${count}`);
     for (const k of s.shards?.covered ?? [1]) {
-      if (out.shards.covered.includes(k))
-        throw new ConfigError(where, `Expected each shard once, got shard ${k}/${count} again`);
+      const before = from.get(k);
+      if (before !== undefined) {
+        // Which summary had it: the same file named twice (`--merge s1 s1`) is said as such (QA).
+        const whence = before === where ? `${where} is named twice` : `${before} has it too`;
+        throw new ConfigError(where, `Expected each shard once, got shard ${k}/${count} again: ${whence}`);
+      }
+      from.set(k, where);
       out.shards.covered.push(k);
     }
     out.ran += s.ran;

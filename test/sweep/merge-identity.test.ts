@@ -65,6 +65,20 @@ describe('sweep --merge: a shard of another sweep', () => {
   });
 });
 
+describe('sweep --merge: a shard given twice', () => {
+  const merge = (wheres: string[], ks: number[]) => () =>
+    mergeSummaries(wheres.map((where, i) => ({ summary: shard(ks[i]!, identity), where })));
+  test('names the file named twice, or the other file that has the shard too (QA)', () => {
+    expect(merge(['s1/a.json', 's1/a.json'], [1, 1])).toThrow(
+      'Expected each shard once, got shard 1/2 again: s1/a.json is named twice',
+    );
+    expect(merge(['s1/a.json', 'copy/a.json'], [1, 1])).toThrow(
+      'Expected each shard once, got shard 1/2 again: s1/a.json has it too',
+    );
+    expect(merge(['s1/a.json', 's2/b.json'], [1, 2])().ran).toBe(9);
+  });
+});
+
 describe('sweep --merge: a summary whose counts do not add up', () => {
   const good = () => {
     const s = shardSummary(1, 2, { first: 1, last: 9 }, { sweep: identity });
