@@ -29,6 +29,7 @@ const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
   if (args.report !== undefined) checkReportOutsideSets(args.report, [args.a, args.b]);
+  checkSameKind(args.a, args.b);
   const a = readSide(args.a);
   const b = readSide(args.b);
   const c =
@@ -44,6 +45,21 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   if (failed.length === 0) return EXIT.clean;
   io.stderr.write(`npusim: exit ${EXIT.usage}: compared, but --report could not be written\n`);
   return EXIT.usage;
+}
+
+/**
+ * Two files (two runs) or two directories (two sets of runs): a file beside a directory is a set
+ * of one, never enough to judge by (QA: it was refused as "at least 2 run results in each set",
+ * or by a file of the directory that was no result, before saying what was wrong).
+ */
+function checkSameKind(a: string, b: string): void {
+  const dirA = isDirectory(a);
+  if (dirA === isDirectory(b)) return;
+  const [file, dir] = dirA ? [b, a] : [a, b];
+  throw new ConfigError(
+    file,
+    `Expected two run results, or two directories of them (two sets of runs, each of at least 2), got the file \`${file}\` beside the directory \`${dir}\``,
+  );
 }
 
 /**

@@ -453,10 +453,16 @@ describe('npusim compare', () => {
     expect(linked.stderr).toContain(`got \`${link}\` (a link to \``);
     expect(JSON.parse(readFileSync(join(setA, 'seed1.json'), 'utf8'))).toEqual(seed1);
 
-    // A directory beside one file is a set of one run; an empty directory is none.
+    // A file beside a directory is refused as such; an empty directory is a set of none.
     const one = await cli(['compare', files.seed1, setA]);
     expect(one.code).toBe(2);
-    expect(one.stderr).toContain(`npusim: ${files.seed1}: Expected at least 2 run results in each set`);
+    expect(one.stderr).toContain(
+      `npusim: ${files.seed1}: Expected two run results, or two directories of them (two sets of runs, each of at least 2), got the file \`${files.seed1}\` beside the directory \`${setA}\``,
+    );
+    // Either way round, and before any file of the directory is read.
+    const other = await cli(['compare', setA, files.seed1]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`got the file \`${files.seed1}\` beside the directory \`${setA}\``);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     const none = await cli(['compare', empty, setA]);
