@@ -165,10 +165,13 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
 
 /** Every --bug and the --profile must be one of the real names. */
 function checkBugsAndProfile(args: ScenarioArgs): void {
-  for (const bug of args.bugs) {
+  args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
       throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
-  }
+    // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
+    if (args.bugs.indexOf(bug) !== i)
+      throw new ConfigError('--bug', `Expected each bug switch once, got \`${bug}\` twice`);
+  });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     throw new ConfigError(
       '--profile',

@@ -194,6 +194,15 @@ describe('files a command writes are checked before it runs', () => {
 describe('names that do not exist are refused', () => {
   const actors = ['chip0', 'chip1', 'gpu0', 'gpu1', 'gpu2', 'gpu3', 'gpu4', 'gpu5', 'coordinator'];
 
+  it('a bug switch given twice is refused, as a --set path given twice is (QA: it was dropped in silence)', async () => {
+    const r = await cli(['run', '--bug', 'single-flush', '--bug', 'single-flush', ...QUICK]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'npusim: --bug: Expected each bug switch once, got `single-flush` twice\nRun `npusim run --help` for usage.\n',
+    );
+    expect(r.stdout).toBe('');
+  });
+
   it('--crash-at with an actor the machine lacks (gpu99, GPU2, npu1 among them) exits 2 listing the actors', async () => {
     const names = fc.oneof(
       fc.constantFrom('gpu99', 'GPU2', 'npu1', 'chip2', 'gpu6', 'Coordinator'),
