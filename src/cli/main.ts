@@ -2,7 +2,9 @@
 /**
  * The `npusim` executable (package.json bin: dist/src/cli/main.js). All logic is in run-cli.ts;
  * this file only binds it to the process, and ends through process.exitCode so that output is
- * flushed and the event loop drains (no hard exit in the middle of output).
+ * flushed and the event loop drains (no hard exit in the middle of output). Once the command is
+ * done and stdout and stderr have flushed, an unref'd timer ends the process with that code even
+ * when something else still holds the event loop open (`endOnceFlushed`).
  *
  * A command that never settles because nothing is left that could settle it (a workload module
  * whose top-level `await` waits for ever) would otherwise end with exit 0 and no word, as Node
@@ -40,16 +42,46 @@ process.on('uncaughtException', (error: unknown) => {
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     settled = true;
-    process.exitCode = code;
+    endOnceFlushed(code);
   },
   (error: unknown) => {
     settled = true;
     process.stderr.write(
       `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exitCode = EXIT.crash;
+    endOnceFlushed(EXIT.crash);
   },
 );
+
+/**
+ * How long the process may still take to end by itself once the command is done and its output
+ * flushed: npusim's own last steps (a worker thread's termination, a lock file's removal) have it to
+ * finish; what is still open after it is not npusim's.
+ */
+const EXIT_GRACE_MS = 100;
+
+/**
+ * End with `code` once everything written to stdout and stderr has gone out. A workload module may
+ * leave a timer or a socket open (`setInterval` at its top level), and Node ends a process only when
+ * nothing holds its event loop: npusim printed its whole result and then idled until killed (QA:
+ * run, sweep and replay). So, once both streams have flushed (a write's callback: a pipe's reader
+ * gets every byte, never a cut result), an unref'd timer calls process.exit. Unref'd, it holds
+ * nothing open itself: a process with nothing left open ends the ordinary way before it fires.
+ * Signal handling is untouched: a command's own handlers (interrupt.ts) are gone by now, as before.
+ */
+function endOnceFlushed(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const flushed = (): void => {
+    waiting -= 1;
+    if (waiting === 0) setTimeout(() => process.exit(process.exitCode), EXIT_GRACE_MS).unref();
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    // A stream whose reader went away (EPIPE above) is destroyed: nothing more will flush on it.
+    if (stream.destroyed || !stream.writable) flushed();
+    else stream.write('', () => flushed());
+  }
+}
 
 process.on('beforeExit', () => {
   if (settled) return;

@@ -52,6 +52,45 @@ describe('npusim command', () => {
     }
   });
 
+  // Before the fix each of these printed its whole result and then idled until killed: the child
+  // then runs past its time-out and the test fails.
+  it('cli: a workload module that leaves a timer running does not keep run, sweep or replay from ending with their code', async () => {
+    const dir = testTempDir('npusim-interval-');
+    const file = join(dir, 'interval.mjs');
+    writeFileSync(
+      file,
+      'setInterval(() => {}, 1000);\n' +
+        "export default { name: 'qa-iv', description: 'a timer left running', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+    );
+    const record = join(dir, 'run.json');
+    const run = await cliChild(
+      withTestFailuresDir([
+        'run',
+        file,
+        '--inline',
+        '--seed',
+        '1',
+        '--duration',
+        '20us',
+        '--json',
+        '--record',
+        record,
+      ]),
+      { timeoutMs: 40_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as RunResult).status).toBe('clean');
+    const sweep = await cliChild(
+      withTestFailuresDir(['sweep', file, '--seeds', '1..2', '--jobs', '1', '--duration', '20us']),
+      { timeoutMs: 40_000 },
+    );
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('2 clean, 0 failing');
+    const replay = await cliChild(['replay', record, '--inline'], { timeoutMs: 40_000 });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain('reproduced exactly');
+  });
+
   it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
     const dir = testTempDir('npusim-epipe-');
     const out = join(dir, 'result.json');
