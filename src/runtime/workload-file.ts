@@ -20,6 +20,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { whileImporting } from './workload-imports.js';
+import { guardedLoad } from './workload-load-guard.js';
 import { isWorkloadPath, JS_EXTENSIONS, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
@@ -95,9 +96,12 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   }
 }
 
-/** importDefaultOnce, its file counted as importing until it settles (workload-imports.ts). */
+/**
+ * importDefaultOnce, its file counted as importing until it settles (workload-imports.ts), said on
+ * stderr when it takes long and refused past a bound (workload-load-guard.ts).
+ */
 function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
-  return whileImporting(file, () => importDefaultOnce(file, abs, bytes));
+  return whileImporting(file, () => guardedLoad(file, () => importDefaultOnce(file, abs, bytes)));
 }
 
 async function importDefaultOnce(file: string, abs: string, bytes: number): Promise<unknown> {

@@ -91,6 +91,33 @@ describe('npusim command', () => {
     expect(replay.stdout).toContain('reproduced exactly');
   });
 
+  // A timer beside the await keeps the process alive, so `beforeExit` (above) never comes: this
+  // hung with no word (QA). The bound, 60 s by default, is made 1 s here through its variable.
+  it('cli: a workload module that never finishes loading while a timer runs is said on stderr, then refused with exit 2', async () => {
+    const file = join(testTempDir('npusim-tla-timer-'), 'never.mjs');
+    writeFileSync(file, 'setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport default {};\n');
+    for (const args of [
+      ['run', file, '--seed', '1', '--duration', '5us', '--inline'],
+      ['sweep', file, '--seeds', '1..2', '--duration', '5us'],
+    ]) {
+      const r = await cliChild(withTestFailuresDir(args), {
+        env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '1' },
+        timeoutMs: 40_000,
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${file}: still loading after 0.5 s: its top-level code has not finished (a top-level \`await\` that never settles?); refused at 1 s`,
+      );
+      expect(r.stderr).toContain(
+        `npusim: ${file}: Expected a workload module that finishes loading, got one whose top-level code had not finished after 1 s`,
+      );
+      expect(r.stdout).toBe('');
+    }
+    const bad = await cliChild(['run', file, '--inline'], { env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: 'soon' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('npusim: NPUSIM_WORKLOAD_LOAD_TIMEOUT: Expected a number of seconds');
+  });
+
   it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
     const dir = testTempDir('npusim-epipe-');
     const out = join(dir, 'result.json');

@@ -1,0 +1,79 @@
+/**
+ * What npusim keeps from a workload module's top-level code while it loads (workload-file.ts).
+ *
+ * A module whose top-level `await` never settles while something else (a `setInterval`) keeps the
+ * process alive hung npusim with no word at all (QA): cli/main.ts's `beforeExit` names such a file
+ * only when nothing else is left to run. So a load that has not finished after NOTE_AFTER_S says so
+ * on stderr, naming the file, and one that has not finished after the bound (60 s, or
+ * NPUSIM_WORKLOAD_LOAD_TIMEOUT seconds, 0 for none) is refused with a ConfigError (exit 2). A
+ * workload is a few fields; a minute is far more than any module that finishes needs, and a batch
+ * job (Slurm) would rather fail with a word than hold its allocation until its own limit. The
+ * timers are unref'd: they keep nothing alive, so a module that waits on nothing still ends at once
+ * through `beforeExit`.
+ */
+import { ConfigError } from '../core/errors.js';
+
+/** The environment variable that sets the bound in seconds (README "Your own workloads"). */
+export const LOAD_TIMEOUT_ENV = 'NPUSIM_WORKLOAD_LOAD_TIMEOUT';
+
+/** The bound when NPUSIM_WORKLOAD_LOAD_TIMEOUT is unset. */
+export const DEFAULT_LOAD_TIMEOUT_S = 60;
+
+/** After this long (or half the bound, when that is sooner) a load still running is said on stderr. */
+const NOTE_AFTER_S = 5;
+
+/** Run `load` (the import of workload module `file`) under the guard described above. */
+export async function guardedLoad<T>(file: string, load: () => Promise<T>): Promise<T> {
+  const boundS = loadTimeoutSeconds();
+  const noteS = boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
+  const timers: NodeJS.Timeout[] = [];
+  const refused = new Promise<never>((_, reject) => {
+    timers.push(
+      setTimeout(() => {
+        process.stderr.write(
+          `npusim: ${file}: still loading after ${seconds(noteS)}: its top-level code has not finished (a top-level \`await\` that never settles?); ` +
+            (boundS === 0
+              ? `waiting for it (${LOAD_TIMEOUT_ENV}=0)\n`
+              : `refused at ${seconds(boundS)} (${LOAD_TIMEOUT_ENV} sets the bound in seconds)\n`),
+        );
+      }, noteS * 1000).unref(),
+    );
+    if (boundS > 0) {
+      timers.push(
+        setTimeout(() => {
+          reject(
+            new ConfigError(
+              file,
+              `Expected a workload module that finishes loading, got one whose top-level code had not finished after ${seconds(boundS)} ` +
+                `(a top-level \`await\` that never settles?; ${LOAD_TIMEOUT_ENV} sets the bound in seconds, 0 for none)`,
+            ),
+          );
+        }, boundS * 1000).unref(),
+      );
+    }
+  });
+  try {
+    return await Promise.race([load(), refused]);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
+
+/** The bound in seconds from NPUSIM_WORKLOAD_LOAD_TIMEOUT (0: none), refused by name when not a number. */
+export function loadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[LOAD_TIMEOUT_ENV];
+  if (text === undefined || text.trim() === '') return DEFAULT_LOAD_TIMEOUT_S;
+  const value = Number(text);
+  // setTimeout takes at most 2^31-1 ms (about 24.8 days); past that it fires at once.
+  if (!Number.isFinite(value) || value < 0 || value * 1000 > 2 ** 31 - 1) {
+    throw new ConfigError(
+      LOAD_TIMEOUT_ENV,
+      `Expected a number of seconds, from 0 (no bound) to 2147483 (the bound on how long a workload module may take to load), got \`${text}\``,
+    );
+  }
+  return value;
+}
+
+function seconds(s: number): string {
+  return `${Number(s.toFixed(3))} s`;
+}
