@@ -12,9 +12,14 @@
  */
 import { EXIT } from '../core/exit-codes.js';
 import { workloadFilesImporting } from '../runtime/workload-imports.js';
+import { EXIT_REFUSED } from '../runtime/workload-load-guard.js';
 import { runCli } from './run-cli.js';
 
 let settled = false;
+
+// process.exit as Node made it: while a workload module loads, process.exit is one that refuses
+// (workload-load-guard.ts), and npusim's own exits must not meet it.
+const exit = process.exit.bind(process);
 
 // A reader that went away (`npusim run ... 2>&1 | head -1`, a closed terminal) makes the next
 // write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process
@@ -32,11 +37,14 @@ for (const stream of [process.stdout, process.stderr]) {
 // nobody listens to) would end the process as Node does, with exit 1: npusim's code for a
 // violation found. It says what was thrown and ends with npusim's own failure code instead.
 process.on('uncaughtException', (error: unknown) => {
+  // A workload module's process.exit, refused while it loads, thrown from one of its timers: its
+  // load is refused naming the call once it settles (or past the bound), with exit 2.
+  if (error instanceof Error && error.name === EXIT_REFUSED) return;
   settled = true;
   process.stderr.write(
     `npusim: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exit(EXIT.crash);
+  exit(EXIT.crash);
 });
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
@@ -74,7 +82,7 @@ function endOnceFlushed(code: number): void {
   let waiting = 2;
   const flushed = (): void => {
     waiting -= 1;
-    if (waiting === 0) setTimeout(() => process.exit(process.exitCode), EXIT_GRACE_MS).unref();
+    if (waiting === 0) setTimeout(() => exit(process.exitCode), EXIT_GRACE_MS).unref();
   };
   for (const stream of [process.stdout, process.stderr]) {
     // A stream whose reader went away (EPIPE above) is destroyed: nothing more will flush on it.

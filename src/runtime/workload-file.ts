@@ -98,10 +98,17 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
 
 /**
  * importDefaultOnce, its file counted as importing until it settles (workload-imports.ts), said on
- * stderr when it takes long and refused past a bound (workload-load-guard.ts).
+ * stderr when it takes long and refused past a bound, and refused if it calls process.exit
+ * (workload-load-guard.ts).
  */
 function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
-  return whileImporting(file, () => guardedLoad(file, () => importDefaultOnce(file, abs, bytes)));
+  return whileImporting(file, () =>
+    guardedLoad(
+      file,
+      () => importDefaultOnce(file, abs, bytes),
+      (e) => thrownPlace(e, abs),
+    ),
+  );
 }
 
 async function importDefaultOnce(file: string, abs: string, bytes: number): Promise<unknown> {

@@ -10,6 +10,11 @@
  * job (Slurm) would rather fail with a word than hold its allocation until its own limit. The
  * timers are unref'd: they keep nothing alive, so a module that waits on nothing still ends at once
  * through `beforeExit`.
+ *
+ * `process.exit(0)` in a module's top-level code ended npusim with exit 0 and nothing printed (QA):
+ * a CI job read a run that never happened as clean. While a module loads, process.exit throws
+ * instead, and the load is refused naming the file, the call and its place (exit 2), even when the
+ * module caught what was thrown; the real one is put back once the load settles.
  */
 import { ConfigError } from '../core/errors.js';
 
@@ -22,8 +27,36 @@ export const DEFAULT_LOAD_TIMEOUT_S = 60;
 /** After this long (or half the bound, when that is sooner) a load still running is said on stderr. */
 const NOTE_AFTER_S = 5;
 
-/** Run `load` (the import of workload module `file`) under the guard described above. */
-export async function guardedLoad<T>(file: string, load: () => Promise<T>): Promise<T> {
+/**
+ * The name of what process.exit throws while a module loads. Thrown from a timer of the module it
+ * reaches cli/main.ts's `uncaughtException`, which leaves it to the load to refuse when it settles.
+ */
+export const EXIT_REFUSED = 'ProcessExitRefused';
+
+/** The calls of process.exit made while a module loaded (`process.exit(0)`, and where), oldest first. */
+const exitCalls: { call: string; error: Error }[] = [];
+/** Loads under way, and process.exit as it was before the first of them. */
+let loading = 0;
+let realExit: typeof process.exit | undefined;
+
+/** What process.exit is while a module loads: it records the call and throws. */
+function refusedExit(code?: unknown): never {
+  const call = `process.exit(${code === undefined ? '' : typeof code === 'number' ? code : JSON.stringify(code)})`;
+  const error = new Error(`${call} called while a workload module loads: npusim refuses it`);
+  error.name = EXIT_REFUSED;
+  exitCalls.push({ call, error });
+  throw error;
+}
+
+/**
+ * Run `load` (the import of workload module `file`) under the guard described above; `placeOf`
+ * gives the `LINE:COLUMN` in the file of an error's innermost frame there, if any.
+ */
+export async function guardedLoad<T>(
+  file: string,
+  load: () => Promise<T>,
+  placeOf: (e: unknown) => string | undefined,
+): Promise<T> {
   const boundS = loadTimeoutSeconds();
   const noteS = boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
   const timers: NodeJS.Timeout[] = [];
@@ -52,11 +85,46 @@ export async function guardedLoad<T>(file: string, load: () => Promise<T>): Prom
       );
     }
   });
-  try {
-    return await Promise.race([load(), refused]);
-  } finally {
-    for (const timer of timers) clearTimeout(timer);
+  const callsBefore = exitCalls.length;
+  if (loading === 0) {
+    realExit = process.exit;
+    process.exit = refusedExit as typeof process.exit;
   }
+  loading += 1;
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: await Promise.race([load(), refused]) };
+  } catch (error) {
+    outcome = { error };
+  }
+  for (const timer of timers) clearTimeout(timer);
+  // Whatever the load came to, a call of process.exit is what is said: the module may have caught
+  // what it threw, or died of it.
+  const exited = exitRefusal(file, callsBefore, placeOf);
+  loading -= 1;
+  if (loading === 0 && realExit !== undefined) {
+    process.exit = realExit;
+    realExit = undefined;
+    exitCalls.length = 0;
+  }
+  if (exited !== undefined) throw exited;
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+/** A ConfigError naming the first process.exit the module called while it loaded, if it called one. */
+function exitRefusal(
+  file: string,
+  callsBefore: number,
+  placeOf: (e: unknown) => string | undefined,
+): ConfigError | undefined {
+  const exit = exitCalls[callsBefore];
+  if (exit === undefined) return undefined;
+  const at = placeOf(exit.error);
+  return new ConfigError(
+    file,
+    `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${file}:${at})`}`,
+  );
 }
 
 /** The bound in seconds from NPUSIM_WORKLOAD_LOAD_TIMEOUT (0: none), refused by name when not a number. */

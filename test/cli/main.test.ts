@@ -118,6 +118,31 @@ describe('npusim command', () => {
     expect(bad.stderr).toContain('npusim: NPUSIM_WORKLOAD_LOAD_TIMEOUT: Expected a number of seconds');
   });
 
+  // Before the fix the first ended npusim with exit 0 and nothing printed: a CI job read it as clean.
+  it('cli: a workload module that calls process.exit while it loads is refused with exit 2 naming the call and its place', async () => {
+    const dir = testTempDir('npusim-module-exit-');
+    const top = join(dir, 'exits.mjs');
+    writeFileSync(top, "const x = 1;\nprocess.exit(0);\nexport default { name: 'never' };\n");
+    // From a timer while its top-level await waits: thrown where nothing catches it, which must
+    // not end npusim as a crash (exit 4) either.
+    const later = join(dir, 'exits-later.mjs');
+    writeFileSync(
+      later,
+      'setTimeout(() => process.exit(5), 0);\nawait new Promise((r) => setTimeout(r, 20));\nexport default {};\n',
+    );
+    for (const [file, call, place] of [
+      [top, 'process.exit(0)', `${top}:2:9`],
+      [later, 'process.exit(5)', `${later}:1:26`],
+    ] as const) {
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${file}: Expected a workload module that leaves ending the process to npusim, got one that called \`${call}\` while it loaded (${place})\n`,
+      );
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
     const dir = testTempDir('npusim-epipe-');
     const out = join(dir, 'result.json');
