@@ -15,6 +15,10 @@
  * a CI job read a run that never happened as clean. While a module loads, process.exit throws
  * instead, and the load is refused naming the file, the call and its place (exit 2), even when the
  * module caught what was thrown; the real one is put back once the load settles.
+ *
+ * What a module prints on stdout while it loads (`console.log` at its top level) went ahead of the
+ * result, and `npusim run w.mjs --json | jq` read no JSON (QA): stdout is npusim's result alone, so
+ * while a module loads process.stdout.write (which console.log calls) writes to stderr instead.
  */
 import { ConfigError } from '../core/errors.js';
 
@@ -38,6 +42,14 @@ const exitCalls: { call: string; error: Error }[] = [];
 /** Loads under way, and process.exit as it was before the first of them. */
 let loading = 0;
 let realExit: typeof process.exit | undefined;
+let realStdoutWrite: typeof process.stdout.write | undefined;
+/** Whether stdout's write was its own property (a test's spy) rather than its prototype's. */
+let ownStdoutWrite = false;
+
+/** What process.stdout.write is while a module loads: stderr's. */
+function stdoutToStderr(...args: Parameters<typeof process.stderr.write>): boolean {
+  return (process.stderr.write as (...a: typeof args) => boolean)(...args);
+}
 
 /** What process.exit is while a module loads: it records the call and throws. */
 function refusedExit(code?: unknown): never {
@@ -89,6 +101,9 @@ export async function guardedLoad<T>(
   if (loading === 0) {
     realExit = process.exit;
     process.exit = refusedExit as typeof process.exit;
+    realStdoutWrite = process.stdout.write;
+    ownStdoutWrite = Object.hasOwn(process.stdout, 'write');
+    process.stdout.write = stdoutToStderr as typeof process.stdout.write;
   }
   loading += 1;
   let outcome: { value: T } | { error: unknown };
@@ -102,9 +117,12 @@ export async function guardedLoad<T>(
   // what it threw, or died of it.
   const exited = exitRefusal(file, callsBefore, placeOf);
   loading -= 1;
-  if (loading === 0 && realExit !== undefined) {
+  if (loading === 0 && realExit !== undefined && realStdoutWrite !== undefined) {
     process.exit = realExit;
+    if (ownStdoutWrite) process.stdout.write = realStdoutWrite;
+    else delete (process.stdout as { write?: unknown }).write;
     realExit = undefined;
+    realStdoutWrite = undefined;
     exitCalls.length = 0;
   }
   if (exited !== undefined) throw exited;

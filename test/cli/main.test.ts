@@ -143,6 +143,23 @@ describe('npusim command', () => {
     }
   });
 
+  // Before the fix both lines went to stdout ahead of the JSON, which then did not parse.
+  it.each(['mjs', 'ts'])(
+    'cli: what a .%s workload module prints on stdout while it loads goes to stderr, so --json stays JSON',
+    async (ext) => {
+      const file = join(testTempDir('npusim-module-log-'), `prints.${ext}`);
+      writeFileSync(
+        file,
+        "console.log('said by console.log');\nprocess.stdout.write('said by stdout.write\\n');\n" +
+          "export default { name: 'prints', description: 'prints while it loads', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+      );
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as RunResult).status).toBe('clean');
+      expect(r.stderr).toContain('said by console.log\nsaid by stdout.write\n');
+    },
+  );
+
   it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
     const dir = testTempDir('npusim-epipe-');
     const out = join(dir, 'result.json');
