@@ -2,7 +2,9 @@
 /**
  * The `npusim` executable (package.json bin: dist/src/cli/main.js). All logic is in run-cli.ts;
  * this file only binds it to the process, and ends through process.exitCode so that output is
- * flushed and the event loop drains (no hard exit in the middle of output).
+ * flushed and the event loop drains (no hard exit in the middle of output). Once the command is
+ * done and stdout and stderr have flushed, an unref'd timer ends the process with that code even
+ * when something else still holds the event loop open (`endOnceFlushed`).
  *
  * A command that never settles because nothing is left that could settle it (a workload module
  * whose top-level `await` waits for ever) would otherwise end with exit 0 and no word, as Node
@@ -10,9 +12,14 @@
  */
 import { EXIT } from '../core/exit-codes.js';
 import { workloadFilesImporting } from '../runtime/workload-imports.js';
+import { EXIT_REFUSED } from '../runtime/workload-load-guard.js';
 import { runCli } from './run-cli.js';
 
 let settled = false;
+
+// process.exit as Node made it: while a workload module loads, process.exit is one that refuses
+// (workload-load-guard.ts), and npusim's own exits must not meet it.
+const exit = process.exit.bind(process);
 
 // A reader that went away (`npusim run ... 2>&1 | head -1`, a closed terminal) makes the next
 // write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process
@@ -30,26 +37,59 @@ for (const stream of [process.stdout, process.stderr]) {
 // nobody listens to) would end the process as Node does, with exit 1: npusim's code for a
 // violation found. It says what was thrown and ends with npusim's own failure code instead.
 process.on('uncaughtException', (error: unknown) => {
+  // A workload module's process.exit, refused while it loads, thrown from one of its timers: its
+  // load is refused naming the call once it settles (or past the bound), with exit 2.
+  if (error instanceof Error && error.name === EXIT_REFUSED) return;
   settled = true;
   process.stderr.write(
     `npusim: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exit(EXIT.crash);
+  exit(EXIT.crash);
 });
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     settled = true;
-    process.exitCode = code;
+    endOnceFlushed(code);
   },
   (error: unknown) => {
     settled = true;
     process.stderr.write(
       `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exitCode = EXIT.crash;
+    endOnceFlushed(EXIT.crash);
   },
 );
+
+/**
+ * How long the process may still take to end by itself once the command is done and its output
+ * flushed: npusim's own last steps (a worker thread's termination, a lock file's removal) have it to
+ * finish; what is still open after it is not npusim's.
+ */
+const EXIT_GRACE_MS = 100;
+
+/**
+ * End with `code` once everything written to stdout and stderr has gone out. A workload module may
+ * leave a timer or a socket open (`setInterval` at its top level), and Node ends a process only when
+ * nothing holds its event loop: npusim printed its whole result and then idled until killed (QA:
+ * run, sweep and replay). So, once both streams have flushed (a write's callback: a pipe's reader
+ * gets every byte, never a cut result), an unref'd timer calls process.exit. Unref'd, it holds
+ * nothing open itself: a process with nothing left open ends the ordinary way before it fires.
+ * Signal handling is untouched: a command's own handlers (interrupt.ts) are gone by now, as before.
+ */
+function endOnceFlushed(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const flushed = (): void => {
+    waiting -= 1;
+    if (waiting === 0) setTimeout(() => exit(process.exitCode), EXIT_GRACE_MS).unref();
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    // A stream whose reader went away (EPIPE above) is destroyed: nothing more will flush on it.
+    if (stream.destroyed || !stream.writable) flushed();
+    else stream.write('', () => flushed());
+  }
+}
 
 process.on('beforeExit', () => {
   if (settled) return;

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errnoText } from '../core/errno-text.js';
@@ -20,6 +21,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { whileImporting } from './workload-imports.js';
+import { guardedLoad } from './workload-load-guard.js';
 import { isWorkloadPath, JS_EXTENSIONS, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
@@ -95,9 +97,19 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
   }
 }
 
-/** importDefaultOnce, its file counted as importing until it settles (workload-imports.ts). */
+/**
+ * importDefaultOnce, its file counted as importing until it settles (workload-imports.ts), said on
+ * stderr when it takes long and refused past a bound, and refused if it calls process.exit
+ * (workload-load-guard.ts).
+ */
 function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
-  return whileImporting(file, () => importDefaultOnce(file, abs, bytes));
+  return whileImporting(file, () =>
+    guardedLoad(
+      file,
+      () => importDefaultOnce(file, abs, bytes),
+      (e) => thrownPlace(e, abs),
+    ),
+  );
 }
 
 async function importDefaultOnce(file: string, abs: string, bytes: number): Promise<unknown> {
@@ -196,11 +208,14 @@ function kindOf(v: unknown): string {
 /**
  * `LINE:COLUMN` of the innermost stack frame of `e` in the workload file itself (a `throw` while
  * it ran at import, or in a getter of its export), or undefined when no frame is in the file (an
- * error in a module it imports, or in the loader). tsx maps a .ts file's frames to its source.
+ * error in a module it imports, or in the loader). tsx maps an ES module .ts file's frames to its
+ * source; a .ts file it compiles to CommonJS runs from a `data:` URL with no map (compiledTsPlace).
  */
 function thrownPlace(e: unknown, abs: string): string | undefined {
   if (!(e instanceof Error) || typeof e.stack !== 'string') return undefined;
   for (const line of e.stack.split('\n')) {
+    const compiled = compiledTsFrame(line, abs);
+    if (compiled !== undefined) return compiledTsPlace(compiled, abs);
     const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
     if (m === null) continue;
     let path = m[1]!;
@@ -214,6 +229,78 @@ function thrownPlace(e: unknown, abs: string): string | undefined {
     if (path === abs) return `${m[2]}:${m[3]}`;
   }
   return undefined;
+}
+
+/**
+ * A stack frame in the CommonJS code tsx compiled `abs` (a .ts file outside an ES module package)
+ * to: tsx hands it to Node as `data:text/javascript,CODE?filePath=FILE?v=...`, so the frame names
+ * that URL, the code in it, and a line and column in that code; undefined for any other frame.
+ * encodeURIComponent leaves no `?` or `:` in CODE or FILE, so both are found by those.
+ */
+function compiledTsFrame(
+  frame: string,
+  abs: string,
+): { code: string; line: number; column: number } | undefined {
+  const prefix = 'data:text/javascript,';
+  const start = frame.indexOf(prefix);
+  const query = frame.lastIndexOf('?filePath=');
+  if (start < 0 || query < start) return undefined;
+  const m = /^\?filePath=([^:]*):(\d+):(\d+)\)?$/.exec(frame.slice(query));
+  if (m === null) return undefined;
+  try {
+    if (decodeURIComponent(m[1]!).split('?')[0] !== abs) return undefined;
+    return {
+      code: decodeURIComponent(frame.slice(start + prefix.length, query)),
+      line: Number(m[2]),
+      column: Number(m[3]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** esbuild's transformSync, as much of it as compiledTsPlace uses. */
+type TransformSync = (source: string, options: Record<string, unknown>) => { code: string; map: string };
+
+/**
+ * `LINE:COLUMN` in the .ts file of a place in the CommonJS code tsx compiled it to, or undefined.
+ * That code reaches Node without its source map (tsx 4.23 on Node 20 passes the map with the source
+ * but names the module by a `data:` URL of the code alone), so a `throw` at its top level read
+ * `thr.ts: ... got an error: boom` where the same file as .mts read `thr.mts:3:7: boom` (QA). The
+ * file is compiled again here with esbuild (tsx's own, found from tsx) and the options tsx uses,
+ * with a map: the line of the frame is looked for in that output, and only a line found there, and
+ * found once, is mapped back, so a place is given only when it is the place (tsconfig settings that
+ * change the output leave it out, as before).
+ */
+function compiledTsPlace(
+  frame: { code: string; line: number; column: number },
+  abs: string,
+): string | undefined {
+  const wanted = frame.code.split('\n')[frame.line - 1];
+  if (wanted === undefined) return undefined;
+  try {
+    const esbuild = createRequire(tsxEsmApiUrl())('esbuild') as { transformSync: TransformSync };
+    const out = esbuild.transformSync(readFileSync(abs, 'utf8'), {
+      loader: 'ts',
+      format: 'cjs',
+      platform: 'node',
+      target: `node${process.versions.node}`,
+      sourcemap: true,
+      sourcefile: abs,
+      minifyWhitespace: true,
+      keepNames: true,
+    });
+    const lines = out.code.split('\n');
+    const at = lines.indexOf(wanted);
+    if (at < 0 || lines.indexOf(wanted, at + 1) >= 0) return undefined;
+    const entry = new SourceMap(JSON.parse(out.map) as SourceMapPayload).findEntry(at, frame.column - 1) as
+      | { originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry?.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+    return `${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -52,6 +52,114 @@ describe('npusim command', () => {
     }
   });
 
+  // Before the fix each of these printed its whole result and then idled until killed: the child
+  // then runs past its time-out and the test fails.
+  it('cli: a workload module that leaves a timer running does not keep run, sweep or replay from ending with their code', async () => {
+    const dir = testTempDir('npusim-interval-');
+    const file = join(dir, 'interval.mjs');
+    writeFileSync(
+      file,
+      'setInterval(() => {}, 1000);\n' +
+        "export default { name: 'qa-iv', description: 'a timer left running', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+    );
+    const record = join(dir, 'run.json');
+    const run = await cliChild(
+      withTestFailuresDir([
+        'run',
+        file,
+        '--inline',
+        '--seed',
+        '1',
+        '--duration',
+        '20us',
+        '--json',
+        '--record',
+        record,
+      ]),
+      { timeoutMs: 40_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as RunResult).status).toBe('clean');
+    const sweep = await cliChild(
+      withTestFailuresDir(['sweep', file, '--seeds', '1..2', '--jobs', '1', '--duration', '20us']),
+      { timeoutMs: 40_000 },
+    );
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('2 clean, 0 failing');
+    const replay = await cliChild(['replay', record, '--inline'], { timeoutMs: 40_000 });
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).toContain('reproduced exactly');
+  });
+
+  // A timer beside the await keeps the process alive, so `beforeExit` (above) never comes: this
+  // hung with no word (QA). The bound, 60 s by default, is made 1 s here through its variable.
+  it('cli: a workload module that never finishes loading while a timer runs is said on stderr, then refused with exit 2', async () => {
+    const file = join(testTempDir('npusim-tla-timer-'), 'never.mjs');
+    writeFileSync(file, 'setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport default {};\n');
+    for (const args of [
+      ['run', file, '--seed', '1', '--duration', '5us', '--inline'],
+      ['sweep', file, '--seeds', '1..2', '--duration', '5us'],
+    ]) {
+      const r = await cliChild(withTestFailuresDir(args), {
+        env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '1' },
+        timeoutMs: 40_000,
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `npusim: ${file}: still loading after 0.5 s: its top-level code has not finished (a top-level \`await\` that never settles?); refused at 1 s`,
+      );
+      expect(r.stderr).toContain(
+        `npusim: ${file}: Expected a workload module that finishes loading, got one whose top-level code had not finished after 1 s`,
+      );
+      expect(r.stdout).toBe('');
+    }
+    const bad = await cliChild(['run', file, '--inline'], { env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: 'soon' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('npusim: NPUSIM_WORKLOAD_LOAD_TIMEOUT: Expected a number of seconds');
+  });
+
+  // Before the fix the first ended npusim with exit 0 and nothing printed: a CI job read it as clean.
+  it('cli: a workload module that calls process.exit while it loads is refused with exit 2 naming the call and its place', async () => {
+    const dir = testTempDir('npusim-module-exit-');
+    const top = join(dir, 'exits.mjs');
+    writeFileSync(top, "const x = 1;\nprocess.exit(0);\nexport default { name: 'never' };\n");
+    // From a timer while its top-level await waits: thrown where nothing catches it, which must
+    // not end npusim as a crash (exit 4) either.
+    const later = join(dir, 'exits-later.mjs');
+    writeFileSync(
+      later,
+      'setTimeout(() => process.exit(5), 0);\nawait new Promise((r) => setTimeout(r, 20));\nexport default {};\n',
+    );
+    for (const [file, call, place] of [
+      [top, 'process.exit(0)', `${top}:2:9`],
+      [later, 'process.exit(5)', `${later}:1:26`],
+    ] as const) {
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${file}: Expected a workload module that leaves ending the process to npusim, got one that called \`${call}\` while it loaded (${place})\n`,
+      );
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  // Before the fix both lines went to stdout ahead of the JSON, which then did not parse.
+  it.each(['mjs', 'ts'])(
+    'cli: what a .%s workload module prints on stdout while it loads goes to stderr, so --json stays JSON',
+    async (ext) => {
+      const file = join(testTempDir('npusim-module-log-'), `prints.${ext}`);
+      writeFileSync(
+        file,
+        "console.log('said by console.log');\nprocess.stdout.write('said by stdout.write\\n');\n" +
+          "export default { name: 'prints', description: 'prints while it loads', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+      );
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as RunResult).status).toBe('clean');
+      expect(r.stderr).toContain('said by console.log\nsaid by stdout.write\n');
+    },
+  );
+
   it('cli: a reader of stderr that went away (EPIPE) costs the run nothing: its summary, files and exit code stand', async () => {
     const dir = testTempDir('npusim-epipe-');
     const out = join(dir, 'result.json');

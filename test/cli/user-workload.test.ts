@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { loadWorkloadFile } from '../../src/runtime/workload-file.js';
 import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
@@ -679,5 +680,28 @@ describe('user workloads', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('while a workload module loads (workload-load-guard.ts)', () => {
+  // What the guard swaps in (stdout to stderr, a process.exit that refuses) must not outlive the
+  // load: npusim's own result goes to stdout, and its own exit code through process.exit.
+  test("process.exit and process.stdout.write are Node's own again once a load settles, loaded or refused", async () => {
+    const dir = tmp();
+    const exit = process.exit;
+    const hadOwnWrite = Object.hasOwn(process.stdout, 'write');
+    const write = process.stdout.write;
+    const good = join(dir, 'good.mjs');
+    writeFileSync(
+      good,
+      "export default { name: 'good', description: 'd', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all' }] } };\n",
+    );
+    const exits = join(dir, 'exits.mjs');
+    writeFileSync(exits, 'try { process.exit(0); } catch {}\nexport default {};\n');
+    expect((await loadWorkloadFile(good)).name).toBe('good');
+    await expect(loadWorkloadFile(exits)).rejects.toThrow('called `process.exit(0)` while it loaded');
+    expect(process.exit).toBe(exit);
+    expect(process.stdout.write).toBe(write);
+    expect(Object.hasOwn(process.stdout, 'write')).toBe(hadOwnWrite);
   });
 });

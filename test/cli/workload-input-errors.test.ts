@@ -280,8 +280,7 @@ describe('workload modules', () => {
   test('a throw as the module loads is named FILE:LINE:COLUMN; a getter that throws is exit 2, not a crash', async () => {
     const dir = testTempDir('npusim-modules-');
     // Child processes: Node's own loader and stack, as a user runs it (vitest's differ). In an
-    // ES module package: tsx compiles a .ts file of a CommonJS one into a data: URL whose stack
-    // has no source map, so there the message says no place.
+    // ES module package; the CommonJS case is the next test.
     file(dir, 'package.json', '{"type": "module"}\n');
     const throws = file(
       dir,
@@ -322,6 +321,51 @@ describe('workload modules', () => {
     expect(await refused([list])).toBe(
       `npusim: ${list}: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got a list`,
     );
+  });
+});
+
+describe('workload modules tsx compiles to CommonJS', () => {
+  // A .ts file outside an ES module package runs from a data: URL of its compiled code, whose
+  // stack tsx leaves unmapped: a throw read `got an error: boom` with no place (QA), where the same
+  // file as .mts or .mjs read `FILE:3:7: boom`. The place is mapped back to the .ts source.
+  test('a throw at the top level, in a function, in a getter and a process.exit are named FILE:LINE:COLUMN in the .ts source', async () => {
+    const dir = testTempDir('npusim-cjs-ts-');
+    const top = file(
+      dir,
+      'top.ts',
+      'const a: number = 1;\n\nthrow new Error("ts boom");\nexport default {};\n',
+    );
+    const inner = file(
+      dir,
+      'inner.ts',
+      'interface X {\n  a: number;\n}\nfunction f(x: X): number {\n  if (x.a > 0)\n    throw new TypeError("bad " + x.a);\n  return 1;\n}\nf({ a: 2 });\nexport default {};\n',
+    );
+    const getter = file(
+      dir,
+      'getter.ts',
+      'const n: number = 1;\nexport default { name: "g", description: "d", get params(): object {\n  throw new RangeError("not yet " + n);\n} };\n',
+    );
+    const exits = file(
+      dir,
+      'exits.ts',
+      'type T = number;\nconst code: T = 0;\nprocess.exit(code);\nexport default {};\n',
+    );
+    const [a, b, c, d] = await Promise.all(
+      [top, inner, getter, exits].map((f) => cliChild(['run', f, '--inline', '--no-failure-file'])),
+    );
+    const loads = 'Expected a module that loads, got an error:';
+    expect(a!.stderr.split('\n')[0]).toBe(`npusim: ${top}: ${loads} ${top}:3:7: ts boom`);
+    expect(b!.stderr.split('\n')[0]).toBe(`npusim: ${inner}: ${loads} ${inner}:6:11: bad 2`);
+    expect(c!.stderr.split('\n')[0]).toBe(
+      `npusim: ${getter}: Expected a workload whose fields can be read, got an error reading them: ${getter}:3:9: not yet 1`,
+    );
+    expect(d!.stderr.split('\n')[0]).toBe(
+      `npusim: ${exits}: Expected a workload module that leaves ending the process to npusim, got one that called \`process.exit(0)\` while it loaded (${exits}:3:9)`,
+    );
+    for (const r of [a!, b!, c!, d!]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    }
   });
 });
 

@@ -27,6 +27,8 @@ export interface ChildOptions {
   twice?: boolean;
   cwd?: string;
   timeoutMs?: number;
+  /** Variables added to the child's environment. */
+  env?: Record<string, string>;
   /** Close the read end of the child's stderr at once, as `2>&1 | head -c 0` would (stderr then empty). */
   closeStderr?: boolean;
 }
@@ -36,7 +38,7 @@ export function cliChild(args: readonly string[], options: ChildOptions = {}): P
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,165 @@
+/**
+ * What npusim keeps from a workload module's top-level code while it loads (workload-file.ts).
+ *
+ * A module whose top-level `await` never settles while something else (a `setInterval`) keeps the
+ * process alive hung npusim with no word at all (QA): cli/main.ts's `beforeExit` names such a file
+ * only when nothing else is left to run. So a load that has not finished after NOTE_AFTER_S says so
+ * on stderr, naming the file, and one that has not finished after the bound (60 s, or
+ * NPUSIM_WORKLOAD_LOAD_TIMEOUT seconds, 0 for none) is refused with a ConfigError (exit 2). A
+ * workload is a few fields; a minute is far more than any module that finishes needs, and a batch
+ * job (Slurm) would rather fail with a word than hold its allocation until its own limit. The
+ * timers are unref'd: they keep nothing alive, so a module that waits on nothing still ends at once
+ * through `beforeExit`.
+ *
+ * `process.exit(0)` in a module's top-level code ended npusim with exit 0 and nothing printed (QA):
+ * a CI job read a run that never happened as clean. While a module loads, process.exit throws
+ * instead, and the load is refused naming the file, the call and its place (exit 2), even when the
+ * module caught what was thrown; the real one is put back once the load settles.
+ *
+ * What a module prints on stdout while it loads (`console.log` at its top level) went ahead of the
+ * result, and `npusim run w.mjs --json | jq` read no JSON (QA): stdout is npusim's result alone, so
+ * while a module loads process.stdout.write (which console.log calls) writes to stderr instead.
+ */
+import { ConfigError } from '../core/errors.js';
+
+/** The environment variable that sets the bound in seconds (README "Your own workloads"). */
+export const LOAD_TIMEOUT_ENV = 'NPUSIM_WORKLOAD_LOAD_TIMEOUT';
+
+/** The bound when NPUSIM_WORKLOAD_LOAD_TIMEOUT is unset. */
+export const DEFAULT_LOAD_TIMEOUT_S = 60;
+
+/** After this long (or half the bound, when that is sooner) a load still running is said on stderr. */
+const NOTE_AFTER_S = 5;
+
+/**
+ * The name of what process.exit throws while a module loads. Thrown from a timer of the module it
+ * reaches cli/main.ts's `uncaughtException`, which leaves it to the load to refuse when it settles.
+ */
+export const EXIT_REFUSED = 'ProcessExitRefused';
+
+/** The calls of process.exit made while a module loaded (`process.exit(0)`, and where), oldest first. */
+const exitCalls: { call: string; error: Error }[] = [];
+/** Loads under way, and process.exit as it was before the first of them. */
+let loading = 0;
+let realExit: typeof process.exit | undefined;
+let realStdoutWrite: typeof process.stdout.write | undefined;
+/** Whether stdout's write was its own property (a test's spy) rather than its prototype's. */
+let ownStdoutWrite = false;
+
+/** What process.stdout.write is while a module loads: stderr's. */
+function stdoutToStderr(...args: Parameters<typeof process.stderr.write>): boolean {
+  return (process.stderr.write as (...a: typeof args) => boolean)(...args);
+}
+
+/** What process.exit is while a module loads: it records the call and throws. */
+function refusedExit(code?: unknown): never {
+  const call = `process.exit(${code === undefined ? '' : typeof code === 'number' ? code : JSON.stringify(code)})`;
+  const error = new Error(`${call} called while a workload module loads: npusim refuses it`);
+  error.name = EXIT_REFUSED;
+  exitCalls.push({ call, error });
+  throw error;
+}
+
+/**
+ * Run `load` (the import of workload module `file`) under the guard described above; `placeOf`
+ * gives the `LINE:COLUMN` in the file of an error's innermost frame there, if any.
+ */
+export async function guardedLoad<T>(
+  file: string,
+  load: () => Promise<T>,
+  placeOf: (e: unknown) => string | undefined,
+): Promise<T> {
+  const boundS = loadTimeoutSeconds();
+  const noteS = boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
+  const timers: NodeJS.Timeout[] = [];
+  const refused = new Promise<never>((_, reject) => {
+    timers.push(
+      setTimeout(() => {
+        process.stderr.write(
+          `npusim: ${file}: still loading after ${seconds(noteS)}: its top-level code has not finished (a top-level \`await\` that never settles?); ` +
+            (boundS === 0
+              ? `waiting for it (${LOAD_TIMEOUT_ENV}=0)\n`
+              : `refused at ${seconds(boundS)} (${LOAD_TIMEOUT_ENV} sets the bound in seconds)\n`),
+        );
+      }, noteS * 1000).unref(),
+    );
+    if (boundS > 0) {
+      timers.push(
+        setTimeout(() => {
+          reject(
+            new ConfigError(
+              file,
+              `Expected a workload module that finishes loading, got one whose top-level code had not finished after ${seconds(boundS)} ` +
+                `(a top-level \`await\` that never settles?; ${LOAD_TIMEOUT_ENV} sets the bound in seconds, 0 for none)`,
+            ),
+          );
+        }, boundS * 1000).unref(),
+      );
+    }
+  });
+  const callsBefore = exitCalls.length;
+  if (loading === 0) {
+    realExit = process.exit;
+    process.exit = refusedExit as typeof process.exit;
+    realStdoutWrite = process.stdout.write;
+    ownStdoutWrite = Object.hasOwn(process.stdout, 'write');
+    process.stdout.write = stdoutToStderr as typeof process.stdout.write;
+  }
+  loading += 1;
+  let outcome: { value: T } | { error: unknown };
+  try {
+    outcome = { value: await Promise.race([load(), refused]) };
+  } catch (error) {
+    outcome = { error };
+  }
+  for (const timer of timers) clearTimeout(timer);
+  // Whatever the load came to, a call of process.exit is what is said: the module may have caught
+  // what it threw, or died of it.
+  const exited = exitRefusal(file, callsBefore, placeOf);
+  loading -= 1;
+  if (loading === 0 && realExit !== undefined && realStdoutWrite !== undefined) {
+    process.exit = realExit;
+    if (ownStdoutWrite) process.stdout.write = realStdoutWrite;
+    else delete (process.stdout as { write?: unknown }).write;
+    realExit = undefined;
+    realStdoutWrite = undefined;
+    exitCalls.length = 0;
+  }
+  if (exited !== undefined) throw exited;
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+/** A ConfigError naming the first process.exit the module called while it loaded, if it called one. */
+function exitRefusal(
+  file: string,
+  callsBefore: number,
+  placeOf: (e: unknown) => string | undefined,
+): ConfigError | undefined {
+  const exit = exitCalls[callsBefore];
+  if (exit === undefined) return undefined;
+  const at = placeOf(exit.error);
+  return new ConfigError(
+    file,
+    `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${file}:${at})`}`,
+  );
+}
+
+/** The bound in seconds from NPUSIM_WORKLOAD_LOAD_TIMEOUT (0: none), refused by name when not a number. */
+export function loadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[LOAD_TIMEOUT_ENV];
+  if (text === undefined || text.trim() === '') return DEFAULT_LOAD_TIMEOUT_S;
+  const value = Number(text);
+  // setTimeout takes at most 2^31-1 ms (about 24.8 days); past that it fires at once.
+  if (!Number.isFinite(value) || value < 0 || value * 1000 > 2 ** 31 - 1) {
+    throw new ConfigError(
+      LOAD_TIMEOUT_ENV,
+      `Expected a number of seconds, from 0 (no bound) to 2147483 (the bound on how long a workload module may take to load), got \`${text}\``,
+    );
+  }
+  return value;
+}
+
+function seconds(s: number): string {
+  return `${Number(s.toFixed(3))} s`;
+}
