@@ -1,4 +1,5 @@
 import { EXIT } from '../core/exit-codes.js';
+import { nodeExit } from '../runtime/workload-load-guard.js';
 import type { CliIo } from './cli-io.js';
 
 /**
@@ -32,7 +33,8 @@ export class Interrupt {
       if (!this.outputs && now - this.firstAt < SAME_REQUEST_MS) return;
       this.beforeExit();
       this.io.stderr.write(`\nnpusim: second ${signal}, exiting (exit 130)\n`);
-      process.exit(EXIT.interrupted);
+      // Node's own exit: a workload module's load leaves process.exit guarded (workload-load-guard.ts).
+      nodeExit(EXIT.interrupted);
     }
     this.stopped = true;
     this.firstAt = now;

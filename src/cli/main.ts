@@ -12,14 +12,15 @@
  */
 import { EXIT } from '../core/exit-codes.js';
 import { workloadFilesImporting } from '../runtime/workload-imports.js';
-import { EXIT_REFUSED } from '../runtime/workload-load-guard.js';
+import { EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { runCli } from './run-cli.js';
 
 let settled = false;
 
-// process.exit as Node made it: while a workload module loads, process.exit is one that refuses
-// (workload-load-guard.ts), and npusim's own exits must not meet it.
-const exit = process.exit.bind(process);
+// process.exit as Node made it: while a workload module loads, and in this process after it,
+// process.exit is one that refuses (workload-load-guard.ts), and npusim's own exits must not meet it.
+const exit = (code?: number | string | null): never => nodeExit(typeof code === 'number' ? code : undefined);
+keepExitGuarded();
 
 // A reader that went away (`npusim run ... 2>&1 | head -1`, a closed terminal) makes the next
 // write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process

@@ -37,6 +37,47 @@ const NOTE_AFTER_S = 5;
  */
 export const EXIT_REFUSED = 'ProcessExitRefused';
 
+/**
+ * npusim's own exits (cli/main.ts, interrupt.ts): process.exit as it was before a guard of this
+ * module took its place (in the command's process it stays guarded after a load: keepExitGuarded),
+ * or process.exit as it is now when no guard holds it (a test's spy included).
+ */
+export function nodeExit(code?: number): never {
+  const current = process.exit as unknown;
+  const before = keptExit ?? realExit;
+  if ((current === refusedExit || current === lateExit) && before !== undefined) return before(code);
+  return process.exit(code);
+}
+
+/** process.exit as it was before the guard, once a load left lateExit in its place. */
+let keptExit: typeof process.exit | undefined;
+
+/**
+ * Set by the `npusim` command (cli/main.ts), whose process is npusim's: once a module has loaded,
+ * process.exit stays refused (lateExit) rather than being Node's again. A module's timer calling
+ * `process.exit(0)` mid-run ended `run` and `sweep` with exit 0 and no output, once with V8 aborting
+ * in a sweep's pool (QA). A program that uses the library keeps its own process.exit after a load.
+ */
+let exitGuardedForGood = false;
+export function keepExitGuarded(): void {
+  exitGuardedForGood = true;
+}
+
+/** Whether lateExit has said its note (once a process: a module's setInterval may call it often). */
+let lateExitSaid = false;
+
+/** process.exit after a module loaded, in the command's process: said once on stderr, and ignored. */
+function lateExit(code?: unknown): never {
+  if (!lateExitSaid) {
+    lateExitSaid = true;
+    const call = `process.exit(${code === undefined ? '' : typeof code === 'number' ? code : JSON.stringify(code)})`;
+    process.stderr.write(
+      `npusim: a workload module called \`${call}\` after it loaded (from a timer or callback): ignored; npusim ends the process itself, with the command's exit code, once the command is done\n`,
+    );
+  }
+  return undefined as never;
+}
+
 /** The calls of process.exit made while a module loaded (`process.exit(0)`, and where), oldest first. */
 const exitCalls: { call: string; error: Error }[] = [];
 /** Loads under way, and process.exit as it was before the first of them. */
@@ -118,7 +159,8 @@ export async function guardedLoad<T>(
   const exited = exitRefusal(file, callsBefore, placeOf);
   loading -= 1;
   if (loading === 0 && realExit !== undefined && realStdoutWrite !== undefined) {
-    process.exit = realExit;
+    if (exitGuardedForGood) keptExit ??= realExit;
+    process.exit = exitGuardedForGood ? (lateExit as typeof process.exit) : realExit;
     if (ownStdoutWrite) process.stdout.write = realStdoutWrite;
     else delete (process.stdout as { write?: unknown }).write;
     realExit = undefined;

@@ -143,6 +143,36 @@ describe('npusim command', () => {
     }
   });
 
+  // QA: a module's timer that called process.exit(0) after the load ended run and sweep with exit
+  // 0 and no output (once V8 aborted in the sweep's pool). The timer is due at once after the load,
+  // and the process cannot end before a due timer fires, so the call always happens.
+  it('cli: a workload module that calls process.exit from a timer after it loaded is said and ignored: the command ends with its own code and output', async () => {
+    const file = join(testTempDir('npusim-module-late-exit-'), 'late.mjs');
+    writeFileSync(
+      file,
+      'setTimeout(() => process.exit(0), 0);\n' +
+        "export default { name: 'late', description: 'exits later', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+    );
+    const r = await npusim([
+      'run',
+      file,
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '20us',
+      '--json',
+      '--bug',
+      'single-flush',
+    ]);
+    expect(r.stderr).toContain(
+      'npusim: a workload module called `process.exit(0)` after it loaded (from a timer or callback): ignored; npusim ends the process itself',
+    );
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(r.code).toBe(result.exitCode);
+    expect(result.simulatedTicks).toBe(20_000_000);
+  });
+
   // Before the fix both lines went to stdout ahead of the JSON, which then did not parse.
   it.each(['mjs', 'ts'])(
     'cli: what a .%s workload module prints on stdout while it loads goes to stderr, so --json stays JSON',
