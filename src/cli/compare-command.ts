@@ -8,7 +8,7 @@
  * also writes it as an HTML page (src/report/compare-html.ts); a page that cannot be written is
  * said, and exits 2.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
@@ -55,6 +55,8 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
 function checkSameKind(a: string, b: string): void {
   const dirA = isDirectory(a);
   if (dirA === isDirectory(b)) return;
+  // A path that is not there is no file: readSide says so (ENOENT) (QA: "the file `nope`").
+  if (!existsSync(dirA ? b : a)) return;
   const [file, dir] = dirA ? [b, a] : [a, b];
   throw new ConfigError(
     file,

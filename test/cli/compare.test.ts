@@ -463,6 +463,11 @@ describe('npusim compare', () => {
     const other = await cli(['compare', setA, files.seed1]);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`got the file \`${files.seed1}\` beside the directory \`${setA}\``);
+    // A path that is not there is said to be missing, not called a file (QA).
+    const missing = await cli(['compare', setA, join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('(ENOENT)');
+    expect(missing.stderr).not.toContain('beside the directory');
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     const none = await cli(['compare', empty, setA]);
