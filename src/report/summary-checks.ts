@@ -21,6 +21,11 @@ const FREE_PAST_STOP_NOTE = PAST_STOP_NOTE.replace(
   '(--inline gives them exactly)',
   '(`npusim replay` of its failure or --record file gives them exactly)',
 );
+/** The same for a free run that left no file: nothing gives them exactly but a run that keeps one. */
+const FREE_NO_FILE_NOTE = PAST_STOP_NOTE.replace(
+  '(--inline gives them exactly)',
+  '(this run left no file; a free run with a failure file or `--record FILE` replays to them exactly)',
+);
 /** The same, for a threaded run Ctrl-C stopped (each worker stops where it is). */
 const PAST_INTERRUPT_NOTE =
   "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies, links and conservation also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
@@ -29,7 +34,9 @@ const PAST_INTERRUPT_NOTE =
 export function pastStopNote(result: RunResult): string | undefined {
   if (!figuresPastStop(result)) return undefined;
   if (result.status === 'interrupted') return PAST_INTERRUPT_NOTE;
-  return result.free === undefined ? PAST_STOP_NOTE : FREE_PAST_STOP_NOTE;
+  if (result.free === undefined) return PAST_STOP_NOTE;
+  // Only a file it left replays it (QA: the note named one a --no-failure-file run never wrote).
+  return result.reproduce.startsWith('npusim replay ') ? FREE_PAST_STOP_NOTE : FREE_NO_FILE_NOTE;
 }
 
 /**

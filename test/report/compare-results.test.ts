@@ -128,7 +128,17 @@ describe('compare: a threaded run stopped at its first finding', () => {
     expect(lines(run('threaded', 1043))).toContain('(--inline gives them exactly)');
     expect(lines(run('inline', 1029))).not.toContain(note);
     // A free run refuses --inline: its replay is what gives them exactly (QA).
-    const free = { ...run('threaded', 1043), free: {} as NonNullable<RunResult['free']> };
+    const free = {
+      ...run('threaded', 1043),
+      free: {} as NonNullable<RunResult['free']>,
+      reproduce: 'npusim replay f/x.json',
+    };
+    // With no file left, the note names none (QA): its reproduce line is a re-run.
+    const noFile = { ...free, reproduce: 'npusim run stress --seed 1 --free --free-window 1us' };
+    expect(lines(noFile)).toContain(
+      '(this run left no file; a free run with a failure file or `--record FILE`',
+    );
+    expect(lines(noFile)).not.toContain('`npusim replay` of its');
     expect(lines(free)).toContain(note);
     expect(lines(free)).toContain('(`npusim replay` of its failure or --record file gives them exactly)');
     expect(lines(free)).not.toContain('--inline');
