@@ -20,6 +20,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimVersion } from '../repro/version.js';
 import { sourceBundlesDir } from '../runtime/worker-url.js';
+import { loadTimeoutSeconds } from '../runtime/workload-load-guard.js';
 import { parseCli } from './args.js';
 import type { CliArgs } from './cli-args.js';
 import { type CliIo, errorText } from './cli-io.js';
@@ -39,9 +40,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const args: CliArgs = parseCli(argv);
     // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
-    // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts).
+    // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts), and a bad
+    // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it).
     if ('outputs' in args) checkOutputFiles(args.outputs, undefined, inputFiles(args));
     sourceBundlesDir();
+    loadTimeoutSeconds(io.env);
     switch (args.command) {
       case 'help':
         io.stdout.write(helpText(args.topic));

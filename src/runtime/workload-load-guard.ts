@@ -191,7 +191,8 @@ function exitRefusal(
 export function loadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const text = env[LOAD_TIMEOUT_ENV];
   if (text === undefined || text.trim() === '') return DEFAULT_LOAD_TIMEOUT_S;
-  const value = Number(text);
+  // Decimal seconds only: Number() also reads `0x10`, `1e3` and `0b1` (QA: `0x10` was 16 s).
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
   // setTimeout takes at most 2^31-1 ms (about 24.8 days); past that it fires at once.
   if (!Number.isFinite(value) || value < 0 || value * 1000 > 2 ** 31 - 1) {
     throw new ConfigError(
