@@ -178,6 +178,16 @@ function checkBugsAndProfile(args: ScenarioArgs): void {
       `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
     );
   }
+  // A switch the profile already carries runs the same machine, but its name in `bugs` gave the run
+  // a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
+  const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
+  const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
+  if (again !== undefined) {
+    throw new ConfigError(
+      '--bug',
+      `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
+    );
+  }
 }
 
 /** The parameters with the workload's variant `name` applied (--variant). */

@@ -201,6 +201,14 @@ describe('names that do not exist are refused', () => {
       'npusim: --bug: Expected each bug switch once, got `single-flush` twice\nRun `npusim run --help` for usage.\n',
     );
     expect(r.stdout).toBe('');
+    // One the profile already carries: the same machine, which had a digest of its own (QA).
+    const carried = await cli(['run', '--profile', 'as-shipped', '--bug', 'unpin-before-kill', ...QUICK]);
+    expect(carried.code).toBe(2);
+    expect(carried.stderr).toContain(
+      'npusim: --bug: Expected a bug switch --profile as-shipped does not already carry, got `unpin-before-kill`',
+    );
+    const other = await cli(['run', '--profile', 'as-shipped', '--bug', 'single-flush', ...QUICK]);
+    expect(other.code, other.stderr).toBe(0);
   });
 
   it('--crash-at with an actor the machine lacks (gpu99, GPU2, npu1 among them) exits 2 listing the actors', async () => {
