@@ -503,7 +503,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   if (s.ran === 0 && !ending.interrupted && s.shards !== null) {
     // Said where the counts would be (QA: `0 seed(s) in 0.0 s (0.0 seeds/s): 0 clean, 0 failing`).
     out.push(
-      `  no seeds ran: shard ${s.shards.covered.join(', ')} of ${s.shards.count} holds none of them (its summary is written all the same, for --merge)`,
+      `  no seeds ran: shard ${s.shards.covered.join(', ')} of ${s.shards.count} holds none of them${ending.written === undefined ? '' : ' (its summary is written all the same, for --merge)'}`,
     );
   } else
     out.push(

@@ -179,7 +179,8 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
       const before = from.get(k);
       if (before !== undefined) {
         // Which summary had it: the same file named twice (`--merge s1 s1`) is said as such (QA).
-        const whence = before === where ? `${where} is named twice` : `${before} has it too`;
+        const whence =
+          before === where ? `${where} is given twice (a file, or its directory)` : `${before} has it too`;
         throw new ConfigError(where, `Expected each shard once, got shard ${k}/${count} again: ${whence}`);
       }
       from.set(k, where);

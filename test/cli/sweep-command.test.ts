@@ -274,10 +274,15 @@ describe('sweep: the failures directory and the header', () => {
 
   test('a shard that holds none of the seeds says so, not `0 seed(s) in 0.0 s`, and no worst class (QA)', () => {
     const empty = shard(3, 3, { ran: 0, clean: 0, byClass: {}, wallMs: 0 });
-    const lines = summaryText(empty, undefined, { interrupted: false }).trimEnd().split('\n');
+    const lines = summaryText(empty, undefined, { interrupted: false, written: 'd/s.json' })
+      .trimEnd()
+      .split('\n');
     expect(lines).toContain(
       '  no seeds ran: shard 3 of 3 holds none of them (its summary is written all the same, for --merge)',
     );
+    // Read by a merge, nothing is written for it: said without the parenthesis (QA).
+    const merged = summaryText(empty, undefined, { interrupted: false }).trimEnd().split('\n');
+    expect(merged).toContain('  no seeds ran: shard 3 of 3 holds none of them');
     expect(lines.at(-1)).toBe('  exit 0 (no seed ran, so nothing was found)');
     expect(lines.join('\n')).not.toContain('0 seed(s)');
     // One that ran says its counts and the worst class, as before.

@@ -70,7 +70,7 @@ describe('sweep --merge: a shard given twice', () => {
     mergeSummaries(wheres.map((where, i) => ({ summary: shard(ks[i]!, identity), where })));
   test('names the file named twice, or the other file that has the shard too (QA)', () => {
     expect(merge(['s1/a.json', 's1/a.json'], [1, 1])).toThrow(
-      'Expected each shard once, got shard 1/2 again: s1/a.json is named twice',
+      'Expected each shard once, got shard 1/2 again: s1/a.json is given twice (a file, or its directory)',
     );
     expect(merge(['s1/a.json', 'copy/a.json'], [1, 1])).toThrow(
       'Expected each shard once, got shard 1/2 again: s1/a.json has it too',
