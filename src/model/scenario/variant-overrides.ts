@@ -5,7 +5,9 @@
  * override of a path the variant sets, or of a path above it, silently makes the run something
  * else than the variant it names, judged by what that variant expects. An override below the path
  * (`tenants[0].pagesPerProcess` under a variant's `tenants`) refines the variant's value, and one
- * that restates it changes nothing: neither counts. Both callers refuse what this finds (the
+ * that restates it changes nothing: neither counts. An object the variant sets merges into its
+ * group (param-path.ts), so the variant's own parameters are that object's leaves, each judged so.
+ * Both callers refuse what this finds (the
  * command line also skips such a variant when it runs a workload's variants after its own run).
  */
 import { ConfigError } from '../../core/errors.js';
@@ -43,13 +45,28 @@ export function variantOverrides(
   const reach = overrides.map((o) => ({ by: o.by, keys: parseParamPath(o.path, o.by) }));
   const out: { path: string; by: string }[] = [];
   for (const path of Object.keys(v.set)) {
-    const keys = parseParamPath(path, `variants.${v.name}.set.${path}`);
-    const by = [...reach]
-      .reverse()
-      .find((o) => o.keys.length <= keys.length && o.keys.every((k, i) => k === keys[i]))?.by;
-    if (by === undefined) continue;
-    if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
-    out.push({ path, by });
+    const base = parseParamPath(path, `variants.${v.name}.set.${path}`);
+    // What the variant sets: an object value merges (param-path.ts), so only its leaves are the
+    // variant's; `--set gpu={"dmaBytes":1024}` beside a variant's `gpu: {engines: 1}` leaves it whole
+    // (QA: refused, while `--set gpu.dmaBytes=1024`, the same parameters, ran).
+    for (const keys of leavesOf(base, v.set[path])) {
+      const by = [...reach]
+        .reverse()
+        .find((o) => o.keys.length <= keys.length && o.keys.every((k, i) => k === keys[i]))?.by;
+      if (by === undefined) continue;
+      if (JSON.stringify(valueAtPath(asRun, keys)) === JSON.stringify(valueAtPath(asVariant, keys))) continue;
+      out.push({ path, by });
+      break;
+    }
   }
   return out;
+}
+
+/** The paths of the leaves of `value` set at `keys`: an object's keys, recursively; else `keys`. */
+function leavesOf(keys: readonly (string | number)[], value: unknown): (string | number)[][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [[...keys]];
+  const entries = Object.keys(value);
+  // An empty object sets nothing of its own, but names the group: kept as one leaf, as before.
+  if (entries.length === 0) return [[...keys]];
+  return entries.flatMap((k) => leavesOf([...keys, k], (value as Record<string, unknown>)[k]));
 }
