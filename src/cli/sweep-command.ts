@@ -111,7 +111,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
   let pctExample: SeedOutcome | undefined;
   // Change points over every PCT seed whose run ended (a crashed one reports none).
-  const fired = { seeds: 0, planned: 0, fired: 0 };
+  const fired = { seeds: 0, planned: 0, fired: 0, cut: 0, needed: 0 };
   const interrupt = new Interrupt(io);
   // The seeds running on the pool stop at their next event when Ctrl-C comes (sweep.ts stopWord:
   // shared memory, one Int32 this thread stores once and the pool's runs load between events).
@@ -149,6 +149,12 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
           fired.seeds++;
           fired.planned += o.pct.changePoints.planned;
           fired.fired += o.pct.changePoints.fired;
+          // Seeds whose measuring run had fewer steps than the depth needs change points (QA).
+          const needed = pctDepth === undefined ? 0 : pctDepth - 1;
+          if (o.pct.changePoints.planned < needed) {
+            fired.cut++;
+            fired.needed = needed;
+          }
         }
         progress.update(o, done, total, failures);
       },
@@ -166,7 +172,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
       io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
     if (fired.planned > 0)
       io.stderr.write(
-        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'}${fired.fired < fired.planned ? " (one drawn past the steps a seed's PCT run took never fires)" : ''}\n`,
+        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'}${fired.fired < fired.planned ? " (one drawn past the steps a seed's PCT run took never fires)" : ''}${fired.cut > 0 ? `; ${fired.needed} needed a seed, fewer placed in ${fired.cut} of them (too few steps)` : ''}\n`,
       );
   }
   // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).

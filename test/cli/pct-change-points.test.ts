@@ -63,6 +63,16 @@ describe('PCT change points', () => {
     expect(text.stdout.split('\n')[0]).toContain(
       `strategy pct (depth 16, ${pct.changePoints.fired} of ${k} change points fired; 15 needed, only ${k} steps)`,
     );
+    // A sweep's closing count says it too (QA: `18 of 18 over 2 seeds`, and no word of the cut).
+    const sweep = await cli(
+      'sweep stress --seeds 1..2 --duration 1ns --topology witherspoon-4 --strategy pct --pct-depth 16 --jobs 1'.split(
+        ' ',
+      ),
+    );
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toMatch(
+      /change points fired: \d+ of \d+ over 2 seeds; 15 needed a seed, fewer placed in 2 of them \(too few steps\)\n/,
+    );
   });
 
   test('a run with the random strategy has no PCT figures', async () => {
