@@ -100,8 +100,9 @@ function expectWakeupsFromRings(bell: DoorbellStats): void {
 }
 
 describe('ring: real worker threads', () => {
-  test('10 million records through one ring arrive once each, in order, with a matching checksum', async () => {
-    const count = 10_000_000;
+  // 4 million: some 3900 laps of the ring (10 million took 6 to 8 s of the suite's 2 cores).
+  test('4 million records through one ring arrive once each, in order, with a matching checksum', async () => {
+    const count = 4_000_000;
     const [sent, got] = await startWorkerGroup<Done>(
       pairSpecs({ capacityRecords: 1024, count, producerBatch: 64, consumerBatch: 100 }),
       GROUP_TIMEOUT_MS,
@@ -110,8 +111,8 @@ describe('ring: real worker threads', () => {
     expect(got!.stats.batches).toBeGreaterThanOrEqual(count / 64);
   });
 
-  test('8 rings at once (16 threads on 2 cores) carry 10 million records with nothing lost, duplicated or reordered', async () => {
-    const perRing = 1_250_000;
+  test('8 rings at once (16 threads on 2 cores) carry 4 million records with nothing lost, duplicated or reordered', async () => {
+    const perRing = 500_000;
     const batches = [1, 3, 16, 17, 64, 100, 255, 256];
     const specs = batches.flatMap((batch, r) =>
       pairSpecs({
