@@ -7,25 +7,24 @@
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
+import { lineLabel } from './reproduce-line.js';
 import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
 
-/** Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding. */
-const PAST_STOP_NOTE =
-  'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies, links and conservation also count what actors on other threads handled past it before they heard of the stop (--inline gives them exactly)';
 /**
- * The same for a free run, which `--inline` refuses: its replay (of the failure file it left, or
- * of its `--record` file) runs in one thread and gives them exactly.
+ * Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding; then, in
+ * brackets, what gives those figures exactly (pastStopNote picks it).
  */
-const FREE_PAST_STOP_NOTE = PAST_STOP_NOTE.replace(
-  '(--inline gives them exactly)',
-  '(`npusim replay` of its failure or --record file gives them exactly)',
-);
-/** The same for a free run that left no file: nothing gives them exactly but a run that keeps one. */
-const FREE_NO_FILE_NOTE = PAST_STOP_NOTE.replace(
-  '(--inline gives them exactly)',
-  '(this run left no file; a free run with a failure file or `--record FILE` replays to them exactly)',
-);
+const PAST_STOP_NOTE =
+  'stopped at the first finding on threads: the digest and findings end at the stop, the counts, latencies, links and conservation also count what actors on other threads handled past it before they heard of the stop';
+/** What gives them exactly: an inline run; a free run refuses `--inline`, and only its file replays it. */
+const EXACTLY = {
+  threaded: '--inline gives them exactly',
+  freeWithFile: '`npusim replay` of its failure or --record file gives them exactly',
+  // QA: the note named a file a --no-failure-file run never wrote.
+  freeWithoutFile:
+    'this run left no file; a free run with a failure file or `--record FILE` replays to them exactly',
+};
 /** The same, for a threaded run Ctrl-C stopped (each worker stops where it is). */
 const PAST_INTERRUPT_NOTE =
   "interrupted on threads: the run is reported to the tick every worker had reached, and the counts, latencies, links and conservation also count what workers further on had handled past it (each link's busy share is over its sender's own reach)";
@@ -34,9 +33,14 @@ const PAST_INTERRUPT_NOTE =
 export function pastStopNote(result: RunResult): string | undefined {
   if (!figuresPastStop(result)) return undefined;
   if (result.status === 'interrupted') return PAST_INTERRUPT_NOTE;
-  if (result.free === undefined) return PAST_STOP_NOTE;
-  // Only a file it left replays it (QA: the note named one a --no-failure-file run never wrote).
-  return result.reproduce.startsWith('npusim replay ') ? FREE_PAST_STOP_NOTE : FREE_NO_FILE_NOTE;
+  // A free run's line is labelled `reproduce` exactly when it replays a file it left.
+  const exactly =
+    result.free === undefined
+      ? EXACTLY.threaded
+      : lineLabel(result.reproduce, true) === 'reproduce'
+        ? EXACTLY.freeWithFile
+        : EXACTLY.freeWithoutFile;
+  return `${PAST_STOP_NOTE} (${exactly})`;
 }
 
 /**
