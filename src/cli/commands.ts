@@ -245,6 +245,9 @@ const REPLAY: CommandSpec = {
   ],
 };
 
+/** Exit 4 of a command whose outcome is not a run's (shrink, compare, list, topo): only npusim itself failing. */
+const NPUSIM_FAILED = { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' };
+
 const SHRINK: CommandSpec = {
   name: 'shrink',
   summary:
@@ -280,7 +283,7 @@ const SHRINK: CommandSpec = {
       meaning:
         'a file it refuses (not a failure file, a clean or free run: nothing to shrink), a bad option, or a shrunk file it could not write (the table is still printed)',
     },
-    { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
+    NPUSIM_FAILED,
     { code: 130, meaning: 'Ctrl-C, SIGTERM or SIGHUP stopped it; the best so far was written' },
   ],
 };
@@ -291,6 +294,11 @@ const LIST: CommandSpec = {
   positionals: [],
   options: [
     { name: 'json', type: 'boolean', help: "as JSON, with each workload's parameters and what it exposes" },
+  ],
+  exits: [
+    { code: 0, meaning: 'listed' },
+    { code: 2, meaning: 'a bad option or argument (the message names it)' },
+    NPUSIM_FAILED,
   ],
 };
 
@@ -318,6 +326,15 @@ const TOPO: CommandSpec = {
   examples: [
     'npusim topo witherspoon-4 --policy per-gpu',
     'npusim topo witherspoon-6 --json > my-topology.json',
+  ],
+  exits: [
+    { code: 0, meaning: 'the topology was printed' },
+    {
+      code: 2,
+      meaning:
+        'a topology it refuses (no such preset or file, or a file with a bad field: the message names the file and the field), or a bad option',
+    },
+    NPUSIM_FAILED,
   ],
 };
 
@@ -351,7 +368,7 @@ const COMPARE: CommandSpec = {
       meaning:
         'a file or directory it refuses (the message names it and the field), a bad option, or a --report it could not write (the comparison is still printed)',
     },
-    { code: 4, meaning: 'npusim itself failed (a bug: the message says where)' },
+    NPUSIM_FAILED,
   ],
 };
 

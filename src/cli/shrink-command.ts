@@ -77,7 +77,7 @@ async function shrinkAndWrite(
   // A crashed run leaves no count of its events: '-', as for a run without a choice log.
   const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
   const best = (m: Measures) =>
-    `best ${events(m)} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviations`;
+    `best ${events(m)} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviation${m.deviations === 1 ? '' : 's'}`;
   let last = performance.now();
   const outcome = await shrinkFailure(file, config, workload, {
     budget,

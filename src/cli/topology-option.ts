@@ -63,9 +63,11 @@ export function loadTopologyOption(
 /** A value that is no file (topology-path.ts) must be a preset's name. */
 export function checkTopology(name: string, option: string): void {
   if (!isPresetName(name)) {
+    // Preset names are matched exactly (a failure file records the name as given).
+    const nearly = Object.keys(TOPOLOGY_PRESETS).find((p) => p.toLowerCase() === name.toLowerCase());
     throw new ConfigError(
       option,
-      `Expected a preset (${Object.keys(TOPOLOGY_PRESETS).join(', ')}) or a path to an existing JSON topology file, got \`${name}\`: no preset has that name and no such file exists`,
+      `Expected a preset (${Object.keys(TOPOLOGY_PRESETS).join(', ')}) or a path to an existing JSON topology file, got \`${name}\`: no preset has that name${nearly === undefined ? '' : ` (presets are named in lower case: \`${nearly}\`)`} and no such file exists`,
     );
   }
 }

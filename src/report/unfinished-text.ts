@@ -23,7 +23,7 @@ export function unfinishedOf(result: UnfinishedSource, latency: string): Unfinis
   const u = UNFINISHED[latency as keyof typeof UNFINISHED];
   const s = u === undefined ? undefined : result.contention.latencies[u.histogram];
   if (u === undefined || s === undefined || s.count === 0) return undefined;
-  // `+4 still in flight at the end (3 shootdown begun, 1 still clearing PTEs)`: the counter's 3 explained.
+  // `+4 still in flight at the end (3 with their shootdown begun, 1 still clearing PTEs)`: the counter's 3 explained.
   const begun = u.begun === undefined ? undefined : result.counts?.[u.begun.counter];
   const split =
     begun === undefined || u.begun === undefined || begun === s.count || begun > s.count

@@ -60,8 +60,9 @@ describe('help: generated from the command table', () => {
     ]) {
       for (const e of EXIT_CODES) expect(flat(help)).toContain(` ${e.code} ${e.meaning}`);
     }
-    // QA: `shrink --help` listed a run's codes ("0 clean: every check passed", "5 replay only").
-    expect(own.map((c) => c.name).sort()).toEqual(['compare', 'shrink']);
+    // QA: `shrink --help` listed a run's codes ("0 clean: every check passed", "5 replay only"),
+    // and `list --help` and `topo --help` listed codes 1, 3, 5 and 130 they never exit with.
+    expect(own.map((c) => c.name).sort()).toEqual(['compare', 'list', 'shrink', 'topo']);
     for (const c of own) {
       const help = flat(helpText(c.name as CommandName).split('exit codes:')[1]!);
       for (const e of c.exits!) expect(help).toContain(` ${e.code} ${e.meaning}`);

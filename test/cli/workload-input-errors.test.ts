@@ -429,6 +429,14 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
     );
   });
 
+  test('topology: a preset named in the wrong case is named as it is spelled', async () => {
+    const r = await inDir({}, () => cli(['topo', 'WITHERSPOON-6']));
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'npusim: topology: Expected a preset (witherspoon-6, witherspoon-4) or a path to an existing JSON topology file, got `WITHERSPOON-6`: no preset has that name (presets are named in lower case: `witherspoon-6`) and no such file exists',
+    );
+  });
+
   test('workload: `WL.JSON` is the file; a module in upper case and a missing name are refused saying why', async () => {
     const [json, module, missing] = await inDir(
       { 'WL.JSON': workload({}, { name: 'upper' }), 'WL.JS': 'export default {};' },

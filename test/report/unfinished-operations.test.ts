@@ -145,7 +145,7 @@ describe('the shootdowns still in flight beside shootdown.inFlightAtEnd', () => 
   it('says how many had begun their shootdown (the counter) and how many were still clearing PTEs', () => {
     // QA: the page read `+4 still in flight` above a counter shootdown.inFlightAtEnd of 3.
     expect(unfinishedOf(result(4, 3), H.shootdownLatencyTicks)?.text).toBe(
-      '+4 still in flight at the end (3 shootdown begun, 1 still clearing PTEs), for up to 5.906 us so far',
+      '+4 still in flight at the end (3 with their shootdown begun, 1 still clearing PTEs), for up to 5.906 us so far',
     );
     // Every one begun, or no counters to read: nothing to reconcile.
     for (const r of [result(4, 4), result(4, undefined)])

@@ -122,7 +122,7 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         f.strategy = { kind: 'replay', choices: [[3, -(2 ** 24)], [], [], [], [], [], []] };
       },
-      'f.json: strategy.choices[0][1]: Expected at most 16777216 choices in the log over all its actors (16777215 more here; -k is a run of k zeros), got a run of 16777216 zeros',
+      'f.json: strategy.choices[0][1]: Expected at most 16777216 choices in the log over all its actors (room for 16777215 more here; -k is a run of k zeros), got a run of 16777216 zeros',
     ],
     [
       'a placement of no workers',

@@ -177,10 +177,10 @@ describe('choice logs', () => {
   test('choice log: a log decodes only within the room left of MAX_LOGGED_CHOICES, a run of zeros counting each', () => {
     expect(decodeChoices([4, -3, 2], 'c', 5)).toEqual([4, 0, 0, 0, 2]);
     expect(() => decodeChoices([4, -5, 2], 'c', 5)).toThrow(
-      'c[1]: Expected at most 16777216 choices in the log over all its actors (4 more here; -k is a run of k zeros), got a run of 5 zeros',
+      'c[1]: Expected at most 16777216 choices in the log over all its actors (room for 4 more here; -k is a run of k zeros), got a run of 5 zeros',
     );
     expect(() => decodeChoices([-5, 1], 'c', 5)).toThrow(
-      'c[1]: Expected at most 16777216 choices in the log over all its actors (0 more here; -k is a run of k zeros), got one more',
+      'c[1]: Expected at most 16777216 choices in the log over all its actors (room for 0 more here; -k is a run of k zeros), got one more',
     );
   });
 });

@@ -212,7 +212,11 @@ export const UNFINISHED: Readonly<
   [H.shootdownLatencyTicks]: {
     histogram: H.shootdownUnfinishedTicks,
     what: 'still in flight',
-    begun: { counter: 'shootdown.inFlightAtEnd', what: 'shootdown begun', others: 'still clearing PTEs' },
+    begun: {
+      counter: 'shootdown.inFlightAtEnd',
+      what: 'with their shootdown begun',
+      others: 'still clearing PTEs',
+    },
   },
 };
 

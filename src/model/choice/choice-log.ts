@@ -52,7 +52,7 @@ export function decodeChoices(encoded: unknown, where: string, room = MAX_LOGGED
     if (count > room - out.length) {
       throw new ConfigError(
         `${where}[${i}]`,
-        `Expected at most ${MAX_LOGGED_CHOICES} choices in the log over all its actors (${room - out.length} more here; -k is a run of k zeros), got ${v >= 0 ? 'one more' : `a run of ${count} zeros`}`,
+        `Expected at most ${MAX_LOGGED_CHOICES} choices in the log over all its actors (room for ${room - out.length} more here; -k is a run of k zeros), got ${v >= 0 ? 'one more' : `a run of ${count} zeros`}`,
       );
     }
     if (v >= 0) out.push(v);

@@ -73,6 +73,9 @@ export interface TopologySpec {
    * "ibm,nvlink-speed" handed to VFIO's LNKSPD capability: default 8, the code skiboot's
    * hdata/spira.c gives a 25.78125 Gbps link (NVLink2's rate; 9 is 25 Gbps, 3 is 20 Gbps), as in its
    * test copy of an AC922's firmware data (hdata/test/op920.wsp.dts: nvidia,link-speed = <0x8>).
+   * A label only: no part of the model reads it (the real value must match what the hardware
+   * trained, or the guest's link stays silently dead; the model has no such failure), and a
+   * link's rate is `links` (any u32 is taken, as the device tree would carry it).
    */
   nvlinkSpeed?: number;
   links?: LinkParamsSpec;
