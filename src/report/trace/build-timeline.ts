@@ -6,11 +6,14 @@
  *
  * | process     | track                        | slice (or counter)                                      |
  * |-------------|------------------------------|---------------------------------------------------------|
- * | gpuN        | DMA (lanes)                  | DMA sent .. its DMA_COMPLETE handled, by (gpu, dma id)   |
+ * | gpuN        | DMA (lanes)                  | issue: DMA sent, or (UT=0, ATS cache missed) ATS_REQUEST |
+ * |             |                              | sent .. its DMA_COMPLETE handled, by (gpu, dma id), or a |
+ * |             |                              | failed ATS_RESPONSE handled (gpu-tracks.ts)              |
  * | gpuN        | peer writes (lanes)          | PEER_WRITE sent .. PEER_COMPLETE handled, by dma id      |
  * | gpuN        | ATS translations (lanes)     | ATS_REQUEST sent .. ATS_RESPONSE handled, by request id  |
  * | gpuN        | ATSD invalidations (lanes)   | ATSD_INVALIDATE handled .. ATSD_ACK sent, by npu+reg     |
- * | gpuN        | DMA outstanding (counter)    | +1 per DMA sent, -1 per DMA_COMPLETE handled             |
+ * | gpuN        | DMA outstanding (counter)    | +1 per DMA issued, -1 per DMA_COMPLETE or failed         |
+ * |             |                              | ATS_RESPONSE handled                                     |
  * | chipN       | DMA landing (lanes)          | DMA handled .. its DMA_COMPLETE sent (X-bus hops too)    |
  * | chipN       | nest MMU walks (lanes)       | ATS_REQUEST handled .. ATS_RESPONSE sent                 |
  * | chipN       | npuN ATSD regK (one each)    | held: ATSD_ANSWER(acquire, K) sent .. ATSD_OP release K  |

@@ -120,6 +120,18 @@ export class TimelineDraft {
     this.open.set(key, { slice: child });
   }
 
+  /**
+   * The open slice `key`, known by `to` from now on (a UT=0 DMA's slice opens at its ATS request
+   * and learns its dma id only when its DMA request leaves); undefined when none is open.
+   */
+  rekey(key: string, to: string): TimelineSlice | undefined {
+    const o = this.open.get(key);
+    if (o === undefined) return undefined;
+    this.open.delete(key);
+    this.open.set(to, o);
+    return o.slice;
+  }
+
   /** Close an open slice (or child); false when none was open (it started before the window). */
   closeSlice(key: string, tick: number, args?: Args): boolean {
     const o = this.open.get(key);
