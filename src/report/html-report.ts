@@ -5,8 +5,9 @@
  * elsewhere. uPlot (a 50 KB chart library, MIT) and its stylesheet are read from the installed
  * package and written into the page; the data is one JSON block the page's own script draws.
  *
- * The page's script sets `window.npusimReport = { charts, drawn }` once every chart is made, so
- * a headless browser can tell the page finished (test/report/html-report-browser.test.ts).
+ * The page's script sets `window.npusimReport = { charts, drawn, ySplits, axisLabels }` once every
+ * chart is made, so a headless browser can tell the page finished and read each axis's tick labels
+ * (test/report/html-report-browser.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +22,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { esc, PAGE_CSS, table } from './html-parts.js';
+import { LATENCY_AXIS_JS, latencyAxisTitle } from './latency-axis.js';
 import { compact } from './number-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
@@ -144,17 +146,20 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
       continue;
     }
     const bins = histogramBins(h);
+    // One unit for the whole axis, named in its title (its tick labels are bare numbers): the one
+    // the top edge reads at least 1 in, so no label has more than three digits before the point.
+    const unit = timeUnit(bins.upper[bins.upper.length - 1]!);
     figures.push({
       id: `latency-${name}`,
       title,
-      xLabel: 'latency (log scale)',
+      xLabel: latencyAxisTitle(unit.name),
       yLabel: 'samples',
       yWhole: true,
       kind: 'histogram',
       xLog: true,
       // Each count is drawn from the edge before it to its own (align -1): the lowest bin needs
       // its lower edge first, else it had no width and its samples did not show (QA).
-      x: [bins.lower, ...bins.upper].map((t) => t / 1000),
+      x: [bins.lower, ...bins.upper].map((t) => t / unit.ticks),
       series: [{ label: 'samples', values: [0, ...bins.count] }],
     });
   }
@@ -494,22 +499,17 @@ const PAGE_JS = `
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
   var data = JSON.parse(document.getElementById('npusim-data').textContent);
   var made = [];
-  function logSplits(u, axis, min, max) {
-    var out = [];
-    for (var e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
-      [1, 2, 5].forEach(function (m) {
-        var v = Number((m * Math.pow(10, e)).toPrecision(3));
-        if (v >= min && v <= max) out.push(v);
-      });
-    }
-    return out;
-  }
-  function timeText(ns) {
-    // uPlot passes null for a tick it leaves unlabelled (no room).
-    if (ns === null || ns === undefined) return '';
-    if (ns >= 1e6) return Number((ns / 1e6).toPrecision(3)) + ' ms';
-    if (ns >= 1e3) return Number((ns / 1e3).toPrecision(3)) + ' µs';
-    return Number(ns.toPrecision(3)) + ' ns';
+${LATENCY_AXIS_JS}
+  // uPlot's own labels for a linear axis (its numAxisVals), for the axes left to its own ticks.
+  var numberText = new Intl.NumberFormat(navigator.language).format;
+  // Each axis's labels as last drawn, by chart id: [x labels, y labels] (the browser test reads them).
+  var axisLabels = {};
+  function labelled(id, axis, text) {
+    return function (u, vals) {
+      var out = vals.map(function (v) { return v === null || v === undefined ? '' : text(v); });
+      (axisLabels[id] = axisLabels[id] || [[], []])[axis] = out;
+      return out;
+    };
   }
   // Whole-number ticks, about five of them, at steps of 1, 2 or 5 times a power of ten.
   var ySplits = {};
@@ -520,7 +520,8 @@ const PAGE_JS = `
         step = [1, 2, 5, 10].map(function (m) { return m * p; }).filter(function (s) { return s * 6 >= span; })[0] || 10 * p;
       }
       var out = [];
-      for (var v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+      // v || 0: a range from just below 0 started at -0, which read \`-0\`.
+      for (var v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v || 0);
       ySplits[id] = out;
       return out;
     };
@@ -542,16 +543,23 @@ const PAGE_JS = `
     var opts = {
       width: el.clientWidth || 560,
       height: 260,
-      // Log x: the data's own range (uPlot would widen it to whole decades).
-      scales: { x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return [min, max]; } } : { time: false } },
-      // Log x: ticks at 1, 2 and 5 of each decade, in ns, us or ms, each labelled (uPlot's own gave
-      // one label, at the data's odd minimum, and its log filter labels powers of ten only). y: as
-      // wide as its longest tick label, so its title clears it.
+      // Log x: the data's own range (uPlot would widen it to whole decades). Whole-number y: a
+      // count that stayed 0 (no register ever locked) reads 0 to 1, where uPlot made it 0 to 100
+      // registers; any other range is uPlot's own (its snapNumY).
+      scales: {
+        x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return [min, max]; } } : { time: false },
+        y: c.yWhole ? { range: function (u, min, max) { return min === 0 && max === 0 ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true); } } : {},
+      },
+      // Log x: latencySplits' ticks (latency-axis.ts), each labelled (uPlot's own gave one label,
+      // at the data's odd minimum, and its log filter labels powers of ten only), in the unit the
+      // axis title names. y: as wide as its longest tick label, so its title clears it.
       axes: [
-        c.xLog ? { label: c.xLabel, splits: logSplits, filter: function (u, splits) { return splits; }, values: function (u, vals) { return vals.map(timeText); } } : { label: c.xLabel },
+        c.xLog
+          ? { label: c.xLabel, splits: function (u, axis, min, max) { return latencySplits(min, max); }, filter: function (u, splits) { return splits; }, values: labelled(c.id, 0, tickText) }
+          : { label: c.xLabel, values: labelled(c.id, 0, numberText) },
         c.yWhole
-          ? { label: c.yLabel, splits: wholeSplits(c.id), size: function (u, vals) { return 28 + 8 * longest(vals); } }
-          : { label: c.yLabel, size: function (u, vals) { return 28 + 8 * longest(vals); } },
+          ? { label: c.yLabel, splits: wholeSplits(c.id), values: labelled(c.id, 1, numberText), size: function (u, vals) { return 28 + 8 * longest(vals); } }
+          : { label: c.yLabel, values: labelled(c.id, 1, numberText), size: function (u, vals) { return 28 + 8 * longest(vals); } },
       ],
       series: series,
       legend: { live: false },
@@ -559,6 +567,6 @@ const PAGE_JS = `
     var rows = [c.x].concat(c.series.map(function (s) { return s.values; }));
     made.push(new uPlot(opts, rows, el));
   });
-  window.npusimReport = { charts: data.charts.length, drawn: made.length, ySplits: ySplits };
+  window.npusimReport = { charts: data.charts.length, drawn: made.length, ySplits: ySplits, axisLabels: axisLabels };
 })();
 `;

@@ -3,7 +3,8 @@
  * downloads no browser of its own), kept off the network by its flags and by an offline context
  * that also records every request the page makes. The page must load with no console error and
  * no request beyond its own file, and every chart must be drawn: a canvas of some size with
- * pixels that are not background. A screenshot is kept as out/html-report.png.
+ * pixels that are not background, with at least two tick labels on each axis (three on a latency
+ * histogram's x, inside its range). A screenshot is kept as out/html-report.png.
  *
  * Without Chromium (`/usr/bin/chromium`, or NPUSIM_CHROMIUM) the test is reported as skipped,
  * with the reason and the command that installs it; CI installs it (.ci/run) and sets
@@ -42,7 +43,13 @@ const OFFLINE_FLAGS = [
 
 /** The little of the page's DOM the test reads (this project compiles without the DOM library). */
 interface PageGlobals {
-  npusimReport?: { charts: number; drawn: number; ySplits: Record<string, number[]> };
+  npusimReport?: {
+    charts: number;
+    drawn: number;
+    ySplits: Record<string, number[]>;
+    /** Each chart's tick labels as drawn: [x, y]. */
+    axisLabels: Record<string, [string[], string[]]>;
+  };
   document: {
     querySelectorAll(selector: string): ArrayLike<{
       getAttribute(name: string): string | null;
@@ -147,13 +154,19 @@ describe('--report in headless Chromium', () => {
       // Charts of whole things (samples, registers, DMAs, messages) tick at whole numbers: the ATSD
       // chart of one register read 0.5 between 0 and 1 (QA).
       const html = readFileSync(file, 'utf8');
-      const whole = (
+      const specs = (
         JSON.parse(/<script type="application\/json" id="npusim-data">(.*?)<\/script>/s.exec(html)![1]!) as {
-          charts: { id: string; yWhole: boolean }[];
+          charts: {
+            id: string;
+            kind: string;
+            xLabel: string;
+            yWhole: boolean;
+            x: number[];
+            series: { values: number[] }[];
+          }[];
         }
-      ).charts
-        .filter((c) => c.yWhole)
-        .map((c) => c.id);
+      ).charts;
+      const whole = specs.filter((c) => c.yWhole).map((c) => c.id);
       expect(whole).toEqual(expect.arrayContaining(['atsd', 'dma', 'rings']));
       expect(Object.keys(state.report.ySplits).sort()).toEqual([...whole].sort());
       for (const id of whole) {
@@ -164,6 +177,57 @@ describe('--report in headless Chromium', () => {
           id,
         ).toEqual([]);
       }
+      // Every axis of every chart reads at least two labels; a latency histogram's x at least
+      // three, inside its range, in the unit its title names: the peer latency chart of a 1.006 to
+      // 1.257 us run had none, ATSD register hold one (QA; latency-axis.test.ts has that range).
+      expect(Object.keys(state.report.axisLabels).sort()).toEqual(specs.map((c) => c.id).sort());
+      for (const c of specs) {
+        const [x, y] = state.report.axisLabels[c.id]!;
+        expect(x.filter((t) => t !== '').length, `${c.id} x: ${x.join(' | ')}`).toBeGreaterThanOrEqual(2);
+        expect(y.filter((t) => t !== '').length, `${c.id} y: ${y.join(' | ')}`).toBeGreaterThanOrEqual(2);
+        if (c.kind !== 'histogram') continue;
+        expect(c.xLabel).toMatch(/^latency \((ps|ns|µs|ms), log scale\)$/);
+        const ticks = x.map(Number);
+        expect(ticks.length, `${c.id} x: ${x.join(' | ')}`).toBeGreaterThanOrEqual(3);
+        expect(ticks.filter((t) => !(t >= c.x[0]! && t <= c.x[c.x.length - 1]!))).toEqual([]);
+      }
+
+      // A count that stayed 0 the whole run (no register ever locked) reads 0 and 1: uPlot made
+      // it 0 to 100 and the first label `-0`. The same page with every time series set to 0.
+      const quiet = join(out, 'html-report-quiet.html');
+      const zeroed = specs.map((c) =>
+        c.kind === 'line'
+          ? {
+              ...c,
+              series: c.series.map((v) => ({
+                ...v,
+                values: v.values.map(() => 0),
+              })),
+            }
+          : c,
+      );
+      writeFileSync(
+        quiet,
+        html.replace(
+          /(<script type="application\/json" id="npusim-data">).*?(<\/script>)/s,
+          (_, open: string, close: string) =>
+            `${open}${JSON.stringify({ charts: zeroed }).replace(/</g, '\\u003c')}${close}`,
+        ),
+      );
+      await page.goto(pathToFileURL(quiet).href, { waitUntil: 'load', timeout: 30_000 });
+      await page.waitForFunction(
+        () => (globalThis as unknown as PageGlobals).npusimReport !== undefined,
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      const quietLabels = await page.evaluate(
+        () => (globalThis as unknown as PageGlobals).npusimReport!.axisLabels,
+      );
+      expect(problems).toEqual([]);
+      for (const id of whole.filter((id) => specs.find((c) => c.id === id)!.kind === 'line'))
+        expect(quietLabels[id]![1], id).toEqual(['0', '1']);
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
