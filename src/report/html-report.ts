@@ -492,7 +492,8 @@ function uplotCss(): string {
 /**
  * Draws every chart of the JSON block with uPlot. Histograms: a stepped line over log-spaced
  * bins, each bin's count drawn from the previous edge to its own upper edge (align -1); time
- * series: lines. Sets window.npusimReport once done (or on an error, with the error).
+ * series: lines. Sets window.npusimReport once every chart is made; an error leaves it unset and
+ * is the browser console's (the browser test fails on either).
  */
 const PAGE_JS = `
 (function () {
