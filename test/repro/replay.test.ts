@@ -238,9 +238,32 @@ describe('replay: a file whose figures or stop were edited', () => {
     const events = await replay({ ...file, figures: { ...file.figures, events: 5 } });
     expect(events.mismatches).toEqual([`expected 5 events (figures.events), got ${result.engine.events}`]);
     expect(events.exitCode).toBe(5);
-    const ticks = await replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } });
+    // A run that ran to its end reached its duration: a tick short of it is refused when read
+    // (failure-file-checks.test.ts); one stopped at its first finding is compared.
+    await expect(replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } })).rejects.toThrow(
+      "r.json: figures.simulatedTicks: Expected the run's duration",
+    );
+    const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
+    const stopped = assembleResult(
+      s,
+      machine.planMachine(s),
+      runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
+    );
+    const first = buildFailureFile({
+      config: s,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: stopped.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(stopped) ?? null,
+      simulatedTicks: stopped.simulatedTicks,
+      events: stopped.engine.events,
+    });
+    expect((await replay(first)).mismatches).toEqual([]);
+    const ticks = await replay({ ...first, figures: { ...first.figures, simulatedTicks: 100 } });
     expect(ticks.mismatches).toEqual([
-      `expected the run to reach tick 100 (figures.simulatedTicks), got ${result.simulatedTicks}`,
+      `expected the run to reach tick 100 (figures.simulatedTicks), got ${stopped.simulatedTicks}`,
     ]);
   });
 
