@@ -18,6 +18,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
+import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -675,9 +676,10 @@ function checkTopologyName(
 
 /**
  * The machine the file's run builds: its parameters against the topology (enough IOMMU groups,
- * host RAM for the pages, a preset that exists) and the crash's actor among its actors. Each
- * refused naming the file and the field. (A PCT strategy's steps need not be one per actor: a
- * shrunk PCT failure keeps the steps measured on its larger original.)
+ * host RAM for the pages, a preset that exists), a choice log and a take log with one entry per
+ * actor, and the crash's actor among its actors. Each refused naming the file and the field,
+ * before anything runs. (A PCT strategy's steps need not be one per actor: a shrunk PCT failure
+ * keeps the steps measured on its larger original.)
  */
 function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig): void {
   let plan: ReturnType<typeof machine.planMachine>;
@@ -689,6 +691,23 @@ function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig
     throw new ConfigError(subField(`${where}: workload.params`, e.field), message);
   }
   const names = plan.actors.map((a) => a.name);
+  const machineName = config.params.topology;
+  if (file.strategy.kind === 'replay')
+    checkOnePerActor(
+      file.strategy.choices.length,
+      names.length,
+      `${where}: strategy.choices`,
+      'lists',
+      machineName,
+    );
+  if (file.free !== null)
+    checkOnePerActor(
+      file.free.actors.length,
+      names.length,
+      `${where}: free.actors`,
+      'take logs',
+      machineName,
+    );
   const crashAt = file.options.crashAt;
   if (crashAt !== null && !names.includes(crashAt.actor)) {
     throw new ConfigError(

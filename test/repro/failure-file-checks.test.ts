@@ -126,6 +126,36 @@ describe('failure files that contradict themselves are refused, naming the field
       'f.json: strategy.choices[0][1]: Expected at most 16777216 choices in the log over all its actors (16777215 more here; -k is a run of k zeros), got a run of 16777216 zeros',
     ],
     [
+      'a choice log of 10 lists for the 9 actors (an actor that does not exist changed the digest: QA)',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [[-2], [], [5], [], [], [], [], [], [], [1]] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 10',
+    ],
+    [
+      'a choice log of one list (the other actors were left to defaults, NOT reproduced: QA)',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [[-2]] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 1',
+    ],
+    [
+      'a choice log of no lists',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 0',
+    ],
+    [
+      'a take log short of an actor (refused before the replay starts)',
+      (f) => {
+        (f.options as Json).host = 'free';
+        (f.exit as Json) = { class: 'violation', code: 1 };
+        f.free = { windowTicks: 1000, stopped: 'first-finding', actors: [] };
+      },
+      'f.json: free.actors: Expected 9 take logs (one per actor of witherspoon-6), got 0',
+    ],
+    [
       'a placement of no workers',
       (f) => {
         (f.options as Json).workers = '0';
