@@ -22,7 +22,8 @@ import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { assembleResult, statusOf } from '../report/assemble-result.js';
+import { statusOf } from '../report/assemble-result.js';
+import { describedResult } from '../report/described-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
@@ -97,6 +98,7 @@ export interface InterruptedReplay {
 
 async function runOnce(
   config: RunConfig,
+  workload: Workload,
   host: ReplayHost,
   file: FailureFile,
   where: string,
@@ -116,7 +118,9 @@ async function runOnce(
               ? { placement: parsePlacement(file.options.workers, `${where}: options.workers`) }
               : {}),
           });
-    return { result: assembleResult(config, machine.planMachine(config), raw), raw };
+    // With the workload's question and headline, as the run's result has them (QA: the replay's
+    // result and report left them out, its report had no Answer section).
+    return { result: describedResult(config, machine.planMachine(config), raw, workload), raw };
   } catch (e) {
     if (e instanceof ActorCrashError)
       return { crash: e.crash, ...(e.traces === undefined ? {} : { crashTraces: e.traces }) };
@@ -146,12 +150,11 @@ export async function replayFailure(
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
   recording?: ReplayRecording,
 ): Promise<ReplayOutcome> {
-  const { file, config: recorded } = readFailureFile(
-    text,
-    where,
-    workloads,
-    await loadRecordedFile(text, where),
-  );
+  const {
+    file,
+    config: recorded,
+    workload,
+  } = readFailureFile(text, where, workloads, await loadRecordedFile(text, where));
   // A free run replays from its take log in one thread: --inline asks for just that; threads
   // cannot replay it (their timing is what the log replaces).
   if (file.free !== null && asked === 'threaded') {
@@ -175,7 +178,15 @@ export async function replayFailure(
       ? undefined
       : file.first.tick;
   const trace = await recording?.(config, findingTick);
-  const { result, raw, crash, crashTraces } = await runOnce(config, host, file, where, stopAfter, trace);
+  const { result, raw, crash, crashTraces } = await runOnce(
+    config,
+    workload,
+    host,
+    file,
+    where,
+    stopAfter,
+    trace,
+  );
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const mismatches =
