@@ -104,6 +104,7 @@ async function runOnce(
   where: string,
   stopAfterEvents: number | undefined,
   trace: TraceOptions | undefined,
+  progress: ReplayProgress | undefined,
 ): Promise<{ result?: RunResult; raw?: RawRun; crash?: CrashInfo; crashTraces?: ActorTrace[] }> {
   try {
     const raw =
@@ -111,6 +112,7 @@ async function runOnce(
         ? replayFreeRun(config, file.free!, `${where}: free`, trace === undefined ? {} : { trace })
         : await runRaw(config, {
             host,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
             ...(trace === undefined ? {} : { trace }),
             ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }),
             // On threads, the actors placed as the recorded run placed them.
@@ -138,6 +140,29 @@ export type ReplayRecording = (
   findingTick: number | undefined,
 ) => Promise<TraceOptions | undefined>;
 
+/** A progress display (the command's is cli/progress.ts's, as `npusim run` shows it). */
+export interface ReplayProgress {
+  update(tick: number, events: number, findings: number): void;
+  stop(): void;
+}
+
+/** What the caller sees of a replay as it goes, and what it records. */
+export interface ReplayHooks {
+  recording?: ReplayRecording;
+  /**
+   * The file was read and checked and the host chosen; nothing has run yet. The command prints
+   * its header here: a long replay printed nothing at all until it ended (QA).
+   */
+  onStart?: (file: FailureFile, host: ReplayHost) => void;
+  /**
+   * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
+   * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
+   * calls from this thread as it goes (no timer could: the run holds the thread), and stopped
+   * when the run ends. A free run's replay has none: its take log bounds it.
+   */
+  progress?: (config: RunConfig, label?: string) => ReplayProgress;
+}
+
 /**
  * Replay `text` (a failure file, or a recording of a clean run). `host` undefined: the file's own
  * (a free run always replays from its log, in this thread; asking for another host is refused).
@@ -148,7 +173,7 @@ export async function replayFailure(
   workloads: ReadonlyMap<string, Workload>,
   asked: Host | undefined,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
-  recording?: ReplayRecording,
+  hooks: ReplayHooks = {},
 ): Promise<ReplayOutcome> {
   const {
     file,
@@ -177,16 +202,16 @@ export async function replayFailure(
     file.first === null || file.first.rule === 'crash' || file.first.tick > config.params.durationTicks
       ? undefined
       : file.first.tick;
-  const trace = await recording?.(config, findingTick);
-  const { result, raw, crash, crashTraces } = await runOnce(
-    config,
-    workload,
-    host,
-    file,
-    where,
-    stopAfter,
-    trace,
-  );
+  const trace = await hooks.recording?.(config, findingTick);
+  hooks.onStart?.(file, host);
+  const progress = host === 'free-log' ? undefined : hooks.progress?.(config);
+  let ran: Awaited<ReturnType<typeof runOnce>>;
+  try {
+    ran = await runOnce(config, workload, host, file, where, stopAfter, trace, progress);
+  } finally {
+    progress?.stop();
+  }
+  const { result, raw, crash, crashTraces } = ran;
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const mismatches =
@@ -239,7 +264,14 @@ export async function replayFailure(
   const history =
     found === undefined
       ? []
-      : await historyFor(config, found, historyEvents, host === 'free-log' ? file : undefined, where);
+      : await historyFor(
+          config,
+          found,
+          historyEvents,
+          host === 'free-log' ? file : undefined,
+          where,
+          hooks.progress,
+        );
   const exitCode = mismatches.length > 0 ? EXIT.notReproduced : ownExitCode(result);
   return {
     file,
@@ -335,11 +367,14 @@ async function historyFor(
   perActor: number,
   freeFile: FailureFile | undefined,
   where: string,
+  showProgress: ReplayHooks['progress'],
 ): Promise<HistoryLine[]> {
   const end = found.rule === 'crash' ? found.tick : found.tick + 1;
   if (end <= 0) return [];
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
+  // The run again up to the finding, as long as the replay was when it found late: shown too.
+  const progress = freeFile === undefined ? showProgress?.(upTo, 'history') : undefined;
   try {
     const raw =
       freeFile !== undefined
@@ -347,7 +382,11 @@ async function historyFor(
             tailEvents: perActor,
             tailUntilTick: end - 1,
           })
-        : await runRaw(upTo, { host: 'inline', tailEvents: perActor });
+        : await runRaw(upTo, {
+            host: 'inline',
+            tailEvents: perActor,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+          });
     // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
     const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
     const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
@@ -362,5 +401,7 @@ async function historyFor(
   } catch (e) {
     if (e instanceof ActorCrashError) return [];
     throw e;
+  } finally {
+    progress?.stop();
   }
 }

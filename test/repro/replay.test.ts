@@ -293,6 +293,45 @@ describe('replay: a file whose figures or stop were edited', () => {
     expect(edited.exitCode).toBe(5);
   });
 
+  test('replay: onStart comes before anything runs; progress comes from the runtime as the run goes, and each display is stopped', async () => {
+    const c = config('flush-race', 1, 200_000_000, ['single-flush']);
+    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(result) ?? null,
+      simulatedTicks: result.simulatedTicks,
+      events: result.engine.events,
+    });
+    const said: string[] = [];
+    const r = await replayFailure(JSON.stringify(file), 'r.json', registry, 'inline', undefined, {
+      onStart: (_f, host) => said.push(`start ${host}`),
+      progress: (run, label = 'replay') => {
+        said.push(`show ${label} to ${run.params.durationTicks}`);
+        return { update: (tick) => said.push(`at ${tick}`), stop: () => said.push(`stop ${label}`) };
+      },
+    });
+    expect(r.mismatches).toEqual([]);
+    // Some 125,000 events: the inline runtime reports every 65,536 of them.
+    const ticks = said.filter((x) => x.startsWith('at ')).map((x) => Number(x.slice(3)));
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.every((t) => t > 0 && t <= 200_000_000)).toBe(true);
+    expect(said).toEqual([
+      'start inline',
+      'show replay to 200000000',
+      ...ticks.map((t) => `at ${t}`),
+      'stop replay',
+      // The history's run, up to the end of the finding's tick.
+      `show history to ${file.first!.tick + 1}`,
+      'stop history',
+    ]);
+  });
+
   test("replay: a crash's file that no longer crashes says so by its finding alone, not by figures it never counted", async () => {
     // The crash never fires (its event is past the run's): the replay runs clean.
     const c = { ...config('stress', 7, 20_000_000), crashAt: { actor: 'gpu2', event: 1e12 } };
