@@ -1,7 +1,8 @@
 /**
  * `npusim replay FILE`: the failure file's run again (src/repro/replay.ts), on the host it used or
  * the one asked for; prints whether it reproduced exactly (same first finding at the same tick,
- * same digest) and the history that led to the finding. Exit: the run's own code when it
+ * same digest) and the history that led to the finding. Its header is printed before the run,
+ * and the run shows progress on stderr as `npusim run`'s does (progress.ts). Exit: the run's own code when it
  * reproduced (so a reproduced crash is 4), 5 when it did not (a replay that diverges is a bug in
  * npusim or a changed model: a code of its own, so that a script can tell the two apart), 2 for
  * a file it refuses. A `--record` file of a run Ctrl-C stopped replays to the same stop where one
@@ -26,9 +27,20 @@ import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
-import { type FirstFinding, topologyFileOf, workloadFileOf } from '../repro/failure-file.js';
+import {
+  type FailureFile,
+  type FirstFinding,
+  topologyFileOf,
+  workloadFileOf,
+} from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
-import { type ReplayOutcome, type ReplayRecording, replayFailure } from '../repro/replay.js';
+import {
+  type ReplayHooks,
+  type ReplayHost,
+  type ReplayOutcome,
+  type ReplayRecording,
+  replayFailure,
+} from '../repro/replay.js';
 import { runRaw } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
@@ -39,6 +51,7 @@ import type { CliIo } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { readFailureFileText } from './failure-file-text.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
+import { createProgress } from './progress.js';
 import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
@@ -67,14 +80,22 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
               : { ...t, anchorTick: findingTick };
           return recorded;
         };
-  const r = await replayFailure(text, args.file, workloads, args.host, undefined, recording);
+  // The text goes where a run's summary goes: stderr when stdout is the JSON.
+  const say = args.json ? io.stderr : io.stdout;
+  const progress = replayProgress(args, io);
+  const r = await replayFailure(text, args.file, workloads, args.host, undefined, {
+    ...(recording === undefined ? {} : { recording }),
+    // The header before the run, which may be long; the rest once it is judged.
+    onStart: (file, host) => say.write(`${replayHeader(file, host, args.file)}\n`),
+    progress,
+  });
   const result = replayedResult(r, args, started);
   const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
-  (args.json ? io.stderr : io.stdout).write(`${replayText(r, args.file).join('\n')}\n`);
+  say.write(`${replayText(r).join('\n')}\n`);
   // The same replay again with the recorders anchored elsewhere (deterministic, as the first).
   const again = (rec: TraceOptions) =>
-    replayFailure(text, args.file, workloads, args.host, undefined, async () => rec);
+    replayFailure(text, args.file, workloads, args.host, undefined, { recording: async () => rec, progress });
   const files: OutputText[] = [
     ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
     ...(recorded === undefined || result === undefined
@@ -89,6 +110,21 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     return EXIT.usage;
   }
   return r.exitCode;
+}
+
+/**
+ * The replay's progress on stderr, as `npusim run` shows a run's (progress.ts: a bar on a
+ * terminal, else a plain line every 2 s; plain with --json, so stdout stays the JSON alone).
+ */
+function replayProgress(args: ReplayArgs, io: CliIo): NonNullable<ReplayHooks['progress']> {
+  return (config, label) =>
+    createProgress({
+      durationTicks: config.params.durationTicks,
+      stream: io.stderr,
+      env: io.env,
+      plain: args.json,
+      ...(label === undefined ? {} : { label }),
+    });
 }
 
 /** The replayed run's result as `npusim run --json` gives it, with the `replay` object added. */
@@ -244,23 +280,27 @@ async function crashRecordsInline(
   return undefined;
 }
 
+/** The replay's first line, printed before it runs: the file and how it is replayed. */
+export function replayHeader(file: FailureFile, host: ReplayHost, path: string): string {
+  const how =
+    host === 'free-log'
+      ? 'free run, from its take log, in one thread'
+      : host === 'threaded' && file.options.workers !== undefined
+        ? `threaded, --workers ${file.options.workers} as recorded`
+        : host;
+  return `npusim replay ${shellWord(path)}  (${how})`;
+}
+
 /**
- * The replay's lines: what the file recorded, what the replay did, whether they agree, the
- * finding's message and the history. A crash has no digest, so both lines say so in one wording
- * (the summary's); a recording of a run Ctrl-C stopped says where it stopped and how the replay
- * followed it.
+ * The replay's lines after its header: what the file recorded, what the replay did, whether they
+ * agree, the finding's message and the history. A crash has no digest, so both lines say so in
+ * one wording (the summary's); a recording of a run Ctrl-C stopped says where it stopped and how
+ * the replay followed it.
  */
-export function replayText(r: ReplayOutcome, path: string): string[] {
+export function replayText(r: ReplayOutcome): string[] {
   const out: string[] = [];
   const want = r.file.first;
   const stopped = r.interrupted;
-  const how =
-    r.host === 'free-log'
-      ? 'free run, from its take log, in one thread'
-      : r.host === 'threaded' && r.file.options.workers !== undefined
-        ? `threaded, --workers ${r.file.options.workers} as recorded`
-        : r.host;
-  out.push(`npusim replay ${shellWord(path)}  (${how})`);
   const findingText = (f: FirstFinding | undefined | null): string =>
     f === undefined || f === null ? 'clean' : `${f.rule} at ${formatTime(f.tick)} (tick ${f.tick})`;
   const soFar = (f: FirstFinding | undefined | null): string =>

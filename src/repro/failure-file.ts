@@ -18,6 +18,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
+import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -26,6 +27,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, shown as shownValue, strictFields, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, digestableParams, parseParams } from '../model/scenario/workload-params.js';
+import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
@@ -212,6 +214,28 @@ export function buildFailureFile(f: FailureFacts): FailureFile {
 
 /** The `digest` of a run that ended without one (a crash): the field's format still holds. */
 export const NO_DIGEST = '0000000000000000';
+
+/**
+ * How the file's run stopped, as its exit class and options say: `interrupted` (Ctrl-C), at its
+ * `first-finding` (--stop-on-first with a finding: the tick after it), or at its `end` (its
+ * duration), the engine's three ends (raw-run.ts `stopped`). A free run's take log says the same
+ * (free.stopped) and a run that reached its end reached its duration (figures.simulatedTicks):
+ * both are checked against this. (A crash or an engine stall ends a run too, with no end to
+ * report: `endedWithoutEnd`.)
+ */
+export function recordedStop(file: FailureFile): 'interrupted' | 'first-finding' | 'end' {
+  if (recordsInterruptedRun(file)) return 'interrupted';
+  return file.options.stopOnFirst && file.exit.class !== 'clean' ? 'first-finding' : 'end';
+}
+
+/**
+ * A run that ended without a RawRun (assemble-result.ts failedRunResult): a crash, whose figures
+ * say the tick it crashed at, or a stalled threaded engine (its liveness rule, at tick 0 with the
+ * figures empty). Either stops short of the duration whatever the options said.
+ */
+function endedWithoutEnd(file: FailureFile): boolean {
+  return file.exit.class === 'crash' || file.first?.rule === ENGINE_STALL_RULE;
+}
 
 /**
  * Whether the file records a run Ctrl-C stopped: its class says so, or (a recording written before
@@ -411,11 +435,7 @@ function checkHost(file: FailureFile, where: string): void {
   // without the others would replay to one stop and be judged against another.
   if (file.free !== null) {
     const cls = file.exit.class;
-    const want = recordsInterruptedRun(file)
-      ? 'interrupted'
-      : file.options.stopOnFirst && cls !== 'clean'
-        ? 'first-finding'
-        : 'end';
+    const want = recordedStop(file);
     if (file.free.stopped !== want) {
       const why = recordsInterruptedRun(file)
         ? 'a run whose exit class is interrupted'
@@ -554,13 +574,32 @@ function configOf(file: FailureFile, where: string): RunConfig {
  * No run reaches past its duration, so a file that says one did contradicts itself: refused. A
  * replay of a run interrupted on threads runs to the tick the file says it reached, so an edited
  * `figures.simulatedTicks` ran past the workload's end, or (1e15) for hours printing nothing (QA).
+ * A run that stopped neither at a first finding nor by Ctrl-C, and did not crash or stall, ran
+ * to its end: every host reports its duration as the tick reached then (inline-runtime.ts, the
+ * threaded workers' stop.end, a free run's log). A file that says such a run stopped short has
+ * had its duration edited (QA: 1000 s against a 200 us run, whose replay ran silently for hours).
  */
 function checkReach(file: FailureFile, where: string, durationTicks: number): void {
   const reached = file.figures.simulatedTicks;
+  // Two ticks that read alike in time text are told apart by their difference.
+  const by = (a: number, b: number): string => {
+    const d = Math.abs(a - b);
+    return formatTime(a) === formatTime(b)
+      ? `${d} tick${d === 1 ? '' : 's'} ${a > b ? 'more' : 'less'}`
+      : formatTime(a);
+  };
   if (reached > durationTicks) {
     throw new ConfigError(
       `${where}: figures.simulatedTicks`,
-      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${formatTime(reached) === formatTime(durationTicks) ? `${reached - durationTicks} tick${reached - durationTicks === 1 ? '' : 's'} more` : formatTime(reached)})`,
+      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${by(reached, durationTicks)})`,
+    );
+  }
+  if (reached < durationTicks && recordedStop(file) === 'end' && !endedWithoutEnd(file)) {
+    const run =
+      file.exit.class === 'clean' ? 'a clean run' : `a ${file.exit.class} run without --stop-on-first`;
+    throw new ConfigError(
+      `${where}: figures.simulatedTicks`,
+      `Expected the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}): ${run}, not interrupted, ends there; got ${reached} (${by(reached, durationTicks)})`,
     );
   }
 }
@@ -637,9 +676,10 @@ function checkTopologyName(
 
 /**
  * The machine the file's run builds: its parameters against the topology (enough IOMMU groups,
- * host RAM for the pages, a preset that exists) and the crash's actor among its actors. Each
- * refused naming the file and the field. (A PCT strategy's steps need not be one per actor: a
- * shrunk PCT failure keeps the steps measured on its larger original.)
+ * host RAM for the pages, a preset that exists), a choice log and a take log with one entry per
+ * actor, and the crash's actor among its actors. Each refused naming the file and the field,
+ * before anything runs. (A PCT strategy's steps need not be one per actor: a shrunk PCT failure
+ * keeps the steps measured on its larger original.)
  */
 function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig): void {
   let plan: ReturnType<typeof machine.planMachine>;
@@ -651,6 +691,23 @@ function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig
     throw new ConfigError(subField(`${where}: workload.params`, e.field), message);
   }
   const names = plan.actors.map((a) => a.name);
+  const machineName = config.params.topology;
+  if (file.strategy.kind === 'replay')
+    checkOnePerActor(
+      file.strategy.choices.length,
+      names.length,
+      `${where}: strategy.choices`,
+      'lists',
+      machineName,
+    );
+  if (file.free !== null)
+    checkOnePerActor(
+      file.free.actors.length,
+      names.length,
+      `${where}: free.actors`,
+      'take logs',
+      machineName,
+    );
   const crashAt = file.options.crashAt;
   if (crashAt !== null && !names.includes(crashAt.actor)) {
     throw new ConfigError(

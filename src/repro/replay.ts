@@ -22,7 +22,8 @@ import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { assembleResult, statusOf } from '../report/assemble-result.js';
+import { statusOf } from '../report/assemble-result.js';
+import { describedResult } from '../report/described-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
@@ -97,11 +98,13 @@ export interface InterruptedReplay {
 
 async function runOnce(
   config: RunConfig,
+  workload: Workload,
   host: ReplayHost,
   file: FailureFile,
   where: string,
   stopAfterEvents: number | undefined,
   trace: TraceOptions | undefined,
+  progress: ReplayProgress | undefined,
 ): Promise<{ result?: RunResult; raw?: RawRun; crash?: CrashInfo; crashTraces?: ActorTrace[] }> {
   try {
     const raw =
@@ -109,6 +112,7 @@ async function runOnce(
         ? replayFreeRun(config, file.free!, `${where}: free`, trace === undefined ? {} : { trace })
         : await runRaw(config, {
             host,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
             ...(trace === undefined ? {} : { trace }),
             ...(stopAfterEvents === undefined ? {} : { stopAfterEvents }),
             // On threads, the actors placed as the recorded run placed them.
@@ -116,7 +120,9 @@ async function runOnce(
               ? { placement: parsePlacement(file.options.workers, `${where}: options.workers`) }
               : {}),
           });
-    return { result: assembleResult(config, machine.planMachine(config), raw), raw };
+    // With the workload's question and headline, as the run's result has them (QA: the replay's
+    // result and report left them out, its report had no Answer section).
+    return { result: describedResult(config, machine.planMachine(config), raw, workload), raw };
   } catch (e) {
     if (e instanceof ActorCrashError)
       return { crash: e.crash, ...(e.traces === undefined ? {} : { crashTraces: e.traces }) };
@@ -134,6 +140,29 @@ export type ReplayRecording = (
   findingTick: number | undefined,
 ) => Promise<TraceOptions | undefined>;
 
+/** A progress display (the command's is cli/progress.ts's, as `npusim run` shows it). */
+export interface ReplayProgress {
+  update(tick: number, events: number, findings: number): void;
+  stop(): void;
+}
+
+/** What the caller sees of a replay as it goes, and what it records. */
+export interface ReplayHooks {
+  recording?: ReplayRecording;
+  /**
+   * The file was read and checked and the host chosen; nothing has run yet. The command prints
+   * its header here: a long replay printed nothing at all until it ended (QA).
+   */
+  onStart?: (file: FailureFile, host: ReplayHost) => void;
+  /**
+   * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
+   * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
+   * calls from this thread as it goes (no timer could: the run holds the thread), and stopped
+   * when the run ends. A free run's replay has none: its take log bounds it.
+   */
+  progress?: (config: RunConfig, label?: string) => ReplayProgress;
+}
+
 /**
  * Replay `text` (a failure file, or a recording of a clean run). `host` undefined: the file's own
  * (a free run always replays from its log, in this thread; asking for another host is refused).
@@ -144,14 +173,13 @@ export async function replayFailure(
   workloads: ReadonlyMap<string, Workload>,
   asked: Host | undefined,
   historyEvents = HISTORY_EVENTS_PER_ACTOR,
-  recording?: ReplayRecording,
+  hooks: ReplayHooks = {},
 ): Promise<ReplayOutcome> {
-  const { file, config: recorded } = readFailureFile(
-    text,
-    where,
-    workloads,
-    await loadRecordedFile(text, where),
-  );
+  const {
+    file,
+    config: recorded,
+    workload,
+  } = readFailureFile(text, where, workloads, await loadRecordedFile(text, where));
   // A free run replays from its take log in one thread: --inline asks for just that; threads
   // cannot replay it (their timing is what the log replaces).
   if (file.free !== null && asked === 'threaded') {
@@ -174,8 +202,16 @@ export async function replayFailure(
     file.first === null || file.first.rule === 'crash' || file.first.tick > config.params.durationTicks
       ? undefined
       : file.first.tick;
-  const trace = await recording?.(config, findingTick);
-  const { result, raw, crash, crashTraces } = await runOnce(config, host, file, where, stopAfter, trace);
+  const trace = await hooks.recording?.(config, findingTick);
+  hooks.onStart?.(file, host);
+  const progress = host === 'free-log' ? undefined : hooks.progress?.(config);
+  let ran: Awaited<ReturnType<typeof runOnce>>;
+  try {
+    ran = await runOnce(config, workload, host, file, where, stopAfter, trace, progress);
+  } finally {
+    progress?.stop();
+  }
+  const { result, raw, crash, crashTraces } = ran;
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const mismatches =
@@ -228,7 +264,14 @@ export async function replayFailure(
   const history =
     found === undefined
       ? []
-      : await historyFor(config, found, historyEvents, host === 'free-log' ? file : undefined, where);
+      : await historyFor(
+          config,
+          found,
+          historyEvents,
+          host === 'free-log' ? file : undefined,
+          where,
+          hooks.progress,
+        );
   const exitCode = mismatches.length > 0 ? EXIT.notReproduced : ownExitCode(result);
   return {
     file,
@@ -324,11 +367,14 @@ async function historyFor(
   perActor: number,
   freeFile: FailureFile | undefined,
   where: string,
+  showProgress: ReplayHooks['progress'],
 ): Promise<HistoryLine[]> {
   const end = found.rule === 'crash' ? found.tick : found.tick + 1;
   if (end <= 0) return [];
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
+  // The run again up to the finding, as long as the replay was when it found late: shown too.
+  const progress = freeFile === undefined ? showProgress?.(upTo, 'history') : undefined;
   try {
     const raw =
       freeFile !== undefined
@@ -336,7 +382,11 @@ async function historyFor(
             tailEvents: perActor,
             tailUntilTick: end - 1,
           })
-        : await runRaw(upTo, { host: 'inline', tailEvents: perActor });
+        : await runRaw(upTo, {
+            host: 'inline',
+            tailEvents: perActor,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+          });
     // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
     const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
     const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
@@ -351,5 +401,7 @@ async function historyFor(
   } catch (e) {
     if (e instanceof ActorCrashError) return [];
     throw e;
+  } finally {
+    progress?.stop();
   }
 }

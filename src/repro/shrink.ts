@@ -23,6 +23,7 @@
 import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
 import { deviations } from '../model/choice/choice-log.js';
+import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { parseParams } from '../model/scenario/workload-params.js';
@@ -382,11 +383,18 @@ export function improves(a: Measures, best: Measures, before: Measures): boolean
   return false;
 }
 
+/**
+ * The candidate of `config` with `params`, or undefined when its world does not build (tenants
+ * that no longer fit the topology), or when a recorded choice log (a shrunk file shrunk again)
+ * would not be one list per actor of it (the smaller topology): a replay refuses such a file.
+ */
 function withParams(config: RunConfig, params: unknown, name: string): RunConfig | undefined {
   try {
     const p = parseParams(params, name);
     const c = { ...config, params: p };
-    machine.planMachine(c); // the world must still build (tenants fit the topology)
+    const actors = machine.planMachine(c).actors.length;
+    if (c.strategy?.kind === 'replay')
+      checkOnePerActor(c.strategy.choices.length, actors, 'strategy.choices', 'lists', p.topology);
     return c;
   } catch (e) {
     if (e instanceof ConfigError) return undefined;

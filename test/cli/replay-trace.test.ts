@@ -37,7 +37,12 @@ async function failureFile(name: string, argv: readonly string[], code: number):
 
 describe('replay --trace, --report and --out', () => {
   it('a failure file: the trace anchored at its finding with no second run, the report, and --out as --json prints', async () => {
-    const file = await failureFile('fail', [...FAILING_RUN, '--duration', '24us', '--inline'], 1);
+    const ran = join(dir, 'ran.json');
+    const file = await failureFile(
+      'fail',
+      [...FAILING_RUN, '--duration', '24us', '--inline', '--out', ran],
+      1,
+    );
     const recorded = JSON.parse(readFileSync(file, 'utf8')) as { first: { tick: number; rule: string } };
     const trace = join(dir, 'fail.pftrace');
     const report = join(dir, 'fail.html');
@@ -75,6 +80,14 @@ describe('replay --trace, --report and --out', () => {
     const html = readFileSync(report, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain(recorded.first.rule);
+    // The workload's answer, as the run's result and report carry it (QA: the replay's had neither
+    // its question nor its headline, and its report no Answer section).
+    const run = JSON.parse(readFileSync(ran, 'utf8')) as { question?: string; headline?: unknown[] };
+    expect(run.question).toMatch(/\?$/);
+    expect(run.headline?.length).toBeGreaterThan(0);
+    expect(json).toMatchObject({ question: run.question, headline: run.headline });
+    expect(html).toContain('<h2>Answer</h2>');
+    expect(html).toContain(run.question);
   });
 
   it("a free run's file: its race on a timeline from the take log, the same bytes each replay", async () => {

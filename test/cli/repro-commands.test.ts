@@ -5,7 +5,9 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
 import { RULE_NAMES, RULES, type RuleName } from '../../src/model/check/rule-names.js';
 import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -110,6 +112,55 @@ describe('run: failure files', () => {
     const bad = JSON.parse(diverged.stdout) as { replay: { reproduced: boolean; mismatches: string[] } };
     expect(bad.replay.reproduced).toBe(false);
     expect(bad.replay.mismatches).toEqual([expect.stringContaining('expected digest 0123456789abcdef')]);
+  });
+
+  test('replay: its header comes before the run, and the run shows progress on stderr as `run` does; with --json stdout is the JSON alone', async () => {
+    const dir = tmp();
+    await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--inline',
+      '--duration',
+      '200us',
+      '--failures',
+      dir,
+    ]);
+    const path = join(dir, readdirSync(dir)[0]!);
+    // Both streams into one log, in the order written; stderr a terminal, so the bar is drawn
+    // as the run starts (plain lines come every 2 s, which no test waits for). QA: a replay
+    // printed nothing, not even its header, until its run ended.
+    const log: [string, string][] = [];
+    const stream = (name: string, tty: boolean) =>
+      Object.assign(
+        new Writable({
+          write(chunk, _encoding, done) {
+            log.push([name, String(chunk)]);
+            done();
+          },
+        }),
+        { isTTY: tty },
+      );
+    const code = await runCli(['replay', path], {
+      stdout: stream('out', false),
+      stderr: stream('err', true),
+      env: { TERM: 'xterm' },
+    });
+    expect(code).toBe(1);
+    const header = log.findIndex(([n, t]) => n === 'out' && t.startsWith(`npusim replay ${path}  (inline)`));
+    const bar = log.findIndex(([n, t]) => n === 'err' && t.includes('of 200 us simulated'));
+    const verdict = log.findIndex(([n, t]) => n === 'out' && t.includes('reproduced exactly'));
+    expect(header).toBeGreaterThanOrEqual(0);
+    expect(bar).toBeGreaterThan(header);
+    expect(verdict).toBeGreaterThan(bar);
+    // --json: the header and the lines go to stderr, the JSON alone to stdout.
+    const json = await cli(['replay', path, '--json']);
+    expect(json.code).toBe(1);
+    expect(json.stderr.startsWith(`npusim replay ${path}  (inline)\n`)).toBe(true);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'violation', replay: { reproduced: true } });
   });
 
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {

@@ -15,6 +15,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
@@ -123,6 +124,36 @@ describe('failure files that contradict themselves are refused, naming the field
         f.strategy = { kind: 'replay', choices: [[3, -(2 ** 24)], [], [], [], [], [], []] };
       },
       'f.json: strategy.choices[0][1]: Expected at most 16777216 choices in the log over all its actors (room for 16777215 more here; -k is a run of k zeros), got a run of 16777216 zeros',
+    ],
+    [
+      'a choice log of 10 lists for the 9 actors (an actor that does not exist changed the digest: QA)',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [[-2], [], [5], [], [], [], [], [], [], [1]] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 10',
+    ],
+    [
+      'a choice log of one list (the other actors were left to defaults, NOT reproduced: QA)',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [[-2]] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 1',
+    ],
+    [
+      'a choice log of no lists',
+      (f) => {
+        f.strategy = { kind: 'replay', choices: [] };
+      },
+      'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 0',
+    ],
+    [
+      'a take log short of an actor (refused before the replay starts)',
+      (f) => {
+        (f.options as Json).host = 'free';
+        (f.exit as Json) = { class: 'violation', code: 1 };
+        f.free = { windowTicks: 1000, stopped: 'first-finding', actors: [] };
+      },
+      'f.json: free.actors: Expected 9 take logs (one per actor of witherspoon-6), got 0',
     ],
     [
       'a placement of no workers',
@@ -297,5 +328,110 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
     if (typeof message !== 'string') expect(said).toMatch(message);
     else if (message.startsWith(', ')) expect(said.endsWith(message)).toBe(true);
     else expect(said).toBe(message);
+  });
+});
+
+describe('a run that ran to its end reached its duration', () => {
+  // The fixture stopped at its first finding (tick 15997400 of 800 us): short of its duration.
+  const toEnd = (f: Json & { workload: { params: Json } }) => {
+    (f.options as Json).stopOnFirst = false;
+  };
+
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void, string]>([
+    [
+      'a violation without --stop-on-first that stopped short of its duration',
+      toEnd,
+      "f.json: figures.simulatedTicks: Expected the run's duration, workload.params.durationTicks 800000000 (800 us): a violation run without --stop-on-first, not interrupted, ends there; got 15997400 (16 us)",
+    ],
+    [
+      'a duration edited to 1000 s (its replay ran for hours printing nothing: QA)',
+      (f) => {
+        toEnd(f);
+        (f.figures as Json).simulatedTicks = 800_000_000;
+        params(f).durationTicks = 1e15;
+      },
+      "f.json: figures.simulatedTicks: Expected the run's duration, workload.params.durationTicks 1000000000000000 (1000 s): a violation run without --stop-on-first, not interrupted, ends there; got 800000000 (800 us)",
+    ],
+    [
+      'a clean recording one tick short (both read 800 us)',
+      (f) => {
+        f.exit = { class: 'clean', code: 0 };
+        f.first = null;
+        (f.figures as Json).simulatedTicks = 799_999_999;
+      },
+      "f.json: figures.simulatedTicks: Expected the run's duration, workload.params.durationTicks 800000000 (800 us): a clean run, not interrupted, ends there; got 799999999 (1 tick less)",
+    ],
+  ])('refused: %s', (_what, edit, message) => {
+    expect(refused(tampered(edit))).toBe(message);
+  });
+
+  // Every way a run ends short of its duration reads: the stop at a first finding (the fixture),
+  // Ctrl-C (in the class or, before that class, code 130 under clean), a crash, an engine stall.
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void]>([
+    ['stopped at its first finding', () => {}],
+    [
+      'interrupted',
+      (f) => {
+        toEnd(f);
+        f.exit = { class: 'interrupted', code: 130 };
+      },
+    ],
+    [
+      'interrupted, recorded before the class existed',
+      (f) => {
+        toEnd(f);
+        f.exit = { class: 'clean', code: 130 };
+        f.first = null;
+      },
+    ],
+    [
+      'a crash',
+      (f) => {
+        toEnd(f);
+        f.exit = { class: 'crash', code: 4 };
+        f.first = { rule: 'crash', tick: 5000, actors: ['gpu2'], addresses: [], message: 'told to' };
+        (f.figures as Json).simulatedTicks = 5000;
+      },
+    ],
+    [
+      'a stalled engine (liveness at tick 0, no figures)',
+      (f) => {
+        toEnd(f);
+        f.exit = { class: 'liveness', code: 3 };
+        f.first = { rule: 'liveness.engine-stall', tick: 0, actors: [], addresses: [], message: 'stalled' };
+        f.figures = { simulatedTicks: 0, events: 0 };
+      },
+    ],
+  ])('read: %s', (_what, edit) => {
+    expect(readFailureFile(JSON.stringify(tampered(edit)), 'f.json', registry).config.seed).toBe(1);
+  });
+
+  test('read: the failure files of real runs that stopped short (a crash, a liveness failure) and of one that ran to its end', async () => {
+    const read = async (name: string, over: Partial<RunConfig>, duration: number) => {
+      const w = registry.get(name)!;
+      const o = await runSeed({
+        config: {
+          workload: name,
+          seed: 1,
+          bugs: [],
+          params: { ...w.params, durationTicks: duration },
+          ...over,
+        },
+        workload: w,
+        seed: 1,
+      });
+      const f = o.failure!;
+      expect(readFailureFile(JSON.stringify(f), 'f.json', registry).file).toEqual(f);
+      return f;
+    };
+    const crash = await read('stress', { crashAt: { actor: 'gpu2', event: 100 } }, 100_000_000);
+    expect(crash.exit.class).toBe('crash');
+    expect(crash.figures.simulatedTicks).toBeLessThan(100_000_000);
+    const whole = await read('flush-race', { bugs: ['single-flush'] }, 100_000_000);
+    expect([whole.exit.class, whole.options.stopOnFirst, whole.figures.simulatedTicks]).toEqual([
+      'violation',
+      false,
+      100_000_000,
+    ]);
   });
 });

@@ -238,9 +238,32 @@ describe('replay: a file whose figures or stop were edited', () => {
     const events = await replay({ ...file, figures: { ...file.figures, events: 5 } });
     expect(events.mismatches).toEqual([`expected 5 events (figures.events), got ${result.engine.events}`]);
     expect(events.exitCode).toBe(5);
-    const ticks = await replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } });
+    // A run that ran to its end reached its duration: a tick short of it is refused when read
+    // (failure-file-checks.test.ts); one stopped at its first finding is compared.
+    await expect(replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } })).rejects.toThrow(
+      "r.json: figures.simulatedTicks: Expected the run's duration",
+    );
+    const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
+    const stopped = assembleResult(
+      s,
+      machine.planMachine(s),
+      runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
+    );
+    const first = buildFailureFile({
+      config: s,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: stopped.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(stopped) ?? null,
+      simulatedTicks: stopped.simulatedTicks,
+      events: stopped.engine.events,
+    });
+    expect((await replay(first)).mismatches).toEqual([]);
+    const ticks = await replay({ ...first, figures: { ...first.figures, simulatedTicks: 100 } });
     expect(ticks.mismatches).toEqual([
-      `expected the run to reach tick 100 (figures.simulatedTicks), got ${result.simulatedTicks}`,
+      `expected the run to reach tick 100 (figures.simulatedTicks), got ${stopped.simulatedTicks}`,
     ]);
   });
 
@@ -268,6 +291,45 @@ describe('replay: a file whose figures or stop were edited', () => {
       'expected the exit class liveness (exit.class, exit 3), got violation (exit 1)',
     ]);
     expect(edited.exitCode).toBe(5);
+  });
+
+  test('replay: onStart comes before anything runs; progress comes from the runtime as the run goes, and each display is stopped', async () => {
+    const c = config('flush-race', 1, 200_000_000, ['single-flush']);
+    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(result) ?? null,
+      simulatedTicks: result.simulatedTicks,
+      events: result.engine.events,
+    });
+    const said: string[] = [];
+    const r = await replayFailure(JSON.stringify(file), 'r.json', registry, 'inline', undefined, {
+      onStart: (_f, host) => said.push(`start ${host}`),
+      progress: (run, label = 'replay') => {
+        said.push(`show ${label} to ${run.params.durationTicks}`);
+        return { update: (tick) => said.push(`at ${tick}`), stop: () => said.push(`stop ${label}`) };
+      },
+    });
+    expect(r.mismatches).toEqual([]);
+    // Some 125,000 events: the inline runtime reports every 65,536 of them.
+    const ticks = said.filter((x) => x.startsWith('at ')).map((x) => Number(x.slice(3)));
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.every((t) => t > 0 && t <= 200_000_000)).toBe(true);
+    expect(said).toEqual([
+      'start inline',
+      'show replay to 200000000',
+      ...ticks.map((t) => `at ${t}`),
+      'stop replay',
+      // The history's run, up to the end of the finding's tick.
+      `show history to ${file.first!.tick + 1}`,
+      'stop history',
+    ]);
   });
 
   test("replay: a crash's file that no longer crashes says so by its finding alone, not by figures it never counted", async () => {

@@ -6,9 +6,14 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readFailureFile } from '../../src/repro/failure-file.js';
+import * as machine from '../../src/model/actors/machine.js';
+import { encodeChoices } from '../../src/model/choice/choice-log.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { assembleResult } from '../../src/report/assemble-result.js';
+import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { shrinkFailure } from '../../src/repro/shrink.js';
+import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
@@ -161,6 +166,32 @@ describe('shrink: what must still fail, and a stop', () => {
     const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
     expect(replay.mismatches).toEqual([]);
     expect(replay.result?.exitCode).toBe(3);
+  });
+
+  test('shrink of a file with a choice log: no candidate on a machine of other actors is kept, so the file it writes has one list per actor and replays', async () => {
+    const { w, file: seeded } = await failure('flush-race', 'single-flush');
+    const { config: c } = readFailureFile(JSON.stringify(seeded), 'f.json', registry);
+    const recorded = await runRaw(c, { host: 'inline', recordChoices: true });
+    const replayed: RunConfig = { ...c, strategy: { kind: 'replay', choices: recorded.choices! } };
+    const result = assembleResult(
+      replayed,
+      machine.planMachine(replayed),
+      await runRaw(replayed, { host: 'inline' }),
+    );
+    const file: FailureFile = {
+      ...seeded,
+      strategy: { kind: 'replay', choices: recorded.choices!.map((a) => encodeChoices(a)) },
+      digest: result.digest,
+    };
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    // Budget 4: the smaller topology is the third run; the choices (re-recorded on the machine
+    // kept) would come after the budget. witherspoon-4 with the log of witherspoon-6's 9 actors
+    // was kept, and the file it wrote was refused by replay (7 lists expected).
+    const shrunk = await shrinkFailure(file, config, w, { budget: 4 });
+    expect(shrunk.file.topology.name).toBe('witherspoon-6');
+    expect(shrunk.file.strategy).toMatchObject({ kind: 'replay', choices: { length: 9 } });
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
   });
 
   test('shouldStop ends the shrink before its next candidate, with the best so far as a failure file that replays', async () => {
