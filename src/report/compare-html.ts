@@ -51,6 +51,8 @@ function rowsTable(rows: readonly CompareRow[]): string {
   const cls = ['', '', '', '', ' class="left"', ' class="left"'];
   const body = rows
     .map((r) => {
+      // The verdict as a pair's text words it (`CHANGED (5.1 se)`, `noise`): the bar beside it
+      // gives each set row's change against its own threshold (`5.1 / 4.62`), as the text's verdict does.
       const [figure, a, b, change, verdict] = rowCells(r).map(esc);
       return `<tr class="${r.verdict === 'changed' ? 'changed' : ''}"><td>${figure}</td><td>${a}</td><td>${b}</td><td>${change}</td><td class="left">${bar(r)}</td><td class="left verdict">${verdict}</td></tr>`;
     })
