@@ -192,19 +192,26 @@ function verdictText(r: CompareRow, sets: boolean): string {
   }
 }
 
-/**
- * A row's change in standard errors against its threshold, `5.1 se > 4.6`: to one decimal, or
- * more where one decimal would print the two equal or in the wrong order (4.63 against 4.62).
- */
+/** A row's change in standard errors against its threshold, `5.1 se > 4.6`. */
 function againstThreshold(r: CompareRow): string {
+  const [z, t] = seAndThreshold(r);
+  const sign = r.verdict === 'changed' ? '>' : '<';
+  return `${z} se ${sign} ${t}`;
+}
+
+/**
+ * A judged row's |change| / se and its threshold as text, to one decimal, or more where one
+ * decimal would print the two equal or the wrong way round (4.63 against 4.62): the text's
+ * verdict and the page's bar (compare-html.ts) write them alike.
+ */
+export function seAndThreshold(r: CompareRow): [string, string] {
   const z = Math.abs(r.change!) / r.sigma!;
   const t = r.threshold!;
-  const sign = z > t ? '>' : z < t ? '<' : '=';
   for (const digits of [1, 2, 3]) {
     const [zt, tt] = [z.toFixed(digits), t.toFixed(digits)];
-    if (zt !== tt && Number(zt) > Number(tt) === z > t) return `${zt} se ${sign} ${tt}`;
+    if (zt !== tt && Number(zt) > Number(tt) === z > t) return [zt, tt];
   }
-  return `${z.toFixed(3)} se ${sign} ${t.toFixed(3)}`;
+  return [z.toFixed(3), t.toFixed(3)];
 }
 
 /** The runs of each set: the files, the seeds, and what the runs share. */

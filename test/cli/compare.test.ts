@@ -443,6 +443,18 @@ describe('npusim compare', () => {
     // The page's footer is the text's.
     expect(html).toContain(esc(footer![0]));
     expect(html).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
+    // Each row's verdict as the text words it, its threshold included.
+    const verdict = /^ {2}dma\.issued .* ((?:noise|CHANGED) \([\d.]+ se [<>] [\d.]+\))$/m.exec(
+      text.stdout,
+    )![1]!;
+    expect(html).toMatch(
+      new RegExp(
+        `<td>dma\\.issued</td>.*<td class="left verdict">${esc(verdict).replace(/[().]/g, '\\$&')}</td>`,
+      ),
+    );
+    expect(html).toMatch(
+      /<td>gpu\.resets<\/td>.*<td class="left"><\/td><td class="left verdict">not judged: the same in every run of both sets<\/td>/,
+    );
     const bars = [...html.matchAll(/<tr class="(changed|)">.*?<span class="bar" title="([^"]*)"/g)];
     expect(bars.length).toBeGreaterThan(100);
     const judged = bars.flatMap(([, changed, title]) => {
