@@ -8,7 +8,7 @@
  * also writes it as an HTML page (src/report/compare-html.ts); a page that cannot be written is
  * said, and exits 2.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
@@ -35,7 +35,7 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   const c =
     a.length === 1 && b.length === 1 && !isDirectory(args.a) && !isDirectory(args.b)
       ? compareResults(args.a, a[0]!.result, args.b, b[0]!.result)
-      : compareSets(a, b, { a: args.a, b: args.b });
+      : { ...compareSets(a, b, { a: args.a, b: args.b }), ...sameFiles(a, b) };
   io.stdout.write(args.json ? `${JSON.stringify(c, null, 2)}\n` : formatComparison(c));
   if (args.report === undefined) return EXIT.clean;
   const failed = writeOutputs(
@@ -62,6 +62,20 @@ function checkSameKind(a: string, b: string): void {
     file,
     `Expected two run results, or two directories of them (two sets of runs, each of at least 2), got the file \`${file}\` beside the directory \`${dir}\``,
   );
+}
+
+/**
+ * Two sets read from the very same files (one directory named twice, `RA` and `./RA/`, or a link
+ * to it): compared all the same, as a run is with itself, but said, since every change is then
+ * zero and says nothing of the runs (QA: `compare RA RA` printed `0 of 136 judged` and no more).
+ * A note rather than a refusal: a script that compares a candidate with its baseline may find
+ * both the same, and a comparison exits 0 whatever it shows.
+ */
+function sameFiles(a: readonly RunFile[], b: readonly RunFile[]): { sameFiles?: true } {
+  const paths = (runs: readonly RunFile[]) => runs.map((r) => realpathSync(r.file)).sort();
+  const pa = paths(a);
+  const pb = paths(b);
+  return pa.length === pb.length && pa.every((p, i) => p === pb[i]) ? { sameFiles: true } : {};
 }
 
 /**

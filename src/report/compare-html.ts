@@ -8,13 +8,19 @@
  */
 import type { Comparison } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
-import { comparisonFooter, comparisonHeader, rowCells } from './format-comparison.js';
+import { comparisonFooter, comparisonHeader, rowCells, seAndThreshold } from './format-comparison.js';
 import { esc, PAGE_CSS } from './html-parts.js';
 
 export function buildCompareHtml(c: Comparison): string {
   const sections = [...new Set(c.rows.map((r) => r.section))];
   const body = sections
-    .map((s) => `<h2>${esc(s)}</h2>\n${rowsTable(c.rows.filter((r) => r.section === s))}`)
+    .map(
+      (s) =>
+        `<h2>${esc(s)}</h2>\n${rowsTable(
+          c.rows.filter((r) => r.section === s),
+          c.sets !== undefined,
+        )}`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -45,14 +51,14 @@ function headerText(c: Comparison): string {
     .join('\n');
 }
 
-function rowsTable(rows: readonly CompareRow[]): string {
+function rowsTable(rows: readonly CompareRow[], sets: boolean): string {
   const head = ['figure', 'A', 'B', 'change', '|change| / se, against the threshold', 'verdict'];
   // The bar and verdict columns read from the left, so every bar starts at one place.
   const cls = ['', '', '', '', ' class="left"', ' class="left"'];
   const body = rows
     .map((r) => {
-      const [figure, a, b, change, verdict] = rowCells(r).map(esc);
-      return `<tr class="${r.verdict === 'changed' ? 'changed' : ''}"><td>${figure}</td><td>${a}</td><td>${b}</td><td>${change}</td><td class="left">${bar(r)}</td><td class="left verdict">${verdict}</td></tr>`;
+      const [figure, a, b, change, verdict] = rowCells(r, sets).map(esc);
+      return `<tr class="${r.verdict === 'changed' ? 'changed' : ''}"><td>${figure}</td><td>${a}</td><td>${b}</td><td>${change}</td><td class="left">${bar(r, sets)}</td><td class="left verdict">${verdict}</td></tr>`;
     })
     .join('\n');
   return `<div class="table"><table><thead><tr>${head.map((h, i) => `<th${cls[i]}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;
@@ -62,13 +68,16 @@ function rowsTable(rows: readonly CompareRow[]): string {
  * The change in standard errors as a bar against the row's own threshold (the mark, half way: the
  * bar is full at twice it), so a bar past the mark is a `changed` row; nothing for a row not judged.
  */
-function bar(r: CompareRow): string {
+function bar(r: CompareRow, sets: boolean): string {
   if (r.sigma === undefined || r.change === undefined || r.threshold === undefined) return '';
   const z = r.sigma === 0 ? (r.change === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(r.change) / r.sigma;
   const width = Math.min(1, z / (2 * r.threshold)) * 100;
-  const text = Number.isFinite(z)
-    ? `${z.toFixed(1)} / ${r.threshold.toFixed(r.threshold === NOISE_SIGMAS ? 0 : 2)}`
-    : 'no spread';
+  // A set row's numbers as its verdict writes them (never `4.6 / 4.62` for a change beyond 4.62).
+  const text = !Number.isFinite(z)
+    ? 'no spread'
+    : sets
+      ? seAndThreshold(r).join(' / ')
+      : `${z.toFixed(1)} / ${r.threshold.toFixed(r.threshold === NOISE_SIGMAS ? 0 : 2)}`;
   const title = Number.isFinite(z) ? `${text} standard errors` : 'a change where no run moved the figure';
   return `<span class="bar" title="${title}"><span class="fill" style="width:${width.toFixed(1)}%"></span><span class="mark"></span></span> ${text}`;
 }

@@ -54,6 +54,16 @@ export interface Comparison {
    * are their first runs, and each row's A and B are the sets' means.
    */
   sets?: { a: RunHeader[]; b: RunHeader[] };
+  /**
+   * Two sets of runs: the figures not judged because they have one value in every run of both
+   * sets (a fault never injected, 0 throughout), counted apart from `judged`.
+   */
+  sameInEveryRun?: number;
+  /**
+   * Two sets of runs read from the very same files (one directory named twice, or a link to it):
+   * every change is zero, which says nothing of the runs (compare-command.ts sets it).
+   */
+  sameFiles?: boolean;
 }
 
 export interface RunHeader {

@@ -17,8 +17,12 @@
  * change is beyond noise when |mean_B - mean_A| exceeds t standard errors, t the quantile of
  * Student's t at the Welch-Satterthwaite degrees of freedom that leaves the same two-sided 0.27 %
  * as 3 standard errors of a normal (NOISE_SIGMAS): an unchanged figure is flagged about 3 times in
- * 1000 whatever the number of runs, and few runs ask for a larger change (5 runs a side: about 4.3
- * standard errors instead of 3).
+ * 1000 whatever the number of runs, and few runs ask for a larger change. Each figure has its own
+ * degrees of freedom, between min(n_A, n_B) - 1, where one set's spread outweighs the other's, and
+ * n_A + n_B - 2, where both spread alike: with 5 runs a side from 4 to 8, t from 6.62 to 4.28
+ * standard errors instead of 3. A figure with one value in every run of both sets (0 throughout)
+ * is not judged: there is no spread and no change; one that has one value in each set but not the
+ * same is beyond noise at any difference.
  *
  * What a set must be. Runs of one configuration that differ only in their seeds (and how they were
  * hosted, which changes no figure of the model), each seed once (a seed twice is one run counted
@@ -30,10 +34,15 @@ import { ConfigError } from '../core/errors.js';
 import { type Comparison, compareResults, type RunHeader } from './compare-results.js';
 import { type CompareRow, judged, NOISE_SIGMAS, notJudged } from './compare-row.js';
 import { formatTime } from './duration.js';
+import { shellWord } from './reproduce-line.js';
 import type { RunResult } from './run-result.js';
+import { mixedHosts, setHostText } from './set-host-text.js';
 
 /** Runs a set needs: a standard deviation needs two. */
 export const MIN_RUNS = 2;
+
+/** The note of a figure that has one value in every run of both sets: not judged, counted apart. */
+export const SAME_IN_EVERY_RUN = 'the same in every run of both sets';
 
 /** The two-sided tail NOISE_SIGMAS standard errors leave under a normal (0.27 % for 3). */
 const TAIL = 2 * (1 - jstat.jStat.normal.cdf(NOISE_SIGMAS, 0, 1));
@@ -52,6 +61,14 @@ export function compareSets(
   b: readonly RunFile[],
   names: { a: string; b: string } = { a: 'A', b: 'B' },
 ): Comparison {
+  // One run a side is two runs: the pair comparison judges them by its sampling models (QA: the
+  // refusal did not say so).
+  if (a.length === 1 && b.length === 1) {
+    throw new ConfigError(
+      names.a,
+      `Expected at least ${MIN_RUNS} run results in each set (their spread is the noise), got 1 in each; to compare the two runs, name their files: npusim compare ${shellWord(a[0]!.file)} ${shellWord(b[0]!.file)}`,
+    );
+  }
   checkSet(names.a, 'A', a);
   checkSet(names.b, 'B', b);
   const length = a[0]!.result.simulatedTicks;
@@ -80,18 +97,40 @@ export function compareSets(
   const valuesB = selfB.map((r) => r.figures);
   const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB));
   const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
+  const hosts = (runs: typeof selfA) => runs.map((r) => r.header.host);
   return {
     ...pair,
-    // The seeds differ between the sets as within them: the header lists them.
-    differences: pair.differences.filter((d) => !d.startsWith('seed: ')),
+    differences: setDifferences(pair.differences, hosts(selfA), hosts(selfB)),
     identical: false,
     sameEvents: false,
     pastStop: pair.pastStop,
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,
+    sameInEveryRun: rows.filter((r) => r.note === SAME_IN_EVERY_RUN).length,
     sets: { a: selfA.map((r) => r.header), b: selfB.map((r) => r.header) },
   };
+}
+
+/**
+ * What the sets differ in: the first runs' differences, less the seed (the seeds differ between
+ * the sets as within them: the header lists them) and, where a set mixes hosts, the first runs'
+ * host and placement, which would stand for the whole set (QA): the sets' hosts instead.
+ */
+function setDifferences(
+  first: readonly string[],
+  hostsA: readonly string[],
+  hostsB: readonly string[],
+): string[] {
+  const mixed = mixedHosts(hostsA) || mixedHosts(hostsB);
+  const kept = first.filter((d) => !d.startsWith('seed: ') && !(mixed && /^(host|placement): /.test(d)));
+  const a = setHostText(hostsA);
+  const b = setHostText(hostsB);
+  if (!mixed || a === b) return kept;
+  // Where the first runs' host line stands: after the configuration, before the simulated time.
+  const at = kept.findIndex((d) => /^(free window|simulated time): /.test(d));
+  const host = `host: ${a} -> ${b}`;
+  return at < 0 ? [...kept, host] : [...kept.slice(0, at), host, ...kept.slice(at)];
 }
 
 /** The run's counters, with 0 for each of `names` it lacks (in the order of `names`). */
@@ -167,6 +206,13 @@ function setRow(
   }
   if (ma === undefined || mb === undefined)
     return judged(pair.section, pair.figure, ma, mb, 0, pair.unit, '');
+  // A figure with one value in every run of both sets (what a workload never does, such as GPU
+  // resets in `stress`: 0 throughout) has nothing to judge: called `noise`, such figures swelled
+  // "N of M judged" (QA: 26 of 106). Counted apart (sameInEveryRun).
+  const first = xs[0];
+  if ([...xs, ...ys].every((x) => x === first)) {
+    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, SAME_IN_EVERY_RUN);
+  }
   const va = variance(xs as number[]);
   const vb = variance(ys as number[]);
   const ea = va / xs.length;

@@ -8,6 +8,7 @@ import type { Comparison, RunHeader } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
+import { setHostText } from './set-host-text.js';
 
 /** Files of a set of runs named in the header at most (the last place saying how many more). */
 const MAX_SET_FILES = 6;
@@ -17,7 +18,7 @@ const MAX_DIFFERENCE_LINES = 12;
 /** The comparison as text: a header, one table per section, then the count and how noise is judged. */
 export function formatComparison(c: Comparison): string {
   const out = comparisonHeader(c);
-  const cells = c.rows.map(rowCells);
+  const cells = c.rows.map((r) => rowCells(r, c.sets !== undefined));
   const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
   let section = '';
   c.rows.forEach((r, i) => {
@@ -55,6 +56,8 @@ export function comparisonHeader(c: Comparison): string[] {
     if (shown < c.differences.length)
       out.push(`    ... and ${c.differences.length - shown} more (npusim compare --json lists them all)`);
   }
+  if (c.sameFiles === true)
+    out.push('  A and B are the same files: every change below is zero, and says nothing of the runs');
   if (c.identical)
     out.push('  the two runs are the same events (same event digest): every change below is zero');
   else if (c.sameEvents && c.pastStop)
@@ -68,9 +71,12 @@ export function comparisonHeader(c: Comparison): string[] {
   return out;
 }
 
-/** A row's cells as the text prints them: figure, A, B, the change, the verdict. */
-export function rowCells(r: CompareRow): [string, string, string, string, string] {
-  return [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r)];
+/**
+ * A row's cells as the text prints them: figure, A, B, the change, the verdict. `sets`: a row of
+ * two sets of runs, whose verdict says its change in standard errors against its own threshold.
+ */
+export function rowCells(r: CompareRow, sets = false): [string, string, string, string, string] {
+  return [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r, sets)];
 }
 
 /** The lines below the tables: how many judged figures changed, and how noise was judged. */
@@ -84,10 +90,42 @@ export function comparisonFooter(c: Comparison): string[] {
       '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
     ];
   }
+  return setsFooter(c, c.sets);
+}
+
+/**
+ * The footer of two sets of runs. Each row has its own threshold (compare-sets.ts): Student's t
+ * at that row's Welch-Satterthwaite degrees of freedom, which lie between min(n_A, n_B) - 1 (one
+ * set's spread outweighs the other's) and n_A + n_B - 2 (both spread alike); so the footer gives
+ * their range over the rows, as the rows give each (QA: it read "beyond Student's t standard
+ * errors", no number, and README's 4.3 was only the lowest).
+ */
+function setsFooter(c: Comparison, sets: NonNullable<Comparison['sets']>): string[] {
+  const nA = sets.a.length;
+  const nB = sets.b.length;
+  // A figure no run moved has no spread, hence no t: any difference is beyond noise.
+  const ts = c.rows
+    .filter((r) => (r.verdict === 'changed' || r.verdict === 'noise') && r.sigma! > 0)
+    .map((r) => r.threshold!);
+  const low = Math.min(...ts).toFixed(2);
+  const high = Math.max(...ts).toFixed(2);
+  const range = ts.length === 0 ? '' : low === high ? `, t ${low}` : `, t from ${low} to ${high} by figure`;
+  const same = c.sameInEveryRun ?? 0;
+  const dofLow = Math.min(nA, nB) - 1;
+  const dofHigh = nA + nB - 2;
+  const dof = dofLow === dofHigh ? `${dofLow}` : `${dofLow} to ${dofHigh}`;
   return [
-    `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| beyond Student's t standard errors, Welch's test).`,
-    `noise: each figure's spread over the runs of each set, se = sqrt(s_A^2/n_A + s_B^2/n_B); t leaves the two-sided tail`,
-    `  that ${NOISE_SIGMAS} standard errors leave under a normal (0.27 %); min, max and engine figures are not judged.`,
+    `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test${range}).`,
+    ...(same === 0
+      ? []
+      : [
+          `${same} more ${same === 1 ? 'has' : 'have'} one value in every run of both sets (such as 0, what the workload never does): not judged.`,
+        ]),
+    `noise: se = sqrt(s_A^2/n_A + s_B^2/n_B), s a figure's spread over a set's runs; t is the quantile of Student's t that`,
+    `  leaves the two-sided 0.27 % that ${NOISE_SIGMAS} standard errors leave under a normal, at the figure's Welch-Satterthwaite`,
+    `  degrees of freedom (${dof} with ${nA} and ${nB} runs: ${dofHigh} where the sets spread alike, fewer, and a larger t, as one set's`,
+    `  spread outweighs the other's). A figure no run moved that differs between the sets is beyond noise (no spread);`,
+    '  min, max and engine figures are not judged.',
   ];
 }
 
@@ -135,15 +173,17 @@ function changeText(r: CompareRow): string {
   return `${abs}${rel}`;
 }
 
-function verdictText(r: CompareRow): string {
+function verdictText(r: CompareRow, sets: boolean): string {
   switch (r.verdict) {
     case 'changed':
       // A figure no run of either set moved has no spread to measure a change in (not `Infinity se`).
-      return r.sigma === 0
-        ? 'CHANGED (no spread)'
+      if (r.sigma === 0) return 'CHANGED (no spread)';
+      return sets
+        ? `CHANGED (${againstThreshold(r)})`
         : `CHANGED (${(Math.abs(r.change!) / r.sigma!).toFixed(1)} se)`;
     case 'noise':
-      return 'noise';
+      // Two sets: each row's threshold is its own (Student's t), so each says it, as --json's note.
+      return sets && r.sigma! > 0 ? `noise (${againstThreshold(r)})` : 'noise';
     case 'not judged':
       return `not judged: ${r.note}`;
     default:
@@ -152,13 +192,36 @@ function verdictText(r: CompareRow): string {
   }
 }
 
+/** A row's change in standard errors against its threshold, `5.1 se > 4.6`. */
+function againstThreshold(r: CompareRow): string {
+  const [z, t] = seAndThreshold(r);
+  const sign = r.verdict === 'changed' ? '>' : '<';
+  return `${z} se ${sign} ${t}`;
+}
+
+/**
+ * A judged row's |change| / se and its threshold as text, to one decimal, or more where one
+ * decimal would print the two equal or the wrong way round (4.63 against 4.62): the text's
+ * verdict and the page's bar (compare-html.ts) write them alike.
+ */
+export function seAndThreshold(r: CompareRow): [string, string] {
+  const z = Math.abs(r.change!) / r.sigma!;
+  const t = r.threshold!;
+  for (const digits of [1, 2, 3]) {
+    const [zt, tt] = [z.toFixed(digits), t.toFixed(digits)];
+    if (zt !== tt && Number(zt) > Number(tt) === z > t) return [zt, tt];
+  }
+  return [z.toFixed(3), t.toFixed(3)];
+}
+
 /** The runs of each set: the files, the seeds, and what the runs share. */
 function setLines(sets: NonNullable<Comparison['sets']>): string[] {
   const line = (tag: string, runs: readonly RunHeader[]) => {
     const h = runs[0]!;
     const seeds = runs.map((r) => r.seed).join(',');
     const statuses = [...new Set(runs.map((r) => r.status))].join('/');
-    return `  ${tag}: ${runs.length} runs, ${h.workload} seeds ${seeds} ${h.host}, ${formatTime(h.simulatedTicks)}, ${statuses}`;
+    const hosts = setHostText(runs.map((r) => r.host));
+    return `  ${tag}: ${runs.length} runs, ${h.workload} seeds ${seeds} ${hosts}, ${formatTime(h.simulatedTicks)}, ${statuses}`;
   };
   // The files say where the runs came from; --json lists every one.
   const files = (tag: string, runs: readonly RunHeader[]) => {

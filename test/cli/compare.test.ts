@@ -21,6 +21,7 @@ import type { TopologySpec } from '../../src/model/platform/topology-spec.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import type { Comparison } from '../../src/report/compare-results.js';
+import { esc } from '../../src/report/html-parts.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { npusimVersion } from '../../src/repro/version.js';
 import { workloads } from '../../workloads/index.js';
@@ -410,9 +411,27 @@ describe('npusim compare', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('  A: 2 runs, stress seeds 1,2 inline, 100 us, clean\n');
     expect(text.stdout).toContain(`     B files: ${join(setB, 'seed3.json')} ${join(setB, 'seed4.json')}\n`);
-    expect(text.stdout).toMatch(
-      /judged figures changed beyond noise \(\|mean B - mean A\| beyond Student's t/,
+    // The footer gives the thresholds (QA: "beyond Student's t standard errors", no number), and
+    // counts apart the figures with one value in every run (QA: they swelled the judged).
+    const footer =
+      /^(\d+) of (\d+) judged figures changed beyond noise \(\|mean B - mean A\| > t standard errors, Welch's test, t from ([\d.]+) to ([\d.]+) by figure\)\.\n(\d+) more have one value in every run of both sets/m.exec(
+        text.stdout,
+      );
+    expect(footer, text.stdout).not.toBeNull();
+    expect(footer!.slice(1, 3).map(Number)).toEqual([c.changed, c.judged]);
+    const ts = c.rows.filter((r) => r.sigma! > 0).map((r) => r.threshold!);
+    expect(footer!.slice(3, 5)).toEqual([Math.min(...ts).toFixed(2), Math.max(...ts).toFixed(2)]);
+    expect(Number(footer![5])).toBe(c.sameInEveryRun);
+    expect(c.sameInEveryRun).toBeGreaterThan(0);
+    expect(c.rows.filter((r) => r.note === 'the same in every run of both sets')).toHaveLength(
+      c.sameInEveryRun!,
     );
+    expect(text.stdout).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
+    expect(text.stdout).toMatch(
+      /^ {2}gpu\.resets +0 +0 +\+0 +not judged: the same in every run of both sets$/m,
+    );
+    expect(text.stdout).toMatch(/^ {2}dma\.issued .* (noise|CHANGED) \([\d.]+ se [<>] [\d.]+\)$/m);
+    expect(c.sameFiles).toBeUndefined();
     // --report of two sets: each bar against its row's own threshold (Student's t), so a bar past
     // its mark is a CHANGED row and no other (QA: every bar was drawn against 3); the header says
     // the figures are means.
@@ -421,6 +440,21 @@ describe('npusim compare', () => {
     expect(paged.code, paged.stderr).toBe(0);
     const html = readFileSync(page, 'utf8');
     expect(html).toContain("two sets of runs: each figure is the mean over a set's runs");
+    // The page's footer is the text's.
+    expect(html).toContain(esc(footer![0]));
+    expect(html).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
+    // Each row's verdict as the text words it, its threshold included.
+    const verdict = /^ {2}dma\.issued .* ((?:noise|CHANGED) \([\d.]+ se [<>] [\d.]+\))$/m.exec(
+      text.stdout,
+    )![1]!;
+    expect(html).toMatch(
+      new RegExp(
+        `<td>dma\\.issued</td>.*<td class="left verdict">${esc(verdict).replace(/[().]/g, '\\$&')}</td>`,
+      ),
+    );
+    expect(html).toMatch(
+      /<td>gpu\.resets<\/td>.*<td class="left"><\/td><td class="left verdict">not judged: the same in every run of both sets<\/td>/,
+    );
     const bars = [...html.matchAll(/<tr class="(changed|)">.*?<span class="bar" title="([^"]*)"/g)];
     expect(bars.length).toBeGreaterThan(100);
     const judged = bars.flatMap(([, changed, title]) => {
@@ -452,6 +486,26 @@ describe('npusim compare', () => {
     expect(linked.code).toBe(2);
     expect(linked.stderr).toContain(`got \`${link}\` (a link to \``);
     expect(JSON.parse(readFileSync(join(setA, 'seed1.json'), 'utf8'))).toEqual(seed1);
+
+    // One directory named twice: compared, and said to be the same files (QA: nothing said so).
+    const twice = await cli(['compare', setA, `${setA}/`]);
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toContain(
+      '\n  A and B are the same files: every change below is zero, and says nothing of the runs\n',
+    );
+    expect((await compare(setA, join(setA, '..', 'set-a'))).sameFiles).toBe(true);
+    // One run a side: two runs, which compare takes as files: said, with the files (QA).
+    const oneA = join(dir, 'one-a');
+    const oneB = join(dir, 'one-b');
+    mkdirSync(oneA);
+    mkdirSync(oneB);
+    copyFileSync(files.seed1, join(oneA, 'seed1.json'));
+    copyFileSync(files.seed2, join(oneB, 'seed2.json'));
+    const ones = await cli(['compare', oneA, oneB]);
+    expect(ones.code).toBe(2);
+    expect(ones.stderr).toContain(
+      `npusim: ${oneA}: Expected at least 2 run results in each set (their spread is the noise), got 1 in each; to compare the two runs, name their files: npusim compare ${join(oneA, 'seed1.json')} ${join(oneB, 'seed2.json')}\n`,
+    );
 
     // A file beside a directory is refused as such; an empty directory is a set of none.
     const one = await cli(['compare', files.seed1, setA]);

@@ -6,8 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildCompareHtml } from '../../src/report/compare-html.js';
 import { compareResults } from '../../src/report/compare-results.js';
-import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
-import { decimalText, formatComparison } from '../../src/report/format-comparison.js';
+import { judged } from '../../src/report/compare-row.js';
+import { compareSets, type RunFile, SAME_IN_EVERY_RUN } from '../../src/report/compare-sets.js';
+import {
+  comparisonHeader,
+  decimalText,
+  formatComparison,
+  rowCells,
+} from '../../src/report/format-comparison.js';
+import { setHostText } from '../../src/report/set-host-text.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -102,9 +109,29 @@ describe('compare: two sets of runs', () => {
     expect(rowOf(near.rows, 'dma.completed').verdict).toBe('noise');
   });
 
-  it('a figure no seed moves: any change is beyond noise, none is not', () => {
-    const same = (first: number, n: number) => [0, 1, 2].map((i) => run(first + i, { 'pages.mapped': n }));
-    expect(rowOf(compareSets(same(1, 20), same(4, 20)).rows, 'pages.mapped').verdict).toBe('noise');
+  it('a figure no seed moves: any change is beyond noise; none is no verdict, counted apart from the judged', () => {
+    const same = (first: number, n: number) =>
+      [0, 1, 2].map((i) => run(first + i, { 'pages.mapped': n, 'dma.completed': DMAS[i]! }));
+    const unmoved = compareSets(same(1, 20), same(4, 20));
+    const pages = rowOf(unmoved.rows, 'pages.mapped');
+    // QA: 0 in every run of both sets (`gpu.resets` in `stress`) was `noise`, one of "N judged".
+    expect([pages.verdict, pages.note, pages.sigma, pages.threshold]).toEqual([
+      'not judged',
+      SAME_IN_EVERY_RUN,
+      undefined,
+      undefined,
+    ]);
+    // violations, liveness failures and pages.mapped: one value throughout; dma.completed judged.
+    expect(unmoved.sameInEveryRun).toBe(3);
+    expect(unmoved.judged).toBe(1);
+    const text = formatComparison(unmoved);
+    expect(text).toMatch(
+      /^ {2}pages\.mapped +20 +20 +\+0 \(\+0\.0%\) +not judged: the same in every run of both sets$/m,
+    );
+    expect(text).toContain(
+      "\n0 of 1 judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test, t 6.62).\n" +
+        '3 more have one value in every run of both sets (such as 0, what the workload never does): not judged.\n',
+    );
     expect(rowOf(compareSets(same(1, 20), same(4, 21)).rows, 'pages.mapped').verdict).toBe('changed');
     // Said as such, in the text and on the page: not `CHANGED (Infinity se)` (QA) or a bar at `inf`.
     const changed = compareSets(same(1, 20), same(4, 21));
@@ -116,6 +143,83 @@ describe('compare: two sets of runs', () => {
     expect(page).not.toMatch(/Infinity|inf \//);
     expect(page).toMatch(
       /<td>pages\.mapped<\/td>.*title="a change where no run moved the figure".*no spread/,
+    );
+  });
+
+  it("each row says its change in standard errors against its own threshold; the footer, the thresholds' range and what sets them", () => {
+    // Unequal spreads: each figure its own Welch-Satterthwaite degrees of freedom, hence its own t.
+    const c = compareSets(
+      set(1, EVICTIONS_A),
+      set(
+        6,
+        EVICTIONS_B.map((e) => 3 * e),
+        800,
+      ),
+    );
+    const text = formatComparison(c);
+    const ts: number[] = [];
+    for (const figure of ['ats.evictions', 'dma.completed']) {
+      const r = rowOf(c.rows, figure);
+      const line = text.split('\n').find((l) => l.startsWith(`  ${figure} `))!;
+      // QA: `CHANGED (5.1 se)` never said its threshold, and `noise` said neither.
+      const m = /(CHANGED|noise) \((\d+\.\d+) se ([<>]) (\d+\.\d+)\)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const z = Math.abs(r.change!) / r.sigma!;
+      expect(m![1]).toBe(r.verdict === 'changed' ? 'CHANGED' : 'noise');
+      expect(Number(m![2])).toBeCloseTo(z, 1);
+      expect(Number(m![4])).toBeCloseTo(r.threshold!, 1);
+      expect(m![3]).toBe(z > r.threshold! ? '>' : '<');
+      // The threshold is the one --json's note gives.
+      expect(r.note).toBe(`spread of 5 and 5 runs (Welch, t ${r.threshold!.toFixed(2)})`);
+      ts.push(r.threshold!);
+    }
+    expect(rowOf(c.rows, 'ats.evictions').verdict).toBe('noise');
+    expect(rowOf(c.rows, 'dma.completed').verdict).toBe('changed');
+    expect(ts[0]).not.toBeCloseTo(ts[1]!, 2);
+    const [low, high] = [Math.min(...ts), Math.max(...ts)].map((t) => t.toFixed(2));
+    expect(text).toContain(
+      `1 of 2 judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test, t from ${low} to ${high} by figure).\n`,
+    );
+    // 5 runs a side: from 4 degrees of freedom (one set's spread outweighs the other's) to 8 (alike).
+    expect(text).toContain('degrees of freedom (4 to 8 with 5 and 5 runs: 8 where the sets spread alike');
+  });
+
+  it('a change against its threshold: one decimal, more where one would print them equal or the wrong way round', () => {
+    const verdict = (change: number, t: number) =>
+      rowCells(judged('counts', 'x', 100, 100 + change, 1, 'count', 'spread', t), true)[4];
+    expect(verdict(5.1, 4.6)).toBe('CHANGED (5.1 se > 4.6)');
+    expect(verdict(1.2, 4.4)).toBe('noise (1.2 se < 4.4)');
+    expect(verdict(4.63, 4.62)).toBe('CHANGED (4.63 se > 4.62)');
+    expect(verdict(4.58, 4.62)).toBe('noise (4.58 se < 4.62)');
+    expect(verdict(-4.6236, 4.6204)).toBe('CHANGED (4.624 se > 4.620)');
+    // Two runs (no `sets`): as before, against the 3 the footer states.
+    expect(rowCells(judged('counts', 'x', 100, 105.1, 1, 'count', 'Poisson'), false)[4]).toBe(
+      'CHANGED (5.1 se)',
+    );
+    expect(rowCells(judged('counts', 'x', 100, 101.2, 1, 'count', 'Poisson'), false)[4]).toBe('noise');
+  });
+
+  it('a set of runs hosted in more than one way is named so, in the header and the differences', () => {
+    // QA: two inline runs and a threaded one were `seeds 1,2,3 inline`, the first run's host.
+    const threaded = (r: RunFile): RunFile => ({ ...r, result: { ...r.result, host: 'threaded' } });
+    const a = set(1, EVICTIONS_A.slice(0, 3)).map((r, i) => (i === 2 ? threaded(r) : r));
+    const c = compareSets(a, set(6, EVICTIONS_B.slice(0, 3)));
+    expect(c.sets?.a.map((h) => h.host)).toEqual(['inline', 'inline', 'threaded']);
+    const header = comparisonHeader(c);
+    expect(header).toContain('  A: 3 runs, stress seeds 1,2,3 inline (2) and threaded (1), 200 us, clean');
+    expect(header).toContain('  B: 3 runs, stress seeds 6,7,8 inline, 200 us, clean');
+    expect(c.differences).toEqual(['host: inline (2) and threaded (1) -> inline']);
+    // The first runs alone differ in nothing: a set all threaded against one all inline says so.
+    const allThreaded = compareSets(a.map(threaded), set(6, EVICTIONS_B.slice(0, 3)));
+    expect(allThreaded.differences).toEqual(['host: threaded -> inline']);
+    expect(comparisonHeader(allThreaded)).toContain(
+      '  A: 3 runs, stress seeds 1,2,3 threaded, 200 us, clean',
+    );
+    // Mixed alike on both sides: no difference to speak of.
+    const b = set(6, EVICTIONS_B.slice(0, 3)).map((r, i) => (i === 0 ? threaded(r) : r));
+    expect(compareSets(a, b).differences).toEqual([]);
+    expect(setHostText(['free', 'inline', 'threaded', 'inline'])).toBe(
+      'free (1), inline (2) and threaded (1)',
     );
   });
 
@@ -137,7 +241,20 @@ describe('compare: two sets of runs', () => {
   it('refuses a set of one run, a seed twice, another configuration or another length, naming the file', () => {
     const a = set(1, EVICTIONS_A);
     expect(() => compareSets(a.slice(0, 1), set(6, EVICTIONS_B), { a: 'runs-a', b: 'runs-b' })).toThrow(
-      /runs-a: Expected at least 2 run results in each set .*got 1/,
+      /runs-a: Expected at least 2 run results in each set .*got 1$/,
+    );
+    // One run a side is two runs, which the pair comparison takes: said, with the files to name (QA).
+    expect(() =>
+      compareSets(
+        a.slice(0, 1),
+        [run(6, {}, {})].map((r) => ({ ...r, file: 'runs b/s6.json' })),
+        {
+          a: 'runs-a',
+          b: 'runs b',
+        },
+      ),
+    ).toThrow(
+      "runs-a: Expected at least 2 run results in each set (their spread is the noise), got 1 in each; to compare the two runs, name their files: npusim compare s1.json 'runs b/s6.json'",
     );
     const twice = [...a, run(3, { 'ats.evictions': 1, 'dma.completed': 1 })];
     expect(() => compareSets(twice, set(6, EVICTIONS_B))).toThrow(
