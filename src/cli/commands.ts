@@ -157,7 +157,7 @@ const SWEEP: CommandSpec = {
       name: 'seeds',
       type: 'string',
       value: 'A..B|S|LIST|@FILE',
-      help: `the seeds to run: A to B, both ends included (at most ${MAX_SWEEP_SEEDS} seeds), the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most ${MAX_LISTED_SEEDS}, run in ascending order), or such a list in FILE (separated by commas, spaces or lines)`,
+      help: `the seeds to run: A to B, both ends included (at most ${MAX_SWEEP_SEEDS} seeds), the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most ${MAX_LISTED_SEEDS}, run in ascending order), or such a list in FILE (separated by commas, spaces or lines; \`#\` starts a comment, to the end of its line; an error names FILE:LINE:COLUMN)`,
       parse: (t, o) => parseSeedsOption(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,
