@@ -59,9 +59,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     );
   }
   const name = checkCommandName(first);
-  const parsed = parseCommand(commandSpec(name), rest);
+  const parsed = parseCommand(commandSpec(name), rest, COMMANDS);
   if (parsed.help) return { command: 'help', topic: name };
-  const { values, positionals, outputs } = parsed;
+  const { values, positionals, outputs, splitValue } = parsed;
   // The default failures directory is checked before a run like one given with --failures.
   if (
     (name === 'run' || name === 'sweep') &&
@@ -70,11 +70,19 @@ export function parseCli(argv: readonly string[]): CliArgs {
   ) {
     outputs.push({ option: DEFAULT_FAILURES_OPTION, path: DEFAULT_FAILURES_DIR, directory: true });
   }
-  return COMMAND_ARGS[name](values, positionals, outputs);
+  return COMMAND_ARGS[name](values, positionals, outputs, splitValue);
 }
 
-/** A command's arguments from its parsed values and positionals (parse-command.ts). */
-type ArgsOf = (values: Record<string, unknown>, positionals: string[], outputs: OutputFile[]) => CliArgs;
+/**
+ * A command's arguments from its parsed values and positionals (parse-command.ts); `splitValue`,
+ * a hint for a unit written apart from its number (option-hint.ts), for a refusal of arguments.
+ */
+type ArgsOf = (
+  values: Record<string, unknown>,
+  positionals: string[],
+  outputs: OutputFile[],
+  splitValue?: string,
+) => CliArgs;
 
 const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   run: runArgs,
@@ -168,12 +176,17 @@ function runArgs(values: Record<string, unknown>, positionals: string[], outputs
   };
 }
 
-function sweepArgs(values: Record<string, unknown>, positionals: string[], outputs: OutputFile[]): SweepArgs {
+function sweepArgs(
+  values: Record<string, unknown>,
+  positionals: string[],
+  outputs: OutputFile[],
+  splitValue?: string,
+): SweepArgs {
   const merge = values.merge === true;
   if (!merge && positionals.length > 1) {
     throw new ConfigError(
       'sweep',
-      `Expected one workload, got ${positionals.map((p) => `\`${p}\``).join(' ')}`,
+      `Expected one workload, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue}`}`,
     );
   }
   if (merge && positionals.length === 0) {

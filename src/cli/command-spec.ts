@@ -57,6 +57,12 @@ export interface CommandSpec {
    * compare, list, topo); absent, the help lists the run's (core/exit-codes.ts).
    */
   exits?: readonly { code: number; meaning: string }[];
+  /**
+   * Options of other commands a user may bring to this one whose counterpart here has another
+   * name, or is not needed: by the option's name, the hint its refusal gives instead of the
+   * nearest option (option-hint.ts): sweep's `out`: ``did you mean `--results DIR` ...?``.
+   */
+  pointers?: Readonly<Record<string, string>>;
 }
 
 /** The implicit `-h`/`--help` of every command. */

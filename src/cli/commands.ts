@@ -133,6 +133,11 @@ const RUN: CommandSpec = {
     },
     ...FAILURE_OPTIONS,
   ],
+  pointers: {
+    jobs: "a run is one seed (`--jobs` is `npusim sweep`'s, seeds at a time); did you mean `--workers N` (its worker threads)?",
+    results:
+      "did you mean `--out FILE` (the run result as JSON)? (`--results DIR` is `npusim sweep`'s, a run result per seed)",
+  },
   examples: [
     'npusim run --duration 2ms --seed 42',
     'npusim run stress --free --record free.json && npusim replay free.json',
@@ -157,7 +162,7 @@ const SWEEP: CommandSpec = {
       name: 'seeds',
       type: 'string',
       value: 'A..B|S|LIST|@FILE',
-      help: `the seeds to run: A to B, both ends included (at most ${MAX_SWEEP_SEEDS} seeds), the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most ${MAX_LISTED_SEEDS}, run in ascending order), or such a list in FILE (separated by commas, spaces or lines)`,
+      help: `the seeds to run: A to B, both ends included (at most ${MAX_SWEEP_SEEDS} seeds), the one seed S, or a list of seeds and ranges (7,12,20..29: each seed once, at most ${MAX_LISTED_SEEDS}, run in ascending order), or such a list in FILE (separated by commas, spaces or lines; \`#\` starts a comment, to the end of its line; an error names FILE:LINE:COLUMN)`,
       parse: (t, o) => parseSeedsOption(t, o),
     },
     ...SWEEP_SCENARIO_OPTIONS,
@@ -207,6 +212,13 @@ const SWEEP: CommandSpec = {
     },
     ...FAILURE_OPTIONS,
   ],
+  pointers: {
+    out: "did you mean `--results DIR` (each seed's run result as a file in DIR)?",
+    workers:
+      'a sweep runs each seed inline, on one thread; did you mean `--jobs N` (how many seeds at a time)?',
+    inline: 'a sweep runs each seed inline already (on one thread; `--jobs N` seeds at a time)',
+    threads: 'a sweep runs each seed inline, on one thread (with `--free`, on a worker thread per actor)',
+  },
   examples: [
     'npusim sweep flush-race --bug single-flush --seeds 1..200 --report sweep.html',
     'npusim sweep stress --seeds 1..5 --results A && npusim sweep stress --seeds 1..5 --set gpu.dmaBytes=4096 --results B && npusim compare A B',

@@ -19,6 +19,7 @@ import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { formatComparison } from '../report/format-comparison.js';
 import { parseRunResult } from '../report/parse-run-result.js';
 import type { RunResult } from '../report/run-result.js';
+import { byteText, firstBinaryByte } from './binary-bytes.js';
 import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -131,12 +132,11 @@ function readResult(file: string): RunResult {
   });
   // JSON is text: a binary file (a --trace file, a gzip) is said to be one, and never quoted, so
   // the message carries none of its bytes to the terminal.
-  const control = bytes.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  const control = firstBinaryByte(bytes);
   if (control >= 0) {
-    const byte = `0x${bytes[control]!.toString(16).padStart(2, '0')}`;
     throw new ConfigError(
       file,
-      `${expected}, got a binary file (byte ${byte} at offset ${control}, a control character JSON never holds)`,
+      `${expected}, got a binary file (byte ${byteText(bytes[control]!)} at offset ${control}, a control character JSON never holds)`,
     );
   }
   let text: string;

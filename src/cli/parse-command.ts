@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
+import { splitValueHint, unknownOptionHint } from './option-hint.js';
 
 /** What the generic parser gives a command: parsed values by option name, and its arguments. */
 export interface ParsedCommand {
@@ -15,13 +16,23 @@ export interface ParsedCommand {
   positionals: string[];
   outputs: OutputFile[];
   help: boolean;
+  /**
+   * `did you mean `--duration 2ms`?` when a number and its unit were written apart (option-hint.ts),
+   * for the command's refusal of the unit as an argument too many.
+   */
+  splitValue?: string;
 }
 
 /**
  * Parse one command's arguments by its table entry: strict parseArgs, then duplicates, conflicts,
- * the number of arguments, and each value through its option's `parse`.
+ * the number of arguments, and each value through its option's `parse`. `commands`, the whole
+ * table, is where an option the command does not take is looked for (option-hint.ts).
  */
-export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
+export function parseCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  commands: readonly CommandSpec[] = [spec],
+): ParsedCommand {
   const table = [...spec.options, HELP_OPTION];
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -33,13 +44,20 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
       tokens: true,
     });
   } catch (error) {
-    throw translateParseError(error, spec, table, argv);
+    throw translateParseError(error, spec, table, argv, commands);
   }
-  const given = optionsGiven(parsed.tokens ?? []);
+  const tokens = parsed.tokens ?? [];
+  const given = optionsGiven(tokens);
   if (given.has('help')) return { values: {}, positionals: [], outputs: [], help: true };
   checkRepeatsAndConflicts(table, given);
-  checkPositionalCount(spec, parsed.positionals);
-  return { ...parseValues(spec, parsed.values), positionals: parsed.positionals, help: false };
+  const splitValue = splitValueHint(tokens, spec.options);
+  checkPositionalCount(spec, parsed.positionals, splitValue);
+  return {
+    ...parseValues(spec, parsed.values),
+    positionals: parsed.positionals,
+    help: false,
+    ...(splitValue === undefined ? {} : { splitValue }),
+  };
 }
 
 /** The table as parseArgs' `options`. */
@@ -89,8 +107,15 @@ function checkRepeatsAndConflicts(table: readonly OptionSpec[], given: Map<strin
   }
 }
 
-/** More arguments than the command takes are refused (a variadic last positional takes any). */
-function checkPositionalCount(spec: CommandSpec, positionals: readonly string[]): void {
+/**
+ * More arguments than the command takes are refused (a variadic last positional takes any), with
+ * `splitValue`'s hint when one may be a unit written apart from its number.
+ */
+function checkPositionalCount(
+  spec: CommandSpec,
+  positionals: readonly string[],
+  splitValue: string | undefined,
+): void {
   const variadic = spec.positionals.at(-1)?.variadic === true;
   if (variadic || positionals.length <= spec.positionals.length) return;
   const expected =
@@ -99,7 +124,7 @@ function checkPositionalCount(spec: CommandSpec, positionals: readonly string[])
       : `at most ${spec.positionals.length} argument(s) after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
   throw new ConfigError(
     spec.name,
-    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}`,
+    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue}`}`,
   );
 }
 
@@ -134,14 +159,23 @@ function translateParseError(
   spec: CommandSpec,
   table: readonly OptionSpec[],
   argv: readonly string[],
+  commands: readonly CommandSpec[],
 ): unknown {
   if (!(error instanceof Error) || !('code' in error)) return error;
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   const raw = quoted.split(' ')[0] ?? quoted;
   const known = table.map((o) => `--${o.name}`).join(', ');
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new ConfigError(raw, `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${raw}\``);
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      // A likely meaning says more than the list of every option (`--help` has that).
+      const hint = unknownOptionHint(raw, spec, commands);
+      return new ConfigError(
+        raw,
+        hint === undefined
+          ? `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${raw}\``
+          : `Expected an option of \`npusim ${spec.name}\`, got \`${raw}\`: ${hint}`,
+      );
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const o = table.find((t) => `--${t.name}` === raw || (t.short !== undefined && `-${t.short}` === raw));
       const option = o === undefined ? raw : `--${o.name}`;

@@ -1,13 +1,16 @@
 /**
  * `--seeds @FILE`: the seeds to sweep read from a file (numbers and ranges, separated by commas,
- * spaces or lines: the failing seeds of an earlier sweep, out of its `--json`), for lists longer
- * than one command-line argument holds (Linux bounds one at 128 KiB). The parser only notes the
- * file (it reads nothing); the sweep reads it before any seed runs, and the list obeys the rules
- * of a list on the command line (sweep/seeds.ts parseSeedRange).
+ * spaces or lines, `#` starting a comment: the failing seeds of an earlier sweep, out of its
+ * `--json`, with a note), for lists longer than one command-line argument holds (Linux bounds one
+ * at 128 KiB). The parser only notes the file (it reads nothing); the sweep reads it before any
+ * seed runs, and the list obeys the rules of a list on the command line (sweep/seeds.ts
+ * parseSeedItems); its errors name the file, line and column, and quote the line, never a byte of
+ * a binary file.
  */
 import { ConfigError } from '../core/errors.js';
-import { parseSeedRange, type SeedRange } from '../sweep/seeds.js';
-import { readUserText } from './bounded-file.js';
+import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
+import { byteText, firstBinaryByte, lineOfByte } from './binary-bytes.js';
+import { readUserFile } from './bounded-file.js';
 
 /** `--seeds @FILE` as the parser leaves it. */
 export interface SeedsFile {
@@ -33,16 +36,69 @@ export function parseSeedsOption(text: string, option: string): SeedRange | Seed
 export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
   if (!('file' in seeds)) return seeds;
   const option = `--seeds @${seeds.file}`;
-  const text = readUserText(seeds.file, MAX_SEEDS_FILE_BYTES, {
+  const bytes = readUserFile(seeds.file, MAX_SEEDS_FILE_BYTES, {
     field: option,
     tooLarge: (got) => `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${got}`,
     unreadable: (got) => `Expected a readable file of seeds, got \`${seeds.file}\`: ${got}`,
   });
-  const items = text.split(/[\s,]+/).filter((item) => item !== '');
+  // A binary file (a trace, an archive, a file given by mistake) is said to be one, and none of
+  // its bytes is printed (binary-bytes.ts).
+  const binary = firstBinaryByte(bytes);
+  if (binary >= 0) {
+    throw new ConfigError(
+      option,
+      `Expected a text file of seeds, got binary data (byte ${byteText(bytes[binary]!)} at ${seeds.file}:${lineOfByte(bytes, binary)}, a control character no text file holds)`,
+    );
+  }
+  const items = seedItems(bytes.toString('utf8'), seeds.file);
   if (items.length === 0)
     throw new ConfigError(
       option,
-      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines), got none',
+      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines; `#` starts a comment), got none',
     );
-  return parseSeedRange(items.join(','), option);
+  return parseSeedItems(items, option);
+}
+
+/**
+ * The items of a file of seeds, each placed as an editor places it (`FILE:LINE:COLUMN`, the column
+ * in characters) and quoted with its line. Items are separated by commas and white space, as on
+ * the command line but for the spaces; `#` starts a comment, to the end of its line (a saved list
+ * of failing seeds may say where it came from). Lines end at LF, CRLF or a lone CR.
+ */
+function seedItems(text: string, file: string): SeedItem[] {
+  const items: SeedItem[] = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const hash = line.indexOf('#');
+    const body = hash < 0 ? line : line.slice(0, hash);
+    for (const m of body.matchAll(/[^\s,]+/g)) {
+      const column = Array.from(body.slice(0, m.index)).length + 1;
+      items.push({
+        text: m[0],
+        shown: `\`${shownText(m[0])}\``,
+        place: () => ({
+          before: `${file}:${i + 1}:${column}: `,
+          after: ` (line ${i + 1}: \`${shownText(line.trim())}\`)`,
+          line: i + 1,
+        }),
+      });
+    }
+  }
+  return items;
+}
+
+/** Beyond this many characters, a line or an item is quoted cut. */
+const SHOWN_CHARS = 60;
+
+/**
+ * Text of the file as a message quotes it: cut to SHOWN_CHARS characters, and a control or format
+ * character (DEL, a C1 control, a direction override) written as its code, `\u009b`, never raw.
+ */
+function shownText(text: string): string {
+  const chars = Array.from(text);
+  const cut = chars.length > SHOWN_CHARS ? `${chars.slice(0, SHOWN_CHARS).join('')}...` : text;
+  return cut.replace(/[\p{Cc}\p{Cf}`]/gu, (c) =>
+    c === '`' ? "'" : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  );
 }

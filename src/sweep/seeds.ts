@@ -36,18 +36,43 @@ export const MAX_LISTED_SEEDS = 100_000;
  * naming the item and, in a list, the list.
  */
 export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
-  const items = text.split(',');
-  const inList = items.length > 1;
+  const texts = text.split(',');
   // The list as an error names it: made once, and only for an error.
   let shown: string | undefined;
   const listText = (): string => {
-    shown ??= shownList(text, items.length);
+    shown ??= shownList(text, texts.length);
     return shown;
   };
-  const ranges = items.map((item) => ({
-    item: item.trim(),
-    ...parseOneRange(item, inList ? listText : undefined, option),
-  }));
+  return parseSeedItems(
+    texts.map((item) => ({
+      text: item,
+      shown: `\`${item.trim()}\``,
+      place: () => ({ before: '', after: ` (in \`${listText()}\`)` }),
+    })),
+    option,
+  );
+}
+
+/**
+ * One item of `--seeds` (`7`, `20..29`) and how its errors quote and place it: on the command line
+ * after it, in its list (``(in `7,x`)``); in a file (cli/seeds-file.ts) before it, as an editor
+ * places it (`FILE:LINE:COLUMN: `), and after it its line.
+ */
+export interface SeedItem {
+  text: string;
+  /** The item as a message quotes it: `` `7` ``. */
+  shown: string;
+  /** Made only for an error; `line`, the item's in a file. */
+  place: () => { before: string; after: string; line?: number };
+}
+
+/**
+ * The seeds of `items` (parseSeedRange): one item is a range, or one seed, as such; more are a
+ * list, each seed once, at most MAX_LISTED_SEEDS.
+ */
+export function parseSeedItems(items: readonly SeedItem[], option: string): SeedRange {
+  const inList = items.length > 1;
+  const ranges = items.map((item, index) => ({ item, index, ...parseOneRange(item, inList, option) }));
   if (!inList) return { first: ranges[0]!.first, last: ranges[0]!.last };
   // Overlaps first, so that the size below counts each seed once.
   const sorted = [...ranges].sort((a, b) => a.first - b.first);
@@ -55,11 +80,17 @@ export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
     const a = sorted[i - 1]!;
     const b = sorted[i]!;
     if (b.first <= a.last) {
-      const both = a.item === b.item ? `\`${a.item}\` twice` : `both \`${a.item}\` and \`${b.item}\``;
-      throw new ConfigError(
-        option,
-        `Expected each seed once, got seed ${b.first} in ${both} (in \`${listText()}\`)`,
-      );
+      // Said at the later of the two, after the earlier one.
+      const [earlier, later] = a.index < b.index ? [a, b] : [b, a];
+      const { before, after, line } = later.item.place();
+      const earlierLine = earlier.item.place().line;
+      // In a file, each at its line (the later one's place leads the message); on the command line,
+      // in the list.
+      const got =
+        line !== undefined && earlierLine !== undefined
+          ? `twice: in ${earlier.item.shown} (line ${earlierLine}) and in ${later.item.shown} (line ${line})`
+          : `in ${earlier.item.shown === later.item.shown ? `${later.item.shown} twice` : `both ${earlier.item.shown} and ${later.item.shown}`}${after}`;
+      throw new ConfigError(option, `${before}Expected each seed once, got seed ${b.first} ${got}`);
     }
   }
   const size = ranges.reduce((n, r) => n + (r.last - r.first + 1), 0);
@@ -79,34 +110,36 @@ function shownList(text: string, items: number): string {
   return text.length <= 80 ? text : `${text.slice(0, 60)}... (${items} items)`;
 }
 
-/** One item of `--seeds`: `A..B` or `S`; `list`, when it is an item of a list, names the list. */
-function parseOneRange(item: string, list: (() => string) | undefined, option: string): SeedRange {
-  const inList = list !== undefined;
-  const where = (): string => (list === undefined ? '' : ` (in \`${list()}\`)`);
+/** One item of `--seeds`: `A..B` or `S`; placed by its list in an error when `inList`. */
+function parseOneRange(seedItem: SeedItem, inList: boolean, option: string): SeedRange {
+  const item = seedItem.text;
+  const { before, after } = inList ? seedItem.place() : { before: '', after: '' };
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(item.trim());
   if (m === null) {
     const got =
-      inList && item.trim() === '' ? 'an empty item (two commas together, or one at an end)' : `\`${item}\``;
+      inList && item.trim() === '' ? 'an empty item (two commas together, or one at an end)' : seedItem.shown;
+    // `-1`, `-3..5` and `1..-3` alike.
+    const negative = /^\s*-|\.\.\s*-/.test(item);
     throw new ConfigError(
       option,
-      `Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got ${got}${where()}${/^\s*-/.test(item) ? ': negative seeds are not allowed' : ''}`,
+      `${before}Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got ${got}${after}${negative ? ': negative seeds are not allowed' : ''}`,
     );
   }
   const first = Number(m[1]);
   const last = Number(m[2] ?? m[1]);
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
-    throw new ConfigError(option, `Expected seeds below 2^53, got \`${item.trim()}\`${where()}`);
+    throw new ConfigError(option, `${before}Expected seeds below 2^53, got ${seedItem.shown}${after}`);
   }
   if (last < first)
     throw new ConfigError(
       option,
-      `Expected the first seed at most the last, got \`${item.trim()}\`${where()}`,
+      `${before}Expected the first seed at most the last, got ${seedItem.shown}${after}`,
     );
   const max = inList ? MAX_LISTED_SEEDS : MAX_SWEEP_SEEDS;
   if (last - first + 1 > max) {
     throw new ConfigError(
       option,
-      `Expected at most ${max} seeds${inList ? ' in a list' : ''}, got ${last - first + 1} in \`${item.trim()}\`${where()}`,
+      `${before}Expected at most ${max} seeds${inList ? ' in a list' : ''}, got ${last - first + 1} in ${seedItem.shown}${after}`,
     );
   }
   return { first, last };

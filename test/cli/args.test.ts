@@ -142,6 +142,48 @@ describe('cli args', () => {
     expect(e.message).toContain('--seed');
   });
 
+  it('args: an unknown option near one of the command, or of another command, says which (did you mean)', () => {
+    const message = (argv: string[]) => errorOf(() => parseCli(argv)).message;
+    // The command's nearest option, and the command that takes the one given.
+    expect(message(['sweep', 'stress', '--seeds', '1..2', '--seed', '3'])).toBe(
+      '--seed: Expected an option of `npusim sweep`, got `--seed`: did you mean `--seeds`? (`--seed` is an option of `npusim run`)',
+    );
+    expect(message(['run', '--seeds', '1..3'])).toBe(
+      '--seeds: Expected an option of `npusim run`, got `--seeds`: did you mean `--seed`? (`--seeds` is an option of `npusim sweep`)',
+    );
+    expect(message(['run', '--duraton', '2ms'])).toContain('got `--duraton`: did you mean `--duration`?');
+    expect(message(['run', '--topo', 'w'])).toContain('did you mean `--topology`?');
+    // Only another command's.
+    expect(message(['compare', 'a', 'b', '--out', 'x'])).toBe(
+      '--out: Expected an option of `npusim compare`, got `--out`: `--out` is an option of `npusim run`, `npusim replay` and `npusim shrink`',
+    );
+    // The command's pointers, where its counterpart has another name or is not needed.
+    expect(message(['sweep', '--out', 'x'])).toContain('got `--out`: did you mean `--results DIR`');
+    expect(message(['sweep', '--workers', '2'])).toContain('did you mean `--jobs N`');
+    expect(message(['sweep', '--inline'])).toContain('got `--inline`: a sweep runs each seed inline already');
+    expect(message(['run', '--results', 'd'])).toContain('did you mean `--out FILE`');
+    // Nothing near: the command's options, as before.
+    expect(message(['sweep', '--frobnicate'])).toMatch(
+      /^--frobnicate: Expected an option of `npusim sweep` \(--seeds, .*\), got `--frobnicate`$/,
+    );
+  });
+
+  it('args: a number and its unit written apart is hinted joined, only when the option takes them joined', () => {
+    const message = (argv: string[]) => errorOf(() => parseCli(argv)).message;
+    expect(message(['run', 'stress', '--duration', '2', 'ms'])).toBe(
+      'run: Expected at most 1 argument(s) after `npusim run` (workload), got `stress` `ms`; did you mean `--duration 2ms`?',
+    );
+    expect(message(['run', 'stress', '--duration=1.5', 'us', '--inline'])).toContain(
+      'did you mean `--duration=1.5us`?',
+    );
+    expect(message(['sweep', 'stress', '--duration', '2', 'ms', '--seeds', '1'])).toBe(
+      'sweep: Expected one workload, got `stress` `ms`; did you mean `--duration 2ms`?',
+    );
+    // A second number is an argument too many, not a longer seed; a word that does not join is no unit.
+    expect(message(['run', 'stress', '--seed', '1', '2'])).not.toContain('did you mean');
+    expect(message(['run', 'stress', '--duration', '2', 'weeks'])).not.toContain('did you mean');
+  });
+
   it('args: an unknown command, a missing value and extra arguments are refused', () => {
     expect(errorOf(() => parseCli(['fly'])).message).toContain('got `fly`');
     expect(errorOf(() => parseCli(['run', '--seed'])).field).toBe('--seed');
@@ -172,6 +214,16 @@ describe('cli args', () => {
       const e = errorOf(() => parseCli(argv));
       expect(e.field).toBe('--seed');
       expect(e.message).toContain('got `-1`: negative seeds are not allowed');
+    }
+    // --seeds too, at either end of a range, alone or in a list.
+    for (const [seeds, got] of [
+      ['-1..3', '`-1..3`'],
+      ['1..-3', '`1..-3`'],
+      ['2,1..-3', '`1..-3` (in `2,1..-3`)'],
+    ] as const) {
+      const e = errorOf(() => parseCli(['sweep', 'stress', '--seeds', seeds]));
+      expect(e.field).toBe('--seeds');
+      expect(e.message).toContain(`got ${got}: negative seeds are not allowed`);
     }
     for (const argv of [
       ['run', '--duration', '-1'],

@@ -370,15 +370,23 @@ describe('sweep: the failures directory and the header', () => {
     await refused(
       'empty.txt',
       ' \n',
-      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines), got none',
+      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines; `#` starts a comment), got none',
     );
     await refused(
       'none.txt',
       undefined,
       `Expected a readable file of seeds, got \`${join(dir, 'none.txt')}\`: no such file (ENOENT)`,
     );
-    await refused('twice.txt', '4\n4\n', 'Expected each seed once, got seed 4 in `4` twice (in `4,4`)');
-    await refused('word.txt', '4 x', 'got `x` (in `4,x`)');
+    await refused(
+      'twice.txt',
+      '4\n4\n',
+      'twice.txt:2:1: Expected each seed once, got seed 4 twice: in `4` (line 1) and in `4` (line 2)',
+    );
+    await refused(
+      'word.txt',
+      '4 x',
+      'word.txt:1:3: Expected a range of seeds such as `1..1000`, one seed such as `7`, or a list of them such as `7,12,20..29`, got `x` (line 1: `4 x`)',
+    );
     const alone = await cli(['sweep', 'stress', '--seeds', '@']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain(

@@ -4,6 +4,7 @@
  * are held to by the compiler). A name that no run reports would print 0 or `none` for ever, so
  * a workload naming one is refused when it loads, with the nearest names that do exist.
  */
+import { editDistance } from '../../core/edit-distance.js';
 import { COUNTER_NAMES } from '../actors/metric-names.js';
 
 const NAMES = new Set(COUNTER_NAMES);
@@ -52,17 +53,4 @@ function nearest(name: string, candidates: readonly string[]): string {
     .slice(0, SUGGESTIONS)
     .map(({ c }) => c)
     .join(', ');
-}
-
-/** Levenshtein distance (insertions, deletions and substitutions of one character each). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -1,0 +1,79 @@
+/**
+ * The short hints a refusal of the command line adds when the mistake is a likely one, built from
+ * the command table (commands.ts), so a new option or command needs no list kept here:
+ * - an option the command does not take (`npusim sweep --seed 3`): the command's own option nearest
+ *   to it (`did you mean --seeds?`), the commands that do take it (`--seed` is run's), or the
+ *   command's own pointer for an option of another command whose counterpart here has another
+ *   name or is not needed (`sweep --out`: `--results DIR`; `CommandSpec.pointers`);
+ * - a number and its unit written apart (`--duration 2 ms`): the two arguments together, when the
+ *   option takes them so (`did you mean --duration 2ms?`).
+ */
+import type { parseArgs } from 'node:util';
+import { editDistance } from '../core/edit-distance.js';
+import type { CommandSpec, OptionSpec } from './command-spec.js';
+
+/** A hint for `raw` (`--seed`), an option `spec` does not take, or undefined when none is likely. */
+export function unknownOptionHint(
+  raw: string,
+  spec: CommandSpec,
+  commands: readonly CommandSpec[],
+): string | undefined {
+  if (!raw.startsWith('--')) return undefined;
+  const name = raw.slice(2);
+  const pointer = spec.pointers?.[name];
+  if (pointer !== undefined) return pointer;
+  const owners = commands
+    .filter((c) => c.name !== spec.name && c.options.some((o) => o.name === name))
+    .map((c) => `\`npusim ${c.name}\``);
+  const elsewhere = owners.length === 0 ? undefined : `\`${raw}\` is an option of ${inWords(owners)}`;
+  const near = nearestOption(name, spec.options);
+  if (near === undefined) return elsewhere;
+  return `did you mean \`--${near}\`?${elsewhere === undefined ? '' : ` (${elsewhere})`}`;
+}
+
+/**
+ * The option of `options` nearest to `name`, if near enough to be a slip (one edit in a short
+ * name, two in a longer one) or a start of it (`--topo`), else undefined.
+ */
+function nearestOption(name: string, options: readonly OptionSpec[]): string | undefined {
+  if (name.length < 2) return undefined;
+  const slips = name.length <= 4 ? 1 : 2;
+  let best: { name: string; d: number } | undefined;
+  for (const o of options) {
+    const d = name.length >= 3 && o.name.startsWith(name) ? 1 : editDistance(name, o.name);
+    if (d <= slips && (best === undefined || d < best.d)) best = { name: o.name, d };
+  }
+  return best?.name;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function inWords(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/**
+ * `did you mean `--duration 2ms`?` when an option's value is a number and the argument after it
+ * starts with a letter (`--duration 2 ms`: the unit written apart), and the option's parser takes
+ * the two together; else undefined. Only such a pair: `--seed 1 2` is a seed and a second
+ * argument, not the seed 12.
+ */
+export function splitValueHint(tokens: readonly Token[], options: readonly OptionSpec[]): string | undefined {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1]!;
+    if (t.kind !== 'option' || next.kind !== 'positional' || t.value === undefined) continue;
+    if (!/^\d+(\.\d+)?$/.test(t.value) || !/^[A-Za-z]+$/.test(next.value)) continue;
+    const parse = options.find((o) => o.name === t.name)?.parse;
+    if (parse === undefined) continue;
+    const joined = `${t.value}${next.value}`;
+    try {
+      parse(joined, `--${t.name}`);
+    } catch {
+      continue;
+    }
+    return `did you mean \`${t.rawName}${t.inlineValue === true ? '=' : ' '}${joined}\`?`;
+  }
+  return undefined;
+}

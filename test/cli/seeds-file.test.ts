@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { resolveSeeds } from '../../src/cli/seeds-file.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { parseSeedRange, type SeedRange } from '../../src/sweep/seeds.js';
+import { thrownBy } from '../support/thrown.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'npusim-seeds-file-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+/** `text` (or bytes) in a new file: its path. */
+function fileOf(text: string | Uint8Array): string {
+  const path = join(dir, `seeds-${files++}.txt`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const seedsIn = (text: string | Uint8Array): SeedRange => resolveSeeds({ file: fileOf(text) });
+
+/** The refusal of a file of `text`, and its path. */
+function refusal(text: string | Uint8Array): { message: string; path: string } {
+  const path = fileOf(text);
+  const e = thrownBy(ConfigError, () => resolveSeeds({ file: path }));
+  expect(e.field).toBe(`--seeds @${path}`);
+  return { message: e.message.slice(e.field.length + 2), path };
+}
+
+describe('sweep --seeds @FILE', () => {
+  test('seeds file: `#` starts a comment, on a line of its own or after seeds, and is ignored', () => {
+    expect(seedsIn('# failing seeds of the nightly sweep\n1\n3 # stale-ats\n5..6#x\n')).toEqual({
+      first: 1,
+      last: 6,
+      list: [1, 3, 5, 6],
+    });
+    // One item is a range (up to 10,000,000 seeds), as on the command line, comments or not.
+    expect(seedsIn('# all of them\n1..2000000 # big\n')).toEqual({ first: 1, last: 2_000_000 });
+    const only = refusal('# nothing yet\n  # still nothing\n');
+    expect(only.message).toBe(
+      'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines; `#` starts a comment), got none',
+    );
+  });
+
+  test('seeds file: a bad item is placed at FILE:LINE:COLUMN, with its line quoted, not the file joined by commas', () => {
+    const { message, path } = refusal('# failing\n1\n\n 4 x # note\n');
+    expect(message).toBe(
+      `${path}:4:4: Expected a range of seeds such as \`1..1000\`, one seed such as \`7\`, or a list of them such as \`7,12,20..29\`, got \`x\` (line 4: \`4 x # note\`)`,
+    );
+    // The column counts characters, as an editor does, after a CRLF too.
+    // (Two no-break spaces, two bytes each in UTF-8, then a space.)
+    expect(refusal('1\r\n\u00a0\u00a0 2..1 # ok\r\n').message).toMatch(
+      /:2:4: Expected the first seed at most the last, got `2\.\.1` \(line 2: `2\.\.1 # ok`\)$/,
+    );
+    expect(refusal('1\n7..-3\n').message).toMatch(
+      /:2:1: .*got `7\.\.-3` \(line 2: `7\.\.-3`\): negative seeds are not allowed$/,
+    );
+  });
+
+  test('seeds file: a long line is quoted cut, and a control or format character as its code, never raw', () => {
+    const long = `${Array.from({ length: 40 }, (_, i) => i + 1).join(',')},x`;
+    const cut = refusal(`${long}\n`).message;
+    expect(cut).toContain(`got \`x\` (line 1: \`${long.slice(0, 60)}...\`)`);
+    // DEL, a C1 CSI (an escape sequence on some terminals) and a right-to-left override.
+    const { message } = refusal('1 2\u009b31m\u007f\u202e\n');
+    expect(message).toContain('got `2\\u009b31m\\u007f\\u202e` (line 1: `1 2\\u009b31m\\u007f\\u202e`)');
+    expect(message).not.toMatch(/[\u007f-\u009f\u202e]/);
+  });
+
+  test('seeds file: a seed given twice names both lines', () => {
+    const lines = [...Array.from({ length: 30 }, (_, i) => String(i + 1)), '17', '40..50', '45'];
+    const { message, path } = refusal(`${lines.join('\n')}\n`);
+    expect(message).toBe(
+      `${path}:31:1: Expected each seed once, got seed 17 twice: in \`17\` (line 17) and in \`17\` (line 31)`,
+    );
+    const overlap = refusal('40..50\n1\n45\n');
+    expect(overlap.message).toBe(
+      `${overlap.path}:3:1: Expected each seed once, got seed 45 twice: in \`40..50\` (line 1) and in \`45\` (line 3)`,
+    );
+  });
+
+  test('seeds file: a binary file is refused as one, by the byte and its line, and none of its bytes is printed', () => {
+    const bytes = Buffer.from([0x31, 0x0a, 0x32, 0x0a, 0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x00, 0x0a]);
+    const { message, path } = refusal(bytes);
+    expect(message).toBe(
+      `Expected a text file of seeds, got binary data (byte 0x1b at ${path}:3, a control character no text file holds)`,
+    );
+    // A NUL after CR-only line ends: each lone CR ends a line.
+    expect(refusal(Buffer.from('1\r2\r\r\u0000', 'latin1')).message).toContain('byte 0x00 at ');
+    expect(refusal(Buffer.from('1\r2\r\r\u0000', 'latin1')).message).toMatch(/:4, a control character/);
+  });
+
+  test('seeds file: any file of seeds, commas and white space (CRLF, a BOM, tabs) gives the seeds it gave before comments, in the same order', () => {
+    // Before, the file's items (split at commas and white space) were parsed as a list on the
+    // command line: the same seeds, or a refusal, must come of every such file.
+    const before = (text: string): SeedRange | 'refused' => {
+      try {
+        return parseSeedRange(
+          text
+            .split(/[\s,]+/)
+            .filter((item) => item !== '')
+            .join(','),
+        );
+      } catch (e) {
+        if (e instanceof ConfigError) return 'refused';
+        throw e;
+      }
+    };
+    const now = (text: string): SeedRange | 'refused' => {
+      try {
+        return seedsIn(text);
+      } catch (e) {
+        if (e instanceof ConfigError) return 'refused';
+        throw e;
+      }
+    };
+    const piece = fc.oneof(
+      fc.nat({ max: 40 }).map(String),
+      fc.tuple(fc.nat({ max: 40 }), fc.nat({ max: 40 })).map(([a, b]) => `${a}..${b}`),
+      fc.constantFrom(',', ' ', '\t', '\n', '\r\n', '\r', '\uFEFF', '\u00a0', 'x', '-1', '..'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        const b = before(text);
+        expect(now(text), JSON.stringify(text)).toEqual(b);
+      }),
+      { numRuns: 300, seed: 57 },
+    );
+  });
+});
