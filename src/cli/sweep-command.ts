@@ -579,7 +579,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   const sw = s.sweep as unknown as SweepIdentity;
   const out: string[] = [summaryHeader(s, pool, ending)];
   if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
-  const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
+
   const classes = Object.entries(s.byClass)
     .filter(([c]) => c !== 'clean')
     .map(([c, n]) => `${c} ${n}`)
@@ -591,14 +591,15 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     );
   } else {
     // A merge's shards ran apart, at once or not: its time is the longest shard's, said as such.
-    const longest = pool === undefined && (s.shards?.covered.length ?? 1) > 1 ? ' (the longest shard)' : '';
+    const longest = pool === undefined && (s.shards?.covered.length ?? 1) > 1 ? 'the longest shard; ' : '';
+    const rate = s.wallMs > 0 ? ` (${longest}${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
     const stopped = !s.stoppedEarly
       ? ''
       : s.stop === undefined
         ? '; stopped early'
         : `; stopped early by ${stopReasonsText(s.stop.reasons)}`;
     out.push(
-      `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${longest}${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
+      `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
     );
   }
   const rules = Object.entries(s.byRule);

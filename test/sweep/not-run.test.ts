@@ -151,7 +151,7 @@ describe('not run: in the summary file, and merged', () => {
     });
     const text = summaryText(merged, undefined, { interrupted: false });
     // The shards ran apart: the time is the longest shard's, and said so.
-    expect(text).toContain('  7 seeds in 1.0 s (the longest shard) (7.0 seeds/s)');
+    expect(text).toContain('  7 seeds in 1.0 s (the longest shard; 7.0 seeds/s)');
     expect(text).toContain('stopped early by Ctrl-C (SIGINT) and SIGTERM\n');
     expect(text).toContain(
       '  not run: 9,12 and every 3rd seed of 5..11 (resume: --seeds 9,12, then --seeds 5..11 --shard 1/3)\n',
