@@ -152,7 +152,7 @@ const SWEEP: CommandSpec = {
   positionals: [
     {
       name: 'workload',
-      help: 'workload name or file (with --merge: the directories whose shard summaries to join)',
+      help: 'workload name or file (with --merge: the directories whose shard summaries to join, or the summary files)',
       default: DEFAULT_WORKLOAD,
       variadic: true,
     },
@@ -184,7 +184,7 @@ const SWEEP: CommandSpec = {
     {
       name: 'merge',
       type: 'boolean',
-      help: 'join the shard summaries in the directories given (all N shards, each run to its end)',
+      help: 'join the shard summaries in the directories given, or the summary files named (all N shards, each run to its end)',
     },
     {
       name: 'partial',

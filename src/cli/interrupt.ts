@@ -22,6 +22,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export class Interrupt {
   stopped = false;
+  /** The signal that first stopped the run (a sweep's summary names it: SIGINT is Ctrl-C). */
+  signal: NodeJS.Signals | undefined;
   private stopRun: () => void = () => {};
   private outputs = false;
   private firstAt = 0;
@@ -37,6 +39,7 @@ export class Interrupt {
       nodeExit(EXIT.interrupted);
     }
     this.stopped = true;
+    this.signal = signal;
     this.firstAt = now;
     const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (this.outputs) {

@@ -5,9 +5,9 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
@@ -15,14 +15,17 @@ import { pctBoundOf } from '../model/choice/pct.js';
 import { strategyName } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
+import { compareSets, MIN_RUNS, type RunFile } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
+import { parseRunResult } from '../report/parse-run-result.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { pctBoundText } from '../report/strategy-text.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
+import { notRunText, STOP_REASONS, type StopReason } from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { failingSeedsText, type SeedRange, seedsInShard, seedsText } from '../sweep/seeds.js';
+import { failingSeedsText, type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import {
   gapsText,
   hasGaps,
@@ -31,6 +34,8 @@ import {
   mergeSummaries,
   readSummary,
   type SweepSummary,
+  seedsCount,
+  stopReasonsText,
   withFilesBeside,
 } from '../sweep/summary.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
@@ -123,6 +128,8 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   const notes: string[] = [];
   const results: ResultsWritten | undefined =
     args.resultsDir === undefined ? undefined : { dir: args.resultsDir, written: 0, missing: [] };
+  const before = args.resultsDir === undefined ? undefined : resultFilesIn(args.resultsDir, io);
+  let firstWritten: string | undefined;
   let summary: SweepSummary;
   try {
     summary = await runSweep({
@@ -139,7 +146,12 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
             resultsDir: results.dir,
             onResultFile: (seed: number, path: string | null) => {
               if (path === null) results.missing.push(seed);
-              else results.written++;
+              else {
+                results.written++;
+                firstWritten ??= path;
+                // A file of an earlier run of this seed, written over: no longer an older one.
+                before?.delete(basename(path));
+              }
             },
           }),
       onNote: (line) => notes.push(line),
@@ -180,9 +192,15 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   // its exit and summary file say so alike (QA: it printed `interrupted after 16 of 16` and
   // exited 130 beside a summary file that said it was not stopped).
   const interrupted = interrupt.stopped && summary.stoppedEarly;
+  nameSignal(summary, interrupt.signal);
   if (interrupt.stopped && !interrupted)
     io.stderr.write('npusim: the signal came after every seed had run to its end: the sweep is complete\n');
   interrupt.runOver();
+  if (results !== undefined && before !== undefined) {
+    results.older = before.size;
+    const mixed = mixedConfigurations(results.dir, [...before].sort(), firstWritten);
+    if (mixed !== undefined) results.mixed = mixed;
+  }
   try {
     return writeSummary(
       summary,
@@ -193,6 +211,18 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * The signal that stopped the sweep, by name in its summary (sweep.ts says only `signal`): a
+ * batch system's SIGTERM reads apart from a user's Ctrl-C.
+ */
+function nameSignal(summary: SweepSummary, signal: NodeJS.Signals | undefined): void {
+  const stop = summary.stop;
+  if (stop === undefined || signal === undefined || !stop.reasons.includes('signal')) return;
+  const named = (STOP_REASONS as readonly string[]).includes(signal) ? (signal as StopReason) : 'signal';
+  const reasons = new Set(stop.reasons.map((r) => (r === 'signal' ? named : r)));
+  stop.reasons = STOP_REASONS.filter((r) => reasons.has(r));
 }
 
 /** The name of the sweep's summary file in its failures directory: one per shard. */
@@ -363,6 +393,54 @@ export interface ResultsWritten {
   dir: string;
   written: number;
   missing: number[];
+  /** Files (`*.json`) the directory held before the sweep and still holds (none written over). */
+  older?: number;
+  /** Why the older files and the sweep's are not one set (`npusim compare` refuses them so). */
+  mixed?: string;
+}
+
+/**
+ * The run results (`*.json`, as `npusim compare DIR` reads a directory) `dir` holds before the
+ * sweep, said before it starts: the sweep's own join them, and compare takes the directory whole.
+ */
+function resultFilesIn(dir: string, io: CliIo): Set<string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.json$/i.test(n));
+  } catch {
+    // Not there yet (the sweep makes it), or unreadable (the sweep's first write says why).
+    return new Set();
+  }
+  if (names.length > 0)
+    io.stderr.write(
+      `npusim: --results ${dir} already holds ${names.length === 1 ? 'a run result file' : `${names.length} run result files`} (*.json); this sweep's join them (a seed's own is written over), and \`npusim compare\` takes the directory whole: its summary says whether they are one configuration\n`,
+    );
+  return new Set(names);
+}
+
+/**
+ * Whether the files `dir` held before the sweep (`older`, in name order) and the sweep's own (the
+ * first it wrote) are one set: checked as \`npusim compare\` checks a set (compare-sets.ts, on the
+ * first older file and the first new one), so the summary never calls a directory compare refuses
+ * a set. Its refusal, or undefined when they are one configuration.
+ */
+function mixedConfigurations(
+  dir: string,
+  older: readonly string[],
+  written: string | undefined,
+): string | undefined {
+  const olderFile = older[0];
+  if (olderFile === undefined || written === undefined) return undefined;
+  try {
+    const runs: RunFile[] = [join(dir, olderFile), written].map((file) => ({
+      file,
+      result: parseRunResult(readFileSync(file, 'utf8'), file),
+    }));
+    compareSets(runs, runs, { a: dir, b: dir });
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /**
@@ -399,7 +477,7 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
         : s.worstExitCode === EXIT.clean
           ? 'every one clean'
           : `the worst class among them: ${classText(s.worstExitCode)}`;
-    return `  exit ${code} (interrupted after ${s.ran} of ${of} seed(s); ${among})`;
+    return `  exit ${code} (interrupted after ${s.ran} of ${seedsCount(of)}; ${among})`;
   }
   if (ending.gaps !== undefined) {
     return s.worstExitCode === EXIT.clean
@@ -469,7 +547,7 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   const missing = ending.gaps?.missing ?? [];
   const parts = [`npusim sweep ${sw.workload}`];
   if (sw.variant !== undefined) parts.push(`variant ${sw.variant}`);
-  parts.push(`seeds ${seedsText(s.seeds)}`);
+  parts.push(`${seedCount(s.seeds) === 1 ? 'seed' : 'seeds'} ${seedsText(s.seeds)}`);
   if (s.shards !== null) {
     parts.push(
       `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (shard${missing.length === 1 ? '' : 's'} ${missing.join(',')} missing)`}`,
@@ -501,7 +579,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   const sw = s.sweep as unknown as SweepIdentity;
   const out: string[] = [summaryHeader(s, pool, ending)];
   if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
-  const rate = s.wallMs > 0 ? ` (${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
+
   const classes = Object.entries(s.byClass)
     .filter(([c]) => c !== 'clean')
     .map(([c, n]) => `${c} ${n}`)
@@ -511,10 +589,19 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     out.push(
       `  no seeds ran: shard ${s.shards.covered.join(', ')} of ${s.shards.count} holds none of them${ending.written === undefined ? '' : ' (its summary is written all the same, for --merge)'}`,
     );
-  } else
+  } else {
+    // A merge's shards ran apart, at once or not: its time is the longest shard's, said as such.
+    const longest = pool === undefined && (s.shards?.covered.length ?? 1) > 1 ? 'the longest shard; ' : '';
+    const rate = s.wallMs > 0 ? ` (${longest}${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
+    const stopped = !s.stoppedEarly
+      ? ''
+      : s.stop === undefined
+        ? '; stopped early'
+        : `; stopped early by ${stopReasonsText(s.stop.reasons)}`;
     out.push(
-      `  ${s.ran} seed(s) in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${s.stoppedEarly ? '; stopped early' : ''}`,
+      `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
     );
+  }
   const rules = Object.entries(s.byRule);
   if (rules.length > 0) {
     const w = Math.max(4, ...rules.map(([r]) => r.length));
@@ -535,6 +622,9 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
+  // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
+  // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
+  if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun)}`);
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
   if (ending.written !== undefined)
     out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);
@@ -548,7 +638,14 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
  */
 function resultsLine(r: ResultsWritten): string {
   const dir = shellWord(r.dir);
-  const line = `  run results: ${r.written} in ${dir} (a set of runs for \`npusim compare ${dir} OTHER_DIR\`)`;
+  const older = r.older ?? 0;
+  const total = r.written + older;
+  const line =
+    r.mixed !== undefined
+      ? `  run results: ${r.written} in ${dir}, beside ${older} older file${older === 1 ? '' : 's'} of another configuration: not one set for \`npusim compare\`, which refuses it (${r.mixed})`
+      : total >= MIN_RUNS
+        ? `  run results: ${r.written} in ${dir}${older === 0 ? '' : `, beside ${older} older one${older === 1 ? '' : 's'} of the same configuration`} (a set of ${total} runs for \`npusim compare ${dir} OTHER_DIR\`)`
+        : `  run results: ${r.written} in ${dir}${older === 0 ? '' : `, beside ${older} older one`}${r.written === 0 && older === 0 ? '' : ` (one run: a set for \`npusim compare\` needs at least ${MIN_RUNS})`}`;
   if (r.missing.length === 0) return line;
   const list = [...r.missing].sort((a, b) => a - b);
   return `${line}; none for seed(s) ${seedsText({ first: list[0]!, last: list[list.length - 1]!, list })} (said above)`;

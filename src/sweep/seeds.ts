@@ -145,28 +145,39 @@ function parseOneRange(seedItem: SeedItem, inList: boolean, option: string): See
   return { first, last };
 }
 
-/** The runs of consecutive seeds of a list, as `--seeds` takes them: `17`, `100..199`. */
+/**
+ * The runs of consecutive seeds of a list, as `--seeds` takes them: `17`, `100..199`; a run of two
+ * is its two seeds (`3,4` is no longer than `3..4`, and reads as the two seeds it is: QA).
+ */
 function listParts(list: readonly number[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < list.length; ) {
     let j = i;
     while (j + 1 < list.length && list[j + 1] === list[j]! + 1) j++;
-    out.push(j === i ? String(list[i]) : `${list[i]}..${list[j]}`);
+    out.push(...runParts(list[i]!, list[j]!));
     i = j + 1;
   }
   return out;
 }
 
+/** The consecutive seeds `first` to `last` as items of `--seeds`: `3`, `3`,`4`, or `3..9`. */
+export function runParts(first: number, last: number): string[] {
+  if (first === last) return [String(first)];
+  if (last === first + 1) return [String(first), String(last)];
+  return [`${first}..${last}`];
+}
+
 /** Beyond this many runs a list is shown cut (its first and last runs, and its size). */
-const SHOWN_PARTS = 8;
+export const SHOWN_PARTS = 8;
 
 /**
- * The seeds in words, as `--seeds` takes them: `1..1000`, `7..7`, `17,42,100..199`; a list of
+ * The seeds in words, as `--seeds` takes them: `1..1000`, `7`, `17,42,100..199`; a list of
  * more runs than a line holds is cut, `0,2,4,6,8,10,...,29998 (15000 seeds listed)`: the whole
  * list is in the summary's JSON.
  */
 export function seedsText(range: SeedRange): string {
-  if (range.list === undefined) return `${range.first}..${range.last}`;
+  if (range.list === undefined)
+    return range.first === range.last ? `${range.first}` : `${range.first}..${range.last}`;
   const parts = listParts(range.list);
   if (parts.length <= SHOWN_PARTS) return parts.join(',');
   return `${parts.slice(0, SHOWN_PARTS - 2).join(',')},...,${parts.slice(-1)[0]} (${range.list.length} seeds listed)`;

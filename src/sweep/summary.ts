@@ -12,7 +12,9 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
+import { shellWord } from '../report/reproduce-line.js';
 import { VERSION_TEXT } from '../repro/version.js';
+import { compactSpans, STOP_REASONS, type SweepStop, spanCount } from './not-run.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
@@ -46,6 +48,11 @@ export interface SweepSummary {
   failures: { seed: number; status: string; rule: string; tick: number; file: string | null }[];
   worstExitCode: number;
   stoppedEarly: boolean;
+  /**
+   * A sweep stopped early: why, and the seeds it did not run (not-run.ts). Optional, so the
+   * summaries of version 2 written before it (stopped ones without it) read as before.
+   */
+  stop?: SweepStop;
   wallMs: number;
 }
 
@@ -64,6 +71,7 @@ const SUMMARY_KEYS: ReadonlySet<string> = new Set([
   'failures',
   'worstExitCode',
   'stoppedEarly',
+  'stop',
   'wallMs',
   'exitCode',
 ]);
@@ -151,6 +159,7 @@ export function canonical(s: SweepSummary): SweepSummary {
  */
 export function mergeSummaries(parts: readonly { summary: SweepSummary; where: string }[]): SweepSummary {
   if (parts.length === 0) throw new ConfigError('--merge', 'Expected at least one shard summary, got none');
+  checkNoWholeAmongShards(parts);
   const first = parts[0]!.summary;
   const out = emptySummary(first.sweep, first.seeds, undefined);
   out.shards = { count: first.shards?.count ?? 1, covered: [] };
@@ -194,10 +203,35 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
     out.failures.push(...s.failures);
     out.worstExitCode = worse(out.worstExitCode, s.worstExitCode);
     out.stoppedEarly ||= s.stoppedEarly;
+    if (s.stop !== undefined) {
+      // The shards' seeds not run together, each shard's reasons once (not-run.ts).
+      const reasons = new Set([...(out.stop?.reasons ?? []), ...s.stop.reasons]);
+      out.stop = {
+        reasons: STOP_REASONS.filter((r) => reasons.has(r)),
+        notRun: [...(out.stop?.notRun ?? []), ...s.stop.notRun],
+      };
+    }
     out.wallMs = Math.max(out.wallMs, s.wallMs);
   }
+  if (out.stop !== undefined) out.stop.notRun = compactSpans(out.stop.notRun);
   if (out.shards.count === 1 && out.shards.covered.length === 1) out.shards = null;
   return canonical(out);
+}
+
+/**
+ * A whole sweep's summary (one run without --shard: `sweep-summary.json`) beside shard summaries
+ * (a directory a sharded sweep and a whole one both wrote into) is said as such, with the files to
+ * name instead (QA: it read `Expected shards of 2, got 1`, in either order of the files).
+ */
+function checkNoWholeAmongShards(parts: readonly { summary: SweepSummary; where: string }[]): void {
+  const whole = parts.find((p) => p.summary.shards === null);
+  const shards = parts.filter((p) => p.summary.shards !== null);
+  if (whole === undefined || shards.length === 0) return;
+  const count = shards[0]!.summary.shards!.count;
+  throw new ConfigError(
+    whole.where,
+    `Expected shard summaries only (sweep-summary-K-of-${count}.json, each written by \`sweep --shard K/${count}\`), got a whole sweep's summary (written without --shard) beside them; to merge the shards, name their files: \`npusim sweep --merge ${shards.map((p) => shellWord(p.where)).join(' ')}\``,
+  );
 }
 
 /** Where two lists of seeds shown alike (seedsText cuts a long list) first differ, in words. */
@@ -249,6 +283,8 @@ export interface StoppedShard {
   shards: number[];
   ran: number;
   of: number;
+  /** Why it stopped (its summary's stop.reasons; none in a summary older than them). */
+  reasons: string[];
 }
 
 /** What a merge lacks of the sweep's seeds: shards not given, and shards stopped before their end. */
@@ -275,7 +311,13 @@ export function mergeGaps(parts: readonly { summary: SweepSummary; where: string
     if (!s.stoppedEarly || onPurpose) continue;
     const shards = s.shards?.covered ?? [1];
     const of = shards.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
-    stopped.push({ where, shards: [...shards].sort((a, b) => a - b), ran: s.ran, of });
+    stopped.push({
+      where,
+      shards: [...shards].sort((a, b) => a - b),
+      ran: s.ran,
+      of,
+      reasons: s.stop?.reasons ?? [],
+    });
   }
   return { count, missing, stopped };
 }
@@ -291,9 +333,28 @@ export function gapsText(g: MergeGaps): string {
     out.push(`shard${g.missing.length === 1 ? '' : 's'} ${g.missing.join(', ')} of ${g.count} missing`);
   for (const s of g.stopped) {
     const which = g.count === 1 ? 'the sweep' : `shard ${s.shards.join(', ')} of ${g.count}`;
-    out.push(`${which} (${s.where}) stopped early, after ${s.ran} of ${s.of} seed(s)`);
+    const why = s.reasons.length === 0 ? '' : ` by ${stopReasonsText(s.reasons)}`;
+    out.push(`${which} (${s.where}) stopped early${why}, after ${s.ran} of ${seedsCount(s.of)}`);
   }
   return out.join('; ');
+}
+
+/** `1 seed`, `12 seeds`. */
+export function seedsCount(n: number): string {
+  return `${n} seed${n === 1 ? '' : 's'}`;
+}
+
+/** Why a sweep stopped, in words: `Ctrl-C (SIGINT)`, `SIGTERM`, `--stop-on-first`. */
+export function stopReasonsText(reasons: readonly string[]): string {
+  const words: Record<string, string> = {
+    SIGINT: 'Ctrl-C (SIGINT)',
+    SIGTERM: 'SIGTERM',
+    SIGHUP: 'SIGHUP (its terminal closed)',
+    signal: 'a signal',
+    'stop-on-first': 'its first failing seed, under --stop-on-first',
+    'npusim-failed': 'npusim failing on a seed (said above)',
+  };
+  return reasons.map((r) => words[r] ?? r).join(' and ');
 }
 
 /**
@@ -388,7 +449,56 @@ export function readSummary(text: string, where: string): SweepSummary {
     );
   }
   checkCounts(s as SweepSummary, where);
+  checkStop(s as SweepSummary, where);
   return s as SweepSummary;
+}
+
+/** A span of seeds not run, as a sweep writes it (not-run.ts SeedSpan). */
+const seedSpan = z
+  .strictObject({
+    first: z.number().int().min(0),
+    last: z.number().int().min(0),
+    every: z.number().int().min(2).optional(),
+  })
+  .refine((x) => x.first <= x.last && (x.last - x.first) % (x.every ?? 1) === 0, {
+    error: 'Expected first at most last, and last one of the seeds every `every`-th from first',
+  });
+
+const sweepStop = z.strictObject({
+  reasons: z.array(z.enum(STOP_REASONS)).min(1),
+  notRun: z.array(seedSpan).min(1),
+});
+
+/**
+ * A stopped sweep's `stop` (optional: older summaries lack it): only beside stoppedEarly, and its
+ * seeds not run are those of its shards that it did not count, so a merge's resume line runs
+ * exactly the seeds left.
+ */
+function checkStop(s: SweepSummary, where: string): void {
+  if (s.stop === undefined) return;
+  checkShape(sweepStop, s.stop, `${where}: stop`);
+  if (s.stoppedEarly !== true)
+    throw new ConfigError(
+      `${where}: stop`,
+      `Expected no stop in a summary whose stoppedEarly is ${JSON.stringify(s.stoppedEarly)}, got one`,
+    );
+  const count = s.shards?.count ?? 1;
+  const covered = s.shards?.covered ?? [1];
+  const of = covered.reduce((n, k) => n + seedsInShard(s.seeds, k, count), 0);
+  s.stop.notRun.forEach((span, i) => {
+    for (const k of ['first', 'last'] as const)
+      if (!seedInShards(s.seeds, span[k], covered, count))
+        throw new ConfigError(
+          `${where}: stop.notRun[${i}].${k}`,
+          `Expected a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}, got ${span[k]}`,
+        );
+  });
+  const notRun = s.stop.notRun.reduce((n, span) => n + spanCount(span), 0);
+  if (notRun !== of - s.ran)
+    throw new ConfigError(
+      `${where}: stop.notRun`,
+      `Expected the ${of - s.ran} seed(s) not run (${of} less ran: ${s.ran}), got ${notRun}`,
+    );
 }
 
 /**

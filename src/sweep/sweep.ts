@@ -30,6 +30,7 @@ import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { WORKER_CODE_RANGE_MB } from '../runtime/worker-url.js';
+import { notRunSpans, STOP_REASONS, type StopReason } from './not-run.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedList, type SeedRange, type Shard, seedsOf } from './seeds.js';
@@ -166,17 +167,25 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   // happened and hands out no more seeds, and the summary is written as for any early stop.
   pool.on('error', (e: unknown) => {
     options.onNote?.(`a sweep thread failed outside any seed: ${e instanceof Error ? e.message : String(e)}`);
+    stopped.because('npusim-failed');
     stop = true;
   });
   const word = options.stopWord === undefined ? undefined : new Int32Array(options.stopWord);
-  const stopAsked = (): boolean =>
+  const asked = (): boolean =>
     options.shouldStop?.() === true || (word !== undefined && Atomics.load(word, 0) !== 0);
+  const stopped = new StopRecord();
+  const stopAsked = (): boolean => {
+    if (!asked()) return false;
+    stopped.because('signal');
+    return true;
+  };
   try {
     for (const seed of seeds) {
       if (stop || stopAsked()) {
         summary.stoppedEarly = true;
         break;
       }
+      stopped.handedOut++;
       // Hold at most `threads` seeds waiting beyond those running.
       await queue.onSizeLessThan(threads);
       const task: SeedTask = {
@@ -188,16 +197,21 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         ...(options.stopWord === undefined ? {} : { stopWord: options.stopWord }),
       };
       void queue.add(async () => {
-        if (stop) return;
+        if (stop) {
+          stopped.notRun(seed);
+          return;
+        }
         // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
         if (stopAsked()) {
           summary.stoppedEarly = true;
+          stopped.notRun(seed);
           return;
         }
         const o = await pool.run(task).then(
           (r) => r as SeedOutcome,
           (e: unknown) => {
             // npusim itself failed: the seeds after it would most likely fail the same way.
+            stopped.because('npusim-failed');
             stop = true;
             return taskFailed(seed, e, options);
           },
@@ -206,13 +220,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         // never started).
         if (o.interrupted === true) {
           summary.stoppedEarly = true;
+          stopped.because('signal');
+          stopped.notRun(seed);
           return;
         }
         const failureFile = writeFailure(o, options);
         addOutcome(summary, o, failureFile);
         writeResult(o, options, failureFile);
         done++;
-        if (o.status !== 'clean' && options.config.stopOnFirst === true) stop = true;
+        if (o.status !== 'clean' && options.config.stopOnFirst === true) {
+          stopped.because('stop-on-first');
+          stop = true;
+        }
         options.onOutcome?.(o, done, seeds.length, summary.failed);
       });
     }
@@ -221,8 +240,42 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     await pool.destroy();
   }
   if (stop && summary.ran < seeds.length) summary.stoppedEarly = true;
+  stopped.into(summary, options);
   summary.wallMs = performance.now() - started;
   return canonical(summary);
+}
+
+/**
+ * Why a sweep stopped and what it handed out, for its summary's `stop` (not-run.ts): the seeds
+ * handed out in order, those of them not counted (stopped mid-run, or never started), and each
+ * reason as it first happened. Written by the main thread only (the pool's tasks come back to it).
+ */
+class StopRecord {
+  handedOut = 0;
+  private readonly holes: number[] = [];
+  private readonly reasons = new Set<StopReason>();
+
+  because(reason: StopReason): void {
+    this.reasons.add(reason);
+  }
+
+  notRun(seed: number): void {
+    this.holes.push(seed);
+  }
+
+  /** The summary's `stop` when it stopped early; none when it ran every seed. */
+  into(summary: SweepSummary, options: SweepOptions): void {
+    if (!summary.stoppedEarly) return;
+    const notRun = notRunSpans(
+      options.seeds,
+      options.shard,
+      this.handedOut,
+      [...this.holes].sort((a, b) => a - b),
+    );
+    // A seed can stop only by one of these; one that did not say is a signal's (shouldStop).
+    const reasons = STOP_REASONS.filter((r) => this.reasons.has(r));
+    summary.stop = { reasons: reasons.length === 0 ? ['signal'] : reasons, notRun };
+  }
 }
 
 /**
@@ -326,11 +379,14 @@ async function freeSeeds(
 ): Promise<void> {
   let done = 0;
   let failed = false;
+  const stopped = new StopRecord();
   for (const seed of seeds) {
     if (options.shouldStop?.() === true) {
+      stopped.because('signal');
       summary.stoppedEarly = true;
       break;
     }
+    stopped.handedOut++;
     const o = await runSeed({
       config: options.config,
       workload: options.workload,
@@ -342,12 +398,15 @@ async function freeSeeds(
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
     }).catch((e: unknown) => {
       failed = true;
+      stopped.because('npusim-failed');
       return taskFailed(seed, e, options);
     });
     // Stopped mid-run (Ctrl-C): that seed did not run to its end, so it is not counted. One that
     // ended before the stop was asked is counted (the loop stops before the next).
     if (o.interrupted === true) {
       summary.stoppedEarly = true;
+      stopped.because('signal');
+      stopped.notRun(seed);
       break;
     }
     const failureFile = writeFailure(o, options);
@@ -356,8 +415,10 @@ async function freeSeeds(
     done++;
     options.onOutcome?.(o, done, seeds.length, summary.failed);
     if (failed || (o.status !== 'clean' && options.config.stopOnFirst === true)) {
+      if (!failed) stopped.because('stop-on-first');
       if (done < seeds.length) summary.stoppedEarly = true;
       break;
     }
   }
+  stopped.into(summary, options);
 }

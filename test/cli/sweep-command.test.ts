@@ -108,7 +108,7 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const r = await cli(['sweep', '--merge', ...dirs]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `shard 2 of 2 (${join(dirs[1]!, 'sweep-summary-2-of-2.json')}) stopped early, after 1 of 4 seed(s)`,
+      `shard 2 of 2 (${join(dirs[1]!, 'sweep-summary-2-of-2.json')}) stopped early, after 1 of 4 seeds`,
     );
     const partial = await cli(['sweep', '--merge', '--partial', ...dirs]);
     expect(partial.code).toBe(2);
@@ -117,6 +117,24 @@ describe('sweep --merge: an incomplete set of shards', () => {
     const json = await cli(['sweep', '--merge', '--partial', '--json', ...dirs]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ worstExitCode: 0, exitCode: 2 });
+  });
+
+  test("merge: a directory holding a whole sweep's summary beside its shards' says so, and merging the files named works (QA)", async () => {
+    const dir = testTempDir('npusim-merge-whole-');
+    const files = [shard(1, 2), shard(2, 2)].map((s) => {
+      const file = join(dir, `sweep-summary-${s.shards!.covered[0]}-of-2.json`);
+      writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`);
+      return file;
+    });
+    writeFileSync(join(dir, 'sweep-summary.json'), JSON.stringify(shard(1, 1, { shards: null })));
+    const r = await cli(['sweep', '--merge', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `npusim: ${join(dir, 'sweep-summary.json')}: Expected shard summaries only (sweep-summary-K-of-2.json, each written by \`sweep --shard K/2\`), got a whole sweep's summary (written without --shard) beside them; to merge the shards, name their files: \`npusim sweep --merge `,
+    );
+    const named = await cli(['sweep', '--merge', ...files]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toContain('shards 1,2 of 2');
   });
 
   test('merge: a file that is not a shard summary is refused naming the file and what it is', async () => {
@@ -205,10 +223,8 @@ describe('sweep: the failures directory and the header', () => {
       dir,
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(
-      /^npusim sweep multi-tenant {2}variant per-socket {2}seeds 2\.\.2 {2}shards 1 of 2 /,
-    );
-    expect(r.stdout).toContain('  1 seed(s) in ');
+    expect(r.stdout).toMatch(/^npusim sweep multi-tenant {2}variant per-socket {2}seed 2 {2}shards 1 of 2 /);
+    expect(r.stdout).toContain('  1 seed in ');
     expect(existsSync(join(dir, 'sweep-summary-1-of-2.json'))).toBe(true);
     // Said, since the next sweep into that directory replaces it.
     expect(r.stdout).toContain(
@@ -284,7 +300,7 @@ describe('sweep: the failures directory and the header', () => {
     const merged = summaryText(empty, undefined, { interrupted: false }).trimEnd().split('\n');
     expect(merged).toContain('  no seeds ran: shard 3 of 3 holds none of them');
     expect(lines.at(-1)).toBe('  exit 0 (no seed ran, so nothing was found)');
-    expect(lines.join('\n')).not.toContain('0 seed(s)');
+    expect(lines.join('\n')).not.toContain('0 seeds');
     // One that ran says its counts and the worst class, as before.
     const ran = summaryText(shard(1, 3), undefined, { interrupted: false }).trimEnd().split('\n');
     expect(ran.at(-1)).toBe('  exit 0 (the worst class found)');
@@ -307,7 +323,7 @@ describe('sweep: the failures directory and the header', () => {
 
   test.each([
     // A one-seed sweep runs one seed at a time, whatever --jobs asked for.
-    ['1', '4', 'seeds 1..1', '1 seed at a time, on one thread'],
+    ['1', '4', 'seed 1', '1 seed at a time, on one thread'],
     // A list is named as given, ascending.
     ['3,1', '2', 'seeds 1,3', '2 seeds at once, a thread each'],
   ])('sweep header: --seeds %s --jobs %s is named `%s` and runs %s', async (seeds, jobs, named, runs) => {
@@ -326,7 +342,9 @@ describe('sweep: the failures directory and the header', () => {
     expect(r.stdout.split('\n')[0]).toBe(
       `npusim sweep stress  ${named}  duration 10 us  topology witherspoon-6  policy per-socket  profile fixed  strategy random  ${runs}`,
     );
-    expect(r.stdout).toContain(`  ${seeds.split(',').length} seed(s) in `);
+    expect(r.stdout).toContain(
+      seeds.includes(',') ? `  ${seeds.split(',').length} seeds in ` : '  1 seed in ',
+    );
   });
 
   test('sweep --seeds @FILE: the seeds of a file (commas, spaces or lines), as a list on the command line', async () => {
@@ -426,7 +444,7 @@ describe('sweep: the failures directory and the header', () => {
     // stress finds the descending-order bug in seed 1 (order.atsd-descending).
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe(
-      'npusim sweep stress  seeds 1..1  duration 10 us  topology witherspoon-4  policy per-gpu  set gpu.dmaBytes=512  bugs: descending-order  profile as-shipped  strategy random  1 seed at a time, on one thread',
+      'npusim sweep stress  seed 1  duration 10 us  topology witherspoon-4  policy per-gpu  set gpu.dmaBytes=512  bugs: descending-order  profile as-shipped  strategy random  1 seed at a time, on one thread',
     );
   });
 
@@ -660,7 +678,7 @@ describe('sweep: Ctrl-C', () => {
     const done = Number(/sweep (\d+)\/1000/.exec(r.marker)![1]);
     expect(done).toBeLessThan(1000);
     const line =
-      /^ {2}exit (\d+) \(interrupted after (\d+) of 1000 seed\(s\); (every one clean|none finished|the worst class among them: \d \w+)\)$/m.exec(
+      /^ {2}exit (\d+) \(interrupted after (\d+) of 1000 seeds; (every one clean|none finished|the worst class among them: \d \w+)\)$/m.exec(
         r.stdout,
       );
     expect(line, r.stdout).not.toBeNull();
@@ -669,8 +687,79 @@ describe('sweep: Ctrl-C', () => {
     // lands; the one still running then is stopped and not counted).
     const ran = Number(line![2]);
     expect(ran).toBeGreaterThanOrEqual(done);
-    expect(r.stdout).toContain(`  ${ran} seed(s) in `);
+    expect(r.stdout).toContain(`  ${ran === 1 ? '1 seed' : `${ran} seeds`} in `);
     // stress finds nothing: the seeds that ran were all clean (or none had finished).
     expect(line![3]).toBe(ran === 0 ? 'none finished' : 'every one clean');
+    // Why it stopped, and the seeds left as --seeds takes them: one at a time, so after those that ran.
+    expect(r.stdout).toContain('; stopped early by Ctrl-C (SIGINT)\n');
+    expect(r.stdout).toContain(`  not run: ${ran + 1}..1000 (resume: --seeds ${ran + 1}..1000)\n`);
+  });
+
+  test('sweep: after SIGTERM with --jobs 2, the seeds not run are exactly those without a result, in the summary file, --json and the resume line (QA)', async () => {
+    const dir = testTempDir('npusim-sweep-sigterm-');
+    const results = join(dir, 'results');
+    const r = await cliChild(
+      [
+        'sweep',
+        'stress',
+        '--seeds',
+        '1..1000',
+        '--duration',
+        '50us',
+        '--jobs',
+        '2',
+        '--failures',
+        dir,
+        '--results',
+        results,
+        '--json',
+      ],
+      { interruptOn: /npusim: sweep \d+\/\d+ seeds[^\n]*\n/, signal: 'SIGTERM' },
+    );
+    expect(r.code, r.stderr).toBe(130);
+    const file = JSON.parse(readFileSync(join(dir, 'sweep-summary.json'), 'utf8')) as SweepSummary;
+    const json = JSON.parse(r.stdout) as SweepSummary & { interrupted: boolean };
+    expect(json.interrupted).toBe(true);
+    expect(file.stop!.reasons).toEqual(['SIGTERM']);
+    expect(json.stop).toEqual(file.stop);
+    // A few spans (the seeds stopped mid-run or waiting, and the rest), never a list of seeds.
+    expect(file.stop!.notRun.length).toBeLessThanOrEqual(5);
+    const notRun = new Set<number>();
+    for (const span of file.stop!.notRun)
+      for (let seed = span.first; seed <= span.last; seed += span.every ?? 1) notRun.add(seed);
+    const ran = readdirSync(results).map((f) => Number(/^stress-seed(\d+)\.json$/.exec(f)![1]));
+    expect(ran.length).toBe(file.ran);
+    // Every seed either ran (and has its result) or is not run, never both.
+    for (const seed of ran) expect(notRun.has(seed)).toBe(false);
+    expect(notRun.size + ran.length).toBe(1000);
+  });
+});
+
+describe('sweep --stop-on-first: which seeds are left', () => {
+  test('stop-on-first: the summary says it stopped at the first failing seed and which seeds did not run', async () => {
+    const dir = testTempDir('npusim-sweep-sof-');
+    const r = await cli([
+      'sweep',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seeds',
+      '1..12',
+      '--duration',
+      '50us',
+      '--stop-on-first',
+      '--jobs',
+      '1',
+      '--failures',
+      dir,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const file = JSON.parse(readFileSync(join(dir, 'sweep-summary.json'), 'utf8')) as SweepSummary;
+    expect(file.ran).toBe(1);
+    expect(file.stop).toEqual({ reasons: ['stop-on-first'], notRun: [{ first: 2, last: 12 }] });
+    expect(r.stdout).toContain('  1 seed in ');
+    expect(r.stdout).toContain('; stopped early by its first failing seed, under --stop-on-first\n');
+    expect(r.stdout).toContain('  failing seeds: 1 (again: --seeds 1)\n');
+    expect(r.stdout).toContain('  not run: 2..12 (resume: --seeds 2..12)\n');
   });
 });

@@ -44,6 +44,10 @@ describe('sweep summary: replay the earliest', () => {
         { interrupted: false },
       );
     expect(failing([9, 4, 6])).toContain('  failing seeds: 4,6,9 (again: --seeds 4,6,9)\n');
+    // Two seeds in a row are the two seeds (QA: `3..4`); three or more a range.
+    expect(failing([1, 3, 4, 6, 7, 8])).toContain(
+      '  failing seeds: 1,3,4,6..8 (again: --seeds 1,3,4,6..8)\n',
+    );
     expect(failing([1, 3, 5, 7, 9, 11, 13, 15, 17])).toContain(
       '  failing seeds: 1,3,5,7,9,11,...,17 (9 seeds listed); all in --json (failures[].seed), for --seeds @FILE\n',
     );

@@ -44,7 +44,7 @@ describe('sweep --results DIR', () => {
     expect(r.stderr).not.toContain('not written');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `run results: 3 in ${a} (a set of runs for \`npusim compare ${a} OTHER_DIR\`)`,
+      `run results: 3 in ${a} (a set of 3 runs for \`npusim compare ${a} OTHER_DIR\`)`,
     );
     expect(readdirSync(a).sort()).toEqual(['stress-seed1.json', 'stress-seed2.json', 'stress-seed3.json']);
 
@@ -74,6 +74,41 @@ describe('sweep --results DIR', () => {
     const c = JSON.parse(compared.stdout) as { sets: { a: { seed: number }[]; b: { seed: number }[] } };
     expect(c.sets.a.map((r) => r.seed)).toEqual([1, 2, 3]);
     expect(c.sets.b.map((r) => r.seed)).toEqual([1, 2, 3]);
+  });
+
+  test('a directory is called a set only when it is one: one run is not, nor runs of another configuration already there, said before the sweep and in its summary (QA)', async () => {
+    const dir = join(testTempDir('npusim-sweep-results-set-'), 'R');
+    const one = await cli(['sweep', ...STRESS, '--seeds', '1', '--results', dir]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(
+      `  run results: 1 in ${dir} (one run: a set for \`npusim compare\` needs at least 2)\n`,
+    );
+    expect(one.stderr).not.toContain('already holds');
+
+    // The same configuration, other seeds: one set with the run already there.
+    const same = await cli(['sweep', ...STRESS, '--seeds', '2', '--results', dir]);
+    expect(same.stderr).toContain(`npusim: --results ${dir} already holds a run result file (*.json)`);
+    expect(same.stdout).toContain(
+      `  run results: 1 in ${dir}, beside 1 older one of the same configuration (a set of 2 runs for \`npusim compare ${dir} OTHER_DIR\`)\n`,
+    );
+
+    // Another duration: compare would refuse the directory, and the summary says why, in its words.
+    const other = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '3..4', '--results', dir]);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toContain(`npusim: --results ${dir} already holds 2 run result files (*.json)`);
+    expect(other.stdout).toContain(
+      `  run results: 2 in ${dir}, beside 2 older files of another configuration: not one set for \`npusim compare\`, which refuses it (`,
+    );
+    expect(other.stdout).toContain('differs in params.durationTicks: 20000000 -> 10000000');
+    const compared = await cli(['compare', dir, dir]);
+    expect(compared.code).toBe(2);
+    expect(compared.stderr).toContain('differs in params.durationTicks: 20000000 -> 10000000');
+
+    // A seed's own earlier result is written over: no longer an older file of another configuration.
+    const again = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '1..2', '--results', dir]);
+    expect(again.stdout).toContain(
+      `  run results: 2 in ${dir}, beside 2 older ones of the same configuration (a set of 4 runs for`,
+    );
   });
 
   test('a variant names its files after the variant, and its result is the variant run', async () => {

@@ -29,7 +29,7 @@ describe('sweep: a summary file that cannot be written', () => {
     const path = join(dir, 'sweep-summary-1-of-1.json');
     expect(r.stderr).toContain(`npusim: ${path}: Expected to write the sweep summary, got ENOSPC`);
     expect(r.stderr).toContain('will count this shard missing');
-    expect(r.stdout).toMatch(/1 seed\(s\) in .*: 1 clean, 0 failing/);
+    expect(r.stdout).toMatch(/1 seed in .*: 1 clean, 0 failing/);
     expect(r.stdout).toContain(`exit 2 (no failure found, and the summary file was not written: ${path})`);
     expect(r.code).toBe(2);
     const json = await cli([...argv, '--failures', dir, '--json']);

@@ -37,6 +37,9 @@ describe('sweep: a seed whose task fails', () => {
     expect(s.worstExitCode).toBe(4);
     expect(s.stoppedEarly).toBe(true);
     expect(s.failures[0]).toMatchObject({ seed: 1, rule: 'crash', file: null });
+    // Why it stopped, and the seeds left: every seed after those that ran (in order, two at a time).
+    expect(s.stop?.reasons).toEqual(['npusim-failed']);
+    expect(s.stop?.notRun.reduce((n, span) => n + span.last - span.first + 1, 0)).toBe(20 - s.ran);
     expect(notes).toHaveLength(s.ran);
     expect(notes.sort()[0]).toMatch(/^seed 1: npusim failed, so no failure file: .*no-such-machine/);
   });

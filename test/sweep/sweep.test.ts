@@ -103,7 +103,7 @@ describe('sweep', () => {
     // Shards of another list are another sweep's.
     const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
     expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
-      'shard x: Expected seeds 4,6..7,9, got 4,6..8',
+      'shard x: Expected seeds 4,6,7,9, got 4,6..8',
     );
   });
 
@@ -117,6 +117,9 @@ describe('sweep', () => {
     expect(s.failed).toBe(1);
     expect(s.ran).toBeLessThan(50);
     expect(s.stoppedEarly).toBe(true);
+    // Why, and the seeds left, every one after the failing seed (the one waiting is one of them).
+    expect(s.stop).toEqual({ reasons: ['stop-on-first'], notRun: [{ first: s.ran + 1, last: 50 }] });
+    expect(readSummary(JSON.stringify(s), 's').stop).toEqual(s.stop);
     // One setting, named in the identity: a merge knows the shard stopped on purpose.
     expect(s.sweep.stopOnFirst).toBe(true);
     expect(mergeGaps([{ summary: s, where: 's' }]).stopped).toEqual([]);
@@ -137,6 +140,8 @@ describe('sweep', () => {
     });
     expect(s.ran).toBe(1);
     expect(s.stoppedEarly).toBe(true);
+    // The seed that waited counts as not run, as do those never handed out.
+    expect(s.stop).toEqual({ reasons: ['signal'], notRun: [{ first: 2, last: 4 }] });
   });
 
   test('sweep: with the stop word set (Ctrl-C), the seeds handed to the pool stop at their first check, none is counted, and no more are handed out', async () => {
@@ -159,6 +164,8 @@ describe('sweep', () => {
       const s = await sweep;
       expect({ pctDepth, ran: s.ran, failures: s.failures }).toEqual({ pctDepth, ran: 0, failures: [] });
       expect(s.stoppedEarly).toBe(true);
+      // The seeds stopped mid-run are not run, as are those never handed out.
+      expect(s.stop).toEqual({ reasons: ['signal'], notRun: [{ first: 1, last: 4 }] });
     }
   });
 
@@ -240,9 +247,7 @@ describe('sweep --merge: which shards it lacks', () => {
       { summary: shard(3, 3), where: 's3' },
     ]);
     expect(g.missing).toEqual([]);
-    expect(gapsText(g)).toBe(
-      'shard 2 of 3 (s2/sweep-summary-2-of-3.json) stopped early, after 1 of 3 seed(s)',
-    );
+    expect(gapsText(g)).toBe('shard 2 of 3 (s2/sweep-summary-2-of-3.json) stopped early, after 1 of 3 seeds');
     const onPurpose = shard(2, 3, {
       sweep: { workload: 'x', stopOnFirst: true },
       ran: 1,
