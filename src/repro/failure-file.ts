@@ -263,11 +263,13 @@ export function failureIdentity(file: FailureFile): string {
 
 /**
  * The file's name: what failed, where, with the failure's identity (its digest, or a crash's own
- * hash) so two failures do not share a name.
+ * hash) so two failures do not share a name. A variant's run is named `WORKLOAD.VARIANT`, as its
+ * sweep's run results are (sweep.ts), so a directory of failures tells the variants apart (QA).
  */
 export function failureFileName(file: FailureFile): string {
   const what = (file.first?.rule ?? 'clean').replace(/[^a-z0-9.-]/gi, '_');
-  return `${file.workload.name}-seed${file.seed}-${what}-${failureIdentity(file).slice(0, 8)}.json`;
+  const variant = file.options.variant === undefined ? '' : `.${file.options.variant}`;
+  return `${file.workload.name}${variant.replace(/[^a-z0-9.-]/gi, '_')}-seed${file.seed}-${what}-${failureIdentity(file).slice(0, 8)}.json`;
 }
 
 /**

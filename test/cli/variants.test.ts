@@ -187,6 +187,8 @@ describe('variants', () => {
       /\nnpusim: variant links-up: violation \(exit 1\), NOT as expected \(expected clean\): the command exits 1\nreproduce: npusim run \S+leaky\.json --variant links-up /,
     );
     const [name] = readdirSync(failures);
+    // Named as the variant's run results are (WORKLOAD.VARIANT), so the variants' files differ.
+    expect(name).toMatch(/^leaky\.links-up-seed1-isolation\.peer-[0-9a-f]{8}\.json$/);
     const recorded = JSON.parse(readFileSync(join(failures, name!), 'utf8')) as {
       workload: { file: string };
       options: { variant: string };
