@@ -5,7 +5,7 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -23,7 +23,14 @@ import { pctBoundText } from '../report/strategy-text.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
-import { notRunText, STOP_REASONS, type StopReason } from '../sweep/not-run.js';
+import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
+import {
+  notRunFitsLine,
+  notRunSeedsFile,
+  notRunText,
+  STOP_REASONS,
+  type StopReason,
+} from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { failingSeedsText, type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import {
@@ -232,6 +239,40 @@ function summaryName(args: SweepArgs): string {
     : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
 }
 
+/** The file beside the summary a stopped sweep leaves its seeds not run in: one per shard. */
+function notRunName(args: SweepArgs): string {
+  return args.shard === undefined
+    ? 'not-run-seeds.txt'
+    : `not-run-seeds-${args.shard.index}-of-${args.shard.count}.txt`;
+}
+
+/**
+ * The seeds a stopped sweep did not run, written to `path` for `--seeds @FILE` when they are too
+ * many for the resume line (a stopped sweep of a long list or file: QA), as its summary is written
+ * (only with a failures directory). Its path, or undefined: none needed (an earlier sweep's there
+ * is removed, so the directory never offers a resume of seeds this sweep ran), or not written
+ * (said; the seeds are in the summary's stop.notRun all the same).
+ */
+function writeNotRunSeeds(summary: SweepSummary, path: string, io: CliIo): string | undefined {
+  const text =
+    summary.stop === undefined || notRunFitsLine(summary.stop.notRun)
+      ? undefined
+      : notRunSeedsFile(summary.stop.notRun);
+  try {
+    if (text === undefined) {
+      rmSync(path, { force: true });
+      return undefined;
+    }
+    writeWholeFile(path, text);
+    return path;
+  } catch (e) {
+    io.stderr.write(
+      `npusim: ${path}: Expected to ${text === undefined ? "remove an earlier sweep's seeds not run" : 'write the seeds not run'}, got ${(e as NodeJS.ErrnoException).code ?? String(e)}${text === undefined ? '' : ": they are in the summary's stop.notRun"}\n`,
+    );
+    return undefined;
+  }
+}
+
 /** `dir`, made with its parents if it is not there (the sweep writes its files there). */
 function mkdirFor(dir: string): string {
   mkdirSync(dir, { recursive: true });
@@ -247,6 +288,7 @@ function writeSummary(
 ): number {
   let unwritten: string | undefined;
   let written: string | undefined;
+  let notRunFile: string | undefined;
   if (args.failuresDir !== undefined) {
     const path = join(args.failuresDir, summaryName(args));
     try {
@@ -261,10 +303,14 @@ function writeSummary(
       );
     }
   }
+  // Beside the summary, by its rules: none without a failures directory, or when it was not written.
+  if (written !== undefined && args.failuresDir !== undefined)
+    notRunFile = writeNotRunSeeds(summary, join(args.failuresDir, notRunName(args)), io);
   const ending: SweepEnding = {
     interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
     ...(written === undefined ? {} : { written }),
+    ...(notRunFile === undefined ? {} : { notRunFile }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };
   const text = summaryText(summary, how.pool, ending);
@@ -359,6 +405,14 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     for (const f of files)
       parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
   }
+  if (isResumeMerge(parts)) {
+    // Complete or refused: every seed ran once across them, so --partial has nothing to add.
+    const { summary, resumes } = mergeResumed(parts);
+    const ending: SweepEnding = { interrupted: false, resumes };
+    const text = summaryText(summary, undefined, ending);
+    io.stdout.write(args.json ? summaryJson(summary, ending) : text);
+    return withReport(summary, ending, text, args, io);
+  }
   const merged = mergeSummaries(parts);
   const gaps = mergeGaps(parts);
   // An incomplete set of shards merged quietly would exit with the class of the shards present:
@@ -366,7 +420,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   if (hasGaps(gaps) && !args.partial) {
     throw new ConfigError(
       '--merge',
-      `Expected all ${gaps.count} shard(s) of seeds ${seedsText(merged.seeds)}, each run to its end, got ${merged.shards === null ? 'all the seeds at once' : `shard(s) ${merged.shards.covered.join(', ')}`}: ${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)`,
+      `Expected ${gaps.count === 1 ? 'the sweep' : `all ${gaps.count} shards`} of seeds ${seedsText(merged.seeds)}${gaps.count === 1 ? '' : ', each'} run to its end, got ${merged.shards === null ? '' : `${gotShardsText(merged.shards.covered, gaps)}: `}${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)${gaps.stopped.some((g) => g.reasons.length > 0) ? ', or add the summaries of its resumes (the sweeps its `not run: ... (resume: ...)` line gives) to merge the whole sweep' : ''}`,
     );
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
@@ -375,15 +429,34 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   return withReport(merged, ending, text, args, io);
 }
 
+/**
+ * The shards a refused merge has, complete and stopped apart (QA: `got shard(s) 1, 2: shard 1
+ * ... stopped early` read as if both were whole): `shard 2 complete and shard 1 stopped early`.
+ */
+function gotShardsText(covered: readonly number[], gaps: MergeGaps): string {
+  const stopped = new Set(gaps.stopped.flatMap((g) => g.shards));
+  const complete = covered.filter((k) => !stopped.has(k));
+  const shards = (ks: readonly number[]) => `shard${ks.length === 1 ? '' : 's'} ${ks.join(', ')}`;
+  const said = [
+    ...(complete.length === 0 ? [] : [`${shards(complete)} complete`]),
+    ...(stopped.size === 0 ? [] : [`${shards([...stopped].sort((a, b) => a - b))} stopped early`]),
+  ];
+  return said.length === 0 ? 'no shard' : said.join(' and ');
+}
+
 /** How a sweep ended beyond its summary: Ctrl-C, or a merge of an incomplete set of shards. */
 export interface SweepEnding {
   interrupted: boolean;
   /** A --partial merge: the shards missing or stopped early. */
   gaps?: MergeGaps;
+  /** A merge of a stopped sweep and its resumes (sweep/merge-resumed.ts): how many resumes. */
+  resumes?: number;
   /** The summary file that could not be written (its path): at least exit 2, as `run --out`. */
   unwritten?: string;
   /** The summary file written (its path), said so the next sweep's overwriting it is no surprise. */
   written?: string;
+  /** The file of seeds not run (its path) a stopped sweep wrote beside its summary, for `--seeds @FILE`. */
+  notRunFile?: string;
   /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
   results?: ResultsWritten;
 }
@@ -579,6 +652,10 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   const sw = s.sweep as unknown as SweepIdentity;
   const out: string[] = [summaryHeader(s, pool, ending)];
   if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
+  if (ending.resumes !== undefined)
+    out.push(
+      `  resumed: a stopped sweep and ${ending.resumes === 1 ? 'the sweep that ran the seeds it did not' : `${ending.resumes} sweeps that ran the seeds not run`}; every seed ran once`,
+    );
 
   const classes = Object.entries(s.byClass)
     .filter(([c]) => c !== 'clean')
@@ -591,7 +668,14 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     );
   } else {
     // A merge's shards ran apart, at once or not: its time is the longest shard's, said as such.
-    const longest = pool === undefined && (s.shards?.covered.length ?? 1) > 1 ? 'the longest shard; ' : '';
+    // Resumes ran after the sweep they resume: their time adds to their shard's.
+    const withResumes = (ending.resumes ?? 0) > 0 ? ' with its resumes' : '';
+    const longest =
+      pool === undefined && (s.shards?.covered.length ?? 1) > 1
+        ? `the longest shard${withResumes}; `
+        : withResumes === ''
+          ? ''
+          : 'the sweep with its resumes; ';
     const rate = s.wallMs > 0 ? ` (${longest}${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
     const stopped = !s.stoppedEarly
       ? ''
@@ -624,7 +708,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
   // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
-  if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun)}`);
+  if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun, ending.notRunFile)}`);
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
   if (ending.written !== undefined)
     out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);

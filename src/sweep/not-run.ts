@@ -6,7 +6,8 @@
  * count (those stopped mid-run or still waiting for a thread: at most the seeds in flight) and
  * every seed after the last one handed out: one span, every N-th seed for shard K/N of a range.
  */
-import { runParts, type SeedRange, SHOWN_PARTS, type Shard } from './seeds.js';
+import { shellWord } from '../report/reproduce-line.js';
+import { listParts, MAX_LISTED_SEEDS, runParts, type SeedRange, SHOWN_PARTS, type Shard } from './seeds.js';
 
 /** Seeds `first` to `last`, or every `every`-th of them from `first` (the rest of a shard). */
 export interface SeedSpan {
@@ -116,18 +117,37 @@ function ordinal(n: number): string {
 }
 
 /**
- * The seeds not run in words, with the `--seeds` that runs them: `5..12 (resume: --seeds 5..12)`;
- * the rest of a shard of a range, `every 3rd seed of 8..1000000 (resume: --seeds 8..1000000
- * --shard 1/3)`. More runs than a line holds are counted, and named in the summary's `stop.notRun`.
+ * The most items (`11`, `15..29`) of one `--seeds LIST` that a resume line gives in place of two
+ * commands (`--seeds 11, then --seeds 15..29 --shard 1/2`: QA); more, and the shard form is kept.
  */
-export function notRunText(spans: readonly SeedSpan[]): string {
+export const MAX_RESUME_ITEMS = 20;
+
+/** Whether notRunText says the seeds as `--seeds` takes them; if not, it counts them. */
+export function notRunFitsLine(spans: readonly SeedSpan[]): boolean {
   const strided = spans.filter((s) => s.every !== undefined && spanCount(s) > 2);
   const parts = plainParts(spans.filter((s) => !strided.includes(s)));
-  if (parts.length + strided.length > SHOWN_PARTS) {
+  return parts.length + strided.length <= SHOWN_PARTS;
+}
+
+/**
+ * The seeds not run in words, with the `--seeds` that runs them: `5..12 (resume: --seeds 5..12)`;
+ * the rest of a shard of a range, `every 3rd seed of 8..1000000 (resume: --seeds 8..1000000
+ * --shard 1/3)`; seeds that would take two commands, one list when it is short (`11 and every 2nd
+ * seed of 15..29 (resume: --seeds 11,15,17,...)`). More runs than a line holds are counted: resumed
+ * from `seedsFile` when the sweep wrote them there (notRunSeedsFile), else named in the summary's
+ * `stop.notRun`.
+ */
+export function notRunText(spans: readonly SeedSpan[], seedsFile?: string): string {
+  const strided = spans.filter((s) => s.every !== undefined && spanCount(s) > 2);
+  const parts = plainParts(spans.filter((s) => !strided.includes(s)));
+  if (!notRunFitsLine(spans)) {
     const n = spans.reduce((k, s) => k + spanCount(s), 0);
     const first = Math.min(...spans.map((s) => s.first));
     const last = Math.max(...spans.map((s) => s.last));
-    return `${n} seeds from ${first} to ${last}; all in --json and the summary file (stop.notRun)`;
+    const counted = `${n} seeds from ${first} to ${last}`;
+    return seedsFile === undefined
+      ? `${counted}; all in --json and the summary file (stop.notRun)`
+      : `${counted} (resume: --seeds @${shellWord(seedsFile)})`;
   }
   const said = [
     ...(parts.length === 0 ? [] : [parts.join(',')]),
@@ -137,7 +157,35 @@ export function notRunText(spans: readonly SeedSpan[]): string {
     ...(parts.length === 0 ? [] : [`--seeds ${parts.join(',')}`]),
     ...strided.map((s) => `--seeds ${s.first}..${s.last} --shard 1/${s.every}`),
   ];
-  return `${said.join(' and ')} (resume: ${resume.join(', then ')})`;
+  const oneList = resume.length > 1 ? shortList(spans) : undefined;
+  return `${said.join(' and ')} (resume: ${oneList === undefined ? resume.join(', then ') : `--seeds ${oneList.join(',')}`})`;
+}
+
+/** The seeds of `spans` as at most MAX_RESUME_ITEMS items of one `--seeds` list, or undefined. */
+function shortList(spans: readonly SeedSpan[]): string[] | undefined {
+  const seeds = spanSeeds(spans, MAX_RESUME_ITEMS * 1000);
+  if (seeds === undefined) return undefined;
+  const items = listParts(seeds);
+  return items.length <= MAX_RESUME_ITEMS ? items : undefined;
+}
+
+/** Every seed of `spans`, ascending, or undefined when they are more than `max`. */
+function spanSeeds(spans: readonly SeedSpan[], max: number): number[] | undefined {
+  if (spans.reduce((k, s) => k + spanCount(s), 0) > max) return undefined;
+  const seeds: number[] = [];
+  for (const s of spans) for (let x = s.first; x <= s.last; x += s.every ?? 1) seeds.push(x);
+  return seeds.sort((a, b) => a - b);
+}
+
+/**
+ * A stopped sweep's seeds not run as a file `--seeds @FILE` reads (one seed or range a line), for
+ * those too many for a line (notRunFitsLine); undefined when they are more than a list holds
+ * (MAX_LISTED_SEEDS: the file could not be read back).
+ */
+export function notRunSeedsFile(spans: readonly SeedSpan[]): string | undefined {
+  const seeds = spanSeeds(spans, MAX_LISTED_SEEDS);
+  if (seeds === undefined) return undefined;
+  return `# The seeds a stopped sweep did not run: resume with --seeds @FILE (and its other options)\n${listParts(seeds).join('\n')}\n`;
 }
 
 /**

@@ -149,7 +149,7 @@ function parseOneRange(seedItem: SeedItem, inList: boolean, option: string): See
  * The runs of consecutive seeds of a list, as `--seeds` takes them: `17`, `100..199`; a run of two
  * is its two seeds (`3,4` is no longer than `3..4`, and reads as the two seeds it is: QA).
  */
-function listParts(list: readonly number[]): string[] {
+export function listParts(list: readonly number[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < list.length; ) {
     let j = i;
@@ -214,15 +214,15 @@ export function seedInShards(
   covered: readonly number[],
   count: number,
 ): boolean {
-  let index: number;
-  if (range.list === undefined) {
-    if (!Number.isSafeInteger(seed) || seed < range.first || seed > range.last) return false;
-    index = seed - range.first;
-  } else {
-    index = binarySearch(range.list, seed);
-    if (index < 0) return false;
-  }
-  return covered.includes((index % count) + 1);
+  const index = seedIndex(range, seed);
+  return index >= 0 && covered.includes((index % count) + 1);
+}
+
+/** Where `seed` is among the seeds of `range` in ascending order (0 for its first), or -1. */
+export function seedIndex(range: SeedRange, seed: number): number {
+  if (range.list !== undefined) return binarySearch(range.list, seed);
+  if (!Number.isSafeInteger(seed) || seed < range.first || seed > range.last) return -1;
+  return seed - range.first;
 }
 
 function binarySearch(list: readonly number[], x: number): number {

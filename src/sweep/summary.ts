@@ -166,13 +166,7 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   /** The summary each shard came from. */
   const from = new Map<number, string>();
   for (const { summary: s, where } of parts) {
-    const differs = firstDifference(first.sweep, s.sweep, 'sweep');
-    if (differs !== undefined) {
-      throw new ConfigError(
-        where,
-        `Expected a shard of the same sweep as ${parts[0]!.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
-      );
-    }
+    checkSameSweep(parts[0]!, { summary: s, where });
     if (!sameSeeds(s.seeds, first.seeds)) {
       const ours = seedsText(first.seeds);
       const theirs = seedsText(s.seeds);
@@ -195,13 +189,7 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
       from.set(k, where);
       out.shards.covered.push(k);
     }
-    out.ran += s.ran;
-    out.clean += s.clean;
-    out.failed += s.failed;
-    for (const [c, n] of Object.entries(s.byClass)) out.byClass[c] = (out.byClass[c] ?? 0) + n;
-    for (const [rule, t] of Object.entries(s.byRule)) tally(out.byRule, rule, t);
-    out.failures.push(...s.failures);
-    out.worstExitCode = worse(out.worstExitCode, s.worstExitCode);
+    addCounts(out, s);
     out.stoppedEarly ||= s.stoppedEarly;
     if (s.stop !== undefined) {
       // The shards' seeds not run together, each shard's reasons once (not-run.ts).
@@ -219,6 +207,34 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
 }
 
 /**
+ * `part` is a summary of the same sweep as `first` (the same workload, options and npusim
+ * version), or a ConfigError naming the field that differs: every merge checks its summaries so.
+ */
+export function checkSameSweep(
+  first: { summary: SweepSummary; where: string },
+  part: { summary: SweepSummary; where: string },
+): void {
+  const differs = firstDifference(first.summary.sweep, part.summary.sweep, 'sweep');
+  if (differs !== undefined) {
+    throw new ConfigError(
+      part.where,
+      `Expected a shard of the same sweep as ${first.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
+    );
+  }
+}
+
+/** `s`'s seeds and findings added to `out`'s (seeds run apart: shards, or a sweep and its resumes). */
+export function addCounts(out: SweepSummary, s: SweepSummary): void {
+  out.ran += s.ran;
+  out.clean += s.clean;
+  out.failed += s.failed;
+  for (const [c, n] of Object.entries(s.byClass)) out.byClass[c] = (out.byClass[c] ?? 0) + n;
+  for (const [rule, t] of Object.entries(s.byRule)) tally(out.byRule, rule, t);
+  out.failures.push(...s.failures);
+  out.worstExitCode = worse(out.worstExitCode, s.worstExitCode);
+}
+
+/**
  * A whole sweep's summary (one run without --shard: `sweep-summary.json`) beside shard summaries
  * (a directory a sharded sweep and a whole one both wrote into) is said as such, with the files to
  * name instead (QA: it read `Expected shards of 2, got 1`, in either order of the files).
@@ -228,10 +244,38 @@ function checkNoWholeAmongShards(parts: readonly { summary: SweepSummary; where:
   const shards = parts.filter((p) => p.summary.shards !== null);
   if (whole === undefined || shards.length === 0) return;
   const count = shards[0]!.summary.shards!.count;
+  const command = shardsMergeCommand(shards);
   throw new ConfigError(
     whole.where,
-    `Expected shard summaries only (sweep-summary-K-of-${count}.json, each written by \`sweep --shard K/${count}\`), got a whole sweep's summary (written without --shard) beside them; to merge the shards, name their files: \`npusim sweep --merge ${shards.map((p) => shellWord(p.where)).join(' ')}\``,
+    `Expected shard summaries only (sweep-summary-K-of-${count}.json, each written by \`sweep --shard K/${count}\`), got a whole sweep's summary (written without --shard) beside them; ${command === undefined ? 'name the shard summaries of one sweep instead' : `to merge the shards, name their files: \`${command}\``}`,
   );
+}
+
+/**
+ * The merge of the shard summaries among `shards` that make one sweep, when it would succeed: the
+ * largest group of the same seeds, shard count and configuration, each shard once (QA: the hint
+ * named every `-K-of-N` file, a resume's of other seeds too, and the merge it gave failed); with
+ * --partial when a shard is missing or stopped. Undefined when that group has a shard twice.
+ */
+function shardsMergeCommand(shards: readonly { summary: SweepSummary; where: string }[]): string | undefined {
+  const groups: { summary: SweepSummary; where: string }[][] = [];
+  for (const p of shards) {
+    const group = groups.find((g) => {
+      const a = g[0]!.summary;
+      return (
+        sameSeeds(a.seeds, p.summary.seeds) &&
+        a.shards!.count === p.summary.shards!.count &&
+        firstDifference(a.sweep, p.summary.sweep, 'sweep') === undefined
+      );
+    });
+    if (group === undefined) groups.push([p]);
+    else group.push(p);
+  }
+  const group = groups.sort((a, b) => b.length - a.length)[0]!;
+  const covered = group.flatMap((p) => p.summary.shards!.covered);
+  if (new Set(covered).size !== covered.length) return undefined;
+  const partial = hasGaps(mergeGaps(group)) ? ' --partial' : '';
+  return `npusim sweep --merge${partial} ${group.map((p) => shellWord(p.where)).join(' ')}`;
 }
 
 /** Where two lists of seeds shown alike (seedsText cuts a long list) first differ, in words. */

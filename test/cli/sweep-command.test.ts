@@ -72,7 +72,7 @@ describe('sweep --merge: an incomplete set of shards', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      'npusim: --merge: Expected all 3 shard(s) of seeds 1..8, each run to its end, got shard(s) 1, 2: shard 3 of 3 missing; add --partial',
+      'npusim: --merge: Expected all 3 shards of seeds 1..8, each run to its end, got shards 1, 2 complete: shard 3 of 3 missing; add --partial',
     );
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { summaryText } from '../../src/cli/sweep-command.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { compactSpans, notRunSpans, notRunText } from '../../src/sweep/not-run.js';
+import { compactSpans, notRunSeedsFile, notRunSpans, notRunText } from '../../src/sweep/not-run.js';
 import { parseSeedRange, seedsOf } from '../../src/sweep/seeds.js';
 import {
   gapsText,
@@ -75,7 +75,14 @@ describe('not run: the seeds a stopped sweep left', () => {
           3,
         ),
       ),
-    ).toBe('5 and every 3rd seed of 14..38 (resume: --seeds 5, then --seeds 14..38 --shard 1/3)');
+    ).toBe('5 and every 3rd seed of 14..38 (resume: --seeds 5,14,17,20,23,26,29,32,35,38)');
+    // Two commands only when one list would be long (QA: `--seeds 11, then --seeds 15..29 --shard 1/2`).
+    expect(
+      notRunText([
+        { first: 5, last: 5 },
+        { first: 14, last: 1000, every: 3 },
+      ]),
+    ).toBe('5 and every 3rd seed of 14..1000 (resume: --seeds 5, then --seeds 14..1000 --shard 1/3)');
     expect([...seedsOf({ first: 14, last: 38 }, { index: 1, count: 3 })]).toEqual([
       14, 17, 20, 23, 26, 29, 32, 35, 38,
     ]);
@@ -84,6 +91,18 @@ describe('not run: the seeds a stopped sweep left', () => {
     expect(notRunText([...many, { first: 20, last: 1_000_000 }])).toBe(
       '999990 seeds from 1 to 1000000; all in --json and the summary file (stop.notRun)',
     );
+    // Too many for a line, few enough for a list: a file of them beside the summary, resumed from it.
+    const scattered = [...many, { first: 20, last: 25 }, { first: 30, last: 36, every: 3 }];
+    expect(notRunText(scattered, 'd/not-run-seeds.txt')).toBe(
+      '18 seeds from 1 to 36 (resume: --seeds @d/not-run-seeds.txt)',
+    );
+    const file = notRunSeedsFile(scattered)!;
+    expect(file.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
+      ...['1', '3', '5', '7', '9', '11', '13', '15', '17', '20..25', '30', '33', '36'],
+      '',
+    ]);
+    // More than a list holds (the file could not be read back): none.
+    expect(notRunSeedsFile([...many, { first: 20, last: 1_000_000 }])).toBeUndefined();
   });
 });
 
@@ -153,9 +172,7 @@ describe('not run: in the summary file, and merged', () => {
     // The shards ran apart: the time is the longest shard's, and said so.
     expect(text).toContain('  7 seeds in 1.0 s (the longest shard; 7.0 seeds/s)');
     expect(text).toContain('stopped early by Ctrl-C (SIGINT) and SIGTERM\n');
-    expect(text).toContain(
-      '  not run: 9,12 and every 3rd seed of 5..11 (resume: --seeds 9,12, then --seeds 5..11 --shard 1/3)\n',
-    );
+    expect(text).toContain('  not run: 9,12 and every 3rd seed of 5..11 (resume: --seeds 5,8,9,11,12)\n');
     expect(gapsText(mergeGaps(parts))).toBe(
       'shard 2 of 3 (s2) stopped early by SIGTERM, after 1 of 4 seeds; shard 3 of 3 (s3) stopped early by Ctrl-C (SIGINT), after 2 of 4 seeds',
     );
