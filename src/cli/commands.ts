@@ -184,7 +184,7 @@ const SWEEP: CommandSpec = {
     {
       name: 'merge',
       type: 'boolean',
-      help: 'join the shard summaries in the directories given, or the summary files named (all N shards, each run to its end)',
+      help: 'join the shard summaries in the directories given, or the summary files named (all N shards, each run to its end; a stopped sweep or shard joins with the sweeps its resume line ran, each seed run once)',
     },
     {
       name: 'partial',

@@ -1,7 +1,8 @@
 /**
  * The seeds a stopped sweep did not run (Ctrl-C or a signal, --stop-on-first, npusim failing on a
- * seed), and why it stopped, kept in its summary as few spans as they make: a sweep of millions of
- * seeds stopped early holds a few numbers, never the millions left. A sweep hands its seeds out in
+ * seed), and why it stopped, kept in its summary as few spans as they make: a sweep of a range of
+ * millions of seeds stopped early holds a few numbers, never the millions left (a list's rest is
+ * its runs of consecutive seeds: at most MAX_LISTED_SEEDS). A sweep hands its seeds out in
  * order, a few at a time (sweep.ts), so what it did not run is the seeds it handed out and did not
  * count (those stopped mid-run or still waiting for a thread: at most the seeds in flight) and
  * every seed after the last one handed out: one span, every N-th seed for shard K/N of a range.

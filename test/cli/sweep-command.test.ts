@@ -15,6 +15,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { helpText } from '../../src/cli/help.js';
 import { checkOutputDir } from '../../src/cli/output-path.js';
+import { resolveSeeds } from '../../src/cli/seeds-file.js';
 import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-command.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -155,6 +156,52 @@ describe('sweep --merge: an incomplete set of shards', () => {
       `${file}: Expected an npusim-sweep-summary (version 2), got a JSON object without`,
     );
     expect(other.stderr).not.toContain('undefined');
+  });
+});
+
+describe('sweep --merge: a stopped shard and its resume (QA 58 F1)', () => {
+  test('merge: a stopped shard, the other shard and the sweep its resume line ran give the whole sweep; without the resume it is refused saying which shard is complete', async () => {
+    const dir = testTempDir('npusim-merge-resume-');
+    // Shard 1/2 (1, 3, 5, 7) stopped after 1 and 3: not run 5, 7 (resume: --seeds 5,7).
+    const files = {
+      sh1: shard(1, 2, {
+        ran: 2,
+        clean: 2,
+        byClass: { clean: 2 },
+        stoppedEarly: true,
+        stop: { reasons: ['SIGTERM'], notRun: [{ first: 5, last: 7, every: 2 }] },
+      }),
+      sh2: failingShard(2, 2, 4),
+      resume: shardSummary(1, 1, { first: 5, last: 7, list: [5, 7] }, { shards: null }),
+    };
+    const paths = Object.entries(files).map(([name, s]) => {
+      mkdirSync(join(dir, name));
+      const file = join(
+        dir,
+        name,
+        s.shards === null ? 'sweep-summary.json' : `sweep-summary-${s.shards.covered[0]}-of-2.json`,
+      );
+      writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`);
+      return join(dir, name);
+    });
+    const r = await cli(['sweep', '--merge', ...paths]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('seeds 1..8  shards 1,2 of 2');
+    expect(r.stdout).toContain(
+      '  resumed: a stopped sweep and the sweep that ran the seeds it did not; every seed ran once\n',
+    );
+    expect(r.stdout).toContain(
+      '  8 seeds in 2.0 s (the longest shard with its resumes; 4.0 seeds/s): 7 clean, 1 failing',
+    );
+    expect(r.stdout).toContain('  failing seeds: 4 (again: --seeds 4)');
+    expect(r.stdout).not.toContain('not run');
+    const without = await cli(['sweep', '--merge', paths[0]!, paths[1]!]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain(
+      'npusim: --merge: Expected all 2 shards of seeds 1..8, each run to its end, got shard 2 complete and shard 1 stopped early: shard 1 of 2 (',
+    );
+    expect(without.stderr).toContain('or add the summaries of its resumes');
   });
 });
 
@@ -736,6 +783,30 @@ describe('sweep: Ctrl-C', () => {
 });
 
 describe('sweep --stop-on-first: which seeds are left', () => {
+  test('stop-on-first of a list: the seeds not run, too many for a line, are written beside the summary and resumed by --seeds @FILE; none without failure files (QA 58 F2)', async () => {
+    const dir = testTempDir('npusim-sweep-notrun-');
+    const list = '1,3,5,7,9,11,13,15,17,19,21';
+    const args = ['sweep', 'flush-race', '--bug', 'single-flush', '--seeds', list, '--duration', '50us'];
+    const r = await cli([...args, '--stop-on-first', '--jobs', '1', '--failures', dir]);
+    expect(r.code, r.stderr).toBe(1);
+    const file = join(dir, 'not-run-seeds.txt');
+    expect(r.stdout).toContain(`  not run: 10 seeds from 3 to 21 (resume: --seeds @${file})\n`);
+    // The file reads back as exactly the seeds not run.
+    const summary = JSON.parse(readFileSync(join(dir, 'sweep-summary.json'), 'utf8')) as SweepSummary;
+    expect(summary.stop!.notRun.map((s) => s.first)).toEqual([...resolveSeeds({ file }).list!]);
+    expect(resolveSeeds({ file }).list).toEqual([3, 5, 7, 9, 11, 13, 15, 17, 19, 21]);
+    // A sweep into the directory that leaves none removes it: it would resume seeds that ran.
+    const whole = await cli(['sweep', 'stress', '--seeds', '1', '--duration', '30us', '--failures', dir]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    // No failure files: no summary file, and no file of seeds beside it.
+    const none = await cli([...args, '--stop-on-first', '--jobs', '1', '--no-failure-file']);
+    expect(none.code, none.stderr).toBe(1);
+    expect(none.stdout).toContain(
+      '  not run: 10 seeds from 3 to 21; all in --json and the summary file (stop.notRun)\n',
+    );
+  });
+
   test('stop-on-first: the summary says it stopped at the first failing seed and which seeds did not run', async () => {
     const dir = testTempDir('npusim-sweep-sof-');
     const r = await cli([
