@@ -24,6 +24,7 @@ import {
   type SweepArgs,
 } from './cli-args.js';
 import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from './commands.js';
+import type { SplitValue } from './option-hint.js';
 import type { ParamSet } from './option-values.js';
 import { isJsonInside, linkedPathText } from './output-path.js';
 import { parseCommand } from './parse-command.js';
@@ -81,7 +82,7 @@ type ArgsOf = (
   values: Record<string, unknown>,
   positionals: string[],
   outputs: OutputFile[],
-  splitValue?: string,
+  splitValue?: SplitValue,
 ) => CliArgs;
 
 const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
@@ -147,7 +148,12 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   }),
 };
 
-function runArgs(values: Record<string, unknown>, positionals: string[], outputs: OutputFile[]): RunArgs {
+function runArgs(
+  values: Record<string, unknown>,
+  positionals: string[],
+  outputs: OutputFile[],
+  splitValue?: SplitValue,
+): RunArgs {
   checkTraceEvents(values);
   for (const o of ['inline', 'workers', 'check-hosts'] as const) {
     if (values.free === true && values[o] !== undefined) {
@@ -160,6 +166,7 @@ function runArgs(values: Record<string, unknown>, positionals: string[], outputs
   return {
     command: 'run',
     workload: positionals[0] ?? DEFAULT_WORKLOAD,
+    ...workloadHint(splitValue),
     seed: values.seed as number | undefined,
     ...scenarioOf(values),
     host: values.inline === true ? 'inline' : 'threaded',
@@ -180,13 +187,13 @@ function sweepArgs(
   values: Record<string, unknown>,
   positionals: string[],
   outputs: OutputFile[],
-  splitValue?: string,
+  splitValue?: SplitValue,
 ): SweepArgs {
   const merge = values.merge === true;
   if (!merge && positionals.length > 1) {
     throw new ConfigError(
       'sweep',
-      `Expected one workload, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue}`}`,
+      `Expected one workload, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue.hint}`}`,
     );
   }
   if (merge && positionals.length === 0) {
@@ -243,6 +250,7 @@ function sweepArgs(
   return {
     command: 'sweep',
     workload: merge ? '' : (positionals[0] ?? DEFAULT_WORKLOAD),
+    ...(merge ? {} : workloadHint(splitValue)),
     seeds: values.seeds as SeedRange | SeedsFile | undefined,
     jobs: values.jobs as number | undefined,
     shard: values.shard as Shard | undefined,
@@ -257,6 +265,14 @@ function sweepArgs(
       ? outputs.filter((o) => o.option === '--report')
       : outputs.map((o) => (o.option === '--results' ? { ...o, names: SWEEP_RESULT_NAMES } : o)),
   };
+}
+
+/**
+ * A unit written apart from its number with no workload before it (`run --duration 2 ms`) is taken
+ * for the workload: its refusal as no workload of that name carries the hint (run-cli.ts).
+ */
+function workloadHint(splitValue: SplitValue | undefined): { workloadHint?: string } {
+  return splitValue?.positional === 0 ? { workloadHint: splitValue.hint } : {};
 }
 
 /**

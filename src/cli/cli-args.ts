@@ -58,6 +58,11 @@ export const DEFAULT_FAILURES_OPTION =
 export interface RunArgs extends ScenarioArgs {
   command: 'run';
   workload: string;
+  /**
+   * When the workload named is a unit written apart from an option's number (`--duration 2 ms`):
+   * `did you mean `--duration 2ms`?`, said if no workload has that name (run-cli.ts).
+   */
+  workloadHint?: string;
   /** Undefined: draw one (and print it). */
   seed: number | undefined;
   host: 'inline' | 'threaded';
@@ -92,6 +97,11 @@ export interface CompareArgs {
 export interface SweepArgs extends ScenarioArgs {
   command: 'sweep';
   workload: string;
+  /**
+   * When the workload named is a unit written apart from an option's number (`--duration 2 ms`):
+   * `did you mean `--duration 2ms`?`, said if no workload has that name (run-cli.ts).
+   */
+  workloadHint?: string;
   /** A range or list, or `@FILE` (read by the sweep: seeds-file.ts). */
   seeds: SeedRange | SeedsFile | undefined;
   jobs: number | undefined;

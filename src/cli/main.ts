@@ -10,7 +10,7 @@
  * whose top-level `await` waits for ever) would otherwise end with exit 0 and no word, as Node
  * ends any process whose event loop is empty: `beforeExit` catches that and says what happened.
  */
-import { EXIT } from '../core/exit-codes.js';
+import { EXIT, worseExit } from '../core/exit-codes.js';
 import { workloadFilesImporting } from '../runtime/workload-imports.js';
 import { EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { runCli } from './run-cli.js';
@@ -26,12 +26,31 @@ keepExitGuarded();
 // write to its stream fail with EPIPE, emitted as an 'error' that, unheard, would end the process
 // as an uncaught exception: exit 1, which means a violation, with the run cut short and its
 // files unwritten. Nothing more can be said on that stream, so the run goes on without it and
-// ends with its own exit code and files. EIO is the same for a terminal that hung up (SIGHUP,
-// which stops the run as Ctrl-C does, and then its summary meets the closed terminal).
+// ends with its own exit code and files. EIO on a terminal is the same for one that hung up
+// (SIGHUP, which stops the run as Ctrl-C does, and then its summary meets the closed terminal).
+// Any other failed write to stdout (`> /dev/full`: ENOSPC; EIO of a failing disk, EBADF) lost
+// output the user asked for: it is no bug of npusim (exit 4) but the place the output was sent, so
+// it is said in one line on stderr, and the command, its run and files left as they are, ends with
+// exit 2 where it would have ended with 0 (a finding's code, such as 1 for a violation, says more
+// and stands: worseExit).
+let outputLost = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
+    if (e.code === 'EPIPE' || (e.code === 'EIO' && stream.isTTY)) return;
+    // stderr's own failure has nowhere to be said: the command ends as it would have.
+    if (stream === process.stderr || outputLost) return;
+    outputLost = true;
+    process.stderr.write(
+      `npusim: stdout: Expected to write the command's output, got ${writeErrorText(e)}\n`,
+    );
+    // The command may already have ended (a write's error comes after it returned).
+    if (typeof process.exitCode === 'number') process.exitCode = worseExit(process.exitCode, EXIT.usage);
   });
+}
+
+/** A failed write in the system's words and code: `ENOSPC: no space left on device`. */
+function writeErrorText(e: NodeJS.ErrnoException): string {
+  return e.message.replace(/, write$/, '') || String(e.code);
 }
 
 // Anything thrown where nothing can catch it (a timer of a workload file, a library's event that
@@ -79,7 +98,7 @@ const EXIT_GRACE_MS = 100;
  * Signal handling is untouched: a command's own handlers (interrupt.ts) are gone by now, as before.
  */
 function endOnceFlushed(code: number): void {
-  process.exitCode = code;
+  process.exitCode = outputLost ? worseExit(code, EXIT.usage) : code;
   let waiting = 2;
   const flushed = (): void => {
     waiting -= 1;
@@ -87,7 +106,8 @@ function endOnceFlushed(code: number): void {
   };
   for (const stream of [process.stdout, process.stderr]) {
     // A stream whose reader went away (EPIPE above) is destroyed: nothing more will flush on it.
-    if (stream.destroyed || !stream.writable) flushed();
+    // Nothing left to write is flushed: an empty write would meet a full disk (`> /dev/full`) too.
+    if (stream.destroyed || !stream.writable || stream.writableLength === 0) flushed();
     else stream.write('', () => flushed());
   }
 }

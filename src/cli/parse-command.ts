@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
-import { splitValueHint, unknownOptionHint } from './option-hint.js';
+import { type SplitValue, splitValueHint, unknownOptionHint } from './option-hint.js';
+import { shownText } from './shown-text.js';
 
 /** What the generic parser gives a command: parsed values by option name, and its arguments. */
 export interface ParsedCommand {
@@ -18,9 +19,9 @@ export interface ParsedCommand {
   help: boolean;
   /**
    * `did you mean `--duration 2ms`?` when a number and its unit were written apart (option-hint.ts),
-   * for the command's refusal of the unit as an argument too many.
+   * for the command's refusal of the unit: as an argument too many, or as the workload's name.
    */
-  splitValue?: string;
+  splitValue?: SplitValue;
 }
 
 /**
@@ -34,6 +35,7 @@ export function parseCommand(
   commands: readonly CommandSpec[] = [spec],
 ): ParsedCommand {
   const table = [...spec.options, HELP_OPTION];
+  checkSingleDashWords(spec, table, argv, commands);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -114,7 +116,7 @@ function checkRepeatsAndConflicts(table: readonly OptionSpec[], given: Map<strin
 function checkPositionalCount(
   spec: CommandSpec,
   positionals: readonly string[],
-  splitValue: string | undefined,
+  splitValue: SplitValue | undefined,
 ): void {
   const variadic = spec.positionals.at(-1)?.variadic === true;
   if (variadic || positionals.length <= spec.positionals.length) return;
@@ -124,7 +126,7 @@ function checkPositionalCount(
       : `at most ${spec.positionals.length} argument(s) after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
   throw new ConfigError(
     spec.name,
-    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue}`}`,
+    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue.hint}`}`,
   );
 }
 
@@ -164,18 +166,9 @@ function translateParseError(
   if (!(error instanceof Error) || !('code' in error)) return error;
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   const raw = quoted.split(' ')[0] ?? quoted;
-  const known = table.map((o) => `--${o.name}`).join(', ');
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      // A likely meaning says more than the list of every option (`--help` has that).
-      const hint = unknownOptionHint(raw, spec, commands);
-      return new ConfigError(
-        raw,
-        hint === undefined
-          ? `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${raw}\``
-          : `Expected an option of \`npusim ${spec.name}\`, got \`${raw}\`: ${hint}`,
-      );
-    }
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return unknownOptionError(raw, spec, table, commands);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const o = table.find((t) => `--${t.name}` === raw || (t.short !== undefined && `-${t.short}` === raw));
       const option = o === undefined ? raw : `--${o.name}`;
@@ -228,6 +221,61 @@ function translateParseError(
       );
     default:
       return error;
+  }
+}
+
+/**
+ * An option the command does not take, refused with its likely meaning (option-hint.ts), which
+ * says more than the list of every option (`--help` has that); named cut when it is long.
+ */
+function unknownOptionError(
+  raw: string,
+  spec: CommandSpec,
+  table: readonly OptionSpec[],
+  commands: readonly CommandSpec[],
+): ConfigError {
+  const hint = unknownOptionHint(raw, spec, commands);
+  const shown = shownText(raw);
+  const known = table.map((o) => `--${o.name}`).join(', ');
+  return new ConfigError(
+    shown,
+    hint === undefined
+      ? `Expected an option of \`npusim ${spec.name}\` (${known}), got \`${shown}\``
+      : `Expected an option of \`npusim ${spec.name}\`, got \`${shown}\`: ${hint}`,
+  );
+}
+
+/**
+ * A word after one dash (`-seed`, `-help`) is a group of short flags to parseArgs (`-s -e -e -d`),
+ * refused by its first unknown letter (`got -s`), or, `-h` being known, by the next (`-help`: `got
+ * -e`). Unless each of its letters is a short flag of the command, and it is no long option's name,
+ * it is refused whole, with the long option it likely means (`did you mean --seed?`). The value of
+ * an option (`--seed -1`) is left to parseArgs and the option's parser, and so is all after `--`.
+ */
+function checkSingleDashWords(
+  spec: CommandSpec,
+  table: readonly OptionSpec[],
+  argv: readonly string[],
+  commands: readonly CommandSpec[],
+): void {
+  const shorts = new Set(table.flatMap((o) => (o.short === undefined ? [] : [o.short])));
+  const takesValue = (o: OptionSpec | undefined): boolean => o?.type === 'string';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return;
+    if (arg.startsWith('--')) {
+      if (!arg.includes('=') && takesValue(table.find((o) => `--${o.name}` === arg))) i++;
+      continue;
+    }
+    if (!/^-[^-]/.test(arg)) continue;
+    const word = arg.slice(1).split('=')[0]!;
+    if (arg.length === 2) {
+      if (takesValue(table.find((o) => o.short === word))) i++;
+      continue;
+    }
+    const long = table.some((o) => o.name === word);
+    if (!long && Array.from(word).every((c) => shorts.has(c))) continue;
+    throw unknownOptionError(arg, spec, table, commands);
   }
 }
 

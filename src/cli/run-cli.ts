@@ -37,8 +37,9 @@ export type { CliIo } from './cli-io.js';
 export { loadTopologyOption, MAX_TOPOLOGY_FILE_BYTES } from './topology-option.js';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: CliArgs | undefined;
   try {
-    const args: CliArgs = parseCli(argv);
+    args = parseCli(argv);
     // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
     // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts), and a bad
     // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it).
@@ -77,10 +78,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr.write(configErrorText(error, argv[0]));
+      io.stderr.write(configErrorText(withWorkloadHint(error, args), argv[0]));
       return EXIT.usage;
     }
     io.stderr.write(`npusim: unexpected error (exit 4):\n${errorText(error)}\n`);
     return EXIT.crash;
   }
+}
+
+/**
+ * The refusal of the workload named, when that name is a unit written apart from an option's
+ * number (`run --duration 2 ms`: no workload is named `ms`), with the hint that joins them.
+ */
+function withWorkloadHint(error: ConfigError, args: CliArgs | undefined): ConfigError {
+  if (error.field !== 'workload' || args === undefined || !('workloadHint' in args)) return error;
+  if (args.workloadHint === undefined) return error;
+  return new ConfigError(
+    error.field,
+    `${error.message.replace(`${error.field}: `, '')}; ${args.workloadHint}`,
+  );
 }

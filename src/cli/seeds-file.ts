@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import { byteText, firstBinaryByte, lineOfByte } from './binary-bytes.js';
 import { readUserFile } from './bounded-file.js';
+import { shownText } from './shown-text.js';
 
 /** `--seeds @FILE` as the parser leaves it. */
 export interface SeedsFile {
@@ -38,7 +39,8 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
   const option = `--seeds @${seeds.file}`;
   const bytes = readUserFile(seeds.file, MAX_SEEDS_FILE_BYTES, {
     field: option,
-    tooLarge: (got) => `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES} bytes, got ${got}`,
+    tooLarge: (got) =>
+      `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES / (1024 * 1024)} MiB, got ${got}`,
     unreadable: (got) => `Expected a readable file of seeds, got \`${seeds.file}\`: ${got}`,
   });
   // A binary file (a trace, an archive, a file given by mistake) is said to be one, and none of
@@ -77,28 +79,20 @@ function seedItems(text: string, file: string): SeedItem[] {
       items.push({
         text: m[0],
         shown: `\`${shownText(m[0])}\``,
-        place: () => ({
-          before: `${file}:${i + 1}:${column}: `,
-          after: ` (line ${i + 1}: \`${shownText(line.trim())}\`)`,
-          line: i + 1,
-        }),
+        inFile: true,
+        place: () => {
+          // The quote of a long line is centred on the item, which a cut at its start would hide.
+          const trimmed = line.trimStart();
+          const at = column - 1 - (Array.from(line).length - Array.from(trimmed).length);
+          return {
+            before: `${file}:${i + 1}:${column}: `,
+            after: ` (line ${i + 1}: \`${shownText(trimmed.trimEnd(), at)}\`)`,
+            line: i + 1,
+            column,
+          };
+        },
       });
     }
   }
   return items;
-}
-
-/** Beyond this many characters, a line or an item is quoted cut. */
-const SHOWN_CHARS = 60;
-
-/**
- * Text of the file as a message quotes it: cut to SHOWN_CHARS characters, and a control or format
- * character (DEL, a C1 control, a direction override) written as its code, `\u009b`, never raw.
- */
-function shownText(text: string): string {
-  const chars = Array.from(text);
-  const cut = chars.length > SHOWN_CHARS ? `${chars.slice(0, SHOWN_CHARS).join('')}...` : text;
-  return cut.replace(/[\p{Cc}\p{Cf}`]/gu, (c) =>
-    c === '`' ? "'" : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
-  );
 }

@@ -2,6 +2,7 @@
  * The topology and policy options: a preset name, or a JSON TopologySpec file read, parsed and
  * validated here so every error names the file and the field.
  */
+import { editDistance } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
@@ -12,6 +13,7 @@ import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { checkPresetName } from '../report/full-topology.js';
 import { readUserText } from './bounded-file.js';
+import { shownText } from './shown-text.js';
 import { isTopologyPath } from './topology-path.js';
 
 /**
@@ -63,13 +65,26 @@ export function loadTopologyOption(
 /** A value that is no file (topology-path.ts) must be a preset's name. */
 export function checkTopology(name: string, option: string): void {
   if (!isPresetName(name)) {
-    // Preset names are matched exactly (a failure file records the name as given).
-    const nearly = Object.keys(TOPOLOGY_PRESETS).find((p) => p.toLowerCase() === name.toLowerCase());
+    const presets = Object.keys(TOPOLOGY_PRESETS);
     throw new ConfigError(
       option,
-      `Expected a preset (${Object.keys(TOPOLOGY_PRESETS).join(', ')}) or a path to an existing JSON topology file, got \`${name}\`: no preset has that name${nearly === undefined ? '' : ` (presets are named in lower case: \`${nearly}\`)`} and no such file exists`,
+      `Expected a preset (${presets.join(', ')}) or a path to an existing JSON topology file, got \`${shownText(name)}\`: no preset has that name${presetHint(name, presets)} and no such file exists`,
     );
   }
+}
+
+/**
+ * The presets `name` is likely a slip for: the one it is but for the letters' case (preset names
+ * are matched exactly: a failure file records the name as given), else the nearest, one or two
+ * edits away (`witherspon-6`; both for `witherspoon-8`, as near to each).
+ */
+function presetHint(name: string, presets: readonly string[]): string {
+  const cased = presets.find((p) => p.toLowerCase() === name.toLowerCase());
+  if (cased !== undefined) return ` (presets are named in lower case: \`${cased}\`)`;
+  const distances = presets.map((p) => editDistance(name.toLowerCase(), p));
+  const nearest = Math.min(...distances);
+  const near = nearest > 2 ? [] : presets.filter((_, i) => distances[i] === nearest);
+  return near.length === 0 ? '' : ` (did you mean ${near.map((p) => `\`${p}\``).join(' or ')}?)`;
 }
 
 export function checkPolicy(policy: string, option: string): void {

@@ -62,8 +62,10 @@ export interface SeedItem {
   text: string;
   /** The item as a message quotes it: `` `7` ``. */
   shown: string;
-  /** Made only for an error; `line`, the item's in a file. */
-  place: () => { before: string; after: string; line?: number };
+  /** Made only for an error; `line` and `column`, the item's in a file. */
+  place: () => { before: string; after: string; line?: number; column?: number };
+  /** An item of a file: placed in every error, even as the file's only item. */
+  inFile?: boolean;
 }
 
 /**
@@ -82,13 +84,13 @@ export function parseSeedItems(items: readonly SeedItem[], option: string): Seed
     if (b.first <= a.last) {
       // Said at the later of the two, after the earlier one.
       const [earlier, later] = a.index < b.index ? [a, b] : [b, a];
-      const { before, after, line } = later.item.place();
-      const earlierLine = earlier.item.place().line;
-      // In a file, each at its line (the later one's place leads the message); on the command line,
-      // in the list.
+      const { before, after, line, column } = later.item.place();
+      const at = earlier.item.place();
+      // In a file, each at its line and column (the later one's place leads the message); on the
+      // command line, in the list.
       const got =
-        line !== undefined && earlierLine !== undefined
-          ? `twice: in ${earlier.item.shown} (line ${earlierLine}) and in ${later.item.shown} (line ${line})`
+        line !== undefined && at.line !== undefined
+          ? `twice: in ${earlier.item.shown} (line ${at.line}, column ${at.column}) and in ${later.item.shown} (line ${line}, column ${column})`
           : `in ${earlier.item.shown === later.item.shown ? `${later.item.shown} twice` : `both ${earlier.item.shown} and ${later.item.shown}`}${after}`;
       throw new ConfigError(option, `${before}Expected each seed once, got seed ${b.first} ${got}`);
     }
@@ -110,10 +112,10 @@ function shownList(text: string, items: number): string {
   return text.length <= 80 ? text : `${text.slice(0, 60)}... (${items} items)`;
 }
 
-/** One item of `--seeds`: `A..B` or `S`; placed by its list in an error when `inList`. */
+/** One item of `--seeds`: `A..B` or `S`; placed in an error when `inList` or in a file. */
 function parseOneRange(seedItem: SeedItem, inList: boolean, option: string): SeedRange {
   const item = seedItem.text;
-  const { before, after } = inList ? seedItem.place() : { before: '', after: '' };
+  const { before, after } = inList || seedItem.inFile === true ? seedItem.place() : { before: '', after: '' };
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(item.trim());
   if (m === null) {
     const got =

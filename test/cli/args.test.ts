@@ -184,6 +184,57 @@ describe('cli args', () => {
     expect(message(['run', 'stress', '--duration', '2', 'weeks'])).not.toContain('did you mean');
   });
 
+  // QA 58 F3: with no workload before it, the unit was refused as a workload's name with no hint.
+  it('args: a unit written apart and taken for the workload carries the joined hint for its refusal', () => {
+    expect(parseCli(['run', '--duration', '2', 'ms'])).toMatchObject({
+      workload: 'ms',
+      workloadHint: 'did you mean `--duration 2ms`?',
+    });
+    expect(parseCli(['sweep', '--duration=500', 'us', '--seeds', '1..2'])).toMatchObject({
+      workload: 'us',
+      workloadHint: 'did you mean `--duration=500us`?',
+    });
+    // A workload named before it: the unit is an argument too many (above), the workload no slip.
+    expect(parseCli(['run', 'stress', '--duration', '2ms'])).not.toHaveProperty('workloadHint');
+    expect(parseCli(['run', '--seed', '1', 'stress'])).not.toHaveProperty('workloadHint');
+  });
+
+  // QA 58 F4: `-seed` was refused as `-s`, and `-help` as `-e`.
+  it('args: a long option written with one dash is refused whole, with the option it likely means', () => {
+    const message = (argv: string[]) => errorOf(() => parseCli(argv)).message;
+    expect(message(['run', '-seed', '3'])).toBe(
+      '-seed: Expected an option of `npusim run`, got `-seed`: did you mean `--seed`?',
+    );
+    expect(message(['run', '-help'])).toBe(
+      '-help: Expected an option of `npusim run`, got `-help`: did you mean `--help`?',
+    );
+    expect(message(['run', 'stress', '-duration=2ms'])).toContain(
+      'got `-duration=2ms`: did you mean `--duration`?',
+    );
+    // Short flags together are still flags; an option's value that starts with a dash is its value.
+    expect(parseCli(['run', '-hh'])).toEqual({ command: 'help', topic: 'run' });
+    expect(message(['run', '--seed', '-12'])).toContain('negative seeds are not allowed');
+    expect(message(['run', '-12'])).toMatch(
+      /^-12: Expected an option of `npusim run` \(--seed, .*\), got `-12`$/,
+    );
+  });
+
+  // QA 58 F5: no hint for these, and a long name echoed whole.
+  it('args: an unknown option in the wrong case, with a word added, or negating a flag is hinted; a long one is quoted cut', () => {
+    const message = (argv: string[]) => errorOf(() => parseCli(argv)).message;
+    expect(message(['run', '--SEED', '3'])).toContain('got `--SEED`: did you mean `--seed`?');
+    expect(message(['run', '--record-file', 'x'])).toContain('got `--record-file`: did you mean `--record`?');
+    expect(message(['run', '--help-me'])).toContain('got `--help-me`: did you mean `--help`?');
+    expect(message(['run', '--no-inline'])).toContain(
+      'got `--no-inline`: `--inline` is off unless given: leave `--no-inline` out',
+    );
+    const long = `--${'x'.repeat(3000)}`;
+    const e = errorOf(() => parseCli(['run', long]));
+    expect(e.message.length).toBeLessThan(600);
+    expect(e.field).toBe(`--${'x'.repeat(58)}...`);
+    expect(e.message).toContain(`got \`--${'x'.repeat(58)}...\``);
+  });
+
   it('args: an unknown command, a missing value and extra arguments are refused', () => {
     expect(errorOf(() => parseCli(['fly'])).message).toContain('got `fly`');
     expect(errorOf(() => parseCli(['run', '--seed'])).field).toBe('--seed');

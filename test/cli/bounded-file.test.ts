@@ -127,7 +127,7 @@ describe('the commands that read a user file: exit 2 naming it', () => {
     const seeds = await cli(['sweep', 'mixed', '--duration', '1us', '--seeds', '@/dev/zero']);
     expect(seeds.code).toBe(2);
     expect(seeds.stderr).toContain(
-      'npusim: --seeds @/dev/zero: Expected a file of seeds of at most 4194304 bytes, got more than that',
+      'npusim: --seeds @/dev/zero: Expected a file of seeds of at most 4 MiB, got more than that',
     );
   });
 

@@ -205,6 +205,21 @@ describe('npusim command', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).status).toBe('clean');
   });
 
+  // QA 58 F10: a full disk was reported as a bug of npusim (exit 4, a stack trace).
+  it('cli: stdout sent to a full disk (/dev/full) is said in one line naming stdout and ENOSPC, exit 2, for each command', async () => {
+    for (const args of [
+      ['list', '--json'],
+      ['topo', '--json'],
+      ['run', '--json', '--inline', '--seed', '1', '--duration', '30us', '--no-failure-file'],
+    ]) {
+      const r = await cliChild(args, { stdoutTo: '/dev/full' });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe(
+        "npusim: stdout: Expected to write the command's output, got ENOSPC: no space left on device\n",
+      );
+    }
+  });
+
   it('cli: an exception nothing catches (a timer of a workload file throws) exits 4, not 1 (a violation)', async () => {
     const file = join(testTempDir('npusim-uncaught-'), 'throws-later.mjs');
     writeFileSync(

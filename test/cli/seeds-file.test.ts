@@ -62,7 +62,8 @@ describe('sweep --seeds @FILE', () => {
   test('seeds file: a long line is quoted cut, and a control or format character as its code, never raw', () => {
     const long = `${Array.from({ length: 40 }, (_, i) => i + 1).join(',')},x`;
     const cut = refusal(`${long}\n`).message;
-    expect(cut).toContain(`got \`x\` (line 1: \`${long.slice(0, 60)}...\`)`);
+    // Cut around the item, which is at its end: its last 60 characters.
+    expect(cut).toContain(`got \`x\` (line 1: \`...${long.slice(-60)}\`)`);
     // DEL, a C1 CSI (an escape sequence on some terminals) and a right-to-left override.
     const { message } = refusal('1 2\u009b31m\u007f\u202e\n');
     expect(message).toContain('got `2\\u009b31m\\u007f\\u202e` (line 1: `1 2\\u009b31m\\u007f\\u202e`)');
@@ -73,12 +74,32 @@ describe('sweep --seeds @FILE', () => {
     const lines = [...Array.from({ length: 30 }, (_, i) => String(i + 1)), '17', '40..50', '45'];
     const { message, path } = refusal(`${lines.join('\n')}\n`);
     expect(message).toBe(
-      `${path}:31:1: Expected each seed once, got seed 17 twice: in \`17\` (line 17) and in \`17\` (line 31)`,
+      `${path}:31:1: Expected each seed once, got seed 17 twice: in \`17\` (line 17, column 1) and in \`17\` (line 31, column 1)`,
     );
     const overlap = refusal('40..50\n1\n45\n');
     expect(overlap.message).toBe(
-      `${overlap.path}:3:1: Expected each seed once, got seed 45 twice: in \`40..50\` (line 1) and in \`45\` (line 3)`,
+      `${overlap.path}:3:1: Expected each seed once, got seed 45 twice: in \`40..50\` (line 1, column 1) and in \`45\` (line 3, column 1)`,
     );
+  });
+
+  // QA 58 F9: a range error in a file had no place, a duplicate on one line named the line twice,
+  // a long line's quote hid the item, and the size limit was in bytes.
+  test('seeds file: a range error is placed too, a duplicate on one line names both columns, a long line is quoted around the item', () => {
+    const big = refusal('0..20000000\n');
+    expect(big.message).toBe(
+      `${big.path}:1:1: Expected at most 10000000 seeds, got 20000001 in \`0..20000000\` (line 1: \`0..20000000\`)`,
+    );
+    const reversed = refusal('# old\n  3..1\n');
+    expect(reversed.message).toBe(
+      `${reversed.path}:2:3: Expected the first seed at most the last, got \`3..1\` (line 2: \`3..1\`)`,
+    );
+    const twice = refusal('1,1\n');
+    expect(twice.message).toBe(
+      `${twice.path}:1:3: Expected each seed once, got seed 1 twice: in \`1\` (line 1, column 1) and in \`1\` (line 1, column 3)`,
+    );
+    const long = refusal(`${'1,'.repeat(50)}xxx,${'2,'.repeat(50)}\n`);
+    expect(long.message).toContain(`${long.path}:1:101: Expected a range of seeds`);
+    expect(long.message).toContain(`(line 1: \`...${'1,'.repeat(15)}xxx,${'2,'.repeat(13)}...\`)`);
   });
 
   test('seeds file: a binary file is refused as one, by the byte and its line, and none of its bytes is printed', () => {

@@ -437,6 +437,33 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
     );
   });
 
+  // QA 58 F3: the unit of `--duration 2 ms`, taken for the workload, was refused with no hint.
+  test('workload: a unit written apart and taken for the workload is refused with the joined hint', async () => {
+    for (const [args, hint] of [
+      [['run', '--duration', '2', 'ms', '--inline'], '`--duration 2ms`'],
+      [['sweep', '--duration', '500', 'us', '--seeds', '1..2'], '`--duration 500us`'],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(
+        `: no workload has that name and no such file exists; did you mean ${hint}?\n`,
+      );
+    }
+  });
+
+  // QA 58 F5: a slip in a preset's name got no hint, and topo's errors no pointer to its help.
+  test('topology: a slip in a preset name is hinted with the nearest preset, and the error points to topo --help', async () => {
+    const [slip, tie] = await inDir({}, async () => [
+      await cli(['topo', 'witherspon-6']),
+      await cli(['topo', 'witherspoon-8']),
+    ]);
+    expect(slip.code).toBe(2);
+    expect(slip.stderr).toContain(
+      'got `witherspon-6`: no preset has that name (did you mean `witherspoon-6`?) and no such file exists\nRun `npusim topo --help` for usage.\n',
+    );
+    expect(tie.stderr).toContain('(did you mean `witherspoon-6` or `witherspoon-4`?)');
+  });
+
   test('workload: `WL.JSON` is the file; a module in upper case and a missing name are refused saying why', async () => {
     const [json, module, missing] = await inDir(
       { 'WL.JSON': workload({}, { name: 'upper' }), 'WL.JS': 'export default {};' },

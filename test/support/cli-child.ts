@@ -6,6 +6,7 @@
  * child is killed, and the promise rejected, past `timeoutMs`.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,24 +32,29 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Close the read end of the child's stderr at once, as `2>&1 | head -c 0` would (stderr then empty). */
   closeStderr?: boolean;
+  /** A path the child's stdout is written to, as `> PATH` would (stdout then empty here). */
+  stdoutTo?: string;
 }
 
 export function cliChild(args: readonly string[], options: ChildOptions = {}): Promise<ChildOutcome> {
   const { interruptOn, cwd = ROOT, timeoutMs = 50_000, signal = 'SIGINT', twice = false } = options;
   return new Promise((resolve, reject) => {
+    const stdoutFd = options.stdoutTo === undefined ? undefined : openSync(options.stdoutTo, 'w');
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     });
+    // The child holds its own copy of the descriptor.
+    if (stdoutFd !== undefined) closeSync(stdoutFd);
     let stdout = '';
     let stderr = '';
     let marker = '';
-    if (options.closeStderr === true) child.stderr.destroy();
-    child.stdout.on('data', (d: Buffer) => {
+    if (options.closeStderr === true) child.stderr?.destroy();
+    child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (interruptOn === undefined || marker !== '') return;
       const seen =
