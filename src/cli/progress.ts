@@ -28,6 +28,11 @@ export interface ProgressOptions {
   /** What is running, when it is not the run itself (`variant per-gpu`). */
   label?: string;
   /**
+   * Why `durationTicks` is where the run stops, when it is not the run's duration (a replay of a
+   * run stopped early: `where the recorded run was interrupted`): said once, in the first line.
+   */
+  endNote?: string;
+  /**
    * False for a run whose findings are reported nowhere (PCT's measuring run): its violations
    * would read as the run's own, so none are shown.
    */
@@ -83,6 +88,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   // What the last line said: a line that would repeat it (threaded workers still starting, every
   // report at 0 ps and 0 events) is left out until something moves.
   let lastSaid = '';
+  let note = options.endNote === undefined ? '' : `, ${options.endNote}`;
   return {
     update(tick, events, findings = 0) {
       const now = clockMs();
@@ -94,9 +100,10 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       const pct = Math.floor((100 * Math.min(tick, options.durationTicks)) / options.durationTicks);
       options.stream.write(
         `npusim${options.label === undefined ? '' : ` ${options.label}`}: ${pct}% simulated ` +
-          `(${formatTime(tick)} of ${formatTime(options.durationTicks)}), ${rate(events)} events/s` +
+          `(${formatTime(tick)} of ${formatTime(options.durationTicks)}${note}), ${rate(events)} events/s` +
           `${options.showFindings === false ? '' : `, ${findings} violation${findings === 1 ? '' : 's'} so far`}\n`,
       );
+      note = '';
     },
     stop() {},
   };

@@ -26,8 +26,9 @@ import { figuresPastStop, type RunResult, violationTotal } from './run-result.js
 import { LATENCY_ROWS } from './summary-contention.js';
 
 export interface Comparison {
-  a: RunHeader;
-  b: RunHeader;
+  /** Run A (or set A: a comparison of sets describes each set, its runs in `sets`). */
+  a: RunHeader | SetHeader;
+  b: RunHeader | SetHeader;
   /**
    * What differs between the runs, A -> B: every configuration field by its path in the result's
    * `config` (`params.gpu.dmaBytes: 256 -> 4096`, `topology.links.pcie.latencyTicks: ...`), then
@@ -37,9 +38,13 @@ export interface Comparison {
   /**
    * The two runs are the same events (same event digest), read by one npusim version: every
    * figure's change is then zero. (Two versions may read the same events into other figures.)
+   * Two sets: the same seeds, and each seed's run identical in both.
    */
   identical: boolean;
-  /** The two runs are the same events (same event digest), whichever npusim versions read them. */
+  /**
+   * The two runs are the same events (same event digest), whichever npusim versions read them.
+   * Two sets: the same seeds, and each seed's run the same events in both.
+   */
   sameEvents: boolean;
   /**
    * A or B is a threaded run stopped at its first finding, whose figures count events past the
@@ -51,7 +56,7 @@ export interface Comparison {
   changed: number;
   /**
    * A comparison of two sets of runs (compare-sets.ts): every run of each set; `a` and `b` above
-   * are their first runs, and each row's A and B are the sets' means.
+   * describe the sets, and each row's A and B are the sets' means.
    */
   sets?: { a: RunHeader[]; b: RunHeader[] };
   /**
@@ -76,6 +81,36 @@ export interface RunHeader {
   digest: string;
 }
 
+/**
+ * A set of runs as a whole (compare-sets.ts): what its runs share, in RunHeader's fields where
+ * they still make sense. Its first run's seed, host and digest stood for the set (QA: `host`
+ * `inline` for a set of two inline runs and a threaded one); each run's are in `sets`.
+ */
+export interface SetHeader {
+  /** The directory, as it was named. */
+  file: string;
+  workload: string;
+  runs: number;
+  /** In ascending order. */
+  seeds: number[];
+  /** `inline`, or where the runs were hosted in more than one way, `inline (2) and threaded (1)`. */
+  host: string;
+  /** The runs' statuses, each once, joined by `/` (`clean`, `clean/violation`). */
+  status: string;
+  /** Every run's (a set is of one simulated length). */
+  simulatedTicks: number;
+}
+
+/** Whether two runs are the same events, and identical (the same events read by one npusim). */
+export function sameRun(a: RunResult, b: RunResult): { identical: boolean; sameEvents: boolean } {
+  const same = sameEvents(a, b);
+  return {
+    identical:
+      same && a.npusim !== undefined && a.npusim === b.npusim && !figuresPastStop(a) && !figuresPastStop(b),
+    sameEvents: same,
+  };
+}
+
 /** How counts are compared: per simulated ms when the two runs' lengths differ. */
 interface CountScale {
   perTime: boolean;
@@ -83,7 +118,13 @@ interface CountScale {
   msB: number;
 }
 
-export function compareResults(fileA: string, a: RunResult, fileB: string, b: RunResult): Comparison {
+/** Two runs compared: `a` and `b` are the runs. */
+export interface PairComparison extends Comparison {
+  a: RunHeader;
+  b: RunHeader;
+}
+
+export function compareResults(fileA: string, a: RunResult, fileB: string, b: RunResult): PairComparison {
   const msA = a.simulatedTicks / 1e9;
   const msB = b.simulatedTicks / 1e9;
   const scale: CountScale = {
@@ -103,13 +144,7 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
     a: header(fileA, a),
     b: header(fileB, b),
     differences: configDifferences(a, b),
-    identical:
-      sameEvents(a, b) &&
-      a.npusim !== undefined &&
-      a.npusim === b.npusim &&
-      !figuresPastStop(a) &&
-      !figuresPastStop(b),
-    sameEvents: sameEvents(a, b),
+    ...sameRun(a, b),
     pastStop: figuresPastStop(a) || figuresPastStop(b),
     rows,
     judged: judgedRows.length,

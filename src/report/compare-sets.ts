@@ -31,11 +31,17 @@
  */
 import jstat from 'jstat';
 import { ConfigError } from '../core/errors.js';
-import { type Comparison, compareResults, type RunHeader } from './compare-results.js';
+import {
+  type Comparison,
+  compareResults,
+  type RunHeader,
+  type SetHeader,
+  sameRun,
+} from './compare-results.js';
 import { type CompareRow, judged, NOISE_SIGMAS, notJudged } from './compare-row.js';
 import { formatTime } from './duration.js';
 import { shellWord } from './reproduce-line.js';
-import type { RunResult } from './run-result.js';
+import { figuresPastStop, type RunResult } from './run-result.js';
 import { mixedHosts, setHostText } from './set-host-text.js';
 
 /** Runs a set needs: a standard deviation needs two. */
@@ -100,16 +106,49 @@ export function compareSets(
   const hosts = (runs: typeof selfA) => runs.map((r) => r.header.host);
   return {
     ...pair,
+    a: setHeader(
+      names.a,
+      selfA.map((r) => r.header),
+    ),
+    b: setHeader(
+      names.b,
+      selfB.map((r) => r.header),
+    ),
     differences: setDifferences(pair.differences, hosts(selfA), hosts(selfB)),
-    identical: false,
-    sameEvents: false,
-    pastStop: pair.pastStop,
+    ...sameRuns(a, b),
+    pastStop: [...a, ...b].some((r) => figuresPastStop(r.result)),
     rows,
     judged: judgedRows.length,
     changed: judgedRows.filter((r) => r.verdict === 'changed').length,
     sameInEveryRun: rows.filter((r) => r.note === SAME_IN_EVERY_RUN).length,
     sets: { a: selfA.map((r) => r.header), b: selfB.map((r) => r.header) },
   };
+}
+
+/** A set as a whole: what its runs share (`runs` in seed order, as read). */
+function setHeader(file: string, runs: readonly RunHeader[]): SetHeader {
+  return {
+    file,
+    workload: runs[0]!.workload,
+    runs: runs.length,
+    seeds: runs.map((r) => r.seed).sort((x, y) => x - y),
+    host: setHostText(runs.map((r) => r.host)),
+    status: [...new Set(runs.map((r) => r.status))].join('/'),
+    simulatedTicks: runs[0]!.simulatedTicks,
+  };
+}
+
+/**
+ * The two sets are the same runs, seed by seed: the same seeds, and each seed's run the same
+ * events (identical: read by one npusim too). Judged per seed, never from the first runs alone:
+ * `compare A A` and a copy of A were `identical: false` (QA).
+ */
+function sameRuns(a: readonly RunFile[], b: readonly RunFile[]): { identical: boolean; sameEvents: boolean } {
+  const bySeed = new Map(b.map((r) => [r.result.seed, r.result]));
+  if (a.length !== b.length || a.some((r) => !bySeed.has(r.result.seed)))
+    return { identical: false, sameEvents: false };
+  const each = a.map((r) => sameRun(r.result, bySeed.get(r.result.seed)!));
+  return { identical: each.every((s) => s.identical), sameEvents: each.every((s) => s.sameEvents) };
 }
 
 /**

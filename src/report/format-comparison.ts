@@ -40,8 +40,9 @@ export function comparisonHeader(c: Comparison): string[] {
   const out: string[] = [];
   const run = (tag: string, h: RunHeader) =>
     `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
-  if (c.sets === undefined) out.push('npusim compare', run('A', c.a), run('B', c.b));
-  else
+  if (c.sets === undefined && 'seed' in c.a && 'seed' in c.b)
+    out.push('npusim compare', run('A', c.a), run('B', c.b));
+  else if (c.sets !== undefined)
     out.push(
       "npusim compare (two sets of runs: each figure is the mean over a set's runs)",
       ...setLines(c.sets),
@@ -56,17 +57,24 @@ export function comparisonHeader(c: Comparison): string[] {
     if (shown < c.differences.length)
       out.push(`    ... and ${c.differences.length - shown} more (npusim compare --json lists them all)`);
   }
+  // Two sets are the same runs seed by seed (each seed's run the same events in both): said of
+  // two directories as of one named twice (QA: a copy of a set was compared without a word).
+  const same =
+    c.sets === undefined
+      ? 'the two runs are the same events (same event digest)'
+      : "A and B are the same runs, seed by seed (each seed's run has the same event digest in both)";
   if (c.sameFiles === true)
     out.push('  A and B are the same files: every change below is zero, and says nothing of the runs');
-  if (c.identical)
-    out.push('  the two runs are the same events (same event digest): every change below is zero');
+  else if (c.identical) out.push(`  ${same}: every change below is zero`);
   else if (c.sameEvents && c.pastStop)
     out.push(
-      '  the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run',
+      `  ${same} up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run`,
     );
   else if (c.sameEvents)
     out.push(
-      '  the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
+      c.sets === undefined
+        ? `  ${same} read by two npusim versions: a change below is in how a version reads a figure, not in the run`
+        : `  ${same}, read by other npusim versions: a change below is in how a version reads a figure, not in the runs`,
     );
   return out;
 }

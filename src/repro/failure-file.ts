@@ -222,10 +222,16 @@ export const NO_DIGEST = '0000000000000000';
  * (free.stopped) and a run that reached its end reached its duration (figures.simulatedTicks):
  * both are checked against this. (A crash or an engine stall ends a run too, with no end to
  * report: `endedWithoutEnd`.)
+ *
+ * A --stop-on-first run whose first finding is at the tick it reached found it at its end: the
+ * watchdog's last look and the conservation rules judge at the end tick, after the last event,
+ * when nothing is left to stop (atsd-hang seed 1 with --duration 103180315, every host: liveness
+ * at tick 103180315 = its duration). Stopping at a finding reaches the tick after it instead.
  */
 export function recordedStop(file: FailureFile): 'interrupted' | 'first-finding' | 'end' {
   if (recordsInterruptedRun(file)) return 'interrupted';
-  return file.options.stopOnFirst && file.exit.class !== 'clean' ? 'first-finding' : 'end';
+  if (!file.options.stopOnFirst || file.exit.class === 'clean') return 'end';
+  return file.first !== null && file.first.tick >= file.figures.simulatedTicks ? 'end' : 'first-finding';
 }
 
 /**
@@ -596,7 +602,28 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
       `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${by(reached, durationTicks)})`,
     );
   }
-  if (reached < durationTicks && recordedStop(file) === 'end' && !endedWithoutEnd(file)) {
+  // A run stopped at its first finding handled every event of the finding's tick and none after,
+  // on every host (inline-runtime.ts; threaded and free workers end at the shared stop tick, the
+  // threaded ones rolling back what they ran past it): it reached that tick + 1, or its duration
+  // when the finding was in its last tick or at its end (files of `run --stop-on-first` inline,
+  // threaded, free). A file that says otherwise had --stop-on-first (or its figures) edited: its
+  // replay stopped at the finding and was reported NOT reproduced (exit 5), blaming npusim (QA).
+  const first = file.first;
+  if (
+    recordedStop(file) !== 'interrupted' &&
+    file.options.stopOnFirst &&
+    first !== null &&
+    !endedWithoutEnd(file)
+  ) {
+    const stop = Math.min(first.tick + 1, durationTicks);
+    if (reached !== stop) {
+      const end = stop === durationTicks ? ` or the run's duration (workload.params.durationTicks)` : '';
+      throw new ConfigError(
+        `${where}: figures.simulatedTicks`,
+        `Expected ${stop} (${formatTime(stop)}), the end of the tick of the first finding (first.tick ${first.tick})${end}, where a ${file.exit.class} run with --stop-on-first (options.stopOnFirst true) stops; got ${reached} (${by(reached, stop)})`,
+      );
+    }
+  } else if (reached < durationTicks && recordedStop(file) === 'end' && !endedWithoutEnd(file)) {
     const run =
       file.exit.class === 'clean' ? 'a clean run' : `a ${file.exit.class} run without --stop-on-first`;
     throw new ConfigError(

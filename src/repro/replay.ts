@@ -35,6 +35,7 @@ import {
   type FailureFile,
   type FirstFinding,
   readFailureFile,
+  recordedStop,
   recordsInterruptedRun,
   workloadFileOf,
 } from './failure-file.js';
@@ -146,21 +147,34 @@ export interface ReplayProgress {
   stop(): void;
 }
 
+/**
+ * Where a replay stops short of its configuration's duration, as the recorded run did: where it
+ * was `interrupted` (Ctrl-C), or at its `first-finding` (--stop-on-first). Its progress is out of
+ * this tick: out of the duration, a replay of a run stopped at 6.6 ms of 50 ms showed 13% at its
+ * end (QA).
+ */
+export interface ReplayStop {
+  tick: number;
+  why: 'interrupted' | 'first-finding';
+}
+
 /** What the caller sees of a replay as it goes, and what it records. */
 export interface ReplayHooks {
   recording?: ReplayRecording;
   /**
    * The file was read and checked and the host chosen; nothing has run yet. The command prints
-   * its header here: a long replay printed nothing at all until it ended (QA).
+   * its header here: a long replay printed nothing at all until it ended (QA). `stop`: where the
+   * replay will stop short of its duration, as the recorded run did.
    */
-  onStart?: (file: FailureFile, host: ReplayHost) => void;
+  onStart?: (file: FailureFile, host: ReplayHost, stop: ReplayStop | undefined) => void;
   /**
    * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
    * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
    * calls from this thread as it goes (no timer could: the run holds the thread), and stopped
-   * when the run ends. A free run's replay has none: its take log bounds it.
+   * when the run ends. A free run's replay has none: its take log bounds it. `stop`: the
+   * replayed run stops there, short of the configuration's duration.
    */
-  progress?: (config: RunConfig, label?: string) => ReplayProgress;
+  progress?: (config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress;
 }
 
 /**
@@ -203,8 +217,9 @@ export async function replayFailure(
       ? undefined
       : file.first.tick;
   const trace = await hooks.recording?.(config, findingTick);
-  hooks.onStart?.(file, host);
-  const progress = host === 'free-log' ? undefined : hooks.progress?.(config);
+  const stop = replayStop(file, interrupted);
+  hooks.onStart?.(file, host, stop);
+  const progress = host === 'free-log' ? undefined : hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
     ran = await runOnce(config, workload, host, file, where, stopAfter, trace, progress);
@@ -301,6 +316,21 @@ function interruptedReplay(
   if (host === 'free-log') return { ...where, how: 'take-log' };
   if (host === 'inline' && file.options.host === 'inline') return { ...where, how: 'same-events' };
   return { ...where, how: 'to-tick' };
+}
+
+/**
+ * Where the replay stops short of its configuration's duration: where the recorded run was
+ * interrupted (after the same events, or run to that tick), or, with --stop-on-first, where the
+ * recorded run stopped at its first finding (the tick after it: checkReach in failure-file.ts),
+ * where a replay that reproduces it stops too. Undefined when it runs to its duration.
+ */
+function replayStop(file: FailureFile, interrupted: InterruptedReplay | undefined): ReplayStop | undefined {
+  const tick = file.figures.simulatedTicks;
+  // A run stopped before its first tick has no progress to show out of it.
+  if (tick <= 0) return undefined;
+  if (interrupted !== undefined) return { tick, why: 'interrupted' };
+  if (recordedStop(file) !== 'first-finding' || file.exit.class === 'crash') return undefined;
+  return { tick, why: 'first-finding' };
 }
 
 function notComparedReason(file: FailureFile, host: ReplayHost): string {

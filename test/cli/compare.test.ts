@@ -494,6 +494,23 @@ describe('npusim compare', () => {
       '\n  A and B are the same files: every change below is zero, and says nothing of the runs\n',
     );
     expect((await compare(setA, join(setA, '..', 'set-a'))).sameFiles).toBe(true);
+    // --json of sets: `a` and `b` are the sets, and the same directory twice is identical (QA:
+    // `a` was the first run, and `identical` false for A A).
+    const same = await compare(setA, setA);
+    expect(same.a).toMatchObject({ file: setA, runs: 2, seeds: [1, 2], host: 'inline' });
+    expect(same.a).not.toHaveProperty('digest');
+    expect([same.identical, same.sameEvents, same.sameFiles]).toEqual([true, true, true]);
+    // A copy of the set in another directory: the same runs, said so (QA: not a word).
+    const copy = join(dir, 'set-a-copy');
+    mkdirSync(copy);
+    for (const name of ['seed1.json', 'seed2.json']) copyFileSync(join(setA, name), join(copy, name));
+    const copied = await cli(['compare', setA, copy]);
+    expect(copied.code).toBe(0);
+    expect(copied.stdout).toContain(
+      "\n  A and B are the same runs, seed by seed (each seed's run has the same event digest in both): every change below is zero\n",
+    );
+    expect(await compare(setA, copy)).toMatchObject({ identical: true, sameEvents: true });
+    expect(await compare(setA, setB)).toMatchObject({ identical: false, sameEvents: false });
     // One run a side: two runs, which compare takes as files: said, with the files (QA).
     const oneA = join(dir, 'one-a');
     const oneB = join(dir, 'one-b');

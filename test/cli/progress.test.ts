@@ -118,4 +118,21 @@ describe('progress on a dumb terminal', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is the point
     expect(lines.join('')).not.toMatch(/\x1b/);
   });
+
+  it('progress: a run that stops short of its duration (a replay of a run stopped early) is out of that stop, and says why in its first line only', () => {
+    const { p, lines, clock } = driven({
+      durationTicks: 6_635_122_982,
+      plain: true,
+      intervalMs: 10,
+      endNote: 'where the recorded run was interrupted',
+    });
+    clock.now = 20;
+    p.update(3_294_000_000, 10, 0);
+    clock.now = 40;
+    p.update(6_635_122_982, 20, 0);
+    expect(lines.map((l) => l.replace(/, [\d.k]+ events\/s/, ''))).toEqual([
+      'npusim: 49% simulated (3.294 ms of 6.635 ms, where the recorded run was interrupted), 0 violations so far\n',
+      'npusim: 100% simulated (6.635 ms of 6.635 ms), 0 violations so far\n',
+    ]);
+  });
 });

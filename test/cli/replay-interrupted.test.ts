@@ -97,7 +97,9 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe(`npusim replay ${path}  (free run, from its take log, in one thread)`);
+    expect(lines[0]).toBe(
+      `npusim replay ${path}  (free run, from its take log, in one thread; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run was interrupted)`,
+    );
     expect(lines[1]).toMatch(
       /^ {2}recorded: interrupted by a signal \(Ctrl-C or SIGTERM\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
     );

@@ -223,6 +223,58 @@ describe('compare: two sets of runs', () => {
     );
   });
 
+  it('--json: `a` and `b` describe each set (its seeds, its hosts), not its first run; each run is in `sets`', () => {
+    // QA: `a.host` was `inline` for a set of two inline runs and a threaded one, `a.seed` its first.
+    const threaded = (r: RunFile): RunFile => ({ ...r, result: { ...r.result, host: 'threaded' } });
+    const a = set(1, EVICTIONS_A.slice(0, 3)).map((r, i) => (i === 2 ? threaded(r) : r));
+    const c = compareSets(a, set(6, EVICTIONS_B.slice(0, 3)), { a: 'A', b: 'B' });
+    expect(c.a).toEqual({
+      file: 'A',
+      workload: 'stress',
+      runs: 3,
+      seeds: [1, 2, 3],
+      host: 'inline (2) and threaded (1)',
+      status: 'clean',
+      simulatedTicks: 200 * US,
+    });
+    expect(c.b).toMatchObject({ file: 'B', runs: 3, seeds: [6, 7, 8], host: 'inline' });
+    expect(c.sets?.a.map((h) => [h.seed, h.host])).toEqual([
+      [1, 'inline'],
+      [2, 'inline'],
+      [3, 'threaded'],
+    ]);
+  });
+
+  it('identical and sameEvents are judged seed by seed: the same runs in two directories are identical, and said so', () => {
+    /** `runs` with each run's event digest that of its seed, read by one npusim, under `dir`. */
+    const digested = (runs: RunFile[], dir: string, npusim = '0.6.2'): RunFile[] =>
+      runs.map((r) => ({
+        file: `${dir}/${r.file}`,
+        result: { ...r.result, eventDigest: `e${r.result.seed}`, npusim },
+      }));
+    const a = digested(set(1, EVICTIONS_A), 'A');
+    const copy = digested(set(1, EVICTIONS_A), 'Acopy');
+    // A copy of the set, its files in another order: the same runs.
+    const same = compareSets(a, [...copy].reverse(), { a: 'A', b: 'Acopy' });
+    expect([same.identical, same.sameEvents]).toEqual([true, true]);
+    expect(comparisonHeader(same)).toContain(
+      "  A and B are the same runs, seed by seed (each seed's run has the same event digest in both): every change below is zero",
+    );
+    // Read by another npusim: the same events, not identical.
+    const other = compareSets(a, digested(set(1, EVICTIONS_A), 'B', '0.6.3'));
+    expect([other.identical, other.sameEvents]).toEqual([false, true]);
+    expect(comparisonHeader(other).join('\n')).toContain('read by other npusim versions');
+    // One seed's run otherwise: not the same runs.
+    const changed = copy.map((r, i) =>
+      i === 4 ? { ...r, result: { ...r.result, eventDigest: 'other' } } : r,
+    );
+    expect(compareSets(a, changed)).toMatchObject({ identical: false, sameEvents: false });
+    // Sets of other seeds are not identical, whatever their digests.
+    expect(compareSets(a.slice(0, 4), copy)).toMatchObject({ identical: false, sameEvents: false });
+    expect(compareSets(a, digested(set(6, EVICTIONS_A), 'B'))).toMatchObject({ identical: false });
+    expect(comparisonHeader(compareSets(a, changed)).join('\n')).not.toContain('same runs');
+  });
+
   it('a mean of counts reads as a count: whole but for rounding without decimals, never in exponent form', () => {
     expect(decimalText(5)).toBe('5');
     expect(decimalText(5 + 1e-12)).toBe('5');

@@ -406,6 +406,49 @@ describe('a run that ran to its end reached its duration', () => {
     expect(readFailureFile(JSON.stringify(tampered(edit)), 'f.json', registry).config.seed).toBe(1);
   });
 
+  // The fixture stopped at its first finding, at tick 15997399: it reached 15997400.
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void, string]>([
+    [
+      // QA: a file of a run to its end with --stop-on-first switched on by hand replayed to the
+      // finding and was reported NOT reproduced (exit 5), blaming npusim.
+      '--stop-on-first switched on in the file of a run that ran to its end',
+      (f) => {
+        (f.figures as Json).simulatedTicks = 800_000_000;
+      },
+      'f.json: figures.simulatedTicks: Expected 15997400 (16 us), the end of the tick of the first finding (first.tick 15997399), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 800000000 (800 us)',
+    ],
+    [
+      "a stop one tick past the finding's",
+      (f) => {
+        (f.figures as Json).simulatedTicks = 15_997_401;
+      },
+      'f.json: figures.simulatedTicks: Expected 15997400 (16 us), the end of the tick of the first finding (first.tick 15997399), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 15997401 (1 tick more)',
+    ],
+  ])('refused: %s', (_what, edit, message) => {
+    expect(refused(tampered(edit))).toBe(message);
+  });
+
+  // The runs' own ends: a finding in the last tick ends the run at its duration, and one found at
+  // the end (the watchdog's last look) is at the duration itself.
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void]>([
+    [
+      'a finding in the last tick',
+      (f) => {
+        params(f).durationTicks = 15_997_400;
+      },
+    ],
+    [
+      'a liveness failure found at the end',
+      (f) => {
+        f.exit = { class: 'liveness', code: 3 };
+        f.first = { ...(f.first as Json), rule: 'liveness.shootdown', tick: 800_000_000 };
+        (f.figures as Json).simulatedTicks = 800_000_000;
+      },
+    ],
+  ])('read: %s', (_what, edit) => {
+    expect(readFailureFile(JSON.stringify(tampered(edit)), 'f.json', registry).config.seed).toBe(1);
+  });
+
   test('read: the failure files of real runs that stopped short (a crash, a liveness failure) and of one that ran to its end', async () => {
     const read = async (name: string, over: Partial<RunConfig>, duration: number) => {
       const w = registry.get(name)!;

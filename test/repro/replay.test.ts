@@ -8,6 +8,8 @@
  * sees it at its next, after `stopCheckEvery` events, exactly as Ctrl-C is seen between two events
  * of `npusim run --inline` (inline-runtime.ts). No timing is involved.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import * as machine from '../../src/model/actors/machine.js';
@@ -15,6 +17,7 @@ import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
+import { formatTime } from '../../src/report/duration.js';
 import { buildFailureFile, type FailureFile, NO_DIGEST } from '../../src/repro/failure-file.js';
 import { firstFinding } from '../../src/repro/first-finding.js';
 import { replayFailure } from '../../src/repro/replay.js';
@@ -22,6 +25,8 @@ import { shrinkable, shrinkFailure } from '../../src/repro/shrink.js';
 import { TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import { workloads } from '../../workloads/index.js';
+import { cli } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const registry = new Map(workloads.map((w) => [w.name, w]));
 
@@ -261,10 +266,12 @@ describe('replay: a file whose figures or stop were edited', () => {
       events: stopped.engine.events,
     });
     expect((await replay(first)).mismatches).toEqual([]);
-    const ticks = await replay({ ...first, figures: { ...first.figures, simulatedTicks: 100 } });
-    expect(ticks.mismatches).toEqual([
-      `expected the run to reach tick 100 (figures.simulatedTicks), got ${stopped.simulatedTicks}`,
-    ]);
+    // A run stopped at its first finding reached the tick after it on every host: any other tick
+    // is refused when read too (QA: an edited --stop-on-first replayed as NOT reproduced, 5).
+    await expect(replay({ ...first, figures: { ...first.figures, simulatedTicks: 100 } })).rejects.toThrow(
+      `r.json: figures.simulatedTicks: Expected ${stopped.simulatedTicks} (`,
+    );
+    expect(stopped.simulatedTicks).toBe(first.first!.tick + 1);
   });
 
   test('replay: the exit class is compared too (a violation edited into liveness was reported as reproduced, exit 1)', async () => {
@@ -332,6 +339,50 @@ describe('replay: a file whose figures or stop were edited', () => {
     ]);
   });
 
+  test('replay: a replay that stops where the recorded run stopped (Ctrl-C, --stop-on-first) shows its progress out of that tick, and says why', async () => {
+    /** What onStart and the replayed run's progress display were told of the stop. */
+    const told = async (file: FailureFile) => {
+      const said: unknown[] = [];
+      await replayFailure(JSON.stringify(file), 'r.json', registry, 'inline', 0, {
+        onStart: (_f, _host, stop) => said.push(stop),
+        progress: (run, label, stop) => {
+          if (label === undefined) said.push([run.params.durationTicks, stop]);
+          return { update: () => {}, stop: () => {} };
+        },
+      });
+      return said;
+    };
+    // QA: a run interrupted at 6.6 ms of 50 ms replayed showing `6% simulated (3.294 ms of 50 ms)`.
+    const interrupted = stoppedRecording(config('stress', 7, 200_000_000), 3000);
+    const at = { tick: interrupted.figures.simulatedTicks, why: 'interrupted' };
+    expect(at.tick).toBeLessThan(200_000_000);
+    expect(await told(interrupted)).toEqual([at, [200_000_000, at]]);
+    // On threads, the same run up to that tick: the duration is the stop.
+    expect(await told({ ...interrupted, options: { ...interrupted.options, host: 'threaded' } })).toEqual([
+      at,
+      [at.tick, at],
+    ]);
+    const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
+    const result = assembleResult(
+      s,
+      machine.planMachine(s),
+      runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
+    );
+    const first = buildFailureFile({
+      config: s,
+      workload: registry.get('flush-race')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'violation',
+      exitCode: 1,
+      first: firstFinding(result) ?? null,
+      simulatedTicks: result.simulatedTicks,
+      events: result.engine.events,
+    });
+    const stop = { tick: first.first!.tick + 1, why: 'first-finding' };
+    expect(await told(first)).toEqual([stop, [20_000_000, stop]]);
+  });
+
   test("replay: a crash's file that no longer crashes says so by its finding alone, not by figures it never counted", async () => {
     // The crash never fires (its event is past the run's): the replay runs clean.
     const c = { ...config('stress', 7, 20_000_000), crashAt: { actor: 'gpu2', event: 1e12 } };
@@ -386,6 +437,75 @@ describe('replay: a file whose figures or stop were edited', () => {
     );
     await expect(replay(file('interrupted', 'end'))).rejects.toThrow(
       'r.json: free.stopped: Expected `interrupted` in the take log of a run whose exit class is interrupted, got `end`',
+    );
+  });
+});
+
+describe('replay: where a --stop-on-first run stops', () => {
+  /** `npusim run ARGS --record FILE`, its exit code, and the file read back. */
+  const recorded = async (args: string[], code: number) => {
+    const path = join(testTempDir('npusim-sof-'), 'r.json');
+    const r = await cli(['run', ...args, '--no-failure-file', '--record', path]);
+    expect(r.code, r.stderr).toBe(code);
+    return { path, file: JSON.parse(readFileSync(path, 'utf8')) as FailureFile };
+  };
+
+  // Each host ends a run at the end of its first finding's tick (the free run races to its own).
+  test.each([['--inline'], ['--threads'], ['--free']])(
+    'replay: the file of `run --stop-on-first %s` reached the tick after its first finding, and replays exactly',
+    async (host) => {
+      const { path, file } = await recorded(
+        ['flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '30us', '--stop-on-first', host],
+        1,
+      );
+      expect(file.figures.simulatedTicks).toBe(file.first!.tick + 1);
+      const r = await cli(['replay', path]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toContain('reproduced exactly');
+      // Its header says where it stops (its progress is out of that tick).
+      expect(r.stdout.split('\n')[0]).toContain(
+        `; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run stopped at its first finding)`,
+      );
+    },
+  );
+
+  test("replay: a liveness failure found at the end of a --stop-on-first run (the watchdog's last look) is at its duration, and replays", async () => {
+    // atsd-hang's first shootdown is overdue at tick 103180315: a run that long ends there.
+    const { path, file } = await recorded(
+      [
+        'atsd-hang',
+        '--bug',
+        'atsd-no-valid-bdf',
+        '--seed',
+        '1',
+        '--duration',
+        '103180315',
+        '--stop-on-first',
+        '--inline',
+      ],
+      3,
+    );
+    expect([file.first!.rule, file.first!.tick, file.figures.simulatedTicks]).toEqual([
+      'liveness.shootdown',
+      103_180_315,
+      103_180_315,
+    ]);
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain('reproduced exactly');
+  });
+
+  test('replay: --stop-on-first switched on by hand in the file of a run to its end is refused (exit 2) naming both fields, not NOT reproduced (5)', async () => {
+    const { path, file } = await recorded(
+      ['flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '30us', '--inline'],
+      1,
+    );
+    expect(file.figures.simulatedTicks).toBe(30_000_000);
+    writeFileSync(path, JSON.stringify({ ...file, options: { ...file.options, stopOnFirst: true } }));
+    const r = await cli(['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `figures.simulatedTicks: Expected ${file.first!.tick + 1} (16 us), the end of the tick of the first finding (first.tick ${file.first!.tick}), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 30000000 (30 us)`,
     );
   });
 });
