@@ -61,6 +61,27 @@ function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'thread
   });
 }
 
+/** The file of flush-race seed 1 with single-flush, 20 us, run inline with --stop-on-first. */
+function stoppedAtFirstFinding(): FailureFile {
+  const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
+  const result = assembleResult(
+    s,
+    machine.planMachine(s),
+    runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
+  );
+  return buildFailureFile({
+    config: s,
+    workload: registry.get('flush-race')!,
+    host: 'inline',
+    digest: result.digest,
+    exitClass: 'violation',
+    exitCode: 1,
+    first: firstFinding(result) ?? null,
+    simulatedTicks: result.simulatedTicks,
+    events: result.engine.events,
+  });
+}
+
 const replay = (file: FailureFile, asked?: 'inline' | 'threaded') =>
   replayFailure(JSON.stringify(file), 'r.json', registry, asked);
 
@@ -248,30 +269,14 @@ describe('replay: a file whose figures or stop were edited', () => {
     await expect(replay({ ...file, figures: { ...file.figures, simulatedTicks: 100 } })).rejects.toThrow(
       "r.json: figures.simulatedTicks: Expected the run's duration",
     );
-    const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
-    const stopped = assembleResult(
-      s,
-      machine.planMachine(s),
-      runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
-    );
-    const first = buildFailureFile({
-      config: s,
-      workload: registry.get('flush-race')!,
-      host: 'inline',
-      digest: stopped.digest,
-      exitClass: 'violation',
-      exitCode: 1,
-      first: firstFinding(stopped) ?? null,
-      simulatedTicks: stopped.simulatedTicks,
-      events: stopped.engine.events,
-    });
+    const first = stoppedAtFirstFinding();
     expect((await replay(first)).mismatches).toEqual([]);
     // A run stopped at its first finding reached the tick after it on every host: any other tick
     // is refused when read too (QA: an edited --stop-on-first replayed as NOT reproduced, 5).
     await expect(replay({ ...first, figures: { ...first.figures, simulatedTicks: 100 } })).rejects.toThrow(
-      `r.json: figures.simulatedTicks: Expected ${stopped.simulatedTicks} (`,
+      `r.json: figures.simulatedTicks: Expected ${first.figures.simulatedTicks} (`,
     );
-    expect(stopped.simulatedTicks).toBe(first.first!.tick + 1);
+    expect(first.figures.simulatedTicks).toBe(first.first!.tick + 1);
   });
 
   test('replay: the exit class is compared too (a violation edited into liveness was reported as reproduced, exit 1)', async () => {
@@ -362,23 +367,7 @@ describe('replay: a file whose figures or stop were edited', () => {
       at,
       [at.tick, at],
     ]);
-    const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
-    const result = assembleResult(
-      s,
-      machine.planMachine(s),
-      runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
-    );
-    const first = buildFailureFile({
-      config: s,
-      workload: registry.get('flush-race')!,
-      host: 'inline',
-      digest: result.digest,
-      exitClass: 'violation',
-      exitCode: 1,
-      first: firstFinding(result) ?? null,
-      simulatedTicks: result.simulatedTicks,
-      events: result.engine.events,
-    });
+    const first = stoppedAtFirstFinding();
     const stop = { tick: first.first!.tick + 1, why: 'first-finding' };
     expect(await told(first)).toEqual([stop, [20_000_000, stop]]);
   });
