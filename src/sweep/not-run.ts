@@ -147,7 +147,7 @@ export function notRunText(spans: readonly SeedSpan[], seedsFile?: string): stri
     const last = Math.max(...spans.map((s) => s.last));
     const counted = `${n} seeds from ${first} to ${last}`;
     return seedsFile === undefined
-      ? `${counted}; all in --json and the summary file (stop.notRun)`
+      ? `${counted}; all in stop.notRun of --json, and of the summary file when one is written`
       : `${counted} (resume: --seeds @${shellWord(seedsFile)})`;
   }
   const said = [

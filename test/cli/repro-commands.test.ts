@@ -55,7 +55,9 @@ describe('run: failure files', () => {
     expect(out.replay.reproduced).toBe(true);
     expect(out.engine.placement).toBe('3');
     const text = await cli(['replay', path]);
-    expect(text.stdout).toContain('(threaded, --workers 3 as recorded)');
+    expect(text.stdout).toMatch(
+      /\(threaded, --workers 3 as recorded; to [\d.]+ [a-z]+, where the recorded run stopped at its first finding\)/,
+    );
   });
 
   test('run: a clean run writes no failure file; --no-failure-file writes none for a failing one', async () => {

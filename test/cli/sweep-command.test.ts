@@ -445,7 +445,7 @@ describe('sweep: the failures directory and the header', () => {
     await refused(
       'twice.txt',
       '4\n4\n',
-      'twice.txt:2:1: Expected each seed once, got seed 4 twice: in `4` (line 1) and in `4` (line 2)',
+      'twice.txt:2:1: Expected each seed once, got seed 4 twice: in `4` (line 1, column 1) and in `4` (line 2, column 1)',
     );
     await refused(
       'word.txt',
@@ -803,7 +803,7 @@ describe('sweep --stop-on-first: which seeds are left', () => {
     const none = await cli([...args, '--stop-on-first', '--jobs', '1', '--no-failure-file']);
     expect(none.code, none.stderr).toBe(1);
     expect(none.stdout).toContain(
-      '  not run: 10 seeds from 3 to 21; all in --json and the summary file (stop.notRun)\n',
+      '  not run: 10 seeds from 3 to 21; all in stop.notRun of --json, and of the summary file when one is written\n',
     );
   });
 

@@ -89,7 +89,7 @@ describe('not run: the seeds a stopped sweep left', () => {
     expect(notRunText([{ first: 5, last: 8, every: 3 }])).toBe('5,8 (resume: --seeds 5,8)');
     const many = [1, 3, 5, 7, 9, 11, 13, 15, 17].map((s) => ({ first: s, last: s }));
     expect(notRunText([...many, { first: 20, last: 1_000_000 }])).toBe(
-      '999990 seeds from 1 to 1000000; all in --json and the summary file (stop.notRun)',
+      '999990 seeds from 1 to 1000000; all in stop.notRun of --json, and of the summary file when one is written',
     );
     // Too many for a line, few enough for a list: a file of them beside the summary, resumed from it.
     const scattered = [...many, { first: 20, last: 25 }, { first: 30, last: 36, every: 3 }];
