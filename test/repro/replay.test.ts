@@ -61,16 +61,16 @@ function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'thread
   });
 }
 
-/** The file of flush-race seed 1 with single-flush, 20 us, run inline with --stop-on-first. */
-function stoppedAtFirstFinding(): FailureFile {
-  const s = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
-  const result = assembleResult(
-    s,
-    machine.planMachine(s),
-    runInline(machine, s, { seed: 1, endTick: s.params.durationTicks, stopOnFirst: true }),
-  );
-  return buildFailureFile({
-    config: s,
+/** The failure file of flush-race run inline on config `c` (a violation), and the run's result. */
+function inlineViolationFile(c: RunConfig) {
+  const raw = runInline(machine, c, {
+    seed: c.seed,
+    endTick: c.params.durationTicks,
+    stopOnFirst: c.stopOnFirst,
+  });
+  const result = assembleResult(c, machine.planMachine(c), raw);
+  const file = buildFailureFile({
+    config: c,
     workload: registry.get('flush-race')!,
     host: 'inline',
     digest: result.digest,
@@ -80,6 +80,13 @@ function stoppedAtFirstFinding(): FailureFile {
     simulatedTicks: result.simulatedTicks,
     events: result.engine.events,
   });
+  return { file, result };
+}
+
+/** The file of flush-race seed 1 with single-flush, 20 us, run inline with --stop-on-first. */
+function stoppedAtFirstFinding(): FailureFile {
+  return inlineViolationFile({ ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true })
+    .file;
 }
 
 const replay = (file: FailureFile, asked?: 'inline' | 'threaded') =>
@@ -280,21 +287,8 @@ describe('replay: a file whose figures or stop were edited', () => {
   });
 
   test('replay: the exit class is compared too (a violation edited into liveness was reported as reproduced, exit 1)', async () => {
-    const c = config('flush-race', 1, 20_000_000, ['single-flush']);
-    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
-    const result = assembleResult(c, machine.planMachine(c), raw);
+    const { file, result } = inlineViolationFile(config('flush-race', 1, 20_000_000, ['single-flush']));
     expect(result.status).toBe('violation');
-    const file = buildFailureFile({
-      config: c,
-      workload: registry.get('flush-race')!,
-      host: 'inline',
-      digest: result.digest,
-      exitClass: 'violation',
-      exitCode: 1,
-      first: firstFinding(result) ?? null,
-      simulatedTicks: result.simulatedTicks,
-      events: result.engine.events,
-    });
     const honest = await replay(file);
     expect(honest.mismatches).toEqual([]);
     expect(honest.exitCode).toBe(1);
@@ -306,20 +300,7 @@ describe('replay: a file whose figures or stop were edited', () => {
   });
 
   test('replay: onStart comes before anything runs; progress comes from the runtime as the run goes, and each display is stopped', async () => {
-    const c = config('flush-race', 1, 200_000_000, ['single-flush']);
-    const raw = runInline(machine, c, { seed: c.seed, endTick: c.params.durationTicks });
-    const result = assembleResult(c, machine.planMachine(c), raw);
-    const file = buildFailureFile({
-      config: c,
-      workload: registry.get('flush-race')!,
-      host: 'inline',
-      digest: result.digest,
-      exitClass: 'violation',
-      exitCode: 1,
-      first: firstFinding(result) ?? null,
-      simulatedTicks: result.simulatedTicks,
-      events: result.engine.events,
-    });
+    const { file } = inlineViolationFile(config('flush-race', 1, 200_000_000, ['single-flush']));
     const said: string[] = [];
     const r = await replayFailure(JSON.stringify(file), 'r.json', registry, 'inline', undefined, {
       onStart: (_f, host) => said.push(`start ${host}`),
