@@ -6,11 +6,12 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  *
  * VFIO hands a guest ATSD[link index] of each of its NVLink bridges, with the guest's LPID written
  * into the register's LPARID filter by skiboot's map_lpar; QEMU lists them as the vPHB's
- * "ibm,mmio-atsd", and the guest's own mmio_invalidate spins over them. Registers 6 and 7 stay
- * with the host (domain.md §4). Here, on a witherspoon-6 with the RFC's per-GPU groups, guest vm1
- * has gpu0 (links 0 and 1 of NPU 0), vm2 has gpu1 (links 2 and 3), and the host keeps the rest
- * (gpu2 on the same NPU, links 4 and 5, and socket 1). Eight CPU threads munmap and migrate
- * under UT=0 DMA: guests' shootdowns and the host's race for the registers of one NPU.
+ * "ibm,mmio-atsd", and the guest's own mmio_invalidate spins over them. Registers 6 and 7 stay with
+ * the host (docs/theory/ats-atsd-oracle.md#5-the-atsd-engine-npuatsd-unitts-hostshootdownts). Here,
+ * on a witherspoon-6 with the RFC's per-GPU groups, guest vm1 has gpu0 (links 0 and 1 of NPU 0),
+ * vm2 has gpu1 (links 2 and 3), and the host keeps the rest (gpu2 on the same NPU, links 4 and 5,
+ * and socket 1). Eight CPU threads munmap and migrate under UT=0 DMA: guests' shootdowns and the
+ * host's race for the registers of one NPU.
  *
  * What to expect, clean: each guest takes both registers of its links (0 and 1, 2 and 3) and never
  * another, never 6 or 7; the host uses 6, 7 and its own links' registers on NPU 0 (and all eight on

@@ -1,7 +1,8 @@
 /**
  * The GPU's ATS translation cache (one per GPU), with the flush semantics that make two flush ATSDs
- * necessary (domain.md §3: "The GPU requires two flush ATSDs to ensure all entries have been flushed";
- * bit 39 = 0 makes the GPU flush (membar); NVIDIA UVM uses num_hshub_tlb_invalidate_membars flushes).
+ * necessary (docs/theory/ats-atsd-oracle.md#4-the-gpu-ats-cache-and-why-two-flushes-gpuats-cachets;
+ * Linux npu-dma.c: "The GPU requires two flush ATSDs to ensure all entries have been flushed"; bit
+ * 39 = 0 makes the GPU flush (membar); NVIDIA UVM uses num_hshub_tlb_invalidate_membars flushes).
  *
  * NVIDIA's reason is one line of its open UVM driver: "Pascal and Volta require post-invalidate
  * membars to flush out HSHUB. See bug 1975028" (num_hshub_tlb_invalidate_membars: 2 on GV100 and

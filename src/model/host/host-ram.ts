@@ -1,8 +1,10 @@
 /**
- * Host RAM as the model lays it out: each socket's RAM starts at chip_id << 42 (domain.md §1, like
- * the GPU RAM apertures) and holds HOST_RAM_PER_SOCKET_BYTES; pages are 64 KiB frames handed out
- * by one allocator per socket (host/page-table.ts PhysPages), which every actor that needs them
- * rebuilds the same way from the world.
+ * Host RAM as the model lays it out: each socket's RAM starts at chip_id << 42 (like the GPU RAM
+ * apertures, skiboot hw/phys-map.c;
+ * docs/theory/topology-groups-tce.md#1-topology-topology-spects-topologyts) and holds
+ * HOST_RAM_PER_SOCKET_BYTES; pages are 64 KiB frames handed out by one allocator per socket
+ * (host/page-table.ts PhysPages), which every actor that needs them rebuilds the same way from the
+ * world.
  */
 import type { Topology } from '../platform/topology.js';
 import { GiB } from '../types.js';

@@ -1,5 +1,7 @@
 /**
- * Process page tables and the physical pages behind them (domain.md §3, design.md "Checking").
+ * Process page tables and the physical pages behind them
+ * (docs/theory/ats-atsd-oracle.md#1-page-tables-and-page-epochs-hostpage-tablets; design.md
+ * "Checking").
  *
  * Two owners:
  * - `PhysPages` owns physical memory pages: allocation, free, pinning and the page EPOCH. Every free

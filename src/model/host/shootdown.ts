@@ -1,7 +1,8 @@
 /**
- * One mmio_invalidate of Linux npu-dma.c (v4.20-v5.2; domain.md §3 "Sequence", §7 "Fix deadlock
- * in mmio_invalidate()"): the kernel's side of a shootdown, as a step machine. It lives with the
- * CPU (the coordinator); the registers live with each NPU (npu/atsd-unit.ts) in another actor.
+ * One mmio_invalidate of Linux npu-dma.c (v4.20-v5.2; Feb 2018 "Fix deadlock in mmio_invalidate()";
+ * docs/theory/ats-atsd-oracle.md#5-the-atsd-engine-npuatsd-unitts-hostshootdownts): the kernel's
+ * side of a shootdown, as a step machine. It lives with the CPU (the coordinator); the registers
+ * live with each NPU (npu/atsd-unit.ts) in another actor.
  *
  * How it works: `current()` says which operation the shootdown wants next; the coordinator sends it
  * to the right NPU and hands the answer back with `resolve()`. A busy register or a STAT != 0 is

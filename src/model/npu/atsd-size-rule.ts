@@ -1,7 +1,9 @@
 /**
- * What one invalidate ATSD covers, and how Linux picks it (domain.md §3 "Size rule"): the size rule
- * of v4.20+ ("Use size-based ATSD invalidates") and the older threshold rule (~v4.17-4.19). Also the
- * fields of a LAUNCH as the model carries them (the register's bit layout is the NPU's business).
+ * What one invalidate ATSD covers, and how Linux picks it
+ * (docs/theory/ats-atsd-oracle.md#5-the-atsd-engine-npuatsd-unitts-hostshootdownts): the size rule
+ * of v4.20+ ("Use size-based ATSD invalidates") and the older threshold rule (~v4.17-4.19). Also
+ * the fields of a LAUNCH as the model carries them (the register's bit layout is the NPU's
+ * business).
  */
 import { ModelRefusal } from '../../core/errors.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';

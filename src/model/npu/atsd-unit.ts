@@ -1,7 +1,8 @@
 /**
- * The ATSD registers of one NPU (Linux npu-dma.c v4.20-v5.2, skiboot hw/npu2.c; domain.md §3
- * "Registers", "Register acquisition"). Lives with the NPU, in the chip actor; the CPU side of a
- * shootdown (host/shootdown.ts) drives it by messages.
+ * The ATSD registers of one NPU (Linux npu-dma.c v4.20-v5.2, skiboot hw/npu2.c; the registers and
+ * their acquisition:
+ * docs/theory/ats-atsd-oracle.md#5-the-atsd-engine-npuatsd-unitts-hostshootdownts). Lives with the
+ * NPU, in the chip actor; the CPU side of a shootdown (host/shootdown.ts) drives it by messages.
  *
  * How it works:
  *   1. acquire (`tryAcquire`): test_bit, then test_and_set_bit_lock, register by register; a guest

@@ -1,7 +1,7 @@
 /**
- * The NPU's XTS tables and the nest MMU translation path of one P9 chip (domain.md §3; skiboot
- * hw/npu2.c opal_npu_map_lpar / opal_npu_init_context / opal_npu_destroy_context, OPAL calls 148,
- * 146, 147).
+ * The NPU's XTS tables and the nest MMU translation path of one P9 chip (skiboot hw/npu2.c
+ * opal_npu_map_lpar / opal_npu_init_context / opal_npu_destroy_context, OPAL calls 148, 146, 147;
+ * docs/theory/ats-atsd-oracle.md#2-nest-mmu-and-xts-npunest-mmuts-skiboot-hwnpu2c).
  *
  * State, as skiboot keeps it:
  * - XTS_BDF_MAP: 16 entries {VALID, BDF, LPARSHORT (4 bits), LPARID (12 bits), brick}. skiboot picks
@@ -12,7 +12,9 @@
  *   forwards to the nest MMU (DR/HV/PR/SF), refcounted by `ctx_ref[16]` (skiboot ba1d95a1d).
  * - XTS_MMIO_ATSD<n>_LPARID: the LPARID filter of each of the 8 ATSD registers, written by map_lpar
  *   for the register whose index equals the brick's link index (how the host hands ATSD[link] to a
- *   guest, domain.md §4). Registers 6 and 7 are never written: they stay with the host (LPID 0).
+ *   guest: Linux drivers/vfio/pci/vfio_pci_nvlink2.c, v5.0-v5.12;
+ *   docs/theory/topology-groups-tce.md#1-topology-topology-spects-topologyts). Registers 6 and 7
+ *   are never written: they stay with the host (LPID 0).
  *
  * VALID is set only in init_context, never in map_lpar (skiboot 4724d2c07: "ATSDs are only sent to
  * bricks which have a valid entry in the XTS_BDF table", and one sent to a brick whose links never

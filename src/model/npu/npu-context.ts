@@ -1,6 +1,7 @@
 /**
  * The Linux v4.12-v5.2 NPU driver context (arch/powerpc/platforms/powernv/npu-dma.c,
- * pnv_npu2_init_context / pnv_npu2_destroy_context; domain.md §3 "Driver API").
+ * pnv_npu2_init_context / pnv_npu2_destroy_context;
+ * docs/theory/ats-atsd-oracle.md#3-the-driver-context-npunpu-contextts-linux-v412-v52-npu-dmac).
  *
  * One `npu_context` per mm, refcounted with a kref and looked up under `npu_context_lock`:
  * - init: flags must be within DR|PR|HV; `mm->context.id` 0 is refused ("context id 0 is reserved on

@@ -1,6 +1,7 @@
 /**
- * The NPU's view of the NVLinks of the GPUs behind it, as far as a GPU reset cares (domain.md §7;
- * skiboot 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737, fca2b2b83).
+ * The NPU's view of the NVLinks of the GPUs behind it, as far as a GPU reset cares (skiboot
+ * 68d11e446 "npu2: Reset NVLinks when resetting a GPU", d4f2f7737, fca2b2b83;
+ * docs/theory/topology-groups-tce.md#3-gpu-bar0-gpu-bar0ts).
  *
  * "Resetting a V100 GPU brings its NVLinks down and if an NPU tries using those, an HMI occurs."
  * The fixed firmware installs a bus control filter on the GPU's PCI slot, so the secondary bus

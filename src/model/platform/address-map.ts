@@ -16,7 +16,7 @@ export const ATSD_STRIDE = 0x1_0000;
 const GPU_MEM_4T_DOWN_BASE = 0x3e0_0000_0000;
 const GPU_MEM_4T_UP_BASE = 0x400_0000_0000;
 const CHIP_ID_SHIFT_MUL = 2 ** 42;
-/** Host RAM per socket, from chipId << 42: world.ts HOST_RAM_PER_SOCKET_BYTES (a test checks). */
+/** Host RAM per socket, from chipId << 42: host/host-ram.ts HOST_RAM_PER_SOCKET_BYTES (a test checks). */
 export const HOST_RAM_WINDOW_BYTES = 256 * GiB;
 
 /** Apertures per chip in each map: the table entries of skiboot hw/phys-map.c (nimbus). */

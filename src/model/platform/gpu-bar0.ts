@@ -1,5 +1,6 @@
 /**
- * A V100's BAR0 register file, as far as isolation and reset care (domain.md sections 1, 5, 7).
+ * A V100's BAR0 register file, as far as isolation and reset care
+ * (docs/theory/topology-groups-tce.md#3-gpu-bar0-gpu-bar0ts).
  *
  * What it models:
  * - The NVLink link-disable sequence from NVIDIA's "Tesla P100 and V100 SXM2 NVLink Isolation on

@@ -1,6 +1,6 @@
 /**
  * IOMMU groups, tenants and ownership, and which NVLinks can physically carry peer traffic
- * (domain.md section 5).
+ * (docs/theory/topology-groups-tce.md#2-iommu-groups-and-ownership-iommu-groupsts).
  *
  * Policies:
  * - `per-socket`: Linux v5.0 0bd971676e68 "Add compound IOMMU groups": one group per NPU holding

@@ -1,5 +1,6 @@
 /**
- * The MMIO filter over a passed-through GPU's BAR0 (domain.md section 5; design.md "VFIO").
+ * The MMIO filter over a passed-through GPU's BAR0
+ * (docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts; design.md "VFIO").
  *
  * VFIO can only refuse a guest access to BAR0 at the granularity it maps BAR0 into the guest:
  * the host page size, 64 KiB on POWER (4 KiB configurable for comparison). Blocking one register
@@ -11,7 +12,7 @@
  * Default blocked ranges: the link-disable registers (a guest must not touch the isolation
  * state) and the ASSUMED firmware-update window. Firmware update is refused by default and
  * allowed per tenant only by an explicit admin option (`firmwareUpdateTenants`). No merged or
- * posted kernel mechanism filtered either (domain.md: unverified for the firmware window; the
+ * posted kernel mechanism filtered either (none found for the firmware window, unverified; the
  * never-merged isolation series re-applied the link mask at each reset and filtered nothing), so
  * both ranges are the model's policy: what such a filter would hold and what else it would block.
  *

@@ -1,5 +1,6 @@
 /**
- * The two Witherspoon (AC922) variants as topology specs (domain.md section 1): six GPUs
+ * The two Witherspoon (AC922) variants as topology specs
+ * (docs/theory/topology-groups-tce.md#1-topology-topology-spects-topologyts): six GPUs
  * ("Sequoia", three per socket) or four ("Redbud", two per socket), each GPU's NVLinks listed as
  * skiboot's "ibm,nvlink-peers" table lists them (platforms/astbmc/witherspoon.c). They run
  * through the same validation and builder as a user's own spec.
@@ -26,7 +27,7 @@ function socketGpus(socket: number, table: Entry[][]): GpuSpec[] {
   }));
 }
 
-// ibm,nvlink-peers, design workbook figures 16 and 17 (domain.md section 1).
+// ibm,nvlink-peers of skiboot platforms/astbmc/witherspoon.c, design workbook figures 16 and 17.
 const SEQUOIA_TABLE: Entry[][] = [
   [1, 'b0', 2, 2, 1, 'b1'],
   [0, 'b2', 2, 2, 0, 'b3'],

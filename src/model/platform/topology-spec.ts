@@ -1,7 +1,8 @@
 /**
  * The plain-object description of a machine (`TopologySpec`), its fixed numbers and defaults, and
- * overrides on top of a spec (domain.md section 1). Its check is validate-topology.ts; the two
- * Witherspoon presets, as specs, are topology-presets.ts.
+ * overrides on top of a spec
+ * (docs/theory/topology-groups-tce.md#1-topology-topology-spects-topologyts). Its check is
+ * validate-topology.ts; the two Witherspoon presets, as specs, are topology-presets.ts.
  *
  * A spec is what a user writes in a config file: sockets (P9 chips, each with one NPU) and GPUs,
  * each GPU listing its 6 NVLinks in link order exactly like skiboot's "ibm,nvlink-peers" table

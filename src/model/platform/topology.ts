@@ -1,6 +1,6 @@
 /**
  * The machine's shape: sockets (P9 chip + NPU), GPUs, NVLink bridges and the edges the engine
- * wires rings from (domain.md section 1 and the "Simulator model checklist").
+ * wires rings from (docs/theory/topology-groups-tce.md#1-topology-topology-spects-topologyts).
  *
  * Built from a validated TopologySpec (topology-spec.ts, validate-topology.ts); the two Witherspoon
  * presets are specs too (topology-presets.ts), so presets and custom machines go through exactly

@@ -2,15 +2,17 @@
  * A guest's shootdowns need the ATSD registers its bridges are given, and the firmware must
  * expose them: checked before the world is built.
  *
- * The host hands a guest ATSD[link index] of each NVLink bridge of its GPUs (domain.md §4; QEMU
- * lists them as the vPHB's "ibm,mmio-atsd"), and the guest's own mmio_invalidate launches through
- * them (coordinator/page-lifecycle.ts `guestRegisters`: the first bridge's register of each GPU
- * with `host.guestAtsd` 'first-link', every bridge's with 'every-link'). Link indices run 0..5, so
- * with fewer registers than that (`host.atsdRegisters`: 8, or 1 in the firmware before Nov 2018)
- * a guest's shootdown would ask for a register the NPU does not have. What VFIO did for a bridge
- * without its register (domain.md §4: an ATSD region of size 0 before v5.7, register 0 from v5.7)
- * is not modelled. Every run unmaps (`host.unmapIntervalTicks` is positive), so every guest process
- * may be shot down: such a configuration is refused, naming the register it lacks.
+ * The host hands a guest ATSD[link index] of each NVLink bridge of its GPUs (Linux
+ * vfio_pci_nvlink2.c; QEMU hw/ppc/spapr_pci_nvlink2.c lists them as the vPHB's "ibm,mmio-atsd"),
+ * and the guest's own mmio_invalidate launches through them (coordinator/page-lifecycle.ts
+ * `guestRegisters`: the first bridge's register of each GPU with `host.guestAtsd` 'first-link',
+ * every bridge's with 'every-link'). Link indices run 0..5, so with fewer registers than that
+ * (`host.atsdRegisters`: 8, or 1 in the firmware before Nov 2018) a guest's shootdown would ask for
+ * a register the NPU does not have. What VFIO did for a bridge without its register (an ATSD region
+ * of size 0 before v5.7, register 0 from v5.7:
+ * docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip") is not modelled. Every
+ * run unmaps (`host.unmapIntervalTicks` is positive), so every guest process may be shot down: such
+ * a configuration is refused, naming the register it lacks.
  */
 import { ConfigError } from '../../core/errors.js';
 import type { Topology } from '../platform/topology.js';

@@ -6,13 +6,16 @@
  *
  * Why these releases:
  * - Linux v5.12 is the last release with the powernv NVLink2 code and vfio_pci_nvlink2 (v5.13
- *   removed both, 562d1e207d32 and b392a1989170, May 2021; domain.md section 6).
+ *   removed both, May 2021: 562d1e207d32 "powerpc/powernv: remove the nvlink support" and
+ *   b392a1989170 "vfio/pci: remove vfio_pci_nvlink2").
  * - skiboot v6.8 (2021-05-28) is the last release before v5.13 removed NVLink support, so it is
  *   what ran with v5.12; it predates 2b0b6a1a0 (Aug 2021, "phb4/5: Escalate page-level TCE
  *   kills"), first released in v7.0 (2021-10-26), so its PHB4 kills pages one by one.
- * - Both carry the TCE bugs domain.md section 2 says were never fixed: VFIO `tce_iommu_clear`
- *   unpins before its kill, and `pnv_pci_ioda2_tce_invalidate_entire` passes the OPAL token 126
- *   as kill type, which skiboot has rejected since 8a2b6d51b (v6.2) and Linux ignores.
+ * - Both carry the TCE bugs with no documented fix
+ *   (docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts): VFIO
+ *   `tce_iommu_clear` unpins before its kill, and `pnv_pci_ioda2_tce_invalidate_entire` passes the
+ *   OPAL token 126 as kill type, which skiboot has rejected since 8a2b6d51b (v6.2) and Linux
+ *   ignores.
  * - The other switches are bugs both releases had fixed, so no profile carries them: the ATSD and
  *   context bugs of the v4.12-v5.2 npu-dma.c (Feb 2018 deadlock, "Add lock to prevent race in
  *   concurrent context init/destroy", 2018; that code left in v5.3), Linux 56090a3902c8 (TCE level
@@ -23,8 +26,8 @@
  *   the model proposes) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
  *   "a page-level kill can be dropped if the processing queue is backed-up").
  * - The MMIO filter over a passed-through GPU's BAR0 is a mechanism no release had (v5.12's
- *   vfio-pci maps BAR0 whole; domain.md §5), so `as-shipped` runs without it and `fixed`, whose
- *   fixes are the model's proposals, with it.
+ *   vfio-pci maps BAR0 whole; docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts), so
+ *   `as-shipped` runs without it and `fixed`, whose fixes are the model's proposals, with it.
  */
 import { ConfigError } from '../../core/errors.js';
 import type { BugName } from './bugs.js';
@@ -40,7 +43,9 @@ export interface KernelKnobs {
   /**
    * VFIO filters a passed-through GPU's BAR0 (platform/mmio-filter.ts: the link-disable registers
    * and the assumed firmware-update window, at the host page size). No release had it: v5.12's
-   * vfio-pci maps BAR0 into the guest whole (domain.md §5), so a guest's firmware update lands.
+   * vfio-pci maps BAR0 into the guest whole
+   * (docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts), so a guest's firmware update
+   * lands.
    */
   readonly vfioBar0Filter: boolean;
 }

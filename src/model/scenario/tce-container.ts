@@ -1,6 +1,9 @@
 /**
  * Who clears a tenant's TCEs, and so whether VFIO's unpin-before-kill gap can reach its pages
- * (domain.md §2 "Ordering"; bug switch `unpin-before-kill`, scenario/bugs.ts).
+ * (Linux drivers/vfio/vfio_iommu_spapr_tce.c `tce_iommu_clear` against the DMA API's
+ * `__iommu_free`;
+ * docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts; bug
+ * switch `unpin-before-kill`, scenario/bugs.ts).
  *
  * - `none`: the host's own kernel driver through the DMA API. Its unmap is `__iommu_free`: clear,
  *   kill, then free, so no page is unpinned before its kill, whatever the switch says.

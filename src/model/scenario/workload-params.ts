@@ -206,10 +206,11 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */
     varyPagesPerUnmap: z.boolean().default(false),
     /**
-     * Which ATSD registers a guest's own shootdowns use on an NPU (domain.md §4: the host hands
-     * ATSD[link index] of every bridge to the guest): 'first-link', the register of its GPU's
-     * first bridge only, or 'every-link', any register of its bridges there (its own
-     * acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
+     * Which ATSD registers a guest's own shootdowns use on an NPU (the host hands ATSD[link index]
+     * of every bridge to the guest, Linux vfio_pci_nvlink2.c;
+     * docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip"): 'first-link', the
+     * register of its GPU's first bridge only, or 'every-link', any register of its bridges there
+     * (its own acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
      */
     guestAtsd: z.enum(['first-link', 'every-link']).default('first-link'),
   }).prefault({}),

@@ -1,6 +1,8 @@
 /**
  * A PHB with PEs, TVEs and a TCE cache: a PHB4 (a GPU's PCIe side) or an NPU2 PHB (its NVLink
- * bridges), and the firmware TCE kill of each as skiboot implements it (domain.md section 2).
+ * bridges), and the firmware TCE kill of each as skiboot implements it (hw/npu2.c `npu2_tce_kill`,
+ * hw/phb4.c `phb4_tce_kill`;
+ * docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts).
  *
  * - NPU2: 8 PEs, PE 7 reserved ("ibm,opal-num-pes"); one TVE per PE ("NPU has just one TVE"), so
  *   a PE has a TCE window or bypass, never both. PHB4: 512 PEs (the 9-bit PE field of its kill

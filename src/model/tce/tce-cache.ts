@@ -1,7 +1,8 @@
 /**
- * The TCE cache of one PHB4 or NPU2 (domain.md section 2): it keeps a translation until a kill
- * removes it, however the table changes underneath. That is the point of the model: a table
- * write without a kill leaves the old translation usable.
+ * The TCE cache of one PHB4 or NPU2
+ * (docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts): it
+ * keeps a translation until a kill removes it, however the table changes underneath. That is the
+ * point of the model: a table write without a kill leaves the old translation usable.
  *
  * Keyed by (PE, bus page number). Bounded: `capacityEntries` (ASSUMED default 64; the real sizes
  * are not public). Replacement is deterministic LRU: a hit makes the entry the newest, a fill into a

@@ -1,8 +1,9 @@
 /**
- * The kernel side of UT=1 for a whole topology (domain.md section 2): one shared TCE table per GPU,
- * linked to the GPU's PHB4 PE and its NPU PE ("NPUs linking the same GPU get assigned the same
- * PE"), the map/unmap and VFIO clear paths, the kills Linux makes, and DMA from a GPU over PCIe
- * (PHB4) or NVLink (NPU). PHBs and their firmware kills are in phb.ts.
+ * The kernel side of UT=1 for a whole topology
+ * (docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts): one
+ * shared TCE table per GPU, linked to the GPU's PHB4 PE and its NPU PE ("NPUs linking the same GPU
+ * get assigned the same PE"), the map/unmap and VFIO clear paths, the kills Linux makes, and DMA
+ * from a GPU over PCIe (PHB4) or NVLink (NPU). PHBs and their firmware kills are in phb.ts.
  *
  * Kills, as Linux v5.12 makes them (pci-ioda.c, npu-dma.c; checked against the real functions by
  * test/model/differential.test.ts):

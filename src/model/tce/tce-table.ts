@@ -1,6 +1,6 @@
 /**
- * A TCE table (one DMA window of UT=1 translation) and its bus-address allocator (domain.md
- * section 2).
+ * A TCE table (one DMA window of UT=1 translation) and its bus-address allocator
+ * (docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts).
  *
  * One table object is shared by a GPU's PE on its PHB4 and by the GPU's NPU PE ("The NPU devices
  * all point to the same iommu table as the parent PCI device", npu-dma.c); `groupList` is the

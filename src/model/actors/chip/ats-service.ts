@@ -4,11 +4,13 @@
  * the replica current.
  *
  * How it works:
- *   1. attach (constructor), as KVM attach and host boot do it (domain.md §3 "Linux binding",
- *      "Driver API"): for every bridge of a GPU a tenant owns, `pnv_npu2_map_lpar_dev` = skiboot
- *      map_lpar + init_context (the brick's XTS_BDF entry becomes VALID only here); for every
- *      process with a GPU behind this NPU, `pnv_npu2_init_context` of its mm on that GPU's link
- *      (one refcounted npu_context per mm, the mm marked copro);
+ *   1. attach (constructor), as KVM attach and host boot do it (Linux v5.0+ pci-ioda.c and
+ *      npu-dma.c, KVM attach through VFIO_GROUP_NOTIFY_SET_KVM;
+ *      docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip"): for every bridge
+ *      of a GPU a tenant owns, `pnv_npu2_map_lpar_dev` = skiboot map_lpar + init_context (the
+ *      brick's XTS_BDF entry becomes VALID only here); for every process with a GPU behind this
+ *      NPU, `pnv_npu2_init_context` of its mm on that GPU's link (one refcounted npu_context per
+ *      mm, the mm marked copro);
  *   2. ATS_REQUEST: the nest MMU checks the brick's BDF entry, LPID and MSR and walks the
  *      process's table; the answer carries the page's epoch (the oracle's "made at");
  *   3. PTE_CLEAR / PTE_SET from the coordinator: the kernel's PTE stores, visible to the walk from

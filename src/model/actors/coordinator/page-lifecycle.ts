@@ -277,12 +277,14 @@ export class PageLifecycle {
   }
 
   /**
-   * The ATSD registers a guest's own mmio_invalidate may take on each NPU of the process (domain.md
-   * §4: the host hands ATSD[link index] of each bridge to the guest, and QEMU lists them as the
-   * vPHB's "ibm,mmio-atsd"). `host.guestAtsd`: 'first-link' gives the register of the first
-   * bridge of the process's first GPU there (one register per NPU, as the model first had it);
-   * 'every-link' gives the registers of every bridge of every GPU the guest owns on that NPU, over
-   * which its acquire_atsd_reg spins. Never 6 or 7: no bridge has those link indices.
+   * The ATSD registers a guest's own mmio_invalidate may take on each NPU of the process (the host
+   * hands ATSD[link index] of each bridge to the guest, Linux vfio_pci_nvlink2.c, and QEMU
+   * hw/ppc/spapr_pci_nvlink2.c lists them as the vPHB's "ibm,mmio-atsd";
+   * docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip"). `host.guestAtsd`:
+   * 'first-link' gives the register of the first bridge of the process's first GPU there (one
+   * register per NPU, as the model first had it); 'every-link' gives the registers of every bridge
+   * of every GPU the guest owns on that NPU, over which its acquire_atsd_reg spins. Never 6 or 7:
+   * no bridge has those link indices.
    */
   private guestRegisters(pr: ProcessInfo): Map<number, number[]> {
     const w = this.env.world;

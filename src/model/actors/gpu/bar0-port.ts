@@ -1,11 +1,12 @@
 /**
  * The GPU's BAR0 as tenants reach it, through the MMIO filter (platform/mmio-filter.ts): a guest's
  * firmware update and link-disable writes are blocked unless the admin allowed that tenant
- * (domain.md §5); what gets through changes the BAR0 model (firmware version, link mask). Without
- * the filter (the profile's `kernel.vfioBar0Filter` off: `as-shipped`, as v5.12 mapped BAR0 whole)
- * every access reaches the register; a firmware update by a tenant the admin did not allow is
- * counted apart (firmware.updatesUnallowed). The oracle hears every access and whether it reached
- * the register (isolation.mmio).
+ * (docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts); what gets through changes the
+ * BAR0 model (firmware version, link mask). Without the filter (the profile's
+ * `kernel.vfioBar0Filter` off: `as-shipped`, as v5.12 mapped BAR0 whole) every access reaches the
+ * register; a firmware update by a tenant the admin did not allow is counted apart
+ * (firmware.updatesUnallowed). The oracle hears every access and whether it reached the register
+ * (isolation.mmio).
  */
 import { applyLinkDisable, GpuBar0 } from '../../platform/gpu-bar0.js';
 import { type MmioDecision, MmioFilter } from '../../platform/mmio-filter.js';

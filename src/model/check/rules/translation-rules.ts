@@ -6,9 +6,11 @@
  *   translation. The free is broadcast to every chip, so the chip where the DMA lands knows.
  * - translation.stale-tce: a UT=1 DMA served by a stale TCE cache entry (a kill has not reached it
  *   yet) whose page was unpinned since that TCE was cleared. A stale hit while the page is still
- *   pinned is the kernel's accepted window between the TCE clear and its kill (domain.md §2
- *   "Ordering"); once unpinned (the VFIO unpin-before-kill gap, a kill that missed the page) the
- *   DMA reaches memory the device no longer owns.
+ *   pinned is the kernel's accepted window between the TCE clear and its kill (Linux
+ *   `__iommu_free`: clear, kill, then free;
+ *   docs/theory/topology-groups-tce.md#5-tce-ut1-tce-tablets-tce-cachets-phbts-tce-systemts); once
+ *   unpinned (the VFIO unpin-before-kill gap, a kill that missed the page) the DMA reaches memory
+ *   the device no longer owns.
  * - translation.lost-tce: a UT=1 DMA found no TCE (`tce.fault`) at a window index whose last kernel
  *   operation was a write (`tce.write`), not a clear: the kernel believes the bus page mapped, the
  *   table does not have it (Linux 56090a3902c8: a level replaced by another thread's allocation).
