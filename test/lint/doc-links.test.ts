@@ -74,6 +74,32 @@ function brokenLinks(file: string): string[] {
   return broken;
 }
 
+/** Every Markdown or script file of the project, for the checks on references written as text. */
+function textFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (SKIP.has(name) || name.startsWith('npusim-failures')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...textFiles(path));
+    else if (/\.(md|ts|mts|mjs|cjs)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Each docs Markdown path with an `#anchor`, written as plain text (a code comment) in `file`, that names no heading. */
+function brokenTextAnchors(file: string): string[] {
+  const broken: string[] = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(/(?<![\w./])(docs\/[\w./-]+\.md)#([\w-]+)/g)) {
+    const [, target = '', fragment = ''] = m;
+    const path = join(ROOT, target);
+    if (!existsSync(path)) broken.push(`${target}#${fragment}: no file ${target}`);
+    else if (!anchorsOf(readFileSync(path, 'utf8')).has(fragment)) {
+      broken.push(`${target}#${fragment}: no heading of ${target} has the anchor #${fragment}`);
+    }
+  }
+  return broken;
+}
+
 describe('docs: links', () => {
   test('headingAnchor: GitHub anchors of headings with code, punctuation and numbers', () => {
     expect(headingAnchor('1. Topology (`topology-spec.ts`, `topology.ts`)')).toBe(
@@ -88,5 +114,30 @@ describe('docs: links', () => {
     expect(files.map((f) => relative(ROOT, f))).toContain('docs/theory-of-operation.md');
     const broken = files.flatMap((f) => brokenLinks(f).map((b) => `${relative(ROOT, f)}: ${b}`));
     expect(broken).toEqual([]);
+  });
+
+  test('every docs Markdown path with an #anchor written as text (code comments) names a heading there', () => {
+    const files = textFiles(ROOT);
+    const broken = files.flatMap((f) => brokenTextAnchors(f).map((b) => `${relative(ROOT, f)}: ${b}`));
+    expect(broken).toEqual([]);
+  });
+
+  // The project brief's domain document lives outside the repository, so a reader of a clone
+  // cannot follow a reference to it: the facts and their sources are in docs/theory-of-operation.md
+  // and docs/theory/*.md, which comments and READMEs point at instead.
+  test('no file refers to the domain document kept outside the repository', () => {
+    const self = fileURLToPath(import.meta.url);
+    const outside = textFiles(ROOT)
+      .filter((f) => f !== self)
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            /\bdomain\.md\b/.test(line) ? [`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [],
+          ),
+      );
+    expect(outside, 'point at a section of docs/theory-of-operation.md or docs/theory/*.md instead').toEqual(
+      [],
+    );
   });
 });
