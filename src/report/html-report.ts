@@ -22,7 +22,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { esc, PAGE_CSS, table } from './html-parts.js';
-import { LATENCY_AXIS_JS, latencyAxisTitle } from './latency-axis.js';
+import { LATENCY_AXIS_JS, latencyAxisTitle, latencyExtentTicks } from './latency-axis.js';
 import { compact } from './number-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
@@ -59,6 +59,8 @@ interface ChartSpec {
   /** 'histogram': steps over log-spaced bins (x = bin's upper edge); 'line': a time series. */
   kind: 'histogram' | 'line';
   xLog: boolean;
+  /** The x scale's extent, where it is not the data's (a histogram of one value: latency-axis.ts). */
+  xRange?: [number, number];
   x: number[];
   series: Series[];
 }
@@ -146,9 +148,11 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
       continue;
     }
     const bins = histogramBins(h);
+    const [fromTicks, toTicks] = latencyExtentTicks(bins.lower, bins.upper[bins.upper.length - 1]!);
     // One unit for the whole axis, named in its title (its tick labels are bare numbers): the one
-    // the top edge reads at least 1 in, so no label has more than three digits before the point.
-    const unit = timeUnit(bins.upper[bins.upper.length - 1]!);
+    // the top of the axis reads at least 1 in, so no label has more than three digits before the
+    // point.
+    const unit = timeUnit(toTicks);
     figures.push({
       id: `latency-${name}`,
       title,
@@ -157,6 +161,7 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
       yWhole: true,
       kind: 'histogram',
       xLog: true,
+      xRange: [fromTicks / unit.ticks, toTicks / unit.ticks],
       // Each count is drawn from the edge before it to its own (align -1): the lowest bin needs
       // its lower edge first, else it had no width and its samples did not show (QA).
       x: [bins.lower, ...bins.upper].map((t) => t / unit.ticks),
@@ -544,11 +549,12 @@ ${LATENCY_AXIS_JS}
     var opts = {
       width: el.clientWidth || 560,
       height: 260,
-      // Log x: the data's own range (uPlot would widen it to whole decades). Whole-number y: a
+      // Log x: the data's own range (uPlot would widen it to whole decades), or the round one a
+      // histogram of one value spans (latencyExtentTicks, latency-axis.ts). Whole-number y: a
       // count that stayed 0 (no register ever locked) reads 0 to 1, where uPlot made it 0 to 100
       // registers; any other range is uPlot's own (its snapNumY).
       scales: {
-        x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return [min, max]; } } : { time: false },
+        x: c.xLog ? { time: false, distr: 3, range: function (u, min, max) { return c.xRange || [min, max]; } } : { time: false },
         y: c.yWhole ? { range: function (u, min, max) { return min === 0 && max === 0 ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true); } } : {},
       },
       // Log x: latencySplits' ticks (latency-axis.ts), each labelled (uPlot's own gave one label,

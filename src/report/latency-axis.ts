@@ -1,6 +1,7 @@
 /**
- * The x axis of the HTML report's latency histograms: its unit (chosen here, for the axis title)
- * and the page-side code that places and labels its ticks (LATENCY_AXIS_JS, written into the page).
+ * The x axis of the HTML report's latency histograms: its unit (chosen here, for the axis title),
+ * its extent where the data's would mislead (latencyExtentTicks: samples all of one value) and the
+ * page-side code that places and labels its ticks (LATENCY_AXIS_JS, written into the page).
  *
  * The axis stays logarithmic whatever the range: the bins are log-spaced (histogramBins), so on a
  * log axis each bin has the same width and the heights compare as a distribution; on a linear axis
@@ -15,6 +16,46 @@
  * function compiled by tsx or vitest can carry helper calls (`__name`) that do not exist in the
  * page. test/report/latency-axis.test.ts runs this very text.
  */
+
+/**
+ * HDR histograms with 3 significant figures tell values apart to about 1 part in 1000; their min
+ * and max are the edges of the buckets the samples fell in, not the samples.
+ */
+const HISTOGRAM_RESOLUTION = 1e-3;
+
+/**
+ * A latency chart's x extent, in ticks (ps), from its bins' outer edges: those edges, unless the
+ * samples were all one value to the histogram's resolution. Then the edges are one HDR bucket
+ * apart (exactly 1 us read 999936 to 1000447 ps, histogramBins adds 1 ps where min equals max),
+ * and the ticks inside read 1, 1.0002, 1.0004: digits the histogram cannot resolve (QA). Such a
+ * chart spans a round neighbourhood of its value instead, two round steps of about 2 % either
+ * side: 0.96 to 1.04 us for 1 us, ticked at 0.96, 0.98, 1, 1.02 and 1.04. The step is at least
+ * half the edges' width, so the neighbourhood holds them and starts above 0 (the edges are 1 ps
+ * apart at least, and the lower one is 1 ps or more).
+ */
+export function latencyExtentTicks(lowerTicks: number, upperTicks: number): [number, number] {
+  if (!(lowerTicks > 0) || upperTicks - lowerTicks > upperTicks * HISTOGRAM_RESOLUTION + 1) {
+    return [lowerTicks, upperTicks];
+  }
+  // The value to the histogram's 3 figures: 1 us's edges meet at 1000191 ps, whose fiftieth asks
+  // for a step of 5e4 where 1e6's asks 2e4.
+  const mid = Number(Math.sqrt(lowerTicks * upperTicks).toPrecision(3));
+  const step = roundStepAtLeast(Math.max(mid / 50, (upperTicks - lowerTicks) / 2));
+  const k = Math.round(mid / step);
+  return [roundValue((k - 2) * step), roundValue((k + 2) * step)];
+}
+
+/** The smallest of 1, 2 and 5 x 10^k at or above raw (the page's niceStep, for the extent). */
+function roundStepAtLeast(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = [1, 2, 5, 10].find((x) => x * p >= raw * (1 - 1e-12))!;
+  return roundValue(m * p);
+}
+
+/** Drops float noise (3 * 0.05 = 0.15000000000000002), as the page's roundTick does. */
+function roundValue(v: number): number {
+  return Number(v.toPrecision(12));
+}
 
 /** The axis title: what is measured, its unit (the one the tick labels are in) and the scale. */
 export function latencyAxisTitle(unitName: string): string {

@@ -110,7 +110,10 @@ async function runOnce(
   try {
     const raw =
       host === 'free-log'
-        ? replayFreeRun(config, file.free!, `${where}: free`, trace === undefined ? {} : { trace })
+        ? replayFreeRun(config, file.free!, `${where}: free`, {
+            ...(trace === undefined ? {} : { trace }),
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+          })
         : await runRaw(config, {
             host,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
@@ -170,9 +173,10 @@ export interface ReplayHooks {
   /**
    * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
    * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
-   * calls from this thread as it goes (no timer could: the run holds the thread), and stopped
-   * when the run ends. A free run's replay has none: its take log bounds it. `stop`: the
-   * replayed run stops there, short of the configuration's duration.
+   * and a free run's replay from its take log call from this thread as they go (no timer could:
+   * the run holds the thread), and stopped when the run ends. `stop`: the replayed run stops
+   * there, short of the configuration's duration. A free run's history replays its whole log
+   * again (keeping events up to the finding): its display is the replayed run's, labelled.
    */
   progress?: (config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress;
 }
@@ -219,7 +223,7 @@ export async function replayFailure(
   const trace = await hooks.recording?.(config, findingTick);
   const stop = replayStop(file, interrupted);
   hooks.onStart?.(file, host, stop);
-  const progress = host === 'free-log' ? undefined : hooks.progress?.(config, undefined, stop);
+  const progress = hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
     ran = await runOnce(config, workload, host, file, where, stopAfter, trace, progress);
@@ -286,6 +290,7 @@ export async function replayFailure(
           host === 'free-log' ? file : undefined,
           where,
           hooks.progress,
+          stop,
         );
   const exitCode = mismatches.length > 0 ? EXIT.notReproduced : ownExitCode(result);
   return {
@@ -398,19 +403,23 @@ async function historyFor(
   freeFile: FailureFile | undefined,
   where: string,
   showProgress: ReplayHooks['progress'],
+  stop: ReplayStop | undefined,
 ): Promise<HistoryLine[]> {
   const end = found.rule === 'crash' ? found.tick : found.tick + 1;
   if (end <= 0) return [];
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
-  // The run again up to the finding, as long as the replay was when it found late: shown too.
-  const progress = freeFile === undefined ? showProgress?.(upTo, 'history') : undefined;
+  // The run again up to the finding, as long as the replay was when it found late: shown too. A
+  // free run's is its whole log again, so it shows as the replayed run did.
+  const progress =
+    freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
   try {
     const raw =
       freeFile !== undefined
         ? replayFreeRun(config, freeFile.free!, `${where}: free`, {
             tailEvents: perActor,
             tailUntilTick: end - 1,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           })
         : await runRaw(upTo, {
             host: 'inline',

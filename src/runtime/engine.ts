@@ -8,7 +8,7 @@
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { FreeLog } from './free/free-log.js';
-import { replayFree } from './free/free-replay.js';
+import { type FreeReplayOptions, replayFree } from './free/free-replay.js';
 import { runInline } from './inline-runtime.js';
 import type { Placement } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
@@ -119,7 +119,8 @@ export function replayFreeRun(
   config: RunConfig,
   log: FreeLog,
   where: string,
-  options: Omit<RunRecording, 'stopOnFirst'> & { recordEvents?: number; tailUntilTick?: number } = {},
+  options: Omit<RunRecording, 'stopOnFirst'> &
+    Pick<FreeReplayOptions, 'recordEvents' | 'tailUntilTick' | 'onProgress' | 'progressEvery'> = {},
 ): RawRun {
   return replayFree(machine, config, {
     seed: config.seed,

@@ -4,8 +4,11 @@
  * names the unit the labels are in. At seed 3 (200 us) peer access latency ran 1.006 to 1.257 us
  * and its chart had no tick at all; ATSD register hold and shootdown latency had one (QA).
  */
+import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { LATENCY_AXIS_JS, latencyAxisTitle } from '../../src/report/latency-axis.js';
+import { histogramBins } from '../../src/metrics/histogram.js';
+import { timeUnit } from '../../src/report/html-report.js';
+import { LATENCY_AXIS_JS, latencyAxisTitle, latencyExtentTicks } from '../../src/report/latency-axis.js';
 
 const page = new Function(`${LATENCY_AXIS_JS}\nreturn { latencySplits, tickText };`)() as {
   latencySplits(min: number, max: number): number[];
@@ -70,6 +73,45 @@ describe('latency axis ticks', () => {
       for (const t of text)
         expect(t.replace('.', '').replace(/^0+|0+$/g, '').length, where).toBeLessThanOrEqual(7);
     }
+  });
+
+  it('a histogram whose samples are all one value (exactly 1 us) spans round ticks around it, in us', () => {
+    // QA: its bins' edges are one HDR bucket apart (999936 to 1000447 ps), and the axis read
+    // 1, 1.0002, 1.0004: digits the histogram cannot resolve.
+    const h = createHistogram();
+    for (let i = 0; i < 100; i++) h.record(1_000_000);
+    const bins = histogramBins(h);
+    const [from, to] = latencyExtentTicks(bins.lower, bins.upper.at(-1)!);
+    expect([from, to]).toEqual([960_000, 1_040_000]);
+    const unit = timeUnit(to);
+    expect(unit.name).toBe('µs');
+    expect(labels(from / unit.ticks, to / unit.ticks)).toEqual(['0.96', '0.98', '1', '1.02', '1.04']);
+  });
+
+  it('one value anywhere from 1 ps to 2 s: an extent holding its bins, ticks of three digits at most', () => {
+    const values = [1, 2, 3, 10, 47, 999, 1000, 1234, 123_456, 5_000_000, 99_999_999, 2e9, 2e12];
+    for (const v of values) {
+      const h = createHistogram();
+      h.record(v);
+      h.record(v);
+      const bins = histogramBins(h);
+      const top = bins.upper.at(-1)!;
+      const [from, to] = latencyExtentTicks(bins.lower, top);
+      const unit = timeUnit(to);
+      const ticks = page.latencySplits(from / unit.ticks, to / unit.ticks);
+      const where = `${v} ps: ${from} to ${to} ps, ticks ${ticks.join(', ')} ${unit.name}`;
+      expect(from, where).toBeGreaterThan(0);
+      expect(from, where).toBeLessThanOrEqual(bins.lower);
+      expect(to, where).toBeGreaterThanOrEqual(top);
+      expect(ticks.length, where).toBeGreaterThanOrEqual(3);
+      for (const t of ticks.map(page.tickText))
+        expect(t.replace('.', '').replace(/^0+|0+$/g, '').length, where).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('samples that differ by more than the histogram resolves keep their own extent', () => {
+    expect(latencyExtentTicks(1_006_000, 1_257_000)).toEqual([1_006_000, 1_257_000]);
+    expect(latencyExtentTicks(5_010_000, 5_020_000)).toEqual([5_010_000, 5_020_000]);
   });
 
   it('a tick uPlot leaves unlabelled reads empty', () => {

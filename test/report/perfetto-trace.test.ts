@@ -268,6 +268,19 @@ describe('--trace: a Perfetto trace', () => {
     expect(status('translation fault').length).toBe(counts['dma.fault.translation']);
     expect(status('translation fault').length).toBeGreaterThan(0);
     expect(slices.filter((x) => x.args.unfinished === true).length).toBe(counts['dma.inFlightAtEnd']);
+    // Every DMA that ended has a `DMA complete` instant saying how: one that faulted in translation
+    // too, on no arrow (no DMA request left to start one). It had no end marker at all before.
+    const ends = events.filter(
+      (e) =>
+        e.type === TRACK_EVENT_TYPE.instant &&
+        tracks.get(e.track)!.name === 'DMA events' &&
+        e.name === 'DMA complete',
+    );
+    expect(ends.length).toBe(counts['dma.issued']! - counts['dma.inFlightAtEnd']!);
+    const faulted = ends.filter((e) => args(e.e).status === 'translation fault');
+    expect(faulted.length).toBe(counts['dma.fault.translation']);
+    expect(faulted.filter((e) => (e.e.terminating_flow_ids ?? []).length > 0)).toEqual([]);
+    expect(ends.filter((e) => args(e.e).status === 'ok').length).toBe(ok.length);
     // Perfetto's nanoseconds are floored ticks (1 ns either way); HDR keeps 3 significant figures.
     const maxTicks = Math.max(...ok.map((x) => x.ns)) * 1000;
     expect(Math.abs(maxTicks - latency.max)).toBeLessThanOrEqual(latency.max / 1000 + 1000);

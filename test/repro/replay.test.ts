@@ -325,6 +325,58 @@ describe('replay: a file whose figures or stop were edited', () => {
     ]);
   });
 
+  test("replay: a free run's replay from its take log shows its progress as it goes too, and its history's run again", async () => {
+    // QA: it showed none, where an inline replay shows its own (both hold this thread).
+    const path = join(testTempDir('npusim-free-progress-'), 'r.json');
+    const recordedRun = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--duration',
+      '200us',
+      '--free',
+      '--no-failure-file',
+      '--record',
+      path,
+    ]);
+    expect(recordedRun.code, recordedRun.stderr).toBe(1);
+    const said: string[] = [];
+    const r = await replayFailure(readFileSync(path, 'utf8'), 'r.json', registry, undefined, undefined, {
+      onStart: (_f, host) => said.push(`start ${host}`),
+      progress: (run, label = 'replay') => {
+        said.push(`show ${label} to ${run.params.durationTicks}`);
+        return {
+          update: (tick, events) => said.push(`at ${tick} after ${events}`),
+          stop: () => said.push(`stop ${label}`),
+        };
+      },
+    });
+    expect(r.mismatches).toEqual([]);
+    // Some 116,000 events: reported after about every 65,536 of them, at the least of the actors'
+    // clocks (as `run --free` reports it). The history replays the whole log again, so the same.
+    const replayed = said.slice(2, said.indexOf('stop replay'));
+    expect(replayed.length).toBeGreaterThan(0);
+    for (const line of replayed) {
+      const [, tick, events] = /^at (\d+) after (\d+)$/.exec(line)!.map(Number);
+      expect(tick, line).toBeGreaterThan(0);
+      expect(tick, line).toBeLessThanOrEqual(200_000_000);
+      expect(events, line).toBeGreaterThanOrEqual(65_536);
+      expect(events, line).toBeLessThanOrEqual(r.result!.engine.events);
+    }
+    expect(said).toEqual([
+      'start free-log',
+      'show replay to 200000000',
+      ...replayed,
+      'stop replay',
+      'show history to 200000000',
+      ...replayed,
+      'stop history',
+    ]);
+  });
+
   test('replay: a replay that stops where the recorded run stopped (Ctrl-C, --stop-on-first) shows its progress out of that tick, and says why', async () => {
     /** What onStart and the replayed run's progress display were told of the stop. */
     const told = async (file: FailureFile) => {

@@ -28,7 +28,8 @@
  * | named ones  | findings                     | an instant per violation or liveness failure kept (each actor keeps its first 50; the rest are only counted) |
  *
  * Flows (arrows from request to response): a DMA from the GPU's slice through every chip that
- * handled it to an instant where the completion reached the GPU; a translation from the GPU to
+ * handled it to an instant where the completion reached the GPU (a DMA that faulted in
+ * translation sent nothing, so its end instant is on no flow); a translation from the GPU to
  * the nest MMU walk and back; a shootdown from the coordinator through every register it held
  * to an instant where it finished.
  *

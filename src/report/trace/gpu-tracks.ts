@@ -14,7 +14,7 @@
  * 1. the ATS request opens the DMA's slice (named `DMA ut0`: the request says nothing of the
  *    direction) under the request's id, and counts it outstanding;
  * 2. a failed answer ends it there, a translation fault (dma.fault.translation: no DMA request
- *    ever leaves);
+ *    ever leaves), with a `DMA complete` instant whose status says so, on no flow;
  * 3. an answer that translated is handled by sending the DMA request and nothing before it
  *    (dma-engines.ts onAtsResponse), so the GPU's next record is that DMA: the slice takes its dma
  *    id and its name there, and its flow starts.
@@ -203,13 +203,22 @@ export class GpuTracks {
     );
   }
 
-  /** No translation: the DMA waiting for it faults, and no DMA request leaves (header, step 2). */
+  /**
+   * No translation: the DMA waiting for it faults, and no DMA request leaves (header, step 2). It
+   * ends with a `DMA complete` instant, its status saying why, as a DMA whose completion came
+   * back faulted does; on no arrow, since no DMA request ever left to start one.
+   */
   private translationFault(r: TraceRec): void {
     const a = r.actor;
-    this.draft.closeOrBegunBefore(translatingKey(a, r.m.tag), r.now, { actor: a, group: 'DMA' }, 'DMA ut0', {
-      request: r.m.tag,
-      status: DMA_STATUS_NAMES[DmaStatus.translationFault],
-    });
+    const ends = { request: r.m.tag, status: DMA_STATUS_NAMES[DmaStatus.translationFault] };
+    this.draft.closeOrBegunBefore(
+      translatingKey(a, r.m.tag),
+      r.now,
+      { actor: a, group: 'DMA' },
+      'DMA ut0',
+      ends,
+    );
+    this.draft.instant(a, 'DMA', r.now, 'DMA complete', ends);
     this.draft.count(a, DMA_OUTSTANDING, r.now, -1, 'DMAs');
   }
 

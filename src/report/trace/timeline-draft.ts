@@ -226,6 +226,22 @@ export class TimelineDraft {
     });
   }
 
+  /**
+   * An instant on no flow, on the same track as flowInstant's beside the lane group: where
+   * something ended that no arrow led to (a DMA that faulted in translation sent no DMA request).
+   * Drawn when its tick is in the window, as the slice it ends is (closeOrBegunBefore).
+   */
+  instant(actor: number, group: string, tick: number, name: string, args: Args): void {
+    if (!this.inWindow(tick)) return;
+    this.fixedTrack(actor, `${group} events`).slices.push({
+      startTick: tick,
+      endTick: tick,
+      name,
+      instant: true,
+      args,
+    });
+  }
+
   /** A +1 or -1 step of a counter of `actor`. */
   count(actor: number, name: string, tick: number, delta: number, unit: string): void {
     if (!this.inWindow(tick)) return;

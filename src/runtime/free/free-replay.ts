@@ -39,6 +39,14 @@ export interface FreeReplayOptions extends RunRecording {
   recordEvents?: number;
   /** Keep in each actor's tail only events at or before this tick (a history up to a finding). */
   tailUntilTick?: number;
+  /**
+   * Called after about every `progressEvery` events (default 65,536, as an inline run) with the
+   * tick every actor has reached (the least of their clocks, as a free run's progress gives it),
+   * the events handled and the violations found so far. The replay holds this thread: no timer
+   * could report it.
+   */
+  onProgress?: (tick: number, events: number, findings: number) => void;
+  progressEvery?: number;
 }
 
 interface Queue {
@@ -69,7 +77,7 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   const queues: Queue[] = plan.edges.map(() => ({ items: [], head: 0 }));
   const actors = createReplayActors(machine, config, plan, queues, options);
   for (const a of actors) a.fa.runner.start();
-  runToLog(actors, queues, plan, options.where);
+  runToLog(actors, queues, plan, options.where, progressReport(actors, options));
 
   // Before finish, as a free worker does (free-loop.ts): each actor's records up to where it ended.
   const traces =
@@ -157,18 +165,53 @@ function createReplayActors<C>(
 }
 
 /**
+ * What runToLog calls after each actor's step with the events handled so far: options.onProgress
+ * once at least `progressEvery` more were handled since it last did. Undefined without one.
+ */
+function progressReport(
+  actors: readonly ReplayActor[],
+  options: FreeReplayOptions,
+): ((events: number) => void) | undefined {
+  const onProgress = options.onProgress;
+  if (onProgress === undefined) return undefined;
+  const every = options.progressEvery ?? 65_536;
+  let next = every;
+  return (events) => {
+    if (events < next) return;
+    next = events + every;
+    let tick = Number.POSITIVE_INFINITY;
+    let findings = 0;
+    for (const a of actors) {
+      tick = Math.min(tick, a.fa.runner.now);
+      findings += a.fa.runner.actor.findings?.() ?? 0;
+    }
+    onProgress(tick, events, findings);
+  };
+}
+
+/**
  * Steps the actors round robin until each has handled its events and made its takes. A pass in
  * which none moves refuses the log, naming every actor that cannot go on: one whose log waits for
  * records nobody can send now, and one with no event left to handle before its log's count. An
  * actor stuck with nothing to handle stays stuck (records reach it only through its takes), so the
  * others are stepped on to find every actor the log leaves stuck, not only the first.
  */
-function runToLog(actors: ReplayActor[], queues: Queue[], plan: MachinePlan, where: string): void {
+function runToLog(
+  actors: ReplayActor[],
+  queues: Queue[],
+  plan: MachinePlan,
+  where: string,
+  progress: ((events: number) => void) | undefined,
+): void {
+  let events = 0;
   for (;;) {
     let moved = false;
     let done = true;
     for (const a of actors) {
+      const before = a.fa.handled;
       if (step(a, queues)) moved = true;
+      events += a.fa.handled - before;
+      progress?.(events);
       if (a.fa.handled < a.target || a.takes.current !== undefined) done = false;
     }
     if (done) return;
