@@ -11,9 +11,10 @@ const SOURCE_CONDITION = 'npusim-source';
 const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'];
 
 // Thread tests spawn real worker_threads that run the TypeScript sources: the real machine's
-// worker from a bundle made from them when the test run starts (test/support/source-bundles.ts),
-// every other worker through tsx (src/runtime/worker-url.ts); no build output from an earlier run
-// is ever used.
+// worker, a sweep's pool threads and `run --inline`'s host from bundles made from them when the
+// test run starts (test/support/source-bundles.ts), every other worker (the tests' fixture
+// machines) through tsx (src/runtime/worker-url.ts); no build output from an earlier run is ever
+// used.
 export default defineConfig({
   resolve: { conditions: CONDITIONS },
   ssr: { resolve: { conditions: CONDITIONS } },

@@ -34,7 +34,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import {
   bootFileName,
   bundleFileName,
@@ -51,17 +51,21 @@ export interface BundledWorker {
 
 /**
  * Bundle `entry` (a built worker, .js) into `outDir`/NAME.bundle.cjs, run `warm` on its exports in
- * this thread, then write its code cache and its boot file. Returns the three paths.
+ * this thread, then write its code cache and its boot file. Returns the three paths. `plugins`
+ * join esbuild's (the test suite's bundles of the sources give each module its own
+ * `import.meta.url`: test/support/source-bundles.ts).
  */
 export async function bundleWorker(
   name: string,
   entry: string,
   outDir: string,
   warm: (exports: Record<string, unknown>) => void,
+  plugins: Plugin[] = [],
 ): Promise<BundledWorker> {
   const bundle = join(outDir, bundleFileName(name));
   const result = await build({
     entryPoints: [entry],
+    plugins,
     outfile: bundle,
     write: false,
     bundle: true,
@@ -123,6 +127,9 @@ const host = { exports: {} };
 // one-byte string, and the script goes to V8 as one piece.
 // Named as the cache was made (scripts/bundle-workers.ts): by the file name alone.
 new Script(readFileSync(bundle, 'latin1'), { filename: ${JSON.stringify(bundleFile)}, cachedData }).runInThisContext()(host.exports, require, host, bundle, __dirname);
+// The worker's exports are this file's: a piscina pool's task file (the tests' sweep-worker)
+// is required for its default export.
+module.exports = host.exports;
 `;
 }
 

@@ -7,9 +7,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import { machineModuleUrl } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
-import { createWorkerAt } from '../runtime/worker-url.js';
+import { createWorkerAt, inlineSourceBundles } from '../runtime/worker-url.js';
 import type { InlineHostData, InlineHostMessage, InlineRunSettings } from './inline-host.js';
 
 export interface InlineWorkerRun {
@@ -81,6 +82,13 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
 }
 
 function spawnHost(data: InlineHostData): Worker {
+  // In tests, a run of the real machine starts on the suite's bundles of the host and the machine
+  // (worker-url.ts inlineSourceBundles: through tsx it loaded about 120 modules); a fixture
+  // machine still loads from source.
+  const bundles = data.machineUrl === machineModuleUrl().href ? inlineSourceBundles() : undefined;
+  if (bundles !== undefined) {
+    return createWorkerAt(bundles.host, { workerData: { ...data, machineUrl: bundles.machine.href } });
+  }
   // From source the entry is TypeScript: createWorkerAt starts it through tsx's loader.
   return createWorkerAt(new URL(`./inline-host.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
     workerData: data,

@@ -33,10 +33,12 @@ const fromSource = import.meta.url.endsWith('.ts');
 
 /**
  * From source, the directory of bundles made from the current sources, if any. The test suite
- * makes one when it starts (test/support/source-bundles.ts bundles workers/machine-host.ts with
- * the build's own bundler) and names it here: through tsx, each of a threaded run's nine workers
+ * makes one when it starts (test/support/source-bundles.ts: workers/machine-host.ts and
+ * workers/sweep-worker.ts with the build's own bundler, and `run --inline`'s host with the real
+ * machine, below) and names it here: through tsx, each of a threaded run's nine workers
  * transformed and resolved about a hundred modules, and the suite took about twice as long
- * (README "Layout"). A worker with no bundle there still starts through tsx.
+ * (README "Layout"); each thread of a sweep's pool and each inline host loaded the machine the
+ * same way. A worker with no bundle there still starts through tsx.
  */
 export const SOURCE_BUNDLES_ENV = 'NPUSIM_SOURCE_BUNDLES';
 
@@ -59,6 +61,42 @@ export function sourceBundlesDir(): string | undefined {
 }
 
 /**
+ * From source, the boot file of bundle `name` in the directory SOURCE_BUNDLES_ENV names, if it is
+ * set and holds one (a worker of workers/, or the sweep's pool task: sweep.ts sweepWorkerFile);
+ * otherwise, and always from the build, undefined.
+ */
+export function sourceBundleBoot(name: string): URL | undefined {
+  if (!fromSource) return undefined;
+  const bundles = sourceBundlesDir();
+  if (bundles === undefined) return undefined;
+  const boot = join(bundles, bootFileName(name));
+  return existsSync(boot) ? pathToFileURL(boot) : undefined;
+}
+
+/**
+ * The ES-module bundles of `run --inline`'s host worker (src/cli/inline-host.ts) and of the real
+ * machine it imports by URL (src/model/actors/machine.ts), in the directory SOURCE_BUNDLES_ENV
+ * names. ES modules, not a boot file: the host imports its machine with a dynamic `import()`,
+ * which a script compiled by `vm.Script` (a boot file's way) cannot make in Node 20.
+ */
+export const INLINE_HOST_BUNDLE = 'inline-host.bundle.mjs';
+export const MACHINE_BUNDLE = 'machine.bundle.mjs';
+
+/**
+ * From source, the two bundles an inline run of the real machine starts on (above), when the
+ * directory SOURCE_BUNDLES_ENV names holds both; otherwise, and always from the build, undefined.
+ */
+export function inlineSourceBundles(): { host: URL; machine: URL } | undefined {
+  if (!fromSource) return undefined;
+  const bundles = sourceBundlesDir();
+  if (bundles === undefined) return undefined;
+  const host = join(bundles, INLINE_HOST_BUNDLE);
+  const machine = join(bundles, MACHINE_BUNDLE);
+  if (!existsSync(host) || !existsSync(machine)) return undefined;
+  return { host: pathToFileURL(host), machine: pathToFileURL(machine) };
+}
+
+/**
  * The entry of worker `name`: from source workers/NAME.ts (or its boot file in the directory
  * SOURCE_BUNDLES_ENV names); from the build its boot file if fresh.
  */
@@ -66,14 +104,7 @@ export function workerEntryUrl(name: string): URL {
   if (!/^[a-z0-9-]+$/.test(name)) {
     throw new RangeError(`Expected a worker name in kebab-case, got \`${name}\``);
   }
-  if (fromSource) {
-    const bundles = sourceBundlesDir();
-    if (bundles !== undefined) {
-      const boot = join(bundles, bootFileName(name));
-      if (existsSync(boot)) return pathToFileURL(boot);
-    }
-    return new URL(`../../workers/${name}.ts`, import.meta.url);
-  }
+  if (fromSource) return sourceBundleBoot(name) ?? new URL(`../../workers/${name}.ts`, import.meta.url);
   let entry = builtEntries.get(name);
   if (entry === undefined) {
     entry = builtWorkerEntry(new URL('../../workers/', import.meta.url), name);

@@ -29,7 +29,7 @@ import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
-import { WORKER_CODE_RANGE_MB } from '../runtime/worker-url.js';
+import { sourceBundleBoot, WORKER_CODE_RANGE_MB } from '../runtime/worker-url.js';
 import { notRunSpans, STOP_REASONS, type StopReason } from './not-run.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -85,10 +85,16 @@ const fromSource = import.meta.url.endsWith('.ts');
 /**
  * The pool's task file, as a path (piscina's `filename`). Not the URL's `pathname`, which is
  * percent-encoded: installed under a directory with a space or a non-ASCII letter, every seed of
- * a sweep failed to load it (QA). `base` is this module's URL (tests pass others).
+ * a sweep failed to load it (QA). `base` is this module's URL (tests pass others). From source,
+ * the boot file of the bundle the test suite made of workers/sweep-worker.ts when there is one
+ * (worker-url.ts sourceBundlesDir): through tsx each pool thread loaded about 280 modules.
  */
-export function sweepWorkerFile(base: string = import.meta.url): string {
-  return fileURLToPath(new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, base));
+export function sweepWorkerFile(base?: string): string {
+  const bundled = base === undefined ? sourceBundleBoot('sweep-worker') : undefined;
+  if (bundled !== undefined) return fileURLToPath(bundled);
+  return fileURLToPath(
+    new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, base ?? import.meta.url),
+  );
 }
 
 /**
@@ -150,12 +156,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
   // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
   const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));
+  const filename = options.taskFile ?? sweepWorkerFile();
   const pool = new Piscina({
-    filename: options.taskFile ?? sweepWorkerFile(),
+    filename,
     minThreads: Math.min(threads, seeds.length),
     maxThreads: threads,
-    // From source (tests, tsx) the task module is TypeScript: each pool thread loads tsx first.
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    // From source (tests, tsx) the task module is TypeScript, unless it is the suite's bundle of
+    // it: each pool thread then loads tsx first.
+    execArgv: filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
     resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
   });
   const queue = new PQueue({ concurrency: threads });

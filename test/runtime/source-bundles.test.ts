@@ -1,7 +1,8 @@
 /**
  * From source, a worker starts on a bundle of the current sources when NPUSIM_SOURCE_BUNDLES names
- * a directory holding its boot file (the suite's global setup makes one for machine-host:
- * test/support/source-bundles.ts), and through tsx otherwise.
+ * a directory holding it (the suite's global setup makes them for machine-host, the sweep's pool
+ * task and the inline host with its machine: test/support/source-bundles.ts), and through tsx
+ * otherwise.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bootFileName } from '../../src/runtime/worker-bundle.js';
-import { SOURCE_BUNDLES_ENV, workerEntryUrl } from '../../src/runtime/worker-url.js';
+import {
+  INLINE_HOST_BUNDLE,
+  inlineSourceBundles,
+  MACHINE_BUNDLE,
+  SOURCE_BUNDLES_ENV,
+  workerEntryUrl,
+} from '../../src/runtime/worker-url.js';
+import { sweepWorkerFile } from '../../src/sweep/sweep.js';
 import { cli } from '../cli/cli-harness.js';
 
 const suiteBundles = process.env[SOURCE_BUNDLES_ENV];
@@ -24,6 +32,18 @@ describe('source bundles', () => {
     expect(workerEntryUrl('machine-host').href).toBe(
       pathToFileURL(join(suiteBundles!, bootFileName('machine-host'))).href,
     );
+  });
+
+  test("this test run starts a sweep's pool threads and `run --inline`'s host on its bundles too", () => {
+    expect(sweepWorkerFile()).toBe(join(suiteBundles!, bootFileName('sweep-worker')));
+    expect(inlineSourceBundles()).toEqual({
+      host: pathToFileURL(join(suiteBundles!, INLINE_HOST_BUNDLE)),
+      machine: pathToFileURL(join(suiteBundles!, MACHINE_BUNDLE)),
+    });
+    // Without the setting, both start from the sources through tsx.
+    delete process.env[SOURCE_BUNDLES_ENV];
+    expect(sweepWorkerFile()).toMatch(/\/workers\/sweep-worker\.ts$/);
+    expect(inlineSourceBundles()).toBeUndefined();
   });
 
   test('a directory with a boot file for the worker is used; one without it, or none, means tsx', () => {

@@ -15,6 +15,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +82,13 @@ describe('bundle-workers', () => {
     });
     await worker.terminate();
     expect(answer).toEqual({ square: 49, strict: true, label: NON_ASCII.repeat(2), matches: true });
+  });
+
+  test("bundle-workers: the boot file's exports are the worker's (a piscina pool requires its task file)", async () => {
+    const out = await bundleWorker('probe', writeWorker(), dir, () => undefined);
+    const exports = createRequire(import.meta.url)(out.boot) as Record<string, unknown>;
+    expect((exports.strict as () => boolean)()).toBe(true);
+    expect((exports.matches as () => boolean)()).toBe(true);
   });
 
   test('bundle-workers: the bundle file is the script V8 compiles, wrapped and all ASCII', async () => {

@@ -1,27 +1,82 @@
 /**
- * Vitest global setup: bundle the real machine's worker host (workers/machine-host.ts) from the
- * current sources, once per test run, with the build's own bundler (scripts/bundle-workers.ts
- * `bundleWorker`: esbuild, one CommonJS file, a boot file), and name the directory in
- * NPUSIM_SOURCE_BUNDLES, where src/runtime/worker-url.ts looks for it. A threaded run in a test
- * then starts its nine workers on one file instead of each loading about a hundred modules through
- * tsx (worker-url.ts says what that cost). The tests still run the current sources: the bundle is
- * made from them when the run starts (and again before each rerun in watch mode), never left from
- * an earlier run, and removed at the end.
+ * Vitest global setup: bundle, from the current sources, once per test run, the workers a test
+ * starts many of, and name the directory in NPUSIM_SOURCE_BUNDLES, where src/runtime/worker-url.ts
+ * looks for them. Each then loads one file instead of about a hundred modules or more through tsx
+ * (worker-url.ts says what that cost):
+ *
+ * - workers/machine-host.ts, the real machine's worker host: a threaded run starts nine;
+ * - workers/sweep-worker.ts, a sweep's pool task: each pool thread loads it (src/sweep/sweep.ts
+ *   sweepWorkerFile);
+ * both with the build's own bundler (scripts/bundle-workers.ts `bundleWorker`: esbuild, one
+ * CommonJS file, a boot file);
+ * - src/cli/inline-host.ts and src/model/actors/machine.ts, which `run --inline` starts and which
+ *   imports the machine by URL: two ES-module files (worker-url.ts inlineSourceBundles says why not
+ *   a boot file).
+ *
+ * A bundle has no module of its own, so `import.meta.url`, by which the runtime finds its files
+ * (worker-url.ts, engine.ts, ...), would be empty in it (esbuild warns, and bundleWorker refuses
+ * warnings): each source file's is written into it as that file's own URL (`ownImportMetaUrl`), so
+ * the bundled code finds the files the sources would. The tests still run the current sources:
+ * the bundles are made from them when the run starts (and again before each rerun in watch mode),
+ * never left from an earlier run, and removed at the end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { bundleWorker } from '../../scripts/bundle-workers.js';
-import { SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
+import { INLINE_HOST_BUNDLE, MACHINE_BUNDLE, SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
+
+const source = (rel: string): string => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
+
+/** Every TypeScript module's `import.meta.url` replaced by its own file's URL (header). */
+const ownImportMetaUrl: Plugin = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
+      loader: 'ts',
+    }));
+  },
+};
+
+/** `entry` and every module it imports in one ES module, `dir`/`file`; no esbuild warning taken. */
+async function bundleModule(entry: string, dir: string, file: string): Promise<void> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile: join(dir, file),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    plugins: [ownImportMetaUrl],
+    logLevel: 'silent',
+  });
+  const problems = [...result.errors, ...result.warnings];
+  if (problems.length > 0) {
+    throw new Error(
+      `source-bundles: expected no esbuild warnings for ${entry}, got: ${problems.map((p) => p.text).join('; ')}`,
+    );
+  }
+}
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-'));
-  const entry = fileURLToPath(new URL('../../workers/machine-host.ts', import.meta.url));
   // No warm-up: the code cache then holds only the top level (the build warms it on every
   // workload; a test run would spend more on that than its workers save).
-  const bundle = () => bundleWorker('machine-host', entry, dir, () => undefined);
+  const none = () => undefined;
+  const bundle = () =>
+    Promise.all([
+      bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
+      bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
+      bundleModule(source('src/cli/inline-host.ts'), dir, INLINE_HOST_BUNDLE),
+      bundleModule(source('src/model/actors/machine.ts'), dir, MACHINE_BUNDLE),
+    ]);
   await bundle();
   process.env[SOURCE_BUNDLES_ENV] = dir;
   // In watch mode the sources change between reruns: bundle them again before each one.
