@@ -1,7 +1,8 @@
 /**
- * `npusim run --check-hosts`: design.md says the same workload, seed and options give the same
- * digest inline and threaded. This runs each host once, recording each actor's events, and on a
- * mismatch names the first divergent event: a divergence is a bug in npusim, not in the machine.
+ * `npusim run --check-hosts`: the same workload, seed and options give the same digest inline and
+ * threaded (docs/theory-of-operation.md#75-determinism). This runs each host once, recording each
+ * actor's events, and on a mismatch names the first divergent event: a divergence is a bug in
+ * npusim, not in the machine.
  */
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand, workersWords } from '../report/reproduce-line.js';

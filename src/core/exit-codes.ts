@@ -1,7 +1,7 @@
 /**
- * The exit codes of `npusim`, in one place (design.md "Command line"). The command maps every
- * outcome through `EXIT`, `--help` prints `EXIT_CODES`, the run result carries the code of its
- * status, and a test checks that README.md's table says the same, row for row.
+ * The exit codes of `npusim`, in one place. The command maps every outcome through `EXIT`, `--help`
+ * prints `EXIT_CODES`, the run result carries the code of its status, and a test checks that
+ * README.md's table ("Usage", "Exit codes") says the same, row for row.
  *
  * When two apply, the more specific finding wins: a run that found a violation and then could not
  * write its result file still exits 1 (the summary on stdout says what was found, stderr says

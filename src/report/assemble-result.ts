@@ -406,8 +406,9 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
 }
 
 /**
- * Conservation (design.md "Checking"), judged by the rules of check/rules/conservation-rules.ts on
- * the counts both ends of every edge and every GPU reported.
+ * Conservation (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks), judged by
+ * the rules of check/rules/conservation-rules.ts on the counts both ends of every edge and every
+ * GPU reported.
  */
 function checkConservation(
   plan: MachinePlan,

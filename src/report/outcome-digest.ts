@@ -1,13 +1,12 @@
 /**
- * The run's digest (design.md "Time and determinism"): the hash of every actor's ordered event
- * stream, combined with everything else that makes two runs the same run: the configuration that
- * changes behaviour (workload parameters, bug switches, profile, strategy, stop-on-first, the
+ * The run's digest (docs/theory-of-operation.md#75-determinism): the hash of every actor's ordered
+ * event stream, combined with everything else that makes two runs the same run: the configuration
+ * that changes behaviour (workload parameters, bug switches, profile, strategy, stop-on-first, the
  * topology, when a file gives one that is not a preset restated, as its whole spec with every
  * default written out and every object's keys in order, so a file's key order or a default spelled
- * out does not change it) and the outcome (every violation and liveness failure kept, and how
- * many there were).
- * Two runs with equal digests did the same thing and found the same things; a bug switch whose run
- * happens to send the same messages as its clean twin still gives another digest.
+ * out does not change it) and the outcome (every violation and liveness failure kept, and how many
+ * there were). Two runs with equal digests did the same thing and found the same things; a bug
+ * switch whose run happens to send the same messages as its clean twin still gives another digest.
  */
 import type { Violation } from '../model/check/violation.js';
 import { strategyName } from '../model/choice/strategy.js';

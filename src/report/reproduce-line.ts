@@ -1,11 +1,12 @@
 /**
- * The command line that reproduces a run exactly (design.md: "a failing run is replayed exactly
- * from its seed, and the reproduce line is printed when it fails"; TigerBeetle's VOPR prints the
- * same). It names every option a run depends on, explicitly, even where it equals the workload's
- * default, so the line still reproduces the run after a workload file changes its defaults. A
- * workload read from a file is named by its path, and every `--set` is printed, shell-quoted.
- * A parameter the run was given by `--set` is not also given by its own option: `run` refuses a
- * parameter given both ways (cli/scenario-config.ts), so such a line would not run at all.
+ * The command line that reproduces a run exactly (README.md "Who uses it, and for what": "Every run
+ * prints a digest of its event stream and a line that reproduces it"; a failing run is replayed
+ * exactly from its seed, as TigerBeetle's VOPR prints how to reproduce a failure). It names every
+ * option a run depends on, explicitly, even where it equals the workload's default, so the line
+ * still reproduces the run after a workload file changes its defaults. A workload read from a file
+ * is named by its path, and every `--set` is printed, shell-quoted. A parameter the run was given
+ * by `--set` is not also given by its own option: `run` refuses a parameter given both ways
+ * (cli/scenario-config.ts), so such a line would not run at all.
  */
 import type { StrategySpec } from '../model/choice/strategy.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';

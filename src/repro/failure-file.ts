@@ -1,9 +1,9 @@
 /**
- * Failure files (design.md "Failure files, replay, exploration"): what a failing run leaves behind
- * so that anyone can replay it exactly, on another machine and another day. Versioned JSON with
+ * Failure files (README.md "Failure files, replay and sweeps"): what a failing run leaves behind so
+ * that anyone can replay it exactly, on another machine and another day. Versioned JSON with
  * everything the run depended on: the npusim version (and commit), the workload's name and full
- * parameters, the topology, the options, the seed, the strategy and any choice log, the digest,
- * the exit class and the first finding (rule, tick, actors, addresses).
+ * parameters, the topology, the options, the seed, the strategy and any choice log, the digest, the
+ * exit class and the first finding (rule, tick, actors, addresses).
  *
  * Reading one is strict: a file of another format version, from another npusim version, with a
  * missing or corrupted field, or for a workload whose definition changed since, is refused with a

@@ -1,8 +1,10 @@
 /**
- * The threaded run's control plane: every command goes to every worker over comlink (design.md).
- * Commands are applied one at a time, in the order they were given (p-queue, concurrency 1), so a
- * pause followed at once by a resume can never leave some workers paused. A command given before
- * the workers exist is kept and sent once they do; one after the end is dropped.
+ * The threaded run's control plane: every command goes to every worker over comlink, never per
+ * message (docs/theory-of-operation.md#74-backpressure-end-of-run-failures; README.md
+ * "Dependencies"). Commands are applied one at a time, in the order they were given (p-queue,
+ * concurrency 1), so a pause followed at once by a resume can never leave some workers paused. A
+ * command given before the workers exist is kept and sent once they do; one after the end is
+ * dropped.
  */
 import type * as Comlink from 'comlink';
 import PQueue from 'p-queue';

@@ -1,8 +1,9 @@
 /**
- * The result digest: a hash of each actor's ordered event stream (design.md "Time and
- * determinism"). Two lanes of a murmur3-style 32-bit mix give a 64-bit value with no allocation
- * per event. Equal digests mean (with overwhelming probability) equal event streams; when two runs
- * differ, `firstDivergence` over recorded streams names the first event that differs.
+ * The result digest: a hash of each actor's ordered event stream
+ * (docs/theory-of-operation.md#75-determinism). Two lanes of a murmur3-style 32-bit mix give a
+ * 64-bit value with no allocation per event. Equal digests mean (with overwhelming probability)
+ * equal event streams; when two runs differ, `firstDivergence` over recorded streams names the
+ * first event that differs.
  */
 import { newMessage, type SimMessage } from '../model/protocol/sim-message.js';
 

@@ -1,5 +1,6 @@
 /**
- * Placement: which worker thread hosts which actors (design.md "Placement").
+ * Placement: which worker thread hosts which actors
+ * (docs/theory-of-operation.md#79-placement-runtimeplacementts).
  * - `per-actor` (the default, the product's shape): one worker per GPU, per chip, and the
  *   coordinator.
  * - `N`: N workers. The actors are partitioned so that the links cut between workers are the ones

@@ -1,6 +1,6 @@
 /**
  * Why a run ended without a result, each mapped to its exit code by the command line
- * (design.md: 3 liveness failure, 4 crash).
+ * (core/exit-codes.ts: 3 liveness failure, 4 crash).
  */
 import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { ActorRunner } from './actor-runner.js';

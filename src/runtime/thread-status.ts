@@ -6,8 +6,8 @@
  * writer, the actor's worker; the main thread only reads. Plain (non-atomic) float64 stores are
  * enough: a reader may see a value one update old, never a torn one on the 64-bit hosts Node
  * supports, and nothing is decided from a single reading except "has anything moved since the last
- * look", which tolerates staleness. Commands (CONTROL_*) do not live here: they travel over
- * comlink (actor-host.ts setCommand), the control plane design.md names.
+ * look", which tolerates staleness. Commands (CONTROL_*) do not live here: they travel over comlink
+ * (actor-host.ts setCommand), the control plane (control-plane.ts).
  */
 export const STATUS_FIELDS = 8;
 export const ST_TICK = 0;

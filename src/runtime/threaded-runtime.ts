@@ -1,6 +1,6 @@
 /**
  * The threaded runtime: one worker thread per actor, one SharedArrayBuffer ring per directed edge,
- * one doorbell per thread, comlink for control only (design.md "Architecture").
+ * one doorbell per thread, comlink for control only (docs/theory-of-operation.md#7-the-engine).
  *
  * The main thread plans the machine, allocates every ring and doorbell, starts the workers
  * (workers/actor-host.ts, or machine-host.ts for the real machine), and then only watches: it

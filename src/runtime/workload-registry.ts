@@ -1,9 +1,10 @@
 /**
  * The workload registry: loads workloads/index.(ts|js) by URL, the way worker-url.ts finds worker
- * entries, so nothing under src/ imports workloads/ statically (the one-way rule of design.md:
- * workloads -> src <- workers). From source (tsx, vitest) this module is a .ts file and loads
- * workloads/index.ts; from the build it is dist/src/runtime/workload-registry.js and loads
- * dist/workloads/index.js. The index must `export const workloads: Workload[]`.
+ * entries, so nothing under src/ imports workloads/ statically (the one-way rule,
+ * docs/theory-of-operation.md#layers-and-the-one-way-import-rule: workloads -> src <- workers).
+ * From source (tsx, vitest) this module is a .ts file and loads workloads/index.ts; from the build
+ * it is dist/src/runtime/workload-registry.js and loads dist/workloads/index.js. The index must
+ * `export const workloads: Workload[]`.
  */
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';

@@ -1,9 +1,9 @@
 /**
- * One seed of a sweep: one whole inline simulation (design.md: sweeps run inline, one simulation
- * per pool task), judged, and turned into a failure file when it fails. Runs in a piscina thread
- * (workers/sweep-worker.ts) or, for one seed, in the caller's thread. A free sweep's seed is a
- * free run on worker threads, started from the caller's thread (sweep.ts), which keeps the threads
- * from seed to seed (runtime/worker-set.ts).
+ * One seed of a sweep: one whole inline simulation (README.md "Failure files, replay and sweeps":
+ * sweeps run inline, one simulation per piscina task), judged, and turned into a failure file when
+ * it fails. Runs in a piscina thread (workers/sweep-worker.ts) or, for one seed, in the caller's
+ * thread. A free sweep's seed is a free run on worker threads, started from the caller's thread
+ * (sweep.ts), which keeps the threads from seed to seed (runtime/worker-set.ts).
  *
  * A PCT seed (`pctDepth`) is set up as `npusim run --seed N --strategy pct` sets up its run
  * (repro/pct-setup.ts): a counting run of that very seed measures its own agents (n) and scheduling

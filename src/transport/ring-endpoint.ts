@@ -14,11 +14,12 @@ import { attachGeometry, type RingStats, statsOf } from './ring-buffer.js';
 const { RECORDS_OFFSET_BYTES } = layout;
 
 /**
- * Initial spin rounds before a blocking call parks (then adapted per endpoint, adaptive-spin.ts).
- * A round is a ~100 ns pause (doorbell.ts) and one check of the wake condition: 256 rounds are
- * some tens of microseconds, about the cost of one park and wake-up here (~37 us, design.md), so
- * spinning never costs more than about twice what parking at once would have (the classic
- * spin-then-park bound), and a busy partner is caught without a syscall.
+ * Initial spin rounds before a blocking call parks (then adapted per endpoint, adaptive-spin.ts). A
+ * round is a ~100 ns pause (doorbell.ts) and one check of the wake condition: 256 rounds are some
+ * tens of microseconds, about the cost of one park and wake-up here (~37 us on the 2-core machine:
+ * bench/README.md "Where a threaded run's CPU goes"), so spinning never costs more than about twice
+ * what parking at once would have (the classic spin-then-park bound), and a busy partner is caught
+ * without a syscall.
  */
 export const DEFAULT_SPIN_ROUNDS = 256;
 /** Longest single Atomics.wait inside a blocking call, so terminate() and deadlines stay prompt. */

@@ -1,7 +1,8 @@
 /**
- * The single-producer single-consumer ring over a SharedArrayBuffer: the hot path that carries every
- * message between the engine's worker threads (design.md "Architecture": one SPSC ring per directed
- * edge). layout.ts draws the buffer and names every field, its writer and its publishing store.
+ * The single-producer single-consumer ring over a SharedArrayBuffer: the hot path that carries
+ * every message between the engine's worker threads (one SPSC ring per directed edge:
+ * docs/theory-of-operation.md#73-the-ring-and-the-doorbell-srctransport). layout.ts draws the
+ * buffer and names every field, its writer and its publishing store.
  *
  * Theory of operation
  * -------------------

@@ -86,6 +86,17 @@ function textFiles(dir: string): string[] {
   return out;
 }
 
+/**
+ * The files the check for documents outside the repository reads: every Markdown or script file,
+ * and the configuration at the root (biome.json's lint messages cite documents too).
+ */
+function referringFiles(): string[] {
+  const config = readdirSync(ROOT)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => join(ROOT, name));
+  return [...textFiles(ROOT), ...config];
+}
+
 /** Each docs Markdown path with an `#anchor`, written as plain text (a code comment) in `file`, that names no heading. */
 function brokenTextAnchors(file: string): string[] {
   const broken: string[] = [];
@@ -122,22 +133,24 @@ describe('docs: links', () => {
     expect(broken).toEqual([]);
   });
 
-  // The project brief's domain document lives outside the repository, so a reader of a clone
-  // cannot follow a reference to it: the facts and their sources are in docs/theory-of-operation.md
-  // and docs/theory/*.md, which comments and READMEs point at instead.
-  test('no file refers to the domain document kept outside the repository', () => {
+  // The project brief's domain and design documents live outside the repository, so a reader of a
+  // clone cannot follow a reference to either: the facts, their sources and the design's rules are
+  // in README.md, docs/theory-of-operation.md and docs/theory/*.md, which comments, READMEs and
+  // biome.json's lint messages point at instead.
+  test('no file refers to the domain or design document kept outside the repository', () => {
     const self = fileURLToPath(import.meta.url);
-    const outside = textFiles(ROOT)
+    const outside = referringFiles()
       .filter((f) => f !== self)
       .flatMap((f) =>
         readFileSync(f, 'utf8')
           .split('\n')
           .flatMap((line, i) =>
-            /\bdomain\.md\b/.test(line) ? [`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [],
+            /\b(domain|design)\.md\b/.test(line) ? [`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [],
           ),
       );
-    expect(outside, 'point at a section of docs/theory-of-operation.md or docs/theory/*.md instead').toEqual(
-      [],
-    );
+    expect(
+      outside,
+      'point at a section of README.md, docs/theory-of-operation.md or docs/theory/*.md instead',
+    ).toEqual([]);
   });
 });

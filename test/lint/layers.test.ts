@@ -1,9 +1,10 @@
 /**
- * The one-way import rule (design.md "Layers": workloads -> src <- workers; core < model < metrics,
- * transport < runtime < report < cli, api) is Biome's noRestrictedImports, configured per folder in
- * biome.json and run by `npm run lint` inside `npm test`. These tests write a probe file into a
- * layer, lint it with the project's Biome, and check that a wrong-way import fails and a right-way
- * one passes, so the configuration cannot silently stop matching.
+ * The one-way import rule (docs/theory-of-operation.md#layers-and-the-one-way-import-rule:
+ * workloads -> src <- workers; core < model < metrics, transport < runtime < report < cli, api) is
+ * Biome's noRestrictedImports, configured per folder in biome.json and run by `npm run lint` inside
+ * `npm test`. These tests write a probe file into a layer, lint it with the project's Biome, and
+ * check that a wrong-way import fails and a right-way one passes, so the configuration cannot
+ * silently stop matching.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';

@@ -1,10 +1,11 @@
 /**
- * The oracle (design.md "Checking"): a pure checker fed with what one actor observes
- * (oracle-events.ts). It sits outside the system under test, like TigerBeetle's state checker: it
- * keeps its own copy of what it needs (owners, epochs, shootdowns in progress) and never asks the
- * model. Every actor owns one, in either host, and feeds it the events it sees; each rule is
- * written once (rules/*.ts) and is judged by the actor that sees enough for it (rule-names.ts says
- * which and why). Conservation is judged on the run's result (rules/conservation-rules.ts).
+ * The oracle (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): a pure
+ * checker fed with what one actor observes (oracle-events.ts). It sits outside the system under
+ * test, like TigerBeetle's state checker: it keeps its own copy of what it needs (owners, epochs,
+ * shootdowns in progress) and never asks the model. Every actor owns one, in either host, and feeds
+ * it the events it sees; each rule is written once (rules/*.ts) and is judged by the actor that
+ * sees enough for it (rule-names.ts says which and why). Conservation is judged on the run's result
+ * (rules/conservation-rules.ts).
  *
  * How it works:
  *   1. `observe(ev)` remembers `ev` under its history keys (a page, a register, a shootdown), except

@@ -1,7 +1,10 @@
 /**
- * Every rule the oracle judges (design.md "Checking"), by its stable name, with where it is judged
- * and why that place sees enough. Results, failure files, a workload's `exposes` and the summary
- * all use these names; `RuleName` keeps a typo from ever naming a rule that does not exist.
+ * Every rule the oracle judges, by its stable name, with where it is judged and why that place sees
+ * enough (the table of
+ * docs/theory-of-operation.md#where-each-rule-is-judged-and-why-that-place-sees-enough; what each
+ * rule compares: docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks). Results,
+ * failure files, a workload's `exposes` and the summary all use these names; `RuleName` keeps a
+ * typo from ever naming a rule that does not exist.
  */
 export const RULES = {
   'isolation.dma': {

@@ -1,7 +1,8 @@
 /**
- * A broken rule, as the oracle reports it (design.md "Checking"): the rule's stable name, the
- * actors, the addresses, the tick, and a short history of what touched that address or register.
- * The seed is added by the runtime, which knows it. Plain data: violations cross threads.
+ * A broken rule, as the oracle reports it
+ * (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): the rule's stable
+ * name, the actors, the addresses, the tick, and a short history of what touched that address or
+ * register. The seed is added by the runtime, which knows it. Plain data: violations cross threads.
  */
 import type { RuleName } from './rule-names.js';
 

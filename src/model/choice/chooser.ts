@@ -1,5 +1,6 @@
 /**
- * The one seam for every choice the model may make either way (design.md "Time and determinism").
+ * The one seam for every choice the model may make either way
+ * (docs/theory-of-operation.md#75-determinism, "One chooser per actor").
  *
  * Wherever the model may legally go either way (delivery jitter within a link's bounds, which
  * spinning CPU wins a freed ATSD register, when a refill inside a GPU moves on, which page a CPU

@@ -1,9 +1,9 @@
 /**
  * The choice sites that are scheduling decisions: where the model may legally let one agent go
- * before another (design.md "one seam for every choice"). A search strategy (pct.ts) steers these;
- * every other site (which page, which operation, which firmware version) is the workload's own
- * randomness and stays drawn from the seed, so a search never changes what the workload does, only
- * when and in which order it happens.
+ * before another (docs/theory-of-operation.md#77-search-strategies-random-and-pct-modelchoice). A
+ * search strategy (pct.ts) steers these; every other site (which page, which operation, which
+ * firmware version) is the workload's own randomness and stays drawn from the seed, so a search
+ * never changes what the workload does, only when and in which order it happens.
  *
  * Every scheduling site reads its value the same way round: 0 is "this agent goes first", n - 1 is
  * "this agent goes last":

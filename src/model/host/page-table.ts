@@ -1,7 +1,7 @@
 /**
  * Process page tables and the physical pages behind them
- * (docs/theory/ats-atsd-oracle.md#1-page-tables-and-page-epochs-hostpage-tablets; design.md
- * "Checking").
+ * (docs/theory/ats-atsd-oracle.md#1-page-tables-and-page-epochs-hostpage-tablets; the rules that
+ * read the epochs: docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks).
  *
  * Two owners:
  * - `PhysPages` owns physical memory pages: allocation, free, pinning and the page EPOCH. Every free

@@ -27,8 +27,9 @@
  * counted).
  *
  * The lookahead a producer may promise on this edge is `latencyTicks`: nothing it sends at or after
- * local time T can arrive before T + latency. That is why a zero-latency edge between two threads is
- * a configuration error (design.md): it would give conservative synchronisation no lookahead.
+ * local time T can arrive before T + latency. That is why a zero-latency edge between two threads
+ * is a configuration error (docs/theory-of-operation.md#72-conservative-synchronisation-threaded):
+ * it would give conservative synchronisation no lookahead.
  */
 import type { Chooser } from '../choice/chooser.js';
 

@@ -1,6 +1,6 @@
 /**
  * The MMIO filter over a passed-through GPU's BAR0
- * (docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts; design.md "VFIO").
+ * (docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts).
  *
  * VFIO can only refuse a guest access to BAR0 at the granularity it maps BAR0 into the guest:
  * the host page size, 64 KiB on POWER (4 KiB configurable for comparison). Blocking one register

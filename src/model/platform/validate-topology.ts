@@ -73,7 +73,8 @@ function checkLinkParams(v: unknown, field: string): void {
   if (v.latencyTicks !== undefined) {
     const t = v.latencyTicks;
     // A zero-latency edge between two threads leaves no lookahead for conservative PDES
-    // (design.md "Time and determinism"): it is a configuration error, not a fast link.
+    // (docs/theory-of-operation.md#72-conservative-synchronisation-threaded): it is a configuration
+    // error, not a fast link.
     if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < LATENCY_TICKS_MIN || t > LATENCY_TICKS_MAX) {
       throw new ConfigError(
         `${field}.latencyTicks`,

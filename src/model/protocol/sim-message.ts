@@ -6,9 +6,9 @@
  * result digest independent of the host. What each field means depends on `kind`: the typed messages of messages/*.ts
  * write and read them (actors never pack fields by hand).
  *
- * Event order at one actor (design.md "Time and determinism"): by `time`, then `kindClass(kind)`,
- * then `source`, then `seq` (a counter per source->destination pair, so the key is a total order).
- * Nothing about the host (thread timing, ring batching) enters the key.
+ * Event order at one actor (docs/theory-of-operation.md#71-event-order): by `time`, then
+ * `kindClass(kind)`, then `source`, then `seq` (a counter per source->destination pair, so the key
+ * is a total order). Nothing about the host (thread timing, ring batching) enters the key.
  */
 import type { RecordFields } from '../../core/record-fields.js';
 import type { Tick } from '../types.js';

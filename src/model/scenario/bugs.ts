@@ -1,6 +1,7 @@
 /**
- * Known historical bugs as named switches (design.md "Bugs as switches"): each breaks one rule on
- * purpose, the way the real code once did. With the switch off the same seeds must find nothing.
+ * Known historical bugs as named switches (docs/theory-of-operation.md#6-bug-switches): each breaks
+ * one rule on purpose, the way the real code once did. With the switch off the same seeds must find
+ * nothing.
  */
 export const BUGS = {
   'release-between-flushes':

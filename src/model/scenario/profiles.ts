@@ -1,8 +1,8 @@
 /**
- * Release pairings (design.md "Profiles name the bug switches of a real release pairing"): each
- * profile names the Linux and skiboot releases it stands for, the bug switches those releases
- * carry, and the firmware behaviours that changed between skiboot releases. A switch changes only
- * the layer its bug lived in (kernel, firmware); the hardware model is the same in every profile.
+ * Release pairings (docs/theory-of-operation.md#6-bug-switches): each profile names the Linux and
+ * skiboot releases it stands for, the bug switches those releases carry, and the firmware
+ * behaviours that changed between skiboot releases. A switch changes only the layer its bug lived
+ * in (kernel, firmware); the hardware model is the same in every profile.
  *
  * Why these releases:
  * - Linux v5.12 is the last release with the powernv NVLink2 code and vfio_pci_nvlink2 (v5.13

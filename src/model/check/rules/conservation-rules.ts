@@ -1,5 +1,6 @@
 /**
- * Conservation (design.md "Checking"): nothing is dropped.
+ * Conservation (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): nothing
+ * is dropped.
  * - conservation.message: every message sent on an edge was received or is still in flight at
  *   the end. Judged per edge, so two edges' errors cannot cancel in the totals; the counts come
  *   from both ends of every edge (the sender's sends, the receiver's handled events, what is still

@@ -1,6 +1,6 @@
 /**
- * Isolation (design.md "Checking"): no DMA, peer access or MMIO reaches memory or registers of
- * another tenant.
+ * Isolation (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): no DMA, peer
+ * access or MMIO reaches memory or registers of another tenant.
  * - isolation.dma: a DMA landing on a page vs the page's owner. Owners come from `page.owner`
  *   (allocation, a TCE pin) and end at `page.free` / `tce.unpin`: memory nobody owns is not judged.
  * - isolation.peer: the tenants of the source and destination GPU of a peer write or read (the

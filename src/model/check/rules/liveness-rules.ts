@@ -1,8 +1,9 @@
 /**
- * Liveness (design.md "Checking"): a shootdown that never completes, found by the coordinator's
- * watchdog (it knows every shootdown in flight and which registers each holds, so a deadlock reads
- * as a cycle in the report: "shootdown 2: holds [npu1.reg0], waits to acquire on npu0; ...").
- * An engine that stops moving altogether is the runtime's watchdog's to report (EngineStallError).
+ * Liveness (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): a shootdown
+ * that never completes, found by the coordinator's watchdog (it knows every shootdown in flight and
+ * which registers each holds, so a deadlock reads as a cycle in the report: "shootdown 2: holds
+ * [npu1.reg0], waits to acquire on npu0; ..."). An engine that stops moving altogether is the
+ * runtime's watchdog's to report (EngineStallError).
  */
 import { formatTime } from '../../../core/time-text.js';
 import { hex } from '../../types.js';

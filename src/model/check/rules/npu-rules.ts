@@ -1,6 +1,6 @@
 /**
- * Rules about what a chip's NPU driver and firmware do, judged at that chip (design.md "Checking":
- * protocol order and translation safety):
+ * Rules about what a chip's NPU driver and firmware do, judged at that chip: protocol order and
+ * translation safety (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks):
  * - order.context-use-after-free: the oracle counts each driver context's references itself from
  *   every `context.ref` the chip reports (allocation, kref_get, kref_put, kfree), and reports a
  *   kref_get after the count reached 0 (the pre-fix kernel's init returning a dying context), a

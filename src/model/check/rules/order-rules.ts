@@ -1,7 +1,8 @@
 /**
- * Protocol order (design.md "Checking"): what the kernel must do before a page goes back, and how
- * it must hold the ATSD registers. Judged at the coordinator, which runs the page lifecycle and
- * every step of every shootdown (host/shootdown.ts emits the steps).
+ * Protocol order (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks): what
+ * the kernel must do before a page goes back, and how it must hold the ATSD registers. Judged at
+ * the coordinator, which runs the page lifecycle and every step of every shootdown
+ * (host/shootdown.ts emits the steps).
  * - order.free-before-shootdown: a page some GPU may have translated (`translation.made`),
  *   unmapped, and freed before a shootdown covering it completed on every NPU behind those GPUs.
  * - order.free-before-flushes: the same, but the invalidates had completed and the flushes had not

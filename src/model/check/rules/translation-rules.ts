@@ -1,6 +1,7 @@
 /**
- * Translation safety (design.md "Checking"), judged with page epochs: every free of a page bumps
- * its epoch, and a translation carries the epoch it was made at.
+ * Translation safety (docs/theory-of-operation.md#5-checking-the-oracle-as-distributed-checks),
+ * judged with page epochs: every free of a page bumps its epoch, and a translation carries the
+ * epoch it was made at.
  * - translation.stale-ats: a UT=0 DMA lands on a page whose epoch moved on since its translation
  *   was made: the page was freed (its shootdown done, or skipped) and the GPU still used the old
  *   translation. The free is broadcast to every chip, so the chip where the DMA lands knows.
