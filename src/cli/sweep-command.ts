@@ -51,7 +51,7 @@ import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
-import { writeOutputs } from './output-path.js';
+import { reportWrittenLine, writeOutputs } from './output-path.js';
 import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
@@ -344,6 +344,7 @@ function withReport(
           state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
           ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
         }),
+        written: reportWrittenLine(args.report),
       },
     ],
     io.stderr,
