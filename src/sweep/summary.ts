@@ -14,7 +14,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { VERSION_TEXT } from '../repro/version.js';
-import { compactSpans, STOP_REASONS, type SweepStop, spanCount } from './not-run.js';
+import { compactSpans, ordinal, type SeedSpan, STOP_REASONS, type SweepStop, spanCount } from './not-run.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
@@ -497,16 +497,15 @@ export function readSummary(text: string, where: string): SweepSummary {
   return s as SweepSummary;
 }
 
-/** A span of seeds not run, as a sweep writes it (not-run.ts SeedSpan). */
-const seedSpan = z
-  .strictObject({
-    first: z.number().int().min(0),
-    last: z.number().int().min(0),
-    every: z.number().int().min(2).optional(),
-  })
-  .refine((x) => x.first <= x.last && (x.last - x.first) % (x.every ?? 1) === 0, {
-    error: 'Expected first at most last, and last one of the seeds every `every`-th from first',
-  });
+/**
+ * A span of seeds not run, as a sweep writes it (not-run.ts SeedSpan); its order is checked by
+ * checkSpanOrder, which can quote the span (a refine here could not say what arrived).
+ */
+const seedSpan = z.strictObject({
+  first: z.number().int().min(0),
+  last: z.number().int().min(0),
+  every: z.number().int().min(2).optional(),
+});
 
 const sweepStop = z.strictObject({
   reasons: z.array(z.enum(STOP_REASONS)).min(1),
@@ -521,6 +520,7 @@ const sweepStop = z.strictObject({
 function checkStop(s: SweepSummary, where: string): void {
   if (s.stop === undefined) return;
   checkShape(sweepStop, s.stop, `${where}: stop`);
+  for (const [i, span] of s.stop.notRun.entries()) checkSpanOrder(span, `${where}: stop.notRun[${i}]`);
   if (s.stoppedEarly !== true)
     throw new ConfigError(
       `${where}: stop`,
@@ -542,6 +542,25 @@ function checkStop(s: SweepSummary, where: string): void {
     throw new ConfigError(
       `${where}: stop.notRun`,
       `Expected the ${of - s.ran} seed(s) not run (${of} less ran: ${s.ran}), got ${notRun}`,
+    );
+}
+
+/**
+ * A span runs from `first` up to `last`, every `every`-th seed: refused otherwise with the span as
+ * it arrived (QA: `9..3` was refused without saying which span, or what it held).
+ */
+function checkSpanOrder(span: SeedSpan, field: string): void {
+  const given = JSON.stringify(span);
+  if (span.first > span.last)
+    throw new ConfigError(
+      field,
+      `Expected first at most last, got ${given} (first ${span.first} is after last ${span.last})`,
+    );
+  const every = span.every ?? 1;
+  if ((span.last - span.first) % every !== 0)
+    throw new ConfigError(
+      field,
+      `Expected last to be one of the seeds every ${ordinal(every)} from first (${span.first}, ${span.first + every}, ${span.first + 2 * every}, ..), got ${given}`,
     );
 }
 

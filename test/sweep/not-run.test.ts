@@ -142,6 +142,13 @@ describe('not run: in the summary file, and merged', () => {
     expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 4, last: 10, every: 3 }] })).toBe(
       'f: stop.notRun[0].first: Expected a seed of seeds 1..12 in shard(s) 2 of 3, got 4',
     );
+    // A span out of order, or whose last is off its stride: the span quoted as it arrived (QA).
+    expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 11, last: 5, every: 3 }] })).toBe(
+      'f: stop.notRun[0]: Expected first at most last, got {"first":11,"last":5,"every":3} (first 11 is after last 5)',
+    );
+    expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 5, last: 10, every: 3 }] })).toBe(
+      'f: stop.notRun[0]: Expected last to be one of the seeds every 3rd from first (5, 8, 11, ..), got {"first":5,"last":10,"every":3}',
+    );
     expect(bad({ reasons: ['tired'], notRun: s.stop!.notRun })).toMatch(/^f: stop\.reasons\[0\]: /);
     expect(bad(s.stop, { stoppedEarly: false })).toBe(
       'f: stop: Expected no stop in a summary whose stoppedEarly is false, got one',
