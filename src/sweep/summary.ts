@@ -209,16 +209,22 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
 /**
  * `part` is a summary of the same sweep as `first` (the same workload, options and npusim
  * version), or a ConfigError naming the field that differs: every merge checks its summaries so.
+ * `resume`: `part` is a resume of `first` (a sweep of other seeds, run with its configuration), and
+ * is refused as one (QA: a resume was called "a shard of the same sweep").
  */
 export function checkSameSweep(
   first: { summary: SweepSummary; where: string },
   part: { summary: SweepSummary; where: string },
+  resume = false,
 ): void {
   const differs = firstDifference(first.summary.sweep, part.summary.sweep, 'sweep');
   if (differs !== undefined) {
+    const expected = resume
+      ? `a resume of the sweep of ${first.where} (its seeds not run, with the same configuration), got a sweep of another configuration`
+      : `a shard of the same sweep as ${first.where}, got another sweep`;
     throw new ConfigError(
       part.where,
-      `Expected a shard of the same sweep as ${first.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
+      `Expected ${expected}: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
     );
   }
 }
