@@ -7,6 +7,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { countText, plural } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
@@ -391,7 +392,7 @@ export function gapsText(g: MergeGaps): string {
 
 /** `1 seed`, `12 seeds`. */
 export function seedsCount(n: number): string {
-  return `${n} seed${n === 1 ? '' : 's'}`;
+  return countText(n, 'seed');
 }
 
 /** Why a sweep stopped, in words: `Ctrl-C (SIGINT)`, `SIGTERM`, `--stop-on-first`. */
@@ -540,14 +541,14 @@ function checkStop(s: SweepSummary, where: string): void {
       if (!seedInShards(s.seeds, span[k], covered, count))
         throw new ConfigError(
           `${where}: stop.notRun[${i}].${k}`,
-          `Expected a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}, got ${span[k]}`,
+          `Expected a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in ${plural(covered.length, 'shard')} ${covered.join(', ')} of ${count}`}, got ${span[k]}`,
         );
   });
   const notRun = s.stop.notRun.reduce((n, span) => n + spanCount(span), 0);
   if (notRun !== of - s.ran)
     throw new ConfigError(
       `${where}: stop.notRun`,
-      `Expected the ${of - s.ran} seed(s) not run (${of} less ran: ${s.ran}), got ${notRun}`,
+      `Expected the ${countText(of - s.ran, 'seed')} not run (${of} less ran: ${s.ran}), got ${notRun}`,
     );
 }
 
@@ -673,7 +674,7 @@ function checkCounts(s: SweepSummary, where: string): void {
   const count = s.shards?.count ?? 1;
   const covered = s.shards?.covered ?? [1];
   // Every seed the summary names is one its shards ran: a merge would report it as found there.
-  const ran = `a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}`;
+  const ran = `a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in ${plural(covered.length, 'shard')} ${covered.join(', ')} of ${count}`}`;
   s.failures.forEach((f, i) => {
     if (!seedInShards(s.seeds, f.seed, covered, count))
       throw new ConfigError(`${where}: failures[${i}].seed`, `Expected ${ran}, got ${f.seed}`);
@@ -756,7 +757,7 @@ function checkCounts(s: SweepSummary, where: string): void {
   if (s.ran > of) {
     throw new ConfigError(
       `${where}: ran`,
-      `Expected at most ${of} seed(s) (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
+      `Expected at most ${countText(of, 'seed')} (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, ${plural(s.shards.covered.length, 'shard')} ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
     );
   }
 }
@@ -837,7 +838,7 @@ export function withFilesBeside(s: SweepSummary, where: string): SweepSummary {
 function describeJson(v: unknown): string {
   if (v === undefined) return 'none';
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `a JSON array (${v.length} item(s))`;
+  if (Array.isArray(v)) return `a JSON array (${countText(v.length, 'item')})`;
   if (typeof v === 'object') return 'a JSON object';
   return `a JSON ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
 }
