@@ -5,6 +5,10 @@
  * printed in a message, would reach the terminal raw (an escape sequence rewrites the screen). So
  * a reader that finds one says the file is binary and names the byte by its value and place, never
  * printing it: `compare` for a run result, `sweep --seeds @FILE` for a file of seeds.
+ *
+ * A text file saved as UTF-16 (Windows Notepad, PowerShell's `>`) is half zero bytes, which that
+ * rule would call binary (QA); its byte order mark says what it is, so `utf8TextBytes` decodes it
+ * first, and the rule then runs on the text.
  */
 
 /** The offset of the first byte no text file holds (see the header), or -1 when there is none. */
@@ -24,4 +28,24 @@ export function lineOfByte(bytes: Uint8Array, offset: number): number {
     if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
   }
   return line;
+}
+
+/**
+ * A text file's bytes as UTF-8 with no byte order mark: a UTF-16 file with its mark (FF FE: little
+ * endian, FE FF: big endian) decoded, a UTF-8 mark (EF BB BF) dropped, any other file as it is.
+ * Undefined when the mark says UTF-16 but the rest does not decode as it (an odd byte count, a
+ * lone surrogate): binary data, or a file cut short.
+ */
+export function utf8TextBytes(bytes: Uint8Array): Uint8Array | undefined {
+  const [b0, b1, b2] = bytes;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return bytes.subarray(3);
+  const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : undefined;
+  if (utf16 === undefined) return bytes;
+  try {
+    return new TextEncoder().encode(
+      new TextDecoder(utf16, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2)),
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -23,7 +23,7 @@ import { byteText, firstBinaryByte } from './binary-bytes.js';
 import { readUserFile } from './bounded-file.js';
 import type { CompareArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { isDirectory, isJsonInside, linkedPathText, writeOutputs } from './output-path.js';
+import { isDirectory, isJsonInside, linkedPathText, reportWrittenLine, writeOutputs } from './output-path.js';
 
 /** A result file is a few hundred kilobytes; anything far larger is not one. */
 const MAX_RESULT_FILE_BYTES = 64 * 1024 * 1024;
@@ -40,7 +40,14 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   io.stdout.write(args.json ? `${JSON.stringify(c, null, 2)}\n` : formatComparison(c));
   if (args.report === undefined) return EXIT.clean;
   const failed = writeOutputs(
-    [{ option: '--report', path: args.report, text: buildCompareHtml(c) }],
+    [
+      {
+        option: '--report',
+        path: args.report,
+        text: buildCompareHtml(c),
+        written: reportWrittenLine(args.report),
+      },
+    ],
     io.stderr,
   );
   if (failed.length === 0) return EXIT.clean;

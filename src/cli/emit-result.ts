@@ -16,6 +16,8 @@ export interface OutputText {
   option: string;
   path: string;
   text: string | Uint8Array;
+  /** Said on stderr once the file is written (after `npusim: `); none for most files. */
+  written?: string;
 }
 
 /** Print the result, write its files; returns the exit code. */

@@ -259,16 +259,18 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
 
 /**
  * Write each file; on failure say on stderr which file was not written and why, and go on with the
- * others. Returns the options whose file could not be written.
+ * others. A file with a `written` line has it said on stderr once it is written (a --report page
+ * is said nowhere else: QA). Returns the options whose file could not be written.
  */
 export function writeOutputs(
-  files: readonly { option: string; path: string; text: string | Uint8Array }[],
+  files: readonly { option: string; path: string; text: string | Uint8Array; written?: string }[],
   stderr: NodeJS.WritableStream,
 ): string[] {
   const failed: string[] = [];
   for (const f of files) {
     try {
       writeWholeFile(f.path, f.text);
+      if (f.written !== undefined) stderr.write(`npusim: ${f.written}\n`);
     } catch (e) {
       failed.push(f.option);
       stderr.write(
@@ -342,4 +344,12 @@ export function describeErrno(code: string, path: string): string {
     default:
       return code;
   }
+}
+
+/**
+ * The line said once a --report page is written (run, replay, sweep, compare), as a failure file's
+ * is: the page is said in no summary, and a path the user typed wrong is seen at once.
+ */
+export function reportWrittenLine(path: string): string {
+  return `--report: written to \`${path}\``;
 }

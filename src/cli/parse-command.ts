@@ -4,7 +4,9 @@
  * option given twice, options that conflict, too many arguments), then each value through its
  * option's parser. parseArgs' own errors are said again in the house shape (option, expected, got).
  */
+
 import { parseArgs } from 'node:util';
+import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
@@ -123,7 +125,7 @@ function checkPositionalCount(
   const expected =
     spec.positionals.length === 0
       ? `no argument after \`npusim ${spec.name}\``
-      : `at most ${spec.positionals.length} argument(s) after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
+      : `at most ${countText(spec.positionals.length, 'argument')} after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
   throw new ConfigError(
     spec.name,
     `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue.hint}`}`,

@@ -10,7 +10,9 @@
  * one that finds something it did not expect writes its own failure file, and its exit code
  * counts when it is worse than the workload's own run's. `--variant NAME` runs one variant alone.
  */
+
 import { randomInt } from 'node:crypto';
+import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -73,7 +75,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   if (args.checkHosts && args.variant === undefined && workload.variants.length > 0) {
     // Said, not silent: the hosts are compared on the workload's own run only.
     io.stderr.write(
-      `npusim: --check-hosts compares the workload's own run; its ${workload.variants.length} variant(s) are not run ` +
+      `npusim: --check-hosts compares the workload's own run; its ${countText(workload.variants.length, 'variant')} ${workload.variants.length === 1 ? 'is' : 'are'} not run ` +
         `(\`--variant NAME --check-hosts\` checks one)\n`,
     );
   }
@@ -151,7 +153,7 @@ async function runAndReport(
     // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
     if (variants.length > 0 && code !== EXIT.usage) {
       io.stderr.write(
-        `npusim: the workload's ${variants.length} variant(s) were not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
+        `npusim: the workload's ${countText(variants.length, 'variant')} ${variants.length === 1 ? 'was' : 'were'} not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
       );
     }
     return code;
@@ -261,7 +263,7 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
   const handled = raw.actorEvents[crashActor] ?? 0;
   io.stderr.write(
     `npusim: --crash-at ${crashAt.actor}:${crashAt.event} never fired: ` +
-      `${crashAt.actor} handled ${handled} event(s) in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}\n`,
+      `${crashAt.actor} handled ${countText(handled, 'event')} in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}\n`,
   );
 }
 
@@ -297,8 +299,8 @@ function sayStatus(result: RunResult, config: RunConfig, io: CliIo): void {
       ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(config.params.durationTicks)} simulated`
       : result.status;
   io.stderr.write(
-    `npusim: ${what} (exit ${result.exitCode}): ${violationTotal(result)} violation(s), ` +
-      `${result.liveness.length} liveness failure(s)${result.status === 'interrupted' ? ' so far' : ''}\n${reproduceLine(result)}\n`,
+    `npusim: ${what} (exit ${result.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
+      `${countText(result.liveness.length, 'liveness failure')}${result.status === 'interrupted' ? ' so far' : ''}\n${reproduceLine(result)}\n`,
   );
 }
 

@@ -7,6 +7,7 @@
  * the command's exit 130. The threaded ones run on the threads the run before left (the
  * command's WorkerSet).
  */
+import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -96,7 +97,7 @@ export async function runVariants(
     if (interrupt.stopped) {
       worst = worseExit(worst, EXIT.interrupted);
       io.stderr.write(
-        `npusim: interrupted before variant ${v.name}: the ${variants.length - i} variant(s) from it did not run (exit 130)\n`,
+        `npusim: interrupted before variant ${v.name}: the ${countText(variants.length - i, 'variant')} from it did not run (exit 130)\n`,
       );
       break;
     }
@@ -118,7 +119,7 @@ export async function runVariants(
         worst = worseExit(worst, EXIT.interrupted);
         const left = variants.length - i - 1;
         io.stderr.write(
-          `npusim: variant ${v.name} interrupted during its PCT measuring run, before its run began${left > 0 ? `; the ${left} variant(s) after it did not run` : ''} (exit 130)\n`,
+          `npusim: variant ${v.name} interrupted during its PCT measuring run, before its run began${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)\n`,
         );
         break;
       }
@@ -161,7 +162,7 @@ export async function runVariants(
       worst = worseExit(worst, EXIT.interrupted);
       const left = variants.length - i - 1;
       io.stderr.write(
-        `npusim: variant ${v.name} interrupted${left > 0 ? `; the ${left} variant(s) after it did not run` : ''} (exit 130)\n`,
+        `npusim: variant ${v.name} interrupted${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)\n`,
       );
       break;
     }

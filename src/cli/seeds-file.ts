@@ -9,7 +9,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
-import { byteText, firstBinaryByte, lineOfByte } from './binary-bytes.js';
+import { byteText, firstBinaryByte, lineOfByte, utf8TextBytes } from './binary-bytes.js';
 import { readUserFile } from './bounded-file.js';
 import { shownText } from './shown-text.js';
 
@@ -43,16 +43,24 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
       `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES / (1024 * 1024)} MiB, got ${got}`,
     unreadable: (got) => `Expected a readable file of seeds, got \`${seeds.file}\`: ${got}`,
   });
+  // UTF-16 with its byte order mark (Notepad, PowerShell's `>`) read as the text it is, a UTF-8
+  // mark dropped (binary-bytes.ts); a file whose mark says UTF-16 but that is none is binary.
+  const text = utf8TextBytes(bytes);
+  if (text === undefined)
+    throw new ConfigError(
+      option,
+      `Expected a text file of seeds, got binary data (${seeds.file} starts with a UTF-16 byte order mark, ${byteText(bytes[0]!)} ${byteText(bytes[1]!)}, but does not decode as UTF-16)`,
+    );
   // A binary file (a trace, an archive, a file given by mistake) is said to be one, and none of
   // its bytes is printed (binary-bytes.ts).
-  const binary = firstBinaryByte(bytes);
+  const binary = firstBinaryByte(text);
   if (binary >= 0) {
     throw new ConfigError(
       option,
-      `Expected a text file of seeds, got binary data (byte ${byteText(bytes[binary]!)} at ${seeds.file}:${lineOfByte(bytes, binary)}, a control character no text file holds)`,
+      `Expected a text file of seeds, got binary data (byte ${byteText(text[binary]!)} at ${seeds.file}:${lineOfByte(text, binary)}, a control character no text file holds)`,
     );
   }
-  const items = seedItems(bytes.toString('utf8'), seeds.file);
+  const items = seedItems(new TextDecoder().decode(text), seeds.file);
   if (items.length === 0)
     throw new ConfigError(
       option,

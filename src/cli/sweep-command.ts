@@ -5,10 +5,12 @@
  * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
+
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { plural } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { pctBoundOf } from '../model/choice/pct.js';
@@ -51,7 +53,7 @@ import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
-import { writeOutputs } from './output-path.js';
+import { reportWrittenLine, writeOutputs } from './output-path.js';
 import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
@@ -344,6 +346,7 @@ function withReport(
           state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
           ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
         }),
+        written: reportWrittenLine(args.report),
       },
     ],
     io.stderr,
@@ -732,7 +735,7 @@ function resultsLine(r: ResultsWritten): string {
         : `  run results: ${r.written} in ${dir}${older === 0 ? '' : `, beside ${older} older one`}${r.written === 0 && older === 0 ? '' : ` (one run: a set for \`npusim compare\` needs at least ${MIN_RUNS})`}`;
   if (r.missing.length === 0) return line;
   const list = [...r.missing].sort((a, b) => a - b);
-  return `${line}; none for seed(s) ${seedsText({ first: list[0]!, last: list[list.length - 1]!, list })} (said above)`;
+  return `${line}; none for ${plural(list.length, 'seed')} ${seedsText({ first: list[0]!, last: list[list.length - 1]!, list })} (said above)`;
 }
 
 interface SweepProgress {

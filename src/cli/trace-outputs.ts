@@ -13,6 +13,7 @@ import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { RunArgs, TraceArgs } from './cli-args.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
+import { reportWrittenLine } from './output-path.js';
 
 /** Sample rows per run for the time series of --report (one every 0.25 % of the run). */
 const REPORT_SAMPLES = 400;
@@ -141,6 +142,7 @@ export async function traceAndReportFiles(
       option: '--report',
       path: args.report,
       text: buildHtmlReport({ plan, config, result, raw }),
+      written: reportWrittenLine(args.report),
     });
   }
   return files;

@@ -9,8 +9,10 @@
  * chart is made, so a headless browser can tell the page finished and read each axis's tick labels
  * (test/report/html-report-browser.test.ts).
  */
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { countText } from '../core/count-text.js';
 import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
@@ -312,7 +314,7 @@ function checksSection(result: RunResult): string {
       kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
     ]);
   return (
-    `<h2>Checks</h2><p class="bad">${violationTotal(result)} violation(s), ${result.liveness.length} liveness failure(s)` +
+    `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(result.liveness.length, 'liveness failure')}` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
     states.shared

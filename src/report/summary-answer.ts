@@ -2,6 +2,7 @@
  * The summary's answer (summary.ts): the workload's question and its headline figures, and, for a
  * workload with variants, one column per run with its verdict against what it expected.
  */
+import { countText } from '../core/count-text.js';
 import { expectationText, verdictText } from './headline.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { type Style, table } from './summary-text.js';
@@ -58,7 +59,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
       digest: v.digest,
     })),
   ];
-  out.push(`answer (this run and its ${variants.length} variant(s), same seed and options):`);
+  out.push(`answer (this run and its ${countText(variants.length, 'variant')}, same seed and options):`);
   // Rows by label, in first-seen order: a counter prefix (`atsd.guest.*`) may give one run a figure
   // another run has not got (a counter it never counted: shown as -).
   const labels = [...new Set(runs.flatMap((r) => r.headline.map((f) => f.label)))];

@@ -4,6 +4,7 @@
  * (liveness-rules.ts findDeadlockCycle), and the registers' state at the end; conservation, and
  * where host memory ran short.
  */
+import { countText } from '../core/count-text.js';
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
@@ -66,7 +67,7 @@ export function checksSection(
     out.push(`checks: ${style('green', 'all checks passed')}`);
   } else {
     out.push(
-      `checks: ${style('red', `${violationTotal(result)} violation(s)${notKeptNote(result)}, ${result.liveness.length} liveness failure(s)`)}`,
+      `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(result.liveness.length, 'liveness failure')}`)}`,
     );
     for (const [label, v] of problems.slice(0, maxViolations)) {
       out.push(
@@ -99,9 +100,11 @@ function memoryNote(result: RunResult): string | undefined {
   const offHome = result.counts['pages.mappedOffHome'] ?? 0;
   const parts = [
     ...(notMigrated > 0
-      ? [`${notMigrated} page(s) not migrated (the target socket had no free page of their size)`]
+      ? [`${countText(notMigrated, 'page')} not migrated (the target socket had no free page of their size)`]
       : []),
-    ...(offHome > 0 ? [`${offHome} page(s) mapped off their home socket (it had no free page)`] : []),
+    ...(offHome > 0
+      ? [`${countText(offHome, 'page')} mapped off their home socket (it had no free page)`]
+      : []),
   ];
   return parts.length === 0 ? undefined : parts.join('; ');
 }

@@ -69,8 +69,9 @@ class SeedsNamed {
  */
 export function mergeResumed(parts: readonly Part[]): ResumedMerge {
   const sweep = parts.reduce((a, b) => (seedCount(b.summary.seeds) > seedCount(a.summary.seeds) ? b : a));
-  for (const p of parts) checkSameSweep(sweep, p);
   const seeds = sweep.summary.seeds;
+  // A summary of the sweep's seeds is one of its shards; any other is a resume of it.
+  for (const p of parts) checkSameSweep(sweep, p, !sameSeeds(p.summary.seeds, seeds));
   const count = sweep.summary.shards?.count ?? 1;
   /** Which summary (its index plus one) ran each seed of the sweep, in ascending order. */
   const ranBy = new Int32Array(seedCount(seeds));

@@ -111,7 +111,7 @@ function joinStep(p: SeedSpan, s: SeedSpan, singles: number): number | undefined
 }
 
 /** `3rd`, `11th`, `22nd`. */
-function ordinal(n: number): string {
+export function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;
   const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;

@@ -7,6 +7,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { countText, plural } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
@@ -14,7 +15,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { VERSION_TEXT } from '../repro/version.js';
-import { compactSpans, STOP_REASONS, type SweepStop, spanCount } from './not-run.js';
+import { compactSpans, ordinal, type SeedSpan, STOP_REASONS, type SweepStop, spanCount } from './not-run.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedRange, type Shard, sameSeeds, seedInShards, seedsInShard, seedsText } from './seeds.js';
 
@@ -209,16 +210,22 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
 /**
  * `part` is a summary of the same sweep as `first` (the same workload, options and npusim
  * version), or a ConfigError naming the field that differs: every merge checks its summaries so.
+ * `resume`: `part` is a resume of `first` (a sweep of other seeds, run with its configuration), and
+ * is refused as one (QA: a resume was called "a shard of the same sweep").
  */
 export function checkSameSweep(
   first: { summary: SweepSummary; where: string },
   part: { summary: SweepSummary; where: string },
+  resume = false,
 ): void {
   const differs = firstDifference(first.summary.sweep, part.summary.sweep, 'sweep');
   if (differs !== undefined) {
+    const expected = resume
+      ? `a resume of the sweep of ${first.where} (its seeds not run, with the same configuration), got a sweep of another configuration`
+      : `a shard of the same sweep as ${first.where}, got another sweep`;
     throw new ConfigError(
       part.where,
-      `Expected a shard of the same sweep as ${first.where}, got another sweep: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
+      `Expected ${expected}: its ${differs.path} is ${differs.ours}, not ${differs.theirs}`,
     );
   }
 }
@@ -385,7 +392,7 @@ export function gapsText(g: MergeGaps): string {
 
 /** `1 seed`, `12 seeds`. */
 export function seedsCount(n: number): string {
-  return `${n} seed${n === 1 ? '' : 's'}`;
+  return countText(n, 'seed');
 }
 
 /** Why a sweep stopped, in words: `Ctrl-C (SIGINT)`, `SIGTERM`, `--stop-on-first`. */
@@ -497,16 +504,15 @@ export function readSummary(text: string, where: string): SweepSummary {
   return s as SweepSummary;
 }
 
-/** A span of seeds not run, as a sweep writes it (not-run.ts SeedSpan). */
-const seedSpan = z
-  .strictObject({
-    first: z.number().int().min(0),
-    last: z.number().int().min(0),
-    every: z.number().int().min(2).optional(),
-  })
-  .refine((x) => x.first <= x.last && (x.last - x.first) % (x.every ?? 1) === 0, {
-    error: 'Expected first at most last, and last one of the seeds every `every`-th from first',
-  });
+/**
+ * A span of seeds not run, as a sweep writes it (not-run.ts SeedSpan); its order is checked by
+ * checkSpanOrder, which can quote the span (a refine here could not say what arrived).
+ */
+const seedSpan = z.strictObject({
+  first: z.number().int().min(0),
+  last: z.number().int().min(0),
+  every: z.number().int().min(2).optional(),
+});
 
 const sweepStop = z.strictObject({
   reasons: z.array(z.enum(STOP_REASONS)).min(1),
@@ -521,6 +527,7 @@ const sweepStop = z.strictObject({
 function checkStop(s: SweepSummary, where: string): void {
   if (s.stop === undefined) return;
   checkShape(sweepStop, s.stop, `${where}: stop`);
+  for (const [i, span] of s.stop.notRun.entries()) checkSpanOrder(span, `${where}: stop.notRun[${i}]`);
   if (s.stoppedEarly !== true)
     throw new ConfigError(
       `${where}: stop`,
@@ -534,14 +541,33 @@ function checkStop(s: SweepSummary, where: string): void {
       if (!seedInShards(s.seeds, span[k], covered, count))
         throw new ConfigError(
           `${where}: stop.notRun[${i}].${k}`,
-          `Expected a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}, got ${span[k]}`,
+          `Expected a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in ${plural(covered.length, 'shard')} ${covered.join(', ')} of ${count}`}, got ${span[k]}`,
         );
   });
   const notRun = s.stop.notRun.reduce((n, span) => n + spanCount(span), 0);
   if (notRun !== of - s.ran)
     throw new ConfigError(
       `${where}: stop.notRun`,
-      `Expected the ${of - s.ran} seed(s) not run (${of} less ran: ${s.ran}), got ${notRun}`,
+      `Expected the ${countText(of - s.ran, 'seed')} not run (${of} less ran: ${s.ran}), got ${notRun}`,
+    );
+}
+
+/**
+ * A span runs from `first` up to `last`, every `every`-th seed: refused otherwise with the span as
+ * it arrived (QA: `9..3` was refused without saying which span, or what it held).
+ */
+function checkSpanOrder(span: SeedSpan, field: string): void {
+  const given = JSON.stringify(span);
+  if (span.first > span.last)
+    throw new ConfigError(
+      field,
+      `Expected first at most last, got ${given} (first ${span.first} is after last ${span.last})`,
+    );
+  const every = span.every ?? 1;
+  if ((span.last - span.first) % every !== 0)
+    throw new ConfigError(
+      field,
+      `Expected last to be one of the seeds every ${ordinal(every)} from first (${span.first}, ${span.first + every}, ${span.first + 2 * every}, ..), got ${given}`,
     );
 }
 
@@ -648,7 +674,7 @@ function checkCounts(s: SweepSummary, where: string): void {
   const count = s.shards?.count ?? 1;
   const covered = s.shards?.covered ?? [1];
   // Every seed the summary names is one its shards ran: a merge would report it as found there.
-  const ran = `a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in shard(s) ${covered.join(', ')} of ${count}`}`;
+  const ran = `a seed of seeds ${seedsText(s.seeds)}${s.shards === null ? '' : ` in ${plural(covered.length, 'shard')} ${covered.join(', ')} of ${count}`}`;
   s.failures.forEach((f, i) => {
     if (!seedInShards(s.seeds, f.seed, covered, count))
       throw new ConfigError(`${where}: failures[${i}].seed`, `Expected ${ran}, got ${f.seed}`);
@@ -731,7 +757,7 @@ function checkCounts(s: SweepSummary, where: string): void {
   if (s.ran > of) {
     throw new ConfigError(
       `${where}: ran`,
-      `Expected at most ${of} seed(s) (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, shard(s) ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
+      `Expected at most ${countText(of, 'seed')} (seeds ${seedsText(s.seeds)}${s.shards === null ? '' : `, ${plural(s.shards.covered.length, 'shard')} ${s.shards.covered.join(', ')} of ${count}`}), got ${s.ran}`,
     );
   }
 }
@@ -812,7 +838,7 @@ export function withFilesBeside(s: SweepSummary, where: string): SweepSummary {
 function describeJson(v: unknown): string {
   if (v === undefined) return 'none';
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `a JSON array (${v.length} item(s))`;
+  if (Array.isArray(v)) return `a JSON array (${countText(v.length, 'item')})`;
   if (typeof v === 'object') return 'a JSON object';
   return `a JSON ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
 }

@@ -171,7 +171,7 @@ describe('cli args', () => {
   it('args: a number and its unit written apart is hinted joined, only when the option takes them joined', () => {
     const message = (argv: string[]) => errorOf(() => parseCli(argv)).message;
     expect(message(['run', 'stress', '--duration', '2', 'ms'])).toBe(
-      'run: Expected at most 1 argument(s) after `npusim run` (workload), got `stress` `ms`; did you mean `--duration 2ms`?',
+      'run: Expected at most 1 argument after `npusim run` (workload), got `stress` `ms`; did you mean `--duration 2ms`?',
     );
     expect(message(['run', 'stress', '--duration=1.5', 'us', '--inline'])).toContain(
       'did you mean `--duration=1.5us`?',

@@ -64,7 +64,7 @@ describe('--check-hosts', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(
-      "npusim: --check-hosts compares the workload's own run; its 2 variant(s) are not run (`--variant NAME --check-hosts` checks one)\n",
+      "npusim: --check-hosts compares the workload's own run; its 2 variants are not run (`--variant NAME --check-hosts` checks one)\n",
     );
     expect((JSON.parse(r.stdout) as RunResult).variants).toBeUndefined();
   });

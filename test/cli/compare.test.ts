@@ -157,6 +157,8 @@ describe('npusim compare', () => {
     const report = join(dir, 'compare.html');
     const r = await cli(['compare', files.seed1, files.four, '--report', report, '--json']);
     expect(r.code, r.stderr).toBe(0);
+    // Said once written, on stderr (stdout is the JSON), as run's, replay's and sweep's pages are.
+    expect(r.stderr).toBe(`npusim: --report: written to \`${report}\`\n`);
     const c = JSON.parse(r.stdout) as Comparison;
     const html = readFileSync(report, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
@@ -190,6 +192,7 @@ describe('npusim compare', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('judged figures changed beyond noise');
     expect(r.stderr).toContain('npusim: exit 2: compared, but --report could not be written');
+    expect(r.stderr).not.toContain('--report: written');
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 

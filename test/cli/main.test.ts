@@ -453,7 +453,7 @@ describe('npusim command', () => {
     const r = await npusim(['run', file, '--seed', '1', '--workers', '2', '--json'], 'variant long: ');
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain(
-      'npusim: variant long interrupted; the 1 variant(s) after it did not run (exit 130)',
+      'npusim: variant long interrupted; the 1 variant after it did not run (exit 130)',
     );
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.status).toBe('clean');

@@ -113,6 +113,31 @@ describe('sweep --seeds @FILE', () => {
     expect(refusal(Buffer.from('1\r2\r\r\u0000', 'latin1')).message).toMatch(/:4, a control character/);
   });
 
+  test('seeds file: saved as UTF-16 with its byte order mark (Notepad, PowerShell `>`), it is text, not binary (QA)', () => {
+    const text = '# failing seeds\r\n3\r\n7..9, 12\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.subarray(2)).swap16();
+    const seeds = { first: 3, last: 12, list: [3, 7, 8, 9, 12] };
+    expect(seedsIn(le)).toEqual(seeds);
+    expect(seedsIn(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual(seeds);
+    // A UTF-8 mark is dropped: a bad item on line 1 is placed at column 1, not 2.
+    expect(seedsIn(Buffer.from('\ufeff3,7..9,12\n', 'utf8'))).toEqual(seeds);
+    const bad8 = refusal(Buffer.from('\ufeffx\n', 'utf8'));
+    expect(bad8.message).toContain(`${bad8.path}:1:1: `);
+    const bad = refusal(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x\n', 'utf16le')]));
+    expect(bad.message).toContain(`${bad.path}:1:1: `);
+    // Decoded, a control character is still one: refused as binary, by its line in the text.
+    const esc = refusal(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('1\n\u001b[2J\n', 'utf16le')]));
+    expect(esc.message).toBe(
+      `Expected a text file of seeds, got binary data (byte 0x1b at ${esc.path}:2, a control character no text file holds)`,
+    );
+    // A mark that says UTF-16 before bytes that are none (an odd count): binary, and said so.
+    const odd = refusal(Buffer.from([0xff, 0xfe, 0x31, 0x00, 0x00]));
+    expect(odd.message).toBe(
+      `Expected a text file of seeds, got binary data (${odd.path} starts with a UTF-16 byte order mark, 0xff 0xfe, but does not decode as UTF-16)`,
+    );
+  });
+
   test('seeds file: any file of seeds, commas and white space (CRLF, a BOM, tabs) gives the seeds it gave before comments, in the same order', () => {
     // Before, the file's items (split at commas and white space) were parsed as a list on the
     // command line: the same seeds, or a refusal, must come of every such file.

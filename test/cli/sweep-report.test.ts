@@ -60,6 +60,8 @@ describe('sweep --report FILE', () => {
       page,
     ]);
     expect(r.code, r.stderr).toBe(1);
+    // Said once written, as the failure files are, on stderr (QA: the page was said nowhere).
+    expect(r.stderr).toContain(`npusim: --report: written to \`${page}\`\n`);
     const summary = JSON.parse(readFileSync(join(failures, 'sweep-summary.json'), 'utf8')) as SweepSummary;
     expect(summary.failed).toBeGreaterThan(0);
     const html = readFileSync(page, 'utf8');

@@ -78,6 +78,8 @@ describe('run --trace and --report', () => {
     const building = /npusim: trace: building the file from (\d+) recorded events\n/.exec(r.stderr);
     expect(building?.[1]).toBe(/trace: \d+ of (\d+) events \(cap 5000\)/.exec(r.stderr)?.[1]);
     expect(r.stderr).not.toMatch(STACK_FRAME);
+    // The page is said once written, as a failure file is (QA: --report said nothing).
+    expect(r.stderr).toContain(`npusim: --report: written to \`${report}\`\n`);
 
     const Trace = perfettoRoot().lookupType('perfetto.protos.Trace');
     const t = Trace.toObject(Trace.decode(readFileSync(trace)), { longs: Number }) as {
@@ -146,6 +148,7 @@ describe('run --trace and --report', () => {
       'npusim: --report: not written: a run that crashed has no figures to show (--trace shows its events up to the crash)',
     );
     expect(existsSync(inline.report)).toBe(false);
+    expect(r.stderr).not.toContain('--report: written');
     const note =
       /trace: (\d+) of (\d+) events \(cap 200000\), 0 ps to ([\d.]+ [pnu]?s) of simulated time; the crash of gpu1 at ([\d.]+ [pnu]?s) is in it\n/.exec(
         r.stderr,

@@ -304,7 +304,7 @@ describe('user workloads', () => {
     await refused(
       [full],
       `${full}: params.tenants[0].pagesPerProcess`,
-      'got 64 pages per process: 4 process(es) of `vm1` x 64 1G pages (256 GiB), the TCE windows of 2 GPU(s) of `vm1` x 256 64K pages (32 MiB): 256.031 GiB in all, 32 MiB more than it holds',
+      'got 64 pages per process: 4 processes of `vm1` x 64 1G pages (256 GiB), the TCE windows of 2 GPUs of `vm1` x 256 64K pages (32 MiB): 256.031 GiB in all, 32 MiB more than it holds',
     );
     // The same pages by --set on a file that fits: the --set is named.
     const small = join(dir, 'small.json');
@@ -312,7 +312,7 @@ describe('user workloads', () => {
     await refused(
       [small, '--set', 'tenants.0.pagesPerProcess=64', '--inline'],
       '--set tenants.0.pagesPerProcess',
-      'got 64 pages per process: 4 process(es)',
+      'got 64 pages per process: 4 processes',
     );
   });
 

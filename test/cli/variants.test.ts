@@ -67,7 +67,7 @@ describe('variants', () => {
     );
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(
-      "npusim: the workload's 2 variant(s) were not run: its own run crashed (each runs alone with --variant NAME)\n",
+      "npusim: the workload's 2 variants were not run: its own run crashed (each runs alone with --variant NAME)\n",
     );
     expect(r.stderr).not.toContain('variant 1 of 2');
   });
@@ -85,7 +85,7 @@ describe('variants', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variant(s)'));
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variants'));
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 1]).toMatch(/^\s+per-gpu-isolated \(this run\)\s+per-gpu\s+per-socket$/);
     expect(lines[at + 2]).toMatch(/^ {2}verdict\s+clean\s+violation: \d+ \(isolation\.peer\)\s+clean$/);
@@ -114,7 +114,7 @@ describe('variants', () => {
     expect(sent).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain(
-      'npusim: variant per-gpu interrupted; the 1 variant(s) after it did not run (exit 130)',
+      'npusim: variant per-gpu interrupted; the 1 variant after it did not run (exit 130)',
     );
     expect(r.stderr).not.toContain('variant 2 of 2');
     const result = JSON.parse(r.stdout) as RunResult;

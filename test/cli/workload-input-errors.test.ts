@@ -81,12 +81,12 @@ describe('pages mapped at start', () => {
     expect(line).toBe(
       `npusim: ${big}: params.tenants[0].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start ` +
         'over the whole machine (each is state every actor that tracks it keeps: more takes minutes and gigabytes to build), ' +
-        'got 1048576 pages per process: 6 GPU(s) of `vm1` x 1 process(es) x 1048576 pages (6291456): 6291456 pages in all',
+        'got 1048576 pages per process: 6 GPUs of `vm1` x 1 process x 1048576 pages (6291456): 6291456 pages in all',
     );
     // The TCE pages by --set: the --set is named.
     const small = file(dir, 'small.json', workload({}));
     expect(await refused([small, '--set', 'tenants[0].tcePagesPerGpu=50000'])).toMatch(
-      /^npusim: --set tenants\[0\]\.tcePagesPerGpu: Expected at most 262144 pages .* got 50000 TCE pages per GPU: .*the TCE windows of 6 GPU\(s\) of `vm1` x 50000 pages \(300000\)/,
+      /^npusim: --set tenants\[0\]\.tcePagesPerGpu: Expected at most 262144 pages .* got 50000 TCE pages per GPU: .*the TCE windows of 6 GPUs of `vm1` x 50000 pages \(300000\)/,
     );
     // On the bound itself: not refused.
     const params = parseParams(
@@ -100,7 +100,7 @@ describe('pages mapped at start', () => {
     expect(() => checkPagesAtStart(params, buildTopology('witherspoon-4'))).not.toThrow();
     expect(() =>
       checkPagesAtStart({ ...params, topology: 'witherspoon-6' }, buildTopology('witherspoon-6')),
-    ).toThrow(/got 65536 pages per process: 6 GPU\(s\) of `vm1` x 1 process\(es\) x 65536 pages \(393216\)/);
+    ).toThrow(/got 65536 pages per process: 6 GPUs of `vm1` x 1 process x 65536 pages \(393216\)/);
   });
 });
 

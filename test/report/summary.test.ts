@@ -218,7 +218,7 @@ describe('summary', () => {
     );
     const text = formatSummary(short, { color: false });
     expect(text).toMatch(
-      /conservation: .*\n {2}memory: 3 page\(s\) not migrated \(the target socket had no free page of their size\); 2 page\(s\) mapped off their home socket/,
+      /conservation: .*\n {2}memory: 3 pages not migrated \(the target socket had no free page of their size\); 2 pages mapped off their home socket/,
     );
     const onlyOffHome = assembleResult(
       config,
@@ -226,7 +226,7 @@ describe('summary', () => {
       raw([report(0), report(1, { counters: { 'pages.mappedOffHome': 1 } })]),
     );
     const one = formatSummary(onlyOffHome, { color: false });
-    expect(one).toContain('memory: 1 page(s) mapped off their home socket');
+    expect(one).toContain('memory: 1 page mapped off their home socket');
     expect(one).not.toContain('not migrated');
   });
 
@@ -348,7 +348,7 @@ describe('summary', () => {
     };
     const result = assembleResult(config, plan, raw([report(0), report(1, { violations: [v] })]));
     const text = formatSummary(result, { color: false, maxHistoryLines: 3 });
-    expect(text).toContain('1 violation(s), 0 liveness failure(s)');
+    expect(text).toContain('1 violation, 0 liveness failures');
     expect(text).toContain(
       'VIOLATION translation.stale-ats at 1.5 ns (tick 1500)  actors gpu0, chip0  addresses 0xdead0000',
     );
@@ -621,7 +621,7 @@ describe('summary', () => {
       },
     ];
     const lines = formatSummary(result, { color: false }).split('\n');
-    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variant(s)'));
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variants'));
     expect(at).toBeGreaterThan(0);
     const [names, verdict, expected, leaks] = lines.slice(at + 1, at + 5);
     expect(names).toMatch(/^\s+isolated \(this run\)\s+links-up\s+also-isolated$/);
@@ -678,7 +678,7 @@ describe('summary', () => {
     });
     const r = raw([report(0), report(1, { liveness: [stuck(1), stuck(2), stuck(4)] })]);
     const text = formatSummary(assembleResult(config, plan, r), { color: false });
-    expect(text).toContain('3 liveness failure(s)');
+    expect(text).toContain('3 liveness failures');
     expect(text).toContain('3 shootdowns overdue: 1, 2, 4');
     const cycle =
       'deadlock cycle: shootdown 2 holds npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2';

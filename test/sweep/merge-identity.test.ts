@@ -113,7 +113,7 @@ describe('sweep --merge: a summary whose counts do not add up', () => {
     [
       'more seeds than the shard has',
       { ran: 9, clean: 8, byClass: { clean: 8, violation: 1 } },
-      'f: ran: Expected at most 5 seed(s) (seeds 1..9, shard(s) 1 of 2), got 9',
+      'f: ran: Expected at most 5 seeds (seeds 1..9, shard 1 of 2), got 9',
     ],
   ])('%s is refused naming the field', (_what, over, message) => {
     expect(() => readSummary(JSON.stringify({ ...good(), ...over }), 'f')).toThrow(message);

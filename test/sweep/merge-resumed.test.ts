@@ -104,12 +104,22 @@ describe('sweep --merge: a stopped sweep and its resumes', () => {
     );
   });
 
-  test('a resume of another configuration is refused by the check every merge makes', () => {
+  test('a resume of another configuration is refused by the check every merge makes, called a resume (QA: "a shard")', () => {
     const sh1 = { summary: stopped(ALL, 1, 1, 4), where: 'c' };
     const other = whole({ first: 5, last: 12 });
     const r = { summary: { ...other, sweep: { ...other.sweep, profile: 'as-shipped' } }, where: 'r1' };
     expect(thrownBy(ConfigError, () => mergeResumed([sh1, r])).message).toBe(
-      'r1: Expected a shard of the same sweep as c, got another sweep: its sweep.profile is "as-shipped", not "fixed"',
+      'r1: Expected a resume of the sweep of c (its seeds not run, with the same configuration), got a sweep of another configuration: its sweep.profile is "as-shipped", not "fixed"',
+    );
+    // A shard of the stopped sweep's own seeds, of another configuration, is still called a shard.
+    const sh2 = shardSummary(2, 2, ALL);
+    const parts = [
+      { summary: stopped(ALL, 1, 2, 2), where: 'sh1' },
+      { summary: { ...sh2, sweep: { ...sh2.sweep, profile: 'as-shipped' } }, where: 'sh2' },
+      { summary: shardSummary(1, 2, { first: 5, last: 11 }), where: 'r1' },
+    ];
+    expect(thrownBy(ConfigError, () => mergeResumed(parts)).message).toBe(
+      'sh2: Expected a shard of the same sweep as sh1, got another sweep: its sweep.profile is "as-shipped", not "fixed"',
     );
   });
 

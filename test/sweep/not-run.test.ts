@@ -137,10 +137,17 @@ describe('not run: in the summary file, and merged', () => {
     const bad = (stop: unknown, over: Partial<SweepSummary> = {}) =>
       thrownBy(ConfigError, () => readSummary(JSON.stringify({ ...s, ...over, stop }), 'f')).message;
     expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 5, last: 8, every: 3 }] })).toBe(
-      'f: stop.notRun: Expected the 3 seed(s) not run (4 less ran: 1), got 2',
+      'f: stop.notRun: Expected the 3 seeds not run (4 less ran: 1), got 2',
     );
     expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 4, last: 10, every: 3 }] })).toBe(
-      'f: stop.notRun[0].first: Expected a seed of seeds 1..12 in shard(s) 2 of 3, got 4',
+      'f: stop.notRun[0].first: Expected a seed of seeds 1..12 in shard 2 of 3, got 4',
+    );
+    // A span out of order, or whose last is off its stride: the span quoted as it arrived (QA).
+    expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 11, last: 5, every: 3 }] })).toBe(
+      'f: stop.notRun[0]: Expected first at most last, got {"first":11,"last":5,"every":3} (first 11 is after last 5)',
+    );
+    expect(bad({ reasons: ['SIGTERM'], notRun: [{ first: 5, last: 10, every: 3 }] })).toBe(
+      'f: stop.notRun[0]: Expected last to be one of the seeds every 3rd from first (5, 8, 11, ..), got {"first":5,"last":10,"every":3}',
     );
     expect(bad({ reasons: ['tired'], notRun: s.stop!.notRun })).toMatch(/^f: stop\.reasons\[0\]: /);
     expect(bad(s.stop, { stoppedEarly: false })).toBe(

@@ -283,7 +283,7 @@ describe('sweep --merge: which shards it lacks', () => {
 describe('sweep --merge: reading a shard summary', () => {
   test.each([
     ['{"a":1,"b":2}', 'a JSON object without "format" and "version" (keys "a", "b")'],
-    ['[1,2]', 'a JSON array (2 item(s))'],
+    ['[1,2]', 'a JSON array (2 items)'],
     ['"x"', 'a JSON string ("x")'],
     ['null', 'null'],
     ['{"format":"npusim-failure","formatVersion":1}', 'an npusim failure file (format `npusim-failure`'],
@@ -340,7 +340,7 @@ describe('sweep --merge: reading a shard summary', () => {
       'f: seeds.list[1]: Expected a seed, got a JSON string ("6")',
     );
     expect(() => readSummary(withSeeds({ first: 4, last: 9, list: [] }), 'f')).toThrow(
-      'f: seeds.list: Expected a list of seeds, got a JSON array (0 item(s))',
+      'f: seeds.list: Expected a list of seeds, got a JSON array (0 items)',
     );
     expect(() => readSummary(withSeeds({ first: 4, last: 9, lsit: [4, 6, 9] }), 'f')).toThrow(
       'f: seeds: Expected first, last and a list, got unknown key `lsit`',
@@ -369,11 +369,11 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(readSummary(JSON.stringify(withFailure(list, 1, 9)), 'f').failed).toBe(1);
     expect(readSummary(JSON.stringify(withFailure({ first: 1, last: 9 }, 1, 7)), 'f').failed).toBe(1);
     expect(() => readSummary(JSON.stringify(withFailure(list, 1, 6)), 'f')).toThrow(
-      'f: failures[0].seed: Expected a seed of seeds 4,6,9 in shard(s) 1 of 2, got 6',
+      'f: failures[0].seed: Expected a seed of seeds 4,6,9 in shard 1 of 2, got 6',
     );
     expect(() => readSummary(JSON.stringify(withFailure(list, 1, 10)), 'f')).toThrow('got 10');
     expect(() => readSummary(JSON.stringify(withFailure({ first: 1, last: 9 }, 1, 8)), 'f')).toThrow(
-      'f: failures[0].seed: Expected a seed of seeds 1..9 in shard(s) 1 of 2, got 8',
+      'f: failures[0].seed: Expected a seed of seeds 1..9 in shard 1 of 2, got 8',
     );
     const s = withFailure(list, 1, 9);
     // A failing seed listed twice: one entry per failing seed.

@@ -12,6 +12,7 @@
  * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
+import { countText } from '../../core/count-text.js';
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
@@ -226,8 +227,8 @@ function checkHostRamFits(
       const who = `\`${tenants[u.tenant]!.id}\``;
       const what =
         u.field === 'pagesPerProcess'
-          ? `${u.count} process(es) of ${who} x ${u.pages} ${pageSizeName(u.pageSizeBytes)} pages`
-          : `the TCE windows of ${u.count} GPU(s) of ${who} x ${u.pages} 64K pages`;
+          ? `${countText(u.count, 'process', 'processes')} of ${who} x ${u.pages} ${pageSizeName(u.pageSizeBytes)} pages`
+          : `the TCE windows of ${countText(u.count, 'GPU')} of ${who} x ${u.pages} 64K pages`;
       return `${what} (${bytesText(bytesOf(u))})`;
     };
     throw new ConfigError(
@@ -395,7 +396,7 @@ function checkEveryTenantHasGpu(
     if (t.gpus.length === 0) {
       throw new ConfigError(
         `tenants[${i}].groups`,
-        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${groupCount} IOMMU group(s), all taken by the tenants before it`,
+        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${countText(groupCount, 'IOMMU group')}, all taken by the tenants before it`,
       );
     }
   });

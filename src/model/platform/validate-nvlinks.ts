@@ -3,6 +3,7 @@
  * peer GPU on the same socket or a brick of its socket's NPU, and the peer tables (the device
  * tree's ibm,nvlink-peers) consistent from both ends.
  */
+import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
 import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-spec.js';
@@ -114,7 +115,7 @@ function checkPeerSymmetry(gpus: unknown[], peerCount: ReadonlyMap<string, numbe
       const gb = (gpus[b] as GpuSpec).id;
       throw new ConfigError(
         `gpus[${b}].links`,
-        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${n} time(s)), got \`${gb}\` listing \`${ga}\` ${back} time(s)`,
+        `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${countText(n, 'time')}), got \`${gb}\` listing \`${ga}\` ${countText(back, 'time')}`,
       );
     }
   }

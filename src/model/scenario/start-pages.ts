@@ -12,6 +12,7 @@
  * tenant GPU runs `processesPerGpu` processes of `pagesPerProcess` pages and maps
  * `tcePagesPerGpu` TCE pages; group ids that do not exist are left for the world to refuse.
  */
+import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
 import { computeGroups } from '../platform/iommu-groups.js';
 import type { Topology } from '../platform/topology.js';
@@ -62,8 +63,8 @@ export function checkPagesAtStart(params: WorkloadParams, topology: Topology): v
   const shareText = (s: PageShare): string => {
     const who = `\`${params.tenants[s.tenant]!.name}\``;
     return s.field === 'pagesPerProcess'
-      ? `${s.gpus} GPU(s) of ${who} x ${params.tenants[s.tenant]!.processesPerGpu} process(es) x ${params.tenants[s.tenant]!.pagesPerProcess} pages (${s.pages})`
-      : `the TCE windows of ${s.gpus} GPU(s) of ${who} x ${params.tenants[s.tenant]!.tcePagesPerGpu} pages (${s.pages})`;
+      ? `${countText(s.gpus, 'GPU')} of ${who} x ${countText(params.tenants[s.tenant]!.processesPerGpu, 'process', 'processes')} x ${params.tenants[s.tenant]!.pagesPerProcess} pages (${s.pages})`
+      : `the TCE windows of ${countText(s.gpus, 'GPU')} of ${who} x ${params.tenants[s.tenant]!.tcePagesPerGpu} pages (${s.pages})`;
   };
   throw new ConfigError(
     `tenants[${largest.tenant}].${largest.field}`,

@@ -15,6 +15,7 @@
  * Records go through the wire codec on the way, as they did through the rings, so any field the
  * wire narrows is narrowed here too.
  */
+import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
 import { nodeRecorder } from '../../metrics/node-recorder.js';
 import { checkOnePerActor } from '../../model/choice/per-actor-logs.js';
@@ -234,12 +235,12 @@ function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan, logWhere
   const t = a.takes.current;
   if (t !== undefined && t.at === a.fa.handled) {
     const q = queues[t.edge]!;
-    return `${who} waits at event ${t.at} for ${t.count} record(s) on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
+    return `${who} waits at event ${t.at} for ${countText(t.count, 'record')} on ${plan.edges[t.edge]!.label}, has ${q.items.length - q.head}`;
   }
   if (a.fa.handled < a.target) {
     return `${who} has no event to handle at event ${a.fa.handled} of ${a.target}${t === undefined ? '' : ` (its next take is at event ${t.at})`}`;
   }
-  return `${who} handled its ${a.target} events with ${a.takes.left} take(s) of its log left`;
+  return `${who} handled its ${a.target} events with ${countText(a.takes.left, 'take')} of its log left`;
 }
 
 /**

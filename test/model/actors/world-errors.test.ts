@@ -96,7 +96,7 @@ describe('world: a workload bigger than the machine says so in its terms', () =>
       ),
     };
     expect(configErrorOf(() => buildWorld(config)).message).toBe(
-      'tenants[1].groups: workload `greedy` leaves no GPU for tenant `late`: witherspoon-4 under per-socket has 2 IOMMU group(s), all taken by the tenants before it',
+      'tenants[1].groups: workload `greedy` leaves no GPU for tenant `late`: witherspoon-4 under per-socket has 2 IOMMU groups, all taken by the tenants before it',
     );
   });
 });
@@ -153,7 +153,7 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
     expect(() => buildWorld(config({ pagesPerProcess: 128, tcePagesPerGpu: 0 }))).not.toThrow();
     expect(configErrorOf(() => buildWorld(config({ pagesPerProcess: 128, tcePagesPerGpu: 1 }))).message).toBe(
       'tenants[0].pagesPerProcess: Expected the pages workload `big` maps at start to fit in the host RAM of socket 0 (256 GiB), ' +
-        'got 128 pages per process: 2 process(es) of `vm1` x 128 1G pages (256 GiB), the TCE windows of 2 GPU(s) of `vm1` x 1 64K pages (128 KiB): 256 GiB in all, 128 KiB more than it holds',
+        'got 128 pages per process: 2 processes of `vm1` x 128 1G pages (256 GiB), the TCE windows of 2 GPUs of `vm1` x 1 64K pages (128 KiB): 256 GiB in all, 128 KiB more than it holds',
     );
   });
 
@@ -165,7 +165,7 @@ describe("world: pages that do not fit a socket's host RAM are refused before an
     ).message;
     // 508 MiB + 254 GiB + 48 MiB + 1540 MiB = 256.047 GiB: without the padding the parts fell short.
     expect(message).toContain(
-      '2 process(es) of `vm1` x 127 2M pages (508 MiB), 2 process(es) of `vm1` x 127 1G pages (254 GiB), the TCE windows of 2 GPU(s) of `vm1` x 384 64K pages (48 MiB), and 1540 MiB skipped to align runs of pages to their size: 256.047 GiB in all, 48 MiB more than it holds',
+      '2 processes of `vm1` x 127 2M pages (508 MiB), 2 processes of `vm1` x 127 1G pages (254 GiB), the TCE windows of 2 GPUs of `vm1` x 384 64K pages (48 MiB), and 1540 MiB skipped to align runs of pages to their size: 256.047 GiB in all, 48 MiB more than it holds',
     );
   });
 

@@ -5,6 +5,7 @@
  * [npu1.reg0], waits to acquire on npu0; ..."). An engine that stops moving altogether is the
  * runtime's watchdog's to report (EngineStallError).
  */
+import { countText } from '../../../core/count-text.js';
 import { formatTime } from '../../../core/time-text.js';
 import { hex } from '../../types.js';
 import type { Violation } from '../violation.js';
@@ -38,7 +39,7 @@ export function judgeShootdownDeadlines(
     reported.add(s.id);
     out.push({
       rule: 'liveness.shootdown',
-      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${s.pages} page(s) at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)}, got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
+      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${countText(s.pages, 'page')} at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)}, got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
       tick: now,
       actors: ['coordinator', ...s.npus.map((n) => `npu${n}`)],
       addresses: [s.va],

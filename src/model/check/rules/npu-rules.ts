@@ -14,6 +14,7 @@
  *   entry, no VALID, LPID or MSR mismatch) on a brick that still holds a context is the firmware's
  *   XTS state disagreeing with what it told the kernel (skiboot 7c977c734: stale state after kexec).
  */
+import { countText } from '../../../core/count-text.js';
 import type { OracleEventOf } from '../oracle-events.js';
 import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
@@ -72,7 +73,7 @@ export class NpuRules implements RuleFamily {
       [`npu${ev.npu}`, `gpu${ev.gpu}`],
       [ev.bdf],
       () =>
-        `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${held} time(s), not destroyed), got refused: ${ev.reason}`,
+        `Expected an ATS translation for gpu${ev.gpu} on npu${ev.npu} bdf 0x${ev.bdf.toString(16)} (init_context succeeded ${countText(held, 'time')}, not destroyed), got refused: ${ev.reason}`,
       [`xts:${ev.npu}:${ev.bdf}`],
     );
   }

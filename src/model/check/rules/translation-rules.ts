@@ -16,6 +16,7 @@
  *   operation was a write (`tce.write`), not a clear: the kernel believes the bus page mapped, the
  *   table does not have it (Linux 56090a3902c8: a level replaced by another thread's allocation).
  */
+import { countText } from '../../../core/count-text.js';
 import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
 import type { OracleEventOf } from '../oracle-events.js';
@@ -118,7 +119,7 @@ export class TranslationRules implements RuleFamily {
         [`gpu${ev.gpu}`],
         [ev.pa],
         () =>
-          `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${epoch - madeAt} time(s) since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
+          `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${countText(epoch - madeAt, 'time')} since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
       );
     }
   }
