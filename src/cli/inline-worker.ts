@@ -10,7 +10,7 @@ import { ConfigError } from '../core/errors.js';
 import { machineModuleUrl } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
-import { createWorkerAt, inlineSourceBundles } from '../runtime/worker-url.js';
+import { createWorkerAt, inlineBundles } from '../runtime/worker-url.js';
 import type { InlineHostData, InlineHostMessage, InlineRunSettings } from './inline-host.js';
 
 export interface InlineWorkerRun {
@@ -82,10 +82,10 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
 }
 
 function spawnHost(data: InlineHostData): Worker {
-  // In tests, a run of the real machine starts on the suite's bundles of the host and the machine
-  // (worker-url.ts inlineSourceBundles: through tsx it loaded about 120 modules); a fixture
-  // machine still loads from source.
-  const bundles = data.machineUrl === machineModuleUrl().href ? inlineSourceBundles() : undefined;
+  // A run of the real machine starts on the bundles of the host and the machine: the build's, or
+  // in tests the suite's (worker-url.ts inlineBundles: unbundled, the host loaded about 120
+  // modules); a fixture machine still loads from source.
+  const bundles = data.machineUrl === machineModuleUrl().href ? inlineBundles() : undefined;
   if (bundles !== undefined) {
     return createWorkerAt(bundles.host, { workerData: { ...data, machineUrl: bundles.machine.href } });
   }

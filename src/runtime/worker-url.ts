@@ -9,17 +9,22 @@
  * new thread first (Node 20 does not apply `--import tsx` from execArgv to a worker's entry
  * module). Tests therefore always run the current sources, never a build left from an earlier run.
  *
- * Bundles. `npm run build` also bundles the worker a threaded run starts many of
+ * Bundles. `npm run build` also bundles the workers a command starts many of, or on every run
  * (scripts/bundle-workers.ts): dist/workers/NAME.boot.cjs compiles NAME.bundle.cjs, that worker
- * and every module it imports in one file, with a V8 code cache. A threaded run starts nine
- * workers on two cores here, and each one resolving, reading and compiling about a hundred modules
- * was most of the run's start-up (bench/README.md "Start-up"). From the build, a worker starts on its boot
- * file when there is one and it is not older than the worker's own tsc output (a `tsc` without
- * the bundling step must not leave workers running yesterday's code); otherwise on the unbundled
- * dist/workers/NAME.js. An installed package has no sources beside its build (no src/ next to
- * dist/), so nothing there recompiles one without the other: its boot file is always taken. The
- * times cannot say so there: npm gives each file the time it unpacked it, and the boot file,
- * first in the tarball, came out older than NAME.js (found by QA: installed packages ran unbundled).
+ * and every module it imports in one file, with a V8 code cache, for the machine's worker host
+ * (a threaded run starts nine) and a sweep's pool task (each pool thread loads one); and `run
+ * --inline`'s host and the machine it imports become two ES-module bundles (INLINE_HOST_BUNDLE,
+ * MACHINE_BUNDLE). A threaded run starts nine workers on two cores here, and each one resolving,
+ * reading and compiling about a hundred modules was most of the run's start-up; a sweep's pool
+ * thread loaded about 280, the inline host about 120 (bench/README.md "Start-up" has the
+ * figures). From the build, a worker starts on its bundle when there is one and it is not older
+ * than the tsc output it was made from (a `tsc` without the bundling step must not leave workers
+ * running yesterday's code); otherwise on the unbundled tsc output (dist/workers/NAME.js,
+ * dist/src/cli/inline-host.js). An installed package has no sources beside its build (no src/
+ * next to dist/), so nothing there recompiles one without the other: its bundles are always
+ * taken. The times cannot say so there: npm gives each file the time it unpacked it, and the boot
+ * file, first in the tarball, came out older than NAME.js (found by QA: installed packages ran
+ * unbundled). `builtBundleTaken` is that rule, for every bundle.
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -75,9 +80,11 @@ export function sourceBundleBoot(name: string): URL | undefined {
 
 /**
  * The ES-module bundles of `run --inline`'s host worker (src/cli/inline-host.ts) and of the real
- * machine it imports by URL (src/model/actors/machine.ts), in the directory SOURCE_BUNDLES_ENV
- * names. ES modules, not a boot file: the host imports its machine with a dynamic `import()`,
- * which a script compiled by `vm.Script` (a boot file's way) cannot make in Node 20.
+ * machine it imports by URL (src/model/actors/machine.ts), in dist/workers/ (the build) or the
+ * directory SOURCE_BUNDLES_ENV names (the tests); the modules both import lie in one chunk beside
+ * them (scripts/bundle-workers.ts bundleInlineHost). ES modules, not a boot file: the host imports
+ * its machine with a dynamic `import()`, which a script compiled by `vm.Script` (a boot file's
+ * way) cannot make in Node 20.
  */
 export const INLINE_HOST_BUNDLE = 'inline-host.bundle.mjs';
 export const MACHINE_BUNDLE = 'machine.bundle.mjs';
@@ -94,6 +101,36 @@ export function inlineSourceBundles(): { host: URL; machine: URL } | undefined {
   const machine = join(bundles, MACHINE_BUNDLE);
   if (!existsSync(host) || !existsSync(machine)) return undefined;
   return { host: pathToFileURL(host), machine: pathToFileURL(machine) };
+}
+
+/**
+ * The two bundles a `run --inline` of the real machine starts on: from source those in the
+ * directory SOURCE_BUNDLES_ENV names (inlineSourceBundles), from the build those in dist/workers/
+ * when taken (builtInlineBundles); otherwise undefined, and the host starts unbundled.
+ */
+export function inlineBundles(): { host: URL; machine: URL } | undefined {
+  if (fromSource) return inlineSourceBundles();
+  if (builtInline === undefined) {
+    builtInline = builtInlineBundles(new URL('../../workers/', import.meta.url)) ?? null;
+  }
+  return builtInline ?? undefined;
+}
+
+/** The build's inline bundles, decided once per process (null: none taken). */
+let builtInline: { host: URL; machine: URL } | null | undefined;
+
+/**
+ * The build's inline bundles in `workersDir` (ROOT/dist/workers/), when both are taken
+ * (builtBundleTaken) against the tsc output they were made from: dist/src/cli/inline-host.js and
+ * dist/src/model/actors/machine.js; otherwise undefined.
+ */
+export function builtInlineBundles(workersDir: URL): { host: URL; machine: URL } | undefined {
+  const host = new URL(INLINE_HOST_BUNDLE, workersDir);
+  const machine = new URL(MACHINE_BUNDLE, workersDir);
+  const taken =
+    builtBundleTaken(host, new URL('../src/cli/inline-host.js', workersDir), workersDir) &&
+    builtBundleTaken(machine, new URL('../src/model/actors/machine.js', workersDir), workersDir);
+  return taken ? { host, machine } : undefined;
 }
 
 /**
@@ -118,18 +155,28 @@ const builtEntries = new Map<string, URL>();
 
 /**
  * The entry of built worker `name` in `workersDir` (ROOT/dist/workers/): its boot file
- * NAME.boot.cjs (the bundle, from `npm run build`) if there is one and either it is at least as
- * new as tsc's NAME.js or ROOT has no src/ (an installed package, header); else NAME.js.
+ * NAME.boot.cjs (the bundle, from `npm run build`) if builtBundleTaken against tsc's NAME.js;
+ * else NAME.js.
  */
 export function builtWorkerEntry(workersDir: URL, name: string): URL {
   const boot = new URL(bootFileName(name), workersDir);
   const plain = new URL(`${name}.js`, workersDir);
-  const bootMs = statSync(boot, { throwIfNoEntry: false })?.mtimeMs;
-  if (bootMs === undefined) return plain;
+  return builtBundleTaken(boot, plain, workersDir) ? boot : plain;
+}
+
+/**
+ * Whether the build's `bundle` file is taken over the tsc output `plain` it was made from
+ * (header): it is there, and either it is at least as new as `plain` (or `plain` is missing) or
+ * ROOT has no src/ (an installed package, whatever times npm gave the files). `workersDir` is
+ * ROOT/dist/workers/.
+ */
+export function builtBundleTaken(bundle: URL, plain: URL, workersDir: URL): boolean {
+  const bundleMs = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
+  if (bundleMs === undefined) return false;
   const plainMs = statSync(plain, { throwIfNoEntry: false })?.mtimeMs;
-  if (plainMs === undefined || bootMs >= plainMs) return boot;
+  if (plainMs === undefined || bundleMs >= plainMs) return true;
   const sources = statSync(new URL('../../src/', workersDir), { throwIfNoEntry: false });
-  return sources?.isDirectory() === true ? plain : boot;
+  return sources?.isDirectory() !== true;
 }
 
 /**

@@ -29,7 +29,7 @@ import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
-import { sourceBundleBoot, WORKER_CODE_RANGE_MB } from '../runtime/worker-url.js';
+import { WORKER_CODE_RANGE_MB, workerEntryUrl } from '../runtime/worker-url.js';
 import { notRunSpans, STOP_REASONS, type StopReason } from './not-run.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -85,16 +85,14 @@ const fromSource = import.meta.url.endsWith('.ts');
 /**
  * The pool's task file, as a path (piscina's `filename`). Not the URL's `pathname`, which is
  * percent-encoded: installed under a directory with a space or a non-ASCII letter, every seed of
- * a sweep failed to load it (QA). `base` is this module's URL (tests pass others). From source,
- * the boot file of the bundle the test suite made of workers/sweep-worker.ts when there is one
- * (worker-url.ts sourceBundlesDir): through tsx each pool thread loaded about 280 modules.
+ * a sweep failed to load it (QA). Without `base`, worker-url.ts workerEntryUrl's choice: the boot
+ * file of the bundle of workers/sweep-worker when taken (the build's, or in tests the suite's;
+ * unbundled, each pool thread loaded about 280 modules), else the worker itself. `base` (tests)
+ * stands for this module's URL, and names the unbundled worker beside it.
  */
 export function sweepWorkerFile(base?: string): string {
-  const bundled = base === undefined ? sourceBundleBoot('sweep-worker') : undefined;
-  if (bundled !== undefined) return fileURLToPath(bundled);
-  return fileURLToPath(
-    new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, base ?? import.meta.url),
-  );
+  if (base === undefined) return fileURLToPath(workerEntryUrl('sweep-worker'));
+  return fileURLToPath(new URL(`../../workers/sweep-worker.${fromSource ? 'ts' : 'js'}`, base));
 }
 
 /**

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { bootFileName } from '../../src/runtime/worker-bundle.js';
 import {
   INLINE_HOST_BUNDLE,
+  inlineBundles,
   inlineSourceBundles,
   MACHINE_BUNDLE,
   SOURCE_BUNDLES_ENV,
@@ -36,14 +37,18 @@ describe('source bundles', () => {
 
   test("this test run starts a sweep's pool threads and `run --inline`'s host on its bundles too", () => {
     expect(sweepWorkerFile()).toBe(join(suiteBundles!, bootFileName('sweep-worker')));
-    expect(inlineSourceBundles()).toEqual({
+    const suite = {
       host: pathToFileURL(join(suiteBundles!, INLINE_HOST_BUNDLE)),
       machine: pathToFileURL(join(suiteBundles!, MACHINE_BUNDLE)),
-    });
+    };
+    expect(inlineSourceBundles()).toEqual(suite);
+    // What inline-worker.ts asks: from source, the suite's (the build's only from the build).
+    expect(inlineBundles()).toEqual(suite);
     // Without the setting, both start from the sources through tsx.
     delete process.env[SOURCE_BUNDLES_ENV];
     expect(sweepWorkerFile()).toMatch(/\/workers\/sweep-worker\.ts$/);
     expect(inlineSourceBundles()).toBeUndefined();
+    expect(inlineBundles()).toBeUndefined();
   });
 
   test('a directory with a boot file for the worker is used; one without it, or none, means tsx', () => {

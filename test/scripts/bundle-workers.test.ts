@@ -1,9 +1,11 @@
 /**
  * The build's worker bundles (scripts/bundle-workers.ts) and how a built worker picks its entry
- * (src/runtime/worker-url.ts builtWorkerEntry). The tests run from source and never start a
- * bundle of the real machine: so these bundle a two-module worker written here, and check what the
- * real one relies on: one file, the code cache accepted, the worker's exports callable in this
- * thread for the warm-up, and its top level run in a worker.
+ * (src/runtime/worker-url.ts builtWorkerEntry, builtInlineBundles). The tests run from source and
+ * never start a bundle of the real machine: so these bundle small workers written here, and check
+ * what the real ones rely on: one file, the code cache accepted, the worker's exports callable in
+ * this thread for the warm-up (awaited when it is async), its top level run in a worker, each
+ * module's `import.meta.url` its own file's wherever the build is copied, and the inline host's
+ * two ES modules sharing one copy of the modules both import.
  */
 import {
   cpSync,
@@ -22,9 +24,14 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { bundleWorker } from '../../scripts/bundle-workers.js';
+import { bundleImportMetaUrl, bundleInlineHost, bundleWorker } from '../../scripts/bundle-workers.js';
 import { codeCacheState, WRAP_HEAD, WRAP_TAIL } from '../../src/runtime/worker-bundle.js';
-import { builtWorkerEntry } from '../../src/runtime/worker-url.js';
+import {
+  builtInlineBundles,
+  builtWorkerEntry,
+  INLINE_HOST_BUNDLE,
+  MACHINE_BUNDLE,
+} from '../../src/runtime/worker-url.js';
 
 /** Characters outside ASCII: one byte-pair each in UTF-16, and one astral (a surrogate pair). */
 const NON_ASCII = 'n ≤ 2³² … é 😀';
@@ -91,6 +98,15 @@ describe('bundle-workers', () => {
     expect((exports.matches as () => boolean)()).toBe(true);
   });
 
+  test('bundle-workers: an async warm-up (the sweep task runs seeds) is awaited before the cache is taken', async () => {
+    let warmed = false;
+    await bundleWorker('probe', writeWorker(), dir, async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      warmed = true;
+    });
+    expect(warmed).toBe(true);
+  });
+
   test('bundle-workers: the bundle file is the script V8 compiles, wrapped and all ASCII', async () => {
     const out = await bundleWorker('probe', writeWorker(), dir, () => undefined);
     const bytes = readFileSync(out.bundle);
@@ -113,6 +129,97 @@ describe('bundle-workers', () => {
     const caches = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
     expect(caches).toHaveLength(1);
     expect(readFileSync(out.boot, 'utf8')).toContain(caches[0]);
+  });
+});
+
+/** Write `files` (path under dir -> text) and a package.json making them ES modules. */
+function writeModules(files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+}
+
+/** The first message of a worker started on `entry`. */
+async function firstMessage(entry: string | URL, workerData?: unknown): Promise<unknown> {
+  const worker = new Worker(entry, { workerData });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+describe('bundle-workers: import.meta.url and the inline host', () => {
+  test("bundle-workers: in a copied build each module's import.meta.url is its own file's, beside the copy", async () => {
+    // The runtime finds its files by import.meta.url (worker-url.ts, engine.ts): a build layout.
+    writeModules({
+      'dist/src/where.js': 'export const here = () => import.meta.url;\n',
+      'dist/workers/probe.js': [
+        "import { parentPort } from 'node:worker_threads';",
+        "import { here } from '../src/where.js';",
+        'export function warmUp() { return here(); }',
+        'parentPort?.postMessage(here());',
+        '',
+      ].join('\n'),
+    });
+    const built = join(dir, 'dist', 'workers');
+    const out = await bundleWorker('probe', join(built, 'probe.js'), built, () => undefined, [
+      bundleImportMetaUrl(built, 'cjs'),
+    ]);
+    const copy = join(dir, 'installed', 'dist');
+    cpSync(join(dir, 'dist'), copy, { recursive: true });
+    expect(await firstMessage(join(copy, 'workers', basename(out.boot)))).toBe(
+      pathToFileURL(join(copy, 'src', 'where.js')).href,
+    );
+  });
+
+  test('bundle-workers: the inline host and its machine share one copy of the modules both import (instanceof holds)', async () => {
+    writeModules({
+      'dist/src/errors.js': 'export class ConfigError extends Error {}\n',
+      'dist/src/machine.js': [
+        "import { ConfigError } from './errors.js';",
+        "export function run() { throw new ConfigError('bad topology'); }",
+        'export const url = () => import.meta.url;',
+        '',
+      ].join('\n'),
+      'dist/src/host.js': [
+        "import { parentPort, workerData } from 'node:worker_threads';",
+        "import { ConfigError } from './errors.js';",
+        'import(workerData.machineUrl).then((m) => {',
+        '  try { m.run(); } catch (e) { parentPort.postMessage({ config: e instanceof ConfigError, url: m.url() }); }',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const built = join(dir, 'dist', 'workers');
+    mkdirSync(built);
+    const files = await bundleInlineHost(
+      join(dir, 'dist/src/host.js'),
+      join(dir, 'dist/src/machine.js'),
+      built,
+      [bundleImportMetaUrl(built, 'esm')],
+    );
+    const names = files.map((f) => basename(f));
+    expect(names).toHaveLength(3);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        INLINE_HOST_BUNDLE,
+        MACHINE_BUNDLE,
+        expect.stringMatching(/^inline-shared\.\w+\.mjs$/),
+      ]),
+    );
+    const answer = await firstMessage(join(built, INLINE_HOST_BUNDLE), {
+      machineUrl: pathToFileURL(join(built, MACHINE_BUNDLE)).href,
+    });
+    expect(answer).toEqual({ config: true, url: pathToFileURL(join(dir, 'dist/src/machine.js')).href });
+    // A second build leaves one chunk, not one per build.
+    await bundleInlineHost(join(dir, 'dist/src/host.js'), join(dir, 'dist/src/machine.js'), built);
+    expect(readdirSync(built).filter((f) => f.startsWith('inline-shared.'))).toHaveLength(1);
   });
 });
 
@@ -174,6 +281,58 @@ describe('worker-url', () => {
     touch('machine-host.js', 2_000);
     touch('machine-host.boot.cjs', 1_000);
     expect(builtWorkerEntry(workers(), 'machine-host').pathname).toMatch(/machine-host\.boot\.cjs$/);
+  });
+
+  test("worker-url: a built sweep's pool task takes its boot file by the same rule", () => {
+    checkout();
+    touch('sweep-worker.js', 1_000);
+    touch('sweep-worker.boot.cjs', 2_000);
+    expect(builtWorkerEntry(workers(), 'sweep-worker').pathname).toMatch(/sweep-worker\.boot\.cjs$/);
+    touch('sweep-worker.js', 3_000);
+    expect(builtWorkerEntry(workers(), 'sweep-worker').pathname).toMatch(/sweep-worker\.js$/);
+  });
+
+  describe('the inline host', () => {
+    const tsc = (rel: string, seconds: number) => {
+      const at = join(dir, 'dist', 'src', rel);
+      mkdirSync(join(at, '..'), { recursive: true });
+      writeFileSync(at, '');
+      utimesSync(at, seconds, seconds);
+    };
+    const built = () => {
+      tsc('cli/inline-host.js', 1_000);
+      tsc('model/actors/machine.js', 1_000);
+      touch(INLINE_HOST_BUNDLE, 2_000);
+      touch(MACHINE_BUNDLE, 2_000);
+    };
+
+    test('worker-url: a built inline run starts on the host and machine bundles when both are as new as tsc output', () => {
+      checkout();
+      built();
+      expect(builtInlineBundles(workers())).toEqual({
+        host: new URL(INLINE_HOST_BUNDLE, workers()),
+        machine: new URL(MACHINE_BUNDLE, workers()),
+      });
+    });
+
+    test('worker-url: in a checkout, either bundle older than its tsc output means the unbundled host', () => {
+      checkout();
+      built();
+      tsc('model/actors/machine.js', 3_000);
+      expect(builtInlineBundles(workers())).toBeUndefined();
+      built();
+      tsc('cli/inline-host.js', 3_000);
+      expect(builtInlineBundles(workers())).toBeUndefined();
+    });
+
+    test('worker-url: an installed package takes the inline bundles however npm dated them; none there, none taken', () => {
+      built();
+      tsc('cli/inline-host.js', 3_000);
+      tsc('model/actors/machine.js', 3_000);
+      expect(builtInlineBundles(workers())?.host.pathname).toMatch(/inline-host\.bundle\.mjs$/);
+      rmSync(join(dir, 'dist', 'workers', MACHINE_BUNDLE));
+      expect(builtInlineBundles(workers())).toBeUndefined();
+    });
   });
 
   test('worker-url: without a boot file a built worker starts on tsc output', () => {

@@ -10,8 +10,8 @@
  * both with the build's own bundler (scripts/bundle-workers.ts `bundleWorker`: esbuild, one
  * CommonJS file, a boot file);
  * - src/cli/inline-host.ts and src/model/actors/machine.ts, which `run --inline` starts and which
- *   imports the machine by URL: two ES-module files (worker-url.ts inlineSourceBundles says why not
- *   a boot file).
+ *   imports the machine by URL: two ES-module files and their shared chunk, as the build makes them
+ *   (`bundleInlineHost`; worker-url.ts INLINE_HOST_BUNDLE says why not a boot file).
  *
  * A bundle has no module of its own, so `import.meta.url`, by which the runtime finds its files
  * (worker-url.ts, engine.ts, ...), would be empty in it (esbuild warns, and bundleWorker refuses
@@ -24,10 +24,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { TestProject } from 'vitest/node';
-import { bundleWorker } from '../../scripts/bundle-workers.js';
-import { INLINE_HOST_BUNDLE, MACHINE_BUNDLE, SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
+import { bundleInlineHost, bundleWorker } from '../../scripts/bundle-workers.js';
+import { SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
 
 const source = (rel: string): string => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
 
@@ -45,26 +45,6 @@ const ownImportMetaUrl: Plugin = {
   },
 };
 
-/** `entry` and every module it imports in one ES module, `dir`/`file`; no esbuild warning taken. */
-async function bundleModule(entry: string, dir: string, file: string): Promise<void> {
-  const result = await build({
-    entryPoints: [entry],
-    outfile: join(dir, file),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    plugins: [ownImportMetaUrl],
-    logLevel: 'silent',
-  });
-  const problems = [...result.errors, ...result.warnings];
-  if (problems.length > 0) {
-    throw new Error(
-      `source-bundles: expected no esbuild warnings for ${entry}, got: ${problems.map((p) => p.text).join('; ')}`,
-    );
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-'));
   // No warm-up: the code cache then holds only the top level (the build warms it on every
@@ -74,8 +54,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
     Promise.all([
       bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
       bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
-      bundleModule(source('src/cli/inline-host.ts'), dir, INLINE_HOST_BUNDLE),
-      bundleModule(source('src/model/actors/machine.ts'), dir, MACHINE_BUNDLE),
+      bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
+        ownImportMetaUrl,
+      ]),
     ]);
   await bundle();
   process.env[SOURCE_BUNDLES_ENV] = dir;
