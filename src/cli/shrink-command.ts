@@ -18,6 +18,7 @@ import { shellWord } from '../report/reproduce-line.js';
 import { type FailureFile, type FirstFinding, readFailureFile } from '../repro/failure-file.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
+import { scenarioChanges } from '../repro/scenario-changes.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
@@ -90,10 +91,14 @@ async function shrinkAndWrite(
       io.stderr.write(`npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}\n`);
     },
   });
-  // Progress is printed at most once a second, so its last line may be behind: say where it ended.
-  io.stderr.write(
-    `npusim: shrink ${outcome.stopped ? 'stopped' : 'done'} after ${runs(outcome.runs)}; ${best(outcome.after)}\n`,
-  );
+  // Progress is printed at most once a second, so its last line may be behind: say where it ended,
+  // and whether it ended because the passes were done or because the budget ran out under one.
+  const ended = outcome.stopped
+    ? `stopped after ${runs(outcome.runs)}`
+    : outcome.budgetUsedUp
+      ? `budget of ${runs(budget)} used up${outcome.lastPass === undefined ? '' : ` in ${outcome.lastPass}`} (the result may shrink further)`
+      : `done after ${runs(outcome.runs)}`;
+  io.stderr.write(`npusim: shrink ${ended}; ${best(outcome.after)}\n`);
   interrupt.runOver();
   const out = shrunkPath(args, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
@@ -107,18 +112,49 @@ async function shrinkAndWrite(
         );
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
+  const how = outcome.stopped
+    ? ' (stopped: the best so far)'
+    : outcome.budgetUsedUp
+      ? ', budget used up (it may shrink further)'
+      : '';
+  // Nothing kept: the result is the original's run, so a before/after table of equal columns and
+  // a replay line would offer it as a shrink.
+  const reduced = outcome.kept > 0;
+  const changes = scenarioChanges(config, outcome.config);
+  const live = outcome.liveness;
+  const again =
+    out === undefined || !outcome.budgetUsedUp
+      ? []
+      : reduced
+        ? ['shrink it further with:', `npusim shrink ${shellWord(out)}`]
+        : [
+            `shrink it with a larger budget: npusim shrink ${shellWord(args.file)} --budget ${Math.max(DEFAULT_SHRINK_BUDGET, budget * 2)}`,
+          ];
   io.stdout.write(
     [
-      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${outcome.stopped ? ' (stopped: the best so far)' : ''}`,
-      `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
-      row('simulated time', (m) => formatTime(m.simulatedTicks)),
-      row('events', events),
-      row('actors', (m) => String(m.actors)),
-      row('choice deviations', deviations),
+      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${how}`,
+      ...(reduced
+        ? [
+            `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
+            row('simulated time', (m) => formatTime(m.simulatedTicks)),
+            row('events', events),
+            row('actors', (m) => String(m.actors)),
+            row('choice deviations', deviations),
+          ]
+        : [
+            `  nothing was reduced: ${candidates(outcome.runs - 1)} after the original's run, none kept (${events(outcome.before)} events, ${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
+          ]),
+      ...(changes.length > 0 ? ['  scenario:', ...changes.map((c) => `    ${c}`)] : []),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
+      ...(live === undefined
+        ? []
+        : [
+            `  liveness failure (exit 3, what the shrink kept): ${live.after.rule} at ${formatTime(live.after.tick)} (tick ${live.after.tick}; before: ${formatTime(live.before.tick)}, tick ${live.before.tick}): ${live.after.message}`,
+          ]),
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
         : `replay it with:\nnpusim replay ${shellWord(out!)}`,
+      ...again,
       '',
     ].join('\n'),
   );
@@ -148,6 +184,10 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
     );
   }
   return path;
+}
+
+function candidates(n: number): string {
+  return `${n === 0 ? 'no' : n} candidate${n === 1 ? '' : 's'}`;
 }
 
 function runs(n: number): string {
