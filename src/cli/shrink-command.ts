@@ -7,10 +7,11 @@
  * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { npusimFileKind } from '../core/npusim-files.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -171,7 +172,12 @@ async function shrinkAndWrite(
  * names after it taken, nothing is written: said, and the exit is 2.
  */
 function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | undefined {
-  if (args.outGiven) return args.out;
+  if (args.outGiven) {
+    const held = heldOtherThanFailure(args.out);
+    if (held !== undefined)
+      io.stderr.write(`npusim: --out ${args.out} held ${held}; it is replaced by the shrunk failure file\n`);
+    return args.out;
+  }
   const usable = (p: string) => !isDirectory(p) && !samePath(p, args.file);
   const path = freeFailurePath(args.out, shrunk, usable);
   if (path === undefined) {
@@ -184,6 +190,36 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
     );
   }
   return path;
+}
+
+/**
+ * What the file at `path` is when it is not a failure file (`--out` replaces it as asked, but a
+ * sweep summary or a run result replaced by accident is said: QA replaced a copy of
+ * sweep-summary.json without a word); undefined for a failure file, or no file. A note, not a
+ * refusal: the README promises that `--out` replaces, and another shrink's file is one to replace.
+ */
+function heldOtherThanFailure(path: string): string | undefined {
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    // Larger than a failure file gets (its choice log is bounded): said without reading it.
+    if (st.size > 64 << 20) return `a file of ${st.size} bytes, too large to be a failure file`;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const o = JSON.parse(text) as unknown;
+    if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+      const kind = npusimFileKind(o);
+      if (kind?.startsWith('an npusim failure file')) return undefined;
+      if (kind !== undefined) return kind;
+    }
+  } catch {
+    // Not JSON: said below as a file of its size.
+  }
+  return `a file that is not an npusim failure file (${text.length} characters)`;
 }
 
 function candidates(n: number): string {
