@@ -244,6 +244,29 @@ describe('sweep', () => {
     ]);
   });
 
+  test('sweep pct: the summary carries n, k and the bound of its lowest seed, and the change points fired over its seeds; shards merge to the whole', async () => {
+    const seeds = parseSeedRange('1..4');
+    const whole = await runSweep({ config, workload: w, seeds, jobs: 1, pctDepth: 2 });
+    expect(whole.pct).toMatchObject({ example: { seed: 1 }, changePoints: { seeds: 4 } });
+    expect(whole.pct!.example.agents).toBeGreaterThan(0);
+    expect(whole.pct!.example.steps).toBeGreaterThan(0);
+    expect(whole.pct!.changePoints.fired).toBeLessThanOrEqual(whole.pct!.changePoints.planned);
+    expect(readSummary(JSON.stringify(whole), 's').pct).toEqual(whole.pct);
+    const parts = await Promise.all(
+      [1, 2].map((k) =>
+        runSweep({ config, workload: w, seeds, shard: { index: k, count: 2 }, jobs: 1, pctDepth: 2 }),
+      ),
+    );
+    const merged = mergeSummaries(parts.map((summary, i) => ({ summary, where: `shard ${i + 1}` })));
+    expect(merged.pct).toEqual(whole.pct);
+    // A sweep of another strategy has none; a hand-edited one is refused naming the field.
+    expect(
+      (await runSweep({ config, workload: w, seeds: parseSeedRange('1'), jobs: 1 })).pct,
+    ).toBeUndefined();
+    const bad = { ...whole, pct: { ...whole.pct!, example: { ...whole.pct!.example, agents: -1 } } };
+    expect(() => readSummary(JSON.stringify(bad), 's')).toThrow(/s: pct/);
+  });
+
   test('sweep identity: names the PCT depth and each --set (a merge refuses shards that differ in them), and only when given', () => {
     const plain = sweepIdentity(config);
     expect(plain.strategy).toBe('random');
