@@ -143,7 +143,7 @@ async function shrinkAndWrite(
             row('choice deviations', deviations),
           ]
         : [
-            `  nothing was reduced: ${candidates(outcome.runs - 1)} after the original's run, none kept (${events(outcome.before)} events, ${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
+            `  nothing was reduced: ${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
           ]),
       ...(changes.length > 0 ? ['  scenario:', ...changes.map((c) => `    ${c}`)] : []),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
