@@ -7,10 +7,11 @@
  * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { npusimFileKind } from '../core/npusim-files.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -18,6 +19,7 @@ import { shellWord } from '../report/reproduce-line.js';
 import { type FailureFile, type FirstFinding, readFailureFile } from '../repro/failure-file.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
+import { scenarioChanges } from '../repro/scenario-changes.js';
 import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
@@ -90,10 +92,14 @@ async function shrinkAndWrite(
       io.stderr.write(`npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}\n`);
     },
   });
-  // Progress is printed at most once a second, so its last line may be behind: say where it ended.
-  io.stderr.write(
-    `npusim: shrink ${outcome.stopped ? 'stopped' : 'done'} after ${runs(outcome.runs)}; ${best(outcome.after)}\n`,
-  );
+  // Progress is printed at most once a second, so its last line may be behind: say where it ended,
+  // and whether it ended because the passes were done or because the budget ran out under one.
+  const ended = outcome.stopped
+    ? `stopped after ${runs(outcome.runs)}`
+    : outcome.budgetUsedUp
+      ? `budget of ${runs(budget)} used up${outcome.lastPass === undefined ? '' : ` in ${outcome.lastPass}`} (the result may shrink further)`
+      : `done after ${runs(outcome.runs)}`;
+  io.stderr.write(`npusim: shrink ${ended}; ${best(outcome.after)}\n`);
   interrupt.runOver();
   const out = shrunkPath(args, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
@@ -107,18 +113,49 @@ async function shrinkAndWrite(
         );
   const row = (name: string, pick: (m: Measures) => string) =>
     `  ${name.padEnd(22)}${pick(outcome.before).padStart(14)}${pick(outcome.after).padStart(14)}`;
+  const how = outcome.stopped
+    ? ' (stopped: the best so far)'
+    : outcome.budgetUsedUp
+      ? ', budget used up (it may shrink further)'
+      : '';
+  // Nothing kept: the result is the original's run, so a before/after table of equal columns and
+  // a replay line would offer it as a shrink.
+  const reduced = outcome.kept > 0;
+  const changes = scenarioChanges(config, outcome.config);
+  const live = outcome.liveness;
+  const again =
+    out === undefined || !outcome.budgetUsedUp
+      ? []
+      : reduced
+        ? ['shrink it further with:', `npusim shrink ${shellWord(out)}`]
+        : [
+            `shrink it with a larger budget: npusim shrink ${shellWord(args.file)} --budget ${Math.max(DEFAULT_SHRINK_BUDGET, budget * 2)}`,
+          ];
   io.stdout.write(
     [
-      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${outcome.stopped ? ' (stopped: the best so far)' : ''}`,
-      `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
-      row('simulated time', (m) => formatTime(m.simulatedTicks)),
-      row('events', events),
-      row('actors', (m) => String(m.actors)),
-      row('choice deviations', deviations),
+      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${how}`,
+      ...(reduced
+        ? [
+            `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
+            row('simulated time', (m) => formatTime(m.simulatedTicks)),
+            row('events', events),
+            row('actors', (m) => String(m.actors)),
+            row('choice deviations', deviations),
+          ]
+        : [
+            `  nothing was reduced: ${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
+          ]),
+      ...(changes.length > 0 ? ['  scenario:', ...changes.map((c) => `    ${c}`)] : []),
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
+      ...(live === undefined
+        ? []
+        : [
+            `  liveness failure (exit 3, what the shrink kept): ${live.after.rule} at ${formatTime(live.after.tick)} (tick ${live.after.tick}; before: ${formatTime(live.before.tick)}, tick ${live.before.tick}): ${live.after.message}`,
+          ]),
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
         : `replay it with:\nnpusim replay ${shellWord(out!)}`,
+      ...again,
       '',
     ].join('\n'),
   );
@@ -135,7 +172,12 @@ async function shrinkAndWrite(
  * names after it taken, nothing is written: said, and the exit is 2.
  */
 function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | undefined {
-  if (args.outGiven) return args.out;
+  if (args.outGiven) {
+    const held = heldOtherThanFailure(args.out);
+    if (held !== undefined)
+      io.stderr.write(`npusim: --out ${args.out} held ${held}; it is replaced by the shrunk failure file\n`);
+    return args.out;
+  }
   const usable = (p: string) => !isDirectory(p) && !samePath(p, args.file);
   const path = freeFailurePath(args.out, shrunk, usable);
   if (path === undefined) {
@@ -148,6 +190,40 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
     );
   }
   return path;
+}
+
+/**
+ * What the file at `path` is when it is not a failure file (`--out` replaces it as asked, but a
+ * sweep summary or a run result replaced by accident is said: QA replaced a copy of
+ * sweep-summary.json without a word); undefined for a failure file, or no file. A note, not a
+ * refusal: the README promises that `--out` replaces, and another shrink's file is one to replace.
+ */
+function heldOtherThanFailure(path: string): string | undefined {
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    // Larger than a failure file gets (its choice log is bounded): said without reading it.
+    if (st.size > 64 << 20) return `a file of ${st.size} bytes, too large to be a failure file`;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const o = JSON.parse(text) as unknown;
+    if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+      const kind = npusimFileKind(o);
+      if (kind?.startsWith('an npusim failure file')) return undefined;
+      if (kind !== undefined) return kind;
+    }
+  } catch {
+    // Not JSON: said below as a file of its size.
+  }
+  return `a file that is not an npusim failure file (${text.length} characters)`;
+}
+
+function candidates(n: number): string {
+  return `${n === 0 ? 'no' : n} candidate${n === 1 ? '' : 's'}`;
 }
 
 function runs(n: number): string {

@@ -712,6 +712,12 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
   // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
   if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun, ending.notRunFile)}`);
+  // A free seed races anew each time it runs (as `run --free` says of its re-run line): the
+  // `--seeds` above run the same seeds, not these races, which only their failure files keep.
+  if (sw.free !== undefined && (s.failures.length > 0 || s.stop !== undefined))
+    out.push(
+      `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
+    );
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
   if (ending.written !== undefined)
     out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);

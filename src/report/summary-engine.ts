@@ -35,7 +35,8 @@ export function freeModeLines(result: RunResult): [string, string] | undefined {
   if (f === undefined) return undefined;
   return [
     `free mode: window ${formatTime(f.windowTicks)}; ${f.lateRecords} late records (mean ${formatTime(f.lateTicksMean)}, max ${formatTime(f.lateTicksMax)}); ${f.driftWaits} drift waits`,
-    `take log ${compact(f.logBytes)}B (${compact(f.logBytesPerSimulatedMs)}B per simulated ms)`,
+    // Over no simulated time (stopped during start-up) there is no rate to give.
+    `take log ${compact(f.logBytes)}B (${result.simulatedTicks > 0 ? `${compact(f.logBytesPerSimulatedMs)}B` : '-'} per simulated ms)`,
   ];
 }
 
@@ -74,9 +75,14 @@ function workerLines(result: RunResult, maxRows: number): string[] {
       w.lambda === undefined
         ? ''
         : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
+    // `parkedMs` is every wait's time (worker-status.ts WorkerTime), parks and checks alike: a
+    // wait whose look found work at once (the doorbell's ready()) sleeps on nothing, so it is no
+    // park, and on a loaded machine one can last milliseconds (the thread descheduled mid-look).
+    // Said as waited, with both counts, so that time beside 0 parks does not read as a contradiction.
+    const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
     out.push(
-      `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''})  ${w.events} events${sync}`,
+      `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  waited ${formatWall(w.parkedMs)} ` +
+        `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''}${checks > 0 ? `, ${checks} checks` : ''})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
@@ -96,6 +102,10 @@ function workerLines(result: RunResult, maxRows: number): string[] {
 export function waitsText(waits: WaitFigures): string {
   const buckets = waitBucketTexts(waits).map((text, b) => `${WAIT_BUCKET_LABELS[b]} ${text}`);
   return `waits: ${buckets.join('  ')}`;
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
 }
 
 /** Each bucket of `waits` as `count (total)`, or `0`: the summary's waits line and the HTML report's columns. */

@@ -7,7 +7,8 @@
  * original on any measure). A liveness failure (exit 3: a shootdown that never completed, found
  * after its first violation) must also stay one: a candidate whose run ends with violations only
  * is not the same failure, however early its first finding, so such a run is never cut at its
- * first finding (step 1 then keeps nothing):
+ * first finding when that is a violation; it is cut at its liveness failure instead (the run's
+ * duration set to end at that tick, kept only when the re-run still ends as the same failure):
  *   1. the run stops at its first finding (everything after it is noise);
  *   2. the scenario, pass after pass until none helps: fewer tenants, IOMMU groups, GPU engines, CPU threads,
  *      processes and pages, fewer outstanding DMAs, slower traffic (longer intervals), the smaller
@@ -75,13 +76,35 @@ export interface ShrinkOutcome {
   runs: number;
   /** Stopped by `shouldStop` (Ctrl-C) before the budget ran out or the passes were done. */
   stopped: boolean;
+  /**
+   * The budget ran out while a pass still had candidates to try (`lastPass` names it, as the
+   * progress lines do): the result may shrink further. False when the passes were done.
+   */
+  budgetUsedUp: boolean;
+  /** The phase and pass of the last candidate run (`choices: zero spans`), if any ran. */
+  lastPass: string | undefined;
+  /** Candidates kept: 0 when the result is the original's run, nothing reduced. */
+  kept: number;
+  /**
+   * For a liveness failure (exit 3), its earliest liveness finding in the original's run and in
+   * the result's: what the shrink preserved, which the first finding (often a violation) is not.
+   */
+  liveness: { before: LivenessFinding; after: LivenessFinding } | undefined;
   file: FailureFile;
   config: RunConfig;
+}
+
+/** A run's earliest liveness failure: its rule, tick and message. */
+export interface LivenessFinding {
+  rule: string;
+  tick: number;
+  message: string;
 }
 
 interface Trial {
   config: RunConfig;
   first: FirstFinding;
+  liveness: LivenessFinding | undefined;
   measures: Measures;
   result: RunResult | undefined;
   choices: number[][] | undefined;
@@ -136,11 +159,16 @@ export async function shrinkFailure(
   }
   checkReproduced(file, start, where);
   const s = new ShrinkRun(want, start, options);
-  // 1. Stop at the first finding.
-  if (s.best.config.stopOnFirst !== true)
+  // 1. Stop at the first finding; a liveness failure whose first finding is a violation would end
+  // there without its deadlock, so its run is cut at its liveness failure instead.
+  const cutsAtLiveness =
+    want.liveness && start.liveness !== undefined && start.liveness.tick > start.first.tick;
+  if (cutsAtLiveness) await endAtLiveness(s);
+  else if (s.best.config.stopOnFirst !== true)
     await s.tryConfig({ ...s.best.config, stopOnFirst: true }, 'stop at the first finding', 'scenario', true);
-  // 2. The scenario, to a fixpoint.
+  // 2. The scenario, to a fixpoint (a smaller scenario may deadlock earlier: cut there again).
   await shrinkScenario(s, workload.name);
+  if (cutsAtLiveness) await endAtLiveness(s);
   // 3. The choices: replay the recorded sequences, then reduce them.
   if (s.left()) await shrinkRecordedChoices(s);
   const best = s.best;
@@ -161,6 +189,13 @@ export async function shrinkFailure(
     after: best.measures,
     runs: s.runs,
     stopped: s.stopped,
+    budgetUsedUp: s.budgetUsedUp,
+    lastPass: s.lastPass,
+    kept: s.kept,
+    liveness:
+      want.liveness && start.liveness !== undefined && best.liveness !== undefined
+        ? { before: start.liveness, after: best.liveness }
+        : undefined,
     file: shrunk,
     config: best.config,
   };
@@ -219,11 +254,23 @@ class ShrinkRun {
 
   /** Set once `shouldStop` said so: no candidate runs after it. */
   stopped = false;
+  /**
+   * Set when a pass asked for another run and the budget had none left: the passes are asked only
+   * while they have a candidate to try (left() is their loop's last condition), so the result may
+   * shrink further.
+   */
+  budgetUsedUp = false;
+  /** `phase: pass` of the last candidate run. */
+  lastPass: string | undefined;
+  /** Candidates kept. */
+  kept = 0;
 
   /** Whether the budget allows another run, and nobody asked to stop. */
   left(): boolean {
     if (!this.stopped && this.options.shouldStop?.() === true) this.stopped = true;
-    return this.runs < this.options.budget && !this.stopped;
+    if (this.stopped) return false;
+    if (this.runs >= this.options.budget) this.budgetUsedUp = true;
+    return !this.budgetUsedUp;
   }
 
   /** One run of `config`, counted against the budget. */
@@ -245,7 +292,11 @@ class ShrinkRun {
     if (!this.left()) return false;
     const t = await this.judge(config, record);
     const kept = t !== undefined && improves(t.measures, this.best.measures, this.before);
-    if (kept) this.best = t;
+    if (kept) {
+      this.best = t;
+      this.kept++;
+    }
+    this.lastPass = `${phase}: ${pass}`;
     // After the candidate is judged, so the best reported is this run's when it was kept (the
     // last run's line agrees with the result).
     this.options.onProgress?.({
@@ -257,6 +308,19 @@ class ShrinkRun {
     });
     return kept;
   }
+}
+
+/**
+ * A liveness failure's run ended just after the tick of its liveness finding (its duration cut
+ * there): what follows is noise, as after a first finding, but a run stopped at its first finding
+ * (a violation) would end before the deadlock is found. Kept only when it still ends as one.
+ */
+async function endAtLiveness(s: ShrinkRun): Promise<void> {
+  const at = s.best.liveness;
+  const config = s.best.config;
+  if (at === undefined || at.tick + 1 >= config.params.durationTicks) return;
+  const params = { ...config.params, durationTicks: at.tick + 1 };
+  await s.tryConfig({ ...config, params }, 'end at the liveness failure', 'scenario', true);
 }
 
 /** Every scenario pass, again and again until none keeps a candidate (or the budget is spent). */
@@ -325,9 +389,11 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
     if (first === undefined || first.rule !== rule) return undefined;
     if (want.liveness && exitClassOf(result) !== 'liveness') return undefined;
     const choices = raw.choices;
+    const live = firstFinding({ liveness: result.liveness, violations: [] });
     return {
       config: c,
       first,
+      liveness: live && { rule: live.rule, tick: live.tick, message: live.message },
       result,
       choices,
       measures: {
@@ -343,6 +409,7 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
       return {
         config: c,
         first,
+        liveness: undefined,
         result: undefined,
         choices: undefined,
         // A crashed run leaves no count of its events (a crash's file says 0): candidates rank

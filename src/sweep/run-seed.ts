@@ -25,7 +25,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, failedRunResult } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
-import { buildFailureFile } from '../repro/failure-file.js';
+import { buildFailureFile, NO_DIGEST } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { preparePct } from '../repro/pct-setup.js';
 import { runRaw, startThreadedRun } from '../runtime/engine.js';
@@ -57,6 +57,8 @@ export interface SeedTask {
   stopWord?: SharedArrayBuffer;
   /** Free runs only: the sweep's workers, kept from seed to seed (runtime/worker-set.ts). */
   workerSet?: WorkerSet;
+  /** Free runs only: the run's progress as its watchdog reads it (threaded-runtime.ts onProgress). */
+  onFreeProgress?: (tick: number, events: number, findings: number) => void;
   /**
    * Bring back the seed's run result as JSON text (`sweep --results DIR`): the result `npusim run
    * --seed N --inline --out FILE` writes (report/described-result.ts), so two sweeps' results are
@@ -102,9 +104,10 @@ export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
             free: task.free,
             ...(task.shouldStop === undefined ? {} : { shouldStop: task.shouldStop }),
             ...(task.workerSet === undefined ? {} : { workerSet: task.workerSet }),
+            ...(task.onFreeProgress === undefined ? {} : { onProgress: task.onFreeProgress }),
           }).result;
     if ((task.stopWord !== undefined || task.shouldStop !== undefined) && raw.stopped === 'interrupted')
-      return interruptedOutcome(task, started);
+      return { ...interruptedOutcome(task, started), failure: interruptedFreeFile(task, config, raw) };
     const outcome = judged(task, config, raw, started);
     if (pct === undefined) return outcome;
     const { changePoints } = totalCounts(raw.chooserCounts ?? []);
@@ -130,6 +133,31 @@ function interruptedOutcome(task: SeedTask, started: number): SeedOutcome {
     failure: undefined,
     interrupted: true,
   };
+}
+
+/**
+ * A free seed Ctrl-C stopped after a finding: its failure file, marked interrupted, as `npusim run
+ * --free` keeps one (cli/failure-output.ts). Its race is in no seed, only in its take log up to the
+ * stop, and is gone unless kept; the replay runs to the same stop. A deterministic seed's stop
+ * loses nothing (the same seed runs it again), and one that found nothing has nothing to keep.
+ */
+function interruptedFreeFile(task: SeedTask, config: RunConfig, raw: RawRun) {
+  if (task.free === undefined || raw.free === undefined) return undefined;
+  const result = assembleResult(config, machine.planMachine(config), raw);
+  const first = firstFinding(result);
+  if (first === undefined) return undefined;
+  return buildFailureFile({
+    config,
+    workload: task.workload,
+    host: 'free',
+    digest: result.digest === '' ? NO_DIGEST : result.digest,
+    exitClass: 'interrupted',
+    exitCode: result.exitCode,
+    first,
+    simulatedTicks: result.simulatedTicks,
+    events: result.engine.events,
+    free: raw.free.log,
+  });
 }
 
 /** The outcome of a seed whose run ended: its result judged, a failure file when it failed. */

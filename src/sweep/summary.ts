@@ -54,7 +54,19 @@ export interface SweepSummary {
    * summaries of version 2 written before it (stopped ones without it) read as before.
    */
   stop?: SweepStop;
+  /**
+   * A PCT sweep's figures (`--strategy pct`), as its stderr lines give them: n, k and the bound of
+   * its lowest seed that measured them (each seed measures its own), and its change points planned
+   * and fired over the seeds whose PCT run reported them. Optional: absent for other strategies and
+   * in summaries written before it.
+   */
+  pct?: SweepPct;
   wallMs: number;
+}
+
+export interface SweepPct {
+  example: { seed: number; agents: number; steps: number; bound: number };
+  changePoints: { seeds: number; planned: number; fired: number };
 }
 
 /** The fields of a summary (SweepSummary), and the exit code `sweep --json` adds to it on stdout. */
@@ -73,6 +85,7 @@ const SUMMARY_KEYS: ReadonlySet<string> = new Set([
   'worstExitCode',
   'stoppedEarly',
   'stop',
+  'pct',
   'wallMs',
   'exitCode',
 ]);
@@ -109,6 +122,14 @@ export function emptySummary(
 
 export function addOutcome(s: SweepSummary, o: SeedOutcome, file: string | null): void {
   s.ran++;
+  if (o.pct !== undefined) {
+    const { agents, steps, bound } = o.pct;
+    const c = o.pct.changePoints;
+    addPct(s, {
+      example: { seed: o.seed, agents, steps, bound },
+      changePoints: { seeds: c === undefined ? 0 : 1, planned: c?.planned ?? 0, fired: c?.fired ?? 0 },
+    });
+  }
   s.byClass[o.status] = (s.byClass[o.status] ?? 0) + 1;
   s.worstExitCode = worse(s.worstExitCode, o.exitCode);
   if (o.status === 'clean') {
@@ -126,6 +147,19 @@ export function addOutcome(s: SweepSummary, o: SeedOutcome, file: string | null)
   for (const [rule, r] of Object.entries(o.rules)) {
     tally(s.byRule, rule, { seeds: 1, firstSeed: o.seed, earliestTick: r.tick, earliestSeed: o.seed });
   }
+}
+
+/** `p` added to `s.pct`: the lower seed's example, the change points summed. */
+function addPct(s: SweepSummary, p: SweepPct): void {
+  const cur = s.pct;
+  if (cur === undefined) {
+    s.pct = { example: { ...p.example }, changePoints: { ...p.changePoints } };
+    return;
+  }
+  if (p.example.seed < cur.example.seed) cur.example = { ...p.example };
+  cur.changePoints.seeds += p.changePoints.seeds;
+  cur.changePoints.planned += p.changePoints.planned;
+  cur.changePoints.fired += p.changePoints.fired;
 }
 
 function tally(into: Record<string, RuleTally>, rule: string, t: RuleTally): void {
@@ -239,6 +273,7 @@ export function addCounts(out: SweepSummary, s: SweepSummary): void {
   for (const [rule, t] of Object.entries(s.byRule)) tally(out.byRule, rule, t);
   out.failures.push(...s.failures);
   out.worstExitCode = worse(out.worstExitCode, s.worstExitCode);
+  if (s.pct !== undefined) addPct(out, s.pct);
 }
 
 /**
@@ -501,6 +536,7 @@ export function readSummary(text: string, where: string): SweepSummary {
   }
   checkCounts(s as SweepSummary, where);
   checkStop(s as SweepSummary, where);
+  if ((s as SweepSummary).pct !== undefined) checkShape(sweepPct, (s as SweepSummary).pct, `${where}: pct`);
   return s as SweepSummary;
 }
 
@@ -524,6 +560,13 @@ const sweepStop = z.strictObject({
  * seeds not run are those of its shards that it did not count, so a merge's resume line runs
  * exactly the seeds left.
  */
+const whole = z.number().int().min(0);
+/** A PCT sweep's `pct` (optional): its shape; merged by addPct. */
+const sweepPct = z.strictObject({
+  example: z.strictObject({ seed: whole, agents: whole, steps: whole, bound: z.number().min(0).max(1) }),
+  changePoints: z.strictObject({ seeds: whole, planned: whole, fired: whole }),
+});
+
 function checkStop(s: SweepSummary, where: string): void {
   if (s.stop === undefined) return;
   checkShape(sweepStop, s.stop, `${where}: stop`);

@@ -76,6 +76,8 @@ export interface SweepOptions {
    * kept from seed to seed (runtime/worker-set.ts).
    */
   free?: { windowTicks: number };
+  /** Free sweeps only: each seed's run's progress as its watchdog reads it (tests stop on a finding). */
+  onFreeProgress?: (tick: number, events: number, findings: number) => void;
   /** The pool's task file (default sweepWorkerFile()); tests name one that cannot load. */
   taskFile?: string;
 }
@@ -312,6 +314,29 @@ function taskFailed(seed: number, e: unknown, options: SweepOptions): SeedOutcom
  * A failing seed's failure file, by the rule `npusim run` follows (repro/keep-failure-file.ts):
  * never over another failure's file. Its path, or null when none was written.
  */
+/**
+ * A free seed stopped mid-run: its race is in no seed (running it again races anew), so what it
+ * found is kept as `npusim run --free` keeps it, a failure file of the interrupted run, and said;
+ * one that found nothing is said to be lost. The seed stays not run (resume runs it, anew).
+ */
+function keepInterrupted(o: SeedOutcome, options: SweepOptions): void {
+  if (options.free === undefined) return;
+  const path = writeFailure(o, options);
+  if (path !== null) {
+    options.onNote?.(
+      `seed ${o.seed} was stopped mid-run after a finding (${o.failure!.first!.rule}): failure file of the interrupted run written (not counted in the summary; replay it with: npusim replay ${shellWord(path)})`,
+    );
+  } else if (o.failure !== undefined && options.failuresDir === undefined) {
+    options.onNote?.(
+      `seed ${o.seed} was stopped mid-run after a finding (${o.failure.first!.rule}); with no failure files, its race is not kept (a free seed races anew when run again)`,
+    );
+  } else if (o.failure === undefined) {
+    options.onNote?.(
+      `seed ${o.seed} was stopped mid-run before any finding; its race is not kept (a free seed races anew when run again)`,
+    );
+  }
+}
+
 function writeFailure(o: SeedOutcome, options: SweepOptions): string | null {
   if (o.failure === undefined || options.failuresDir === undefined) return null;
   return keepFailureFile(options.failuresDir, o.failure, (line) => options.onNote?.(line)) ?? null;
@@ -402,6 +427,7 @@ async function freeSeeds(
       workerSet,
       ...(options.resultsDir === undefined ? {} : { keepResult: true }),
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
+      ...(options.onFreeProgress === undefined ? {} : { onFreeProgress: options.onFreeProgress }),
     }).catch((e: unknown) => {
       failed = true;
       stopped.because('npusim-failed');
@@ -413,6 +439,7 @@ async function freeSeeds(
       summary.stoppedEarly = true;
       stopped.because('signal');
       stopped.notRun(seed);
+      keepInterrupted(o, options);
       break;
     }
     const failureFile = writeFailure(o, options);

@@ -6,7 +6,15 @@
  * and the table of the finished shrink was lost with it. And the default shrunk file is never
  * replaced by another shrink's (QA: a quick re-run replaced a long shrink's 26 events with 1201).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { testTempDir } from '../support/temp-dir.js';
@@ -62,10 +70,29 @@ test('the default shrunk file keeps another shrink there (the next free name tak
       .filter((f) => f.includes('.shrunk'))
       .sort(),
   ).toEqual([shrunk, second].map((p) => p.slice(failures.length + 1)).sort());
-  // Asked for by name, a file is replaced.
+  // Asked for by name, a file is replaced; another shrink's (a failure file) without a word.
   const asked = await cli(['shrink', file, '--budget', '1', '--out', shrunk]);
   expect(asked.code).toBe(0);
   expect(readFileSync(shrunk, 'utf8')).toBe(readFileSync(second, 'utf8'));
+  expect(asked.stderr).not.toContain('it is replaced');
+});
+
+test('--out over a file that is not a failure file (a sweep summary, a text file) replaces it, and says what it held (QA F16)', async () => {
+  const { failures, file } = await failureFile();
+  const summary = join(failures, 'sum-copy.json');
+  writeFileSync(summary, `${JSON.stringify({ format: 'npusim-sweep-summary', version: 2 })}\n`);
+  const r = await cli(['shrink', file, '--budget', '1', '--out', summary]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toContain(
+    `npusim: --out ${summary} held an npusim sweep summary (format \`npusim-sweep-summary\`: \`npusim sweep --merge\` takes it); it is replaced by the shrunk failure file\n`,
+  );
+  expect(JSON.parse(readFileSync(summary, 'utf8')).format).toBe('npusim-failure');
+  const notes = join(failures, 'notes.txt');
+  writeFileSync(notes, 'my notes\n');
+  const t = await cli(['shrink', file, '--budget', '1', '--out', notes]);
+  expect(t.stderr).toContain(
+    `npusim: --out ${notes} held a file that is not an npusim failure file (9 characters); it is replaced by the shrunk failure file\n`,
+  );
 });
 
 test('the default name taken by a directory, or by a link to the input, is passed over, not refused as --out (QA)', async () => {

@@ -366,6 +366,23 @@ describe('sweep: the failures directory and the header', () => {
       summaryText(shard(1, 1, { shards: null }), { seedsAtOnce }, { interrupted: false }).split('\n')[0];
     expect(header(4)).toMatch(/ {2}strategy random {2}4 seeds at once, a thread each$/);
     expect(header(1)).toMatch(/ {2}strategy random {2}1 seed at a time, on one thread$/);
+    // A clean, complete free sweep has no --seeds line to qualify.
+    expect(text).not.toContain('race anew');
+  });
+
+  test('sweep summary: a free sweep says beside its again/resume seeds that they race anew, and that failure files replay the races', () => {
+    const free = { ...shard(1, 1).sweep, free: { windowTicks: 1_000_000 } };
+    const failing: SweepSummary = { ...failingShard(1, 1, 3), shards: null, sweep: free };
+    const lines = summaryText(failing, undefined, { interrupted: false }).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  failing seeds: 3 (again: --seeds 3)'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe(
+      '  free seeds race anew: again runs these seeds, not these races; a failure file replays its race (npusim replay FILE)',
+    );
+    // The same summary of a deterministic sweep: again runs the same races, nothing to say.
+    const det = summaryText({ ...failing, sweep: shard(1, 1).sweep }, undefined, { interrupted: false });
+    expect(det).toContain('failing seeds: 3 (again: --seeds 3)');
+    expect(det).not.toContain('race anew');
   });
 
   test.each([

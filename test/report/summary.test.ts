@@ -13,7 +13,7 @@ import { buildHtmlReport } from '../../src/report/html-report.js';
 import { compact } from '../../src/report/number-text.js';
 import { exitText } from '../../src/report/run-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
-import { placementText } from '../../src/report/summary-engine.js';
+import { freeModeLines, placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 
@@ -236,9 +236,42 @@ describe('summary', () => {
     const withWaits = { ...base, workers: [{ ...base.workers[0]!, waits }] };
     const text = formatSummary(assembleResult(config, plan, withWaits), { color: false });
     expect(text).toMatch(
-      /\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events.*\n {6}waits: <10us 10 \(0\.1 ms\) {2}<100us 5 \(0\.2 ms\) {2}<1ms 2 \(1\.5 ms\) {2}<10ms 1 \(298 ms\) {2}>=10ms 0\n/,
+      /\n {4}gpu0 {2}busy 1\.20 s {2}waited 300 ms \(12 parks, 6 checks\) {2}2 events.*\n {6}waits: <10us 10 \(0\.1 ms\) {2}<100us 5 \(0\.2 ms\) {2}<1ms 2 \(1\.5 ms\) {2}<10ms 1 \(298 ms\) {2}>=10ms 0\n/,
     );
     expect(formatSummary(assembleResult(config, plan, base), { color: false })).not.toContain('waits:');
+  });
+
+  it('summary: waits that found work at once are counted as checks beside the parks, so waited time beside 0 parks is explained', () => {
+    const base = raw([report(0), report(1)]);
+    // As QA saw during a free run's start-up: 110945 short waits, none of them a park.
+    const waits = { counts: [110945, 85, 10, 2, 5], ms: [10, 1.3, 2.5, 6.9, 282] };
+    const text = formatSummary(
+      assembleResult(config, plan, {
+        ...base,
+        workers: [{ ...base.workers[0]!, parks: 0, parkedMs: 303, waits }],
+      }),
+      { color: false },
+    );
+    expect(text).toMatch(
+      /\n {4}gpu0 {2}busy 1\.20 s {2}waited 303 ms \(0 parks, 111047 checks\) {2}2 events/,
+    );
+    expect(text).not.toContain('parked');
+  });
+
+  it('summary: a free run over no simulated time gives its take log no rate', () => {
+    const free = {
+      windowTicks: 1_000_000,
+      lateRecords: 0,
+      lateTicksMean: 0,
+      lateTicksMax: 0,
+      driftWaits: 8,
+      logBytes: 8,
+      logBytesPerSimulatedMs: 0,
+    };
+    const at = (simulatedTicks: number) =>
+      freeModeLines({ simulatedTicks, free } as unknown as Parameters<typeof freeModeLines>[0])![1];
+    expect(at(0)).toBe('take log 8B (- per simulated ms)');
+    expect(at(1_000_000_000)).toBe('take log 8B (0B per simulated ms)');
   });
 
   it('summary: parks that timed out are named beside the parks, and only when there were any', () => {
@@ -249,9 +282,9 @@ describe('summary', () => {
         { color: false },
       );
     expect(summaryWith(3)).toMatch(
-      /\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks, 3 timed out\) {2}2 events/,
+      /\n {4}gpu0 {2}busy 1\.20 s {2}waited 300 ms \(12 parks, 3 timed out\) {2}2 events/,
     );
-    expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events/);
+    expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}waited 300 ms \(12 parks\) {2}2 events/);
     expect(summaryWith(0)).not.toContain('timed out');
     // The HTML report's engine table has them in a column of their own.
     const withTimedOut = { ...base, workers: [{ ...base.workers[0]!, parksTimedOut: 3 }] };

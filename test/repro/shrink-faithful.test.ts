@@ -66,9 +66,14 @@ describe('shrink: from the file’s own run, to a file that replays', () => {
       4,
     );
     const out = `${path}.s.json`;
-    const r = await cli(['shrink', path, '--budget', '3', '--out', out]);
+    // Budget 10: the smaller topology is kept by then, so there is a table (3 runs kept nothing).
+    const r = await cli(['shrink', path, '--budget', '10', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}events +- +-$/m);
+    const none = await cli(['shrink', path, '--budget', '1', '--out', `${path}.n.json`]);
+    expect(none.stdout).toMatch(
+      /nothing was reduced: no candidates after the original's run, none kept \(\d/,
+    );
     const shrunk = JSON.parse(readFileSync(out, 'utf8')) as FailureFile;
     expect(shrunk.first?.rule).toBe('crash');
     expect(shrunk.figures.events).toBe(0);

@@ -12,6 +12,7 @@ import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
 import { replayFailure } from '../../src/repro/replay.js';
+import { scenarioChanges } from '../../src/repro/scenario-changes.js';
 import { shrinkFailure } from '../../src/repro/shrink.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
@@ -116,10 +117,25 @@ describe('shrink', () => {
     }
     expect(readFileSync(path, 'utf8')).toBe(original);
 
+    // Budget 1 runs only the original: nothing reduced is said, not a table of equal columns.
     const one = await cli(['shrink', path, '--out', join(dir, 'one.json'), '--budget', '1']);
     expect(one.code).toBe(0);
     expect(one.stderr).toContain('budget 1 run\n');
-    expect(one.stdout).toMatch(/, 1 run\n/);
+    expect(one.stderr).toContain(
+      'npusim: shrink budget of 1 run used up (the result may shrink further); best ',
+    );
+    expect(one.stdout).toMatch(/, 1 run, budget used up \(it may shrink further\)\n/);
+    expect(one.stdout).toMatch(/nothing was reduced: no candidates after the original's run, none kept/);
+    expect(one.stdout).not.toContain('before');
+    expect(one.stdout).toContain(`shrink it with a larger budget: npusim shrink ${path} --budget 400`);
+    // A budget that ran out mid-pass says so, and how to go on: not "done".
+    const cut = await cli(['shrink', path, '--out', join(dir, 'cut.json'), '--budget', '8']);
+    expect(cut.code).toBe(0);
+    expect(cut.stderr.trim().split('\n').at(-1)).toMatch(
+      /^npusim: shrink budget of 8 runs used up in scenario: [a-zA-Z ]+ \(the result may shrink further\); best /,
+    );
+    expect(cut.stdout).toMatch(/, 8 runs, budget used up \(it may shrink further\)\n +before +after\n/);
+    expect(cut.stdout).toContain(`shrink it further with:\nnpusim shrink ${join(dir, 'cut.json')}\n`);
     // Progress lines are printed at most once a second; the last line always says where it ended.
     const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '100']);
     expect(r.code).toBe(0);
@@ -127,6 +143,13 @@ describe('shrink', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       new RegExp(`^npusim: shrink done after ${runs} runs; best ${events} events, `),
     );
+    expect(r.stdout).not.toContain('budget used up');
+    expect(r.stdout).not.toContain('shrink it further');
+    // The scenario block names each parameter the shrink changed, old -> new.
+    expect(r.stdout).toMatch(
+      /\n {2}scenario:\n( {4}.+ -> .+\n)*? {4}topology witherspoon-6 -> witherspoon-4\n/,
+    );
+    expect(r.stdout).toContain('\n    strategy random -> replay (a recorded choice log)\n');
   });
 
   test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
@@ -139,6 +162,36 @@ describe('shrink', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Expected the failure to reproduce before shrinking/);
   });
+});
+
+test('scenarioChanges: one line per changed parameter, lists of objects entry by entry', () => {
+  const w = registry.get('flush-race')!;
+  const before: RunConfig = {
+    workload: w.name,
+    seed: 1,
+    bugs: [],
+    params: w.params,
+    strategy: { kind: 'random' },
+  };
+  const t0 = w.params.tenants[0]!;
+  const after: RunConfig = {
+    ...before,
+    params: {
+      ...w.params,
+      topology: 'witherspoon-4',
+      tenants: [{ ...t0, groups: [0], pagesPerProcess: 1 }, ...w.params.tenants.slice(1)],
+    },
+    stopOnFirst: true,
+    strategy: { kind: 'replay', choices: [] },
+  };
+  expect(scenarioChanges(before, after)).toEqual([
+    'topology witherspoon-6 -> witherspoon-4',
+    `tenants[0].groups ${JSON.stringify(t0.groups).replace(/^"|"$/g, '')} -> [0]`,
+    `tenants[0].pagesPerProcess ${t0.pagesPerProcess} -> 1`,
+    'stopOnFirst false -> true',
+    'strategy random -> replay (a recorded choice log)',
+  ]);
+  expect(scenarioChanges(before, before)).toEqual([]);
 });
 
 describe('shrink: what must still fail, and a stop', () => {
@@ -159,10 +212,22 @@ describe('shrink: what must still fail, and a stop', () => {
     // Its first finding is the violation the deadlock starts from: cut there, no deadlock is left.
     expect(file.first?.rule).toBe('order.atsd-released-early');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
-    const shrunk = await shrinkFailure(file, config, w, { budget: 12 });
+    const passes: string[] = [];
+    const shrunk = await shrinkFailure(file, config, w, {
+      budget: 12,
+      onProgress: (p) => passes.push(p.pass),
+    });
     expect(shrunk.after.events).toBeLessThan(shrunk.before.events);
     expect(shrunk.file.exit.class).toBe('liveness');
     expect(shrunk.file.options.stopOnFirst).not.toBe(true);
+    // Never "stop at the first finding" (a violation here): the run is cut at its liveness
+    // failure instead, which the outcome names before and after.
+    expect(passes).not.toContain('stop at the first finding');
+    expect(passes[0]).toBe('end at the liveness failure');
+    expect(shrunk.liveness?.before.rule).toBe('liveness.shootdown');
+    expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+    expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
+    expect(shrunk.after.simulatedTicks).toBeGreaterThan(shrunk.liveness!.after.tick);
     const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
     expect(replay.mismatches).toEqual([]);
     expect(replay.result?.exitCode).toBe(3);

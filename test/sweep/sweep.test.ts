@@ -4,11 +4,12 @@
  * merge knows which shards it lacks, a file that is not a shard summary is named for what it is,
  * and seed ranges and shards are parsed strictly.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { replayFailure } from '../../src/repro/replay.js';
 import { npusimVersion } from '../../src/repro/version.js';
 import {
   parseSeedRange,
@@ -32,6 +33,7 @@ import { testTempDir } from '../support/temp-dir.js';
 import { thrownBy } from '../support/thrown.js';
 
 const w = workloads.find((x) => x.name === 'flush-race')!;
+const registry = new Map(workloads.map((x) => [x.name, x]));
 const config = {
   workload: w.name,
   seed: 0,
@@ -167,6 +169,102 @@ describe('sweep', () => {
       // The seeds stopped mid-run are not run, as are those never handed out.
       expect(s.stop).toEqual({ reasons: ['signal'], notRun: [{ first: 1, last: 4 }] });
     }
+  });
+
+  test('sweep --free: a seed Ctrl-C stops after a finding keeps its race as a failure file of the interrupted run, said in a note; the seed stays not run', async () => {
+    // A bug found in any order of the threads (a peer write over a link left open), in a run far
+    // longer than the test: the stop comes when the watchdog first counts a finding.
+    const ti = workloads.find((x) => x.name === 'tenant-isolation')!;
+    const dir = testTempDir('npusim-free-stop-');
+    const notes: string[] = [];
+    let found = false;
+    const s = await runSweep({
+      config: {
+        workload: ti.name,
+        seed: 0,
+        bugs: ['links-enabled-per-gpu' as const],
+        params: parseParams({ ...ti.params, durationTicks: 100_000_000_000 }, ti.name),
+      },
+      workload: ti,
+      seeds: parseSeedRange('1..3'),
+      jobs: 1,
+      free: { windowTicks: 1_000_000 },
+      failuresDir: dir,
+      onNote: (line) => notes.push(line),
+      onFreeProgress: (_tick, _events, findings) => {
+        if (findings > 0) found = true;
+      },
+      shouldStop: () => found,
+    });
+    expect(s.ran).toBe(0);
+    expect(s.stop).toEqual({ reasons: ['signal'], notRun: [{ first: 1, last: 3 }] });
+    const files = readdirSync(dir).filter((f) => f !== 'sweep-summary.json');
+    expect(files).toHaveLength(1);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^seed 1 was stopped mid-run after a finding \(isolation\.[a-z.-]+\): failure file of the interrupted run written \(not counted in the summary; replay it with: npusim replay .+\)$/,
+      ),
+    ]);
+    const file = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8'));
+    expect(file.exit.class).toBe('interrupted');
+    expect(file.free).not.toBeNull();
+    const replay = await replayFailure(
+      readFileSync(join(dir, files[0]!), 'utf8'),
+      'f.json',
+      registry,
+      'inline',
+    );
+    expect(replay.mismatches).toEqual([]);
+
+    // A clean free seed stopped mid-run: nothing to keep, and the note says its race is lost.
+    const stress = workloads.find((x) => x.name === 'stress')!;
+    const lost: string[] = [];
+    let moved = false;
+    const clean = await runSweep({
+      config: {
+        workload: stress.name,
+        seed: 0,
+        bugs: [],
+        params: parseParams({ ...stress.params, durationTicks: 100_000_000_000 }, stress.name),
+      },
+      workload: stress,
+      seeds: parseSeedRange('1..2'),
+      jobs: 1,
+      free: { windowTicks: 1_000_000 },
+      failuresDir: testTempDir('npusim-free-stop-'),
+      onNote: (line) => lost.push(line),
+      onFreeProgress: (_tick, events) => {
+        if (events > 1000) moved = true;
+      },
+      shouldStop: () => moved,
+    });
+    expect(clean.ran).toBe(0);
+    expect(lost).toEqual([
+      'seed 1 was stopped mid-run before any finding; its race is not kept (a free seed races anew when run again)',
+    ]);
+  });
+
+  test('sweep pct: the summary carries n, k and the bound of its lowest seed, and the change points fired over its seeds; shards merge to the whole', async () => {
+    const seeds = parseSeedRange('1..4');
+    const whole = await runSweep({ config, workload: w, seeds, jobs: 1, pctDepth: 2 });
+    expect(whole.pct).toMatchObject({ example: { seed: 1 }, changePoints: { seeds: 4 } });
+    expect(whole.pct!.example.agents).toBeGreaterThan(0);
+    expect(whole.pct!.example.steps).toBeGreaterThan(0);
+    expect(whole.pct!.changePoints.fired).toBeLessThanOrEqual(whole.pct!.changePoints.planned);
+    expect(readSummary(JSON.stringify(whole), 's').pct).toEqual(whole.pct);
+    const parts = await Promise.all(
+      [1, 2].map((k) =>
+        runSweep({ config, workload: w, seeds, shard: { index: k, count: 2 }, jobs: 1, pctDepth: 2 }),
+      ),
+    );
+    const merged = mergeSummaries(parts.map((summary, i) => ({ summary, where: `shard ${i + 1}` })));
+    expect(merged.pct).toEqual(whole.pct);
+    // A sweep of another strategy has none; a hand-edited one is refused naming the field.
+    expect(
+      (await runSweep({ config, workload: w, seeds: parseSeedRange('1'), jobs: 1 })).pct,
+    ).toBeUndefined();
+    const bad = { ...whole, pct: { ...whole.pct!, example: { ...whole.pct!.example, agents: -1 } } };
+    expect(() => readSummary(JSON.stringify(bad), 's')).toThrow(/s: pct/);
   });
 
   test('sweep identity: names the PCT depth and each --set (a merge refuses shards that differ in them), and only when given', () => {

@@ -1,0 +1,61 @@
+/**
+ * What a shrink changed in a run's scenario, one line per parameter (`topology witherspoon-6 ->
+ * witherspoon-4`, `tenants[0].pagesPerProcess 4 -> 1`), for the `scenario:` block of `npusim
+ * shrink`'s result. The before/after table gives only measures; these changes are what makes the
+ * shrunk file another run (its replay header names only the workload and seed), and were found
+ * only by diffing the two files (QA).
+ */
+import { formatTime } from '../core/time-text.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+
+export function scenarioChanges(before: RunConfig, after: RunConfig): string[] {
+  const lines: string[] = [];
+  diff(before.params, after.params, '', lines);
+  const stop = (c: RunConfig) => String(c.stopOnFirst ?? false);
+  if (stop(before) !== stop(after)) lines.push(`stopOnFirst ${stop(before)} -> ${stop(after)}`);
+  const strategy = (c: RunConfig) => {
+    const s = c.strategy ?? { kind: 'random' };
+    return s.kind === 'replay' ? 'replay (a recorded choice log)' : s.kind;
+  };
+  if (strategy(before) !== strategy(after)) lines.push(`strategy ${strategy(before)} -> ${strategy(after)}`);
+  return lines;
+}
+
+/**
+ * Leaf by leaf: objects key by key, lists of objects of the same length entry by entry; any other
+ * value that differs is one line, old -> new (a list whose length changed, `2 entries -> 1`).
+ */
+function diff(a: unknown, b: unknown, path: string, lines: string[]): void {
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  if (isObject(a) && isObject(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+      diff(a[k], b[k], path === '' ? k : `${path}.${k}`, lines);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some(isObject)) {
+    a.forEach((v, i) => {
+      diff(v, b[i], `${path}[${i}]`, lines);
+    });
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && (a.some(isObject) || b.some(isObject))) {
+    lines.push(`${path} ${entries(a.length)} -> ${entries(b.length)}`);
+    return;
+  }
+  lines.push(`${path} ${shown(a, path)} -> ${shown(b, path)}`);
+}
+
+function entries(n: number): string {
+  return `${n} entr${n === 1 ? 'y' : 'ies'}`;
+}
+
+/** A value as read: ticks also as time (`durationTicks 200000000 (200 us)`), the rest as JSON. */
+function shown(v: unknown, path: string): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && path.endsWith('Ticks')) return `${v} (${formatTime(v)})`;
+  return v === undefined ? '(none)' : JSON.stringify(v);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
