@@ -164,9 +164,10 @@ export interface ReplayHooks {
   /**
    * The file was read and checked and the host chosen; nothing has run yet. The command prints
    * its header here: a long replay printed nothing at all until it ended (QA). `stop`: where the
-   * replay will stop short of its duration, as the recorded run did.
+   * replay will stop short of its duration, as the recorded run did. `workload`: the file's
+   * workload as loaded (its own parameters say which topology is its default).
    */
-  onStart?: (file: FailureFile, host: ReplayHost, stop: ReplayStop | undefined) => void;
+  onStart?: (file: FailureFile, host: ReplayHost, stop: ReplayStop | undefined, workload: Workload) => void;
   /**
    * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
    * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
@@ -218,7 +219,7 @@ export async function replayFailure(
       : file.first.tick;
   const trace = await hooks.recording?.(config, findingTick);
   const stop = replayStop(file, interrupted);
-  hooks.onStart?.(file, host, stop);
+  hooks.onStart?.(file, host, stop, workload);
   const progress = host === 'free-log' ? undefined : hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
