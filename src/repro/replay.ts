@@ -25,7 +25,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import type { RunResult } from '../report/run-result.js';
-import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
+import { checkFreeRunLog, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
@@ -217,6 +217,9 @@ export async function replayFailure(
     file.first === null || file.first.rule === 'crash' || file.first.tick > config.params.durationTicks
       ? undefined
       : file.first.tick;
+  // A take log that does not decode is refused before the header (QA: a header, then exit 2,
+  // read as a replay begun); a deterministic file's fields were all checked when read.
+  if (file.free !== null) checkFreeRunLog(config, file.free, `${where}: free`);
   const trace = await hooks.recording?.(config, findingTick);
   const stop = replayStop(file, interrupted);
   hooks.onStart?.(file, host, stop, workload);
