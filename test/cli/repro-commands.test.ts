@@ -27,8 +27,21 @@ describe('run: failure files', () => {
     expect(r.code).toBe(1);
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    expect(r.stderr).toContain(`npusim replay ${join(dir, files[0]!)}`);
-    expect(r.stderr).toContain('--stop-on-first');
+    // Each closing line once, the replay command last (QA: the run line twice, last; the replay
+    // line before the summary, scrolled off).
+    const replayLine = `npusim replay ${join(dir, files[0]!)}`;
+    expect(r.stderr.endsWith(`npusim: failure file written; replay it with:\n${replayLine}\n`)).toBe(true);
+    expect(r.stderr.split(replayLine)).toHaveLength(2);
+    expect(r.stdout.match(/^reproduce: npusim run tce-storm .*--stop-on-first/gm)).toHaveLength(1);
+    expect(r.stderr).not.toContain('reproduce:');
+    expect(r.stderr).toMatch(
+      /npusim: violation \(exit 1\): \d+ violation\(s\), 0 liveness failure\(s\)\nnpusim: failure file/,
+    );
+    // With --json there is no summary: the status line keeps the run line, the replay line last.
+    const json = await cli([...FAILING, '--failures', tmp(), '--json']);
+    expect(json.stderr).toMatch(
+      /\nreproduce: npusim run tce-storm .*\nnpusim: failure file written; replay it with:\nnpusim replay \S+\n$/,
+    );
     const file = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as {
       first: { rule: string };
       exit: { code: number };
