@@ -633,6 +633,36 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
   }
 }
 
+/**
+ * A free run's take logs end where the file says its run ended: every actor of a run that ran to
+ * its end finished at its duration, and the logs' events are the run's (figures.events: the
+ * replay handles exactly each log's count). The logs of another run of the same workload and seed
+ * (a 30 us run's in a 50 us file) decode and replay, stopping where their own run stopped, and the
+ * replay was judged NOT reproduced (exit 5), blaming npusim for the file (QA). Checked after each
+ * log is decoded (its digest covers its event count: an edited count is named there first).
+ */
+export function checkTakeLogsEnd(file: FailureFile, where: string, durationTicks: number): void {
+  const free = file.free;
+  if (free === null || endedWithoutEnd(file)) return;
+  if (free.stopped === 'end') {
+    const i = free.actors.findIndex((a) => a.finishTick !== durationTicks);
+    if (i >= 0) {
+      const got = free.actors[i]!.finishTick;
+      throw new ConfigError(
+        `${where}: free.actors[${i}].finishTick`,
+        `Expected the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), where each actor of a run that ran to its end (free.stopped \`end\`) finishes; got ${got} (${formatTime(got)}): a log of another run?`,
+      );
+    }
+  }
+  const events = free.actors.reduce((n, a) => n + a.events, 0);
+  if (events !== file.figures.events) {
+    throw new ConfigError(
+      `${where}: free.actors`,
+      `Expected take logs of ${file.figures.events} events in all (figures.events), got ${events}: a log of another run?`,
+    );
+  }
+}
+
 /** Each actor's choices decoded, all of them together within MAX_LOGGED_CHOICES. */
 function decodedChoices(encoded: readonly (readonly number[])[], field: string): number[][] {
   let room = MAX_LOGGED_CHOICES;

@@ -32,6 +32,7 @@ import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
 import {
+  checkTakeLogsEnd,
   type FailureFile,
   type FirstFinding,
   readFailureFile,
@@ -219,7 +220,10 @@ export async function replayFailure(
       : file.first.tick;
   // A take log that does not decode is refused before the header (QA: a header, then exit 2,
   // read as a replay begun); a deterministic file's fields were all checked when read.
-  if (file.free !== null) checkFreeRunLog(config, file.free, `${where}: free`);
+  if (file.free !== null) {
+    checkFreeRunLog(config, file.free, `${where}: free`);
+    checkTakeLogsEnd(file, where, recorded.params.durationTicks);
+  }
   const trace = await hooks.recording?.(config, findingTick);
   const stop = replayStop(file, interrupted);
   hooks.onStart?.(file, host, stop, workload);
