@@ -68,7 +68,11 @@ function replayFileOf(
   });
 }
 
-/** Write the failure file of a failing run into `dir`; returns its path (undefined: none). */
+/**
+ * Write the failure file of a failing run into `dir`; returns its path (undefined: none). With
+ * `announce` false the caller says it (`failureFileLines`) where it chooses: `npusim run` says it
+ * last, after its summary, where it does not scroll off.
+ */
 export function writeFailureFile(
   result: RunResult,
   config: RunConfig,
@@ -76,6 +80,7 @@ export function writeFailureFile(
   dir: string | undefined,
   io: CliIo,
   free?: FreeLog,
+  announce = true,
 ): string | undefined {
   if (dir === undefined) return undefined;
   const file = replayFileOf(result, config, workload, free);
@@ -86,9 +91,14 @@ export function writeFailureFile(
   // marked interrupted, so its replay runs to the same stop (docs: "Failure files").
   const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
   if (path === undefined) return undefined;
-  const what = file.exit.class === 'interrupted' ? 'failure file of the interrupted run' : 'failure file';
-  io.stderr.write(`npusim: ${what} written; replay it with:\nnpusim replay ${shellWord(path)}\n`);
+  if (announce) io.stderr.write(failureFileLines(path, result.status === 'interrupted'));
   return path;
+}
+
+/** The two lines that say a failure file was written and how to replay it, the command alone on the last. */
+export function failureFileLines(path: string, interrupted: boolean): string {
+  const what = interrupted ? 'failure file of the interrupted run' : 'failure file';
+  return `npusim: ${what} written; replay it with:\nnpusim replay ${shellWord(path)}\n`;
 }
 
 /** --record FILE: the replay file of any run, clean or not. */

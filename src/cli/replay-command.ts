@@ -22,6 +22,7 @@
 
 import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
+import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
@@ -87,7 +88,8 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   const r = await replayFailure(text, args.file, workloads, args.host, undefined, {
     ...(recording === undefined ? {} : { recording }),
     // The header before the run, which may be long; the rest once it is judged.
-    onStart: (file, host, stop) => say.write(`${replayHeader(file, host, args.file, stop)}\n`),
+    onStart: (file, host, stop, workload) =>
+      say.write(`${replayHeader(file, host, args.file, stop, workload)}\n`),
     progress,
   });
   const result = replayedResult(r, args, started);
@@ -292,10 +294,24 @@ async function crashRecordsInline(
 }
 
 /**
- * The replay's first line, printed before it runs: the file, how it is replayed, and where it
- * stops when that is short of the run's duration (its progress is out of that tick).
+ * The replay's first lines, printed before it runs: the file, how it is replayed, and where it
+ * stops when that is short of the run's duration (its progress is out of that tick); then what
+ * the run's summary header says of it and `recorded:` does not: its strategy, its bug switches,
+ * and its topology where that is not the workload's own (a shrunk file's may be smaller). A
+ * directory of failure files from random, PCT and shrunk runs all replayed under one `(inline)`
+ * (QA).
  */
-export function replayHeader(file: FailureFile, host: ReplayHost, path: string, stop?: ReplayStop): string {
+export function replayHeader(
+  file: FailureFile,
+  host: ReplayHost,
+  path: string,
+  stop?: ReplayStop,
+  workload?: Pick<Workload, 'params'>,
+): string {
+  return `${replayHow(file, host, path, stop)}\n  ${replayedRunText(file, workload).join('  ')}`;
+}
+
+function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: ReplayStop): string {
   const how =
     host === 'free-log'
       ? 'free run, from its take log, in one thread'
@@ -304,6 +320,31 @@ export function replayHeader(file: FailureFile, host: ReplayHost, path: string, 
         : host;
   const to = stop === undefined ? '' : `; to ${formatTime(stop.tick)}, ${stopText(stop)}`;
   return `npusim replay ${shellWord(path)}  (${how}${to})`;
+}
+
+/**
+ * The file's run in the summary header's words: `strategy pct depth 3`, `strategy choice log (a
+ * shrink's result)` (only shrink writes a choice log into a failure file), `strategy random`; the
+ * bug switches; the topology when the file has its own (`--topology FILE`) or another preset than
+ * the workload's default.
+ */
+function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> | undefined): string[] {
+  const s = file.strategy;
+  const strategy =
+    s.kind === 'pct'
+      ? `strategy pct depth ${s.depth}`
+      : s.kind === 'replay'
+        ? "strategy choice log (a shrink's result)"
+        : 'strategy random';
+  const bugs = file.options.bugs.length > 0 ? `bugs: ${file.options.bugs.join(', ')}` : 'no bug switches';
+  const own = workload?.params.topology;
+  const topology =
+    file.topology.spec !== null
+      ? `topology ${file.topology.file ?? 'of the file'} (named ${file.topology.name})`
+      : own !== undefined && own !== file.topology.name
+        ? `topology ${file.topology.name} (${file.workload.name}'s own is ${own})`
+        : undefined;
+  return [strategy, bugs, ...(topology === undefined ? [] : [topology])];
 }
 
 /**

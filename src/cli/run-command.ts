@@ -31,7 +31,7 @@ import { checkHosts } from './check-hosts.js';
 import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { emitResult } from './emit-result.js';
-import { writeFailureFile, writeRecording } from './failure-output.js';
+import { failureFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
@@ -200,7 +200,7 @@ async function reportRun(
   }
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);
-  const recorded = writeRunFiles(result, config, workload, raw, args, io);
+  const { recorded, failureFile } = writeRunFiles(result, config, workload, raw, args, io);
   const emitted = emitResult(
     result,
     args,
@@ -211,9 +211,13 @@ async function reportRun(
   if (!recorded && emitted === EXIT.clean)
     io.stderr.write(`npusim: exit ${EXIT.usage}: the run was clean, but --record could not be written\n`);
   const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
-  if (result.exitCode !== EXIT.clean) sayStatus(result, config, io);
+  if (result.exitCode !== EXIT.clean) sayStatus(result, config, args.json, failureFile !== undefined, io);
   sayOwnUnmet(result, io);
   for (const v of result.variants ?? []) sayVariantUnmet(v, code, result.engine.placement === 'free', io);
+  // Last, where it does not scroll off before the summary (QA): replaying the file is faster than
+  // the run line, and for PCT spares the measuring run.
+  if (failureFile !== undefined)
+    io.stderr.write(failureFileLines(failureFile, result.status === 'interrupted'));
   return code;
 }
 
@@ -270,8 +274,8 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
 /**
  * The failure file of a run that found something and the --record file; a free run replays only
  * from its file, so that file becomes its reproduce line (without one, its line stays its own free
- * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel). False when the
- * --record file could not be written.
+ * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel). `recorded` false
+ * when the --record file could not be written; `failureFile` its path, said by the caller last.
  */
 function writeRunFiles(
   result: RunResult,
@@ -280,27 +284,38 @@ function writeRunFiles(
   raw: RawRun,
   args: RunArgs,
   io: CliIo,
-): boolean {
+): { recorded: boolean; failureFile: string | undefined } {
   const freeLog = raw.free?.log;
-  const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+  const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, freeLog, false);
   const recorded =
     args.record !== undefined && writeRecording(args.record, result, config, workload, io, freeLog);
   if (freeLog !== undefined) {
     const replayFile = failureFile ?? (recorded ? args.record : undefined);
     if (replayFile !== undefined) result.reproduce = `npusim replay ${shellWord(replayFile)}`;
   }
-  return args.record === undefined || recorded;
+  return { recorded: args.record === undefined || recorded, failureFile };
 }
 
-/** A run that was not clean: its status, its findings so far and the reproduce line on stderr. */
-function sayStatus(result: RunResult, config: RunConfig, io: CliIo): void {
+/**
+ * A run that was not clean: its status and its findings so far on stderr, and its reproduce line
+ * where the summary, which ends with it, was not printed (--json), or where no failure file's
+ * replay line follows (the summary's line is the only way back to the run otherwise; printed
+ * twice it was the last thing seen, and the replay line had scrolled off: QA).
+ */
+function sayStatus(
+  result: RunResult,
+  config: RunConfig,
+  json: boolean,
+  fileFollows: boolean,
+  io: CliIo,
+): void {
   const what =
     result.status === 'interrupted'
       ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(config.params.durationTicks)} simulated`
       : result.status;
   io.stderr.write(
     `npusim: ${what} (exit ${result.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
-      `${countText(result.liveness.length, 'liveness failure')}${result.status === 'interrupted' ? ' so far' : ''}\n${reproduceLine(result)}\n`,
+      `${countText(result.liveness.length, 'liveness failure')}${result.status === 'interrupted' ? ' so far' : ''}\n${json || !fileFollows ? `${reproduceLine(result)}\n` : ''}`,
   );
 }
 

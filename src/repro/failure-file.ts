@@ -633,6 +633,36 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
   }
 }
 
+/**
+ * A free run's take logs end where the file says its run ended: every actor of a run that ran to
+ * its end finished at its duration, and the logs' events are the run's (figures.events: the
+ * replay handles exactly each log's count). The logs of another run of the same workload and seed
+ * (a 30 us run's in a 50 us file) decode and replay, stopping where their own run stopped, and the
+ * replay was judged NOT reproduced (exit 5), blaming npusim for the file (QA). Checked after each
+ * log is decoded (its digest covers its event count: an edited count is named there first).
+ */
+export function checkTakeLogsEnd(file: FailureFile, where: string, durationTicks: number): void {
+  const free = file.free;
+  if (free === null || endedWithoutEnd(file)) return;
+  if (free.stopped === 'end') {
+    const i = free.actors.findIndex((a) => a.finishTick !== durationTicks);
+    if (i >= 0) {
+      const got = free.actors[i]!.finishTick;
+      throw new ConfigError(
+        `${where}: free.actors[${i}].finishTick`,
+        `Expected the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), where each actor of a run that ran to its end (free.stopped \`end\`) finishes; got ${got} (${formatTime(got)}): a log of another run?`,
+      );
+    }
+  }
+  const events = free.actors.reduce((n, a) => n + a.events, 0);
+  if (events !== file.figures.events) {
+    throw new ConfigError(
+      `${where}: free.actors`,
+      `Expected take logs of ${file.figures.events} events in all (figures.events), got ${events}: a log of another run?`,
+    );
+  }
+}
+
 /** Each actor's choices decoded, all of them together within MAX_LOGGED_CHOICES. */
 function decodedChoices(encoded: readonly (readonly number[])[], field: string): number[][] {
   let room = MAX_LOGGED_CHOICES;
@@ -707,8 +737,7 @@ function checkTopologyName(
  * The machine the file's run builds: its parameters against the topology (enough IOMMU groups,
  * host RAM for the pages, a preset that exists), a choice log and a take log with one entry per
  * actor, and the crash's actor among its actors. Each refused naming the file and the field,
- * before anything runs. (A PCT strategy's steps need not be one per actor: a shrunk PCT failure
- * keeps the steps measured on its larger original.)
+ * before anything runs. A PCT strategy's steps are checked by `checkPctCounts`.
  */
 function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig): void {
   let plan: ReturnType<typeof machine.planMachine>;
@@ -729,6 +758,8 @@ function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig
       'lists',
       machineName,
     );
+  if (file.strategy.kind === 'pct')
+    checkPctCounts(file.strategy, names.length, `${where}: strategy`, machineName);
   if (file.free !== null)
     checkOnePerActor(
       file.free.actors.length,
@@ -743,6 +774,42 @@ function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig
       `${where}: options.crashAt.actor`,
       `Expected an actor of ${config.params.topology} (${names.join(', ')}), got \`${crashAt.actor}\``,
     );
+  }
+}
+
+/**
+ * A PCT strategy's measured counts (pct-setup.ts): `steps`, k per actor of the measuring run, and
+ * `agents`, n, the agents that made those steps. The steps need at least one count per actor of
+ * the machine: with fewer, the last actors' steps were missing from the draw of the change points,
+ * and the run was another one than the file's, judged "NOT reproduced" (exit 5) when the file was
+ * what was wrong (QA). More than one per actor is a shrunk file's: shrink may move a PCT run to a
+ * smaller topology and keeps the steps measured on the machine it came from (their change points
+ * on actors the smaller machine lacks never fire), so that count is not refused.
+ * `agents` does not steer the run (only the bound printed with it reads it); what it can be is
+ * bounded by the steps: each agent made at least one step, and each actor that made a step has an
+ * agent that made it. `agents: 0` against 74698 steps is a corrupted file, refused.
+ */
+function checkPctCounts(
+  strategy: { steps: readonly number[]; agents: number },
+  actors: number,
+  where: string,
+  machineName: string,
+): void {
+  const { steps, agents } = strategy;
+  if (steps.length < actors) {
+    throw new ConfigError(
+      `${where}.steps`,
+      `Expected ${actors} step counts (one per actor of ${machineName}; a shrunk file may keep more, one per actor of the machine it was shrunk from), got ${steps.length}`,
+    );
+  }
+  const total = steps.reduce((sum, k) => sum + k, 0);
+  const stepping = steps.filter((k) => k > 0).length;
+  if (agents < stepping || agents > total) {
+    const range =
+      total === 0
+        ? '0 (strategy.steps sum to 0: no agent made a step)'
+        : `from ${stepping} (an agent for each actor with steps in strategy.steps) to ${total} (the steps' sum: each agent made at least one)`;
+    throw new ConfigError(`${where}.agents`, `Expected ${range}, got ${agents}`);
   }
 }
 

@@ -25,13 +25,14 @@ import type { Workload } from '../model/scenario/workload.js';
 import { statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import type { RunResult } from '../report/run-result.js';
-import { type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
+import { checkFreeRunLog, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
 import {
+  checkTakeLogsEnd,
   type FailureFile,
   type FirstFinding,
   readFailureFile,
@@ -167,9 +168,10 @@ export interface ReplayHooks {
   /**
    * The file was read and checked and the host chosen; nothing has run yet. The command prints
    * its header here: a long replay printed nothing at all until it ended (QA). `stop`: where the
-   * replay will stop short of its duration, as the recorded run did.
+   * replay will stop short of its duration, as the recorded run did. `workload`: the file's
+   * workload as loaded (its own parameters say which topology is its default).
    */
-  onStart?: (file: FailureFile, host: ReplayHost, stop: ReplayStop | undefined) => void;
+  onStart?: (file: FailureFile, host: ReplayHost, stop: ReplayStop | undefined, workload: Workload) => void;
   /**
    * A progress display for a run of `config` (`label` undefined: the replayed run; `history`:
    * the history's run up to the finding), fed by the runtime's onProgress, which an inline run
@@ -220,9 +222,15 @@ export async function replayFailure(
     file.first === null || file.first.rule === 'crash' || file.first.tick > config.params.durationTicks
       ? undefined
       : file.first.tick;
+  // A take log that does not decode is refused before the header (QA: a header, then exit 2,
+  // read as a replay begun); a deterministic file's fields were all checked when read.
+  if (file.free !== null) {
+    checkFreeRunLog(config, file.free, `${where}: free`);
+    checkTakeLogsEnd(file, where, recorded.params.durationTicks);
+  }
   const trace = await hooks.recording?.(config, findingTick);
   const stop = replayStop(file, interrupted);
-  hooks.onStart?.(file, host, stop);
+  hooks.onStart?.(file, host, stop, workload);
   const progress = hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {

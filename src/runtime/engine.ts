@@ -8,7 +8,7 @@
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { FreeLog } from './free/free-log.js';
-import { type FreeReplayOptions, replayFree } from './free/free-replay.js';
+import { checkFreeLog, type FreeReplayOptions, replayFree } from './free/free-replay.js';
 import { runInline } from './inline-runtime.js';
 import type { Placement } from './placement.js';
 import type { RawRun, RunRecording } from './raw-run.js';
@@ -112,6 +112,11 @@ function machineConfig(config: RunConfig): RunConfig {
   if (config.strategy?.kind !== 'replay') return config;
   const { strategy: _log, ...rest } = config;
   return rest;
+}
+
+/** Refuse a take log `replayFreeRun` could not follow for its form alone, running nothing. */
+export function checkFreeRunLog(config: RunConfig, log: FreeLog, where: string): void {
+  checkFreeLog(machine, config, log, where);
 }
 
 /** Replay a free run from its take log, in this thread (free/free-replay.ts). */

@@ -107,9 +107,10 @@ describe('run: a crash', () => {
     const replay = await cli(['replay', path!]);
     expect(replay.code).toBe(4);
     const lines = replay.stdout.split('\n');
-    expect(lines[1]).toMatch(/^ {2}recorded: crash at .*, digest \(none: the run crashed\), stress seed 1$/);
-    expect(lines[2]).toMatch(/^ {2}replayed: crash at .*, digest \(none: the run crashed\)$/);
-    expect(lines[3]).toBe('  reproduced exactly');
+    expect(lines[1]).toBe('  strategy random  no bug switches');
+    expect(lines[2]).toMatch(/^ {2}recorded: crash at .*, digest \(none: the run crashed\), stress seed 1$/);
+    expect(lines[3]).toMatch(/^ {2}replayed: crash at .*, digest \(none: the run crashed\)$/);
+    expect(lines[4]).toBe('  reproduced exactly');
     expect(replay.stdout).not.toContain('0000000000000000');
   });
 

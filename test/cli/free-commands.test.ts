@@ -56,6 +56,32 @@ describe('run --free', () => {
     expect(edited.stderr).toMatch(
       /actors\[0\] \(\w+\)\.takes: Expected a take log whose digest is .* \(the log or its event count was changed/,
     );
+    // Refused before its header, as a deterministic file is (QA: a header, then the refusal).
+    expect(edited.stdout).toBe('');
+
+    // Logs that end before the file's run did (another, shorter run's) are refused, not replayed
+    // to a NOT reproduced (exit 5: QA); so are logs of other events than the file's run handled.
+    json.free.actors[0]!.events -= 1;
+    const cut = json as typeof json & {
+      free: { actors: { finishTick: number }[] };
+      figures: { events: number };
+    };
+    cut.free.actors[3]!.finishTick = 20_000_000;
+    writeFileSync(rec, JSON.stringify(cut));
+    const shorter = await cli(['replay', rec]);
+    expect(shorter.code).toBe(2);
+    expect(shorter.stdout).toBe('');
+    expect(shorter.stderr).toContain(
+      `${rec}: free.actors[3].finishTick: Expected the run's duration, workload.params.durationTicks 30000000 (30 us), where each actor of a run that ran to its end (free.stopped \`end\`) finishes; got 20000000 (20 us): a log of another run?`,
+    );
+    cut.free.actors[3]!.finishTick = 30_000_000;
+    cut.figures.events += 5;
+    writeFileSync(rec, JSON.stringify(cut));
+    const other = await cli(['replay', rec]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `${rec}: free.actors: Expected take logs of ${cut.figures.events} events in all (figures.events), got ${cut.figures.events - 5}: a log of another run?`,
+    );
   });
 
   test('run --free: a failing run writes a failure file that replays with its history', async () => {

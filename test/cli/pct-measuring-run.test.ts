@@ -7,7 +7,7 @@
  * real SIGINT once its stderr shows the measuring run's progress (a hand-off, never a sleep); its
  * duration is long enough that the measuring run cannot end before the signal.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cliChild } from '../support/cli-child.js';
@@ -17,6 +17,36 @@ import { cli } from './cli-harness.js';
 const PCT = ['--strategy', 'pct', '--seed', '1', '--inline'];
 
 describe('PCT measuring run', () => {
+  test("the result's pct.bound holds the measuring run's n and k (the failure file's agents and steps, summed); pct.steps the PCT run's own", async () => {
+    const dir = testTempDir('npusim-pct-k-');
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--duration',
+      '30us',
+      '--failures',
+      dir,
+      '--json',
+      ...PCT,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as {
+      pct: { steps: number; agents: number; bound: { steps: number; agents: number } };
+    };
+    const path = /npusim replay (\S+)\n$/.exec(r.stderr)![1]!;
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { strategy: { steps: number[]; agents: number } };
+    expect(result.pct.bound.steps).toBe(file.strategy.steps.reduce((a, b) => a + b, 0));
+    expect(result.pct.bound.agents).toBe(file.strategy.agents);
+    expect(r.stderr).toContain(
+      `n = ${file.strategy.agents} agents, k = ${result.pct.bound.steps} scheduling steps`,
+    );
+    // Steered, the PCT run takes other steps than its measuring run counted (README: --strategy).
+    expect(result.pct.steps).toBeGreaterThan(0);
+    expect(result.pct.steps).not.toBe(result.pct.bound.steps);
+  });
+
   test('a bad --crash-at is refused before the measuring run', async () => {
     const r = await cli(['run', 'tce-storm', ...PCT, '--duration', '100us', '--crash-at', 'gpu9:50']);
     expect(r.code).toBe(2);

@@ -56,13 +56,14 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(r.code, r.stdout).toBe(0);
     const lines = r.stdout.split('\n');
     const at = formatTime(file.figures.simulatedTicks);
-    expect(lines[1]).toBe(
+    expect(lines[1]).toBe('  strategy random  no bug switches');
+    expect(lines[2]).toBe(
       `  recorded: interrupted by a signal (Ctrl-C or SIGTERM) at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
     );
-    expect(lines[2]).toBe(
+    expect(lines[3]).toBe(
       `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
     );
-    expect(lines[3]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
 
     const json = await cli(['replay', path, '--json']);
     expect(json.code).toBe(0);
@@ -100,13 +101,14 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(lines[0]).toBe(
       `npusim replay ${path}  (free run, from its take log, in one thread; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run was interrupted)`,
     );
-    expect(lines[1]).toMatch(
+    expect(lines[1]).toBe('  strategy random  no bug switches');
+    expect(lines[2]).toMatch(
       /^ {2}recorded: interrupted by a signal \(Ctrl-C or SIGTERM\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
     );
-    expect(lines[2]).toBe(
+    expect(lines[3]).toBe(
       `  replayed: to the same stop, from its take log: clean so far, digest ${file.digest}`,
     );
-    expect(lines[3]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
     expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
   });
 

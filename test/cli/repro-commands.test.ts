@@ -7,9 +7,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { replayHeader } from '../../src/cli/replay-command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { RULE_NAMES, RULES, type RuleName } from '../../src/model/check/rule-names.js';
 import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
+import type { Workload } from '../../src/model/scenario/workload.js';
+import type { FailureFile } from '../../src/repro/failure-file.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
@@ -24,8 +27,21 @@ describe('run: failure files', () => {
     expect(r.code).toBe(1);
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    expect(r.stderr).toContain(`npusim replay ${join(dir, files[0]!)}`);
-    expect(r.stderr).toContain('--stop-on-first');
+    // Each closing line once, the replay command last (QA: the run line twice, last; the replay
+    // line before the summary, scrolled off).
+    const replayLine = `npusim replay ${join(dir, files[0]!)}`;
+    expect(r.stderr.endsWith(`npusim: failure file written; replay it with:\n${replayLine}\n`)).toBe(true);
+    expect(r.stderr.split(replayLine)).toHaveLength(2);
+    expect(r.stdout.match(/^reproduce: npusim run tce-storm .*--stop-on-first/gm)).toHaveLength(1);
+    expect(r.stderr).not.toContain('reproduce:');
+    expect(r.stderr).toMatch(
+      /npusim: violation \(exit 1\): \d+ violation\(s\), 0 liveness failure\(s\)\nnpusim: failure file/,
+    );
+    // With --json there is no summary: the status line keeps the run line, the replay line last.
+    const json = await cli([...FAILING, '--failures', tmp(), '--json']);
+    expect(json.stderr).toMatch(
+      /\nreproduce: npusim run tce-storm .*\nnpusim: failure file written; replay it with:\nnpusim replay \S+\n$/,
+    );
     const file = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as {
       first: { rule: string };
       exit: { code: number };
@@ -156,6 +172,8 @@ describe('run: failure files', () => {
     const bar = log.findIndex(([n, t]) => n === 'err' && t.includes('of 200 us simulated'));
     const verdict = log.findIndex(([n, t]) => n === 'out' && t.includes('reproduced exactly'));
     expect(header).toBeGreaterThanOrEqual(0);
+    // The run as its summary header names it (QA: every file replayed under one `(inline)`).
+    expect(log[header]![1].split('\n')[1]).toBe('  strategy random  bugs: single-flush');
     expect(bar).toBeGreaterThan(header);
     expect(verdict).toBeGreaterThan(bar);
     // --json: the header and the lines go to stderr, the JSON alone to stdout.
@@ -163,6 +181,27 @@ describe('run: failure files', () => {
     expect(json.code).toBe(1);
     expect(json.stderr.startsWith(`npusim replay ${path}  (inline)\n`)).toBe(true);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'violation', replay: { reproduced: true } });
+  });
+
+  test("replay's header names a PCT file's depth, a shrunk file's choice log and a topology not the workload's own", async () => {
+    const dir = tmp();
+    await cli([...FAILING, '--failures', dir]);
+    const path = join(dir, readdirSync(dir)[0]!);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    const workload = { params: { topology: 'witherspoon-6' } } as Pick<Workload, 'params'>;
+    const pct = { ...file, strategy: { kind: 'pct', depth: 3, steps: [1], agents: 1 } } as FailureFile;
+    expect(replayHeader(pct, 'inline', 'f.json', undefined, workload)).toBe(
+      'npusim replay f.json  (inline)\n  strategy pct depth 3  bugs: unpin-before-kill',
+    );
+    const shrunk = {
+      ...file,
+      options: { ...file.options, bugs: [] },
+      topology: { ...file.topology, name: 'witherspoon-4' },
+      strategy: { kind: 'replay', choices: [] },
+    } as FailureFile;
+    expect(replayHeader(shrunk, 'inline', 'f.json', undefined, workload).split('\n')[1]).toBe(
+      "  strategy choice log (a shrink's result)  no bug switches  topology witherspoon-4 (tce-storm's own is witherspoon-6)",
+    );
   });
 
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {

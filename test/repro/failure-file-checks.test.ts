@@ -59,6 +59,16 @@ describe('failure files that contradict themselves are refused, naming the field
     expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.seed).toBe(1);
   });
 
+  test("PCT steps of a larger machine (a shrunk file keeps its original's) and agents within the steps' bounds read", () => {
+    const strategy = { kind: 'pct', depth: 2, steps: [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], agents: 30 };
+    const read = readFailureFile(
+      JSON.stringify(tampered((f) => Object.assign(f, { strategy }))),
+      'f.json',
+      registry,
+    );
+    expect(read.config.strategy).toEqual(strategy);
+  });
+
   test('a seed edited in above the old one is refused at the second (not replayed with the old seed); a version must be text', () => {
     // JSON.parse keeps the last of a repeated key: this file would replay seed 1, not 7.
     const text = JSON.stringify(file, null, 2).replace('{\n', '{\n  "seed": 7,\n');
@@ -145,6 +155,34 @@ describe('failure files that contradict themselves are refused, naming the field
         f.strategy = { kind: 'replay', choices: [] };
       },
       'f.json: strategy.choices: Expected 9 lists (one per actor of witherspoon-6), got 0',
+    ],
+    [
+      "PCT steps short of an actor (the last actor left out of the change points' draw: exit 5, QA)",
+      (f) => {
+        f.strategy = { kind: 'pct', depth: 2, steps: [5, 5, 5, 5, 5, 5, 5, 5], agents: 8 };
+      },
+      'f.json: strategy.steps: Expected 9 step counts (one per actor of witherspoon-6; a shrunk file may keep more, one per actor of the machine it was shrunk from), got 8',
+    ],
+    [
+      'PCT steps of no actor',
+      (f) => {
+        f.strategy = { kind: 'pct', depth: 2, steps: [], agents: 0 };
+      },
+      'f.json: strategy.steps: Expected 9 step counts (one per actor of witherspoon-6; a shrunk file may keep more, one per actor of the machine it was shrunk from), got 0',
+    ],
+    [
+      'PCT agents 0 against steps (it steers nothing, but no run of steps has no agent: QA)',
+      (f) => {
+        f.strategy = { kind: 'pct', depth: 2, steps: [5, 5, 5, 0, 5, 5, 5, 5, 5], agents: 0 };
+      },
+      "f.json: strategy.agents: Expected from 8 (an agent for each actor with steps in strategy.steps) to 40 (the steps' sum: each agent made at least one), got 0",
+    ],
+    [
+      'PCT steps all 0 with agents (zeros edited in: QA)',
+      (f) => {
+        f.strategy = { kind: 'pct', depth: 2, steps: [0, 0, 0, 0, 0, 0, 0, 0, 0], agents: 49 };
+      },
+      'f.json: strategy.agents: Expected 0 (strategy.steps sum to 0: no agent made a step), got 49',
     ],
     [
       'a take log short of an actor (refused before the replay starts)',

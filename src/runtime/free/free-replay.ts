@@ -122,6 +122,20 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   };
 }
 
+/**
+ * Refuses a take log whose actors' logs do not decode (a changed digest, a cut log, an edge that
+ * does not enter the actor), as `replayFree` would, without running anything: a replay checks its
+ * file before it prints its header, so a refused file does not read as a replay begun (QA).
+ */
+export function checkFreeLog<C>(machine: MachineModule<C>, config: C, log: FreeLog, where: string): void {
+  const plan = machine.planMachine(config);
+  checkOnePerActor(log.actors.length, plan.actors.length, `${where}.actors`, 'take logs', 'this machine');
+  for (const info of plan.actors) {
+    const inbound = new Set(plan.edges.filter((e) => e.to === info.index).map((e) => e.index));
+    decodeTakeLog(log.actors[info.index]!, `${where}.actors[${info.index}] (${info.name})`, inbound);
+  }
+}
+
 /** Every actor of the plan as a FreeActor with its decoded takes, sending into the edge queues. */
 function createReplayActors<C>(
   machine: MachineModule<C>,
