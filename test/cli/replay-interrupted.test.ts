@@ -28,8 +28,8 @@ const tmp = () => testTempDir('npusim-replay-int-');
 
 /**
  * `npusim run ARGS --record FILE`, sent SIGINT at its first progress line past tick 0; the file
- * read back (each test checks that it says `interrupted` after its replay, so a file that does not still shows
- * what its replay does).
+ * read back (each test checks that it says `interrupted` after its replay, so a file that does not
+ * still shows what its replay does).
  */
 async function interruptedRecording(args: readonly string[]): Promise<{ path: string; file: FailureFile }> {
   const path = join(tmp(), 'int.json');
