@@ -35,7 +35,7 @@ describe('run: failure files', () => {
     expect(r.stdout.match(/^reproduce: npusim run tce-storm .*--stop-on-first/gm)).toHaveLength(1);
     expect(r.stderr).not.toContain('reproduce:');
     expect(r.stderr).toMatch(
-      /npusim: violation \(exit 1\): \d+ violation\(s\), 0 liveness failure\(s\)\nnpusim: failure file/,
+      /npusim: violation \(exit 1\): \d+ violations?, 0 liveness failures\nnpusim: failure file/,
     );
     // With --json there is no summary: the status line keeps the run line, the replay line last.
     const json = await cli([...FAILING, '--failures', tmp(), '--json']);

@@ -290,7 +290,7 @@ describe('free mode: bad logs are refused naming where', () => {
     const bad: FreeLog = { ...log, actors: log.actors.map((a, i) => (i === coordinator ? forged : a)) };
     expect(() => replayFreeRun(c, bad, 'f.json: free')).toThrow(
       new RegExp(
-        `f\\.json: free: Expected a log this run can follow.*(?:: |; )actors\\[${coordinator}\\] \\(coordinator\\) waits at event 0 for 1000000 record\\(s\\) on ${edge.label}`,
+        `f\\.json: free: Expected a log this run can follow.*(?:: |; )actors\\[${coordinator}\\] \\(coordinator\\) waits at event 0 for 1000000 records on ${edge.label}`,
       ),
     );
   });
