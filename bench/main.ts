@@ -36,7 +36,13 @@ interface BenchEntry {
 const BENCHMARKS: Record<string, BenchEntry> = {
   ring: {
     describe: 'SharedArrayBuffer ring vs ringbuf.js and postMessage, records/s',
-    options: [],
+    options: [
+      {
+        spec: 'runs N',
+        // Measured: `/usr/bin/time node dist/bench/main.js ring --runs 1` (bench/README.md "Ring").
+        says: 'rounds of the 16 cases, interleaved (default 7, 1 to 100); `--runs 1` took 47 s on 2 CPUs under a load average of 10, so 7 rounds take minutes',
+      },
+    ],
     columns: [
       'case: the transport (npusim ring, ringbuf.js, bare ring, postMessage), "raw" (store and sum eight words) or codec work (encode, decode, checksum), pairs and batch',
       'M rec/s (median): million records per second, median of the runs',

@@ -1,11 +1,13 @@
 /**
  * The bench dispatcher's help (bench/main.ts): `--help` or `-h`, alone or after a benchmark's
  * name, is a request, not an error: usage on stdout, exit 0. After a name it prints only that
- * benchmark: its options and what its columns mean.
+ * benchmark: its options and what its columns mean. The ring bench's `--runs` is checked like the
+ * other benches' (exit 2 before any run).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { expectBenchRefusal } from '../support/bench-refusal.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,4 +42,18 @@ describe('bench help', () => {
       expect(r.stdout).not.toContain('ringbuf.js');
     },
   );
+
+  test('bench ring --help names --runs', () => {
+    const r = bench(['ring', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}--runs N +rounds of the 16 cases/m);
+  });
+
+  test.each([
+    [['--runs', '0'], 'Expected `--runs` to be a whole number from 1 to 100, got `0`'],
+    [['--runs'], 'Expected a value after `--runs`, got none'],
+    [['--lengths', '1ms'], 'Unknown option `--lengths` for benchmark ring; it takes --runs'],
+  ])('bench ring %j: exit 2 before any run', (args, message) => {
+    expectBenchRefusal('ring', args, message);
+  });
 });
