@@ -93,6 +93,16 @@ export function contextText(c: MachineContext): string {
 }
 
 /**
+ * A note when other processes held more than the CPUs as the bench began (1-min load average
+ * above the CPU count): every rate is then low, and a ratio between rows holds only if that load
+ * fell on every row alike. Undefined when the machine was not oversubscribed.
+ */
+export function loadNote(c: MachineContext): string | undefined {
+  if (c.loadAverageBefore <= c.cpus) return undefined;
+  return `note: the load average (${c.loadAverageBefore.toFixed(1)}) was above the CPU count (${c.cpus}) as the bench began: other processes shared the CPUs, so every rate is low, and ratios between rows hold only if that load fell on every row alike`;
+}
+
+/**
  * The scenario of `npusim sweep W --bug BUG` (with `--stop-on-first` when asked), every other
  * option left to its default: what the sweep and explore benches run.
  */

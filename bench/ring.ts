@@ -15,7 +15,7 @@
  * ring (bare-ring.ts: no bookkeeping, the ceiling of any ring here), raw at batch 16 and 256; 8
  * pairs of our ring at batch 16, codec (16 threads, more than the cores: the aggregate must not
  * collapse); postMessage between two workers, codec.
- * Each case is the median of RUNS runs, each with fresh threads. The runs are interleaved (run r of
+ * Each case is the median of `--runs N` runs (default 7), each with fresh threads. The runs are interleaved (run r of
  * every case, then run r + 1), so a change in the machine's load falls on every case alike and the
  * ratios between rows stay fair; a case and its ringbuf.js twin (same work and batch) run back to
  * back, so besides the ratio of their medians the bench reports the median of their per-round
@@ -30,7 +30,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { emptyMessage, readMessage, writeMessage, writeMessageUnchecked } from '../src/transport/codec.js';
 import { Doorbell } from '../src/transport/doorbell.js';
 import { createRingBuffer, type RingStats } from '../src/transport/ring.js';
-import { median, pairedRatio } from './bench-run.js';
+import { loadNote, median, pairedRatio } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 import { bareRingBytes } from './peers/bare-ring.js';
 import { expectedRawDigest, type RawDigest } from './peers/raw-records.js';
@@ -38,7 +38,8 @@ import { trafficMessage } from './peers/ring-traffic.js';
 import { createRingbufChannel } from './peers/ringbuf-traffic.js';
 import { startWorkerGroup, type WorkerSpec } from './worker-group.js';
 
-const RUNS = 7;
+/** Rounds of every case by default (`--runs N`: 1 to 100). */
+const DEFAULT_RUNS = 7;
 const CAPACITY_RECORDS = 16384;
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -200,20 +201,24 @@ interface Plan {
   once: () => Promise<RunResult>;
 }
 
-/** RUNS runs of every case, interleaved (see the header), each case summarised by its median. */
-async function measureInterleaved(plans: readonly Plan[], log: (s: string) => void): Promise<CaseResult[]> {
-  const runs: RunResult[][] = plans.map(() => []);
-  for (let r = 0; r < RUNS; r++) {
-    log(`round ${r + 1} of ${RUNS}:`);
+/** `runs` runs of every case, interleaved (see the header), each case summarised by its median. */
+async function measureInterleaved(
+  plans: readonly Plan[],
+  runs: number,
+  log: (s: string) => void,
+): Promise<CaseResult[]> {
+  const results: RunResult[][] = plans.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    log(`round ${r + 1} of ${runs}:`);
     for (const [i, plan] of plans.entries()) {
       const one = await plan.once();
-      runs[i]!.push(one);
+      results[i]!.push(one);
       log(` ${(one.rate / 1e6).toFixed(1)}`);
     }
     log('\n');
   }
   return plans.map((plan, i) => {
-    const rates = runs[i]!.map((one) => one.rate);
+    const rates = results[i]!.map((one) => one.rate);
     return {
       name: plan.name,
       transport: plan.transport,
@@ -223,8 +228,8 @@ async function measureInterleaved(plans: readonly Plan[], log: (s: string) => vo
       recordsPerRun: plan.recordsPerRun,
       runsRecordsPerSecond: rates.map(Math.round),
       medianRecordsPerSecond: Math.round(median(rates)),
-      fullStalls: Math.round(runs[i]!.reduce((a, one) => a + one.fullStalls, 0) / RUNS),
-      parks: Math.round(runs[i]!.reduce((a, one) => a + one.parks, 0) / RUNS),
+      fullStalls: Math.round(results[i]!.reduce((a, one) => a + one.fullStalls, 0) / runs),
+      parks: Math.round(results[i]!.reduce((a, one) => a + one.parks, 0) / runs),
     };
   });
 }
@@ -253,6 +258,7 @@ function codecRate(checked: boolean, count: number): number {
 const recordsFor = (batch: number): number => (batch === 1 ? 4_000_000 : 16_000_000);
 
 export async function run(opts: BenchOptions): Promise<void> {
+  const runs = opts.whole('runs', DEFAULT_RUNS, 1, 100);
   const log = (s: string): void => {
     if (!opts.json) process.stderr.write(s);
   };
@@ -314,11 +320,11 @@ export async function run(opts: BenchOptions): Promise<void> {
     once: () => ringRun(8, 16, 4_000_000, 'codec'),
   });
   log(`${plans.map((p, i) => `${i + 1}. ${p.name}`).join('\n')}\nM rec/s per run, cases in that order:\n`);
-  const cases = await measureInterleaved(plans, log);
-  // Codec alone (one thread): median of RUNS, checked vs unchecked encode + full decode.
+  const cases = await measureInterleaved(plans, runs, log);
+  // Codec alone (one thread): median of `runs`, checked vs unchecked encode + full decode.
   const checked: number[] = [];
   const unchecked: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     checked.push(codecRate(true, 4_000_000));
     unchecked.push(codecRate(false, 4_000_000));
   }
@@ -373,7 +379,7 @@ export async function run(opts: BenchOptions): Promise<void> {
   };
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ benchmark: 'ring', runs: RUNS, capacityRecords: CAPACITY_RECORDS, cases, summary }, null, 2)}\n`,
+      `${JSON.stringify({ benchmark: 'ring', runs, capacityRecords: CAPACITY_RECORDS, cases, summary }, null, 2)}\n`,
     );
     return;
   }
@@ -396,7 +402,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     'vs postMessage',
     'vs ringbuf.js',
     'paired',
-    `runs (M rec/s, ${RUNS})`,
+    `runs (M rec/s, ${runs})`,
     'full-stalls',
     'parks',
   ];
@@ -423,4 +429,6 @@ export async function run(opts: BenchOptions): Promise<void> {
       ` stalls/parks are per run, summed over pairs; runs interleaved across cases;` +
       ` ${summary.cpus} CPUs, 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after)\n`,
   );
+  const note = loadNote({ cpus: summary.cpus, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter });
+  if (note !== undefined) process.stdout.write(`${note}\n`);
 }

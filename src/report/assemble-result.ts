@@ -295,7 +295,7 @@ export function failedRunResult(
     simulatedTicks: crash ? failure.crash.tick : 0,
     wallMs,
     counts: {},
-    contention: { latencies: {}, atsHitRate: 0, tceHitRate: 0, links: [], sockets: [], perActor: {} },
+    contention: { latencies: {}, atsHitRate: null, tceHitRate: null, links: [], sockets: [], perActor: {} },
     engine: {
       events: 0,
       eventsPerSecond: 0,
@@ -325,8 +325,9 @@ function sumCounters(raw: RawRun): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function rate(hits: number, misses: number): number {
-  return hits + misses === 0 ? 0 : hits / (hits + misses);
+/** Hits over lookups; null with no lookups (0/0: no rate, not a rate of 0). */
+function rate(hits: number, misses: number): number | null {
+  return hits + misses === 0 ? null : hits / (hits + misses);
 }
 
 function linkFigures(plan: MachinePlan, raw: RawRun, simulatedTicks: number): LinkFigures[] {

@@ -211,35 +211,39 @@ export function rateRow(
   b: RunResult,
   hits: string,
   misses: string,
-  rateA: number,
-  rateB: number,
+  rateA: number | null,
+  rateB: number | null,
 ): CompareRow {
-  const n = (r: RunResult) => (r.counts[hits] ?? 0) + (r.counts[misses] ?? 0);
-  const na = n(a);
-  const nb = n(b);
-  // A run with no lookups has no hit rate (the result's 0 is 0/0, as its summary says "no
-  // lookups"): read as 0 %, a cache one run never used was judged CHANGED by 11.8 se (QA).
+  // A null rate is a cache with no lookups (0.6.2 and earlier wrote 0, with counts of 0).
+  const n = (r: RunResult, rate: number | null) =>
+    rate === null ? 0 : (r.counts[hits] ?? 0) + (r.counts[misses] ?? 0);
+  const na = n(a, rateA);
+  const nb = n(b, rateB);
+  // A run with no lookups has no hit rate (null, or 0/0 in an older result, as its summary says
+  // "no lookups"): read as 0 %, a cache one run never used was judged CHANGED by 11.8 se (QA).
   if (na === 0 && nb === 0)
     return notJudged('rates', figure, undefined, undefined, 'ratio', 'no lookups in either run');
   if (na === 0 || nb === 0) {
     const row = judged(
       'rates',
       figure,
-      na === 0 ? undefined : rateA,
-      nb === 0 ? undefined : rateB,
+      na === 0 ? undefined : (rateA ?? undefined),
+      nb === 0 ? undefined : (rateB ?? undefined),
       0,
       'ratio',
       '',
     );
     return { ...row, note: `no lookups in run ${na === 0 ? 'A' : 'B'}` };
   }
+  const pa = rateA!;
+  const pb = rateB!;
   const v = (p: number, k: number) => (p * (1 - p)) / k;
   return judged(
     'rates',
     figure,
-    rateA,
-    rateB,
-    Math.sqrt(v(rateA, na) + v(rateB, nb)),
+    pa,
+    pb,
+    Math.sqrt(v(pa, na) + v(pb, nb)),
     'ratio',
     'binomial: sqrt(p (1-p) / n)',
   );

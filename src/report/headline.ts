@@ -96,8 +96,9 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     return [{ label: item.label, value: null, text }];
   }
   const cache = item.rate === 'ats-hit' ? 'ats' : 'tce';
-  if (cacheLookups(r, cache) === 0) return [{ label: item.label, value: null, text: 'no lookups' }];
   const value = cache === 'ats' ? r.contention.atsHitRate : r.contention.tceHitRate;
+  if (value === null || cacheLookups(r, cache) === 0)
+    return [{ label: item.label, value: null, text: 'no lookups' }];
   return [{ label: item.label, value, text: percent(value) }];
 }
 

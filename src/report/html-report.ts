@@ -386,7 +386,7 @@ function latencyTable(result: RunResult): string {
           head,
           rows.map((r) => r.slice(0, 8)),
         )) +
-    `<p>ATS cache hit rate ${cacheLookups(result, 'ats') === 0 ? '-' : pct(c.atsHitRate)}, TCE cache hit rate ${cacheLookups(result, 'tce') === 0 ? '-' : pct(c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
+    `<p>ATS cache hit rate ${rateCell(result, 'ats', c.atsHitRate)}, TCE cache hit rate ${rateCell(result, 'tce', c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
   );
 }
 
@@ -468,6 +468,11 @@ function socketSection(result: RunResult): string {
   const t = socketFigures(result);
   if (t === undefined) return '';
   return `<h2>Contention per socket</h2>\n${table(['socket', ...t.header.slice(1)], t.rows)}`;
+}
+
+/** A cache's hit rate, or `-` when it had no lookups (null, or 0 lookups in an older result). */
+function rateCell(result: RunResult, cache: 'ats' | 'tce', rate: number | null): string {
+  return rate === null || cacheLookups(result, cache) === 0 ? '-' : pct(rate);
 }
 
 function pct(x: number): string {

@@ -91,8 +91,9 @@ export function parseRunResult(text: string, file: string): RunResult {
   }
   const fraction = (x: number) => x >= 0 && x <= 1;
   for (const f of ['atsHitRate', 'tceHitRate'] as const) {
-    if (typeof c![f] !== 'number' || !fraction(c![f] as number))
-      fail(`contention.${f}`, 'a fraction from 0 to 1', c![f]);
+    // null: the cache had no lookups (0.6.2 and earlier wrote 0 there).
+    if (c![f] !== null && (typeof c![f] !== 'number' || !fraction(c![f] as number)))
+      fail(`contention.${f}`, 'a fraction from 0 to 1, or null (no lookups)', c![f]);
   }
   if (!Array.isArray(c!.links)) fail('contention.links', 'a list', c!.links);
   (c!.links as unknown[]).forEach((l, i) => {

@@ -136,8 +136,12 @@ export interface RunResult {
      * result written before it existed still compares, with those figures not judged.
      */
     latencyNoise?: Record<string, LatencyNoise>;
-    atsHitRate: number;
-    tceHitRate: number;
+    /**
+     * ATS and TCE cache hits over lookups, summed over actors; null when the cache had no lookups
+     * (0/0 is no rate, as the summary's `-` says). A result written by 0.6.2 or earlier has 0 there.
+     */
+    atsHitRate: number | null;
+    tceHitRate: number | null;
     links: LinkFigures[];
     /** Per socket: the NPU, nest MMU and TCE caches of its chip. */
     sockets: SocketFigures[];

@@ -56,8 +56,8 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
 }
 
 /** A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure). */
-function rateText(result: RunResult, cache: CacheName, rate: number): string {
-  return cacheLookups(result, cache) === 0 ? '-' : percent(rate);
+function rateText(result: RunResult, cache: CacheName, rate: number | null): string {
+  return rate === null || cacheLookups(result, cache) === 0 ? '-' : percent(rate);
 }
 
 function socketTable(result: RunResult): string[] {

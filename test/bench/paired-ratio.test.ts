@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { median, pairedRatio, targetVerdict } from '../../bench/bench-run.js';
+import { loadNote, median, pairedRatio, targetVerdict } from '../../bench/bench-run.js';
 import { hostsOfRound, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 
@@ -94,4 +94,48 @@ describe('engine bench --json, paired ratios', () => {
     }
     expect(liveWorkerCount()).toBe(0);
   }, 120_000);
+});
+
+/** The engine bench's table: the CLI's spelling of rates, counts in words, no repeated line. */
+describe('engine bench table', () => {
+  test('1 run reads "1 run", rates read as 13.9k, the workers-2 ratio is printed once, a 1 us run says what the targets are for', async () => {
+    const values = { lengths: '1us', warmup: '0', runs: '1' };
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      out.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await run({
+        json: false,
+        values,
+        whole: (name: string, fallback: number) =>
+          (values as Record<string, string>)[name] === undefined
+            ? fallback
+            : Number((values as Record<string, string>)[name]),
+        oneOf: () => undefined,
+      });
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = out.join('');
+    expect(text).toContain('median of 1 run per host');
+    expect(text).not.toMatch(/e\+\d/);
+    expect(text).toMatch(/^inline +\d+(\.\d+)?[kMG]? +\d+(\.\d+)?[kMG]? +\d+ /m);
+    expect(text).toContain('workers-2/inline: ');
+    expect(text).not.toContain('over inline:');
+    expect(text).toContain('(targets defined for 1 ms and 6 ms runs; these are 1 us runs)');
+    expect(liveWorkerCount()).toBe(0);
+  }, 120_000);
+});
+
+/** bench-run.ts loadNote: said only when the load average was above the CPU count. */
+describe('load note', () => {
+  test('a load average above the CPUs gets a note; at or below, none', () => {
+    expect(loadNote({ cpus: 2, loadAverageBefore: 2, loadAverageAfter: 9 })).toBeUndefined();
+    expect(loadNote({ cpus: 2, loadAverageBefore: 12.6, loadAverageAfter: 13.1 })).toContain(
+      'the load average (12.6) was above the CPU count (2)',
+    );
+  });
 });

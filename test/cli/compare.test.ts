@@ -133,6 +133,32 @@ describe('npusim compare', () => {
     expect(c.changed).toBeGreaterThan(10);
   });
 
+  it('a run with no TCE lookups has a TCE hit rate of null, not 0; compare of two such results does not judge it', async () => {
+    // QA: `run atsd-deadlock --seed 5 --duration 100us --inline --out ad.json` wrote tceHitRate 0.
+    const w = workloads.find((x) => x.name === 'atsd-deadlock')!;
+    const deadlock = (seed: number): RunConfig => ({
+      workload: 'atsd-deadlock',
+      seed,
+      bugs: [],
+      params: parseParams({ ...w.params, durationTicks: 100_000_000 }, 'atsd-deadlock'),
+    });
+    const paths: string[] = [];
+    for (const seed of [5, 6]) {
+      const r = await runSimulation(deadlock(seed), { host: 'inline' });
+      expect(r.counts['tce.hits'] ?? 0).toBe(0);
+      expect(r.counts['tce.misses'] ?? 0).toBe(0);
+      const f = join(dir, `deadlock-${seed}.json`);
+      writeFileSync(f, JSON.stringify(r));
+      expect((JSON.parse(readFileSync(f, 'utf8')) as RunResult).contention.tceHitRate).toBeNull();
+      paths.push(f);
+    }
+    const c = await compare(paths[0]!, paths[1]!);
+    expect(c.rows.find((r) => r.figure === 'TCE cache hit rate')).toMatchObject({
+      verdict: 'not judged',
+      note: 'no lookups in either run',
+    });
+  });
+
   it('a run against itself: every change is zero and nothing is beyond noise', async () => {
     const c = await compare(files.seed1, files.seed1);
     expect(c.identical).toBe(true);
@@ -252,7 +278,7 @@ describe('npusim compare', () => {
     [
       'a hit rate above 1',
       (r) => ({ ...r, contention: { ...r.contention, atsHitRate: 1.5 } }),
-      /x\.json: contention\.atsHitRate: Expected a fraction from 0 to 1, got `1\.5` \(number\)/,
+      /x\.json: contention\.atsHitRate: Expected a fraction from 0 to 1, or null \(no lookups\), got `1\.5` \(number\)/,
     ],
     [
       'a latency without p99',

@@ -143,13 +143,13 @@ describe('assembleResult', () => {
     expect(h.count).toBe(2);
   });
 
-  it('assemble: hit rates are hits over lookups, and 0 when there were no lookups', () => {
+  it('assemble: hit rates are hits over lookups, and null (no rate) when there were no lookups', () => {
     const raw = rawRun({
       reports: [report(0, { counters: { [C.atsHits]: 3, [C.atsMisses]: 1 } }), report(1)],
     });
     const r = assembleResult(config, plan, raw);
     expect(r.contention.atsHitRate).toBeCloseTo(0.75, 10);
-    expect(r.contention.tceHitRate).toBe(0);
+    expect(r.contention.tceHitRate).toBeNull();
   });
 
   it('assemble: links join their edge label and kind, their backlog and utilisation', () => {

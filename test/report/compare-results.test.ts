@@ -157,14 +157,14 @@ describe('compare: a threaded run stopped at its first finding', () => {
 });
 
 describe('compare: figures a run did not measure', () => {
-  const withRates = (counts: Record<string, number>, tceHitRate: number): RunResult => {
+  const withRates = (counts: Record<string, number>, tceHitRate: number | null): RunResult => {
     const r = result(counts);
     return { ...r, contention: { ...r.contention, tceHitRate } };
   };
 
   it("a cache one run never looked up has no hit rate there: the row is the other run's alone, not a change to 0 %", () => {
     const used = withRates({ 'tce.hits': 731, 'tce.misses': 9269 }, 0.0731);
-    const unused = withRates({}, 0);
+    const unused = withRates({}, null);
     const r = row(used, unused, 'TCE cache hit rate');
     expect(r).toMatchObject({ a: 0.0731, b: undefined, verdict: 'only in A', note: 'no lookups in run B' });
     expect(row(unused, used, 'TCE cache hit rate')).toMatchObject({ a: undefined, verdict: 'only in B' });
