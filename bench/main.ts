@@ -197,7 +197,14 @@ function parse(argv: readonly string[]): Request {
   // `--help` or `-h` anywhere is a request, not an error: checked before the options, which a
   // help request need not get right.
   if (argv.includes('--help') || argv.includes('-h')) {
-    const name = argv.find((a) => Object.hasOwn(BENCHMARKS, a));
+    // A word that is no option's value is the benchmark asked about: one not named is an error
+    // (`nosuch --help` listed every benchmark and exited 0, as if it were one).
+    const words = argv.filter(
+      (a, i) => !a.startsWith('-') && !(i > 0 && /^--(?!json$|help$)/.test(argv[i - 1]!)),
+    );
+    const unknown = words.find((a) => !Object.hasOwn(BENCHMARKS, a));
+    if (unknown !== undefined) throw new UsageError(`Expected a benchmark name, got \`${unknown}\``);
+    const name = words[0];
     return { help: true, text: name === undefined ? usage() : benchUsage(name, BENCHMARKS[name]!) };
   }
   let json = false;

@@ -20,6 +20,12 @@ function bench(args: readonly string[]): { status: number | null; stdout: string
 }
 
 describe('bench help', () => {
+  test('bench nosuch --help: the name is refused as one, exit 2, not a list of every benchmark', () => {
+    const r = bench(['nosuch', '--help']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Expected a benchmark name, got `nosuch`');
+  });
+
   test.each([[['--help']], [['-h']]])('bench %j: every benchmark listed, exit 0', (args) => {
     const r = bench(args);
     expect(r.status).toBe(0);
