@@ -34,7 +34,14 @@ import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
 import { pastStopNote } from './summary-checks.js';
 import { busiestLinks, FREE_CONTENTION_NOTE, LATENCY_ROWS, socketFigures } from './summary-contention.js';
-import { freeModeLines, keptText, placementText, waitBucketTexts } from './summary-engine.js';
+import {
+  freeModeLines,
+  keptText,
+  LAMBDA_LEGEND,
+  lambdaText,
+  placementText,
+  waitBucketTexts,
+} from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 import { unfinishedText } from './unfinished-text.js';
@@ -435,7 +442,7 @@ function engineTable(result: RunResult): string {
             'parks',
             'timed out',
             'events',
-            ...(sync ? ['lookahead', 'events/window', 'hand-offs/s', 'lambda'] : []),
+            ...(sync ? ['lookahead', 'events/window', 'parks/s', 'lambda'] : []),
             ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
           ],
           e.workers.map((w) => [
@@ -449,8 +456,8 @@ function engineTable(result: RunResult): string {
               ? [
                   w.lookaheadTicks === undefined ? '' : formatTime(w.lookaheadTicks),
                   compact(w.eventsPerWindow ?? 0),
-                  compact(w.handoffsPerSecond ?? 0),
-                  w.lambda === undefined ? '' : w.lambda.toFixed(2),
+                  compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0),
+                  w.lambda === undefined ? '' : lambdaText(w),
                 ]
               : []),
             ...(waits
@@ -459,7 +466,8 @@ function engineTable(result: RunResult): string {
                 : waitBucketTexts(w.waits)
               : []),
           ]),
-        ))
+        ) +
+        (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : ''))
   );
 }
 

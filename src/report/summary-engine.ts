@@ -8,6 +8,7 @@ import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { formatWall } from './summary-text.js';
+import { HANDOFF_COST_US } from './sync-figures.js';
 
 /**
  * How fast npusim itself ran: events per second, the most stalled rings and the busiest workers
@@ -73,13 +74,14 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const sync =
       w.lambda === undefined
         ? ''
-        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
+        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
         `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
+  if (e.workers.some((w) => w.lambda !== undefined)) out.push(...LAMBDA_LEGEND.map((l) => `  ${l}`));
   if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
     out.push(
       // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
@@ -87,6 +89,29 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     );
   }
   return out;
+}
+
+/**
+ * What lambda is, said once under the workers (and in the HTML report): the figure is only as good
+ * as its assumed tau, which the workers' lines do not show.
+ */
+export const LAMBDA_LEGEND: readonly string[] = [
+  `lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over events`,
+  `  done in one hand-off's time (tau, P events per busy wall second); below 1, a window's hand-offs cost more`,
+  `  than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the project's 2-core machine,`,
+  `  bench/README.md "Where a threaded run's CPU goes"); in brackets lambda at tau = the worker's parked time`,
+  `  per park, a lower bound (a park also waits out its partner's work). parks/s: parks per wall second.`,
+];
+
+/** A worker's lambda at the assumed tau and, in brackets, at its parked time per park (sync-figures.ts). */
+export function lambdaText(w: RunResult['engine']['workers'][number]): string {
+  const assumed = (w.lambda ?? 0).toFixed(2);
+  if (w.lambdaAtParkedPerPark === undefined || w.parkedUsPerPark === undefined) return assumed;
+  const us = w.parkedUsPerPark;
+  // Parks run from tens of microseconds (a futex wake-up) to the 20 ms bound.
+  const per =
+    us < 1000 ? `${Math.round(us)} us` : us < 10_000 ? `${(us / 1000).toFixed(1)} ms` : formatWall(us / 1000);
+  return `${assumed} (${w.lambdaAtParkedPerPark.toFixed(2)} at ${per} per park)`;
 }
 
 /**

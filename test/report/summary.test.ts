@@ -285,17 +285,31 @@ describe('summary', () => {
     const html = buildHtmlReport({ plan, config, raw: base, result });
     expect(html).toContain('<p>placement: 1 worker (100 asked for; one per actor at most)</p>');
     expect(html).toContain(
-      '<th>events</th><th>lookahead</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>',
+      '<th>events</th><th>lookahead</th><th>events/window</th><th>parks/s</th><th>lambda</th>',
     );
     expect(html).toContain(`<td>2</td><td>150 ns</td><td>${compact(w.eventsPerWindow!)}</td>`);
-    // The summary's worker line names the lookahead its figures are per window of.
-    expect(formatSummary(result, { color: false })).toMatch(
-      /2 events {2}lookahead 150 ns, \S+ events\/window, \S+ hand-offs\/s, lambda \d/,
+    // Parks per wall second, under both names in --json (handoffsPerSecond kept for scripts).
+    expect(w.parksPerSecond).toBe(w.handoffsPerSecond);
+    expect(w.parksPerSecond).toBeCloseTo(12 / (base.wallMs / 1000));
+    // The run's own tau: 300 ms parked over 12 parks, 25 ms each, so lambda at it is 37/25000 of the assumed one.
+    expect(w.parkedUsPerPark).toBe(25_000);
+    expect(w.lambdaAtParkedPerPark).toBeCloseTo((w.lambda! * 37) / 25_000);
+    const lambdaCell = `${w.lambda!.toFixed(2)} (${w.lambdaAtParkedPerPark!.toFixed(2)} at 25 ms per park)`;
+    // The summary's worker line names the lookahead its figures are per window of, and both lambdas.
+    const summary = formatSummary(result, { color: false });
+    expect(summary).toContain(
+      `2 events  lookahead 150 ns, ${compact(w.eventsPerWindow!)} events/window, ${compact(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}`,
     );
+    expect(summary).not.toContain('hand-offs/s');
+    // What lambda is, once under the workers, in the summary and the report.
+    expect(summary.split('lambda = L*E/(tau*P)').length).toBe(2);
+    expect(summary).toContain('tau is assumed, 37 us');
+    expect(summary).toContain('bench/README.md "Where a threaded run\'s CPU goes"');
+    expect(html).toContain('<p>lambda = L*E/(tau*P): events per lookahead window');
     // The waits by length, in the summary's words for each bucket.
     expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
     expect(html).toContain(
-      `<td>${w.lambda!.toFixed(2)}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
+      `<td>${lambdaCell}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
     );
     // A run on threads kept from the run before (worker-set.ts) says so, in the HTML and the summary.
     expect(result.engine.threadsKept).toBeUndefined();
@@ -319,6 +333,7 @@ describe('summary', () => {
     });
     expect(inlineHtml).not.toContain('placement:');
     expect(inlineHtml).not.toContain('<th>lambda</th>');
+    expect(inlineHtml).not.toContain('lambda = L*E');
   });
 
   it('summary: workers outnumbering the cores get a hint with the faster choice; "the product\'s shape" only for per-actor', () => {
