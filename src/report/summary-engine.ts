@@ -11,7 +11,7 @@ import { formatWall } from './summary-text.js';
 import { HANDOFF_COST_US } from './sync-figures.js';
 
 /**
- * How fast npusim itself ran: events per second, the most stalled rings and the busiest workers
+ * How fast npusim itself ran: events per second, the most stalled (or fullest) rings and the busiest workers
  * (at most `maxRows` each, and 5), a hint when workers outnumber cores; then free mode's figures.
  */
 export function engineSection(result: RunResult, maxRows: number): string[] {
@@ -40,25 +40,54 @@ export function freeModeLines(result: RunResult): [string, string] | undefined {
   ];
 }
 
-/** The most stalled rings (full stalls and parks, then high water), at most `maxRows`. */
-function ringLines(e: RunResult['engine'], maxRows: number): string[] {
-  const out: string[] = [];
-  const rings = [...e.rings]
-    .sort(
-      (a, b) => b.fullStalls + b.parks - (a.fullStalls + a.parks) || b.highWaterRecords - a.highWaterRecords,
-    )
+/**
+ * The rings worth a look, at most `maxRows`, and a heading that says how they were chosen: the
+ * most stalled (full stalls plus parks, then high water) when any stalled, else the fullest (high
+ * water), so that a heading never calls a ring that never stalled "most stalled". A ring that
+ * carried no record says nothing about the engine and is left out. Shared by the summary and the
+ * HTML report.
+ */
+export function ringTable(
+  e: RunResult['engine'],
+  maxRows: number,
+): { heading: string; header: string[]; rows: string[][] } | undefined {
+  const carried = e.rings.filter((r) => r.records > 0);
+  if (carried.length === 0) return undefined;
+  const stalls = (r: (typeof carried)[number]) => r.fullStalls + r.parks;
+  const stalled = carried.filter((r) => stalls(r) > 0).length;
+  const rings = [...carried]
+    .sort((a, b) => stalls(b) - stalls(a) || b.highWaterRecords - a.highWaterRecords)
     .slice(0, maxRows);
-  if (rings.length > 0) {
-    out.push('  rings (most stalled):');
-    const width = Math.max(...rings.map((r) => r.label.length));
-    for (const r of rings) {
-      out.push(
-        `    ${r.label.padEnd(width)}  ${String(r.records).padStart(9)} records  full-stalls ${r.fullStalls}  ` +
-          `parks ${r.parks}  high-water ${r.highWaterRecords}/${r.capacityRecords}`,
-      );
-    }
-  }
-  return out;
+  const left = e.rings.length - carried.length;
+  const idle = left === 0 ? '' : `, ${left} that carried nothing left out`;
+  const heading =
+    stalled === 0
+      ? `rings: none stalled; fullest ${rings.length} of ${carried.length}${idle}:`
+      : `rings: ${stalled} of ${carried.length} stalled; most stalled first, ${rings.length} shown${idle}:`;
+  return {
+    heading,
+    header: ['ring', 'records', 'full-stalls', 'parks', 'high-water'],
+    rows: rings.map((r) => [
+      r.label,
+      String(r.records),
+      String(r.fullStalls),
+      String(r.parks),
+      `${r.highWaterRecords}/${r.capacityRecords}`,
+    ]),
+  };
+}
+
+function ringLines(e: RunResult['engine'], maxRows: number): string[] {
+  const t = ringTable(e, maxRows);
+  if (t === undefined) return [];
+  const width = Math.max(...t.rows.map((r) => r[0]!.length));
+  return [
+    `  ${t.heading}`,
+    ...t.rows.map(
+      ([label, records, fullStalls, parks, highWater]) =>
+        `    ${label!.padEnd(width)}  ${records!.padStart(9)} records  full-stalls ${fullStalls}  parks ${parks}  high-water ${highWater}`,
+    ),
+  ];
 }
 
 /** The placement and the busiest workers, at most `maxRows`; a hint when they outnumber the cores. */

@@ -241,6 +241,27 @@ describe('summary', () => {
     expect(formatSummary(assembleResult(config, plan, base), { color: false })).not.toContain('waits:');
   });
 
+  it('summary: the rings heading says whether any stalled, and a ring that carried nothing is left out', () => {
+    const base = raw([report(0), report(1)]);
+    const ring = base.rings[0]!;
+    const calm = { ...ring, fullStalls: 0, parks: 0 };
+    const rings = (list: RawRun['rings']) =>
+      formatSummary(assembleResult(config, plan, { ...base, rings: list }), { color: false });
+    const none = rings([calm, { ...calm, edge: 1, label: 'gpu0->chip0', records: 0, highWaterRecords: 0 }]);
+    expect(none).toContain('  rings: none stalled; fullest 1 of 1, 1 that carried nothing left out:\n');
+    expect(none).toMatch(
+      /\n {4}chip0->gpu0 {2}\s+5 records {2}full-stalls 0 {2}parks 0 {2}high-water 4\/1024\n/,
+    );
+    expect(none).not.toContain('gpu0->chip0');
+    expect(none).not.toContain('most stalled');
+    const some = rings([calm, { ...ring, edge: 1, label: 'gpu0->chip0' }]);
+    expect(some).toContain('  rings: 1 of 2 stalled; most stalled first, 2 shown:\n');
+    const ringRows = some.slice(some.indexOf('  rings:'));
+    expect(ringRows.indexOf('gpu0->chip0')).toBeLessThan(ringRows.indexOf('chip0->gpu0'));
+    // Nothing carried at all: no rings heading.
+    expect(rings([{ ...calm, records: 0 }])).not.toContain('rings:');
+  });
+
   it('summary: parks that timed out are named beside the parks, and only when there were any', () => {
     const base = raw([report(0), report(1)]);
     const summaryWith = (parksTimedOut: number) =>
