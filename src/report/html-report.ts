@@ -39,7 +39,9 @@ import {
   keptText,
   LAMBDA_LEGEND,
   lambdaText,
+  placementHint,
   placementText,
+  ringTable,
   waitBucketTexts,
 } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
@@ -428,9 +430,13 @@ function engineTable(result: RunResult): string {
   // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
   const waits = e.workers.some((w) => w.waits !== undefined);
   const free = freeModeLines(result);
+  const hint = placementHint(result);
+  const rings = ringTable(e, e.rings.length);
   return (
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
     (free === undefined ? '' : `<p>${esc(free[0])}; ${esc(free[1])}</p>`) +
+    // Every ring that carried records (the summary shows the first few), in the summary's order.
+    (rings === undefined ? '' : `<p>${esc(rings.heading)}</p>${table(rings.header, rings.rows)}`) +
     (e.workers.length === 0
       ? ''
       : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores) + keptText(e))}</p>` +
@@ -467,7 +473,8 @@ function engineTable(result: RunResult): string {
               : []),
           ]),
         ) +
-        (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : ''))
+        (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : '') +
+        (hint === undefined ? '' : `<p>${esc(hint)}</p>`))
   );
 }
 

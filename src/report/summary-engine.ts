@@ -111,13 +111,19 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
   if (e.workers.some((w) => w.lambda !== undefined)) out.push(...LAMBDA_LEGEND.map((l) => `  ${l}`));
-  if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
-    out.push(
-      // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
-      `  hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`,
-    );
-  }
+  const hint = placementHint(result);
+  if (hint !== undefined) out.push(`  ${hint}`);
   return out;
+}
+
+/** A hint when the workers outnumber the cores (the summary's and the HTML report's engine). */
+export function placementHint(result: RunResult): string | undefined {
+  const e = result.engine;
+  if (e.placement === 'inline' || result.free !== undefined || e.cores <= 0 || e.workers.length <= e.cores) {
+    return undefined;
+  }
+  // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
+  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
 }
 
 /**

@@ -258,6 +258,18 @@ describe('summary', () => {
     expect(some).toContain('  rings: 1 of 2 stalled; most stalled first, 2 shown:\n');
     const ringRows = some.slice(some.indexOf('  rings:'));
     expect(ringRows.indexOf('gpu0->chip0')).toBeLessThan(ringRows.indexOf('chip0->gpu0'));
+    // The HTML report carries the same heading and every ring that carried records, as a table.
+    const withRings = { ...base, rings: [calm, { ...ring, edge: 1, label: 'gpu0->chip0' }] };
+    const html = buildHtmlReport({
+      plan,
+      config,
+      raw: withRings,
+      result: assembleResult(config, plan, withRings),
+    });
+    expect(html).toContain(
+      '<p>rings: 1 of 2 stalled; most stalled first, 2 shown:</p><div class="table"><table><thead><tr><th>ring</th><th>records</th><th>full-stalls</th><th>parks</th><th>high-water</th></tr></thead>',
+    );
+    expect(html).toContain('<tr><td>gpu0-&gt;chip0</td><td>5</td><td>3</td><td>1</td><td>4/1024</td></tr>');
     // Nothing carried at all: no rings heading.
     expect(rings([{ ...calm, records: 0 }])).not.toContain('rings:');
   });
@@ -370,6 +382,15 @@ describe('summary', () => {
     );
     expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--workers 1`');
     expect(summary('3', 3)).not.toContain('hint:');
+    // The HTML report's engine section carries the same hint.
+    const html = (placement: string, cores: number) => {
+      const r = { ...three, placement, cores };
+      return buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) });
+    };
+    expect(html('3', 2)).toContain(
+      '<p>hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here</p>',
+    );
+    expect(html('3', 3)).not.toContain('hint:');
   });
 
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
