@@ -66,8 +66,12 @@ export interface WorkerFigures {
 export interface HostsChecked {
   inline: string;
   threaded: string;
-  /** The threaded run's placement ('per-actor' or a number of workers). */
+  /** The threaded run's placement ('per-actor', 'auto' or a number of workers). */
   placement: string;
+  /** The workers the threaded run had (`auto` and a count over the actors say fewer than asked). */
+  workers?: number;
+  /** The events each host's run handled (the same when they agree). */
+  events?: number;
   agree: boolean;
 }
 

@@ -274,6 +274,22 @@ describe('summary', () => {
     expect(rings([{ ...calm, records: 0 }])).not.toContain('rings:');
   });
 
+  it('summary: --check-hosts that agreed is a line under the checks, naming the placement and the event digest', () => {
+    const base = raw([report(0), report(1)]);
+    const checked = (hostsChecked: RawRun['hostsChecked']) =>
+      formatSummary(assembleResult(config, plan, { ...base, hostsChecked }), { color: false });
+    const h = { inline: 'ab'.repeat(8), threaded: 'ab'.repeat(8), agree: true };
+    expect(checked({ ...h, placement: '3', workers: 3, events: 5696 })).toMatch(
+      /\n {2}conservation: [^\n]*\n {2}hosts: inline and threaded \(3 workers\) agree, 5696 events each, event digest abababababababab\n/,
+    );
+    expect(checked({ ...h, placement: 'per-actor', workers: 9, events: 5 })).toContain(
+      '  hosts: inline and threaded (one worker per actor) agree, 5 events each',
+    );
+    expect(checked({ ...h, placement: 'auto', workers: 2, events: 5 })).toContain('(2 workers, auto) agree');
+    // Unchecked: no line.
+    expect(checked(undefined)).not.toContain('hosts:');
+  });
+
   it('summary: parks that timed out are named beside the parks, and only when there were any', () => {
     const base = raw([report(0), report(1)]);
     const summaryWith = (parksTimedOut: number) =>
