@@ -456,7 +456,9 @@ function engineTable(result: RunResult): string {
             w.busyMs.toFixed(0),
             w.parkedMs.toFixed(0),
             String(w.parks),
-            w.parksTimedOut === undefined ? '' : String(w.parksTimedOut),
+            w.parksTimedOut === undefined
+              ? ''
+              : `${w.parksTimedOut}${w.parksTimedOut > 0 && w.parksTimedOutAtStart !== undefined ? ` (${w.parksTimedOutAtStart} at start)` : ''}`,
             String(w.events),
             ...(sync
               ? [

@@ -106,7 +106,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
         : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  parked ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''})  ${w.events} events${sync}`,
+        `(${w.parks} parks${timedOutText(w)})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
@@ -124,6 +124,16 @@ export function placementHint(result: RunResult): string | undefined {
   }
   // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
   return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
+}
+
+/**
+ * The parks that ran out their bound, and how many of them came before the first window (the
+ * partners still starting: normal); the rest came later. Empty when none ran out.
+ */
+export function timedOutText(w: RunResult['engine']['workers'][number]): string {
+  if (!w.parksTimedOut) return '';
+  const atStart = w.parksTimedOutAtStart === undefined ? '' : `, ${w.parksTimedOutAtStart} at start`;
+  return `, ${w.parksTimedOut} timed out${atStart}`;
 }
 
 /**

@@ -50,6 +50,12 @@ export interface WorkerFigures {
    */
   parksTimedOut?: number;
   /**
+   * Of parksTimedOut, those before the worker's first window: no partner had published a safe
+   * time yet (the partners still starting). The rest came later: a descheduled or compiling
+   * partner, or a lost wake-up. Absent inline and in free mode.
+   */
+  parksTimedOutAtStart?: number;
+  /**
    * Threaded runs: every wait by its wall duration, per bucket of WAIT_BOUNDS_MS
    * (wait-histogram.ts: < 10 us, < 100 us, < 1 ms, < 10 ms, >= 10 ms); `ms` sums to parkedMs, and
    * the counts to at least `parks` (a wait a spin ended is no park). Absent inline.

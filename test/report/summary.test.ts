@@ -302,6 +302,18 @@ describe('summary', () => {
     );
     expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}parked 300 ms \(12 parks\) {2}2 events/);
     expect(summaryWith(0)).not.toContain('timed out');
+    // How many came before the first window (the partners still starting), where the run counted them.
+    const withAtStart = {
+      ...base,
+      workers: [{ ...base.workers[0]!, parksTimedOut: 13, parksTimedOutAtStart: 12 }],
+    };
+    const atStart = assembleResult(config, plan, withAtStart);
+    expect(formatSummary(atStart, { color: false })).toContain(
+      '(12 parks, 13 timed out, 12 at start)  2 events',
+    );
+    expect(buildHtmlReport({ plan, config, raw: withAtStart, result: atStart })).toContain(
+      '<td>12</td><td>13 (12 at start)</td><td>2</td>',
+    );
     // The HTML report's engine table has them in a column of their own.
     const withTimedOut = { ...base, workers: [{ ...base.workers[0]!, parksTimedOut: 3 }] };
     const html = buildHtmlReport({
