@@ -413,7 +413,10 @@ function linksTable(result: RunResult): string {
       l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
       l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
     ]);
-  return table(['link', 'kind', 'messages', 'bytes', 'backlog', 'busy', 'queue mean', 'queue max'], rows);
+  return table(
+    ['link', 'kind', 'messages', 'bytes', 'backlog bytes', 'busy', 'queue mean', 'queue max'],
+    rows,
+  );
 }
 
 function countersTable(result: RunResult): string {

@@ -129,7 +129,7 @@ describe('summary', () => {
     expect(text).toMatch(/DMA latency\s+100\s+50(\.\d+)? ns/);
     expect(text).toContain('ATS cache hit rate 90.0%');
     expect(text).toMatch(
-      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
+      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
     // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
@@ -494,6 +494,12 @@ describe('summary', () => {
     expect(lines.some((l) => l.startsWith('reproduce:'))).toBe(false);
     const replayed = formatSummary({ ...result, reproduce: 'npusim replay f.json' }, { color: false });
     expect(replayed.split('\n')).toContain('reproduce: npusim replay f.json');
+  });
+
+  it('HTML report: the links table says its backlog is in bytes, as the summary does', () => {
+    const base = raw([report(0), report(1)]);
+    const html = buildHtmlReport({ plan, config, raw: base, result: assembleResult(config, plan, base) });
+    expect(html).toContain('<th>bytes</th><th>backlog bytes</th><th>busy</th>');
   });
 
   it('summary: a link nothing crossed has no queueing figure (`-`), not a measured 0 ps', () => {
