@@ -6,6 +6,7 @@
  */
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand, workersWords } from '../report/reproduce-line.js';
+import { hostsAgreeText } from '../report/summary-checks.js';
 import { type Placement, placementName } from '../runtime/placement.js';
 import type { HostsChecked, RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
@@ -64,10 +65,12 @@ export async function checkHosts(
     inline: a,
     threaded: b,
     placement: threaded.placement ?? 'per-actor',
+    workers: threaded.workers.length,
+    events: inline.events,
     agree: a === b,
   };
   if (a === b) {
-    io.stderr.write(`npusim: hosts agree: event digest ${a}, ${inline.events} events each\n`);
+    io.stderr.write(`npusim: --check-hosts: ${hostsAgreeText(hostsChecked)}\n`);
     return { ...(args.host === 'inline' ? inline : threaded), hostsChecked };
   }
   const d = firstDivergence(inline.recorded, threaded.recorded);

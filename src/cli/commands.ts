@@ -87,7 +87,7 @@ const RUN: CommandSpec = {
       name: 'workers',
       type: 'string',
       value: 'per-actor|N|auto',
-      help: "worker threads: one per actor, N (a socket's actors together, cut at the X-bus), or one per core",
+      help: "worker threads: one per actor, N from 1 to 256 (a socket's actors together, cut at the X-bus; an N that is no multiple of the sockets may spread single actors of different sockets over the workers, by weight), or one per core",
       default: 'per-actor',
       parse: (t, o) => parsePlacement(t, o),
       conflicts: ['inline'],

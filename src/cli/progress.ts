@@ -97,9 +97,18 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       if (said === lastSaid) return;
       lastSaid = said;
       lastLineMs = now;
+      const who = `npusim${options.label === undefined ? '' : ` ${options.label}`}`;
+      if (tick === 0 && events === 0) {
+        // Nothing handled yet: the run's threads are still starting (QA: `0% simulated (0 ps of
+        // 30 us), 0 events/s` told the user nothing). The end note waits for a line with figures.
+        options.stream.write(
+          `${who}: threads starting, nothing simulated yet (${formatTime(options.durationTicks)} to simulate)\n`,
+        );
+        return;
+      }
       const pct = Math.floor((100 * Math.min(tick, options.durationTicks)) / options.durationTicks);
       options.stream.write(
-        `npusim${options.label === undefined ? '' : ` ${options.label}`}: ${pct}% simulated ` +
+        `${who}: ${pct}% simulated ` +
           `(${formatTime(tick)} of ${formatTime(options.durationTicks)}${note}), ${rate(events)} events/s` +
           `${options.showFindings === false ? '' : `, ${findings} violation${findings === 1 ? '' : 's'} so far`}\n`,
       );

@@ -34,7 +34,16 @@ import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
 import { pastStopNote } from './summary-checks.js';
 import { busiestLinks, FREE_CONTENTION_NOTE, LATENCY_ROWS, socketFigures } from './summary-contention.js';
-import { freeModeLines, keptText, placementText, waitBucketTexts } from './summary-engine.js';
+import {
+  freeModeLines,
+  keptText,
+  LAMBDA_LEGEND,
+  lambdaText,
+  placementHint,
+  placementText,
+  ringTable,
+  waitBucketTexts,
+} from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 import { unfinishedText } from './unfinished-text.js';
@@ -404,7 +413,10 @@ function linksTable(result: RunResult): string {
       l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
       l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
     ]);
-  return table(['link', 'kind', 'messages', 'bytes', 'backlog', 'busy', 'queue mean', 'queue max'], rows);
+  return table(
+    ['link', 'kind', 'messages', 'bytes', 'backlog bytes', 'busy', 'queue mean', 'queue max'],
+    rows,
+  );
 }
 
 function countersTable(result: RunResult): string {
@@ -421,9 +433,13 @@ function engineTable(result: RunResult): string {
   // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
   const waits = e.workers.some((w) => w.waits !== undefined);
   const free = freeModeLines(result);
+  const hint = placementHint(result);
+  const rings = ringTable(e, e.rings.length);
   return (
     `<p>${e.events} events, ${compact(e.eventsPerSecond)} events/s, ${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second (machine-dependent)</p>` +
     (free === undefined ? '' : `<p>${esc(free[0])}; ${esc(free[1])}</p>`) +
+    // Every ring that carried records (the summary shows the first few), in the summary's order.
+    (rings === undefined ? '' : `<p>${esc(rings.heading)}</p>${table(rings.header, rings.rows)}`) +
     (e.workers.length === 0
       ? ''
       : `<p>placement: ${esc(placementText(e.placement, e.workers.length, e.cores) + keptText(e))}</p>` +
@@ -431,11 +447,11 @@ function engineTable(result: RunResult): string {
           [
             'worker',
             'busy ms',
-            'parked ms',
+            'waited ms',
             'parks',
             'timed out',
             'events',
-            ...(sync ? ['lookahead', 'events/window', 'hand-offs/s', 'lambda'] : []),
+            ...(sync ? ['lookahead', 'events/window', 'parks/s', 'lambda'] : []),
             ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
           ],
           e.workers.map((w) => [
@@ -443,14 +459,16 @@ function engineTable(result: RunResult): string {
             w.busyMs.toFixed(0),
             w.parkedMs.toFixed(0),
             String(w.parks),
-            w.parksTimedOut === undefined ? '' : String(w.parksTimedOut),
+            w.parksTimedOut === undefined
+              ? ''
+              : `${w.parksTimedOut}${w.parksTimedOut > 0 && w.parksTimedOutAtStart !== undefined ? ` (${w.parksTimedOutAtStart} at start)` : ''}`,
             String(w.events),
             ...(sync
               ? [
                   w.lookaheadTicks === undefined ? '' : formatTime(w.lookaheadTicks),
                   compact(w.eventsPerWindow ?? 0),
-                  compact(w.handoffsPerSecond ?? 0),
-                  w.lambda === undefined ? '' : w.lambda.toFixed(2),
+                  compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0),
+                  w.lambda === undefined ? '' : lambdaText(w),
                 ]
               : []),
             ...(waits
@@ -459,7 +477,9 @@ function engineTable(result: RunResult): string {
                 : waitBucketTexts(w.waits)
               : []),
           ]),
-        ))
+        ) +
+        (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : '') +
+        (hint === undefined ? '' : `<p>${esc(hint)}</p>`))
   );
 }
 

@@ -7,6 +7,7 @@
 import { countText } from '../core/count-text.js';
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
+import type { HostsChecked } from '../runtime/raw-run.js';
 import { formatTime } from './duration.js';
 import { lineLabel } from './reproduce-line.js';
 import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
@@ -84,9 +85,27 @@ export function checksSection(
   );
   const note = pastStopNote(result);
   if (note !== undefined) out.push(`  ${style('yellow', 'note:')} ${note}`);
+  const hosts = result.engine.hostsChecked;
+  if (hosts?.agree === true) out.push(`  hosts: ${hostsAgreeText(hosts)}`);
   const memory = memoryNote(result);
   if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
   return out;
+}
+
+/**
+ * `--check-hosts` that agreed, in words (the summary's `checks:` and stderr): which placement the
+ * threaded run had, and the event digest, which hashes the actors' event streams alone and so
+ * differs from the run's digest (outcome-digest.ts), which adds the configuration and findings.
+ */
+export function hostsAgreeText(h: HostsChecked): string {
+  const placement =
+    h.placement === 'per-actor'
+      ? 'one worker per actor'
+      : h.workers === undefined
+        ? `--workers ${h.placement}`
+        : `${h.workers} worker${h.workers === 1 ? '' : 's'}${h.placement === 'auto' ? ', auto' : ''}`;
+  const events = h.events === undefined ? '' : `, ${h.events} events each`;
+  return `inline and threaded (${placement}) agree${events}, event digest ${h.inline}`;
 }
 
 /**

@@ -122,7 +122,8 @@ function linkTable(result: RunResult, maxRows: number): string[] {
   const all = result.contention.links.filter((l) => l.between !== 'control');
   if (all.length === 0) return [];
   const links = busiestLinks(result, maxRows);
-  const header = ['', 'busy', 'msgs', 'bytes', 'backlog', 'queue mean', 'queue max'];
+  // `backlog bytes`: a bare `backlog` read as messages (QA).
+  const header = ['', 'busy', 'msgs', 'bytes', 'backlog bytes', 'queue mean', 'queue max'];
   const rows = links.map((l) => [
     l.label,
     percent(l.utilisation),

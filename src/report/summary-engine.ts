@@ -8,9 +8,10 @@ import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { formatWall } from './summary-text.js';
+import { HANDOFF_COST_US } from './sync-figures.js';
 
 /**
- * How fast npusim itself ran: events per second, the most stalled rings and the busiest workers
+ * How fast npusim itself ran: events per second, the most stalled (or fullest) rings and the busiest workers
  * (at most `maxRows` each, and 5), a hint when workers outnumber cores; then free mode's figures.
  */
 export function engineSection(result: RunResult, maxRows: number): string[] {
@@ -40,25 +41,54 @@ export function freeModeLines(result: RunResult): [string, string] | undefined {
   ];
 }
 
-/** The most stalled rings (full stalls and parks, then high water), at most `maxRows`. */
-function ringLines(e: RunResult['engine'], maxRows: number): string[] {
-  const out: string[] = [];
-  const rings = [...e.rings]
-    .sort(
-      (a, b) => b.fullStalls + b.parks - (a.fullStalls + a.parks) || b.highWaterRecords - a.highWaterRecords,
-    )
+/**
+ * The rings worth a look, at most `maxRows`, and a heading that says how they were chosen: the
+ * most stalled (full stalls plus parks, then high water) when any stalled, else the fullest (high
+ * water), so that a heading never calls a ring that never stalled "most stalled". A ring that
+ * carried no record says nothing about the engine and is left out. Shared by the summary and the
+ * HTML report.
+ */
+export function ringTable(
+  e: RunResult['engine'],
+  maxRows: number,
+): { heading: string; header: string[]; rows: string[][] } | undefined {
+  const carried = e.rings.filter((r) => r.records > 0);
+  if (carried.length === 0) return undefined;
+  const stalls = (r: (typeof carried)[number]) => r.fullStalls + r.parks;
+  const stalled = carried.filter((r) => stalls(r) > 0).length;
+  const rings = [...carried]
+    .sort((a, b) => stalls(b) - stalls(a) || b.highWaterRecords - a.highWaterRecords)
     .slice(0, maxRows);
-  if (rings.length > 0) {
-    out.push('  rings (most stalled):');
-    const width = Math.max(...rings.map((r) => r.label.length));
-    for (const r of rings) {
-      out.push(
-        `    ${r.label.padEnd(width)}  ${String(r.records).padStart(9)} records  full-stalls ${r.fullStalls}  ` +
-          `parks ${r.parks}  high-water ${r.highWaterRecords}/${r.capacityRecords}`,
-      );
-    }
-  }
-  return out;
+  const left = e.rings.length - carried.length;
+  const idle = left === 0 ? '' : `, ${left} that carried nothing left out`;
+  const heading =
+    stalled === 0
+      ? `rings: none stalled; fullest ${rings.length} of ${carried.length}${idle}:`
+      : `rings: ${stalled} of ${carried.length} stalled; most stalled first, ${rings.length} shown${idle}:`;
+  return {
+    heading,
+    header: ['ring', 'records', 'full-stalls', 'parks', 'high-water'],
+    rows: rings.map((r) => [
+      r.label,
+      String(r.records),
+      String(r.fullStalls),
+      String(r.parks),
+      `${r.highWaterRecords}/${r.capacityRecords}`,
+    ]),
+  };
+}
+
+function ringLines(e: RunResult['engine'], maxRows: number): string[] {
+  const t = ringTable(e, maxRows);
+  if (t === undefined) return [];
+  const width = Math.max(...t.rows.map((r) => r[0]!.length));
+  return [
+    `  ${t.heading}`,
+    ...t.rows.map(
+      ([label, records, fullStalls, parks, highWater]) =>
+        `    ${label!.padEnd(width)}  ${records!.padStart(9)} records  full-stalls ${fullStalls}  parks ${parks}  high-water ${highWater}`,
+    ),
+  ];
 }
 
 /** The placement and the busiest workers, at most `maxRows`; a hint when they outnumber the cores. */
@@ -74,7 +104,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const sync =
       w.lambda === undefined
         ? ''
-        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.handoffsPerSecond ?? 0)} hand-offs/s, lambda ${(w.lambda ?? 0).toFixed(2)}`;
+        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
     // `parkedMs` is every wait's time (worker-status.ts WorkerTime), parks and checks alike: a
     // wait whose look found work at once (the doorbell's ready()) sleeps on nothing, so it is no
     // park, and on a loaded machine one can last milliseconds (the thread descheduled mid-look).
@@ -82,17 +112,57 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  waited ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks${w.parksTimedOut ? `, ${w.parksTimedOut} timed out` : ''}${checks > 0 ? `, ${checks} checks` : ''})  ${w.events} events${sync}`,
+        `(${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
-  if (e.placement !== 'inline' && result.free === undefined && e.cores > 0 && e.workers.length > e.cores) {
-    out.push(
-      // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
-      `  hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`,
-    );
-  }
+  if (e.workers.some((w) => w.lambda !== undefined)) out.push(...LAMBDA_LEGEND.map((l) => `  ${l}`));
+  const hint = placementHint(result);
+  if (hint !== undefined) out.push(`  ${hint}`);
   return out;
+}
+
+/** A hint when the workers outnumber the cores (the summary's and the HTML report's engine). */
+export function placementHint(result: RunResult): string | undefined {
+  const e = result.engine;
+  if (e.placement === 'inline' || result.free !== undefined || e.cores <= 0 || e.workers.length <= e.cores) {
+    return undefined;
+  }
+  // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
+  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
+}
+
+/**
+ * The parks that ran out their bound, and how many of them came before the first window (the
+ * partners still starting: normal); the rest came later. Empty when none ran out.
+ */
+export function timedOutText(w: RunResult['engine']['workers'][number]): string {
+  if (!w.parksTimedOut) return '';
+  const atStart = w.parksTimedOutAtStart === undefined ? '' : `, ${w.parksTimedOutAtStart} at start`;
+  return `, ${w.parksTimedOut} timed out${atStart}`;
+}
+
+/**
+ * What lambda is, said once under the workers (and in the HTML report): the figure is only as good
+ * as its assumed tau, which the workers' lines do not show.
+ */
+export const LAMBDA_LEGEND: readonly string[] = [
+  `lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over events`,
+  `  done in one hand-off's time (tau, P events per busy wall second); below 1, a window's hand-offs cost more`,
+  `  than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the project's 2-core machine,`,
+  `  bench/README.md "Where a threaded run's CPU goes"); in brackets lambda at tau = the worker's parked time`,
+  `  per park, a lower bound (a park also waits out its partner's work). parks/s: parks per wall second.`,
+];
+
+/** A worker's lambda at the assumed tau and, in brackets, at its parked time per park (sync-figures.ts). */
+export function lambdaText(w: RunResult['engine']['workers'][number]): string {
+  const assumed = (w.lambda ?? 0).toFixed(2);
+  if (w.lambdaAtParkedPerPark === undefined || w.parkedUsPerPark === undefined) return assumed;
+  const us = w.parkedUsPerPark;
+  // Parks run from tens of microseconds (a futex wake-up) to the 20 ms bound.
+  const per =
+    us < 1000 ? `${Math.round(us)} us` : us < 10_000 ? `${(us / 1000).toFixed(1)} ms` : formatWall(us / 1000);
+  return `${assumed} (${w.lambdaAtParkedPerPark.toFixed(2)} at ${per} per park)`;
 }
 
 /**

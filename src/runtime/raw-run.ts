@@ -50,6 +50,12 @@ export interface WorkerFigures {
    */
   parksTimedOut?: number;
   /**
+   * Of parksTimedOut, those before the worker's first window: no partner had published a safe
+   * time yet (the partners still starting). The rest came later: a descheduled or compiling
+   * partner, or a lost wake-up. Absent inline and in free mode.
+   */
+  parksTimedOutAtStart?: number;
+  /**
    * Threaded runs: every wait by its wall duration, per bucket of WAIT_BOUNDS_MS
    * (wait-histogram.ts: < 10 us, < 100 us, < 1 ms, < 10 ms, >= 10 ms); `ms` sums to parkedMs, and
    * the counts to at least `parks` (a wait a spin ended is no park). Absent inline.
@@ -66,8 +72,12 @@ export interface WorkerFigures {
 export interface HostsChecked {
   inline: string;
   threaded: string;
-  /** The threaded run's placement ('per-actor' or a number of workers). */
+  /** The threaded run's placement ('per-actor', 'auto' or a number of workers). */
   placement: string;
+  /** The workers the threaded run had (`auto` and a count over the actors say fewer than asked). */
+  workers?: number;
+  /** The events each host's run handled (the same when they agree). */
+  events?: number;
   agree: boolean;
 }
 

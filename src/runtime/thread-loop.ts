@@ -56,7 +56,15 @@ interface InboundRing {
 /** The figures of a worker result that do not depend on the loop. */
 export type LoopFigures = Pick<
   WorkerResult,
-  'worker' | 'inFlightPerEdge' | 'rings' | 'busyMs' | 'parkedMs' | 'parks' | 'parksTimedOut' | 'waits'
+  | 'worker'
+  | 'inFlightPerEdge'
+  | 'rings'
+  | 'busyMs'
+  | 'parkedMs'
+  | 'parks'
+  | 'parksTimedOut'
+  | 'parksTimedOutAtStart'
+  | 'waits'
 >;
 
 export abstract class ThreadLoop<O extends StagedEdge> {
@@ -182,8 +190,21 @@ export abstract class ThreadLoop<O extends StagedEdge> {
   protected park(ready: () => boolean, spinRounds = 0): ParkResult {
     const result = this.bell.park(ready, PARK_MS, spinRounds);
     if (result !== 'ready') this.time.parks++;
-    if (result === 'timed-out') this.time.parksTimedOut++;
+    if (result === 'timed-out') {
+      this.time.parksTimedOut++;
+      // Asked only when a park ran out (at most one per PARK_MS), never on the hot path.
+      if (this.beforeFirstWindow()) this.time.parksTimedOutAtStart++;
+    }
     return result;
+  }
+
+  /**
+   * Whether the loop is still waiting for its partners to start (the conservative loop: no
+   * partner has published a safe time yet). A park that runs out then is the start-up kind, not a
+   * lost wake-up. The free loop has no windows: none of its parks is counted so.
+   */
+  protected beforeFirstWindow(): boolean {
+    return false;
   }
 
   /**
@@ -246,6 +267,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       parkedMs: this.time.parkedMs,
       parks: this.time.parks,
       parksTimedOut: this.time.parksTimedOut,
+      parksTimedOutAtStart: this.time.parksTimedOutAtStart,
       waits: this.time.waits.figures(),
     };
   }

@@ -54,6 +54,8 @@ export function assemble(
       parkedMs: r.parkedMs,
       parks: r.parks,
       parksTimedOut: r.parksTimedOut,
+      // A free loop has no windows, so none of its parks is the start-up kind: no figure.
+      ...(r.free === undefined ? { parksTimedOutAtStart: r.parksTimedOutAtStart } : {}),
       waits: r.waits,
       events: r.events,
       publishes: r.publishes,

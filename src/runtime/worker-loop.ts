@@ -192,6 +192,14 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     await this.time.idle(() => this.parkSpinning(() => this.hasWork(h)));
   }
 
+  /**
+   * No partner has published a safe time yet: the horizon (min over the inbound rings) is still
+   * 0, which no publication leaves it at (a safe time is a next event plus a lookahead above 0).
+   */
+  protected override beforeFirstWindow(): boolean {
+    return this.safe.horizon === 0;
+  }
+
   /** Start every actor, and mark the edges their senders promised never to use. */
   protected begin(): void {
     for (const runner of this.runners) {

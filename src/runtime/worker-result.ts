@@ -47,6 +47,8 @@ export interface WorkerResult {
   parks: number;
   /** Parks that ran out their bound (PARK_MS) with nobody ringing: see WorkerFigures. */
   parksTimedOut: number;
+  /** Of parksTimedOut: those before the first window (no partner had published a safe time yet). */
+  parksTimedOutAtStart: number;
   /** Every wait (parks included) by its wall duration (wait-histogram.ts); sums to parkedMs. */
   waits: WaitFigures;
   /** Publications of safe times, at slice ends and within slices (hand-offs offered to the other workers). */

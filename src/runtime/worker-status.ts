@@ -94,6 +94,8 @@ export class WorkerTime {
   parks = 0;
   /** Parks that ran out their bound with nobody ringing (counted by thread-loop.ts). */
   parksTimedOut = 0;
+  /** Of those, the ones before the loop's first window (thread-loop.ts beforeFirstWindow). */
+  parksTimedOutAtStart = 0;
   /** Every wait by its wall duration (wait-histogram.ts): hand-offs apart from stalls. */
   readonly waits = new WaitHistogram();
   private sliceStart: number;

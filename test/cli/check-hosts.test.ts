@@ -36,7 +36,11 @@ describe('--check-hosts', () => {
     expect(vi.mocked(startInlineWorker)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(engine.startThreadedRun)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(engine.runRaw)).not.toHaveBeenCalled();
-    const digest = /hosts agree: event digest ([0-9a-f]{16})/.exec(r.stderr)?.[1];
+    // stderr names the placement the threaded run had.
+    const digest =
+      /--check-hosts: inline and threaded \(one worker per actor\) agree, \d+ events each, event digest ([0-9a-f]{16})\n/.exec(
+        r.stderr,
+      )?.[1];
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.eventDigest).toBe(digest);
     expect(result.host).toBe('inline');
@@ -47,6 +51,8 @@ describe('--check-hosts', () => {
       inline: digest,
       threaded: digest,
       placement: 'per-actor',
+      workers: 9,
+      events: result.engine.events,
       agree: true,
     });
   });

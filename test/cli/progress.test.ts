@@ -60,7 +60,7 @@ describe('progress', () => {
     expect(lines).toEqual(['npusim PCT measuring run: 40% simulated (800 us of 2 ms), 1.20M events/s\n']);
   });
 
-  it('progress: off a TTY, a line that would repeat the last (workers still starting) is left out', () => {
+  it('progress: off a TTY, a line that would repeat the last (workers still starting) is left out, and the first says they are starting', () => {
     const { p, lines, clock } = driven({
       durationTicks: 1_000_000,
       plain: true,
@@ -77,7 +77,7 @@ describe('progress', () => {
     clock.now = 240;
     p.update(100_000, 50, 1);
     expect(lines.map((l) => l.replace(/, [\d.k]+ events\/s/, ''))).toEqual([
-      'npusim: 0% simulated (0 ps of 1 us), 0 violations so far\n',
+      'npusim: threads starting, nothing simulated yet (1 us to simulate)\n',
       'npusim: 10% simulated (100 ns of 1 us), 0 violations so far\n',
       'npusim: 10% simulated (100 ns of 1 us), 1 violation so far\n',
     ]);

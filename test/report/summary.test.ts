@@ -129,7 +129,7 @@ describe('summary', () => {
     expect(text).toMatch(/DMA latency\s+100\s+50(\.\d+)? ns/);
     expect(text).toContain('ATS cache hit rate 90.0%');
     expect(text).toMatch(
-      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
+      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
     // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
@@ -274,6 +274,55 @@ describe('summary', () => {
     expect(at(1_000_000_000)).toBe('take log 8B (0B per simulated ms)');
   });
 
+  it('summary: the rings heading says whether any stalled, and a ring that carried nothing is left out', () => {
+    const base = raw([report(0), report(1)]);
+    const ring = base.rings[0]!;
+    const calm = { ...ring, fullStalls: 0, parks: 0 };
+    const rings = (list: RawRun['rings']) =>
+      formatSummary(assembleResult(config, plan, { ...base, rings: list }), { color: false });
+    const none = rings([calm, { ...calm, edge: 1, label: 'gpu0->chip0', records: 0, highWaterRecords: 0 }]);
+    expect(none).toContain('  rings: none stalled; fullest 1 of 1, 1 that carried nothing left out:\n');
+    expect(none).toMatch(
+      /\n {4}chip0->gpu0 {2}\s+5 records {2}full-stalls 0 {2}parks 0 {2}high-water 4\/1024\n/,
+    );
+    expect(none).not.toContain('gpu0->chip0');
+    expect(none).not.toContain('most stalled');
+    const some = rings([calm, { ...ring, edge: 1, label: 'gpu0->chip0' }]);
+    expect(some).toContain('  rings: 1 of 2 stalled; most stalled first, 2 shown:\n');
+    const ringRows = some.slice(some.indexOf('  rings:'));
+    expect(ringRows.indexOf('gpu0->chip0')).toBeLessThan(ringRows.indexOf('chip0->gpu0'));
+    // The HTML report carries the same heading and every ring that carried records, as a table.
+    const withRings = { ...base, rings: [calm, { ...ring, edge: 1, label: 'gpu0->chip0' }] };
+    const html = buildHtmlReport({
+      plan,
+      config,
+      raw: withRings,
+      result: assembleResult(config, plan, withRings),
+    });
+    expect(html).toContain(
+      '<p>rings: 1 of 2 stalled; most stalled first, 2 shown:</p><div class="table"><table><thead><tr><th>ring</th><th>records</th><th>full-stalls</th><th>parks</th><th>high-water</th></tr></thead>',
+    );
+    expect(html).toContain('<tr><td>gpu0-&gt;chip0</td><td>5</td><td>3</td><td>1</td><td>4/1024</td></tr>');
+    // Nothing carried at all: no rings heading.
+    expect(rings([{ ...calm, records: 0 }])).not.toContain('rings:');
+  });
+
+  it('summary: --check-hosts that agreed is a line under the checks, naming the placement and the event digest', () => {
+    const base = raw([report(0), report(1)]);
+    const checked = (hostsChecked: RawRun['hostsChecked']) =>
+      formatSummary(assembleResult(config, plan, { ...base, hostsChecked }), { color: false });
+    const h = { inline: 'ab'.repeat(8), threaded: 'ab'.repeat(8), agree: true };
+    expect(checked({ ...h, placement: '3', workers: 3, events: 5696 })).toMatch(
+      /\n {2}conservation: [^\n]*\n {2}hosts: inline and threaded \(3 workers\) agree, 5696 events each, event digest abababababababab\n/,
+    );
+    expect(checked({ ...h, placement: 'per-actor', workers: 9, events: 5 })).toContain(
+      '  hosts: inline and threaded (one worker per actor) agree, 5 events each',
+    );
+    expect(checked({ ...h, placement: 'auto', workers: 2, events: 5 })).toContain('(2 workers, auto) agree');
+    // Unchecked: no line.
+    expect(checked(undefined)).not.toContain('hosts:');
+  });
+
   it('summary: parks that timed out are named beside the parks, and only when there were any', () => {
     const base = raw([report(0), report(1)]);
     const summaryWith = (parksTimedOut: number) =>
@@ -286,6 +335,18 @@ describe('summary', () => {
     );
     expect(summaryWith(0)).toMatch(/\n {4}gpu0 {2}busy 1\.20 s {2}waited 300 ms \(12 parks\) {2}2 events/);
     expect(summaryWith(0)).not.toContain('timed out');
+    // How many came before the first window (the partners still starting), where the run counted them.
+    const withAtStart = {
+      ...base,
+      workers: [{ ...base.workers[0]!, parksTimedOut: 13, parksTimedOutAtStart: 12 }],
+    };
+    const atStart = assembleResult(config, plan, withAtStart);
+    expect(formatSummary(atStart, { color: false })).toContain(
+      '(12 parks, 13 timed out, 12 at start)  2 events',
+    );
+    expect(buildHtmlReport({ plan, config, raw: withAtStart, result: atStart })).toContain(
+      '<td>12</td><td>13 (12 at start)</td><td>2</td>',
+    );
     // The HTML report's engine table has them in a column of their own.
     const withTimedOut = { ...base, workers: [{ ...base.workers[0]!, parksTimedOut: 3 }] };
     const html = buildHtmlReport({
@@ -318,17 +379,31 @@ describe('summary', () => {
     const html = buildHtmlReport({ plan, config, raw: base, result });
     expect(html).toContain('<p>placement: 1 worker (100 asked for; one per actor at most)</p>');
     expect(html).toContain(
-      '<th>events</th><th>lookahead</th><th>events/window</th><th>hand-offs/s</th><th>lambda</th>',
+      '<th>events</th><th>lookahead</th><th>events/window</th><th>parks/s</th><th>lambda</th>',
     );
     expect(html).toContain(`<td>2</td><td>150 ns</td><td>${compact(w.eventsPerWindow!)}</td>`);
-    // The summary's worker line names the lookahead its figures are per window of.
-    expect(formatSummary(result, { color: false })).toMatch(
-      /2 events {2}lookahead 150 ns, \S+ events\/window, \S+ hand-offs\/s, lambda \d/,
+    // Parks per wall second, under both names in --json (handoffsPerSecond kept for scripts).
+    expect(w.parksPerSecond).toBe(w.handoffsPerSecond);
+    expect(w.parksPerSecond).toBeCloseTo(12 / (base.wallMs / 1000));
+    // The run's own tau: 300 ms parked over 12 parks, 25 ms each, so lambda at it is 37/25000 of the assumed one.
+    expect(w.parkedUsPerPark).toBe(25_000);
+    expect(w.lambdaAtParkedPerPark).toBeCloseTo((w.lambda! * 37) / 25_000);
+    const lambdaCell = `${w.lambda!.toFixed(2)} (${w.lambdaAtParkedPerPark!.toFixed(2)} at 25 ms per park)`;
+    // The summary's worker line names the lookahead its figures are per window of, and both lambdas.
+    const summary = formatSummary(result, { color: false });
+    expect(summary).toContain(
+      `2 events  lookahead 150 ns, ${compact(w.eventsPerWindow!)} events/window, ${compact(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}`,
     );
+    expect(summary).not.toContain('hand-offs/s');
+    // What lambda is, once under the workers, in the summary and the report.
+    expect(summary.split('lambda = L*E/(tau*P)').length).toBe(2);
+    expect(summary).toContain('tau is assumed, 37 us');
+    expect(summary).toContain('bench/README.md "Where a threaded run\'s CPU goes"');
+    expect(html).toContain('<p>lambda = L*E/(tau*P): events per lookahead window');
     // The waits by length, in the summary's words for each bucket.
     expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
     expect(html).toContain(
-      `<td>${w.lambda!.toFixed(2)}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
+      `<td>${lambdaCell}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
     );
     // A run on threads kept from the run before (worker-set.ts) says so, in the HTML and the summary.
     expect(result.engine.threadsKept).toBeUndefined();
@@ -352,6 +427,7 @@ describe('summary', () => {
     });
     expect(inlineHtml).not.toContain('placement:');
     expect(inlineHtml).not.toContain('<th>lambda</th>');
+    expect(inlineHtml).not.toContain('lambda = L*E');
   });
 
   it('summary: workers outnumbering the cores get a hint with the faster choice; "the product\'s shape" only for per-actor', () => {
@@ -367,6 +443,15 @@ describe('summary', () => {
     );
     expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--workers 1`');
     expect(summary('3', 3)).not.toContain('hint:');
+    // The HTML report's engine section carries the same hint.
+    const html = (placement: string, cores: number) => {
+      const r = { ...three, placement, cores };
+      return buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) });
+    };
+    expect(html('3', 2)).toContain(
+      '<p>hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here</p>',
+    );
+    expect(html('3', 3)).not.toContain('hint:');
   });
 
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
@@ -442,6 +527,12 @@ describe('summary', () => {
     expect(lines.some((l) => l.startsWith('reproduce:'))).toBe(false);
     const replayed = formatSummary({ ...result, reproduce: 'npusim replay f.json' }, { color: false });
     expect(replayed.split('\n')).toContain('reproduce: npusim replay f.json');
+  });
+
+  it('HTML report: the links table says its backlog is in bytes, as the summary does', () => {
+    const base = raw([report(0), report(1)]);
+    const html = buildHtmlReport({ plan, config, raw: base, result: assembleResult(config, plan, base) });
+    expect(html).toContain('<th>bytes</th><th>backlog bytes</th><th>busy</th>');
   });
 
   it('summary: a link nothing crossed has no queueing figure (`-`), not a measured 0 ps', () => {
