@@ -150,7 +150,7 @@ export const LAMBDA_LEGEND: readonly string[] = [
   `lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over events`,
   `  done in one hand-off's time (tau, P events per busy wall second); below 1, a window's hand-offs cost more`,
   `  than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the project's 2-core machine,`,
-  `  bench/README.md "Where a threaded run's CPU goes"); in brackets lambda at tau = the worker's parked time`,
+  `  bench/README.md "Where a threaded run's CPU goes"); in brackets lambda at tau = the worker's waited time`,
   `  per park, a lower bound (a park also waits out its partner's work). parks/s: parks per wall second.`,
 ];
 
