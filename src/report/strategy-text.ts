@@ -31,13 +31,19 @@ export function strategyText(result: Pick<RunResult, 'config' | 'pct'>): string 
  */
 export function pctBoundText(depth: number, b: PctBound): string {
   const nk = `n = ${b.agents} agents, k = ${b.steps} scheduling steps`;
-  const claim = `a bug of depth ${b.depth} is found with probability >= 1/(n*k^${b.depth - 1}) = ${b.probability.toExponential(2)}`;
+  const claim = `a bug of depth ${b.depth} is found with probability >= ${boundFormula(b.depth)} = ${b.probability.toExponential(2)}`;
   if (b.depth === depth) return `${nk}; ${claim}`;
   const placed = changePointCount(depth, b.steps);
   return (
     `${nk}; depth ${depth} needs ${depth - 1} change points, one to a step, and the run has ${stepsText(b.steps)}, ` +
     `so ${placed} ${placed === 1 ? 'was' : 'were'} placed and PCT's guarantee does not reach depth ${depth}: ${claim}`
   );
+}
+
+/** 1/(n*k^(d-1)) as a reader writes it: 1/n at depth 1, 1/(n*k) at depth 2 (QA: `1/(n*k^0)`). */
+function boundFormula(depth: number): string {
+  if (depth <= 1) return '1/n';
+  return depth === 2 ? '1/(n*k)' : `1/(n*k^${depth - 1})`;
 }
 
 function stepsText(k: number): string {

@@ -26,7 +26,7 @@ export const LATENCY_ROWS: readonly [string, string][] = [
 
 /** What every contention figure of a free run is (the summary's and the HTML report's words). */
 export const FREE_CONTENTION_NOTE =
-  'contention (free mode: timing set by real thread races, lateness under engine)';
+  'contention (free mode: timing set by real thread races; their lateness in the free mode figures)';
 
 /**
  * Contention: where the machine waited, per socket, per link (the busiest `maxLinks`), then the

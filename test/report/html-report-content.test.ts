@@ -223,9 +223,11 @@ describe('the HTML report says what the run did', () => {
     }));
     const summary = formatSummary(result, { color: false });
     expect(summary).toContain(
-      'contention (free mode: timing set by real thread races, lateness under engine):',
+      'contention (free mode: timing set by real thread races; their lateness in the free mode figures):',
     );
-    expect(html).toContain('contention (free mode: timing set by real thread races, lateness under engine)');
+    expect(html).toContain(
+      'contention (free mode: timing set by real thread races; their lateness in the free mode figures)',
+    );
     const lateness = 'free mode: window 1 us; 12 late records (mean 9 ns, max 40 ns); 3 drift waits';
     expect(summary).toContain(lateness);
     expect(html).toContain(lateness);

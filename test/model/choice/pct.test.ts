@@ -165,5 +165,12 @@ describe('pct', () => {
     expect(pctBoundText(3, pctBoundOf(1, 1, 3))).toContain(
       'depth 3 needs 2 change points, one to a step, and the run has only 1 step, so 1 was placed',
     );
+    // QA: depths 2 and 1 printed 1/(n*k^1) and 1/(n*k^0).
+    expect(pctBoundText(2, pctBoundOf(5, 7, 2))).toContain(
+      'a bug of depth 2 is found with probability >= 1/(n*k) = ',
+    );
+    expect(pctBoundText(1, pctBoundOf(5, 7, 1))).toContain(
+      'a bug of depth 1 is found with probability >= 1/n = ',
+    );
   });
 });
