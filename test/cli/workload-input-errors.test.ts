@@ -233,18 +233,30 @@ describe('JSON syntax errors', () => {
 });
 
 describe('fields', () => {
-  test('a field missing beside an unknown key names the key (a misspelling) and the field missing', async () => {
+  test('a field missing beside an unknown key names the key (a misspelling) and the nearest field, or the field missing', async () => {
     const dir = testTempDir('npusim-fields-');
     const parms = file(dir, 'parms.json', JSON.stringify({ name: 'w', description: 'd', parms: {} }));
     expect(await refused([parms])).toBe(
       `npusim: ${parms}: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
-        'exposes, headline, variants, params), got unknown key `parms` (and `params` is missing)',
+        'exposes, headline, variants, params), got unknown key `parms` (did you mean `params`?)',
     );
     const lpd = file(dir, 'lpd.json', workload({ tenants: [{ name: 'a', lpd: 1, groups: 'all' }] }));
     expect(await refused([lpd])).toContain(
       `npusim: ${lpd}: params.tenants[0].lpd: Expected a tenant field (one of: name, lpid, groups, `,
     );
-    expect(await refused([lpd])).toContain('got unknown key `lpd` (and `lpid` is missing)');
+    expect(await refused([lpd])).toContain('got unknown key `lpd` (did you mean `lpid`?)');
+    // A key near no field: the field missing is named instead.
+    const far = file(dir, 'far.json', workload({ tenants: [{ name: 'a', vmid: 1, groups: 'all' }] }));
+    expect(await refused([far])).toContain('got unknown key `vmid` (and `lpid` is missing)');
+    // QA: a slip of a field with a default (nothing missing) is hinted with the nearest field.
+    const slip = file(
+      dir,
+      'slip.json',
+      workload({ tenants: [{ name: 'a', lpid: 1, groups: 'all', pagesPerProces: 8 }] }),
+    );
+    expect(await refused([slip])).toMatch(
+      /params\.tenants\[0\]\.pagesPerProces: Expected a tenant field \(one of: .*\), got unknown key `pagesPerProces` \(did you mean `pagesPerProcess`\?\)$/,
+    );
     // Missing alone: said so, not zod's "expected nonoptional, received undefined".
     const none = file(dir, 'none.json', JSON.stringify({ name: 'w', description: 'd' }));
     expect(await refused([none])).toBe(

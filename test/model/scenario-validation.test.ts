@@ -179,7 +179,7 @@ describe('parameters', () => {
       errorOf(() => validateWorkload({ ...base, params: { ...params, gpu: { dmaBites: 4 } } }, 'w.json'))
         .message,
     ).toMatch(
-      /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites`$/,
+      /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites` \(did you mean `dmaBytes`\?\)$/,
     );
     expect(errorOf(() => validateWorkload({ ...base, nmae: 'x' }, 'w.json')).message).toMatch(
       /^w\.json: nmae: Expected a workload field \(one of: name, description, .*\), got unknown key `nmae`$/,

@@ -6,6 +6,7 @@
  * written for, or else every option it could have been; an enum's message says what arrived.
  */
 import { z } from 'zod';
+import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -21,16 +22,15 @@ export type ChooseOption = (
 
 /**
  * `z.strictObject(shape)` whose unknown-key message says what the object is and lists its keys:
- * ``Expected a gpu parameter (one of: issueIntervalTicks, ...), got unknown key `dmaBites` ``.
+ * ``Expected a gpu parameter (one of: issueIntervalTicks, ...), got unknown key `dmaBites` (did you mean `dmaBytes`?)``,
+ * the hint for one key that is a slip of an allowed one (as CLI options and counters get).
  * zod's own (`Unrecognized key: "dmaBites"`) names neither.
  */
 export function strictFields<S extends z.core.$ZodLooseShape>(what: string, shape: S) {
-  const allowed = Object.keys(shape).join(', ');
+  const keys = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `Expected ${what} (one of: ${allowed}), got unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
-        : undefined,
+      issue.code === 'unrecognized_keys' ? unknownKeysMessage(what, keys, issue.keys) : undefined,
   });
 }
 
@@ -71,9 +71,12 @@ export function firstIssue(
   const misspelt = missingField(first, input) ? unknownKeyBeside(error.issues, first.path) : undefined;
   if (misspelt !== undefined) {
     // A field missing beside an unknown key is most likely that key misspelt (`parms`, `lpd`):
-    // the unknown key, with the keys allowed, says more than "missing" alone.
+    // the unknown key, with the keys allowed, says more than "missing" alone; its hint, when it
+    // names the missing field, says both.
     const { path, message } = describeIssue(misspelt, [], input, choose);
-    return { field: pathText(path), message: `${message} (and \`${String(first.path.at(-1))}\` is missing)` };
+    const missing = `\`${String(first.path.at(-1))}\``;
+    if (message.endsWith(`(did you mean ${missing}?)`)) return { field: pathText(path), message };
+    return { field: pathText(path), message: `${message} (and ${missing} is missing)` };
   }
   const { path, message } = describeIssue(first, [], input, choose);
   return { field: pathText(path), message };
