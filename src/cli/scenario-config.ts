@@ -283,7 +283,7 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
     // Only a number, a boolean or null: quoting an object or a list would give its text with the
     // quotes inside.
     const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
-    if (set === undefined || !scalar || !/expected string, got /.test(e.message)) throw e;
+    if (set === undefined || !scalar || !/Expected a string, got /.test(e.message)) throw e;
     const detail = e.message.slice(e.field.length + 2);
     throw new ConfigError(
       e.field,

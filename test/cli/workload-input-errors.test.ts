@@ -206,7 +206,7 @@ describe('JSON syntax errors', () => {
     // A byte order mark, as some editors write: read as the JSON after it.
     const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
     expect(await refused([bom])).toBe(
-      `npusim: ${bom}: params.gpu.dmaBytes: Expected a number of at least 1, got 0`,
+      `npusim: ${bom}: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`,
     );
     const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
     expect(await refused(['mixed', '--topology', topoBom])).toMatch(
@@ -265,6 +265,21 @@ describe('fields', () => {
     // A list replaces the workload's (an object would merge into the tenant there: param-path.ts).
     expect(await refused(['mixed', '--set', 'tenants=[{}]'])).toBe(
       'npusim: --set tenants: [0].name: Expected a string, got nothing (the field is missing)',
+    );
+  });
+
+  test("a wrong type, a fraction or an unknown choice is said in the house form with the field's range, not zod's words (QA)", async () => {
+    const dir = testTempDir('npusim-kinds-');
+    const threads = file(dir, 'threads.json', workload({ host: { cpuThreads: '2' } }));
+    expect(await refused([threads])).toBe(
+      `npusim: ${threads}: params.host.cpuThreads: Expected an integer from 1 to 64, got the string "2"`,
+    );
+    expect(await refused(['mixed', '--set', 'host.cpuThreads=2.5'])).toBe(
+      'npusim: --set host.cpuThreads: Expected an integer from 1 to 64, got 2.5',
+    );
+    const rate = file(dir, 'rate.json', workload({}, { headline: [{ label: 'r', rate: 'tce' }] }));
+    expect(await refused([rate])).toBe(
+      `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\``,
     );
   });
 
@@ -486,7 +501,7 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
       ],
     );
     // Read as the workload (its field named), not refused as an unknown workload name.
-    expect(json).toMatch(/^npusim: --set gpu\.dmaBytes: Expected a number of at least 1, got 0/);
+    expect(json).toMatch(/^npusim: --set gpu\.dmaBytes: Expected an integer from 1 to 65536, got 0/);
     expect(module).toBe(
       "npusim: WL.JS: Expected a workload file named *.ts, *.js or *.json (also .mts, .cts, .mjs, .cjs; a module's in lower case, as Node imports it), got `WL.JS`",
     );

@@ -381,7 +381,7 @@ export function deepestSet(
 export function parseParams(input: unknown, where: string): WorkloadParams {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, input);
+    const { field, message } = firstIssue(r.error, input, workloadParamsSchema);
     throw new ConfigError(subField(where, field), message);
   }
   const p = r.data;
