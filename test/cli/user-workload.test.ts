@@ -397,12 +397,12 @@ describe('user workloads', () => {
     await error(
       ['--set', 'durationTicks=20us'],
       '--set durationTicks',
-      'got the string "20us" (a ...Ticks parameter counts picoseconds: 20us is --set durationTicks=20000000, or --duration 20us)',
+      'got the string "20us" (durationTicks is in ps: 20000000 for 20us; the command line\'s --duration takes 20us)',
     );
     await error(
       ['--set', 'host.unmapIntervalTicks=5us'],
       '--set host.unmapIntervalTicks',
-      'got the string "5us" (a ...Ticks parameter counts picoseconds: 5us is --set host.unmapIntervalTicks=5000000)',
+      'got the string "5us" (unmapIntervalTicks is in ps: 5000000 for 5us)',
     );
     // An object or a list gets no quoting hint: quoted, its text would keep the quotes inside.
     await error(

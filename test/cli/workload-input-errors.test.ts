@@ -277,6 +277,12 @@ describe('fields', () => {
     expect(await refused(['mixed', '--set', 'host.cpuThreads=2.5'])).toBe(
       'npusim: --set host.cpuThreads: Expected an integer from 1 to 64, got 2.5',
     );
+    // QA: `durationTicks: '200us'`, as --duration takes it: the field counts ps, and what it means.
+    const duration = file(dir, 'duration.json', workload({ durationTicks: '200us' }));
+    expect(await refused([duration])).toBe(
+      `npusim: ${duration}: params.durationTicks: Expected an integer from 1 to 1000000000000000, got the string "200us" ` +
+        "(durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)",
+    );
     const rate = file(dir, 'rate.json', workload({}, { headline: [{ label: 'r', rate: 'tce' }] }));
     expect(await refused([rate])).toBe(
       `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\``,

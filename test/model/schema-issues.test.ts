@@ -66,6 +66,7 @@ describe('schema issues: what arrived', () => {
       on: z.boolean().optional(),
       rate: z.enum(['ats-hit', 'tce-hit']).optional(),
       groups: z.union([z.array(z.number().int().min(0)).min(1), z.literal('all')]).optional(),
+      waitTicks: z.number().int().min(0).optional(),
     });
     const say = (input: unknown) => {
       const r = shape.safeParse(input);
@@ -87,6 +88,17 @@ describe('schema issues: what arrived', () => {
     expect(say({ rate: 3 })).toBe('rate: Expected one of ats-hit, tce-hit, got 3');
     // Inside a union's list: the range of the list's items.
     expect(say({ groups: [0.5] })).toBe('groups[0]: Expected an integer of at least 0, got 0.5');
+    // A span with a unit where a `...Ticks` field counts ticks: the ticks it means, exactly.
+    expect(say({ waitTicks: '1.5us' })).toBe(
+      'waitTicks: Expected an integer of at least 0, got the string "1.5us" (waitTicks is in ps: 1500000 for 1.5us)',
+    );
+    // Finer than a tick, or no unit: no hint.
+    expect(say({ waitTicks: '0.5ps' })).toBe(
+      'waitTicks: Expected an integer of at least 0, got the string "0.5ps"',
+    );
+    expect(say({ waitTicks: 'soon' })).toBe(
+      'waitTicks: Expected an integer of at least 0, got the string "soon"',
+    );
   });
 
   test('a message the schema wrote itself is kept, with nothing added', () => {

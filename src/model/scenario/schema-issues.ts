@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { didYouMean } from '../../core/edit-distance.js';
+import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
 type Issue = z.core.$ZodIssue;
@@ -167,7 +168,7 @@ function describeIssue(issue: Issue, base: Path, ctx: IssueContext): { path: Pat
       // string is named as one (`"2"` is not the number 2).
       return {
         path,
-        message: `Expected ${what}, got ${typeof value === 'string' ? `the string ${shown(value)}` : shown(value)}`,
+        message: `Expected ${what}, got ${typeof value === 'string' ? `the string ${shown(value)}` : shown(value)}${ticksHint(path, value)}`,
       };
     }
     case 'too_small':
@@ -238,6 +239,21 @@ function valueAt(root: unknown, path: Path): unknown {
     v = (v as Record<PropertyKey, unknown>)[key];
   }
   return v;
+}
+
+/**
+ * ` (durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)` for
+ * a span with a unit where a `...Ticks` field counts ticks (QA: `durationTicks: '200us'`, which the
+ * command line's --duration takes), else ''. The ticks are plain digits, as JSON and --set take them.
+ */
+function ticksHint(path: Path, value: unknown): string {
+  const key = path.at(-1);
+  if (typeof key !== 'string' || !key.endsWith('Ticks') || typeof value !== 'string') return '';
+  const ticks = ticksOfSpanText(value);
+  if (ticks === undefined) return '';
+  const span = value.trim();
+  const option = key === 'durationTicks' ? `; the command line's --duration takes ${span}` : '';
+  return ` (${key} is in ps: ${ticks} for ${span}${option})`;
 }
 
 /** `ats-hit, tce-hit` for zod's `"ats-hit"|"tce-hit"`: `one of A, B`, or the one value alone. */
