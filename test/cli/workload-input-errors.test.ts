@@ -289,6 +289,29 @@ describe('fields', () => {
     );
   });
 
+  test('a name or an LPID two tenants share is refused at the second, naming the tenant that has it (QA)', async () => {
+    const dir = testTempDir('npusim-twice-');
+    const lpid = file(
+      dir,
+      'lpid.json',
+      workload({
+        tenants: [
+          { name: 'vm1', lpid: 1, groups: [0] },
+          { name: 'vm2', lpid: 2, groups: [1] },
+          { name: 'vm3', lpid: 1, groups: 'rest' },
+        ],
+      }),
+    );
+    expect(await refused([lpid])).toBe(
+      `npusim: ${lpid}: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)`,
+    );
+    expect(() =>
+      parseParams({ tenants: [tenant, { name: 'vm1', lpid: 2, groups: 'rest' }] }, 'w.json: params'),
+    ).toThrow(
+      'w.json: params.tenants[1].name: Expected a name no other tenant has, got `vm1` (tenants[0] has it)',
+    );
+  });
+
   test('names too long for a failure file or with control characters are refused', async () => {
     const dir = testTempDir('npusim-names-');
     const long = file(dir, 'long.json', workload({}).replace('"name":"w"', `"name":"${'a'.repeat(300)}"`));

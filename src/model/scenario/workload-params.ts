@@ -391,15 +391,25 @@ export function parseParams(input: unknown, where: string): WorkloadParams {
       `Expected ut0Percent + ut1Percent + peerPercent to be 100, got ${p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent}`,
     );
   }
-  const names = new Set<string>();
-  const lpids = new Set<number>();
+  // Each name and LPID to the first tenant that has it: a second one is refused naming that
+  // tenant, so the user sees which two clash.
+  const names = new Map<string, number>();
+  const lpids = new Map<number, number>();
   p.tenants.forEach((t, i) => {
-    if (names.has(t.name))
-      throw new ConfigError(subField(where, `tenants[${i}].name`), `duplicate tenant \`${t.name}\``);
-    if (lpids.has(t.lpid))
-      throw new ConfigError(subField(where, `tenants[${i}].lpid`), `duplicate LPID ${t.lpid}`);
-    names.add(t.name);
-    lpids.add(t.lpid);
+    const sameName = names.get(t.name);
+    if (sameName !== undefined)
+      throw new ConfigError(
+        subField(where, `tenants[${i}].name`),
+        `Expected a name no other tenant has, got \`${t.name}\` (tenants[${sameName}] has it)`,
+      );
+    const sameLpid = lpids.get(t.lpid);
+    if (sameLpid !== undefined)
+      throw new ConfigError(
+        subField(where, `tenants[${i}].lpid`),
+        `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
+      );
+    names.set(t.name, i);
+    lpids.set(t.lpid, i);
   });
   return p;
 }
