@@ -379,7 +379,7 @@ describe('user workloads', () => {
     const fileError = await cli(['run', noTenants, '--inline']);
     expect(fileError.code).toBe(2);
     expect(fileError.stderr).toMatch(
-      /^npusim: \S*no-tenants\.json: params\.tenants: Expected a list, got nothing \(the field is missing\)\n$/,
+      /^npusim: \S*no-tenants\.json: params\.tenants: Expected a list of at least one tenant, such as \[\{"name": "vm1", "lpid": 1, "groups": "all"\}\] \(README\.md "Your own workloads and topologies"\), got nothing \(the field is missing\)\n$/,
     );
     // A DMA request lies within one page (model 0.2.0): no larger than 64K.
     await error(

@@ -262,6 +262,21 @@ describe('fields', () => {
     expect(await refused([none])).toBe(
       `npusim: ${none}: params: Expected a value, got nothing (the field is missing)`,
     );
+    // An empty params: the one parameter with no default is the tenants, shown as the smallest one
+    // (QA: `Expected a list, got nothing` said neither).
+    const noTenants = file(
+      dir,
+      'no-tenants.json',
+      JSON.stringify({ name: 'w', description: 'd', params: {} }),
+    );
+    const shape =
+      'a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies")';
+    expect(await refused([noTenants])).toBe(
+      `npusim: ${noTenants}: params.tenants: Expected ${shape}, got nothing (the field is missing)`,
+    );
+    expect(await refused(['mixed', '--set', 'tenants=[]'])).toBe(
+      `npusim: --set tenants: Expected ${shape}, got an empty list`,
+    );
     // A list replaces the workload's (an object would merge into the tenant there: param-path.ts).
     expect(await refused(['mixed', '--set', 'tenants=[{}]'])).toBe(
       'npusim: --set tenants: [0].name: Expected a string, got nothing (the field is missing)',

@@ -39,6 +39,14 @@ function ticks(min: 0 | 1) {
     .min(min);
 }
 
+/**
+ * The smallest tenant, as a refusal of a workload without one shows it (QA: `Expected a list, got
+ * nothing` said neither that a tenant is needed nor what one looks like): the only parameter with
+ * no default. JSON, so it reads right in a JSON file and in a module alike.
+ */
+const TENANT_SHAPE =
+  'a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies")';
+
 /** Longest tenant name: it is printed in summaries, findings and errors, aligned in tables. */
 export const MAX_TENANT_NAME_LENGTH = 64;
 
@@ -103,7 +111,14 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     .int()
     .positive()
     .default(2_000_000_000),
-  tenants: z.array(tenantSchema).min(1),
+  tenants: z
+    .array(tenantSchema, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `Expected ${TENANT_SHAPE}, got nothing (the field is missing)`
+          : undefined,
+    })
+    .min(1, { error: `Expected ${TENANT_SHAPE}, got an empty list` }),
   gpu: strictFields('a gpu parameter', {
     /** Mean ticks between DMA issues per GPU engine. */
     issueIntervalTicks: ticks(1).default(40_000),
