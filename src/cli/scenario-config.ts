@@ -29,7 +29,6 @@ import {
   parseParams,
   workloadParamsSchema,
 } from '../model/scenario/workload-params.js';
-import { parseDuration } from '../report/duration.js';
 import { isWorkloadPath, loadWorkloadFile } from '../runtime/workload-file.js';
 import type { ScenarioArgs } from './cli-args.js';
 import { checkPolicy, loadTopologyOption } from './topology-option.js';
@@ -269,35 +268,17 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const set = args.set.find((s) => e.field === `--set ${s.path}`);
-    const ticks = set === undefined ? undefined : ticksOfDuration(set.path, set.value);
-    if (set !== undefined && ticks !== undefined) {
-      // `--set durationTicks=20us`: a span with a unit where the parameter counts ticks.
-      const detail = e.message.slice(e.field.length + 2);
-      const option = set.path === 'durationTicks' ? `, or --duration ${String(set.value)}` : '';
-      throw new ConfigError(
-        e.field,
-        `${detail} (a ...Ticks parameter counts picoseconds: ${String(set.value)} is --set ${set.path}=${ticks}${option})`,
-      );
-    }
+    // `--set durationTicks=20us` (a span with a unit where the parameter counts ticks) is hinted
+    // by the schema's message itself (model/scenario/schema-issues.ts), as in a workload file.
     // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
     // Only a number, a boolean or null: quoting an object or a list would give its text with the
     // quotes inside.
     const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
-    if (set === undefined || !scalar || !/expected string, got /.test(e.message)) throw e;
+    if (set === undefined || !scalar || !/Expected a string, got /.test(e.message)) throw e;
     const detail = e.message.slice(e.field.length + 2);
     throw new ConfigError(
       e.field,
       `${detail} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`,
     );
-  }
-}
-
-/** A `*Ticks` parameter given a span with a unit (`20us`): its ticks, else undefined. */
-function ticksOfDuration(path: string, value: unknown): number | undefined {
-  if (!path.endsWith('Ticks') || typeof value !== 'string' || !/[a-z]$/.test(value)) return undefined;
-  try {
-    return parseDuration(value);
-  } catch {
-    return undefined;
   }
 }

@@ -15,3 +15,22 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/**
+ * The names of `names` nearest to `given` when near enough to be a slip (one edit in a name of up
+ * to 4 letters, two in a longer one, letters' case aside), ties all kept; empty when none is.
+ */
+export function nearestNames(given: string, names: readonly string[]): string[] {
+  const name = given.toLowerCase();
+  if (name.length < 2) return [];
+  const slips = name.length <= 4 ? 1 : 2;
+  const distances = names.map((n) => editDistance(name, n.toLowerCase()));
+  const nearest = Math.min(...distances);
+  return nearest > slips ? [] : names.filter((_, i) => distances[i] === nearest);
+}
+
+/** ` (did you mean \`a\`?)` for a slip of one of `names`, ` (did you mean \`a\` or \`b\`?)` for a tie, else ''. */
+export function didYouMean(given: string, names: readonly string[]): string {
+  const near = nearestNames(given, names);
+  return near.length === 0 ? '' : ` (did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?)`;
+}

@@ -27,3 +27,20 @@ export function formatTime(ticks: number): string {
 function round(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
+
+/**
+ * The ticks of a span written with a unit as the command line takes it (`200us`, `1.5ms`), or
+ * undefined for any other text: for the hint a `...Ticks` field given such text gets (a workload
+ * file's or `--set`'s: those count picoseconds). Scaled through the decimal text, as
+ * report/duration.ts parseDuration does, so `1.1ms` is exactly 1100000000; a span finer than a
+ * tick is undefined.
+ */
+export function ticksOfSpanText(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|ms|us|ns|ps)$/.exec(text.trim());
+  if (m === null) return undefined;
+  const scaleDigits = Math.log10(TIME_UNITS.find(([unit]) => unit === m[2])![1]);
+  const [whole, frac = ''] = m[1]!.split('.');
+  if (frac.length > scaleDigits) return undefined;
+  const ticks = Number(`${whole}${frac.padEnd(scaleDigits, '0')}`);
+  return Number.isSafeInteger(ticks) ? ticks : undefined;
+}

@@ -307,7 +307,7 @@ function parseFailureFile(text: string, where: string): FailureFile {
   checkFormatAndVersion(json as Record<string, unknown>, where);
   const r = fileSchema.safeParse(json);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, json);
+    const { field, message } = firstIssue(r.error, json, fileSchema);
     const value = valueAtPath(json, r.error.issues[0]!.path);
     throw new ConfigError(`${where}: ${field === '' ? '(file)' : field}`, withWhatArrived(message, value));
   }

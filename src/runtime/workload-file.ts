@@ -4,7 +4,7 @@
  * module's default export is what `defineWorkload` returns (or the same definition as a plain
  * object; a JSON file is that object); either way it is validated again here with the schema of
  * model/scenario/workload.ts, so every error names the file and the field
- * (`my-workload.ts: params.gpu.dmaBytes: Expected a number of at least 1, got 0`).
+ * (`my-workload.ts: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`).
  *
  * Only the main thread loads the file: a run's parameters travel in its RunConfig to every worker,
  * so a threaded run's workers never import the user's code.

@@ -494,7 +494,7 @@ export function readSummary(text: string, where: string): SweepSummary {
   const identity = identitySchema.safeParse(s.sweep);
   if (!identity.success) {
     // In the words of every other schema error (schema-issues.ts): the field, and what arrived.
-    const { field, message } = firstIssue(identity.error, s.sweep);
+    const { field, message } = firstIssue(identity.error, s.sweep, identitySchema);
     throw new ConfigError(
       `${where}: sweep${field === '' ? '' : field.startsWith('[') ? field : `.${field}`}`,
       message,
@@ -652,7 +652,7 @@ function checkSeedList(seeds: SeedRange, where: string): void {
 function checkShape(schema: z.ZodType, value: unknown, field: string): void {
   const r = schema.safeParse(value);
   if (r.success) return;
-  const first = firstIssue(r.error, value);
+  const first = firstIssue(r.error, value, schema);
   throw new ConfigError(first.field === '' ? field : `${field}.${first.field}`, first.message);
 }
 

@@ -280,7 +280,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const t1 = write('typo.json', typo);
     const r1 = await cli(['topo', t1]);
     expect(r1.code).toBe(2);
-    expect(r1.stderr).toContain(`npusim: ${t1}: lnks: Unknown key`);
+    expect(r1.stderr).toContain(`npusim: ${t1}: lnks: Expected a topology field (one of: `);
 
     const noBrick = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
       gpus: { links: unknown[] }[];

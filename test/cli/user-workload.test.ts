@@ -163,7 +163,7 @@ describe('user workloads', () => {
       'bad.json',
       JSON.stringify(bad),
       ': params.gpu.dmaBytes:',
-      'Expected a number of at least 1',
+      'Expected an integer from 1 to 65536, got 0',
     );
     await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':', 'parms');
     await refused('syntax.json', '{ "name": ', ':', 'Expected JSON, got a syntax error');
@@ -177,7 +177,7 @@ describe('user workloads', () => {
       'bad.ts',
       `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify(bad)});\n`,
       ': params.gpu.dmaBytes:',
-      'Expected a number of at least 1',
+      'Expected an integer from 1 to 65536, got 0',
     );
     // A name that is not kebab-case is the field at fault: not laid under itself (`my_load: name:`).
     await refused(
@@ -238,13 +238,13 @@ describe('user workloads', () => {
       'latency.json',
       withHeadline({ label: 'p', latency: 'dma.latencyTick' }),
       ': headline[0].latency:',
-      '"dma.latencyTicks"',
+      'got `dma.latencyTick` (did you mean `dma.latencyTicks`?)',
     );
     await refused(
       'stat.json',
       withHeadline({ label: 'p', latency: 'dma.latencyTicks', stat: 'p98' }),
       ': headline[0].stat:',
-      'expected one of "count"|"p50"|"p99"|"p999"|"max", got "p98"',
+      'Expected one of count, p50, p99, p999, max, got `p98` (did you mean `p99`?)',
     );
     // What the machine checks (a topology that exists, enough IOMMU groups) names the file too.
     await refused(
@@ -366,7 +366,7 @@ describe('user workloads', () => {
     await error(
       ['--set', 'gpu.dmaBytes=lots'],
       '--set gpu.dmaBytes',
-      'gpu.dmaBytes: Invalid input: expected number, got "lots"',
+      'gpu.dmaBytes: Expected an integer from 1 to 65536, got the string "lots"',
     );
     await error(['--set', 'gpu.dmaBites=4'], '--set gpu.dmaBites', 'dmaBites');
     // An option's error points to --help; a file's content has nothing to look up there.
@@ -379,7 +379,7 @@ describe('user workloads', () => {
     const fileError = await cli(['run', noTenants, '--inline']);
     expect(fileError.code).toBe(2);
     expect(fileError.stderr).toMatch(
-      /^npusim: \S*no-tenants\.json: params\.tenants: Expected a list, got nothing \(the field is missing\)\n$/,
+      /^npusim: \S*no-tenants\.json: params\.tenants: Expected a list of at least one tenant, such as \[\{"name": "vm1", "lpid": 1, "groups": "all"\}\] \(README\.md "Your own workloads and topologies"\), got nothing \(the field is missing\)\n$/,
     );
     // A DMA request lies within one page (model 0.2.0): no larger than 64K.
     await error(
@@ -391,24 +391,24 @@ describe('user workloads', () => {
     await error(
       ['--set', 'tenants[0].name=123'],
       '--set tenants[0].name',
-      `expected string, got 123 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
+      `Expected a string, got 123 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="123"')`,
     );
     // A span with a unit where a parameter counts ticks: the ticks it means, and --duration.
     await error(
       ['--set', 'durationTicks=20us'],
       '--set durationTicks',
-      'expected number, got "20us" (a ...Ticks parameter counts picoseconds: 20us is --set durationTicks=20000000, or --duration 20us)',
+      'got the string "20us" (durationTicks is in ps: 20000000 for 20us; the command line\'s --duration takes 20us)',
     );
     await error(
       ['--set', 'host.unmapIntervalTicks=5us'],
       '--set host.unmapIntervalTicks',
-      'got "5us" (a ...Ticks parameter counts picoseconds: 5us is --set host.unmapIntervalTicks=5000000)',
+      'got the string "5us" (unmapIntervalTicks is in ps: 5000000 for 5us)',
     );
     // An object or a list gets no quoting hint: quoted, its text would keep the quotes inside.
     await error(
       ['--set', 'tenants[0].name={"a":1}'],
       '--set tenants[0].name',
-      'expected string, got an object',
+      'Expected a string, got an object',
     );
     const listed = await cli([
       'run',
@@ -419,7 +419,7 @@ describe('user workloads', () => {
       'tenants[0].name=[1,2]',
     ]);
     expect(listed.code).toBe(2);
-    expect(listed.stderr).toContain('expected string, got a list');
+    expect(listed.stderr).toContain('Expected a string, got a list');
     expect(listed.stderr).not.toContain('quote it');
     for (const [set, field] of [
       ['foo=1', '--set foo'],

@@ -206,7 +206,7 @@ describe('JSON syntax errors', () => {
     // A byte order mark, as some editors write: read as the JSON after it.
     const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
     expect(await refused([bom])).toBe(
-      `npusim: ${bom}: params.gpu.dmaBytes: Expected a number of at least 1, got 0`,
+      `npusim: ${bom}: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`,
     );
     const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
     expect(await refused(['mixed', '--topology', topoBom])).toMatch(
@@ -233,26 +233,97 @@ describe('JSON syntax errors', () => {
 });
 
 describe('fields', () => {
-  test('a field missing beside an unknown key names the key (a misspelling) and the field missing', async () => {
+  test('a field missing beside an unknown key names the key (a misspelling) and the nearest field, or the field missing', async () => {
     const dir = testTempDir('npusim-fields-');
     const parms = file(dir, 'parms.json', JSON.stringify({ name: 'w', description: 'd', parms: {} }));
     expect(await refused([parms])).toBe(
       `npusim: ${parms}: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
-        'exposes, headline, variants, params), got unknown key `parms` (and `params` is missing)',
+        'exposes, headline, variants, params), got unknown key `parms` (did you mean `params`?)',
     );
     const lpd = file(dir, 'lpd.json', workload({ tenants: [{ name: 'a', lpd: 1, groups: 'all' }] }));
     expect(await refused([lpd])).toContain(
       `npusim: ${lpd}: params.tenants[0].lpd: Expected a tenant field (one of: name, lpid, groups, `,
     );
-    expect(await refused([lpd])).toContain('got unknown key `lpd` (and `lpid` is missing)');
+    expect(await refused([lpd])).toContain('got unknown key `lpd` (did you mean `lpid`?)');
+    // A key near no field: the field missing is named instead.
+    const far = file(dir, 'far.json', workload({ tenants: [{ name: 'a', vmid: 1, groups: 'all' }] }));
+    expect(await refused([far])).toContain('got unknown key `vmid` (and `lpid` is missing)');
+    // QA: a slip of a field with a default (nothing missing) is hinted with the nearest field.
+    const slip = file(
+      dir,
+      'slip.json',
+      workload({ tenants: [{ name: 'a', lpid: 1, groups: 'all', pagesPerProces: 8 }] }),
+    );
+    expect(await refused([slip])).toMatch(
+      /params\.tenants\[0\]\.pagesPerProces: Expected a tenant field \(one of: .*\), got unknown key `pagesPerProces` \(did you mean `pagesPerProcess`\?\)$/,
+    );
     // Missing alone: said so, not zod's "expected nonoptional, received undefined".
     const none = file(dir, 'none.json', JSON.stringify({ name: 'w', description: 'd' }));
     expect(await refused([none])).toBe(
       `npusim: ${none}: params: Expected a value, got nothing (the field is missing)`,
     );
+    // An empty params: the one parameter with no default is the tenants, shown as the smallest one
+    // (QA: `Expected a list, got nothing` said neither).
+    const noTenants = file(
+      dir,
+      'no-tenants.json',
+      JSON.stringify({ name: 'w', description: 'd', params: {} }),
+    );
+    const shape =
+      'a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies")';
+    expect(await refused([noTenants])).toBe(
+      `npusim: ${noTenants}: params.tenants: Expected ${shape}, got nothing (the field is missing)`,
+    );
+    expect(await refused(['mixed', '--set', 'tenants=[]'])).toBe(
+      `npusim: --set tenants: Expected ${shape}, got an empty list`,
+    );
     // A list replaces the workload's (an object would merge into the tenant there: param-path.ts).
     expect(await refused(['mixed', '--set', 'tenants=[{}]'])).toBe(
       'npusim: --set tenants: [0].name: Expected a string, got nothing (the field is missing)',
+    );
+  });
+
+  test("a wrong type, a fraction or an unknown choice is said in the house form with the field's range, not zod's words (QA)", async () => {
+    const dir = testTempDir('npusim-kinds-');
+    const threads = file(dir, 'threads.json', workload({ host: { cpuThreads: '2' } }));
+    expect(await refused([threads])).toBe(
+      `npusim: ${threads}: params.host.cpuThreads: Expected an integer from 1 to 64, got the string "2"`,
+    );
+    expect(await refused(['mixed', '--set', 'host.cpuThreads=2.5'])).toBe(
+      'npusim: --set host.cpuThreads: Expected an integer from 1 to 64, got 2.5',
+    );
+    // QA: `durationTicks: '200us'`, as --duration takes it: the field counts ps, and what it means.
+    const duration = file(dir, 'duration.json', workload({ durationTicks: '200us' }));
+    expect(await refused([duration])).toBe(
+      `npusim: ${duration}: params.durationTicks: Expected an integer from 1 to 1000000000000000, got the string "200us" ` +
+        "(durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)",
+    );
+    const rate = file(dir, 'rate.json', workload({}, { headline: [{ label: 'r', rate: 'tce' }] }));
+    expect(await refused([rate])).toBe(
+      `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\``,
+    );
+  });
+
+  test('a name or an LPID two tenants share is refused at the second, naming the tenant that has it (QA)', async () => {
+    const dir = testTempDir('npusim-twice-');
+    const lpid = file(
+      dir,
+      'lpid.json',
+      workload({
+        tenants: [
+          { name: 'vm1', lpid: 1, groups: [0] },
+          { name: 'vm2', lpid: 2, groups: [1] },
+          { name: 'vm3', lpid: 1, groups: 'rest' },
+        ],
+      }),
+    );
+    expect(await refused([lpid])).toBe(
+      `npusim: ${lpid}: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)`,
+    );
+    expect(() =>
+      parseParams({ tenants: [tenant, { name: 'vm1', lpid: 2, groups: 'rest' }] }, 'w.json: params'),
+    ).toThrow(
+      'w.json: params.tenants[1].name: Expected a name no other tenant has, got `vm1` (tenants[0] has it)',
     );
   });
 
@@ -474,7 +545,7 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
       ],
     );
     // Read as the workload (its field named), not refused as an unknown workload name.
-    expect(json).toMatch(/^npusim: --set gpu\.dmaBytes: Expected a number of at least 1, got 0/);
+    expect(json).toMatch(/^npusim: --set gpu\.dmaBytes: Expected an integer from 1 to 65536, got 0/);
     expect(module).toBe(
       "npusim: WL.JS: Expected a workload file named *.ts, *.js or *.json (also .mts, .cts, .mjs, .cjs; a module's in lower case, as Node imports it), got `WL.JS`",
     );

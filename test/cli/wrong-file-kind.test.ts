@@ -39,7 +39,7 @@ describe('a file of the wrong kind is named for what it is', () => {
       [['compare', result, topology], topology, 'a run result'],
       [['replay', workload], workload, 'a failure file'],
       // run's workload and --topology, given npusim's other files (they named the first field the
-      // file lacked: `name: Expected a string`, `format: Unknown key`).
+      // file lacked: `name: Expected a string`, `format: Expected a topology field`).
       [['run', failure, '--inline'], failure, 'a workload file'],
       [['run', result, '--inline'], result, 'a workload file'],
       [['run', topology, '--inline'], topology, 'a workload file'],

@@ -151,15 +151,13 @@ describe('headline counters', () => {
 describe('headline items', () => {
   test('an unknown latency names the field, the allowed histograms and what arrived', () => {
     const m = headlineError({ label: 'p', latency: 'dma.latencyTick' });
-    expect(m).toMatch(
-      /^h\.json: headline\[1\]\.latency: Invalid option: expected one of .*"dma\.latencyTicks"/,
-    );
-    expect(m).toMatch(/, got "dma\.latencyTick"$/);
+    expect(m).toMatch(/^h\.json: headline\[1\]\.latency: Expected one of .*, dma\.latencyTicks, /);
+    expect(m).toMatch(/, got `dma\.latencyTick` \(did you mean `dma\.latencyTicks`\?\)$/);
   });
 
   test('a bad stat names the field, the allowed stats and what arrived', () => {
     expect(headlineError({ label: 'p', latency: 'dma.latencyTicks', stat: 'p98' })).toBe(
-      'h.json: headline[1].stat: Invalid option: expected one of "count"|"p50"|"p99"|"p999"|"max", got "p98"',
+      'h.json: headline[1].stat: Expected one of count, p50, p99, p999, max, got `p98` (did you mean `p99`?)',
     );
   });
 
@@ -179,7 +177,7 @@ describe('parameters', () => {
       errorOf(() => validateWorkload({ ...base, params: { ...params, gpu: { dmaBites: 4 } } }, 'w.json'))
         .message,
     ).toMatch(
-      /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites`$/,
+      /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites` \(did you mean `dmaBytes`\?\)$/,
     );
     expect(errorOf(() => validateWorkload({ ...base, nmae: 'x' }, 'w.json')).message).toMatch(
       /^w\.json: nmae: Expected a workload field \(one of: name, description, .*\), got unknown key `nmae`$/,
@@ -190,11 +188,11 @@ describe('parameters', () => {
     // QA: `variants[0].set.gpu: dmaBytes: ...` put a colon inside the field's path.
     const variant = { name: 'x', set: { gpu: { dmaBytes: 0 } } };
     expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toBe(
-      'w.json: variants[0].set.gpu.dmaBytes: Expected a number of at least 1, got 0',
+      'w.json: variants[0].set.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0',
     );
     const p = parseParams(params, 'w.json: params');
     expect(errorOf(() => applySets(p, { gpu: { dmaBytes: 0 } }, (path) => `--set ${path}`)).message).toBe(
-      '--set gpu: dmaBytes: Expected a number of at least 1, got 0',
+      '--set gpu: dmaBytes: Expected an integer from 1 to 65536, got 0',
     );
   });
 
@@ -221,13 +219,13 @@ describe('parameters', () => {
     );
     // A field the set reached deeper than it named keeps the field; the set's own field is not repeated.
     expect(set({ 'gpu.dmaBytes': 'lots' })).toBe(
-      '--set gpu.dmaBytes: Invalid input: expected number, got "lots"',
+      '--set gpu.dmaBytes: Expected an integer from 1 to 65536, got the string "lots"',
     );
     expect(set({ tenants: [{ name: 'a', lpid: 'x', groups: 'all' }] })).toBe(
-      '--set tenants: [0].lpid: Invalid input: expected number, got "x"',
+      '--set tenants: [0].lpid: Expected an integer from 0 to 4095, got the string "x"',
     );
     expect(set({ 'tenants.0.lpid': -1 })).toBe(
-      '--set tenants.0.lpid: Expected a number of at least 0, got -1',
+      '--set tenants.0.lpid: Expected an integer from 0 to 4095, got -1',
     );
     // An object's own keys only (QA: `__proto__` was accepted and ignored, `hasOwnProperty.x`
     // reached the function of that name).

@@ -242,7 +242,7 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         params(f).tenants[0]!.pagesPerProcess = 'x';
       },
-      /^f\.json: workload\.params\.tenants\[0\]\.pagesPerProcess: .*expected number/,
+      /^f\.json: workload\.params\.tenants\[0\]\.pagesPerProcess: Expected an integer from 1 to 1048576, got the string "x"$/,
     ],
     [
       'an unknown parameter',
@@ -345,7 +345,7 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       (f) => {
         (f.options as Json).bugs = ['nope'];
       },
-      ', got "nope"',
+      ', got `nope`',
     ],
     [
       'a missing digest',

@@ -486,11 +486,11 @@ describe('sweep --merge: reading a shard summary', () => {
       'f: failures[1].seed: Expected one entry per failing seed, got seed 9 again (failures[0] has it)',
     );
     expect(() => readSummary(JSON.stringify({ ...s, byRule: { r: null } }), 'f')).toThrow(
-      'f: byRule.r: Invalid input: expected object, got null',
+      'f: byRule.r: Expected an object, got null',
     );
     expect(() =>
       readSummary(JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, seeds: 0 } } }), 'f'),
-    ).toThrow('f: byRule.r.seeds: Expected a number of at least 1, got 0');
+    ).toThrow('f: byRule.r.seeds: Expected an integer of at least 1, got 0');
     const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
       'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
@@ -604,14 +604,12 @@ describe('sweep --merge: reading a shard summary', () => {
     const withSweep = (over: Record<string, unknown>) =>
       JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
     expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow(
-      'f: sweep.pctDepth: Expected a number of at least 1',
+      'f: sweep.pctDepth: Expected an integer of at least 1, got 0',
     );
     expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
-      'f: sweep.pctDepth: Invalid input: expected number, got "x"',
+      'f: sweep.pctDepth: Expected an integer of at least 1, got the string "x"',
     );
-    expect(() => readSummary(withSweep({ set: 5 }), 'f')).toThrow(
-      'f: sweep.set: Invalid input: expected array, got 5',
-    );
+    expect(() => readSummary(withSweep({ set: 5 }), 'f')).toThrow('f: sweep.set: Expected a list, got 5');
     expect(() => readSummary(withSweep({ set: [{ path: 3 }] }), 'f')).toThrow('f: sweep.set[0].path');
     expect(() => readSummary(withSweep({ bugs: 'none' }), 'f')).toThrow('f: sweep.bugs');
     expect(() => readSummary(withSweep({ npusim: undefined }), 'f')).toThrow(

@@ -4,6 +4,7 @@
  * arrived.
  */
 import { ConfigError } from '../../core/errors.js';
+import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
@@ -24,15 +25,18 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
- * ignored silently and the machine built with defaults the user thinks they changed.
+ * ignored silently and the machine built with defaults the user thinks they changed. Worded as a
+ * workload file's unknown key (core/unknown-keys.ts): `what` names the object's kind of key.
  */
-export function checkKeys(v: Record<string, unknown>, allowed: readonly string[], field: string): void {
+export function checkKeys(
+  v: Record<string, unknown>,
+  allowed: readonly string[],
+  field: string,
+  what: string,
+): void {
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) {
-      throw new ConfigError(
-        field === '' ? key : `${field}.${key}`,
-        `Unknown key: expected one of ${allowed.join(', ')}, got \`${key.length > 40 ? `${key.slice(0, 40)}...` : key}\``,
-      );
+      throw new ConfigError(field === '' ? key : `${field}.${key}`, unknownKeysMessage(what, allowed, [key]));
     }
   }
 }

@@ -34,7 +34,7 @@ export function checkNvlinks(
     links.forEach((l, k) => {
       const lf = `${f}.links[${k}]`;
       if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
-      checkKeys(l, ['gpu', 'brick'], lf);
+      checkKeys(l, ['gpu', 'brick'], lf, 'a link field');
       if ('gpu' in l && !('brick' in l)) {
         const peer = checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket);
         const key = `${i}>${peer}`;

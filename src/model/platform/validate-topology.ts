@@ -69,7 +69,7 @@ export { MAX_GPUS };
 function checkLinkParams(v: unknown, field: string): void {
   if (v === undefined) return;
   if (!isRecord(v)) throw new ConfigError(field, `Expected an object, got ${describe(v)}`);
-  checkKeys(v, LINK_PARAM_KEYS, field);
+  checkKeys(v, LINK_PARAM_KEYS, field, 'a link parameter');
   if (v.latencyTicks !== undefined) {
     const t = v.latencyTicks;
     // A zero-latency edge between two threads leaves no lookahead for conservative PDES
@@ -113,7 +113,7 @@ function checkName(v: unknown, field: string): void {
  */
 export function validateTopologySpec(input: unknown): TopologySpec {
   if (!isRecord(input)) throw new ConfigError('', `Expected a topology object, got ${describe(input)}`);
-  checkKeys(input, TOPOLOGY_KEYS, '');
+  checkKeys(input, TOPOLOGY_KEYS, '', 'a topology field');
   checkName(input.name, 'name');
   const sockets = checkSockets(input.sockets);
   const gpus = expectArray(input.gpus, 'gpus');
@@ -138,7 +138,7 @@ function checkSockets(value: unknown): unknown[] {
   sockets.forEach((s, i) => {
     const f = `sockets[${i}]`;
     if (!isRecord(s)) throw new ConfigError(f, `Expected an object, got ${describe(s)}`);
-    checkKeys(s, SOCKET_KEYS, f);
+    checkKeys(s, SOCKET_KEYS, f, 'a socket field');
     // A P9 chip id (GCID) is 7 bits: 4 of group, 3 of chip (skiboot include/chip.h P9_PIR2GCID).
     const chipId = expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID);
     const dup = chipIds.get(chipId);
@@ -193,7 +193,7 @@ function checkGpus(
   gpus.forEach((g, i) => {
     const f = `gpus[${i}]`;
     if (!isRecord(g)) throw new ConfigError(f, `Expected an object, got ${describe(g)}`);
-    checkKeys(g, GPU_KEYS, f);
+    checkKeys(g, GPU_KEYS, f, 'a GPU field');
     checkName(g.id, `${f}.id`);
     if (typeof g.id !== 'string') return; // checked above; narrows the type
     const dup = gpuIndex.get(g.id);
@@ -264,7 +264,7 @@ function checkMachineOptions(input: Record<string, unknown>): void {
   if (input.links !== undefined) {
     if (!isRecord(input.links))
       throw new ConfigError('links', `Expected an object, got ${describe(input.links)}`);
-    checkKeys(input.links, LINK_KINDS, 'links');
+    checkKeys(input.links, LINK_KINDS, 'links', 'a link kind');
     for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`);
   }
 }

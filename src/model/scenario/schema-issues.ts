@@ -1,11 +1,17 @@
 /**
  * A failed zod parse of a workload (workload.ts) or of its parameters (workload-params.ts) as the
- * field and message of one ConfigError, the field its whole path: zod's own path and words, with
- * what zod leaves out filled in. An unknown key's path ends at the key and its message lists the
- * keys allowed there (`strictFields`); a union no option took reports the option the value was
- * written for, or else every option it could have been; an enum's message says what arrived.
+ * field and message of one ConfigError, the field its whole path, the message in the house form
+ * (`Expected an integer from 1 to 64, got 2.5`) whatever kind of issue zod raised: zod's own words
+ * (`Invalid input: expected int, received number`) say neither the range nor what arrived, so each
+ * kind is said here, once, for workload files, `--set`, failure files and sweep summaries alike,
+ * the range read from the schema itself. An unknown key's path ends at the key and its message
+ * lists the keys allowed there (`strictFields`); a union no option took reports the option the
+ * value was written for, or else every option it could have been.
  */
 import { z } from 'zod';
+import { didYouMean } from '../../core/edit-distance.js';
+import { ticksOfSpanText } from '../../core/time-text.js';
+import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -21,16 +27,15 @@ export type ChooseOption = (
 
 /**
  * `z.strictObject(shape)` whose unknown-key message says what the object is and lists its keys:
- * ``Expected a gpu parameter (one of: issueIntervalTicks, ...), got unknown key `dmaBites` ``.
+ * ``Expected a gpu parameter (one of: issueIntervalTicks, ...), got unknown key `dmaBites` (did you mean `dmaBytes`?)``,
+ * the hint for one key that is a slip of an allowed one (as CLI options and counters get).
  * zod's own (`Unrecognized key: "dmaBites"`) names neither.
  */
 export function strictFields<S extends z.core.$ZodLooseShape>(what: string, shape: S) {
-  const allowed = Object.keys(shape).join(', ');
+  const keys = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `Expected ${what} (one of: ${allowed}), got unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`
-        : undefined,
+      issue.code === 'unrecognized_keys' ? unknownKeysMessage(what, keys, issue.keys) : undefined,
   });
 }
 
@@ -59,24 +64,36 @@ export function fieldWithin(inner: string, outer: string): boolean {
 }
 
 /**
- * The first issue of `error` (from parsing `input`): its whole field path (`headline[0].stat`)
- * and its message.
+ * The first issue of `error` (from parsing `input` with `schema`): its whole field path
+ * (`headline[0].stat`) and its message.
  */
 export function firstIssue(
   error: z.ZodError,
   input: unknown,
+  schema: z.core.$ZodType,
   choose?: ChooseOption,
 ): { field: string; message: string } {
   const first = error.issues[0]!;
   const misspelt = missingField(first, input) ? unknownKeyBeside(error.issues, first.path) : undefined;
+  const ctx = { root: input, schema, choose };
   if (misspelt !== undefined) {
     // A field missing beside an unknown key is most likely that key misspelt (`parms`, `lpd`):
-    // the unknown key, with the keys allowed, says more than "missing" alone.
-    const { path, message } = describeIssue(misspelt, [], input, choose);
-    return { field: pathText(path), message: `${message} (and \`${String(first.path.at(-1))}\` is missing)` };
+    // the unknown key, with the keys allowed, says more than "missing" alone; its hint, when it
+    // names the missing field, says both.
+    const { path, message } = describeIssue(misspelt, [], ctx);
+    const missing = `\`${String(first.path.at(-1))}\``;
+    if (message.endsWith(`(did you mean ${missing}?)`)) return { field: pathText(path), message };
+    return { field: pathText(path), message: `${message} (and ${missing} is missing)` };
   }
-  const { path, message } = describeIssue(first, [], input, choose);
+  const { path, message } = describeIssue(first, [], ctx);
   return { field: pathText(path), message };
+}
+
+/** What describeIssue reads an issue against: the input, its schema, the union chooser. */
+interface IssueContext {
+  root: unknown;
+  schema: z.core.$ZodType;
+  choose: ChooseOption | undefined;
 }
 
 /** Is `issue` about a required field that is absent from `input`? */
@@ -99,12 +116,8 @@ function unknownKeyBeside(issues: readonly Issue[], fieldPath: Path): Issue | un
 }
 
 /** The path (from the root) and the message of `issue`, found under `base` in `root`. */
-function describeIssue(
-  issue: Issue,
-  base: Path,
-  root: unknown,
-  choose: ChooseOption | undefined,
-): { path: Path; message: string } {
+function describeIssue(issue: Issue, base: Path, ctx: IssueContext): { path: Path; message: string } {
+  const { root, choose } = ctx;
   const path = [...base, ...issue.path];
   const value = valueAt(root, path);
   switch (issue.code) {
@@ -113,7 +126,7 @@ function describeIssue(
       const chosen = choose?.(path, value) ?? optionFitting(issue.errors);
       if (chosen !== undefined && 'message' in chosen) return { path, message: chosen.message };
       const inner = chosen === undefined ? undefined : issue.errors[chosen.option]?.[0];
-      if (inner !== undefined) return describeIssue(inner, path, root, choose);
+      if (inner !== undefined) return describeIssue(inner, path, ctx);
       return { path, message: `Expected ${issue.errors.map(expectedOf).join(' or ')}, got ${shown(value)}` };
     }
     case 'unrecognized_keys':
@@ -122,34 +135,54 @@ function describeIssue(
     case 'invalid_key':
     case 'invalid_element': {
       const inner = issue.issues[0];
-      return inner === undefined
-        ? { path, message: issue.message }
-        : describeIssue(inner, path, root, choose);
+      return inner === undefined ? { path, message: issue.message } : describeIssue(inner, path, ctx);
     }
     case 'invalid_value':
-      // zod lists what it expected (`expected one of "count"|"p50"`) but not what arrived.
-      return { path, message: `${issue.message}, got ${shown(value)}` };
-    case 'invalid_type':
+      // zod's `Invalid option: expected one of "count"|"p50"` lists what it expected, quoted, but
+      // not what arrived; a message of the schema's own is kept.
+      if (!/^Invalid (option|input)/.test(issue.message))
+        return {
+          path,
+          message: /\bgot\b/.test(issue.message) ? issue.message : `${issue.message}, got ${shown(value)}`,
+        };
+      return {
+        path,
+        message: `Expected ${oneOf(issue.values)}, got ${shownOption(value)}${
+          typeof value === 'string'
+            ? didYouMean(
+                value,
+                issue.values.filter((v) => typeof v === 'string'),
+              )
+            : ''
+        }`,
+      };
+    case 'invalid_type': {
       // A message of the schema's own (not zod's "Invalid input: ...") already says it all.
       if (!issue.message.startsWith('Invalid input')) return { path, message: issue.message };
+      const what = expectedKind(issue.expected, schemaAt(ctx.schema, path));
       // zod's "expected nonoptional, received undefined" for a required field left out.
       if (value === undefined && !hasKey(root, path)) {
-        const what =
-          issue.expected === 'nonoptional'
-            ? 'a value'
-            : issue.expected === 'array'
-              ? 'a list'
-              : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
         return { path, message: `Expected ${what}, got nothing (the field is missing)` };
       }
-      // zod names the kind that arrived (`received string`); the value itself says more.
-      if (/\bgot\b/.test(issue.message)) return { path, message: issue.message };
-      return { path, message: `${issue.message.replace(/,? received \S+$/, '')}, got ${shown(value)}` };
+      // zod names the kind that arrived (`received string`); the value itself says more, and a
+      // string is named as one (`"2"` is not the number 2).
+      return {
+        path,
+        message: `Expected ${what}, got ${typeof value === 'string' ? `the string ${shown(value)}` : shown(value)}${ticksHint(path, value)}`,
+      };
+    }
     case 'too_small':
     case 'too_big': {
-      // zod's own words (`Too small: expected array to have >=1 items`) in the house form.
+      // zod's own words (`Too small: expected array to have >=1 items`) in the house form; a
+      // number with the whole range its schema allows.
       if (/^Too (small|big):/.test(issue.message)) {
-        return { path, message: `Expected ${boundText(issue)}, got ${shown(value)}` };
+        const range = issue.origin === 'number' ? numberRange(schemaAt(ctx.schema, path)) : undefined;
+        const said =
+          range !== undefined && (issue.code === 'too_small' ? range.min : range.max) !== undefined;
+        return {
+          path,
+          message: `Expected ${said ? rangeText(range) : boundText(issue)}, got ${shown(value)}`,
+        };
       }
       return {
         path,
@@ -206,6 +239,140 @@ function valueAt(root: unknown, path: Path): unknown {
     v = (v as Record<PropertyKey, unknown>)[key];
   }
   return v;
+}
+
+/**
+ * ` (durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)` for
+ * a span with a unit where a `...Ticks` field counts ticks (QA: `durationTicks: '200us'`, which the
+ * command line's --duration takes), else ''. The ticks are plain digits, as JSON and --set take them.
+ */
+function ticksHint(path: Path, value: unknown): string {
+  const key = path.at(-1);
+  if (typeof key !== 'string' || !key.endsWith('Ticks') || typeof value !== 'string') return '';
+  const ticks = ticksOfSpanText(value);
+  if (ticks === undefined) return '';
+  const span = value.trim();
+  const option = key === 'durationTicks' ? `; the command line's --duration takes ${span}` : '';
+  return ` (${key} is in ps: ${ticks} for ${span}${option})`;
+}
+
+/** `ats-hit, tce-hit` for zod's `"ats-hit"|"tce-hit"`: `one of A, B`, or the one value alone. */
+function oneOf(values: readonly unknown[]): string {
+  const text = values.map((v) => (typeof v === 'string' ? v : shown(v)));
+  return text.length === 1 ? `\`${text[0]}\`` : `one of ${text.join(', ')}`;
+}
+
+/** What arrived for a choice of names: a string in backticks (`` `tce` ``), as checkPolicy says it. */
+function shownOption(v: unknown): string {
+  return typeof v === 'string' ? `\`${v.length > 80 ? `${v.slice(0, 77)}...` : v}\`` : shown(v);
+}
+
+/** The kind a type issue expected, in words, with a number's range when its schema has one. */
+function expectedKind(expected: string, schema: z.core.$ZodType | undefined): string {
+  if (expected === 'number' || expected === 'int') {
+    const range = numberRange(schema);
+    if (range !== undefined) return rangeText(range);
+    return expected === 'int' ? 'an integer' : 'a number';
+  }
+  if (expected === 'nonoptional') return 'a value';
+  if (expected === 'array') return 'a list';
+  if (expected === 'boolean') return 'true or false';
+  return `${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`;
+}
+
+/** The bounds a number schema sets (an exclusive bound of an integer as the integer inside it). */
+interface NumberRange {
+  int: boolean;
+  min: number | undefined;
+  max: number | undefined;
+  minExclusive: boolean;
+  maxExclusive: boolean;
+}
+
+/**
+ * `an integer from 1 to 64`, `an integer of at least 0`, `a number greater than 0 and less than
+ * 1`, `a number`.
+ */
+function rangeText(r: NumberRange): string {
+  const kind = r.int ? 'an integer' : 'a number';
+  if (r.min !== undefined && r.max !== undefined && !r.minExclusive && !r.maxExclusive)
+    return `${kind} from ${r.min} to ${r.max}`;
+  const lower =
+    r.min === undefined ? [] : [r.minExclusive ? `greater than ${r.min}` : `of at least ${r.min}`];
+  const upper = r.max === undefined ? [] : [r.maxExclusive ? `less than ${r.max}` : `of at most ${r.max}`];
+  return [kind, [...lower, ...upper].join(' and ')].join(' ').trim();
+}
+
+type Def = Record<string, unknown> & { type: string };
+const defOf = (s: z.core.$ZodType): Def => s._zod.def as unknown as Def;
+
+/** The range of a number schema, from its checks; undefined for any other schema. */
+function numberRange(schema: z.core.$ZodType | undefined): NumberRange | undefined {
+  if (schema === undefined || defOf(schema).type !== 'number') return undefined;
+  const checks = (defOf(schema).checks ?? []) as z.core.$ZodCheck[];
+  const range: NumberRange = {
+    int: false,
+    min: undefined,
+    max: undefined,
+    minExclusive: false,
+    maxExclusive: false,
+  };
+  for (const c of checks) {
+    const d = c._zod.def as unknown as {
+      check: string;
+      format?: string;
+      value?: unknown;
+      inclusive?: boolean;
+    };
+    if (d.check === 'number_format' && /int/.test(d.format ?? '')) range.int = true;
+    if (typeof d.value !== 'number') continue;
+    const exclusive = d.inclusive === false;
+    // The tighter of two bounds; of two equal ones, the exclusive.
+    if (d.check === 'greater_than' && (range.min === undefined || d.value >= range.min)) {
+      range.minExclusive = exclusive || (d.value === range.min && range.minExclusive);
+      range.min = d.value;
+    }
+    if (d.check === 'less_than' && (range.max === undefined || d.value <= range.max)) {
+      range.maxExclusive = exclusive || (d.value === range.max && range.maxExclusive);
+      range.max = d.value;
+    }
+  }
+  // An exclusive bound of an integer (`positive()`) said as the integer inside it: `from 1`, not
+  // `greater than 0`.
+  if (range.int && range.min !== undefined && range.minExclusive) {
+    range.min = Math.floor(range.min) + 1;
+    range.minExclusive = false;
+  }
+  if (range.int && range.max !== undefined && range.maxExclusive) {
+    range.max = Math.ceil(range.max) - 1;
+    range.maxExclusive = false;
+  }
+  return range;
+}
+
+/**
+ * The schema of the value at `path` under `schema`, through objects, lists, records and the
+ * wrappers (optional, default, ...); of a union, the first option that has the path. Undefined
+ * where it cannot be told.
+ */
+function schemaAt(schema: z.core.$ZodType, path: Path): z.core.$ZodType | undefined {
+  const d = defOf(schema);
+  const inner = (d.innerType ?? (d.type === 'pipe' ? d.in : undefined)) as z.core.$ZodType | undefined;
+  if (inner !== undefined) return schemaAt(inner, path);
+  if (d.type === 'union') {
+    for (const option of d.options as z.core.$ZodType[]) {
+      const found = schemaAt(option, path);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (path.length === 0) return schema;
+  const [key, ...rest] = path;
+  let next: unknown;
+  if (d.type === 'object') next = (d.shape as Record<PropertyKey, unknown>)[key!];
+  else if (d.type === 'array' && typeof key === 'number') next = d.element;
+  else if (d.type === 'record') next = d.valueType;
+  return next === undefined ? undefined : schemaAt(next as z.core.$ZodType, rest);
 }
 
 /** What a size bound asks for, in words: `a number of at least 1`, `a list of at most 8 items`. */

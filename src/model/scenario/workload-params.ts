@@ -39,6 +39,14 @@ function ticks(min: 0 | 1) {
     .min(min);
 }
 
+/**
+ * The smallest tenant, as a refusal of a workload without one shows it (QA: `Expected a list, got
+ * nothing` said neither that a tenant is needed nor what one looks like): the only parameter with
+ * no default. JSON, so it reads right in a JSON file and in a module alike.
+ */
+const TENANT_SHAPE =
+  'a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies")';
+
 /** Longest tenant name: it is printed in summaries, findings and errors, aligned in tables. */
 export const MAX_TENANT_NAME_LENGTH = 64;
 
@@ -103,7 +111,14 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     .int()
     .positive()
     .default(2_000_000_000),
-  tenants: z.array(tenantSchema).min(1),
+  tenants: z
+    .array(tenantSchema, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `Expected ${TENANT_SHAPE}, got nothing (the field is missing)`
+          : undefined,
+    })
+    .min(1, { error: `Expected ${TENANT_SHAPE}, got an empty list` }),
   gpu: strictFields('a gpu parameter', {
     /** Mean ticks between DMA issues per GPU engine. */
     issueIntervalTicks: ticks(1).default(40_000),
@@ -381,7 +396,7 @@ export function deepestSet(
 export function parseParams(input: unknown, where: string): WorkloadParams {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, input);
+    const { field, message } = firstIssue(r.error, input, workloadParamsSchema);
     throw new ConfigError(subField(where, field), message);
   }
   const p = r.data;
@@ -391,15 +406,25 @@ export function parseParams(input: unknown, where: string): WorkloadParams {
       `Expected ut0Percent + ut1Percent + peerPercent to be 100, got ${p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent}`,
     );
   }
-  const names = new Set<string>();
-  const lpids = new Set<number>();
+  // Each name and LPID to the first tenant that has it: a second one is refused naming that
+  // tenant, so the user sees which two clash.
+  const names = new Map<string, number>();
+  const lpids = new Map<number, number>();
   p.tenants.forEach((t, i) => {
-    if (names.has(t.name))
-      throw new ConfigError(subField(where, `tenants[${i}].name`), `duplicate tenant \`${t.name}\``);
-    if (lpids.has(t.lpid))
-      throw new ConfigError(subField(where, `tenants[${i}].lpid`), `duplicate LPID ${t.lpid}`);
-    names.add(t.name);
-    lpids.add(t.lpid);
+    const sameName = names.get(t.name);
+    if (sameName !== undefined)
+      throw new ConfigError(
+        subField(where, `tenants[${i}].name`),
+        `Expected a name no other tenant has, got \`${t.name}\` (tenants[${sameName}] has it)`,
+      );
+    const sameLpid = lpids.get(t.lpid);
+    if (sameLpid !== undefined)
+      throw new ConfigError(
+        subField(where, `tenants[${i}].lpid`),
+        `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
+      );
+    names.set(t.name, i);
+    lpids.set(t.lpid, i);
   });
   return p;
 }

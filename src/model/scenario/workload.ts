@@ -120,7 +120,7 @@ const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'param'] as const
 
 /**
  * A headline item that fits no kind is judged as the kind whose key it has (zod alone would say
- * `Invalid input`, having tried all five): `headline[0].stat: Invalid option: ... got "p98"`.
+ * `Invalid input`, having tried all five): ``headline[0].stat: Expected one of count, ..., got `p98` ``.
  */
 const headlineKind: ChooseOption = (path, value) => {
   if (path.length !== 2 || path[0] !== 'headline' || value === null || typeof value !== 'object')
@@ -227,7 +227,7 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
 export function validateWorkload(def: unknown, where: string): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, def, headlineKind);
+    const { field, message } = firstIssue(r.error, def, workloadDefinitionSchema, headlineKind);
     throw new ConfigError(joinField(where, field), message);
   }
   const d = r.data;

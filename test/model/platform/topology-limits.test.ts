@@ -87,7 +87,7 @@ describe('topology file: unknown keys are refused at every level, naming the fie
         object[key] = value;
         const e = configErrorOf(() => build(spec));
         expect(e.field).toBe(path === '' ? key : `${path}.${key}`);
-        expect(e.message).toMatch(/Unknown key: expected one of .*, got `/);
+        expect(e.message).toMatch(/Expected an? .* \(one of: .*\), got unknown key `/);
       }),
       { numRuns: 200 },
     );
@@ -101,12 +101,24 @@ describe('topology file: unknown keys are refused at every level, naming the fie
     );
   });
 
-  test('a typo of `links` is refused instead of building the machine with default links', () => {
+  test('a typo of `links` is refused instead of building the machine with default links, naming the nearest key', () => {
     const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
     spec.lnks = { xbus: { latencyTicks: 5000 } };
     expect(configErrorOf(() => build(spec)).message).toBe(
-      'lnks: Unknown key: expected one of name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links, got `lnks`',
+      'lnks: Expected a topology field (one of: name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `lnks` (did you mean `links`?)',
     );
+  });
+
+  test("a typo of a link kind is worded as a workload file's unknown key, with the nearest kind (QA: a third style)", () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    spec.links = { nvlinkBrik: { latencyTicks: 500_000 } };
+    expect(configErrorOf(() => build(spec)).message).toBe(
+      'links.nvlinkBrik: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `nvlinkBrik` (did you mean `nvlinkBrick`?)',
+    );
+    // A key near nothing gets no hint.
+    const far = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    far.colour = 'red';
+    expect(configErrorOf(() => build(far)).message).toMatch(/got unknown key `colour`$/);
   });
 });
 
