@@ -48,29 +48,32 @@ describe('engine bench, the order of a round', () => {
   });
 });
 
+/** What the engine bench prints to stdout for these options (its --json when `json`). */
+async function engineBenchOutput(values: Record<string, string>, json: boolean): Promise<string[]> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await run({
+      json,
+      values,
+      whole: (name: string, fallback: number) =>
+        values[name] === undefined ? fallback : Number(values[name]),
+      oneOf: () => undefined,
+    });
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
 /** The engine bench's --json: every target ratio also as the median of its per-round ratios. */
 describe('engine bench --json, paired ratios', () => {
   test("each paired ratio is the median of its two rows' per-round ratios", async () => {
-    const values = { lengths: '1us', warmup: '0', runs: '3' };
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      out.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await run({
-        json: true,
-        values,
-        whole: (name: string, fallback: number) =>
-          (values as Record<string, string>)[name] === undefined
-            ? fallback
-            : Number((values as Record<string, string>)[name]),
-        oneOf: () => undefined,
-      });
-    } finally {
-      process.stdout.write = write;
-    }
+    const out = await engineBenchOutput({ lengths: '1us', warmup: '0', runs: '3' }, true);
     const [length] = (
       JSON.parse(out.join('')) as {
         lengths: {
@@ -99,26 +102,7 @@ describe('engine bench --json, paired ratios', () => {
 /** The engine bench's table: the CLI's spelling of rates, counts in words, no repeated line. */
 describe('engine bench table', () => {
   test('1 run reads "1 run", rates read as 13.9k, the workers-2 ratio is printed once, a 1 us run says what the targets are for', async () => {
-    const values = { lengths: '1us', warmup: '0', runs: '1' };
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      out.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await run({
-        json: false,
-        values,
-        whole: (name: string, fallback: number) =>
-          (values as Record<string, string>)[name] === undefined
-            ? fallback
-            : Number((values as Record<string, string>)[name]),
-        oneOf: () => undefined,
-      });
-    } finally {
-      process.stdout.write = write;
-    }
+    const out = await engineBenchOutput({ lengths: '1us', warmup: '0', runs: '1' }, false);
     const text = out.join('');
     expect(text).toContain('median of 1 run per host');
     expect(text).not.toMatch(/e\+\d/);

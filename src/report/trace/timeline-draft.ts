@@ -215,23 +215,30 @@ export class TimelineDraft {
     const key = 'ends' in flow ? flow.ends : flow.through;
     const id = this.flows.get(key);
     if ('ends' in flow) this.flows.delete(key);
-    if (id === undefined || !this.inWindow(tick)) return;
-    this.fixedTrack(actor, `${group} events`).slices.push({
-      startTick: tick,
-      endTick: tick,
+    if (id === undefined) return;
+    this.instant(
+      actor,
+      group,
+      tick,
       name,
-      instant: true,
       args,
-      ...('ends' in flow ? { terminatingFlows: [id] } : { flows: [id] }),
-    });
+      'ends' in flow ? { terminatingFlows: [id] } : { flows: [id] },
+    );
   }
 
   /**
-   * An instant on no flow, on the same track as flowInstant's beside the lane group: where
-   * something ended that no arrow led to (a DMA that faulted in translation sent no DMA request).
-   * Drawn when its tick is in the window, as the slice it ends is (closeOrBegunBefore).
+   * An instant on the track beside the lane group, on the flows `flows` names (flowInstant's) or
+   * on none: where something ended that no arrow led to (a DMA that faulted in translation sent no
+   * DMA request). Drawn when its tick is in the window, as the slice it ends is (closeOrBegunBefore).
    */
-  instant(actor: number, group: string, tick: number, name: string, args: Args): void {
+  instant(
+    actor: number,
+    group: string,
+    tick: number,
+    name: string,
+    args: Args,
+    flows: Pick<TimelineSlice, 'flows' | 'terminatingFlows'> = {},
+  ): void {
     if (!this.inWindow(tick)) return;
     this.fixedTrack(actor, `${group} events`).slices.push({
       startTick: tick,
@@ -239,6 +246,7 @@ export class TimelineDraft {
       name,
       instant: true,
       args,
+      ...flows,
     });
   }
 
