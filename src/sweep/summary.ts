@@ -536,7 +536,7 @@ export function readSummary(text: string, where: string): SweepSummary {
   }
   checkCounts(s as SweepSummary, where);
   checkStop(s as SweepSummary, where);
-  if ((s as SweepSummary).pct !== undefined) checkShape(sweepPct, (s as SweepSummary).pct, `${where}: pct`);
+  checkPct(s as SweepSummary, where);
   return s as SweepSummary;
 }
 
@@ -566,6 +566,23 @@ const sweepPct = z.strictObject({
   example: z.strictObject({ seed: whole, agents: whole, steps: whole, bound: z.number().min(0).max(1) }),
   changePoints: z.strictObject({ seeds: whole, planned: whole, fired: whole }),
 });
+
+/** A PCT sweep's `pct`: its shape, and counts that cannot contradict each other or the seeds run. */
+function checkPct(s: SweepSummary, where: string): void {
+  if (s.pct === undefined) return;
+  checkShape(sweepPct, s.pct, `${where}: pct`);
+  const c = s.pct.changePoints;
+  if (c.fired > c.planned)
+    throw new ConfigError(
+      `${where}: pct.changePoints.fired`,
+      `Expected at most the change points planned (${c.planned}), got ${c.fired}`,
+    );
+  if (c.seeds > s.ran)
+    throw new ConfigError(
+      `${where}: pct.changePoints.seeds`,
+      `Expected at most the seeds the summary ran (${s.ran}), got ${c.seeds}`,
+    );
+}
 
 function checkStop(s: SweepSummary, where: string): void {
   if (s.stop === undefined) return;

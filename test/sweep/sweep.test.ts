@@ -624,6 +624,23 @@ describe('sweep --merge: reading a shard summary', () => {
       pctDepth: 2,
     });
   });
+
+  test("read summary: a PCT sweep's change points cannot contradict each other or the seeds it ran", () => {
+    const good = shardSummary(1, 2, { first: 1, last: 9 });
+    const example = { seed: 1, agents: 49, steps: 16589, bound: 1.2e-6 };
+    const withPct = (changePoints: Record<string, number>) =>
+      JSON.stringify({ ...good, pct: { example, changePoints } });
+    expect(readSummary(withPct({ seeds: 1, planned: 2, fired: 2 }), 'f').pct?.changePoints.fired).toBe(2);
+    expect(() => readSummary(withPct({ seeds: 1, planned: 2, fired: 5 }), 'f')).toThrow(
+      'f: pct.changePoints.fired: Expected at most the change points planned (2), got 5',
+    );
+    expect(() => readSummary(withPct({ seeds: good.ran + 1, planned: 2, fired: 2 }), 'f')).toThrow(
+      `f: pct.changePoints.seeds: Expected at most the seeds the summary ran (${good.ran}), got ${good.ran + 1}`,
+    );
+    expect(() => readSummary(withPct({ seeds: -1, planned: 2, fired: 2 }), 'f')).toThrow(
+      'f: pct.changePoints.seeds: Expected an integer of at least 0, got -1',
+    );
+  });
 });
 
 describe('seeds', () => {
