@@ -35,18 +35,9 @@ import {
 } from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { failingSeedsText, type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
-import {
-  gapsText,
-  hasGaps,
-  type MergeGaps,
-  mergeGaps,
-  mergeSummaries,
-  readSummary,
-  type SweepSummary,
-  seedsCount,
-  stopReasonsText,
-  withFilesBeside,
-} from '../sweep/summary.js';
+import { type SweepSummary, seedsCount, stopReasonsText } from '../sweep/summary.js';
+import { gapsText, hasGaps, type MergeGaps, mergeGaps, mergeSummaries } from '../sweep/summary-merge.js';
+import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import { readUserText } from './bounded-file.js';
 import type { SweepArgs } from './cli-args.js';

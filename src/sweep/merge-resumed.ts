@@ -9,7 +9,8 @@
 import { ConfigError } from '../core/errors.js';
 import { MAX_RESUME_ITEMS } from './not-run.js';
 import { listParts, SHOWN_PARTS, sameSeeds, seedCount, seedIndex, seedsOf, seedsText } from './seeds.js';
-import { addCounts, canonical, checkSameSweep, emptySummary, type SweepSummary } from './summary.js';
+import { addCounts, canonical, emptySummary, type SweepSummary } from './summary.js';
+import { checkSameSweep } from './summary-merge.js';
 
 type Part = { summary: SweepSummary; where: string };
 

@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { npusimVersion } from '../../src/repro/version.js';
-import { firstDifference, mergeSummaries, readSummary } from '../../src/sweep/summary.js';
+import { firstDifference, mergeSummaries } from '../../src/sweep/summary-merge.js';
+import { readSummary } from '../../src/sweep/summary-read.js';
 import { shardSummary } from '../support/sweep-shard.js';
 
 const identity = {

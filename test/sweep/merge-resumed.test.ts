@@ -10,7 +10,8 @@ import { ConfigError } from '../../src/core/errors.js';
 import { isResumeMerge, mergeResumed } from '../../src/sweep/merge-resumed.js';
 import { notRunSpans } from '../../src/sweep/not-run.js';
 import type { SeedRange } from '../../src/sweep/seeds.js';
-import { mergeSummaries, type SweepSummary } from '../../src/sweep/summary.js';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+import { mergeSummaries } from '../../src/sweep/summary-merge.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { thrownBy } from '../support/thrown.js';
 

@@ -8,13 +8,9 @@ import { summaryText } from '../../src/cli/sweep-command.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { compactSpans, notRunSeedsFile, notRunSpans, notRunText } from '../../src/sweep/not-run.js';
 import { parseSeedRange, seedsOf } from '../../src/sweep/seeds.js';
-import {
-  gapsText,
-  mergeGaps,
-  mergeSummaries,
-  readSummary,
-  type SweepSummary,
-} from '../../src/sweep/summary.js';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+import { gapsText, mergeGaps, mergeSummaries } from '../../src/sweep/summary-merge.js';
+import { readSummary } from '../../src/sweep/summary-read.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { thrownBy } from '../support/thrown.js';
 

@@ -19,13 +19,9 @@ import {
   seedsOf,
   seedsText,
 } from '../../src/sweep/seeds.js';
-import {
-  gapsText,
-  mergeGaps,
-  mergeSummaries,
-  readSummary,
-  type SweepSummary,
-} from '../../src/sweep/summary.js';
+import type { SweepSummary } from '../../src/sweep/summary.js';
+import { gapsText, mergeGaps, mergeSummaries } from '../../src/sweep/summary-merge.js';
+import { readSummary } from '../../src/sweep/summary-read.js';
 import { runSweep, sweepIdentity } from '../../src/sweep/sweep.js';
 import { workloads } from '../../workloads/index.js';
 import { shardSummary } from '../support/sweep-shard.js';
