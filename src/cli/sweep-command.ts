@@ -9,33 +9,23 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import cliProgress from 'cli-progress';
-import { plural } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
-import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
+import { EXIT, worseExit } from '../core/exit-codes.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { strategyName } from '../model/choice/strategy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { compareSets, MIN_RUNS, type RunFile } from '../report/compare-sets.js';
-import { formatTime } from '../report/duration.js';
+import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { parseRunResult } from '../report/parse-run-result.js';
-import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { pctBoundText } from '../report/strategy-text.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
-import {
-  notRunFitsLine,
-  notRunSeedsFile,
-  notRunText,
-  STOP_REASONS,
-  type StopReason,
-} from '../sweep/not-run.js';
+import { notRunFitsLine, notRunSeedsFile, STOP_REASONS, type StopReason } from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { failingSeedsText, type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
-import { type SweepSummary, seedsCount, stopReasonsText } from '../sweep/summary.js';
+import { type SeedRange, seedsInShard, seedsText } from '../sweep/seeds.js';
+import type { SweepSummary } from '../sweep/summary.js';
 import { gapsText, hasGaps, type MergeGaps, mergeGaps, mergeSummaries } from '../sweep/summary-merge.js';
 import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
@@ -45,10 +35,17 @@ import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { reportWrittenLine, writeOutputs } from './output-path.js';
-import { drawsBars } from './progress.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
 import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
+import { sweepProgress } from './sweep-progress.js';
+import {
+  type ResultsWritten,
+  type SweepEnding,
+  type SweepPool,
+  summaryText,
+  sweepExitCode,
+} from './sweep-summary-text.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
@@ -438,34 +435,6 @@ function gotShardsText(covered: readonly number[], gaps: MergeGaps): string {
   return said.length === 0 ? 'no shard' : said.join(' and ');
 }
 
-/** How a sweep ended beyond its summary: Ctrl-C, or a merge of an incomplete set of shards. */
-export interface SweepEnding {
-  interrupted: boolean;
-  /** A --partial merge: the shards missing or stopped early. */
-  gaps?: MergeGaps;
-  /** A merge of a stopped sweep and its resumes (sweep/merge-resumed.ts): how many resumes. */
-  resumes?: number;
-  /** The summary file that could not be written (its path): at least exit 2, as `run --out`. */
-  unwritten?: string;
-  /** The summary file written (its path), said so the next sweep's overwriting it is no surprise. */
-  written?: string;
-  /** The file of seeds not run (its path) a stopped sweep wrote beside its summary, for `--seeds @FILE`. */
-  notRunFile?: string;
-  /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
-  results?: ResultsWritten;
-}
-
-/** What `--results DIR` wrote: how many run results, and the seeds that ran and have none. */
-export interface ResultsWritten {
-  dir: string;
-  written: number;
-  missing: number[];
-  /** Files (`*.json`) the directory held before the sweep and still holds (none written over). */
-  older?: number;
-  /** Why the older files and the sweep's are not one set (`npusim compare` refuses them so). */
-  mixed?: string;
-}
-
 /**
  * The run results (`*.json`, as `npusim compare DIR` reads a directory) `dir` holds before the
  * sweep, said before it starts: the sweep's own join them, and compare takes the directory whole.
@@ -508,284 +477,6 @@ function mixedConfigurations(
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-}
-
-/**
- * The exit code of a sweep or merge, which its summary's last line states: the worst class found,
- * except 130 after Ctrl-C, and at least 2 (usage, outranked by any finding, core/exit-codes.ts)
- * for a partial merge, whose clean shards say nothing of the shards not merged.
- */
-export function sweepExitCode(s: SweepSummary, ending: SweepEnding): number {
-  if (ending.interrupted) return EXIT.interrupted;
-  if (
-    ending.gaps !== undefined ||
-    ending.unwritten !== undefined ||
-    (ending.results?.missing.length ?? 0) > 0
-  )
-    return worseExit(s.worstExitCode, EXIT.usage);
-  return s.worstExitCode;
-}
-
-/** `0 clean`, `1 violation`...: an exit class by its code and name. */
-function classText(code: number): string {
-  return `${code} ${EXIT_CODES.find((e) => e.code === code)?.name ?? 'unknown'}`;
-}
-
-function exitLine(s: SweepSummary, ending: SweepEnding): string {
-  const code = sweepExitCode(s, ending);
-  if (ending.interrupted) {
-    const of = (s.shards?.covered ?? [1]).reduce(
-      (n, k) => n + seedsInShard(s.seeds, k, s.shards?.count ?? 1),
-      0,
-    );
-    const among =
-      s.ran === 0
-        ? 'none finished'
-        : s.worstExitCode === EXIT.clean
-          ? 'every one clean'
-          : `the worst class among them: ${classText(s.worstExitCode)}`;
-    return `  exit ${code} (interrupted after ${s.ran} of ${seedsCount(of)}; ${among})`;
-  }
-  if (ending.gaps !== undefined) {
-    return s.worstExitCode === EXIT.clean
-      ? `  exit ${code} (incomplete merge: no failure in the seeds merged, and the others are unknown)`
-      : `  exit ${code} (the worst class found; incomplete merge)`;
-  }
-  if (ending.unwritten !== undefined && code !== s.worstExitCode)
-    return `  exit ${code} (no failure found, and the summary file was not written: ${ending.unwritten})`;
-  if (code !== s.worstExitCode && (ending.results?.missing.length ?? 0) > 0)
-    return `  exit ${code} (no failure found, and some run results were not written)`;
-  // A shard that holds none of the seeds (`--seeds 7..8 --shard 3/3`): no class to be the worst.
-  if (s.ran === 0) return `  exit ${code} (no seed ran, so nothing was found)`;
-  return `  exit ${code} (the worst class found)`;
-}
-
-/**
- * Under the by-rule table of a --stop-on-first sweep: each run ended at the end of the tick of its
- * first finding, so a rule that would have fired later in a run is not in the table.
- */
-export const STOPPED_RUNS_NOTE =
-  'runs stopped at their first finding (--stop-on-first): rules that would have fired later in a run are not counted';
-
-/** How a sweep ran its seeds, for its header (a merge has none: its shards ran apart). */
-export interface SweepPool {
-  /** Seeds run at once (sweep.ts `seedsAtOnce`): the pool's threads, at most the seeds. */
-  seedsAtOnce: number;
-  /** A free sweep: the worker threads each seed runs on, one per actor. */
-  freeThreads?: number;
-}
-
-/** `2 seeds at once, a thread each`; `1 seed at a time, a worker thread per actor (9 threads)`. */
-function poolText(pool: SweepPool): string {
-  const n = pool.seedsAtOnce;
-  if (n === 0) return '  no seeds to run';
-  const seeds = n === 1 ? '1 seed at a time' : `${n} seeds at once`;
-  if (pool.freeThreads !== undefined)
-    return `  ${seeds}, a worker thread per actor (${pool.freeThreads} threads)`;
-  return `  ${seeds}, ${n === 1 ? 'on one thread' : 'a thread each'}`;
-}
-
-/** A summary's identity (sweep.ts `sweepIdentity`), as far as its header reads it. */
-interface SweepIdentity {
-  workload: string;
-  params?: { durationTicks?: number; topology?: string; policy?: string };
-  /** A preset's name, or the spec a `--topology FILE` gave (its name may be a preset's). */
-  topology?: unknown;
-  bugs: string[];
-  profile: string;
-  strategy: string;
-  pctDepth?: number;
-  stopOnFirst?: boolean;
-  set?: { path: string; value: unknown }[];
-  variant?: string;
-  free?: { windowTicks: number };
-}
-
-/**
- * The header: the workload and every option that chose its runs (README: "the header names
- * them"), read from the summary's identity, so a merge's header says the same as its shards':
- * `npusim sweep stress  seeds 1..2  duration 20 us  topology witherspoon-4  policy per-gpu  set
- * gpu.dmaBytes=512  profile as-shipped  strategy random  2 seeds at once, a thread each`. The
- * duration, topology and policy are always named (the workload's or the option's, as a reproduce
- * line names them); each --set, the bugs, the variant, stop-on-first and free only when given.
- */
-function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
-  const sw = s.sweep as unknown as SweepIdentity;
-  const missing = ending.gaps?.missing ?? [];
-  const parts = [`npusim sweep ${sw.workload}`];
-  if (sw.variant !== undefined) parts.push(`variant ${sw.variant}`);
-  parts.push(`${seedCount(s.seeds) === 1 ? 'seed' : 'seeds'} ${seedsText(s.seeds)}`);
-  if (s.shards !== null) {
-    parts.push(
-      `shards ${s.shards.covered.join(',')} of ${s.shards.count}${missing.length === 0 ? '' : ` (shard${missing.length === 1 ? '' : 's'} ${missing.join(',')} missing)`}`,
-    );
-  }
-  const params = sw.params ?? {};
-  if (params.durationTicks !== undefined) parts.push(`duration ${formatTime(params.durationTicks)}`);
-  if (params.topology !== undefined) {
-    // A file's spec keeps whatever name it was given (often the preset it was copied from): say
-    // it came from a file, so the header is never read as the preset's.
-    const fromFile = typeof sw.topology === 'object' && sw.topology !== null;
-    parts.push(`topology ${params.topology}${fromFile ? ' (from a topology file)' : ''}`);
-  }
-  if (params.policy !== undefined) parts.push(`policy ${params.policy}`);
-  for (const set of sw.set ?? []) parts.push(`set ${shellWord(`${set.path}=${setValueText(set.value)}`)}`);
-  if (sw.bugs.length > 0) parts.push(`bugs: ${sw.bugs.join(', ')}`);
-  parts.push(`profile ${sw.profile}`);
-  parts.push(
-    sw.strategy === 'pct' && sw.pctDepth !== undefined
-      ? `strategy pct depth ${sw.pctDepth} (steps measured per seed)`
-      : `strategy ${sw.strategy}`,
-  );
-  if (sw.stopOnFirst === true) parts.push('stop-on-first');
-  if (sw.free !== undefined) parts.push(`free (window ${formatTime(sw.free.windowTicks)})`);
-  return `${parts.join('  ')}${pool === undefined ? '' : poolText(pool)}`;
-}
-
-export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
-  const sw = s.sweep as unknown as SweepIdentity;
-  const out: string[] = [summaryHeader(s, pool, ending)];
-  if (ending.gaps !== undefined) out.push(`  INCOMPLETE (--partial): ${gapsText(ending.gaps)}`);
-  if (ending.resumes !== undefined)
-    out.push(
-      `  resumed: a stopped sweep and ${ending.resumes === 1 ? 'the sweep that ran the seeds it did not' : `${ending.resumes} sweeps that ran the seeds not run`}; every seed ran once`,
-    );
-
-  const classes = Object.entries(s.byClass)
-    .filter(([c]) => c !== 'clean')
-    .map(([c, n]) => `${c} ${n}`)
-    .join(', ');
-  if (s.ran === 0 && !ending.interrupted && s.shards !== null) {
-    // Said where the counts would be (QA: `0 seed(s) in 0.0 s (0.0 seeds/s): 0 clean, 0 failing`).
-    out.push(
-      `  no seeds ran: shard ${s.shards.covered.join(', ')} of ${s.shards.count} holds none of them${ending.written === undefined ? '' : ' (its summary is written all the same, for --merge)'}`,
-    );
-  } else {
-    // A merge's shards ran apart, at once or not: its time is the longest shard's, said as such.
-    // Resumes ran after the sweep they resume: their time adds to their shard's.
-    const withResumes = (ending.resumes ?? 0) > 0 ? ' with its resumes' : '';
-    const longest =
-      pool === undefined && (s.shards?.covered.length ?? 1) > 1
-        ? `the longest shard${withResumes}; `
-        : withResumes === ''
-          ? ''
-          : 'the sweep with its resumes; ';
-    const rate = s.wallMs > 0 ? ` (${longest}${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
-    const stopped = !s.stoppedEarly
-      ? ''
-      : s.stop === undefined
-        ? '; stopped early'
-        : `; stopped early by ${stopReasonsText(s.stop.reasons)}`;
-    out.push(
-      `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
-    );
-  }
-  const rules = Object.entries(s.byRule);
-  if (rules.length > 0) {
-    const w = Math.max(4, ...rules.map(([r]) => r.length));
-    out.push(
-      `  by rule:  ${'rule'.padEnd(w)}  ${'seeds'.padStart(6)}  ${'first seed'.padStart(10)}  earliest tick (seed)`,
-    );
-    for (const [rule, t] of rules) {
-      out.push(
-        `            ${rule.padEnd(w)}  ${String(t.seeds).padStart(6)}  ${String(t.firstSeed).padStart(10)}  ${formatTime(t.earliestTick)} (seed ${t.earliestSeed})`,
-      );
-    }
-    if (sw.stopOnFirst === true) out.push(`            ${STOPPED_RUNS_NOTE}`);
-  }
-  // The earliest failure that has a file: a crashed free run, or a seed whose task failed, has
-  // none, and must not hide the replay line of the others.
-  const earliest = s.failures
-    .filter((f) => f.file !== null)
-    .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
-  if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
-  if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
-  // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
-  // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
-  if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun, ending.notRunFile)}`);
-  // A free seed races anew each time it runs (as `run --free` says of its re-run line): the
-  // `--seeds` above run the same seeds, not these races, which only their failure files keep.
-  if (sw.free !== undefined && (s.failures.length > 0 || s.stop !== undefined))
-    out.push(
-      `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
-    );
-  if (ending.results !== undefined) out.push(resultsLine(ending.results));
-  if (ending.written !== undefined)
-    out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);
-  out.push(exitLine(s, ending));
-  return `${out.join('\n')}\n`;
-}
-
-/**
- * `  run results: 5 in A (a set of runs for \`npusim compare A OTHER_DIR\`)`, and the seeds that
- * have none (their notes, on stderr above the summary, say why).
- */
-function resultsLine(r: ResultsWritten): string {
-  const dir = shellWord(r.dir);
-  const older = r.older ?? 0;
-  const total = r.written + older;
-  const line =
-    r.mixed !== undefined
-      ? `  run results: ${r.written} in ${dir}, beside ${older} older file${older === 1 ? '' : 's'} of another configuration: not one set for \`npusim compare\`, which refuses it (${r.mixed})`
-      : total >= MIN_RUNS
-        ? `  run results: ${r.written} in ${dir}${older === 0 ? '' : `, beside ${older} older one${older === 1 ? '' : 's'} of the same configuration`} (a set of ${total} runs for \`npusim compare ${dir} OTHER_DIR\`)`
-        : `  run results: ${r.written} in ${dir}${older === 0 ? '' : `, beside ${older} older one`}${r.written === 0 && older === 0 ? '' : ` (one run: a set for \`npusim compare\` needs at least ${MIN_RUNS})`}`;
-  if (r.missing.length === 0) return line;
-  const list = [...r.missing].sort((a, b) => a - b);
-  return `${line}; none for ${plural(list.length, 'seed')} ${seedsText({ first: list[0]!, last: list[list.length - 1]!, list })} (said above)`;
-}
-
-interface SweepProgress {
-  update(o: SeedOutcome, done: number, total: number, failures: number): void;
-  stop(): void;
-}
-
-/** Seeds done, seeds per second, failures so far and time left: a bar on a TTY, else a line a second. */
-function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
-  const started = performance.now();
-  const figures = (done: number, total: number) => {
-    const s = (performance.now() - started) / 1000;
-    const rate = s > 0 ? done / s : 0;
-    const left = rate > 0 ? (total - done) / rate : 0;
-    return { rate: rate.toFixed(1), left: `${Math.ceil(left)} s` };
-  };
-  if (drawsBars(io.stderr, io.env) && !plain) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: io.stderr,
-        format:
-          'npusim sweep [{bar}] {value}/{total} seeds | {rate} seeds/s | {failures} failing | {left} left',
-        hideCursor: true,
-        clearOnComplete: true,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started_ = false;
-    return {
-      update(_o, done, total, failures) {
-        if (!started_) {
-          bar.start(total, 0, { rate: '0', failures: 0, left: '?' });
-          started_ = true;
-        }
-        bar.update(done, { ...figures(done, total), failures });
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let last = started;
-  return {
-    update(o, done, total, failures) {
-      const now = performance.now();
-      if (now - last < 1000 && done < total) return;
-      last = now;
-      const f = figures(done, total);
-      io.stderr.write(
-        `npusim: sweep ${done}/${total} seeds, ${f.rate} seeds/s, ${failures} failing, ${f.left} left` +
-          `${o.status === 'clean' ? '' : ` (seed ${o.seed}: ${o.first?.rule ?? o.status} at ${formatTime(o.first?.tick ?? 0)})`}\n`,
-      );
-    },
-    stop() {},
-  };
 }
 
 export { strategyName };

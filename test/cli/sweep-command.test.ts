@@ -16,7 +16,7 @@ import { parseCli } from '../../src/cli/args.js';
 import { helpText } from '../../src/cli/help.js';
 import { checkOutputDir } from '../../src/cli/output-path.js';
 import { resolveSeeds } from '../../src/cli/seeds-file.js';
-import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-command.js';
+import { STOPPED_RUNS_NOTE, summaryText } from '../../src/cli/sweep-summary-text.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';

@@ -4,7 +4,7 @@
  * must not hide the replay line of the failures that do.
  */
 import { describe, expect, test } from 'vitest';
-import { summaryText } from '../../src/cli/sweep-command.js';
+import { summaryText } from '../../src/cli/sweep-summary-text.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
 import { shardSummary } from '../support/sweep-shard.js';
 

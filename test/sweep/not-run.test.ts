@@ -4,7 +4,7 @@
  * back checked, optional for the summaries written before it), and joined by a merge of shards.
  */
 import { describe, expect, test } from 'vitest';
-import { summaryText } from '../../src/cli/sweep-command.js';
+import { summaryText } from '../../src/cli/sweep-summary-text.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { compactSpans, notRunSeedsFile, notRunSpans, notRunText } from '../../src/sweep/not-run.js';
 import { parseSeedRange, seedsOf } from '../../src/sweep/seeds.js';
