@@ -28,12 +28,8 @@ import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
-import {
-  type FailureFile,
-  type FirstFinding,
-  topologyFileOf,
-  workloadFileOf,
-} from '../repro/failure-file.js';
+import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
+import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { formatHistory } from '../repro/history.js';
 import {
   type ReplayHooks,

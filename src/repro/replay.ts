@@ -31,15 +31,8 @@ import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
-import {
-  checkTakeLogsEnd,
-  type FailureFile,
-  type FirstFinding,
-  readFailureFile,
-  recordedStop,
-  recordsInterruptedRun,
-  workloadFileOf,
-} from './failure-file.js';
+import { type FailureFile, type FirstFinding, recordedStop, recordsInterruptedRun } from './failure-file.js';
+import { checkTakeLogsEnd, readFailureFile, workloadFileOf } from './failure-file-read.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
 

@@ -16,7 +16,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
-import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
+import type { FailureFile } from '../../src/repro/failure-file.js';
+import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
 

@@ -12,7 +12,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type FailureFile, readFailureFile } from '../../src/repro/failure-file.js';
+import type { FailureFile } from '../../src/repro/failure-file.js';
+import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { shrinkFailure } from '../../src/repro/shrink.js';
 import { workloads } from '../../workloads/index.js';
