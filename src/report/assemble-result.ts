@@ -15,6 +15,7 @@
  * 'crash', exit 4, or 'liveness', exit 3, with the figures empty.
  */
 
+import { availableParallelism } from 'node:os';
 import { EXIT } from '../core/exit-codes.js';
 import {
   type LatencyNoise,
@@ -214,7 +215,8 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
     ),
     placement: raw.placement ?? raw.host,
     ...(raw.threadsKept === undefined ? {} : { threadsKept: raw.threadsKept }),
-    cores: raw.cores ?? 0,
+    // An inline run's host is this process: its machine's cores (QA: 0 read as a real count).
+    cores: raw.cores ?? availableParallelism(),
     ...(raw.hostsChecked === undefined ? {} : { hostsChecked: raw.hostsChecked }),
   };
 }
@@ -304,7 +306,7 @@ export function failedRunResult(
       workers: [],
       // A threaded run's --workers, as a run that ended gives it (its failure file keeps it).
       placement: hostAsked === 'threaded' && placement !== undefined ? placement : hostAsked,
-      cores: 0,
+      cores: availableParallelism(),
     },
     conservation: { sent: 0, received: 0, inFlight: 0, ok: true },
     actorStates: {},

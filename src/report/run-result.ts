@@ -162,7 +162,7 @@ export interface RunResult {
     placement: string;
     /** Threaded: whether the workers were kept from the run before (runtime/worker-set.ts). */
     threadsKept?: boolean;
-    /** The cores the host had. */
+    /** The cores the host had (os.availableParallelism(): inline runs too, for their hint). */
     cores: number;
     /**
      * `--check-hosts`: the event digest of each host's run and whether they agree (on a mismatch

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
@@ -224,6 +225,11 @@ describe('assembleResult', () => {
     expect(r.engine.events).toBe(2000);
     expect(r.engine.eventsPerSecond).toBeCloseTo(4000, 6);
     expect(r.engine.simulatedNsPerWallSecond).toBeCloseTo(2000, 6);
+  });
+
+  it("assemble: an inline run's cores are this machine's (QA: 0, read as a real count), a threaded run's its own", () => {
+    expect(assembleResult(config, plan, rawRun()).engine.cores).toBe(availableParallelism());
+    expect(assembleResult(config, plan, rawRun({ host: 'threaded', cores: 16 })).engine.cores).toBe(16);
   });
 
   it('conservation: sent = received + in flight on every edge is ok, and sums are reported', () => {
