@@ -153,6 +153,9 @@ describe('cli args', () => {
     );
     expect(message(['run', '--duraton', '2ms'])).toContain('got `--duraton`: did you mean `--duration`?');
     expect(message(['run', '--topo', 'w'])).toContain('did you mean `--topology`?');
+    // Two letters swapped are one slip (core/edit-distance.ts).
+    expect(message(['run', '--sede', '3'])).toContain('got `--sede`: did you mean `--seed`?');
+    expect(message(['run', '--duartion', '2ms'])).toContain('did you mean `--duration`?');
     // Only another command's.
     expect(message(['compare', 'a', 'b', '--out', 'x'])).toBe(
       '--out: Expected an option of `npusim compare`, got `--out`: `--out` is an option of `npusim run`, `npusim replay` and `npusim shrink`',
