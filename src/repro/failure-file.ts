@@ -15,6 +15,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { MAX_SEED, SEED_RANGE_TEXT } from '../core/seed-range.js';
 import * as machine from '../model/actors/machine.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { decodeChoices, encodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
@@ -57,6 +58,9 @@ const finding = strictFields('a first-finding field', {
   addresses: z.array(z.number().int().min(0)),
   message: z.string(),
 });
+
+/** A seed's refusal, as `--seed` words it: a seed past 2^53-1 would not read back as itself. */
+const SEED_EXPECTED = `Expected an integer seed ${SEED_RANGE_TEXT}`;
 
 const fileSchema = strictFields('a failure file field', {
   format: z.literal(FAILURE_FORMAT),
@@ -111,7 +115,11 @@ const fileSchema = strictFields('a failure file field', {
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
     set: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })).optional(),
   }),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  seed: z
+    .number()
+    .int({ error: SEED_EXPECTED })
+    .min(0, { error: SEED_EXPECTED })
+    .max(MAX_SEED, { error: SEED_EXPECTED }),
   strategy: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('random') }),
     z.strictObject({ kind: z.literal('replay'), choices: z.array(z.array(z.number().int())) }),

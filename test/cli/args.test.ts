@@ -316,6 +316,14 @@ describe('cli args', () => {
     for (const bad of ['-1', '1.5', 'x', '0x10', '', '99999999999999999999']) {
       expect(errorOf(() => parseSeed(bad)).field).toBe('--seed');
     }
+    // Past 2^53-1 the seed would not read back from a failure file as itself: the range says why.
+    expect(parseSeed('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(errorOf(() => parseSeed('9007199254740992')).message).toBe(
+      '--seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got `9007199254740992`',
+    );
+    expect(errorOf(() => parseSeed('1e3', '--from-seed')).message).toMatch(
+      /^--from-seed: Expected an integer seed .* got `1e3`$/,
+    );
   });
 
   it('args: --crash-at is ACTOR:EVENT with EVENT from 1', () => {
