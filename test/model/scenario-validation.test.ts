@@ -335,6 +335,26 @@ describe('sets: one rule for --set, a variant and the library', () => {
     );
   });
 
+  test('an empty object merged into a group changes nothing, so it is refused naming the set and the group', () => {
+    const mine = parseParams(myWorkload.params, '');
+    const message = (sets: Record<string, unknown>) => errorOf(() => set(mine, sets)).message;
+    const firstKey = (group: object) => Object.keys(group)[0];
+    expect(message({ host: {} })).toBe(
+      `--set host: Expected an object of the parameters to change in \`host\` (such as \`${firstKey(mine.host)}\`), got an empty object, which changes nothing`,
+    );
+    expect(message({ 'tenants[0]': {} })).toMatch(
+      /^--set tenants\[0\]: Expected an object of the parameters to change in `tenants\[0\]` \(such as `name`\), got an empty object/,
+    );
+    // In a variant's set too, named by its path in the file.
+    const variant = { name: 'v', description: 'd', set: { gpu: {} } };
+    expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toMatch(
+      /^w\.json: variants\[0\]\.set\.gpu: Expected an object of the parameters to change in `gpu` \(such as `\w+`\), got an empty object, which changes nothing$/,
+    );
+    // An empty object where there was none, or where a list or value was, is no merge: the
+    // schema says what it expected there.
+    expect(message({ 'tenants[0].pageSizes': {} })).not.toMatch(/changes nothing/);
+  });
+
   test('two paths of one parameter are refused naming both, in either order', () => {
     const p = parseParams(params, '');
     const message = (sets: Record<string, unknown>) => errorOf(() => set(p, sets)).message;
