@@ -7,6 +7,7 @@
  * was expected and what arrived.
  */
 import { ConfigError } from '../core/errors.js';
+import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -27,11 +28,8 @@ function safeCount(v: unknown, min: number, max: number): boolean {
 }
 
 export function checkRunConfig(config: RunConfig): void {
-  if (!safeCount(config.seed, 0, Number.MAX_SAFE_INTEGER)) {
-    throw new ConfigError(
-      'seed',
-      `Expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${shown(config.seed)}`,
-    );
+  if (!isSeed(config.seed)) {
+    throw new ConfigError('seed', `Expected an integer seed ${SEED_RANGE_TEXT}, got ${shown(config.seed)}`);
   }
   if (!Array.isArray(config.bugs)) {
     throw new ConfigError('bugs', `Expected a list of bug switch names, got ${shown(config.bugs)}`);

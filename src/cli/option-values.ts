@@ -7,12 +7,13 @@
 
 import { ConfigError } from '../core/errors.js';
 import { jsonSyntaxProblem } from '../core/json-syntax.js';
+import { SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
 
 /** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
 export function parseSeed(text: string, option = '--seed'): number {
-  const expected = `Expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
+  const expected = `Expected an integer seed ${SEED_RANGE_TEXT}`;
   if (/^\s*-/.test(text)) {
     throw new ConfigError(option, `${expected}, got \`${text}\`: negative seeds are not allowed`);
   }

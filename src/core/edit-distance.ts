@@ -3,14 +3,25 @@
  * counter, an option of the command line): here so that the model and the command line share it.
  */
 
-/** Levenshtein distance (insertions, deletions and substitutions of one character each). */
+/**
+ * Optimal string alignment distance (restricted Damerau-Levenshtein): insertions, deletions,
+ * substitutions and swaps of two adjacent characters, one edit each. A swap is the commonest slip
+ * of a typist (`nmae`, `tenatns`, `--sede`), and plain Levenshtein counts it as two, past the one
+ * slip a short name is allowed.
+ */
 export function editDistance(a: string, b: string): number {
+  // Three rows: a swap looks two rows back.
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
     }
+    before = prev;
     prev = row;
   }
   return prev[b.length]!;

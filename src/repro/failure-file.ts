@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
+import { MAX_SEED, SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { encodeChoices } from '../model/choice/choice-log.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
@@ -49,6 +50,9 @@ const finding = strictFields('a first-finding field', {
   addresses: z.array(z.number().int().min(0)),
   message: z.string(),
 });
+
+/** A seed's refusal, as `--seed` words it: a seed past 2^53-1 would not read back as itself. */
+const SEED_EXPECTED = `Expected an integer seed ${SEED_RANGE_TEXT}`;
 
 export const fileSchema = strictFields('a failure file field', {
   format: z.literal(FAILURE_FORMAT),
@@ -103,7 +107,11 @@ export const fileSchema = strictFields('a failure file field', {
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
     set: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })).optional(),
   }),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  seed: z
+    .number()
+    .int({ error: SEED_EXPECTED })
+    .min(0, { error: SEED_EXPECTED })
+    .max(MAX_SEED, { error: SEED_EXPECTED }),
   strategy: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('random') }),
     z.strictObject({ kind: z.literal('replay'), choices: z.array(z.array(z.number().int())) }),

@@ -6,6 +6,7 @@
  * exactly once between them.
  */
 import { ConfigError } from '../core/errors.js';
+import { SEED_RANGE_TEXT } from '../core/seed-range.js';
 
 export interface SeedRange {
   first: number;
@@ -130,7 +131,10 @@ function parseOneRange(seedItem: SeedItem, inList: boolean, option: string): See
   const first = Number(m[1]);
   const last = Number(m[2] ?? m[1]);
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
-    throw new ConfigError(option, `${before}Expected seeds below 2^53, got ${seedItem.shown}${after}`);
+    throw new ConfigError(
+      option,
+      `${before}Expected seeds ${SEED_RANGE_TEXT}, got ${seedItem.shown}${after}`,
+    );
   }
   if (last < first)
     throw new ConfigError(

@@ -135,7 +135,10 @@ describe('public API', () => {
     // What a JavaScript caller (or a value computed at run time) can pass past the types.
     const bad = (options: object) => runWorkload(w, options as Parameters<typeof runWorkload>[1]);
     const cases: [object, RegExp][] = [
-      [{ seed: -1 }, /^seed: Expected a whole number from 0 to 9007199254740991, got -1$/],
+      [
+        { seed: -1 },
+        /^seed: Expected an integer seed from 0 to 2\^53-1 \(9007199254740991, the largest a JSON failure file reads back exactly\), got -1$/,
+      ],
       [{ seed: 1.5 }, /^seed: .* got 1\.5$/],
       [{ seed: Number.NaN }, /^seed: .* got NaN$/],
       [{ seed: 2 ** 64 }, /^seed: .* got 18446744073709552000$/],

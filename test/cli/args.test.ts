@@ -153,6 +153,9 @@ describe('cli args', () => {
     );
     expect(message(['run', '--duraton', '2ms'])).toContain('got `--duraton`: did you mean `--duration`?');
     expect(message(['run', '--topo', 'w'])).toContain('did you mean `--topology`?');
+    // Two letters swapped are one slip (core/edit-distance.ts).
+    expect(message(['run', '--sede', '3'])).toContain('got `--sede`: did you mean `--seed`?');
+    expect(message(['run', '--duartion', '2ms'])).toContain('did you mean `--duration`?');
     // Only another command's.
     expect(message(['compare', 'a', 'b', '--out', 'x'])).toBe(
       '--out: Expected an option of `npusim compare`, got `--out`: `--out` is an option of `npusim run`, `npusim replay` and `npusim shrink`',
@@ -313,6 +316,14 @@ describe('cli args', () => {
     for (const bad of ['-1', '1.5', 'x', '0x10', '', '99999999999999999999']) {
       expect(errorOf(() => parseSeed(bad)).field).toBe('--seed');
     }
+    // Past 2^53-1 the seed would not read back from a failure file as itself: the range says why.
+    expect(parseSeed('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(errorOf(() => parseSeed('9007199254740992')).message).toBe(
+      '--seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got `9007199254740992`',
+    );
+    expect(errorOf(() => parseSeed('1e3', '--from-seed')).message).toMatch(
+      /^--from-seed: Expected an integer seed .* got `1e3`$/,
+    );
   });
 
   it('args: --crash-at is ACTOR:EVENT with EVENT from 1', () => {

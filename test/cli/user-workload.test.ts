@@ -372,7 +372,7 @@ describe('user workloads', () => {
     // An option's error points to --help; a file's content has nothing to look up there.
     const optionError = await cli(['run', 'stress', '--seed', 'x']);
     expect(optionError.stderr).toBe(
-      'npusim: --seed: Expected a whole number from 0 to 9007199254740991, got `x`\nRun `npusim run --help` for usage.\n',
+      'npusim: --seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got `x`\nRun `npusim run --help` for usage.\n',
     );
     const noTenants = join(tmp(), 'no-tenants.json');
     writeFileSync(noTenants, JSON.stringify({ name: 'w', description: 'd', params: {} }));

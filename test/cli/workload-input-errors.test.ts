@@ -283,6 +283,44 @@ describe('fields', () => {
     );
   });
 
+  test('every mistake of a file is said in one run, each on its own line at its place, the first as alone', async () => {
+    const dir = testTempDir('npusim-all-');
+    const tenants = [
+      { name: 'a', lpid: 1, groups: 'all' },
+      { nmae: 'b', lpid: '2', groups: 'rset' },
+    ];
+    const args = (path: string) => [
+      'run',
+      path,
+      '--seed',
+      '1',
+      '--duration',
+      '1us',
+      '--inline',
+      '--no-failure-file',
+    ];
+    const json = file(dir, 'five.json', JSON.stringify({ name: 'w', description: 'd', params: { tenants } }));
+    // A module's plain object is read the same way, with its own name as the place.
+    const mjs = file(
+      dir,
+      'five.mjs',
+      `export default ${JSON.stringify({ name: 'w', description: 'd', params: { tenants } })};\n`,
+    );
+    for (const path of [json, mjs]) {
+      const r = await cli(args(path));
+      expect(r.code, r.stderr).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines[0]).toContain(
+        `npusim: ${path}: params.tenants[1].nmae: Expected a tenant field (one of: name,`,
+      );
+      expect(lines[0]).toMatch(/got unknown key `nmae` \(did you mean `name`\?\)$/);
+      expect(lines.slice(1)).toEqual([
+        `  ${path}: params.tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"`,
+        `  ${path}: params.tenants[1].groups: Expected a list, \`all\` or \`rest\`, got \`rset\` (did you mean \`rest\`?)`,
+      ]);
+    }
+  });
+
   test("a wrong type, a fraction or an unknown choice is said in the house form with the field's range, not zod's words (QA)", async () => {
     const dir = testTempDir('npusim-kinds-');
     const threads = file(dir, 'threads.json', workload({ host: { cpuThreads: '2' } }));

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import myWorkload from '../../examples/my-workload.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { C, COUNTER_FAMILIES, COUNTER_NAMES, LATER_COUNTERS } from '../../src/model/actors/metric-names.js';
+import { MAX_ISSUES_SHOWN } from '../../src/model/scenario/schema-issues.js';
 import { validateWorkload } from '../../src/model/scenario/workload.js';
 import { applySets, parseParams } from '../../src/model/scenario/workload-params.js';
 import { evaluateHeadline } from '../../src/report/headline.js';
@@ -180,7 +181,7 @@ describe('parameters', () => {
       /^w\.json: params\.gpu\.dmaBites: Expected a gpu parameter \(one of: issueIntervalTicks, .*dmaBytes.*\), got unknown key `dmaBites` \(did you mean `dmaBytes`\?\)$/,
     );
     expect(errorOf(() => validateWorkload({ ...base, nmae: 'x' }, 'w.json')).message).toMatch(
-      /^w\.json: nmae: Expected a workload field \(one of: name, description, .*\), got unknown key `nmae`$/,
+      /^w\.json: nmae: Expected a workload field \(one of: name, description, .*\), got unknown key `nmae` \(did you mean `name`\?\)$/,
     );
   });
 
@@ -196,11 +197,69 @@ describe('parameters', () => {
     );
   });
 
-  test('a union no option takes says every option and what arrived', () => {
-    const bad = { ...params, tenants: [{ name: 'host', lpid: 0, groups: 'some' }] };
-    expect(errorOf(() => parseParams(bad, 'w.json: params')).message).toBe(
-      'w.json: params.tenants[0].groups: Expected a list or "all" or "rest", got "some"',
+  test('a union no option takes says every option and what arrived, names in backticks as a choice says them', () => {
+    const groups = (g: unknown) =>
+      errorOf(() =>
+        parseParams({ ...params, tenants: [{ name: 'host', lpid: 0, groups: g }] }, 'w.json: params'),
+      ).message;
+    expect(groups('some')).toBe(
+      'w.json: params.tenants[0].groups: Expected a list, `all` or `rest`, got `some`',
     );
+    // A slip of one of the names gets its hint, a swap of two letters too.
+    expect(groups('rset')).toBe(
+      'w.json: params.tenants[0].groups: Expected a list, `all` or `rest`, got `rset` (did you mean `rest`?)',
+    );
+    expect(groups('al')).toContain('got `al` (did you mean `all`?)');
+    // What is no string is shown as it is.
+    expect(groups(3)).toBe('w.json: params.tenants[0].groups: Expected a list, `all` or `rest`, got 3');
+    expect(groups({})).toBe(
+      'w.json: params.tenants[0].groups: Expected a list, `all` or `rest`, got an object',
+    );
+  });
+
+  test('every mistake of a file is said in one refusal, each on its own line at its place (the first as alone)', () => {
+    const bad = {
+      ...params,
+      tenants: [
+        { name: 'a', lpid: 1, groups: 'all' },
+        { nmae: 'b', lpid: '2', groups: 'rset' },
+        { name: 'c', lpid: -1, groups: 'rest' },
+      ],
+    };
+    const e = errorOf(() => parseParams(bad, 'w.json: params'));
+    expect(e.field).toBe('w.json: params.tenants[1].nmae');
+    expect(e.message.split('\n')).toEqual([
+      expect.stringMatching(
+        /^w\.json: params\.tenants\[1\]\.nmae: Expected a tenant field \(one of: .*\), got unknown key `nmae` \(did you mean `name`\?\)$/,
+      ),
+      '  w.json: params.tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"',
+      '  w.json: params.tenants[1].groups: Expected a list, `all` or `rest`, got `rset` (did you mean `rest`?)',
+      '  w.json: params.tenants[2].lpid: Expected an integer from 0 to 4095, got -1',
+    ]);
+    // One mistake: one line, as before.
+    const one = { ...params, tenants: [{ name: 'a', lpid: -1, groups: 'all' }] };
+    expect(errorOf(() => parseParams(one, 'w.json: params')).message).toBe(
+      'w.json: params.tenants[0].lpid: Expected an integer from 0 to 4095, got -1',
+    );
+  });
+
+  test('past MAX_ISSUES_SHOWN mistakes the rest are counted, not listed', () => {
+    const tenants = Array.from({ length: 14 }, (_, i) => ({ name: `t${i}`, lpid: -1, groups: 'all' }));
+    const lines = errorOf(() => parseParams({ ...params, tenants }, 'w.json: params')).message.split('\n');
+    expect(lines).toHaveLength(MAX_ISSUES_SHOWN + 1);
+    expect(lines[0]).toBe('w.json: params.tenants[0].lpid: Expected an integer from 0 to 4095, got -1');
+    expect(lines[MAX_ISSUES_SHOWN - 1]).toBe(
+      `  w.json: params.tenants[${MAX_ISSUES_SHOWN - 1}].lpid: Expected an integer from 0 to 4095, got -1`,
+    );
+    expect(lines[MAX_ISSUES_SHOWN]).toBe(`  and ${14 - MAX_ISSUES_SHOWN} more`);
+  });
+
+  test('a workload file: its own fields and its params are each refused with all their mistakes', () => {
+    const e = errorOf(() =>
+      validateWorkload({ nmae: 'w', description: 5, params: {} }, 'w.json'),
+    ).message.split('\n');
+    expect(e[0]).toMatch(/^w\.json: nmae: Expected .*got unknown key `nmae` \(did you mean `name`\?\)$/);
+    expect(e.slice(1)).toEqual(['  w.json: description: Expected a string, got 5']);
   });
 
   test('--set of an unknown top-level key: what a parameter is, and the key, at the set that named it', () => {
@@ -274,6 +333,26 @@ describe('sets: one rule for --set, a variant and the library', () => {
     expect(() => set(mine, { gpu: JSON.parse('{"__proto__": {"engines": 1}}') })).toThrow(
       /^--set gpu: __proto__: Expected a gpu parameter \(one of: .*\), got unknown key `__proto__`$/,
     );
+  });
+
+  test('an empty object merged into a group changes nothing, so it is refused naming the set and the group', () => {
+    const mine = parseParams(myWorkload.params, '');
+    const message = (sets: Record<string, unknown>) => errorOf(() => set(mine, sets)).message;
+    const firstKey = (group: object) => Object.keys(group)[0];
+    expect(message({ host: {} })).toBe(
+      `--set host: Expected an object of the parameters to change in \`host\` (such as \`${firstKey(mine.host)}\`), got an empty object, which changes nothing`,
+    );
+    expect(message({ 'tenants[0]': {} })).toMatch(
+      /^--set tenants\[0\]: Expected an object of the parameters to change in `tenants\[0\]` \(such as `name`\), got an empty object/,
+    );
+    // In a variant's set too, named by its path in the file.
+    const variant = { name: 'v', description: 'd', set: { gpu: {} } };
+    expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toMatch(
+      /^w\.json: variants\[0\]\.set\.gpu: Expected an object of the parameters to change in `gpu` \(such as `\w+`\), got an empty object, which changes nothing$/,
+    );
+    // An empty object where there was none, or where a list or value was, is no merge: the
+    // schema says what it expected there.
+    expect(message({ 'tenants[0].pageSizes': {} })).not.toMatch(/changes nothing/);
   });
 
   test('two paths of one parameter are refused naming both, in either order', () => {

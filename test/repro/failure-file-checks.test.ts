@@ -339,7 +339,21 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       (f) => {
         f.seed = 1e300;
       },
-      'f.json: seed: Expected a number of at most 9007199254740991, got 1e+300',
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got 1e+300',
+    ],
+    [
+      'a seed one past 2^53-1 (it would read back as another seed)',
+      (f) => {
+        f.seed = 2 ** 53;
+      },
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got 9007199254740992',
+    ],
+    [
+      'a negative seed',
+      (f) => {
+        f.seed = -1;
+      },
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got -1',
     ],
     [
       'an unknown bug',

@@ -697,7 +697,10 @@ describe('seeds', () => {
     ['1,', 'got an empty item (two commas together, or one at an end) (in `1,`)'],
     ['1,-2', 'got `-2` (in `1,-2`): negative seeds are not allowed'],
     ['1,5..2', 'Expected the first seed at most the last, got `5..2` (in `1,5..2`)'],
-    [`1,${2 ** 60}`, `Expected seeds below 2^53, got \`${2 ** 60}\` (in \`1,${2 ** 60}\`)`],
+    [
+      `1,${2 ** 60}`,
+      `Expected seeds from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got \`${2 ** 60}\` (in \`1,${2 ** 60}\`)`,
+    ],
     [
       '0..10000000,20000000',
       'Expected at most 100000 seeds in a list, got 10000001 in `0..10000000` (in `0..10000000,20000000`)',

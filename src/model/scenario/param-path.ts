@@ -52,9 +52,7 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
   const walk = (node: unknown, depth: number): unknown => {
     const key = keys[depth]!;
     const last = depth === keys.length - 1;
-    const where = keys
-      .slice(0, depth)
-      .reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? k : `${s}.${k}`), '');
+    const where = pathOf(keys.slice(0, depth));
     if (typeof key === 'number') {
       if (!Array.isArray(node)) {
         throw new ConfigError(
@@ -71,6 +69,7 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
         );
       }
       const copy = [...node];
+      if (last) checkChanges(node[key], value, keys, field);
       copy[key] = last ? mergeObject(node[key], value) : walk(node[key], depth + 1);
       return copy;
     }
@@ -91,9 +90,51 @@ export function setAtPath(root: unknown, path: string, value: unknown, field: st
     const obj = node as Record<string, unknown>;
     // Only the object's own keys: `hasOwnProperty.x` is an unknown key, not a way into a function.
     const own = Object.hasOwn(obj, key) ? obj[key] : undefined;
+    if (last) checkChanges(own, value, keys, field);
     return { ...obj, [key]: last ? mergeObject(own, value) : walk(own ?? {}, depth + 1) };
   };
   return walk(root, 0);
+}
+
+/**
+ * Refuse a set that merges an empty object into an object (`--set 'host={}'`, or `{}` deeper in
+ * the value): it changes nothing, yet the run would say it was set (the reproduce line, a failure
+ * file's `set`), so it is most likely a value that lost its keys on the way (a shell, a script).
+ */
+function checkChanges(old: unknown, value: unknown, keys: readonly (string | number)[], field: string): void {
+  const empty = emptyMerge(old, value, [...keys]);
+  if (empty === undefined) return;
+  throw new ConfigError(
+    field,
+    `Expected an object of the parameters to change in \`${pathOf(empty.at)}\`${empty.keys.length === 0 ? '' : ` (such as \`${empty.keys[0]}\`)`}, got an empty object, which changes nothing`,
+  );
+}
+
+/**
+ * Where in `value` an empty object would merge into an object of `old` (under `at`), and the keys
+ * that object has now (a workload's unset optional ones not among them).
+ */
+function emptyMerge(
+  old: unknown,
+  value: unknown,
+  at: (string | number)[],
+): { at: (string | number)[]; keys: string[] } | undefined {
+  if (!isObject(old) || !isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return { at, keys: Object.keys(old) };
+  for (const k of keys) {
+    const inner = Object.hasOwn(old, k) ? emptyMerge(old[k], value[k], [...at, k]) : undefined;
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** `tenants[0].name` from `['tenants', 0, 'name']`. */
+function pathOf(keys: readonly (string | number)[]): string {
+  return keys.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? k : `${s}.${k}`),
+    '',
+  );
 }
 
 /** A plain object (not a list, not null): what `--set` merges into (module header). */

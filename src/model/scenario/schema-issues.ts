@@ -89,6 +89,87 @@ export function firstIssue(
   return { field: pathText(path), message };
 }
 
+/**
+ * Most issues one refusal lists: past this a file is likely the wrong kind of file altogether,
+ * and the rest are counted (`and 4 more`), not listed.
+ */
+export const MAX_ISSUES_SHOWN = 10;
+
+/**
+ * Every issue of `error`, each with its whole field path and message, so a file with five
+ * mistakes is fixed in one run, not five: the first exactly as firstIssue says it, then the rest
+ * in zod's order, a missing field beside an unknown key said once as that key misspelt, and no
+ * two the same.
+ */
+export function allIssues(
+  error: z.ZodError,
+  input: unknown,
+  schema: z.core.$ZodType,
+  choose?: ChooseOption,
+): { field: string; message: string }[] {
+  const first = firstIssue(error, input, schema, choose);
+  const ctx = { root: input, schema, choose };
+  const issues = error.issues;
+  // The issues firstIssue said, and each missing field's unknown key beside it (taken once).
+  const said = new Set<Issue>([issues[0]!]);
+  const misspeltOf = new Map<Issue, Issue>();
+  const taken = new Set<Issue>();
+  for (const issue of issues) {
+    if (!missingField(issue, input)) continue;
+    const misspelt = unknownKeyBeside(issues, issue.path);
+    if (misspelt === undefined || taken.has(misspelt)) continue;
+    taken.add(misspelt);
+    misspeltOf.set(issue, misspelt);
+  }
+  const firstMisspelt = misspeltOf.get(issues[0]!);
+  if (firstMisspelt !== undefined) said.add(firstMisspelt);
+  // An unknown key said first, alone: the missing field it was paired with is said as missing.
+  for (const [missing, misspelt] of misspeltOf) if (misspelt === issues[0]) misspeltOf.delete(missing);
+  const all = [first];
+  for (const issue of issues) {
+    // An unknown key is said with the missing field beside it, wherever zod put either.
+    if (said.has(issue) || taken.has(issue)) continue;
+    const misspelt = misspeltOf.get(issue);
+    if (misspelt !== undefined) {
+      const { path, message } = describeIssue(misspelt, [], ctx);
+      const missing = `\`${String(issue.path.at(-1))}\``;
+      all.push({
+        field: pathText(path),
+        message: message.endsWith(`(did you mean ${missing}?)`)
+          ? message
+          : `${message} (and ${missing} is missing)`,
+      });
+      continue;
+    }
+    const { path, message } = describeIssue(issue, [], ctx);
+    all.push({ field: pathText(path), message });
+  }
+  return all.filter((a, i) => all.findIndex((b) => b.field === a.field && b.message === a.message) === i);
+}
+
+/**
+ * One message of several issues, for a ConfigError at the first one's field: the first's message,
+ * then each other on its own line, indented, at its place (`fieldOf` writes it: `w.json:
+ * params.tenants[1].lpid`), at most MAX_ISSUES_SHOWN in all and then how many more.
+ */
+export function issuesMessage(
+  issues: readonly { field: string; message: string }[],
+  fieldOf: (field: string) => string,
+): string {
+  const [first, ...rest] = issues;
+  const shownRest = rest.slice(0, MAX_ISSUES_SHOWN - 1);
+  const lines = [
+    first!.message,
+    ...shownRest.map((i) => {
+      const at = fieldOf(i.field);
+      return `  ${at === '' ? '' : `${at}: `}${i.message}`;
+    }),
+  ];
+  const more = rest.length - shownRest.length;
+  if (more > 0) lines.push(`  and ${more} more`);
+  return lines.join('\n');
+}
+
 /** What describeIssue reads an issue against: the input, its schema, the union chooser. */
 interface IssueContext {
   root: unknown;
@@ -127,7 +208,7 @@ function describeIssue(issue: Issue, base: Path, ctx: IssueContext): { path: Pat
       if (chosen !== undefined && 'message' in chosen) return { path, message: chosen.message };
       const inner = chosen === undefined ? undefined : issue.errors[chosen.option]?.[0];
       if (inner !== undefined) return describeIssue(inner, path, ctx);
-      return { path, message: `Expected ${issue.errors.map(expectedOf).join(' or ')}, got ${shown(value)}` };
+      return { path, message: unionMessage(issue.errors, value) };
     }
     case 'unrecognized_keys':
       // One unknown key: the path names it, so `--set foo.bar` and `my.json: params.foo` point at it.
@@ -217,12 +298,41 @@ function optionFitting(errors: readonly (readonly Issue[])[]): { option: number 
   return best === undefined ? undefined : { option: best.option };
 }
 
-/** What one option of a union expected, from its issue about the whole value. */
-function expectedOf(issues: readonly Issue[]): string {
-  const i = issues.find((x) => x.path.length === 0) ?? issues[0];
-  if (i?.code === 'invalid_type') return i.expected === 'array' ? 'a list' : `a ${i.expected}`;
-  if (i?.code === 'invalid_value') return i.values.map((v) => JSON.stringify(v)).join(' or ');
-  return i?.message ?? 'something else';
+/**
+ * A union no option took, in the words of a choice of names (invalid_value): the options as a
+ * list, a name in backticks, a string that arrived in backticks with the name it is a slip of:
+ * ``Expected a list, `all` or `rest`, got `rset` (did you mean `rest`?)``.
+ */
+function unionMessage(errors: readonly (readonly Issue[])[], value: unknown): string {
+  const options = errors.flatMap(expectedOf);
+  const names = errors.flatMap(literalsOf).filter((v) => typeof v === 'string');
+  const listed =
+    options.length <= 1
+      ? (options[0] ?? 'something else')
+      : `${options.slice(0, -1).join(', ')} or ${options.at(-1)}`;
+  const got = names.length > 0 ? shownOption(value) : shown(value);
+  const hint = names.length > 0 && typeof value === 'string' ? didYouMean(value, names) : '';
+  return `Expected ${listed}, got ${got}${hint}`;
+}
+
+/** The issue of one option of a union about the whole value. */
+function wholeIssue(issues: readonly Issue[]): Issue | undefined {
+  return issues.find((x) => x.path.length === 0) ?? issues[0];
+}
+
+/** The values an option of a union is a literal of (`all`), or none. */
+function literalsOf(issues: readonly Issue[]): unknown[] {
+  const i = wholeIssue(issues);
+  return i?.code === 'invalid_value' ? [...i.values] : [];
+}
+
+/** What one option of a union expected, from its issue about the whole value: each literal apart. */
+function expectedOf(issues: readonly Issue[]): string[] {
+  const i = wholeIssue(issues);
+  if (i?.code === 'invalid_type') return [expectedKind(i.expected, undefined)];
+  if (i?.code === 'invalid_value')
+    return i.values.map((v) => (typeof v === 'string' ? `\`${v}\`` : shown(v)));
+  return [i?.message ?? 'something else'];
 }
 
 /** Does the object at `path`'s parent exist and lack the key `path` ends with? */

@@ -8,7 +8,15 @@ import { ConfigError } from '../../core/errors.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
-import { fieldWithin, firstIssue, joinField, pathText, strictFields, subField } from './schema-issues.js';
+import {
+  allIssues,
+  fieldWithin,
+  issuesMessage,
+  joinField,
+  pathText,
+  strictFields,
+  subField,
+} from './schema-issues.js';
 
 const percent = z.number().int().min(0).max(100);
 
@@ -322,7 +330,10 @@ export function applySets(
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const field = e.field;
-    const detail = field === '' ? e.message : e.message.slice(field.length + 2);
+    // The first issue alone: the others' places are under no set's path (parseParams was given
+    // none), and a set is one value typed, its first mistake enough to say.
+    const firstLine = e.message.split('\n')[0]!;
+    const detail = field === '' ? firstLine : firstLine.slice(field.length + 2);
     const owner = deepestSet(Object.keys(sets), field, fieldOf);
     if (owner === undefined) {
       throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
@@ -396,8 +407,9 @@ export function deepestSet(
 export function parseParams(input: unknown, where: string): WorkloadParams {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, input, workloadParamsSchema);
-    throw new ConfigError(subField(where, field), message);
+    const issues = allIssues(r.error, input, workloadParamsSchema);
+    const at = (field: string) => subField(where, field);
+    throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
   }
   const p = r.data;
   if (p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent !== 100) {

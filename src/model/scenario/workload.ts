@@ -19,7 +19,7 @@ import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
-import { type ChooseOption, firstIssue, joinField, strictFields } from './schema-issues.js';
+import { allIssues, type ChooseOption, issuesMessage, joinField, strictFields } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -227,8 +227,9 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
 export function validateWorkload(def: unknown, where: string): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
-    const { field, message } = firstIssue(r.error, def, workloadDefinitionSchema, headlineKind);
-    throw new ConfigError(joinField(where, field), message);
+    const issues = allIssues(r.error, def, workloadDefinitionSchema, headlineKind);
+    const at = (field: string) => joinField(where, field);
+    throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
   }
   const d = r.data;
   d.headline.forEach((item, i) => {
