@@ -278,7 +278,7 @@ describe('the HTML report says what the run did', () => {
     );
     const summary = formatSummary(result, { color: false }).split('\n');
     // The summary's header line, its first (empty) column named in the HTML.
-    const header = summary.find((l) => l.includes('nMMU xlates'))!;
+    const header = summary.find((l) => l.includes('nMMU xlated'))!;
     expect(rows[0]).toEqual(['socket', ...header.trim().split(/\s{2,}/)]);
     expect(rows).toHaveLength(1 + result.contention.sockets.length);
     for (const row of rows.slice(1)) {

@@ -131,7 +131,9 @@ describe('summary', () => {
     expect(text).toMatch(
       /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
-    expect(text).toMatch(/contention per socket:\n.*nMMU xlates.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/);
+    expect(text).toMatch(
+      /contention per socket:\n.*nMMU xlated\s+faulted.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/,
+    );
     // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
     const links = result.contention.links;
     const control = { ...links[0]!, label: 'coordinator->chip0', between: 'control' as const };
@@ -157,7 +159,7 @@ describe('summary', () => {
         .find((l) => l.startsWith('  socket 0 (chip0)'))!
         .trim()
         .split(/\s{2,}/);
-    // Columns: socket, nMMU xlates, faults, nMMU p99, ATSD launches, reg waits, wait p99, ...
+    // Columns: socket, nMMU xlated, faulted, nMMU p99, ATSD launches, reg waits, wait p99, ...
     const won = { ...socket, atsdLaunches: 5, atsdWaits: 0, atsdWonAtOnce: 5, atsdWaitP99Ticks: 0 };
     expect(row(won)[6]).toBe('0 ps');
     expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[6]).toBe('-');
