@@ -19,7 +19,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { describedResult } from '../report/described-result.js';
 import { formatTime } from '../report/duration.js';
-import { expectationText, judgeExpectation } from '../report/headline.js';
+import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
 import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
@@ -195,6 +195,15 @@ async function reportRun(
     const ran = await runVariants(workload, variants, args, io, workers, interrupt);
     interrupt.runOver();
     result.variants = ran.results;
+    if (result.headline !== undefined) {
+      // Every run's column the same rows (a counter one run never counted is its 0, not `-`).
+      const [own, ...others] = alignHeadlines(workload.headline, [
+        result.headline,
+        ...ran.results.map((v) => v.headline),
+      ]);
+      result.headline = own;
+      for (const [i, v] of ran.results.entries()) v.headline = others[i]!;
+    }
     variantCode = ran.worstUnexpected;
     result.commandExitCode = worseExit(result.exitCode, variantCode);
   }

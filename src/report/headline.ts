@@ -103,6 +103,52 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
 }
 
 /**
+ * The headlines of runs set side by side (a workload's own run and its variants), each with the
+ * same rows: a counter prefix (`atsd.guest.*`) gives each run a row per counter it counted, so a
+ * run that never counted one (a variant pinned to one register) lacked that row and its column
+ * read `-` beside real zeros, and its `--json` headline lacked it (QA). A counter a run lacks
+ * counted 0, so each run gets every row any run has, 0 where it counted none; `LABEL any`
+ * (no counter at all) stays only where no run counted any. `runs` are evaluateHeadline's figures
+ * for `items`, in its order; other items are left as they are.
+ */
+export function alignHeadlines(
+  items: readonly HeadlineItem[],
+  runs: readonly (readonly HeadlineFigure[])[],
+): HeadlineFigure[][] {
+  const cursors = runs.map(() => 0);
+  const out: HeadlineFigure[][] = runs.map(() => []);
+  for (const item of items) {
+    const wildcard = 'counter' in item && item.counter.endsWith('.*');
+    const parts = runs.map((figures, r) => {
+      let end = cursors[r]!;
+      if (!wildcard) end = Math.min(figures.length, end + 1);
+      else while (end < figures.length && figures[end]!.label.startsWith(`${item.label} `)) end++;
+      const part = figures.slice(cursors[r], end);
+      cursors[r] = end;
+      return part;
+    });
+    if (!wildcard || !('counter' in item)) {
+      for (const [r, p] of parts.entries()) out[r]!.push(...p);
+      continue;
+    }
+    const none = `${item.label} any`;
+    const labels = [...new Set(parts.flatMap((p) => p.map((f) => f.label)))].filter((l) => l !== none).sort();
+    if (labels.length === 0) {
+      for (const [r, p] of parts.entries()) out[r]!.push(...p);
+      continue;
+    }
+    const zero = countText(0, item.unit, item.per === 'simulated-second');
+    parts.forEach((p, r) => {
+      for (const label of labels)
+        out[r]!.push(p.find((f) => f.label === label) ?? { label, value: 0, text: zero });
+    });
+  }
+  // Figures past the items (none from evaluateHeadline) are kept, not lost.
+  for (const [r, figures] of runs.entries()) out[r]!.push(...figures.slice(cursors[r]));
+  return out;
+}
+
+/**
  * What the run found (every rule it broke, counted in full: rule-counts.ts; a result written
  * before `rules` existed counts its kept violations and liveness failures) against what was
  * expected: clean means nothing; a list of rules means at least one of them and nothing else.

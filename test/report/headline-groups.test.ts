@@ -4,7 +4,7 @@
  * still reads as a phrase.
  */
 import { describe, expect, test } from 'vitest';
-import { evaluateHeadline } from '../../src/report/headline.js';
+import { alignHeadlines, evaluateHeadline } from '../../src/report/headline.js';
 import type { RunResult } from '../../src/report/run-result.js';
 
 const resultWith = (counts: Record<string, number>) =>
@@ -27,6 +27,34 @@ describe('headline groups', () => {
   test('an empty group does not leave its label hanging (`guest acquisitions of   none`)', () => {
     expect(evaluateHeadline([item], resultWith({ 'atsd.host.reg6': 9 }))).toEqual([
       { label: 'guest acquisitions of any', value: null, text: 'none' },
+    ]);
+  });
+
+  test('runs side by side get the same rows: a counter one run never counted is its 0, not a missing row (QA: `-` beside real zeros)', () => {
+    const param = { label: 'guests', param: 'tenants' } as const;
+    const items = [item, param];
+    const own = resultWith({ 'atsd.guest.reg0': 3, 'atsd.guest.reg1': 3 });
+    const pinned = resultWith({ 'atsd.guest.reg0': 5 });
+    const nothing = resultWith({});
+    const figures = [own, pinned, nothing].map((r) => [
+      ...evaluateHeadline([item], r),
+      { label: 'guests', value: 2, text: '2' },
+    ]);
+    const [a, b, c] = alignHeadlines(items, figures);
+    expect(a).toEqual(figures[0]);
+    expect(b).toEqual([
+      { label: 'guest acquisitions of reg0', value: 5, text: '5' },
+      { label: 'guest acquisitions of reg1', value: 0, text: '0' },
+      { label: 'guests', value: 2, text: '2' },
+    ]);
+    // A run that counted none under the prefix: zeros, its `any` row gone, the next item kept.
+    expect(c!.map((f) => f.text)).toEqual(['0', '0', '2']);
+    // When no run counted any, each keeps its `any` row.
+    expect(
+      alignHeadlines([item], [evaluateHeadline([item], nothing), evaluateHeadline([item], nothing)]),
+    ).toEqual([
+      [{ label: 'guest acquisitions of any', value: null, text: 'none' }],
+      [{ label: 'guest acquisitions of any', value: null, text: 'none' }],
     ]);
   });
 });
