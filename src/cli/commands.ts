@@ -87,7 +87,7 @@ const RUN: CommandSpec = {
       name: 'workers',
       type: 'string',
       value: 'per-actor|N|auto',
-      help: "worker threads: one per actor, N from 1 to 256 (a socket's actors together, cut at the X-bus; an N that is no multiple of the sockets may spread single actors of different sockets over the workers, by weight), or one per core",
+      help: "worker threads: one per actor, N from 1 to 256 (a socket's actors together, cut at the X-bus; an N that is no multiple of the sockets may spread single actors of different sockets over the workers, by weight), or one per core; 1 is the inline engine plus a thread hop (--inline runs the same placement without the thread)",
       default: 'per-actor',
       parse: (t, o) => parsePlacement(t, o),
       conflicts: ['inline'],

@@ -70,7 +70,7 @@ function replayFileOf(
 
 /**
  * Write the failure file of a failing run into `dir`; returns its path (undefined: none). With
- * `announce` false the caller says it (`failureFileLines`) where it chooses: `npusim run` says it
+ * `announce` false the caller says it (`replayFileLines`) where it chooses: `npusim run` says it
  * last, after its summary, where it does not scroll off.
  */
 export function writeFailureFile(
@@ -91,17 +91,42 @@ export function writeFailureFile(
   // marked interrupted, so its replay runs to the same stop (docs: "Failure files").
   const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
   if (path === undefined) return undefined;
-  if (announce) io.stderr.write(failureFileLines(path, result.status === 'interrupted'));
+  if (announce)
+    io.stderr.write(replayFileLines({ failureFile: path, interrupted: result.status === 'interrupted' }));
   return path;
 }
 
+/**
+ * The closing lines of a run that wrote a replay file: for each file written, the line that says
+ * so and the command that replays it alone on the next; the failure file's last (it is what
+ * failed; a --record file is the user's copy of any run). Said after the summary, where it does
+ * not scroll off (QA): the command to copy is the last thing printed.
+ */
+export function replayFileLines(files: {
+  failureFile?: string | undefined;
+  recordFile?: string | undefined;
+  interrupted: boolean;
+}): string {
+  const recorded =
+    files.recordFile === undefined
+      ? ''
+      : `npusim: run recorded; replay it with:\nnpusim replay ${shellWord(files.recordFile)}\n`;
+  return files.failureFile === undefined
+    ? recorded
+    : `${recorded}${failureFileLines(files.failureFile, files.interrupted)}`;
+}
+
 /** The two lines that say a failure file was written and how to replay it, the command alone on the last. */
-export function failureFileLines(path: string, interrupted: boolean): string {
+function failureFileLines(path: string, interrupted: boolean): string {
   const what = interrupted ? 'failure file of the interrupted run' : 'failure file';
   return `npusim: ${what} written; replay it with:\nnpusim replay ${shellWord(path)}\n`;
 }
 
-/** --record FILE: the replay file of any run, clean or not. */
+/**
+ * --record FILE: the replay file of any run, clean or not; false when it could not be written
+ * (said on stderr). The caller says it was written, with its replay command, among the run's
+ * closing lines (replayFileLines).
+ */
 export function writeRecording(
   path: string,
   result: RunResult,
@@ -121,6 +146,5 @@ export function writeRecording(
     );
     return false;
   }
-  io.stderr.write(`npusim: run recorded; replay it with:\nnpusim replay ${shellWord(path)}\n`);
   return true;
 }

@@ -31,7 +31,7 @@ import { checkHosts } from './check-hosts.js';
 import type { RunArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { emitResult } from './emit-result.js';
-import { failureFileLines, writeFailureFile, writeRecording } from './failure-output.js';
+import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
@@ -224,9 +224,15 @@ async function reportRun(
   sayOwnUnmet(result, io);
   for (const v of result.variants ?? []) sayVariantUnmet(v, code, result.engine.placement === 'free', io);
   // Last, where it does not scroll off before the summary (QA): replaying the file is faster than
-  // the run line, and for PCT spares the measuring run.
-  if (failureFile !== undefined)
-    io.stderr.write(failureFileLines(failureFile, result.status === 'interrupted'));
+  // the run line, and for PCT spares the measuring run; a --record file's command too (it was said
+  // before the summary, which a user reads first and then looks below for the command to copy).
+  io.stderr.write(
+    replayFileLines({
+      failureFile,
+      recordFile: recorded && args.record !== undefined ? args.record : undefined,
+      interrupted: result.status === 'interrupted',
+    }),
+  );
   return code;
 }
 
@@ -284,7 +290,7 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
  * The failure file of a run that found something and the --record file; a free run replays only
  * from its file, so that file becomes its reproduce line (without one, its line stays its own free
  * command, which the summary labels a re-run: reproduce-line.ts reproduceLabel). `recorded` false
- * when the --record file could not be written; `failureFile` its path, said by the caller last.
+ * when the --record file could not be written; `failureFile` its path; the caller says both last.
  */
 function writeRunFiles(
   result: RunResult,

@@ -21,7 +21,7 @@ import { type CliIo, errorText, indent } from './cli-io.js';
 import { configErrorText } from './config-error-text.js';
 import { crashTraceFile } from './crash-trace.js';
 import { emitResult } from './emit-result.js';
-import { writeFailureFile, writeRecording } from './failure-output.js';
+import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, type RunSession } from './host-run.js';
 import { runFailureOf } from './run-outcome.js';
 
@@ -84,12 +84,15 @@ export async function reportFailure(
     return emitResult(result, args, io, files);
   }
   const code = emitResult(result, args, io, files);
-  writeFailureFile(result, config, workload, args.failuresDir, io);
+  const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, undefined, false);
   // A deterministic crash replays from its file as any run does (to the same crash, exit 4): the
   // recording the user asked for is written, clean or not.
-  if (args.record !== undefined && !writeRecording(args.record, result, config, workload, io))
-    return worseExit(code, EXIT.usage);
-  return code;
+  const recorded = args.record !== undefined && writeRecording(args.record, result, config, workload, io);
+  // After the summary, the replay commands last, as a run that ended says them (run-command.ts).
+  io.stderr.write(
+    replayFileLines({ failureFile, recordFile: recorded ? args.record : undefined, interrupted: false }),
+  );
+  return args.record !== undefined && !recorded ? worseExit(code, EXIT.usage) : code;
 }
 
 /** The error on stderr with the seed and `rerun`, the labelled line that runs it again. */

@@ -21,7 +21,13 @@ import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { scenarioChanges } from '../repro/scenario-changes.js';
-import { DEFAULT_SHRINK_BUDGET, type Measures, shrinkable, shrinkFailure } from '../repro/shrink.js';
+import {
+  DEFAULT_SHRINK_BUDGET,
+  type Measures,
+  type ShrinkOutcome,
+  shrinkable,
+  shrinkFailure,
+} from '../repro/shrink.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
@@ -134,7 +140,7 @@ async function shrinkAndWrite(
           ];
   io.stdout.write(
     [
-      `npusim shrink ${shellWord(args.file)}: ${first.rule}, ${runs(outcome.runs)}${how}`,
+      `${shrinkHeadline(args.file, first, live)}, ${runs(outcome.runs)}${how}`,
       ...(reduced
         ? [
             `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
@@ -162,6 +168,20 @@ async function shrinkAndWrite(
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/**
+ * The result's header: the file and the failure the shrink kept. For a liveness failure that is
+ * its liveness rule, which every candidate had to end with, not its first finding (often the
+ * violation the deadlock starts from: QA read a liveness shrink's header as a violation's), which
+ * is named beside it and on its own line below.
+ */
+export function shrinkHeadline(file: string, first: FirstFinding, live: ShrinkOutcome['liveness']): string {
+  const kept =
+    live === undefined
+      ? first.rule
+      : `${live.after.rule} (liveness failure, exit 3${live.after.rule === first.rule ? '' : `; first finding ${first.rule}`})`;
+  return `npusim shrink ${shellWord(file)}: ${kept}`;
 }
 
 /**

@@ -162,7 +162,12 @@ export interface RunResult {
      * waits by length (`waits`, runtime/wait-histogram.ts) on a threaded or free run.
      */
     workers: (WorkerFigures & Partial<SyncFigures>)[];
-    /** 'inline', 'per-actor' or a number of workers (--workers). */
+    /**
+     * The placement asked for, always a string: 'inline', 'per-actor', 'auto', 'free',
+     * 'free-replay', or the count given to --workers written as a string ('2'). What was asked,
+     * not what ran: `--workers 100` on a machine of 9 actors runs 9; the workers that ran are
+     * `workers` above, one entry each.
+     */
     placement: string;
     /** Threaded: whether the workers were kept from the run before (runtime/worker-set.ts). */
     threadsKept?: boolean;

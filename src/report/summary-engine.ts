@@ -12,7 +12,8 @@ import { HANDOFF_COST_US } from './sync-figures.js';
 
 /**
  * How fast npusim itself ran: events per second, the most stalled (or fullest) rings and the busiest workers
- * (at most `maxRows` each, and 5), a hint when workers outnumber cores; then free mode's figures.
+ * (at most `maxRows` each, and 5), a hint when workers outnumber cores or one worker hosts them
+ * all (`--workers 1`); then free mode's figures.
  */
 export function engineSection(result: RunResult, maxRows: number): string[] {
   const out: string[] = [];
@@ -91,7 +92,7 @@ function ringLines(e: RunResult['engine'], maxRows: number): string[] {
   ];
 }
 
-/** The placement and the busiest workers, at most `maxRows`; a hint when they outnumber the cores. */
+/** The placement and the busiest workers, at most `maxRows`; a hint when placementHint has one. */
 function workerLines(result: RunResult, maxRows: number): string[] {
   const out: string[] = [];
   const e = result.engine;
@@ -122,9 +123,16 @@ function workerLines(result: RunResult, maxRows: number): string[] {
   return out;
 }
 
-/** A hint when the workers outnumber the cores (the summary's and the HTML report's engine). */
+/**
+ * A hint when the workers outnumber the cores, or when `--workers 1` put every actor on one worker
+ * thread: that is the inline engine plus a thread hop, so `--inline` runs the same placement for
+ * less (the summary's and the HTML report's engine).
+ */
 export function placementHint(result: RunResult): string | undefined {
   const e = result.engine;
+  if (e.placement === '1' && result.free === undefined) {
+    return 'hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
+  }
   if (e.placement === 'inline' || result.free !== undefined || e.cores <= 0 || e.workers.length <= e.cores) {
     return undefined;
   }

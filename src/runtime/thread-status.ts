@@ -24,6 +24,11 @@ export const STATE_STARTING = 0;
 export const STATE_RUNNING = 1;
 export const STATE_FINISHED = 2;
 export const STATE_CRASHED = 3;
+/**
+ * A free worker with nothing left to handle before the run's end, for now (it runs again if
+ * records come): its clock stands where it stopped, so progress passes it over (progress-tick.ts).
+ */
+export const STATE_IDLE = 4;
 
 export const CONTROL_RUN = 0;
 export const CONTROL_PAUSE = 1;

@@ -11,6 +11,7 @@
  */
 import { readRingStats } from '../transport/ring.js';
 import type { MachinePlan } from './machine-module.js';
+import { ProgressTick } from './progress-tick.js';
 import { EngineStallError } from './run-errors.js';
 import {
   ST_EVENTS,
@@ -18,6 +19,7 @@ import {
   ST_PROGRESS,
   ST_STATE,
   ST_TICK,
+  STATE_RUNNING,
   STATE_STARTING,
   STATUS_FIELDS,
 } from './thread-status.js';
@@ -53,20 +55,31 @@ export function watchdog(
   let lastMoveMs = performance.now();
   let lastLookMs = lastMoveMs;
   let timer: NodeJS.Timeout | undefined;
+  const shown = new ProgressTick();
+  const clock = (w: number) => {
+    const state = rows[w * STATUS_FIELDS + ST_STATE];
+    return {
+      tick: rows[w * STATUS_FIELDS + ST_TICK]!,
+      advancing: state === STATE_STARTING || state === STATE_RUNNING,
+    };
+  };
   const failed = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
       let sum = 0;
-      let minTick = Number.POSITIVE_INFINITY;
       let events = 0;
       let findings = 0;
       for (let w = 0; w < workerCount; w++) {
         const r = w * STATUS_FIELDS;
         sum += rows[r + ST_TICK]! + rows[r + ST_EVENTS]! + rows[r + ST_STATE]!;
-        minTick = Math.min(minTick, rows[r + ST_TICK]!);
         events += rows[r + ST_EVENTS]!;
         findings += rows[r + ST_FINDINGS]!;
       }
-      options.onProgress?.(minTick, events, findings);
+      // The least clock of the workers still advancing (a free worker's may stop early).
+      options.onProgress?.(
+        shown.next(Array.from({ length: workerCount }, (_, w) => clock(w))),
+        events,
+        findings,
+      );
       if (options.shouldStop?.()) stopAll();
       const now = performance.now();
       const gap = now - lastLookMs;

@@ -20,6 +20,7 @@ import {
   ST_TICK,
   STATE_CRASHED,
   STATE_FINISHED,
+  STATE_IDLE,
   STATE_RUNNING,
   STATUS_FIELDS,
   yieldToEventLoop,
@@ -40,6 +41,11 @@ export class WorkerStatus {
 
   running(): void {
     this.rows[this.at + ST_STATE] = STATE_RUNNING;
+  }
+
+  /** A free worker with nothing to handle before the end (thread-status.ts STATE_IDLE); running() ends it. */
+  idle(): void {
+    this.rows[this.at + ST_STATE] = STATE_IDLE;
   }
 
   finished(busyMs: number): void {

@@ -55,6 +55,37 @@ describe('run: failure files', () => {
     expect(replay.stdout).toMatch(/history \(the last events of /);
   });
 
+  test("run --record: the replay command comes after the summary, last, and with a failure file the failure file's is last", async () => {
+    const dir = tmp();
+    const record = join(dir, 'rec.json');
+    // stdout and stderr in the order written, as a terminal shows them.
+    const log: string[] = [];
+    const stream = () =>
+      new Writable({
+        write(chunk, _encoding, done) {
+          log.push(String(chunk));
+          done();
+        },
+      });
+    const argv = ['run', 'stress', '--inline', '--duration', '30us', '--no-failure-file', '--record', record];
+    const code = await runCli(argv, { stdout: stream(), stderr: stream(), env: { NO_COLOR: '1' } });
+    expect(code).toBe(0);
+    const shown = log.join('');
+    expect(shown.endsWith(`npusim: run recorded; replay it with:\nnpusim replay ${record}\n`)).toBe(true);
+    expect(shown.indexOf('run recorded')).toBeGreaterThan(shown.indexOf('reproduce: npusim run stress'));
+
+    const failures = tmp();
+    const failed = await cli([...FAILING, '--failures', failures, '--record', join(failures, 'rec.json')]);
+    expect(failed.code).toBe(1);
+    const file = readdirSync(failures).find((f) => f !== 'rec.json')!;
+    expect(failed.stderr).toMatch(/npusim: run recorded; replay it with:\nnpusim replay \S+rec\.json\n/);
+    expect(
+      failed.stderr.endsWith(
+        `npusim: failure file written; replay it with:\nnpusim replay ${join(failures, file)}\n`,
+      ),
+    ).toBe(true);
+  });
+
   test('run --workers N: the failure file keeps the placement, and a replay on threads places the actors the same way', async () => {
     const dir = tmp();
     const r = await cli([...FAILING.filter((a) => a !== '--inline'), '--workers', '3', '--failures', dir]);

@@ -101,6 +101,21 @@ describe('reproduce line: run again, it gives the same digest', () => {
 });
 
 describe('reproduce line: a threaded run keeps its placement', () => {
+  test('--json: engine.placement is the placement asked for, a string ("2", "100"); engine.workers holds one entry per worker that ran', async () => {
+    const args = ['run', 'stress', '--seed', '5', '--duration', '20us'];
+    const two = await runJson([...args, '--workers', '2']);
+    expect(two.engine.placement).toBe('2');
+    expect(two.engine.workers).toHaveLength(2);
+    // More asked for than the machine has actors (9): the string keeps what was asked, the
+    // workers are what ran, so the two can differ and neither stands for the other.
+    const many = await runJson([...args, '--workers', '100']);
+    expect(many.engine.placement).toBe('100');
+    expect(many.engine.workers).toHaveLength(9);
+    const inline = await runJson([...args, '--inline']);
+    expect(inline.engine.placement).toBe('inline');
+    expect(inline.engine.workers).toHaveLength(1);
+  });
+
   test('--workers 2: the line runs two workers again and gives the same digest; the default names none', async () => {
     const args = ['stress', '--seed', '5', '--duration', '20us'];
     const { first, again } = await runTwice([...args, '--workers', '2']);

@@ -456,6 +456,24 @@ describe('summary', () => {
     expect(html('3', 3)).not.toContain('hint:');
   });
 
+  it('summary: `--workers 1` gets a hint that --inline runs the same placement without the thread; other placements do not', () => {
+    const one = { ...raw([report(0), report(1)]), cores: 4 };
+    const hinted =
+      '  hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
+    const summary = (placement: string, workers: number) =>
+      formatSummary(
+        assembleResult(config, plan, { ...one, placement, workers: one.workers.slice(0, workers) }),
+        { color: false },
+      );
+    expect(summary('1', 1)).toContain(hinted);
+    expect(summary('2', 2)).not.toContain('hint:');
+    expect(summary('per-actor', 2)).not.toContain('hint:');
+    const r = { ...one, placement: '1', workers: one.workers.slice(0, 1) };
+    expect(buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) })).toContain(
+      '`--inline` runs the same placement without the thread</p>',
+    );
+  });
+
   it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { shrinkHeadline } from '../../src/cli/shrink-command.js';
 import * as machine from '../../src/model/actors/machine.js';
 import { encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
@@ -227,6 +228,14 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(passes[0]).toBe('end at the liveness failure');
     expect(shrunk.liveness?.before.rule).toBe('liveness.shootdown');
     expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+    // The result's header names the liveness failure kept, the first finding beside it (QA: it
+    // named the violation alone); a shrink of any other failure names its first finding.
+    expect(shrinkHeadline('f.json', file.first!, shrunk.liveness)).toBe(
+      'npusim shrink f.json: liveness.shootdown (liveness failure, exit 3; first finding order.atsd-released-early)',
+    );
+    expect(shrinkHeadline('f.json', file.first!, undefined)).toBe(
+      'npusim shrink f.json: order.atsd-released-early',
+    );
     expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
     expect(shrunk.after.simulatedTicks).toBeGreaterThan(shrunk.liveness!.after.tick);
     const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');

@@ -6,7 +6,13 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import { EngineStallError } from '../../src/runtime/run-errors.js';
-import { ST_STATE, STATE_RUNNING, STATUS_FIELDS } from '../../src/runtime/thread-status.js';
+import {
+  ST_STATE,
+  ST_TICK,
+  STATE_IDLE,
+  STATE_RUNNING,
+  STATUS_FIELDS,
+} from '../../src/runtime/thread-status.js';
 import { watchdog } from '../../src/runtime/threaded-watchdog.js';
 
 const plan: MachinePlan = { actors: [], edges: [] };
@@ -76,5 +82,36 @@ describe('threaded watchdog', () => {
     for (let i = 0; i < 12; i++) w.look(2_000);
     await Promise.resolve();
     expect(w.verdict()).toMatch(/^stall: no worker moved for/);
+  });
+
+  test('progress: a free worker idle since early on is passed over; the tick follows the worker still running', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const rows = new SharedArrayBuffer(2 * STATUS_FIELDS * Float64Array.BYTES_PER_ELEMENT);
+    const board = new Float64Array(rows);
+    board[ST_STATE] = STATE_IDLE;
+    board[ST_TICK] = 100;
+    board[STATUS_FIELDS + ST_STATE] = STATE_RUNNING;
+    const ticks: number[] = [];
+    const w = watchdog(
+      plan,
+      2,
+      (i) => `w${i}`,
+      rows,
+      [],
+      {
+        seed: 1,
+        endTick: 10_000,
+        watchdogMs: LIMIT,
+        progressIntervalMs: INTERVAL,
+        onProgress: (tick) => ticks.push(tick),
+      },
+      () => undefined,
+    );
+    for (const t of [1_000, 2_000, 3_000]) {
+      board[STATUS_FIELDS + ST_TICK] = t;
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    w.stop();
+    expect(ticks).toEqual([1_000, 2_000, 3_000]);
   });
 });

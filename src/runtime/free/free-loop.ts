@@ -181,6 +181,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
     if (this.fa.nextTime() < this.stop.end || this.stagedTotal > 0) return false;
     if (!this.idle) {
       this.idle = true;
+      this.status.idle();
       if (Atomics.sub(this.words, FREE_PENDING, 1) === 1) this.ringAll();
     }
     return Atomics.load(this.words, FREE_PENDING) === 0;
@@ -310,6 +311,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
         // Count itself busy again before the records it takes stop being counted (the header).
         Atomics.add(this.words, FREE_PENDING, 1);
         this.idle = false;
+        this.status.running();
       }
       const fa = this.fa;
       fa.beginTake(edge, n);

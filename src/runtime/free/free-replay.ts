@@ -24,6 +24,7 @@ import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js'
 import { MESSAGE_BYTES, readMessage, writeMessage } from '../../transport/codec.js';
 import { type MessagePool, runnerFigures } from '../actor-runner.js';
 import type { MachineModule, MachinePlan } from '../machine-module.js';
+import { ProgressTick } from '../progress-tick.js';
 import type { RawRun, RunRecording } from '../raw-run.js';
 import { runnerCrash } from '../run-errors.js';
 import { FreeActor } from './free-actor.js';
@@ -42,7 +43,8 @@ export interface FreeReplayOptions extends RunRecording {
   tailUntilTick?: number;
   /**
    * Called after about every `progressEvery` events (default 65,536, as an inline run) with the
-   * tick every actor has reached (the least of their clocks, as a free run's progress gives it),
+   * tick the actors still following their logs have reached (the least of their clocks, as a free
+   * run's progress gives it: progress-tick.ts),
    * the events handled and the violations found so far. The replay holds this thread: no timer
    * could report it.
    */
@@ -191,17 +193,21 @@ function progressReport(
   if (onProgress === undefined) return undefined;
   const every = options.progressEvery ?? 65_536;
   let next = every;
+  const shown = new ProgressTick();
   return (events) => {
     if (events < next) return;
     next = events + every;
-    let tick = Number.POSITIVE_INFINITY;
     let findings = 0;
-    for (const a of actors) {
-      tick = Math.min(tick, a.fa.runner.now);
-      findings += a.fa.runner.actor.findings?.() ?? 0;
-    }
+    for (const a of actors) findings += a.fa.runner.actor.findings?.() ?? 0;
+    // An actor that has followed its log to the end stops its clock there: passed over.
+    const tick = shown.next(actors.map((a) => ({ tick: a.fa.runner.now, advancing: !followedToEnd(a) })));
     onProgress(tick, events, findings);
   };
+}
+
+/** Whether the actor has handled the events its log counts and made every take in it. */
+function followedToEnd(a: ReplayActor): boolean {
+  return a.fa.handled >= a.target && a.takes.current === undefined;
 }
 
 /**
@@ -227,11 +233,11 @@ function runToLog(
       if (step(a, queues)) moved = true;
       events += a.fa.handled - before;
       progress?.(events);
-      if (a.fa.handled < a.target || a.takes.current !== undefined) done = false;
+      if (!followedToEnd(a)) done = false;
     }
     if (done) return;
     if (!moved) {
-      const stuck = actors.filter((a) => a.fa.handled < a.target || a.takes.current !== undefined);
+      const stuck = actors.filter((a) => !followedToEnd(a));
       throw new ConfigError(
         where,
         `Expected a log this run can follow, got one it cannot finish (it does not belong to this run): ${stuck.length} of ${actors.length} actors cannot go on${stuck.length < actors.length ? ' (the others have followed their logs to the end)' : ''}: ${stuck.map((a) => cannotGoOn(a, queues, plan, where)).join('; ')}`,
