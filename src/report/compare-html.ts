@@ -1,7 +1,8 @@
 /**
  * `npusim compare A B --report FILE`: the comparison as one self-contained HTML page, to share in a
  * review. The text's header and footer (format-comparison.ts) above and below a table per section;
- * each row's cells as the text prints them, the rows that changed beyond noise marked, and for
+ * each row's cells as the text prints them, a socket's and a link's under its name (every socket
+ * and link: the text leaves out those where nothing changed), the rows that changed beyond noise marked, and for
  * every judged row a bar of its change in standard errors against its own threshold (3, or a set
  * comparison's Student's t), so what moved is seen at a glance. No script, nothing fetched: it
  * opens offline.
@@ -55,10 +56,17 @@ function rowsTable(rows: readonly CompareRow[], sets: boolean): string {
   const head = ['figure', 'A', 'B', 'change', '|change| / se, against the threshold', 'verdict'];
   // The bar and verdict columns read from the left, so every bar starts at one place.
   const cls = ['', '', '', '', ' class="left"', ' class="left"'];
+  let group: string | undefined;
   const body = rows
     .map((r) => {
       const [figure, a, b, change, verdict] = rowCells(r, sets).map(esc);
-      return `<tr class="${r.verdict === 'changed' ? 'changed' : ''}"><td>${figure}</td><td>${a}</td><td>${b}</td><td>${change}</td><td class="left">${bar(r, sets)}</td><td class="left verdict">${verdict}</td></tr>`;
+      // A socket's or a link's rows under its name, as the text prints them (the page lists all).
+      const heading =
+        r.group !== undefined && r.group !== group
+          ? `<tr class="group"><th colspan="6" class="left">${esc(r.group)}</th></tr>\n`
+          : '';
+      group = r.group;
+      return `${heading}<tr class="${r.verdict === 'changed' ? 'changed' : ''}"><td>${figure}</td><td>${a}</td><td>${b}</td><td>${change}</td><td class="left">${bar(r, sets)}</td><td class="left verdict">${verdict}</td></tr>`;
     })
     .join('\n');
   return `<div class="table"><table><thead><tr>${head.map((h, i) => `<th${cls[i]}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table></div>`;

@@ -1,6 +1,7 @@
 /**
  * `npusim compare A.json B.json`: two run results side by side, figure by figure, section by
- * section (run, counts, latencies, rates, links, engine), each row judged against the noise of
+ * section (run, the workload's headline, counts, latencies, rates, each socket, each link,
+ * engine: compare-places.ts makes the socket and link rows), each row judged against the noise of
  * its own sampling model (compare-row.ts says how), and the configuration the two runs differ in.
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
@@ -9,6 +10,7 @@ import { H, UNFINISHED } from '../model/actors/metric-names.js';
 import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { type CountScale, EXTREME, linkRows, socketRows } from './compare-places.js';
 import {
   type CompareRow,
   countRow,
@@ -111,13 +113,6 @@ export function sameRun(a: RunResult, b: RunResult): { identical: boolean; sameE
   };
 }
 
-/** How counts are compared: per simulated ms when the two runs' lengths differ. */
-interface CountScale {
-  perTime: boolean;
-  msA: number;
-  msB: number;
-}
-
 /** Two runs compared: `a` and `b` are the runs. */
 export interface PairComparison extends Comparison {
   a: RunHeader;
@@ -134,9 +129,11 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
   };
   const rows: CompareRow[] = [
     ...runRows(a, b, scale),
+    ...headlineRows(a, b),
     ...latencyRows(a, b, scale),
     ...rateRows(a, b),
-    ...linkRows(a, b),
+    ...socketRows(a, b, scale),
+    ...linkRows(a, b, scale),
     ...engineRows(a, b),
   ];
   const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
@@ -283,9 +280,6 @@ function unfinishedRows(
   ];
 }
 
-/** Why a largest value is not judged: one value of each run (it said "one sample" even of none: QA). */
-const EXTREME = 'the largest value, one per run: no noise model';
-
 const HOLD_BEFORE_0_6_2 =
   'per shootdown before npusim 0.6.2, per register since: one of the two results is from before';
 
@@ -330,23 +324,37 @@ function rateRows(a: RunResult, b: RunResult): CompareRow[] {
   ];
 }
 
-/** Each link's utilisation; its noise scales with its message count. */
-function linkRows(a: RunResult, b: RunResult): CompareRow[] {
-  const linksA = new Map(a.contention.links.map((l) => [l.label, l]));
-  const linksB = new Map(b.contention.links.map((l) => [l.label, l]));
-  return union([...linksA.keys()], [...linksB.keys()]).map((labelName) => {
-    const la = linksA.get(labelName);
-    const lb = linksB.get(labelName);
-    const sigma =
-      la === undefined || lb === undefined
-        ? undefined
-        : Math.sqrt(
-            la.utilisation ** 2 / Math.max(1, la.messages) + lb.utilisation ** 2 / Math.max(1, lb.messages),
-          );
-    const figure = `${labelName}: utilisation`;
-    return judged('links', figure, la?.utilisation, lb?.utilisation, sigma, 'ratio', 'u / sqrt(messages)');
+/**
+ * The workload's headline figures (headline.ts), by label, as it prints them. Each is read from a
+ * figure judged in its own section (a counter, a latency, a link's utilisation, a hit rate) or is
+ * a parameter: judged again here, one change would count twice, so they are side by side only.
+ */
+function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
+  const ha = new Map((a.headline ?? []).map((f) => [f.label, f]));
+  const hb = new Map((b.headline ?? []).map((f) => [f.label, f]));
+  return [...new Set([...ha.keys(), ...hb.keys()])].map((label) => {
+    const fa = ha.get(label);
+    const fb = hb.get(label);
+    // A percentage (a hit rate, a link's busy time) reads as one; anything else as its number.
+    const unit = /^-?[\d.]+%/.test(fa?.text ?? fb?.text ?? '') ? 'ratio' : 'count';
+    const row = notJudged(
+      'headline',
+      label,
+      fa?.value ?? undefined,
+      fb?.value ?? undefined,
+      unit,
+      HEADLINE_NOT_JUDGED,
+    );
+    const only = fa === undefined ? 'only in B' : fb === undefined ? 'only in A' : undefined;
+    return {
+      ...row,
+      ...(only === undefined ? {} : { verdict: only, note: '' }),
+      text: [fa?.text, fb?.text],
+    } satisfies CompareRow;
   });
 }
+
+export const HEADLINE_NOT_JUDGED = 'read from a figure judged below (or a parameter)';
 
 /** The engine's own figures: machine-dependent, never judged. */
 function engineRows(a: RunResult, b: RunResult): CompareRow[] {

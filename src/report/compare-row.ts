@@ -17,6 +17,9 @@
  * | p50, p99, p99.9 latency         | order statistics: 95 % interval on the rank, N p -/+ 1.96 sqrt(N p (1-p)) | interval width / (2 x 1.96) |
  * | cache hit rate                  | binomial proportion           | sqrt(p (1-p) / n)           |
  * | link utilisation                | busy time ~ its message count | u / sqrt(messages)          |
+ * | a link's bytes                  | compound Poisson: its messages| bytes / sqrt(messages)      |
+ * | a link's queue mean             | mean of N messages' delays, stddev bounded (Bhatia-Davis) | sqrt(mean (max - mean) / N) |
+ * | a socket's TCE hit rate         | binomial proportion           | sqrt(p (1-p) / n)           |
  *
  * A percentile is judged only with at least 5 samples beyond it in both runs (N (1 - p) >= 5: a
  * p99 needs 500 samples), where the normal approximation holds; below that it is the tail's
@@ -39,10 +42,21 @@ export const NOISE_SIGMAS = 3;
 const MIN_SAMPLES_BEYOND = 5;
 const Z_95 = 1.959964;
 
+/**
+ * Where a row belongs: the sections in the order they print. `headline` is the workload's own
+ * figures; `sockets` and `links` rows carry a `group` (the socket, the link) they print under.
+ */
+export type Section = 'run' | 'headline' | 'counts' | 'latencies' | 'rates' | 'sockets' | 'links' | 'engine';
+
 export type Verdict = 'changed' | 'noise' | 'not judged' | 'only in A' | 'only in B';
 
 export interface CompareRow {
-  section: 'run' | 'counts' | 'latencies' | 'rates' | 'links' | 'engine';
+  section: Section;
+  /**
+   * The socket or link a `sockets` or `links` row is of (`socket 0 (chip0)`, `gpu0->chip0`): its
+   * heading in the text, and part of the figure's name (two links each have a `queue mean`).
+   */
+  group?: string;
   figure: string;
   a: number | undefined;
   b: number | undefined;
@@ -58,13 +72,18 @@ export interface CompareRow {
    */
   threshold?: number;
   verdict: Verdict;
+  /**
+   * A headline figure's A and B as its workload prints them (`321.2 GB/s`, `22.3%`), where the
+   * number alone would lose its unit; absent elsewhere.
+   */
+  text?: [string | undefined, string | undefined];
   /** Why a figure was not judged, or how it was. */
   note: string;
   unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second';
 }
 
 function base(
-  section: CompareRow['section'],
+  section: Section,
   figure: string,
   a: number | undefined,
   b: number | undefined,
@@ -83,7 +102,7 @@ function base(
 }
 
 export function judged(
-  section: CompareRow['section'],
+  section: Section,
   figure: string,
   a: number | undefined,
   b: number | undefined,
@@ -105,7 +124,7 @@ export function judged(
 }
 
 export function notJudged(
-  section: CompareRow['section'],
+  section: Section,
   figure: string,
   a: number | undefined,
   b: number | undefined,
@@ -117,7 +136,7 @@ export function notJudged(
 
 /** Counts are Poisson: se(n) = sqrt(n); per simulated ms when the runs' lengths differ. */
 export function countRow(
-  section: CompareRow['section'],
+  section: Section,
   figure: string,
   a: number | undefined,
   b: number | undefined,
@@ -147,7 +166,7 @@ export function countRow(
  * sqrt(E[s^2]) / E[s]. Per simulated ms when the runs' lengths differ, as counts are.
  */
 export function sumRow(
-  section: CompareRow['section'],
+  section: Section,
   figure: string,
   a: number | undefined,
   b: number | undefined,
@@ -165,6 +184,67 @@ export function sumRow(
   const v = (t: number, n: number) => (t === 0 ? 0 : t ** 2 / Math.max(1, n));
   const sigma = ta === undefined || tb === undefined ? undefined : Math.sqrt(v(ta, ops.a!) + v(tb, ops.b!));
   return judged(section, name, ta, tb, sigma, 'bytes', `total / sqrt(${ops.name})`);
+}
+
+/**
+ * A link's mean queueing delay over its messages. A result keeps no spread of the delays, but each
+ * lies between 0 and the link's largest, and a variable bounded so with mean m has a variance of at
+ * most m (max - m) (Bhatia-Davis inequality): se <= sqrt(m (max - m) / N), an upper bound, so a
+ * change called beyond it is beyond the true noise too (a real change may be called noise).
+ */
+export function queueMeanRow(
+  group: string,
+  a: { mean: number; max: number; messages: number } | undefined,
+  b: { mean: number; max: number; messages: number } | undefined,
+): CompareRow {
+  // A link nothing crossed has no queueing figure (the summary's `-`).
+  const mean = (l: typeof a) => (l === undefined || l.messages === 0 ? undefined : l.mean);
+  const v = (l: NonNullable<typeof a>) => (l.mean * Math.max(0, l.max - l.mean)) / l.messages;
+  const sigma = mean(a) === undefined || mean(b) === undefined ? undefined : Math.sqrt(v(a!) + v(b!));
+  if (a !== undefined && b !== undefined && (a.messages === 0 || b.messages === 0)) {
+    const row = notJudged(
+      'links',
+      'queue mean',
+      mean(a),
+      mean(b),
+      'ticks',
+      `no message in run ${a.messages === 0 ? 'A' : 'B'}`,
+    );
+    return { ...row, group };
+  }
+  const row = judged(
+    'links',
+    'queue mean',
+    mean(a),
+    mean(b),
+    sigma,
+    'ticks',
+    'Bhatia-Davis: sqrt(m (max - m) / messages)',
+  );
+  return { ...row, group };
+}
+
+/**
+ * A proportion of `n` trials (hits of lookups): binomial, se = sqrt(p (1 - p) / n). A side with
+ * no trials has no proportion (0/0): the row is `only in` the other, or not judged when neither has.
+ */
+export function proportionRow(
+  section: Section,
+  figure: string,
+  a: { hits: number; n: number } | undefined,
+  b: { hits: number; n: number } | undefined,
+): CompareRow {
+  const p = (x: typeof a) => (x === undefined || x.n === 0 ? undefined : x.hits / x.n);
+  const pa = p(a);
+  const pb = p(b);
+  if (a !== undefined && b !== undefined && pa === undefined && pb === undefined)
+    return notJudged(section, figure, undefined, undefined, 'ratio', 'no lookups in either run');
+  const v = (q: number, n: number) => (q * (1 - q)) / n;
+  const sigma = pa === undefined || pb === undefined ? undefined : Math.sqrt(v(pa, a!.n) + v(pb, b!.n));
+  const row = judged(section, figure, pa, pb, sigma, 'ratio', 'binomial: sqrt(p (1-p) / n)');
+  if (a !== undefined && b !== undefined && (pa === undefined || pb === undefined))
+    return { ...row, note: `no lookups in run ${pa === undefined ? 'A' : 'B'}` };
+  return row;
 }
 
 export function meanRow(

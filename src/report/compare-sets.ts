@@ -221,11 +221,24 @@ function readRun(r: RunFile): { header: RunHeader; figures: Map<string, number |
 }
 
 function keyOf(r: CompareRow): string {
-  return `${r.section}\u0000${r.figure}`;
+  return `${r.section}\u0000${r.group ?? ''}\u0000${r.figure}`;
+}
+
+/**
+ * One figure over the two sets, under the pair row's socket or link. A headline's text is one
+ * run's: the set's mean prints as its number.
+ */
+function setRow(
+  pair: CompareRow,
+  valuesA: readonly Map<string, number | undefined>[],
+  valuesB: readonly Map<string, number | undefined>[],
+): CompareRow {
+  const row = setRowOf(pair, valuesA, valuesB);
+  return pair.group === undefined ? row : { ...row, group: pair.group };
 }
 
 /** One figure over the two sets: the means, and Welch's verdict where the pair row is judged. */
-function setRow(
+function setRowOf(
   pair: CompareRow,
   valuesA: readonly Map<string, number | undefined>[],
   valuesB: readonly Map<string, number | undefined>[],

@@ -7,7 +7,7 @@
 import type { Comparison, RunHeader } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
-import { compact } from './number-text.js';
+import { compact, percent } from './number-text.js';
 import { setHostText } from './set-host-text.js';
 
 /** Files of a set of runs named in the header at most (the last place saying how many more). */
@@ -15,24 +15,86 @@ const MAX_SET_FILES = 6;
 /** Lines of configuration differences printed at most (the last saying how many more). */
 const MAX_DIFFERENCE_LINES = 12;
 
-/** The comparison as text: a header, one table per section, then the count and how noise is judged. */
+/**
+ * The comparison as text: a header, one table per section, then the count and how noise is judged.
+ * Rows of a socket or a link print under it; a socket or link none of whose figures changed
+ * beyond noise or is in one run only is left out, and a line says how many were (--json and
+ * --report have every row): a machine has dozens of links, six figures each.
+ */
 export function formatComparison(c: Comparison): string {
   const out = comparisonHeader(c);
-  const cells = c.rows.map((r) => rowCells(r, c.sets !== undefined));
-  const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
-  let section = '';
-  c.rows.forEach((r, i) => {
-    if (r.section !== section) {
-      section = r.section;
-      out.push(section);
-    }
-    const [f, a, b, ch, v] = cells[i]!;
-    out.push(
-      `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
-    );
+  const quietSet = quietGroups(c.rows);
+  const shown = c.rows.filter((r) => r.group === undefined || !quietSet.has(groupKey(r)));
+  const cells = shown.map((r) => {
+    const x = rowCells(r, c.sets !== undefined);
+    if (r.group !== undefined) x[0] = `  ${x[0]}`;
+    return x;
   });
+  const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
+  const quiet = quietCounts(c.rows);
+  let section = '';
+  let group: string | undefined;
+  const leftOut = (sec: string) => {
+    const q = quiet.get(sec);
+    if (q === undefined || q.quiet === 0) return;
+    const what = sec === 'links' ? 'links' : 'sockets';
+    out.push(
+      q.quiet === q.all
+        ? `  all ${q.all} ${what}: no figure changed beyond noise or in one run only (--json and --report list them)`
+        : `  ${q.quiet} more of ${q.all} ${what} left out: no figure changed beyond noise or in one run only (--json and --report list them)`,
+    );
+  };
+  const sections = [...new Set(c.rows.map((r) => r.section))];
+  for (const sec of sections) {
+    section = sec;
+    group = undefined;
+    out.push(section);
+    shown.forEach((r, i) => {
+      if (r.section !== section) return;
+      if (r.group !== undefined && r.group !== group) {
+        group = r.group;
+        out.push(`  ${group}`);
+      }
+      const [f, a, b, ch, v] = cells[i]!;
+      out.push(
+        `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
+      );
+    });
+    leftOut(section);
+  }
   out.push(...comparisonFooter(c));
   return `${out.join('\n')}\n`;
+}
+
+function groupKey(r: CompareRow): string {
+  return `${r.section}\u0000${r.group}`;
+}
+
+/** The sockets and links none of whose rows changed beyond noise or is in one run only. */
+function quietGroups(rows: readonly CompareRow[]): Set<string> {
+  const loud = new Set<string>();
+  const all = new Set<string>();
+  for (const r of rows) {
+    if (r.group === undefined) continue;
+    all.add(groupKey(r));
+    if (r.verdict === 'changed' || r.verdict === 'only in A' || r.verdict === 'only in B')
+      loud.add(groupKey(r));
+  }
+  return new Set([...all].filter((k) => !loud.has(k)));
+}
+
+/** Per section with groups: how many groups, and how many of them quiet (left out of the text). */
+function quietCounts(rows: readonly CompareRow[]): Map<string, { all: number; quiet: number }> {
+  const quiet = quietGroups(rows);
+  const counts = new Map<string, { all: number; quiet: number }>();
+  for (const k of new Set(rows.filter((r) => r.group !== undefined).map(groupKey))) {
+    const sec = k.split('\u0000')[0]!;
+    const c = counts.get(sec) ?? { all: 0, quiet: 0 };
+    c.all++;
+    if (quiet.has(k)) c.quiet++;
+    counts.set(sec, c);
+  }
+  return counts;
 }
 
 /** The lines above the tables: both runs (or sets), what differs between them, and what that means. */
@@ -84,7 +146,8 @@ export function comparisonHeader(c: Comparison): string[] {
  * two sets of runs, whose verdict says its change in standard errors against its own threshold.
  */
 export function rowCells(r: CompareRow, sets = false): [string, string, string, string, string] {
-  return [r.figure, value(r, r.a), value(r, r.b), changeText(r), verdictText(r, sets)];
+  const text = (i: 0 | 1, v: number | undefined) => r.text?.[i] ?? value(r, v);
+  return [r.figure, text(0, r.a), text(1, r.b), changeText(r), verdictText(r, sets)];
 }
 
 /** The lines below the tables: how many judged figures changed, and how noise was judged. */
@@ -93,8 +156,10 @@ export function comparisonFooter(c: Comparison): string[] {
     return [
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
-      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
-      '  min, max and engine (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
+      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages),',
+      '  link queue means sqrt(mean (max - mean)/messages) (a bound: a result keeps no spread of the delays);',
+      "  min, max, a socket's p99s, backlogs, the headline (read from figures judged in their own rows) and engine",
+      '  (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
       '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
     ];
   }
@@ -145,13 +210,15 @@ function value(r: CompareRow, v: number | undefined): string {
     case 'ticks':
       return formatTime(v);
     case 'ratio':
-      return `${(v * 100).toFixed(2)}%`;
+      // As the summary and the HTML report print it (one decimal); the change, in pts, has two.
+      return percent(v);
     case 'ms':
       return `${v.toFixed(0)} ms`;
     case 'per-second':
       return compact(v);
     default:
-      return decimalText(v);
+      // A headline's mean over a set of runs (a rate per simulated second): read at a glance.
+      return r.section === 'headline' ? compact(v) : decimalText(v);
   }
 }
 
@@ -168,6 +235,11 @@ export function decimalText(v: number): string {
 
 function changeText(r: CompareRow): string {
   if (r.change === undefined) return '';
+  // A headline figure's unit is in its text alone (`GB/s`): its change relative only.
+  if (r.section === 'headline')
+    return r.changeRatio === undefined
+      ? ''
+      : `${r.changeRatio >= 0 ? '+' : ''}${(r.changeRatio * 100).toFixed(1)}%`;
   const abs =
     r.unit === 'ticks'
       ? `${r.change >= 0 ? '+' : '-'}${formatTime(Math.abs(r.change))}`

@@ -168,6 +168,24 @@ describe('npusim compare', () => {
     );
   });
 
+  it('the inline run and a --workers 2 run of one seed: every socket and link figure alike, nothing changed', async () => {
+    const w = join(dir, 'workers2.json');
+    writeFileSync(
+      w,
+      JSON.stringify(
+        await runSimulation(config(1), { host: 'threaded', placement: { kind: 'workers', count: 2 } }),
+      ),
+    );
+    const c = await compare(files.seed1, w);
+    expect(c.changed).toBe(0);
+    const places = c.rows.filter((r) => r.section === 'sockets' || r.section === 'links');
+    expect(places.some((r) => r.section === 'sockets' && r.figure === 'nMMU p99')).toBe(true);
+    expect(places.some((r) => r.section === 'links' && r.figure === 'queue mean')).toBe(true);
+    expect(places.filter((r) => r.change !== undefined && r.change !== 0)).toEqual([]);
+    const text = await cli(['compare', files.seed1, w]);
+    expect(text.stdout).toMatch(/^ {2}all \d+ links: no figure changed beyond noise/m);
+  });
+
   it('prints a table with the change of each figure and how noise is judged', async () => {
     const r = await cli(['compare', files.seed1, files.four]);
     expect(r.code).toBe(0);

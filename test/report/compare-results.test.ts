@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/report/compare-results.js';
 import { formatComparison } from '../../src/report/format-comparison.js';
-import type { RunResult } from '../../src/report/run-result.js';
+import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
 import { countsResult } from '../support/counts-result.js';
 
@@ -273,5 +273,122 @@ describe('compare: what was still going on at the end, and the hold row across 0
       withLatencies(perRegister, 100 * US),
     );
     expect(same.rows.filter((r) => r.figure.startsWith('ATSD register hold')).length).toBeGreaterThan(1);
+  });
+});
+
+describe('compare: each socket and each link', () => {
+  const socket = (o: Partial<SocketFigures> = {}): SocketFigures => ({
+    socket: 0,
+    chip: 'chip0',
+    nmmuTranslations: 1000,
+    nmmuFaults: 0,
+    nmmuP99Ticks: 12 * US,
+    atsdLaunches: 40,
+    atsdWaits: 10,
+    atsdWonAtOnce: 30,
+    atsdWaitP99Ticks: 2 * US,
+    atsdBusySeen: 100,
+    atsdWaitingAtEnd: 0,
+    atsdLongestWaitAtEndTicks: 0,
+    tceHits: 300,
+    tceMisses: 700,
+    ...o,
+  });
+  const link = (o: Partial<LinkFigures> = {}): LinkFigures => ({
+    label: 'gpu0->chip0 pcie',
+    kind: 'pcie',
+    between: 'gpu-chip',
+    messages: 1000,
+    bytes: 4_096_000,
+    backlogBytes: 0,
+    utilisation: 0.5,
+    meanQueueDelayTicks: 5 * US,
+    maxQueueDelayTicks: 15 * US,
+    ...o,
+  });
+  const machine = (sockets: SocketFigures[], links: LinkFigures[]): RunResult => {
+    const r = result({});
+    return { ...r, contention: { ...r.contention, sockets, links } };
+  };
+  const one = (c: ReturnType<typeof compareResults>, group: string, figure: string) =>
+    c.rows.find((r) => r.group === group && r.figure === figure)!;
+
+  it("one socket's register busy count tripled is flagged, under its socket; the same machine twice is quiet", () => {
+    const a = machine([socket(), socket({ socket: 1, chip: 'chip1' })], [link()]);
+    const b = machine([socket(), socket({ socket: 1, chip: 'chip1', atsdBusySeen: 300 })], [link()]);
+    const c = compareResults('A.json', a, 'B.json', b);
+    expect(one(c, 'socket 1 (chip1)', 'reg busy')).toMatchObject({ section: 'sockets', verdict: 'changed' });
+    expect(one(c, 'socket 0 (chip0)', 'reg busy').verdict).toBe('noise');
+    // A socket's p99 has no interval in a result: side by side, with why.
+    expect(one(c, 'socket 0 (chip0)', 'nMMU p99')).toMatchObject({ verdict: 'not judged', a: 12 * US });
+    expect(c.changed).toBe(1);
+    const same = compareResults('A.json', a, 'A.json', a);
+    expect(same.changed).toBe(0);
+    expect(same.judged).toBeGreaterThan(10);
+    // The text prints the socket that changed, under its name, and counts the one left out.
+    const text = formatComparison(c);
+    expect(text).toMatch(/^sockets\n {2}socket 1 \(chip1\)\n {4}nMMU translations /m);
+    expect(text).toMatch(/^ {4}reg busy +100 +300 .*CHANGED/m);
+    expect(text).toContain(
+      '  1 more of 2 sockets left out: no figure changed beyond noise or in one run only',
+    );
+    expect(formatComparison(same)).toContain('  all 1 links: no figure changed beyond noise');
+  });
+
+  it("a link's queue mean that doubles is flagged (a bound on its spread from its max); bytes judged by its messages", () => {
+    const a = machine([], [link()]);
+    const b = machine([], [link({ meanQueueDelayTicks: 10 * US, maxQueueDelayTicks: 20 * US })]);
+    const c = compareResults('A.json', a, 'B.json', b);
+    const q = one(c, 'gpu0->chip0 pcie', 'queue mean');
+    expect(q.verdict).toBe('changed');
+    // sqrt(m (max - m) / N), each side: the Bhatia-Davis bound on the mean's standard error.
+    expect(q.sigma).toBeCloseTo(Math.sqrt((5 * US * 10 * US) / 1000 + (10 * US * 10 * US) / 1000), 3);
+    expect(one(c, 'gpu0->chip0 pcie', 'queue max').verdict).toBe('not judged');
+    // 25 % more bytes over the same messages is beyond 3 se of total / sqrt(messages) (4.5 % each).
+    const more = machine([], [link({ bytes: 5_120_000 })]);
+    expect(one(compareResults('A.json', a, 'B.json', more), 'gpu0->chip0 pcie', 'bytes').verdict).toBe(
+      'changed',
+    );
+    // A queue mean 2 % up is noise.
+    const near = machine([], [link({ meanQueueDelayTicks: 5.1 * US })]);
+    expect(one(compareResults('A.json', a, 'B.json', near), 'gpu0->chip0 pcie', 'queue mean').verdict).toBe(
+      'noise',
+    );
+  });
+
+  it('a link or socket of one run only: every row of it is only in that run', () => {
+    const a = machine([socket()], [link()]);
+    const b = machine([], [link(), link({ label: 'gpu1->chip0 pcie' })]);
+    const c = compareResults('A.json', a, 'B.json', b);
+    const rows = (g: string) => c.rows.filter((r) => r.group === g);
+    expect(new Set(rows('gpu1->chip0 pcie').map((r) => r.verdict))).toEqual(new Set(['only in B']));
+    expect(new Set(rows('socket 0 (chip0)').map((r) => r.verdict))).toEqual(new Set(['only in A']));
+    expect(formatComparison(c)).toMatch(/^ {2}gpu1->chip0 pcie\n {4}utilisation +- +50\.0% +only in B$/m);
+  });
+
+  it("the workload's headline side by side as it prints, not judged (its figures are judged in their rows)", () => {
+    const h = (value: number, text: string): RunResult => ({
+      ...result({}),
+      headline: [{ label: 'DMA moved', value, text }],
+    });
+    const c = compareResults('A.json', h(321.2e9, '321.2 GB/s'), 'B.json', h(300e9, '300 GB/s'));
+    const r = c.rows.find((x) => x.section === 'headline')!;
+    expect(r).toMatchObject({ figure: 'DMA moved', verdict: 'not judged' });
+    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +not judged: /m);
+  });
+
+  it('a ratio prints with the summary precision (one decimal), its change in points with two', () => {
+    const a = machine([], [link({ utilisation: 0.0187 })]);
+    const b = machine([], [link({ utilisation: 0.0189 })]);
+    const c = compareResults('A.json', a, 'B.json', b);
+    // Shown in full (A and B differ): as the summary prints 1.9 %.
+    const text = formatComparison({
+      ...c,
+      rows: c.rows.map((r) => ({
+        ...r,
+        verdict: r.verdict === 'noise' && r.group !== undefined ? 'changed' : r.verdict,
+      })),
+    });
+    expect(text).toMatch(/^ {4}utilisation +1\.9% +1\.9% +\+0\.02 pts \(\+1\.1%\)/m);
   });
 });

@@ -1,0 +1,180 @@
+/**
+ * `npusim compare`'s rows of each socket and each link (compare-results.ts makes the rest): every
+ * figure the summary's tables `contention per socket` and `contention per link` show, judged by
+ * the sampling model of its kind (compare-row.ts), each row under its socket or link (`group`).
+ *
+ * A socket or link of one run only (two topologies) has its rows `only in A` or `only in B`; a
+ * result without per-socket figures (countsResult in tests, a crash) has no socket rows.
+ */
+import {
+  type CompareRow,
+  countRow,
+  judged,
+  notJudged,
+  proportionRow,
+  queueMeanRow,
+  sumRow,
+} from './compare-row.js';
+import type { LinkFigures, RunResult, SocketFigures } from './run-result.js';
+
+/** How counts are compared: per simulated ms when the two runs' lengths differ. */
+export interface CountScale {
+  perTime: boolean;
+  msA: number;
+  msB: number;
+}
+
+/** Why a largest value is not judged: one value of each run. */
+export const EXTREME = 'the largest value, one per run: no noise model';
+
+/** Why a socket's percentile is not judged: a result keeps its value, not its interval. */
+const NO_SOCKET_INTERVAL = "a socket's percentile: a result keeps no interval for it";
+
+/** Each socket's figures, under `socket N (chip)`, sockets in order. */
+export function socketRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
+  const byName = (r: RunResult) =>
+    new Map((r.contention.sockets ?? []).map((x) => [`socket ${x.socket} (${x.chip})`, x]));
+  const sa = byName(a);
+  const sb = byName(b);
+  const names = [...new Set([...sa.keys(), ...sb.keys()])].sort(bySocket);
+  return names.flatMap((group) => oneSocket(group, sa.get(group), sb.get(group), s));
+}
+
+function oneSocket(
+  group: string,
+  x: SocketFigures | undefined,
+  y: SocketFigures | undefined,
+  s: CountScale,
+): CompareRow[] {
+  const count = (figure: string, f: (v: SocketFigures) => number) =>
+    countRow('sockets', figure, x && f(x), y && f(y), s.perTime, s.msA, s.msB);
+  // A percentile over no sample is no figure (the summary's `-`), not a measured 0 ps.
+  const p99 = (figure: string, f: (v: SocketFigures) => number, samples: (v: SocketFigures) => number) => {
+    const v = (z: SocketFigures | undefined) => (z === undefined || samples(z) === 0 ? undefined : f(z));
+    return notJudged('sockets', figure, v(x), v(y), 'ticks', NO_SOCKET_INTERVAL);
+  };
+  const lookups = (z: SocketFigures | undefined) =>
+    z === undefined ? undefined : { hits: z.tceHits, n: z.tceHits + z.tceMisses };
+  // CPUs spinning at the end: a state at the end (as `*.inFlightAtEnd`), never per simulated ms.
+  const waiting = (z: SocketFigures | undefined) => (z === undefined ? undefined : (z.atsdWaitingAtEnd ?? 0));
+  const wa = waiting(x);
+  const wb = waiting(y);
+  const atEndSigma = wa === undefined || wb === undefined ? undefined : Math.sqrt(wa + wb);
+  const longest = (z: SocketFigures | undefined) =>
+    z === undefined || (z.atsdWaitingAtEnd ?? 0) === 0 ? undefined : (z.atsdLongestWaitAtEndTicks ?? 0);
+  const rows = [
+    count('nMMU translations', (v) => v.nmmuTranslations),
+    count('nMMU faults', (v) => v.nmmuFaults),
+    p99(
+      'nMMU p99',
+      (v) => v.nmmuP99Ticks,
+      (v) => v.nmmuTranslations,
+    ),
+    count('ATSD launches', (v) => v.atsdLaunches),
+    count('reg waits', (v) => v.atsdWaits),
+    count('reg won at once', (v) => v.atsdWonAtOnce),
+    p99(
+      'wait p99',
+      (v) => v.atsdWaitP99Ticks,
+      (v) => v.atsdWaits + v.atsdWonAtOnce,
+    ),
+    count('reg busy', (v) => v.atsdBusySeen),
+    proportionRow('sockets', 'TCE hit rate', lookups(x), lookups(y)),
+    judged('sockets', 'waiting at end', wa, wb, atEndSigma, 'count', 'Poisson: sqrt(n), a state at the end'),
+    notJudged(
+      'sockets',
+      'longest wait at end',
+      longest(x),
+      longest(y),
+      'ticks',
+      longest(x) === undefined && longest(y) === undefined
+        ? 'no CPU waiting at the end in either run'
+        : EXTREME,
+    ),
+  ];
+  return inGroup(rows, group, x, y);
+}
+
+/**
+ * The rows of one socket or link, under it; every row of one that is in one run only is `only in`
+ * that run, judged or not (its `backlog bytes` as its `utilisation`).
+ */
+function inGroup(
+  rows: CompareRow[],
+  group: string,
+  x: object | undefined,
+  y: object | undefined,
+): CompareRow[] {
+  const only = x === undefined ? 'only in B' : y === undefined ? 'only in A' : undefined;
+  return rows.map((r) =>
+    only === undefined
+      ? { ...r, group }
+      : { ...r, group, sigma: undefined, threshold: undefined, verdict: only, note: '' },
+  );
+}
+
+/** `socket 2 (...)` after `socket 10 (...)` no more: by the socket's number. */
+function bySocket(x: string, y: string): number {
+  const n = (t: string) => Number(/^socket (\d+)/.exec(t)?.[1] ?? 0);
+  return n(x) - n(y) || (x < y ? -1 : 1);
+}
+
+/** Each link's figures, under its label, links by label. */
+export function linkRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
+  const linksA = new Map(a.contention.links.map((l) => [l.label, l]));
+  const linksB = new Map(b.contention.links.map((l) => [l.label, l]));
+  const labels = [...new Set([...linksA.keys(), ...linksB.keys()])].sort();
+  return labels.flatMap((group) => oneLink(group, linksA.get(group), linksB.get(group), s));
+}
+
+function oneLink(
+  group: string,
+  la: LinkFigures | undefined,
+  lb: LinkFigures | undefined,
+  s: CountScale,
+): CompareRow[] {
+  const sigma =
+    la === undefined || lb === undefined
+      ? undefined
+      : Math.sqrt(
+          la.utilisation ** 2 / Math.max(1, la.messages) + lb.utilisation ** 2 / Math.max(1, lb.messages),
+        );
+  // A link's messages differ in size (a request, a page of data), which makes its bytes move more
+  // than its message count alone says (by sqrt(E[s^2]) / E[s], compare-row.ts sumRow): a lower
+  // bound of the noise, as the note says.
+  const bytes = sumRow(
+    'links',
+    'bytes',
+    la?.bytes,
+    lb?.bytes,
+    { name: 'messages', a: la?.messages, b: lb?.messages },
+    s.perTime,
+    s.msA,
+    s.msB,
+  );
+  const maxOf = (l: LinkFigures | undefined) =>
+    l === undefined || l.messages === 0 ? undefined : l.maxQueueDelayTicks;
+  const queue = (l: LinkFigures | undefined) =>
+    l === undefined
+      ? undefined
+      : { mean: l.meanQueueDelayTicks, max: l.maxQueueDelayTicks, messages: l.messages };
+  const rows = [
+    judged('links', 'utilisation', la?.utilisation, lb?.utilisation, sigma, 'ratio', 'u / sqrt(messages)'),
+    countRow('links', 'messages', la?.messages, lb?.messages, s.perTime, s.msA, s.msB),
+    bytes.verdict === 'changed' || bytes.verdict === 'noise'
+      ? { ...bytes, note: `${bytes.note}: a lower bound, messages of mixed sizes move more` }
+      : bytes,
+    // Bytes queued at the end: a state, not accrued, and a total of bytes with no count beside it.
+    notJudged(
+      'links',
+      'backlog bytes',
+      la?.backlogBytes,
+      lb?.backlogBytes,
+      'bytes',
+      'bytes queued at the end: no noise model',
+    ),
+    queueMeanRow(group, queue(la), queue(lb)),
+    notJudged('links', 'queue max', maxOf(la), maxOf(lb), 'ticks', EXTREME),
+  ];
+  return inGroup(rows, group, la, lb);
+}
