@@ -248,8 +248,9 @@ function setRowOf(
   const ys = valuesB.map((m) => m.get(key));
   const ma = meanOf(xs);
   const mb = meanOf(ys);
-  // Not judged in a pair (no noise model, or too few samples): not judged here either.
-  if (pair.verdict === 'not judged')
+  // Not judged in a pair (no noise model, or too few samples): not judged here either, but for a
+  // figure whose only trouble in a pair is its noise model, which the sets' spread replaces.
+  if (pair.verdict === 'not judged' && pair.judgedInSets !== true)
     return notJudged(pair.section, pair.figure, ma, mb, pair.unit, pair.note);
   const missing = (v: readonly (number | undefined)[]) => v.filter((x) => x === undefined).length;
   const gone = missing(xs) + missing(ys);

@@ -157,8 +157,8 @@ export function comparisonFooter(c: Comparison): string[] {
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
       '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages),',
-      '  link queue means sqrt(mean (max - mean)/messages) (a bound: a result keeps no spread of the delays);',
-      "  min, max, a socket's p99s, backlogs, the headline (read from figures judged in their own rows) and engine",
+      "  min, max, a socket's p99s, link queue means (messages queue in bursts: no per-message model holds),",
+      '  backlogs, the headline (read from figures judged in their own rows) and engine',
       '  (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
       '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
     ];

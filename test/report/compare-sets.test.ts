@@ -51,6 +51,35 @@ function rowOf(rows: readonly { figure: string }[], figure: string) {
 }
 
 describe('compare: two sets of runs', () => {
+  it("a link's queue mean, not judged between two runs, is judged between two sets by its spread over the seeds", () => {
+    const withQueue = (f: RunFile, meanUs: number): RunFile => {
+      const link = {
+        label: 'gpu0->chip0 pcie',
+        kind: 'pcie',
+        between: 'gpu-chip' as const,
+        messages: 1000,
+        bytes: 4_096_000,
+        backlogBytes: 0,
+        utilisation: 0.5,
+        meanQueueDelayTicks: meanUs * US,
+        maxQueueDelayTicks: 30 * US,
+      };
+      return { ...f, result: { ...f.result, contention: { ...f.result.contention, links: [link] } } };
+    };
+    const a = set(1, EVICTIONS_A).map((f, i) => withQueue(f, [5, 6, 4, 5, 5.5][i]!));
+    const slower = set(6, EVICTIONS_B).map((f, i) => withQueue(f, [10, 11, 9, 10, 10.5][i]!));
+    const alike = set(6, EVICTIONS_B).map((f, i) => withQueue(f, [5.5, 4.5, 6, 5, 5][i]!));
+    const queue = (rows: ReturnType<typeof compareSets>['rows']) =>
+      rows.find((r) => r.group === 'gpu0->chip0 pcie' && r.figure === 'queue mean')!;
+    expect(queue(compareResults('a', a[0]!.result, 'b', slower[0]!.result).rows).verdict).toBe('not judged');
+    expect(queue(compareSets(a, slower).rows)).toMatchObject({
+      verdict: 'changed',
+      a: 5.1 * US,
+      b: 10.1 * US,
+    });
+    expect(queue(compareSets(a, alike).rows).verdict).toBe('noise');
+  });
+
   it('a figure the seed moves as a whole: the pair model calls it changed, the sets call it noise', () => {
     const a = set(1, EVICTIONS_A);
     const b = set(6, EVICTIONS_B);
