@@ -345,6 +345,33 @@ describe('--trace: a Perfetto trace', () => {
     expect(linkSlices.filter((x) => x.args?.unfinished === true).length).toBeGreaterThan(0);
   });
 
+  test('a walk or DMA landing whose response departs after the window end ends there, marked unfinished, never drawn as a short finished one', async () => {
+    // QA: stress seed 3, 100 us: 67 nest MMU walks and 6 DMA landings ended at exactly 100 us
+    // without `unfinished`, some 242 ns long where no walk finishes under 399.9 ns.
+    const c = config('stress', 3, 100_000_000);
+    const plan = planMachine(c);
+    const raw = await runRaw(c, {
+      host: 'inline',
+      trace: { capacityRecords: 1 << 17, sampleCount: 0, endTick: c.params.durationTicks },
+    });
+    const result = assembleResult(c, plan, raw);
+    const window = selectTraceWindow(raw.traces!, { capEvents: 1 << 20, reachedTick: raw.reachedTick });
+    expect(window.startTick).toBe(0);
+    const timeline = buildTimeline({ plan, config: c, result, window });
+    const onChips = timeline.processes
+      .filter((p) => p.name.startsWith('chip'))
+      .flatMap((p) => p.tracks.filter((t) => /^(nest MMU walks|DMA landing)/.test(t.name)))
+      .flatMap((t) => t.slices.filter((s) => s.instant !== true));
+    const atEnd = onChips.filter((s) => s.endTick === timeline.endTick);
+    expect(atEnd.length).toBeGreaterThan(0);
+    expect(atEnd.filter((s) => s.args?.unfinished !== true)).toEqual([]);
+    // Every walk the trace shows as finished is no shorter than the summary's shortest translation.
+    const minWalk = result.contention.latencies['nmmu.translateTicks']!.min;
+    const finishedWalks = onChips.filter((s) => s.name === 'nest MMU walk' && s.args?.unfinished !== true);
+    expect(finishedWalks.length).toBeGreaterThan(100);
+    expect(Math.min(...finishedWalks.map((s) => s.endTick - s.startTick))).toBeGreaterThanOrEqual(minWalk);
+  });
+
   test('a run with a violation: the window is cut around the first one, which shows on its actor', async () => {
     // flush-race with one flush: gpu2 uses a stale translation at 16.3 us; the run goes on to 40 us.
     const cap = 6_000;

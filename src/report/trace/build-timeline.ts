@@ -36,8 +36,8 @@
  * Records are taken in clock order across actors, so a flow's id is made by whoever meets the
  * request first and ended by the response. A slice whose start fell before the window and whose
  * end is in it starts at the window's start, marked `begunBefore` (a register held since earlier:
- * the hold a first finding is often about); one still open at the window's end ends there, marked
- * `unfinished` (a hang shows so); one spanning the whole window left no record in it and is not
+ * the hold a first finding is often about); one still open at the window's end, or whose closing
+ * message departs after it, ends there, marked `unfinished` (a hang shows so); one spanning the whole window left no record in it and is not
  * drawn. A coordinator's shootdown is drawn from its first acquire only (how many registers one
  * begun earlier holds is not in the window). Counters start from the level implied by the window
  * (completions of DMAs issued before it, releases of registers taken before it).
