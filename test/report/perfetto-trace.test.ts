@@ -234,7 +234,7 @@ describe('--trace: a Perfetto trace', () => {
     expect(m.keptEvents).toBe(file.window.stats.kept);
     expect((m.recordedEvents as number) - (m.keptEvents as number)).toBe(m.droppedEvents);
     expect(m.droppedEvents).toBeGreaterThan(0);
-    expect(file.note).toMatch(/^trace: \d+ of \d+ events \(cap 10000\)/);
+    expect(file.note).toMatch(/^trace: \d+ of \d+ recorded simulation events \(cap 10000\)/);
   });
 
   test("a GPU's DMA slices and its DMA outstanding run from issue, as the result counts them: one slice per DMA issued, the ok ones its latency samples", async () => {
