@@ -43,7 +43,7 @@ const TRACE_EVENTS_OPTION: OptionSpec = {
   name: 'trace-events',
   type: 'string',
   value: 'N',
-  help: `with --trace: at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}); the window around the first violation is kept whole`,
+  help: `with --trace: at most N recorded simulation events (a message sent or handled), each drawn as several events in the file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max}); the window around the first violation is kept whole`,
   default: '200000',
   parse: parseTraceEvents,
 };

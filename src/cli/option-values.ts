@@ -61,15 +61,17 @@ export function parseJobs(text: string, option = '--jobs'): number {
 }
 
 /**
- * The fewest and most events a --trace file may be asked to hold. The most is set by memory, not
- * by the file: the timeline is built whole before it is encoded, at about 2 KB of memory per event
+ * The fewest and most recorded simulation events (messages sent or handled) a --trace file may be
+ * asked to show; each is drawn as several events in the file (slice begins and ends, instants,
+ * counter steps). The most is set by memory, not by the file: the timeline is built whole before
+ * it is encoded, at about 2 KB of memory per recorded event
  * (`/usr/bin/time npusim run mixed --seed 1 --duration 1ms --inline --trace F --trace-events
  * 800000` peaked at 1.60 GB resident; 2.17 GB before perfetto-trace.ts kept its events as arrays),
  * and 4000000 ran out of V8's heap with nothing written.
  */
 export const TRACE_EVENTS_RANGE = { min: 1000, max: 1_000_000 } as const;
 
-/** Events in a --trace file: a whole number in TRACE_EVENTS_RANGE. */
+/** Recorded events a --trace file shows: a whole number in TRACE_EVENTS_RANGE. */
 export function parseTraceEvents(text: string, option = '--trace-events'): number {
   const { min, max } = TRACE_EVENTS_RANGE;
   return wholeNumber(text, option, min, max, `a whole number of events from ${min} to ${max}`);

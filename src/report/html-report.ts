@@ -184,11 +184,13 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
 
 /**
  * A latency histogram's caption: the samples drawn, and those of 0 its log axis cannot draw. One
- * is `1 sample` (QA: a histogram of one read `(1 samples)`).
+ * is `1 sample` (QA: a histogram of one read `(1 samples)`). The 0 is written as the tables write
+ * it (formatTime: `0 ps`; QA: the title said `0 ns` beside tables saying `0 ps`).
  */
 export function histogramTitle(label: string, drawn: number, zeros: number): string {
+  const zero = formatTime(0);
   if (drawn === 0)
-    return `${label} (${zeros === 1 ? '1 sample, 0 ns' : `${zeros} samples, all 0 ns`}: nothing to draw)`;
+    return `${label} (${zeros === 1 ? `1 sample, ${zero}` : `${zeros} samples, all ${zero}`}: nothing to draw)`;
   const samples = `${drawn} sample${drawn === 1 ? '' : 's'}`;
   return `${label} (${samples}${zeros > 0 ? `; ${zeros} more of 0 not drawn` : ''})`;
 }

@@ -41,7 +41,7 @@ describe('help: generated from the command table', () => {
   it('help: a bounded option states its bounds, from the constants its parser checks', () => {
     const run = flat(helpText('run'));
     expect(run).toContain(
-      `at most N events in its file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max})`,
+      `at most N recorded simulation events (a message sent or handled), each drawn as several events in the file (${TRACE_EVENTS_RANGE.min} to ${TRACE_EVENTS_RANGE.max})`,
     );
     expect(run).toContain(`PCT bug depth d (with --strategy pct), 1 to ${MAX_PCT_DEPTH}:`);
     expect(() => parseCli(['run', '--trace-events', String(TRACE_EVENTS_RANGE.max + 1)])).toThrow(

@@ -66,7 +66,7 @@ describe('replay --trace, --report and --out', () => {
     // replay anchored its recorders at the file's finding before it started.
     expect(r.stderr).not.toContain('running again');
     expect(r.stderr).toMatch(
-      /trace: \d+ of \d+ events \(cap 5000\), .* the first finding at [\d.]+ us is in it/,
+      /trace: \d+ of \d+ recorded simulation events \(cap 5000\), .* the first finding at [\d.]+ us is in it/,
     );
     expect(r.stderr).not.toMatch(STACK_FRAME);
     const findings = decodedTrace(readFileSync(trace)).instants.filter((e) => e.name === recorded.first.rule);
@@ -112,7 +112,7 @@ describe('replay --trace, --report and --out', () => {
       const r = await cli(['replay', record, '--trace', trace, '--report', join(dir, 'free.html')]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('(free run, from its take log, in one thread)');
-      expect(r.stderr).toMatch(/trace: (\d+) of \1 events/);
+      expect(r.stderr).toMatch(/trace: (\d+) of \1 recorded simulation events/);
     }
     const [a, b] = replays.map((p) => readFileSync(p));
     expect(a!.length).toBeGreaterThan(1000);
@@ -142,7 +142,9 @@ describe('replay --trace, --report and --out', () => {
       `npusim: trace: the replay's first finding (${at}) is not where its records were kept (around the file's first finding, 60 us); replaying again to keep the window around it`,
     );
     expect(r.stderr).toMatch(
-      new RegExp(`trace: \\d+ of \\d+ events \\(cap 2000\\), .* the first finding at ${at} is in it`),
+      new RegExp(
+        `trace: \\d+ of \\d+ recorded simulation events \\(cap 2000\\), .* the first finding at ${at} is in it`,
+      ),
     );
   });
 

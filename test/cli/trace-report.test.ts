@@ -73,10 +73,14 @@ describe('run --trace and --report', () => {
     );
     const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(r.stderr)![1]!;
     expect(r.stderr).toContain(`the first finding at ${first} is in it`);
-    expect(r.stderr).toMatch(/trace: \d+ of \d+ events \(cap 5000\), .* is in it; \d+ dropped/);
+    expect(r.stderr).toMatch(
+      /trace: \d+ of \d+ recorded simulation events \(cap 5000\), .* is in it; \d+ dropped/,
+    );
     // Said before the build (which can take a minute at a large cap): the events it starts from.
     const building = /npusim: trace: building the file from (\d+) recorded events\n/.exec(r.stderr);
-    expect(building?.[1]).toBe(/trace: \d+ of (\d+) events \(cap 5000\)/.exec(r.stderr)?.[1]);
+    expect(building?.[1]).toBe(
+      /trace: \d+ of (\d+) recorded simulation events \(cap 5000\)/.exec(r.stderr)?.[1],
+    );
     expect(r.stderr).not.toMatch(STACK_FRAME);
     // The page is said once written, as a failure file is (QA: --report said nothing).
     expect(r.stderr).toContain(`npusim: --report: written to \`${report}\`\n`);
@@ -150,7 +154,7 @@ describe('run --trace and --report', () => {
     expect(existsSync(inline.report)).toBe(false);
     expect(r.stderr).not.toContain('--report: written');
     const note =
-      /trace: (\d+) of (\d+) events \(cap 200000\), 0 ps to ([\d.]+ [pnu]?s) of simulated time; the crash of gpu1 at ([\d.]+ [pnu]?s) is in it\n/.exec(
+      /trace: (\d+) of (\d+) recorded simulation events \(cap 200000\), 0 ps to ([\d.]+ [pnu]?s) of simulated time; the crash of gpu1 at ([\d.]+ [pnu]?s) is in it\n/.exec(
         r.stderr,
       );
     expect(note).not.toBeNull();

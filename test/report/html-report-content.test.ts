@@ -101,8 +101,10 @@ describe('the HTML report says what the run did', () => {
     expect(waits.max).toBe(0);
     expect(charts(html).filter((c) => c.title.startsWith('ATSD register wait'))).toEqual([]);
     expect(html).toContain(
-      `<figure class="chart" data-nothing-drawn="latency-${H.atsdRegisterWaitTicks}"><figcaption>ATSD register wait (${waits.count} samples, all 0 ns: nothing to draw)</figcaption></figure>`,
+      `<figure class="chart" data-nothing-drawn="latency-${H.atsdRegisterWaitTicks}"><figcaption>ATSD register wait (${waits.count} samples, all 0 ps: nothing to draw)</figcaption></figure>`,
     );
+    // The title's 0 is the tables' 0 (QA: the title said `0 ns` beside rows of `0 ps`).
+    expect(html).toContain(`<tr><td>ATSD register wait</td><td>${waits.count}</td><td>0 ps</td>`);
   });
 
   it('a histogram title counts one sample in the singular (it read "(1 samples)")', () => {
@@ -111,7 +113,7 @@ describe('the HTML report says what the run did', () => {
       'ATSD register wait (1 sample; 2 more of 0 not drawn)',
     );
     expect(histogramTitle('ATSD register wait', 0, 1)).toBe(
-      'ATSD register wait (1 sample, 0 ns: nothing to draw)',
+      'ATSD register wait (1 sample, 0 ps: nothing to draw)',
     );
     expect(histogramTitle('DMA latency', 2, 1)).toBe('DMA latency (2 samples; 1 more of 0 not drawn)');
   });

@@ -19,9 +19,10 @@
  * | chipN       | npuN ATSD regK (one each)    | held: ATSD_ANSWER(acquire, K) sent .. ATSD_OP release K  |
  * |             |                              | handled; child: launch handled .. STAT answered          |
  * | chipN       | npuN ATSD registers held     | counter of the above                                     |
- * | coordinator | shootdowns (lanes)           | first ATSD_OP of a shootdown .. the release that leaves  |
- * |             |                              | it no register; children: acquire and wait, each from   |
- * |             |                              | its ATSD_OP to its ATSD_ANSWER                           |
+ * | coordinator | shootdowns (lanes)           | first PTE_CLEAR of a request .. the release that leaves  |
+ * |             |                              | it no register (shootdown.latencyTicks); children: clear |
+ * |             |                              | PTEs to the first ATSD_OP, then acquire and wait, each   |
+ * |             |                              | from its ATSD_OP to its ATSD_ANSWER                      |
  * | every actor | link LABEL (one per edge out)| each message's serialisation on the link, by kind        |
  * | every actor | in flight LABEL (counter)    | messages sent on the edge and not yet handled (what its  |
  * |             |                              | ring holds, threaded)                                    |
@@ -36,10 +37,11 @@
  * Records are taken in clock order across actors, so a flow's id is made by whoever meets the
  * request first and ended by the response. A slice whose start fell before the window and whose
  * end is in it starts at the window's start, marked `begunBefore` (a register held since earlier:
- * the hold a first finding is often about); one still open at the window's end ends there, marked
- * `unfinished` (a hang shows so); one spanning the whole window left no record in it and is not
- * drawn. A coordinator's shootdown is drawn from its first acquire only (how many registers one
- * begun earlier holds is not in the window). Counters start from the level implied by the window
+ * the hold a first finding is often about); one still open at the window's end, or whose closing
+ * message departs after it, ends there, marked `unfinished` (a hang shows so); one spanning the
+ * whole window left no record in it and is not drawn. A coordinator's shootdown begun before the
+ * window is drawn only when its first acquire is in it (how many registers one begun earlier
+ * holds is not in the window). Counters start from the level implied by the window
  * (completions of DMAs issued before it, releases of registers taken before it).
  *
  * Here: the records merged in clock order (trace-records.ts), each handed to its link

@@ -1,26 +1,55 @@
 /**
  * The coordinator's shootdowns in the trace (build-timeline.ts has the table of every track): a
- * shootdown is a slice from its first ATSD_OP (an acquire; any other first op began before the
- * window) to the release that leaves it no register, with a child for each acquire and wait, from
- * the op sent to its ATSD_ANSWER. Each shootdown starts a flow through every register it held
- * (chip-tracks.ts) to an instant where it finished.
+ * shootdown is a slice over what `shootdown.latencyTicks` counts (page-lifecycle.ts startedAt to
+ * finishShootdown): from the coordinator's first PTE_CLEAR of the request to the release that
+ * leaves it no register, both at the coordinator's clock. Inside it a child `clear PTEs` until the
+ * coordinator, every chip having cleared, sends the first acquire, and a child for each acquire and
+ * wait, from the op sent to its ATSD_ANSWER. One whose PTE_CLEAR fell before the window and whose
+ * first acquire is in it starts at the window's start, marked `begunBefore`; one whose first op in
+ * the window is not an acquire holds registers the window cannot count and is not drawn. Each
+ * shootdown starts a flow through every register it held (chip-tracks.ts) to an instant where it
+ * finished.
  */
 import { K } from '../../model/protocol/kinds.js';
 import { AtsdOpMsg } from '../../model/protocol/messages/atsd.js';
 import { npuOf } from './chip-tracks.js';
-import type { TimelineDraft } from './timeline-draft.js';
+import type { Args, TimelineDraft } from './timeline-draft.js';
 import type { TraceRec } from './trace-records.js';
 
 export class ShootdownTracks {
   /** Shootdown id -> registers it holds now. */
   private readonly held = new Map<number, number>();
+  /** Shootdowns whose `clear PTEs` child is open (no ATSD op sent yet). */
+  private readonly clearing = new Set<number>();
 
   constructor(private readonly draft: TimelineDraft) {}
 
   /** One record of the coordinator. */
   take(r: TraceRec): void {
-    if (r.kind === K.ATSD_OP && r.sent) this.op(r);
+    if (r.kind === K.PTE_CLEAR && r.sent) this.clear(r);
+    else if (r.kind === K.ATSD_OP && r.sent) this.op(r);
     else if (r.kind === K.ATSD_ANSWER && !r.sent) this.answer(r);
+  }
+
+  /** A PTE_CLEAR to one chip: the first of a request opens its shootdown (the op id is its id). */
+  private clear(r: TraceRec): void {
+    const shootdown = r.m.tag;
+    const key = `shootdown:${shootdown}`;
+    if (this.draft.isOpen(key)) return;
+    this.begin(r.actor, shootdown, r.now, {});
+    if (!this.draft.isOpen(key)) return;
+    this.draft.openChild(`step:${shootdown}`, key, r.now, 'clear PTEs', {});
+    this.clearing.add(shootdown);
+  }
+
+  private begin(actor: number, shootdown: number, tick: number, args: Args): void {
+    const key = `shootdown:${shootdown}`;
+    const s = this.draft.openSlice(key, actor, 'shootdowns', tick, `shootdown ${shootdown}`, {
+      shootdown,
+      ...args,
+    });
+    if (s !== undefined) this.draft.flowStart(s, `sd:${shootdown}`);
+    this.held.set(shootdown, 0);
   }
 
   private op(r: TraceRec): void {
@@ -28,14 +57,11 @@ export class ShootdownTracks {
     const o = AtsdOpMsg.decode(r.m);
     const key = `shootdown:${o.shootdown}`;
     if (!this.draft.isOpen(key)) {
-      // A shootdown begins with an acquire; any other first op began before the window.
-      if (o.op !== 'acquire') return;
-      const s = this.draft.openSlice(key, a, 'shootdowns', r.depart, `shootdown ${o.shootdown}`, {
-        shootdown: o.shootdown,
-      });
-      if (s !== undefined) this.draft.flowStart(s, `sd:${o.shootdown}`);
-      this.held.set(o.shootdown, 0);
+      // Its PTE_CLEAR fell before the window; any first op but an acquire holds registers unseen.
+      if (o.op !== 'acquire' || !this.draft.inWindow(r.now)) return;
+      this.begin(a, o.shootdown, this.draft.startTick, { begunBefore: true });
     }
+    if (this.clearing.delete(o.shootdown)) this.draft.closeSlice(`step:${o.shootdown}`, r.now);
     const npu = npuOf(this.draft.actorName(r.m.destination));
     if (o.op === 'acquire' || o.op === 'wait') {
       this.draft.openChild(`step:${o.shootdown}`, key, r.depart, `${o.op} ${npu}`, {});
@@ -43,11 +69,12 @@ export class ShootdownTracks {
       const held = (this.held.get(o.shootdown) ?? 0) - 1;
       this.held.set(o.shootdown, held);
       if (held <= 0) {
-        this.draft.closeSlice(key, r.depart);
+        // At the coordinator's clock, not the release's departure: where the latency is recorded.
+        this.draft.closeSlice(key, r.now);
         this.draft.flowInstant(
           a,
           'shootdowns',
-          r.depart,
+          r.now,
           'shootdown done',
           { ends: `sd:${o.shootdown}` },
           {

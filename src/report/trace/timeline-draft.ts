@@ -7,7 +7,7 @@
  * says what opens and closes; this says where it goes, and cuts everything to the window
  * [startTick, endTick): a slice that started before it and ends in it starts at the window's
  * start, marked `begunBefore` (closeOrBegunBefore: the message that ends it says where it goes),
- * one still open at its end ends there, marked `unfinished`. A slice that began before the window
+ * one still open at its end, or closed after it, ends there, marked `unfinished`. A slice that began before the window
  * and ends after it leaves no record in it: it is not drawn, and a counter starts from the level
  * its steps in the window imply (levels), which leaves it out too.
  */
@@ -132,12 +132,18 @@ export class TimelineDraft {
     return o.slice;
   }
 
-  /** Close an open slice (or child); false when none was open (it started before the window). */
+  /**
+   * Close an open slice (or child); false when none was open (it started before the window). A
+   * close past the window's end (a response sent before it that departs after it: a nest MMU
+   * walk's latency is its send delay) ends there, marked `unfinished` as closeUnfinished marks the
+   * rest: cut silently, it read as a finished walk shorter than any real one.
+   */
   closeSlice(key: string, tick: number, args?: Args): boolean {
     const o = this.open.get(key);
     if (o === undefined) return false;
     o.slice.endTick = Math.max(o.slice.startTick, Math.min(tick, this.endTick));
     if (args !== undefined) o.slice.args = { ...o.slice.args, ...args };
+    if (tick > this.endTick) o.slice.args = { ...o.slice.args, unfinished: true };
     this.open.delete(key);
     for (const c of o.slice.children ?? []) c.endTick = Math.min(c.endTick, o.slice.endTick);
     return true;

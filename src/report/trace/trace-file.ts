@@ -90,7 +90,7 @@ export function buildTraceFile(
         ? `; ${what} at ${formatTime(first)} is in it`
         : `; ${what} at ${formatTime(first)} is NOT in it`;
   const note =
-    `trace: ${s.kept} of ${s.recorded} events (cap ${s.capEvents}), ${shown}${firstNote}` +
+    `trace: ${s.kept} of ${s.recorded} recorded simulation events (cap ${s.capEvents}), ${shown}${firstNote}` +
     (s.dropped > 0
       ? `; ${s.dropped} dropped (${s.droppedByRings} by the rings, ${s.droppedByWindow} outside the window)`
       : '');
