@@ -137,7 +137,9 @@ export function placementHint(result: RunResult): string | undefined {
     return undefined;
   }
   // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
-  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; \`--workers ${e.cores}\` (or --inline) is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
+  // On one core the faster choice is --inline alone: `--workers 1` is it plus a thread hop (above).
+  const faster = e.cores === 1 ? '`--inline`' : `\`--workers ${e.cores}\` (or --inline)`;
+  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; ${faster} is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
 }
 
 /**

@@ -443,7 +443,8 @@ describe('summary', () => {
     expect(summary('3', 2)).toMatch(
       / {2}hint: 3 workers on 2 cores; `--workers 2` \(or --inline\) is faster here\n/,
     );
-    expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--workers 1`');
+    // On one core, --inline alone: `--workers 1` is the inline engine plus a thread hop.
+    expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--inline` is faster here\n');
     expect(summary('3', 3)).not.toContain('hint:');
     // The HTML report's engine section carries the same hint.
     const html = (placement: string, cores: number) => {
