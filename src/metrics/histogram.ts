@@ -4,13 +4,15 @@
  *
  * Actors record into node:perf_hooks RecordableHistograms (HdrHistogram underneath, 3 significant
  * figures); those cross threads by structured clone and merge exactly with `add`, so a merged
- * percentile is the percentile of all samples, not an average of per-actor percentiles.
+ * percentile is the percentile of all samples, not an average of per-actor percentiles. Beside
+ * each goes the exact smallest and largest sample (node-recorder.ts BoundedHistogram says why): a
+ * merge keeps the least and greatest of them, and a summary's min and max are those samples.
  */
 import type { RecordableHistogram } from 'node:perf_hooks';
 import { assert } from '../core/errors.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
-import { rangedNodeHistogram } from './node-recorder.js';
+import { type BoundedHistogram, rangedNodeHistogram } from './node-recorder.js';
 
 /** The unit a metric name declares by its suffix (metric-names.ts: units last). */
 export function unitOfMetric(name: string): string {
@@ -25,6 +27,24 @@ export type HistogramReader = Pick<
   RecordableHistogram,
   'count' | 'min' | 'max' | 'mean' | 'stddev' | 'percentile'
 >;
+
+/**
+ * A histogram read with its exact bounds: count, stddev and the rest are HDR's, min and max the
+ * samples. HDR's mean and percentiles are a bucket's representative value, which can lie just
+ * outside the samples (1 us each read p50 1000447 ps); they are read within [min, max], where the
+ * true ones lie, so no percentile reads above the max the same row gives.
+ */
+export function boundedReader(h: BoundedHistogram): HistogramReader {
+  const within = (v: number) => Math.min(h.max, Math.max(h.min, v));
+  return {
+    count: h.hdr.count,
+    min: h.min,
+    max: h.max,
+    mean: within(h.hdr.mean),
+    stddev: h.hdr.stddev,
+    percentile: (q: number) => within(h.hdr.percentile(q)),
+  };
+}
 
 /**
  * `h` with `zeros` samples of 0 added: an HDR histogram cannot hold 0, so an actor counts those
@@ -86,13 +106,14 @@ export function summariseHistogram(h: HistogramReader, unit: string): HistogramS
 /**
  * Merge histograms of the same name across actors. The inputs are not modified: each name gets a
  * fresh histogram that every actor's histogram of that name is added into, ranged up to the
- * largest value among them (node-recorder.ts says why a range). `add` drops, without a word, a
- * value above the range it adds into: so the merged count is checked against the inputs'.
+ * largest value among them (node-recorder.ts says why a range), with the least min and greatest
+ * max of theirs. `add` drops, without a word, a value above the range it adds into: so the merged
+ * count is checked against the inputs'.
  */
 export function mergeHistogramsByName(
-  perActor: readonly Readonly<Record<string, RecordableHistogram>>[],
-): Map<string, RecordableHistogram> {
-  const byName = new Map<string, RecordableHistogram[]>();
+  perActor: readonly Readonly<Record<string, BoundedHistogram>>[],
+): Map<string, BoundedHistogram> {
+  const byName = new Map<string, BoundedHistogram[]>();
   for (const histograms of perActor) {
     for (const [name, h] of Object.entries(histograms)) {
       const list = byName.get(name);
@@ -100,16 +121,22 @@ export function mergeHistogramsByName(
       else list.push(h);
     }
   }
-  const merged = new Map<string, RecordableHistogram>();
+  const merged = new Map<string, BoundedHistogram>();
   for (const [name, list] of byName) {
-    const into = rangedNodeHistogram(Math.max(...list.map((h) => h.max)));
+    const into = rangedNodeHistogram(Math.max(...list.map((h) => h.hdr.max)));
     let count = 0;
+    // The bounds of the histograms with samples (an empty one's 0 and 0 bound nothing).
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
     for (const h of list) {
-      into.add(h);
-      count += h.count;
+      into.add(h.hdr);
+      count += h.hdr.count;
+      if (h.hdr.count === 0) continue;
+      min = Math.min(min, h.min);
+      max = Math.max(max, h.max);
     }
     assert(into.count === count, `histogram ${name}: merged ${into.count} samples of ${count}`);
-    merged.set(name, into);
+    merged.set(name, { hdr: into, min: count === 0 ? 0 : min, max });
   }
   return merged;
 }

@@ -18,6 +18,7 @@
 import { availableParallelism } from 'node:os';
 import { EXIT } from '../core/exit-codes.js';
 import {
+  boundedReader,
   type LatencyNoise,
   latencyNoise,
   mergeHistogramsByName,
@@ -185,7 +186,7 @@ function contentionOf(
   const latencyNoiseByName: Record<string, LatencyNoise> = {};
   const merged = mergeHistogramsByName(raw.reports.map((r) => asNodeHistograms(r.histograms)));
   for (const name of [...merged.keys()].sort()) {
-    const h = withZeroSamplesOf(name, merged.get(name)!, counts);
+    const h = withZeroSamplesOf(name, boundedReader(merged.get(name)!), counts);
     latencies[name] = summariseHistogram(h, unitOfMetric(name));
     latencyNoiseByName[name] = latencyNoise(h);
   }
@@ -373,22 +374,24 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
       const hist = asNodeHistograms(r.histograms);
       const p99 = (name: string) => {
         const h = hist[name];
-        return h === undefined ? { count: 0, p99: 0 } : summariseHistogram(h, 'ticks');
+        return h === undefined ? { count: 0, p99: 0 } : summariseHistogram(boundedReader(h), 'ticks');
       };
       const c = (name: string) => r.counters[name] ?? 0;
       // The waits that waited, counted; their p99 over every acquisition (a win at once waited 0).
       const waitHist = hist[H.atsdRegisterWaitTicks];
       const wait = {
-        count: waitHist?.count ?? 0,
+        count: waitHist?.hdr.count ?? 0,
         p99:
           waitHist === undefined
             ? 0
-            : summariseHistogram(withZeroSamplesOf(H.atsdRegisterWaitTicks, waitHist, r.counters), 'ticks')
-                .p99,
+            : summariseHistogram(
+                withZeroSamplesOf(H.atsdRegisterWaitTicks, boundedReader(waitHist), r.counters),
+                'ticks',
+              ).p99,
       };
       const state = r.state as Record<string, unknown>;
       const open = hist[H.atsdRegisterWaitUnfinishedTicks];
-      const waitingAtEnd = open?.count ?? 0;
+      const waitingAtEnd = open?.hdr.count ?? 0;
       return {
         socket: Number(/\d+$/.exec(r.name)?.[0] ?? plan.actors.findIndex((a) => a.name === r.name)),
         chip: r.name,

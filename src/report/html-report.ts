@@ -150,7 +150,7 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
   const figures: (ChartSpec | NothingDrawn)[] = [];
   for (const [name, label] of LATENCY_ROWS) {
     const h = merged.get(name);
-    const drawn = h?.count ?? 0;
+    const drawn = h?.hdr.count ?? 0;
     // The chart's axis is logarithmic: samples of 0 (ZERO_SAMPLES) are counted in the title only.
     const zeros = (result.contention.latencies[name]?.count ?? drawn) - drawn;
     const title = histogramTitle(label, drawn, zeros);
@@ -158,7 +158,7 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
       if (zeros > 0) figures.push({ kind: 'nothing-drawn', id: `latency-${name}`, title });
       continue;
     }
-    const bins = histogramBins(h);
+    const bins = histogramBins(h.hdr);
     const [fromTicks, toTicks] = latencyExtentTicks(bins.lower, bins.upper[bins.upper.length - 1]!);
     // One unit for the whole axis, named in its title (its tick labels are bare numbers): the one
     // the top of the axis reads at least 1 in, so no label has more than three digits before the

@@ -6,8 +6,13 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import { mergeHistogramsByName, summariseHistogram } from '../../src/metrics/histogram.js';
-import { nodeRecorder, RangedHistogram, withNodeHistograms } from '../../src/metrics/node-recorder.js';
+import { boundedReader, mergeHistogramsByName, summariseHistogram } from '../../src/metrics/histogram.js';
+import {
+  type BoundedHistogram,
+  nodeRecorder,
+  RangedHistogram,
+  withNodeHistograms,
+} from '../../src/metrics/node-recorder.js';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 
 /** Every figure a result or `compare` reads from a histogram. */
@@ -60,19 +65,44 @@ describe('node-recorder', () => {
     expect(figures(h.node)).toEqual(figures(fullRange(all)));
   });
 
-  test('node-recorder: a report carries Node histograms, which cross threads with every sample', async () => {
+  test('node-recorder: a histogram of one value, recorded a few times, has exactly that min and max', () => {
+    const h = nodeRecorder(2_000_000).histogram() as RangedHistogram;
+    for (let i = 0; i < 5; i++) h.record(1_000_000);
+    // HDR's own bounds are its bucket's edges, not the samples (what a result read before, QA).
+    expect([h.node.min, h.node.max]).toEqual([999_936, 1_000_447]);
+    const b = h.bounded();
+    expect([b.min, b.max]).toEqual([1_000_000, 1_000_000]);
+    const s = summariseHistogram(boundedReader(b), 'ticks');
+    expect([s.count, s.min, s.max]).toEqual([5, 1_000_000, 1_000_000]);
+    // Widened by a later sample past the range, the bounds still are the samples.
+    h.record(3_000_001);
+    expect([h.bounded().min, h.bounded().max]).toEqual([1_000_000, 3_000_001]);
+    const empty = (nodeRecorder(100).histogram() as RangedHistogram).bounded();
+    expect([empty.hdr.count, empty.min, empty.max]).toEqual([0, 0, 0]);
+  });
+
+  test('node-recorder: a value the histogram refuses counts for neither the samples nor the bounds', () => {
+    const h = nodeRecorder(100).histogram() as RangedHistogram;
+    h.record(40);
+    expect(() => h.record(0)).toThrow();
+    expect(h.bounded()).toMatchObject({ min: 40, max: 40 });
+    expect(h.count).toBe(1);
+  });
+
+  test('node-recorder: a report carries Node histograms and exact bounds, which cross threads with every sample', async () => {
     const h = nodeRecorder(10_000).histogram();
     const values = samples(200, 10_000);
     for (const v of values) h.record(v);
-    const report = { histograms: { 'dma.latencyTicks': h } } as unknown as ActorReport;
-    const sent = withNodeHistograms(report).histograms['dma.latencyTicks'] as RecordableHistogram;
+    const report = { name: 'gpu0', histograms: { 'dma.latencyTicks': h } } as unknown as ActorReport;
+    const sent = withNodeHistograms(report).histograms['dma.latencyTicks'] as unknown as BoundedHistogram;
     expect(sent).not.toBeInstanceOf(RangedHistogram);
     const { port1, port2 } = new MessageChannel();
     try {
-      const received = new Promise<RecordableHistogram>((resolve) => port2.once('message', resolve));
+      const received = new Promise<BoundedHistogram>((resolve) => port2.once('message', resolve));
       port1.postMessage(sent);
       const back = await received;
-      expect(figures(back)).toEqual(figures(fullRange(values)));
+      expect(figures(back.hdr)).toEqual(figures(fullRange(values)));
+      expect([back.min, back.max]).toEqual([Math.min(...values), Math.max(...values)]);
     } finally {
       port1.close();
       port2.close();
@@ -89,10 +119,34 @@ describe('node-recorder', () => {
     for (const v of va) a.record(v);
     for (const v of vb) b.record(v);
     for (const v of vc) c.record(v);
-    const merged = mergeHistogramsByName([{ x: a.node }, { x: b.node, y: c.node }, { y: a.node }]);
-    expect(figures(merged.get('x')!)).toEqual(figures(fullRange([...va, ...vb])));
-    expect(figures(merged.get('y')!)).toEqual(figures(fullRange([...vc, ...va])));
-    const empty = mergeHistogramsByName([{ z: (nodeRecorder(100).histogram() as RangedHistogram).node }]);
-    expect(empty.get('z')!.count).toBe(0);
+    const merged = mergeHistogramsByName([
+      { x: a.bounded() },
+      { x: b.bounded(), y: c.bounded() },
+      { y: a.bounded() },
+    ]);
+    expect(figures(merged.get('x')!.hdr)).toEqual(figures(fullRange([...va, ...vb])));
+    expect(figures(merged.get('y')!.hdr)).toEqual(figures(fullRange([...vc, ...va])));
+    const empty = mergeHistogramsByName([
+      { z: (nodeRecorder(100).histogram() as RangedHistogram).bounded() },
+    ]);
+    expect(empty.get('z')!).toMatchObject({ min: 0, max: 0 });
+    expect(empty.get('z')!.hdr.count).toBe(0);
+  });
+
+  test('node-recorder: merging two actors histograms gives the exact least and greatest sample of both', () => {
+    const a = nodeRecorder(10_000_000).histogram() as RangedHistogram;
+    const b = nodeRecorder(10_000_000).histogram() as RangedHistogram;
+    const none = nodeRecorder(10_000_000).histogram() as RangedHistogram;
+    for (const v of [1_000_003, 2_000_000, 1_500_000]) a.record(v);
+    for (const v of [1_000_007, 5_432_101]) b.record(v);
+    const x = mergeHistogramsByName([{ x: a.bounded() }, { x: none.bounded() }, { x: b.bounded() }]).get(
+      'x',
+    )!;
+    expect([x.hdr.count, x.min, x.max]).toEqual([5, 1_000_003, 5_432_101]);
+    // HDR's would have been bucket edges: neither sample.
+    expect(x.hdr.min).not.toBe(1_000_003);
+    expect(x.hdr.max).not.toBe(5_432_101);
+    const s = summariseHistogram(boundedReader(x), 'ticks');
+    expect([s.min, s.max]).toEqual([1_000_003, 5_432_101]);
   });
 });

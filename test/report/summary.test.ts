@@ -1,4 +1,3 @@
-import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
@@ -16,6 +15,7 @@ import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import { freeModeLines, placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
+import { reportedHistogram } from '../fixtures/reported-histogram.js';
 
 const config: RunConfig = {
   workload: 'stress',
@@ -68,8 +68,7 @@ function report(index: number, over: Partial<ActorReport> = {}): ActorReport {
 }
 
 function raw(reports: ActorReport[]): RawRun {
-  const dma = createHistogram();
-  for (let i = 1; i <= 100; i++) dma.record(i * 1000);
+  const dma = reportedHistogram(Array.from({ length: 100 }, (_, i) => (i + 1) * 1000));
   return {
     host: 'threaded',
     endTick: 2_000_000_000,
@@ -169,20 +168,38 @@ describe('summary', () => {
     const result = assembleResult(
       config,
       plan,
-      raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: createHistogram() } })]),
+      raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: reportedHistogram([]) } })]),
     );
     const text = formatSummary(result, { color: false });
     expect(text).toMatch(/\n {2}peer access latency\s+0\s+-\s+-\s+-\s+-\n/);
     expect(text).toMatch(/\n {2}DMA latency\s+100\s+50(\.\d+)? ns/);
     const html = buildHtmlReport({
       result,
-      raw: raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: createHistogram() } })]),
+      raw: raw([report(0), report(1, { histograms: { [H.peerLatencyTicks]: reportedHistogram([]) } })]),
       plan,
       config,
     });
     const peerRow = /<tr><td>peer access latency<\/td>(.*?)<\/tr>/.exec(html);
     expect(peerRow?.[1]).toBe('<td>0</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>');
     expect(/<tr><td>DMA latency<\/td><td>100<\/td>(.*?)<\/tr>/.exec(html)?.[1]).not.toContain('>-<');
+  });
+
+  it('HTML and --json: a latency of one constant value reads that value for min and max, not HDR bucket edges', () => {
+    // Every TCE unmap takes exactly 1 us; HDR's own min and max read 999936 and 1000447 ps, and the
+    // row read `999.9 ns` for min (QA).
+    const unmaps = {
+      [H.tceUnmapLatencyTicks]: reportedHistogram(Array.from({ length: 49 }, () => 1_000_000)),
+    };
+    const run = raw([report(0), report(1, { histograms: unmaps })]);
+    const result = assembleResult(config, plan, run);
+    const s = result.contention.latencies[H.tceUnmapLatencyTicks]!;
+    expect([s.count, s.min, s.max]).toEqual([49, 1_000_000, 1_000_000]);
+    // HDR's mean and percentiles lie within the samples' bounds: no p50 above the row's max.
+    expect([s.mean, s.p50, s.p99, s.p999]).toEqual([1_000_000, 1_000_000, 1_000_000, 1_000_000]);
+    const html = buildHtmlReport({ result, raw: run, plan, config });
+    expect(/<tr><td>TCE unmap latency<\/td>(.*?)<\/tr>/.exec(html)?.[1]).toBe(
+      `<td>49</td>${'<td>1 us</td>'.repeat(6)}`,
+    );
   });
 
   it('summary, HTML and headline: a cache with no lookups has no hit rate (`-`), not a measured 0.0 %', () => {
