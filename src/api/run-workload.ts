@@ -11,6 +11,7 @@ import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { subField } from '../model/scenario/schema-issues.js';
 import { type ParamOverride, variantOverrides } from '../model/scenario/variant-overrides.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
@@ -195,7 +196,7 @@ function checkVariantKept(
 
 /** The spec checked as a topology file's is (validateTopologySpec, then the cross-field checks). */
 function customTopology(spec: TopologySpec, file: string | undefined): { file: string; spec: TopologySpec } {
-  const checked = inField('topology', () => validateTopologySpec(spec));
+  const checked = validateTopologySpec(spec, (field) => subField('topology', field));
   inField('topology', () => buildTopology(checked));
   inField('topology', () => checkPresetName(checked));
   return { file: file ?? `${checked.name}.json`, spec: checked };

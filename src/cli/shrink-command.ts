@@ -23,6 +23,7 @@ import { loadRecordedFile } from '../repro/replay.js';
 import { scenarioChanges } from '../repro/scenario-changes.js';
 import {
   DEFAULT_SHRINK_BUDGET,
+  type LivenessFinding,
   type Measures,
   type ShrinkOutcome,
   shrinkable,
@@ -78,11 +79,12 @@ async function shrinkAndWrite(
   io: CliIo,
 ): Promise<number> {
   const { args, file, config, workload, first, budget, interrupt } = job;
-  const liveness =
-    file.exit.class === 'liveness' ? ' (a liveness failure: every candidate must still end as one)' : '';
-  io.stderr.write(
-    `npusim: shrinking ${args.file}: ${first.rule} at ${formatTime(first.tick)}${liveness}, budget ${runs(budget)}\n`,
-  );
+  // A liveness failure's opening names the liveness rule the shrink keeps, which the file does not
+  // record: it is said once the original's run (the shrink's first) has found it.
+  const opening = (live: LivenessFinding | undefined) =>
+    io.stderr.write(`${shrinkOpening(args.file, first, live, budget)}\n`);
+  const liveness = file.exit.class === 'liveness';
+  if (!liveness) opening(undefined);
   // A crashed run leaves no count of its events: '-', as for a run without a choice log.
   const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
   const best = (m: Measures) =>
@@ -92,6 +94,7 @@ async function shrinkAndWrite(
     budget,
     where: args.file,
     shouldStop: () => interrupt.stopped,
+    onStart: liveness ? opening : undefined,
     onProgress: (p) => {
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
@@ -168,6 +171,25 @@ async function shrinkAndWrite(
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/**
+ * The line a shrink opens with: the failure it keeps, where and the budget. For a liveness failure
+ * that is its liveness rule (`live`, found by the original's run), the first finding beside it
+ * when another, as the result's header (shrinkHeadline) names them (QA: it named the first
+ * finding, a violation, and the header then named the liveness rule).
+ */
+export function shrinkOpening(
+  file: string,
+  first: FirstFinding,
+  live: LivenessFinding | undefined,
+  budget: number,
+): string {
+  const kept =
+    live === undefined
+      ? `${first.rule} at ${formatTime(first.tick)}`
+      : `${live.rule} at ${formatTime(live.tick)} (liveness failure, exit 3: every candidate must still end as one${live.rule === first.rule ? '' : `; first finding ${first.rule} at ${formatTime(first.tick)}`})`;
+  return `npusim: shrinking ${file}: ${kept}, budget ${runs(budget)}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
+import { joinField } from '../model/scenario/schema-issues.js';
 import { checkPresetName } from '../report/full-topology.js';
 import { readUserText } from './bounded-file.js';
 import { shownText } from './shown-text.js';
@@ -47,8 +48,9 @@ export function loadTopologyOption(
   if (other !== undefined) {
     throw new ConfigError(value, `Expected a topology file (as \`npusim topo --json\` prints), got ${other}`);
   }
+  // Every mistake of the spec at its place in the file (`my.json: gpus[1].socket`).
+  const spec = validateTopologySpec(json, (field) => joinField(value, field));
   try {
-    const spec = validateTopologySpec(json);
     buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here
     checkPresetName(spec);
     return { file: value, spec };

@@ -557,13 +557,10 @@ function checkPctCounts(
 /** The file's own topology, checked, when it has one. */
 function customTopologyOf(file: FailureFile, where: string): RunConfig['customTopology'] {
   if (file.topology.spec === null) return undefined;
-  try {
-    return { file: file.topology.file ?? where, spec: validateTopologySpec(file.topology.spec) };
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const message = e.field === '' ? e.message : e.message.slice(e.field.length + 2);
-    throw new ConfigError(subField(`${where}: topology.spec`, e.field), message);
-  }
+  const spec = validateTopologySpec(file.topology.spec, (field) =>
+    subField(`${where}: topology.spec`, field),
+  );
+  return { file: file.topology.file ?? where, spec };
 }
 
 /**

@@ -63,6 +63,12 @@ export interface ShrinkOptions {
   where?: string;
   onProgress?: (p: ShrinkProgress) => void;
   /**
+   * Called once the original's run has reproduced, before any candidate, with its earliest
+   * liveness finding when the failure is a liveness failure (what every candidate must keep, which
+   * the file does not record: it holds the first finding alone), else undefined.
+   */
+  onStart?: (liveness: LivenessFinding | undefined) => void;
+  /**
    * Polled before each candidate (Ctrl-C): true ends the shrink with the best so far, after the
    * candidate in progress. Each candidate first yields to the event loop, so that a signal's
    * handler runs between two candidates (a candidate's inline run holds the thread).
@@ -158,6 +164,7 @@ export async function shrinkFailure(
     );
   }
   checkReproduced(file, start, where);
+  options.onStart?.(want.liveness ? start.liveness : undefined);
   const s = new ShrinkRun(want, start, options);
   // 1. Stop at the first finding; a liveness failure whose first finding is a violation would end
   // there without its deadlock, so its run is cut at its liveness failure instead.

@@ -321,6 +321,39 @@ describe('fields', () => {
     }
   });
 
+  test("a topology file with several mistakes gets them all in one refusal, laid out as a workload file's, from run and topo alike", async () => {
+    const dir = testTempDir('npusim-topo-many-');
+    const spec = JSON.parse(JSON.stringify({ ...TOPOLOGY_PRESETS['witherspoon-4'], name: 'mine' }));
+    spec.sockets[0].chipId = '0';
+    spec.gpus[0].sokcet = 1;
+    spec.gpus[3].links[0] = { gpu: 'gpu9' };
+    const topo = file(dir, 'three.json', JSON.stringify(spec));
+    for (const args of [
+      [
+        'run',
+        'mixed',
+        '--topology',
+        topo,
+        '--seed',
+        '1',
+        '--duration',
+        '1us',
+        '--inline',
+        '--no-failure-file',
+      ],
+      ['topo', topo],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(r.stderr.trimEnd().split('\n')).toEqual([
+        `npusim: ${topo}: sockets[0].chipId: Expected an integer from 0 to 127, got \`0\` (string)`,
+        `  ${topo}: gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key \`sokcet\` (did you mean \`socket\`?)`,
+        `  ${topo}: gpus[3].links[0].gpu: Expected the id of a peer GPU, got \`gpu9\` (string): unknown peer, no GPU has that id`,
+      ]);
+    }
+  });
+
   test("a wrong type, a fraction or an unknown choice is said in the house form with the field's range, not zod's words (QA)", async () => {
     const dir = testTempDir('npusim-kinds-');
     const threads = file(dir, 'threads.json', workload({ host: { cpuThreads: '2' } }));

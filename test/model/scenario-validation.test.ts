@@ -7,8 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import myWorkload from '../../examples/my-workload.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { MAX_ISSUES_SHOWN } from '../../src/core/issues-message.js';
 import { C, COUNTER_FAMILIES, COUNTER_NAMES, LATER_COUNTERS } from '../../src/model/actors/metric-names.js';
-import { MAX_ISSUES_SHOWN } from '../../src/model/scenario/schema-issues.js';
 import { validateWorkload } from '../../src/model/scenario/workload.js';
 import { applySets, parseParams } from '../../src/model/scenario/workload-params.js';
 import { evaluateHeadline } from '../../src/report/headline.js';

@@ -6,16 +6,17 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { shrinkHeadline } from '../../src/cli/shrink-command.js';
+import { shrinkHeadline, shrinkOpening } from '../../src/cli/shrink-command.js';
 import * as machine from '../../src/model/actors/machine.js';
 import { encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
+import { formatTime } from '../../src/report/duration.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { scenarioChanges } from '../../src/repro/scenario-changes.js';
-import { shrinkFailure } from '../../src/repro/shrink.js';
+import { type LivenessFinding, shrinkFailure } from '../../src/repro/shrink.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
@@ -215,9 +216,11 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(file.first?.rule).toBe('order.atsd-released-early');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
     const passes: string[] = [];
+    const started: (LivenessFinding | undefined)[] = [];
     const shrunk = await shrinkFailure(file, config, w, {
       budget: 12,
       onProgress: (p) => passes.push(p.pass),
+      onStart: (live) => started.push(live),
     });
     expect(shrunk.after.events).toBeLessThan(shrunk.before.events);
     expect(shrunk.file.exit.class).toBe('liveness');
@@ -235,6 +238,15 @@ describe('shrink: what must still fail, and a stop', () => {
     );
     expect(shrinkHeadline('f.json', file.first!, undefined)).toBe(
       'npusim shrink f.json: order.atsd-released-early',
+    );
+    // So does the opening line, from the liveness finding the original's run hands onStart
+    // before any candidate (QA: it named the violation, the header below it the liveness rule).
+    expect(started).toEqual([shrunk.liveness!.before]);
+    expect(shrinkOpening('f.json', file.first!, started[0], 12)).toBe(
+      `npusim: shrinking f.json: liveness.shootdown at ${formatTime(started[0]!.tick)} (liveness failure, exit 3: every candidate must still end as one; first finding order.atsd-released-early at ${formatTime(file.first!.tick)}), budget 12 runs`,
+    );
+    expect(shrinkOpening('f.json', file.first!, undefined, 1)).toBe(
+      `npusim: shrinking f.json: order.atsd-released-early at ${formatTime(file.first!.tick)}, budget 1 run`,
     );
     expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
     expect(shrunk.after.simulatedTicks).toBeGreaterThan(shrunk.liveness!.after.tick);

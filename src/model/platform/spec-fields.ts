@@ -1,10 +1,12 @@
 /**
  * Field checks shared by the topology spec's validators (validate-topology.ts,
  * validate-nvlinks.ts): each throws a ConfigError naming the field, what was expected and what
- * arrived.
+ * arrived (the validators record it in a SpecIssues and go on), but checkKeys, which records
+ * every unknown key itself.
  */
 import { ConfigError } from '../../core/errors.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
+import type { SpecIssues } from './spec-issues.js';
 
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
@@ -24,19 +26,21 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Refuse keys the spec does not define, naming the first: a typo (`lnks`) would otherwise be
+ * Refuse keys the spec does not define, each at its own place: a typo (`lnks`) would otherwise be
  * ignored silently and the machine built with defaults the user thinks they changed. Worded as a
- * workload file's unknown key (core/unknown-keys.ts): `what` names the object's kind of key.
+ * workload file's unknown key (core/unknown-keys.ts): `what` names the object's kind of key. No
+ * other check reads an unknown key, so each is recorded in `issues` and the check goes on.
  */
 export function checkKeys(
   v: Record<string, unknown>,
   allowed: readonly string[],
   field: string,
   what: string,
+  issues: SpecIssues,
 ): void {
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) {
-      throw new ConfigError(field === '' ? key : `${field}.${key}`, unknownKeysMessage(what, allowed, [key]));
+      issues.add(field === '' ? key : `${field}.${key}`, unknownKeysMessage(what, allowed, [key]));
     }
   }
 }

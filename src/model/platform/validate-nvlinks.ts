@@ -6,56 +6,80 @@
 import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
+import type { SpecIssues } from './spec-issues.js';
 import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-spec.js';
 
 /**
  * Each GPU's 6 NVLinks: a peer on the same socket or a brick of its socket's NPU used once, at
- * least one brick per GPU, and peer tables that agree from both ends.
+ * least one brick per GPU, and peer tables that agree from both ends. Every link is checked apart
+ * from the others; the checks over a GPU's links together (a brick among them, the tables from
+ * both ends) only where each link of theirs is right: a link misspelt would be a brick missing or
+ * a peer listed once, said again.
  */
 export function checkNvlinks(
   gpus: unknown[],
   gpuIndex: ReadonlyMap<string, number>,
   gpuSocket: readonly number[],
+  issues: SpecIssues,
 ): void {
   const bricksUsed = new Map<string, string>();
   const peerCount = new Map<string, number>();
+  let tablesWhole = true;
   gpus.forEach((g, i) => {
     const f = `gpus[${i}]`;
     const rec = g as Record<string, unknown>;
-    const links = expectArray(rec.links, `${f}.links`);
+    const links = issues.value(() => expectArray(rec.links, `${f}.links`));
+    if (links === undefined) {
+      tablesWhole = false;
+      return;
+    }
+    let linksRight = true;
     if (links.length !== NVLINKS_PER_GPU) {
-      throw new ConfigError(
+      issues.add(
         `${f}.links`,
         `Expected ${NVLINKS_PER_GPU} NVLink entries (a V100 has 6 links), got ${links.length}`,
       );
+      linksRight = false;
     }
     const socket = gpuSocket[i]!;
     let bricks = 0;
     links.forEach((l, k) => {
       const lf = `${f}.links[${k}]`;
-      if (!isRecord(l)) throw new ConfigError(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
-      checkKeys(l, ['gpu', 'brick'], lf, 'a link field');
+      if (!isRecord(l)) {
+        issues.add(lf, `Expected {gpu: id} or {brick: n}, got ${describe(l)}`);
+        linksRight = false;
+        return;
+      }
+      checkKeys(l, ['gpu', 'brick'], lf, 'a link field', issues);
       if ('gpu' in l && !('brick' in l)) {
-        const peer = checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket);
-        const key = `${i}>${peer}`;
-        peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
+        const peer = issues.value(() => checkPeerLink(l, lf, i, rec.id, gpuIndex, gpuSocket));
+        if (peer === undefined) linksRight = false;
+        else {
+          const key = `${i}>${peer}`;
+          peerCount.set(key, (peerCount.get(key) ?? 0) + 1);
+        }
       } else if ('brick' in l && !('gpu' in l)) {
-        checkBrickLink(l, lf, socket, bricksUsed);
-        bricks++;
+        if (issues.ok(() => checkBrickLink(l, lf, socket, bricksUsed))) bricks++;
+        else linksRight = false;
       } else {
-        throw new ConfigError(lf, 'Expected exactly one of `gpu` or `brick`');
+        issues.add(lf, 'Expected exactly one of `gpu` or `brick`');
+        linksRight = false;
       }
     });
+    if (!linksRight) {
+      tablesWhole = false;
+      return;
+    }
     // The GPU's NVLink to its NPU carries ATS translation requests, ATSD shootdowns and DMA to host
     // memory (world.ts wires them on that edge): a GPU with only peer links could do none of it.
     if (bricks === 0) {
-      throw new ConfigError(
+      issues.add(
         `${f}.links`,
         `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
       );
     }
   });
-  checkPeerSymmetry(gpus, peerCount);
+  if (tablesWhole) checkPeerSymmetry(gpus, peerCount, issues);
 }
 
 /** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
@@ -105,15 +129,21 @@ function checkBrickLink(
   bricksUsed.set(key, lf);
 }
 
-/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A. */
-function checkPeerSymmetry(gpus: unknown[], peerCount: ReadonlyMap<string, number>): void {
+/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A (each pair said once). */
+function checkPeerSymmetry(
+  gpus: unknown[],
+  peerCount: ReadonlyMap<string, number>,
+  issues: SpecIssues,
+): void {
+  const said = new Set<string>();
   for (const [key, n] of peerCount) {
     const [a, b] = key.split('>').map(Number) as [number, number];
     const back = peerCount.get(`${b}>${a}`) ?? 0;
-    if (back !== n) {
+    if (back !== n && !said.has(`${b}>${a}`)) {
+      said.add(key);
       const ga = (gpus[a] as GpuSpec).id;
       const gb = (gpus[b] as GpuSpec).id;
-      throw new ConfigError(
+      issues.add(
         `gpus[${b}].links`,
         `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${countText(n, 'time')}), got \`${gb}\` listing \`${ga}\` ${countText(back, 'time')}`,
       );

@@ -2,20 +2,16 @@
  * The check of a topology spec (topology-spec.ts), from a preset, a user's file or a test: every
  * key known, every number within the machine's limits (each limit says why it is where it is),
  * names unique, NVLink tables consistent from both ends, GPUs within their socket's memory map.
- * Every error is a ConfigError naming the field, what was expected and what arrived.
+ * Every mistake is said naming the field, what was expected and what arrived, all of a spec's in
+ * one ConfigError (spec-issues.ts).
  */
 import { ConfigError } from '../../core/errors.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
 import { ATSD_STRIDE } from './address-map.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
-import {
-  MAX_P9_CHIP_ID,
-  MAX_SOCKETS,
-  NPU_GPU_PES,
-  type SocketSpec,
-  type TopologySpec,
-} from './topology-spec.js';
+import { SpecIssues } from './spec-issues.js';
+import { MAX_P9_CHIP_ID, MAX_SOCKETS, NPU_GPU_PES, type TopologySpec } from './topology-spec.js';
 import { checkNvlinks } from './validate-nvlinks.js';
 
 const TOPOLOGY_KEYS = [
@@ -66,17 +62,20 @@ export const NPU_REGS_BASE_MAX = 2 ** 52;
  */
 export { MAX_GPUS };
 
-function checkLinkParams(v: unknown, field: string): void {
+function checkLinkParams(v: unknown, field: string, issues: SpecIssues): void {
   if (v === undefined) return;
-  if (!isRecord(v)) throw new ConfigError(field, `Expected an object, got ${describe(v)}`);
-  checkKeys(v, LINK_PARAM_KEYS, field, 'a link parameter');
+  if (!isRecord(v)) {
+    issues.add(field, `Expected an object, got ${describe(v)}`);
+    return;
+  }
+  checkKeys(v, LINK_PARAM_KEYS, field, 'a link parameter', issues);
   if (v.latencyTicks !== undefined) {
     const t = v.latencyTicks;
     // A zero-latency edge between two threads leaves no lookahead for conservative PDES
     // (docs/theory-of-operation.md#72-conservative-synchronisation-threaded): it is a configuration
     // error, not a fast link.
     if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < LATENCY_TICKS_MIN || t > LATENCY_TICKS_MAX) {
-      throw new ConfigError(
+      issues.add(
         `${field}.latencyTicks`,
         `Expected an integer latency from ${LATENCY_TICKS_MIN} (1 ns) to ${LATENCY_TICKS_MAX} (1 ms) ticks, got ${describe(t)}`,
       );
@@ -90,7 +89,7 @@ function checkLinkParams(v: unknown, field: string): void {
       b < BYTES_PER_SECOND_MIN ||
       b > BYTES_PER_SECOND_MAX
     ) {
-      throw new ConfigError(
+      issues.add(
         `${field}.bytesPerSecond`,
         `Expected a bandwidth from ${BYTES_PER_SECOND_MIN} (100 MB/s) to ${BYTES_PER_SECOND_MAX} (1 TB/s) bytes per second, got ${describe(b)}`,
       );
@@ -108,123 +107,172 @@ function checkName(v: unknown, field: string): void {
 }
 
 /**
- * Check a spec (from a preset, a config file or a test) and return it typed. Every error is a
- * ConfigError whose `field` names the offending entry, e.g. `gpus[2].links[4]`.
+ * Check a spec (from a preset, a config file or a test) and return it typed. Every mistake is
+ * found in one pass, in the order of the fields, and refused as one ConfigError at the first
+ * (`gpus[2].links[4]`, the place `fieldOf` makes of it: `my.json: gpus[2].links[4]`), its message
+ * the first mistake's and then each other at its place (core/issues-message.ts). A check that
+ * reads a field found wrong is skipped, so one mistake is said once, not again as every check
+ * that depends on it.
  */
-export function validateTopologySpec(input: unknown): TopologySpec {
-  if (!isRecord(input)) throw new ConfigError('', `Expected a topology object, got ${describe(input)}`);
-  checkKeys(input, TOPOLOGY_KEYS, '', 'a topology field');
-  checkName(input.name, 'name');
-  const sockets = checkSockets(input.sockets);
-  const gpus = expectArray(input.gpus, 'gpus');
-  const { gpuIndex, gpuSocket } = checkGpus(gpus, sockets.length);
-  checkNvlinks(gpus, gpuIndex, gpuSocket);
-  checkMemoryMap(input, sockets, gpuSocket);
-  checkMachineOptions(input);
+export function validateTopologySpec(
+  input: unknown,
+  fieldOf: (field: string) => string = (field) => field,
+): TopologySpec {
+  if (!isRecord(input))
+    throw new ConfigError(fieldOf(''), `Expected a topology object, got ${describe(input)}`);
+  const issues = new SpecIssues();
+  checkKeys(input, TOPOLOGY_KEYS, '', 'a topology field', issues);
+  issues.ok(() => checkName(input.name, 'name'));
+  const sockets = checkSockets(input.sockets, issues);
+  const gpus = issues.value(() => expectArray(input.gpus, 'gpus'));
+  const placed = gpus === undefined ? undefined : checkGpus(gpus, sockets.count, issues);
+  // Links name their peers by id and are held to their GPU's socket: with an id or a socket
+  // wrong, links that are right would be refused too (an unknown peer, a link across sockets).
+  if (gpus !== undefined && placed?.gpuSocket !== undefined)
+    checkNvlinks(gpus, placed.gpuIndex, placed.gpuSocket, issues);
+  checkMemoryMap(input, sockets.firstBus, placed?.gpuSocket, issues);
+  checkMachineOptions(input, issues);
+  issues.throwIfAny(fieldOf);
   return input as unknown as TopologySpec;
 }
 
-/** The sockets: 1 to MAX_SOCKETS, each chip id and PCI domain used once. */
-function checkSockets(value: unknown): unknown[] {
-  const sockets = expectArray(value, 'sockets');
-  if (sockets.length < 1 || sockets.length > MAX_SOCKETS) {
-    throw new ConfigError(
-      'sockets',
-      `Expected 1 to ${MAX_SOCKETS} sockets (Linux numbers NPUs 1 to NV_MAX_NPUS - 1: an 8th has no ATS), got ${sockets.length}`,
-    );
-  }
+/**
+ * The sockets: 1 to MAX_SOCKETS, each chip id and PCI domain used once. Returns their count when
+ * the list is one of a count the machine can have (GPUs are placed by index into it), and each
+ * socket's first GPU bus where it is right (the memory map's check reads it).
+ */
+function checkSockets(
+  value: unknown,
+  issues: SpecIssues,
+): { count: number | undefined; firstBus: (number | undefined)[] } {
+  const sockets = issues.value(() => expectArray(value, 'sockets'));
+  if (sockets === undefined) return { count: undefined, firstBus: [] };
+  const counted = issues.ok(() => {
+    if (sockets.length < 1 || sockets.length > MAX_SOCKETS) {
+      throw new ConfigError(
+        'sockets',
+        `Expected 1 to ${MAX_SOCKETS} sockets (Linux numbers NPUs 1 to NV_MAX_NPUS - 1: an 8th has no ATS), got ${sockets.length}`,
+      );
+    }
+  });
   const chipIds = new Map<number, number>();
   const domains = new Map<number, string>();
-  sockets.forEach((s, i) => {
+  const firstBus = sockets.map((s, i) => {
     const f = `sockets[${i}]`;
-    if (!isRecord(s)) throw new ConfigError(f, `Expected an object, got ${describe(s)}`);
-    checkKeys(s, SOCKET_KEYS, f, 'a socket field');
+    if (!isRecord(s)) {
+      issues.add(f, `Expected an object, got ${describe(s)}`);
+      return undefined;
+    }
+    checkKeys(s, SOCKET_KEYS, f, 'a socket field', issues);
     // A P9 chip id (GCID) is 7 bits: 4 of group, 3 of chip (skiboot include/chip.h P9_PIR2GCID).
-    const chipId = expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID);
-    const dup = chipIds.get(chipId);
-    if (dup !== undefined)
-      throw new ConfigError(
-        `${f}.chipId`,
-        `Expected a chip id no other socket has, got ${chipId}: sockets[${dup}] has it too`,
-      );
-    chipIds.set(chipId, i);
+    const chipId = issues.value(() => expectInt(s.chipId, `${f}.chipId`, 0, MAX_P9_CHIP_ID));
+    if (chipId !== undefined) {
+      const dup = chipIds.get(chipId);
+      if (dup !== undefined)
+        issues.add(
+          `${f}.chipId`,
+          `Expected a chip id no other socket has, got ${chipId}: sockets[${dup}] has it too`,
+        );
+      else chipIds.set(chipId, i);
+    }
     for (const key of ['npuPciDomain', 'gpuPciDomain'] as const) {
-      const d = expectInt(s[key], `${f}.${key}`, 0, 0xffff);
+      const d = issues.value(() => expectInt(s[key], `${f}.${key}`, 0, 0xffff));
+      if (d === undefined) continue;
       const prev = domains.get(d);
       if (prev !== undefined) {
-        throw new ConfigError(
+        issues.add(
           `${f}.${key}`,
           // As the file holds it (a JSON number is decimal), with the hex Linux prints a domain in.
           `Expected a PCI domain no other PHB has, got ${d} (0x${d.toString(16)}): ${prev} has it too`,
         );
-      }
-      domains.set(d, `${f}.${key}`);
+      } else domains.set(d, `${f}.${key}`);
     }
-    expectInt(s.gpuFirstBus, `${f}.gpuFirstBus`, 0, 0xff);
-    if (s.npuRegsBase !== undefined) {
-      const base = expectInt(s.npuRegsBase, `${f}.npuRegsBase`, 0, NPU_REGS_BASE_MAX);
-      // VFIO maps each ATSD register into a guest as one 64K page of its own (vfio_pci_nvlink2.c
-      // mmaps `mmio_atsd >> PAGE_SHIFT`, one page): a base off a 64K boundary puts every register
-      // across two pages, which no guest could be given.
-      if (base % ATSD_STRIDE !== 0) {
-        throw new ConfigError(
-          `${f}.npuRegsBase`,
-          `Expected an NPU register base on a 64 KiB boundary (each ATSD register is mapped to a guest as one 64K page), got 0x${base.toString(16)} (0x${(base % ATSD_STRIDE).toString(16)} past one)`,
-        );
-      }
-    }
+    const bus = issues.value(() => expectInt(s.gpuFirstBus, `${f}.gpuFirstBus`, 0, 0xff));
+    if (s.npuRegsBase !== undefined) issues.ok(() => checkNpuRegsBase(s.npuRegsBase, `${f}.npuRegsBase`));
+    return bus;
   });
-  return sockets;
+  return { count: counted ? sockets.length : undefined, firstBus };
 }
 
-/** The GPUs: 1 to MAX_GPUS, each id used once and on a socket; returns each's index and socket. */
+function checkNpuRegsBase(value: unknown, field: string): void {
+  const base = expectInt(value, field, 0, NPU_REGS_BASE_MAX);
+  // VFIO maps each ATSD register into a guest as one 64K page of its own (vfio_pci_nvlink2.c
+  // mmaps `mmio_atsd >> PAGE_SHIFT`, one page): a base off a 64K boundary puts every register
+  // across two pages, which no guest could be given.
+  if (base % ATSD_STRIDE !== 0) {
+    throw new ConfigError(
+      field,
+      `Expected an NPU register base on a 64 KiB boundary (each ATSD register is mapped to a guest as one 64K page), got 0x${base.toString(16)} (0x${(base % ATSD_STRIDE).toString(16)} past one)`,
+    );
+  }
+}
+
+/**
+ * The GPUs: 1 to MAX_GPUS, each id used once and on a socket. Returns each id's index, and each
+ * GPU's socket when every GPU has a right id and socket (undefined otherwise: the checks that
+ * read them are skipped). With no socket count to hold a GPU's socket to (the sockets' list is
+ * wrong), every socket is left unchecked, not refused.
+ */
 function checkGpus(
   gpus: unknown[],
-  socketCount: number,
-): { gpuIndex: Map<string, number>; gpuSocket: number[] } {
+  socketCount: number | undefined,
+  issues: SpecIssues,
+): { gpuIndex: Map<string, number>; gpuSocket: number[] | undefined } {
   if (gpus.length < 1 || gpus.length > MAX_GPUS) {
-    throw new ConfigError(
+    issues.add(
       'gpus',
       `Expected 1 to ${MAX_GPUS} GPUs (a DMA names its GPU in the upper bits of a ring record's flags), got ${gpus.length}`,
     );
   }
   const gpuIndex = new Map<string, number>();
   const gpuSocket: number[] = [];
+  let placed = socketCount !== undefined;
   gpus.forEach((g, i) => {
     const f = `gpus[${i}]`;
-    if (!isRecord(g)) throw new ConfigError(f, `Expected an object, got ${describe(g)}`);
-    checkKeys(g, GPU_KEYS, f, 'a GPU field');
-    checkName(g.id, `${f}.id`);
-    if (typeof g.id !== 'string') return; // checked above; narrows the type
-    const dup = gpuIndex.get(g.id);
-    if (dup !== undefined)
-      throw new ConfigError(
-        `${f}.id`,
-        `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`,
-      );
-    gpuIndex.set(g.id, i);
-    gpuSocket.push(expectInt(g.socket, `${f}.socket`, 0, socketCount - 1));
+    if (!isRecord(g)) {
+      issues.add(f, `Expected an object, got ${describe(g)}`);
+      placed = false;
+      return;
+    }
+    checkKeys(g, GPU_KEYS, f, 'a GPU field', issues);
+    if (!issues.ok(() => checkName(g.id, `${f}.id`)) || typeof g.id !== 'string') placed = false;
+    else {
+      const dup = gpuIndex.get(g.id);
+      if (dup !== undefined) {
+        issues.add(`${f}.id`, `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`);
+        placed = false;
+      } else gpuIndex.set(g.id, i);
+    }
+    if (socketCount === undefined) return;
+    const socket = issues.value(() => expectInt(g.socket, `${f}.socket`, 0, socketCount - 1));
+    if (socket === undefined) placed = false;
+    else gpuSocket[i] = socket;
   });
-  return { gpuIndex, gpuSocket };
+  return { gpuIndex, gpuSocket: placed ? gpuSocket : undefined };
 }
 
-/** The GPU memory map, and each socket's GPUs within its apertures and its bus numbers. */
+/**
+ * The GPU memory map, and each socket's GPUs within its apertures and its bus numbers; the GPUs'
+ * part only when every GPU is placed (`gpuSocket`), a socket's buses only when its first is right.
+ */
 function checkMemoryMap(
   input: Record<string, unknown>,
-  sockets: unknown[],
-  gpuSocket: readonly number[],
+  firstBus: readonly (number | undefined)[],
+  gpuSocket: readonly number[] | undefined,
+  issues: SpecIssues,
 ): void {
   const memMap = input.gpuMemMap ?? 'GPU_MEM_4T_DOWN';
-  if (memMap !== 'GPU_MEM_4T_DOWN' && memMap !== 'GPU_MEM_4T_UP') {
-    throw new ConfigError('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
-  }
+  const mapKnown = memMap === 'GPU_MEM_4T_DOWN' || memMap === 'GPU_MEM_4T_UP';
+  if (!mapKnown)
+    issues.add('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
+  if (gpuSocket === undefined || gpuSocket.length === 0) return;
   const perSocket = new Map<number, number>();
   for (const s of gpuSocket) perSocket.set(s, (perSocket.get(s) ?? 0) + 1);
   // A socket's GPUs sit on consecutive buses from gpuFirstBus (topology.ts): the last must be a bus.
   for (const [socket, n] of perSocket) {
-    const first = (sockets[socket] as SocketSpec).gpuFirstBus;
-    if (first + n - 1 > 0xff) {
-      throw new ConfigError(
+    const first = firstBus[socket];
+    if (first !== undefined && first + n - 1 > 0xff) {
+      issues.add(
         `sockets[${socket}].gpuFirstBus`,
         `Expected room for ${n} GPU buses up to 0xff, got first bus 0x${first.toString(16)} (last would be 0x${(first + n - 1).toString(16)})`,
       );
@@ -237,7 +285,7 @@ function checkMemoryMap(
     // Named by the first GPU past the limit, with every GPU of its socket.
     const socket = [...perSocket].find(([, n]) => n === maxPerSocket)![0];
     const on = gpuSocket.flatMap((s, i) => (s === socket ? [i] : []));
-    throw new ConfigError(
+    issues.add(
       `gpus[${on[NPU_GPU_PES.length]}].socket`,
       `Expected at most ${NPU_GPU_PES.length} GPUs per socket (Linux gives each GPU one NPU PE of 5 down to 1: firmware reserves PE 7, Linux 6 as the root PE and 0 for error reporting), got ${maxPerSocket} on socket ${socket}: ${on.map((i) => `gpus[${i}]`).join(', ')}`,
     );
@@ -245,26 +293,29 @@ function checkMemoryMap(
   // skiboot hw/phys-map.c has GPU_MEM_4T_UP entries for indices 0..3 only ("4 GPUs per socket"
   // in npu2.c); a fifth GPU on a chip would make phys_map_get assert.
   if (memMap === 'GPU_MEM_4T_UP' && maxPerSocket > 4) {
-    throw new ConfigError(
+    issues.add(
       'gpuMemMap',
       `GPU_MEM_4T_UP (small memory map) has 4 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
     );
   }
 }
 
-/** GPU RAM, the NVLink speed and the link parameters, when given. */
-function checkMachineOptions(input: Record<string, unknown>): void {
+/** GPU RAM, the NVLink speed and the link parameters, when given: each apart from the others. */
+function checkMachineOptions(input: Record<string, unknown>, issues: SpecIssues): void {
   if (input.gpuRamBytes !== undefined && input.gpuRamBytes !== 16 * GiB && input.gpuRamBytes !== 32 * GiB) {
-    throw new ConfigError(
+    issues.add(
       'gpuRamBytes',
       `Expected 16 GiB or 32 GiB (V100 16/32 GB), got ${describe(input.gpuRamBytes)}`,
     );
   }
-  if (input.nvlinkSpeed !== undefined) expectInt(input.nvlinkSpeed, 'nvlinkSpeed', 0, 0xffff_ffff);
+  if (input.nvlinkSpeed !== undefined)
+    issues.ok(() => expectInt(input.nvlinkSpeed, 'nvlinkSpeed', 0, 0xffff_ffff));
   if (input.links !== undefined) {
-    if (!isRecord(input.links))
-      throw new ConfigError('links', `Expected an object, got ${describe(input.links)}`);
-    checkKeys(input.links, LINK_KINDS, 'links', 'a link kind');
-    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`);
+    if (!isRecord(input.links)) {
+      issues.add('links', `Expected an object, got ${describe(input.links)}`);
+      return;
+    }
+    checkKeys(input.links, LINK_KINDS, 'links', 'a link kind', issues);
+    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`, issues);
   }
 }

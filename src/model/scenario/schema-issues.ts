@@ -90,12 +90,6 @@ export function firstIssue(
 }
 
 /**
- * Most issues one refusal lists: past this a file is likely the wrong kind of file altogether,
- * and the rest are counted (`and 4 more`), not listed.
- */
-export const MAX_ISSUES_SHOWN = 10;
-
-/**
  * Every issue of `error`, each with its whole field path and message, so a file with five
  * mistakes is fixed in one run, not five: the first exactly as firstIssue says it, then the rest
  * in zod's order, a missing field beside an unknown key said once as that key misspelt, and no
@@ -145,29 +139,6 @@ export function allIssues(
     all.push({ field: pathText(path), message });
   }
   return all.filter((a, i) => all.findIndex((b) => b.field === a.field && b.message === a.message) === i);
-}
-
-/**
- * One message of several issues, for a ConfigError at the first one's field: the first's message,
- * then each other on its own line, indented, at its place (`fieldOf` writes it: `w.json:
- * params.tenants[1].lpid`), at most MAX_ISSUES_SHOWN in all and then how many more.
- */
-export function issuesMessage(
-  issues: readonly { field: string; message: string }[],
-  fieldOf: (field: string) => string,
-): string {
-  const [first, ...rest] = issues;
-  const shownRest = rest.slice(0, MAX_ISSUES_SHOWN - 1);
-  const lines = [
-    first!.message,
-    ...shownRest.map((i) => {
-      const at = fieldOf(i.field);
-      return `  ${at === '' ? '' : `${at}: `}${i.message}`;
-    }),
-  ];
-  const more = rest.length - shownRest.length;
-  if (more > 0) lines.push(`  and ${more} more`);
-  return lines.join('\n');
 }
 
 /** What describeIssue reads an issue against: the input, its schema, the union chooser. */

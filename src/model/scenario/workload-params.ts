@@ -5,18 +5,11 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { issuesMessage } from '../../core/issues-message.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
-import {
-  allIssues,
-  fieldWithin,
-  issuesMessage,
-  joinField,
-  pathText,
-  strictFields,
-  subField,
-} from './schema-issues.js';
+import { allIssues, fieldWithin, joinField, pathText, strictFields, subField } from './schema-issues.js';
 
 const percent = z.number().int().min(0).max(100);
 

@@ -14,12 +14,13 @@
 
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { issuesMessage } from '../../core/issues-message.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
-import { allIssues, type ChooseOption, issuesMessage, joinField, strictFields } from './schema-issues.js';
+import { allIssues, type ChooseOption, joinField, strictFields } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
+import { MAX_ISSUES_SHOWN } from '../../../src/core/issues-message.js';
 import { planMachine } from '../../../src/model/actors/machine.js';
 import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
 import { actorNames } from '../../../src/model/platform/actor-names.js';
@@ -358,5 +359,57 @@ describe('topology file: only machines a ring record can carry', () => {
     // On the boundary it builds, and its ATSD registers are there.
     (spec.sockets as Json[])[0]!.npuRegsBase = base;
     expect(build(spec).sockets[0]!.npu.atsdRegisters[0]! - base).toBe(0x80_0000);
+  });
+});
+
+describe('topology file: every mistake is said in one refusal, as a workload file says its own', () => {
+  test('independent mistakes (a wrong type, a PCI domain taken twice, an unknown key, an unknown peer, a latency of 0) are all said, the first as alone', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    const sockets = spec.sockets as Json[];
+    const gpus = spec.gpus as Json[];
+    sockets[0]!.chipId = '0';
+    sockets[1]!.gpuPciDomain = 6;
+    gpus[0]!.sokcet = 1;
+    (gpus[3]!.links as Json[])[0] = { gpu: 'gpu9' };
+    spec.links = { xbus: { latencyTicks: 0 } };
+    const e = configErrorOf(() => build(spec));
+    // The first is said as a check that stopped there said it, and names the field.
+    expect(e.field).toBe('sockets[0].chipId');
+    expect(e.message.split('\n')).toEqual([
+      'sockets[0].chipId: Expected an integer from 0 to 127, got `0` (string)',
+      '  sockets[1].gpuPciDomain: Expected a PCI domain no other PHB has, got 6 (0x6): sockets[0].npuPciDomain has it too',
+      '  gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key `sokcet` (did you mean `socket`?)',
+      '  gpus[3].links[0].gpu: Expected the id of a peer GPU, got `gpu9` (string): unknown peer, no GPU has that id',
+      '  links.xbus.latencyTicks: Expected an integer latency from 1000 (1 ns) to 1000000000 (1 ms) ticks, got `0` (number)',
+    ]);
+    // The peer tables, which the unknown peer leaves one short, are not said to disagree as well.
+    expect(e.message).not.toContain('symmetric');
+  });
+
+  test('a GPU on a socket the machine lacks is said once: its links, held to that socket, are not checked', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    spec.name = '';
+    (spec.gpus as Json[])[1]!.socket = 2;
+    spec.gpuRamBytes = 1;
+    const e = configErrorOf(() => build(spec));
+    expect(e.message.split('\n')).toEqual([
+      'name: Expected a non-empty string of at most 64 printable characters, got `` (string)',
+      '  gpus[1].socket: Expected an integer from 0 to 1, got `2` (number)',
+      '  gpuRamBytes: Expected 16 GiB or 32 GiB (V100 16/32 GB), got `1` (number)',
+    ]);
+  });
+
+  test('past MAX_ISSUES_SHOWN mistakes the rest are counted, not listed, and each place is where the caller says', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    for (let k = 0; k < 12; k++) spec[`junk${k}`] = k;
+    const e = configErrorOf(() => validateTopologySpec(spec, (field) => `my.json: ${field}`));
+    const lines = e.message.split('\n');
+    expect(e.field).toBe('my.json: junk0');
+    expect(lines).toHaveLength(MAX_ISSUES_SHOWN + 1);
+    expect(lines[0]).toMatch(
+      /^my\.json: junk0: Expected a topology field \(one of: .*\), got unknown key `junk0`$/,
+    );
+    expect(lines[MAX_ISSUES_SHOWN - 1]).toMatch(/^ {2}my\.json: junk9: Expected a topology field /);
+    expect(lines[MAX_ISSUES_SHOWN]).toBe(`  and ${12 - MAX_ISSUES_SHOWN} more`);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * The mistakes a topology spec's check (validate-topology.ts, validate-nvlinks.ts) finds, gathered
+ * so a file with five is fixed in one run, not five, and refused in the layout a workload file's
+ * are (core/issues-message.ts). The checks of one field still throw their ConfigError; `value`
+ * and `ok` record it and let the check go on to the next independent field.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { issuesMessage } from '../../core/issues-message.js';
+
+export class SpecIssues {
+  /** In the order found, which is the order the fields are checked in: the first is the one a check stopping there would have said. */
+  private readonly found: { field: string; message: string }[] = [];
+
+  add(field: string, message: string): void {
+    this.found.push({ field, message });
+  }
+
+  /** `check()`'s result, or undefined with the ConfigError it threw recorded. */
+  value<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      this.add(e.field, e.field === '' ? e.message : e.message.slice(e.field.length + 2));
+      return undefined;
+    }
+  }
+
+  /** Whether `check()` passed; its ConfigError recorded when not. */
+  ok(check: () => void): boolean {
+    const before = this.found.length;
+    this.value(check);
+    return this.found.length === before;
+  }
+
+  /**
+   * Refuse the spec when anything was found: one ConfigError at the first mistake's field, its
+   * message every mistake's (`fieldOf` names each place: `my.json: gpus[1].socket`).
+   */
+  throwIfAny(fieldOf: (field: string) => string): void {
+    if (this.found.length === 0) return;
+    throw new ConfigError(fieldOf(this.found[0]!.field), issuesMessage(this.found, fieldOf));
+  }
+}
