@@ -80,7 +80,13 @@ function textFiles(dir: string): string[] {
   for (const name of readdirSync(dir)) {
     if (SKIP.has(name) || name.startsWith('npusim-failures')) continue;
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...textFiles(path));
+    // A file another process makes and removes while this walks (vite's
+    // `vitest.config.ts.timestamp-*.mjs` while a second vitest starts) is not the project's: once in
+    // a run beside helpers this test failed on a file that had gone by the time it was read.
+    if (/\.timestamp-\d+/.test(name)) continue;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    if (stat.isDirectory()) out.push(...textFiles(path));
     else if (/\.(md|ts|mts|mjs|cjs)$/.test(name)) out.push(path);
   }
   return out;
