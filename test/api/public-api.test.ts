@@ -358,6 +358,18 @@ describe('public API', () => {
     expect(slip.status).toBe(2);
   });
 
+  it("api: README's table of exports names every value the package exports", async () => {
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    const table = readme.slice(
+      readme.indexOf('What the package exports'),
+      readme.indexOf('A program that makes many threaded runs'),
+    );
+    // `name` or `name(args)`.
+    const named = new Set([...table.matchAll(/`([A-Za-z_]+)[`(]/g)].map((m) => m[1]!));
+    const missing = Object.keys(await import('npusim')).filter((name) => !named.has(name));
+    expect(missing).toEqual([]);
+  });
+
   it('api: the errors are exported classes: a bad seed is a ConfigError, a crash rejects with ActorCrashError; EXIT maps outcomes to exit codes', async () => {
     const stress = await findWorkload('stress');
     const bad = await runWorkload(stress, { seed: -1 }).catch((e: unknown) => e);
