@@ -5,9 +5,15 @@
  * a topology (TopologySpec, the presets, the validator), and to run either without the command
  * line (runWorkload for a workload, runSimulation for a full RunConfig) and read the result
  * (RunResult, formatSummary). Everything here is also what `npusim run ./my-workload.ts` uses.
+ * Also what `instanceof` needs (ConfigError for bad input; the errors a run rejects with: an
+ * actor's crash, a stalled engine, a lost worker thread) and the exit-code table, the pure
+ * functions behind `npusim compare` and a result file read back with its checks.
  */
+export { findWorkload } from './api/find-workload.js';
 export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
+export { AssertionFailure, ConfigError } from './core/errors.js';
+export { EXIT, EXIT_CODES, type ExitCode, type ExitName } from './core/exit-codes.js';
 export { RULE_NAMES, type RuleName } from './model/check/rule-names.js';
 export type { Violation } from './model/check/violation.js';
 export { type PresetName, TOPOLOGY_PRESETS } from './model/platform/topology-presets.js';
@@ -42,8 +48,19 @@ export {
   type WorkloadParams,
   workloadParamsSchema,
 } from './model/scenario/workload-params.js';
+export {
+  type Comparison,
+  compareResults,
+  type PairComparison,
+  type RunHeader,
+  type SetHeader,
+} from './report/compare-results.js';
+export type { CompareRow, Section, Verdict } from './report/compare-row.js';
+export { compareSets, type RunFile } from './report/compare-sets.js';
 export { formatDuration, formatTime, parseDuration } from './report/duration.js';
+export { formatComparison } from './report/format-comparison.js';
 export { evaluateHeadline, judgeExpectation } from './report/headline.js';
+export { parseRunResult } from './report/parse-run-result.js';
 export type {
   ExpectationVerdict,
   HeadlineFigure,
@@ -53,8 +70,11 @@ export type {
   SocketFigures,
   VariantResult,
 } from './report/run-result.js';
-export { formatSummary } from './report/summary.js';
+export { colorEnabled, formatSummary, type SummaryOptions } from './report/summary.js';
 export type { EngineOptions, Host } from './runtime/engine.js';
+export type { Placement } from './runtime/placement.js';
+export { ActorCrashError, type CrashInfo, EngineStallError, WorkerLostError } from './runtime/run-errors.js';
+export type { TraceOptions } from './runtime/trace-recorder.js';
 export { WorkerSet } from './runtime/worker-set.js';
 export { loadWorkloadFile } from './runtime/workload-file.js';
 export { loadWorkloads } from './runtime/workload-registry.js';

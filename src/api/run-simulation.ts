@@ -11,6 +11,18 @@ import type { RunResult } from '../report/run-result.js';
 import { type EngineOptions, runRaw } from '../runtime/engine.js';
 import { checkEngineOptions, checkRunConfig } from './check-run-input.js';
 
+/**
+ * Runs a whole RunConfig (its seed, parameters, strategy and `crashAt` as given) on `options.host`
+ * and resolves with its result.
+ * A run that could not finish rejects rather than resolving with status `crash`: ActorCrashError
+ * when an actor threw (`crash` names the actor, its tick and its last event), EngineStallError when
+ * a threaded engine stopped moving for `watchdogMs`, WorkerLostError when a worker thread died
+ * outside any actor, AssertionFailure for a bug in npusim; bad input is a ConfigError naming the
+ * field, before anything runs. `shouldStop` is polled (inline every 4096 events, in this thread:
+ * it must read what the run itself changes, such as a deadline or a count kept by `onProgress`;
+ * threaded with each progress report): true ends the run with status `interrupted` (exit 130).
+ * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
+ */
 export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
   // A library caller's input, checked as the command line checks its options, before any run.
   checkRunConfig(config);

@@ -215,6 +215,19 @@ function inField<T>(field: string, f: () => T): T {
   }
 }
 
+/**
+ * Runs `workload` with the options layered as `npusim run` layers them, and resolves with its
+ * result: clean, or what it found (status `violation` or `liveness`). The seed defaults to 1 (the
+ * command line's to a random seed) and the host to `inline`, in this thread.
+ * A run that could not finish rejects rather than resolving with status `crash`: ActorCrashError
+ * when an actor threw (`crash` names the actor, its tick and its last event), EngineStallError when
+ * a threaded engine stopped moving for `watchdogMs`, WorkerLostError when a worker thread died
+ * outside any actor, AssertionFailure for a bug in npusim; bad input is a ConfigError naming the
+ * field, before anything runs. `shouldStop` is polled (inline every 4096 events, in this thread:
+ * it must read what the run itself changes, such as a deadline or a count kept by `onProgress`;
+ * threaded with each progress report): true ends the run with status `interrupted` (exit 130).
+ * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
+ */
 export async function runWorkload(workload: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
   let config = workloadConfig(workload, options);
   if (options.strategy === 'pct') {

@@ -8,12 +8,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
+  ActorCrashError,
+  AssertionFailure,
+  ConfigError,
+  colorEnabled,
+  compareResults,
+  compareSets,
   defineWorkload,
+  EngineStallError,
+  EXIT,
+  EXIT_CODES,
+  findWorkload,
+  formatComparison,
   formatSummary,
+  loadWorkloads,
+  parseRunResult,
   runSimulation,
   runWorkload,
   TOPOLOGY_PRESETS,
   validateTopologySpec,
+  WorkerLostError,
   WorkerSet,
   workloadConfig,
   workloadParamsSchema,
@@ -30,6 +44,25 @@ interface Exports {
   dependencies: Record<string, string>;
 }
 const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as Exports;
+
+/** README's library example: its one ```ts block that imports from 'npusim' and calls runWorkload. */
+function readmeExample(): string {
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((b) => b.includes("from 'npusim'") && b.includes('runWorkload('));
+  expect(blocks).toHaveLength(1);
+  return blocks[0]!;
+}
+
+/** Runs `code` as an ES module of this repository, `npusim` resolved to the sources. */
+function runModule(code: string) {
+  return spawnSync(
+    process.execPath,
+    ['--conditions=npusim-source', '--import', 'tsx', '--input-type=module', '-e', code],
+    { cwd: ROOT, encoding: 'utf8', timeout: 50_000 },
+  );
+}
 
 describe('public API', () => {
   it("api: package.json exports the built entry, its types, and the sources under the 'npusim-source' condition", () => {
@@ -308,5 +341,114 @@ describe('public API', () => {
     );
     expect(code).toBe(pct.exitCode);
     expect((JSON.parse(out) as { digest: string }).digest).toBe(pct.digest);
+  });
+
+  it("api: README's library example runs as written, printing the summary and the digest of the run it names; a misspelt name takes its ConfigError branch", async () => {
+    const example = readmeExample();
+    const r = runModule(example);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const own = await runWorkload(await findWorkload('stress'), { seed: 7, durationTicks: 30_000_000 });
+    expect(r.stdout).toContain('status clean (exit 0)');
+    expect(r.stdout).toContain(`digest ${own.digest}, exit code 0`);
+    const slip = runModule(example.replace("findWorkload('stress')", "findWorkload('strss')"));
+    expect(slip.stdout).toBe('');
+    expect(slip.stderr).toContain('npusim: workload: Expected one of ');
+    expect(slip.stderr).toContain('got `strss` (did you mean `stress`?)');
+    expect(slip.status).toBe(2);
+  });
+
+  it("api: README's table of exports names every value the package exports", async () => {
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    const table = readme.slice(
+      readme.indexOf('What the package exports'),
+      readme.indexOf('A program that makes many threaded runs'),
+    );
+    // `name` or `name(args)`.
+    const named = new Set([...table.matchAll(/`([A-Za-z_]+)[`(]/g)].map((m) => m[1]!));
+    const missing = Object.keys(await import('npusim')).filter((name) => !named.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  it('api: the errors are exported classes: a bad seed is a ConfigError, a crash rejects with ActorCrashError; EXIT maps outcomes to exit codes', async () => {
+    const stress = await findWorkload('stress');
+    const bad = await runWorkload(stress, { seed: -1 }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ConfigError);
+    expect((bad as ConfigError).field).toBe('seed');
+    const config = {
+      ...workloadConfig(stress, { durationTicks: 1_000_000 }),
+      crashAt: { actor: 'gpu2', event: 5 },
+    };
+    const crash = await runSimulation(config, { host: 'inline' }).catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(ActorCrashError);
+    expect((crash as ActorCrashError).crash.actor).toBe('gpu2');
+    for (const c of [EngineStallError, WorkerLostError, AssertionFailure])
+      expect(c.prototype).toBeInstanceOf(Error);
+    expect(EXIT.crash).toBe(4);
+    expect(EXIT.liveness).toBe(3);
+    expect(EXIT_CODES.map((e) => e.code)).toEqual([0, 1, 2, 3, 4, 5, 130]);
+  });
+
+  it('api: findWorkload gives a built-in by name, and refuses a slip with the names and the nearest one', async () => {
+    const all = await loadWorkloads();
+    expect(await findWorkload('stress')).toBe(all.get('stress'));
+    const slip = await findWorkload('strss').catch((e: unknown) => e);
+    expect(slip).toBeInstanceOf(ConfigError);
+    expect((slip as ConfigError).field).toBe('workload');
+    expect((slip as Error).message).toBe(
+      `workload: Expected one of ${[...all.keys()].join(', ')}, got \`strss\` (did you mean \`stress\`?)`,
+    );
+    // Far from every name: listed without a guess. A map of your own is searched instead.
+    await expect(findWorkload('zzzzzz')).rejects.toThrow(/, got `zzzzzz`$/);
+    await expect(findWorkload('stress', new Map())).rejects.toThrow(
+      /^workload: Expected one of , got `stress`$/,
+    );
+  });
+
+  it('api: a result compared with itself has nothing changed, read back from its JSON too; two sets of seeds compare', async () => {
+    const stress = await findWorkload('stress');
+    const short = { durationTicks: 2_000_000 };
+    const [a, b] = [
+      await runWorkload(stress, { ...short, seed: 1 }),
+      await runWorkload(stress, { ...short, seed: 2 }),
+    ];
+    const self = compareResults('a.json', a, 'a.json', a);
+    expect(self.changed).toBe(0);
+    expect(self.identical).toBe(true);
+    expect(self.judged).toBeGreaterThan(0);
+    expect(formatComparison(self)).toContain('digest');
+    const back = parseRunResult(JSON.stringify(a), 'a.json');
+    expect(compareResults('a.json', a, 'back.json', back).changed).toBe(0);
+    expect(() => parseRunResult('{"schemaVersion": 0}', 'x.json')).toThrow(ConfigError);
+    const sets = compareSets(
+      [
+        { file: 'A/1.json', result: a },
+        { file: 'A/2.json', result: b },
+      ],
+      [
+        { file: 'B/1.json', result: a },
+        { file: 'B/2.json', result: b },
+      ],
+    );
+    expect(sets.changed).toBe(0);
+  });
+
+  it('api: the seed defaults to 1; shouldStop, polled, stops a run as interrupted; a summary is plain unless asked', async () => {
+    const stress = await findWorkload('stress');
+    const short = { durationTicks: 2_000_000 };
+    expect((await runWorkload(stress, short)).digest).toBe(
+      (await runWorkload(stress, { ...short, seed: 1 })).digest,
+    );
+    let polls = 0;
+    const stopped = await runWorkload(stress, {
+      seed: 1,
+      durationTicks: 300_000_000,
+      shouldStop: () => ++polls > 2,
+    });
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.exitCode).toBe(EXIT.interrupted);
+    expect(stopped.simulatedTicks).toBeLessThan(300_000_000);
+    expect(colorEnabled({ isTTY: false })).toBe(false);
+    expect(formatSummary(stopped, { color: false })).not.toContain('\x1b[');
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * A built-in workload by name, for a script: `await findWorkload('stress')`. A name that is none
+ * is refused as the command line refuses it, the names listed and the nearest one suggested
+ * (``workload: Expected one of stress, ..., got `strss` (did you mean `stress`?)``), rather than
+ * the `undefined` a `Map.get` gives, which runWorkload then refuses without naming the slip (QA).
+ */
+import { didYouMean } from '../core/edit-distance.js';
+import { ConfigError } from '../core/errors.js';
+import type { Workload } from '../model/scenario/workload.js';
+import { loadWorkloads } from '../runtime/workload-registry.js';
+
+/** `workloads`: where to look (default the built-ins, `loadWorkloads()`). */
+export async function findWorkload(
+  name: string,
+  workloads?: ReadonlyMap<string, Workload>,
+): Promise<Workload> {
+  const byName = workloads ?? (await loadWorkloads());
+  const workload = typeof name === 'string' ? byName.get(name) : undefined;
+  if (workload !== undefined) return workload;
+  const names = [...byName.keys()];
+  const got = typeof name === 'string' ? `\`${name}\`${didYouMean(name, names)}` : String(name);
+  throw new ConfigError('workload', `Expected one of ${names.join(', ')}, got ${got}`);
+}
