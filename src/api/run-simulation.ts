@@ -11,7 +11,11 @@ import type { RunResult } from '../report/run-result.js';
 import { type EngineOptions, runRaw } from '../runtime/engine.js';
 import { checkEngineOptions, checkRunConfig } from './check-run-input.js';
 
-export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
+/** `options` default to an inline run, as runWorkload's do. */
+export async function runSimulation(
+  config: RunConfig,
+  options: EngineOptions = { host: 'inline' },
+): Promise<RunResult> {
   // A library caller's input, checked as the command line checks its options, before any run.
   checkRunConfig(config);
   checkEngineOptions(options);
