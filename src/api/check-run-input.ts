@@ -6,6 +6,7 @@
  * string, its line said `--seed 7`). Each refusal is a ConfigError naming the field, saying what
  * was expected and what arrived.
  */
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
@@ -14,10 +15,14 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { parseParams } from '../model/scenario/workload-params.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { MAX_WORKERS } from '../runtime/placement.js';
+import { WorkerSet } from '../runtime/worker-set.js';
 
 /** A value as a message shows it: strings quoted, so `'7'` is not read as 7. */
-function shown(v: unknown): string {
+export function shown(v: unknown): string {
   if (typeof v === 'string') return `${JSON.stringify(v)} (a string)`;
+  // `7n` said as 7 read as if 7 were refused.
+  if (typeof v === 'bigint') return `${v}n (a bigint)`;
+  if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `a list of ${v.length}`;
   if (typeof v === 'object' && v !== null) return 'an object';
   return String(v);
@@ -28,8 +33,20 @@ function safeCount(v: unknown, min: number, max: number): boolean {
 }
 
 export function checkRunConfig(config: RunConfig): void {
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError(
+      'config',
+      `Expected a RunConfig (what workloadConfig returns), got ${shown(config)}`,
+    );
+  }
   if (!isSeed(config.seed)) {
-    throw new ConfigError('seed', `Expected an integer seed ${SEED_RANGE_TEXT}, got ${shown(config.seed)}`);
+    // As `--seed -1` says it (cli/option-values.ts parseSeed).
+    const negative =
+      typeof config.seed === 'number' && config.seed < 0 ? ': negative seeds are not allowed' : '';
+    throw new ConfigError(
+      'seed',
+      `Expected an integer seed ${SEED_RANGE_TEXT}, got ${shown(config.seed)}${negative}`,
+    );
   }
   if (!Array.isArray(config.bugs)) {
     throw new ConfigError('bugs', `Expected a list of bug switch names, got ${shown(config.bugs)}`);
@@ -94,18 +111,132 @@ function checkStrategy(s: RunConfig['strategy']): void {
   );
 }
 
-export function checkEngineOptions(options: EngineOptions): void {
+/** Every option of EngineOptions (runtime/engine.ts, with raw-run.ts RunRecording): another key is a misspelling. */
+export const ENGINE_OPTION_KEYS: readonly string[] = [
+  'host',
+  'placement',
+  'spinRounds',
+  'onProgress',
+  'shouldStop',
+  'stopAfterEvents',
+  'recordEvents',
+  'timeEvents',
+  'watchdogMs',
+  'ringCapacityRecords',
+  'free',
+  'workerSet',
+  'recordChoices',
+  'tailEvents',
+  'trace',
+];
+
+/**
+ * The options only a threaded run reads, and why an inline run has no use for each: given with host
+ * `inline` they were dropped without a word (as `--inline` with `--free` or `--workers` is refused).
+ */
+const THREADED_ONLY: Readonly<Record<string, string>> = {
+  placement: 'every actor in one thread',
+  spinRounds: 'no thread waits for another',
+  watchdogMs: 'it watches worker threads',
+  ringCapacityRecords: 'no rings between threads',
+  free: 'free mode is worker threads racing',
+  workerSet: 'no worker threads',
+};
+
+/** Whole numbers of each counting option, from its least (MAX_SAFE_INTEGER at most). */
+const COUNTS: readonly {
+  key: 'spinRounds' | 'stopAfterEvents' | 'recordEvents' | 'tailEvents' | 'watchdogMs';
+  min: number;
+  unit: string;
+}[] = [
+  { key: 'spinRounds', min: 0, unit: 'rounds' },
+  { key: 'stopAfterEvents', min: 1, unit: 'events' },
+  { key: 'recordEvents', min: 0, unit: 'events' },
+  { key: 'tailEvents', min: 0, unit: 'events' },
+  { key: 'watchdogMs', min: 1, unit: 'milliseconds' },
+];
+
+/** Largest ring (transport/layout.ts: a power of two from 2 to 2^24 records). */
+const MAX_RING_RECORDS = 2 ** 24;
+
+/**
+ * What `runSimulation` (and runWorkload's engine options) checks before anything runs: every
+ * option, its type, its range and whether the host reads it, so that none reaches the engine to
+ * throw a TypeError there, to fail an assertion (which blames npusim), or to be dropped unread.
+ * `who` names the function in the unknown-option message.
+ */
+export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(
+      'options',
+      `Expected an object of options ({ host: 'inline' } at least), got ${shown(options)}`,
+    );
+  }
+  if (who === 'runSimulation') {
+    for (const key of Object.keys(options)) {
+      if (!ENGINE_OPTION_KEYS.includes(key)) {
+        throw new ConfigError(
+          key,
+          `Expected an option runSimulation takes (${ENGINE_OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, ENGINE_OPTION_KEYS)}`,
+        );
+      }
+    }
+  }
   if (options.host !== 'inline' && options.host !== 'threaded') {
     throw new ConfigError('host', `Expected \`inline\` or \`threaded\`, got ${shown(options.host)}`);
   }
-  const p = options.placement as { kind?: unknown; count?: unknown } | undefined;
-  if (p !== undefined && options.host === 'inline') {
-    // As `--workers` with `--inline`: a placement an inline run would silently not use.
+  const given = (key: string) => (options as unknown as Record<string, unknown>)[key] !== undefined;
+  if (options.host === 'inline') {
+    for (const [key, why] of Object.entries(THREADED_ONLY)) {
+      if (given(key)) {
+        // As `--workers` or `--free` with `--inline`: an option an inline run would silently not use.
+        throw new ConfigError(
+          key,
+          `Expected no ${key} with host \`inline\` (${why}), got one: pass host 'threaded'`,
+        );
+      }
+    }
+  } else {
+    // Threaded workers stop each at its own event: no count of events is a place to stop at; and
+    // a threaded run's handler times would include a worker's share of the cores: not a cost.
+    if (given('stopAfterEvents'))
+      throw new ConfigError(
+        'stopAfterEvents',
+        "Expected stopAfterEvents only with host 'inline', got host 'threaded'",
+      );
+    if (options.timeEvents === true)
+      throw new ConfigError('timeEvents', "Expected timeEvents only with host 'inline', got host 'threaded'");
+  }
+  for (const key of ['onProgress', 'shouldStop'] as const) {
+    if (given(key) && typeof options[key] !== 'function')
+      throw new ConfigError(key, `Expected a function, got ${shown(options[key])}`);
+  }
+  for (const key of ['timeEvents', 'recordChoices'] as const) {
+    if (given(key) && typeof options[key] !== 'boolean')
+      throw new ConfigError(key, `Expected true or false, got ${shown(options[key])}`);
+  }
+  for (const { key, min, unit } of COUNTS) {
+    if (given(key) && !safeCount(options[key], min, Number.MAX_SAFE_INTEGER))
+      throw new ConfigError(
+        key,
+        `Expected a whole number of ${unit} from ${min}, got ${shown(options[key])}`,
+      );
+  }
+  const ring = options.ringCapacityRecords;
+  if (ring !== undefined && !(safeCount(ring, 2, MAX_RING_RECORDS) && (ring & (ring - 1)) === 0)) {
     throw new ConfigError(
-      'placement',
-      "Expected no placement with host `inline` (every actor in one thread), got one: pass host 'threaded'",
+      'ringCapacityRecords',
+      `Expected a power of two from 2 to 2^24 (records per ring), got ${shown(ring)}`,
     );
   }
+  if (options.workerSet !== undefined && !(options.workerSet instanceof WorkerSet)) {
+    throw new ConfigError(
+      'workerSet',
+      `Expected a WorkerSet (\`new WorkerSet()\`), got ${shown(options.workerSet)}`,
+    );
+  }
+  checkTrace(options.trace);
+  const p = options.placement as { kind?: unknown; count?: unknown } | undefined;
   if (p !== undefined) {
     const ok =
       p.kind === 'per-actor' ||
@@ -118,10 +249,47 @@ export function checkEngineOptions(options: EngineOptions): void {
       );
     }
   }
+  if (options.free !== undefined && (typeof options.free !== 'object' || options.free === null)) {
+    throw new ConfigError('free', `Expected { windowTicks }, got ${shown(options.free)}`);
+  }
   if (options.free !== undefined && !safeCount(options.free.windowTicks, 1, Number.MAX_SAFE_INTEGER)) {
     throw new ConfigError(
       'free.windowTicks',
       `Expected a whole number of ticks from 1, got ${shown(options.free.windowTicks)}`,
     );
   }
+}
+
+/** The trace recorder's options (runtime/trace-recorder.ts TraceOptions), which it asserts. */
+function checkTrace(trace: EngineOptions['trace']): void {
+  if (trace === undefined) return;
+  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) {
+    throw new ConfigError(
+      'trace',
+      `Expected { capacityRecords, sampleCount, endTick, anchorTick? }, got ${shown(trace)}`,
+    );
+  }
+  const fields = ['capacityRecords', 'sampleCount', 'endTick', 'anchorTick'];
+  const extra = Object.keys(trace).find((k) => !fields.includes(k));
+  if (extra !== undefined) {
+    throw new ConfigError(
+      `trace.${extra}`,
+      `Expected a trace field (one of: ${fields.join(', ')}), got unknown key \`${extra}\`${didYouMean(extra, fields)}`,
+    );
+  }
+  const t = trace as unknown as Record<string, unknown>;
+  const counts: [string, number, string][] = [
+    ['capacityRecords', 2, 'records each actor keeps'],
+    ['sampleCount', 0, 'sample rows'],
+    ['endTick', 1, 'ticks'],
+  ];
+  for (const [key, min, unit] of counts) {
+    if (!safeCount(t[key], min, Number.MAX_SAFE_INTEGER))
+      throw new ConfigError(
+        `trace.${key}`,
+        `Expected a whole number of ${unit} from ${min}, got ${shown(t[key])}`,
+      );
+  }
+  if (t.anchorTick !== undefined && !safeCount(t.anchorTick, 0, Number.MAX_SAFE_INTEGER))
+    throw new ConfigError('trace.anchorTick', `Expected a whole tick from 0, got ${shown(t.anchorTick)}`);
 }

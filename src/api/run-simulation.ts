@@ -22,8 +22,12 @@ import { checkEngineOptions, checkRunConfig } from './check-run-input.js';
  * it must read what the run itself changes, such as a deadline or a count kept by `onProgress`;
  * threaded with each progress report): true ends the run with status `interrupted` (exit 130).
  * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
+ * `options` default to an inline run, as runWorkload's do.
  */
-export async function runSimulation(config: RunConfig, options: EngineOptions): Promise<RunResult> {
+export async function runSimulation(
+  config: RunConfig,
+  options: EngineOptions = { host: 'inline' },
+): Promise<RunResult> {
   // A library caller's input, checked as the command line checks its options, before any run.
   checkRunConfig(config);
   checkEngineOptions(options);

@@ -4,6 +4,7 @@
  * result (its question and headline figures), without a command line. Variants are not run
  * (run each by name with `variant`, as `npusim run --variant` does).
  */
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { buildTopology } from '../model/platform/topology.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
@@ -13,13 +14,16 @@ import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
 import { type ParamOverride, variantOverrides } from '../model/scenario/variant-overrides.js';
-import type { Workload } from '../model/scenario/workload.js';
+import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { withAnswer } from '../report/described-result.js';
+import { MAX_DURATION_TICKS } from '../report/duration.js';
 import { checkPresetName } from '../report/full-topology.js';
 import type { RunResult } from '../report/run-result.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
+import { loadedFrom } from '../runtime/workload-file.js';
+import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS } from './check-run-input.js';
 import { runSimulation } from './run-simulation.js';
 
 export interface RunWorkloadOptions extends Partial<EngineOptions> {
@@ -53,7 +57,7 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
 }
 
 /** Every option runWorkload takes: another key is a misspelling, refused rather than dropped. */
-const OPTION_KEYS: ReadonlySet<string> = new Set([
+const OPTION_KEYS: readonly string[] = [
   'seed',
   'bugs',
   'profile',
@@ -65,33 +69,18 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'stopOnFirst',
   'strategy',
   'pctDepth',
-  // EngineOptions (runtime/engine.ts) and the recording options it takes (raw-run.ts RunRecording).
-  'host',
-  'placement',
-  'spinRounds',
-  'onProgress',
-  'shouldStop',
-  'stopAfterEvents',
-  'recordEvents',
-  'timeEvents',
-  'watchdogMs',
-  'ringCapacityRecords',
-  'free',
-  'workerSet',
-  'recordChoices',
-  'tailEvents',
-  'trace',
-]);
+  ...ENGINE_OPTION_KEYS,
+];
 
 function checkOptionKeys(options: object): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', `Expected an object of options, got ${String(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
+    if (!OPTION_KEYS.includes(key)) {
       throw new ConfigError(
         key,
-        `Expected an option runWorkload takes (${[...OPTION_KEYS].join(', ')}), got \`${key}\``,
+        `Expected an option runWorkload takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
       );
     }
   }
@@ -99,13 +88,56 @@ function checkOptionKeys(options: object): void {
 
 /** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
 export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
-  if (typeof workload !== 'object' || workload === null || typeof workload.params !== 'object') {
+  return prepare(workload, options).config;
+}
+
+/**
+ * The workload checked as a workload file's is (`validateWorkload`, its errors under `workload`):
+ * a plain object that was never validated (JavaScript, JSON) met a TypeError deep in the run, or
+ * a refusal naming a field the caller never gave. A validated one validates to itself, cheaply.
+ */
+function checkedWorkload(workload: Workload): Workload {
+  if (typeof workload !== 'object' || workload === null || Array.isArray(workload)) {
     throw new ConfigError(
       'workload',
       `Expected a workload (what defineWorkload returns, or one of \`workloads\`), got ${typeof workload === 'string' ? `the string ${JSON.stringify(workload)}` : String(workload)}`,
     );
   }
+  return validateWorkload(workload, 'workload');
+}
+
+/**
+ * A parameter given both by `set` and by its own option: refused as `npusim run` refuses it
+ * (cli/scenario-config.ts withSets), since the run would take one value and its reproduce line,
+ * which prints every `set`, the other.
+ */
+function checkSetTwins(options: RunWorkloadOptions): void {
+  for (const param of ['durationTicks', 'topology'] as const) {
+    if (options[param] !== undefined && options.set !== undefined && Object.hasOwn(options.set, param)) {
+      throw new ConfigError(
+        `set.${param}`,
+        `Expected ${param} either by set or by the ${param} option, got both`,
+      );
+    }
+  }
+}
+
+/** `durationTicks` as `--duration` checks it: a negative one is said to be negative. */
+function checkDuration(d: unknown): void {
+  if (typeof d === 'number' && d < 0) {
+    throw new ConfigError(
+      'durationTicks',
+      `Expected a whole number of ticks from 1 to ${MAX_DURATION_TICKS}, got ${d}: negative durations are not allowed`,
+    );
+  }
+}
+
+/** The run's config and its workload, validated; every option checked before anything runs. */
+function prepare(given: Workload, options: RunWorkloadOptions): { workload: Workload; config: RunConfig } {
+  const workload = checkedWorkload(given);
   checkOptionKeys(options);
+  checkSetTwins(options);
+  if (options.durationTicks !== undefined) checkDuration(options.durationTicks);
   if (options.stopOnFirst !== undefined && typeof options.stopOnFirst !== 'boolean') {
     throw new ConfigError(
       'stopOnFirst',
@@ -147,12 +179,17 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     checkVariantKept(workload, options, custom?.spec.name);
   }
   const set = { ...options.set };
-  if (options.durationTicks !== undefined) set.durationTicks = options.durationTicks;
   if (Object.keys(set).length > 0) params = applySets(params, set, (p) => `set.${p}`);
+  // Named as the caller gave it (`durationTicks`, not `set.durationTicks`).
+  if (options.durationTicks !== undefined)
+    params = applySets(params, { durationTicks: options.durationTicks }, () => 'durationTicks');
   // As the command line: the file's machine, under its name (scenario-config.ts).
   if (custom !== undefined) params = parseParams({ ...params, topology: custom.spec.name }, '');
-  return {
+  // A workload loadWorkloadFile read: the reproduce line names its file, as `npusim run FILE`'s does.
+  const file = loadedFrom(given);
+  const config: RunConfig = {
     workload: workload.name,
+    ...(file === undefined ? {} : { workloadFile: file }),
     ...(options.variant === undefined ? {} : { variant: options.variant }),
     ...(options.set === undefined || Object.keys(options.set).length === 0
       ? {}
@@ -164,6 +201,7 @@ export function workloadConfig(workload: Workload, options: RunWorkloadOptions =
     ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
+  return { workload, config };
 }
 
 /**
@@ -228,11 +266,10 @@ function inField<T>(field: string, f: () => T): T {
  * threaded with each progress report): true ends the run with status `interrupted` (exit 130).
  * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
  */
-export async function runWorkload(workload: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
-  let config = workloadConfig(workload, options);
-  if (options.strategy === 'pct') {
-    config = { ...config, strategy: (await preparePct(config, options.pctDepth ?? 3)).strategy };
-  }
+export async function runWorkload(given: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
+  const prepared = prepare(given, options);
+  const { workload } = prepared;
+  let { config } = prepared;
   const {
     seed: _seed,
     bugs: _bugs,
@@ -245,12 +282,15 @@ export async function runWorkload(workload: Workload, options: RunWorkloadOption
     stopOnFirst: _stopOnFirst,
     strategy: _strategy,
     pctDepth: _pctDepth,
-    ...engine
+    ...rest
   } = options;
+  const engine = { ...rest, host: options.host ?? 'inline' };
+  // Before PCT's measuring run: nothing runs on input the run would refuse.
+  checkRunConfig(config);
+  checkEngineOptions(engine, 'runWorkload');
+  if (options.strategy === 'pct') {
+    config = { ...config, strategy: (await preparePct(config, options.pctDepth ?? 3)).strategy };
+  }
   // The answer `npusim run` gives: question, headline, and a variant's verdict on what it expects.
-  return withAnswer(
-    await runSimulation(config, { ...engine, host: options.host ?? 'inline' }),
-    config,
-    workload,
-  );
+  return withAnswer(await runSimulation(config, engine), config, workload);
 }

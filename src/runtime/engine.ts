@@ -5,6 +5,7 @@
  * can never be configured differently.
  */
 
+import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { FreeLog } from './free/free-log.js';
@@ -67,13 +68,17 @@ export async function runRaw(config: RunConfig, options: EngineOptions): Promise
   }
   if (options.stopAfterEvents !== undefined) {
     // Threaded workers stop each at its own event: no count of events is a place to stop at.
-    throw new TypeError(
-      `runRaw: expected stopAfterEvents only with host 'inline', got host '${options.host}'`,
+    throw new ConfigError(
+      'stopAfterEvents',
+      `Expected stopAfterEvents only with host 'inline', got host '${options.host}'`,
     );
   }
   if (options.timeEvents === true) {
     // A threaded run's handler times would include a worker's share of two cores: not a cost.
-    throw new TypeError(`runRaw: expected timeEvents only with host 'inline', got host '${options.host}'`);
+    throw new ConfigError(
+      'timeEvents',
+      `Expected timeEvents only with host 'inline', got host '${options.host}'`,
+    );
   }
   return startThreadedRun(config, options).result;
 }

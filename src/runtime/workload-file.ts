@@ -29,8 +29,26 @@ export const MAX_WORKLOAD_FILE_BYTES = 1 << 20;
 
 export { isWorkloadPath };
 
+/**
+ * The file each workload loadWorkloadFile returned was read from, so runWorkload's reproduce line
+ * names the file (`npusim run my-workload` finds no such workload). Kept beside the workload, not
+ * in it: a copy or an edit of it is another object, no longer the file's, and gets the name.
+ */
+const LOADED_FROM = new WeakMap<object, string>();
+
+/** The path (as given) of the file `workload` was loaded from by loadWorkloadFile, if it was. */
+export function loadedFrom(workload: unknown): string | undefined {
+  return typeof workload === 'object' && workload !== null ? LOADED_FROM.get(workload) : undefined;
+}
+
 /** Load, check and validate the workload in `file` (a path as the user gave it). */
 export async function loadWorkloadFile(file: string): Promise<Workload> {
+  const workload = await loadWorkload(file);
+  LOADED_FROM.set(workload, file);
+  return workload;
+}
+
+async function loadWorkload(file: string): Promise<Workload> {
   const abs = resolve(file);
   let bytes: number;
   try {

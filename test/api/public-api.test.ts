@@ -170,7 +170,7 @@ describe('public API', () => {
     const cases: [object, RegExp][] = [
       [
         { seed: -1 },
-        /^seed: Expected an integer seed from 0 to 2\^53-1 \(9007199254740991, the largest a JSON failure file reads back exactly\), got -1$/,
+        /^seed: Expected an integer seed from 0 to 2\^53-1 \(9007199254740991, the largest a JSON failure file reads back exactly\), got -1: negative seeds are not allowed$/,
       ],
       [{ seed: 1.5 }, /^seed: .* got 1\.5$/],
       [{ seed: Number.NaN }, /^seed: .* got NaN$/],
@@ -193,11 +193,14 @@ describe('public API', () => {
         /^free\.windowTicks: Expected a whole number of ticks from 1, got -1$/,
       ],
       [{ variant: 'nope' }, /^variant: Expected no variant \(workload api-input has none\), got `nope`$/],
-      [{ durationTicks: -5 }, /^set\.durationTicks: /],
+      [{ durationTicks: -5 }, /^durationTicks: .*: negative durations are not allowed$/],
       [{ placement: { kind: 'workers', count: 2 } }, /^placement: Expected no placement with host `inline`/],
       [{ topologyFile: 'm.json' }, /^topologyFile: Expected it only with `topology`/],
       // A misspelt or unknown option was dropped, and the run went on as if it were not given.
-      [{ seeed: 5 }, /^seeed: Expected an option runWorkload takes \(seed, bugs, .*\), got `seeed`$/],
+      [
+        { seeed: 5 },
+        /^seeed: Expected an option runWorkload takes \(seed, bugs, .*\), got `seeed` \(did you mean `seed`\?\)$/,
+      ],
       [{ strategy: 'PCT' }, /^strategy: Expected `random` or `pct`, got "PCT"$/],
       [{ pctDepth: 3 }, /^pctDepth: Expected it only with strategy 'pct', got it without$/],
       [{ strategy: 'pct', pctDepth: 17 }, /^pctDepth: Expected a depth from 1 to 16, got `17`$/],

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../src/api/run-simulation.js';
+import { ConfigError } from '../../src/core/errors.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
@@ -49,8 +50,10 @@ describe('engine: two hosts, one behaviour', () => {
 
   test('handler times are an inline measure: a threaded run asking for them is refused before any worker starts', async () => {
     const c = config('stress', 7, 1_000_000);
+    // A ConfigError (bad input, exit 2), naming the option.
+    await expect(runRaw(c, { host: 'threaded', timeEvents: true })).rejects.toThrow(ConfigError);
     await expect(runRaw(c, { host: 'threaded', timeEvents: true })).rejects.toThrow(
-      /expected timeEvents only with host 'inline', got host 'threaded'/,
+      /^timeEvents: Expected timeEvents only with host 'inline', got host 'threaded'$/,
     );
     expect(liveWorkerCount()).toBe(0);
   });

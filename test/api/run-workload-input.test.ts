@@ -1,0 +1,199 @@
+/**
+ * runWorkload and runSimulation take their input as `npusim run` takes its options: every option
+ * (the engine's included) checked before anything runs, each refusal a ConfigError naming the
+ * option as the caller wrote it, and a result whose reproduce line runs the same run.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runSimulation } from '../../src/api/run-simulation.js';
+import { runWorkload, workloadConfig } from '../../src/api/run-workload.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
+import { defineWorkload, validateWorkload, type Workload } from '../../src/model/scenario/workload.js';
+import { loadWorkloadFile } from '../../src/runtime/workload-file.js';
+
+const definition = {
+  name: 'api-input',
+  description: 'probe',
+  params: {
+    topology: 'witherspoon-4',
+    durationTicks: 1_000_000,
+    tenants: [{ name: 'host', lpid: 0, groups: 'all', pagesPerProcess: 8, tcePagesPerGpu: 8 }],
+  },
+};
+const w = defineWorkload(definition as Parameters<typeof defineWorkload>[0]);
+
+/** What a JavaScript caller (or a value computed at run time) can pass past the types. */
+const bad = (options: object, workload: unknown = w) =>
+  runWorkload(workload as Workload, options as Parameters<typeof runWorkload>[1]);
+
+/** The refusal `p` rejects with: a ConfigError, as `field: message`. */
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e, 'expected a refusal').toBeInstanceOf(ConfigError);
+  return (e as ConfigError).message;
+}
+
+describe('runWorkload input', () => {
+  it('a parameter given both by set and by its own option is refused, as --set with --duration or --topology is', async () => {
+    expect(() => workloadConfig(w, { durationTicks: 2_000_000, set: { durationTicks: 3_000_000 } })).toThrow(
+      /^set\.durationTicks: Expected durationTicks either by set or by the durationTicks option, got both$/,
+    );
+    const spec = { ...TOPOLOGY_PRESETS['witherspoon-4']!, name: 'my-four' };
+    expect(await refusal(bad({ topology: spec, set: { topology: 'witherspoon-6' } }))).toBe(
+      'set.topology: Expected topology either by set or by the topology option, got both',
+    );
+    // Each alone is taken, and the reproduce line says the one given.
+    const bySet = await runWorkload(w, { set: { durationTicks: 2_000_000 } });
+    expect(bySet.reproduce).toContain('--set durationTicks=2000000');
+  });
+
+  it("a workload loadWorkloadFile read: the reproduce line names its file, and that line is the same run (its digest); a copy gets the workload's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-api-input-'));
+    const file = join(dir, 'my-load.json');
+    writeFileSync(file, JSON.stringify({ ...definition, name: 'my-load' }));
+    const loaded = await loadWorkloadFile(file);
+    const r = await runWorkload(loaded, { seed: 3 });
+    expect(r.reproduce).toMatch(new RegExp(`^npusim run ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+    let out = '';
+    const code = await runCli([...r.reproduce.split(' ').slice(1), '--json'], {
+      stdout: new Writable({
+        write(chunk, _encoding, done) {
+          out += String(chunk);
+          done();
+        },
+      }),
+      stderr: new Writable({ write: (_c, _e, done) => done() }),
+      env: { NO_COLOR: '1' },
+    });
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as { digest: string }).digest).toBe(r.digest);
+    // An edited copy is no longer the file's workload.
+    const copy = await runWorkload(
+      { ...loaded, params: { ...loaded.params, durationTicks: 2_000_000 } },
+      {
+        seed: 3,
+      },
+    );
+    expect(copy.reproduce).toMatch(/^npusim run my-load /);
+  });
+
+  it('every engine option is checked before anything runs: its type, its range and whether the host reads it', async () => {
+    const cases: [object, string][] = [
+      [
+        { host: 'threaded', stopAfterEvents: 10 },
+        "stopAfterEvents: Expected stopAfterEvents only with host 'inline', got host 'threaded'",
+      ],
+      [
+        { host: 'threaded', timeEvents: true },
+        "timeEvents: Expected timeEvents only with host 'inline', got host 'threaded'",
+      ],
+      [{ shouldStop: true }, 'shouldStop: Expected a function, got true'],
+      [{ onProgress: 5 }, 'onProgress: Expected a function, got 5'],
+      [
+        { host: 'threaded', workerSet: {} },
+        'workerSet: Expected a WorkerSet (`new WorkerSet()`), got an object',
+      ],
+      [
+        { host: 'threaded', ringCapacityRecords: 0 },
+        'ringCapacityRecords: Expected a power of two from 2 to 2^24 (records per ring), got 0',
+      ],
+      [
+        { host: 'threaded', ringCapacityRecords: 48 },
+        'ringCapacityRecords: Expected a power of two from 2 to 2^24 (records per ring), got 48',
+      ],
+      [{ trace: 5 }, 'trace: Expected { capacityRecords, sampleCount, endTick, anchorTick? }, got 5'],
+      [
+        { trace: { capacityRecords: 1, sampleCount: 0, endTick: 10 } },
+        'trace.capacityRecords: Expected a whole number of records each actor keeps from 2, got 1',
+      ],
+      [
+        { trace: { capacityRecords: 8, sampleCount: 0, endTick: 10, anchorTik: 3 } },
+        'trace.anchorTik: Expected a trace field (one of: capacityRecords, sampleCount, endTick, anchorTick), got unknown key `anchorTik` (did you mean `anchorTick`?)',
+      ],
+      [
+        { free: { windowTicks: 1000 } },
+        "free: Expected no free with host `inline` (free mode is worker threads racing), got one: pass host 'threaded'",
+      ],
+      [
+        { workerSet: {} },
+        "workerSet: Expected no workerSet with host `inline` (no worker threads), got one: pass host 'threaded'",
+      ],
+      [
+        { watchdogMs: 'x' },
+        "watchdogMs: Expected no watchdogMs with host `inline` (it watches worker threads), got one: pass host 'threaded'",
+      ],
+      [
+        { host: 'threaded', watchdogMs: 'x' },
+        'watchdogMs: Expected a whole number of milliseconds from 1, got "x" (a string)',
+      ],
+      [
+        { host: 'threaded', watchdogMs: -1 },
+        'watchdogMs: Expected a whole number of milliseconds from 1, got -1',
+      ],
+      [{ recordEvents: -1 }, 'recordEvents: Expected a whole number of events from 0, got -1'],
+      [{ tailEvents: 1.5 }, 'tailEvents: Expected a whole number of events from 0, got 1.5'],
+      [{ stopAfterEvents: 0 }, 'stopAfterEvents: Expected a whole number of events from 1, got 0'],
+      [{ host: 'threaded', spinRounds: -3 }, 'spinRounds: Expected a whole number of rounds from 0, got -3'],
+      [{ recordChoices: 'yes' }, 'recordChoices: Expected true or false, got "yes" (a string)'],
+      [{ host: 'threaded', free: 5 }, 'free: Expected { windowTicks }, got 5'],
+    ];
+    for (const [options, message] of cases) {
+      expect(await refusal(bad(options)), JSON.stringify(options)).toBe(message);
+      // The same from runSimulation, which takes the engine options alone.
+      const config = workloadConfig(w);
+      const engine = { host: 'inline', ...options } as Parameters<typeof runSimulation>[1];
+      expect(await refusal(runSimulation(config, engine)), JSON.stringify(options)).toBe(message);
+    }
+    // Refused before PCT's measuring run, which would otherwise run first.
+    expect(await refusal(bad({ strategy: 'pct', recordEvents: -1 }))).toMatch(/^recordEvents: /);
+  });
+
+  it('a workload that was never validated is validated, its refusal the validator’s under `workload`; a validated one validates to itself', async () => {
+    const tenants = [{ name: 'vm1', lpid: 1, groups: 'all' }];
+    // Without a description: a TypeError deep in the run, before.
+    expect(await refusal(bad({ durationTicks: 1_000_000 }, { name: 'x', params: { tenants } }))).toMatch(
+      /^workload: description: /,
+    );
+    // Its parameters' refusal named `set.durationTicks`, an option the caller never gave.
+    expect(
+      await refusal(bad({ durationTicks: 1_000_000 }, { name: 'x', description: 'd', params: {} })),
+    ).toMatch(/^workload: params\.tenants: /);
+    const plain = JSON.parse(JSON.stringify(w)) as Workload;
+    expect((await runWorkload(plain)).digest).toBe((await runWorkload(w)).digest);
+    const { workloads } = await import('../../workloads/index.js');
+    for (const builtIn of workloads) expect(validateWorkload(builtIn, 'workload')).toEqual(builtIn);
+  });
+
+  it('a misspelt option gets the nearest name; a seed or duration is refused as the command line words it', async () => {
+    expect(await refusal(bad({ seeed: 3 }))).toMatch(
+      /^seeed: Expected an option runWorkload takes \(seed, bugs, .*\), got `seeed` \(did you mean `seed`\?\)$/,
+    );
+    expect(await refusal(runSimulation(workloadConfig(w), { host: 'inline', hots: 1 } as never))).toMatch(
+      /^hots: Expected an option runSimulation takes \(host, .*\), got `hots` \(did you mean `host`\?\)$/,
+    );
+    expect(await refusal(bad({ durationTicks: -5 }))).toBe(
+      'durationTicks: Expected a whole number of ticks from 1 to 1000000000000000, got -5: negative durations are not allowed',
+    );
+    expect(await refusal(bad({ durationTicks: 1.5 }))).toMatch(/^durationTicks: /);
+    expect(await refusal(bad({ seed: 7n }))).toMatch(
+      /^seed: Expected an integer seed .*, got 7n \(a bigint\)$/,
+    );
+    expect(await refusal(bad({ seed: -1 }))).toMatch(
+      /^seed: Expected an integer seed .*, got -1: negative seeds are not allowed$/,
+    );
+    // runSimulation with no options runs inline; null ones are refused, not a TypeError.
+    const config = workloadConfig(w);
+    expect((await runSimulation(config)).digest).toBe((await runWorkload(w)).digest);
+    expect(await refusal(runSimulation(config, null as never))).toMatch(
+      /^options: Expected an object of options/,
+    );
+  });
+});
