@@ -10,6 +10,7 @@
  * then checked against the machine (the world is built), and an error about a parameter names the
  * layer it came from: `my.json: params.tenants[0].groups`, `--set topology`, `--policy`.
  */
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
@@ -48,7 +49,7 @@ export function findWorkload(name: string, workloads: ReadonlyMap<string, Worklo
   if (workload === undefined) {
     throw new ConfigError(
       'workload',
-      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got \`${name}\`: no workload has that name and no such file exists`,
+      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got \`${name}\`: no workload has that name and no such file exists${didYouMean(name, [...workloads.keys()])}`,
     );
   }
   return workload;

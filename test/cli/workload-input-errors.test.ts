@@ -593,6 +593,21 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
     }
   });
 
+  test('workload: a slip in a built-in name is hinted with the nearest (the API findWorkload did, the command line did not)', async () => {
+    for (const [given, hint] of [
+      ['strss', '(did you mean `stress`?)'],
+      ['dma-strom', '(did you mean `dma-storm`?)'],
+    ] as const) {
+      const r = await inDir({}, () => cli(['run', given, '--inline']));
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        new RegExp(
+          `got \`${given}\`: no workload has that name and no such file exists ${hint.replace(/[()?]/g, '\\$&')}$`,
+        ),
+      );
+    }
+  });
+
   // QA 58 F5: a slip in a preset's name got no hint, and topo's errors no pointer to its help.
   test('topology: a slip in a preset name is hinted with the nearest preset, and the error points to topo --help', async () => {
     const [slip, tie] = await inDir({}, async () => [
