@@ -7,11 +7,18 @@
  * (RunResult, formatSummary). Everything here is also what `npusim run ./my-workload.ts` uses.
  * Also what `instanceof` needs (ConfigError for bad input; the errors a run rejects with: an
  * actor's crash, a stalled engine, a lost worker thread) and the exit-code table, the pure
- * functions behind `npusim compare` and a result file read back with its checks.
+ * functions behind `npusim compare` and a result file read back with its checks; a failure file
+ * replayed (`npusim replay`) and seeds swept (`npusim sweep`).
  */
 export { findWorkload } from './api/find-workload.js';
+export {
+  type FailureReplay,
+  type ReplayFailureFileOptions,
+  replayFailureFile,
+} from './api/replay-failure-file.js';
 export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
+export { type SweepWorkloadOptions, sweepWorkload } from './api/sweep-workload.js';
 export { AssertionFailure, ConfigError } from './core/errors.js';
 export { EXIT, EXIT_CODES, type ExitCode, type ExitName } from './core/exit-codes.js';
 export { RULE_NAMES, type RuleName } from './model/check/rule-names.js';
@@ -71,6 +78,9 @@ export type {
   VariantResult,
 } from './report/run-result.js';
 export { colorEnabled, formatSummary, type SummaryOptions } from './report/summary.js';
+export type { FirstFinding } from './repro/failure-file.js';
+export { formatHistory, type HistoryLine } from './repro/history.js';
+export type { ReplayHost, ReplayVerdict } from './repro/replay.js';
 export type { EngineOptions, Host } from './runtime/engine.js';
 export type { Placement } from './runtime/placement.js';
 export { ActorCrashError, type CrashInfo, EngineStallError, WorkerLostError } from './runtime/run-errors.js';
@@ -78,3 +88,5 @@ export type { TraceOptions } from './runtime/trace-recorder.js';
 export { WorkerSet } from './runtime/worker-set.js';
 export { loadWorkloadFile } from './runtime/workload-file.js';
 export { loadWorkloads } from './runtime/workload-registry.js';
+export type { SeedRange } from './sweep/seeds.js';
+export type { RuleTally, SweepSummary } from './sweep/summary.js';

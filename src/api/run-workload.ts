@@ -56,9 +56,11 @@ export interface RunWorkloadOptions extends Partial<EngineOptions> {
   pctDepth?: number;
 }
 
-/** Every option runWorkload takes: another key is a misspelling, refused rather than dropped. */
-const OPTION_KEYS: readonly string[] = [
-  'seed',
+/**
+ * The options that choose the run (all but the seed and the engine's), which sweepWorkload takes
+ * too, for every seed.
+ */
+export const SCENARIO_OPTION_KEYS = [
   'bugs',
   'profile',
   'variant',
@@ -69,8 +71,10 @@ const OPTION_KEYS: readonly string[] = [
   'stopOnFirst',
   'strategy',
   'pctDepth',
-  ...ENGINE_OPTION_KEYS,
-];
+] as const;
+
+/** Every option runWorkload takes: another key is a misspelling, refused rather than dropped. */
+const OPTION_KEYS: readonly string[] = ['seed', ...SCENARIO_OPTION_KEYS, ...ENGINE_OPTION_KEYS];
 
 function checkOptionKeys(options: object): void {
   if (typeof options !== 'object' || options === null) {

@@ -23,7 +23,6 @@
 import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { failedRunResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
@@ -37,7 +36,10 @@ import {
   type ReplayOutcome,
   type ReplayRecording,
   type ReplayStop,
+  replayedResult,
   replayFailure,
+  replayReproduceLine,
+  replayVerdict,
 } from '../repro/replay.js';
 import { runRaw } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -88,7 +90,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
       say.write(`${replayHeader(file, host, args.file, stop, workload)}\n`),
     progress,
   });
-  const result = replayedResult(r, args, started);
+  const result = replayedResultOf(r, args, started);
   const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
   say.write(`${replayText(r).join('\n')}\n`);
@@ -138,53 +140,16 @@ function stopText(stop: ReplayStop): string {
 
 /** The replayed run's result as `npusim run --json` gives it, with the `replay` object added. */
 function replayJson(r: ReplayOutcome, args: ReplayArgs, result: RunResult | undefined): string {
-  const want = r.file.first;
-  const replay = {
-    file: args.file,
-    host: r.host,
-    // null: not compared (a recording of an interrupted run no replay can stop where it did).
-    reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
-    mismatches: r.mismatches,
-    // What this command exits with, which is not always the run's own `exitCode` (the replay of a
-    // recording Ctrl-C stopped was itself not interrupted: 0, not the recorded run's 130).
-    exitCode: r.exitCode,
-    ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
-    recorded: {
-      first: want,
-      // A crash has no digest (its file holds a placeholder of zeros): null, as the text says.
-      digest: want?.rule === 'crash' ? null : r.file.digest,
-      ...(r.interrupted === undefined
-        ? {}
-        : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
-    },
-  };
+  const replay = { file: args.file, ...replayVerdict(r) };
   return JSON.stringify(result === undefined ? { replay } : { ...result, replay }, null, 2);
 }
 
 /**
- * The replayed run's result, for --json, --out, --trace and --report alike. A replay whose run
- * crashed has the result `npusim run --json` gives a crash (status `crash`, the crash, no
- * figures), so a script reads `.status` and `.crash` either way. Its reproduce line is this
- * command: a `run` line re-measures a PCT run's steps, which a shrunk file's (kept from the run
- * it was shrunk from) are not, has no option for a recorded choice log, and races anew for a free
- * run (QA: a shrunk PCT file's `run` line was another run; the trace and report of a replay
- * carried the `run` line unless --json or --out was given).
+ * The replayed run's result, for --json, --out, --trace and --report alike (repro/replay.ts
+ * replayedResult), its reproduce line this command.
  */
-function replayedResult(r: ReplayOutcome, args: ReplayArgs, started: number): RunResult | undefined {
-  const result =
-    r.result ??
-    (r.crash === undefined
-      ? undefined
-      : failedRunResult(
-          r.config,
-          machine.planMachine(r.config),
-          r.host === 'free-log' ? 'free' : r.host,
-          { kind: 'crash', crash: r.crash },
-          performance.now() - started,
-        ));
-  if (result !== undefined)
-    result.reproduce = `npusim replay ${shellWord(args.file)}${args.host === undefined ? '' : args.host === 'inline' ? ' --inline' : ' --threads'}`;
-  return result;
+function replayedResultOf(r: ReplayOutcome, args: ReplayArgs, started: number): RunResult | undefined {
+  return replayedResult(r, replayReproduceLine(args.file, args.host), performance.now() - started);
 }
 
 /**

@@ -22,8 +22,9 @@ import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { statusOf } from '../report/assemble-result.js';
+import { failedRunResult, statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
+import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { checkFreeRunLog, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
@@ -179,6 +180,7 @@ export interface ReplayHooks {
 /**
  * Replay `text` (a failure file, or a recording of a clean run). `host` undefined: the file's own
  * (a free run always replays from its log, in this thread; asking for another host is refused).
+ * `historyEvents`: events of each involved actor the history keeps; 0, no history (nor its run).
  */
 export async function replayFailure(
   text: string,
@@ -281,8 +283,9 @@ export async function replayFailure(
               ]
             : []),
         ];
+  // None asked (historyEvents 0): the history's second run is not made.
   const history =
-    found === undefined
+    found === undefined || historyEvents === 0
       ? []
       : await historyFor(
           config,
@@ -309,6 +312,80 @@ export async function replayFailure(
     exitCode,
     history,
   };
+}
+
+/** What `npusim replay --json` adds to the run's result as `replay` (less `file`), and the library's replay gives. */
+export interface ReplayVerdict {
+  host: ReplayHost;
+  /** null: not compared (a recording of an interrupted run no replay can stop where it did). */
+  reproduced: boolean | null;
+  mismatches: string[];
+  /**
+   * What the replay exits with, which is not always the run's own `exitCode` (the replay of a
+   * recording Ctrl-C stopped was itself not interrupted: 0, not the recorded run's 130).
+   */
+  exitCode: number;
+  notCompared?: string;
+  recorded: {
+    first: FirstFinding | null;
+    /** A crash has no digest (its file holds a placeholder of zeros): null, as the text says. */
+    digest: string | null;
+    interrupted?: { tick: number; events: number };
+  };
+}
+
+export function replayVerdict(r: ReplayOutcome): ReplayVerdict {
+  const want = r.file.first;
+  return {
+    host: r.host,
+    reproduced: r.notCompared !== undefined ? null : r.mismatches.length === 0,
+    mismatches: r.mismatches,
+    exitCode: r.exitCode,
+    ...(r.notCompared === undefined ? {} : { notCompared: r.notCompared }),
+    recorded: {
+      first: want,
+      digest: want?.rule === 'crash' ? null : r.file.digest,
+      ...(r.interrupted === undefined
+        ? {}
+        : { interrupted: { tick: r.interrupted.tick, events: r.interrupted.events } }),
+    },
+  };
+}
+
+/**
+ * The replay's reproduce line: `npusim replay FILE`, with the host when one was asked. Not a `run`
+ * line: a `run` line re-measures a PCT run's steps, which a shrunk file's (kept from the run it was
+ * shrunk from) are not, has no option for a recorded choice log, and races anew for a free run (QA:
+ * a shrunk PCT file's `run` line was another run).
+ */
+export function replayReproduceLine(path: string, asked: Host | undefined): string {
+  return `npusim replay ${shellWord(path)}${asked === undefined ? '' : asked === 'inline' ? ' --inline' : ' --threads'}`;
+}
+
+/**
+ * The replayed run's result (`npusim replay --json`, --out, --trace and --report alike, and the
+ * library's replay), its reproduce line `reproduce` (undefined: the run's own). A replay whose run crashed has the result
+ * `npusim run --json` gives a crash (status `crash`, the crash, no figures, `wallMs` its time), so
+ * a script reads `.status` and `.crash` either way.
+ */
+export function replayedResult(
+  r: ReplayOutcome,
+  reproduce: string | undefined,
+  wallMs: number,
+): RunResult | undefined {
+  const result =
+    r.result ??
+    (r.crash === undefined
+      ? undefined
+      : failedRunResult(
+          r.config,
+          machine.planMachine(r.config),
+          r.host === 'free-log' ? 'free' : r.host,
+          { kind: 'crash', crash: r.crash },
+          wallMs,
+        ));
+  if (result !== undefined && reproduce !== undefined) result.reproduce = reproduce;
+  return result;
 }
 
 /** How the replay of a recorded interrupted run stops; undefined for a run that was not stopped. */

@@ -1,0 +1,201 @@
+/**
+ * The library's replay and sweep (src/api/replay-failure-file.ts, sweep-workload.ts): a failure
+ * file the command line wrote replays through the API with the verdict `npusim replay --json`
+ * gives; a file the command refuses is a ConfigError with its message; a sweep gives the summary
+ * `npusim sweep --json` prints for the same seeds, writes no file unasked, and lets the process
+ * exit (its pool's threads ended).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  findWorkload,
+  formatHistory,
+  replayFailureFile,
+  type SweepSummary,
+  sweepWorkload,
+} from 'npusim';
+import { describe, expect, test } from 'vitest';
+import { cli, FAILING_RUN } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A failure file as `npusim run flush-race --bug single-flush --seed 1 --duration 60us --inline` writes it. */
+async function failureFile(): Promise<string> {
+  const dir = testTempDir('npusim-api-replay-');
+  const run = await cli([...FAILING_RUN, '--duration', '60us', '--inline', '--failures', dir]);
+  expect(run.code).toBe(1);
+  const names = readdirSync(dir);
+  expect(names).toHaveLength(1);
+  return join(dir, names[0]!);
+}
+
+/** What two summaries of the same seeds must agree on (wall time aside). */
+const counts = (s: SweepSummary) => ({
+  ran: s.ran,
+  clean: s.clean,
+  failed: s.failed,
+  byClass: s.byClass,
+  byRule: s.byRule,
+  failures: s.failures.map(({ seed, status, rule, tick }) => ({ seed, status, rule, tick })),
+  worstExitCode: s.worstExitCode,
+  stoppedEarly: s.stoppedEarly,
+  sweep: s.sweep,
+});
+
+describe('replayFailureFile', () => {
+  test('replay: a failure file the CLI wrote replays through the API with its finding and digest matched, the verdict `npusim replay --json` gives', async () => {
+    const path = await failureFile();
+    const r = await replayFailureFile(path);
+    expect(r.reproduced).toBe(true);
+    expect(r.findingMatched).toBe(true);
+    expect(r.digestMatched).toBe(true);
+    expect(r.mismatches).toEqual([]);
+    expect(r.result.status).toBe('violation');
+    expect(r.found).toEqual(r.recorded.first);
+    expect(r.result.digest).toBe(r.recorded.digest);
+    expect(r.result.reproduce).toBe(`npusim replay ${path} --inline`);
+    expect(r.history.length).toBeGreaterThan(0);
+    expect(formatHistory(r.history)).toContain(r.history[0]!.actor);
+    // The command's own verdict on the same file, the same replay.
+    const json = await cli(['replay', path, '--inline', '--json']);
+    expect(json.code).toBe(r.exitCode);
+    const { replay, digest } = JSON.parse(json.stdout) as { replay: Record<string, unknown>; digest: string };
+    expect(digest).toBe(r.result.digest);
+    const {
+      file,
+      result: _result,
+      found: _found,
+      findingMatched: _f,
+      digestMatched: _d,
+      history: _h,
+      ...verdict
+    } = r;
+    expect(replay).toEqual({ file, ...verdict });
+    // Its text, named: the same run; no history asked, none made.
+    const text = readFileSync(path, 'utf8');
+    const named = await replayFailureFile(text, { name: 'f.json', historyEvents: 0 });
+    expect(named.file).toBeUndefined();
+    expect(named.result.digest).toBe(r.result.digest);
+    expect(named.result.reproduce).toBe('npusim replay f.json --inline');
+    expect(named.history).toEqual([]);
+    // A digest edited: not reproduced, exit 5, as the command says it.
+    const edited = JSON.parse(text) as { digest: string };
+    edited.digest = '0123456789abcdef';
+    const diverged = await replayFailureFile(JSON.stringify(edited), { historyEvents: 0 });
+    expect(diverged).toMatchObject({
+      reproduced: false,
+      findingMatched: true,
+      digestMatched: false,
+      exitCode: 5,
+    });
+    expect(diverged.mismatches).toEqual([expect.stringContaining('expected digest 0123456789abcdef')]);
+  });
+
+  test('replay: a bad file is a ConfigError with the message `npusim replay` prints; a bad option is one naming it', async () => {
+    const dir = testTempDir('npusim-api-replay-bad-');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'npusim-run-result' }));
+    const e = await replayFailureFile(bad).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    const said = await cli(['replay', bad]);
+    expect(said.code).toBe(2);
+    expect(said.stderr).toContain((e as ConfigError).message);
+    const missing = await replayFailureFile(join(dir, 'none.json')).catch((x: unknown) => x);
+    expect(missing).toBeInstanceOf(ConfigError);
+    expect((await cli(['replay', join(dir, 'none.json')])).stderr).toContain(
+      (missing as ConfigError).message,
+    );
+    const notJson = await replayFailureFile('{ nope', { name: 'n.json' }).catch((x: unknown) => x);
+    expect(notJson).toBeInstanceOf(ConfigError);
+    expect((notJson as ConfigError).message).toMatch(/^n\.json/);
+    const option = await replayFailureFile(bad, { hots: 'inline' } as never).catch((x: unknown) => x);
+    expect(option).toMatchObject({ field: 'hots' });
+    expect((option as ConfigError).message).toContain('(did you mean `host`?)');
+    expect(await replayFailureFile(bad, { historyEvents: -1 }).catch((x: unknown) => x)).toMatchObject({
+      field: 'historyEvents',
+    });
+  });
+});
+
+describe('sweepWorkload', () => {
+  test('sweep: three seeds of a short clean run give ran 3, clean 3, and write no file', async () => {
+    const stress = await findWorkload('stress');
+    const before = existsSync(join(ROOT, 'npusim-failures'));
+    const done: number[] = [];
+    const s = await sweepWorkload(stress, {
+      seeds: { first: 1, last: 3 },
+      jobs: 2,
+      durationTicks: 30_000_000,
+      onProgress: (n) => done.push(n),
+    });
+    expect(s).toMatchObject({ ran: 3, clean: 3, failed: 0, worstExitCode: 0, stoppedEarly: false });
+    expect(s.seeds).toEqual({ first: 1, last: 3 });
+    expect(done.sort()).toEqual([1, 2, 3]);
+    expect(existsSync(join(ROOT, 'npusim-failures'))).toBe(before);
+  });
+
+  test('sweep: with a bug it finds the failures `npusim sweep` prints for the same seeds; failure files only where asked', async () => {
+    const flushRace = await findWorkload('flush-race');
+    const options = { bugs: ['single-flush' as const], durationTicks: 60_000_000, jobs: 2 };
+    const s = await sweepWorkload(flushRace, { ...options, seeds: [1, 2, 3, 4] });
+    const c = await cli([
+      'sweep',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seeds',
+      '1..4',
+      '--duration',
+      '60us',
+      '--jobs',
+      '2',
+      '--json',
+    ]);
+    const printed = JSON.parse(c.stdout) as SweepSummary;
+    expect(s.failed).toBeGreaterThan(0);
+    expect(counts(s)).toEqual(counts(printed));
+    expect(s.failures.every((f) => f.file === null)).toBe(true);
+    const dir = testTempDir('npusim-api-sweep-');
+    const kept = await sweepWorkload(flushRace, {
+      ...options,
+      seeds: { first: 1, last: 4 },
+      failuresDir: dir,
+    });
+    expect(counts(kept).failures).toEqual(counts(s).failures);
+    expect(readdirSync(dir).sort()).toEqual(kept.failures.map((f) => f.file!.split('/').pop()).sort());
+  });
+
+  test('sweep: options are checked before any thread starts, each refusal a ConfigError naming the field', async () => {
+    const stress = await findWorkload('stress');
+    const refused = (o: unknown) => sweepWorkload(stress, o as never).catch((e: unknown) => e);
+    expect(await refused({ seeds: { first: 3, last: 1 } })).toMatchObject({ field: 'seeds' });
+    expect(await refused({ seeds: [1, -2] })).toMatchObject({ field: 'seeds[1]' });
+    expect(await refused({ seeds: [1, 2, 1] })).toMatchObject({ field: 'seeds' });
+    expect(await refused({ seeds: [1], jobs: 0 })).toMatchObject({ field: 'jobs' });
+    expect(await refused({ seeds: [1], seed: 4 })).toMatchObject({ field: 'seed' });
+    expect(await refused({ seeds: [1], bugs: ['nope'] })).toMatchObject({ field: 'bugs' });
+    expect(await refused({ seeds: [1], set: { 'gpu.dmaBytes': 0 } })).toBeInstanceOf(ConfigError);
+    expect(await refused({})).toMatchObject({ field: 'seeds' });
+  });
+
+  test('sweep: a script that sweeps exits by itself once the sweep resolves (the pool threads are ended)', () => {
+    const code = `
+      import { findWorkload, sweepWorkload } from 'npusim';
+      const s = await sweepWorkload(await findWorkload('stress'), { seeds: [1, 2], jobs: 2, durationTicks: 30_000_000 });
+      console.log(JSON.stringify({ ran: s.ran, clean: s.clean }));
+    `;
+    // Bounded, not waited on: a pool left open would keep the child running until this limit.
+    const child = spawnSync(
+      process.execPath,
+      ['--conditions=npusim-source', '--import', 'tsx', '--input-type=module', '-e', code],
+      { cwd: ROOT, encoding: 'utf8', timeout: 50_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ ran: 2, clean: 2 });
+  });
+});
