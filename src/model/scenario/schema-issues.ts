@@ -46,11 +46,7 @@ export function pathText(path: Path): string {
     .join('');
 }
 
-/** `where` and a field inside it: `my.json: params.gpu` (`where` names a file or an option). */
-export function joinField(where: string, field: string): string {
-  if (field === '') return where;
-  return where === '' ? field : `${where}: ${field}`;
-}
+export { joinField } from '../../core/join-field.js';
 
 /** A field path under another: `params` and `gpu.dmaBytes` make `params.gpu.dmaBytes`. */
 export function subField(parent: string, field: string): string {
