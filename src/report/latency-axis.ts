@@ -18,8 +18,9 @@
  */
 
 /**
- * HDR histograms with 3 significant figures tell values apart to about 1 part in 1000; their min
- * and max are the edges of the buckets the samples fell in, not the samples.
+ * HDR histograms with 3 significant figures tell values apart to about 1 part in 1000; their own min
+ * and max, which a chart's bins span, are the edges of the buckets the samples fell in, not the
+ * samples (a result's min and max are the samples: metrics/histogram.ts).
  */
 const HISTOGRAM_RESOLUTION = 1e-3;
 

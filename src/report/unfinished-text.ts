@@ -1,6 +1,6 @@
 /**
  * What a latency row leaves out, said beside it: the operations still going on when the run ended
- * (metric-names.ts UNFINISHED), `+4 still waiting at the end, for up to 199.1 us so far`. A
+ * (metric-names.ts UNFINISHED), `+4 still waiting at the end, for up to 199 us so far`. A
  * deadlock workload's register waits never end, so its "wait p99" alone read about 6 x short of
  * the CPUs' spinning (QA); the summary's latency table and the HTML report say it beside the row,
  * and a workload's headline where it changes the reading (unfinishedOf's `longestTicks`).
