@@ -37,7 +37,7 @@ import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
-import { type PlannedVariant, planVariants, runVariants } from './run-variants.js';
+import { type PlannedVariant, planVariants, runVariants, type SameAsVariant } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
@@ -70,8 +70,10 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   const plan: MachinePlan = machine.planMachine(config);
   const crashActor = checkCrashAt(config, plan);
   // The variants run after this run, side by side; their configurations are checked now.
-  const variants =
-    args.variant === undefined && !args.checkHosts ? planVariants(workload, args, config.seed, file, io) : [];
+  const { planned: variants, sameAs } =
+    args.variant === undefined && !args.checkHosts
+      ? planVariants(workload, args, config, file, io)
+      : { planned: [], sameAs: undefined };
   if (args.checkHosts && args.variant === undefined && workload.variants.length > 0) {
     // Said, not silent: the hosts are compared on the workload's own run only.
     io.stderr.write(
@@ -110,7 +112,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
       config = { ...config, strategy: pct.strategy };
       io.stderr.write(`npusim: ${pctLine(pct)}\n`);
     }
-    return await runAndReport(session, { config, plan, workload, variants, crashActor }, workers);
+    return await runAndReport(session, { config, plan, workload, variants, sameAs, crashActor }, workers);
   } finally {
     interrupt.dispose();
   }
@@ -124,12 +126,13 @@ async function runAndReport(
     plan: MachinePlan;
     workload: Workload;
     variants: readonly PlannedVariant[];
+    sameAs: SameAsVariant | undefined;
     crashActor: number | undefined;
   },
   workers: WorkerSet,
 ): Promise<number> {
   const { args, io, interrupt } = session;
-  const { config, plan, workload, variants, crashActor } = ctx;
+  const { config, plan, workload, variants, sameAs, crashActor } = ctx;
   const recording = await traceRecording(args, config, plan);
   const started = performance.now();
   let raw: RawRun;
@@ -165,7 +168,7 @@ async function runAndReport(
   // Kept while the outputs are written: a signal now lets them finish (interrupt.ts).
   interrupt.runOver();
   return await reportRun(
-    { config, plan, raw, traceRaw, workload, variants, crashAt: crashActor, workers },
+    { config, plan, raw, traceRaw, workload, variants, sameAs, crashAt: crashActor, workers },
     session,
   );
 }
@@ -179,19 +182,29 @@ async function reportRun(
     traceRaw: RawRun | undefined;
     workload: Workload;
     variants: readonly PlannedVariant[];
+    sameAs: SameAsVariant | undefined;
     crashAt: number | undefined;
     workers: WorkerSet;
   },
   session: RunSession,
 ): Promise<number> {
-  const { config, plan, raw, traceRaw, workload, variants, workers, crashAt: crashActor } = done;
+  const { config, plan, raw, traceRaw, workload, variants, sameAs, workers, crashAt: crashActor } = done;
   const { args, io, interrupt } = session;
   // Run alone (--variant), a variant's verdict on what it expects comes with its result.
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
+  if (sameAs !== undefined) {
+    // The options made this run one of the variants (run-variants.ts planVariants): judged by what
+    // that variant expects, as `--variant NAME` alone would be, stopped or not, and named for it.
+    result.expectation = judgeExpectation(sameAs.variant.expect, result);
+    result.label = sameAs.variant.name;
+    result.sameAsVariant = { name: sameAs.variant.name, by: sameAs.by };
+  }
   if (variants.length > 0 && result.status !== 'interrupted') {
-    result.expectation = judgeExpectation(workload.expect, result);
-    result.label = workload.label ?? 'as declared';
+    if (sameAs === undefined) {
+      result.expectation = judgeExpectation(workload.expect, result);
+      result.label = workload.label ?? 'as declared';
+    }
     const ran = await runVariants(workload, variants, args, io, workers, interrupt);
     interrupt.runOver();
     result.variants = ran.results;
@@ -265,9 +278,11 @@ function sayOwnUnmet(result: RunResult, io: CliIo): void {
   const own = result.expectation;
   if (own === undefined || own.met || result.status === 'interrupted') return;
   const which =
-    result.config.variant === undefined
-      ? `the workload's own run (${result.label ?? 'as declared'})`
-      : `variant ${result.config.variant}`;
+    result.sameAsVariant !== undefined
+      ? `variant ${result.sameAsVariant.name} (this run: ${result.sameAsVariant.by})`
+      : result.config.variant === undefined
+        ? `the workload's own run (${result.label ?? 'as declared'})`
+        : `variant ${result.config.variant}`;
   io.stderr.write(
     `npusim: ${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}\n`,
   );

@@ -10,8 +10,10 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { parseParamPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
+import { applySets } from '../model/scenario/workload-params.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { judgeExpectation } from '../report/headline.js';
@@ -27,7 +29,7 @@ import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
 import { runFailureOf } from './run-outcome.js';
-import { scenarioConfig, variantOverrides } from './scenario-config.js';
+import { commandLineOverrides, scenarioConfig, variantOverrides } from './scenario-config.js';
 
 /** A variant to run after the workload's own run, with its configuration, checked. */
 export interface PlannedVariant {
@@ -36,21 +38,43 @@ export interface PlannedVariant {
 }
 
 /**
+ * The variant the command's options make the workload's own run: its parameters are exactly that
+ * variant's, so the run is presented and judged as it, and the variant is not run again. `by`: the
+ * options that did it, as typed (`--policy per-gpu`).
+ */
+export interface SameAsVariant {
+  variant: Variant;
+  by: string;
+}
+
+/** The variants to run after the workload's own run, and the one that run already is, if any. */
+export interface VariantPlan {
+  planned: PlannedVariant[];
+  sameAs: SameAsVariant | undefined;
+}
+
+/**
  * The variants' configurations, built (and so checked against the machine) before the workload's
  * own run starts, so a variant the options make impossible is refused before anything runs: same
  * seed and options, the variant's `set` applied before the user's `--set` (scenario-config.ts). A
  * variant one of the options would override (`--policy` for a variant that sets the policy) is
  * not run, with a line saying so: it would be the workload's own run again under the variant's
- * name, judged by what the variant expects.
+ * name, judged by what the variant expects. A variant whose parameters the options make the own
+ * run's exactly (`--policy per-gpu` for a variant that sets only that) is not run either: the own
+ * run is that variant, and is judged by what it expects (QA: the same run twice, side by side, the
+ * own one judged `NOT as expected` by the workload's declaration). Only a variant that changes
+ * something of the workload's parameters counts: one that sets nothing (a control) is the own
+ * run's parameters with no option at all.
  */
 export function planVariants(
   workload: Workload,
   args: RunArgs,
-  seed: number,
+  own: RunConfig,
   file: string | undefined,
   io: CliIo,
-): PlannedVariant[] {
+): VariantPlan {
   const planned: PlannedVariant[] = [];
+  let sameAs: SameAsVariant | undefined;
   for (const v of workload.variants) {
     const over = variantOverrides(workload, v, args);
     if (over.length > 0) {
@@ -60,18 +84,77 @@ export function planVariants(
       );
       continue;
     }
+    let config: RunConfig;
     try {
-      planned.push({
-        variant: v,
-        config: scenarioConfig(workload, { ...args, variant: v.name }, seed, file),
-      });
+      config = scenarioConfig(workload, { ...args, variant: v.name }, own.seed, file);
     } catch (e) {
       // The workload's own run would have been fine: say that it is the variant that cannot run.
       if (!(e instanceof ConfigError)) throw e;
       throw new ConfigError(`variant ${v.name} of ${workload.name}`, e.message);
     }
+    if (sameAs === undefined && changesParams(workload, v) && sameJson(config.params, own.params)) {
+      sameAs = { variant: v, by: optionsFor(v, args) };
+      io.stderr.write(
+        `npusim: variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects\n`,
+      );
+      continue;
+    }
+    planned.push({ variant: v, config });
   }
-  return planned;
+  return { planned, sameAs };
+}
+
+/** Whether a variant's `set` changes the workload's own parameters (a control's changes nothing). */
+function changesParams(workload: Workload, v: Variant): boolean {
+  try {
+    return !sameJson(
+      applySets(workload.params, v.set, (path) => path),
+      workload.params,
+    );
+  } catch (e) {
+    // A set that does not apply is scenarioConfig's to refuse; here it is no match.
+    if (e instanceof ConfigError) return false;
+    throw e;
+  }
+}
+
+/**
+ * The options that reach a parameter the variant sets (a path of its `set`, one above it or below
+ * it), as typed: `--policy per-gpu`, `--set host.guestAtsd=first-link`.
+ */
+function optionsFor(v: Variant, args: RunArgs): string {
+  const setKeys = Object.keys(v.set).map((path) => parseParamPath(path, `variants.${v.name}.set.${path}`));
+  const reaching = commandLineOverrides(args).filter((o) => {
+    const keys = parseParamPath(o.path, o.by);
+    return setKeys.some(
+      (k) =>
+        k.slice(0, keys.length).every((x, i) => x === keys[i]) ||
+        keys.slice(0, k.length).every((x, i) => x === k[i]),
+    );
+  });
+  if (reaching.length === 0) return 'the options';
+  return reaching
+    .map((o) => {
+      const text = typeof o.value === 'string' ? o.value : JSON.stringify(o.value);
+      return o.by.startsWith('--set ') ? `${o.by}=${text}` : `${o.by} ${text}`;
+    })
+    .join(' ');
+}
+
+/** Two parameter sets alike, whatever the order of their keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, sortedKeys(obj[k])]),
+  );
 }
 
 /**

@@ -219,7 +219,14 @@ export function variantOverrides(
   v: Variant,
   args: ScenarioArgs,
 ): { path: string; by: string }[] {
-  // The command line's overrides in the order the run applies them: every --set, then the options.
+  return overridesOfVariant(workload.params, v, commandLineOverrides(args));
+}
+
+/**
+ * The parameters the command line gives, in the order the run applies them: every --set, then
+ * the options (`--policy`, `--topology`, `--duration`), each named by what gave it.
+ */
+export function commandLineOverrides(args: ScenarioArgs): ParamOverride[] {
   const overrides: ParamOverride[] = args.set.map((x) => ({
     path: x.path,
     value: x.value,
@@ -234,7 +241,7 @@ export function variantOverrides(
       by: OPTION_OF_PARAM[param],
     });
   }
-  return overridesOfVariant(workload.params, v, overrides);
+  return overrides;
 }
 
 /** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */

@@ -226,11 +226,22 @@ export interface RunResult {
   headline?: HeadlineFigure[];
   /**
    * This run's findings against what it was declared to find: the workload's `expect` when its
-   * variants ran after it, or the variant's `expect` when one ran alone (`--variant`).
+   * variants ran after it, or the variant's `expect` when one ran alone (`--variant`) or when the
+   * options made this run one (`sameAsVariant`).
    */
   expectation?: ExpectationVerdict;
-  /** The name of this run in the table of variants (the workload's `label`). */
+  /**
+   * The name of this run in the table of variants (the workload's `label`), or the variant's name
+   * when the options made this run that variant (`sameAsVariant`).
+   */
   label?: string;
+  /**
+   * The variant whose parameters the options made this run's (`--policy per-gpu` for a variant that
+   * sets only that), and those options as typed: this run is that variant, judged by what it
+   * expects (`expectation`), and it is not run again among `variants`. The config is the command's
+   * (no `variant`): its reproduce line is the command's own.
+   */
+  sameAsVariant?: { name: string; by: string };
   /** The workload's variants, each run with the same seed and options after this run. */
   variants?: VariantResult[];
   /**

@@ -26,7 +26,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
         : [
             // A workload's own run whose variants never ran (Ctrl-C before the first) has its
             // own verdict: named by its label, not as a variant.
-            `expected (${result.config.variant === undefined ? (result.label ?? 'as declared') : `variant ${result.config.variant}`}): ${expectedCell(own.expect, own.met, result.status, style)}`,
+            `expected (${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`,
           ];
     if (figures.length === 0) return [...out, ...expected];
     out.push('answer:');
@@ -42,7 +42,10 @@ export function answerSection(result: RunResult, style: Style): string[] {
   const own = result.expectation;
   const runs = [
     {
-      name: `${result.label ?? 'as declared'} (this run)`,
+      name:
+        result.sameAsVariant === undefined
+          ? `${result.label ?? 'as declared'} (this run)`
+          : `${result.sameAsVariant.name} (this run: ${result.sameAsVariant.by})`,
       verdict:
         own === undefined
           ? result.status
@@ -86,6 +89,15 @@ export function answerSection(result: RunResult, style: Style): string[] {
     out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
   }
   return out;
+}
+
+/** Whose expectation a run without a table of variants was judged by. */
+function ownName(result: RunResult): string {
+  if (result.sameAsVariant !== undefined)
+    return `variant ${result.sameAsVariant.name}, this run: ${result.sameAsVariant.by}`;
+  return result.config.variant === undefined
+    ? (result.label ?? 'as declared')
+    : `variant ${result.config.variant}`;
 }
 
 /**

@@ -98,6 +98,90 @@ describe('variants', () => {
     );
   });
 
+  test('multi-tenant --policy per-gpu: the run is variant per-gpu, judged by what it expects and not run again (QA: twice, one NOT as expected)', async () => {
+    const args = [
+      'run',
+      'multi-tenant',
+      '--seed',
+      '1',
+      '--duration',
+      '10us',
+      '--inline',
+      '--no-failure-file',
+    ];
+    const r = await cli([...args, '--policy', 'per-gpu', '--json']);
+    const alone = await cli([...args, '--variant', 'per-gpu', '--json']);
+    // Its findings set its exit code, as the variant's run alone.
+    expect(r.code, r.stderr).toBe(alone.code);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'npusim: variant per-gpu not run: --policy per-gpu makes this run that variant (the same parameters), judged by what it expects\n',
+    );
+    expect(r.stderr).not.toContain('NOT as expected');
+    expect(r.stderr).not.toContain('variant 1 of');
+    const result = JSON.parse(r.stdout) as RunResult;
+    const variant = JSON.parse(alone.stdout) as RunResult;
+    expect(result.digest).toBe(variant.digest);
+    expect(result.label).toBe('per-gpu');
+    expect(result.sameAsVariant).toEqual({ name: 'per-gpu', by: '--policy per-gpu' });
+    expect(result.expectation).toEqual(variant.expectation);
+    expect(result.expectation?.met).toBe(true);
+    // per-socket is skipped too (--policy overrides it): no variant left, no table.
+    expect(result.variants).toBeUndefined();
+    expect(result.config.variant).toBeUndefined();
+    const text = await cli([...args, '--policy', 'per-gpu']);
+    expect(text.stdout).toContain(
+      'expected (variant per-gpu, this run: --policy per-gpu): isolation.peer: as expected\n',
+    );
+    expect(text.stdout).not.toContain('answer (this run and its');
+  });
+
+  test('guest-atsd --set host.guestAtsd=first-link: the run is variant first-link, not run again', async () => {
+    const r = await cli(
+      'run guest-atsd --seed 1 --duration 10us --inline --no-failure-file --set host.guestAtsd=first-link'.split(
+        ' ',
+      ),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'npusim: variant first-link not run: --set host.guestAtsd=first-link makes this run that variant (the same parameters), judged by what it expects\n',
+    );
+    expect(r.stdout).toContain(
+      'expected (variant first-link, this run: --set host.guestAtsd=first-link): clean: as expected\n',
+    );
+  });
+
+  test('a run the options make one variant has its column named for it, beside the variants still run', async () => {
+    const dir = tmp();
+    const file = isolatedGuestsWorkload(dir, 'two', 'two variants', [
+      { name: 'fewer-pages', set: { 'tenants[0].pagesPerProcess': 8 } },
+      { name: 'per-gpu', set: { policy: 'per-gpu' }, expect: ['isolation.peer'] },
+    ]);
+    const r = await cli([
+      'run',
+      file,
+      '--seed',
+      '1',
+      '--duration',
+      '10us',
+      '--inline',
+      '--no-failure-file',
+      '--set',
+      'tenants[0].pagesPerProcess=8',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'npusim: variant fewer-pages not run: --set tenants[0].pagesPerProcess=8 makes this run that variant',
+    );
+    expect(r.stderr).toContain('npusim: variant 1 of 1, per-gpu');
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 1 variant'));
+    expect(at, r.stdout).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(
+      /^\s+fewer-pages \(this run: --set tenants\[0\]\.pagesPerProcess=8\)\s+per-gpu$/,
+    );
+  });
+
   test('--inline, short runs: Ctrl-C as a variant starts stops it and skips the rest, exit 130 (QA: each ran whole)', async () => {
     let sent = false;
     // In this process: the line naming variant 1 is written as it starts, so the signal lands
