@@ -10,7 +10,7 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import { parseParamPath } from '../model/scenario/param-path.js';
+import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import { applySets } from '../model/scenario/workload-params.js';
@@ -139,6 +139,38 @@ function optionsFor(v: Variant, args: RunArgs): string {
       return o.by.startsWith('--set ') ? `${o.by}=${text}` : `${o.by} ${text}`;
     })
     .join(' ');
+}
+
+/**
+ * The workload's own values of the parameters the options change (`--duration` aside: a run's
+ * length is not what its expectation is declared for), as `policy per-socket`; empty when they
+ * change nothing. A run whose options change them is judged by an expectation declared for those
+ * values, and its label says so (run-command.ts). A value too long to read in a label is named
+ * alone (`its own tenants`).
+ */
+export function declaredValues(workload: Workload, args: RunArgs): string[] {
+  const out: string[] = [];
+  for (const o of commandLineOverrides(args)) {
+    if (o.path === 'durationTicks') continue;
+    try {
+      const keys = parseParamPath(o.path, o.by);
+      const own = valueAtPath(
+        applySets(workload.params, {}, (path) => path),
+        keys,
+      );
+      const asRun = valueAtPath(
+        applySets(workload.params, { [o.path]: o.value }, (path) => path),
+        keys,
+      );
+      if (sameJson(own, asRun)) continue;
+      const text = typeof own === 'string' ? own : JSON.stringify(own);
+      out.push(text === undefined || text.length > 40 ? `its own ${o.path}` : `${o.path} ${text}`);
+    } catch (e) {
+      // A value that does not apply was refused before the run; nothing to say here.
+      if (!(e instanceof ConfigError)) throw e;
+    }
+  }
+  return out;
 }
 
 /** Two parameter sets alike, whatever the order of their keys. */

@@ -182,6 +182,32 @@ describe('variants', () => {
     );
   });
 
+  test("options that change the own run but make it no variant: a missed expectation says it was declared for the workload's own values", async () => {
+    const dir = tmp();
+    const file = isolatedGuestsWorkload(dir, 'slow', 'one variant', [
+      {
+        name: 'per-gpu-slow',
+        set: { policy: 'per-gpu', 'gpu.issueIntervalTicks': 90_000 },
+        expect: ['isolation.peer'],
+      },
+    ]);
+    const r = await cli([
+      ...['run', file, '--seed', '1', '--duration', '10us', '--inline', '--no-failure-file'],
+      ...['--policy', 'per-gpu'],
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('npusim: variant 1 of 1, per-gpu-slow');
+    expect(r.stderr).toContain(
+      "npusim: the workload's own run (as declared, for policy per-gpu-isolated): violation, NOT as expected (expected clean)\n",
+    );
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('answer (this run and its 1 variant'));
+    expect(at, r.stdout).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(
+      /^\s+as declared, for policy per-gpu-isolated \(this run\)\s+per-gpu-slow$/,
+    );
+  });
+
   test('--inline, short runs: Ctrl-C as a variant starts stops it and skips the rest, exit 130 (QA: each ran whole)', async () => {
     let sent = false;
     // In this process: the line naming variant 1 is written as it starts, so the signal lands
