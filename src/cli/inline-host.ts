@@ -30,6 +30,10 @@ export interface InlineRunSettings {
   recordEvents?: number;
   /** Trace records and samples (src/runtime/trace-recorder.ts). */
   trace?: TraceOptions;
+  /** Stop as Ctrl-C would after this many events (a replay of a recorded inline run Ctrl-C stopped). */
+  stopAfterEvents?: number;
+  /** Keep each actor's last events (a replay's history). */
+  tailEvents?: number;
 }
 
 export interface InlineHostData extends InlineRunSettings {
@@ -64,6 +68,8 @@ import(data.machineUrl)
       endTick: data.endTick,
       recordEvents: data.recordEvents,
       trace: data.trace,
+      tailEvents: data.tailEvents,
+      ...(data.stopAfterEvents === undefined ? {} : { stopAfterEvents: data.stopAfterEvents }),
       onProgress: (tick, events, findings) => post({ type: 'progress', tick, events, findings }),
       shouldStop: () => Atomics.load(stop, 0) === 1,
     }),

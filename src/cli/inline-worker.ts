@@ -37,6 +37,8 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     endTick: options.endTick,
     ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
     ...(options.trace === undefined ? {} : { trace: options.trace }),
+    ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
+    ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
     stopWord,
   };
   const worker = spawnHost(data);

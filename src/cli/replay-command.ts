@@ -2,7 +2,9 @@
  * `npusim replay FILE`: the failure file's run again (src/repro/replay.ts), on the host it used or
  * the one asked for; prints whether it reproduced exactly (same first finding at the same tick,
  * same digest) and the history that led to the finding. Its header is printed before the run,
- * and the run shows progress on stderr as `npusim run`'s does (progress.ts). Exit: the run's own code when it
+ * and the run shows progress on stderr as `npusim run`'s does (progress.ts); Ctrl-C stops an
+ * inline or threaded replay between events as it stops a run (hostedRun): it says where, is not
+ * compared, and exits 130. Exit: the run's own code when it
  * reproduced (so a reproduced crash is 4), 5 when it did not (a replay that diverges is a bug in
  * npusim or a changed model: a code of its own, so that a script can tell the two apart), 2 for
  * a file it refuses. A `--record` file of a run Ctrl-C stopped replays to the same stop where one
@@ -35,13 +37,14 @@ import {
   type ReplayHost,
   type ReplayOutcome,
   type ReplayRecording,
+  type ReplayRunner,
   type ReplayStop,
   replayedResult,
   replayFailure,
   replayReproduceLine,
   replayVerdict,
 } from '../repro/replay.js';
-import { runRaw } from '../runtime/engine.js';
+import { type EngineOptions, machineModuleUrl, runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
@@ -50,6 +53,8 @@ import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { readFailureFileText } from './failure-file-text.js';
+import { startInlineWorker } from './inline-worker.js';
+import { Interrupt } from './interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
 import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
@@ -83,27 +88,66 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   // The text goes where a run's summary goes: stderr when stdout is the JSON.
   const say = args.json ? io.stderr : io.stdout;
   const progress = replayProgress(args, io);
+  // Taken on the first hosted run: a free run's replay from its take log holds this thread, so
+  // Ctrl-C could not be seen during it, and ends it at once as before.
+  const interrupt = new LazyInterrupt(io);
+  try {
+    return await replayAndReport(
+      { text, args, io, workloads, recording, progress, interrupt, started, say },
+      () => recorded,
+    );
+  } finally {
+    interrupt.taken?.dispose();
+  }
+}
+
+/** The replay with Ctrl-C wired to its runs, then its text and files. */
+async function replayAndReport(
+  ctx: {
+    text: string;
+    args: ReplayArgs;
+    io: CliIo;
+    workloads: Awaited<ReturnType<typeof loadWorkloads>>;
+    recording: ReplayRecording | undefined;
+    progress: NonNullable<ReplayHooks['progress']>;
+    interrupt: LazyInterrupt;
+    started: number;
+    say: CliIo['stdout'];
+  },
+  recorded: () => TraceOptions | undefined,
+): Promise<number> {
+  const { text, args, io, workloads, recording, progress, interrupt, started, say } = ctx;
+  const run = hostedRun(interrupt);
+  const stopped = () => interrupt.taken?.stopped === true;
   const r = await replayFailure(text, args.file, workloads, args.host, undefined, {
     ...(recording === undefined ? {} : { recording }),
+    run,
+    stopped,
     // The header before the run, which may be long; the rest once it is judged.
     onStart: (file, host, stop, workload) =>
       say.write(`${replayHeader(file, host, args.file, stop, workload)}\n`),
     progress,
   });
+  interrupt.taken?.runOver();
+  const rec = recorded();
   const result = replayedResultOf(r, args, started);
   const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
   say.write(`${replayText(r).join('\n')}\n`);
   // The same replay again with the recorders anchored elsewhere (deterministic, as the first).
   const again = (rec: TraceOptions) =>
-    replayFailure(text, args.file, workloads, args.host, undefined, { recording: async () => rec, progress });
+    replayFailure(text, args.file, workloads, args.host, undefined, {
+      recording: async () => rec,
+      progress,
+    });
   const files: OutputText[] = [
     ...(args.out === undefined ? [] : [{ option: '--out', path: args.out, text: json }]),
-    ...(recorded === undefined || result === undefined
+    ...(rec === undefined || result === undefined || r.signalled === 'run'
       ? []
-      : await replayTraceFiles({ r, result, recording: recorded, again }, args, io)),
+      : await replayTraceFiles({ r, result, recording: rec, again }, args, io)),
   ];
   const failed = writeOutputs(files, io.stderr);
+  if (r.signalled !== undefined) sayInterrupted(r, io);
   if (failed.length > 0 && r.exitCode === EXIT.clean) {
     io.stderr.write(
       `npusim: exit ${EXIT.usage}: the replay was clean, but ${failed.join(', ')} could not be written\n`,
@@ -111,6 +155,62 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     return EXIT.usage;
   }
   return r.exitCode;
+}
+
+/**
+ * The replay's deterministic runs hosted as `npusim run` hosts its own (host-run.ts): an inline
+ * run on a worker of its own, so this thread stays free to see Ctrl-C (inline-host.ts); a threaded
+ * one polling the stop; either stopped between events by the first signal.
+ */
+function hostedRun(lazy: LazyInterrupt): ReplayRunner {
+  return async (config, options: EngineOptions) => {
+    const interrupt = lazy.take();
+    if (options.host === 'threaded') {
+      const run = startThreadedRun(config, { ...options, shouldStop: () => interrupt.stopped });
+      interrupt.track(() => run.stop());
+      return await run.result;
+    }
+    const run = startInlineWorker(config, {
+      machineUrl: machineModuleUrl(),
+      seed: config.seed,
+      strategy: config.strategy,
+      stopOnFirst: config.stopOnFirst,
+      endTick: config.params.durationTicks,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
+      ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
+      ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+    });
+    interrupt.track(() => run.stop());
+    return await run.result;
+  };
+}
+
+/** The command's Interrupt (interrupt.ts), made when first needed. */
+class LazyInterrupt {
+  taken: Interrupt | undefined;
+  constructor(private readonly io: CliIo) {}
+  take(): Interrupt {
+    this.taken ??= new Interrupt(this.io);
+    return this.taken;
+  }
+}
+
+/**
+ * Where a signal stopped the replay, in `npusim run`'s words (run-command.ts sayStatus), on
+ * stderr after what it has is printed.
+ */
+function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
+  if (r.signalled === 'history') {
+    io.stderr.write(
+      `npusim: interrupted while the history was made (exit ${EXIT.interrupted}): the replay above is whole, its history not shown\n`,
+    );
+    return;
+  }
+  const reached = r.result?.simulatedTicks ?? 0;
+  io.stderr.write(
+    `npusim: interrupted at ${formatTime(reached)} of ${formatTime(r.config.params.durationTicks)} simulated (exit ${EXIT.interrupted}), after ${r.result?.engine.events ?? 0} events: the replay did not finish, so it was not compared with the file\n`,
+  );
 }
 
 /**
@@ -331,13 +431,15 @@ export function replayText(r: ReplayOutcome): string[] {
   out.push(`  recorded: ${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`);
   const replayedDigest = r.result?.digest ?? noDigestText('crash');
   const replayed =
-    stopped === undefined
-      ? findingText(r.found)
-      : stopped.how === 'same-events'
-        ? `${r.result === undefined || r.result.engine.events === stopped.events ? `stopped after the same ${stopped.events} events` : `ended after ${r.result.engine.events} events`}, at ${formatTime(r.result?.simulatedTicks ?? stopped.tick)}: ${soFar(r.found)}`
-        : stopped.how === 'take-log'
-          ? `to the same stop, from its take log: ${soFar(r.found)}`
-          : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
+    r.signalled === 'run'
+      ? `interrupted by a signal at ${formatTime(r.result?.simulatedTicks ?? 0)} of ${formatTime(r.config.params.durationTicks)} (after ${r.result?.engine.events ?? 0} events): ${soFar(r.found)}`
+      : stopped === undefined
+        ? findingText(r.found)
+        : stopped.how === 'same-events'
+          ? `${r.result === undefined || r.result.engine.events === stopped.events ? `stopped after the same ${stopped.events} events` : `ended after ${r.result.engine.events} events`}, at ${formatTime(r.result?.simulatedTicks ?? stopped.tick)}: ${soFar(r.found)}`
+          : stopped.how === 'take-log'
+            ? `to the same stop, from its take log: ${soFar(r.found)}`
+            : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
   out.push(`  replayed: ${replayed}, digest ${replayedDigest}`);
   if (r.notCompared !== undefined) {
     out.push(`  not compared: ${r.notCompared}; the outcome above is the replay's own (exit ${r.exitCode})`);

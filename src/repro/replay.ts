@@ -26,7 +26,7 @@ import { failedRunResult, statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
-import { checkFreeRunLog, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
+import { checkFreeRunLog, type EngineOptions, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
@@ -66,6 +66,12 @@ export interface ReplayOutcome {
    */
   exitCode: number;
   history: HistoryLine[];
+  /**
+   * The replay itself was stopped by a signal (`ReplayHooks.stopped`): in its run (`run`: it is
+   * not compared, exits 130, and has no history), or while its history was made (`history`: the
+   * replay was judged, but its history is not shown, and it exits 130).
+   */
+  signalled?: 'run' | 'history';
 }
 
 /** How a file is replayed: on the deterministic engine (inline or threaded), or from a free run's log. */
@@ -93,6 +99,7 @@ export interface InterruptedReplay {
 }
 
 async function runOnce(
+  run: ReplayRunner,
   config: RunConfig,
   workload: Workload,
   host: ReplayHost,
@@ -109,7 +116,7 @@ async function runOnce(
             ...(trace === undefined ? {} : { trace }),
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           })
-        : await runRaw(config, {
+        : await run(config, {
             host,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
             ...(trace === undefined ? {} : { trace }),
@@ -156,9 +163,22 @@ export interface ReplayStop {
   why: 'interrupted' | 'first-finding';
 }
 
+/**
+ * Runs the replay's deterministic runs (the replayed run and its history's): `runRaw` unless the
+ * caller hosts them itself (the command runs an inline one on a worker of its own, so that this
+ * thread stays free to see Ctrl-C, as `npusim run --inline` does: cli/replay-command.ts).
+ */
+export type ReplayRunner = (config: RunConfig, options: EngineOptions) => Promise<RawRun>;
+
 /** What the caller sees of a replay as it goes, and what it records. */
 export interface ReplayHooks {
   recording?: ReplayRecording;
+  run?: ReplayRunner;
+  /**
+   * True once the caller stopped the replay's runs (Ctrl-C): a run it stopped is not the file's
+   * run, so it is not compared, and the history is not made.
+   */
+  stopped?: () => boolean;
   /**
    * The file was read and checked and the host chosen; nothing has run yet. The command prints
    * its header here: a long replay printed nothing at all until it ended (QA). `stop`: where the
@@ -205,8 +225,8 @@ export async function replayFailure(
   }
   const host: ReplayHost =
     file.free !== null ? 'free-log' : (asked ?? (file.options.host === 'threaded' ? 'threaded' : 'inline'));
+  const run = hooks.run ?? runRaw;
   const interrupted = interruptedReplay(file, host, recorded.params.durationTicks);
-  const notCompared = interrupted?.how === 'to-tick' ? notComparedReason(file, host) : undefined;
   // Not compared: the same run up to the tick the recorded run reached (a duration of 0 is none).
   const config =
     interrupted?.how === 'to-tick'
@@ -229,11 +249,22 @@ export async function replayFailure(
   const progress = hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
-    ran = await runOnce(config, workload, host, file, where, stopAfter, trace, progress);
+    ran = await runOnce(run, config, workload, host, file, where, stopAfter, trace, progress);
   } finally {
     progress?.stop();
   }
   const { result, raw, crash, crashTraces } = ran;
+  // Stopped by the caller, not where the recorded run stopped (a signal just after that stop
+  // does not count: the replay had run as far as it was to).
+  const signalled =
+    hooks.stopped?.() === true &&
+    result?.status === 'interrupted' &&
+    (stopAfter === undefined || result.engine.events < stopAfter);
+  const notCompared = signalled
+    ? 'the replay was interrupted (Ctrl-C or SIGTERM) before it finished, so it cannot be compared with the file'
+    : interrupted?.how === 'to-tick'
+      ? notComparedReason(file, host)
+      : undefined;
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
   const mismatches =
@@ -283,11 +314,12 @@ export async function replayFailure(
               ]
             : []),
         ];
-  // None asked (historyEvents 0): the history's second run is not made.
-  const history =
-    found === undefined || historyEvents === 0
+  // None asked (historyEvents 0), or the replay stopped: the history's second run is not made.
+  const made =
+    found === undefined || historyEvents === 0 || signalled
       ? []
       : await historyFor(
+          run,
           config,
           found,
           historyEvents,
@@ -295,8 +327,17 @@ export async function replayFailure(
           where,
           hooks.progress,
           stop,
+          hooks.stopped,
         );
-  const exitCode = mismatches.length > 0 ? EXIT.notReproduced : ownExitCode(result);
+  // A history whose run a signal stopped may not reach the finding: not shown.
+  const historyCut = made === undefined;
+  const history = made ?? [];
+  const exitCode =
+    signalled || historyCut
+      ? EXIT.interrupted
+      : mismatches.length > 0
+        ? EXIT.notReproduced
+        : ownExitCode(result);
   return {
     file,
     config,
@@ -311,6 +352,7 @@ export async function replayFailure(
     interrupted,
     exitCode,
     history,
+    ...(signalled ? { signalled: 'run' as const } : historyCut ? { signalled: 'history' as const } : {}),
   };
 }
 
@@ -473,8 +515,10 @@ export async function loadRecordedFile(text: string, where: string): Promise<Wor
 /**
  * Step 4: the run up to the end of the finding's tick (before it, for a crash), tails kept. A free
  * run is replayed from its log once more, each actor keeping only events up to that tick.
+ * Undefined when the caller stopped its run (`ReplayHooks.stopped`).
  */
 async function historyFor(
+  run: ReplayRunner,
   config: RunConfig,
   found: FirstFinding,
   perActor: number,
@@ -482,7 +526,8 @@ async function historyFor(
   where: string,
   showProgress: ReplayHooks['progress'],
   stop: ReplayStop | undefined,
-): Promise<HistoryLine[]> {
+  stopped: ReplayHooks['stopped'],
+): Promise<HistoryLine[] | undefined> {
   const end = found.rule === 'crash' ? found.tick : found.tick + 1;
   if (end <= 0) return [];
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
@@ -499,11 +544,12 @@ async function historyFor(
             tailUntilTick: end - 1,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           })
-        : await runRaw(upTo, {
+        : await run(upTo, {
             host: 'inline',
             tailEvents: perActor,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           });
+    if (raw.stopped === 'interrupted' && stopped?.() === true) return undefined;
     // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
     const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
     const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];

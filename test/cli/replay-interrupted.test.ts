@@ -220,3 +220,40 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
   });
 });
+
+describe('a replay Ctrl-C stops', () => {
+  test.each([
+    ['inline', '--inline'],
+    ['threaded', '--threads'],
+  ])(
+    '%s: it shows progress, stops between events, says where and that it was not compared, and exits 130',
+    async (_, host) => {
+      // A short recording made 50 ms long (duration and reach alike: a clean run's file says it
+      // reached its duration), so its replay is still running at its first progress line.
+      const dir = tmp();
+      const short = join(dir, 'short.json');
+      const made = await cli(['run', 'stress', host, '--seed', '1', '--duration', '30us', '--record', short]);
+      expect(made.code, made.stderr).toBe(0);
+      const long = join(dir, 'long.json');
+      writeFileSync(
+        long,
+        readFileSync(short, 'utf8')
+          .replace('"durationTicks": 30000000,', '"durationTicks": 50000000000,')
+          .replace('"simulatedTicks": 30000000,', '"simulatedTicks": 50000000000,'),
+      );
+      const r = await cliChild(['replay', long], { interruptOn: /% simulated \((?!0 ps )/ });
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('npusim: stopping');
+      expect(r.stderr).toMatch(
+        /npusim: interrupted at \S+ \S+ of 50 ms simulated \(exit 130\), after \d+ events: the replay did not finish, so it was not compared with the file\n/,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toMatch(
+        /\n {2}replayed: interrupted by a signal at \S+ \S+ of 50 ms \(after \d+ events\): clean so far, /,
+      );
+      expect(r.stdout).toContain(
+        '  not compared: the replay was interrupted (Ctrl-C or SIGTERM) before it finished',
+      );
+    },
+  );
+});
