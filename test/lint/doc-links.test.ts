@@ -20,18 +20,21 @@ const SKIP = new Set(['node_modules', 'dist', '.git', 'coverage', '.device']);
  */
 const TRANSIENT = /^layer-probe-\d+\.ts$|\.timestamp-\d+/;
 
-function markdownFiles(dir: string): string[] {
+/** The project's files under `dir` whose names `wanted` takes, every folder but SKIP's walked. */
+function projectFiles(dir: string, wanted: RegExp): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     if (SKIP.has(name) || name.startsWith('npusim-failures') || TRANSIENT.test(name)) continue;
     const path = join(dir, name);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat === undefined) continue;
-    if (stat.isDirectory()) out.push(...markdownFiles(path));
-    else if (name.endsWith('.md')) out.push(path);
+    if (stat.isDirectory()) out.push(...projectFiles(path, wanted));
+    else if (wanted.test(name)) out.push(path);
   }
   return out;
 }
+
+const markdownFiles = (dir: string) => projectFiles(dir, /\.md$/);
 
 /** GitHub's anchor of a heading's text. */
 function headingAnchor(text: string): string {
@@ -84,18 +87,7 @@ function brokenLinks(file: string): string[] {
 }
 
 /** Every Markdown or script file of the project, for the checks on references written as text. */
-function textFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (SKIP.has(name) || name.startsWith('npusim-failures') || TRANSIENT.test(name)) continue;
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) continue;
-    if (stat.isDirectory()) out.push(...textFiles(path));
-    else if (/\.(md|ts|mts|mjs|cjs)$/.test(name)) out.push(path);
-  }
-  return out;
-}
+const textFiles = (dir: string) => projectFiles(dir, /\.(md|ts|mts|mjs|cjs)$/);
 
 /**
  * The files the check for documents outside the repository reads: every Markdown or script file,
