@@ -24,11 +24,29 @@ export interface CountScale {
   msB: number;
 }
 
-/** Why a largest value is not judged: one value of each run. */
-export const EXTREME = 'the largest value, one per run: no noise model';
+/**
+ * Why a largest value is not judged between two runs: one value of each run, the tail's last
+ * sample, which no sampling model bounds. Between two sets of runs it is judged by its spread over
+ * the seeds (inSets), as every figure is.
+ */
+export const EXTREME = 'the largest value, one per run: no noise model; judged between sets of seeds';
 
-/** Why a socket's percentile is not judged: a result keeps its value, not its interval. */
-const NO_SOCKET_INTERVAL = "a socket's percentile: a result keeps no interval for it";
+/**
+ * Why a socket's percentile is not judged between two runs: a result keeps its value, not the
+ * histogram it was read from, so no order-statistic interval can be had for it (the run's merged
+ * latencies keep one: `contention.latencyNoise`). Between two sets of runs it is judged by its
+ * spread over the seeds (inSets).
+ */
+export const NO_SOCKET_INTERVAL =
+  "a socket's percentile: a result keeps no interval for it; judged between sets of seeds";
+
+/**
+ * A row not judged between two runs for want of a noise model for one run, judged between two sets
+ * of runs by its spread over the seeds (compare-sets.ts): a percentile, a largest value, a backlog.
+ */
+export function inSets(row: CompareRow): CompareRow {
+  return { ...row, judgedInSets: true };
+}
 
 /** Each socket's figures, under `socket N (chip)`, sockets in order. */
 export function socketRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
@@ -51,7 +69,7 @@ function oneSocket(
   // A percentile over no sample is no figure (the summary's `-`), not a measured 0 ps.
   const p99 = (figure: string, f: (v: SocketFigures) => number, samples: (v: SocketFigures) => number) => {
     const v = (z: SocketFigures | undefined) => (z === undefined || samples(z) === 0 ? undefined : f(z));
-    return notJudged('sockets', figure, v(x), v(y), 'ticks', NO_SOCKET_INTERVAL);
+    return inSets(notJudged('sockets', figure, v(x), v(y), 'ticks', NO_SOCKET_INTERVAL));
   };
   const lookups = (z: SocketFigures | undefined) =>
     z === undefined ? undefined : { hits: z.tceHits, n: z.tceHits + z.tceMisses };
@@ -81,16 +99,16 @@ function oneSocket(
     count('reg busy', (v) => v.atsdBusySeen),
     proportionRow('sockets', 'TCE hit rate', lookups(x), lookups(y)),
     judged('sockets', 'waiting at end', wa, wb, atEndSigma, 'count', 'Poisson: sqrt(n), a state at the end'),
-    notJudged(
-      'sockets',
-      'longest wait at end',
-      longest(x),
-      longest(y),
-      'ticks',
-      longest(x) === undefined && longest(y) === undefined
-        ? 'no CPU waiting at the end in either run'
-        : EXTREME,
-    ),
+    longest(x) === undefined && longest(y) === undefined
+      ? notJudged(
+          'sockets',
+          'longest wait at end',
+          undefined,
+          undefined,
+          'ticks',
+          'no CPU waiting at the end in either run',
+        )
+      : inSets(notJudged('sockets', 'longest wait at end', longest(x), longest(y), 'ticks', EXTREME)),
   ];
   return inGroup(rows, group, x, y);
 }
@@ -118,6 +136,9 @@ function bySocket(x: string, y: string): number {
   const n = (t: string) => Number(/^socket (\d+)/.exec(t)?.[1] ?? 0);
   return n(x) - n(y) || (x < y ? -1 : 1);
 }
+
+/** Why a link's backlog is not judged between two runs. */
+export const BACKLOG_NOT_JUDGED = 'bytes queued at the end: no noise model; judged between sets of seeds';
 
 /** Each link's figures, under its label, links by label. */
 export function linkRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
@@ -164,17 +185,13 @@ function oneLink(
     bytes.verdict === 'changed' || bytes.verdict === 'noise'
       ? { ...bytes, note: `${bytes.note}: a lower bound, messages of mixed sizes move more` }
       : bytes,
-    // Bytes queued at the end: a state, not accrued, and a total of bytes with no count beside it.
-    notJudged(
-      'links',
-      'backlog bytes',
-      la?.backlogBytes,
-      lb?.backlogBytes,
-      'bytes',
-      'bytes queued at the end: no noise model',
+    // Bytes queued at the end: a state, not accrued, and a total of bytes with no count of the
+    // messages queued beside it (a link's messages differ in size), so no model for one run.
+    inSets(
+      notJudged('links', 'backlog bytes', la?.backlogBytes, lb?.backlogBytes, 'bytes', BACKLOG_NOT_JUDGED),
     ),
     queueMeanRow(group, queue(la), queue(lb)),
-    notJudged('links', 'queue max', maxOf(la), maxOf(lb), 'ticks', EXTREME),
+    inSets(notJudged('links', 'queue max', maxOf(la), maxOf(lb), 'ticks', EXTREME)),
   ];
   return inGroup(rows, group, la, lb);
 }

@@ -10,7 +10,7 @@ import { H, UNFINISHED } from '../model/actors/metric-names.js';
 import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { type CountScale, EXTREME, linkRows, socketRows } from './compare-places.js';
+import { type CountScale, EXTREME, inSets, linkRows, socketRows } from './compare-places.js';
 import {
   type CompareRow,
   countRow,
@@ -250,7 +250,7 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
       rows.push(percentileRow(`${l}: ${p === 'p999' ? 'p99.9' : p}`, p, q, sa, sb, noiseA?.[p], noiseB?.[p]));
     }
     const max = (x: typeof sa) => (x === undefined || x.count === 0 ? undefined : x.max);
-    rows.push(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', EXTREME));
+    rows.push(inSets(notJudged('latencies', `${l}: max`, max(sa), max(sb), 'ticks', EXTREME)));
   }
   return rows;
 }
@@ -269,14 +269,16 @@ function unfinishedRows(
   const longest = (h: HistogramSummary | undefined) => (h === undefined || h.count === 0 ? undefined : h.max);
   return [
     judged('latencies', label, x, y, Math.sqrt(x + y), 'count', 'Poisson: sqrt(n), a state at the end'),
-    notJudged(
-      'latencies',
-      `${label}: longest`,
-      longest(sa),
-      longest(sb),
-      'ticks',
-      x === 0 && y === 0 ? 'no operation left in either run' : EXTREME,
-    ),
+    x === 0 && y === 0
+      ? notJudged(
+          'latencies',
+          `${label}: longest`,
+          undefined,
+          undefined,
+          'ticks',
+          'no operation left in either run',
+        )
+      : inSets(notJudged('latencies', `${label}: longest`, longest(sa), longest(sb), 'ticks', EXTREME)),
   ];
 }
 

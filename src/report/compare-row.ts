@@ -29,7 +29,8 @@
  * standard errors rather than two because a run's samples are not independent (a burst makes
  * neighbouring latencies alike, so the iid errors above are too small) and because a comparison
  * asks about many figures at once: at 3 standard errors a figure that did not change is called
- * changed about 3 times in 1000. Min and max are single samples (no noise model: not judged);
+ * changed about 3 times in 1000. Min and max are single samples (no noise model: not judged
+ * between two runs; between two sets of runs the mean of each run's max is, by its spread);
  * engine figures (wall time, events per second, rings, workers) depend on the machine and its
  * load, not on the model, and are never judged.
  */
@@ -81,7 +82,8 @@ export interface CompareRow {
   note: string;
   /**
    * Not judged between two runs (no noise model holds for one run) but judged between two sets of
-   * runs, whose spread over seeds is measured (compare-sets.ts): a link's queue mean.
+   * runs, whose spread over seeds is measured (compare-sets.ts): a link's queue mean, queue max and
+   * backlog, a socket's percentiles, a latency's max (compare-places.ts inSets).
    */
   judgedInSets?: true;
   unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second';

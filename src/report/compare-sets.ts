@@ -11,8 +11,11 @@
  *
  * How. Each figure is read from every run as a comparison of the run with itself reads it (the
  * rows of compareResults, so every figure and its name are the pair comparison's); a figure that
- * comparison does not judge (min, max, the engine's wall-clock figures, a percentile with too few
- * samples) is not judged here either. For the others, A's and B's means are compared with Welch's
+ * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile,
+ * a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
+ * whose mean over the seeds has a spread to judge it by; one it does not judge for another reason
+ * (the engine's wall-clock figures, a percentile with too few samples, the headline) is not judged
+ * here either. For the others, A's and B's means are compared with Welch's
  * test: se = sqrt(s_A^2 / n_A + s_B^2 / n_B), s the standard deviation over a set's runs, and the
  * change is beyond noise when |mean_B - mean_A| exceeds t standard errors, t the quantile of
  * Student's t at the Welch-Satterthwaite degrees of freedom that leaves the same two-sided 0.27 %
@@ -257,6 +260,10 @@ function setRowOf(
   if (ma !== undefined && mb !== undefined && gone > 0) {
     return notJudged(pair.section, pair.figure, ma, mb, pair.unit, `missing in ${gone} of the runs`);
   }
+  // A figure no run of either set has (a link's queue max where nothing crossed the link): no
+  // figure, not `only in B` (QA: every control link's queue max read so).
+  if (ma === undefined && mb === undefined)
+    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, 'in no run of either set');
   if (ma === undefined || mb === undefined)
     return judged(pair.section, pair.figure, ma, mb, 0, pair.unit, '');
   // A figure with one value in every run of both sets (what a workload never does, such as GPU

@@ -157,9 +157,10 @@ export function comparisonFooter(c: Comparison): string[] {
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
       '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages),',
-      "  min, max, a socket's p99s, link queue means (messages queue in bursts: no per-message model holds),",
-      '  backlogs, the headline (read from figures judged in their own rows) and engine',
-      '  (wall-clock) figures are not judged. These models miss what a seed moves as a whole',
+      "  maxes, a socket's p99s (a result keeps no interval for them), a link's backlog, its queue mean",
+      '  (messages queue in bursts: no per-message model holds), the headline (read from figures judged',
+      '  in their own rows) and engine (wall-clock) figures are not judged; all but the last two are',
+      '  judged between sets of seeds, by their spread. These models miss what a seed moves as a whole',
       '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
     ];
   }
@@ -198,7 +199,7 @@ function setsFooter(c: Comparison, sets: NonNullable<Comparison['sets']>): strin
     `  leaves the two-sided 0.27 % that ${NOISE_SIGMAS} standard errors leave under a normal, at the figure's Welch-Satterthwaite`,
     `  degrees of freedom (${dof} with ${nA} and ${nB} runs: ${dofHigh} where the sets spread alike, fewer, and a larger t, as one set's`,
     `  spread outweighs the other's). A figure no run moved that differs between the sets is beyond noise (no spread);`,
-    '  min, max and engine figures are not judged.',
+    "  maxes, a socket's p99s and a link's backlog are judged as any figure, by their spread; engine figures are not.",
   ];
 }
 

@@ -4,6 +4,7 @@
  * state at the end of a run is not accrued over it, so is never scaled per simulated ms.
  */
 import { describe, expect, it } from 'vitest';
+import { EXTREME } from '../../src/report/compare-places.js';
 import { compareResults } from '../../src/report/compare-results.js';
 import { QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
 import { formatComparison } from '../../src/report/format-comparison.js';
@@ -243,7 +244,7 @@ describe('compare: what was still going on at the end, and the hold row across 0
       ['shootdown latency, still in flight at the end: longest', 8_000_000, 10_000_000, 'not judged'],
     ]);
     expect(rows[0]!.note).toBe('Poisson: sqrt(n), a state at the end');
-    expect(rows[1]!.note).toBe('the largest value, one per run: no noise model');
+    expect(rows[1]!.note).toBe(EXTREME);
     // None left in either run: said so, not "one sample" (QA).
     const none = withLatencies({ 'shootdown.unfinishedTicks': summary(0, 0) }, 100 * US);
     const longest = compareResults('A.json', none, 'B.json', none).rows.find((r) =>

@@ -80,6 +80,71 @@ describe('compare: two sets of runs', () => {
     expect(queue(compareSets(a, alike).rows).verdict).toBe('noise');
   });
 
+  it("a socket's p99s, a link's backlog and queue max, shown unjudged between two runs, are judged between two sets by their spread over the seeds", () => {
+    // Each run's socket and link figures: a p99 and a max vary a little from seed to seed.
+    const withPlaces = (f: RunFile, i: number, slower: number): RunFile => {
+      const jitter = [1, 1.05, 0.95, 1.02, 0.98][i]!;
+      const socket = {
+        socket: 0,
+        chip: 'chip0',
+        nmmuTranslations: 1000,
+        nmmuFaults: 0,
+        nmmuP99Ticks: 6 * US * jitter * slower,
+        atsdLaunches: 40,
+        atsdWaits: 10,
+        atsdWonAtOnce: 30,
+        atsdWaitP99Ticks: 2 * US * jitter * slower,
+        atsdBusySeen: 100,
+        tceHits: 300,
+        tceMisses: 700,
+      };
+      const link = {
+        label: 'gpu0->chip0 pcie',
+        kind: 'pcie',
+        between: 'gpu-chip' as const,
+        messages: 1000,
+        bytes: 4_096_000,
+        backlogBytes: Math.round(4096 * jitter * slower),
+        utilisation: 0.5,
+        meanQueueDelayTicks: 5 * US,
+        maxQueueDelayTicks: 30 * US * jitter * slower,
+      };
+      const contention = { ...f.result.contention, sockets: [socket], links: [link] };
+      return { ...f, result: { ...f.result, contention } };
+    };
+    const a = set(1, EVICTIONS_A).map((f, i) => withPlaces(f, i, 1));
+    const alike = set(6, EVICTIONS_B).map((f, i) => withPlaces(f, 4 - i, 1));
+    const slower = set(6, EVICTIONS_B).map((f, i) => withPlaces(f, 4 - i, 2));
+    const figures: [string, string][] = [
+      ['socket 0 (chip0)', 'nMMU p99'],
+      ['socket 0 (chip0)', 'wait p99'],
+      ['gpu0->chip0 pcie', 'backlog bytes'],
+      ['gpu0->chip0 pcie', 'queue max'],
+    ];
+    const verdicts = (c: ReturnType<typeof compareSets>) =>
+      figures.map(([g, f]) => c.rows.find((r) => r.group === g && r.figure === f)!.verdict);
+    // Two runs: shown, not judged (no interval for a socket's p99, no model for a max or a backlog).
+    const pair = compareResults('a', a[0]!.result, 'b', slower[0]!.result);
+    expect(figures.map(([g, f]) => pair.rows.find((r) => r.group === g && r.figure === f)!.verdict)).toEqual([
+      'not judged',
+      'not judged',
+      'not judged',
+      'not judged',
+    ]);
+    // Twice as slow in every seed: flagged; the same spread about the same mean: noise.
+    expect(verdicts(compareSets(a, slower))).toEqual(['changed', 'changed', 'changed', 'changed']);
+    expect(verdicts(compareSets(a, alike))).toEqual(['noise', 'noise', 'noise', 'noise']);
+    // A link nothing crossed in any run has no queue max: not judged, not `only in B`.
+    const idle = (f: RunFile): RunFile => {
+      const links = f.result.contention.links.map((l) => ({ ...l, messages: 0, bytes: 0, utilisation: 0 }));
+      return { ...f, result: { ...f.result, contention: { ...f.result.contention, links } } };
+    };
+    const quiet = compareSets(a.map(idle), alike.map(idle)).rows.find(
+      (r) => r.group === 'gpu0->chip0 pcie' && r.figure === 'queue max',
+    )!;
+    expect(quiet).toMatchObject({ verdict: 'not judged', note: 'in no run of either set' });
+  });
+
   it('a figure the seed moves as a whole: the pair model calls it changed, the sets call it noise', () => {
     const a = set(1, EVICTIONS_A);
     const b = set(6, EVICTIONS_B);
