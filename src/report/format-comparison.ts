@@ -25,12 +25,19 @@ export function formatComparison(c: Comparison): string {
   const out = comparisonHeader(c);
   const quietSet = quietGroups(c.rows);
   const shown = c.rows.filter((r) => r.group === undefined || !quietSet.has(groupKey(r)));
+  const details: (string | undefined)[] = [];
   const cells = shown.map((r) => {
     const x = rowCells(r, c.sets !== undefined);
     if (r.group !== undefined) x[0] = `  ${x[0]}`;
+    const [a, b, detail] = headlineDetail(x[1], x[2]);
+    x[1] = a;
+    x[2] = b;
+    details.push(detail);
     return x;
   });
   const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
+  // A long figure name on a line of its own: one such name pushed every row's numbers right.
+  width[0] = Math.min(width[0]!, MAX_FIGURE_WIDTH);
   const quiet = quietCounts(c.rows);
   let section = '';
   let group: string | undefined;
@@ -55,15 +62,39 @@ export function formatComparison(c: Comparison): string {
         group = r.group;
         out.push(`  ${group}`);
       }
-      const [f, a, b, ch, v] = cells[i]!;
+      let [f, a, b, ch, v] = cells[i]!;
+      if (f!.length > width[0]!) {
+        out.push(`  ${f}`);
+        f = f!.startsWith('  ') ? '  ' : '';
+      }
       out.push(
         `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
       );
+      if (details[i] !== undefined) out.push(`      ${details[i]}`);
     });
     leftOut(section);
   }
   out.push(...comparisonFooter(c));
   return `${out.join('\n')}\n`;
+}
+
+/** Figure names longer than this print on a line of their own, the row's numbers below. */
+const MAX_FIGURE_WIDTH = 36;
+
+/**
+ * A headline's A and B as its workload prints them, a figure and what it is of in brackets
+ * (`1.9% (gpu3->chip1 nvlink x2)`): the figure in its column, what it is of on a line below
+ * (`A: gpu3->chip1 nvlink x2, B: gpu0->chip0 nvlink x2`), so that one long text does not
+ * widen the A and B columns of every row (QA: 28 characters each, every line past 100 columns).
+ */
+function headlineDetail(a: string, b: string): [string, string, string | undefined] {
+  const split = (t: string) => /^(\S+) \((.+)\)$/.exec(t);
+  const ma = split(a);
+  const mb = split(b);
+  if (ma === null && mb === null) return [a, b, undefined];
+  const of = (m: RegExpExecArray | null) => m?.[2] ?? '-';
+  const detail = of(ma) === of(mb) ? `both: ${of(ma)}` : `A: ${of(ma)}, B: ${of(mb)}`;
+  return [ma?.[1] ?? a, mb?.[1] ?? b, detail];
 }
 
 function groupKey(r: CompareRow): string {

@@ -694,7 +694,11 @@ describe('npusim compare', () => {
     // Links of two kinds (a peer GPU, a brick) are read whole, not as one field gone, one come.
     expect(c.differences).toContain('topology.gpus[0].links[3]: {"gpu":"gpu2"} -> {"brick":1}');
     const r = await cli(['compare', files.seed1, four]);
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('    '));
+    // The lines under `differ in`, up to the first that is not one of them.
+    const all = r.stdout.split('\n');
+    const from = all.indexOf('  differ in (A -> B):') + 1;
+    const to = all.findIndex((l, i) => i >= from && !l.startsWith('    '));
+    const lines = all.slice(from, to);
     expect(lines).toHaveLength(12);
     expect(lines.slice(0, 11)).toEqual(c.differences.slice(0, 11).map((d) => `    ${d}`));
     expect(lines[11]).toBe(

@@ -371,6 +371,22 @@ describe('compare: each socket and each link', () => {
     const r = c.rows.find((x) => x.section === 'headline')!;
     expect(r).toMatchObject({ figure: 'DMA moved', verdict: 'not judged' });
     expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +not judged: /m);
+    // What a figure is of (the busiest link) on a line below, not widening every row's columns.
+    const busiest = (text: string): RunResult => ({
+      ...result({}),
+      headline: [{ label: 'busiest GPU->chip link', value: 0.019, text }],
+    });
+    const text = formatComparison(
+      compareResults(
+        'A.json',
+        busiest('1.9% (gpu3->chip1 nvlink x2)'),
+        'B.json',
+        busiest('1.9% (gpu0->chip0 nvlink x2)'),
+      ),
+    );
+    expect(text).toMatch(
+      /^ {2}busiest GPU->chip link +1\.9% +1\.9% .*\n {6}A: gpu3->chip1 nvlink x2, B: gpu0->chip0 nvlink x2$/m,
+    );
   });
 
   it('a ratio prints with the summary precision (one decimal), its change in points with two', () => {
