@@ -5,13 +5,15 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * Nov 2018 exposed one ATSD register per NPU, and the code before the fix made its one flush per
  * NPU inside the wait, releasing that NPU's register and taking one again. With processes spanning both sockets and four CPU threads shooting down at
  * once, thread A holds npu1 and waits for npu0 while thread B holds npu0 and waits for npu1.
- * With `--bug release-between-flushes` the run ends in a liveness failure (exit 3) naming the cycle;
- * without it, the same seeds complete every shootdown.
+ * With `--bug release-between-flushes` the run ends in a liveness failure (exit 3) naming the cycle
+ * once a shootdown has waited past `host.shootdownDeadlineTicks` (500 us): the default duration,
+ * 1.2 ms, is past it, and a run shorter than that ends at exit 1 with the order rules only;
+ * without the switch, the same seeds complete every shootdown.
  */
 export default defineWorkload({
   name: 'atsd-deadlock',
   description:
-    'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes',
+    'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes (exit 3 needs a --duration past its 500 us deadline; the default is 1.2 ms)',
   question: 'With one ATSD register per NPU, does every mmio_invalidate still complete?',
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },

@@ -19,6 +19,14 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * receive them, and the filter's LPID makes them drop nothing there. The `first-link` variant is
  * the model's earlier guest, pinned to its first link's register: the same run with one register
  * per guest, so its shootdowns wait longer for it.
+ *
+ * That clean verdict rests on the host leaving the guests' registers alone, which is the model's
+ * proposed fix, not what shipped: Linux v5.2 get_mmio_atsd_reg (and NVIDIA UVM after it) takes any
+ * free register, whatever LPID skiboot's npu2_map_lpar wrote into its filter. With
+ * `--bug host-atsd-ignores-lparid` (carried by `--profile as-shipped`) the host's shootdowns for
+ * gpu2 win registers 0-3 of NPU 0, their invalidates and flushes go out under a guest's LPID, the
+ * host's entries on gpu2 survive the free, and the oracle reports translation.stale-ats (and
+ * isolation.dma once the freed frame went to a guest).
  */
 export default defineWorkload({
   name: 'guest-atsd',
@@ -31,12 +39,14 @@ export default defineWorkload({
     { label: 'guest acquisitions of', counter: 'atsd.guest.*' },
     { label: 'guest acquisitions of host-only 6 and 7', counter: 'atsd.guest.reg6+atsd.guest.reg7' },
     { label: 'host acquisitions of 6 and 7', counter: 'atsd.host.reg6+atsd.host.reg7' },
+    { label: "host acquisitions of a guest's register", counter: 'atsd.hostOnGuestRegister' },
     { label: "ATSDs reaching another partition's GPU", counter: 'atsd.otherPartition' },
     { label: 'entries those dropped there', counter: 'atsd.otherPartitionDropped' },
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
   ],
+  exposes: [{ bug: 'host-atsd-ignores-lparid', rules: ['translation.stale-ats', 'isolation.dma'] }],
   variants: [
     {
       name: 'first-link',

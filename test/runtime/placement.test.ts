@@ -104,6 +104,8 @@ describe('placement: one digest for every placement', () => {
     ['stress', [] as BugName[], {}],
     ['flush-race', ['single-flush'] as BugName[], {}],
     ['tenant-isolation', [] as BugName[], { policy: 'per-gpu' }],
+    // The host on a guest's ATSD register: its stale entries found by the same events everywhere.
+    ['guest-atsd', ['host-atsd-ignores-lparid'] as BugName[], { durationTicks: 80_000_000 }],
   ])('placement: %s gives the inline digest on 1, 2, 3 and 4 workers', async (name, bugs, over) => {
     const c = config(name, 3, 30_000_000, bugs, over);
     const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);

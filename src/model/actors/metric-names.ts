@@ -86,6 +86,7 @@ export const LATER_COUNTERS = [
   'atsd.acquiredAtOnce',
   'atsd.otherPartition',
   'atsd.otherPartitionDropped',
+  'atsd.hostOnGuestRegister',
   'tce.entireKills',
   'tce.ignoredKillFailures',
   'xts.destroyRefused',

@@ -30,7 +30,15 @@
  *     1. A holds NPU0.r0 and NPU1.r0, releases NPU0.r0, asks for NPU0 again
  *     2. B takes NPU0.r0, asks for NPU1 (held by A)
  *     3. A waits for NPU0 (held by B): neither progresses (soft lockup).
- * - singleFlush: one flush ATSD instead of two (gpu/ats-cache.ts says why that leaves stale entries).
+ *   Only this deadlock half is modelled, and faithfully only with 1 register per NPU: the pre-fix
+ *   second wait polled STAT of, and clear_bit'ed, the index of the register it had released in the
+ *   first (mmio_invalidate_pid's returned register was dropped), so with more registers it freed
+ *   another shootdown's register (two then share one) and leaked the flush's. The plan below waits
+ *   on and releases the flush's register instead.
+ * - singleFlush: one flush ATSD after the invalidate instead of two (gpu/ats-cache.ts says why that
+ *   leaves stale entries). The pre-Feb-2018 code issued exactly that under the "two flush ATSDs"
+ *   comment, counting the invalidate's own flush: reading "two" as two more is an ASSUMPTION
+ *   (docs/theory/ats-atsd-oracle.md#4-the-gpu-ats-cache-and-why-two-flushes-gpuats-cachets).
  * - localNpuOnly: only the NPU of the calling CPU is shot down.
  * - descendingOrder: registers taken in descending NPU order.
  */

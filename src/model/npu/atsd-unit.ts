@@ -91,6 +91,11 @@ export interface AtsdUnitOptions {
   registerCount?: number;
   /** The NPU's view of each GPU's links (npu-links.ts); absent: every link is always up. */
   links?: { use(gpu: number, now: Tick, what: string): LinkUse };
+  /**
+   * The `host-atsd-ignores-lparid` switch (scenario/bugs.ts): the host takes any free register,
+   * also one whose LPARID filter map_lpar set to a guest's LPID, as the shipped code does.
+   */
+  hostIgnoresLparid?: boolean;
 }
 
 export class AtsdUnit {
@@ -99,6 +104,7 @@ export class AtsdUnit {
   private readonly xts: AtsdXts;
   private readonly bricks: readonly AtsdBrick[];
   private readonly links: AtsdUnitOptions['links'];
+  private readonly hostIgnoresLparid: boolean;
   readonly stats = { acquisitions: 0, busySeen: 0, launches: 0, acks: 0, holdTicks: 0 };
 
   constructor(options: AtsdUnitOptions) {
@@ -106,6 +112,7 @@ export class AtsdUnit {
     this.xts = options.xts;
     this.bricks = [...options.bricks];
     this.links = options.links;
+    this.hostIgnoresLparid = options.hostIgnoresLparid === true;
     const count = options.registerCount ?? ATSD_REGS_PER_NPU;
     if (!Number.isInteger(count) || count < 1 || count > ATSD_REGS_PER_NPU) {
       // "Check mmio_atsd array bounds": more than 8 DT values corrupted memory; the model refuses.
@@ -139,7 +146,12 @@ export class AtsdUnit {
    * host handed it, each with its LPID as LPARID filter and never 6 or 7). Without them, the host
    * spins over every register whose filter is the host's: a register map_lpar gave a guest would
    * aim the host's invalidates at the guest's partition, so the host leaves it to the guest
-   * (with no guest on the NPU that is every register, as before guests were modelled).
+   * (with no guest on the NPU that is every register, as before guests were modelled). That check
+   * is the model's proposed fix: no kernel had it. Linux v5.2 get_mmio_atsd_reg and NVIDIA UVM's
+   * atsd_reg_acquire take any free register of their "ibm,mmio-atsd" copy, which skiboot's
+   * npu2_map_lpar does not update (`hostIgnoresLparid`: the `host-atsd-ignores-lparid` switch).
+   * The host's and a guest's lock bits are one here; on the machine they are two kernels' bitmaps,
+   * so the host could even LAUNCH on a register the guest is using: not modelled.
    */
   tryAcquire(owner: number, now: Tick, registers?: readonly number[], guestLpid?: Lpid): number | null {
     if (registers !== undefined) {
@@ -170,11 +182,17 @@ export class AtsdUnit {
     }
     for (const r of this.regs) {
       if (r.locked) continue; // test_bit: skip a busy register without a locked bus operation
-      if (this.xts.atsdLparidOf(r.index) !== HOST_LPID) continue; // a guest's register
+      // A guest's register (the proposed fix; the shipped kernel takes it: header of tryAcquire).
+      if (!this.hostIgnoresLparid && this.xts.atsdLparidOf(r.index) !== HOST_LPID) continue;
       if (this.tryLock(r, owner, now)) return r.index;
     }
     this.stats.busySeen++;
     return null;
+  }
+
+  /** The LPID of the register's LPARID filter (the host's, or a guest's after map_lpar). */
+  lparidOf(reg: number): Lpid {
+    return this.xts.atsdLparidOf(this.reg(reg).index);
   }
 
   writeAva(reg: number, owner: number, ava: number): void {

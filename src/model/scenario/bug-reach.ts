@@ -33,6 +33,14 @@ const REACH: Partial<Record<BugName, Reach>> = {
     p.policy === 'per-gpu-isolated'
       ? undefined
       : `it changes per-gpu-isolated groups only, and its policy is ${p.policy}`,
+  // A guest's filtered register sits on an NPU the host also shoots down on only when groups are
+  // per GPU (per-socket groups give a guest the whole NPU) and the run has the host and a guest.
+  'host-atsd-ignores-lparid': (p) =>
+    p.policy === 'per-socket'
+      ? 'per-socket groups give a guest a whole NPU, so no host shootdown meets its registers (`policy` per-socket)'
+      : !p.tenants.some((t) => t.lpid === 0) || p.tenants.every((t) => t.lpid === 0)
+        ? 'it needs the host and a guest with GPUs (`tenants[].lpid` 0 and another)'
+        : undefined,
   'gpu-reset-before-npu': (p) =>
     p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined,
   'tce-kill-no-advance': noTceUnmaps,

@@ -5,19 +5,21 @@
  */
 export const BUGS = {
   'release-between-flushes':
-    'Kernel: one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again (Linux before Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks',
+    'Kernel: one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again (Linux before Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks. Only that half is modelled, faithful with one register per NPU (atsd-deadlock): the second wait of that code polled and cleared the index it had already released, not the flush’s, so with more registers it freed another shootdown’s register (two then share one) and leaked its own; the model waits on and releases the flush’s register',
   'single-flush':
-    'One flush ATSD instead of two: a refill in flight survives and a stale translation is used',
+    'One flush ATSD after the invalidate instead of two: a refill in flight survives and a stale translation is used. It is the count of the code before Feb 2018, whose comment "The GPU requires two flush ATSDs to ensure all entries have been flushed" sat over the invalidate (No-flush 0) and one PID-0 flush: the model reads "two" as two after the invalidate’s own (an ASSUMPTION stricter than that code’s reading: docs/theory/ats-atsd-oracle.md §4)',
   'local-npu-only': 'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm',
   'descending-order':
     'Take ATSD registers in descending NPU order (hypothetical; every shootdown takes the same order, which alone cannot deadlock: the rule flags the departure from the ascending order the kernel keeps)',
+  'host-atsd-ignores-lparid':
+    'Kernel: the host takes any free ATSD register of an NPU, also one whose LPARID filter skiboot’s npu2_map_lpar set to a guest’s LPID (Linux v5.2 npu-dma.c get_mmio_atsd_reg, NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire; skiboot hw/npu2.c npu2_map_lpar writes XTS_MMIO_ATSD<link>_LPARID): with a guest and the host on one NPU, a host shootdown that wins such a register goes out under the guest’s LPID and misses the host’s entries. No release skips those registers (the filter-aware acquisition is the model’s proposed fix)',
   'free-before-shootdown': 'Free (and reuse) the page before its shootdown and both flushes completed',
   'atsd-no-valid-bdf':
     'Firmware: map_lpar sets the XTS_BDF entry VALID before any context exists (skiboot before 4724d2c07 "npu2: Move NPU2_XTS_BDF_MAP_VALID assignment to context init"); the host maps every GPU at boot, so the NPU sends ATSDs to a GPU whose NVLinks never trained, which never answers, and the shootdown never completes',
   'tce-kill-no-advance':
     'The per-page TCE kill loop never advances the address: only the first page is killed (skiboot cd5ddbe3b)',
   'tce-entire-kill-ignored':
-    'The "invalidate entire" TCE kill uses token 126, rejected by skiboot and ignored by Linux (8a2b6d51b)',
+    'Linux’s "invalidate entire" TCE kill (pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire) passes OPAL_PCI_TCE_KILL (126) as kill type, and ignores the return: a Linux bug, latent until skiboot 8a2b6d51b (v6.2) fixed npu2_tce_kill’s case label (before, 126 was its kill-all case), since when skiboot rejects it',
   'unpin-before-kill':
     'VFIO tce_iommu_clear unpins each page before the final TCE kill, on the GPUs of a tenant with a SPAPR TCE v1 container (`tceContainer: v1`; the host kernel unmaps through __iommu_free, and in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
   'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',

@@ -16,6 +16,11 @@
  *   `tce_iommu_clear` unpins before its kill, and `pnv_pci_ioda2_tce_invalidate_entire` passes the
  *   OPAL token 126 as kill type, which skiboot has rejected since 8a2b6d51b (v6.2) and Linux
  *   ignores.
+ * - Both run the host's ATSD acquisition without a look at the register's LPARID filter
+ *   (`host-atsd-ignores-lparid`: Linux v5.2 npu-dma.c get_mmio_atsd_reg, then NVIDIA UVM's
+ *   atsd_reg_acquire, over every register of the host's "ibm,mmio-atsd", which skiboot v6.8
+ *   hw/npu2.c npu2_map_lpar rewrites for a guest without telling the host). It acts only where a
+ *   guest and the host share an NPU (per-GPU groups, which v5.12 could not form: one group per NPU).
  * - The other switches are bugs both releases had fixed, so no profile carries them: the ATSD and
  *   context bugs of the v4.12-v5.2 npu-dma.c (Feb 2018 deadlock, "Add lock to prevent race in
  *   concurrent context init/destroy", 2018; that code left in v5.3), Linux 56090a3902c8 (TCE level
@@ -23,7 +28,8 @@
  *   resetting a GPU" and 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"
  *   (the last two in skiboot v6.4, July 2019, whose release notes list them).
  * - `fixed` stands for the same kernel with both fixed (no release has them: they are the fixes
- *   the model proposes) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
+ *   the model proposes; so is the host's acquisition that skips a register filtered to a guest,
+ *   which no release had) and skiboot v7.0, which escalates PHB4 page kills to PE kills (HW560152:
  *   "a page-level kill can be dropped if the processing queue is backed-up").
  * - The MMIO filter over a passed-through GPU's BAR0 is a mechanism no release had (v5.12's
  *   vfio-pci maps BAR0 whole; docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts), so
@@ -65,10 +71,10 @@ export interface Profile {
 export const PROFILES = {
   'as-shipped': {
     description:
-      'The last releases that ran these machines with NVLink2: Linux v5.12 with skiboot v6.8, and the TCE bugs never fixed',
+      'The last releases that ran these machines with NVLink2: Linux v5.12 with skiboot v6.8, and the TCE bugs and the host’s ATSD register choice never fixed',
     linux: 'v5.12',
     skiboot: 'v6.8',
-    bugs: ['unpin-before-kill', 'tce-entire-kill-ignored'],
+    bugs: ['unpin-before-kill', 'tce-entire-kill-ignored', 'host-atsd-ignores-lparid'],
     firmware: { phb4EscalatePageKills: false },
     kernel: { vfioBar0Filter: false },
     sources: {
@@ -80,6 +86,8 @@ export const PROFILES = {
         'drivers/vfio/vfio_iommu_spapr_tce.c tce_iommu_clear (v5.4+ "Invalidate multiple TCEs at once"): unpin inside the xchg_no_kill loop, one kill after it, in a v1 container (a v2 one only drops the mapped count there: tce_iommu_unuse_page_v2); no fix documented',
       'tce-entire-kill-ignored':
         'pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire passes OPAL_PCI_TCE_KILL (126); skiboot hw/npu2.c npu2_tce_kill rejects it since 8a2b6d51b (v6.2); Linux ignores the return code',
+      'host-atsd-ignores-lparid':
+        'Linux v5.2 arch/powerpc/platforms/powernv/npu-dma.c get_mmio_atsd_reg (and NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire, which replaced it from v5.3) take any free register of the host\'s "ibm,mmio-atsd"; skiboot v6.8 hw/npu2.c npu2_map_lpar writes a guest\'s LPID into XTS_MMIO_ATSD<link>_LPARID; no release skips such a register',
       phb4EscalatePageKills:
         'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0',
       vfioBar0Filter:
@@ -88,7 +96,7 @@ export const PROFILES = {
   },
   fixed: {
     description:
-      'Every fix applied: Linux v5.12 with the two TCE bugs fixed (no release has these fixes) and skiboot v7.0',
+      'Every fix applied: Linux v5.12 with the two TCE bugs and the host’s ATSD register choice fixed (no release has these fixes) and skiboot v7.0',
     linux: 'v5.12 + fixes',
     skiboot: 'v7.0',
     bugs: [],
@@ -96,7 +104,7 @@ export const PROFILES = {
     kernel: { vfioBar0Filter: true },
     sources: {
       linux:
-        'v5.12 (see as-shipped), with tce_iommu_clear killing before it unpins and invalidate_entire passing OPAL_PCI_TCE_KILL_ALL',
+        "v5.12 (see as-shipped), with tce_iommu_clear killing before it unpins, invalidate_entire passing OPAL_PCI_TCE_KILL_ALL, and the host's ATSD acquisition skipping a register whose LPARID filter map_lpar gave a guest (npu/atsd-unit.ts tryAcquire: the model's proposal)",
       skiboot: 'v7.0 (2021-10-26), the first release with 2b0b6a1a0',
       phb4EscalatePageKills:
         'on: hw/phb4.c phb4_tce_kill since 2b0b6a1a0 (Aug 2021, HW560152: "a page-level kill can be dropped if the processing queue is backed-up")',

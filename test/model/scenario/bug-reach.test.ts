@@ -22,6 +22,11 @@ const CASES: { bug: BugName; workload: string; inert: (p: WorkloadParams) => obj
   { bug: 'links-enabled-per-gpu', workload: 'tenant-isolation', inert: () => ({ policy: 'per-gpu' }) },
   { bug: 'gpu-reset-before-npu', workload: 'gpu-reset', inert: () => ({ resets: undefined }) },
   {
+    bug: 'host-atsd-ignores-lparid',
+    workload: 'guest-atsd',
+    inert: (p) => ({ tenants: p.tenants.filter((t) => t.lpid !== 0) }),
+  },
+  {
     bug: 'tce-kill-no-advance',
     workload: 'tce-storm',
     inert: (p) => ({ host: { ...p.host, tceRemapIntervalTicks: 0 } }),

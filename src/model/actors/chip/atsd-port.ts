@@ -16,7 +16,7 @@ import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { AtsdAckMsg, AtsdAnswerMsg, AtsdInvalidateMsg, AtsdOpMsg } from '../../protocol/messages/atsd.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import type { PageSizeName } from '../../scenario/page-sizes.js';
-import type { Lpid, Tick } from '../../types.js';
+import { HOST_LPID, type Lpid, type Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import type { LatencyHistogram } from '../recorder.js';
 import type { ChipEnv } from './chip-env.js';
@@ -57,6 +57,7 @@ export class AtsdPort {
       bricks,
       registerCount: world.config.params.host.atsdRegisters,
       links: resets?.enabled === true ? resets.links : undefined,
+      hostIgnoresLparid: world.bugs.has('host-atsd-ignores-lparid'),
     });
   }
 
@@ -119,6 +120,9 @@ export class AtsdPort {
     else this.env.counters.add('atsd.acquiredAtOnce');
     // Which registers guests and the host use (guest-atsd: a guest never 6 or 7).
     this.env.counters.add(`atsd.${w.guestLpid === undefined ? 'host' : 'guest'}.reg${reg}`);
+    // The host on a register filtered to a guest: only under `host-atsd-ignores-lparid`.
+    if (w.guestLpid === undefined && this.unit.lparidOf(reg) !== HOST_LPID)
+      this.env.counters.add('atsd.hostOnGuestRegister');
     this.answer(w.owner, 'acquire', reg, ctx);
   }
 
