@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
+import { readFailureFileText } from '../io/failure-file-text.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -32,7 +33,6 @@ import {
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { readFailureFileText } from './failure-file-text.js';
 import { Interrupt } from './interrupt.js';
 import { isDirectory, writeOutputs } from './output-path.js';
 
