@@ -10,6 +10,7 @@ import { jsonSyntaxProblem } from '../core/json-syntax.js';
 import { SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
+import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 
 /** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
 export function parseSeed(text: string, option = '--seed'): number {
@@ -55,9 +56,9 @@ export function parseBudget(text: string, option = '--budget'): number {
   return wholeNumber(text, option, 1, 1_000_000, 'a whole number of runs from 1 to 1000000');
 }
 
-/** Pool threads for a sweep: a whole number from 1 to 256. */
+/** Pool threads for a sweep: a whole number from 1 to MAX_SWEEP_JOBS (256). */
 export function parseJobs(text: string, option = '--jobs'): number {
-  return wholeNumber(text, option, 1, 256, 'a whole number of jobs from 1 to 256');
+  return wholeNumber(text, option, 1, MAX_SWEEP_JOBS, `a whole number of jobs from 1 to ${MAX_SWEEP_JOBS}`);
 }
 
 /**
