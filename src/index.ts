@@ -8,9 +8,19 @@
  * Also what `instanceof` needs (ConfigError for bad input; the errors a run rejects with: an
  * actor's crash, a stalled engine, a lost worker thread) and the exit-code table, the pure
  * functions behind `npusim compare` and a result file read back with its checks; a failure file
- * replayed (`npusim replay`) and seeds swept (`npusim sweep`).
+ * replayed (`npusim replay`) and shrunk (`npusim shrink`), seeds swept (`npusim sweep`), and a run
+ * recorded for its trace file and HTML report (`npusim run --trace/--report`).
  */
 export { findWorkload } from './api/find-workload.js';
+export {
+  htmlReport,
+  type RecordedRunOutcome,
+  type RecordRunOptions,
+  recordRun,
+  traceFile,
+  writeHtmlReport,
+  writeTraceFile,
+} from './api/record-run.js';
 export {
   type FailureReplay,
   type ReplayFailureFileOptions,
@@ -18,6 +28,11 @@ export {
 } from './api/replay-failure-file.js';
 export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
+export {
+  type ShrinkFailureFileOptions,
+  type ShrunkFailure,
+  shrinkFailureFile,
+} from './api/shrink-failure-file.js';
 export { type SweepWorkloadOptions, sweepWorkload } from './api/sweep-workload.js';
 export { AssertionFailure, ConfigError } from './core/errors.js';
 export { EXIT, EXIT_CODES, type ExitCode, type ExitName } from './core/exit-codes.js';
@@ -78,11 +93,13 @@ export type {
   VariantResult,
 } from './report/run-result.js';
 export { colorEnabled, formatSummary, type SummaryOptions } from './report/summary.js';
-export type { FirstFinding } from './repro/failure-file.js';
+export type { FailureFile, FirstFinding } from './repro/failure-file.js';
 export { formatHistory, type HistoryLine } from './repro/history.js';
 export type { ReplayHost, ReplayVerdict } from './repro/replay.js';
+export type { LivenessFinding, Measures as ShrinkMeasures, ShrinkProgress } from './repro/shrink.js';
 export type { EngineOptions, Host } from './runtime/engine.js';
 export type { Placement } from './runtime/placement.js';
+export type { RawRun } from './runtime/raw-run.js';
 export { ActorCrashError, type CrashInfo, EngineStallError, WorkerLostError } from './runtime/run-errors.js';
 export type { TraceOptions } from './runtime/trace-recorder.js';
 export { WorkerSet } from './runtime/worker-set.js';

@@ -1,6 +1,6 @@
 /**
  * A failure file replayed from a library: what `npusim replay FILE --json` does, without a command
- * line. The file is read as the command reads it (bounded: cli/failure-file-text.ts) and checked
+ * line. The file is read as the command reads it (bounded: io/failure-file-text.ts) and checked
  * and replayed by the command's own code (repro/replay.ts): the same refusals, as ConfigErrors
  * with the same messages, the same run, the same verdict.
  *
@@ -11,9 +11,9 @@
  * replays it.
  */
 
-import { readFailureFileText } from '../cli/failure-file-text.js';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { readFailureFileText } from '../io/failure-file-text.js';
 import type { Workload } from '../model/scenario/workload.js';
 import type { RunResult } from '../report/run-result.js';
 import type { FirstFinding } from '../repro/failure-file.js';

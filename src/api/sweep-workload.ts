@@ -16,6 +16,7 @@ import { ConfigError } from '../core/errors.js';
 import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
 import * as machine from '../model/actors/machine.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
+import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 import { parseSeedItems, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import { checkRunConfig, shown } from './check-run-input.js';
@@ -51,9 +52,6 @@ export interface SweepWorkloadOptions extends ScenarioOptions {
 const SWEEP_KEYS = ['seeds', 'jobs', 'failuresDir', 'onProgress', 'shouldStop'] as const;
 const OPTION_KEYS: readonly string[] = [...SWEEP_KEYS, ...SCENARIO_OPTION_KEYS];
 
-/** As `--jobs` (cli/option-values.ts parseJobs). */
-const MAX_JOBS = 256;
-
 /**
  * Runs `workload` once per seed of `options.seeds` on a pool of `jobs` threads and resolves with
  * the sweep's summary, the one `npusim sweep --json` prints: seeds run, clean and failed, by exit
@@ -69,10 +67,10 @@ export async function sweepWorkload(
   checkOptionKeys(options);
   const seeds = seedRange(options.seeds);
   const jobs = options.jobs ?? availableParallelism();
-  if (!(typeof jobs === 'number' && Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) {
+  if (!(typeof jobs === 'number' && Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_SWEEP_JOBS)) {
     throw new ConfigError(
       'jobs',
-      `Expected a whole number of jobs from 1 to ${MAX_JOBS}, got ${shown(jobs)}`,
+      `Expected a whole number of jobs from 1 to ${MAX_SWEEP_JOBS}, got ${shown(jobs)}`,
     );
   }
   if (

@@ -10,6 +10,9 @@ import { jsonSyntaxProblem } from '../core/json-syntax.js';
 import { SEED_RANGE_TEXT } from '../core/seed-range.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
+import { TRACE_EVENTS_RANGE } from '../report/trace/trace-recording.js';
+import { MAX_SHRINK_BUDGET } from '../repro/shrink-budget.js';
+import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 
 /** A seed is a non-negative safe integer, in decimal (what the reproduce line prints). */
 export function parseSeed(text: string, option = '--seed'): number {
@@ -52,24 +55,22 @@ export function parsePctDepth(text: string, option = '--pct-depth'): number {
 
 /** `--budget`: candidate runs, a whole number from 1. */
 export function parseBudget(text: string, option = '--budget'): number {
-  return wholeNumber(text, option, 1, 1_000_000, 'a whole number of runs from 1 to 1000000');
+  return wholeNumber(
+    text,
+    option,
+    1,
+    MAX_SHRINK_BUDGET,
+    `a whole number of runs from 1 to ${MAX_SHRINK_BUDGET}`,
+  );
 }
 
-/** Pool threads for a sweep: a whole number from 1 to 256. */
+/** Pool threads for a sweep: a whole number from 1 to MAX_SWEEP_JOBS (256). */
 export function parseJobs(text: string, option = '--jobs'): number {
-  return wholeNumber(text, option, 1, 256, 'a whole number of jobs from 1 to 256');
+  return wholeNumber(text, option, 1, MAX_SWEEP_JOBS, `a whole number of jobs from 1 to ${MAX_SWEEP_JOBS}`);
 }
 
-/**
- * The fewest and most recorded simulation events (messages sent or handled) a --trace file may be
- * asked to show; each is drawn as several events in the file (slice begins and ends, instants,
- * counter steps). The most is set by memory, not by the file: the timeline is built whole before
- * it is encoded, at about 2 KB of memory per recorded event
- * (`/usr/bin/time npusim run mixed --seed 1 --duration 1ms --inline --trace F --trace-events
- * 800000` peaked at 1.60 GB resident; 2.17 GB before perfetto-trace.ts kept its events as arrays),
- * and 4000000 ran out of V8's heap with nothing written.
- */
-export const TRACE_EVENTS_RANGE = { min: 1000, max: 1_000_000 } as const;
+// The limits are the library's too (api/record-run.ts): one table, in report/trace.
+export { TRACE_EVENTS_RANGE };
 
 /** Recorded events a --trace file shows: a whole number in TRACE_EVENTS_RANGE. */
 export function parseTraceEvents(text: string, option = '--trace-events'): number {

@@ -23,6 +23,7 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
+import { readFailureFileText } from '../io/failure-file-text.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -52,7 +53,6 @@ import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
-import { readFailureFileText } from './failure-file-text.js';
 import { startInlineWorker } from './inline-worker.js';
 import { Interrupt } from './interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';

@@ -8,9 +8,9 @@
  * a binary file.
  */
 import { ConfigError } from '../core/errors.js';
+import { readUserFile } from '../io/bounded-file.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import { byteText, firstBinaryByte, lineOfByte, utf8TextBytes } from './binary-bytes.js';
-import { readUserFile } from './bounded-file.js';
 import { shownText } from './shown-text.js';
 
 /** `--seeds @FILE` as the parser leaves it. */

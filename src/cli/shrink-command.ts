@@ -7,11 +7,12 @@
  * 130 when Ctrl-C stopped it (the best so far is written).
  */
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
+import { readFailureFileText } from '../io/failure-file-text.js';
+import { sameFile } from '../io/same-file.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -22,17 +23,16 @@ import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { scenarioChanges } from '../repro/scenario-changes.js';
 import {
-  DEFAULT_SHRINK_BUDGET,
   type LivenessFinding,
   type Measures,
   type ShrinkOutcome,
   shrinkable,
   shrinkFailure,
 } from '../repro/shrink.js';
+import { DEFAULT_SHRINK_BUDGET } from '../repro/shrink-budget.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
-import { readFailureFileText } from './failure-file-text.js';
 import { Interrupt } from './interrupt.js';
 import { isDirectory, writeOutputs } from './output-path.js';
 
@@ -40,7 +40,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   const text = readFailureFileText(args.file);
   // The shrunk file must not replace the failure it came from: that file is the evidence, and a
   // shrink that went wrong could not be run again. (The default name skips such a path: shrunkPath.)
-  if (args.outGiven && samePath(args.out, args.file)) {
+  if (args.outGiven && sameFile(args.out, args.file)) {
     throw new ConfigError(
       '--out',
       `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${args.out}`,
@@ -221,7 +221,7 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
       io.stderr.write(`npusim: --out ${args.out} held ${held}; it is replaced by the shrunk failure file\n`);
     return args.out;
   }
-  const usable = (p: string) => !isDirectory(p) && !samePath(p, args.file);
+  const usable = (p: string) => !isDirectory(p) && !sameFile(p, args.file);
   const path = freeFailurePath(args.out, shrunk, usable);
   if (path === undefined) {
     io.stderr.write(
@@ -271,18 +271,6 @@ function candidates(n: number): string {
 
 function runs(n: number): string {
   return `${n} run${n === 1 ? '' : 's'}`;
-}
-
-/** Whether two paths name one file (through links, when the file exists). */
-function samePath(a: string, b: string): boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
 }
 
 /** Choice deviations, or '-' for a run that had no choice log to deviate from. */

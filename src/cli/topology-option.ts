@@ -7,13 +7,13 @@ import { ConfigError } from '../core/errors.js';
 import { joinField } from '../core/join-field.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { readUserText } from '../io/bounded-file.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { checkPresetName } from '../report/full-topology.js';
-import { readUserText } from './bounded-file.js';
 import { shownText } from './shown-text.js';
 import { isTopologyPath } from './topology-path.js';
 

@@ -6,7 +6,7 @@
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
-import type { RunResult } from '../report/run-result.js';
+import type { RecordedRun } from '../report/trace/trace-recording.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
@@ -15,9 +15,6 @@ import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 import { reportWrittenLine } from './output-path.js';
 
-/** Sample rows per run for the time series of --report (one every 0.25 % of the run). */
-const REPORT_SAMPLES = 400;
-
 /** What the recorders keep for --trace and --report (undefined: neither asked for). */
 export async function traceRecording(
   args: TraceArgs,
@@ -25,17 +22,13 @@ export async function traceRecording(
   plan: MachinePlan,
 ): Promise<TraceOptions | undefined> {
   if (args.trace === undefined && args.report === undefined) return undefined;
-  const { DEFAULT_TRACE_EVENTS, traceCapacityPerActor } = await import('../report/trace/trace-file.js');
-  return {
-    // --report alone needs only the samples: a ring of two records costs nothing.
-    capacityRecords:
-      args.trace === undefined
-        ? 2
-        : traceCapacityPerActor(args.traceEvents ?? DEFAULT_TRACE_EVENTS, plan.actors.length),
-    // No more samples than ticks: a 1 ps run took 400 samples at fractions of a picosecond (QA).
-    sampleCount: Math.max(1, Math.min(REPORT_SAMPLES, config.params.durationTicks)),
-    endTick: config.params.durationTicks,
-  };
+  const { DEFAULT_TRACE_EVENTS, traceRecordingOptions } = await import('../report/trace/trace-recording.js');
+  // --report alone needs only the samples.
+  return traceRecordingOptions(
+    config,
+    plan.actors.length,
+    args.trace === undefined ? undefined : (args.traceEvents ?? DEFAULT_TRACE_EVENTS),
+  );
 }
 
 /**
@@ -100,16 +93,6 @@ export function freeTraceMissText(
     `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
     `the window around it (it races anew): ${replayable === undefined ? '' : `\`npusim replay\` of ${replayable} with --trace FILE keeps it (a replay follows the run's take log), or `}raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)\n`
   );
-}
-
-/** The runs and result a run's --trace and --report files are built from. */
-export interface RecordedRun {
-  plan: MachinePlan;
-  config: RunConfig;
-  result: RunResult;
-  raw: RawRun;
-  /** The anchored second run, when there was one: the trace shows it. */
-  traceRaw: RawRun | undefined;
 }
 
 /** The --trace and --report files of a run, built from its records (nothing if neither asked). */

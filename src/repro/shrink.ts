@@ -116,8 +116,6 @@ interface Trial {
   choices: number[][] | undefined;
 }
 
-export const DEFAULT_SHRINK_BUDGET = 400;
-
 /** The file's first finding, when it can be shrunk: a failure of a deterministic run. */
 export function shrinkable(file: FailureFile, where: string): FirstFinding {
   if (file.first === null) {

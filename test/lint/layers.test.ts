@@ -1,6 +1,6 @@
 /**
  * The one-way import rule (docs/theory-of-operation.md#layers-and-the-one-way-import-rule:
- * workloads -> src <- workers; core < model < metrics, transport < runtime < report < cli, api) is
+ * workloads -> src <- workers; core < model < metrics, transport < runtime < report < cli, api; core < io < cli, api) is
  * Biome's noRestrictedImports, configured per folder in biome.json and run by `npm run lint` inside
  * `npm test`. These tests write a probe file into a layer, lint it with the project's Biome, and
  * check that a wrong-way import fails and a right-way one passes, so the configuration cannot
@@ -38,10 +38,32 @@ describe('layers: biome refuses wrong-way imports', () => {
     ['workloads', "import { x as y } from '../workers/actor-host.js';\nexport const x = y;\n"],
     ['src/core', "import { runSeed } from '../sweep/run-seed.js';\nexport const x = runSeed;\n"],
     ['src/core', "import { runSimulation } from '../index.js';\nexport const x = runSimulation;\n"],
+    ['src/core', "import { readUserText } from '../io/bounded-file.js';\nexport const x = readUserText;\n"],
+    ['src/io', "import { runCli } from '../cli/run-cli.js';\nexport const x = runCli;\n"],
+    [
+      'src/io',
+      "import { readFailureFile } from '../repro/failure-file-read.js';\nexport const x = readFailureFile;\n",
+    ],
+    ['src/api', "import { runCli } from '../cli/run-cli.js';\nexport const x = runCli;\n"],
+    ['src/repro', "import { runCli } from '../cli/run-cli.js';\nexport const x = runCli;\n"],
   ])('layers: a file in %s importing the wrong way fails npm run lint', (folder, source) => {
     const r = lintProbe(folder, source);
     expect(r.output).toContain('noRestrictedImports');
     expect(r.code).not.toBe(0);
+  });
+
+  test('layers: the library reading a failure file through src/io, and src/io importing src/core, pass', () => {
+    for (const [folder, source] of [
+      [
+        'src/api',
+        "import { readFailureFileText } from '../io/failure-file-text.js';\nexport const x = readFailureFileText;\n",
+      ],
+      ['src/io', "import { ConfigError } from '../core/errors.js';\nexport const x = ConfigError;\n"],
+    ]) {
+      const r = lintProbe(folder!, source!);
+      expect(r.output).not.toContain('noRestrictedImports');
+      expect(r.code).toBe(0);
+    }
   });
 
   test('layers: a model file importing the model and src/core passes', () => {

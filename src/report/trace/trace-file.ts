@@ -14,16 +14,8 @@ import { encodePerfettoTrace } from './perfetto-trace.js';
 import { sliceTrack, type Timeline } from './timeline.js';
 import { selectTraceWindow, type TraceWindow, wholeWindow } from './trace-window.js';
 
-/** Records in a trace unless --trace-events says otherwise: a file of about 10 MB. */
-export const DEFAULT_TRACE_EVENTS = 200_000;
-
-/**
- * Records each actor's ring keeps for a cap of `capEvents` in the trace: twice a fair share, so
- * the busiest actors (whose rings set the whole window) still leave the window near the cap.
- */
-export function traceCapacityPerActor(capEvents: number, actors: number): number {
-  return Math.max(2, Math.ceil((2 * capEvents) / Math.max(1, actors)));
-}
+// Where the recorders' options are set; re-exported for the callers that build the file.
+export { DEFAULT_TRACE_EVENTS, traceCapacityPerActor } from './trace-recording.js';
 
 /** The tick of the run's first violation or liveness failure, or of its crash, if any. */
 export function firstFindingTick(result: RunResult): number | undefined {

@@ -6,9 +6,9 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { MAX_FAILURE_FILE_BYTES, readFailureFileText } from '../../src/cli/failure-file-text.js';
+import { MAX_FAILURE_FILE_BYTES, readFailureFileText } from '../../src/io/failure-file-text.js';
+import { cli } from '../cli/cli-harness.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
 
 describe('failure file text: bounded, and every unreadable path named', () => {
   test.skipIf(!existsSync('/dev/zero'))(

@@ -1,6 +1,6 @@
 /**
  * Every file a user names on the command line (a failure file, a run result, a sweep summary, a
- * topology file, a file of seeds) is read bounded (src/cli/bounded-file.ts): a device without end
+ * topology file, a file of seeds) is read bounded (src/io/bounded-file.ts): a device without end
  * is refused once the limit has arrived, a named FIFO is read from a writer that comes after the
  * read began, a pipe whose writer never writes (or never comes) is given up after a quiet spell, an
  * empty pipe that already had its writer is empty at once, and a directory is named as one; each
@@ -13,10 +13,10 @@ import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { BoundedFileError, readBoundedFile, readBoundedText } from '../../src/cli/bounded-file.js';
+import { BoundedFileError, readBoundedFile, readBoundedText } from '../../src/io/bounded-file.js';
+import { cli } from '../cli/cli-harness.js';
 import { ROOT } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
 
 /** A named FIFO in a fresh folder (mkfifo(1): Node has no mkfifo of its own). */
 function fifo(): string {

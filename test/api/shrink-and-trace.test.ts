@@ -1,0 +1,157 @@
+/**
+ * The library's shrink and its trace file and HTML report (src/api/shrink-failure-file.ts,
+ * record-run.ts): a failure file the command line wrote shrinks through the API to the file `npusim
+ * shrink` writes; a run recorded through the API gives the trace and report `npusim run --trace
+ * --report` writes for the same run; bad input is a ConfigError naming the field, before anything
+ * runs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  findWorkload,
+  htmlReport,
+  recordRun,
+  runWorkload,
+  type ShrinkProgress,
+  shrinkFailureFile,
+  traceFile,
+  workloadConfig,
+  writeHtmlReport,
+  writeTraceFile,
+} from 'npusim';
+import { describe, expect, test } from 'vitest';
+import { cli, FAILING_RUN } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
+
+/** A failure file as `npusim run flush-race --bug single-flush --seed 1 --duration 60us --inline` writes it. */
+async function failureFile(): Promise<string> {
+  const dir = testTempDir('npusim-api-shrink-');
+  const run = await cli([...FAILING_RUN, '--duration', '60us', '--inline', '--failures', dir]);
+  expect(run.code).toBe(1);
+  const names = readdirSync(dir);
+  expect(names).toHaveLength(1);
+  return join(dir, names[0]!);
+}
+
+/** The ConfigError `p` rejects with (a test fails if it resolves or rejects with anything else). */
+async function refusal(p: Promise<unknown>): Promise<ConfigError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ConfigError);
+  return e as ConfigError;
+}
+
+describe('shrinkFailureFile', () => {
+  test('shrink: a failure file shrinks through the API to the file `npusim shrink --budget 12` writes, its rule kept', async () => {
+    const path = await failureFile();
+    const dir = testTempDir('npusim-api-shrunk-');
+    const out = join(dir, 'api.json');
+    const progress: ShrinkProgress[] = [];
+    const s = await shrinkFailureFile(path, { budget: 12, out, onProgress: (p) => progress.push(p) });
+    const recorded = JSON.parse(readFileSync(path, 'utf8')) as { first: { rule: string } };
+    expect(s.file).toBe(path);
+    expect(s.out).toBe(out);
+    expect(s.first.rule).toBe(recorded.first.rule);
+    expect(s.runs).toBeLessThanOrEqual(12);
+    expect(s.after.events).toBeLessThanOrEqual(s.before.events);
+    expect(s.stopped).toBe(false);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)!.budget).toBe(12);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(s.shrunk);
+    // The command's shrink of the same file and budget: the same shrunk file.
+    const cmd = join(dir, 'cli.json');
+    const r = await cli(['shrink', path, '--budget', '12', '--out', cmd]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(cmd, 'utf8'))).toEqual(s.shrunk);
+    // No `out`: no file; stopped at once, the original's run comes back.
+    const stopped = await shrinkFailureFile(readFileSync(path, 'utf8'), { shouldStop: () => true });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.kept).toBe(0);
+    expect(stopped.file).toBeUndefined();
+    expect(stopped.out).toBeUndefined();
+  });
+
+  test('shrink: a missing file, text that is not JSON, a misspelt option, a budget out of range and `out` over the input are ConfigErrors naming the field', async () => {
+    const missing = await refusal(shrinkFailureFile('/nonexistent/failure.json'));
+    expect(missing.field).toBe('/nonexistent/failure.json');
+    expect(missing.message).toContain('Expected a readable failure file, got');
+    const notJson = await refusal(shrinkFailureFile('{ nope', { name: 'f.json' }));
+    expect(notJson.field).toBe('f.json');
+    expect(notJson.message).toMatch(/^f\.json: Expected /);
+    const slip = await refusal(shrinkFailureFile('{}', { budgt: 5 } as never));
+    expect(slip.field).toBe('budgt');
+    expect(slip.message).toBe(
+      'budgt: Expected an option shrinkFailureFile takes (budget, out, name, workloads, onProgress, shouldStop), got `budgt` (did you mean `budget`?)',
+    );
+    const budget = await refusal(shrinkFailureFile('{}', { budget: 0 }));
+    expect(budget.field).toBe('budget');
+    expect(budget.message).toBe('budget: Expected a whole number of runs from 1 to 1000000, got 0');
+    const path = await failureFile();
+    const over = await refusal(shrinkFailureFile(path, { out: path }));
+    expect(over.field).toBe('out');
+    expect(over.message).toContain('Expected a file other than the one being shrunk');
+    const noDir = await refusal(shrinkFailureFile(path, { out: '/nonexistent/dir/x.json' }));
+    expect(noDir.field).toBe('out');
+  });
+});
+
+describe('recordRun, writeTraceFile, writeHtmlReport', () => {
+  test('trace and report: a run recorded through the API gives the trace file `npusim run --trace` writes for it, and its report', async () => {
+    const stress = await findWorkload('stress');
+    const run = await recordRun(workloadConfig(stress, { seed: 7, durationTicks: 30_000_000 }));
+    const plain = await runWorkload(stress, { seed: 7, durationTicks: 30_000_000 });
+    expect(run.result.digest).toBe(plain.digest);
+    const dir = testTempDir('npusim-api-trace-');
+    const note = writeTraceFile(run, join(dir, 'api.pftrace'));
+    expect(note).toMatch(/^trace: \d+ of \d+ recorded simulation events \(cap 200000\)/);
+    writeHtmlReport(run, join(dir, 'api.html'));
+    const html = readFileSync(join(dir, 'api.html'), 'utf8');
+    expect(html).toBe(htmlReport(run));
+    expect(html).toContain('<title>npusim stress seed 7: clean</title>');
+    const r = await cli([
+      'run',
+      'stress',
+      '--seed',
+      '7',
+      '--duration',
+      '30us',
+      '--inline',
+      '--trace',
+      join(dir, 'cli.pftrace'),
+      '--report',
+      join(dir, 'cli.html'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(Buffer.from(readFileSync(join(dir, 'api.pftrace')))).toEqual(
+      readFileSync(join(dir, 'cli.pftrace')),
+    );
+    expect(Buffer.from(traceFile(run).bytes)).toEqual(readFileSync(join(dir, 'cli.pftrace')));
+    expect(existsSync(join(dir, 'cli.html'))).toBe(true);
+  });
+
+  test('trace and report: a cap out of range, a `trace` of its own, a misspelt option and a bare RunResult are ConfigErrors naming the field', async () => {
+    const stress = await findWorkload('stress');
+    const config = workloadConfig(stress, { seed: 7, durationTicks: 1_000_000 });
+    const cap = await refusal(recordRun(config, { traceEvents: 5 }));
+    expect(cap.field).toBe('traceEvents');
+    expect(cap.message).toBe('traceEvents: Expected a whole number of events from 1000 to 1000000, got 5');
+    const own = await refusal(
+      recordRun(config, { trace: { capacityRecords: 2, sampleCount: 1, endTick: 1 } } as never),
+    );
+    expect(own.field).toBe('trace');
+    expect(own.message).toContain('Expected no `trace` option (recordRun sets the recorders itself');
+    const slip = await refusal(recordRun(config, { tracEvents: 2000 } as never));
+    expect(slip.field).toBe('tracEvents');
+    expect(slip.message).toContain('got `tracEvents` (did you mean `traceEvents`?)');
+    const result = await runWorkload(stress, { seed: 7, durationTicks: 1_000_000 });
+    const bare = await refusal(Promise.resolve().then(() => htmlReport(result as never)));
+    expect(bare.field).toBe('run');
+    expect(bare.message).toContain('got a RunResult, which keeps no records');
+    const run = await recordRun(config);
+    const path = await refusal(Promise.resolve().then(() => writeTraceFile(run, '')));
+    expect(path.field).toBe('path');
+  });
+});
