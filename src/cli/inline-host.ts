@@ -4,7 +4,8 @@
  * delivered through the event loop) would not be seen until the run ended. So the command runs
  * the inline host in this one worker: every actor still shares one thread and one event heap
  * (the digest is the inline digest), while the main thread stays free to take Ctrl-C and set the
- * stop word that `shouldStop` polls.
+ * stop word that `shouldStop` polls. A free run's replay from its take log (`free`) is one
+ * synchronous loop too, and runs here for the same reason.
  *
  * Protocol (one port, parent <- worker): 'progress' messages while running, then exactly one of
  * 'done' (the RawRun; histograms cross by structured clone), 'crash', 'stall', 'config' or 'error'.
@@ -12,6 +13,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
+import type { FreeLog } from '../runtime/free/free-log.js';
+import { replayFree } from '../runtime/free/free-replay.js';
 import { runInline } from '../runtime/inline-runtime.js';
 import type { MachineModule } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -34,6 +37,12 @@ export interface InlineRunSettings {
   stopAfterEvents?: number;
   /** Keep each actor's last events (a replay's history). */
   tailEvents?: number;
+  /**
+   * Replay a free run from this take log instead of running the machine's event loop (a free
+   * run's `npusim replay`: free/free-replay.ts), `where` naming the log in errors; with
+   * `tailUntilTick`, the tails keep only events up to it (the history's run).
+   */
+  free?: { log: FreeLog; where: string; tailUntilTick?: number };
 }
 
 export interface InlineHostData extends InlineRunSettings {
@@ -58,21 +67,39 @@ const data = workerData as InlineHostData;
 const stop = new Int32Array(data.stopWord);
 const post = (m: InlineHostMessage): void => port.postMessage(m);
 
-// The same call engine.ts runRaw makes for an inline run, on the machine module named by URL.
+// The same calls engine.ts makes for an inline run (runRaw) and a free run's replay (replayFreeRun),
+// on the machine module named by URL.
+const shouldStop = (): boolean => Atomics.load(stop, 0) === 1;
+const onProgress = (tick: number, events: number, findings: number): void =>
+  post({ type: 'progress', tick, events, findings });
 import(data.machineUrl)
   .then((machine: MachineModule) =>
-    runInline(machine, data.config, {
-      seed: data.seed,
-      strategy: data.strategy,
-      stopOnFirst: data.stopOnFirst,
-      endTick: data.endTick,
-      recordEvents: data.recordEvents,
-      trace: data.trace,
-      tailEvents: data.tailEvents,
-      ...(data.stopAfterEvents === undefined ? {} : { stopAfterEvents: data.stopAfterEvents }),
-      onProgress: (tick, events, findings) => post({ type: 'progress', tick, events, findings }),
-      shouldStop: () => Atomics.load(stop, 0) === 1,
-    }),
+    data.free !== undefined
+      ? replayFree(machine, data.config, {
+          seed: data.seed,
+          strategy: data.strategy,
+          endTick: data.endTick,
+          log: data.free.log,
+          where: data.free.where,
+          recordEvents: data.recordEvents,
+          trace: data.trace,
+          tailEvents: data.tailEvents,
+          ...(data.free.tailUntilTick === undefined ? {} : { tailUntilTick: data.free.tailUntilTick }),
+          onProgress,
+          shouldStop,
+        })
+      : runInline(machine, data.config, {
+          seed: data.seed,
+          strategy: data.strategy,
+          stopOnFirst: data.stopOnFirst,
+          endTick: data.endTick,
+          recordEvents: data.recordEvents,
+          trace: data.trace,
+          tailEvents: data.tailEvents,
+          ...(data.stopAfterEvents === undefined ? {} : { stopAfterEvents: data.stopAfterEvents }),
+          onProgress,
+          shouldStop,
+        }),
   )
   .then(
     (raw) => post({ type: 'done', raw }),

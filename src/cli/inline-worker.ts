@@ -39,6 +39,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     ...(options.trace === undefined ? {} : { trace: options.trace }),
     ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
     ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+    ...(options.free === undefined ? {} : { free: options.free }),
     stopWord,
   };
   const worker = spawnHost(data);

@@ -2,8 +2,9 @@
  * `npusim replay FILE`: the failure file's run again (src/repro/replay.ts), on the host it used or
  * the one asked for; prints whether it reproduced exactly (same first finding at the same tick,
  * same digest) and the history that led to the finding. Its header is printed before the run,
- * and the run shows progress on stderr as `npusim run`'s does (progress.ts); Ctrl-C stops an
- * inline or threaded replay between events as it stops a run (hostedRun): it says where, is not
+ * and the run shows progress on stderr as `npusim run`'s does (progress.ts); Ctrl-C stops a
+ * replay between events as it stops a run (hostedRun, hostedFreeRun: an inline one and a free
+ * run's from its take log on a worker, a threaded one polling the stop): it says where, is not
  * compared, and exits 130. Exit: the run's own code when it
  * reproduced (so a reproduced crash is 4), 5 when it did not (a replay that diverges is a bug in
  * npusim or a changed model: a code of its own, so that a script can tell the two apart), 2 for
@@ -34,6 +35,7 @@ import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { formatHistory } from '../repro/history.js';
 import {
+  type FreeReplayRunner,
   type ReplayHooks,
   type ReplayHost,
   type ReplayOutcome,
@@ -54,7 +56,7 @@ import type { ReplayArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { startInlineWorker } from './inline-worker.js';
-import { Interrupt } from './interrupt.js';
+import { LazyInterrupt } from './lazy-interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
 import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
@@ -88,8 +90,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   // The text goes where a run's summary goes: stderr when stdout is the JSON.
   const say = args.json ? io.stderr : io.stdout;
   const progress = replayProgress(args, io);
-  // Taken on the first hosted run: a free run's replay from its take log holds this thread, so
-  // Ctrl-C could not be seen during it, and ends it at once as before.
+  // Taken on the first hosted run (lazy-interrupt.ts): a signal before it ends the command at once.
   const interrupt = new LazyInterrupt(io);
   try {
     return await replayAndReport(
@@ -118,10 +119,12 @@ async function replayAndReport(
 ): Promise<number> {
   const { text, args, io, workloads, recording, progress, interrupt, started, say } = ctx;
   const run = hostedRun(interrupt);
+  const runFree = hostedFreeRun(interrupt);
   const stopped = () => interrupt.taken?.stopped === true;
   const r = await replayFailure(text, args.file, workloads, args.host, undefined, {
     ...(recording === undefined ? {} : { recording }),
     run,
+    runFree,
     stopped,
     // The header before the run, which may be long; the rest once it is judged.
     onStart: (file, host, stop, workload) =>
@@ -186,14 +189,33 @@ function hostedRun(lazy: LazyInterrupt): ReplayRunner {
   };
 }
 
-/** The command's Interrupt (interrupt.ts), made when first needed. */
-class LazyInterrupt {
-  taken: Interrupt | undefined;
-  constructor(private readonly io: CliIo) {}
-  take(): Interrupt {
-    this.taken ??= new Interrupt(this.io);
-    return this.taken;
-  }
+/**
+ * A free run's replay from its take log (the replayed run and its history's) hosted on the inline
+ * worker as an inline replay is: it is one synchronous loop, which in this thread kept Ctrl-C
+ * from being seen until it ended (QA: the command was killed at once, nothing said). Stopped
+ * between two steps of its actors by the first signal.
+ */
+function hostedFreeRun(lazy: LazyInterrupt): FreeReplayRunner {
+  return async (config, log, where, options) => {
+    const interrupt = lazy.take();
+    const run = startInlineWorker(config, {
+      machineUrl: machineModuleUrl(),
+      seed: config.seed,
+      strategy: config.strategy,
+      endTick: config.params.durationTicks,
+      free: {
+        log,
+        where,
+        ...(options.tailUntilTick === undefined ? {} : { tailUntilTick: options.tailUntilTick }),
+      },
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
+      ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+      ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
+    });
+    interrupt.track(() => run.stop());
+    return await run.result;
+  };
 }
 
 /**

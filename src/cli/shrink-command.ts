@@ -79,12 +79,14 @@ async function shrinkAndWrite(
   io: CliIo,
 ): Promise<number> {
   const { args, file, config, workload, first, budget, interrupt } = job;
-  // A liveness failure's opening names the liveness rule the shrink keeps, which the file does not
-  // record: it is said once the original's run (the shrink's first) has found it.
-  const opening = (live: LivenessFinding | undefined) =>
-    io.stderr.write(`${shrinkOpening(args.file, first, live, budget)}\n`);
+  // The opening first, for every failure: the original's run, which may be long, comes next (QA: a
+  // liveness shrink said nothing on stderr until it ended). A liveness failure's liveness rule,
+  // which the file does not record, is said once that run has found it.
   const liveness = file.exit.class === 'liveness';
-  if (!liveness) opening(undefined);
+  io.stderr.write(`${shrinkOpening(args.file, first, liveness, budget)}\n`);
+  const reproduced = (live: LivenessFinding | undefined) => {
+    if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
+  };
   // A crashed run leaves no count of its events: '-', as for a run without a choice log.
   const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
   const best = (m: Measures) =>
@@ -94,7 +96,7 @@ async function shrinkAndWrite(
     budget,
     where: args.file,
     shouldStop: () => interrupt.stopped,
-    onStart: liveness ? opening : undefined,
+    onStart: liveness ? reproduced : undefined,
     onProgress: (p) => {
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
@@ -174,22 +176,24 @@ async function shrinkAndWrite(
 }
 
 /**
- * The line a shrink opens with: the failure it keeps, where and the budget. For a liveness failure
- * that is its liveness rule (`live`, found by the original's run), the first finding beside it
- * when another, as the result's header (shrinkHeadline) names them (QA: it named the first
- * finding, a violation, and the header then named the liveness rule).
+ * The line a shrink opens with, before the original's run: the failure it keeps, where and the
+ * budget. For a liveness failure, every candidate must still end as one; its liveness rule is
+ * found by that run (shrinkReproduced), so the opening names the first finding the file records
+ * as what the deadlock starts from (QA: the opening, printed only after that run, named the
+ * violation alone, and the header then named the liveness rule).
  */
-export function shrinkOpening(
-  file: string,
-  first: FirstFinding,
-  live: LivenessFinding | undefined,
-  budget: number,
-): string {
-  const kept =
-    live === undefined
-      ? `${first.rule} at ${formatTime(first.tick)}`
-      : `${live.rule} at ${formatTime(live.tick)} (liveness failure, exit 3: every candidate must still end as one${live.rule === first.rule ? '' : `; first finding ${first.rule} at ${formatTime(first.tick)}`})`;
-  return `npusim: shrinking ${file}: ${kept}, budget ${runs(budget)}`;
+export function shrinkOpening(file: string, first: FirstFinding, liveness: boolean, budget: number): string {
+  if (!liveness)
+    return `npusim: shrinking ${file}: ${first.rule} at ${formatTime(first.tick)}, budget ${runs(budget)}`;
+  return `npusim: shrinking ${file}: a liveness failure (exit 3: every candidate must still end as one; first finding ${first.rule} at ${formatTime(first.tick)}), budget ${runs(budget)}; running the original to find its liveness rule`;
+}
+
+/**
+ * A liveness shrink's line once the original's run has reproduced it: the liveness rule it ended
+ * with, which every candidate must keep, as the result's header (shrinkHeadline) names it.
+ */
+export function shrinkReproduced(first: FirstFinding, live: LivenessFinding): string {
+  return `npusim: shrink: the original reproduces, ending in ${live.rule} at ${formatTime(live.tick)}${live.rule === first.rule ? '' : ` (first finding ${first.rule} at ${formatTime(first.tick)})`}: every candidate must still end in it`;
 }
 
 /**

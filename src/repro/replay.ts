@@ -26,7 +26,15 @@ import { failedRunResult, statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
-import { checkFreeRunLog, type EngineOptions, type Host, replayFreeRun, runRaw } from '../runtime/engine.js';
+import {
+  checkFreeRunLog,
+  type EngineOptions,
+  type FreeRunOptions,
+  type Host,
+  replayFreeRun,
+  runRaw,
+} from '../runtime/engine.js';
+import type { FreeLog } from '../runtime/free/free-log.js';
 import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
@@ -99,7 +107,7 @@ export interface InterruptedReplay {
 }
 
 async function runOnce(
-  run: ReplayRunner,
+  { run, runFree }: Runners,
   config: RunConfig,
   workload: Workload,
   host: ReplayHost,
@@ -112,7 +120,7 @@ async function runOnce(
   try {
     const raw =
       host === 'free-log'
-        ? replayFreeRun(config, file.free!, `${where}: free`, {
+        ? await runFree(config, file.free!, `${where}: free`, {
             ...(trace === undefined ? {} : { trace }),
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           })
@@ -170,10 +178,38 @@ export interface ReplayStop {
  */
 export type ReplayRunner = (config: RunConfig, options: EngineOptions) => Promise<RawRun>;
 
+/**
+ * Runs a free run's replay from its take log (the replayed run and its history's): replayFreeRun
+ * in this thread unless the caller hosts it itself (the command runs it on the inline worker, so
+ * that Ctrl-C is seen and stops it between two steps, `options.shouldStop` being the caller's).
+ */
+export type FreeReplayRunner = (
+  config: RunConfig,
+  log: FreeLog,
+  where: string,
+  options: FreeRunOptions,
+) => Promise<RawRun>;
+
+/** The hosts of the replay's runs, the caller's or this thread's. */
+interface Runners {
+  run: ReplayRunner;
+  runFree: FreeReplayRunner;
+}
+
+/** A free run's replay in this thread: the library's, which no signal stops. */
+const freeRunHere: FreeReplayRunner = async (config, log, where, options) =>
+  replayFreeRun(config, log, where, options);
+
+/** The events a take log counts, all actors together: what its replay handles when not stopped. */
+function takeLogEvents(log: FreeLog): number {
+  return log.actors.reduce((sum, a) => sum + a.events, 0);
+}
+
 /** What the caller sees of a replay as it goes, and what it records. */
 export interface ReplayHooks {
   recording?: ReplayRecording;
   run?: ReplayRunner;
+  runFree?: FreeReplayRunner;
   /**
    * True once the caller stopped the replay's runs (Ctrl-C): a run it stopped is not the file's
    * run, so it is not compared, and the history is not made.
@@ -225,7 +261,7 @@ export async function replayFailure(
   }
   const host: ReplayHost =
     file.free !== null ? 'free-log' : (asked ?? (file.options.host === 'threaded' ? 'threaded' : 'inline'));
-  const run = hooks.run ?? runRaw;
+  const runners: Runners = { run: hooks.run ?? runRaw, runFree: hooks.runFree ?? freeRunHere };
   const interrupted = interruptedReplay(file, host, recorded.params.durationTicks);
   // Not compared: the same run up to the tick the recorded run reached (a duration of 0 is none).
   const config =
@@ -249,17 +285,19 @@ export async function replayFailure(
   const progress = hooks.progress?.(config, undefined, stop);
   let ran: Awaited<ReturnType<typeof runOnce>>;
   try {
-    ran = await runOnce(run, config, workload, host, file, where, stopAfter, trace, progress);
+    ran = await runOnce(runners, config, workload, host, file, where, stopAfter, trace, progress);
   } finally {
     progress?.stop();
   }
   const { result, raw, crash, crashTraces } = ran;
   // Stopped by the caller, not where the recorded run stopped (a signal just after that stop
   // does not count: the replay had run as far as it was to).
+  // A free run's replay ends `interrupted` where its log does too: stopped short of the log's events.
+  const stopsAfter = stopAfter ?? (file.free === null ? undefined : takeLogEvents(file.free));
   const signalled =
     hooks.stopped?.() === true &&
     result?.status === 'interrupted' &&
-    (stopAfter === undefined || result.engine.events < stopAfter);
+    (stopsAfter === undefined || result.engine.events < stopsAfter);
   const notCompared = signalled
     ? 'the replay was interrupted (Ctrl-C or SIGTERM) before it finished, so it cannot be compared with the file'
     : interrupted?.how === 'to-tick'
@@ -319,7 +357,7 @@ export async function replayFailure(
     found === undefined || historyEvents === 0 || signalled
       ? []
       : await historyFor(
-          run,
+          runners,
           config,
           found,
           historyEvents,
@@ -518,7 +556,7 @@ export async function loadRecordedFile(text: string, where: string): Promise<Wor
  * Undefined when the caller stopped its run (`ReplayHooks.stopped`).
  */
 async function historyFor(
-  run: ReplayRunner,
+  { run, runFree }: Runners,
   config: RunConfig,
   found: FirstFinding,
   perActor: number,
@@ -539,7 +577,7 @@ async function historyFor(
   try {
     const raw =
       freeFile !== undefined
-        ? replayFreeRun(config, freeFile.free!, `${where}: free`, {
+        ? await runFree(config, freeFile.free!, `${where}: free`, {
             tailEvents: perActor,
             tailUntilTick: end - 1,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
@@ -549,7 +587,14 @@ async function historyFor(
             tailEvents: perActor,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           });
-    if (raw.stopped === 'interrupted' && stopped?.() === true) return undefined;
+    // Stopped by the caller: short of the log's events for a free run's (whose log may end
+    // `interrupted` too).
+    if (
+      raw.stopped === 'interrupted' &&
+      stopped?.() === true &&
+      (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
+    )
+      return undefined;
     // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
     const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
     const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];

@@ -124,13 +124,19 @@ export function checkFreeRunLog(config: RunConfig, log: FreeLog, where: string):
   checkFreeLog(machine, config, log, where);
 }
 
-/** Replay a free run from its take log, in this thread (free/free-replay.ts). */
+/** What a free run's replay from its take log records and reports as it goes. */
+export type FreeRunOptions = Omit<RunRecording, 'stopOnFirst'> &
+  Pick<FreeReplayOptions, 'recordEvents' | 'tailUntilTick' | 'onProgress' | 'progressEvery' | 'shouldStop'>;
+
+/**
+ * Replay a free run from its take log, in this thread (free/free-replay.ts): a `shouldStop` set
+ * by a signal handler is never seen here, so a command runs it on a worker (cli/inline-host.ts).
+ */
 export function replayFreeRun(
   config: RunConfig,
   log: FreeLog,
   where: string,
-  options: Omit<RunRecording, 'stopOnFirst'> &
-    Pick<FreeReplayOptions, 'recordEvents' | 'tailUntilTick' | 'onProgress' | 'progressEvery'> = {},
+  options: FreeRunOptions = {},
 ): RawRun {
   return replayFree(machine, config, {
     seed: config.seed,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKLOAD, parseCli, parseCrashAt, parseSeed } from '../../src/cli/args.js';
 import { DEFAULT_FAILURES_OPTION } from '../../src/cli/cli-args.js';
+import { parseBudget, parseJobs, parsePctDepth, parseTraceEvents } from '../../src/cli/option-values.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { parseDuration } from '../../src/report/duration.js';
+import { parsePlacement } from '../../src/runtime/placement.js';
+import { parseSeedRange, parseShard } from '../../src/sweep/seeds.js';
 
 function errorOf(f: () => unknown): ConfigError {
   try {
@@ -335,6 +339,29 @@ describe('cli args', () => {
     expect(parseCrashAt('gpu2:9007199254740991').event).toBe(Number.MAX_SAFE_INTEGER);
     expect(errorOf(() => parseCrashAt('gpu2:9007199254740993')).message).toBe(
       '--crash-at: Expected ACTOR:EVENT such as `gpu2:100` (EVENT a whole number from 1 to 9007199254740991), got `gpu2:9007199254740993`',
+    );
+  });
+
+  it('args: every number an option takes is read in decimal, leading zeros and all, the same way in every option (README "run" options)', () => {
+    // QA: `--pct-depth 03` was taken as 3; so were all the others: one rule, written down.
+    expect(parsePctDepth('03')).toBe(3);
+    expect(parseSeed('03')).toBe(3);
+    expect(parseJobs('01')).toBe(1);
+    expect(parseBudget('010')).toBe(10);
+    expect(parseTraceEvents('01000')).toBe(1000);
+    expect(parsePlacement('02')).toEqual({ kind: 'workers', count: 2 });
+    expect(parseCrashAt('gpu2:0100')).toEqual({ actor: 'gpu2', event: 100 });
+    expect(parseDuration('030us')).toBe(30_000_000);
+    expect(parseSeedRange('01..03')).toMatchObject({ first: 1, last: 3 });
+    expect(parseShard('01/04')).toEqual({ index: 1, count: 4 });
+    // Through the command line too, and the range checks see the number, not its digits.
+    const run = parseCli(['run', '--strategy', 'pct', '--pct-depth', '016', '--seed', '007']);
+    expect(run).toMatchObject({ seed: 7, pctDepth: 16 });
+    expect(errorOf(() => parsePctDepth('017')).message).toBe(
+      '--pct-depth: Expected a depth from 1 to 16, got `017`',
+    );
+    expect(errorOf(() => parseJobs('00')).message).toBe(
+      '--jobs: Expected a whole number of jobs from 1 to 256, got `00`',
     );
   });
 });

@@ -256,4 +256,31 @@ describe('a replay Ctrl-C stops', () => {
       );
     },
   );
+
+  test('free: its replay from the take log runs on a worker, so Ctrl-C stops it between steps, says where and that it was not compared, and exits 130', async () => {
+    // A free run's take log cannot be made longer by editing the file (it fixes every event), so
+    // the run recorded is one whose replay takes seconds; the signal goes once its header shows
+    // (on stderr with --json), which is printed as the replay's worker starts.
+    const path = join(tmp(), 'free.json');
+    const made = await cli(['run', 'stress', '--free', '--seed', '7', '--duration', '1ms', '--record', path]);
+    expect(made.code, made.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    const r = await cliChild(['replay', path, '--json'], {
+      interruptOn: /\(free run, from its take log, in one thread\)\n {2}strategy/,
+    });
+    // Killed at once (no line, exit null) before: the replay held the command's thread.
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('npusim: stopping');
+    expect(r.stderr).toMatch(
+      /npusim: interrupted at \S+ \S+ of 1 ms simulated \(exit 130\), after (\d+) events: the replay did not finish, so it was not compared with the file\n/,
+    );
+    const out = JSON.parse(r.stdout) as {
+      replay: { reproduced: unknown; notCompared: string; exitCode: number };
+    };
+    expect(out.replay.reproduced).toBeNull();
+    expect(out.replay.exitCode).toBe(130);
+    expect(out.replay.notCompared).toContain('the replay was interrupted (Ctrl-C or SIGTERM)');
+    const events = Number(/after (\d+) events: the replay did not finish/.exec(r.stderr)![1]);
+    expect(events).toBeLessThan(file.figures.events);
+  });
 });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { shrinkHeadline, shrinkOpening } from '../../src/cli/shrink-command.js';
+import { shrinkHeadline, shrinkOpening, shrinkReproduced } from '../../src/cli/shrink-command.js';
 import * as machine from '../../src/model/actors/machine.js';
 import { encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
@@ -239,15 +239,33 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(shrinkHeadline('f.json', file.first!, undefined)).toBe(
       'npusim shrink f.json: order.atsd-released-early',
     );
-    // So does the opening line, from the liveness finding the original's run hands onStart
-    // before any candidate (QA: it named the violation, the header below it the liveness rule).
+    // The opening line comes before the original's run (which may be long) and says a liveness
+    // failure is kept; the liveness finding the original's run hands onStart, before any
+    // candidate, is said next (QA: the opening waited for that run, and named the violation).
     expect(started).toEqual([shrunk.liveness!.before]);
-    expect(shrinkOpening('f.json', file.first!, started[0], 12)).toBe(
-      `npusim: shrinking f.json: liveness.shootdown at ${formatTime(started[0]!.tick)} (liveness failure, exit 3: every candidate must still end as one; first finding order.atsd-released-early at ${formatTime(file.first!.tick)}), budget 12 runs`,
+    expect(shrinkOpening('f.json', file.first!, true, 12)).toBe(
+      `npusim: shrinking f.json: a liveness failure (exit 3: every candidate must still end as one; first finding order.atsd-released-early at ${formatTime(file.first!.tick)}), budget 12 runs; running the original to find its liveness rule`,
     );
-    expect(shrinkOpening('f.json', file.first!, undefined, 1)).toBe(
+    expect(shrinkReproduced(file.first!, started[0]!)).toBe(
+      `npusim: shrink: the original reproduces, ending in liveness.shootdown at ${formatTime(started[0]!.tick)} (first finding order.atsd-released-early at ${formatTime(file.first!.tick)}): every candidate must still end in it`,
+    );
+    expect(shrinkOpening('f.json', file.first!, false, 1)).toBe(
       `npusim: shrinking f.json: order.atsd-released-early at ${formatTime(file.first!.tick)}, budget 1 run`,
     );
+    // From the command: the opening is stderr's first line, before the original's run; the
+    // reproduce line follows it (budget 1: the original's run alone).
+    const dir = testTempDir('npusim-shrink-live-');
+    const path = join(dir, 'f.json');
+    writeFileSync(path, JSON.stringify(file));
+    const openingSeen: string[] = [];
+    const r = await cli(['shrink', path, '--budget', '1', '--out', join(dir, 'out.json')], (soFar) => {
+      if (openingSeen.length === 0) openingSeen.push(soFar);
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(openingSeen[0]).toBe(`${shrinkOpening(path, file.first!, true, 1)}\n`);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(shrinkOpening(path, file.first!, true, 1));
+    expect(lines[1]).toBe(shrinkReproduced(file.first!, started[0]!));
     expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
     expect(shrunk.after.simulatedTicks).toBeGreaterThan(shrunk.liveness!.after.tick);
     const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');

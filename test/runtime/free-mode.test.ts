@@ -116,6 +116,29 @@ describe('free mode: record and replay', () => {
     const replay = expectReplays(c, raw);
     expect(replay.stopped).toBe('interrupted');
   });
+
+  test('free replay: shouldStop stops it between two steps, short of the log, at the tick its actors reached; never asked, it replays whole', async () => {
+    const c = config('stress', 3, 40_000_000);
+    const raw = await freeRun(c);
+    const total = raw.free!.log.actors.reduce((sum, a) => sum + a.events, 0);
+    // Polled once per pass over the actors (each step at most 4096 events): stop on the third.
+    let polls = 0;
+    const stopped = replayFreeRun(c, raw.free!.log, 'test log', { shouldStop: () => ++polls >= 3 });
+    expect(polls).toBe(3);
+    expect(stopped.stopped).toBe('interrupted');
+    expect(stopped.events).toBeGreaterThan(0);
+    expect(stopped.events).toBeLessThan(total);
+    expect(stopped.reachedTick).toBeLessThan(c.params.durationTicks);
+    // Asked to stop before it began: nothing handled.
+    const before = replayFreeRun(c, raw.free!.log, 'test log', { shouldStop: () => true });
+    expect(before.stopped).toBe('interrupted');
+    expect(before.events).toBe(0);
+    // A poll that never says stop changes nothing: the same digest and events as the run.
+    const whole = replayFreeRun(c, raw.free!.log, 'test log', { shouldStop: () => false });
+    expect(whole.stopped).toBe('end');
+    expect(whole.events).toBe(total);
+    expect(digestOf(whole)).toBe(digestOf(raw));
+  });
 });
 
 describe('free mode: the ordering rules under real races', () => {

@@ -24,7 +24,7 @@ import { SELF_LINK, type SimMessage } from '../../model/protocol/sim-message.js'
 import { MESSAGE_BYTES, readMessage, writeMessage } from '../../transport/codec.js';
 import { type MessagePool, runnerFigures } from '../actor-runner.js';
 import type { MachineModule, MachinePlan } from '../machine-module.js';
-import { ProgressTick } from '../progress-tick.js';
+import { ProgressTick, progressTickOf } from '../progress-tick.js';
 import type { RawRun, RunRecording } from '../raw-run.js';
 import { runnerCrash } from '../run-errors.js';
 import { FreeActor } from './free-actor.js';
@@ -50,7 +50,22 @@ export interface FreeReplayOptions extends RunRecording {
    */
   onProgress?: (tick: number, events: number, findings: number) => void;
   progressEvery?: number;
+  /**
+   * Polled after each pass over the actors, a step being at most STEP_EVENTS events (Ctrl-C): true
+   * stops the replay there, `stopped: 'interrupted'`, each actor finished at its own clock and the
+   * run reported at the tick its progress had reached. The replay runs on a worker of its own for
+   * this (cli/inline-host.ts): in the command's thread no signal could set what this reads.
+   */
+  shouldStop?: () => boolean;
 }
+
+/**
+ * The most events one actor handles before the replay steps the next (and polls `shouldStop`): an
+ * actor whose log takes little could otherwise handle its whole run in one step. The order in
+ * which actors are stepped changes nothing each one does (its takes fix what it handles, and a
+ * queue is filled in its sender's order), so a shorter step costs only the round trips.
+ */
+const STEP_EVENTS = 4096;
 
 interface Queue {
   items: SimMessage[];
@@ -80,14 +95,22 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   const queues: Queue[] = plan.edges.map(() => ({ items: [], head: 0 }));
   const actors = createReplayActors(machine, config, plan, queues, options);
   for (const a of actors) a.fa.runner.start();
-  runToLog(actors, queues, plan, options.where, progressReport(actors, options));
+  const interrupted = runToLog(
+    actors,
+    queues,
+    plan,
+    options.where,
+    progressReport(actors, options),
+    options.shouldStop,
+  );
+  // Each actor ends where its log ended it, or, stopped, at its own clock (as a free worker
+  // Ctrl-C stopped ends at its own: free-loop.ts finish).
+  const finishTicks = interrupted ? actors.map((a) => a.fa.runner.now) : log.actors.map((a) => a.finishTick);
 
   // Before finish, as a free worker does (free-loop.ts): each actor's records up to where it ended.
   const traces =
-    options.trace === undefined
-      ? undefined
-      : actors.map((a, i) => a.fa.runner.traceResult(log.actors[i]!.finishTick)!);
-  const reports = actors.map((a, i) => a.fa.runner.finish(log.actors[i]!.finishTick));
+    options.trace === undefined ? undefined : actors.map((a, i) => a.fa.runner.traceResult(finishTicks[i]!)!);
+  const reports = actors.map((a, i) => a.fa.runner.finish(finishTicks[i]!));
   const runners = actors.map((a) => a.fa.runner);
   const inFlightPerEdge = plan.edges.map((_, e) => queues[e]!.items.length - queues[e]!.head);
   for (const a of actors) {
@@ -97,19 +120,16 @@ export function replayFree<C>(machine: MachineModule<C>, config: C, options: Fre
   }
   const events = runners.reduce((s, r) => s + r.digest.count, 0);
   const wallMs = performance.now() - started;
-  const reached = Math.min(...log.actors.map((a) => a.finishTick));
+  // Stopped: the tick its progress showed (the least clock of the actors still following their
+  // logs), the tick every actor had reached, as a free run Ctrl-C stopped is reported.
+  const reached = interrupted
+    ? progressTickOf(actors.map((a) => ({ tick: a.fa.runner.now, advancing: !followedToEnd(a) })))
+    : Math.min(...log.actors.map((a) => a.finishTick));
   return {
     endTick: options.endTick,
-    reachedTick: log.stopped === 'end' ? options.endTick : reached,
-    stopped: log.stopped,
-    ...runnerFigures(
-      runners,
-      plan,
-      'all (free-mode replay)',
-      wallMs,
-      events,
-      log.actors.map((a) => a.finishTick),
-    ),
+    reachedTick: !interrupted && log.stopped === 'end' ? options.endTick : reached,
+    stopped: interrupted ? 'interrupted' : log.stopped,
+    ...runnerFigures(runners, plan, 'all (free-mode replay)', wallMs, events, finishTicks),
     reports,
     inFlightPerEdge,
     placement: 'free-replay',
@@ -211,7 +231,8 @@ function followedToEnd(a: ReplayActor): boolean {
 }
 
 /**
- * Steps the actors round robin until each has handled its events and made its takes. A pass in
+ * Steps the actors round robin until each has handled its events and made its takes, or until
+ * `shouldStop` says stop (polled after each pass: returns true then). A pass in
  * which none moves refuses the log, naming every actor that cannot go on: one whose log waits for
  * records nobody can send now, and one with no event left to handle before its log's count. An
  * actor stuck with nothing to handle stays stuck (records reach it only through its takes), so the
@@ -223,8 +244,11 @@ function runToLog(
   plan: MachinePlan,
   where: string,
   progress: ((events: number) => void) | undefined,
-): void {
+  shouldStop: (() => boolean) | undefined,
+): boolean {
   let events = 0;
+  // A replay asked to stop before it began (Ctrl-C while the run before it ended) handles nothing.
+  if (shouldStop?.() === true) return true;
   for (;;) {
     let moved = false;
     let done = true;
@@ -235,7 +259,8 @@ function runToLog(
       progress?.(events);
       if (!followedToEnd(a)) done = false;
     }
-    if (done) return;
+    if (done) return false;
+    if (shouldStop?.() === true) return true;
     if (!moved) {
       const stuck = actors.filter((a) => !followedToEnd(a));
       throw new ConfigError(
@@ -264,12 +289,13 @@ function cannotGoOn(a: ReplayActor, queues: Queue[], plan: MachinePlan, logWhere
 }
 
 /**
- * Step one actor until it is done, waits for records, or has no event to handle before its log's
- * count (runToLog names it); returns whether it moved.
+ * Step one actor until it is done, waits for records, has no event to handle before its log's
+ * count (runToLog names it), or has handled STEP_EVENTS events; returns whether it moved.
  */
 function step(a: ReplayActor, queues: Queue[]): boolean {
   let moved = false;
   const fa = a.fa;
+  const stepEnd = fa.handled + STEP_EVENTS;
   for (;;) {
     let take: Take | undefined = a.takes.current;
     while (take !== undefined && take.at === fa.handled) {
@@ -285,7 +311,7 @@ function step(a: ReplayActor, queues: Queue[]): boolean {
       a.takes.advance();
       take = a.takes.current;
     }
-    if (fa.handled >= a.target || fa.heap.size === 0) return moved;
+    if (fa.handled >= a.target || fa.heap.size === 0 || fa.handled >= stepEnd) return moved;
     const top = fa.heap.peek()!;
     try {
       fa.handleNext();
