@@ -136,6 +136,32 @@ describe('variants', () => {
     expect(text.stdout).not.toContain('answer (this run and its');
   });
 
+  test('multi-tenant --policy per-gpu that crashes: judged by what variant per-gpu expects, not by the workload (QA: left to its own declaration)', async () => {
+    const args = [
+      'run',
+      'multi-tenant',
+      '--seed',
+      '2',
+      '--duration',
+      '20us',
+      '--inline',
+      '--no-failure-file',
+    ];
+    const crash = [...args, '--policy', 'per-gpu', '--crash-at', 'chip0:5'];
+    const r = await cli([...crash, '--json']);
+    expect(r.code, r.stderr).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.sameAsVariant).toEqual({ name: 'per-gpu', by: '--policy per-gpu' });
+    expect(result.label).toBe('per-gpu');
+    // The variant expects isolation.peer (the workload's own run, clean); a crash never meets it.
+    expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
+    const text = await cli(crash);
+    expect(text.stdout).toContain(
+      'expected (variant per-gpu, this run: --policy per-gpu): isolation.peer: NOT as expected\n',
+    );
+  });
+
   test('guest-atsd --set host.guestAtsd=first-link: the run is variant first-link, not run again', async () => {
     const r = await cli(
       'run guest-atsd --seed 1 --duration 10us --inline --no-failure-file --set host.guestAtsd=first-link'.split(
