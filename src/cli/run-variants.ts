@@ -263,5 +263,8 @@ function variantResult(
     expectation,
     headline: result.headline ?? [],
     reproduce: result.reproduce,
+    simulatedTicks: result.simulatedTicks,
+    wallMs: result.wallMs,
+    engine: result.engine,
   };
 }
