@@ -2,7 +2,9 @@
  * One workload, run from a library: the same layering of parameters as `npusim run` (the
  * workload's own, its variant's `set`, then `set`, then the duration) and the same answer on the
  * result (its question and headline figures), without a command line. Variants are not run
- * (run each by name with `variant`, as `npusim run --variant` does).
+ * (run each by name with `variant`, as `npusim run --variant` does); options that make the run one
+ * of them (`set: { policy: 'per-gpu' }`) make it that variant, judged by what it expects
+ * (`sameAsVariant`), as `npusim run` judges it.
  */
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
@@ -10,13 +12,14 @@ import { buildTopology } from '../model/platform/topology.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
+import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
 import { type ParamOverride, variantOverrides } from '../model/scenario/variant-overrides.js';
-import { validateWorkload, type Workload } from '../model/scenario/workload.js';
+import { type Variant, validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
-import { withAnswer } from '../report/described-result.js';
+import { asMatchedVariant, withAnswer } from '../report/described-result.js';
 import { MAX_DURATION_TICKS } from '../report/duration.js';
 import { checkPresetName } from '../report/full-topology.js';
 import type { RunResult } from '../report/run-result.js';
@@ -137,7 +140,10 @@ function checkDuration(d: unknown): void {
 }
 
 /** The run's config and its workload, validated; every option checked before anything runs. */
-function prepare(given: Workload, options: RunWorkloadOptions): { workload: Workload; config: RunConfig } {
+function prepare(
+  given: Workload,
+  options: RunWorkloadOptions,
+): { workload: Workload; config: RunConfig; sameAs: { variant: Variant; by: string } | undefined } {
   const workload = checkedWorkload(given);
   checkOptionKeys(options);
   checkSetTwins(options);
@@ -205,7 +211,14 @@ function prepare(given: Workload, options: RunWorkloadOptions): { workload: Work
     ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
-  return { workload, config };
+  // Options that make the own run one of the variants make it that variant, as `npusim run`'s do
+  // (the same function decides: model/scenario/matched-variant.ts).
+  const match =
+    options.variant === undefined
+      ? matchedVariant(workload, overridesOf(options, custom?.spec.name))
+      : undefined;
+  const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
+  return { workload, config, sameAs };
 }
 
 /**
@@ -219,6 +232,20 @@ function checkVariantKept(
   topologyName: string | undefined,
 ): void {
   const v = workload.variants.find((x) => x.name === options.variant)!;
+  const over = variantOverrides(workload.params, v, overridesOf(options, topologyName))[0];
+  if (over !== undefined) {
+    throw new ConfigError(
+      over.by,
+      `Expected no override of \`${over.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
+    );
+  }
+}
+
+/**
+ * The parameters the options give, in the order the run applies them (`set`, then `durationTicks`,
+ * then `topology`: its spec's name), each named as the caller gave it.
+ */
+function overridesOf(options: RunWorkloadOptions, topologyName: string | undefined): ParamOverride[] {
   const overrides: ParamOverride[] = Object.entries(options.set ?? {}).map(([path, value]) => ({
     path,
     value,
@@ -227,13 +254,7 @@ function checkVariantKept(
   if (options.durationTicks !== undefined)
     overrides.push({ path: 'durationTicks', value: options.durationTicks, by: 'durationTicks' });
   if (topologyName !== undefined) overrides.push({ path: 'topology', value: topologyName, by: 'topology' });
-  const over = variantOverrides(workload.params, v, overrides)[0];
-  if (over !== undefined) {
-    throw new ConfigError(
-      over.by,
-      `Expected no override of \`${over.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
-    );
-  }
+  return overrides;
 }
 
 /** The spec checked as a topology file's is (validateTopologySpec, then the cross-field checks). */
@@ -272,7 +293,7 @@ function inField<T>(field: string, f: () => T): T {
  */
 export async function runWorkload(given: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
   const prepared = prepare(given, options);
-  const { workload } = prepared;
+  const { workload, sameAs } = prepared;
   let { config } = prepared;
   const {
     seed: _seed,
@@ -296,5 +317,6 @@ export async function runWorkload(given: Workload, options: RunWorkloadOptions =
     config = { ...config, strategy: (await preparePct(config, options.pctDepth ?? 3)).strategy };
   }
   // The answer `npusim run` gives: question, headline, and a variant's verdict on what it expects.
-  return withAnswer(await runSimulation(config, engine), config, workload);
+  const result = withAnswer(await runSimulation(config, engine), config, workload);
+  return sameAs === undefined ? result : asMatchedVariant(result, sameAs.variant, sameAs.by);
 }

@@ -17,7 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { describedResult } from '../report/described-result.js';
+import { asMatchedVariant, describedResult } from '../report/described-result.js';
 import { formatTime } from '../report/duration.js';
 import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
 import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
@@ -155,7 +155,7 @@ async function runAndReport(
   } catch (error) {
     const code = await reportFailure(
       error,
-      { config, workload, plan, wallMs: performance.now() - started },
+      { config, workload, plan, wallMs: performance.now() - started, sameAs },
       session,
       recording,
     );
@@ -202,9 +202,7 @@ async function reportRun(
   if (sameAs !== undefined) {
     // The options made this run one of the variants (run-variants.ts planVariants): judged by what
     // that variant expects, as `--variant NAME` alone would be, stopped or not, and named for it.
-    result.expectation = judgeExpectation(sameAs.variant.expect, result);
-    result.label = sameAs.variant.name;
-    result.sameAsVariant = { name: sameAs.variant.name, by: sameAs.by };
+    asMatchedVariant(result, sameAs.variant, sameAs.by);
   }
   if (variants.length > 0 && result.status !== 'interrupted') {
     if (sameAs === undefined) {

@@ -11,6 +11,7 @@ import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
+import { asMatchedVariant } from '../report/described-result.js';
 import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
 import { formatHistory, historyOf } from '../repro/history.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -24,6 +25,7 @@ import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, type RunSession } from './host-run.js';
 import { runFailureOf } from './run-outcome.js';
+import type { SameAsVariant } from './run-variants.js';
 
 /** The run that failed: what it ran and how long it took. */
 export interface FailedRun {
@@ -31,6 +33,8 @@ export interface FailedRun {
   workload: Workload;
   plan: MachinePlan;
   wallMs: number;
+  /** The variant the options made the run (run-variants.ts): it is judged by what that one expects. */
+  sameAs?: SameAsVariant | undefined;
 }
 
 /**
@@ -59,6 +63,8 @@ export async function reportFailure(
     args.free?.windowTicks,
     args.placement === undefined ? undefined : placementName(args.placement),
   );
+  // Judged as a run that ended would be (run-command.ts reportRun), its verdict in the result.
+  if (run.sameAs !== undefined) asMatchedVariant(result, run.sameAs.variant, run.sameAs.by);
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
   sayFailure(error, config, plan, reproduceLine(result), io);

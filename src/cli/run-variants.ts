@@ -10,8 +10,10 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { sameJson } from '../model/scenario/same-json.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import { applySets } from '../model/scenario/workload-params.js';
 import { failedRunResult } from '../report/assemble-result.js';
@@ -59,12 +61,10 @@ export interface VariantPlan {
  * seed and options, the variant's `set` applied before the user's `--set` (scenario-config.ts). A
  * variant one of the options would override (`--policy` for a variant that sets the policy) is
  * not run, with a line saying so: it would be the workload's own run again under the variant's
- * name, judged by what the variant expects. A variant whose parameters the options make the own
- * run's exactly (`--policy per-gpu` for a variant that sets only that) is not run either: the own
- * run is that variant, and is judged by what it expects (QA: the same run twice, side by side, the
- * own one judged `NOT as expected` by the workload's declaration). Only a variant that changes
- * something of the workload's parameters counts: one that sets nothing (a control) is the own
- * run's parameters with no option at all.
+ * name, judged by what the variant expects. The variant the options make the own run
+ * (model/scenario/matched-variant.ts, which the library's runWorkload asks too: `--policy per-gpu`
+ * for a variant that sets only that) is not run either: the own run is that variant, and is
+ * judged by what it expects, whether it ends, crashes or stalls.
  */
 export function planVariants(
   workload: Workload,
@@ -74,13 +74,20 @@ export function planVariants(
   io: CliIo,
 ): VariantPlan {
   const planned: PlannedVariant[] = [];
-  let sameAs: SameAsVariant | undefined;
+  const match = matchedVariant(workload, commandLineOverrides(args));
+  const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
   for (const v of workload.variants) {
     const over = variantOverrides(workload, v, args);
     if (over.length > 0) {
       const what = over.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ');
       io.stderr.write(
         `npusim: variant ${v.name} not run: it sets ${what} to another value (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+      );
+      continue;
+    }
+    if (v === sameAs?.variant) {
+      io.stderr.write(
+        `npusim: variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects\n`,
       );
       continue;
     }
@@ -92,53 +99,9 @@ export function planVariants(
       if (!(e instanceof ConfigError)) throw e;
       throw new ConfigError(`variant ${v.name} of ${workload.name}`, e.message);
     }
-    if (sameAs === undefined && changesParams(workload, v) && sameJson(config.params, own.params)) {
-      sameAs = { variant: v, by: optionsFor(v, args) };
-      io.stderr.write(
-        `npusim: variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects\n`,
-      );
-      continue;
-    }
     planned.push({ variant: v, config });
   }
   return { planned, sameAs };
-}
-
-/** Whether a variant's `set` changes the workload's own parameters (a control's changes nothing). */
-function changesParams(workload: Workload, v: Variant): boolean {
-  try {
-    return !sameJson(
-      applySets(workload.params, v.set, (path) => path),
-      workload.params,
-    );
-  } catch (e) {
-    // A set that does not apply is scenarioConfig's to refuse; here it is no match.
-    if (e instanceof ConfigError) return false;
-    throw e;
-  }
-}
-
-/**
- * The options that reach a parameter the variant sets (a path of its `set`, one above it or below
- * it), as typed: `--policy per-gpu`, `--set host.guestAtsd=first-link`.
- */
-function optionsFor(v: Variant, args: RunArgs): string {
-  const setKeys = Object.keys(v.set).map((path) => parseParamPath(path, `variants.${v.name}.set.${path}`));
-  const reaching = commandLineOverrides(args).filter((o) => {
-    const keys = parseParamPath(o.path, o.by);
-    return setKeys.some(
-      (k) =>
-        k.slice(0, keys.length).every((x, i) => x === keys[i]) ||
-        keys.slice(0, k.length).every((x, i) => x === k[i]),
-    );
-  });
-  if (reaching.length === 0) return 'the options';
-  return reaching
-    .map((o) => {
-      const text = typeof o.value === 'string' ? o.value : JSON.stringify(o.value);
-      return o.by.startsWith('--set ') ? `${o.by}=${text}` : `${o.by} ${text}`;
-    })
-    .join(' ');
 }
 
 /**
@@ -171,22 +134,6 @@ export function declaredValues(workload: Workload, args: RunArgs): string[] {
     }
   }
   return out;
-}
-
-/** Two parameter sets alike, whatever the order of their keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
-}
-
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const obj = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(obj)
-      .sort()
-      .map((k) => [k, sortedKeys(obj[k])]),
-  );
 }
 
 /**
@@ -316,5 +263,8 @@ function variantResult(
     expectation,
     headline: result.headline ?? [],
     reproduce: result.reproduce,
+    simulatedTicks: result.simulatedTicks,
+    wallMs: result.wallMs,
+    engine: result.engine,
   };
 }

@@ -6,7 +6,7 @@
  * --inline --out FILE` writes, and the two compare alike.
  */
 import type { RunConfig } from '../model/scenario/run-config.js';
-import type { Workload } from '../model/scenario/workload.js';
+import type { Variant, Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { assembleResult } from './assemble-result.js';
@@ -43,5 +43,19 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
     result.expectation = judgeExpectation(workload.expect, result);
   }
+  return result;
+}
+
+/**
+ * `result`, a run of the workload's own that its options made one of its variants
+ * (model/scenario/matched-variant.ts; `by`: those options, as typed), judged by what that variant
+ * expects and named for it, as `--variant NAME` alone would be: ended, stopped, crashed or
+ * stalled (QA: a crashed one was left to the workload's own declaration). `npusim run` and the
+ * library's runWorkload both put it on.
+ */
+export function asMatchedVariant(result: RunResult, variant: Variant, by: string): RunResult {
+  result.expectation = judgeExpectation(variant.expect, result);
+  result.label = variant.name;
+  result.sameAsVariant = { name: variant.name, by };
   return result;
 }

@@ -100,6 +100,14 @@ export interface VariantResult {
   expectation: ExpectationVerdict;
   headline: HeadlineFigure[];
   reproduce: string;
+  /**
+   * How far it ran and in what wall time, and how fast npusim ran it (the own run's `engine`:
+   * events, events/s, rings, workers with their lambda): a variant's engine figures are its own.
+   * Absent from results written before they were kept.
+   */
+  simulatedTicks?: number;
+  wallMs?: number;
+  engine?: RunResult['engine'];
 }
 
 export interface RunResult {

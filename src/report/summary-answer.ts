@@ -19,15 +19,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
     const figures = result.headline ?? [];
     // A variant run alone (`--variant`) carries what it was declared to find; so does a workload's
     // own run whose variants were stopped before any ran.
-    const own = result.expectation;
-    const expected =
-      own === undefined
-        ? []
-        : [
-            // A workload's own run whose variants never ran (Ctrl-C before the first) has its
-            // own verdict: named by its label, not as a variant.
-            `expected (${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`,
-          ];
+    const expected = expectedLines(result, style);
     if (figures.length === 0) return [...out, ...expected];
     out.push('answer:');
     out.push(
@@ -89,6 +81,19 @@ export function answerSection(result: RunResult, style: Style): string[] {
     out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
   }
   return out;
+}
+
+/**
+ * The verdict of a run without a table of variants on what it was declared to find, a line, or
+ * none when it was judged by nothing: a variant run alone, a run the options made a variant (its
+ * summary says so even when it crashed or stalled), a workload's own run declared to find rules.
+ * A workload's own run whose variants never ran (Ctrl-C before the first) has its own verdict:
+ * named by its label, not as a variant.
+ */
+export function expectedLines(result: RunResult, style: Style): string[] {
+  const own = result.expectation;
+  if (own === undefined) return [];
+  return [`expected (${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`];
 }
 
 /** Whose expectation a run without a table of variants was judged by. */

@@ -7,7 +7,7 @@ import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
-import { formatWall } from './summary-text.js';
+import { formatWall, table } from './summary-text.js';
 import { HANDOFF_COST_US } from './sync-figures.js';
 
 /**
@@ -28,7 +28,56 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
 
   const free = freeModeLines(result);
   if (free !== undefined) out.push(free[0], `  ${free[1]}`);
+  out.push(...variantEngineLines(result));
   return out;
+}
+
+/**
+ * Each variant's engine figures, one row each under the own run's (QA: the section was the own
+ * run's only, the variants' figures nowhere): how far it ran in what wall time, its events and
+ * rates, how many rings stalled, and its workers' lambda (lowest to highest, at the assumed tau);
+ * `--json` has each variant's whole `engine`. A variant that ended without events (a crash) says so.
+ */
+function variantEngineLines(result: RunResult): string[] {
+  const variants = (result.variants ?? []).filter((v) => v.engine !== undefined);
+  if (variants.length === 0) return [];
+  const rows = variants.map((v) => {
+    const e = v.engine!;
+    const ran = `simulated ${formatTime(v.simulatedTicks ?? 0)} in ${formatWall(v.wallMs ?? 0)} wall`;
+    if (e.events === 0) return [v.name, ran, `no events (${v.status})`];
+    const carried = e.rings.filter((r) => r.records > 0);
+    const stalled = carried.filter((r) => r.fullStalls + r.parks > 0).length;
+    const lambdas = e.workers.flatMap((w) => (w.lambda === undefined ? [] : [w.lambda]));
+    return [
+      v.name,
+      ran,
+      `${e.events} events`,
+      `${compact(e.eventsPerSecond)} events/s`,
+      `${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second`,
+      carried.length === 0
+        ? ''
+        : `rings: ${stalled === 0 ? 'none' : `${stalled} of ${carried.length}`} stalled`,
+      lambdas.length === 0
+        ? placementText(e.placement, e.workers.length, e.cores)
+        : `lambda ${lambdaRange(lambdas)}`,
+    ];
+  });
+  // A column no variant has (rings on inline runs that carried nothing) leaves no gap.
+  const kept = rows[0]!.map((_, i) => i).filter((i) => rows.some((r) => (r[i] ?? '') !== ''));
+  return [
+    '  variants (same seed and options):',
+    ...table(
+      rows.map((r) => kept.map((i) => r[i] ?? '')),
+      { indent: 4, rightAlign: [] },
+    ),
+  ];
+}
+
+/** Workers' lambdas as `0.42` or `0.12 to 0.80`. */
+function lambdaRange(lambdas: readonly number[]): string {
+  const low = Math.min(...lambdas).toFixed(2);
+  const high = Math.max(...lambdas).toFixed(2);
+  return low === high ? low : `${low} to ${high}`;
 }
 
 /** A free run's lateness and take log, two lines (the summary's and the HTML report's engine). */

@@ -20,7 +20,7 @@ import { profileText } from './profile-text.js';
 import { reproduceLine } from './reproduce-line.js';
 import { exitText, type RunResult } from './run-result.js';
 import { strategyText } from './strategy-text.js';
-import { answerSection } from './summary-answer.js';
+import { answerSection, expectedLines } from './summary-answer.js';
 import { checksSection } from './summary-checks.js';
 import { contentionSection } from './summary-contention.js';
 import { engineSection } from './summary-engine.js';
@@ -75,11 +75,13 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
     out.push(
       `  ${style('red', 'CRASH')} actor ${c.actor} at ${formatTime(c.tick)} (tick ${c.tick}): ${c.message}`,
     );
+    out.push(...expectedLines(result, style));
     out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }
   if (result.stall !== undefined) {
     for (const v of result.liveness) out.push(`  ${style('red', 'LIVENESS')} ${v.rule}: ${v.message}`);
+    out.push(...expectedLines(result, style));
     out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }

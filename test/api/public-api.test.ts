@@ -304,6 +304,41 @@ describe('public API', () => {
     expect(refined.config.params.policy).toBe('per-socket');
   });
 
+  it('api: options that make the own run a variant make it that variant, judged by what it expects, as `npusim run --policy` does', async () => {
+    const { workloads } = await import('../../workloads/index.js');
+    const w = workloads.find((x) => x.name === 'multi-tenant')!;
+    const short = { seed: 1, durationTicks: 5_000_000 };
+    const asOwn = await runWorkload(w, { ...short, set: { policy: 'per-gpu' } });
+    const alone = await runWorkload(w, { ...short, variant: 'per-gpu' });
+    // The same run as the variant alone, and judged as it (the workload's own run expects clean).
+    expect(asOwn.digest).toBe(alone.digest);
+    expect(asOwn.sameAsVariant).toEqual({ name: 'per-gpu', by: 'set.policy=per-gpu' });
+    expect(asOwn.label).toBe('per-gpu');
+    expect(asOwn.expectation).toEqual(alone.expectation);
+    expect(asOwn.expectation?.expect).toEqual(['isolation.peer']);
+    // The command line matches it alike (one function decides for both).
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const quiet = new Writable({ write: (_c, _e, done) => done() });
+    const argv = ['run', 'multi-tenant', '--seed', '1', '--duration', '5us', '--policy', 'per-gpu'];
+    await runCli([...argv, '--inline', '--json', '--no-failure-file'], {
+      stdout: sink,
+      stderr: quiet,
+      env: {},
+    });
+    const fromCli = JSON.parse(out) as typeof asOwn;
+    expect(fromCli.sameAsVariant?.name).toBe(asOwn.sameAsVariant?.name);
+    expect(fromCli.expectation).toEqual(asOwn.expectation);
+    // An option that changes nothing of a variant's own leaves the run the workload's own.
+    const own = await runWorkload(w, { ...short, set: { policy: 'per-gpu-isolated' } });
+    expect(own.sameAsVariant).toBeUndefined();
+  });
+
   it("api: runWorkload's strategy 'pct' and stopOnFirst are the command line's --strategy pct and --stop-on-first, the same digest", async () => {
     const { workloads } = await import('../../workloads/index.js');
     const w = workloads.find((x) => x.name === 'flush-race')!;

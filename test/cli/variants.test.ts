@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
+import { formatSummary } from '../../src/report/summary.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -93,6 +94,16 @@ describe('variants', () => {
       /^ {2}expected\s+clean: as expected\s+isolation\.peer: as expected\s+clean: as expected$/,
     );
     expect(lines.find((l) => l.startsWith('  guests'))).toMatch(/^ {2}guests\s+6\s+6\s+2$/);
+    // Each variant's engine figures, a row each under the own run's.
+    const engine = lines.indexOf('  variants (same seed and options):');
+    expect(engine).toBeGreaterThan(lines.indexOf('engine:'));
+    for (const [i, name] of ['per-gpu', 'per-socket'].entries()) {
+      expect(lines[engine + 1 + i]).toMatch(
+        new RegExp(
+          `^ {4}${name}\\s+simulated 30 us in \\S+ m?s wall\\s+\\d+ events\\s+\\S+ events/s\\s+\\S+ simulated ns per wall second\\s+inline$`,
+        ),
+      );
+    }
     expect(r.stderr).toContain(
       'npusim: variant 1 of 2, per-gpu: the 2018 RFC: one group per GPU, links left up\n',
     );
@@ -134,6 +145,32 @@ describe('variants', () => {
       'expected (variant per-gpu, this run: --policy per-gpu): isolation.peer: as expected\n',
     );
     expect(text.stdout).not.toContain('answer (this run and its');
+  });
+
+  test('multi-tenant --policy per-gpu that crashes: judged by what variant per-gpu expects, not by the workload (QA: left to its own declaration)', async () => {
+    const args = [
+      'run',
+      'multi-tenant',
+      '--seed',
+      '2',
+      '--duration',
+      '20us',
+      '--inline',
+      '--no-failure-file',
+    ];
+    const crash = [...args, '--policy', 'per-gpu', '--crash-at', 'chip0:5'];
+    const r = await cli([...crash, '--json']);
+    expect(r.code, r.stderr).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.sameAsVariant).toEqual({ name: 'per-gpu', by: '--policy per-gpu' });
+    expect(result.label).toBe('per-gpu');
+    // The variant expects isolation.peer (the workload's own run, clean); a crash never meets it.
+    expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
+    const text = await cli(crash);
+    expect(text.stdout).toContain(
+      'expected (variant per-gpu, this run: --policy per-gpu): isolation.peer: NOT as expected\n',
+    );
   });
 
   test('guest-atsd --set host.guestAtsd=first-link: the run is variant first-link, not run again', async () => {
@@ -277,6 +314,23 @@ describe('variants', () => {
     expect(inline.variants).toHaveLength(2);
     expect(threaded.digest).toBe(inline.digest);
     expect(threaded.variants?.map((v) => v.digest)).toEqual(inline.variants?.map((v) => v.digest));
+    // Each variant's engine figures are its own run's, as the own run's are (`engine`, in --json).
+    for (const [i, v] of threaded.variants!.entries()) {
+      expect(v.simulatedTicks).toBe(20_000_000);
+      expect(v.engine?.placement).toBe('2');
+      expect(v.engine?.workers).toHaveLength(2);
+      expect(v.engine?.events).toBe(inline.variants![i]!.engine?.events);
+      expect(v.engine?.events).toBeGreaterThan(0);
+      expect(v.engine?.workers.every((w) => w.lambda !== undefined)).toBe(true);
+    }
+    // ... and in the summary's engine section, a row each with its workers' lambda.
+    const rows = formatSummary(threaded).split('\n');
+    const at = rows.indexOf('  variants (same seed and options):');
+    expect(at).toBeGreaterThan(rows.indexOf('engine:'));
+    expect(rows[at + 1]).toMatch(
+      /^ {4}per-gpu\s+simulated 20 us in .* wall\s+\d+ events\s+.*rings: .* stalled\s+lambda [\d.]+( to [\d.]+)?$/,
+    );
+    expect(rows[at + 2]).toMatch(/^ {4}per-socket\s+simulated 20 us in .* lambda [\d.]+( to [\d.]+)?$/);
   });
 
   test('a variant that finds what it did not expect fails the command with its own failure file', async () => {

@@ -1,0 +1,85 @@
+/**
+ * The variant a run's overrides make it. A workload's own run given options (`--policy per-gpu`
+ * on the command line, `set: { policy: 'per-gpu' }` in the library) whose parameters are exactly
+ * one variant's run with the same options is that variant: it is presented and judged as it (QA:
+ * the same run twice side by side, the own one judged `NOT as expected` by the workload's
+ * declaration), and the command line does not run the variant again. `npusim run` and the
+ * library's runWorkload both ask this one function, so that the two match alike.
+ *
+ * A variant matches when (1) no override gives a parameter it sets another value
+ * (variant-overrides.ts: that run is not the variant), (2) its `set` changes something of the
+ * workload's parameters (a control that sets nothing is the own run with no option at all), and
+ * (3) the workload's parameters with the overrides equal the variant's with the same overrides.
+ * The first such variant, in the workload's order, is the match.
+ */
+import { ConfigError } from '../../core/errors.js';
+import { parseParamPath } from './param-path.js';
+import { sameJson } from './same-json.js';
+import { type ParamOverride, variantOverrides } from './variant-overrides.js';
+import type { Variant, Workload } from './workload.js';
+import { applySets, type WorkloadParams } from './workload-params.js';
+
+/** The variant matched, and the overrides that reach a parameter it sets (what made the run it). */
+export interface MatchedVariant {
+  variant: Variant;
+  by: ParamOverride[];
+}
+
+/** The variant `overrides`, applied in order after the workload's parameters, make the run; or undefined. */
+export function matchedVariant(
+  workload: Workload,
+  overrides: readonly ParamOverride[],
+): MatchedVariant | undefined {
+  const sets = Object.fromEntries(overrides.map((o) => [o.path, o.value]));
+  const own = paramsOrUndefined(() => applySets(workload.params, sets, (path) => path));
+  // Overrides that do not apply are the caller's own parse to refuse: no match here.
+  if (own === undefined) return undefined;
+  for (const v of workload.variants) {
+    if (variantOverrides(workload.params, v, overrides).length > 0) continue;
+    const asVariant = paramsOrUndefined(() => applySets(workload.params, v.set, (path) => path));
+    if (asVariant === undefined || sameJson(asVariant, workload.params)) continue;
+    const asVariantRun = paramsOrUndefined(() => applySets(asVariant, sets, (path) => path));
+    if (asVariantRun !== undefined && sameJson(asVariantRun, own))
+      return { variant: v, by: reaching(v, overrides) };
+  }
+  return undefined;
+}
+
+/**
+ * The overrides as typed, for the line that says what made the run the variant: `--policy
+ * per-gpu`, `--set host.guestAtsd=first-link`, `set.policy=per-gpu`; `the options` when none
+ * reaches a parameter the variant sets (a match by the overrides as a whole).
+ */
+export function overridesText(overrides: readonly ParamOverride[]): string {
+  if (overrides.length === 0) return 'the options';
+  return overrides
+    .map((o) => {
+      const text = typeof o.value === 'string' ? o.value : JSON.stringify(o.value);
+      // An option of its own takes its value after a space; a path (`--set P`, `set.P`) after `=`.
+      return o.by.startsWith('--') && !o.by.startsWith('--set ') ? `${o.by} ${text}` : `${o.by}=${text}`;
+    })
+    .join(' ');
+}
+
+/** The parameters `f` builds, or undefined where a set does not apply (a ConfigError). */
+function paramsOrUndefined(f: () => WorkloadParams): WorkloadParams | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ConfigError) return undefined;
+    throw e;
+  }
+}
+
+/** The overrides that reach a parameter the variant sets: its path, one above it, or one below it. */
+function reaching(v: Variant, overrides: readonly ParamOverride[]): ParamOverride[] {
+  const setKeys = Object.keys(v.set).map((path) => parseParamPath(path, `variants.${v.name}.set.${path}`));
+  return overrides.filter((o) => {
+    const keys = parseParamPath(o.path, o.by);
+    return setKeys.some(
+      (k) =>
+        k.slice(0, keys.length).every((x, i) => x === keys[i]) ||
+        keys.slice(0, k.length).every((x, i) => x === k[i]),
+    );
+  });
+}
