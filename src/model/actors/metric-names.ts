@@ -88,6 +88,7 @@ export const LATER_COUNTERS = [
   'atsd.otherPartitionDropped',
   'tce.entireKills',
   'tce.ignoredKillFailures',
+  'tce.killsDropped',
   'xts.destroyRefused',
   'context.inits',
   'context.destroys',

@@ -34,7 +34,10 @@ import type { BugName } from './bugs.js';
 
 /** Firmware behaviours that differ between skiboot releases. */
 export interface FirmwareKnobs {
-  /** skiboot 2b0b6a1a0 (v7.0+): phb4_tce_kill turns every KILL_PAGES into a KILL_PE. */
+  /**
+   * skiboot 2b0b6a1a0 (v7.0+): phb4_tce_kill turns every KILL_PAGES into a KILL_PE. Off, the PHB4
+   * hardware may drop a page kill while its kill queue is backed up (HW560152, tce/phb.ts).
+   */
   readonly phb4EscalatePageKills: boolean;
 }
 
@@ -81,7 +84,7 @@ export const PROFILES = {
       'tce-entire-kill-ignored':
         'pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire passes OPAL_PCI_TCE_KILL (126); skiboot hw/npu2.c npu2_tce_kill rejects it since 8a2b6d51b (v6.2); Linux ignores the return code',
       phb4EscalatePageKills:
-        'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0',
+        'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0. So the PHB4 erratum it works around, HW560152 ("a page-level TCE kill can be dropped if there are enough TCE kill requests already being processed ... It also affects P9"), can drop a page kill (tce/phb.ts)',
       vfioBar0Filter:
         'off: v5.12 vfio-pci maps a passed-through GPU BAR0 whole; no merged or posted patch filters its firmware window (the 2018 kvm-ppc thread only asked for one) or its link-disable registers',
     },
