@@ -8,6 +8,13 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * The GPUs are driven by a user-space driver on the host through a VFIO SPAPR TCE v1 container
  * (`tceContainer: 'v1'`): VFIO's unpin gap is in that container's clear, not in the kernel's own
  * DMA unmap, nor in the v2 container QEMU guests use (scenario/tce-container.ts).
+ *
+ * The `page-kills` variant leaves only the kernel's own unmap, killed page by page (no VFIO
+ * container, no window resets): neither of `as-shipped`'s TCE bugs can act, so under `--profile
+ * as-shipped` (skiboot v6.8, page kills not escalated) what it finds is the PHB4 erratum HW560152
+ * alone (skiboot 2b0b6a1a0: a page kill dropped while the kill queue is backed up, tce/phb.ts),
+ * reached by the quarter of UT=1 DMA that goes over PCIe; the default `fixed` escalates every
+ * page kill to a PE kill, and it is clean.
  */
 export default defineWorkload({
   name: 'tce-storm',
@@ -19,12 +26,23 @@ export default defineWorkload({
     { label: 'TCE unmap latency p99', latency: 'tce.unmapLatencyTicks', stat: 'p99' },
     { label: 'UT=1 DMA completed', counter: 'dma.completed' },
     { label: 'UT=1 DMA faulted on an unmapped TCE', counter: 'dma.fault.tce' },
+    { label: 'PHB4 page kills dropped (HW560152)', counter: 'tce.killsDropped' },
+    { label: 'UT=1 DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
     { label: 'TCE cache hit rate', rate: 'tce-hit' },
   ],
   exposes: [
     { bug: 'tce-kill-no-advance', rules: ['translation.stale-tce'] },
     { bug: 'unpin-before-kill', rules: ['translation.stale-tce'] },
     { bug: 'tce-entire-kill-ignored', rules: ['translation.stale-tce'] },
+  ],
+  variants: [
+    {
+      name: 'page-kills',
+      description:
+        "the host kernel's own unmap, page kills only: under as-shipped the PHB4 erratum HW560152 alone",
+      set: { 'tenants[0].tceContainer': 'none', 'host.tceWindowResetPercent': 0 },
+      expect: 'clean',
+    },
   ],
   params: {
     topology: 'witherspoon-6',

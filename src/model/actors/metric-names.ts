@@ -89,6 +89,7 @@ export const LATER_COUNTERS = [
   'atsd.hostOnGuestRegister',
   'tce.entireKills',
   'tce.ignoredKillFailures',
+  'tce.killsDropped',
   'xts.destroyRefused',
   'context.inits',
   'context.destroys',

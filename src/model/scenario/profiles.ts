@@ -40,7 +40,10 @@ import type { BugName } from './bugs.js';
 
 /** Firmware behaviours that differ between skiboot releases. */
 export interface FirmwareKnobs {
-  /** skiboot 2b0b6a1a0 (v7.0+): phb4_tce_kill turns every KILL_PAGES into a KILL_PE. */
+  /**
+   * skiboot 2b0b6a1a0 (v7.0+): phb4_tce_kill turns every KILL_PAGES into a KILL_PE. Off, the PHB4
+   * hardware may drop a page kill while its kill queue is backed up (HW560152, tce/phb.ts).
+   */
   readonly phb4EscalatePageKills: boolean;
 }
 
@@ -89,7 +92,7 @@ export const PROFILES = {
       'host-atsd-ignores-lparid':
         'Linux v5.2 arch/powerpc/platforms/powernv/npu-dma.c get_mmio_atsd_reg (and NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire, which replaced it from v5.3) take any free register of the host\'s "ibm,mmio-atsd"; skiboot v6.8 hw/npu2.c npu2_map_lpar writes a guest\'s LPID into XTS_MMIO_ATSD<link>_LPARID; no release skips such a register',
       phb4EscalatePageKills:
-        'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0',
+        'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0. So the PHB4 erratum it works around, HW560152 ("a page-level TCE kill can be dropped if there are enough TCE kill requests already being processed ... It also affects P9"), can drop a page kill (tce/phb.ts)',
       vfioBar0Filter:
         'off: v5.12 vfio-pci maps a passed-through GPU BAR0 whole; no merged or posted patch filters its firmware window (the 2018 kvm-ppc thread only asked for one) or its link-disable registers',
     },

@@ -187,6 +187,12 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
     pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
     /** Mean ticks between TCE unmap/remap operations (0: none). */
     tceRemapIntervalTicks: ticks(0).default(4_000_000),
+    /**
+     * Percent of TCE unmaps that are a window reset (killed by PE kill and "invalidate entire");
+     * the others are killed page by page. 0 leaves only page kills: the PHB4's kill queue
+     * (HW560152, tce/phb.ts) without `tce-entire-kill-ignored`.
+     */
+    tceWindowResetPercent: percent.default(25),
     /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
     atsdRegisters: z.number().int().min(1).max(8).default(8),
     /**

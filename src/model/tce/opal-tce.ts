@@ -78,5 +78,7 @@ export type DmaResult =
       stale: boolean;
       table: number;
       index: number;
+      /** Table levels read from memory to fill the cache: 0 on a hit or in bypass, else the table's levels. */
+      fetchLevels: number;
     }
   | { kind: 'fault'; reason: DmaFaultReason; detail: string };

@@ -24,10 +24,25 @@
  *     everything; the PE number is not checked: the register keeps its low 9 bits.
  *   Simplified: the PHB4 DMA sync after a kill always completes at once; a single-entry kill removes
  *   the cache entry of bus page addr / size (the kernel always kills with the table's page size).
+ * - The PHB4's kill queue, hardware (erratum HW560152, skiboot 2b0b6a1a0: "a page-level TCE kill
+ *   can be dropped if there are enough TCE kill requests already being processed ... It also
+ *   affects P9"): the firmware's answer above is what skiboot writes; whether the hardware carries
+ *   each page kill out is decided after it, in `apply`, so the differential checks of the kill
+ *   paths are untouched. The queue serves its kills one after another, each for
+ *   `killServiceTicks` (ASSUMED 100 ns), so only `busyUntil` is kept: the kills in progress at
+ *   tick t are ceil((busyUntil - t) / killServiceTicks). A page kill that arrives while
+ *   `killDropThresholdKills` (ASSUMED 2) or more are in progress is dropped when the run's chooser
+ *   says so (site `phb4.kill.drop`: 1 of 2 values, 0 = carried out, so a shrunk log drops fewest):
+ *   the cache keeps the entry, and the DMA that uses it after the page's unpin is
+ *   translation.stale-tce. A dropped kill takes no slot. PE and kill-all requests take a slot and
+ *   are never dropped (the erratum names page-level kills); with `escalatePageKills` (v7.0+)
+ *   there are no page kills, so nothing is dropped. A kill with no `KillTiming` (the tests' and
+ *   the differential checks' direct calls, the window mapped at build) is carried out.
  */
 import { assert, ModelRefusal } from '../../core/errors.js';
+import type { Chooser } from '../choice/chooser.js';
 import { NPU_PES, NPU_RESERVED_PE } from '../platform/topology.js';
-import { type BusAddr, hex, type PhysAddr } from '../types.js';
+import { type BusAddr, hex, ns, type PhysAddr } from '../types.js';
 import {
   type DmaAccess,
   type DmaFaultReason,
@@ -59,6 +74,8 @@ export interface PhbStats {
   /** Kill-all performed (KILL_ALL; NPU2 KILL_PE and KILL_PAGES with npages >= 128). */
   killsAll: number;
   killsRejected: number;
+  /** PHB4 page kills the kill queue dropped (HW560152): the cache kept the entry. */
+  killsDropped: number;
   dmaOk: number;
   dmaStale: number;
   dmaFaults: number;
@@ -75,6 +92,24 @@ export interface PhbOptions {
   killLoopNoAdvance?: boolean;
   /** PHB4 only: skiboot 2b0b6a1a0 (v7.0+) escalates page kills to PE kills. */
   escalatePageKills?: boolean;
+  /** PHB4 only: time the kill queue takes per kill (ASSUMED default 100 ns; header). */
+  killServiceTicks?: number;
+  /** PHB4 only: kills in progress from which a page kill may be dropped (ASSUMED default 2). */
+  killDropThresholdKills?: number;
+}
+
+/** ASSUMED time the PHB4's kill queue takes per kill: no public figure (theory §8). */
+export const PHB4_KILL_SERVICE_TICKS = ns(100);
+/**
+ * ASSUMED kills in progress from which the PHB4 may drop a page kill: the erratum says only
+ * "enough"; 2 lets one 4-page unmap back the queue up, as a kernel unmap of a range does.
+ */
+export const PHB4_KILL_DROP_THRESHOLD_KILLS = 2;
+
+/** When a kill reaches the hardware, and the chooser that decides a backed-up queue's drops. */
+export interface KillTiming {
+  now: number;
+  chooser: Chooser;
 }
 
 /** The arguments of one opal_pci_tce_kill call, as npu2_tce_kill and phb4_tce_kill read them. */
@@ -89,12 +124,17 @@ export class Phb {
   private readonly tves: Tve[];
   private readonly killLoopNoAdvance: boolean;
   private readonly escalatePageKills: boolean;
+  private readonly killServiceTicks: number;
+  private readonly killDropThresholdKills: number;
+  /** PHB4: the tick its kill queue is empty from (one writer: `occupyKillQueue`). */
+  private busyUntil = 0;
   readonly stats: PhbStats = {
     killCalls: 0,
     killsPages: 0,
     killsPe: 0,
     killsAll: 0,
     killsRejected: 0,
+    killsDropped: 0,
     dmaOk: 0,
     dmaStale: 0,
     dmaFaults: 0,
@@ -112,6 +152,12 @@ export class Phb {
     );
     this.killLoopNoAdvance = options.kind === 'npu2' && (options.killLoopNoAdvance ?? false);
     this.escalatePageKills = options.kind === 'phb4' && (options.escalatePageKills ?? false);
+    this.killServiceTicks = options.killServiceTicks ?? PHB4_KILL_SERVICE_TICKS;
+    this.killDropThresholdKills = options.killDropThresholdKills ?? PHB4_KILL_DROP_THRESHOLD_KILLS;
+    assert(
+      this.killServiceTicks > 0 && this.killDropThresholdKills >= 1,
+      `${this.name}: expected a kill service time above 0 and a drop threshold of 1 or more, got ${this.killServiceTicks} and ${this.killDropThresholdKills}`,
+    );
   }
 
   private checkPe(pe: number, where: string): void {
@@ -177,14 +223,46 @@ export class Phb {
     return tve?.kind === 'window' ? tve.table.pageBytes : NPU2_UNSET_TVE_PAGE_BYTES;
   }
 
-  /** The firmware call opal_pci_tce_kill(phb, killType, pe, tceSize, dmaAddr, npages). */
-  tceKill(killType: number, pe: number, tceSizeBytes: number, dmaAddr: number, npages: number): OpalResult {
+  /**
+   * The firmware call opal_pci_tce_kill(phb, killType, pe, tceSize, dmaAddr, npages); `at` is when
+   * its kills reach the hardware (without it, every kill is carried out: header).
+   */
+  tceKill(
+    killType: number,
+    pe: number,
+    tceSizeBytes: number,
+    dmaAddr: number,
+    npages: number,
+    at?: KillTiming,
+  ): OpalResult {
     this.stats.killCalls++;
     const call: KillCall = { killType, pe, tceSize: tceSizeBytes, dmaAddr, npages };
     const result = this.kind === 'npu2' ? this.npu2Kill(call) : this.phb4Kill(call);
     if (result.rc !== OPAL_SUCCESS) this.stats.killsRejected++;
-    for (const k of result.kills) this.apply(k, tceSizeBytes);
+    for (const k of result.kills) {
+      if (this.kind === 'phb4' && at !== undefined && this.droppedByKillQueue(k, at)) continue;
+      this.apply(k, tceSizeBytes);
+    }
     return result;
+  }
+
+  /**
+   * HW560152 (header): does the PHB4's kill queue drop kill `k` arriving at `at.now`? A kill it
+   * keeps takes the next slot. Never true with `escalatePageKills` (no page kills reach it).
+   */
+  private droppedByKillQueue(k: TceKill, at: KillTiming): boolean {
+    const inProgress = Math.max(0, Math.ceil((this.busyUntil - at.now) / this.killServiceTicks));
+    if (
+      k.kind === 'one' &&
+      !this.escalatePageKills &&
+      inProgress >= this.killDropThresholdKills &&
+      at.chooser.choose('phb4.kill.drop', 2) === 1
+    ) {
+      this.stats.killsDropped++;
+      return true;
+    }
+    this.busyUntil = Math.max(this.busyUntil, at.now) + this.killServiceTicks;
+    return false;
   }
 
   private npu2Kill(call: KillCall): OpalResult {
@@ -286,6 +364,7 @@ export class Phb {
         stale: false,
         table: -1,
         index: -1,
+        fetchLevels: 0,
       };
     }
     return this.translateInWindow(pe, tve.table, addr, access);
@@ -333,6 +412,7 @@ export class Phb {
       stale,
       table: table.id,
       index,
+      fetchLevels: cacheHit ? 0 : table.levels,
     };
   }
 

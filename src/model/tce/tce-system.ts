@@ -42,7 +42,7 @@ import {
   type OpalKillCall,
   type OpalResult,
 } from './opal-tce.js';
-import { Phb } from './phb.js';
+import { type KillTiming, Phb } from './phb.js';
 import {
   type ResolvedTceSystemOptions,
   resolveTceSystemOptions,
@@ -219,9 +219,10 @@ export class TceSystem {
     tceSize: number,
     dmaAddr: number,
     npages: number,
+    at: KillTiming | undefined,
   ): OpalResult {
     const phb = this.phbs.get(ref.phb)!;
-    const result = phb.tceKill(killType, ref.pe, tceSize, dmaAddr, npages);
+    const result = phb.tceKill(killType, ref.pe, tceSize, dmaAddr, npages, at);
     if (result.rc !== OPAL_SUCCESS) this.stats.ignoredKillFailures++;
     this.killLog?.push({
       phb: phb.name,
@@ -239,13 +240,13 @@ export class TceSystem {
   /**
    * pnv_pci_ioda2_tce_invalidate: KILL_PAGES on every PE of it_group_list, with the table's page
    * size and the absolute bus address. Linux ignores the return codes; they are returned here and
-   * failures counted.
+   * failures counted. `at`: when the kills reach the hardware (the PHB4's kill queue, phb.ts).
    */
-  kill(gpu: number, index: number, npages: number): OpalResult[] {
+  kill(gpu: number, index: number, npages: number, at?: KillTiming): OpalResult[] {
     const t = this.table(gpu);
     this.stats.kernelKills++;
     const results = t.groupList.map((ref) =>
-      this.opalKill(ref, OPAL_PCI_TCE_KILL_PAGES, t.pageBytes, t.busAddrOf(index), npages),
+      this.opalKill(ref, OPAL_PCI_TCE_KILL_PAGES, t.pageBytes, t.busAddrOf(index), npages, at),
     );
     const pending = this.pendingKill.get(gpu)!;
     for (let i = index; i < index + npages; i++) pending.delete(i);
@@ -258,12 +259,13 @@ export class TceSystem {
    * pnv_pci_ioda2_tce_invalidate_entire (token 126 with `entireKillIgnored`, else KILL_ALL; its PE
    * argument is 0).
    */
-  windowKills(gpu: number): OpalResult[] {
+  windowKills(gpu: number, at?: KillTiming): OpalResult[] {
     const t = this.table(gpu);
     const results = t.groupList.map((ref) => {
-      if (this.phbs.get(ref.phb)!.kind === 'phb4') return this.opalKill(ref, OPAL_PCI_TCE_KILL_PE, 0, 0, 0);
+      if (this.phbs.get(ref.phb)!.kind === 'phb4')
+        return this.opalKill(ref, OPAL_PCI_TCE_KILL_PE, 0, 0, 0, at);
       const killType = this.options.entireKillIgnored ? OPAL_PCI_TCE_KILL_TOKEN : OPAL_PCI_TCE_KILL_ALL;
-      return this.opalKill({ phb: ref.phb, pe: 0 }, killType, 0, 0, 0);
+      return this.opalKill({ phb: ref.phb, pe: 0 }, killType, 0, 0, 0, at);
     });
     this.pendingKill.get(gpu)!.clear();
     return results;
@@ -309,6 +311,13 @@ export class TceSystem {
     this.kill(gpu, index, npages);
     this.releaseBusPages(gpu, index, npages);
     this.stats.unmaps++;
+  }
+
+  /** PHB4 page kills dropped by a backed-up kill queue so far (HW560152, phb.ts), over every PHB. */
+  killsDropped(): number {
+    let n = 0;
+    for (const phb of this.phbs.values()) n += phb.stats.killsDropped;
+    return n;
   }
 
   /** Whether any cache of a PE using the GPU's table still holds window index `index`. */

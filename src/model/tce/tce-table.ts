@@ -134,6 +134,14 @@ export class TceTable {
     if (!this.indirect) this.root.set(0, this.newLevel());
   }
 
+  /**
+   * Table levels a TCE cache miss reads from memory: the root and the level for a two-level table,
+   * the one level otherwise (actors/chip/dma-landing.ts charges a memory access for each).
+   */
+  get levels(): number {
+    return this.indirect ? 2 : 1;
+  }
+
   /** The level number (root slot) of window index `index`. */
   levelOf(index: number): number {
     return Math.floor(index / this.levelEntries);

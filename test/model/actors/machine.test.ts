@@ -389,6 +389,24 @@ describe('machine: GPU resets ("nvidia-smi -r")', () => {
 });
 
 describe('machine: profiles', () => {
+  test("tce-storm's page-kills variant: as-shipped (skiboot v6.8) drops PHB4 page kills (HW560152) and DMA uses the stale TCE; fixed escalates, clean", async () => {
+    const w = workloads.find((x) => x.name === 'tce-storm')!;
+    const pageKills = {
+      durationTicks: 100_000_000,
+      tenants: [{ ...w.params.tenants[0]!, tceContainer: 'none' }],
+      host: { ...w.params.host, tceWindowResetPercent: 0 },
+    };
+    const shipped = await inline({ ...config('tce-storm', 1, [], pageKills), profile: 'as-shipped' });
+    expect(shipped.status).toBe('violation');
+    expect(new Set(shipped.violations.map((v) => v.rule))).toEqual(new Set(['translation.stale-tce']));
+    expect(shipped.counts['tce.killsDropped']).toBeGreaterThan(0);
+    // Neither of as-shipped's TCE bugs can act here: no window reset, no VFIO container.
+    expect(shipped.counts['tce.entireKills'] ?? 0).toBe(0);
+    const fixed = await inline(config('tce-storm', 1, [], pageKills));
+    expect(fixed.status).toBe('clean');
+    expect(fixed.counts['tce.killsDropped'] ?? 0).toBe(0);
+  });
+
   test('a run config names its profile; the world carries its bug switches and firmware knobs (default fixed)', () => {
     const plain = buildWorld(config('tce-storm', 1));
     expect(plain.firmware.phb4EscalatePageKills).toBe(true);

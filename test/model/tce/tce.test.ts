@@ -291,6 +291,73 @@ describe('tce: profiles choose the skiboot release of the PHB4 page kill', () =>
     }
   });
 
+  test('HW560152: a PHB4 page kill arriving while the kill queue is backed up may be dropped, as the chooser says; escalated, none is', () => {
+    // A chooser that says "drop" to every backed-up page kill, and counts what it was asked.
+    const asked: string[] = [];
+    const chooser = {
+      choose: (site: string, n: number) => {
+        asked.push(site);
+        return n - 1;
+      },
+    };
+    for (const name of ['as-shipped', 'fixed'] as const) {
+      asked.length = 0;
+      const s = new TceSystem(buildTopology('witherspoon-6'), { firmware: resolveProfile(name).firmware });
+      s.createWindow(0, { pageShift: 16, windowPages: 1024 });
+      const b = mapAndWarm(s);
+      s.clearTces(0, 0, 4);
+      // Four page kills at one tick: the first two find fewer than 2 in progress; the last two do.
+      s.kill(0, 0, 4, { now: 1_000_000, chooser });
+      const stale = [0, 1, 2, 3].map((i) => {
+        const r = s.dma(0, 'pcie', addr(b, i), 'read');
+        return r.kind === 'ok' && r.stale;
+      });
+      if (name === 'as-shipped') {
+        expect(stale).toEqual([false, false, true, true]);
+        expect(s.killsDropped()).toBe(2);
+        expect(asked).toEqual(['phb4.kill.drop', 'phb4.kill.drop']);
+      } else {
+        expect(stale, name).toEqual([false, false, false, false]);
+        expect(s.killsDropped()).toBe(0);
+        expect(asked).toEqual([]);
+      }
+      // The NPU2 is not affected: its cache lost every entry.
+      expect(s.dma(0, 'nvlink', addr(b, 3), 'read').kind).toBe('fault');
+    }
+  });
+
+  test('HW560152: the PHB4 kill queue drains: a kill one service time per kill later finds room; without timing every kill lands', () => {
+    const phb = new Phb({
+      name: 'phb4:0004',
+      kind: 'phb4',
+      killServiceTicks: 100,
+      killDropThresholdKills: 1,
+    });
+    const chooser = { choose: (_site: string, n: number) => n - 1 };
+    phb.tceKill(OPAL_PCI_TCE_KILL_PAGES, 0, PAGE, 0, 1, { now: 0, chooser });
+    phb.tceKill(OPAL_PCI_TCE_KILL_PAGES, 0, PAGE, PAGE, 1, { now: 50, chooser });
+    expect(phb.stats.killsDropped).toBe(1);
+    phb.tceKill(OPAL_PCI_TCE_KILL_PAGES, 0, PAGE, 2 * PAGE, 1, { now: 100, chooser });
+    expect(phb.stats.killsDropped).toBe(1);
+    phb.tceKill(OPAL_PCI_TCE_KILL_PAGES, 0, PAGE, 3 * PAGE, 8);
+    expect(phb.stats.killsDropped).toBe(1);
+  });
+
+  test('a TCE cache miss reports the table levels it read (one, or two for an indirect table); a hit none', () => {
+    for (const [levelEntries, levels] of [
+      [undefined, 1],
+      [256, 2],
+    ] as const) {
+      const s = new TceSystem(buildTopology('witherspoon-6'));
+      s.createWindow(0, { pageShift: 16, windowPages: 1024, levelEntries });
+      const b = s.map(0, pages(0x1000_0000, 1));
+      const miss = s.dma(0, 'pcie', b, 'read');
+      const hit = s.dma(0, 'pcie', b, 'read');
+      expect(miss.kind === 'ok' && [miss.cacheHit, miss.fetchLevels]).toEqual([false, levels]);
+      expect(hit.kind === 'ok' && [hit.cacheHit, hit.fetchLevels]).toEqual([true, 0]);
+    }
+  });
+
   test('a run config without a profile gets the fixed profile; as-shipped adds its bug switches to the run', () => {
     expect(resolveProfile().skiboot).toBe('v7.0');
     expect(PROFILES['as-shipped'].bugs).toContain('tce-entire-kill-ignored');

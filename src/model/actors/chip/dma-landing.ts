@@ -1,7 +1,8 @@
 /**
  * DMA reaching this chip: UT=1 DMA translated by the TCE cache of the GPU's PHB (PCIe) or NPU
- * (NVLink), then every DMA either forwarded over the X-bus to the home chip of its address or
- * landed in this chip's RAM, and completed.
+ * (NVLink), a miss paying one memory access per table level to fetch the TCE, then every DMA
+ * either forwarded over the X-bus to the home chip of its address or landed in this chip's RAM,
+ * and completed.
  *
  * What the oracle is told, where it happens: a UT=1 translation (`tce.access`, stale or not) by the
  * chip that translates it; a DMA landing (`dma.land`, with the epoch a UT=0 translation carried) by
@@ -30,6 +31,13 @@ import type { ChipEnv } from './chip-env.js';
 
 /** ASSUMED memory access latency at the home chip. */
 const MEMORY_LATENCY_TICKS = 100_000;
+/**
+ * ASSUMED cost of a TCE cache miss, per table level the PHB reads to fill it: one memory access
+ * each (the PHB4's and NPU2's table walks are not public). A miss is charged before the DMA's own
+ * access, so TCE cache contention shows in UT=1 DMA latency. A miss that finds no valid TCE
+ * faults at once, uncharged, as before.
+ */
+export const TCE_FETCH_TICKS_PER_LEVEL = MEMORY_LATENCY_TICKS;
 
 export class DmaLanding {
   /** Counter slots of a TCE cache hit and miss (counters.ts), bumped on every UT=1 DMA. */
@@ -53,6 +61,8 @@ export class DmaLanding {
     const d = DmaRequestMsg.decode(m);
     const fromChip = this.env.world.actors[m.source]!.kind === 'chip';
     let pa = d.address;
+    /** The TCE fetch of a cache miss, paid before the DMA goes on (forwarded or landed). */
+    let fetchTicks = 0;
     if (d.translation === 'ut1') {
       const r = this.tce.dma(d.gpu, d.path, d.address as BusAddr, d.write ? 'write' : 'read');
       if (r.kind === 'fault') {
@@ -69,6 +79,7 @@ export class DmaLanding {
         return;
       }
       this.env.counters.bump(r.cacheHit ? this.tceHits : this.tceMisses);
+      fetchTicks = r.fetchLevels * TCE_FETCH_TICKS_PER_LEVEL;
       pa = r.physAddr;
       this.env.oracle.observe({
         kind: 'tce.access',
@@ -90,6 +101,7 @@ export class DmaLanding {
         this.env.toOtherChip.get(home)!,
         DmaRequestMsg.encode({ ...d, address: pa, translation: d.translation === 'ut0' ? 'ut0' : 'none' }),
         HEADER_BYTES + (d.write ? d.lengthBytes : 0),
+        fetchTicks,
       );
       return;
     }
@@ -105,7 +117,7 @@ export class DmaLanding {
         epoch: d.translation === 'ut0' ? d.epoch : undefined,
       });
     }
-    this.complete(d, m.source, ctx, fromChip, DmaStatus.ok, MEMORY_LATENCY_TICKS);
+    this.complete(d, m.source, ctx, fromChip, DmaStatus.ok, fetchTicks + MEMORY_LATENCY_TICKS);
   }
 
   private complete(

@@ -14,7 +14,10 @@
  * unpins at step 1, on the GPUs of a tenant whose TCEs a VFIO v1 container clears
  * (scenario/tce-container.ts: the host's own driver frees through `__iommu_free`, and a v2
  * container keeps the page pinned), `tce-kill-no-advance` kills only the first page,
- * `tce-entire-kill-ignored` makes the window reset's kill do nothing.
+ * `tce-entire-kill-ignored` makes the window reset's kill do nothing. The kills reach the hardware
+ * at the actor's tick with its chooser: skiboot before v7.0 (`as-shipped`) leaves page kills to
+ * the PHB4, whose backed-up kill queue may drop one (erratum HW560152, tce/phb.ts), counted as
+ * `tce.killsDropped`.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import {
@@ -137,14 +140,16 @@ export class TceUnmaps {
   /** Steps 2 and 3: kill (per page, or "invalidate entire" for a window reset), unpin, remap. */
   onKill(m: SimMessage, ctx: ActorContext): void {
     const k = TceKillTimerMsg.decode(m);
+    const dropped = this.tce.killsDropped();
     if (k.windowReset) {
       // A window reset (set/unset window, ownership change): a PE kill on the PHB4 and
       // invalidate_entire on the NPU, whose token 126 skiboot rejects with the bug switch (8a2b6d51b).
-      this.tce.windowKills(k.gpu);
+      this.tce.windowKills(k.gpu, ctx);
       this.env.counters.add('tce.entireKills');
     } else {
-      this.tce.kill(k.gpu, k.firstIndex, k.pages);
+      this.tce.kill(k.gpu, k.firstIndex, k.pages, ctx);
     }
+    this.countDrops(dropped);
     this.env.counters.add(C.tceKills);
     const key = `${k.gpu}:${k.firstIndex}`;
     const old = this.pendingKills.get(key) ?? [];
@@ -191,7 +196,9 @@ export class TceUnmaps {
     if (fresh.length === r.pages) {
       this.tce.writeTces(r.gpu, r.firstIndex, fresh, 'rw');
       this.observeTces('tce.write', r.gpu, r.firstIndex, fresh, ctx);
-      this.tce.kill(r.gpu, r.firstIndex, r.pages);
+      const dropped = this.tce.killsDropped();
+      this.tce.kill(r.gpu, r.firstIndex, r.pages, ctx);
+      this.countDrops(dropped);
       this.env.counters.add(C.tceMaps);
     }
     ctx.send(
@@ -199,6 +206,12 @@ export class TceUnmaps {
       TceRemappedMsg.encode({ gpu: r.gpu, firstIndex: r.firstIndex }),
       HEADER_BYTES,
     );
+  }
+
+  /** Count the PHB4 page kills dropped since the TCE system had dropped `before` (HW560152). */
+  private countDrops(before: number): void {
+    const n = this.tce.killsDropped() - before;
+    if (n > 0) this.env.counters.add('tce.killsDropped', n);
   }
 
   private unpinAndFree(old: readonly (PhysAddr | null)[], ctx: ActorContext): void {

@@ -1,8 +1,9 @@
 /**
  * The kernel's TCE (UT=1) unmaps, as the coordinator starts them: every `host.tceRemapIntervalTicks`
  * on average it picks 4 pages of a GPU's TCE window and sends TCE_REMAP to the GPU's chip
- * (chip/tce-unmap.ts runs the cycle). One in four is a window reset (set/unset window, ownership
- * change), killed by "invalidate entire" rather than page by page. A range stays busy until the chip
+ * (chip/tce-unmap.ts runs the cycle). `host.tceWindowResetPercent` of them (default one in four)
+ * are a window reset (set/unset window, ownership change), killed by "invalidate entire" rather
+ * than page by page. A range stays busy until the chip
  * answers TCE_REMAPPED, so two unmaps of one range never overlap.
  */
 import { HEADER_BYTES } from '../../protocol/kinds.js';
@@ -52,7 +53,7 @@ export class TceTraffic extends PeriodicGenerator {
         gpu: g.index,
         firstIndex: first,
         pages: PAGES_PER_UNMAP,
-        windowReset: ch.choose('tce.entire', 4) === 0,
+        windowReset: ch.choose('tce.entire', 100) < this.env.params.host.tceWindowResetPercent,
       }),
       HEADER_BYTES,
     );
