@@ -167,29 +167,37 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
 
 /** Every --bug and the --profile must be one of the real names. */
 function checkBugsAndProfile(args: ScenarioArgs): void {
+  // Each --bug and the --profile apart from the others, all refused at once (issuesMessage).
+  const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
-      throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
+      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\`` });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
-    if (args.bugs.indexOf(bug) !== i)
-      throw new ConfigError('--bug', `Expected each bug switch once, got \`${bug}\` twice`);
+    else if (args.bugs.indexOf(bug) !== i)
+      found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
   });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
-    throw new ConfigError(
-      '--profile',
-      `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
-    );
+    found.push({
+      field: '--profile',
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
+    });
+  } else {
+    // A switch the profile already carries runs the same machine, but its name in `bugs` gave the
+    // run a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
+    const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
+    const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
+    if (again !== undefined) {
+      found.push({
+        field: '--bug',
+        message: `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
+      });
+    }
   }
-  // A switch the profile already carries runs the same machine, but its name in `bugs` gave the run
-  // a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
-  const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
-  const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
-  if (again !== undefined) {
+  if (found.length > 0)
     throw new ConfigError(
-      '--bug',
-      `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
+      found[0]!.field,
+      issuesMessage(found, (field) => field),
     );
-  }
 }
 
 /** The parameters with the workload's variant `name` applied (--variant). */
