@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
+import { issuesMessage } from '../core/issues-message.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
 import { type SplitValue, splitValueHint, unknownOptionHint } from './option-hint.js';
@@ -139,6 +140,21 @@ function parseValues(
 ): { values: Record<string, unknown>; outputs: OutputFile[] } {
   const values: Record<string, unknown> = {};
   const outputs: OutputFile[] = [];
+  // Each value is parsed apart from the others: every bad one is refused in one message (`--set a
+  // --set b=` names both), in the table's order, as a workload file's mistakes are.
+  const found: { field: string; message: string }[] = [];
+  const parseEach = (parse: (text: string, option: string) => unknown, t: string, option: string) => {
+    try {
+      return parse(t, option);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      found.push({
+        field: e.field,
+        message: e.field === '' ? e.message : e.message.slice(e.field.length + 2),
+      });
+      return undefined;
+    }
+  };
   for (const o of spec.options) {
     const raw = raws[o.name];
     if (raw === undefined) continue;
@@ -149,11 +165,16 @@ function parseValues(
     }
     const texts = (Array.isArray(raw) ? raw : [raw]) as string[];
     const parse = o.parse ?? ((t: string) => t);
-    const parsedValues = texts.map((t) => parse(t, option));
+    const parsedValues = texts.map((t) => parseEach(parse, t, option));
     values[o.name] = o.multiple === true ? parsedValues : parsedValues[0];
     if (o.writesFile === true) for (const t of texts) outputs.push({ option, path: t });
     if (o.writesDir === true) for (const t of texts) outputs.push({ option, path: t, directory: true });
   }
+  if (found.length > 0)
+    throw new ConfigError(
+      found[0]!.field,
+      issuesMessage(found, (field) => field),
+    );
   return { values, outputs };
 }
 

@@ -12,6 +12,7 @@
  */
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { issuesMessage } from '../core/issues-message.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
@@ -28,6 +29,7 @@ import {
   detailUnder,
   fieldBelow,
   parseParams,
+  setsIssues,
   workloadParamsSchema,
 } from '../model/scenario/workload-params.js';
 import { isWorkloadPath, loadWorkloadFile } from '../runtime/workload-file.js';
@@ -165,29 +167,37 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
 
 /** Every --bug and the --profile must be one of the real names. */
 function checkBugsAndProfile(args: ScenarioArgs): void {
+  // Each --bug and the --profile apart from the others, all refused at once (issuesMessage).
+  const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
-      throw new ConfigError('--bug', `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\``);
+      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\`` });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
-    if (args.bugs.indexOf(bug) !== i)
-      throw new ConfigError('--bug', `Expected each bug switch once, got \`${bug}\` twice`);
+    else if (args.bugs.indexOf(bug) !== i)
+      found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
   });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
-    throw new ConfigError(
-      '--profile',
-      `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
-    );
+    found.push({
+      field: '--profile',
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
+    });
+  } else {
+    // A switch the profile already carries runs the same machine, but its name in `bugs` gave the
+    // run a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
+    const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
+    const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
+    if (again !== undefined) {
+      found.push({
+        field: '--bug',
+        message: `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
+      });
+    }
   }
-  // A switch the profile already carries runs the same machine, but its name in `bugs` gave the run
-  // a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
-  const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
-  const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
-  if (again !== undefined) {
+  if (found.length > 0)
     throw new ConfigError(
-      '--bug',
-      `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
+      found[0]!.field,
+      issuesMessage(found, (field) => field),
     );
-  }
 }
 
 /** The parameters with the workload's variant `name` applied (--variant). */
@@ -259,34 +269,52 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
   // No prototype: `sets['__proto__'] = v` on a plain object sets its prototype and the set is lost
   // (QA: `--set __proto__=1` ran as if not given); here it is a key, which applySets refuses.
   const sets: Record<string, unknown> = Object.create(null);
-  for (const s of args.set) {
-    if (Object.hasOwn(sets, s.path))
-      throw new ConfigError(`--set ${s.path}`, `Expected each parameter set once, got \`${s.path}\` twice`);
+  // Every --set's mistakes in one refusal, in the order typed: each tagged with its --set's place.
+  const found: { field: string; message: string; order: number }[] = [];
+  args.set.forEach((s, order) => {
+    const field = `--set ${s.path}`;
+    if (Object.hasOwn(sets, s.path)) {
+      found.push({ field, message: `Expected each parameter set once, got \`${s.path}\` twice`, order });
+      return;
+    }
     const option = optionOf(s.path, args);
     if (option !== undefined) {
-      throw new ConfigError(
-        `--set ${s.path}`,
-        `Expected \`${s.path}\` either by --set or by ${option}, got both`,
-      );
+      found.push({
+        field,
+        message: `Expected \`${s.path}\` either by --set or by ${option}, got both`,
+        order,
+      });
+      return;
     }
     sets[s.path] = s.value;
+  });
+  const r = setsIssues(params, sets, (path) => `--set ${path}`);
+  for (const issue of r.issues) {
+    const order = args.set.findIndex((s) => s.path === issue.path);
+    found.push({
+      field: issue.field,
+      message: withTextHint(issue, args),
+      order: order < 0 ? args.set.length : order,
+    });
   }
-  try {
-    return applySets(params, sets, (path) => `--set ${path}`);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const set = args.set.find((s) => e.field === `--set ${s.path}`);
-    // `--set durationTicks=20us` (a span with a unit where the parameter counts ticks) is hinted
-    // by the schema's message itself (model/scenario/schema-issues.ts), as in a workload file.
-    // `--set tenants[0].name=123` reads 123 as JSON, a number: say how to give the text instead.
-    // Only a number, a boolean or null: quoting an object or a list would give its text with the
-    // quotes inside.
-    const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
-    if (set === undefined || !scalar || !/Expected a string, got /.test(e.message)) throw e;
-    const detail = e.message.slice(e.field.length + 2);
-    throw new ConfigError(
-      e.field,
-      `${detail} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`,
-    );
-  }
+  if (found.length === 0 && r.params !== undefined) return r.params;
+  found.sort((a, b) => a.order - b.order);
+  throw new ConfigError(
+    found[0]!.field,
+    issuesMessage(found, (field) => field),
+  );
+}
+
+/**
+ * `--set tenants[0].name=123` reads 123 as JSON, a number: the schema's `Expected a string`
+ * then says how to give the text instead. Only a number, a boolean or null: quoting an object or
+ * a list would give its text with the quotes inside. (`--set durationTicks=20us`, a span with a
+ * unit where the parameter counts ticks, is hinted by the schema's message itself,
+ * model/scenario/schema-issues.ts, as in a workload file.)
+ */
+function withTextHint(issue: { field: string; message: string }, args: ScenarioArgs): string {
+  const set = args.set.find((s) => issue.field === `--set ${s.path}`);
+  const scalar = typeof set?.value === 'number' || typeof set?.value === 'boolean' || set?.value === null;
+  if (set === undefined || !scalar || !/Expected a string, got /.test(issue.message)) return issue.message;
+  return `${issue.message} (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set '${set.path}="${JSON.stringify(set.value)}"')`;
 }

@@ -1,7 +1,9 @@
 /**
  * The one layout of a refusal that lists several mistakes, for workload files (zod's issues,
- * model/scenario/schema-issues.ts) and topology files (model/platform/spec-issues.ts) alike: the
- * first mistake as a single one would be said, each other on its own line, indented, at its place.
+ * model/scenario/schema-issues.ts), topology files (model/platform/spec-issues.ts), parameter sets
+ * (`--set`, a variant's `set`: workload-params.ts setsIssues) and a command's option values
+ * (cli/parse-command.ts) alike: the first mistake as a single one would be said, each other on its
+ * own line, indented, at its place.
  */
 
 /**

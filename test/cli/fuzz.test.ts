@@ -58,10 +58,11 @@ function namingRunner(onTestFailed: TestContext['onTestFailed']): (argv: string[
 
 /**
  * The hint follows an error about the command line (an option, the command), not a file's content.
- * A file's refusal may list its other mistakes, one an indented line each (core/issues-message.ts).
+ * A refusal may list its other mistakes, one an indented line each (core/issues-message.ts): a
+ * file's, and the options' (`--duration= --crash-at ''` names both).
  */
 const USAGE_ERROR =
-  /(^|\n)npusim: (-[^\n]*([Ee]xpected|needs|leaves)[^\n]*\nRun `npusim( [a-z]+)? --help` for usage\.|[^-][^\n]*([Ee]xpected|needs|leaves)[^\n]*(\n {2}[^\n]+)*(\nRun `npusim( [a-z]+)? --help` for usage\.)?)\n$/;
+  /(^|\n)npusim: (-[^\n]*([Ee]xpected|needs|leaves)[^\n]*(\n {2}[^\n]+)*\nRun `npusim( [a-z]+)? --help` for usage\.|[^-][^\n]*([Ee]xpected|needs|leaves)[^\n]*(\n {2}[^\n]+)*(\nRun `npusim( [a-z]+)? --help` for usage\.)?)\n$/;
 
 /** `asked`: the input as generated (a crash is allowed only when it asked for one). */
 function expectClean(argv: string[], r: CliOutcome, asked: readonly string[] = argv): void {

@@ -211,6 +211,27 @@ describe('names that do not exist are refused', () => {
     expect(other.code, other.stderr).toBe(0);
   });
 
+  it('several bad --bug and --profile are refused at once, each on its own line, in the order given', async () => {
+    const r = await cli([
+      'run',
+      '--bug',
+      'nope',
+      '--bug',
+      'single-flush',
+      '--bug',
+      'single-flush',
+      '--profile',
+      'x',
+      ...QUICK,
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^npusim: --bug: Expected one of .*single-flush.*, got `nope`$/);
+    expect(lines[1]).toBe('  --bug: Expected each bug switch once, got `single-flush` twice');
+    expect(lines[2]).toMatch(/^ {2}--profile: Expected one of .*as-shipped.*, got `x`$/);
+    expect(lines.slice(3)).toEqual(['Run `npusim run --help` for usage.']);
+  });
+
   it('--crash-at with an actor the machine lacks (gpu99, GPU2, npu1 among them) exits 2 listing the actors', async () => {
     const names = fc.oneof(
       fc.constantFrom('gpu99', 'GPU2', 'npu1', 'chip2', 'gpu6', 'Coordinator'),

@@ -398,6 +398,52 @@ describe('fields', () => {
     );
   });
 
+  test('several bad --set are refused in one run, each on its own line in the order typed (exit 2)', async () => {
+    const lines = async (args: string[]) => {
+      const r = await cli([
+        'run',
+        ...args,
+        '--seed',
+        '1',
+        '--duration',
+        '1us',
+        '--inline',
+        '--no-failure-file',
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      return r.stderr.trimEnd().split('\n');
+    };
+    // The schema's, a path given twice, one its own option gives, and a number where text goes.
+    expect(
+      await lines([
+        'stress',
+        '--set',
+        'gpu.dmaBytes=0',
+        '--set',
+        'gpu.dmaBytes=1',
+        '--set',
+        'policy=per-gpu',
+        '--set',
+        'tenants[0].name=12',
+        '--policy',
+        'per-gpu',
+      ]),
+    ).toEqual([
+      'npusim: --set gpu.dmaBytes: Expected an integer from 1 to 65536, got 0',
+      '  --set gpu.dmaBytes: Expected each parameter set once, got `gpu.dmaBytes` twice',
+      '  --set policy: Expected `policy` either by --set or by --policy, got both',
+      `  --set tenants[0].name: Expected a string, got 12 (--set reads VALUE as JSON when it is JSON; for the text, quote it: --set 'tenants[0].name="12"')`,
+      'Run `npusim run --help` for usage.',
+    ]);
+    // Values that are not PATH=VALUE at all, each said where the option is read.
+    expect(await lines(['stress', '--set', 'a', '--set', '1x=2'])).toEqual([
+      'npusim: --set: Expected PATH=VALUE such as `gpu.dmaBytes=4096` or `policy=per-gpu`, got `a`',
+      '  --set 1x: Expected a parameter path such as `gpu.dmaBytes` or `tenants[0].pagesPerProcess`, got `1x`',
+      'Run `npusim run --help` for usage.',
+    ]);
+  });
+
   test('names too long for a failure file or with control characters are refused', async () => {
     const dir = testTempDir('npusim-names-');
     const long = file(dir, 'long.json', workload({}).replace('"name":"w"', `"name":"${'a'.repeat(300)}"`));

@@ -366,8 +366,10 @@ describe('sets: one rule for --set, a variant and the library', () => {
     expect(message({ gpu: { engines: 1 }, 'gpu.dmaBytes': 512 })).toBe(
       `--set gpu.dmaBytes: ${inside('gpu', 'gpu.dmaBytes', 'gpu.dmaBytes', 'gpu')}`,
     );
+    // The empty list is a mistake of its own, said first, as its set comes first.
     expect(message({ tenants: [], 'tenants[0].name': 'x' })).toBe(
-      `--set tenants[0].name: ${inside('tenants', 'tenants[0].name', 'tenants[0].name', 'tenants')}`,
+      '--set tenants: Expected a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies"), got an empty list\n' +
+        `  --set tenants[0].name: ${inside('tenants', 'tenants[0].name', 'tenants[0].name', 'tenants')}`,
     );
     expect(message({ 'tenants[0].lpid': 1, 'tenants.0.lpid': 2 })).toBe(
       '--set tenants.0.lpid: Expected each parameter set once, got `tenants[0].lpid` and `tenants.0.lpid`: one parameter twice',
@@ -381,6 +383,88 @@ describe('sets: one rule for --set, a variant and the library', () => {
     expect(errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json')).message).toBe(
       'w.json: variants[0].set.gpu.dmaBytes: Expected each parameter set once, got `gpu` and `gpu.dmaBytes`, one inside the other: give `gpu.dmaBytes` inside the value of `gpu`, or each field by its own path',
     );
+  });
+});
+
+describe('every independent mistake in one refusal', () => {
+  const p = parseParams(params, '');
+  const setError = (sets: Record<string, unknown>) =>
+    errorOf(() => applySets(p, sets, (path) => `--set ${path}`));
+
+  test('sets: each bad set is named, in the order given, the first at .field', () => {
+    const e = setError({ 'gpu.dmaBytes': 0, 'tenants[3].name': 'x', policy: 'nope' });
+    expect(e.field).toBe('--set gpu.dmaBytes');
+    const lines = e.message.split('\n');
+    expect(lines[0]).toBe('--set gpu.dmaBytes: Expected an integer from 1 to 65536, got 0');
+    expect(lines[1]).toBe('  --set tenants[3].name: Expected an index of `tenants` from 0 to 0, got 3');
+    expect(lines[2]).toMatch(/^ {2}--set policy: Expected .*got `nope`/);
+    expect(lines).toHaveLength(3);
+  });
+
+  test("one set's object with several bad keys names each key, in the schema's order", () => {
+    expect(setError({ gpu: { dmaBytes: 0, engines: 'two' } }).message.split('\n')).toEqual([
+      '--set gpu: engines: Expected an integer from 0 to 16, got the string "two"',
+      '  --set gpu: dmaBytes: Expected an integer from 1 to 65536, got 0',
+    ]);
+  });
+
+  test("a variant's set with several bad keys, each at its path in the file", () => {
+    const variant = { name: 'x', set: { 'gpu.dmaBytes': 0, 'host.nope': 1 } };
+    const e = errorOf(() => validateWorkload({ ...base, variants: [variant] }, 'w.json'));
+    expect(e.field).toBe('w.json: variants[0].set.gpu.dmaBytes');
+    expect(e.message.split('\n')).toEqual([
+      'w.json: variants[0].set.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0',
+      expect.stringMatching(
+        /^ {2}w\.json: variants\[0\]\.set\.host\.nope: Expected a host parameter .*got unknown key `nope`/,
+      ),
+    ]);
+  });
+
+  test("the checks across fields: the GPU's percentages, each duplicate name and LPID", () => {
+    const tenants = [
+      { name: 'a', lpid: 1, groups: 'all' },
+      { name: 'a', lpid: 1, groups: 'all' },
+      { name: 'b', lpid: 1, groups: 'all' },
+    ];
+    const e = errorOf(() =>
+      parseParams(
+        { ...params, tenants, gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 0 } },
+        'w.json: params',
+      ),
+    );
+    expect(e.field).toBe('w.json: params.gpu');
+    expect(e.message.split('\n')).toEqual([
+      'w.json: params.gpu: Expected ut0Percent + ut1Percent + peerPercent to be 100, got 50',
+      '  w.json: params.tenants[1].name: Expected a name no other tenant has, got `a` (tenants[0] has it)',
+      '  w.json: params.tenants[1].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)',
+      '  w.json: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)',
+    ]);
+  });
+
+  test('a workload file: a headline param, its params and its variants, in the order of the file', () => {
+    const e = errorOf(() =>
+      validateWorkload(
+        {
+          ...base,
+          headline: [{ label: 'x', param: 'nope' }],
+          params: { ...params, gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 0 } },
+          variants: [
+            { name: 'v', set: {} },
+            { name: 'v', set: {} },
+          ],
+        },
+        'w.json',
+      ),
+    );
+    expect(e.field).toBe('w.json: headline[0].param');
+    const lines = e.message.split('\n');
+    expect(lines[0]).toMatch(
+      /^w\.json: headline\[0\]\.param: Expected a workload parameter .*got `nope` in `nope`$/,
+    );
+    expect(lines.slice(1)).toEqual([
+      '  w.json: params.gpu: Expected ut0Percent + ut1Percent + peerPercent to be 100, got 50',
+      '  w.json: variants[1].name: duplicate variant `v`',
+    ]);
   });
 });
 

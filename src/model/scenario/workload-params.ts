@@ -316,32 +316,84 @@ export function applySets(
    */
   nest = false,
 ): WorkloadParams {
+  const r = setsIssues(params, sets, fieldOf, nest);
+  if (r.params === undefined) {
+    throw new ConfigError(
+      r.issues[0]!.field,
+      issuesMessage(r.issues, (field) => field),
+    );
+  }
+  return r.params;
+}
+
+/** One mistake of a `PATH -> value` list: its whole field, its message, and the set it is laid at. */
+export interface SetIssue {
+  field: string;
+  message: string;
+  /** The path of the set it is laid at (a key of the sets). */
+  path: string;
+}
+
+/**
+ * applySets' parameters, or every mistake of the sets, in the order of the sets: each set's own
+ * (a path that does not parse or does not exist, a parameter another set reaches) and, of the
+ * sets that applied, every one the schema or a check across fields finds in the result, each laid
+ * at the set that reached its field (applySets). A set refused on its own is left out of the
+ * result, so the mistakes of the others are still found: a user fixes all of them in one run.
+ */
+export function setsIssues(
+  params: WorkloadParams,
+  sets: Readonly<Record<string, unknown>>,
+  fieldOf: (path: string) => string,
+  nest = false,
+): { params: WorkloadParams; issues: [] } | { params: undefined; issues: SetIssue[] } {
+  const paths = Object.keys(sets);
+  const found: (SetIssue & { order: number })[] = [];
   let input: unknown = params;
   const earlier: { path: string; keys: (string | number)[] }[] = [];
-  for (const [path, value] of Object.entries(sets)) {
-    const keys = parseParamPath(path, fieldOf(path));
-    checkOwnParameter(earlier, { path, keys }, fieldOf(path));
-    earlier.push({ path, keys });
-    input = setAtPath(input, path, value, fieldOf(path));
-  }
-  try {
-    return parseParams(input, '');
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    const field = e.field;
-    // The first issue alone: the others' places are under no set's path (parseParams was given
-    // none), and a set is one value typed, its first mistake enough to say.
-    const firstLine = e.message.split('\n')[0]!;
-    const detail = field === '' ? firstLine : firstLine.slice(field.length + 2);
-    const owner = deepestSet(Object.keys(sets), field, fieldOf);
+  paths.forEach((path, order) => {
+    try {
+      const keys = parseParamPath(path, fieldOf(path));
+      checkOwnParameter(earlier, { path, keys }, fieldOf(path));
+      input = setAtPath(input, path, sets[path], fieldOf(path));
+      earlier.push({ path, keys });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      found.push({ field: e.field, message: messageBelowField(e), path, order });
+    }
+  });
+  const r = paramsIssues(input);
+  const applied = earlier.map((e) => e.path);
+  for (const { field, message: detail } of r.issues) {
+    const owner = deepestSet(applied, field, fieldOf);
     if (owner === undefined) {
-      throw new ConfigError(fieldOf(Object.keys(sets).at(-1) ?? field), joinField(field, detail));
+      const path = applied.at(-1) ?? paths.at(-1);
+      const at = path === undefined ? field : fieldOf(path);
+      found.push({ field: at, message: joinField(field, detail), path: path ?? '', order: paths.length });
+      continue;
     }
+    const order = paths.indexOf(owner.path);
     if (nest && fieldWithin(field, owner.text)) {
-      throw new ConfigError(subField(fieldOf(owner.path), fieldBelow(owner, field)), detail);
+      const at = subField(fieldOf(owner.path), fieldBelow(owner, field));
+      found.push({ field: at, message: detail, path: owner.path, order });
+    } else {
+      found.push({
+        field: fieldOf(owner.path),
+        message: detailUnder(owner, field, detail),
+        path: owner.path,
+        order,
+      });
     }
-    throw new ConfigError(fieldOf(owner.path), detailUnder(owner, field, detail));
   }
+  if (found.length === 0 && r.params !== undefined) return { params: r.params, issues: [] };
+  // Stable: a set's own mistakes before those the schema found in its value, each set in turn.
+  found.sort((a, b) => a.order - b.order);
+  return { params: undefined, issues: found.map(({ order: _, ...issue }) => issue) };
+}
+
+/** A ConfigError's message without the field it starts with. */
+function messageBelowField(e: ConfigError): string {
+  return e.field === '' ? e.message : e.message.slice(e.field.length + 2);
 }
 
 /**
@@ -404,38 +456,61 @@ export function deepestSet(
 }
 
 export function parseParams(input: unknown, where: string): WorkloadParams {
+  const r = paramsIssues(input);
+  if (r.params === undefined) {
+    const at = (field: string) => subField(where, field);
+    throw new ConfigError(at(r.issues[0]!.field), issuesMessage(r.issues, at));
+  }
+  return r.params;
+}
+
+/**
+ * The parameters, or every mistake in them, each at its field under the parameters
+ * (`tenants[1].lpid`): the schema's, and when it passes, every check across fields (the GPU's
+ * percentages, each tenant's name and LPID), each apart from the others.
+ */
+export function paramsIssues(
+  input: unknown,
+):
+  | { params: WorkloadParams; issues: [] }
+  | { params: undefined; issues: { field: string; message: string }[] } {
   const r = workloadParamsSchema.safeParse(input);
   if (!r.success) {
-    const issues = allIssues(r.error, input, workloadParamsSchema);
-    const at = (field: string) => subField(where, field);
-    throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
+    // One mistake a field: a value two checks refuse (above the longest run and above 2^53) is
+    // one value to fix, said by the first check, which is the one that says what is expected.
+    const all = allIssues(r.error, input, workloadParamsSchema);
+    return {
+      params: undefined,
+      issues: all.filter((i, n) => all.findIndex((o) => o.field === i.field) === n),
+    };
   }
   const p = r.data;
+  const issues: { field: string; message: string }[] = [];
   if (p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent !== 100) {
-    throw new ConfigError(
-      subField(where, 'gpu'),
-      `Expected ut0Percent + ut1Percent + peerPercent to be 100, got ${p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent}`,
-    );
+    issues.push({
+      field: 'gpu',
+      message: `Expected ut0Percent + ut1Percent + peerPercent to be 100, got ${p.gpu.ut0Percent + p.gpu.ut1Percent + p.gpu.peerPercent}`,
+    });
   }
-  // Each name and LPID to the first tenant that has it: a second one is refused naming that
+  // Each name and LPID to the first tenant that has it: a later one is refused naming that
   // tenant, so the user sees which two clash.
   const names = new Map<string, number>();
   const lpids = new Map<number, number>();
   p.tenants.forEach((t, i) => {
     const sameName = names.get(t.name);
-    if (sameName !== undefined)
-      throw new ConfigError(
-        subField(where, `tenants[${i}].name`),
-        `Expected a name no other tenant has, got \`${t.name}\` (tenants[${sameName}] has it)`,
-      );
+    if (sameName === undefined) names.set(t.name, i);
+    else
+      issues.push({
+        field: `tenants[${i}].name`,
+        message: `Expected a name no other tenant has, got \`${t.name}\` (tenants[${sameName}] has it)`,
+      });
     const sameLpid = lpids.get(t.lpid);
-    if (sameLpid !== undefined)
-      throw new ConfigError(
-        subField(where, `tenants[${i}].lpid`),
-        `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
-      );
-    names.set(t.name, i);
-    lpids.set(t.lpid, i);
+    if (sameLpid === undefined) lpids.set(t.lpid, i);
+    else
+      issues.push({
+        field: `tenants[${i}].lpid`,
+        message: `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
+      });
   });
-  return p;
+  return issues.length === 0 ? { params: p, issues: [] } : { params: undefined, issues };
 }

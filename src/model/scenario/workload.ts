@@ -20,12 +20,12 @@ import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
-import { allIssues, type ChooseOption, joinField, strictFields } from './schema-issues.js';
+import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-import { applySets, parseParams, type WorkloadInput, type WorkloadParams } from './workload-params.js';
+import { paramsIssues, setsIssues, type WorkloadInput, type WorkloadParams } from './workload-params.js';
 
 // Page sizes live in page-sizes.ts (no zod there, so worker threads need not load it).
 export { PAGE_SIZE_BYTES, PAGE_SIZE_NAMES, type PageSizeName } from './page-sizes.js';
@@ -233,17 +233,33 @@ export function validateWorkload(def: unknown, where: string): Workload {
     throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
   }
   const d = r.data;
+  // The checks after the schema, each apart from the others, their mistakes refused together in
+  // the file's order (headline, params, variants), each at its whole field.
+  const issues: { field: string; message: string }[] = [];
   d.headline.forEach((item, i) => {
     const problem = 'param' in item ? paramPathProblem(item.param) : undefined;
-    if (problem !== undefined) throw new ConfigError(joinField(where, `headline[${i}].param`), problem);
+    if (problem !== undefined)
+      issues.push({ field: joinField(where, `headline[${i}].param`), message: problem });
   });
-  const params = parseParams(d.params, joinField(where, 'params'));
+  const p = paramsIssues(d.params);
+  for (const issue of p.issues) {
+    issues.push({ field: subField(joinField(where, 'params'), issue.field), message: issue.message });
+  }
   d.variants.forEach((v, i) => {
     const at = joinField(where, `variants[${i}]`);
     if (d.variants.findIndex((o) => o.name === v.name) !== i)
-      throw new ConfigError(`${at}.name`, `duplicate variant \`${v.name}\``);
-    applySets(params, v.set, (path) => `${at}.set.${path}`, true);
+      issues.push({ field: `${at}.name`, message: `duplicate variant \`${v.name}\`` });
+    // A variant's set is judged against the parameters it changes: none to judge it by while
+    // those are refused.
+    if (p.params !== undefined)
+      issues.push(...setsIssues(p.params, v.set, (path) => `${at}.set.${path}`, true).issues);
   });
+  if (issues.length > 0)
+    throw new ConfigError(
+      issues[0]!.field,
+      issuesMessage(issues, (field) => field),
+    );
+  const params = p.params!;
   return {
     name: d.name,
     description: d.description,

@@ -200,6 +200,23 @@ describe('topology: custom specs are validated with the field named', () => {
     expect(e.field).toBe('links.nvlinkBrick.latencyTicks');
   });
 
+  test('several bad overrides of a preset are refused in one refusal, each at its field', () => {
+    const e = configErrorOf(() =>
+      buildTopology('witherspoon-4', {
+        gpuRamBytes: 5,
+        nvlinkSpeed: -1,
+        links: { pcie: { latencyTicks: 0 } },
+      }),
+    );
+    expect(e.field).toBe('gpuRamBytes');
+    const lines = e.message.split('\n');
+    expect(lines[0]).toBe('gpuRamBytes: Expected 16 GiB or 32 GiB (V100 16/32 GB), got `5` (number)');
+    expect(lines.slice(1).map((l) => l.split(':')[0])).toEqual([
+      '  nvlinkSpeed',
+      '  links.pcie.latencyTicks',
+    ]);
+  });
+
   test('duplicate GPU ids, chip ids and bricks are refused', () => {
     const s1 = base();
     s1.gpus[1]!.id = 'gpu0';
