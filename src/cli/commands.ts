@@ -7,17 +7,12 @@
  * The entries' shape, and what each field of an option entry says, is command-spec.ts; the options
  * run and sweep share are scenario-options.ts.
  */
+
+import { TRACE_EVENTS_RANGE } from '../report/trace/trace-recording.js';
 import { parsePlacement } from '../runtime/placement.js';
 import { MAX_LISTED_SEEDS, MAX_SWEEP_SEEDS, parseShard } from '../sweep/seeds.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
-import {
-  parseBudget,
-  parseCrashAt,
-  parseJobs,
-  parseSeed,
-  parseTraceEvents,
-  TRACE_EVENTS_RANGE,
-} from './option-values.js';
+import { parseBudget, parseCrashAt, parseJobs, parseSeed, parseTraceEvents } from './option-values.js';
 import {
   FAILURE_OPTIONS,
   FREE_OPTIONS,

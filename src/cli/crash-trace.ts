@@ -50,7 +50,8 @@ export async function crashTraceFile(
   }
   const traces = error.traces ?? (await recordAgain(error, run, session, recording, notWritten));
   if (traces === undefined) return undefined;
-  const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+  const { buildTraceFile } = await import('../report/trace/trace-file.js');
+  const { DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-recording.js');
   const trace = buildTraceFile(
     run.plan,
     run.config,

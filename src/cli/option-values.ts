@@ -70,7 +70,6 @@ export function parseJobs(text: string, option = '--jobs'): number {
 }
 
 // The limits are the library's too (api/record-run.ts): one table, in report/trace.
-export { TRACE_EVENTS_RANGE };
 
 /** Recorded events a --trace file shows: a whole number in TRACE_EVENTS_RANGE. */
 export function parseTraceEvents(text: string, option = '--trace-events'): number {

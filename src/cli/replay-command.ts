@@ -304,7 +304,8 @@ async function replayTraceFiles(
   if (args.trace === undefined) return [];
   const traces = r.crashTraces ?? (await crashRecordsInline(r, recording, io));
   if (traces === undefined) return [];
-  const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+  const { buildTraceFile } = await import('../report/trace/trace-file.js');
+  const { DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-recording.js');
   const trace = buildTraceFile(
     plan,
     r.config,

@@ -104,7 +104,8 @@ export async function traceAndReportFiles(
   const { args, io } = session;
   const files: OutputText[] = [];
   if (args.trace !== undefined) {
-    const { buildTraceFile, DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-file.js');
+    const { buildTraceFile } = await import('../report/trace/trace-file.js');
+    const { DEFAULT_TRACE_EVENTS } = await import('../report/trace/trace-recording.js');
     // The build is synchronous and can take a minute at a large --trace-events, with the progress
     // bar gone: say what is going on.
     const recorded = (traceRaw ?? raw).traces?.reduce((n, t) => n + t.recorded, 0) ?? 0;

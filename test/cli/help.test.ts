@@ -8,9 +8,9 @@ import { parseCli } from '../../src/cli/args.js';
 import { HELP_OPTION } from '../../src/cli/command-spec.js';
 import { COMMANDS, type CommandName, DEFAULT_WORKLOAD } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
-import { TRACE_EVENTS_RANGE } from '../../src/cli/option-values.js';
 import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
 import { MAX_PCT_DEPTH } from '../../src/model/choice/pct.js';
+import { TRACE_EVENTS_RANGE } from '../../src/report/trace/trace-recording.js';
 import { MAX_SWEEP_SEEDS } from '../../src/sweep/seeds.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

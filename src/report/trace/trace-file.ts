@@ -14,9 +14,6 @@ import { encodePerfettoTrace } from './perfetto-trace.js';
 import { sliceTrack, type Timeline } from './timeline.js';
 import { selectTraceWindow, type TraceWindow, wholeWindow } from './trace-window.js';
 
-// Where the recorders' options are set; re-exported for the callers that build the file.
-export { DEFAULT_TRACE_EVENTS, traceCapacityPerActor } from './trace-recording.js';
-
 /** The tick of the run's first violation or liveness failure, or of its crash, if any. */
 export function firstFindingTick(result: RunResult): number | undefined {
   const ticks = [...result.violations, ...result.liveness].map((v) => v.tick);
