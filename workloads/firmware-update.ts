@@ -6,8 +6,11 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * at the host page size (64 KiB) unless the admin allows a tenant explicitly: here only
  * `vm-trusted` is allowed, so its GPU's firmware version moves and no other does (counts:
  * firmware.updates, firmware.blocked, mmio.blocked). The filter is the model's proposal, on in the
- * `fixed` profile; with `--profile as-shipped` (v5.12, BAR0 mapped whole) nothing blocks the other
- * guest either (firmware.updatesUnallowed).
+ * `fixed` profile (clean); with `--profile as-shipped` (v5.12, BAR0 mapped whole) nothing blocks
+ * the other guest either (firmware.updatesUnallowed), and each of its updates is an
+ * isolation.firmware violation: a guest-flashed firmware voids what the other isolation answers
+ * assume of the GPU. (A variant sets parameters, not the profile, so the as-shipped answer is that
+ * option's run, not a variant.)
  */
 export default defineWorkload({
   name: 'firmware-update',

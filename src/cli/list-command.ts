@@ -38,7 +38,7 @@ export async function listText(): Promise<string> {
     out.push(`  ${name.padEnd(bWidth)}  ${p.description}`);
     const knobs = (o: object) => Object.entries(o).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`);
     out.push(
-      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${knobs(p.firmware).join(', ')}; kernel: ${knobs(p.kernel).join(', ')}`,
+      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${knobs(p.firmware).join(', ')}; kernel: ${knobs(p.kernel).join(', ')}; policies: ${p.policies?.join(', ') ?? 'all'}`,
     );
     for (const [claim, source] of Object.entries(p.sources))
       out.push(`  ${''.padEnd(bWidth)}    source, ${claim}: ${source}`);

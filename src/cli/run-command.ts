@@ -15,6 +15,7 @@ import { randomInt } from 'node:crypto';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { asMatchedVariant, describedResult } from '../report/described-result.js';
@@ -88,6 +89,9 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     );
   }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
+  // Said before the run, not refused: a what-if on a release is a fair question (profile-policy.ts).
+  const policyWarning = configPolicyWarning(config);
+  if (policyWarning !== undefined) io.stderr.write(`npusim: warning: ${policyWarning}\n`);
   sayInertBugs(
     config,
     io,

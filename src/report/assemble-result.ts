@@ -40,6 +40,7 @@ import type { Violation } from '../model/check/violation.js';
 import { totalCounts } from '../model/choice/chooser.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
+import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { npusimVersion } from '../repro/version.js';
 import { combineDigests } from '../runtime/digest.js';
@@ -76,6 +77,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     seed: config.seed,
     host: raw.host,
     config,
+    ...policyWarning(config),
     status,
     exitCode,
     digest: outcomeDigest(config, eventDigest, violations, liveness, total),
@@ -290,6 +292,7 @@ export function failedRunResult(
     seed: config.seed,
     host,
     config,
+    ...policyWarning(config),
     status: crash ? 'crash' : 'liveness',
     exitCode: crash ? EXIT.crash : EXIT.liveness,
     digest: '',
@@ -461,4 +464,10 @@ function checkConservation(
     inFlight: sum((e) => e.inFlight),
     violations,
   };
+}
+
+/** `policyNotInProfile` when the run's policy is not one its profile's releases had. */
+function policyWarning(config: RunConfig): { policyNotInProfile?: string } {
+  const warning = configPolicyWarning(config);
+  return warning === undefined ? {} : { policyNotInProfile: warning };
 }

@@ -127,6 +127,12 @@ export interface RunResult {
    * a usage or configuration error (2) never starts a run, so never has a result.
    */
   exitCode: 0 | 1 | 3 | 4 | 130;
+  /**
+   * Set when the run's policy is one its profile's releases could not form (`--profile as-shipped
+   * --policy per-gpu`: v5.12 had one IOMMU group per NPU): the warning the header and stderr
+   * print (model/scenario/profile-policy.ts). The run is a what-if, not refused.
+   */
+  policyNotInProfile?: string;
   /** The run's digest: events, behaviour-changing configuration and findings (outcome-digest.ts). */
   digest: string;
   /** The hash of the actors' event streams alone (what --check-hosts compares). */

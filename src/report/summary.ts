@@ -64,6 +64,9 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
       `${profile === DEFAULT_PROFILE ? '' : `  profile ${profileText(profile)}`}` +
       `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
   );
+  // A what-if on a release (its policy is not one the release had) says so where the run is named.
+  if (result.policyNotInProfile !== undefined)
+    out.push(`  ${style('yellow', 'warning:')} ${result.policyNotInProfile}`);
   out.push(
     `  simulated ${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)} in ` +
       `${formatWall(result.wallMs)} wall  digest ${digestText(result)}  status ${statusText(result, style)}`,

@@ -232,6 +232,34 @@ describe('names that do not exist are refused', () => {
     expect(lines.slice(3)).toEqual(['Run `npusim run --help` for usage.']);
   });
 
+  it('a profile named for a release with a policy it did not have runs, warned on stderr and in the header (as-shipped: per-socket only)', async () => {
+    const r = await cli([
+      'run',
+      'stress',
+      '--profile',
+      'as-shipped',
+      '--policy',
+      'per-gpu-isolated',
+      ...QUICK,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const warning =
+      'warning: policy per-gpu-isolated is not in profile as-shipped (Linux v5.12 formed per-socket only): a what-if on that release, not the machine as it shipped';
+    expect(r.stderr).toContain(`npusim: ${warning}\n`);
+    expect(r.stdout.split('\n')[1]).toBe(`  ${warning}`);
+    const shipped = await cli([
+      'run',
+      'stress',
+      '--profile',
+      'as-shipped',
+      '--policy',
+      'per-socket',
+      ...QUICK,
+    ]);
+    expect(shipped.stderr).not.toContain('warning');
+    expect(shipped.stdout).not.toContain('warning');
+  });
+
   it('--crash-at with an actor the machine lacks (gpu99, GPU2, npu1 among them) exits 2 listing the actors', async () => {
     const names = fc.oneof(
       fc.constantFrom('gpu99', 'GPU2', 'npu1', 'chip2', 'gpu6', 'Coordinator'),

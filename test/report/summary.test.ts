@@ -666,6 +666,25 @@ describe('summary', () => {
     );
   });
 
+  it("summary: a policy the profile's releases could not form is a warning under the header and `policyNotInProfile` in the result", () => {
+    const lines = (c: RunConfig) =>
+      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n');
+    const perGpu = { ...config, params: { ...config.params, policy: 'per-gpu' as const } };
+    // The default profile (fixed) is one of proposals: any policy, no warning.
+    expect(lines(perGpu)[1]).toMatch(/^ {2}simulated /);
+    expect(assembleResult(perGpu, plan, raw([report(0), report(1)])).policyNotInProfile).toBeUndefined();
+    const shipped = { ...perGpu, profile: 'as-shipped' as const };
+    expect(lines(shipped)[1]).toBe(
+      '  warning: policy per-gpu is not in profile as-shipped (Linux v5.12 formed per-socket only): a what-if on that release, not the machine as it shipped',
+    );
+    expect(assembleResult(shipped, plan, raw([report(0), report(1)])).policyNotInProfile).toMatch(
+      /^policy per-gpu /,
+    );
+    // as-shipped with the policy it had: no warning.
+    const socket = { ...shipped, params: { ...config.params, policy: 'per-socket' as const } };
+    expect(lines(socket)[1]).toMatch(/^ {2}simulated /);
+  });
+
   it('summary: colours only when asked, and only on a TTY without NO_COLOR', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     expect(formatSummary(result, { color: true })).toContain('\u001b[');

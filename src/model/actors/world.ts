@@ -58,6 +58,15 @@ export interface TenantInfo {
   tenant: Tenant;
 }
 
+/**
+ * Whether the admin lets `t` update its GPUs' firmware: the host is the admin; a guest only with
+ * `allowFirmwareUpdate`. The oracle judges updates by it (isolation.firmware), the GPU counts the
+ * others (firmware.updatesUnallowed).
+ */
+export function mayUpdateFirmware(t: TenantInfo): boolean {
+  return t.tenant.kind === 'host' || t.spec.allowFirmwareUpdate;
+}
+
 /** ASSUMED control-path latency (coordinator <-> chip/GPU). */
 export const CONTROL_LATENCY_TICKS = ns(200);
 const CONTROL_BYTES_PER_SECOND = 16e9;

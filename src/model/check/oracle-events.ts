@@ -45,6 +45,11 @@ export type OracleEvent =
       /** The tenant's name and LPID; undefined for a GPU no tenant took. */
       readonly tenant: string | undefined;
       readonly lpid: number | undefined;
+      /**
+       * Whether the admin lets that tenant update GPU firmware (the host always; a guest only with
+       * `allowFirmwareUpdate`); false for a GPU no tenant took.
+       */
+      readonly mayUpdateFirmware: boolean;
     }
   | {
       readonly kind: 'page.owner';
@@ -213,6 +218,8 @@ export type OracleEvent =
       readonly offset: number;
       /** Whether the access reached the register (the MMIO filter let it through). */
       readonly allowed: boolean;
+      /** Whether it changed the GPU's firmware version (a commit that reached the register). */
+      readonly firmwareUpdated: boolean;
     };
 
 export type OracleEventKind = OracleEvent['kind'];

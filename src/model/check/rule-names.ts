@@ -20,6 +20,12 @@ export const RULES = {
     summary: 'an MMIO access reaches the BAR0 of a GPU of another tenant',
     judgedAt: 'the GPU whose BAR0 it reaches, after its MMIO filter, if the profile has one, decided',
   },
+  'isolation.firmware': {
+    summary:
+      'a GPU’s firmware updated by a tenant the admin did not allow to (a guest-flashed firmware voids the premises the other isolation answers rest on)',
+    judgedAt:
+      'the GPU whose firmware changed: it sees the commit reach its BAR0 and who made it, and hears from every GPU which tenants the admin allowed',
+  },
   'translation.stale-ats': {
     summary: 'UT=0 DMA through a translation older than the page’s last free (its shootdown missed it)',
     judgedAt:

@@ -36,6 +36,7 @@
  *   `as-shipped` runs without it and `fixed`, whose fixes are the model's proposals, with it.
  */
 import { ConfigError } from '../../core/errors.js';
+import type { GroupPolicy } from '../platform/iommu-groups.js';
 import type { BugName } from './bugs.js';
 
 /** Firmware behaviours that differ between skiboot releases. */
@@ -67,6 +68,12 @@ export interface Profile {
   readonly bugs: readonly BugName[];
   readonly firmware: FirmwareKnobs;
   readonly kernel: KernelKnobs;
+  /**
+   * The IOMMU group policies (`--policy`) the releases could form; absent: every policy (a profile
+   * of proposals). Another policy still runs, as a what-if the run says it is
+   * (profile-policy.ts).
+   */
+  readonly policies?: readonly GroupPolicy[];
   /** Where each claim above comes from. */
   readonly sources: Readonly<Record<string, string>>;
 }
@@ -80,6 +87,7 @@ export const PROFILES = {
     bugs: ['unpin-before-kill', 'tce-entire-kill-ignored', 'host-atsd-ignores-lparid'],
     firmware: { phb4EscalatePageKills: false },
     kernel: { vfioBar0Filter: false },
+    policies: ['per-socket'],
     sources: {
       linux:
         'v5.13 removed powernv NVLink (562d1e207d32) and vfio_pci_nvlink2 (b392a1989170): v5.12 is the last with them',
@@ -95,6 +103,8 @@ export const PROFILES = {
         'off: hw/phb4.c phb4_tce_kill in v6.8 kills page by page; 2b0b6a1a0 ("phb4/5: Escalate page-level TCE kills") is first in v7.0. So the PHB4 erratum it works around, HW560152 ("a page-level TCE kill can be dropped if there are enough TCE kill requests already being processed ... It also affects P9"), can drop a page kill (tce/phb.ts)',
       vfioBar0Filter:
         'off: v5.12 vfio-pci maps a passed-through GPU BAR0 whole; no merged or posted patch filters its firmware window (the 2018 kvm-ppc thread only asked for one) or its link-disable registers',
+      policies:
+        'per-socket only: v5.0 0bd971676e68 ("Add compound IOMMU groups") puts every GPU and NVLink bridge of a P9 NPU in one group (npu-dma.c pnv_try_setup_npu_table_group, hose->npu->npucomp), as v5.12 still does; the per-GPU groups of the June 2018 RFC and the isolate_nvlink of "Isolate NVLinks between GV100GL on Witherspoon" (v2/v3, Apr 2019) were never merged',
     },
   },
   fixed: {

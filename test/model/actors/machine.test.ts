@@ -293,11 +293,14 @@ describe('machine: isolation and firmware', () => {
     expect(versions.filter((v) => v !== 1).length).toBeGreaterThan(0);
     expect(versions.filter((v) => v === 1).length).toBeGreaterThan(0);
     expect(r.counts['firmware.updatesUnallowed'] ?? 0).toBe(0);
+    expect(r.status).toBe('clean');
   });
 
-  test('as shipped (no BAR0 filter in v5.12), the guest the admin did not allow updates firmware too', async () => {
+  test('as shipped (no BAR0 filter in v5.12), the guest the admin did not allow updates firmware too: isolation.firmware, once per update', async () => {
     const r = await inline({ ...config('firmware-update', 1), profile: 'as-shipped' });
-    expect(r.status).toBe('clean');
+    expect(r.status).toBe('violation');
+    expect(new Set(r.violations.map((v) => v.rule))).toEqual(new Set(['isolation.firmware']));
+    expect(r.rules?.['isolation.firmware']?.count).toBe(r.counts['firmware.updatesUnallowed']);
     expect(r.counts['mmio.blocked'] ?? 0).toBe(0);
     expect(r.counts['firmware.blocked'] ?? 0).toBe(0);
     expect(r.counts['firmware.updatesUnallowed']).toBeGreaterThan(0);

@@ -231,10 +231,17 @@ describe('oracle: isolation', () => {
   });
 
   const tenants = (o: Oracle) => {
-    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 0, tenant: 'vm1', lpid: 1 });
-    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 1, tenant: 'vm2', lpid: 2 });
-    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 2, tenant: 'vm1', lpid: 1 });
-    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 3, tenant: undefined, lpid: undefined });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 0, tenant: 'vm1', lpid: 1, mayUpdateFirmware: true });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 1, tenant: 'vm2', lpid: 2, mayUpdateFirmware: false });
+    o.observe({ kind: 'tenant.gpu', tick: T(0), gpu: 2, tenant: 'vm1', lpid: 1, mayUpdateFirmware: true });
+    o.observe({
+      kind: 'tenant.gpu',
+      tick: T(0),
+      gpu: 3,
+      tenant: undefined,
+      lpid: undefined,
+      mayUpdateFirmware: false,
+    });
   };
   const peer = (srcGpu: number, dstGpu: number, write = true): OracleEvent => ({
     kind: 'peer.access',
@@ -270,9 +277,31 @@ describe('oracle: isolation', () => {
       lpid,
       offset: 0x88_0004,
       allowed,
+      firmwareUpdated: false,
     });
     expect(rules([mmio(0, 1, true), mmio(0, 2, false), mmio(3, 0, true)], o)).toEqual([]);
     expect(rules([mmio(0, 2, true)], o)).toEqual(['isolation.mmio']);
+  });
+
+  test('oracle: a firmware update by a tenant the admin did not allow is isolation.firmware, on its own GPU too; an allowed one and a blocked commit pass', () => {
+    const o = new Oracle();
+    tenants(o);
+    const commit = (gpu: number, lpid: number, firmwareUpdated: boolean): OracleEvent => ({
+      kind: 'mmio.access',
+      tick: T(1),
+      gpu,
+      lpid,
+      offset: 0x88_0004,
+      allowed: firmwareUpdated,
+      firmwareUpdated,
+    });
+    // vm1 (LPID 1) is allowed; vm2's commit the filter blocked changed nothing.
+    expect(rules([commit(0, 1, true), commit(2, 1, true), commit(1, 2, false)], o)).toEqual([]);
+    // vm2 flashing its own GPU: no other tenant's register was touched, but the premise is gone.
+    expect(rules([commit(1, 2, true)], o)).toEqual(['isolation.firmware']);
+    expect(o.violations[0]!.message).toMatch(/LPID 2 committing a firmware update to gpu1 \(vm2\)/);
+    // An LPID that no GPU's tenant has is not allowed.
+    expect(rules([commit(3, 7, true)], o)).toEqual(['isolation.firmware', 'isolation.firmware']);
   });
 });
 
@@ -308,8 +337,8 @@ describe('oracle: bounds', () => {
     const pa = 0x40_0000 as PhysAddr;
     o.observe({ kind: 'page.owner', tick: T(0), pa, lpid: 1 });
     for (let i = 1; i <= 10; i++) o.observe(foreignDma(i, pa));
-    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 0, tenant: 'vm1', lpid: 1 });
-    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 1, tenant: 'vm2', lpid: 2 });
+    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 0, tenant: 'vm1', lpid: 1, mayUpdateFirmware: true });
+    o.observe({ kind: 'tenant.gpu', tick: T(11), gpu: 1, tenant: 'vm2', lpid: 2, mayUpdateFirmware: false });
     for (let i = 12; i <= 15; i++) {
       o.observe({
         kind: 'peer.access',

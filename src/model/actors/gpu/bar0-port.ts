@@ -5,8 +5,8 @@
  * BAR0 model (firmware version, link mask). Without the filter (the profile's
  * `kernel.vfioBar0Filter` off: `as-shipped`, as v5.12 mapped BAR0 whole) every access reaches the
  * register; a firmware update by a tenant the admin did not allow is counted apart
- * (firmware.updatesUnallowed). The oracle hears every access and whether it reached the register
- * (isolation.mmio).
+ * (firmware.updatesUnallowed). The oracle hears every access, whether it reached the register
+ * (isolation.mmio) and whether it changed the firmware (isolation.firmware).
  */
 import { applyLinkDisable, GpuBar0 } from '../../platform/gpu-bar0.js';
 import { type MmioDecision, MmioFilter } from '../../platform/mmio-filter.js';
@@ -15,6 +15,7 @@ import type { SimMessage } from '../../protocol/sim-message.js';
 import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
+import { mayUpdateFirmware } from '../world.js';
 import type { GpuEnv } from './gpu-env.js';
 
 const ALLOWED: MmioDecision = { kind: 'allowed' };
@@ -23,7 +24,6 @@ export class Bar0Port {
   readonly bar0: GpuBar0;
   /** Undefined: no filter, every access reaches BAR0. */
   private readonly filter: MmioFilter | undefined;
-  private readonly allowedFirmware: ReadonlySet<string>;
 
   constructor(private readonly env: GpuEnv) {
     const w = env.world;
@@ -31,7 +31,6 @@ export class Bar0Port {
     const mask = w.linkDisableMask[env.gpu]!;
     if (mask !== 0) applyLinkDisable(this.bar0, mask, 0 as Tick);
     const allowed = w.tenants.filter((t) => t.spec.allowFirmwareUpdate).map((t) => t.id);
-    this.allowedFirmware = new Set(allowed);
     this.filter = w.kernel.vfioBar0Filter ? new MmioFilter({ firmwareUpdateTenants: allowed }) : undefined;
   }
 
@@ -45,6 +44,7 @@ export class Bar0Port {
     if (tenant === undefined) throw new Error(`${this.env.name}: MMIO from unknown LPID ${a.lpid}`);
     const counters = this.env.counters;
     const d = this.filter === undefined ? ALLOWED : this.filter.access(tenant.tenant, a.offset);
+    const firmwareUpdated = d.kind !== 'blocked' && this.reach(a, ctx.now as Tick);
     this.env.oracle.observe({
       kind: 'mmio.access',
       tick: ctx.now as Tick,
@@ -52,6 +52,7 @@ export class Bar0Port {
       lpid: a.lpid,
       offset: a.offset,
       allowed: d.kind !== 'blocked',
+      firmwareUpdated,
     });
     if (d.kind === 'blocked') {
       counters.add(C.mmioBlocked);
@@ -59,14 +60,17 @@ export class Bar0Port {
       return;
     }
     counters.add(C.mmioAllowed);
-    const before = this.bar0.firmwareVersion;
-    if (a.write) this.bar0.write(a.offset, a.value, ctx.now as Tick);
-    else this.bar0.read(a.offset);
-    if (this.bar0.firmwareVersion !== before) {
+    if (firmwareUpdated) {
       counters.add(C.firmwareUpdates);
-      // The host is the admin: its updates are its own to make, filter or not.
-      if (tenant.tenant.kind !== 'host' && !this.allowedFirmware.has(tenant.id))
-        counters.add(C.firmwareUpdatesUnallowed);
+      if (!mayUpdateFirmware(tenant)) counters.add(C.firmwareUpdatesUnallowed);
     }
+  }
+
+  /** The access reaches BAR0; whether it changed the GPU's firmware version. */
+  private reach(a: { offset: number; write: boolean; value: number }, now: Tick): boolean {
+    const before = this.bar0.firmwareVersion;
+    if (a.write) this.bar0.write(a.offset, a.value, now);
+    else this.bar0.read(a.offset);
+    return this.bar0.firmwareVersion !== before;
   }
 }

@@ -18,7 +18,7 @@ import { Dispatch } from '../dispatch.js';
 import { MachineActor } from '../machine-actor.js';
 import { C, H } from '../metric-names.js';
 import type { LatencyHistogram, Recorder } from '../recorder.js';
-import type { World } from '../world.js';
+import { mayUpdateFirmware, type World } from '../world.js';
 import { Bar0Port } from './bar0-port.js';
 import { DmaEngines } from './dma-engines.js';
 import { GpuEnv } from './gpu-env.js';
@@ -100,6 +100,7 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
         gpu: g.index,
         tenant: tenant?.id,
         lpid: tenant?.lpid,
+        mayUpdateFirmware: tenant !== undefined && mayUpdateFirmware(tenant),
       });
     }
   }

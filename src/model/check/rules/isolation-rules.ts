@@ -7,6 +7,11 @@
  *   hardware checks nothing: only the link-disable mask can stop it, and then nothing lands).
  * - isolation.mmio: an MMIO access the filter let through vs the owner of that GPU; a GPU no
  *   tenant took is the host's to program, and is not judged.
+ * - isolation.firmware: an MMIO access that changed a GPU's firmware vs whether the admin lets
+ *   the LPID that made it update firmware (`tenant.gpu` says so for every owned GPU's tenant; an
+ *   LPID no GPU's tenant has is not allowed). Judged whoever owns the GPU: a guest that flashes
+ *   even its own GPU can make it do what the other isolation answers assume it cannot (UT=0 DMA
+ *   only to ATS-translated addresses; a disabled link latched until a secondary bus reset).
  */
 import { hex } from '../../types.js';
 import type { OracleEventOf } from '../oracle-events.js';
@@ -16,6 +21,8 @@ import type { Report, RuleFamily, RuleHandlers } from './report.js';
 
 export class IsolationRules implements RuleFamily {
   private readonly gpuTenant = new Map<number, { name: string; lpid: number }>();
+  /** LPID -> whether the admin lets that tenant update firmware, from `tenant.gpu`. */
+  private readonly mayUpdateFirmware = new Map<number, boolean>();
   /** Page base / 64K (pageKey, page-bases.ts) -> LPID of its owner, while owned. */
   private readonly owners = new PageNumberMap();
 
@@ -23,16 +30,20 @@ export class IsolationRules implements RuleFamily {
 
   readonly on: RuleHandlers = {
     'tenant.gpu': (ev) => {
-      if (ev.tenant !== undefined && ev.lpid !== undefined)
+      if (ev.tenant !== undefined && ev.lpid !== undefined) {
         this.gpuTenant.set(ev.gpu, { name: ev.tenant, lpid: ev.lpid });
-      else this.gpuTenant.delete(ev.gpu);
+        this.mayUpdateFirmware.set(ev.lpid, ev.mayUpdateFirmware);
+      } else this.gpuTenant.delete(ev.gpu);
     },
     'page.owner': (ev) => this.owners.set(pageKey(ev.pa), ev.lpid),
     'page.free': (ev) => this.owners.delete(pageKey(ev.pa)),
     'tce.unpin': (ev) => this.owners.delete(pageKey(ev.pa)),
     'dma.land': (ev, report) => this.onDma(ev, report),
     'peer.access': (ev, report) => this.onPeer(ev, report),
-    'mmio.access': (ev, report) => this.onMmio(ev, report),
+    'mmio.access': (ev, report) => {
+      this.onMmio(ev, report);
+      this.onFirmware(ev, report);
+    },
   };
 
   private onDma(ev: OracleEventOf<'dma.land'>, report: Report): void {
@@ -75,5 +86,17 @@ export class IsolationRules implements RuleFamily {
           `Expected BAR0 of gpu${ev.gpu} reached only by its owner (${owner.name}), got LPID ${ev.lpid} at offset ${hex(ev.offset)}`,
       );
     }
+  }
+
+  private onFirmware(ev: OracleEventOf<'mmio.access'>, report: Report): void {
+    if (!ev.firmwareUpdated || this.mayUpdateFirmware.get(ev.lpid) === true) return;
+    const owner = this.gpuTenant.get(ev.gpu);
+    report(
+      'isolation.firmware',
+      [`gpu${ev.gpu}`, `lpid ${ev.lpid}`],
+      [ev.offset],
+      () =>
+        `Expected GPU firmware updated only by the host or a tenant the admin allowed, got LPID ${ev.lpid} committing a firmware update to gpu${ev.gpu} (${owner?.name ?? 'no tenant'}) at offset ${hex(ev.offset)}`,
+    );
   }
 }
