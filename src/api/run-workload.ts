@@ -8,6 +8,7 @@
  */
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { issuesMessage } from '../core/issues-message.js';
 import { buildTopology } from '../model/platform/topology.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
@@ -232,11 +233,16 @@ function checkVariantKept(
   topologyName: string | undefined,
 ): void {
   const v = workload.variants.find((x) => x.name === options.variant)!;
-  const over = variantOverrides(workload.params, v, overridesOf(options, topologyName))[0];
-  if (over !== undefined) {
+  // Every option that overrides the variant, each on its own line, not only the first.
+  const over = variantOverrides(workload.params, v, overridesOf(options, topologyName));
+  if (over.length > 0) {
+    const issues = over.map((o) => ({
+      field: o.by,
+      message: `Expected no override of \`${o.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
+    }));
     throw new ConfigError(
-      over.by,
-      `Expected no override of \`${over.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
+      issues[0]!.field,
+      issuesMessage(issues, (field) => field),
     );
   }
 }

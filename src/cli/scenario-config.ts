@@ -74,12 +74,18 @@ export function scenarioConfig(
   let params = workload.params;
   if (args.variant !== undefined) {
     params = withVariant(workload, args.variant, params);
-    const over = variantOverrides(workload, workload.variants.find((v) => v.name === args.variant)!, args)[0];
-    if (over !== undefined) {
-      throw new ConfigError(
-        over.by,
-        `Expected no ${over.by} with --variant ${args.variant}, which sets \`${over.path}\` to another value ` +
+    // Every option that overrides the variant, each on its own line: dropping one to see the next refused would take a run each.
+    const over = variantOverrides(workload, workload.variants.find((v) => v.name === args.variant)!, args);
+    if (over.length > 0) {
+      const issues = over.map((o) => ({
+        field: o.by,
+        message:
+          `Expected no ${o.by} with --variant ${args.variant}, which sets \`${o.path}\` to another value ` +
           `(the run would not be the variant it names, nor be judged by what it expects), got both`,
+      }));
+      throw new ConfigError(
+        issues[0]!.field,
+        issuesMessage(issues, (field) => field),
       );
     }
   }

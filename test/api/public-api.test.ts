@@ -299,6 +299,16 @@ describe('public API', () => {
     ).rejects.toThrow(
       /^set\.policy: Expected no override of `policy` with variant per-socket, which sets it to another value/,
     );
+    // Every override of the variant is named, each on its own line, not only the first.
+    const host = [{ name: 'host', lpid: 0, groups: 'all' }];
+    const both = runWorkload(w, {
+      ...short,
+      variant: 'per-socket',
+      set: { policy: 'per-gpu', tenants: host },
+    });
+    await expect(both).rejects.toThrow(
+      /^set\.policy: Expected no override of `policy` with variant per-socket, .*\n {2}set\.tenants: Expected no override of `tenants` with variant per-socket, which sets it to another value/,
+    );
     // An override that restates the variant's value changes nothing, and is not refused.
     const refined = await runWorkload(w, { ...short, variant: 'per-socket', set: { policy: 'per-socket' } });
     expect(refined.config.params.policy).toBe('per-socket');

@@ -55,6 +55,20 @@ describe('runWorkload input', () => {
     expect(bySet.reproduce).toContain('--set durationTicks=2000000');
   });
 
+  it("a topology spec's unknown key, misspelt link kind and link that is no object are refused together, each at its place", async () => {
+    const spec = {
+      ...TOPOLOGY_PRESETS['witherspoon-4']!,
+      name: 'my-four',
+      nvlinkSped: 9,
+      links: { nvlinkBrik: {}, pcie: 'fast' },
+    };
+    expect((await refusal(bad({ topology: spec }))).split('\n')).toEqual([
+      'topology.nvlinkSped: Expected a topology field (one of: name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `nvlinkSped` (did you mean `nvlinkSpeed`?)',
+      '  topology.links.nvlinkBrik: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `nvlinkBrik` (did you mean `nvlinkBrick`?)',
+      '  topology.links.pcie: Expected an object (latencyTicks, bytesPerSecond), got `fast` (string)',
+    ]);
+  });
+
   it("a workload loadWorkloadFile read: the reproduce line names its file, and that line is the same run (its digest); a copy gets the workload's name", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'npusim-api-input-'));
     const file = join(dir, 'my-load.json');

@@ -463,6 +463,53 @@ describe('variants', () => {
     );
   });
 
+  test('--variant with several options that override it names each of them, not only the first', async () => {
+    const file = join(tmp(), 'three-sets.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'three-sets',
+        description: 'a variant that sets the policy, the topology and the duration',
+        variants: [
+          {
+            name: 'big',
+            set: { policy: 'per-socket', topology: 'witherspoon-6', durationTicks: 20_000_000 },
+          },
+        ],
+        params: {
+          topology: 'witherspoon-4',
+          policy: 'per-gpu',
+          durationTicks: 10_000_000,
+          tenants: [{ name: 'host', lpid: 0, groups: 'all' }],
+        },
+      }),
+    );
+    const r = await cli([
+      'run',
+      file,
+      '--variant',
+      'big',
+      '--policy',
+      'per-gpu',
+      '--topology',
+      'witherspoon-4',
+      '--duration',
+      '10us',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(
+      'npusim: --policy: Expected no --policy with --variant big, which sets `policy` to another value (the run would not be the variant it names, nor be judged by what it expects), got both',
+    );
+    expect(lines.slice(1, 3)).toEqual([
+      '  --topology: Expected no --topology with --variant big, which sets `topology` to another value (the run would not be the variant it names, nor be judged by what it expects), got both',
+      '  --duration: Expected no --duration with --variant big, which sets `durationTicks` to another value (the run would not be the variant it names, nor be judged by what it expects), got both',
+    ]);
+  });
+
   test("a variant the machine cannot run is refused before the workload's own run", async () => {
     const dir = tmp();
     const file = join(dir, 'three-guests.json');

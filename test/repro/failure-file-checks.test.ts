@@ -15,6 +15,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
@@ -258,6 +259,27 @@ describe('failure files that contradict themselves are refused, naming the field
         params(f).tenants[0]!.groups = [7];
       },
       'f.json: workload.params.tenants[0].groups: Expected a topology and policy with 8 IOMMU groups or more (workload `flush-race` needs them: tenant `host` takes group 7), got witherspoon-6 under per-socket, which has 2',
+    ],
+    [
+      'a preset name misspelt, with the preset it is near',
+      (f) => {
+        params(f).topology = 'witherspon-6';
+        (f.topology as Json).name = 'witherspon-6';
+      },
+      'f.json: workload.params.topology: Expected a preset, one of witherspoon-6, witherspoon-4, got `witherspon-6` (did you mean `witherspoon-6`?) (a topology file is given by `--topology FILE`, not by this parameter)',
+    ],
+    [
+      "a recorded topology's unknown key, misspelt link kind and link that is no object, in one refusal",
+      (f) => {
+        const spec = JSON.parse(JSON.stringify(TOPOLOGY_PRESETS['witherspoon-6'])) as Json;
+        Object.assign(spec, { gpuRamByts: 32 * 2 ** 30, links: { pice: {}, xbus: 5 } });
+        (f.topology as Json).spec = spec;
+      },
+      [
+        'f.json: topology.spec.gpuRamByts: Expected a topology field (one of: name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `gpuRamByts` (did you mean `gpuRamBytes`?)',
+        '  f.json: topology.spec.links.pice: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `pice` (did you mean `pcie`?)',
+        '  f.json: topology.spec.links.xbus: Expected an object (latencyTicks, bytesPerSecond), got `5` (number)',
+      ].join('\n'),
     ],
     [
       'a topology that does not exist',

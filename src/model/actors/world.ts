@@ -13,6 +13,7 @@
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
 import { countText } from '../../core/count-text.js';
+import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
@@ -28,6 +29,7 @@ import {
 import type { EdgeSpec } from '../platform/link-timing.js';
 import { buildPeerEdges, type PeerEdge } from '../platform/peer-edges.js';
 import { buildTopology, type Endpoint, TOPOLOGY_PRESETS, type Topology } from '../platform/topology.js';
+import { isPresetName } from '../platform/topology-presets.js';
 import type { BugName } from '../scenario/bugs.js';
 import { dmaBytesProblem } from '../scenario/dma-bytes.js';
 import { checkGuestAtsdRegisters } from '../scenario/guest-atsd-registers.js';
@@ -154,10 +156,12 @@ export function buildWorld(config: RunConfig): World {
 function topologyOf(config: RunConfig): Topology {
   const p = config.params;
   const custom = config.customTopology;
-  if (custom === undefined && !(p.topology in TOPOLOGY_PRESETS)) {
+  // isPresetName, not `in`: `toString` is in every object.
+  if (custom === undefined && !isPresetName(p.topology)) {
+    const presets = Object.keys(TOPOLOGY_PRESETS);
     throw new ConfigError(
       'topology',
-      `Expected a preset, one of ${Object.keys(TOPOLOGY_PRESETS).join(', ')}, got \`${p.topology}\` (a topology file is given by \`--topology FILE\`, not by this parameter)`,
+      `Expected a preset, one of ${presets.join(', ')}, got \`${p.topology}\`${didYouMean(p.topology, presets)} (a topology file is given by \`--topology FILE\`, not by this parameter)`,
     );
   }
   return buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));

@@ -7,6 +7,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { GiB, hex, type PhysAddr } from '../types.js';
 import { gpuActorName } from './actor-names.js';
+import type { SpecIssues } from './spec-issues.js';
 import type { GpuInfo, SocketInfo } from './topology.js';
 import { GPU_APERTURE_BYTES, type GpuMemMap, MAX_P9_CHIP_ID, NPU_REGS_BASE_CHIP0 } from './topology-spec.js';
 
@@ -76,7 +77,7 @@ export function gpuTgt(apertureBase: number): number {
  * belong to two things. Chip ids 0 and 8 (Witherspoon) keep them apart; close chip ids with the
  * GPU_MEM_4T_UP map, or an NPU register base inside a memory window, would not.
  */
-export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[]): void {
+export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[], issues: SpecIssues): void {
   const windows: { base: number; end: number; what: string; field: string }[] = [];
   for (const sk of sockets) {
     const ram = sk.chipId * CHIP_ID_SHIFT_MUL;
@@ -102,14 +103,16 @@ export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[]): voi
     });
   }
   windows.sort((a, b) => a.base - b.base);
-  for (let i = 1; i < windows.length; i++) {
-    const a = windows[i - 1]!;
-    const b = windows[i]!;
-    if (b.base < a.end) {
-      throw new ConfigError(
+  // Each window that starts inside an earlier one is said, against the one reaching furthest (the
+  // one it starts inside): every overlap in one refusal, each window named once.
+  let reaching = windows[0]!;
+  for (const b of windows.slice(1)) {
+    if (b.base < reaching.end) {
+      issues.add(
         b.field,
-        `Expected address windows that do not overlap, got the ${b.what} at ${hex(b.base)} inside the ${a.what} (${hex(a.base)}..${hex(a.end)})`,
+        `Expected address windows that do not overlap, got the ${b.what} at ${hex(b.base)} inside the ${reaching.what} (${hex(reaching.base)}..${hex(reaching.end)})`,
       );
     }
+    if (b.end > reaching.end) reaching = b;
   }
 }

@@ -3,9 +3,9 @@
  * peer GPUs, PCIe to the PHB4, the X-bus between chips), and the limits a ring record's 8-bit
  * actor and link fields put on how many actors and edges a machine may have.
  */
-import { ConfigError } from '../../core/errors.js';
 import { SELF_LINK } from '../protocol/sim-message.js';
 import type { Tick } from '../types.js';
+import type { SpecIssues } from './spec-issues.js';
 import type { Edge, EdgeKind, Endpoint, GpuInfo, SocketInfo } from './topology.js';
 import type { LinkParams } from './topology-spec.js';
 
@@ -26,17 +26,19 @@ export const CONTROL_EDGES_PER_ACTOR = 2;
 export const MAX_ACTORS = 256;
 export const MAX_DIRECTED_EDGES = SELF_LINK;
 
-export function checkEncodable(chips: number, gpus: number, topologyEdges: number): void {
+export function checkEncodable(chips: number, gpus: number, topologyEdges: number, issues: SpecIssues): void {
   const actors = chips + gpus + 1;
   if (actors > MAX_ACTORS) {
-    throw new ConfigError(
+    issues.add(
       'gpus',
       `Expected at most ${MAX_ACTORS} actors (8-bit actor numbers in a ring record), got ${actors}: ${chips} chips, ${gpus} GPUs and the coordinator`,
     );
   }
+  // Said too when the actors are too many: the edges are counted from the links, not the actors'
+  // numbers, and a machine cut down to fit one limit must fit the other as well.
   const control = CONTROL_EDGES_PER_ACTOR * (chips + gpus);
   if (topologyEdges + control > MAX_DIRECTED_EDGES) {
-    throw new ConfigError(
+    issues.add(
       'gpus',
       `Expected at most ${MAX_DIRECTED_EDGES} directed edges (a ring record's 8-bit link field, 0xff marks self timers), ` +
         `got ${topologyEdges + control}: ${topologyEdges} from the links and ${control} control edges (${CONTROL_EDGES_PER_ACTOR} per chip and GPU)`,

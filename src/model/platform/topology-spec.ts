@@ -118,7 +118,12 @@ export const DEFAULT_LINK_PARAMS: Readonly<Record<'nvlinkBrick' | 'pcie' | 'xbus
 export const DEFAULT_NVLINK_SPEED = 8;
 export const DEFAULT_GPU_RAM_BYTES = 16 * GiB;
 
-/** Merge overrides into a spec (shallow for scalars, per link kind for link params). */
+/**
+ * Merge overrides into a spec (shallow for scalars, per link kind for link params). Only the keys
+ * TopologyOverrides has are copied: the overrides must be checked first
+ * (validate-topology.ts validateTopologyOverrides, as buildTopology does), or a key misspelt
+ * would be dropped without a word.
+ */
 export function applyOverrides(spec: TopologySpec, overrides: TopologyOverrides = {}): TopologySpec {
   const links: LinkParamsSpec = { ...spec.links };
   for (const kind of ['nvlinkBrick', 'pcie', 'xbus'] as const) {

@@ -28,6 +28,7 @@ import {
   gpuTgt,
   npuRegsBase,
 } from './address-map.js';
+import { SpecIssues } from './spec-issues.js';
 import { buildEdges, checkEncodable } from './topology-edges.js';
 import { isPresetName, type PresetName, TOPOLOGY_PRESETS } from './topology-presets.js';
 import {
@@ -42,7 +43,7 @@ import {
   type TopologyOverrides,
   type TopologySpec,
 } from './topology-spec.js';
-import { validateTopologySpec } from './validate-topology.js';
+import { validateTopologyOverrides, validateTopologySpec } from './validate-topology.js';
 
 export type { PresetName } from './topology-presets.js';
 export { TOPOLOGY_PRESETS } from './topology-presets.js';
@@ -162,11 +163,16 @@ export function formatBdf(a: PciAddress): string {
 
 /**
  * Build a topology from a preset name or a spec, with optional overrides (link parameters, memory
- * map, GPU RAM size). Throws ConfigError naming the field for any bad input.
+ * map, GPU RAM size). Throws ConfigError naming the field for any bad input (an override key it
+ * does not take among them), every independent mistake in the one refusal.
  */
 export function buildTopology(spec: TopologySpec | PresetName, overrides?: TopologyOverrides): Topology {
   const base = typeof spec === 'string' ? presetSpec(spec) : spec;
-  const s = validateTopologySpec(applyOverrides(base, overrides));
+  // In turn, each check on what the one before it passed: the overrides before they are merged
+  // (applyOverrides copies only the keys it knows: an unknown one would be dropped without a word),
+  // then the merged spec (with an override wrong, its check would say that mistake again), then
+  // the machine built from it.
+  const s = validateTopologySpec(applyOverrides(base, validateTopologyOverrides(overrides)));
   const memMap = s.gpuMemMap ?? 'GPU_MEM_4T_DOWN';
   const ramBytes = s.gpuRamBytes ?? DEFAULT_GPU_RAM_BYTES;
   const speed = s.nvlinkSpeed ?? DEFAULT_NVLINK_SPEED;
@@ -176,8 +182,14 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
   const gpus = buildGpus(s, sockets, memMap, ramBytes);
   const bridges = resolveLinks(s, sockets, gpus, speed);
   const edges = buildEdges(gpus, sockets, linkParams);
-  checkEncodable(sockets.length, gpus.length, edges.length);
-  checkAddressWindows(sockets, gpus);
+  // The machine's limits, on the machine the checked spec builds (building it refuses nothing:
+  // its sockets and links are the spec's, checked). They do not read each other, so each is said
+  // with the others in one refusal: the actors and edges a ring record can name, the address
+  // windows apart.
+  const issues = new SpecIssues();
+  checkEncodable(sockets.length, gpus.length, edges.length, issues);
+  checkAddressWindows(sockets, gpus, issues);
+  issues.throwIfAny((field) => field);
   return { name: s.name, gpuMemMap: memMap, sockets, gpus, bridges, edges, linkParams };
 }
 

@@ -11,7 +11,13 @@ import { GiB } from '../types.js';
 import { ATSD_STRIDE } from './address-map.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
 import { SpecIssues } from './spec-issues.js';
-import { MAX_P9_CHIP_ID, MAX_SOCKETS, NPU_GPU_PES, type TopologySpec } from './topology-spec.js';
+import {
+  MAX_P9_CHIP_ID,
+  MAX_SOCKETS,
+  NPU_GPU_PES,
+  type TopologyOverrides,
+  type TopologySpec,
+} from './topology-spec.js';
 import { checkNvlinks } from './validate-nvlinks.js';
 
 const TOPOLOGY_KEYS = [
@@ -27,6 +33,8 @@ const SOCKET_KEYS = ['chipId', 'npuPciDomain', 'gpuPciDomain', 'gpuFirstBus', 'n
 const GPU_KEYS = ['id', 'socket', 'links'] as const;
 const LINK_KINDS = ['nvlinkBrick', 'pcie', 'xbus'] as const;
 const LINK_PARAM_KEYS = ['latencyTicks', 'bytesPerSecond'] as const;
+/** The keys of TopologyOverrides (topology-spec.ts): the machine options, not its shape. */
+const OVERRIDE_KEYS = ['gpuMemMap', 'gpuRamBytes', 'nvlinkSpeed', 'links'] as const;
 
 /** Longest topology or GPU name: it is printed in summaries and results. */
 export const MAX_NAME_LENGTH = 64;
@@ -65,7 +73,7 @@ export { MAX_GPUS };
 function checkLinkParams(v: unknown, field: string, issues: SpecIssues): void {
   if (v === undefined) return;
   if (!isRecord(v)) {
-    issues.add(field, `Expected an object, got ${describe(v)}`);
+    issues.add(field, `Expected an object (${LINK_PARAM_KEYS.join(', ')}), got ${describe(v)}`);
     return;
   }
   checkKeys(v, LINK_PARAM_KEYS, field, 'a link parameter', issues);
@@ -134,6 +142,31 @@ export function validateTopologySpec(
   checkMachineOptions(input, issues);
   issues.throwIfAny(fieldOf);
   return input as unknown as TopologySpec;
+}
+
+/**
+ * Check overrides of a spec (`buildTopology(spec, overrides)`) and return them typed: every key
+ * one TopologyOverrides has, the link kinds known, each kind's parameters an object, and every
+ * value as a spec's own is checked, all mistakes in one ConfigError as validateTopologySpec's.
+ * applyOverrides copies only the keys it knows, so a key it does not (`bogus`, `sockets`, a link
+ * kind misspelt) or a link's value that is no object would otherwise be dropped without a word.
+ */
+export function validateTopologyOverrides(
+  input: unknown,
+  fieldOf: (field: string) => string = (field) => field,
+): TopologyOverrides {
+  if (input === undefined) return {};
+  if (!isRecord(input))
+    throw new ConfigError(
+      fieldOf(''),
+      `Expected an object of topology overrides (${OVERRIDE_KEYS.join(', ')}), got ${describe(input)}`,
+    );
+  const issues = new SpecIssues();
+  checkKeys(input, OVERRIDE_KEYS, '', 'a topology override', issues);
+  if (input.gpuMemMap !== undefined) checkMemMapName(input.gpuMemMap, issues);
+  checkMachineOptions(input, issues);
+  issues.throwIfAny(fieldOf);
+  return input as TopologyOverrides;
 }
 
 /**
@@ -262,9 +295,7 @@ function checkMemoryMap(
   issues: SpecIssues,
 ): void {
   const memMap = input.gpuMemMap ?? 'GPU_MEM_4T_DOWN';
-  const mapKnown = memMap === 'GPU_MEM_4T_DOWN' || memMap === 'GPU_MEM_4T_UP';
-  if (!mapKnown)
-    issues.add('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
+  checkMemMapName(memMap, issues);
   if (gpuSocket === undefined || gpuSocket.length === 0) return;
   const perSocket = new Map<number, number>();
   for (const s of gpuSocket) perSocket.set(s, (perSocket.get(s) ?? 0) + 1);
@@ -298,6 +329,12 @@ function checkMemoryMap(
       `GPU_MEM_4T_UP (small memory map) has 4 apertures per chip, got ${maxPerSocket} GPUs on one socket`,
     );
   }
+}
+
+/** One of skiboot's two GPU memory maps (hw/phys-map.c). */
+function checkMemMapName(memMap: unknown, issues: SpecIssues): void {
+  if (memMap !== 'GPU_MEM_4T_DOWN' && memMap !== 'GPU_MEM_4T_UP')
+    issues.add('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
 }
 
 /** GPU RAM, the NVLink speed and the link parameters, when given: each apart from the others. */

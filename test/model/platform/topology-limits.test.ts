@@ -13,6 +13,7 @@ import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
 import { actorNames } from '../../../src/model/platform/actor-names.js';
 import { HOST_RAM_WINDOW_BYTES, npuRegsBase } from '../../../src/model/platform/address-map.js';
 import { LinkTiming } from '../../../src/model/platform/link-timing.js';
+import { SpecIssues } from '../../../src/model/platform/spec-issues.js';
 import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
 import {
   CONTROL_EDGES_PER_ACTOR,
@@ -253,13 +254,20 @@ describe('topology file: only machines a ring record can carry', () => {
         (chips, gpus, edges) => {
           const actors = chips + gpus + 1;
           const total = edges + CONTROL_EDGES_PER_ACTOR * (chips + gpus);
+          const issues = new SpecIssues();
+          checkEncodable(chips, gpus, edges, issues);
           if (actors <= MAX_ACTORS && total <= MAX_DIRECTED_EDGES) {
-            expect(() => checkEncodable(chips, gpus, edges)).not.toThrow();
+            expect(() => issues.throwIfAny((f) => f)).not.toThrow();
           } else {
-            const e = configErrorOf(() => checkEncodable(chips, gpus, edges));
+            const e = configErrorOf(() => issues.throwIfAny((f) => f));
             expect(e.message).toMatch(
-              actors > MAX_ACTORS ? /at most 256 actors/ : /at most 255 directed edges/,
+              actors > MAX_ACTORS
+                ? /^gpus: Expected at most 256 actors/
+                : /^gpus: Expected at most 255 directed edges/,
             );
+            // Both limits are said when both are passed, in one refusal.
+            expect(e.message.includes('at most 255 directed edges')).toBe(total > MAX_DIRECTED_EDGES);
+            expect(e.message.includes('at most 256 actors')).toBe(actors > MAX_ACTORS);
           }
         },
       ),
@@ -314,6 +322,14 @@ describe('topology file: only machines a ring record can carry', () => {
             const e = configErrorOf(() => build(spec));
             expect(e.field).toMatch(/^(sockets\[[01]\]\.chipId|gpus\[\d\])$/);
             expect(e.message).toMatch(/Expected address windows that do not overlap/);
+            // Every overlap in the one refusal: the lower chip's two GPU apertures and the upper
+            // chip's host RAM start at one address, so at least two windows start inside another.
+            const lines = e.message.split('\n');
+            expect(lines.length).toBeGreaterThanOrEqual(2);
+            for (const l of lines.slice(1))
+              expect(l).toMatch(
+                /^ {2}(sockets\[[01]\]\.chipId|gpus\[\d\]): Expected address windows that do not overlap, got the /,
+              );
           } else {
             built++;
             const t = build(spec);

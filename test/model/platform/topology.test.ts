@@ -217,6 +217,61 @@ describe('topology: custom specs are validated with the field named', () => {
     ]);
   });
 
+  test('an override key buildTopology does not take is refused with the nearest key, not dropped', () => {
+    const e = configErrorOf(() => buildTopology('witherspoon-4', { gpuRamByte: 32 * GiB } as never));
+    expect(e.field).toBe('gpuRamByte');
+    expect(e.message).toBe(
+      'gpuRamByte: Expected a topology override (one of: gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `gpuRamByte` (did you mean `gpuRamBytes`?)',
+    );
+    // A spec's field that is no override (the machine's shape) is refused too, not dropped.
+    expect(configErrorOf(() => buildTopology('witherspoon-4', { sockets: [] } as never)).message).toMatch(
+      /^sockets: Expected a topology override \(one of: .*\), got unknown key `sockets`$/,
+    );
+  });
+
+  test('an unknown link kind and a link value that is no object are refused, not dropped', () => {
+    const kind = configErrorOf(() =>
+      buildTopology('witherspoon-4', { links: { pice: { latencyTicks: 5000 } } } as never),
+    );
+    expect(kind.message).toBe(
+      'links.pice: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `pice` (did you mean `pcie`?)',
+    );
+    const value = configErrorOf(() => buildTopology('witherspoon-4', { links: { xbus: 5 } } as never));
+    expect(value.message).toBe(
+      'links.xbus: Expected an object (latencyTicks, bytesPerSecond), got `5` (number)',
+    );
+    expect(configErrorOf(() => buildTopology('witherspoon-4', { links: 'fast' } as never)).message).toBe(
+      'links: Expected an object, got `fast` (string)',
+    );
+    expect(configErrorOf(() => buildTopology('witherspoon-4', 7 as never)).message).toBe(
+      'Expected an object of topology overrides (gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got `7` (number)',
+    );
+  });
+
+  test('an unknown override key, a wrong link value and a bad parameter are refused together', () => {
+    const e = configErrorOf(() =>
+      buildTopology('witherspoon-4', {
+        bogus: 1,
+        gpuMemMap: 'GPU_MEM_4T_SIDEWAYS',
+        links: { nvlinkBrick: { latencyTick: 500_000 }, pcie: null, xbus: { bytesPerSecond: 1 } },
+      } as never),
+    );
+    expect(e.field).toBe('bogus');
+    expect(e.message.split('\n').map((l) => l.split(': ')[0])).toEqual([
+      'bogus',
+      '  gpuMemMap',
+      '  links.nvlinkBrick.latencyTick',
+      '  links.pcie',
+      '  links.xbus.bytesPerSecond',
+    ]);
+    expect(e.message).toContain('got unknown key `latencyTick` (did you mean `latencyTicks`?)');
+  });
+
+  test('good overrides still merge into the preset', () => {
+    const t = buildTopology('witherspoon-4', { links: { pcie: { latencyTicks: 1234 } } });
+    expect(t.linkParams.pcie).toEqual({ latencyTicks: 1234, bytesPerSecond: 15_750_000_000 });
+  });
+
   test('duplicate GPU ids, chip ids and bricks are refused', () => {
     const s1 = base();
     s1.gpus[1]!.id = 'gpu0';
