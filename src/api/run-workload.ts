@@ -96,7 +96,7 @@ function checkOptionKeys(options: object): void {
 
 /** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
 export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
-  return prepare(workload, options).config;
+  return preparedRun(workload, options).config;
 }
 
 /**
@@ -140,8 +140,11 @@ function checkDuration(d: unknown): void {
   }
 }
 
-/** The run's config and its workload, validated; every option checked before anything runs. */
-function prepare(
+/**
+ * The run's config and its workload, validated, and the variant its options make it (`sameAs`);
+ * every option checked before anything runs. sweepWorkload asks it too, to judge its seeds alike.
+ */
+export function preparedRun(
   given: Workload,
   options: RunWorkloadOptions,
 ): { workload: Workload; config: RunConfig; sameAs: { variant: Variant; by: string } | undefined } {
@@ -298,7 +301,7 @@ function inField<T>(field: string, f: () => T): T {
  * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
  */
 export async function runWorkload(given: Workload, options: RunWorkloadOptions = {}): Promise<RunResult> {
-  const prepared = prepare(given, options);
+  const prepared = preparedRun(given, options);
   const { workload, sameAs } = prepared;
   let { config } = prepared;
   const {

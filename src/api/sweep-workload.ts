@@ -20,7 +20,7 @@ import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 import { parseSeedItems, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import { checkRunConfig, shown } from './check-run-input.js';
-import { type RunWorkloadOptions, SCENARIO_OPTION_KEYS, workloadConfig } from './run-workload.js';
+import { preparedRun, type RunWorkloadOptions, SCENARIO_OPTION_KEYS } from './run-workload.js';
 
 type ScenarioOptions = Pick<RunWorkloadOptions, (typeof SCENARIO_OPTION_KEYS)[number]>;
 
@@ -88,7 +88,15 @@ export async function sweepWorkload(
     Object.entries(options).filter(([key]) => (SCENARIO_OPTION_KEYS as readonly string[]).includes(key)),
   );
   // Checked as runWorkload checks them (the workload validated too), with the first seed's config.
-  const config = workloadConfig(workload, { ...scenario, seed: seeds.first });
+  const { config, sameAs } = preparedRun(workload, { ...scenario, seed: seeds.first });
+  // The variant the sweep is, named or made by its options (as runWorkload judges a run): each
+  // seed judged by what it expects, counted in the summary's `expectation` (sweep/sweep-judge.ts).
+  const judgeAs =
+    scenario.variant !== undefined
+      ? { variant: scenario.variant }
+      : sameAs === undefined
+        ? undefined
+        : { variant: sameAs.variant.name, by: sameAs.by };
   checkRunConfig(config);
   // Building the world checks the workload against the machine before any thread starts (as
   // `npusim sweep` does): in a pool task it would be every seed's crash instead.
@@ -104,6 +112,7 @@ export async function sweepWorkload(
     workload: validateWorkload(workload, 'workload'),
     seeds,
     jobs,
+    ...(judgeAs === undefined ? {} : { judgeAs }),
     ...(pctDepth === undefined ? {} : { pctDepth }),
     ...(options.failuresDir === undefined ? {} : { failuresDir: options.failuresDir }),
     ...(options.onProgress === undefined

@@ -36,6 +36,7 @@ import { replayFileLines, writeFailureFile, writeRecording } from './failure-out
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
+import { sayOwnUnmet } from './own-verdict-line.js';
 import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
 import {
@@ -284,25 +285,6 @@ function sayVariantUnmet(v: VariantResult, commandExit: number, free: boolean, i
   // A free variant's line is its replay when it left a failure file, else a re-run (lineLabel).
   io.stderr.write(
     `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\n${lineLabel(v.reproduce, free)}: ${v.reproduce}\n`,
-  );
-}
-
-/**
- * This run's own verdict when it was not what it was declared to find, on stderr as a variant's
- * is (it was in the summary only, which --json leaves out: QA). Its status and reproduce line,
- * when it found something, are sayStatus's; a clean run never fails the command.
- */
-function sayOwnUnmet(result: RunResult, io: CliIo): void {
-  const own = result.expectation;
-  if (own === undefined || own.met || result.status === 'interrupted') return;
-  const which =
-    result.sameAsVariant !== undefined
-      ? `variant ${result.sameAsVariant.name} (this run: ${result.sameAsVariant.by})`
-      : result.config.variant === undefined
-        ? `the workload's own run (${result.label ?? 'as declared'})`
-        : `variant ${result.config.variant}`;
-  io.stderr.write(
-    `npusim: ${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}\n`,
   );
 }
 

@@ -11,7 +11,7 @@ import type { SimMessage } from '../model/protocol/sim-message.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, type RunFailure } from '../report/assemble-result.js';
-import { asMatchedVariant } from '../report/described-result.js';
+import { asItsVariant } from '../report/described-result.js';
 import { reproduceCommand, reproduceLine } from '../report/reproduce-line.js';
 import { formatHistory, historyOf } from '../repro/history.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -24,6 +24,7 @@ import { crashTraceFile } from './crash-trace.js';
 import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, type RunSession } from './host-run.js';
+import { sayOwnUnmet } from './own-verdict-line.js';
 import { runFailureOf } from './run-outcome.js';
 import type { SameAsVariant } from './run-variants.js';
 
@@ -33,7 +34,10 @@ export interface FailedRun {
   workload: Workload;
   plan: MachinePlan;
   wallMs: number;
-  /** The variant the options made the run (run-variants.ts): it is judged by what that one expects. */
+  /**
+   * The variant the options made the run (run-variants.ts): it is judged by what that one expects,
+   * as a `--variant NAME` run (`config.variant`) is by what its variant expects.
+   */
   sameAs?: SameAsVariant | undefined;
 }
 
@@ -63,8 +67,9 @@ export async function reportFailure(
     args.free?.windowTicks,
     args.placement === undefined ? undefined : placementName(args.placement),
   );
-  // Judged as a run that ended would be (run-command.ts reportRun), its verdict in the result.
-  if (run.sameAs !== undefined) asMatchedVariant(result, run.sameAs.variant, run.sameAs.by);
+  // Judged as a run that ended would be (run-command.ts reportRun), its verdict in the result: as
+  // the variant its options made it, or the one it ran alone (--variant).
+  asItsVariant(result, config, workload, run.sameAs);
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
   sayFailure(error, config, plan, reproduceLine(result), io);
@@ -75,21 +80,27 @@ export async function reportFailure(
   }
   const trace = await crashTraceFile(error, { config, plan, result }, session, recording);
   const files = trace === undefined ? [] : [trace];
+  // The summary, then the verdict's line as a run that ended says it (run-command.ts reportRun).
+  const emitted = (): number => {
+    const code = emitResult(result, args, io, files);
+    sayOwnUnmet(result, io);
+    return code;
+  };
   if (error instanceof WorkerLostError) {
     // npusim's thread, not the model: a replay would not fail the same way, so no file to replay.
     io.stderr.write(
       `npusim: no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}: the run did not fail in the model\n`,
     );
-    return emitResult(result, args, io, files);
+    return emitted();
   }
   if (args.free !== undefined) {
     // The crashed thread's take log went with it: no file could replay this very run.
     io.stderr.write(
       `npusim: a free run that crashes leaves no take log, so no failure file${args.record === undefined ? '' : ` and no --record file (${args.record})`}; run the scenario deterministically: ${reproduceCommand(config, 'threaded')}\n`,
     );
-    return emitResult(result, args, io, files);
+    return emitted();
   }
-  const code = emitResult(result, args, io, files);
+  const code = emitted();
   const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, undefined, false);
   // A deterministic crash replays from its file as any run does (to the same crash, exit 4): the
   // recording the user asked for is written, clean or not.

@@ -14,6 +14,7 @@ import { EXIT, worseExit } from '../core/exit-codes.js';
 import { readUserText } from '../io/bounded-file.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { strategyName } from '../model/choice/strategy.js';
+import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
@@ -30,12 +31,13 @@ import type { SweepSummary } from '../sweep/summary.js';
 import { gapsText, hasGaps, type MergeGaps, mergeGaps, mergeSummaries } from '../sweep/summary-merge.js';
 import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
+import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { reportWrittenLine, writeOutputs } from './output-path.js';
-import { resolveWorkload, scenarioConfig } from './scenario-config.js';
+import { commandLineOverrides, resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
 import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
 import { sweepProgress } from './sweep-progress.js';
@@ -54,6 +56,19 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const workloads = await loadWorkloads();
   const { workload, file } = await resolveWorkload(args.workload, workloads);
   const config = scenarioConfig(workload, args, range.first, file);
+  // The variant the sweep is, by name or made by its options (as `run` matches one): its seeds are
+  // judged by what it expects (sweep/sweep-judge.ts).
+  const match = args.variant === undefined ? matchedVariant(workload, commandLineOverrides(args)) : undefined;
+  const judgeAs: SweepJudge | undefined =
+    args.variant !== undefined
+      ? { variant: args.variant }
+      : match === undefined
+        ? undefined
+        : { variant: match.variant.name, by: overridesText(match.by) };
+  if (match !== undefined)
+    io.stderr.write(
+      `npusim: ${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects\n`,
+    );
   // Building the world checks the workload against the topology before any thread starts.
   const plan = (await import('../model/actors/machine.js')).planMachine(config);
   sayInertBugs(config, io);
@@ -91,7 +106,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
           (line) => io.stderr.write(`npusim: ${line}\n`),
         );
   try {
-    return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool });
+    return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool, judgeAs });
   } finally {
     lock?.release();
   }
@@ -105,11 +120,12 @@ interface SweepSetUp {
   pctDepth: number | undefined;
   jobs: number;
   pool: SweepPool;
+  judgeAs: SweepJudge | undefined;
 }
 
 /** The seeds on the pool, then the summary written and printed: the sweep's exit code. */
 async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<number> {
-  const { config, workload, range, pctDepth, jobs, pool } = s;
+  const { config, workload, range, pctDepth, jobs, pool, judgeAs } = s;
   /** A PCT sweep's example of n and k: those of the lowest seed that came back. */
   let pctExample: SeedOutcome | undefined;
   // Change points over every PCT seed whose run ended (a crashed one reports none).
@@ -135,6 +151,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
       seeds: range,
       ...(args.shard === undefined ? {} : { shard: args.shard }),
       jobs,
+      ...(judgeAs === undefined ? {} : { judgeAs }),
       ...(pctDepth === undefined ? {} : { pctDepth }),
       ...(args.failuresDir === undefined ? {} : { failuresDir: args.failuresDir }),
       ...(results === undefined

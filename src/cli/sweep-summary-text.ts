@@ -2,11 +2,13 @@ import { plural } from '../core/count-text.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
+import { expectationText } from '../report/headline.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { notRunText } from '../sweep/not-run.js';
 import { failingSeedsText, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import { type SweepSummary, seedsCount, stopReasonsText } from '../sweep/summary.js';
 import { gapsText, type MergeGaps } from '../sweep/summary-merge.js';
+import { sweepJudgeText } from '../sweep/sweep-judge.js';
 
 /** How a sweep ended beyond its summary: Ctrl-C, or a merge of an incomplete set of shards. */
 export interface SweepEnding {
@@ -206,6 +208,12 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
       `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
     );
   }
+  // A variant sweep's seeds judged by what the variant expects, as `run` judges each (sweep-judge.ts).
+  const e = s.expectation;
+  if (e !== undefined && s.ran > 0)
+    out.push(
+      `  expected (${sweepJudgeText(e)}): ${expectationText(e.expect)}: ${e.met} of ${seedsCount(s.ran)} as expected${e.met < s.ran ? `, ${s.ran - e.met} NOT` : ''}`,
+    );
   const rules = Object.entries(s.byRule);
   if (rules.length > 0) {
     const w = Math.max(4, ...rules.map(([r]) => r.length));

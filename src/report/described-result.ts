@@ -34,10 +34,8 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   // it was declared to find is still the answer's context: judged, shown, and kept in the result.
   // A stopped run is judged too (met: false, as a stopped variant's), and its summary says `not
   // judged (interrupted)` beside what it expected, as a variant's does: it said nothing (QA).
-  if (config.variant !== undefined) {
-    const variant = workload.variants.find((v) => v.name === config.variant);
-    if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
-  } else if (workload.expect !== 'clean') {
+  if (config.variant !== undefined) asItsVariant(result, config, workload, undefined);
+  else if (workload.expect !== 'clean') {
     // A workload whose own run is declared to find rules is judged against them with or without
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
@@ -57,5 +55,25 @@ export function asMatchedVariant(result: RunResult, variant: Variant, by: string
   result.expectation = judgeExpectation(variant.expect, result);
   result.label = variant.name;
   result.sameAsVariant = { name: variant.name, by };
+  return result;
+}
+
+/**
+ * `result` judged as the variant it is, ended or not: the one its options made it (`sameAs`:
+ * asMatchedVariant), else the one it ran alone (`config.variant`, `--variant NAME`), by what that
+ * variant expects; unchanged when it is none. A run that ended and one that crashed or stalled
+ * (cli/run-failure-report.ts) ask this one function, so they are judged alike (QA: a `--variant`
+ * run that crashed carried no verdict).
+ */
+export function asItsVariant(
+  result: RunResult,
+  config: RunConfig,
+  workload: Workload,
+  sameAs: { variant: Variant; by: string } | undefined,
+): RunResult {
+  if (sameAs !== undefined) return asMatchedVariant(result, sameAs.variant, sameAs.by);
+  const variant =
+    config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
+  if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
   return result;
 }

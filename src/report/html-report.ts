@@ -42,6 +42,7 @@ import {
   placementHint,
   placementText,
   ringTable,
+  variantEngineFigures,
   waitBucketTexts,
 } from './summary-engine.js';
 import { summaryStyle } from './summary-text.js';
@@ -118,6 +119,7 @@ ${linksTable(result)}
 ${countersTable(result)}
 <h2>Engine</h2>
 ${engineTable(result)}
+${variantEngineTable(result)}
 <p class="foot">${esc(reproduceLabel(result))}: <code>${esc(result.reproduce)}</code></p>
 <script type="application/json" id="npusim-data">${data}</script>
 <script>${uplotJs()}</script>
@@ -482,6 +484,43 @@ function engineTable(result: RunResult): string {
         ) +
         (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : '') +
         (hint === undefined ? '' : `<p>${esc(hint)}</p>`))
+  );
+}
+
+/**
+ * Each variant's engine figures, a row each, as the summary's `variants (same seed and options):`
+ * rows (summary-engine.ts variantEngineFigures): the page had the own run's engine only (QA). Their
+ * verdicts are the answer's table above; a variant that handled no event (a crash) says its status.
+ */
+function variantEngineTable(result: RunResult): string {
+  const figures = variantEngineFigures(result);
+  if (figures.length === 0) return '';
+  const rings = figures.some((f) => f.ringsStalled !== undefined);
+  return (
+    '<p>variants (same seed and options):</p>' +
+    table(
+      [
+        'variant',
+        'status',
+        'ran',
+        'events',
+        'events/s',
+        'simulated ns per wall second',
+        ...(rings ? ['rings stalled'] : []),
+        'lambda or placement',
+      ],
+      figures.map((f) => [
+        f.name,
+        f.status,
+        f.ran,
+        f.events === undefined ? 'none' : String(f.events),
+        f.eventsPerSecond,
+        f.simulatedNsPerWallSecond,
+        ...(rings ? [f.ringsStalled ?? ''] : []),
+        f.threads,
+      ]),
+      'variants',
+    )
   );
 }
 

@@ -39,29 +39,21 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
  * `--json` has each variant's whole `engine`. A variant that ended without events (a crash) says so.
  */
 function variantEngineLines(result: RunResult): string[] {
-  const variants = (result.variants ?? []).filter((v) => v.engine !== undefined);
-  if (variants.length === 0) return [];
-  const rows = variants.map((v) => {
-    const e = v.engine!;
-    const ran = `simulated ${formatTime(v.simulatedTicks ?? 0)} in ${formatWall(v.wallMs ?? 0)} wall`;
-    if (e.events === 0) return [v.name, ran, `no events (${v.status})`];
-    const carried = e.rings.filter((r) => r.records > 0);
-    const stalled = carried.filter((r) => r.fullStalls + r.parks > 0).length;
-    const lambdas = e.workers.flatMap((w) => (w.lambda === undefined ? [] : [w.lambda]));
-    return [
-      v.name,
-      ran,
-      `${e.events} events`,
-      `${compact(e.eventsPerSecond)} events/s`,
-      `${compact(e.simulatedNsPerWallSecond)} simulated ns per wall second`,
-      carried.length === 0
-        ? ''
-        : `rings: ${stalled === 0 ? 'none' : `${stalled} of ${carried.length}`} stalled`,
-      lambdas.length === 0
-        ? placementText(e.placement, e.workers.length, e.cores)
-        : `lambda ${lambdaRange(lambdas)}`,
-    ];
-  });
+  const figures = variantEngineFigures(result);
+  if (figures.length === 0) return [];
+  const rows = figures.map((f) =>
+    f.events === undefined
+      ? [f.name, f.ran, `no events (${f.status})`]
+      : [
+          f.name,
+          f.ran,
+          `${f.events} events`,
+          `${f.eventsPerSecond} events/s`,
+          `${f.simulatedNsPerWallSecond} simulated ns per wall second`,
+          f.ringsStalled === undefined ? '' : `rings: ${f.ringsStalled} stalled`,
+          f.threads,
+        ],
+  );
   // A column no variant has (rings on inline runs that carried nothing) leaves no gap.
   const kept = rows[0]!.map((_, i) => i).filter((i) => rows.some((r) => (r[i] ?? '') !== ''));
   return [
@@ -71,6 +63,66 @@ function variantEngineLines(result: RunResult): string[] {
       { indent: 4, rightAlign: [] },
     ),
   ];
+}
+
+/** One variant's engine figures as text, for the summary's rows and the HTML report's table. */
+export interface VariantEngineFigures {
+  name: string;
+  status: string;
+  /** `simulated 30 us in 12 ms wall`. */
+  ran: string;
+  /** Undefined when the variant handled no event (a crash before its first): the rest are then empty. */
+  events: number | undefined;
+  eventsPerSecond: string;
+  simulatedNsPerWallSecond: string;
+  /** `none` or `2 of 9`; undefined when no ring carried records (an inline run). */
+  ringsStalled: string | undefined;
+  /** Its workers' lambda (`lambda 0.12 to 0.80`), or its placement where none has one. */
+  threads: string;
+}
+
+/**
+ * The figures of each variant that kept its engine (results written before they were kept have
+ * none), in the variants' order: the summary's rows and the HTML report's table say the same.
+ */
+export function variantEngineFigures(result: RunResult): VariantEngineFigures[] {
+  return (result.variants ?? []).flatMap((v): VariantEngineFigures[] => {
+    const e = v.engine;
+    if (e === undefined) return [];
+    const ran = `simulated ${formatTime(v.simulatedTicks ?? 0)} in ${formatWall(v.wallMs ?? 0)} wall`;
+    if (e.events === 0)
+      return [
+        {
+          name: v.name,
+          status: v.status,
+          ran,
+          events: undefined,
+          eventsPerSecond: '',
+          simulatedNsPerWallSecond: '',
+          ringsStalled: undefined,
+          threads: '',
+        },
+      ];
+    const carried = e.rings.filter((r) => r.records > 0);
+    const stalled = carried.filter((r) => r.fullStalls + r.parks > 0).length;
+    const lambdas = e.workers.flatMap((w) => (w.lambda === undefined ? [] : [w.lambda]));
+    return [
+      {
+        name: v.name,
+        status: v.status,
+        ran,
+        events: e.events,
+        eventsPerSecond: compact(e.eventsPerSecond),
+        simulatedNsPerWallSecond: compact(e.simulatedNsPerWallSecond),
+        ringsStalled:
+          carried.length === 0 ? undefined : stalled === 0 ? 'none' : `${stalled} of ${carried.length}`,
+        threads:
+          lambdas.length === 0
+            ? placementText(e.placement, e.workers.length, e.cores)
+            : `lambda ${lambdaRange(lambdas)}`,
+      },
+    ];
+  });
 }
 
 /** Workers' lambdas as `0.42` or `0.12 to 0.80`. */

@@ -24,7 +24,9 @@ import { totalCounts } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { assembleResult, failedRunResult } from '../report/assemble-result.js';
-import { describedResult } from '../report/described-result.js';
+import { asItsVariant, describedResult } from '../report/described-result.js';
+import { judgeExpectation } from '../report/headline.js';
+import type { RunResult } from '../report/run-result.js';
 import { buildFailureFile, NO_DIGEST } from '../repro/failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.js';
 import { preparePct } from '../repro/pct-setup.js';
@@ -33,6 +35,7 @@ import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { WorkerSet } from '../runtime/worker-set.js';
 import type { SeedOutcome } from './seed-outcome.js';
+import type { SweepJudge } from './sweep-judge.js';
 
 export interface SeedTask {
   /** The sweep's configuration; its seed is replaced by `seed`. */
@@ -65,6 +68,11 @@ export interface SeedTask {
    * two sets for `npusim compare`.
    */
   keepResult?: boolean;
+  /**
+   * The variant the sweep is (sweep-judge.ts): the seed's run is judged by what it expects
+   * (`expectationMet`), and a kept result carries that verdict, as `npusim run` gives it.
+   */
+  judgeAs?: SweepJudge;
 }
 
 export async function runSeed(task: SeedTask): Promise<SeedOutcome> {
@@ -166,7 +174,7 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
   // The workload's headline only when the result is kept: a sweep's verdicts need none of it.
   const result =
     task.keepResult === true
-      ? describedResult(config, plan, raw, task.workload)
+      ? judgedAs(task, config, describedResult(config, plan, raw, task.workload))
       : assembleResult(config, plan, raw);
   const exitClass = exitClassOf(result);
   const first = firstFinding(result);
@@ -181,6 +189,7 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
     first,
     // Counted in full (report/rule-counts.ts): a seed's table of rules has every rule it broke.
     rules: result.rules ?? {},
+    ...expectationMet(task, result),
     ...(task.keepResult === true ? { result: `${JSON.stringify(result, null, 2)}\n` } : {}),
     failure:
       exitClass === undefined || first === undefined
@@ -204,9 +213,10 @@ function judged(task: SeedTask, config: RunConfig, raw: RawRun, started: number)
 function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started: number): SeedOutcome {
   const first = crashFinding(e.crash);
   const wallMs = performance.now() - started;
-  // Kept as `npusim run --out` keeps a crashed run's: the crash, and no figures.
+  // Kept as `npusim run --out` keeps a crashed run's: the crash, and no figures; judged as the
+  // variant the sweep is, as run-failure-report.ts judges a crashed run.
   const result =
-    task.keepResult === true
+    task.keepResult === true || task.judgeAs !== undefined
       ? failedRunResult(
           config,
           machine.planMachine(config),
@@ -226,7 +236,10 @@ function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started:
     wallMs,
     first,
     rules: { crash: { count: 1, tick: first.tick } },
-    ...(result === undefined ? {} : { result: `${JSON.stringify(result, null, 2)}\n` }),
+    ...(result === undefined ? {} : expectationMet(task, judgedAs(task, config, result))),
+    ...(result === undefined || task.keepResult !== true
+      ? {}
+      : { result: `${JSON.stringify(result, null, 2)}\n` }),
     // A crashed free run's take log went with its thread: no file could replay it.
     failure:
       task.free !== undefined
@@ -243,4 +256,24 @@ function crashed(task: SeedTask, config: RunConfig, e: ActorCrashError, started:
             events: 0,
           }),
   };
+}
+
+/**
+ * `result` judged as the variant the sweep is (its options made it one: asItsVariant, as `npusim
+ * run` judges it, so a kept result is the one `run --seed N --out` writes); a `--variant` sweep's
+ * result is judged already, by describedResult, and a failed one here.
+ */
+function judgedAs(task: SeedTask, config: RunConfig, result: RunResult): RunResult {
+  const j = task.judgeAs;
+  const variant = j === undefined ? undefined : task.workload.variants.find((v) => v.name === j.variant);
+  const sameAs = j?.by === undefined || variant === undefined ? undefined : { variant, by: j.by };
+  return asItsVariant(result, config, task.workload, sameAs);
+}
+
+/** Whether the seed met what the sweep's variant expects (judgeExpectation, as `run` judges it). */
+function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: boolean } {
+  const j = task.judgeAs;
+  const variant = j === undefined ? undefined : task.workload.variants.find((v) => v.name === j.variant);
+  if (variant === undefined) return {};
+  return { expectationMet: judgeExpectation(variant.expect, result).met };
 }

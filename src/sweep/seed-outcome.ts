@@ -25,6 +25,11 @@ export interface SeedOutcome {
    * crashed seed's says its crash and has no figures, as `npusim run --out` writes one.
    */
   result?: string;
+  /**
+   * Whether the seed's run found what the sweep's variant expects (SeedTask.judgeAs; absent when
+   * the sweep is no variant).
+   */
+  expectationMet?: boolean;
   /** The failure file to write, for a failing seed. */
   failure: FailureFile | undefined;
   /**

@@ -35,6 +35,7 @@ const SUMMARY_KEYS: ReadonlySet<string> = new Set([
   'stoppedEarly',
   'stop',
   'pct',
+  'expectation',
   'wallMs',
   'exitCode',
 ]);
@@ -133,6 +134,7 @@ export function readSummary(text: string, where: string): SweepSummary {
   checkCounts(s as SweepSummary, where);
   checkStop(s as SweepSummary, where);
   checkPct(s as SweepSummary, where);
+  checkExpectation(s as SweepSummary, where);
   return s as SweepSummary;
 }
 
@@ -177,6 +179,25 @@ function checkPct(s: SweepSummary, where: string): void {
     throw new ConfigError(
       `${where}: pct.changePoints.seeds`,
       `Expected at most the seeds the summary ran (${s.ran}), got ${c.seeds}`,
+    );
+}
+
+/** A variant sweep's `expectation` (optional: sweep-judge.ts): its shape; merged by addCounts. */
+const sweepExpectation = z.strictObject({
+  variant: z.string(),
+  by: z.string().optional(),
+  expect: z.union([z.literal('clean'), z.array(z.string())]),
+  met: whole,
+});
+
+/** A variant sweep's `expectation`: its shape, and no more seeds met than ran. */
+function checkExpectation(s: SweepSummary, where: string): void {
+  if (s.expectation === undefined) return;
+  checkShape(sweepExpectation, s.expectation, `${where}: expectation`);
+  if (s.expectation.met > s.ran)
+    throw new ConfigError(
+      `${where}: expectation.met`,
+      `Expected at most the seeds the summary ran (${s.ran}), got ${s.expectation.met}`,
     );
 }
 

@@ -10,6 +10,7 @@ import { SUMMARY_FORMAT } from '../core/npusim-files.js';
 import type { SweepStop } from './not-run.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import type { SeedRange, Shard } from './seeds.js';
+import type { SweepExpectation } from './sweep-judge.js';
 
 export { SUMMARY_FORMAT };
 export const SUMMARY_VERSION = 2;
@@ -53,6 +54,12 @@ export interface SweepSummary {
    * in summaries written before it.
    */
   pct?: SweepPct;
+  /**
+   * A sweep that is one of its workload's variants (sweep-judge.ts): the variant, what it
+   * expects, and how many seeds met it. Optional: absent for the workload's own run and in
+   * summaries written before it.
+   */
+  expectation?: SweepExpectation;
   wallMs: number;
 }
 
@@ -101,6 +108,7 @@ export function addOutcome(s: SweepSummary, o: SeedOutcome, file: string | null)
       changePoints: { seeds: c === undefined ? 0 : 1, planned: c?.planned ?? 0, fired: c?.fired ?? 0 },
     });
   }
+  if (s.expectation !== undefined && o.expectationMet === true) s.expectation.met++;
   s.byClass[o.status] = (s.byClass[o.status] ?? 0) + 1;
   s.worstExitCode = worse(s.worstExitCode, o.exitCode);
   if (o.status === 'clean') {
@@ -169,6 +177,9 @@ export function addCounts(out: SweepSummary, s: SweepSummary): void {
   out.failures.push(...s.failures);
   out.worstExitCode = worse(out.worstExitCode, s.worstExitCode);
   if (s.pct !== undefined) addPct(out, s.pct);
+  // Shards and resumes of one sweep are the same variant (its identity): their seeds' verdicts add.
+  if (s.expectation !== undefined)
+    out.expectation = { ...s.expectation, met: (out.expectation?.met ?? 0) + s.expectation.met };
 }
 
 /** `1 seed`, `12 seeds`. */

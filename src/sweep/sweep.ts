@@ -35,6 +35,7 @@ import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import { type SeedList, type SeedRange, type Shard, seedsOf } from './seeds.js';
 import { addOutcome, canonical, emptySummary, type SweepSummary } from './summary.js';
+import type { SweepJudge } from './sweep-judge.js';
 
 export interface SweepOptions {
   config: RunConfig;
@@ -78,6 +79,11 @@ export interface SweepOptions {
   free?: { windowTicks: number };
   /** Free sweeps only: each seed's run's progress as its watchdog reads it (tests stop on a finding). */
   onFreeProgress?: (tick: number, events: number, findings: number) => void;
+  /**
+   * The variant the sweep is (sweep-judge.ts): each seed is judged by what it expects, and the
+   * summary counts the seeds that met it (`expectation`). Its name must be one of the workload's.
+   */
+  judgeAs?: SweepJudge;
   /** The pool's task file (default sweepWorkerFile()); tests name one that cannot load. */
   taskFile?: string;
 }
@@ -150,6 +156,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       ? sweepIdentity(options.config, options.pctDepth)
       : freeSweepIdentity(options.config, options.free, options.pctDepth);
   const summary = emptySummary(identity, options.seeds, options.shard);
+  const judgeAs = options.judgeAs;
+  if (judgeAs !== undefined) {
+    const variant = options.workload.variants.find((v) => v.name === judgeAs.variant);
+    if (variant === undefined)
+      throw new Error(
+        `runSweep: expected judgeAs.variant to be a variant of ${options.workload.name} (${options.workload.variants.map((v) => v.name).join(', ')}), got \`${judgeAs.variant}\``,
+      );
+    summary.expectation = { ...judgeAs, expect: variant.expect, met: 0 };
+  }
   if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
   // Every seed that runs writes its result there, so the directory is made now, with its parents.
   if (options.resultsDir !== undefined) mkdirSync(options.resultsDir, { recursive: true });
@@ -202,6 +217,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         seed,
         ...(options.pctDepth === undefined ? {} : { pctDepth: options.pctDepth }),
         ...(options.resultsDir === undefined ? {} : { keepResult: true }),
+        ...(options.judgeAs === undefined ? {} : { judgeAs: options.judgeAs }),
         ...(options.stopWord === undefined ? {} : { stopWord: options.stopWord }),
       };
       void queue.add(async () => {
@@ -426,6 +442,7 @@ async function freeSeeds(
       free: options.free,
       workerSet,
       ...(options.resultsDir === undefined ? {} : { keepResult: true }),
+      ...(options.judgeAs === undefined ? {} : { judgeAs: options.judgeAs }),
       ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
       ...(options.onFreeProgress === undefined ? {} : { onFreeProgress: options.onFreeProgress }),
     }).catch((e: unknown) => {

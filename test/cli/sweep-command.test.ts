@@ -852,3 +852,47 @@ describe('sweep --stop-on-first: which seeds are left', () => {
     expect(r.stdout).toContain('  not run: 2..12 (resume: --seeds 2..12)\n');
   });
 });
+
+describe('a sweep that is a variant', () => {
+  test('multi-tenant --policy per-gpu: each seed judged by what variant per-gpu expects, said in the summary (QA: bare failures)', async () => {
+    const dir = testTempDir('npusim-sweep-variant-');
+    const args = ['sweep', 'multi-tenant', '--seeds', '1..2', '--duration', '10us', '--jobs', '1'];
+    const r = await cli([...args, '--policy', 'per-gpu', '--failures', join(dir, 'a'), '--json']);
+    // Its exit code stays its worst class, as the variant's run alone exits with its leak.
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      'npusim: --policy per-gpu makes this sweep variant per-gpu (the same parameters): each seed is judged by what it expects\n',
+    );
+    const s = JSON.parse(r.stdout) as SweepSummary;
+    expect(s.expectation).toEqual({
+      variant: 'per-gpu',
+      by: '--policy per-gpu',
+      expect: ['isolation.peer'],
+      met: 2,
+    });
+    const named = await cli([...args, '--variant', 'per-socket', '--failures', join(dir, 'b')]);
+    expect(named.stdout).toContain('  expected (variant per-socket): clean: 2 of 2 seeds as expected\n');
+    // The workload's own run is no variant: no verdict.
+    const own = await cli([...args, '--failures', join(dir, 'c'), '--json']);
+    expect((JSON.parse(own.stdout) as SweepSummary).expectation).toBeUndefined();
+  });
+
+  test('a variant sweep text says the seeds that missed; shards merge their verdicts', () => {
+    const expectation: NonNullable<SweepSummary['expectation']> = {
+      variant: 'per-gpu',
+      by: '--policy per-gpu',
+      expect: ['isolation.peer'],
+      met: 1,
+    };
+    const a = shard(1, 2, { expectation });
+    const b = shard(2, 2, { expectation: { ...expectation, met: 0 } });
+    const merged = mergeSummaries([
+      { summary: a, where: 'a.json' },
+      { summary: b, where: 'b.json' },
+    ]);
+    expect(merged.expectation).toEqual({ ...expectation, met: 1 });
+    expect(summaryText(merged, undefined, { interrupted: false })).toContain(
+      `  expected (variant per-gpu, this sweep: --policy per-gpu): isolation.peer: 1 of ${merged.ran} seeds as expected, ${merged.ran - 1} NOT\n`,
+    );
+  });
+});

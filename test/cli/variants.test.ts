@@ -171,6 +171,30 @@ describe('variants', () => {
     expect(text.stdout).toContain(
       'expected (variant per-gpu, this run: --policy per-gpu): isolation.peer: NOT as expected\n',
     );
+    // On stderr too, as a run that ended says a missed verdict (QA: summary and JSON only).
+    for (const out of [r, text])
+      expect(out.stderr).toContain(
+        'npusim: variant per-gpu (this run: --policy per-gpu): crash, NOT as expected (expected isolation.peer)\n',
+      );
+  });
+
+  test('multi-tenant --variant per-gpu that crashes: judged by what the variant expects, in the result and on stderr (QA: no verdict)', async () => {
+    const args =
+      'run multi-tenant --variant per-gpu --seed 2 --duration 20us --inline --no-failure-file'.split(' ');
+    const r = await cli([...args, '--crash-at', 'chip0:5', '--json']);
+    expect(r.code, r.stderr).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.config.variant).toBe('per-gpu');
+    expect(result.sameAsVariant).toBeUndefined();
+    expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
+    expect(r.stderr).toContain('npusim: variant per-gpu: crash, NOT as expected (expected isolation.peer)\n');
+    const text = await cli([...args, '--crash-at', 'chip0:5']);
+    expect(text.stdout).toContain('expected (variant per-gpu): isolation.peer: NOT as expected\n');
+    // The verdict's line after the summary, as a run that ended has it.
+    expect(text.stderr.indexOf('NOT as expected')).toBeGreaterThan(
+      text.stderr.indexOf('npusim: crash (exit 4)'),
+    );
   });
 
   test('guest-atsd --set host.guestAtsd=first-link: the run is variant first-link, not run again', async () => {

@@ -336,4 +336,46 @@ describe('the HTML report says what the run did', () => {
     );
     expect(text.split('; then state 1 (below)').length - 1).toBe(result.liveness.length);
   });
+
+  it("each variant's engine figures are a row of their own under the engine, as the summary's rows (the page had the own run's only)", async () => {
+    const variant = (
+      r: RunResult,
+      name: string,
+      events: number,
+    ): NonNullable<RunResult['variants']>[number] => ({
+      name,
+      set: { policy: name },
+      status: events === 0 ? 'crash' : r.status,
+      exitCode: events === 0 ? 4 : r.exitCode,
+      digest: r.digest,
+      violationTotal: 0,
+      expectation: { expect: 'clean', found: {}, met: events !== 0 },
+      headline: [],
+      reproduce: `npusim run multi-tenant --variant ${name}`,
+      simulatedTicks: r.simulatedTicks,
+      wallMs: 12,
+      engine: { ...r.engine, events },
+    });
+    const { html, result } = await report('multi-tenant', 5_000_000, [], false, (r) => ({
+      ...r,
+      variants: [variant(r, 'per-gpu', r.engine.events), variant(r, 'per-socket', 0)],
+    }));
+    const text = htmlText(html);
+    const at = text.indexOf('<p>variants (same seed and options):</p>');
+    expect(at).toBeGreaterThan(text.indexOf('<h2>Engine</h2>'));
+    const rows = /<table class="variants">.*?<\/table>/s.exec(text.slice(at))![0];
+    expect(rows).toContain(
+      `<tr><td>per-gpu</td><td>${result.status}</td><td>simulated 5 us in 12 ms wall</td><td>${result.engine.events}</td>`,
+    );
+    // A variant that handled no event says its status, with no rates.
+    expect(rows).toContain(
+      '<tr><td>per-socket</td><td>crash</td><td>simulated 5 us in 12 ms wall</td><td>none</td><td></td>',
+    );
+    // The summary's rows say the same figures.
+    const summary = formatSummary(result, { color: false });
+    expect(summary).toMatch(
+      new RegExp(`per-gpu\\s+simulated 5 us in 12 ms wall\\s+${result.engine.events} events`),
+    );
+    expect(summary).toMatch(/per-socket\s+simulated 5 us in 12 ms wall\s+no events \(crash\)/);
+  });
 });

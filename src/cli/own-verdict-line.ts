@@ -1,0 +1,29 @@
+/**
+ * A run's own verdict on stderr when it was not what it was declared to find, as a variant's is
+ * (it was in the summary only, which --json leaves out: QA). A run that ended (run-command.ts)
+ * and one that crashed or stalled (run-failure-report.ts) say it alike, after the summary and
+ * before the replay lines (QA: a crashed variant's verdict was in the summary and JSON only).
+ */
+import { EXIT } from '../core/exit-codes.js';
+import { expectationText } from '../report/headline.js';
+import type { RunResult } from '../report/run-result.js';
+import type { CliIo } from './cli-io.js';
+
+/**
+ * The line, when the run was judged and missed: which run (the variant its options made it, the
+ * one run alone, or the workload's own under its label) and its status; a clean run never fails
+ * the command, and says so. Nothing for a stopped run (not judged) or one that met its verdict.
+ */
+export function sayOwnUnmet(result: RunResult, io: CliIo): void {
+  const own = result.expectation;
+  if (own === undefined || own.met || result.status === 'interrupted') return;
+  const which =
+    result.sameAsVariant !== undefined
+      ? `variant ${result.sameAsVariant.name} (this run: ${result.sameAsVariant.by})`
+      : result.config.variant === undefined
+        ? `the workload's own run (${result.label ?? 'as declared'})`
+        : `variant ${result.config.variant}`;
+  io.stderr.write(
+    `npusim: ${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}\n`,
+  );
+}
