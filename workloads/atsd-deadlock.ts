@@ -8,7 +8,10 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * With `--bug release-between-flushes` the run ends in a liveness failure (exit 3) naming the cycle
  * once a shootdown has waited past `host.shootdownDeadlineTicks` (500 us): the default duration,
  * 1.2 ms, is past it, and a run shorter than that ends at exit 1 with the order rules only;
- * without the switch, the same seeds complete every shootdown.
+ * without the switch, the same seeds complete every shootdown. With more registers
+ * (`--set host.atsdRegisters=2`, or 8) the same switch shows that code's other fault, its stale
+ * register index: a shootdown clears a register another holds (`order.atsd-shared-register`; seed
+ * 1 with 2 registers at 35.64 us).
  */
 export default defineWorkload({
   name: 'atsd-deadlock',
@@ -23,6 +26,7 @@ export default defineWorkload({
   exposes: [
     {
       bug: 'release-between-flushes',
+      // With more registers (`--set host.atsdRegisters=2`) also `order.atsd-shared-register`.
       rules: ['liveness.shootdown', 'order.atsd-released-early', 'order.free-before-flushes'],
     },
   ],

@@ -115,6 +115,19 @@ describe('placement: one digest for every placement', () => {
     }
   });
 
+  test('placement: the pre-fix stale ATSD index (atsd-deadlock, 2 registers) gives the inline digest on 2 workers and per-actor', async () => {
+    // Clears of another shootdown's register and the LAUNCHes that follow cross actors (the
+    // coordinator's stores, the chip's lock bits): the same events in every placement.
+    const w = workloads.find((x) => x.name === 'atsd-deadlock')!;
+    const over = { host: { ...w.params.host, atsdRegisters: 2 } };
+    const c = config('atsd-deadlock', 1, 60_000_000, ['release-between-flushes'], over);
+    const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
+    for (const placement of [{ kind: 'workers', count: 2 }, { kind: 'per-actor' }] as const) {
+      const t = await runRaw(c, { host: 'threaded', placement });
+      expect({ placement, digest: combineDigests(t.actorDigests) }).toEqual({ placement, digest: inline });
+    }
+  });
+
   test('placement: stop-on-first on 2 workers gives the inline digest and stop tick', async () => {
     const c = { ...config('flush-race', 1, 800_000_000, ['single-flush']), stopOnFirst: true };
     const inline = await runRaw(c, { host: 'inline' });

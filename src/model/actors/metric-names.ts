@@ -87,6 +87,8 @@ export const LATER_COUNTERS = [
   'atsd.otherPartition',
   'atsd.otherPartitionDropped',
   'atsd.hostOnGuestRegister',
+  /** Stores and clears on an ATSD register by a shootdown that did not hold it (the pre-fix stale index). */
+  'atsd.sharedRegister',
   'tce.entireKills',
   'tce.ignoredKillFailures',
   'tce.killsDropped',

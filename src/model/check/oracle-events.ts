@@ -9,7 +9,8 @@
  *   tce.fault, and what
  *   their NPU's driver and firmware do: context.ref (every reference operation on a driver
  *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
- *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised);
+ *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised), atsd.shared (a
+ *   store to an ATSD register by a shootdown that does not hold it);
  * - GPU actors: tenant.gpu, peer.access, mmio.access;
  * - the coordinator: page.unmap, page.free, translation.made, and every shootdown step (the
  *   kernel's mmio_invalidate, host/shootdown.ts): shootdown.*, atsd.*.
@@ -147,6 +148,15 @@ export type OracleEvent =
     } & AtsdStep)
   | ({ readonly kind: 'atsd.complete'; readonly flush: boolean } & AtsdStep)
   | ({ readonly kind: 'atsd.release' } & AtsdStep)
+  // The chip: a store or clear_bit on an ATSD register by a shootdown that does not hold it, or a
+  // LAUNCH while its STAT != 0 (only the pre-fix kernel's stale index makes one: host/shootdown.ts).
+  | ({
+      readonly kind: 'atsd.shared';
+      readonly op: 'write-ava' | 'launch' | 'release';
+      /** The shootdown holding the register then (null: nobody). */
+      readonly holder: number | null;
+      readonly statBusy: boolean;
+    } & AtsdStep)
   // The NPU's driver contexts, XTS and link resets (chip actors).
   | {
       /** A reference operation on an NPU driver context (npu/npu-context.ts), as the driver made it. */

@@ -226,6 +226,7 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
     case 'atsd.launch':
     case 'atsd.complete':
     case 'atsd.release':
+    case 'atsd.shared':
       return [`reg:${ev.npu}:${ev.reg}`, `sd:${ev.shootdown}`];
     case 'shootdown.start':
     case 'shootdown.complete':

@@ -57,6 +57,12 @@ export const RULES = {
     summary: 'an ATSD register released before the flushes completed on it',
     judgedAt: 'the coordinator: every release of a shootdown is one of its steps',
   },
+  'order.atsd-shared-register': {
+    summary:
+      'two shootdowns drove one ATSD register at once: a store or clear of a register another shootdown held, or a LAUNCH while its STAT != 0',
+    judgedAt:
+      'the chip whose NPU has the register: every acquire, store, STAT poll and clear of it arrives there, with the shootdown that made it',
+  },
   'order.context-use-after-free': {
     summary:
       'an NPU driver context referenced after its last reference was dropped: a kref_get that brought it back from 0, a free while references are held, or a put or free of a freed one',

@@ -22,19 +22,22 @@
  * each taking and releasing its registers, then one at the end that flushes as above.
  *
  * Bug switches (scenario/bugs.ts):
- * - releaseBetweenFlushes: the code before Feb 2018's fix (v4.12-v4.16 mmio_invalidate_wait) had
- *   one flush ATSD per NPU, made inside the wait: per NPU in turn, wait STAT == 0, release the
- *   register, take one again and launch the flush (PID 0, IS); then a second pass waits for each
- *   flush and releases. The two flushes per NPU, and holding every register throughout, came with
- *   the fix. Scenario (1 register per NPU, as firmware before Nov 2018 gave):
- *     1. A holds NPU0.r0 and NPU1.r0, releases NPU0.r0, asks for NPU0 again
- *     2. B takes NPU0.r0, asks for NPU1 (held by A)
- *     3. A waits for NPU0 (held by B): neither progresses (soft lockup).
- *   Only this deadlock half is modelled, and faithfully only with 1 register per NPU: the pre-fix
- *   second wait polled STAT of, and clear_bit'ed, the index of the register it had released in the
- *   first (mmio_invalidate_pid's returned register was dropped), so with more registers it freed
- *   another shootdown's register (two then share one) and leaked the flush's. The plan below waits
- *   on and releases the flush's register instead.
+ * - releaseBetweenFlushes: the code before Feb 2018's fix (v4.12-v4.16 npu-dma.c), step by step
+ *   (`pushPreFixInvalidate`): per NPU, spin for a register (test_and_set_bit) and at once write
+ *   AVA, eieio, LAUNCH; then mmio_invalidate_wait(flush) per NPU: wait STAT == 0, clear_bit, and
+ *   launch one flush ATSD (PID 0) through mmio_invalidate_pid, which spins for a register of its
+ *   own and whose returned index is dropped; then mmio_invalidate_wait(no flush) per NPU: wait on,
+ *   and clear_bit, the index of mmio_atsd_reg[] again, the register released in the pass before.
+ *   Two faults follow, both modelled:
+ *     a. the deadlock the fix is named for (1 register per NPU, as firmware before Nov 2018 gave):
+ *        A holds NPU0.r0 and NPU1.r0, releases NPU0.r0 and asks for NPU0 again; B takes NPU0.r0
+ *        and asks for NPU1 (held by A); A waits for NPU0 (held by B): a soft lockup;
+ *     b. the stale index (more registers): when the flush got another index than the invalidate
+ *        had (a lower one freed meanwhile, or the old one taken by another CPU), the second wait
+ *        polls a register that is not the flush's and clears it, freeing it under whoever holds
+ *        it now (two shootdowns then drive one register: the chip's `order.atsd-shared-register`),
+ *        and the flush's register is never cleared (it leaks; the shootdown ends still holding it).
+ *   With 1 register the two indices always coincide, and only (a) can happen.
  * - singleFlush: one flush ATSD after the invalidate instead of two (gpu/ats-cache.ts says why that
  *   leaves stale entries). The pre-Feb-2018 code issued exactly that under the "two flush ATSDs"
  *   comment, counting the invalidate's own flush: reading "two" as two more is an ASSUMPTION
@@ -98,12 +101,19 @@ export type ShootdownOp =
 export type OpAnswer = { readonly reg: number | null } | { readonly stat: number } | null;
 
 type PlanStep =
-  | { kind: 'acquire'; npu: number }
-  | { kind: 'write-ava'; npu: number; ava: number }
+  | { kind: 'acquire'; npu: number; into?: RegisterVariable }
+  | { kind: 'write-ava'; npu: number; ava: number; on?: RegisterVariable }
   | { kind: 'eieio' }
-  | { kind: 'launch'; npu: number; params: LaunchParams }
+  | { kind: 'launch'; npu: number; params: LaunchParams; on?: RegisterVariable }
   | { kind: 'wait'; npu: number; flush: boolean }
   | { kind: 'release'; npu: number };
+
+/**
+ * Which of the kernel's register indices a step uses: `slot` is mmio_atsd_reg[npu].reg, kept for the
+ * whole mmio_invalidate; `flush` is the index the pre-fix flush took and returned (only to be
+ * dropped by its caller: its AVA and LAUNCH are the only steps that use it).
+ */
+type RegisterVariable = 'slot' | 'flush';
 
 const NO_PID = 0 as Pid;
 
@@ -112,6 +122,12 @@ export class Shootdown {
   readonly order: readonly number[];
   private readonly plan: PlanStep[];
   private pc = 0;
+  private readonly bugs: AtsdBugs;
+  /** NPU -> mmio_atsd_reg[npu].reg: the index every wait and release uses. */
+  private readonly slot = new Map<number, number>();
+  /** NPU -> the index the pre-fix flush took (releaseBetweenFlushes only). */
+  private readonly flushReg = new Map<number, number>();
+  /** NPU -> the register whose bit this shootdown set and has not cleared itself. */
   private readonly held = new Map<number, number>();
   private started = false;
   /** Tick at which the current op was first asked (for wait/spin time). */
@@ -120,6 +136,7 @@ export class Shootdown {
 
   constructor(spec: ShootdownSpec, bugs: AtsdBugs = {}) {
     this.spec = spec;
+    this.bugs = bugs;
     if (spec.npus.length === 0)
       throw new ConfigError('npus', `Expected shootdown ${spec.id} to involve at least one NPU, got none`);
     const asc = [...new Set(spec.npus)].sort((a, b) => a - b);
@@ -133,7 +150,7 @@ export class Shootdown {
     return this.pc >= this.plan.length;
   }
 
-  /** Registers held now, npu -> register. */
+  /** Registers whose bit this shootdown set and has not cleared, npu -> register. */
   heldRegisters(): ReadonlyMap<number, number> {
     return this.held;
   }
@@ -159,9 +176,9 @@ export class Shootdown {
       case 'eieio':
         return { kind: 'eieio' };
       case 'write-ava':
-        return { kind: 'write-ava', npu: s.npu, reg: this.regOn(s.npu), ava: s.ava };
+        return { kind: 'write-ava', npu: s.npu, reg: this.regOn(s.npu, s.on), ava: s.ava };
       case 'launch':
-        return { kind: 'launch', npu: s.npu, reg: this.regOn(s.npu), params: s.params };
+        return { kind: 'launch', npu: s.npu, reg: this.regOn(s.npu, s.on), params: s.params };
       case 'wait':
         return { kind: 'wait', npu: s.npu, reg: this.regOn(s.npu), flush: s.flush };
       case 'release':
@@ -191,7 +208,9 @@ export class Shootdown {
     this.askedAt = null;
     this.pc++;
     if (this.done) {
-      assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
+      // The pre-fix code may leak its flush's register (module header, b); the fixed code never.
+      if (!this.bugs.releaseBetweenFlushes)
+        assert(this.held.size === 0, `shootdown ${id} finished holding ${this.held.size} registers`);
       events.push({ kind: 'shootdown.complete', tick: now, shootdown: id });
     }
     return events;
@@ -228,6 +247,8 @@ export class Shootdown {
           throw new AssertionFailure(`acquire answered with ${JSON.stringify(answer)}`);
         if (answer.reg === null) return false;
         this.stats.registerWaitTicks += waited;
+        const into = (this.plan[this.pc] as { into?: RegisterVariable }).into ?? 'slot';
+        (into === 'flush' ? this.flushReg : this.slot).set(op.npu, answer.reg);
         this.held.set(op.npu, answer.reg);
         events.push({ kind: 'atsd.acquire', tick: now, shootdown: id, npu: op.npu, reg: answer.reg });
         return true;
@@ -259,7 +280,8 @@ export class Shootdown {
         return true;
       }
       case 'release':
-        this.held.delete(op.npu);
+        // A clear of an index it no longer holds (the pre-fix second wait) leaves its own bit set.
+        if (this.held.get(op.npu) === op.reg) this.held.delete(op.npu);
         events.push({ kind: 'atsd.release', tick: now, shootdown: id, npu: op.npu, reg: op.reg });
         return true;
       case 'write-ava':
@@ -268,10 +290,10 @@ export class Shootdown {
     }
   }
 
-  private regOn(npu: number): number {
-    const r = this.held.get(npu);
+  private regOn(npu: number, variable: RegisterVariable = 'slot'): number {
+    const r = (variable === 'flush' ? this.flushReg : this.slot).get(npu);
     if (r === undefined)
-      throw new AssertionFailure(`shootdown ${this.spec.id} uses npu ${npu} without holding a register`);
+      throw new AssertionFailure(`shootdown ${this.spec.id} uses npu ${npu} without having taken a register`);
     return r;
   }
 }
@@ -299,6 +321,10 @@ function pushInvalidate(
   bugs: AtsdBugs,
 ): void {
   const { target, flush } = call;
+  if (bugs.releaseBetweenFlushes) {
+    pushPreFixInvalidate(plan, order, pid, call);
+    return;
+  }
   for (const npu of order) plan.push({ kind: 'acquire', npu });
   if (target.kind === 'range') {
     // AVA on all NPUs, ONE eieio so the AVA stores are ordered before every LAUNCH store.
@@ -307,28 +333,53 @@ function pushInvalidate(
   }
   const params: LaunchParams = { target, pid, flush, flushOnly: false };
   for (const npu of order) plan.push({ kind: 'launch', npu, params });
-  // "The GPU requires two flush ATSDs to ensure all entries have been flushed. We use PID 0 as it
-  // will never be used for a process on the GPU."
-  const flushParams: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
-  if (flush && bugs.releaseBetweenFlushes) {
-    // Before the fix: mmio_invalidate_wait(reg, true) then mmio_invalidate_wait(reg, false).
-    for (const npu of order) {
-      plan.push({ kind: 'wait', npu, flush: false });
-      plan.push({ kind: 'release', npu });
-      plan.push({ kind: 'acquire', npu });
-      plan.push({ kind: 'launch', npu, params: flushParams });
-    }
-    for (const npu of order) {
-      plan.push({ kind: 'wait', npu, flush: true });
-      plan.push({ kind: 'release', npu });
-    }
-    return;
-  }
   for (const npu of order) plan.push({ kind: 'wait', npu, flush: false });
   const flushes = !flush ? 0 : bugs.singleFlush ? 1 : 2;
   for (let f = 0; f < flushes; f++) {
-    for (const npu of order) plan.push({ kind: 'launch', npu, params: flushParams });
+    for (const npu of order) plan.push({ kind: 'launch', npu, params: FLUSH_PARAMS });
     for (const npu of order) plan.push({ kind: 'wait', npu, flush: true });
   }
   for (const npu of order) plan.push({ kind: 'release', npu });
+}
+
+// "The GPU requires two flush ATSDs to ensure all entries have been flushed. We use PID 0 as it
+// will never be used for a process on the GPU."
+const FLUSH_PARAMS: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
+
+/**
+ * mmio_invalidate before the Feb 2018 fix (v4.12-v4.16; module header, releaseBetweenFlushes).
+ * mmio_launch_invalidate wrote AVA (0 for a PID target) before every LAUNCH, flush included.
+ */
+function pushPreFixInvalidate(
+  plan: PlanStep[],
+  order: readonly number[],
+  pid: Pid,
+  call: InvalidateCall,
+): void {
+  const { target, flush } = call;
+  const ava = target.kind === 'range' ? target.start : 0;
+  const params: LaunchParams = { target, pid, flush, flushOnly: false };
+  for (const npu of order) {
+    plan.push({ kind: 'acquire', npu });
+    plan.push({ kind: 'write-ava', npu, ava });
+    plan.push({ kind: 'eieio' });
+    plan.push({ kind: 'launch', npu, params });
+  }
+  // mmio_invalidate_wait(mmio_atsd_reg, flush)
+  for (const npu of order) {
+    plan.push({ kind: 'wait', npu, flush: false });
+    plan.push({ kind: 'release', npu });
+    if (!flush) continue;
+    // mmio_invalidate_pid(npu, 0, true): its returned register is dropped by the caller.
+    plan.push({ kind: 'acquire', npu, into: 'flush' });
+    plan.push({ kind: 'write-ava', npu, ava: 0, on: 'flush' });
+    plan.push({ kind: 'eieio' });
+    plan.push({ kind: 'launch', npu, params: FLUSH_PARAMS, on: 'flush' });
+  }
+  if (!flush) return;
+  // mmio_invalidate_wait(mmio_atsd_reg, false): "Wait for the flush to complete", on the old index.
+  for (const npu of order) {
+    plan.push({ kind: 'wait', npu, flush: true });
+    plan.push({ kind: 'release', npu });
+  }
 }

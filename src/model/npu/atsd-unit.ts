@@ -22,6 +22,13 @@
  * HMI, and the model does not deliver it either (what the NPU does with an ATSD after that HMI is
  * not public; the HMI is the finding, and the GPU's ATS cache is emptied by its reset anyway).
  *
+ * The lock bits are the kernel's bitmap: the NPU does not know who set one. The fixed kernel only
+ * stores to and clears a register it holds, and the unit asserts so. Under `release-between-flushes`
+ * (`bitmapOnly`) the pre-fix kernel may store to or clear a register another CPU holds (the stale
+ * index: host/shootdown.ts); the unit then lets every store through, `misuseOf` says which one
+ * broke the rule (the chip reports it), and a LAUNCH while STAT != 0 is dropped: what the NPU does
+ * with it is not public (ASSUMPTION; the finding is the launch itself).
+ *
  * Register count: 8 by default (NV_NMMU_ATSD_REGS); firmware before Nov 2018 exposed 1
  * (`registerCount`), which makes the Feb 2018 deadlock reachable with 2 shootdowns.
  */
@@ -96,6 +103,16 @@ export interface AtsdUnitOptions {
    * also one whose LPARID filter map_lpar set to a guest's LPID, as the shipped code does.
    */
   hostIgnoresLparid?: boolean;
+  /** Stores and clears by a shootdown that does not hold the register go through (header). */
+  bitmapOnly?: boolean;
+}
+
+/** A store or clear on a register by a shootdown that should not make it (`misuseOf`). */
+export interface AtsdMisuse {
+  /** Who held the register then (null: nobody). */
+  readonly holder: number | null;
+  /** STAT != 0 at a LAUNCH: the register's last ATSD had not completed. */
+  readonly statBusy: boolean;
 }
 
 export class AtsdUnit {
@@ -105,6 +122,7 @@ export class AtsdUnit {
   private readonly bricks: readonly AtsdBrick[];
   private readonly links: AtsdUnitOptions['links'];
   private readonly hostIgnoresLparid: boolean;
+  private readonly bitmapOnly: boolean;
   readonly stats = { acquisitions: 0, busySeen: 0, launches: 0, acks: 0, holdTicks: 0 };
 
   constructor(options: AtsdUnitOptions) {
@@ -113,6 +131,7 @@ export class AtsdUnit {
     this.bricks = [...options.bricks];
     this.links = options.links;
     this.hostIgnoresLparid = options.hostIgnoresLparid === true;
+    this.bitmapOnly = options.bitmapOnly === true;
     const count = options.registerCount ?? ATSD_REGS_PER_NPU;
     if (!Number.isInteger(count) || count < 1 || count > ATSD_REGS_PER_NPU) {
       // "Check mmio_atsd array bounds": more than 8 DT values corrupted memory; the model refuses.
@@ -208,8 +227,10 @@ export class AtsdUnit {
   launch(reg: number, owner: number, params: LaunchParams, now = 0 as Tick): AtsdDelivery[] {
     const r = this.owned(reg, owner, 'LAUNCH');
     // An `if` rather than assert(): assert's message (a template) would be built on every call.
-    if (!(r.pendingAcks.size === 0 && !r.hung))
+    if (!(r.pendingAcks.size === 0 && !r.hung)) {
+      if (this.bitmapOnly) return []; // dropped (header): misuseOf reported it
       throw new AssertionFailure(`LAUNCH on npu ${this.npuIndex} reg ${reg} while STAT != 0`);
+    }
     if (params.target.kind === 'range') {
       if (r.ava !== params.target.start)
         throw new AssertionFailure(
@@ -258,9 +279,26 @@ export class AtsdUnit {
     return r.pendingAcks.size > 0 || r.hung ? 1 : 0;
   }
 
-  /** release_atsd_reg: clear_bit_unlock. Returns how long the register was held. */
-  release(reg: number, owner: number, now: Tick): number {
+  /**
+   * Whether `owner`'s store (AVA, LAUNCH) or clear of `reg` is one it should not make: on a register
+   * it does not hold, or a LAUNCH while STAT != 0. A clear of a free bit changes nothing and is none.
+   */
+  misuseOf(reg: number, owner: number, op: 'write-ava' | 'launch' | 'release'): AtsdMisuse | null {
+    const r = this.reg(reg);
+    const mine = r.locked && r.owner === owner;
+    const statBusy = op === 'launch' && this.stat(reg) !== 0;
+    if (op === 'release' ? !r.locked || mine : mine && !statBusy) return null;
+    return { holder: r.locked ? r.owner : null, statBusy };
+  }
+
+  /**
+   * release_atsd_reg: clear_bit_unlock (the pre-fix put_mmio_atsd_reg: clear_bit, which `bitmapOnly`
+   * lets clear a bit another set, or a bit already clear). Returns how long the register was held,
+   * or null when its bit was already clear (nothing was held).
+   */
+  release(reg: number, owner: number, now: Tick): number | null {
     const r = this.owned(reg, owner, 'release');
+    if (!r.locked) return null;
     const held = now - r.lockedAt;
     r.holdTicks += held;
     this.stats.holdTicks += held;
@@ -309,6 +347,7 @@ export class AtsdUnit {
 
   private owned(reg: number, owner: number, what: string): AtsdRegisterState {
     const r = this.reg(reg);
+    if (this.bitmapOnly) return r; // any CPU's store reaches it (header)
     if (!(r.locked && r.owner === owner))
       throw new AssertionFailure(
         `${what} on npu ${this.npuIndex} reg ${reg} by shootdown ${owner}, held by ${r.owner}`,

@@ -5,7 +5,7 @@
  */
 export const BUGS = {
   'release-between-flushes':
-    'Kernel: one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again (Linux before Feb 2018 "Fix deadlock in mmio_invalidate()"): deadlocks. Only that half is modelled, faithful with one register per NPU (atsd-deadlock): the second wait of that code polled and cleared the index it had already released, not the flush’s, so with more registers it freed another shootdown’s register (two then share one) and leaked its own; the model waits on and releases the flush’s register',
+    'Kernel: the mmio_invalidate of Linux before Feb 2018 "Fix deadlock in mmio_invalidate()": one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again, whose index it drops, then a second wait that polls and clears the old index. With one register per NPU it deadlocks (atsd-deadlock); with more (atsd-deadlock --set host.atsdRegisters=2) the second wait clears a register another shootdown holds, which two shootdowns then drive at once, and the flush’s register leaks',
   'single-flush':
     'One flush ATSD after the invalidate instead of two: a refill in flight survives and a stale translation is used. It is the count of the code before Feb 2018, whose comment "The GPU requires two flush ATSDs to ensure all entries have been flushed" sat over the invalidate (No-flush 0) and one PID-0 flush: the model reads "two" as two after the invalidate’s own (an ASSUMPTION stricter than that code’s reading: docs/theory/ats-atsd-oracle.md §4)',
   'local-npu-only': 'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm',

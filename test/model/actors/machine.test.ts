@@ -274,6 +274,34 @@ describe('machine: bugs as switches', () => {
   });
 });
 
+describe('machine: the pre-fix stale ATSD register index', () => {
+  // atsd-deadlock with 2 registers per NPU: the flush of the pre-Feb-2018 code may take another
+  // index than its invalidate, and the second wait clears the old one (host/shootdown.ts).
+  const twoRegisters = (bugs: BugName[]) => {
+    const w = workloads.find((x) => x.name === 'atsd-deadlock')!;
+    return config('atsd-deadlock', 1, bugs, {
+      durationTicks: 60_000_000,
+      host: { ...w.params.host, atsdRegisters: 2 },
+    });
+  };
+
+  test('release-between-flushes with 2 registers: a shootdown clears a register another holds, and the chip reports it within 60 us', async () => {
+    const r = await inline(twoRegisters(['release-between-flushes']));
+    const shared = r.violations.filter((v) => v.rule === 'order.atsd-shared-register');
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared[0]!.message).toMatch(
+      /^Expected shootdown \d+ to clear only an ATSD register it holds, got a clear of npu\d\.reg\d held by shootdown \d+$/,
+    );
+    expect(r.counts['atsd.sharedRegister']).toBe(r.rules?.['order.atsd-shared-register']?.count);
+  });
+
+  test('the same seed and registers without the switch: clean', async () => {
+    const r = await inline(twoRegisters([]));
+    expect(r.status).toBe('clean');
+    expect(r.counts['atsd.sharedRegister']).toBeUndefined();
+  });
+});
+
 describe('machine: isolation and firmware', () => {
   test("per-gpu without link disable lets a guest write into another guest's GPU; per-gpu-isolated does not", async () => {
     const open = await inline(config('tenant-isolation', 2, [], { policy: 'per-gpu' }));

@@ -6,9 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
 import type { OracleEvent } from '../../../src/model/check/oracle-events.js';
+import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
 import { MSR_HOST } from '../../../src/model/npu/nest-mmu.js';
 import { NpuContextTable } from '../../../src/model/npu/npu-context.js';
-import type { Tick } from '../../../src/model/types.js';
+import type { Lpid, Pid, Tick } from '../../../src/model/types.js';
 
 const T = (n: number) => n as Tick;
 const ref = (tick: number, op: 'alloc' | 'get' | 'put' | 'free', serial = 1): OracleEvent => ({
@@ -152,5 +153,54 @@ describe('translation rules: translation.lost-tce', () => {
 
   test('lost tce: a fault at a bus page the kernel mapped is reported', () => {
     expect(rules([write(0, 4), fault(1, 4)])).toEqual(['translation.lost-tce']);
+  });
+});
+
+describe('npu rules: order.atsd-shared-register', () => {
+  test('atsd unit (bitmapOnly, the pre-fix bitmap): a clear of a free bit is none, a clear of a held one and a LAUNCH while STAT != 0 are each reported once', () => {
+    const xts = { atsdLparidOf: () => 0 as Lpid, isBrickValid: () => true };
+    const unit = new AtsdUnit({
+      npuIndex: 0,
+      xts,
+      bricks: [{ gpu: 0, brick: 0 }],
+      registerCount: 2,
+      bitmapOnly: true,
+    });
+    const flush = { target: { kind: 'pid' as const }, pid: 0 as Pid, flush: true, flushOnly: true };
+    expect(unit.misuseOf(1, 7, 'release')).toBeNull(); // stale clear of a free bit: no change
+    expect(unit.release(1, 7, T(0))).toBeNull();
+    expect(unit.tryAcquire(2, T(1))).toBe(0);
+    expect(unit.misuseOf(0, 2, 'launch')).toBeNull();
+    expect(unit.launch(0, 2, flush, T(2))).toHaveLength(1);
+    // Shootdown 1's stale clear frees shootdown 2's register; shootdown 3 takes it and launches.
+    expect(unit.misuseOf(0, 1, 'release')).toEqual({ holder: 2, statBusy: false });
+    expect(unit.release(0, 1, T(3))).toBe(2);
+    expect(unit.tryAcquire(3, T(4))).toBe(0);
+    expect(unit.misuseOf(0, 3, 'launch')).toEqual({ holder: 3, statBusy: true });
+    expect(unit.launch(0, 3, flush, T(5))).toEqual([]); // dropped (ASSUMPTION: atsd-unit.ts header)
+    const shared = (
+      tick: number,
+      op: 'launch' | 'release',
+      shootdown: number,
+      holder: number,
+      statBusy: boolean,
+    ) =>
+      ({
+        kind: 'atsd.shared',
+        tick: T(tick),
+        shootdown,
+        npu: 0,
+        reg: 0,
+        op,
+        holder,
+        statBusy,
+      }) as OracleEvent;
+    const o = new Oracle();
+    o.observe(shared(3, 'release', 1, 2, false));
+    o.observe(shared(5, 'launch', 3, 3, true));
+    expect(o.violations.map((v) => v.message)).toEqual([
+      'Expected shootdown 1 to clear only an ATSD register it holds, got a clear of npu0.reg0 held by shootdown 2',
+      'Expected a LAUNCH on npu0.reg0 only once its last ATSD completed, got one by shootdown 3 while STAT != 0 (held by shootdown 3)',
+    ]);
   });
 });

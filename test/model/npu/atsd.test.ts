@@ -176,13 +176,15 @@ describe('atsd: registers and shootdowns', () => {
       .flatMap((e) => {
         const npu = (e as { npu?: number }).npu;
         if (e.kind === 'atsd.acquire') return [`acquire ${npu}`];
+        if (e.kind === 'atsd.launch') return [`${e.flush ? 'flush' : 'launch'} ${npu}`];
         if (e.kind === 'atsd.release') return [`release ${npu}`];
         if (e.kind === 'atsd.complete') return [`${e.flush ? 'flushed' : 'invalidated'} ${npu}`];
         return [];
       });
+    // Each register is launched as soon as it is taken (no acquire-all phase before the fix).
     expect(steps).toEqual([
-      ...[0, 1, 2].map((n) => `acquire ${n}`),
-      ...[0, 1, 2].flatMap((n) => [`invalidated ${n}`, `release ${n}`, `acquire ${n}`]),
+      ...[0, 1, 2].flatMap((n) => [`acquire ${n}`, `launch ${n}`]),
+      ...[0, 1, 2].flatMap((n) => [`invalidated ${n}`, `release ${n}`, `acquire ${n}`, `flush ${n}`]),
       ...[0, 1, 2].flatMap((n) => [`flushed ${n}`, `release ${n}`]),
     ]);
     expect(r.completed).toEqual([1]);

@@ -6,6 +6,11 @@
  * mmio_invalidate_wait, held here so a hang shows as a shootdown that never completes, and the
  * time spent waiting for a register is measured where the contention is.
  *
+ * Under `release-between-flushes` the unit takes stores and clears from a CPU that does not hold the
+ * register (the pre-fix kernel's stale index: host/shootdown.ts); each such one is reported here to
+ * this chip's oracle (`atsd.shared`, the rule `order.atsd-shared-register`), the one place that
+ * sees every store to the register and who holds it.
+ *
  * Which spinning CPU wins a freed register is a choice ('atsd.spinner'): test_bit, then
  * test_and_set_bit_lock, races between CPUs.
  */
@@ -32,7 +37,9 @@ interface Waiter {
 export class AtsdPort {
   readonly unit: AtsdUnit;
   private readonly acquireWaiters: Waiter[] = [];
-  private readonly statWaiters = new Map<number, { owner: number; askedAt: number }>();
+  /** Register -> the CPUs polling its STAT (more than one only under the stale index). */
+  private readonly statWaiters = new Map<number, { owner: number; askedAt: number }[]>();
+  private readonly bitmapOnly: boolean;
 
   constructor(
     private readonly env: ChipEnv,
@@ -44,6 +51,7 @@ export class AtsdPort {
     private readonly resets?: GpuResets,
   ) {
     const { world, socket } = env;
+    this.bitmapOnly = world.bugs.has('release-between-flushes');
     const t = world.topology;
     const untrained = new Set(world.config.params.gpu.untrained ?? []);
     const bricks: AtsdBrick[] = t.sockets[socket]!.bridges.map((i) => ({
@@ -58,6 +66,7 @@ export class AtsdPort {
       registerCount: world.config.params.host.atsdRegisters,
       links: resets?.enabled === true ? resets.links : undefined,
       hostIgnoresLparid: world.bugs.has('host-atsd-ignores-lparid'),
+      bitmapOnly: this.bitmapOnly,
     });
   }
 
@@ -78,6 +87,7 @@ export class AtsdPort {
         return;
       }
       case 'write-ava':
+        this.checkShared(o.reg, o.shootdown, 'write-ava', now);
         this.unit.writeAva(o.reg, o.shootdown, o.ava);
         return;
       case 'launch': {
@@ -90,6 +100,7 @@ export class AtsdPort {
             : // A range target is one of the three page sizes (npu/atsd-size-rule.ts).
               `atsd.invalidate.${t.kind === 'pid' ? 'pid' : (pageSizeName(t.sizeBytes) as PageSizeName)}`,
         );
+        this.checkShared(o.reg, o.shootdown, 'launch', now);
         for (const d of this.unit.launch(o.reg, o.shootdown, o.params, now)) {
           ctx.send(
             this.env.toGpu.get(d.gpu)!,
@@ -102,14 +113,46 @@ export class AtsdPort {
       }
       case 'wait':
         if (this.unit.stat(o.reg) === 0) this.answer(o.shootdown, 'wait', 0, ctx);
-        else this.statWaiters.set(o.reg, { owner: o.shootdown, askedAt: ctx.now });
+        else {
+          const w = { owner: o.shootdown, askedAt: ctx.now };
+          const ws = this.statWaiters.get(o.reg);
+          if (ws === undefined) this.statWaiters.set(o.reg, [w]);
+          else ws.push(w);
+        }
         return;
-      case 'release':
+      case 'release': {
+        this.checkShared(o.reg, o.shootdown, 'release', now);
+        const held = this.unit.release(o.reg, o.shootdown, now);
+        if (held === null) return; // the pre-fix stale clear of a bit already clear: no change
         // At least 1 tick, the histogram's lowest value (a release in the tick of its acquire).
-        this.registerHold.record(Math.max(1, this.unit.release(o.reg, o.shootdown, now)));
+        this.registerHold.record(Math.max(1, held));
         this.retryWaiters(ctx);
         return;
+      }
     }
+  }
+
+  /** A store or clear the shootdown should not make on this register, told to the oracle (header). */
+  private checkShared(
+    reg: number,
+    shootdown: number,
+    op: 'write-ava' | 'launch' | 'release',
+    now: Tick,
+  ): void {
+    if (!this.bitmapOnly) return; // the unit asserts ownership itself
+    const m = this.unit.misuseOf(reg, shootdown, op);
+    if (m === null) return;
+    this.env.counters.add('atsd.sharedRegister');
+    this.env.oracle.observe({
+      kind: 'atsd.shared',
+      tick: now,
+      shootdown,
+      npu: this.env.socket,
+      reg,
+      op,
+      holder: m.holder,
+      statBusy: m.statBusy,
+    });
   }
 
   private grant(w: Waiter, reg: number, ctx: ActorContext): void {
@@ -142,10 +185,10 @@ export class AtsdPort {
   onAck(m: SimMessage, ctx: ActorContext): void {
     const a = AtsdAckMsg.decode(m);
     this.unit.ack(a.reg, this.env.gpuOfActor(m.source));
-    const w = this.statWaiters.get(a.reg);
-    if (w !== undefined && this.unit.stat(a.reg) === 0) {
+    const ws = this.statWaiters.get(a.reg);
+    if (ws !== undefined && this.unit.stat(a.reg) === 0) {
       this.statWaiters.delete(a.reg);
-      this.answer(w.owner, 'wait', 0, ctx);
+      for (const w of ws) this.answer(w.owner, 'wait', 0, ctx);
     }
   }
 
@@ -176,7 +219,7 @@ export class AtsdPort {
       atsdBusySeen: this.unit.stats.busySeen,
       atsdRegistersLocked: regs.filter((r) => r.locked).length,
       atsdWaiters: this.acquireWaiters.length,
-      atsdStatWaiters: this.statWaiters.size,
+      atsdStatWaiters: [...this.statWaiters.values()].reduce((n, ws) => n + ws.length, 0),
       registers: regs.map((r) => ({
         reg: r.index,
         locked: r.locked,

@@ -9,6 +9,11 @@
  * - order.npu-use-after-gpu-reset: the NPU used a GPU's NVLinks while a reset had them dropped and
  *   the NPU's bricks were not yet reset, which the P9 reports as an HMI (`npu.hmi`); the GPU's
  *   reset steps (`gpu.reset`) are kept in the history.
+ * - order.atsd-shared-register: a shootdown stored to (AVA, LAUNCH) or cleared an ATSD register it
+ *   did not hold, or launched while its STAT != 0 (`atsd.shared`, which the chip reports: it holds
+ *   the lock bits and sees every store). Only the pre-fix kernel's stale index makes one
+ *   (host/shootdown.ts, `release-between-flushes`): a clear that frees another CPU's register, then
+ *   a LAUNCH of the CPU that takes it while the first one's ATSD is in flight.
  * - translation.ats-refused: the oracle counts the successful OPAL init_context calls on each brick
  *   minus its destroy_context calls (`xts.context`); an ATS request refused for an XTS reason (no
  *   entry, no VALID, LPID or MSR mismatch) on a brick that still holds a context is the firmware's
@@ -43,6 +48,17 @@ export class NpuRules implements RuleFamily {
     'context.ref': (ev, report) => this.contextRef(ev, report),
     'xts.context': (ev) => this.xtsContext(ev),
     'ats.refused': (ev, report) => this.atsRefused(ev, report),
+    'atsd.shared': (ev, report) => {
+      const reg = `npu${ev.npu}.reg${ev.reg}`;
+      const holder = ev.holder === null ? 'held by nobody' : `held by shootdown ${ev.holder}`;
+      report('order.atsd-shared-register', [`shootdown ${ev.shootdown}`, reg], [], () =>
+        ev.op === 'release'
+          ? `Expected shootdown ${ev.shootdown} to clear only an ATSD register it holds, got a clear of ${reg} ${holder}`
+          : ev.statBusy
+            ? `Expected a LAUNCH on ${reg} only once its last ATSD completed, got one by shootdown ${ev.shootdown} while STAT != 0 (${holder})`
+            : `Expected shootdown ${ev.shootdown} to ${ev.op === 'launch' ? 'LAUNCH' : 'write AVA'} only on an ATSD register it holds, got one on ${reg} ${holder}`,
+      );
+    },
     'npu.hmi': (ev, report) => {
       if (ev.reason !== 'npu-use-after-gpu-reset') return;
       report(
