@@ -11,8 +11,8 @@
  *
  * How. Each figure is read from every run as a comparison of the run with itself reads it (the
  * rows of compareResults, so every figure and its name are the pair comparison's); a figure that
- * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile,
- * a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
+ * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile
+ * without its interval or of few samples, a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
  * whose mean over the seeds has a spread to judge it by; one it does not judge for another reason
  * (the engine's wall-clock figures, a percentile with too few samples, the headline) is not judged
  * here either. For the others, A's and B's means are compared with Welch's

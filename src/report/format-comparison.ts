@@ -187,12 +187,13 @@ export function comparisonFooter(c: Comparison): string[] {
     return [
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
-      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages),',
-      "  maxes, a socket's p99s (a result keeps no interval for them), a link's backlog, its queue mean",
-      '  (messages queue in bursts: no per-message model holds), the headline (read from figures judged',
-      '  in their own rows) and engine (wall-clock) figures are not judged; all but the last two are',
-      '  judged between sets of seeds, by their spread. These models miss what a seed moves as a whole',
-      '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
+      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages);',
+      "  a socket's p99 changed where the two runs' 99.73 % order-statistic intervals (in the result) do not",
+      "  overlap. Maxes, a link's backlog, its queue mean (messages queue in bursts: no per-message model",
+      '  holds), the headline (read from figures judged in their own rows) and engine (wall-clock) figures',
+      '  are not judged; all but the last two are judged between sets of seeds, by their spread. These models',
+      '  miss what a seed moves as a whole (where pages lie, when unmaps fall): compare sets of seeds',
+      '  (npusim compare DIR_A DIR_B) to measure it.',
     ];
   }
   return setsFooter(c, c.sets);

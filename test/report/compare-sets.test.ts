@@ -123,7 +123,8 @@ describe('compare: two sets of runs', () => {
     ];
     const verdicts = (c: ReturnType<typeof compareSets>) =>
       figures.map(([g, f]) => c.rows.find((r) => r.group === g && r.figure === f)!.verdict);
-    // Two runs: shown, not judged (no interval for a socket's p99, no model for a max or a backlog).
+    // Two runs: shown, not judged (these sockets, as a result from before it was kept, have no
+    // interval for their p99s; no model for a max or a backlog).
     const pair = compareResults('a', a[0]!.result, 'b', slower[0]!.result);
     expect(figures.map(([g, f]) => pair.rows.find((r) => r.group === g && r.figure === f)!.verdict)).toEqual([
       'not judged',
