@@ -405,7 +405,8 @@ describe('compare: each socket and each link', () => {
     const c = compareResults('A.json', h(321.2e9, '321.2 GB/s'), 'B.json', h(300e9, '300 GB/s'));
     const r = c.rows.find((x) => x.section === 'headline')!;
     expect(r).toMatchObject({ figure: 'DMA moved', verdict: 'not judged' });
-    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +not judged: /m);
+    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +n\/j²$/m);
+    expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged below/m);
     // What a figure is of (the busiest link) on a line below, not widening every row's columns.
     const busiest = (text: string): RunResult => ({
       ...result({}),
