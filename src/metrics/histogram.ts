@@ -175,9 +175,16 @@ export function latencyNoise(h: HistogramReader): LatencyNoise {
   };
 }
 
-function percentileInterval(h: HistogramReader, p: number): [number, number] {
+/**
+ * The order-statistic confidence interval of `h`'s p-quantile (p from 0 to 1) at `z` standard
+ * normal deviates (1.96: 95 %), as latencyNoise describes; [0, 0] for an empty histogram. A
+ * socket's p99 in the result keeps one at the confidence `npusim compare` judges by
+ * (assemble-result.ts socketFigures).
+ */
+export function percentileInterval(h: HistogramReader, p: number, z = Z_95): [number, number] {
   const n = h.count;
-  const half = Z_95 * Math.sqrt(n * p * (1 - p));
+  if (n === 0) return [0, 0];
+  const half = z * Math.sqrt(n * p * (1 - p));
   const lowRank = Math.max(1, Math.floor(n * p - half));
   const highRank = Math.min(n, Math.ceil(n * p + half));
   const lo = h.percentile((100 * lowRank) / n);

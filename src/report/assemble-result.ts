@@ -19,9 +19,11 @@ import { availableParallelism } from 'node:os';
 import { EXIT } from '../core/exit-codes.js';
 import {
   boundedReader,
+  type HistogramReader,
   type LatencyNoise,
   latencyNoise,
   mergeHistogramsByName,
+  percentileInterval,
   summariseHistogram,
   unitOfMetric,
   withZeroSamplesOf,
@@ -48,6 +50,7 @@ import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { CrashInfo } from '../runtime/run-errors.js';
+import { NOISE_SIGMAS } from './compare-row.js';
 import { outcomeDigest } from './outcome-digest.js';
 import { reproduceCommand } from './reproduce-line.js';
 import { ruleCounts } from './rule-counts.js';
@@ -375,22 +378,28 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
     .filter((r) => r.kind === 'chip')
     .map((r) => {
       const hist = asNodeHistograms(r.histograms);
-      const p99 = (name: string) => {
-        const h = hist[name];
-        return h === undefined ? { count: 0, p99: 0 } : summariseHistogram(boundedReader(h), 'ticks');
-      };
+      // A p99 and its order-statistic interval at the confidence `npusim compare` judges by
+      // (NOISE_SIGMAS standard deviates: 99.73 %), read from the histogram the result does not
+      // keep: two runs' p99s are judged by whether these overlap (compare-places.ts).
+      const p99 = (h: HistogramReader | undefined) =>
+        h === undefined
+          ? { p99: 0, interval: [0, 0] as [number, number] }
+          : {
+              p99: summariseHistogram(h, 'ticks').p99,
+              interval: percentileInterval(h, 0.99, NOISE_SIGMAS),
+            };
       const c = (name: string) => r.counters[name] ?? 0;
+      const nmmuHist = hist[H.nmmuTranslateTicks];
+      const nmmu = p99(nmmuHist === undefined ? undefined : boundedReader(nmmuHist));
       // The waits that waited, counted; their p99 over every acquisition (a win at once waited 0).
       const waitHist = hist[H.atsdRegisterWaitTicks];
       const wait = {
         count: waitHist?.hdr.count ?? 0,
-        p99:
+        ...p99(
           waitHist === undefined
-            ? 0
-            : summariseHistogram(
-                withZeroSamplesOf(H.atsdRegisterWaitTicks, boundedReader(waitHist), r.counters),
-                'ticks',
-              ).p99,
+            ? undefined
+            : withZeroSamplesOf(H.atsdRegisterWaitTicks, boundedReader(waitHist), r.counters),
+        ),
       };
       const state = r.state as Record<string, unknown>;
       const open = hist[H.atsdRegisterWaitUnfinishedTicks];
@@ -400,11 +409,13 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
         chip: r.name,
         nmmuTranslations: c(C.nmmuTranslations),
         nmmuFaults: c(C.nmmuFaults),
-        nmmuP99Ticks: p99(H.nmmuTranslateTicks).p99,
+        nmmuP99Ticks: nmmu.p99,
+        nmmuP99IntervalTicks: nmmu.interval,
         atsdLaunches: c('atsd.launches'),
         atsdWaits: wait.count,
         atsdWonAtOnce: c('atsd.acquiredAtOnce'),
         atsdWaitP99Ticks: wait.p99,
+        atsdWaitP99IntervalTicks: wait.interval,
         atsdBusySeen: typeof state.atsdBusySeen === 'number' ? state.atsdBusySeen : 0,
         atsdWaitingAtEnd: waitingAtEnd,
         atsdLongestWaitAtEndTicks: waitingAtEnd > 0 ? open!.max : 0,

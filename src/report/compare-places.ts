@@ -10,6 +10,8 @@ import {
   type CompareRow,
   countRow,
   judged,
+  MIN_SAMPLES_BEYOND,
+  NOISE_SIGMAS,
   notJudged,
   proportionRow,
   queueMeanRow,
@@ -32,13 +34,52 @@ export interface CountScale {
 export const EXTREME = 'the largest value, one per run: no noise model; judged between sets of seeds';
 
 /**
- * Why a socket's percentile is not judged between two runs: a result keeps its value, not the
- * histogram it was read from, so no order-statistic interval can be had for it (the run's merged
- * latencies keep one: `contention.latencyNoise`). Between two sets of runs it is judged by its
- * spread over the seeds (inSets).
+ * Why a socket's p99 is not judged between two runs of which one was written before a result kept
+ * its interval (run-result.ts SocketFigures.nmmuP99IntervalTicks): the value alone has no noise
+ * model. Between two sets of runs it is judged by its spread over the seeds (inSets).
  */
-export const NO_SOCKET_INTERVAL =
-  "a socket's percentile: a result keeps no interval for it; judged between sets of seeds";
+export const NO_SOCKET_INTERVAL = 'an older result keeps no interval for it; judged between sets of seeds';
+
+/** A socket's p99 in one run: its value (undefined: no sample), its samples and its interval. */
+interface SocketPercentile {
+  value: number | undefined;
+  count: number;
+  interval: [number, number] | undefined;
+}
+
+/**
+ * A socket's p99, judged by the two runs' order-statistic intervals, which the result keeps at
+ * the confidence of three standard errors (99.73 %, assemble-result.ts socketFigures): `changed`
+ * where they do not overlap. Its standard error is the two intervals' halves that face each other
+ * over NOISE_SIGMAS, so that |B - A| > NOISE_SIGMAS se is exactly the gap between them (B above A:
+ * B's low end above A's high end); at least as strict as the 3 se of the difference that other
+ * figures are judged by, as the halves add where errors add in quadrature. Like any percentile,
+ * judged only with at least MIN_SAMPLES_BEYOND samples beyond it in both runs (a p99: 500).
+ * Not judged (too few samples, an older result): judged between sets of seeds by their spread.
+ */
+function socketPercentileRow(
+  figure: string,
+  x: SocketPercentile | undefined,
+  y: SocketPercentile | undefined,
+): CompareRow {
+  const fewest = Math.min(x?.count ?? 0, y?.count ?? 0);
+  if (x !== undefined && y !== undefined && fewest * (1 - 0.99) < MIN_SAMPLES_BEYOND) {
+    const why = `too few samples (${fewest}): needs ${Math.ceil(MIN_SAMPLES_BEYOND / (1 - 0.99))}`;
+    return inSets(notJudged('sockets', figure, x.value, y.value, 'ticks', why));
+  }
+  if (x?.interval === undefined || y?.interval === undefined)
+    return inSets(notJudged('sockets', figure, x?.value, y?.value, 'ticks', NO_SOCKET_INTERVAL));
+  const [a, b] = [x.value!, y.value!];
+  // The half of each interval on the other's side, never below 0 (a value read at the edge).
+  const facing =
+    b >= a
+      ? Math.max(0, x.interval[1] - a) + Math.max(0, b - y.interval[0])
+      : Math.max(0, a - x.interval[0]) + Math.max(0, y.interval[1] - b);
+  return judged('sockets', figure, a, b, facing / NOISE_SIGMAS, 'ticks', SOCKET_INTERVAL_TEST);
+}
+
+/** How a socket's p99 is judged between two runs (socketPercentileRow). */
+export const SOCKET_INTERVAL_TEST = '99.73 % order-statistic intervals: changed where they do not overlap';
 
 /**
  * A row not judged between two runs for want of a noise model for one run, judged between two sets
@@ -67,9 +108,17 @@ function oneSocket(
   const count = (figure: string, f: (v: SocketFigures) => number) =>
     countRow('sockets', figure, x && f(x), y && f(y), s.perTime, s.msA, s.msB);
   // A percentile over no sample is no figure (the summary's `-`), not a measured 0 ps.
-  const p99 = (figure: string, f: (v: SocketFigures) => number, samples: (v: SocketFigures) => number) => {
-    const v = (z: SocketFigures | undefined) => (z === undefined || samples(z) === 0 ? undefined : f(z));
-    return inSets(notJudged('sockets', figure, v(x), v(y), 'ticks', NO_SOCKET_INTERVAL));
+  const p99 = (
+    figure: string,
+    f: (v: SocketFigures) => number,
+    samples: (v: SocketFigures) => number,
+    interval: (v: SocketFigures) => [number, number] | undefined,
+  ) => {
+    const side = (z: SocketFigures | undefined): SocketPercentile | undefined =>
+      z === undefined
+        ? undefined
+        : { value: samples(z) === 0 ? undefined : f(z), count: samples(z), interval: interval(z) };
+    return socketPercentileRow(figure, side(x), side(y));
   };
   const lookups = (z: SocketFigures | undefined) =>
     z === undefined ? undefined : { hits: z.tceHits, n: z.tceHits + z.tceMisses };
@@ -87,6 +136,7 @@ function oneSocket(
       'nMMU p99',
       (v) => v.nmmuP99Ticks,
       (v) => v.nmmuTranslations,
+      (v) => v.nmmuP99IntervalTicks,
     ),
     count('ATSD launches', (v) => v.atsdLaunches),
     count('reg waits', (v) => v.atsdWaits),
@@ -95,6 +145,7 @@ function oneSocket(
       'wait p99',
       (v) => v.atsdWaitP99Ticks,
       (v) => v.atsdWaits + v.atsdWonAtOnce,
+      (v) => v.atsdWaitP99IntervalTicks,
     ),
     count('reg busy', (v) => v.atsdBusySeen),
     proportionRow('sockets', 'TCE hit rate', lookups(x), lookups(y)),

@@ -20,6 +20,7 @@
  * | a link's bytes                  | compound Poisson: its messages| bytes / sqrt(messages)      |
  * | a link's queue mean             | not judged: delays come in bursts (queueMeanRow); sets only |   |
  * | a socket's TCE hit rate         | binomial proportion           | sqrt(p (1-p) / n)           |
+ * | a socket's p99s                 | 99.73 % order-statistic intervals (z 3) kept in the result: changed where they do not overlap | facing half-widths / 3 |
  *
  * A percentile is judged only with at least 5 samples beyond it in both runs (N (1 - p) >= 5: a
  * p99 needs 500 samples), where the normal approximation holds; below that it is the tail's
@@ -40,7 +41,7 @@ import type { RunResult } from './run-result.js';
 /** Standard errors a change must exceed to be called beyond noise. */
 export const NOISE_SIGMAS = 3;
 /** Samples a percentile needs beyond it (N (1 - p)) before its interval is trusted. */
-const MIN_SAMPLES_BEYOND = 5;
+export const MIN_SAMPLES_BEYOND = 5;
 const Z_95 = 1.959964;
 
 /**
@@ -83,7 +84,8 @@ export interface CompareRow {
   /**
    * Not judged between two runs (no noise model holds for one run) but judged between two sets of
    * runs, whose spread over seeds is measured (compare-sets.ts): a link's queue mean, queue max and
-   * backlog, a socket's percentiles, a latency's max (compare-places.ts inSets).
+   * backlog, a socket's percentile without its interval (an older result) or of few samples, a
+   * latency's max (compare-places.ts inSets).
    */
   judgedInSets?: true;
   unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second';

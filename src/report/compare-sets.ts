@@ -11,8 +11,8 @@
  *
  * How. Each figure is read from every run as a comparison of the run with itself reads it (the
  * rows of compareResults, so every figure and its name are the pair comparison's); a figure that
- * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile,
- * a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
+ * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile
+ * without its interval or of few samples, a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
  * whose mean over the seeds has a spread to judge it by; one it does not judge for another reason
  * (the engine's wall-clock figures, a percentile with too few samples, the headline) is not judged
  * here either. For the others, A's and B's means are compared with Welch's
@@ -104,7 +104,8 @@ export function compareSets(
   const selfB = fullB.map(readRun);
   const valuesA = selfA.map((r) => r.figures);
   const valuesB = selfB.map((r) => r.figures);
-  const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB));
+  const judgeable = judgeableInSomePair(fullA, fullB);
+  const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB, judgeable.has(keyOf(r))));
   const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
   const hosts = (runs: typeof selfA) => runs.map((r) => r.header.host);
   return {
@@ -223,6 +224,26 @@ function readRun(r: RunFile): { header: RunHeader; figures: Map<string, number |
   return { header: self.a, figures: new Map(self.rows.map((row) => [keyOf(row), row.a])) };
 }
 
+/**
+ * The figures some run of A compared with some run of B judges, or would judge but for a model of
+ * one run's noise (`judgedInSets`): whether a figure is judged between the sets is decided from
+ * every run, not the first of each (QA: a wait at the end that the first runs lacked stayed
+ * `not judged: no CPU waiting at the end in either run` though other seeds had one). Every pair,
+ * as a reason can lie in either run (too few samples in one) or in both (results of two npusim
+ * versions); nA x nB comparisons, each of the few hundred rows a result has.
+ */
+function judgeableInSomePair(a: readonly RunFile[], b: readonly RunFile[]): Set<string> {
+  const keys = new Set<string>();
+  for (const x of a) {
+    for (const y of b) {
+      for (const row of compareResults(x.file, x.result, y.file, y.result).rows) {
+        if (row.verdict !== 'not judged' || row.judgedInSets === true) keys.add(keyOf(row));
+      }
+    }
+  }
+  return keys;
+}
+
 function keyOf(r: CompareRow): string {
   return `${r.section}\u0000${r.group ?? ''}\u0000${r.figure}`;
 }
@@ -235,26 +256,31 @@ function setRow(
   pair: CompareRow,
   valuesA: readonly Map<string, number | undefined>[],
   valuesB: readonly Map<string, number | undefined>[],
+  judgeable: boolean,
 ): CompareRow {
-  const row = setRowOf(pair, valuesA, valuesB);
+  const row = setRowOf(pair, valuesA, valuesB, judgeable);
   return pair.group === undefined ? row : { ...row, group: pair.group };
 }
 
-/** One figure over the two sets: the means, and Welch's verdict where the pair row is judged. */
+/**
+ * One figure over the two sets: the means, and Welch's verdict where some pair of their runs
+ * judges it (`judgeable`: judgeableInSomePair); `pair` is the first runs' row, its name and unit.
+ */
 function setRowOf(
   pair: CompareRow,
   valuesA: readonly Map<string, number | undefined>[],
   valuesB: readonly Map<string, number | undefined>[],
+  judgeable: boolean,
 ): CompareRow {
   const key = keyOf(pair);
   const xs = valuesA.map((m) => m.get(key));
   const ys = valuesB.map((m) => m.get(key));
   const ma = meanOf(xs);
   const mb = meanOf(ys);
-  // Not judged in a pair (no noise model, or too few samples): not judged here either, but for a
-  // figure whose only trouble in a pair is its noise model, which the sets' spread replaces.
-  if (pair.verdict === 'not judged' && pair.judgedInSets !== true)
-    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, pair.note);
+  // Not judged in any pair of runs (no noise model, or too few samples): not judged here either,
+  // but for a figure whose only trouble in a pair is its noise model, which the sets' spread
+  // replaces. The first runs' reason stands for the rest.
+  if (!judgeable) return notJudged(pair.section, pair.figure, ma, mb, pair.unit, pair.note);
   const missing = (v: readonly (number | undefined)[]) => v.filter((x) => x === undefined).length;
   const gone = missing(xs) + missing(ys);
   if (ma !== undefined && mb !== undefined && gone > 0) {

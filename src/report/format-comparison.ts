@@ -35,6 +35,18 @@ export function formatComparison(c: Comparison): string {
     details.push(detail);
     return x;
   });
+  // A reason in the verdict column ran lines past 100 columns (QA: 42 of 154 for two stress
+  // runs): each row gives a tag, and the legend below the tables each reason once.
+  const legend = new ReasonTags();
+  shown.forEach((r, i) => {
+    const cell = cells[i]!;
+    const few = TOO_FEW.exec(r.note);
+    if (r.verdict === 'not judged' && few !== null)
+      cell[4] = `n/j${legend.tag(TOO_FEW_REASON)} (${few[1]}/${few[2]})`;
+    else if (r.verdict === 'not judged') cell[4] = `n/j${legend.tag(r.note)}`;
+    else if ((r.verdict === 'only in A' || r.verdict === 'only in B') && r.note !== '')
+      cell[4] = `${r.verdict}${legend.tag(r.note)}`;
+  });
   const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
   // A long figure name on a line of its own: one such name pushed every row's numbers right.
   width[0] = Math.min(width[0]!, MAX_FIGURE_WIDTH);
@@ -45,11 +57,11 @@ export function formatComparison(c: Comparison): string {
     const q = quiet.get(sec);
     if (q === undefined || q.quiet === 0) return;
     const what = sec === 'links' ? 'links' : 'sockets';
-    out.push(
+    const line =
       q.quiet === q.all
         ? `  all ${q.all} ${what}: no figure changed beyond noise or in one run only (--json and --report list them)`
-        : `  ${q.quiet} more of ${q.all} ${what} left out: no figure changed beyond noise or in one run only (--json and --report list them)`,
-    );
+        : `  ${q.quiet} more of ${q.all} ${what} left out: no figure changed beyond noise or in one run only (--json and --report list them)`;
+    out.push(...wrap(line, '    ', LINE_COLUMNS));
   };
   const sections = [...new Set(c.rows.map((r) => r.section))];
   for (const sec of sections) {
@@ -74,8 +86,65 @@ export function formatComparison(c: Comparison): string {
     });
     leftOut(section);
   }
+  out.push(...legend.lines());
   out.push(...comparisonFooter(c));
   return `${out.join('\n')}\n`;
+}
+
+/** A percentile's reason (compare-row.ts percentileRow): one tag for all, its numbers in the row. */
+const TOO_FEW = /^too few samples \((\d+)\): needs (\d+)$/;
+const TOO_FEW_REASON = 'too few samples (n/needed): a percentile needs 5 beyond it in both runs (a p99 500)';
+
+/** Columns a line of the text fits in (its tables' numbers end by column 80). */
+const LINE_COLUMNS = 100;
+
+/**
+ * The reasons of the rows the text prints, each tagged once in the order first met (`n/j¹`: not
+ * judged, reason 1), and the legend that gives them below the tables. --json and --report keep
+ * each row's reason whole (`note`).
+ */
+class ReasonTags {
+  private readonly reasons: string[] = [];
+
+  /** The superscript tag of `reason`, a new one if it is new. */
+  tag(reason: string): string {
+    let i = this.reasons.indexOf(reason);
+    if (i < 0) i = this.reasons.push(reason) - 1;
+    return superscript(i + 1);
+  }
+
+  /** The legend: `n/j: not judged;` then each reason by its tag, wrapped to LINE_COLUMNS. */
+  lines(): string[] {
+    if (this.reasons.length === 0) return [];
+    const out = [
+      'n/j: not judged (--json and --report give each row its reason); the reasons by their tags:',
+    ];
+    this.reasons.forEach((reason, i) => {
+      out.push(...wrap(`  ${superscript(i + 1)} ${reason}`, '     ', LINE_COLUMNS));
+    });
+    return out;
+  }
+}
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+function superscript(n: number): string {
+  return [...String(n)].map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join('');
+}
+
+/** `text` on lines of at most `columns`, broken between words, later lines after `indent`. */
+function wrap(text: string, indent: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(?<=\S) (?=\S)/)) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (next.length > columns && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Figure names longer than this print on a line of their own, the row's numbers below. */
@@ -186,13 +255,14 @@ export function comparisonFooter(c: Comparison): string[] {
   if (c.sets === undefined) {
     return [
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
-      'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means stddev/sqrt(N),',
-      '  percentiles from 95 % order-statistic intervals, hit rates binomial, link utilisation u/sqrt(messages),',
-      "  maxes, a socket's p99s (a result keeps no interval for them), a link's backlog, its queue mean",
-      '  (messages queue in bursts: no per-message model holds), the headline (read from figures judged',
-      '  in their own rows) and engine (wall-clock) figures are not judged; all but the last two are',
-      '  judged between sets of seeds, by their spread. These models miss what a seed moves as a whole',
-      '  (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
+      'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means',
+      '  stddev/sqrt(N), percentiles from 95 % order-statistic intervals, hit rates binomial, link',
+      "  utilisation u/sqrt(messages); a socket's p99 changed where the two runs' 99.73 % order-statistic",
+      "  intervals (in the result) do not overlap. Maxes, a link's backlog, its queue mean (messages queue",
+      '  in bursts: no per-message model holds), the headline (read from figures judged in their own rows)',
+      '  and engine (wall-clock) figures are not judged; all but the last two are judged between sets of',
+      '  seeds, by their spread. These models miss what a seed moves as a whole (where pages lie, when',
+      '  unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
     ];
   }
   return setsFooter(c, c.sets);

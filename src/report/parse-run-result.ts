@@ -110,6 +110,23 @@ export function parseRunResult(text: string, file: string): RunResult {
     // Busy time over the run: at most 1 by construction (link-timing.ts); 1e300 printed as 1e+302 %.
     numberRecord(l, `contention.links[${i}]`, fail, ['utilisation'], 'a fraction from 0 to 1', fraction);
   });
+  // A socket's p99 intervals: absent from results written before they existed (compare shows
+  // those p99s unjudged); where present, two numbers from 0, low first, judged by their overlap.
+  if (Array.isArray(c!.sockets)) {
+    (c!.sockets as unknown[]).forEach((x, i) => {
+      const socket = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+      for (const f of ['nmmuP99IntervalTicks', 'atsdWaitP99IntervalTicks'] as const) {
+        const v = socket[f];
+        if (v === undefined) continue;
+        const ok =
+          Array.isArray(v) &&
+          v.length === 2 &&
+          v.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0) &&
+          (v[0] as number) <= (v[1] as number);
+        if (!ok) fail(`contention.sockets[${i}].${f}`, 'two numbers from 0, [low, high] ticks', v);
+      }
+    });
+  }
   const e = r.engine as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null) fail('engine', 'an object', e);
   numberRecord(e, 'engine', fail, ['events', 'eventsPerSecond', 'simulatedNsPerWallSecond']);

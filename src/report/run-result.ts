@@ -53,12 +53,22 @@ export interface SocketFigures {
   nmmuFaults: number;
   /** Nest MMU translation latency over the walks that translated, 99th percentile, ticks (0: none). */
   nmmuP99Ticks: number;
+  /**
+   * The order-statistic confidence interval of nmmuP99Ticks, [low, high] ticks ([0, 0]: no walk):
+   * ranks N p -/+ z sqrt(N p (1 - p)) read from the socket's histogram, z the three standard
+   * deviates `npusim compare` judges by (99.73 %), widened by the histogram's resolution
+   * (src/metrics/histogram.ts percentileInterval). Two runs' p99s whose intervals do not overlap
+   * are `changed`. Absent from results written before it existed (compared, not judged).
+   */
+  nmmuP99IntervalTicks?: [number, number];
   atsdLaunches: number;
   /** ATSD register acquisitions that waited, and those won at once (a wait of 0). */
   atsdWaits: number;
   atsdWonAtOnce: number;
   /** The 99th percentile of every acquisition's wait, those won at once too (ticks). */
   atsdWaitP99Ticks: number;
+  /** The confidence interval of atsdWaitP99Ticks, as nmmuP99IntervalTicks's. */
+  atsdWaitP99IntervalTicks?: [number, number];
   /** Times a CPU found a register busy (test_bit / test_and_set_bit_lock failed). */
   atsdBusySeen: number;
   /**

@@ -20,6 +20,7 @@ import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { TopologySpec } from '../../src/model/platform/topology-spec.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { NO_SOCKET_INTERVAL } from '../../src/report/compare-places.js';
 import type { Comparison } from '../../src/report/compare-results.js';
 import { esc } from '../../src/report/html-parts.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -191,7 +192,13 @@ describe('npusim compare', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ {2}A: .*seed1\.json {2}stress seed 1 inline, 100 us, clean/m);
     expect(r.stdout).toMatch(/^ {2}dma\.issued +\d+ +\d+ +\+\d+ \(\+\d+\.\d%\) +CHANGED \(\d+\.\d se\)$/m);
-    expect(r.stdout).toMatch(/^ {2}wall time .* not judged: machine-dependent$/m);
+    expect(r.stdout).toMatch(/^ {2}wall time .* n\/j(\S+)$/m);
+    const tag = /^ {2}wall time .* n\/j(\S+)$/m.exec(r.stdout)![1];
+    expect(r.stdout).toContain(`\n  ${tag} machine-dependent\n`);
+    // Every line but the files' (their paths are the user's) fits 100 columns (QA: reasons ran 42
+    // of 154 lines past it).
+    const long = r.stdout.split('\n').filter((l) => l.length > 100 && !/^ {2}[AB]: /.test(l));
+    expect(long).toEqual([]);
     expect(r.stdout).toMatch(
       /^\d+ of \d+ judged figures changed beyond noise \(\|B - A\| > 3 standard errors/m,
     );
@@ -250,6 +257,27 @@ describe('npusim compare', () => {
     expect(c.rows.find((r) => r.figure === 'dma.issued')!.verdict).toBe('noise');
   });
 
+  it("each socket's p99 keeps its interval, which holds it; one without (an older result) is shown, not judged", async () => {
+    for (const s of seed1.contention.sockets) {
+      const [lo, hi] = s.nmmuP99IntervalTicks!;
+      expect(lo).toBeLessThanOrEqual(s.nmmuP99Ticks);
+      expect(hi).toBeGreaterThanOrEqual(s.nmmuP99Ticks);
+      expect(hi).toBeGreaterThan(lo);
+    }
+    const c = await compare(files.seed1, files.seed2);
+    const nmmu = c.rows.filter((r) => r.section === 'sockets' && r.figure === 'nMMU p99');
+    expect(nmmu.length).toBe(seed1.contention.sockets.length);
+    for (const r of nmmu) expect(r.verdict === 'noise' || r.verdict === 'changed').toBe(true);
+    const sockets = seed1.contention.sockets.map(
+      ({ nmmuP99IntervalTicks: _n, atsdWaitP99IntervalTicks: _w, ...rest }) => rest,
+    );
+    const old = join(dir, 'old-sockets.json');
+    writeFileSync(old, JSON.stringify({ ...seed1, contention: { ...seed1.contention, sockets } }));
+    const o = await compare(old, files.seed2);
+    const r = o.rows.find((x) => x.section === 'sockets' && x.figure === 'nMMU p99')!;
+    expect(r).toMatchObject({ verdict: 'not judged', note: NO_SOCKET_INTERVAL });
+  });
+
   const refusals: [string, string | ((r: RunResult) => unknown), RegExp][] = [
     [
       'not JSON',
@@ -271,6 +299,17 @@ describe('npusim compare', () => {
       'no counts',
       (r) => ({ ...r, counts: undefined }),
       /x\.json: counts: Expected an object, got nothing \(the field is missing\)/,
+    ],
+    [
+      "a socket's p99 interval the wrong way round",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          sockets: r.contention.sockets.map((x) => ({ ...x, nmmuP99IntervalTicks: [9, 3] })),
+        },
+      }),
+      /x\.json: contention\.sockets\[0\]\.nmmuP99IntervalTicks: Expected two numbers from 0, \[low, high\] ticks, got `\[9,3\]` \(list\)/,
     ],
     [
       'a counter that is not a number',
@@ -474,9 +513,7 @@ describe('npusim compare', () => {
       c.sameInEveryRun!,
     );
     expect(text.stdout).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
-    expect(text.stdout).toMatch(
-      /^ {2}gpu\.resets +0 +0 +\+0 +not judged: the same in every run of both sets$/m,
-    );
+    expect(text.stdout).toMatch(/^ {2}gpu\.resets +0 +0 +\+0 +n\/j\S+$/m);
     expect(text.stdout).toMatch(/^ {2}dma\.issued .* (noise|CHANGED) \([\d.]+ se [<>] [\d.]+\)$/m);
     expect(c.sameFiles).toBeUndefined();
     // --report of two sets: each bar against its row's own threshold (Student's t), so a bar past

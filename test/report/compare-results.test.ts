@@ -4,9 +4,9 @@
  * state at the end of a run is not accrued over it, so is never scaled per simulated ms.
  */
 import { describe, expect, it } from 'vitest';
-import { EXTREME } from '../../src/report/compare-places.js';
+import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/report/compare-places.js';
 import { compareResults } from '../../src/report/compare-results.js';
-import { QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
+import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
 import { formatComparison } from '../../src/report/format-comparison.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
@@ -321,8 +321,13 @@ describe('compare: each socket and each link', () => {
     const c = compareResults('A.json', a, 'B.json', b);
     expect(one(c, 'socket 1 (chip1)', 'reg busy')).toMatchObject({ section: 'sockets', verdict: 'changed' });
     expect(one(c, 'socket 0 (chip0)', 'reg busy').verdict).toBe('noise');
-    // A socket's p99 has no interval in a result: side by side, with why.
-    expect(one(c, 'socket 0 (chip0)', 'nMMU p99')).toMatchObject({ verdict: 'not judged', a: 12 * US });
+    // A socket's p99 without its interval (a result from before it was kept): side by side, with why.
+    expect(one(c, 'socket 0 (chip0)', 'nMMU p99')).toMatchObject({
+      verdict: 'not judged',
+      a: 12 * US,
+      note: NO_SOCKET_INTERVAL,
+      judgedInSets: true,
+    });
     expect(c.changed).toBe(1);
     const same = compareResults('A.json', a, 'A.json', a);
     expect(same.changed).toBe(0);
@@ -335,6 +340,36 @@ describe('compare: each socket and each link', () => {
       '  1 more of 2 sockets left out: no figure changed beyond noise or in one run only',
     );
     expect(formatComparison(same)).toContain('  all 1 links: no figure changed beyond noise');
+  });
+
+  it("a socket's p99 is judged by the two runs' intervals: changed exactly where they do not overlap", () => {
+    const at = (p99: number, interval: [number, number], o: Partial<SocketFigures> = {}) =>
+      machine([socket({ nmmuP99Ticks: p99, nmmuP99IntervalTicks: interval, ...o })], [link()]);
+    const p99 = (a: RunResult, b: RunResult) =>
+      one(compareResults('A', a, 'B', b), 'socket 0 (chip0)', 'nMMU p99');
+    const a = at(12 * US, [11 * US, 13 * US]);
+    // B's low end just above A's high end: a gap, changed; just below it: they overlap, noise.
+    expect(p99(a, at(14 * US, [13.01 * US, 15 * US]))).toMatchObject({
+      verdict: 'changed',
+      note: SOCKET_INTERVAL_TEST,
+    });
+    expect(p99(a, at(14 * US, [12.99 * US, 15 * US]))).toMatchObject({
+      verdict: 'noise',
+      note: SOCKET_INTERVAL_TEST,
+    });
+    // Lower in B: A's low end against B's high end.
+    expect(p99(a, at(10 * US, [9 * US, 10.99 * US])).verdict).toBe('changed');
+    expect(p99(a, at(10 * US, [9 * US, 11.01 * US])).verdict).toBe('noise');
+    // Its standard error is the facing halves over 3: the gap is 3 se.
+    const row = p99(a, at(14 * US, [13 * US, 15 * US]));
+    expect(row.sigma! * NOISE_SIGMAS).toBeCloseTo(2 * US, 6);
+    // Fewer than 500 samples in a run (5 beyond the p99): not judged, judged between sets.
+    const few = at(20 * US, [19 * US, 21 * US], { nmmuTranslations: 499 });
+    expect(p99(a, few)).toMatchObject({
+      verdict: 'not judged',
+      note: 'too few samples (499): needs 500',
+      judgedInSets: true,
+    });
   });
 
   it("a link's queue mean is shown, not judged, between two runs (bursts); bytes judged by its messages", () => {
@@ -370,7 +405,8 @@ describe('compare: each socket and each link', () => {
     const c = compareResults('A.json', h(321.2e9, '321.2 GB/s'), 'B.json', h(300e9, '300 GB/s'));
     const r = c.rows.find((x) => x.section === 'headline')!;
     expect(r).toMatchObject({ figure: 'DMA moved', verdict: 'not judged' });
-    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +not judged: /m);
+    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +n\/j²$/m);
+    expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged below/m);
     // What a figure is of (the busiest link) on a line below, not widening every row's columns.
     const busiest = (text: string): RunResult => ({
       ...result({}),
