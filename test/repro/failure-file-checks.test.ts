@@ -282,6 +282,22 @@ describe('failure files that contradict themselves are refused, naming the field
       ].join('\n'),
     ],
     [
+      "a recorded topology the spec's check passes but the machine's limits refuse: each window at its place, every line under the file's name (QA: named as the parameters')",
+      (f) => {
+        const spec = JSON.parse(JSON.stringify(TOPOLOGY_PRESETS['witherspoon-6'])) as Json & {
+          sockets: Json[];
+        };
+        // On 64 KiB boundaries (the spec's check), but inside socket 0's host RAM.
+        spec.sockets[0]!.npuRegsBase = 0x1_0000;
+        spec.sockets[1]!.npuRegsBase = 0x2_0000;
+        (f.topology as Json).spec = spec;
+      },
+      [
+        'f.json: topology.spec.sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+        '  f.json: topology.spec.sockets[1].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 1 at 0x20000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+      ].join('\n'),
+    ],
+    [
       'a topology that does not exist',
       (f) => {
         params(f).topology = 'foo';
