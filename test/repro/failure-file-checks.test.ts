@@ -8,6 +8,8 @@
  *   - parameters that miss a field (filled with today's default, not what ran), break a rule
  *     across fields (ut0 + ut1 + peer = 100), or ask for more than the machine has (IOMMU groups),
  *     a topology that does not exist, or a run longer than 1000 s (a replay that ran for ever);
+ *   - a recorded topology outside the machine's limits (named as the parameters', its other lines
+ *     without the file's name);
  *   - a topology name that is not the parameters', a crash at an actor the machine lacks, a
  *     variant the workload does not declare;
  *   - a file from another format version with fields of its own;
