@@ -9,7 +9,6 @@
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
-import { buildTopology } from '../model/platform/topology.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
@@ -22,8 +21,8 @@ import { type Variant, validateWorkload, type Workload } from '../model/scenario
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { asMatchedVariant, withAnswer } from '../report/described-result.js';
 import { MAX_DURATION_TICKS } from '../report/duration.js';
-import { checkPresetName } from '../report/full-topology.js';
 import type { RunResult } from '../report/run-result.js';
+import { checkTopologyFileSpec } from '../report/topology-file-check.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { loadedFrom } from '../runtime/workload-file.js';
@@ -269,22 +268,8 @@ function overridesOf(options: RunWorkloadOptions, topologyName: string | undefin
 /** The spec checked as a topology file's is (validateTopologySpec, then the cross-field checks). */
 function customTopology(spec: TopologySpec, file: string | undefined): { file: string; spec: TopologySpec } {
   const checked = validateTopologySpec(spec, (field) => subField('topology', field));
-  inField('topology', () => buildTopology(checked));
-  inField('topology', () => checkPresetName(checked));
+  checkTopologyFileSpec(checked, (field) => subField('topology', field));
   return { file: file ?? `${checked.name}.json`, spec: checked };
-}
-
-/** `f()`, its ConfigError named under `field` (`topology.gpus[2].socket`). */
-function inField<T>(field: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    throw new ConfigError(
-      e.field === '' ? field : `${field}.${e.field}`,
-      e.message.replace(`${e.field}: `, ''),
-    );
-  }
 }
 
 /**

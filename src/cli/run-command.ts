@@ -36,16 +36,10 @@ import { replayFileLines, writeFailureFile, writeRecording } from './failure-out
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
-import { sayOwnUnmet } from './own-verdict-line.js';
+import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
 import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
-import {
-  declaredValues,
-  type PlannedVariant,
-  planVariants,
-  runVariants,
-  type SameAsVariant,
-} from './run-variants.js';
+import { type PlannedVariant, planVariants, runVariants, type SameAsVariant } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
@@ -229,16 +223,7 @@ async function reportRun(
     variantCode = ran.worstUnexpected;
     result.commandExitCode = worseExit(result.exitCode, variantCode);
   }
-  if (sameAs === undefined && config.variant === undefined && result.expectation?.met === false) {
-    // The workload's expectation is declared for its own parameters: a run the options changed
-    // (and made no variant) is still judged by it, and when it misses, its name says for what
-    // (QA: a bare `NOT as expected` read as a finding of the run, not of the options).
-    const declared = declaredValues(workload, args);
-    if (declared.length > 0) {
-      const label = result.label ?? workload.label ?? 'as declared';
-      result.label = `${label}, ${label === 'as declared' ? '' : 'declared '}for ${declared.join(', ')}`;
-    }
-  }
+  labelOwnMissFor(result, workload, args);
   if (config.crashAt !== undefined && crashActor !== undefined)
     sayCrashAtUnfired(config, raw, crashActor, io);
   const { recorded, failureFile } = writeRunFiles(result, config, workload, raw, args, io);

@@ -24,7 +24,7 @@ import { crashTraceFile } from './crash-trace.js';
 import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, type RunSession } from './host-run.js';
-import { sayOwnUnmet } from './own-verdict-line.js';
+import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
 import { runFailureOf } from './run-outcome.js';
 import type { SameAsVariant } from './run-variants.js';
 
@@ -68,8 +68,10 @@ export async function reportFailure(
     args.placement === undefined ? undefined : placementName(args.placement),
   );
   // Judged as a run that ended would be (run-command.ts reportRun), its verdict in the result: as
-  // the variant its options made it, or the one it ran alone (--variant).
+  // the variant its options made it, the one it ran alone (--variant), or the workload's own run
+  // by what the workload expects, labelled for the declared values its options changed.
   asItsVariant(result, config, workload, run.sameAs);
+  labelOwnMissFor(result, workload, args);
   // The line that runs it again, as the summary prints it: a free run's own command is labelled a
   // re-run of free mode (it races anew), not a reproduction.
   sayFailure(error, config, plan, reproduceLine(result), io);

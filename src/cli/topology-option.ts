@@ -9,11 +9,11 @@ import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { readUserText } from '../io/bounded-file.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
-import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
+import { TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
-import { checkPresetName } from '../report/full-topology.js';
+import { checkTopologyFileSpec } from '../report/topology-file-check.js';
 import { shownText } from './shown-text.js';
 import { isTopologyPath } from './topology-path.js';
 
@@ -48,20 +48,11 @@ export function loadTopologyOption(
   if (other !== undefined) {
     throw new ConfigError(value, `Expected a topology file (as \`npusim topo --json\` prints), got ${other}`);
   }
-  // Every mistake of the spec at its place in the file (`my.json: gpus[1].socket`).
+  // Every mistake of the spec at its place in the file (`my.json: gpus[1].socket`), then those of
+  // its machine and its name, alike.
   const spec = validateTopologySpec(json, (field) => joinField(value, field));
-  try {
-    buildTopology(spec); // the cross-field checks (peers, sockets, encodable sizes) run here
-    checkPresetName(spec);
-    return { file: value, spec };
-  } catch (e) {
-    if (e instanceof ConfigError)
-      throw new ConfigError(
-        `${value}${e.field === '' ? '' : `: ${e.field}`}`,
-        e.message.replace(`${e.field}: `, ''),
-      );
-    throw e;
-  }
+  checkTopologyFileSpec(spec, (field) => joinField(value, field));
+  return { file: value, spec };
 }
 
 /** A value that is no file (topology-path.ts) must be a preset's name. */

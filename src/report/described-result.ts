@@ -34,14 +34,7 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   // it was declared to find is still the answer's context: judged, shown, and kept in the result.
   // A stopped run is judged too (met: false, as a stopped variant's), and its summary says `not
   // judged (interrupted)` beside what it expected, as a variant's does: it said nothing (QA).
-  if (config.variant !== undefined) asItsVariant(result, config, workload, undefined);
-  else if (workload.expect !== 'clean') {
-    // A workload whose own run is declared to find rules is judged against them with or without
-    // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
-    // default, clean, is every run's: judged only in a table of variants (run-command.ts).
-    result.expectation = judgeExpectation(workload.expect, result);
-  }
-  return result;
+  return asItsVariant(result, config, workload, undefined);
 }
 
 /**
@@ -61,9 +54,10 @@ export function asMatchedVariant(result: RunResult, variant: Variant, by: string
 /**
  * `result` judged as the variant it is, ended or not: the one its options made it (`sameAs`:
  * asMatchedVariant), else the one it ran alone (`config.variant`, `--variant NAME`), by what that
- * variant expects; unchanged when it is none. A run that ended and one that crashed or stalled
- * (cli/run-failure-report.ts) ask this one function, so they are judged alike (QA: a `--variant`
- * run that crashed carried no verdict).
+ * variant expects; when it is none, as the workload's own run, by what the workload expects. A
+ * run that ended (withAnswer) and one that crashed or stalled (cli/run-failure-report.ts) ask this
+ * one function, so they are judged alike (QA: a `--variant` run that crashed carried no verdict,
+ * and a crashed run of the workload's own none either).
  */
 export function asItsVariant(
   result: RunResult,
@@ -75,5 +69,11 @@ export function asItsVariant(
   const variant =
     config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
   if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
+  else if (config.variant === undefined && workload.expect !== 'clean') {
+    // A workload whose own run is declared to find rules is judged against them with or without
+    // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
+    // default, clean, is every run's: judged only in a table of variants (run-command.ts).
+    result.expectation = judgeExpectation(workload.expect, result);
+  }
   return result;
 }

@@ -2,8 +2,8 @@
  * The library's replay and sweep (src/api/replay-failure-file.ts, sweep-workload.ts): a failure
  * file the command line wrote replays through the API with the verdict `npusim replay --json`
  * gives; a file the command refuses is a ConfigError with its message; a sweep gives the summary
- * `npusim sweep --json` prints for the same seeds, writes no file unasked, and lets the process
- * exit (its pool's threads ended).
+ * `npusim sweep --json` prints for the same seeds (a variant's verdicts too), writes no file
+ * unasked, and lets the process exit (its pool's threads ended).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -167,6 +167,42 @@ describe('sweepWorkload', () => {
     });
     expect(counts(kept).failures).toEqual(counts(s).failures);
     expect(readdirSync(dir).sort()).toEqual(kept.failures.map((f) => f.file!.split('/').pop()).sort());
+  });
+
+  test('sweep: options that make it a variant judge each seed by what that variant expects, as `npusim sweep --set policy=per-gpu` does', async () => {
+    const multiTenant = await findWorkload('multi-tenant');
+    const options = { seeds: [1, 2], jobs: 1, durationTicks: 10_000_000 };
+    const matched = await sweepWorkload(multiTenant, { ...options, set: { policy: 'per-gpu' } });
+    // Both seeds leak across tenants, which variant per-gpu expects (the workload's own run, clean).
+    expect(matched.expectation).toEqual({
+      variant: 'per-gpu',
+      by: 'set.policy=per-gpu',
+      expect: ['isolation.peer'],
+      met: 2,
+    });
+    expect(matched.failed).toBe(2);
+    const c = await cli([
+      'sweep',
+      'multi-tenant',
+      '--set',
+      'policy=per-gpu',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '10us',
+      '--jobs',
+      '1',
+      '--failures',
+      testTempDir('npusim-api-sweep-variant-'),
+      '--json',
+    ]);
+    const printed = JSON.parse(c.stdout) as SweepSummary;
+    expect(counts(matched)).toEqual(counts(printed));
+    expect(printed.expectation).toEqual({ ...matched.expectation, by: '--set policy=per-gpu' });
+    // Named (`variant`), the sweep is that variant with no options said; the workload's own, none.
+    const named = await sweepWorkload(multiTenant, { ...options, variant: 'per-socket' });
+    expect(named.expectation).toEqual({ variant: 'per-socket', expect: 'clean', met: 2 });
+    expect((await sweepWorkload(multiTenant, options)).expectation).toBeUndefined();
   });
 
   test('sweep: options are checked before any thread starts, each refusal a ConfigError naming the field', async () => {

@@ -69,6 +69,23 @@ describe('runWorkload input', () => {
     ]);
   });
 
+  it("a topology spec whose machine breaks npusim's limits and whose name is a preset's for another machine is refused once, with both (QA: the name only once the machine was fixed)", async () => {
+    const preset = TOPOLOGY_PRESETS['witherspoon-4']!;
+    // On 64 KiB boundaries (the spec's check passes), but inside socket 0's host RAM.
+    const spec = {
+      ...preset,
+      sockets: [
+        { ...preset.sockets[0]!, npuRegsBase: 0x1_0000 },
+        { ...preset.sockets[1]!, npuRegsBase: 0x2_0000 },
+      ],
+    };
+    expect((await refusal(bad({ topology: spec }))).split('\n')).toEqual([
+      'topology.sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+      '  topology.sockets[1].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 1 at 0x20000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+      '  topology.name: Expected a name no preset has, or the preset unchanged (as `npusim topo witherspoon-4 --json` prints it), got `witherspoon-4` for another machine: it differs from the preset at sockets[0].npuRegsBase',
+    ]);
+  });
+
   it("a workload loadWorkloadFile read: the reproduce line names its file, and that line is the same run (its digest); a copy gets the workload's name", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'npusim-api-input-'));
     const file = join(dir, 'my-load.json');

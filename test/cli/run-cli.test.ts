@@ -369,6 +369,19 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
         `npusim: ${look}: name: Expected a name no preset has, got \`${name}\`, which reads as the preset \`witherspoon-6\` (it differs from that name only in case or surrounding space)\n`,
       );
     }
+    // Its machine outside npusim's limits too: one refusal says both, each line under the file's
+    // name (QA: the name was said only once the machine was fixed).
+    const both = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
+      sockets: { npuRegsBase?: number }[];
+    };
+    both.sockets[0]!.npuRegsBase = 0x1_0000;
+    const bothFile = write('both.json', both);
+    const r = await cli(['topo', bothFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `npusim: ${bothFile}: sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)\n` +
+        `  ${bothFile}: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-4 --json\` prints it), got \`witherspoon-4\` for another machine: it differs from the preset at sockets[0].npuRegsBase\n`,
+    );
     // The preset restated, keys in another order, keeps its name.
     const restated = write(
       'restated.json',

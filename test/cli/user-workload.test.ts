@@ -130,6 +130,40 @@ describe('user workloads', () => {
     expect(leaks.stderr).not.toContain('NOT as expected');
   });
 
+  test("workload files: a crashed run of the workload's own is judged by its `expect`, in the result and on stderr, as a run that ended (QA: no verdict)", async () => {
+    const dir = tmp();
+    const tenants = [1, 2].map((i) => ({ name: `vm${i}`, lpid: i, groups: [i - 1], hostile: true }));
+    const file = join(dir, 'leaks.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'leaks',
+        description: 'd',
+        expect: ['isolation.peer'],
+        params: { policy: 'per-gpu', durationTicks: 20_000_000, tenants },
+      }),
+    );
+    const args = ['run', file, '--seed', '1', '--inline', '--no-failure-file', '--crash-at', 'chip0:5'];
+    const r = await cli([...args, '--json']);
+    expect(r.code, r.stderr).toBe(4);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.status).toBe('crash');
+    expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
+    const own =
+      "npusim: the workload's own run (as declared): crash, NOT as expected (expected isolation.peer)\n";
+    expect(r.stderr).toContain(own);
+    const text = await cli(args);
+    expect(text.stdout).toContain('expected (as declared): isolation.peer: NOT as expected\n');
+    // After the crash's own lines, as a run that ended says its verdict after the summary.
+    expect(text.stderr.indexOf(own)).toBeGreaterThan(text.stderr.indexOf('npusim: crash (exit 4)'));
+    // Options that change its declared parameters are named in its label, as a run that ended's.
+    const changed = await cli([...args, '--policy', 'per-gpu-isolated']);
+    expect(changed.code, changed.stderr).toBe(4);
+    expect(changed.stderr).toContain(
+      "npusim: the workload's own run (as declared, for policy per-gpu): crash, NOT as expected (expected isolation.peer)\n",
+    );
+  });
+
   test('workload files: .json and .js run like .ts; every error names the file and the field', async () => {
     const dir = newUserProject();
     const def = {

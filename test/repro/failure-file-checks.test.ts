@@ -8,6 +8,8 @@
  *   - parameters that miss a field (filled with today's default, not what ran), break a rule
  *     across fields (ut0 + ut1 + peer = 100), or ask for more than the machine has (IOMMU groups),
  *     a topology that does not exist, or a run longer than 1000 s (a replay that ran for ever);
+ *   - a recorded topology outside the machine's limits (named as the parameters', its other lines
+ *     without the file's name);
  *   - a topology name that is not the parameters', a crash at an actor the machine lacks, a
  *     variant the workload does not declare;
  *   - a file from another format version with fields of its own;
@@ -279,6 +281,22 @@ describe('failure files that contradict themselves are refused, naming the field
         'f.json: topology.spec.gpuRamByts: Expected a topology field (one of: name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `gpuRamByts` (did you mean `gpuRamBytes`?)',
         '  f.json: topology.spec.links.pice: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `pice` (did you mean `pcie`?)',
         '  f.json: topology.spec.links.xbus: Expected an object (latencyTicks, bytesPerSecond), got `5` (number)',
+      ].join('\n'),
+    ],
+    [
+      "a recorded topology the spec's check passes but the machine's limits refuse: each window at its place, every line under the file's name (QA: named as the parameters')",
+      (f) => {
+        const spec = JSON.parse(JSON.stringify(TOPOLOGY_PRESETS['witherspoon-6'])) as Json & {
+          sockets: Json[];
+        };
+        // On 64 KiB boundaries (the spec's check), but inside socket 0's host RAM.
+        spec.sockets[0]!.npuRegsBase = 0x1_0000;
+        spec.sockets[1]!.npuRegsBase = 0x2_0000;
+        (f.topology as Json).spec = spec;
+      },
+      [
+        'f.json: topology.spec.sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+        '  f.json: topology.spec.sockets[1].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 1 at 0x20000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
       ].join('\n'),
     ],
     [

@@ -7,6 +7,20 @@
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 
+/**
+ * The refusal `throwIfAny` throws: a ConfigError that keeps its mistakes, so a caller gathering
+ * several checks' refusals in its own SpecIssues (a topology file's machine and its name,
+ * report/topology-file-check.ts) lists each at its place under its own naming (`my.json:
+ * sockets[1].npuRegsBase`), not the first renamed and the others as this refusal named them.
+ */
+export class SpecRefusal extends ConfigError {
+  readonly issues: readonly { field: string; message: string }[];
+  constructor(field: string, message: string, issues: readonly { field: string; message: string }[]) {
+    super(field, message);
+    this.issues = issues;
+  }
+}
+
 export class SpecIssues {
   /** In the order found, which is the order the fields are checked in: the first is the one a check stopping there would have said. */
   private readonly found: { field: string; message: string }[] = [];
@@ -21,7 +35,8 @@ export class SpecIssues {
       return check();
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      this.add(e.field, e.field === '' ? e.message : e.message.slice(e.field.length + 2));
+      if (e instanceof SpecRefusal) for (const i of e.issues) this.add(i.field, i.message);
+      else this.add(e.field, e.field === '' ? e.message : e.message.slice(e.field.length + 2));
       return undefined;
     }
   }
@@ -39,6 +54,6 @@ export class SpecIssues {
    */
   throwIfAny(fieldOf: (field: string) => string): void {
     if (this.found.length === 0) return;
-    throw new ConfigError(fieldOf(this.found[0]!.field), issuesMessage(this.found, fieldOf));
+    throw new SpecRefusal(fieldOf(this.found[0]!.field), issuesMessage(this.found, fieldOf), [...this.found]);
   }
 }

@@ -44,7 +44,14 @@ const REACH: Partial<Record<BugName, Reach>> = {
   'gpu-reset-before-npu': (p) =>
     p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined,
   'tce-kill-no-advance': noTceUnmaps,
-  'tce-entire-kill-ignored': noTceUnmaps,
+  // Only a window reset's kill is "invalidate entire" (coordinator/tce-traffic.ts): with none, every
+  // unmap is killed page by page and the switch never acts (the kill as a window is set meets an
+  // empty cache, so ignoring it changes nothing).
+  'tce-entire-kill-ignored': (p) =>
+    noTceUnmaps(p) ??
+    (p.host.tceWindowResetPercent === 0
+      ? 'no TCE unmap is a window reset, whose "invalidate entire" kill it ignores (`host.tceWindowResetPercent` 0)'
+      : undefined),
   'unpin-before-kill': (p) =>
     noTceUnmaps(p) ??
     (p.tenants.some((t) => tceContainerOf(t) === 'v1' && t.tcePagesPerGpu >= PAGES_PER_UNMAP)

@@ -77,27 +77,49 @@ async function behaviour(c: RunConfig): Promise<string> {
   return `${r.eventDigest} ${violationTotal(r)} ${findings.join(',')}`;
 }
 
-describe('bug switches with nothing to act on', () => {
-  test.each(CASES)(
-    '$bug: said to act on $workload, inert once its step is left out',
-    async ({ bug, workload, inert }) => {
-      const w = workloads.find((x) => x.name === workload)!;
-      const own = parseParams(w.params, workload);
-      expect(bugsWithNothingToActOn(own, [bug])).toEqual([]);
-      // Said to act, it does: its events or findings differ from the run without it.
-      expect(await behaviour(config(workload, own, [bug], 1, ACTIVE_DURATION))).not.toBe(
-        await behaviour(config(workload, own, [], 1, ACTIVE_DURATION)),
-      );
-      const changed = { ...own, ...inert(own) };
-      const [said] = bugsWithNothingToActOn(parseParams(changed, workload), [bug]);
-      expect(said?.bug).toBe(bug);
-      for (const seed of [1, 2]) {
-        expect(await behaviour(config(workload, changed, [bug], seed))).toBe(
-          await behaviour(config(workload, changed, [], seed)),
-        );
-      }
-    },
+/**
+ * `bug` said to act on `workload` and acting (its run differs from the one without it); said to
+ * have nothing to act on once `inert` changes the parameters, and then leaving the run as it is.
+ */
+async function checkReach({ bug, workload, inert }: (typeof CASES)[number]): Promise<void> {
+  const w = workloads.find((x) => x.name === workload)!;
+  const own = parseParams(w.params, workload);
+  expect(bugsWithNothingToActOn(own, [bug])).toEqual([]);
+  // Said to act, it does: its events or findings differ from the run without it.
+  expect(await behaviour(config(workload, own, [bug], 1, ACTIVE_DURATION))).not.toBe(
+    await behaviour(config(workload, own, [], 1, ACTIVE_DURATION)),
   );
+  const changed = { ...own, ...inert(own) };
+  const [said] = bugsWithNothingToActOn(parseParams(changed, workload), [bug]);
+  expect(said?.bug).toBe(bug);
+  for (const seed of [1, 2]) {
+    expect(await behaviour(config(workload, changed, [bug], seed))).toBe(
+      await behaviour(config(workload, changed, [], seed)),
+    );
+  }
+}
+
+describe('bug switches with nothing to act on', () => {
+  test.each(CASES)('$bug: said to act on $workload, inert once its step is left out', checkReach);
+
+  test('tce-entire-kill-ignored: inert with no window reset (`host.tceWindowResetPercent` 0): every unmap is killed page by page', async () => {
+    await checkReach({
+      bug: 'tce-entire-kill-ignored',
+      workload: 'tce-storm',
+      inert: (p) => ({ host: { ...p.host, tceWindowResetPercent: 0 } }),
+    });
+    const p = parseParams(workloads.find((x) => x.name === 'tce-storm')!.params, 'tce-storm');
+    expect(
+      bugsWithNothingToActOn({ ...p, host: { ...p.host, tceWindowResetPercent: 0 } }, [
+        'tce-entire-kill-ignored',
+      ]),
+    ).toEqual([
+      {
+        bug: 'tce-entire-kill-ignored',
+        why: 'no TCE unmap is a window reset, whose "invalidate entire" kill it ignores (`host.tceWindowResetPercent` 0)',
+      },
+    ]);
+  });
 
   test('the shootdown switches always have something to act on', () => {
     const p = parseParams(workloads.find((x) => x.name === 'stress')!.params, 'stress');
