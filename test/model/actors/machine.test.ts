@@ -446,6 +446,10 @@ describe('machine: profiles', () => {
     expect(shipped.firmware.phb4EscalatePageKills).toBe(false);
     expect(plain.kernel.vfioBar0Filter).toBe(true);
     expect(shipped.kernel.vfioBar0Filter).toBe(false);
-    expect([...shipped.bugs].sort()).toEqual(['host-atsd-ignores-lparid', 'tce-entire-kill-ignored', 'unpin-before-kill']);
+    expect([...shipped.bugs].sort()).toEqual([
+      'host-atsd-ignores-lparid',
+      'tce-entire-kill-ignored',
+      'unpin-before-kill',
+    ]);
   });
 });
