@@ -43,6 +43,13 @@ export default defineWorkload({
       set: { 'tenants[0].tceContainer': 'none', 'host.tceWindowResetPercent': 0 },
       expect: 'clean',
     },
+    {
+      name: 'page-kills-as-shipped',
+      description: 'page-kills on skiboot v6.8: a PHB4 page kill dropped (HW560152) leaves a stale TCE',
+      set: { 'tenants[0].tceContainer': 'none', 'host.tceWindowResetPercent': 0 },
+      profile: 'as-shipped',
+      expect: ['translation.stale-tce'],
+    },
   ],
   params: {
     topology: 'witherspoon-6',

@@ -31,7 +31,12 @@ import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
 import { runFailureOf } from './run-outcome.js';
-import { commandLineOverrides, scenarioConfig, variantOverrides } from './scenario-config.js';
+import {
+  commandLineOverrides,
+  commandLineProfile,
+  scenarioConfig,
+  variantOverrides,
+} from './scenario-config.js';
 
 /** A variant to run after the workload's own run, with its configuration, checked. */
 export interface PlannedVariant {
@@ -74,14 +79,21 @@ export function planVariants(
   io: CliIo,
 ): VariantPlan {
   const planned: PlannedVariant[] = [];
-  const match = matchedVariant(workload, commandLineOverrides(args));
+  const match = matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args));
   const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
   for (const v of workload.variants) {
     const over = variantOverrides(workload, v, args);
     if (over.length > 0) {
-      const what = over.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ');
+      const params = over.filter((o) => o.path !== 'profile');
+      const profile = over.find((o) => o.path === 'profile');
+      const what = [
+        ...(profile === undefined ? [] : [`runs profile ${v.profile} (${profile.by} gives another)`]),
+        ...(params.length === 0
+          ? []
+          : [`sets ${params.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ')} to another value`]),
+      ].join(' and ');
       io.stderr.write(
-        `npusim: variant ${v.name} not run: it sets ${what} to another value (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+        `npusim: variant ${v.name} not run: it ${what} (\`--variant ${v.name}\` runs it alone, without those options)\n`,
       );
       continue;
     }
@@ -256,6 +268,7 @@ function variantResult(
     name: v.name,
     ...(v.description === undefined ? {} : { description: v.description }),
     set: v.set,
+    ...(v.profile === undefined ? {} : { profile: v.profile }),
     status: result.status,
     exitCode: result.exitCode,
     digest: result.digest,
