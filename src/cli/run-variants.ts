@@ -97,6 +97,13 @@ export function planVariants(
       );
       continue;
     }
+    const twin = profileTwin(workload, v, args.profile);
+    if (twin !== undefined) {
+      io.stderr.write(
+        `npusim: variant ${v.name} not run: on --profile ${args.profile} it is variant ${twin.name} (the same parameters), which runs, judged by what it expects\n`,
+      );
+      continue;
+    }
     if (v === sameAs?.variant) {
       io.stderr.write(
         `npusim: variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects\n`,
@@ -114,6 +121,18 @@ export function planVariants(
     planned.push({ variant: v, config });
   }
   return { planned, sameAs };
+}
+
+/**
+ * The variant that names `profile` (the command's `--profile`) and has the same parameters as `v`,
+ * a variant that names none: on that profile the two are one run, which the workload declared
+ * what to expect of for that profile (tce-storm's `page-kills` under `--profile as-shipped` is
+ * `page-kills-as-shipped`). Without it the table showed the one run twice, judged two ways.
+ */
+function profileTwin(workload: Workload, v: Variant, profile: string | undefined): Variant | undefined {
+  if (profile === undefined || v.profile !== undefined) return undefined;
+  const params = (x: Variant) => applySets(workload.params, x.set, (path) => path);
+  return workload.variants.find((w) => w.profile === profile && sameJson(params(w), params(v)));
 }
 
 /**

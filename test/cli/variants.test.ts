@@ -648,8 +648,17 @@ describe("a variant's profile", () => {
     );
   });
 
-  test('tce-storm: --profile as-shipped with the sets of page-kills is page-kills-as-shipped, not its fixed twin', async () => {
-    const r = await cli([
+  test('tce-storm --profile as-shipped: the run is variant as-shipped; page-kills is its as-shipped twin, run once', async () => {
+    const r = await cli(['run', 'tce-storm', ...short, '--profile', 'as-shipped', '--json']);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.sameAsVariant).toEqual({ name: 'as-shipped', by: '--profile as-shipped' });
+    // page-kills on that profile is page-kills-as-shipped: one run, judged by what that expects.
+    expect(result.variants?.map((v) => v.name)).toEqual(['page-kills-as-shipped']);
+    expect(r.stderr).toContain(
+      'npusim: variant page-kills not run: on --profile as-shipped it is variant page-kills-as-shipped (the same parameters), which runs, judged by what it expects\n',
+    );
+    // With the sets of page-kills, the run is the variant declared for that profile, not its fixed twin.
+    const sets = await cli([
       'run',
       'tce-storm',
       ...short,
@@ -661,11 +670,11 @@ describe("a variant's profile", () => {
       'host.tceWindowResetPercent=0',
       '--json',
     ]);
-    const result = JSON.parse(r.stdout) as RunResult;
-    expect(result.sameAsVariant?.name).toBe('page-kills-as-shipped');
-    expect(result.sameAsVariant?.by).toBe(
-      '--profile as-shipped --set tenants[0].tceContainer=none --set host.tceWindowResetPercent=0',
-    );
+    const matched = JSON.parse(sets.stdout) as RunResult;
+    expect(matched.sameAsVariant).toEqual({
+      name: 'page-kills-as-shipped',
+      by: '--profile as-shipped --set tenants[0].tceContainer=none --set host.tceWindowResetPercent=0',
+    });
   });
 
   test("a profile variant's failure writes its failure file, and the file replays it exactly", async () => {

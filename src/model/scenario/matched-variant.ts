@@ -12,9 +12,10 @@
  * (3) the workload's parameters with the overrides equal the variant's with the same overrides.
  * A variant that names a profile (workload.ts) matches only a run on that profile, and then
  * needs no parameter of its own: `--profile as-shipped` alone is firmware-update's `as-shipped`
- * variant. The first such variant, in the workload's order, is the match; one whose profile the
- * run names comes before one that names none, so `--profile as-shipped --set P=V` is the variant
- * declared for the shipped machine, not its fixed twin that the same set makes.
+ * variant. The match is the variant the most overrides reach, then the first in the workload's
+ * order; one whose profile the run names comes before one that names none, so `--profile
+ * as-shipped --set P=V` is the variant declared for the shipped machine with P, not its fixed
+ * twin nor the shipped variant that sets nothing.
  */
 import { ConfigError } from '../../core/errors.js';
 import { parseParamPath } from './param-path.js';
@@ -48,6 +49,11 @@ export function matchedVariant(
   const runProfile = profile?.name ?? DEFAULT_PROFILE;
   const withProfile = workload.variants.filter((v) => v.profile !== undefined && v.profile === runProfile);
   const without = workload.variants.filter((v) => v.profile === undefined);
+  // The match the most options reach wins (the first of those): a profile variant that sets
+  // nothing matches any run on its profile (as multi-tenant's per-gpu matches `--policy per-gpu`
+  // with a `--set` of a tenant's pages too), but `--profile as-shipped --set P=V` is the variant
+  // that sets P on that profile, where there is one.
+  let best: MatchedVariant | undefined;
   for (const v of [...withProfile, ...without]) {
     if (variantOverrides(workload.params, v, overrides).length > 0) continue;
     const asVariant = paramsOrUndefined(() => applySets(workload.params, v.set, (path) => path));
@@ -58,13 +64,14 @@ export function matchedVariant(
     const asVariantRun = paramsOrUndefined(() => applySets(asVariant, sets, (path) => path));
     if (asVariantRun !== undefined && sameJson(asVariantRun, own)) {
       const by = reaching(v, overrides);
-      return {
+      const match = {
         variant: v,
         by: byProfile ? [{ path: 'profile', value: v.profile, by: profile?.by ?? '--profile' }, ...by] : by,
       };
+      if (best === undefined || match.by.length > best.by.length) best = match;
     }
   }
-  return undefined;
+  return best;
 }
 
 /**
