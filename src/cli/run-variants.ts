@@ -12,6 +12,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
+import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { sameJson } from '../model/scenario/same-json.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -198,6 +199,11 @@ export async function runVariants(
     io.stderr.write(
       `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
     );
+    // A variant on another profile may run a policy that profile's releases never formed
+    // (guest-atsd's as-shipped, per-GPU groups): said as for the own run (run-command.ts).
+    const policyWarning = v.profile === undefined ? undefined : configPolicyWarning(planned);
+    if (policyWarning !== undefined)
+      io.stderr.write(`npusim: warning: variant ${v.name}: ${policyWarning}\n`);
     if (args.strategy === 'pct') {
       // The same strategy as the workload's own run, measured on this variant's own run: its
       // parameters differ, and so do its agents and scheduling steps.

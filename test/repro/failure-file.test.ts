@@ -157,7 +157,7 @@ describe('failure files of user workload files', () => {
     expect(config.set).toEqual([{ path: 'gpu.dmaBytes', value: 512 }]);
     expect(config.variant).toBe('v');
     expect(refused(withSet)).toBe(
-      'f.json: options.variant: Expected a variant of `tce-storm` (page-kills, page-kills-as-shipped), got `v`',
+      'f.json: options.variant: Expected a variant of `tce-storm` (page-kills, as-shipped, page-kills-as-shipped), got `v`',
     );
     expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.set).toBeUndefined();
     expect(refused({ ...file, options: { ...file.options, set: [{ path: '', value: 1 }] } })).toMatch(
