@@ -9,8 +9,8 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * `fixed` profile (clean); with `--profile as-shipped` (v5.12, BAR0 mapped whole) nothing blocks
  * the other guest either (firmware.updatesUnallowed), and each of its updates is an
  * isolation.firmware violation: a guest-flashed firmware voids what the other isolation answers
- * assume of the GPU. (A variant sets parameters, not the profile, so the as-shipped answer is that
- * option's run, not a variant.)
+ * assume of the GPU. The `as-shipped` variant is that run, declared: the same parameters on the
+ * shipped releases, expected to find isolation.firmware.
  */
 export default defineWorkload({
   name: 'firmware-update',
@@ -22,6 +22,14 @@ export default defineWorkload({
     { label: 'firmware updates blocked', counter: 'firmware.blocked' },
     { label: 'BAR0 accesses blocked by the MMIO filter', counter: 'mmio.blocked' },
     { label: 'BAR0 accesses let through', counter: 'mmio.allowed' },
+  ],
+  variants: [
+    {
+      name: 'as-shipped',
+      description: 'Linux v5.12 + skiboot v6.8: BAR0 mapped whole, no filter, so the other guest flashes too',
+      profile: 'as-shipped',
+      expect: ['isolation.firmware'],
+    },
   ],
   params: {
     topology: 'witherspoon-4',

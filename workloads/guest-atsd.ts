@@ -54,6 +54,13 @@ export default defineWorkload({
       set: { 'host.guestAtsd': 'first-link' },
       expect: 'clean',
     },
+    {
+      name: 'as-shipped',
+      description:
+        "the host's ATSD acquisition as shipped, blind to the LPARID filter (host-atsd-ignores-lparid)",
+      profile: 'as-shipped',
+      expect: ['translation.stale-ats', 'isolation.dma'],
+    },
   ],
   params: {
     topology: 'witherspoon-6',

@@ -16,7 +16,11 @@ import { matchedVariant, overridesText } from '../model/scenario/matched-variant
 import type { ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
-import { type ParamOverride, variantOverrides } from '../model/scenario/variant-overrides.js';
+import {
+  type ParamOverride,
+  profileOverride,
+  variantOverrides,
+} from '../model/scenario/variant-overrides.js';
 import { type Variant, validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams } from '../model/scenario/workload-params.js';
 import { asMatchedVariant, withAnswer } from '../report/described-result.js';
@@ -200,6 +204,11 @@ export function preparedRun(
   if (custom !== undefined) params = parseParams({ ...params, topology: custom.spec.name }, '');
   // A workload loadWorkloadFile read: the reproduce line names its file, as `npusim run FILE`'s does.
   const file = loadedFrom(given);
+  const profile =
+    options.profile ??
+    (options.variant === undefined
+      ? undefined
+      : workload.variants.find((v) => v.name === options.variant)?.profile);
   const config: RunConfig = {
     workload: workload.name,
     ...(file === undefined ? {} : { workloadFile: file }),
@@ -210,7 +219,8 @@ export function preparedRun(
     seed: options.seed ?? 1,
     bugs: options.bugs ?? [],
     params,
-    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    // A variant's profile (workload.ts), unless the options give one (another was refused).
+    ...(profile === undefined ? {} : { profile }),
     ...(options.stopOnFirst === true ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
@@ -218,7 +228,11 @@ export function preparedRun(
   // (the same function decides: model/scenario/matched-variant.ts).
   const match =
     options.variant === undefined
-      ? matchedVariant(workload, overridesOf(options, custom?.spec.name))
+      ? matchedVariant(
+          workload,
+          overridesOf(options, custom?.spec.name),
+          options.profile === undefined ? undefined : { name: options.profile, by: 'profile' },
+        )
       : undefined;
   const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
   return { workload, config, sameAs };
@@ -236,11 +250,21 @@ function checkVariantKept(
 ): void {
   const v = workload.variants.find((x) => x.name === options.variant)!;
   // Every option that overrides the variant, each on its own line, not only the first.
-  const over = variantOverrides(workload.params, v, overridesOf(options, topologyName));
+  const profile = profileOverride(
+    v,
+    options.profile === undefined ? undefined : { name: options.profile, by: 'profile' },
+  );
+  const over = [
+    ...(profile === undefined ? [] : [profile]),
+    ...variantOverrides(workload.params, v, overridesOf(options, topologyName)),
+  ];
   if (over.length > 0) {
     const issues = over.map((o) => ({
       field: o.by,
-      message: `Expected no override of \`${o.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
+      message:
+        o.path === 'profile'
+          ? `Expected no other profile with variant ${v.name}, which runs profile ${v.profile} (the run would not be the variant it names, nor be judged by what it expects), got \`${options.profile}\``
+          : `Expected no override of \`${o.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
     }));
     throw new ConfigError(
       issues[0]!.field,

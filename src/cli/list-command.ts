@@ -23,7 +23,7 @@ export async function listText(): Promise<string> {
     for (const v of w.variants) {
       const expects = v.expect === 'clean' ? 'clean' : v.expect.join(' or ');
       out.push(
-        `  ${''.padEnd(wWidth)}    variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (expects ${expects})`,
+        `  ${''.padEnd(wWidth)}    variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${v.profile === undefined ? '' : `--profile ${v.profile}, `}expects ${expects})`,
       );
     }
   }

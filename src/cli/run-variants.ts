@@ -12,6 +12,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
+import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { sameJson } from '../model/scenario/same-json.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -31,7 +32,12 @@ import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
 import { runFailureOf } from './run-outcome.js';
-import { commandLineOverrides, scenarioConfig, variantOverrides } from './scenario-config.js';
+import {
+  commandLineOverrides,
+  commandLineProfile,
+  scenarioConfig,
+  variantOverrides,
+} from './scenario-config.js';
 
 /** A variant to run after the workload's own run, with its configuration, checked. */
 export interface PlannedVariant {
@@ -74,14 +80,28 @@ export function planVariants(
   io: CliIo,
 ): VariantPlan {
   const planned: PlannedVariant[] = [];
-  const match = matchedVariant(workload, commandLineOverrides(args));
+  const match = matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args));
   const sameAs = match === undefined ? undefined : { variant: match.variant, by: overridesText(match.by) };
   for (const v of workload.variants) {
     const over = variantOverrides(workload, v, args);
     if (over.length > 0) {
-      const what = over.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ');
+      const params = over.filter((o) => o.path !== 'profile');
+      const profile = over.find((o) => o.path === 'profile');
+      const what = [
+        ...(profile === undefined ? [] : [`runs profile ${v.profile} (${profile.by} gives another)`]),
+        ...(params.length === 0
+          ? []
+          : [`sets ${params.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ')} to another value`]),
+      ].join(' and ');
       io.stderr.write(
-        `npusim: variant ${v.name} not run: it sets ${what} to another value (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+        `npusim: variant ${v.name} not run: it ${what} (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+      );
+      continue;
+    }
+    const twin = profileTwin(workload, v, args.profile);
+    if (twin !== undefined) {
+      io.stderr.write(
+        `npusim: variant ${v.name} not run: on --profile ${args.profile} it is variant ${twin.name} (the same parameters), which runs, judged by what it expects\n`,
       );
       continue;
     }
@@ -102,6 +122,18 @@ export function planVariants(
     planned.push({ variant: v, config });
   }
   return { planned, sameAs };
+}
+
+/**
+ * The variant that names `profile` (the command's `--profile`) and has the same parameters as `v`,
+ * a variant that names none: on that profile the two are one run, which the workload declared
+ * what to expect of for that profile (tce-storm's `page-kills` under `--profile as-shipped` is
+ * `page-kills-as-shipped`). Without it the table showed the one run twice, judged two ways.
+ */
+function profileTwin(workload: Workload, v: Variant, profile: string | undefined): Variant | undefined {
+  if (profile === undefined || v.profile !== undefined) return undefined;
+  const params = (x: Variant) => applySets(workload.params, x.set, (path) => path);
+  return workload.variants.find((w) => w.profile === profile && sameJson(params(w), params(v)));
 }
 
 /**
@@ -167,6 +199,11 @@ export async function runVariants(
     io.stderr.write(
       `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
     );
+    // A variant on another profile may run a policy that profile's releases never formed
+    // (guest-atsd's as-shipped, per-GPU groups): said as for the own run (run-command.ts).
+    const policyWarning = v.profile === undefined ? undefined : configPolicyWarning(planned);
+    if (policyWarning !== undefined)
+      io.stderr.write(`npusim: warning: variant ${v.name}: ${policyWarning}\n`);
     if (args.strategy === 'pct') {
       // The same strategy as the workload's own run, measured on this variant's own run: its
       // parameters differ, and so do its agents and scheduling steps.
@@ -256,6 +293,7 @@ function variantResult(
     name: v.name,
     ...(v.description === undefined ? {} : { description: v.description }),
     set: v.set,
+    ...(v.profile === undefined ? {} : { profile: v.profile }),
     status: result.status,
     exitCode: result.exitCode,
     digest: result.digest,

@@ -15,12 +15,13 @@ import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
-import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
+import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
 import {
   variantOverrides as overridesOfVariant,
   type ParamOverride,
+  profileOverride,
 } from '../model/scenario/variant-overrides.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import {
@@ -72,15 +73,18 @@ export function scenarioConfig(
 ): RunConfig {
   checkBugsAndProfile(args);
   let params = workload.params;
+  let variantProfile: ProfileName | undefined;
   if (args.variant !== undefined) {
     params = withVariant(workload, args.variant, params);
+    const variant = workload.variants.find((v) => v.name === args.variant)!;
+    variantProfile = variant.profile;
     // Every option that overrides the variant, each on its own line: dropping one to see the next refused would take a run each.
-    const over = variantOverrides(workload, workload.variants.find((v) => v.name === args.variant)!, args);
+    const over = variantOverrides(workload, variant, args);
     if (over.length > 0) {
       const issues = over.map((o) => ({
         field: o.by,
         message:
-          `Expected no ${o.by} with --variant ${args.variant}, which sets \`${o.path}\` to another value ` +
+          `Expected no ${o.by} with --variant ${args.variant}, which ${o.path === 'profile' ? `runs profile ${variant.profile}` : `sets \`${o.path}\` to another value`} ` +
           `(the run would not be the variant it names, nor be judged by what it expects), got both`,
       }));
       throw new ConfigError(
@@ -92,6 +96,8 @@ export function scenarioConfig(
   if (args.set.length > 0) params = withSets(args, params);
   const custom = args.topology === undefined ? undefined : loadTopologyOption(args.topology, '--topology');
   if (args.policy !== undefined) checkPolicy(args.policy, '--policy');
+  // The variant's profile, unless --profile gives the same one (another was refused above).
+  const profile = (args.profile as ProfileName | undefined) ?? variantProfile;
   const origin = { workload, args, file: workloadFile };
   params = inTermsOf(origin, () =>
     parseParams(
@@ -110,9 +116,13 @@ export function scenarioConfig(
     ...(args.variant === undefined ? {} : { variant: args.variant }),
     ...(args.set.length === 0 ? {} : { set: args.set.map((s) => ({ path: s.path, value: s.value })) }),
     seed,
-    bugs: [...new Set(args.bugs)].filter(isBugName),
+    // A switch the variant's profile already carries is that profile's (one run, one digest: as
+    // --profile refuses it, checkBugsAndProfile; here the profile was not typed beside it).
+    bugs: [...new Set(args.bugs)]
+      .filter(isBugName)
+      .filter((bug) => !(PROFILES[profile ?? DEFAULT_PROFILE].bugs as readonly string[]).includes(bug)),
     params,
-    ...(args.profile === undefined ? {} : { profile: args.profile as ProfileName }),
+    ...(profile === undefined ? {} : { profile }),
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
     ...(custom === undefined ? {} : { customTopology: custom }),
   };
@@ -228,14 +238,22 @@ function withVariant(workload: Workload, name: string, params: Workload['params'
  * would silently make the run something else than the variant. A `--set` below the path
  * (`tenants[0].pagesPerProcess` under a variant's `tenants`) refines the variant's value, and an
  * option that restates it (a variant's reproduce line names `--policy`) changes nothing: neither
- * is an override. Parameters that do not parse are left to scenarioConfig to refuse.
+ * is an override. Parameters that do not parse are left to scenarioConfig to refuse. A
+ * `--profile` other than the one the variant names overrides it too (path `profile`).
  */
 export function variantOverrides(
   workload: Workload,
   v: Variant,
   args: ScenarioArgs,
 ): { path: string; by: string }[] {
-  return overridesOfVariant(workload.params, v, commandLineOverrides(args));
+  const profile = profileOverride(
+    v,
+    args.profile === undefined ? undefined : { name: args.profile, by: '--profile' },
+  );
+  return [
+    ...(profile === undefined ? [] : [profile]),
+    ...overridesOfVariant(workload.params, v, commandLineOverrides(args)),
+  ];
 }
 
 /**
@@ -258,6 +276,13 @@ export function commandLineOverrides(args: ScenarioArgs): ParamOverride[] {
     });
   }
   return overrides;
+}
+
+/** The profile `--profile` gives, named by it, for matchedVariant (a name it refuses matches none). */
+export function commandLineProfile(args: ScenarioArgs): { name: ProfileName; by: string } | undefined {
+  return args.profile === undefined || !Object.hasOwn(PROFILES, args.profile)
+    ? undefined
+    : { name: args.profile as ProfileName, by: '--profile' };
 }
 
 /** The topology parameter `--topology VALUE` gives: a preset's name, or a file's topology name. */

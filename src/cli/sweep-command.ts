@@ -37,7 +37,12 @@ import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import { reportWrittenLine, writeOutputs } from './output-path.js';
-import { commandLineOverrides, resolveWorkload, scenarioConfig } from './scenario-config.js';
+import {
+  commandLineOverrides,
+  commandLineProfile,
+  resolveWorkload,
+  scenarioConfig,
+} from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
 import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
 import { sweepProgress } from './sweep-progress.js';
@@ -58,7 +63,10 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const config = scenarioConfig(workload, args, range.first, file);
   // The variant the sweep is, by name or made by its options (as `run` matches one): its seeds are
   // judged by what it expects (sweep/sweep-judge.ts).
-  const match = args.variant === undefined ? matchedVariant(workload, commandLineOverrides(args)) : undefined;
+  const match =
+    args.variant === undefined
+      ? matchedVariant(workload, commandLineOverrides(args), commandLineProfile(args))
+      : undefined;
   const judgeAs: SweepJudge | undefined =
     args.variant !== undefined
       ? { variant: args.variant }

@@ -103,6 +103,8 @@ export interface VariantResult {
   name: string;
   description?: string;
   set: Record<string, unknown>;
+  /** The profile the variant names (workload.ts); absent: it ran on the command's. */
+  profile?: string;
   status: RunStatus;
   exitCode: RunResult['exitCode'];
   digest: string;

@@ -76,8 +76,10 @@ export function answerSection(result: RunResult, style: Style): string[] {
         return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
       })
       .join(' ');
-    // A variant that sets nothing (the workload's own run again, as a control) says so.
-    const sets = set === '' ? 'sets nothing' : set;
+    // A variant that sets nothing (the workload's own run again, as a control) says so; one on
+    // another profile says which, first (it is what makes that run another machine).
+    const onProfile = v.profile === undefined ? '' : `profile ${v.profile}`;
+    const sets = [onProfile, set].filter((x) => x !== '').join(' ') || 'sets nothing';
     out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
   }
   return out;

@@ -349,6 +349,23 @@ describe('public API', () => {
     expect(own.sameAsVariant).toBeUndefined();
   });
 
+  it("api: a variant's profile is the run's; `profile` alone makes the run that variant; another with it is refused", async () => {
+    const { workloads } = await import('../../workloads/index.js');
+    const w = workloads.find((x) => x.name === 'firmware-update')!;
+    const short = { seed: 1, durationTicks: 5_000_000 };
+    const alone = await runWorkload(w, { ...short, variant: 'as-shipped' });
+    expect(alone.config.profile).toBe('as-shipped');
+    expect(alone.expectation).toMatchObject({ expect: ['isolation.firmware'], met: true });
+    expect(alone.reproduce).toContain('--variant as-shipped');
+    expect(alone.reproduce).toContain('--profile as-shipped');
+    const asOwn = await runWorkload(w, { ...short, profile: 'as-shipped' });
+    expect(asOwn.sameAsVariant).toEqual({ name: 'as-shipped', by: 'profile=as-shipped' });
+    expect(asOwn.digest).toBe(alone.digest);
+    await expect(runWorkload(w, { ...short, variant: 'as-shipped', profile: 'fixed' })).rejects.toThrow(
+      /^profile: Expected no other profile with variant as-shipped, which runs profile as-shipped .*got `fixed`/,
+    );
+  });
+
   it("api: runWorkload's strategy 'pct' and stopOnFirst are the command line's --strategy pct and --stop-on-first, the same digest", async () => {
     const { workloads } = await import('../../workloads/index.js');
     const w = workloads.find((x) => x.name === 'flush-race')!;

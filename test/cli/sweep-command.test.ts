@@ -877,6 +877,24 @@ describe('a sweep that is a variant', () => {
     expect((JSON.parse(own.stdout) as SweepSummary).expectation).toBeUndefined();
   });
 
+  test('firmware-update --profile as-shipped: each seed judged by its as-shipped variant; --variant as-shipped runs that profile', async () => {
+    const dir = testTempDir('npusim-sweep-variant-profile-');
+    const args = ['sweep', 'firmware-update', '--seeds', '1..2', '--duration', '10us', '--jobs', '1'];
+    const r = await cli([...args, '--profile', 'as-shipped', '--failures', join(dir, 'a'), '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as SweepSummary).expectation).toEqual({
+      variant: 'as-shipped',
+      by: '--profile as-shipped',
+      expect: ['isolation.firmware'],
+      met: 2,
+    });
+    const named = await cli([...args, '--variant', 'as-shipped', '--failures', join(dir, 'b')]);
+    expect(named.code, named.stderr).toBe(1);
+    expect(named.stdout).toContain(
+      '  expected (variant as-shipped): isolation.firmware: 2 of 2 seeds as expected\n',
+    );
+  });
+
   test('a variant sweep text says the seeds that missed; shards merge their verdicts', () => {
     const expectation: NonNullable<SweepSummary['expectation']> = {
       variant: 'per-gpu',

@@ -62,6 +62,35 @@ describe('headline params', () => {
     );
   });
 
+  test("a variant's profile must be one of the profiles: each wrong one at its place, all at once, with a did-you-mean", () => {
+    const e = errorOf(() =>
+      validateWorkload(
+        {
+          ...base,
+          variants: [
+            { name: 'v1', profile: 'as-shiped' },
+            { name: 'v2', set: {}, profile: 'fixd', expect: ['isolation.firmwar'] },
+          ],
+        },
+        'w.json',
+      ),
+    );
+    expect(e.field).toBe('w.json: variants[0].profile');
+    expect(e.message.split('\n')).toEqual([
+      'w.json: variants[0].profile: Expected one of as-shipped, fixed, got `as-shiped` (did you mean `as-shipped`?)',
+      '  w.json: variants[1].profile: Expected one of as-shipped, fixed, got `fixd` (did you mean `fixed`?)',
+      expect.stringMatching(
+        /^ {2}w\.json: variants\[1\]\.expect\[0\]: Expected a rule name .*got `isolation\.firmwar`/,
+      ),
+    ]);
+    // A variant on another profile need set nothing: the profile is what it changes.
+    const ok = validateWorkload(
+      { ...base, variants: [{ name: 'shipped', profile: 'as-shipped' }] },
+      'w.json',
+    );
+    expect(ok.variants).toEqual([{ name: 'shipped', set: {}, profile: 'as-shipped', expect: 'clean' }]);
+  });
+
   test('an index into a list is a number: a name there says so', () => {
     expect(headlineError({ label: 'x', param: 'tenants.x.name' })).toBe(
       'h.json: headline[1].param: Expected an index of the list `tenants` (0, 1, ...), got `x` in `tenants.x.name`',

@@ -156,7 +156,7 @@ describe('failure files of user workload files', () => {
     const { config } = readFailureFile(JSON.stringify(withSet), 'f.json', withVariant);
     expect(config.set).toEqual([{ path: 'gpu.dmaBytes', value: 512 }]);
     expect(config.variant).toBe('v');
-    // The registry's own tce-storm declares other variants (page-kills), none named `v`.
+    // The registry's own tce-storm declares other variants (page-kills, as-shipped, ...), none named `v`.
     const declared = (w.variants ?? []).map((v) => v.name).join(', ');
     expect(declared).not.toBe('');
     expect(refused(withSet)).toBe(

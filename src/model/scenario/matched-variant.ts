@@ -10,10 +10,16 @@
  * (variant-overrides.ts: that run is not the variant), (2) its `set` changes something of the
  * workload's parameters (a control that sets nothing is the own run with no option at all), and
  * (3) the workload's parameters with the overrides equal the variant's with the same overrides.
- * The first such variant, in the workload's order, is the match.
+ * A variant that names a profile (workload.ts) matches only a run on that profile, and then
+ * needs no parameter of its own: `--profile as-shipped` alone is firmware-update's `as-shipped`
+ * variant. The match is the variant the most overrides reach, then the first in the workload's
+ * order; one whose profile the run names comes before one that names none, so `--profile
+ * as-shipped --set P=V` is the variant declared for the shipped machine with P, not its fixed
+ * twin nor the shipped variant that sets nothing.
  */
 import { ConfigError } from '../../core/errors.js';
 import { parseParamPath } from './param-path.js';
+import { DEFAULT_PROFILE, type ProfileName } from './profiles.js';
 import { sameJson } from './same-json.js';
 import { type ParamOverride, variantOverrides } from './variant-overrides.js';
 import type { Variant, Workload } from './workload.js';
@@ -25,24 +31,47 @@ export interface MatchedVariant {
   by: ParamOverride[];
 }
 
-/** The variant `overrides`, applied in order after the workload's parameters, make the run; or undefined. */
+/**
+ * The variant `overrides`, applied in order after the workload's parameters, make the run on
+ * `profile` (the run's profile and what gave it, `--profile` or `profile`; absent: the default);
+ * or undefined. The `by` of a match by its profile names that profile first (`--profile
+ * as-shipped`), so the line that says what made the run the variant names it.
+ */
 export function matchedVariant(
   workload: Workload,
   overrides: readonly ParamOverride[],
+  profile?: { name: ProfileName; by: string },
 ): MatchedVariant | undefined {
   const sets = Object.fromEntries(overrides.map((o) => [o.path, o.value]));
   const own = paramsOrUndefined(() => applySets(workload.params, sets, (path) => path));
   // Overrides that do not apply are the caller's own parse to refuse: no match here.
   if (own === undefined) return undefined;
-  for (const v of workload.variants) {
+  const runProfile = profile?.name ?? DEFAULT_PROFILE;
+  const withProfile = workload.variants.filter((v) => v.profile !== undefined && v.profile === runProfile);
+  const without = workload.variants.filter((v) => v.profile === undefined);
+  // The match the most options reach wins (the first of those): a profile variant that sets
+  // nothing matches any run on its profile (as multi-tenant's per-gpu matches `--policy per-gpu`
+  // with a `--set` of a tenant's pages too), but `--profile as-shipped --set P=V` is the variant
+  // that sets P on that profile, where there is one.
+  let best: MatchedVariant | undefined;
+  for (const v of [...withProfile, ...without]) {
     if (variantOverrides(workload.params, v, overrides).length > 0) continue;
     const asVariant = paramsOrUndefined(() => applySets(workload.params, v.set, (path) => path));
-    if (asVariant === undefined || sameJson(asVariant, workload.params)) continue;
+    if (asVariant === undefined) continue;
+    // A variant on the default profile that sets nothing is the own run with no option at all.
+    const byProfile = v.profile !== undefined && v.profile !== DEFAULT_PROFILE;
+    if (!byProfile && sameJson(asVariant, workload.params)) continue;
     const asVariantRun = paramsOrUndefined(() => applySets(asVariant, sets, (path) => path));
-    if (asVariantRun !== undefined && sameJson(asVariantRun, own))
-      return { variant: v, by: reaching(v, overrides) };
+    if (asVariantRun !== undefined && sameJson(asVariantRun, own)) {
+      const by = reaching(v, overrides);
+      const match = {
+        variant: v,
+        by: byProfile ? [{ path: 'profile', value: v.profile, by: profile?.by ?? '--profile' }, ...by] : by,
+      };
+      if (best === undefined || match.by.length > best.by.length) best = match;
+    }
   }
-  return undefined;
+  return best;
 }
 
 /**

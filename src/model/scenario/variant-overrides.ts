@@ -12,6 +12,7 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import { parseParamPath, valueAtPath } from './param-path.js';
+import type { ProfileName } from './profiles.js';
 import type { Variant } from './workload.js';
 import { applySets, type WorkloadParams } from './workload-params.js';
 
@@ -69,4 +70,18 @@ function leavesOf(keys: readonly (string | number)[], value: unknown): (string |
   // An empty object sets nothing of its own, but names the group: kept as one leaf, as before.
   if (entries.length === 0) return [[...keys]];
   return entries.flatMap((k) => leavesOf([...keys, k], (value as Record<string, unknown>)[k]));
+}
+
+/**
+ * The profile the caller gives (`--profile`, runWorkload's `profile`) where the variant names
+ * another: that run would be the variant's parameters on another release pairing, judged by what
+ * the variant expects of its own (as a parameter given another value is, above). A variant that
+ * names no profile runs on the caller's; a caller that gives none runs the variant's.
+ */
+export function profileOverride(
+  v: Variant,
+  profile: { name: ProfileName | string; by: string } | undefined,
+): { path: string; by: string } | undefined {
+  if (profile === undefined || v.profile === undefined || profile.name === v.profile) return undefined;
+  return { path: 'profile', by: profile.by };
 }

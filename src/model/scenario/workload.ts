@@ -20,6 +20,7 @@ import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
+import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
@@ -142,24 +143,30 @@ const headlineKind: ChooseOption = (path, value) => {
  * takes them, by the same rules: applySets merges an object into the group it names and refuses
  * two paths of one parameter), run after the workload's own run by `npusim run` so its summary can set the answers
  * side by side (multi-tenant: each IOMMU policy's verdict), each judged against its `expect`.
+ * `profile` runs it on another release pairing (profiles.ts, as `--profile` does), so a workload
+ * can declare what the shipped machine finds beside what the fixed one does; absent, the variant
+ * runs on the command's profile, as the workload's own run does.
  */
 export const variantSchema = strictFields('a field of a variant', {
   name: kebabName,
   description: textLine.optional(),
   // A key `__proto__` (JSON.parse makes it an own key) is skipped by zod's record, and the variant
   // set nothing without a word (QA): refused, as `--set __proto__` is (param-path.ts).
-  set: z.preprocess(
-    (v, ctx) => {
-      if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__'))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['__proto__'],
-          message: 'Expected a parameter, got unknown key `__proto__`',
-        });
-      return v;
-    },
-    z.record(z.string().min(1), z.unknown()),
-  ),
+  set: z
+    .preprocess(
+      (v, ctx) => {
+        if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__'))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['__proto__'],
+            message: 'Expected a parameter, got unknown key `__proto__`',
+          });
+        return v;
+      },
+      z.record(z.string().min(1), z.unknown()),
+    )
+    .default({}),
+  profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).optional(),
   expect: expectationSchema.default('clean'),
 });
 export type Variant = z.infer<typeof variantSchema>;
