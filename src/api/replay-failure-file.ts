@@ -11,9 +11,7 @@
  * replays it.
  */
 
-import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
-import { readFailureFileText } from '../io/failure-file-text.js';
 import type { Workload } from '../model/scenario/workload.js';
 import type { RunResult } from '../report/run-result.js';
 import type { FirstFinding } from '../repro/failure-file.js';
@@ -30,6 +28,7 @@ import {
 import type { Host } from '../runtime/engine.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
+import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
 
 export interface ReplayFailureFileOptions {
   /**
@@ -99,17 +98,9 @@ export async function replayFailureFile(
   options: ReplayFailureFileOptions = {},
 ): Promise<FailureReplay> {
   checkOptions(options);
-  if (typeof pathOrText !== 'string' || pathOrText.trim() === '') {
-    throw new ConfigError(
-      'file',
-      `Expected a failure file's path or its JSON text, got ${typeof pathOrText === 'string' ? 'an empty string' : shown(pathOrText)}`,
-    );
-  }
-  const isText = pathOrText.trimStart().startsWith('{');
-  const path = isText ? undefined : pathOrText;
-  const where = path ?? options.name ?? 'failure file';
-  // Bounded, as `npusim replay` reads it: a path to a pipe or a device never reads for ever.
-  const text = path === undefined ? pathOrText : readFailureFileText(path);
+  const input = failureFileInput(pathOrText, options.name);
+  const { path, where } = input;
+  const text = input.text();
   const workloads = options.workloads ?? (await loadWorkloads());
   const host = options.host ?? 'inline';
   const started = performance.now();
@@ -161,17 +152,7 @@ function sameFinding(want: FirstFinding | null, found: FirstFinding | undefined)
 }
 
 function checkOptions(options: ReplayFailureFileOptions): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('options', `Expected an object of options, got ${shown(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      throw new ConfigError(
-        key,
-        `Expected an option replayFailureFile takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
-      );
-    }
-  }
+  checkFailureFileOptions('replayFailureFile', OPTION_KEYS, options);
   if (options.host !== undefined && options.host !== 'inline' && options.host !== 'threaded') {
     throw new ConfigError('host', `Expected \`inline\` or \`threaded\`, got ${shown(options.host)}`);
   }
@@ -183,15 +164,6 @@ function checkOptions(options: ReplayFailureFileOptions): void {
     throw new ConfigError(
       'historyEvents',
       `Expected a whole number of events from 0 to ${MAX_HISTORY_EVENTS}, got ${shown(h)}`,
-    );
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new ConfigError('name', `Expected a file name, got ${shown(options.name)}`);
-  }
-  if (options.workloads !== undefined && !(options.workloads instanceof Map)) {
-    throw new ConfigError(
-      'workloads',
-      `Expected a Map of workloads by name (what loadWorkloads() gives), got ${shown(options.workloads)}`,
     );
   }
 }

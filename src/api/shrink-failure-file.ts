@@ -12,9 +12,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
-import { readFailureFileText } from '../io/failure-file-text.js';
 import { sameFile } from '../io/same-file.js';
 import type { Workload } from '../model/scenario/workload.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
@@ -31,6 +29,7 @@ import { DEFAULT_SHRINK_BUDGET, MAX_SHRINK_BUDGET } from '../repro/shrink-budget
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
+import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
 
 export interface ShrinkFailureFileOptions {
   /** Candidate runs at most, as `--budget`: a whole number from 1 to 1,000,000; default 400. */
@@ -103,18 +102,10 @@ export async function shrinkFailureFile(
   options: ShrinkFailureFileOptions = {},
 ): Promise<ShrunkFailure> {
   checkOptions(options);
-  if (typeof pathOrText !== 'string' || pathOrText.trim() === '') {
-    throw new ConfigError(
-      'file',
-      `Expected a failure file's path or its JSON text, got ${typeof pathOrText === 'string' ? 'an empty string' : shown(pathOrText)}`,
-    );
-  }
-  const isText = pathOrText.trimStart().startsWith('{');
-  const path = isText ? undefined : pathOrText;
-  const where = path ?? options.name ?? 'failure file';
+  const input = failureFileInput(pathOrText, options.name);
+  const { path, where } = input;
   if (options.out !== undefined) checkOut(options.out, path);
-  // Bounded, as `npusim shrink` reads it: a path to a pipe or a device never reads for ever.
-  const text = path === undefined ? pathOrText : readFailureFileText(path);
+  const text = input.text();
   const workloads = options.workloads ?? (await loadWorkloads());
   const { file, config, workload } = readFailureFile(
     text,
@@ -177,17 +168,7 @@ function checkOut(out: string, input: string | undefined): void {
 }
 
 function checkOptions(options: ShrinkFailureFileOptions): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('options', `Expected an object of options, got ${shown(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) {
-      throw new ConfigError(
-        key,
-        `Expected an option shrinkFailureFile takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
-      );
-    }
-  }
+  checkFailureFileOptions('shrinkFailureFile', OPTION_KEYS, options);
   const b = options.budget;
   if (
     b !== undefined &&
@@ -200,15 +181,6 @@ function checkOptions(options: ShrinkFailureFileOptions): void {
   }
   if (options.out !== undefined && (typeof options.out !== 'string' || options.out === '')) {
     throw new ConfigError('out', `Expected a file's path, got ${shown(options.out)}`);
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new ConfigError('name', `Expected a file name, got ${shown(options.name)}`);
-  }
-  if (options.workloads !== undefined && !(options.workloads instanceof Map)) {
-    throw new ConfigError(
-      'workloads',
-      `Expected a Map of workloads by name (what loadWorkloads() gives), got ${shown(options.workloads)}`,
-    );
   }
   for (const key of ['onProgress', 'shouldStop'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') {

@@ -1,0 +1,65 @@
+/**
+ * What `replayFailureFile` and `shrinkFailureFile` both take: a failure file's path or its JSON
+ * text, and the options they share (`name`, `workloads`) and the check that an options argument
+ * is a plain object of known keys. Written once so the two library entries refuse the same input
+ * with the same ConfigError.
+ */
+import { didYouMean } from '../core/edit-distance.js';
+import { ConfigError } from '../core/errors.js';
+import { readFailureFileText } from '../io/failure-file-text.js';
+import { shown } from './check-run-input.js';
+
+/** A failure file as given: its path (undefined for text), where errors name it, and its text. */
+export interface FailureFileInput {
+  path: string | undefined;
+  where: string;
+  /** The text, read bounded from `path` (a pipe or a device never reads for ever) or as given. */
+  text(): string;
+}
+
+/** `pathOrText` checked: a non-empty string, text when its first non-blank character is `{`. */
+export function failureFileInput(pathOrText: unknown, name: string | undefined): FailureFileInput {
+  if (typeof pathOrText !== 'string' || pathOrText.trim() === '') {
+    throw new ConfigError(
+      'file',
+      `Expected a failure file's path or its JSON text, got ${typeof pathOrText === 'string' ? 'an empty string' : shown(pathOrText)}`,
+    );
+  }
+  const path = pathOrText.trimStart().startsWith('{') ? undefined : pathOrText;
+  return {
+    path,
+    where: path ?? name ?? 'failure file',
+    text: () => (path === undefined ? pathOrText : readFailureFileText(path)),
+  };
+}
+
+/**
+ * The options object itself (a plain object of the entry's `keys`, did-you-mean for a misspelt
+ * one) and the two options every failure-file entry takes: `name` and `workloads`.
+ */
+export function checkFailureFileOptions(
+  entry: string,
+  keys: readonly string[],
+  options: { name?: unknown; workloads?: unknown },
+): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError('options', `Expected an object of options, got ${shown(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) {
+      throw new ConfigError(
+        key,
+        `Expected an option ${entry} takes (${keys.join(', ')}), got \`${key}\`${didYouMean(key, keys)}`,
+      );
+    }
+  }
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+    throw new ConfigError('name', `Expected a file name, got ${shown(options.name)}`);
+  }
+  if (options.workloads !== undefined && !(options.workloads instanceof Map)) {
+    throw new ConfigError(
+      'workloads',
+      `Expected a Map of workloads by name (what loadWorkloads() gives), got ${shown(options.workloads)}`,
+    );
+  }
+}
