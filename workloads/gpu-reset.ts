@@ -5,7 +5,9 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * (`train`) takes the three GPUs of socket 0, which are its whole NVLink group, and three guests take
  * one GPU of socket 1 each, whose NVLink peers belong to the others. Every tenant keeps asking to
  * reset one of its GPUs: `train`'s resets are done (`gpu.resets`), the others' refused
- * (`gpu.resetRefused`), since a reset drops the NVLinks under every peer on them.
+ * (`gpu.resetRefused`), since a reset drops the NVLinks under every peer on them (the model's
+ * policy, not a sourced kernel check: the real kernel would reset the GPU under the peers;
+ * src/model/actors/coordinator/reset-traffic.ts).
  *
  * While a GPU of socket 0 is reset the others keep translating and the host keeps shooting down,
  * and every ATSD on NPU 0 goes to every brick, the reset GPU's included. The fixed firmware resets

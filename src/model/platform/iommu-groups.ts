@@ -108,10 +108,11 @@ export function linkUsable(topology: Topology, bar0: readonly GpuBar0[], gpu: nu
 }
 
 /**
- * The NVLink group of `gpu` ("nvidia-smi -r" semantics): every GPU it reaches over GPU-GPU NVLinks
- * enabled on both ends (`linkDisableMask[g]`, bit i = NVLink i disabled), directly or through
- * others; the GPU itself included. Ascending. Resetting a GPU drops its NVLinks under its peers, so
- * a reset is only for a caller who owns the whole group: with per-socket groups that is the
+ * The NVLink group of `gpu`: every GPU it reaches over GPU-GPU NVLinks enabled on both ends
+ * (`linkDisableMask[g]`, bit i = NVLink i disabled), directly or through others; the GPU itself
+ * included. Ascending. Resetting a GPU drops its NVLinks under its peers, so the model's reset
+ * policy (ASSUMED, not a kernel check: actors/coordinator/reset-traffic.ts) lets only a caller who
+ * owns the whole group reset it: with per-socket groups that is the
  * socket's group, with `per-gpu` (links up between tenants) it spans tenants, and with
  * `per-gpu-isolated` (links to other groups disabled) it is the GPU alone.
  */

@@ -244,7 +244,8 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
   }).prefault({}),
   /**
    * GPU resets ("nvidia-smi -r") asked by tenants (absent: none). Refused unless the whole NVLink
-   * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`).
+   * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`; the model's
+   * policy, not a sourced kernel check: coordinator/reset-traffic.ts).
    */
   resets: strictFields('a resets parameter', {
     /** Mean ticks between reset requests (one tenant GPU each). */

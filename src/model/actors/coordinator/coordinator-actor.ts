@@ -6,7 +6,7 @@
  * - tce-traffic.ts: the kernel's TCE unmaps;
  * - mmio-traffic.ts: tenants' BAR0 accesses;
  * - reset-traffic.ts: tenants' GPU resets ("nvidia-smi -r"), refused unless the caller owns the
- *   GPU's whole NVLink group.
+ *   GPU's whole NVLink group (the model's policy, not a sourced kernel check).
  * The oracle of the coordinator (check/oracle.ts) hears every unmap, free and shootdown step and
  * judges the protocol-order rules.
  */

@@ -4,8 +4,11 @@
  *
  * The kernel refuses unless the whole NVLink group of the GPU belongs to the caller
  * (platform/iommu-groups.ts `nvlinkGroupOf`: the GPUs it reaches over NVLinks enabled on both
- * ends). A reset drops the GPU's NVLinks under every peer on them, so a tenant may only reset a GPU
- * whose peers are all its own: under `per-socket` groups the socket group is the NVLink group and
+ * ends). That refusal is the model's ASSUMED (proposed) policy, not a sourced kernel check: VFIO
+ * checks a reset per PCI slot or bus, and a V100 sits alone behind its PHB4 root port, so under
+ * per-GPU groups the real kernel would reset the GPU and its NVLinks would drop under the peers'
+ * tenants (skiboot 68d11e446), which is not modelled. The policy's reason: a reset drops the GPU's
+ * NVLinks under every peer on them, so a tenant may only reset a GPU whose peers are all its own: under `per-socket` groups the socket group is the NVLink group and
  * the owner may; under the RFC's `per-gpu` groups with the links up, peers belong to other tenants
  * (or none) and the reset is refused; under `per-gpu-isolated` the links to other groups are
  * disabled and the GPU is its own NVLink group. Refusals are counted (`gpu.resetRefused`), done
