@@ -346,6 +346,9 @@ export class NestMmu {
     this.stats.walkQueueTicks += start - now;
     const latencyTicks = (doneAt - now) as Tick;
 
+    // No nest MMU TLB or page-walk cache (ASSUMED): reading the replica makes PTE_CLEAR's arrival
+    // stand for the PTE store and the CPU's global tlbie (RIC=2 for a coprocessor's mm: Linux
+    // radix_tlb.c mm_needs_flush_escalation) both completing. Misses to one page are not merged.
     const hit = this.tables.lookup(req.lpid, req.pid, req.va);
     if (hit === undefined) {
       const r = refuse(

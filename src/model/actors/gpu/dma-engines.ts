@@ -218,6 +218,8 @@ export class DmaEngines implements CollectivePort {
       return;
     }
     counters.bump(this.slot.atsMisses);
+    // Each miss is its own request, even to a page whose walk is in flight (ASSUMED: how the
+    // HSHUB merges misses is not public; docs/theory-of-operation.md section 8).
     const request = this.tags.newAtsRequest();
     this.tags.pendingAts.set(request, { dma, lpid: pr.lpid, pid: pr.pid, va, write });
     this.tags.inFlight.set(dma, ctx.now);
