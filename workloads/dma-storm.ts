@@ -26,6 +26,7 @@ export default defineWorkload({
     { label: 'busiest X-bus', links: 'chip-chip', stat: 'busiest' },
     { label: 'DMA moved', counter: 'dma.bytes', per: 'simulated-second', unit: 'bytes' },
     { label: 'nest MMU translations', counter: 'nmmu.translations', per: 'simulated-second' },
+    { label: 'busiest nest MMU (walkers)', nmmu: 'busiest' },
     { label: 'nest MMU translation p99', latency: 'nmmu.translateTicks', stat: 'p99' },
     { label: 'ATS cache hit rate', rate: 'ats-hit' },
     { label: 'TCE cache hit rate', rate: 'tce-hit' },

@@ -33,6 +33,7 @@ export default defineWorkload({
     { label: 'TCE unmaps', counter: 'tce.unmaps' },
     { label: 'firmware updates blocked', counter: 'firmware.blocked' },
     { label: 'busiest GPU->chip link', links: 'gpu-chip', stat: 'busiest' },
+    { label: 'busiest nest MMU (walkers)', nmmu: 'busiest' },
   ],
   params: {
     topology: 'witherspoon-6',

@@ -409,6 +409,8 @@ function socketFigures(plan: MachinePlan, raw: RawRun): SocketFigures[] {
         chip: r.name,
         nmmuTranslations: c(C.nmmuTranslations),
         nmmuFaults: c(C.nmmuFaults),
+        nmmuWalkerUtilisation:
+          typeof state.nmmuWalkerUtilisation === 'number' ? state.nmmuWalkerUtilisation : 0,
         nmmuP99Ticks: nmmu.p99,
         nmmuP99IntervalTicks: nmmu.interval,
         atsdLaunches: c('atsd.launches'),

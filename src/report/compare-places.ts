@@ -129,9 +129,30 @@ function oneSocket(
   const atEndSigma = wa === undefined || wb === undefined ? undefined : Math.sqrt(wa + wb);
   const longest = (z: SocketFigures | undefined) =>
     z === undefined || (z.atsdWaitingAtEnd ?? 0) === 0 ? undefined : (z.atsdLongestWaitAtEndTicks ?? 0);
+  // The walkers' busy share, judged as a link's utilisation is (compare-row.ts): busy time grows
+  // with the walks, so u / sqrt(walks). A result before 0.10.0 has none: shown, not judged.
+  const busy = (z: SocketFigures | undefined) => z?.nmmuWalkerUtilisation;
+  const walks = (z: SocketFigures) => Math.max(1, z.nmmuTranslations + z.nmmuFaults);
+  const ua = busy(x);
+  const ub = busy(y);
+  const busyRow =
+    x !== undefined && y !== undefined && (ua === undefined || ub === undefined)
+      ? notJudged('sockets', 'nMMU busy', ua, ub, 'ratio', 'absent from a result before 0.10.0')
+      : judged(
+          'sockets',
+          'nMMU busy',
+          ua,
+          ub,
+          ua === undefined || ub === undefined
+            ? undefined
+            : Math.sqrt(ua ** 2 / walks(x!) + ub ** 2 / walks(y!)),
+          'ratio',
+          'u / sqrt(walks)',
+        );
   const rows = [
     count('nMMU translations', (v) => v.nmmuTranslations),
     count('nMMU faults', (v) => v.nmmuFaults),
+    busyRow,
     p99(
       'nMMU p99',
       (v) => v.nmmuP99Ticks,

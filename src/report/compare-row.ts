@@ -17,6 +17,7 @@
  * | p50, p99, p99.9 latency         | order statistics: 95 % interval on the rank, N p -/+ 1.96 sqrt(N p (1-p)) | interval width / (2 x 1.96) |
  * | cache hit rate                  | binomial proportion           | sqrt(p (1-p) / n)           |
  * | link utilisation                | busy time ~ its message count | u / sqrt(messages)          |
+ * | a socket's nest MMU busy share  | busy time ~ its walks         | u / sqrt(walks)             |
  * | a link's bytes                  | compound Poisson: its messages| bytes / sqrt(messages)      |
  * | a link's queue mean             | not judged: delays come in bursts (queueMeanRow); sets only |   |
  * | a socket's TCE hit rate         | binomial proportion           | sqrt(p (1-p) / n)           |

@@ -257,12 +257,13 @@ export function comparisonFooter(c: Comparison): string[] {
       `${c.changed} of ${c.judged} judged figures changed beyond noise (|B - A| > ${NOISE_SIGMAS} standard errors of the change).`,
       'noise: counts are Poisson (sqrt(n)), byte totals by their operations (total/sqrt(ops)), means',
       '  stddev/sqrt(N), percentiles from 95 % order-statistic intervals, hit rates binomial, link',
-      "  utilisation u/sqrt(messages); a socket's p99 changed where the two runs' 99.73 % order-statistic",
-      "  intervals (in the result) do not overlap. Maxes, a link's backlog, its queue mean (messages queue",
-      '  in bursts: no per-message model holds), the headline (read from figures judged in their own rows)',
-      '  and engine (wall-clock) figures are not judged; all but the last two are judged between sets of',
-      '  seeds, by their spread. These models miss what a seed moves as a whole (where pages lie, when',
-      '  unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B) to measure it.',
+      "  utilisation u/sqrt(messages), a nest MMU's busy share u/sqrt(walks); a socket's p99 changed where",
+      "  the two runs' 99.73 % order-statistic intervals (in the result) do not overlap. Maxes, a link's",
+      '  backlog, its queue mean (messages queue in bursts: no per-message model holds), the headline (read',
+      '  from figures judged in their own rows) and engine (wall-clock) figures are not judged; all but the',
+      '  last two are judged between sets of seeds, by their spread. These models miss what a seed moves',
+      '  as a whole (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B)',
+      '  to measure it.',
     ];
   }
   return setsFooter(c, c.sets);
@@ -355,6 +356,14 @@ function changeText(r: CompareRow): string {
   return `${abs}${rel}`;
 }
 
+/**
+ * A change in standard errors: one decimal below 100, whole from 100 (`103 se`, not `102.9 se`),
+ * so a row of a far-moved figure keeps its width (a 100-column row ran to 101 at `102.9 se`).
+ */
+function seText(se: number): string {
+  return se < 99.95 ? se.toFixed(1) : se.toFixed(0);
+}
+
 function verdictText(r: CompareRow, sets: boolean): string {
   switch (r.verdict) {
     case 'changed':
@@ -362,7 +371,7 @@ function verdictText(r: CompareRow, sets: boolean): string {
       if (r.sigma === 0) return 'CHANGED (no spread)';
       return sets
         ? `CHANGED (${againstThreshold(r)})`
-        : `CHANGED (${(Math.abs(r.change!) / r.sigma!).toFixed(1)} se)`;
+        : `CHANGED (${seText(Math.abs(r.change!) / r.sigma!)} se)`;
     case 'noise':
       // Two sets: each row's threshold is its own (Student's t), so each says it, as --json's note.
       return sets && r.sigma! > 0 ? `noise (${againstThreshold(r)})` : 'noise';

@@ -77,6 +77,20 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     const mean = links.reduce((s, l) => s + l.utilisation, 0) / links.length;
     return [{ label: item.label, value: mean, text: `${percent(mean)} over ${links.length} links` }];
   }
+  if ('nmmu' in item) {
+    // Results before 0.10.0 have no walker figure: no figure, not a measured 0.
+    const sockets = r.contention.sockets.filter((s) => s.nmmuWalkerUtilisation !== undefined);
+    if (sockets.length === 0) return [{ label: item.label, value: null, text: 'no nest MMU figures' }];
+    const busy = (s: (typeof sockets)[number]) => s.nmmuWalkerUtilisation!;
+    if (item.nmmu === 'busiest') {
+      const busiest = sockets.reduce((a, b) => (busy(b) > busy(a) ? b : a));
+      return [
+        { label: item.label, value: busy(busiest), text: `${percent(busy(busiest))} (${busiest.chip})` },
+      ];
+    }
+    const mean = sockets.reduce((s, x) => s + busy(x), 0) / sockets.length;
+    return [{ label: item.label, value: mean, text: `${percent(mean)} over ${sockets.length} sockets` }];
+  }
   if ('param' in item) {
     let v: unknown = r.config.params;
     // An index past the end of this run's list (`tenants.5` of a run with two tenants): the path

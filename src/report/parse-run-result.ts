@@ -115,6 +115,10 @@ export function parseRunResult(text: string, file: string): RunResult {
   if (Array.isArray(c!.sockets)) {
     (c!.sockets as unknown[]).forEach((x, i) => {
       const socket = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+      // Absent before 0.10.0; a share of the walkers' time, at most 1 (nest-mmu.ts busyTicksBy).
+      const u = socket.nmmuWalkerUtilisation;
+      if (u !== undefined && (typeof u !== 'number' || !fraction(u)))
+        fail(`contention.sockets[${i}].nmmuWalkerUtilisation`, 'a fraction from 0 to 1', u);
       for (const f of ['nmmuP99IntervalTicks', 'atsdWaitP99IntervalTicks'] as const) {
         const v = socket[f];
         if (v === undefined) continue;

@@ -65,7 +65,7 @@ function socketTable(result: RunResult): string[] {
   if (t === undefined) return [];
   return [
     'contention per socket:',
-    ...table([t.header, ...t.rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8, 9] }),
+    ...table([t.header, ...t.rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }),
   ];
 }
 
@@ -82,6 +82,9 @@ export function socketFigures(result: RunResult): { header: string[]; rows: stri
     // other's total (QA: `301 faults` beside `292 xlates` read as a fault rate of 103 %).
     'nMMU xlated',
     'faulted',
+    // The walkers' busy share, like a link's `busy`: the nest MMU saturates before any link can
+    // (QA68: stress's walkers 100 % busy beside links 4 %), which no other column shows.
+    'nMMU busy',
     'nMMU p99',
     'ATSD launches',
     'reg waits',
@@ -94,6 +97,8 @@ export function socketFigures(result: RunResult): { header: string[]; rows: stri
     `socket ${s.socket} (${s.chip})`,
     String(s.nmmuTranslations),
     String(s.nmmuFaults),
+    // `-` in a result written before the figure existed (0.9.0 and earlier), not a measured 0.
+    s.nmmuWalkerUtilisation === undefined ? '-' : percent(s.nmmuWalkerUtilisation),
     s.nmmuTranslations > 0 ? formatTime(s.nmmuP99Ticks) : '-',
     String(s.atsdLaunches),
     String(s.atsdWaits),

@@ -278,6 +278,23 @@ describe('npusim compare', () => {
     expect(r).toMatchObject({ verdict: 'not judged', note: NO_SOCKET_INTERVAL });
   });
 
+  it("each socket's nest MMU busy share is in the result and judged; one from before 0.10.0 has none: shown, not judged", async () => {
+    for (const s of seed1.contention.sockets) {
+      expect(s.nmmuWalkerUtilisation).toBeGreaterThan(0);
+      expect(s.nmmuWalkerUtilisation).toBeLessThanOrEqual(1);
+    }
+    const c = await compare(files.seed1, files.seed2);
+    const busy = c.rows.filter((r) => r.section === 'sockets' && r.figure === 'nMMU busy');
+    expect(busy.length).toBe(seed1.contention.sockets.length);
+    for (const r of busy) expect(r.verdict === 'noise' || r.verdict === 'changed').toBe(true);
+    const sockets = seed1.contention.sockets.map(({ nmmuWalkerUtilisation: _u, ...rest }) => rest);
+    const old = join(dir, 'old-busy.json');
+    writeFileSync(old, JSON.stringify({ ...seed1, contention: { ...seed1.contention, sockets } }));
+    const o = await compare(old, files.seed2);
+    const r = o.rows.find((x) => x.section === 'sockets' && x.figure === 'nMMU busy')!;
+    expect(r).toMatchObject({ verdict: 'not judged', note: 'absent from a result before 0.10.0' });
+  });
+
   const refusals: [string, string | ((r: RunResult) => unknown), RegExp][] = [
     [
       'not JSON',
@@ -331,6 +348,17 @@ describe('npusim compare', () => {
         },
       }),
       /x\.json: contention\.links\[0\]\.utilisation: Expected a fraction from 0 to 1, got `1e\+300` \(number\)/,
+    ],
+    [
+      "a nest MMU's walkers busy more than all the time",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          sockets: r.contention.sockets.map((x) => ({ ...x, nmmuWalkerUtilisation: 1.5 })),
+        },
+      }),
+      /x\.json: contention\.sockets\[0\]\.nmmuWalkerUtilisation: Expected a fraction from 0 to 1, got `1\.5` \(number\)/,
     ],
     [
       'a hit rate above 1',

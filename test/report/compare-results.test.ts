@@ -342,6 +342,23 @@ describe('compare: each socket and each link', () => {
     expect(formatComparison(same)).toContain('  all 1 links: no figure changed beyond noise');
   });
 
+  it("a socket's nest MMU busy share is judged as a link's utilisation is: u / sqrt(walks)", () => {
+    const at = (u: number) => machine([socket({ nmmuWalkerUtilisation: u })], [link()]);
+    const busy = (a: RunResult, b: RunResult) =>
+      one(compareResults('A', a, 'B', b), 'socket 0 (chip0)', 'nMMU busy');
+    // 1000 walks at 50 % busy: se 0.5 / sqrt(1000) each, 3 se of the change is 6.7 points.
+    const row = busy(at(0.5), at(0.6));
+    expect(row.sigma).toBeCloseTo(Math.sqrt(0.25 / 1000 + 0.36 / 1000), 9);
+    expect(row).toMatchObject({ verdict: 'changed', note: 'u / sqrt(walks)' });
+    expect(busy(at(0.5), at(0.55)).verdict).toBe('noise');
+    // A result written before the figure existed: side by side, not judged.
+    const old = machine([socket()], [link()]);
+    expect(busy(old, at(0.5))).toMatchObject({ verdict: 'not judged', b: 0.5 });
+    expect(formatComparison(compareResults('A', at(0.5), 'B', at(0.9)))).toMatch(
+      /^ {4}nMMU busy +50\.0% +90\.0% .*CHANGED/m,
+    );
+  });
+
   it("a socket's p99 is judged by the two runs' intervals: changed exactly where they do not overlap", () => {
     const at = (p99: number, interval: [number, number], o: Partial<SocketFigures> = {}) =>
       machine([socket({ nmmuP99Ticks: p99, nmmuP99IntervalTicks: interval, ...o })], [link()]);

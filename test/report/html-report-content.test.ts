@@ -288,7 +288,9 @@ describe('the HTML report says what the run did', () => {
       expect(line, row[0]).toBeDefined();
       expect(line!.trim().split(/\s{2,}/)).toEqual(row);
     }
-    expect(rows.slice(1).some((r) => Number(r[5]) > 0 || Number(r[4]) > 0)).toBe(true);
+    // ATSD launches or register waits (columns 5 and 6), and the walkers' busy share (column 3).
+    expect(rows.slice(1).some((r) => Number(r[6]) > 0 || Number(r[5]) > 0)).toBe(true);
+    expect(rows.slice(1).every((r) => /^\d+\.\d%$/.test(r[3]!))).toBe(true);
   });
 
   it("the strategy and the profile are named in the header, as the summary's header names them (the report had neither)", async () => {

@@ -131,7 +131,7 @@ describe('summary', () => {
       /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(
-      /contention per socket:\n.*nMMU xlated\s+faulted.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+-/,
+      /contention per socket:\n.*nMMU xlated\s+faulted\s+nMMU busy.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+0\.0%\s+-/,
     );
     // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
     const links = result.contention.links;
@@ -158,10 +158,30 @@ describe('summary', () => {
         .find((l) => l.startsWith('  socket 0 (chip0)'))!
         .trim()
         .split(/\s{2,}/);
-    // Columns: socket, nMMU xlated, faulted, nMMU p99, ATSD launches, reg waits, wait p99, ...
+    // Columns: socket, nMMU xlated, faulted, nMMU busy, nMMU p99, ATSD launches, reg waits, wait p99, ...
     const won = { ...socket, atsdLaunches: 5, atsdWaits: 0, atsdWonAtOnce: 5, atsdWaitP99Ticks: 0 };
-    expect(row(won)[6]).toBe('0 ps');
-    expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[6]).toBe('-');
+    expect(row(won)[7]).toBe('0 ps');
+    expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[7]).toBe('-');
+  });
+
+  it("summary and --json: a socket's nest MMU busy share, from its chip's report; `-` in a result from before it existed", () => {
+    const result = assembleResult(
+      config,
+      plan,
+      raw([report(0, { state: { nmmuWalkerUtilisation: 0.994 } }), report(1)]),
+    );
+    const socket = result.contention.sockets[0]!;
+    expect(socket.nmmuWalkerUtilisation).toBe(0.994);
+    expect(JSON.parse(JSON.stringify(result)).contention.sockets[0].nmmuWalkerUtilisation).toBe(0.994);
+    const row = (s: typeof socket) =>
+      formatSummary({ ...result, contention: { ...result.contention, sockets: [s] } }, { color: false })
+        .split('\n')
+        .find((l) => l.startsWith('  socket 0 (chip0)'))!
+        .trim()
+        .split(/\s{2,}/);
+    expect(row(socket)[3]).toBe('99.4%');
+    const { nmmuWalkerUtilisation: _, ...old } = socket;
+    expect(row(old)[3]).toBe('-');
   });
 
   it('summary and HTML: a latency with no samples shows `-` for its figures, not a measured 0 ps', () => {
@@ -721,6 +741,32 @@ describe('summary', () => {
     expect(text).toMatch(/ {2}busiest chip->GPU link\s+25\.0% \(chip0->gpu0 nvlink x2\)\n/);
     expect(text).toMatch(/ {2}ATS hit rate\s+90\.0%\n/);
     expect(text).toMatch(/ {2}peer p99\s+no samples\n/);
+  });
+
+  it('headline: the busiest nest MMU names its chip, the mean its sockets; an older result has no figure', () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    const sockets = (...u: (number | undefined)[]) => {
+      result.contention.sockets = u.map((x, i) => ({
+        ...result.contention.sockets[0]!,
+        socket: i,
+        chip: `chip${i}`,
+        nmmuWalkerUtilisation: x,
+      }));
+    };
+    const items = [
+      { label: 'busiest nest MMU', nmmu: 'busiest' },
+      { label: 'nest MMUs, mean', nmmu: 'mean' },
+    ] as const;
+    sockets(0.25, 0.994);
+    expect(evaluateHeadline(items, result).map((f) => [f.text, f.value])).toEqual([
+      ['99.4% (chip1)', 0.994],
+      ['62.2% over 2 sockets', (0.25 + 0.994) / 2],
+    ]);
+    sockets(undefined);
+    expect(evaluateHeadline(items, result).map((f) => f.text)).toEqual([
+      'no nest MMU figures',
+      'no nest MMU figures',
+    ]);
   });
 
   it('headline: a wait whose zeros a counter holds says how many of its samples they are', () => {

@@ -40,6 +40,14 @@
  * radix walk with partition-scoped nesting, mostly hitting the nest MMU's page-walk caches) on one of
  * `walkers` parallel table walkers; a request that finds all walkers busy queues behind the earliest
  * to free, which is the contention figure the engine reports.
+ *
+ * Walks are counted when they finish, not when they are booked: a walk booked at `now` finishes at
+ * `doneAt`, up to the whole queue later (18 us in dma-storm), so counting at booking counted walks
+ * the run's end cut off, and a rate of translations above the walkers' capacity (QA68 2). `settle`
+ * counts the walks done by a tick; `busyTicksBy` gives the walkers' busy time inside [0, tick], a
+ * walk that straddles the tick counting only its part before it. Each booking starts no earlier
+ * than the one before (the earliest-free walker only frees later, and `now` only moves on) and
+ * every walk lasts `walkLatencyTicks`, so walks finish in booking order: a FIFO holds the open ones.
  */
 
 import { AssertionFailure, ConfigError } from '../../core/errors.js';
@@ -157,18 +165,45 @@ export interface TranslateRequest {
   msr: number;
 }
 
+/** A walk that finished: what `settle` hands its caller. */
+export interface SettledWalk {
+  /** It translated (else it faulted: no PTE). */
+  readonly translated: boolean;
+  /** Queueing behind busy walkers plus the walk itself. */
+  readonly latencyTicks: Tick;
+}
+
+interface OpenWalk extends SettledWalk {
+  readonly startTicks: Tick;
+  readonly doneAt: Tick;
+}
+
 export class NestMmu {
   readonly npuIndex: number;
   readonly walkLatencyTicks: Tick;
+  /** Parallel table walkers (the capacity `busyTicksBy` is a share of). */
+  readonly walkers: number;
   private readonly bdfMap: XtsBdfEntry[] = [];
   private readonly wildcardMsr: (number | null)[] = new Array(XTS_BDF_ENTRIES).fill(null);
   private readonly ctxRef: number[] = new Array(XTS_BDF_ENTRIES).fill(0);
   private readonly atsdLparid: Lpid[] = new Array(ATSD_REGISTERS).fill(HOST_LPID);
   private readonly walkerFreeAt: Tick[];
+  /**
+   * Walks booked and not yet settled, oldest first from `openHead` (header: they finish in this
+   * order). Bounded by the requests in flight to this nest MMU; settled entries are dropped in bulk.
+   */
+  private openWalks: OpenWalk[] = [];
+  private openHead = 0;
   private readonly staleXtsAfterKexec: boolean;
   private readonly validAtMapLpar: boolean;
   readonly stats = {
+    /** Walks that translated and finished by the tick last settled to (not those still walking). */
     translations: 0,
+    /** Walks that translated, finished or not: booked at the request (tests, the state dump). */
+    translationsBooked: 0,
+    /** Walker time of the walks settled (each walk's whole duration, all of it before the tick). */
+    walkerBusyTicks: 0,
+    /** Refusals, counted at the request: a walk that finds no PTE too (its answer waits the walk). */
     faults: 0,
     faultsByReason: {} as Record<string, number>,
     walkQueueTicks: 0,
@@ -188,6 +223,7 @@ export class NestMmu {
     this.staleXtsAfterKexec = options.staleXtsAfterKexec ?? false;
     this.validAtMapLpar = options.validAtMapLpar ?? false;
     const walkers = options.walkers ?? 4;
+    this.walkers = walkers;
     if (!Number.isInteger(walkers) || walkers < 1 || walkers > 64) {
       throw new ConfigError(
         'walkers',
@@ -345,6 +381,12 @@ export class NestMmu {
     this.walkerFreeAt[w] = doneAt;
     this.stats.walkQueueTicks += start - now;
     const latencyTicks = (doneAt - now) as Tick;
+    const last = this.openWalks[this.openWalks.length - 1];
+    if (last !== undefined && doneAt < last.doneAt) {
+      throw new AssertionFailure(
+        `nest MMU ${this.npuIndex}: Expected walks to finish in booking order, got one done at ${doneAt} after one done at ${last.doneAt}`,
+      );
+    }
 
     // No nest MMU TLB or page-walk cache (ASSUMED): reading the replica makes PTE_CLEAR's arrival
     // stand for the PTE store and the CPU's global tlbie (RIC=2 for a coprocessor's mm: Linux
@@ -355,9 +397,11 @@ export class NestMmu {
         'no-pte',
         `Expected a PTE for ${hex(req.va)} in lpid ${req.lpid} pid ${req.pid}, got none`,
       );
+      this.openWalks.push({ startTicks: start as Tick, doneAt, translated: false, latencyTicks });
       return { ...r, latencyTicks } as TranslateResult;
     }
-    this.stats.translations++;
+    this.stats.translationsBooked++;
+    this.openWalks.push({ startTicks: start as Tick, doneAt, translated: true, latencyTicks });
     return {
       ok: true,
       pa: hit.pa,
@@ -367,6 +411,48 @@ export class NestMmu {
       latencyTicks,
       doneAt,
     };
+  }
+
+  /**
+   * Counts the walks finished by `tick` (their whole time in `stats.walkerBusyTicks`, translations
+   * in `stats.translations`) and hands each to `done`, in the order they finished.
+   */
+  settle(tick: Tick, done?: (walk: SettledWalk) => void): void {
+    const open = this.openWalks;
+    let head = this.openHead;
+    while (head < open.length && open[head]!.doneAt <= tick) {
+      const w = open[head++]!;
+      this.stats.walkerBusyTicks += w.doneAt - w.startTicks;
+      if (w.translated) this.stats.translations++;
+      done?.(w);
+    }
+    // Drop settled entries now and then, not on every walk (a shift is linear in the queue).
+    if (head > 1024 && head * 2 > open.length) {
+      this.openWalks = open.slice(head);
+      head = 0;
+    }
+    this.openHead = head;
+  }
+
+  /**
+   * The walkers' busy time inside [0, tick]: the walks settled, plus the part before `tick` of
+   * those still open (one straddling `tick` counts up to it). Settle to `tick` first: a walk done
+   * by then and not settled counts here all the same, but not in `stats.translations`.
+   */
+  busyTicksBy(tick: Tick): number {
+    let busy = this.stats.walkerBusyTicks;
+    for (let i = this.openHead; i < this.openWalks.length; i++) {
+      const w = this.openWalks[i]!;
+      if (w.startTicks >= tick) break;
+      busy += Math.min(w.doneAt, tick) - w.startTicks;
+    }
+    // Each walker runs one walk at a time: more busy time than walkers x tick is a booking bug.
+    if (busy > this.walkers * tick) {
+      throw new AssertionFailure(
+        `nest MMU ${this.npuIndex}: Expected at most ${this.walkers} walkers x ${tick} ticks busy, got ${busy}`,
+      );
+    }
+    return busy;
   }
 
   /** The LPARID filter of ATSD register `reg` (LPID 0 unless map_lpar gave it to a guest). */

@@ -85,6 +85,8 @@ const textLine = z
  * - `links`: the busiest (or mean) utilisation of the links between GPUs, GPU to chip, chip to
  *   GPU, or chip to chip;
  * - `rate`: the ATS or TCE cache hit rate;
+ * - `nmmu`: the busiest (or mean) nest MMU's walker utilisation over the sockets: the bottleneck
+ *   of ATS-heavy runs, which no link's utilisation shows (QA68);
  * - `param`: a parameter of the run (`policy`, `gpu.dmaBytes`; a list counts its entries:
  *   `tenants`), so variants show what differs between them.
  * The kinds are the options of a union, in HEADLINE_KINDS' order.
@@ -113,16 +115,20 @@ export const headlineItemSchema = z.union([
     label: textLine,
     rate: z.enum(['ats-hit', 'tce-hit']),
   }),
+  strictFields('a field of a nest MMU figure', {
+    label: textLine,
+    nmmu: z.enum(['busiest', 'mean']),
+  }),
   strictFields('a field of a param figure', { label: textLine, param: z.string().min(1) }),
 ]);
 export type HeadlineItem = z.infer<typeof headlineItemSchema>;
 
 /** The key that makes a headline item each kind, in the order of headlineItemSchema's options. */
-const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'param'] as const;
+const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'nmmu', 'param'] as const;
 
 /**
  * A headline item that fits no kind is judged as the kind whose key it has (zod alone would say
- * `Invalid input`, having tried all five): ``headline[0].stat: Expected one of count, ..., got `p98` ``.
+ * `Invalid input`, having tried all six): ``headline[0].stat: Expected one of count, ..., got `p98` ``.
  */
 const headlineKind: ChooseOption = (path, value) => {
   if (path.length !== 2 || path[0] !== 'headline' || value === null || typeof value !== 'object')

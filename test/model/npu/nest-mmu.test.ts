@@ -37,6 +37,10 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
       expect(r.epoch).toBe(page.epoch);
       expect(r.latencyTicks).toBeGreaterThan(0);
     }
+    // Counted when the walk is done, not when it is booked (QA68: a rate above capacity).
+    expect(mmu.stats.translationsBooked).toBe(1);
+    expect(mmu.stats.translations).toBe(0);
+    mmu.settle(tick(r.latencyTicks));
     expect(mmu.stats.translations).toBe(1);
   });
 
@@ -135,6 +139,52 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     const b = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
     expect(b.latencyTicks).toBeGreaterThan(a.latencyTicks);
     expect(mmu.stats.walkQueueTicks).toBeGreaterThan(0);
+  });
+
+  test('nmmu: walker busy time counts a walk straddling the end only up to it, and only walks done count', () => {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const tables = new PageTables(phys);
+    tables.map(0 as Lpid, 7 as Pid, VA, phys.allocate(PAGE_64K, 'host').base, PAGE_64K, tick(0));
+    const walkTicks = 400_000;
+    const mmu = new NestMmu(tables, { npuIndex: 0, walkers: 2, walkLatencyTicks: tick(walkTicks) });
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    const ask = (at: number) =>
+      mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(at));
+    // Walker 0: [0, 400k) and [400k, 800k); walker 1: [100k, 500k). The run ends at 600k.
+    ask(0);
+    ask(100_000);
+    ask(200_000);
+    const done: number[] = [];
+    mmu.settle(tick(600_000), (w) => done.push(w.latencyTicks));
+    expect(done).toEqual([walkTicks, walkTicks]);
+    expect(mmu.stats.translations).toBe(2);
+    expect(mmu.stats.translationsBooked).toBe(3);
+    // 400k + 400k done, and 200k of the third (400k..600k): 1.0M of 2 walkers x 600k.
+    expect(mmu.busyTicksBy(tick(600_000))).toBe(1_000_000);
+    // Booked walks past the end would read 1.2M: more than the walkers could do by 600k.
+    expect(mmu.busyTicksBy(tick(600_000))).toBeLessThanOrEqual(mmu.walkers * 600_000);
+  });
+
+  test('nmmu: at saturation the walks done never exceed the walkers x time / walk', () => {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const tables = new PageTables(phys);
+    tables.map(0 as Lpid, 7 as Pid, VA, phys.allocate(PAGE_64K, 'host').base, PAGE_64K, tick(0));
+    const mmu = new NestMmu(tables, { npuIndex: 0 });
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    const end = 10 * mmu.walkLatencyTicks;
+    // Ten requests at each walk time: far more than four walkers take.
+    for (let t = 0; t < end; t += mmu.walkLatencyTicks) {
+      for (let i = 0; i < 10; i++) {
+        mmu.settle(tick(t));
+        mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(t));
+      }
+    }
+    mmu.settle(tick(end));
+    expect(mmu.stats.translationsBooked).toBe(100);
+    expect(mmu.stats.translations).toBe(mmu.walkers * 10);
+    expect(mmu.busyTicksBy(tick(end))).toBe(mmu.walkers * end);
   });
 });
 

@@ -32,7 +32,7 @@
  * OPAL init/destroy_context (`xts.context`) and every ATS request the NPU refuses (`ats.refused`).
  */
 import { PAGE_64K, PageTables, PhysPages } from '../../host/page-table.js';
-import { MSR_GUEST, MSR_HOST, NestMmu } from '../../npu/nest-mmu.js';
+import { MSR_GUEST, MSR_HOST, NestMmu, type SettledWalk } from '../../npu/nest-mmu.js';
 import {
   type ContextDestroy,
   type GpuLinkRef,
@@ -231,9 +231,20 @@ export class AtsService {
     }
   }
 
+  /**
+   * A walk that finished: a translation counts, and its latency is recorded, only once it is done
+   * (nest-mmu.ts header), so a run's figures hold no walk its end cut off.
+   */
+  private readonly walkDone = (w: SettledWalk): void => {
+    if (!w.translated) return;
+    this.env.counters.add(C.nmmuTranslations);
+    this.translateLatency.record(Math.max(1, w.latencyTicks));
+  };
+
   onAtsRequest(m: SimMessage, ctx: ActorContext): void {
     const r = AtsRequestMsg.decode(m);
     const gpu = this.env.gpuOfActor(m.source);
+    this.nmmu.settle(ctx.now as Tick, this.walkDone);
     const t = this.nmmu.translate(
       {
         bdf: this.bdfOfGpu.get(gpu)!,
@@ -260,8 +271,6 @@ export class AtsService {
       ctx.send(back, AtsResponseMsg.encode({ request: r.request, ok: false }), HEADER_BYTES, t.latencyTicks);
       return;
     }
-    counters.add(C.nmmuTranslations);
-    this.translateLatency.record(Math.max(1, t.latencyTicks));
     ctx.send(
       back,
       AtsResponseMsg.encode({
@@ -335,6 +344,18 @@ export class AtsService {
       });
     }
     this.attachedBdfs.length = 0;
+  }
+
+  /**
+   * The run ended at `endTick`: the walks done by then count (those still walking do not), and the
+   * walkers' busy share of [0, endTick], a walk that straddles it counting up to it.
+   */
+  finish(endTick: number): { nmmuWalkerUtilisation: number } {
+    this.nmmu.settle(endTick as Tick, this.walkDone);
+    const capacityTicks = this.nmmu.walkers * endTick;
+    return {
+      nmmuWalkerUtilisation: capacityTicks > 0 ? this.nmmu.busyTicksBy(endTick as Tick) / capacityTicks : 0,
+    };
   }
 
   /** Figures for the actor's state dump. */

@@ -184,6 +184,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
 
   finish(endTick: number): ActorReport {
     this.ats.release(endTick);
+    const nmmu = this.ats.finish(endTick);
     this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
     return this.report({
@@ -205,6 +206,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
       state: {
         ...this.atsd.state(),
         ...this.ats.state(),
+        ...nmmu,
         ...(this.resets.enabled ? this.resets.state() : {}),
         ...(this.mappers.enabled ? this.mappers.state() : {}),
       },
