@@ -31,6 +31,7 @@ import {
 import { asNodeHistograms } from '../metrics/node-recorder.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { C, H } from '../model/actors/metric-names.js';
+import { violationsWithEvidence } from '../model/check/evidence.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import {
   type DmaCounts,
@@ -152,7 +153,9 @@ function findingsOf(
   // A run stopped at its first finding reports what was found before its stop tick: a threaded
   // actor that ran past it before it heard of the stop may have found more.
   const beforeStop = (v: Violation) => raw.stopped !== 'first-finding' || v.tick < raw.reachedTick;
-  const violations: Violation[] = raw.reports.flatMap((r) => r.violations).filter(beforeStop);
+  // Each with what other actors saw of its pages (a chip's stale DMA: the coordinator's free, the
+  // GPU's stale refill).
+  const violations: Violation[] = violationsWithEvidence(raw.reports).filter(beforeStop);
   violations.push(...conservationViolations);
   const liveness: Violation[] = raw.reports.flatMap((r) => r.liveness).filter(beforeStop);
   const total =

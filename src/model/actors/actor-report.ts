@@ -1,8 +1,9 @@
 /**
  * The end-of-run report every actor hands back (actor.ts ActorReport), built the same way for all:
  * its counters (with the violations its oracle counted but did not keep), its histograms, the
- * violations its oracle kept, how often and first when it broke each rule, its liveness findings,
- * and its state for the dump.
+ * violations its oracle kept, how often and first when it broke each rule, the evidence its oracle
+ * keeps for other actors' violations (check/evidence.ts), its liveness findings, and its state for
+ * the dump.
  */
 import type { Oracle } from '../check/oracle.js';
 import type { Violation } from '../check/violation.js';
@@ -34,6 +35,7 @@ export function actorReport(actor: Pick<Actor, 'index' | 'name' | 'kind'>, parts
     histograms: parts.histograms,
     violations: [...parts.oracle.violations],
     ruleTallies: parts.oracle.ruleTallies(),
+    evidence: parts.oracle.evidence(),
     liveness: parts.liveness ?? [],
     state: parts.state,
   };

@@ -7,6 +7,7 @@
  * itself, and asking its chooser. It holds no reference to any other actor, so the same class runs
  * inline (all actors in one thread) and threaded (one worker per actor) with the same event order.
  */
+import type { OracleEvent } from '../check/oracle-events.js';
 import type { RuleTally, Violation } from '../check/violation.js';
 import type { Chooser } from '../choice/chooser.js';
 import type { SendFields, SimMessage } from '../protocol/sim-message.js';
@@ -49,6 +50,11 @@ export interface ActorReport {
    * often and first when (a sweep's table of rules per seed reads it).
    */
   ruleTallies: Record<string, RuleTally>;
+  /**
+   * What this actor saw that another actor's violation may need (check/evidence.ts): the
+   * coordinator's frees, a GPU's stale refills. Omitted by reports made without an oracle.
+   */
+  evidence?: OracleEvent[];
   /** Liveness problems seen by this actor (a shootdown that never completed, ...). */
   liveness: Violation[];
   /** Actor-specific state for a liveness dump (registers, queues). */

@@ -5,13 +5,15 @@
  * protocol.ts; only types here.
  *
  * Who sends what:
- * - chip actors: page.owner, page.free, dma.land, tce.write, tce.clear, tce.unpin, tce.access,
+ * - chip actors: page.owner, page.free.seen (the chip hearing of a free: PAGE_FREE), dma.land, tce.write, tce.clear, tce.unpin, tce.access,
  *   tce.fault, and what
  *   their NPU's driver and firmware do: context.ref (every reference operation on a driver
  *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
  *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised), atsd.shared (a
  *   store to an ATSD register by a shootdown that does not hold it);
- * - GPU actors: tenant.gpu, peer.access, mmio.access;
+ * - GPU actors: tenant.gpu, peer.access, mmio.access, and the ATS cache's evidence (ats.*: a refill
+ *   read out before an invalidate of its page, that invalidate, the flushes that move it, its
+ *   landing in the L1; gpu/ats-cache.ts `AtsWitness`);
  * - the coordinator: page.unmap, page.free, translation.made, and every shootdown step (the
  *   kernel's mmio_invalidate, host/shootdown.ts): shootdown.*, atsd.*.
  *
@@ -64,15 +66,24 @@ export type OracleEvent =
   // Page lifecycle.
   | ({ readonly kind: 'page.unmap'; readonly tick: Tick } & Mapping)
   | {
+      /** The free itself, made by the coordinator (the kernel's free after the shootdown). */
       readonly kind: 'page.free';
       readonly tick: Tick;
       readonly pa: PhysAddr;
-      /**
-       * The page's size, where the free is made (the coordinator); omitted by a chip, which hears
-       * of the free from PAGE_FREE (address and epoch: no rule needs the size there).
-       */
+      /** The page's size (omitted by tests that free a 64K page). */
       readonly sizeBytes?: number;
       /** Epoch after the free (the old epoch + 1). */
+      readonly epoch: number;
+    }
+  | {
+      /**
+       * A chip hearing of a free (PAGE_FREE, address and epoch: no rule needs the size there), some
+       * time after the coordinator's `page.free`; from then its chip's translations carry the new
+       * epoch. A name of its own so a history does not show the hearing as the free.
+       */
+      readonly kind: 'page.free.seen';
+      readonly tick: Tick;
+      readonly pa: PhysAddr;
       readonly epoch: number;
     }
   | ({ readonly kind: 'translation.made'; readonly tick: Tick; readonly gpu: number } & Mapping)
@@ -206,6 +217,53 @@ export type OracleEvent =
       readonly gpu: number;
       readonly reason: string;
       readonly detail: string;
+    }
+  // The GPU's ATS cache (gpu/ats-cache.ts): evidence of how a translation outlived a shootdown,
+  // recorded only for a refill in flight when an invalidate of its page arrived.
+  | {
+      /**
+       * A refill read out of the L2 (after a fill from the NPU, or an L2 hit) toward the L1: the
+       * first of those of its page that the next `ats.invalidate` missed.
+       */
+      readonly kind: 'ats.refill.begin';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly pa: PhysAddr;
+      readonly sizeBytes: number;
+      /** The page epoch its translation was made at. */
+      readonly epoch: number;
+      readonly from: 'fill' | 'l2-hit';
+    }
+  | {
+      /** An ATSD invalidate reached the L2 while that refill was in flight (it cannot reach it). */
+      readonly kind: 'ats.invalidate';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly pa: PhysAddr;
+      /** Refills of this page in flight, past the invalidate. */
+      readonly refillsInFlight: number;
+    }
+  | {
+      /** A flush (membar): swept the L1, then moved every refill one stage. */
+      readonly kind: 'ats.flush';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly pa: PhysAddr;
+      /** Stale entries of this page the sweep dropped from the L1. */
+      readonly swept: number;
+      /** Stale refills of this page it moved one stage (one that landed is an `ats.refill.land`). */
+      readonly refillsMoved: number;
+    }
+  | {
+      /** Refills of a translation older than an invalidate of its page landed in the L1. */
+      readonly kind: 'ats.refill.land';
+      readonly tick: Tick;
+      readonly gpu: number;
+      readonly pa: PhysAddr;
+      readonly sizeBytes: number;
+      readonly epoch: number;
+      /** How many landed at this tick (a flush lands every one in the last stage). */
+      readonly refills: number;
     }
   // Peer and MMIO.
   | {

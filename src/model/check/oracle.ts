@@ -41,6 +41,20 @@ export interface OracleOptions {
 /** Per-DMA events: checked, but remembered only when they break a rule (they are most events). */
 const HOT_KINDS: ReadonlySet<OracleEvent['kind']> = new Set(['dma.land', 'tce.access', 'tce.fault']);
 
+/**
+ * Events another actor's violation may need (evidence.ts): the coordinator's free of a page (a
+ * chip only hears of it later) and how a GPU's ATS cache let a stale translation through (the chip
+ * judging the DMA sees neither). Exported at the end of the run from the histories, whose bounds
+ * they share.
+ */
+const EVIDENCE_KINDS: ReadonlySet<OracleEvent['kind']> = new Set([
+  'page.free',
+  'ats.refill.begin',
+  'ats.invalidate',
+  'ats.flush',
+  'ats.refill.land',
+]);
+
 /** A family's handler for one kind, called with any event of that kind. */
 type AnyHandler = (ev: OracleEvent, report: Report) => void;
 
@@ -132,6 +146,25 @@ export class Oracle {
     return Object.fromEntries([...this.log.byRule].map(([rule, t]) => [rule, { ...t }]));
   }
 
+  /**
+   * The evidence events (EVIDENCE_KINDS) still in the histories, oldest key first: at most
+   * `historyDepth` per key in `historyKeys` keys, fewer in practice (a free or a stale refill is
+   * one page's event among many).
+   */
+  evidence(): OracleEvent[] {
+    const out: OracleEvent[] = [];
+    const seen = new Set<OracleEvent>();
+    for (const h of this.histories.values()) {
+      for (const e of h) {
+        if (EVIDENCE_KINDS.has(e.kind) && !seen.has(e)) {
+          seen.add(e);
+          out.push(e);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Feed one event; returns how many violations it revealed. */
   observe(ev: OracleEvent): number {
     this.stats.events++;
@@ -211,7 +244,12 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
     case 'page.owner':
     case 'page.unmap':
     case 'page.free':
+    case 'page.free.seen':
     case 'translation.made':
+    case 'ats.refill.begin':
+    case 'ats.invalidate':
+    case 'ats.flush':
+    case 'ats.refill.land':
     case 'tce.unpin':
     case 'dma.land':
       return [pageKey(pages.baseOf(ev.pa))];

@@ -40,6 +40,7 @@
  */
 
 import { AssertionFailure, assert, ConfigError } from '../../core/errors.js';
+import type { OracleEventOf } from '../check/oracle-events.js';
 import { PAGE_1G, PAGE_2M, PAGE_64K, type PageSize } from '../host/page-table.js';
 import { LruMap } from '../lru-map.js';
 import { alignDown, type Lpid, ns, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../types.js';
@@ -94,7 +95,22 @@ export interface Refill {
   readonly seq: number;
   /** 0 .. REFILL_STAGES-1. */
   stage: number;
+  /** When it was read out of the L2 (`AtsCache.now` then), and after what. */
+  readonly begunAt: Tick;
+  readonly from: 'fill' | 'l2-hit';
+  /** Read out before an invalidate of its page reached the L2: it carries a stale translation. */
+  stale: boolean;
 }
+
+/**
+ * What the cache tells its GPU's oracle (check/oracle-events.ts, `ats.*`): how a translation
+ * outlived a shootdown. Only a refill in flight when an invalidate of its page arrives is followed
+ * (its begin, that invalidate, each flush while it or its L1 entry lives, its landing), so the
+ * refills of every other lookup, the hot path, cost one tick and two fields per refill and no event.
+ */
+export type AtsWitnessEvent = OracleEventOf<
+  'ats.refill.begin' | 'ats.invalidate' | 'ats.flush' | 'ats.refill.land'
+>;
 
 const SIZES: readonly PageSize[] = [PAGE_64K, PAGE_2M, PAGE_1G];
 /** 64 KiB pages below 2^53: 37 bits; the address-space id takes the bits above. */
@@ -136,6 +152,18 @@ export class AtsCache {
   private largeSeen = false;
   private readonly refills: Refill[] = [];
   private refillSeq = 0;
+  /**
+   * The tick of the event the GPU is handling: the GPU sets it before it looks up, fills, moves
+   * refills or applies an ATSD, so a refill knows when it began and the witness when things happened.
+   */
+  now = 0 as Tick;
+  /** Where the evidence of a stale refill goes (the GPU's oracle); none: nothing is followed. */
+  witness: ((ev: AtsWitnessEvent) => void) | undefined;
+  /** Stale refills in flight, and the stale entries they landed in the L1 (until a flush sweeps them). */
+  private staleInFlight = 0;
+  private readonly staleL1: AtsEntry[] = [];
+  /** During a flush that moves stale refills: those it lands, per page (told as one line each). */
+  private landedInFlush: Map<number, { entry: AtsEntry; n: number }> | undefined;
   private readonly l2Capacity: number;
   private readonly l1Capacity: number;
   private readonly refillCapacity: number;
@@ -204,7 +232,7 @@ export class AtsCache {
   private l2Hit(e: AtsEntry): AtsLookup {
     this.stats.hits++;
     this.stats.l2Hits++;
-    this.startRefill(e);
+    this.startRefill(e, 'l2-hit');
     return { hit: true, level: 'l2', entry: e, latencyTicks: this.l2HitLatencyTicks };
   }
 
@@ -223,7 +251,7 @@ export class AtsCache {
     this.l2.set(k, entry);
     this.stats.fills++;
     this.evict(this.l2, this.l2Capacity);
-    this.startRefill(entry);
+    this.startRefill(entry, 'fill');
   }
 
   /** Number of L1 refills in flight. */
@@ -251,6 +279,7 @@ export class AtsCache {
     }
     this.refills.splice(index, 1);
     this.installL1(r.entry);
+    if (r.stale) this.staleLanded(r);
     return r.entry;
   }
 
@@ -275,9 +304,60 @@ export class AtsCache {
     return dropped;
   }
 
-  /** The invalidate half of an ATSD: the L2 only (header, step 1). */
+  /**
+   * The invalidate half of an ATSD: the L2 only (header, step 1). The refills of the range in
+   * flight it cannot reach are marked stale and followed (`witness`).
+   */
   invalidate(inv: Exclude<AtsInvalidate, { kind: 'flush' }>): number {
     this.stats.invalidations++;
+    if (this.witness !== undefined && this.refills.length > 0) this.followMissed(inv, this.witness);
+    return this.dropFromL2(inv);
+  }
+
+  /**
+   * Mark the refills of `inv`'s range in flight stale; per page, tell when the first of them began
+   * and how many the invalidate missed (one line each, however many refills: a history is short).
+   */
+  private followMissed(
+    inv: Exclude<AtsInvalidate, { kind: 'flush' }>,
+    witness: (ev: AtsWitnessEvent) => void,
+  ): void {
+    const caught = new Map<number, { first: Refill; n: number }>();
+    for (const r of this.refills) {
+      const e = r.entry;
+      if (r.stale || e.lpid !== inv.lpid || e.pid !== inv.pid) continue;
+      if (inv.kind === 'range' && !(e.va < inv.start + inv.sizeBytes && e.va + e.pageSizeBytes > inv.start))
+        continue;
+      r.stale = true;
+      this.staleInFlight++;
+      const c = caught.get(e.pa);
+      // The queue is oldest first, so the first refill seen of a page began first.
+      if (c === undefined) caught.set(e.pa, { first: r, n: 1 });
+      else c.n++;
+    }
+    for (const [pa, { first, n }] of caught) {
+      const e = first.entry;
+      witness({
+        kind: 'ats.refill.begin',
+        tick: first.begunAt,
+        gpu: this.gpu,
+        pa: e.pa,
+        sizeBytes: e.pageSizeBytes,
+        epoch: e.epoch,
+        from: first.from,
+      });
+      witness({
+        kind: 'ats.invalidate',
+        tick: this.now,
+        gpu: this.gpu,
+        pa: pa as PhysAddr,
+        refillsInFlight: n,
+      });
+    }
+  }
+
+  /** Drop the L2 entries `inv` covers; how many. */
+  private dropFromL2(inv: Exclude<AtsInvalidate, { kind: 'flush' }>): number {
     // Invalidates reach the L2 only (see header, step 1). Every entry of (lpid, pid) is keyed by
     // its space, so an address space never seen has nothing to drop.
     const id = this.spaceIds.get(inv.lpid * 0x10_0000 + inv.pid);
@@ -305,9 +385,73 @@ export class AtsCache {
   /** The flush (membar): sweep the L1, then every refill moves one stage (header, step 2). */
   flush(): void {
     this.stats.flushes++;
+    if (this.witness !== undefined && (this.staleInFlight > 0 || this.staleL1.length > 0)) {
+      this.witnessFlush(this.witness);
+    }
     this.l1.clear();
     // Back to front so a landing refill's splice leaves the indices still to visit untouched.
+    this.landedInFlush = this.staleInFlight > 0 ? new Map() : undefined;
     for (let i = this.refills.length - 1; i >= 0; i--) this.advanceRefill(i);
+    const landed = this.landedInFlush;
+    this.landedInFlush = undefined;
+    // The refills one flush lands: one line per page.
+    if (landed !== undefined) for (const [, l] of landed) this.witnessLand(l.entry, l.n);
+  }
+
+  /**
+   * Before a flush's sweep: per page followed, the stale entries it sweeps from the L1 and the
+   * stale refills it moves (those in the last stage land: `staleLanded` tells that after this).
+   */
+  private witnessFlush(witness: (ev: AtsWitnessEvent) => void): void {
+    const pages = new Map<number, { swept: number; moved: number }>();
+    const page = (pa: number) => {
+      let p = pages.get(pa);
+      if (p === undefined) {
+        p = { swept: 0, moved: 0 };
+        pages.set(pa, p);
+      }
+      return p;
+    };
+    // An entry the L1's LRU already evicted is no longer there to sweep.
+    for (const e of this.staleL1) if (this.l1.get(this.keyOf(e)) === e) page(e.pa).swept++;
+    for (const r of this.refills) if (r.stale) page(r.entry.pa).moved++;
+    this.staleL1.length = 0;
+    for (const [pa, p] of pages) {
+      witness({
+        kind: 'ats.flush',
+        tick: this.now,
+        gpu: this.gpu,
+        pa: pa as PhysAddr,
+        swept: p.swept,
+        refillsMoved: p.moved,
+      });
+    }
+  }
+
+  /** A stale refill landed in the L1: followed until a flush sweeps it. */
+  private staleLanded(r: Refill): void {
+    this.staleInFlight--;
+    this.staleL1.push(r.entry);
+    const inFlush = this.landedInFlush;
+    if (inFlush === undefined) {
+      this.witnessLand(r.entry, 1);
+      return;
+    }
+    const l = inFlush.get(r.entry.pa);
+    if (l === undefined) inFlush.set(r.entry.pa, { entry: r.entry, n: 1 });
+    else l.n++;
+  }
+
+  private witnessLand(e: AtsEntry, refills: number): void {
+    this.witness?.({
+      kind: 'ats.refill.land',
+      tick: this.now,
+      gpu: this.gpu,
+      pa: e.pa,
+      sizeBytes: e.pageSizeBytes,
+      epoch: e.epoch,
+      refills,
+    });
   }
 
   /** A GPU reset: every level and every refill in flight is gone (stats are kept). */
@@ -315,6 +459,8 @@ export class AtsCache {
     this.l1.clear();
     this.l2.clear();
     this.refills.length = 0;
+    this.staleInFlight = 0;
+    this.staleL1.length = 0;
     this.stats.resets++;
   }
 
@@ -332,14 +478,14 @@ export class AtsCache {
     return { l1: this.l1.size, l2: this.l2.size };
   }
 
-  private startRefill(entry: AtsEntry): void {
+  private startRefill(entry: AtsEntry, from: Refill['from']): void {
     if (this.refills.length >= this.refillCapacity) {
       // Bounded: the oldest refill lands now to make room (hardware would stall the requester).
       for (let i = 0; i < REFILL_STAGES && this.advanceRefill(0) === null; i++) {
         // Each call moves the oldest refill one stage; at most REFILL_STAGES calls land it.
       }
     }
-    this.refills.push({ entry, seq: this.refillSeq++, stage: 0 });
+    this.refills.push({ entry, seq: this.refillSeq++, stage: 0, begunAt: this.now, from, stale: false });
   }
 
   private installL1(entry: AtsEntry): void {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Oracle } from '../../../src/model/check/oracle.js';
 import type { Violation } from '../../../src/model/check/violation.js';
 import { SeededChooser } from '../../../src/model/choice/chooser.js';
-import { AtsCache, type AtsEntry } from '../../../src/model/gpu/ats-cache.js';
+import { AtsCache, type AtsEntry, type AtsWitnessEvent } from '../../../src/model/gpu/ats-cache.js';
 import { PAGE_2M, PAGE_64K, PageTables, PhysPages } from '../../../src/model/host/page-table.js';
 import { Shootdown } from '../../../src/model/host/shootdown.js';
 import { AtsdUnit } from '../../../src/model/npu/atsd-unit.js';
@@ -215,3 +215,43 @@ describe('ats-cache + atsd: why two flush ATSDs', () => {
 
 /** First seed of the search above (1..300) that shows the stale use; pinned so a change is visible. */
 const PINNED_SEED = 2;
+
+describe('ats cache: evidence of a refill an invalidate missed', () => {
+  test('witness: a refill begun before the invalidate lands after the one flush ATSD, told with its epoch', () => {
+    const c = new AtsCache({ gpu: 2 });
+    const events: AtsWitnessEvent[] = [];
+    c.witness = (ev) => events.push(ev);
+    c.now = 100 as Tick;
+    c.fill(entry(0x10000));
+    c.now = 200 as Tick;
+    c.apply({ kind: 'range', lpid: L, pid: P, start: 0x10000, sizeBytes: PAGE_64K }); // invalidate + F0
+    c.now = 300 as Tick;
+    c.apply({ kind: 'flush' }); // F1: the only flush ATSD lands the stale refill in the L1
+    expect(c.lookup(L, P, 0x10000 as VirtAddr).hit).toBe(true);
+    c.now = 400 as Tick;
+    c.apply({ kind: 'flush' }); // F2 sweeps it
+    expect(events.map((e) => `${e.tick} ${e.kind}`)).toEqual([
+      '100 ats.refill.begin',
+      '200 ats.invalidate',
+      '200 ats.flush',
+      '300 ats.flush',
+      '300 ats.refill.land',
+      '400 ats.flush',
+    ]);
+    expect(events[0]).toMatchObject({ epoch: 0, from: 'fill', pa: entry(0x10000).pa });
+    expect(events[4]).toMatchObject({ kind: 'ats.refill.land', epoch: 0, refills: 1 });
+    expect(events[5]).toMatchObject({ kind: 'ats.flush', swept: 1, refillsMoved: 0 });
+  });
+
+  test('witness: refills that began after the invalidate, and invalidates of other pages, make no event', () => {
+    const c = new AtsCache({ gpu: 2 });
+    const events: AtsWitnessEvent[] = [];
+    c.witness = (ev) => events.push(ev);
+    c.fill(entry(0x10000));
+    c.apply({ kind: 'range', lpid: L, pid: P, start: 0x20000, sizeBytes: PAGE_64K });
+    c.apply({ kind: 'flush' });
+    c.fill(entry(0x20000));
+    c.apply({ kind: 'flush' });
+    expect(events).toEqual([]);
+  });
+});

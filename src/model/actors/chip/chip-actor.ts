@@ -165,7 +165,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     const f = PageFreeMsg.decode(m);
     this.env.epochs.set(f.pa, f.epoch);
     this.env.oracle.observe({
-      kind: 'page.free',
+      kind: 'page.free.seen',
       tick: ctx.now as Tick,
       pa: f.pa as PhysAddr,
       epoch: f.epoch,

@@ -119,6 +119,8 @@ export class DmaEngines implements CollectivePort {
       return;
     }
     const ch = ctx.chooser;
+    // The cache's clock (gpu/ats-cache.ts `now`): when a refill begins or lands.
+    this.ats.now = ctx.now as Tick;
     const refills = this.ats.refillsInFlight;
     if (refills > 0 && ch.choose('ats.refill', 100) < this.p.refillAdvancePercent) {
       this.ats.advanceRefill(ch.choose('ats.refill.which', refills));
@@ -336,6 +338,7 @@ export class DmaEngines implements CollectivePort {
       writable: r.writable,
       madeAt: ctx.now as Tick,
     };
+    this.ats.now = ctx.now as Tick;
     this.ats.fill(entry);
     this.sendUt0(ctx, req.dma, entry, req.va, req.write, 0);
   }

@@ -43,6 +43,10 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
   constructor(index: number, world: World, recorder: Recorder) {
     super(new GpuEnv(index, world, new Counters(Object.values(C)), new Oracle()));
     this.ats = new AtsCache({ gpu: this.env.gpu });
+    // How a stale translation survived, kept in the oracle's history of its page; the cache tells
+    // only of refills an invalidate of their page missed, so the hot path makes no events.
+    const oracle = this.env.oracle;
+    this.ats.witness = (ev) => oracle.observe(ev);
     this.dmaLatency = recorder.histogram();
     this.peerLatency = recorder.histogram();
     this.bar0 = new Bar0Port(this.env);

@@ -12,6 +12,7 @@ import type { AtsCache } from '../../gpu/ats-cache.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import { AtsdAckMsg, AtsdInvalidateMsg, type AtsdRegisterRef } from '../../protocol/messages/atsd.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
+import type { Tick } from '../../types.js';
 import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { DmaEngines } from './dma-engines.js';
@@ -45,6 +46,7 @@ export class InvalidationPort {
       this.env.counters.add('ats.invalidationsLostInReset');
       return;
     }
+    this.ats.now = ctx.now as Tick;
     const dropped = this.ats.apply(a.inv, a.flush);
     this.env.counters.add(a.inv.kind === 'flush' ? C.atsFlushes : C.atsInvalidations);
     if (a.inv.kind !== 'flush' && this.env.tenantIndex >= 0 && a.inv.lpid !== this.env.lpid) {

@@ -36,7 +36,9 @@ export class IsolationRules implements RuleFamily {
       } else this.gpuTenant.delete(ev.gpu);
     },
     'page.owner': (ev) => this.owners.set(pageKey(ev.pa), ev.lpid),
+    // A free as made (the coordinator) or as heard (a chip, where DMA lands and this is judged).
     'page.free': (ev) => this.owners.delete(pageKey(ev.pa)),
+    'page.free.seen': (ev) => this.owners.delete(pageKey(ev.pa)),
     'tce.unpin': (ev) => this.owners.delete(pageKey(ev.pa)),
     'dma.land': (ev, report) => this.onDma(ev, report),
     'peer.access': (ev, report) => this.onPeer(ev, report),

@@ -46,7 +46,9 @@ export class TranslationRules implements RuleFamily {
   constructor(private readonly pages: PageBases) {}
 
   readonly on: RuleHandlers = {
+    // A free as made (the coordinator) or as heard (a chip, where DMA lands and this is judged).
     'page.free': (ev) => this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch)),
+    'page.free.seen': (ev) => this.epochs.set(pageKey(ev.pa), wireEpoch(ev.epoch)),
     'tce.unpin': (ev) => this.onUnpin(ev),
     'tce.clear': (ev) => this.onClear(ev),
     'tce.write': (ev) => this.written.set(`${ev.gpu}:${ev.index}`, ev.pa),
