@@ -15,7 +15,8 @@ import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
-import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../model/scenario/profiles.js';
+import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.js';
+import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
 import {
@@ -71,7 +72,7 @@ export function scenarioConfig(
   seed: number,
   workloadFile?: string,
 ): RunConfig {
-  checkBugsAndProfile(args);
+  checkBugsAndProfile(workload, args);
   let params = workload.params;
   let variantProfile: ProfileName | undefined;
   if (args.variant !== undefined) {
@@ -116,11 +117,9 @@ export function scenarioConfig(
     ...(args.variant === undefined ? {} : { variant: args.variant }),
     ...(args.set.length === 0 ? {} : { set: args.set.map((s) => ({ path: s.path, value: s.value })) }),
     seed,
-    // A switch the variant's profile already carries is that profile's (one run, one digest: as
-    // --profile refuses it, checkBugsAndProfile; here the profile was not typed beside it).
-    bugs: [...new Set(args.bugs)]
-      .filter(isBugName)
-      .filter((bug) => !(PROFILES[profile ?? DEFAULT_PROFILE].bugs as readonly string[]).includes(bug)),
+    // None the profile carries: refused above (checkBugsAndProfile), and left out, with a line
+    // saying so, of a variant run after the own run (run-variants.ts).
+    bugs: [...new Set(args.bugs)].filter(isBugName),
     params,
     ...(profile === undefined ? {} : { profile }),
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
@@ -181,8 +180,11 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
   return [joinField(where, subField('params', field)), detail];
 }
 
-/** Every --bug and the --profile must be one of the real names. */
-function checkBugsAndProfile(args: ScenarioArgs): void {
+/**
+ * Every --bug and the --profile must be one of the real names, and no --bug one the run's profile
+ * (`--profile`, or the `--variant`'s) already carries.
+ */
+function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   // Each --bug and the --profile apart from the others, all refused at once (issuesMessage).
   const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
@@ -198,16 +200,16 @@ function checkBugsAndProfile(args: ScenarioArgs): void {
       message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
     });
   } else {
-    // A switch the profile already carries runs the same machine, but its name in `bugs` gave the
-    // run a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
-    const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
-    const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
-    if (again !== undefined) {
-      found.push({
-        field: '--bug',
-        message: `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
-      });
-    }
+    // A switch the run's profile already carries, typed or its variant's (carried-bugs.ts):
+    // refused as a repeated --bug is, for --variant as for --profile (it was dropped in silence).
+    const variant = workload.variants.find((v) => v.name === args.variant);
+    const profile = (args.profile as ProfileName | undefined) ?? variant?.profile;
+    const profileText =
+      args.profile !== undefined
+        ? `--profile ${args.profile}`
+        : `profile ${profile} of --variant ${args.variant}`;
+    for (const bug of profile === undefined ? [] : carriedBugs(args.bugs, profile))
+      found.push({ field: '--bug', message: carriedBugMessage(bug, profileText) });
   }
   if (found.length > 0)
     throw new ConfigError(
