@@ -1,6 +1,7 @@
 /**
  * A workload's variants (its `variants`, workload.ts), run after the workload's own run, one by
- * one with the same seed and options on the same host, so the summary sets their answers side by
+ * one with the same seed and options on the same host (one that names a profile on it, which the
+ * headers over them say: report/variants-alike.ts), so the summary sets their answers side by
  * side. Each is judged against its `expect`: a variant that finds what it expects does not fail
  * the command; one that finds something it did not expect writes its own failure file, and its
  * exit code counts when it is worse than the workload's own run's; one stopped by Ctrl-C makes
