@@ -10,9 +10,11 @@
  * then checked against the machine (the world is built), and an error about a parameter names the
  * layer it came from: `my.json: params.tenants[0].groups`, `--set topology`, `--policy`.
  */
+
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
+import { gotText } from '../core/shown-text.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.js';
@@ -53,7 +55,7 @@ export function findWorkload(name: string, workloads: ReadonlyMap<string, Worklo
   if (workload === undefined) {
     throw new ConfigError(
       'workload',
-      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got \`${name}\`: no workload has that name and no such file exists${didYouMean(name, [...workloads.keys()])}`,
+      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got ${gotText(name)}: no workload has that name and no such file exists${didYouMean(name, [...workloads.keys()])}`,
     );
   }
   return workload;
@@ -189,7 +191,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
-      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\`` });
+      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}` });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
     else if (args.bugs.indexOf(bug) !== i)
       found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
@@ -197,7 +199,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({
       field: '--profile',
-      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}`,
     });
   } else {
     // A switch the run's profile already carries, typed or its variant's (carried-bugs.ts):
@@ -226,8 +228,8 @@ function withVariant(workload: Workload, name: string, params: Workload['params'
     throw new ConfigError(
       '--variant',
       names.length === 0
-        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got \`${name}\``
-        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got \`${name}\``,
+        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got ${gotText(name)}`
+        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got ${gotText(name)}`,
     );
   }
   return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`, true);
