@@ -64,6 +64,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { countText } from '../src/core/count-text.js';
+import { gotText } from '../src/core/shown-text.js';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { formatTime, parseDuration } from '../src/report/duration.js';
 import { compact } from '../src/report/number-text.js';
@@ -291,7 +292,7 @@ export function parseLengths(text: string): { durationTicks: number; runs: numbe
   const bad = parts.findIndex((_, i) => Number.isNaN(ticks[i]));
   if (bad >= 0 || new Set(ticks).size !== ticks.length) {
     throw new UsageError(
-      `Expected \`--lengths\` to be a comma-separated list of distinct simulated durations (e.g. 1ms,6ms,20ms), got \`${text}\`${bad >= 0 ? ` (${why[bad]})` : ' (a length repeats)'}`,
+      `Expected \`--lengths\` to be a comma-separated list of distinct simulated durations (e.g. 1ms,6ms,20ms), got ${gotText(text)}${bad >= 0 ? ` (${why[bad]})` : ' (a length repeats)'}`,
     );
   }
   return ticks.map((durationTicks) => ({

@@ -12,8 +12,9 @@ import { issuesMessage } from '../core/issues-message.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
+import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
-import type { ProfileName } from '../model/scenario/profiles.js';
+import { isProfileName, type ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
 import {
@@ -209,6 +210,9 @@ export function preparedRun(
     (options.variant === undefined
       ? undefined
       : workload.variants.find((v) => v.name === options.variant)?.profile);
+  // An unknown profile is refused with the run (resolveProfile), naming the choices.
+  if (profile !== undefined && isProfileName(profile) && Array.isArray(options.bugs))
+    checkCarriedBugs(options, profile);
   const config: RunConfig = {
     workload: workload.name,
     ...(file === undefined ? {} : { workloadFile: file }),
@@ -271,6 +275,25 @@ function checkVariantKept(
       issuesMessage(issues, (field) => field),
     );
   }
+}
+
+/**
+ * A bug switch the run's profile (`profile`, or the `variant`'s) already carries is refused, as
+ * `npusim run` refuses it (model/scenario/carried-bugs.ts): the run had a digest of its own, and
+ * a reproduce line the command line refuses.
+ */
+function checkCarriedBugs(options: RunWorkloadOptions, profile: ProfileName): void {
+  const profileText =
+    options.profile !== undefined ? `profile ${profile}` : `profile ${profile} of variant ${options.variant}`;
+  const issues = carriedBugs(options.bugs ?? [], profile).map((bug) => ({
+    field: 'bugs',
+    message: carriedBugMessage(bug, profileText),
+  }));
+  if (issues.length > 0)
+    throw new ConfigError(
+      'bugs',
+      issuesMessage(issues, (field) => field),
+    );
 }
 
 /**

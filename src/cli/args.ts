@@ -9,8 +9,10 @@
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
+
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
@@ -56,7 +58,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (first.startsWith('-')) {
     throw new ConfigError(
       'command',
-      `Expected a command (${COMMAND_NAMES.join(', ')}) or --help/--version first, got \`${first}\``,
+      `Expected a command (${COMMAND_NAMES.join(', ')}) or --help/--version first, got ${gotText(first)}`,
     );
   }
   const name = checkCommandName(first);
@@ -325,7 +327,7 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
 
 function checkCommandName(name: string): CommandName {
   if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
-    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got \`${name}\``);
+    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got ${gotText(name)}`);
   }
   return name as CommandName;
 }

@@ -10,8 +10,8 @@
  */
 import type { parseArgs } from 'node:util';
 import { editDistance } from '../core/edit-distance.js';
+import { shownText } from '../core/shown-text.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
-import { shownText } from './shown-text.js';
 
 /**
  * A hint for `raw` (`--seed`; `-seed`, a long option written with one dash, as `--seed`), an

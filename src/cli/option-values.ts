@@ -8,6 +8,7 @@
 import { ConfigError } from '../core/errors.js';
 import { jsonSyntaxProblem } from '../core/json-syntax.js';
 import { SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { gotText } from '../core/shown-text.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { parseParamPath } from '../model/scenario/param-path.js';
 import { TRACE_EVENTS_RANGE } from '../report/trace/trace-recording.js';
@@ -18,10 +19,10 @@ import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 export function parseSeed(text: string, option = '--seed'): number {
   const expected = `Expected an integer seed ${SEED_RANGE_TEXT}`;
   if (/^\s*-/.test(text)) {
-    throw new ConfigError(option, `${expected}, got \`${text}\`: negative seeds are not allowed`);
+    throw new ConfigError(option, `${expected}, got ${gotText(text)}: negative seeds are not allowed`);
   }
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new ConfigError(option, `${expected}, got \`${text}\``);
+  if (!Number.isSafeInteger(n)) throw new ConfigError(option, `${expected}, got ${gotText(text)}`);
   return n;
 }
 
@@ -35,7 +36,7 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
   if (m === null || !Number.isSafeInteger(event) || event < 1) {
     throw new ConfigError(
       option,
-      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT a whole number from 1 to ${Number.MAX_SAFE_INTEGER}), got \`${text}\``,
+      `Expected ACTOR:EVENT such as \`gpu2:100\` (EVENT a whole number from 1 to ${Number.MAX_SAFE_INTEGER}), got ${gotText(text)}`,
     );
   }
   return { actor: m[1]!, event };
@@ -44,7 +45,7 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
 /** `--strategy`: random or pct. */
 export function parseStrategy(text: string, option = '--strategy'): 'random' | 'pct' {
   if (text !== 'random' && text !== 'pct')
-    throw new ConfigError(option, `Expected random or pct, got \`${text}\``);
+    throw new ConfigError(option, `Expected random or pct, got ${gotText(text)}`);
   return text;
 }
 
@@ -81,7 +82,7 @@ export function parseTraceEvents(text: string, option = '--trace-events'): numbe
 function wholeNumber(text: string, option: string, min: number, max: number, expected: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(option, `Expected ${expected}, got \`${text}\``);
+    throw new ConfigError(option, `Expected ${expected}, got ${gotText(text)}`);
   }
   return n;
 }
@@ -103,7 +104,7 @@ export function parseSet(text: string, option = '--set'): ParamSet {
   if (eq <= 0) {
     throw new ConfigError(
       option,
-      `Expected PATH=VALUE such as \`gpu.dmaBytes=4096\` or \`policy=per-gpu\`, got \`${text}\``,
+      `Expected PATH=VALUE such as \`gpu.dmaBytes=4096\` or \`policy=per-gpu\`, got ${gotText(text)}`,
     );
   }
   const path = text.slice(0, eq);

@@ -10,6 +10,7 @@
  * removed again. A full device is seen through statfs (no free blocks), because creating an empty
  * file on a full device usually succeeds.
  */
+
 import {
   accessSync,
   closeSync,
@@ -24,6 +25,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
 
@@ -165,9 +167,12 @@ export function linkedPathText(file: string): string {
  */
 export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL_FS): void {
   const refuse = (why: string): never => {
-    throw new ConfigError(option, `Expected a directory to write files into, got \`${path}\`: ${why}`);
+    throw new ConfigError(
+      option,
+      `Expected a directory to write files into, got ${gotText(path)}${why === '' ? '' : `: ${why}`}`,
+    );
   };
-  if (path === '') refuse('an empty path');
+  if (path === '') refuse('');
   const full = resolve(path);
   let target = full;
   for (;;) {
@@ -196,9 +201,12 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
 
 export function checkOutputPath(path: string, option: string, fs: OutputFs = REAL_FS): void {
   const refuse = (why: string): never => {
-    throw new ConfigError(option, `Expected a writable file path, got \`${path}\`: ${why}`);
+    throw new ConfigError(
+      option,
+      `Expected a writable file path, got ${gotText(path)}${why === '' ? '' : `: ${why}`}`,
+    );
   };
-  if (path === '') refuse('an empty path');
+  if (path === '') refuse('');
   // Many tools read `-` as standard output; npusim would write a file named `-`.
   if (path === '-')
     refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');

@@ -9,10 +9,10 @@ import { parseArgs } from 'node:util';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
+import { gotText, shownText } from '../core/shown-text.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
 import { type SplitValue, splitValueHint, unknownOptionHint } from './option-hint.js';
-import { shownText } from './shown-text.js';
 
 /** What the generic parser gives a command: parsed values by option name, and its arguments. */
 export interface ParsedCommand {
@@ -129,7 +129,7 @@ function checkPositionalCount(
       : `at most ${countText(spec.positionals.length, 'argument')} after \`npusim ${spec.name}\` (${spec.positionals.map((p) => p.name).join(', ')})`;
   throw new ConfigError(
     spec.name,
-    `Expected ${expected}, got ${positionals.map((p) => `\`${p}\``).join(' ')}${splitValue === undefined ? '' : `; ${splitValue.hint}`}`,
+    `Expected ${expected}, got ${positionals.map(gotText).join(' ')}${splitValue === undefined ? '' : `; ${splitValue.hint}`}`,
   );
 }
 

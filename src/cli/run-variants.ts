@@ -1,6 +1,7 @@
 /**
  * A workload's variants (its `variants`, workload.ts), run after the workload's own run, one by
- * one with the same seed and options on the same host, so the summary sets their answers side by
+ * one with the same seed and options on the same host (one that names a profile on it, which the
+ * headers over them say: report/variants-alike.ts), so the summary sets their answers side by
  * side. Each is judged against its `expect`: a variant that finds what it expects does not fail
  * the command; one that finds something it did not expect writes its own failure file, and its
  * exit code counts when it is worse than the workload's own run's; one stopped by Ctrl-C makes
@@ -10,6 +11,7 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
@@ -111,9 +113,18 @@ export function planVariants(
       );
       continue;
     }
+    // A --bug the variant's profile already carries: the variant's machine has it, and its run
+    // leaves the name out (one machine, one digest; `--variant` with it is refused), said here.
+    const carried = v.profile === undefined ? [] : carriedBugs(args.bugs, v.profile);
+    if (carried.length > 0) {
+      io.stderr.write(
+        `npusim: variant ${v.name} runs without ${carried.map((bug) => `--bug ${bug}`).join(', ')}: its profile ${v.profile} already carries ${carried.length === 1 ? 'it' : 'them'} (the same machine; its reproduce line leaves ${carried.length === 1 ? 'it' : 'them'} out)\n`,
+      );
+    }
+    const bugs = args.bugs.filter((bug) => !carried.includes(bug));
     let config: RunConfig;
     try {
-      config = scenarioConfig(workload, { ...args, variant: v.name }, own.seed, file);
+      config = scenarioConfig(workload, { ...args, variant: v.name, bugs }, own.seed, file);
     } catch (e) {
       // The workload's own run would have been fine: say that it is the variant that cannot run.
       if (!(e instanceof ConfigError)) throw e;

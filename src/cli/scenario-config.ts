@@ -10,12 +10,15 @@
  * then checked against the machine (the world is built), and an error about a parameter names the
  * layer it came from: `my.json: params.tenants[0].groups`, `--set topology`, `--policy`.
  */
+
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
+import { gotText } from '../core/shown-text.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
-import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../model/scenario/profiles.js';
+import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.js';
+import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
 import {
@@ -52,7 +55,7 @@ export function findWorkload(name: string, workloads: ReadonlyMap<string, Worklo
   if (workload === undefined) {
     throw new ConfigError(
       'workload',
-      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got \`${name}\`: no workload has that name and no such file exists${didYouMean(name, [...workloads.keys()])}`,
+      `Expected a built-in workload (${[...workloads.keys()].join(', ')}) or a path to an existing workload file (.ts, .js, .json), got ${gotText(name)}: no workload has that name and no such file exists${didYouMean(name, [...workloads.keys()])}`,
     );
   }
   return workload;
@@ -71,7 +74,7 @@ export function scenarioConfig(
   seed: number,
   workloadFile?: string,
 ): RunConfig {
-  checkBugsAndProfile(args);
+  checkBugsAndProfile(workload, args);
   let params = workload.params;
   let variantProfile: ProfileName | undefined;
   if (args.variant !== undefined) {
@@ -116,11 +119,9 @@ export function scenarioConfig(
     ...(args.variant === undefined ? {} : { variant: args.variant }),
     ...(args.set.length === 0 ? {} : { set: args.set.map((s) => ({ path: s.path, value: s.value })) }),
     seed,
-    // A switch the variant's profile already carries is that profile's (one run, one digest: as
-    // --profile refuses it, checkBugsAndProfile; here the profile was not typed beside it).
-    bugs: [...new Set(args.bugs)]
-      .filter(isBugName)
-      .filter((bug) => !(PROFILES[profile ?? DEFAULT_PROFILE].bugs as readonly string[]).includes(bug)),
+    // None the profile carries: refused above (checkBugsAndProfile), and left out, with a line
+    // saying so, of a variant run after the own run (run-variants.ts).
+    bugs: [...new Set(args.bugs)].filter(isBugName),
     params,
     ...(profile === undefined ? {} : { profile }),
     ...(args.stopOnFirst ? { stopOnFirst: true } : {}),
@@ -181,13 +182,16 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
   return [joinField(where, subField('params', field)), detail];
 }
 
-/** Every --bug and the --profile must be one of the real names. */
-function checkBugsAndProfile(args: ScenarioArgs): void {
+/**
+ * Every --bug and the --profile must be one of the real names, and no --bug one the run's profile
+ * (`--profile`, or the `--variant`'s) already carries.
+ */
+function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   // Each --bug and the --profile apart from the others, all refused at once (issuesMessage).
   const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
-      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got \`${bug}\`` });
+      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}` });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
     else if (args.bugs.indexOf(bug) !== i)
       found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
@@ -195,19 +199,19 @@ function checkBugsAndProfile(args: ScenarioArgs): void {
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({
       field: '--profile',
-      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got \`${args.profile}\``,
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}`,
     });
   } else {
-    // A switch the profile already carries runs the same machine, but its name in `bugs` gave the
-    // run a digest of its own (QA): one run, two digests. Refused as a repeated --bug is.
-    const carried = args.profile === undefined ? [] : PROFILES[args.profile as ProfileName].bugs;
-    const again = args.bugs.find((bug) => (carried as readonly string[]).includes(bug));
-    if (again !== undefined) {
-      found.push({
-        field: '--bug',
-        message: `Expected a bug switch --profile ${args.profile} does not already carry, got \`${again}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`,
-      });
-    }
+    // A switch the run's profile already carries, typed or its variant's (carried-bugs.ts):
+    // refused as a repeated --bug is, for --variant as for --profile (it was dropped in silence).
+    const variant = workload.variants.find((v) => v.name === args.variant);
+    const profile = (args.profile as ProfileName | undefined) ?? variant?.profile;
+    const profileText =
+      args.profile !== undefined
+        ? `--profile ${args.profile}`
+        : `profile ${profile} of --variant ${args.variant}`;
+    for (const bug of profile === undefined ? [] : carriedBugs(args.bugs, profile))
+      found.push({ field: '--bug', message: carriedBugMessage(bug, profileText) });
   }
   if (found.length > 0)
     throw new ConfigError(
@@ -224,8 +228,8 @@ function withVariant(workload: Workload, name: string, params: Workload['params'
     throw new ConfigError(
       '--variant',
       names.length === 0
-        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got \`${name}\``
-        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got \`${name}\``,
+        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got ${gotText(name)}`
+        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got ${gotText(name)}`,
     );
   }
   return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`, true);

@@ -8,10 +8,10 @@
  * a binary file.
  */
 import { ConfigError } from '../core/errors.js';
+import { shownText } from '../core/shown-text.js';
 import { readUserFile } from '../io/bounded-file.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import { byteText, firstBinaryByte, lineOfByte, utf8TextBytes } from './binary-bytes.js';
-import { shownText } from './shown-text.js';
 
 /** `--seeds @FILE` as the parser leaves it. */
 export interface SeedsFile {

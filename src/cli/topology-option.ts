@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { joinField } from '../core/join-field.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { gotText, shownText } from '../core/shown-text.js';
 import { readUserText } from '../io/bounded-file.js';
 import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
 import { TOPOLOGY_PRESETS } from '../model/platform/topology.js';
@@ -14,7 +15,6 @@ import { isPresetName } from '../model/platform/topology-presets.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { checkTopologyFileSpec } from '../report/topology-file-check.js';
-import { shownText } from './shown-text.js';
 import { isTopologyPath } from './topology-path.js';
 
 /**
@@ -61,7 +61,7 @@ export function checkTopology(name: string, option: string): void {
     const presets = Object.keys(TOPOLOGY_PRESETS);
     throw new ConfigError(
       option,
-      `Expected a preset (${presets.join(', ')}) or a path to an existing JSON topology file, got \`${shownText(name)}\`: no preset has that name${presetHint(name, presets)} and no such file exists`,
+      `Expected a preset (${presets.join(', ')}) or a path to an existing JSON topology file, got ${gotText(shownText(name))}: no preset has that name${presetHint(name, presets)} and no such file exists`,
     );
   }
 }
@@ -82,6 +82,6 @@ function presetHint(name: string, presets: readonly string[]): string {
 
 export function checkPolicy(policy: string, option: string): void {
   if (!(GROUP_POLICIES as readonly string[]).includes(policy)) {
-    throw new ConfigError(option, `Expected one of ${GROUP_POLICIES.join(', ')}, got \`${policy}\``);
+    throw new ConfigError(option, `Expected one of ${GROUP_POLICIES.join(', ')}, got ${gotText(policy)}`);
   }
 }

@@ -4,7 +4,9 @@
  * `parseDuration` on whole ticks, so a reproduce line always names the same number of ticks;
  * `formatTime` is for reading (rounded, not exact).
  */
+
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 
 const TICKS_PER: Record<string, number> = { s: 1e12, ms: 1e9, us: 1e6, ns: 1e3, ps: 1 };
 
@@ -32,7 +34,7 @@ export function parseDuration(text: string, option = '--duration'): number {
   if (m === null) {
     throw new ConfigError(
       option,
-      `Expected a duration such as \`2ms\`, \`500us\`, \`1.5ms\`, \`3000ns\`, \`1s\` or a whole number of ticks (ps), got \`${text}\``,
+      `Expected a duration such as \`2ms\`, \`500us\`, \`1.5ms\`, \`3000ns\`, \`1s\` or a whole number of ticks (ps), got ${gotText(text)}`,
     );
   }
   const unit = m[2] ?? 'ps';
@@ -40,7 +42,7 @@ export function parseDuration(text: string, option = '--duration'): number {
   const [whole, frac = ''] = m[1]!.split('.');
   const scaleDigits = Math.log10(TICKS_PER[unit]!);
   if (frac.length > scaleDigits) {
-    throw new ConfigError(option, `Expected a whole number of picoseconds, got \`${text}\``);
+    throw new ConfigError(option, `Expected a whole number of picoseconds, got ${gotText(text)}`);
   }
   const ticks = Number(`${whole}${frac.padEnd(scaleDigits, '0')}`);
   if (!Number.isSafeInteger(ticks) || ticks <= 0 || ticks > MAX_DURATION_TICKS) {

@@ -48,6 +48,7 @@ import {
 import { summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 import { unfinishedText } from './unfinished-text.js';
+import { variantsAlikeText } from './variants-alike.js';
 
 export interface HtmlReportInput {
   plan: MachinePlan;
@@ -489,6 +490,7 @@ function engineTable(result: RunResult): string {
 
 /**
  * Each variant's engine figures, a row each, as the summary's `variants (same seed and options):`
+ * (variants-alike.ts)
  * rows (summary-engine.ts variantEngineFigures): the page had the own run's engine only (QA). Their
  * verdicts are the answer's table above; a variant that handled no event (a crash) says its status.
  */
@@ -497,7 +499,7 @@ function variantEngineTable(result: RunResult): string {
   if (figures.length === 0) return '';
   const rings = figures.some((f) => f.ringsStalled !== undefined);
   return (
-    '<p>variants (same seed and options):</p>' +
+    `<p>variants (${esc(variantsAlikeText(result))}):</p>` +
     table(
       [
         'variant',

@@ -277,7 +277,10 @@ export interface RunResult {
    * (no `variant`): its reproduce line is the command's own.
    */
   sameAsVariant?: { name: string; by: string };
-  /** The workload's variants, each run with the same seed and options after this run. */
+  /**
+   * The workload's variants, each run with the same seed and options after this run; one that
+   * names a profile on it (`profile`).
+   */
   variants?: VariantResult[];
   /**
    * With variants: what the command exits with, the worse of this run's `exitCode` and that of

@@ -6,6 +6,7 @@ import { countText } from '../core/count-text.js';
 import { expectationText, verdictText } from './headline.js';
 import { type RunResult, violationTotal } from './run-result.js';
 import { type Style, table } from './summary-text.js';
+import { variantsAlikeText } from './variants-alike.js';
 
 /**
  * The answer first: the workload's question, its headline figures, and, when it has variants, one
@@ -54,7 +55,9 @@ export function answerSection(result: RunResult, style: Style): string[] {
       digest: v.digest,
     })),
   ];
-  out.push(`answer (this run and its ${countText(variants.length, 'variant')}, same seed and options):`);
+  out.push(
+    `answer (this run and its ${countText(variants.length, 'variant')}, ${variantsAlikeText(result)}):`,
+  );
   // Rows by label, in first-seen order: a counter prefix (`atsd.guest.*`) may give one run a figure
   // another run has not got (a counter it never counted: shown as -).
   const labels = [...new Set(runs.flatMap((r) => r.headline.map((f) => f.label)))];

@@ -9,6 +9,7 @@ import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { formatWall, table } from './summary-text.js';
 import { HANDOFF_COST_US } from './sync-figures.js';
+import { variantsAlikeText } from './variants-alike.js';
 
 /**
  * How fast npusim itself ran: events per second, the most stalled (or fullest) rings and the busiest workers
@@ -57,7 +58,7 @@ function variantEngineLines(result: RunResult): string[] {
   // A column no variant has (rings on inline runs that carried nothing) leaves no gap.
   const kept = rows[0]!.map((_, i) => i).filter((i) => rows.some((r) => (r[i] ?? '') !== ''));
   return [
-    '  variants (same seed and options):',
+    `  variants (${variantsAlikeText(result)}):`,
     ...table(
       rows.map((r) => kept.map((i) => r[i] ?? '')),
       { indent: 4, rightAlign: [] },

@@ -16,7 +16,9 @@
  * Every placement gives the digest of the inline run: a worker hands its actors their events in
  * the same order (worker-loop.ts).
  */
+
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 import type { MachinePlan } from './machine-module.js';
 
 export type Placement = { kind: 'per-actor' } | { kind: 'workers'; count: number } | { kind: 'auto' };
@@ -33,7 +35,7 @@ export function parsePlacement(text: string, option = '--workers'): Placement {
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) {
     throw new ConfigError(
       option,
-      `Expected per-actor, auto or a number of workers from 1 to 256, got \`${text}\``,
+      `Expected per-actor, auto or a number of workers from 1 to ${MAX_WORKERS}, got ${gotText(text)}`,
     );
   }
   return { kind: 'workers', count: n };

@@ -5,8 +5,10 @@
  * every N-th after it), so N batch jobs (a Kubernetes Indexed Job, a Slurm array) cover the seeds
  * exactly once between them.
  */
+
 import { ConfigError } from '../core/errors.js';
 import { SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { gotText } from '../core/shown-text.js';
 
 export interface SeedRange {
   first: number;
@@ -47,7 +49,7 @@ export function parseSeedRange(text: string, option = '--seeds'): SeedRange {
   return parseSeedItems(
     texts.map((item) => ({
       text: item,
-      shown: `\`${item.trim()}\``,
+      shown: gotText(item.trim()),
       place: () => ({ before: '', after: ` (in \`${listText()}\`)` }),
     })),
     option,
@@ -251,11 +253,11 @@ export function seedCount(range: SeedRange): number {
 
 export function parseShard(text: string, option = '--shard'): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (m === null) throw new ConfigError(option, `Expected K/N such as \`2/8\`, got \`${text}\``);
+  if (m === null) throw new ConfigError(option, `Expected K/N such as \`2/8\`, got ${gotText(text)}`);
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1 || index < 1 || index > count) {
-    throw new ConfigError(option, `Expected K from 1 to N and N at least 1, got \`${text}\``);
+    throw new ConfigError(option, `Expected K from 1 to N and N at least 1, got ${gotText(text)}`);
   }
   return { index, count };
 }

@@ -227,4 +227,26 @@ describe('runWorkload input', () => {
       /^options: Expected an object of options/,
     );
   });
+
+  it("a bug switch the run's profile already carries is refused, given by profile or by a variant's, as the command line refuses it", () => {
+    const shipped = defineWorkload({
+      ...(definition as Parameters<typeof defineWorkload>[0]),
+      variants: [{ name: 'shipped', profile: 'as-shipped', expect: 'clean' }],
+    });
+    // It ran with a digest of its own and a reproduce line (`--bug X --profile as-shipped`) that
+    // `npusim run` refuses.
+    expect(() => workloadConfig(shipped, { profile: 'as-shipped', bugs: ['unpin-before-kill'] })).toThrow(
+      /^bugs: Expected a bug switch profile as-shipped does not already carry, got `unpin-before-kill` /,
+    );
+    expect(() =>
+      workloadConfig(shipped, { variant: 'shipped', bugs: ['unpin-before-kill', 'tce-entire-kill-ignored'] }),
+    ).toThrow(
+      "bugs: Expected a bug switch profile as-shipped of variant shipped does not already carry, got `unpin-before-kill` (the profile switches it on; `npusim list` shows each profile's switches)\n" +
+        '  bugs: Expected a bug switch profile as-shipped of variant shipped does not already carry, got `tce-entire-kill-ignored`',
+    );
+    // One it does not carry runs on it, and the reproduce line says both.
+    const config = workloadConfig(shipped, { variant: 'shipped', bugs: ['single-flush'] });
+    expect(config.bugs).toEqual(['single-flush']);
+    expect(config.profile).toBe('as-shipped');
+  });
 });

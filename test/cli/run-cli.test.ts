@@ -42,7 +42,7 @@ function badPaths(): fc.Arbitrary<{ path: string; why: RegExp }> {
       .map((s) => ({ path: join(dir, 'missing', ...s, 'r.json'), why: /does not exist/ })),
     fc.constant({ path: '/nonexistent/x.json', why: /directory `\/nonexistent` does not exist/ }),
     fc.constantFrom(dir, tmpdir(), '.', '/').map((path) => ({ path, why: /it is a directory/ })),
-    fc.constant({ path: '', why: /an empty path/ }),
+    fc.constant({ path: '', why: /got "" \(empty\)/ }),
     // Not standard output: npusim would write a file named `-`.
     fc.constant({
       path: '-',
@@ -79,7 +79,9 @@ describe('files a command writes are checked before it runs', () => {
             ...(command === 'run' ? QUICK : command === 'sweep' ? ['--seeds', '1'] : []),
           ]);
           expect(r.code).toBe(2);
-          expect(r.stderr).toContain(`npusim: ${option}: Expected a writable file path, got \`${path}\``);
+          expect(r.stderr).toContain(
+            `npusim: ${option}: Expected a writable file path, got ${path === '' ? '"" (empty)' : `\`${path}\``}`,
+          );
           expect(r.stderr).toMatch(why);
           expect(r.stderr).not.toMatch(STACK_FRAME);
           expect(r.stdout).toBe('');
@@ -209,6 +211,30 @@ describe('names that do not exist are refused', () => {
     );
     const other = await cli(['run', '--profile', 'as-shipped', '--bug', 'single-flush', ...QUICK]);
     expect(other.code, other.stderr).toBe(0);
+  });
+
+  it('an option given an empty value is refused saying so in words, not as an empty code span (QA: got ``)', async () => {
+    const options = [
+      '--policy',
+      '--profile',
+      '--bug',
+      '--workers',
+      '--topology',
+      '--strategy',
+      '--seed',
+      '--variant',
+      '--set',
+    ];
+    for (const option of options) {
+      const r = await cli(['run', 'stress', option, '', '--duration', '2us']);
+      expect(r.code, option).toBe(2);
+      expect(r.stderr, option).toMatch(new RegExp(`^npusim: ${option}: Expected .*, got "" \\(empty\\)`));
+      expect(r.stderr, option).not.toContain('``');
+    }
+    const command = await cli(['']);
+    expect(command.stderr).toMatch(/^npusim: command: Expected one of .*, got "" \(empty\)\n/);
+    const duration = await cli(['run', 'stress', '--inline', '--duration', '']);
+    expect(duration.stderr).toMatch(/^npusim: --duration: Expected a duration .*, got "" \(empty\)\n/);
   });
 
   it('several bad --bug and --profile are refused at once, each on its own line, in the order given', async () => {

@@ -681,6 +681,44 @@ describe("a variant's profile", () => {
     });
   });
 
+  test("a --bug the variant's profile already carries: refused with --variant, as with --profile; side by side the variant runs without it and says so (QA: dropped in silence)", async () => {
+    const refused = await cli([
+      'run',
+      'firmware-update',
+      ...short,
+      '--variant',
+      'as-shipped',
+      '--bug',
+      'tce-entire-kill-ignored',
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe(
+      "npusim: --bug: Expected a bug switch profile as-shipped of --variant as-shipped does not already carry, got `tce-entire-kill-ignored` (the profile switches it on; `npusim list` shows each profile's switches)",
+    );
+    const r = await cli([
+      'run',
+      'firmware-update',
+      ...short,
+      '--bug',
+      'tce-entire-kill-ignored',
+      '--bug',
+      'single-flush',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      'npusim: variant as-shipped runs without --bug tce-entire-kill-ignored: its profile as-shipped already carries it (the same machine; its reproduce line leaves it out)\n',
+    );
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.config.bugs).toEqual(['tce-entire-kill-ignored', 'single-flush']);
+    const [v] = result.variants!;
+    // The switch it does not carry is applied, and its line says so; its line replays its digest.
+    expect(v!.reproduce).toMatch(/ --bug single-flush --profile as-shipped /);
+    expect(v!.reproduce).not.toContain('tce-entire-kill-ignored');
+    const again = await cli([...v!.reproduce.split(' ').slice(1), '--json', '--no-failure-file']);
+    expect((JSON.parse(again.stdout) as RunResult).digest).toBe(v!.digest);
+  });
+
   test("a profile variant's failure writes its failure file, and the file replays it exactly", async () => {
     const { default: fw } = await import('../../workloads/firmware-update.js');
     const dir = tmp();

@@ -379,5 +379,17 @@ describe('the HTML report says what the run did', () => {
       new RegExp(`per-gpu\\s+simulated 5 us in 12 ms wall\\s+${result.engine.events} events`),
     );
     expect(summary).toMatch(/per-socket\s+simulated 5 us in 12 ms wall\s+no events \(crash\)/);
+    // A variant on another profile than the run's is named in the header, as in the summary's
+    // (QA: `same seed and options` over a variant that ran on as-shipped beside a run on fixed).
+    const shipped = await report('multi-tenant', 5_000_000, [], false, (r) => ({
+      ...r,
+      variants: [
+        { ...variant(r, 'per-gpu', r.engine.events), profile: 'as-shipped' },
+        variant(r, 'per-socket', 0),
+      ],
+    }));
+    const header = 'variants (same seed and options, but per-gpu on profile as-shipped):';
+    expect(htmlText(shipped.html)).toContain(`<p>${header}</p>`);
+    expect(formatSummary(shipped.result, { color: false })).toContain(`\n  ${header}\n`);
   });
 });

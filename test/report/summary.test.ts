@@ -864,6 +864,37 @@ describe('summary', () => {
     expect(lines).toContain('  links-up: links left up (policy=per-gpu)');
   });
 
+  it("summary: the answer's header names the variants run on another profile than the run's (QA: `same seed and options` over one on as-shipped)", () => {
+    const result = assembleResult(config, plan, raw([report(0), report(1)]));
+    result.expectation = judgeExpectation('clean', result);
+    const variant = (name: string, profile?: 'as-shipped' | 'fixed') => ({
+      name,
+      set: {},
+      ...(profile === undefined ? {} : { profile }),
+      status: result.status,
+      exitCode: result.exitCode,
+      digest: result.digest,
+      violationTotal: 0,
+      expectation: judgeExpectation('clean', result),
+      headline: [],
+      reproduce: result.reproduce,
+    });
+    const header = () =>
+      formatSummary(result, { color: false })
+        .split('\n')
+        .find((l) => l.startsWith('answer ('));
+    // On the run's own profile (fixed, the default, named or not), the options are the same.
+    result.variants = [variant('a'), variant('b', 'fixed')];
+    expect(header()).toBe('answer (this run and its 2 variants, same seed and options):');
+    result.variants = [variant('a', 'as-shipped'), variant('b'), variant('c', 'as-shipped')];
+    expect(header()).toBe(
+      'answer (this run and its 3 variants, same seed and options, but a and c on profile as-shipped):',
+    );
+    // A run on as-shipped: its variants that name it run on the run's profile.
+    result.config = { ...result.config, profile: 'as-shipped' };
+    expect(header()).toBe('answer (this run and its 3 variants, same seed and options):');
+  });
+
   it('summary: a variant Ctrl-C stopped is not judged against what it expected, even if it found it', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     result.expectation = judgeExpectation('clean', result);
