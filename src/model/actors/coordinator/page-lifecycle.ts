@@ -78,7 +78,10 @@ interface HostOp {
   freshUsed: number;
 }
 
-/** mmio_invalidate calls per munmap (range_end, then tlb_flush_mmu_tlbonly; Linux v4.14..v5.12). */
+/**
+ * mmio_invalidate calls per munmap (range_end, then tlb_flush_mmu_tlbonly; Linux v4.14..v5.12),
+ * unless `host.unmapInvalidates` says otherwise.
+ */
 const MUNMAP_SHOOTDOWNS = 2;
 
 export class PageLifecycle {
@@ -91,6 +94,8 @@ export class PageLifecycle {
   private nextOp = 1;
   private readonly procByPid = new Map<number, ProcessInfo>();
   private readonly shootdowns: ShootdownRunner;
+  /** mmio_invalidate calls per munmap. */
+  private readonly unmapShootdowns: number;
 
   constructor(
     private readonly env: CoordinatorEnv,
@@ -100,6 +105,7 @@ export class PageLifecycle {
     // The coordinator's allocators replay the world's initial allocations, so frame numbers agree.
     // Indexed loops, once per page: this runs in a worker whose code is still cold, where an
     // iterator or a callback per page costs far more than the work (ChipActor.tellOracleTheOwners).
+    this.unmapShootdowns = env.params.host.unmapInvalidates ?? MUNMAP_SHOOTDOWNS;
     this.ram = hostRam(world.topology);
     this.frames = [];
     for (let i = 0; i < world.processes.length; i++) {
@@ -185,7 +191,7 @@ export class PageLifecycle {
       clearsPending: proc.npus.length,
       oldPages: Array.from({ length: pages }, (_, i) => this.frames[proc.index]![firstPage + i]!),
       freed: false,
-      shootdowns: r.migrate ? pages : MUNMAP_SHOOTDOWNS,
+      shootdowns: r.migrate ? pages : this.unmapShootdowns,
       shootdownsDone: 0,
       fresh: undefined,
       freshUsed: 0,
@@ -269,7 +275,7 @@ export class PageLifecycle {
         va: (va + i * size) as VirtAddr,
         pa: op.oldPages[i]!,
         sizeBytes: size,
-        shootdowns: op.migrate ? 1 : MUNMAP_SHOOTDOWNS,
+        shootdowns: op.migrate ? 1 : this.unmapShootdowns,
       });
     }
   }

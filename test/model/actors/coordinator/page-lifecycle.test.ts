@@ -192,10 +192,11 @@ describe('page lifecycle: a migration to a full socket', () => {
 });
 
 /** A Redbud whose processes map 64K pages, none full. */
-function roomyConfig(): RunConfig {
+function roomyConfig(host: Record<string, unknown> = {}): RunConfig {
   const params = {
     topology: 'witherspoon-4',
     tenants: [{ name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 1, pagesPerProcess: 16 }],
+    host,
   };
   return { workload: 'roomy', seed: 1, bugs: [], params: parseParams(params, 'roomy') };
 }
@@ -231,6 +232,20 @@ describe('page lifecycle: the shootdowns Linux runs (two per munmap, one per mig
       { thread: 0, refused: false },
     ]);
     expect(h.lifecycle.inFlight).toBe(0);
+  });
+
+  test('host.unmapInvalidates 1: a munmap runs one shootdown, the pages freed after it', () => {
+    const world = buildWorld(roomyConfig({ unmapInvalidates: 1 }));
+    const h = harness(world);
+    const pr = world.processes[0]!;
+    h.request(0, 4, 2, false);
+    h.finish();
+    const range = `start ${pr.vaBase + 4 * pr.pageSizeBytes}+${2 * pr.pageSizeBytes}`;
+    const [a, b] = [world.processPages[0]![4]!, world.processPages[0]![5]!];
+    expect(steps(h.events)).toEqual([range, 'complete', `free ${a}`, `free ${b}`]);
+    const unmaps = h.events.filter((e) => e.kind === 'page.unmap');
+    expect(unmaps.map((e) => e.kind === 'page.unmap' && e.shootdowns)).toEqual([1, 1]);
+    expect(h.counters.get('shootdown.completed')).toBe(1);
   });
 
   test('a migration: one shootdown per page at its own size, each page moved after its own', () => {
