@@ -7,8 +7,10 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
  * The host's processes on a witherspoon-6 map 64K, 2M and 1G pages (one page size per process,
  * in turn), and four CPU threads munmap and migrate one or two pages at a time under UT=0 DMA that
  * keeps translating them. Linux's size rule (v4.20+, atsd-size-rule.ts) then launches every kind of
- * invalidate: one 64K page -> 64K, two 64K pages or one 2M page -> 2M, two 2M pages or one 1G page
- * -> 1G, two 1G pages -> the whole PID. The GPU caches each translation at its page size, and the
+ * invalidate: a munmap's range (twice: Linux calls mmio_invalidate from range_end and again after
+ * the tlbie) of one 64K page -> 64K, two 64K pages or one 2M page -> 2M, two 2M pages or one 1G
+ * page -> 1G, two 1G pages -> the whole PID; a migration shoots down page by page, each at its own
+ * size (try_to_unmap_one's range is one page). The GPU caches each translation at its page size, and the
  * oracle judges a DMA against the page that holds it, whatever its size.
  *
  * What to expect: ATSD invalidates of all four sizes, clean; every DMA through a translation of a

@@ -494,7 +494,7 @@ describe('replay: where a --stop-on-first run stops', () => {
   );
 
   test("replay: a liveness failure found at the end of a --stop-on-first run (the watchdog's last look) is at its duration, and replays", async () => {
-    // atsd-hang's first shootdown is overdue at tick 103180315: a run that long ends there.
+    // atsd-hang's first shootdown is overdue at tick 100378467: a run that long ends there.
     const { path, file } = await recorded(
       [
         'atsd-hang',
@@ -503,7 +503,7 @@ describe('replay: where a --stop-on-first run stops', () => {
         '--seed',
         '1',
         '--duration',
-        '103180315',
+        '100378467',
         '--stop-on-first',
         '--inline',
       ],
@@ -511,8 +511,8 @@ describe('replay: where a --stop-on-first run stops', () => {
     );
     expect([file.first!.rule, file.first!.tick, file.figures.simulatedTicks]).toEqual([
       'liveness.shootdown',
-      103_180_315,
-      103_180_315,
+      100_378_467,
+      100_378_467,
     ]);
     const r = await cli(['replay', path]);
     expect(r.code, r.stderr).toBe(3);

@@ -106,6 +106,12 @@ export const LATER_COUNTERS = [
   'gpu.sbr',
   'shootdown.inFlightAtEnd',
   /**
+   * munmap and migrate requests whose shootdowns all completed: one `shootdown.latencyTicks` sample
+   * each. `shootdown.started`/`completed` count every mmio_invalidate instead: a munmap runs two, a
+   * migration one per page (actors/coordinator/page-lifecycle.ts).
+   */
+  'shootdown.requests',
+  /**
    * Pages a migration left where they were because the target socket could give no page of their
    * size (migrate_pages' -ENOMEM; actors/coordinator/page-lifecycle.ts).
    */

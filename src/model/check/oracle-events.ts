@@ -64,7 +64,16 @@ export type OracleEvent =
       readonly sizeBytes?: number;
     }
   // Page lifecycle.
-  | ({ readonly kind: 'page.unmap'; readonly tick: Tick } & Mapping)
+  | ({
+      readonly kind: 'page.unmap';
+      readonly tick: Tick;
+      /**
+       * The shootdowns (mmio_invalidate calls) the kernel runs over this page before it frees it:
+       * 2 for a munmap (mmu_notifier_invalidate_range_end, then tlb_flush_mmu_tlbonly after the
+       * tlbie), 1 for a migration (try_to_unmap_one's range_end). Omitted: 1.
+       */
+      readonly shootdowns?: number;
+    } & Mapping)
   | {
       /** The free itself, made by the coordinator (the kernel's free after the shootdown). */
       readonly kind: 'page.free';

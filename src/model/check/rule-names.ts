@@ -42,7 +42,8 @@ export const RULES = {
       'the chip whose PHB or NPU translated it: its kernel writes and clears every TCE of its GPUs’ tables, and every UT=1 DMA is translated there',
   },
   'order.free-before-shootdown': {
-    summary: 'a translated page freed before a shootdown covering it completed on every NPU involved',
+    summary:
+      'a translated page freed before every shootdown covering it (a munmap’s two, a migration’s one) completed on every NPU involved',
     judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',
   },
   'order.free-before-flushes': {

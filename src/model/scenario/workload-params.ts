@@ -200,6 +200,13 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
      * 'legacy' (v4.17-4.19: up to 2M one call per 64K page without a flush, then a flushing one).
      */
     sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
+    /**
+     * mmio_invalidate calls per munmap, one after the other, the pages freed after the last
+     * (absent: 2, Linux v4.14..v5.12: mmu_notifier_invalidate_range_end in unmap_vmas, then
+     * tlb_flush_mmu_tlbonly after the tlbie; actors/coordinator/page-lifecycle.ts). 1: a kernel
+     * that calls it once, as npusim before 0.10.0 modelled. A migration calls it once per page.
+     */
+    unmapInvalidates: z.union([z.literal(1), z.literal(2)]).optional(),
     /** Simulated ticks a shootdown may take before the liveness check reports it. */
     shootdownDeadlineTicks: ticks(1).default(1_000_000_000),
     /**

@@ -20,7 +20,9 @@
  * |             |                              | handled; child: launch handled .. STAT answered          |
  * | chipN       | npuN ATSD registers held     | counter of the above                                     |
  * | coordinator | shootdowns (lanes)           | first PTE_CLEAR of a request .. the release that leaves  |
- * |             |                              | it no register (shootdown.latencyTicks); children: clear |
+ * |             |                              | its last mmio_invalidate no register (a munmap runs two, |
+ * |             |                              | a migration one a page; shootdown.latencyTicks, one per  |
+ * |             |                              | shootdown.requests); children: clear                     |
  * |             |                              | PTEs to the first ATSD_OP, then acquire and wait, each   |
  * |             |                              | from its ATSD_OP to its ATSD_ANSWER                      |
  * | every actor | link LABEL (one per edge out)| each message's serialisation on the link, by kind        |

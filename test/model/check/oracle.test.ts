@@ -87,6 +87,21 @@ describe('oracle: protocol order', () => {
     expect(r).toContain('order.atsd-released-early');
   });
 
+  test('oracle: a munmap page (two shootdowns) freed after the first only is order.free-before-shootdown', () => {
+    // The kernel runs mmio_invalidate twice per munmap (range_end, then tlb_flush_mmu_tlbonly) and
+    // frees after the second: the same page, freed after one complete shootdown, is early.
+    const twice = (events: OracleEvent[]) =>
+      events.map((e) => (e.kind === 'page.unmap' ? { ...e, shootdowns: 2 } : e));
+    const once = twice(shootdownEvents(2, null));
+    const r = rules(once);
+    expect(r).toEqual(['order.free-before-shootdown']);
+    // The second shootdown, the same steps again (a new start after the first completed), licenses it.
+    const steps = once.filter((e) => e.kind.startsWith('atsd.') || e.kind.startsWith('shootdown.'));
+    const free = once[once.length - 1]!;
+    const again = steps.map((e) => ({ ...e, tick: T(e.tick + 50) }));
+    expect(rules([...once.slice(0, -1), ...again, free])).toEqual([]);
+  });
+
   test('oracle: registers taken in descending NPU order are order.atsd-descending', () => {
     const ev: OracleEvent[] = [
       {

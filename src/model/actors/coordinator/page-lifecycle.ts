@@ -4,9 +4,22 @@
  * are free and the new ones mapped, or at once, refused, when another thread is already changing
  * that range (mmap_sem). The lifecycle of one request:
  *   1. PTE_CLEAR to every chip whose NPU has a GPU of the process; wait for all to apply it;
- *   2. mmio_invalidate: a shootdown (shootdown-runner.ts) on every NPU of the process;
+ *   2. mmio_invalidate: a shootdown (shootdown-runner.ts) on every NPU of the process, as many
+ *      as the kernel runs, one after another (each starts when the one before it completes):
+ *      - a munmap, two over the whole range: Linux v4.14..v5.12 calls the NPU's mmu_notifier
+ *        `invalidate_range` (npu-dma.c pnv_npu2_mn_invalidate_range) once from
+ *        mmu_notifier_invalidate_range_end at the end of unmap_vmas (after the PTEs are cleared,
+ *        before the CPU's tlbie; mm/mmu_notifier.c "Call invalidate_range here too"), and again
+ *        from tlb_flush_mmu_tlbonly right after tlb_flush in tlb_finish_mmu; the pages are freed
+ *        after the second (tlb_flush_mmu_free);
+ *      - a migration, one per page at that page's size: migrate_pages moves page by page
+ *        (unmap_and_move -> try_to_unmap_one, whose notifier range is the one page), each page's
+ *        mmio_invalidate once (range_end; a migration entry needs no second, 0f10851ea475), and
+ *        the next page only once this one is moved: sequential, as Linux's loop. (The PTEs of the
+ *        whole range are cleared up front, in step 1, as one PTE_CLEAR: a simplification.)
  *   3. only then free the old frames (PAGE_FREE to every chip: the epoch moves on) and map fresh
- *      ones at the same addresses (PTE_SET), on the home socket or, for a migration, the other one.
+ *      ones at the same addresses (PTE_SET), on the home socket or, for a migration, the other one:
+ *      a munmap's after its second shootdown, a migration's page by page, each after its own.
  * A migration secures its new frames before step 1, as migrate_pages calls get_new_page before it
  * unmaps anything: the target socket's allocator reserves them at the request. A page the target
  * cannot give (its RAM full: -ENOMEM) is not migrated: it stays mapped where it is, nothing is
@@ -54,8 +67,22 @@ interface HostOp {
   phase: 'clearing' | 'shootdown';
   clearsPending: number;
   oldPages: PhysAddr[];
+  /** Every page freed at once (the `free-before-shootdown` bug): no free after the shootdowns. */
   freed: boolean;
+  /** Shootdowns (mmio_invalidate calls) it runs: 2 for a munmap, one per page for a migration. */
+  shootdowns: number;
+  /** Of those, completed. */
+  shootdownsDone: number;
+  /** A migration's reserved frames once taken (at its first page's move), and how many are used. */
+  fresh: PhysAddr[] | undefined;
+  freshUsed: number;
 }
+
+/**
+ * mmio_invalidate calls per munmap (range_end, then tlb_flush_mmu_tlbonly; Linux v4.14..v5.12),
+ * unless `host.unmapInvalidates` says otherwise.
+ */
+const MUNMAP_SHOOTDOWNS = 2;
 
 export class PageLifecycle {
   private readonly ram: PhysPages[];
@@ -67,6 +94,8 @@ export class PageLifecycle {
   private nextOp = 1;
   private readonly procByPid = new Map<number, ProcessInfo>();
   private readonly shootdowns: ShootdownRunner;
+  /** mmio_invalidate calls per munmap. */
+  private readonly unmapShootdowns: number;
 
   constructor(
     private readonly env: CoordinatorEnv,
@@ -76,6 +105,7 @@ export class PageLifecycle {
     // The coordinator's allocators replay the world's initial allocations, so frame numbers agree.
     // Indexed loops, once per page: this runs in a worker whose code is still cold, where an
     // iterator or a callback per page costs far more than the work (ChipActor.tellOracleTheOwners).
+    this.unmapShootdowns = env.params.host.unmapInvalidates ?? MUNMAP_SHOOTDOWNS;
     this.ram = hostRam(world.topology);
     this.frames = [];
     for (let i = 0; i < world.processes.length; i++) {
@@ -161,6 +191,10 @@ export class PageLifecycle {
       clearsPending: proc.npus.length,
       oldPages: Array.from({ length: pages }, (_, i) => this.frames[proc.index]![firstPage + i]!),
       freed: false,
+      shootdowns: r.migrate ? pages : this.unmapShootdowns,
+      shootdownsDone: 0,
+      fresh: undefined,
+      freshUsed: 0,
     };
     this.ops.set(id, op);
     const va = proc.vaBase + firstPage * proc.pageSizeBytes;
@@ -241,6 +275,7 @@ export class PageLifecycle {
         va: (va + i * size) as VirtAddr,
         pa: op.oldPages[i]!,
         sizeBytes: size,
+        shootdowns: op.migrate ? 1 : this.unmapShootdowns,
       });
     }
   }
@@ -251,18 +286,31 @@ export class PageLifecycle {
     if (op === undefined || op.phase !== 'clearing')
       throw new Error(`coordinator: stray PTE_CLEARED for op ${c.op}`);
     if (--op.clearsPending > 0) return;
-    if (this.env.world.bugs.has('free-before-shootdown')) this.freeAndRemap(op, ctx);
+    if (this.env.world.bugs.has('free-before-shootdown')) {
+      op.freed = true;
+      this.freeAndRemap(op, 0, op.pages, ctx);
+    }
     op.phase = 'shootdown';
+    this.startShootdown(op, ctx);
+  }
+
+  /**
+   * The op's next shootdown (its `shootdownsDone`-th): a munmap's covers the whole range, a
+   * migration's the one page it moves next. Each has the op's id: they never overlap.
+   */
+  private startShootdown(op: HostOp, ctx: ActorContext): void {
     const pr = op.proc;
     const guest = pr.lpid !== 0;
+    const first = op.migrate ? op.firstPage + op.shootdownsDone : op.firstPage;
+    const pages = op.migrate ? 1 : op.pages;
     this.env.counters.add(C.shootdownsStarted);
     this.shootdowns.start(
       {
         id: op.id,
         lpid: pr.lpid,
         pid: pr.pid as Pid,
-        start: pr.vaBase + op.firstPage * pr.pageSizeBytes,
-        sizeBytes: op.pages * pr.pageSizeBytes,
+        start: pr.vaBase + first * pr.pageSizeBytes,
+        sizeBytes: pages * pr.pageSizeBytes,
         npus: pr.npus,
         localNpu: pr.npus.includes(op.requester) ? op.requester : pr.npus[0]!,
         guest: guest ? { lpid: pr.lpid, registersByNpu: this.guestRegisters(pr) } : undefined,
@@ -309,11 +357,25 @@ export class PageLifecycle {
     return out;
   }
 
+  /**
+   * One shootdown of the op done: a migration moves its page now; the next shootdown starts at once;
+   * after the last, a munmap frees and maps its range, and the thread hears UNMAP_DONE. The latency
+   * histogram takes one sample per request (from UNMAP_REQUEST to this last shootdown: what the
+   * thread waits for), `shootdown.requests` counts them, `shootdown.completed` counts every
+   * mmio_invalidate.
+   */
   private finishShootdown(id: number, ctx: ActorContext): void {
     const op = this.ops.get(id)!;
     this.env.counters.add(C.shootdownsCompleted);
+    const page = op.shootdownsDone++;
+    if (op.migrate && !op.freed) this.freeAndRemap(op, page, page + 1, ctx);
+    if (op.shootdownsDone < op.shootdowns) {
+      this.startShootdown(op, ctx);
+      return;
+    }
     this.shootdownLatency.record(Math.max(1, ctx.now - op.startedAt));
-    if (!op.freed) this.freeAndRemap(op, ctx);
+    this.env.counters.add('shootdown.requests');
+    if (!op.migrate && !op.freed) this.freeAndRemap(op, 0, op.pages, ctx);
     this.ops.delete(op.id);
     for (let i = 0; i < op.pages; i++) this.busy.delete(`${op.proc.index}:${op.firstPage + i}`);
     ctx.send(
@@ -323,13 +385,15 @@ export class PageLifecycle {
     );
   }
 
-  /** Free the old frames (every chip hears the new epoch), then map fresh ones at the same VAs. */
-  private freeAndRemap(op: HostOp, ctx: ActorContext): void {
-    op.freed = true;
+  /**
+   * Free the old frames of pages `from` .. `to` - 1 of the op (every chip hears the new epoch), then
+   * map fresh ones at the same VAs.
+   */
+  private freeAndRemap(op: HostOp, from: number, to: number, ctx: ActorContext): void {
     const pr = op.proc;
     const world = this.env.world;
     const tenant = world.tenants[pr.tenant]!.id;
-    for (let i = 0; i < op.pages; i++) {
+    for (let i = from; i < to; i++) {
       const old = op.oldPages[i]!;
       const freed = this.ramOf(old).free(old);
       this.env.counters.add(C.pagesFreed);
@@ -343,9 +407,8 @@ export class PageLifecycle {
       for (const e of this.env.toChip)
         ctx.send(e, lifecycle.PageFreeMsg.encode({ pa: old, epoch: freed.epoch }), HEADER_BYTES);
     }
-    const frames = op.migrate ? this.migrationFrames(op, tenant) : this.refaultFrames(op, tenant);
-    for (let i = 0; i < op.pages; i++) {
-      const fresh = frames[i]!;
+    for (let i = from; i < to; i++) {
+      const fresh = op.migrate ? this.migrationFrame(op, i, tenant) : this.refaultFrame(op, tenant);
       const k = op.firstPage + i;
       this.frames[pr.index]![k] = fresh;
       this.env.counters.add(C.pagesMapped);
@@ -366,38 +429,44 @@ export class PageLifecycle {
   }
 
   /**
-   * A migration's new frames, in page order, once the old ones are free: those reserved at the
-   * request, then one for each page that was already on the target (its own frame, just freed,
-   * is there for it). All from the target, one after another, as the allocations always were.
+   * A migration's new frame for page `i`, its old one just freed: a page that was already on the
+   * target gets one from the target (its own frame, just freed, is there for it); any other one of
+   * those reserved at the request, all taken together at the first that needs one (a reservation
+   * is taken whole), in page order.
    */
-  private migrationFrames(op: HostOp, tenant: string): PhysAddr[] {
+  private migrationFrame(op: HostOp, i: number, tenant: string): PhysAddr {
     const ram = this.ram[op.target]!;
-    const out: PhysAddr[] = [];
-    if (op.reservation !== undefined) for (const p of ram.take(op.reservation, tenant)) out.push(p.base);
-    while (out.length < op.pages) out.push(ram.allocate(op.proc.pageSizeBytes, tenant).base);
-    return out;
+    if (this.ramOf(op.oldPages[i]!) === ram) return ram.allocate(op.proc.pageSizeBytes, tenant).base;
+    if (op.fresh === undefined) {
+      if (op.reservation === undefined)
+        throw new AssertionFailure(
+          `coordinator: migration op ${op.id} moves page ${i} with nothing reserved`,
+        );
+      op.fresh = ram.take(op.reservation, tenant).map((p) => p.base);
+    }
+    const pa = op.fresh[op.freshUsed++];
+    if (pa === undefined)
+      throw new AssertionFailure(
+        `coordinator: migration op ${op.id} used up its ${op.fresh.length} reserved pages`,
+      );
+    return pa;
   }
 
   /**
-   * A munmap's fresh frames, in page order: each from the home socket, or when it has none to give
-   * (full, or what is left promised to migrations) from the next socket that has one, as the page
-   * allocator falls back along its zonelist. There always is one: every old frame was just freed.
+   * A munmap's fresh frame: from the home socket, or when it has none to give (full, or what is
+   * left promised to migrations) from the next socket that has one, as the page allocator falls
+   * back along its zonelist. There always is one: every old frame was just freed.
    */
-  private refaultFrames(op: HostOp, tenant: string): PhysAddr[] {
-    const pr = op.proc;
-    const size = pr.pageSizeBytes;
+  private refaultFrame(op: HostOp, tenant: string): PhysAddr {
+    const size = op.proc.pageSizeBytes;
     const sockets = this.ram.length;
-    const out: PhysAddr[] = [];
-    for (let i = 0; i < op.pages; i++) {
-      let page = this.ram[op.target]!.tryAllocate(size, tenant);
-      for (let d = 1; page === undefined && d < sockets; d++) {
-        page = this.ram[(op.target + d) % sockets]!.tryAllocate(size, tenant);
-        if (page !== undefined) this.env.counters.add('pages.mappedOffHome');
-      }
-      if (page === undefined) throw new AssertionFailure(`coordinator: no socket gives a freed page again`);
-      out.push(page.base);
+    let page = this.ram[op.target]!.tryAllocate(size, tenant);
+    for (let d = 1; page === undefined && d < sockets; d++) {
+      page = this.ram[(op.target + d) % sockets]!.tryAllocate(size, tenant);
+      if (page !== undefined) this.env.counters.add('pages.mappedOffHome');
     }
-    return out;
+    if (page === undefined) throw new AssertionFailure(`coordinator: no socket gives a freed page again`);
+    return page.base;
   }
 
   private ramOf(pa: number): PhysPages {
@@ -431,8 +500,9 @@ export class PageLifecycle {
   }
 
   /**
-   * Requests whose shootdown has started and not completed (`shootdown.started` counts each when
-   * its PTEs are cleared): the counter `shootdown.inFlightAtEnd`, so that started = completed + it.
+   * Shootdowns started and not completed (`shootdown.started` counts each mmio_invalidate; a
+   * request in its shootdown phase runs exactly one at a time): the counter
+   * `shootdown.inFlightAtEnd`, so that started = completed + it.
    */
   shootdownsStarted(): number {
     let n = 0;

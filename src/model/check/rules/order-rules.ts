@@ -4,7 +4,9 @@
  * the coordinator, which runs the page lifecycle and every step of every shootdown
  * (host/shootdown.ts emits the steps).
  * - order.free-before-shootdown: a page some GPU may have translated (`translation.made`),
- *   unmapped, and freed before a shootdown covering it completed on every NPU behind those GPUs.
+ *   unmapped, and freed before ALL the shootdowns the kernel runs over it (`page.unmap`'s
+ *   `shootdowns`: a munmap's two mmio_invalidate calls, a migration's one) completed on every NPU
+ *   behind those GPUs.
  * - order.free-before-flushes: the same, but the invalidates had completed and the flushes had not
  *   (or the shootdown completed with fewer than the required flushes).
  * - order.atsd-descending: a shootdown acquires a register on an NPU lower than one it holds
@@ -47,6 +49,10 @@ interface PendingPage {
   unmapTick: Tick;
   /** In the order they translated it, each once. */
   gpus: number[];
+  /** Shootdowns still to complete over it before it may be freed (`page.unmap`'s `shootdowns`). */
+  shootdownsLeft: number;
+  /** Of those, how many had completed (for the message). */
+  shootdownsDone: number;
   insufficient: { shootdown: number; why: 'flushes' | 'npus' } | null;
 }
 
@@ -102,6 +108,8 @@ export class OrderRules implements RuleFamily {
       sizeBytes: ev.sizeBytes,
       unmapTick: ev.tick,
       gpus,
+      shootdownsLeft: ev.shootdowns ?? 1,
+      shootdownsDone: 0,
       insufficient: null,
     });
   }
@@ -195,13 +203,17 @@ export class OrderRules implements RuleFamily {
       return;
     }
     const why =
-      p.insufficient?.why === 'npus' ? ' (the shootdown missed an NPU behind a GPU that translated it)' : '';
+      p.insufficient?.why === 'npus'
+        ? ' (the shootdown missed an NPU behind a GPU that translated it)'
+        : p.shootdownsDone > 0
+          ? ` (after ${p.shootdownsDone} of its ${p.shootdownsDone + p.shootdownsLeft} shootdowns)`
+          : '';
     report(
       'order.free-before-shootdown',
       [`lpid ${p.lpid} pid ${p.pid}`],
       [ev.pa, p.va],
       () =>
-        `Expected page ${hex(ev.pa)} (va ${hex(p.va)}) freed after a shootdown completed on every NPU involved, got a free first${why}`,
+        `Expected page ${hex(ev.pa)} (va ${hex(p.va)}) freed after its shootdowns completed on every NPU involved, got a free first${why}`,
     );
   }
 
@@ -217,7 +229,10 @@ export class OrderRules implements RuleFamily {
       const npusOk = [...needed].every((n) => s.invalidated.has(n));
       if (!npusOk) p.insufficient = { shootdown: id, why: 'npus' };
       else if (!flushesOk) p.insufficient = { shootdown: id, why: 'flushes' };
-      else this.pending.delete(key);
+      else {
+        p.shootdownsDone++;
+        if (--p.shootdownsLeft === 0) this.pending.delete(key);
+      }
     }
   }
 

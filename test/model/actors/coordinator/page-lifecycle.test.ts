@@ -2,7 +2,8 @@
  * The coordinator's page lifecycle when a migration's target socket is full (migrate_pages'
  * -ENOMEM): the new frame is secured before anything is unmapped, so a page the target cannot give
  * stays mapped where it was, no PTE_CLEAR or shootdown is issued for it, and
- * `pages.migrateFailedNoMemory` counts it. Driven by hand in one thread (no runtime), then the
+ * `pages.migrateFailedNoMemory` counts it. And the shootdowns of a request: a munmap's two over
+ * its range, a migration's one per page. Driven by hand in one thread (no runtime), then the
  * whole machine inline on the workload that used to crash.
  */
 import { describe, expect, test } from 'vitest';
@@ -16,7 +17,9 @@ import { Oracle } from '../../../../src/model/check/oracle.js';
 import type { OracleEvent } from '../../../../src/model/check/oracle-events.js';
 import { PAGE_1G } from '../../../../src/model/host/page-table.js';
 import { K } from '../../../../src/model/protocol/kinds.js';
+import { AtsdAnswerMsg, AtsdOpMsg } from '../../../../src/model/protocol/messages/atsd.js';
 import {
+  PteClearedMsg,
   PteClearMsg,
   UnmapDoneMsg,
   UnmapRequestMsg,
@@ -103,7 +106,25 @@ function harness(world: World) {
   };
   const decoded = (kind: number) =>
     sent.filter((s) => s.fields.kind === kind).map((s) => Object.assign(newMessage(), s.fields));
-  return { lifecycle, counters, env, sent, events, request, decoded };
+  /**
+   * Answer as the chips would until the request is done: every PTE_CLEAR cleared, every acquire
+   * won (the first register it may take), every STAT poll 0. The events are kept from the request on.
+   */
+  const finish = () => {
+    for (const m of decoded(K.PTE_CLEAR)) {
+      const op = PteClearMsg.decode(m).op;
+      lifecycle.onPteCleared(Object.assign(newMessage(), PteClearedMsg.encode({ op })), ctx);
+    }
+    for (let i = 0; i < sent.length; i++) {
+      if (sent[i]!.fields.kind !== K.ATSD_OP) continue;
+      const o = AtsdOpMsg.decode(Object.assign(newMessage(), sent[i]!.fields));
+      if (o.op !== 'acquire' && o.op !== 'wait') continue;
+      const reg = o.op === 'acquire' ? (o.registers?.[0] ?? 0) : 0;
+      const a = AtsdAnswerMsg.encode({ shootdown: o.shootdown, op: o.op, reg });
+      lifecycle.onAtsdAnswer(Object.assign(newMessage(), a), ctx);
+    }
+  };
+  return { lifecycle, counters, env, sent, events, request, decoded, finish };
 }
 
 describe('page lifecycle: a migration to a full socket', () => {
@@ -167,6 +188,88 @@ describe('page lifecycle: a migration to a full socket', () => {
     expect(clears.map((c) => c.pages)).toEqual(Array.from({ length: npus }, () => 2));
     expect(h.counters.get('pages.migrateFailedNoMemory')).toBe(0);
     expect(h.lifecycle.inFlight).toBe(1);
+  });
+});
+
+/** A Redbud whose processes map 64K pages, none full. */
+function roomyConfig(host: Record<string, unknown> = {}): RunConfig {
+  const params = {
+    topology: 'witherspoon-4',
+    tenants: [{ name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 1, pagesPerProcess: 16 }],
+    host,
+  };
+  return { workload: 'roomy', seed: 1, bugs: [], params: parseParams(params, 'roomy') };
+}
+
+describe('page lifecycle: the shootdowns Linux runs (two per munmap, one per migrated page)', () => {
+  /** The oracle's shootdown and page events, in order, as `kind start+size` or `kind pa`. */
+  const steps = (events: readonly OracleEvent[]) =>
+    events.flatMap((e) =>
+      e.kind === 'shootdown.start'
+        ? [`start ${e.start}+${e.sizeBytes}`]
+        : e.kind === 'shootdown.complete'
+          ? ['complete']
+          : e.kind === 'page.free'
+            ? [`free ${e.pa}`]
+            : [],
+    );
+
+  test('a munmap: two shootdowns of the whole range, one after the other, the pages freed after the second', () => {
+    const world = buildWorld(roomyConfig());
+    const h = harness(world);
+    const pr = world.processes[0]!;
+    h.request(0, 4, 2, false);
+    h.finish();
+    const range = `start ${pr.vaBase + 4 * pr.pageSizeBytes}+${2 * pr.pageSizeBytes}`;
+    const [a, b] = [world.processPages[0]![4]!, world.processPages[0]![5]!];
+    expect(steps(h.events)).toEqual([range, 'complete', range, 'complete', `free ${a}`, `free ${b}`]);
+    const unmaps = h.events.filter((e) => e.kind === 'page.unmap');
+    expect(unmaps.map((e) => e.kind === 'page.unmap' && e.shootdowns)).toEqual([2, 2]);
+    expect(h.counters.get('shootdown.started')).toBe(2);
+    expect(h.counters.get('shootdown.completed')).toBe(2);
+    expect(h.counters.get('shootdown.requests')).toBe(1);
+    expect(h.decoded(K.UNMAP_DONE).map((m) => UnmapDoneMsg.decode(m))).toEqual([
+      { thread: 0, refused: false },
+    ]);
+    expect(h.lifecycle.inFlight).toBe(0);
+  });
+
+  test('host.unmapInvalidates 1: a munmap runs one shootdown, the pages freed after it', () => {
+    const world = buildWorld(roomyConfig({ unmapInvalidates: 1 }));
+    const h = harness(world);
+    const pr = world.processes[0]!;
+    h.request(0, 4, 2, false);
+    h.finish();
+    const range = `start ${pr.vaBase + 4 * pr.pageSizeBytes}+${2 * pr.pageSizeBytes}`;
+    const [a, b] = [world.processPages[0]![4]!, world.processPages[0]![5]!];
+    expect(steps(h.events)).toEqual([range, 'complete', `free ${a}`, `free ${b}`]);
+    const unmaps = h.events.filter((e) => e.kind === 'page.unmap');
+    expect(unmaps.map((e) => e.kind === 'page.unmap' && e.shootdowns)).toEqual([1, 1]);
+    expect(h.counters.get('shootdown.completed')).toBe(1);
+  });
+
+  test('a migration: one shootdown per page at its own size, each page moved after its own', () => {
+    const world = buildWorld(roomyConfig());
+    const h = harness(world);
+    const pr = world.processes[0]!;
+    h.request(0, 4, 2, true);
+    h.finish();
+    const size = pr.pageSizeBytes;
+    const [a, b] = [world.processPages[0]![4]!, world.processPages[0]![5]!];
+    expect(steps(h.events)).toEqual([
+      `start ${pr.vaBase + 4 * size}+${size}`,
+      'complete',
+      `free ${a}`,
+      `start ${pr.vaBase + 5 * size}+${size}`,
+      'complete',
+      `free ${b}`,
+    ]);
+    const unmaps = h.events.filter((e) => e.kind === 'page.unmap');
+    expect(unmaps.map((e) => e.kind === 'page.unmap' && e.shootdowns)).toEqual([1, 1]);
+    expect(h.counters.get('shootdown.completed')).toBe(2);
+    expect(h.counters.get('shootdown.requests')).toBe(1);
+    expect(h.counters.get('pages.migrated')).toBe(2);
+    expect(h.lifecycle.inFlight).toBe(0);
   });
 });
 
