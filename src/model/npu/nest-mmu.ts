@@ -126,14 +126,20 @@ export type TranslateResult =
       readonly writable: boolean;
       /** Queueing behind busy walkers plus the walk itself. */
       readonly latencyTicks: Tick;
-      readonly doneAt: Tick;
     }
-  | {
-      readonly ok: false;
-      readonly reason: TranslateRefusal;
-      readonly detail: string;
-      readonly latencyTicks: Tick;
-    };
+  | TranslateRefused;
+
+export interface TranslateRefused {
+  readonly ok: false;
+  readonly reason: TranslateRefusal;
+  readonly detail: string;
+  readonly latencyTicks: Tick;
+}
+
+/** A request that passed the XTS checks has a walker, done at `doneAt`; else its refusal. */
+export type WalkStart =
+  | { readonly ok: true; readonly latencyTicks: Tick; readonly doneAt: Tick }
+  | TranslateRefused;
 
 export interface NestMmuOptions {
   /** Index of this NPU (P9 chip order) for messages. */
@@ -310,13 +316,21 @@ export class NestMmu {
     return { rc: OPAL_SUCCESS, reason: '' };
   }
 
-  /** ATS translation request forwarded by a brick. */
+  /** ATS translation request forwarded by a brick, walked at once (startWalk, then finishWalk). */
   translate(req: TranslateRequest, now: Tick): TranslateResult {
-    const refuse = (reason: TranslateRefusal, detail: string): TranslateResult => {
-      this.stats.faults++;
-      this.stats.faultsByReason[reason] = (this.stats.faultsByReason[reason] ?? 0) + 1;
-      return { ok: false, reason, detail, latencyTicks: 0 as Tick };
-    };
+    const s = this.startWalk(req, now);
+    return s.ok ? this.finishWalk(req, s.latencyTicks) : s;
+  }
+
+  /**
+   * The XTS checks of a request, then a walker: when the walk will be done. The walk reads the
+   * page table when it is done (`finishWalk`, called then), so a PTE cleared while the request
+   * waited for a walker, or walked, is seen cleared: the stand-in for tlbie waiting for the walks
+   * in flight (docs/theory-of-operation.md section 9).
+   */
+  startWalk(req: TranslateRequest, now: Tick): WalkStart {
+    const refuse = (reason: TranslateRefusal, detail: string): TranslateRefused =>
+      this.refuse(reason, detail, 0 as Tick);
     const where = `npu ${this.npuIndex} bdf ${hex(req.bdf)}`;
     const entry = this.entryOf(req.bdf);
     if (entry === undefined) return refuse('bdf-not-mapped', `Expected ${where} in XTS_BDF_MAP, got none`);
@@ -345,14 +359,18 @@ export class NestMmu {
     this.walkerFreeAt[w] = doneAt;
     this.stats.walkQueueTicks += start - now;
     const latencyTicks = (doneAt - now) as Tick;
+    return { ok: true, latencyTicks, doneAt };
+  }
 
+  /** The walk `startWalk` began, done now: the page table as it is now (`latencyTicks`: startWalk's). */
+  finishWalk(req: TranslateRequest, latencyTicks: Tick): TranslateResult {
     const hit = this.tables.lookup(req.lpid, req.pid, req.va);
     if (hit === undefined) {
-      const r = refuse(
+      return this.refuse(
         'no-pte',
         `Expected a PTE for ${hex(req.va)} in lpid ${req.lpid} pid ${req.pid}, got none`,
+        latencyTicks,
       );
-      return { ...r, latencyTicks } as TranslateResult;
     }
     this.stats.translations++;
     return {
@@ -362,8 +380,13 @@ export class NestMmu {
       epoch: this.tables.phys.pageOf(hit.pte.pa)?.epoch ?? hit.pte.epoch,
       writable: hit.pte.writable,
       latencyTicks,
-      doneAt,
     };
+  }
+
+  private refuse(reason: TranslateRefusal, detail: string, latencyTicks: Tick): TranslateRefused {
+    this.stats.faults++;
+    this.stats.faultsByReason[reason] = (this.stats.faultsByReason[reason] ?? 0) + 1;
+    return { ok: false, reason, detail, latencyTicks };
   }
 
   /** The LPARID filter of ATSD register `reg` (LPID 0 unless map_lpar gave it to a guest). */
