@@ -300,8 +300,11 @@ export class ActorRunner implements ActorContext {
       throw new AssertionFailure(`${this.actor.name} handed a message for actor ${msg.destination}`);
     }
     this.now = msg.timeTicks;
-    // A deferred departure is the runtime's, not an event of the actor: no digest, no handler.
+    // A deferred departure is the runtime's: an event of this actor (in its digest and its count,
+    // as every engine counts it) that no handler sees.
     if (msg.link === SELF_LINK && msg.seq >= DEPARTURE_SEQ) {
+      if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
+      this.digest.add(msg);
       this.departNow(msg);
       return;
     }
