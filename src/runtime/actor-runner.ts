@@ -28,6 +28,19 @@ import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recor
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
 
+/**
+ * Sequence numbers of deferred departures start here (deferDeparture): timers count from 0 and
+ * never reach it in a run (2^31 timers), and a departure's stays below the field's 2^32.
+ */
+const DEPARTURE_SEQ = 2 ** 31;
+
+/** What a deferred message needs when it leaves: its edge, its bytes, and when it was sent. */
+interface Departure {
+  readonly edge: number;
+  readonly wireBytes: number;
+  readonly sentAt: number;
+}
+
 /** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
 export interface RunnerOptions {
   /** Record up to this many events (time, kind, source, seq, address, tag), to name a divergence. */
@@ -63,6 +76,9 @@ export class ActorRunner implements ActorContext {
   readonly receivedPerEdge: number[];
   private readonly seqTo: number[];
   private selfSeq = 0;
+  /** Departures deferred so far (deferDeparture), and those still waiting, by sequence number. */
+  private departureSeq = 0;
+  private readonly departures = new Map<number, Departure>();
   readonly pool = new MessagePool();
   /** The message being handled, for crash reports. */
   current: SimMessage | undefined;
@@ -184,7 +200,7 @@ export class ActorRunner implements ActorContext {
     return out;
   }
 
-  send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): number {
+  send(edge: number, fields: SendFields, wireBytes: number, delayTicks = 0): void {
     const link = this.links[edge];
     if (link === undefined) {
       throw new AssertionFailure(
@@ -196,22 +212,64 @@ export class ActorRunner implements ActorContext {
         `${this.actor.name} sent on edge ${edge} (${link.edge.label}), which it declared silent`,
       );
     }
+    if (!(Number.isSafeInteger(delayTicks) && delayTicks >= 0)) {
+      throw new AssertionFailure(
+        `${this.actor.name} sent with a delay of ${delayTicks} ticks; expected a non-negative integer`,
+      );
+    }
     const msg = this.pool.take();
     fill(msg, fields);
     msg.source = this.self;
+    if (delayTicks > 0) {
+      this.deferDeparture(msg, edge, wireBytes, delayTicks);
+      return;
+    }
+    this.depart(msg, link, wireBytes, this.now);
+  }
+
+  /**
+   * Put `msg` on its link now: the link books it from now, and it goes to its destination. The
+   * sequence number is taken now too, so it follows the order the link carries messages in.
+   */
+  private depart(msg: SimMessage, link: LinkTiming, wireBytes: number, sentAt: number): void {
+    const edge = link.edge.index;
     const to = link.edge.to;
     msg.destination = to;
     msg.link = edge;
     msg.seq = this.seqTo[to]!++;
-    if (!(delayTicks >= 0)) {
-      throw new AssertionFailure(`${this.actor.name} sent with a negative delay (${delayTicks} ticks)`);
-    }
-    msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser, delayTicks);
+    msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
-    if (this.trace !== undefined) this.trace.sent(msg, this.now, this.now + delayTicks, wireBytes);
+    if (this.trace !== undefined) this.trace.sent(msg, sentAt, this.now, wireBytes);
     this.outbox(edge, msg);
-    return msg.timeTicks;
+  }
+
+  /**
+   * A message that leaves `delayTicks` from now waits here, as an own event at its departure, and
+   * is put on its link then (`departNow`): the link carries messages in the order they leave, and
+   * one that leaves later, sent earlier, does not hold back one that is ready now. The event is
+   * the message itself, addressed to this actor on the self link; its sequence number is one of
+   * the departures' own (from DEPARTURE_SEQ up), which both tells it from a timer and orders equal
+   * departures by their sends. Its link, bytes and send time wait in `departures`.
+   */
+  private deferDeparture(msg: SimMessage, edge: number, wireBytes: number, delayTicks: number): void {
+    msg.destination = this.self;
+    msg.link = SELF_LINK;
+    msg.seq = DEPARTURE_SEQ + (this.departureSeq++ % DEPARTURE_SEQ);
+    msg.timeTicks = this.now + delayTicks;
+    stampOrder(msg);
+    this.departures.set(msg.seq, { edge, wireBytes, sentAt: this.now });
+    this.selfQueue(msg);
+  }
+
+  /** A deferred message's departure (deferDeparture): onto its link now. */
+  private departNow(msg: SimMessage): void {
+    const d = this.departures.get(msg.seq);
+    if (d === undefined) {
+      throw new AssertionFailure(`${this.actor.name}: departure ${msg.seq} was never deferred`);
+    }
+    this.departures.delete(msg.seq);
+    this.depart(msg, this.links[d.edge]!, d.wireBytes, d.sentAt);
   }
 
   schedule(delayTicks: number, fields: SendFields): void {
@@ -242,6 +300,14 @@ export class ActorRunner implements ActorContext {
       throw new AssertionFailure(`${this.actor.name} handed a message for actor ${msg.destination}`);
     }
     this.now = msg.timeTicks;
+    // A deferred departure is the runtime's: an event of this actor (in its digest and its count,
+    // as every engine counts it) that no handler sees.
+    if (msg.link === SELF_LINK && msg.seq >= DEPARTURE_SEQ) {
+      if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
+      this.digest.add(msg);
+      this.departNow(msg);
+      return;
+    }
     if (this.extras) {
       this.handleWithExtras(msg);
       return;

@@ -529,7 +529,7 @@ describe('replay: where a --stop-on-first run stops', () => {
     const r = await cli(['replay', path]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `figures.simulatedTicks: Expected ${file.first!.tick + 1} (16 us), the end of the tick of the first finding (first.tick ${file.first!.tick}), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 30000000 (30 us)`,
+      `figures.simulatedTicks: Expected ${file.first!.tick + 1} (16.66 us), the end of the tick of the first finding (first.tick ${file.first!.tick}), where a violation run with --stop-on-first (options.stopOnFirst true) stops; got 30000000 (30 us)`,
     );
   });
 });

@@ -24,10 +24,12 @@ export interface ActorContext {
   /**
    * Send along outbound edge `edge` (an index into the machine's edge table whose `from` is this
    * actor). `wireBytes` is what the link serialises (header plus payload). `delayTicks` (>= 0) is
-   * work done before the message leaves (a page walk, a memory access): it can only add to the
-   * arrival time, so the edge's lookahead stays its latency. Returns the arrival tick.
+   * work done before the message leaves (a memory access): the message leaves then, and the link
+   * carries it from then, in the order messages leave (the runtime holds it until its departure),
+   * so a message sent later but leaving sooner goes first. It can only add to the arrival time, so
+   * the edge's lookahead stays its latency.
    */
-  send(edge: number, fields: SendFields, wireBytes: number, delayTicks?: number): number;
+  send(edge: number, fields: SendFields, wireBytes: number, delayTicks?: number): void;
   /** Schedule a message to this actor itself, `delayTicks` (>= 0) from now. */
   schedule(delayTicks: number, fields: SendFields): void;
 }

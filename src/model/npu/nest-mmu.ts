@@ -41,10 +41,10 @@
  * `walkers` parallel table walkers; a request that finds all walkers busy queues behind the earliest
  * to free, which is the contention figure the engine reports.
  *
- * Walks are counted when they finish, not when they are booked: a walk booked at `now` finishes at
- * `doneAt`, up to the whole queue later (18 us in dma-storm), so counting at booking counted walks
- * the run's end cut off, and a rate of translations above the walkers' capacity (QA68 2). `settle`
- * counts the walks done by a tick; `busyTicksBy` gives the walkers' busy time inside [0, tick], a
+ * Walks are counted when they finish (`finishWalk`, at the chip's WALK_TIMER), not when they are
+ * booked: a walk booked at `now` finishes at `doneAt`, up to the whole queue later (18 us in
+ * dma-storm), so counting at booking counted walks the run's end cut off, and a rate of
+ * translations above the walkers' capacity (QA68 2). `settle` hands on the walks done by a tick; `busyTicksBy` gives the walkers' busy time inside [0, tick], a
  * walk that straddles the tick counting only its part before it. Each booking starts no earlier
  * than the one before (the earliest-free walker only frees later, and `now` only moves on) and
  * every walk lasts `walkLatencyTicks`, so walks finish in booking order: a FIFO holds the open ones.
@@ -134,14 +134,31 @@ export type TranslateResult =
       readonly writable: boolean;
       /** Queueing behind busy walkers plus the walk itself. */
       readonly latencyTicks: Tick;
-      readonly doneAt: Tick;
     }
-  | {
-      readonly ok: false;
-      readonly reason: TranslateRefusal;
-      readonly detail: string;
-      readonly latencyTicks: Tick;
-    };
+  | TranslateRefused;
+
+export interface TranslateRefused {
+  readonly ok: false;
+  readonly reason: TranslateRefusal;
+  readonly detail: string;
+  readonly latencyTicks: Tick;
+}
+
+/** A walk that finished: what `settle` hands its caller. */
+export interface SettledWalk {
+  /** Queueing behind busy walkers plus the walk itself. */
+  readonly latencyTicks: Tick;
+}
+
+interface OpenWalk extends SettledWalk {
+  readonly startTicks: Tick;
+  readonly doneAt: Tick;
+}
+
+/** A request that passed the XTS checks has a walker, done at `doneAt`; else its refusal. */
+export type WalkStart =
+  | { readonly ok: true; readonly latencyTicks: Tick; readonly doneAt: Tick }
+  | TranslateRefused;
 
 export interface NestMmuOptions {
   /** Index of this NPU (P9 chip order) for messages. */
@@ -165,19 +182,6 @@ export interface TranslateRequest {
   msr: number;
 }
 
-/** A walk that finished: what `settle` hands its caller. */
-export interface SettledWalk {
-  /** It translated (else it faulted: no PTE). */
-  readonly translated: boolean;
-  /** Queueing behind busy walkers plus the walk itself. */
-  readonly latencyTicks: Tick;
-}
-
-interface OpenWalk extends SettledWalk {
-  readonly startTicks: Tick;
-  readonly doneAt: Tick;
-}
-
 export class NestMmu {
   readonly npuIndex: number;
   readonly walkLatencyTicks: Tick;
@@ -188,22 +192,22 @@ export class NestMmu {
   private readonly ctxRef: number[] = new Array(XTS_BDF_ENTRIES).fill(0);
   private readonly atsdLparid: Lpid[] = new Array(ATSD_REGISTERS).fill(HOST_LPID);
   private readonly walkerFreeAt: Tick[];
+  private readonly staleXtsAfterKexec: boolean;
+  private readonly validAtMapLpar: boolean;
   /**
    * Walks booked and not yet settled, oldest first from `openHead` (header: they finish in this
    * order). Bounded by the requests in flight to this nest MMU; settled entries are dropped in bulk.
    */
   private openWalks: OpenWalk[] = [];
   private openHead = 0;
-  private readonly staleXtsAfterKexec: boolean;
-  private readonly validAtMapLpar: boolean;
   readonly stats = {
-    /** Walks that translated and finished by the tick last settled to (not those still walking). */
+    /** Walks that translated, counted when done (`finishWalk`): none the run's end cut off. */
     translations: 0,
-    /** Walks that translated, finished or not: booked at the request (tests, the state dump). */
-    translationsBooked: 0,
+    /** Walks booked on a walker, done or not (tests, the state dump). */
+    walksBooked: 0,
     /** Walker time of the walks settled (each walk's whole duration, all of it before the tick). */
     walkerBusyTicks: 0,
-    /** Refusals, counted at the request: a walk that finds no PTE too (its answer waits the walk). */
+    /** Refusals: the XTS checks' at the request, a walk that finds no PTE when it is done. */
     faults: 0,
     faultsByReason: {} as Record<string, number>,
     walkQueueTicks: 0,
@@ -223,13 +227,13 @@ export class NestMmu {
     this.staleXtsAfterKexec = options.staleXtsAfterKexec ?? false;
     this.validAtMapLpar = options.validAtMapLpar ?? false;
     const walkers = options.walkers ?? 4;
-    this.walkers = walkers;
     if (!Number.isInteger(walkers) || walkers < 1 || walkers > 64) {
       throw new ConfigError(
         'walkers',
         `Expected \`walkers\` to be an integer from 1 to 64, got \`${walkers}\``,
       );
     }
+    this.walkers = walkers;
     this.walkerFreeAt = new Array(walkers).fill(0 as Tick);
     for (let i = 0; i < XTS_BDF_ENTRIES; i++) {
       this.bdfMap.push({ used: false, valid: false, bdf: 0, lparshort: i, lparid: HOST_LPID, brick: 0 });
@@ -346,13 +350,21 @@ export class NestMmu {
     return { rc: OPAL_SUCCESS, reason: '' };
   }
 
-  /** ATS translation request forwarded by a brick. */
+  /** ATS translation request forwarded by a brick, walked at once (startWalk, then finishWalk). */
   translate(req: TranslateRequest, now: Tick): TranslateResult {
-    const refuse = (reason: TranslateRefusal, detail: string): TranslateResult => {
-      this.stats.faults++;
-      this.stats.faultsByReason[reason] = (this.stats.faultsByReason[reason] ?? 0) + 1;
-      return { ok: false, reason, detail, latencyTicks: 0 as Tick };
-    };
+    const s = this.startWalk(req, now);
+    return s.ok ? this.finishWalk(req, s.latencyTicks) : s;
+  }
+
+  /**
+   * The XTS checks of a request, then a walker: when the walk will be done. The walk reads the
+   * page table when it is done (`finishWalk`, called then), so a PTE cleared while the request
+   * waited for a walker, or walked, is seen cleared: the stand-in for tlbie waiting for the walks
+   * in flight (docs/theory-of-operation.md section 9).
+   */
+  startWalk(req: TranslateRequest, now: Tick): WalkStart {
+    const refuse = (reason: TranslateRefusal, detail: string): TranslateRefused =>
+      this.refuse(reason, detail, 0 as Tick);
     const where = `npu ${this.npuIndex} bdf ${hex(req.bdf)}`;
     const entry = this.entryOf(req.bdf);
     if (entry === undefined) return refuse('bdf-not-mapped', `Expected ${where} in XTS_BDF_MAP, got none`);
@@ -387,21 +399,25 @@ export class NestMmu {
         `nest MMU ${this.npuIndex}: Expected walks to finish in booking order, got one done at ${doneAt} after one done at ${last.doneAt}`,
       );
     }
+    this.stats.walksBooked++;
+    this.openWalks.push({ startTicks: start as Tick, doneAt, latencyTicks });
+    return { ok: true, latencyTicks, doneAt };
+  }
 
+  /** The walk `startWalk` began, done now: the page table as it is now (`latencyTicks`: startWalk's). */
+  finishWalk(req: TranslateRequest, latencyTicks: Tick): TranslateResult {
     // No nest MMU TLB or page-walk cache (ASSUMED): reading the replica makes PTE_CLEAR's arrival
     // stand for the PTE store and the CPU's global tlbie (RIC=2 for a coprocessor's mm: Linux
     // radix_tlb.c mm_needs_flush_escalation) both completing. Misses to one page are not merged.
     const hit = this.tables.lookup(req.lpid, req.pid, req.va);
     if (hit === undefined) {
-      const r = refuse(
+      return this.refuse(
         'no-pte',
         `Expected a PTE for ${hex(req.va)} in lpid ${req.lpid} pid ${req.pid}, got none`,
+        latencyTicks,
       );
-      this.openWalks.push({ startTicks: start as Tick, doneAt, translated: false, latencyTicks });
-      return { ...r, latencyTicks } as TranslateResult;
     }
-    this.stats.translationsBooked++;
-    this.openWalks.push({ startTicks: start as Tick, doneAt, translated: true, latencyTicks });
+    this.stats.translations++;
     return {
       ok: true,
       pa: hit.pa,
@@ -409,13 +425,12 @@ export class NestMmu {
       epoch: this.tables.phys.pageOf(hit.pte.pa)?.epoch ?? hit.pte.epoch,
       writable: hit.pte.writable,
       latencyTicks,
-      doneAt,
     };
   }
 
   /**
-   * Counts the walks finished by `tick` (their whole time in `stats.walkerBusyTicks`, translations
-   * in `stats.translations`) and hands each to `done`, in the order they finished.
+   * Settles the walks finished by `tick` (their whole time in `stats.walkerBusyTicks`) and hands
+   * each to `done`, in the order they finished.
    */
   settle(tick: Tick, done?: (walk: SettledWalk) => void): void {
     const open = this.openWalks;
@@ -423,7 +438,6 @@ export class NestMmu {
     while (head < open.length && open[head]!.doneAt <= tick) {
       const w = open[head++]!;
       this.stats.walkerBusyTicks += w.doneAt - w.startTicks;
-      if (w.translated) this.stats.translations++;
       done?.(w);
     }
     // Drop settled entries now and then, not on every walk (a shift is linear in the queue).
@@ -453,6 +467,12 @@ export class NestMmu {
       );
     }
     return busy;
+  }
+
+  private refuse(reason: TranslateRefusal, detail: string, latencyTicks: Tick): TranslateRefused {
+    this.stats.faults++;
+    this.stats.faultsByReason[reason] = (this.stats.faultsByReason[reason] ?? 0) + 1;
+    return { ok: false, reason, detail, latencyTicks };
   }
 
   /** The LPARID filter of ATSD register `reg` (LPID 0 unless map_lpar gave it to a guest). */

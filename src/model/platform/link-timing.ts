@@ -5,6 +5,8 @@
  * sender's thread from the sender's state alone and is the same inline or threaded.
  *
  *   start   = max(now + delay, busyUntil)  the link transmits one message at a time per direction
+ *                                          (the runtime books a message when it leaves, so its
+ *                                          delay here is 0: ActorRunner.deferDeparture)
  *   busyUntil = start + wireBytes / bandwidth
  *   arrival = max(busyUntil + latency + jitter, previous arrival + 1)
  *                                          jitter in [0, jitterTicks], drawn from the sender's chooser;
@@ -15,9 +17,8 @@
  *                                          response), which would reorder one link's messages.
  *
  * What crossed by a time T (`figures(T)`, the trace's samples): a message books its serialisation
- * when it is sent, which on a saturated link, or for a delayed departure (an ATS response leaves
- * after its nest MMU walk, up to tens of microseconds later), lies past T, up to a backlog past the
- * run's end. The booked intervals never overlap and are booked in time order (each starts at or
+ * when it is sent, which on a saturated link, or for a delayed departure (a caller's `delayTicks`;
+ * the runtime passes none), lies past T, up to a backlog past the run's end. The booked intervals never overlap and are booked in time order (each starts at or
  * after the last one's end), so they form runs of back-to-back serialisation. The class keeps each
  * run that a later figure may need (its start, its end, the busy ticks and bytes booked before it)
  * in a small ring: T is never before the last send's clock, so a run can be dropped once the run

@@ -4,7 +4,7 @@
  */
 
 import type { MessageType } from './message-type.js';
-import { AtsRequestMsg, AtsResponseMsg } from './messages/ats.js';
+import { AtsRequestMsg, AtsResponseMsg, WalkTimerMsg } from './messages/ats.js';
 import { AtsdAckMsg, AtsdAnswerMsg, AtsdInvalidateMsg, AtsdOpMsg } from './messages/atsd.js';
 import { DmaCompleteMsg, DmaRequestMsg, PeerCompleteMsg, PeerWriteMsg } from './messages/dma.js';
 import { MmioAccessMsg } from './messages/mmio.js';
@@ -49,6 +49,7 @@ export const MESSAGE_TYPES: readonly MessageType<object>[] = [
   SbrTimerMsg,
   TceMapperTimerMsg,
   CollectiveTimerMsg,
+  WalkTimerMsg,
   PteClearMsg,
   PteSetMsg,
   PageFreeMsg,

@@ -17,6 +17,7 @@ export const K = {
   SBR_TIMER: 0x0a,
   TCE_MAPPER_TIMER: 0x0b,
   COLLECTIVE_TIMER: 0x0c,
+  WALK_TIMER: 0x0d,
   PTE_CLEAR: 0x10,
   PTE_SET: 0x11,
   PAGE_FREE: 0x12,

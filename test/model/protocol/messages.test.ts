@@ -10,7 +10,7 @@ import { RECORD_FIELD_MAX, type RecordField } from '../../../src/core/record-fie
 import { PAGE_1G, PAGE_2M, PAGE_64K } from '../../../src/model/host/page-table.js';
 import { describeMessage, MESSAGE_TYPES } from '../../../src/model/protocol/catalogue.js';
 import type { MessageType } from '../../../src/model/protocol/message-type.js';
-import { AtsRequestMsg, AtsResponseMsg } from '../../../src/model/protocol/messages/ats.js';
+import { AtsRequestMsg, AtsResponseMsg, WalkTimerMsg } from '../../../src/model/protocol/messages/ats.js';
 import {
   AtsdAckMsg,
   AtsdAnswerMsg,
@@ -154,6 +154,7 @@ describe('protocol: typed messages round-trip through the codec', () => {
     fc.record({ dma: tag, status: fc.constantFrom(0, 1, 2, 3, 4 as const), dataBytes: len24 }) as never,
   );
   law(AtsRequestMsg, fc.record({ request: tag, lpid, pid, va: addr }));
+  law(WalkTimerMsg, fc.record({ request: tag, gpu, lpid, pid, va: addr }));
   law(
     AtsResponseMsg,
     fc.oneof(

@@ -11,8 +11,9 @@
  *      brick's XTS_BDF entry becomes VALID only here); for every process with a GPU behind this
  *      NPU, `pnv_npu2_init_context` of its mm on that GPU's link (one refcounted npu_context per
  *      mm, the mm marked copro);
- *   2. ATS_REQUEST: the nest MMU checks the brick's BDF entry, LPID and MSR and walks the
- *      process's table; the answer carries the page's epoch (the oracle's "made at");
+ *   2. ATS_REQUEST: the nest MMU checks the brick's BDF entry, LPID and MSR and takes a walker;
+ *      when the walk is done (WALK_TIMER) it reads the process's table and the answer leaves, with
+ *      the page's epoch (the oracle's "made at");
  *   3. PTE_CLEAR / PTE_SET from the coordinator: the kernel's PTE stores, visible to the walk from
  *      their arrival;
  *   4. release (`release`, at the end of the run): the tenants let go of their groups:
@@ -32,7 +33,14 @@
  * OPAL init/destroy_context (`xts.context`) and every ATS request the NPU refuses (`ats.refused`).
  */
 import { PAGE_64K, PageTables, PhysPages } from '../../host/page-table.js';
-import { MSR_GUEST, MSR_HOST, NestMmu, type SettledWalk } from '../../npu/nest-mmu.js';
+import {
+  MSR_GUEST,
+  MSR_HOST,
+  NestMmu,
+  type SettledWalk,
+  type TranslateRefusal,
+  type TranslateRequest,
+} from '../../npu/nest-mmu.js';
 import {
   type ContextDestroy,
   type GpuLinkRef,
@@ -41,7 +49,7 @@ import {
   NpuContextTable,
 } from '../../npu/npu-context.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
-import { AtsRequestMsg, AtsResponseMsg } from '../../protocol/messages/ats.js';
+import { AtsRequestMsg, AtsResponseMsg, WalkTimerMsg } from '../../protocol/messages/ats.js';
 import { PteClearedMsg, PteClearMsg, PteSetMsg } from '../../protocol/messages/page-lifecycle.js';
 import type { SimMessage } from '../../protocol/sim-message.js';
 import { HOST_LPID, type Lpid, type PhysAddr, type Pid, type Tick, type VirtAddr } from '../../types.js';
@@ -232,49 +240,43 @@ export class AtsService {
   }
 
   /**
-   * A walk that finished: a translation counts, and its latency is recorded, only once it is done
-   * (nest-mmu.ts header), so a run's figures hold no walk its end cut off.
+   * A walk that finished (settled at its WALK_TIMER, or at the run's end): its latency, queueing
+   * behind busy walkers plus the walk, whether or not it found a PTE, recorded only once it is
+   * done (nest-mmu.ts header), so a run's figures hold no walk its end cut off.
    */
   private readonly walkDone = (w: SettledWalk): void => {
-    if (!w.translated) return;
-    this.env.counters.add(C.nmmuTranslations);
     this.translateLatency.record(Math.max(1, w.latencyTicks));
   };
 
+  /**
+   * An ATS request: the XTS checks at once (a refusal answers now), then a walker; the walk reads
+   * the table when it is done (onWalkDone), and the answer leaves then.
+   */
   onAtsRequest(m: SimMessage, ctx: ActorContext): void {
     const r = AtsRequestMsg.decode(m);
     const gpu = this.env.gpuOfActor(m.source);
-    this.nmmu.settle(ctx.now as Tick, this.walkDone);
-    const t = this.nmmu.translate(
-      {
-        bdf: this.bdfOfGpu.get(gpu)!,
-        lpid: r.lpid as Lpid,
-        pid: r.pid as Pid,
-        va: r.va as VirtAddr,
-        msr: this.msrOfLpid.get(r.lpid) ?? 0,
-      },
-      ctx.now as Tick,
-    );
-    const back = this.env.toGpu.get(gpu)!;
-    const counters = this.env.counters;
-    if (!t.ok) {
-      counters.add(C.nmmuFaults);
-      counters.add(`nmmu.fault.${t.reason}`);
-      this.env.oracle.observe({
-        kind: 'ats.refused',
-        tick: ctx.now as Tick,
-        npu: this.env.socket,
-        bdf: this.bdfOfGpu.get(gpu)!,
-        gpu,
-        reason: t.reason,
-      });
-      ctx.send(back, AtsResponseMsg.encode({ request: r.request, ok: false }), HEADER_BYTES, t.latencyTicks);
+    const s = this.nmmu.startWalk(this.requestOf(gpu, r.lpid, r.pid, r.va), ctx.now as Tick);
+    if (!s.ok) {
+      this.refused(gpu, r.request, s.reason, ctx);
       return;
     }
+    ctx.schedule(s.latencyTicks, WalkTimerMsg.encode({ ...r, gpu }));
+  }
+
+  /** A walk done: the table as it is now, and the answer on the GPU's link. */
+  onWalkDone(m: SimMessage, ctx: ActorContext): void {
+    const w = WalkTimerMsg.decode(m);
+    const t = this.nmmu.finishWalk(this.requestOf(w.gpu, w.lpid, w.pid, w.va), 0 as Tick);
+    this.nmmu.settle(ctx.now as Tick, this.walkDone);
+    if (!t.ok) {
+      this.refused(w.gpu, w.request, t.reason, ctx);
+      return;
+    }
+    this.env.counters.add(C.nmmuTranslations);
     ctx.send(
-      back,
+      this.env.toGpu.get(w.gpu)!,
       AtsResponseMsg.encode({
-        request: r.request,
+        request: w.request,
         ok: true,
         writable: t.writable,
         pageSizeBytes: t.pageSizeBytes,
@@ -282,8 +284,33 @@ export class AtsService {
         epoch: t.epoch,
       }),
       HEADER_BYTES,
-      t.latencyTicks,
     );
+  }
+
+  private requestOf(gpu: number, lpid: number, pid: number, va: number): TranslateRequest {
+    return {
+      bdf: this.bdfOfGpu.get(gpu)!,
+      lpid: lpid as Lpid,
+      pid: pid as Pid,
+      va: va as VirtAddr,
+      msr: this.msrOfLpid.get(lpid) ?? 0,
+    };
+  }
+
+  /** The nest MMU refused request `request` of `gpu`: counted, told to the oracle, answered. */
+  private refused(gpu: number, request: number, reason: TranslateRefusal, ctx: ActorContext): void {
+    const counters = this.env.counters;
+    counters.add(C.nmmuFaults);
+    counters.add(`nmmu.fault.${reason}`);
+    this.env.oracle.observe({
+      kind: 'ats.refused',
+      tick: ctx.now as Tick,
+      npu: this.env.socket,
+      bdf: this.bdfOfGpu.get(gpu)!,
+      gpu,
+      reason,
+    });
+    ctx.send(this.env.toGpu.get(gpu)!, AtsResponseMsg.encode({ request, ok: false }), HEADER_BYTES);
   }
 
   onPteClear(m: SimMessage, ctx: ActorContext): void {

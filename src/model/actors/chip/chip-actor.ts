@@ -76,6 +76,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     this.tellOracleTheOwners();
     this.dispatch = new Dispatch(this.name, {
       [K.ATS_REQUEST]: (m, ctx) => this.ats.onAtsRequest(m, ctx),
+      [K.WALK_TIMER]: (m, ctx) => this.ats.onWalkDone(m, ctx),
       [K.DMA]: (m, ctx) => this.dma.onDma(m, ctx),
       [K.DMA_COMPLETE]: (m, ctx) => this.dma.onForwardedComplete(m, ctx),
       [K.ATSD_OP]: (m, ctx) => this.atsd.onOp(m, ctx),

@@ -5,6 +5,10 @@
  * |---------------|--------------|----------------------------------------------------------------|
  * | ATS_REQUEST   | gpu -> chip  | tag = request id, lpid, pid, address = va                      |
  * | ATS_RESPONSE  | chip -> gpu  | tag = request id, flags = ok + writable << 1 + (log2 page size - 16) << 2, address = pa of the page, lengthBytes = page epoch (wire width) |
+ * | WALK_TIMER    | chip (self)  | tag = request id, flags = gpu, lpid, pid, address = va: the nest MMU walk of a request is done |
+ *
+ * The response is sent when its walk is done (WALK_TIMER), not when the request came: it reads the
+ * page table then, and the link carries it from then (docs/theory-of-operation.md section 9).
  */
 import type { PageSize } from '../../host/page-table.js';
 import { messageType, plainMessage } from '../message-type.js';
@@ -24,6 +28,22 @@ export const AtsRequestMsg = plainMessage<AtsRequest>('ATS_REQUEST', {
   lpid: 'lpid',
   pid: 'pid',
   address: 'va',
+});
+
+/** A request's walk, done: the request as it came, and the GPU that sent it. */
+export interface WalkTimer extends AtsRequest {
+  readonly gpu: number;
+}
+
+export const WalkTimerMsg = messageType<WalkTimer>('WALK_TIMER', {
+  encode: (w, wire, out) => {
+    out.tag = wire('tag', w.request);
+    out.flags = wire('flags', w.gpu);
+    out.lpid = wire('lpid', w.lpid);
+    out.pid = wire('pid', w.pid);
+    out.address = w.va;
+  },
+  decode: (m) => ({ request: m.tag, gpu: m.flags, lpid: m.lpid, pid: m.pid, va: m.address }),
 });
 
 export type AtsResponse =
