@@ -16,6 +16,7 @@ export default defineWorkload({
   name: 'firmware-update',
   description: 'Guests try to update GPU firmware through BAR0; only the admin-allowed one may',
   question: 'Can a guest update GPU firmware?',
+  premises: ['bar0-filter', 'firmware-window'],
   headline: [
     { label: 'firmware updates done', counter: 'firmware.updates' },
     { label: 'of them by a guest the admin did not allow', counter: 'firmware.updatesUnallowed' },
