@@ -45,6 +45,12 @@ function sourceFiles(): Map<string, string[]> {
 }
 
 describe('docs: the facts they restate from the code', () => {
+  test("the membar rule of flush acks, an assumption that sets a shootdown's latency under load, has its row in section 8", () => {
+    expect(section(theory(), '## 8. Every assumed number').join('\n')).toMatch(
+      /^\| flush ack \(the membar rule\) \| .*`model\/actors\/gpu\/invalidation-port\.ts`.* \| ASSUMED/m,
+    );
+  });
+
   test("README's isolation premises are premises.ts's lettered ones, and each assumed one has a row in theory section 8", () => {
     const readme = section(
       readFileSync(join(ROOT, 'README.md'), 'utf8'),
