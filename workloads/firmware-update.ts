@@ -16,6 +16,10 @@ export default defineWorkload({
   name: 'firmware-update',
   description: 'Guests try to update GPU firmware through BAR0; only the admin-allowed one may',
   question: 'Can a guest update GPU firmware?',
+  // The own run's column says which machine it is, as the variant's does (QA: `as declared` read
+  // as a property of a machine, the filter being in no release).
+  label: "fixed: the model's BAR0 filter, in no release",
+  premises: ['bar0-filter', 'firmware-window'],
   headline: [
     { label: 'firmware updates done', counter: 'firmware.updates' },
     { label: 'of them by a guest the admin did not allow', counter: 'firmware.updatesUnallowed' },

@@ -33,12 +33,20 @@ export default defineWorkload({
   question: 'Are NVLink-connected GPUs isolated from each other when handed to different guests?',
   label: 'per-gpu-isolated',
   expect: 'clean',
+  premises: [
+    'ut0-ats-only',
+    'link-disable-latched',
+    'no-guest-firmware',
+    'link-disable-after-reset',
+    'bar0-filter',
+  ],
   headline: [
     { label: 'IOMMU groups', param: 'policy' },
     { label: 'guests', param: 'tenants' },
     { label: 'peer accesses completed', counter: 'peer.completed' },
     { label: 'peer accesses refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
     { label: 'BAR0 writes blocked by the MMIO filter', counter: 'mmio.blocked' },
+    { label: 'link re-enable attempts ignored (latched)', counter: 'mmio.linkReenableIgnored' },
     { label: 'DMA completed', counter: 'dma.completed' },
   ],
   variants: [

@@ -13,10 +13,18 @@ export default defineWorkload({
   name: 'tenant-isolation',
   description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
   question: 'Are six hostile guests, one GPU each, isolated from each other over NVLink?',
+  premises: [
+    'ut0-ats-only',
+    'link-disable-latched',
+    'no-guest-firmware',
+    'link-disable-after-reset',
+    'bar0-filter',
+  ],
   headline: [
     { label: 'peer accesses completed', counter: 'peer.completed' },
     { label: 'peer accesses refused at a disabled link', counter: 'peer.refused+peer.blockedLocally' },
     { label: 'BAR0 writes blocked by the MMIO filter', counter: 'mmio.blocked' },
+    { label: 'link re-enable attempts ignored (latched)', counter: 'mmio.linkReenableIgnored' },
   ],
   exposes: [{ bug: 'links-enabled-per-gpu', rules: ['isolation.peer'] }],
   params: {

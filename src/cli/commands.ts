@@ -8,6 +8,7 @@
  * run and sweep share are scenario-options.ts.
  */
 
+import { GROUP_POLICIES_TEXT } from '../model/platform/iommu-groups.js';
 import { TRACE_EVENTS_RANGE } from '../report/trace/trace-recording.js';
 import { parsePlacement } from '../runtime/placement.js';
 import { MAX_LISTED_SEEDS, MAX_SWEEP_SEEDS, parseShard } from '../sweep/seeds.js';
@@ -320,7 +321,7 @@ const TOPO: CommandSpec = {
       name: 'policy',
       type: 'string',
       value: 'P',
-      help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
+      help: `IOMMU group policy: ${GROUP_POLICIES_TEXT}`,
       default: 'per-socket',
     },
     {

@@ -6,7 +6,7 @@
  * workload's parameters and defaults.
  */
 import { RULE_NAMES, RULES } from '../model/check/rule-names.js';
-import { GROUP_POLICIES } from '../model/platform/iommu-groups.js';
+import { GROUP_POLICIES, GROUP_POLICY_TEXT } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
 import { DEFAULT_PROFILE, PROFILES, type Profile } from '../model/scenario/profiles.js';
@@ -48,7 +48,8 @@ export async function listText(): Promise<string> {
     const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
     out.push(`  ${name.padEnd(bWidth)}  ${t.gpus.length} GPUs on ${t.sockets.length} sockets`);
   }
-  out.push(`policies (--policy P): ${GROUP_POLICIES.join(', ')}`);
+  out.push('policies (--policy P):');
+  for (const p of GROUP_POLICIES) out.push(`  ${p.padEnd(bWidth)}  ${GROUP_POLICY_TEXT[p].line}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -78,6 +79,8 @@ export async function listJson(): Promise<string> {
       return { name, gpus: t.gpus.length, sockets: t.sockets.length };
     }),
     policies: [...GROUP_POLICIES],
+    // Beside the names (kept a list of strings for scripts that read them): what each stands for.
+    policyDescriptions: Object.fromEntries(GROUP_POLICIES.map((p) => [p, GROUP_POLICY_TEXT[p].line])),
   };
   return `${JSON.stringify(data, null, 2)}\n`;
 }

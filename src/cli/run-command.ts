@@ -15,6 +15,7 @@ import { randomInt } from 'node:crypto';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -92,6 +93,10 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     io,
     variants.map((v) => ({ name: v.variant.name, config: v.config })),
   );
+  // Only for a policy the user chose: a workload's own is its author's, whatever it does.
+  const noEffect = args.policy === undefined ? undefined : policyWithoutEffect(config.params);
+  if (noEffect !== undefined)
+    io.stderr.write(`npusim: --policy ${config.params.policy} has no effect on this run: ${noEffect}\n`);
   if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
     // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
     io.stderr.write(

@@ -4,6 +4,7 @@
  */
 
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
+import { GROUP_POLICIES_TEXT } from '../model/platform/iommu-groups.js';
 import { parseDuration } from '../report/duration.js';
 import type { OptionSpec } from './command-spec.js';
 import { parsePctDepth, parseSet, parseStrategy } from './option-values.js';
@@ -29,7 +30,7 @@ export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     name: 'policy',
     type: 'string',
     value: 'P',
-    help: 'IOMMU group policy: per-socket, per-gpu, per-gpu-isolated',
+    help: `IOMMU group policy: ${GROUP_POLICIES_TEXT}`,
     default: "the workload's",
   },
   {

@@ -5,6 +5,7 @@
  * --results DIR`) share it, so a sweep's result for a seed is the one `npusim run --seed N
  * --inline --out FILE` writes, and the two compare alike.
  */
+import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -30,6 +31,10 @@ export function describedResult(
 export function withAnswer(result: RunResult, config: RunConfig, workload: Workload): RunResult {
   if (workload.question !== undefined) result.question = workload.question;
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
+  if (workload.premises !== undefined) {
+    const premises = premisesOf(workload.premises, premiseRunOf(config));
+    if (premises.length > 0) result.premises = premises;
+  }
   // A variant run on its own is a run like any other (its findings set its exit code), but what
   // it was declared to find is still the answer's context: judged, shown, and kept in the result.
   // A stopped run is judged too (met: false, as a stopped variant's), and its summary says `not

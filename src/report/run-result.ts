@@ -260,6 +260,11 @@ export interface RunResult {
   /** The workload's headline figures for this run (report/headline.ts). */
   headline?: HeadlineFigure[];
   /**
+   * The premises this run's answer rests on (model/scenario/premises.ts: those its workload names
+   * that this run leans on), each with its text as the summary's `rests on:` line prints it.
+   */
+  premises?: { name: string; text: string }[];
+  /**
    * This run's findings against what it was declared to find: the workload's `expect` when its
    * variants ran after it, or the variant's `expect` when one ran alone (`--variant`) or when the
    * options made this run one (`sameAsVariant`).

@@ -21,7 +21,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
     // A variant run alone (`--variant`) carries what it was declared to find; so does a workload's
     // own run whose variants were stopped before any ran.
     const expected = expectedLines(result, style);
-    if (figures.length === 0) return [...out, ...expected];
+    if (figures.length === 0) return [...out, ...expected, ...restsOn(result, '')];
     out.push('answer:');
     out.push(
       ...table(
@@ -29,7 +29,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
         { indent: 2, rightAlign: [] },
       ),
     );
-    out.push(...expected);
+    out.push(...expected, ...restsOn(result, ''));
     return out;
   }
   const own = result.expectation;
@@ -85,7 +85,19 @@ export function answerSection(result: RunResult, style: Style): string[] {
     const sets = [onProfile, set].filter((x) => x !== '').join(' ') || 'sets nothing';
     out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
   }
+  // The variants' premises are not this run's (one on another profile has no BAR0 filter).
+  out.push(...restsOn(result, ' (this run)'));
   return out;
+}
+
+/**
+ * What the answer rests on (model/scenario/premises.ts), under the answer, a premise a line: a
+ * clean isolation verdict is only as good as these, and the run cannot test them (QA).
+ */
+function restsOn(result: RunResult, whose: string): string[] {
+  const premises = result.premises ?? [];
+  if (premises.length === 0) return [];
+  return [`rests on${whose}:`, ...premises.map((p) => `  ${p.text}`)];
 }
 
 /**

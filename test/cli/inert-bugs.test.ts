@@ -44,3 +44,19 @@ describe('--bug with nothing to act on', () => {
     expect(run.stderr).not.toContain('in this run');
   });
 });
+
+describe('--policy that cannot matter', () => {
+  test('one tenant owning every GPU: run says so on stderr, only for a --policy given and only where certain', async () => {
+    const run = await short('run', 'stress', '--policy', 'per-gpu');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'npusim: --policy per-gpu has no effect on this run: one tenant (host) takes every group, so it owns every GPU under any policy',
+    );
+    for (const options of [[], ['--policy', 'per-gpu-isolated']]) {
+      expect((await short('run', 'stress', ...options)).stderr).not.toContain('has no effect');
+    }
+    expect((await short('run', 'tenant-isolation', '--policy', 'per-gpu')).stderr).not.toContain(
+      'has no effect',
+    );
+  });
+});

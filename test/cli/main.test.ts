@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
 import { RULE_NAMES } from '../../src/model/check/rule-names.js';
+import { GROUP_POLICY_TEXT } from '../../src/model/platform/iommu-groups.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -290,6 +291,16 @@ describe('npusim command', () => {
       expect(profiles).toContain(`skiboot ${p.skiboot}; bug switches: ${p.bugs.join(', ') || 'none'}`);
       for (const claim of Object.keys(p.sources)) expect(profiles).toContain(`source, ${claim}: `);
     }
+    // Each policy with what it stands for (QA: its names only), the same text `--help` draws on.
+    const policies = r.stdout.slice(r.stdout.indexOf('policies (--policy P):\n'));
+    expect(policies).toMatch(
+      /\n {2}per-gpu-isolated +one group per GPU, the NVLinks between groups disabled/,
+    );
+    for (const t of Object.values(GROUP_POLICY_TEXT)) expect(policies).toContain(t.line);
+    const help = await npusim(['run', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      'IOMMU group policy: per-socket (Linux v5.0), per-gpu (2018 RFC), per-gpu-isolated (links disabled between groups)',
+    );
   });
 
   it('cli: an unknown workload exits 2 listing the workloads', async () => {

@@ -612,6 +612,11 @@ describe("a variant's profile", () => {
     // The summary names the profile under the table, and `npusim list` beside the variant.
     const text = await cli(['run', 'firmware-update', ...short]);
     expect(text.stdout).toMatch(/^\s+expected\s+clean: as expected\s+isolation\.firmware: as expected$/m);
+    // The own run's column is named by the machine it ran, as the variant's is (not `as declared`).
+    expect(text.stdout).toMatch(
+      /^ {2}\s+fixed: the model's BAR0 filter, in no release \(this run\)\s+as-shipped$/m,
+    );
+    expect(result.label).toBe("fixed: the model's BAR0 filter, in no release");
     expect(text.stdout).toMatch(/^ {2}as-shipped: .* \(profile as-shipped\)$/m);
     const list = await cli(['list']);
     expect(list.stdout).toMatch(

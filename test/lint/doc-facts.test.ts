@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { RULES } from '../../src/model/check/rule-names.js';
 import { K } from '../../src/model/protocol/kinds.js';
+import { PREMISES } from '../../src/model/scenario/premises.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THEORY = join(ROOT, 'docs/theory-of-operation.md');
@@ -44,6 +45,30 @@ function sourceFiles(): Map<string, string[]> {
 }
 
 describe('docs: the facts they restate from the code', () => {
+  test("the membar rule of flush acks, an assumption that sets a shootdown's latency under load, has its row in section 8", () => {
+    expect(section(theory(), '## 8. Every assumed number').join('\n')).toMatch(
+      /^\| flush ack \(the membar rule\) \| .*`model\/actors\/gpu\/invalidation-port\.ts`.* \| ASSUMED/m,
+    );
+  });
+
+  test("README's isolation premises are premises.ts's lettered ones, and each assumed one has a row in theory section 8", () => {
+    const readme = section(
+      readFileSync(join(ROOT, 'README.md'), 'utf8'),
+      '## The questions npusim answers',
+    ).join(' ');
+    const letters = Object.values(PREMISES)
+      .map((p) => /^\(([a-z])\) /.exec(p.text)?.[1])
+      .filter((l) => l !== undefined);
+    const words = ['', 'one', 'two', 'three', 'four', 'five', 'six'];
+    expect(readme).toContain(`${words[letters.length]} premises the model takes as given`);
+    for (const l of letters)
+      expect(readme, `premise (${l}) in README`).toMatch(new RegExp(`\\(${l}\\) [a-zA-Z]`));
+    // (d) is an assumption of the model's own (reset-port.ts), so section 8 lists it.
+    expect(section(theory(), '## 8. Every assumed number').join('\n')).toMatch(
+      /^\| link-disable mask after a GPU reset \| .*`model\/actors\/gpu\/reset-port\.ts`.* \| ASSUMED/m,
+    );
+  });
+
   test('the Architecture rule table is RULES: every rule, with its summary and judgedAt', () => {
     const rows = section(theory(), '### Where each rule is judged')
       .map((l) => /^\| `([a-z]+\.[a-z-]+)` \| (.*) \| (.*) \| .* \|$/.exec(l))

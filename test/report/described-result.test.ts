@@ -9,6 +9,7 @@ import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import type { Workload } from '../../src/model/scenario/workload.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { describedResult } from '../../src/report/described-result.js';
+import { buildHtmlReport } from '../../src/report/html-report.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import { workloads } from '../../workloads/index.js';
@@ -41,5 +42,54 @@ describe('described result', () => {
     expect(formatSummary(whole, { color: false })).toContain(
       'expected (as declared): translation.stale-ats: NOT as expected',
     );
+  });
+});
+
+describe('described result: premises', () => {
+  const tenantIsolation = workloads.find((w) => w.name === 'tenant-isolation')!;
+  const described = (profile: 'fixed' | 'as-shipped') => {
+    const config: RunConfig = {
+      workload: 'tenant-isolation',
+      seed: 1,
+      bugs: [],
+      profile,
+      params: parseParams({ ...tenantIsolation.params, durationTicks: 10_000_000 }, 'tenant-isolation'),
+    };
+    const raw = runInline(machine, config, { seed: 1, endTick: config.params.durationTicks });
+    const result = describedResult(config, machine.planMachine(config), raw, tenantIsolation);
+    return Object.assign(result, {
+      html: () => buildHtmlReport({ plan: machine.planMachine(config), config, result, raw }),
+    });
+  };
+
+  it('an isolation answer says what it rests on, under the answer; the BAR0 filter only on a profile that has it', () => {
+    const fixed = described('fixed');
+    expect(fixed.premises?.map((p) => p.name)).toEqual([
+      'ut0-ats-only',
+      'link-disable-latched',
+      'no-guest-firmware',
+      'bar0-filter',
+    ]);
+    const text = formatSummary(fixed, { color: false });
+    const restsOn = text.indexOf('\nrests on:\n  (a) ');
+    expect(restsOn).toBeGreaterThan(text.indexOf('answer:'));
+    expect(restsOn).toBeLessThan(text.indexOf('checks:'));
+    expect(text).toContain(
+      "  the BAR0 filter (link-disable registers, firmware window) is the model's proposal",
+    );
+    // The report's Answer is the summary's: the premises with it.
+    expect(fixed.html()).toContain("rests on:\n  (a) a GPU's UT=0 DMA");
+    const shipped = described('as-shipped');
+    expect(shipped.premises?.map((p) => p.name)).not.toContain('bar0-filter');
+  });
+
+  it('as shipped, the hostile guests reach the link mask and the latch ignores them: a headline row says so', () => {
+    const shipped = described('as-shipped');
+    const row = shipped.headline?.find((h) => h.label === 'link re-enable attempts ignored (latched)');
+    expect(shipped.status).toBe('clean');
+    expect(shipped.counts['mmio.blocked'] ?? 0).toBe(0);
+    expect(row?.value).toBeGreaterThan(0);
+    expect(row?.value).toBe(shipped.counts['mmio.linkReenableIgnored']);
+    expect(described('fixed').counts['mmio.linkReenableIgnored'] ?? 0).toBe(0);
   });
 });

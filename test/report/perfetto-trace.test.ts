@@ -184,6 +184,16 @@ describe('--trace: a Perfetto trace', () => {
     expect(named(/^ATS translate$/).length).toBeGreaterThan(10);
     expect(named(/^nest MMU walk$/).length).toBeGreaterThan(10);
     expect(named(/^launch( flush)?$/).length).toBeGreaterThan(0);
+    // Every ATSD makes the GPU flush (bit 39 clear): its slice on the GPU is the membar's wait for
+    // the DMAs issued before it, and is named so, not a bare `invalidate range`.
+    const gpuAtsds = named(/^(invalidate (range|PID)|flush)/).filter((e) =>
+      tracks.get(e.track)?.process.startsWith('gpu'),
+    );
+    expect(gpuAtsds.length).toBeGreaterThan(0);
+    for (const e of gpuAtsds) {
+      expect(e.name).toMatch(/, membar wait$/);
+      expect(args(e.e)).toMatchObject({ membar: expect.stringContaining('every DMA') });
+    }
     const dma = named(/^DMA ut[01] (read|write)$/)[0]!;
     expect(args(dma.e)).toMatchObject({ dma: expect.any(Number), bytes: expect.any(Number) });
 

@@ -77,6 +77,8 @@ export const LATER_COUNTERS = [
   'dma.stalls',
   'dma.inFlightAtEnd',
   'peer.blockedLocally',
+  /** BAR0 writes asking to turn a disabled link back on, ignored by the latch (gpu-bar0.ts). */
+  'mmio.linkReenableIgnored',
   'peer.inFlightAtEnd',
   'ats.evictions',
   'ats.fills',

@@ -106,6 +106,11 @@ export interface GpuBar0Stats {
   writes: number;
   /** Mask writes ignored because the earlier sequence steps had not been done. */
   linkDisableIgnored: number;
+  /**
+   * Mask writes that asked to turn a disabled link back on, ignored: the mask only gains bits until
+   * the secondary bus reset (the latch a hostile guest without the MMIO filter runs into).
+   */
+  linkReenableIgnored: number;
   firmwareCommits: number;
   secondaryBusResets: number;
   hmis: number;
@@ -131,6 +136,7 @@ export class GpuBar0 {
     reads: 0,
     writes: 0,
     linkDisableIgnored: 0,
+    linkReenableIgnored: 0,
     firmwareCommits: 0,
     secondaryBusResets: 0,
     hmis: 0,
@@ -184,6 +190,7 @@ export class GpuBar0 {
         break;
       case LINK_DISABLE_MASK_OFFSET: {
         const requested = Math.floor(value / 2 ** LINK_DISABLE_MASK_SHIFT) & ALL_LINKS_MASK;
+        if ((this.disabledLinks & ~requested) !== 0) this.stats.linkReenableIgnored++;
         if (this.sequenceStep === 3) this.disabledLinks |= requested;
         else if (requested !== 0) this.stats.linkDisableIgnored++;
         return; // the mask register reads back the latched state

@@ -25,6 +25,30 @@ import type { Topology } from './topology.js';
 export type GroupPolicy = 'per-socket' | 'per-gpu' | 'per-gpu-isolated';
 export const GROUP_POLICIES: readonly GroupPolicy[] = ['per-socket', 'per-gpu', 'per-gpu-isolated'];
 
+/**
+ * What each policy stands for: `origin` in a few words (`--help`, README's `--policy` row), and a
+ * line for `npusim list` (QA: list named the policies without meaning). The one source of both.
+ */
+export const GROUP_POLICY_TEXT: Record<GroupPolicy, { origin: string; line: string }> = {
+  'per-socket': {
+    origin: 'Linux v5.0',
+    line: 'one group per socket: every GPU and NVLink bridge of an NPU together (v5.0 0bd971676e68 compound groups, as v5.12 still formed), so a guest takes a whole socket',
+  },
+  'per-gpu': {
+    origin: '2018 RFC',
+    line: 'one group per GPU, the NVLinks between groups left up (the June 2018 RFC, never merged)',
+  },
+  'per-gpu-isolated': {
+    origin: 'links disabled between groups',
+    line: 'one group per GPU, the NVLinks between groups disabled through BAR0 before assignment (the 2019 isolate_nvlink series, never merged)',
+  },
+};
+
+/** The policies with their origins, as `--help` names them. */
+export const GROUP_POLICIES_TEXT = GROUP_POLICIES.map((p) => `${p} (${GROUP_POLICY_TEXT[p].origin})`).join(
+  ', ',
+);
+
 export interface IommuGroup {
   /** Dense id, 0-based, in socket then GPU order. */
   id: number;

@@ -20,6 +20,7 @@ import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
+import { PREMISE_NAMES, type PremiseName } from './premises.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
 
@@ -196,6 +197,8 @@ export const workloadDefinitionSchema = strictFields('a workload field', {
   exposes: z.array(exposureSchema).optional(),
   /** The figures that answer the question, printed first in the summary. */
   headline: z.array(headlineItemSchema).default([]),
+  /** The premises its answer rests on (premises.ts), printed under the answer as `rests on:`. */
+  premises: z.array(z.enum(PREMISE_NAMES as [PremiseName, ...PremiseName[]])).optional(),
   variants: z.array(variantSchema).default([]),
   params: z.unknown(),
 });
@@ -209,6 +212,7 @@ export interface Workload {
   /** What a clean run of this workload should find: 'clean', or rule names a bug switch trips. */
   exposes?: { bug: BugName; rules: RuleName[] }[];
   headline: HeadlineItem[];
+  premises?: PremiseName[];
   variants: Variant[];
   params: WorkloadParams;
 }
@@ -221,6 +225,7 @@ export interface WorkloadDefinition {
   expect?: Expectation;
   exposes?: { bug: BugName; rules: RuleName[] }[];
   headline?: z.input<typeof headlineItemSchema>[];
+  premises?: PremiseName[];
   variants?: z.input<typeof variantSchema>[];
   params: WorkloadInput;
 }
@@ -281,6 +286,7 @@ export function validateWorkload(def: unknown, where: string): Workload {
     expect: d.expect as Expectation,
     ...(d.exposes === undefined ? {} : { exposes: d.exposes as Workload['exposes'] }),
     headline: d.headline,
+    ...(d.premises === undefined ? {} : { premises: d.premises }),
     variants: d.variants as Variant[],
     params,
   };

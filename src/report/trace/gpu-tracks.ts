@@ -222,17 +222,26 @@ export class GpuTracks {
     this.draft.count(a, DMA_OUTSTANDING, r.now, -1, 'DMAs');
   }
 
+  /**
+   * An ATSD from its arrival to its ack. The invalidation itself takes no time; an ATSD that makes
+   * the GPU flush is acknowledged only once every DMA the GPU issued before it has completed (the
+   * membar rule, theory section 4: model/actors/gpu/invalidation-port.ts), so its slice is that
+   * wait and is named so (QA: under dma-storm a 56 us `invalidate range` read as a slow invalidate,
+   * not as DMAs ahead of it).
+   */
   private invalidate(r: TraceRec): void {
     const m = r.m;
+    const flushes = (m.flags & 4) !== 0;
     this.draft.openSlice(
       `inv:${r.actor}:${m.tag}`,
       r.actor,
       'ATSD invalidations',
       r.now,
-      invalidateName(m.flags),
+      flushes ? `${invalidateName(m.flags)}, membar wait` : invalidateName(m.flags),
       {
         npu: Math.floor(m.tag / 8),
         reg: m.tag % 8,
+        ...(flushes ? { membar: 'acked once every DMA this GPU issued before it completed' } : {}),
       },
     );
   }

@@ -30,6 +30,8 @@ describe('gpu-bar0: link disable', () => {
     bar0.write(LINK_DISABLE_MASK_OFFSET, 0b1 << 16, at(1));
     expect(bar0.disabledLinkMask).toBe(0);
     expect(bar0.stats.linkDisableIgnored).toBe(1);
+    // Nothing was disabled, so nothing was asked back on.
+    expect(bar0.stats.linkReenableIgnored).toBe(0);
   });
 
   test('disabled links only accumulate; SBR alone clears them', () => {
@@ -38,6 +40,8 @@ describe('gpu-bar0: link disable', () => {
     applyLinkDisable(bar0, 0b10, at(2));
     bar0.write(LINK_DISABLE_MASK_OFFSET, 0, at(3));
     expect(bar0.disabledLinkMask).toBe(0b11);
+    // The write asked to turn both back on: the latch ignored it, and says so.
+    expect(bar0.stats.linkReenableIgnored).toBe(1);
     bar0.secondaryBusReset(at(4));
     expect(bar0.disabledLinkMask).toBe(0);
     expect(bar0.stats.secondaryBusResets).toBe(1);

@@ -66,11 +66,18 @@ export class Bar0Port {
     }
   }
 
-  /** The access reaches BAR0; whether it changed the GPU's firmware version. */
+  /**
+   * The access reaches BAR0; whether it changed the GPU's firmware version. A write that asked to
+   * turn a disabled link back on and met the latch is counted: it is why a hostile guest's BAR0
+   * writes that got through (no filter: `as-shipped`) still leave its links off.
+   */
   private reach(a: { offset: number; write: boolean; value: number }, now: Tick): boolean {
     const before = this.bar0.firmwareVersion;
+    const reenableIgnored = this.bar0.stats.linkReenableIgnored;
     if (a.write) this.bar0.write(a.offset, a.value, now);
     else this.bar0.read(a.offset);
+    if (this.bar0.stats.linkReenableIgnored !== reenableIgnored)
+      this.env.counters.add('mmio.linkReenableIgnored');
     return this.bar0.firmwareVersion !== before;
   }
 }

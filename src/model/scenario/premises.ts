@@ -1,0 +1,89 @@
+/**
+ * The premises an isolation answer rests on: what the model takes as given and cannot test, since
+ * its GPUs do what the hardware is said to do (README "The questions npusim answers", (a) to (d)).
+ * Each is written here once; a workload names those its answer rests on (`premises`), and the
+ * summary, `--json` and the HTML report print them under its answer (QA: a clean isolation verdict
+ * printed none, and the user had to know the README to defend it). A premise the run cannot lean
+ * on (the link-disable latch when no link was disabled, the BAR0 filter on a profile without one)
+ * is left out of that run's list, so the line names only what its verdict depends on.
+ */
+import type { GroupPolicy } from '../platform/iommu-groups.js';
+import { resolveProfile } from './profiles.js';
+import type { RunConfig } from './run-config.js';
+
+/** What of a run decides whether a premise applies to it. */
+export interface PremiseRun {
+  policy: GroupPolicy;
+  /** The bug switches the run has, its profile's included. */
+  bugs: readonly string[];
+  /** The profile's `kernel.vfioBar0Filter`. */
+  vfioBar0Filter: boolean;
+  /** Whether the run resets GPUs (workload `resets`). */
+  resets: boolean;
+}
+
+interface Premise {
+  /** The premise as a summary line names it: its README letter first, when it has one. */
+  readonly text: string;
+  /** Whether a run leans on it; absent: every run of a workload that names it. */
+  readonly appliesTo?: (run: PremiseRun) => boolean;
+}
+
+/** Links between groups disabled through BAR0 (iommu-groups.ts disableCrossGroupLinks). */
+const linksDisabled = (run: PremiseRun) =>
+  run.policy === 'per-gpu-isolated' && !run.bugs.includes('links-enabled-per-gpu');
+
+export const PREMISES = {
+  'ut0-ats-only': {
+    text: "(a) a GPU's UT=0 DMA reaches only addresses ATS translated (NVIDIA's claim, untested: nothing checks a UT=0 access against the GPU's translations)",
+  },
+  'link-disable-latched': {
+    text: "(b) a disabled NVLink stays disabled until the secondary bus reset (latched; NVIDIA's isolation note as the never-merged 2019 series used it)",
+    appliesTo: linksDisabled,
+  },
+  'no-guest-firmware': {
+    text: "(c) no guest updated its GPU's firmware (one that did voids (a) and (b))",
+  },
+  'link-disable-after-reset': {
+    // reset-port.ts re-applies the mask in the tick of sbr-deassert. The 2019 RFC disabled the
+    // links from vfio-pci's reset_done(), after the reset, and Alex Williamson answered that this
+    // holds only while vfio-pci is the active driver: neither the window nor a reset outside
+    // vfio-pci is modelled.
+    text: "(d) a GPU reset's link-disable mask applied again at once as the reset ends (the 2019 RFC did it from vfio-pci's reset_done: only while vfio-pci is the driver)",
+    appliesTo: (run) => linksDisabled(run) && run.resets,
+  },
+  'bar0-filter': {
+    text: "the BAR0 filter (link-disable registers, firmware window) is the model's proposal (profile fixed), in no release",
+    appliesTo: (run) => run.vfioBar0Filter,
+  },
+  'firmware-window': {
+    text: "the firmware-update window's BAR0 offset is assumed (NVIDIA publishes none)",
+  },
+} as const satisfies Record<string, Premise>;
+
+export type PremiseName = keyof typeof PREMISES;
+export const PREMISE_NAMES = Object.keys(PREMISES) as PremiseName[];
+
+/** The premises of `names` that `run` leans on, in the order of PREMISES (a, b, c, d, then the rest). */
+export function premisesOf(
+  names: readonly PremiseName[],
+  run: PremiseRun,
+): { name: PremiseName; text: string }[] {
+  return PREMISE_NAMES.filter((n) => names.includes(n))
+    .filter((n) => {
+      const p: Premise = PREMISES[n];
+      return p.appliesTo === undefined || p.appliesTo(run);
+    })
+    .map((name) => ({ name, text: PREMISES[name].text }));
+}
+
+/** What of `config` decides its premises: its profile's switches with its own, as world.ts sums them. */
+export function premiseRunOf(config: RunConfig): PremiseRun {
+  const profile = resolveProfile(config.profile);
+  return {
+    policy: config.params.policy,
+    bugs: [...profile.bugs, ...config.bugs],
+    vfioBar0Filter: profile.kernel.vfioBar0Filter,
+    resets: config.params.resets !== undefined,
+  };
+}
