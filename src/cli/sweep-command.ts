@@ -26,9 +26,16 @@ import { loadWorkloads } from '../runtime/workload-registry.js';
 import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
 import { notRunFitsLine, notRunSeedsFile, STOP_REASONS, type StopReason } from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import { type SeedRange, seedsInShard, seedsText } from '../sweep/seeds.js';
+import { type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
-import { gapsText, hasGaps, type MergeGaps, mergeGaps, mergeSummaries } from '../sweep/summary-merge.js';
+import {
+  gapsText,
+  hasGaps,
+  type MergeGaps,
+  mergeGaps,
+  mergeSummaries,
+  numbersText,
+} from '../sweep/summary-merge.js';
 import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepJudge } from '../sweep/sweep-judge.js';
@@ -58,6 +65,14 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   if (args.merge !== undefined) return mergeCommand(args, io);
   // A file of seeds is read first: a bad one is refused before anything loads or runs.
   const range = resolveSeeds(args.seeds!);
+  // A shard past the last seed runs nothing, and N far above the seeds (`1/1000000000` over 3)
+  // left a summary whose merge built a list of a billion missing shards and crashed V8 (QA).
+  if (args.shard !== undefined && args.shard.count > seedCount(range)) {
+    throw new ConfigError(
+      '--shard',
+      `Expected N from 1 to the number of seeds (${seedCount(range)}), got ${args.shard.count}`,
+    );
+  }
   const workloads = await loadWorkloads();
   const { workload, file } = await resolveWorkload(args.workload, workloads);
   const config = scenarioConfig(workload, args, range.first, file);
@@ -452,7 +467,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
 function gotShardsText(covered: readonly number[], gaps: MergeGaps): string {
   const stopped = new Set(gaps.stopped.flatMap((g) => g.shards));
   const complete = covered.filter((k) => !stopped.has(k));
-  const shards = (ks: readonly number[]) => `shard${ks.length === 1 ? '' : 's'} ${ks.join(', ')}`;
+  const shards = (ks: readonly number[]) => `shard${ks.length === 1 ? '' : 's'} ${numbersText(ks)}`;
   const said = [
     ...(complete.length === 0 ? [] : [`${shards(complete)} complete`]),
     ...(stopped.size === 0 ? [] : [`${shards([...stopped].sort((a, b) => a - b))} stopped early`]),

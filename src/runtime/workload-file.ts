@@ -21,7 +21,14 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { whileImporting } from './workload-imports.js';
-import { guardedLoad } from './workload-load-guard.js';
+import {
+  guardedLoad,
+  loadNoteSeconds,
+  loadNoteText,
+  loadTimeoutRefusal,
+  loadTimeoutSeconds,
+} from './workload-load-guard.js';
+import { type LoadWatchdog, startLoadWatchdog } from './workload-load-watchdog.js';
 import { isWorkloadPath, JS_EXTENSIONS, TS_EXTENSIONS } from './workload-path.js';
 
 /** Largest JSON workload read: a workload is a few KiB; anything bigger is refused unread. */
@@ -43,9 +50,34 @@ export function loadedFrom(workload: unknown): string | undefined {
 
 /** Load, check and validate the workload in `file` (a path as the user gave it). */
 export async function loadWorkloadFile(file: string): Promise<Workload> {
-  const workload = await loadWorkload(file);
+  const watchdog = isModuleFile(file) ? watchLoad(file) : undefined;
+  let workload: Workload;
+  try {
+    workload = await (watchdog === undefined
+      ? loadWorkload(file)
+      : Promise.race([loadWorkload(file), watchdog.expired]));
+  } finally {
+    watchdog?.stop();
+  }
   LOADED_FROM.set(workload, file);
   return workload;
+}
+
+/** Whether `file` is named as a module (its code runs when loaded), not a JSON file. */
+function isModuleFile(file: string): boolean {
+  return [...TS_EXTENSIONS, ...JS_EXTENSIONS].some((ext) => file.endsWith(ext));
+}
+
+/**
+ * The watchdog of a module's whole load, import and checks (a getter of its export runs while the
+ * workload is checked): its note and bound hold while the main thread is blocked.
+ */
+function watchLoad(file: string): LoadWatchdog {
+  const boundS = loadTimeoutSeconds();
+  const noteS = loadNoteSeconds(boundS);
+  return startLoadWatchdog(file, noteS, boundS, loadNoteText(file, noteS, boundS), () =>
+    loadTimeoutRefusal(file, boundS),
+  );
 }
 
 async function loadWorkload(file: string): Promise<Workload> {

@@ -111,31 +111,12 @@ export async function guardedLoad<T>(
   placeOf: (e: unknown) => string | undefined,
 ): Promise<T> {
   const boundS = loadTimeoutSeconds();
-  const noteS = boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
   const timers: NodeJS.Timeout[] = [];
+  // The note after NOTE_AFTER_S is the watchdog's (workload-load-watchdog.ts), which says it
+  // whether or not this thread is free; the refusal is made here when it is.
   const refused = new Promise<never>((_, reject) => {
-    timers.push(
-      setTimeout(() => {
-        process.stderr.write(
-          `npusim: ${file}: still loading after ${seconds(noteS)}: its top-level code has not finished (a top-level \`await\` that never settles?); ` +
-            (boundS === 0
-              ? `waiting for it (${LOAD_TIMEOUT_ENV}=0)\n`
-              : `refused at ${seconds(boundS)} (${LOAD_TIMEOUT_ENV} sets the bound in seconds)\n`),
-        );
-      }, noteS * 1000).unref(),
-    );
     if (boundS > 0) {
-      timers.push(
-        setTimeout(() => {
-          reject(
-            new ConfigError(
-              file,
-              `Expected a workload module that finishes loading, got one whose top-level code had not finished after ${seconds(boundS)} ` +
-                `(a top-level \`await\` that never settles?; ${LOAD_TIMEOUT_ENV} sets the bound in seconds, 0 for none)`,
-            ),
-          );
-        }, boundS * 1000).unref(),
-      );
+      timers.push(setTimeout(() => reject(loadTimeoutRefusal(file, boundS)), boundS * 1000).unref());
     }
   });
   const callsBefore = exitCalls.length;
@@ -184,6 +165,30 @@ function exitRefusal(
   return new ConfigError(
     file,
     `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${file}:${at})`}`,
+  );
+}
+
+/** When a load still running is said on stderr: NOTE_AFTER_S, or half the bound when that is sooner. */
+export function loadNoteSeconds(boundS: number): number {
+  return boundS === 0 ? NOTE_AFTER_S : Math.min(NOTE_AFTER_S, boundS / 2);
+}
+
+/** The line said on stderr when the load of `file` has run `noteS` seconds. */
+export function loadNoteText(file: string, noteS: number, boundS: number): string {
+  return (
+    `npusim: ${file}: still loading after ${seconds(noteS)}: its code has not finished (a top-level \`await\` that never settles, or a loop that never ends?); ` +
+    (boundS === 0
+      ? `waiting for it (${LOAD_TIMEOUT_ENV}=0)\n`
+      : `refused at ${seconds(boundS)} (${LOAD_TIMEOUT_ENV} sets the bound in seconds)\n`)
+  );
+}
+
+/** The refusal of a load of `file` still running after `boundS` seconds. */
+export function loadTimeoutRefusal(file: string, boundS: number): ConfigError {
+  return new ConfigError(
+    file,
+    `Expected a workload module that finishes loading, got one whose code had not finished after ${seconds(boundS)} ` +
+      `(a top-level \`await\` that never settles, or a loop that never ends?; ${LOAD_TIMEOUT_ENV} sets the bound in seconds, 0 for none)`,
   );
 }
 

@@ -228,11 +228,27 @@ export function hasGaps(g: MergeGaps): boolean {
   return g.missing.length > 0 || g.stopped.length > 0;
 }
 
+/**
+ * Ascending shard numbers in words, each run of three or more as a range: `1, 2, 5..9, 12`. One
+ * by one, 99999 missing shards were a 689 KB line (QA).
+ */
+export function numbersText(ks: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ks.length; ) {
+    let j = i;
+    while (j + 1 < ks.length && ks[j + 1] === ks[j]! + 1) j++;
+    if (j - i >= 2) out.push(`${ks[i]}..${ks[j]}`);
+    else for (let k = i; k <= j; k++) out.push(String(ks[k]));
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
 /** The gaps in words: `shard 2 of 4 missing; shard 3 of 4 (DIR/FILE) stopped after 10 of 25 seeds`. */
 export function gapsText(g: MergeGaps): string {
   const out: string[] = [];
   if (g.missing.length > 0)
-    out.push(`shard${g.missing.length === 1 ? '' : 's'} ${g.missing.join(', ')} of ${g.count} missing`);
+    out.push(`shard${g.missing.length === 1 ? '' : 's'} ${numbersText(g.missing)} of ${g.count} missing`);
   for (const s of g.stopped) {
     const which = g.count === 1 ? 'the sweep' : `shard ${s.shards.join(', ')} of ${g.count}`;
     const why = s.reasons.length === 0 ? '' : ` by ${stopReasonsText(s.reasons)}`;

@@ -15,7 +15,7 @@ import { parseJsonFile } from '../core/parse-json.js';
 import { firstIssue } from '../model/scenario/schema-issues.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import { ordinal, type SeedSpan, STOP_REASONS, spanCount } from './not-run.js';
-import { type SeedRange, seedInShards, seedsInShard, seedsText } from './seeds.js';
+import { type SeedRange, seedCount, seedInShards, seedsInShard, seedsText } from './seeds.js';
 import { SUMMARY_VERSION, type SweepSummary, worse } from './summary.js';
 
 /** The fields of a summary (SweepSummary), and the exit code `sweep --json` adds to it on stdout. */
@@ -129,6 +129,14 @@ export function readSummary(text: string, where: string): SweepSummary {
     throw new ConfigError(
       `${where}: shards`,
       `Expected null or { count, covered: [shard numbers from 1 to count] }, got ${JSON.stringify(sh) ?? 'none'}`,
+    );
+  }
+  // N above the seeds (a sweep refuses it now) left shards with no seed: a merge of such a
+  // summary listed every one as missing (a billion of them crashed V8; QA).
+  if (sh !== null && (sh.count as number) > seedCount((s as SweepSummary).seeds)) {
+    throw new ConfigError(
+      `${where}: shards.count`,
+      `Expected N from 1 to the number of seeds (${seedCount((s as SweepSummary).seeds)}), got ${sh.count as number}`,
     );
   }
   checkCounts(s as SweepSummary, where);

@@ -109,16 +109,67 @@ describe('npusim command', () => {
       });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(
-        `npusim: ${file}: still loading after 0.5 s: its top-level code has not finished (a top-level \`await\` that never settles?); refused at 1 s`,
+        `npusim: ${file}: still loading after 0.5 s: its code has not finished (a top-level \`await\` that never settles, or a loop that never ends?); refused at 1 s`,
       );
       expect(r.stderr).toContain(
-        `npusim: ${file}: Expected a workload module that finishes loading, got one whose top-level code had not finished after 1 s`,
+        `npusim: ${file}: Expected a workload module that finishes loading, got one whose code had not finished after 1 s`,
       );
       expect(r.stdout).toBe('');
     }
     const bad = await cliChild(['run', file, '--inline'], { env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: 'soon' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('npusim: NPUSIM_WORKLOAD_LOAD_TIMEOUT: Expected a number of seconds');
+  });
+
+  // A loop holds the main thread, where the timers above run: this hung for ever with no word (QA).
+  // The watchdog thread (workload-load-watchdog.ts) says it and ends it; before the fix the child
+  // ran past its time-out with nothing on stderr.
+  it('cli: a workload module that loops for ever at its top level or in a getter is said, then refused with exit 2', async () => {
+    const dir = testTempDir('npusim-loop-');
+    const top = join(dir, 'loop.mjs');
+    writeFileSync(top, 'while (true) {}\nexport default {};\n');
+    const getter = join(dir, 'getter.mjs');
+    writeFileSync(
+      getter,
+      "export default { name: 'g', description: 'd', get params() { while (true) {} } };\n",
+    );
+    for (const args of [
+      ['run', top, '--seed', '1', '--duration', '5us', '--inline'],
+      ['sweep', top, '--seeds', '1..2', '--duration', '5us'],
+      ['run', getter, '--seed', '1', '--duration', '5us', '--inline'],
+    ]) {
+      const file = args[1]!;
+      const r = await cliChild(withTestFailuresDir(args), {
+        env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '1' },
+        timeoutMs: 40_000,
+      });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`npusim: ${file}: still loading after 0.5 s: its code has not finished`);
+      expect(r.stderr).toContain(
+        `npusim: ${file}: Expected a workload module that finishes loading, got one whose code had not finished after 1 s`,
+      );
+      expect(r.stderr).not.toContain('debugger');
+      expect(r.stdout).toBe('');
+    }
+  }, 130_000);
+
+  // Before the fix Ctrl-C ended such a load with no word at all (QA).
+  it('cli: Ctrl-C while a workload module loops in its load names the file', async () => {
+    const file = join(testTempDir('npusim-loop-int-'), 'loop.mjs');
+    writeFileSync(file, 'while (true) {}\nexport default {};\n');
+    const r = await cliChild(
+      withTestFailuresDir(['run', file, '--seed', '1', '--duration', '5us', '--inline']),
+      {
+        env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '0' },
+        interruptOn: 'still loading after 5 s',
+        timeoutMs: 40_000,
+      },
+    );
+    expect(r.stderr).toContain(
+      `npusim: ${file}: interrupted (SIGINT) while the workload module was loading; nothing ran`,
+    );
+    // Ended by SIGINT itself, as Ctrl-C ends a process (a shell says 130).
+    expect(r.code).toBeNull();
   });
 
   // Before the fix the first ended npusim with exit 0 and nothing printed: a CI job read it as clean.

@@ -260,7 +260,7 @@ describe('sweep: the failures directory and the header', () => {
       '--variant',
       'per-socket',
       '--seeds',
-      '2',
+      '2..3',
       '--shard',
       '1/2',
       '--jobs',
@@ -271,17 +271,22 @@ describe('sweep: the failures directory and the header', () => {
       dir,
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^npusim sweep multi-tenant {2}variant per-socket {2}seed 2 {2}shards 1 of 2 /);
+    expect(r.stdout).toMatch(
+      /^npusim sweep multi-tenant {2}variant per-socket {2}seeds 2\.\.3 {2}shards 1 of 2 /,
+    );
     expect(r.stdout).toContain('  1 seed in ');
     expect(existsSync(join(dir, 'sweep-summary-1-of-2.json'))).toBe(true);
     // Said, since the next sweep into that directory replaces it.
     expect(r.stdout).toContain(
       `  summary: ${join(dir, 'sweep-summary-1-of-2.json')} (a sweep into this directory replaces it)\n`,
     );
-    // Shard 2 of 2 of the one seed runs nothing, but its summary is still needed to merge.
     const merged = await cli(['sweep', '--merge', dir]);
     expect(merged.code).toBe(2);
     expect(merged.stderr).toContain('shard 2 of 2 missing');
+    // One seed is one seed: two shards of it are refused (a shard would hold none).
+    const one = await cli(['sweep', 'multi-tenant', '--seeds', '2', '--shard', '1/2', '--duration', '1us']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('--shard: Expected N from 1 to the number of seeds (1), got 2');
   });
 
   test('sweep: a failure file is never replaced by another failure of the same name; the new one takes the next name, as run does', async () => {

@@ -195,7 +195,14 @@ describe('sweep and its lock, from the command line', () => {
     expect(readdirSync(dir)).toEqual([LOCK]);
 
     // A shard writes a summary of another name, but of another sweep: refused as well.
-    const shard = await cli([...argv, '--failures', dir, '--shard', '1/2']);
+    // (Two seeds: a shard count above the seeds is refused before the lock is looked at.)
+    const shard = await cli([
+      ...argv.map((a, i) => (argv[i - 1] === '--seeds' ? '1..2' : a)),
+      '--failures',
+      dir,
+      '--shard',
+      '1/2',
+    ]);
     expect(shard.code).toBe(2);
     expect(shard.stderr).toContain(
       `npusim: --failures: Expected no other sweep writing into \`${dir}\`, got one: sweep pid ${process.pid} on ${hostname()}, started 2026-12-04T12:00:00.000Z, writing sweep-summary.json for another sweep`,

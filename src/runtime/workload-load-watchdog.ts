@@ -1,0 +1,157 @@
+/**
+ * A watchdog for a workload module's load that works while the main thread is blocked.
+ *
+ * workload-load-guard.ts bounds a load with timers on the main thread, which covers a top-level
+ * `await` that never settles; a synchronous loop (`while (true) {}` at the top level, or in a
+ * getter of the export read while the workload is checked) blocks that thread, so those timers
+ * never fire and npusim hung for ever with no word, under `run` and `sweep` alike (QA). So, for
+ * the whole load of a module file (import and checks), a small worker thread watches:
+ *
+ * - After the note time (5 s) it says on stderr that the file is still loading, with
+ *   fs.writeSync(2): a worker's process.stderr is piped through the main thread, blocked or not.
+ * - Past the bound (plus GRACE_MS, so that the main thread's own refusal wins when it is free) it
+ *   ends the main thread's JavaScript: through the inspector (`connectToMainThread`) it first has
+ *   the main thread keep the worker referenced (so the process stays up), then sends
+ *   `Runtime.terminateExecution`, which V8 serves between two steps of the loop. The main thread
+ *   then runs its event loop again: an immediate there says so, the worker disconnects and ends,
+ *   and its exit rejects `expired` with the ConfigError the load is refused with (exit 2). A
+ *   session still connected at exit would have Node print "Waiting for the debugger to
+ *   disconnect...", hence that order. Termination that came before the loop began (it ends the
+ *   next JavaScript to run) is sent again until the main thread answers.
+ * - Ctrl-C while the module loads says which file was loading (QA: exit 130 with no word). Signals
+ *   reach JavaScript on the main thread only through its event loop, blocked here; so the worker
+ *   watches SIGINT itself (process.binding('signal_wrap'): a worker has no process.on for
+ *   signals), says it with writeSync, stops watching (the default action is back) and sends
+ *   SIGINT again: the process ends as Ctrl-C ends it, 130.
+ *
+ * Started only for a module file (a built-in workload or a JSON file runs no user code), with no
+ * execArgv (no tsx in the worker), unref'd: it holds nothing open, so a module that waits on
+ * nothing still ends at once through cli/main.ts's `beforeExit`.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ConfigError } from '../core/errors.js';
+
+/** state[0]: the load's state, written by the side that changes it (Atomics). */
+const LOADING = 0;
+const EXPIRED = 2;
+const TAKEN = 3;
+
+/** How long past the bound the watchdog waits for the main thread's own refusal. */
+const GRACE_MS = 1_000;
+/** How long the worker waits for the main thread to answer a termination before sending another. */
+const RETRY_MS = 1_000;
+
+/** The global (a Symbol.for key, numbered) through which the worker (via the inspector) has the main thread keep it referenced. */
+const HOLD_KEY = 'npusim.loadWatchdogHold';
+
+let watchdogs = 0;
+
+/** The watchdog's code (CommonJS, eval'd: no file to find from source and from dist alike). */
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const { state, noteMs, noteText, expireMs, interruptText, holdKey } = workerData;
+const LOADING = ${LOADING}, EXPIRED = ${EXPIRED}, TAKEN = ${TAKEN};
+let signal;
+try {
+  process.noDeprecation = true;
+  const { Signal } = process.binding('signal_wrap');
+  signal = new Signal();
+  signal.onsignal = () => {
+    signal.close();
+    if (Atomics.load(state, 0) === LOADING) writeSync(2, interruptText);
+    process.kill(process.pid, 'SIGINT');
+  };
+  if (signal.start(2) !== 0) signal = undefined;
+} catch {
+  signal = undefined;
+}
+setTimeout(() => {
+  if (Atomics.load(state, 0) === LOADING) writeSync(2, noteText);
+}, noteMs);
+if (expireMs > 0) {
+  setTimeout(() => {
+    if (Atomics.compareExchange(state, 0, LOADING, EXPIRED) !== LOADING) return;
+    const session = new (require('node:inspector').Session)();
+    session.connectToMainThread();
+    const end = () => {
+      session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for(' + JSON.stringify(holdKey) + ')]?.()' }, () => {
+        session.post('Runtime.terminateExecution', () => {
+          const started = Date.now();
+          const wait = () => {
+            if (Atomics.load(state, 0) === TAKEN) {
+              signal?.close();
+              session.disconnect();
+            } else if (Date.now() - started > ${RETRY_MS}) end();
+            else setTimeout(wait, 20);
+          };
+          wait();
+        });
+      });
+    };
+    end();
+  }, expireMs + ${GRACE_MS});
+}
+`;
+
+export interface LoadWatchdog {
+  /** Rejects with `refusal` when the watchdog ended a load that ran past the bound; never resolves. */
+  readonly expired: Promise<never>;
+  /** The load is over: the watchdog ends (and says nothing more). */
+  stop(): void;
+}
+
+/**
+ * Watch the load of workload module `file`: `noteText` on stderr after `noteS` seconds, and past
+ * `boundS` (0: none) the load ended and refused with `refusal`.
+ */
+export function startLoadWatchdog(
+  file: string,
+  noteS: number,
+  boundS: number,
+  noteText: string,
+  refusal: () => ConfigError,
+): LoadWatchdog {
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  // One key a watchdog: two files may load at once (a replay's workload beside a command's).
+  watchdogs += 1;
+  const holdKey = `${HOLD_KEY}.${watchdogs}`;
+  const worker = new Worker(WATCHDOG_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: {
+      state,
+      noteMs: noteS * 1000,
+      noteText,
+      expireMs: boundS * 1000,
+      interruptText: `\nnpusim: ${file}: interrupted (SIGINT) while the workload module was loading; nothing ran\n`,
+      holdKey,
+    },
+    stdout: true,
+    stderr: true,
+  });
+  worker.unref();
+  const hold = Symbol.for(holdKey);
+  const globals = globalThis as Record<symbol, unknown>;
+  // Called by the worker through the inspector, possibly in the middle of the module's loop: it
+  // only references the worker and asks for an immediate, which runs once the loop has ended.
+  globals[hold] = () => {
+    worker.ref();
+    setImmediate(() => Atomics.store(state, 0, TAKEN));
+  };
+  const expired = new Promise<never>((_, reject) => {
+    worker.once('exit', () => {
+      if (Atomics.load(state, 0) === TAKEN) reject(refusal());
+    });
+    worker.once('error', () => {});
+  });
+  // Nobody may await it (the load settled first): its rejection is then nobody's.
+  expired.catch(() => {});
+  return {
+    expired,
+    stop() {
+      if (globals[hold] !== undefined) delete globals[hold];
+      if (Atomics.compareExchange(state, 0, LOADING, 1) === LOADING) void worker.terminate();
+    },
+  };
+}
