@@ -22,7 +22,7 @@ import { asMatchedVariant, describedResult } from '../report/described-result.js
 import { formatTime } from '../report/duration.js';
 import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
 import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
-import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
+import type { RunResult, VariantResult } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -41,6 +41,7 @@ import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
 import { type PlannedVariant, planVariants, runVariants, type SameAsVariant } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
+import { statusLine } from './status-line.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
 /**
@@ -324,13 +325,8 @@ function sayStatus(
   fileFollows: boolean,
   io: CliIo,
 ): void {
-  const what =
-    result.status === 'interrupted'
-      ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(config.params.durationTicks)} simulated`
-      : result.status;
   io.stderr.write(
-    `npusim: ${what} (exit ${result.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
-      `${countText(result.liveness.length, 'liveness failure')}${result.status === 'interrupted' ? ' so far' : ''}\n${json || !fileFollows ? `${reproduceLine(result)}\n` : ''}`,
+    `${statusLine(result, config.params.durationTicks)}\n${json || !fileFollows ? `${reproduceLine(result)}\n` : ''}`,
   );
 }
 

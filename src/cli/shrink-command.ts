@@ -20,6 +20,7 @@ import { shellWord } from '../report/reproduce-line.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
+import { livenessFindingText } from '../repro/liveness-text.js';
 import { loadRecordedFile } from '../repro/replay.js';
 import { scenarioChanges } from '../repro/scenario-changes.js';
 import {
@@ -161,9 +162,7 @@ async function shrinkAndWrite(
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       ...(live === undefined
         ? []
-        : [
-            `  liveness failure (exit 3, what the shrink kept): ${live.after.rule} at ${formatTime(live.after.tick)} (tick ${live.after.tick}; before: ${formatTime(live.before.tick)}, tick ${live.before.tick}): ${live.after.message}`,
-          ]),
+        : [`  ${livenessFindingText(live.after, 'what the shrink kept', live.before)}`]),
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
         : `replay it with:\nnpusim replay ${shellWord(out!)}`,

@@ -44,6 +44,7 @@ import { type FailureFile, type FirstFinding, recordedStop, recordsInterruptedRu
 import { checkTakeLogsEnd, readFailureFile, workloadFileOf } from './failure-file-read.js';
 import { crashFinding, firstFinding } from './first-finding.js';
 import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
+import type { LivenessFinding } from './liveness-text.js';
 
 /** Events of each involved actor a history shows. */
 export const HISTORY_EVENTS_PER_ACTOR = 40;
@@ -61,6 +62,11 @@ export interface ReplayOutcome {
   crashTraces: ActorTrace[] | undefined;
   /** What the replay found first. */
   found: FirstFinding | undefined;
+  /**
+   * The replayed run's earliest liveness failure, when it ended as one: often not its first
+   * finding (a deadlock that starts from a violation), so said on a line of its own.
+   */
+  liveness: LivenessFinding | undefined;
   /** Every way the replay differs from the file (empty: reproduced exactly, or not compared). */
   mismatches: string[];
   /** Why the replay could not be compared with the file; undefined when it was compared. */
@@ -305,6 +311,7 @@ export async function replayFailure(
       : undefined;
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
+  const live = result === undefined ? undefined : firstFinding({ liveness: result.liveness, violations: [] });
   const mismatches =
     notCompared !== undefined
       ? []
@@ -385,6 +392,7 @@ export async function replayFailure(
     crash,
     crashTraces,
     found,
+    liveness: live && { rule: live.rule, tick: live.tick, message: live.message },
     mismatches,
     notCompared,
     interrupted,
