@@ -533,6 +533,13 @@ export function replayText(r: ReplayOutcome): string[] {
   const live = r.liveness;
   if (live !== undefined && (r.found?.rule !== live.rule || r.found.tick !== live.tick))
     out.push(`  ${livenessFindingText(live)}`);
+  const stuck = r.stuckHistory;
+  if (stuck !== undefined) {
+    out.push(
+      `history of shootdown ${stuck.id}, the one that did not complete (its events from its start, in causal order):`,
+    );
+    out.push(formatHistory(stuck.lines));
+  }
   if (r.history.length > 0) {
     out.push(
       `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findingMessages } from '../../src/cli/replay-command.js';
 import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
+import { stuckShootdown } from '../../src/repro/history.js';
 import { livenessFindingText } from '../../src/repro/liveness-text.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
@@ -100,4 +101,53 @@ test("the liveness line is one text, replay's and shrink's (the shrink's with wh
   expect(livenessFindingText({ ...live, tick: 520_000_000 }, 'what the shrink kept', live)).toBe(
     'liveness failure (exit 3, what the shrink kept): liveness.shootdown at 520 us (tick 520000000; before: 600 us, tick 600000000): m; deadlock cycle: c',
   );
+});
+
+describe('replay: the history of a shootdown that did not complete', () => {
+  test('stuckShootdown reads the shootdown, the registers it holds and the earliest tick it can have started', () => {
+    const found = {
+      rule: 'liveness.shootdown',
+      tick: 103_180_315,
+      message:
+        'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us, got none after 102.8 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0',
+    };
+    expect(stuckShootdown(found)).toEqual({
+      id: 1,
+      holds: [{ npu: 0, reg: 0 }],
+      after: 102_800_000,
+      from: 103_180_315 - 102_800_000 - 102_800,
+    });
+    expect(stuckShootdown({ ...found, rule: 'order.atsd-released-early' })).toBeUndefined();
+  });
+
+  test("atsd-hang: the replay shows shootdown 1's acquire and LAUNCH, not only the coordinator's last events", async () => {
+    const { path } = await recorded(
+      [
+        'atsd-hang',
+        '--bug',
+        'atsd-no-valid-bdf',
+        '--seed',
+        '1',
+        '--duration',
+        '103180315',
+        '--stop-on-first',
+        '--inline',
+      ],
+      3,
+    );
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(3);
+    const lines = r.stdout.split('\n');
+    const head = lines.indexOf(
+      'history of shootdown 1, the one that did not complete (its events from its start, in causal order):',
+    );
+    expect(head).toBeGreaterThan(0);
+    const own = lines.slice(
+      head + 1,
+      lines.findIndex((l, i) => i > head && l.startsWith('history (')),
+    );
+    expect(own.some((l) => /ATSD_ANSWER shootdown=1 op="acquire" reg=0$/.test(l))).toBe(true);
+    expect(own.some((l) => /ATSD_OP op="launch" shootdown=1 reg=0 /.test(l))).toBe(true);
+    expect(own.every((l) => /shootdown=1|npu=0 reg=0/.test(l))).toBe(true);
+  });
 });
