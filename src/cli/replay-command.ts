@@ -27,13 +27,15 @@ import { EXIT } from '../core/exit-codes.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
+import { statusOf } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
-import type { RunResult } from '../report/run-result.js';
+import { type RunResult, violationTotal } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { formatHistory } from '../repro/history.js';
+import { livenessFindingText } from '../repro/liveness-text.js';
 import {
   type FreeReplayRunner,
   type ReplayHooks,
@@ -47,6 +49,7 @@ import {
   replayReproduceLine,
   replayVerdict,
 } from '../repro/replay.js';
+import { gitCommit, npusimVersion } from '../repro/version.js';
 import { type EngineOptions, machineModuleUrl, runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
@@ -59,6 +62,7 @@ import { startInlineWorker } from './inline-worker.js';
 import { LazyInterrupt } from './lazy-interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
+import { statusLine } from './status-line.js';
 import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
@@ -151,6 +155,10 @@ async function replayAndReport(
   ];
   const failed = writeOutputs(files, io.stderr);
   if (r.signalled !== undefined) sayInterrupted(r, io);
+  else {
+    const status = replayStatus(r);
+    if (status !== undefined) io.stderr.write(`${status}\n`);
+  }
   if (failed.length > 0 && r.exitCode === EXIT.clean) {
     io.stderr.write(
       `npusim: exit ${EXIT.usage}: the replay was clean, but ${failed.join(', ')} could not be written\n`,
@@ -233,6 +241,33 @@ function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
   io.stderr.write(
     `npusim: interrupted at ${formatTime(reached)} of ${formatTime(r.config.params.durationTicks)} simulated (exit ${EXIT.interrupted}), after ${r.result?.engine.events ?? 0} events: the replay did not finish, so it was not compared with the file\n`,
   );
+}
+
+/**
+ * The replay's closing stderr line, as a run's (status-line.ts): its exit class, code and counts,
+ * a crash's actor; for a replay that did not reproduce (exit 5), what that means and what to do.
+ * Exit 5 is also what a hand-edited file gives (its seed, bugs or parameters: only the digest,
+ * which needs the run, catches them), so it blames npusim only for a file it wrote as it is (QA).
+ * Undefined for a clean replay, which ends quietly as a clean run does.
+ */
+export function replayStatus(r: ReplayOutcome): string | undefined {
+  if (r.exitCode === EXIT.notReproduced) {
+    const commit = (c: string | null | undefined) =>
+      c == null ? 'commit unknown' : `commit ${c.slice(0, 8)}`;
+    const theirs = `${r.file.npusim.version}, ${commit(r.file.npusim.commit)}`;
+    const ours = `${npusimVersion()}, ${commit(gitCommit())}`;
+    return `npusim: not reproduced (exit ${EXIT.notReproduced}): if the file was not edited and this npusim is the one that wrote it (the file names ${theirs}; this is ${ours}), this is an npusim bug: please report it with the file`;
+  }
+  if (r.crash !== undefined)
+    return `npusim: crash (exit ${r.exitCode}): actor ${r.crash.actor} crashed at tick ${r.crash.tick}: ${r.crash.message}`;
+  const result = r.result;
+  if (result === undefined || r.exitCode === EXIT.clean) return undefined;
+  // A replay that stopped where an interrupted recording stopped was not itself interrupted.
+  const own =
+    result.status === 'interrupted'
+      ? statusOf('end', violationTotal(result), result.liveness.length)
+      : result;
+  return statusLine(result, r.config.params.durationTicks, own);
 }
 
 /**
@@ -432,8 +467,25 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
 }
 
 /**
+ * The finding's message: the replay's, which is what it found (QA: the file's was printed under
+ * "NOT reproduced" after a clean replay, as if the replay had found it). The message is not
+ * compared (README: the rule, the tick and the digest are): when the file's differs, or the replay
+ * found nothing, the file's too, each labelled.
+ */
+export function findingMessages(want: FirstFinding | null, found: FirstFinding | undefined): string[] {
+  if (found !== undefined && (want === null || want.message === found.message)) {
+    return [want === null ? `  replayed finding: ${found.message}` : `  ${found.message}`];
+  }
+  return [
+    ...(want === null ? [] : [`  recorded finding: ${want.message}`]),
+    ...(found === undefined ? [] : [`  replayed finding: ${found.message}`]),
+  ];
+}
+
+/**
  * The replay's lines after its header: what the file recorded, what the replay did, whether they
- * agree, the finding's message and the history. A crash has no digest, so both lines say so in
+ * agree, the finding's message (findingMessages), the liveness failure it ended in when that was
+ * not its first finding, and the history. A crash has no digest, so both lines say so in
  * one wording (the summary's); a recording of a run Ctrl-C stopped says where it stopped and how
  * the replay followed it.
  */
@@ -475,7 +527,19 @@ export function replayText(r: ReplayOutcome): string[] {
         : '  reproduced exactly, as far as the run went before Ctrl-C',
     );
   }
-  if (want !== null) out.push(`  ${want.message}`);
+  out.push(...findingMessages(want, r.found));
+  // A liveness failure that is not the first finding (a deadlock that starts from a violation):
+  // the exit code's reason, with its cycle, on a line of its own as a shrink says it.
+  const live = r.liveness;
+  if (live !== undefined && (r.found?.rule !== live.rule || r.found.tick !== live.tick))
+    out.push(`  ${livenessFindingText(live)}`);
+  const stuck = r.stuckHistory;
+  if (stuck !== undefined) {
+    out.push(
+      `history of shootdown ${stuck.id}, the one that did not complete (its events from its start, in causal order):`,
+    );
+    out.push(formatHistory(stuck.lines));
+  }
   if (r.history.length > 0) {
     out.push(
       `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,

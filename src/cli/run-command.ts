@@ -23,7 +23,7 @@ import { asMatchedVariant, describedResult } from '../report/described-result.js
 import { formatTime } from '../report/duration.js';
 import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
 import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
-import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
+import type { RunResult, VariantResult } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
@@ -42,6 +42,7 @@ import { reportFailure } from './run-failure-report.js';
 import { runFailureOf } from './run-outcome.js';
 import { type PlannedVariant, planVariants, runVariants, type SameAsVariant } from './run-variants.js';
 import { resolveWorkload, scenarioConfig } from './scenario-config.js';
+import { statusLine } from './status-line.js';
 import { anchoredRun, traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
 /**
@@ -203,6 +204,7 @@ async function reportRun(
   // Run alone (--variant), a variant's verdict on what it expects comes with its result.
   const result = describedResult(config, plan, raw, workload);
   let variantCode: number = EXIT.clean;
+  let variantFiles = new Map<string, string>();
   if (sameAs !== undefined) {
     // The options made this run one of the variants (run-variants.ts planVariants): judged by what
     // that variant expects, as `--variant NAME` alone would be, stopped or not, and named for it.
@@ -226,6 +228,7 @@ async function reportRun(
       for (const [i, v] of ran.results.entries()) v.headline = others[i]!;
     }
     variantCode = ran.worstUnexpected;
+    variantFiles = ran.files;
     result.commandExitCode = worseExit(result.exitCode, variantCode);
   }
   labelOwnMissFor(result, workload, args);
@@ -244,7 +247,8 @@ async function reportRun(
   const code = worseExit(worseExit(emitted, variantCode), recorded ? EXIT.clean : EXIT.usage);
   if (result.exitCode !== EXIT.clean) sayStatus(result, config, args.json, failureFile !== undefined, io);
   sayOwnUnmet(result, io);
-  for (const v of result.variants ?? []) sayVariantUnmet(v, code, result.engine.placement === 'free', io);
+  for (const v of result.variants ?? [])
+    sayVariantUnmet(v, code, result.engine.placement === 'free', io, variantFiles.get(v.name));
   // Last, where it does not scroll off before the summary (QA): replaying the file is faster than
   // the run line, and for PCT spares the measuring run; a --record file's command too (it was said
   // before the summary, which a user reads first and then looks below for the command to copy).
@@ -263,7 +267,13 @@ async function reportRun(
  * something else fails the command (its exit code and its reproduce line), one that expected a
  * finding and ran clean does not (a clean run is never a failure), but says so.
  */
-function sayVariantUnmet(v: VariantResult, commandExit: number, free: boolean, io: CliIo): void {
+function sayVariantUnmet(
+  v: VariantResult,
+  commandExit: number,
+  free: boolean,
+  io: CliIo,
+  file: string | undefined,
+): void {
   if (v.expectation.met || v.status === 'interrupted') return;
   const expected = expectationText(v.expectation.expect);
   if (v.exitCode === EXIT.clean) {
@@ -272,9 +282,14 @@ function sayVariantUnmet(v: VariantResult, commandExit: number, free: boolean, i
     );
     return;
   }
-  // A free variant's line is its replay when it left a failure file, else a re-run (lineLabel).
+  // Its line is the replay of the failure file it left (QA: a deterministic variant's was its run
+  // line, its file's replay scrolled away), else its run line (a free one's labelled a re-run).
+  const line =
+    file === undefined
+      ? `${lineLabel(v.reproduce, free)}: ${v.reproduce}`
+      : `reproduce: npusim replay ${shellWord(file)}`;
   io.stderr.write(
-    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\n${lineLabel(v.reproduce, free)}: ${v.reproduce}\n`,
+    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\n${line}\n`,
   );
 }
 
@@ -329,13 +344,8 @@ function sayStatus(
   fileFollows: boolean,
   io: CliIo,
 ): void {
-  const what =
-    result.status === 'interrupted'
-      ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(config.params.durationTicks)} simulated`
-      : result.status;
   io.stderr.write(
-    `npusim: ${what} (exit ${result.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
-      `${countText(result.liveness.length, 'liveness failure')}${result.status === 'interrupted' ? ' so far' : ''}\n${json || !fileFollows ? `${reproduceLine(result)}\n` : ''}`,
+    `${statusLine(result, config.params.durationTicks)}\n${json || !fileFollows ? `${reproduceLine(result)}\n` : ''}`,
   );
 }
 

@@ -192,9 +192,11 @@ export async function runVariants(
   workers: WorkerSet,
   /** The command's signals (interrupt.ts): each variant's run is tracked in turn. */
   interrupt: Interrupt,
-): Promise<{ results: VariantResult[]; worstUnexpected: number }> {
+): Promise<{ results: VariantResult[]; worstUnexpected: number; files: Map<string, string> }> {
   const machine = await import('../model/actors/machine.js');
   const results: VariantResult[] = [];
+  // Each unmet variant's failure file, by name: its stderr line replays it (run-command.ts).
+  const files = new Map<string, string>();
   let worst: number = EXIT.clean;
   for (const [i, { variant: v, config: planned }] of variants.entries()) {
     // Ctrl-C after the run before this one ended (or while its outputs were written): the rest do
@@ -279,10 +281,12 @@ export async function runVariants(
     if (!expectation.met && result.exitCode !== EXIT.clean) {
       // Found what it did not expect: a finding like any run's, with its own failure file.
       worst = worseExit(worst, result.exitCode);
-      replayedBy(entry, writeFailureFile(result, config, workload, args.failuresDir, io, freeLog), freeLog);
+      const file = writeFailureFile(result, config, workload, args.failuresDir, io, freeLog);
+      if (file !== undefined) files.set(v.name, file);
+      replayedBy(entry, file, freeLog);
     }
   }
-  return { results, worstUnexpected: worst };
+  return { results, worstUnexpected: worst, files };
 }
 
 /**

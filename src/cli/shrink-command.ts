@@ -13,6 +13,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { sameFile } from '../io/same-file.js';
+import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
@@ -20,8 +21,9 @@ import { shellWord } from '../report/reproduce-line.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
+import { livenessFindingText } from '../repro/liveness-text.js';
 import { loadRecordedFile } from '../repro/replay.js';
-import { scenarioChanges } from '../repro/scenario-changes.js';
+import { hostChange, scenarioChanges } from '../repro/scenario-changes.js';
 import {
   type LivenessFinding,
   type Measures,
@@ -83,7 +85,7 @@ async function shrinkAndWrite(
   // liveness shrink said nothing on stderr until it ended). A liveness failure's liveness rule,
   // which the file does not record, is said once that run has found it.
   const liveness = file.exit.class === 'liveness';
-  io.stderr.write(`${shrinkOpening(args.file, first, liveness, budget)}\n`);
+  io.stderr.write(`${shrinkOpening(args.file, first, liveness, budget, switchesText(file.options))}\n`);
   const reproduced = (live: LivenessFinding | undefined) => {
     if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
   };
@@ -133,7 +135,10 @@ async function shrinkAndWrite(
   // Nothing kept: the result is the original's run, so a before/after table of equal columns and
   // a replay line would offer it as a shrink.
   const reduced = outcome.kept > 0;
-  const changes = scenarioChanges(config, outcome.config);
+  const changes = [
+    ...scenarioChanges(config, outcome.config),
+    ...hostChange(file.options, outcome.file.options),
+  ];
   const live = outcome.liveness;
   const again =
     out === undefined || !outcome.budgetUsedUp
@@ -145,7 +150,7 @@ async function shrinkAndWrite(
           ];
   io.stdout.write(
     [
-      `${shrinkHeadline(args.file, first, live)}, ${runs(outcome.runs)}${how}`,
+      `${shrinkHeadline(args.file, first, live, switchesText(file.options))}, ${runs(outcome.runs)}${how}`,
       ...(reduced
         ? [
             `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
@@ -161,9 +166,7 @@ async function shrinkAndWrite(
       `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
       ...(live === undefined
         ? []
-        : [
-            `  liveness failure (exit 3, what the shrink kept): ${live.after.rule} at ${formatTime(live.after.tick)} (tick ${live.after.tick}; before: ${formatTime(live.before.tick)}, tick ${live.before.tick}): ${live.after.message}`,
-          ]),
+        : [`  ${livenessFindingText(live.after, 'what the shrink kept', live.before)}`]),
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
         : `replay it with:\nnpusim replay ${shellWord(out!)}`,
@@ -182,10 +185,29 @@ async function shrinkAndWrite(
  * as what the deadlock starts from (QA: the opening, printed only after that run, named the
  * violation alone, and the header then named the liveness rule).
  */
-export function shrinkOpening(file: string, first: FirstFinding, liveness: boolean, budget: number): string {
+export function shrinkOpening(
+  file: string,
+  first: FirstFinding,
+  liveness: boolean,
+  budget: number,
+  switches = '',
+): string {
   if (!liveness)
-    return `npusim: shrinking ${file}: ${first.rule} at ${formatTime(first.tick)}, budget ${runs(budget)}`;
-  return `npusim: shrinking ${file}: a liveness failure (exit 3: every candidate must still end as one; first finding ${first.rule} at ${formatTime(first.tick)}), budget ${runs(budget)}; running the original to find its liveness rule`;
+    return `npusim: shrinking ${file}: ${first.rule} at ${formatTime(first.tick)}${switches}, budget ${runs(budget)}`;
+  return `npusim: shrinking ${file}: a liveness failure (exit 3: every candidate must still end as one; first finding ${first.rule} at ${formatTime(first.tick)})${switches}, budget ${runs(budget)}; running the original to find its liveness rule`;
+}
+
+/**
+ * The bug switches and profile the failure ran with, for the opening and the headline
+ * (` (bugs: tce-kill-no-advance)`): three tce-storm bugs at seed 1 left three files told apart only
+ * by a digest, and a shrink's output never named which bug it kept (QA). Empty for neither.
+ */
+export function switchesText(options: Pick<FailureFile['options'], 'bugs' | 'profile'>): string {
+  const parts = [
+    ...(options.bugs.length > 0 ? [`bugs: ${options.bugs.join(', ')}`] : []),
+    ...(options.profile !== DEFAULT_PROFILE ? [`profile ${options.profile}`] : []),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
 /**
@@ -202,12 +224,17 @@ export function shrinkReproduced(first: FirstFinding, live: LivenessFinding): st
  * violation the deadlock starts from: QA read a liveness shrink's header as a violation's), which
  * is named beside it and on its own line below.
  */
-export function shrinkHeadline(file: string, first: FirstFinding, live: ShrinkOutcome['liveness']): string {
+export function shrinkHeadline(
+  file: string,
+  first: FirstFinding,
+  live: ShrinkOutcome['liveness'],
+  switches = '',
+): string {
   const kept =
     live === undefined
       ? first.rule
       : `${live.after.rule} (liveness failure, exit 3${live.after.rule === first.rule ? '' : `; first finding ${first.rule}`})`;
-  return `npusim shrink ${shellWord(file)}: ${kept}`;
+  return `npusim shrink ${shellWord(file)}: ${kept}${switches}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * events are in its own order), each with its kind and fields by name (protocol/catalogue.ts).
  */
 import type { RecordFields } from '../core/record-fields.js';
+import { ticksOfSpanText } from '../core/time-text.js';
 import { describeMessage } from '../model/protocol/catalogue.js';
 import { newMessage, SELF_LINK } from '../model/protocol/sim-message.js';
 import { formatTime } from '../report/duration.js';
@@ -164,4 +165,56 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
       return `  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind} ${fields}`;
     })
     .join('\n');
+}
+
+/**
+ * The shootdown a `liveness.shootdown` finding names as the one that did not complete: its id, the
+ * registers it holds (`npu0.reg0`), and the earliest tick it can have started (its message says
+ * how long it had run, to four digits: a margin of a thousandth covers the rounding). Undefined
+ * for another finding, or a message not of that form.
+ */
+export function stuckShootdown(
+  found: Pick<HistoryFinding, 'rule' | 'tick' | 'message'>,
+): { id: number; holds: { npu: number; reg: number }[]; from: number; after: number } | undefined {
+  if (found.rule !== 'liveness.shootdown') return undefined;
+  const m =
+    /^Expected shootdown (\d+) \(.*?\) to complete within [^,]+, got none after (\d+(?:\.\d+)? (?:ps|ns|us|ms|s));/.exec(
+      found.message,
+    );
+  const after = m === null ? undefined : ticksOfSpanText(m[2]!);
+  if (m === null || after === undefined) return undefined;
+  const id = Number(m[1]);
+  const held = new RegExp(`; shootdown ${id}: holds \\[([^\\]]*)\\]`).exec(found.message)?.[1] ?? '';
+  const holds = [...held.matchAll(/npu(\d+)\.reg(\d+)/g)].map((r) => ({
+    npu: Number(r[1]),
+    reg: Number(r[2]),
+  }));
+  return { id, holds, from: Math.max(0, found.tick - after - Math.ceil(after / 1000)), after };
+}
+
+/**
+ * The events of a stuck shootdown from its start: those that name it (`shootdown=N`: its acquire,
+ * its LAUNCH, its wait) and those on a register it holds (the GPUs' ATSD_ACKs), at or after the
+ * earliest tick it can have started; the first `limit`.
+ */
+export function stuckShootdownLines(
+  lines: readonly HistoryLine[],
+  stuck: NonNullable<ReturnType<typeof stuckShootdown>>,
+  limit: number,
+): HistoryLine[] {
+  return lines
+    .filter(
+      (l) =>
+        l.tick >= stuck.from &&
+        (l.fields.shootdown === stuck.id ||
+          stuck.holds.some((h) => l.fields.reg === h.reg && l.fields.npu === h.npu)),
+    )
+    .slice(0, limit);
+}
+
+/** What of a finding the stuck shootdown's history reads. */
+interface HistoryFinding {
+  rule: string;
+  tick: number;
+  message: string;
 }

@@ -32,13 +32,37 @@ export function keepFailureFile(
   }
   const path = failurePath(first, file, say);
   if (path === undefined) return undefined;
+  const before = placementThere(path);
   try {
     writeWholeFile(path, `${JSON.stringify(file, null, 2)}\n`);
   } catch (e) {
     say(`the failure file ${path} was not written: ${(e as Error).message}`);
     return undefined;
   }
+  // The same failure on another host: the file is replaced (its digest and finding are the same),
+  // but `replay FILE` now runs on this run's host, which the file keeps because a race may belong
+  // to one cut of the machine: said, not silent (QA).
+  const now = placementText(file.options);
+  if (before !== undefined && before !== now)
+    say(`replaced ${path}: it recorded ${before}; this run's ${now} is kept instead (same digest)`);
   return path;
+}
+
+/** How a failure file's run was hosted, in the run's options: `--inline`, `--workers 2`, `--free`. */
+function placementText(options: Pick<FailureFile['options'], 'host' | 'workers'>): string {
+  if (options.host === 'threaded') return `--workers ${options.workers ?? 'per-actor'}`;
+  return `--${options.host}`;
+}
+
+/** The placement of the failure file at `path`; undefined when there is none, or it is unreadable. */
+function placementThere(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const there = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    return there.options === undefined ? undefined : placementText(there.options);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

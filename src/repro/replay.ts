@@ -43,7 +43,15 @@ import { loadWorkloadFile } from '../runtime/workload-file.js';
 import { type FailureFile, type FirstFinding, recordedStop, recordsInterruptedRun } from './failure-file.js';
 import { checkTakeLogsEnd, readFailureFile, workloadFileOf } from './failure-file-read.js';
 import { crashFinding, firstFinding } from './first-finding.js';
-import { actorsInvolved, focusHistory, type HistoryLine, historyOf } from './history.js';
+import {
+  actorsInvolved,
+  focusHistory,
+  type HistoryLine,
+  historyOf,
+  stuckShootdown,
+  stuckShootdownLines,
+} from './history.js';
+import type { LivenessFinding } from './liveness-text.js';
 
 /** Events of each involved actor a history shows. */
 export const HISTORY_EVENTS_PER_ACTOR = 40;
@@ -61,6 +69,11 @@ export interface ReplayOutcome {
   crashTraces: ActorTrace[] | undefined;
   /** What the replay found first. */
   found: FirstFinding | undefined;
+  /**
+   * The replayed run's earliest liveness failure, when it ended as one: often not its first
+   * finding (a deadlock that starts from a violation), so said on a line of its own.
+   */
+  liveness: LivenessFinding | undefined;
   /** Every way the replay differs from the file (empty: reproduced exactly, or not compared). */
   mismatches: string[];
   /** Why the replay could not be compared with the file; undefined when it was compared. */
@@ -74,6 +87,12 @@ export interface ReplayOutcome {
    */
   exitCode: number;
   history: HistoryLine[];
+  /**
+   * For a `liveness.shootdown` finding, the stuck shootdown's events from its start (its acquire,
+   * its LAUNCH, the ACKs on its register): the history's last events are the watchdog's and later
+   * shootdowns', long after what explains the hang (QA). Undefined when none was made.
+   */
+  stuckHistory?: { id: number; lines: HistoryLine[] };
   /**
    * The replay itself was stopped by a signal (`ReplayHooks.stopped`): in its run (`run`: it is
    * not compared, exits 130, and has no history), or while its history was made (`history`: the
@@ -305,6 +324,7 @@ export async function replayFailure(
       : undefined;
   const found =
     crash !== undefined ? crashFinding(crash) : result === undefined ? undefined : firstFinding(result);
+  const live = result === undefined ? undefined : firstFinding({ liveness: result.liveness, violations: [] });
   const mismatches =
     notCompared !== undefined
       ? []
@@ -367,8 +387,12 @@ export async function replayFailure(
           stop,
           hooks.stopped,
         );
+  const stuck =
+    made === undefined || made.length === 0 || found === undefined || host === 'free-log' || signalled
+      ? undefined
+      : await stuckHistoryFor(runners, config, found, historyEvents, hooks.progress, hooks.stopped);
   // A history whose run a signal stopped may not reach the finding: not shown.
-  const historyCut = made === undefined;
+  const historyCut = made === undefined || stuck === null;
   const history = made ?? [];
   const exitCode =
     signalled || historyCut
@@ -385,11 +409,13 @@ export async function replayFailure(
     crash,
     crashTraces,
     found,
+    liveness: live && { rule: live.rule, tick: live.tick, message: live.message },
     mismatches,
     notCompared,
     interrupted,
     exitCode,
     history,
+    ...(stuck === undefined || stuck === null ? {} : { stuckHistory: stuck }),
     ...(signalled ? { signalled: 'run' as const } : historyCut ? { signalled: 'history' as const } : {}),
   };
 }
@@ -608,6 +634,48 @@ async function historyFor(
     return focused.length > 0 ? focused : lines;
   } catch (e) {
     if (e instanceof ActorCrashError) return [];
+    throw e;
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** How far past its start a stuck shootdown's history runs: its acquire and LAUNCH come at once. */
+const STUCK_WINDOW_TICKS = 5_000_000;
+/** Events of each actor that run keeps, to find the shootdown's among them (bounded: a window). */
+const STUCK_TAIL_EVENTS = 5000;
+
+/**
+ * The stuck shootdown's history (`ReplayOutcome.stuckHistory`): the run again up to a short window
+ * after its start, keeping its actors' events and then those of the shootdown. Undefined when the
+ * finding names none or none of its events was kept; null when the caller stopped the run.
+ */
+async function stuckHistoryFor(
+  { run }: Runners,
+  config: RunConfig,
+  found: FirstFinding,
+  perActor: number,
+  showProgress: ReplayHooks['progress'],
+  stopped: ReplayHooks['stopped'],
+): Promise<{ id: number; lines: HistoryLine[] } | undefined | null> {
+  const stuck = stuckShootdown(found);
+  if (stuck === undefined) return undefined;
+  const end = Math.min(found.tick + 1, stuck.from + 2 * Math.ceil(stuck.after / 1000) + STUCK_WINDOW_TICKS);
+  const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
+  const plan = machine.planMachine(upTo);
+  const progress = showProgress?.(upTo, 'history');
+  try {
+    const raw = await run(upTo, {
+      host: 'inline',
+      tailEvents: STUCK_TAIL_EVENTS,
+      ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+    });
+    if (raw.stopped === 'interrupted' && stopped?.() === true) return null;
+    const lines = historyOf(plan, raw.tails ?? [], actorsInvolved(plan, found.actors), STUCK_TAIL_EVENTS);
+    const own = stuckShootdownLines(lines, stuck, perActor);
+    return own.length === 0 ? undefined : { id: stuck.id, lines: own };
+  } catch (e) {
+    if (e instanceof ActorCrashError) return undefined;
     throw e;
   } finally {
     progress?.stop();

@@ -22,6 +22,21 @@ export function scenarioChanges(before: RunConfig, after: RunConfig): string[] {
 }
 
 /**
+ * The host the shrink's file records against the original's (`host threaded (--workers 2) ->
+ * inline`): a shrink runs inline, and its replay runs on the host its file names, so a threaded
+ * failure's shrunk file is replayed on another placement (QA: the block left it out). Empty when
+ * the same.
+ */
+export function hostChange(
+  before: { host: string; workers?: string | undefined },
+  after: { host: string; workers?: string | undefined },
+): string[] {
+  const host = (o: typeof before) =>
+    o.host === 'threaded' ? `threaded (--workers ${o.workers ?? 'per-actor'})` : o.host;
+  return host(before) === host(after) ? [] : [`host ${host(before)} -> ${host(after)}`];
+}
+
+/**
  * Leaf by leaf: objects key by key, lists of objects of the same length entry by entry; any other
  * value that differs is one line, old -> new (a list whose length changed, `2 entries -> 1`).
  */

@@ -21,6 +21,7 @@
  * It stops at the budget (candidate runs) with the best so far; nothing in it is random, so the
  * same file shrinks to the same result.
  */
+
 import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
 import { deviations } from '../model/choice/choice-log.js';
@@ -40,6 +41,7 @@ import {
   recordsInterruptedRun,
 } from './failure-file.js';
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
+import type { LivenessFinding } from './liveness-text.js';
 import { scenarioPasses } from './scenario-passes.js';
 
 export interface Measures {
@@ -100,12 +102,8 @@ export interface ShrinkOutcome {
   config: RunConfig;
 }
 
-/** A run's earliest liveness failure: its rule, tick and message. */
-export interface LivenessFinding {
-  rule: string;
-  tick: number;
-  message: string;
-}
+/** A run's earliest liveness failure (liveness-text.ts prints it). */
+export type { LivenessFinding };
 
 interface Trial {
   config: RunConfig;

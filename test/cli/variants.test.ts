@@ -371,14 +371,20 @@ describe('variants', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/expected\s+clean: as expected\s+clean: NOT as expected/);
     // The header says at once that the command exits otherwise than its own (clean) run, and
-    // stderr names the variant, its code and the line that runs it alone.
+    // stderr names the variant, its code and the replay of the failure file it left (QA65 F7:
+    // its run line, the file's replay having scrolled away); without a file, the line that runs
+    // it alone.
     expect(r.stdout).toMatch(
       /status clean \(exit 0; the command exits 1: a variant found what it did not expect\)/,
     );
-    expect(r.stderr).toMatch(
+    const [name] = readdirSync(failures);
+    expect(r.stderr).toContain(
+      `\nnpusim: variant links-up: violation (exit 1), NOT as expected (expected clean): the command exits 1\nreproduce: npusim replay ${join(failures, name!)}\n`,
+    );
+    const none = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(none.stderr).toMatch(
       /\nnpusim: variant links-up: violation \(exit 1\), NOT as expected \(expected clean\): the command exits 1\nreproduce: npusim run \S+leaky\.json --variant links-up /,
     );
-    const [name] = readdirSync(failures);
     // Named as the variant's run results are (WORKLOAD.VARIANT), so the variants' files differ.
     expect(name).toMatch(/^leaky\.links-up-seed1-isolation\.peer-[0-9a-f]{8}\.json$/);
     const recorded = JSON.parse(readFileSync(join(failures, name!), 'utf8')) as {
@@ -740,11 +746,14 @@ describe("a variant's profile", () => {
     const failures = join(dir, 'failures');
     const r = await cli(['run', file, '--seed', '1', '--inline', '--failures', failures]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(
-      /\nreproduce: npusim run \S+shipped-guests\.json --variant shipped .*--profile as-shipped /,
-    );
     const [name] = readdirSync(failures);
     expect(name).toMatch(/^shipped-guests\.shipped-seed1-isolation\.firmware-[0-9a-f]{8}\.json$/);
+    // Its line is its file's replay; without a file, its run line, with the variant's profile.
+    expect(r.stderr).toContain(`\nreproduce: npusim replay ${join(failures, name!)}\n`);
+    const none = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(none.stderr).toMatch(
+      /\nreproduce: npusim run \S+shipped-guests\.json --variant shipped .*--profile as-shipped /,
+    );
     const recorded = JSON.parse(readFileSync(join(failures, name!), 'utf8')) as {
       options: { variant: string; profile: string };
     };

@@ -6,16 +6,21 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { shrinkHeadline, shrinkOpening, shrinkReproduced } from '../../src/cli/shrink-command.js';
+import {
+  shrinkHeadline,
+  shrinkOpening,
+  shrinkReproduced,
+  switchesText,
+} from '../../src/cli/shrink-command.js';
 import * as machine from '../../src/model/actors/machine.js';
 import { encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { formatTime } from '../../src/report/duration.js';
-import type { FailureFile } from '../../src/repro/failure-file.js';
+import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
-import { scenarioChanges } from '../../src/repro/scenario-changes.js';
+import { hostChange, scenarioChanges } from '../../src/repro/scenario-changes.js';
 import { type LivenessFinding, shrinkFailure } from '../../src/repro/shrink.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
@@ -262,9 +267,11 @@ describe('shrink: what must still fail, and a stop', () => {
       if (openingSeen.length === 0) openingSeen.push(soFar);
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(openingSeen[0]).toBe(`${shrinkOpening(path, file.first!, true, 1)}\n`);
+    // The opening names the bug switch the failure ran with (QA65 F6).
+    const opening = shrinkOpening(path, file.first!, true, 1, ' (bugs: release-between-flushes)');
+    expect(openingSeen[0]).toBe(`${opening}\n`);
     const lines = r.stderr.split('\n');
-    expect(lines[0]).toBe(shrinkOpening(path, file.first!, true, 1));
+    expect(lines[0]).toBe(opening);
     expect(lines[1]).toBe(shrinkReproduced(file.first!, started[0]!));
     expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
     expect(shrunk.after.simulatedTicks).toBeGreaterThan(shrunk.liveness!.after.tick);
@@ -336,4 +343,36 @@ describe('shrink: what must still fail, and a stop', () => {
     const replayed = await cli(['replay', out]);
     expect(replayed.code).toBe(1);
   });
+});
+
+test("hostChange: a threaded failure's shrunk file is inline, and the scenario block says so (QA65 F5)", () => {
+  expect(hostChange({ host: 'threaded', workers: '2' }, { host: 'inline' })).toEqual([
+    'host threaded (--workers 2) -> inline',
+  ]);
+  expect(hostChange({ host: 'threaded' }, { host: 'inline' })).toEqual([
+    'host threaded (--workers per-actor) -> inline',
+  ]);
+  expect(hostChange({ host: 'inline' }, { host: 'inline' })).toEqual([]);
+});
+
+test('the shrink opening and headline name the bug switches and a profile not the default (QA65 F6)', () => {
+  const first: FirstFinding = {
+    rule: 'translation.stale-tce',
+    tick: 5_000_000,
+    actors: [],
+    addresses: [],
+    message: 'm',
+  };
+  const switches = switchesText({ bugs: ['tce-kill-no-advance'], profile: 'fixed' });
+  expect(switches).toBe(' (bugs: tce-kill-no-advance)');
+  expect(switchesText({ bugs: [], profile: 'fixed' })).toBe('');
+  expect(switchesText({ bugs: ['a', 'b'] as never, profile: 'as-shipped' })).toBe(
+    ' (bugs: a, b; profile as-shipped)',
+  );
+  expect(shrinkHeadline('f.json', first, undefined, switches)).toBe(
+    'npusim shrink f.json: translation.stale-tce (bugs: tce-kill-no-advance)',
+  );
+  expect(shrinkOpening('f.json', first, false, 400, switches)).toBe(
+    'npusim: shrinking f.json: translation.stale-tce at 5 us (bugs: tce-kill-no-advance), budget 400 runs',
+  );
 });

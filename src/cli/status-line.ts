@@ -1,0 +1,29 @@
+/**
+ * The closing stderr line of a run that was not clean: its exit class, its code and its counts
+ * (`npusim: liveness (exit 3): 2 violations, 4 liveness failures`). `npusim run` and `npusim
+ * replay` both end with it, so that a replay's exit code is explained as the run's was (QA: a
+ * replay exited 3 saying nothing on stderr).
+ */
+import { countText } from '../core/count-text.js';
+import { formatTime } from '../report/duration.js';
+import { type RunResult, violationTotal } from '../report/run-result.js';
+
+/**
+ * The line, without its newline. `status`: the class to name, the result's own unless the caller
+ * judged it otherwise (a replay that stopped where an interrupted recording stopped was not
+ * itself interrupted: its findings decide).
+ */
+export function statusLine(
+  result: RunResult,
+  durationTicks: number,
+  status: { status: string; exitCode: number } = result,
+): string {
+  const interrupted = status.status === 'interrupted';
+  const what = interrupted
+    ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(durationTicks)} simulated`
+    : status.status;
+  return (
+    `npusim: ${what} (exit ${status.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
+    `${countText(result.liveness.length, 'liveness failure')}${interrupted ? ' so far' : ''}`
+  );
+}

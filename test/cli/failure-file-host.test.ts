@@ -1,0 +1,29 @@
+/**
+ * The same failure run on another host rewrites its failure file (same name, same digest), which
+ * then replays on that host: said on stderr, not silent (QA65 F3).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const RUN = ['run', 'flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '30us'];
+
+test('a threaded run after an inline one of the same failure says it replaced the inline file; the same host again says nothing', async () => {
+  const dir = testTempDir('npusim-host-replaced-');
+  const inline = await cli([...RUN, '--inline', '--failures', dir]);
+  expect(inline.code, inline.stderr).toBe(1);
+  expect(inline.stderr).not.toContain('npusim: replaced');
+  const [name] = readdirSync(dir);
+  const path = join(dir, name!);
+  const threaded = await cli([...RUN, '--workers', '2', '--failures', dir]);
+  expect(threaded.code, threaded.stderr).toBe(1);
+  expect(readdirSync(dir)).toEqual([name]);
+  expect(threaded.stderr).toContain(
+    `npusim: replaced ${path}: it recorded --inline; this run's --workers 2 is kept instead (same digest)\n`,
+  );
+  expect(JSON.parse(readFileSync(path, 'utf8')).options).toMatchObject({ host: 'threaded', workers: '2' });
+  const again = await cli([...RUN, '--workers', '2', '--failures', dir]);
+  expect(again.stderr).not.toContain('npusim: replaced');
+});

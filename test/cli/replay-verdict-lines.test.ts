@@ -1,0 +1,153 @@
+/**
+ * What `npusim replay` says under its verdict (QA65): the replayed finding's message, not the
+ * file's (both, labelled, when they differ); the liveness failure a run ended in when its first
+ * finding is a violation (atsd-deadlock), with its deadlock cycle; and, last on stderr, the status
+ * line a run ends with, or for exit 5 what it means and what to do.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { findingMessages } from '../../src/cli/replay-command.js';
+import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
+import { stuckShootdown } from '../../src/repro/history.js';
+import { livenessFindingText } from '../../src/repro/liveness-text.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
+
+const finding = (message: string): FirstFinding => ({
+  rule: 'order.atsd-released-early',
+  tick: 5,
+  actors: ['npu0.reg0'],
+  addresses: [],
+  message,
+});
+
+/** `npusim run ARGS --record FILE` (exit `code`) and the file read back. */
+async function recorded(args: string[], code: number): Promise<{ path: string; file: FailureFile }> {
+  const path = join(testTempDir('npusim-replay-lines-'), 'r.json');
+  const r = await cli(['run', ...args, '--no-failure-file', '--record', path]);
+  expect(r.code, r.stderr).toBe(code);
+  return { path, file: JSON.parse(readFileSync(path, 'utf8')) as FailureFile };
+}
+
+const FLUSH_RACE = ['flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '30us', '--inline'];
+
+describe('replay: the finding message under the verdict', () => {
+  test("the replay's message alone when it is the file's; both, labelled, when not; the file's labelled when the replay found nothing", () => {
+    expect(findingMessages(finding('same'), finding('same'))).toEqual(['  same']);
+    expect(findingMessages(finding('edited'), finding('real'))).toEqual([
+      '  recorded finding: edited',
+      '  replayed finding: real',
+    ]);
+    expect(findingMessages(finding('recorded'), undefined)).toEqual(['  recorded finding: recorded']);
+    expect(findingMessages(null, finding('new'))).toEqual(['  replayed finding: new']);
+    expect(findingMessages(null, undefined)).toEqual([]);
+  });
+
+  test("a reproduced replay ends with the run's status line; an edited message is shown beside the replayed one", async () => {
+    const { path, file } = await recorded(FLUSH_RACE, 1);
+    const message = file.first!.message;
+    writeFileSync(path, JSON.stringify({ ...file, first: { ...file.first, message: 'edited' } }));
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(
+      `  reproduced exactly\n  recorded finding: edited\n  replayed finding: ${message}\n`,
+    );
+    expect(r.stderr).toMatch(/(^|\n)npusim: violation \(exit 1\): \d+ violations?, 0 liveness failures\n$/);
+  });
+
+  test("a clean replay of an edited file (no bug switch) does not show the file's message as its own, and exit 5 says what to do", async () => {
+    const { path, file } = await recorded(FLUSH_RACE, 1);
+    writeFileSync(path, JSON.stringify({ ...file, options: { ...file.options, bugs: [] } }));
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stdout).toContain('  replayed: clean');
+    expect(r.stdout).toContain(`\n  recorded finding: ${file.first!.message}\n`);
+    expect(r.stdout).not.toContain(`\n  ${file.first!.message}\n`);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `(^|\\n)npusim: not reproduced \\(exit 5\\): if the file was not edited and this npusim is the one that wrote it \\(the file names ${file.npusim.version.replaceAll('.', '\\.')}, commit [^;]+; this is [^)]+\\), this is an npusim bug: please report it with the file\\n$`,
+      ),
+    );
+  });
+});
+
+describe('replay: a liveness failure whose first finding is a violation', () => {
+  test('atsd-deadlock: the replay names the liveness failure and its deadlock cycle on a line of its own, and ends with the liveness status line', async () => {
+    const { path, file } = await recorded(
+      ['atsd-deadlock', '--bug', 'release-between-flushes', '--seed', '1', '--duration', '600us', '--inline'],
+      3,
+    );
+    expect(file.first!.rule).toBe('order.atsd-released-early');
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(3);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('  liveness failure (exit 3): '));
+    expect(line).toMatch(
+      /^ {2}liveness failure \(exit 3\): liveness\.shootdown at 600 us \(tick \d+\): Expected shootdown/,
+    );
+    expect(line).toMatch(/deadlock cycle: shootdown \d+ holds npu\d\.reg0, waits for npu\d -> /);
+    // After the verdict and the violation's message, before the history.
+    const lines = r.stdout.split('\n');
+    expect(lines.indexOf(line!)).toBe(lines.indexOf('  reproduced exactly') + 2);
+    expect(r.stderr).toMatch(/(^|\n)npusim: liveness \(exit 3\): \d+ violations?, \d+ liveness failures?\n$/);
+  });
+});
+
+test("the liveness line is one text, replay's and shrink's (the shrink's with what it kept and where it was before)", () => {
+  const live = { rule: 'liveness.shootdown', tick: 600_000_000, message: 'm; deadlock cycle: c' };
+  expect(livenessFindingText(live)).toBe(
+    'liveness failure (exit 3): liveness.shootdown at 600 us (tick 600000000): m; deadlock cycle: c',
+  );
+  expect(livenessFindingText({ ...live, tick: 520_000_000 }, 'what the shrink kept', live)).toBe(
+    'liveness failure (exit 3, what the shrink kept): liveness.shootdown at 520 us (tick 520000000; before: 600 us, tick 600000000): m; deadlock cycle: c',
+  );
+});
+
+describe('replay: the history of a shootdown that did not complete', () => {
+  test('stuckShootdown reads the shootdown, the registers it holds and the earliest tick it can have started', () => {
+    const found = {
+      rule: 'liveness.shootdown',
+      tick: 103_180_315,
+      message:
+        'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us, got none after 102.8 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0',
+    };
+    expect(stuckShootdown(found)).toEqual({
+      id: 1,
+      holds: [{ npu: 0, reg: 0 }],
+      after: 102_800_000,
+      from: 103_180_315 - 102_800_000 - 102_800,
+    });
+    expect(stuckShootdown({ ...found, rule: 'order.atsd-released-early' })).toBeUndefined();
+  });
+
+  test("atsd-hang: the replay shows shootdown 1's acquire and LAUNCH, not only the coordinator's last events", async () => {
+    const { path } = await recorded(
+      [
+        'atsd-hang',
+        '--bug',
+        'atsd-no-valid-bdf',
+        '--seed',
+        '1',
+        '--duration',
+        '103180315',
+        '--stop-on-first',
+        '--inline',
+      ],
+      3,
+    );
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(3);
+    const lines = r.stdout.split('\n');
+    const head = lines.indexOf(
+      'history of shootdown 1, the one that did not complete (its events from its start, in causal order):',
+    );
+    expect(head).toBeGreaterThan(0);
+    const own = lines.slice(
+      head + 1,
+      lines.findIndex((l, i) => i > head && l.startsWith('history (')),
+    );
+    expect(own.some((l) => /ATSD_ANSWER shootdown=1 op="acquire" reg=0$/.test(l))).toBe(true);
+    expect(own.some((l) => /ATSD_OP op="launch" shootdown=1 reg=0 /.test(l))).toBe(true);
+    expect(own.every((l) => /shootdown=1|npu=0 reg=0/.test(l))).toBe(true);
+  });
+});
