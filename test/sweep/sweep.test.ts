@@ -101,7 +101,7 @@ describe('sweep', () => {
     // Shards of another list are another sweep's.
     const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
     expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
-      'shard x: Expected seeds 4,6,7,9, got 4,6..8',
+      'shard x: Expected seeds 4,6,7,9 (as shard 1 says), got 4,6..8',
     );
   });
 
