@@ -11,6 +11,7 @@
  */
 
 import { dirname } from 'node:path';
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import type { Placement } from '../runtime/placement.js';
@@ -327,7 +328,10 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
 
 function checkCommandName(name: string): CommandName {
   if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
-    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got ${gotText(name)}`);
+    throw new ConfigError(
+      'command',
+      `Expected one of ${COMMAND_NAMES.join(', ')}, got ${gotText(name)}${didYouMean(name, COMMAND_NAMES)}`,
+    );
   }
   return name as CommandName;
 }

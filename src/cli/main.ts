@@ -11,8 +11,8 @@
  * ends any process whose event loop is empty: `beforeExit` catches that and says what happened.
  */
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import { workloadFilesImporting } from '../runtime/workload-imports.js';
-import { EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
+import { workloadFilesImporting, workloadModuleOf } from '../runtime/workload-imports.js';
+import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { runCli } from './run-cli.js';
 
 let settled = false;
@@ -54,13 +54,33 @@ function writeErrorText(e: NodeJS.ErrnoException): string {
 }
 
 // Anything thrown where nothing can catch it (a timer of a workload file, a library's event that
-// nobody listens to) would end the process as Node does, with exit 1: npusim's code for a
-// violation found. It says what was thrown and ends with npusim's own failure code instead.
-process.on('uncaughtException', (error: unknown) => {
+// nobody listens to, a promise rejected with no handler) would end the process as Node does, with
+// exit 1: npusim's code for a violation found. It says what was thrown and ends with npusim's own
+// failure code instead, unless it is a workload module's.
+process.on('uncaughtException', (error: unknown, origin: string) => {
   // A workload module's process.exit, refused while it loads, thrown from one of its timers: its
   // load is refused naming the call once it settles (or past the bound), with exit 2.
   if (error instanceof Error && error.name === EXIT_REFUSED) return;
+  // Left uncaught while a workload module loads: the load is refused naming it (exit 2).
+  if (claimedByLoad(error, origin)) return;
   settled = true;
+  // Thrown from a workload module's code after its load (its timer): the file's error, not
+  // npusim's (QA: exit 4 and `npusim: failed` read as a bug of npusim). Exit 2, as for a throw at its
+  // top level: the input is at fault (README's exit table: 2 is a configuration error whose message
+  // names the file; 4 is an actor of the model or npusim failing). npusim's own state may be left
+  // half-changed by code on the stack, so the command stops there, without its result.
+  const culprit = workloadModuleOf(error);
+  if (culprit !== undefined) {
+    const got =
+      origin === 'unhandledRejection'
+        ? 'a promise it rejected and left unhandled'
+        : 'an error thrown from a timer or callback';
+    const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    process.stderr.write(
+      `npusim: ${culprit.file}: Expected a workload module whose code throws nothing once it has loaded, got ${got}: ${culprit.at}: ${text} (the command stopped there, without its result)\n`,
+    );
+    exit(EXIT.usage);
+  }
   process.stderr.write(
     `npusim: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -5,6 +5,7 @@
  * run-cli.ts, where those lists are loaded, so the error can list them.
  */
 
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { jsonSyntaxProblem } from '../core/json-syntax.js';
 import { SEED_RANGE_TEXT } from '../core/seed-range.js';
@@ -45,7 +46,10 @@ export function parseCrashAt(text: string, option = '--crash-at'): { actor: stri
 /** `--strategy`: random or pct. */
 export function parseStrategy(text: string, option = '--strategy'): 'random' | 'pct' {
   if (text !== 'random' && text !== 'pct')
-    throw new ConfigError(option, `Expected random or pct, got ${gotText(text)}`);
+    throw new ConfigError(
+      option,
+      `Expected random or pct, got ${gotText(text)}${didYouMean(text, ['random', 'pct'])}`,
+    );
   return text;
 }
 

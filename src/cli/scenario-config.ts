@@ -191,7 +191,10 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
     if (!isBugName(bug))
-      found.push({ field: '--bug', message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}` });
+      found.push({
+        field: '--bug',
+        message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${didYouMean(bug, BUG_NAMES)}`,
+      });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
     else if (args.bugs.indexOf(bug) !== i)
       found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
@@ -199,7 +202,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({
       field: '--profile',
-      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}`,
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}${didYouMean(args.profile, Object.keys(PROFILES))}`,
     });
   } else {
     // A switch the run's profile already carries, typed or its variant's (carried-bugs.ts):

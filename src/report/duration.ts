@@ -34,7 +34,7 @@ export function parseDuration(text: string, option = '--duration'): number {
   if (m === null) {
     throw new ConfigError(
       option,
-      `Expected a duration such as \`2ms\`, \`500us\`, \`1.5ms\`, \`3000ns\`, \`1s\` or a whole number of ticks (ps), got ${gotText(text)}`,
+      `Expected a duration such as \`2ms\`, \`500us\`, \`1.5ms\`, \`3000ns\`, \`1s\` or a whole number of ticks (ps), got ${gotText(text)}${unitHint(text)}`,
     );
   }
   const unit = m[2] ?? 'ps';
@@ -52,6 +52,20 @@ export function parseDuration(text: string, option = '--duration'): number {
     );
   }
   return ticks;
+}
+
+/**
+ * What is wrong with the unit of a duration whose number reads (QA67 F4): `30US` and `30µs` had
+ * only the list of forms. Units are lower-case ASCII letters; µ is written `u`.
+ */
+function unitHint(text: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)(\S+?)\s*$/.exec(text);
+  if (m === null) return '';
+  const [, number, unit] = m as unknown as [string, string, string];
+  if (/^[µμ]s$/.test(unit)) return `: µs is written \`us\` (did you mean \`${number}us\`?)`;
+  const lower = unit.toLowerCase();
+  if (lower === unit || !(lower in TICKS_PER)) return '';
+  return `: units are lower case, ps, ns, us, ms, s (did you mean \`${number}${lower}\`?)`;
 }
 
 /** Exact text for `ticks`: the largest unit that divides it ('2ms', '1500us'), else plain ticks. */

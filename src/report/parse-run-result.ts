@@ -57,11 +57,13 @@ export function parseRunResult(text: string, file: string): RunResult {
     );
   }
   // A seed and a simulated length are whole numbers from 0 (a set of runs is judged by them), a
-  // wall time a number from 0: a hand-edited -1 printed as `-1 ps` and a change of -2e9 %.
+  // wall time a finite number from 0: a hand-edited -1 printed as `-1 ps` and a change of -2e9 %,
+  // and 1e400 (Infinity to JSON.parse) as `Infinity ms (+Infinity%)` (QA67 D).
   for (const f of ['seed', 'simulatedTicks'] as const) {
     if (!Number.isSafeInteger(r[f]) || (r[f] as number) < 0) fail(f, 'a whole number from 0', r[f]);
   }
-  if (typeof r.wallMs !== 'number' || !(r.wallMs >= 0)) fail('wallMs', 'a number from 0', r.wallMs);
+  if (typeof r.wallMs !== 'number' || !Number.isFinite(r.wallMs) || r.wallMs < 0)
+    fail('wallMs', 'a finite number from 0', r.wallMs);
   // The configuration is compared field by field (compare-results.ts configDifferences).
   const config = r.config as Record<string, unknown> | undefined;
   if (typeof config !== 'object' || config === null || Array.isArray(config))
@@ -72,7 +74,14 @@ export function parseRunResult(text: string, file: string): RunResult {
   // The configuration's seed is the run's: compared as a difference between two runs.
   if (config!.seed !== r.seed) fail('config.seed', `the run's seed, ${String(r.seed)}`, config!.seed);
   // A count is of events (or bytes, ticks) that happened: never negative, never 1e400 (Infinity).
-  numberRecord(r.counts, 'counts', fail, undefined, 'a number from 0', (x) => Number.isFinite(x) && x >= 0);
+  numberRecord(
+    r.counts,
+    'counts',
+    fail,
+    undefined,
+    'a finite number from 0',
+    (x) => Number.isFinite(x) && x >= 0,
+  );
   for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
   const c = r.contention as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null) fail('contention', 'an object', c);
@@ -137,14 +146,17 @@ export function parseRunResult(text: string, file: string): RunResult {
   return value as RunResult;
 }
 
-/** Each of `keys` (default: every key) of the object `v` a number, and `ok` by it. */
+/**
+ * Each of `keys` (default: every key) of the object `v` a number, and `ok` by it: by default a
+ * finite one (a result's figures never hold Infinity: JSON.stringify writes it as `null`).
+ */
 function numberRecord(
   v: unknown,
   field: string,
   fail: (field: string, expected: string, got: unknown) => never,
   keys?: readonly string[],
-  expected = 'a number',
-  ok: (x: number) => boolean = () => true,
+  expected = 'a finite number',
+  ok: (x: number) => boolean = Number.isFinite,
 ): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, 'an object', v);
   const o = v as Record<string, unknown>;
@@ -162,6 +174,10 @@ function oneLine(v: unknown): string {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
+  // A literal past a double's range (`1e400`) parses to Infinity (JSON.stringify: `null`): said
+  // as `--set` and a topology file say it.
+  if (v === Number.POSITIVE_INFINITY) return 'a number too large (above 1.8e308)';
+  if (v === Number.NEGATIVE_INFINITY) return 'a number too large (below -1.8e308)';
   const s = JSON.stringify(v);
   return `\`${s.length > 40 ? `${s.slice(0, 40)}...` : s}\` (${Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v})`;
 }

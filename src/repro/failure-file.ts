@@ -54,6 +54,12 @@ const finding = strictFields('a first-finding field', {
 /** A seed's refusal, as `--seed` words it: a seed past 2^53-1 would not read back as itself. */
 const SEED_EXPECTED = `Expected an integer seed ${SEED_RANGE_TEXT}`;
 
+/** A digest as npusim writes it (QA67 F2: zod's own `Invalid string: must match pattern` was said). */
+const hexDigest = (what: string) =>
+  z.string({ error: `Expected ${what}: 16 hex digits (0-9, a-f)` }).regex(/^[0-9a-f]{16}$/, {
+    error: `Expected ${what}: 16 hex digits (0-9, a-f)`,
+  });
+
 export const fileSchema = strictFields('a failure file field', {
   format: z.literal(FAILURE_FORMAT),
   formatVersion: z.literal(FAILURE_FORMAT_VERSION),
@@ -66,7 +72,7 @@ export const fileSchema = strictFields('a failure file field', {
      */
     file: z.string().min(1).optional(),
     /** Digest of the workload's declared parameters when the file was written. */
-    definitionDigest: z.string().regex(/^[0-9a-f]{16}$/),
+    definitionDigest: hexDigest("the digest of the workload's parameters"),
     params: z.unknown(),
   }),
   topology: strictFields('a topology field', {
@@ -107,8 +113,9 @@ export const fileSchema = strictFields('a failure file field', {
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
     set: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })).optional(),
   }),
+  // One wording for every wrong seed, a string's included (QA67 F2: it had zod's own).
   seed: z
-    .number()
+    .number({ error: SEED_EXPECTED })
     .int({ error: SEED_EXPECTED })
     .min(0, { error: SEED_EXPECTED })
     .max(MAX_SEED, { error: SEED_EXPECTED }),
@@ -122,7 +129,7 @@ export const fileSchema = strictFields('a failure file field', {
       agents: z.number().int().min(0),
     }),
   ]),
-  digest: z.string().regex(/^[0-9a-f]{16}$/),
+  digest: hexDigest("the run's digest"),
   /**
    * `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`).
    * `interrupted` (code 130): a recording of a run Ctrl-C stopped; `first` is what it had found by

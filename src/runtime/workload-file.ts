@@ -20,7 +20,7 @@ import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
-import { whileImporting } from './workload-imports.js';
+import { noteWorkloadModule, whileImporting } from './workload-imports.js';
 import {
   guardedLoad,
   loadNoteSeconds,
@@ -168,6 +168,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
   // again (the module cache would otherwise hand back the old one: a replay must see the change).
   const st = statSync(abs);
   const url = `${pathToFileURL(abs).href}?v=${bytes}-${Math.floor(st.mtimeMs)}`;
+  noteWorkloadModule(file, abs);
   let mod: { default?: unknown };
   try {
     if (isTs) {

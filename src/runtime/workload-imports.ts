@@ -2,9 +2,11 @@
  * The workload files whose import has begun and not yet settled. A module whose top-level `await`
  * waits on something that never comes leaves its import pending for ever, and once nothing else is
  * left to do Node ends the process with exit 0 and no word; the command's entry (cli/main.ts) reads
- * this to name the file and exit 2 instead. Its own module, with no imports, so that the entry can
- * read it without loading the workload reader (and with it the schema library) for `--help`.
+ * this to name the file and exit 2 instead. Its own module, with no imports but Node's, so that the
+ * entry can read it without loading the workload reader (and with it the schema library) for `--help`.
  */
+import { fileURLToPath } from 'node:url';
+
 const importing = new Map<string, number>();
 
 /** Run `load` (the import of workload `file`), counting the file as importing until it settles. */
@@ -22,4 +24,53 @@ export async function whileImporting<T>(file: string, load: () => Promise<T>): P
 /** The workload files being imported now (paths as the user gave them). */
 export function workloadFilesImporting(): string[] {
   return [...importing.keys()];
+}
+
+/**
+ * The workload module files imported in this process, by absolute path, with the path as the user
+ * gave it: an error thrown from one of their timers after the load, where nothing catches it, is
+ * named as that file's (cli/main.ts), not as npusim's failure.
+ */
+const modules = new Map<string, string>();
+
+/** Note that workload module `file` (as the user gave it), at absolute path `abs`, is imported. */
+export function noteWorkloadModule(file: string, abs: string): void {
+  modules.set(abs, file);
+}
+
+/**
+ * The workload module whose code is the innermost of `error`'s stack frames in any such module,
+ * as the user named it, with `FILE:LINE:COLUMN` when the frame gives them; undefined when no frame
+ * is in one (npusim's own error). A .ts file tsx compiled to CommonJS runs from a `data:` URL that
+ * names it after `?filePath=`: the file is named then, without a place.
+ */
+export function workloadModuleOf(error: unknown): { file: string; at: string } | undefined {
+  if (modules.size === 0 || !(error instanceof Error) || typeof error.stack !== 'string') return undefined;
+  for (const line of error.stack.split('\n')) {
+    const compiled = /\?filePath=([^:?]*)/.exec(line);
+    if (compiled !== null && line.includes('data:text/javascript,')) {
+      let path: string;
+      try {
+        path = decodeURIComponent(compiled[1]!);
+      } catch {
+        continue;
+      }
+      const file = modules.get(path);
+      if (file !== undefined) return { file, at: file };
+      continue;
+    }
+    const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
+    if (m === null) continue;
+    let path = m[1]!;
+    if (path.startsWith('file://')) {
+      try {
+        path = fileURLToPath(path);
+      } catch {
+        continue;
+      }
+    }
+    const file = modules.get(path);
+    if (file !== undefined) return { file, at: `${file}:${m[2]}:${m[3]}` };
+  }
+  return undefined;
 }

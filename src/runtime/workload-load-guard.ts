@@ -16,6 +16,14 @@
  * instead, and the load is refused naming the file, the call and its place (exit 2), even when the
  * module caught what was thrown; the real one is put back once the load settles.
  *
+ * An error nothing catches while a module loads (a promise it rejects and leaves unhandled, a throw
+ * from its timer while its top-level `await` waits) ended npusim as its own failure: exit 4,
+ * `npusim: failed` and a stack (QA). It is the module's, as a throw at its top level is: the load is
+ * refused naming the file and the place (exit 2), at once (a load that waits on more is not waited
+ * for). Node says an unhandled rejection only once the microtasks are done, which may be after the
+ * import settled: the load waits one turn of the event loop before it counts as done. The command's
+ * process hands its uncaught exceptions here first (cli/main.ts: claimedByLoad).
+ *
  * What a module prints on stdout while it loads (`console.log` at its top level) went ahead of the
  * result, and `npusim run w.mjs --json | jq` read no JSON (QA): stdout is npusim's result alone, so
  * while a module loads process.stdout.write (which console.log calls) writes to stderr instead.
@@ -78,6 +86,34 @@ function lateExit(code?: unknown): never {
   return undefined as never;
 }
 
+/** What nothing caught while a module loaded (an unhandled rejection, a timer's throw), oldest first. */
+const strayErrors: { got: string; error: unknown }[] = [];
+/** The loads under way, each told when something it did is left uncaught (it ends at once). */
+const strayWatchers = new Set<(error: unknown) => void>();
+
+/** An unhandled rejection while a module loads: its load's, held by this listener, not thrown. */
+function onUnhandledRejection(reason: unknown): void {
+  claim(reason, 'an unhandled rejection');
+}
+
+function claim(error: unknown, got: string): void {
+  strayErrors.push({ got, error });
+  for (const watcher of strayWatchers) watcher(error);
+}
+
+/**
+ * Whether `error`, thrown where nothing catches it (Node's `uncaughtException`, whose `origin`
+ * says which), came while a workload module loads: the load takes it and is refused naming it.
+ */
+export function claimedByLoad(error: unknown, origin: string): boolean {
+  if (loading === 0) return false;
+  claim(
+    error,
+    origin === 'unhandledRejection' ? 'an unhandled rejection' : 'an error thrown from a timer or callback',
+  );
+  return true;
+}
+
 /** The calls of process.exit made while a module loaded (`process.exit(0)`, and where), oldest first. */
 const exitCalls: { call: string; error: Error }[] = [];
 /** Loads under way, and process.exit as it was before the first of them. */
@@ -120,7 +156,14 @@ export async function guardedLoad<T>(
     }
   });
   const callsBefore = exitCalls.length;
+  const strayBefore = strayErrors.length;
+  let watcher: ((error: unknown) => void) | undefined;
+  const strayed = new Promise<never>((_, reject) => {
+    watcher = reject;
+    strayWatchers.add(reject);
+  });
   if (loading === 0) {
+    process.on('unhandledRejection', onUnhandledRejection);
     realExit = process.exit;
     process.exit = refusedExit as typeof process.exit;
     realStdoutWrite = process.stdout.write;
@@ -130,15 +173,23 @@ export async function guardedLoad<T>(
   loading += 1;
   let outcome: { value: T } | { error: unknown };
   try {
-    outcome = { value: await Promise.race([load(), refused]) };
+    outcome = { value: await Promise.race([load(), refused, strayed]) };
   } catch (error) {
     outcome = { error };
   }
   for (const timer of timers) clearTimeout(timer);
+  // A rejection the module left unhandled is said once the microtasks are done: one turn.
+  if (strayErrors.length === strayBefore) await new Promise((done) => setImmediate(done));
+  strayWatchers.delete(watcher!);
+  strayed.catch(() => {});
   // Whatever the load came to, a call of process.exit is what is said: the module may have caught
-  // what it threw, or died of it.
-  const exited = exitRefusal(file, callsBefore, placeOf);
+  // what it threw, or died of it. Then what it left uncaught.
+  const exited = exitRefusal(file, callsBefore, placeOf) ?? strayRefusal(file, strayBefore, placeOf);
   loading -= 1;
+  if (loading === 0) {
+    process.off('unhandledRejection', onUnhandledRejection);
+    strayErrors.length = 0;
+  }
   if (loading === 0 && realExit !== undefined && realStdoutWrite !== undefined) {
     if (exitGuardedForGood) keptExit ??= realExit;
     process.exit = exitGuardedForGood ? (lateExit as typeof process.exit) : realExit;
@@ -165,6 +216,23 @@ function exitRefusal(
   return new ConfigError(
     file,
     `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${file}:${at})`}`,
+  );
+}
+
+/** A ConfigError naming the first error the module left uncaught while it loaded, if it left one. */
+function strayRefusal(
+  file: string,
+  strayBefore: number,
+  placeOf: (e: unknown) => string | undefined,
+): ConfigError | undefined {
+  const stray = strayErrors[strayBefore];
+  if (stray === undefined) return undefined;
+  const at = placeOf(stray.error);
+  const text =
+    stray.error instanceof Error ? (stray.error.message.split('\n')[0] ?? '') : String(stray.error);
+  return new ConfigError(
+    file,
+    `Expected a module that loads, got ${stray.got}: ${at === undefined ? '' : `${file}:${at}: `}${text}`,
   );
 }
 

@@ -31,17 +31,20 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   const from = new Map<number, string>();
   for (const { summary: s, where } of parts) {
     checkSameSweep(parts[0]!, { summary: s, where });
+    // The expectation is the first summary's: named, since that one may be the file edited (QA67
+    // F3: a hand-edited first shard had the untouched second blamed alone).
+    const per = where === parts[0]!.where ? '' : ` (as ${parts[0]!.where} says)`;
     if (!sameSeeds(s.seeds, first.seeds)) {
       const ours = seedsText(first.seeds);
       const theirs = seedsText(s.seeds);
       throw new ConfigError(
         where,
-        `Expected seeds ${ours}, got ${theirs}${ours === theirs ? `: ${firstListDifference(first.seeds, s.seeds)}` : ''}`,
+        `Expected seeds ${ours}${per}, got ${theirs}${ours === theirs ? `: ${firstListDifference(first.seeds, s.seeds)}` : ''}`,
       );
     }
     const count = s.shards?.count ?? 1;
     if (count !== out.shards.count)
-      throw new ConfigError(where, `Expected shards of ${out.shards.count}, got ${count}`);
+      throw new ConfigError(where, `Expected shards of ${out.shards.count}${per}, got ${count}`);
     for (const k of s.shards?.covered ?? [1]) {
       const before = from.get(k);
       if (before !== undefined) {

@@ -110,7 +110,7 @@ export function readSummary(text: string, where: string): SweepSummary {
     const v = s[k];
     // 1e400 reads as Infinity: printed as "in Infinity s" by a merge that took it.
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new ConfigError(`${where}: ${k}`, `Expected a number from 0, got ${describeJson(v)}`);
+      throw new ConfigError(`${where}: ${k}`, `Expected a finite number from 0, got ${describeJson(v)}`);
   }
   for (const k of ['first', 'last'] as const) {
     if (!Number.isSafeInteger(s.seeds![k]))
@@ -525,6 +525,10 @@ function describeJson(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `a JSON array (${countText(v.length, 'item')})`;
   if (typeof v === 'object') return 'a JSON object';
+  // A literal past a double's range (`1e400`) parses to Infinity, which JSON writes as `null`:
+  // said as `--set` and a topology file say it (QA67 D: `got a JSON number (null)`).
+  if (v === Number.POSITIVE_INFINITY) return 'a number too large (above 1.8e308)';
+  if (v === Number.NEGATIVE_INFINITY) return 'a number too large (below -1.8e308)';
   return `a JSON ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
 }
 

@@ -104,6 +104,13 @@ describe('cli args', () => {
     expect(errorOf(() => parseCli([])).message).toBe(
       'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got none',
     );
+    // QA67 F4: a command's slip, and a value's in another case, get the option names' hint.
+    expect(errorOf(() => parseCli(['rn'])).message).toBe(
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got `rn` (did you mean `run`?)',
+    );
+    expect(errorOf(() => parseCli(['run', '--strategy', 'PCT'])).message).toBe(
+      '--strategy: Expected random or pct, got `PCT` (did you mean `pct`?)',
+    );
     expect(parseCli(['--help'])).toEqual({ command: 'help' });
     expect(parseCli(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
     expect(parseCli(['help', 'topo'])).toEqual({ command: 'help', topic: 'topo' });

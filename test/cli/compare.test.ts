@@ -295,7 +295,21 @@ describe('npusim compare', () => {
     expect(r).toMatchObject({ verdict: 'not judged', note: 'absent from a result before 0.10.0' });
   });
 
+  /** A result as JSON text with `value` at `key`'s place: `1e400`, which JSON.stringify cannot write. */
+  const withLiteral = (r: RunResult, key: string, value: string): string =>
+    JSON.stringify(r).replace(new RegExp(`"${key}":[^,}]+`), `"${key}":${value}`);
   const refusals: [string, string | ((r: RunResult) => unknown), RegExp][] = [
+    [
+      // QA67 D: JSON.parse reads 1e400 as Infinity, printed `Infinity ms (+Infinity%)`.
+      'a wall time too large for a number',
+      (r) => withLiteral(r, 'wallMs', '1e400'),
+      /x\.json: wallMs: Expected a finite number from 0, got a number too large \(above 1\.8e308\)\n/,
+    ],
+    [
+      'an engine figure too large for a number',
+      (r) => withLiteral(r, 'eventsPerSecond', '-1e400'),
+      /x\.json: engine\.eventsPerSecond: Expected a finite number, got a number too large \(below -1\.8e308\)\n/,
+    ],
     [
       'not JSON',
       'run ok\n',
@@ -331,12 +345,12 @@ describe('npusim compare', () => {
     [
       'a counter that is not a number',
       (r) => ({ ...r, counts: { ...r.counts, 'dma.issued': 'many' } }),
-      /x\.json: counts\.dma\.issued: Expected a number from 0, got `"many"` \(string\)/,
+      /x\.json: counts\.dma\.issued: Expected a finite number from 0, got `"many"` \(string\)/,
     ],
     [
       'a negative counter (QA: shown as CHANGED under "same event digest")',
       (r) => ({ ...r, counts: { ...r.counts, 'dma.completed': -5 } }),
-      /x\.json: counts\.dma\.completed: Expected a number from 0, got `-5` \(number\)/,
+      /x\.json: counts\.dma\.completed: Expected a finite number from 0, got `-5` \(number\)/,
     ],
     [
       'a link busy more than all the time (QA: printed as 1e+302 %)',
@@ -371,7 +385,7 @@ describe('npusim compare', () => {
         ...r,
         contention: { ...r.contention, latencies: { 'dma.latencyTicks': { count: 1 } } },
       }),
-      /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a number, got nothing/,
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a finite number, got nothing/,
     ],
     ['a failure file', () => ({ kind: 'npusim-failure', version: 1 }), /x\.json: schemaVersion: Expected 1/],
     [
@@ -423,7 +437,8 @@ describe('npusim compare', () => {
   for (const [what, content, message] of refusals) {
     it(`refuses ${what} with exit 2, naming the file and the field`, async () => {
       const f = join(dir, 'x.json');
-      writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content(seed1)));
+      const made = typeof content === 'string' ? content : content(seed1);
+      writeFileSync(f, typeof made === 'string' ? made : JSON.stringify(made));
       const r = await cli(['compare', files.seed1, f]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -272,16 +272,62 @@ describe('npusim command', () => {
     }
   });
 
-  it('cli: an exception nothing catches (a timer of a workload file throws) exits 4, not 1 (a violation)', async () => {
-    const file = join(testTempDir('npusim-uncaught-'), 'throws-later.mjs');
-    writeFileSync(
-      file,
-      "setTimeout(() => { throw new Error('thrown where nothing catches it'); }, 0);\n" +
-        "export default { name: 'throws-later', description: 'a timer that throws', params: {} };\n",
-    );
-    const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '2ms']);
-    expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toContain('npusim: failed: Error: thrown where nothing catches it');
+  // QA67 C: a workload module's timer that threw after its load ended the run as npusim's failure
+  // (exit 4, `npusim: failed` and a stack); it is the file's error, and exit 2 (not 1, a violation).
+  it('cli: an exception nothing catches from a workload module after it loaded (its timer, its rejected promise) names the file, exit 2', async () => {
+    const dir = testTempDir('npusim-uncaught-');
+    // Due 20 ms after the load: past the load's own turn of the event loop, and before the process
+    // can end (the run takes longer, and the command ends 100 ms after its output at the soonest).
+    const workload =
+      "export default { name: 'throws-later', description: 'a timer that throws', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n";
+    for (const [name, code, got, at] of [
+      [
+        'throws-later.mjs',
+        "setTimeout(() => { throw new Error('thrown where nothing catches it'); }, 20);\n",
+        'an error thrown from a timer or callback',
+        '1:26',
+      ],
+      [
+        'rejects-later.mjs',
+        "setTimeout(() => { Promise.reject(new Error('thrown where nothing catches it')); }, 20);\n",
+        'a promise it rejected and left unhandled',
+        '1:35',
+      ],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, code + workload);
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '100us']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${file}: Expected a workload module whose code throws nothing once it has loaded, got ${got}: ${file}:${at}: thrown where nothing catches it (the command stopped there, without its result)\n`,
+      );
+    }
+  });
+
+  // QA67 C: a rejection left unhandled while the module loads was exit 4, `npusim: failed`.
+  it('cli: a workload module that leaves a promise rejected while it loads (or its timer throws then) is refused with exit 2 naming the place', async () => {
+    const dir = testTempDir('npusim-load-rejects-');
+    const workload =
+      "export default { name: 'rejects', description: 'rejects', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n";
+    for (const [name, code, got, at] of [
+      ['rejects.mjs', "Promise.reject(new Error('unhandled later'));\n", 'an unhandled rejection', '1:16'],
+      ['rejects.mts', "Promise.reject(new Error('unhandled later'));\n", 'an unhandled rejection', '1:16'],
+      [
+        'throws-while-waiting.mjs',
+        "setTimeout(() => { throw new Error('unhandled later'); }, 0);\nawait new Promise(() => setTimeout(() => {}, 60_000));\n",
+        'an error thrown from a timer or callback',
+        '1:26',
+      ],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, code + workload);
+      const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${file}: Expected a module that loads, got ${got}: ${file}:${at}: unhandled later\n`,
+      );
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('cli: topo witherspoon-4 prints the machine and its IOMMU groups', async () => {

@@ -253,6 +253,15 @@ describe('run: failure files', () => {
 
   test.each([
     [['run', '--profile', 'newest'], /--profile: Expected one of as-shipped, fixed/],
+    // QA67 F4: a value's slip gets the hint an option name's does.
+    [
+      ['run', '--profile', 'fixd'],
+      /--profile: Expected one of as-shipped, fixed, got `fixd` \(did you mean `fixed`\?\)/,
+    ],
+    [
+      ['run', '--bug', 'single-flsh'],
+      /--bug: Expected one of .*, got `single-flsh` \(did you mean `single-flush`\?\)/,
+    ],
     [['run', '--failures', 'package.json/dir/x'], /--failures: .*package\.json` is a file, not a directory/],
     [['run', '--failures', 'x', '--no-failure-file'], /at most one of/],
     [['sweep', 'stress'], /--seeds: Expected the seeds to sweep/],

@@ -467,7 +467,59 @@ describe('every independent mistake in one refusal', () => {
       '  w.json: params.tenants[1].name: Expected a name no other tenant has, got `a` (tenants[0] has it)',
       '  w.json: params.tenants[1].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)',
       '  w.json: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)',
+      '  w.json: params.tenants[1].groups: Expected IOMMU groups no other tenant takes, got "all" (tenants[0] takes them all)',
+      '  w.json: params.tenants[2].groups: Expected IOMMU groups no other tenant takes, got "all" (tenants[0] takes them all)',
     ]);
+  });
+
+  // QA67 E: a clash was the model's refusal of the first one only, after the other checks; a group
+  // named twice in one list ran with no word.
+  test('the checks across fields: every IOMMU group two tenants take, and one named twice, with the others', () => {
+    const tenants = [
+      { name: 'a', lpid: 1, groups: [1, 0, 0] },
+      { name: 'a', lpid: 2, groups: [1] },
+      { name: 'c', lpid: 3, groups: 'rest' },
+      { name: 'd', lpid: 4, groups: [2, 0] },
+      { name: 'e', lpid: 5, groups: 'all' },
+    ];
+    const e = errorOf(() => parseParams({ ...params, tenants }, 'w.json: params'));
+    expect(e.message.split('\n')).toEqual([
+      'w.json: params.tenants[1].name: Expected a name no other tenant has, got `a` (tenants[0] has it)',
+      '  w.json: params.tenants[0].groups: Expected each group once, got 0 twice',
+      '  w.json: params.tenants[1].groups: Expected IOMMU groups no other tenant takes, got 1 (tenants[0] takes it)',
+      '  w.json: params.tenants[3].groups: Expected IOMMU groups no other tenant takes, got 0 (tenants[0] takes it)',
+      '  w.json: params.tenants[4].groups: Expected IOMMU groups no other tenant takes, got "all" (tenants[0] takes group 0)',
+    ]);
+    // `rest` after `all`, and a list after `all`: `all` left nothing.
+    const after = errorOf(() =>
+      parseParams(
+        {
+          ...params,
+          tenants: [
+            { name: 'a', lpid: 1, groups: 'all' },
+            { name: 'b', lpid: 2, groups: [3] },
+          ],
+        },
+        'w.json: params',
+      ),
+    );
+    expect(after.message).toBe(
+      'w.json: params.tenants[1].groups: Expected IOMMU groups no other tenant takes, got 3 (tenants[0] takes them all)',
+    );
+    // Apart, as every built-in workload gives them: no issue.
+    expect(() =>
+      parseParams(
+        {
+          ...params,
+          tenants: [
+            { name: 'a', lpid: 1, groups: [0, 2] },
+            { name: 'b', lpid: 2, groups: [1] },
+            { name: 'c', lpid: 3, groups: 'rest' },
+          ],
+        },
+        'w.json: params',
+      ),
+    ).not.toThrow();
   });
 
   test('a workload file: a headline param, its params and its variants, in the order of the file', () => {

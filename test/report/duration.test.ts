@@ -36,6 +36,18 @@ describe('duration', () => {
     );
   });
 
+  // QA67 F4: `30US` and `30µs` had only the list of forms.
+  it('duration: a unit in capitals or written µs says how units are written', () => {
+    expect(() => parseDuration('30US')).toThrow(
+      /got `30US`: units are lower case, ps, ns, us, ms, s \(did you mean `30us`\?\)$/,
+    );
+    expect(() => parseDuration('1.5Ms')).toThrow(
+      /got `1\.5Ms`: units are lower case, .*\(did you mean `1\.5ms`\?\)$/,
+    );
+    expect(() => parseDuration('30µs')).toThrow(/got `30µs`: µs is written `us` \(did you mean `30us`\?\)$/);
+    expect(() => parseDuration('30xs')).toThrow(/got `30xs`$/);
+  });
+
   it('duration: a negative duration says that negative values are not allowed', () => {
     for (const bad of ['-1', '-1ms', ' -0.5us']) {
       expect(() => parseDuration(bad, '--duration')).toThrow(

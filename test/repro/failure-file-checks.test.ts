@@ -396,6 +396,22 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got -1',
     ],
     [
+      // QA67 F2: a string had another wording (`Expected an integer from 0 to 9007199254740991`).
+      'a seed as a string',
+      (f) => {
+        (f as Json).seed = '1';
+      },
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got "1"',
+    ],
+    [
+      // QA67 F2: zod's own `Invalid string: must match pattern /^[0-9a-f]{16}$/`.
+      'a digest that is no digest',
+      (f) => {
+        (f as Json).digest = 'zz';
+      },
+      `f.json: digest: Expected the run's digest: 16 hex digits (0-9, a-f), got "zz"`,
+    ],
+    [
       'an unknown bug',
       (f) => {
         (f.options as Json).bugs = ['nope'];

@@ -137,7 +137,7 @@ describe('sweep --merge: a stopped sweep and its resumes', () => {
     ];
     expect(isResumeMerge(two)).toBe(false);
     expect(thrownBy(ConfigError, () => mergeSummaries(two)).message).toBe(
-      'b: Expected seeds 1..12, got 1..10',
+      'b: Expected seeds 1..12 (as a says), got 1..10',
     );
   });
 

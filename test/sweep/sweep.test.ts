@@ -101,7 +101,7 @@ describe('sweep', () => {
     // Shards of another list are another sweep's.
     const other = { ...parts[1]!.summary, seeds: parseSeedRange('4,6,7,8') };
     expect(() => mergeSummaries([parts[0]!, { summary: other, where: 'shard x' }])).toThrow(
-      'shard x: Expected seeds 4,6,7,9, got 4,6..8',
+      'shard x: Expected seeds 4,6,7,9 (as shard 1 says), got 4,6..8',
     );
   });
 
@@ -396,15 +396,16 @@ describe('sweep --merge: reading a shard summary', () => {
     const good = shardSummary(1, 2, { first: 1, last: 9 });
     expect(readSummary(JSON.stringify(good), 'f')).toEqual(good);
     expect(() => readSummary(JSON.stringify({ ...good, ran: '3' }), 'f')).toThrow(
-      'f: ran: Expected a number from 0, got a JSON string ("3")',
+      'f: ran: Expected a finite number from 0, got a JSON string ("3")',
     );
     // Found by QA: 1e400 (Infinity) was merged and printed "in Infinity s"; -5 was taken too.
+    // QA67 D: 1e400 was then said as `got a JSON number (null)`.
     const text = JSON.stringify(good);
     expect(() => readSummary(text.replace(/"wallMs":[^,}]+/, '"wallMs":1e400'), 'f')).toThrow(
-      'f: wallMs: Expected a number from 0, got',
+      'f: wallMs: Expected a finite number from 0, got a number too large (above 1.8e308)',
     );
     expect(() => readSummary(JSON.stringify({ ...good, wallMs: -5 }), 'f')).toThrow(
-      'f: wallMs: Expected a number from 0, got',
+      'f: wallMs: Expected a finite number from 0, got a JSON number (-5)',
     );
     // A field no sweep writes: refused by name, as in a workload or topology file.
     expect(() => readSummary(JSON.stringify({ ...good, zzz: 1 }), 'f')).toThrow(

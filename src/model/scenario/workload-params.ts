@@ -520,5 +520,71 @@ export function paramsIssues(
         message: `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
       });
   });
+  issues.push(...groupIssues(p.tenants));
   return issues.length === 0 ? { params: p, issues: [] } : { params: undefined, issues };
+}
+
+/**
+ * The tenants' IOMMU groups across tenants: a guest takes whole groups, each group one guest's
+ * (VFIO), and a list names each group once. A clash was the model's refusal (`IOMMU group 1 is
+ * already owned by tenant vm0`), of its first tenant only, after every other check had passed;
+ * a group named twice ran with no word (QA67 E). `all` takes every group; `rest` what the tenants
+ * before it left, so it clashes with none (one left nothing is refused when the run is built, where
+ * the topology says how many groups there are, as is a group past the last).
+ */
+function groupIssues(tenants: WorkloadParams['tenants']): { field: string; message: string }[] {
+  const issues: { field: string; message: string }[] = [];
+  // Each group to the first tenant that takes it; `all` at the first that takes every group.
+  const takenBy = new Map<number, number>();
+  let allBy: number | undefined;
+  tenants.forEach((t, i) => {
+    const field = `tenants[${i}].groups`;
+    if (t.groups === 'rest') return;
+    if (t.groups === 'all') {
+      // Named by the earliest tenant that took a group before it, and that group.
+      const taken = [...takenBy].sort(([ga, a], [gb, b]) => a - b || ga - gb)[0];
+      const by =
+        allBy !== undefined
+          ? takesText(tenants, allBy)
+          : taken === undefined
+            ? undefined
+            : `tenants[${taken[1]}] takes group ${taken[0]}`;
+      if (by !== undefined) {
+        issues.push({ field, message: `Expected IOMMU groups no other tenant takes, got "all" (${by})` });
+      }
+      allBy ??= i;
+      return;
+    }
+    const seen = new Set<number>();
+    const twice = new Set<number>();
+    const clashes: string[] = [];
+    for (const id of t.groups) {
+      if (seen.has(id)) {
+        twice.add(id);
+        continue;
+      }
+      seen.add(id);
+      const owner = allBy ?? takenBy.get(id);
+      if (owner !== undefined) clashes.push(`${id} (${takesText(tenants, owner)})`);
+      else takenBy.set(id, i);
+    }
+    if (twice.size > 0) {
+      issues.push({
+        field,
+        message: `Expected each group once, got ${[...twice].map((id) => `${id} twice`).join(', ')}`,
+      });
+    }
+    if (clashes.length > 0) {
+      issues.push({
+        field,
+        message: `Expected IOMMU groups no other tenant takes, got ${clashes.join(', ')}`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** Tenant `i` as a clash names it: `tenants[0] takes it`, or `tenants[0] takes them all` for `all`. */
+function takesText(tenants: WorkloadParams['tenants'], i: number): string {
+  return tenants[i]!.groups === 'all' ? `tenants[${i}] takes them all` : `tenants[${i}] takes it`;
 }
