@@ -34,11 +34,14 @@ export type Outbox = (edge: number, msg: SimMessage) => void;
  */
 const DEPARTURE_SEQ = 2 ** 31;
 
-/** What a deferred message needs when it leaves: its edge, its bytes, and when it was sent. */
+/**
+ * What a deferred message needs when it leaves: its edge, its bytes, and its trace record (made
+ * when it was sent, completed when it leaves: TraceRecorder.sentLater; -1 without one).
+ */
 interface Departure {
   readonly edge: number;
   readonly wireBytes: number;
-  readonly sentAt: number;
+  readonly traceSerial: number;
 }
 
 /** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
@@ -224,14 +227,15 @@ export class ActorRunner implements ActorContext {
       this.deferDeparture(msg, edge, wireBytes, delayTicks);
       return;
     }
-    this.depart(msg, link, wireBytes, this.now);
+    this.depart(msg, link, wireBytes, -1);
   }
 
   /**
    * Put `msg` on its link now: the link books it from now, and it goes to its destination. The
    * sequence number is taken now too, so it follows the order the link carries messages in.
+   * `traceSerial`: the trace record a deferred send made when sent (-1: none, record it now).
    */
-  private depart(msg: SimMessage, link: LinkTiming, wireBytes: number, sentAt: number): void {
+  private depart(msg: SimMessage, link: LinkTiming, wireBytes: number, traceSerial: number): void {
     const edge = link.edge.index;
     const to = link.edge.to;
     msg.destination = to;
@@ -240,7 +244,10 @@ export class ActorRunner implements ActorContext {
     msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
-    if (this.trace !== undefined) this.trace.sent(msg, sentAt, this.now, wireBytes);
+    if (this.trace !== undefined) {
+      if (traceSerial < 0) this.trace.sent(msg, this.now, wireBytes);
+      else this.trace.left(traceSerial, msg.timeTicks, this.sentPerEdge[edge]!);
+    }
     this.outbox(edge, msg);
   }
 
@@ -250,15 +257,21 @@ export class ActorRunner implements ActorContext {
    * one that leaves later, sent earlier, does not hold back one that is ready now. The event is
    * the message itself, addressed to this actor on the self link; its sequence number is one of
    * the departures' own (from DEPARTURE_SEQ up), which both tells it from a timer and orders equal
-   * departures by their sends. Its link, bytes and send time wait in `departures`.
+   * departures by their sends. Its link, bytes and trace record wait in `departures`: a trace
+   * records it as sent now (in clock order, and kept if the run ends before it leaves), and
+   * completes the record when it leaves (its arrival, its place in the edge's order).
    */
   private deferDeparture(msg: SimMessage, edge: number, wireBytes: number, delayTicks: number): void {
+    const traceSerial =
+      this.trace === undefined
+        ? -1
+        : this.trace.sentLater(msg, edge, this.now, this.now + delayTicks, wireBytes);
     msg.destination = this.self;
     msg.link = SELF_LINK;
     msg.seq = DEPARTURE_SEQ + (this.departureSeq++ % DEPARTURE_SEQ);
     msg.timeTicks = this.now + delayTicks;
     stampOrder(msg);
-    this.departures.set(msg.seq, { edge, wireBytes, sentAt: this.now });
+    this.departures.set(msg.seq, { edge, wireBytes, traceSerial });
     this.selfQueue(msg);
   }
 
@@ -269,7 +282,7 @@ export class ActorRunner implements ActorContext {
       throw new AssertionFailure(`${this.actor.name}: departure ${msg.seq} was never deferred`);
     }
     this.departures.delete(msg.seq);
-    this.depart(msg, this.links[d.edge]!, d.wireBytes, d.sentAt);
+    this.depart(msg, this.links[d.edge]!, d.wireBytes, d.traceSerial);
   }
 
   schedule(delayTicks: number, fields: SendFields): void {
@@ -304,6 +317,9 @@ export class ActorRunner implements ActorContext {
     // as every engine counts it) that no handler sees.
     if (msg.link === SELF_LINK && msg.seq >= DEPARTURE_SEQ) {
       if (this.checkpoints !== undefined) this.checkpoint(msg.timeTicks);
+      // The trace's sample rows due before it are taken first: a row holds the state before every
+      // event at or after its tick, and a departure changes the link's figures and its count.
+      if (this.trace !== undefined) this.trace.handled(msg);
       this.digest.add(msg);
       this.departNow(msg);
       return;

@@ -7,8 +7,11 @@
  *
  * 1. Records: every message the actor handles and every message it sends (self timers are left
  *    out: they are the actor's own bookkeeping, not traffic), each as RECORD_FIELDS numbers in one
- *    Float64Array ring (no object per event). The ring keeps the last `capacityRecords`, so a run
- *    longer than the cap keeps its end (where a hang or a stop at the first finding is). With an
+ *    Float64Array ring (no object per event). A send is recorded when the actor sends it, at its
+ *    clock, so the records are in clock order; one sent with a delay leaves later (a runtime
+ *    event of the actor) and its record gets its arrival and its place on the edge then. The
+ *    ring keeps the last `capacityRecords`, so a run longer than the cap keeps its end (where a
+ *    hang or a stop at the first finding is). With an
  *    `anchorTick` (the first violation of a run made before, which a deterministic run finds at
  *    the same tick again), the ring keeps going until the actor's clock reaches the anchor, then
  *    keeps half a ring more and closes: about half before the anchor and half after.
@@ -38,7 +41,10 @@ export const R = {
   now: 0,
   /** Sent: when the message left (now + the sender's delay); handled: its time (= now). */
   depart: 1,
-  /** Sent: its arrival time at the receiver; handled: its time (= now). */
+  /**
+   * Sent: its arrival time at the receiver, NaN while it has not left (a delayed send is recorded
+   * when sent and completed when it leaves: `sentLater`, `left`); handled: its time (= now).
+   */
   arrival: 2,
   kind: 3,
   /** 1: sent by this actor; 0: handled by it. */
@@ -50,7 +56,10 @@ export const R = {
   address: 8,
   /** lengthBytes + wireBytes * 2^24 (wire bytes only for a send: what the link serialised). */
   bytes: 9,
-  /** Messages sent (when sent) or handled (when handled) on this edge so far, this one included. */
+  /**
+   * Messages put on this edge (when sent: in the order they left, this one included; NaN while it
+   * has not left) or handled on it (when handled) so far.
+   */
   edgeCount: 10,
 } as const;
 export const WIRE_BYTES_SHIFT = 2 ** 24;
@@ -104,6 +113,8 @@ export class TraceRecorder {
   private readonly capacity: number;
   private next = 0;
   private count = 0;
+  /** Records put in the ring so far (a record's serial number is this count before it). */
+  private added = 0;
   private recorded = 0;
   private droppedBefore = 0;
   private droppedAfter = 0;
@@ -140,16 +151,45 @@ export class TraceRecorder {
     if (this.sampleCount === 0) this.nextSampleTick = Number.POSITIVE_INFINITY;
   }
 
-  /** Before the actor handles `m` at its time: samples due, then the record (not of a timer). */
+  /**
+   * Before the actor handles `m` at its time: samples due, then the record (not of a timer, nor of
+   * a deferred departure: its send was recorded when made, and is completed by `left`).
+   */
   handled(m: SimMessage): void {
     if (m.timeTicks >= this.nextSampleTick) this.sampleUpTo(m.timeTicks);
     if (m.link === SELF_LINK) return;
     this.add(m, m.timeTicks, m.timeTicks, m.timeTicks, 0, m.link, 0, this.receivedPerEdge[m.link]! + 1);
   }
 
-  /** After a send was stamped: `now` the sender's clock, `depart` when the message left. */
-  sent(m: SimMessage, now: number, depart: number, wireBytes: number): void {
-    this.add(m, now, depart, m.timeTicks, 1, m.link, wireBytes, this.sentPerEdge[m.link]!);
+  /** After a send was stamped and put on its link now (`now`: the sender's clock). */
+  sent(m: SimMessage, now: number, wireBytes: number): void {
+    this.add(m, now, now, m.timeTicks, 1, m.link, wireBytes, this.sentPerEdge[m.link]!);
+  }
+
+  /**
+   * A send that leaves its sender at `depart`, after `now` (ActorRunner.deferDeparture), recorded
+   * now, when it was sent: the records stay in clock order, and one the run ends before it left
+   * (a DMA issued at the end) is still there, as the run counts it. Its arrival and its place on
+   * the edge are known only when it leaves (`left`); NaN until then. Returns its serial number for
+   * `left`, or -1 when the ring had closed (the record was dropped).
+   */
+  sentLater(m: SimMessage, edge: number, now: number, depart: number, wireBytes: number): number {
+    if (this.closed) {
+      this.recorded++;
+      this.droppedAfter++;
+      return -1;
+    }
+    const serial = this.added;
+    this.add(m, now, depart, Number.NaN, 1, edge, wireBytes, Number.NaN);
+    return serial;
+  }
+
+  /** Record `serial` (`sentLater`) left now: its arrival and its count on the edge, if the ring still holds it. */
+  left(serial: number, arrival: number, edgeCount: number): void {
+    if (serial < 0 || serial < this.added - this.count) return;
+    const at = (serial % this.capacity) * RECORD_FIELDS;
+    this.ring[at + R.arrival] = arrival;
+    this.ring[at + R.edgeCount] = edgeCount;
   }
 
   private add(
@@ -181,6 +221,7 @@ export class TraceRecorder {
     r[at + R.bytes] = m.lengthBytes + wireBytes * WIRE_BYTES_SHIFT;
     r[at + R.edgeCount] = edgeCount;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.added++;
     if (this.count < this.capacity) this.count++;
     else this.droppedBefore++;
     if (this.anchor !== undefined) {

@@ -79,6 +79,37 @@ describe('trace recorder', () => {
     });
   });
 
+  test('a delayed send is recorded when sent and gets its place on the edge when it leaves: each edge counts 1..n, as the run does', async () => {
+    const run = await inline(1_000_000);
+    const left = run.sentPerEdge.map((): number[] => []);
+    let delayed = 0;
+    let neverLeft = 0;
+    for (const t of run.traces!) {
+      for (let at = 0; at < t.records.length; at += RECORD_FIELDS) {
+        if (t.records[at + R.sent] !== 1) continue;
+        const depart = t.records[at + R.depart]!;
+        const count = t.records[at + R.edgeCount]!;
+        if (depart > t.records[at + R.now]!) delayed++;
+        if (Number.isNaN(count)) {
+          // Still waiting to leave at the end of the run: no arrival, not on the edge.
+          expect(depart).toBeGreaterThanOrEqual(END);
+          expect(t.records[at + R.arrival]).toBeNaN();
+          neverLeft++;
+        } else {
+          expect(t.records[at + R.arrival]!).toBeGreaterThan(depart);
+          left[t.records[at + R.edge]!]!.push(count);
+        }
+      }
+    }
+    expect(delayed).toBeGreaterThan(100);
+    expect(neverLeft).toBeGreaterThan(0);
+    left.forEach((counts, e) => {
+      expect(counts.sort((x, y) => x - y)).toEqual(
+        Array.from({ length: run.sentPerEdge[e]! }, (_, k) => k + 1),
+      );
+    });
+  });
+
   test('an anchored ring keeps half a ring from the anchor on, then closes', async () => {
     const anchor = END / 2;
     const run = await inline(100, anchor);

@@ -67,8 +67,10 @@ async function runShards(seeds: SeedRange, count: number, dir: string) {
 describe('sweep', () => {
   test('sweep: the union of --shard 1/3, 2/3 and 3/3 equals the unsharded summary', async () => {
     const dir = testTempDir('npusim-sweep-');
-    // Six seeds, two per shard: seed 7 runs clean here and the others fail, so the merge joins both.
-    const seeds = parseSeedRange('4..9');
+    // Six seeds, two per shard: seed 39 runs clean here and the others fail, so the merge joins
+    // both (`npusim sweep flush-race --bug single-flush --duration 16500000 --seeds 0..40`: clean
+    // 1, 26, 33, 39). A model change that moves them fails the mix below: pick another range.
+    const seeds = parseSeedRange('34..39');
     const whole = await runSweep({ config, workload: w, seeds, jobs: 2, failuresDir: join(dir, 'all') });
     expect(whole.ran).toBe(6);
     expect(whole.failed).toBeGreaterThan(0);

@@ -26,8 +26,8 @@
  * |             |                              | PTEs to the first ATSD_OP, then acquire and wait, each   |
  * |             |                              | from its ATSD_OP to its ATSD_ANSWER                      |
  * | every actor | link LABEL (one per edge out)| each message's serialisation on the link, by kind        |
- * | every actor | in flight LABEL (counter)    | messages sent on the edge and not yet handled (what its  |
- * |             |                              | ring holds, threaded)                                    |
+ * | every actor | in flight LABEL (counter)    | messages that left on the edge and not yet handled (what |
+ * |             |                              | its ring holds, threaded)                                |
  * | named ones  | findings                     | an instant per violation or liveness failure kept (each actor keeps its first 50; the rest are only counted) |
  *
  * Flows (arrows from request to response): a DMA from the GPU's slice through every chip that
@@ -87,7 +87,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     else if (kind === 'coordinator') shootdowns.take(r);
   }
   draft.closeUnfinished();
-  links.inFlightCounters(recs);
+  links.finish(recs);
   findings(draft, input);
   // Every ATSD register shows, used or not: an idle register is a figure too.
   const registers = input.config.params.host.atsdRegisters;
