@@ -13,14 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { tsxEsmApiUrl } from './worker-url.js';
-import { noteWorkloadModule, whileImporting } from './workload-imports.js';
+import { noteWorkloadModule, stackFrame, whileImporting } from './workload-imports.js';
 import {
   guardedLoad,
   loadNoteSeconds,
@@ -267,17 +267,8 @@ function thrownPlace(e: unknown, abs: string): string | undefined {
   for (const line of e.stack.split('\n')) {
     const compiled = compiledTsFrame(line, abs);
     if (compiled !== undefined) return compiledTsPlace(compiled, abs);
-    const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
-    if (m === null) continue;
-    let path = m[1]!;
-    if (path.startsWith('file://')) {
-      try {
-        path = fileURLToPath(path);
-      } catch {
-        continue;
-      }
-    }
-    if (path === abs) return `${m[2]}:${m[3]}`;
+    const f = stackFrame(line);
+    if (f !== undefined && f.path === abs) return `${f.line}:${f.column}`;
   }
   return undefined;
 }

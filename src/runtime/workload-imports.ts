@@ -59,18 +59,29 @@ export function workloadModuleOf(error: unknown): { file: string; at: string } |
       if (file !== undefined) return { file, at: file };
       continue;
     }
-    const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
-    if (m === null) continue;
-    let path = m[1]!;
-    if (path.startsWith('file://')) {
-      try {
-        path = fileURLToPath(path);
-      } catch {
-        continue;
-      }
-    }
-    const file = modules.get(path);
-    if (file !== undefined) return { file, at: `${file}:${m[2]}:${m[3]}` };
+    const f = stackFrame(line);
+    if (f === undefined) continue;
+    const file = modules.get(f.path);
+    if (file !== undefined) return { file, at: `${file}:${f.line}:${f.column}` };
   }
   return undefined;
+}
+
+/**
+ * One line of a V8 stack (`    at fn (PATH:LINE:COL)` or `    at PATH:LINE:COL`): its file as a
+ * path (a `file://` URL converted, a query such as tsx's `?v=` dropped), line and column;
+ * undefined for a line that is no such frame. Both readers of a workload's stack use it.
+ */
+export function stackFrame(line: string): { path: string; line: string; column: string } | undefined {
+  const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
+  if (m === null) return undefined;
+  let path = m[1]!;
+  if (path.startsWith('file://')) {
+    try {
+      path = fileURLToPath(path);
+    } catch {
+      return undefined;
+    }
+  }
+  return { path, line: m[2]!, column: m[3]! };
 }
