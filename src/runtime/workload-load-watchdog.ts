@@ -7,8 +7,12 @@
  * never fire and npusim hung for ever with no word, under `run` and `sweep` alike (QA). So, for
  * the whole load of a module file (import and checks), a small worker thread watches:
  *
- * - After the note time (5 s) it says on stderr that the file is still loading, with
- *   fs.writeSync(2): a worker's process.stderr is piped through the main thread, blocked or not.
+ * - After the note time (5 s) the file is said on stderr to be still loading, once, by whichever
+ *   side comes first (state[1]): the main thread's timer when that thread is free, else the
+ *   worker, with fs.writeSync(2) (a worker's process.stderr is piped through the main thread).
+ *   The worker's time counts from the load's start, not its own: a worker can take longer than the
+ *   note time to start on a busy machine, and the main thread then refused the load at its bound
+ *   having said nothing (CI: the note was missing beside the refusal).
  * - Past the bound (plus GRACE_MS, so that the main thread's own refusal wins when it is free) it
  *   ends the main thread's JavaScript: through the inspector (`connectToMainThread`) it first has
  *   the main thread keep the worker referenced (so the process stays up), then sends
@@ -28,10 +32,11 @@
  * execArgv (no tsx in the worker), unref'd: it holds nothing open, so a module that waits on
  * nothing still ends at once through cli/main.ts's `beforeExit`.
  */
+import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ConfigError } from '../core/errors.js';
 
-/** state[0]: the load's state, written by the side that changes it (Atomics). */
+/** state[0]: the load's state, written by the side that changes it (Atomics); state[1]: 1 once the note is said. */
 const LOADING = 0;
 const EXPIRED = 2;
 const TAKEN = 3;
@@ -50,7 +55,9 @@ let watchdogs = 0;
 const WATCHDOG_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
-const { state, noteMs, noteText, expireMs, interruptText, holdKey } = workerData;
+const { state, startedAt, noteMs, noteText, expireMs, interruptText, holdKey } = workerData;
+// The load's time, from its start on the main thread (this worker may have started late).
+const after = (ms) => Math.max(0, ms - (Date.now() - startedAt));
 const LOADING = ${LOADING}, EXPIRED = ${EXPIRED}, TAKEN = ${TAKEN};
 let signal;
 try {
@@ -67,8 +74,8 @@ try {
   signal = undefined;
 }
 setTimeout(() => {
-  if (Atomics.load(state, 0) === LOADING) writeSync(2, noteText);
-}, noteMs);
+  if (Atomics.load(state, 0) === LOADING && Atomics.compareExchange(state, 1, 0, 1) === 0) writeSync(2, noteText);
+}, after(noteMs));
 if (expireMs > 0) {
   setTimeout(() => {
     if (Atomics.compareExchange(state, 0, LOADING, EXPIRED) !== LOADING) return;
@@ -90,7 +97,7 @@ if (expireMs > 0) {
       });
     };
     end();
-  }, expireMs + ${GRACE_MS});
+  }, after(expireMs + ${GRACE_MS}));
 }
 `;
 
@@ -112,7 +119,7 @@ export function startLoadWatchdog(
   noteText: string,
   refusal: () => ConfigError,
 ): LoadWatchdog {
-  const state = new Int32Array(new SharedArrayBuffer(4));
+  const state = new Int32Array(new SharedArrayBuffer(8));
   // One key a watchdog: two files may load at once (a replay's workload beside a command's).
   watchdogs += 1;
   const holdKey = `${HOLD_KEY}.${watchdogs}`;
@@ -121,6 +128,7 @@ export function startLoadWatchdog(
     execArgv: [],
     workerData: {
       state,
+      startedAt: Date.now(),
       noteMs: noteS * 1000,
       noteText,
       expireMs: boundS * 1000,
@@ -131,6 +139,12 @@ export function startLoadWatchdog(
     stderr: true,
   });
   worker.unref();
+  // The note from this thread when it is free (the worker's may come late: see the header).
+  const note = setTimeout(() => {
+    if (Atomics.load(state, 0) === LOADING && Atomics.compareExchange(state, 1, 0, 1) === 0) {
+      writeSync(2, noteText);
+    }
+  }, noteS * 1000).unref();
   const hold = Symbol.for(holdKey);
   const globals = globalThis as Record<symbol, unknown>;
   // Called by the worker through the inspector, possibly in the middle of the module's loop: it
@@ -150,6 +164,7 @@ export function startLoadWatchdog(
   return {
     expired,
     stop() {
+      clearTimeout(note);
       if (globals[hold] !== undefined) delete globals[hold];
       if (Atomics.compareExchange(state, 0, LOADING, 1) === LOADING) void worker.terminate();
     },

@@ -82,7 +82,8 @@ export const STACK_FRAME = /^\s+at .+[:(]/m;
 
 /**
  * The run of the README's flush-race example up to its seed (`npusim run flush-race --bug
- * single-flush --seed 1`): a quick run that fails (translation.stale-ats at 16 us), for tests that
- * need a failure, its failure file or its result.
+ * single-flush --seed 1`): a quick run that fails (order.atsd-released-early and
+ * order.free-before-flushes at 16.66 us), for tests that need a failure, its failure file or its
+ * result.
  */
 export const FAILING_RUN = ['run', 'flush-race', '--bug', 'single-flush', '--seed', '1'] as const;

@@ -124,7 +124,10 @@ describe('npusim compare', () => {
     expect(c.differences).toEqual(['params.topology: witherspoon-6 -> witherspoon-4']);
     const row = (f: string) => c.rows.find((r) => r.figure === f)!;
     expect(row('dma.issued').verdict).toBe('changed');
-    expect(row('DMA latency: p50').verdict).toBe('changed');
+    // p99, not p50: with 6 GPUs a DMA either hits (about 1 to 2 us) or waits for a nest MMU walk
+    // (about 7 us), so the median falls between the two and its 95 % interval (2.1 to 5.5 us on
+    // seed 1) holds a move of a third as noise; the tail and the mean move far beyond theirs.
+    expect(row('DMA latency: p99').verdict).toBe('changed');
     expect(row('DMA latency: mean').verdict).toBe('changed');
     expect(row('wall time').verdict).toBe('not judged');
     expect(row('events per second').note).toBe('machine-dependent');

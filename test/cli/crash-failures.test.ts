@@ -139,8 +139,9 @@ describe('run: a crash', () => {
   });
 
   test("--stop-on-first: a crash past the first finding's stop counts for nothing on every placement, one before it stands", async () => {
-    // flush-race with single-flush finds its first violation at 16.0 us; gpu3's event 425 comes
-    // later, its event 5 long before.
+    // flush-race with single-flush finds its first violation at 16.66 us; gpu3's event 845 comes
+    // later (inline, its last before the stop is 841), yet a thread running ahead reaches it; its
+    // event 5 comes long before.
     const run = (crashAt: string, host: readonly string[]) =>
       cli([
         ...FAILING_RUN,
@@ -155,7 +156,7 @@ describe('run: a crash', () => {
       ]);
     const hosts = [['--inline'], ['--threads'], ['--threads'], ['--workers', '2']];
     const late = [];
-    for (const host of hosts) late.push(await run('gpu3:425', host));
+    for (const host of hosts) late.push(await run('gpu3:845', host));
     const results = late.map((r) => JSON.parse(r.stdout) as RunResult);
     expect(late.map((r) => r.code)).toEqual(hosts.map(() => 1));
     expect(new Set(results.map((r) => `${r.status} ${r.digest}`))).toEqual(

@@ -238,7 +238,7 @@ describe('fields', () => {
     const parms = file(dir, 'parms.json', JSON.stringify({ name: 'w', description: 'd', parms: {} }));
     expect(await refused([parms])).toBe(
       `npusim: ${parms}: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
-        'exposes, headline, variants, params), got unknown key `parms` (did you mean `params`?)',
+        'exposes, headline, premises, variants, params), got unknown key `parms` (did you mean `params`?)',
     );
     const lpd = file(dir, 'lpd.json', workload({ tenants: [{ name: 'a', lpd: 1, groups: 'all' }] }));
     expect(await refused([lpd])).toContain(
