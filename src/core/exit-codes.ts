@@ -36,7 +36,7 @@ export const EXIT_CODES = [
     code: 5,
     name: 'notReproduced',
     meaning:
-      'replay only: the run did not reproduce its file (another first finding, tick or digest): a changed model, or a bug in npusim',
+      "replay only: the run did not reproduce its file (another first finding, tick or digest): a file edited by hand (its seed, bug switches or parameters, which only the run's digest catches), a changed model, or a bug in npusim; its last line says which to suspect",
   },
   {
     code: 130,
