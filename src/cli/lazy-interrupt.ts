@@ -8,10 +8,12 @@
  * instead only note the signal and let a run start that is told at once to stop. Installing them
  * when the first run is hosted (`take`) gives both: the default before, and from then on the
  * first signal stops the run between two events and the command reports what it has (exit 130),
- * the second exits at once. Every run the command hosts takes it (the replayed run and its
- * history's, inline, threaded, or a free run's from its take log: each on a thread other than
- * the command's, which stays free to see the signal), so one signal stops whichever is running,
- * and a run started after it is stopped before its first event (Interrupt.track).
+ * the second exits at once. `npusim replay` takes it as it prints its header, just before its
+ * first run, so a signal sent on seeing the header is the run's. Every run the command hosts
+ * takes it (the replayed run and its history's, inline, threaded, or a free run's from its take
+ * log: each on a thread other than the command's, which stays free to see the signal), so one
+ * signal stops whichever is running, and a run started after it is stopped before its first
+ * event (Interrupt.track).
  *
  * The command disposes of `taken` when it ends; undefined means no run started, so no handler
  * was ever installed.

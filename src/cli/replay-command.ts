@@ -130,9 +130,13 @@ async function replayAndReport(
     run,
     runFree,
     stopped,
-    // The header before the run, which may be long; the rest once it is judged.
-    onStart: (file, host, stop, workload) =>
-      say.write(`${replayHeader(file, host, args.file, stop, workload)}\n`),
+    // The header before the run, which may be long; the rest once it is judged. The handlers are
+    // taken before the header shows: a Ctrl-C a user (or a test) sends on seeing it found none
+    // installed yet, and ended the command with no word (CI, under load).
+    onStart: (file, host, stop, workload) => {
+      interrupt.take();
+      say.write(`${replayHeader(file, host, args.file, stop, workload)}\n`);
+    },
     progress,
   });
   interrupt.taken?.runOver();
