@@ -21,6 +21,7 @@ import {
   type SimMessage,
   stampOrder,
 } from '../model/protocol/sim-message.js';
+import { DepartureTable } from './departure-table.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import { type EventCost, EventCosts } from './event-costs.js';
 import type { MachinePlan } from './machine-module.js';
@@ -33,16 +34,6 @@ export type Outbox = (edge: number, msg: SimMessage) => void;
  * never reach it in a run (2^31 timers), and a departure's stays below the field's 2^32.
  */
 const DEPARTURE_SEQ = 2 ** 31;
-
-/**
- * What a deferred message needs when it leaves: its edge, its bytes, and its trace record (made
- * when it was sent, completed when it leaves: TraceRecorder.sentLater; -1 without one).
- */
-interface Departure {
-  readonly edge: number;
-  readonly wireBytes: number;
-  readonly traceSerial: number;
-}
 
 /** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
 export interface RunnerOptions {
@@ -79,9 +70,13 @@ export class ActorRunner implements ActorContext {
   readonly receivedPerEdge: number[];
   private readonly seqTo: number[];
   private selfSeq = 0;
-  /** Departures deferred so far (deferDeparture), and those still waiting, by sequence number. */
+  /**
+   * Departures deferred so far (deferDeparture), and those still waiting by their number: what
+   * each needs when it leaves (its edge, its bytes, and its trace record, made when it was sent and
+   * completed when it leaves: TraceRecorder.sentLater; -1 without one).
+   */
   private departureSeq = 0;
-  private readonly departures = new Map<number, Departure>();
+  private readonly departures = new DepartureTable();
   readonly pool = new MessagePool();
   /** The message being handled, for crash reports. */
   current: SimMessage | undefined;
@@ -268,21 +263,26 @@ export class ActorRunner implements ActorContext {
         : this.trace.sentLater(msg, edge, this.now, this.now + delayTicks, wireBytes);
     msg.destination = this.self;
     msg.link = SELF_LINK;
-    msg.seq = DEPARTURE_SEQ + (this.departureSeq++ % DEPARTURE_SEQ);
+    const n = this.departureSeq++ % DEPARTURE_SEQ;
+    msg.seq = DEPARTURE_SEQ + n;
     msg.timeTicks = this.now + delayTicks;
     stampOrder(msg);
-    this.departures.set(msg.seq, { edge, wireBytes, traceSerial });
+    this.departures.put(n, edge, wireBytes, traceSerial);
     this.selfQueue(msg);
   }
 
   /** A deferred message's departure (deferDeparture): onto its link now. */
   private departNow(msg: SimMessage): void {
-    const d = this.departures.get(msg.seq);
-    if (d === undefined) {
+    const table = this.departures;
+    const slot = table.find(msg.seq - DEPARTURE_SEQ);
+    if (slot < 0) {
       throw new AssertionFailure(`${this.actor.name}: departure ${msg.seq} was never deferred`);
     }
-    this.departures.delete(msg.seq);
-    this.depart(msg, this.links[d.edge]!, d.wireBytes, d.traceSerial);
+    const edge = table.edgeAt(slot);
+    const wireBytes = table.bytesAt(slot);
+    const traceSerial = table.serialAt(slot);
+    table.remove(slot);
+    this.depart(msg, this.links[edge]!, wireBytes, traceSerial);
   }
 
   schedule(delayTicks: number, fields: SendFields): void {
