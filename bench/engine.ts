@@ -57,7 +57,7 @@
  * per-actor >= 0.6 x inline; inline >= 1.5 x the baseline's inline; free >= 1.3 x inline (events/s).
  * Nothing here asserts them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -231,34 +231,88 @@ export async function run(opts: BenchOptions): Promise<void> {
       'Expected the built bench for `--start cold` (npm run bench), got the TypeScript source',
     );
   }
+  const background =
+    opts.values.background === undefined ? 0 : opts.whole('background', 0, 0, MAX_BACKGROUND);
+  if (background > 0 && import.meta.url.endsWith('.ts')) {
+    throw new UsageError(
+      'Expected the built bench for `--background` (npm run bench): its processes run dist/bench/background-load.js, got the TypeScript source',
+    );
+  }
   const baselineDir = opts.values.baseline;
   const baseline = baselineDir === undefined ? undefined : await loadBaseline(baselineDir);
   const loadBefore = loadavg()[0]!;
   const lengths = [];
-  for (const { durationTicks, runs } of lengthList)
-    lengths.push(
-      await runLength(
-        durationTicks,
-        runs,
-        opts,
-        baseline,
-        workerCounts,
-        {
-          start,
-          threads,
-          warmup: warmupGiven ?? (start === 'warm' ? defaultWarmupRounds(durationTicks) : 0),
-        },
-        baselineDir,
-      ),
-    );
+  const load = await startBackground(background);
+  try {
+    for (const { durationTicks, runs } of lengthList)
+      lengths.push(
+        await runLength(
+          durationTicks,
+          runs,
+          opts,
+          baseline,
+          workerCounts,
+          {
+            start,
+            threads,
+            warmup: warmupGiven ?? (start === 'warm' ? defaultWarmupRounds(durationTicks) : 0),
+          },
+          baselineDir,
+        ),
+      );
+  } finally {
+    load.stop();
+  }
   const context = machineContext(loadBefore);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ bench: 'engine', lengths, ...context }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`(${contextText(context)})\n`);
-  const note = loadNote(context);
+  process.stdout.write(
+    `(${contextText(context)}${background > 0 ? `; ${countText(background, 'background process', 'background processes')} running \`stress\` inline throughout` : ''})\n`,
+  );
+  // The load note says the rates are low for a reason the bench did not choose; here it chose it.
+  const note = background > 0 ? undefined : loadNote(context);
   if (note !== undefined) process.stdout.write(`${note}\n`);
+}
+
+/** The most `--background` processes. */
+const MAX_BACKGROUND = 16;
+
+/**
+ * `--background N`: N processes of other work (background-load.ts) started before the first run,
+ * each ready before the bench goes on, and stopped by `stop` (their channel closed: they end
+ * within one of their runs).
+ */
+async function startBackground(n: number): Promise<{ stop: () => void }> {
+  const script = fileURLToPath(new URL('./background-load.js', import.meta.url));
+  const children = Array.from({ length: n }, () =>
+    fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+  );
+  const stop = () => {
+    for (const c of children) if (c.connected) c.disconnect();
+  };
+  try {
+    await Promise.all(
+      children.map(
+        (c, i) =>
+          new Promise<void>((ok, fail) => {
+            c.once('message', () => ok());
+            c.once('exit', (code) =>
+              fail(
+                new Error(
+                  `engine bench: background process ${i + 1} exited (code ${code}) before it was ready`,
+                ),
+              ),
+            );
+          }),
+      ),
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { stop };
 }
 
 /** `--workers 2,4,8`: the worker counts of the workers-N rows (default: 2), each from 2 to 64, no repeats. */

@@ -75,6 +75,10 @@ const BENCHMARKS: Record<string, BenchEntry> = {
       },
       { spec: 'lengths LIST', says: 'simulated lengths, e.g. 1ms,6ms,20ms (default 1ms,6ms)' },
       { spec: 'runs N', says: 'counted runs per host at every length (default 5 up to 1 ms, 3 above)' },
+      {
+        spec: 'background N',
+        says: 'N other processes running `stress` inline throughout, 0 to 16: a busy machine (default 0)',
+      },
     ],
     columns: [
       'host: inline, workers-N (--workers N), per-actor (one worker per actor), free (--free), inline-pair (two inline runs at once: the two-thread ceiling), baseline-inline',

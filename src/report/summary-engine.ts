@@ -215,7 +215,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
     out.push(
       `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  waited ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''})  ${w.events} events${sync}`,
+        `(${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''}${spinOffText(w)})  ${w.events} events${sync}`,
     );
     if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
   }
@@ -226,12 +226,18 @@ function workerLines(result: RunResult, maxRows: number): string[] {
 }
 
 /**
- * A hint when the workers outnumber the cores, or when `--workers 1` put every actor on one worker
+ * A hint when the run found other processes holding the cores (its workers turned their spinning
+ * off), when the workers outnumber the cores, or when `--workers 1` put every actor on one worker
  * thread: that is the inline engine plus a thread hop, so `--inline` runs the same placement for
  * less (the summary's and the HTML report's engine).
  */
 export function placementHint(result: RunResult): string | undefined {
   const e = result.engine;
+  const turnedOff = e.workers.reduce((n, w) => n + (w.spinTurnedOff ?? 0), 0);
+  if (turnedOff > 0) {
+    // Measured by the run itself: most of its workers' parks were long while they had a core each.
+    return `hint: other processes held the cores (the workers turned their spinning off ${turnedOff} ${turnedOff === 1 ? 'time' : 'times'}: their partners were descheduled); on a busy machine \`--inline\` is faster`;
+  }
   if (e.placement === '1' && result.free === undefined) {
     return 'hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
   }
@@ -242,6 +248,12 @@ export function placementHint(result: RunResult): string | undefined {
   // On one core the faster choice is --inline alone: `--workers 1` is it plus a thread hop (above).
   const faster = e.cores === 1 ? '`--inline`' : `\`--workers ${e.cores}\` (or --inline)`;
   return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; ${faster} is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
+}
+
+/** `, spinning off 2 times` for a worker that turned its spinning off (adaptive-spin.ts); else empty. */
+export function spinOffText(w: RunResult['engine']['workers'][number]): string {
+  const n = w.spinTurnedOff ?? 0;
+  return n > 0 ? `, spinning off ${n} ${n === 1 ? 'time' : 'times'}` : '';
 }
 
 /**

@@ -56,6 +56,12 @@ export interface WorkerFigures {
    */
   parksTimedOutAtStart?: number;
   /**
+   * Threaded runs whose workers spin (they do not outnumber the cores): the times this worker
+   * turned its spinning off because most of its parks were long, its partners descheduled by other
+   * processes holding the cores (src/transport/adaptive-spin.ts). Absent when it never did.
+   */
+  spinTurnedOff?: number;
+  /**
    * Threaded runs: every wait by its wall duration, per bucket of WAIT_BOUNDS_MS
    * (wait-histogram.ts: < 10 us, < 100 us, < 1 ms, < 10 ms, >= 10 ms); `ms` sums to parkedMs, and
    * the counts to at least `parks` (a wait a spin ended is no park). Absent inline.

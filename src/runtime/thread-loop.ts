@@ -15,6 +15,8 @@
  * the thread yields to its event loop, where comlink's commands arrive, at least that often; a
  * spin before a park (parkSpinning) only when the runtime allows it, and bounded too.
  */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Actor } from '../model/actors/actor.js';
 import { SELF_LINK, type SimMessage } from '../model/protocol/sim-message.js';
 import { AdaptiveSpin } from '../transport/adaptive-spin.js';
@@ -39,6 +41,55 @@ const PARK_MS = 20;
  */
 const WORKER_SPIN_MIN = 64;
 const WORKER_SPIN_MAX = 16_384;
+/**
+ * Long parks in a row, at the spin's floor, that turn a worker's spinning off (other processes hold
+ * the cores: adaptive-spin.ts), and short woken ones in a row that turn it on again.
+ */
+const WORKER_SPIN_OFF_AFTER = 8;
+
+/** The shortest wall time between two looks at the machine's run queue (`othersHoldCores`). */
+const RUN_QUEUE_LOOK_MS = 50;
+/** Looks in a row that must find the run queue over the cores. */
+const RUN_QUEUE_LOOKS = 3;
+
+/**
+ * Whether other processes hold the cores, for a run whose workers spin (they do not outnumber the
+ * cores): Linux's count of runnable threads, machine-wide (the fourth field of /proc/loadavg,
+ * `running/total`), above the cores at RUN_QUEUE_LOOKS looks in a row, RUN_QUEUE_LOOK_MS apart at
+ * least (a look sooner says no and keeps the count). This run's own threads count too, but they
+ * are at most the cores here (the workers, one of them this one, reading). Why not the process's
+ * CPU share: a worker parked while its partner compiles its code (workers that spin compile on
+ * their own threads: worker-compiler.ts) leaves the process one core short on a quiet machine.
+ * Where /proc/loadavg cannot be read (not Linux) the answer is always no: spinning stays on, as
+ * before this switch.
+ */
+function othersHoldCores(cores: number): () => boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  let over = 0;
+  let readable = true;
+  return () => {
+    const now = performance.now();
+    if (!readable || now - last < RUN_QUEUE_LOOK_MS) return false;
+    last = now;
+    const running = runnableThreads();
+    if (running === undefined) {
+      readable = false;
+      return false;
+    }
+    over = running > cores ? over + 1 : 0;
+    return over >= RUN_QUEUE_LOOKS;
+  };
+}
+
+/** Runnable threads machine-wide, from /proc/loadavg (`0.50 0.40 0.30 3/250 1234`); undefined if unreadable. */
+function runnableThreads(): number | undefined {
+  try {
+    const running = Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[3]?.split('/')[0]);
+    return Number.isSafeInteger(running) ? running : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What one turn of a loop came to: it handled, drained or flushed something; it had nothing to do
@@ -64,6 +115,7 @@ export type LoopFigures = Pick<
   | 'parks'
   | 'parksTimedOut'
   | 'parksTimedOutAtStart'
+  | 'spinTurnedOff'
   | 'waits'
 >;
 
@@ -95,7 +147,15 @@ export abstract class ThreadLoop<O extends StagedEdge> {
     this.status = new WorkerStatus(init.statusRows, init.worker);
     this.time = new WorkerTime(clockMs, this.status, actors);
     this.spin =
-      init.spinRounds > 0 ? new AdaptiveSpin(init.spinRounds, WORKER_SPIN_MIN, WORKER_SPIN_MAX) : undefined;
+      init.spinRounds > 0
+        ? new AdaptiveSpin(
+            init.spinRounds,
+            WORKER_SPIN_MIN,
+            WORKER_SPIN_MAX,
+            WORKER_SPIN_OFF_AFTER,
+            othersHoldCores(availableParallelism()),
+          )
+        : undefined;
   }
 
   /** Edges whose rings this worker produces on. */
@@ -228,7 +288,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       return;
     }
     const started = performance.now();
-    const result = this.park(ready, spin.rounds);
+    const result = this.park(ready, spin.spinRounds);
     if (result !== 'ready') spin.afterPark(performance.now() - started, result === 'woken');
   }
 
@@ -268,6 +328,7 @@ export abstract class ThreadLoop<O extends StagedEdge> {
       parks: this.time.parks,
       parksTimedOut: this.time.parksTimedOut,
       parksTimedOutAtStart: this.time.parksTimedOutAtStart,
+      spinTurnedOff: this.spin?.turnedOff ?? 0,
       waits: this.time.waits.figures(),
     };
   }

@@ -314,7 +314,9 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     // Only when workers do not outnumber cores (the loop spins then): a peer is then running or
     // spinning, and starts at once; with more workers than cores the extra notifies wake parked
     // threads that only compete for the cores (per-actor on two cores ran slower with them).
-    const midSlice = this.spin !== undefined;
+    // Not while spinning is off (adaptive-spin.ts: other processes hold the cores), for the same
+    // reason.
+    const midSlice = this.spin?.active === true;
     let handled = 0;
     while (handled < SLICE_EVENTS) {
       const top = heap.peek();

@@ -49,6 +49,8 @@ export interface WorkerResult {
   parksTimedOut: number;
   /** Of parksTimedOut: those before the first window (no partner had published a safe time yet). */
   parksTimedOutAtStart: number;
+  /** Times the worker turned its spinning off, other processes holding the cores (adaptive-spin.ts). */
+  spinTurnedOff: number;
   /** Every wait (parks included) by its wall duration (wait-histogram.ts); sums to parkedMs. */
   waits: WaitFigures;
   /** Publications of safe times, at slice ends and within slices (hand-offs offered to the other workers). */

@@ -494,6 +494,38 @@ describe('summary', () => {
     expect(html('3', 3)).not.toContain('hint:');
   });
 
+  it('summary: workers that turned their spinning off (other processes held the cores) say so, and the hint says --inline', () => {
+    const plain = raw([report(0), report(1)]);
+    const two = (offs: readonly number[]) => ({
+      ...plain,
+      placement: '2',
+      cores: 2,
+      workers: offs.map((spinTurnedOff) => ({
+        ...plain.workers[0]!,
+        ...(spinTurnedOff > 0 ? { spinTurnedOff } : {}),
+      })),
+    });
+    const summary = (offs: readonly number[]) =>
+      formatSummary(assembleResult(config, plan, two(offs)), { color: false });
+    const busy = summary([1, 2]);
+    expect(busy).toMatch(/\(12 parks, spinning off 1 time\) {2}2 events/);
+    expect(busy).toMatch(/\(12 parks, spinning off 2 times\) {2}2 events/);
+    expect(busy).toContain(
+      '  hint: other processes held the cores (the workers turned their spinning off 3 times: their partners were descheduled); on a busy machine `--inline` is faster\n',
+    );
+    // Never turned off: no words, no hint (two workers on two cores).
+    expect(summary([0, 0])).not.toContain('spinning off');
+    expect(summary([0, 0])).not.toContain('hint:');
+    // The JSON result carries the count where there was one, and only there.
+    const json = assembleResult(config, plan, two([0, 1])).engine.workers.map((w) => w.spinTurnedOff);
+    expect(json).toEqual([undefined, 1]);
+    // The HTML report's engine section carries the hint.
+    const r = two([1, 0]);
+    expect(buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) })).toContain(
+      'other processes held the cores (the workers turned their spinning off 1 time',
+    );
+  });
+
   it('summary: `--workers 1` gets a hint that --inline runs the same placement without the thread; other placements do not', () => {
     const one = { ...raw([report(0), report(1)]), cores: 4 };
     const hinted =
