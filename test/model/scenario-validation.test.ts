@@ -353,6 +353,7 @@ describe('sets: one rule for --set, a variant and the library', () => {
       intervalTicks: 1_000_000,
       sbrHoldTicks: 5_000_000,
       npuResetDelayTicks: 10_000_000,
+      relinkDelayTicks: 0,
     });
     // A list has no names to merge by: the one given is the list the run gets.
     const two = { name: 'b', lpid: 2, groups: 'rest' };
@@ -562,6 +563,7 @@ describe('spans of simulated time', () => {
     'resets.intervalTicks',
     'resets.sbrHoldTicks',
     'resets.npuResetDelayTicks',
+    'resets.relinkDelayTicks',
   ];
   const withSpan = (path: string, value: number) => {
     const p = parseParams({ ...params, resets: { intervalTicks: 1_000_000 } }, 'w');
@@ -575,6 +577,18 @@ describe('spans of simulated time', () => {
         (withSpan(path, value) as unknown as Record<string, Record<string, number>>)[group]![field],
       ).toBe(value);
     }
+  });
+
+  test('resets.relinkDelayTicks: 0 (at once) is taken; a negative, fractional or non-number delay is refused, naming the field', () => {
+    expect(withSpan('resets.relinkDelayTicks', 0).resets?.relinkDelayTicks).toBe(0);
+    for (const [value, got] of [
+      [-1, '-1'],
+      [1.5, '1.5'],
+      ['x', 'the string "x"'],
+    ] as const)
+      expect(errorOf(() => withSpan('resets.relinkDelayTicks', value as number)).message).toBe(
+        `--set resets.relinkDelayTicks: Expected an integer from 0 to 1000000000000000, got ${got}`,
+      );
   });
 
   test.each(spans)('%s: longer than the longest run is refused, naming the field', (path) => {

@@ -79,3 +79,28 @@ describe('a topology file in the digest', () => {
     expect(digestWith({ ...preset, name: 'my-machine' })).not.toBe(digestWith(undefined));
   });
 });
+
+describe('a parameter added later (ADDED_PARAMS) at the value that keeps the old behaviour', () => {
+  const withResets = (resets: Record<string, number>) =>
+    outcomeDigest(
+      {
+        ...base,
+        params: parseParams(
+          { durationTicks: 1_000_000, tenants: [{ name: 'host', lpid: 0, groups: 'all' }], resets },
+          'test',
+        ),
+      },
+      '0123456789abcdef',
+      [],
+      [],
+      0,
+    );
+
+  it('resets.relinkDelayTicks 0, default or written out, leaves the digest of a run with resets as before it existed', () => {
+    // Printed by this test before resets.relinkDelayTicks was added.
+    const before = 'abf42bc49ec297de';
+    expect(withResets({ intervalTicks: 1000 })).toBe(before);
+    expect(withResets({ intervalTicks: 1000, relinkDelayTicks: 0 })).toBe(before);
+    expect(withResets({ intervalTicks: 1000, relinkDelayTicks: 5 })).not.toBe(before);
+  });
+});

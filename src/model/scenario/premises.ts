@@ -5,7 +5,8 @@
  * summary, `--json` and the HTML report print them under its answer (QA: a clean isolation verdict
  * printed none, and the user had to know the README to defend it). A premise the run cannot lean
  * on (the link-disable latch when no link was disabled, the BAR0 filter on a profile without one)
- * is left out of that run's list, so the line names only what its verdict depends on.
+ * is left out of that run's list, so the line names only what its verdict depends on; one the run
+ * sets aside on purpose (a delayed re-apply of the link-disable mask) is named as the run has it.
  */
 import type { GroupPolicy } from '../platform/iommu-groups.js';
 import { resolveProfile } from './profiles.js';
@@ -20,6 +21,8 @@ export interface PremiseRun {
   vfioBar0Filter: boolean;
   /** Whether the run resets GPUs (workload `resets`). */
   resets: boolean;
+  /** Its `resets.relinkDelayTicks` (0 without resets): ticks the mask is re-applied after a reset. */
+  relinkDelayTicks: number;
 }
 
 interface Premise {
@@ -27,6 +30,11 @@ interface Premise {
   readonly text: string;
   /** Whether a run leans on it; absent: every run of a workload that names it. */
   readonly appliesTo?: (run: PremiseRun) => boolean;
+  /**
+   * What a run that sets the premise aside on purpose (a parameter of its own) rests on instead;
+   * absent or undefined: `text`.
+   */
+  readonly textFor?: (run: PremiseRun) => string | undefined;
 }
 
 /** Links between groups disabled through BAR0 (iommu-groups.ts disableCrossGroupLinks). */
@@ -47,10 +55,15 @@ export const PREMISES = {
   'link-disable-after-reset': {
     // reset-port.ts re-applies the mask in the tick of sbr-deassert. The 2019 RFC disabled the
     // links from vfio-pci's reset_done(), after the reset, and Alex Williamson answered that this
-    // holds only while vfio-pci is the active driver: neither the window nor a reset outside
-    // vfio-pci is modelled.
+    // holds only while vfio-pci is the active driver: a reset outside vfio-pci is not modelled;
+    // the window is, when a run asks for it (`resets.relinkDelayTicks`, chip/gpu-resets.ts), and
+    // then the run does not rest on (d) but on its own delay.
     text: "(d) a GPU reset's link-disable mask applied again at once as the reset ends (the 2019 RFC did it from vfio-pci's reset_done: only while vfio-pci is the driver)",
     appliesTo: (run) => linksDisabled(run) && run.resets,
+    textFor: (run) =>
+      run.relinkDelayTicks > 0
+        ? `(d) set aside by this run: a GPU reset's link-disable mask applied again ${run.relinkDelayTicks} ticks (ps) after the reset ends (resets.relinkDelayTicks), the links up and unfiltered in between`
+        : undefined,
   },
   'bar0-filter': {
     text: "the BAR0 filter (link-disable registers, firmware window) is the model's proposal (profile fixed), in no release",
@@ -74,7 +87,10 @@ export function premisesOf(
       const p: Premise = PREMISES[n];
       return p.appliesTo === undefined || p.appliesTo(run);
     })
-    .map((name) => ({ name, text: PREMISES[name].text }));
+    .map((name) => {
+      const p: Premise = PREMISES[name];
+      return { name, text: p.textFor?.(run) ?? p.text };
+    });
 }
 
 /** What of `config` decides its premises: its profile's switches with its own, as world.ts sums them. */
@@ -85,5 +101,6 @@ export function premiseRunOf(config: RunConfig): PremiseRun {
     bugs: [...profile.bugs, ...config.bugs],
     vfioBar0Filter: profile.kernel.vfioBar0Filter,
     resets: config.params.resets !== undefined,
+    relinkDelayTicks: config.params.resets?.relinkDelayTicks ?? 0,
   };
 }

@@ -264,6 +264,12 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
      * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
      */
     npuResetDelayTicks: ticks(1).default(10_000_000),
+    /**
+     * Ticks from the end of the reset until the host writes the link-disable mask again (0: at
+     * once, premise (d)). The 2019 RFC did it from vfio-pci's reset_done, which runs only while
+     * vfio-pci is the driver: a longer gap explores a host where the links come back unfiltered.
+     */
+    relinkDelayTicks: ticks(0).default(0),
   }).optional(),
 });
 
@@ -282,6 +288,7 @@ const ADDED_PARAMS = {
   tenant: { pageSizes: ['64K'] },
   gpu: { collective: 'none', collectiveBytes: 1 << 20, collectiveGapTicks: 0, untrained: [] },
   host: { varyPagesPerUnmap: false, guestAtsd: 'first-link' },
+  resets: { relinkDelayTicks: 0 },
 } as const;
 
 function withoutDefaults(
@@ -303,6 +310,7 @@ export function digestableParams(p: WorkloadParams): Record<string, unknown> {
     tenants: p.tenants.map((t) => withoutDefaults(t, ADDED_PARAMS.tenant)),
     gpu: withoutDefaults(p.gpu, ADDED_PARAMS.gpu),
     host: withoutDefaults(p.host, ADDED_PARAMS.host),
+    ...(p.resets !== undefined && { resets: withoutDefaults(p.resets, ADDED_PARAMS.resets) }),
   };
 }
 

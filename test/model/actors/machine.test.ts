@@ -417,6 +417,28 @@ describe('machine: GPU resets ("nvidia-smi -r")', () => {
     for (const [name, st] of Object.entries(r.actorStates).filter(([k]) => k.startsWith('gpu')))
       expect({ name, mask: st.disabledLinkMask }).not.toEqual({ name, mask: 0 });
   });
+
+  // tenant-isolation's six hostile guests, each resetting its GPU about every 2 us.
+  const resetting = (relinkDelayTicks: number) =>
+    config('tenant-isolation', 1, [], {
+      durationTicks: 200_000_000,
+      resets: { intervalTicks: 2_000_000, relinkDelayTicks },
+    });
+
+  test('tenant-isolation with resets: the mask applied again as each reset ends keeps the guests apart', async () => {
+    const r = await inline(resetting(0));
+    expect(r.status).toBe('clean');
+    expect(r.counts['gpu.resets']).toBeGreaterThan(10);
+    expect(r.counts['peer.completed'] ?? 0).toBe(0);
+  });
+
+  test('tenant-isolation with resets: a mask applied again only later leaves the links up, and peer writes cross (isolation.peer)', async () => {
+    // Later than the run: each link is open from the moment both its GPUs have been reset.
+    const r = await inline(resetting(1_000_000_000));
+    expect(r.status).toBe('violation');
+    expect(new Set(r.violations.map((v) => v.rule))).toEqual(new Set(['isolation.peer']));
+    expect(r.counts['peer.completed']).toBeGreaterThan(0);
+  });
 });
 
 describe('machine: profiles', () => {

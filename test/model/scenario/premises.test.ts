@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PREMISE_NAMES, type PremiseRun, premisesOf } from '../../../src/model/scenario/premises.js';
+import {
+  PREMISE_NAMES,
+  type PremiseRun,
+  premiseRunOf,
+  premisesOf,
+} from '../../../src/model/scenario/premises.js';
+import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { workloads } from '../../../workloads/index.js';
 
 const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
@@ -7,6 +13,7 @@ const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
   bugs: [],
   vfioBar0Filter: true,
   resets: false,
+  relinkDelayTicks: 0,
   ...over,
 });
 const names = (r: PremiseRun) => premisesOf(PREMISE_NAMES, r).map((p) => p.name);
@@ -27,6 +34,25 @@ describe('premises', () => {
     expect(names(run({ bugs: ['links-enabled-per-gpu'], resets: true }))).not.toContain(
       'link-disable-latched',
     );
+  });
+
+  it('a run that delays the link-disable mask after a reset is not said to rest on (d), but on its delay', () => {
+    const d = (r: PremiseRun) =>
+      premisesOf(PREMISE_NAMES, r).find((p) => p.name === 'link-disable-after-reset');
+    expect(d(run({ resets: true }))?.text).toMatch(/^\(d\) .* applied again at once as the reset ends/);
+    const delayed = d(run({ resets: true, relinkDelayTicks: 1_000_000 }))?.text;
+    expect(delayed).toMatch(
+      /^\(d\) set aside by this run: .* applied again 1000000 ticks \(ps\) after the reset ends/,
+    );
+    expect(delayed).not.toMatch(/at once/);
+    // A run's delay is its workload's `resets.relinkDelayTicks`; 0 without resets.
+    const params = (resets?: object) =>
+      parseParams({ tenants: [{ name: 'vm1', lpid: 1, groups: 'all' }], resets }, 'w');
+    const of = (resets?: object) =>
+      premiseRunOf({ workload: 'w', seed: 1, bugs: [], params: params(resets) });
+    expect(of({ intervalTicks: 1, relinkDelayTicks: 7 }).relinkDelayTicks).toBe(7);
+    expect(of({ intervalTicks: 1 }).relinkDelayTicks).toBe(0);
+    expect(of().relinkDelayTicks).toBe(0);
   });
 
   it('the BAR0 filter is a premise only on a profile that has it', () => {

@@ -13,6 +13,13 @@
  *   3. after `resets.sbrHoldTicks` deassert it (sbr-deassert) and at once reset the bricks: retrain
  *      and purge L2/L3 (npu-reset), and tell the GPU (link-reset);
  *   4. on RESET_ACK(links-up) lift the fence (unfence) and answer RESET_DONE to the coordinator.
+ * The host writes the GPU's link-disable mask again as the reset ends (premise (d): the GPU does it
+ * on sbr-deassert, gpu/reset-port.ts), or `resets.relinkDelayTicks` after the deassert
+ * (RESET_STEP relink), as a host whose reset_done hook did not run would: in between the GPU's
+ * links are up and unfiltered, and a link whose two ends are both in that window carries peer
+ * traffic between tenants (judged `isolation.peer` where it lands). The window is not tied to
+ * this sequence: a later reset of the GPU may start inside it, and the relink write then lands in
+ * that reset (dropped, as any write to a GPU held in reset) or just after its deassert.
  * Firmware before the fix (`gpu-reset-before-npu`): no bus control filter. Step 2 asserts the reset
  * without the fence, and the bricks are reset only `resets.npuResetDelayTicks` after the deassert
  * (when VFIO resets the NVLink bridge devices, after the GPU, the order that showed the bug). An
@@ -108,12 +115,15 @@ export class GpuResets {
     if (t.step === 'sbr-deassert') {
       this.observe(t.gpu, 'sbr-deassert', ctx);
       this.step(t.gpu, 'sbr-deassert', ctx);
+      const relink = this.params.relinkDelayTicks;
+      if (relink > 0) ctx.schedule(relink, SbrTimerMsg.encode({ gpu: t.gpu, step: 'relink' }));
       if (this.bricksResetWithSlot) this.resetBricks(t.gpu, ctx);
       else
         ctx.schedule(this.params.npuResetDelayTicks, SbrTimerMsg.encode({ gpu: t.gpu, step: 'link-reset' }));
       return;
     }
-    this.resetBricks(t.gpu, ctx);
+    if (t.step === 'relink') this.step(t.gpu, 'relink', ctx);
+    else this.resetBricks(t.gpu, ctx);
   }
 
   /** skiboot resets the GPU's bricks (retrain, purge L2/L3) and tells the GPU its links are back. */

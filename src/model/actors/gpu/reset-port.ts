@@ -9,9 +9,11 @@
  *   3. sbr-deassert: registers back to power-on values, which clears the link-disable mask; the
  *      kernel applies it again at once (the never-merged isolation patch did it in its SBR
  *      handler, "cannot be re-enabled until the secondary bus reset"), so `per-gpu-isolated`
- *      groups stay isolated;
+ *      groups stay isolated (premise (d));
  *   4. link-reset: the NPU retrained the links (`resetNpuLinks`); the engines resume and
  *      RESET_ACK(links-up) goes back over NVLink.
+ *   relink, only when `resets.relinkDelayTicks` > 0: the kernel applies the mask that late
+ *      instead of in step 3 (chip/gpu-resets.ts), the links up and unfiltered until then.
  * Between 2 and 4 a peer's write to this GPU finds the links down and is refused (peer-port.ts).
  */
 import type { AtsCache } from '../../gpu/ats-cache.js';
@@ -53,12 +55,13 @@ export class ResetPort {
         this.ats.reset();
         this.env.counters.add('gpu.sbr');
         return;
-      case 'sbr-deassert': {
+      case 'sbr-deassert':
         bar0.deassertReset(now);
-        const mask = this.env.world.linkDisableMask[this.env.gpu]!;
-        if (mask !== 0) applyLinkDisable(bar0, mask, now);
+        if (this.env.world.config.params.resets?.relinkDelayTicks === 0) this.relink(now);
         return;
-      }
+      case 'relink':
+        this.relink(now);
+        return;
       case 'link-reset':
         bar0.resetNpuLinks(now);
         this.engines.resume(ctx);
@@ -69,6 +72,12 @@ export class ResetPort {
         );
         return;
     }
+  }
+
+  /** The kernel writes this GPU's link-disable mask again, as at assignment (world.ts). */
+  private relink(now: Tick): void {
+    const mask = this.env.world.linkDisableMask[this.env.gpu]!;
+    if (mask !== 0) applyLinkDisable(this.bar0.bar0, mask, now);
   }
 
   /** After every completion or flush: once quiesced and drained, tell the chip. */

@@ -6,7 +6,7 @@
  * | kind          | from -> to       | fields                                                  |
  * |---------------|------------------|---------------------------------------------------------|
  * | RESET_REQUEST | coord -> chip    | tag = gpu, lpid = the caller's LPID                     |
- * | RESET_STEP    | chip -> gpu PCIe | tag = gpu, address = step (quiesce 1, sbr-assert 2, sbr-deassert 3, link-reset 4) |
+ * | RESET_STEP    | chip -> gpu PCIe | tag = gpu, address = step (quiesce 1, sbr-assert 2, sbr-deassert 3, link-reset 4, relink 5) |
  * | RESET_ACK     | gpu -> chip      | tag = gpu, address = state (quiesced 1, links-up 2), over NVLink |
  * | RESET_DONE    | chip -> coord    | tag = gpu                                               |
  * | SBR_TIMER     | chip self        | tag = gpu, address = the step it is due for (as RESET_STEP) |
@@ -25,7 +25,8 @@ export const ResetRequestMsg = plainMessage<ResetRequest>('RESET_REQUEST', {
   lpid: 'lpid',
 });
 
-const STEP_CODES = { quiesce: 1, 'sbr-assert': 2, 'sbr-deassert': 3, 'link-reset': 4 } as const;
+// relink: the host writes the link-disable mask again, when `resets.relinkDelayTicks` delays it.
+const STEP_CODES = { quiesce: 1, 'sbr-assert': 2, 'sbr-deassert': 3, 'link-reset': 4, relink: 5 } as const;
 export type ResetStepName = keyof typeof STEP_CODES;
 const STEP_NAMES = Object.keys(STEP_CODES) as ResetStepName[];
 
