@@ -769,7 +769,8 @@ describe('summary', () => {
     expect(answer).toBeLessThan(text.indexOf('checks:'));
     expect(text).toMatch(/ {2}ATS hits\s+9\n/);
     expect(text).toMatch(/ {2}ATS hits and misses\s+10\n/);
-    expect(text).toMatch(/ {2}DMA p99\s+99\.01 ns\n/);
+    // A DMA latency says the bound it queued behind (the default 64 here); a peer access, nothing.
+    expect(text).toMatch(/ {2}DMA p99\s+99\.01 ns \(at most 64 outstanding per GPU\)\n/);
     expect(text).toMatch(/ {2}busiest chip->GPU link\s+25\.0% \(chip0->gpu0 nvlink x2\)\n/);
     expect(text).toMatch(/ {2}ATS hit rate\s+90\.0%\n/);
     expect(text).toMatch(/ {2}peer p99\s+no samples\n/);
@@ -799,6 +800,41 @@ describe('summary', () => {
       'no nest MMU figures',
       'no nest MMU figures',
     ]);
+  });
+
+  it('headline: a DMA latency says the outstanding bound of the run it was measured in, and no other latency does', () => {
+    const items = [
+      { label: 'DMA p99', latency: 'dma.latencyTicks', stat: 'p99' },
+      { label: 'DMA count', latency: 'dma.latencyTicks', stat: 'count' },
+      { label: 'peer p99', latency: 'peer.latencyTicks', stat: 'p99' },
+      { label: 'wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
+    ] as const;
+    const at = (maxOutstanding: number) => {
+      const params = { ...config.params, gpu: { ...config.params.gpu, maxOutstanding } };
+      return assembleResult({ ...config, params }, plan, raw([report(0), report(1)]));
+    };
+    // Two runs of one DMA p99 at different bounds read apart, each with its own.
+    expect(evaluateHeadline(items, at(512)).map((f) => f.text)).toEqual([
+      '99.01 ns (at most 512 outstanding per GPU)',
+      '100 (at most 512 outstanding per GPU)',
+      'no samples',
+      'no samples',
+    ]);
+    expect(evaluateHeadline(items.slice(0, 1), at(8))[0]).toEqual({
+      label: 'DMA p99',
+      value: 99_007,
+      text: '99.01 ns (at most 8 outstanding per GPU)',
+    });
+    // No DMA samples: still said, it is the run's condition, not the figure's.
+    const none = at(16);
+    delete none.contention.latencies['dma.latencyTicks'];
+    expect(evaluateHeadline(items.slice(0, 1), none)[0]!.text).toBe(
+      'no samples (at most 16 outstanding per GPU)',
+    );
+    // A result whose parameters lack the bound (edited, or of another shape): the figure alone.
+    const bare = at(64);
+    (bare.config as { params: unknown }).params = { gpu: {} };
+    expect(evaluateHeadline(items.slice(0, 1), bare)[0]!.text).toBe('99.01 ns');
   });
 
   it('headline: a wait whose zeros a counter holds says how many of its samples they are', () => {

@@ -113,6 +113,15 @@ describe('built-in workloads', () => {
     // Four walkers of 400 ns each: a p99 ten times the walk is queueing.
     expect(figure(r, 'nest MMU translation p99')).toBeGreaterThan(4_000_000);
     expect(count(r, 'dma.stalls')).toBeGreaterThan(0);
+    const text = (label: string) => r.headline?.find((h) => h.label === label)?.text;
+    // Its DMA latency is queued behind 512 of the GPU's own: the row says so.
+    expect(text('DMA latency p99')).toMatch(/ us \(at most 512 outstanding per GPU\)$/);
+    // It shoots down too, behind that backlog: the headline shows them as stress's does, here
+    // those the run's end cut off, with none done yet (QA: the row was missing).
+    expect(count(r, 'shootdown.started')).toBeGreaterThan(0);
+    expect(text('shootdown latency p99')).toMatch(
+      /^no samples \(\+\d+ still in flight at the end, for up to /,
+    );
   });
 
   test('p2p-allreduce: rings of all-reduces keep their NVLinks busy; host traffic slows them only a little', async () => {
