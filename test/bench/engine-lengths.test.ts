@@ -91,3 +91,18 @@ describe('engine bench --threads and --warmup', () => {
     expect(liveWorkerCount()).toBe(0);
   });
 });
+
+/** `--background N`: N other processes running `stress` inline throughout (a busy machine). */
+describe('engine bench --background', () => {
+  test.each([['17'], ['x'], ['-1'], ['1.5']])('`--background %s`: exit 2 before anything runs', (text) => {
+    expectBenchRefusal(
+      'engine',
+      ['--background', text],
+      `Expected \`--background\` to be a whole number from 0 to 16, got \`${text}\``,
+    );
+  });
+
+  test('from the TypeScript source it is refused: its processes run the built background-load.js', () => {
+    expectBenchRefusal('engine', ['--background', '1'], 'Expected the built bench for `--background`');
+  });
+});
