@@ -10,6 +10,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
 
 const [, , a, b, roundsArg, backgroundArg] = process.argv;
 
@@ -38,27 +39,11 @@ if (process.env.AB_CHILD !== undefined) {
   console.log(JSON.stringify(out));
   process.exit(0);
 } else {
-  const usage = (why) => {
-    process.stderr.write(
-      `ab-busy: ${why}\nusage: node scripts/ab-busy.mjs A_DIST B_DIST [rounds=6] [background=2]\n`,
-    );
-    process.exit(2);
-  };
-  for (const [name, dir] of [
-    ['A_DIST', a],
-    ['B_DIST', b],
-  ]) {
-    if (dir === undefined) usage(`expected ${name}, a build's dist/ directory, got none`);
-    if (!existsSync(join(dir, 'src', 'runtime', 'engine.js')))
-      usage(
-        `expected ${name} to be a build's dist/ directory (holding src/runtime/engine.js), got \`${dir}\``,
-      );
-  }
+  const usage = usageExit('ab-busy', 'node scripts/ab-busy.mjs A_DIST B_DIST [rounds=6] [background=2]');
+  checkDists(usage, a, b);
   const load = join(b, 'bench', 'background-load.js');
   if (!existsSync(load)) usage(`expected B_DIST to hold bench/background-load.js, got \`${b}\` without it`);
-  const rounds = Number(roundsArg ?? 6);
-  if (!Number.isSafeInteger(rounds) || rounds < 1)
-    usage(`expected rounds to be a whole number from 1, got \`${roundsArg}\``);
+  const rounds = roundsArgument(usage, roundsArg, 6);
   const background = Number(backgroundArg ?? 2);
   if (!Number.isSafeInteger(background) || background < 0 || background > 16)
     usage(`expected background to be a whole number from 0 to 16, got \`${backgroundArg}\``);
@@ -91,11 +76,6 @@ if (process.env.AB_CHILD !== undefined) {
   } finally {
     for (const c of children) if (c.connected) c.disconnect();
   }
-  const median = (xs) => {
-    const s = [...xs].sort((p, q) => p - q);
-    const m = s.length >> 1;
-    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const f = (k) => `${median(res[k]).toFixed(0)} ms (${res[k].map((x) => x.toFixed(0)).join(' ')})`;
   console.log(
     `--workers 2, 1 ms of stress, ${background} background processes: A ${f('A')} | B ${f('B')} | B speed-up ${(median(res.A) / median(res.B)).toFixed(3)} | digests ${[...digests].join(' ')}`,

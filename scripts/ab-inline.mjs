@@ -4,9 +4,9 @@
 // `stress` (seed 20180601) inline; prints the median CPU time and wall time per event of each build,
 // B's speed-up, and every digest seen (they must be one).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
 
 const [, , a, b, roundsArg, durArg] = process.argv;
 
@@ -42,25 +42,12 @@ if (process.env.AB_CHILD !== undefined) {
   console.log(JSON.stringify(out));
 } else {
   // Checked before any run: a wrong argument ends here, exit 2, naming what was expected.
-  const usage = (why) => {
-    process.stderr.write(
-      `ab-inline: ${why}\nusage: node scripts/ab-inline.mjs A_DIST B_DIST [rounds=6] [durationTicks=1e9]\n`,
-    );
-    process.exit(2);
-  };
-  for (const [name, dir] of [
-    ['A_DIST', a],
-    ['B_DIST', b],
-  ]) {
-    if (dir === undefined) usage(`expected ${name}, a build's dist/ directory, got none`);
-    if (!existsSync(join(dir, 'src', 'runtime', 'engine.js')))
-      usage(
-        `expected ${name} to be a build's dist/ directory (holding src/runtime/engine.js), got \`${dir}\``,
-      );
-  }
-  const rounds = Number(roundsArg ?? 6);
-  if (!Number.isSafeInteger(rounds) || rounds < 1)
-    usage(`expected rounds to be a whole number from 1, got \`${roundsArg}\``);
+  const usage = usageExit(
+    'ab-inline',
+    'node scripts/ab-inline.mjs A_DIST B_DIST [rounds=6] [durationTicks=1e9]',
+  );
+  checkDists(usage, a, b);
+  const rounds = roundsArgument(usage, roundsArg, 6);
   const duration = durArg ?? '1000000000';
   if (!/^[1-9][0-9]*$/.test(duration) || !Number.isSafeInteger(Number(duration)))
     usage(`expected durationTicks to be a whole number of ticks from 1, got \`${durArg}\``);
@@ -85,11 +72,6 @@ if (process.env.AB_CHILD !== undefined) {
       }
     }
   }
-  const median = (xs) => {
-    const s = [...xs].sort((p, q) => p - q);
-    const m = s.length >> 1;
-    return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const m = (k, f) => median(res[k].map((x) => x[f]));
   const f = (x) => x.toFixed(0);
   console.log(
