@@ -1,7 +1,9 @@
 // What the in-process A/B scripts (ab-inline.mjs, ab-busy.mjs) share: their usage exit, the check
-// that A_DIST and B_DIST are builds, their rounds argument, and the median they report.
+// that A_DIST and B_DIST are builds, their rounds argument, their rounds of child processes, and
+// the median they report.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** A function that prints `script: why` and the usage line, then exits 2. */
 export function usageExit(script, usageLine) {
@@ -37,4 +39,35 @@ export function median(xs) {
   const s = [...xs].sort((p, q) => p - q);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * `rounds` rounds of one child process per build, A first in even rounds and B first in odd ones,
+ * so neither always runs on the machine as the other left it. Each child is this script again
+ * with AB_CHILD set to its build's dist/ (and `env`'s variables), printing a JSON array of runs,
+ * each with a `digest`. Returns the runs of each build and every digest seen.
+ */
+export function alternateRounds(rounds, a, b, env = {}) {
+  const res = { A: [], B: [] };
+  const digests = new Set();
+  for (let i = 0; i < rounds; i++) {
+    const order =
+      i % 2 === 0
+        ? [
+            ['A', a],
+            ['B', b],
+          ]
+        : [
+            ['B', b],
+            ['A', a],
+          ];
+    for (const [k, dist] of order) {
+      const childEnv = { ...process.env, ...env, AB_CHILD: resolve(dist) };
+      for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env: childEnv }).toString())) {
+        res[k].push(x);
+        digests.add(x.digest);
+      }
+    }
+  }
+  return { res, digests };
 }

@@ -6,11 +6,11 @@
 // warm-up run then two runs of 1 ms of `stress` (seed 20180601) on two workers kept between them;
 // prints the median wall time per run of each build, B's speed-up, and every digest seen (they
 // must be one). Both builds share the machine's load alike, round by round.
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
+import { alternateRounds, checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
 
 const [, , a, b, roundsArg, backgroundArg] = process.argv;
 
@@ -51,33 +51,18 @@ if (process.env.AB_CHILD !== undefined) {
     fork(load, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
   );
   await Promise.all(children.map((c) => new Promise((ok) => c.once('message', ok))));
-  const res = { A: [], B: [] };
-  const digests = new Set();
+  let runs;
   try {
-    for (let i = 0; i < rounds; i++) {
-      const order =
-        i % 2 === 0
-          ? [
-              ['A', a],
-              ['B', b],
-            ]
-          : [
-              ['B', b],
-              ['A', a],
-            ];
-      for (const [k, dist] of order) {
-        const env = { ...process.env, AB_CHILD: resolve(dist) };
-        for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env }).toString())) {
-          res[k].push(x.wall);
-          digests.add(x.digest);
-        }
-      }
-    }
+    runs = alternateRounds(rounds, a, b);
   } finally {
     for (const c of children) if (c.connected) c.disconnect();
   }
-  const f = (k) => `${median(res[k]).toFixed(0)} ms (${res[k].map((x) => x.toFixed(0)).join(' ')})`;
+  const walls = (k) => runs.res[k].map((x) => x.wall);
+  const f = (k) =>
+    `${median(walls(k)).toFixed(0)} ms (${walls(k)
+      .map((x) => x.toFixed(0))
+      .join(' ')})`;
   console.log(
-    `--workers 2, 1 ms of stress, ${background} background processes: A ${f('A')} | B ${f('B')} | B speed-up ${(median(res.A) / median(res.B)).toFixed(3)} | digests ${[...digests].join(' ')}`,
+    `--workers 2, 1 ms of stress, ${background} background processes: A ${f('A')} | B ${f('B')} | B speed-up ${(median(walls('A')) / median(walls('B'))).toFixed(3)} | digests ${[...runs.digests].join(' ')}`,
   );
 }

@@ -3,10 +3,9 @@
 // Each round runs one process per build (order alternating), each a warm-up run then two runs of
 // `stress` (seed 20180601) inline; prints the median CPU time and wall time per event of each build,
 // B's speed-up, and every digest seen (they must be one).
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
+import { alternateRounds, checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
 
 const [, , a, b, roundsArg, durArg] = process.argv;
 
@@ -51,27 +50,7 @@ if (process.env.AB_CHILD !== undefined) {
   const duration = durArg ?? '1000000000';
   if (!/^[1-9][0-9]*$/.test(duration) || !Number.isSafeInteger(Number(duration)))
     usage(`expected durationTicks to be a whole number of ticks from 1, got \`${durArg}\``);
-  const res = { A: [], B: [] };
-  const digests = new Set();
-  for (let i = 0; i < rounds; i++) {
-    const order =
-      i % 2 === 0
-        ? [
-            ['A', a],
-            ['B', b],
-          ]
-        : [
-            ['B', b],
-            ['A', a],
-          ];
-    for (const [k, dist] of order) {
-      const env = { ...process.env, AB_CHILD: resolve(dist), AB_DURATION: duration };
-      for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env }).toString())) {
-        res[k].push(x);
-        digests.add(x.digest);
-      }
-    }
-  }
+  const { res, digests } = alternateRounds(rounds, a, b, { AB_DURATION: duration });
   const m = (k, f) => median(res[k].map((x) => x[f]));
   const f = (x) => x.toFixed(0);
   console.log(
