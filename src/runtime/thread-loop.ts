@@ -42,8 +42,8 @@ const PARK_MS = 20;
 const WORKER_SPIN_MIN = 64;
 const WORKER_SPIN_MAX = 16_384;
 /**
- * Long parks in a row, at the spin's floor, that turn a worker's spinning off (other processes hold
- * the cores: adaptive-spin.ts), and short woken ones in a row that turn it on again.
+ * Parks a worker judges (since its spinning was last turned on) before most of them being long,
+ * with the run queue over the cores, may turn its spinning off (adaptive-spin.ts).
  */
 const WORKER_SPIN_OFF_AFTER = 8;
 

@@ -20,9 +20,10 @@
  * within its noise: the runs of both builds alternate between 0.7 and 1.5 s); bench/README.md
  * "On a busy machine" has the figures and `npm run bench -- engine --background 2`'s. So a
  * caller that asks for it (`offAfter` > 0) gets a switch: once most of its recent parks were long
- * (`judgeCores`) and the caller finds the cores held elsewhere (`othersHoldCores`) it turns spinning off (`active` false: park at once, and the caller stops its
- * mid-slice notifies), and tries it again, at the floor, after FIRST_PROBE_AFTER parks, then after
- * twice as many at each later turn off.
+ * (`judgeCores`) and the caller finds the cores held elsewhere (`othersHoldCores`), it turns
+ * spinning off (`active` false: park at once, and the caller stops its mid-slice notifies), and
+ * tries it again, at the floor, after FIRST_PROBE_AFTER parks, then after twice as many at each
+ * later turn off.
  */
 
 /** Floor: about a microsecond of spinning (a round is a ~100 ns pause and a check, doorbell.ts). */
