@@ -437,6 +437,9 @@ function engineTable(result: RunResult): string {
   const sync = e.workers.some((w) => w.lambda !== undefined);
   // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
   const waits = e.workers.some((w) => w.waits !== undefined);
+  // Times each worker turned its spinning off (adaptive-spin.ts), as the summary's `spinning off N
+  // times`: the column only where a worker did, which the result records only then (threaded-raw-run.ts).
+  const spinOff = e.workers.some((w) => (w.spinTurnedOff ?? 0) > 0);
   const free = freeModeLines(result);
   const hint = placementHint(result);
   const rings = ringTable(e, e.rings.length);
@@ -455,6 +458,7 @@ function engineTable(result: RunResult): string {
             'waited ms',
             'parks',
             'timed out',
+            ...(spinOff ? ['spinning off'] : []),
             'events',
             ...(sync ? ['lookahead', 'events/window', 'parks/s', 'lambda'] : []),
             ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
@@ -467,6 +471,7 @@ function engineTable(result: RunResult): string {
             w.parksTimedOut === undefined
               ? ''
               : `${w.parksTimedOut}${w.parksTimedOut > 0 && w.parksTimedOutAtStart !== undefined ? ` (${w.parksTimedOutAtStart} at start)` : ''}`,
+            ...(spinOff ? [String(w.spinTurnedOff ?? 0)] : []),
             String(w.events),
             ...(sync
               ? [

@@ -392,4 +392,49 @@ describe('the HTML report says what the run did', () => {
     expect(htmlText(shipped.html)).toContain(`<p>${header}</p>`);
     expect(formatSummary(shipped.result, { color: false })).toContain(`\n  ${header}\n`);
   });
+  it("each worker's times spinning was turned off are a column of the worker table, as the summary's `spinning off N times`, only where a worker turned it off", async () => {
+    // Two workers as a threaded run's result has them: a count only where there was one (threaded-raw-run.ts).
+    const spinning =
+      (offs: readonly number[]) =>
+      (r: RunResult): RunResult => ({
+        ...r,
+        engine: {
+          ...r.engine,
+          workers: offs.map((n, i) => ({
+            ...r.engine.workers[0]!,
+            actor: `worker${i}`,
+            ...(n > 0 ? { spinTurnedOff: n } : {}),
+          })),
+        },
+      });
+    const workerRows = (html: string): string[][] => {
+      const text = htmlText(html);
+      const engine = text.slice(text.indexOf('<h2>Engine</h2>'));
+      const t = /<p>placement: [^<]*<\/p><div class="table"><table>(.*?)<\/table>/s.exec(engine)![1]!;
+      return [...t.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
+        [...m[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => c[1]!),
+      );
+    };
+    const busy = await report('stress', 1_000_000, [], false, spinning([2, 0]));
+    const [head, ...rows] = workerRows(busy.html);
+    const col = head!.indexOf('spinning off');
+    expect(col).toBe(head!.indexOf('timed out') + 1);
+    expect(rows.map((r) => [r[0], r[col]])).toEqual([
+      ['worker0', '2'],
+      ['worker1', '0'],
+    ]);
+    // The summary says the same count of the same worker, and nothing of the other.
+    const summary = formatSummary(busy.result, { color: false });
+    expect(summary).toMatch(/worker0 .*\(\d+ parks.*, spinning off 2 times\)/);
+    expect(summary).not.toMatch(/worker1 .*spinning off/);
+    // One time, in the summary's singular; the column's cell is the count.
+    const once = await report('stress', 1_000_000, [], false, spinning([0, 1]));
+    expect(workerRows(once.html).map((r) => r[col])).toEqual(['spinning off', '0', '1']);
+    expect(formatSummary(once.result, { color: false })).toMatch(/worker1 .*, spinning off 1 time\)/);
+    // No worker turned it off (a quiet machine, or an inline run): no column, as the summary says nothing.
+    const quiet = await report('stress', 1_000_000, [], false, spinning([0, 0]));
+    expect(workerRows(quiet.html)[0]).not.toContain('spinning off');
+    expect(workerRows(quiet.html)[0]).toContain('timed out');
+    expect(formatSummary(quiet.result, { color: false })).not.toContain('spinning off');
+  });
 });
