@@ -3,11 +3,12 @@
  * headlineItemSchema) and its findings judged against what it expected (`expect`). The summary
  * prints these first; `--json` carries them in the result (`headline`, `expectation`, `variants`).
  */
-import { H, ZERO_SAMPLES } from '../model/actors/metric-names.js';
+import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
+import { measuredAt } from './measured-at.js';
 import { compact, percent } from './number-text.js';
 import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
 import { unfinishedOf } from './unfinished-text.js';
@@ -115,19 +116,6 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   if (value === null || cacheLookups(r, cache) === 0)
     return [{ label: item.label, value: null, text: 'no lookups' }];
   return [{ label: item.label, value, text: percent(value) }];
-}
-
-/**
- * What a latency was measured at, where the run's parameters change it as much as the machine: a
- * DMA's latency includes its wait behind the DMAs its GPU already has in flight, up to
- * `gpu.maxOutstanding` (shared by the GPU's engines: dma-engines.ts), so two runs' DMA p99s read
- * as the links' only at the same bound (QA: runs of 64 and 512 compared as if of the links).
- * Undefined for other latencies, and for a result whose parameters lack the bound.
- */
-function measuredAt(latency: string, r: RunResult): string | undefined {
-  if (latency !== H.dmaLatencyTicks) return undefined;
-  const bound = (r.config.params as { gpu?: { maxOutstanding?: unknown } } | undefined)?.gpu?.maxOutstanding;
-  return typeof bound === 'number' ? `at most ${bound} outstanding per GPU` : undefined;
 }
 
 /**

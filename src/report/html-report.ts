@@ -25,6 +25,7 @@ import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
 import { esc, PAGE_CSS, table } from './html-parts.js';
 import { LATENCY_AXIS_JS, latencyAxisTitle, latencyExtentTicks } from './latency-axis.js';
+import { measuredAt } from './measured-at.js';
 import { compact } from './number-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
@@ -377,8 +378,10 @@ function latencyTable(result: RunResult): string {
     const t = (x: number): string => (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x));
     // What the row leaves out, as the summary says it under the row (unfinished-text.ts).
     const unfinished = unfinishedText(result, name) ?? '';
+    // The bound a DMA queued behind, as the headline and the summary say it (measured-at.ts).
+    const at = measuredAt(name, result);
     rows.push([
-      label,
+      at === undefined ? label : `${label} (${at})`,
       String(s.count),
       t(s.min),
       t(s.mean),

@@ -7,6 +7,7 @@ import type { HistogramSummary } from '../model/actors/actor.js';
 import { H } from '../model/actors/metric-names.js';
 import { type CacheName, cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
+import { measuredAt } from './measured-at.js';
 import { percent } from './number-text.js';
 import type { LinkFigures, RunResult } from './run-result.js';
 import { table } from './summary-text.js';
@@ -45,6 +46,10 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
     const s = result.contention.latencies[name];
     if (s === undefined) continue;
     out.push(`  ${label.padEnd(22)}${latencyCells(s)}`);
+    // The bound a DMA queued behind, as the headline says it (measured-at.ts): under the row, which
+    // has no room for it beside the figures.
+    const at = measuredAt(name, result);
+    if (at !== undefined) out.push(`  ${''.padEnd(22)}measured with ${at}`);
     const unfinished = unfinishedText(result, name);
     if (unfinished !== undefined) out.push(`  ${''.padEnd(22)}${unfinished}, not in the row above`);
   }

@@ -201,7 +201,9 @@ describe('summary', () => {
     });
     const peerRow = /<tr><td>peer access latency<\/td>(.*?)<\/tr>/.exec(html);
     expect(peerRow?.[1]).toBe('<td>0</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>');
-    expect(/<tr><td>DMA latency<\/td><td>100<\/td>(.*?)<\/tr>/.exec(html)?.[1]).not.toContain('>-<');
+    expect(
+      /<tr><td>DMA latency \(at most 64 outstanding per GPU\)<\/td><td>100<\/td>(.*?)<\/tr>/.exec(html)?.[1],
+    ).not.toContain('>-<');
   });
 
   it('HTML and --json: a latency of one constant value reads that value for min and max, not HDR bucket edges', () => {
@@ -835,6 +837,50 @@ describe('summary', () => {
     const bare = at(64);
     (bare.config as { params: unknown }).params = { gpu: {} };
     expect(evaluateHeadline(items.slice(0, 1), bare)[0]!.text).toBe('99.01 ns');
+  });
+
+  it("summary and HTML: the latency tables' DMA latency row says the outstanding bound, as the headline does; no other row does", () => {
+    const at = (maxOutstanding: number) => {
+      const params = { ...config.params, gpu: { ...config.params.gpu, maxOutstanding } };
+      const c = { ...config, params };
+      const r = raw([
+        report(0),
+        report(1, { histograms: { [H.peerLatencyTicks]: reportedHistogram([5000]) } }),
+      ]);
+      return {
+        result: assembleResult(c, plan, r),
+        html: (result: ReturnType<typeof assembleResult>) =>
+          buildHtmlReport({ result, raw: r, plan, config: c }),
+      };
+    };
+    for (const bound of [512, 8]) {
+      const { result, html } = at(bound);
+      const said = `at most ${bound} outstanding per GPU`;
+      // The headline's words, from the one rule (measured-at.ts).
+      const headline = evaluateHeadline(
+        [{ label: 'DMA p99', latency: 'dma.latencyTicks', stat: 'p99' }],
+        result,
+      );
+      expect(headline[0]!.text).toBe(`99.01 ns (${said})`);
+      // The summary: under the DMA row, and nowhere else in the table.
+      const text = formatSummary(result, { color: false });
+      expect(text).toMatch(
+        new RegExp(
+          `\\n {2}DMA latency\\s+100\\s+50(\\.\\d+)? ns[^\\n]*\\n {24}measured with ${said}\\n {2}peer access latency `,
+        ),
+      );
+      expect(text.split(said).length - 1).toBe(1);
+      // The HTML report: in the DMA row's label, and no other row's.
+      const page = html(result);
+      expect(page).toContain(`<tr><td>DMA latency (${said})</td><td>100</td>`);
+      expect(page).toContain('<tr><td>peer access latency</td><td>1</td>');
+      expect(page.split(`(${said})`).length - 1).toBe(1);
+    }
+    // A result whose parameters lack the bound (edited, or of another shape): the rows alone, as the headline.
+    const { result, html } = at(64);
+    (result.config as { params: unknown }).params = { gpu: {} };
+    expect(formatSummary(result, { color: false })).not.toContain('outstanding per GPU');
+    expect(html(result)).toContain('<tr><td>DMA latency</td><td>100</td>');
   });
 
   it('headline: a wait whose zeros a counter holds says how many of its samples they are', () => {
