@@ -11,7 +11,8 @@
  *   context), xts.context and ats.refused (XTS contexts and the translations they refuse),
  *   gpu.reset and npu.hmi (a GPU reset's steps, and an HMI the NPU raised), atsd.shared (a
  *   store to an ATSD register by a shootdown that does not hold it);
- * - GPU actors: tenant.gpu, peer.access, mmio.access, and the ATS cache's evidence (ats.*: a refill
+ * - GPU actors: tenant.gpu, peer.access, mmio.access, gpu.reset (sbr-deassert and relink, only
+ *   with a delayed relink: gpu/reset-port.ts), and the ATS cache's evidence (ats.*: a refill
  *   read out before an invalidate of its page, that invalidate, the flushes that move it, its
  *   landing in the L1; gpu/ats-cache.ts `AtsWitness`);
  * - the coordinator: page.unmap, page.free, translation.made, and every shootdown step (the
@@ -211,12 +212,17 @@ export type OracleEvent =
       readonly reason: string;
     }
   | {
-      /** A step of a GPU reset as the chip (kernel and skiboot) performed it. */
+      /**
+       * A step of a GPU reset as the chip (kernel and skiboot) performed it; `relink` only when
+       * `resets.relinkDelayTicks` delays the mask's re-write (at 0 it is part of `sbr-deassert`).
+       * With that delay the GPU also reports `sbr-deassert` and `relink` as they land on it, so
+       * its own histories (isolation.peer) show when its mask went and came back.
+       */
       readonly kind: 'gpu.reset';
       readonly tick: Tick;
       readonly npu: number;
       readonly gpu: number;
-      readonly step: 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
+      readonly step: 'fence' | 'sbr-assert' | 'sbr-deassert' | 'relink' | 'npu-reset' | 'unfence';
     }
   | {
       /** The chip raised an HMI on its NPU's use of a GPU's links (npu/npu-links.ts). */

@@ -271,9 +271,11 @@ function keysOf(ev: OracleEvent, pages: PageBases): HistoryKey[] {
       return [`sd:${ev.shootdown}`];
     case 'peer.access':
       return [`gpu:${ev.srcGpu}`, `gpu:${ev.dstGpu}`];
+    case 'gpu.reset':
+      // A key of their own too, so a GPU's last reset steps outlive a burst of its peer accesses.
+      return [`gpu:${ev.gpu}`, `reset:${ev.gpu}`];
     case 'mmio.access':
     case 'tenant.gpu':
-    case 'gpu.reset':
     case 'npu.hmi':
       return [`gpu:${ev.gpu}`];
     case 'context.ref':

@@ -12,14 +12,19 @@
  *      secondary bus reset (RESET_STEP sbr-assert): the GPU's links drop;
  *   3. after `resets.sbrHoldTicks` deassert it (sbr-deassert) and at once reset the bricks: retrain
  *      and purge L2/L3 (npu-reset), and tell the GPU (link-reset);
- *   4. on RESET_ACK(links-up) lift the fence (unfence) and answer RESET_DONE to the coordinator.
+ *   4. on RESET_ACK(links-up) lift the fence (unfence) and answer RESET_DONE to the coordinator
+ *      (with a delayed relink, below, once that is written too).
  * The host writes the GPU's link-disable mask again as the reset ends (premise (d): the GPU does it
  * on sbr-deassert, gpu/reset-port.ts), or `resets.relinkDelayTicks` after the deassert
- * (RESET_STEP relink), as a host whose reset_done hook did not run would: in between the GPU's
- * links are up and unfiltered, and a link whose two ends are both in that window carries peer
- * traffic between tenants (judged `isolation.peer` where it lands). The window is not tied to
- * this sequence: a later reset of the GPU may start inside it, and the relink write then lands in
- * that reset (dropped, as any write to a GPU held in reset) or just after its deassert.
+ * (RESET_STEP relink, observed as the step `relink`), as a host whose reset_done hook did not run
+ * would: in between the GPU's links are up and unfiltered, and a link whose two ends are both in
+ * that window carries peer traffic between tenants (judged `isolation.peer` where it lands).
+ * The relink is part of the reset: the kernel serialises resets per device (pci_reset_function
+ * holds the device lock through reset_done), so RESET_DONE waits for both RESET_ACK(links-up)
+ * and the relink, and the coordinator asks for no other reset of the GPU until then. Answering at
+ * links-up let a next reset of the GPU start inside the window, its relink write then dropped
+ * (the GPU held in reset) or landing just after the next deassert, cutting that window short.
+ * The windows of different GPUs may still overlap: each GPU's reset is its own.
  * Firmware before the fix (`gpu-reset-before-npu`): no bus control filter. Step 2 asserts the reset
  * without the fence, and the bricks are reset only `resets.npuResetDelayTicks` after the deassert
  * (when VFIO resets the NVLink bridge devices, after the GPU, the order that showed the bug). An
@@ -37,6 +42,7 @@
  * its register would have hung (found by this workload's clean runs).
  */
 
+import type { OracleEvent } from '../../check/oracle-events.js';
 import { NpuLinks } from '../../npu/npu-links.js';
 import { HEADER_BYTES } from '../../protocol/kinds.js';
 import {
@@ -53,12 +59,18 @@ import type { ActorContext } from '../actor.js';
 import { C } from '../metric-names.js';
 import type { ChipEnv } from './chip-env.js';
 
-type OracleStep = 'fence' | 'sbr-assert' | 'sbr-deassert' | 'npu-reset' | 'unfence';
+type OracleStep = Extract<OracleEvent, { kind: 'gpu.reset' }>['step'];
+
+/** What a reset in progress still waits for: RESET_ACK(links-up), and the relink when delayed. */
+interface PendingReset {
+  linksUp: boolean;
+  relinkDue: boolean;
+}
 
 export class GpuResets {
   readonly links: NpuLinks;
-  /** GPUs being reset now. */
-  private readonly inProgress = new Set<number>();
+  /** GPUs being reset now, with what each reset still waits for before RESET_DONE. */
+  private readonly inProgress = new Map<number, PendingReset>();
   /** The firmware resets the GPU's bricks with its slot (skiboot 68d11e446). */
   private readonly bricksResetWithSlot: boolean;
 
@@ -83,7 +95,7 @@ export class GpuResets {
       throw new Error(
         `${this.env.name}: RESET_REQUEST for gpu${r.gpu}, not on this socket or already resetting`,
       );
-    this.inProgress.add(r.gpu);
+    this.inProgress.set(r.gpu, { linksUp: false, relinkDue: false });
     this.step(r.gpu, 'quiesce', ctx);
   }
 
@@ -105,9 +117,8 @@ export class GpuResets {
       this.links.unfence(a.gpu);
       this.observe(a.gpu, 'unfence', ctx);
     }
-    this.inProgress.delete(a.gpu);
-    this.env.counters.add('gpu.resetsRun');
-    ctx.send(this.env.toCoordinator, ResetDoneMsg.encode({ gpu: a.gpu }), HEADER_BYTES);
+    this.inProgress.get(a.gpu)!.linksUp = true;
+    this.doneIfComplete(a.gpu, ctx);
   }
 
   onTimer(m: SimMessage, ctx: ActorContext): void {
@@ -116,14 +127,34 @@ export class GpuResets {
       this.observe(t.gpu, 'sbr-deassert', ctx);
       this.step(t.gpu, 'sbr-deassert', ctx);
       const relink = this.params.relinkDelayTicks;
-      if (relink > 0) ctx.schedule(relink, SbrTimerMsg.encode({ gpu: t.gpu, step: 'relink' }));
+      if (relink > 0) {
+        this.inProgress.get(t.gpu)!.relinkDue = true;
+        ctx.schedule(relink, SbrTimerMsg.encode({ gpu: t.gpu, step: 'relink' }));
+      }
       if (this.bricksResetWithSlot) this.resetBricks(t.gpu, ctx);
       else
         ctx.schedule(this.params.npuResetDelayTicks, SbrTimerMsg.encode({ gpu: t.gpu, step: 'link-reset' }));
       return;
     }
-    if (t.step === 'relink') this.step(t.gpu, 'relink', ctx);
-    else this.resetBricks(t.gpu, ctx);
+    if (t.step === 'relink') {
+      this.observe(t.gpu, 'relink', ctx);
+      this.step(t.gpu, 'relink', ctx);
+      this.inProgress.get(t.gpu)!.relinkDue = false;
+      this.doneIfComplete(t.gpu, ctx);
+    } else this.resetBricks(t.gpu, ctx);
+  }
+
+  /**
+   * RESET_DONE once the links are up and the mask written again. The relink is sent on the PCIe
+   * edge the next reset's steps take, ahead of them and in order, so it lands before that reset
+   * begins.
+   */
+  private doneIfComplete(gpu: number, ctx: ActorContext): void {
+    const p = this.inProgress.get(gpu)!;
+    if (!p.linksUp || p.relinkDue) return;
+    this.inProgress.delete(gpu);
+    this.env.counters.add('gpu.resetsRun');
+    ctx.send(this.env.toCoordinator, ResetDoneMsg.encode({ gpu }), HEADER_BYTES);
   }
 
   /** skiboot resets the GPU's bricks (retrain, purge L2/L3) and tells the GPU its links are back. */

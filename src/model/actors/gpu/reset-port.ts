@@ -13,7 +13,11 @@
  *   4. link-reset: the NPU retrained the links (`resetNpuLinks`); the engines resume and
  *      RESET_ACK(links-up) goes back over NVLink.
  *   relink, only when `resets.relinkDelayTicks` > 0: the kernel applies the mask that late
- *      instead of in step 3 (chip/gpu-resets.ts), the links up and unfiltered until then.
+ *      instead of in step 3 (chip/gpu-resets.ts), the links up and unfiltered until then. The GPU
+ *      then tells its own oracle when the mask went (sbr-deassert) and came back (relink), as
+ *      `gpu.reset` steps: a peer access it judges in between (isolation.peer) has them in its
+ *      history, where the chip's observations of the same steps are not. The relink belongs to
+ *      its reset: the chip sends the next reset's quiesce only after it (a breach is a model bug).
  * Between 2 and 4 a peer's write to this GPU finds the links down and is refused (peer-port.ts).
  */
 import type { AtsCache } from '../../gpu/ats-cache.js';
@@ -31,6 +35,8 @@ import type { InvalidationPort } from './invalidation-port.js';
 export class ResetPort {
   /** Quiesce asked, RESET_ACK(quiesced) not sent yet. */
   private draining = false;
+  /** Deasserted with the relink delayed, the mask not written again yet. */
+  private relinkOwed = false;
 
   constructor(
     private readonly env: GpuEnv,
@@ -46,6 +52,10 @@ export class ResetPort {
     const bar0 = this.bar0.bar0;
     switch (r.step) {
       case 'quiesce':
+        if (this.relinkOwed)
+          throw new Error(
+            `${this.env.name}: a reset began before the last one's relink (chip/gpu-resets.ts)`,
+          );
         this.engines.pause();
         this.draining = true;
         this.afterSettle(ctx);
@@ -58,9 +68,16 @@ export class ResetPort {
       case 'sbr-deassert':
         bar0.deassertReset(now);
         if (this.env.world.config.params.resets?.relinkDelayTicks === 0) this.relink(now);
+        else {
+          this.relinkOwed = true;
+          this.observe('sbr-deassert', now);
+        }
         return;
       case 'relink':
+        if (!this.relinkOwed) throw new Error(`${this.env.name}: RESET_STEP relink with no reset owing one`);
+        this.relinkOwed = false;
         this.relink(now);
+        this.observe('relink', now);
         return;
       case 'link-reset':
         bar0.resetNpuLinks(now);
@@ -78,6 +95,11 @@ export class ResetPort {
   private relink(now: Tick): void {
     const mask = this.env.world.linkDisableMask[this.env.gpu]!;
     if (mask !== 0) applyLinkDisable(this.bar0.bar0, mask, now);
+  }
+
+  private observe(step: 'sbr-deassert' | 'relink', now: Tick): void {
+    const npu = this.env.world.topology.gpus[this.env.gpu]!.socket;
+    this.env.oracle.observe({ kind: 'gpu.reset', tick: now, npu, gpu: this.env.gpu, step });
   }
 
   /** After every completion or flush: once quiesced and drained, tell the chip. */

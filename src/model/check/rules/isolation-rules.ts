@@ -72,7 +72,8 @@ export class IsolationRules implements RuleFamily {
         [ev.address],
         () =>
           `Expected peer accesses only between GPUs of one tenant, got gpu${ev.srcGpu} (${src?.name ?? 'none'}) ${ev.write ? 'writing' : 'reading'} ${ev.lengthBytes} bytes ${ev.write ? 'into' : 'from'} gpu${ev.dstGpu} RAM (${dst?.name ?? 'none'}) over NVLink (link ${ev.link} of gpu${ev.srcGpu})`,
-        [`gpu:${ev.srcGpu}`],
+        // The receiver's reset steps (gpu.reset, a delayed relink's window) under their own key.
+        [`gpu:${ev.srcGpu}`, `reset:${ev.dstGpu}`],
       );
     }
   }
