@@ -263,7 +263,10 @@ export class ActorRunner implements ActorContext {
         : this.trace.sentLater(msg, edge, this.now, this.now + delayTicks, wireBytes);
     msg.destination = this.self;
     msg.link = SELF_LINK;
-    const n = this.departureSeq++ % DEPARTURE_SEQ;
+    // Wrapped by a compare, not `%`: DEPARTURE_SEQ is no small integer to V8, so `%` by it is a
+    // floating-point remainder, a call into C++ per departure (19 % of this method's samples).
+    const n = this.departureSeq;
+    this.departureSeq = n + 1 === DEPARTURE_SEQ ? 0 : n + 1;
     msg.seq = DEPARTURE_SEQ + n;
     msg.timeTicks = this.now + delayTicks;
     stampOrder(msg);

@@ -111,7 +111,26 @@ export class EventQueue {
       this.pullIn();
       return m;
     }
+    return this.takeHead(this.firstBucket());
+  }
+
+  /**
+   * The next event if it is due before `limit`, taken; else undefined, the queue untouched. The
+   * runtimes' loops ask this once per event: the wheel's comparison reads the time from `times`,
+   * not from the message (a cache miss per event that the handler would pay anyway, later).
+   */
+  popBefore(limit: number): SimMessage | undefined {
+    if (this.inWheel === 0) {
+      const top = this.overflow.peek();
+      return top === undefined || top.timeTicks >= limit ? undefined : this.pop();
+    }
     const b = this.firstBucket();
+    if (this.times[this.heads[b]!]! >= limit) return undefined;
+    return this.takeHead(b);
+  }
+
+  /** Take the first event of wheel bucket `b` (not empty). */
+  private takeHead(b: number): SimMessage | undefined {
     const heads = this.heads;
     const node = heads[b]!;
     heads[b] = this.next[node]!;

@@ -172,9 +172,8 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
   // A run asked to stop before it began (Ctrl-C while the one before it ended) handles nothing.
   if (shouldStop?.() === true) return { events, stopped: 'interrupted', reached, end };
   for (;;) {
-    const top = heap.peek();
-    if (top === undefined || top.timeTicks >= end) break;
-    heap.pop();
+    const top = heap.popBefore(end);
+    if (top === undefined) break;
     reached = top.timeTicks;
     const runner = runners[top.destination]!;
     try {

@@ -319,9 +319,8 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
     const midSlice = this.spin?.active === true;
     let handled = 0;
     while (handled < SLICE_EVENTS) {
-      const top = heap.peek();
-      if (top === undefined || top.timeTicks >= h || top.timeTicks >= stop.end) break;
-      heap.pop();
+      const top = heap.popBefore(Math.min(h, stop.end));
+      if (top === undefined) break;
       const runner = runnerOf[top.destination]!;
       this.current = runner;
       runner.handle(top);

@@ -182,6 +182,42 @@ describe('EventQueue paths', () => {
   });
 });
 
+describe('EventQueue.popBefore', () => {
+  test('event-queue: popBefore takes the next event only when it is due before the limit, in the wheel and past it', () => {
+    const q = new EventQueue();
+    const near = message(10, 0, 1, 0, 0);
+    const far = message(2 ** 40, 0, 2, 0, 0);
+    q.push(far);
+    q.push(near);
+    // At the limit is not before it: nothing taken, the queue as it was.
+    expect(q.popBefore(10)).toBeUndefined();
+    expect(q.size).toBe(2);
+    expect(q.popBefore(11)).toBe(near);
+    // Only `far` is left, in the overflow (the wheel is empty).
+    expect(q.popBefore(2 ** 40)).toBeUndefined();
+    expect(q.size).toBe(1);
+    expect(q.popBefore(Number.POSITIVE_INFINITY)).toBe(far);
+    expect(q.popBefore(Number.POSITIVE_INFINITY)).toBeUndefined();
+  });
+
+  test('event-queue: popBefore gives the order pop gives', () => {
+    const times = [7, 3, 3, 2 ** 30, 90_000, 2 ** 41, 12];
+    const a = new EventQueue();
+    const b = new EventQueue();
+    times.forEach((t, i) => {
+      a.push(message(t, 0, i, 0, 0));
+      b.push(message(t, 0, i, 0, 0));
+    });
+    for (;;) {
+      const viaPop = a.pop();
+      const viaLimit = b.popBefore(Number.POSITIVE_INFINITY);
+      expect(viaLimit?.timeTicks).toBe(viaPop?.timeTicks);
+      expect(viaLimit?.source).toBe(viaPop?.source);
+      if (viaPop === undefined) break;
+    }
+  });
+});
+
 describe('queue bounds', () => {
   test('event-heap: refuses a push past its bound, naming it', () => {
     const heap = new EventHeap(2);
