@@ -137,9 +137,27 @@ function formatViolation(label: string, v: Violation, maxHistoryLines: number, s
         : ''),
     `    ${v.message}`,
   ];
-  for (const h of v.history.slice(0, maxHistoryLines)) lines.push(`    | ${h}`);
-  if (v.history.length > maxHistoryLines) lines.push(`    | ... ${v.history.length - maxHistoryLines} more`);
+  for (const h of historyExcerpt(v.history, maxHistoryLines)) lines.push(`    | ${h}`);
   return lines;
+}
+
+/**
+ * At most `max` lines of a violation's history (oldest first), the rest elided in one line: the
+ * first line, which says how the story began (a translation made, a register taken), and the last
+ * ones, which lead up to the violation (the release after one flush, the free, the stale DMA).
+ * The oldest lines alone hid those: `flush-race --bug single-flush` showed the acquire, launch,
+ * start and invalidate of an `order.atsd-released-early` and left its flush and early release in
+ * "... 3 more". The whole history is in `--json` and the failure file.
+ */
+export function historyExcerpt(history: readonly string[], max: number): string[] {
+  if (history.length <= max) return [...history];
+  const tail = Math.max(0, max - 1);
+  const shown = max >= 1 ? [history[0]!] : [];
+  return [
+    ...shown,
+    `... ${history.length - shown.length - tail} more`,
+    ...(tail > 0 ? history.slice(-tail) : []),
+  ];
 }
 
 /** Liveness failures in groups found at one tick with the same shootdowns in flight. */

@@ -12,6 +12,7 @@ import { buildHtmlReport } from '../../src/report/html-report.js';
 import { compact } from '../../src/report/number-text.js';
 import { exitText } from '../../src/report/run-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
+import { historyExcerpt } from '../../src/report/summary-checks.js';
 import { freeModeLines, placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
@@ -546,7 +547,7 @@ describe('summary', () => {
     );
   });
 
-  it('summary: a violation shows rule, tick, actors, hex addresses, message and the first history lines', () => {
+  it('summary: a violation shows rule, tick, actors, hex addresses, message, the first history line and the last ones', () => {
     const history = ['t=1 map', 't=2 translate', 't=3 free', 't=4 reuse', 't=5 dma'];
     const v = {
       rule: 'translation.stale-ats' as const,
@@ -563,10 +564,22 @@ describe('summary', () => {
       'VIOLATION translation.stale-ats at 1.5 ns (tick 1500)  actors gpu0, chip0  addresses 0xdead0000',
     );
     expect(text).toContain('    DMA through a freed page');
-    expect(text).toContain('| t=3 free');
-    expect(text).not.toContain('t=4 reuse');
-    expect(text).toContain('| ... 2 more');
+    // The first line, the elided middle, then the lines that lead up to the violation.
+    expect(text).toContain('    | t=1 map\n    | ... 2 more\n    | t=4 reuse\n    | t=5 dma');
+    expect(text).not.toContain('t=2 translate');
+    expect(text).not.toContain('t=3 free');
     expect(text).toContain('status violation (exit 1)');
+  });
+
+  it('summary: a history excerpt keeps every line it can, the first and the last, and counts the rest', () => {
+    const h = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(historyExcerpt(h, 6)).toEqual(h);
+    expect(historyExcerpt(h, 10)).toEqual(h);
+    expect(historyExcerpt(h, 4)).toEqual(['a', '... 2 more', 'd', 'e', 'f']);
+    expect(historyExcerpt(h, 2)).toEqual(['a', '... 4 more', 'f']);
+    expect(historyExcerpt(h, 1)).toEqual(['a', '... 5 more']);
+    expect(historyExcerpt(h, 0)).toEqual(['... 6 more']);
+    expect(historyExcerpt([], 4)).toEqual([]);
   });
 
   it('summary: an interrupted run says so in its status line, with exit 130', () => {
