@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { countText } from '../core/count-text.js';
 import { histogramBins, mergeHistogramsByName } from '../metrics/histogram.js';
 import { asNodeHistograms } from '../metrics/node-recorder.js';
+import type { Violation } from '../model/check/violation.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -332,6 +333,7 @@ function checksSection(result: RunResult): string {
     `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(result.liveness.length, 'liveness failure')}` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
+    historyBlocks(problems.slice(0, MAX_HISTORIES)) +
     states.shared
       .map(
         (st, i) => `<p>state ${i + 1}, the same for ${st.count} liveness failures above: ${esc(st.text)}</p>`,
@@ -339,6 +341,24 @@ function checksSection(result: RunResult): string {
       .join('') +
     conservation
   );
+}
+
+/** Findings whose history the report shows (the first ones; `--json` and the failure file have all). */
+const MAX_HISTORIES = 10;
+
+/**
+ * Each finding's history, whole, folded under its rule and tick: the events up to it that the
+ * summary cuts to four lines, which a reader of the report otherwise had to find in `--json`.
+ */
+function historyBlocks(problems: readonly (readonly [string, Violation])[]): string {
+  return problems
+    .filter(([, v]) => v.history.length > 0)
+    .map(
+      ([kind, v]) =>
+        `<details><summary>${esc(`history of the ${kind} ${v.rule} at ${formatTime(v.tick)} (${countText(v.history.length, 'event')})`)}</summary>` +
+        `<pre class="answer">${esc(v.history.join('\n'))}</pre></details>`,
+    )
+    .join('');
 }
 
 /**

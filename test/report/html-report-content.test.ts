@@ -237,6 +237,22 @@ describe('the HTML report says what the run did', () => {
     expect((await report('stress', 2_000_000)).html).not.toContain('free mode');
   });
 
+  it("each finding's history, whole, folded under its rule (the summary shows four lines of it)", async () => {
+    const { html, result } = await report('flush-race', 30_000_000, ['single-flush']);
+    const first = result.violations[0]!;
+    expect(first.history.length).toBeGreaterThan(4);
+    const blocks = [
+      ...html.matchAll(/<details><summary>(.*?)<\/summary><pre class="answer">(.*?)<\/pre><\/details>/gs),
+    ];
+    expect(blocks.length).toBe(Math.min(10, result.violations.length + result.liveness.length));
+    const [, summary, body] = blocks[0]!;
+    expect(htmlText(summary!)).toContain(`history of the violation ${first.rule}`);
+    expect(htmlText(summary!)).toContain(`(${first.history.length} events)`);
+    expect(htmlText(body!).split('\n')).toEqual(first.history);
+    // A clean run shows none.
+    expect((await report('stress', 2_000_000)).html).not.toContain('<details>');
+  });
+
   it("the workload's answer, with each variant's verdict, is the summary's", async () => {
     const { html, result } = await report('multi-tenant', 5_000_000);
     expect(result.variants).toBeUndefined(); // runRaw runs no variants: give the result two
