@@ -158,7 +158,8 @@ function latencyFigures(raw: RawRun, result: RunResult): (ChartSpec | NothingDra
     const drawn = h?.hdr.count ?? 0;
     // The chart's axis is logarithmic: samples of 0 (ZERO_SAMPLES) are counted in the title only.
     const zeros = (result.contention.latencies[name]?.count ?? drawn) - drawn;
-    const title = histogramTitle(label, drawn, zeros);
+    const at = measuredAt(name, result);
+    const title = histogramTitle(at === undefined ? label : `${label}, ${at}`, drawn, zeros);
     if (h === undefined || drawn === 0) {
       if (zeros > 0) figures.push({ kind: 'nothing-drawn', id: `latency-${name}`, title });
       continue;

@@ -888,6 +888,9 @@ describe('summary', () => {
       expect(page).toContain(`<tr><td>DMA latency (${said})</td><td>100</td>`);
       expect(page).toContain('<tr><td>peer access latency</td><td>1</td>');
       expect(page.split(`(${said})`).length - 1).toBe(1);
+      // Its histogram's title says it too; the peer access histogram's says nothing of it.
+      expect(page).toContain(`DMA latency, ${said} (100 samples)`);
+      expect(page).toContain('peer access latency (1 sample)');
     }
     // A result whose parameters lack the bound (edited, or of another shape): the rows alone, as the headline.
     const { result, html } = at(64);
