@@ -11,8 +11,6 @@ import { ChipEnv } from '../../../../src/model/actors/chip/chip-env.js';
 import { GpuResets } from '../../../../src/model/actors/chip/gpu-resets.js';
 import { Counters } from '../../../../src/model/actors/counters.js';
 import { buildWorld } from '../../../../src/model/actors/world.js';
-import { Oracle } from '../../../../src/model/check/oracle.js';
-import type { OracleEvent } from '../../../../src/model/check/oracle-events.js';
 import { K } from '../../../../src/model/protocol/kinds.js';
 import {
   ResetAckMsg,
@@ -25,6 +23,7 @@ import { newMessage, type SendFields } from '../../../../src/model/protocol/sim-
 import type { RunConfig } from '../../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../../src/model/scenario/workload-params.js';
 import { workloads } from '../../../../workloads/index.js';
+import { recordingOracle } from '../../../support/recording-oracle.js';
 
 const HOLD = 5_000_000;
 
@@ -41,13 +40,7 @@ function config(relinkDelayTicks: number, intervalTicks = 2_000_000): RunConfig 
 /** Chip 0's resets alone: its oracle events, its sends, its timers, and a clock set by hand. */
 function harness(relinkDelayTicks: number) {
   const world = buildWorld(config(relinkDelayTicks));
-  const oracle = new Oracle();
-  const events: OracleEvent[] = [];
-  const observe = oracle.observe.bind(oracle);
-  oracle.observe = (ev: OracleEvent) => {
-    events.push(ev);
-    return observe(ev);
-  };
+  const { oracle, events } = recordingOracle();
   const env = new ChipEnv(world.chipActor[0]!, world, new Counters(), oracle);
   const resets = new GpuResets(env);
   const sent: SendFields[] = [];

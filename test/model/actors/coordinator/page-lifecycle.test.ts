@@ -13,7 +13,6 @@ import { CoordinatorEnv } from '../../../../src/model/actors/coordinator/coordin
 import { PageLifecycle } from '../../../../src/model/actors/coordinator/page-lifecycle.js';
 import { Counters } from '../../../../src/model/actors/counters.js';
 import { buildWorld, type World } from '../../../../src/model/actors/world.js';
-import { Oracle } from '../../../../src/model/check/oracle.js';
 import type { OracleEvent } from '../../../../src/model/check/oracle-events.js';
 import { PAGE_1G } from '../../../../src/model/host/page-table.js';
 import { K } from '../../../../src/model/protocol/kinds.js';
@@ -27,6 +26,7 @@ import {
 import { newMessage, type SendFields } from '../../../../src/model/protocol/sim-message.js';
 import type { RunConfig } from '../../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../../src/model/scenario/workload-params.js';
+import { recordingOracle } from '../../../support/recording-oracle.js';
 
 /**
  * A Redbud whose every process maps 127 1G pages: each socket's 256 GiB holds its two processes'
@@ -58,13 +58,7 @@ interface Sent {
 
 /** A coordinator's page lifecycle alone, its sends and oracle events kept. */
 function harness(world: World) {
-  const oracle = new Oracle();
-  const events: OracleEvent[] = [];
-  const observe = oracle.observe.bind(oracle);
-  oracle.observe = (ev: OracleEvent) => {
-    events.push(ev);
-    return observe(ev);
-  };
+  const { oracle, events } = recordingOracle();
   const counters = new Counters();
   const env = new CoordinatorEnv(world.coordinator, world, counters, oracle);
   const histogram = { record: () => {}, count: 0 };
