@@ -264,9 +264,35 @@ export function comparisonFooter(c: Comparison): string[] {
       '  last two are judged between sets of seeds, by their spread. These models miss what a seed moves',
       '  as a whole (where pages lie, when unmaps fall): compare sets of seeds (npusim compare DIR_A DIR_B)',
       '  to measure it.',
+      ...seedNote(c),
     ];
   }
   return setsFooter(c, c.sets);
+}
+
+/** How the runs were hosted: a difference that leaves the events as they were. */
+const HOSTING = /^(host|placement): /;
+
+/**
+ * Two runs of different seeds: say what the flagged rows may be. The models above count a run's
+ * samples, not what a seed moves as a whole: at 0.10.0 the ten pairs of `stress` seeds 1 to 5
+ * (200 us) flagged 4.3 % of their figures, not the 0.27 % the models promise (README, "Traces,
+ * reports and comparisons"), and seeds 1 and 2 alone 17 rows, each of them the seed's.
+ */
+function seedNote(c: Comparison): string[] {
+  const seed = c.differences.find((d) => d.startsWith('seed: '));
+  if (seed === undefined || c.changed === 0) return [];
+  const alone = c.differences.every((d) => d === seed || HOSTING.test(d));
+  // The seeds themselves are in the header's `differ in` list; these lines fit 100 columns.
+  return alone
+    ? [
+        'note: A and B differ in their seed alone: each row flagged is what the seed moved, not a change;',
+        '  sets of seeds (npusim sweep --results DIR, then npusim compare DIR_A DIR_B) tell the two apart.',
+      ]
+    : [
+        'note: A and B differ in their seed too: some rows flagged may be what the seed moved; run both',
+        '  configurations over sets of seeds (npusim sweep --results DIR) and compare the sets to tell.',
+      ];
 }
 
 /**

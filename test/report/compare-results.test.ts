@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/report/compare-places.js';
 import { compareResults } from '../../src/report/compare-results.js';
 import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
-import { formatComparison } from '../../src/report/format-comparison.js';
+import { comparisonFooter, formatComparison } from '../../src/report/format-comparison.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
 import { countsResult } from '../support/counts-result.js';
@@ -29,6 +29,31 @@ function row(a: RunResult, b: RunResult, figure: string) {
   if (r === undefined) throw new Error(`no row ${figure}`);
   return r;
 }
+
+describe('compare: two runs of different seeds', () => {
+  const notes = (a: RunResult, b: RunResult) =>
+    comparisonFooter(compareResults('A.json', a, 'B.json', b)).filter((l) => l.startsWith('note:'));
+  const evictions = (n: number, seed: number, params?: Record<string, unknown>) =>
+    countsResult({ 'ats.evictions': n }, { seed, ...(params === undefined ? {} : { params }) });
+
+  it("a flagged row between two seeds alone is called the seed's; with another difference, maybe the seed's", () => {
+    // 241 against 114 evictions: seeds 1 and 2 of `stress` for 200 us at 0.10.0.
+    expect(notes(evictions(241, 1), evictions(114, 2))).toEqual([
+      'note: A and B differ in their seed alone: each row flagged is what the seed moved, not a change;',
+    ]);
+    const other = { topology: 'witherspoon-4' };
+    expect(notes(evictions(241, 1), evictions(114, 2, other))).toEqual([
+      'note: A and B differ in their seed too: some rows flagged may be what the seed moved; run both',
+    ]);
+  });
+
+  it('no note where the seed is the same, or where nothing was flagged', () => {
+    expect(notes(evictions(241, 1), evictions(114, 1))).toEqual([]);
+    expect(notes(evictions(241, 1), evictions(240, 2))).toEqual([]);
+    const footer = comparisonFooter(compareResults('A.json', evictions(241, 1), 'B.json', evictions(114, 2)));
+    for (const line of footer) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+});
 
 describe('compare: totals and states that are not counts of events', () => {
   it('a byte total that moves 1 % with its DMA count, itself within noise, is noise', () => {
