@@ -57,7 +57,7 @@ describe('compare: two runs of different seeds', () => {
 
 describe('compare: totals and states that are not counts of events', () => {
   it('a byte total that moves 1 % with its DMA count, itself within noise, is noise', () => {
-    // Seeds 1 and 2 of `stress` for 200 us: 12293 and 12428 DMAs (1.1 %, 0.9 standard errors).
+    // Seeds 1 and 2 of `stress` for 200 us at 0.9.0: 12293 and 12428 DMAs (1.1 %, 0.9 standard errors).
     const a = result(dmas(12293));
     const b = result(dmas(12428));
     expect(row(a, b, 'dma.completed').verdict).toBe('noise');
