@@ -35,6 +35,24 @@ export function roundsArgument(usage, text, fallback) {
   return rounds;
 }
 
+/**
+ * Per round, the median of A's runs over the median of B's for `field` (a cost: B's speed-up), and
+ * those ratios' median and range. A round runs both builds back to back, so its ratio moves less
+ * with the machine's drift than the ratio of the builds' medians does; the range says how far one
+ * round's ratio strays (two A/Bs of one pair of builds printed 0.961 and 1.059 for the medians).
+ */
+export function pairedRatios(res, field) {
+  const rounds = [...new Set(res.A.map((x) => x.round))].sort((p, q) => p - q);
+  const of = (k, r) => median(res[k].filter((x) => x.round === r).map((x) => x[field]));
+  const ratios = rounds.map((r) => of('A', r) / of('B', r));
+  return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+}
+
+/** `1.025 (0.951 to 1.102)`: a pairedRatios result as the A/B scripts print it. */
+export function pairedText(p) {
+  return `${p.median.toFixed(3)} (${p.low.toFixed(3)} to ${p.high.toFixed(3)})`;
+}
+
 export function median(xs) {
   const s = [...xs].sort((p, q) => p - q);
   const m = s.length >> 1;
@@ -64,7 +82,7 @@ export function alternateRounds(rounds, a, b, env = {}) {
     for (const [k, dist] of order) {
       const childEnv = { ...process.env, ...env, AB_CHILD: resolve(dist) };
       for (const x of JSON.parse(execFileSync('node', [process.argv[1]], { env: childEnv }).toString())) {
-        res[k].push(x);
+        res[k].push({ ...x, round: i });
         digests.add(x.digest);
       }
     }

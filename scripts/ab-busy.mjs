@@ -10,7 +10,15 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { alternateRounds, checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
+import {
+  alternateRounds,
+  checkDists,
+  median,
+  pairedRatios,
+  pairedText,
+  roundsArgument,
+  usageExit,
+} from './ab-args.mjs';
 
 const [, , a, b, roundsArg, backgroundArg] = process.argv;
 
@@ -63,6 +71,6 @@ if (process.env.AB_CHILD !== undefined) {
       .map((x) => x.toFixed(0))
       .join(' ')})`;
   console.log(
-    `--workers 2, 1 ms of stress, ${background} background processes: A ${f('A')} | B ${f('B')} | B speed-up ${(median(walls('A')) / median(walls('B'))).toFixed(3)} | digests ${[...runs.digests].join(' ')}`,
+    `--workers 2, 1 ms of stress, ${background} background processes: A ${f('A')} | B ${f('B')} | B speed-up ${(median(walls('A')) / median(walls('B'))).toFixed(3)}, per round ${pairedText(pairedRatios(runs.res, 'wall'))} | digests ${[...runs.digests].join(' ')}`,
   );
 }

@@ -2,10 +2,19 @@
 //   node scripts/ab-inline.mjs A_DIST B_DIST [rounds=6] [durationTicks=1e9]
 // Each round runs one process per build (order alternating), each a warm-up run then two runs of
 // `stress` (seed 20180601) inline; prints the median CPU time and wall time per event of each build,
-// B's speed-up, and every digest seen (they must be one).
+// B's speed-up, the same per round (median and range of the rounds' ratios: how far one strays),
+// and every digest seen (they must be one).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { alternateRounds, checkDists, median, roundsArgument, usageExit } from './ab-args.mjs';
+import {
+  alternateRounds,
+  checkDists,
+  median,
+  pairedRatios,
+  pairedText,
+  roundsArgument,
+  usageExit,
+} from './ab-args.mjs';
 
 const [, , a, b, roundsArg, durArg] = process.argv;
 
@@ -55,6 +64,7 @@ if (process.env.AB_CHILD !== undefined) {
   const f = (x) => x.toFixed(0);
   console.log(
     `A cpu ns/event ${f(m('A', 'cpu'))} wall ${f(m('A', 'wall'))} | B cpu ns/event ${f(m('B', 'cpu'))} wall ${f(m('B', 'wall'))} | ` +
-      `B speed-up: cpu ${(m('A', 'cpu') / m('B', 'cpu')).toFixed(3)} wall ${(m('A', 'wall') / m('B', 'wall')).toFixed(3)} | digests ${[...digests].join(' ')}`,
+      `B speed-up: cpu ${(m('A', 'cpu') / m('B', 'cpu')).toFixed(3)} wall ${(m('A', 'wall') / m('B', 'wall')).toFixed(3)} | ` +
+      `per round (median, range): cpu ${pairedText(pairedRatios(res, 'cpu'))} wall ${pairedText(pairedRatios(res, 'wall'))} | digests ${[...digests].join(' ')}`,
   );
 }
