@@ -123,6 +123,34 @@ describe('npu rules: order.npu-use-after-gpu-reset', () => {
     expect(o.violations.map((v) => v.rule)).toEqual(['order.npu-use-after-gpu-reset']);
     expect(o.violations[0]!.history.join('\n')).toMatch(/gpu.reset .*sbr-assert/);
   });
+
+  test("hmi: the reset steps stay in its history after more of the GPU's events than a key keeps", () => {
+    const o = new Oracle();
+    o.observe({ kind: 'gpu.reset', tick: T(1), npu: 0, gpu: 2, step: 'sbr-assert' });
+    // Twenty MMIO accesses to the GPU, each kept under `gpu:2` (eight events a key): without a
+    // key of their own the reset steps would be pushed out.
+    for (let i = 0; i < 20; i++) {
+      o.observe({
+        kind: 'mmio.access',
+        tick: T(2 + i),
+        gpu: 2,
+        lpid: 1,
+        offset: 4 * i,
+        allowed: true,
+        firmwareUpdated: false,
+      });
+    }
+    o.observe({
+      kind: 'npu.hmi',
+      tick: T(30),
+      npu: 0,
+      gpu: 2,
+      reason: 'npu-use-after-gpu-reset',
+      detail: 'x',
+    });
+    expect(o.violations.map((v) => v.rule)).toEqual(['order.npu-use-after-gpu-reset']);
+    expect(o.violations[0]!.history.join('\n')).toMatch(/gpu.reset .*sbr-assert/);
+  });
 });
 
 describe('translation rules: translation.lost-tce', () => {

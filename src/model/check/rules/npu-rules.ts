@@ -67,6 +67,9 @@ export class NpuRules implements RuleFamily {
         [],
         () =>
           `Expected the NPU to leave gpu${ev.gpu}'s NVLinks alone from its reset until its bricks were reset, got an HMI: ${ev.detail}`,
+        // The GPU's reset steps under their own key too (oracle.ts): other events of the GPU's
+        // (its MMIO accesses) would push them out of its own key's history.
+        [`reset:${ev.gpu}`],
       );
     },
   };
