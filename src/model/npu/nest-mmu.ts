@@ -200,6 +200,8 @@ export class NestMmu {
    */
   private openWalks: OpenWalk[] = [];
   private openHead = 0;
+  /** The latest tick walks were settled to: the walks done by it are in `stats.walkerBusyTicks`. */
+  private settledTo = 0;
   readonly stats = {
     /** Walks that translated, counted when done (`finishWalk`): none the run's end cut off. */
     translations: 0,
@@ -433,6 +435,7 @@ export class NestMmu {
    * each to `done`, in the order they finished.
    */
   settle(tick: Tick, done?: (walk: SettledWalk) => void): void {
+    if (tick > this.settledTo) this.settledTo = tick;
     const open = this.openWalks;
     let head = this.openHead;
     while (head < open.length && open[head]!.doneAt <= tick) {
@@ -454,6 +457,12 @@ export class NestMmu {
    * by then and not settled counts here all the same, but not in `stats.translations`.
    */
   busyTicksBy(tick: Tick): number {
+    // The settled walks are summed whole: one done after `tick` would count past it.
+    if (tick < this.settledTo) {
+      throw new AssertionFailure(
+        `nest MMU ${this.npuIndex}: busy time asked by tick ${tick}, after walks were settled to ${this.settledTo}`,
+      );
+    }
     let busy = this.stats.walkerBusyTicks;
     for (let i = this.openHead; i < this.openWalks.length; i++) {
       const w = this.openWalks[i]!;
@@ -467,6 +476,21 @@ export class NestMmu {
       );
     }
     return busy;
+  }
+
+  /**
+   * The walkers' busy share of [0, T] for a run that ended at `endTick` (settle to it first), T
+   * the later of `endTick` and the last tick walks were settled to. They differ where the actor
+   * ran past the run's end before it heard of the stop (a threaded or free run stopped at its first
+   * finding: the runtime counts what was handled past the stop, report/summary-checks.ts): the
+   * share is then over the time its settled walks fill, as a link's figures are over its sender's
+   * own end (link-timing.ts `tick`). Over [0, endTick] it read more busy time than the walkers
+   * could give (a free run of `flush-race --stop-on-first` crashed on that check, in CI).
+   */
+  walkerShare(endTick: Tick): number {
+    const at = Math.max(endTick, this.settledTo) as Tick;
+    const capacityTicks = this.walkers * at;
+    return capacityTicks > 0 ? this.busyTicksBy(at) / capacityTicks : 0;
   }
 
   private refuse(reason: TranslateRefusal, detail: string, latencyTicks: Tick): TranslateRefused {

@@ -171,6 +171,30 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(mmu.busyTicksBy(tick(600_000))).toBeLessThanOrEqual(mmu.walkers * 600_000);
   });
 
+  test('nmmu: a busy share asked for an end before walks already settled is over the time they fill, not a crash', () => {
+    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
+    const tables = new PageTables(phys);
+    tables.map(0 as Lpid, 7 as Pid, VA, phys.allocate(PAGE_64K, 'host').base, PAGE_64K, tick(0));
+    const walkTicks = 400_000;
+    const mmu = new NestMmu(tables, { npuIndex: 0, walkers: 1, walkLatencyTicks: tick(walkTicks) });
+    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
+    mmu.initContext(BDF, MSR_HOST);
+    // One walker, back to back: [0, 400k) and [400k, 800k), both settled at 800k, as a chip that
+    // ran on past a stop at 600k before it heard of it.
+    for (const at of [0, 0]) {
+      mmu.startWalk({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(at));
+    }
+    mmu.settle(tick(800_000));
+    mmu.settle(tick(600_000));
+    // Over [0, 600k] the settled 800k of walking would exceed the walker; over [0, 800k] it is all of it.
+    expect(mmu.walkerShare(tick(600_000))).toBe(1);
+    expect(() => mmu.busyTicksBy(tick(600_000))).toThrow(
+      /asked by tick 600000, after walks were settled to 800000/,
+    );
+    // Where the end is the later, the share is over it, as before.
+    expect(mmu.walkerShare(tick(1_600_000))).toBe(0.5);
+  });
+
   test('nmmu: at saturation the walks done never exceed the walkers x time / walk', () => {
     const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
     const tables = new PageTables(phys);

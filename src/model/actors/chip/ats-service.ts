@@ -375,14 +375,12 @@ export class AtsService {
 
   /**
    * The run ended at `endTick`: the walks done by then count (those still walking do not), and the
-   * walkers' busy share of [0, endTick], a walk that straddles it counting up to it.
+   * walkers' busy share of [0, endTick], a walk that straddles it counting up to it (of a longer
+   * span where this chip ran past the end before it heard of a stop: nest-mmu.ts `walkerShare`).
    */
   finish(endTick: number): { nmmuWalkerUtilisation: number } {
     this.nmmu.settle(endTick as Tick, this.walkDone);
-    const capacityTicks = this.nmmu.walkers * endTick;
-    return {
-      nmmuWalkerUtilisation: capacityTicks > 0 ? this.nmmu.busyTicksBy(endTick as Tick) / capacityTicks : 0,
-    };
+    return { nmmuWalkerUtilisation: this.nmmu.walkerShare(endTick as Tick) };
   }
 
   /** Figures for the actor's state dump. */
