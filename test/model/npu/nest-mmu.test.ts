@@ -147,16 +147,22 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(mmu.stats.walkQueueTicks).toBeGreaterThan(0);
   });
 
-  test('nmmu: walker busy time counts a walk straddling the end only up to it, and only walks done count', () => {
+  /** A host-context nest MMU with `walkers` walkers of `walkTicks` each, and a walk asked at a tick. */
+  function walkingMmu(walkers: number, walkTicks: number) {
     const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
     const tables = new PageTables(phys);
     tables.map(0 as Lpid, 7 as Pid, VA, phys.allocate(PAGE_64K, 'host').base, PAGE_64K, tick(0));
-    const walkTicks = 400_000;
-    const mmu = new NestMmu(tables, { npuIndex: 0, walkers: 2, walkLatencyTicks: tick(walkTicks) });
+    const mmu = new NestMmu(tables, { npuIndex: 0, walkers, walkLatencyTicks: tick(walkTicks) });
     mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
     mmu.initContext(BDF, MSR_HOST);
     const ask = (at: number) =>
       mmu.startWalk({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(at));
+    return { mmu, ask };
+  }
+
+  test('nmmu: walker busy time counts a walk straddling the end only up to it, and only walks done count', () => {
+    const walkTicks = 400_000;
+    const { mmu, ask } = walkingMmu(2, walkTicks);
     // Walker 0: [0, 400k) and [400k, 800k); walker 1: [100k, 500k). The run ends at 600k.
     ask(0);
     ask(100_000);
@@ -172,18 +178,11 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
   });
 
   test('nmmu: a busy share asked for an end before walks already settled is over the time they fill, not a crash', () => {
-    const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
-    const tables = new PageTables(phys);
-    tables.map(0 as Lpid, 7 as Pid, VA, phys.allocate(PAGE_64K, 'host').base, PAGE_64K, tick(0));
-    const walkTicks = 400_000;
-    const mmu = new NestMmu(tables, { npuIndex: 0, walkers: 1, walkLatencyTicks: tick(walkTicks) });
-    mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
-    mmu.initContext(BDF, MSR_HOST);
+    const { mmu, ask } = walkingMmu(1, 400_000);
     // One walker, back to back: [0, 400k) and [400k, 800k), both settled at 800k, as a chip that
     // ran on past a stop at 600k before it heard of it.
-    for (const at of [0, 0]) {
-      mmu.startWalk({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(at));
-    }
+    ask(0);
+    ask(0);
     mmu.settle(tick(800_000));
     mmu.settle(tick(600_000));
     // Over [0, 600k] the settled 800k of walking would exceed the walker; over [0, 800k] it is all of it.
