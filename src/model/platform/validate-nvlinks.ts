@@ -62,7 +62,7 @@ export function checkNvlinks(
         if (issues.ok(() => checkBrickLink(l, lf, socket, bricksUsed))) bricks++;
         else linksRight = false;
       } else {
-        issues.add(lf, 'Expected exactly one of `gpu` or `brick`');
+        issues.add(lf, `Expected exactly one of \`gpu\` or \`brick\`, got ${neitherOrBoth(l)}`);
         linksRight = false;
       }
     });
@@ -80,6 +80,16 @@ export function checkNvlinks(
     }
   });
   if (tablesWhole) checkPeerSymmetry(gpus, peerCount, issues);
+}
+
+/**
+ * What a link that is neither a peer nor a brick held: both keys with their values, or neither
+ * (its other keys, each refused on its own line by checkKeys, or none at all).
+ */
+function neitherOrBoth(l: Record<string, unknown>): string {
+  if ('gpu' in l) return `both (\`gpu\` ${describe(l.gpu)} and \`brick\` ${describe(l.brick)})`;
+  const keys = Object.keys(l);
+  return keys.length === 0 ? 'an empty object' : `neither (only ${keys.map((k) => `\`${k}\``).join(', ')})`;
 }
 
 /** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */

@@ -429,3 +429,20 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     expect(lines[MAX_ISSUES_SHOWN]).toBe(`  and ${12 - MAX_ISSUES_SHOWN} more`);
   });
 });
+
+describe('topology file: a link is a peer or a brick', () => {
+  // The message said what was expected and not what arrived (QA Q2).
+  test('a link with both keys, or neither, is refused saying what it held', () => {
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    const links = (spec.gpus as { links: Json[] }[])[0]!.links;
+    links[0] = { gpu: 'gpu1', brick: 2 };
+    links[2] = {};
+    links[4] = { gpx: 'gpu1' };
+    expect(configErrorOf(() => build(spec)).message.split('\n')).toEqual([
+      'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` `gpu1` (string) and `brick` `2` (number))',
+      '  gpus[0].links[2]: Expected exactly one of `gpu` or `brick`, got an empty object',
+      '  gpus[0].links[4].gpx: Expected a link field (one of: gpu, brick), got unknown key `gpx` (did you mean `gpu`?)',
+      '  gpus[0].links[4]: Expected exactly one of `gpu` or `brick`, got neither (only `gpx`)',
+    ]);
+  });
+});
