@@ -545,7 +545,7 @@ describe('every independent mistake in one refusal', () => {
     );
     expect(lines.slice(1)).toEqual([
       '  w.json: params.gpu: Expected ut0Percent + ut1Percent + peerPercent to be 100, got 50',
-      '  w.json: variants[1].name: duplicate variant `v`',
+      '  w.json: variants[1].name: Expected a variant name no other variant has, got `v`: variants[0] has it too',
     ]);
   });
 });

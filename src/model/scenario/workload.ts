@@ -265,8 +265,12 @@ export function validateWorkload(def: unknown, where: string): Workload {
   }
   d.variants.forEach((v, i) => {
     const at = joinField(where, `variants[${i}]`);
-    if (d.variants.findIndex((o) => o.name === v.name) !== i)
-      issues.push({ field: `${at}.name`, message: `duplicate variant \`${v.name}\`` });
+    const first = d.variants.findIndex((o) => o.name === v.name);
+    if (first !== i)
+      issues.push({
+        field: `${at}.name`,
+        message: `Expected a variant name no other variant has, got \`${v.name}\`: variants[${first}] has it too`,
+      });
     // A variant's set is judged against the parameters it changes: none to judge it by while
     // those are refused.
     if (p.params !== undefined)
