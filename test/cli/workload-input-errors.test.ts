@@ -260,7 +260,7 @@ describe('fields', () => {
     // Missing alone: said so, not zod's "expected nonoptional, received undefined".
     const none = file(dir, 'none.json', JSON.stringify({ name: 'w', description: 'd' }));
     expect(await refused([none])).toBe(
-      `npusim: ${none}: params: Expected a value, got nothing (the field is missing)`,
+      `npusim: ${none}: params: Expected the workload's parameters, an object with at least \`tenants\`, such as {"tenants": [{"name": "vm1", "lpid": 1, "groups": "all"}]} (README.md "Your own workloads and topologies"), got nothing (the field is missing)`,
     );
     // An empty params: the one parameter with no default is the tenants, shown as the smallest one
     // (QA: `Expected a list, got nothing` said neither).

@@ -523,6 +523,14 @@ describe('every independent mistake in one refusal', () => {
     ).not.toThrow();
   });
 
+  test('a workload file without `params` is told what the field holds (it said `Expected a value`)', () => {
+    const e = errorOf(() => validateWorkload({ name: 'w', description: 'd' }, 'w.json'));
+    expect(e.field).toBe('w.json: params');
+    expect(e.message).toBe(
+      'w.json: params: Expected the workload\'s parameters, an object with at least `tenants`, such as {"tenants": [{"name": "vm1", "lpid": 1, "groups": "all"}]} (README.md "Your own workloads and topologies"), got nothing (the field is missing)',
+    );
+  });
+
   test('a workload file: a headline param, its params and its variants, in the order of the file', () => {
     const e = errorOf(() =>
       validateWorkload(

@@ -200,7 +200,12 @@ export const workloadDefinitionSchema = strictFields('a workload field', {
   /** The premises its answer rests on (premises.ts), printed under the answer as `rests on:`. */
   premises: z.array(z.enum(PREMISE_NAMES as [PremiseName, ...PremiseName[]])).optional(),
   variants: z.array(variantSchema).default([]),
-  params: z.unknown(),
+  // Checked by paramsIssues once the rest passes; left out, zod's word for it was `Expected a
+  // value`, which says nothing of what the field holds (QA Q2).
+  params: z.unknown().nonoptional({
+    error:
+      'Expected the workload\'s parameters, an object with at least `tenants`, such as {"tenants": [{"name": "vm1", "lpid": 1, "groups": "all"}]} (README.md "Your own workloads and topologies"), got nothing (the field is missing)',
+  }),
 });
 
 export interface Workload {
