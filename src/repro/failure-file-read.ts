@@ -332,13 +332,6 @@ function configOf(file: FailureFile, where: string): RunConfig {
  */
 function checkReach(file: FailureFile, where: string, durationTicks: number): void {
   const reached = file.figures.simulatedTicks;
-  // Two ticks that read alike in time text are told apart by their difference.
-  const by = (a: number, b: number): string => {
-    const d = Math.abs(a - b);
-    return formatTime(a) === formatTime(b)
-      ? `${d} tick${d === 1 ? '' : 's'} ${a > b ? 'more' : 'less'}`
-      : formatTime(a);
-  };
   if (reached > durationTicks) {
     throw new ConfigError(
       `${where}: figures.simulatedTicks`,
@@ -376,24 +369,40 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
   }
 }
 
+/** Tick `a` as time text; beside a tick `b` that reads alike, told apart by their difference. */
+function by(a: number, b: number): string {
+  const d = Math.abs(a - b);
+  return formatTime(a) === formatTime(b)
+    ? `${d} tick${d === 1 ? '' : 's'} ${a > b ? 'more' : 'less'}`
+    : formatTime(a);
+}
+
 /**
  * A free run's take logs end where the file says its run ended: every actor of a run that ran to
- * its end finished at its duration, and the logs' events are the run's (figures.events: the
- * replay handles exactly each log's count). The logs of another run of the same workload and seed
- * (a 30 us run's in a 50 us file) decode and replay, stopping where their own run stopped, and the
- * replay was judged NOT reproduced (exit 5), blaming npusim for the file (QA). Checked after each
- * log is decoded (its digest covers its event count: an edited count is named there first).
+ * its end finished at its duration, every actor of one stopped at its first finding at the tick
+ * it stopped at (free-loop.ts finish: each worker ends at the stop every worker read, not at its
+ * own clock, which only a Ctrl-C stop keeps), and the logs' events are the run's (figures.events:
+ * the replay handles exactly each log's count). The logs of another run of the same workload and
+ * seed (a 30 us run's in a 50 us file) decode and replay, stopping where their own run stopped,
+ * and the replay was judged NOT reproduced (exit 5), blaming npusim for the file (QA; an actor's
+ * finishTick edited in a --stop-on-first file too). Checked after each log is decoded (its digest
+ * covers its event count: an edited count is named there first).
  */
 export function checkTakeLogsEnd(file: FailureFile, where: string, durationTicks: number): void {
   const free = file.free;
   if (free === null || endedWithoutEnd(file)) return;
-  if (free.stopped === 'end') {
-    const i = free.actors.findIndex((a) => a.finishTick !== durationTicks);
+  if (free.stopped === 'end' || free.stopped === 'first-finding') {
+    const end = free.stopped === 'end';
+    const expected = end ? durationTicks : file.figures.simulatedTicks;
+    const i = free.actors.findIndex((a) => a.finishTick !== expected);
     if (i >= 0) {
       const got = free.actors[i]!.finishTick;
+      const at = end
+        ? `the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), where each actor of a run that ran to its end (free.stopped \`end\`) finishes`
+        : `the tick the run stopped at, figures.simulatedTicks ${expected} (${formatTime(expected)}), where each actor of a run stopped at its first finding (free.stopped \`first-finding\`) finishes`;
       throw new ConfigError(
         `${where}: free.actors[${i}].finishTick`,
-        `Expected the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), where each actor of a run that ran to its end (free.stopped \`end\`) finishes; got ${got} (${formatTime(got)}): a log of another run?`,
+        `Expected ${at}; got ${got} (${by(got, expected)}): a log of another run?`,
       );
     }
   }

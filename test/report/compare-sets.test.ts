@@ -437,6 +437,11 @@ describe('compare: two sets of runs', () => {
     expect(() => compareSets(twice, set(6, EVICTIONS_B))).toThrow(
       /s3\.json: seed: Expected each seed once in set A.*seed 3 again/,
     );
+    // Another configuration that shares a seed is another configuration, not a seed twice (QA).
+    const otherSameSeed = [...a, run(3, { 'ats.evictions': 1 }, { dmaBytes: 4096 })];
+    expect(() => compareSets(otherSameSeed, set(6, EVICTIONS_B))).toThrow(
+      /s3\.json: Expected a run of the configuration of s1\.json .*params\.gpu\.dmaBytes: 256 -> 4096/,
+    );
     const other = [...a, run(9, { 'ats.evictions': 1 }, { dmaBytes: 4096 })];
     expect(() => compareSets(other, set(6, EVICTIONS_B))).toThrow(
       /s9\.json: Expected a run of the configuration of s1\.json .*params\.gpu\.dmaBytes: 256 -> 4096/,

@@ -469,6 +469,48 @@ describe('replay: a file whose figures or stop were edited', () => {
       'r.json: free.stopped: Expected `interrupted` in the take log of a run whose exit class is interrupted, got `end`',
     );
   });
+  test('replay: a --stop-on-first free log with an actor that finished before the stop is refused naming its finishTick', async () => {
+    // Every worker of a free run stopped at its first finding ends at that stop (free-loop.ts
+    // finish), so an actor that finished short of it is a log of another run, or an edit: refused
+    // before the replay (exit 2), not replayed to a NOT reproduced that blames npusim (exit 5: QA).
+    const c = { ...config('flush-race', 1, 20_000_000, ['single-flush']), stopOnFirst: true };
+    const plan = machine.planMachine(c);
+    const stop = 16_680_759;
+    const first = {
+      rule: 'order.atsd-released-early' as const,
+      tick: stop - 1,
+      actors: ['shootdown 1', 'npu0.reg0'],
+      addresses: [],
+      message: 'Expected npu0.reg0 held through 2 flushes, got a release after 1',
+    };
+    const file = (finishTicks: (i: number) => number) =>
+      buildFailureFile({
+        config: c,
+        workload: registry.get('flush-race')!,
+        host: 'free',
+        digest: '0123456789abcdef',
+        exitClass: 'violation',
+        exitCode: 1,
+        first,
+        simulatedTicks: stop,
+        events: plan.actors.length * 50,
+        free: {
+          windowTicks: 1_000_000,
+          stopped: 'first-finding' as const,
+          actors: plan.actors.map((_, i) => ({
+            ...new TakeLogWriter().encode(50),
+            finishTick: finishTicks(i),
+          })),
+        },
+      });
+    await expect(replay(file((i) => (i === 2 ? 16_680_000 : stop)))).rejects.toThrow(
+      'r.json: free.actors[2].finishTick: Expected the tick the run stopped at, figures.simulatedTicks 16680759 (16.68 us), where each actor of a run stopped at its first finding (free.stopped `first-finding`) finishes; got 16680000 (759 ticks less): a log of another run?',
+    );
+    // Every actor at the stop passes this check (the replay then fails on these made-up takes).
+    await expect(replay(file(() => stop))).rejects.toThrow(
+      /^r\.json: free: Expected a log this run can follow/,
+    );
+  });
 });
 
 describe('replay: where a --stop-on-first run stops', () => {
