@@ -85,7 +85,7 @@ export function compareSets(
   if (other !== undefined) {
     throw new ConfigError(
       `${other.file}: simulatedTicks`,
-      `Expected runs of the simulated length of A's (${formatTime(length)}) in a comparison of sets, got ${formatTime(other.result.simulatedTicks)}`,
+      `Expected runs of the simulated length of A's (${formatTime(length)}) in a comparison of sets, got ${formatTime(other.result.simulatedTicks)}${stoppedEarly([a[0]!, other])}`,
     );
   }
   // A counter that never fired is left out of a result. Every run is read with every counter of
@@ -183,6 +183,17 @@ function everyCounter(r: RunFile, names: ReadonlySet<string>): Record<string, nu
   return counts;
 }
 
+/**
+ * Why two runs' lengths differ when one of them was made with --stop-on-first: each such run ends
+ * at the tick of its own first finding, so a set of them has no one length (QA: the refusal named
+ * the lengths only, and the cause was left to guess).
+ */
+function stoppedEarly(runs: readonly RunFile[]): string {
+  const early = runs.filter((r) => r.result.config.stopOnFirst === true).map((r) => r.file);
+  if (early.length === 0) return '';
+  return `; ${early.join(' and ')} ${early.length === 1 ? 'was' : 'were'} run with --stop-on-first, which ends a run at its own first finding: a set needs runs to their end (the same command without --stop-on-first), or compare two such runs' files as a pair`;
+}
+
 /** A set's runs are one configuration, seeds apart, each seed once, of one length. */
 function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): void {
   if (runs.length < MIN_RUNS) {
@@ -204,7 +215,7 @@ function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): voi
       if (differs.length > 0) {
         throw new ConfigError(
           r.file,
-          `Expected a run of the configuration of ${first.file} (a set is one configuration run with several seeds), got one that differs in ${differs.join('; ')}`,
+          `Expected a run of the configuration of ${first.file} (a set is one configuration run with several seeds), got one that differs in ${differs.join('; ')}${differs.some((d) => d.startsWith('simulated time: ')) ? stoppedEarly([first, r]) : ''}`,
         );
       }
     }

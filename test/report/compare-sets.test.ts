@@ -452,7 +452,19 @@ describe('compare: two sets of runs', () => {
     );
     const longer = [6, 7].map((seed) => run(seed, {}, { ticks: 400 * US }));
     expect(() => compareSets(a, longer)).toThrow(
-      /s6\.json: simulatedTicks: Expected runs of the simulated length of A's \(200 us\)/,
+      /s6\.json: simulatedTicks: Expected runs of the simulated length of A's \(200 us\) in a comparison of sets, got 400 us$/,
+    );
+    // Runs stopped at their first finding end at their own ticks: the refusal says so (QA).
+    const stopped = (seed: number, ticks: number): RunFile => {
+      const r = run(seed, {}, { ticks });
+      return { ...r, result: { ...r.result, config: { ...r.result.config, stopOnFirst: true } } };
+    };
+    expect(() => compareSets([stopped(1, 16 * US), stopped(2, 15 * US)], set(6, EVICTIONS_B))).toThrow(
+      /s2\.json: Expected a run of the configuration of s1\.json .*simulated time: 16 us -> 15 us.*; s1\.json and s2\.json were run with --stop-on-first, which ends a run at its own first finding: a set needs runs to their end/,
+    );
+    const stoppedB = [stopped(6, 200 * US), stopped(7, 200 * US)];
+    expect(() => compareSets([stopped(1, 16 * US), stopped(2, 16 * US)], stoppedB)).toThrow(
+      /s6\.json: simulatedTicks: Expected runs of the simulated length of A's \(16 us\) in a comparison of sets, got 200 us; s1\.json and s6\.json were run with --stop-on-first/,
     );
   });
 });
