@@ -22,7 +22,7 @@
  * each taking and releasing its registers, then one at the end that flushes as above.
  *
  * Bug switches (scenario/bugs.ts):
- * - releaseBetweenFlushes: the code before Feb 2018's fix (v4.12-v4.16 npu-dma.c), step by step
+ * - releaseBetweenFlushes: the code before Feb 2018's fix (npu-dma.c of v4.12 to v4.15; v4.16 shipped with the fix), step by step
  *   (`pushPreFixInvalidate`): per NPU, spin for a register (test_and_set_bit) and at once write
  *   AVA, eieio, LAUNCH; then mmio_invalidate_wait(flush) per NPU: wait STAT == 0, clear_bit, and
  *   launch one flush ATSD (PID 0) through mmio_invalidate_pid, which spins for a register of its
@@ -347,7 +347,7 @@ function pushInvalidate(
 const FLUSH_PARAMS: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
 
 /**
- * mmio_invalidate before the Feb 2018 fix (v4.12-v4.16; module header, releaseBetweenFlushes).
+ * mmio_invalidate before the Feb 2018 fix (v4.12 to v4.15; module header, releaseBetweenFlushes).
  * mmio_launch_invalidate wrote AVA (0 for a PID target) before every LAUNCH, flush included.
  */
 function pushPreFixInvalidate(

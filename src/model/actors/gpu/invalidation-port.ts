@@ -50,8 +50,9 @@ export class InvalidationPort {
     const dropped = this.ats.apply(a.inv, a.flush);
     this.env.counters.add(a.inv.kind === 'flush' ? C.atsFlushes : C.atsInvalidations);
     if (a.inv.kind !== 'flush' && this.env.tenantIndex >= 0 && a.inv.lpid !== this.env.lpid) {
-      // The NPU forwards every ATSD to every GPU behind it; the register's LPARID filter gave this
-      // one another partition's LPID, so it can only touch that partition's entries (none here).
+      // The NPU forwards an ATSD to every GPU behind it with a VALID brick that it has not fenced
+      // (npu/atsd-unit.ts), whatever its partition; the register's LPARID filter gave this one
+      // another partition's LPID, so it can only touch that partition's entries (none here).
       this.env.counters.add('atsd.otherPartition');
       if (dropped > 0) this.env.counters.add('atsd.otherPartitionDropped', dropped);
     }
