@@ -110,7 +110,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     // The digest above reads them in report order, as it always has.
     violations: byTick(violations),
     liveness: byTick(liveness),
-    rules: ruleCounts(raw, violations, liveness),
+    rules: ruleCounts(raw, conservation.violations, liveness),
     reproduce:
       raw.free === undefined
         ? reproduceCommand(config, raw.host, undefined, raw.placement)

@@ -18,14 +18,18 @@ export interface RuleCount {
 }
 
 /**
- * The rules `raw` broke. `violations` and `liveness` are the result's (assemble-result.ts): the
- * actors' kept violations, the conservation rules' after them, and the liveness failures. A run
- * stopped at its first finding counts a rule only if it broke before the stop (a threaded actor
- * may have run past the stop before it heard of it).
+ * The rules `raw` broke. `judged` are the violations of the rules judged on the result, not by an
+ * actor (the conservation rules), and `liveness` the result's liveness failures
+ * (assemble-result.ts). The actors' violations, kept or only counted, are in their tallies: they
+ * are not passed again, since the result's copies of the kept ones are other objects (each with
+ * what other actors saw of its pages, check/evidence.ts), which an identity test took for
+ * violations no actor had counted, counting them twice (QA: flush-race's 114 stale-ats read 164).
+ * A run stopped at its first finding counts a rule only if it broke before the stop (a threaded
+ * actor may have run past the stop before it heard of it).
  */
 export function ruleCounts(
   raw: RawRun,
-  violations: readonly Violation[],
+  judged: readonly Violation[],
   liveness: readonly Violation[],
 ): Record<string, RuleCount> {
   const rules: Record<string, RuleCount> = {};
@@ -41,8 +45,7 @@ export function ruleCounts(
   for (const report of raw.reports) {
     for (const [rule, t] of Object.entries(report.ruleTallies)) if (t.tick < stop) add(rule, t.count, t.tick);
   }
-  const fromActors = new Set(raw.reports.flatMap((r) => r.violations));
-  for (const v of violations) if (!fromActors.has(v)) add(v.rule, 1, v.tick);
+  for (const v of judged) add(v.rule, 1, v.tick);
   for (const v of liveness) add(v.rule, 1, v.tick);
   return rules;
 }
