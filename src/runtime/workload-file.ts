@@ -19,6 +19,7 @@ import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
+import { missingImportPlace } from './missing-import.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { noteWorkloadModule, stackFrame, whileImporting } from './workload-imports.js';
 import {
@@ -187,8 +188,12 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
       const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
       throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
     }
-    const place = (isTs ? undefined : syntaxErrorPlace(e, abs)) ?? thrownPlace(e, abs);
-    const text = `${place === undefined ? '' : `${file}:${place}: `}${loadErrorText(e, abs, file)}`;
+    // The import of a module that is missing, in this file or one of the user's it imports;
+    // else a syntax error's place, else the frame of this file that threw.
+    const place =
+      missingImportPlace(e, abs, file) ??
+      placeInFile(file, (isTs ? undefined : syntaxErrorPlace(e, abs)) ?? thrownPlace(e, abs));
+    const text = `${place === undefined ? '' : `${place}: `}${loadErrorText(e, abs, file)}`;
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${loadErrorHint(text)}`);
   }
@@ -378,6 +383,11 @@ function defaultExport(mod: { default?: unknown }): { found: boolean; def: unkno
  * column counts from 0; V8's, editors' and a `.mjs` file's here (syntaxErrorPlace) from 1, so it
  * is given from 1 too.
  */
+/** `FILE:LINE:COLUMN` for a place in the workload file, or undefined without one. */
+function placeInFile(file: string, at: string | undefined): string | undefined {
+  return at === undefined ? undefined : `${file}:${at}`;
+}
+
 function loadErrorText(e: unknown, abs: string, file: string): string {
   if (!(e instanceof Error)) return String(e);
   const [first = '', ...rest] = e.message.split('\n');

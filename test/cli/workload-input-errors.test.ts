@@ -5,7 +5,7 @@
  * `--duration` allows, guests given fewer ATSD registers than their bridges need, JSON syntax errors, a misspelt or missing field, names too long for a
  * failure file, a module that throws as it loads or while its export is read.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { jsonSyntaxProblem } from '../../src/core/json-syntax.js';
@@ -555,6 +555,38 @@ describe('workload modules tsx compiles to CommonJS', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).not.toMatch(STACK_FRAME);
     }
+  });
+});
+
+describe('a missing module is named where it is imported (QA: Node names neither the importer nor the line)', () => {
+  test("in the workload file, and in a module of the user's it imports, .ts and .mjs alike", async () => {
+    const dir = testTempDir('npusim-missing-import-');
+    mkdirSync(join(dir, 'lib'));
+    const own = file(dir, 'own.ts', 'const n: number = 1;\nimport "./gone.js";\nexport default { n };\n');
+    file(
+      dir,
+      'lib/helper.ts',
+      'export const x: number = 1;\n\n  import { y } from "./absent.js";\nexport const z = y;\n',
+    );
+    const deep = file(dir, 'deep.ts', 'import { x, z } from "./lib/helper.ts";\nexport default { x, z };\n');
+    file(dir, 'lib/helper.mjs', '// a helper\nimport "./absent.mjs";\n');
+    const deepJs = file(dir, 'deep.mjs', 'import "./lib/helper.mjs";\nexport default {};\n');
+    const [a, b, c] = await Promise.all(
+      [own, deep, deepJs].map((f) => cliChild(['run', f, '--inline', '--no-failure-file'])),
+    );
+    const loads = 'Expected a module that loads, got an error:';
+    expect(a!.stderr.split('\n')[0]).toBe(
+      `npusim: ${own}: ${loads} ${own}:2:8: Cannot find module './gone.js'`,
+    );
+    expect(b!.stderr.split('\n')[0]).toBe(
+      `npusim: ${deep}: ${loads} ${join(dir, 'lib/helper.ts')}:3:21: Cannot find module './absent.js'`,
+    );
+    expect(c!.stderr.split('\n')[0]).toMatch(
+      new RegExp(
+        `^npusim: ${deepJs}: ${loads} ${join(dir, 'lib/helper.mjs')}:2:8: Cannot find module '.*absent\\.mjs'`,
+      ),
+    );
+    for (const r of [a!, b!, c!]) expect(r.code, r.stderr).toBe(2);
   });
 });
 
