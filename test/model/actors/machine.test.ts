@@ -295,6 +295,24 @@ describe('machine: the pre-fix stale ATSD register index', () => {
     expect(r.counts['atsd.sharedRegister']).toBe(r.rules?.['order.atsd-shared-register']?.count);
   });
 
+  test('a LAUNCH the NPU dropped (STAT != 0) is counted by what it covers no more than as a launch (QA: 26 invalidates + 21 flushes beside 40 launches)', async () => {
+    const w = workloads.find((x) => x.name === 'atsd-deadlock')!;
+    const r = await inline(
+      config('atsd-deadlock', 1, ['release-between-flushes'], {
+        durationTicks: 300_000_000,
+        host: { ...w.params.host, atsdRegisters: 2 },
+      }),
+    );
+    const covered = Object.entries(r.counts)
+      .filter(([k]) => k.startsWith('atsd.invalidate.') || k === 'atsd.flush')
+      .reduce((s, [, v]) => s + v, 0);
+    // The run drives a register another shootdown holds, so some LAUNCH meets STAT != 0.
+    expect(r.counts['atsd.sharedRegister']).toBeGreaterThan(0);
+    expect(covered).toBe(r.counts['atsd.launches']);
+    const perSocket = r.contention.sockets.reduce((s, x) => s + x.atsdLaunches, 0);
+    expect(covered).toBe(perSocket);
+  });
+
   test('the same seed and registers without the switch: clean', async () => {
     const r = await inline(twoRegisters([]));
     expect(r.status).toBe('clean');

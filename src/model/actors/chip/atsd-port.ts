@@ -91,17 +91,23 @@ export class AtsdPort {
         this.unit.writeAva(o.reg, o.shootdown, o.ava);
         return;
       case 'launch': {
-        // What each launch covers (atsd-size-rule.ts): which of the 64K, 2M, 1G and whole-PID
-        // invalidates a run exercised, and how many flush ATSDs.
-        const t = o.params.target;
-        this.env.counters.add(
-          o.params.flushOnly
-            ? 'atsd.flush'
-            : // A range target is one of the three page sizes (npu/atsd-size-rule.ts).
-              `atsd.invalidate.${t.kind === 'pid' ? 'pid' : (pageSizeName(t.sizeBytes) as PageSizeName)}`,
-        );
         this.checkShared(o.reg, o.shootdown, 'launch', now);
-        for (const d of this.unit.launch(o.reg, o.shootdown, o.params, now)) {
+        const launchedBefore = this.unit.stats.launches;
+        const deliveries = this.unit.launch(o.reg, o.shootdown, o.params, now);
+        // What each launch covers (atsd-size-rule.ts): which of the 64K, 2M, 1G and whole-PID
+        // invalidates a run exercised, and how many flush ATSDs. Only a launch the NPU took: one
+        // it dropped (STAT != 0, the pre-fix stale index) covered nothing, and counted here it
+        // made these add up to more than `atsd.launches` (QA: 26 + 21 beside 40).
+        if (this.unit.stats.launches > launchedBefore) {
+          const t = o.params.target;
+          this.env.counters.add(
+            o.params.flushOnly
+              ? 'atsd.flush'
+              : // A range target is one of the three page sizes (npu/atsd-size-rule.ts).
+                `atsd.invalidate.${t.kind === 'pid' ? 'pid' : (pageSizeName(t.sizeBytes) as PageSizeName)}`,
+          );
+        }
+        for (const d of deliveries) {
           ctx.send(
             this.env.toGpu.get(d.gpu)!,
             AtsdInvalidateMsg.encode({ npu: this.env.socket, reg: o.reg, inv: d.inv, flush: d.flush }),
