@@ -133,12 +133,18 @@ export function alignHeadlines(
 ): HeadlineFigure[][] {
   const cursors = runs.map(() => 0);
   const out: HeadlineFigure[][] = runs.map(() => []);
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const wildcard = 'counter' in item && item.counter.endsWith('.*');
+    // A later item's own figure, labelled with its label alone, is never a group member, though its
+    // label may extend the group's (QA: guest-atsd's `guest acquisitions of host-only 6 and 7`
+    // after `guest acquisitions of`, taken into the group, sorted before reg0 and every later
+    // item's figure handed to the item before it).
+    const later = new Set(items.slice(i + 1).map((x) => x.label));
+    const member = (f: HeadlineFigure) => f.label.startsWith(`${item.label} `) && !later.has(f.label);
     const parts = runs.map((figures, r) => {
       let end = cursors[r]!;
       if (!wildcard) end = Math.min(figures.length, end + 1);
-      else while (end < figures.length && figures[end]!.label.startsWith(`${item.label} `)) end++;
+      else while (end < figures.length && member(figures[end]!)) end++;
       const part = figures.slice(cursors[r], end);
       cursors[r] = end;
       return part;

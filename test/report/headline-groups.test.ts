@@ -57,4 +57,30 @@ describe('headline groups', () => {
       [{ label: 'guest acquisitions of any', value: null, text: 'none' }],
     ]);
   });
+
+  test("an item after a group whose label extends the group's keeps its place (QA: guest-atsd's `host-only 6 and 7` row moved into the register rows)", () => {
+    const hostOnly = {
+      label: 'guest acquisitions of host-only 6 and 7',
+      counter: 'atsd.guest.reg6+atsd.guest.reg7',
+      per: 'run',
+      unit: 'count',
+    } as const;
+    const done = {
+      label: 'shootdowns completed',
+      counter: 'shootdown.completed',
+      per: 'run',
+      unit: 'count',
+    } as const;
+    const items = [item, hostOnly, done];
+    const every = resultWith({ 'atsd.guest.reg0': 2, 'atsd.guest.reg1': 3, 'shootdown.completed': 7 });
+    const first = resultWith({ 'atsd.guest.reg0': 4, 'shootdown.completed': 5 });
+    const [a, b] = alignHeadlines(items, [evaluateHeadline(items, every), evaluateHeadline(items, first)]);
+    expect(a).toEqual(evaluateHeadline(items, every));
+    expect(b!.map((f) => [f.label, f.value])).toEqual([
+      ['guest acquisitions of reg0', 4],
+      ['guest acquisitions of reg1', 0],
+      ['guest acquisitions of host-only 6 and 7', 0],
+      ['shootdowns completed', 5],
+    ]);
+  });
 });
