@@ -505,7 +505,7 @@ export function replayText(r: ReplayOutcome): string[] {
   const recorded =
     stopped === undefined
       ? findingText(want)
-      : `interrupted by a signal (Ctrl-C or SIGTERM) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
+      : `interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
         `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
   out.push(`  recorded: ${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`);
   const replayedDigest = r.result?.digest ?? noDigestText('crash');
@@ -528,7 +528,7 @@ export function replayText(r: ReplayOutcome): string[] {
     out.push(
       stopped === undefined
         ? '  reproduced exactly'
-        : '  reproduced exactly, as far as the run went before Ctrl-C',
+        : '  reproduced exactly, as far as the run went before its signal',
     );
   }
   out.push(...findingMessages(want, r.found));

@@ -318,7 +318,7 @@ export async function replayFailure(
     result?.status === 'interrupted' &&
     (stopsAfter === undefined || result.engine.events < stopsAfter);
   const notCompared = signalled
-    ? 'the replay was interrupted (Ctrl-C or SIGTERM) before it finished, so it cannot be compared with the file'
+    ? 'the replay was interrupted (Ctrl-C, SIGTERM or SIGHUP) before it finished, so it cannot be compared with the file'
     : interrupted?.how === 'to-tick'
       ? notComparedReason(file, host)
       : undefined;

@@ -169,8 +169,11 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
   let end = options.endTick;
   // A count never reached (-1) when no stop is asked: one comparison per event, of a local.
   const stopAfterEvents = options.stopAfterEvents ?? -1;
-  // A run asked to stop before it began (Ctrl-C while the one before it ended) handles nothing.
-  if (shouldStop?.() === true) return { events, stopped: 'interrupted', reached, end };
+  // A run asked to stop before it began (Ctrl-C while the one before it ended, or as its worker
+  // started) handles nothing; so does the replay of such a run, told to stop after 0 events (the
+  // count below is checked only after an event, so 0 would have run to the end).
+  if (shouldStop?.() === true || stopAfterEvents === 0)
+    return { events, stopped: 'interrupted', reached, end };
   for (;;) {
     const top = heap.popBefore(end);
     if (top === undefined) break;

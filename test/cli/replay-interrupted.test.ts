@@ -31,13 +31,17 @@ const tmp = () => testTempDir('npusim-replay-int-');
  * read back (each test checks that it says `interrupted` after its replay, so a file that does not
  * still shows what its replay does).
  */
-async function interruptedRecording(args: readonly string[]): Promise<{ path: string; file: FailureFile }> {
+async function interruptedRecording(
+  args: readonly string[],
+  signal: NodeJS.Signals = 'SIGINT',
+): Promise<{ path: string; file: FailureFile }> {
   const path = join(tmp(), 'int.json');
   // A progress line past tick 0: one printed while the workers start (`0% simulated (0 ps of
   // 5 ms)`) would stop the run before its first tick, whose replay has no stop to show (flaky
   // under load: the header's `to ...` was missing).
   const r = await cliChild(['run', ...args, '--no-failure-file', '--record', path], {
     interruptOn: /% simulated \((?!0 ps )/,
+    signal,
   });
   expect(r.code, r.stderr).toBe(130);
   expect(r.stderr).toContain('npusim: stopping');
@@ -46,14 +50,12 @@ async function interruptedRecording(args: readonly string[]): Promise<{ path: st
 
 describe('replay of a --record file of a run Ctrl-C stopped', () => {
   test('inline: the replay stops after the same events, reproduces the digest exactly and exits 0', async () => {
-    const { path, file } = await interruptedRecording([
-      'stress',
-      '--inline',
-      '--seed',
-      '7',
-      '--duration',
-      '5ms',
-    ]);
+    // Stopped by SIGHUP (an SSH session closed), which the file does not tell from Ctrl-C: the
+    // replay named only Ctrl-C and SIGTERM, and said `as far as the run went before Ctrl-C` (QA Q6).
+    const { path, file } = await interruptedRecording(
+      ['stress', '--inline', '--seed', '7', '--duration', '5ms'],
+      'SIGHUP',
+    );
     expect(file.options.host).toBe('inline');
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
@@ -61,12 +63,12 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const at = formatTime(file.figures.simulatedTicks);
     expect(lines[1]).toBe('  strategy random  no bug switches');
     expect(lines[2]).toBe(
-      `  recorded: interrupted by a signal (Ctrl-C or SIGTERM) at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
+      `  recorded: interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at ${at} of 5 ms (tick ${file.figures.simulatedTicks}, after ${file.figures.events} events), clean so far, digest ${file.digest}, stress seed 7`,
     );
     expect(lines[3]).toBe(
       `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
     );
-    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before its signal');
 
     const json = await cli(['replay', path, '--json']);
     expect(json.code).toBe(0);
@@ -106,12 +108,12 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     );
     expect(lines[1]).toBe('  strategy random  no bug switches');
     expect(lines[2]).toMatch(
-      /^ {2}recorded: interrupted by a signal \(Ctrl-C or SIGTERM\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
+      /^ {2}recorded: interrupted by a signal \(Ctrl-C, SIGTERM or SIGHUP\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,
     );
     expect(lines[3]).toBe(
       `  replayed: to the same stop, from its take log: clean so far, digest ${file.digest}`,
     );
-    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(lines[4]).toBe('  reproduced exactly, as far as the run went before its signal');
     expect(file.exit).toEqual({ class: 'interrupted', code: 130 });
   });
 
@@ -183,7 +185,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(file.first?.rule).toMatch(/^(order|translation)\./);
     const replay = await cli(['replay', path]);
     expect(replay.code, replay.stdout).toBe(1);
-    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before its signal');
   });
   test('a variant stopped after a finding it did not expect: its own failure file is written, and replays to the same stop', async () => {
     const dir = tmp();
@@ -217,7 +219,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect((saved.workload.params as { policy: string }).policy).toBe('per-gpu');
     const replay = await cli(['replay', path]);
     expect(replay.code, replay.stdout).toBe(1);
-    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before Ctrl-C');
+    expect(replay.stdout).toContain('  reproduced exactly, as far as the run went before its signal');
   });
 });
 
@@ -252,7 +254,7 @@ describe('a replay Ctrl-C stops', () => {
         /\n {2}replayed: interrupted by a signal at \S+ \S+ of 50 ms \(after \d+ events\): clean so far, /,
       );
       expect(r.stdout).toContain(
-        '  not compared: the replay was interrupted (Ctrl-C or SIGTERM) before it finished',
+        '  not compared: the replay was interrupted (Ctrl-C, SIGTERM or SIGHUP) before it finished',
       );
     },
   );
@@ -279,7 +281,7 @@ describe('a replay Ctrl-C stops', () => {
     };
     expect(out.replay.reproduced).toBeNull();
     expect(out.replay.exitCode).toBe(130);
-    expect(out.replay.notCompared).toContain('the replay was interrupted (Ctrl-C or SIGTERM)');
+    expect(out.replay.notCompared).toContain('the replay was interrupted (Ctrl-C, SIGTERM or SIGHUP)');
     const events = Number(/after (\d+) events: the replay did not finish/.exec(r.stderr)![1]);
     expect(events).toBeLessThan(file.figures.events);
   });

@@ -109,6 +109,37 @@ describe('replay: a recording of a run Ctrl-C stopped', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  test('replay: an inline run stopped before its first event (Ctrl-C as its worker started) replays to 0 events, not to its end (QA Q6)', async () => {
+    const c = config('stress', 7, 200_000_000);
+    // The stop word already set at the run's first look, before any event: `npusim run --inline`
+    // signalled while its worker started recorded `after 0 events`, whose replay ran the whole
+    // 200 us and said NOT reproduced (exit 5), blaming npusim.
+    const raw = runInline(machine, c, {
+      seed: c.seed,
+      endTick: c.params.durationTicks,
+      shouldStop: () => true,
+    });
+    expect(raw.events).toBe(0);
+    const result = assembleResult(c, machine.planMachine(c), raw);
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('stress')!,
+      host: 'inline',
+      digest: result.digest,
+      exitClass: 'interrupted',
+      exitCode: result.exitCode,
+      first: null,
+      simulatedTicks: result.simulatedTicks,
+      events: 0,
+    });
+    const r = await replay(file);
+    expect(r.interrupted).toMatchObject({ how: 'same-events', events: 0, tick: 0 });
+    expect(r.result!.engine.events).toBe(0);
+    expect(r.mismatches).toEqual([]);
+    expect(r.result!.digest).toBe(file.digest);
+    expect(r.exitCode).toBe(0);
+  });
+
   test('replay: a stopped run that had found a violation reproduces it, and exits 1 for it, not 130', async () => {
     const file = stoppedRecording(config('tce-storm', 1, 200_000_000, ['unpin-before-kill']), 20_000);
     expect(file.first?.rule).toBe('translation.stale-tce');
