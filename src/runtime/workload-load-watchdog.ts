@@ -22,11 +22,12 @@
  *   session still connected at exit would have Node print "Waiting for the debugger to
  *   disconnect...", hence that order. Termination that came before the loop began (it ends the
  *   next JavaScript to run) is sent again until the main thread answers.
- * - Ctrl-C while the module loads says which file was loading (QA: exit 130 with no word). Signals
- *   reach JavaScript on the main thread only through its event loop, blocked here; so the worker
- *   watches SIGINT itself (process.binding('signal_wrap'): a worker has no process.on for
- *   signals), says it with writeSync, stops watching (the default action is back) and sends
- *   SIGINT again: the process ends as Ctrl-C ends it, 130.
+ * - Ctrl-C while the module loads says which file was loading (QA: exit 130 with no word), and so
+ *   do SIGTERM and SIGHUP (QA: they ended the process as silently). Signals reach JavaScript on the
+ *   main thread only through its event loop, blocked here; so the worker watches the three itself
+ *   (process.binding('signal_wrap'): a worker has no process.on for signals), says which came with
+ *   writeSync, stops watching (the default actions are back) and sends that signal again: the
+ *   process ends as the signal ends it (a shell says 130, 143 or 129).
  *
  * Started only for a module file (a built-in workload or a JSON file runs no user code), with no
  * execArgv (no tsx in the worker), unref'd: it holds nothing open, so a module that waits on
@@ -59,19 +60,26 @@ const { state, startedAt, noteMs, noteText, expireMs, interruptText, holdKey } =
 // The load's time, from its start on the main thread (this worker may have started late).
 const after = (ms) => Math.max(0, ms - (Date.now() - startedAt));
 const LOADING = ${LOADING}, EXPIRED = ${EXPIRED}, TAKEN = ${TAKEN};
-let signal;
+// The signals that stop npusim (Ctrl-C, a kill, a closed terminal), each watched here.
+const watched = [];
+const unwatch = () => {
+  for (const w of watched.splice(0)) w.close();
+};
 try {
   process.noDeprecation = true;
   const { Signal } = process.binding('signal_wrap');
-  signal = new Signal();
-  signal.onsignal = () => {
-    signal.close();
-    if (Atomics.load(state, 0) === LOADING) writeSync(2, interruptText);
-    process.kill(process.pid, 'SIGINT');
-  };
-  if (signal.start(2) !== 0) signal = undefined;
+  for (const [number, name] of [[2, 'SIGINT'], [15, 'SIGTERM'], [1, 'SIGHUP']]) {
+    const w = new Signal();
+    w.onsignal = () => {
+      unwatch();
+      if (Atomics.load(state, 0) === LOADING) writeSync(2, interruptText.replace('SIGNAL', name));
+      process.kill(process.pid, name);
+    };
+    if (w.start(number) === 0) watched.push(w);
+    else w.close();
+  }
 } catch {
-  signal = undefined;
+  unwatch();
 }
 setTimeout(() => {
   if (Atomics.load(state, 0) === LOADING && Atomics.compareExchange(state, 1, 0, 1) === 0) writeSync(2, noteText);
@@ -87,7 +95,7 @@ if (expireMs > 0) {
           const started = Date.now();
           const wait = () => {
             if (Atomics.load(state, 0) === TAKEN) {
-              signal?.close();
+              unwatch();
               session.disconnect();
             } else if (Date.now() - started > ${RETRY_MS}) end();
             else setTimeout(wait, 20);
@@ -132,7 +140,8 @@ export function startLoadWatchdog(
       noteMs: noteS * 1000,
       noteText,
       expireMs: boundS * 1000,
-      interruptText: `\nnpusim: ${file}: interrupted (SIGINT) while the workload module was loading; nothing ran\n`,
+      // SIGNAL: the name of the signal that came (the worker fills it in).
+      interruptText: `\nnpusim: ${file}: interrupted (SIGNAL) while the workload module was loading; nothing ran\n`,
       holdKey,
     },
     stdout: true,

@@ -153,23 +153,30 @@ describe('npusim command', () => {
     }
   }, 130_000);
 
-  // Before the fix Ctrl-C ended such a load with no word at all (QA).
-  it('cli: Ctrl-C while a workload module loops in its load names the file', async () => {
+  // Before the fix Ctrl-C ended such a load with no word at all (QA), SIGTERM and SIGHUP until later
+  // (QA Q6).
+  it('cli: Ctrl-C, SIGTERM or SIGHUP while a workload module loops in its load names the file and the signal', async () => {
     const file = join(testTempDir('npusim-loop-int-'), 'loop.mjs');
     writeFileSync(file, 'while (true) {}\nexport default {};\n');
-    const r = await cliChild(
-      withTestFailuresDir(['run', file, '--seed', '1', '--duration', '5us', '--inline']),
-      {
-        env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '0' },
-        interruptOn: 'still loading after 5 s',
-        timeoutMs: 40_000,
-      },
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const runs = await Promise.all(
+      signals.map((signal) =>
+        cliChild(withTestFailuresDir(['run', file, '--seed', '1', '--duration', '5us', '--inline']), {
+          env: { NPUSIM_WORKLOAD_LOAD_TIMEOUT: '0' },
+          interruptOn: 'still loading after 5 s',
+          signal,
+          timeoutMs: 40_000,
+        }),
+      ),
     );
-    expect(r.stderr).toContain(
-      `npusim: ${file}: interrupted (SIGINT) while the workload module was loading; nothing ran`,
-    );
-    // Ended by SIGINT itself, as Ctrl-C ends a process (a shell says 130).
-    expect(r.code).toBeNull();
+    signals.forEach((signal, i) => {
+      const r = runs[i]!;
+      expect(r.stderr).toContain(
+        `npusim: ${file}: interrupted (${signal}) while the workload module was loading; nothing ran`,
+      );
+      // Ended by the signal itself, as it ends a process (a shell says 130, 143 or 129).
+      expect(r.code, signal).toBeNull();
+    });
   });
 
   // Before the fix the first ended npusim with exit 0 and nothing printed: a CI job read it as clean.
