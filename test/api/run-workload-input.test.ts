@@ -250,3 +250,28 @@ describe('runWorkload input', () => {
     expect(config.profile).toBe('as-shipped');
   });
 });
+
+describe('runSimulation input', () => {
+  it("a RunConfig's crashAt is checked as --crash-at is, and a key no run reads is refused, before anything runs (QA Q9)", async () => {
+    const config = workloadConfig(w, { seed: 3 });
+    const sim = (extra: object) =>
+      refusal(runSimulation({ ...config, ...extra } as typeof config, { host: 'inline' }));
+    expect(await sim({ crashAt: 'x' })).toBe('crashAt: Expected { actor, event }, got "x" (a string)');
+    expect(await sim({ crashAt: { actor: 'chip0', event: 0 } })).toBe(
+      'crashAt.event: Expected a whole number of events from 1, got 0',
+    );
+    expect(await sim({ crashAt: { actor: 'chip0', evnt: 1 } })).toBe(
+      'crashAt.evnt: Expected only `actor` and `event`, got `evnt` too',
+    );
+    expect(await sim({ crashAt: { actor: 'chip9', event: 1 } })).toMatch(
+      /^crashAt\.actor: Expected an actor of witherspoon-4 \(.*chip0.*\), got `chip9`$/,
+    );
+    expect(await sim({ seeed: 4 })).toMatch(
+      /^seeed: Expected a RunConfig field \(one of: workload, .*\), got unknown key `seeed` \(did you mean `seed`\?\)$/,
+    );
+    // A good one still crashes where it says.
+    await expect(
+      runSimulation({ ...config, crashAt: { actor: 'chip0', event: 1 } }, { host: 'inline' }),
+    ).rejects.toThrow(/injected crash/);
+  });
+});
