@@ -98,9 +98,32 @@ function checkOptionKeys(options: object): void {
   }
 }
 
-/** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
+/**
+ * The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override).
+ * Only the options a RunConfig holds: an engine option (`host`, `onProgress`, ...) is the run's
+ * (runSimulation's or recordRun's), and `strategy: 'pct'` needs the measuring run runWorkload makes
+ * first; each was dropped without a word, so `recordRun(workloadConfig(w, { strategy: 'pct' }))`
+ * ran the random strategy (QA).
+ */
 export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
-  return preparedRun(workload, options).config;
+  if (typeof options === 'object' && options !== null) {
+    const engine = Object.keys(options).find((k) => ENGINE_OPTION_KEYS.includes(k));
+    if (engine !== undefined) {
+      throw new ConfigError(
+        engine,
+        `Expected only the options a RunConfig holds (seed, ${SCENARIO_OPTION_KEYS.join(', ')}), got the engine option \`${engine}\`: give it to runSimulation or recordRun with the config`,
+      );
+    }
+  }
+  const { config } = preparedRun(workload, options);
+  if (options.strategy === 'pct') {
+    throw new ConfigError(
+      'strategy',
+      "Expected `random` or no strategy, got `pct`: PCT runs over the steps of a measuring run, which runWorkload makes (or pass a measured `{ kind: 'pct', ... }` strategy in the RunConfig)",
+    );
+  }
+  checkRunConfig(config);
+  return config;
 }
 
 /**

@@ -275,3 +275,18 @@ describe('runSimulation input', () => {
     ).rejects.toThrow(/injected crash/);
   });
 });
+
+describe('workloadConfig input', () => {
+  it("an engine option, strategy 'pct' or a bad seed is refused, not dropped: the config is the run runWorkload makes (QA Q9)", () => {
+    const wc = (options: object) => () => workloadConfig(w, options as Parameters<typeof workloadConfig>[1]);
+    expect(wc({ host: 'bogus' })).toThrow(
+      /^host: Expected only the options a RunConfig holds \(seed, bugs, .*\), got the engine option `host`: give it to runSimulation or recordRun with the config$/,
+    );
+    expect(wc({ onProgress: () => {} })).toThrow(/^onProgress: Expected only the options a RunConfig holds/);
+    expect(wc({ strategy: 'pct' })).toThrow(
+      /^strategy: Expected `random` or no strategy, got `pct`: PCT runs over/,
+    );
+    expect(wc({ seed: -1 })).toThrow(/^seed: Expected an integer seed .*negative seeds are not allowed$/);
+    expect(workloadConfig(w, { seed: 4, strategy: 'random' }).seed).toBe(4);
+  });
+});
