@@ -31,7 +31,7 @@ import { checkTopologyFileSpec } from '../report/topology-file-check.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { loadedFrom } from '../runtime/workload-file.js';
-import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS } from './check-run-input.js';
+import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS, shown } from './check-run-input.js';
 import { runSimulation } from './run-simulation.js';
 
 export interface RunWorkloadOptions extends Partial<EngineOptions> {
@@ -142,6 +142,27 @@ function checkedWorkload(workload: Workload): Workload {
 }
 
 /**
+ * The options whose type nothing else checks: `set: null` met a TypeError, `set: 'policy=x'` was
+ * refused as paths `0`, `1`, ..., `topologyFile: 5` went into the reproduce line, and a variant
+ * that is no string was said as `[object Object]` (QA).
+ */
+function checkOptionTypes(options: RunWorkloadOptions): void {
+  const set: unknown = options.set;
+  if (set !== undefined && (typeof set !== 'object' || set === null || Array.isArray(set))) {
+    throw new ConfigError(
+      'set',
+      `Expected an object of parameter paths and values, such as { 'gpu.dmaBytes': 4096 }, got ${shown(set)}`,
+    );
+  }
+  for (const key of ['variant', 'topologyFile'] as const) {
+    const v: unknown = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new ConfigError(key, `Expected a non-empty string, got ${shown(v)}`);
+    }
+  }
+}
+
+/**
  * A parameter given both by `set` and by its own option: refused as `npusim run` refuses it
  * (cli/scenario-config.ts withSets), since the run would take one value and its reproduce line,
  * which prints every `set`, the other.
@@ -177,6 +198,7 @@ export function preparedRun(
 ): { workload: Workload; config: RunConfig; sameAs: { variant: Variant; by: string } | undefined } {
   const workload = checkedWorkload(given);
   checkOptionKeys(options);
+  checkOptionTypes(options);
   checkSetTwins(options);
   if (options.durationTicks !== undefined) checkDuration(options.durationTicks);
   if (options.stopOnFirst !== undefined && typeof options.stopOnFirst !== 'boolean') {

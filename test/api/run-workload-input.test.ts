@@ -290,3 +290,24 @@ describe('workloadConfig input', () => {
     expect(workloadConfig(w, { seed: 4, strategy: 'random' }).seed).toBe(4);
   });
 });
+
+describe('runWorkload option types', () => {
+  it('a set that is no object, and a variant or topologyFile that is no string, are refused naming the option (QA Q9)', async () => {
+    expect(await refusal(bad({ set: null }))).toBe(
+      "set: Expected an object of parameter paths and values, such as { 'gpu.dmaBytes': 4096 }, got null",
+    );
+    expect(await refusal(bad({ set: 'policy=per-gpu' }))).toMatch(
+      /^set: Expected an object .*, got "policy=per-gpu" \(a string\)$/,
+    );
+    expect(await refusal(bad({ set: [['policy', 'per-gpu']] }))).toMatch(
+      /^set: Expected an object .*, got a list of 1$/,
+    );
+    expect(await refusal(bad({ variant: { name: 'x' } }))).toBe(
+      'variant: Expected a non-empty string, got an object',
+    );
+    const spec = { ...TOPOLOGY_PRESETS['witherspoon-4']!, name: 'my-four' };
+    expect(await refusal(bad({ topology: spec, topologyFile: 5 }))).toBe(
+      'topologyFile: Expected a non-empty string, got 5',
+    );
+  });
+});
