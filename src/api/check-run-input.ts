@@ -62,6 +62,69 @@ export function checkRunConfig(config: RunConfig): void {
   // reproduce line with `--duration -5`); parsed ones parse to themselves.
   parseParams(config.params, 'params');
   checkStrategy(config.strategy);
+  checkCrashAt(config.crashAt);
+  // A key no run reads is a slip (`sed: 4`, `crashat`): it ran as if absent, unsaid (QA).
+  const extra = Object.keys(config).find((k) => !RUN_CONFIG_KEYS.includes(k));
+  if (extra !== undefined) {
+    throw new ConfigError(
+      extra,
+      `Expected a RunConfig field (one of: ${RUN_CONFIG_KEYS.join(', ')}), got unknown key \`${extra}\`${didYouMean(extra, RUN_CONFIG_KEYS)}`,
+    );
+  }
+}
+
+/**
+ * `crashAt.actor` one of the machine's actors, as `--crash-at` is checked (cli/run-command.ts): a
+ * name the machine lacks ran clean, the crash asked for never made (QA).
+ */
+export function checkCrashActor(config: RunConfig, actors: readonly { name: string }[]): void {
+  const name = config.crashAt?.actor;
+  if (name === undefined || actors.some((a) => a.name === name)) return;
+  throw new ConfigError(
+    'crashAt.actor',
+    `Expected an actor of ${config.params.topology} (${actors.map((a) => a.name).join(', ')}), got \`${name}\``,
+  );
+}
+
+/** Every field of a RunConfig (model/scenario/run-config.ts). */
+const RUN_CONFIG_KEYS: readonly string[] = [
+  'workload',
+  'workloadFile',
+  'variant',
+  'set',
+  'seed',
+  'bugs',
+  'params',
+  'crashAt',
+  'customTopology',
+  'profile',
+  'strategy',
+  'stopOnFirst',
+];
+
+/**
+ * `crashAt` as `--crash-at ACTOR:N` and a failure file give it: `crashAt: 'x'` ran clean with a
+ * digest of its own and a reproduce line saying `--crash-at undefined:undefined` (QA). Whether the
+ * actor is one of the machine's needs its plan: checkCrashActor.
+ */
+function checkCrashAt(c: RunConfig['crashAt']): void {
+  if (c === undefined) return;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    throw new ConfigError('crashAt', `Expected { actor, event }, got ${shown(c)}`);
+  }
+  const extra = Object.keys(c).find((k) => k !== 'actor' && k !== 'event');
+  if (extra !== undefined) {
+    throw new ConfigError(`crashAt.${extra}`, `Expected only \`actor\` and \`event\`, got \`${extra}\` too`);
+  }
+  if (typeof c.actor !== 'string' || c.actor === '') {
+    throw new ConfigError(
+      'crashAt.actor',
+      `Expected an actor's name such as \`chip0\`, got ${shown(c.actor)}`,
+    );
+  }
+  if (!safeCount(c.event, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new ConfigError('crashAt.event', `Expected a whole number of events from 1, got ${shown(c.event)}`);
+  }
 }
 
 /** The fields of each kind of strategy (model/choice/strategy.ts StrategySpec). */

@@ -14,6 +14,13 @@ export async function findWorkload(
   name: string,
   workloads?: ReadonlyMap<string, Workload>,
 ): Promise<Workload> {
+  // Anything but a Map met a TypeError from `.get` (QA).
+  if (workloads !== undefined && !(workloads instanceof Map)) {
+    throw new ConfigError(
+      'workloads',
+      `Expected a Map of workloads by name (what loadWorkloads() gives), got ${Array.isArray(workloads) ? 'a list' : typeof workloads === 'object' && workloads !== null ? 'an object' : String(workloads)}`,
+    );
+  }
   const byName = workloads ?? (await loadWorkloads());
   const workload = typeof name === 'string' ? byName.get(name) : undefined;
   if (workload !== undefined) return workload;

@@ -26,7 +26,13 @@ import {
 } from '../report/trace/trace-recording.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { type EngineOptions, type Host, runRaw } from '../runtime/engine.js';
-import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS, shown } from './check-run-input.js';
+import {
+  checkCrashActor,
+  checkEngineOptions,
+  checkRunConfig,
+  ENGINE_OPTION_KEYS,
+  shown,
+} from './check-run-input.js';
 
 /** runSimulation's options but `trace` (set here) and `free`, and the trace's cap. */
 export interface RecordRunOptions extends Omit<EngineOptions, 'trace' | 'free' | 'host'> {
@@ -102,6 +108,7 @@ export async function recordRun(
   checkRunConfig(config);
   checkEngineOptions(engine, 'recordRun');
   const plan = machine.planMachine(config);
+  checkCrashActor(config, plan.actors);
   const trace = traceRecordingOptions(config, plan.actors.length, traceEvents);
   const raw = await runRaw(config, { ...engine, trace });
   const result = assembleResult(config, plan, raw);

@@ -9,7 +9,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { type EngineOptions, runRaw } from '../runtime/engine.js';
-import { checkEngineOptions, checkRunConfig } from './check-run-input.js';
+import { checkCrashActor, checkEngineOptions, checkRunConfig } from './check-run-input.js';
 
 /**
  * Runs a whole RunConfig (its seed, parameters, strategy and `crashAt` as given) on `options.host`
@@ -31,6 +31,8 @@ export async function runSimulation(
   // A library caller's input, checked as the command line checks its options, before any run.
   checkRunConfig(config);
   checkEngineOptions(options);
+  const plan = machine.planMachine(config);
+  checkCrashActor(config, plan.actors);
   const raw = await runRaw(config, options);
-  return assembleResult(config, machine.planMachine(config), raw);
+  return assembleResult(config, plan, raw);
 }

@@ -31,7 +31,7 @@ import { checkTopologyFileSpec } from '../report/topology-file-check.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { loadedFrom } from '../runtime/workload-file.js';
-import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS } from './check-run-input.js';
+import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS, shown } from './check-run-input.js';
 import { runSimulation } from './run-simulation.js';
 
 export interface RunWorkloadOptions extends Partial<EngineOptions> {
@@ -98,9 +98,32 @@ function checkOptionKeys(options: object): void {
   }
 }
 
-/** The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override). */
+/**
+ * The RunConfig `runWorkload` runs (throws a ConfigError naming the field for a bad override).
+ * Only the options a RunConfig holds: an engine option (`host`, `onProgress`, ...) is the run's
+ * (runSimulation's or recordRun's), and `strategy: 'pct'` needs the measuring run runWorkload makes
+ * first; each was dropped without a word, so `recordRun(workloadConfig(w, { strategy: 'pct' }))`
+ * ran the random strategy (QA).
+ */
 export function workloadConfig(workload: Workload, options: RunWorkloadOptions = {}): RunConfig {
-  return preparedRun(workload, options).config;
+  if (typeof options === 'object' && options !== null) {
+    const engine = Object.keys(options).find((k) => ENGINE_OPTION_KEYS.includes(k));
+    if (engine !== undefined) {
+      throw new ConfigError(
+        engine,
+        `Expected only the options a RunConfig holds (seed, ${SCENARIO_OPTION_KEYS.join(', ')}), got the engine option \`${engine}\`: give it to runSimulation or recordRun with the config`,
+      );
+    }
+  }
+  const { config } = preparedRun(workload, options);
+  if (options.strategy === 'pct') {
+    throw new ConfigError(
+      'strategy',
+      "Expected `random` or no strategy, got `pct`: PCT runs over the steps of a measuring run, which runWorkload makes (or pass a measured `{ kind: 'pct', ... }` strategy in the RunConfig)",
+    );
+  }
+  checkRunConfig(config);
+  return config;
 }
 
 /**
@@ -116,6 +139,27 @@ function checkedWorkload(workload: Workload): Workload {
     );
   }
   return validateWorkload(workload, 'workload');
+}
+
+/**
+ * The options whose type nothing else checks: `set: null` met a TypeError, `set: 'policy=x'` was
+ * refused as paths `0`, `1`, ..., `topologyFile: 5` went into the reproduce line, and a variant
+ * that is no string was said as `[object Object]` (QA).
+ */
+function checkOptionTypes(options: RunWorkloadOptions): void {
+  const set: unknown = options.set;
+  if (set !== undefined && (typeof set !== 'object' || set === null || Array.isArray(set))) {
+    throw new ConfigError(
+      'set',
+      `Expected an object of parameter paths and values, such as { 'gpu.dmaBytes': 4096 }, got ${shown(set)}`,
+    );
+  }
+  for (const key of ['variant', 'topologyFile'] as const) {
+    const v: unknown = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new ConfigError(key, `Expected a non-empty string, got ${shown(v)}`);
+    }
+  }
 }
 
 /**
@@ -154,6 +198,7 @@ export function preparedRun(
 ): { workload: Workload; config: RunConfig; sameAs: { variant: Variant; by: string } | undefined } {
   const workload = checkedWorkload(given);
   checkOptionKeys(options);
+  checkOptionTypes(options);
   checkSetTwins(options);
   if (options.durationTicks !== undefined) checkDuration(options.durationTicks);
   if (options.stopOnFirst !== undefined && typeof options.stopOnFirst !== 'boolean') {

@@ -51,6 +51,13 @@ export function loadedFrom(workload: unknown): string | undefined {
 
 /** Load, check and validate the workload in `file` (a path as the user gave it). */
 export async function loadWorkloadFile(file: string): Promise<Workload> {
+  // A library caller's slip (`loadWorkloadFile(5)`) met a TypeError from endsWith (QA).
+  if (typeof file !== 'string' || file === '') {
+    throw new ConfigError(
+      'file',
+      `Expected a workload file's path, got ${typeof file === 'string' ? 'an empty string' : String(file)}`,
+    );
+  }
   const watchdog = isModuleFile(file) ? watchLoad(file) : undefined;
   let workload: Workload;
   try {

@@ -21,6 +21,7 @@ import {
   findWorkload,
   formatComparison,
   formatSummary,
+  loadWorkloadFile,
   loadWorkloads,
   parseRunResult,
   runSimulation,
@@ -467,6 +468,19 @@ describe('public API', () => {
     await expect(findWorkload('zzzzzz')).rejects.toThrow(/, got `zzzzzz`$/);
     await expect(findWorkload('stress', new Map())).rejects.toThrow(
       /^workload: Expected one of , got `stress`$/,
+    );
+  });
+
+  it('api: findWorkload given no Map, or loadWorkloadFile no path, is a ConfigError naming the argument, not a TypeError (QA Q9)', async () => {
+    await expect(findWorkload('stress', {} as never)).rejects.toThrow(
+      /^workloads: Expected a Map of workloads by name \(what loadWorkloads\(\) gives\), got an object$/,
+    );
+    await expect(findWorkload('stress', [] as never)).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadWorkloadFile(5 as never)).rejects.toThrow(
+      /^file: Expected a workload file's path, got 5$/,
+    );
+    await expect(loadWorkloadFile('')).rejects.toThrow(
+      /^file: Expected a workload file's path, got an empty string$/,
     );
   });
 

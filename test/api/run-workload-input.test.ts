@@ -250,3 +250,64 @@ describe('runWorkload input', () => {
     expect(config.profile).toBe('as-shipped');
   });
 });
+
+describe('runSimulation input', () => {
+  it("a RunConfig's crashAt is checked as --crash-at is, and a key no run reads is refused, before anything runs (QA Q9)", async () => {
+    const config = workloadConfig(w, { seed: 3 });
+    const sim = (extra: object) =>
+      refusal(runSimulation({ ...config, ...extra } as typeof config, { host: 'inline' }));
+    expect(await sim({ crashAt: 'x' })).toBe('crashAt: Expected { actor, event }, got "x" (a string)');
+    expect(await sim({ crashAt: { actor: 'chip0', event: 0 } })).toBe(
+      'crashAt.event: Expected a whole number of events from 1, got 0',
+    );
+    expect(await sim({ crashAt: { actor: 'chip0', evnt: 1 } })).toBe(
+      'crashAt.evnt: Expected only `actor` and `event`, got `evnt` too',
+    );
+    expect(await sim({ crashAt: { actor: 'chip9', event: 1 } })).toMatch(
+      /^crashAt\.actor: Expected an actor of witherspoon-4 \(.*chip0.*\), got `chip9`$/,
+    );
+    expect(await sim({ seeed: 4 })).toMatch(
+      /^seeed: Expected a RunConfig field \(one of: workload, .*\), got unknown key `seeed` \(did you mean `seed`\?\)$/,
+    );
+    // A good one still crashes where it says.
+    await expect(
+      runSimulation({ ...config, crashAt: { actor: 'chip0', event: 1 } }, { host: 'inline' }),
+    ).rejects.toThrow(/injected crash/);
+  });
+});
+
+describe('workloadConfig input', () => {
+  it("an engine option, strategy 'pct' or a bad seed is refused, not dropped: the config is the run runWorkload makes (QA Q9)", () => {
+    const wc = (options: object) => () => workloadConfig(w, options as Parameters<typeof workloadConfig>[1]);
+    expect(wc({ host: 'bogus' })).toThrow(
+      /^host: Expected only the options a RunConfig holds \(seed, bugs, .*\), got the engine option `host`: give it to runSimulation or recordRun with the config$/,
+    );
+    expect(wc({ onProgress: () => {} })).toThrow(/^onProgress: Expected only the options a RunConfig holds/);
+    expect(wc({ strategy: 'pct' })).toThrow(
+      /^strategy: Expected `random` or no strategy, got `pct`: PCT runs over/,
+    );
+    expect(wc({ seed: -1 })).toThrow(/^seed: Expected an integer seed .*negative seeds are not allowed$/);
+    expect(workloadConfig(w, { seed: 4, strategy: 'random' }).seed).toBe(4);
+  });
+});
+
+describe('runWorkload option types', () => {
+  it('a set that is no object, and a variant or topologyFile that is no string, are refused naming the option (QA Q9)', async () => {
+    expect(await refusal(bad({ set: null }))).toBe(
+      "set: Expected an object of parameter paths and values, such as { 'gpu.dmaBytes': 4096 }, got null",
+    );
+    expect(await refusal(bad({ set: 'policy=per-gpu' }))).toMatch(
+      /^set: Expected an object .*, got "policy=per-gpu" \(a string\)$/,
+    );
+    expect(await refusal(bad({ set: [['policy', 'per-gpu']] }))).toMatch(
+      /^set: Expected an object .*, got a list of 1$/,
+    );
+    expect(await refusal(bad({ variant: { name: 'x' } }))).toBe(
+      'variant: Expected a non-empty string, got an object',
+    );
+    const spec = { ...TOPOLOGY_PRESETS['witherspoon-4']!, name: 'my-four' };
+    expect(await refusal(bad({ topology: spec, topologyFile: 5 }))).toBe(
+      'topologyFile: Expected a non-empty string, got 5',
+    );
+  });
+});
