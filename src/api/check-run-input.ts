@@ -86,21 +86,25 @@ export function checkCrashActor(config: RunConfig, actors: readonly { name: stri
   );
 }
 
-/** Every field of a RunConfig (model/scenario/run-config.ts). */
-const RUN_CONFIG_KEYS: readonly string[] = [
-  'workload',
-  'workloadFile',
-  'variant',
-  'set',
-  'seed',
-  'bugs',
-  'params',
-  'crashAt',
-  'customTopology',
-  'profile',
-  'strategy',
-  'stopOnFirst',
-];
+/**
+ * Every field of a RunConfig (model/scenario/run-config.ts): a Record over its keys, so a field
+ * added there and not here, or named here and not there, fails to compile.
+ */
+const RUN_CONFIG_FIELDS: Record<keyof RunConfig, true> = {
+  workload: true,
+  workloadFile: true,
+  variant: true,
+  set: true,
+  seed: true,
+  bugs: true,
+  params: true,
+  crashAt: true,
+  customTopology: true,
+  profile: true,
+  strategy: true,
+  stopOnFirst: true,
+};
+const RUN_CONFIG_KEYS: readonly string[] = Object.keys(RUN_CONFIG_FIELDS);
 
 /**
  * `crashAt` as `--crash-at ACTOR:N` and a failure file give it: `crashAt: 'x'` ran clean with a

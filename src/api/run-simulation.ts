@@ -22,7 +22,8 @@ import { checkCrashActor, checkEngineOptions, checkRunConfig } from './check-run
  * it must read what the run itself changes, such as a deadline or a count kept by `onProgress`;
  * threaded with each progress report): true ends the run with status `interrupted` (exit 130).
  * `onProgress(tick, events, findings)` is called as it goes (inline every 65,536 events).
- * `options` default to an inline run, as runWorkload's do.
+ * `options` left out run it inline, as runWorkload's do; given, they name their `host` (a ConfigError
+ * naming `host` otherwise: EngineOptions has no default host).
  */
 export async function runSimulation(
   config: RunConfig,
