@@ -33,6 +33,7 @@ import {
   ENGINE_OPTION_KEYS,
   shown,
 } from './check-run-input.js';
+import { checkFilePath } from './file-path-check.js';
 
 /** runSimulation's options but `trace` (set here) and `free`, and the trace's cap. */
 export interface RecordRunOptions extends Omit<EngineOptions, 'trace' | 'free' | 'host'> {
@@ -135,7 +136,7 @@ export function traceFile(run: RecordedRunOutcome): { bytes: Uint8Array; note: s
 
 /** Writes the trace file to `path` (whole, or not at all) and returns its note. */
 export function writeTraceFile(run: RecordedRunOutcome, path: string): string {
-  checkPath(path);
+  checkFilePath('path', path, 'the trace');
   const { bytes, note } = traceFile(run);
   writeWholeFile(path, bytes);
   return note;
@@ -149,7 +150,7 @@ export function htmlReport(run: RecordedRunOutcome): string {
 
 /** Writes the HTML report to `path` (whole, or not at all). */
 export function writeHtmlReport(run: RecordedRunOutcome, path: string): void {
-  checkPath(path);
+  checkFilePath('path', path, 'the report');
   writeWholeFile(path, htmlReport(run));
 }
 
@@ -161,9 +162,4 @@ function checkRecorded(run: RecordedRunOutcome, who: string): void {
       `Expected what recordRun resolves with (a run and its records), got ${run !== null && typeof run === 'object' && 'digest' in run ? 'a RunResult, which keeps no records: record the run with recordRun' : shown(run)} (${who})`,
     );
   }
-}
-
-function checkPath(path: string): void {
-  if (typeof path !== 'string' || path === '')
-    throw new ConfigError('path', `Expected a file's path, got ${shown(path)}`);
 }

@@ -10,8 +10,6 @@
  * is the caller's), or write a file unasked (`out`: a library call writes no file unasked; the
  * command picks a free name beside the input).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { sameFile } from '../io/same-file.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -30,6 +28,7 @@ import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
 import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
+import { checkFilePath } from './file-path-check.js';
 
 export interface ShrinkFailureFileOptions {
   /** Candidate runs at most, as `--budget`: a whole number from 1 to 1,000,000; default 400. */
@@ -152,19 +151,7 @@ function checkOut(out: string, input: string | undefined): void {
       `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${out}`,
     );
   }
-  if (existsSync(out) && statSync(out).isDirectory()) {
-    throw new ConfigError(
-      'out',
-      `Expected a file to write the shrunk failure file to, got a directory: ${out}`,
-    );
-  }
-  const dir = dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ConfigError(
-      'out',
-      `Expected a file in an existing directory, got ${out} (no directory ${dir})`,
-    );
-  }
+  checkFilePath('out', out, 'the shrunk failure file');
 }
 
 function checkOptions(options: ShrinkFailureFileOptions): void {

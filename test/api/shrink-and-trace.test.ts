@@ -153,5 +153,20 @@ describe('recordRun, writeTraceFile, writeHtmlReport', () => {
     const run = await recordRun(config);
     const path = await refusal(Promise.resolve().then(() => writeTraceFile(run, '')));
     expect(path.field).toBe('path');
+    // A missing directory, refused naming the path and the directory, before the file is built
+    // (QA Q9: ENOENT naming the temporary file beside it, a plain Error).
+    const dir = testTempDir('npusim-api-nodir-');
+    for (const write of [
+      () => writeTraceFile(run, join(dir, 'no', 's.pftrace')),
+      () => writeHtmlReport(run, join(dir, 'no', 's.html')),
+    ]) {
+      const e = await refusal(Promise.resolve().then(write));
+      expect(e.field).toBe('path');
+      expect(e.message).toMatch(
+        /^path: Expected a file in an existing directory, got .*\/no\/s\.\w+ \(no directory .*\/no\)$/,
+      );
+    }
+    const onDir = await refusal(Promise.resolve().then(() => writeHtmlReport(run, dir)));
+    expect(onDir.message).toBe(`path: Expected a file to write the report to, got a directory: ${dir}`);
   });
 });
