@@ -26,5 +26,8 @@ export async function findWorkload(
   if (workload !== undefined) return workload;
   const names = [...byName.keys()];
   const got = typeof name === 'string' ? `\`${name}\`${didYouMean(name, names)}` : String(name);
-  throw new ConfigError('workload', `Expected one of ${names.join(', ')}, got ${got}`);
+  // An empty map said `Expected one of , got ...` (QA Q9).
+  const expected =
+    names.length === 0 ? 'a workload of the map given, which holds none' : `one of ${names.join(', ')}`;
+  throw new ConfigError('workload', `Expected ${expected}, got ${got}`);
 }

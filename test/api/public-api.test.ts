@@ -28,6 +28,7 @@ import {
   runWorkload,
   TOPOLOGY_PRESETS,
   validateTopologySpec,
+  validateWorkload,
   WorkerLostError,
   WorkerSet,
   workloadConfig,
@@ -482,6 +483,12 @@ describe('public API', () => {
     await expect(loadWorkloadFile('')).rejects.toThrow(
       /^file: Expected a workload file's path, got an empty string$/,
     );
+    // An empty map said `Expected one of , got ...`.
+    await expect(findWorkload('stress', new Map())).rejects.toThrow(
+      /^workload: Expected a workload of the map given, which holds none, got `stress`$/,
+    );
+    // validateWorkload without `where`: the fields are the workload's, not `undefined`'s.
+    expect(() => validateWorkload('x')).toThrow(/^workload: Expected /);
   });
 
   it('api: a result compared with itself has nothing changed, read back from its JSON too; two sets of seeds compare', async () => {

@@ -246,9 +246,10 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
 
 /**
  * Check a workload definition (from defineWorkload, or a user's file read as data) and fill in
- * every default. `where` prefixes every error's field: `my.json: params.gpu.dmaBytes`.
+ * every default. `where` prefixes every error's field: `my.json: params.gpu.dmaBytes`; a library
+ * caller who leaves it out reads `workload: ...`, not `undefined: ...` (QA Q9).
  */
-export function validateWorkload(def: unknown, where: string): Workload {
+export function validateWorkload(def: unknown, where = 'workload'): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
     const issues = allIssues(r.error, def, workloadDefinitionSchema, headlineKind);
