@@ -35,15 +35,20 @@ function config(name: string, seed: number, durationTicks: number, bugs: BugName
   return { workload: name, seed, bugs, params: parseParams({ ...w.params, durationTicks }, name) };
 }
 
-/** The `--record` file of `c` run inline and stopped, as by Ctrl-C, after `events` events. */
+/**
+ * The `--record` file of `c` run inline and stopped, as by Ctrl-C, after `events` events (0: the
+ * stop already asked at the run's first look, as a signal while its worker started).
+ */
 function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'threaded' = 'inline'): FailureFile {
   let polls = 0;
   const raw = runInline(machine, c, {
     seed: c.seed,
     endTick: c.params.durationTicks,
-    stopCheckEvery: events,
-    // Not before the first event (a run asked to stop before it began handles nothing).
-    shouldStop: () => polls++ > 0,
+    // Not before the first event unless none is asked for (a run asked to stop before it began
+    // handles nothing).
+    ...(events === 0
+      ? { shouldStop: () => true }
+      : { stopCheckEvery: events, shouldStop: () => polls++ > 0 }),
   });
   expect(raw.stopped).toBe('interrupted');
   expect(raw.events).toBe(events);
@@ -110,28 +115,10 @@ describe('replay: a recording of a run Ctrl-C stopped', () => {
   });
 
   test('replay: an inline run stopped before its first event (Ctrl-C as its worker started) replays to 0 events, not to its end (QA Q6)', async () => {
-    const c = config('stress', 7, 200_000_000);
     // The stop word already set at the run's first look, before any event: `npusim run --inline`
     // signalled while its worker started recorded `after 0 events`, whose replay ran the whole
     // 200 us and said NOT reproduced (exit 5), blaming npusim.
-    const raw = runInline(machine, c, {
-      seed: c.seed,
-      endTick: c.params.durationTicks,
-      shouldStop: () => true,
-    });
-    expect(raw.events).toBe(0);
-    const result = assembleResult(c, machine.planMachine(c), raw);
-    const file = buildFailureFile({
-      config: c,
-      workload: registry.get('stress')!,
-      host: 'inline',
-      digest: result.digest,
-      exitClass: 'interrupted',
-      exitCode: result.exitCode,
-      first: null,
-      simulatedTicks: result.simulatedTicks,
-      events: 0,
-    });
+    const file = stoppedRecording(config('stress', 7, 200_000_000), 0);
     const r = await replay(file);
     expect(r.interrupted).toMatchObject({ how: 'same-events', events: 0, tick: 0 });
     expect(r.result!.engine.events).toBe(0);
