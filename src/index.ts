@@ -26,6 +26,13 @@ export {
   type ReplayFailureFileOptions,
   replayFailureFile,
 } from './api/replay-failure-file.js';
+export {
+  compareResults,
+  compareSets,
+  formatComparison,
+  formatHistory,
+  formatSummary,
+} from './api/report-calls.js';
 export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
 export {
@@ -70,17 +77,15 @@ export {
   type WorkloadParams,
   workloadParamsSchema,
 } from './model/scenario/workload-params.js';
-export {
-  type Comparison,
-  compareResults,
-  type PairComparison,
-  type RunHeader,
-  type SetHeader,
+export type {
+  Comparison,
+  PairComparison,
+  RunHeader,
+  SetHeader,
 } from './report/compare-results.js';
 export type { CompareRow, Section, Verdict } from './report/compare-row.js';
-export { compareSets, type RunFile } from './report/compare-sets.js';
+export type { RunFile } from './report/compare-sets.js';
 export { formatDuration, formatTime, parseDuration } from './report/duration.js';
-export { formatComparison } from './report/format-comparison.js';
 export { evaluateHeadline, judgeExpectation } from './report/headline.js';
 export { parseRunResult } from './report/parse-run-result.js';
 export type {
@@ -92,9 +97,9 @@ export type {
   SocketFigures,
   VariantResult,
 } from './report/run-result.js';
-export { colorEnabled, formatSummary, type SummaryOptions } from './report/summary.js';
+export { colorEnabled, type SummaryOptions } from './report/summary.js';
 export type { FailureFile, FirstFinding } from './repro/failure-file.js';
-export { formatHistory, type HistoryLine } from './repro/history.js';
+export type { HistoryLine } from './repro/history.js';
 export type { ReplayHost, ReplayVerdict } from './repro/replay.js';
 export type { LivenessFinding, Measures as ShrinkMeasures, ShrinkProgress } from './repro/shrink.js';
 export type { EngineOptions, Host } from './runtime/engine.js';

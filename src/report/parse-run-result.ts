@@ -21,6 +21,16 @@ export function parseRunResult(text: string, file: string): RunResult {
     file,
     'text that is not JSON',
   );
+  return checkRunResult(value, file);
+}
+
+/**
+ * A value checked as a run result read from `file` would be (parseRunResult): what the comparison
+ * reads, field by field. Also how a library caller's argument is checked (compareResults,
+ * compareSets): a value that is no run result is a ConfigError naming the field, not a TypeError
+ * from deep inside the comparison.
+ */
+export function checkRunResult(value: unknown, file: string): RunResult {
   const fail = (field: string, expected: string, got: unknown): never => {
     throw new ConfigError(`${file}: ${field}`, `Expected ${expected}, got ${describe(got)}`);
   };

@@ -1,0 +1,255 @@
+/**
+ * The report functions as the package exports them (`formatSummary`, `compareResults`,
+ * `compareSets`, `formatComparison`, `formatHistory`): each checks what a library caller handed it
+ * before the report code reads it, as runSimulation checks its config (check-run-input.ts). The
+ * report code itself trusts its input (the command line hands it results it made or
+ * parseRunResult checked), so without these a value that is no run result failed deep inside with
+ * a TypeError (`formatSummary({})`: `Cannot read properties of undefined (reading 'params')`), a
+ * misspelt option (`{ colour: true }`) was ignored, and `compareSets` given bare results named
+ * `undefined` files. Each refusal is a ConfigError naming the argument and the field.
+ */
+
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { unknownKeysMessage } from '../core/unknown-keys.js';
+import { firstIssue } from '../model/scenario/schema-issues.js';
+import {
+  type Comparison,
+  compareResults as comparePair,
+  type PairComparison,
+} from '../report/compare-results.js';
+import { compareSets as compareRunSets, type RunFile } from '../report/compare-sets.js';
+import { formatComparison as formatComparisonText } from '../report/format-comparison.js';
+import { checkRunResult } from '../report/parse-run-result.js';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../report/run-result.js';
+import { formatSummary as formatSummaryText, type SummaryOptions } from '../report/summary.js';
+import { formatHistory as formatHistoryText, type HistoryLine } from '../repro/history.js';
+import { shown } from './check-run-input.js';
+
+const WHAT_RESULT = 'a run result (what runWorkload or runSimulation resolves with)';
+
+/** `formatSummary` for a library caller: the result and the options checked first. */
+export function formatSummary(result: RunResult, options: SummaryOptions = { color: false }): string {
+  checkSummaryResult(result);
+  checkSummaryOptions(options);
+  return formatSummaryText(result, options);
+}
+
+/** `compareResults` for a library caller: each file a name, each result checked as compare checks a file's. */
+export function compareResults(fileA: string, a: RunResult, fileB: string, b: RunResult): PairComparison {
+  checkName('fileA', fileA);
+  checkName('fileB', fileB);
+  checkRunResult(a, fileA);
+  checkRunResult(b, fileB);
+  return comparePair(fileA, a, fileB, b);
+}
+
+/** `compareSets` for a library caller: each set a list of `{ file, result }`, each result checked. */
+export function compareSets(
+  a: readonly RunFile[],
+  b: readonly RunFile[],
+  names: { a: string; b: string } = { a: 'A', b: 'B' },
+): Comparison {
+  checkRunFiles('a', a);
+  checkRunFiles('b', b);
+  if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+    throw new ConfigError('names', `Expected an object { a, b } of the two sets' names, got ${shown(names)}`);
+  }
+  checkName('names.a', names.a);
+  checkName('names.b', names.b);
+  return compareRunSets(a, b, names);
+}
+
+/** `formatComparison` for a library caller: a value compareResults or compareSets returned. */
+export function formatComparison(c: Comparison): string {
+  const what = 'a comparison (what compareResults or compareSets returns)';
+  if (!isRecord(c)) throw new ConfigError('comparison', `Expected ${what}, got ${shown(c)}`);
+  for (const side of ['a', 'b'] as const) {
+    if (!isRecord(c[side]) || typeof c[side].file !== 'string') {
+      throw new ConfigError(
+        `comparison.${side}`,
+        `Expected ${what}: its run or set ${side}, got ${shown(c[side])}`,
+      );
+    }
+  }
+  for (const f of ['rows', 'differences'] as const) {
+    if (!Array.isArray(c[f])) {
+      throw new ConfigError(`comparison.${f}`, `Expected ${what}: a list, got ${shown(c[f])}`);
+    }
+  }
+  const row = c.rows.findIndex(
+    (r: unknown) => !isRecord(r) || typeof r.section !== 'string' || typeof r.figure !== 'string',
+  );
+  if (row !== -1) {
+    throw new ConfigError(
+      `comparison.rows[${row}]`,
+      `Expected a row of a comparison (its section and figure strings), got ${shown(c.rows[row])}`,
+    );
+  }
+  return formatComparisonText(c);
+}
+
+/** `formatHistory` for a library caller: the lines a violation's `history` holds. */
+export function formatHistory(lines: readonly HistoryLine[]): string {
+  if (!Array.isArray(lines)) {
+    throw new ConfigError(
+      'lines',
+      `Expected a list of history lines (a violation's \`history\`), got ${shown(lines)}`,
+    );
+  }
+  lines.forEach((l: unknown, i) => {
+    const at = `lines[${i}]`;
+    if (!isRecord(l)) {
+      throw new ConfigError(
+        at,
+        `Expected a history line { tick, actor, from, kind, fields }, got ${shown(l)}`,
+      );
+    }
+    if (typeof l.tick !== 'number' || !Number.isFinite(l.tick) || l.tick < 0) {
+      throw new ConfigError(`${at}.tick`, `Expected a finite number of ticks from 0, got ${shown(l.tick)}`);
+    }
+    for (const f of ['actor', 'from', 'kind'] as const) {
+      if (typeof l[f] !== 'string')
+        throw new ConfigError(`${at}.${f}`, `Expected a string, got ${shown(l[f])}`);
+    }
+    if (!isRecord(l.fields)) {
+      throw new ConfigError(
+        `${at}.fields`,
+        `Expected an object of the event's fields, got ${shown(l.fields)}`,
+      );
+    }
+  });
+  return formatHistoryText(lines);
+}
+
+/**
+ * A result to summarise: one with figures checked as compare checks one (checkRunResult); a
+ * crashed or stalled run's has none, and is checked for what its summary reads (the status, the
+ * configuration, what stopped it).
+ */
+function checkSummaryResult(result: unknown): void {
+  if (!isRecord(result)) throw new ConfigError('result', `Expected ${WHAT_RESULT}, got ${shown(result)}`);
+  const failed = result.status === 'crash' || result.crash !== undefined || result.stall !== undefined;
+  if (!failed) {
+    checkRunResult(result, 'result');
+    const read = summaryReads.safeParse(result);
+    if (!read.success) {
+      const { field, message } = firstIssue(read.error, result, summaryReads);
+      throw new ConfigError(`result.${field}`, message);
+    }
+    return;
+  }
+  if (result.schemaVersion !== RESULT_SCHEMA_VERSION) {
+    throw new ConfigError(
+      'result.schemaVersion',
+      `Expected ${RESULT_SCHEMA_VERSION} (${WHAT_RESULT} of this npusim), got ${shown(result.schemaVersion)}`,
+    );
+  }
+  for (const f of ['workload', 'host', 'status'] as const) {
+    if (typeof result[f] !== 'string')
+      throw new ConfigError(`result.${f}`, `Expected a string, got ${shown(result[f])}`);
+  }
+  const config = result.config;
+  if (!isRecord(config) || !isRecord(config.params) || !Array.isArray(config.bugs)) {
+    throw new ConfigError(
+      'result.config',
+      `Expected the run's configuration (its params and bugs), got ${shown(config)}`,
+    );
+  }
+  if (result.crash !== undefined && !isRecord(result.crash)) {
+    throw new ConfigError(
+      'result.crash',
+      `Expected an object (the actor, tick and message), got ${shown(result.crash)}`,
+    );
+  }
+}
+
+/**
+ * What the summary reads of a run with figures beyond what checkRunResult checks for compare:
+ * the lists it walks and the fields of their items it prints (other fields pass through).
+ */
+const finding = z.looseObject({
+  rule: z.string(),
+  message: z.string(),
+  tick: z.number(),
+  actors: z.array(z.string()),
+  addresses: z.array(z.number()),
+  history: z.array(z.string()),
+});
+const summaryReads = z.looseObject({
+  violations: z.array(finding),
+  liveness: z.array(finding),
+  headline: z.array(z.looseObject({ label: z.string(), text: z.string() })).optional(),
+  conservation: z.looseObject({
+    sent: z.number(),
+    received: z.number(),
+    inFlight: z.number(),
+    ok: z.boolean(),
+  }),
+  contention: z.looseObject({ sockets: z.array(z.looseObject({ socket: z.number() })) }),
+  engine: z.looseObject({
+    rings: z.array(z.looseObject({})),
+    workers: z.array(z.looseObject({ actor: z.string() })),
+  }),
+});
+
+/** The summary's options, each of its type; a key it does not take is refused with the nearest. */
+const SUMMARY_OPTIONS: Record<keyof SummaryOptions, 'boolean' | 'count'> = {
+  color: 'boolean',
+  maxViolations: 'count',
+  maxHistoryLines: 'count',
+  maxRows: 'count',
+};
+
+function checkSummaryOptions(options: unknown): void {
+  if (!isRecord(options)) {
+    throw new ConfigError(
+      'options',
+      `Expected an object of summary options such as { color: false }, got ${shown(options)}`,
+    );
+  }
+  const keys = Object.keys(SUMMARY_OPTIONS);
+  const unknown = Object.keys(options).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(`options.${unknown[0]}`, unknownKeysMessage('a summary option', keys, unknown));
+  }
+  for (const [k, kind] of Object.entries(SUMMARY_OPTIONS)) {
+    const v = options[k];
+    if (v === undefined) continue;
+    if (kind === 'boolean' ? typeof v !== 'boolean' : !(Number.isSafeInteger(v) && (v as number) >= 0)) {
+      throw new ConfigError(
+        `options.${k}`,
+        `Expected ${kind === 'boolean' ? 'true or false' : 'a whole number from 0'}, got ${shown(v)}`,
+      );
+    }
+  }
+}
+
+function checkRunFiles(side: 'a' | 'b', files: unknown): void {
+  if (!Array.isArray(files)) {
+    throw new ConfigError(
+      side,
+      `Expected a list of { file, result } (a set of run results), got ${shown(files)}`,
+    );
+  }
+  files.forEach((f: unknown, i) => {
+    const at = `${side}[${i}]`;
+    if (!isRecord(f) || typeof f.file !== 'string' || f.file === '' || !('result' in f)) {
+      throw new ConfigError(
+        at,
+        `Expected { file, result } (the run result and the name it is shown by), got ${isRecord(f) && 'schemaVersion' in f ? 'a bare run result (give it as { file: NAME, result })' : shown(f)}`,
+      );
+    }
+    checkRunResult(f.result, f.file);
+  });
+}
+
+function checkName(field: string, v: unknown): void {
+  if (typeof v !== 'string' || v === '') {
+    throw new ConfigError(field, `Expected a name to show it by (a non-empty string), got ${shown(v)}`);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

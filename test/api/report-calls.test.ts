@@ -1,0 +1,137 @@
+/**
+ * The report functions the package exports check what a library caller hands them: a value that
+ * is no run result, comparison or history is a ConfigError naming the argument and the field, not
+ * a TypeError from deep inside (before src/api/report-calls.ts, `formatSummary({})` threw
+ * `Cannot read properties of undefined (reading 'params')`, `{ colour: true }` was ignored, and
+ * compareSets given bare results named `undefined` files).
+ */
+import {
+  ConfigError,
+  compareResults,
+  compareSets,
+  findWorkload,
+  formatComparison,
+  formatHistory,
+  formatSummary,
+  type RunResult,
+  runWorkload,
+} from 'npusim';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/** The ConfigError `f` throws: its field and message (fails the test if it throws anything else). */
+function refusal(f: () => unknown): { field: string; message: string } {
+  let thrown: unknown;
+  try {
+    f();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  const e = thrown as ConfigError;
+  return { field: e.field, message: e.message };
+}
+
+/** A copy of `r` with the field at `path` set to `value`, or deleted (the run's own result is left as it ran). */
+function edited(r: unknown, path: readonly (string | number)[], value?: unknown): RunResult {
+  const copy = structuredClone(r) as Record<string | number, unknown>;
+  let o = copy;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+  return copy as unknown as RunResult;
+}
+
+describe('report functions, as the package exports them', () => {
+  let clean: RunResult;
+  let found: RunResult;
+  beforeAll(async () => {
+    const short = { durationTicks: 60_000_000 };
+    clean = await runWorkload(await findWorkload('stress'), { ...short, seed: 1 });
+    found = await runWorkload(await findWorkload('flush-race'), {
+      ...short,
+      seed: 1,
+      bugs: ['single-flush'],
+    });
+    expect(found.violations.length).toBeGreaterThan(0);
+  });
+
+  it('formatSummary refuses what is no run result, and a result whose lists it walks are not lists', () => {
+    expect(refusal(() => formatSummary(null as never))).toEqual({
+      field: 'result',
+      message: 'result: Expected a run result (what runWorkload or runSimulation resolves with), got null',
+    });
+    expect(refusal(() => formatSummary({} as never)).field).toBe('result: schemaVersion');
+    const actors = refusal(() => formatSummary(edited(found, ['violations', 0, 'actors'], 'gpu0')));
+    expect(actors.field).toBe('result.violations[0].actors');
+    expect(actors.message).toMatch(/^result\.violations\[0\]\.actors: Expected a list/);
+    expect(refusal(() => formatSummary(edited(clean, ['engine', 'workers']))).field).toBe(
+      'result.engine.workers',
+    );
+    // What it reads and the caller did not break still prints, the findings included.
+    expect(formatSummary(found)).toContain(found.violations[0]!.rule);
+  });
+
+  it("formatSummary reads a crashed run's result, which has no figures, by what its summary shows", () => {
+    const crashed = edited(edited(clean, ['status'], 'crash'), ['crash'], {
+      actor: 'gpu2',
+      tick: 105_851,
+      message: 'injected crash',
+    });
+    expect(formatSummary(crashed)).toContain('CRASH actor gpu2');
+    expect(refusal(() => formatSummary(edited(crashed, ['config'], 'x'))).field).toBe('result.config');
+  });
+
+  it('formatSummary refuses an option it does not take, with the nearest, and an option of the wrong type', () => {
+    const slip = refusal(() => formatSummary(clean, { colour: true } as never));
+    expect(slip.field).toBe('options.colour');
+    expect(slip.message).toContain('got unknown key `colour` (did you mean `color`?)');
+    expect(refusal(() => formatSummary(clean, { color: false, maxRows: -1 })).message).toBe(
+      'options.maxRows: Expected a whole number from 0, got -1',
+    );
+    expect(refusal(() => formatSummary(clean, { color: 'yes' } as never)).field).toBe('options.color');
+    expect(formatSummary(clean, { color: false, maxRows: 2 })).toContain('status clean');
+  });
+
+  it('compareResults and compareSets check each result as compare checks a file, and name it by its file', () => {
+    expect(refusal(() => compareResults('a.json', clean, 'b.json', {} as never)).field).toBe(
+      'b.json: schemaVersion',
+    );
+    expect(refusal(() => compareResults('', clean, 'b.json', clean)).field).toBe('fileA');
+    const bare = refusal(() => compareSets([clean, found] as never, [clean, found] as never));
+    expect(bare.field).toBe('a[0]');
+    expect(bare.message).toContain('a bare run result (give it as { file: NAME, result })');
+    expect(bare.message).not.toContain('undefined');
+    const broken = edited(found, ['digest'], 7);
+    expect(
+      refusal(() =>
+        compareSets(
+          [
+            { file: 'A/1.json', result: clean },
+            { file: 'A/2.json', result: found },
+          ],
+          [
+            { file: 'B/1.json', result: clean },
+            { file: 'B/2.json', result: broken },
+          ],
+        ),
+      ).field,
+    ).toBe('B/2.json: digest');
+  });
+
+  it('formatComparison and formatHistory refuse what those functions never return', () => {
+    expect(refusal(() => formatComparison({} as never)).field).toBe('comparison.a');
+    const pair = compareResults('a.json', clean, 'b.json', found);
+    expect(refusal(() => formatComparison({ ...pair, rows: [{}] } as never)).field).toBe(
+      'comparison.rows[0]',
+    );
+    expect(formatComparison(pair)).toContain('a.json');
+    expect(refusal(() => formatHistory(5 as never)).field).toBe('lines');
+    expect(
+      refusal(() => formatHistory([{ tick: 1, actor: 'gpu0', from: 'npu0', kind: 'x' }] as never)).field,
+    ).toBe('lines[0].fields');
+    expect(
+      formatHistory([{ tick: 1000, actor: 'gpu0', from: 'npu0', kind: 'dma', fields: { a: 1 } }]),
+    ).toContain('gpu0 <- npu0  dma a=1');
+  });
+});
