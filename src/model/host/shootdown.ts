@@ -19,10 +19,15 @@
  *
  * The older size rule (`sizeRule: 'legacy'`, v4.17-4.19; npu/atsd-size-rule.ts): a range up to
  * `atsd_threshold` is one such mmio_invalidate per 64K page with No-flush set and no flush ATSDs,
- * each taking and releasing its registers, then one at the end that flushes as above.
+ * each taking and releasing its registers, then one at the end that flushes as above. Those kernels
+ * stored register by register (AVA, eieio, LAUNCH per NPU, AVA 0 before a PID or flush LAUNCH;
+ * "Reduce eieio usage" came in v4.20); the model keeps the v4.20 store order here, which puts every
+ * AVA before its LAUNCH all the same.
  *
  * Bug switches (scenario/bugs.ts):
- * - releaseBetweenFlushes: the code before Feb 2018's fix (npu-dma.c of v4.12 to v4.15; v4.16 shipped with the fix), step by step
+ * - releaseBetweenFlushes: the code before Feb 2018's fix (npu-dma.c of v4.12 to v4.16: the fix,
+ *   2b74e2a9b39d, posted 13 Feb 2018, was applied to powerpc-next on 13 Mar 2018, so v4.17 is the
+ *   first release with it), step by step
  *   (`pushPreFixInvalidate`): per NPU, spin for a register (test_and_set_bit) and at once write
  *   AVA, eieio, LAUNCH; then mmio_invalidate_wait(flush) per NPU: wait STAT == 0, clear_bit, and
  *   launch one flush ATSD (PID 0) through mmio_invalidate_pid, which spins for a register of its
@@ -38,6 +43,11 @@
  *        it now (two shootdowns then drive one register: the chip's `order.atsd-shared-register`),
  *        and the flush's register is never cleared (it leaks; the shootdown ends still holding it).
  *   With 1 register the two indices always coincide, and only (a) can happen.
+ *   Only mmio_invalidate is the pre-fix code's: its caller then, pnv_npu2_mn_invalidate_range, had
+ *   no size rule and no threshold (one non-flushing call per 64K page, then a flushing one at
+ *   `end`), while the model runs this sequence for each call of the run's `sizeRule` (by default
+ *   v4.20's one call, whose 2M/1G targets that code never issued; `legacy` is closer, save its 2M
+ *   threshold, which that code did not have).
  * - singleFlush: one flush ATSD after the invalidate instead of two (gpu/ats-cache.ts says why that
  *   leaves stale entries). The pre-Feb-2018 code issued exactly that under the "two flush ATSDs"
  *   comment, counting the invalidate's own flush: reading "two" as two more is an ASSUMPTION
@@ -347,7 +357,7 @@ function pushInvalidate(
 const FLUSH_PARAMS: LaunchParams = { target: { kind: 'pid' }, pid: NO_PID, flush: true, flushOnly: true };
 
 /**
- * mmio_invalidate before the Feb 2018 fix (v4.12 to v4.15; module header, releaseBetweenFlushes).
+ * mmio_invalidate before the Feb 2018 fix (v4.12 to v4.16; module header, releaseBetweenFlushes).
  * mmio_launch_invalidate wrote AVA (0 for a PID target) before every LAUNCH, flush included.
  */
 function pushPreFixInvalidate(

@@ -15,8 +15,9 @@
  *   45-46. Done with arithmetic, not `>>`/`&`, which truncate to 32 bits.
  * - Each CPU brick is an emulated PCI bridge 0x1014:0x04ea at npuDomain:00:<gpu index on NPU>.<n>,
  *   n = the brick's order among that GPU's CPU links (the RFC shows 0006:00:00.0/.1 for GPU 0).
- * - ATSD n of an NPU at regs + 0x800000 + n*0x10000 (npu-dma.c), 8 per NPU; bridge with link index
- *   L is pre-assigned ATSD L (vfio_pci_nvlink2.c), so ATSD 6 and 7 stay with the host.
+ * - ATSD n of an NPU at regs + 0x800000 + n*0x10000 (skiboot MMIO_ATSD_ADDR, its "ibm,mmio-atsd",
+ *   which npu-dma.c reads), 8 per NPU; bridge with link index L is pre-assigned ATSD L
+ *   (vfio_pci_nvlink2.c), so ATSD 6 and 7 stay with the host.
  */
 import { assert, ConfigError } from '../../core/errors.js';
 import type { PhysAddr, Tick } from '../types.js';
