@@ -70,6 +70,8 @@ export function checksSection(
     out.push(
       `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(result.liveness.length, 'liveness failure')}`)}`,
     );
+    const byRule = byRuleLine(result);
+    if (byRule !== undefined) out.push(byRule);
     for (const [label, v] of problems.slice(0, maxViolations)) {
       out.push(
         ...(Array.isArray(v) ? formatStall(v, style) : formatViolation(label, v, maxHistoryLines, style)),
@@ -191,6 +193,21 @@ function formatStall(group: readonly Violation[], style: Style): string[] {
   lines.push('    shootdowns in flight:');
   for (const h of first.history) lines.push(`    | ${h}`);
   return lines;
+}
+
+/**
+ * Every rule the run broke, with its full count and first time, in the order they first broke,
+ * when there are several: only the first findings are printed in full, and they are often all of
+ * one rule. QA: `flush-race --bug single-flush` printed five `order.*` findings and `... and 95
+ * more`, so its summary never named the `translation.stale-ats` its question asks about (114 of
+ * them, from 515.7 us); only `--json`'s `rules` did.
+ */
+function byRuleLine(result: RunResult): string | undefined {
+  const rules = Object.entries(result.rules ?? {}).sort(
+    (a, b) => a[1].tick - b[1].tick || a[0].localeCompare(b[0]),
+  );
+  if (rules.length < 2) return undefined;
+  return `  by rule: ${rules.map(([rule, r]) => `${rule} ${r.count} (first at ${formatTime(r.tick)})`).join(', ')}`;
 }
 
 function notKeptNote(result: RunResult): string {

@@ -571,6 +571,29 @@ describe('summary', () => {
     expect(text).toContain('status violation (exit 1)');
   });
 
+  it('summary: several rules get a by-rule line, so a rule whose findings are not shown is still named', () => {
+    const v = (rule: 'translation.stale-ats' | 'order.atsd-released-early', tick: number) => ({
+      rule,
+      message: rule,
+      tick,
+      actors: ['gpu0'],
+      addresses: [],
+      history: [],
+    });
+    // QA: flush-race --bug single-flush showed only order.* findings, its stale-ats ones hidden.
+    const many = [1, 2, 3].map((i) => v('order.atsd-released-early', 1000 * i));
+    const late = v('translation.stale-ats', 9000);
+    const result = assembleResult(config, plan, raw([report(0), report(1, { violations: [...many, late] })]));
+    const text = formatSummary(result, { color: false, maxViolations: 2 });
+    expect(text).not.toContain('VIOLATION translation.stale-ats');
+    expect(text).toContain(
+      '  by rule: order.atsd-released-early 3 (first at 1 ns), translation.stale-ats 1 (first at 9 ns)',
+    );
+    // One rule: the checks line says it all.
+    const one = assembleResult(config, plan, raw([report(0), report(1, { violations: many })]));
+    expect(formatSummary(one, { color: false })).not.toContain('by rule:');
+  });
+
   it('summary: a history excerpt keeps every line it can, the first and the last, and counts the rest', () => {
     const h = ['a', 'b', 'c', 'd', 'e', 'f'];
     expect(historyExcerpt(h, 6)).toEqual(h);
