@@ -18,6 +18,14 @@ export function workloadIndexUrl(): URL {
 
 /** Every workload by name, in the index's order. Throws ConfigError on a malformed index. */
 export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<string, Workload>> {
+  // A library caller's argument (the package exports this): a path given as a string is no URL,
+  // and `import(undefined)` said only `Cannot find package 'undefined'`.
+  if (!(url instanceof URL)) {
+    throw new ConfigError(
+      'url',
+      `Expected a URL of a module exporting \`workloads\` (pathToFileURL(path) for a file), or nothing for the built-ins, got ${typeof url === 'string' ? `the string ${JSON.stringify(url)}` : String(url)}`,
+    );
+  }
   const mod = (await import(url.href)) as { workloads?: unknown };
   if (!Array.isArray(mod.workloads)) {
     throw new ConfigError(
@@ -26,7 +34,13 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
     );
   }
   const byName = new Map<string, Workload>();
-  for (const w of mod.workloads as Workload[]) {
+  for (const [i, w] of (mod.workloads as Workload[]).entries()) {
+    if (typeof w !== 'object' || w === null || typeof w.name !== 'string') {
+      throw new ConfigError(
+        `${urlPath(url)}: workloads[${i}]`,
+        `Expected a workload (what defineWorkload returns), got ${w === null ? 'null' : typeof w === 'object' ? 'an object without a name' : typeof w}`,
+      );
+    }
     if (byName.has(w.name)) throw new ConfigError(urlPath(url), `duplicate workload name \`${w.name}\``);
     byName.set(w.name, w);
   }

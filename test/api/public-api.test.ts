@@ -456,6 +456,21 @@ describe('public API', () => {
     expect(EXIT_CODES.map((e) => e.code)).toEqual([0, 1, 2, 3, 4, 5, 130]);
   });
 
+  it("api: loadWorkloads refuses what is no module URL, and a module's item that is no workload, naming it (QA)", async () => {
+    // A path as a string said only `Cannot find package 'undefined'`.
+    const path = await loadWorkloads('workloads/index.ts' as never).catch((e: unknown) => e);
+    expect(path).toBeInstanceOf(ConfigError);
+    expect((path as ConfigError).field).toBe('url');
+    expect((path as Error).message).toContain('got the string "workloads/index.ts"');
+    const mod = new URL('data:text/javascript,export const workloads = [5];');
+    const item = await loadWorkloads(mod).catch((e: unknown) => e);
+    expect(item).toBeInstanceOf(ConfigError);
+    expect((item as ConfigError).field).toBe(`${mod.href}: workloads[0]`);
+    expect((item as Error).message).toContain(
+      'Expected a workload (what defineWorkload returns), got number',
+    );
+  });
+
   it('api: findWorkload gives a built-in by name, and refuses a slip with the names and the nearest one', async () => {
     const all = await loadWorkloads();
     expect(await findWorkload('stress')).toBe(all.get('stress'));
