@@ -132,6 +132,11 @@ describe('built-in workloads', () => {
       expect(count(r, 'allreduce.completed')).toBeGreaterThanOrEqual(6);
       expect(figure(r, 'busiest GPU->GPU link')).toBeGreaterThan(0.7);
       expect(count(r, 'peer.refused')).toBe(0);
+      // Each all-reduce's data is the collective's size (1 MiB split in 3 is no whole chunk: the
+      // count was ceil(size / 3) x 3, 2 bytes over, before QA).
+      expect(count(r, 'allreduce.bytes')).toBe(
+        count(r, 'allreduce.completed') * r.config.params.gpu.collectiveBytes,
+      );
     }
     expect(count(withHost, 'dma.completed')).toBeGreaterThan(1000);
     expect(count(alone, 'dma.completed')).toBe(0);
