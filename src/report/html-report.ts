@@ -30,6 +30,7 @@ import { measuredAt } from './measured-at.js';
 import { compact } from './number-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
+import { rulesInOrder } from './rule-counts.js';
 import { exitText, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { strategyText } from './strategy-text.js';
@@ -333,6 +334,7 @@ function checksSection(result: RunResult): string {
   return (
     `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(result.liveness.length, 'liveness failure')}` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
+    byRuleTable(result) +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
     historyBlocks(problems.slice(0, MAX_HISTORIES)) +
     states.shared
@@ -341,6 +343,20 @@ function checksSection(result: RunResult): string {
       )
       .join('') +
     conservation
+  );
+}
+
+/**
+ * Every rule the run broke, counted in full, when there are several (the summary's `by rule`
+ * line): the table of findings below shows only the first 50, often all of one rule, so a rule
+ * that broke later (flush-race's `translation.stale-ats` under `single-flush`) was not named.
+ */
+function byRuleTable(result: RunResult): string {
+  const rules = rulesInOrder(result.rules);
+  if (rules.length < 2) return '';
+  return table(
+    ['rule', 'count', 'first at'],
+    rules.map(([rule, r]) => [rule, String(r.count), `${formatTime(r.tick)} (tick ${r.tick})`]),
   );
 }
 

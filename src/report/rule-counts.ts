@@ -49,3 +49,11 @@ export function ruleCounts(
   for (const v of liveness) add(v.rule, 1, v.tick);
   return rules;
 }
+
+/**
+ * A result's rules in the order they first broke (then by name): how the summary's `by rule`
+ * line and the HTML report's table list them. Empty for a result written before `rules` existed.
+ */
+export function rulesInOrder(rules: Record<string, RuleCount> | undefined): [string, RuleCount][] {
+  return Object.entries(rules ?? {}).sort((a, b) => a[1].tick - b[1].tick || a[0].localeCompare(b[0]));
+}

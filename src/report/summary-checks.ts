@@ -10,6 +10,7 @@ import type { Violation } from '../model/check/violation.js';
 import type { HostsChecked } from '../runtime/raw-run.js';
 import { formatTime } from './duration.js';
 import { lineLabel } from './reproduce-line.js';
+import { rulesInOrder } from './rule-counts.js';
 import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
 
@@ -203,9 +204,7 @@ function formatStall(group: readonly Violation[], style: Style): string[] {
  * them, from 515.7 us); only `--json`'s `rules` did.
  */
 function byRuleLine(result: RunResult): string | undefined {
-  const rules = Object.entries(result.rules ?? {}).sort(
-    (a, b) => a[1].tick - b[1].tick || a[0].localeCompare(b[0]),
-  );
+  const rules = rulesInOrder(result.rules);
   if (rules.length < 2) return undefined;
   return `  by rule: ${rules.map(([rule, r]) => `${rule} ${r.count} (first at ${formatTime(r.tick)})`).join(', ')}`;
 }

@@ -253,6 +253,29 @@ describe('the HTML report says what the run did', () => {
     expect((await report('stress', 2_000_000)).html).not.toContain('<details>');
   });
 
+  it("every rule the run broke, counted in full, in a table as the summary's `by rule` line (the findings table shows only the first 50)", async () => {
+    const { html, result } = await report('flush-race', 30_000_000, ['single-flush']);
+    const rules = Object.entries(result.rules!).sort(
+      (a, b) => a[1].tick - b[1].tick || a[0].localeCompare(b[0]),
+    );
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    const head = '<thead><tr><th>rule</th><th>count</th><th>first at</th></tr></thead><tbody>';
+    expect(html).toContain(head);
+    const body = html.split(head)[1]!.split('</tbody>')[0]!;
+    const rows = [...body.matchAll(/<tr><td>(.*?)<\/td><td>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual(rules.map(([rule, r]) => [rule, r.count]));
+    const line = formatSummary(result, { color: false })
+      .split('\n')
+      .find((l) => l.startsWith('  by rule: '))!;
+    const named = line
+      .slice('  by rule: '.length)
+      .split(', ')
+      .map((x) => [x.split(' ')[0], Number(x.split(' ')[1])]);
+    expect(named).toEqual(rows);
+    // One rule or none: no table (the checks line says it all).
+    expect((await report('stress', 2_000_000)).html).not.toContain(head);
+  });
+
   it("the workload's answer, with each variant's verdict, is the summary's", async () => {
     const { html, result } = await report('multi-tenant', 5_000_000);
     expect(result.variants).toBeUndefined(); // runRaw runs no variants: give the result two
