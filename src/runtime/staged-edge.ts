@@ -36,14 +36,30 @@ export function hasFlushable(outbound: readonly StagedEdge[]): boolean {
 /**
  * Reserve ring slots for `out`'s staged records: how many (the caller writes them from
  * `stagedHead`, publishes, then calls dropFlushed). 0 when nothing is staged, or when the ring is
- * full: then its space wake is armed, so the consumer's release rings this thread.
+ * full: then its space wake is armed, so the consumer's release rings this thread, and the
+ * consumer is rung (awaitSpace).
  */
 export function reserveStaged(out: StagedEdge): number {
   const pending = stagedCount(out);
   if (pending === 0) return 0;
   const n = out.producer.tryReserve(pending);
-  if (n === 0) out.producer.armSpaceWake();
+  if (n === 0) awaitSpace(out.producer);
   return n;
+}
+
+/**
+ * The ring is full and records wait behind it: arm its space wake (the consumer's release rings
+ * this thread), and ring the consumer, since only its drain frees the space. The loops publish
+ * most batches without a notify (worker-loop.ts, free/free-loop.ts: records the consumer cannot
+ * handle yet), so a consumer that parked before they landed may not know the ring holds anything;
+ * if no safe time or other news reaches it, producer and consumer would each wait for the other
+ * until a park ran out its bound (PARK_MS, thread-loop.ts). The ring comes after the tail store
+ * that published the records (doorbell.ts: then either the consumer's ready() sees them or the
+ * ring wakes it), and costs one load while the consumer runs.
+ */
+function awaitSpace(producer: RingProducer): void {
+  producer.armSpaceWake();
+  producer.ringConsumer();
 }
 
 /**
@@ -102,7 +118,7 @@ function writeReserved(out: StagedEdge, n: number, poolOf: (m: SimMessage) => Me
 /**
  * The first `n` staged records were published: drop them. The list is emptied when all went, and
  * compacted once more than 4096 flushed records sit before the head; when some remain (the ring
- * had room for fewer), its space wake is armed.
+ * had room for fewer), its space wake is armed and the consumer rung (awaitSpace).
  */
 export function dropFlushed(out: StagedEdge, n: number): void {
   out.stagedHead += n;
@@ -115,7 +131,7 @@ export function dropFlushed(out: StagedEdge, n: number): void {
     out.staged.splice(0, out.stagedHead);
     out.stagedHead = 0;
   }
-  out.producer.armSpaceWake();
+  awaitSpace(out.producer);
 }
 
 /** At the end: what is still staged is in flight on its edge; every outbound ring is closed. */

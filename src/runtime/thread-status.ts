@@ -2,8 +2,8 @@
  * The status board: one small SharedArrayBuffer the main thread reads to draw progress and to run
  * the wall-clock watchdog, without a message per event.
  *
- * Theory of operation. One row of STATUS_FIELDS float64 slots per actor. Each row has a single
- * writer, the actor's worker; the main thread only reads. Plain (non-atomic) float64 stores are
+ * Theory of operation. One row of STATUS_FIELDS float64 slots per worker. Each row has a single
+ * writer, that worker; the main thread only reads. Plain (non-atomic) float64 stores are
  * enough: a reader may see a value one update old, never a torn one on the 64-bit hosts Node
  * supports, and nothing is decided from a single reading except "has anything moved since the last
  * look", which tolerates staleness. Commands (CONTROL_*) do not live here: they travel over comlink
@@ -48,16 +48,17 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * The horizon board: one BigInt64 per actor, its current horizon H (the minimum safe time over its
- * inbound rings; -1 encodes +Infinity). Written by the actor with Atomics.store after each read of
- * its rings, read by its producers with Atomics.load: a producer notifies a parked consumer of a
- * new safe time only when its previous safe time was at or below the consumer's H, i.e. when it may
- * be the ring holding that horizon back (worker-loop.ts has the argument why no wake-up is lost).
+ * The horizon board: one BigInt64 per worker, its current horizon H (the minimum safe time over its
+ * inbound rings; -1 encodes +Infinity). Written by the worker with Atomics.store after a read of
+ * its rings that changed it, read by its producers with Atomics.load: a producer notifies a parked
+ * consumer of a new safe time only when its previous safe time was at or below the consumer's H,
+ * i.e. when it may be the ring holding that horizon back (safe-times.ts has the argument why no
+ * wake-up is lost).
  */
-export function createStatusBoard(actors: number): { rows: SharedArrayBuffer; horizons: SharedArrayBuffer } {
+export function createStatusBoard(workers: number): { rows: SharedArrayBuffer; horizons: SharedArrayBuffer } {
   return {
-    rows: new SharedArrayBuffer(actors * STATUS_FIELDS * 8),
-    horizons: new SharedArrayBuffer(actors * 8),
+    rows: new SharedArrayBuffer(workers * STATUS_FIELDS * 8),
+    horizons: new SharedArrayBuffer(workers * 8),
   };
 }
 

@@ -26,8 +26,11 @@
  * close this thread has seen before reading its last safe time, and which has ended, is no longer
  * news: nothing can change on it, and counting it would make the thread spin instead of park
  * while it waits for a slower producer (Inbound.settled). Producers ring
- * a consumer's bell after every publish, safe-time store and close; consumers ring a producer's
- * bell after a release only if it armed the space waiter. The doorbell's protocol
+ * a consumer's bell after a safe-time store that may raise its horizon (safe-times.ts, the wake
+ * rule), after a close, after a publish of records only once it drains at the end or when the
+ * ring is full with records staged behind it (publishFlushed; staged-edge.ts awaitSpace: only its
+ * drain frees the space); consumers ring a producer's bell after a release only if it armed the
+ * space waiter. The doorbell's protocol
  * (src/transport/doorbell.ts) makes that free of lost wake-ups. Before parking the thread may spin
  * a bounded number of rounds re-checking `ready` (only when the runtime allows it, `spinRounds` >
  * 0: a spin only pays when workers do not outnumber cores, since a spinning thread takes the core
@@ -124,6 +127,8 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
    * Publish a flushed batch. Records never fall below a consumer's horizon (each carries a time >=
    * the safe time we had published, and H_c <= that), so they cannot let it handle anything until
    * a safe-time notify comes; only a consumer draining at the end (H_c = +Infinity) is told at once.
+   * A batch that fills the ring with more staged behind it is the exception: the flush rings the
+   * consumer then (staged-edge.ts awaitSpace), since only its drain lets this worker go on.
    */
   protected readonly publishFlushed = (out: Outbound, n: number): void =>
     out.producer.publish(n, this.safe.horizonOf(out.toWorker) === Number.POSITIVE_INFINITY);

@@ -29,8 +29,8 @@
  * | PROD   | closed           | producer        | Atomics.store in close()       | Atomics.load in ended()       |
  * | PROD   | safeTime (i64)   | producer        | Atomics.store, then safeSeq    | Atomics.load when safeSeq moved|
  * | PROD   | safeSeq          | producer        | Atomics.add after safeTime     | Atomics.load in safeTime()    |
- * | CONS   | head             | consumer        | Atomics.store in release()     | Atomics.load in tryReserve()  |
- * | CONS   | abandoned        | consumer        | Atomics.store in abandon()     | Atomics.load in tryReserve()  |
+ * | CONS   | head             | consumer        | Atomics.store in release()     | Atomics.load when space is short|
+ * | CONS   | abandoned        | consumer        | Atomics.store in abandon()     | Atomics.load when space is short|
  * | WAITER | spaceWakeHead    | producer        | Atomics.store before the flag  | Atomics.load in release()     |
  * | WAITER | spaceWaiter      | producer sets,  | Atomics.store(1) before parking| Atomics.exchange(0) in release|
  * |        |                  | consumer clears |                                | once head reached wakeHead    |

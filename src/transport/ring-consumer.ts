@@ -151,7 +151,10 @@ export class RingConsumer extends RingEndpoint {
     }
   }
 
-  /** The consumer gives up: the producer's next reserve, or a parked one, throws RingClosedError. */
+  /**
+   * The consumer gives up: the producer's next reserve that runs short of space, or a parked one,
+   * throws RingClosedError (ring.ts "Close": one that still fits its cached space does not).
+   */
   abandon(): void {
     Atomics.store(this.i32, I32_ABANDONED, 1);
     if (this.producerBell.ring()) this.f64[F64_C_NOTIFIES] = ++this.notifies;

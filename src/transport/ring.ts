@@ -39,7 +39,10 @@
  * Close: the producer's close() stores `closed` after its last tail store and rings the consumer;
  * ended() loads `closed` first, then `tail`, so once it sees closed it sees every record published
  * before the close. The consumer's abandon() is the reverse direction: the producer's next reserve
- * (and a producer parked on a full ring) throws instead of waiting forever.
+ * that finds too little space by its cached head (and a producer parked on a full ring) throws
+ * instead of waiting forever. A reserve that fits its cached space does not load `abandoned` (one
+ * load of the consumer's line per batch saved), so a producer may still publish up to a ring's
+ * worth into an abandoned ring, which nobody reads, before it throws.
  *
  * The parts: ring-buffer.ts (making, checking and reading a ring's buffer), ring-endpoint.ts (what
  * both ends share), ring-producer.ts and ring-consumer.ts (the two ends). This module is the

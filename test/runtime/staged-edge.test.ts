@@ -4,6 +4,7 @@ import { MessagePool } from '../../src/runtime/actor-runner.js';
 import { flushStaged, type StagedEdge, stagedCount } from '../../src/runtime/staged-edge.js';
 import { emptyMessage, readMessage } from '../../src/transport/codec.js';
 import { Doorbell } from '../../src/transport/doorbell.js';
+import { BELL_NOTIFIED, BELL_PARKED, BELL_RUNNING, BELL_STATE } from '../../src/transport/layout.js';
 import { createRingBuffer, RingConsumer, RingProducer } from '../../src/transport/ring.js';
 
 /** Message i of a test stream: every field the codec carries differs from its neighbours'. */
@@ -103,5 +104,57 @@ describe('staged edge: the flush encodes in chunks and copies them into the ring
     expect(flushStaged([out], () => pool, publish)).toBe(44);
     expectStream(consumer, 256, 44);
     expect(stagedCount(out)).toBe(0);
+  });
+});
+
+describe('staged edge: a full ring with records behind it wakes its consumer', () => {
+  /**
+   * The consumer saw an empty ring and marked itself parked (set by hand, as its park() would); the
+   * loops publish flushed batches without a notify (records it cannot handle yet). Once the ring
+   * is full and records wait behind it, only the consumer's drain frees space: unless the flush
+   * rings it, both threads wait for each other until a park runs out.
+   */
+  function parkedConsumerEdge() {
+    const buffer = createRingBuffer({ capacityRecords: 2 });
+    const producerBell = Doorbell.create();
+    const consumerBell = Doorbell.create();
+    const out: StagedEdge = {
+      edge: 3,
+      producer: new RingProducer(buffer, Doorbell.attach(consumerBell.buffer), producerBell),
+      staged: [],
+      stagedHead: 0,
+    };
+    const consumer = new RingConsumer(buffer, consumerBell, Doorbell.attach(producerBell.buffer));
+    const consumerState = new Int32Array(consumerBell.buffer);
+    const producerState = new Int32Array(producerBell.buffer);
+    return { out, consumer, consumerState, producerState };
+  }
+  const quiet = (e: StagedEdge, n: number): void => e.producer.publish(n, false);
+
+  test('a flush that fills the ring and leaves records staged rings the parked consumer', () => {
+    const { out, consumer, consumerState, producerState } = parkedConsumerEdge();
+    expect(consumer.hasNews()).toBe(false);
+    Atomics.store(consumerState, BELL_STATE, BELL_PARKED);
+    for (let i = 0; i < 3; i++) out.staged.push(message(i));
+    expect(flushStaged([out], () => new MessagePool(), quiet)).toBe(2);
+    expect(stagedCount(out)).toBe(1);
+    expect(Atomics.load(consumerState, BELL_STATE)).toBe(BELL_NOTIFIED);
+    // The consumer wakes, drains, and its release rings the producer (parked for space).
+    Atomics.store(consumerState, BELL_STATE, BELL_RUNNING);
+    Atomics.store(producerState, BELL_STATE, BELL_PARKED);
+    expectStream(consumer, 0, 2);
+    expect(Atomics.load(producerState, BELL_STATE)).toBe(BELL_NOTIFIED);
+  });
+
+  test('a flush that finds the ring already full rings the parked consumer too', () => {
+    const { out, consumerState } = parkedConsumerEdge();
+    for (let i = 0; i < 2; i++) out.staged.push(message(i));
+    expect(flushStaged([out], () => new MessagePool(), quiet)).toBe(2);
+    // Everything went: the consumer need not be told (it cannot handle these records yet).
+    expect(Atomics.load(consumerState, BELL_STATE)).toBe(BELL_RUNNING);
+    Atomics.store(consumerState, BELL_STATE, BELL_PARKED);
+    out.staged.push(message(2));
+    expect(flushStaged([out], () => new MessagePool(), quiet)).toBe(0);
+    expect(Atomics.load(consumerState, BELL_STATE)).toBe(BELL_NOTIFIED);
   });
 });

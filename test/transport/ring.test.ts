@@ -212,6 +212,14 @@ describe('ring: single-thread behaviour', () => {
     expect(() => producer.tryReserve(1)).toThrow(RingClosedError);
   });
 
+  test('abandon: a reserve that fits the space the producer last saw does not look; the first short one throws', () => {
+    const { producer, consumer } = makeRing(2);
+    consumer.abandon();
+    // As ring.ts "Close" says: the abandoned flag is loaded only when the cached space runs short.
+    send(producer, 2, { value: 0 });
+    expect(() => producer.reserve(1, 1, 10_000)).toThrow(/abandoned/);
+  });
+
   test('safe time: starts at 0, never decreases, is exact to 2^53, and encodes Infinity', () => {
     const { producer, consumer } = makeRing(2);
     expect(consumer.safeTime()).toBe(0);
