@@ -118,12 +118,37 @@ export function parseRunResult(text: string, file: string): RunResult {
     );
     // Busy time over the run: at most 1 by construction (link-timing.ts); 1e300 printed as 1e+302 %.
     numberRecord(l, `contention.links[${i}]`, fail, ['utilisation'], 'a fraction from 0 to 1', fraction);
+    // Bytes and queueing delays are compared too: a string or a list there crashed the table
+    // (`v.toPrecision is not a function`, exit 4; QA Q11). `backlogBytes` came later than the rest.
+    numberRecord(
+      l,
+      `contention.links[${i}]`,
+      fail,
+      present(link, LINK_FIGURES),
+      'a finite number from 0',
+      fromZero,
+    );
   });
   // A socket's p99 intervals: absent from results written before they existed (compare shows
   // those p99s unjudged); where present, two numbers from 0, low first, judged by their overlap.
   if (Array.isArray(c!.sockets)) {
     (c!.sockets as unknown[]).forEach((x, i) => {
-      const socket = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+      if (typeof x !== 'object' || x === null || Array.isArray(x))
+        fail(`contention.sockets[${i}]`, 'an object', x);
+      const socket = x as Record<string, unknown>;
+      if (!Number.isSafeInteger(socket.socket) || (socket.socket as number) < 0)
+        fail(`contention.sockets[${i}].socket`, 'a whole number from 0', socket.socket);
+      if (typeof socket.chip !== 'string') fail(`contention.sockets[${i}].chip`, 'a string', socket.chip);
+      // Every figure of a socket is compared (compare-places.ts): one that is no number crashed
+      // the table (QA Q11). The figures at the end came in 0.6.2.
+      numberRecord(
+        socket,
+        `contention.sockets[${i}]`,
+        fail,
+        present(socket, SOCKET_FIGURES),
+        'a finite number from 0',
+        fromZero,
+      );
       // Absent before 0.10.0; a share of the walkers' time, at most 1 (nest-mmu.ts busyTicksBy).
       const u = socket.nmmuWalkerUtilisation;
       if (u !== undefined && (typeof u !== 'number' || !fraction(u)))
@@ -140,10 +165,59 @@ export function parseRunResult(text: string, file: string): RunResult {
       }
     });
   }
+  // The headline is printed side by side (compare-results.ts headlineRows): absent before
+  // workloads declared one; where present, each figure's label, value and text as headline.ts
+  // writes them (an item that was a string crashed the table reading its `text`, QA Q11).
+  if (r.headline !== undefined) {
+    if (!Array.isArray(r.headline)) fail('headline', 'a list', r.headline);
+    (r.headline as unknown[]).forEach((h, i) => {
+      if (typeof h !== 'object' || h === null || Array.isArray(h))
+        fail(`headline[${i}]`, 'an object (label, value, text)', h);
+      const item = h as Record<string, unknown>;
+      if (typeof item.label !== 'string') fail(`headline[${i}].label`, 'a string', item.label);
+      if (item.value !== null && (typeof item.value !== 'number' || !Number.isFinite(item.value)))
+        fail(`headline[${i}].value`, 'a finite number, or null (no figure)', item.value);
+      if (typeof item.text !== 'string') fail(`headline[${i}].text`, 'a string', item.text);
+    });
+  }
   const e = r.engine as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null) fail('engine', 'an object', e);
   numberRecord(e, 'engine', fail, ['events', 'eventsPerSecond', 'simulatedNsPerWallSecond']);
   return value as RunResult;
+}
+
+const fromZero = (x: number) => Number.isFinite(x) && x >= 0;
+
+/** A link's figures the comparison reads besides its messages and utilisation; true: required. */
+const LINK_FIGURES: Record<string, boolean> = {
+  bytes: true,
+  meanQueueDelayTicks: true,
+  maxQueueDelayTicks: true,
+  backlogBytes: false,
+};
+
+/** A socket's figures the comparison reads (run-result.ts SocketFigures); true: required. */
+const SOCKET_FIGURES: Record<string, boolean> = {
+  nmmuTranslations: true,
+  nmmuFaults: true,
+  nmmuP99Ticks: true,
+  atsdLaunches: true,
+  atsdWaits: true,
+  atsdWonAtOnce: true,
+  atsdWaitP99Ticks: true,
+  atsdBusySeen: true,
+  tceHits: true,
+  tceMisses: true,
+  atsdWaitingAtEnd: false,
+  atsdLongestWaitAtEndTicks: false,
+};
+
+/** The keys of `figures` to check in `o`: the required ones, and the others where present. */
+function present(o: unknown, figures: Record<string, boolean>): string[] {
+  const r = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+  return Object.entries(figures)
+    .filter(([k, required]) => required || r[k] !== undefined)
+    .map(([k]) => k);
 }
 
 /**
