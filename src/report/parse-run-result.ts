@@ -98,6 +98,18 @@ export function parseRunResult(text: string, file: string): RunResult {
       'max',
     ]);
   }
+  // The noise each latency is judged by (histogram.ts latencyNoise): absent from results written
+  // before it existed; where present, read by the verdicts, so an interval of strings made a
+  // CHANGED p99 read as noise without a word (QA Q11).
+  if (c!.latencyNoise !== undefined) {
+    numberRecord(c!.latencyNoise, 'contention.latencyNoise', fail, [], 'an object');
+    for (const [name, n] of Object.entries(c!.latencyNoise as Record<string, unknown>)) {
+      const at = `contention.latencyNoise.${name}`;
+      numberRecord(n, at, fail, ['meanSe'], 'a finite number from 0', fromZero);
+      for (const p of ['p50', 'p99', 'p999'] as const)
+        interval((n as Record<string, unknown>)[p], `${at}.${p}`, fail);
+    }
+  }
   const fraction = (x: number) => x >= 0 && x <= 1;
   for (const f of ['atsHitRate', 'tceHitRate'] as const) {
     // null: the cache had no lookups (0.6.2 and earlier wrote 0 there).
@@ -155,13 +167,7 @@ export function parseRunResult(text: string, file: string): RunResult {
         fail(`contention.sockets[${i}].nmmuWalkerUtilisation`, 'a fraction from 0 to 1', u);
       for (const f of ['nmmuP99IntervalTicks', 'atsdWaitP99IntervalTicks'] as const) {
         const v = socket[f];
-        if (v === undefined) continue;
-        const ok =
-          Array.isArray(v) &&
-          v.length === 2 &&
-          v.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0) &&
-          (v[0] as number) <= (v[1] as number);
-        if (!ok) fail(`contention.sockets[${i}].${f}`, 'two numbers from 0, [low, high] ticks', v);
+        if (v !== undefined) interval(v, `contention.sockets[${i}].${f}`, fail);
       }
     });
   }
@@ -187,6 +193,20 @@ export function parseRunResult(text: string, file: string): RunResult {
 }
 
 const fromZero = (x: number) => Number.isFinite(x) && x >= 0;
+
+/** A 95 % interval of a percentile: two numbers from 0, low first (histogram.ts percentileInterval). */
+function interval(
+  v: unknown,
+  field: string,
+  fail: (field: string, expected: string, got: unknown) => never,
+): void {
+  const ok =
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((t) => typeof t === 'number' && fromZero(t)) &&
+    (v[0] as number) <= (v[1] as number);
+  if (!ok) fail(field, 'two numbers from 0, [low, high] ticks', v);
+}
 
 /** A link's figures the comparison reads besides its messages and utilisation; true: required. */
 const LINK_FIGURES: Record<string, boolean> = {

@@ -428,6 +428,21 @@ describe('npusim compare', () => {
       /x\.json: headline\[0\]\.value: Expected a finite number, or null \(no figure\), got `"963"` \(string\)/,
     ],
     [
+      // QA Q11: an interval of strings made a CHANGED p99 read as noise, without a word.
+      "a latency's noise interval that is no pair of numbers",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencyNoise: {
+            ...r.contention.latencyNoise,
+            'dma.latencyTicks': { ...r.contention.latencyNoise!['dma.latencyTicks']!, p99: ['x', 'y'] },
+          },
+        },
+      }),
+      /x\.json: contention\.latencyNoise\.dma\.latencyTicks\.p99: Expected two numbers from 0, \[low, high\] ticks, got `\["x","y"\]` \(list\)/,
+    ],
+    [
       'a hit rate above 1',
       (r) => ({ ...r, contention: { ...r.contention, atsHitRate: 1.5 } }),
       /x\.json: contention\.atsHitRate: Expected a fraction from 0 to 1, or null \(no lookups\), got `1\.5` \(number\)/,
