@@ -108,6 +108,18 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       'max',
     ]);
   }
+  // The noise each latency is judged by (histogram.ts latencyNoise): absent from results written
+  // before it existed; where present, read by the verdicts, so an interval of strings made a
+  // CHANGED p99 read as noise without a word (QA Q11).
+  if (c!.latencyNoise !== undefined) {
+    numberRecord(c!.latencyNoise, 'contention.latencyNoise', fail, [], 'an object');
+    for (const [name, n] of Object.entries(c!.latencyNoise as Record<string, unknown>)) {
+      const at = `contention.latencyNoise.${name}`;
+      numberRecord(n, at, fail, ['meanSe'], 'a finite number from 0', fromZero);
+      for (const p of ['p50', 'p99', 'p999'] as const)
+        interval((n as Record<string, unknown>)[p], `${at}.${p}`, fail);
+    }
+  }
   const fraction = (x: number) => x >= 0 && x <= 1;
   for (const f of ['atsHitRate', 'tceHitRate'] as const) {
     // null: the cache had no lookups (0.6.2 and earlier wrote 0 there).
@@ -128,32 +140,114 @@ export function checkRunResult(value: unknown, file: string): RunResult {
     );
     // Busy time over the run: at most 1 by construction (link-timing.ts); 1e300 printed as 1e+302 %.
     numberRecord(l, `contention.links[${i}]`, fail, ['utilisation'], 'a fraction from 0 to 1', fraction);
+    // Bytes and queueing delays are compared too: a string or a list there crashed the table
+    // (`v.toPrecision is not a function`, exit 4; QA Q11). `backlogBytes` came later than the rest.
+    numberRecord(
+      l,
+      `contention.links[${i}]`,
+      fail,
+      present(link, LINK_FIGURES),
+      'a finite number from 0',
+      fromZero,
+    );
   });
   // A socket's p99 intervals: absent from results written before they existed (compare shows
   // those p99s unjudged); where present, two numbers from 0, low first, judged by their overlap.
   if (Array.isArray(c!.sockets)) {
     (c!.sockets as unknown[]).forEach((x, i) => {
-      const socket = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+      if (typeof x !== 'object' || x === null || Array.isArray(x))
+        fail(`contention.sockets[${i}]`, 'an object', x);
+      const socket = x as Record<string, unknown>;
+      if (!Number.isSafeInteger(socket.socket) || (socket.socket as number) < 0)
+        fail(`contention.sockets[${i}].socket`, 'a whole number from 0', socket.socket);
+      if (typeof socket.chip !== 'string') fail(`contention.sockets[${i}].chip`, 'a string', socket.chip);
+      // Every figure of a socket is compared (compare-places.ts): one that is no number crashed
+      // the table (QA Q11). The figures at the end came in 0.6.2.
+      numberRecord(
+        socket,
+        `contention.sockets[${i}]`,
+        fail,
+        present(socket, SOCKET_FIGURES),
+        'a finite number from 0',
+        fromZero,
+      );
       // Absent before 0.10.0; a share of the walkers' time, at most 1 (nest-mmu.ts busyTicksBy).
       const u = socket.nmmuWalkerUtilisation;
       if (u !== undefined && (typeof u !== 'number' || !fraction(u)))
         fail(`contention.sockets[${i}].nmmuWalkerUtilisation`, 'a fraction from 0 to 1', u);
       for (const f of ['nmmuP99IntervalTicks', 'atsdWaitP99IntervalTicks'] as const) {
         const v = socket[f];
-        if (v === undefined) continue;
-        const ok =
-          Array.isArray(v) &&
-          v.length === 2 &&
-          v.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0) &&
-          (v[0] as number) <= (v[1] as number);
-        if (!ok) fail(`contention.sockets[${i}].${f}`, 'two numbers from 0, [low, high] ticks', v);
+        if (v !== undefined) interval(v, `contention.sockets[${i}].${f}`, fail);
       }
+    });
+  }
+  // The headline is printed side by side (compare-results.ts headlineRows): absent before
+  // workloads declared one; where present, each figure's label, value and text as headline.ts
+  // writes them (an item that was a string crashed the table reading its `text`, QA Q11).
+  if (r.headline !== undefined) {
+    if (!Array.isArray(r.headline)) fail('headline', 'a list', r.headline);
+    (r.headline as unknown[]).forEach((h, i) => {
+      if (typeof h !== 'object' || h === null || Array.isArray(h))
+        fail(`headline[${i}]`, 'an object (label, value, text)', h);
+      const item = h as Record<string, unknown>;
+      if (typeof item.label !== 'string') fail(`headline[${i}].label`, 'a string', item.label);
+      if (item.value !== null && (typeof item.value !== 'number' || !Number.isFinite(item.value)))
+        fail(`headline[${i}].value`, 'a finite number, or null (no figure)', item.value);
+      if (typeof item.text !== 'string') fail(`headline[${i}].text`, 'a string', item.text);
     });
   }
   const e = r.engine as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null) fail('engine', 'an object', e);
   numberRecord(e, 'engine', fail, ['events', 'eventsPerSecond', 'simulatedNsPerWallSecond']);
   return value as RunResult;
+}
+
+const fromZero = (x: number) => Number.isFinite(x) && x >= 0;
+
+/** A 95 % interval of a percentile: two numbers from 0, low first (histogram.ts percentileInterval). */
+function interval(
+  v: unknown,
+  field: string,
+  fail: (field: string, expected: string, got: unknown) => never,
+): void {
+  const ok =
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((t) => typeof t === 'number' && fromZero(t)) &&
+    (v[0] as number) <= (v[1] as number);
+  if (!ok) fail(field, 'two numbers from 0, [low, high] ticks', v);
+}
+
+/** A link's figures the comparison reads besides its messages and utilisation; true: required. */
+const LINK_FIGURES: Record<string, boolean> = {
+  bytes: true,
+  meanQueueDelayTicks: true,
+  maxQueueDelayTicks: true,
+  backlogBytes: false,
+};
+
+/** A socket's figures the comparison reads (run-result.ts SocketFigures); true: required. */
+const SOCKET_FIGURES: Record<string, boolean> = {
+  nmmuTranslations: true,
+  nmmuFaults: true,
+  nmmuP99Ticks: true,
+  atsdLaunches: true,
+  atsdWaits: true,
+  atsdWonAtOnce: true,
+  atsdWaitP99Ticks: true,
+  atsdBusySeen: true,
+  tceHits: true,
+  tceMisses: true,
+  atsdWaitingAtEnd: false,
+  atsdLongestWaitAtEndTicks: false,
+};
+
+/** The keys of `figures` to check in `o`: the required ones, and the others where present. */
+function present(o: unknown, figures: Record<string, boolean>): string[] {
+  const r = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+  return Object.entries(figures)
+    .filter(([k, required]) => required || r[k] !== undefined)
+    .map(([k]) => k);
 }
 
 /**

@@ -96,7 +96,10 @@ export const fileSchema = strictFields('a failure file field', {
     }),
     profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
-    crashAt: z.strictObject({ actor: z.string(), event: z.number().int().min(1) }).nullable(),
+    crashAt: strictFields('a crashAt field', {
+      actor: z.string(),
+      event: z.number().int().min(1),
+    }).nullable(),
     host: z.enum(['inline', 'threaded', 'free']),
     /**
      * A threaded run's `--workers`, when not one worker per actor (`auto` or a count, as `npusim
@@ -111,7 +114,7 @@ export const fileSchema = strictFields('a failure file field', {
     /** The variant run (`--variant`); its parameters are already in `workload.params`. */
     variant: z.string().min(1).optional(),
     /** `--set` overrides, already in `workload.params`: kept for the reproduce line. */
-    set: z.array(z.strictObject({ path: z.string().min(1), value: z.unknown() })).optional(),
+    set: z.array(strictFields('a set field', { path: z.string().min(1), value: z.unknown() })).optional(),
   }),
   // One wording for every wrong seed, a string's included (QA67 F2: it had zod's own).
   seed: z
@@ -119,16 +122,30 @@ export const fileSchema = strictFields('a failure file field', {
     .int({ error: SEED_EXPECTED })
     .min(0, { error: SEED_EXPECTED })
     .max(MAX_SEED, { error: SEED_EXPECTED }),
-  strategy: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('random') }),
-    z.strictObject({ kind: z.literal('replay'), choices: z.array(z.array(z.number().int())) }),
-    z.strictObject({
-      kind: z.literal('pct'),
-      depth: z.number().int().min(1).max(16),
-      steps: z.array(z.number().int().min(0)),
-      agents: z.number().int().min(0),
-    }),
-  ]),
+  // Each kind's fields listed when a key is unknown, and a kind none of them is said in the house
+  // words (QA Q11: zod's `Unrecognized key: "x"` and `Invalid discriminator value` were printed).
+  strategy: z.discriminatedUnion(
+    'kind',
+    [
+      strictFields('a random strategy field', { kind: z.literal('random') }),
+      strictFields('a replay strategy field', {
+        kind: z.literal('replay'),
+        choices: z.array(z.array(z.number().int())),
+      }),
+      strictFields('a pct strategy field', {
+        kind: z.literal('pct'),
+        depth: z.number().int().min(1).max(16),
+        steps: z.array(z.number().int().min(0)),
+        agents: z.number().int().min(0),
+      }),
+    ],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `Expected a strategy kind (one of random, replay, pct), got ${shown(kindOf(issue.input))}`
+          : undefined,
+    },
+  ),
   digest: hexDigest("the run's digest"),
   /**
    * `clean` (and `first` null): a recording of a run that found nothing (`npusim run --record`).
@@ -288,4 +305,11 @@ export function failureFileName(file: FailureFile): string {
 /** What arrived, in schema-issues.ts's words; a field left out is said to be missing. */
 export function shown(v: unknown): string {
   return shownValue(v, 'nothing (the field is missing)');
+}
+
+/** The `kind` of a strategy object as it arrived (undefined when it has none, or is no object). */
+function kindOf(v: unknown): unknown {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as { kind?: unknown }).kind
+    : undefined;
 }

@@ -378,6 +378,71 @@ describe('npusim compare', () => {
       /x\.json: contention\.sockets\[0\]\.nmmuWalkerUtilisation: Expected a fraction from 0 to 1, got `1\.5` \(number\)/,
     ],
     [
+      // QA Q11: a link's bytes that were no number crashed the table (`v.toPrecision is not a function`, exit 4).
+      "a link's bytes that are a list",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          links: r.contention.links.map((l, i) => (i === 1 ? { ...l, bytes: [] } : l)),
+        },
+      }),
+      /x\.json: contention\.links\[1\]\.bytes: Expected a finite number from 0, got `\[\]` \(list\)/,
+    ],
+    [
+      "a link's queue delay missing",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          links: r.contention.links.map((l, i) => (i === 0 ? { ...l, maxQueueDelayTicks: undefined } : l)),
+        },
+      }),
+      /x\.json: contention\.links\[0\]\.maxQueueDelayTicks: Expected a finite number from 0, got nothing/,
+    ],
+    [
+      "a socket's count that is a string",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          sockets: r.contention.sockets.map((x, i) => (i === 1 ? { ...x, tceHits: 'NaN' } : x)),
+        },
+      }),
+      /x\.json: contention\.sockets\[1\]\.tceHits: Expected a finite number from 0, got `"NaN"` \(string\)/,
+    ],
+    [
+      'a socket that is no object',
+      (r) => ({ ...r, contention: { ...r.contention, sockets: [null] } }),
+      /x\.json: contention\.sockets\[0\]: Expected an object, got `null` \(null\)/,
+    ],
+    [
+      // QA Q11: a headline item that was a string crashed the table reading its `text` (exit 4).
+      'a headline item that is a string',
+      (r) => ({ ...r, headline: [...(r.headline ?? []), ''] }),
+      /x\.json: headline\[\d+\]: Expected an object \(label, value, text\), got `""` \(string\)/,
+    ],
+    [
+      "a headline figure's value that is a string",
+      (r) => ({ ...r, headline: [{ label: 'DMA completed', value: '963', text: '963' }] }),
+      /x\.json: headline\[0\]\.value: Expected a finite number, or null \(no figure\), got `"963"` \(string\)/,
+    ],
+    [
+      // QA Q11: an interval of strings made a CHANGED p99 read as noise, without a word.
+      "a latency's noise interval that is no pair of numbers",
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencyNoise: {
+            ...r.contention.latencyNoise,
+            'dma.latencyTicks': { ...r.contention.latencyNoise!['dma.latencyTicks']!, p99: ['x', 'y'] },
+          },
+        },
+      }),
+      /x\.json: contention\.latencyNoise\.dma\.latencyTicks\.p99: Expected two numbers from 0, \[low, high\] ticks, got `\["x","y"\]` \(list\)/,
+    ],
+    [
       'a hit rate above 1',
       (r) => ({ ...r, contention: { ...r.contention, atsHitRate: 1.5 } }),
       /x\.json: contention\.atsHitRate: Expected a fraction from 0 to 1, or null \(no lookups\), got `1\.5` \(number\)/,

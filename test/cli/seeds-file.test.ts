@@ -70,6 +70,22 @@ describe('sweep --seeds @FILE', () => {
     expect(message).not.toMatch(/[\u007f-\u009f\u202e]/);
   });
 
+  test('seeds file: 100,000 seeds on one line are read, and a bad item after them is placed at its column (QA Q11: minutes, placing every item)', () => {
+    // Each item was placed (its column counted from the line's start, its line quoted) whether or
+    // not it was wrong: 20,000 seeds on one line took 140 s, 200,000 hung the sweep before it began.
+    const line = Array.from({ length: 100_000 }, (_, i) => 2 * i).join(',');
+    const read = seedsIn(`${line}\n`);
+    expect(read.list).toHaveLength(100_000);
+    expect(read.last).toBe(199_998);
+    const bad = refusal(`${line},x\n`).message;
+    expect(bad).toMatch(new RegExp(`:1:${line.length + 2}: Expected a range of seeds .*, got \`x\``));
+    expect(refusal(`${line},200000\n`).message).toBe(
+      'Expected at most 100000 seeds in a list (a single range `A..B` takes up to 10000000), got 100001',
+    );
+    // Columns count characters, item after item (two no-break spaces: two bytes each in UTF-8).
+    expect(refusal('1,\u00a0\u00a02,\u00a0x\n').message).toMatch(/:1:8: .*got `x`/);
+  });
+
   test('seeds file: a seed given twice names both lines', () => {
     const lines = [...Array.from({ length: 30 }, (_, i) => String(i + 1)), '17', '40..50', '45'];
     const { message, path } = refusal(`${lines.join('\n')}\n`);

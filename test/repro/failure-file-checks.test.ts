@@ -426,6 +426,59 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       /^f\.json: digest: .*got nothing \(the field is missing\)$/,
     ],
     [
+      // QA Q11: zod's own `Unrecognized key: "x"`, which says neither what the object is nor its keys.
+      "a strategy's unknown key",
+      (f) => {
+        f.strategy = { kind: 'random', seed: 1 };
+      },
+      'f.json: strategy.seed: Expected a random strategy field (one of: kind), got unknown key `seed`',
+    ],
+    [
+      // QA Q11: zod's own `Invalid discriminator value. Expected 'random' | 'replay' | 'pct'`.
+      'a strategy of no kind npusim has',
+      (f) => {
+        f.strategy = { kind: 'rnd' };
+      },
+      'f.json: strategy.kind: Expected a strategy kind (one of random, replay, pct), got "rnd"',
+    ],
+    [
+      'a strategy without its kind',
+      (f) => {
+        f.strategy = {};
+      },
+      'f.json: strategy.kind: Expected a strategy kind (one of random, replay, pct), got nothing (the field is missing)',
+    ],
+    [
+      "a crashAt's unknown key",
+      (f) => {
+        (f.options as Json).crashAt = { actor: 'gpu0', evnt: 3 };
+      },
+      /^f\.json: options\.crashAt\.evnt: Expected a crashAt field \(one of: actor, event\), got unknown key `evnt` \(did you mean `event`\?\)/,
+    ],
+    [
+      // QA Q11: zod's own `Unrecognized key` and `Invalid string: must match pattern /^[0-9a-f]{16}$/`.
+      "a take log's unknown key",
+      (f) => {
+        f.free = {
+          windowTicks: 1000,
+          stopped: 'end',
+          actors: [{ events: 0, takes: '', check: '0123456789abcdef', finishTick: 0, note: 1 }],
+        };
+      },
+      'f.json: free.actors[0].note: Expected a take log field (one of: events, takes, check, finishTick), got unknown key `note`',
+    ],
+    [
+      "a take log's check that is none",
+      (f) => {
+        f.free = {
+          windowTicks: 1000,
+          stopped: 'end',
+          actors: [{ events: 0, takes: '', check: '', finishTick: 0 }],
+        };
+      },
+      `f.json: free.actors[0].check: Expected the take log's check: 16 hex digits (0-9, a-f), got ""`,
+    ],
+    [
       'an unknown rule',
       (f) => {
         (f.first as Json).rule = 'foo.bar';

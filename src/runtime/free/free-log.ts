@@ -4,6 +4,7 @@
  * one a failure file or a `--record` file carries; reading is strict, as for the rest of the file.
  */
 import { z } from 'zod';
+import { strictFields } from '../../model/scenario/schema-issues.js';
 import { MAX_RUN_TICKS } from '../../model/scenario/workload-params.js';
 import type { Lateness } from './free-actor.js';
 import { type ActorTakeLog, takeLogBytes } from './take-log.js';
@@ -20,7 +21,12 @@ export interface FreeLog {
   actors: FreeActorLog[];
 }
 
-export const freeLogSchema = z.strictObject({
+/** What a take log's `check` is: the digest of its events and takes (take-log.ts logCheck). */
+const CHECK_EXPECTED = "Expected the take log's check: 16 hex digits (0-9, a-f)";
+
+// Unknown keys listed with the allowed ones, a bad check in the house words (QA Q11: zod's own
+// `Unrecognized key: "x"` and `Invalid string: must match pattern` were printed).
+export const freeLogSchema = strictFields('a free log field', {
   // As `--free-window` takes it: a file's reproduce line must be one the command line accepts.
   windowTicks: z
     .number()
@@ -34,10 +40,10 @@ export const freeLogSchema = z.strictObject({
     }),
   stopped: z.enum(['end', 'interrupted', 'first-finding']),
   actors: z.array(
-    z.strictObject({
+    strictFields('a take log field', {
       events: z.number().int().min(0),
       takes: z.string(),
-      check: z.string().regex(/^[0-9a-f]{16}$/),
+      check: z.string({ error: CHECK_EXPECTED }).regex(/^[0-9a-f]{16}$/, { error: CHECK_EXPECTED }),
       finishTick: z.number().int().min(0),
     }),
   ),
