@@ -180,6 +180,7 @@ const summaryReads = z.looseObject({
   violations: z.array(finding),
   liveness: z.array(finding),
   headline: z.array(z.looseObject({ label: z.string(), text: z.string() })).optional(),
+  rules: z.record(z.string(), z.looseObject({ count: z.number(), tick: z.number() })).optional(),
   conservation: z.looseObject({
     sent: z.number(),
     received: z.number(),

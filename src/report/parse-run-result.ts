@@ -127,7 +127,8 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       fail(`contention.${f}`, 'a fraction from 0 to 1, or null (no lookups)', c![f]);
   }
   if (!Array.isArray(c!.links)) fail('contention.links', 'a list', c!.links);
-  (c!.links as unknown[]).forEach((l, i) => {
+  // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
+  [...(c!.links as unknown[])].forEach((l, i) => {
     const link = l as Record<string, unknown>;
     if (typeof link?.label !== 'string') fail(`contention.links[${i}].label`, 'a string', link?.label);
     numberRecord(
@@ -153,8 +154,11 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   });
   // A socket's p99 intervals: absent from results written before they existed (compare shows
   // those p99s unjudged); where present, two numbers from 0, low first, judged by their overlap.
+  if (c!.sockets !== undefined && !Array.isArray(c!.sockets))
+    fail('contention.sockets', 'a list', c!.sockets);
   if (Array.isArray(c!.sockets)) {
-    (c!.sockets as unknown[]).forEach((x, i) => {
+    // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
+    [...(c!.sockets as unknown[])].forEach((x, i) => {
       if (typeof x !== 'object' || x === null || Array.isArray(x))
         fail(`contention.sockets[${i}]`, 'an object', x);
       const socket = x as Record<string, unknown>;
@@ -186,7 +190,8 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   // writes them (an item that was a string crashed the table reading its `text`, QA Q11).
   if (r.headline !== undefined) {
     if (!Array.isArray(r.headline)) fail('headline', 'a list', r.headline);
-    (r.headline as unknown[]).forEach((h, i) => {
+    // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
+    [...(r.headline as unknown[])].forEach((h, i) => {
       if (typeof h !== 'object' || h === null || Array.isArray(h))
         fail(`headline[${i}]`, 'an object (label, value, text)', h);
       const item = h as Record<string, unknown>;

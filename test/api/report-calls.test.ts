@@ -65,6 +65,10 @@ describe('report functions, as the package exports them', () => {
     const actors = refusal(() => formatSummary(edited(found, ['violations', 0, 'actors'], 'gpu0')));
     expect(actors.field).toBe('result.violations[0].actors');
     expect(actors.message).toMatch(/^result\.violations\[0\]\.actors: Expected a list/);
+    const rule = Object.keys(found.rules!)[0]!;
+    expect(refusal(() => formatSummary(edited(found, ['rules', rule], null))).field).toBe(
+      `result.rules.${rule}`,
+    );
     expect(refusal(() => formatSummary(edited(clean, ['engine', 'workers']))).field).toBe(
       'result.engine.workers',
     );
@@ -98,6 +102,16 @@ describe('report functions, as the package exports them', () => {
       'b.json: schemaVersion',
     );
     expect(refusal(() => compareResults('', clean, 'b.json', clean)).field).toBe('fileA');
+    // A hole in a caller's list (JSON has none) was skipped by the check and read by the table.
+    const holed = edited(clean, ['contention', 'links', 0]);
+    expect(0 in holed.contention.links).toBe(false);
+    expect(refusal(() => compareResults('a.json', clean, 'b.json', holed)).field).toBe(
+      'b.json: contention.links[0].label',
+    );
+    expect(
+      refusal(() => compareResults('a.json', clean, 'b.json', edited(clean, ['contention', 'sockets'], 'x')))
+        .field,
+    ).toBe('b.json: contention.sockets');
     const bare = refusal(() => compareSets([clean, found] as never, [clean, found] as never));
     expect(bare.field).toBe('a[0]');
     expect(bare.message).toContain('a bare run result (give it as { file: NAME, result })');
