@@ -98,15 +98,15 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   const lat = c!.latencies as Record<string, unknown>;
   if (typeof lat !== 'object' || lat === null) fail('contention.latencies', 'an object', lat);
   for (const [name, s] of Object.entries(lat)) {
-    numberRecord(s, `contention.latencies.${name}`, fail, [
-      'count',
-      'min',
-      'mean',
-      'p50',
-      'p99',
-      'p999',
-      'max',
-    ]);
+    // Ticks and a count: never negative (a hand-edited -1 compared as a figure; QA Q11).
+    numberRecord(
+      s,
+      `contention.latencies.${name}`,
+      fail,
+      ['count', 'min', 'mean', 'p50', 'p99', 'p999', 'max'],
+      'a finite number from 0',
+      fromZero,
+    );
   }
   // The noise each latency is judged by (histogram.ts latencyNoise): absent from results written
   // before it existed; where present, read by the verdicts, so an interval of strings made a

@@ -453,7 +453,18 @@ describe('npusim compare', () => {
         ...r,
         contention: { ...r.contention, latencies: { 'dma.latencyTicks': { count: 1 } } },
       }),
-      /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a finite number, got nothing/,
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.min: Expected a finite number from 0, got nothing/,
+    ],
+    [
+      'a negative latency (QA Q11: it was compared as a figure)',
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencies: { 'dma.latencyTicks': { count: 1, min: 0, mean: 1, p50: -1, p99: 1, p999: 1, max: 1 } },
+        },
+      }),
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.p50: Expected a finite number from 0, got `-1` \(number\)/,
     ],
     ['a failure file', () => ({ kind: 'npusim-failure', version: 1 }), /x\.json: schemaVersion: Expected 1/],
     [
