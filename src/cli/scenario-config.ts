@@ -179,7 +179,16 @@ function placeOf(origin: ParamOrigin, field: string, detail: string): [string, s
     if (!fieldWithin(field, variantSet.text)) return [at, detailUnder(variantSet, field, detail)];
     return [subField(at, fieldBelow(variantSet, field)), detail];
   }
-  return [joinField(where, subField('params', field)), detail];
+  // The workload's own value, refused beside what this run changed (a guest tenant given by
+  // `--set tenants` needs more ATSD registers than the workload's `host.atsdRegisters`): the
+  // message names the workload's field, so the --set paths are said too, or the user looks for the
+  // mistake in a workload they never edited (QA Q15).
+  const sets = args.set.map((s) => s.path);
+  const beside =
+    sets.length === 0
+      ? ''
+      : ` (the workload's own value, refused beside ${sets.map((p) => `--set ${p}`).join(', ')})`;
+  return [joinField(where, subField('params', field)), `${detail}${beside}`];
 }
 
 /**

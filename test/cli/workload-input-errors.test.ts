@@ -121,6 +121,17 @@ describe('ATSD registers a guest needs', () => {
     );
   });
 
+  test("the workload's own value refused beside a --set that made it too few names the --set too (QA Q15)", async () => {
+    // atsd-deadlock's 1 register is enough for its host tenant; a guest tenant given by --set
+    // needs 5. The message named only the workload's field, as if the workload were wrong.
+    const guest = '[{"name":"t0","lpid":1,"groups":[1],"processesPerGpu":1,"pagesPerProcess":1}]';
+    const line = await refused(['atsd-deadlock', '--set', `tenants=${guest}`]);
+    expect(line).toMatch(
+      /^npusim: atsd-deadlock: params\.host\.atsdRegisters: Expected at least 5 ATSD registers/,
+    );
+    expect(line).toMatch(/ \(the workload's own value, refused beside --set tenants\)$/);
+  });
+
   test('the host alone needs none beyond one (atsd-deadlock runs with 1), and enough registers pass', () => {
     const topology = buildTopology('witherspoon-6');
     const host = { id: 'host', lpid: 0, gpus: [0, 1, 2, 3, 4, 5] };
