@@ -5,8 +5,9 @@
  * (checks; a deadlock's cycle once, however many shootdowns it holds up), what contended (per
  * socket, per link, latencies), how fast was npusim itself (engine), and how to run it again.
  *
- * Colours go through node:util styleText and only when the caller says so (`colorEnabled`: a TTY
- * and NO_COLOR unset, https://no-color.org, TERM not `dumb`, FORCE_COLOR not 0); the text is otherwise identical, so tests read it plain.
+ * Colours go through node:util styleText and only when the caller says so (`colorEnabled`: NO_COLOR
+ * unset, https://no-color.org, and either FORCE_COLOR set to another value than `0` or `false`, or a
+ * TTY whose TERM is not `dumb`); the text is otherwise identical, so tests read it plain.
  * styleText's own check looks at process.stdout, so it is turned off: the caller decided for its stream.
  *
  * Each section is a file: summary-answer.ts, summary-checks.ts, summary-contention.ts,
@@ -37,15 +38,20 @@ export interface SummaryOptions {
   maxRows?: number;
 }
 
+/** FORCE_COLOR values that turn colour off (chalk's and Node's reading), not on. */
+const FORCE_COLOR_OFF = new Set(['0', 'false']);
+
 /** Whether to colour output written to `stream`. */
 export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  // A dumb terminal shows escape codes as text; FORCE_COLOR=0 is the other common "no colour".
-  return (
-    stream.isTTY === true &&
-    (env.NO_COLOR === undefined || env.NO_COLOR === '') &&
-    env.TERM !== 'dumb' &&
-    env.FORCE_COLOR !== '0'
-  );
+  // NO_COLOR is the user's standing "no colour", and wins over everything.
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && FORCE_COLOR_OFF.has(force)) return false;
+  // FORCE_COLOR=1 (or 2, 3, true) is how a CI job asks for colour in a log that is no TTY
+  // (https://force-color.org): ignoring it left a GitHub Actions log plain (QA).
+  if (force !== undefined && force !== '') return true;
+  // A dumb terminal shows escape codes as text.
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 export function formatSummary(result: RunResult, options: SummaryOptions = { color: false }): string {

@@ -13,7 +13,7 @@ import { PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { type ChildOutcome, cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { withTestFailuresDir } from './cli-harness.js';
+import { FAILING_RUN, STACK_FRAME, withTestFailuresDir } from './cli-harness.js';
 
 /**
  * The CLI from source as a child process (cli-child.ts), with a temporary failures directory for
@@ -262,6 +262,23 @@ describe('npusim command', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('status clean (exit 0)');
     expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).status).toBe('clean');
+  });
+
+  // A script's `npusim ... | head -c 100` closes stdout under the command: the reader chose to stop
+  // reading, so nothing it asked for is lost; no stack trace, no hang, the run's own code and files.
+  it('cli: a reader of stdout that went away (EPIPE) ends the command with its own code, files written, stderr without a trace', async () => {
+    const dir = testTempDir('npusim-stdout-epipe-');
+    const out = join(dir, 'result.json');
+    const failing = await cliChild(
+      [...FAILING_RUN, '--inline', '--json', '--no-failure-file', '--out', out],
+      { closeStdout: true },
+    );
+    expect(failing.code, failing.stderr).toBe(1);
+    expect(failing.stderr).not.toMatch(STACK_FRAME);
+    expect(failing.stderr).not.toContain('npusim: stdout:');
+    expect((JSON.parse(readFileSync(out, 'utf8')) as RunResult).exitCode).toBe(1);
+    const list = await cliChild(['list', '--json'], { closeStdout: true });
+    expect([list.code, list.stderr]).toEqual([0, '']);
   });
 
   // QA 58 F10: a full disk was reported as a bug of npusim (exit 4, a stack trace).

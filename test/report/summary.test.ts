@@ -787,6 +787,15 @@ describe('summary', () => {
     expect(colorEnabled({}, {})).toBe(false);
   });
 
+  it('summary: FORCE_COLOR colours a stream that is no TTY (a CI log); NO_COLOR still wins', () => {
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: 'true' })).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: '3', TERM: 'dumb' })).toBe(true);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '' })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { FORCE_COLOR: 'false' })).toBe(false);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
+  });
+
   it('summary: the answer comes first: the question, then the headline figures, aligned', () => {
     const result = assembleResult(config, plan, raw([report(0), report(1)]));
     result.question = 'Does it hit?';

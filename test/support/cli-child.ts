@@ -32,6 +32,8 @@ export interface ChildOptions {
   env?: Record<string, string>;
   /** Close the read end of the child's stderr at once, as `2>&1 | head -c 0` would (stderr then empty). */
   closeStderr?: boolean;
+  /** Close the read end of the child's stdout at once, as `| head -c 0` would (stdout then empty). */
+  closeStdout?: boolean;
   /** A path the child's stdout is written to, as `> PATH` would (stdout then empty here). */
   stdoutTo?: string;
 }
@@ -51,6 +53,7 @@ export function cliChild(args: readonly string[], options: ChildOptions = {}): P
     let stderr = '';
     let marker = '';
     if (options.closeStderr === true) child.stderr?.destroy();
+    if (options.closeStdout === true) child.stdout?.destroy();
     child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
