@@ -12,7 +12,8 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
-import { firstIssue } from '../model/scenario/schema-issues.js';
+import { firstIssue, subField } from '../model/scenario/schema-issues.js';
+import { paramsIssues } from '../model/scenario/workload-params.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import { ordinal, type SeedSpan, STOP_REASONS, spanCount } from './not-run.js';
 import { type SeedRange, seedCount, seedInShards, seedsInShard, seedsText } from './seeds.js';
@@ -96,6 +97,14 @@ export function readSummary(text: string, where: string): SweepSummary {
       `${where}: sweep${field === '' ? '' : field.startsWith('[') ? field : `.${field}`}`,
       message,
     );
+  }
+  // The workload's parameters, which a sweep writes as it ran them (sweep.ts sweepIdentity: checked
+  // as a workload file's are), and which make two shards one configuration: checked so, or a merge
+  // of shards edited alike (`gpu: null`, `pagesPerProcess: true`: QA) printed a sweep no npusim runs.
+  const params = paramsIssues(identity.data.params);
+  if (params.params === undefined) {
+    const issue = params.issues[0]!;
+    throw new ConfigError(subField(`${where}: sweep.params`, issue.field), issue.message);
   }
   // A key a sweep never writes (a typo in a hand edit, a field of another version) is refused, as
   // in a workload or topology file, rather than merged past unread.
