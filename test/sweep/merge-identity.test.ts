@@ -168,3 +168,40 @@ describe('sweep --merge: workload parameters no sweep writes (QA fuzz)', () => {
     expect(() => readSummary(withParams(edit), 'f')).toThrow(message);
   });
 });
+
+describe('sweep --merge: the strategy and the topology as a sweep names them', () => {
+  const read = (over: Record<string, unknown>) => () =>
+    readSummary(JSON.stringify(shard(1, { ...identity, ...over })), 'f');
+
+  test('pct with its depth, and the topology by name or as a spec of that name, are read', () => {
+    expect(read({ strategy: 'pct', pctDepth: 3 })().sweep.pctDepth).toBe(3);
+    expect(read({ topology: 'witherspoon-6' })().sweep.topology).toBe('witherspoon-6');
+    expect(read({ topology: { name: 'witherspoon-6', sockets: [] } })().sweep.topology).toEqual({
+      name: 'witherspoon-6',
+      sockets: [],
+    });
+  });
+
+  test.each([
+    ['a strategy no sweep runs', { strategy: 'bogus' }, 'f: sweep.strategy: '],
+    [
+      'pct without its depth',
+      { strategy: 'pct' },
+      'f: sweep.pctDepth: Expected the PCT depth a sweep of strategy pct ran with, got none',
+    ],
+    [
+      'a depth beside random',
+      { pctDepth: 3 },
+      'f: sweep.pctDepth: Expected none in a sweep of strategy random (a sweep names the depth of PCT only), got 3',
+    ],
+    ['a depth above the most', { strategy: 'pct', pctDepth: 17 }, 'f: sweep.pctDepth: '],
+    [
+      'another topology than the parameters run',
+      { topology: 'witherspoon-4' },
+      'f: sweep.topology: Expected the topology of sweep.params.topology ("witherspoon-6"), or a topology file\'s spec of that name, got "witherspoon-4"',
+    ],
+    ["a spec of another topology's name", { topology: { name: 'mine' } }, 'got a spec named "mine"'],
+  ])('%s is refused naming the field', (_what, over, message) => {
+    expect(read(over)).toThrow(message);
+  });
+});
