@@ -12,7 +12,9 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
-import { firstIssue } from '../model/scenario/schema-issues.js';
+import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
+import { firstIssue, subField } from '../model/scenario/schema-issues.js';
+import { paramsIssues } from '../model/scenario/workload-params.js';
 import { VERSION_TEXT } from '../repro/version.js';
 import { ordinal, type SeedSpan, STOP_REASONS, spanCount } from './not-run.js';
 import { type SeedRange, seedCount, seedInShards, seedsInShard, seedsText } from './seeds.js';
@@ -59,11 +61,14 @@ const identitySchema = z.looseObject({
     topology: z.string(),
     policy: z.string(),
   }),
+  // The preset's name (params.topology), or the spec of a `--topology FILE` (named so there).
+  topology: z.union([z.string(), z.looseObject({ name: z.string() })]).optional(),
   bugs: z.array(z.string()),
   profile: z.string(),
-  strategy: z.string(),
+  // What sweep.ts sweepIdentity writes: pct with its depth (1 to MAX_PCT_DEPTH), else random.
+  strategy: z.enum(['random', 'pct']),
   stopOnFirst: z.boolean(),
-  pctDepth: z.number().int().min(1).optional(),
+  pctDepth: z.number().int().min(1).max(MAX_PCT_DEPTH).optional(),
   set: z.array(z.strictObject({ path: z.string(), value: z.unknown() })).optional(),
   variant: z.string().optional(),
   free: z.strictObject({ windowTicks: z.number().int().min(1) }).optional(),
@@ -96,6 +101,30 @@ export function readSummary(text: string, where: string): SweepSummary {
       `${where}: sweep${field === '' ? '' : field.startsWith('[') ? field : `.${field}`}`,
       message,
     );
+  }
+  // The header says `strategy pct depth D` from both: a sweep names the depth exactly when it ran PCT.
+  const { strategy, pctDepth } = identity.data;
+  if ((strategy === 'pct') !== (pctDepth !== undefined))
+    throw new ConfigError(
+      `${where}: sweep.pctDepth`,
+      strategy === 'pct'
+        ? 'Expected the PCT depth a sweep of strategy pct ran with, got none'
+        : `Expected none in a sweep of strategy ${strategy} (a sweep names the depth of PCT only), got ${pctDepth}`,
+    );
+  const topology = identity.data.topology;
+  const topologyName = typeof topology === 'string' ? topology : topology?.name;
+  if (topologyName !== undefined && topologyName !== identity.data.params.topology)
+    throw new ConfigError(
+      `${where}: sweep.topology`,
+      `Expected the topology of sweep.params.topology (${JSON.stringify(identity.data.params.topology)}), or a topology file's spec of that name, got ${typeof topology === 'string' ? JSON.stringify(topology) : `a spec named ${JSON.stringify(topologyName)}`}`,
+    );
+  // The workload's parameters, which a sweep writes as it ran them (sweep.ts sweepIdentity: checked
+  // as a workload file's are), and which make two shards one configuration: checked so, or a merge
+  // of shards edited alike (`gpu: null`, `pagesPerProcess: true`: QA) printed a sweep no npusim runs.
+  const params = paramsIssues(identity.data.params);
+  if (params.params === undefined) {
+    const issue = params.issues[0]!;
+    throw new ConfigError(subField(`${where}: sweep.params`, issue.field), issue.message);
   }
   // A key a sweep never writes (a typo in a hand edit, a field of another version) is refused, as
   // in a workload or topology file, rather than merged past unread.

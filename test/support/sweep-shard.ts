@@ -2,6 +2,7 @@
  * A shard summary as `npusim sweep --shard K/N` leaves it (src/sweep/summary.ts), clean unless
  * told otherwise, for the tests of merging shards.
  */
+import { parseParams, type WorkloadParams } from '../../src/model/scenario/workload-params.js';
 import { npusimVersion } from '../../src/repro/version.js';
 import { type SeedRange, seedsInShard } from '../../src/sweep/seeds.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
@@ -19,7 +20,7 @@ export function shardSummary(
     sweep: {
       npusim: npusimVersion(),
       workload: 'stress',
-      params: { durationTicks: 1_000_000, topology: 'witherspoon-6', policy: 'per-socket' },
+      params: sweepParams(1_000_000),
       bugs: [],
       profile: 'fixed',
       strategy: 'random',
@@ -38,4 +39,12 @@ export function shardSummary(
     wallMs: 1000,
     ...over,
   };
+}
+
+/**
+ * A workload's parameters as a sweep writes them into its summary's identity (every default
+ * filled in: sweep.ts sweepIdentity), which a merge checks as a workload file's (summary-read.ts).
+ */
+export function sweepParams(durationTicks: number): WorkloadParams {
+  return parseParams({ durationTicks, tenants: [{ name: 'host', lpid: 0, groups: 'all' }] }, 'sweepParams');
 }

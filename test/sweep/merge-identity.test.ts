@@ -7,12 +7,12 @@ import { ConfigError } from '../../src/core/errors.js';
 import { npusimVersion } from '../../src/repro/version.js';
 import { firstDifference, mergeSummaries } from '../../src/sweep/summary-merge.js';
 import { readSummary } from '../../src/sweep/summary-read.js';
-import { shardSummary } from '../support/sweep-shard.js';
+import { shardSummary, sweepParams } from '../support/sweep-shard.js';
 
 const identity = {
   npusim: npusimVersion(),
   workload: 'flush-race',
-  params: { topology: 'witherspoon-6', policy: 'per-socket', durationTicks: 20_000_000 },
+  params: sweepParams(20_000_000),
   bugs: ['single-flush'],
   profile: 'fixed',
   strategy: 'random',
@@ -118,5 +118,90 @@ describe('sweep --merge: a summary whose counts do not add up', () => {
     ],
   ])('%s is refused naming the field', (_what, over, message) => {
     expect(() => readSummary(JSON.stringify({ ...good(), ...over }), 'f')).toThrow(message);
+  });
+});
+
+describe('sweep --merge: workload parameters no sweep writes (QA fuzz)', () => {
+  // Every shard edited alike still agrees with the others: only the reader can refuse it.
+  const withParams = (edit: (p: Record<string, unknown>) => void) => {
+    const params = structuredClone(identity.params) as unknown as Record<string, unknown>;
+    edit(params);
+    return JSON.stringify(shard(1, { ...identity, params }));
+  };
+
+  test('a summary with the parameters a sweep writes is read as it is', () => {
+    expect(
+      readSummary(
+        withParams(() => {}),
+        'f',
+      ).sweep,
+    ).toEqual(identity);
+  });
+
+  test.each([
+    [
+      'gpu: null',
+      (p: Record<string, unknown>) => (p.gpu = null),
+      'f: sweep.params.gpu: Expected an object, got null',
+    ],
+    [
+      'pagesPerProcess: true',
+      (p: Record<string, unknown>) => ((p.tenants as Record<string, unknown>[])[0]!.pagesPerProcess = true),
+      'f: sweep.params.tenants[0].pagesPerProcess: Expected an integer from 1 to 1048576, got true',
+    ],
+    [
+      'shares that do not add up',
+      (p: Record<string, unknown>) => ((p.gpu as Record<string, unknown>).ut0Percent = 0),
+      'f: sweep.params.gpu: Expected ut0Percent + ut1Percent + peerPercent to be 100, got 40',
+    ],
+    [
+      'an unknown parameter',
+      (p: Record<string, unknown>) => (p.zzz = 1),
+      'f: sweep.params.zzz: Expected a workload parameter (one of: topology, policy, durationTicks, tenants, gpu, host, mmio, resets), got unknown key `zzz`',
+    ],
+    [
+      'no tenants',
+      (p: Record<string, unknown>) => delete p.tenants,
+      'f: sweep.params.tenants: Expected a list of at least one tenant',
+    ],
+  ])('%s is refused naming the field', (_what, edit, message) => {
+    expect(() => readSummary(withParams(edit), 'f')).toThrow(message);
+  });
+});
+
+describe('sweep --merge: the strategy and the topology as a sweep names them', () => {
+  const read = (over: Record<string, unknown>) => () =>
+    readSummary(JSON.stringify(shard(1, { ...identity, ...over })), 'f');
+
+  test('pct with its depth, and the topology by name or as a spec of that name, are read', () => {
+    expect(read({ strategy: 'pct', pctDepth: 3 })().sweep.pctDepth).toBe(3);
+    expect(read({ topology: 'witherspoon-6' })().sweep.topology).toBe('witherspoon-6');
+    expect(read({ topology: { name: 'witherspoon-6', sockets: [] } })().sweep.topology).toEqual({
+      name: 'witherspoon-6',
+      sockets: [],
+    });
+  });
+
+  test.each([
+    ['a strategy no sweep runs', { strategy: 'bogus' }, 'f: sweep.strategy: '],
+    [
+      'pct without its depth',
+      { strategy: 'pct' },
+      'f: sweep.pctDepth: Expected the PCT depth a sweep of strategy pct ran with, got none',
+    ],
+    [
+      'a depth beside random',
+      { pctDepth: 3 },
+      'f: sweep.pctDepth: Expected none in a sweep of strategy random (a sweep names the depth of PCT only), got 3',
+    ],
+    ['a depth above the most', { strategy: 'pct', pctDepth: 17 }, 'f: sweep.pctDepth: '],
+    [
+      'another topology than the parameters run',
+      { topology: 'witherspoon-4' },
+      'f: sweep.topology: Expected the topology of sweep.params.topology ("witherspoon-6"), or a topology file\'s spec of that name, got "witherspoon-4"',
+    ],
+    ["a spec of another topology's name", { topology: { name: 'mine' } }, 'got a spec named "mine"'],
+  ])('%s is refused naming the field', (_what, over, message) => {
+    expect(read(over)).toThrow(message);
   });
 });

@@ -603,10 +603,10 @@ describe('sweep --merge: reading a shard summary', () => {
     const withSweep = (over: Record<string, unknown>) =>
       JSON.stringify({ ...good, sweep: { ...good.sweep, ...over } });
     expect(() => readSummary(withSweep({ pctDepth: 0 }), 'f')).toThrow(
-      'f: sweep.pctDepth: Expected an integer of at least 1, got 0',
+      'f: sweep.pctDepth: Expected an integer from 1 to 16, got 0',
     );
     expect(() => readSummary(withSweep({ pctDepth: 'x' }), 'f')).toThrow(
-      'f: sweep.pctDepth: Expected an integer of at least 1, got the string "x"',
+      'f: sweep.pctDepth: Expected an integer from 1 to 16, got the string "x"',
     );
     expect(() => readSummary(withSweep({ set: 5 }), 'f')).toThrow('f: sweep.set: Expected a list, got 5');
     expect(() => readSummary(withSweep({ set: [{ path: 3 }] }), 'f')).toThrow('f: sweep.set[0].path');
@@ -618,7 +618,10 @@ describe('sweep --merge: reading a shard summary', () => {
       'f: sweep.npusim: Expected a version such as 0.2.0, got ""',
     );
     expect(
-      readSummary(withSweep({ pctDepth: 2, set: [{ path: 'gpu.dmaBytes', value: 512 }] }), 'f').sweep,
+      readSummary(
+        withSweep({ strategy: 'pct', pctDepth: 2, set: [{ path: 'gpu.dmaBytes', value: 512 }] }),
+        'f',
+      ).sweep,
     ).toMatchObject({
       pctDepth: 2,
     });
