@@ -6,7 +6,7 @@
  * this test holds each README to its folder: every `.ts` file of the folder, and of its subfolders
  * that have no README of their own, is named in it, and every `.ts` file it names exists.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -16,24 +16,28 @@ const SRC = join(ROOT, 'src');
 
 function readmes(dir: string): string[] {
   const out = existsSync(join(dir, 'README.md')) ? [join(dir, 'README.md')] : [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...readmes(path));
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...readmes(join(dir, e.name)));
   }
   return out;
 }
 
-/** layers.test.ts writes a probe file into a layer for a moment while it runs, maybe beside this test. */
+/**
+ * layers.test.ts writes a probe file into a layer for a moment while it runs, maybe beside this
+ * test: it is no file of the project, and the walks below take each entry's kind from the listing
+ * (no stat per name), since a stat of the probe after the listing threw ENOENT when it was removed
+ * in between (a flake of this suite).
+ */
 const PROBE = /^layer-probe-\d+\.ts$/;
 
 /** The `.ts` files a folder's README answers for: its own, and those of subfolders without a README. */
 function coveredFiles(dir: string, top = true): string[] {
   if (!top && existsSync(join(dir, 'README.md'))) return [];
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...coveredFiles(path, false));
-    else if (name.endsWith('.ts') && !PROBE.test(name)) out.push(path);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...coveredFiles(path, false));
+    else if (e.name.endsWith('.ts') && !PROBE.test(e.name)) out.push(path);
   }
   return out;
 }
@@ -42,11 +46,10 @@ function coveredFiles(dir: string, top = true): string[] {
 function allFileNames(): Set<string> {
   const names = new Set<string>();
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) names.add(name);
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.ts') && !PROBE.test(e.name)) names.add(e.name);
     }
   };
   walk(ROOT);
