@@ -57,7 +57,11 @@ export interface CliOutcome {
   stderr: string;
 }
 
-export async function cli(argv: readonly string[], onStderr?: (soFar: string) => void): Promise<CliOutcome> {
+export async function cli(
+  argv: readonly string[],
+  onStderr?: (soFar: string) => void,
+  env: NodeJS.ProcessEnv = { NO_COLOR: '1' },
+): Promise<CliOutcome> {
   let stdout = '';
   let stderr = '';
   const out = new Writable({
@@ -73,7 +77,7 @@ export async function cli(argv: readonly string[], onStderr?: (soFar: string) =>
       done();
     },
   });
-  const code = await runCli(withTestFailuresDir(argv), { stdout: out, stderr: err, env: { NO_COLOR: '1' } });
+  const code = await runCli(withTestFailuresDir(argv), { stdout: out, stderr: err, env });
   return { code, stdout, stderr };
 }
 

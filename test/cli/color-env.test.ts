@@ -3,31 +3,18 @@
  * FORCE_COLOR=1 is the convention that asks for colour anyway (QA: it was ignored); NO_COLOR still
  * turns it off, and neither touches the `--json` result or stderr's plain progress lines.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.js';
+import { type CliOutcome, cli } from './cli-harness.js';
 
 const ESC = '\u001b[';
 
-async function runWith(
-  env: NodeJS.ProcessEnv,
-  extra: string[] = [],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        append(String(chunk));
-        done();
-      },
-    });
-  const code = await runCli(
+/** A short clean run, its stdout a pipe (no TTY) and its environment `env` alone. */
+const runWith = (env: NodeJS.ProcessEnv, extra: string[] = []): Promise<CliOutcome> =>
+  cli(
     ['run', '--seed', '1', '--duration', '10us', '--inline', '--no-failure-file', ...extra],
-    { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env },
+    undefined,
+    env,
   );
-  return { code, stdout, stderr };
-}
 
 describe('summary colour from the environment, stdout no TTY', () => {
   it('FORCE_COLOR=1 colours the summary; stderr stays plain', async () => {

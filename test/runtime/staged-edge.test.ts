@@ -36,7 +36,7 @@ function edge(capacityRecords: number) {
     stagedHead: 0,
   };
   const consumer = new RingConsumer(buffer, consumerBell, Doorbell.attach(producerBell.buffer));
-  return { out, consumer };
+  return { out, consumer, consumerBell, producerBell };
 }
 
 /** Read n records from the consumer, check them against the stream from `first`, release them. */
@@ -115,16 +115,7 @@ describe('staged edge: a full ring with records behind it wakes its consumer', (
    * rings it, both threads wait for each other until a park runs out.
    */
   function parkedConsumerEdge() {
-    const buffer = createRingBuffer({ capacityRecords: 2 });
-    const producerBell = Doorbell.create();
-    const consumerBell = Doorbell.create();
-    const out: StagedEdge = {
-      edge: 3,
-      producer: new RingProducer(buffer, Doorbell.attach(consumerBell.buffer), producerBell),
-      staged: [],
-      stagedHead: 0,
-    };
-    const consumer = new RingConsumer(buffer, consumerBell, Doorbell.attach(producerBell.buffer));
+    const { out, consumer, consumerBell, producerBell } = edge(2);
     const consumerState = new Int32Array(consumerBell.buffer);
     const producerState = new Int32Array(producerBell.buffer);
     return { out, consumer, consumerState, producerState };
