@@ -37,12 +37,14 @@ export { DEFAULT_WORKLOAD } from './commands.js';
 export { parseCrashAt, parseSeed } from './option-values.js';
 
 const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+/** The words a command line may start with: the commands and `help` (`npusim help [COMMAND]`). */
+const WORDS_FIRST = [...COMMAND_NAMES, 'help'];
 
 export function parseCli(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv;
   // `npusim` alone is no command: a script whose command word came out empty must not pass.
   if (first === undefined) {
-    throw new ConfigError('command', `Expected one of ${COMMAND_NAMES.join(', ')}, got none`);
+    throw new ConfigError('command', `Expected one of ${WORDS_FIRST.join(', ')}, got none`);
   }
   if (first === '--help' || first === '-h') return { command: 'help' };
   if (first === 'help') {
@@ -62,7 +64,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       `Expected a command (${COMMAND_NAMES.join(', ')}) or --help/--version first, got ${gotText(first)}`,
     );
   }
-  const name = checkCommandName(first);
+  const name = checkCommandName(first, WORDS_FIRST);
   const parsed = parseCommand(commandSpec(name), rest, COMMANDS);
   if (parsed.help) return { command: 'help', topic: name };
   const { values, positionals, outputs, splitValue } = parsed;
@@ -326,11 +328,11 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
   };
 }
 
-function checkCommandName(name: string): CommandName {
+function checkCommandName(name: string, words: readonly string[] = COMMAND_NAMES): CommandName {
   if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
     throw new ConfigError(
       'command',
-      `Expected one of ${COMMAND_NAMES.join(', ')}, got ${gotText(name)}${didYouMean(name, COMMAND_NAMES)}`,
+      `Expected one of ${words.join(', ')}, got ${gotText(name)}${didYouMean(name, words)}`,
     );
   }
   return name as CommandName;

@@ -102,10 +102,17 @@ describe('cli args', () => {
 
   it('args: help, version, list and topo parse', () => {
     expect(errorOf(() => parseCli([])).message).toBe(
-      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got none',
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got none',
     );
     // QA67 F4: a command's slip, and a value's in another case, get the option names' hint.
     expect(errorOf(() => parseCli(['rn'])).message).toBe(
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got `rn` (did you mean `run`?)',
+    );
+    // `help` is a word the line may start with (QA Q19: the list left it out); `help TOPIC` takes commands.
+    expect(errorOf(() => parseCli(['hlp'])).message).toBe(
+      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got `hlp` (did you mean `help`?)',
+    );
+    expect(errorOf(() => parseCli(['help', 'rn'])).message).toBe(
       'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got `rn` (did you mean `run`?)',
     );
     expect(errorOf(() => parseCli(['run', '--strategy', 'PCT'])).message).toBe(

@@ -377,7 +377,7 @@ describe('npusim command', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Run `npusim --help` for usage.');
     expect(r.stderr).toContain(
-      'npusim: command: Expected one of run, sweep, replay, shrink, compare, list, topo, got none\n',
+      'npusim: command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got none\n',
     );
   });
 
