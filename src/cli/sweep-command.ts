@@ -6,9 +6,10 @@
  * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
  */
 
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
+import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { readUserText } from '../io/bounded-file.js';
@@ -19,6 +20,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { parseRunResult } from '../report/parse-run-result.js';
+import { shellWord } from '../report/reproduce-line.js';
 import { pctBoundText } from '../report/strategy-text.js';
 import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
@@ -436,6 +438,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     for (const f of files)
       parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
   }
+  missingFailureFilesNote(parts, io);
   if (isResumeMerge(parts)) {
     // Complete or refused: every seed ran once across them, so --partial has nothing to add.
     const { summary, resumes } = mergeResumed(parts);
@@ -458,6 +461,21 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   const text = summaryText(merged, undefined, ending);
   io.stdout.write(args.json ? summaryJson(merged, ending) : text);
   return withReport(merged, ending, text, args, io);
+}
+
+/**
+ * A merge reads no failure file (copying only the summaries off a cluster is a use it keeps), but
+ * it names them, and its `replay the earliest` line gives one to run: a file not beside its
+ * summary is said before the merge's own lines, so that line is not followed into ENOENT (QA Q17).
+ */
+function missingFailureFilesNote(parts: readonly { summary: SweepSummary }[], io: CliIo): void {
+  const missing = parts.flatMap((p) =>
+    p.summary.failures.flatMap((f) => (typeof f.file === 'string' && !existsSync(f.file) ? [f.file] : [])),
+  );
+  if (missing.length === 0) return;
+  io.stderr.write(
+    `npusim: sweep --merge: ${countText(missing.length, 'failure file')} the summaries name ${missing.length === 1 ? 'is' : 'are'} not beside ${missing.length === 1 ? 'its summary' : 'their summaries'} (${shellWord(missing[0]!)}${missing.length > 1 ? ', ...' : ''}): copy ${missing.length === 1 ? 'it' : 'them'} there to replay ${missing.length === 1 ? 'it' : 'them'} (the merge itself reads none)\n`,
+  );
 }
 
 /**

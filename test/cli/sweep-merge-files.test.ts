@@ -53,5 +53,31 @@ describe('sweep --merge: failure files', () => {
     const files = (JSON.parse(json.stdout) as SweepSummary).failures.map((f) => f.file!);
     expect(files).toEqual([join(dirs[0]!, 'stress-seed1-translation.stale-ats-00000001.json'), earliest]);
     for (const f of files) expect(existsSync(f)).toBe(true);
+    expect(r.stderr).not.toContain('not beside');
+  });
+
+  test('one not beside its summary is said on stderr, and the merge goes on (QA Q17: its replay line led to ENOENT)', async () => {
+    const root = testTempDir('npusim-merge-missing-');
+    const dirs: string[] = [];
+    for (const [k, seed, tick] of [
+      [1, 1, 900],
+      [2, 2, 500],
+    ] as const) {
+      const dir = join(root, `job${k}`);
+      mkdirSync(dir, { recursive: true });
+      const name = `stress-seed${seed}-translation.stale-ats-0000000${k}.json`;
+      // Only the summaries were copied off shard 2's machine.
+      if (k === 1) writeFileSync(join(dir, name), '{}\n');
+      const s = failing(k, seed, tick, name);
+      writeFileSync(join(dir, `sweep-summary-${k}-of-2.json`), `${JSON.stringify(s, null, 2)}\n`);
+      dirs.push(dir);
+    }
+    const r = await cli(['sweep', '--merge', ...dirs]);
+    expect(r.code).toBe(1);
+    const gone = join(dirs[1]!, 'stress-seed2-translation.stale-ats-00000002.json');
+    expect(r.stderr).toContain(
+      `npusim: sweep --merge: 1 failure file the summaries name is not beside its summary (${gone}): copy it there to replay it (the merge itself reads none)\n`,
+    );
+    expect(r.stdout).toContain('  failing seeds: 1,2 (again: --seeds 1,2)');
   });
 });
