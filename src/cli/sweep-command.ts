@@ -61,6 +61,7 @@ import {
   type SweepPool,
   summaryText,
   sweepExitCode,
+  verdictLines,
 } from './sweep-summary-text.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
@@ -347,6 +348,7 @@ function writeSummary(
   };
   const text = summaryText(summary, how.pool, ending);
   io.stdout.write(args.json ? summaryJson(summary, ending) : text);
+  if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
   return withReport(summary, ending, text, args, io);
 }
 
@@ -445,6 +447,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
     const ending: SweepEnding = { interrupted: false, resumes };
     const text = summaryText(summary, undefined, ending);
     io.stdout.write(args.json ? summaryJson(summary, ending) : text);
+    if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
     return withReport(summary, ending, text, args, io);
   }
   const merged = mergeSummaries(parts);
@@ -460,6 +463,7 @@ function mergeCommand(args: SweepArgs, io: CliIo): number {
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
   const text = summaryText(merged, undefined, ending);
   io.stdout.write(args.json ? summaryJson(merged, ending) : text);
+  if (args.json) io.stderr.write(`${verdictLines(merged, ending).join('\n')}\n`);
   return withReport(merged, ending, text, args, io);
 }
 

@@ -59,6 +59,23 @@ function classText(code: number): string {
   return `${code} ${EXIT_CODES.find((e) => e.code === code)?.name ?? 'unknown'}`;
 }
 
+/**
+ * The summary's verdict, for stderr beside `--json` (as `run --json` says its status there): the
+ * seeds not run, with the resume they need, and the exit line. A script reading the JSON gets
+ * both from `stop` and `exitCode`; a person watching the job's log got only progress lines (QA Q19).
+ */
+export function verdictLines(s: SweepSummary, ending: SweepEnding): string[] {
+  const notRun = notRunLine(s, ending);
+  return [...(notRun === undefined ? [] : [notRun]), exitLine(s, ending)].map(
+    (l) => `npusim: sweep:${l.slice(1)}`,
+  );
+}
+
+/** `  not run: ...` (with the resume it needs) when the sweep stopped before its last seed. */
+function notRunLine(s: SweepSummary, ending: SweepEnding): string | undefined {
+  return s.stop === undefined ? undefined : `  not run: ${notRunText(s.stop.notRun, ending.notRunFile)}`;
+}
+
 function exitLine(s: SweepSummary, ending: SweepEnding): string {
   const code = sweepExitCode(s, ending);
   if (ending.interrupted) {
@@ -236,7 +253,8 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
   // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
-  if (s.stop !== undefined) out.push(`  not run: ${notRunText(s.stop.notRun, ending.notRunFile)}`);
+  const notRun = notRunLine(s, ending);
+  if (notRun !== undefined) out.push(notRun);
   // A free seed races anew each time it runs (as `run --free` says of its re-run line): the
   // `--seeds` above run the same seeds, not these races, which only their failure files keep.
   if (sw.free !== undefined && (s.failures.length > 0 || s.stop !== undefined))

@@ -316,6 +316,8 @@ describe('sweep: the failures directory and the header', () => {
       (JSON.parse(r.stdout) as SweepSummary).failures.map((f) => f.file);
     const first = await sweep();
     expect(first.code).toBe(1);
+    // Beside the JSON, its verdict on stderr, as `run --json` says its status there (QA Q19).
+    expect(first.stderr).toMatch(/\nnpusim: sweep: exit 1 \(the worst class found\)\n$/);
     const [name] = failureFiles();
     const path = join(dir, name!);
     expect(fileOf(first)).toEqual([path]);
