@@ -28,23 +28,42 @@ function failing(k: number, seed: number, tick: number, written: string): SweepS
   };
 }
 
-describe('sweep --merge: failure files', () => {
-  test('are named by the directory of the summary that lists them', async () => {
-    const root = testTempDir('npusim-merge-files-');
-    const dirs: string[] = [];
-    for (const [k, seed, tick] of [
+/**
+ * Shards 1 and 2 of seeds 1..4 in a fresh folder, shard k's in job<k>/<sub>: its summary, whose
+ * failing seed's file it names as `named(name)`, and that file beside it where `copied(k)`.
+ */
+function twoShards(
+  prefix: string,
+  sub: string,
+  copied: (k: number) => boolean,
+  named: (name: string) => string,
+): string[] {
+  const root = testTempDir(prefix);
+  return (
+    [
       [1, 1, 900],
       [2, 2, 500],
-    ] as const) {
-      // As a shard run in job<k>/ with the default --failures leaves it.
-      const dir = join(root, `job${k}`, 'npusim-failures');
-      mkdirSync(dir, { recursive: true });
-      const name = `stress-seed${seed}-translation.stale-ats-0000000${k}.json`;
-      writeFileSync(join(dir, name), '{}\n');
-      const s = failing(k, seed, tick, `npusim-failures/${name}`);
-      writeFileSync(join(dir, `sweep-summary-${k}-of-2.json`), `${JSON.stringify(s, null, 2)}\n`);
-      dirs.push(dir);
-    }
+    ] as const
+  ).map(([k, seed, tick]) => {
+    const dir = join(root, `job${k}`, sub);
+    mkdirSync(dir, { recursive: true });
+    const name = `stress-seed${seed}-translation.stale-ats-0000000${k}.json`;
+    if (copied(k)) writeFileSync(join(dir, name), '{}\n');
+    const s = failing(k, seed, tick, named(name));
+    writeFileSync(join(dir, `sweep-summary-${k}-of-2.json`), `${JSON.stringify(s, null, 2)}\n`);
+    return dir;
+  });
+}
+
+describe('sweep --merge: failure files', () => {
+  test('are named by the directory of the summary that lists them', async () => {
+    // As shards run in job<k>/ with the default --failures leave them.
+    const dirs = twoShards(
+      'npusim-merge-files-',
+      'npusim-failures',
+      () => true,
+      (n) => `npusim-failures/${n}`,
+    );
     const r = await cli(['sweep', '--merge', ...dirs]);
     expect(r.code).toBe(1);
     const earliest = join(dirs[1]!, 'stress-seed2-translation.stale-ats-00000002.json');
@@ -57,21 +76,13 @@ describe('sweep --merge: failure files', () => {
   });
 
   test('one not beside its summary is said on stderr, and the merge goes on (QA Q17: its replay line led to ENOENT)', async () => {
-    const root = testTempDir('npusim-merge-missing-');
-    const dirs: string[] = [];
-    for (const [k, seed, tick] of [
-      [1, 1, 900],
-      [2, 2, 500],
-    ] as const) {
-      const dir = join(root, `job${k}`);
-      mkdirSync(dir, { recursive: true });
-      const name = `stress-seed${seed}-translation.stale-ats-0000000${k}.json`;
-      // Only the summaries were copied off shard 2's machine.
-      if (k === 1) writeFileSync(join(dir, name), '{}\n');
-      const s = failing(k, seed, tick, name);
-      writeFileSync(join(dir, `sweep-summary-${k}-of-2.json`), `${JSON.stringify(s, null, 2)}\n`);
-      dirs.push(dir);
-    }
+    // Only the summaries were copied off shard 2's machine.
+    const dirs = twoShards(
+      'npusim-merge-missing-',
+      '',
+      (k) => k === 1,
+      (n) => n,
+    );
     const r = await cli(['sweep', '--merge', ...dirs]);
     expect(r.code).toBe(1);
     const gone = join(dirs[1]!, 'stress-seed2-translation.stale-ats-00000002.json');
