@@ -127,8 +127,7 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       fail(`contention.${f}`, 'a fraction from 0 to 1, or null (no lookups)', c![f]);
   }
   if (!Array.isArray(c!.links)) fail('contention.links', 'a list', c!.links);
-  // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
-  [...(c!.links as unknown[])].forEach((l, i) => {
+  itemsOf(c!.links).forEach((l, i) => {
     const link = l as Record<string, unknown>;
     if (typeof link?.label !== 'string') fail(`contention.links[${i}].label`, 'a string', link?.label);
     numberRecord(
@@ -157,8 +156,7 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   if (c!.sockets !== undefined && !Array.isArray(c!.sockets))
     fail('contention.sockets', 'a list', c!.sockets);
   if (Array.isArray(c!.sockets)) {
-    // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
-    [...(c!.sockets as unknown[])].forEach((x, i) => {
+    itemsOf(c!.sockets).forEach((x, i) => {
       if (typeof x !== 'object' || x === null || Array.isArray(x))
         fail(`contention.sockets[${i}]`, 'an object', x);
       const socket = x as Record<string, unknown>;
@@ -190,8 +188,7 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   // writes them (an item that was a string crashed the table reading its `text`, QA Q11).
   if (r.headline !== undefined) {
     if (!Array.isArray(r.headline)) fail('headline', 'a list', r.headline);
-    // Spread: a hole in a caller's array (never in JSON) is read as the undefined it holds, not skipped.
-    [...(r.headline as unknown[])].forEach((h, i) => {
+    itemsOf(r.headline).forEach((h, i) => {
       if (typeof h !== 'object' || h === null || Array.isArray(h))
         fail(`headline[${i}]`, 'an object (label, value, text)', h);
       const item = h as Record<string, unknown>;
@@ -208,6 +205,14 @@ export function checkRunResult(value: unknown, file: string): RunResult {
 }
 
 const fromZero = (x: number) => Number.isFinite(x) && x >= 0;
+
+/**
+ * A list's items, a hole (in a caller's array; JSON has none) as the undefined it holds: forEach
+ * skips holes, so the check passed an item the comparison then read.
+ */
+function itemsOf(list: unknown): unknown[] {
+  return [...(list as unknown[])];
+}
 
 /** A 95 % interval of a percentile: two numbers from 0, low first (histogram.ts percentileInterval). */
 function interval(
