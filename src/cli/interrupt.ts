@@ -34,7 +34,7 @@ export class Interrupt {
       // every signal sent meanwhile arrives together when they are done, and each is a press.
       if (!this.outputs && now - this.firstAt < SAME_REQUEST_MS) return;
       this.beforeExit();
-      this.io.stderr.write(`\nnpusim: second ${signal}, exiting (exit 130)\n`);
+      this.io.stderr.write(`${this.lead()}npusim: second ${signal}, exiting (exit 130)\n`);
       // Node's own exit: a workload module's load leaves process.exit guarded (workload-load-guard.ts).
       nodeExit(EXIT.interrupted);
     }
@@ -44,14 +44,23 @@ export class Interrupt {
     const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (this.outputs) {
       this.io.stderr.write(
-        `\nnpusim: ${what}: the run is over; writing its outputs (${what} again to quit at once)\n`,
+        `${this.lead()}npusim: ${what}: the run is over; writing its outputs (${what} again to quit at once)\n`,
       );
       return;
     }
-    this.io.stderr.write(`\nnpusim: stopping (${what} again to quit at once)\n`);
+    this.io.stderr.write(`${this.lead()}npusim: stopping (${what} again to quit at once)\n`);
     this.stopRun();
   };
   beforeExit: () => void = () => {};
+
+  /**
+   * A terminal echoes `^C` where its cursor is, mid progress bar: a newline first puts the message
+   * on a line of its own. Off a terminal (a job's log) every line already ended, and that newline
+   * was a blank line before the message (QA).
+   */
+  private lead(): string {
+    return this.io.stderr.isTTY === true ? '\n' : '';
+  }
 
   constructor(private readonly io: CliIo) {
     for (const signal of SIGNALS) process.on(signal, this.onSignal);

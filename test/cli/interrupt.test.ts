@@ -6,12 +6,13 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { Interrupt } from '../../src/cli/interrupt.js';
 
-function io(): CliIo & { err: string[] } {
+function io(isTTY = false): CliIo & { err: string[] } {
   const err: string[] = [];
   return {
     err,
     stdout: { write: () => true },
     stderr: {
+      isTTY,
       write: (s: string) => {
         err.push(s);
         return true;
@@ -46,7 +47,7 @@ describe('interrupt', () => {
       expect(i.stopped).toBe(true);
       expect(exit).not.toHaveBeenCalled();
       const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
-      expect(out.err.join('')).toBe(`\nnpusim: stopping (${what} again to quit at once)\n`);
+      expect(out.err.join('')).toBe(`npusim: stopping (${what} again to quit at once)\n`);
       i.dispose();
       vi.restoreAllMocks();
     }
@@ -61,8 +62,29 @@ describe('interrupt', () => {
     process.emit('SIGINT', 'SIGINT');
     expect(stop).not.toHaveBeenCalled();
     expect(out.err.join('')).toBe(
-      '\nnpusim: Ctrl-C: the run is over; writing its outputs (Ctrl-C again to quit at once)\n',
+      'npusim: Ctrl-C: the run is over; writing its outputs (Ctrl-C again to quit at once)\n',
     );
+  });
+
+  test('on a terminal each message starts on a new line (after the echoed ^C); off one, no blank line comes first', () => {
+    for (const isTTY of [true, false]) {
+      const out = io(isTTY);
+      const i = interrupt(out);
+      i.track(vi.fn());
+      const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      process.emit('SIGINT', 'SIGINT');
+      i.runOver();
+      process.emit('SIGINT', 'SIGINT');
+      expect(exit).toHaveBeenCalledWith(130);
+      const lead = isTTY ? '\n' : '';
+      // The mocked exit returns, so the handler goes on past it: only the first two lines count.
+      expect(out.err.slice(0, 2)).toEqual([
+        `${lead}npusim: stopping (Ctrl-C again to quit at once)\n`,
+        `${lead}npusim: second SIGINT, exiting (exit 130)\n`,
+      ]);
+      i.dispose();
+      vi.restoreAllMocks();
+    }
   });
 
   test('after the run, a second signal exits at once, however close: the outputs are written synchronously, so every press arrives when they are done', () => {
