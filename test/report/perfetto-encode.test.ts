@@ -113,6 +113,28 @@ describe('Perfetto encoder', () => {
     expect(events.map((e) => e.ts)).toEqual([...events.map((e) => e.ts)].sort((a, b) => a - b));
   });
 
+  test('a child that starts as its parent ends closes inside it, before a sibling starting then opens', () => {
+    // It was drawn inside the sibling: B3A E5 B5B B5C E5 E7.
+    const t = sliceTrack('T', [
+      {
+        startTick: 3000,
+        endTick: 5000,
+        name: 'A',
+        children: [{ startTick: 5000, endTick: 5400, name: 'C' }],
+      },
+      { startTick: 5000, endTick: 7000, name: 'B' },
+    ]);
+    const timeline: Timeline = {
+      processes: [{ pid: 1, name: 'chip0', tracks: [t] }],
+      startTick: 0,
+      endTick: 9000,
+    };
+    const { events, names } = decode(encodePerfettoTrace(timeline).bytes);
+    expect(
+      events.map((e) => `${['', 'B', 'E'][e.type]}${e.ts}${e.name === undefined ? '' : names.get(e.name)}`),
+    ).toEqual(['B3A', 'B5C', 'E5', 'E5', 'B5B', 'E7']);
+  });
+
   test('lanes: overlapping slices spread over tracks of one name, each lane free of overlap', () => {
     const slices = [
       { startTick: 0, endTick: 10, name: 'a' },

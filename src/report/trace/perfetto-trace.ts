@@ -248,7 +248,11 @@ function sliceEvents(track: TimelineTrack, trackUuid: number, events: EventList)
     for (const c of s.children ?? []) flatten(c, it);
   };
   for (const s of track.slices) flatten(s, undefined);
-  items.sort((x, y) => x.a - y.a || y.b - x.b || x.depth - y.depth);
+  // At one nanosecond, a child whose parent is already open goes first: a child that starts as its
+  // parent ends (a sub-nanosecond slice floored there) must close inside its parent before a
+  // sibling that starts at that nanosecond opens, or it is drawn inside the sibling (QA).
+  const continues = (x: Item): number => (x.parent !== undefined && x.parent.a < x.a ? 0 : 1);
+  items.sort((x, y) => x.a - y.a || continues(x) - continues(y) || y.b - x.b || x.depth - y.depth);
   const stack: Item[] = [];
   const end = (it: Item): void => {
     events.push(it.b, TRACK_EVENT_TYPE.sliceEnd, trackUuid, 0);
