@@ -274,6 +274,8 @@ export const workloadParamsSchema = strictFields('a workload parameter', {
 });
 
 export type TenantSpec = z.infer<typeof tenantSchema>;
+/** A tenant as a workload writes it, defaults left out: TenantSpec is the validated form. */
+export type TenantInput = z.input<typeof tenantSchema>;
 export type WorkloadParams = z.infer<typeof workloadParamsSchema>;
 export type WorkloadInput = z.input<typeof workloadParamsSchema>;
 

@@ -123,6 +123,11 @@ export const headlineItemSchema = z.union([
   strictFields('a field of a param figure', { label: textLine, param: z.string().min(1) }),
 ]);
 export type HeadlineItem = z.infer<typeof headlineItemSchema>;
+/**
+ * A headline item as a workload writes it, defaults left out (`stat`, `per`, `unit`):
+ * HeadlineItem is the validated form, so a user's list typed with it demanded every default.
+ */
+export type HeadlineItemInput = z.input<typeof headlineItemSchema>;
 
 /** The key that makes a headline item each kind, in the order of headlineItemSchema's options. */
 const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'nmmu', 'param'] as const;
@@ -177,6 +182,11 @@ export const variantSchema = strictFields('a field of a variant', {
   expect: expectationSchema.default('clean'),
 });
 export type Variant = z.infer<typeof variantSchema>;
+/**
+ * A variant as a workload writes it (`set` and `expect` optional): Variant is the validated form,
+ * so a user's `const variants: Variant[]` without `expect` was refused by tsc and ran (QA Q23).
+ */
+export type VariantInput = z.input<typeof variantSchema>;
 
 const exposureSchema = strictFields('a field of an exposure', {
   bug: z.enum(BUG_NAMES as [BugName, ...BugName[]]),
@@ -229,9 +239,9 @@ export interface WorkloadDefinition {
   label?: string;
   expect?: Expectation;
   exposes?: { bug: BugName; rules: RuleName[] }[];
-  headline?: z.input<typeof headlineItemSchema>[];
+  headline?: HeadlineItemInput[];
   premises?: PremiseName[];
-  variants?: z.input<typeof variantSchema>[];
+  variants?: VariantInput[];
   params: WorkloadInput;
 }
 
