@@ -15,6 +15,7 @@ import { randomInt } from 'node:crypto';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -98,6 +99,8 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   const noEffect = args.policy === undefined ? undefined : policyWithoutEffect(config.params);
   if (noEffect !== undefined)
     io.stderr.write(`npusim: --policy ${config.params.policy} has no effect on this run: ${noEffect}\n`);
+  const idlePeers = peerDrawsIdle(machine.worldOf(config));
+  if (idlePeers !== undefined) io.stderr.write(`npusim: ${idlePeers}\n`);
   if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
     // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
     io.stderr.write(

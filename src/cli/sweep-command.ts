@@ -13,6 +13,7 @@ import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { readUserText } from '../io/bounded-file.js';
+import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { strategyName } from '../model/choice/strategy.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
@@ -96,8 +97,11 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       `npusim: ${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects\n`,
     );
   // Building the world checks the workload against the topology before any thread starts.
-  const plan = (await import('../model/actors/machine.js')).planMachine(config);
+  const machine = await import('../model/actors/machine.js');
+  const plan = machine.planMachine(config);
   sayInertBugs(config, io);
+  const idlePeers = peerDrawsIdle(machine.worldOf(config));
+  if (idlePeers !== undefined) io.stderr.write(`npusim: ${idlePeers}\n`);
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
   // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
   const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;

@@ -316,6 +316,47 @@ describe('user workloads', () => {
     );
   });
 
+  test('workload files: peer traffic asked of GPUs that cannot send any is said before the run (QA Q23: per-gpu-isolated dropped it all without a word)', async () => {
+    const dir = newUserProject();
+    // Two guests, two NVLink-peered GPUs each (gpu0-gpu1, gpu3-gpu4), 30 % peer draws.
+    const def = {
+      name: 'peered-storm',
+      description: 'two guests with peered GPUs under a DMA storm',
+      params: {
+        policy: 'per-gpu-isolated',
+        durationTicks: 20_000_000,
+        tenants: [
+          { name: 'vm1', lpid: 1, groups: [0, 1], pagesPerProcess: 8, tcePagesPerGpu: 8 },
+          { name: 'vm2', lpid: 2, groups: [3, 4], pagesPerProcess: 8, tcePagesPerGpu: 8 },
+        ],
+        gpu: { issueIntervalTicks: 4000, ut0Percent: 50, ut1Percent: 20, peerPercent: 30 },
+      },
+    };
+    const file = join(dir, 'peered.json');
+    writeFileSync(file, JSON.stringify(def));
+    const run = async (...args: string[]) => {
+      const r = await cli(['run', file, '--seed', '1', '--inline', '--json', '--no-failure-file', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: r.stderr, counts: (JSON.parse(r.stdout) as RunResult).counts };
+    };
+    const isolated = await run();
+    expect(isolated.counts['peer.issued']).toBe(0);
+    expect(isolated.counts['peer.blockedLocally']).toBeGreaterThan(0);
+    expect(isolated.stderr).toContain(
+      "npusim: gpu.peerPercent 30 sends no peer access in this run: per-gpu-isolated disabled every NVLink between a tenant's GPUs",
+    );
+    // The links up (per-gpu): the same tenants' peer accesses go out, and nothing is said.
+    const linked = await run('--policy', 'per-gpu');
+    expect(linked.counts['peer.issued']).toBeGreaterThan(0);
+    expect(linked.stderr).not.toContain('sends no peer access');
+    // One GPU each: no peer of its own to draw, so each draw is a UT=0 DMA, said as such.
+    const single = await run('--set', 'tenants[0].groups=[0]', '--set', 'tenants[1].groups=[3]');
+    expect(single.counts['peer.issued']).toBe(0);
+    expect(single.stderr).toContain(
+      'npusim: gpu.peerPercent 30 sends no peer access in this run: no tenant has two GPUs joined by an NVLink, so each peer draw is a UT=0 DMA instead',
+    );
+  });
+
   test("workload files: pages that do not fit a socket's host RAM are refused before the run (exit 2), naming the file or the --set and the parameter", async () => {
     const dir = tmp();
     const tenant = { name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 2, pagesPerProcess: 8 };
