@@ -316,6 +316,25 @@ describe('user workloads', () => {
     );
   });
 
+  test('workload files: a .ts workload in a folder with a space and non-ASCII letters imports its own .ts module by its .js name (README), and its reproduce line quotes the path', async () => {
+    const dir = join(newUserProject(), 'my dir', 'café');
+    mkdirSync(join(dir, 'lib'), { recursive: true });
+    writeFileSync(
+      join(dir, 'lib', 'tenants.ts'),
+      "import type { TenantInput } from 'npusim';\n" +
+        'export const guest = (name: string, lpid: number): TenantInput => ({ name, lpid, groups: [lpid - 1], pagesPerProcess: 8 });\n',
+    );
+    const file = join(dir, 'two guests.ts');
+    writeFileSync(
+      file,
+      "import { defineWorkload } from 'npusim';\nimport { guest } from './lib/tenants.js';\n" +
+        "export default defineWorkload({ name: 'two-guests', description: 'two guests', params: { durationTicks: 10_000_000, tenants: [guest('vm1', 1), guest('vm2', 2)] } });\n",
+    );
+    const r = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`reproduce: npusim run '${file}' --seed 1`);
+  });
+
   test('workload files: peer traffic asked of GPUs that cannot send any is said before the run (QA Q23: per-gpu-isolated dropped it all without a word)', async () => {
     const dir = newUserProject();
     // Two guests, two NVLink-peered GPUs each (gpu0-gpu1, gpu3-gpu4), 30 % peer draws.
