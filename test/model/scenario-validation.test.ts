@@ -214,6 +214,23 @@ describe('parameters', () => {
     );
   });
 
+  test('a parameter written outside its group is pointed to its place there (a list by its first item)', () => {
+    const messageOf = (extra: object) =>
+      errorOf(() => validateWorkload({ ...base, params: { ...params, ...extra } }, 'w.json')).message;
+    expect(messageOf({ dmaBytes: 4096 })).toMatch(
+      /^w\.json: params\.dmaBytes: Expected a workload parameter \(one of: .*\), got unknown key `dmaBytes` \(did you mean `gpu\.dmaBytes`\?\)$/,
+    );
+    // A slip of the key in its group, and a tenant's field, named as --set takes it.
+    expect(messageOf({ cpuThread: 2 })).toMatch(
+      /got unknown key `cpuThread` \(did you mean `host\.cpuThreads`\?\)$/,
+    );
+    expect(messageOf({ pageSizes: ['2M'] })).toMatch(/\(did you mean `tenants\[0\]\.pageSizes`\?\)$/);
+    // A slip of a key of this level is said as before, with no guess one level down.
+    expect(messageOf({ polcy: 'per-gpu' })).toMatch(/got unknown key `polcy` \(did you mean `policy`\?\)$/);
+    // Nothing near anywhere: no hint.
+    expect(messageOf({ zzzzzz: 1 })).toMatch(/got unknown key `zzzzzz`$/);
+  });
+
   test("a variant's set in a file is named by one path to the field; a --set by the option as typed", () => {
     // QA: `variants[0].set.gpu: dmaBytes: ...` put a colon inside the field's path.
     const variant = { name: 'x', set: { gpu: { dmaBytes: 0 } } };
@@ -300,7 +317,7 @@ describe('parameters', () => {
       `--set foo: Expected a workload parameter (${allowed}), got unknown key \`foo\``,
     );
     expect(set({ name: 'x' })).toBe(
-      `--set name: Expected a workload parameter (${allowed}), got unknown key \`name\``,
+      `--set name: Expected a workload parameter (${allowed}), got unknown key \`name\` (did you mean \`tenants[0].name\`?)`,
     );
     expect(set({ 'gpu.dmaBytes': 8, 'foo.bar': 1 })).toBe(
       `--set foo.bar: foo: Expected a workload parameter (${allowed}), got unknown key \`foo\``,

@@ -9,7 +9,7 @@
  * value was written for, or else every option it could have been.
  */
 import { z } from 'zod';
-import { didYouMean } from '../../core/edit-distance.js';
+import { didYouMean, nearestNames } from '../../core/edit-distance.js';
 import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
@@ -34,9 +34,53 @@ export type ChooseOption = (
 export function strictFields<S extends z.core.$ZodLooseShape>(what: string, shape: S) {
   const keys = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? unknownKeysMessage(what, keys, issue.keys) : undefined,
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const message = unknownKeysMessage(what, keys, issue.keys);
+      return issue.keys.length !== 1 || message.endsWith('?)')
+        ? message
+        : message + nestedHint(issue.keys[0]!, shape);
+    },
   });
+}
+
+/**
+ * ``(did you mean `gpu.dmaBytes`?)`` for an unknown key that is no slip of a key here but is (or is
+ * a slip of) a key of an object one level down: a parameter written outside its group (`dmaBytes`
+ * beside `gpu`, `--set dmaBytes=4096`), a workload's `gpu` outside `params` (QA Q23: the list of
+ * keys allowed here said only what was wrong). A list of objects is named with its first item
+ * (`tenants[0].pageSizes`), as `--set` takes it.
+ */
+function nestedHint(key: string, shape: z.core.$ZodLooseShape): string {
+  const near: string[] = [];
+  for (const [name, member] of Object.entries(shape)) {
+    const inner = objectKeysOf(member as z.core.$ZodType);
+    if (inner === undefined) continue;
+    const at = inner.list ? `${name}[0]` : name;
+    for (const k of nearestNames(key, inner.keys)) near.push(`${at}.${k}`);
+  }
+  return near.length === 0 ? '' : ` (did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?)`;
+}
+
+/** The keys of the object a schema takes, through optional, default and list wrappers; undefined: none. */
+function objectKeysOf(schema: z.core.$ZodType): { keys: string[]; list: boolean } | undefined {
+  let list = false;
+  // A loop, not a recursion: the wrappers nest a few deep at most, and each is one def away.
+  for (
+    let def = schema._zod.def as {
+      type: string;
+      shape?: object;
+      element?: z.core.$ZodType;
+      innerType?: z.core.$ZodType;
+    };
+    ;
+  ) {
+    if (def.type === 'object') return { keys: Object.keys(def.shape ?? {}), list };
+    if (def.type === 'array') list = true;
+    const next = def.element ?? def.innerType;
+    if (next === undefined) return undefined;
+    def = next._zod.def as typeof def;
+  }
 }
 
 /** `tenants[0].groups` from `['tenants', 0, 'groups']`. */
