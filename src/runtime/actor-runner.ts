@@ -30,10 +30,15 @@ import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recor
 export type Outbox = (edge: number, msg: SimMessage) => void;
 
 /**
- * Sequence numbers of deferred departures start here (deferDeparture): timers count from 0 and
- * never reach it in a run (2^31 timers), and a departure's stays below the field's 2^32.
+ * Sequence numbers of deferred departures start here (deferDeparture); timers count from 0 below
+ * it. Both wrap within their half: on `mixed` chip1 has ~100k own events (timers and departures) a
+ * simulated ms (`npusim run --seed 42 --duration 1ms --inline --json`), so a run of some 20
+ * simulated seconds (`--duration` takes up to 1000 s) passes 2^31, and a timer numbered from here
+ * on would be taken for a departure.
  */
 const DEPARTURE_SEQ = 2 ** 31;
+/** The ring record's seq field is 32 bits (src/core/record-fields.ts): per-destination numbers wrap there. */
+const SEQ_LIMIT = 2 ** 32;
 
 /** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
 export interface RunnerOptions {
@@ -235,7 +240,16 @@ export class ActorRunner implements ActorContext {
     const to = link.edge.to;
     msg.destination = to;
     msg.link = edge;
-    msg.seq = this.seqTo[to]!++;
+    // Wrapped at the record's 32 bits: gpu5 sends chip1 ~36k messages a simulated ms on `mixed`
+    // (the command above), so a run of some 2 simulated minutes passes 2^32 on one pair, which no ring record can carry
+    // (the threaded host threw a RangeError; inline, source * 2^32 + seq ran into the next source's
+    // order key). The number only breaks ties between messages of one source at one tick, and one
+    // edge never delivers two at one tick (LinkTiming.arrival): only two edges of one pair (a GPU's
+    // NVLink and PCIe to its chip) landing on one tick either side of a wrap order the other way,
+    // both hosts alike. Compare, not `%` (see deferDeparture).
+    const seq = this.seqTo[to]!;
+    this.seqTo[to] = seq + 1 === SEQ_LIMIT ? 0 : seq + 1;
+    msg.seq = seq;
     msg.timeTicks = link.arrival(this.now, wireBytes, this.chooser);
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
@@ -299,7 +313,11 @@ export class ActorRunner implements ActorContext {
     msg.source = this.self;
     msg.destination = this.self;
     msg.link = SELF_LINK;
-    msg.seq = this.selfSeq++;
+    // Wrapped below DEPARTURE_SEQ (see there). Two timers for one tick scheduled either side of a
+    // wrap (once in 2^31) are handled latest first; both hosts alike, so digests still agree.
+    const seq = this.selfSeq;
+    this.selfSeq = seq + 1 === DEPARTURE_SEQ ? 0 : seq + 1;
+    msg.seq = seq;
     msg.timeTicks = this.now + delayTicks;
     stampOrder(msg);
     this.selfQueue(msg);
