@@ -6,7 +6,7 @@
  */
 import { countText } from '../core/count-text.js';
 import { formatTime } from '../report/duration.js';
-import { type RunResult, violationTotal } from '../report/run-result.js';
+import { livenessTotal, type RunResult, violationTotal } from '../report/run-result.js';
 
 /**
  * The line, without its newline. `status`: the class to name, the result's own unless the caller
@@ -24,6 +24,6 @@ export function statusLine(
     : status.status;
   return (
     `npusim: ${what} (exit ${status.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
-    `${countText(result.liveness.length, 'liveness failure')}${interrupted ? ' so far' : ''}`
+    `${countText(livenessTotal(result), 'liveness failure')}${interrupted ? ' so far' : ''}`
   );
 }

@@ -70,7 +70,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
   const simulatedTicks = raw.reachedTick;
   const counts = sumCounters(raw);
   const conservation = checkConservation(plan, raw, simulatedTicks);
-  const { violations, liveness, total } = findingsOf(raw, conservation.violations);
+  const { violations, liveness, total, livenessNotKept } = findingsOf(raw, conservation.violations);
   const { status, exitCode } = statusOf(raw.stopped, violations.length, liveness.length);
   const eventDigest = combineDigests(raw.actorDigests);
   const { actorStates, perActor } = actorStatesOf(raw);
@@ -84,7 +84,7 @@ export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun
     ...policyWarning(config),
     status,
     exitCode,
-    digest: outcomeDigest(config, eventDigest, violations, liveness, total),
+    digest: outcomeDigest(config, eventDigest, violations, liveness, total, livenessNotKept),
     eventDigest,
     actors: plan.actors.map((a) => ({
       name: a.name,
@@ -149,7 +149,7 @@ function byTick(findings: readonly Violation[]): Violation[] {
 function findingsOf(
   raw: RawRun,
   conservationViolations: Violation[],
-): { violations: Violation[]; liveness: Violation[]; total: number } {
+): { violations: Violation[]; liveness: Violation[]; total: number; livenessNotKept: number } {
   // A run stopped at its first finding reports what was found before its stop tick: a threaded
   // actor that ran past it before it heard of the stop may have found more.
   const beforeStop = (v: Violation) => raw.stopped !== 'first-finding' || v.tick < raw.reachedTick;
@@ -163,7 +163,11 @@ function findingsOf(
     (raw.stopped === 'first-finding'
       ? 0
       : raw.reports.reduce((s, r) => s + (r.counters['violations.notKept'] ?? 0), 0));
-  return { violations, liveness, total };
+  const livenessNotKept =
+    raw.stopped === 'first-finding'
+      ? 0
+      : raw.reports.reduce((s, r) => s + (r.counters['liveness.notKept'] ?? 0), 0);
+  return { violations, liveness, total, livenessNotKept };
 }
 
 /** Each actor's final state as JSON, and its numeric fields alone (`perActor`). */

@@ -24,7 +24,7 @@ import {
 import { formatTime } from './duration.js';
 import { fullTopology } from './full-topology.js';
 import { hostText } from './host-text.js';
-import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
+import { figuresPastStop, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { LATENCY_ROWS } from './summary-contention.js';
 
 export interface Comparison {
@@ -206,7 +206,7 @@ function runRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   return [
     notJudged('run', 'simulated time', a.simulatedTicks, b.simulatedTicks, 'ticks', 'what was run'),
     count('run', 'violations', violationTotal(a), violationTotal(b)),
-    count('run', 'liveness failures', a.liveness.length, b.liveness.length),
+    count('run', 'liveness failures', livenessTotal(a), livenessTotal(b)),
     ...union(Object.keys(a.counts), Object.keys(b.counts)).map(counter),
   ];
 }

@@ -31,7 +31,7 @@ import { compact } from './number-text.js';
 import { profileText } from './profile-text.js';
 import { reproduceLabel } from './reproduce-line.js';
 import { rulesInOrder } from './rule-counts.js';
-import { exitText, type RunResult, violationTotal } from './run-result.js';
+import { exitText, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { type RunSeries, runSeries, type Series } from './run-series.js';
 import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
@@ -332,7 +332,7 @@ function checksSection(result: RunResult): string {
       kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
     ]);
   return (
-    `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(result.liveness.length, 'liveness failure')}` +
+    `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(livenessTotal(result), 'liveness failure')}` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     byRuleTable(result) +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +

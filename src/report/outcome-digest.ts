@@ -53,6 +53,7 @@ export function outcomeDigest(
   violations: readonly Violation[],
   liveness: readonly Violation[],
   violationTotal: number,
+  livenessNotKept = 0,
 ): string {
   const brief = (v: Violation) => [v.rule, v.tick, v.actors, v.addresses];
   return digestText(
@@ -62,6 +63,9 @@ export function outcomeDigest(
       violations: violations.map(brief),
       liveness: liveness.map(brief),
       violationTotal,
+      // Liveness failures counted past the kept ones (watchdog.ts): hashed only when there are
+      // some, so the digest of every run that kept them all is what it was.
+      ...(livenessNotKept > 0 ? { livenessNotKept } : {}),
     }),
   );
 }

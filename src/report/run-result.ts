@@ -308,6 +308,11 @@ export function violationTotal(result: RunResult): number {
   return result.violations.length + (result.counts['violations.notKept'] ?? 0);
 }
 
+/** Liveness failures found, counting those past the watchdog's kept list (watchdog.ts LIVENESS_KEPT). */
+export function livenessTotal(result: RunResult): number {
+  return result.liveness.length + (result.counts['liveness.notKept'] ?? 0);
+}
+
 /**
  * A threaded run stopped at its first finding: its digest and findings end at the stop, but an
  * actor on another thread may have handled events past the stop tick before it heard of it (it

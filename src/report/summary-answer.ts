@@ -4,7 +4,7 @@
  */
 import { countText } from '../core/count-text.js';
 import { expectationText, verdictText } from './headline.js';
-import { type RunResult, violationTotal } from './run-result.js';
+import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { type Style, table } from './summary-text.js';
 import { variantsAlikeText } from './variants-alike.js';
 
@@ -42,7 +42,7 @@ export function answerSection(result: RunResult, style: Style): string[] {
       verdict:
         own === undefined
           ? result.status
-          : verdictText(result.status, violationTotal(result) + result.liveness.length, own),
+          : verdictText(result.status, violationTotal(result) + livenessTotal(result), own),
       expected: own === undefined ? '' : expectedCell(own.expect, own.met, result.status, style),
       headline: result.headline ?? [],
       digest: result.digest,

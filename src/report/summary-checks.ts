@@ -11,7 +11,7 @@ import type { HostsChecked } from '../runtime/raw-run.js';
 import { formatTime } from './duration.js';
 import { lineLabel } from './reproduce-line.js';
 import { rulesInOrder } from './rule-counts.js';
-import { figuresPastStop, type RunResult, violationTotal } from './run-result.js';
+import { figuresPastStop, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
 
 /**
@@ -69,7 +69,7 @@ export function checksSection(
     out.push(`checks: ${style('green', 'all checks passed')}`);
   } else {
     out.push(
-      `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(result.liveness.length, 'liveness failure')}`)}`,
+      `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(livenessTotal(result), 'liveness failure')}${livenessNotKeptNote(result)}`)}`,
     );
     const byRule = byRuleLine(result);
     if (byRule !== undefined) out.push(byRule);
@@ -212,6 +212,11 @@ function byRuleLine(result: RunResult): string | undefined {
 function notKeptNote(result: RunResult): string {
   const n = result.counts['violations.notKept'] ?? 0;
   return n > 0 ? ` (${result.violations.length} kept in the result, ${n} more counted)` : '';
+}
+
+function livenessNotKeptNote(result: RunResult): string {
+  const n = result.counts['liveness.notKept'] ?? 0;
+  return n > 0 ? ` (${result.liveness.length} kept in the result, ${n} more counted)` : '';
 }
 
 /** Whom a hung register's ATSD went to (a result file from an earlier version does not say). */

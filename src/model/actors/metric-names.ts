@@ -122,6 +122,8 @@ export const LATER_COUNTERS = [
   'pages.mappedOffHome',
   /** Violations an actor's oracle counted beyond the ones it kept (actor-report.ts). */
   'violations.notKept',
+  /** Liveness failures the coordinator's watchdog counted beyond the ones it kept (watchdog.ts). */
+  'liveness.notKept',
 ] as const;
 
 /**

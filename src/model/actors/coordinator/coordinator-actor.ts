@@ -77,7 +77,7 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
 
   /** The oracle's violations and the watchdog's liveness findings. */
   override findings(): number {
-    return super.findings() + this.watchdog.found.length;
+    return super.findings() + this.watchdog.found.length + this.watchdog.notKept;
   }
 
   progress(): number {
@@ -100,7 +100,11 @@ export class CoordinatorActor extends MachineActor<CoordinatorEnv> implements Ac
     for (const o of inFlight)
       if (o.startedAt <= endTick) this.shootdownUnfinished.record(Math.max(1, endTick - o.startedAt));
     return this.report({
-      extraCounters: { 'shootdown.inFlightAtEnd': this.lifecycle.shootdownsStarted() },
+      extraCounters: {
+        'shootdown.inFlightAtEnd': this.lifecycle.shootdownsStarted(),
+        // Only when some were counted: a result without them reads as before.
+        ...(this.watchdog.notKept > 0 ? { 'liveness.notKept': this.watchdog.notKept } : {}),
+      },
       histograms: {
         [H.shootdownLatencyTicks]: this.shootdownLatency,
         [H.shootdownUnfinishedTicks]: this.shootdownUnfinished,
