@@ -96,6 +96,14 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     io.stderr.write(
       `npusim: ${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects\n`,
     );
+  else if (args.variant === undefined && workload.variants.length > 0) {
+    // `run` runs a workload's variants beside its own run; a sweep runs the own run only, which a
+    // user sweeping multi-tenant for its per-gpu verdict did not learn until the summary (QA Q23).
+    const names = workload.variants.map((v) => v.name);
+    io.stderr.write(
+      `npusim: this sweep runs ${workload.name}'s own run per seed, not its ${countText(names.length, 'variant')} (${names.join(', ')}): \`--variant NAME\` sweeps one\n`,
+    );
+  }
   // Building the world checks the workload against the topology before any thread starts.
   const machine = await import('../model/actors/machine.js');
   const plan = machine.planMachine(config);

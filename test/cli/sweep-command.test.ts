@@ -879,9 +879,16 @@ describe('a sweep that is a variant', () => {
     });
     const named = await cli([...args, '--variant', 'per-socket', '--failures', join(dir, 'b')]);
     expect(named.stdout).toContain('  expected (variant per-socket): clean: 2 of 2 seeds as expected\n');
-    // The workload's own run is no variant: no verdict.
+    // The workload's own run is no variant: no verdict; its variants, which `run` runs beside it,
+    // are said not to be swept (and not said where the sweep is one).
     const own = await cli([...args, '--failures', join(dir, 'c'), '--json']);
     expect((JSON.parse(own.stdout) as SweepSummary).expectation).toBeUndefined();
+    const notSwept = /variants? \(.*\): `--variant NAME` sweeps one/;
+    expect(own.stderr).toContain(
+      "npusim: this sweep runs multi-tenant's own run per seed, not its 2 variants (per-gpu, per-socket): `--variant NAME` sweeps one\n",
+    );
+    expect(r.stderr).not.toMatch(notSwept);
+    expect(named.stderr).not.toMatch(notSwept);
   });
 
   test('firmware-update --profile as-shipped: each seed judged by its as-shipped variant; --variant as-shipped runs that profile', async () => {
