@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { plural } from '../core/count-text.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
@@ -262,10 +263,20 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
       `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
     );
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
-  if (ending.written !== undefined)
-    out.push(`  summary: ${ending.written} (a sweep into this directory replaces it)`);
+  if (ending.written !== undefined) out.push(summaryLine(s, ending.written));
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `  summary: PATH (a sweep into this directory replaces it)`. A stopped sweep's also says where
+ * its resume goes: run with the same `--failures DIR`, as the resume line reads, it replaced this
+ * summary, which `sweep --merge` needs to join the two into the whole sweep (QA Q24).
+ */
+function summaryLine(s: SweepSummary, written: string): string {
+  const replaces = `  summary: ${written} (a sweep into this directory replaces it`;
+  if (s.stop === undefined) return `${replaces})`;
+  return `${replaces}: resume with another --failures DIR, then npusim sweep --merge ${shellWord(dirname(written))} DIR)`;
 }
 
 /**

@@ -343,6 +343,30 @@ describe('sweep: the failures directory and the header', () => {
     expect(failureFiles()).toEqual([name, `${name!.replace(/\.json$/, '')}-2.json`].sort());
   });
 
+  test('a stopped sweep says to resume into another directory: its resume there replaced the stopped summary a merge needs (QA Q24)', () => {
+    const stopped = shard(1, 1, {
+      shards: null,
+      ran: 4,
+      clean: 4,
+      byClass: { clean: 4 },
+      stoppedEarly: true,
+      stop: { reasons: ['SIGINT'], notRun: [{ first: 5, last: 8, every: 1 }] },
+    });
+    const lines = summaryText(stopped, undefined, {
+      interrupted: true,
+      written: 'd/sweep-summary.json',
+    }).split('\n');
+    expect(lines).toContain(
+      '  summary: d/sweep-summary.json (a sweep into this directory replaces it: resume with another --failures DIR, then npusim sweep --merge d DIR)',
+    );
+    // One that ran to its end keeps the short line: no resume to lose it to.
+    const whole = summaryText(shard(1, 1, { shards: null }), undefined, {
+      interrupted: false,
+      written: 'd/sweep-summary.json',
+    });
+    expect(whole).toContain('  summary: d/sweep-summary.json (a sweep into this directory replaces it)\n');
+  });
+
   test('a shard that holds none of the seeds says so, not `0 seed(s) in 0.0 s`, and no worst class (QA)', () => {
     const empty = shard(3, 3, { ran: 0, clean: 0, byClass: {}, wallMs: 0 });
     const lines = summaryText(empty, undefined, { interrupted: false, written: 'd/s.json' })
