@@ -1,4 +1,7 @@
-/** A sweep's progress on stderr while its seeds run: a bar on a terminal, else a line a second. */
+/**
+ * A sweep's progress on stderr while its seeds run: a bar on a terminal, else a plain line a
+ * second at first, further apart as the sweep goes on (`plainLineGapMs`).
+ */
 
 import cliProgress from 'cli-progress';
 import { formatTime } from '../report/duration.js';
@@ -6,16 +9,32 @@ import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { drawsBars } from './progress.js';
 
+/**
+ * The least time between two plain progress lines after `elapsedMs` of sweep: a second for the
+ * first minute, then a sixtieth of the time run, at most a minute. A line a second was 36,000
+ * lines in a ten-hour overnight sweep's log; this is 820, still a line a minute (QA Q24).
+ */
+export function plainLineGapMs(elapsedMs: number): number {
+  return Math.min(60_000, Math.max(1000, elapsedMs / 60));
+}
+
 interface SweepProgress {
   update(o: SeedOutcome, done: number, total: number, failures: number): void;
   stop(): void;
 }
 
-/** Seeds done, seeds per second, failures so far and time left: a bar on a TTY, else a line a second. */
-export function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
-  const started = performance.now();
+/**
+ * Seeds done, seeds per second, failures so far and time left: a bar on a TTY, else plain lines
+ * (`plainLineGapMs` apart, and the last). `now` is the clock (tests drive it without waiting).
+ */
+export function sweepProgress(
+  io: CliIo,
+  plain: boolean,
+  now: () => number = () => performance.now(),
+): SweepProgress {
+  const started = now();
   const figures = (done: number, total: number) => {
-    const s = (performance.now() - started) / 1000;
+    const s = (now() - started) / 1000;
     const rate = s > 0 ? done / s : 0;
     const left = rate > 0 ? (total - done) / rate : 0;
     return { rate: rate.toFixed(1), left: `${Math.ceil(left)} s` };
@@ -46,9 +65,9 @@ export function sweepProgress(io: CliIo, plain: boolean): SweepProgress {
   let last = started;
   return {
     update(o, done, total, failures) {
-      const now = performance.now();
-      if (now - last < 1000 && done < total) return;
-      last = now;
+      const at = now();
+      if (at - last < plainLineGapMs(at - started) && done < total) return;
+      last = at;
       const f = figures(done, total);
       io.stderr.write(
         `npusim: sweep ${done}/${total} seeds, ${f.rate} seeds/s, ${failures} failing, ${f.left} left` +
