@@ -1,6 +1,7 @@
 import { EXIT } from '../core/exit-codes.js';
 import { nodeExit } from '../runtime/workload-load-guard.js';
 import type { CliIo } from './cli-io.js';
+import { takeDownBar } from './terminal-bar.js';
 
 /**
  * Two signals closer than this are one request: GNU `timeout -s INT` (and `kill` of a process
@@ -54,11 +55,14 @@ export class Interrupt {
   beforeExit: () => void = () => {};
 
   /**
-   * A terminal echoes `^C` where its cursor is, mid progress bar: a newline first puts the message
-   * on a line of its own. Off a terminal (a job's log) every line already ended, and that newline
-   * was a blank line before the message (QA).
+   * A terminal echoes `^C` where its cursor is, mid progress bar: the bar is taken down first
+   * (terminal-bar.ts: left live, it was redrawn under the message and its stop went back up over
+   * it), which clears its line, echo and all; with no bar drawn, a newline puts the message on a
+   * line of its own. Off a terminal (a job's log) every line already ended, and that newline was
+   * a blank line before the message (QA).
    */
   private lead(): string {
+    if (takeDownBar(this.io.stderr)) return '';
     return this.io.stderr.isTTY === true ? '\n' : '';
   }
 

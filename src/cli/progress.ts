@@ -7,9 +7,9 @@
  *
  * The wall clock is injected so tests can drive the throttle without waiting.
  */
-import cliProgress from 'cli-progress';
 import { formatTime } from '../report/duration.js';
 import { compact } from '../report/number-text.js';
+import { terminalBar } from './terminal-bar.js';
 
 export interface ProgressReporter {
   update(tick: number, events: number, findings?: number): void;
@@ -56,16 +56,11 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
     return seconds > 0 ? compact(events / seconds) : '0';
   };
   if (drawsBars(options.stream, options.env) && !options.plain) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: options.stream,
-        format:
-          `npusim${options.label === undefined ? '' : ` ${options.label}`} [{bar}] {percentage}% | ` +
-          `{simulated} of {total_time} simulated | {rate} events/s${options.showFindings === false ? '' : ' | {findings} violations so far'}`,
-        hideCursor: true,
-        clearOnComplete: true,
-      },
-      cliProgress.Presets.shades_classic,
+    const bar = terminalBar(
+      options.stream,
+      `npusim${options.label === undefined ? '' : ` ${options.label}`} [{bar}] {percentage}% | ` +
+        `{simulated} of {total_time} simulated | {rate} events/s${options.showFindings === false ? '' : ' | {findings} violations so far'}`,
+      [' | {rate} events/s', ' so far'],
     );
     bar.start(options.durationTicks, 0, {
       simulated: formatTime(0),

@@ -3,11 +3,11 @@
  * second at first, further apart as the sweep goes on (`plainLineGapMs`).
  */
 
-import cliProgress from 'cli-progress';
 import { formatTime } from '../report/duration.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import type { CliIo } from './cli-io.js';
 import { drawsBars } from './progress.js';
+import { terminalBar } from './terminal-bar.js';
 
 /**
  * The least time between two plain progress lines after `elapsedMs` of sweep: a second for the
@@ -40,15 +40,10 @@ export function sweepProgress(
     return { rate: rate.toFixed(1), left: `${Math.ceil(left)} s` };
   };
   if (drawsBars(io.stderr, io.env) && !plain) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: io.stderr,
-        format:
-          'npusim sweep [{bar}] {value}/{total} seeds | {rate} seeds/s | {failures} failing | {left} left',
-        hideCursor: true,
-        clearOnComplete: true,
-      },
-      cliProgress.Presets.shades_classic,
+    const bar = terminalBar(
+      io.stderr,
+      'npusim sweep [{bar}] {value}/{total} seeds | {rate} seeds/s | {failures} failing | {left} left',
+      [' | {rate} seeds/s'],
     );
     let started_ = false;
     return {
