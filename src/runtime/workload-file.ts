@@ -20,6 +20,7 @@ import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { missingImportPlace } from './missing-import.js';
+import { keepTsxCacheInMemoryIfUnwritable } from './tsx-cache.js';
 import { tsxEsmApiUrl } from './worker-url.js';
 import { noteWorkloadModule, stackFrame, whileImporting } from './workload-imports.js';
 import {
@@ -180,6 +181,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
   let mod: { default?: unknown };
   try {
     if (isTs) {
+      keepTsxCacheInMemoryIfUnwritable();
       const api = (await import(tsxEsmApiUrl())) as {
         tsImport: (specifier: string, parent: string) => Promise<{ default?: unknown }>;
       };
