@@ -8,6 +8,7 @@
  * this run find": the result (`RunResult.rules`), a workload's expectation (headline.ts) and a
  * sweep's table of rules (sweep/run-seed.ts).
  */
+import { byCodePoint } from '../core/code-point-order.js';
 import type { Violation } from '../model/check/violation.js';
 import type { RawRun } from '../runtime/raw-run.js';
 
@@ -55,5 +56,5 @@ export function ruleCounts(
  * line and the HTML report's table list them. Empty for a result written before `rules` existed.
  */
 export function rulesInOrder(rules: Record<string, RuleCount> | undefined): [string, RuleCount][] {
-  return Object.entries(rules ?? {}).sort((a, b) => a[1].tick - b[1].tick || a[0].localeCompare(b[0]));
+  return Object.entries(rules ?? {}).sort((a, b) => a[1].tick - b[1].tick || byCodePoint(a[0], b[0]));
 }

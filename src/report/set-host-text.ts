@@ -1,3 +1,5 @@
+import { byCodePoint } from '../core/code-point-order.js';
+
 /**
  * How the runs of a set were hosted, as a comparison of sets names it (its header, the host it
  * lists among the differences): the host of them all (`inline`), or, where a set mixes hosts, each
@@ -9,7 +11,7 @@ export function setHostText(hosts: readonly string[]): string {
   for (const h of hosts) runs.set(h, (runs.get(h) ?? 0) + 1);
   if (runs.size <= 1) return hosts[0] ?? '';
   // In name order, so that two sets hosted alike read alike whatever their first runs.
-  const each = [...runs].sort(([x], [y]) => x.localeCompare(y)).map(([host, n]) => `${host} (${n})`);
+  const each = [...runs].sort(([x], [y]) => byCodePoint(x, y)).map(([host, n]) => `${host} (${n})`);
   return `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
 }
 

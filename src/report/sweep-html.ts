@@ -9,6 +9,7 @@
  * No script, nothing fetched: it opens offline.
  */
 
+import { byCodePoint } from '../core/code-point-order.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import { formatTime } from './duration.js';
 import { esc, PAGE_CSS, table } from './html-parts.js';
@@ -62,7 +63,7 @@ ${failuresSection(s, p.summaryFile)}
 }
 
 function rulesSection(s: SweepSummary): string {
-  const rules = Object.entries(s.byRule).sort((a, b) => b[1].seeds - a[1].seeds || a[0].localeCompare(b[0]));
+  const rules = Object.entries(s.byRule).sort((a, b) => b[1].seeds - a[1].seeds || byCodePoint(a[0], b[0]));
   if (rules.length === 0)
     return `<h2>Rules</h2>\n<p class="note">No rule fired in the ${s.ran} seeds run.</p>`;
   const rows = rules.map(([rule, t]) => [
@@ -95,7 +96,7 @@ function timingSection(s: SweepSummary): string {
     byRule.set(f.rule, ticks);
   }
   const rows = [...byRule.entries()]
-    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1].length - a[1].length || byCodePoint(a[0], b[0]))
     .map(([rule, ticks]) => {
       const bins = new Array<number>(TIME_BINS).fill(0);
       for (const t of ticks)
