@@ -43,7 +43,7 @@ import { compileOnWorkerThreads, compilesOnOwnThread } from './worker-compiler.j
 import type { WorkerInit } from './worker-init.js';
 import type { WorkerResult } from './worker-result.js';
 import type { KeptWorker, WorkerSet } from './worker-set.js';
-import { createWorker } from './worker-url.js';
+import { createWorker, ThreadLimitError } from './worker-url.js';
 
 /**
  * The bounded spin before a park when every worker has a core: about 50 us of re-checks (each
@@ -194,7 +194,7 @@ async function runWorkers<C>(
       // Spinning workers that take every core compile on their own threads (worker-compiler.ts).
       compileOnWorkerThreads(workerCount, cores, spinning);
       for (let w = 0; w < workerCount; w++) {
-        const worker = spawnWorker(hostWorker, hostData(w));
+        const worker = spawnWorker(hostWorker, hostData(w), w, workerCount, options.free !== undefined);
         members.push({ worker, remote: Comlink.wrap<ActorHostApi>(nodeEndpoint(worker)) });
         watches.push(watchWorker(worker, groupName(w)));
       }
@@ -366,12 +366,27 @@ function allocateRun(
   return { rings, board, inits };
 }
 
-/** One worker thread, counted live until it exits. */
+/**
+ * One worker thread, counted live until it exits. A thread the system refused is said with how
+ * many the run needed and the placements that need fewer (worker-url.ts ThreadLimitError); the
+ * workers already started are terminated by the caller's `finally`, as for any failed start.
+ */
 function spawnWorker(
   hostWorker: NonNullable<ThreadedOptions['hostWorker']>,
   workerData: ActorHostData,
+  index: number,
+  count: number,
+  free: boolean,
 ): Worker {
-  const worker = createWorker(hostWorker, { workerData });
+  let worker: Worker;
+  try {
+    worker = createWorker(hostWorker, { workerData });
+  } catch (e) {
+    if (!(e instanceof ThreadLimitError)) throw e;
+    throw new ThreadLimitError(
+      `Expected to start ${count} worker threads, got EAGAIN from the system at thread ${index + 1}: ${ThreadLimitError.WHY}; ${free ? '' : '`--workers 2` needs two, '}\`--inline\` one`,
+    );
+  }
   liveWorkers++;
   worker.once('exit', () => liveWorkers--);
   return worker;

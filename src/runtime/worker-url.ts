@@ -202,12 +202,38 @@ export function createWorkerAt(entry: URL, given: WorkerOptions = {}): Worker {
     ...given,
     resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB, ...given.resourceLimits },
   };
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
-  const tsxApi = tsxEsmApiUrl();
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  try {
+    if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
+    const tsxApi = tsxEsmApiUrl();
+    const bootstrap =
+      `import(${JSON.stringify(tsxApi)})` +
+      `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+    return new Worker(bootstrap, { ...options, eval: true });
+  } catch (e) {
+    if (threadRefused(e)) throw new ThreadLimitError();
+    throw e;
+  }
+}
+
+/** Whether `e` is Node's Worker constructor's refusal of a thread by the system (`Error: EAGAIN`). */
+export function threadRefused(e: unknown): boolean {
+  return e instanceof Error && (e.message === 'EAGAIN' || (e as NodeJS.ErrnoException).code === 'EAGAIN');
+}
+
+/**
+ * The system refused a thread (Node's Worker throws a bare `Error: EAGAIN`): the user's `ulimit
+ * -u` or a container's pids limit is reached. It was `unexpected error (exit 4)` and a stack trace
+ * (QA); it is the machine's configuration, said as such (exit 2), and a caller that knows how many
+ * threads it wanted says so (threaded-runtime.ts).
+ */
+export class ThreadLimitError extends ConfigError {
+  static readonly WHY =
+    "no more threads may be started here (the user's `ulimit -u`, or a container's pids limit)";
+  constructor(
+    message = `Expected to start a worker thread, got EAGAIN from the system: ${ThreadLimitError.WHY}`,
+  ) {
+    super('', message);
+  }
 }
 
 /**

@@ -29,7 +29,12 @@ import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
-import { WORKER_CODE_RANGE_MB, workerEntryUrl } from '../runtime/worker-url.js';
+import {
+  ThreadLimitError,
+  threadRefused,
+  WORKER_CODE_RANGE_MB,
+  workerEntryUrl,
+} from '../runtime/worker-url.js';
 import { notRunSpans, STOP_REASONS, type StopReason } from './not-run.js';
 import { runSeed, type SeedTask } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
@@ -172,15 +177,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
   const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));
   const filename = options.taskFile ?? sweepWorkerFile();
-  const pool = new Piscina({
-    filename,
-    minThreads: Math.min(threads, seeds.length),
-    maxThreads: threads,
-    // From source (tests, tsx) the task module is TypeScript, unless it is the suite's bundle of
-    // it: each pool thread then loads tsx first.
-    execArgv: filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
-  });
+  const pool = sweepPool(filename, Math.min(threads, seeds.length), threads);
   const queue = new PQueue({ concurrency: threads });
   let stop = false;
   let done = 0;
@@ -471,4 +468,28 @@ async function freeSeeds(
     }
   }
   stopped.into(summary, options);
+}
+
+/**
+ * The sweep's pool, its `minThreads` started now. A thread the system refuses (worker-url.ts
+ * ThreadLimitError) is said with how many were wanted and `--jobs 1`: Piscina's constructor threw
+ * Node's bare `Error: EAGAIN`, an unexpected error (exit 4) with a stack trace (QA).
+ */
+function sweepPool(filename: string, minThreads: number, maxThreads: number): Piscina {
+  try {
+    return new Piscina({
+      filename,
+      minThreads,
+      maxThreads,
+      // From source (tests, tsx) the task module is TypeScript, unless it is the suite's bundle of
+      // it: each pool thread then loads tsx first.
+      execArgv: filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB },
+    });
+  } catch (e) {
+    if (!threadRefused(e)) throw e;
+    throw new ThreadLimitError(
+      `Expected to start ${minThreads} sweep ${minThreads === 1 ? 'thread' : 'threads'}, got EAGAIN from the system: ${ThreadLimitError.WHY}${minThreads > 1 ? '; `--jobs 1` needs one' : ''}`,
+    );
+  }
 }
