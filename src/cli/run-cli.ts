@@ -26,6 +26,7 @@ import type { CliArgs } from './cli-args.js';
 import { type CliIo, errorText } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { configErrorText } from './config-error-text.js';
+import { descriptorLimitText } from './descriptor-limit.js';
 import { helpText } from './help.js';
 import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
@@ -79,6 +80,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(configErrorText(withWorkloadHint(error, args), argv[0]));
+      return EXIT.usage;
+    }
+    const limit = descriptorLimitText(error);
+    if (limit !== undefined) {
+      io.stderr.write(`npusim: ${limit}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`npusim: unexpected error (exit 4):\n${errorText(error)}\n`);
