@@ -18,7 +18,7 @@ export const EXIT_CODES = [
     code: 2,
     name: 'usage',
     meaning:
-      'usage or configuration error, or a result file or stdout that could not be written (the message names the option, file, field or stdout); also a `sweep --merge --partial` that found no failure in the shards it had',
+      'usage or configuration error, or a result file or stdout that could not be written (the message names the option, file, field or stdout), or a limit of the system that stopped a command before its run (threads: `ulimit -u`; open files: `ulimit -n`); also a `sweep --merge --partial` that found no failure in the shards it had',
   },
   {
     code: 3,
