@@ -1,7 +1,7 @@
 import { EXIT } from '../core/exit-codes.js';
 import { nodeExit } from '../runtime/workload-load-guard.js';
 import type { CliIo } from './cli-io.js';
-import { takeDownBar } from './terminal-bar.js';
+import { takeDownBar } from './live-bar.js';
 
 /**
  * Two signals closer than this are one request: GNU `timeout -s INT` (and `kill` of a process

@@ -13,6 +13,7 @@
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { workloadFilesImporting, workloadModuleOf } from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
+import { takeDownBar } from './live-bar.js';
 import { runCli } from './run-cli.js';
 
 let settled = false;
@@ -81,6 +82,9 @@ process.on('uncaughtException', (error: unknown, origin: string) => {
     );
     exit(EXIT.usage);
   }
+  // A progress bar drawn when it was thrown hid the cursor and turned the terminal's wrapping off:
+  // left so, the shell after npusim had neither (terminal-bar.ts takes it down, line and all).
+  takeDownBar(process.stderr);
   process.stderr.write(
     `npusim: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
@@ -94,6 +98,7 @@ runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, 
   },
   (error: unknown) => {
     settled = true;
+    takeDownBar(process.stderr);
     process.stderr.write(
       `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );

@@ -14,17 +14,16 @@
  * A line written below a live bar (`npusim: stopping (Ctrl-C again ...)`) made the bar redraw under
  * it, and its stop then went back up and cleared the first line: the summary was written over the
  * message, and the bar's tail was left beside the summary's second line (QA). `takeDownBar` stops the
- * bar first (cursor shown, wrapping back on, its line cleared, the `^C` echo with it), so the
+ * bar first (live-bar.ts: cursor shown, wrapping back on, its line cleared, the `^C` echo with it), so the
  * message has a clean line of its own and no bar comes back under it.
  */
 import cliProgress from 'cli-progress';
+import { setLiveBar } from './live-bar.js';
 
 /** The widest bar drawn; a wide terminal gets the figures unchanged and this bar. */
 const MAX_BAR = 40;
 /** Less room than this and no bar is drawn: a few cells say nothing the percentage does not. */
 const MIN_BAR = 10;
-
-const live = new WeakMap<NodeJS.WritableStream, cliProgress.SingleBar>();
 
 /** `template` with each `{name}` replaced by its value (an unknown name stays as written). */
 function fill(template: string, values: Record<string, unknown>): string {
@@ -91,18 +90,6 @@ export function terminalBar(
     hideCursor: true,
     clearOnComplete: true,
   });
-  live.set(stream, bar);
+  setLiveBar(stream, bar);
   return bar;
-}
-
-/**
- * Stops the bar live on `stream`, if one is drawn: its line cleared, the cursor shown and wrapping
- * back on, at the start of that line. True when there was one: a message then needs no newline first.
- */
-export function takeDownBar(stream: NodeJS.WritableStream): boolean {
-  const bar = live.get(stream);
-  live.delete(stream);
-  if (bar === undefined || !bar.isActive) return false;
-  bar.stop();
-  return true;
 }

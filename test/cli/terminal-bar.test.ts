@@ -7,6 +7,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Interrupt } from '../../src/cli/interrupt.js';
+import { takeDownBar } from '../../src/cli/live-bar.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { sweepProgress } from '../../src/cli/sweep-progress.js';
 import { barLine } from '../../src/cli/terminal-bar.js';
@@ -108,5 +109,20 @@ describe('Ctrl-C under a live bar', () => {
     // Nothing after it: a bar redrawn there was left beside the summary (and the stop's return to
     // the bar's first line put the summary over the message).
     expect(all.slice(at)).toBe('npusim: stopping (Ctrl-C again to quit at once)\n');
+  });
+});
+
+describe('takeDownBar (main.ts calls it before a crash message)', () => {
+  it('stops the live bar once, giving back the cursor; with none drawn it does nothing', () => {
+    const { stream, text } = terminal(100);
+    expect(takeDownBar(stream)).toBe(false);
+    const p = createProgress({ durationTicks: 2_000_000_000, plain: false, stream, env: { TERM: 'xterm' } });
+    p.update(500_000_000, 1000, 0);
+    expect(text()).toContain('\u001b[?25l');
+    expect(takeDownBar(stream)).toBe(true);
+    const all = text();
+    expect(all.lastIndexOf('\u001b[?25h')).toBeGreaterThan(all.lastIndexOf('\u001b[?25l'));
+    expect(takeDownBar(stream)).toBe(false);
+    p.stop();
   });
 });
