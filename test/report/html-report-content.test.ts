@@ -355,10 +355,10 @@ describe('the HTML report says what the run did', () => {
     const strategy = `pct (depth 2, ${fired} of 1 change point fired)`;
     expect(html).toContain(`<td>strategy</td><td>${strategy}</td>`);
     expect(html).toContain(
-      '<td>profile</td><td>as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored, host-atsd-ignores-lparid; no BAR0 filter)</td>',
+      '<td>profile</td><td>as-shipped (its bug switches: unpin-before-kill, tce-entire-kill-ignored, host-atsd-ignores-lparid; no BAR0 filter)</td>',
     );
     expect(formatSummary(result, { color: false })).toContain(
-      `strategy ${strategy}  profile as-shipped (bug switches: unpin-before-kill, tce-entire-kill-ignored, host-atsd-ignores-lparid; no BAR0 filter)`,
+      `strategy ${strategy}  profile as-shipped (its bug switches: unpin-before-kill, tce-entire-kill-ignored, host-atsd-ignores-lparid; no BAR0 filter)`,
     );
   });
 

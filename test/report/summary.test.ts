@@ -752,7 +752,7 @@ describe('summary', () => {
     expect(header(config)).not.toContain('profile');
     expect(header({ ...config, profile: DEFAULT_PROFILE })).not.toContain('profile');
     expect(header({ ...config, profile: 'as-shipped' })).toContain(
-      `  profile as-shipped (bug switches: ${PROFILES['as-shipped'].bugs.join(', ')}; no BAR0 filter)`,
+      `  profile as-shipped (its bug switches: ${PROFILES['as-shipped'].bugs.join(', ')}; no BAR0 filter)`,
     );
   });
 
