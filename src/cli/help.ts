@@ -4,10 +4,10 @@
  * accepts it, with the placeholder, default and wording of its one entry.
  */
 import { EXIT_CODES } from '../core/exit-codes.js';
+import { hangingLines, TEXT_COLUMNS } from '../core/wrap-text.js';
 import { type CommandSpec, HELP_OPTION } from './command-spec.js';
 import { COMMANDS, type CommandName, commandSpec } from './commands.js';
 
-const WIDTH = 100;
 /** Column where an option's help text starts. */
 const HELP_COLUMN = 24;
 
@@ -18,20 +18,20 @@ export function helpText(topic?: CommandName): string {
     out.push('usage:');
     const lines = COMMANDS.map((c) => [`npusim ${usageOf(c)}`, c.summary] as const);
     const width = Math.max(...lines.map(([u]) => u.length)) + 2;
-    for (const [u, s] of lines) out.push(`  ${u.padEnd(width)}${s}`);
+    for (const [u, s] of lines) out.push(...hangingLines(`  ${u.padEnd(width)}`, s, width + 2));
     out.push(`${'  npusim COMMAND --help'.padEnd(width + 2)}one command's arguments and options`);
     out.push('  npusim --help | --version', '');
     for (const c of COMMANDS) out.push(...commandSection(c));
   } else {
     const c = commandSpec(topic);
-    out.push(`usage: npusim ${usageOf(c)}`, `  ${c.summary}`, '');
+    out.push(`usage: npusim ${usageOf(c)}`, ...hangingLines('  ', c.summary, 2), '');
     out.push(...commandSection(c));
   }
   out.push('exit codes:');
   const exits = (topic === undefined ? undefined : commandSpec(topic).exits) ?? EXIT_CODES;
   for (const e of exits) out.push(...entry(String(e.code), e.meaning, 7));
   const examples = (topic === undefined ? COMMANDS : [commandSpec(topic)]).flatMap((c) => c.examples ?? []);
-  if (examples.length > 0) out.push('', 'examples:', ...examples.map((e) => `  ${e}`));
+  if (examples.length > 0) out.push('', 'examples:', ...examples.flatMap(exampleLines));
   return `${out.join('\n')}\n`;
 }
 
@@ -56,21 +56,18 @@ function withDefault(help: string, value: string | undefined): string {
   return value === undefined ? help : `${help} (default: ${value})`;
 }
 
-/** `  term   text`, the text wrapped at WIDTH and indented to `column` on continuation lines. */
+/** `  term   text`, the text wrapped at TEXT_COLUMNS and indented to `column` on continuation lines. */
 function entry(term: string, text: string, column: number): string[] {
   const first = `  ${term}`;
-  const lines: string[] = [];
-  let line = first.length + 2 <= column ? first.padEnd(column) : `${first}  `;
-  let empty = true;
-  for (const word of text.split(' ')) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = ' '.repeat(column);
-      empty = true;
-    }
-    line += empty ? word : ` ${word}`;
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
+  return hangingLines(first.length + 2 <= column ? first.padEnd(column) : `${first}  `, text, column);
+}
+
+/**
+ * An example too long for a line broken before each `&&`, each break ending in ` \`, so that the
+ * lines still paste into a shell as the one command (words wrapped without it would not run).
+ */
+function exampleLines(example: string): string[] {
+  if (example.length + 2 <= TEXT_COLUMNS) return [`  ${example}`];
+  const parts = example.split(' && ');
+  return parts.map((p, i) => `${i === 0 ? '  ' : '    && '}${p}${i < parts.length - 1 ? ' \\' : ''}`);
 }

@@ -5,6 +5,7 @@
  * that claim), the topologies and the policies; `--json` gives the same as data, with each
  * workload's parameters and defaults.
  */
+import { hangingLines } from '../core/wrap-text.js';
 import { RULE_NAMES, RULES } from '../model/check/rule-names.js';
 import { GROUP_POLICIES, GROUP_POLICY_TEXT } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
@@ -16,40 +17,47 @@ export async function listText(): Promise<string> {
   const workloads = await loadWorkloads();
   const out = ['workloads:'];
   const wWidth = Math.max(0, ...[...workloads.keys()].map((n) => n.length));
+  // Each description wrapped under its column, and each line under a name (what it exposes, a
+  // variant, a profile's switches and sources) two columns further in on its continuation lines,
+  // so a wrapped line does not read as the next one (QA: lines of up to 560 columns).
+  const item = (name: string, width: number, text: string) =>
+    out.push(...hangingLines(`  ${name.padEnd(width)}  `, text, width + 4));
+  const detail = (width: number, text: string) =>
+    out.push(...hangingLines(`  ${''.padEnd(width)}    `, text, width + 8));
   for (const w of workloads.values()) {
-    out.push(`  ${w.name.padEnd(wWidth)}  ${w.description}`);
-    for (const e of w.exposes ?? [])
-      out.push(`  ${''.padEnd(wWidth)}    exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
+    item(w.name, wWidth, w.description);
+    for (const e of w.exposes ?? []) detail(wWidth, `exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
     for (const v of w.variants) {
       const expects = v.expect === 'clean' ? 'clean' : v.expect.join(' or ');
-      out.push(
-        `  ${''.padEnd(wWidth)}    variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${v.profile === undefined ? '' : `--profile ${v.profile}, `}expects ${expects})`,
+      detail(
+        wWidth,
+        `variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${v.profile === undefined ? '' : `--profile ${v.profile}, `}expects ${expects})`,
       );
     }
   }
   out.push('bugs (--bug NAME):');
   const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));
-  for (const b of BUG_NAMES) out.push(`  ${b.padEnd(bWidth)}  ${BUGS[b]}`);
+  for (const b of BUG_NAMES) item(b, bWidth, BUGS[b]);
   out.push("rules (what the oracle checks; a workload's `expect` names them):");
   const rWidth = Math.max(...RULE_NAMES.map((n) => n.length));
-  for (const r of RULE_NAMES) out.push(`  ${r.padEnd(rWidth)}  ${RULES[r].summary}`);
+  for (const r of RULE_NAMES) item(r, rWidth, RULES[r].summary);
   out.push(`profiles (--profile NAME, default ${DEFAULT_PROFILE}):`);
   for (const [name, p] of Object.entries(PROFILES) as [string, Profile][]) {
-    out.push(`  ${name.padEnd(bWidth)}  ${p.description}`);
+    item(name, bWidth, p.description);
     const knobs = (o: object) => Object.entries(o).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`);
-    out.push(
-      `  ${''.padEnd(bWidth)}    Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${knobs(p.firmware).join(', ')}; kernel: ${knobs(p.kernel).join(', ')}; policies: ${p.policies?.join(', ') ?? 'all'}`,
+    detail(
+      bWidth,
+      `Linux ${p.linux}, skiboot ${p.skiboot}; bug switches: ${p.bugs.length === 0 ? 'none' : p.bugs.join(', ')}; firmware: ${knobs(p.firmware).join(', ')}; kernel: ${knobs(p.kernel).join(', ')}; policies: ${p.policies?.join(', ') ?? 'all'}`,
     );
-    for (const [claim, source] of Object.entries(p.sources))
-      out.push(`  ${''.padEnd(bWidth)}    source, ${claim}: ${source}`);
+    for (const [claim, source] of Object.entries(p.sources)) detail(bWidth, `source, ${claim}: ${source}`);
   }
   out.push('topologies (--topology NAME):');
   for (const name of Object.keys(TOPOLOGY_PRESETS)) {
     const t = buildTopology(name as keyof typeof TOPOLOGY_PRESETS);
-    out.push(`  ${name.padEnd(bWidth)}  ${t.gpus.length} GPUs on ${t.sockets.length} sockets`);
+    item(name, bWidth, `${t.gpus.length} GPUs on ${t.sockets.length} sockets`);
   }
   out.push('policies (--policy P):');
-  for (const p of GROUP_POLICIES) out.push(`  ${p.padEnd(bWidth)}  ${GROUP_POLICY_TEXT[p].line}`);
+  for (const p of GROUP_POLICIES) item(p, bWidth, GROUP_POLICY_TEXT[p].line);
   return `${out.join('\n')}\n`;
 }
 

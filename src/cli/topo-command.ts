@@ -4,6 +4,7 @@
  * src/model/platform/topology-spec.ts declares it, a file as validated).
  */
 
+import { fitLine } from '../core/wrap-text.js';
 import { actorNames, gpuActorName } from '../model/platform/actor-names.js';
 import { describeTopology } from '../model/platform/describe-topology.js';
 import { computeGroups, type GroupPolicy } from '../model/platform/iommu-groups.js';
@@ -57,5 +58,11 @@ export function topoText(name: string, policy: string): string {
     );
   }
   out.push(`actors (as runs, --crash-at and the summary name them): ${actorNames(t).join(' ')}`);
-  return `${out.join('\n')}\n`;
+  // A line past the width (the links legend, a socket's registers, a long list of actors or of
+  // links to disable) wrapped under its own indent; the edges table and the rest fit as they are.
+  return `${out
+    .join('\n')
+    .split('\n')
+    .flatMap((l) => fitLine(l))
+    .join('\n')}\n`;
 }

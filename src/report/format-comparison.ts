@@ -4,6 +4,7 @@
  * changed beyond noise and how noise was judged.
  */
 
+import { hangingLines } from '../core/wrap-text.js';
 import type { Comparison, RunHeader } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
@@ -61,7 +62,7 @@ export function formatComparison(c: Comparison): string {
       q.quiet === q.all
         ? `  all ${q.all} ${what}: no figure changed beyond noise or in one run only (--json and --report list them)`
         : `  ${q.quiet} more of ${q.all} ${what} left out: no figure changed beyond noise or in one run only (--json and --report list them)`;
-    out.push(...wrap(line, '    ', LINE_COLUMNS));
+    out.push(...hangingLines('', line, '    '));
   };
   const sections = [...new Set(c.rows.map((r) => r.section))];
   for (const sec of sections) {
@@ -95,9 +96,6 @@ export function formatComparison(c: Comparison): string {
 const TOO_FEW = /^too few samples \((\d+)\): needs (\d+)$/;
 const TOO_FEW_REASON = 'too few samples (n/needed): a percentile needs 5 beyond it in both runs (a p99 500)';
 
-/** Columns a line of the text fits in (its tables' numbers end by column 80). */
-const LINE_COLUMNS = 100;
-
 /**
  * The reasons of the rows the text prints, each tagged once in the order first met (`n/j¹`: not
  * judged, reason 1), and the legend that gives them below the tables. --json and --report keep
@@ -113,14 +111,14 @@ class ReasonTags {
     return superscript(i + 1);
   }
 
-  /** The legend: `n/j: not judged;` then each reason by its tag, wrapped to LINE_COLUMNS. */
+  /** The legend: `n/j: not judged;` then each reason by its tag, wrapped to TEXT_COLUMNS (its tables' numbers end by column 80). */
   lines(): string[] {
     if (this.reasons.length === 0) return [];
     const out = [
       'n/j: not judged (--json and --report give each row its reason); the reasons by their tags:',
     ];
     this.reasons.forEach((reason, i) => {
-      out.push(...wrap(`  ${superscript(i + 1)} ${reason}`, '     ', LINE_COLUMNS));
+      out.push(...hangingLines('', `  ${superscript(i + 1)} ${reason}`, '     '));
     });
     return out;
   }
@@ -130,21 +128,6 @@ const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
 function superscript(n: number): string {
   return [...String(n)].map((d) => SUPERSCRIPT_DIGITS[Number(d)]).join('');
-}
-
-/** `text` on lines of at most `columns`, broken between words, later lines after `indent`. */
-function wrap(text: string, indent: string, columns: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/(?<=\S) (?=\S)/)) {
-    const next = line === '' ? word : `${line} ${word}`;
-    if (next.length > columns && line.trim() !== '') {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = next;
-  }
-  lines.push(line);
-  return lines;
 }
 
 /** Figure names longer than this print on a line of their own, the row's numbers below. */

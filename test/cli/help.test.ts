@@ -9,6 +9,7 @@ import { HELP_OPTION } from '../../src/cli/command-spec.js';
 import { COMMANDS, type CommandName, DEFAULT_WORKLOAD } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
 import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { MAX_PCT_DEPTH } from '../../src/model/choice/pct.js';
 import { TRACE_EVENTS_RANGE } from '../../src/report/trace/trace-recording.js';
 import { MAX_SWEEP_SEEDS } from '../../src/sweep/seeds.js';
@@ -37,6 +38,22 @@ describe('help: generated from the command table', () => {
       expect(parseCli([command.name, '--help'])).toEqual({ command: 'help', topic: command.name });
     });
   }
+
+  it('help: every line fits the columns; the command table and a long example wrap (QA: lines of ~160)', () => {
+    for (const help of [helpText(), ...COMMANDS.map((c) => helpText(c.name as CommandName))])
+      for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
+    // Each command's summary whole and in order, its continuation lines under the summaries' column.
+    const table = helpText().split('usage:\n')[1]!.split('\n\n')[0]!.split('\n');
+    const column = table[0]!.indexOf(COMMANDS[0]!.summary);
+    expect(column).toBeGreaterThan(10);
+    const wrapped = table.filter((l) => !l.startsWith('  npusim '));
+    expect(wrapped.length).toBeGreaterThan(0);
+    for (const line of wrapped) expect(line).toMatch(new RegExp(`^ {${column}}\\S`));
+    for (const c of COMMANDS) expect(flat(table.join('\n'))).toContain(flat(c.summary));
+    // An example too long for a line breaks before `&&` with a backslash, so it still pastes.
+    const sweep = helpText('sweep');
+    expect(sweep).toMatch(/--results A \\\n {4}&& npusim sweep stress /);
+  });
 
   it('help: a bounded option states its bounds, from the constants its parser checks', () => {
     const run = flat(helpText('run'));

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/core/exit-codes.js';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { RULE_NAMES } from '../../src/model/check/rule-names.js';
 import { GROUP_POLICY_TEXT } from '../../src/model/platform/iommu-groups.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
@@ -362,6 +363,13 @@ describe('npusim command', () => {
     expect(r.stdout).toContain('group 3: socket 1, GPUs gpu3');
     expect(r.stdout).toContain('socket 1: actor chip1 (P9 chip id 8)');
     expect(r.stdout).toContain('actors (as runs, --crash-at and the summary name them): chip0 chip1 gpu0');
+    // QA: the links legend and each socket's registers ran to 111-120 columns; they wrap under
+    // their own indent, a socket between its fields (ATSD and its range on one line).
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
+    expect(r.stdout).toMatch(/^socket 1: actor chip1 .*,\n {2}ATSD 0x[0-9a-f]+\.\.0x[0-9a-f]+$/m);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'links: N=gpuP.M: link N reaches gpuP on its link M (M inferred: ibm,nvlink-peers names only the peer); N=bK: NPU brick K',
+    );
   });
 
   it('cli: topo with an unknown topology exits 2 listing the presets', async () => {
@@ -397,6 +405,12 @@ describe('npusim command', () => {
     const r = await npusim(['list']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^workloads:\n {2}\S/);
+    // QA: 76 of 105 lines ran past 100 columns (up to 560); each description now wraps under its
+    // column, a continuation never reaching back to a name's column.
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
+    const mixed = /^( {2}mixed +)A guest and the host sharing the machine:.*\n( +)\S/m.exec(r.stdout);
+    expect(mixed?.[2]).toBe(' '.repeat(mixed![1]!.length));
+    const flat = r.stdout.replace(/\s+/g, ' ');
     expect(r.stdout).toContain('stress');
     expect(r.stdout).toContain('release-between-flushes');
     expect(r.stdout).toContain('witherspoon-4');
@@ -409,15 +423,16 @@ describe('npusim command', () => {
     );
     for (const [name, p] of Object.entries(PROFILES)) {
       expect(profiles).toContain(`  ${name} `);
-      expect(profiles).toContain(`skiboot ${p.skiboot}; bug switches: ${p.bugs.join(', ') || 'none'}`);
-      for (const claim of Object.keys(p.sources)) expect(profiles).toContain(`source, ${claim}: `);
+      expect(flat).toContain(`skiboot ${p.skiboot}; bug switches: ${p.bugs.join(', ') || 'none'}`);
+      for (const [claim, source] of Object.entries(p.sources))
+        expect(flat).toContain(`source, ${claim}: ${source.replace(/\s+/g, ' ')}`);
     }
     // Each policy with what it stands for (QA: its names only), the same text `--help` draws on.
     const policies = r.stdout.slice(r.stdout.indexOf('policies (--policy P):\n'));
     expect(policies).toMatch(
       /\n {2}per-gpu-isolated +one group per GPU, the NVLinks between groups disabled/,
     );
-    for (const t of Object.values(GROUP_POLICY_TEXT)) expect(policies).toContain(t.line);
+    for (const t of Object.values(GROUP_POLICY_TEXT)) expect(policies.replace(/\s+/g, ' ')).toContain(t.line);
     const help = await npusim(['run', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
       'IOMMU group policy: per-socket (Linux v5.0), per-gpu (2018 RFC), per-gpu-isolated (links disabled between groups)',
