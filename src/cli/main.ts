@@ -10,6 +10,8 @@
  * whose top-level `await` waits for ever) would otherwise end with exit 0 and no word, as Node
  * ends any process whose event loop is empty: `beforeExit` catches that and says what happened.
  */
+// First: it refuses a Node too old for the rest before any of the rest runs (node-floor.ts).
+import './node-floor.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { workloadFilesImporting, workloadModuleOf } from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';

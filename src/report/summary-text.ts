@@ -3,14 +3,17 @@
  * with (node:util styleText, or plain text when the caller said no colour), aligned columns whose
  * widths ignore colour codes, and a wall-clock duration.
  */
-import { stripVTControlCharacters, styleText } from 'node:util';
+// The namespace, not a named import of styleText (Node 20.12): under an older Node a named import
+// failed to link, so every command died before src/cli/node-floor.ts could say which Node it needs.
+import * as nodeUtil from 'node:util';
+import { stripVTControlCharacters } from 'node:util';
 
 /** Colours a span of text, or leaves it plain (summary.ts `SummaryOptions.color`). */
-export type Style = (format: Parameters<typeof styleText>[0], text: string) => string;
+export type Style = (format: Parameters<typeof nodeUtil.styleText>[0], text: string) => string;
 
 /** The style of a summary: styleText's own check looks at process.stdout, so it is turned off. */
 export function summaryStyle(color: boolean): Style {
-  return (format, text) => (color ? styleText(format, text, { validateStream: false }) : text);
+  return (format, text) => (color ? nodeUtil.styleText(format, text, { validateStream: false }) : text);
 }
 
 /** Rows of cells as aligned columns (widths from the plain text, so colours do not skew them). */
