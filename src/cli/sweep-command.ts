@@ -54,6 +54,7 @@ import {
   scenarioConfig,
 } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
+import { keepStoppedSummary } from './stopped-summary.js';
 import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
 import { sweepProgress } from './sweep-progress.js';
 import {
@@ -334,9 +335,12 @@ function writeSummary(
   let unwritten: string | undefined;
   let written: string | undefined;
   let notRunFile: string | undefined;
+  let keptStopped: string | undefined;
   if (args.failuresDir !== undefined) {
     const path = join(args.failuresDir, summaryName(args));
     try {
+      // A resume into its stopped sweep's directory: the stopped summary is kept beside this one.
+      if (args.shard === undefined) keptStopped = keepStoppedSummary(path, summary);
       writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
       written = path;
     } catch (e) {
@@ -355,6 +359,7 @@ function writeSummary(
     interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
     ...(written === undefined ? {} : { written }),
+    ...(keptStopped === undefined ? {} : { keptStopped }),
     ...(notRunFile === undefined ? {} : { notRunFile }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };

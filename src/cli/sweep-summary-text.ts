@@ -22,6 +22,8 @@ export interface SweepEnding {
   unwritten?: string;
   /** The summary file written (its path), said so the next sweep's overwriting it is no surprise. */
   written?: string;
+  /** Where the stopped sweep's summary this one resumes was kept (cli/stopped-summary.ts). */
+  keptStopped?: string;
   /** The file of seeds not run (its path) a stopped sweep wrote beside its summary, for `--seeds @FILE`. */
   notRunFile?: string;
   /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
@@ -263,20 +265,24 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
       `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
     );
   if (ending.results !== undefined) out.push(resultsLine(ending.results));
-  if (ending.written !== undefined) out.push(summaryLine(s, ending.written));
+  if (ending.written !== undefined) out.push(summaryLine(s, ending.written, ending.keptStopped));
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }
 
 /**
- * `  summary: PATH (a sweep into this directory replaces it)`. A stopped sweep's also says where
- * its resume goes: run with the same `--failures DIR`, as the resume line reads, it replaced this
- * summary, which `sweep --merge` needs to join the two into the whole sweep (QA Q24).
+ * `  summary: PATH (a sweep into this directory replaces it)`. A resume's also names the stopped
+ * sweep's summary it kept beside it, and a stopped sweep's says its resume may go there too
+ * (cli/stopped-summary.ts): either way `sweep --merge DIR` joins them (QA Q24: a resume there
+ * replaced the summary the merge needs).
  */
-function summaryLine(s: SweepSummary, written: string): string {
+function summaryLine(s: SweepSummary, written: string, keptStopped: string | undefined): string {
+  const dir = shellWord(dirname(written));
+  if (keptStopped !== undefined)
+    return `  summary: ${written}, the stopped sweep's it resumes kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
   const replaces = `  summary: ${written} (a sweep into this directory replaces it`;
   if (s.stop === undefined) return `${replaces})`;
-  return `${replaces}: resume with another --failures DIR, then npusim sweep --merge ${shellWord(dirname(written))} DIR)`;
+  return `${replaces}, but not by its resume: that keeps it beside its own, and npusim sweep --merge ${dir} joins them)`;
 }
 
 /**

@@ -343,7 +343,7 @@ describe('sweep: the failures directory and the header', () => {
     expect(failureFiles()).toEqual([name, `${name!.replace(/\.json$/, '')}-2.json`].sort());
   });
 
-  test('a stopped sweep says to resume into another directory: its resume there replaced the stopped summary a merge needs (QA Q24)', () => {
+  test('a stopped sweep says its resume may go into its directory; a resume there names the stopped summary it kept (QA Q24)', () => {
     const stopped = shard(1, 1, {
       shards: null,
       ran: 4,
@@ -357,7 +357,7 @@ describe('sweep: the failures directory and the header', () => {
       written: 'd/sweep-summary.json',
     }).split('\n');
     expect(lines).toContain(
-      '  summary: d/sweep-summary.json (a sweep into this directory replaces it: resume with another --failures DIR, then npusim sweep --merge d DIR)',
+      '  summary: d/sweep-summary.json (a sweep into this directory replaces it, but not by its resume: that keeps it beside its own, and npusim sweep --merge d joins them)',
     );
     // One that ran to its end keeps the short line: no resume to lose it to.
     const whole = summaryText(shard(1, 1, { shards: null }), undefined, {
@@ -365,6 +365,56 @@ describe('sweep: the failures directory and the header', () => {
       written: 'd/sweep-summary.json',
     });
     expect(whole).toContain('  summary: d/sweep-summary.json (a sweep into this directory replaces it)\n');
+    const resumed = summaryText(shard(1, 1, { shards: null }), undefined, {
+      interrupted: false,
+      written: 'd/sweep-summary.json',
+      keptStopped: 'd/sweep-summary-stopped-1.json',
+    });
+    expect(resumed).toContain(
+      "  summary: d/sweep-summary.json, the stopped sweep's it resumes kept as d/sweep-summary-stopped-1.json (npusim sweep --merge d joins them)\n",
+    );
+  });
+
+  test("resumes run into the stopped sweep's own directory keep its summary beside theirs, and --merge of that directory is the whole sweep; a rerun of the same seeds replaces it (QA Q24)", async () => {
+    const d = join(testTempDir('npusim-sweep-resume-here-'), 'd');
+    const args = (seeds: string) => [
+      'sweep',
+      'tenant-isolation',
+      '--bug',
+      'links-enabled-per-gpu',
+      '--duration',
+      '10us',
+      '--jobs',
+      '1',
+      '--stop-on-first',
+      '--seeds',
+      seeds,
+      '--failures',
+      d,
+    ];
+    // --stop-on-first hands out no seed after a failing one: each sweep stops after its first seed.
+    const first = await cli(args('1..3'));
+    expect(first.stdout).toContain('(resume: --seeds 2,3)');
+    const second = await cli(args('2,3'));
+    expect(second.stdout).toContain(`kept as ${join(d, 'sweep-summary-stopped-1.json')}`);
+    const third = await cli(args('3'));
+    expect(third.stdout).toContain(`kept as ${join(d, 'sweep-summary-stopped-2.json')}`);
+    const merged = await cli(['sweep', '--merge', d, '--json']);
+    expect(merged.code, merged.stderr).toBe(1);
+    const whole = JSON.parse(merged.stdout) as SweepSummary;
+    expect(whole.seeds).toEqual({ first: 1, last: 3 });
+    expect([whole.ran, whole.failed, whole.stoppedEarly]).toEqual([3, 3, false]);
+    expect(whole.failures.map((f) => f.seed)).toEqual([1, 2, 3]);
+    // The same seeds again: no resume, so the summary is replaced and nothing more is kept.
+    const again = await cli(args('3'));
+    expect(again.stdout).toContain(
+      `  summary: ${join(d, 'sweep-summary.json')} (a sweep into this directory replaces it)\n`,
+    );
+    expect(
+      readdirSync(d)
+        .filter((f) => f.startsWith('sweep-summary'))
+        .sort(),
+    ).toEqual(['sweep-summary-stopped-1.json', 'sweep-summary-stopped-2.json', 'sweep-summary.json']);
   });
 
   test('a shard that holds none of the seeds says so, not `0 seed(s) in 0.0 s`, and no worst class (QA)', () => {
