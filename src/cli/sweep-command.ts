@@ -427,6 +427,8 @@ function summaryJson(s: SweepSummary, ending: SweepEnding): string {
     ...(ending.interrupted ? { interrupted: true } : {}),
     ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
     ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
+    // A script resuming into the stopped sweep's directory learns where its summary went.
+    ...(ending.keptStopped === undefined ? {} : { stoppedSummaryKept: ending.keptStopped }),
     ...(ending.results === undefined
       ? {}
       : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),

@@ -397,8 +397,10 @@ describe('sweep: the failures directory and the header', () => {
     expect(first.stdout).toContain('(resume: --seeds 2,3)');
     const second = await cli(args('2,3'));
     expect(second.stdout).toContain(`kept as ${join(d, 'sweep-summary-stopped-1.json')}`);
-    const third = await cli(args('3'));
-    expect(third.stdout).toContain(`kept as ${join(d, 'sweep-summary-stopped-2.json')}`);
+    const third = await cli([...args('3'), '--json']);
+    expect((JSON.parse(third.stdout) as { stoppedSummaryKept?: string }).stoppedSummaryKept).toBe(
+      join(d, 'sweep-summary-stopped-2.json'),
+    );
     const merged = await cli(['sweep', '--merge', d, '--json']);
     expect(merged.code, merged.stderr).toBe(1);
     const whole = JSON.parse(merged.stdout) as SweepSummary;
