@@ -32,6 +32,17 @@
  * Started only for a module file (a built-in workload or a JSON file runs no user code), with no
  * execArgv (no tsx in the worker), unref'd: it holds nothing open, so a module that waits on
  * nothing still ends at once through cli/main.ts's `beforeExit`.
+ *
+ * Theory of operation (the shared words)
+ * --------------------------------------
+ * `state`, two Int32 words in a SharedArrayBuffer, every access an Atomics one. state[0] leaves
+ * LOADING once, by a compareExchange, so of the two sides that may end the load exactly one
+ * wins: the main thread's `stop` (LOADING -> DONE: the load is over, the worker is terminated)
+ * or the worker past the bound (LOADING -> EXPIRED: it ends the main thread's JavaScript). Only
+ * after EXPIRED does the main thread, in the immediate the worker asked for, store TAKEN: the
+ * worker then disconnects, and its exit rejects `expired`. state[1] is the note: 0 -> 1 by a
+ * compareExchange, so the note is said once, by whichever side comes first, and only while
+ * state[0] is LOADING. The signal handlers only read state[0], to say whether a load was cut.
  */
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -39,6 +50,8 @@ import type { ConfigError } from '../core/errors.js';
 
 /** state[0]: the load's state, written by the side that changes it (Atomics); state[1]: 1 once the note is said. */
 const LOADING = 0;
+/** The load is over (stop): the watchdog ends and says nothing more. */
+const DONE = 1;
 const EXPIRED = 2;
 const TAKEN = 3;
 
@@ -175,7 +188,7 @@ export function startLoadWatchdog(
     stop() {
       clearTimeout(note);
       if (globals[hold] !== undefined) delete globals[hold];
-      if (Atomics.compareExchange(state, 0, LOADING, 1) === LOADING) void worker.terminate();
+      if (Atomics.compareExchange(state, 0, LOADING, DONE) === LOADING) void worker.terminate();
     },
   };
 }
