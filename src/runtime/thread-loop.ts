@@ -7,8 +7,9 @@
  * Theory of operation
  * -------------------
  * Shared memory is touched here only through the doorbells (src/transport/doorbell.ts has the
- * protocol that makes a park free of lost wake-ups), the ring consumers' release at the end
- * (src/transport/ring.ts), and this worker's row of the status board (worker-status.ts). The
+ * protocol that makes a park free of lost wake-ups), the ring producers when staged sends are
+ * flushed (staged-edge.ts) and the ring consumers' release at the end (src/transport/ring.ts has
+ * both ends' protocol), and this worker's row of the status board (worker-status.ts). The
  * control word is a plain field: only this thread's event loop writes it (setCommand, between
  * slices), and the loops read it between slices, so it needs no atomics; setCommand rings the
  * thread's own bell so that a parked loop sees it at once. Every park is bounded (PARK_MS), so

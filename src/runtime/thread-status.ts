@@ -1,13 +1,14 @@
 /**
  * The status board: one small SharedArrayBuffer the main thread reads to draw progress and to run
- * the wall-clock watchdog, without a message per event.
+ * the wall-clock watchdog, without a message per event; beside it, the workers' horizon board
+ * (createStatusBoard, below).
  *
  * Theory of operation. One row of STATUS_FIELDS float64 slots per worker. Each row has a single
  * writer, that worker; the main thread only reads. Plain (non-atomic) float64 stores are
  * enough: a reader may see a value one update old, never a torn one on the 64-bit hosts Node
  * supports, and nothing is decided from a single reading except "has anything moved since the last
  * look", which tolerates staleness. Commands (CONTROL_*) do not live here: they travel over comlink
- * (actor-host.ts setCommand), the control plane (control-plane.ts).
+ * (control-plane.ts -> serve-actors.ts `command` -> thread-loop.ts setCommand).
  */
 export const STATUS_FIELDS = 8;
 export const ST_TICK = 0;

@@ -1,8 +1,9 @@
 /**
  * What the threaded runtime hands each worker thread (threaded-runtime.ts -> serve-actors.ts ->
  * worker-loop.ts or free/free-loop.ts): the plan, the worker's place in it, and the shared buffers
- * of the run (rings, doorbells, status rows, horizons, the stop tick, the lowers board). The
- * buffers' protocols are in the modules that read and write them; this is only their hand-over.
+ * of the run (rings, doorbells, status rows, horizons, the stop tick, the lowers board, free mode's
+ * words). The buffers' protocols are in the modules that read and write them; this is only their
+ * hand-over.
  */
 import type { StrategySpec } from '../model/choice/strategy.js';
 import type { FreeShared } from './free/free-shared.js';
