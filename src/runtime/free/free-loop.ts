@@ -9,9 +9,13 @@
  * Rings and doorbells are those of the conservative loop (worker-loop.ts); safe times are never
  * published or read. One step of the loop: take every record waiting in every inbound ring (in
  * ring order, each batch logged with the actor's event count, take-log.ts), flush staged sends,
- * then handle events from the actor's own heap in time order, taking again before each event, so
- * a timer and a record that race are decided by which arrived first. A record taken "in the past"
- * is handled at the actor's clock and counted late (free-actor.ts).
+ * then handle events from the actor's own heap in time order, taking again before each event
+ * that follows a publish to it (its `news` word, which each producer bumps after a publish: one
+ * load between events instead of one per ring), so a timer and a record that race are decided by
+ * which arrived first. A record taken "in the past" is handled at the actor's clock and counted
+ * late (free-actor.ts). A producer rings its consumer's bell for a batch only when the batch
+ * lowered the consumer's L (below): a consumer with earlier work is running or waiting for the
+ * window, and takes the batch when it next looks (its park's ready() sees the records).
  *
  * The drift window. Free actors would otherwise run apart without limit (an actor with only
  * timers could reach the end before its peers start), and every record would arrive late. Each
