@@ -1,10 +1,10 @@
 /**
  * The scenario passes of `npusim shrink` (shrink.ts, step 2): each proposes smaller versions of a
- * failing run's workload parameters (fewer tenants, IOMMU groups, GPU engines, CPU threads,
- * processes, pages and DMAs in flight, slower traffic, the smaller topology). Shrink tries a
- * pass's candidates in order, keeps the first that still fails and ranks lower, and repeats the
- * pass until none is kept; candidates that do not plan (a group the policy lacks, tenants that no
- * longer fit) are never run.
+ * failing run's workload parameters, in this order (fewer tenants, IOMMU groups, the smaller
+ * topology, fewer GPU engines, CPU threads, processes, pages, TCE pages and DMAs in flight, slower
+ * DMA, TCE unmaps and BAR0 accesses). Shrink tries a pass's candidates in order, keeps the first
+ * that still fails and ranks lower, and repeats the pass until none is kept; candidates that do
+ * not plan (a group the policy lacks, tenants that no longer fit) are never run.
  */
 import type { WorkloadParams } from '../model/scenario/workload-params.js';
 

@@ -10,9 +10,10 @@
  * first finding when that is a violation; it is cut at its liveness failure instead (the run's
  * duration set to end at that tick, kept only when the re-run still ends as the same failure):
  *   1. the run stops at its first finding (everything after it is noise);
- *   2. the scenario, pass after pass until none helps: fewer tenants, IOMMU groups, GPU engines, CPU threads,
- *      processes and pages, fewer outstanding DMAs, slower traffic (longer intervals), the smaller
- *      topology where the tenants still fit;
+ *   2. the scenario, pass after pass until none helps (scenario-passes.ts, in its order): fewer
+ *      tenants, IOMMU groups, the smaller topology where the tenants still fit, fewer GPU engines,
+ *      CPU threads, processes, pages and TCE pages, fewer outstanding DMAs, slower traffic (longer
+ *      intervals: DMA, TCE unmaps, BAR0 accesses);
  *   3. the choices: the run's choice sequences are recorded and replayed instead of the seed
  *      (strategy `replay`), then reduced the way Hypothesis reduces its choice buffer: cut each
  *      actor's tail (past the end every choice is 0, the simplest), delete spans, set spans to 0,
