@@ -5,8 +5,10 @@
  * summary, `--json` and the HTML report print them under its answer (QA: a clean isolation verdict
  * printed none, and the user had to know the README to defend it). A premise the run cannot lean
  * on (the link-disable latch when no link was disabled, the BAR0 filter on a profile without one)
- * is left out of that run's list, so the line names only what its verdict depends on; one the run
- * sets aside on purpose (a delayed re-apply of the link-disable mask) is named as the run has it.
+ * is left out of that run's list, so the line names only what its verdict depends on, and so is one
+ * the run tests (no guest firmware update, where its guests try them); one the run sets aside on
+ * purpose (a delayed re-apply of the link-disable mask, a guest let update firmware) is named as the
+ * run has it.
  */
 import type { GroupPolicy } from '../platform/iommu-groups.js';
 import { resolveProfile } from './profiles.js';
@@ -23,6 +25,10 @@ export interface PremiseRun {
   resets: boolean;
   /** Its `resets.relinkDelayTicks` (0 without resets): ticks the mask is re-applied after a reset. */
   relinkDelayTicks: number;
+  /** Its `mmio.firmwarePercent` when its guests make BAR0 accesses (`mmio.accessIntervalTicks` > 0), else 0. */
+  firmwarePercent: number;
+  /** The guest tenants (LPID > 0) the admin lets update their GPUs' firmware (`allowFirmwareUpdate`). */
+  firmwareAllowed: readonly string[];
 }
 
 interface Premise {
@@ -51,6 +57,16 @@ export const PREMISES = {
   },
   'no-guest-firmware': {
     text: "(c) no guest updated its GPU's firmware (one that did voids (a) and (b))",
+    // A run whose guests try updates through the firmware window tests (c) rather than assuming
+    // it: an update that lands is an isolation.firmware violation (QA Q35: such a run's verdict
+    // was a violation while its `rests on:` still said no guest updated its firmware). Unless the
+    // admin lets a guest update: its updates are no violation, and what they put on its GPUs the
+    // model does not follow.
+    appliesTo: (run) => run.firmwarePercent === 0 || run.firmwareAllowed.length > 0,
+    textFor: (run) =>
+      run.firmwarePercent > 0 && run.firmwareAllowed.length > 0
+        ? `(c) set aside by this run: ${run.firmwareAllowed.map((t) => `\`${t}\``).join(', ')} may update ${run.firmwareAllowed.length === 1 ? 'its' : 'their'} GPUs' firmware (allowFirmwareUpdate) and guests try updates (mmio.firmwarePercent ${run.firmwarePercent}): an update voids (a) and (b) for that tenant's GPUs, and what the new firmware does the model does not follow`
+        : undefined,
   },
   'link-disable-after-reset': {
     // reset-port.ts re-applies the mask in the tick of sbr-deassert. The 2019 RFC disabled the
@@ -102,5 +118,9 @@ export function premiseRunOf(config: RunConfig): PremiseRun {
     vfioBar0Filter: profile.kernel.vfioBar0Filter,
     resets: config.params.resets !== undefined,
     relinkDelayTicks: config.params.resets?.relinkDelayTicks ?? 0,
+    firmwarePercent: config.params.mmio.accessIntervalTicks > 0 ? config.params.mmio.firmwarePercent : 0,
+    firmwareAllowed: config.params.tenants
+      .filter((t) => t.lpid !== 0 && t.allowFirmwareUpdate)
+      .map((t) => t.name),
   };
 }

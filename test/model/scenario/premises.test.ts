@@ -14,6 +14,8 @@ const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
   vfioBar0Filter: true,
   resets: false,
   relinkDelayTicks: 0,
+  firmwarePercent: 0,
+  firmwareAllowed: [],
   ...over,
 });
 const names = (r: PremiseRun) => premisesOf(PREMISE_NAMES, r).map((p) => p.name);
@@ -53,6 +55,46 @@ describe('premises', () => {
     expect(of({ intervalTicks: 1, relinkDelayTicks: 7 }).relinkDelayTicks).toBe(7);
     expect(of({ intervalTicks: 1 }).relinkDelayTicks).toBe(0);
     expect(of().relinkDelayTicks).toBe(0);
+  });
+
+  it('a run whose guests try firmware updates tests (c) instead of resting on it, unless a guest may update', () => {
+    expect(names(run())).toContain('no-guest-firmware');
+    // Tried updates are judged (isolation.firmware), on either profile: not a premise then.
+    expect(names(run({ firmwarePercent: 50 }))).not.toContain('no-guest-firmware');
+    expect(names(run({ firmwarePercent: 50, vfioBar0Filter: false }))).not.toContain('no-guest-firmware');
+    // A guest the admin lets update: its updates are no violation, so (c) is set aside, by name.
+    const c = premisesOf(PREMISE_NAMES, run({ firmwarePercent: 50, firmwareAllowed: ['vm-trusted'] })).find(
+      (p) => p.name === 'no-guest-firmware',
+    )?.text;
+    expect(c).toMatch(/^\(c\) set aside by this run: `vm-trusted` may update its GPUs' firmware/);
+    expect(c).toMatch(/mmio\.firmwarePercent 50/);
+    // Allowed but never tried: (c) as written.
+    expect(
+      premisesOf(PREMISE_NAMES, run({ firmwareAllowed: ['vm-trusted'] })).find(
+        (p) => p.name === 'no-guest-firmware',
+      )?.text,
+    ).toMatch(/^\(c\) no guest updated/);
+    // From a workload's parameters: tries count only where guests make BAR0 accesses at all.
+    const of = (mmio: object, allow = false) =>
+      premiseRunOf({
+        workload: 'w',
+        seed: 1,
+        bugs: [],
+        params: parseParams(
+          {
+            tenants: [
+              { name: 'host', lpid: 0, groups: [0] },
+              { name: 'vm1', lpid: 1, groups: 'rest', allowFirmwareUpdate: allow },
+            ],
+            policy: 'per-gpu',
+            mmio,
+          },
+          'w',
+        ),
+      });
+    expect(of({ accessIntervalTicks: 1000, firmwarePercent: 30 }).firmwarePercent).toBe(30);
+    expect(of({ accessIntervalTicks: 0, firmwarePercent: 30 }).firmwarePercent).toBe(0);
+    expect(of({ accessIntervalTicks: 1000, firmwarePercent: 30 }, true).firmwareAllowed).toEqual(['vm1']);
   });
 
   it('the BAR0 filter is a premise only on a profile that has it', () => {
