@@ -27,7 +27,7 @@
  * - The PHB4's kill queue, hardware (erratum HW560152, skiboot 2b0b6a1a0: "a page-level TCE kill
  *   can be dropped if there are enough TCE kill requests already being processed ... It also
  *   affects P9"): the firmware's answer above is what skiboot writes; whether the hardware carries
- *   each page kill out is decided after it, in `apply`, so the differential checks of the kill
+ *   each page kill out is decided after it, in `droppedByKillQueue` before `apply`, so the differential checks of the kill
  *   paths are untouched. The queue serves its kills one after another, each for
  *   `killServiceTicks` (ASSUMED 100 ns), so only `busyUntil` is kept: the kills in progress at
  *   tick t are ceil((busyUntil - t) / killServiceTicks). A page kill that arrives while
@@ -126,7 +126,7 @@ export class Phb {
   private readonly escalatePageKills: boolean;
   private readonly killServiceTicks: number;
   private readonly killDropThresholdKills: number;
-  /** PHB4: the tick its kill queue is empty from (one writer: `occupyKillQueue`). */
+  /** PHB4: the tick its kill queue is empty from (one writer: `droppedByKillQueue`). */
   private busyUntil = 0;
   readonly stats: PhbStats = {
     killCalls: 0,
