@@ -3,7 +3,7 @@
  * peer GPUs, PCIe to the PHB4, the X-bus between chips), and the limits a ring record's 8-bit
  * actor and link fields put on how many actors and edges a machine may have.
  */
-import { SELF_LINK } from '../protocol/sim-message.js';
+import { MAX_ACTORS, MAX_EDGES } from '../protocol/wire.js';
 import type { Tick } from '../types.js';
 import type { SpecIssues } from './spec-issues.js';
 import type { Edge, EdgeKind, Endpoint, GpuInfo, SocketInfo } from './topology.js';
@@ -17,14 +17,13 @@ export const CONTROL_EDGES_PER_ACTOR = 2;
 /**
  * A ring record (src/transport/codec.ts) names actors in 8-bit source and destination fields, and
  * the directed edge in an 8-bit link field whose 0xff means "self timer" (sim-message.ts SELF_LINK):
- * so at most 256 actors and 255 directed edges. The threaded runtime could not encode a larger
- * machine, and inline and threaded must run the same machines. Within today's other bounds (7
+ * so at most 256 actors and 255 directed edges (`MAX_ACTORS`, `MAX_EDGES`: protocol/wire.ts). The
+ * threaded runtime could not encode a larger machine, and inline and threaded must run the same
+ * machines. Within today's other bounds (7
  * sockets, 16 GPUs: topology-spec.ts) no spec reaches these (24 actors; 174 edges on the
  * largest-topology fixture's 7 sockets of 3, 3 and 2 GPUs);
  * the check keeps that true if those bounds are ever raised.
  */
-export const MAX_ACTORS = 256;
-export const MAX_DIRECTED_EDGES = SELF_LINK;
 
 export function checkEncodable(chips: number, gpus: number, topologyEdges: number, issues: SpecIssues): void {
   const actors = chips + gpus + 1;
@@ -37,10 +36,10 @@ export function checkEncodable(chips: number, gpus: number, topologyEdges: numbe
   // Said too when the actors are too many: the edges are counted from the links, not the actors'
   // numbers, and a machine cut down to fit one limit must fit the other as well.
   const control = CONTROL_EDGES_PER_ACTOR * (chips + gpus);
-  if (topologyEdges + control > MAX_DIRECTED_EDGES) {
+  if (topologyEdges + control > MAX_EDGES) {
     issues.add(
       'gpus',
-      `Expected at most ${MAX_DIRECTED_EDGES} directed edges (a ring record's 8-bit link field, 0xff marks self timers), ` +
+      `Expected at most ${MAX_EDGES} directed edges (a ring record's 8-bit link field, 0xff marks self timers), ` +
         `got ${topologyEdges + control}: ${topologyEdges} from the links and ${control} control edges (${CONTROL_EDGES_PER_ACTOR} per chip and GPU)`,
     );
   }

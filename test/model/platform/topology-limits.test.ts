@@ -15,12 +15,7 @@ import { HOST_RAM_WINDOW_BYTES, npuRegsBase } from '../../../src/model/platform/
 import { LinkTiming } from '../../../src/model/platform/link-timing.js';
 import { SpecIssues } from '../../../src/model/platform/spec-issues.js';
 import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
-import {
-  CONTROL_EDGES_PER_ACTOR,
-  checkEncodable,
-  MAX_ACTORS,
-  MAX_DIRECTED_EDGES,
-} from '../../../src/model/platform/topology-edges.js';
+import { CONTROL_EDGES_PER_ACTOR, checkEncodable } from '../../../src/model/platform/topology-edges.js';
 import { MAX_SOCKETS } from '../../../src/model/platform/topology-spec.js';
 import {
   BYTES_PER_SECOND_MAX,
@@ -30,6 +25,7 @@ import {
   MAX_GPUS,
   validateTopologySpec,
 } from '../../../src/model/platform/validate-topology.js';
+import { MAX_ACTORS, MAX_EDGES } from '../../../src/model/protocol/wire.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
 import { parseParams } from '../../../src/model/scenario/workload-params.js';
 import { MAX_DURATION_TICKS } from '../../../src/report/duration.js';
@@ -220,7 +216,7 @@ describe('topology file: only machines a ring record can carry', () => {
   test('the ring codec and the topology agree on the 8-bit actor, link and flags fields', () => {
     expect(MESSAGE_FIELD_MAX.source).toBe(MAX_ACTORS - 1);
     expect(MESSAGE_FIELD_MAX.destination).toBe(MAX_ACTORS - 1);
-    expect(MESSAGE_FIELD_MAX.link).toBe(MAX_DIRECTED_EDGES); // 0xff itself marks self timers
+    expect(MESSAGE_FIELD_MAX.link).toBe(MAX_EDGES); // 0xff itself marks self timers
     expect(MESSAGE_FIELD_MAX.flags).toBe(2 ** 8 - 1);
     expect(MAX_GPUS).toBe(16);
   });
@@ -256,7 +252,7 @@ describe('topology file: only machines a ring record can carry', () => {
           const total = edges + CONTROL_EDGES_PER_ACTOR * (chips + gpus);
           const issues = new SpecIssues();
           checkEncodable(chips, gpus, edges, issues);
-          if (actors <= MAX_ACTORS && total <= MAX_DIRECTED_EDGES) {
+          if (actors <= MAX_ACTORS && total <= MAX_EDGES) {
             expect(() => issues.throwIfAny((f) => f)).not.toThrow();
           } else {
             const e = configErrorOf(() => issues.throwIfAny((f) => f));
@@ -266,7 +262,7 @@ describe('topology file: only machines a ring record can carry', () => {
                 : /^gpus: Expected at most 255 directed edges/,
             );
             // Both limits are said when both are passed, in one refusal.
-            expect(e.message.includes('at most 255 directed edges')).toBe(total > MAX_DIRECTED_EDGES);
+            expect(e.message.includes('at most 255 directed edges')).toBe(total > MAX_EDGES);
             expect(e.message.includes('at most 256 actors')).toBe(actors > MAX_ACTORS);
           }
         },
