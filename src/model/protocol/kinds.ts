@@ -1,6 +1,6 @@
 /**
  * Message kinds. The number is what a ring record carries; its high nibble is the tie-break class
- * (sim-message.ts `kindClass`): at equal time, timers go first, then host control, answers,
+ * (sim-message.ts `stampOrder`): at equal time, timers go first, then host control, answers,
  * invalidations, translations, and data last. What each kind carries, and how it packs into the
  * record's fields, is written once, beside its type, in messages/*.ts.
  */

@@ -7,7 +7,7 @@
  * write and read them (actors never pack fields by hand).
  *
  * Event order at one actor (docs/theory-of-operation.md#71-event-order): by `time`, then
- * `kindClass(kind)`, then `source`, then `seq` (a counter per source->destination pair, so the key
+ * the kind's class (its high nibble), then `source`, then `seq` (a counter per source->destination pair, so the key
  * is a total order). Nothing about the host (thread timing, ring batching) enters the key.
  */
 import type { RecordFields } from '../../core/record-fields.js';
@@ -15,7 +15,7 @@ import type { Tick } from '../types.js';
 
 export interface SimMessage extends RecordFields {
   /**
-   * In memory only (never on a ring): kindClass * 2^40 + source * 2^32 + seq, the tie-break of
+   * In memory only (never on a ring): (kind >>> 4) * 2^40 + source * 2^32 + seq, the tie-break of
    * `compareMessages` folded into one number so the heap compares two numbers, not four fields.
    * Set by the runtime (`stampOrder`) when the message is created or decoded.
    */
@@ -116,7 +116,11 @@ export function newMessage(): SimMessage {
 const TWO40 = 2 ** 40;
 const TWO32 = 2 ** 32;
 
-/** Compute `order` from kind, source and seq (class < 16, source < 256, seq < 2^32: below 2^53). */
+/**
+ * Compute `order` from kind, source and seq (class < 16, source < 256, seq < 2^32: below 2^53).
+ * A kind's class, its high nibble, breaks ties at equal time: control and invalidation traffic
+ * (low kinds) before data.
+ */
 export function stampOrder(m: SimMessage): void {
   m.order = (m.kind >>> 4) * TWO40 + m.source * TWO32 + m.seq;
 }
@@ -125,14 +129,6 @@ export function stampOrder(m: SimMessage): void {
 export function compareMessages(a: SimMessage, b: SimMessage): number {
   if (a.timeTicks !== b.timeTicks) return a.timeTicks - b.timeTicks;
   return a.order - b.order;
-}
-
-/**
- * Class of a kind for tie-breaking at equal time: control and invalidation traffic (low kinds)
- * before data. The kinds are numbered so that the class is simply the kind's high nibble.
- */
-export function kindClass(kind: number): number {
-  return kind >>> 4;
 }
 
 export type { Tick };
