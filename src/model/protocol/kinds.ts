@@ -43,6 +43,7 @@ export const K = {
   MMIO_ACCESS: 0x54,
 } as const;
 
+/** A kind's name as K spells it, e.g. 'DMA': the name a typed message is made with. */
 export type KindName = keyof typeof K;
 
 /** Bytes a link serialises for a header-only message (control, answers, translations). */

@@ -16,7 +16,7 @@
  * message type (thirty-odd) every one of its loads was megamorphic.
  */
 import type { RecordField } from '../../core/record-fields.js';
-import { K } from './kinds.js';
+import { K, type KindName } from './kinds.js';
 import { type SendFields, type SimMessage, sendFields } from './sim-message.js';
 import { fitField } from './wire.js';
 
@@ -27,9 +27,6 @@ export interface MessageType<T extends object> {
   encode(value: T): SendFields;
   decode(m: SimMessage): T;
 }
-
-/** A kind's name as kinds.ts spells it. */
-export type KindName = keyof typeof K;
 
 /** Assert that `value` fits record field `field` (wire.ts fitField, naming the message); returns it. */
 export type WireField = (field: RecordField, value: number) => number;
