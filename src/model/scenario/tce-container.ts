@@ -19,9 +19,9 @@
 import { ConfigError } from '../../core/errors.js';
 import type { TenantSpec } from './workload-params.js';
 
-export type TceContainer = 'none' | 'v1' | 'v2';
-
-export const TCE_CONTAINERS: readonly TceContainer[] = ['none', 'v1', 'v2'];
+/** Every container a tenant may name (the workload schema's `tenants[i].tceContainer`). */
+export const TCE_CONTAINERS = ['none', 'v1', 'v2'] as const;
+export type TceContainer = (typeof TCE_CONTAINERS)[number];
 
 /** The tenant's container: its own, or the default for its LPID. */
 export function tceContainerOf(spec: Pick<TenantSpec, 'lpid' | 'tceContainer'>): TceContainer {

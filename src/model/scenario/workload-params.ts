@@ -10,6 +10,7 @@ import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
 import { allIssues, fieldWithin, joinField, pathText, strictFields, subField } from './schema-issues.js';
+import { TCE_CONTAINERS } from './tce-container.js';
 
 const percent = z.number().int().min(0).max(100);
 
@@ -87,7 +88,7 @@ export const tenantSchema = strictFields('a tenant field', {
    * VFIO SPAPR TCE v1 container (unpins before its kill with `unpin-before-kill`); `v2`, a v2
    * container as QEMU guests use. Default: `none` for the host (LPID 0), `v2` for a guest.
    */
-  tceContainer: z.enum(['none', 'v1', 'v2']).optional(),
+  tceContainer: z.enum(TCE_CONTAINERS).optional(),
   /**
    * Malicious guest: also aims peer accesses at GPUs it does not own, and writes its own GPUs'
    * link-disable mask (trying to turn its NVLinks back on).
