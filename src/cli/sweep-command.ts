@@ -15,7 +15,6 @@ import { EXIT, worseExit } from '../core/exit-codes.js';
 import { readUserText } from '../io/bounded-file.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
-import { strategyName } from '../model/choice/strategy.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -559,8 +558,6 @@ function mixedConfigurations(
     return e instanceof Error ? e.message : String(e);
   }
 }
-
-export { strategyName };
 
 /** A summary is a few KB per failing seed: 64 MiB holds a sweep of millions. */
 const MAX_SUMMARY_FILE_BYTES = 64 << 20;

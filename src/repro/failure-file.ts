@@ -25,8 +25,6 @@ import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
 import { gitCommit, npusimVersion } from './version.js';
-
-export { FAILURE_FORMAT };
 export const FAILURE_FORMAT_VERSION = 1;
 
 export type ExitClass = 'violation' | 'liveness' | 'crash';

@@ -13,8 +13,6 @@ import { pctBoundText } from '../report/strategy-text.js';
 import { runRaw } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 
-export { MAX_PCT_DEPTH };
-
 export interface PctSetup {
   strategy: Extract<StrategySpec, { kind: 'pct' }>;
   /**

@@ -24,7 +24,7 @@
  */
 
 import { AssertionFailure } from '../core/errors.js';
-import { compareMessages, type SimMessage } from '../model/protocol/sim-message.js';
+import type { SimMessage } from '../model/protocol/sim-message.js';
 
 /** Destinations fit the 8-bit destination field (core/record-fields.ts). */
 const DESTINATIONS = 256;
@@ -131,5 +131,3 @@ export class EventHeap {
     this.items = items;
   }
 }
-
-export { compareMessages };

@@ -11,8 +11,6 @@ import type { SweepStop } from './not-run.js';
 import type { SeedOutcome } from './seed-outcome.js';
 import type { SeedRange, Shard } from './seeds.js';
 import type { SweepExpectation } from './sweep-judge.js';
-
-export { SUMMARY_FORMAT };
 export const SUMMARY_VERSION = 2;
 
 export interface RuleTally {
