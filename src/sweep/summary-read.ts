@@ -1,8 +1,9 @@
 /**
- * Reading a sweep summary back (`--merge`, `--resume`, `report`): the file's format and version, its
- * identity's shape, and counts that cannot contradict each other (seeds ran = clean + failed, a
- * rule's seeds within the failures, each failure's class and exit code, a PCT sweep's change points
- * within those planned), each refusal naming the file and the field.
+ * Reading a sweep summary back (`sweep --merge`, and a resumed sweep's stopped summary in its
+ * directory: src/cli/stopped-summary.ts): the file's format and version, its identity's shape,
+ * and counts that cannot contradict each other (seeds ran = clean + failed, a rule's seeds within
+ * the failures, each failure's class and exit code, a PCT sweep's change points within those
+ * planned), each refusal naming the file and the field.
  */
 
 import { basename, dirname, join } from 'node:path';
