@@ -84,21 +84,25 @@ async function editSpans(p: Passes, actors: number): Promise<void> {
   }
 }
 
-/** Lower single values: to 0, else halve. */
+/**
+ * Lower single values: to 0, else halve while a half is kept (a value that ties is kept too:
+ * shrink.ts keeps a shortlex-smaller log on a tie, so 13157005 where 1 would do goes down; one
+ * halving, as before, could never be kept, a nonzero value being one deviation like any other).
+ */
 async function lowerValues(p: Passes, actors: number): Promise<void> {
   const { current, attempt, left } = p;
   for (let a = 0; a < actors && left(); a++) {
     for (let i = 0; i < current()[a]!.length && left(); i++) {
-      const v = current()[a]![i]!;
-      if (v === 0) continue;
       const set = (x: number) =>
         withActor(
           p,
           a,
           current()[a]!.map((y, j) => (j === i ? x : y)),
         );
-      if (!(await attempt(set(0), 'lower values')) && v > 1)
-        await attempt(set(Math.floor(v / 2)), 'lower values');
+      if (current()[a]![i]! === 0 || (await attempt(set(0), 'lower values'))) continue;
+      for (let v = current()[a]![i]!; v > 1 && left(); v = current()[a]![i]!) {
+        if (!(await attempt(set(Math.floor(v / 2)), 'lower values'))) break;
+      }
     }
   }
 }

@@ -8,8 +8,14 @@
  */
 import type { WorkloadParams } from '../model/scenario/workload-params.js';
 
-/** A scenario pass: its name, and its candidates for the given parameters (none when done). */
-export type Pass = readonly [string, (p: WorkloadParams) => WorkloadParams[]];
+/**
+ * A scenario pass: its name, its candidates for the given parameters (none when done), and whether
+ * it counts something down (tenants, groups, engines, threads, pages, DMAs in flight: a smaller
+ * machine or load, bounded below) rather than stretching an interval. Once the run replays a
+ * recorded choice log, a counting pass's candidate that fails with the same measures is still kept
+ * (shrink.ts): the parameter it lowered did not matter, and a reader should not see it.
+ */
+export type Pass = readonly [string, (p: WorkloadParams) => WorkloadParams[], counts: boolean];
 
 /** Group indices tried in place of 'all': more than any preset's policies have (six per-GPU groups). */
 const MAX_GROUPS_TRIED = 8;
@@ -25,20 +31,25 @@ const double = (v: number, ceiling: number): number | undefined =>
 
 export function scenarioPasses(): Pass[] {
   return [
-    ['fewer tenants', withoutEachTenant],
-    ['fewer IOMMU groups', fewerGroups],
+    ['fewer tenants', withoutEachTenant, true],
+    ['fewer IOMMU groups', fewerGroups, true],
     [
       'the smaller topology',
       (p) => one(p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
+      true,
     ],
-    ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1)))],
-    ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1)))],
-    ['fewer processes', (p) => one(halveTenantField(p, 'processesPerGpu', 1))],
-    ['fewer pages', (p) => one(halveTenantField(p, 'pagesPerProcess', 1))],
-    ['fewer TCE pages', (p) => one(halveTenantField(p, 'tcePagesPerGpu', 4))],
-    ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1)))],
-    ['slower DMA', (p) => one(mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000)))],
-    ['slower TCE unmaps', (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000)))],
+    ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1))), true],
+    ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1))), true],
+    ['fewer processes', (p) => one(halveTenantField(p, 'processesPerGpu', 1)), true],
+    ['fewer pages', (p) => one(halveTenantField(p, 'pagesPerProcess', 1)), true],
+    ['fewer TCE pages', (p) => one(halveTenantField(p, 'tcePagesPerGpu', 4)), true],
+    ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1))), true],
+    ['slower DMA', (p) => one(mapGpu(p, 'issueIntervalTicks', (v) => double(v, 50_000_000))), false],
+    [
+      'slower TCE unmaps',
+      (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => double(v, 1_000_000_000))),
+      false,
+    ],
     [
       'fewer BAR0 accesses',
       (p) =>
@@ -47,6 +58,7 @@ export function scenarioPasses(): Pass[] {
             ? { ...p, mmio: { ...p.mmio, accessIntervalTicks: p.mmio.accessIntervalTicks * 2 } }
             : undefined,
         ),
+      false,
     ],
   ];
 }

@@ -19,6 +19,15 @@
  *      actor's tail (past the end every choice is 0, the simplest), delete spans, set spans to 0,
  *      lower single values, sort small spans. Deleting or zeroing a span shifts or simplifies every
  *      choice after it, so many candidates take another path; only those that still fail stay.
+ *      A choice candidate that ties the best on every measure is kept too: each pass makes the log
+ *      shortlex-smaller (shorter, or smaller values), Hypothesis's order, so a value that did not
+ *      matter is lowered and trailing zeros go;
+ *   4. the counting scenario passes again, on the recorded choices (where a smaller parameter no
+ *      longer draws another schedule), keeping a tie too (a parameter the failure does not need:
+ *      QA saw `pagesPerProcess 32` and `maxOutstanding 64` kept in a 17-event run that fails as
+ *      well with 1), and the duration cut to where the run stopped; then 3 and 4 again until a
+ *      round keeps nothing (QA: kexec-boot's shrink stopped at 10 events, and a shrink of its
+ *      result went on to 4).
  * It stops at the budget (candidate runs) with the best so far; nothing in it is random, so the
  * same file shrinks to the same result.
  */
@@ -173,8 +182,9 @@ export async function shrinkFailure(
   // 2. The scenario, to a fixpoint (a smaller scenario may deadlock earlier: cut there again).
   await shrinkScenario(s, workload.name);
   if (cutsAtLiveness) await endAtLiveness(s);
-  // 3. The choices: replay the recorded sequences, then reduce them.
-  if (s.left()) await shrinkRecordedChoices(s);
+  // 3. The choices: replay the recorded sequences, then reduce them; 4. the scenario again on
+  // them; both until a round keeps nothing.
+  if (s.left()) await shrinkRecordedChoices(s, workload.name);
   const best = s.best;
   const result = best.result;
   const shrunk = buildFailureFile({
@@ -286,16 +296,24 @@ class ShrinkRun {
     return trial(config, this.want, record);
   }
 
-  /** Runs a candidate (budget allowing) and keeps it when it fails the same way and improves. */
+  /**
+   * Runs a candidate (budget allowing) and keeps it when it fails the same way and improves, or,
+   * with `tieKeeps` (a candidate simpler by construction: a smaller count, a shortlex-smaller log),
+   * when it ties the best on every measure.
+   */
   async tryConfig(
     config: RunConfig,
     pass: string,
     phase: ShrinkProgress['phase'],
     record = false,
+    tieKeeps = false,
   ): Promise<boolean> {
     if (!this.left()) return false;
     const t = await this.judge(config, record);
-    const kept = t !== undefined && improves(t.measures, this.best.measures, this.before);
+    const kept =
+      t !== undefined &&
+      (improves(t.measures, this.best.measures, this.before) ||
+        (tieKeeps && RANK.every((k) => t.measures[k] === this.best.measures[k])));
     if (kept) {
       this.best = t;
       this.kept++;
@@ -327,17 +345,21 @@ async function endAtLiveness(s: ShrinkRun): Promise<void> {
   await s.tryConfig({ ...config, params }, 'end at the liveness failure', 'scenario', true);
 }
 
-/** Every scenario pass, again and again until none keeps a candidate (or the budget is spent). */
-async function shrinkScenario(s: ShrinkRun, workloadName: string): Promise<void> {
+/**
+ * Every scenario pass, again and again until none keeps a candidate (or the budget is spent).
+ * `onChoices`: the run replays a recorded choice log (step 4): only the counting passes, a tie kept.
+ */
+async function shrinkScenario(s: ShrinkRun, workloadName: string, onChoices = false): Promise<void> {
   for (let progress = true; progress && s.left(); ) {
     progress = false;
-    for (const [pass, make] of scenarioPasses()) {
+    for (const [pass, make, counts] of scenarioPasses()) {
+      if (onChoices && !counts) continue;
       // Repeat a pass while one of its candidates is kept (the first kept wins each round).
       for (let kept = true; kept && s.left(); ) {
         kept = false;
         for (const next of make(s.best.config.params)) {
           const config = withParams(s.best.config, next, workloadName);
-          if (config !== undefined && (await s.tryConfig(config, pass, 'scenario', true))) {
+          if (config !== undefined && (await s.tryConfig(config, pass, 'scenario', true, onChoices))) {
             kept = progress = true;
             break;
           }
@@ -347,8 +369,11 @@ async function shrinkScenario(s: ShrinkRun, workloadName: string): Promise<void>
   }
 }
 
-/** The best run's choices, recorded and replayed instead of its seed, then reduced. */
-async function shrinkRecordedChoices(s: ShrinkRun): Promise<void> {
+/**
+ * The best run's choices, recorded and replayed instead of its seed, then reduced; then the
+ * scenario on them (step 4), and both again until a round keeps nothing.
+ */
+async function shrinkRecordedChoices(s: ShrinkRun, workloadName: string): Promise<void> {
   const recorded = s.best.choices ?? (await s.judge(s.best.config, true))?.choices;
   if (recorded === undefined) return;
   const replay = { ...s.best.config, strategy: { kind: 'replay' as const, choices: recorded } };
@@ -363,19 +388,54 @@ async function shrinkRecordedChoices(s: ShrinkRun): Promise<void> {
     return;
   }
   s.best = { ...asReplay, choices: recorded };
-  await shrinkChoices(
-    () => s.best.choices!,
-    async (choices, pass) => {
-      const ok = await s.tryConfig(
-        { ...s.best.config, strategy: { kind: 'replay', choices } },
-        pass,
-        'choices',
-      );
-      if (ok) s.best = { ...s.best, choices };
-      return ok;
-    },
-    () => s.left(),
-  );
+  for (let round = true; round && s.left(); ) {
+    const kept = s.kept;
+    await shrinkChoices(
+      () => s.best.choices!,
+      async (choices, pass) => {
+        const ok = await s.tryConfig(
+          { ...s.best.config, strategy: { kind: 'replay', choices } },
+          pass,
+          'choices',
+          false,
+          shortlexBelow(choices, s.best.choices!),
+        );
+        if (ok) s.best = { ...s.best, choices };
+        return ok;
+      },
+      () => s.left(),
+    );
+    await shrinkScenario(s, workloadName, true);
+    await endAtFinding(s);
+    round = s.kept > kept;
+  }
+}
+
+/**
+ * A run stopped at its first finding ends there whatever its duration: the duration cut to the
+ * tick it reached, so the file does not say 300 us of a run that is 4.6 us long. Kept on a tie.
+ */
+async function endAtFinding(s: ShrinkRun): Promise<void> {
+  const config = s.best.config;
+  const reached = s.best.measures.simulatedTicks;
+  if (config.stopOnFirst !== true || s.best.result === undefined) return;
+  if (reached < 1 || reached >= config.params.durationTicks) return;
+  const params = { ...config.params, durationTicks: reached };
+  await s.tryConfig({ ...config, params }, 'end at the first finding', 'scenario', false, true);
+}
+
+/**
+ * Whether log `a` is below `b` in shortlex order (fewer choices in all, then the first differing
+ * choice, actor by actor, smaller): Hypothesis's order on its choice buffer, which every choice pass
+ * moves down, so a candidate that ties on the measures is still a simpler log.
+ */
+export function shortlexBelow(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  const length = (l: readonly (readonly number[])[]) => l.reduce((n, x) => n + x.length, 0);
+  if (length(a) !== length(b)) return length(a) < length(b);
+  const fa = a.flat();
+  const fb = b.flat();
+  for (let i = 0; i < fa.length; i++) if (fa[i] !== fb[i]) return fa[i]! < fb[i]!;
+  return false;
 }
 
 /**
@@ -393,13 +453,17 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
     if (first === undefined || first.rule !== rule) return undefined;
     if (want.liveness && exitClassOf(result) !== 'liveness') return undefined;
     const choices = raw.choices;
+    // A replayed log stays the log it is (the choice passes work on it): what the run recorded
+    // has the zeros past its end written out, a longer log of the same run, which a pass would
+    // then cut back as a "reduction" of a file that was already minimal.
+    const log = c.strategy?.kind === 'replay' ? c.strategy.choices.map((a) => [...a]) : choices;
     const live = firstFinding({ liveness: result.liveness, violations: [] });
     return {
       config: c,
       first,
       liveness: live && { rule: live.rule, tick: live.tick, message: live.message },
       result,
-      choices,
+      choices: log,
       measures: {
         events: raw.events,
         simulatedTicks: raw.reachedTick,

@@ -202,6 +202,20 @@ test('scenarioChanges: one line per changed parameter, lists of objects entry by
   expect(scenarioChanges(before, before)).toEqual([]);
 });
 
+test('scenarioChanges: a list of named entries that shrank names them, then what changed in each kept one (QA Q34)', () => {
+  const w = registry.get('context-churn')!;
+  const before: RunConfig = { workload: w.name, seed: 1, bugs: [], params: w.params };
+  const [t0, t1] = w.params.tenants;
+  const after: RunConfig = {
+    ...before,
+    params: { ...w.params, tenants: [{ ...t1!, pagesPerProcess: 1 }] },
+  };
+  expect(scenarioChanges(before, after)).toEqual([
+    `tenants [${t0!.name}, ${t1!.name}] -> [${t1!.name}]`,
+    `tenants[0].pagesPerProcess ${t1!.pagesPerProcess} -> 1`,
+  ]);
+});
+
 describe('shrink: what must still fail, and a stop', () => {
   test('a liveness failure (its first finding a violation) shrinks to a liveness failure, never to the violation alone', async () => {
     const w = registry.get('atsd-deadlock')!;
@@ -375,4 +389,22 @@ test('the shrink opening and headline name the bug switches and a profile not th
   expect(shrinkOpening('f.json', first, false, 400, switches)).toBe(
     'npusim: shrinking f.json: translation.stale-tce at 5 us (bugs: tce-kill-no-advance), budget 400 runs',
   );
+});
+
+describe('shrink: a locally minimal result (QA Q34)', () => {
+  test('the result is a fixpoint: its duration ends where it stops, no count it does not need is kept, and a shrink of it keeps nothing', async () => {
+    const { w, file } = await failure('kexec-boot', 'xts-stale-after-kexec');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const a = await shrinkFailure(file, config, w, { budget: 400 });
+    expect(a.budgetUsedUp).toBe(false);
+    const p = a.config.params;
+    expect(p.durationTicks).toBe(a.after.simulatedTicks);
+    // Before, `gpu.maxOutstanding 64` and `host.cpuThreads 2` stayed in a 10-event run.
+    expect(p.gpu.maxOutstanding).toBe(1);
+    expect(p.host.cpuThreads).toBe(1);
+    const again = readFailureFile(JSON.stringify(a.file), 'shrunk.json', registry);
+    const b = await shrinkFailure(a.file, again.config, w, { budget: 400 });
+    expect(b.kept).toBe(0);
+    expect(b.after).toEqual(a.after);
+  });
 });
