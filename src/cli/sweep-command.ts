@@ -2,17 +2,16 @@
  * `npusim sweep`: one inline simulation per seed on every core (src/sweep), with a progress bar
  * (seeds per second, failures so far, time left), a failure file per failing seed, a summary
  * grouped by rule, and the worst exit class as the exit code. `--shard K/N` runs one part of the
- * range and leaves its summary in the failures directory; `--merge DIR...` joins such summaries,
- * all N shards each run to its end, or with `--partial` the ones there are, saying which are not.
+ * range and leaves its summary in the failures directory; `--merge DIR...`, which runs no seed,
+ * joins such summaries in sweep-merge.ts. How the summary is printed and its page written, which
+ * both share, is sweep-summary-output.ts.
  */
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
-import { EXIT, worseExit } from '../core/exit-codes.js';
-import { readUserText } from '../io/bounded-file.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
@@ -20,32 +19,19 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { parseRunResult } from '../report/parse-run-result.js';
-import { shellWord } from '../report/reproduce-line.js';
 import { pctBoundText } from '../report/strategy-text.js';
-import { buildSweepHtml } from '../report/sweep-html.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
-import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
 import { notRunFitsLine, notRunSeedsFile, STOP_REASONS, type StopReason } from '../sweep/not-run.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
-import {
-  gapsText,
-  hasGaps,
-  type MergeGaps,
-  mergeGaps,
-  mergeSummaries,
-  numbersText,
-} from '../sweep/summary-merge.js';
-import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
-import { reportWrittenLine, writeOutputs } from './output-path.js';
 import {
   commandLineOverrides,
   commandLineProfile,
@@ -54,16 +40,11 @@ import {
 } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
 import { keepStoppedSummary } from './stopped-summary.js';
-import { lockSweepSummary, sweepKey, sweepsStillWriting } from './sweep-lock.js';
+import { lockSweepSummary, sweepKey } from './sweep-lock.js';
+import { mergeCommand } from './sweep-merge.js';
 import { sweepProgress } from './sweep-progress.js';
-import {
-  type ResultsWritten,
-  type SweepEnding,
-  type SweepPool,
-  summaryText,
-  sweepExitCode,
-  verdictLines,
-} from './sweep-summary-text.js';
+import { printSummary } from './sweep-summary-output.js';
+import { type ResultsWritten, type SweepEnding, type SweepPool, summaryText } from './sweep-summary-text.js';
 
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
   if (args.merge !== undefined) return mergeCommand(args, io);
@@ -362,47 +343,7 @@ function writeSummary(
     ...(notRunFile === undefined ? {} : { notRunFile }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };
-  const text = summaryText(summary, how.pool, ending);
-  io.stdout.write(args.json ? summaryJson(summary, ending) : text);
-  if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
-  return withReport(summary, ending, text, args, io);
-}
-
-/**
- * The sweep's exit code, after `--report FILE` is written: the summary's page, its text as the
- * command printed it (or would have, under --json). A page that cannot be written is said, and a
- * sweep that found nothing then exits 2, as a summary file that could not be written does.
- */
-function withReport(
-  summary: SweepSummary,
-  ending: SweepEnding,
-  text: string,
-  args: SweepArgs,
-  io: CliIo,
-): number {
-  const code = sweepExitCode(summary, ending);
-  if (args.report === undefined) return code;
-  const failed = writeOutputs(
-    [
-      {
-        option: '--report',
-        path: args.report,
-        text: buildSweepHtml({
-          summary,
-          text,
-          exitCode: code,
-          state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
-          ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
-        }),
-        written: reportWrittenLine(args.report),
-      },
-    ],
-    io.stderr,
-  );
-  if (failed.length === 0) return code;
-  if (code === EXIT.clean)
-    io.stderr.write(`npusim: exit ${EXIT.usage}: the sweep was clean, but --report could not be written\n`);
-  return worseExit(code, EXIT.usage);
+  return printSummary(summary, ending, summaryText(summary, how.pool, ending), args, io);
 }
 
 /**
@@ -413,106 +354,6 @@ function pctExampleLine(depth: number, o: SeedOutcome): string {
   const p = o.pct!;
   // As `npusim run` words it: a seed of fewer steps than d - 1 is told its bound's own depth.
   return `strategy pct depth ${depth}, for example seed ${o.seed} (each seed measures its own): ${pctBoundText(depth, pctBoundOf(p.agents, p.steps, depth))}`;
-}
-
-/**
- * `--json`: the summary, with the command's exit code beside `worstExitCode` (the worst class
- * found): they differ after Ctrl-C (130) and for an incomplete merge (2 when nothing was found),
- * and a script reading the JSON should not have to work that out.
- */
-function summaryJson(s: SweepSummary, ending: SweepEnding): string {
-  const extra = {
-    exitCode: sweepExitCode(s, ending),
-    ...(ending.interrupted ? { interrupted: true } : {}),
-    ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
-    ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
-    // A script resuming into the stopped sweep's directory learns where its summary went.
-    ...(ending.keptStopped === undefined ? {} : { stoppedSummaryKept: ending.keptStopped }),
-    ...(ending.results === undefined
-      ? {}
-      : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),
-  };
-  return `${JSON.stringify({ ...s, ...extra }, null, 2)}\n`;
-}
-
-function mergeCommand(args: SweepArgs, io: CliIo): number {
-  const parts: { summary: SweepSummary; where: string }[] = [];
-  for (const dir of args.merge!) {
-    let files: string[];
-    try {
-      files = statSync(dir).isDirectory()
-        ? readdirSync(dir)
-            .filter((f) => /^sweep-summary.*\.json$/.test(f))
-            .map((f) => join(dir, f))
-        : [dir];
-    } catch (e) {
-      throw new ConfigError(
-        '--merge',
-        `Expected a directory of shard summaries, got \`${dir}\` (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-    // Said first: a sweep still running there may be why its summary is missing or old.
-    for (const line of sweepsStillWriting(dir)) io.stderr.write(`npusim: ${line}\n`);
-    if (files.length === 0)
-      throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
-    for (const f of files)
-      parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
-  }
-  missingFailureFilesNote(parts, io);
-  if (isResumeMerge(parts)) {
-    // Complete or refused: every seed ran once across them, so --partial has nothing to add.
-    const { summary, resumes } = mergeResumed(parts);
-    const ending: SweepEnding = { interrupted: false, resumes };
-    const text = summaryText(summary, undefined, ending);
-    io.stdout.write(args.json ? summaryJson(summary, ending) : text);
-    if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
-    return withReport(summary, ending, text, args, io);
-  }
-  const merged = mergeSummaries(parts);
-  const gaps = mergeGaps(parts);
-  // An incomplete set of shards merged quietly would exit with the class of the shards present:
-  // 0 when the missing shard held the failures. A batch user must ask for it with --partial.
-  if (hasGaps(gaps) && !args.partial) {
-    throw new ConfigError(
-      '--merge',
-      `Expected ${gaps.count === 1 ? 'the sweep' : `all ${gaps.count} shards`} of seeds ${seedsText(merged.seeds)}${gaps.count === 1 ? '' : ', each'} run to its end, got ${merged.shards === null ? '' : `${gotShardsText(merged.shards.covered, gaps)}: `}${gapsText(gaps)}; add --partial to merge them anyway (then the exit is 2 unless a failure is found)${gaps.stopped.some((g) => g.reasons.length > 0) ? ', or add the summaries of its resumes (the sweeps its `not run: ... (resume: ...)` line gives) to merge the whole sweep' : ''}`,
-    );
-  }
-  const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
-  const text = summaryText(merged, undefined, ending);
-  io.stdout.write(args.json ? summaryJson(merged, ending) : text);
-  if (args.json) io.stderr.write(`${verdictLines(merged, ending).join('\n')}\n`);
-  return withReport(merged, ending, text, args, io);
-}
-
-/**
- * A merge reads no failure file (copying only the summaries off a cluster is a use it keeps), but
- * it names them, and its `replay the earliest` line gives one to run: a file not beside its
- * summary is said before the merge's own lines, so that line is not followed into ENOENT (QA Q17).
- */
-function missingFailureFilesNote(parts: readonly { summary: SweepSummary }[], io: CliIo): void {
-  const missing = parts.flatMap((p) =>
-    p.summary.failures.flatMap((f) => (typeof f.file === 'string' && !existsSync(f.file) ? [f.file] : [])),
-  );
-  if (missing.length === 0) return;
-  io.stderr.write(
-    `npusim: sweep --merge: ${countText(missing.length, 'failure file')} the summaries name ${missing.length === 1 ? 'is' : 'are'} not beside ${missing.length === 1 ? 'its summary' : 'their summaries'} (${shellWord(missing[0]!)}${missing.length > 1 ? ', ...' : ''}): copy ${missing.length === 1 ? 'it' : 'them'} there to replay ${missing.length === 1 ? 'it' : 'them'} (the merge itself reads none)\n`,
-  );
-}
-
-/**
- * The shards a refused merge has, complete and stopped apart (QA: `got shard(s) 1, 2: shard 1
- * ... stopped early` read as if both were whole): `shard 2 complete and shard 1 stopped early`.
- */
-function gotShardsText(covered: readonly number[], gaps: MergeGaps): string {
-  const stopped = new Set(gaps.stopped.flatMap((g) => g.shards));
-  const complete = covered.filter((k) => !stopped.has(k));
-  const shards = (ks: readonly number[]) => `shard${ks.length === 1 ? '' : 's'} ${numbersText(ks)}`;
-  const said = [
-    ...(complete.length === 0 ? [] : [`${shards(complete)} complete`]),
-    ...(stopped.size === 0 ? [] : [`${shards([...stopped].sort((a, b) => a - b))} stopped early`]),
-  ];
-  return said.length === 0 ? 'no shard' : said.join(' and ');
 }
 
 /**
@@ -557,17 +398,4 @@ function mixedConfigurations(
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-}
-
-/** A summary is a few KB per failing seed: 64 MiB holds a sweep of millions. */
-const MAX_SUMMARY_FILE_BYTES = 64 << 20;
-
-/** The text of the shard summary `file` (--merge), bounded (bounded-file.ts), or a ConfigError naming it. */
-function shardSummaryText(file: string): string {
-  return readUserText(file, MAX_SUMMARY_FILE_BYTES, {
-    field: file,
-    tooLarge: (got) =>
-      `Expected a sweep summary of at most ${MAX_SUMMARY_FILE_BYTES} bytes (64 MiB), got ${got}`,
-    unreadable: (got) => `Expected a readable sweep summary, got ${got}`,
-  });
 }

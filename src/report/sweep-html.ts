@@ -22,7 +22,7 @@ const TIME_BINS = 40;
 
 export interface SweepPage {
   summary: SweepSummary;
-  /** The summary as the command printed it (sweep-command.ts summaryText). */
+  /** The summary as the command printed it (sweep-summary-text.ts summaryText). */
   text: string;
   /** What the command exits with (its last line says it too). */
   exitCode: number;

@@ -1,0 +1,88 @@
+/**
+ * How a sweep's summary leaves the command, whether its seeds ran here (sweep-command.ts) or its
+ * shards' summaries were joined (sweep-merge.ts): the text or `--json` on stdout, the verdict lines
+ * on stderr under --json, the `--report` page, and the exit code. Kept apart so that a merge ends
+ * exactly as a sweep of the same seeds would.
+ */
+
+import { EXIT, worseExit } from '../core/exit-codes.js';
+import { buildSweepHtml } from '../report/sweep-html.js';
+import type { SweepSummary } from '../sweep/summary.js';
+import { gapsText } from '../sweep/summary-merge.js';
+import type { SweepArgs } from './cli-args.js';
+import type { CliIo } from './cli-io.js';
+import { reportWrittenLine, writeOutputs } from './output-path.js';
+import { type SweepEnding, sweepExitCode, verdictLines } from './sweep-summary-text.js';
+
+/**
+ * The summary printed (`text`, summaryText's, or its JSON under --json with the verdict lines on
+ * stderr) and its `--report` page written: the command's exit code.
+ */
+export function printSummary(
+  summary: SweepSummary,
+  ending: SweepEnding,
+  text: string,
+  args: SweepArgs,
+  io: CliIo,
+): number {
+  io.stdout.write(args.json ? summaryJson(summary, ending) : text);
+  if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
+  return withReport(summary, ending, text, args, io);
+}
+
+/**
+ * The sweep's exit code, after `--report FILE` is written: the summary's page, its text as the
+ * command printed it (or would have, under --json). A page that cannot be written is said, and a
+ * sweep that found nothing then exits 2, as a summary file that could not be written does.
+ */
+function withReport(
+  summary: SweepSummary,
+  ending: SweepEnding,
+  text: string,
+  args: SweepArgs,
+  io: CliIo,
+): number {
+  const code = sweepExitCode(summary, ending);
+  if (args.report === undefined) return code;
+  const failed = writeOutputs(
+    [
+      {
+        option: '--report',
+        path: args.report,
+        text: buildSweepHtml({
+          summary,
+          text,
+          exitCode: code,
+          state: ending.interrupted ? 'interrupted' : ending.gaps !== undefined ? 'incomplete' : 'complete',
+          ...(ending.written === undefined ? {} : { summaryFile: ending.written }),
+        }),
+        written: reportWrittenLine(args.report),
+      },
+    ],
+    io.stderr,
+  );
+  if (failed.length === 0) return code;
+  if (code === EXIT.clean)
+    io.stderr.write(`npusim: exit ${EXIT.usage}: the sweep was clean, but --report could not be written\n`);
+  return worseExit(code, EXIT.usage);
+}
+
+/**
+ * `--json`: the summary, with the command's exit code beside `worstExitCode` (the worst class
+ * found): they differ after Ctrl-C (130) and for an incomplete merge (2 when nothing was found),
+ * and a script reading the JSON should not have to work that out.
+ */
+function summaryJson(s: SweepSummary, ending: SweepEnding): string {
+  const extra = {
+    exitCode: sweepExitCode(s, ending),
+    ...(ending.interrupted ? { interrupted: true } : {}),
+    ...(ending.gaps === undefined ? {} : { incomplete: gapsText(ending.gaps) }),
+    ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
+    // A script resuming into the stopped sweep's directory learns where its summary went.
+    ...(ending.keptStopped === undefined ? {} : { stoppedSummaryKept: ending.keptStopped }),
+    ...(ending.results === undefined
+      ? {}
+      : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),
+  };
+  return `${JSON.stringify({ ...s, ...extra }, null, 2)}\n`;
+}
