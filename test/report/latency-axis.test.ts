@@ -7,7 +7,7 @@
 import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { histogramBins } from '../../src/metrics/histogram.js';
-import { timeUnit } from '../../src/report/html-report.js';
+import { timeUnit } from '../../src/report/html-charts.js';
 import { LATENCY_AXIS_JS, latencyAxisTitle, latencyExtentTicks } from '../../src/report/latency-axis.js';
 
 const page = new Function(`${LATENCY_AXIS_JS}\nreturn { latencySplits, tickText };`)() as {

@@ -1,0 +1,111 @@
+/**
+ * The `--report` page's checks section, as the summary's (summary-checks.ts): every finding in a
+ * table (the first 50), the rules counted in full, each finding's history folded under it, the
+ * state dump liveness failures share printed once, and the conservation line. The findings are
+ * what a failing run's page is read for, so they have a file of their own.
+ */
+
+import { countText } from '../core/count-text.js';
+import type { Violation } from '../model/check/violation.js';
+import { formatTime } from './duration.js';
+import { esc, table } from './html-parts.js';
+import { rulesInOrder } from './rule-counts.js';
+import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
+import { pastStopNote } from './summary-checks.js';
+
+export function checksSection(result: RunResult): string {
+  const problems = [
+    ...result.liveness.map((v) => ['liveness', v] as const),
+    ...result.violations.map((v) => ['violation', v] as const),
+  ];
+  const c = result.conservation;
+  // Under conservation, as the summary: what a threaded run's figures count past its stop.
+  const past = pastStopNote(result);
+  const conservation =
+    `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>` +
+    (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
+  if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
+  const states = sharedLivenessStates(result.liveness.map((v) => v.message));
+  const rows = problems
+    .slice(0, 50)
+    .map(([kind, v]) => [
+      kind,
+      v.rule,
+      `${formatTime(v.tick)} (tick ${v.tick})`,
+      v.actors.join(', '),
+      kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
+    ]);
+  return (
+    `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(livenessTotal(result), 'liveness failure')}` +
+    `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
+    byRuleTable(result) +
+    table(['', 'rule', 'at', 'actors', 'what'], rows) +
+    historyBlocks(problems.slice(0, MAX_HISTORIES)) +
+    states.shared
+      .map(
+        (st, i) => `<p>state ${i + 1}, the same for ${st.count} liveness failures above: ${esc(st.text)}</p>`,
+      )
+      .join('') +
+    conservation
+  );
+}
+
+/**
+ * Every rule the run broke, counted in full, when there are several (the summary's `by rule`
+ * line): the table of findings below shows only the first 50, often all of one rule, so a rule
+ * that broke later (flush-race's `translation.stale-ats` under `single-flush`) was not named.
+ */
+function byRuleTable(result: RunResult): string {
+  const rules = rulesInOrder(result.rules);
+  if (rules.length < 2) return '';
+  return table(
+    ['rule', 'count', 'first at'],
+    rules.map(([rule, r]) => [rule, String(r.count), `${formatTime(r.tick)} (tick ${r.tick})`]),
+  );
+}
+
+/** Findings whose history the report shows (the first ones; `--json` and the failure file have all). */
+const MAX_HISTORIES = 10;
+
+/**
+ * Each finding's history, whole, folded under its rule and tick: the events up to it that the
+ * summary cuts to four lines, which a reader of the report otherwise had to find in `--json`.
+ */
+function historyBlocks(problems: readonly (readonly [string, Violation])[]): string {
+  return problems
+    .filter(([, v]) => v.history.length > 0)
+    .map(
+      ([kind, v]) =>
+        `<details><summary>${esc(`history of the ${kind} ${v.rule} at ${formatTime(v.tick)} (${countText(v.history.length, 'event')})`)}</summary>` +
+        `<pre class="answer">${esc(v.history.join('\n'))}</pre></details>`,
+    )
+    .join('');
+}
+
+/**
+ * Liveness failures whose messages end with one state dump: each names its late shootdown, then a
+ * dump of holds, waits and the deadlock cycle that every failure seen at that moment shares,
+ * which a table row per shootdown repeated whole (QA). A dump that two or more messages share is
+ * printed once under the table, numbered; each of those rows keeps its own part and names it.
+ */
+function sharedLivenessStates(messages: readonly string[]): {
+  shared: { text: string; count: number }[];
+  rowText: Map<string, string>;
+} {
+  const counts = new Map<string, number>();
+  const tailOf = (m: string): string | undefined => {
+    const at = m.indexOf('; ');
+    return at < 0 ? undefined : m.slice(at + 2);
+  };
+  for (const m of messages) {
+    const t = tailOf(m);
+    if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const shared = [...counts].filter(([, n]) => n >= 2).map(([text, count]) => ({ text, count }));
+  const rowText = new Map<string, string>();
+  for (const m of messages) {
+    const i = shared.findIndex((st) => st.text === tailOf(m));
+    if (i >= 0) rowText.set(m, `${m.slice(0, m.indexOf('; '))}; then state ${i + 1} (below)`);
+  }
+  return { shared, rowText };
+}
