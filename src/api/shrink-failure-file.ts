@@ -15,7 +15,7 @@ import { sameFile } from '../io/same-file.js';
 import type { Workload } from '../model/scenario/workload.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
-import { loadRecordedFile } from '../repro/replay.js';
+import { loadRecordedFile } from '../repro/recorded-workload.js';
 import {
   type LivenessFinding,
   type Measures,

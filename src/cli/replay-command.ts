@@ -37,18 +37,16 @@ import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { formatHistory } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
 import {
-  type FreeReplayRunner,
   type ReplayHooks,
   type ReplayHost,
   type ReplayOutcome,
   type ReplayRecording,
-  type ReplayRunner,
-  type ReplayStop,
   replayedResult,
   replayFailure,
   replayReproduceLine,
   replayVerdict,
 } from '../repro/replay.js';
+import type { FreeReplayRunner, ReplayRunner, ReplayStop } from '../repro/replay-runs.js';
 import { gitCommit, npusimVersion } from '../repro/version.js';
 import { type EngineOptions, machineModuleUrl, runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';

@@ -22,7 +22,7 @@ import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
-import { loadRecordedFile } from '../repro/replay.js';
+import { loadRecordedFile } from '../repro/recorded-workload.js';
 import { hostChange, scenarioChanges } from '../repro/scenario-changes.js';
 import {
   type LivenessFinding,

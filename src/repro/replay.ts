@@ -3,7 +3,7 @@
  *
  * How it works:
  *   1. read and check the file (failure-file.ts): its version, its fields, and that the workload
- *      it names is still the one it ran;
+ *      it names is still the one it ran (a user's workload file loaded again: recorded-workload.ts);
  *   2. run the same configuration (seed, strategy and choice log, options, topology) on the host
  *      asked for, inline or threaded; a free run (options.host `free`) from its take log instead,
  *      in this thread (src/runtime/free/free-replay.ts); recording for --trace and --report when
@@ -14,7 +14,8 @@
  *      can stop exactly where it did (`interruptedReplay` below); elsewhere it is not compared;
  *   4. the history: the run once more, inline, up to the end of the finding's tick, keeping each
  *      actor's last events whole; the events of the actors the finding names, merged in causal
- *      order, with kinds and fields by name (history.ts).
+ *      order, with kinds and fields by name (history.ts). Those runs are history-runs.ts's, hosted
+ *      as the replayed run is (replay-runs.ts).
  */
 
 import { ConfigError } from '../core/errors.js';
@@ -26,32 +27,27 @@ import { failedRunResult, statusOf } from '../report/assemble-result.js';
 import { describedResult } from '../report/described-result.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
-import {
-  checkFreeRunLog,
-  type EngineOptions,
-  type FreeRunOptions,
-  type Host,
-  replayFreeRun,
-  runRaw,
-} from '../runtime/engine.js';
-import type { FreeLog } from '../runtime/free/free-log.js';
+import { checkFreeRunLog, type Host, runRaw } from '../runtime/engine.js';
 import { parsePlacement } from '../runtime/placement.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError, type CrashInfo } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
-import { loadWorkloadFile } from '../runtime/workload-file.js';
 import { type FailureFile, type FirstFinding, recordedStop, recordsInterruptedRun } from './failure-file.js';
-import { checkTakeLogsEnd, readFailureFile, workloadFileOf } from './failure-file-read.js';
+import { checkTakeLogsEnd, readFailureFile } from './failure-file-read.js';
 import { crashFinding, firstFinding } from './first-finding.js';
-import {
-  actorsInvolved,
-  focusHistory,
-  type HistoryLine,
-  historyOf,
-  stuckShootdown,
-  stuckShootdownLines,
-} from './history.js';
+import type { HistoryLine } from './history.js';
+import { historyFor, stuckHistoryFor } from './history-runs.js';
 import type { LivenessFinding } from './liveness-text.js';
+import { loadRecordedFile } from './recorded-workload.js';
+import {
+  type FreeReplayRunner,
+  freeRunHere,
+  type ReplayProgress,
+  type ReplayRunner,
+  type ReplayStop,
+  type Runners,
+  takeLogEvents,
+} from './replay-runs.js';
 
 /** Events of each involved actor a history shows. */
 export const HISTORY_EVENTS_PER_ACTOR = 40;
@@ -172,57 +168,6 @@ export type ReplayRecording = (
   config: RunConfig,
   findingTick: number | undefined,
 ) => Promise<TraceOptions | undefined>;
-
-/** A progress display (the command's is cli/progress.ts's, as `npusim run` shows it). */
-export interface ReplayProgress {
-  update(tick: number, events: number, findings: number): void;
-  stop(): void;
-}
-
-/**
- * Where a replay stops short of its configuration's duration, as the recorded run did: where it
- * was `interrupted` (Ctrl-C), or at its `first-finding` (--stop-on-first). Its progress is out of
- * this tick: out of the duration, a replay of a run stopped at 6.6 ms of 50 ms showed 13% at its
- * end (QA).
- */
-export interface ReplayStop {
-  tick: number;
-  why: 'interrupted' | 'first-finding';
-}
-
-/**
- * Runs the replay's deterministic runs (the replayed run and its history's): `runRaw` unless the
- * caller hosts them itself (the command runs an inline one on a worker of its own, so that this
- * thread stays free to see Ctrl-C, as `npusim run --inline` does: cli/replay-command.ts).
- */
-export type ReplayRunner = (config: RunConfig, options: EngineOptions) => Promise<RawRun>;
-
-/**
- * Runs a free run's replay from its take log (the replayed run and its history's): replayFreeRun
- * in this thread unless the caller hosts it itself (the command runs it on the inline worker, so
- * that Ctrl-C is seen and stops it between two steps, `options.shouldStop` being the caller's).
- */
-export type FreeReplayRunner = (
-  config: RunConfig,
-  log: FreeLog,
-  where: string,
-  options: FreeRunOptions,
-) => Promise<RawRun>;
-
-/** The hosts of the replay's runs, the caller's or this thread's. */
-interface Runners {
-  run: ReplayRunner;
-  runFree: FreeReplayRunner;
-}
-
-/** A free run's replay in this thread: the library's, which no signal stops. */
-const freeRunHere: FreeReplayRunner = async (config, log, where, options) =>
-  replayFreeRun(config, log, where, options);
-
-/** The events a take log counts, all actors together: what its replay handles when not stopped. */
-function takeLogEvents(log: FreeLog): number {
-  return log.actors.reduce((sum, a) => sum + a.events, 0);
-}
 
 /** What the caller sees of a replay as it goes, and what it records. */
 export interface ReplayHooks {
@@ -556,128 +501,4 @@ function ownExitCode(result: RunResult | undefined): number {
   if (result === undefined) return EXIT.crash;
   if (result.status !== 'interrupted') return result.exitCode;
   return statusOf('end', result.violations.length, result.liveness.length).exitCode;
-}
-
-/**
- * The user's workload file the failure ran (`workload.file`), loaded again (refused by name when
- * it cannot be); undefined for a built-in workload. `readFailureFile` checks the file against it.
- */
-export async function loadRecordedFile(text: string, where: string): Promise<Workload | undefined> {
-  const path = workloadFileOf(text);
-  if (path === undefined) return undefined;
-  try {
-    return await loadWorkloadFile(path);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    throw new ConfigError(
-      `${where}: workload.file`,
-      `Expected the workload file this failure ran (${path}), got: ${e.message}`,
-    );
-  }
-}
-
-/**
- * Step 4: the run up to the end of the finding's tick (before it, for a crash), tails kept. A free
- * run is replayed from its log once more, each actor keeping only events up to that tick.
- * Undefined when the caller stopped its run (`ReplayHooks.stopped`).
- */
-async function historyFor(
-  { run, runFree }: Runners,
-  config: RunConfig,
-  found: FirstFinding,
-  perActor: number,
-  freeFile: FailureFile | undefined,
-  where: string,
-  showProgress: ReplayHooks['progress'],
-  stop: ReplayStop | undefined,
-  stopped: ReplayHooks['stopped'],
-): Promise<HistoryLine[] | undefined> {
-  const end = found.rule === 'crash' ? found.tick : found.tick + 1;
-  if (end <= 0) return [];
-  const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
-  const plan = machine.planMachine(upTo);
-  // The run again up to the finding, as long as the replay was when it found late: shown too. A
-  // free run's is its whole log again, so it shows as the replayed run did.
-  const progress =
-    freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
-  try {
-    const raw =
-      freeFile !== undefined
-        ? await runFree(config, freeFile.free!, `${where}: free`, {
-            tailEvents: perActor,
-            tailUntilTick: end - 1,
-            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
-          })
-        : await run(upTo, {
-            host: 'inline',
-            tailEvents: perActor,
-            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
-          });
-    // Stopped by the caller: short of the log's events for a free run's (whose log may end
-    // `interrupted` too).
-    if (
-      raw.stopped === 'interrupted' &&
-      stopped?.() === true &&
-      (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
-    )
-      return undefined;
-    // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
-    const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
-    const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
-    const lines = historyOf(
-      plan,
-      raw.tails ?? [],
-      actorsInvolved(plan, [...found.actors, ...chips]),
-      perActor,
-    );
-    const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
-    return focused.length > 0 ? focused : lines;
-  } catch (e) {
-    if (e instanceof ActorCrashError) return [];
-    throw e;
-  } finally {
-    progress?.stop();
-  }
-}
-
-/** How far past its start a stuck shootdown's history runs: its acquire and LAUNCH come at once. */
-const STUCK_WINDOW_TICKS = 5_000_000;
-/** Events of each actor that run keeps, to find the shootdown's among them (bounded: a window). */
-const STUCK_TAIL_EVENTS = 5000;
-
-/**
- * The stuck shootdown's history (`ReplayOutcome.stuckHistory`): the run again up to a short window
- * after its start, keeping its actors' events and then those of the shootdown. Undefined when the
- * finding names none or none of its events was kept; null when the caller stopped the run.
- */
-async function stuckHistoryFor(
-  { run }: Runners,
-  config: RunConfig,
-  found: FirstFinding,
-  perActor: number,
-  showProgress: ReplayHooks['progress'],
-  stopped: ReplayHooks['stopped'],
-): Promise<{ id: number; lines: HistoryLine[] } | undefined | null> {
-  const stuck = stuckShootdown(found);
-  if (stuck === undefined) return undefined;
-  const end = Math.min(found.tick + 1, stuck.from + 2 * Math.ceil(stuck.after / 1000) + STUCK_WINDOW_TICKS);
-  const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
-  const plan = machine.planMachine(upTo);
-  const progress = showProgress?.(upTo, 'history');
-  try {
-    const raw = await run(upTo, {
-      host: 'inline',
-      tailEvents: STUCK_TAIL_EVENTS,
-      ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
-    });
-    if (raw.stopped === 'interrupted' && stopped?.() === true) return null;
-    const lines = historyOf(plan, raw.tails ?? [], actorsInvolved(plan, found.actors), STUCK_TAIL_EVENTS);
-    const own = stuckShootdownLines(lines, stuck, perActor);
-    return own.length === 0 ? undefined : { id: stuck.id, lines: own };
-  } catch (e) {
-    if (e instanceof ActorCrashError) return undefined;
-    throw e;
-  } finally {
-    progress?.stop();
-  }
 }

@@ -1,0 +1,128 @@
+/**
+ * A replay's history runs (step 4 of replay.ts): the run once more, inline, up to the end of the
+ * finding's tick, each actor keeping its last events, for the history of the finding; and for a
+ * liveness failure naming a stuck shootdown, a run up to a short window after its start, for that
+ * shootdown's own history. history.ts turns the events kept into lines; this file makes the runs
+ * that keep them, hosted as the replayed run is (replay-runs.ts).
+ */
+
+import * as machine from '../model/actors/machine.js';
+import type { RunConfig } from '../model/scenario/run-config.js';
+import { ActorCrashError } from '../runtime/run-errors.js';
+import type { FailureFile, FirstFinding } from './failure-file.js';
+import {
+  actorsInvolved,
+  focusHistory,
+  type HistoryLine,
+  historyOf,
+  stuckShootdown,
+  stuckShootdownLines,
+} from './history.js';
+import type { ReplayProgress, ReplayStop, Runners } from './replay-runs.js';
+import { takeLogEvents } from './replay-runs.js';
+
+/**
+ * Step 4 of a replay (replay.ts): the run up to the end of the finding's tick (before it, for a crash), tails kept. A free
+ * run is replayed from its log once more, each actor keeping only events up to that tick.
+ * Undefined when the caller stopped its run (replay.ts `ReplayHooks.stopped`).
+ */
+export async function historyFor(
+  { run, runFree }: Runners,
+  config: RunConfig,
+  found: FirstFinding,
+  perActor: number,
+  freeFile: FailureFile | undefined,
+  where: string,
+  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
+  stop: ReplayStop | undefined,
+  stopped: (() => boolean) | undefined,
+): Promise<HistoryLine[] | undefined> {
+  const end = found.rule === 'crash' ? found.tick : found.tick + 1;
+  if (end <= 0) return [];
+  const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
+  const plan = machine.planMachine(upTo);
+  // The run again up to the finding, as long as the replay was when it found late: shown too. A
+  // free run's is its whole log again, so it shows as the replayed run did.
+  const progress =
+    freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
+  try {
+    const raw =
+      freeFile !== undefined
+        ? await runFree(config, freeFile.free!, `${where}: free`, {
+            tailEvents: perActor,
+            tailUntilTick: end - 1,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+          })
+        : await run(upTo, {
+            host: 'inline',
+            tailEvents: perActor,
+            ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+          });
+    // Stopped by the caller: short of the log's events for a free run's (whose log may end
+    // `interrupted` too).
+    if (
+      raw.stopped === 'interrupted' &&
+      stopped?.() === true &&
+      (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
+    )
+      return undefined;
+    // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
+    const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
+    const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
+    const lines = historyOf(
+      plan,
+      raw.tails ?? [],
+      actorsInvolved(plan, [...found.actors, ...chips]),
+      perActor,
+    );
+    const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
+    return focused.length > 0 ? focused : lines;
+  } catch (e) {
+    if (e instanceof ActorCrashError) return [];
+    throw e;
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** How far past its start a stuck shootdown's history runs: its acquire and LAUNCH come at once. */
+const STUCK_WINDOW_TICKS = 5_000_000;
+/** Events of each actor that run keeps, to find the shootdown's among them (bounded: a window). */
+const STUCK_TAIL_EVENTS = 5000;
+
+/**
+ * The stuck shootdown's history (`ReplayOutcome.stuckHistory`): the run again up to a short window
+ * after its start, keeping its actors' events and then those of the shootdown. Undefined when the
+ * finding names none or none of its events was kept; null when the caller stopped the run.
+ */
+export async function stuckHistoryFor(
+  { run }: Runners,
+  config: RunConfig,
+  found: FirstFinding,
+  perActor: number,
+  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
+  stopped: (() => boolean) | undefined,
+): Promise<{ id: number; lines: HistoryLine[] } | undefined | null> {
+  const stuck = stuckShootdown(found);
+  if (stuck === undefined) return undefined;
+  const end = Math.min(found.tick + 1, stuck.from + 2 * Math.ceil(stuck.after / 1000) + STUCK_WINDOW_TICKS);
+  const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
+  const plan = machine.planMachine(upTo);
+  const progress = showProgress?.(upTo, 'history');
+  try {
+    const raw = await run(upTo, {
+      host: 'inline',
+      tailEvents: STUCK_TAIL_EVENTS,
+      ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
+    });
+    if (raw.stopped === 'interrupted' && stopped?.() === true) return null;
+    const lines = historyOf(plan, raw.tails ?? [], actorsInvolved(plan, found.actors), STUCK_TAIL_EVENTS);
+    const own = stuckShootdownLines(lines, stuck, perActor);
+    return own.length === 0 ? undefined : { id: stuck.id, lines: own };
+  } catch (e) {
+    if (e instanceof ActorCrashError) return undefined;
+    throw e;
+  } finally {
+    progress?.stop();
+  }
+}
