@@ -4,6 +4,7 @@
  * src/model/platform/topology-spec.ts declares it, a file as validated).
  */
 
+import { countText } from '../core/count-text.js';
 import { fitLine } from '../core/wrap-text.js';
 import { actorNames, gpuActorName } from '../model/platform/actor-names.js';
 import { describeTopology } from '../model/platform/describe-topology.js';
@@ -54,7 +55,7 @@ export function topoText(name: string, policy: string): string {
     );
     out.push(
       `  group ${g.id}: socket ${g.socket}, GPUs ${g.gpus.map(gpuActorName).join(' ')}, ` +
-        `${g.bridges.length} NVLink bridges${disable.length > 0 ? `; must disable ${disable.join(', ')}` : ''}`,
+        `${countText(g.bridges.length, 'NVLink bridge')}${disable.length > 0 ? `; must disable ${disable.join(', ')}` : ''}`,
     );
   }
   out.push(`actors (as runs, --crash-at and the summary name them): ${actorNames(t).join(' ')}`);
