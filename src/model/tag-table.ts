@@ -90,6 +90,12 @@ export class TagTable {
     return true;
   }
 
+  /** Each entry, in no particular order (the end of a run reads what is left in flight). */
+  forEach(fn: (tag: number, value: number) => void): void {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) fn(keys[i]!, this.values[i]!);
+  }
+
   clear(): void {
     this.keys.fill(EMPTY);
     this.count = 0;

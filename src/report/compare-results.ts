@@ -257,19 +257,22 @@ function latencyRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
 
 /**
  * Operations still going on at the end: how many, as a state at the end (Poisson, never per
- * simulated ms, as `shootdown.inFlightAtEnd` beside it), and the longest, unjudged.
+ * simulated ms, as `shootdown.inFlightAtEnd` beside it), and the longest, unjudged. A result
+ * without the histogram is from before it was recorded (the DMAs' and peer writes' came later
+ * than the others), not one with none left: its count is `only in` the other, not a change from 0.
  */
 function unfinishedRows(
   label: string,
   sa: HistogramSummary | undefined,
   sb: HistogramSummary | undefined,
 ): CompareRow[] {
-  const x = sa?.count ?? 0;
-  const y = sb?.count ?? 0;
+  const x = sa?.count;
+  const y = sb?.count;
+  const sigma = x === undefined || y === undefined ? undefined : Math.sqrt(x + y);
   const longest = (h: HistogramSummary | undefined) => (h === undefined || h.count === 0 ? undefined : h.max);
   return [
-    judged('latencies', label, x, y, Math.sqrt(x + y), 'count', 'Poisson: sqrt(n), a state at the end'),
-    x === 0 && y === 0
+    judged('latencies', label, x, y, sigma, 'count', 'Poisson: sqrt(n), a state at the end'),
+    (x ?? 0) === 0 && (y ?? 0) === 0
       ? notJudged(
           'latencies',
           `${label}: longest`,

@@ -44,6 +44,13 @@ describe('TagTable', () => {
           }
           // Every entry still reachable after all the moves (the sizes agree: exactly the model's).
           for (const [k, v] of model) expect(table.get(k)).toBe(v);
+          // forEach visits exactly those entries, each once.
+          const seen = new Map<number, number>();
+          table.forEach((k, v) => {
+            expect(seen.has(k)).toBe(false);
+            seen.set(k, v);
+          });
+          expect(seen).toEqual(model);
         },
       ),
       { seed: 20180601, numRuns: 200 },

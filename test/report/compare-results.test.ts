@@ -278,6 +278,39 @@ describe('compare: what was still going on at the end, and the hold row across 0
     expect(longest?.note).toBe('no operation left in either run');
   });
 
+  it('DMAs and peer writes still in flight are compared as the other unfinished rows, and a result from before they were recorded has none to compare', () => {
+    const a = withLatencies(
+      { 'dma.unfinishedTicks': summary(300, 2_700_000), 'peer.unfinishedTicks': summary(20, 1_000_000) },
+      100 * US,
+    );
+    const b = withLatencies(
+      { 'dma.unfinishedTicks': summary(340, 2_900_000), 'peer.unfinishedTicks': summary(900, 50_000_000) },
+      200 * US,
+    );
+    const rows = (x: RunResult, y: RunResult) =>
+      compareResults('A.json', x, 'B.json', y)
+        .rows.filter((r) => r.figure.includes('still in flight'))
+        .map((r) => [r.figure, r.a, r.b, r.verdict]);
+    expect(rows(a, b)).toEqual([
+      ['DMA latency, still in flight at the end', 300, 340, 'noise'],
+      ['DMA latency, still in flight at the end: longest', 2_700_000, 2_900_000, 'not judged'],
+      ['peer access latency, still in flight at the end', 20, 900, 'changed'],
+      ['peer access latency, still in flight at the end: longest', 1_000_000, 50_000_000, 'not judged'],
+    ]);
+    // Never a latency row of their own (`dma.unfinishedTicks: samples`).
+    expect(
+      compareResults('A.json', a, 'B.json', b).rows.some((r) => r.figure.includes('unfinishedTicks')),
+    ).toBe(false);
+    // A result from before they were recorded has no such histogram: only in the other, not 0 -> 340.
+    const before = withLatencies({}, 100 * US, '0.9.0');
+    expect(rows(before, b)[0]).toEqual([
+      'DMA latency, still in flight at the end',
+      undefined,
+      340,
+      'only in B',
+    ]);
+  });
+
   it('the ATSD register hold is not judged between a result from before 0.6.2 (per shootdown) and one after (per register)', () => {
     const hold = { 'atsd.holdTicks': summary(39, 12_000_000) };
     const perRegister = { 'atsd.holdTicks': summary(63, 12_500_000) };

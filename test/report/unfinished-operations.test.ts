@@ -18,6 +18,7 @@ import { formatSummary } from '../../src/report/summary.js';
 import { unfinishedOf } from '../../src/report/unfinished-text.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
+import { cli } from '../cli/cli-harness.js';
 
 async function run(name: string, bugs: BugName[]): Promise<{ result: RunResult; html: string }> {
   const w = workloads.find((x) => x.name === name)!;
@@ -152,5 +153,59 @@ describe('the shootdowns still in flight beside shootdown.inFlightAtEnd', () => 
       expect(unfinishedOf(r, H.shootdownLatencyTicks)?.text).toBe(
         '+4 still in flight at the end, for up to 5.906 us so far',
       );
+  });
+});
+
+describe('the DMAs and peer writes still in flight at the end', () => {
+  // Every GPU engine issuing each tick for 1 us: the first DMAs and peer writes take longer than
+  // that, so none completes and both rows have no samples. QA's saturated 7x16 machine read
+  // `peer access latency 0 - - - -` beside thousands of peer writes on 100 % busy links.
+  const argv = ['run', 'mixed', '--seed', '1', '--duration', '1us', '--set', 'gpu.issueIntervalTicks=1'];
+  /** The row of `label` in the latency table, and the lines said under it. */
+  const rowOf = (summary: string, label: string): [string, string] => {
+    const lines = summary.split('\n');
+    const i = lines.findIndex((l) => l.startsWith(`  ${label}  `));
+    expect(i, summary).toBeGreaterThan(0);
+    let end = i + 1;
+    while (lines[end]?.startsWith(' '.repeat(24))) end++;
+    return [lines[i]!, lines.slice(i + 1, end).join('\n')];
+  };
+
+  it('the summary says them under the DMA and peer rows, as many as the counters in flight at the end', async () => {
+    const text = await cli([...argv, '--inline']);
+    const json = await cli([...argv, '--inline', '--json']);
+    expect(text.code).toBe(0);
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout) as RunResult;
+    const dma = result.counts['dma.inFlightAtEnd']!;
+    const peer = result.counts['peer.inFlightAtEnd']!;
+    expect(dma).toBeGreaterThan(0);
+    expect(peer).toBeGreaterThan(0);
+    for (const [label, histogram, latency, n] of [
+      ['DMA latency', H.dmaUnfinishedTicks, H.dmaLatencyTicks, dma],
+      ['peer access latency', H.peerUnfinishedTicks, H.peerLatencyTicks, peer],
+    ] as const) {
+      expect(result.contention.latencies[latency]!.count).toBe(0);
+      const open = result.contention.latencies[histogram]!;
+      expect(open.count).toBe(n);
+      // Nothing lasts longer than the run, and the oldest was issued within it.
+      expect(open.max).toBeGreaterThan(0);
+      expect(open.max).toBeLessThanOrEqual(result.simulatedTicks);
+      const [row, under] = rowOf(text.stdout, label);
+      expect(row).toMatch(/\s0\s+-\s+-\s+-\s+-$/);
+      expect(under).toContain(`+${n} still in flight at the end, for up to `);
+      expect(under).toContain('not in the row above');
+      expect(unfinishedOf(result, latency)?.count).toBe(n);
+    }
+  });
+
+  it('a threaded run samples the same', async () => {
+    const inline = JSON.parse((await cli([...argv, '--inline', '--json'])).stdout) as RunResult;
+    const threaded = JSON.parse((await cli([...argv, '--json'])).stdout) as RunResult;
+    expect(threaded.digest).toBe(inline.digest);
+    for (const h of [H.dmaUnfinishedTicks, H.peerUnfinishedTicks]) {
+      expect(inline.contention.latencies[h]!.count).toBeGreaterThan(0);
+      expect(threaded.contention.latencies[h]).toEqual(inline.contention.latencies[h]);
+    }
   });
 });

@@ -25,11 +25,14 @@ export const H = {
    * What the ATSD register wait and hold and the shootdown latency leave out, each sample taken
    * when the run ends: a wait, a hold or a shootdown still going on then, as long as it had lasted
    * (a deadlock's spinning CPUs, whose waits never end and so never reach their row: UNFINISHED
-   * below).
+   * below). The DMAs and peer writes still in flight likewise (a saturated machine's peer writes,
+   * whose completions all queued behind its busy links).
    */
   atsdRegisterWaitUnfinishedTicks: 'atsd.registerWaitUnfinishedTicks',
   atsdHoldUnfinishedTicks: 'atsd.holdUnfinishedTicks',
   shootdownUnfinishedTicks: 'shootdown.unfinishedTicks',
+  dmaUnfinishedTicks: 'dma.unfinishedTicks',
+  peerUnfinishedTicks: 'peer.unfinishedTicks',
 } as const;
 
 export const C = {
@@ -232,6 +235,10 @@ export const UNFINISHED: Readonly<
       others: 'still clearing PTEs',
     },
   },
+  // Counted by `dma.inFlightAtEnd` and `peer.inFlightAtEnd` too (a UT=0 DMA waiting for its ATS
+  // answer among them): the same operations, so no `begun` to reconcile.
+  [H.dmaLatencyTicks]: { histogram: H.dmaUnfinishedTicks, what: 'still in flight' },
+  [H.peerLatencyTicks]: { histogram: H.peerUnfinishedTicks, what: 'still in flight' },
 };
 
 /** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */

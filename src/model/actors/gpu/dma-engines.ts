@@ -177,7 +177,7 @@ export class DmaEngines implements CollectivePort {
     this.env.counters.add(C.peerIssued);
     this.env.counters.add('allreduce.writes');
     this.tags.inFlight.set(dma, ctx.now);
-    this.tags.peerCount++;
+    this.tags.peers.set(dma, ctx.now);
     this.tags.collective.add(dma);
     ctx.send(
       pe.edge,
@@ -297,7 +297,7 @@ export class DmaEngines implements CollectivePort {
     const dma = this.tags.newTag();
     this.env.counters.bump(this.slot.peerIssued);
     this.tags.inFlight.set(dma, ctx.now);
-    this.tags.peerCount++;
+    this.tags.peers.set(dma, ctx.now);
     const peer = this.env.world.topology.gpus[pe.peer]!;
     const address = peer.apertureBase + ch.choose('gpu.peer.page', 1024) * PAGE_64K;
     ctx.send(
@@ -352,7 +352,7 @@ export class DmaEngines implements CollectivePort {
     const latency = Math.max(1, ctx.now - issued);
     const counters = this.env.counters;
     if (peer) {
-      this.tags.peerCount--;
+      this.tags.peers.delete(c.dma);
       if (c.status === DmaStatus.ok) {
         counters.bump(this.slot.peerCompleted);
         this.peerLatency.record(latency);
@@ -378,10 +378,23 @@ export class DmaEngines implements CollectivePort {
     return this.tags.olderInFlight(before);
   }
 
-  /** Counters for the end of the run (conservation is judged on them). */
-  finish(): void {
+  /**
+   * Counters for the end of the run (conservation is judged on them), and each DMA and peer write
+   * still in flight, as long as it had lasted, into `dmaUnfinished` and `peerUnfinished`: the
+   * latency rows hear of an operation only when it completes, so under saturated links whose
+   * completions all queued past the end the peer row read `0 - - - -` (QA). One issued past the
+   * end (a threaded --stop-on-first run's actors go on past the stop) is left out.
+   */
+  finish(endTick: number, dmaUnfinished: LatencyHistogram, peerUnfinished: LatencyHistogram): void {
     this.env.counters.add('dma.inFlightAtEnd', this.tags.inFlight.size - this.tags.peerCount);
     this.env.counters.add('peer.inFlightAtEnd', this.tags.peerCount);
+    const peers = this.tags.peers;
+    this.tags.inFlight.forEach((tag, issued) => {
+      if (issued > endTick) return;
+      const age = Math.max(1, endTick - issued);
+      if (peers.has(tag)) peerUnfinished.record(age);
+      else dmaUnfinished.record(age);
+    });
   }
 
   state(): Record<string, unknown> {

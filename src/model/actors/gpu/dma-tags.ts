@@ -24,11 +24,12 @@ export class DmaTags {
   /** DMA tag -> issue tick, for every DMA and peer write in flight (tag-table.ts says why not a Map). */
   readonly inFlight: TagTable;
   /**
-   * How many of inFlight are peer writes. A count, not a set of tags: nothing asks whether a tag is
-   * a peer write (its completion's kind says so), and a Set with an insert and a delete per peer
-   * write reallocates its table as often as a Map would (tag-table.ts).
+   * The peer writes of inFlight, tag -> issue tick: the end of the run samples the DMAs and the
+   * peer writes still in flight into histograms of their own (finish in dma-engines.ts). A
+   * TagTable, not a Set: a Set with an insert and a delete per peer write reallocates its table as
+   * often as a Map would (tag-table.ts).
    */
-  peerCount = 0;
+  readonly peers: TagTable;
   /** The tags of the peer writes in flight that are the collective's (ring-allreduce.ts). */
   readonly collective = new Set<number>();
   /** ATS request tag -> the DMA waiting for its answer. */
@@ -40,6 +41,7 @@ export class DmaTags {
    */
   constructor(outstanding: number, firstTag = 0) {
     this.inFlight = new TagTable(outstanding);
+    this.peers = new TagTable(outstanding);
     this.next = firstTag;
     this.oldest = firstTag;
   }
@@ -47,6 +49,11 @@ export class DmaTags {
   /** The tag the next DMA will get: every DMA issued before a flush has a tag "below" it. */
   get nextTag(): number {
     return this.next;
+  }
+
+  /** How many of inFlight are peer writes. */
+  get peerCount(): number {
+    return this.peers.size;
   }
 
   /** Outstanding slots in use: DMAs and peer writes in flight, and ATS requests waiting. */

@@ -33,6 +33,9 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
   private readonly ats: AtsCache;
   private readonly dmaLatency: LatencyHistogram;
   private readonly peerLatency: LatencyHistogram;
+  /** DMAs and peer writes still in flight when the run ends, as long as they had lasted (finish). */
+  private readonly dmaUnfinished: LatencyHistogram;
+  private readonly peerUnfinished: LatencyHistogram;
   private readonly bar0: Bar0Port;
   private readonly engines: DmaEngines;
   private readonly invalidations: InvalidationPort;
@@ -49,6 +52,8 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
     this.ats.witness = (ev) => oracle.observe(ev);
     this.dmaLatency = recorder.histogram();
     this.peerLatency = recorder.histogram();
+    this.dmaUnfinished = recorder.histogram();
+    this.peerUnfinished = recorder.histogram();
     this.bar0 = new Bar0Port(this.env);
     const linkUp = (l: number) => this.bar0.linkUp(l);
     const settle = (ctx: ActorContext) => this.settle(ctx);
@@ -159,14 +164,16 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
     };
   }
 
-  finish(_endTick: number): ActorReport {
-    this.engines.finish();
+  finish(endTick: number): ActorReport {
+    this.engines.finish(endTick, this.dmaUnfinished, this.peerUnfinished);
     const s = this.ats.stats;
     return this.report({
       extraCounters: { 'ats.evictions': s.evictions, 'ats.fills': s.fills },
       histograms: {
         [H.dmaLatencyTicks]: this.dmaLatency,
         [H.peerLatencyTicks]: this.peerLatency,
+        [H.dmaUnfinishedTicks]: this.dmaUnfinished,
+        [H.peerUnfinishedTicks]: this.peerUnfinished,
         // Only a GPU in a ring reports one: runs without a collective keep their figures as before.
         ...(this.collective === undefined ? {} : { [H.allreduceTicks]: this.collective.roundLatency }),
       },
