@@ -17,7 +17,8 @@
  *   3. the choices: the run's choice sequences are recorded and replayed instead of the seed
  *      (strategy `replay`), then reduced the way Hypothesis reduces its choice buffer: cut each
  *      actor's tail (past the end every choice is 0, the simplest), delete spans, set spans to 0,
- *      lower single values, sort small spans. Deleting or zeroing a span shifts or simplifies every
+ *      lower single values, sort small spans (choice-passes.ts: spans grown with `findInteger`,
+ *      values lowered to the least kept; the passes that kept something run first next round). Deleting or zeroing a span shifts or simplifies every
  *      choice after it, so many candidates take another path; only those that still fail stay.
  *      A choice candidate that ties the best on every measure is kept too: each pass makes the log
  *      shortlex-smaller (shorter, or smaller values), Hypothesis's order, so a value that did not
@@ -43,7 +44,7 @@ import { assembleResult } from '../report/assemble-result.js';
 import type { RunResult } from '../report/run-result.js';
 import { runRaw } from '../runtime/engine.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
-import { shrinkChoices } from './choice-passes.js';
+import { CHOICE_PASSES, type ChoicePass, shrinkChoices } from './choice-passes.js';
 import {
   buildFailureFile,
   type FailureFile,
@@ -388,9 +389,13 @@ async function shrinkRecordedChoices(s: ShrinkRun, workloadName: string): Promis
     return;
   }
   s.best = { ...asReplay, choices: recorded };
+  // The passes that kept a candidate in the last round run first in the next, as Hypothesis runs
+  // the passes that were useful lately first: a budget that runs out mid-round has spent it where
+  // reductions were being found.
+  let order: readonly ChoicePass[] = CHOICE_PASSES;
   for (let round = true; round && s.left(); ) {
     const kept = s.kept;
-    await shrinkChoices(
+    const useful = await shrinkChoices(
       () => s.best.choices!,
       async (choices, pass) => {
         const ok = await s.tryConfig(
@@ -404,7 +409,9 @@ async function shrinkRecordedChoices(s: ShrinkRun, workloadName: string): Promis
         return ok;
       },
       () => s.left(),
+      order,
     );
+    order = [...useful, ...order.filter((p) => !useful.includes(p))];
     await shrinkScenario(s, workloadName, true);
     await endAtFinding(s);
     round = s.kept > kept;
