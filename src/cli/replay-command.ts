@@ -25,6 +25,7 @@
 
 import { EXIT } from '../core/exit-codes.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
+import { gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { statusOf } from '../report/assemble-result.js';
@@ -47,7 +48,6 @@ import {
   replayVerdict,
 } from '../repro/replay.js';
 import type { FreeReplayRunner, ReplayRunner, ReplayStop } from '../repro/replay-runs.js';
-import { gitCommit, npusimVersion } from '../repro/version.js';
 import { type EngineOptions, machineModuleUrl, runRaw, startThreadedRun } from '../runtime/engine.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { ActorCrashError } from '../runtime/run-errors.js';

@@ -18,7 +18,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import { npusimVersion } from '../repro/version.js';
+import { npusimVersion } from '../io/version.js';
 import { sourceBundlesDir } from '../runtime/worker-url.js';
 import { loadTimeoutSeconds } from '../runtime/workload-load-guard.js';
 import { parseCli } from './args.js';

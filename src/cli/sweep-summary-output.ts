@@ -6,9 +6,9 @@
  */
 
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import { buildSweepHtml } from '../report/sweep-html.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import { gapsText } from '../sweep/summary-merge.js';
+import { buildSweepHtml } from '../sweep/sweep-html.js';
 import type { SweepArgs } from './cli-args.js';
 import type { CliIo } from './cli-io.js';
 import { reportWrittenLine, writeOutputs } from './output-path.js';

@@ -17,6 +17,7 @@
 
 import { availableParallelism } from 'node:os';
 import { EXIT } from '../core/exit-codes.js';
+import { npusimVersion } from '../io/version.js';
 import {
   boundedReader,
   type HistogramReader,
@@ -45,7 +46,6 @@ import { pctBoundOf } from '../model/choice/pct.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { npusimVersion } from '../repro/version.js';
 import { combineDigests } from '../runtime/digest.js';
 import type { FreeFigures } from '../runtime/free/free-log.js';
 import type { MachinePlan } from '../runtime/machine-module.js';

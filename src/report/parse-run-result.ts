@@ -6,7 +6,7 @@
 import { ConfigError } from '../core/errors.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
-import { VERSION_TEXT } from '../repro/version.js';
+import { VERSION_TEXT } from '../io/version.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**

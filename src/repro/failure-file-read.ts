@@ -2,6 +2,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import { decodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
 import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
@@ -24,7 +25,6 @@ import {
   recordsInterruptedRun,
   shown,
 } from './failure-file.js';
-import { npusimVersion } from './version.js';
 
 /**
  * Parse and check a failure file's text. `where` names the file in errors. `workloads` is the

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { MAX_SEED, SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { gitCommit, npusimVersion } from '../io/version.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { encodeChoices } from '../model/choice/choice-log.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
@@ -24,7 +25,6 @@ import { digestableParams } from '../model/scenario/workload-params.js';
 import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
-import { gitCommit, npusimVersion } from './version.js';
 export const FAILURE_FORMAT_VERSION = 1;
 
 export type ExitClass = 'violation' | 'liveness' | 'crash';

@@ -21,12 +21,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
+import { npusimVersion } from '../io/version.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
-import { npusimVersion } from '../repro/version.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import {

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/api/run-simulation.js';
+import { npusimVersion } from '../../src/io/version.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { TopologySpec } from '../../src/model/platform/topology-spec.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
@@ -24,7 +25,6 @@ import { NO_SOCKET_INTERVAL } from '../../src/report/compare-places.js';
 import type { Comparison } from '../../src/report/compare-results.js';
 import { esc } from '../../src/report/html-parts.js';
 import type { RunResult } from '../../src/report/run-result.js';
-import { npusimVersion } from '../../src/repro/version.js';
 import { workloads } from '../../workloads/index.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 

@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { buildSweepHtml, MAX_FAILURE_ROWS } from '../../src/report/sweep-html.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
+import { buildSweepHtml, MAX_FAILURE_ROWS } from '../../src/sweep/sweep-html.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';

@@ -1,6 +1,7 @@
 /**
  * The one-way import rule (docs/theory-of-operation.md#layers-and-the-one-way-import-rule:
- * workloads -> src <- workers; core < model < metrics, transport < runtime < report < cli, api; core < io < cli, api) is
+ * workloads -> src <- workers; core < model < metrics, transport < runtime < report < repro, sweep < cli, api;
+ * core < io < cli, api) is
  * Biome's noRestrictedImports, configured per folder in biome.json and run by `npm run lint` inside
  * `npm test`. These tests write a probe file into a layer, lint it with the project's Biome, and
  * check that a wrong-way import fails and a right-way one passes, so the configuration cannot
@@ -34,6 +35,9 @@ describe('layers: biome refuses wrong-way imports', () => {
     ['src/transport', "import { K } from '../model/protocol/kinds.js';\nexport const x = K;\n"],
     ['src/runtime', "import { runCli } from '../cli/run-cli.js';\nexport const x = runCli;\n"],
     ['src/report', "import { Doorbell } from '../transport/doorbell.js';\nexport const x = Doorbell;\n"],
+    ['src/report', "import { runSeed } from '../sweep/run-seed.js';\nexport const x = runSeed;\n"],
+    ['src/report', "import { shrinkFailure } from '../repro/shrink.js';\nexport const x = shrinkFailure;\n"],
+    ['src/runtime', "import { replayFailure } from '../repro/replay.js';\nexport const x = replayFailure;\n"],
     ['src/cli', "import { workloads } from '../../workloads/index.js';\nexport const x = workloads;\n"],
     ['workloads', "import { x as y } from '../workers/actor-host.js';\nexport const x = y;\n"],
     ['src/core', "import { runSeed } from '../sweep/run-seed.js';\nexport const x = runSeed;\n"],
@@ -52,13 +56,14 @@ describe('layers: biome refuses wrong-way imports', () => {
     expect(r.code).not.toBe(0);
   });
 
-  test('layers: the library reading a failure file through src/io, and src/io importing src/core, pass', () => {
+  test('layers: the library reading a failure file through src/io, src/io importing src/core, and report stamping the version from src/io, pass', () => {
     for (const [folder, source] of [
       [
         'src/api',
         "import { readFailureFileText } from '../io/failure-file-text.js';\nexport const x = readFailureFileText;\n",
       ],
       ['src/io', "import { ConfigError } from '../core/errors.js';\nexport const x = ConfigError;\n"],
+      ['src/report', "import { npusimVersion } from '../io/version.js';\nexport const x = npusimVersion;\n"],
     ]) {
       const r = lintProbe(folder!, source!);
       expect(r.output).not.toContain('noRestrictedImports');

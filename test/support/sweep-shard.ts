@@ -2,8 +2,9 @@
  * A shard summary as `npusim sweep --shard K/N` leaves it (src/sweep/summary.ts), clean unless
  * told otherwise, for the tests of merging shards.
  */
+
+import { npusimVersion } from '../../src/io/version.js';
 import { parseParams, type WorkloadParams } from '../../src/model/scenario/workload-params.js';
-import { npusimVersion } from '../../src/repro/version.js';
 import { type SeedRange, seedsInShard } from '../../src/sweep/seeds.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
 

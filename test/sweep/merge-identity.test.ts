@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { npusimVersion } from '../../src/repro/version.js';
+import { npusimVersion } from '../../src/io/version.js';
 import { firstDifference, mergeSummaries } from '../../src/sweep/summary-merge.js';
 import { readSummary } from '../../src/sweep/summary-read.js';
 import { shardSummary, sweepParams } from '../support/sweep-shard.js';

@@ -8,9 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { npusimVersion } from '../../src/io/version.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { replayFailure } from '../../src/repro/replay.js';
-import { npusimVersion } from '../../src/repro/version.js';
 import {
   parseSeedRange,
   parseShard,

@@ -10,10 +10,10 @@
  */
 
 import { byCodePoint } from '../core/code-point-order.js';
-import type { SweepSummary } from '../sweep/summary.js';
-import { formatTime } from './duration.js';
-import { esc, PAGE_CSS, table } from './html-parts.js';
-import { shellWord } from './reproduce-line.js';
+import { formatTime } from '../report/duration.js';
+import { esc, PAGE_CSS, table } from '../report/html-parts.js';
+import { shellWord } from '../report/reproduce-line.js';
+import type { SweepSummary } from './summary.js';
 
 /** Failing seeds listed one per row at most; the summary file and `--json` list every one. */
 export const MAX_FAILURE_ROWS = 1000;

@@ -20,7 +20,7 @@ export const VERSION_TEXT = /^[0-9A-Za-z.+-]{1,40}$/;
 let version: string | undefined;
 
 /**
- * The version in package.json (src/repro/ and dist/src/repro/ sit two or three levels below it),
+ * The version in package.json (src/io/ and dist/src/io/ sit two or three levels below it),
  * read once per process: every run result and sweep summary names it.
  */
 export function npusimVersion(): string {
