@@ -3,7 +3,10 @@
  * leads somewhere: the file exists, and a `#fragment` into a Markdown file names one of its
  * headings as GitHub renders the anchor (lower case; punctuation other than `-` and `_` dropped;
  * spaces to `-`; a repeated heading gets `-1`, `-2`, ...). A heading renamed, or a file moved,
- * without its links following is a reader sent nowhere; this keeps them in step.
+ * without its links following is a reader sent nowhere; this keeps them in step. So are references
+ * by section number: a link whose text says `§3` must go to section 3's heading, and a docs file
+ * named with a section as text (`ats-atsd-oracle.md §4`, `topology-groups-tce.md section 4`, as
+ * code comments and READMEs cite the theory's chapters) must have a heading of that number.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -114,6 +117,74 @@ function brokenTextAnchors(file: string): string[] {
   return broken;
 }
 
+/** The section numbers a reference names: each `§N` (`§7.5` too), or `section N`, in `text`. */
+function sectionNumbers(text: string): string[] {
+  return [...text.matchAll(/§\s?(\d+(?:\.\d+)*)|\bsections? (\d+(?:\.\d+)*)/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+/** The numbers of a Markdown file's numbered headings (`## 5. ...`, `### 7.1 ...` gives 7.1). */
+function headingNumbers(text: string): Set<string> {
+  const numbers = new Set<string>();
+  for (const m of text.matchAll(/^#{1,6}\s+(\d+(?:\.\d+)*)[. ]/gm)) numbers.add(m[1]!);
+  return numbers;
+}
+
+/**
+ * Each link whose text names sections (`[part 1 §3](...#3-...)`, `[ats-atsd-oracle.md §1 and §5](...#5-...)`)
+ * but whose #fragment is a numbered heading none of them names: the reader is told one section
+ * and sent to another.
+ */
+function mismatchedSectionLinks(file: string): string[] {
+  const broken: string[] = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(/\[([^\]]*)\]\(([^)\s]*)\)/g)) {
+    const [, label = '', link = ''] = m;
+    // GitHub's anchor of "7.5 Determinism" is "75-determinism": the dots go.
+    const named = sectionNumbers(label).map((n) => n.replace(/\./g, ''));
+    const fragmentNumber = /#(\d+)-/.exec(link)?.[1];
+    if (named.length === 0 || fragmentNumber === undefined || named.includes(fragmentNumber)) continue;
+    broken.push(
+      `[${label.replace(/\s+/g, ' ')}](${link}): the text names section ${named.join(', ')}, the link goes to ${fragmentNumber}`,
+    );
+  }
+  return broken;
+}
+
+/** The docs' Markdown files by name with and without `.md` (`ats-atsd-oracle`, `theory-of-operation.md`). */
+function docsByName(): Map<string, string> {
+  const byName = new Map<string, string>();
+  for (const f of markdownFiles(join(ROOT, 'docs'))) {
+    const name = f.slice(f.lastIndexOf('/') + 1);
+    byName.set(name, f).set(name.replace(/\.md$/, ''), f);
+  }
+  return byName;
+}
+
+/**
+ * Each section of a docs file named as text by its number (`ats-atsd-oracle.md §4`,
+ * `topology-groups-tce.md section 4`, `` `ats-atsd-oracle.md` section 4 ``, `§2, §3 and §5`) that
+ * has no numbered heading there. The #anchor checks above do not see these: they name no anchor.
+ */
+function missingNamedSections(file: string, docs: Map<string, string>): string[] {
+  const broken: string[] = [];
+  const text = readFileSync(file, 'utf8');
+  const section = String.raw`(?:§\s?\d+(?:\.\d+)*|sections? \d+(?:\.\d+)*)`;
+  const ref = new RegExp(
+    String.raw`(?<![\w-])([a-z][\w-]*)(\.md)?\`?\]?\s+((?:${section}(?:,\s*|\s+(?:and|to)\s+)?)+)`,
+    'g',
+  );
+  for (const m of text.matchAll(ref)) {
+    const [, name = '', md = '', sections = ''] = m;
+    const target = docs.get(`${name}${md}`);
+    if (target === undefined) continue;
+    const numbers = headingNumbers(readFileSync(target, 'utf8'));
+    for (const n of sectionNumbers(sections)) {
+      if (!numbers.has(n))
+        broken.push(`${name}${md} §${n}: no heading of ${relative(ROOT, target)} is numbered ${n}`);
+    }
+  }
+  return broken;
+}
+
 describe('docs: links', () => {
   test('headingAnchor: GitHub anchors of headings with code, punctuation and numbers', () => {
     expect(headingAnchor('1. Topology (`topology-spec.ts`, `topology.ts`)')).toBe(
@@ -133,6 +204,22 @@ describe('docs: links', () => {
   test('every docs Markdown path with an #anchor written as text (code comments) names a heading there', () => {
     const files = textFiles(ROOT);
     const broken = files.flatMap((f) => brokenTextAnchors(f).map((b) => `${relative(ROOT, f)}: ${b}`));
+    expect(broken).toEqual([]);
+  });
+
+  test('a link whose text names sections (§N) goes to one of them', () => {
+    const broken = markdownFiles(ROOT).flatMap((f) =>
+      mismatchedSectionLinks(f).map((b) => `${relative(ROOT, f)}: ${b}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  test('every section of a docs file named as text by its number (`ats-atsd-oracle.md §4`) exists', () => {
+    const docs = docsByName();
+    expect(docs.has('ats-atsd-oracle'), 'docs/theory/ats-atsd-oracle.md found').toBe(true);
+    const broken = textFiles(ROOT).flatMap((f) =>
+      missingNamedSections(f, docs).map((b) => `${relative(ROOT, f)}: ${b}`),
+    );
     expect(broken).toEqual([]);
   });
 
