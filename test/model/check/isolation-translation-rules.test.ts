@@ -1,0 +1,162 @@
+/**
+ * The isolation and translation rules (check/rules/isolation-rules.ts, translation-rules.ts) at
+ * their conditions: every way a page stops being owned, every event that moves a page's epoch, the
+ * per-GPU keys of the TCE rules, and the addresses each violation names.
+ */
+import { describe, expect, test } from 'vitest';
+import { Oracle } from '../../../src/model/check/oracle.js';
+import type { OracleEvent } from '../../../src/model/check/oracle-events.js';
+import { PAGE_64K } from '../../../src/model/host/page-table.js';
+import type { PhysAddr, Tick } from '../../../src/model/types.js';
+
+const PA = 0x50000 as PhysAddr;
+const BIG = 0x4000_0000 as PhysAddr; // 2M-aligned
+const INSIDE = (BIG + 0x13_0000) as PhysAddr; // 64K-aligned, 1.2 MiB into the 2M page
+const T = (n: number) => n as Tick;
+
+function judge(events: readonly OracleEvent[]): Oracle {
+  const o = new Oracle();
+  for (const e of events) o.observe(e);
+  return o;
+}
+const rules = (events: readonly OracleEvent[]) => judge(events).violations.map((v) => v.rule);
+
+const land = (tick: number, lpid: number, epoch: number | undefined, pa: PhysAddr = PA): OracleEvent => ({
+  kind: 'dma.land',
+  tick: T(tick),
+  gpu: 1,
+  lpid,
+  pa,
+  lengthBytes: 8,
+  write: true,
+  epoch,
+});
+const owner = (lpid: number): OracleEvent => ({ kind: 'page.owner', tick: T(1), pa: PA, lpid });
+
+describe('isolation rules', () => {
+  test('isolation.dma: a page stops being owned at its unpin and at a free a chip heard of, as at the free itself', () => {
+    expect(rules([owner(3), land(2, 4, undefined)])).toEqual(['isolation.dma']);
+    expect(rules([owner(3), { kind: 'tce.unpin', tick: T(2), pa: PA }, land(3, 4, undefined)])).toEqual([]);
+    expect(
+      rules([
+        owner(3),
+        { kind: 'page.free.seen', tick: T(2), pa: PA, sizeBytes: PAGE_64K, epoch: 1 },
+        land(3, 4, 1),
+      ]),
+    ).toEqual([]);
+  });
+
+  test('isolation.dma: names the address the DMA reached (inside a 2M page), its tick and its GPU', () => {
+    const o = judge([
+      { kind: 'page.owner', tick: T(0), pa: BIG, lpid: 1, sizeBytes: 2 * 1024 * 1024 },
+      land(5, 2, undefined, INSIDE),
+    ]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
+      ['isolation.dma', 5, ['gpu1'], [INSIDE]],
+    ]);
+  });
+
+  const tenants: OracleEvent[] = [
+    { kind: 'tenant.gpu', tick: T(0), gpu: 0, tenant: 'vm1', lpid: 1, mayUpdateFirmware: false },
+    { kind: 'tenant.gpu', tick: T(0), gpu: 1, tenant: 'vm2', lpid: 2, mayUpdateFirmware: false },
+    { kind: 'tenant.gpu', tick: T(0), gpu: 3, tenant: undefined, lpid: undefined, mayUpdateFirmware: false },
+  ];
+  const peer = (tick: number, srcGpu: number, dstGpu: number): OracleEvent => ({
+    kind: 'peer.access',
+    tick: T(tick),
+    srcGpu,
+    dstGpu,
+    link: 2,
+    address: 0x7_0000,
+    lengthBytes: 64,
+    write: true,
+  });
+
+  test("isolation.peer: a tenant's GPU reaching the host's unowned GPU (or the reverse) crosses tenants; two unowned GPUs do not", () => {
+    const o = judge([...tenants, peer(1, 0, 3), peer(2, 3, 0), peer(3, 3, 4)]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
+      ['isolation.peer', 1, ['gpu0', 'gpu3'], [0x7_0000]],
+      ['isolation.peer', 2, ['gpu3', 'gpu0'], [0x7_0000]],
+    ]);
+    expect(o.violations[0]!.message).toMatch(/gpu0 \(vm1\) writing 64 bytes into gpu3 RAM \(none\)/);
+  });
+
+  test('isolation.mmio: names the BAR0 offset reached and the LPID that reached it', () => {
+    const o = judge([
+      ...tenants,
+      {
+        kind: 'mmio.access',
+        tick: T(4),
+        gpu: 0,
+        lpid: 2,
+        offset: 0x88_0004,
+        allowed: true,
+        firmwareUpdated: false,
+      },
+    ]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
+      ['isolation.mmio', 4, ['gpu0', 'lpid 2'], [0x88_0004]],
+    ]);
+  });
+});
+
+describe('translation rules', () => {
+  test("translation.stale-ats: an unpin moves the page's epoch too: a UT=0 translation made before it is stale", () => {
+    const unpin: OracleEvent = { kind: 'tce.unpin', tick: T(2), pa: PA };
+    expect(rules([unpin, land(3, 0, 0)])).toEqual(['translation.stale-ats']);
+    expect(rules([unpin, land(3, 0, 1)])).toEqual([]);
+  });
+
+  test('translation.stale-ats: names the address the DMA landed on, inside a 2M page, at its tick', () => {
+    const o = judge([
+      { kind: 'page.owner', tick: T(0), pa: BIG, lpid: 0, sizeBytes: 2 * 1024 * 1024 },
+      { kind: 'page.free.seen', tick: T(1), pa: BIG, sizeBytes: 2 * 1024 * 1024, epoch: 1 },
+      land(6, 0, 0, INSIDE),
+    ]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.addresses])).toEqual([
+      ['translation.stale-ats', 6, [INSIDE]],
+    ]);
+  });
+
+  const clear = (gpu: number, pa: PhysAddr): OracleEvent => ({
+    kind: 'tce.clear',
+    tick: T(1),
+    gpu,
+    index: 5,
+    pa,
+  });
+  const stale = (tick: number, gpu: number): OracleEvent => ({
+    kind: 'tce.access',
+    tick: T(tick),
+    gpu,
+    index: 5,
+    busAddr: 5 * PAGE_64K,
+    pa: PA,
+    stale: true,
+    generation: 1,
+    currentGeneration: 2,
+  });
+
+  test('translation.stale-tce: a stale hit to a page other than the one its TCE pointed at when cleared is reported', () => {
+    expect(rules([clear(2, PA), stale(2, 2)])).toEqual([]);
+    expect(rules([clear(2, 0x90000 as PhysAddr), stale(2, 2)])).toEqual(['translation.stale-tce']);
+  });
+
+  test("translation.stale-tce: each GPU's table is its own: another GPU's clear at the same index licenses nothing", () => {
+    const o = judge([clear(3, PA), stale(4, 2)]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
+      ['translation.stale-tce', 4, ['gpu2'], [5 * PAGE_64K, PA]],
+    ]);
+  });
+
+  const write = (gpu: number): OracleEvent => ({ kind: 'tce.write', tick: T(0), gpu, index: 4, pa: PA });
+  const fault = (gpu: number): OracleEvent => ({ kind: 'tce.fault', tick: T(3), gpu, index: 4 });
+
+  test("translation.lost-tce: another GPU's write at the same index does not make a fault a lost TCE; the page is named", () => {
+    expect(rules([write(1), fault(2)])).toEqual([]);
+    const o = judge([write(1), fault(1)]);
+    expect(o.violations.map((v) => [v.rule, v.tick, v.actors, v.addresses])).toEqual([
+      ['translation.lost-tce', 3, ['gpu1'], [PA]],
+    ]);
+  });
+});
