@@ -70,6 +70,16 @@ describe('npu rules: order.context-use-after-free', () => {
     expect(at.findIndex((n) => n > 0)).toBe(4);
     expect(o.violations[0]!.message).toMatch(/kref_get_unless_zero/);
   });
+
+  test('context refs: each NPU counts its own contexts: the same serial on another NPU is another context', () => {
+    const on = (tick: number, npu: number, op: 'alloc' | 'get' | 'put' | 'free'): OracleEvent => ({
+      ...ref(tick, op),
+      npu,
+    });
+    expect(
+      rules([on(0, 0, 'alloc'), on(1, 1, 'alloc'), on(2, 0, 'put'), on(3, 0, 'free'), on(4, 1, 'get')]),
+    ).toEqual([]);
+  });
 });
 
 describe('npu rules: translation.ats-refused', () => {
@@ -105,6 +115,27 @@ describe('npu rules: translation.ats-refused', () => {
     expect(rules([xts(0, 'init', 3), refused(1, 'bdf-not-valid')])).toEqual(['translation.ats-refused']);
     // Its destroy (rc 0) takes the context away again: the refusal is not judged.
     expect(rules([xts(0, 'init', 3), xts(1, 'destroy'), refused(2, 'bdf-not-valid')])).toEqual([]);
+  });
+
+  test('xts: every XTS reason is judged, on the brick that holds the context only', () => {
+    const on = (tick: number, bdf: number, reason: string): OracleEvent => ({
+      kind: 'ats.refused',
+      tick: T(tick),
+      npu: 1,
+      bdf,
+      gpu: 3,
+      reason,
+    });
+    const init: OracleEvent = { kind: 'xts.context', tick: T(0), npu: 1, bdf: 9, op: 'init', rc: 0 };
+    const reasons = ['bdf-not-mapped', 'bdf-not-valid', 'lpid-mismatch', 'msr-mismatch'];
+    const o = new Oracle();
+    o.observe(init);
+    reasons.forEach((r, i) => o.observe(on(1 + i, 9, r)));
+    o.observe(on(9, 10, 'bdf-not-valid')); // another brick of the same NPU: no context there
+    o.observe(on(10, 9, 'pid-zero'));
+    expect(o.violations.map((v) => [v.rule, v.tick, v.addresses])).toEqual(
+      reasons.map((_, i) => ['translation.ats-refused', 1 + i, [9]]),
+    );
   });
 });
 
@@ -150,6 +181,19 @@ describe('npu rules: order.npu-use-after-gpu-reset', () => {
     });
     expect(o.violations.map((v) => v.rule)).toEqual(['order.npu-use-after-gpu-reset']);
     expect(o.violations[0]!.history.join('\n')).toMatch(/gpu.reset .*sbr-assert/);
+  });
+
+  test('hmi: an HMI for another reason (a CPU access during the reset) is not this rule', () => {
+    const hmi = (reason: string): OracleEvent => ({
+      kind: 'npu.hmi',
+      tick: T(2),
+      npu: 0,
+      gpu: 2,
+      reason,
+      detail: 'x',
+    });
+    expect(rules([hmi('cpu-access-during-reset'), hmi('cpu-access-while-fenced')])).toEqual([]);
+    expect(rules([hmi('npu-use-after-gpu-reset')])).toEqual(['order.npu-use-after-gpu-reset']);
   });
 });
 
