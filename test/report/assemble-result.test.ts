@@ -351,7 +351,7 @@ describe('assembleResult', () => {
     );
     expect(stalled.status).toBe('liveness');
     expect(stalled.exitCode).toBe(3);
-    expect(stalled.liveness.map((v) => v.rule)).toEqual([ENGINE_STALL_RULE]);
+    expect(stalled.liveness.map((v) => [v.rule, v.message])).toEqual([[ENGINE_STALL_RULE, 'stuck']]);
     expect(stalled.stall).toEqual({ a: 1 });
   });
 

@@ -48,4 +48,25 @@ describe('conservation rules', () => {
     );
     expect(judgeDmaConservation([gpu({ peerCompleted: 1 })], 5)[0]!.rule).toBe('conservation.dma');
   });
+  test('conservation.message: messages still in flight are not lost; the finding carries the tick it was judged at', () => {
+    expect(
+      judgeMessageConservation(
+        [{ label: 'a->b', actors: ['a', 'b'], sent: 10, received: 8, inFlight: 2 }],
+        7,
+      ),
+    ).toEqual([]);
+    const v = judgeMessageConservation(
+      [{ label: 'a->b', actors: ['a', 'b'], sent: 10, received: 8, inFlight: 1 }],
+      7,
+    );
+    expect(v.map((x) => [x.rule, x.tick])).toEqual([['conservation.message', 7]]);
+  });
+
+  test('conservation.dma: more completions, reasons or peer completions than issued are reported too, at the tick judged', () => {
+    const found = (over: Partial<DmaCounts>) =>
+      judgeDmaConservation([gpu(over)], 5).map((v) => [v.rule, v.tick]);
+    expect(found({ completed: 7 })).toEqual([['conservation.dma', 5]]);
+    expect(found({ faultsWithReason: 3 })).toEqual([['conservation.dma', 5]]);
+    expect(found({ peerCompleted: 3 })).toEqual([['conservation.dma', 5]]);
+  });
 });

@@ -1,0 +1,42 @@
+/**
+ * The liveness rule (check/rules/liveness-rules.ts `judgeShootdownDeadlines`) as the coordinator's
+ * watchdog calls it: a shootdown is late only past its deadline, is reported once, at the tick the
+ * watchdog looked, naming what it covers.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  judgeShootdownDeadlines,
+  type ShootdownInFlight,
+} from '../../../src/model/check/rules/liveness-rules.js';
+
+const sd = (id: number, startedAt: number): ShootdownInFlight => ({
+  id,
+  lpid: 1,
+  pid: 9,
+  pages: 2,
+  va: 0x10000,
+  npus: [0, 1],
+  startedAt,
+  describe: `shootdown ${id}: holds [npu0.reg0], waits to acquire on npu1`,
+});
+
+describe('liveness rules: liveness.shootdown', () => {
+  test('a shootdown exactly at its deadline is on time; one tick past it is reported, at the tick judged', () => {
+    const reported = new Set<number>();
+    expect(judgeShootdownDeadlines([sd(3, 100)], 1100, 1000, reported)).toEqual([]);
+    const v = judgeShootdownDeadlines([sd(3, 100)], 1101, 1000, reported);
+    expect(v.map((x) => [x.rule, x.tick, x.actors, x.addresses])).toEqual([
+      ['liveness.shootdown', 1101, ['coordinator', 'npu0', 'npu1'], [0x10000]],
+    ]);
+    expect(v[0]!.message).toMatch(/^Expected shootdown 3 \(lpid 1 pid 9, 2 pages at 0x10000\)/);
+  });
+
+  test('a late shootdown is reported once: later looks at it find nothing new, another late one is reported', () => {
+    const reported = new Set<number>();
+    expect(judgeShootdownDeadlines([sd(3, 0)], 2000, 1000, reported)).toHaveLength(1);
+    expect(judgeShootdownDeadlines([sd(3, 0)], 3000, 1000, reported)).toEqual([]);
+    const both = judgeShootdownDeadlines([sd(3, 0), sd(4, 500)], 4000, 1000, reported);
+    expect(both.map((x) => x.message.slice(0, 20))).toEqual(['Expected shootdown 4']);
+    expect([...reported]).toEqual([3, 4]);
+  });
+});
