@@ -38,11 +38,7 @@ describe('isolation rules', () => {
     expect(rules([owner(3), land(2, 4, undefined)])).toEqual(['isolation.dma']);
     expect(rules([owner(3), { kind: 'tce.unpin', tick: T(2), pa: PA }, land(3, 4, undefined)])).toEqual([]);
     expect(
-      rules([
-        owner(3),
-        { kind: 'page.free.seen', tick: T(2), pa: PA, sizeBytes: PAGE_64K, epoch: 1 },
-        land(3, 4, 1),
-      ]),
+      rules([owner(3), { kind: 'page.free.seen', tick: T(2), pa: PA, epoch: 1 }, land(3, 4, 1)]),
     ).toEqual([]);
   });
 
@@ -110,7 +106,7 @@ describe('translation rules', () => {
   test('translation.stale-ats: names the address the DMA landed on, inside a 2M page, at its tick', () => {
     const o = judge([
       { kind: 'page.owner', tick: T(0), pa: BIG, lpid: 0, sizeBytes: 2 * 1024 * 1024 },
-      { kind: 'page.free.seen', tick: T(1), pa: BIG, sizeBytes: 2 * 1024 * 1024, epoch: 1 },
+      { kind: 'page.free.seen', tick: T(1), pa: BIG, epoch: 1 },
       land(6, 0, 0, INSIDE),
     ]);
     expect(o.violations.map((v) => [v.rule, v.tick, v.addresses])).toEqual([

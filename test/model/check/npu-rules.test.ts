@@ -73,8 +73,12 @@ describe('npu rules: order.context-use-after-free', () => {
 
   test('context refs: each NPU counts its own contexts: the same serial on another NPU is another context', () => {
     const on = (tick: number, npu: number, op: 'alloc' | 'get' | 'put' | 'free'): OracleEvent => ({
-      ...ref(tick, op),
+      kind: 'context.ref',
+      tick: T(tick),
       npu,
+      op,
+      serial: 1,
+      pid: 7,
     });
     expect(
       rules([on(0, 0, 'alloc'), on(1, 1, 'alloc'), on(2, 0, 'put'), on(3, 0, 'free'), on(4, 1, 'get')]),
@@ -130,7 +134,7 @@ describe('npu rules: translation.ats-refused', () => {
     const reasons = ['bdf-not-mapped', 'bdf-not-valid', 'lpid-mismatch', 'msr-mismatch'];
     const o = new Oracle();
     o.observe(init);
-    reasons.forEach((r, i) => o.observe(on(1 + i, 9, r)));
+    for (const [i, r] of reasons.entries()) o.observe(on(1 + i, 9, r));
     o.observe(on(9, 10, 'bdf-not-valid')); // another brick of the same NPU: no context there
     o.observe(on(10, 9, 'pid-zero'));
     expect(o.violations.map((v) => [v.rule, v.tick, v.addresses])).toEqual(
