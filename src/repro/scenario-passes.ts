@@ -4,7 +4,8 @@
  * topology, fewer GPU engines, CPU threads, processes, pages, TCE pages and DMAs in flight, slower
  * DMA, TCE unmaps and BAR0 accesses). Shrink tries a pass's candidates in order, keeps the first
  * that still fails and ranks lower, and repeats the pass until none is kept; candidates that do
- * not plan (a group the policy lacks, tenants that no longer fit) are never run.
+ * not plan (a group the policy lacks, tenants that no longer fit) are never run. A deadlock (a
+ * liveness failure with a cycle of shootdowns) gets one pass more, last: a shorter deadline.
  */
 import type { WorkloadParams } from '../model/scenario/workload-params.js';
 
@@ -29,8 +30,15 @@ const halve = (v: number, floor: number): number | undefined =>
 const double = (v: number, ceiling: number): number | undefined =>
   v < ceiling && v > 0 ? Math.min(ceiling, v * 2) : undefined;
 
-export function scenarioPasses(): Pass[] {
-  return [
+/**
+ * `deadlock`: the failure is a liveness failure whose shootdowns wait on each other in a cycle
+ * (liveness-rules.ts `findDeadlockCycle`), which shrink.ts then requires of every candidate; only
+ * then is the shootdown deadline shortened (the last pass): a deadlock never completes, whatever
+ * the deadline, so a shorter one finds the same failure sooner, in fewer events, where for a
+ * shootdown that is merely slow a shorter deadline would make a failure of one that was none.
+ */
+export function scenarioPasses(deadlock = false): Pass[] {
+  const passes: Pass[] = [
     ['fewer tenants', withoutEachTenant, true],
     ['fewer IOMMU groups', fewerGroups, true],
     [
@@ -61,6 +69,22 @@ export function scenarioPasses(): Pass[] {
       false,
     ],
   ];
+  if (deadlock) passes.push(['a shorter shootdown deadline', (p) => one(shorterDeadline(p)), true]);
+  return passes;
+}
+
+/**
+ * The shootdown deadline halved, and the run's duration shortened by as much: the deadlocked
+ * shootdown found overdue at tick T started before T - deadline, so the same one is overdue by
+ * T - deadline + half + 1, which the watchdog's check at the end of the run sees (watchdog.ts).
+ */
+function shorterDeadline(p: WorkloadParams): WorkloadParams | undefined {
+  const deadline = p.host.shootdownDeadlineTicks;
+  const half = halve(deadline, 1);
+  if (half === undefined) return undefined;
+  const durationTicks = p.durationTicks - (deadline - half);
+  if (durationTicks < 1) return undefined;
+  return { ...p, durationTicks, host: { ...p.host, shootdownDeadlineTicks: half } };
 }
 
 /** Each tenant in turn dropped, last first: the one the failure needs may be any of them. */

@@ -21,6 +21,7 @@ import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js'
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { hostChange, scenarioChanges } from '../../src/repro/scenario-changes.js';
+import { scenarioPasses } from '../../src/repro/scenario-passes.js';
 import { type LivenessFinding, shrinkFailure } from '../../src/repro/shrink.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
@@ -216,20 +217,25 @@ test('scenarioChanges: a list of named entries that shrank names them, then what
   ]);
 });
 
+/** atsd-deadlock's Feb 2018 deadlock, seed 1, found by a 30 us deadline in a 200 us run. */
+async function deadlockFailure() {
+  const w = registry.get('atsd-deadlock')!;
+  const params = {
+    ...w.params,
+    durationTicks: 200_000_000,
+    host: { ...w.params.host, shootdownDeadlineTicks: 30_000_000 },
+  };
+  const o = await runSeed({
+    config: { workload: w.name, seed: 1, bugs: ['release-between-flushes'], params },
+    workload: w,
+    seed: 1,
+  });
+  return { w, file: o.failure! };
+}
+
 describe('shrink: what must still fail, and a stop', () => {
   test('a liveness failure (its first finding a violation) shrinks to a liveness failure, never to the violation alone', async () => {
-    const w = registry.get('atsd-deadlock')!;
-    const params = {
-      ...w.params,
-      durationTicks: 200_000_000,
-      host: { ...w.params.host, shootdownDeadlineTicks: 30_000_000 },
-    };
-    const o = await runSeed({
-      config: { workload: w.name, seed: 1, bugs: ['release-between-flushes'], params },
-      workload: w,
-      seed: 1,
-    });
-    const file = o.failure!;
+    const { w, file } = await deadlockFailure();
     expect(file.exit.class).toBe('liveness');
     // Its first finding is the violation the deadlock starts from: cut there, no deadlock is left.
     expect(file.first?.rule).toBe('order.atsd-released-early');
@@ -292,6 +298,43 @@ describe('shrink: what must still fail, and a stop', () => {
     const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
     expect(replay.mismatches).toEqual([]);
     expect(replay.result?.exitCode).toBe(3);
+  });
+
+  test('a deadlock shrinks to a deadlock: its deadline is shortened while the shootdowns still wait in a cycle, and no further', async () => {
+    const { w, file } = await deadlockFailure();
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const before = await shrinkFailure(file, config, w, { budget: 1 });
+    expect(before.liveness?.before.message).toContain('; deadlock cycle: ');
+    const passes: string[] = [];
+    const shrunk = await shrinkFailure(file, config, w, {
+      budget: 80,
+      onProgress: (p) => passes.push(p.pass),
+    });
+    expect(passes).toContain('a shorter shootdown deadline');
+    const deadline = shrunk.config.params.host.shootdownDeadlineTicks;
+    expect(deadline).toBeLessThan(30_000_000);
+    // Every candidate kept is a deadlock, the result's too: a deadline shorter than the time the
+    // cycle takes to form would find a shootdown merely waiting (no cycle), which is refused.
+    expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+    expect(shrunk.liveness?.after.message).toContain('; deadlock cycle: ');
+    expect(shrunk.liveness?.after.message).toContain(`to complete within ${formatTime(deadline)}`);
+    expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    expect(replay.result?.exitCode).toBe(3);
+  });
+
+  test('scenario passes: a shorter shootdown deadline is offered for a deadlock only, the run shortened by as much', () => {
+    const p = registry.get('atsd-deadlock')!.params;
+    expect(scenarioPasses(false).map(([name]) => name)).not.toContain('a shorter shootdown deadline');
+    const pass = scenarioPasses(true).at(-1)!;
+    expect(pass[0]).toBe('a shorter shootdown deadline');
+    const d = p.host.shootdownDeadlineTicks;
+    const [next] = pass[1](p);
+    expect(next?.host.shootdownDeadlineTicks).toBe(Math.floor(d / 2));
+    expect(next?.durationTicks).toBe(p.durationTicks - (d - Math.floor(d / 2)));
+    // Nothing to offer once the run would have no time left.
+    expect(pass[1]({ ...p, durationTicks: d - Math.floor(d / 2) })).toEqual([]);
   });
 
   test('shrink of a file with a choice log: no candidate on a machine of other actors is kept, so the file it writes has one list per actor and replays', async () => {
