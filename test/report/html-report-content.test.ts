@@ -16,7 +16,7 @@ import { histogramTitle } from '../../src/report/html-charts.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
-import { busiestLinks } from '../../src/report/summary-contention.js';
+import { busiestLinks, SOCKET_TABLES } from '../../src/report/summary-contention.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { sampleTick } from '../../src/runtime/trace-recorder.js';
 import { workloads } from '../../workloads/index.js';
@@ -319,14 +319,19 @@ describe('the HTML report says what the run did', () => {
       [...m[1]!.matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => htmlText(c[1]!)),
     );
     const summary = formatSummary(result, { color: false }).split('\n');
-    // The summary's header line, its first (empty) column named in the HTML.
-    const header = summary.find((l) => l.includes('nMMU xlated'))!;
-    expect(rows[0]).toEqual(['socket', ...header.trim().split(/\s{2,}/)]);
+    // The summary shows the columns in two tables (SOCKET_TABLES), each socket's row in both: the
+    // HTML's one table holds every column of both, each cell the summary's in its column.
     expect(rows).toHaveLength(1 + result.contention.sockets.length);
-    for (const row of rows.slice(1)) {
-      const line = summary.find((l) => l.trimStart().startsWith(`${row[0]!} `));
-      expect(line, row[0]).toBeDefined();
-      expect(line!.trim().split(/\s{2,}/)).toEqual(row);
+    expect(rows[0]!.slice(1).sort()).toEqual(SOCKET_TABLES.flatMap(([, columns]) => columns).sort());
+    for (const [title, columns] of SOCKET_TABLES) {
+      const at = summary.indexOf(`contention per socket, ${title}:`);
+      expect(at, title).toBeGreaterThan(-1);
+      expect(summary[at + 1]!.trim().split(/\s{2,}/)).toEqual(columns);
+      for (const [i, row] of rows.slice(1).entries()) {
+        const cells = summary[at + 2 + i]!.trim().split(/\s{2,}/);
+        expect(cells[0]).toBe(row[0]);
+        expect(cells.slice(1)).toEqual(columns.map((c) => row[rows[0]!.indexOf(c)]));
+      }
     }
     // ATSD launches or register waits (columns 5 and 6), and the walkers' busy share (column 3).
     expect(rows.slice(1).some((r) => Number(r[6]) > 0 || Number(r[5]) > 0)).toBe(true);

@@ -132,7 +132,7 @@ describe('summary', () => {
       /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(
-      /contention per socket:\n.*nMMU xlated\s+faulted\s+nMMU busy.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+0\.0%\s+-/,
+      /contention per socket, nest MMU and TCE cache:\n.*nMMU xlated\s+faulted\s+nMMU busy.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+0\.0%\s+-/,
     );
     // The control edges the table leaves out are counted, since --json lists them (QA: 38 vs 54).
     const links = result.contention.links;
@@ -156,13 +156,13 @@ describe('summary', () => {
     const row = (s: typeof socket) =>
       formatSummary({ ...result, contention: { ...result.contention, sockets: [s] } }, { color: false })
         .split('\n')
-        .find((l) => l.startsWith('  socket 0 (chip0)'))!
+        .filter((l) => l.startsWith('  socket 0 (chip0)'))[1]!
         .trim()
         .split(/\s{2,}/);
-    // Columns: socket, nMMU xlated, faulted, nMMU busy, nMMU p99, ATSD launches, reg waits, wait p99, ...
+    // The ATSD table's columns: socket, ATSD launches, reg waits, wait p99, reg busy, waiting at end.
     const won = { ...socket, atsdLaunches: 5, atsdWaits: 0, atsdWonAtOnce: 5, atsdWaitP99Ticks: 0 };
-    expect(row(won)[7]).toBe('0 ps');
-    expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[7]).toBe('-');
+    expect(row(won)[3]).toBe('0 ps');
+    expect(row({ ...won, atsdWonAtOnce: 0, atsdLaunches: 0 })[3]).toBe('-');
   });
 
   it("summary and --json: a socket's nest MMU busy share, from its chip's report; `-` in a result from before it existed", () => {
