@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { plural } from '../core/count-text.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
+import { packedFields } from '../core/wrap-text.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
 import { expectationText } from '../report/headline.js';
@@ -126,11 +127,11 @@ export interface SweepPool {
 /** `2 seeds at once, a thread each`; `1 seed at a time, a worker thread per actor (9 threads)`. */
 function poolText(pool: SweepPool): string {
   const n = pool.seedsAtOnce;
-  if (n === 0) return '  no seeds to run';
+  if (n === 0) return 'no seeds to run';
   const seeds = n === 1 ? '1 seed at a time' : `${n} seeds at once`;
   if (pool.freeThreads !== undefined)
-    return `  ${seeds}, a worker thread per actor (${pool.freeThreads} threads)`;
-  return `  ${seeds}, ${n === 1 ? 'on one thread' : 'a thread each'}`;
+    return `${seeds}, a worker thread per actor (${pool.freeThreads} threads)`;
+  return `${seeds}, ${n === 1 ? 'on one thread' : 'a thread each'}`;
 }
 
 /** A summary's identity (sweep.ts `sweepIdentity`), as far as its header reads it. */
@@ -153,7 +154,8 @@ interface SweepIdentity {
  * The header: the workload and every option that chose its runs (README: "the header names
  * them"), read from the summary's identity, so a merge's header says the same as its shards':
  * `npusim sweep stress  seeds 1..2  duration 20 us  topology witherspoon-4  policy per-gpu  set
- * gpu.dmaBytes=512  profile as-shipped  strategy random  2 seeds at once, a thread each`. The
+ * gpu.dmaBytes=512  profile as-shipped  strategy random  2 seeds at once, a thread each`, on
+ * lines of at most 100 columns, each after the first indented two spaces. The
  * duration, topology and policy are always named (the workload's or the option's, as a reproduce
  * line names them); each --set, the bugs, the variant, stop-on-first and free only when given.
  */
@@ -187,7 +189,10 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   );
   if (sw.stopOnFirst === true) parts.push('stop-on-first');
   if (sw.free !== undefined) parts.push(`free (window ${formatTime(sw.free.windowTicks)})`);
-  return `${parts.join('  ')}${pool === undefined ? '' : poolText(pool)}`;
+  if (pool !== undefined) parts.push(poolText(pool));
+  // Two spaces apart, on lines of at most 100 columns: on one line a sweep with bugs, a --set
+  // and its pool ran to 180 and wrapped at the terminal's edge (QA).
+  return packedFields(parts).join('\n');
 }
 
 export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {

@@ -65,3 +65,23 @@ export function fitLine(line: string, columns: number = TEXT_COLUMNS): string[] 
   );
   return filled ? byField : wrap(WORD_BREAK);
 }
+
+/**
+ * Fields shown two spaces apart (a header: `npusim sweep stress  seeds 1..8  duration 1 us ...`)
+ * on lines of at most `columns`, each line after the first starting with two spaces, as a run's
+ * summary's second line does; a field is never split, and one longer than a line stands alone.
+ */
+export function packedFields(fields: readonly string[], columns: number = TEXT_COLUMNS): string[] {
+  const lines: string[] = [];
+  let line: string | undefined;
+  for (const field of fields) {
+    if (line === undefined) line = field;
+    else if (line.length + 2 + field.length <= columns) line += `  ${field}`;
+    else {
+      lines.push(line);
+      line = `  ${field}`;
+    }
+  }
+  if (line !== undefined) lines.push(line);
+  return lines;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLine, hangingLines, TEXT_COLUMNS } from '../../src/core/wrap-text.js';
+import { fitLine, hangingLines, packedFields, TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 
 const words = (lines: string[]): string => lines.join(' ').replace(/\s+/g, ' ').trim();
 
@@ -45,5 +45,22 @@ describe('wrap-text', () => {
         .slice(1)
         .every((l) => /^ {4}\S/.test(l)),
     ).toBe(true);
+  });
+
+  it('packedFields: fields two spaces apart, a new line (indented two) before one that would pass the width, never a field split', () => {
+    expect(packedFields(['npusim sweep x', 'seeds 1..8', 'profile fixed'], 30)).toEqual([
+      'npusim sweep x  seeds 1..8',
+      '  profile fixed',
+    ]);
+    // A line exactly at the width stays; one column more moves the field down.
+    expect(packedFields(['a'.repeat(10), 'b'.repeat(8)], 20)).toEqual([
+      `${'a'.repeat(10)}  ${'b'.repeat(8)}`,
+    ]);
+    expect(packedFields(['a'.repeat(10), 'b'.repeat(9)], 20)).toEqual(['a'.repeat(10), `  ${'b'.repeat(9)}`]);
+    // A field longer than a line stands alone, whole.
+    expect(packedFields(['x', 'y'.repeat(40), 'z'], 20)).toEqual(['x', `  ${'y'.repeat(40)}`, '  z']);
+    expect(packedFields([])).toEqual([]);
+    for (const line of packedFields(Array.from({ length: 40 }, (_, i) => `field ${i}`)))
+      expect(line.length).toBeLessThanOrEqual(TEXT_COLUMNS);
   });
 });
