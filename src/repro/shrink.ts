@@ -25,8 +25,8 @@
  *      A choice candidate that ties the best on every measure is kept too: each pass makes the log
  *      shortlex-smaller (shorter, or smaller values), Hypothesis's order, so a value that did not
  *      matter is lowered and trailing zeros go;
- *   4. the counting scenario passes again, on the recorded choices (where a smaller parameter no
- *      longer draws another schedule), keeping a tie too (a parameter the failure does not need:
+ *   4. the scenario passes again, on the recorded choices (where a smaller parameter no longer
+ *      draws another schedule), a counting pass keeping a tie too (a parameter the failure does not need:
  *      QA saw `pagesPerProcess 32` and `maxOutstanding 64` kept in a 17-event run that fails as
  *      well with 1), and the duration cut to where the run stopped; then 3 and 4 again until a
  *      round keeps nothing (QA: kexec-boot's shrink stopped at 10 events, and a shrink of its
@@ -364,19 +364,23 @@ async function endAtLiveness(s: ShrinkRun): Promise<void> {
 
 /**
  * Every scenario pass, again and again until none keeps a candidate (or the budget is spent).
- * `onChoices`: the run replays a recorded choice log (step 4): only the counting passes, a tie kept.
+ * `onChoices`: the run replays a recorded choice log (step 4): a counting pass's tie is kept (a
+ * smaller count is simpler; a longer interval, offered several times over, is kept only when it
+ * ranks lower, and is tried here too so that a shrink of the result keeps nothing more).
  */
 async function shrinkScenario(s: ShrinkRun, workloadName: string, onChoices = false): Promise<void> {
   for (let progress = true; progress && s.left(); ) {
     progress = false;
     for (const [pass, make, counts] of scenarioPasses(s.want.deadlock)) {
-      if (onChoices && !counts) continue;
       // Repeat a pass while one of its candidates is kept (the first kept wins each round).
       for (let kept = true; kept && s.left(); ) {
         kept = false;
         for (const next of make(s.best.config.params)) {
           const config = withParams(s.best.config, next, workloadName);
-          if (config !== undefined && (await s.tryConfig(config, pass, 'scenario', true, onChoices))) {
+          if (
+            config !== undefined &&
+            (await s.tryConfig(config, pass, 'scenario', true, onChoices && counts))
+          ) {
             kept = progress = true;
             break;
           }

@@ -146,7 +146,7 @@ describe('shrink', () => {
     expect(cut.stdout).toMatch(/, 8 runs, budget used up \(it may shrink further\)\n +before +after\n/);
     expect(cut.stdout).toContain(`shrink it further with:\nnpusim shrink ${join(dir, 'cut.json')}\n`);
     // Progress lines are printed at most once a second; the last line always says where it ended.
-    const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '100']);
+    const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '400']);
     expect(r.code).toBe(0);
     const [, runs, events] = r.stdout.match(/, (\d+) runs\n[\s\S]* {2}events +\d+ +(\d+)/)!;
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
@@ -335,6 +335,30 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(next?.durationTicks).toBe(p.durationTicks - (d - Math.floor(d / 2)));
     // Nothing to offer once the run would have no time left.
     expect(pass[1]({ ...p, durationTicks: d - Math.floor(d / 2) })).toEqual([]);
+  });
+
+  test('a hang found a little later with slower DMA still shrinks: an interval pass tries 2, 4, 8, ... times the interval, the first that still fails kept', async () => {
+    // atsd-hang's hang came at 102.6 us, at 105.3 us with DMA half as often (longer than the
+    // original: refused) and at 101.3 us with a fifth as often; one doubling a try kept nothing.
+    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
+    expect(file.exit.class).toBe('liveness');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: 30 });
+    expect(shrunk.after.events).toBeLessThan(shrunk.before.events / 10);
+    expect(shrunk.config.params.gpu.issueIntervalTicks).toBeGreaterThan(2 * w.params.gpu.issueIntervalTicks);
+    expect(shrunk.after.simulatedTicks).toBeLessThanOrEqual(shrunk.before.simulatedTicks);
+    expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+  });
+
+  test('scenario passes: an interval is offered 2, 4, 8, ... times as long, up to its ceiling, and nothing past it', () => {
+    const p = registry.get('stress')!.params;
+    const slower = scenarioPasses().find(([name]) => name === 'slower DMA')!;
+    const at = (v: number) =>
+      slower[1]({ ...p, gpu: { ...p.gpu, issueIntervalTicks: v } }).map((q) => q.gpu.issueIntervalTicks);
+    expect(at(10_000_000)).toEqual([20_000_000, 40_000_000, 50_000_000]);
+    expect(at(25_000_000)).toEqual([50_000_000]);
+    expect(at(50_000_000)).toEqual([]);
+    expect(at(1_000_000)).toHaveLength(6);
   });
 
   test('shrink of a file with a choice log: no candidate on a machine of other actors is kept, so the file it writes has one list per actor and replays', async () => {
