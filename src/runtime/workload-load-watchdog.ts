@@ -70,8 +70,10 @@ const WATCHDOG_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
 const { state, startedAt, noteMs, noteText, expireMs, interruptText, holdKey } = workerData;
+// The process's monotonic clock (one for every thread, unmoved by a change of the date).
+const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
 // The load's time, from its start on the main thread (this worker may have started late).
-const after = (ms) => Math.max(0, ms - (Date.now() - startedAt));
+const after = (ms) => Math.max(0, ms - (nowMs() - startedAt));
 const LOADING = ${LOADING}, EXPIRED = ${EXPIRED}, TAKEN = ${TAKEN};
 // The signals that stop npusim (Ctrl-C, a kill, a closed terminal), each watched here.
 const watched = [];
@@ -105,12 +107,12 @@ if (expireMs > 0) {
     const end = () => {
       session.post('Runtime.evaluate', { expression: 'globalThis[Symbol.for(' + JSON.stringify(holdKey) + ')]?.()' }, () => {
         session.post('Runtime.terminateExecution', () => {
-          const started = Date.now();
+          const started = nowMs();
           const wait = () => {
             if (Atomics.load(state, 0) === TAKEN) {
               unwatch();
               session.disconnect();
-            } else if (Date.now() - started > ${RETRY_MS}) end();
+            } else if (nowMs() - started > ${RETRY_MS}) end();
             else setTimeout(wait, 20);
           };
           wait();
@@ -149,7 +151,10 @@ export function startLoadWatchdog(
     execArgv: [],
     workerData: {
       state,
-      startedAt: Date.now(),
+      // The monotonic clock the worker reads too (process.hrtime: one for every thread): the
+      // wall clock (Date.now) stepped by NTP or a change of the date between here and the
+      // worker's start would cut a healthy load short, or say the note early (QA Q47).
+      startedAt: Number(process.hrtime.bigint() / 1_000_000n),
       noteMs: noteS * 1000,
       noteText,
       expireMs: boundS * 1000,
