@@ -113,7 +113,7 @@ export interface SweepArgs extends ScenarioArgs {
   partial: boolean;
   /** --results DIR: each seed's run result written there (sweep/sweep.ts `resultsDir`). */
   resultsDir: string | undefined;
-  /** --report FILE: the summary as an HTML page (report/sweep-html.ts). */
+  /** --report FILE: the summary as an HTML page (sweep/sweep-html.ts). */
   report: string | undefined;
   outputs: OutputFile[];
 }

@@ -1,6 +1,6 @@
 /**
  * `npusim sweep ... --report FILE` and `sweep --merge DIRS --report FILE`: the summary as an HTML
- * page (src/report/sweep-html.ts). The page is checked against the summary file the same sweep
+ * page (src/sweep/sweep-html.ts). The page is checked against the summary file the same sweep
  * wrote: every rule with its seed count, every failing seed with its replay command, each rule's
  * histogram holding exactly its failing seeds; a merge of shards draws the rules of the unsharded
  * sweep. Paths that would replace the sweep's own JSON files, or cannot be written, are refused
