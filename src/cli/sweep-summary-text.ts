@@ -155,7 +155,7 @@ interface SweepIdentity {
  * them"), read from the summary's identity, so a merge's header says the same as its shards':
  * `npusim sweep stress  seeds 1..2  duration 20 us  topology witherspoon-4  policy per-gpu  set
  * gpu.dmaBytes=512  profile as-shipped  strategy random  2 seeds at once, a thread each`, on
- * lines of at most 100 columns, each after the first indented two spaces. The
+ * lines of at most 100 columns, each after the first starting under the workload's name. The
  * duration, topology and policy are always named (the workload's or the option's, as a reproduce
  * line names them); each --set, the bugs, the variant, stop-on-first and free only when given.
  */
@@ -191,8 +191,9 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   if (sw.free !== undefined) parts.push(`free (window ${formatTime(sw.free.windowTicks)})`);
   if (pool !== undefined) parts.push(poolText(pool));
   // Two spaces apart, on lines of at most 100 columns: on one line a sweep with bugs, a --set
-  // and its pool ran to 180 and wrapped at the terminal's edge (QA).
-  return packedFields(parts).join('\n');
+  // and its pool ran to 180 and wrapped at the terminal's edge (QA). The lines after the first
+  // start under the workload's name (the body's lines start two columns in, QA Q48).
+  return packedFields(parts, 'npusim sweep '.length).join('\n');
 }
 
 export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {

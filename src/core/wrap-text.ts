@@ -68,10 +68,16 @@ export function fitLine(line: string, columns: number = TEXT_COLUMNS): string[] 
 
 /**
  * Fields shown two spaces apart (a header: `npusim sweep stress  seeds 1..8  duration 1 us ...`)
- * on lines of at most `columns`, each line after the first starting with two spaces, as a run's
- * summary's second line does; a field is never split, and one longer than a line stands alone.
+ * on lines of at most `columns`, each line after the first starting with `indent` spaces (a
+ * header's continuation under its name, so that it does not read as the first line of the body
+ * below it); a field is never split, and one longer than a line stands alone.
  */
-export function packedFields(fields: readonly string[], columns: number = TEXT_COLUMNS): string[] {
+export function packedFields(
+  fields: readonly string[],
+  indent: number,
+  columns: number = TEXT_COLUMNS,
+): string[] {
+  const pad = ' '.repeat(indent);
   const lines: string[] = [];
   let line: string | undefined;
   for (const field of fields) {
@@ -79,7 +85,7 @@ export function packedFields(fields: readonly string[], columns: number = TEXT_C
     else if (line.length + 2 + field.length <= columns) line += `  ${field}`;
     else {
       lines.push(line);
-      line = `  ${field}`;
+      line = `${pad}${field}`;
     }
   }
   if (line !== undefined) lines.push(line);

@@ -446,13 +446,13 @@ describe('sweep: the failures directory and the header', () => {
     // Fields two spaces apart, on lines of at most 100 columns (on one line it ran to 180).
     expect(text.split('\n').slice(0, 3)).toEqual([
       'npusim sweep stress  seeds 1..8  duration 1 us  topology witherspoon-6  policy per-socket',
-      '  profile fixed  strategy random  free (window 2 us)',
-      '  1 seed at a time, a worker thread per actor (9 threads)',
+      '             profile fixed  strategy random  free (window 2 us)',
+      '             1 seed at a time, a worker thread per actor (9 threads)',
     ]);
     const header = (seedsAtOnce: number) =>
       summaryText(shard(1, 1, { shards: null }), { seedsAtOnce }, { interrupted: false }).split('\n')[1];
-    expect(header(4)).toBe('  profile fixed  strategy random  4 seeds at once, a thread each');
-    expect(header(1)).toBe('  profile fixed  strategy random  1 seed at a time, on one thread');
+    expect(header(4)).toBe('             profile fixed  strategy random  4 seeds at once, a thread each');
+    expect(header(1)).toBe('             profile fixed  strategy random  1 seed at a time, on one thread');
     // A clean, complete free sweep has no --seeds line to qualify.
     expect(text).not.toContain('race anew');
   });
@@ -492,7 +492,7 @@ describe('sweep: the failures directory and the header', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([
       `npusim sweep stress  ${named}  duration 10 us  topology witherspoon-6  policy per-socket`,
-      `  profile fixed  strategy random  ${runs}`,
+      `             profile fixed  strategy random  ${runs}`,
     ]);
     expect(r.stdout).toContain(
       seeds.includes(',') ? `  ${seeds.split(',').length} seeds in ` : '  1 seed in ',
@@ -597,8 +597,8 @@ describe('sweep: the failures directory and the header', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout.split('\n').slice(0, 3)).toEqual([
       'npusim sweep stress  seed 1  duration 10 us  topology witherspoon-4  policy per-gpu',
-      '  set gpu.dmaBytes=512  bugs: descending-order  profile as-shipped  strategy random',
-      '  1 seed at a time, on one thread',
+      '             set gpu.dmaBytes=512  bugs: descending-order  profile as-shipped  strategy random',
+      '             1 seed at a time, on one thread',
     ]);
   });
 
@@ -614,8 +614,8 @@ describe('sweep: the failures directory and the header', () => {
     };
     const expected = [
       'npusim sweep stress  seeds 1..8  shards 1,2 of 2  duration 30 us  topology witherspoon-6',
-      `  policy per-socket  set 'tenants[0].pageSizes=["2M"]'  bugs: single-flush  profile fixed`,
-      '  strategy pct depth 2 (steps measured per seed)  stop-on-first',
+      `             policy per-socket  set 'tenants[0].pageSizes=["2M"]'  bugs: single-flush  profile fixed`,
+      '             strategy pct depth 2 (steps measured per seed)  stop-on-first',
     ];
     const merged = mergeSummaries([
       { summary: shard(1, 2, { sweep }), where: 'a' },
@@ -742,8 +742,8 @@ describe('sweep --stop-on-first: both effects said', () => {
     ]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout.split('\n').slice(1, 3)).toEqual([
-      '  bugs: tce-kill-no-advance  profile fixed  strategy random  stop-on-first',
-      '  1 seed at a time, on one thread',
+      '             bugs: tce-kill-no-advance  profile fixed  strategy random  stop-on-first',
+      '             1 seed at a time, on one thread',
     ]);
     expect(r.stdout).toContain(`\n            ${STOPPED_RUNS_NOTE}\n`);
   });

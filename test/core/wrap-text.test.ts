@@ -47,20 +47,26 @@ describe('wrap-text', () => {
     ).toBe(true);
   });
 
-  it('packedFields: fields two spaces apart, a new line (indented two) before one that would pass the width, never a field split', () => {
-    expect(packedFields(['npusim sweep x', 'seeds 1..8', 'profile fixed'], 30)).toEqual([
+  it('packedFields: fields two spaces apart, a new line (indented as asked) before one that would pass the width, never a field split', () => {
+    expect(packedFields(['npusim sweep x', 'seeds 1..8', 'profile fixed'], 13, 30)).toEqual([
       'npusim sweep x  seeds 1..8',
-      '  profile fixed',
+      '             profile fixed',
     ]);
     // A line exactly at the width stays; one column more moves the field down.
-    expect(packedFields(['a'.repeat(10), 'b'.repeat(8)], 20)).toEqual([
+    expect(packedFields(['a'.repeat(10), 'b'.repeat(8)], 2, 20)).toEqual([
       `${'a'.repeat(10)}  ${'b'.repeat(8)}`,
     ]);
-    expect(packedFields(['a'.repeat(10), 'b'.repeat(9)], 20)).toEqual(['a'.repeat(10), `  ${'b'.repeat(9)}`]);
+    expect(packedFields(['a'.repeat(10), 'b'.repeat(9)], 2, 20)).toEqual([
+      'a'.repeat(10),
+      `  ${'b'.repeat(9)}`,
+    ]);
     // A field longer than a line stands alone, whole.
-    expect(packedFields(['x', 'y'.repeat(40), 'z'], 20)).toEqual(['x', `  ${'y'.repeat(40)}`, '  z']);
-    expect(packedFields([])).toEqual([]);
-    for (const line of packedFields(Array.from({ length: 40 }, (_, i) => `field ${i}`)))
+    expect(packedFields(['x', 'y'.repeat(40), 'z'], 2, 20)).toEqual(['x', `  ${'y'.repeat(40)}`, '  z']);
+    expect(packedFields([], 2)).toEqual([]);
+    for (const line of packedFields(
+      Array.from({ length: 40 }, (_, i) => `field ${i}`),
+      13,
+    ))
       expect(line.length).toBeLessThanOrEqual(TEXT_COLUMNS);
   });
 });
