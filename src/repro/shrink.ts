@@ -186,6 +186,7 @@ export async function shrinkFailure(
   want.deadlock = want.liveness && start.deadlock;
   options.onStart?.(want.liveness ? start.liveness : undefined);
   const s = new ShrinkRun(want, start, options);
+  if (want.liveness) s.reserved = 1;
   // 1. Stop at the first finding; a liveness failure whose first finding is a violation would end
   // there without its deadlock, so its run is cut at its liveness failure instead.
   const cutsAtLiveness =
@@ -199,6 +200,14 @@ export async function shrinkFailure(
   // 3. The choices: replay the recorded sequences, then reduce them; 4. the scenario again on
   // them; both until a round keeps nothing.
   if (s.left()) await shrinkRecordedChoices(s, workload.name);
+  // Last, a liveness failure's run cut at its failure, with the run held back for it; a budget
+  // that ran out is still said to have run out in the pass that used it up.
+  const ranOutIn = s.lastPass;
+  s.reserved = 0;
+  if (want.liveness) {
+    await endAtLiveness(s);
+    if (s.budgetUsedUp) s.lastPass = ranOutIn;
+  }
   const best = s.best;
   const result = best.result;
   const shrunk = buildFailureFile({
@@ -300,9 +309,18 @@ class ShrinkRun {
   left(): boolean {
     if (!this.stopped && this.options.shouldStop?.() === true) this.stopped = true;
     if (this.stopped) return false;
-    if (this.runs >= this.options.budget) this.budgetUsedUp = true;
-    return !this.budgetUsedUp;
+    const budget = this.options.budget - this.reserved;
+    if (this.runs >= budget) this.budgetUsedUp = true;
+    return this.runs < budget;
   }
+
+  /**
+   * Runs held back from the passes for the last step (a liveness failure's run cut at its
+   * failure): a budget that runs out inside a pass would otherwise leave the result running on,
+   * events and all, past a failure a round's cut had not reached yet (QA Q48: a deadlock's result
+   * ran to 62.5 us, its liveness failure at 39.06 us).
+   */
+  reserved = 0;
 
   /** One run of `config`, counted against the budget. */
   async judge(config: RunConfig, record = false): Promise<Trial | undefined> {

@@ -324,6 +324,22 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(replay.result?.exitCode).toBe(3);
   });
 
+  test('a liveness shrink whose budget runs out inside a pass still ends its run at the liveness failure (one run held back for it)', async () => {
+    const { w, file } = await deadlockFailure();
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    // A budget that ran out in a choice pass after a round had moved the failure earlier.
+    const budget = 40;
+    const passes: string[] = [];
+    const shrunk = await shrinkFailure(file, config, w, { budget, onProgress: (p) => passes.push(p.pass) });
+    expect(shrunk.budgetUsedUp).toBe(true);
+    expect(shrunk.runs).toBeLessThanOrEqual(budget);
+    // The budget is said to have run out in a pass, not in the cut that followed it.
+    expect(shrunk.lastPass).not.toBe('scenario: end at the liveness failure');
+    expect(passes).toContain('end at the liveness failure');
+    expect(shrunk.after.simulatedTicks).toBe(shrunk.liveness!.after.tick + 1);
+    expect(shrunk.config.params.durationTicks).toBe(shrunk.liveness!.after.tick + 1);
+  });
+
   test('scenario passes: a shorter shootdown deadline is offered for a deadlock only, the run shortened by as much', () => {
     const p = registry.get('atsd-deadlock')!.params;
     expect(scenarioPasses(false).map(([name]) => name)).not.toContain('a shorter shootdown deadline');
