@@ -31,7 +31,7 @@ import { checkFailureFileOptions, failureFileInput } from './failure-file-input.
 import { checkFilePath } from './file-path-check.js';
 
 export interface ShrinkFailureFileOptions {
-  /** Candidate runs at most, as `--budget`: a whole number from 1 to 1,000,000; default 400. */
+  /** Candidate runs at most, as `--budget`: a whole number from 1 to 1,000,000; default 1000. */
   budget?: number;
   /**
    * Where to write the shrunk failure file (whole, or not at all: a temporary file renamed over

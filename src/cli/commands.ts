@@ -275,7 +275,7 @@ const SHRINK: CommandSpec = {
       type: 'string',
       value: 'N',
       help: 'candidate runs at most; the best so far is written when it runs out, or when Ctrl-C stops the shrink (exit 130)',
-      default: '400',
+      default: '1000',
       parse: (t, o) => parseBudget(t, o),
     },
   ],

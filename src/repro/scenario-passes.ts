@@ -1,11 +1,16 @@
 /**
  * The scenario passes of `npusim shrink` (shrink.ts, step 2): each proposes smaller versions of a
- * failing run's workload parameters, in this order (fewer tenants, IOMMU groups, the smaller
- * topology, fewer GPU engines, CPU threads, processes, pages, TCE pages and DMAs in flight, slower
- * DMA, TCE unmaps and BAR0 accesses, each interval 2, 4, 8, ... times as long). Shrink tries a pass's candidates in order, keeps the first
- * that still fails and ranks lower, and repeats the pass until none is kept; candidates that do
- * not plan (a group the policy lacks, tenants that no longer fit) are never run. A deadlock (a
- * liveness failure with a cycle of shootdowns) gets one pass more, last: a shorter deadline.
+ * failing run's workload parameters, in this order: fewer tenants, IOMMU groups, the smaller
+ * topology; then whole kinds of traffic gone (the collective, GPU resets, context churn, BAR0
+ * accesses, TCE unmaps; each DMA kind in turn, its share to another; one kind of unmap, of TCE
+ * unmap, one direction of DMA), so that what is left is what the failure needs; then fewer GPU
+ * engines, CPU threads, processes, pages and TCE pages (every tenant's, then each one's alone),
+ * pages per unmap, ATSD registers, TCE map threads and DMAs in flight; last slower DMA, TCE unmaps
+ * and BAR0 accesses, each interval 2, 4, 8, ... times as long. Shrink tries a pass's candidates in
+ * order, keeps the first that still fails and ranks lower, and repeats the pass until none is kept;
+ * candidates that do not plan (a group the policy lacks, tenants that no longer fit) are never
+ * run. A deadlock (a liveness failure with a cycle of shootdowns) gets one pass more, last: a
+ * shorter deadline.
  */
 import type { WorkloadParams } from '../model/scenario/workload-params.js';
 
@@ -58,11 +63,27 @@ export function scenarioPasses(deadlock = false): Pass[] {
       (p) => one(p.topology === 'witherspoon-6' ? { ...p, topology: 'witherspoon-4' } : undefined),
       true,
     ],
+    ['no collective', withoutCollective, true],
+    ['no GPU resets', (p) => one(withoutResets(p)), true],
+    ['no context churn', (p) => one(withoutChurn(p)), true],
+    ['no BAR0 accesses', (p) => one(withoutBar0(p)), true],
+    [
+      'no TCE unmaps',
+      (p) => one(mapHost(p, 'tceRemapIntervalTicks', (v) => (v === 0 ? undefined : 0))),
+      true,
+    ],
+    ['fewer kinds of DMA', fewerDmaKinds, true],
+    ['one kind of unmap', oneKindOfUnmap, true],
+    ['one kind of TCE unmap', oneKindOfTceUnmap, true],
+    ['one direction of DMA', oneDmaDirection, true],
     ['fewer GPU engines', (p) => one(mapGpu(p, 'engines', (v) => halve(v, 1))), true],
     ['fewer CPU threads', (p) => one(mapHost(p, 'cpuThreads', (v) => halve(v, 1))), true],
-    ['fewer processes', (p) => one(halveTenantField(p, 'processesPerGpu', 1)), true],
-    ['fewer pages', (p) => one(halveTenantField(p, 'pagesPerProcess', 1)), true],
-    ['fewer TCE pages', (p) => one(halveTenantField(p, 'tcePagesPerGpu', 4)), true],
+    ['fewer processes', (p) => halveTenantField(p, 'processesPerGpu', 1), true],
+    ['fewer pages', (p) => halveTenantField(p, 'pagesPerProcess', 1), true],
+    ['fewer TCE pages', (p) => halveTenantField(p, 'tcePagesPerGpu', 4), true],
+    ['fewer pages per unmap', (p) => one(mapHost(p, 'pagesPerUnmap', (v) => halve(v, 1))), true],
+    ['fewer ATSD registers', (p) => one(mapHost(p, 'atsdRegisters', (v) => halve(v, 1))), true],
+    ['fewer TCE map threads', (p) => one(fewerTceMapThreads(p)), true],
     ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1))), true],
     [
       'slower DMA',
@@ -138,20 +159,105 @@ function fewerGroups(p: WorkloadParams): WorkloadParams[] {
   });
 }
 
-/** Every tenant's `field` halved toward `floor` (undefined when none moves). */
+/**
+ * Every tenant's `field` halved toward `floor`, then, where more than one tenant would move, each
+ * such tenant's alone: the failure may need one tenant's processes or pages and not another's (QA:
+ * guest-atsd's shrink kept 2 processes a GPU in two of its three tenants when halving all of them at
+ * once failed). None when no tenant moves.
+ */
 function halveTenantField(
   p: WorkloadParams,
   field: 'processesPerGpu' | 'pagesPerProcess' | 'tcePagesPerGpu',
   floor: number,
-): WorkloadParams | undefined {
-  let changed = false;
-  const tenants = p.tenants.map((t) => {
-    const v = halve(t[field], floor);
-    if (v === undefined) return t;
-    changed = true;
-    return { ...t, [field]: v };
+): WorkloadParams[] {
+  const halved = p.tenants.map((t) => halve(t[field], floor));
+  const moving = halved.flatMap((v, i) => (v === undefined ? [] : [i]));
+  const withHalved = (which: readonly number[]): WorkloadParams => ({
+    ...p,
+    tenants: p.tenants.map((t, i) => (which.includes(i) ? { ...t, [field]: halved[i] } : t)),
   });
-  return changed ? { ...p, tenants } : undefined;
+  if (moving.length === 0) return [];
+  return [withHalved(moving), ...(moving.length > 1 ? moving.map((i) => withHalved([i])) : [])];
+}
+
+/** The DMA kinds an engine draws from, their shares summing to 100 (workload-params.ts). */
+const DMA_KINDS = ['ut0Percent', 'ut1Percent', 'peerPercent'] as const;
+
+/**
+ * Each kind of DMA an engine issues dropped in turn (peer accesses, then UT=1, then UT=0), its share
+ * given to the largest of the kinds left, so the shares still sum to 100: a failure that needs UT=0
+ * DMA alone no longer shows TCE or NVLink peer traffic beside it. None when one kind is all there is,
+ * or there are no engines.
+ */
+function fewerDmaKinds(p: WorkloadParams): WorkloadParams[] {
+  if (p.gpu.engines === 0) return [];
+  return [...DMA_KINDS].reverse().flatMap((kind) => {
+    const share = p.gpu[kind];
+    const others = DMA_KINDS.filter((k) => k !== kind && p.gpu[k] > 0);
+    if (share === 0 || others.length === 0) return [];
+    const heir = others.reduce((a, b) => (p.gpu[b] > p.gpu[a] ? b : a));
+    return [{ ...p, gpu: { ...p.gpu, [kind]: 0, [heir]: p.gpu[heir] + share } }];
+  });
+}
+
+/**
+ * A percentage that splits one kind of operation in two (munmap against migration, a TCE window
+ * reset against page kills, a write against a read) set to one kind only: 0, then 100. None when it
+ * already is one kind.
+ */
+function oneKindOf(percent: number): number[] {
+  return percent > 0 && percent < 100 ? [0, 100] : [];
+}
+
+/** Munmaps only, then migrations only. */
+function oneKindOfUnmap(p: WorkloadParams): WorkloadParams[] {
+  return oneKindOf(p.host.migratePercent).map((v) => ({ ...p, host: { ...p.host, migratePercent: v } }));
+}
+
+/** Page kills only, then window resets only; none without TCE unmaps (their share is no part of it). */
+function oneKindOfTceUnmap(p: WorkloadParams): WorkloadParams[] {
+  if (p.host.tceRemapIntervalTicks === 0) return [];
+  return oneKindOf(p.host.tceWindowResetPercent).map((v) => ({
+    ...p,
+    host: { ...p.host, tceWindowResetPercent: v },
+  }));
+}
+
+/** Reads only, then writes only; none without engines (a collective's accesses are its own). */
+function oneDmaDirection(p: WorkloadParams): WorkloadParams[] {
+  if (p.gpu.engines === 0) return [];
+  return oneKindOf(p.gpu.writePercent).map((v) => ({ ...p, gpu: { ...p.gpu, writePercent: v } }));
+}
+
+/** The engines' traffic alone: no NVLink collective. */
+function withoutCollective(p: WorkloadParams): WorkloadParams[] {
+  return p.gpu.collective === 'none' ? [] : [{ ...p, gpu: { ...p.gpu, collective: 'none' } }];
+}
+
+/** The host without context churn: contexts made at start and destroyed at the end. */
+function withoutChurn(p: WorkloadParams): WorkloadParams | undefined {
+  if (p.host.contextChurnIntervalTicks === undefined) return undefined;
+  const { contextChurnIntervalTicks: _churn, contextStepTicks: _step, ...host } = p.host;
+  return { ...p, host };
+}
+
+/** The workload without GPU resets. */
+function withoutResets(p: WorkloadParams): WorkloadParams | undefined {
+  if (p.resets === undefined) return undefined;
+  const { resets: _resets, ...rest } = p;
+  return rest;
+}
+
+/** No guest BAR0 accesses (and so no firmware updates). */
+function withoutBar0(p: WorkloadParams): WorkloadParams | undefined {
+  if (p.mmio.accessIntervalTicks === 0) return undefined;
+  return { ...p, mmio: { ...p.mmio, accessIntervalTicks: 0 } };
+}
+
+/** Half the threads that map each TCE window at start (at least one). */
+function fewerTceMapThreads(p: WorkloadParams): WorkloadParams | undefined {
+  const threads = p.host.tceMapThreads === undefined ? undefined : halve(p.host.tceMapThreads, 1);
+  return threads === undefined ? undefined : { ...p, host: { ...p.host, tceMapThreads: threads } };
 }
 
 function mapGpu(
@@ -165,7 +271,7 @@ function mapGpu(
 
 function mapHost(
   p: WorkloadParams,
-  key: 'cpuThreads' | 'tceRemapIntervalTicks',
+  key: 'cpuThreads' | 'tceRemapIntervalTicks' | 'pagesPerUnmap' | 'atsdRegisters',
   f: (v: number) => number | undefined,
 ) {
   const v = f(p.host[key]);

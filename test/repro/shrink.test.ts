@@ -23,6 +23,7 @@ import { replayFailure } from '../../src/repro/replay.js';
 import { hostChange, scenarioChanges } from '../../src/repro/scenario-changes.js';
 import { scenarioPasses } from '../../src/repro/scenario-passes.js';
 import { type LivenessFinding, shrinkFailure } from '../../src/repro/shrink.js';
+import { DEFAULT_SHRINK_BUDGET } from '../../src/repro/shrink-budget.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
@@ -136,7 +137,9 @@ describe('shrink', () => {
     expect(one.stdout).toMatch(/, 1 run, budget used up \(it may shrink further\)\n/);
     expect(one.stdout).toMatch(/nothing was reduced: no candidates after the original's run, none kept/);
     expect(one.stdout).not.toContain('before');
-    expect(one.stdout).toContain(`shrink it with a larger budget: npusim shrink ${path} --budget 400`);
+    expect(one.stdout).toContain(
+      `shrink it with a larger budget: npusim shrink ${path} --budget ${DEFAULT_SHRINK_BUDGET}`,
+    );
     // A budget that ran out mid-pass says so, and how to go on: not "done".
     const cut = await cli(['shrink', path, '--out', join(dir, 'cut.json'), '--budget', '8']);
     expect(cut.code).toBe(0);
@@ -478,15 +481,20 @@ describe('shrink: a locally minimal result (QA Q34)', () => {
   test('the result is a fixpoint: its duration ends where it stops, no count it does not need is kept, and a shrink of it keeps nothing', async () => {
     const { w, file } = await failure('kexec-boot', 'xts-stale-after-kexec');
     const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
-    const a = await shrinkFailure(file, config, w, { budget: 400 });
+    const a = await shrinkFailure(file, config, w, { budget: DEFAULT_SHRINK_BUDGET });
     expect(a.budgetUsedUp).toBe(false);
     const p = a.config.params;
     expect(p.durationTicks).toBe(a.after.simulatedTicks);
     // Before, `gpu.maxOutstanding 64` and `host.cpuThreads 2` stayed in a 10-event run.
     expect(p.gpu.maxOutstanding).toBe(1);
     expect(p.host.cpuThreads).toBe(1);
+    // No kind of traffic the failure does not need: one kind of unmap, one direction of DMA, one
+    // ATSD register (the workload's mix was 50 % migrations, 50 % writes, 8 registers).
+    expect([0, 100]).toContain(p.host.migratePercent);
+    expect([0, 100]).toContain(p.gpu.writePercent);
+    expect(p.host.atsdRegisters).toBe(1);
     const again = readFailureFile(JSON.stringify(a.file), 'shrunk.json', registry);
-    const b = await shrinkFailure(a.file, again.config, w, { budget: 400 });
+    const b = await shrinkFailure(a.file, again.config, w, { budget: DEFAULT_SHRINK_BUDGET });
     expect(b.kept).toBe(0);
     expect(b.after).toEqual(a.after);
   });
