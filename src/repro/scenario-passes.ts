@@ -9,8 +9,8 @@
  * and BAR0 accesses, each interval 2, 4, 8, ... times as long. Shrink tries a pass's candidates in
  * order, keeps the first that still fails and ranks lower, and repeats the pass until none is kept;
  * candidates that do not plan (a group the policy lacks, tenants that no longer fit) are never
- * run. A deadlock (a liveness failure with a cycle of shootdowns) gets one pass more, last: a
- * shorter deadline.
+ * run. A liveness failure whose shootdown can never complete (a deadlock cycle, a hung register)
+ * gets one pass more, last: a shorter deadline.
  */
 import type { WorkloadParams } from '../model/scenario/workload-params.js';
 
@@ -48,13 +48,14 @@ const stretched = (v: number, ceiling: number): number[] => {
 };
 
 /**
- * `deadlock`: the failure is a liveness failure whose shootdowns wait on each other in a cycle
- * (liveness-rules.ts `findDeadlockCycle`), which shrink.ts then requires of every candidate; only
- * then is the shootdown deadline shortened (the last pass): a deadlock never completes, whatever
- * the deadline, so a shorter one finds the same failure sooner, in fewer events, where for a
- * shootdown that is merely slow a shorter deadline would make a failure of one that was none.
+ * `neverCompletes`: the failure is a liveness failure whose shootdown can never complete (a
+ * deadlock cycle or a hung register, stuck-shootdown.ts), which shrink.ts then requires of every
+ * candidate; only then is the shootdown deadline shortened (the last pass): such a shootdown never
+ * completes, whatever the deadline, so a shorter one finds the same failure sooner, in fewer
+ * events, where for a shootdown that is merely slow a shorter deadline would make a failure of one
+ * that was none.
  */
-export function scenarioPasses(deadlock = false): Pass[] {
+export function scenarioPasses(neverCompletes = false): Pass[] {
   const passes: Pass[] = [
     ['fewer tenants', withoutEachTenant, true],
     ['fewer IOMMU groups', fewerGroups, true],
@@ -115,12 +116,12 @@ export function scenarioPasses(deadlock = false): Pass[] {
     ],
   ];
   // Not a count: a shorter deadline is kept only when it ranks lower (the run it cuts always does).
-  if (deadlock) passes.push(['a shorter shootdown deadline', (p) => one(shorterDeadline(p)), false]);
+  if (neverCompletes) passes.push(['a shorter shootdown deadline', (p) => one(shorterDeadline(p)), false]);
   return passes;
 }
 
 /**
- * The shootdown deadline halved, and the run's duration shortened by as much: the deadlocked
+ * The shootdown deadline halved, and the run's duration shortened by as much: the stuck
  * shootdown found overdue at tick T started before T - deadline, so the same one is overdue by
  * T - deadline + half + 1, which the watchdog's check at the end of the run sees (watchdog.ts).
  */

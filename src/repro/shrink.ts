@@ -13,9 +13,10 @@
  *   2. the scenario, pass after pass until none helps (scenario-passes.ts, in its order): fewer
  *      tenants, IOMMU groups, the smaller topology where the tenants still fit, fewer GPU engines,
  *      CPU threads, processes, pages and TCE pages, fewer outstanding DMAs, slower traffic (longer
- *      intervals: DMA, TCE unmaps, BAR0 accesses); for a deadlock (a liveness failure whose
- *      shootdowns wait on each other in a cycle, which every candidate must then show too), a
- *      shorter shootdown deadline, the run shortened with it: the deadlock is found sooner;
+ *      intervals: DMA, TCE unmaps, BAR0 accesses), with whole kinds of traffic dropped on the way;
+ *      for a liveness failure whose shootdown can never complete (a deadlock cycle, or a hung
+ *      register: stuck-shootdown.ts, which every candidate must then show too), a shorter
+ *      shootdown deadline, the run shortened with it: the same failure is found sooner;
  *   3. the choices: the run's choice sequences are recorded and replayed instead of the seed
  *      (strategy `replay`), then reduced the way Hypothesis reduces its choice buffer: cut each
  *      actor's tail (past the end every choice is 0, the simplest), delete spans, set spans to 0,
@@ -37,8 +38,6 @@
 
 import { ConfigError } from '../core/errors.js';
 import * as machine from '../model/actors/machine.js';
-import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
-import type { Violation } from '../model/check/violation.js';
 import { deviations } from '../model/choice/choice-log.js';
 import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -58,6 +57,7 @@ import {
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
 import type { LivenessFinding } from './liveness-text.js';
 import { scenarioPasses } from './scenario-passes.js';
+import { type Stuck, stuckAtLiveness } from './stuck-shootdown.js';
 
 export interface Measures {
   events: number;
@@ -124,8 +124,11 @@ interface Trial {
   config: RunConfig;
   first: FirstFinding;
   liveness: LivenessFinding | undefined;
-  /** Its earliest liveness failure shows a deadlock cycle (liveness-rules.ts findDeadlockCycle). */
-  deadlock: boolean;
+  /**
+   * Its earliest liveness failure's shootdown can never complete: a deadlock cycle or a hung
+   * register (stuck-shootdown.ts).
+   */
+  stuck: Stuck | undefined;
   measures: Measures;
   result: RunResult | undefined;
   choices: number[][] | undefined;
@@ -163,7 +166,7 @@ export async function shrinkFailure(
   const want: Wanted = {
     rule: shrinkable(file, where).rule,
     liveness: file.exit.class === 'liveness',
-    deadlock: false,
+    stuck: undefined,
   };
   // The original as it ran (its choices recorded, to measure its deviations). A run Ctrl-C
   // stopped is started at its first finding: its stop cannot be re-run (a threaded one's at all),
@@ -181,9 +184,10 @@ export async function shrinkFailure(
     );
   }
   checkReproduced(file, start, where);
-  // A deadlock stays a deadlock: every candidate's liveness failure must show a cycle too (a
-  // candidate whose shootdown merely hangs, a register that never clears, is another failure).
-  want.deadlock = want.liveness && start.deadlock;
+  // A deadlock stays a deadlock, a hung register a hung register: every candidate's liveness
+  // failure must show the same (a deadlock whose candidate's shootdown waits on a register that
+  // never clears is another failure, and so is a merely slow shootdown).
+  if (want.liveness) want.stuck = start.stuck;
   options.onStart?.(want.liveness ? start.liveness : undefined);
   const s = new ShrinkRun(want, start, options);
   if (want.liveness) s.reserved = 1;
@@ -266,14 +270,14 @@ function checkReproduced(file: FailureFile, start: Trial, where: string): void {
 
 /**
  * What a candidate must still do: fail first with `rule` and, when the original was a liveness
- * failure (its exit class, whatever its first finding), end as one; when that liveness failure
- * was a deadlock (`deadlock`: a cycle of shootdowns waiting on each other's registers), end as a
- * deadlock.
+ * failure (its exit class, whatever its first finding), end as one; when that liveness failure's
+ * shootdown could never complete (`stuck`: a deadlock cycle or a hung register, stuck-shootdown.ts),
+ * end as the same kind.
  */
 interface Wanted {
   rule: string;
   liveness: boolean;
-  deadlock: boolean;
+  stuck: Stuck | undefined;
 }
 
 /** A shrink under way: the failure that must still happen, the runs spent, the best trial so far. */
@@ -389,7 +393,7 @@ async function endAtLiveness(s: ShrinkRun): Promise<void> {
 async function shrinkScenario(s: ShrinkRun, workloadName: string, onChoices = false): Promise<void> {
   for (let progress = true; progress && s.left(); ) {
     progress = false;
-    for (const [pass, make, counts] of scenarioPasses(s.want.deadlock)) {
+    for (const [pass, make, counts] of scenarioPasses(s.want.stuck !== undefined)) {
       // Repeat a pass while one of its candidates is kept (the first kept wins each round).
       for (let kept = true; kept && s.left(); ) {
         kept = false;
@@ -499,8 +503,8 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
     const first = firstFinding(result);
     if (first === undefined || first.rule !== rule) return undefined;
     if (want.liveness && exitClassOf(result) !== 'liveness') return undefined;
-    const deadlock = deadlockAtLiveness(result.liveness);
-    if (want.deadlock && !deadlock) return undefined;
+    const stuck = want.liveness ? stuckAtLiveness(result) : undefined;
+    if (want.stuck !== undefined && stuck !== want.stuck) return undefined;
     const choices = raw.choices;
     // A replayed log stays the log it is (the choice passes work on it): what the run recorded
     // has the zeros past its end written out, a longer log of the same run, which a pass would
@@ -511,7 +515,7 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
       config: c,
       first,
       liveness: live && { rule: live.rule, tick: live.tick, message: live.message },
-      deadlock,
+      stuck,
       result,
       choices: log,
       measures: {
@@ -528,7 +532,7 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
         config: c,
         first,
         liveness: undefined,
-        deadlock: false,
+        stuck: undefined,
         result: undefined,
         choices: undefined,
         // A crashed run leaves no count of its events (a crash's file says 0): candidates rank
@@ -544,16 +548,6 @@ async function trial(config: RunConfig, want: Wanted, record: boolean): Promise<
     if (e instanceof ConfigError || e instanceof ActorCrashError) return undefined;
     throw e;
   }
-}
-
-/**
- * Whether a run's earliest liveness failure (the one firstFinding would name among them) shows a
- * deadlock cycle among the shootdowns in flight when it was found.
- */
-function deadlockAtLiveness(liveness: readonly Violation[]): boolean {
-  let earliest: Violation | undefined;
-  for (const v of liveness) if (earliest === undefined || v.tick < earliest.tick) earliest = v;
-  return earliest !== undefined && findDeadlockCycle(earliest.history) !== undefined;
 }
 
 /** The measures in the order a candidate is ranked by: what a reader pays for first. */

@@ -24,6 +24,7 @@ import { hostChange, scenarioChanges } from '../../src/repro/scenario-changes.js
 import { scenarioPasses } from '../../src/repro/scenario-passes.js';
 import { type LivenessFinding, shrinkFailure } from '../../src/repro/shrink.js';
 import { DEFAULT_SHRINK_BUDGET } from '../../src/repro/shrink-budget.js';
+import { stuckAtLiveness } from '../../src/repro/stuck-shootdown.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
@@ -367,6 +368,24 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(shrunk.config.params.gpu.issueIntervalTicks).toBeGreaterThan(2 * w.params.gpu.issueIntervalTicks);
     expect(shrunk.after.simulatedTicks).toBeLessThanOrEqual(shrunk.before.simulatedTicks);
     expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+  });
+
+  test('a hang on a register whose STAT never clears gets a shorter deadline too, and stays that hang', async () => {
+    // Before the hung register was recognised as a shootdown that can never complete, this shrink
+    // kept the workload's whole 100 us deadline: 1132 events at the default budget, used up.
+    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: DEFAULT_SHRINK_BUDGET });
+    expect(shrunk.budgetUsedUp).toBe(false);
+    expect(shrunk.config.params.host.shootdownDeadlineTicks * 10).toBeLessThan(
+      w.params.host.shootdownDeadlineTicks,
+    );
+    expect(shrunk.after.events).toBeLessThanOrEqual(40);
+    expect(shrunk.liveness?.after.rule).toBe('liveness.shootdown');
+    expect(shrunk.liveness?.after.message).toMatch(/waits for STAT on npu\d+\.reg\d+$/);
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    expect(stuckAtLiveness(replay.result!)).toBe('hung register');
   });
 
   test('scenario passes: an interval is offered 2, 4, 8, ... times as long, up to its ceiling, and nothing past it', () => {

@@ -50,6 +50,29 @@ export function judgeShootdownDeadlines(
 }
 
 /**
+ * The shootdown a liveness violation of judgeShootdownDeadlines reports overdue (its message opens
+ * "Expected shootdown N "), or undefined for any other violation.
+ */
+export function overdueShootdown(v: Violation): number | undefined {
+  if (v.rule !== 'liveness.shootdown') return undefined;
+  const m = /^Expected shootdown (\d+) /.exec(v.message);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/**
+ * The register whose STAT shootdown `id` waits for, from the lines that describe the shootdowns in
+ * flight ("shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0"); undefined when it waits
+ * for something else (to acquire, for the nest MMU) or is not among them.
+ */
+export function statWaitOf(lines: readonly string[], id: number): { npu: number; reg: number } | undefined {
+  for (const line of lines) {
+    const m = /^shootdown (\d+): holds \[[^\]]*\], waits for STAT on npu(\d+)\.reg(\d+)$/.exec(line);
+    if (m !== null && Number(m[1]) === id) return { npu: Number(m[2]), reg: Number(m[3]) };
+  }
+  return undefined;
+}
+
+/**
  * The deadlock among shootdowns in flight, from the lines that describe them (shootdown-runner.ts
  * `describe`: "shootdown 2: holds [npu1.reg0], waits to acquire on npu0"): a shootdown waiting to
  * acquire on an NPU waits for every shootdown holding a register there; a cycle in that wait-for
