@@ -10,10 +10,29 @@
  */
 export const TEXT_COLUMNS = 100;
 
-/** Where a line may break: a single space between words (a run of spaces is part of a word). */
-const WORD_BREAK = /(?<=\S) (?=\S)/;
+/**
+ * Where a line may break: a single space between words (a run of spaces is part of a word), but
+ * not between a number and its unit of time (`1.146 ms` split over two lines read as two figures).
+ */
+export const WORD_BREAK = /(?<=[^\s\d]) (?=\S)|(?<=\d) (?![pnum]?s\b)(?=\S)/;
 /** Where a list of fields may break: after the comma or semicolon that ends a field. */
-const FIELD_BREAK = /(?<=\S[,;]) (?=\S)/;
+export const FIELD_BREAK = /(?<=\S[,;]) (?=\S)/;
+/** Where a list of items whose text has commas may break: after the semicolon that ends one. */
+export const ITEM_BREAK = /(?<=\S;) (?=\S)/;
+/** Where a chain may break: before its arrow (`a -> b -> a`), the arrow starting the next line. */
+export const ARROW_BREAK = /(?<=\S) (?=-> )/;
+
+/**
+ * A colour code (an SGR escape, `ESC [ 31 m`), which takes no column: a summary coloured for a
+ * terminal wraps where its plain text does. Built from the character's code so that no control
+ * character stands in the source.
+ */
+const COLOUR_CODE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** The columns `text` takes in a terminal: its length less its colour codes. */
+export function textWidth(text: string): number {
+  return text.replace(COLOUR_CODE, '').length;
+}
 
 /**
  * `head`, then `text`'s words on lines of at most `columns`, every line after the first starting
@@ -21,21 +40,33 @@ const FIELD_BREAK = /(?<=\S[,;]) (?=\S)/;
  * follows `head`, and a word longer than a line's room stands on a line of its own, never cut: a
  * URL, a path or a JSON value must stay whole to be copied. Runs of spaces inside the text are
  * kept (they are part of a word), so a line that fits comes back as it went in. `breaks` says
- * where the text may break (between words unless told).
+ * where the text may break (between words unless told); given several, the first whose lines all
+ * fit is taken, else the last (a deadlock cycle breaks before its arrows, else between words).
+ * Widths leave colour codes out (textWidth).
  */
 export function hangingLines(
   head: string,
   text: string,
   indent: number | string,
   columns: number = TEXT_COLUMNS,
-  breaks: RegExp = WORD_BREAK,
+  breaks: RegExp | readonly RegExp[] = WORD_BREAK,
 ): string[] {
+  const tries = Array.isArray(breaks) ? breaks : [breaks as RegExp];
+  for (const [i, at] of tries.entries()) {
+    const lines = wrapAt(head, text, indent, columns, at);
+    if (i === tries.length - 1 || lines.every((l) => textWidth(l) <= columns)) return lines;
+  }
+  return [head + text];
+}
+
+/** hangingLines with one place to break. */
+function wrapAt(head: string, text: string, indent: number | string, columns: number, breaks: RegExp) {
   const pad = typeof indent === 'number' ? ' '.repeat(indent) : indent;
   const lines: string[] = [];
   let line = head;
   let empty = true;
   for (const word of text.split(breaks)) {
-    if (!empty && line.length + 1 + word.length > columns) {
+    if (!empty && textWidth(line) + 1 + textWidth(word) > columns) {
       lines.push(line);
       line = pad;
       empty = true;
@@ -55,13 +86,13 @@ export function hangingLines(
  * would leave a stub), else between words.
  */
 export function fitLine(line: string, columns: number = TEXT_COLUMNS): string[] {
-  if (line.length <= columns) return [line];
+  if (textWidth(line) <= columns) return [line];
   const lead = /^ */.exec(line)![0];
   const wrap = (breaks: RegExp) =>
     hangingLines(lead, line.slice(lead.length), lead.length + 2, columns, breaks);
   const byField = wrap(FIELD_BREAK);
   const filled = byField.every(
-    (l, i) => l.length <= columns && (i === byField.length - 1 || l.length > columns / 2),
+    (l, i) => textWidth(l) <= columns && (i === byField.length - 1 || textWidth(l) > columns / 2),
   );
   return filled ? byField : wrap(WORD_BREAK);
 }
@@ -82,7 +113,7 @@ export function packedFields(
   let line: string | undefined;
   for (const field of fields) {
     if (line === undefined) line = field;
-    else if (line.length + 2 + field.length <= columns) line += `  ${field}`;
+    else if (textWidth(line) + 2 + textWidth(field) <= columns) line += `  ${field}`;
     else {
       lines.push(line);
       line = `${pad}${field}`;

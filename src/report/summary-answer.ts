@@ -3,33 +3,47 @@
  * workload with variants, one column per run with its verdict against what it expected.
  */
 import { countText } from '../core/count-text.js';
+import { hangingLines } from '../core/wrap-text.js';
 import { expectationText, verdictText } from './headline.js';
 import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { type Style, table } from './summary-text.js';
 import { variantsAlikeText } from './variants-alike.js';
 
 /**
- * The answer first: the workload's question, its headline figures, and, when it has variants, one
- * column per run (this run, then each variant) with its verdict against what it expected.
+ * `head` then `text`, on lines of at most `columns` with each continuation at `indent`, or on one
+ * line when `columns` is undefined (the HTML report's answer, whose page wraps it).
  */
-export function answerSection(result: RunResult, style: Style): string[] {
+type Wrap = (head: string, text: string, indent: number) => string[];
+
+function wrapper(columns: number | undefined): Wrap {
+  return (head, text, indent) =>
+    (columns === undefined ? [head + text] : hangingLines(head, text, indent, columns)).map((l) =>
+      l.trimEnd(),
+    );
+}
+
+/**
+ * The answer first: the workload's question, its headline figures, and, when it has variants, one
+ * column per run (this run, then each variant) with its verdict against what it expected. With
+ * `columns` (the terminal summary's 100), each prose line and each figure's text wraps there, a
+ * continuation under its own text; without, a line is as long as its text.
+ */
+export function answerSection(result: RunResult, style: Style, columns?: number): string[] {
+  const wrap = wrapper(columns);
   const out: string[] = [];
-  if (result.question !== undefined) out.push(`question: ${result.question}`);
+  if (result.question !== undefined) out.push(...wrap('question: ', result.question, 'question: '.length));
   const variants = result.variants ?? [];
   if (variants.length === 0) {
     const figures = result.headline ?? [];
     // A variant run alone (`--variant`) carries what it was declared to find; so does a workload's
     // own run whose variants were stopped before any ran.
-    const expected = expectedLines(result, style);
-    if (figures.length === 0) return [...out, ...expected, ...restsOn(result, '')];
+    const expected = expectedLines(result, style, columns);
+    if (figures.length === 0) return [...out, ...expected, ...restsOn(result, '', wrap)];
     out.push('answer:');
-    out.push(
-      ...table(
-        figures.map((f) => [f.label, f.text]),
-        { indent: 2, rightAlign: [] },
-      ),
-    );
-    out.push(...expected, ...restsOn(result, ''));
+    // Two columns, as table() lays them out, a figure's text wrapping under its own column.
+    const width = Math.max(...figures.map((f) => f.label.length));
+    for (const f of figures) out.push(...wrap(`  ${f.label.padEnd(width)}  `, f.text, width + 4));
+    out.push(...expected, ...restsOn(result, '', wrap));
     return out;
   }
   const own = result.expectation;
@@ -56,7 +70,11 @@ export function answerSection(result: RunResult, style: Style): string[] {
     })),
   ];
   out.push(
-    `answer (this run and its ${countText(variants.length, 'variant')}, ${variantsAlikeText(result)}):`,
+    ...wrap(
+      'answer (',
+      `this run and its ${countText(variants.length, 'variant')}, ${variantsAlikeText(result)}):`,
+      'answer ('.length,
+    ),
   );
   // Rows by label, in first-seen order: a counter prefix (`atsd.guest.*`) may give one run a figure
   // another run has not got (a counter it never counted: shown as -).
@@ -83,10 +101,16 @@ export function answerSection(result: RunResult, style: Style): string[] {
     // another profile says which, first (it is what makes that run another machine).
     const onProfile = v.profile === undefined ? '' : `profile ${v.profile}`;
     const sets = [onProfile, set].filter((x) => x !== '').join(' ') || 'sets nothing';
-    out.push(`  ${v.name}: ${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`);
+    out.push(
+      ...wrap(
+        `  ${v.name}: `,
+        `${v.description ?? sets}${v.description === undefined ? '' : ` (${sets})`}`,
+        4,
+      ),
+    );
   }
   // The variants' premises are not this run's (one on another profile has no BAR0 filter).
-  out.push(...restsOn(result, ' (this run)'));
+  out.push(...restsOn(result, ' (this run)', wrap));
   return out;
 }
 
@@ -94,10 +118,14 @@ export function answerSection(result: RunResult, style: Style): string[] {
  * What the answer rests on (model/scenario/premises.ts), under the answer, a premise a line: a
  * clean isolation verdict is only as good as these, and the run cannot test them (QA).
  */
-function restsOn(result: RunResult, whose: string): string[] {
+function restsOn(result: RunResult, whose: string, wrap: Wrap): string[] {
   const premises = result.premises ?? [];
   if (premises.length === 0) return [];
-  return [`rests on${whose}:`, ...premises.map((p) => `  ${p.text}`)];
+  // A lettered premise's continuation under its text, past its `(a) `.
+  return [
+    `rests on${whose}:`,
+    ...premises.flatMap((p) => wrap('  ', p.text, /^\([a-z]\) /.test(p.text) ? 6 : 4)),
+  ];
 }
 
 /**
@@ -107,10 +135,14 @@ function restsOn(result: RunResult, whose: string): string[] {
  * A workload's own run whose variants never ran (Ctrl-C before the first) has its own verdict:
  * named by its label, not as a variant.
  */
-export function expectedLines(result: RunResult, style: Style): string[] {
+export function expectedLines(result: RunResult, style: Style, columns?: number): string[] {
   const own = result.expectation;
   if (own === undefined) return [];
-  return [`expected (${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`];
+  return wrapper(columns)(
+    'expected (',
+    `${ownName(result)}): ${expectedCell(own.expect, own.met, result.status, style)}`,
+    'expected ('.length,
+  );
 }
 
 /** Whose expectation a run without a table of variants was judged by. */

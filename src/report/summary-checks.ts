@@ -5,6 +5,17 @@
  * where host memory ran short.
  */
 import { countText } from '../core/count-text.js';
+import {
+  ARROW_BREAK,
+  FIELD_BREAK,
+  fitLine,
+  hangingLines,
+  ITEM_BREAK,
+  packedFields,
+  TEXT_COLUMNS,
+  textWidth,
+  WORD_BREAK,
+} from '../core/wrap-text.js';
 import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import type { HostsChecked } from '../runtime/raw-run.js';
@@ -71,8 +82,7 @@ export function checksSection(
     out.push(
       `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(livenessTotal(result), 'liveness failure')}${livenessNotKeptNote(result)}`)}`,
     );
-    const byRule = byRuleLine(result);
-    if (byRule !== undefined) out.push(byRule);
+    out.push(...byRuleLines(result));
     for (const [label, v] of problems.slice(0, maxViolations)) {
       out.push(
         ...(Array.isArray(v) ? formatStall(v, style) : formatViolation(label, v, maxHistoryLines, style)),
@@ -87,11 +97,11 @@ export function checksSection(
     `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
   const note = pastStopNote(result);
-  if (note !== undefined) out.push(`  ${style('yellow', 'note:')} ${note}`);
+  if (note !== undefined) out.push(...labelled(`  ${style('yellow', 'note:')} `, note));
   const hosts = result.engine.hostsChecked;
-  if (hosts?.agree === true) out.push(`  hosts: ${hostsAgreeText(hosts)}`);
+  if (hosts?.agree === true) out.push(...labelled('  hosts: ', hostsAgreeText(hosts)));
   const memory = memoryNote(result);
-  if (memory !== undefined) out.push(`  ${style('yellow', 'memory:')} ${memory}`);
+  if (memory !== undefined) out.push(...labelled(`  ${style('yellow', 'memory:')} `, memory));
   return out;
 }
 
@@ -131,15 +141,38 @@ function memoryNote(result: RunResult): string | undefined {
   return parts.length === 0 ? undefined : parts.join('; ');
 }
 
+/**
+ * A line of `label: text` on lines of at most 100 columns, each continuation under the text (not
+ * under the label, nor at column 0).
+ */
+function labelled(head: string, text: string, breaks: RegExp | readonly RegExp[] = WORD_BREAK): string[] {
+  return hangingLines(head, text, textWidth(head), TEXT_COLUMNS, breaks);
+}
+
+/**
+ * A finding's first line: its label, rule and time, then its fields (actors, addresses) two
+ * spaces apart, on lines of at most 100 columns, a continuation under the rule's name so that it
+ * does not read as the message below it; a field too long for a line is wrapped between its items.
+ */
+function findingHead(label: string, rule: string, tick: number, fields: string[], style: Style): string[] {
+  const head = `  ${style('red', label)} ${style('bold', rule)} at ${formatTime(tick)} (tick ${tick})`;
+  return packedFields([head, ...fields], 3 + label.length).flatMap((l) => fitLine(l));
+}
+
+/** A finding's message, under its first line: a continuation two columns further in. */
+function messageLines(message: string): string[] {
+  return hangingLines('    ', message, 6);
+}
+
 function formatViolation(label: string, v: Violation, maxHistoryLines: number, style: Style): string[] {
-  const lines = [
-    `  ${style('red', label)} ${style('bold', v.rule)} at ${formatTime(v.tick)} (tick ${v.tick})` +
-      (v.actors.length > 0 ? `  actors ${v.actors.join(', ')}` : '') +
-      (v.addresses.length > 0
-        ? `  addresses ${v.addresses.map((a) => `0x${a.toString(16)}`).join(', ')}`
-        : ''),
-    `    ${v.message}`,
+  const fields = [
+    ...(v.actors.length > 0 ? [`actors ${v.actors.join(', ')}`] : []),
+    ...(v.addresses.length > 0
+      ? [`addresses ${v.addresses.map((a) => `0x${a.toString(16)}`).join(', ')}`]
+      : []),
   ];
+  const lines = [...findingHead(label, v.rule, v.tick, fields, style), ...messageLines(v.message)];
+  // The history's lines are left whole however long: a reader copies their JSON.
   for (const h of historyExcerpt(v.history, maxHistoryLines)) lines.push(`    | ${h}`);
   return lines;
 }
@@ -181,15 +214,19 @@ function formatStall(group: readonly Violation[], style: Style): string[] {
   const first = group[0]!;
   const ids = group.map((v) => /shootdown (\d+)/.exec(v.message)?.[1] ?? '?');
   const actors = [...new Set(group.flatMap((v) => v.actors))];
-  const lines = [
-    `  ${style('red', 'LIVENESS')} ${style('bold', first.rule)} at ${formatTime(first.tick)} (tick ${first.tick})  ` +
-      `${group.length} shootdowns overdue: ${ids.join(', ')}  actors ${actors.join(', ')}`,
-  ];
+  const lines = findingHead(
+    'LIVENESS',
+    first.rule,
+    first.tick,
+    [`${group.length} shootdowns overdue: ${ids.join(', ')}`, `actors ${actors.join(', ')}`],
+    style,
+  );
   const cycle = findDeadlockCycle(first.history);
   lines.push(
-    cycle === undefined
-      ? '    no cycle among the registers held: a shootdown waits for something that never answers'
-      : `    deadlock cycle: ${cycle}`,
+    ...(cycle === undefined
+      ? messageLines('no cycle among the registers held: a shootdown waits for something that never answers')
+      : // Broken before an arrow, so that each line holds whole links of the cycle.
+        labelled('    deadlock cycle: ', cycle, [ARROW_BREAK, WORD_BREAK])),
   );
   lines.push('    shootdowns in flight:');
   for (const h of first.history) lines.push(`    | ${h}`);
@@ -203,10 +240,12 @@ function formatStall(group: readonly Violation[], style: Style): string[] {
  * more`, so its summary never named the `translation.stale-ats` its question asks about (114 of
  * them, from 515.7 us); only `--json`'s `rules` did.
  */
-function byRuleLine(result: RunResult): string | undefined {
+function byRuleLines(result: RunResult): string[] {
   const rules = rulesInOrder(result.rules);
-  if (rules.length < 2) return undefined;
-  return `  by rule: ${rules.map(([rule, r]) => `${rule} ${r.count} (first at ${formatTime(r.tick)})`).join(', ')}`;
+  if (rules.length < 2) return [];
+  const text = rules.map(([rule, r]) => `${rule} ${r.count} (first at ${formatTime(r.tick)})`).join(', ');
+  // Broken between rules, each continuation under the first rule.
+  return labelled('  by rule: ', text, [FIELD_BREAK, WORD_BREAK]);
 }
 
 function notKeptNote(result: RunResult): string {
@@ -227,8 +266,9 @@ function hungOn(gpus: readonly number[] | undefined): string {
 
 /** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
 function atsdState(result: RunResult): string[] {
+  // Worded to fit 100 columns (`each held by a shootdown, by its id, ...` ran to 109).
   const out = [
-    '  ATSD registers at the end (each held by a shootdown, by its id, and the GPUs whose STAT acks it waits for):',
+    "  ATSD registers at the end (each one's shootdown, by id, and the GPUs whose STAT acks it awaits):",
   ];
   for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
     const regs = state.registers as
@@ -247,8 +287,14 @@ function atsdState(result: RunResult): string[] {
         ? `reg${r.reg} locked by shootdown ${r.owner}${r.pendingAcks.length > 0 ? `, acks pending from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ` HUNG${hungOn(r.untrainedGpus)}` : ''}`
         : `reg${r.reg} free`,
     );
+    // A chip's registers, broken between them (eight ran to 186 columns), else between words (a
+    // hung one's reason alone nearly fills a line), under the first.
     out.push(
-      `    ${actor}: ${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
+      ...labelled(
+        `    ${actor}: `,
+        `${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
+        [ITEM_BREAK, WORD_BREAK],
+      ),
     );
   }
   return out;

@@ -3,6 +3,8 @@
  * cache), per link (busy time, messages, queueing), the latency histograms, and the rows every
  * report shows them in (LATENCY_ROWS: the summary, the HTML report and the comparison).
  */
+
+import { fitLine, hangingLines, TEXT_COLUMNS } from '../core/wrap-text.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { H } from '../model/actors/metric-names.js';
 import { type CacheName, cacheLookups } from './cache-lookups.js';
@@ -49,15 +51,27 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
     // The bound a DMA queued behind, as the headline says it (measured-at.ts): under the row, which
     // has no room for it beside the figures.
     const at = measuredAt(name, result);
-    if (at !== undefined) out.push(`  ${''.padEnd(22)}measured with ${at}`);
+    if (at !== undefined) out.push(...underRow(`measured with ${at}`));
     const unfinished = unfinishedText(result, name);
-    if (unfinished !== undefined) out.push(`  ${''.padEnd(22)}${unfinished}, not in the row above`);
+    if (unfinished !== undefined) out.push(...underRow(`${unfinished}, not in the row above`));
   }
   out.push(
     `  ATS cache hit rate ${rateText(result, 'ats', result.contention.atsHitRate)}   TCE cache hit rate ${rateText(result, 'tce', result.contention.tceHitRate)}` +
       `   ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}`,
   );
   return out;
+}
+
+/** Where a latency row's notes start under it: past its label, under its figures. */
+const UNDER_ROW = 24;
+
+/**
+ * A note under a latency row, at UNDER_ROW, its continuation two columns further in so that it
+ * does not read as the next note (`+4 still in flight at the end (3 with their shootdown begun, 1
+ * still clearing PTEs), ...` ran to 156 columns).
+ */
+function underRow(note: string): string[] {
+  return hangingLines(' '.repeat(UNDER_ROW), note, UNDER_ROW + 2, TEXT_COLUMNS);
 }
 
 /** A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure). */
@@ -168,9 +182,13 @@ function linkTable(result: RunResult, maxRows: number): string[] {
   ]);
   // The JSON's list holds the control edges too: counted here, or `38` read against 54 there (QA).
   const control = result.contention.links.length - all.length;
-  const controlText = control > 0 ? `, the coordinator's ${control} control links too` : '';
+  // Worded to fit 100 columns (`--json has every link, ... too` ran to 101); fitted all the same
+  // for a machine with many more links.
+  const controlText = control > 0 ? `, and the coordinator's ${control} control links` : '';
   return [
-    `contention per link (busiest ${links.length} of ${all.length}; --json has every link${controlText}):`,
+    ...fitLine(
+      `contention per link (busiest ${links.length} of ${all.length}; --json has all${controlText}):`,
+    ),
     ...table([header, ...rows], { indent: 2, rightAlign: [1, 2, 3, 4, 5, 6] }),
   ];
 }

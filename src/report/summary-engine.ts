@@ -3,6 +3,7 @@
  * second, rings, workers and their placement), and free mode's lateness and take log.
  */
 
+import { fitLine, hangingLines } from '../core/wrap-text.js';
 import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
@@ -28,7 +29,7 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
   if (e.workers.length > 0) out.push(...workerLines(result, maxRows));
 
   const free = freeModeLines(result);
-  if (free !== undefined) out.push(free[0], `  ${free[1]}`);
+  if (free !== undefined) out.push(...fitLine(free[0]), ...fitLine(`  ${free[1]}`));
   out.push(...variantEngineLines(result));
   return out;
 }
@@ -221,7 +222,8 @@ function workerLines(result: RunResult, maxRows: number): string[] {
   }
   if (e.workers.some((w) => w.lambda !== undefined)) out.push(...LAMBDA_LEGEND.map((l) => `  ${l}`));
   const hint = placementHint(result);
-  if (hint !== undefined) out.push(`  ${hint}`);
+  // `hint: ...`, a continuation under its text (a busy machine's ran to 190 columns).
+  if (hint !== undefined) out.push(...hangingLines('  ', hint, '  hint: '.length));
   return out;
 }
 

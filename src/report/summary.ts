@@ -12,8 +12,12 @@
  *
  * Each section is a file: summary-answer.ts, summary-checks.ts, summary-contention.ts,
  * summary-engine.ts; summary-text.ts has the style and the aligned columns they share.
+ *
+ * Its prose fits TEXT_COLUMNS (core/wrap-text.ts), each continuation under the text it continues;
+ * the lines a reader copies are left whole: `reproduce:` and a finding's `| tick kind {json}` history.
  */
 
+import { hangingLines, packedFields, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
@@ -63,44 +67,68 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
   // another run, and a profile's bug switches are what its findings come from.
   const strategy = strategyText(result);
   const profile = result.config.profile ?? DEFAULT_PROFILE;
+  // Its fields two spaces apart, a continuation under the workload's name (as the sweep's header).
   out.push(
-    `${style('bold', `npusim ${result.workload}`)}  seed ${result.seed}  ${hostText(result)}  ` +
-      `${topologyText(result.config)} ${p.policy}` +
-      `${strategy === 'random' ? '' : `  strategy ${strategy}`}` +
-      `${profile === DEFAULT_PROFILE ? '' : `  profile ${profileText(profile)}`}` +
-      `${result.config.bugs.length > 0 ? `  bugs: ${result.config.bugs.join(', ')}` : ''}`,
+    ...packedFields(
+      [
+        style('bold', `npusim ${result.workload}`),
+        `seed ${result.seed}`,
+        hostText(result),
+        `${topologyText(result.config)} ${p.policy}`,
+        ...(strategy === 'random' ? [] : [`strategy ${strategy}`]),
+        ...(profile === DEFAULT_PROFILE ? [] : [`profile ${profileText(profile)}`]),
+        ...(result.config.bugs.length > 0 ? [`bugs: ${result.config.bugs.join(', ')}`] : []),
+      ],
+      'npusim '.length,
+    ),
   );
   // A what-if on a release (its policy is not one the release had) says so where the run is named.
   if (result.policyNotInProfile !== undefined)
-    out.push(`  ${style('yellow', 'warning:')} ${result.policyNotInProfile}`);
+    out.push(...labelled(`  ${style('yellow', 'warning:')} `, result.policyNotInProfile));
   out.push(
-    `  simulated ${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)} in ` +
-      `${formatWall(result.wallMs)} wall  digest ${digestText(result)}  status ${statusText(result, style)}`,
+    ...packedFields(
+      [
+        `  simulated ${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)} in ${formatWall(result.wallMs)} wall`,
+        `digest ${digestText(result)}`,
+        `status ${statusText(result, style)}`,
+      ],
+      4,
+    ),
   );
 
   // A run that crashed or stalled has no figures: say what happened and how to run it again.
   if (result.crash !== undefined) {
     const c = result.crash;
     out.push(
-      `  ${style('red', 'CRASH')} actor ${c.actor} at ${formatTime(c.tick)} (tick ${c.tick}): ${c.message}`,
+      ...hangingLines(
+        `  ${style('red', 'CRASH')} actor ${c.actor} at ${formatTime(c.tick)} (tick ${c.tick}): `,
+        c.message,
+        4,
+      ),
     );
-    out.push(...expectedLines(result, style));
+    out.push(...expectedLines(result, style, TEXT_COLUMNS));
     out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }
   if (result.stall !== undefined) {
-    for (const v of result.liveness) out.push(`  ${style('red', 'LIVENESS')} ${v.rule}: ${v.message}`);
-    out.push(...expectedLines(result, style));
+    for (const v of result.liveness)
+      out.push(...hangingLines(`  ${style('red', 'LIVENESS')} ${v.rule}: `, v.message, 4));
+    out.push(...expectedLines(result, style, TEXT_COLUMNS));
     out.push(reproduceLine(result));
     return `${out.join('\n')}\n`;
   }
 
-  out.push(...answerSection(result, style));
+  out.push(...answerSection(result, style, TEXT_COLUMNS));
   out.push(...checksSection(result, style, options.maxViolations ?? 5, options.maxHistoryLines ?? 4));
   out.push(...contentionSection(result, options.maxRows ?? 8));
   out.push(...engineSection(result, Math.min(options.maxRows ?? 5, 5)));
   out.push(reproduceLine(result));
   return `${out.join('\n')}\n`;
+}
+
+/** `label: text` on lines of at most 100 columns, each continuation under the text. */
+function labelled(head: string, text: string): string[] {
+  return hangingLines(head, text, textWidth(head));
 }
 
 /** A run that crashed or stalled ended without a digest: say so rather than print nothing. */

@@ -17,6 +17,7 @@ import { freeModeLines, placementText } from '../../src/report/summary-engine.js
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
 import { reportedHistogram } from '../fixtures/reported-histogram.js';
+import { headerLine, unwrapped } from '../fixtures/unwrapped.js';
 
 const config: RunConfig = {
   workload: 'stress',
@@ -129,7 +130,7 @@ describe('summary', () => {
     expect(text).toMatch(/DMA latency\s+100\s+50(\.\d+)? ns/);
     expect(text).toContain('ATS cache hit rate 90.0%');
     expect(text).toMatch(
-      /contention per link \(busiest 1 of 1; --json has every link\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
+      /contention per link \(busiest 1 of 1; --json has all\):\n\s+busy\s+msgs\s+bytes\s+backlog bytes\s+queue mean\s+queue max\n {2}chip0->gpu0 nvlink x2\s+25\.0%\s+5\s+640\s+128\s+2 ns\s+8 ns\n/,
     );
     expect(text).toMatch(
       /contention per socket, nest MMU and TCE cache:\n.*nMMU xlated\s+faulted\s+nMMU busy.*\n {2}socket 0 \(chip0\)\s+0\s+0\s+0\.0%\s+-/,
@@ -142,7 +143,7 @@ describe('summary', () => {
       contention: { ...result.contention, links: [...links, control, control] },
     };
     expect(formatSummary(withControl, { color: false })).toContain(
-      "contention per link (busiest 1 of 1; --json has every link, the coordinator's 2 control links too):",
+      "contention per link (busiest 1 of 1; --json has all, and the coordinator's 2 control links):",
     );
     expect(text).toContain('full-stalls 3  parks 1  high-water 4/1024');
     expect(text).toContain('2.00M events/s');
@@ -258,7 +259,7 @@ describe('summary', () => {
         report(1, { counters: { 'pages.migrateFailedNoMemory': 3, 'pages.mappedOffHome': 2 } }),
       ]),
     );
-    const text = formatSummary(short, { color: false });
+    const text = unwrapped(formatSummary(short, { color: false }), '  memory: '.length);
     expect(text).toMatch(
       /conservation: .*\n {2}memory: 3 pages not migrated \(the target socket had no free page of their size\); 2 pages mapped off their home socket/,
     );
@@ -476,7 +477,10 @@ describe('summary', () => {
     const plain = raw([report(0), report(1)]);
     const three = { ...plain, cores: 2, workers: [0, 1, 2].map(() => plain.workers[0]!) };
     const summary = (placement: string, cores: number) =>
-      formatSummary(assembleResult(config, plan, { ...three, placement, cores }), { color: false });
+      unwrapped(
+        formatSummary(assembleResult(config, plan, { ...three, placement, cores }), { color: false }),
+        '  hint: '.length,
+      );
     expect(summary('per-actor', 2)).toContain(
       "  hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here, one worker per actor is the product's shape",
     );
@@ -509,7 +513,7 @@ describe('summary', () => {
       })),
     });
     const summary = (offs: readonly number[]) =>
-      formatSummary(assembleResult(config, plan, two(offs)), { color: false });
+      unwrapped(formatSummary(assembleResult(config, plan, two(offs)), { color: false }), '  hint: '.length);
     const busy = summary([1, 2]);
     expect(busy).toMatch(/\(12 parks, spinning off 1 time\) {2}2 events/);
     expect(busy).toMatch(/\(12 parks, spinning off 2 times\) {2}2 events/);
@@ -534,9 +538,12 @@ describe('summary', () => {
     const hinted =
       '  hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
     const summary = (placement: string, workers: number) =>
-      formatSummary(
-        assembleResult(config, plan, { ...one, placement, workers: one.workers.slice(0, workers) }),
-        { color: false },
+      unwrapped(
+        formatSummary(
+          assembleResult(config, plan, { ...one, placement, workers: one.workers.slice(0, workers) }),
+          { color: false },
+        ),
+        '  hint: '.length,
       );
     expect(summary('1', 1)).toContain(hinted);
     expect(summary('2', 2)).not.toContain('hint:');
@@ -682,7 +689,7 @@ describe('summary', () => {
 
   it('summary: the header names the strategy when it is not the default random one', () => {
     const header = (c: RunConfig) =>
-      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
+      headerLine(formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }));
     expect(header(config)).not.toContain('strategy');
     expect(header({ ...config, strategy: { kind: 'random' } })).not.toContain('strategy');
     expect(header({ ...config, strategy: { kind: 'pct', depth: 2, steps: [3, 4], agents: 5 } })).toContain(
@@ -705,7 +712,7 @@ describe('summary', () => {
       // The bound printed before the run: the measuring run's n and k (70), for depth 4.
       bound: { agents: 5, steps: 70, depth: 4, probability: 1 / (5 * 70 ** 3) },
     });
-    expect(formatSummary(result, { color: false }).split('\n')[0]).toContain(
+    expect(headerLine(formatSummary(result, { color: false }))).toContain(
       'per-socket  strategy pct (depth 4, 2 of 3 change points fired)  bugs: single-flush',
     );
     // A random run's counts (a measuring run) make no PCT figures.
@@ -716,7 +723,7 @@ describe('summary', () => {
       { steps: 25, agents: 2, changePoints: { planned: 0, fired: 0 } },
       { steps: 33, agents: 3, changePoints: { planned: 0, fired: 0 } },
     ];
-    expect(formatSummary(assembleResult(depth1, plan, counted), { color: false }).split('\n')[0]).toContain(
+    expect(headerLine(formatSummary(assembleResult(depth1, plan, counted), { color: false }))).toContain(
       'strategy pct (depth 1, no change points)',
     );
   });
@@ -732,7 +739,7 @@ describe('summary', () => {
     const result = assembleResult(cut, plan, counted);
     expect(result.pct!.changePoints).toEqual({ needed: 15, planned: 13, fired: 13 });
     expect(result.pct!.bound).toEqual({ agents: 13, steps: 13, depth: 14, probability: 1 / 13 ** 14 });
-    expect(formatSummary(result, { color: false }).split('\n')[0]).toContain(
+    expect(headerLine(formatSummary(result, { color: false }))).toContain(
       'strategy pct (depth 16, 13 of 13 change points fired; 15 needed, only 13 steps)  bugs: single-flush',
     );
     // A measuring run of no steps: none placed, and why.
@@ -741,14 +748,14 @@ describe('summary', () => {
       { steps: 0, agents: 0, changePoints: { planned: 0, fired: 0 } },
       { steps: 0, agents: 0, changePoints: { planned: 0, fired: 0 } },
     ];
-    expect(formatSummary(assembleResult(none, plan, counted), { color: false }).split('\n')[0]).toContain(
+    expect(headerLine(formatSummary(assembleResult(none, plan, counted), { color: false }))).toContain(
       'strategy pct (depth 3, no change points; 2 needed, no steps)',
     );
   });
 
   it('summary: the header names the profile, its bug switches and a missing BAR0 filter when it is not the default', () => {
     const header = (c: RunConfig) =>
-      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n')[0];
+      headerLine(formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }));
     expect(header(config)).not.toContain('profile');
     expect(header({ ...config, profile: DEFAULT_PROFILE })).not.toContain('profile');
     expect(header({ ...config, profile: 'as-shipped' })).toContain(
@@ -757,8 +764,16 @@ describe('summary', () => {
   });
 
   it("summary: a policy the profile's releases could not form is a warning under the header and `policyNotInProfile` in the result", () => {
+    // The header's and the warning's lines joined again where they wrapped at 100 columns.
     const lines = (c: RunConfig) =>
-      formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }).split('\n');
+      unwrapped(
+        unwrapped(
+          formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }),
+          7,
+          '  ',
+        ),
+        '  warning: '.length,
+      ).split('\n');
     const perGpu = { ...config, params: { ...config.params, policy: 'per-gpu' as const } };
     // The default profile (fixed) is one of proposals: any policy, no warning.
     expect(lines(perGpu)[1]).toMatch(/^ {2}simulated /);
@@ -766,6 +781,12 @@ describe('summary', () => {
     const shipped = { ...perGpu, profile: 'as-shipped' as const };
     expect(lines(shipped)[1]).toBe(
       '  warning: policy per-gpu is not in profile as-shipped (Linux v5.12 formed per-socket only): a what-if on that release, not the machine as it shipped',
+    );
+    // Wrapped under its text, not under the label.
+    expect(
+      formatSummary(assembleResult(shipped, plan, raw([report(0), report(1)])), { color: false }),
+    ).toContain(
+      '  warning: policy per-gpu is not in profile as-shipped (Linux v5.12 formed per-socket only): a\n           what-if on that release, not the machine as it shipped\n',
     );
     expect(assembleResult(shipped, plan, raw([report(0), report(1)])).policyNotInProfile).toMatch(
       /^policy per-gpu /,
@@ -1097,7 +1118,7 @@ describe('summary', () => {
       history,
     });
     const r = raw([report(0), report(1, { liveness: [stuck(1), stuck(2), stuck(4)] })]);
-    const text = formatSummary(assembleResult(config, plan, r), { color: false });
+    const text = unwrapped(formatSummary(assembleResult(config, plan, r), { color: false }), 20);
     expect(text).toContain('3 liveness failures');
     expect(text).toContain('3 shootdowns overdue: 1, 2, 4');
     const cycle =
