@@ -1,6 +1,7 @@
 /**
  * The one way npusim wraps prose for a terminal: `--help`'s option table, `list`'s descriptions,
- * `topo`'s long lines and `compare`'s notes, each with a hanging indent under its column.
+ * `topo`'s long lines, `compare`'s notes and the run summary's prose, each with a hanging indent
+ * under its column.
  */
 
 /**

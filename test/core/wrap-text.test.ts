@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fitLine, hangingLines, packedFields, TEXT_COLUMNS } from '../../src/core/wrap-text.js';
+import {
+  ARROW_BREAK,
+  FIELD_BREAK,
+  fitLine,
+  hangingLines,
+  ITEM_BREAK,
+  packedFields,
+  TEXT_COLUMNS,
+  textWidth,
+  WORD_BREAK,
+} from '../../src/core/wrap-text.js';
 
 const words = (lines: string[]): string => lines.join(' ').replace(/\s+/g, ' ').trim();
 
@@ -68,5 +78,49 @@ describe('wrap-text', () => {
       13,
     ))
       expect(line.length).toBeLessThanOrEqual(TEXT_COLUMNS);
+  });
+
+  it('wrap-text: a number and its unit of time stay on one line (`1.146 ms` split read as two figures)', () => {
+    expect(hangingLines('', 'waited up to 1.146 ms so far', 2, 19)).toEqual([
+      'waited up to',
+      '  1.146 ms so far',
+    ]);
+    // After a number that has no unit, the line breaks as anywhere else.
+    expect(hangingLines('', 'shootdowns 1 2 3 overdue', 0, 13)).toEqual(['shootdowns 1', '2 3 overdue']);
+    expect('a 4 ms'.split(WORD_BREAK)).toEqual(['a', '4 ms']);
+    expect('4 msgs 5 s'.split(WORD_BREAK)).toEqual(['4', 'msgs', '5 s']);
+  });
+
+  it('wrap-text: several places to break are tried in order, the first whose lines all fit taken', () => {
+    const cycle = 'shootdown 4 holds npu0.reg0 -> shootdown 2 holds npu1.reg0 -> shootdown 4';
+    expect(hangingLines('cycle: ', cycle, 7, 40, [ARROW_BREAK, WORD_BREAK])).toEqual([
+      'cycle: shootdown 4 holds npu0.reg0',
+      '       -> shootdown 2 holds npu1.reg0',
+      '       -> shootdown 4',
+    ]);
+    // A link of the chain too long for a line: between words instead, none past the width.
+    const lines = hangingLines('cycle: ', cycle, 7, 30, [ARROW_BREAK, WORD_BREAK]);
+    expect(words(lines)).toBe(`cycle: ${cycle}`);
+    expect(lines[0]).toBe('cycle: shootdown 4 holds');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(30);
+    // Items with commas inside break after their semicolons only; fields after either.
+    const regs = 'reg0 locked by 4, acks pending; reg1 free; reg2 free';
+    expect(hangingLines('chip0: ', regs, 7, 40, ITEM_BREAK)).toEqual([
+      'chip0: reg0 locked by 4, acks pending;',
+      '       reg1 free; reg2 free',
+    ]);
+    expect(hangingLines('chip0: ', regs, 7, 30, FIELD_BREAK)[0]).toBe('chip0: reg0 locked by 4,');
+  });
+
+  it('wrap-text: colour codes take no column, so coloured text breaks where the plain text does', () => {
+    const red = (t: string) => `\u001b[31m${t}\u001b[39m`;
+    expect(textWidth(red('LIVENESS'))).toBe(8);
+    const plain = hangingLines('  LIVENESS ', 'a b c d e f g h i j', 11, 20);
+    const coloured = hangingLines(`  ${red('LIVENESS')} `, 'a b c d e f g h i j', 11, 20);
+    expect(coloured.map((l) => l.replaceAll(red('LIVENESS'), 'LIVENESS'))).toEqual(plain);
+    expect(packedFields([red('npusim x'), 'seed 1', 'inline'], 7, 16)).toEqual([
+      `${red('npusim x')}  seed 1`,
+      '       inline',
+    ]);
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * The run summary's text fits 100 columns (src/core/wrap-text.ts TEXT_COLUMNS), built from real
+ * runs whose lines ran past it: a deadlock's stall and cycle, findings with long messages, hung
+ * ATSD registers, premises, long questions and the `+N still in flight ...` lines. Only the lines
+ * a reader copies are left whole: `reproduce:` and a finding's `| tick kind {json}` history.
+ */
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
+import { planMachine } from '../../src/model/actors/machine.js';
+import type { BugName } from '../../src/model/scenario/bugs.js';
+import type { RunConfig } from '../../src/model/scenario/run-config.js';
+import { parseParams } from '../../src/model/scenario/workload-params.js';
+import { describedResult } from '../../src/report/described-result.js';
+import type { RunResult } from '../../src/report/run-result.js';
+import { formatSummary } from '../../src/report/summary.js';
+import { runRaw } from '../../src/runtime/engine.js';
+import { workloads } from '../../workloads/index.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
+
+interface Run {
+  name: string;
+  seed: number;
+  us?: number;
+  bugs?: BugName[];
+  policy?: string;
+  stopOnFirst?: boolean;
+}
+
+async function run(r: Run): Promise<RunResult> {
+  const w = workloads.find((x) => x.name === r.name)!;
+  const config: RunConfig = {
+    workload: r.name,
+    seed: r.seed,
+    bugs: r.bugs ?? [],
+    params: parseParams(
+      {
+        ...w.params,
+        ...(r.us === undefined ? {} : { durationTicks: r.us * 1_000_000 }),
+        ...(r.policy === undefined ? {} : { policy: r.policy }),
+      },
+      r.name,
+    ),
+    ...(r.stopOnFirst === true ? { stopOnFirst: true } : {}),
+  };
+  return describedResult(config, planMachine(config), await runRaw(config, { host: 'inline' }), w);
+}
+
+/** The lines a reader copies, left whole however long. */
+const copied = (line: string) => /^\s*\| /.test(line) || line.startsWith('reproduce: ');
+
+/** What may start at column 0: a section's heading, never a continuation. */
+const HEADINGS =
+  /^(npusim |question: |answer|expected \(|rests on|checks: |contention|latencies:|engine:|reproduce: |$)/;
+
+// Each of these printed prose lines past 100 columns before the summary wrapped them (QA).
+const RUNS: Run[] = [
+  { name: 'atsd-deadlock', seed: 2, bugs: ['release-between-flushes'] },
+  { name: 'atsd-deadlock', seed: 2, bugs: ['release-between-flushes'], stopOnFirst: true },
+  { name: 'flush-race', seed: 1, us: 300, bugs: ['single-flush'] },
+  { name: 'tenant-isolation', seed: 1, us: 200, policy: 'per-gpu' },
+  { name: 'atsd-hang', seed: 1, us: 200, bugs: ['atsd-no-valid-bdf'] },
+  { name: 'gpu-reset', seed: 1, us: 500 },
+  { name: 'mixed', seed: 1, us: 1000 },
+];
+
+describe('the run summary fits 100 columns', () => {
+  it.each(RUNS)(
+    '$name seed $seed $bugs: every line but the copied ones is at most 100 characters, coloured or not, and none continues at column 0',
+    async (r) => {
+      const result = await run(r);
+      const plain = formatSummary(result, { color: false });
+      const lines = plain.split('\n');
+      const long = lines.filter((l) => l.length > TEXT_COLUMNS && !copied(l));
+      expect(long).toEqual([]);
+      for (const l of lines) expect(l, l).toMatch(HEADINGS.test(l) ? /^/ : /^ /);
+      // Colour codes take no column: the coloured summary breaks where the plain one does.
+      const coloured = formatSummary(result, { color: true });
+      expect(coloured).toContain('\u001b[');
+      expect(stripVTControlCharacters(coloured)).toBe(plain);
+    },
+  );
+
+  it('a deadlock: the answer row continues under its figure, the stall under its rule, the cycle before an arrow, under its first link', async () => {
+    const text = formatSummary(await run(RUNS[0]!), { color: false });
+    const lines = text.split('\n');
+    const wait = lines.findIndex((l) => l.startsWith('  ATSD register wait p99  '));
+    expect(lines[wait]!.length).toBeGreaterThan(90);
+    expect(lines[wait + 1]).toMatch(/^ {26}\S.* so far\)$/);
+    expect(lines[wait + 1]).not.toMatch(/^ {26}(ms|us|ns|ps|s) /);
+    const stall = lines.findIndex((l) => l.startsWith('  LIVENESS liveness.shootdown at 625 us'));
+    expect(lines[stall + 1]).toBe('           actors coordinator, npu0, npu1');
+    const cycle = lines.findIndex((l) => l.startsWith('    deadlock cycle: '));
+    expect(lines[cycle]).toMatch(/^ {4}deadlock cycle: shootdown \d holds npu\d\.reg0, waits for npu\d$/);
+    expect(lines[cycle + 1]).toMatch(/^ {20}-> shootdown \d holds /);
+    // Joined again, each line is the one it was before it wrapped.
+    expect(unwrapped(text, 20)).toMatch(
+      /\n {4}deadlock cycle: shootdown 4 holds npu0\.reg0, waits for npu1 -> shootdown 2 holds npu1\.reg0, waits for npu0 -> shootdown 4\n/,
+    );
+    expect(text).toContain(
+      '                        +78 still in flight at the end, for up to 1.505 us so far, not in the row\n                          above\n',
+    );
+  });
+
+  it("hung ATSD registers: a chip's registers break between registers, else between words, under the first", async () => {
+    const text = formatSummary(await run(RUNS[4]!), { color: false });
+    const lines = text.split('\n');
+    const chip1 = lines.findIndex((l) => l.startsWith('    chip1: '));
+    expect(lines[chip1]).toMatch(/; reg\d free;$/);
+    expect(lines[chip1 + 1]).toMatch(/^ {11}reg\d free; /);
+    expect(unwrapped(text, 11)).toContain(
+      '    chip0: reg0 locked by shootdown 1 HUNG (its ATSD went to gpu 2, whose NVLinks never trained: no ack comes); reg1 free;',
+    );
+  });
+});
