@@ -4,7 +4,7 @@
  * report shows them in (LATENCY_ROWS: the summary, the HTML report and the comparison).
  */
 
-import { fitLine, hangingLines, TEXT_COLUMNS } from '../core/wrap-text.js';
+import { FIELD_BREAK, fitLine, hangingLines, TEXT_COLUMNS, WORD_BREAK } from '../core/wrap-text.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { H } from '../model/actors/metric-names.js';
 import { type CacheName, cacheLookups } from './cache-lookups.js';
@@ -68,10 +68,11 @@ const UNDER_ROW = 24;
 /**
  * A note under a latency row, at UNDER_ROW, its continuation two columns further in so that it
  * does not read as the next note (`+4 still in flight at the end (3 with their shootdown begun, 1
- * still clearing PTEs), ...` ran to 156 columns).
+ * still clearing PTEs), ...` ran to 156 columns): broken after a comma when its parts fit (`not in
+ * the row above` whole on a line, not `above` alone), else between words.
  */
 function underRow(note: string): string[] {
-  return hangingLines(' '.repeat(UNDER_ROW), note, UNDER_ROW + 2, TEXT_COLUMNS);
+  return hangingLines(' '.repeat(UNDER_ROW), note, UNDER_ROW + 2, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]);
 }
 
 /** A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure). */

@@ -98,7 +98,7 @@ describe('the run summary fits 100 columns', () => {
       /\n {4}deadlock cycle: shootdown 4 holds npu0\.reg0, waits for npu1 -> shootdown 2 holds npu1\.reg0, waits for npu0 -> shootdown 4\n/,
     );
     expect(text).toContain(
-      '                        +78 still in flight at the end, for up to 1.505 us so far, not in the row\n                          above\n',
+      '                        +78 still in flight at the end, for up to 1.505 us so far,\n                          not in the row above\n',
     );
   });
 
