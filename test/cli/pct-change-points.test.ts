@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
+import { headerLine } from '../fixtures/unwrapped.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const ARGS = ['run', 'mixed', '--seed', '5', '--duration', '50us', '--strategy', 'pct', '--pct-depth', '4'];
@@ -36,7 +37,7 @@ describe('PCT change points', () => {
 
     const text = await cli([...ARGS, '--inline', '--no-failure-file']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.split('\n')[0]).toContain(
+    expect(headerLine(text.stdout)).toContain(
       `strategy pct (depth 4, ${pct.changePoints.fired} of 3 change points fired)`,
     );
   });
@@ -60,7 +61,7 @@ describe('PCT change points', () => {
       `npusim: strategy pct depth 16: n = ${pct.bound.agents} agents, k = ${k} scheduling steps; depth 16 needs 15 change points, one to a step, and the run has only ${k} steps, so ${k} were placed and PCT's guarantee does not reach depth 16: a bug of depth ${k + 1} is found with probability >= 1/(n*k^${k}) = ${pct.bound.probability.toExponential(2)}\n`,
     );
     expect(text.stderr).not.toContain('1/(n*k^15)');
-    expect(text.stdout.split('\n')[0]).toContain(
+    expect(headerLine(text.stdout)).toContain(
       `strategy pct (depth 16, ${pct.changePoints.fired} of ${k} change points fired; 15 needed, only ${k} steps)`,
     );
     // A sweep's closing count says it too (QA: `18 of 18 over 2 seeds`, and no word of the cut).

@@ -22,6 +22,7 @@ import { checkOutputPath, describeErrno } from '../../src/cli/output-path.js';
 import { MAX_TOPOLOGY_FILE_BYTES } from '../../src/cli/run-cli.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { RunResult } from '../../src/report/run-result.js';
+import { headerLine, unwrapped } from '../fixtures/unwrapped.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npusim-cli-'));
@@ -272,7 +273,9 @@ describe('names that do not exist are refused', () => {
     const warning =
       'warning: policy per-gpu-isolated is not in profile as-shipped (Linux v5.12 formed per-socket only): a what-if on that release, not the machine as it shipped';
     expect(r.stderr).toContain(`npusim: ${warning}\n`);
-    expect(r.stdout.split('\n')[1]).toBe(`  ${warning}`);
+    // The header's and the warning's lines joined again where they wrapped at 100 columns.
+    const stdout = unwrapped(unwrapped(r.stdout, 'npusim '.length, '  '), '  warning: '.length);
+    expect(stdout.split('\n')[1]).toBe(`  ${warning}`);
     const shipped = await cli([
       'run',
       'stress',
@@ -429,7 +432,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const file = write('edited-redbud.json', edited);
     const run = await cli(['run', 'mixed', '--topology', file, ...QUICK, '--no-failure-file']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe(
+    expect(headerLine(run.stdout)).toBe(
       `npusim mixed  seed 1  inline  ${file} (named slow-redbud) per-socket`,
     );
     const preset = await cli(['run', 'mixed', '--topology', 'witherspoon-4', ...QUICK, '--no-failure-file']);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -623,7 +624,8 @@ describe("a variant's profile", () => {
       /^ {2}\s+fixed: the model's BAR0 filter, in no release \(this run\)\s+as-shipped$/m,
     );
     expect(result.label).toBe("fixed: the model's BAR0 filter, in no release");
-    expect(text.stdout).toMatch(/^ {2}as-shipped: .* \(profile as-shipped\)$/m);
+    // Its description wraps at 100 columns, under its text: joined again.
+    expect(unwrapped(text.stdout, 4)).toMatch(/^ {2}as-shipped: .* \(profile as-shipped\)$/m);
     const list = await cli(['list']);
     // The line wraps at 100 columns (its words in order, whatever the breaks).
     expect(list.stdout.replace(/\s+/g, ' ')).toMatch(
