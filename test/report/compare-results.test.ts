@@ -10,6 +10,7 @@ import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-ro
 import { comparisonFooter, formatComparison } from '../../src/report/format-comparison.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -144,13 +145,17 @@ describe('compare: a threaded run stopped at its first finding', () => {
 
   it("the threaded run's own summary says its figures count past the stop; an inline one's does not", () => {
     const note = 'note: stopped at the first finding on threads';
+    // The note wraps at 100 columns under its text (`  note: `): joined again.
     const lines = (r: RunResult) =>
-      checksSection(
-        { ...r, conservation: { sent: 1, received: 1, inFlight: 0, ok: true } },
-        (_c, s) => s,
-        5,
-        5,
-      ).join('\n');
+      unwrapped(
+        checksSection(
+          { ...r, conservation: { sent: 1, received: 1, inFlight: 0, ok: true } },
+          (_c, s) => s,
+          5,
+          5,
+        ).join('\n'),
+        '  note: '.length,
+      );
     expect(lines(run('threaded', 1043))).toContain(note);
     expect(lines(run('threaded', 1043))).toContain('(--inline gives them exactly)');
     expect(lines(run('inline', 1029))).not.toContain(note);
