@@ -11,6 +11,7 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { hangingLines } from '../core/wrap-text.js';
 import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -209,9 +210,9 @@ export async function runVariants(
       break;
     }
     let config = planned;
-    io.stderr.write(
-      `npusim: variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}\n`,
-    );
+    // In 100 columns, a continuation under `variant` (firmware-update's ran to 124).
+    const starting = `variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}`;
+    io.stderr.write(`${hangingLines('npusim: ', starting, 'npusim: '.length).join('\n')}\n`);
     // A variant on another profile may run a policy that profile's releases never formed
     // (guest-atsd's as-shipped, per-GPU groups): said as for the own run (run-command.ts).
     const policyWarning = v.profile === undefined ? undefined : configPolicyWarning(planned);

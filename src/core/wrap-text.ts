@@ -18,6 +18,11 @@ export const TEXT_COLUMNS = 100;
 export const WORD_BREAK = /(?<=[^\s\d]) (?=\S)|(?<=\d) (?![pnum]?s\b)(?=\S)/;
 /** Where a list of fields may break: after the comma or semicolon that ends a field. */
 export const FIELD_BREAK = /(?<=\S[,;]) (?=\S)/;
+/**
+ * Where a short phrase may break (a table's cell): after the comma, semicolon or colon that ends a
+ * part, or before a bracket (`violation: 723` | `(isolation.peer)`, `clean:` | `as expected`).
+ */
+export const PHRASE_BREAK = /(?<=\S[,;:]) (?=\S)|(?<=\S) (?=\()/;
 /** Where a list of items whose text has commas may break: after the semicolon that ends one. */
 export const ITEM_BREAK = /(?<=\S;) (?=\S)/;
 /** Where a chain may break: before its arrow (`a -> b -> a`), the arrow starting the next line. */

@@ -6,7 +6,7 @@ import { countText } from '../core/count-text.js';
 import { hangingLines } from '../core/wrap-text.js';
 import { expectationText, verdictText } from './headline.js';
 import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
-import { type Style, table } from './summary-text.js';
+import { fittedTables, type Style, table } from './summary-text.js';
 import { variantsAlikeText } from './variants-alike.js';
 
 /**
@@ -47,11 +47,15 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
     return out;
   }
   const own = result.expectation;
+  // In the terminal's columns, the own run is headed by its label's name alone (`fixed`, not
+  // `fixed: the model's BAR0 filter, in no release`: QA, a header of 114 columns), its description
+  // under the table as a variant's is; the HTML report's one table keeps the label whole.
+  const ownLabel = labelParts(result.label ?? 'as declared', columns !== undefined);
   const runs = [
     {
       name:
         result.sameAsVariant === undefined
-          ? `${result.label ?? 'as declared'} (this run)`
+          ? `${ownLabel.name} (this run)`
           : `${result.sameAsVariant.name} (this run: ${result.sameAsVariant.by})`,
       verdict:
         own === undefined
@@ -89,7 +93,15 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
     ]),
     ['digest', ...runs.map((r) => r.digest)],
   ];
-  out.push(...table(rows, { indent: 2, rightAlign: [] }));
+  // One column per run side by side, split into tables of at most `columns` where they do not fit
+  // in one (multi-tenant's three ran to 125, guest-atsd's to 274), each repeating the labels.
+  out.push(
+    ...(columns === undefined
+      ? table(rows, { indent: 2, rightAlign: [] })
+      : fittedTables(rows, { indent: 2, columns })),
+  );
+  if (result.sameAsVariant === undefined && ownLabel.description !== undefined)
+    out.push(...wrap(`  ${runs[0]!.name}: `, ownLabel.description, 4));
   for (const v of variants) {
     const set = Object.entries(v.set)
       .map(([k, x]) => {
@@ -112,6 +124,17 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
   // The variants' premises are not this run's (one on another profile has no BAR0 filter).
   out.push(...restsOn(result, ' (this run)', wrap));
   return out;
+}
+
+/**
+ * A run's label as the name that heads its column and the description under the table: a label
+ * `NAME: DESCRIPTION` (firmware-update's `fixed: the model's BAR0 filter, in no release`) split at
+ * its first colon when `split`, else whole, as is a label with no colon (`per-gpu-isolated`).
+ */
+function labelParts(label: string, split: boolean): { name: string; description?: string } {
+  const at = label.indexOf(': ');
+  if (!split || at <= 0) return { name: label };
+  return { name: label.slice(0, at), description: label.slice(at + 2) };
 }
 
 /**

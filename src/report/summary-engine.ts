@@ -3,12 +3,12 @@
  * second, rings, workers and their placement), and free mode's lateness and take log.
  */
 
-import { fitLine, hangingLines } from '../core/wrap-text.js';
+import { fitLine, hangingLines, packedFields } from '../core/wrap-text.js';
 import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
-import { formatWall, table } from './summary-text.js';
+import { formatWall } from './summary-text.js';
 import { HANDOFF_COST_US } from './sync-figures.js';
 import { variantsAlikeText } from './variants-alike.js';
 
@@ -58,12 +58,23 @@ function variantEngineLines(result: RunResult): string[] {
   );
   // A column no variant has (rings on inline runs that carried nothing) leaves no gap.
   const kept = rows[0]!.map((_, i) => i).filter((i) => rows.some((r) => (r[i] ?? '') !== ''));
+  const cells = rows.map((r) => kept.map((i) => r[i] ?? ''));
+  // Aligned as a table, then each row's fields packed into 100 columns, a continuation under the
+  // first figure (a row ran to 120): every cell of a column padded to one width, the rows break
+  // alike and their continuations stay aligned too.
+  const widths = kept.map((_, c) => Math.max(...cells.map((r) => r[c]!.length)));
+  const nameWidth = widths[0]!;
   return [
-    `  variants (${variantsAlikeText(result)}):`,
-    ...table(
-      rows.map((r) => kept.map((i) => r[i] ?? '')),
-      { indent: 4, rightAlign: [] },
-    ),
+    ...hangingLines('  ', `variants (${variantsAlikeText(result)}):`, 4),
+    ...cells.flatMap((r) => {
+      // A row's empty cells at its end (a variant with no events has no rates) take no room.
+      let end = r.length;
+      while (end > 1 && r[end - 1] === '') end--;
+      const fields = r.slice(1, end).map((f, c) => (c + 2 === end ? f : f.padEnd(widths[c + 1]!)));
+      return packedFields([`    ${r[0]!.padEnd(nameWidth)}`, ...fields], 4 + nameWidth + 2).map((l) =>
+        l.trimEnd(),
+      );
+    }),
   ];
 }
 
