@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
+import { answerTable } from '../fixtures/answer-table.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
@@ -89,17 +90,27 @@ describe('variants', () => {
     const lines = r.stdout.split('\n');
     const at = lines.findIndex((l) => l.startsWith('answer (this run and its 2 variants'));
     expect(at).toBeGreaterThan(0);
-    expect(lines[at + 1]).toMatch(/^\s+per-gpu-isolated \(this run\)\s+per-gpu\s+per-socket$/);
-    expect(lines[at + 2]).toMatch(/^ {2}verdict\s+clean\s+violation: \d+ \(isolation\.peer\)\s+clean$/);
-    expect(lines[at + 3]).toMatch(
-      /^ {2}expected\s+clean: as expected\s+isolation\.peer: as expected\s+clean: as expected$/,
-    );
-    expect(lines.find((l) => l.startsWith('  guests'))).toMatch(/^ {2}guests\s+6\s+6\s+2$/);
-    // Each variant's engine figures, a row each under the own run's.
+    // The three runs side by side in one table of 100 columns, cells wrapped under their own.
+    expect(lines[at + 1]).toMatch(/^\s+per-gpu-isolated\s+per-gpu\s+per-socket$/);
+    const table = answerTable(r.stdout);
+    expect(table.get('')).toEqual(['per-gpu-isolated (this run)', 'per-gpu', 'per-socket']);
+    expect(table.get('verdict')).toEqual([
+      'clean',
+      expect.stringMatching(/^violation: \d+ \(isolation\.peer\)$/),
+      'clean',
+    ]);
+    expect(table.get('expected')).toEqual([
+      'clean: as expected',
+      'isolation.peer: as expected',
+      'clean: as expected',
+    ]);
+    expect(table.get('guests')).toEqual(['6', '6', '2']);
+    // Each variant's engine figures, a row each under the own run's, wrapped under its figures.
     const engine = lines.indexOf('  variants (same seed and options):');
     expect(engine).toBeGreaterThan(lines.indexOf('engine:'));
+    const rows = unwrapped(lines.slice(engine + 1).join('\n'), 16, '  ').split('\n');
     for (const [i, name] of ['per-gpu', 'per-socket'].entries()) {
-      expect(lines[engine + 1 + i]).toMatch(
+      expect(rows[i]).toMatch(
         new RegExp(
           `^ {4}${name}\\s+simulated 30 us in \\S+ m?s wall\\s+\\d+ events\\s+\\S+ events/s\\s+\\S+ simulated ns per wall second\\s+inline$`,
         ),
@@ -213,8 +224,11 @@ describe('variants', () => {
       'npusim: warning: variant as-shipped: policy per-gpu is not in profile as-shipped (Linux v5.12 formed per-socket only)',
     );
     // Its column is named for the variant, beside the as-shipped variant still run.
-    expect(r.stdout).toMatch(/^\s+first-link \(this run: --set host\.guestAtsd=first-link\)\s+as-shipped$/m);
-    expect(r.stdout).toMatch(/^\s+expected\s+clean: as expected\s+/m);
+    expect(answerTable(r.stdout).get('')).toEqual([
+      'first-link (this run: --set host.guestAtsd=first-link)',
+      'as-shipped',
+    ]);
+    expect(answerTable(r.stdout).get('expected')?.[0]).toBe('clean: as expected');
   });
 
   test('a run the options make one variant has its column named for it, beside the variants still run', async () => {
@@ -243,9 +257,10 @@ describe('variants', () => {
     const lines = r.stdout.split('\n');
     const at = lines.findIndex((l) => l.startsWith('answer (this run and its 1 variant'));
     expect(at, r.stdout).toBeGreaterThan(0);
-    expect(lines[at + 1]).toMatch(
-      /^\s+fewer-pages \(this run: --set tenants\[0\]\.pagesPerProcess=8\)\s+per-gpu$/,
-    );
+    expect(answerTable(r.stdout).get('')).toEqual([
+      'fewer-pages (this run: --set tenants[0].pagesPerProcess=8)',
+      'per-gpu',
+    ]);
   });
 
   test("options that change the own run but make it no variant: a missed expectation says it was declared for the workload's own values", async () => {
@@ -353,7 +368,8 @@ describe('variants', () => {
       expect(v.engine?.workers.every((w) => w.lambda !== undefined)).toBe(true);
     }
     // ... and in the summary's engine section, a row each with its workers' lambda.
-    const rows = formatSummary(threaded).split('\n');
+    // Each row joined again where it wrapped under its first figure (past `per-socket`).
+    const rows = unwrapped(formatSummary(threaded, { color: false }), 16, '  ').split('\n');
     const at = rows.indexOf('  variants (same seed and options):');
     expect(at).toBeGreaterThan(rows.indexOf('engine:'));
     expect(rows[at + 1]).toMatch(
@@ -619,10 +635,10 @@ describe("a variant's profile", () => {
     // The summary names the profile under the table, and `npusim list` beside the variant.
     const text = await cli(['run', 'firmware-update', ...short]);
     expect(text.stdout).toMatch(/^\s+expected\s+clean: as expected\s+isolation\.firmware: as expected$/m);
-    // The own run's column is named by the machine it ran, as the variant's is (not `as declared`).
-    expect(text.stdout).toMatch(
-      /^ {2}\s+fixed: the model's BAR0 filter, in no release \(this run\)\s+as-shipped$/m,
-    );
+    // The own run's column is named by the machine it ran, as the variant's is (not `as declared`):
+    // by its label's name, its description under the table (the whole label ran to 114 columns).
+    expect(text.stdout).toMatch(/^ {2}\s+fixed \(this run\)\s+as-shipped$/m);
+    expect(text.stdout).toContain("\n  fixed (this run): the model's BAR0 filter, in no release\n");
     expect(result.label).toBe("fixed: the model's BAR0 filter, in no release");
     // Its description wraps at 100 columns, under its text: joined again.
     expect(unwrapped(text.stdout, 4)).toMatch(/^ {2}as-shipped: .* \(profile as-shipped\)$/m);

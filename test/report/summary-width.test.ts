@@ -2,7 +2,9 @@
  * The run summary's text fits 100 columns (src/core/wrap-text.ts TEXT_COLUMNS), built from real
  * runs whose lines ran past it: a deadlock's stall and cycle, findings with long messages, hung
  * ATSD registers, premises, long questions and the `+N still in flight ...` lines. Only the lines
- * a reader copies are left whole: `reproduce:` and a finding's `| tick kind {json}` history.
+ * a reader copies are left whole: `reproduce:` and a finding's `| tick kind {json}` history. The
+ * workloads with variants too: their answer table (one column per run), their engine rows and
+ * stderr's line as each variant starts (QA: 114 to 138 columns).
  */
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
+import { cli } from '../cli/cli-harness.js';
+import { answerTable } from '../fixtures/answer-table.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 
 interface Run {
@@ -111,5 +115,75 @@ describe('the run summary fits 100 columns', () => {
     expect(unwrapped(text, 11)).toContain(
       '    chip0: reg0 locked by shootdown 1 HUNG (its ATSD went to gpu 2, whose NVLinks never trained: no ack comes); reg1 free;',
     );
+  });
+});
+
+// Workloads with variants, run as the CLI runs them (each variant beside the own run): each of
+// these printed an answer table, engine rows or a stderr line past 100 columns (QA).
+const VARIANT_RUNS: { name: string; duration: string; runs: string[] }[] = [
+  { name: 'firmware-update', duration: '50us', runs: ['fixed (this run)', 'as-shipped'] },
+  { name: 'multi-tenant', duration: '20us', runs: ['per-gpu-isolated (this run)', 'per-gpu', 'per-socket'] },
+  {
+    name: 'tce-storm',
+    duration: '20us',
+    runs: ['as declared (this run)', 'page-kills', 'as-shipped', 'page-kills-as-shipped'],
+  },
+  { name: 'guest-atsd', duration: '20us', runs: ['every-link (this run)', 'first-link', 'as-shipped'] },
+];
+
+describe('the run summary of a workload with variants fits 100 columns', () => {
+  it.each(VARIANT_RUNS)(
+    '$name: its answer table, engine rows and stderr lines fit, the table one column per run',
+    async ({ name, duration, runs }) => {
+      const r = await cli([
+        'run',
+        name,
+        '--seed',
+        '1',
+        '--duration',
+        duration,
+        '--inline',
+        '--no-failure-file',
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as RunResult;
+      expect(result.variants).toHaveLength(runs.length - 1);
+      const plain = formatSummary(result, { color: false });
+      const lines = plain.split('\n');
+      expect(lines.filter((l) => l.length > TEXT_COLUMNS && !copied(l))).toEqual([]);
+      for (const l of lines) expect(l, l).toMatch(HEADINGS.test(l) ? /^/ : /^ /);
+      const coloured = formatSummary(result, { color: true });
+      expect(coloured).toContain('\u001b[');
+      expect(stripVTControlCharacters(coloured)).toBe(plain);
+      // The lines stderr says as each variant starts, and the rest of it but the warnings.
+      const said = r.stderr.split('\n').filter((l) => !l.startsWith('npusim: warning: '));
+      expect(said.some((l) => l.startsWith('npusim: variant 1 of '))).toBe(true);
+      expect(said.filter((l) => l.length > TEXT_COLUMNS && !/ NOT as expected /.test(l))).toEqual([]);
+      // Read back as one table, each row has a cell per run, in the runs' order, and each run's
+      // digest is its own.
+      const table = answerTable(plain);
+      expect(table.get('')).toEqual(runs);
+      for (const [label, cells] of table) expect(cells, label).toHaveLength(runs.length);
+      expect(table.get('digest')).toEqual([result.digest, ...result.variants!.map((v) => v.digest)]);
+      // Each variant is described under the table, its name first.
+      for (const v of result.variants!) expect(unwrapped(plain, 4)).toMatch(new RegExp(`\n  ${v.name}: \\S`));
+    },
+  );
+
+  it("firmware-update: the own run is headed by its label's name, its description under the table as a variant's", async () => {
+    const r = await cli([
+      'run',
+      'firmware-update',
+      '--seed',
+      '1',
+      '--duration',
+      '20us',
+      '--inline',
+      '--no-failure-file',
+    ]);
+    expect(r.stdout).toMatch(/^ +fixed \(this run\) +as-shipped$/m);
+    expect(r.stdout).toContain("\n  fixed (this run): the model's BAR0 filter, in no release\n");
+    // The HTML report's answer keeps one table, the label whole (its page wraps it).
   });
 });
