@@ -344,6 +344,20 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(shrunk.config.params.durationTicks).toBe(shrunk.liveness!.after.tick + 1);
   });
 
+  test('a shrink whose budget runs out inside a pass still ends its run where it stops (one run held back for the cut)', async () => {
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const budget = 20;
+    const passes: string[] = [];
+    const shrunk = await shrinkFailure(file, config, w, { budget, onProgress: (p) => passes.push(p.pass) });
+    expect(shrunk.budgetUsedUp).toBe(true);
+    expect(shrunk.runs).toBeLessThanOrEqual(budget);
+    expect(shrunk.lastPass).not.toBe('scenario: end at the first finding');
+    expect(passes.at(-1)).toBe('end at the first finding');
+    // Before, the result kept the workload's 800 us while its run stopped at its finding.
+    expect(shrunk.config.params.durationTicks).toBe(shrunk.after.simulatedTicks);
+  });
+
   test('scenario passes: a shorter shootdown deadline is offered for a deadlock only, the run shortened by as much', () => {
     const p = registry.get('atsd-deadlock')!.params;
     expect(scenarioPasses(false).map(([name]) => name)).not.toContain('a shorter shootdown deadline');
