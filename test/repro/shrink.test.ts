@@ -358,6 +358,23 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(shrunk.config.params.durationTicks).toBe(shrunk.after.simulatedTicks);
   });
 
+  test('a liveness shrink of a run stopped at its liveness failure, whose budget runs out inside a pass, ends its duration where it stops', async () => {
+    // atsd-hang's first finding is its hang, so the run stops there (stopOnFirst) whatever its
+    // duration: the held-back cut to the liveness failure ties the best on every measure, and was
+    // refused, leaving the result saying 300 us while it stops at 125 us (QA Q51, --budget 30).
+    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: 30 });
+    expect(shrunk.budgetUsedUp).toBe(true);
+    expect(shrunk.config.stopOnFirst).toBe(true);
+    expect(shrunk.lastPass).not.toBe('scenario: end at the liveness failure');
+    expect(shrunk.config.params.durationTicks).toBe(shrunk.after.simulatedTicks);
+    expect(shrunk.config.params.durationTicks).toBe(shrunk.liveness!.after.tick + 1);
+    const replay = await replayFailure(JSON.stringify(shrunk.file), 'shrunk.json', registry, 'inline');
+    expect(replay.mismatches).toEqual([]);
+    expect(stuckAtLiveness(replay.result!)).toBe('hung register');
+  });
+
   test('scenario passes: a shorter shootdown deadline is offered for a deadlock only, the run shortened by as much', () => {
     const p = registry.get('atsd-deadlock')!.params;
     expect(scenarioPasses(false).map(([name]) => name)).not.toContain('a shorter shootdown deadline');
