@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
+  findDeadlockCycle,
   judgeShootdownDeadlines,
   type ShootdownInFlight,
 } from '../../../src/model/check/rules/liveness-rules.js';
@@ -38,5 +39,41 @@ describe('liveness rules: liveness.shootdown', () => {
     const both = judgeShootdownDeadlines([sd(3, 0), sd(4, 500)], 4000, 1000, reported);
     expect(both.map((x) => x.message.slice(0, 20))).toEqual(['Expected shootdown 4']);
     expect([...reported]).toEqual([3, 4]);
+  });
+});
+
+describe('liveness rules: the deadlock cycle a liveness failure names', () => {
+  test('two shootdowns each holding the register the other waits for: the Feb 2018 deadlock', () => {
+    expect(
+      findDeadlockCycle([
+        'shootdown 2: holds [npu1.reg0], waits to acquire on npu0',
+        'shootdown 4: holds [npu0.reg0], waits to acquire on npu1',
+      ]),
+    ).toBe(
+      'shootdown 2 holds npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2',
+    );
+  });
+
+  test('a cycle through one holder is no deadlock while another holder of that NPU can still finish (QA Q51)', () => {
+    // Shootdown 5 holds npu0.reg1 and waits for a STAT that will clear: when it releases, 2 takes
+    // npu0.reg1, finishes, and frees npu1.reg0 for 4.
+    const lines = [
+      'shootdown 2: holds [npu1.reg0], waits to acquire on npu0',
+      'shootdown 4: holds [npu0.reg0], waits to acquire on npu1',
+      'shootdown 5: holds [npu0.reg1], waits for STAT on npu0.reg1',
+    ];
+    expect(findDeadlockCycle(lines)).toBeUndefined();
+    // The same with 5 itself waiting on the knot: every holder of each NPU waited on is stuck.
+    const knot = [...lines.slice(0, 2), 'shootdown 5: holds [npu0.reg1], waits to acquire on npu1'];
+    expect(findDeadlockCycle(knot)).toBe(
+      'shootdown 2 holds npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2',
+    );
+  });
+
+  test('no waiter, or a waiter on registers no shootdown in flight holds: no cycle', () => {
+    expect(
+      findDeadlockCycle(['shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0']),
+    ).toBeUndefined();
+    expect(findDeadlockCycle(['shootdown 1: holds [], waits to acquire on npu0'])).toBeUndefined();
   });
 });

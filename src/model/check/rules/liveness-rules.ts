@@ -75,10 +75,17 @@ export function statWaitOf(lines: readonly string[], id: number): { npu: number;
 /**
  * The deadlock among shootdowns in flight, from the lines that describe them (shootdown-runner.ts
  * `describe`: "shootdown 2: holds [npu1.reg0], waits to acquire on npu0"): a shootdown waiting to
- * acquire on an NPU waits for every shootdown holding a register there; a cycle in that wait-for
- * graph is the deadlock (the Feb 2018 mmio_invalidate one reads "shootdown 2 holds npu1.reg0,
- * waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2"). Undefined when
- * there is no cycle (a hang: a register whose STAT never clears).
+ * acquire on an NPU waits for the shootdowns holding a register there, and goes on once ANY of them
+ * releases one (it takes the first free register), so it is deadlocked only when every one of them
+ * is deadlocked too: the deadlocked shootdowns are the largest set of waiting shootdowns each of
+ * whose holders is in the set (a knot, not merely a cycle: with several registers per NPU a cycle
+ * through one holder is no deadlock while another holder there can still finish; QA Q51). A cycle
+ * among them is the deadlock printed (the Feb 2018 mmio_invalidate one reads "shootdown 2 holds
+ * npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2").
+ * Undefined when there is none (a hang: a register whose STAT never clears; or a wait on
+ * registers no shootdown in flight holds). A register held by none in flight may still be free to
+ * another waiter's filter only; the rule does not count on such a register, so it may miss a
+ * deadlock, never claim one that is not.
  */
 export function findDeadlockCycle(lines: readonly string[]): string | undefined {
   const nodes = new Map<number, { holds: string[]; waitsOn: number | undefined }>();
@@ -98,9 +105,23 @@ export function findDeadlockCycle(lines: readonly string[]): string | undefined 
       .filter(([other, n]) => other !== id && n.holds.some((r) => r.startsWith(`npu${npu}.`)))
       .map(([other]) => other);
   };
-  // Depth-first from each shootdown in id order; bounded by the shootdowns in flight.
   const ids = [...nodes.keys()].sort((a, b) => a - b);
+  // The deadlocked: from every waiting shootdown, drop each that waits on a holder not (or no
+  // longer) among them, until none is dropped.
+  const stuck = new Set(ids.filter((id) => nodes.get(id)!.waitsOn !== undefined));
+  for (let dropped = true; dropped; ) {
+    dropped = false;
+    for (const id of [...stuck]) {
+      if (waitsFor(id).some((other) => !stuck.has(other))) {
+        stuck.delete(id);
+        dropped = true;
+      }
+    }
+  }
+  // Depth-first from each deadlocked shootdown in id order, among the deadlocked; bounded by the
+  // shootdowns in flight.
   for (const start of ids) {
+    if (!stuck.has(start)) continue;
     const path: number[] = [];
     const onPath = new Set<number>();
     const visit = (id: number): number[] | undefined => {
