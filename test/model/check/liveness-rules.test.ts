@@ -70,6 +70,19 @@ describe('liveness rules: the deadlock cycle a liveness failure names', () => {
     );
   });
 
+  test('a holder waiting on an NPU where no shootdown in flight holds a register may still finish: no deadlock', () => {
+    // 5's acquire on npu2 is answered (a register there is free, its answer in flight): 5 goes on,
+    // releases npu0.reg1, 2 takes it and finishes, freeing npu1.reg0 for 4. A waiter with no
+    // holder in flight waits on nothing the rule can see, so it is not counted deadlocked.
+    expect(
+      findDeadlockCycle([
+        'shootdown 2: holds [npu1.reg0], waits to acquire on npu0',
+        'shootdown 4: holds [npu0.reg0], waits to acquire on npu1',
+        'shootdown 5: holds [npu0.reg1], waits to acquire on npu2',
+      ]),
+    ).toBeUndefined();
+  });
+
   test('no waiter, or a waiter on registers no shootdown in flight holds: no cycle', () => {
     expect(
       findDeadlockCycle(['shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0']),

@@ -77,9 +77,10 @@ export function statWaitOf(lines: readonly string[], id: number): { npu: number;
  * `describe`: "shootdown 2: holds [npu1.reg0], waits to acquire on npu0"): a shootdown waiting to
  * acquire on an NPU waits for the shootdowns holding a register there, and goes on once ANY of them
  * releases one (it takes the first free register), so it is deadlocked only when every one of them
- * is deadlocked too: the deadlocked shootdowns are the largest set of waiting shootdowns each of
- * whose holders is in the set (a knot, not merely a cycle: with several registers per NPU a cycle
- * through one holder is no deadlock while another holder there can still finish; QA Q51). A cycle
+ * is deadlocked too: the deadlocked shootdowns are the largest set of shootdowns waiting on holders
+ * in flight each of whose holders is in the set (a knot, not merely a cycle: with several registers
+ * per NPU a cycle through one holder is no deadlock while another holder there can still finish;
+ * QA Q51; nor while a holder waits on an NPU where none in flight holds a register). A cycle
  * among them is the deadlock printed (the Feb 2018 mmio_invalidate one reads "shootdown 2 holds
  * npu1.reg0, waits for npu0 -> shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2").
  * Undefined when there is none (a hang: a register whose STAT never clears; or a wait on
@@ -106,9 +107,11 @@ export function findDeadlockCycle(lines: readonly string[]): string | undefined 
       .map(([other]) => other);
   };
   const ids = [...nodes.keys()].sort((a, b) => a - b);
-  // The deadlocked: from every waiting shootdown, drop each that waits on a holder not (or no
-  // longer) among them, until none is dropped.
-  const stuck = new Set(ids.filter((id) => nodes.get(id)!.waitsOn !== undefined));
+  // The deadlocked: from every shootdown waiting on holders in flight, drop each that waits on a
+  // holder not (or no longer) among them, until none is dropped. One waiting on an NPU where none
+  // in flight holds a register waits on nothing seen here (its answer may be on its way), so it is
+  // never among them, nor is any shootdown that waits on it.
+  const stuck = new Set(ids.filter((id) => waitsFor(id).length > 0));
   for (let dropped = true; dropped; ) {
     dropped = false;
     for (const id of [...stuck]) {
