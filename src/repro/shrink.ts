@@ -293,6 +293,7 @@ class ShrinkRun {
     private readonly options: ShrinkOptions,
   ) {
     this.best = start;
+    this.original = start;
     this.within = start;
     this.before = start.measures;
     this.ceiling = {
@@ -310,6 +311,8 @@ class ShrinkRun {
    * the same result. The result itself is held to the original's measures (`within`).
    */
   readonly ceiling: Measures;
+  /** The original's run (the first trial). */
+  private readonly original: Trial;
   /**
    * The latest kept trial no larger than the original on any measure: the result, should the best
    * at the end be longer in simulated time than the original (a budget that ran out before the
@@ -317,9 +320,14 @@ class ShrinkRun {
    */
   within: Trial;
 
-  /** Back to `within` when the best passes the original on some measure. */
+  /**
+   * Back to `within` when the best passes the original on some measure; when that is the original
+   * itself, nothing was kept (the command then says nothing was reduced, not a table of equals).
+   */
   holdToOriginal(): void {
-    if (RANK.some((k) => this.best.measures[k] > this.before[k])) this.best = this.within;
+    if (RANK.every((k) => this.best.measures[k] <= this.before[k])) return;
+    this.best = this.within;
+    if (this.within === this.original) this.kept = 0;
   }
 
   /** Set once `shouldStop` said so: no candidate runs after it. */

@@ -10,7 +10,8 @@
  *     as its chip reported at the end of the run (`hung`: its ATSD went over a link that never
  *     trained, and no answer ever comes: model/npu/atsd-unit.ts; nothing clears it). atsd-hang's
  *     failure (`atsd-no-valid-bdf`) is this one; before it was recognised its shrink kept the
- *     workload's whole 100 us deadline and ended at 1132 events.
+ *     workload's whole 100 us deadline (30 events over 125 us; a `--stop-on-first` file of it, 1132
+ *     events over 101 us).
  */
 import { findDeadlockCycle, overdueShootdown, statWaitOf } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
