@@ -88,20 +88,15 @@ export function scenarioPasses(neverCompletes = false): Pass[] {
     ['fewer DMAs in flight', (p) => one(mapGpu(p, 'maxOutstanding', (v) => halve(v, 1))), true],
     [
       'slower DMA',
-      (p) =>
-        stretched(p.gpu.issueIntervalTicks, 50_000_000).map((v) => ({
-          ...p,
-          gpu: { ...p.gpu, issueIntervalTicks: v },
-        })),
+      (p) => stretched(p.gpu.issueIntervalTicks, 50_000_000).map((v) => withGpu(p, 'issueIntervalTicks', v)),
       false,
     ],
     [
       'slower TCE unmaps',
       (p) =>
-        stretched(p.host.tceRemapIntervalTicks, 1_000_000_000).map((v) => ({
-          ...p,
-          host: { ...p.host, tceRemapIntervalTicks: v },
-        })),
+        stretched(p.host.tceRemapIntervalTicks, 1_000_000_000).map((v) =>
+          withHost(p, 'tceRemapIntervalTicks', v),
+        ),
       false,
     ],
     [
@@ -261,20 +256,27 @@ function fewerTceMapThreads(p: WorkloadParams): WorkloadParams | undefined {
   return threads === undefined ? undefined : { ...p, host: { ...p.host, tceMapThreads: threads } };
 }
 
-function mapGpu(
-  p: WorkloadParams,
-  key: 'engines' | 'maxOutstanding' | 'issueIntervalTicks',
-  f: (v: number) => number | undefined,
-) {
-  const v = f(p.gpu[key]);
-  return v === undefined ? undefined : { ...p, gpu: { ...p.gpu, [key]: v } };
+type GpuCount = 'engines' | 'maxOutstanding' | 'issueIntervalTicks';
+type HostCount = 'cpuThreads' | 'tceRemapIntervalTicks' | 'pagesPerUnmap' | 'atsdRegisters';
+
+/** `p` with the GPU parameter `key` set to `v`. */
+function withGpu(p: WorkloadParams, key: GpuCount, v: number): WorkloadParams {
+  return { ...p, gpu: { ...p.gpu, [key]: v } };
 }
 
-function mapHost(
-  p: WorkloadParams,
-  key: 'cpuThreads' | 'tceRemapIntervalTicks' | 'pagesPerUnmap' | 'atsdRegisters',
-  f: (v: number) => number | undefined,
-) {
+/** `p` with the host parameter `key` set to `v`. */
+function withHost(p: WorkloadParams, key: HostCount, v: number): WorkloadParams {
+  return { ...p, host: { ...p.host, [key]: v } };
+}
+
+/** `p` with the GPU parameter `key` set to `f` of it; undefined when `f` gives none. */
+function mapGpu(p: WorkloadParams, key: GpuCount, f: (v: number) => number | undefined) {
+  const v = f(p.gpu[key]);
+  return v === undefined ? undefined : withGpu(p, key, v);
+}
+
+/** `p` with the host parameter `key` set to `f` of it; undefined when `f` gives none. */
+function mapHost(p: WorkloadParams, key: HostCount, f: (v: number) => number | undefined) {
   const v = f(p.host[key]);
-  return v === undefined ? undefined : { ...p, host: { ...p.host, [key]: v } };
+  return v === undefined ? undefined : withHost(p, key, v);
 }
