@@ -79,7 +79,7 @@ export function engineTable(result: RunResult): string {
               : []),
           ]),
         ) +
-        (sync ? `<p>${esc(LAMBDA_LEGEND.map((l) => l.trim()).join(' '))}</p>` : '') +
+        (sync ? `<p>${esc(LAMBDA_LEGEND)}</p>` : '') +
         (hint === undefined ? '' : `<p>${esc(hint)}</p>`))
   );
 }

@@ -3,7 +3,15 @@
  * second, rings, workers and their placement), and free mode's lateness and take log.
  */
 
-import { fitLine, hangingLines, packedFields } from '../core/wrap-text.js';
+import {
+  FIELD_BREAK,
+  fitLine,
+  hangingLines,
+  packedFields,
+  TEXT_COLUMNS,
+  textWidth,
+  WORD_BREAK,
+} from '../core/wrap-text.js';
 import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { compact } from './number-text.js';
@@ -206,32 +214,54 @@ function ringLines(e: RunResult['engine'], maxRows: number): string[] {
   ];
 }
 
+/**
+ * `head` then `fields` two spaces apart, packed into the summary's columns with each line after the
+ * first starting at column `indent`; a field too wide for its line (a waited time with every kind
+ * of park, spinning off included) breaks after its commas instead.
+ */
+function fieldLines(head: string, fields: readonly string[], indent: number): string[] {
+  const packed = packedFields([`${head}${fields[0]!}`, ...fields.slice(1)], indent);
+  if (packed.every((l) => textWidth(l) <= TEXT_COLUMNS)) return packed;
+  return hangingLines(head, fields.join('  '), indent, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]);
+}
+
+/** The longest worker name its figures stand beside (one actor's name: `coordinator`, `gpu15`). */
+const NAME_BESIDE_MAX = 16;
+
 /** The placement and the busiest workers, at most `maxRows`; a hint when placementHint has one. */
 function workerLines(result: RunResult, maxRows: number): string[] {
   const out: string[] = [];
   const e = result.engine;
   const workers = [...e.workers].sort((a, b) => b.busyMs - a.busyMs).slice(0, maxRows);
   out.push(
-    `  placement: ${placementText(e.placement, e.workers.length, e.cores)}${keptText(e)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
+    ...fitLine(
+      `  placement: ${placementText(e.placement, e.workers.length, e.cores)}${keptText(e)}; workers (busiest ${workers.length} of ${e.workers.length}):`,
+    ),
   );
   const width = Math.max(...workers.map((w) => w.actor.length));
-  for (const w of workers) {
-    const sync =
-      w.lambda === undefined
-        ? ''
-        : `  lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
+  const figures = workers.map((w) => {
     // `parkedMs` is every wait's time (worker-status.ts WorkerTime), parks and checks alike: a
     // wait whose look found work at once (the doorbell's ready()) sleeps on nothing, so it is no
     // park, and on a loaded machine one can last milliseconds (the thread descheduled mid-look).
     // Said as waited, with both counts, so that time beside 0 parks does not read as a contradiction.
     const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
-    out.push(
-      `    ${w.actor.padEnd(width)}  busy ${formatWall(w.busyMs)}  waited ${formatWall(w.parkedMs)} ` +
-        `(${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''}${spinOffText(w)})  ${w.events} events${sync}`,
-    );
-    if (w.waits !== undefined) out.push(`      ${waitsText(w.waits)}`);
-  }
-  if (e.workers.some((w) => w.lambda !== undefined)) out.push(...LAMBDA_LEGEND.map((l) => `  ${l}`));
+    return [
+      `busy ${formatWall(w.busyMs)}`,
+      `waited ${formatWall(w.parkedMs)} (${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''}${spinOffText(w)})`,
+      `${w.events} events`,
+    ];
+  });
+  // Each worker's figures beside its name, a row that runs long going on under its figures; but a
+  // worker of several actors is named by all of them (`chip0+gpu0+gpu1+gpu2+coordinator`), so with
+  // names that long each stands on a line of its own, its figures under it (rows ran to 215 columns).
+  const beside = width <= NAME_BESIDE_MAX;
+  workers.forEach((w, i) => {
+    if (beside) out.push(...fieldLines(`    ${w.actor.padEnd(width)}  `, figures[i]!, 6 + width));
+    else out.push(`    ${w.actor}`, ...fieldLines('      ', figures[i]!, 8));
+    if (w.lambda !== undefined) out.push(...fitLine(`      ${syncText(w)}`));
+    if (w.waits !== undefined) out.push(...fieldLines('      waits: ', waitFields(w.waits), 13));
+  });
+  if (e.workers.some((w) => w.lambda !== undefined)) out.push(...hangingLines('  ', LAMBDA_LEGEND, 4));
   const hint = placementHint(result);
   // `hint: ...`, a continuation under its text (a busy machine's ran to 190 columns).
   if (hint !== undefined) out.push(...hangingLines('  ', hint, '  hint: '.length));
@@ -280,16 +310,16 @@ export function timedOutText(w: RunResult['engine']['workers'][number]): string 
 }
 
 /**
- * What lambda is, said once under the workers (and in the HTML report): the figure is only as good
- * as its assumed tau, which the workers' lines do not show.
+ * What lambda is, said once under the workers (wrapped to the summary's columns) and in the HTML
+ * report: the figure is only as good as its assumed tau, which the workers' lines do not show.
  */
-export const LAMBDA_LEGEND: readonly string[] = [
-  `lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over events`,
-  `  done in one hand-off's time (tau, P events per busy wall second); below 1, a window's hand-offs cost more`,
-  `  than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the project's 2-core machine,`,
-  `  bench/README.md "Where a threaded run's CPU goes"); in brackets lambda at tau = the worker's waited time`,
-  `  per park, a lower bound (a park also waits out its partner's work). parks/s: parks per wall second.`,
-];
+export const LAMBDA_LEGEND =
+  'lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over ' +
+  "events done in one hand-off's time (tau, P events per busy wall second); below 1, a window's " +
+  `hand-offs cost more than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the ` +
+  'project\'s 2-core machine, bench/README.md "Where a threaded run\'s CPU goes"); in brackets lambda at ' +
+  "tau = the worker's waited time per park, a lower bound (a park also waits out its partner's work). " +
+  'parks/s: parks per wall second.';
 
 /** A worker's lambda at the assumed tau and, in brackets, at its parked time per park (sync-figures.ts). */
 export function lambdaText(w: RunResult['engine']['workers'][number]): string {
@@ -307,8 +337,20 @@ export function lambdaText(w: RunResult['engine']['workers'][number]): string {
  * few long stalls of its partner: `waits: <10us 21286 (80 ms)  ...  >=10ms 0`.
  */
 export function waitsText(waits: WaitFigures): string {
-  const buckets = waitBucketTexts(waits).map((text, b) => `${WAIT_BUCKET_LABELS[b]} ${text}`);
-  return `waits: ${buckets.join('  ')}`;
+  return `waits: ${waitFields(waits).join('  ')}`;
+}
+
+/** Each bucket of `waits` as `<10us 21286 (80 ms)`: waitsText's fields, which the summary packs. */
+function waitFields(waits: WaitFigures): string[] {
+  return waitBucketTexts(waits).map((text, b) => `${WAIT_BUCKET_LABELS[b]} ${text}`);
+}
+
+/**
+ * A worker's synchronisation figures (sync-figures.ts): `lookahead 150 ns, 91 events/window,
+ * 114 parks/s, lambda 5.40 (0.09 at 2.3 ms per park)`; only for a worker that has a lambda.
+ */
+function syncText(w: RunResult['engine']['workers'][number]): string {
+  return `lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
 }
 
 function sum(xs: readonly number[]): number {

@@ -4,7 +4,8 @@
  * ATSD registers, premises, long questions and the `+N still in flight ...` lines. Only the lines
  * a reader copies are left whole: `reproduce:` and a finding's `| tick kind {json}` history. The
  * workloads with variants too: their answer table (one column per run), their engine rows and
- * stderr's line as each variant starts (QA: 114 to 138 columns).
+ * stderr's line as each variant starts (QA: 114 to 138 columns). And a threaded run's engine
+ * section, `npusim run`'s default: each worker's figures, synchronisation and waits (to 215).
  */
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { describedResult } from '../../src/report/described-result.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { formatSummary } from '../../src/report/summary.js';
-import { runRaw } from '../../src/runtime/engine.js';
+import { type EngineOptions, runRaw } from '../../src/runtime/engine.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
 import { answerTable } from '../fixtures/answer-table.js';
@@ -31,7 +32,7 @@ interface Run {
   stopOnFirst?: boolean;
 }
 
-async function run(r: Run): Promise<RunResult> {
+async function run(r: Run, engine: EngineOptions = { host: 'inline' }): Promise<RunResult> {
   const w = workloads.find((x) => x.name === r.name)!;
   const config: RunConfig = {
     workload: r.name,
@@ -47,7 +48,7 @@ async function run(r: Run): Promise<RunResult> {
     ),
     ...(r.stopOnFirst === true ? { stopOnFirst: true } : {}),
   };
-  return describedResult(config, planMachine(config), await runRaw(config, { host: 'inline' }), w);
+  return describedResult(config, planMachine(config), await runRaw(config, engine), w);
 }
 
 /** The lines a reader copies, left whole however long. */
@@ -185,5 +186,86 @@ describe('the run summary of a workload with variants fits 100 columns', () => {
     expect(r.stdout).toMatch(/^ +fixed \(this run\) +as-shipped$/m);
     expect(r.stdout).toContain("\n  fixed (this run): the model's BAR0 filter, in no release\n");
     // The HTML report's answer keeps one table, the label whole (its page wraps it).
+  });
+});
+
+/**
+ * The summary's lines past 100 columns, but the copied ones (free mode's `re-run in free mode`
+ * command too), and any continuation at column 0 (free mode's own lines start there).
+ */
+function unfit(result: RunResult): string[] {
+  const plain = formatSummary(result, { color: false });
+  const lines = plain.split('\n');
+  const rerun = (l: string) => l.startsWith('re-run in free mode ');
+  return [
+    ...lines.filter((l) => l.length > TEXT_COLUMNS && !copied(l) && !rerun(l)),
+    ...lines.filter(
+      (l) => !HEADINGS.test(l) && !l.startsWith(' ') && !rerun(l) && !l.startsWith('free mode: '),
+    ),
+  ];
+}
+
+// On threads, each placement's worker names: one actor's (beside its figures), a socket's actors
+// (on a line of their own), free mode's workers (no lambda). Each ran to 165 to 215 columns (QA).
+const THREADED: { name: string; engine: EngineOptions; names: RegExp }[] = [
+  {
+    name: 'one worker per actor',
+    engine: { host: 'threaded' },
+    names: /^ {4}(chip\d|gpu\d|coordinator) +busy \d/,
+  },
+  {
+    name: '--workers 2',
+    engine: { host: 'threaded', placement: { kind: 'workers', count: 2 } },
+    names: /^ {4}chip1\+gpu3\+gpu4\+gpu5$/,
+  },
+  {
+    name: 'free mode',
+    engine: { host: 'threaded', free: { windowTicks: 1_000_000 } },
+    names: /^ {4}(chip\d|gpu\d|coordinator) +busy \d/,
+  },
+];
+
+describe("a threaded run's engine section fits 100 columns", () => {
+  it.each(THREADED)(
+    '$name: every worker line, its synchronisation and waits lines, and the lambda legend',
+    async ({ engine, names }) => {
+      const result = await run({ name: 'stress', seed: 3, us: 20 }, engine);
+      expect(result.engine.workers.length).toBeGreaterThan(1);
+      expect(unfit(result)).toEqual([]);
+      const lines = formatSummary(result, { color: false }).split('\n');
+      expect(lines.some((l) => names.test(l))).toBe(true);
+      // Every worker has its waits line, the last bucket on it or on the line under it.
+      const waits = lines.filter((l) => l.startsWith('      waits: <10us '));
+      expect(waits).toHaveLength(Math.min(5, result.engine.workers.length));
+      const synced = result.engine.workers.filter((w) => w.lambda !== undefined).length;
+      expect(lines.filter((l) => /^ {6}lookahead \d/.test(l))).toHaveLength(Math.min(5, synced));
+    },
+  );
+
+  it('the widest figures a worker can have: long names, timed-out parks, spinning turned off, large counts', async () => {
+    const result = await run({ name: 'stress', seed: 3, us: 20 }, { host: 'threaded' });
+    const long = (w: RunResult['engine']['workers'][number], actor: string): typeof w => ({
+      ...w,
+      actor,
+      busyMs: 123_456.7,
+      parkedMs: 98_765.4,
+      parks: 1_234_567,
+      parksTimedOut: 12_345,
+      parksTimedOutAtStart: 1234,
+      spinTurnedOff: 123,
+      events: 123_456_789_012,
+      waits: {
+        counts: [12_345_678, 1_234_567, 123_456, 12_345, 1234],
+        ms: [9.9, 99_999, 99_999, 99_999, 99_999],
+      },
+    });
+    const [a, b] = result.engine.workers;
+    for (const actor of ['coordinator', 'chip0+gpu0+gpu1+gpu2+chip1+gpu3+gpu4+gpu5+coordinator']) {
+      const wide = { ...result, engine: { ...result.engine, workers: [long(a!, actor), long(b!, 'gpu15')] } };
+      expect(unfit(wide), actor).toEqual([]);
+      // A row that runs long goes on under its figures (the name beside them) or under the name.
+      const text = formatSummary(wide, { color: false });
+      expect(text).toContain('123456789012 events');
+    }
   });
 });

@@ -432,10 +432,11 @@ describe('summary', () => {
     expect(w.parkedUsPerPark).toBe(25_000);
     expect(w.lambdaAtParkedPerPark).toBeCloseTo((w.lambda! * 37) / 25_000);
     const lambdaCell = `${w.lambda!.toFixed(2)} (${w.lambdaAtParkedPerPark!.toFixed(2)} at 25 ms per park)`;
-    // The summary's worker line names the lookahead its figures are per window of, and both lambdas.
+    // The summary's worker line is followed by its synchronisation line: the lookahead its figures
+    // are per window of, and both lambdas.
     const summary = formatSummary(result, { color: false });
     expect(summary).toContain(
-      `2 events  lookahead 150 ns, ${compact(w.eventsPerWindow!)} events/window, ${compact(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}`,
+      `2 events\n      lookahead 150 ns, ${compact(w.eventsPerWindow!)} events/window, ${compact(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}\n`,
     );
     expect(summary).not.toContain('hand-offs/s');
     // What lambda is, once under the workers, in the summary and the report.
@@ -457,8 +458,9 @@ describe('summary', () => {
     expect(buildHtmlReport({ plan, config, raw: kept, result: keptResult })).toContain(
       '<p>placement: 1 worker (100 asked for; one per actor at most), on threads kept from the run before</p>',
     );
+    // Past 100 columns, so it breaks after its semicolon, the rest under its text.
     expect(formatSummary(keptResult, { color: false })).toContain(
-      'placement: 1 worker (100 asked for; one per actor at most), on threads kept from the run before; workers',
+      '  placement: 1 worker (100 asked for; one per actor at most), on threads kept from the run before;\n    workers (busiest',
     );
     // An inline run has no workers: no placement line, no worker table.
     const inline = { ...base, host: 'inline' as const, placement: 'inline', workers: [] };
