@@ -83,7 +83,7 @@ export function formatComparison(c: Comparison): string {
       out.push(
         `  ${f!.padEnd(width[0]!)}  ${a!.padStart(width[1]!)}  ${b!.padStart(width[2]!)}  ${ch!.padStart(width[3]!)}  ${v}`,
       );
-      if (details[i] !== undefined) out.push(`      ${details[i]}`);
+      if (details[i] !== undefined) out.push(...hangingLines('      ', details[i]!, 8));
     });
     leftOut(section);
   }
@@ -135,12 +135,15 @@ const MAX_FIGURE_WIDTH = 36;
 
 /**
  * A headline's A and B as its workload prints them, a figure and what it is of in brackets
- * (`1.9% (gpu3->chip1 nvlink x2)`): the figure in its column, what it is of on a line below
+ * (`1.9% (gpu3->chip1 nvlink x2)`, `4.362 us (at most 64 outstanding per GPU)`, `no samples (+4
+ * still in flight ...)`): the figure in its column, what it is of on a line below
  * (`A: gpu3->chip1 nvlink x2, B: gpu0->chip0 nvlink x2`), so that one long text does not
  * widen the A and B columns of every row (QA: 28 characters each, every line past 100 columns).
  */
 function headlineDetail(a: string, b: string): [string, string, string | undefined] {
-  const split = (t: string) => /^(\S+) \((.+)\)$/.exec(t);
+  // Up to the first bracket: a figure may be words (`no samples (+4 still in flight at the end,
+  // ...)` widened both columns to 70 characters, every row to 207 columns) or have a unit.
+  const split = (t: string) => /^([^(]+?) \((.+)\)$/.exec(t);
   const ma = split(a);
   const mb = split(b);
   if (ma === null && mb === null) return [a, b, undefined];

@@ -505,6 +505,43 @@ describe('compare: each socket and each link', () => {
     );
   });
 
+  it('a headline figure of words or with a unit keeps its bracket below too, so no row passes 100 columns', () => {
+    // As `npusim run stress` prints them: a p99 with no sample yet, a latency with its condition.
+    const h = (p99: string, dma: string): RunResult => ({
+      ...result({}),
+      headline: [
+        { label: 'shootdown latency p99', value: 0, text: p99 },
+        { label: 'DMA latency p99', value: 4.362e6, text: dma },
+      ],
+    });
+    const text = formatComparison(
+      compareResults(
+        'A.json',
+        h(
+          'no samples (+4 still in flight at the end, for up to 49.62 us so far)',
+          '4.362 us (at most 64 outstanding per GPU)',
+        ),
+        'B.json',
+        h(
+          'no samples (+5 still in flight at the end, for up to 61.07 us so far)',
+          '4.101 us (at most 64 outstanding per GPU)',
+        ),
+      ),
+    );
+    // Before, the whole texts widened the A and B columns of every row to 70 characters.
+    expect(text.split('\n').filter((l) => l.length > 100)).toEqual([]);
+    expect(text).toMatch(
+      /^ {2}shootdown latency p99 +no samples +no samples .*\n {6}A: \+4 still in flight/m,
+    );
+    // Its detail wraps under itself.
+    expect(text).toContain(
+      '\n      A: +4 still in flight at the end, for up to 49.62 us so far, B: +5 still in flight at the end,\n        for up to 61.07 us so far\n',
+    );
+    expect(text).toMatch(
+      /^ {2}DMA latency p99 +4\.362 us +4\.101 us .*\n {6}both: at most 64 outstanding per GPU$/m,
+    );
+  });
+
   it('a ratio prints with the summary precision (one decimal), its change in points with two', () => {
     const a = machine([], [link({ utilisation: 0.0187 })]);
     const b = machine([], [link({ utilisation: 0.0189 })]);
