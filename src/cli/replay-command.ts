@@ -24,6 +24,7 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
+import { ARROW_BREAK, hangingLines, ITEM_BREAK, TEXT_COLUMNS, WORD_BREAK } from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
@@ -474,13 +475,22 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
  * compared (README: the rule, the tick and the digest are): when the file's differs, or the replay
  * found nothing, the file's too, each labelled.
  */
+/**
+ * `head` and `text`, wrapped to the summary's columns with each line after the first under the
+ * text (a replay's `recorded:` line ran to 109 columns for every flush-race file, a deadlock's far
+ * further); a word is never cut, so a digest or path stays whole to copy.
+ */
+function said(head: string, text: string, breaks: readonly RegExp[] = [WORD_BREAK]): string[] {
+  return hangingLines(head, text, head.length, TEXT_COLUMNS, breaks);
+}
+
 export function findingMessages(want: FirstFinding | null, found: FirstFinding | undefined): string[] {
   if (found !== undefined && (want === null || want.message === found.message)) {
-    return [want === null ? `  replayed finding: ${found.message}` : `  ${found.message}`];
+    return want === null ? said('  replayed finding: ', found.message) : said('  ', found.message);
   }
   return [
-    ...(want === null ? [] : [`  recorded finding: ${want.message}`]),
-    ...(found === undefined ? [] : [`  replayed finding: ${found.message}`]),
+    ...(want === null ? [] : said('  recorded finding: ', want.message)),
+    ...(found === undefined ? [] : said('  replayed finding: ', found.message)),
   ];
 }
 
@@ -505,7 +515,12 @@ export function replayText(r: ReplayOutcome): string[] {
       ? findingText(want)
       : `interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
         `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
-  out.push(`  recorded: ${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`);
+  out.push(
+    ...said(
+      '  recorded: ',
+      `${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`,
+    ),
+  );
   const replayedDigest = r.result?.digest ?? noDigestText('crash');
   const replayed =
     r.signalled === 'run'
@@ -517,11 +532,16 @@ export function replayText(r: ReplayOutcome): string[] {
           : stopped.how === 'take-log'
             ? `to the same stop, from its take log: ${soFar(r.found)}`
             : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
-  out.push(`  replayed: ${replayed}, digest ${replayedDigest}`);
+  out.push(...said('  replayed: ', `${replayed}, digest ${replayedDigest}`));
   if (r.notCompared !== undefined) {
-    out.push(`  not compared: ${r.notCompared}; the outcome above is the replay's own (exit ${r.exitCode})`);
+    out.push(
+      ...said(
+        '  not compared: ',
+        `${r.notCompared}; the outcome above is the replay's own (exit ${r.exitCode})`,
+      ),
+    );
   } else if (r.mismatches.length > 0) {
-    out.push(`  NOT reproduced: ${r.mismatches.join('; ')}`);
+    out.push(...said('  NOT reproduced: ', r.mismatches.join('; '), [ITEM_BREAK, WORD_BREAK]));
   } else {
     out.push(
       stopped === undefined
@@ -534,17 +554,25 @@ export function replayText(r: ReplayOutcome): string[] {
   // the exit code's reason, with its cycle, on a line of its own as a shrink says it.
   const live = r.liveness;
   if (live !== undefined && (r.found?.rule !== live.rule || r.found.tick !== live.tick))
-    out.push(`  ${livenessFindingText(live)}`);
+    out.push(...hangingLines('  ', livenessFindingText(live), 4, TEXT_COLUMNS, [ARROW_BREAK, WORD_BREAK]));
   const stuck = r.stuckHistory;
   if (stuck !== undefined) {
     out.push(
-      `history of shootdown ${stuck.id}, the one that did not complete (its events from its start, in causal order):`,
+      ...hangingLines(
+        '',
+        `history of shootdown ${stuck.id}, the one that did not complete (its events from its start, in causal order):`,
+        2,
+      ),
     );
     out.push(formatHistory(stuck.lines));
   }
   if (r.history.length > 0) {
     out.push(
-      `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,
+      ...hangingLines(
+        '',
+        `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,
+        2,
+      ),
     );
     out.push(formatHistory(r.history));
   }

@@ -11,6 +11,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
+import {
+  ARROW_BREAK,
+  FIELD_BREAK,
+  fitLine,
+  hangingLines,
+  TEXT_COLUMNS,
+  WORD_BREAK,
+} from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { sameFile } from '../io/same-file.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
@@ -85,7 +93,9 @@ async function shrinkAndWrite(
   // liveness shrink said nothing on stderr until it ended). A liveness failure's liveness rule,
   // which the file does not record, is said once that run has found it.
   const liveness = file.exit.class === 'liveness';
-  io.stderr.write(`${shrinkOpening(args.file, first, liveness, budget, switchesText(file.options))}\n`);
+  // Wrapped under its text, as run's variant lines are (the opening ran to 154 columns).
+  const opening = shrinkOpening(args.file, first, liveness, budget, switchesText(file.options));
+  io.stderr.write(`${hangingLines('', opening, 'npusim: '.length).join('\n')}\n`);
   const reproduced = (live: LivenessFinding | undefined) => {
     if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
   };
@@ -150,7 +160,14 @@ async function shrinkAndWrite(
           ];
   io.stdout.write(
     [
-      `${shrinkHeadline(args.file, first, live, switchesText(file.options))}, ${runs(outcome.runs)}${how}`,
+      ...hangingLines(
+        '',
+        `${shrinkHeadline(args.file, first, live, switchesText(file.options))}, ${runs(outcome.runs)}${how}`,
+        2,
+        TEXT_COLUMNS,
+        // Between its fields: `1 run` stays whole.
+        [FIELD_BREAK, WORD_BREAK],
+      ),
       ...(reduced
         ? [
             `  ${''.padEnd(22)}${'before'.padStart(14)}${'after'.padStart(14)}`,
@@ -159,14 +176,26 @@ async function shrinkAndWrite(
             row('actors', (m) => String(m.actors)),
             row('choice deviations', deviations),
           ]
-        : [
-            `  nothing was reduced: ${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
-          ]),
-      ...(changes.length > 0 ? ['  scenario:', ...changes.map((c) => `    ${c}`)] : []),
-      `  first finding: ${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
+        : hangingLines(
+            '  nothing was reduced: ',
+            `${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
+            '  nothing was reduced: '.length,
+          )),
+      ...(changes.length > 0 ? ['  scenario:', ...changes.flatMap((c) => fitLine(`    ${c}`))] : []),
+      ...hangingLines(
+        '  first finding: ',
+        `${outcome.file.first?.rule} at ${formatTime(outcome.file.first?.tick ?? 0)}: ${outcome.file.first?.message}`,
+        '  first finding: '.length,
+      ),
       ...(live === undefined
         ? []
-        : [`  ${livenessFindingText(live.after, 'what the shrink kept', live.before)}`]),
+        : hangingLines(
+            '  ',
+            livenessFindingText(live.after, 'what the shrink kept', live.before),
+            4,
+            TEXT_COLUMNS,
+            [ARROW_BREAK, WORD_BREAK],
+          )),
       unwritten.length > 0
         ? '(the shrunk failure file was not written: above on stderr)'
         : `replay it with:\nnpusim replay ${shellWord(out!)}`,

@@ -14,12 +14,14 @@
  *   - so does a variant stopped after a finding it did not expect (its own failure file).
  * The durations are long enough that no run can end before its SIGINT; the replays are short.
  */
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatTime } from '../../src/report/duration.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
 import { workloads } from '../../workloads/index.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
@@ -59,7 +61,8 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(file.options.host).toBe('inline');
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
-    const lines = r.stdout.split('\n');
+    // `recorded:` and `replayed:` wrap under their text past 100 columns: read back whole.
+    const lines = unwrapped(r.stdout, '  recorded: '.length).split('\n');
     const at = formatTime(file.figures.simulatedTicks);
     expect(lines[1]).toBe('  strategy random  no bug switches');
     expect(lines[2]).toBe(
@@ -69,6 +72,8 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
       `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
     );
     expect(lines[4]).toBe('  reproduced exactly, as far as the run went before its signal');
+    const verdict = r.stdout.split('\n');
+    expect(verdict.slice(1, verdict.indexOf(lines[4]!)).filter((l) => l.length > 100)).toEqual([]);
 
     const json = await cli(['replay', path, '--json']);
     expect(json.code).toBe(0);
@@ -102,7 +107,8 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(file.free?.stopped).toBe('interrupted');
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
-    const lines = r.stdout.split('\n');
+    // `recorded:` and `replayed:` wrap under their text past 100 columns: read back whole.
+    const lines = unwrapped(r.stdout, '  recorded: '.length).split('\n');
     expect(lines[0]).toBe(
       `npusim replay ${path}  (free run, from its take log, in one thread; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run was interrupted)`,
     );
@@ -140,8 +146,9 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(out.config.params.durationTicks).toBe(Math.max(1, file.figures.simulatedTicks));
     expect(out.replay.reproduced).toBeNull();
     expect(out.replay.mismatches).toEqual([]);
-    expect(r.stderr).toMatch(/^ {2}replayed: the same run up to .*: clean, digest [0-9a-f]{16}$/m);
-    expect(r.stderr).toContain(
+    const said = unwrapped(unwrapped(r.stderr, '  replayed: '.length), '  not compared: '.length);
+    expect(said).toMatch(/^ {2}replayed: the same run up to .*: clean, digest [0-9a-f]{16}$/m);
+    expect(said).toContain(
       '  not compared: the recorded run was interrupted on threads, where each worker stops at its own event, so no replay can stop where it did and its digest cannot be compared',
     );
     expect(r.stderr).not.toContain('NOT reproduced');
@@ -250,10 +257,11 @@ describe('a replay Ctrl-C stops', () => {
         /npusim: interrupted at \S+ \S+ of 50 ms simulated \(exit 130\), after \d+ events: the replay did not finish, so it was not compared with the file\n/,
       );
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.stdout).toMatch(
+      const said = unwrapped(unwrapped(r.stdout, '  replayed: '.length), '  not compared: '.length);
+      expect(said).toMatch(
         /\n {2}replayed: interrupted by a signal at \S+ \S+ of 50 ms \(after \d+ events\): clean so far, /,
       );
-      expect(r.stdout).toContain(
+      expect(said).toContain(
         '  not compared: the replay was interrupted (Ctrl-C, SIGTERM or SIGHUP) before it finished',
       );
     },

@@ -3,6 +3,7 @@
  * larger than the original on every measure, and the same file always shrinks to the same result.
  * PCT failures replay exactly too.
  */
+
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -29,6 +30,7 @@ import { runRaw } from '../../src/runtime/engine.js';
 import { runSeed } from '../../src/sweep/run-seed.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const registry = new Map(workloads.map((w) => [w.name, w]));
@@ -139,7 +141,8 @@ describe('shrink', () => {
     expect(one.stderr).toContain(
       'npusim: shrink budget of 1 run used up (the result may shrink further); best ',
     );
-    expect(one.stdout).toMatch(/, 1 run, budget used up \(it may shrink further\)\n/);
+    // The header wraps where it passes 100 columns (a temporary directory's path is long).
+    expect(one.stdout).toMatch(/,\s+1 run,\s+budget used up\s+\(it may shrink further\)\n/);
     expect(one.stdout).toMatch(/nothing was reduced: no candidates after the original's run, none kept/);
     expect(one.stdout).not.toContain('before');
     expect(one.stdout).toContain(
@@ -151,12 +154,12 @@ describe('shrink', () => {
     expect(cut.stderr.trim().split('\n').at(-1)).toMatch(
       /^npusim: shrink budget of 8 runs used up in scenario: [a-zA-Z ]+ \(the result may shrink further\); best /,
     );
-    expect(cut.stdout).toMatch(/, 8 runs, budget used up \(it may shrink further\)\n +before +after\n/);
+    expect(cut.stdout).toMatch(/,\s+8 runs,\s+budget used up \(it may shrink further\)\n +before +after\n/);
     expect(cut.stdout).toContain(`shrink it further with:\nnpusim shrink ${join(dir, 'cut.json')}\n`);
     // Progress lines are printed at most once a second; the last line always says where it ended.
     const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '400']);
     expect(r.code).toBe(0);
-    const [, runs, events] = r.stdout.match(/, (\d+) runs\n[\s\S]* {2}events +\d+ +(\d+)/)!;
+    const [, runs, events] = r.stdout.match(/,\s+(\d+) runs\n[\s\S]* {2}events +\d+ +(\d+)/)!;
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       new RegExp(`^npusim: shrink done after ${runs} runs; best ${events} events, `),
     );
@@ -297,8 +300,9 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(r.code, r.stderr).toBe(0);
     // The opening names the bug switch the failure ran with (QA65 F6).
     const opening = shrinkOpening(path, file.first!, true, 1, ' (bugs: release-between-flushes)');
-    expect(openingSeen[0]).toBe(`${opening}\n`);
-    const lines = r.stderr.split('\n');
+    // Wrapped under its text past 100 columns (a temporary directory's path is long).
+    expect(unwrapped(openingSeen[0]!, 'npusim: '.length)).toBe(`${opening}\n`);
+    const lines = unwrapped(r.stderr, 'npusim: '.length).split('\n');
     expect(lines[0]).toBe(opening);
     expect(lines[1]).toBe(shrinkReproduced(file.first!, started[0]!));
     expect(shrunk.after.simulatedTicks).toBeLessThan(shrunk.before.simulatedTicks);
