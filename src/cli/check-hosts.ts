@@ -4,6 +4,7 @@
  * actor's events, and on a mismatch names the first divergent event: a divergence is a bug in
  * npusim, not in the machine.
  */
+import { hangingLines } from '../core/wrap-text.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand, workersWords } from '../report/reproduce-line.js';
 import { hostsAgreeText } from '../report/summary-checks.js';
@@ -47,15 +48,17 @@ export async function checkHosts(
   const inline = await hostRun(session, config, 'inline', options);
   if (inline.stopped === 'interrupted') {
     // The summary that follows is this inline run's, whatever host was asked for: say so.
-    io.stderr.write(
-      `npusim: --check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}\n`,
+    say(
+      io,
+      `--check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}`,
     );
     return inline;
   }
   const threaded = await hostRun(session, config, 'threaded', options);
   if (threaded.stopped === 'interrupted') {
-    io.stderr.write(
-      `npusim: --check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}\n`,
+    say(
+      io,
+      `--check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}`,
     );
     return threaded;
   }
@@ -70,7 +73,7 @@ export async function checkHosts(
     agree: a === b,
   };
   if (a === b) {
-    io.stderr.write(`npusim: --check-hosts: ${hostsAgreeText(hostsChecked)}\n`);
+    say(io, `--check-hosts: ${hostsAgreeText(hostsChecked)}`);
     return { ...(args.host === 'inline' ? inline : threaded), hostsChecked };
   }
   const d = firstDivergence(inline.recorded, threaded.recorded);
@@ -93,4 +96,9 @@ export async function checkHosts(
     performance.now() - started,
   );
   return emitResult({ ...result, reproduce, engine: { ...result.engine, hostsChecked } }, args, io);
+}
+
+/** A line of stderr, `npusim: ` then `text` wrapped under itself at 100 columns (it ran to 120). */
+function say(io: RunSession['io'], text: string): void {
+  io.stderr.write(`${hangingLines('npusim: ', text, 'npusim: '.length).join('\n')}\n`);
 }

@@ -3,8 +3,10 @@
  * compares are the runs it reports, not two runs and then a third. The host entry points are
  * wrapped in spies that count starts; everything else is the real command.
  */
+
 import { describe, expect, it, vi } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cli } from './cli-harness.js';
 
 vi.mock('../../src/cli/inline-worker.js', async (importOriginal) => {
@@ -36,10 +38,11 @@ describe('--check-hosts', () => {
     expect(vi.mocked(startInlineWorker)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(engine.startThreadedRun)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(engine.runRaw)).not.toHaveBeenCalled();
-    // stderr names the placement the threaded run had.
+    // stderr names the placement the threaded run had, on lines of at most 100 columns.
+    expect(r.stderr.split('\n').filter((l) => l.length > 100)).toEqual([]);
     const digest =
       /--check-hosts: inline and threaded \(one worker per actor\) agree, \d+ events each, event digest ([0-9a-f]{16})\n/.exec(
-        r.stderr,
+        unwrapped(r.stderr, 'npusim: '.length),
       )?.[1];
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.eventDigest).toBe(digest);
