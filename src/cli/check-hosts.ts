@@ -4,13 +4,13 @@
  * actor's events, and on a mismatch names the first divergent event: a divergence is a bug in
  * npusim, not in the machine.
  */
-import { hangingLines } from '../core/wrap-text.js';
 import { failedRunResult } from '../report/assemble-result.js';
 import { reproduceCommand, workersWords } from '../report/reproduce-line.js';
 import { hostsAgreeText } from '../report/summary-checks.js';
 import { type Placement, placementName } from '../runtime/placement.js';
 import type { HostsChecked, RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
+import { sayText } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 
@@ -48,17 +48,19 @@ export async function checkHosts(
   const inline = await hostRun(session, config, 'inline', options);
   if (inline.stopped === 'interrupted') {
     // The summary that follows is this inline run's, whatever host was asked for: say so.
-    say(
-      io,
-      `--check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}`,
+    io.stderr.write(
+      sayText(
+        `--check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}`,
+      ),
     );
     return inline;
   }
   const threaded = await hostRun(session, config, 'threaded', options);
   if (threaded.stopped === 'interrupted') {
-    say(
-      io,
-      `--check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}`,
+    io.stderr.write(
+      sayText(
+        `--check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}`,
+      ),
     );
     return threaded;
   }
@@ -73,7 +75,7 @@ export async function checkHosts(
     agree: a === b,
   };
   if (a === b) {
-    say(io, `--check-hosts: ${hostsAgreeText(hostsChecked)}`);
+    io.stderr.write(sayText(`--check-hosts: ${hostsAgreeText(hostsChecked)}`));
     return { ...(args.host === 'inline' ? inline : threaded), hostsChecked };
   }
   const d = firstDivergence(inline.recorded, threaded.recorded);
@@ -96,9 +98,4 @@ export async function checkHosts(
     performance.now() - started,
   );
   return emitResult({ ...result, reproduce, engine: { ...result.engine, hostsChecked } }, args, io);
-}
-
-/** A line of stderr, `npusim: ` then `text` wrapped under itself at 100 columns (it ran to 120). */
-function say(io: RunSession['io'], text: string): void {
-  io.stderr.write(`${hangingLines('npusim: ', text, 'npusim: '.length).join('\n')}\n`);
 }

@@ -1,3 +1,5 @@
+import { hangingLines } from '../core/wrap-text.js';
+
 /** The streams a command writes to (the process's, or a test's). */
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -14,4 +16,15 @@ export function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+const SAY_LEAD = 'npusim: ';
+
+/**
+ * A note for stderr: `npusim: ` and `text`, wrapped under the text at the summary's 100 columns
+ * (wrap-text.ts; a variant's policy warning ran to 175, a check of the hosts to 120), ending in a
+ * newline. A word is never cut, so a path or a digest stays whole to copy.
+ */
+export function sayText(text: string): string {
+  return `${hangingLines(SAY_LEAD, text, SAY_LEAD.length).join('\n')}\n`;
 }

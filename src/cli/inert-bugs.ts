@@ -9,7 +9,7 @@
  */
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 
 /**
  * `config`'s inert switches; `variants` (name and configuration) are the variants that run after
@@ -27,7 +27,7 @@ export function sayInertBugs(
   for (const { where, config: c } of runs) {
     for (const { bug, why } of bugsWithNothingToActOn(c.params, c.bugs)) {
       io.stderr.write(
-        `npusim: --bug ${bug} has nothing to act on in ${where}: ${why}; it runs as without the switch\n`,
+        sayText(`--bug ${bug} has nothing to act on in ${where}: ${why}; it runs as without the switch`),
       );
     }
   }

@@ -10,7 +10,7 @@ import type { Workload } from '../model/scenario/workload.js';
 import { expectationText } from '../report/headline.js';
 import type { RunResult } from '../report/run-result.js';
 import type { RunArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { declaredValues } from './run-variants.js';
 
 /**
@@ -45,6 +45,8 @@ export function sayOwnUnmet(result: RunResult, io: CliIo): void {
         ? `the workload's own run (${result.label ?? 'as declared'})`
         : `variant ${result.config.variant}`;
   io.stderr.write(
-    `npusim: ${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}\n`,
+    sayText(
+      `${which}: ${result.status}, NOT as expected (expected ${expectationText(own.expect)})${result.exitCode === EXIT.clean ? '; a clean run does not fail the command' : ''}`,
+    ),
   );
 }

@@ -32,7 +32,7 @@ import { WorkerSet } from '../runtime/worker-set.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { checkHosts } from './check-hosts.js';
 import type { RunArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
@@ -82,14 +82,16 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   if (args.checkHosts && args.variant === undefined && workload.variants.length > 0) {
     // Said, not silent: the hosts are compared on the workload's own run only.
     io.stderr.write(
-      `npusim: --check-hosts compares the workload's own run; its ${countText(workload.variants.length, 'variant')} ${workload.variants.length === 1 ? 'is' : 'are'} not run ` +
-        `(\`--variant NAME --check-hosts\` checks one)\n`,
+      sayText(
+        `--check-hosts compares the workload's own run; its ${countText(workload.variants.length, 'variant')} ${workload.variants.length === 1 ? 'is' : 'are'} not run ` +
+          '(`--variant NAME --check-hosts` checks one)',
+      ),
     );
   }
   if (args.seed === undefined) io.stderr.write(`npusim: seed ${config.seed} (drawn at random)\n`);
   // Said before the run, not refused: a what-if on a release is a fair question (profile-policy.ts).
   const policyWarning = configPolicyWarning(config);
-  if (policyWarning !== undefined) io.stderr.write(`npusim: warning: ${policyWarning}\n`);
+  if (policyWarning !== undefined) io.stderr.write(sayText(`warning: ${policyWarning}`));
   sayInertBugs(
     config,
     io,
@@ -98,14 +100,16 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   // Only for a policy the user chose: a workload's own is its author's, whatever it does.
   const noEffect = args.policy === undefined ? undefined : policyWithoutEffect(config.params);
   if (noEffect !== undefined)
-    io.stderr.write(`npusim: --policy ${config.params.policy} has no effect on this run: ${noEffect}\n`);
+    io.stderr.write(sayText(`--policy ${config.params.policy} has no effect on this run: ${noEffect}`));
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
-  if (idlePeers !== undefined) io.stderr.write(`npusim: ${idlePeers}\n`);
+  if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
     // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
     io.stderr.write(
-      `npusim: --duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of the presets (150 ns or more), ` +
-        'so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)\n',
+      sayText(
+        `--duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of the presets (150 ns or more), ` +
+          'so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)',
+      ),
     );
   }
 
@@ -119,12 +123,14 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
       );
       if (pct === undefined) {
         io.stderr.write(
-          `npusim: interrupted during PCT's measuring run (seed ${config.seed} run once to count its scheduling steps), before the PCT run began: no summary, and no file written (exit 130)\n`,
+          sayText(
+            `interrupted during PCT's measuring run (seed ${config.seed} run once to count its scheduling steps), before the PCT run began: no summary, and no file written (exit 130)`,
+          ),
         );
         return EXIT.interrupted;
       }
       config = { ...config, strategy: pct.strategy };
-      io.stderr.write(`npusim: ${pctLine(pct)}\n`);
+      io.stderr.write(sayText(pctLine(pct)));
     }
     return await runAndReport(session, { config, plan, workload, variants, sameAs, crashActor }, workers);
   } finally {
@@ -170,7 +176,9 @@ async function runAndReport(
     // Variants run after the workload's own run, which ended here: say so, or they seem forgotten.
     if (variants.length > 0 && code !== EXIT.usage) {
       io.stderr.write(
-        `npusim: the workload's ${countText(variants.length, 'variant')} ${variants.length === 1 ? 'was' : 'were'} not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)\n`,
+        sayText(
+          `the workload's ${countText(variants.length, 'variant')} ${variants.length === 1 ? 'was' : 'were'} not run: its own run ${runFailureOf(error)?.kind === 'stall' ? 'stalled' : 'crashed'} (each runs alone with --variant NAME)`,
+        ),
       );
     }
     return code;
@@ -281,7 +289,9 @@ function sayVariantUnmet(
   const expected = expectationText(v.expectation.expect);
   if (v.exitCode === EXIT.clean) {
     io.stderr.write(
-      `npusim: variant ${v.name}: clean, NOT as expected (expected ${expected}); a clean run does not fail the command\n`,
+      sayText(
+        `variant ${v.name}: clean, NOT as expected (expected ${expected}); a clean run does not fail the command`,
+      ),
     );
     return;
   }
@@ -292,7 +302,7 @@ function sayVariantUnmet(
       ? `${lineLabel(v.reproduce, free)}: ${v.reproduce}`
       : `reproduce: npusim replay ${shellWord(file)}`;
   io.stderr.write(
-    `npusim: variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}\n${line}\n`,
+    `${sayText(`variant ${v.name}: ${v.status} (exit ${v.exitCode}), NOT as expected (expected ${expected}): the command exits ${commandExit}`)}${line}\n`,
   );
 }
 
@@ -304,8 +314,10 @@ function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, i
   const crashAt = config.crashAt!;
   const handled = raw.actorEvents[crashActor] ?? 0;
   io.stderr.write(
-    `npusim: --crash-at ${crashAt.actor}:${crashAt.event} never fired: ` +
-      `${crashAt.actor} handled ${countText(handled, 'event')} in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}\n`,
+    sayText(
+      `--crash-at ${crashAt.actor}:${crashAt.event} never fired: ` +
+        `${crashAt.actor} handled ${countText(handled, 'event')} in this run${raw.stopped === 'interrupted' ? ' before it was stopped' : ''}`,
+    ),
   );
 }
 

@@ -11,7 +11,6 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import { hangingLines } from '../core/wrap-text.js';
 import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -30,7 +29,7 @@ import type { FreeLog } from '../runtime/free/free-log.js';
 import { placementName } from '../runtime/placement.js';
 import type { WorkerSet } from '../runtime/worker-set.js';
 import type { RunArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { writeFailureFile } from './failure-output.js';
 import { askedHost, hostRun } from './host-run.js';
 import type { Interrupt } from './interrupt.js';
@@ -212,12 +211,11 @@ export async function runVariants(
     let config = planned;
     // In 100 columns, a continuation under `variant` (firmware-update's ran to 124).
     const starting = `variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}`;
-    io.stderr.write(`${hangingLines('npusim: ', starting, 'npusim: '.length).join('\n')}\n`);
+    io.stderr.write(sayText(starting));
     // A variant on another profile may run a policy that profile's releases never formed
     // (guest-atsd's as-shipped, per-GPU groups): said as for the own run (run-command.ts).
     const policyWarning = v.profile === undefined ? undefined : configPolicyWarning(planned);
-    if (policyWarning !== undefined)
-      io.stderr.write(`npusim: warning: variant ${v.name}: ${policyWarning}\n`);
+    if (policyWarning !== undefined) io.stderr.write(sayText(`warning: variant ${v.name}: ${policyWarning}`));
     if (args.strategy === 'pct') {
       // The same strategy as the workload's own run, measured on this variant's own run: its
       // parameters differ, and so do its agents and scheduling steps.

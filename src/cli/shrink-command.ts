@@ -42,7 +42,7 @@ import {
 import { DEFAULT_SHRINK_BUDGET } from '../repro/shrink-budget.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
 import { isDirectory, writeOutputs } from './output-path.js';
 
@@ -95,7 +95,7 @@ async function shrinkAndWrite(
   const liveness = file.exit.class === 'liveness';
   // Wrapped under its text, as run's variant lines are (the opening ran to 154 columns).
   const opening = shrinkOpening(args.file, first, liveness, budget, switchesText(file.options));
-  io.stderr.write(`${hangingLines('', opening, 'npusim: '.length).join('\n')}\n`);
+  io.stderr.write(sayText(opening.slice('npusim: '.length)));
   const reproduced = (live: LivenessFinding | undefined) => {
     if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
   };

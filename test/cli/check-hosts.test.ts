@@ -72,7 +72,7 @@ describe('--check-hosts', () => {
       '--json',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       "npusim: --check-hosts compares the workload's own run; its 2 variants are not run (`--variant NAME --check-hosts` checks one)\n",
     );
     expect((JSON.parse(r.stdout) as RunResult).variants).toBeUndefined();

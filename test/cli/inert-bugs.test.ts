@@ -2,7 +2,9 @@
  * `--bug` with nothing to act on is said before the run (src/cli/inert-bugs.ts), by run and by
  * sweep, and the run goes on; a switch with a step to act on, or one a profile brings, is not.
  */
+
 import { describe, expect, test } from 'vitest';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cli } from './cli-harness.js';
 
 const NOTE =
@@ -18,11 +20,11 @@ describe('--bug with nothing to act on', () => {
   test('run and sweep say so on stderr, and run as asked', async () => {
     const run = await short('run', 'flush-race', '--bug', 'links-enabled-per-gpu');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(NOTE);
+    expect(unwrapped(run.stderr, 8)).toContain(NOTE);
     expect(run.stdout).toContain('bugs: links-enabled-per-gpu');
     const sweep = await short('sweep', 'flush-race', '--bug', 'links-enabled-per-gpu');
     expect(sweep.code).toBe(0);
-    expect(sweep.stderr).toContain(NOTE);
+    expect(unwrapped(sweep.stderr, 8)).toContain(NOTE);
   });
 
   test('a switch with a step to act on, or brought by a profile, is not said', async () => {
@@ -36,7 +38,7 @@ describe('--bug with nothing to act on', () => {
   test("each variant is looked at with its own parameters, apart from the workload's own run", async () => {
     // multi-tenant's own run has per-gpu-isolated groups (the switch acts); its variants do not.
     const run = await short('run', 'multi-tenant', '--bug', 'links-enabled-per-gpu');
-    expect(run.stderr).toContain(
+    expect(unwrapped(run.stderr, 8)).toContain(
       '--bug links-enabled-per-gpu has nothing to act on in variant per-socket: it changes per-gpu-isolated groups only, and its policy is per-socket;',
     );
     expect(run.stderr).toContain('has nothing to act on in variant per-gpu:');
@@ -49,7 +51,7 @@ describe('--policy that cannot matter', () => {
   test('one tenant owning every GPU: run says so on stderr, only for a --policy given and only where certain', async () => {
     const run = await short('run', 'stress', '--policy', 'per-gpu');
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(
+    expect(unwrapped(run.stderr, 8)).toContain(
       'npusim: --policy per-gpu has no effect on this run: one tenant (host) takes every group, so it owns every GPU under any policy',
     );
     for (const options of [[], ['--policy', 'per-gpu-isolated']]) {

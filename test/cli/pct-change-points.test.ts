@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
-import { headerLine } from '../fixtures/unwrapped.js';
+import { headerLine, unwrapped } from '../fixtures/unwrapped.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const ARGS = ['run', 'mixed', '--seed', '5', '--duration', '50us', '--strategy', 'pct', '--pct-depth', '4'];
@@ -57,7 +57,8 @@ describe('PCT change points', () => {
     expect(pct.bound.probability).toBe(1 / (pct.bound.agents * k ** k));
     const text = await cli(args);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stderr).toContain(
+    // Wrapped under its text at 100 columns: read back whole.
+    expect(unwrapped(text.stderr, 'npusim: '.length)).toContain(
       `npusim: strategy pct depth 16: n = ${pct.bound.agents} agents, k = ${k} scheduling steps; depth 16 needs 15 change points, one to a step, and the run has only ${k} steps, so ${k} were placed and PCT's guarantee does not reach depth 16: a bug of depth ${k + 1} is found with probability >= 1/(n*k^${k}) = ${pct.bound.probability.toExponential(2)}\n`,
     );
     expect(text.stderr).not.toContain('1/(n*k^15)');

@@ -4,6 +4,7 @@
  * again; .ts, .js and .json workload files; `--set`; `topo --json`; and the failure file of a user
  * workload, which names the file and refuses to replay it once the file changed.
  */
+
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative as relativePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { validateTopologySpec } from '../../src/model/platform/validate-topology.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { loadWorkloadFile } from '../../src/runtime/workload-file.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cliChild } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
@@ -124,7 +126,7 @@ describe('user workloads', () => {
     const result = JSON.parse(isolated.stdout) as RunResult;
     expect(result.expectation).toMatchObject({ expect: ['isolation.peer'], met: false });
     // Said on stderr too, as a variant's is: --json leaves the summary out (QA).
-    expect(isolated.stderr).toContain(
+    expect(unwrapped(isolated.stderr, 8)).toContain(
       "npusim: the workload's own run (as declared): clean, NOT as expected (expected isolation.peer); a clean run does not fail the command\n",
     );
     expect(leaks.stderr).not.toContain('NOT as expected');
@@ -151,15 +153,17 @@ describe('user workloads', () => {
     expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
     const own =
       "npusim: the workload's own run (as declared): crash, NOT as expected (expected isolation.peer)\n";
-    expect(r.stderr).toContain(own);
+    expect(unwrapped(r.stderr, 8)).toContain(own);
     const text = await cli(args);
     expect(text.stdout).toContain('expected (as declared): isolation.peer: NOT as expected\n');
     // After the crash's own lines, as a run that ended says its verdict after the summary.
-    expect(text.stderr.indexOf(own)).toBeGreaterThan(text.stderr.indexOf('npusim: crash (exit 4)'));
+    expect(unwrapped(text.stderr, 8).indexOf(own)).toBeGreaterThan(
+      unwrapped(text.stderr, 8).indexOf('npusim: crash (exit 4)'),
+    );
     // Options that change its declared parameters are named in its label, as a run that ended's.
     const changed = await cli([...args, '--policy', 'per-gpu-isolated']);
     expect(changed.code, changed.stderr).toBe(4);
-    expect(changed.stderr).toContain(
+    expect(unwrapped(changed.stderr, 8)).toContain(
       "npusim: the workload's own run (as declared, for policy per-gpu): crash, NOT as expected (expected isolation.peer)\n",
     );
   });
@@ -361,7 +365,7 @@ describe('user workloads', () => {
     const isolated = await run();
     expect(isolated.counts['peer.issued']).toBe(0);
     expect(isolated.counts['peer.blockedLocally']).toBeGreaterThan(0);
-    expect(isolated.stderr).toContain(
+    expect(unwrapped(isolated.stderr, 8)).toContain(
       "npusim: gpu.peerPercent 30 sends no peer access in this run: per-gpu-isolated disabled every NVLink between a tenant's GPUs",
     );
     // The links up (per-gpu): the same tenants' peer accesses go out, and nothing is said.
@@ -371,7 +375,7 @@ describe('user workloads', () => {
     // One GPU each: no peer of its own to draw, so each draw is a UT=0 DMA, said as such.
     const single = await run('--set', 'tenants[0].groups=[0]', '--set', 'tenants[1].groups=[3]');
     expect(single.counts['peer.issued']).toBe(0);
-    expect(single.stderr).toContain(
+    expect(unwrapped(single.stderr, 8)).toContain(
       'npusim: gpu.peerPercent 30 sends no peer access in this run: no tenant has two GPUs joined by an NVLink, so each peer draw is a UT=0 DMA instead',
     );
   });

@@ -69,7 +69,7 @@ describe('variants', () => {
       'run multi-tenant --seed 1 --duration 20us --crash-at gpu2:20 --inline --no-failure-file'.split(' '),
     );
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       "npusim: the workload's 2 variants were not run: its own run crashed (each runs alone with --variant NAME)\n",
     );
     expect(r.stderr).not.toContain('variant 1 of 2');
@@ -185,7 +185,7 @@ describe('variants', () => {
     );
     // On stderr too, as a run that ended says a missed verdict (QA: summary and JSON only).
     for (const out of [r, text])
-      expect(out.stderr).toContain(
+      expect(unwrapped(out.stderr, 8)).toContain(
         'npusim: variant per-gpu (this run: --policy per-gpu): crash, NOT as expected (expected isolation.peer)\n',
       );
   });
@@ -200,12 +200,14 @@ describe('variants', () => {
     expect(result.config.variant).toBe('per-gpu');
     expect(result.sameAsVariant).toBeUndefined();
     expect(result.expectation).toEqual({ expect: ['isolation.peer'], found: {}, met: false });
-    expect(r.stderr).toContain('npusim: variant per-gpu: crash, NOT as expected (expected isolation.peer)\n');
+    expect(unwrapped(r.stderr, 8)).toContain(
+      'npusim: variant per-gpu: crash, NOT as expected (expected isolation.peer)\n',
+    );
     const text = await cli([...args, '--crash-at', 'chip0:5']);
     expect(text.stdout).toContain('expected (variant per-gpu): isolation.peer: NOT as expected\n');
     // The verdict's line after the summary, as a run that ended has it.
-    expect(text.stderr.indexOf('NOT as expected')).toBeGreaterThan(
-      text.stderr.indexOf('npusim: crash (exit 4)'),
+    expect(unwrapped(text.stderr, 8).indexOf('NOT as expected')).toBeGreaterThan(
+      unwrapped(text.stderr, 8).indexOf('npusim: crash (exit 4)'),
     );
   });
 
@@ -216,11 +218,11 @@ describe('variants', () => {
       ),
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant first-link not run: --set host.guestAtsd=first-link makes this run that variant (the same parameters), judged by what it expects\n',
     );
     // The as-shipped variant runs per-GPU groups, which v5.12 never formed: said, as for a run.
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: warning: variant as-shipped: policy per-gpu is not in profile as-shipped (Linux v5.12 formed per-socket only)',
     );
     // Its column is named for the variant, beside the as-shipped variant still run.
@@ -278,7 +280,7 @@ describe('variants', () => {
     ]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('npusim: variant 1 of 1, per-gpu-slow');
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       "npusim: the workload's own run (as declared, for policy per-gpu-isolated): violation, NOT as expected (expected clean)\n",
     );
     const lines = r.stdout.split('\n');
@@ -461,7 +463,7 @@ describe('variants', () => {
       ['links-up', 1, false],
       ['still-isolated', 0, false],
     ]);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant still-isolated: clean, NOT as expected (expected isolation.peer); a clean run does not fail the command\n',
     );
   });
