@@ -95,7 +95,7 @@ async function shrinkAndWrite(
   const liveness = file.exit.class === 'liveness';
   // Wrapped under its text, as run's variant lines are (the opening ran to 154 columns).
   const opening = shrinkOpening(args.file, first, liveness, budget, switchesText(file.options));
-  io.stderr.write(sayText(opening.slice('npusim: '.length)));
+  io.stderr.write(keptWhole(args.file, opening.slice('npusim: '.length), (t) => [sayText(t)]).join(''));
   const reproduced = (live: LivenessFinding | undefined) => {
     if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
   };
@@ -160,13 +160,11 @@ async function shrinkAndWrite(
           ];
   io.stdout.write(
     [
-      ...hangingLines(
-        '',
+      ...keptWhole(
+        shellWord(args.file),
         `${shrinkHeadline(args.file, first, live, switchesText(file.options))}, ${runs(outcome.runs)}${how}`,
-        2,
-        TEXT_COLUMNS,
         // Between its fields: `1 run` stays whole.
-        [FIELD_BREAK, WORD_BREAK],
+        (t) => hangingLines('', t, 2, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]),
       ),
       ...(reduced
         ? [
@@ -205,6 +203,18 @@ async function shrinkAndWrite(
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/** Where a space of a path stands while its line wraps: no path holds a NUL. */
+const HELD_SPACE = '\u0000';
+
+/**
+ * `text` wrapped by `wrap` with `path`, as it stands in the text, never broken at its spaces: the
+ * header's `npusim shrink '/tmp/my failures/f.json':` broke after `my`, and a path is copied whole.
+ */
+function keptWhole(path: string, text: string, wrap: (text: string) => string[]): string[] {
+  const held = text.replace(path, () => path.replaceAll(' ', HELD_SPACE));
+  return wrap(held).map((l) => l.replaceAll(HELD_SPACE, ' '));
 }
 
 /**

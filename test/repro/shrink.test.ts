@@ -18,6 +18,7 @@ import { encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { formatTime } from '../../src/report/duration.js';
+import { shellWord } from '../../src/report/reproduce-line.js';
 import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
@@ -170,6 +171,26 @@ describe('shrink', () => {
       /\n {2}scenario:\n( {4}.+ -> .+\n)*? {4}topology witherspoon-6 -> witherspoon-4\n/,
     );
     expect(r.stdout).toContain('\n    strategy random -> replay (a recorded choice log)\n');
+  });
+
+  test('shrink: a path with a space stays whole on its line, however the header and the opening wrap (a copied path must work)', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const dir = join(testTempDir('npusim-shrink-'), 'my failures');
+    mkdirSync(dir);
+    const { file } = await failure('flush-race', 'single-flush');
+    // Long enough that neither the header nor the opening fits 100 columns on one line.
+    const path = join(dir, `${'flush-race-seed1-copied-from-the-nightly-run'.padEnd(70, '-x')}.json`);
+    writeFileSync(path, `${JSON.stringify(file)}\n`);
+    const r = await cli(['shrink', path, '--out', join(dir, 'one.json'), '--budget', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    // Before, `npusim shrink '/tmp/.../my` ended a line and `failures/...json':` began the next.
+    const header = r.stdout.slice(0, r.stdout.indexOf('  nothing was reduced')).split('\n');
+    expect(header.some((l) => l.includes(`${shellWord(path)}:`))).toBe(true);
+    const opening = r.stderr.slice(0, r.stderr.indexOf('npusim: shrink budget')).split('\n');
+    expect(opening.some((l) => l.includes(`${path}:`))).toBe(true);
+    // The rest still wraps under its text.
+    expect(header.at(-2)).toMatch(/^ {2}\S.*, 1 run, budget used up \(it may shrink further\)$/);
+    expect(opening.at(-2)).toMatch(/^ {8}\S.*budget 1 run$/);
   });
 
   test('shrink: a file whose run no longer fails is refused with exit 2 (nothing to shrink)', async () => {
