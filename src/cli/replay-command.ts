@@ -470,12 +470,6 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
 }
 
 /**
- * The finding's message: the replay's, which is what it found (QA: the file's was printed under
- * "NOT reproduced" after a clean replay, as if the replay had found it). The message is not
- * compared (README: the rule, the tick and the digest are): when the file's differs, or the replay
- * found nothing, the file's too, each labelled.
- */
-/**
  * `head` and `text`, wrapped to the summary's columns with each line after the first under the
  * text (a replay's `recorded:` line ran to 109 columns for every flush-race file, a deadlock's far
  * further); a word is never cut, so a digest or path stays whole to copy.
@@ -484,9 +478,17 @@ function said(head: string, text: string, breaks: readonly RegExp[] = [WORD_BREA
   return hangingLines(head, text, head.length, TEXT_COLUMNS, breaks);
 }
 
+/**
+ * The finding's message: the replay's, which is what it found (QA: the file's was printed under
+ * "NOT reproduced" after a clean replay, as if the replay had found it). The message is not
+ * compared (README: the rule, the tick and the digest are): when the file's differs, or the replay
+ * found nothing, the file's too, each labelled.
+ */
 export function findingMessages(want: FirstFinding | null, found: FirstFinding | undefined): string[] {
   if (found !== undefined && (want === null || want.message === found.message)) {
-    return want === null ? said('  replayed finding: ', found.message) : said('  ', found.message);
+    // Unlabelled, it goes on two columns in: at the verdict lines' column a wrapped line read as
+    // one of them (atsd-hang's `  after 102.3 us; shootdown 1: holds [npu0.reg0], ...`).
+    return want === null ? said('  replayed finding: ', found.message) : hangingLines('  ', found.message, 4);
   }
   return [
     ...(want === null ? [] : said('  recorded finding: ', want.message)),

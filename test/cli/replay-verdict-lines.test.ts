@@ -44,6 +44,17 @@ describe('replay: the finding message under the verdict', () => {
     expect(findingMessages(null, undefined)).toEqual([]);
   });
 
+  test("a message past 100 columns goes on under itself, not at the verdict lines' column (atsd-hang: `after 102.3 us; shootdown 1: ...` read as a line of its own)", () => {
+    const long =
+      'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us, got none after 102.3 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0';
+    const lines = findingMessages(finding(long), finding(long));
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    expect(lines[0]).toMatch(/^ {2}Expected shootdown 1 /);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {4}\S/);
+    expect(lines.map((l) => l.trim()).join(' ')).toBe(long);
+  });
+
   test("a reproduced replay ends with the run's status line; an edited message is shown beside the replayed one", async () => {
     const { path, file } = await recorded(FLUSH_RACE, 1);
     const message = file.first!.message;
