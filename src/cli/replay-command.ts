@@ -24,7 +24,14 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
-import { ARROW_BREAK, hangingLines, ITEM_BREAK, TEXT_COLUMNS, WORD_BREAK } from '../core/wrap-text.js';
+import {
+  ARROW_BREAK,
+  FIELD_BREAK,
+  hangingLines,
+  ITEM_BREAK,
+  TEXT_COLUMNS,
+  WORD_BREAK,
+} from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
@@ -55,7 +62,7 @@ import { ActorCrashError } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ReplayArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { startInlineWorker } from './inline-worker.js';
 import { LazyInterrupt } from './lazy-interrupt.js';
@@ -160,7 +167,8 @@ async function replayAndReport(
   if (r.signalled !== undefined) sayInterrupted(r, io);
   else {
     const status = replayStatus(r);
-    if (status !== undefined) io.stderr.write(`${status}\n`);
+    // Wrapped under its text at 100 columns (a replay that did not reproduce said it in 227).
+    if (status !== undefined) io.stderr.write(sayText(status.replace(/^npusim: /, '')));
   }
   if (failed.length > 0 && r.exitCode === EXIT.clean) {
     io.stderr.write(
@@ -236,13 +244,17 @@ function hostedFreeRun(lazy: LazyInterrupt): FreeReplayRunner {
 function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
   if (r.signalled === 'history') {
     io.stderr.write(
-      `npusim: interrupted while the history was made (exit ${EXIT.interrupted}): the replay above is whole, its history not shown\n`,
+      sayText(
+        `interrupted while the history was made (exit ${EXIT.interrupted}): the replay above is whole, its history not shown`,
+      ),
     );
     return;
   }
   const reached = r.result?.simulatedTicks ?? 0;
   io.stderr.write(
-    `npusim: interrupted at ${formatTime(reached)} of ${formatTime(r.config.params.durationTicks)} simulated (exit ${EXIT.interrupted}), after ${r.result?.engine.events ?? 0} events: the replay did not finish, so it was not compared with the file\n`,
+    sayText(
+      `interrupted at ${formatTime(reached)} of ${formatTime(r.config.params.durationTicks)} simulated (exit ${EXIT.interrupted}), after ${r.result?.engine.events ?? 0} events: the replay did not finish, so it was not compared with the file`,
+    ),
   );
 }
 
@@ -518,9 +530,11 @@ export function replayText(r: ReplayOutcome): string[] {
       : `interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
         `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
   out.push(
+    // Between its fields where they fit (`seed` parted from its number: QA Q53).
     ...said(
       '  recorded: ',
       `${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`,
+      [FIELD_BREAK, WORD_BREAK],
     ),
   );
   const replayedDigest = r.result?.digest ?? noDigestText('crash');
@@ -534,7 +548,7 @@ export function replayText(r: ReplayOutcome): string[] {
           : stopped.how === 'take-log'
             ? `to the same stop, from its take log: ${soFar(r.found)}`
             : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
-  out.push(...said('  replayed: ', `${replayed}, digest ${replayedDigest}`));
+  out.push(...said('  replayed: ', `${replayed}, digest ${replayedDigest}`, [FIELD_BREAK, WORD_BREAK]));
   if (r.notCompared !== undefined) {
     out.push(
       ...said(

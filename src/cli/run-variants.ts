@@ -96,20 +96,26 @@ export function planVariants(
           : [`sets ${params.map((o) => `\`${o.path}\` (given by ${o.by})`).join(', ')} to another value`]),
       ].join(' and ');
       io.stderr.write(
-        `npusim: variant ${v.name} not run: it ${what} (\`--variant ${v.name}\` runs it alone, without those options)\n`,
+        sayText(
+          `variant ${v.name} not run: it ${what} (\`--variant ${v.name}\` runs it alone, without those options)`,
+        ),
       );
       continue;
     }
     const twin = profileTwin(workload, v, args.profile);
     if (twin !== undefined) {
       io.stderr.write(
-        `npusim: variant ${v.name} not run: on --profile ${args.profile} it is variant ${twin.name} (the same parameters), which runs, judged by what it expects\n`,
+        sayText(
+          `variant ${v.name} not run: on --profile ${args.profile} it is variant ${twin.name} (the same parameters), which runs, judged by what it expects`,
+        ),
       );
       continue;
     }
     if (v === sameAs?.variant) {
       io.stderr.write(
-        `npusim: variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects\n`,
+        sayText(
+          `variant ${v.name} not run: ${sameAs.by} makes this run that variant (the same parameters), judged by what it expects`,
+        ),
       );
       continue;
     }
@@ -118,7 +124,9 @@ export function planVariants(
     const carried = v.profile === undefined ? [] : carriedBugs(args.bugs, v.profile);
     if (carried.length > 0) {
       io.stderr.write(
-        `npusim: variant ${v.name} runs without ${carried.map((bug) => `--bug ${bug}`).join(', ')}: its profile ${v.profile} already carries ${carried.length === 1 ? 'it' : 'them'} (the same machine; its reproduce line leaves ${carried.length === 1 ? 'it' : 'them'} out)\n`,
+        sayText(
+          `variant ${v.name} runs without ${carried.map((bug) => `--bug ${bug}`).join(', ')}: its profile ${v.profile} already carries ${carried.length === 1 ? 'it' : 'them'} (the same machine; its reproduce line leaves ${carried.length === 1 ? 'it' : 'them'} out)`,
+        ),
       );
     }
     const bugs = args.bugs.filter((bug) => !carried.includes(bug));
@@ -204,7 +212,9 @@ export async function runVariants(
     if (interrupt.stopped) {
       worst = worseExit(worst, EXIT.interrupted);
       io.stderr.write(
-        `npusim: interrupted before variant ${v.name}: the ${countText(variants.length - i, 'variant')} from it did not run (exit 130)\n`,
+        sayText(
+          `interrupted before variant ${v.name}: the ${countText(variants.length - i, 'variant')} from it did not run (exit 130)`,
+        ),
       );
       break;
     }
@@ -230,12 +240,14 @@ export async function runVariants(
         worst = worseExit(worst, EXIT.interrupted);
         const left = variants.length - i - 1;
         io.stderr.write(
-          `npusim: variant ${v.name} interrupted during its PCT measuring run, before its run began${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)\n`,
+          sayText(
+            `variant ${v.name} interrupted during its PCT measuring run, before its run began${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)`,
+          ),
         );
         break;
       }
       config = { ...config, strategy: pct.strategy };
-      io.stderr.write(`npusim: variant ${v.name}: ${pctLine(pct)}\n`);
+      io.stderr.write(sayText(`variant ${v.name}: ${pctLine(pct)}`));
     }
     const plan = machine.planMachine(config);
     let result: RunResult;
@@ -273,7 +285,9 @@ export async function runVariants(
       worst = worseExit(worst, EXIT.interrupted);
       const left = variants.length - i - 1;
       io.stderr.write(
-        `npusim: variant ${v.name} interrupted${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)\n`,
+        sayText(
+          `variant ${v.name} interrupted${left > 0 ? `; the ${countText(left, 'variant')} after it did not run` : ''} (exit 130)`,
+        ),
       );
       break;
     }

@@ -97,7 +97,7 @@ async function shrinkAndWrite(
   const opening = shrinkOpening(args.file, first, liveness, budget, switchesText(file.options));
   io.stderr.write(keptWhole(args.file, opening.slice('npusim: '.length), (t) => [sayText(t)]).join(''));
   const reproduced = (live: LivenessFinding | undefined) => {
-    if (live !== undefined) io.stderr.write(`${shrinkReproduced(first, live)}\n`);
+    if (live !== undefined) io.stderr.write(said(shrinkReproduced(first, live)));
   };
   // A crashed run leaves no count of its events: '-', as for a run without a choice log.
   const events = (m: Measures) => (first.rule === 'crash' ? '-' : String(m.events));
@@ -113,7 +113,7 @@ async function shrinkAndWrite(
       const now = performance.now();
       if (now - last < 1000 && p.runs < p.budget) return;
       last = now;
-      io.stderr.write(`npusim: shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}\n`);
+      io.stderr.write(sayText(`shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}`));
     },
   });
   // Progress is printed at most once a second, so its last line may be behind: say where it ended,
@@ -123,7 +123,7 @@ async function shrinkAndWrite(
     : outcome.budgetUsedUp
       ? `budget of ${runs(budget)} used up${outcome.lastPass === undefined ? '' : ` in ${outcome.lastPass}`} (the result may shrink further)`
       : `done after ${runs(outcome.runs)}`;
-  io.stderr.write(`npusim: shrink ${ended}; ${best(outcome.after)}\n`);
+  io.stderr.write(sayText(`shrink ${ended}; ${best(outcome.after)}`));
   interrupt.runOver();
   const out = shrunkPath(args, outcome.file, io);
   // The path was checked before the shrink (output-path.ts); a write that still fails (the device
@@ -203,6 +203,11 @@ async function shrinkAndWrite(
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/** A line made with its `npusim: ` (shrinkReproduced), wrapped as sayText wraps a note. */
+function said(line: string): string {
+  return sayText(line.replace(/^npusim: /, ''));
 }
 
 /** Where a space of a path stands while its line wraps: no path holds a NUL. */

@@ -253,7 +253,7 @@ describe('a replay Ctrl-C stops', () => {
       const r = await cliChild(['replay', long], { interruptOn: /% simulated \((?!0 ps )/ });
       expect(r.code, r.stderr).toBe(130);
       expect(r.stderr).toContain('npusim: stopping');
-      expect(r.stderr).toMatch(
+      expect(unwrapped(r.stderr, 8)).toMatch(
         /npusim: interrupted at \S+ \S+ of 50 ms simulated \(exit 130\), after \d+ events: the replay did not finish, so it was not compared with the file\n/,
       );
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -281,7 +281,7 @@ describe('a replay Ctrl-C stops', () => {
     // Killed at once (no line, exit null) before: the replay held the command's thread.
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('npusim: stopping');
-    expect(r.stderr).toMatch(
+    expect(unwrapped(r.stderr, 8)).toMatch(
       /npusim: interrupted at \S+ \S+ of 1 ms simulated \(exit 130\), after (\d+) events: the replay did not finish, so it was not compared with the file\n/,
     );
     const out = JSON.parse(r.stdout) as {

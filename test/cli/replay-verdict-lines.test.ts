@@ -4,6 +4,7 @@
  * finding is a violation (atsd-deadlock), with its deadlock cycle; and, last on stderr, the status
  * line a run ends with, or for exit 5 what it means and what to do.
  */
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,6 +12,7 @@ import { findingMessages } from '../../src/cli/replay-command.js';
 import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
 import { stuckShootdown } from '../../src/repro/history.js';
 import { livenessFindingText } from '../../src/repro/liveness-text.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -55,6 +57,26 @@ describe('replay: the finding message under the verdict', () => {
     expect(lines.map((l) => l.trim()).join(' ')).toBe(long);
   });
 
+  test('atsd-hang: the recorded line breaks between its fields, so `seed 1` stays whole, and every verdict line fits 100 columns', async () => {
+    const { path } = await recorded(
+      ['atsd-hang', '--bug', 'atsd-no-valid-bdf', '--seed', '1', '--duration', '150us', '--inline'],
+      3,
+    );
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(3);
+    const lines = r.stdout.split('\n');
+    const verdict = lines.slice(
+      1,
+      lines.findIndex((l) => l.startsWith('history')),
+    );
+    expect(verdict.filter((l) => l.length > 100)).toEqual([]);
+    const at = lines.findIndex((l) => l.startsWith('  recorded: '));
+    // It broke between `atsd-hang seed` and `1` before (QA Q53).
+    expect(lines[at]).toMatch(/, digest [0-9a-f]{16},$/);
+    expect(lines[at + 1]).toBe('            atsd-hang seed 1');
+    expect(r.stderr.split('\n').filter((l) => l.length > 100)).toEqual([]);
+  });
+
   test("a reproduced replay ends with the run's status line; an edited message is shown beside the replayed one", async () => {
     const { path, file } = await recorded(FLUSH_RACE, 1);
     const message = file.first!.message;
@@ -75,7 +97,7 @@ describe('replay: the finding message under the verdict', () => {
     expect(r.stdout).toContain('  replayed: clean');
     expect(r.stdout).toContain(`\n  recorded finding: ${file.first!.message}\n`);
     expect(r.stdout).not.toContain(`\n  ${file.first!.message}\n`);
-    expect(r.stderr).toMatch(
+    expect(unwrapped(r.stderr, 8)).toMatch(
       new RegExp(
         `(^|\\n)npusim: not reproduced \\(exit 5\\): if the file was not edited and this npusim is the one that wrote it \\(the file names ${file.npusim.version.replaceAll('.', '\\.')}, commit [^;]+; this is [^)]+\\), this is an npusim bug: please report it with the file\\n$`,
       ),

@@ -137,7 +137,7 @@ describe('variants', () => {
     // Its findings set its exit code, as the variant's run alone.
     expect(r.code, r.stderr).toBe(alone.code);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant per-gpu not run: --policy per-gpu makes this run that variant (the same parameters), judged by what it expects\n',
     );
     expect(r.stderr).not.toContain('NOT as expected');
@@ -474,7 +474,7 @@ describe('variants', () => {
     // judged by what they expect (per-gpu's "isolation.peer: NOT as expected" under per-gpu-isolated).
     const side = await cli(['run', 'multi-tenant', '--policy', 'per-gpu-isolated', '--json', ...argv]);
     expect(side.code, side.stderr).toBe(0);
-    expect(side.stderr).toContain(
+    expect(unwrapped(side.stderr, 8)).toContain(
       'npusim: variant per-gpu not run: it sets `policy` (given by --policy) to another value (`--variant per-gpu` runs it alone, without those options)\n',
     );
     expect(side.stderr).toContain(
@@ -658,7 +658,7 @@ describe("a variant's profile", () => {
     expect(result.sameAsVariant).toEqual({ name: 'as-shipped', by: '--profile as-shipped' });
     expect(result.expectation?.met).toBe(true);
     expect(result.variants ?? []).toEqual([]);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant as-shipped not run: --profile as-shipped makes this run that variant (the same parameters), judged by what it expects\n',
     );
     const alone = await cli(['run', 'firmware-update', ...short, '--variant', 'as-shipped', '--json']);
@@ -679,7 +679,7 @@ describe("a variant's profile", () => {
     // Side by side, --profile fixed given: the variant is not run, with a line that says why.
     const side = await cli(['run', 'firmware-update', ...short, '--profile', 'fixed', '--json']);
     expect(side.code, side.stderr).toBe(0);
-    expect(side.stderr).toContain(
+    expect(unwrapped(side.stderr, 8)).toContain(
       'npusim: variant as-shipped not run: it runs profile as-shipped (--profile gives another) (`--variant as-shipped` runs it alone, without those options)\n',
     );
   });
@@ -690,7 +690,7 @@ describe("a variant's profile", () => {
     expect(result.sameAsVariant).toEqual({ name: 'as-shipped', by: '--profile as-shipped' });
     // page-kills on that profile is page-kills-as-shipped: one run, judged by what that expects.
     expect(result.variants?.map((v) => v.name)).toEqual(['page-kills-as-shipped']);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant page-kills not run: on --profile as-shipped it is variant page-kills-as-shipped (the same parameters), which runs, judged by what it expects\n',
     );
     // With the sets of page-kills, the run is the variant declared for that profile, not its fixed twin.
@@ -738,7 +738,7 @@ describe("a variant's profile", () => {
       '--json',
     ]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: variant as-shipped runs without --bug tce-entire-kill-ignored: its profile as-shipped already carries it (the same machine; its reproduce line leaves it out)\n',
     );
     const result = JSON.parse(r.stdout) as RunResult;

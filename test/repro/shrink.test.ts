@@ -152,7 +152,7 @@ describe('shrink', () => {
     // A budget that ran out mid-pass says so, and how to go on: not "done".
     const cut = await cli(['shrink', path, '--out', join(dir, 'cut.json'), '--budget', '8']);
     expect(cut.code).toBe(0);
-    expect(cut.stderr.trim().split('\n').at(-1)).toMatch(
+    expect(unwrapped(cut.stderr, 8).trim().split('\n').at(-1)).toMatch(
       /^npusim: shrink budget of 8 runs used up in scenario: [a-zA-Z ]+ \(the result may shrink further\); best /,
     );
     expect(cut.stdout).toMatch(/,\s+8 runs,\s+budget used up \(it may shrink further\)\n +before +after\n/);
@@ -161,7 +161,7 @@ describe('shrink', () => {
     const r = await cli(['shrink', path, '--out', join(dir, 's.json'), '--budget', '400']);
     expect(r.code).toBe(0);
     const [, runs, events] = r.stdout.match(/,\s+(\d+) runs\n[\s\S]* {2}events +\d+ +(\d+)/)!;
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+    expect(unwrapped(r.stderr, 8).trim().split('\n').at(-1)).toMatch(
       new RegExp(`^npusim: shrink done after ${runs} runs; best ${events} events, `),
     );
     expect(r.stdout).not.toContain('budget used up');
