@@ -46,9 +46,11 @@ export function textWidth(text: string): number {
  * follows `head`, and a word longer than a line's room stands on a line of its own, never cut: a
  * URL, a path or a JSON value must stay whole to be copied. Runs of spaces inside the text are
  * kept (they are part of a word), so a line that fits comes back as it went in. `breaks` says
- * where the text may break (between words unless told); given several, the first whose lines all
- * fit is taken, else the last (a deadlock cycle breaks before its arrows, else between words).
- * Widths leave colour codes out (textWidth).
+ * where the text may break (between words unless told); given several, coarsest first, the text
+ * breaks at the first, and a part too long for a line breaks at the next, and so on: a deadlock
+ * cycle breaks before its arrows, and a link of it longer than a line between its words, its
+ * other links still starting lines at their arrows (QA Q53: one long link sent the whole cycle to
+ * breaks between words). Widths leave colour codes out (textWidth).
  */
 export function hangingLines(
   head: string,
@@ -58,20 +60,27 @@ export function hangingLines(
   breaks: RegExp | readonly RegExp[] = WORD_BREAK,
 ): string[] {
   const tries = Array.isArray(breaks) ? breaks : [breaks as RegExp];
-  for (const [i, at] of tries.entries()) {
-    const lines = wrapAt(head, text, indent, columns, at);
-    if (i === tries.length - 1 || lines.every((l) => textWidth(l) <= columns)) return lines;
-  }
-  return [head + text];
+  const pad = typeof indent === 'number' ? ' '.repeat(indent) : indent;
+  // A part that fits after the head and on a continuation line alike is never broken further.
+  const room = columns - Math.max(textWidth(head), textWidth(pad));
+  return packed(head, parts(text, tries, room), pad, columns);
 }
 
-/** hangingLines with one place to break. */
-function wrapAt(head: string, text: string, indent: number | string, columns: number, breaks: RegExp) {
-  const pad = typeof indent === 'number' ? ' '.repeat(indent) : indent;
+/** `text` split at `breaks[0]`, each part wider than `room` split again at the next break. */
+function parts(text: string, breaks: readonly RegExp[], room: number): string[] {
+  const [first, ...finer] = breaks;
+  if (first === undefined) return [text];
+  const split = text.split(first);
+  if (finer.length === 0) return split;
+  return split.flatMap((p) => (textWidth(p) > room ? parts(p, finer, room) : [p]));
+}
+
+/** `head`, then `words` joined by single spaces, a new line (from `pad`) wherever one would pass `columns`. */
+function packed(head: string, words: readonly string[], pad: string, columns: number): string[] {
   const lines: string[] = [];
   let line = head;
   let empty = true;
-  for (const word of text.split(breaks)) {
+  for (const word of words) {
     if (!empty && textWidth(line) + 1 + textWidth(word) > columns) {
       lines.push(line);
       line = pad;

@@ -91,7 +91,7 @@ describe('wrap-text', () => {
     expect('4 msgs 5 s'.split(WORD_BREAK)).toEqual(['4', 'msgs', '5 s']);
   });
 
-  it('wrap-text: several places to break are tried in order, the first whose lines all fit taken', () => {
+  it('wrap-text: several places to break, coarsest first: the text breaks at the first where its parts fit', () => {
     const cycle = 'shootdown 4 holds npu0.reg0 -> shootdown 2 holds npu1.reg0 -> shootdown 4';
     expect(hangingLines('cycle: ', cycle, 7, 40, [ARROW_BREAK, WORD_BREAK])).toEqual([
       'cycle: shootdown 4 holds npu0.reg0',
@@ -110,6 +110,21 @@ describe('wrap-text', () => {
       '       reg1 free; reg2 free',
     ]);
     expect(hangingLines('chip0: ', regs, 7, 30, FIELD_BREAK)[0]).toBe('chip0: reg0 locked by 4,');
+  });
+
+  it('wrap-text: only a part too long for a line breaks at the finer place; the other parts stay whole', () => {
+    // The message before a deadlock cycle is longer than a line: it breaks between words, while
+    // each link after it stays whole (QA Q53: one long part sent the whole chain to word breaks).
+    const text =
+      'got none after 624.7 us; shootdown 4 holds npu0.reg0, waits for npu1 -> shootdown 2 holds npu1.reg0, waits for npu0 -> shootdown 4';
+    const lines = hangingLines('  ', text, 4, 50, [ARROW_BREAK, WORD_BREAK]);
+    expect(words(lines)).toBe(text);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(50);
+    expect(lines.join('\n')).toContain('-> shootdown 2 holds npu1.reg0, waits for npu0');
+    // With one place to break it is what it was: every part at the one place.
+    expect(hangingLines('  ', text, 4, 50, WORD_BREAK).join('\n')).not.toContain(
+      '-> shootdown 2 holds npu1.reg0, waits for npu0',
+    );
   });
 
   it('wrap-text: colour codes take no column, so coloured text breaks where the plain text does', () => {
