@@ -13,9 +13,10 @@ export const TEXT_COLUMNS = 100;
 
 /**
  * Where a line may break: a single space between words (a run of spaces is part of a word), but
- * not between a number and its unit of time (`1.146 ms` split over two lines read as two figures).
+ * not between a number and its unit of time (`1.146 ms` split over two lines read as two figures),
+ * nor after a verdict's `NOT` (`NOT` ending a line, `as expected` starting the next, read as met).
  */
-export const WORD_BREAK = /(?<=[^\s\d]) (?=\S)|(?<=\d) (?![pnum]?s\b)(?=\S)/;
+export const WORD_BREAK = /(?<=[^\s\d])(?<!\bNOT) (?=\S)|(?<=\d) (?![pnum]?s\b)(?=\S)/;
 /** Where a list of fields may break: after the comma or semicolon that ends a field. */
 export const FIELD_BREAK = /(?<=\S[,;]) (?=\S)/;
 /**

@@ -89,6 +89,7 @@ describe('wrap-text', () => {
     expect(hangingLines('', 'shootdowns 1 2 3 overdue', 0, 13)).toEqual(['shootdowns 1', '2 3 overdue']);
     expect('a 4 ms'.split(WORD_BREAK)).toEqual(['a', '4 ms']);
     expect('4 msgs 5 s'.split(WORD_BREAK)).toEqual(['4', 'msgs', '5 s']);
+    expect('clean, NOT as expected'.split(WORD_BREAK)).toEqual(['clean,', 'NOT as', 'expected']);
   });
 
   it('wrap-text: several places to break, coarsest first: the text breaks at the first where its parts fit', () => {
