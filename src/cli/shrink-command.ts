@@ -163,8 +163,8 @@ async function shrinkAndWrite(
       ...keptWhole(
         shellWord(args.file),
         `${shrinkHeadline(args.file, first, live, switchesText(file.options))}, ${runs(outcome.runs)}${how}`,
-        // Between its fields: `1 run` stays whole.
-        (t) => hangingLines('', t, 2, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]),
+        // Between its fields (`1 run` stays whole), under the file: not at the body's two columns.
+        (t) => hangingLines('', t, 'npusim shrink '.length, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]),
       ),
       ...(reduced
         ? [
