@@ -189,7 +189,11 @@ describe('shrink', () => {
     const opening = r.stderr.slice(0, r.stderr.indexOf('npusim: shrink budget')).split('\n');
     expect(opening.some((l) => l.includes(`${path}:`))).toBe(true);
     // The rest still wraps under its text.
-    expect(header.at(-2)).toMatch(/^ {2}\S.*, 1 run, budget used up \(it may shrink further\)$/);
+    const lines = header.slice(0, -1);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {14}\S/);
+    expect(lines.map((l) => l.trim()).join(' ')).toMatch(
+      /, 1 run, budget used up \(it may shrink further\)$/,
+    );
     expect(opening.at(-2)).toMatch(/^ {8}\S.*budget 1 run$/);
   });
 
