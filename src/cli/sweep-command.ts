@@ -29,7 +29,7 @@ import type { SweepSummary } from '../sweep/summary.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { Interrupt } from './interrupt.js';
 import {
@@ -75,14 +75,18 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
         : { variant: match.variant.name, by: overridesText(match.by) };
   if (match !== undefined)
     io.stderr.write(
-      `npusim: ${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects\n`,
+      sayText(
+        `${overridesText(match.by)} makes this sweep variant ${match.variant.name} (the same parameters): each seed is judged by what it expects`,
+      ),
     );
   else if (args.variant === undefined && workload.variants.length > 0) {
     // `run` runs a workload's variants beside its own run; a sweep runs the own run only, which a
     // user sweeping multi-tenant for its per-gpu verdict did not learn until the summary (QA Q23).
     const names = workload.variants.map((v) => v.name);
     io.stderr.write(
-      `npusim: this sweep runs ${workload.name}'s own run per seed, not its ${countText(names.length, 'variant')} (${names.join(', ')}): \`--variant NAME\` sweeps one\n`,
+      sayText(
+        `this sweep runs ${workload.name}'s own run per seed, not its ${countText(names.length, 'variant')} (${names.join(', ')}): \`--variant NAME\` sweeps one`,
+      ),
     );
   }
   // Building the world checks the workload against the topology before any thread starts.
@@ -90,13 +94,15 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const plan = machine.planMachine(config);
   sayInertBugs(config, io);
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
-  if (idlePeers !== undefined) io.stderr.write(`npusim: ${idlePeers}\n`);
+  if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
   // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
   const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;
   if (pctDepth !== undefined) {
     io.stderr.write(
-      `npusim: strategy pct depth ${pctDepth}: each seed measures its own n (agents) and k (scheduling steps) in a counting run of that seed, as \`npusim run --seed N --strategy pct\` does, then runs PCT over them\n`,
+      sayText(
+        `strategy pct depth ${pctDepth}: each seed measures its own n (agents) and k (scheduling steps) in a counting run of that seed, as \`npusim run --seed N --strategy pct\` does, then runs PCT over them`,
+      ),
     );
   }
   // A free sweep runs one seed at a time (each run has a worker thread per actor).
@@ -214,10 +220,12 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
     progress.stop();
     for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
     if (pctDepth !== undefined && pctExample !== undefined)
-      io.stderr.write(`npusim: ${pctExampleLine(pctDepth, pctExample)}\n`);
+      io.stderr.write(sayText(pctExampleLine(pctDepth, pctExample)));
     if (fired.planned > 0)
       io.stderr.write(
-        `npusim: change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'}${fired.fired < fired.planned ? " (one drawn past the steps a seed's PCT run took never fires)" : ''}${fired.cut > 0 ? `; ${fired.needed} needed a seed, fewer placed in ${fired.cut} of them (too few steps)` : ''}\n`,
+        sayText(
+          `change points fired: ${fired.fired} of ${fired.planned} over ${fired.seeds} seed${fired.seeds === 1 ? '' : 's'}${fired.fired < fired.planned ? " (one drawn past the steps a seed's PCT run took never fires)" : ''}${fired.cut > 0 ? `; ${fired.needed} needed a seed, fewer placed in ${fired.cut} of them (too few steps)` : ''}`,
+        ),
       );
   }
   // Whether the seeds were stopped; a signal from now on lets the summary be written (interrupt.ts).

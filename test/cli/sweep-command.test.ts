@@ -9,6 +9,7 @@
  * directory is refused before it runs; and after Ctrl-C the summary's exit line is the process's
  * exit code.
  */
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -21,6 +22,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { SweepSummary } from '../../src/sweep/summary.js';
 import { mergeSummaries } from '../../src/sweep/summary-merge.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cliChild } from '../support/cli-child.js';
 import { shardSummary } from '../support/sweep-shard.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -667,7 +669,7 @@ describe('sweep --strategy pct: each seed measures its own steps', () => {
     const runDigest = runResult.digest;
     expect(digestOf(whole.summary.failures[1]!.file)).toBe(runDigest);
     // The change points of both seeds' PCT runs, summed: seed 2's are its run's.
-    const fired = /npusim: change points fired: (\d+) of (\d+) over 2 seeds/.exec(whole.stderr);
+    const fired = /npusim: change points fired: (\d+) of (\d+) over 2 seeds/.exec(unwrapped(whole.stderr, 8));
     expect(fired, whole.stderr).not.toBeNull();
     expect(Number(fired![2])).toBe(2);
     expect(runResult.pct!.changePoints.planned).toBe(1);
@@ -675,11 +677,11 @@ describe('sweep --strategy pct: each seed measures its own steps', () => {
     expect(Number(fired![1])).toBeLessThanOrEqual(runResult.pct!.changePoints.fired + 1);
 
     // No claim of one measurement for all seeds; the first seed's n and k, labelled as its own.
-    expect(whole.stderr).toContain(
+    expect(unwrapped(whole.stderr, 8)).toContain(
       'npusim: strategy pct depth 2: each seed measures its own n (agents) and k',
     );
     expect(whole.stderr).not.toContain('measured on seed');
-    expect(whole.stderr).toMatch(
+    expect(unwrapped(whole.stderr, 8)).toMatch(
       /npusim: strategy pct depth 2, for example seed 1 \(each seed measures its own\): n = \d+ agents, k = \d+ scheduling steps/,
     );
     expect(whole.summary.sweep).toMatchObject({ strategy: 'pct', pctDepth: 2 });
@@ -954,7 +956,7 @@ describe('a sweep that is a variant', () => {
     const r = await cli([...args, '--policy', 'per-gpu', '--failures', join(dir, 'a'), '--json']);
     // Its exit code stays its worst class, as the variant's run alone exits with its leak.
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 8)).toContain(
       'npusim: --policy per-gpu makes this sweep variant per-gpu (the same parameters): each seed is judged by what it expects\n',
     );
     const s = JSON.parse(r.stdout) as SweepSummary;
@@ -971,11 +973,11 @@ describe('a sweep that is a variant', () => {
     const own = await cli([...args, '--failures', join(dir, 'c'), '--json']);
     expect((JSON.parse(own.stdout) as SweepSummary).expectation).toBeUndefined();
     const notSwept = /variants? \(.*\): `--variant NAME` sweeps one/;
-    expect(own.stderr).toContain(
+    expect(unwrapped(own.stderr, 8)).toContain(
       "npusim: this sweep runs multi-tenant's own run per seed, not its 2 variants (per-gpu, per-socket): `--variant NAME` sweeps one\n",
     );
-    expect(r.stderr).not.toMatch(notSwept);
-    expect(named.stderr).not.toMatch(notSwept);
+    expect(unwrapped(r.stderr, 8)).not.toMatch(notSwept);
+    expect(unwrapped(named.stderr, 8)).not.toMatch(notSwept);
   });
 
   test('firmware-update --profile as-shipped: each seed judged by its as-shipped variant; --variant as-shipped runs that profile', async () => {
