@@ -50,8 +50,9 @@ export function textWidth(text: string): number {
  * where the text may break (between words unless told); given several, coarsest first, the text
  * breaks at the first, and a part too long for a line breaks at the next, and so on: a deadlock
  * cycle breaks before its arrows, and a link of it longer than a line between its words, its
- * other links still starting lines at their arrows (QA Q53: one long link sent the whole cycle to
- * breaks between words). Widths leave colour codes out (textWidth).
+ * other links kept whole (QA Q53: one long link sent the whole cycle to breaks between words; a
+ * whole link may still follow the last words of a long one on their line). Widths leave colour
+ * codes out (textWidth).
  */
 export function hangingLines(
   head: string,
