@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ISOLATED_TEST_FILES } from './test/isolated-files.js';
 
 /**
  * `npusim-source` is the export condition under which the package's own name resolves to its
@@ -15,18 +16,35 @@ const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'
 // test run starts (test/support/source-bundles.ts), every other worker (the tests' fixture
 // machines) through tsx (src/runtime/worker-url.ts); no build output from an earlier run is ever
 // used.
+// The same options for every file; the files of ISOLATED_TEST_FILES each in a fresh process, the
+// rest sharing theirs (test/isolated-files.ts says why and which).
+const shared = {
+  include: ['test/**/*.test.ts'],
+  // Threaded runs start their workers on a bundle of the current sources (the file says why).
+  globalSetup: ['test/support/source-bundles.ts'],
+  // Hooks a shared module would otherwise register for the first file only (the file says which).
+  setupFiles: ['test/support/per-file-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks' as const,
+  execArgv: [`--conditions=${SOURCE_CONDITION}`],
+};
+
 export default defineConfig({
   resolve: { conditions: CONDITIONS },
   ssr: { resolve: { conditions: CONDITIONS } },
   test: {
-    include: ['test/**/*.test.ts'],
-    // Threaded runs start their workers on a bundle of the current sources (the file says why).
-    globalSetup: ['test/support/source-bundles.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     // Two cores: the threaded tests already oversubscribe them; run files one or two at a time.
     maxWorkers: 2,
-    pool: 'forks',
-    execArgv: [`--conditions=${SOURCE_CONDITION}`],
+    projects: [
+      {
+        extends: true,
+        test: { ...shared, name: 'isolated', include: [...ISOLATED_TEST_FILES], isolate: true },
+      },
+      {
+        extends: true,
+        test: { ...shared, name: 'shared', exclude: [...ISOLATED_TEST_FILES], isolate: false },
+      },
+    ],
   },
 });

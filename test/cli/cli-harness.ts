@@ -4,33 +4,9 @@
  * a process for each. `onStderr` sees stderr as it is written: a hand-off point for a test that
  * must act at a given moment of the command (after its checks, before its run ends).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-
-/**
- * Where the failure files of this test process's runs go. `run` and `sweep` write a failing run's
- * file into `npusim-failures/` of the working directory unless told otherwise, and the tests run
- * in the checkout: without this, every failing run a test provokes would leave a file there.
- */
-let failuresDir: string | undefined;
-
-function testFailuresDir(): string {
-  if (failuresDir === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-test-failures-'));
-    failuresDir = dir;
-  }
-  return failuresDir;
-}
-
-// Registered as the test file imports this module: the file's root suite removes the directory.
-afterAll(() => {
-  if (failuresDir !== undefined) rmSync(failuresDir, { recursive: true, force: true });
-  failuresDir = undefined;
-});
+import { testFailuresDir } from '../support/failures-dir.js';
 
 /**
  * `argv` with `--failures` naming a temporary directory after the command, for `run` and `sweep`

@@ -45,24 +45,52 @@ const ownImportMetaUrl: Plugin = {
   },
 };
 
+/**
+ * The bundles of this test run, made by whichever project's setup came first: vitest.config.ts has
+ * two projects, each running this setup in the one main process, perhaps as separate module
+ * instances, so the promise is kept on the realm's global object, not in a module variable.
+ */
+const MADE = Symbol.for('npusim.test.sourceBundles');
+type Made = {
+  dir: string;
+  bundle: () => Promise<unknown>;
+  done: Promise<unknown>;
+  /** A rebundling under way (watch mode), which both projects' reruns share. */
+  again?: Promise<unknown>;
+};
+const realm = globalThis as typeof globalThis & { [MADE]?: Made };
+
 export default async function setup(project: TestProject): Promise<() => void> {
-  const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-'));
-  // No warm-up: the code cache then holds only the top level (the build warms it on every
-  // workload; a test run would spend more on that than its workers save).
-  const none = () => undefined;
-  const bundle = () =>
-    Promise.all([
-      bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
-      bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
-      bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
-        ownImportMetaUrl,
-      ]),
-    ]);
-  await bundle();
-  process.env[SOURCE_BUNDLES_ENV] = dir;
-  // In watch mode the sources change between reruns: bundle them again before each one.
+  const first = realm[MADE] === undefined;
+  if (first) {
+    const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-'));
+    // No warm-up: the code cache then holds only the top level (the build warms it on every
+    // workload; a test run would spend more on that than its workers save).
+    const none = () => undefined;
+    const bundle = () =>
+      Promise.all([
+        bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
+        bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
+        bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
+          ownImportMetaUrl,
+        ]),
+      ]);
+    realm[MADE] = { dir, bundle, done: bundle() };
+  }
+  const made = realm[MADE]!;
+  await made.done;
+  process.env[SOURCE_BUNDLES_ENV] = made.dir;
+  // In watch mode the sources change between reruns: bundle them again before each one (once,
+  // when both projects rerun).
   project.onTestsRerun(async () => {
-    await bundle();
+    made.again ??= made.bundle().finally(() => {
+      made.again = undefined;
+    });
+    await made.again;
   });
-  return () => rmSync(dir, { recursive: true, force: true });
+  if (!first) return () => undefined;
+  return () => {
+    rmSync(made.dir, { recursive: true, force: true });
+    delete realm[MADE];
+  };
 }
