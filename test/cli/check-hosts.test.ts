@@ -4,7 +4,7 @@
  * wrapped in spies that count starts; everything else is the real command.
  */
 
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { cli } from './cli-harness.js';
@@ -22,6 +22,11 @@ const { startInlineWorker } = await import('../../src/cli/inline-worker.js');
 const engine = await import('../../src/runtime/engine.js');
 
 describe('--check-hosts', () => {
+  // The spies count every start of the file: each test counts its own (in any order, --sequence.shuffle).
+  beforeEach(() => {
+    vi.clearAllMocks();
+  });
+
   it('check-hosts: one inline and one threaded run, compared, and the asked-for host is the one reported', async () => {
     const r = await cli([
       'run',
