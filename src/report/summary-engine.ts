@@ -37,7 +37,8 @@ export function engineSection(result: RunResult, maxRows: number): string[] {
   if (e.workers.length > 0) out.push(...workerLines(result, maxRows));
 
   const free = freeModeLines(result);
-  if (free !== undefined) out.push(...fitLine(free[0]), ...fitLine(`  ${free[1]}`));
+  // Inside the section, as its other lines are (it began at column 0, read as a section of its own).
+  if (free !== undefined) out.push(...fitLine(`  ${free[0]}`), ...fitLine(`    ${free[1]}`));
   out.push(...variantEngineLines(result));
   return out;
 }
