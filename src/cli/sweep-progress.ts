@@ -3,9 +3,10 @@
  * second at first, further apart as the sweep goes on (`plainLineGapMs`).
  */
 
+import { BRACKET_BREAK, WORD_BREAK } from '../core/wrap-text.js';
 import { formatTime } from '../report/duration.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { drawsBars } from './progress.js';
 import { terminalBar } from './terminal-bar.js';
 
@@ -64,9 +65,14 @@ export function sweepProgress(
       if (at - last < plainLineGapMs(at - started) && done < total) return;
       last = at;
       const f = figures(done, total);
+      // A failing seed's bracket goes under the figures when the line would pass 100 columns (a
+      // sweep of flush-race's printed 109), kept whole: it names the seed and its rule.
       io.stderr.write(
-        `npusim: sweep ${done}/${total} seeds, ${f.rate} seeds/s, ${failures} failing, ${f.left} left` +
-          `${o.status === 'clean' ? '' : ` (seed ${o.seed}: ${o.first?.rule ?? o.status} at ${formatTime(o.first?.tick ?? 0)})`}\n`,
+        sayText(
+          `sweep ${done}/${total} seeds, ${f.rate} seeds/s, ${failures} failing, ${f.left} left` +
+            `${o.status === 'clean' ? '' : ` (seed ${o.seed}: ${o.first?.rule ?? o.status} at ${formatTime(o.first?.tick ?? 0)})`}`,
+          [BRACKET_BREAK, WORD_BREAK],
+        ),
       );
     },
     stop() {},

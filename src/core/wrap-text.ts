@@ -28,6 +28,8 @@ export const PHRASE_BREAK = /(?<=\S[,;:]) (?=\S)|(?<=\S) (?=\()/;
 export const ITEM_BREAK = /(?<=\S;) (?=\S)/;
 /** Where a chain may break: before its arrow (`a -> b -> a`), the arrow starting the next line. */
 export const ARROW_BREAK = /(?<=\S) (?=-> )/;
+/** Where a line with a bracket at its end may break: before the bracket, which stays whole. */
+export const BRACKET_BREAK = /(?<=\S) (?=\()/;
 
 /**
  * A colour code (an SGR escape, `ESC [ 31 m`), which takes no column: a summary coloured for a

@@ -41,3 +41,27 @@ test('the first minute keeps a line a second; later lines are at most a minute a
   expect(plainLineGapMs(600_000)).toBe(10_000);
   expect(plainLineGapMs(36_000_000)).toBe(60_000);
 });
+
+test("a failing seed's bracket goes under the figures, whole, when the line would pass 100 columns", () => {
+  const stderr = new PassThrough();
+  let text = '';
+  stderr.on('data', (c: Buffer) => {
+    text += c.toString();
+  });
+  let clock = 0;
+  const progress = sweepProgress({ stdout: new PassThrough(), stderr, env: {} }, false, () => clock);
+  const failing = (seed: number, rule: string) =>
+    ({ seed, status: 'violation', first: { rule, tick: 15_640_000 } }) as SeedOutcome;
+  clock = 2000;
+  // A sweep of flush-race --bug single-flush printed this on one line of 109 columns.
+  progress.update(failing(13, 'order.atsd-released-early'), 13, 30, 13);
+  clock = 4000;
+  progress.update(failing(14, 'order.x'), 14, 30, 14);
+  progress.stop();
+  const lines = text.trimEnd().split('\n');
+  expect(lines).toEqual([
+    'npusim: sweep 13/30 seeds, 6.5 seeds/s, 13 failing, 3 s left',
+    '        (seed 13: order.atsd-released-early at 15.64 us)',
+    'npusim: sweep 14/30 seeds, 3.5 seeds/s, 14 failing, 5 s left (seed 14: order.x at 15.64 us)',
+  ]);
+});
