@@ -29,7 +29,9 @@ import {
   FIELD_BREAK,
   hangingLines,
   ITEM_BREAK,
+  packedFields,
   TEXT_COLUMNS,
+  textWidth,
   WORD_BREAK,
 } from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
@@ -442,7 +444,10 @@ export function replayHeader(
   stop?: ReplayStop,
   workload?: Pick<Workload, 'params'>,
 ): string {
-  return `${replayHow(file, host, path, stop)}\n  ${replayedRunText(file, workload).join('  ')}`;
+  const [strategy, ...rest] = replayedRunText(file, workload);
+  // The run's fields two apart, a field that would pass 100 columns under them (a shrunk file's
+  // topology ran to 116).
+  return [replayHow(file, host, path, stop), ...packedFields([`  ${strategy}`, ...rest], 4)].join('\n');
 }
 
 function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: ReplayStop): string {
@@ -453,7 +458,16 @@ function replayHow(file: FailureFile, host: ReplayHost, path: string, stop?: Rep
         ? `threaded, --workers ${file.options.workers} as recorded`
         : host;
   const to = stop === undefined ? '' : `; to ${formatTime(stop.tick)}, ${stopText(stop)}`;
-  return `npusim replay ${shellWord(path)}  (${how}${to})`;
+  const named = `npusim replay ${shellWord(path)}`;
+  const line = `${named}  (${how}${to})`;
+  if (textWidth(line) <= TEXT_COLUMNS) return line;
+  // Past 100 columns (an absolute path; a free replay's stop ran to 150): the path whole on its
+  // line, to copy, and the bracket under it, broken between its fields.
+  const under = ' '.repeat('npusim replay '.length);
+  return [
+    named,
+    ...hangingLines(under, `(${how}${to})`, under, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]),
+  ].join('\n');
 }
 
 /**

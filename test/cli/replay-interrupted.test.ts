@@ -61,8 +61,9 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(file.options.host).toBe('inline');
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
-    // `recorded:` and `replayed:` wrap under their text past 100 columns: read back whole.
-    const lines = unwrapped(r.stdout, '  recorded: '.length).split('\n');
+    // `recorded:` and `replayed:` wrap under their text past 100 columns, and the header's bracket
+    // under the path: read back whole.
+    const lines = unwrapped(unwrapped(r.stdout, '  recorded: '.length), 'npusim replay '.length).split('\n');
     const at = formatTime(file.figures.simulatedTicks);
     expect(lines[1]).toBe('  strategy random  no bug switches');
     expect(lines[2]).toBe(
@@ -107,11 +108,14 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     expect(file.free?.stopped).toBe('interrupted');
     const r = await cli(['replay', path]);
     expect(r.code, r.stdout).toBe(0);
-    // `recorded:` and `replayed:` wrap under their text past 100 columns: read back whole.
-    const lines = unwrapped(r.stdout, '  recorded: '.length).split('\n');
+    // `recorded:` and `replayed:` wrap under their text past 100 columns, and the header's bracket
+    // under the path: read back whole.
+    const lines = unwrapped(unwrapped(r.stdout, '  recorded: '.length), 'npusim replay '.length).split('\n');
     expect(lines[0]).toBe(
-      `npusim replay ${path}  (free run, from its take log, in one thread; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run was interrupted)`,
+      `npusim replay ${path} (free run, from its take log, in one thread; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run was interrupted)`,
     );
+    expect(r.stdout.split('\n')[0]).toBe(`npusim replay ${path}`);
+    expect(r.stdout.split('\n').filter((l) => l.length > 100)).toEqual([]);
     expect(lines[1]).toBe('  strategy random  no bug switches');
     expect(lines[2]).toMatch(
       /^ {2}recorded: interrupted by a signal \(Ctrl-C, SIGTERM or SIGHUP\) at .* of 5 ms \(tick \d+, after \d+ events\), clean so far, /,

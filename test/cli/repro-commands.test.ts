@@ -13,6 +13,8 @@ import { RULE_NAMES, RULES, type RuleName } from '../../src/model/check/rule-nam
 import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
 import type { Workload } from '../../src/model/scenario/workload.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
+import type { ReplayStop } from '../../src/repro/replay-runs.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
@@ -102,7 +104,8 @@ describe('run: failure files', () => {
     expect(out.replay.reproduced).toBe(true);
     expect(out.engine.placement).toBe('3');
     const text = await cli(['replay', path]);
-    expect(text.stdout).toMatch(
+    // The header's bracket goes under the path past 100 columns: read back whole.
+    expect(unwrapped(text.stdout, 'npusim replay '.length)).toMatch(
       /\(threaded, --workers 3 as recorded; to [\d.]+ [a-z]+, where the recorded run stopped at its first finding\)/,
     );
   });
@@ -201,18 +204,22 @@ describe('run: failure files', () => {
       env: { TERM: 'xterm' },
     });
     expect(code).toBe(1);
-    const header = log.findIndex(([n, t]) => n === 'out' && t.startsWith(`npusim replay ${path}  (inline)`));
+    // The header's bracket goes under the path past 100 columns: read back whole.
+    const whole = (t: string) => unwrapped(t, 'npusim replay '.length, '  ');
+    const header = log.findIndex(
+      ([n, t]) => n === 'out' && whole(t).startsWith(`npusim replay ${path}  (inline)`),
+    );
     const bar = log.findIndex(([n, t]) => n === 'err' && t.includes('of 30 us simulated'));
     const verdict = log.findIndex(([n, t]) => n === 'out' && t.includes('reproduced exactly'));
     expect(header).toBeGreaterThanOrEqual(0);
     // The run as its summary header names it (QA: every file replayed under one `(inline)`).
-    expect(log[header]![1].split('\n')[1]).toBe('  strategy random  bugs: single-flush');
+    expect(whole(log[header]![1]).split('\n')[1]).toBe('  strategy random  bugs: single-flush');
     expect(bar).toBeGreaterThan(header);
     expect(verdict).toBeGreaterThan(bar);
     // --json: the header and the lines go to stderr, the JSON alone to stdout.
     const json = await cli(['replay', path, '--json']);
     expect(json.code).toBe(1);
-    expect(json.stderr.startsWith(`npusim replay ${path}  (inline)\n`)).toBe(true);
+    expect(whole(json.stderr).startsWith(`npusim replay ${path}  (inline)\n`)).toBe(true);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'violation', replay: { reproduced: true } });
   });
 
@@ -232,9 +239,22 @@ describe('run: failure files', () => {
       topology: { ...file.topology, name: 'witherspoon-4' },
       strategy: { kind: 'replay', choices: [] },
     } as FailureFile;
-    expect(replayHeader(shrunk, 'inline', 'f.json', undefined, workload).split('\n')[1]).toBe(
-      "  strategy choice log (a shrink's result)  no bug switches  topology witherspoon-4 (tce-storm's own is witherspoon-6)",
+    // Past 100 columns the topology goes under the other fields (the line ran to 116).
+    expect(replayHeader(shrunk, 'inline', 'f.json', undefined, workload).split('\n').slice(1)).toEqual([
+      "  strategy choice log (a shrink's result)  no bug switches",
+      "    topology witherspoon-4 (tce-storm's own is witherspoon-6)",
+    ]);
+    // A long path (absolute, in a deep directory) stays whole on its line, the bracket under it,
+    // broken between its fields (a free replay's ran to 150 columns on one line).
+    const deep = `/home/someone/work/campaigns/2026-12/npusim-failures/${'x'.repeat(40)}.json`;
+    const stop: ReplayStop = { tick: 2_103_000_000, why: 'interrupted' };
+    const long = replayHeader(pct, 'free-log', deep, stop, workload).split('\n');
+    expect(long[0]).toBe(`npusim replay ${deep}`);
+    expect(long.slice(1, -1).every((l) => l.startsWith(' '.repeat(14)) && l.length <= 100)).toBe(true);
+    expect(long.slice(1, -1).join(' ').replace(/ +/g, ' ')).toMatch(
+      /^ \(free run, from its take log, in one thread; to 2\.103 ms, .+\)$/,
     );
+    expect(long.at(-1)).toBe('  strategy pct depth 3  bugs: unpin-before-kill');
   });
 
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {

@@ -26,6 +26,7 @@ import { TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 
 const registry = new Map(workloads.map((w) => [w.name, w]));
@@ -552,8 +553,9 @@ describe('replay: where a --stop-on-first run stops', () => {
       const r = await cli(['replay', path]);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toContain('reproduced exactly');
-      // Its header says where it stops (its progress is out of that tick).
-      expect(r.stdout.split('\n')[0]).toContain(
+      // Its header says where it stops (its progress is out of that tick), under the path when the
+      // line would pass 100 columns: read back whole.
+      expect(unwrapped(r.stdout, 'npusim replay '.length).split('\n')[0]).toContain(
         `; to ${formatTime(file.figures.simulatedTicks)}, where the recorded run stopped at its first finding)`,
       );
     },
