@@ -9,8 +9,15 @@ import type { SeedOutcome } from '../../src/sweep/seed-outcome.js';
 
 const clean = { seed: 1, status: 'clean' } as SeedOutcome;
 
-/** The plain lines of a sweep of `seeds` seeds, one done every `everyMs` of a driven clock. */
-function plainLines(seeds: number, everyMs: number): string[] {
+interface Update {
+  at: number;
+  o: SeedOutcome;
+  done: number;
+  failures: number;
+}
+
+/** The plain lines a sweep of `total` seeds prints for `updates`, each at its time of a driven clock. */
+function plainText(total: number, updates: Iterable<Update>): string[] {
   const stderr = new PassThrough();
   let text = '';
   stderr.on('data', (c: Buffer) => {
@@ -18,12 +25,20 @@ function plainLines(seeds: number, everyMs: number): string[] {
   });
   let clock = 0;
   const progress = sweepProgress({ stdout: new PassThrough(), stderr, env: {} }, false, () => clock);
-  for (let done = 1; done <= seeds; done++) {
-    clock += everyMs;
-    progress.update(clean, done, seeds, 0);
+  for (const u of updates) {
+    clock = u.at;
+    progress.update(u.o, u.done, total, u.failures);
   }
   progress.stop();
   return text.trimEnd().split('\n');
+}
+
+/** The plain lines of a sweep of `seeds` clean seeds, one done every `everyMs`. */
+function plainLines(seeds: number, everyMs: number): string[] {
+  function* updates(): Generator<Update> {
+    for (let done = 1; done <= seeds; done++) yield { at: done * everyMs, o: clean, done, failures: 0 };
+  }
+  return plainText(seeds, updates());
 }
 
 test('a ten-hour sweep logs 820 progress lines, not one a second (36,000), and its last (QA Q24)', () => {
@@ -43,22 +58,13 @@ test('the first minute keeps a line a second; later lines are at most a minute a
 });
 
 test("a failing seed's bracket goes under the figures, whole, when the line would pass 100 columns", () => {
-  const stderr = new PassThrough();
-  let text = '';
-  stderr.on('data', (c: Buffer) => {
-    text += c.toString();
-  });
-  let clock = 0;
-  const progress = sweepProgress({ stdout: new PassThrough(), stderr, env: {} }, false, () => clock);
   const failing = (seed: number, rule: string) =>
     ({ seed, status: 'violation', first: { rule, tick: 15_640_000 } }) as SeedOutcome;
-  clock = 2000;
-  // A sweep of flush-race --bug single-flush printed this on one line of 109 columns.
-  progress.update(failing(13, 'order.atsd-released-early'), 13, 30, 13);
-  clock = 4000;
-  progress.update(failing(14, 'order.x'), 14, 30, 14);
-  progress.stop();
-  const lines = text.trimEnd().split('\n');
+  const lines = plainText(30, [
+    // A sweep of flush-race --bug single-flush printed this on one line of 109 columns.
+    { at: 2000, o: failing(13, 'order.atsd-released-early'), done: 13, failures: 13 },
+    { at: 4000, o: failing(14, 'order.x'), done: 14, failures: 14 },
+  ]);
   expect(lines).toEqual([
     'npusim: sweep 13/30 seeds, 6.5 seeds/s, 13 failing, 3 s left',
     '        (seed 13: order.atsd-released-early at 15.64 us)',
