@@ -16,9 +16,10 @@ const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'
 // test run starts (test/support/source-bundles.ts), every other worker (the tests' fixture
 // machines) through tsx (src/runtime/worker-url.ts); no build output from an earlier run is ever
 // used.
+
 // The same options for every file; the files of ISOLATED_TEST_FILES each in a fresh process, the
 // rest sharing theirs (test/isolated-files.ts says why and which).
-const shared = {
+const everyFile = {
   include: ['test/**/*.test.ts'],
   // Threaded runs start their workers on a bundle of the current sources (the file says why).
   globalSetup: ['test/support/source-bundles.ts'],
@@ -39,11 +40,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { ...shared, name: 'isolated', include: [...ISOLATED_TEST_FILES], isolate: true },
+        test: { ...everyFile, name: 'isolated', include: [...ISOLATED_TEST_FILES], isolate: true },
       },
       {
         extends: true,
-        test: { ...shared, name: 'shared', exclude: [...ISOLATED_TEST_FILES], isolate: false },
+        test: { ...everyFile, name: 'shared', exclude: [...ISOLATED_TEST_FILES], isolate: false },
       },
     ],
   },
