@@ -3,8 +3,7 @@
  * (the engine's included) checked before anything runs, each refusal a ConfigError naming the
  * option as the caller wrote it, and a result whose reproduce line runs the same run.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import { defineWorkload, validateWorkload, type Workload } from '../../src/model/scenario/workload.js';
 import { loadWorkloadFile } from '../../src/runtime/workload-file.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const definition = {
   name: 'api-input',
@@ -87,7 +87,7 @@ describe('runWorkload input', () => {
   });
 
   it("a workload loadWorkloadFile read: the reproduce line names its file, and that line is the same run (its digest); a copy gets the workload's name", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'npusim-api-input-'));
+    const dir = testTempDir('npusim-api-input-');
     const file = join(dir, 'my-load.json');
     writeFileSync(file, JSON.stringify({ ...definition, name: 'my-load' }));
     const loaded = await loadWorkloadFile(file);
