@@ -26,9 +26,11 @@
 import { EXIT } from '../core/exit-codes.js';
 import {
   ARROW_BREAK,
+  BRACKET_BREAK,
   FIELD_BREAK,
   hangingLines,
   ITEM_BREAK,
+  OUTER_FIELD_BREAK,
   packedFields,
   TEXT_COLUMNS,
   textWidth,
@@ -495,6 +497,9 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
   return [strategy, bugs, ...(topology === undefined ? [] : [topology])];
 }
 
+/** Where `recorded:` and `replayed:` break: between fields, then before a bracket, then words. */
+const FIELDS_WITH_BRACKETS = [OUTER_FIELD_BREAK, BRACKET_BREAK, WORD_BREAK];
+
 /**
  * `head` and `text`, wrapped to the summary's columns with each line after the first under the
  * text (a replay's `recorded:` line ran to 109 columns for every flush-race file, a deadlock's far
@@ -544,11 +549,12 @@ export function replayText(r: ReplayOutcome): string[] {
       : `interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at ${formatTime(stopped.tick)} of ${formatTime(stopped.durationTicks)} ` +
         `(tick ${stopped.tick}, after ${stopped.events} events), ${r.file.exit.class === 'clean' ? 'findings so far not in the file (its digest covers them)' : soFar(want)}`;
   out.push(
-    // Between its fields where they fit (`seed` parted from its number: QA Q53).
+    // Between its fields where they fit (`seed` parted from its number: QA Q53), never inside a
+    // bracket: a field too long for a line breaks before its brackets first (QA Q54).
     ...said(
       '  recorded: ',
       `${recorded}, digest ${recordedDigest}, ${r.file.workload.name} seed ${r.file.seed}`,
-      [FIELD_BREAK, WORD_BREAK],
+      FIELDS_WITH_BRACKETS,
     ),
   );
   const replayedDigest = r.result?.digest ?? noDigestText('crash');
@@ -562,7 +568,7 @@ export function replayText(r: ReplayOutcome): string[] {
           : stopped.how === 'take-log'
             ? `to the same stop, from its take log: ${soFar(r.found)}`
             : `the same run up to ${formatTime(r.config.params.durationTicks)}: ${findingText(r.found)}`;
-  out.push(...said('  replayed: ', `${replayed}, digest ${replayedDigest}`, [FIELD_BREAK, WORD_BREAK]));
+  out.push(...said('  replayed: ', `${replayed}, digest ${replayedDigest}`, FIELDS_WITH_BRACKETS));
   if (r.notCompared !== undefined) {
     out.push(
       ...said(

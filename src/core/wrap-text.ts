@@ -30,6 +30,12 @@ export const ITEM_BREAK = /(?<=\S;) (?=\S)/;
 export const ARROW_BREAK = /(?<=\S) (?=-> )/;
 /** Where a line with a bracket at its end may break: before the bracket, which stays whole. */
 export const BRACKET_BREAK = /(?<=\S) (?=\()/;
+/**
+ * Where a list of fields whose text holds brackets may break: after the comma or semicolon that
+ * ends a field, but not inside a bracket (a replay's `(Ctrl-C,` | `SIGTERM or SIGHUP)` read as two
+ * fields: QA Q54). A bracket is known by the `)` that closes it before any `(` opens another.
+ */
+export const OUTER_FIELD_BREAK = /(?<=\S[,;]) (?![^()]*\))(?=\S)/;
 
 /**
  * A colour code (an SGR escape, `ESC [ 31 m`), which takes no column: a summary coloured for a

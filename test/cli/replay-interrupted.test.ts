@@ -73,6 +73,9 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
       `  replayed: stopped after the same ${file.figures.events} events, at ${at}: clean so far, digest ${file.digest}`,
     );
     expect(lines[4]).toBe('  reproduced exactly, as far as the run went before its signal');
+    // Wrapped, a bracket stays whole (the comma inside it broke the line: QA Q54).
+    expect(r.stdout).toContain('(Ctrl-C, SIGTERM or SIGHUP)');
+    expect(r.stdout).toContain(`(tick ${file.figures.simulatedTicks}, after ${file.figures.events} events)`);
     const verdict = r.stdout.split('\n');
     expect(verdict.slice(1, verdict.indexOf(lines[4]!)).filter((l) => l.length > 100)).toEqual([]);
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ARROW_BREAK,
+  BRACKET_BREAK,
   FIELD_BREAK,
   fitLine,
   hangingLines,
   ITEM_BREAK,
+  OUTER_FIELD_BREAK,
   packedFields,
   TEXT_COLUMNS,
   textWidth,
@@ -126,6 +128,31 @@ describe('wrap-text', () => {
     expect(hangingLines('  ', text, 4, 50, WORD_BREAK).join('\n')).not.toContain(
       '-> shootdown 2 holds npu1.reg0, waits for npu0',
     );
+  });
+
+  it('wrap-text: fields with brackets break after a field, never inside a bracket, then before a bracket', () => {
+    // A replay's `recorded:` line of an interrupted run broke after `(Ctrl-C,` (QA Q54).
+    const text =
+      'interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at 1.085 ms of 20 ms (tick 1084802146, after 1111292 events), clean so far, digest 0123456789abcdef, stress seed 7';
+    expect(text.split(OUTER_FIELD_BREAK)).toEqual([
+      'interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP) at 1.085 ms of 20 ms (tick 1084802146, after 1111292 events),',
+      'clean so far,',
+      'digest 0123456789abcdef,',
+      'stress seed 7',
+    ]);
+    const lines = hangingLines('  recorded: ', text, 12, TEXT_COLUMNS, [
+      OUTER_FIELD_BREAK,
+      BRACKET_BREAK,
+      WORD_BREAK,
+    ]);
+    expect(words(lines)).toBe(`recorded: ${text}`);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(TEXT_COLUMNS);
+    expect(lines.join('\n')).toContain('(Ctrl-C, SIGTERM or SIGHUP)');
+    expect(lines.join('\n')).toContain('(tick 1084802146, after 1111292 events)');
+    // The comma breaks as they were split that bracket.
+    expect(
+      hangingLines('  recorded: ', text, 12, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]).join('\n'),
+    ).not.toContain('(Ctrl-C, SIGTERM or SIGHUP)');
   });
 
   it('wrap-text: colour codes take no column, so coloured text breaks where the plain text does', () => {
