@@ -13,9 +13,12 @@
  *               columns;
  *   inline-pair two inline runs at once, each in a worker thread of its own (bench/peers/
  *               inline-pair-peer.ts), sharing nothing: their events together over the longer
- *               one's wall time. No placement on two threads can beat it, so `inline-pair/inline`
- *               is this machine's ceiling for `workers-2/inline`, measured in the same window
- *               (two vCPUs that share a core, caches or memory bandwidth give less than 2);
+ *               one's wall time. `inline-pair/inline` is what two threads of this machine give
+ *               on the engine's own work in the same window (two vCPUs that share a core,
+ *               caches or memory bandwidth give less than 2), the reference for
+ *               `workers-2/inline`; no ceiling: the pair holds two worlds in the caches, where
+ *               `--workers 2` splits one, so `--workers 2` can pass it, and has on 1 ms runs
+ *               (bench/README.md "The inline-pair's warm-up");
  *   baseline    with `--baseline DIR`: the inline engine of an older build (DIR holds its `dist/`,
  *               e.g. a git worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`).
  * A run's rate is its events over its own wall time (RawRun.wallMs: from planning to the last
@@ -36,8 +39,10 @@
  * a kept worker's isolate only over its first 2 ms or so: with one warm-up round of 1 ms runs the
  * first counted per-actor and `--workers 2` runs still ran at half to two thirds of the later
  * ones, with two none stood out (bench/README.md "Warm-up by simulated time"). The inline-pair
- * peers warm up on their own first. 0 gives the bench as it was before worker sets, whose first
- * round was counted.
+ * peers, fresh threads every round, warm up on their own first, over the same 2 ms of simulated
+ * time (over 200 us before, when a 1 ms pair ran at about nine tenths of a pair warmed over 2 ms:
+ * bench/README.md "The inline-pair's warm-up"). `--warmup 0` gives the bench as it was before
+ * worker sets, whose first round was counted.
  * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
  * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
  * busier machine than the rest.
@@ -148,11 +153,16 @@ const COLD_RUN_TIMEOUT_MS = 600_000;
 
 /**
  * The `inline-pair` row's one round: two inline runs of `config` at once, one per worker thread,
- * started together at a gate (each warmed up first in a warm bench). Both must give `config`'s
- * digest; the figures are their events together over the longer wall time.
+ * started together at a gate (each warmed up first in a warm bench, by `warmTicks` of the same
+ * simulation). Both must give `config`'s digest; the figures are their events together over the
+ * longer wall time.
  */
-export async function runInlinePair(config: RunConfig, start: Start): Promise<RunFigures> {
-  const spec = { name: 'inline-pair-peer', data: { config, warm: start === 'warm' } };
+export async function runInlinePair(
+  config: RunConfig,
+  start: Start,
+  warmTicks = WARMUP_TICKS,
+): Promise<RunFigures> {
+  const spec = { name: 'inline-pair-peer', data: { config, warmTicks: start === 'warm' ? warmTicks : 0 } };
   const group = startWorkerGroup<RunFigures & { type: 'done' }>([spec, spec], COLD_RUN_TIMEOUT_MS);
   const [a, b] = await group.done;
   if (a!.digest !== b!.digest || a!.events !== b!.events) {
@@ -481,7 +491,7 @@ async function runLength(
     perActorOverInline: rate('per-actor') / rate('inline'),
     inlineOverBaseline: baseline === undefined ? null : rate('inline') / rate('baseline-inline'),
     freeOverInline: rate('free') / rate('inline'),
-    /** This machine's ceiling for workers2OverInline, in the same window (not a target). */
+    /** What two threads give on whole simulations, workers2OverInline's reference (not a target). */
     inlinePairOverInline: rate('inline-pair') / rate('inline'),
     /** The same ratios as medians of their per-round ratios (the header says why). */
     paired: {
@@ -548,7 +558,7 @@ async function runLength(
   if (scaling.length > 0) process.stdout.write(`over inline: ${scaling.join(', ')}\n`);
   const pair = ratios.inlinePairOverInline;
   process.stdout.write(
-    `inline-pair/inline: ${pair.toFixed(2)}, paired ${p.inlinePairOverInline.toFixed(2)} (two inline runs at once: the ceiling of any two-thread placement on this machine now; ` +
+    `inline-pair/inline: ${pair.toFixed(2)}, paired ${p.inlinePairOverInline.toFixed(2)} (two inline runs at once, a world each: what two threads give here now; ` +
       `workers-2 reached ${ratios.workers2OverInline === null ? 'not run' : `${((100 * ratios.workers2OverInline) / pair).toFixed(0)}% of it`})\n\n`,
   );
   return summary;

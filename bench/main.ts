@@ -81,7 +81,7 @@ const BENCHMARKS: Record<string, BenchEntry> = {
       },
     ],
     columns: [
-      'host: inline, workers-N (--workers N), per-actor (one worker per actor), free (--free), inline-pair (two inline runs at once: the two-thread ceiling), baseline-inline',
+      'host: inline, workers-N (--workers N), per-actor (one worker per actor), free (--free), inline-pair (two inline runs at once: what two threads give), baseline-inline',
       'events/s and sim ns/s: median events and simulated ns per wall second (13.9k = 13 900); wall ms: median run wall time',
       'runs (k events/s, in order): every counted run',
       'A/B: the ratio of the two medians, "paired" the median of the per-round ratios, and the target\'s verdict (targets defined for 1 ms and 6 ms runs)',

@@ -11,7 +11,9 @@ describe('engine bench, inline-pair (bench/peers/inline-pair-peer.ts)', () => {
     async (start) => {
       const config = await workloadConfig('stress', 7, 20_000_000);
       const here = await runRaw(config, { host: 'inline' });
-      const pair = await runInlinePair(config, start);
+      // A short warm-up (the bench's is 2 ms simulated, seconds here): what is tested is that the
+      // warm-up run leaves the timed run's result alone.
+      const pair = await runInlinePair(config, start, 5_000_000);
       expect(pair.digest).toBe(combineDigests(here.actorDigests));
       expect(pair.events).toBe(2 * here.events);
       expect(pair.reachedTick).toBe(2 * here.reachedTick);
@@ -19,6 +21,13 @@ describe('engine bench, inline-pair (bench/peers/inline-pair-peer.ts)', () => {
     },
     120_000,
   );
+
+  test('a peer handed a warm-up that is no tick count refuses it, naming the field', async () => {
+    const config = await workloadConfig('stress', 7, 20_000_000);
+    await expect(runInlinePair(config, 'warm', 0.5)).rejects.toThrow(
+      /worker \d \(inline-pair-peer\).*Expected workerData `warmTicks` to be a non-negative integer, got `0\.5`/s,
+    );
+  }, 120_000);
 
   test('a peer handed a config it cannot run fails the pair, naming the worker', async () => {
     const config = await workloadConfig('stress', 7, 20_000_000);
