@@ -39,10 +39,11 @@
  * a kept worker's isolate only over its first 2 ms or so: with one warm-up round of 1 ms runs the
  * first counted per-actor and `--workers 2` runs still ran at half to two thirds of the later
  * ones, with two none stood out (bench/README.md "Warm-up by simulated time"). The inline-pair
- * peers, fresh threads every round, warm up on their own first, over the same 2 ms of simulated
- * time (over 200 us before, when a 1 ms pair ran at about nine tenths of a pair warmed over 2 ms:
- * bench/README.md "The inline-pair's warm-up"). `--warmup 0` gives the bench as it was before
- * worker sets, whose first round was counted.
+ * peers, fresh threads every round, warm up on their own first, over the simulated time the
+ * warm-up rounds cover, at most 2 ms (pairWarmupTicks; over 200 us whatever the rounds before,
+ * when a 1 ms pair ran at about nine tenths of a pair warmed over 2 ms: bench/README.md "The
+ * inline-pair's warm-up"). `--warmup 0` gives the bench as it was before worker sets, whose first
+ * round was counted.
  * Before every run the bench waits for the process to go quiet (bench-run.ts settle): a run
  * that follows fresh threads' teardown (the baseline after inline-pair) is otherwise measured on a
  * busier machine than the rest.
@@ -157,11 +158,7 @@ const COLD_RUN_TIMEOUT_MS = 600_000;
  * simulation). Both must give `config`'s digest; the figures are their events together over the
  * longer wall time.
  */
-export async function runInlinePair(
-  config: RunConfig,
-  start: Start,
-  warmTicks = WARMUP_TICKS,
-): Promise<RunFigures> {
+export async function runInlinePair(config: RunConfig, start: Start, warmTicks: number): Promise<RunFigures> {
   const spec = { name: 'inline-pair-peer', data: { config, warmTicks: start === 'warm' ? warmTicks : 0 } };
   const group = startWorkerGroup<RunFigures & { type: 'done' }>([spec, spec], COLD_RUN_TIMEOUT_MS);
   const [a, b] = await group.done;
@@ -373,6 +370,15 @@ export function defaultWarmupRounds(durationTicks: number): number {
   return Math.min(MAX_WARMUP_ROUNDS, Math.max(1, Math.ceil(WARMUP_TICKS / durationTicks)));
 }
 
+/**
+ * The simulated time the `inline-pair` peers, fresh threads every round, warm up over before their
+ * timed run: what the other hosts' warm-up rounds cover, at most WARMUP_TICKS (the time an isolate
+ * takes to reach its speed: the header). `--warmup 0` gives none, as it gives the others none.
+ */
+export function pairWarmupTicks(warmupRounds: number, durationTicks: number): number {
+  return Math.min(WARMUP_TICKS, warmupRounds * durationTicks);
+}
+
 /** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
 export async function loadBaseline(
   dir: string,
@@ -436,7 +442,7 @@ async function runLength(
     })),
     { name: 'per-actor', run: threaded({}) },
     { name: 'free', run: threaded({ free: { windowTicks: FREE_WINDOW_TICKS } }) },
-    { name: 'inline-pair', run: () => runInlinePair(config, start) },
+    { name: 'inline-pair', run: () => runInlinePair(config, start, pairWarmupTicks(warmup, durationTicks)) },
   ];
   const hosts = hostsOfRound(0, inline, baselineHost, threadedHosts);
   const figures = new Map<string, { eps: number[]; sns: number[]; wall: number[] }>(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
-import { defaultWarmupRounds, parseLengths, run } from '../../bench/engine.js';
+import { defaultWarmupRounds, pairWarmupTicks, parseLengths, run } from '../../bench/engine.js';
 import { liveWorkerCount } from '../../src/runtime/threaded-runtime.js';
 import { expectBenchRefusal } from '../support/bench-refusal.js';
 
@@ -59,6 +59,21 @@ describe('engine bench default warm-up', () => {
     ['1us', 5],
   ])('%s runs get %i warm-up round(s)', (length, rounds) => {
     expect(defaultWarmupRounds(parseLengths(length)[0]!.durationTicks)).toBe(rounds);
+  });
+
+  // The inline-pair's fresh peers warm up over what the rounds cover, up to the 2 ms an isolate needs.
+  test.each([
+    ['1ms', 2, '2ms'],
+    ['6ms', 1, '2ms'],
+    ['250us', 5, '1.25ms'],
+    ['1us', 5, '5us'],
+    ['1ms', 0, undefined],
+    ['6ms', 0, undefined],
+  ])('%s runs after %i warm-up round(s): the inline-pair peers warm up over %s', (length, rounds, warm) => {
+    const ticks = parseLengths(length)[0]!.durationTicks;
+    expect(pairWarmupTicks(rounds, ticks)).toBe(
+      warm === undefined ? 0 : parseLengths(warm)[0]!.durationTicks,
+    );
   });
 });
 

@@ -32,6 +32,6 @@ describe('engine bench, inline-pair (bench/peers/inline-pair-peer.ts)', () => {
   test('a peer handed a config it cannot run fails the pair, naming the worker', async () => {
     const config = await workloadConfig('stress', 7, 20_000_000);
     const broken = { ...config, params: { ...config.params, gpu: undefined } } as unknown as typeof config;
-    await expect(runInlinePair(broken, 'cold')).rejects.toThrow(/worker \d \(inline-pair-peer\)/);
+    await expect(runInlinePair(broken, 'cold', 0)).rejects.toThrow(/worker \d \(inline-pair-peer\)/);
   }, 120_000);
 });
