@@ -63,6 +63,27 @@ describe('inline runtime', () => {
     const soon = runInline(mesh, config, { seed: 3, endTick: 1e12, shouldStop: () => ++asked >= 2 });
     expect(soon).toMatchObject({ stopped: 'interrupted', events: 4096 });
   });
+
+  test('progress is called back after every progressEvery events, with the count and the tick reached, and not after the last', () => {
+    const calls: { tick: number; events: number }[] = [];
+    const r = runInline(mesh, config, {
+      seed: 3,
+      endTick: 2_000_000,
+      progressEvery: 700,
+      onProgress: (tick, events) => calls.push({ tick, events }),
+    });
+    expect(r.events).toBeGreaterThan(2100);
+    expect(calls.map((c) => c.events)).toEqual(
+      Array.from({ length: Math.floor(r.events / 700) }, (_, i) => 700 * (i + 1)),
+    );
+    // Ticks never go back, and none is past the run's end.
+    calls.forEach((c, i) => {
+      expect(c.tick).toBeGreaterThanOrEqual(i === 0 ? 0 : calls[i - 1]!.tick);
+      expect(c.tick).toBeLessThanOrEqual(r.reachedTick);
+    });
+    // The same run called back or not: the same events.
+    expect(runInline(mesh, config, { seed: 3, endTick: 2_000_000 }).actorDigests).toEqual(r.actorDigests);
+  });
 });
 
 describe('digest: naming the first divergence', () => {
