@@ -17,8 +17,9 @@
  *               on the engine's own work in the same window (two vCPUs that share a core,
  *               caches or memory bandwidth give less than 2), the reference for
  *               `workers-2/inline`; no ceiling: the pair holds two worlds in the caches, where
- *               `--workers 2` splits one, so `--workers 2` can pass it, and has on 1 ms runs
- *               (bench/README.md "The inline-pair's warm-up");
+ *               `--workers 2` splits one, and runs at the pace of the slower of its two runs,
+ *               so `--workers 2` can pass it, and has on 1 ms runs (bench/README.md "The
+ *               inline-pair's warm-up");
  *   baseline    with `--baseline DIR`: the inline engine of an older build (DIR holds its `dist/`,
  *               e.g. a git worktree of 622ba01 built with `npx tsc -p tsconfig.build.json`).
  * A run's rate is its events over its own wall time (RawRun.wallMs: from planning to the last
