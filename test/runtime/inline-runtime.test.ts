@@ -64,7 +64,7 @@ describe('inline runtime', () => {
     expect(soon).toMatchObject({ stopped: 'interrupted', events: 4096 });
   });
 
-  test('progress is called back after every progressEvery events, with the count and the tick reached, and not after the last', () => {
+  test('progress is called back after every progressEvery events, with the count and the tick reached, in order', () => {
     const calls: { tick: number; events: number }[] = [];
     const r = runInline(mesh, config, {
       seed: 3,
