@@ -1,5 +1,6 @@
 /**
- * `npusim` from source as a child process (`node --import tsx src/cli/main.ts`), for the tests that
+ * `npusim` from source as a child process (the suite's bundle of src/cli/main.ts, made from the
+ * sources when the test run starts: source-cli-bundle.ts), for the tests that
  * need a process of its own: a real SIGINT, another working directory, a process's exit code.
  * `interruptOn` hands off on what the child prints, never on a sleep: SIGINT (or `signal`) is sent
  * once stderr shows the marker (a string, or the first match of a pattern, reported back as `marker`). The
@@ -7,8 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** Names the suite's bundle of the command (source-cli-bundle.ts), cli.mjs, for the children. */
+export const SOURCE_CLI_ENV = 'NPUSIM_SOURCE_CLI';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -38,11 +41,25 @@ export interface ChildOptions {
   stdoutTo?: string;
 }
 
+/**
+ * How the child starts the command: the suite's bundle of it (source-cli-bundle.ts), which the
+ * global setup makes before any test file runs and names in SOURCE_CLI_ENV.
+ */
+function commandArgs(): string[] {
+  const bundled = process.env[SOURCE_CLI_ENV];
+  if (bundled === undefined || bundled === '') {
+    throw new Error(
+      `cli-child: expected ${SOURCE_CLI_ENV} to name the suite's bundle of the command (test/support/source-bundles.ts makes it), got ${bundled === undefined ? 'nothing' : 'an empty value'}`,
+    );
+  }
+  return ['--enable-source-maps', bundled];
+}
+
 export function cliChild(args: readonly string[], options: ChildOptions = {}): Promise<ChildOutcome> {
   const { interruptOn, cwd = ROOT, timeoutMs = 50_000, signal = 'SIGINT', twice = false } = options;
   return new Promise((resolve, reject) => {
     const stdoutFd = options.stdoutTo === undefined ? undefined : openSync(options.stdoutTo, 'w');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [...commandArgs(), ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],

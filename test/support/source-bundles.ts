@@ -28,6 +28,8 @@ import type { Plugin } from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { bundleInlineHost, bundleWorker } from '../../scripts/bundle-workers.js';
 import { SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
+import { SOURCE_CLI_ENV } from './cli-child.js';
+import { bundleSourceCli, sourceCliDir, sourceCliFile } from './source-cli-bundle.js';
 
 const source = (rel: string): string => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
 
@@ -53,6 +55,8 @@ const ownImportMetaUrl: Plugin = {
 const MADE = Symbol.for('npusim.test.sourceBundles');
 type Made = {
   dir: string;
+  /** The bundled command's directory (source-cli-bundle.ts), under node_modules/.cache. */
+  cliDir: string;
   bundle: () => Promise<unknown>;
   done: Promise<unknown>;
   /** A rebundling under way (watch mode), which both projects' reruns share. */
@@ -64,22 +68,25 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const first = realm[MADE] === undefined;
   if (first) {
     const dir = mkdtempSync(join(tmpdir(), 'npusim-source-bundles-'));
+    const cliDir = sourceCliDir();
     // No warm-up: the code cache then holds only the top level (the build warms it on every
     // workload; a test run would spend more on that than its workers save).
     const none = () => undefined;
-    const bundle = () =>
+    const bundle = (): Promise<unknown> =>
       Promise.all([
+        bundleSourceCli(cliDir),
         bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
         bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
         bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
           ownImportMetaUrl,
         ]),
       ]);
-    realm[MADE] = { dir, bundle, done: bundle() };
+    realm[MADE] = { dir, cliDir, bundle, done: bundle() };
   }
   const made = realm[MADE]!;
   await made.done;
   process.env[SOURCE_BUNDLES_ENV] = made.dir;
+  process.env[SOURCE_CLI_ENV] = sourceCliFile(made.cliDir);
   // In watch mode the sources change between reruns: bundle them again before each one (once,
   // when both projects rerun).
   project.onTestsRerun(async () => {
@@ -91,6 +98,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   if (!first) return () => undefined;
   return () => {
     rmSync(made.dir, { recursive: true, force: true });
+    rmSync(made.cliDir, { recursive: true, force: true });
     delete realm[MADE];
   };
 }
