@@ -11,41 +11,30 @@
  * CommonJS file, a boot file);
  * - src/cli/inline-host.ts and src/model/actors/machine.ts, which `run --inline` starts and which
  *   imports the machine by URL: two ES-module files and their shared chunk, as the build makes them
- *   (`bundleInlineHost`; worker-url.ts INLINE_HOST_BUNDLE says why not a boot file).
+ *   (`bundleInlineHost`; worker-url.ts INLINE_HOST_BUNDLE says why not a boot file);
+ * - src/cli/main.ts, the command the end-to-end tests start as child processes (cli-child.ts),
+ *   with the built-in workloads and the machine, named in NPUSIM_SOURCE_CLI
+ *   (source-cli-bundle.ts says how and why).
  *
  * A bundle has no module of its own, so `import.meta.url`, by which the runtime finds its files
  * (worker-url.ts, engine.ts, ...), would be empty in it (esbuild warns, and bundleWorker refuses
- * warnings): each source file's is written into it as that file's own URL (`ownImportMetaUrl`), so
+ * warnings): each source file's is written into it as that file's own URL (own-import-meta-url.ts), so
  * the bundled code finds the files the sources would. The tests still run the current sources:
  * the bundles are made from them when the run starts (and again before each rerun in watch mode),
  * never left from an earlier run, and removed at the end.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { bundleInlineHost, bundleWorker } from '../../scripts/bundle-workers.js';
 import { SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
 import { SOURCE_CLI_ENV } from './cli-child.js';
+import { ownImportMetaUrl } from './own-import-meta-url.js';
 import { bundleSourceCli, sourceCliDir, sourceCliFile } from './source-cli-bundle.js';
 
 const source = (rel: string): string => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
-
-/** Every TypeScript module's `import.meta.url` replaced by its own file's URL (header). */
-const ownImportMetaUrl: Plugin = {
-  name: 'own-import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll(
-        'import.meta.url',
-        JSON.stringify(pathToFileURL(args.path).href),
-      ),
-      loader: 'ts',
-    }));
-  },
-};
 
 /**
  * The bundles of this test run, made by whichever project's setup came first: vitest.config.ts has
@@ -75,10 +64,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
     const bundle = (): Promise<unknown> =>
       Promise.all([
         bundleSourceCli(cliDir),
-        bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl]),
-        bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl]),
+        bundleWorker('machine-host', source('workers/machine-host.ts'), dir, none, [ownImportMetaUrl()]),
+        bundleWorker('sweep-worker', source('workers/sweep-worker.ts'), dir, none, [ownImportMetaUrl()]),
         bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
-          ownImportMetaUrl,
+          ownImportMetaUrl(),
         ]),
       ]);
     realm[MADE] = { dir, cliDir, bundle, done: bundle() };

@@ -14,17 +14,18 @@
  * loader would have to compile (workers find their own bundles: worker-url.ts), so the bundle
  * points them at its own entries; a change to either line makes the bundling fail, not the child.
  *
- * Every module's `import.meta.url` is its source file's (sourceModules, below), so the bundled code
+ * Every module's `import.meta.url` is its source file's (own-import-meta-url.ts), so the bundled code
  * runs "from source" as tsx's did: it finds the worker bundles, package.json and tsx's API where
  * the sources would. Packages stay imports (`packages: 'external'`), so the bundle is written under
  * node_modules/.cache, where Node finds them. A user's `.ts` workload still loads through tsx's
  * `tsImport` (workload-file.ts), as from the build. Source maps keep the children's stack traces
  * on the .ts sources.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { ownImportMetaUrl } from './own-import-meta-url.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const source = (rel: string): string => join(ROOT, rel);
@@ -43,30 +44,20 @@ const REDIRECTS = [
   },
 ] as const;
 
-/** Every .ts module's `import.meta.url` its own file's, after the redirects above. */
-function sourceModules(outDir: string): Plugin {
-  return {
-    name: 'source-cli-modules',
-    setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
-        let text = readFileSync(args.path, 'utf8');
-        for (const r of REDIRECTS.filter((x) => x.file === args.path)) {
-          const found = text.match(r.url)?.length ?? 0;
-          if (found !== 1) {
-            throw new Error(
-              `source-cli-bundle: expected ${r.file} to hold ${r.url} once, to point it at the bundle's ${r.entry} entry, found it ${found} times; update REDIRECTS`,
-            );
-          }
-          const entryUrl = pathToFileURL(join(outDir, `${r.entry}.mjs`)).href;
-          text = text.replace(r.url, () => `new URL(${JSON.stringify(entryUrl)})`);
-        }
-        return {
-          contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-          loader: 'ts',
-        };
-      });
-    },
-  };
+/** Each import by URL of REDIRECTS in `text` (the module at `path`) pointed at the bundle's entry in `outDir`. */
+function redirected(outDir: string, path: string, text: string): string {
+  let out = text;
+  for (const r of REDIRECTS.filter((x) => x.file === path)) {
+    const found = out.match(r.url)?.length ?? 0;
+    if (found !== 1) {
+      throw new Error(
+        `source-cli-bundle: expected ${r.file} to hold ${r.url} once, to point it at the bundle's ${r.entry} entry, found it ${found} times; update REDIRECTS`,
+      );
+    }
+    const entryUrl = pathToFileURL(join(outDir, `${r.entry}.mjs`)).href;
+    out = out.replace(r.url, () => `new URL(${JSON.stringify(entryUrl)})`);
+  }
+  return out;
 }
 
 /** A fresh directory for the bundle under node_modules/.cache, where Node finds the packages. */
@@ -102,7 +93,7 @@ export async function bundleSourceCli(dir: string): Promise<void> {
     format: 'esm',
     target: 'node20',
     sourcemap: true,
-    plugins: [sourceModules(dir)],
+    plugins: [ownImportMetaUrl((path, text) => redirected(dir, path, text))],
     logLevel: 'silent',
   });
   const problems = [...result.errors, ...result.warnings];
