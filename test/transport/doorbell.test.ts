@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { Doorbell } from '../../src/transport/doorbell.js';
+import { BELL_STATE } from '../../src/transport/layout.js';
 
 describe('doorbell: one wake word per consuming thread', () => {
   test('park returns ready without waiting when the condition already holds', () => {
@@ -82,5 +85,36 @@ describe('doorbell: one wake word per consuming thread', () => {
     );
     expect(() => Doorbell.attach(new SharedArrayBuffer(128))).toThrow(/magic/);
     expect(() => Doorbell.attach(new ArrayBuffer(128) as unknown as SharedArrayBuffer)).toThrow(RangeError);
+  });
+
+  // QA (a thread test failed once with a park "timed out" well inside its 5 s): a ringer that won
+  // its CAS for one park and was descheduled before its Atomics.notify wakes the owner's next
+  // wait, with the state still PARKED. That park must wait out its time, not end as 'timed-out' at
+  // once. The other thread here sends exactly such a notify: a bare Atomics.notify on the state
+  // word, repeated until it wakes a waiter (bounded), which it can only do inside this park.
+  test('a stale notify landing on a later park does not end it: the park waits out its time', async () => {
+    const bell = Doorbell.create();
+    const stale = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const words = new Int32Array(workerData.buffer);
+       const pause = new Int32Array(new SharedArrayBuffer(4));
+       const until = Date.now() + 30000;
+       while (Atomics.notify(words, workerData.state, 1) === 0) {
+         if (Date.now() > until) process.exit(3);
+         Atomics.wait(pause, 0, 0, 1);
+       }`,
+      { eval: true, workerData: { buffer: bell.buffer, state: BELL_STATE } },
+    );
+    await once(stale, 'online');
+    const timeoutMs = 1_000;
+    const startMs = performance.now();
+    const result = bell.park(() => false, timeoutMs);
+    const waitedMs = performance.now() - startMs;
+    const [code] = (await once(stale, 'exit')) as [number];
+    expect(code).toBe(0); // its notify woke a waiter: this park, the only one
+    expect(result).toBe('timed-out');
+    expect(waitedMs).toBeGreaterThanOrEqual(timeoutMs - 5);
+    expect(bell.stats()).toEqual({ parks: 1, wakeups: 0, notifies: 0 });
+    expect(bell.isParked()).toBe(false);
   });
 });
