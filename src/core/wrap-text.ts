@@ -126,7 +126,10 @@ export function fitLine(line: string, columns: number = TEXT_COLUMNS): string[] 
  * Fields shown two spaces apart (a header: `npusim sweep stress  seeds 1..8  duration 1 us ...`)
  * on lines of at most `columns`, each line after the first starting with `indent` spaces (a
  * header's continuation under its name, so that it does not read as the first line of the body
- * below it); a field is never split, and one longer than a line stands alone.
+ * below it). A field is never split between lines that hold other fields: one longer than a line
+ * stands on lines of its own, broken as fitLine breaks a line (a profile's bug switches in a run's
+ * header: at 130 columns it was the one line of a summary's prose past 100; QA), and a word
+ * longer than a line, a path, stays whole.
  */
 export function packedFields(
   fields: readonly string[],
@@ -145,5 +148,5 @@ export function packedFields(
     }
   }
   if (line !== undefined) lines.push(line);
-  return lines;
+  return lines.flatMap((l) => fitLine(l, columns));
 }

@@ -4,7 +4,7 @@
  * changed beyond noise and how noise was judged.
  */
 
-import { hangingLines } from '../core/wrap-text.js';
+import { fitLine, hangingLines, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
 import type { Comparison, RunHeader } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
@@ -49,8 +49,15 @@ export function formatComparison(c: Comparison): string {
       cell[4] = `${r.verdict}${legend.tag(r.note)}`;
   });
   const width = [0, 1, 2, 3].map((i) => Math.max(...cells.map((x) => x[i]!.length), 6));
-  // A long figure name on a line of its own: one such name pushed every row's numbers right.
-  width[0] = Math.min(width[0]!, MAX_FIGURE_WIDTH);
+  // A long figure name on a line of its own: one such name pushed every row's numbers right. Two
+  // sets' verdicts carry their standard errors (`noise (0.7 se < 4.5)`), and their rows ran to 111
+  // columns (QA): the names' column gives up what the row needs to end by TEXT_COLUMNS.
+  const verdictWidth = Math.max(0, ...cells.map((x) => textWidth(x[4]!)));
+  const numbers = 2 + width[1]! + 2 + width[2]! + 2 + width[3]! + 2;
+  width[0] = Math.max(
+    MIN_FIGURE_WIDTH,
+    Math.min(width[0]!, MAX_FIGURE_WIDTH, TEXT_COLUMNS - 2 - numbers - verdictWidth),
+  );
   const quiet = quietCounts(c.rows);
   let section = '';
   let group: string | undefined;
@@ -132,6 +139,8 @@ function superscript(n: number): string {
 
 /** Figure names longer than this print on a line of their own, the row's numbers below. */
 const MAX_FIGURE_WIDTH = 36;
+/** The names' column never narrower than this, whatever the numbers and verdicts take. */
+const MIN_FIGURE_WIDTH = 16;
 
 /**
  * A headline's A and B as its workload prints them, a figure and what it is of in brackets
@@ -186,10 +195,13 @@ function quietCounts(rows: readonly CompareRow[]): Map<string, { all: number; qu
 /** The lines above the tables: both runs (or sets), what differs between them, and what that means. */
 export function comparisonHeader(c: Comparison): string[] {
   const out: string[] = [];
+  // A long path fits as fitLine fits a line: broken after a comma, else between words, never cut.
   const run = (tag: string, h: RunHeader) =>
-    `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`;
+    fitLine(
+      `  ${tag}: ${h.file}  ${h.workload} seed ${h.seed} ${h.host}, ${formatTime(h.simulatedTicks)}, ${h.status}, digest ${h.digest}`,
+    );
   if (c.sets === undefined && 'seed' in c.a && 'seed' in c.b)
-    out.push('npusim compare', run('A', c.a), run('B', c.b));
+    out.push('npusim compare', ...run('A', c.a), ...run('B', c.b));
   else if (c.sets !== undefined)
     out.push(
       "npusim compare (two sets of runs: each figure is the mean over a set's runs)",
@@ -302,18 +314,20 @@ function setsFooter(c: Comparison, sets: NonNullable<Comparison['sets']>): strin
   const dofLow = Math.min(nA, nB) - 1;
   const dofHigh = nA + nB - 2;
   const dof = dofLow === dofHigh ? `${dofLow}` : `${dofLow} to ${dofHigh}`;
+  // Each a paragraph wrapped to TEXT_COLUMNS (they ran to 130 columns; QA).
+  const paragraph = (text: string) => hangingLines('', text, 2);
   return [
-    `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test${range}).`,
+    ...paragraph(
+      `${c.changed} of ${c.judged} judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test${range}).`,
+    ),
     ...(same === 0
       ? []
-      : [
+      : paragraph(
           `${same} more ${same === 1 ? 'has' : 'have'} one value in every run of both sets (such as 0, what the workload never does): not judged.`,
-        ]),
-    `noise: se = sqrt(s_A^2/n_A + s_B^2/n_B), s a figure's spread over a set's runs; t is the quantile of Student's t that`,
-    `  leaves the two-sided 0.27 % that ${NOISE_SIGMAS} standard errors leave under a normal, at the figure's Welch-Satterthwaite`,
-    `  degrees of freedom (${dof} with ${nA} and ${nB} runs: ${dofHigh} where the sets spread alike, fewer, and a larger t, as one set's`,
-    `  spread outweighs the other's). A figure no run moved that differs between the sets is beyond noise (no spread);`,
-    "  maxes, a socket's p99s and a link's backlog are judged as any figure, by their spread; engine figures are not.",
+        )),
+    ...paragraph(
+      `noise: se = sqrt(s_A^2/n_A + s_B^2/n_B), s a figure's spread over a set's runs; t is the quantile of Student's t that leaves the two-sided 0.27 % that ${NOISE_SIGMAS} standard errors leave under a normal, at the figure's Welch-Satterthwaite degrees of freedom (${dof} with ${nA} and ${nB} runs: ${dofHigh} where the sets spread alike, fewer, and a larger t, as one set's spread outweighs the other's). A figure no run moved that differs between the sets is beyond noise (no spread); maxes, a socket's p99s and a link's backlog are judged as any figure, by their spread; engine figures are not.`,
+    ),
   ];
 }
 
@@ -430,10 +444,21 @@ function setLines(sets: NonNullable<Comparison['sets']>): string[] {
   const files = (tag: string, runs: readonly RunHeader[]) => {
     const shown = runs.length > MAX_SET_FILES ? MAX_SET_FILES - 1 : runs.length;
     const more = runs.length > shown ? ` ... and ${runs.length - shown} more` : '';
-    return `     ${tag} files: ${runs
-      .slice(0, shown)
-      .map((r) => r.file)
-      .join(' ')}${more}`;
+    // Wrapped under the first file (five paths of a set ran to 119 columns; QA), never within one.
+    const head = `     ${tag} files: `;
+    return hangingLines(
+      head,
+      `${runs
+        .slice(0, shown)
+        .map((r) => r.file)
+        .join(' ')}${more}`,
+      head.length,
+    );
   };
-  return [line('A', sets.a), files('A', sets.a), line('B', sets.b), files('B', sets.b)];
+  return [
+    ...fitLine(line('A', sets.a)),
+    ...files('A', sets.a),
+    ...fitLine(line('B', sets.b)),
+    ...files('B', sets.b),
+  ];
 }

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/api/run-simulation.js';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { npusimVersion } from '../../src/io/version.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
 import type { TopologySpec } from '../../src/model/platform/topology-spec.js';
@@ -26,6 +27,7 @@ import type { Comparison } from '../../src/report/compare-results.js';
 import { esc } from '../../src/report/html-parts.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { workloads } from '../../workloads/index.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { cli, STACK_FRAME } from './cli-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'npusim-compare-'));
@@ -618,12 +620,19 @@ describe('npusim compare', () => {
     const text = await cli(['compare', setA, setB]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('  A: 2 runs, stress seeds 1,2 inline, 100 us, clean\n');
-    expect(text.stdout).toContain(`     B files: ${join(setB, 'seed3.json')} ${join(setB, 'seed4.json')}\n`);
+    // The files wrap under the first (five paths ran to 119 columns), the footer's paragraphs two
+    // columns in: joined again here.
+    expect(unwrapped(text.stdout, '     B files: '.length)).toContain(
+      `     B files: ${join(setB, 'seed3.json')} ${join(setB, 'seed4.json')}\n`,
+    );
+    const joined = unwrapped(text.stdout, 2);
+    // Every line within 100 columns (QA: two sets' rows ran to 111 columns, their footer to 130).
+    for (const line of text.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
     // The footer gives the thresholds (QA: "beyond Student's t standard errors", no number), and
     // counts apart the figures with one value in every run (QA: they swelled the judged).
     const footer =
       /^(\d+) of (\d+) judged figures changed beyond noise \(\|mean B - mean A\| > t standard errors, Welch's test, t from ([\d.]+) to ([\d.]+) by figure\)\.\n(\d+) more have one value in every run of both sets/m.exec(
-        text.stdout,
+        joined,
       );
     expect(footer, text.stdout).not.toBeNull();
     expect(footer!.slice(1, 3).map(Number)).toEqual([c.changed, c.judged]);
@@ -634,7 +643,7 @@ describe('npusim compare', () => {
     expect(c.rows.filter((r) => r.note === 'the same in every run of both sets')).toHaveLength(
       c.sameInEveryRun!,
     );
-    expect(text.stdout).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
+    expect(joined).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
     expect(text.stdout).toMatch(/^ {2}gpu\.resets +0 +0 +\+0 +n\/j\S+$/m);
     expect(text.stdout).toMatch(/^ {2}dma\.issued .* (noise|CHANGED) \([\d.]+ se [<>] [\d.]+\)$/m);
     expect(c.sameFiles).toBeUndefined();
@@ -647,8 +656,8 @@ describe('npusim compare', () => {
     const html = readFileSync(page, 'utf8');
     expect(html).toContain("two sets of runs: each figure is the mean over a set's runs");
     // The page's footer is the text's.
-    expect(html).toContain(esc(footer![0]));
-    expect(html).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
+    expect(unwrapped(html, 2)).toContain(esc(footer![0]));
+    expect(unwrapped(html, 2)).toContain('degrees of freedom (1 to 2 with 2 and 2 runs');
     // Each row's verdict as the text words it, its threshold included.
     const verdict = /^ {2}dma\.issued .* ((?:noise|CHANGED) \([\d.]+ se [<>] [\d.]+\))$/m.exec(
       text.stdout,

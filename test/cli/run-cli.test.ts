@@ -275,8 +275,10 @@ describe('names that do not exist are refused', () => {
     // On stderr too, wrapped under its text at 100 columns.
     expect(r.stderr.split('\n').filter((l) => l.length > 100)).toEqual([]);
     expect(unwrapped(r.stderr, 'npusim: '.length)).toContain(`npusim: ${warning}\n`);
-    // The header's and the warning's lines joined again where they wrapped at 100 columns.
-    const stdout = unwrapped(unwrapped(r.stdout, 'npusim '.length, '  '), '  warning: '.length);
+    // The header's and the warning's lines joined again where they wrapped at 100 columns (the
+    // profile's field, longer than a line, broken over lines of its own two columns further in).
+    const header = unwrapped(unwrapped(r.stdout, 'npusim '.length + 2), 'npusim '.length, '  ');
+    const stdout = unwrapped(header, '  warning: '.length);
     expect(stdout.split('\n')[1]).toBe(`  ${warning}`);
     const shipped = await cli([
       'run',

@@ -75,6 +75,15 @@ describe('wrap-text', () => {
     // A field longer than a line stands alone, whole.
     expect(packedFields(['x', 'y'.repeat(40), 'z'], 2, 20)).toEqual(['x', `  ${'y'.repeat(40)}`, '  z']);
     expect(packedFields([], 2)).toEqual([]);
+    // A field with words, longer than a line, stands on lines of its own, broken after its commas
+    // (fitLine) and continued two columns past its line's indent; the next field starts anew.
+    expect(packedFields(['x', 'list (of: aaaa, bbbb, cccc, dddd)', 'z'], 2, 20)).toEqual([
+      'x',
+      '  list (of: aaaa,',
+      '    bbbb, cccc,',
+      '    dddd)',
+      '  z',
+    ]);
     for (const line of packedFields(
       Array.from({ length: 40 }, (_, i) => `field ${i}`),
       13,

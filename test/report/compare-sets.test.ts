@@ -15,6 +15,7 @@ import {
   rowCells,
 } from '../../src/report/format-comparison.js';
 import { setHostText } from '../../src/report/set-host-text.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -253,7 +254,8 @@ describe('compare: two sets of runs', () => {
     expect(unmoved.judged).toBe(1);
     const text = formatComparison(unmoved);
     expect(text).toMatch(/^ {2}pages\.mapped +20 +20 +\+0 \(\+0\.0%\) +n\/j\S+$/m);
-    expect(text).toContain(
+    // The footer's paragraphs wrap at 100 columns, continued two columns in: joined again here.
+    expect(unwrapped(text, 2)).toContain(
       "\n0 of 1 judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test, t 6.62).\n" +
         '3 more have one value in every run of both sets (such as 0, what the workload never does): not judged.\n',
     );
@@ -302,11 +304,13 @@ describe('compare: two sets of runs', () => {
     expect(rowOf(c.rows, 'dma.completed').verdict).toBe('changed');
     expect(ts[0]).not.toBeCloseTo(ts[1]!, 2);
     const [low, high] = [Math.min(...ts), Math.max(...ts)].map((t) => t.toFixed(2));
-    expect(text).toContain(
+    expect(unwrapped(text, 2)).toContain(
       `1 of 2 judged figures changed beyond noise (|mean B - mean A| > t standard errors, Welch's test, t from ${low} to ${high} by figure).\n`,
     );
     // 5 runs a side: from 4 degrees of freedom (one set's spread outweighs the other's) to 8 (alike).
-    expect(text).toContain('degrees of freedom (4 to 8 with 5 and 5 runs: 8 where the sets spread alike');
+    expect(unwrapped(text, 2)).toContain(
+      'degrees of freedom (4 to 8 with 5 and 5 runs: 8 where the sets spread alike',
+    );
   });
 
   it('a change against its threshold: one decimal, more where one would print them equal or the wrong way round', () => {

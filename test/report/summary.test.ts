@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
 import { findDeadlockCycle } from '../../src/model/check/rules/liveness-rules.js';
@@ -763,6 +764,17 @@ describe('summary', () => {
     expect(header({ ...config, profile: 'as-shipped' })).toContain(
       `  profile as-shipped (its bug switches: ${PROFILES['as-shipped'].bugs.join(', ')}; no BAR0 filter)`,
     );
+    // Longer than a line alone (130 columns, QA): broken after a comma, each line within 100.
+    const text = formatSummary(
+      assembleResult({ ...config, profile: 'as-shipped' }, plan, raw([report(0), report(1)])),
+      { color: false },
+    );
+    const head = text.split('\n').slice(
+      0,
+      text.split('\n').findIndex((l) => l.startsWith('  simulated')),
+    );
+    expect(head.some((l) => /^ {9}\S/.test(l))).toBe(true);
+    for (const line of head) expect(line.length).toBeLessThanOrEqual(TEXT_COLUMNS);
   });
 
   it("summary: a policy the profile's releases could not form is a warning under the header and `policyNotInProfile` in the result", () => {
@@ -770,7 +782,8 @@ describe('summary', () => {
     const lines = (c: RunConfig) =>
       unwrapped(
         unwrapped(
-          formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }),
+          // A field broken over lines of its own (the profile's) continues at 9 columns.
+          unwrapped(formatSummary(assembleResult(c, plan, raw([report(0), report(1)])), { color: false }), 9),
           7,
           '  ',
         ),
