@@ -349,6 +349,11 @@ export function describeErrno(code: string, path: string): string {
       return `directory \`${dirname(resolve(path))}\` does not exist (${code})`;
     case 'ENAMETOOLONG':
       return `the name is too long (${code})`;
+    // A pipe nobody read (src/io/pipe-write.ts, which gave up after its idle limit).
+    case 'ENXIO':
+      return `no process opened the pipe \`${path}\` to read it (${code})`;
+    case 'EAGAIN':
+      return `the process reading the pipe \`${path}\` stopped taking what was written (${code})`;
     default:
       return code;
   }

@@ -6,7 +6,8 @@
  * failure file kept as evidence is never replaced by half of another.
  *
  * Where a rename cannot stand for the write, the file is written in place as before: a target
- * that is not a regular file (/dev/stdout, a FIFO: renaming over a device node would replace it),
+ * that is not a regular file (/dev/stdout, a FIFO: renaming over a device node would replace it;
+ * a pipe through src/io/pipe-write.ts, which waits for a reader and for room, bounded),
  * and a directory in which no temporary file can be made (a writable file in a read-only
  * directory). A symbolic link is followed, so the file it names is replaced and the link kept. An
  * existing file's permission bits carry over to its replacement.
@@ -23,6 +24,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { writeToPipe } from '../io/pipe-write.js';
 
 /** The writes this module makes; the tests give one that fails part-way, as a full disk does. */
 export interface WholeFileFs {
@@ -41,7 +43,9 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
   const target = followLink(path);
   const existing = statOrUndefined(target);
   if (existing !== undefined && !existing.isFile()) {
-    fs.writeFileSync(target, data, { flag: 'w' });
+    // A pipe's open and writes could block for ever (no reader, or one that reads nothing).
+    if (existing.isFIFO()) writeToPipe(target, data);
+    else fs.writeFileSync(target, data, { flag: 'w' });
     return;
   }
   // Unique to this process, thread and write: a sweep's pool threads write failure files at once.

@@ -5,7 +5,7 @@
  * --report` writes for the same run; bad input is a ConfigError naming the field, before anything
  * runs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ConfigError,
@@ -93,6 +93,12 @@ describe('shrinkFailureFile', () => {
     const over = await refusal(shrinkFailureFile(path, { out: path }));
     expect(over.field).toBe('out');
     expect(over.message).toContain('Expected a file other than the one being shrunk');
+    // A hard link to it too: its own path, the same file (QA: it shrank and wrote over the link).
+    const hard = `${path}.hard.json`;
+    linkSync(path, hard);
+    const overLink = await refusal(shrinkFailureFile(path, { out: hard }));
+    expect(overLink.field).toBe('out');
+    expect(overLink.message).toContain('Expected a file other than the one being shrunk');
     const noDir = await refusal(shrinkFailureFile(path, { out: '/nonexistent/dir/x.json' }));
     expect(noDir.field).toBe('out');
   });

@@ -7,13 +7,25 @@
  * refusal is exit 2 naming the path, never a hang, an abort or a stack trace. Found by QA:
  * `compare /dev/zero` aborted the process (std::bad_alloc), `replay FIFO` and `--topology FIFO`
  * hung, and `sweep --merge` of a directory named like a summary exited 4 with EISDIR's stack.
+ * The writing side of a pipe (src/io/pipe-write.ts) is here too: `run --out FIFO` with no reader
+ * hung past its summary, SIGTERM and all (QA).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { BoundedFileError, readBoundedFile, readBoundedText } from '../../src/io/bounded-file.js';
+import { PipeWriteError, writeToPipe } from '../../src/io/pipe-write.js';
 import { cli } from '../cli/cli-harness.js';
 import { ROOT } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -171,6 +183,50 @@ describe('the commands that read a user file: exit 2 naming it', () => {
       expect(failed?.stderr).toMatch(
         /npusim: \/dev\/fd\/\d+: Expected a JSON failure file, got a syntax error/,
       );
+    },
+  );
+});
+
+describe('writeToPipe', () => {
+  test.skipIf(!hasFifo)(
+    'a pipe nobody reads is given up after the idle limit (ENXIO), not waited on for ever',
+    () => {
+      const path = fifo();
+      let thrown: unknown;
+      try {
+        writeToPipe(path, 'x', 50);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(PipeWriteError);
+      expect((thrown as PipeWriteError).code).toBe('ENXIO');
+      expect((thrown as Error).message).toContain('no process opened the pipe');
+    },
+  );
+
+  test.skipIf(!hasFifo)(
+    'a reader gets every byte; one that reads nothing once the pipe is full is given up (EAGAIN)',
+    () => {
+      const path = fifo();
+      // A reader that is there before the write (a non-blocking open of the read end needs no writer).
+      const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        writeToPipe(path, '{"a": 1}\n', 50);
+        const got = Buffer.alloc(64);
+        expect(got.subarray(0, readSync(reader, got)).toString()).toBe('{"a": 1}\n');
+        // More than any pipe holds (64 KiB on Linux), and the reader takes none of it.
+        let thrown: unknown;
+        try {
+          writeToPipe(path, Buffer.alloc(4 << 20), 50);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toBeInstanceOf(PipeWriteError);
+        expect((thrown as PipeWriteError).code).toBe('EAGAIN');
+        expect((thrown as Error).message).toMatch(/took nothing for 0\.05 s \(EAGAIN; \d+ of 4194304 bytes/);
+      } finally {
+        closeSync(reader);
+      }
     },
   );
 });
