@@ -14,8 +14,11 @@ function readAt(rel: string): string | undefined {
   }
 }
 
-/** A version as package.json writes one: what a run result or sweep summary may name. */
-export const VERSION_TEXT = /^[0-9A-Za-z.+-]{1,40}$/;
+/**
+ * A version as package.json writes one (npm's semver: MAJOR.MINOR.PATCH, then any pre-release or
+ * build part): what a run result or sweep summary may name. `x` read as a version before (QA).
+ */
+export const VERSION_TEXT = /^\d{1,9}\.\d{1,9}\.\d{1,9}(?:[-+][0-9A-Za-z.+-]{1,30})?$/;
 
 let version: string | undefined;
 

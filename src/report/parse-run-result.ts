@@ -4,6 +4,7 @@
  * ConfigError naming the file and the field (exit 2).
  */
 import { ConfigError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../io/version.js';
@@ -66,6 +67,16 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       `Expected the result of a run that has figures to compare (clean, violation, liveness or interrupted), got \`${String(r.status)}\`: ${why}, and such a result has no figures`,
     );
   }
+  // The header prints both, and a set is named by its hosts (QA: `status "x"` printed as a run's
+  // status, `host "x"` as a difference); a crash was refused above, in its own words.
+  if (!(RESULT_STATUSES as readonly unknown[]).includes(r.status))
+    fail('status', `one of ${RESULT_STATUSES.join(', ')}`, r.status);
+  if (!RESULT_HOSTS.includes(r.host as string)) fail('host', `one of ${RESULT_HOSTS.join(', ')}`, r.host);
+  // Not compared, but a run result's own: where present (every result npusim writes has it), the
+  // exit code of its status (core/exit-codes.ts: a status and its exit code share their name).
+  const exit = EXIT[r.status as (typeof RESULT_STATUSES)[number]];
+  if (r.exitCode !== undefined && r.exitCode !== exit)
+    fail('exitCode', `${exit}, the exit code of status ${r.status}`, r.exitCode);
   // A seed and a simulated length are whole numbers from 0 (a set of runs is judged by them), a
   // wall time a finite number from 0: a hand-edited -1 printed as `-1 ps` and a change of -2e9 %,
   // and 1e400 (Infinity to JSON.parse) as `Infinity ms (+Infinity%)` (QA67 D).
@@ -205,6 +216,10 @@ export function checkRunResult(value: unknown, file: string): RunResult {
 }
 
 const fromZero = (x: number) => Number.isFinite(x) && x >= 0;
+
+/** The statuses of a result with figures (a crash has none: refused in its own words). */
+const RESULT_STATUSES = ['clean', 'violation', 'liveness', 'interrupted'] as const;
+const RESULT_HOSTS: readonly string[] = ['inline', 'threaded'];
 
 /**
  * A list's items, a hole (in a caller's array; JSON has none) as the undefined it holds: forEach

@@ -118,6 +118,18 @@ describe('npusim compare', () => {
     ]);
     expect(withEscape.code).toBe(2);
     expect(withEscape.stderr).not.toContain('\u001b');
+    // A version, a status, a host and an exit code the header prints or a result holds: each
+    // refused when it is none that npusim writes (QA: `x` in each was printed, exit 0).
+    for (const [field, value, expected] of [
+      ['npusim', 'x', 'a version such as 0.2.0'],
+      ['status', 'x', 'one of clean, violation, liveness, interrupted'],
+      ['host', 'x', 'one of inline, threaded'],
+      ['exitCode', 1, `0, the exit code of status ${seed1.status}`],
+    ] as const) {
+      const edited = await cli(['compare', write(`bad-${field}`, { ...seed1, [field]: value }), files.seed1]);
+      expect(edited.code, field).toBe(2);
+      expect(edited.stderr).toContain(`bad-${field}.json: ${field}: Expected ${expected}, got`);
+    }
   });
 
   it('a real change (6 GPUs to 4): DMA counts and latencies beyond noise, wall clock never judged', async () => {
