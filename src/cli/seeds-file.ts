@@ -60,13 +60,31 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
       `Expected a text file of seeds, got binary data (byte ${byteText(text[binary]!)} at ${seeds.file}:${lineOfByte(text, binary)}, a control character no text file holds)`,
     );
   }
-  const items = seedItems(new TextDecoder().decode(text), seeds.file);
+  const items = seedItems(utf8Text(text, seeds.file, option), seeds.file);
   if (items.length === 0)
     throw new ConfigError(
       option,
       'Expected seeds in the file (numbers or ranges A..B, separated by commas, spaces or lines; `#` starts a comment), got none',
     );
   return parseSeedItems(items, option);
+}
+
+/**
+ * The file's text, refused where its bytes are not UTF-8 (a file saved as Latin-1 or Windows-1252:
+ * a no-break space, 0xa0, was quoted back as `U+FFFD`, `got 1\ufffd`; QA), with the line of the
+ * first such byte, as a JSON file is refused for them.
+ */
+function utf8Text(bytes: Uint8Array, file: string, option: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const loose = new TextDecoder().decode(bytes);
+    const line = loose.slice(0, loose.indexOf('\ufffd')).split(/\r\n|\r|\n/).length;
+    throw new ConfigError(
+      option,
+      `Expected a text file of seeds in UTF-8, got bytes that are not UTF-8 text (at ${file}:${line}; saved as Latin-1 or Windows-1252?)`,
+    );
+  }
 }
 
 /**
