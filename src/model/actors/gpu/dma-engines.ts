@@ -165,7 +165,7 @@ export class DmaEngines implements CollectivePort {
     }
   }
 
-  /** The collective may hold half the outstanding slots, the engines the rest (ring-allreduce.ts). */
+  /** The collective may hold half the outstanding slots (rounded up), the engines the rest (ring-allreduce.ts). */
   collectiveSlots(): number {
     const total = this.p.maxOutstanding - this.tags.outstanding;
     const own = Math.ceil(this.p.maxOutstanding / 2) - this.tags.collective.size;
