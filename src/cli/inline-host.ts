@@ -56,7 +56,12 @@ export interface InlineHostData extends InlineRunSettings {
 export type InlineHostMessage =
   | { type: 'progress'; tick: number; events: number; findings: number }
   | { type: 'done'; raw: RawRun }
-  | { type: 'crash'; crash: ActorCrashError['crash']; traces?: ActorCrashError['traces'] }
+  | {
+      type: 'crash';
+      crash: ActorCrashError['crash'];
+      traces?: ActorCrashError['traces'];
+      tails?: ActorCrashError['tails'];
+    }
   | { type: 'stall'; message: string; dump: Record<string, unknown> }
   | { type: 'config'; field: string; message: string }
   | { type: 'error'; stack: string };
@@ -109,6 +114,7 @@ import(data.machineUrl)
           type: 'crash',
           crash: error.crash,
           ...(error.traces === undefined ? {} : { traces: error.traces }),
+          ...(error.tails === undefined ? {} : { tails: error.tails }),
         });
       else if (error instanceof EngineStallError)
         post({ type: 'stall', message: error.message, dump: error.dump });

@@ -58,7 +58,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
         case 'done':
           return settle(() => resolve(m.raw));
         case 'crash':
-          return settle(() => reject(new ActorCrashError(m.crash, m.traces)));
+          return settle(() => reject(new ActorCrashError(m.crash, m.traces, m.tails)));
         case 'stall':
           return settle(() => reject(new EngineStallError(m.message, m.dump)));
         case 'config':

@@ -6,6 +6,7 @@
  * that keep them, hosted as the replayed run is (replay-runs.ts).
  */
 
+import type { RecordFields } from '../core/record-fields.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
@@ -22,8 +23,10 @@ import type { ReplayProgress, ReplayStop, Runners } from './replay-runs.js';
 import { takeLogEvents } from './replay-runs.js';
 
 /**
- * Step 4 of a replay (replay.ts): the run up to the end of the finding's tick (before it, for a crash), tails kept. A free
- * run is replayed from its log once more, each actor keeping only events up to that tick.
+ * Step 4 of a replay (replay.ts): the run up to the end of the finding's tick, tails kept. A free
+ * run is replayed from its log once more, each actor keeping only events up to that tick. A crash
+ * ends the run again where it did, and its error carries the tails, the crashing event last in
+ * its actor's (run-errors.ts), so the history ends with the event the actor crashed on.
  * Undefined when the caller stopped its run (replay.ts `ReplayHooks.stopped`).
  */
 export async function historyFor(
@@ -37,7 +40,7 @@ export async function historyFor(
   stop: ReplayStop | undefined,
   stopped: (() => boolean) | undefined,
 ): Promise<HistoryLine[] | undefined> {
-  const end = found.rule === 'crash' ? found.tick : found.tick + 1;
+  const end = found.tick + 1;
   if (end <= 0) return [];
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
@@ -45,6 +48,14 @@ export async function historyFor(
   // free run's is its whole log again, so it shows as the replayed run did.
   const progress =
     freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
+  // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
+  const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
+  const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
+  const linesOf = (tails: readonly (readonly RecordFields[])[]): HistoryLine[] => {
+    const lines = historyOf(plan, tails, actorsInvolved(plan, [...found.actors, ...chips]), perActor);
+    const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
+    return focused.length > 0 ? focused : lines;
+  };
   try {
     const raw =
       freeFile !== undefined
@@ -66,19 +77,9 @@ export async function historyFor(
       (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
     )
       return undefined;
-    // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
-    const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
-    const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
-    const lines = historyOf(
-      plan,
-      raw.tails ?? [],
-      actorsInvolved(plan, [...found.actors, ...chips]),
-      perActor,
-    );
-    const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
-    return focused.length > 0 ? focused : lines;
+    return linesOf(raw.tails ?? []);
   } catch (e) {
-    if (e instanceof ActorCrashError) return [];
+    if (e instanceof ActorCrashError) return linesOf(e.tails ?? []);
     throw e;
   } finally {
     progress?.stop();

@@ -102,14 +102,19 @@ export function runInline<C>(machine: MachineModule<C>, config: C, options: Inli
 
 /**
  * A crash of a run that records a trace carries every actor's records up to the crash tick: the
- * window a user debugging the crash wants (the rings keep the last events, which end there).
+ * window a user debugging the crash wants (the rings keep the last events, which end there). One
+ * that keeps tails carries them too: a runner keeps an event in its tail before its handler runs,
+ * so the crashing actor's ends with the event it crashed on (QA: a replay's history of a crash
+ * stopped one event short of it).
  */
 function withCrashTraces(e: unknown, runners: readonly ActorRunner[], options: InlineOptions): unknown {
-  if (!(e instanceof ActorCrashError) || options.trace === undefined) return e;
+  const tails = (options.tailEvents ?? 0) > 0;
+  if (!(e instanceof ActorCrashError) || (options.trace === undefined && !tails)) return e;
   const tick = e.crash.tick;
   return new ActorCrashError(
     e.crash,
-    runners.map((r) => r.traceResult(tick)!),
+    options.trace === undefined ? undefined : runners.map((r) => r.traceResult(tick)!),
+    tails ? runners.map((r) => r.tailEvents()) : undefined,
   );
 }
 

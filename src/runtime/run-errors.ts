@@ -18,12 +18,15 @@ export interface CrashInfo {
  * An actor threw: the run stops, every worker is terminated (exit 4). `traces`: every actor's
  * trace records up to the crash, when the run kept them (an inline run with --trace; a threaded
  * run's records go with its workers, so the command line makes the run again inline for them).
+ * `tails`: every actor's last events up to the crash, the crashing one last in its actor's, when
+ * an inline run kept tails (a replay's history of a crash: repro/history-runs.ts).
  */
 export class ActorCrashError extends Error {
   override readonly name = 'ActorCrashError';
   constructor(
     readonly crash: CrashInfo,
     readonly traces?: ActorTrace[],
+    readonly tails?: SimMessage[][],
   ) {
     super(
       `actor ${crash.actor} crashed at tick ${crash.tick}: ${crash.message}` +

@@ -114,6 +114,22 @@ describe('run: a crash', () => {
     expect(replay.stdout).not.toContain('0000000000000000');
   });
 
+  test("replay of a crash: the history ends with the event the actor crashed on, as the run's report named it", async () => {
+    const dir = tmp();
+    const r = await crashRun('gpu2:500', dir);
+    const last = /^ {2}last event: (.*)$/m.exec(r.stderr)?.[1];
+    const path = /npusim replay (\S+)/.exec(r.stderr)?.[1];
+    expect(last, r.stderr).toMatch(/^[\d.]+ [pnum]?s {2}gpu2 <- /);
+    for (const host of [[], ['--threads']]) {
+      const replay = await cli(['replay', path!, ...host]);
+      expect(replay.code).toBe(4);
+      const history = replay.stdout.split('\n').filter((l) => / gpu2 <- /.test(l));
+      // The crashing event is gpu2's last: nothing of gpu2 after it, and it is there (QA: the
+      // history stopped at the event before it).
+      expect(history.at(-1)?.trim().replace(/ +/g, ' ')).toBe(last!.replace(/ +/g, ' '));
+    }
+  });
+
   test('the same crash run again rewrites its file; a name another failure holds is kept, and the new file takes the next name', async () => {
     const dir = tmp();
     await crashRun('gpu2:50', dir);
