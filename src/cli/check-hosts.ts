@@ -96,6 +96,8 @@ export async function checkHosts(
     args.host,
     { kind: 'crash', crash },
     performance.now() - started,
+    undefined,
+    args.placement === undefined ? undefined : placementName(args.placement),
   );
   return emitResult({ ...result, reproduce, engine: { ...result.engine, hostsChecked } }, args, io);
 }

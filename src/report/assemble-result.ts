@@ -318,11 +318,12 @@ export function failedRunResult(
       simulatedNsPerWallSecond: 0,
       rings: [],
       workers: [],
-      // A threaded run's --workers, as a run that ended gives it (its failure file keeps it).
-      placement: hostAsked === 'threaded' && placement !== undefined ? placement : hostAsked,
+      // A threaded run's --workers, as a run that ended gives it (its failure file keeps it); the
+      // default, one worker per actor, is `per-actor` as there (QA: it read `threaded`).
+      placement: hostAsked === 'threaded' ? (placement ?? 'per-actor') : hostAsked,
       cores: availableParallelism(),
     },
-    conservation: { sent: 0, received: 0, inFlight: 0, ok: true },
+    conservation: { sent: 0, received: 0, inFlight: 0, ok: null },
     actorStates: {},
     violations: [],
     liveness,

@@ -11,7 +11,7 @@ import { formatTime } from './duration.js';
 import { esc, table } from './html-parts.js';
 import { rulesInOrder } from './rule-counts.js';
 import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
-import { pastStopNote } from './summary-checks.js';
+import { NOT_JUDGED, pastStopNote } from './summary-checks.js';
 
 export function checksSection(result: RunResult): string {
   const problems = [
@@ -22,7 +22,9 @@ export function checksSection(result: RunResult): string {
   // Under conservation, as the summary: what a threaded run's figures count past its stop.
   const past = pastStopNote(result);
   const conservation =
-    `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>` +
+    (c.ok === null
+      ? `<p>conservation: ${esc(NOT_JUDGED)}</p>`
+      : `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>`) +
     (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
   const states = sharedLivenessStates(result.liveness.map((v) => v.message));

@@ -214,7 +214,12 @@ export interface RunResult {
      */
     hostsChecked?: HostsChecked;
   };
-  conservation: { sent: number; received: number; inFlight: number; ok: boolean };
+  /**
+   * Messages sent = received + in flight, summed over the edges. `ok` null: not judged, in the
+   * result of a run that crashed or stalled, which has no counts (every figure 0: assemble-result.ts
+   * failedRunResult), so nothing reads as conserved that was never counted (QA).
+   */
+  conservation: { sent: number; received: number; inFlight: number; ok: boolean | null };
   /**
    * Each actor's own state at the end, as it reported it (JSON-safe): a chip's ATSD registers
    * (locked, owner, STAT acks pending, hung) and waiters, a GPU's queues, the coordinator's

@@ -25,6 +25,10 @@ import { rulesInOrder } from './rule-counts.js';
 import { figuresPastStop, livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import type { Style } from './summary-text.js';
 
+/** Conservation of a run that crashed or stalled (`ok` null): there are no counts to judge. */
+export const NOT_JUDGED =
+  'not judged (the run ended without counting its messages: it crashed or its engine stalled)';
+
 /**
  * Said under conservation when run-result.ts figuresPastStop holds: stopped at a finding; then, in
  * brackets, what gives those figures exactly (pastStopNote picks it).
@@ -94,7 +98,9 @@ export function checksSection(
   if (result.liveness.length > 0) out.push(...atsdState(result));
   const c = result.conservation;
   out.push(
-    `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
+    c.ok === null
+      ? `  conservation: ${NOT_JUDGED}`
+      : `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
   const note = pastStopNote(result);
   if (note !== undefined) out.push(...labelled(`  ${style('yellow', 'note:')} `, note));

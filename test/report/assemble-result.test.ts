@@ -340,6 +340,17 @@ describe('assembleResult', () => {
     expect(r.simulatedTicks).toBe(77);
     expect(r.actors.map((a) => a.name)).toEqual(['chip0', 'gpu0']);
     expect(r.engine.events).toBe(0);
+    // No counts, so conservation is not judged rather than `ok` over zeros (QA), and the default
+    // placement is named as a run that ended names it.
+    expect(r.conservation.ok).toBeNull();
+    expect(r.engine.placement).toBe('per-actor');
+    expect(
+      failedRunResult(config, plan, 'threaded', { kind: 'crash', crash }, 12, undefined, '2').engine
+        .placement,
+    ).toBe('2');
+    expect(failedRunResult(config, plan, 'inline', { kind: 'crash', crash }, 12).engine.placement).toBe(
+      'inline',
+    );
     expect(r.reproduce).toContain('--seed 42');
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     const stalled = failedRunResult(

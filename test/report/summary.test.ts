@@ -9,11 +9,12 @@ import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { assembleResult, failedRunResult } from '../../src/report/assemble-result.js';
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
+import { checksSection as htmlChecks } from '../../src/report/html-checks.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
 import { compact } from '../../src/report/number-text.js';
 import { exitText } from '../../src/report/run-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
-import { historyExcerpt } from '../../src/report/summary-checks.js';
+import { checksSection, historyExcerpt, NOT_JUDGED } from '../../src/report/summary-checks.js';
 import { freeModeLines, placementText } from '../../src/report/summary-engine.js';
 import type { MachinePlan } from '../../src/runtime/machine-module.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
@@ -646,6 +647,13 @@ describe('summary', () => {
     const stall = { kind: 'stall' as const, message: 'no progress', dump: {} };
     const stalled = formatSummary(failedRunResult(config, plan, 'threaded', stall, 3), { color: false });
     expect(stalled).toContain('wall  digest (none: the engine stalled)  status liveness (exit 3)');
+    // Such a result's conservation is not judged (no counts); where its checks are shown, they
+    // say so rather than `0 sent = 0 received + 0 in flight` as if conserved (QA).
+    const failed = failedRunResult(config, plan, 'threaded', stall, 3);
+    const lines = checksSection(failed, (_c, t) => t, 5, 5);
+    expect(lines).toContain(`  conservation: ${NOT_JUDGED}`);
+    expect(lines.join('\n')).not.toContain('0 sent');
+    expect(htmlChecks(failed)).toContain(`conservation: ${NOT_JUDGED}`);
   });
 
   it('summary: a free run that crashed is labelled free, as one that ran to its end is', () => {
