@@ -192,7 +192,7 @@ const SWEEP: CommandSpec = {
       name: 'results',
       type: 'string',
       value: 'DIR',
-      help: "also write each seed's run result into DIR, as WORKLOAD-seedN.json (the file `npusim run --seed N --inline --out FILE` writes, over one of that name): two such directories are two sets of runs for `npusim compare DIR_A DIR_B`",
+      help: "also write each seed's run result into DIR, as WORKLOAD-seedN.json (the file `npusim run --seed N --inline --out FILE` writes, less what run adds over a workload's variants, which a sweep does not run; over one of that name): two such directories are two sets of runs for `npusim compare DIR_A DIR_B`",
       writesDir: true,
     },
     { name: 'json', type: 'boolean', help: 'print the summary as JSON on stdout' },

@@ -3,7 +3,8 @@
  * with its workload's question and headline on it (headline.ts), and a variant's verdict on what
  * it expects. `run`, each of its variants, and a sweep writing its seeds' results (`sweep
  * --results DIR`) share it, so a sweep's result for a seed is the one `npusim run --seed N
- * --inline --out FILE` writes, and the two compare alike.
+ * --inline --out FILE` writes, and the two compare alike (less what `run` adds when it runs a
+ * workload's variants after its own run: run-command.ts).
  */
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';

@@ -59,7 +59,9 @@ export interface SweepOptions {
   failuresDir?: string;
   /**
    * Where each seed's run result goes (`--results DIR`), as `<workload>-seed<N>.json` (a variant's
-   * `<workload>.<variant>-seed<N>.json`), the file `npusim run --seed N --inline --out FILE` writes:
+   * `<workload>.<variant>-seed<N>.json`), the file `npusim run --seed N --inline --out FILE` writes
+   * (less `variants`, `expectation`, `label` and `commandExitCode`, which `run` adds when it runs a
+   * workload's variants after its own run; a sweep runs only the run its options make):
    * two sweeps' directories are two sets for `npusim compare DIR_A DIR_B`. Undefined: none.
    */
   resultsDir?: string;

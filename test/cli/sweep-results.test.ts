@@ -152,6 +152,24 @@ describe('sweep --results DIR', () => {
     expect(result.expectation).toEqual(ran.expectation);
   });
 
+  test("a workload with variants: the seed's file is run's result less the four fields run adds over its variants, as the README says", async () => {
+    const dir = testTempDir('npusim-sweep-results-own-');
+    const args = ['multi-tenant', '--duration', '20us'];
+    const r = await cli(['sweep', ...args, '--seeds', '4', '--results', dir]);
+    expect(r.code).not.toBe(2);
+    const swept = parseRunResult(
+      readFileSync(join(dir, 'multi-tenant-seed4.json'), 'utf8'),
+      'multi-tenant-seed4.json',
+    );
+    const ran = await cli(['run', ...args, '--seed', '4', '--inline', '--json']);
+    const alone = JSON.parse(ran.stdout) as RunResult;
+    const added = Object.keys(alone).filter((k) => !(k in swept));
+    expect(added.sort()).toEqual(['commandExitCode', 'expectation', 'label', 'variants']);
+    expect(Object.keys(swept).filter((k) => !(k in alone))).toEqual([]);
+    const { commandExitCode: _c, expectation: _e, label: _l, variants: _v, ...own } = alone;
+    expect(runIdentity(swept)).toEqual(runIdentity(own));
+  });
+
   test("a failing free seed's result names its failure file as its reproduce line, as `run --free --out` does", () => {
     // Whether a free run finds the race is a scheduling outcome: the rule is tested on a result.
     const result = { workload: 'flush-race', seed: 1, reproduce: 'npusim run flush-race --seed 1 --free' };
