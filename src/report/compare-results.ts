@@ -340,8 +340,9 @@ function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
   return [...new Set([...ha.keys(), ...hb.keys()])].map((label) => {
     const fa = ha.get(label);
     const fb = hb.get(label);
-    // A percentage (a hit rate, a link's busy time) reads as one; anything else as its number.
-    const unit = /^-?[\d.]+%/.test(fa?.text ?? fb?.text ?? '') ? 'ratio' : 'count';
+    // The figure's own unit; a result written before figures carried one: a percentage (a hit
+    // rate, a link's busy time) reads as one, anything else as its number.
+    const unit = fa?.unit ?? fb?.unit ?? (/^-?[\d.]+%/.test(fa?.text ?? fb?.text ?? '') ? 'ratio' : 'count');
     const row = notJudged(
       'headline',
       label,

@@ -89,7 +89,7 @@ export interface CompareRow {
    * latency's max (compare-places.ts inSets).
    */
   judgedInSets?: true;
-  unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second';
+  unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second' | 'bytes-per-second';
 }
 
 function base(

@@ -345,6 +345,8 @@ function value(r: CompareRow, v: number | undefined): string {
       return `${v.toFixed(0)} ms`;
     case 'per-second':
       return compact(v);
+    case 'bytes-per-second':
+      return `${compact(v)} B/s`;
     default:
       // A headline's mean over a set of runs (a rate per simulated second): read at a glance.
       return r.section === 'headline' ? compact(v) : decimalText(v);

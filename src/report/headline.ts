@@ -3,6 +3,8 @@
  * headlineItemSchema) and its findings judged against what it expected (`expect`). The summary
  * prints these first; `--json` carries them in the result (`headline`, `expectation`, `variants`).
  */
+
+import { unitOfMetric } from '../metrics/histogram.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
@@ -10,7 +12,7 @@ import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { measuredAt } from './measured-at.js';
 import { compact, percent } from './number-text.js';
-import type { ExpectationVerdict, HeadlineFigure, RunResult } from './run-result.js';
+import type { ExpectationVerdict, HeadlineFigure, HeadlineUnit, RunResult } from './run-result.js';
 import { unfinishedOf } from './unfinished-text.js';
 
 export function evaluateHeadline(items: readonly HeadlineItem[], result: RunResult): HeadlineFigure[] {
@@ -23,7 +25,14 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     const shape = (label: string, total: number): HeadlineFigure => {
       const perSecond = item.per === 'simulated-second';
       const value = perSecond ? (seconds > 0 ? total / seconds : 0) : total;
-      return { label, value, text: countText(value, item.unit, perSecond) };
+      const unit: HeadlineUnit = perSecond
+        ? item.unit === 'bytes'
+          ? 'bytes-per-second'
+          : 'per-second'
+        : item.unit === 'bytes'
+          ? 'bytes'
+          : 'count';
+      return { label, value, text: countText(value, item.unit, perSecond), unit };
     };
     if (item.counter.endsWith('.*')) {
       const prefix = item.counter.slice(0, -1);
@@ -32,7 +41,8 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         .sort();
       // Each figure's label ends with its counter's last part (`guest acquisitions of reg6`); with
       // no counter there, `any` ends it, so a label written to be completed still reads as one.
-      if (names.length === 0) return [{ label: `${item.label} any`, value: null, text: 'none' }];
+      if (names.length === 0)
+        return [{ label: `${item.label} any`, value: null, text: 'none', unit: 'count' }];
       return names.map((k) => shape(`${item.label} ${k.slice(prefix.length)}`, r.counts[k] ?? 0));
     }
     const total = item.counter.split('+').reduce((sum, name) => sum + (r.counts[name] ?? 0), 0);
@@ -59,13 +69,20 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
       .filter((n) => n !== undefined)
       .join('; ');
     const bracket = notes === '' ? '' : ` (${notes})`;
-    if (value === undefined) return [{ label: item.label, value: null, text: `no samples${bracket}` }];
+    const histogramUnit = s?.unit ?? unitOfMetric(item.latency);
+    const unit: HeadlineUnit =
+      item.stat === 'count'
+        ? 'count'
+        : histogramUnit === 'ticks' || histogramUnit === 'bytes'
+          ? histogramUnit
+          : 'count';
+    if (value === undefined) return [{ label: item.label, value: null, text: `no samples${bracket}`, unit }];
     const text = item.stat === 'count' || s!.unit !== 'ticks' ? String(value) : formatTime(value);
-    return [{ label: item.label, value, text: `${text}${bracket}` }];
+    return [{ label: item.label, value, text: `${text}${bracket}`, unit }];
   }
   if ('links' in item) {
     const links = r.contention.links.filter((l) => l.between === item.links);
-    if (links.length === 0) return [{ label: item.label, value: null, text: 'no such links' }];
+    if (links.length === 0) return [{ label: item.label, value: null, text: 'no such links', unit: 'ratio' }];
     if (item.stat === 'busiest') {
       const busiest = links.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
       return [
@@ -73,25 +90,41 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
           label: item.label,
           value: busiest.utilisation,
           text: `${percent(busiest.utilisation)} (${busiest.label})`,
+          unit: 'ratio',
         },
       ];
     }
     const mean = links.reduce((s, l) => s + l.utilisation, 0) / links.length;
-    return [{ label: item.label, value: mean, text: `${percent(mean)} over ${links.length} links` }];
+    return [
+      { label: item.label, value: mean, text: `${percent(mean)} over ${links.length} links`, unit: 'ratio' },
+    ];
   }
   if ('nmmu' in item) {
     // Results before 0.10.0 have no walker figure: no figure, not a measured 0.
     const sockets = r.contention.sockets.filter((s) => s.nmmuWalkerUtilisation !== undefined);
-    if (sockets.length === 0) return [{ label: item.label, value: null, text: 'no nest MMU figures' }];
+    if (sockets.length === 0)
+      return [{ label: item.label, value: null, text: 'no nest MMU figures', unit: 'ratio' }];
     const busy = (s: (typeof sockets)[number]) => s.nmmuWalkerUtilisation!;
     if (item.nmmu === 'busiest') {
       const busiest = sockets.reduce((a, b) => (busy(b) > busy(a) ? b : a));
       return [
-        { label: item.label, value: busy(busiest), text: `${percent(busy(busiest))} (${busiest.chip})` },
+        {
+          label: item.label,
+          value: busy(busiest),
+          text: `${percent(busy(busiest))} (${busiest.chip})`,
+          unit: 'ratio',
+        },
       ];
     }
     const mean = sockets.reduce((s, x) => s + busy(x), 0) / sockets.length;
-    return [{ label: item.label, value: mean, text: `${percent(mean)} over ${sockets.length} sockets` }];
+    return [
+      {
+        label: item.label,
+        value: mean,
+        text: `${percent(mean)} over ${sockets.length} sockets`,
+        unit: 'ratio',
+      },
+    ];
   }
   if ('param' in item) {
     let v: unknown = r.config.params;
@@ -103,9 +136,14 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         pastEnd = `none (this run's list has ${v.length})`;
       v = (v as Record<string, unknown> | undefined)?.[key];
     }
-    if (pastEnd !== undefined) return [{ label: item.label, value: null, text: pastEnd }];
-    if (Array.isArray(v)) return [{ label: item.label, value: v.length, text: String(v.length) }];
-    if (typeof v === 'number') return [{ label: item.label, value: v, text: String(v) }];
+    if (pastEnd !== undefined) return [{ label: item.label, value: null, text: pastEnd, unit: 'count' }];
+    if (Array.isArray(v))
+      return [{ label: item.label, value: v.length, text: String(v.length), unit: 'count' }];
+    if (typeof v === 'number') {
+      const named = unitOfMetric(item.param.split('.').at(-1)!);
+      const unit: HeadlineUnit = named === 'ticks' || named === 'bytes' ? named : 'count';
+      return [{ label: item.label, value: v, text: String(v), unit }];
+    }
     // The path is a parameter (checked when the workload loaded): undefined is one left unset.
     const text =
       v === undefined ? 'not set' : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
@@ -114,8 +152,8 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
   const cache = item.rate === 'ats-hit' ? 'ats' : 'tce';
   const value = cache === 'ats' ? r.contention.atsHitRate : r.contention.tceHitRate;
   if (value === null || cacheLookups(r, cache) === 0)
-    return [{ label: item.label, value: null, text: 'no lookups' }];
-  return [{ label: item.label, value, text: percent(value) }];
+    return [{ label: item.label, value: null, text: 'no lookups', unit: 'ratio' }];
+  return [{ label: item.label, value, text: percent(value), unit: 'ratio' }];
 }
 
 /**
@@ -161,8 +199,17 @@ export function alignHeadlines(
     }
     const zero = countText(0, item.unit, item.per === 'simulated-second');
     parts.forEach((p, r) => {
-      for (const label of labels)
-        out[r]!.push(p.find((f) => f.label === label) ?? { label, value: 0, text: zero });
+      for (const label of labels) {
+        const unit = parts.flat().find((f) => f.label === label)?.unit;
+        out[r]!.push(
+          p.find((f) => f.label === label) ?? {
+            label,
+            value: 0,
+            text: zero,
+            ...(unit === undefined ? {} : { unit }),
+          },
+        );
+      }
     });
   }
   // Figures past the items (none from evaluateHeadline) are kept, not lost.

@@ -8,7 +8,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../io/version.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
+import { HEADLINE_UNITS, RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**
  * A run result read from JSON, checked enough to compare: every field the comparison reads, with
@@ -207,6 +207,9 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       if (item.value !== null && (typeof item.value !== 'number' || !Number.isFinite(item.value)))
         fail(`headline[${i}].value`, 'a finite number, or null (no figure)', item.value);
       if (typeof item.text !== 'string') fail(`headline[${i}].text`, 'a string', item.text);
+      // Absent in results written before figures carried it (compare then reads the text).
+      if (item.unit !== undefined && !(HEADLINE_UNITS as readonly unknown[]).includes(item.unit))
+        fail(`headline[${i}].unit`, `one of ${HEADLINE_UNITS.join(', ')}`, item.unit);
     });
   }
   const e = r.engine as Record<string, unknown> | undefined;

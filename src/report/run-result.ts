@@ -91,12 +91,22 @@ export interface SocketFigures {
   tceMisses: number;
 }
 
+/** What a headline figure's `value` counts: `ticks` are picoseconds, `ratio` a share of 1. */
+export const HEADLINE_UNITS = ['count', 'bytes', 'ticks', 'ratio', 'per-second', 'bytes-per-second'] as const;
+export type HeadlineUnit = (typeof HEADLINE_UNITS)[number];
+
 /** One figure of a workload's headline (report/headline.ts), as computed and as printed. */
 export interface HeadlineFigure {
   label: string;
   /** The number (null: the run has no such figure, e.g. a histogram with no sample). */
   value: number | null;
   text: string;
+  /**
+   * The unit of `value` (`npusim compare --json` gives it to the headline's rows; QA: a p99 in
+   * picoseconds read `count`). Absent where the figure is text alone (a parameter that is not a
+   * number) and in results written before it existed.
+   */
+  unit?: HeadlineUnit;
 }
 
 /** What a run found against what its workload expected of it. */

@@ -442,6 +442,11 @@ describe('npusim compare', () => {
       /x\.json: headline\[0\]\.value: Expected a finite number, or null \(no figure\), got `"963"` \(string\)/,
     ],
     [
+      "a headline figure's unit that is none of the units",
+      (r) => ({ ...r, headline: [{ label: 'DMA completed', value: 963, text: '963', unit: 'ms' }] }),
+      /x\.json: headline\[0\]\.unit: Expected one of count, bytes, ticks, ratio, per-second, bytes-per-second, got `"ms"` \(string\)/,
+    ],
+    [
       // QA Q11: an interval of strings made a CHANGED p99 read as noise, without a word.
       "a latency's noise interval that is no pair of numbers",
       (r) => ({

@@ -8,6 +8,7 @@ import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/rep
 import { compareResults } from '../../src/report/compare-results.js';
 import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
 import { comparisonFooter, formatComparison } from '../../src/report/format-comparison.js';
+import { evaluateHeadline } from '../../src/report/headline.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
@@ -503,6 +504,53 @@ describe('compare: each socket and each link', () => {
     expect(text).toMatch(
       /^ {2}busiest GPU->chip link +1\.9% +1\.9% .*\n {6}A: gpu3->chip1 nvlink x2, B: gpu0->chip0 nvlink x2$/m,
     );
+  });
+
+  it("a headline row's unit is its figure's own (QA: a p99 in picoseconds and a rate in bytes per second read `count`)", () => {
+    const headline = evaluateHeadline(
+      [
+        { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
+        { label: 'DMA moved', counter: 'dma.bytes', per: 'simulated-second', unit: 'bytes' },
+        { label: 'DMAs per second', counter: 'dma.completed', per: 'simulated-second', unit: 'count' },
+        { label: 'DMA completed', counter: 'dma.completed', per: 'run', unit: 'count' },
+        { label: 'ATS hit rate', rate: 'ats-hit' },
+      ],
+      {
+        ...result({ 'dma.completed': 10, 'dma.bytes': 2560, 'ats.hits': 3, 'ats.misses': 1 }),
+        contention: {
+          ...result({}).contention,
+          atsHitRate: 0.75,
+          latencies: {
+            'dma.latencyTicks': {
+              count: 10,
+              min: 1,
+              max: 9,
+              mean: 5,
+              p50: 5,
+              p99: 9,
+              p999: 9,
+              unit: 'ticks',
+            },
+          },
+        },
+      },
+    );
+    const r = { ...result({}), headline };
+    const units = compareResults('A.json', r, 'B.json', r)
+      .rows.filter((x) => x.section === 'headline')
+      .map((x) => [x.figure, x.unit]);
+    expect(units).toEqual([
+      ['DMA latency p99', 'ticks'],
+      ['DMA moved', 'bytes-per-second'],
+      ['DMAs per second', 'per-second'],
+      ['DMA completed', 'count'],
+      ['ATS hit rate', 'ratio'],
+    ]);
+    // A result written before figures carried a unit: a percentage still reads as a ratio.
+    const old = { ...result({}), headline: [{ label: 'busy', value: 0.5, text: '50.0%' }] };
+    expect(
+      compareResults('A.json', old, 'B.json', old).rows.find((x) => x.section === 'headline')?.unit,
+    ).toBe('ratio');
   });
 
   it('a headline figure of words or with a unit keeps its bracket below too, so no row passes 100 columns', () => {

@@ -19,14 +19,14 @@ describe('headline groups', () => {
         resultWith({ 'atsd.guest.reg1': 3, 'atsd.guest.reg0': 2, 'atsd.host.reg6': 9 }),
       ),
     ).toEqual([
-      { label: 'guest acquisitions of reg0', value: 2, text: '2' },
-      { label: 'guest acquisitions of reg1', value: 3, text: '3' },
+      { label: 'guest acquisitions of reg0', value: 2, text: '2', unit: 'count' },
+      { label: 'guest acquisitions of reg1', value: 3, text: '3', unit: 'count' },
     ]);
   });
 
   test('an empty group does not leave its label hanging (`guest acquisitions of   none`)', () => {
     expect(evaluateHeadline([item], resultWith({ 'atsd.host.reg6': 9 }))).toEqual([
-      { label: 'guest acquisitions of any', value: null, text: 'none' },
+      { label: 'guest acquisitions of any', value: null, text: 'none', unit: 'count' },
     ]);
   });
 
@@ -43,8 +43,8 @@ describe('headline groups', () => {
     const [a, b, c] = alignHeadlines(items, figures);
     expect(a).toEqual(figures[0]);
     expect(b).toEqual([
-      { label: 'guest acquisitions of reg0', value: 5, text: '5' },
-      { label: 'guest acquisitions of reg1', value: 0, text: '0' },
+      { label: 'guest acquisitions of reg0', value: 5, text: '5', unit: 'count' },
+      { label: 'guest acquisitions of reg1', value: 0, text: '0', unit: 'count' },
       { label: 'guests', value: 2, text: '2' },
     ]);
     // A run that counted none under the prefix: zeros, its `any` row gone, the next item kept.
@@ -53,8 +53,8 @@ describe('headline groups', () => {
     expect(
       alignHeadlines([item], [evaluateHeadline([item], nothing), evaluateHeadline([item], nothing)]),
     ).toEqual([
-      [{ label: 'guest acquisitions of any', value: null, text: 'none' }],
-      [{ label: 'guest acquisitions of any', value: null, text: 'none' }],
+      [{ label: 'guest acquisitions of any', value: null, text: 'none', unit: 'count' }],
+      [{ label: 'guest acquisitions of any', value: null, text: 'none', unit: 'count' }],
     ]);
   });
 

@@ -915,6 +915,7 @@ describe('summary', () => {
       label: 'DMA p99',
       value: 99_007,
       text: '99.01 ns (at most 8 outstanding per GPU)',
+      unit: 'ticks',
     });
     // No DMA samples: still said, it is the run's condition, not the figure's.
     const none = at(16);
