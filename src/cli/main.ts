@@ -15,8 +15,8 @@ import './node-floor.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { workloadFilesImporting, workloadModuleOf } from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
+import { descriptorLimitText } from './descriptor-limit.js';
 import { takeDownBar } from './live-bar.js';
-import { runCli } from './run-cli.js';
 
 let settled = false;
 
@@ -93,20 +93,34 @@ process.on('uncaughtException', (error: unknown, origin: string) => {
   exit(EXIT.crash);
 });
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
-  (code) => {
-    settled = true;
-    endOnceFlushed(code);
-  },
-  (error: unknown) => {
-    settled = true;
-    takeDownBar(process.stderr);
-    process.stderr.write(
-      `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    endOnceFlushed(EXIT.crash);
-  },
-);
+// The commands are loaded here, not imported above: a static import that failed (EMFILE under a
+// low `ulimit -n`: Node opens a command's modules at once) ended the process in Node's own words,
+// a stack trace and exit 1, which means a violation found (QA), before any of this file ran.
+import('./run-cli.js')
+  .then(
+    ({ runCli }) =>
+      runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }),
+    (error: unknown) => {
+      const limit = descriptorLimitText(error);
+      if (limit === undefined) throw error;
+      process.stderr.write(`npusim: ${limit}\n`);
+      return EXIT.usage;
+    },
+  )
+  .then(
+    (code) => {
+      settled = true;
+      endOnceFlushed(code);
+    },
+    (error: unknown) => {
+      settled = true;
+      takeDownBar(process.stderr);
+      process.stderr.write(
+        `npusim: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      endOnceFlushed(EXIT.crash);
+    },
+  );
 
 /**
  * How long the process may still take to end by itself once the command is done and its output
