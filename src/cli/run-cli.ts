@@ -32,6 +32,7 @@ import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
 import { topoJson, topoText } from './topo-command.js';
+import { checkWorkingDirectory } from './working-directory.js';
 
 export { EXIT } from '../core/exit-codes.js';
 export type { CliIo } from './cli-io.js';
@@ -41,6 +42,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let args: CliArgs | undefined;
   try {
     args = parseCli(argv);
+    if (args.command !== 'help' && args.command !== 'version' && args.command !== 'list')
+      checkWorkingDirectory();
     // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
     // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts), and a bad
     // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it).
