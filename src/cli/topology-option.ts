@@ -2,6 +2,7 @@
  * The topology and policy options: a preset name, or a JSON TopologySpec file read, parsed and
  * validated here so every error names the file and the field.
  */
+import { type Stats, statSync } from 'node:fs';
 import { editDistance } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { joinField } from '../core/join-field.js';
@@ -36,12 +37,14 @@ export function loadTopologyOption(
     checkTopology(value, option);
     return undefined;
   }
-  const text = readUserText(value, MAX_TOPOLOGY_FILE_BYTES, {
-    field: option,
-    tooLarge: (got) =>
-      `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${got === 'more than that' ? 'more bytes than that' : got}`,
-    unreadable: (got) => `Expected a readable topology file, got \`${value}\`: ${got}`,
-  });
+  const text = onceFromPipe(value, () =>
+    readUserText(value, MAX_TOPOLOGY_FILE_BYTES, {
+      field: option,
+      tooLarge: (got) =>
+        `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${got === 'more than that' ? 'more bytes than that' : got}`,
+      unreadable: (got) => `Expected a readable topology file, got \`${value}\`: ${got}`,
+    }),
+  );
   // Named by the file, as a workload file's syntax error is and as every other topology error is.
   const json = parseJsonFile(text, value, 'JSON');
   const other = otherNpusimFile(json, 'topology');
@@ -53,6 +56,31 @@ export function loadTopologyOption(
   const spec = validateTopologySpec(json, (field) => joinField(value, field));
   checkTopologyFileSpec(spec, (field) => joinField(value, field));
   return { file: value, spec };
+}
+
+/**
+ * The text of a topology that is a pipe (`--topology <(jq . w4.json)`: /dev/fd/63), kept by the
+ * pipe's identity: a command reads `--topology` more than once (its run's parameters, the
+ * overrides a variant is matched by, each variant's run), and a pipe gives its bytes only once
+ * (QA: the second read met the end of the file and called the file empty). A regular file is read
+ * each time, as it is.
+ */
+const pipeTexts = new Map<string, string>();
+
+function onceFromPipe(path: string, read: () => string): string {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return read(); // what is wrong with the path, said by the read
+  }
+  if (st.isFile()) return read();
+  const key = `${path}\u0000${st.dev}:${st.ino}`;
+  const kept = pipeTexts.get(key);
+  if (kept !== undefined) return kept;
+  const text = read();
+  pipeTexts.set(key, text);
+  return text;
 }
 
 /** A value that is no file (topology-path.ts) must be a preset's name. */
