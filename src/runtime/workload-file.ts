@@ -121,39 +121,31 @@ async function loadWorkload(file: string): Promise<Workload> {
   } else {
     definition = await importDefault(file, abs, bytes);
   }
-  // Another of npusim's files (a failure file, a run result) is named as such, with the command
-  // that takes it, not by the first workload field it lacks.
-  const other = otherNpusimFile(definition, 'workload');
-  if (other !== undefined) {
-    throw new ConfigError(
-      file,
-      `Expected a workload file (\`name\`, \`description\`, \`params\`, ...), got ${other}`,
-    );
-  }
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
-    throw new ConfigError(
-      isJson ? file : `${file}: default export`,
-      `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(definition)}`,
-    );
-  }
-  // `{}` in a JSON file: said as such, not by its first missing field (`name: Expected a string`).
-  if (isJson && Object.keys(definition).length === 0) {
-    throw new ConfigError(
-      file,
-      'Expected a workload object (`name`, `description`, `params`, ...; README "Your own workloads and topologies"), got an empty object `{}`',
-    );
-  }
-  try {
+  return readingFields(file, abs, () => {
+    // Another of npusim's files (a failure file, a run result) is named as such, with the command
+    // that takes it, not by the first workload field it lacks.
+    const other = otherNpusimFile(definition, 'workload');
+    if (other !== undefined) {
+      throw new ConfigError(
+        file,
+        `Expected a workload file (\`name\`, \`description\`, \`params\`, ...), got ${other}`,
+      );
+    }
+    if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+      throw new ConfigError(
+        isJson ? file : `${file}: default export`,
+        `Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got ${kindOf(definition)}`,
+      );
+    }
+    // `{}` in a JSON file: said as such, not by its first missing field (`name: Expected a string`).
+    if (isJson && Object.keys(definition).length === 0) {
+      throw new ConfigError(
+        file,
+        'Expected a workload object (`name`, `description`, `params`, ...; README "Your own workloads and topologies"), got an empty object `{}`',
+      );
+    }
     return validateWorkload(definition, file);
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    // A getter or a proxy of the module's own threw while its fields were read.
-    const at = thrownPlace(e, abs);
-    throw new ConfigError(
-      file,
-      `Expected a workload whose fields can be read, got an error reading them: ${at === undefined ? '' : `${file}:${at}: `}${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-    );
-  }
+  });
 }
 
 /**
@@ -206,6 +198,13 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${loadErrorHint(text)}`);
   }
+  // A Proxy or getter of the module's own may throw while its export is looked at (QA: a Proxy's
+  // trap ended the command with exit 4 and a stack trace).
+  return readingFields(file, abs, () => checkedDefault(file, mod));
+}
+
+/** The module's default export, refused when it is none or no workload object. */
+function checkedDefault(file: string, mod: { default?: unknown }): unknown {
   const { found, def, named } = defaultExport(mod);
   if (!found || def === undefined) {
     const got = found
@@ -251,6 +250,24 @@ export function loadErrorHint(text: string): string {
   if (/Top-level await is currently not supported with the "cjs" output format/.test(text))
     return ' (a .ts file outside an ES module package is loaded as CommonJS, which has no top-level await: name it .mts, or add a package.json with "type": "module" beside it)';
   return '';
+}
+
+/**
+ * `read` (a look at the module's export and its fields), an error a getter or a Proxy of the
+ * module's own threw on the way said as the file's, at its place there (exit 2); npusim's own
+ * refusals (ConfigError) as they are.
+ */
+function readingFields<T>(file: string, abs: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const at = thrownPlace(e, abs);
+    throw new ConfigError(
+      file,
+      `Expected a workload whose fields can be read, got an error reading them: ${at === undefined ? '' : `${file}:${at}: `}${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
+  }
 }
 
 /** A Promise (or any object with a `then` method): an `async` factory's result, exported as is. */

@@ -492,8 +492,18 @@ describe('workload modules', () => {
       'getter.mjs',
       "export default {\n  name: 'g',\n  description: 'd',\n  get params() {\n    throw new RangeError('not yet');\n  },\n};\n",
     );
-    const [t, g] = await Promise.all(
-      [throws, getter].map((f) => cliChild(['run', f, '--inline', '--no-failure-file'])),
+    // A Proxy whose every trap throws: met as soon as the export is looked at (QA: exit 4).
+    const proxy = file(
+      dir,
+      'proxy.mjs',
+      "export default new Proxy({}, { get() { throw new Error('trap'); } });\n",
+    );
+    const [t, g, p] = await Promise.all(
+      [throws, getter, proxy].map((f) => cliChild(['run', f, '--inline', '--no-failure-file'])),
+    );
+    expect(p!.code, p!.stderr).toBe(2);
+    expect(p!.stderr.split('\n')[0]).toBe(
+      `npusim: ${proxy}: Expected a workload whose fields can be read, got an error reading them: ${proxy}:1:46: trap`,
     );
     expect(t!.code, t!.stderr).toBe(2);
     expect(t!.stderr.split('\n')[0]).toBe(
@@ -503,7 +513,7 @@ describe('workload modules', () => {
     expect(g!.stderr.split('\n')[0]).toBe(
       `npusim: ${getter}: Expected a workload whose fields can be read, got an error reading them: ${getter}:5:11: not yet`,
     );
-    for (const r of [t!, g!]) expect(r.stderr).not.toMatch(STACK_FRAME);
+    for (const r of [t!, g!, p!]) expect(r.stderr).not.toMatch(STACK_FRAME);
     const number = file(dir, 'number.ts', 'export default 42;\n');
     expect(await refused([number])).toBe(
       `npusim: ${number}: default export: Expected a workload object (\`name\`, \`description\`, \`params\`, ...), got the number 42`,
