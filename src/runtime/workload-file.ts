@@ -60,6 +60,10 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
     );
   }
   const watchdog = isModuleFile(file) ? watchLoad(file) : undefined;
+  // The command's paths (--out, --failures, a file named on the line) are the user's, relative to
+  // where the command started: a module's `process.chdir` while it loads is undone (QA: `--out
+  // rel.json` was written to `/rel.json`, and the replay line named a file that was not there).
+  const cwd = process.cwd();
   let workload: Workload;
   try {
     workload = await (watchdog === undefined
@@ -67,6 +71,7 @@ export async function loadWorkloadFile(file: string): Promise<Workload> {
       : Promise.race([loadWorkload(file), watchdog.expired]));
   } finally {
     watchdog?.stop();
+    if (process.cwd() !== cwd) process.chdir(cwd);
   }
   LOADED_FROM.set(workload, file);
   return workload;

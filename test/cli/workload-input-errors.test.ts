@@ -5,7 +5,7 @@
  * `--duration` allows, guests given fewer ATSD registers than their bridges need, JSON syntax errors, a misspelt or missing field, names too long for a
  * failure file, a module that throws as it loads or while its export is read.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { jsonSyntaxProblem } from '../../src/core/json-syntax.js';
@@ -690,6 +690,25 @@ describe('a name that is no preset or built-in is a file when one exists (QA: `w
         `: no workload has that name and no such file exists; did you mean ${hint}?\n`,
       );
     }
+  });
+
+  test("a module's process.chdir as it loads is undone: a relative --out lands where the command started (QA: in `/`)", async () => {
+    const dir = testTempDir('npusim-chdir-');
+    const away = testTempDir('npusim-chdir-away-');
+    const mod = file(
+      dir,
+      'chdir.mjs',
+      `process.chdir(${JSON.stringify(away)});\nexport default { name: 'w', description: 'd', params: { tenants: [{ name: 'vm1', lpid: 1, groups: 'all' }] } };\n`,
+    );
+    const r = await cliChild(
+      ['run', mod, '--seed', '1', '--duration', '1us', '--inline', '--out', 'rel.json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'rel.json'))).toBe(true);
+    expect(existsSync(join(away, 'rel.json'))).toBe(false);
   });
 
   test('workload: a slip in a built-in name is hinted with the nearest (the API findWorkload did, the command line did not)', async () => {
