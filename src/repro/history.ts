@@ -156,13 +156,16 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
   const f = Math.max(0, ...lines.map((l) => l.from.length));
   return lines
     .map((l) => {
+      // A field the message does not carry (an ATSD_OP's `registers` beside an acquire of any)
+      // is left out, not printed `registers=undefined` (QA); a message with none ends at its kind.
       const fields = Object.entries(l.fields)
+        .filter(([, v]) => v !== undefined)
         .map(
           ([k, v]) =>
-            `${k}=${typeof v === 'number' && inHex(k, v) ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
+            ` ${k}=${typeof v === 'number' && inHex(k, v) ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
         )
-        .join(' ');
-      return `  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind} ${fields}`;
+        .join('');
+      return `  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind}${fields}`;
     })
     .join('\n');
 }

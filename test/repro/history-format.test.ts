@@ -29,4 +29,19 @@ describe('history lines', () => {
       'gpu2 <- chip0  ATS_RESPONSE address=0xae00 pa=0x17a00 va=0x0 ava=0xffff request=14 ok=true pageSizeBytes=0x10000',
     );
   });
+
+  test('a field the message does not carry is left out, and a message with none ends at its kind (QA: `registers=undefined`, a trailing space)', () => {
+    const text = formatHistory([
+      {
+        tick: 5_000,
+        actor: 'chip0',
+        from: 'coordinator',
+        kind: 'ATSD_OP',
+        fields: { op: 'acquire', shootdown: 1, registers: undefined, guestLpid: undefined },
+      },
+      { tick: 6_000, actor: 'chip0', from: 'self', kind: 'WATCHDOG_TIMER', fields: {} },
+    ]).split('\n');
+    expect(text[0]).toMatch(/ {2}ATSD_OP op="acquire" shootdown=1$/);
+    expect(text[1]).toMatch(/ {2}WATCHDOG_TIMER$/);
+  });
 });
