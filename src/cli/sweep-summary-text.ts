@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { plural } from '../core/count-text.js';
 import { EXIT, EXIT_CODES, worseExit } from '../core/exit-codes.js';
-import { packedFields } from '../core/wrap-text.js';
+import { fitLine, packedFields, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
 import { MIN_RUNS } from '../report/compare-sets.js';
 import { formatTime } from '../report/duration.js';
 import { expectationText } from '../report/headline.js';
@@ -228,11 +228,14 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     const stopped = !s.stoppedEarly
       ? ''
       : s.stop === undefined
-        ? '; stopped early'
-        : `; stopped early by ${stopReasonsText(s.stop.reasons)}`;
-    out.push(
-      `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}${stopped}`,
-    );
+        ? 'stopped early'
+        : `stopped early by ${stopReasonsText(s.stop.reasons)}`;
+    const counts = `  ${seedsCount(s.ran)} in ${(s.wallMs / 1000).toFixed(1)} s${rate}: ${s.clean} clean, ${s.failed} failing${classes === '' ? '' : ` (${classes})`}`;
+    // Within 100 columns, as a run's summary is (QA: with its stop it ran to 129): the stop goes
+    // on a line of its own when both do not fit on one.
+    if (stopped === '') out.push(counts);
+    else if (textWidth(`${counts}; ${stopped}`) <= TEXT_COLUMNS) out.push(`${counts}; ${stopped}`);
+    else out.push(`${counts};`, `    ${stopped}`);
   }
   // A variant sweep's seeds judged by what the variant expects, as `run` judges each (sweep-judge.ts).
   const e = s.expectation;
@@ -251,7 +254,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
         `            ${rule.padEnd(w)}  ${String(t.seeds).padStart(6)}  ${String(t.firstSeed).padStart(10)}  ${formatTime(t.earliestTick)} (seed ${t.earliestSeed})`,
       );
     }
-    if (sw.stopOnFirst === true) out.push(`            ${STOPPED_RUNS_NOTE}`);
+    if (sw.stopOnFirst === true) out.push(...fitLine(`            ${STOPPED_RUNS_NOTE}`));
   }
   // The earliest failure that has a file: a crashed free run, or a seed whose task failed, has
   // none, and must not hide the replay line of the others.

@@ -721,7 +721,13 @@ describe('sweep --stop-on-first: both effects said', () => {
         undefined,
         { interrupted: false },
       );
-    const lines = failing(true).split('\n');
+    // Wrapped at 100 columns under its own indent (QA: 125 columns on one line).
+    expect(
+      failing(true)
+        .split('\n')
+        .every((l) => l.length <= 100),
+    ).toBe(true);
+    const lines = unwrapped(failing(true), 14).split('\n');
     const row = lines.findIndex((l) => l.includes('order.atsd-released-early'));
     expect(lines[row + 1]).toBe(
       '            runs stopped at their first finding (--stop-on-first): rules that would have fired later in a run are not counted',
@@ -747,7 +753,7 @@ describe('sweep --stop-on-first: both effects said', () => {
       '             bugs: tce-kill-no-advance  profile fixed  strategy random  stop-on-first',
       '             1 seed at a time, on one thread',
     ]);
-    expect(r.stdout).toContain(`\n            ${STOPPED_RUNS_NOTE}\n`);
+    expect(unwrapped(r.stdout, 14)).toContain(`\n            ${STOPPED_RUNS_NOTE}\n`);
   });
 
   test('stop-on-first: `sweep --help` gives both effects (each run ends at its first finding; no seed after the first failing one); `run --help` only its own', () => {
@@ -943,7 +949,12 @@ describe('sweep --stop-on-first: which seeds are left', () => {
     expect(file.ran).toBe(1);
     expect(file.stop).toEqual({ reasons: ['stop-on-first'], notRun: [{ first: 2, last: 12 }] });
     expect(r.stdout).toContain('  1 seed in ');
-    expect(r.stdout).toContain('; stopped early by its first failing seed, under --stop-on-first\n');
+    // On a line of its own where the counts and the stop would pass 100 columns together (QA: 129).
+    expect(unwrapped(r.stdout, 4)).toContain(
+      '; stopped early by its first failing seed, under --stop-on-first\n',
+    );
+    for (const l of r.stdout.split('\n').filter((x) => /seed in|stopped early/.test(x)))
+      expect(l.length, l).toBeLessThanOrEqual(100);
     expect(r.stdout).toContain('  failing seeds: 1 (again: --seeds 1)\n');
     expect(r.stdout).toContain('  not run: 2..12 (resume: --seeds 2..12)\n');
   });
