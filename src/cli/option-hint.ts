@@ -95,6 +95,20 @@ export function splitValueHint(
     const t = tokens[i]!;
     const next = tokens[i + 1]!;
     if (t.kind === 'positional') positionals += 1;
+    // `--threads 2`: a count of threads given to the flag that takes none (QA), where `--workers`
+    // takes it (`no workload has that name` alone did not say so).
+    if (
+      t.kind === 'option' &&
+      t.name === 'threads' &&
+      t.value === undefined &&
+      next.kind === 'positional' &&
+      /^(\d+|auto|per-actor)$/.test(next.value) &&
+      options.some((o) => o.name === 'workers')
+    )
+      return {
+        hint: `did you mean \`--workers ${next.value}\`? (\`${t.rawName}\` takes no value)`,
+        positional: positionals,
+      };
     if (t.kind !== 'option' || next.kind !== 'positional' || t.value === undefined) continue;
     if (!/^\d+(\.\d+)?$/.test(t.value) || !/^[A-Za-z]+$/.test(next.value)) continue;
     const parse = options.find((o) => o.name === t.name)?.parse;

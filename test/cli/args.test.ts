@@ -205,6 +205,18 @@ describe('cli args', () => {
     expect(message(['run', 'stress', '--duration', '2', 'weeks'])).not.toContain('did you mean');
   });
 
+  it('args: a count given to --threads, which takes none, is hinted as --workers (QA: `no workload has that name` alone)', () => {
+    expect(parseCli(['run', '--threads', '2'])).toMatchObject({
+      workload: '2',
+      workloadHint: 'did you mean `--workers 2`? (`--threads` takes no value)',
+    });
+    expect(errorOf(() => parseCli(['run', 'stress', '--threads', 'auto'])).message).toBe(
+      'run: Expected at most 1 argument after `npusim run` (workload), got `stress` `auto`; did you mean `--workers auto`? (`--threads` takes no value)',
+    );
+    // replay's --threads has no --workers to point at; a word that is no placement is no count.
+    expect(parseCli(['run', '--threads', 'stress'])).not.toHaveProperty('workloadHint');
+  });
+
   // QA 58 F3: with no workload before it, the unit was refused as a workload's name with no hint.
   it('args: a unit written apart and taken for the workload carries the joined hint for its refusal', () => {
     expect(parseCli(['run', '--duration', '2', 'ms'])).toMatchObject({
