@@ -58,6 +58,12 @@ export function checkRunConfig(config: RunConfig): void {
       `Expected bug switches among ${BUG_NAMES.join(', ')}, got ${shown(unknown)}`,
     );
   }
+  // As `--bug` twice is refused (README): a repeat changed the digest, and the reproduce line
+  // named the switch twice, which the command refuses (QA).
+  const repeated = config.bugs.find((b, i) => config.bugs.indexOf(b) !== i);
+  if (repeated !== undefined)
+    throw new ConfigError('bugs', `Expected each bug switch once, got \`${repeated}\` twice`);
+  checkDescriptiveFields(config);
   // The parameters as a workload file's are checked (a duration of -5 ran, and printed a
   // reproduce line with `--duration -5`); parsed ones parse to themselves.
   parseParams(config.params, 'params');
@@ -140,6 +146,64 @@ const STRATEGY_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** A strategy as `--strategy` and a failure file give one (model/choice/strategy.ts). */
+/**
+ * The fields that say how the run was asked for (its reproduce line is made of them) and the
+ * options read as flags: of the wrong kind, each ran as something its reproduce line did not say
+ * (QA: `stopOnFirst: 'yes'` stopped at the first finding with no `--stop-on-first` in the line;
+ * `set: [1, 2]` printed `--set undefined=undefined`; a workload of `5` printed `npusim run 5`).
+ */
+function checkDescriptiveFields(config: RunConfig): void {
+  if (typeof config.workload !== 'string' || config.workload === '')
+    throw new ConfigError('workload', `Expected the workload's name, got ${shown(config.workload)}`);
+  for (const key of ['workloadFile', 'variant'] as const) {
+    const v = config[key];
+    if (v !== undefined && (typeof v !== 'string' || v === ''))
+      throw new ConfigError(key, `Expected a non-empty string, or none, got ${shown(v)}`);
+  }
+  if (config.stopOnFirst !== undefined && typeof config.stopOnFirst !== 'boolean')
+    throw new ConfigError('stopOnFirst', `Expected true or false, got ${shown(config.stopOnFirst)}`);
+  if (config.set !== undefined) {
+    if (!Array.isArray(config.set))
+      throw new ConfigError(
+        'set',
+        `Expected a list of { path, value } (the --set of the run), got ${shown(config.set)}`,
+      );
+    config.set.forEach((x: unknown, i) => {
+      const entry = x as { path?: unknown; value?: unknown } | null;
+      if (typeof entry !== 'object' || entry === null || typeof entry.path !== 'string' || entry.path === '')
+        throw new ConfigError(
+          `set[${i}]`,
+          `Expected { path, value } with a parameter's path, got ${shown(x)}`,
+        );
+      if (entry.value === undefined)
+        throw new ConfigError(
+          `set[${i}].value`,
+          `Expected the value \`${entry.path}\` was set to, got undefined`,
+        );
+    });
+  }
+  const t = config.customTopology as { file?: unknown; spec?: { name?: unknown } } | undefined;
+  if (t !== undefined) {
+    if (
+      typeof t !== 'object' ||
+      t === null ||
+      typeof t.file !== 'string' ||
+      typeof t.spec !== 'object' ||
+      t.spec === null
+    )
+      throw new ConfigError(
+        'customTopology',
+        `Expected { file, spec } (a topology file and its TopologySpec), got ${shown(t)}`,
+      );
+    // The machine is built from the spec; the parameters name it: two names are two machines.
+    if (t.spec.name !== config.params?.topology)
+      throw new ConfigError(
+        'customTopology.spec.name',
+        `Expected the topology the parameters name (\`${String(config.params?.topology)}\`), got ${shown(t.spec.name)}`,
+      );
+  }
+}
+
 function checkStrategy(s: RunConfig['strategy']): void {
   if (s === undefined) return;
   const k = (s as { kind?: unknown }).kind;
@@ -155,7 +219,30 @@ function checkStrategy(s: RunConfig['strategy']): void {
       );
   }
   if (k === 'random' || k === 'count') return;
-  if (k === 'replay' && Array.isArray((s as { choices?: unknown }).choices)) return;
+  if (k === 'replay') {
+    // Each actor's recorded values, whole numbers from 0 (QA: `['a', null]` ran, and an actor
+    // crashed on a timer NaN ticks ahead, blamed on the model).
+    const choices = (s as { choices?: unknown }).choices;
+    if (!Array.isArray(choices))
+      throw new ConfigError(
+        'strategy.choices',
+        `Expected a list per actor of the values it chose, got ${shown(choices)}`,
+      );
+    choices.forEach((c: unknown, i) => {
+      const bad = Array.isArray(c) ? c.findIndex((v) => !safeCount(v, 0, Number.MAX_SAFE_INTEGER)) : -2;
+      if (bad === -2)
+        throw new ConfigError(
+          `strategy.choices[${i}]`,
+          `Expected a list of whole numbers from 0, got ${shown(c)}`,
+        );
+      if (bad >= 0)
+        throw new ConfigError(
+          `strategy.choices[${i}][${bad}]`,
+          `Expected a whole number from 0, got ${shown((c as unknown[])[bad])}`,
+        );
+    });
+    return;
+  }
   if (k === 'pct') {
     const p = s as { depth?: unknown; steps?: unknown; agents?: unknown };
     if (!safeCount(p.depth, 1, MAX_PCT_DEPTH))

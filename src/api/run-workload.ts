@@ -154,6 +154,14 @@ function checkOptionTypes(options: RunWorkloadOptions): void {
       `Expected an object of parameter paths and values, such as { 'gpu.dmaBytes': 4096 }, got ${shown(set)}`,
     );
   }
+  // A path set to undefined ran as if unset, while the reproduce line printed `--set P=undefined`,
+  // which the command refuses (QA).
+  const unset = set === undefined ? undefined : Object.entries(set).find(([, v]) => v === undefined);
+  if (unset !== undefined)
+    throw new ConfigError(
+      `set.${unset[0]}`,
+      'Expected a value for the parameter, got undefined (leave the path out to keep its value)',
+    );
   for (const key of ['variant', 'topologyFile'] as const) {
     const v: unknown = options[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) {

@@ -252,6 +252,46 @@ describe('runWorkload input', () => {
 });
 
 describe('runSimulation input', () => {
+  it("a RunConfig's fields that make its reproduce line, and its flags, are checked: of another kind each ran as its line did not say (QA)", async () => {
+    const config = workloadConfig(w, { seed: 3 });
+    const sim = (extra: object) =>
+      refusal(runSimulation({ ...config, ...extra } as typeof config, { host: 'inline' }));
+    expect(await sim({ bugs: ['single-flush', 'single-flush'] })).toBe(
+      'bugs: Expected each bug switch once, got `single-flush` twice',
+    );
+    expect(await sim({ stopOnFirst: 'yes' })).toBe(
+      'stopOnFirst: Expected true or false, got "yes" (a string)',
+    );
+    expect(await sim({ set: [1, 2] })).toBe(
+      "set[0]: Expected { path, value } with a parameter's path, got 1",
+    );
+    expect(await sim({ set: 'x' })).toMatch(/^set: Expected a list of \{ path, value \}/);
+    expect(await sim({ workload: 5 })).toBe("workload: Expected the workload's name, got 5");
+    expect(await sim({ variant: '' })).toMatch(/^variant: Expected a non-empty string/);
+    expect(await sim({ customTopology: 'x' })).toMatch(/^customTopology: Expected \{ file, spec \}/);
+    expect(await sim({ customTopology: { file: 'x.json', spec: TOPOLOGY_PRESETS['witherspoon-6'] } })).toBe(
+      'customTopology.spec.name: Expected the topology the parameters name (`witherspoon-4`), got "witherspoon-6" (a string)',
+    );
+    expect(
+      await sim({
+        strategy: {
+          kind: 'replay',
+          choices: [
+            [0, 1],
+            ['a', null],
+          ],
+        },
+      }),
+    ).toBe('strategy.choices[1][0]: Expected a whole number from 0, got "a" (a string)');
+    // runWorkload's set: a path set to undefined, as its own field.
+    expect(await refusal(runWorkload(w, { set: { 'gpu.dmaBytes': undefined } }))).toBe(
+      'set.gpu.dmaBytes: Expected a value for the parameter, got undefined (leave the path out to keep its value)',
+    );
+    expect(await refusal(runWorkload(w, { bugs: ['single-flush', 'single-flush'] }))).toBe(
+      'bugs: Expected each bug switch once, got `single-flush` twice',
+    );
+  });
+
   it("a RunConfig's crashAt is checked as --crash-at is, and a key no run reads is refused, before anything runs (QA Q9)", async () => {
     const config = workloadConfig(w, { seed: 3 });
     const sim = (extra: object) =>
