@@ -74,13 +74,22 @@ export function watchdog(
         events += rows[r + ST_EVENTS]!;
         findings += rows[r + ST_FINDINGS]!;
       }
-      // The least clock of the workers still advancing (a free worker's may stop early).
-      options.onProgress?.(
-        shown.next(Array.from({ length: workerCount }, (_, w) => clock(w))),
-        events,
-        findings,
-      );
-      if (options.shouldStop?.()) stopAll();
+      // The caller's callbacks: one that throws fails the run with its error, every worker
+      // stopped, as an inline run's does (QA: thrown from this timer, it ended the process).
+      try {
+        // The least clock of the workers still advancing (a free worker's may stop early).
+        options.onProgress?.(
+          shown.next(Array.from({ length: workerCount }, (_, w) => clock(w))),
+          events,
+          findings,
+        );
+        if (options.shouldStop?.()) stopAll();
+      } catch (e) {
+        clearInterval(timer);
+        stopAll();
+        reject(e);
+        return;
+      }
       const now = performance.now();
       const gap = now - lastLookMs;
       if (gap > Math.max(PAUSE_MIN_MS, PAUSE_INTERVALS * interval)) lastMoveMs += gap - interval;

@@ -183,6 +183,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const queue = new PQueue({ concurrency: threads });
   let stop = false;
   let done = 0;
+  let thrown: { error: unknown } | undefined;
   // A thread that fails outside any seed (it cannot load the task file, it dies between seeds)
   // is an 'error' of the pool: unheard, an uncaught exception that ended the process with exit 1,
   // which means a violation. The seeds it touched fail on their own (taskFailed); this says what
@@ -219,49 +220,58 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
         ...(options.judgeAs === undefined ? {} : { judgeAs: options.judgeAs }),
         ...(options.stopWord === undefined ? {} : { stopWord: options.stopWord }),
       };
-      void queue.add(async () => {
-        if (stop) {
-          stopped.notRun(seed);
-          return;
-        }
-        // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
-        if (stopAsked()) {
-          summary.stoppedEarly = true;
-          stopped.notRun(seed);
-          return;
-        }
-        const o = await pool.run(task).then(
-          (r) => r as SeedOutcome,
-          (e: unknown) => {
-            // npusim itself failed: the seeds after it would most likely fail the same way.
-            stopped.because('npusim-failed');
+      // What a task throws (the caller's onOutcome, a file that cannot be written) fails the sweep
+      // with it once the seeds running have ended; unheard, each was an unhandled rejection that
+      // ended the caller's process (QA: sweepWorkload's onProgress).
+      queue
+        .add(async () => {
+          if (stop) {
+            stopped.notRun(seed);
+            return;
+          }
+          // Ctrl-C came while this seed waited: it does not start (interrupt.ts), and is not counted.
+          if (stopAsked()) {
+            summary.stoppedEarly = true;
+            stopped.notRun(seed);
+            return;
+          }
+          const o = await pool.run(task).then(
+            (r) => r as SeedOutcome,
+            (e: unknown) => {
+              // npusim itself failed: the seeds after it would most likely fail the same way.
+              stopped.because('npusim-failed');
+              stop = true;
+              return taskFailed(seed, e, options);
+            },
+          );
+          // Stopped by Ctrl-C mid-run: no verdict, so neither counted nor written (as a seed that
+          // never started).
+          if (o.interrupted === true) {
+            summary.stoppedEarly = true;
+            stopped.because('signal');
+            stopped.notRun(seed);
+            return;
+          }
+          const failureFile = writeFailure(o, options);
+          addOutcome(summary, o, failureFile);
+          writeResult(o, options, failureFile);
+          done++;
+          if (o.status !== 'clean' && options.config.stopOnFirst === true) {
+            stopped.because('stop-on-first');
             stop = true;
-            return taskFailed(seed, e, options);
-          },
-        );
-        // Stopped by Ctrl-C mid-run: no verdict, so neither counted nor written (as a seed that
-        // never started).
-        if (o.interrupted === true) {
-          summary.stoppedEarly = true;
-          stopped.because('signal');
-          stopped.notRun(seed);
-          return;
-        }
-        const failureFile = writeFailure(o, options);
-        addOutcome(summary, o, failureFile);
-        writeResult(o, options, failureFile);
-        done++;
-        if (o.status !== 'clean' && options.config.stopOnFirst === true) {
-          stopped.because('stop-on-first');
+          }
+          options.onOutcome?.(o, done, seeds.length, summary.failed);
+        })
+        .catch((e: unknown) => {
+          thrown ??= { error: e };
           stop = true;
-        }
-        options.onOutcome?.(o, done, seeds.length, summary.failed);
-      });
+        });
     }
     await queue.onIdle();
   } finally {
     await pool.destroy();
   }
+  if (thrown !== undefined) throw thrown.error;
   if (stop && summary.ran < seeds.length) summary.stoppedEarly = true;
   stopped.into(summary, options);
   summary.wallMs = performance.now() - started;

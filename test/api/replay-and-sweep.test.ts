@@ -138,6 +138,35 @@ describe('sweepWorkload', () => {
     expect(existsSync(join(ROOT, 'npusim-failures'))).toBe(before);
   });
 
+  test('sweep: an onProgress that throws fails the sweep with its error, once, the seeds running ended (QA: an unhandled rejection per seed)', async () => {
+    const stress = await findWorkload('stress');
+    const boom = new Error('progress threw');
+    let calls = 0;
+    const unhandled: unknown[] = [];
+    const hear = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', hear);
+    try {
+      await expect(
+        sweepWorkload(stress, {
+          seeds: { first: 1, last: 8 },
+          jobs: 2,
+          durationTicks: 5_000_000,
+          onProgress: () => {
+            calls += 1;
+            throw boom;
+          },
+        }),
+      ).rejects.toBe(boom);
+    } finally {
+      process.off('unhandledRejection', hear);
+    }
+    expect(unhandled).toEqual([]);
+    // No seed is handed out after the first throw (those already handed out, at most the two
+    // running and the two waiting, may still end and report), so the sweep stops short of 8.
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThan(8);
+  });
+
   test('sweep: with a bug it finds the failures `npusim sweep` prints for the same seeds; failure files only where asked', async () => {
     const flushRace = await findWorkload('flush-race');
     const options = { bugs: ['single-flush' as const], durationTicks: 60_000_000, jobs: 2 };

@@ -114,4 +114,41 @@ describe('threaded watchdog', () => {
     w.stop();
     expect(ticks).toEqual([1_000, 2_000, 3_000]);
   });
+
+  test("a caller's onProgress or shouldStop that throws fails the run with its error and stops the workers (QA: thrown from the timer, it ended the process)", async () => {
+    for (const which of ['onProgress', 'shouldStop'] as const) {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const rows = new SharedArrayBuffer(STATUS_FIELDS * Float64Array.BYTES_PER_ELEMENT);
+      new Float64Array(rows)[ST_STATE] = STATE_RUNNING;
+      let stops = 0;
+      const boom = new Error(`${which} threw`);
+      const w = watchdog(
+        plan,
+        1,
+        () => 'w0',
+        rows,
+        [],
+        {
+          seed: 1,
+          endTick: 1,
+          watchdogMs: LIMIT,
+          progressIntervalMs: INTERVAL,
+          [which]: () => {
+            throw boom;
+          },
+        },
+        () => {
+          stops += 1;
+        },
+      );
+      vi.advanceTimersByTime(INTERVAL);
+      await expect(w.failed).rejects.toBe(boom);
+      expect(stops).toBe(1);
+      // The look ended with it: no second call, no second stop.
+      vi.advanceTimersByTime(5 * INTERVAL);
+      expect(stops).toBe(1);
+      w.stop();
+      vi.useRealTimers();
+    }
+  });
 });
