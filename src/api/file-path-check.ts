@@ -26,3 +26,25 @@ export function checkFilePath(field: string, path: unknown, what: string): asser
     );
   }
 }
+
+/**
+ * A directory a library call will write files into (`sweepWorkload`'s `failuresDir`), checked
+ * before the work: one that exists, or one that can be made under its nearest existing ancestor,
+ * a directory. QA: a path that was a file was met, as EEXIST from mkdir, only once the sweep was
+ * under way; the command line refuses it before it starts (cli/output-path.ts checkOutputDir).
+ */
+export function checkDirPath(field: string, path: string): void {
+  let at = resolve(path);
+  for (;;) {
+    if (existsSync(at)) {
+      if (statSync(at).isDirectory()) return;
+      throw new ConfigError(
+        field,
+        `Expected a directory to write files into, got ${path}: ${at === resolve(path) ? 'it is a file, not a directory' : `${at} is a file, not a directory`}`,
+      );
+    }
+    const up = dirname(at);
+    if (up === at) return;
+    at = up;
+  }
+}

@@ -20,6 +20,7 @@ import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 import { parseSeedItems, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
 import { checkRunConfig, shown } from './check-run-input.js';
+import { checkDirPath } from './file-path-check.js';
 import { preparedRun, type RunWorkloadOptions, SCENARIO_OPTION_KEYS } from './run-workload.js';
 
 type ScenarioOptions = Pick<RunWorkloadOptions, (typeof SCENARIO_OPTION_KEYS)[number]>;
@@ -79,6 +80,7 @@ export async function sweepWorkload(
   ) {
     throw new ConfigError('failuresDir', `Expected a directory's path, got ${shown(options.failuresDir)}`);
   }
+  if (options.failuresDir !== undefined) checkDirPath('failuresDir', options.failuresDir);
   for (const key of ['onProgress', 'shouldStop'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') {
       throw new ConfigError(key, `Expected a function, got ${shown(options[key])}`);

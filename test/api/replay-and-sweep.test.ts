@@ -245,6 +245,16 @@ describe('sweepWorkload', () => {
     expect(await refused({ seeds: [1], bugs: ['nope'] })).toMatchObject({ field: 'bugs' });
     expect(await refused({ seeds: [1], set: { 'gpu.dmaBytes': 0 } })).toBeInstanceOf(ConfigError);
     expect(await refused({})).toMatchObject({ field: 'seeds' });
+    // A failures directory that is a file, or under one (QA: EEXIST from mkdir, mid-sweep).
+    const file = join(testTempDir('npusim-sweep-failures-'), 'afile');
+    writeFileSync(file, '');
+    for (const failuresDir of [file, join(file, 'sub')])
+      expect(await refused({ seeds: [1], failuresDir })).toMatchObject({
+        field: 'failuresDir',
+        message: expect.stringMatching(
+          /^failuresDir: Expected a directory to write files into, got .*is a file, not a directory$/,
+        ),
+      });
   });
 
   test('sweep: a script that sweeps exits by itself once the sweep resolves (the pool threads are ended)', () => {
