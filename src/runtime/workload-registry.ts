@@ -44,7 +44,18 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
     if (byName.has(w.name)) throw new ConfigError(urlPath(url), `duplicate workload name \`${w.name}\``);
     byName.set(w.name, w);
   }
+  // The built-ins are one object each per process, handed to every caller: frozen, so an edit
+  // meant for one run (`(await findWorkload('stress')).params.gpu.dmaBytes = 4096`) is refused
+  // where it is made instead of changing every later run of `stress` under a reproduce line that
+  // names the unchanged workload (QA). A copy (`{ ...w, params: ... }`) is the caller's to edit.
+  if (url.href === workloadIndexUrl().href) for (const w of byName.values()) deepFreeze(w);
   return byName;
+}
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const key of Reflect.ownKeys(v)) deepFreeze((v as Record<PropertyKey, unknown>)[key]);
 }
 
 /** A file URL as the path a user would type (a URL's pathname is percent-encoded), else as is. */

@@ -473,7 +473,14 @@ describe('public API', () => {
 
   it('api: findWorkload gives a built-in by name, and refuses a slip with the names and the nearest one', async () => {
     const all = await loadWorkloads();
-    expect(await findWorkload('stress')).toBe(all.get('stress'));
+    const stress = await findWorkload('stress');
+    expect(stress).toBe(all.get('stress'));
+    // Frozen to the leaves: an edit meant for one run changed every later one (QA).
+    expect(Object.isFrozen(stress) && Object.isFrozen(stress.params.gpu)).toBe(true);
+    expect(() => {
+      (stress.params.gpu as { dmaBytes: number }).dmaBytes = 4096;
+    }).toThrow(TypeError);
+    expect(stress.params.gpu.dmaBytes).not.toBe(4096);
     const slip = await findWorkload('strss').catch((e: unknown) => e);
     expect(slip).toBeInstanceOf(ConfigError);
     expect((slip as ConfigError).field).toBe('workload');
