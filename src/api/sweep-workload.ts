@@ -158,6 +158,13 @@ function seedRange(seeds: SweepWorkloadOptions['seeds']): SeedRange {
   if (!isList && (typeof seeds !== 'object' || seeds === null)) {
     throw new ConfigError('seeds', `Expected { first, last } or a list of seeds, got ${shown(seeds)}`);
   }
+  // A key the range does not read (`step: 2`) ran every seed from first to last, unsaid (QA).
+  const extra = isList ? undefined : Object.keys(seeds).find((k) => k !== 'first' && k !== 'last');
+  if (extra !== undefined)
+    throw new ConfigError(
+      `seeds.${extra}`,
+      `Expected only \`first\` and \`last\` in a range of seeds, got \`${extra}\` too`,
+    );
   const entries: [string, unknown][] = isList
     ? (seeds as readonly unknown[]).map((s, i) => [`seeds[${i}]`, s])
     : [

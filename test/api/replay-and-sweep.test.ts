@@ -240,6 +240,7 @@ describe('sweepWorkload', () => {
     expect(await refused({ seeds: { first: 3, last: 1 } })).toMatchObject({ field: 'seeds' });
     expect(await refused({ seeds: [1, -2] })).toMatchObject({ field: 'seeds[1]' });
     expect(await refused({ seeds: [1, 2, 1] })).toMatchObject({ field: 'seeds' });
+    expect(await refused({ seeds: { first: 1, last: 4, step: 2 } })).toMatchObject({ field: 'seeds.step' });
     expect(await refused({ seeds: [1], jobs: 0 })).toMatchObject({ field: 'jobs' });
     expect(await refused({ seeds: [1], seed: 4 })).toMatchObject({ field: 'seed' });
     expect(await refused({ seeds: [1], bugs: ['nope'] })).toMatchObject({ field: 'bugs' });
