@@ -4,13 +4,14 @@
  * replaced only by the same failure; the summary and its replay say there is no digest instead of
  * printing a blank one or a placeholder; and a free run that crashed is labelled free.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli, FAILING_RUN } from './cli-harness.js';
+import { type CliOutcome, cli, FAILING_RUN } from './cli-harness.js';
 
 const tmp = () => testTempDir('npusim-crash-');
 
@@ -29,6 +30,19 @@ function crashRun(crashAt: string, dir: string, more: readonly string[] = ['--in
     dir,
     ...more,
   ]);
+}
+
+/**
+ * `crashRun('gpu1:100', DIR)` into a directory of its own, run once for the two tests that read
+ * what it printed and replay the file it wrote (they ran the same command each): started by the
+ * first that asks; the directory, which no test changes, removed after the file.
+ */
+const gpu1CrashDir = mkdtempSync(join(tmpdir(), 'npusim-crash-gpu1-'));
+afterAll(() => rmSync(gpu1CrashDir, { recursive: true, force: true }));
+let gpu1Crash: Promise<CliOutcome> | undefined;
+function gpu1CrashRun(): Promise<CliOutcome> {
+  gpu1Crash ??= crashRun('gpu1:100', gpu1CrashDir);
+  return gpu1Crash;
 }
 
 function readFile(path: string): FailureFile {
@@ -68,7 +82,7 @@ describe('run: a crash', () => {
   });
 
   test('the summary says the crashed run has no digest instead of leaving it blank', async () => {
-    const r = await crashRun('gpu1:100', tmp());
+    const r = await gpu1CrashRun();
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('digest (none: the run crashed)  status crash (exit 4)');
     // The event it was handling, as replay's history prints one: its time, the actor and where
@@ -100,8 +114,7 @@ describe('run: a crash', () => {
   });
 
   test("replay of a crash says on both lines, in the summary's words, that the run has no digest", async () => {
-    const dir = tmp();
-    const r = await crashRun('gpu1:100', dir);
+    const r = await gpu1CrashRun();
     const path = /npusim replay (\S+)/.exec(r.stderr)?.[1];
     expect(path, r.stderr).toBeDefined();
     const replay = await cli(['replay', path!]);

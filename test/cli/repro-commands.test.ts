@@ -3,10 +3,11 @@
  * file and the line that replays it; replay reproduces it; sweep finds failures per seed with a
  * summary by rule and merges shards; list --json describes workloads, bugs and profiles.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { replayHeader } from '../../src/cli/replay-command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { RULE_NAMES, RULES, type RuleName } from '../../src/model/check/rule-names.js';
@@ -16,16 +17,40 @@ import type { FailureFile } from '../../src/repro/failure-file.js';
 import type { ReplayStop } from '../../src/repro/replay-runs.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli, STACK_FRAME } from './cli-harness.js';
+import { type CliOutcome, cli, STACK_FRAME } from './cli-harness.js';
 
 const tmp = () => testTempDir('npusim-cli-');
 /** A run that fails at its first finding (translation.stale-tce), inline. */
 const FAILING = 'run tce-storm --bug unpin-before-kill --seed 1 --inline --stop-on-first'.split(' ');
 
+/**
+ * `FAILING --failures DIR`, run once for the tests that read its output or its failure file (they
+ * ran the same command each, a second or two of CPU every time): started by the first test that
+ * asks, its directory shared by the file and removed after it. It holds the run's one failure
+ * file, which no test changes: one that does (a tampered file) changes a copy of its own
+ * (`failureFileCopy`).
+ */
+const failingDir = mkdtempSync(join(tmpdir(), 'npusim-cli-failing-'));
+afterAll(() => rmSync(failingDir, { recursive: true, force: true }));
+let failing: Promise<CliOutcome> | undefined;
+function failingRun(): Promise<CliOutcome> {
+  failing ??= cli([...FAILING, '--failures', failingDir]);
+  return failing;
+}
+
+/** The failure file of `failingRun`, copied under its own name into a directory of the test's own. */
+async function failureFileCopy(): Promise<string> {
+  await failingRun();
+  const [name] = readdirSync(failingDir);
+  const path = join(tmp(), name!);
+  copyFileSync(join(failingDir, name!), path);
+  return path;
+}
+
 describe('run: failure files', () => {
   test('run --stop-on-first: a failing run ends at its first finding and writes a failure file with the replay line', async () => {
-    const dir = tmp();
-    const r = await cli([...FAILING, '--failures', dir]);
+    const dir = failingDir;
+    const r = await failingRun();
     expect(r.code).toBe(1);
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
@@ -131,9 +156,7 @@ describe('run: failure files', () => {
   });
 
   test('replay: a run that does not reproduce exits 5, told apart from a reproduced finding; --json says which', async () => {
-    const dir = tmp();
-    await cli([...FAILING, '--failures', dir]);
-    const path = join(dir, readdirSync(dir)[0]!);
+    const path = await failureFileCopy();
     const good = await cli(['replay', path, '--json']);
     expect(good.code).toBe(1);
     const ok = JSON.parse(good.stdout) as {
@@ -224,9 +247,8 @@ describe('run: failure files', () => {
   });
 
   test("replay's header names a PCT file's depth, a shrunk file's choice log and a topology not the workload's own", async () => {
-    const dir = tmp();
-    await cli([...FAILING, '--failures', dir]);
-    const path = join(dir, readdirSync(dir)[0]!);
+    await failingRun();
+    const path = join(failingDir, readdirSync(failingDir)[0]!);
     const file = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
     const workload = { params: { topology: 'witherspoon-6' } } as Pick<Workload, 'params'>;
     const pct = { ...file, strategy: { kind: 'pct', depth: 3, steps: [1], agents: 1 } } as FailureFile;
@@ -258,9 +280,8 @@ describe('run: failure files', () => {
   });
 
   test('replay: a tampered file is refused with exit 2 naming the field; a missing one names the file', async () => {
-    const dir = tmp();
-    await cli([...FAILING, '--failures', dir]);
-    const path = join(dir, readdirSync(dir)[0]!);
+    const path = await failureFileCopy();
+    const dir = dirname(path);
     const f = JSON.parse(readFileSync(path, 'utf8'));
     f.options.profile = 'nonsense';
     writeFileSync(path, JSON.stringify(f));

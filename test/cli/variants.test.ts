@@ -20,9 +20,16 @@ const tmp = () => testTempDir('npusim-variants-');
 
 /**
  * A workload file in `dir`: two hostile guests, one GPU each, on a Redbud under per-gpu-isolated
- * groups (so its own run is clean), peer writes at each other, and the `variants` given.
+ * groups (so its own run is clean), peer writes at each other, and the `variants` given; 20 us
+ * long unless `durationTicks` says otherwise (a variant with the links up leaks within 10 us).
  */
-function isolatedGuestsWorkload(dir: string, name: string, description: string, variants: unknown[]): string {
+function isolatedGuestsWorkload(
+  dir: string,
+  name: string,
+  description: string,
+  variants: unknown[],
+  durationTicks = 20_000_000,
+): string {
   const file = join(dir, `${name}.json`);
   const guest = (i: number) => ({
     name: `vm${i}`,
@@ -41,7 +48,7 @@ function isolatedGuestsWorkload(dir: string, name: string, description: string, 
       params: {
         topology: 'witherspoon-4',
         policy: 'per-gpu-isolated',
-        durationTicks: 20_000_000,
+        durationTicks,
         tenants: [guest(1), guest(2)],
         gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 50 },
       },
@@ -53,10 +60,16 @@ function isolatedGuestsWorkload(dir: string, name: string, description: string, 
 describe('variants', () => {
   test('a variant that sets nothing (a control run) says so in the answer, with or without a description', async () => {
     const dir = testTempDir('npusim-variants-control-');
-    const file = isolatedGuestsWorkload(dir, 'controls', 'control runs', [
-      { name: 'again', set: {} },
-      { name: 'again-described', description: 'the same run', set: {} },
-    ]);
+    const file = isolatedGuestsWorkload(
+      dir,
+      'controls',
+      'control runs',
+      [
+        { name: 'again', set: {} },
+        { name: 'again-described', description: 'the same run', set: {} },
+      ],
+      10_000_000,
+    );
     const r = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
@@ -382,9 +395,13 @@ describe('variants', () => {
 
   test('a variant that finds what it did not expect fails the command with its own failure file', async () => {
     const dir = tmp();
-    const file = isolatedGuestsWorkload(dir, 'leaky', 'a variant wrongly expected clean', [
-      { name: 'links-up', set: { policy: 'per-gpu' } },
-    ]);
+    const file = isolatedGuestsWorkload(
+      dir,
+      'leaky',
+      'a variant wrongly expected clean',
+      [{ name: 'links-up', set: { policy: 'per-gpu' } }],
+      10_000_000,
+    );
     const failures = join(dir, 'failures');
     const r = await cli(['run', file, '--seed', '1', '--inline', '--failures', failures]);
     expect(r.code, r.stderr).toBe(1);
@@ -453,6 +470,7 @@ describe('variants', () => {
         { name: 'links-up', set: { policy: 'per-gpu' } },
         { name: 'still-isolated', set: { policy: 'per-gpu-isolated' }, expect: ['isolation.peer'] },
       ],
+      10_000_000,
     );
     const r = await cli(['run', file, '--seed', '1', '--inline', '--json', '--no-failure-file']);
     expect(r.code, r.stderr).toBe(1);
@@ -616,7 +634,9 @@ describe('variants', () => {
 });
 
 describe("a variant's profile", () => {
-  const short = ['--seed', '1', '--duration', '20us', '--inline', '--no-failure-file'];
+  const short = ['--seed', '1', '--duration', '10us', '--inline', '--no-failure-file'];
+  // single-flush finds nothing in firmware-update's first 10 us: its test runs 20 us.
+  const short20us = ['--seed', '1', '--duration', '20us', '--inline', '--no-failure-file'];
 
   test('firmware-update: its as-shipped variant runs side by side on that profile, judged by what it expects', async () => {
     const r = await cli(['run', 'firmware-update', ...short, '--json']);
@@ -717,7 +737,7 @@ describe("a variant's profile", () => {
     const refused = await cli([
       'run',
       'firmware-update',
-      ...short,
+      ...short20us,
       '--variant',
       'as-shipped',
       '--bug',
@@ -730,7 +750,7 @@ describe("a variant's profile", () => {
     const r = await cli([
       'run',
       'firmware-update',
-      ...short,
+      ...short20us,
       '--bug',
       'tce-entire-kill-ignored',
       '--bug',
@@ -760,7 +780,7 @@ describe("a variant's profile", () => {
       JSON.stringify({
         name: 'shipped-guests',
         description: 'firmware-update whose as-shipped variant wrongly expects clean',
-        params: { ...fw.params, durationTicks: 20_000_000 },
+        params: { ...fw.params, durationTicks: 10_000_000 },
         variants: [{ name: 'shipped', profile: 'as-shipped' }],
       }),
     );

@@ -36,18 +36,35 @@ import { testTempDir } from '../support/temp-dir.js';
 
 const registry = new Map(workloads.map((w) => [w.name, w]));
 
+/**
+ * Seed-1 failure files, each found once for every test that asks for it (the run is the same
+ * every time); every caller gets a copy of its own.
+ */
+const found = new Map<string, Promise<FailureFile>>();
+async function once(key: string, find: () => Promise<FailureFile>): Promise<FailureFile> {
+  let file = found.get(key);
+  if (file === undefined) {
+    file = find();
+    found.set(key, file);
+  }
+  return structuredClone(await file);
+}
+
 async function failure(
   name: string,
   bug: Parameters<typeof runSeed>[0]['config']['bugs'][number],
   stopOnFirst = true,
 ) {
   const w = registry.get(name)!;
-  const o = await runSeed({
-    config: { workload: name, seed: 1, bugs: [bug], params: w.params, stopOnFirst },
-    workload: w,
-    seed: 1,
+  const file = await once(`${name} ${bug} ${stopOnFirst}`, async () => {
+    const o = await runSeed({
+      config: { workload: name, seed: 1, bugs: [bug], params: w.params, stopOnFirst },
+      workload: w,
+      seed: 1,
+    });
+    return o.failure!;
   });
-  return { w, file: o.failure! };
+  return { w, file };
 }
 
 describe('shrink', () => {
@@ -261,12 +278,30 @@ async function deadlockFailure() {
     durationTicks: 200_000_000,
     host: { ...w.params.host, shootdownDeadlineTicks: 30_000_000 },
   };
-  const o = await runSeed({
-    config: { workload: w.name, seed: 1, bugs: ['release-between-flushes'], params },
-    workload: w,
-    seed: 1,
+  const file = await once('atsd-deadlock 30 us deadline in 200 us', async () => {
+    const o = await runSeed({
+      config: { workload: w.name, seed: 1, bugs: ['release-between-flushes'], params },
+      workload: w,
+      seed: 1,
+    });
+    return o.failure!;
   });
-  return { w, file: o.failure! };
+  return { w, file };
+}
+
+/**
+ * atsd-hang seed 1 (stopped at its hang) shrunk with a budget of 30: one shrink for the two tests
+ * that look at it (a shrink of one file and budget gives the same outcome every time, tested
+ * above), read only.
+ */
+let hangShrunk: ReturnType<typeof shrinkFailure> | undefined;
+function atsdHangShrunkIn30(): ReturnType<typeof shrinkFailure> {
+  hangShrunk ??= (async () => {
+    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    return shrinkFailure(file, config, w, { budget: 30 });
+  })();
+  return hangShrunk;
 }
 
 describe('shrink: what must still fail, and a stop', () => {
@@ -395,9 +430,7 @@ describe('shrink: what must still fail, and a stop', () => {
     // atsd-hang's first finding is its hang, so the run stops there (stopOnFirst) whatever its
     // duration: the held-back cut to the liveness failure ties the best on every measure, and was
     // refused, leaving the result saying 300 us while it stops at 125 us (QA Q51, --budget 30).
-    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
-    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
-    const shrunk = await shrinkFailure(file, config, w, { budget: 30 });
+    const shrunk = await atsdHangShrunkIn30();
     expect(shrunk.budgetUsedUp).toBe(true);
     expect(shrunk.config.stopOnFirst).toBe(true);
     expect(shrunk.lastPass).not.toBe('scenario: end at the liveness failure');
@@ -426,9 +459,7 @@ describe('shrink: what must still fail, and a stop', () => {
   test('a shrink whose best ends longer than the original in simulated time returns the latest kept that is not', async () => {
     // atsd-hang seed 1, stopped at its hang (102.6 us): at 30 runs the best candidate finds it at
     // 125 us, past the original.
-    const { w, file } = await failure('atsd-hang', 'atsd-no-valid-bdf');
-    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
-    const shrunk = await shrinkFailure(file, config, w, { budget: 30 });
+    const shrunk = await atsdHangShrunkIn30();
     expect(shrunk.kept).toBeGreaterThan(0);
     for (const k of ['events', 'simulatedTicks', 'actors', 'deviations'] as const) {
       expect(shrunk.after[k]).toBeLessThanOrEqual(shrunk.before[k]);

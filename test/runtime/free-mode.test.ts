@@ -21,9 +21,18 @@ import { replayFreeRun, startThreadedRun } from '../../src/runtime/engine.js';
 import type { FreeLog } from '../../src/runtime/free/free-log.js';
 import { decodeTakeLog, logCheck, type TakeCursor, TakeLogWriter } from '../../src/runtime/free/take-log.js';
 import type { RawRun } from '../../src/runtime/raw-run.js';
+import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
 
 const WINDOW = { windowTicks: 1_000_000 };
+
+/**
+ * The free runs' threads, kept from one run to the next (src/runtime/worker-set.ts), as a free
+ * sweep keeps them from seed to seed: each run still races its nine actors' own threads, without
+ * starting them cold. The stopped run (Ctrl-C) starts its own.
+ */
+const threads = new WorkerSet();
+afterAll(() => threads.close());
 
 function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
   const w = workloads.find((x) => x.name === name)!;
@@ -31,7 +40,8 @@ function config(name: string, seed: number, durationTicks: number, bugs: BugName
 }
 
 async function freeRun(c: RunConfig): Promise<RawRun> {
-  return startThreadedRun(c, { host: 'threaded', free: WINDOW, watchdogMs: 60_000 }).result;
+  return startThreadedRun(c, { host: 'threaded', free: WINDOW, watchdogMs: 60_000, workerSet: threads })
+    .result;
 }
 
 function digestOf(raw: RawRun): string {

@@ -2,7 +2,7 @@
  * Placement (issue 15): actors on N workers, partitioned by socket, give the inline digest for
  * every placement and workload; the partition keeps a socket together and cuts the X-bus.
  */
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
@@ -10,6 +10,7 @@ import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { combineDigests } from '../../src/runtime/digest.js';
 import { runRaw } from '../../src/runtime/engine.js';
 import { parsePlacement, placeActors } from '../../src/runtime/placement.js';
+import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
 
 function config(
@@ -100,6 +101,22 @@ describe('placement: the partition', () => {
 });
 
 describe('placement: one digest for every placement', () => {
+  // Each placement's threads, kept from one workload's run to the next (src/runtime/worker-set.ts:
+  // a kept worker's run gives the digest a fresh one gives, worker-set.test.ts): every run still
+  // has its placement's partition, without starting its workers cold for every workload.
+  const sets = new Map<number, WorkerSet>();
+  const keptFor = (count: number): WorkerSet => {
+    let set = sets.get(count);
+    if (set === undefined) {
+      set = new WorkerSet();
+      sets.set(count, set);
+    }
+    return set;
+  };
+  afterAll(async () => {
+    for (const set of sets.values()) await set.close();
+  });
+
   test.each([
     ['stress', [] as BugName[], {}],
     ['flush-race', ['single-flush'] as BugName[], {}],
@@ -110,7 +127,11 @@ describe('placement: one digest for every placement', () => {
     const c = config(name, 3, 30_000_000, bugs, over);
     const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
     for (const count of [1, 2, 3, 4]) {
-      const t = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count } });
+      const t = await runRaw(c, {
+        host: 'threaded',
+        placement: { kind: 'workers', count },
+        workerSet: keptFor(count),
+      });
       expect({ count, digest: combineDigests(t.actorDigests) }).toEqual({ count, digest: inline });
     }
   });
@@ -123,7 +144,8 @@ describe('placement: one digest for every placement', () => {
     const c = config('atsd-deadlock', 1, 60_000_000, ['release-between-flushes'], over);
     const inline = combineDigests((await runRaw(c, { host: 'inline' })).actorDigests);
     for (const placement of [{ kind: 'workers', count: 2 }, { kind: 'per-actor' }] as const) {
-      const t = await runRaw(c, { host: 'threaded', placement });
+      const kept = placement.kind === 'workers' ? { workerSet: keptFor(placement.count) } : {};
+      const t = await runRaw(c, { host: 'threaded', placement, ...kept });
       expect({ placement, digest: combineDigests(t.actorDigests) }).toEqual({ placement, digest: inline });
     }
   });
@@ -131,7 +153,11 @@ describe('placement: one digest for every placement', () => {
   test('placement: stop-on-first on 2 workers gives the inline digest and stop tick', async () => {
     const c = { ...config('flush-race', 1, 800_000_000, ['single-flush']), stopOnFirst: true };
     const inline = await runRaw(c, { host: 'inline' });
-    const two = await runRaw(c, { host: 'threaded', placement: { kind: 'workers', count: 2 } });
+    const two = await runRaw(c, {
+      host: 'threaded',
+      placement: { kind: 'workers', count: 2 },
+      workerSet: keptFor(2),
+    });
     expect(two.reachedTick).toBe(inline.reachedTick);
     expect(two.actorDigests).toEqual(inline.actorDigests);
   });

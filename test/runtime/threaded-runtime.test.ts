@@ -1,39 +1,58 @@
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { firstDivergence } from '../../src/runtime/digest.js';
 import { runInline } from '../../src/runtime/inline-runtime.js';
 import { ActorCrashError, EngineStallError, WorkerLostError } from '../../src/runtime/run-errors.js';
 import { liveWorkerCount, runThreaded, startThreaded } from '../../src/runtime/threaded-runtime.js';
+import { WorkerSet } from '../../src/runtime/worker-set.js';
 import * as mesh from '../fixtures/mesh-machine.js';
 
 const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
 const config: mesh.MeshConfig = { actors: 5, tokens: 8, latencyTicks: 2_000, jitterTicks: 300 };
 
 describe('threaded runtime', () => {
-  test('threaded and inline give the same digest, event for event', async () => {
-    const opts = { seed: 11, endTick: 3_000_000, recordEvents: 100_000 };
-    const inline = runInline(mesh, config, opts);
-    const threaded = await runThreaded(meshUrl, config, { ...opts, ringCapacityRecords: 64 });
-    expect(firstDivergence(inline.recorded, threaded.recorded)).toBeUndefined();
-    expect(threaded.actorDigests).toEqual(inline.actorDigests);
-    expect(threaded.events).toBe(inline.events);
-    expect(threaded.events).toBeGreaterThan(5000);
-  });
+  describe('two runs on threads kept from one to the other', () => {
+    // The second run takes the first one's five workers (src/runtime/worker-set.ts: a kept
+    // worker's run gives the digest a fresh one gives, worker-set.test.ts) instead of starting
+    // five more through tsx; both still agree with inline. Closed before the tests that count
+    // live workers.
+    const threads = new WorkerSet();
+    afterAll(() => threads.close());
 
-  test('conservation holds across rings: sent = handled + in flight, per edge', async () => {
-    const r = await runThreaded(meshUrl, config, { seed: 5, endTick: 2_000_000, ringCapacityRecords: 16 });
-    const inline = runInline(mesh, config, { seed: 5, endTick: 2_000_000 });
-    // Every edge counted (none left out as an empty or zero entry), and the counts are the inline
-    // run's, which is the same run event for event.
-    expect(r.sentPerEdge).toHaveLength(mesh.planMachine(config).edges.length);
-    expect(r.sentPerEdge.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(r.sentPerEdge).toEqual(inline.sentPerEdge);
-    expect(r.receivedPerEdge).toEqual(inline.receivedPerEdge);
-    expect(r.inFlightPerEdge).toEqual(inline.inFlightPerEdge);
-    r.sentPerEdge.forEach((sent, e) => {
-      expect(r.receivedPerEdge[e]! + r.inFlightPerEdge[e]!).toBe(sent);
+    test('threaded and inline give the same digest, event for event', async () => {
+      const opts = { seed: 11, endTick: 3_000_000, recordEvents: 100_000 };
+      const inline = runInline(mesh, config, opts);
+      const threaded = await runThreaded(meshUrl, config, {
+        ...opts,
+        ringCapacityRecords: 64,
+        workerSet: threads,
+      });
+      expect(firstDivergence(inline.recorded, threaded.recorded)).toBeUndefined();
+      expect(threaded.actorDigests).toEqual(inline.actorDigests);
+      expect(threaded.events).toBe(inline.events);
+      expect(threaded.events).toBeGreaterThan(5000);
     });
-    // Tiny rings force the backpressure path; the run still completes and agrees with inline.
-    expect(r.actorDigests).toEqual(inline.actorDigests);
+
+    test('conservation holds across rings: sent = handled + in flight, per edge', async () => {
+      const r = await runThreaded(meshUrl, config, {
+        seed: 5,
+        endTick: 2_000_000,
+        ringCapacityRecords: 16,
+        workerSet: threads,
+      });
+      const inline = runInline(mesh, config, { seed: 5, endTick: 2_000_000 });
+      // Every edge counted (none left out as an empty or zero entry), and the counts are the inline
+      // run's, which is the same run event for event.
+      expect(r.sentPerEdge).toHaveLength(mesh.planMachine(config).edges.length);
+      expect(r.sentPerEdge.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(r.sentPerEdge).toEqual(inline.sentPerEdge);
+      expect(r.receivedPerEdge).toEqual(inline.receivedPerEdge);
+      expect(r.inFlightPerEdge).toEqual(inline.inFlightPerEdge);
+      r.sentPerEdge.forEach((sent, e) => {
+        expect(r.receivedPerEdge[e]! + r.inFlightPerEdge[e]!).toBe(sent);
+      });
+      // Tiny rings force the backpressure path; the run still completes and agrees with inline.
+      expect(r.actorDigests).toEqual(inline.actorDigests);
+    });
   });
 
   test('an actor that throws stops the run with its name, tick and last event, and no worker is left', async () => {

@@ -28,6 +28,22 @@ async function inline(c: RunConfig) {
   return runSimulation(c, { host: 'inline' });
 }
 
+/**
+ * A workload's run at its own parameters, made once for every test that asks for the same
+ * workload, seed and bug switches (read only: the same result each test would have made again;
+ * several switches share a workload, whose run without them is the same run).
+ */
+const shared = new Map<string, ReturnType<typeof inline>>();
+function sharedRun(name: string, seed: number, bugs: BugName[] = []): ReturnType<typeof inline> {
+  const key = `${name} ${seed} ${bugs.join(',')}`;
+  let run = shared.get(key);
+  if (run === undefined) {
+    run = inline(config(name, seed, bugs));
+    shared.set(key, run);
+  }
+  return run;
+}
+
 describe('machine: clean runs', () => {
   test('intervals above 2^32 ticks (4.3 ms) run: each draw of twice the interval is a wide one', async () => {
     const w = workloads.find((x) => x.name === 'stress')!;
@@ -177,7 +193,7 @@ const exposures: { workload: string; bug: BugName; rule: string; status: string 
 describe('machine: bugs as switches', () => {
   for (const e of exposures) {
     test(`${e.bug}: ${e.workload} reports ${e.rule}, and the same seed is clean without the switch`, async () => {
-      const bad = await inline(config(e.workload, 1, [e.bug]));
+      const bad = await sharedRun(e.workload, 1, [e.bug]);
       const rules = [...bad.violations, ...bad.liveness].map((v) => v.rule);
       expect(rules).toContain(e.rule);
       expect(bad.status).toBe(e.status);
@@ -186,7 +202,7 @@ describe('machine: bugs as switches', () => {
         .find((w) => w.name === e.workload)
         ?.exposes?.find((x) => x.bug === e.bug)?.rules;
       expect([...new Set(rules)].filter((r) => !listed?.includes(r as never))).toEqual([]);
-      const good = await inline(config(e.workload, 1));
+      const good = await sharedRun(e.workload, 1);
       expect(good.status).toBe('clean');
       expect([...good.violations, ...good.liveness]).toEqual([]);
     });
@@ -217,14 +233,14 @@ describe('machine: bugs as switches', () => {
   });
 
   test('kexec-boot: without the switch the host kernel’s contexts are programmed and ATS works', async () => {
-    const r = await inline(config('kexec-boot', 1));
+    const r = await sharedRun('kexec-boot', 1);
     expect(r.status).toBe('clean');
     expect(r.counts['nmmu.fault.bdf-not-valid'] ?? 0).toBe(0);
     expect(r.counts['dma.completed']).toBeGreaterThan(1000);
   });
 
   test('tce-parallel-map: without the switch the threads race for the level and the cmpxchg settles it', async () => {
-    const r = await inline(config('tce-parallel-map', 1));
+    const r = await sharedRun('tce-parallel-map', 1);
     expect(r.status).toBe('clean');
     // Every GPU's 256 pages mapped, 16 per chunk, in one level per window.
     expect(r.counts['tce.maps']).toBe(6 * 16);
@@ -235,7 +251,7 @@ describe('machine: bugs as switches', () => {
   });
 
   test('atsd-hang without the switch: the GPU whose links never trained gets no ATSD, and every shootdown completes', async () => {
-    const r = await inline(config('atsd-hang', 1));
+    const r = await sharedRun('atsd-hang', 1);
     expect(r.status).toBe('clean');
     expect(r.counts['shootdown.completed']).toBeGreaterThan(10);
     const regs = r.actorStates.chip0?.registers as { hung: boolean }[];
@@ -243,14 +259,14 @@ describe('machine: bugs as switches', () => {
   });
 
   test('kexec-boot with the stale refcount: ATS is refused, but ATSDs pass the bricks without VALID and shootdowns complete', async () => {
-    const r = await inline(config('kexec-boot', 1, ['xts-stale-after-kexec']));
+    const r = await sharedRun('kexec-boot', 1, ['xts-stale-after-kexec']);
     expect(r.violations.map((v) => v.rule)).toContain('translation.ats-refused');
     expect(r.liveness).toEqual([]);
     expect(r.counts['shootdown.completed']).toBeGreaterThan(0);
   });
 
   test('a hung ATSD leaves its register locked and hung in the result, for the liveness report', async () => {
-    const r = await inline(config('atsd-hang', 1, ['atsd-no-valid-bdf']));
+    const r = await sharedRun('atsd-hang', 1, ['atsd-no-valid-bdf']);
     const regs = r.actorStates.chip0?.registers as {
       locked: boolean;
       hung: boolean;
@@ -270,7 +286,7 @@ describe('machine: bugs as switches', () => {
   });
 
   test('the deadlock report names the cycle: each shootdown holds one NPU and waits for the other', async () => {
-    const r = await inline(config('atsd-deadlock', 1, ['release-between-flushes']));
+    const r = await sharedRun('atsd-deadlock', 1, ['release-between-flushes']);
     const text = r.liveness.map((v) => v.message).join('\n');
     expect(text).toMatch(/holds \[npu1\.reg0\], waits to acquire on npu0/);
     expect(text).toMatch(/holds \[npu0\.reg0\], waits to acquire on npu1/);
@@ -400,7 +416,7 @@ describe('machine: GPU resets ("nvidia-smi -r")', () => {
     );
 
   test('gpu-reset: resets of a GPU whose whole NVLink group is the caller’s are done, the others refused', async () => {
-    const r = await inline(config('gpu-reset', 1));
+    const r = await sharedRun('gpu-reset', 1);
     expect(r.status).toBe('clean');
     expect(r.counts['gpu.resets']).toBeGreaterThan(3);
     expect(r.counts['gpu.resetRefused']).toBeGreaterThan(3);
