@@ -1,6 +1,7 @@
 /**
  * Run progress on stderr, in simulated time: a cli-progress bar on a TTY, otherwise (a pipe, a CI
- * log, or --json) one plain line at most every `intervalMs` ("npusim: 40% simulated (800 us of
+ * log, or --json) one plain line at most every `intervalMs` (2 s, or NPUSIM_PROGRESS_INTERVAL's:
+ * progress-interval.ts; "npusim: 40% simulated (800 us of
  * 2 ms), 1.2M events/s, 0 violations so far"), and none that would repeat the last one. stdout is left to the summary or the JSON result.
  * Violations so far are what the actors' oracles found up to the tick shown (threaded: each
  * actor's count as of its last status update).
@@ -9,6 +10,7 @@
  */
 import { formatTime } from '../report/duration.js';
 import { compact } from '../report/number-text.js';
+import { progressIntervalMs } from './progress-interval.js';
 import { terminalBar } from './terminal-bar.js';
 
 export interface ProgressReporter {
@@ -21,8 +23,9 @@ export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Plain lines even on a TTY (--json). */
   plain: boolean;
-  /** The environment (`TERM`: drawsBars); default process.env. */
+  /** The environment (`TERM`: drawsBars; NPUSIM_PROGRESS_INTERVAL); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The least gap between two plain lines (0: none); default NPUSIM_PROGRESS_INTERVAL, else 2 s. */
   intervalMs?: number;
   clockMs?: () => number;
   /** What is running, when it is not the run itself (`variant per-gpu`). */
@@ -78,7 +81,8 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       stop: () => bar.stop(),
     };
   }
-  const intervalMs = options.intervalMs ?? 2000;
+  const intervalMs = options.intervalMs ?? progressIntervalMs(options.env ?? process.env) ?? 2000;
+  if (intervalMs === 0) return { update() {}, stop() {} };
   let lastLineMs = started;
   // What the last line said: a line that would repeat it (threaded workers still starting, every
   // report at 0 ps and 0 events) is left out until something moves.

@@ -31,6 +31,7 @@ import { helpText } from './help.js';
 import { inputFiles } from './input-files.js';
 import { listJson, listText } from './list-command.js';
 import { checkOutputFiles } from './output-path.js';
+import { progressIntervalMs } from './progress-interval.js';
 import { topoJson, topoText } from './topo-command.js';
 import { checkWorkingDirectory } from './working-directory.js';
 
@@ -46,10 +47,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       checkWorkingDirectory();
     // Before anything runs: a bad output path fails now, not after the simulation; so does a bad
     // NPUSIM_SOURCE_BUNDLES (read only when running from source: worker-url.ts), and a bad
-    // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it).
+    // NPUSIM_WORKLOAD_LOAD_TIMEOUT, whatever the workload (QA: only a module's load read it), and
+    // a bad NPUSIM_PROGRESS_INTERVAL, read only once a run is under way.
     if ('outputs' in args) checkOutputFiles(args.outputs, undefined, inputFiles(args));
     sourceBundlesDir();
     loadTimeoutSeconds(io.env);
+    progressIntervalMs(io.env);
     switch (args.command) {
       case 'help':
         io.stdout.write(helpText(args.topic));

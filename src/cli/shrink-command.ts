@@ -45,6 +45,7 @@ import type { ShrinkArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { Interrupt } from './interrupt.js';
 import { isDirectory, writeOutputs } from './output-path.js';
+import { progressIntervalMs } from './progress-interval.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
   const text = readFailureFileText(args.file);
@@ -104,6 +105,8 @@ async function shrinkAndWrite(
   const best = (m: Measures) =>
     `best ${events(m)} events, ${formatTime(m.simulatedTicks)}, ${deviations(m)} deviation${m.deviations === 1 ? '' : 's'}`;
   let last = performance.now();
+  // A line a second, or as NPUSIM_PROGRESS_INTERVAL says (progress-interval.ts; 0: none).
+  const gapMs = progressIntervalMs(io.env) ?? 1000;
   const outcome = await shrinkFailure(file, config, workload, {
     budget,
     where: args.file,
@@ -111,12 +114,12 @@ async function shrinkAndWrite(
     onStart: liveness ? reproduced : undefined,
     onProgress: (p) => {
       const now = performance.now();
-      if (now - last < 1000 && p.runs < p.budget) return;
+      if (gapMs === 0 || (now - last < gapMs && p.runs < p.budget)) return;
       last = now;
       io.stderr.write(sayText(`shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}`));
     },
   });
-  // Progress is printed at most once a second, so its last line may be behind: say where it ended,
+  // Progress is printed at most once a second (by default), so its last line may be behind: say where it ended,
   // and whether it ended because the passes were done or because the budget ran out under one.
   const ended = outcome.stopped
     ? `stopped after ${runs(outcome.runs)}`

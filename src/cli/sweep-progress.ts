@@ -1,6 +1,7 @@
 /**
  * A sweep's progress on stderr while its seeds run: a bar on a terminal, else a plain line a
- * second at first, further apart as the sweep goes on (`plainLineGapMs`).
+ * second at first, further apart as the sweep goes on (`plainLineGapMs`), or as far apart as
+ * NPUSIM_PROGRESS_INTERVAL says (progress-interval.ts; 0: none).
  */
 
 import { BRACKET_BREAK, WORD_BREAK } from '../core/wrap-text.js';
@@ -8,6 +9,7 @@ import { formatTime } from '../report/duration.js';
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { drawsBars } from './progress.js';
+import { progressIntervalMs } from './progress-interval.js';
 import { terminalBar } from './terminal-bar.js';
 
 /**
@@ -58,11 +60,13 @@ export function sweepProgress(
       stop: () => bar.stop(),
     };
   }
+  const fixedGapMs = progressIntervalMs(io.env);
+  if (fixedGapMs === 0) return { update() {}, stop() {} };
   let last = started;
   return {
     update(o, done, total, failures) {
       const at = now();
-      if (at - last < plainLineGapMs(at - started) && done < total) return;
+      if (at - last < (fixedGapMs ?? plainLineGapMs(at - started)) && done < total) return;
       last = at;
       const f = figures(done, total);
       // A failing seed's bracket goes under the figures when the line would pass 100 columns (a

@@ -8,12 +8,13 @@
 import { describe, expect, test } from 'vitest';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { cliChild } from '../support/cli-child.js';
+import { FAST_PROGRESS } from '../support/fast-progress.js';
 
 describe('--check-hosts, interrupted', () => {
   test('Ctrl-C during its inline run says the hosts were not compared and whose run the summary is', async () => {
     const r = await cliChild(
       ['run', 'stress', '--check-hosts', '--seed', '3', '--duration', '50ms', '--no-failure-file'],
-      { interruptOn: '% simulated' },
+      { interruptOn: '% simulated', env: FAST_PROGRESS },
     );
     expect(r.code, r.stderr).toBe(130);
     // Wrapped under its text at 100 columns: read back whole.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import { type ChildOutcome, cliChild } from '../support/cli-child.js';
+import { FAST_PROGRESS } from '../support/fast-progress.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { FAILING_RUN, STACK_FRAME, withTestFailuresDir } from './cli-harness.js';
 
@@ -15,7 +16,10 @@ import { FAILING_RUN, STACK_FRAME, withTestFailuresDir } from './cli-harness.js'
  * `run` and `sweep` (cli-harness.ts); with `interruptOn`, sent SIGINT once stderr shows that marker.
  */
 function npusim(args: string[], interruptOn?: string | RegExp): Promise<ChildOutcome> {
-  return cliChild(withTestFailuresDir(args), interruptOn === undefined ? {} : { interruptOn });
+  return cliChild(
+    withTestFailuresDir(args),
+    interruptOn === undefined ? {} : { interruptOn, env: FAST_PROGRESS },
+  );
 }
 
 describe('npusim command, signals and output streams', () => {
@@ -88,7 +92,7 @@ describe('npusim command, signals and output streams', () => {
           '--record',
           record,
         ]),
-        { interruptOn: '% simulated', signal },
+        { interruptOn: '% simulated', signal, env: FAST_PROGRESS },
       );
       expect(r.stderr).toContain(`npusim: stopping (${signal} again to quit at once)`);
       expect(r.code).toBe(130);
@@ -102,7 +106,7 @@ describe('npusim command, signals and output streams', () => {
   it('cli: one Ctrl-C sent twice at once (GNU timeout signals the process and its group) stops the run once', async () => {
     const r = await cliChild(
       withTestFailuresDir(['run', 'stress', '--inline', '--seed', '2', '--duration', '1s']),
-      { interruptOn: '% simulated', twice: true },
+      { interruptOn: '% simulated', twice: true, env: FAST_PROGRESS },
     );
     expect(r.stderr).not.toContain('second SIGINT');
     expect(r.code).toBe(130);

@@ -23,6 +23,7 @@ import type { FailureFile } from '../../src/repro/failure-file.js';
 import { workloads } from '../../workloads/index.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { cliChild } from '../support/cli-child.js';
+import { FAST_PROGRESS } from '../support/fast-progress.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -44,6 +45,7 @@ async function interruptedRecording(
   const r = await cliChild(['run', ...args, '--no-failure-file', '--record', path], {
     interruptOn: /% simulated \((?!0 ps )/,
     signal,
+    env: FAST_PROGRESS,
   });
   expect(r.code, r.stderr).toBe(130);
   expect(r.stderr).toContain('npusim: stopping');
@@ -184,7 +186,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
         '--failures',
         failures,
       ],
-      { interruptOn: /[1-9][\d.]*k? violations so far/ },
+      { interruptOn: /[1-9][\d.]*k? violations so far/, env: FAST_PROGRESS },
     );
     expect(r.code, r.stderr).toBe(130);
     const written =
@@ -220,6 +222,7 @@ describe('replay of a --record file of a run Ctrl-C stopped', () => {
     const failures = join(dir, 'failures');
     const r = await cliChild(['run', file, '--seed', '1', '--inline', '--failures', failures], {
       interruptOn: /variant leak: [^\n]*[1-9][\d.]*k? violations so far/,
+      env: FAST_PROGRESS,
     });
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('npusim: variant leak interrupted (exit 130)');
@@ -257,7 +260,10 @@ describe('a replay Ctrl-C stops', () => {
           .replace('"durationTicks": 30000000,', '"durationTicks": 50000000000,')
           .replace('"simulatedTicks": 30000000,', '"simulatedTicks": 50000000000,'),
       );
-      const r = await cliChild(['replay', long], { interruptOn: /% simulated \((?!0 ps )/ });
+      const r = await cliChild(['replay', long], {
+        interruptOn: /% simulated \((?!0 ps )/,
+        env: FAST_PROGRESS,
+      });
       expect(r.code, r.stderr).toBe(130);
       expect(r.stderr).toContain('npusim: stopping');
       expect(unwrapped(r.stderr, 8)).toMatch(
