@@ -12,10 +12,10 @@ const SOURCE_CONDITION = 'npusim-source';
 const CONDITIONS = [SOURCE_CONDITION, 'module', 'node', 'development|production'];
 
 // Thread tests spawn real worker_threads that run the TypeScript sources: the real machine's
-// worker, a sweep's pool threads and `run --inline`'s host from bundles made from them when the
-// test run starts (test/support/source-bundles.ts), every other worker (the tests' fixture
-// machines) through tsx (src/runtime/worker-url.ts); no build output from an earlier run is ever
-// used.
+// worker, a sweep's pool threads, `run --inline`'s host and the fixtures' host with the mesh
+// machine from bundles made from them when the test run starts (test/support/source-bundles.ts),
+// any other worker through tsx (src/runtime/worker-url.ts); no build output from an earlier run is
+// ever used.
 
 // The same options for every file; the files of ISOLATED_TEST_FILES each in a fresh process, the
 // rest sharing theirs (test/isolated-files.ts says why and which).

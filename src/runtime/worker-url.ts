@@ -67,15 +67,29 @@ export function sourceBundlesDir(): string | undefined {
 
 /**
  * From source, the boot file of bundle `name` in the directory SOURCE_BUNDLES_ENV names, if it is
- * set and holds one (a worker of workers/, or the sweep's pool task: sweep.ts sweepWorkerFile);
- * otherwise, and always from the build, undefined.
+ * set and holds one (a worker of workers/, or the sweep's pool task: sweep.ts sweepWorkerFile), or
+ * else its ES-module bundle there (esmBundleFileName: the tests' fixture host, actor-host, which
+ * imports its machine by URL, so a machine it is handed must then be JavaScript, as the suite's
+ * bundle of the mesh fixture is: test/support/fixture-machine.ts); otherwise, and always from the
+ * build, undefined.
  */
 export function sourceBundleBoot(name: string): URL | undefined {
   if (!fromSource) return undefined;
   const bundles = sourceBundlesDir();
   if (bundles === undefined) return undefined;
   const boot = join(bundles, bootFileName(name));
-  return existsSync(boot) ? pathToFileURL(boot) : undefined;
+  if (existsSync(boot)) return pathToFileURL(boot);
+  const esm = join(bundles, esmBundleFileName(name));
+  return existsSync(esm) ? pathToFileURL(esm) : undefined;
+}
+
+/**
+ * The ES-module bundle of `name` (NAME.bundle.mjs) that a test run may make in the directory
+ * SOURCE_BUNDLES_ENV names (test/support/source-bundles.ts) for a worker that imports by URL, which
+ * a boot file cannot (INLINE_HOST_BUNDLE says why); the build makes none.
+ */
+export function esmBundleFileName(name: string): string {
+  return `${name}.bundle.mjs`;
 }
 
 /**

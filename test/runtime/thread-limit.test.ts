@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { meshMachineUrl } from '../support/fixture-machine.js';
 
 const gate = vi.hoisted(() => ({ made: 0, refuseFrom: Number.POSITIVE_INFINITY }));
 
@@ -50,7 +51,7 @@ describe('a thread the system refuses', () => {
 
   test('a threaded run refused its third worker of five: said with the count and the placements that need fewer; the two started are stopped', async () => {
     gate.refuseFrom = 3;
-    const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
+    const meshUrl = meshMachineUrl();
     const config = { actors: 5, tokens: 8, latencyTicks: 2_000, jitterTicks: 300 };
     const err = await runThreaded(meshUrl, config, { seed: 1, endTick: 1e6 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThreadLimitError);

@@ -5,8 +5,9 @@ import { ActorCrashError, EngineStallError, WorkerLostError } from '../../src/ru
 import { liveWorkerCount, runThreaded, startThreaded } from '../../src/runtime/threaded-runtime.js';
 import { WorkerSet } from '../../src/runtime/worker-set.js';
 import * as mesh from '../fixtures/mesh-machine.js';
+import { meshMachineUrl } from '../support/fixture-machine.js';
 
-const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
+const meshUrl = meshMachineUrl();
 const config: mesh.MeshConfig = { actors: 5, tokens: 8, latencyTicks: 2_000, jitterTicks: 300 };
 
 describe('threaded runtime', () => {
@@ -114,8 +115,8 @@ describe('threaded runtime', () => {
       expect(await crashOf(runThreaded(meshUrl, starts, options))).toEqual(wantStart);
     }
     expect(liveWorkerCount()).toBe(0);
-    // Eight threaded runs, each starting its workers from TypeScript source (tsx in every worker):
-    // 22 s alone on two loaded cores, past the 60 s default once beside the suite's other file and
+    // Eight threaded runs, each starting its workers (through tsx in every worker, before the
+    // suite bundled the fixtures' host: source-bundles.ts): 22 s alone on two loaded cores, past the 60 s default once beside the suite's other file and
     // another job (a CI run timed out here with every run correct so far). A hang still fails.
   }, 180_000);
 

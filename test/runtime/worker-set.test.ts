@@ -21,9 +21,10 @@ import { liveWorkerCount, ringPoolFigures, runThreaded } from '../../src/runtime
 import { WorkerSet } from '../../src/runtime/worker-set.js';
 import { workloads } from '../../workloads/index.js';
 import * as mesh from '../fixtures/mesh-machine.js';
+import { meshMachineUrl } from '../support/fixture-machine.js';
 import { testTempDir } from '../support/temp-dir.js';
 
-const meshUrl = new URL('../fixtures/mesh-machine.ts', import.meta.url);
+const meshUrl = meshMachineUrl();
 
 function config(name: string, seed: number, durationTicks: number, bugs: BugName[] = []): RunConfig {
   const w = workloads.find((x) => x.name === name)!;

@@ -12,6 +12,9 @@
  * - src/cli/inline-host.ts and src/model/actors/machine.ts, which `run --inline` starts and which
  *   imports the machine by URL: two ES-module files and their shared chunk, as the build makes them
  *   (`bundleInlineHost`; worker-url.ts INLINE_HOST_BUNDLE says why not a boot file);
+ * - workers/actor-host.ts, the tests' host of any machine by URL, and the mesh fixture machine
+ *   (test/fixtures/mesh-machine.ts) the threaded runtime's tests give it (fixture-machine.ts): an
+ *   ES module each (`esmBundle`);
  * - src/cli/main.ts, the command the end-to-end tests start as child processes (cli-child.ts),
  *   with the built-in workloads and the machine, named in NPUSIM_SOURCE_CLI
  *   (source-cli-bundle.ts says how and why).
@@ -27,10 +30,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
 import { bundleInlineHost, bundleWorker } from '../../scripts/bundle-workers.js';
-import { SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
+import { esmBundleFileName, SOURCE_BUNDLES_ENV } from '../../src/runtime/worker-url.js';
 import { SOURCE_CLI_ENV } from './cli-child.js';
+import { MESH_MACHINE } from './fixture-machine.js';
 import { ownImportMetaUrl } from './own-import-meta-url.js';
 import { bundleSourceCli, sourceCliDir, sourceCliFile } from './source-cli-bundle.js';
 
@@ -53,6 +58,33 @@ type Made = {
 };
 const realm = globalThis as typeof globalThis & { [MADE]?: Made };
 
+/**
+ * `entry` as one ES module, NAME.bundle.mjs in `dir` (src/runtime/worker-url.ts esmBundleFileName):
+ * the fixtures' worker host (workers/actor-host.ts), which imports its machine by URL with a
+ * dynamic `import()` (so no boot file: worker-url.ts INLINE_HOST_BUNDLE says why), and the mesh
+ * fixture machine it imports (fixture-machine.ts). Started through tsx, each such worker cost about
+ * half a second of CPU registering the loader and transforming its modules, and the threaded
+ * runtime's tests start about a hundred of them. No esbuild warning is taken.
+ */
+async function esmBundle(name: string, entry: string, dir: string): Promise<void> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile: join(dir, esmBundleFileName(name)),
+    plugins: [ownImportMetaUrl()],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  const problems = [...result.errors, ...result.warnings];
+  if (problems.length > 0) {
+    throw new Error(
+      `source-bundles: expected no esbuild warnings for ${name}, got: ${problems.map((p) => p.text).join('; ')}`,
+    );
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => void> {
   const first = realm[MADE] === undefined;
   if (first) {
@@ -69,6 +101,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
         bundleInlineHost(source('src/cli/inline-host.ts'), source('src/model/actors/machine.ts'), dir, [
           ownImportMetaUrl(),
         ]),
+        esmBundle('actor-host', source('workers/actor-host.ts'), dir),
+        esmBundle(MESH_MACHINE, source('test/fixtures/mesh-machine.ts'), dir),
       ]);
     realm[MADE] = { dir, cliDir, bundle, done: bundle() };
   }
