@@ -3,29 +3,19 @@
  * lines of run, replay and sweep (0: none), read from the command's environment, and a value
  * that is no number of seconds refused by every command before it runs.
  */
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createProgress } from '../../src/cli/progress.js';
 import { PROGRESS_INTERVAL_ENV, progressIntervalMs } from '../../src/cli/progress-interval.js';
 import { sweepProgress } from '../../src/cli/sweep-progress.js';
 import type { SeedOutcome } from '../../src/sweep/seed-outcome.js';
+import { lineSink } from '../support/line-sink.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
-
-function sink(): { stream: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, lines };
-}
 
 /** A run's plain lines with `env`, updated every 100 ms of a driven clock for 5 s. */
 function runLines(env: NodeJS.ProcessEnv): string[] {
   const clock = { now: 0 };
-  const { stream, lines } = sink();
+  const { stream, lines } = lineSink();
   const p = createProgress({ durationTicks: 5_000, stream, plain: true, env, clockMs: () => clock.now });
   for (let ms = 100; ms <= 5000; ms += 100) {
     clock.now = ms;

@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgress, type ProgressOptions } from '../../src/cli/progress.js';
-
-function sink(): { stream: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, lines };
-}
+import { lineSink } from '../support/line-sink.js';
 
 /**
  * Plain progress lines into a sink, on a clock the test moves (`clock.now`): no waiting. Each
@@ -19,7 +8,7 @@ function sink(): { stream: Writable; lines: string[] } {
  */
 function driven(options: Omit<ProgressOptions, 'stream' | 'clockMs'>) {
   const clock = { now: 0 };
-  const { stream, lines } = sink();
+  const { stream, lines } = lineSink();
   const p = createProgress({ ...options, stream, clockMs: () => clock.now });
   return { p, lines, clock };
 }
@@ -100,7 +89,7 @@ describe('progress', () => {
 
 describe('progress on a dumb terminal', () => {
   it('TERM=dumb: a TTY that cannot move the cursor gets plain lines, no escape codes', () => {
-    const { stream, lines } = sink();
+    const { stream, lines } = lineSink();
     const tty = Object.assign(stream, { isTTY: true });
     const clock = { now: 0 };
     const p = createProgress({
