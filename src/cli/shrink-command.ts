@@ -119,8 +119,9 @@ async function shrinkAndWrite(
       io.stderr.write(sayText(`shrink ${p.runs}/${p.budget} runs, ${p.phase}: ${p.pass}; ${best(p.best)}`));
     },
   });
-  // Progress is printed at most once a second (by default), so its last line may be behind: say where it ended,
-  // and whether it ended because the passes were done or because the budget ran out under one.
+  // Progress is printed at most once a second (by default), so its last line may be behind: say
+  // where it ended, and whether it ended because the passes were done or because the budget ran
+  // out under one.
   const ended = outcome.stopped
     ? `stopped after ${runs(outcome.runs)}`
     : outcome.budgetUsedUp
