@@ -2,7 +2,7 @@
  * NPUSIM_PROGRESS_INTERVAL: how far apart the plain progress lines of `run`, `replay`, `sweep` and
  * `shrink` are (in a log, a pipe or with --json; a terminal's bar redraws as it likes).
  *
- * Why a knob. A run prints a line every 2 s, a shrink every second and a sweep on its own schedule
+ * Why a knob. A run prints a line every 2 s at first, a shrink every second, a sweep on a schedule
  * (sweep-progress.ts), which suits a person watching a log; a batch system's log of a long run may
  * want one a minute, and none at all (`0`) where only the summary matters. A test that sends a signal once a run
  * shows progress waits for the first line: a short interval lets it act sooner, so the run before

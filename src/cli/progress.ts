@@ -1,7 +1,7 @@
 /**
  * Run progress on stderr, in simulated time: a cli-progress bar on a TTY, otherwise (a pipe, a CI
- * log, or --json) one plain line at most every `intervalMs` (2 s, or NPUSIM_PROGRESS_INTERVAL's:
- * progress-interval.ts; "npusim: 40% simulated (800 us of
+ * log, or --json) one plain line at most every `intervalMs` (2 s for the first minute, then
+ * further apart: runLineGapMs; or NPUSIM_PROGRESS_INTERVAL's: progress-interval.ts; "npusim: 40% simulated (800 us of
  * 2 ms), 1.2M events/s, 0 violations so far"), and none that would repeat the last one. stdout is left to the summary or the JSON result.
  * Violations so far are what the actors' oracles found up to the tick shown (threaded: each
  * actor's count as of its last status update).
@@ -25,7 +25,7 @@ export interface ProgressOptions {
   plain: boolean;
   /** The environment (`TERM`: drawsBars; NPUSIM_PROGRESS_INTERVAL); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** The least gap between two plain lines (0: none); default NPUSIM_PROGRESS_INTERVAL, else 2 s. */
+  /** The least gap between two plain lines (0: none); default NPUSIM_PROGRESS_INTERVAL, else runLineGapMs. */
   intervalMs?: number;
   clockMs?: () => number;
   /** What is running, when it is not the run itself (`variant per-gpu`). */
@@ -49,6 +49,16 @@ export interface ProgressOptions {
  */
 export function drawsBars(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/**
+ * The least time between two plain lines of a run after `elapsedMs` of it, where nothing sets the
+ * gap: 2 s for the first minute, then a thirtieth of the time run, at most a minute. A line every
+ * 2 s was 18,000 lines in a ten-hour run's log; this is 699 (a sweep's lines grow apart the same
+ * way: sweep-progress.ts plainLineGapMs).
+ */
+export function runLineGapMs(elapsedMs: number): number {
+  return Math.min(60_000, Math.max(2000, elapsedMs / 30));
 }
 
 export function createProgress(options: ProgressOptions): ProgressReporter {
@@ -81,8 +91,9 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       stop: () => bar.stop(),
     };
   }
-  const intervalMs = options.intervalMs ?? progressIntervalMs(options.env ?? process.env) ?? 2000;
-  if (intervalMs === 0) return { update() {}, stop() {} };
+  // A gap the caller or NPUSIM_PROGRESS_INTERVAL sets holds for the whole run; else runLineGapMs.
+  const fixedMs = options.intervalMs ?? progressIntervalMs(options.env ?? process.env);
+  if (fixedMs === 0) return { update() {}, stop() {} };
   let lastLineMs = started;
   // What the last line said: a line that would repeat it (threaded workers still starting, every
   // report at 0 ps and 0 events) is left out until something moves.
@@ -91,7 +102,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   return {
     update(tick, events, findings = 0) {
       const now = clockMs();
-      if (now - lastLineMs < intervalMs) return;
+      if (now - lastLineMs < (fixedMs ?? runLineGapMs(now - started))) return;
       const said = `${tick}:${events}:${findings}`;
       if (said === lastSaid) return;
       lastSaid = said;

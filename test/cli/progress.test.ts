@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, type ProgressOptions } from '../../src/cli/progress.js';
+import { createProgress, type ProgressOptions, runLineGapMs } from '../../src/cli/progress.js';
 import { lineSink } from '../support/line-sink.js';
 
 /**
@@ -123,5 +123,35 @@ describe('progress on a dumb terminal', () => {
       'npusim: 49% simulated (3.294 ms of 6.635 ms, where the recorded run was interrupted), 0 violations so far\n',
       'npusim: 100% simulated (6.635 ms of 6.635 ms), 0 violations so far\n',
     ]);
+  });
+});
+
+describe("a long run's plain lines", () => {
+  /** The plain lines of a run updated every `everyMs` for `totalMs`, on a driven clock. */
+  function linesOver(totalMs: number, everyMs: number, env: NodeJS.ProcessEnv = {}): string[] {
+    const clock = { now: 0 };
+    const { stream, lines } = lineSink();
+    const durationTicks = 1e15;
+    const p = createProgress({ durationTicks, stream, plain: true, env, clockMs: () => clock.now });
+    for (let ms = everyMs; ms <= totalMs; ms += everyMs) {
+      clock.now = ms;
+      p.update(ms * 1000, ms * 100, 0);
+    }
+    return lines;
+  }
+
+  it('a ten-hour run logs 699 lines, not one every 2 s (18,000): 2 s apart for a minute, then at most a minute', () => {
+    // Updated every 200 ms, as a threaded run's watchdog reports.
+    expect(linesOver(36_000_000, 200)).toHaveLength(699);
+    expect(linesOver(60_000, 200)).toHaveLength(30);
+    expect(runLineGapMs(0)).toBe(2000);
+    expect(runLineGapMs(60_000)).toBe(2000);
+    expect(runLineGapMs(600_000)).toBe(20_000);
+    expect(runLineGapMs(36_000_000)).toBe(60_000);
+  });
+
+  it('NPUSIM_PROGRESS_INTERVAL holds its gap for the whole run', () => {
+    // 36,000 s at one line every 10 s.
+    expect(linesOver(36_000_000, 200, { NPUSIM_PROGRESS_INTERVAL: '10' })).toHaveLength(3600);
   });
 });
