@@ -4,9 +4,10 @@
  *
  * Why a knob. A run prints a line every 2 s at first, a shrink every second, a sweep on a schedule
  * (sweep-progress.ts), which suits a person watching a log; a batch system's log of a long run may
- * want one a minute, and none at all (`0`) where only the summary matters. A test that sends a signal once a run
- * shows progress waits for the first line: a short interval lets it act sooner, so the run before
- * the signal and the replay after it are shorter (test/cli/replay-interrupted.test.ts).
+ * want one a minute, and none at all (`0`) where only the summary matters. A test that sends a
+ * signal once a run shows progress waits for the first line: a short interval lets it act sooner,
+ * so the run before the signal and the replay after it are shorter
+ * (test/cli/replay-interrupted.test.ts).
  */
 import { ConfigError } from '../core/errors.js';
 

@@ -1,10 +1,10 @@
 /**
  * Run progress on stderr, in simulated time: a cli-progress bar on a TTY, otherwise (a pipe, a CI
- * log, or --json) one plain line at most every `intervalMs` (2 s for the first minute, then
- * further apart: runLineGapMs; or NPUSIM_PROGRESS_INTERVAL's: progress-interval.ts; "npusim: 40% simulated (800 us of
- * 2 ms), 1.2M events/s, 0 violations so far"), and none that would repeat the last one. stdout is left to the summary or the JSON result.
- * Violations so far are what the actors' oracles found up to the tick shown (threaded: each
- * actor's count as of its last status update).
+ * log, or --json) one plain line at most every `intervalMs` (2 s for the first minute, then further
+ * apart: runLineGapMs; or NPUSIM_PROGRESS_INTERVAL's: progress-interval.ts; "npusim: 40% simulated
+ * (800 us of 2 ms), 1.2M events/s, 0 violations so far"), and none that would repeat the last one.
+ * stdout is left to the summary or the JSON result. Violations so far are what the actors' oracles
+ * found up to the tick shown (threaded: each actor's count as of its last status update).
  *
  * The wall clock is injected so tests can drive the throttle without waiting.
  */
@@ -25,7 +25,10 @@ export interface ProgressOptions {
   plain: boolean;
   /** The environment (`TERM`: drawsBars; NPUSIM_PROGRESS_INTERVAL); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** The least gap between two plain lines (0: none); default NPUSIM_PROGRESS_INTERVAL, else runLineGapMs. */
+  /**
+   * The least gap between two plain lines (0: none); default NPUSIM_PROGRESS_INTERVAL, else
+   * runLineGapMs.
+   */
   intervalMs?: number;
   clockMs?: () => number;
   /** What is running, when it is not the run itself (`variant per-gpu`). */
