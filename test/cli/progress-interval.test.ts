@@ -3,6 +3,8 @@
  * lines of run, replay and sweep (0: none), read from the command's environment, and a value
  * that is no number of seconds refused by every command before it runs.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createProgress } from '../../src/cli/progress.js';
@@ -10,6 +12,7 @@ import { PROGRESS_INTERVAL_ENV, progressIntervalMs } from '../../src/cli/progres
 import { sweepProgress } from '../../src/cli/sweep-progress.js';
 import type { SeedOutcome } from '../../src/sweep/seed-outcome.js';
 import { lineSink } from '../support/line-sink.js';
+import { testTempDir } from '../support/temp-dir.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
 /** A run's plain lines with `env`, updated every 100 ms of a driven clock for 5 s. */
@@ -105,5 +108,25 @@ describe('NPUSIM_PROGRESS_INTERVAL', () => {
     const digest = (text: string) => /digest (\w+)/.exec(text)?.[1];
     expect(digest(none.stdout)).toBe(digest(often.stdout));
     expect(digest(none.stdout)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  test("a shrink's lines: every candidate run at 1 ms, none at 0, the closing line either way", async () => {
+    const failures = testTempDir('npusim-progress-shrink-');
+    const run = await cli([...FAILING_RUN, '--stop-on-first', '--inline', '--failures', failures]);
+    expect(run.code, run.stderr).toBe(1);
+    const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
+    const shrink = (value: string, out: string) =>
+      cli(['shrink', join(failures, name!), '--budget', '3', '--out', join(failures, out)], undefined, {
+        NO_COLOR: '1',
+        [PROGRESS_INTERVAL_ENV]: value,
+      });
+    const progressLine = /^npusim: shrink \d+\/3 runs, /m;
+    const often = await shrink('0.001', 'often.json');
+    expect(often.code, often.stderr).toBe(0);
+    expect(often.stderr).toMatch(progressLine);
+    const none = await shrink('0', 'none.json');
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).not.toMatch(progressLine);
+    expect(none.stderr).toMatch(/^npusim: shrink (done|budget of 3 runs used up)/m);
   });
 });
