@@ -9,6 +9,7 @@
  * so the run before the signal and the replay after it are shorter
  * (test/cli/replay-interrupted.test.ts).
  */
+import { decimalSeconds } from '../core/decimal-seconds.js';
 import { ConfigError } from '../core/errors.js';
 
 export const PROGRESS_INTERVAL_ENV = 'NPUSIM_PROGRESS_INTERVAL';
@@ -21,8 +22,7 @@ export const PROGRESS_INTERVAL_ENV = 'NPUSIM_PROGRESS_INTERVAL';
 export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const text = env[PROGRESS_INTERVAL_ENV];
   if (text === undefined || text.trim() === '') return undefined;
-  // Decimal seconds only, as NPUSIM_WORKLOAD_LOAD_TIMEOUT: Number() also reads `0x10` and `1e3`.
-  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  const value = decimalSeconds(text);
   if (!Number.isFinite(value)) {
     throw new ConfigError(
       PROGRESS_INTERVAL_ENV,

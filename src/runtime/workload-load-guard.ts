@@ -28,6 +28,7 @@
  * result, and `npusim run w.mjs --json | jq` read no JSON (QA): stdout is npusim's result alone, so
  * while a module loads process.stdout.write (which console.log calls) writes to stderr instead.
  */
+import { decimalSeconds } from '../core/decimal-seconds.js';
 import { ConfigError } from '../core/errors.js';
 
 /** The environment variable that sets the bound in seconds (README "Your own workloads"). */
@@ -264,8 +265,7 @@ export function loadTimeoutRefusal(file: string, boundS: number): ConfigError {
 export function loadTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
   const text = env[LOAD_TIMEOUT_ENV];
   if (text === undefined || text.trim() === '') return DEFAULT_LOAD_TIMEOUT_S;
-  // Decimal seconds only: Number() also reads `0x10`, `1e3` and `0b1` (QA: `0x10` was 16 s).
-  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  const value = decimalSeconds(text);
   // setTimeout takes at most 2^31-1 ms (about 24.8 days); past that it fires at once.
   if (!Number.isFinite(value) || value < 0 || value * 1000 > 2 ** 31 - 1) {
     throw new ConfigError(
