@@ -26,13 +26,15 @@ export const H = {
    * when the run ends: a wait, a hold or a shootdown still going on then, as long as it had lasted
    * (a deadlock's spinning CPUs, whose waits never end and so never reach their row: UNFINISHED
    * below). The DMAs and peer writes still in flight likewise (a saturated machine's peer writes,
-   * whose completions all queued behind its busy links).
+   * whose completions all queued behind its busy links), and the TCE unmaps whose TCEs were
+   * cleared but whose kill had not yet come (actors/chip/tce-unmap.ts).
    */
   atsdRegisterWaitUnfinishedTicks: 'atsd.registerWaitUnfinishedTicks',
   atsdHoldUnfinishedTicks: 'atsd.holdUnfinishedTicks',
   shootdownUnfinishedTicks: 'shootdown.unfinishedTicks',
   dmaUnfinishedTicks: 'dma.unfinishedTicks',
   peerUnfinishedTicks: 'peer.unfinishedTicks',
+  tceUnmapUnfinishedTicks: 'tce.unmapUnfinishedTicks',
 } as const;
 
 export const C = {
@@ -239,6 +241,9 @@ export const UNFINISHED: Readonly<
   // answer among them): the same operations, so no `begun` to reconcile.
   [H.dmaLatencyTicks]: { histogram: H.dmaUnfinishedTicks, what: 'still in flight' },
   [H.peerLatencyTicks]: { histogram: H.peerUnfinishedTicks, what: 'still in flight' },
+  // `tce.unmaps` counts each unmap at its clear, the row at its kill: the count is the row's plus
+  // these, so no `begun` either (a summary read 994 unmaps above a row of 993 with no word).
+  [H.tceUnmapLatencyTicks]: { histogram: H.tceUnmapUnfinishedTicks, what: 'still in flight' },
 };
 
 /** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */

@@ -47,6 +47,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   private readonly registerWaitUnfinished: LatencyHistogram;
   private readonly registerHoldUnfinished: LatencyHistogram;
   private readonly tceUnmapLatency: LatencyHistogram;
+  private readonly tceUnmapUnfinished: LatencyHistogram;
   private readonly threads: HostThreads;
   private readonly ats: AtsService;
   private readonly churn: ContextChurn;
@@ -65,6 +66,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     this.registerWaitUnfinished = recorder.histogram();
     this.registerHoldUnfinished = recorder.histogram();
     this.tceUnmapLatency = recorder.histogram();
+    this.tceUnmapUnfinished = recorder.histogram();
     this.threads = new HostThreads(this.env);
     this.ats = new AtsService(this.env, this.translateLatency);
     this.churn = new ContextChurn(this.env, this.ats);
@@ -187,6 +189,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     this.ats.release(endTick);
     const nmmu = this.ats.finish(endTick);
     this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
+    this.tce.recordUnfinished(endTick, this.tceUnmapUnfinished);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
     return this.report({
       extraCounters: {
@@ -201,7 +204,10 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
         [H.atsdHoldUnfinishedTicks]: this.registerHoldUnfinished,
         // Only where TCE ranges are unmapped: elsewhere the row would say nothing in every summary.
         ...(this.env.world.config.params.host.tceRemapIntervalTicks > 0
-          ? { [H.tceUnmapLatencyTicks]: this.tceUnmapLatency }
+          ? {
+              [H.tceUnmapLatencyTicks]: this.tceUnmapLatency,
+              [H.tceUnmapUnfinishedTicks]: this.tceUnmapUnfinished,
+            }
           : {}),
       },
       state: {

@@ -168,6 +168,16 @@ export class TceUnmaps {
     this.remap(k, old, ctx);
   }
 
+  /**
+   * Each unmap still in flight at `endTick` (its TCEs cleared, its kill not yet come), as long as it
+   * had lasted, into `unfinished`: the row of the unmap latency has only those that ended. One
+   * cleared past the end (a threaded --stop-on-first run's actor may go on past the stop before it
+   * hears of it) did not exist there.
+   */
+  recordUnfinished(endTick: number, unfinished: LatencyHistogram): void {
+    for (const at of this.clearedAt.values()) if (at <= endTick) unfinished.record(Math.max(1, endTick - at));
+  }
+
   onMapTimer(m: SimMessage, ctx: ActorContext): void {
     const r = TceMapTimerMsg.decode(m);
     const key = `${r.gpu}:${r.firstIndex}`;
