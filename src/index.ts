@@ -27,11 +27,18 @@ export {
   replayFailureFile,
 } from './api/replay-failure-file.js';
 export {
+  colorEnabled,
   compareResults,
   compareSets,
+  evaluateHeadline,
   formatComparison,
+  formatDuration,
   formatHistory,
   formatSummary,
+  formatTime,
+  judgeExpectation,
+  parseDuration,
+  parseRunResult,
 } from './api/report-calls.js';
 export { runSimulation } from './api/run-simulation.js';
 export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
@@ -88,9 +95,6 @@ export type {
 } from './report/compare-results.js';
 export type { CompareRow, Section, Verdict } from './report/compare-row.js';
 export type { RunFile } from './report/compare-sets.js';
-export { formatDuration, formatTime, parseDuration } from './report/duration.js';
-export { evaluateHeadline, judgeExpectation } from './report/headline.js';
-export { parseRunResult } from './report/parse-run-result.js';
 export type {
   ExpectationVerdict,
   HeadlineFigure,
@@ -100,7 +104,7 @@ export type {
   SocketFigures,
   VariantResult,
 } from './report/run-result.js';
-export { colorEnabled, type SummaryOptions } from './report/summary.js';
+export type { SummaryOptions } from './report/summary.js';
 export type { FailureFile, FirstFinding } from './repro/failure-file.js';
 export type { HistoryLine } from './repro/history.js';
 export type { ReplayHost, ReplayVerdict } from './repro/replay.js';

@@ -1,28 +1,53 @@
 /**
  * The report functions as the package exports them (`formatSummary`, `compareResults`,
- * `compareSets`, `formatComparison`, `formatHistory`): each checks what a library caller handed it
+ * `compareSets`, `formatComparison`, `formatHistory`, and the helpers `parseRunResult`,
+ * `evaluateHeadline`, `judgeExpectation`, `colorEnabled`, `parseDuration`, `formatDuration`,
+ * `formatTime`): each checks what a library caller handed it
  * before the report code reads it, as runSimulation checks its config (check-run-input.ts). The
  * report code itself trusts its input (the command line hands it results it made or
  * parseRunResult checked), so without these a value that is no run result failed deep inside with
  * a TypeError (`formatSummary({})`: `Cannot read properties of undefined (reading 'params')`), a
  * misspelt option (`{ colour: true }`) was ignored, and `compareSets` given bare results named
- * `undefined` files. Each refusal is a ConfigError naming the argument and the field.
+ * `undefined` files; `parseDuration(5)` threw `text.trim is not a function`, `formatTime(NaN)`
+ * returned `NaN s` and `evaluateHeadline(null, r)` read `flatMap` of null. Each refusal is a
+ * ConfigError naming the argument and the field.
  */
 
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { unknownKeysMessage } from '../core/unknown-keys.js';
-import { firstIssue } from '../model/scenario/schema-issues.js';
+import { firstIssue, subField } from '../model/scenario/schema-issues.js';
+import {
+  type Expectation,
+  expectationSchema,
+  type HeadlineItemInput,
+  validateHeadline,
+} from '../model/scenario/workload.js';
 import {
   type Comparison,
   compareResults as comparePair,
   type PairComparison,
 } from '../report/compare-results.js';
 import { compareSets as compareRunSets, type RunFile } from '../report/compare-sets.js';
+import {
+  formatDuration as formatDurationText,
+  formatTime as formatTimeText,
+  parseDuration as parseDurationText,
+} from '../report/duration.js';
 import { formatComparison as formatComparisonText } from '../report/format-comparison.js';
-import { checkRunResult } from '../report/parse-run-result.js';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../report/run-result.js';
-import { formatSummary as formatSummaryText, type SummaryOptions } from '../report/summary.js';
+import { evaluateHeadline as headlineFigures, judgeExpectation as judge } from '../report/headline.js';
+import { checkRunResult, parseRunResult as parseRunResultText } from '../report/parse-run-result.js';
+import {
+  type ExpectationVerdict,
+  type HeadlineFigure,
+  RESULT_SCHEMA_VERSION,
+  type RunResult,
+} from '../report/run-result.js';
+import {
+  colorEnabled as colorFor,
+  formatSummary as formatSummaryText,
+  type SummaryOptions,
+} from '../report/summary.js';
 import { formatHistory as formatHistoryText, type HistoryLine } from '../repro/history.js';
 import { shown } from './check-run-input.js';
 
@@ -120,6 +145,130 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
     }
   });
   return formatHistoryText(lines);
+}
+
+/** `parseRunResult` for a library caller: the file's text and the name its errors say. */
+export function parseRunResult(text: string, file: string): RunResult {
+  if (typeof text !== 'string') {
+    throw new ConfigError(
+      'text',
+      `Expected the text of a run result file (a string of JSON), got ${shown(text)}`,
+    );
+  }
+  checkName('file', file);
+  return parseRunResultText(text, file);
+}
+
+/**
+ * `evaluateHeadline` for a library caller: the items checked as a workload's headline is, their
+ * defaults filled in (so items written as a workload writes them will do), and a result with
+ * figures (a crashed run's has none).
+ */
+export function evaluateHeadline(items: readonly HeadlineItemInput[], result: RunResult): HeadlineFigure[] {
+  const checked = validateHeadline(items, 'items');
+  checkRunResult(result, 'result');
+  return headlineFigures(checked, result);
+}
+
+/**
+ * `judgeExpectation` for a library caller: `'clean'` or a list of rule names, and a result, a
+ * crashed one too (it meets no expectation), checked for what the verdict reads: its status and
+ * its findings.
+ */
+export function judgeExpectation(expect: Expectation, result: RunResult): ExpectationVerdict {
+  const e = expectationSchema.safeParse(expect);
+  if (!e.success) {
+    const { field, message } = firstIssue(e.error, expect, expectationSchema);
+    throw new ConfigError(subField('expect', field), message);
+  }
+  if (!isRecord(result)) throw new ConfigError('result', `Expected ${WHAT_RESULT}, got ${shown(result)}`);
+  if (typeof result.status !== 'string') {
+    throw new ConfigError('result.status', `Expected a string, got ${shown(result.status)}`);
+  }
+  if (result.rules !== undefined) {
+    if (!isRecord(result.rules)) {
+      throw new ConfigError(
+        'result.rules',
+        `Expected an object of each rule's count, got ${shown(result.rules)}`,
+      );
+    }
+    for (const [rule, r] of Object.entries(result.rules)) {
+      if (!isRecord(r) || !Number.isSafeInteger(r.count) || (r.count as number) < 0) {
+        throw new ConfigError(
+          `result.rules.${rule}.count`,
+          `Expected a whole number from 0, got ${shown(isRecord(r) ? r.count : r)}`,
+        );
+      }
+    }
+  } else {
+    for (const f of ['liveness', 'violations'] as const) {
+      const list = result[f];
+      if (!Array.isArray(list)) throw new ConfigError(`result.${f}`, `Expected a list, got ${shown(list)}`);
+      const bad = list.findIndex((v: unknown) => !isRecord(v) || typeof v.rule !== 'string');
+      if (bad !== -1) {
+        throw new ConfigError(
+          `result.${f}[${bad}].rule`,
+          `Expected a rule's name, got ${shown(isRecord(list[bad]) ? list[bad].rule : list[bad])}`,
+        );
+      }
+    }
+  }
+  return judge(e.data as Expectation, result);
+}
+
+/**
+ * `colorEnabled` for a library caller: a stream (anything with an `isTTY` of true, false or none,
+ * as `process.stdout` has) and, if given, an environment of strings.
+ */
+export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (typeof stream !== 'object' || stream === null) {
+    throw new ConfigError(
+      'stream',
+      `Expected a stream such as process.stdout (its isTTY is read), got ${shown(stream)}`,
+    );
+  }
+  if (stream.isTTY !== undefined && typeof stream.isTTY !== 'boolean') {
+    throw new ConfigError('stream.isTTY', `Expected true, false or none, got ${shown(stream.isTTY)}`);
+  }
+  if (!isRecord(env)) {
+    throw new ConfigError('env', `Expected an environment such as process.env, got ${shown(env)}`);
+  }
+  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'TERM']) {
+    if (env[k] !== undefined && typeof env[k] !== 'string') {
+      throw new ConfigError(`env.${k}`, `Expected a string or none, got ${shown(env[k])}`);
+    }
+  }
+  return colorFor(stream, env);
+}
+
+/** `parseDuration` for a library caller: text such as `2ms`, and the option its errors name. */
+export function parseDuration(text: string, option = '--duration'): number {
+  if (typeof option !== 'string' || option === '') {
+    throw new ConfigError(
+      'option',
+      `Expected the name the errors give the duration (a non-empty string such as \`--duration\`), got ${shown(option)}`,
+    );
+  }
+  if (typeof text !== 'string') {
+    throw new ConfigError(option, `Expected a duration such as \`2ms\` (a string), got ${shown(text)}`);
+  }
+  return parseDurationText(text, option);
+}
+
+/** `formatDuration` for a library caller: whole ticks, as parseDuration returns them. */
+export function formatDuration(ticks: number): string {
+  if (!Number.isSafeInteger(ticks) || ticks < 0) {
+    throw new ConfigError('ticks', `Expected a whole number of ticks (ps) from 0, got ${shown(ticks)}`);
+  }
+  return formatDurationText(ticks);
+}
+
+/** `formatTime` for a library caller: a finite number of ticks (ps); a difference may be negative. */
+export function formatTime(ticks: number): string {
+  if (typeof ticks !== 'number' || !Number.isFinite(ticks)) {
+    throw new ConfigError('ticks', `Expected a finite number of ticks (ps), got ${shown(ticks)}`);
+  }
+  return formatTimeText(ticks);
 }
 
 /**

@@ -7,12 +7,20 @@
  */
 import {
   ConfigError,
+  colorEnabled,
   compareResults,
   compareSets,
+  evaluateHeadline,
   findWorkload,
   formatComparison,
+  formatDuration,
   formatHistory,
   formatSummary,
+  formatTime,
+  judgeExpectation,
+  parseDuration,
+  parseRunResult,
+  type RuleName,
   type RunResult,
   runWorkload,
 } from 'npusim';
@@ -147,5 +155,84 @@ describe('report functions, as the package exports them', () => {
     expect(
       formatHistory([{ tick: 1000, actor: 'gpu0', from: 'npu0', kind: 'dma', fields: { a: 1 } }]),
     ).toContain('gpu0 <- npu0  dma a=1');
+  });
+
+  // QA: `parseRunResult(5, f)` threw `text.startsWith is not a function`, `evaluateHeadline(null, r)`
+  // read `flatMap` of null, `judgeExpectation(null, r)` read `rules` of null and `colorEnabled(null)`
+  // `isTTY` of null; the helpers' own refusals name the argument.
+  it('parseRunResult takes text and a file name, and reads back what runWorkload resolved with', () => {
+    expect(refusal(() => parseRunResult(5 as never, 'r.json')).field).toBe('text');
+    expect(refusal(() => parseRunResult(Buffer.from('{}') as never, 'r.json')).field).toBe('text');
+    expect(refusal(() => parseRunResult('{}', '')).field).toBe('file');
+    expect(refusal(() => parseRunResult('{}', 'r.json')).field).toBe('r.json: schemaVersion');
+    expect(parseRunResult(JSON.stringify(clean), 'r.json')).toEqual(clean);
+  });
+
+  it('evaluateHeadline checks its items as a workload headline is checked, defaults filled in, and a result with figures', () => {
+    expect(refusal(() => evaluateHeadline(null as never, clean)).field).toBe('items');
+    const kindless = refusal(() => evaluateHeadline([{ label: 'x' }] as never, clean));
+    expect(kindless.field).toBe('items[0]');
+    expect(kindless.message).toContain('one of `counter`, `latency`');
+    expect(
+      refusal(() =>
+        evaluateHeadline([{ label: 'x', latency: 'dma.latencyTicks', stat: 'p98' } as never], clean),
+      ).field,
+    ).toBe('items[0].stat');
+    expect(refusal(() => evaluateHeadline([{ label: 'x', param: 'gpu.nope' }], clean)).field).toBe(
+      'items[0].param',
+    );
+    const items = [{ label: 'DMA completed', counter: 'dma.completed' }];
+    expect(refusal(() => evaluateHeadline(items, {} as never)).field).toBe('result: schemaVersion');
+    // Written as a workload writes it (no `per`, no `unit`): the defaults are the workload's.
+    const [figure] = evaluateHeadline(items, clean);
+    expect(figure).toMatchObject({ label: 'DMA completed', value: clean.counts['dma.completed'] });
+    expect(clean.counts['dma.completed']).toBeGreaterThan(0);
+  });
+
+  it('judgeExpectation takes `clean` or rule names, and a result, a crashed one too', () => {
+    expect(refusal(() => judgeExpectation(null as never, clean)).field).toBe('expect');
+    expect(refusal(() => judgeExpectation('dirty' as never, clean)).field).toBe('expect');
+    expect(refusal(() => judgeExpectation([], clean)).field).toBe('expect');
+    expect(refusal(() => judgeExpectation(['nope' as RuleName], clean)).field).toBe('expect[0]');
+    expect(refusal(() => judgeExpectation('clean', null as never)).field).toBe('result');
+    expect(refusal(() => judgeExpectation('clean', { status: 'clean' } as never)).field).toBe(
+      'result.liveness',
+    );
+    expect(judgeExpectation('clean', clean).met).toBe(true);
+    const rules = Object.keys(found.rules ?? {}) as RuleName[];
+    expect(rules.length).toBeGreaterThan(0);
+    expect(judgeExpectation(rules, found)).toMatchObject({ met: true });
+    expect(judgeExpectation('clean', found).met).toBe(false);
+    // A crash meets no expectation: its status and empty findings are all the verdict reads.
+    const crashed = { status: 'crash', violations: [], liveness: [] } as unknown as RunResult;
+    expect(judgeExpectation('clean', crashed).met).toBe(false);
+  });
+
+  it('colorEnabled takes a stream and an environment of strings', () => {
+    expect(refusal(() => colorEnabled(null as never)).field).toBe('stream');
+    expect(refusal(() => colorEnabled({ isTTY: 1 } as never, {})).field).toBe('stream.isTTY');
+    expect(refusal(() => colorEnabled({ isTTY: true }, null as never)).field).toBe('env');
+    expect(refusal(() => colorEnabled({ isTTY: true }, { FORCE_COLOR: 1 } as never)).field).toBe(
+      'env.FORCE_COLOR',
+    );
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({}, { FORCE_COLOR: '1' })).toBe(true);
+  });
+
+  it('parseDuration, formatDuration and formatTime take text, whole ticks and finite ticks', () => {
+    expect(refusal(() => parseDuration(5 as never)).field).toBe('--duration');
+    expect(refusal(() => parseDuration(null as never, '--len')).field).toBe('--len');
+    expect(refusal(() => parseDuration('2ms', '')).field).toBe('option');
+    expect(parseDuration('1.5ms')).toBe(1_500_000_000);
+    for (const bad of [1.5, -1, Number.NaN, '2ms']) {
+      expect(refusal(() => formatDuration(bad as never)).field).toBe('ticks');
+    }
+    expect(formatDuration(1_500_000_000)).toBe('1500us');
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '5', undefined]) {
+      expect(refusal(() => formatTime(bad as never)).field).toBe('ticks');
+    }
+    expect(formatTime(1500)).toBe('1.5 ns');
+    expect(formatTime(-1500)).toBe('-1.5 ns');
   });
 });

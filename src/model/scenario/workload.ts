@@ -254,6 +254,43 @@ export function defineWorkload(def: WorkloadDefinition): Workload {
   return validateWorkload(def, name);
 }
 
+/** A `param` item's path that names no parameter, each at `at[i].param` (the schema took its shape). */
+function headlineParamIssues(
+  headline: readonly HeadlineItem[],
+  at: string,
+): { field: string; message: string }[] {
+  return headline.flatMap((item, i) => {
+    const problem = 'param' in item ? paramPathProblem(item.param) : undefined;
+    return problem === undefined ? [] : [{ field: `${at}[${i}].param`, message: problem }];
+  });
+}
+
+/**
+ * Check a headline list as validateWorkload checks a workload's, and fill in its defaults, for a
+ * caller that holds one apart from any workload (the package's `evaluateHeadline`): a mistake is a
+ * ConfigError at `where[i].field`, all of them said together.
+ */
+export function validateHeadline(items: unknown, where = 'headline'): HeadlineItem[] {
+  // Checked as a workload's `headline` field, so that an item that fits no kind is judged as the
+  // kind whose key it has (headlineKind), then named at `where`.
+  const schema = z.object({ headline: z.array(headlineItemSchema) });
+  const input = { headline: items };
+  const r = schema.safeParse(input);
+  const refuse = (issues: { field: string; message: string }[]): never => {
+    throw new ConfigError(
+      issues[0]!.field,
+      issuesMessage(issues, (f) => f),
+    );
+  };
+  if (!r.success) {
+    const at = (field: string) => where + field.slice('headline'.length);
+    return refuse(allIssues(r.error, input, schema, headlineKind).map((i) => ({ ...i, field: at(i.field) })));
+  }
+  const issues = headlineParamIssues(r.data.headline, where);
+  if (issues.length > 0) refuse(issues);
+  return r.data.headline;
+}
+
 /**
  * Check a workload definition (from defineWorkload, or a user's file read as data) and fill in
  * every default. `where` prefixes every error's field: `my.json: params.gpu.dmaBytes`; a library
@@ -269,12 +306,7 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
   const d = r.data;
   // The checks after the schema, each apart from the others, their mistakes refused together in
   // the file's order (headline, params, variants), each at its whole field.
-  const issues: { field: string; message: string }[] = [];
-  d.headline.forEach((item, i) => {
-    const problem = 'param' in item ? paramPathProblem(item.param) : undefined;
-    if (problem !== undefined)
-      issues.push({ field: joinField(where, `headline[${i}].param`), message: problem });
-  });
+  const issues = headlineParamIssues(d.headline, joinField(where, 'headline'));
   const p = paramsIssues(d.params);
   for (const issue of p.issues) {
     issues.push({ field: subField(joinField(where, 'params'), issue.field), message: issue.message });
