@@ -9,7 +9,15 @@ import { issuesMessage } from '../../core/issues-message.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
-import { allIssues, fieldWithin, joinField, pathText, strictFields, subField } from './schema-issues.js';
+import {
+  allIssues,
+  fieldWithin,
+  joinField,
+  pathText,
+  shown,
+  strictFields,
+  subField,
+} from './schema-issues.js';
 import { TCE_CONTAINERS } from './tce-container.js';
 
 const percent = z.number().int().min(0).max(100);
@@ -327,7 +335,8 @@ export function digestableParams(p: WorkloadParams): Record<string, unknown> {
 export function applySets(
   params: WorkloadParams,
   sets: Readonly<Record<string, unknown>>,
-  fieldOf: (path: string) => string,
+  /** How an error names the field a PATH sets (`--set PATH` on the command line); the path itself by default. */
+  fieldOf: (path: string) => string = (path) => path,
   /**
    * Name the field inside the set as one path (`variants[0].set.gpu.dmaBytes: Expected ...`), for
    * sets written in a file; without it the set is the field and the rest leads the message
@@ -335,6 +344,24 @@ export function applySets(
    */
   nest = false,
 ): WorkloadParams {
+  // The package exports this for workload writers: a call of theirs with no parameters or no
+  // sets threw a TypeError from inside (QA); the command line's and the variants' calls pass these.
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(params))
+    throw new ConfigError(
+      'params',
+      `Expected the parameters (what parseParams returns), got ${shown(params)}`,
+    );
+  if (!isObject(sets))
+    throw new ConfigError(
+      'sets',
+      `Expected an object of PATH: value, such as { 'gpu.dmaBytes': 4096 }, got ${shown(sets)}`,
+    );
+  if (typeof fieldOf !== 'function')
+    throw new ConfigError(
+      'fieldOf',
+      `Expected a function from a PATH to the field its errors name, got ${shown(fieldOf)}`,
+    );
   const r = setsIssues(params, sets, fieldOf, nest);
   if (r.params === undefined) {
     throw new ConfigError(
@@ -474,7 +501,13 @@ export function deepestSet(
     .sort((a, b) => b.text.length - a.text.length)[0];
 }
 
-export function parseParams(input: unknown, where: string): WorkloadParams {
+export function parseParams(input: unknown, where = 'params'): WorkloadParams {
+  // Exported for workload writers: a JavaScript caller that left `where` out read `undefined.tenants`.
+  if (typeof where !== 'string')
+    throw new ConfigError(
+      'where',
+      `Expected the name its errors give the parameters (a string such as 'params'), got ${shown(where)}`,
+    );
   const r = paramsIssues(input);
   if (r.params === undefined) {
     const at = (field: string) => subField(where, field);
