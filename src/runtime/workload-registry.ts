@@ -6,6 +6,7 @@
  * it is dist/src/runtime/workload-registry.js and loads dist/workloads/index.js. The index must
  * `export const workloads: Workload[]`.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -25,6 +26,11 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
       'url',
       `Expected a URL of a module exporting \`workloads\` (pathToFileURL(path) for a file), or nothing for the built-ins, got ${typeof url === 'string' ? `the string ${JSON.stringify(url)}` : String(url)}`,
     );
+  }
+  // Node's own words for a file that is not there, `Cannot find module '/x.mjs' imported from
+  // .../workload-registry.js`, blamed npusim's file and came as no ConfigError (QA).
+  if (url.protocol === 'file:' && !existsSync(url)) {
+    throw new ConfigError(urlPath(url), 'Expected a module exporting `workloads`, got no such file');
   }
   const mod = (await import(url.href)) as { workloads?: unknown };
   if (!Array.isArray(mod.workloads)) {

@@ -5,8 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ActorCrashError,
   AssertionFailure,
@@ -36,6 +37,7 @@ import {
 } from 'npusim';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -469,6 +471,13 @@ describe('public API', () => {
     expect((item as Error).message).toContain(
       'Expected a workload (what defineWorkload returns), got number',
     );
+    // A file that is not there was Node's `Cannot find module ... imported from
+    // .../workload-registry.js`, a plain Error blaming npusim's own file.
+    const gone = pathToFileURL(join(testTempDir('npusim-no-module-'), 'gone.mjs'));
+    const missing = await loadWorkloads(gone).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ConfigError);
+    expect((missing as ConfigError).field).toBe(fileURLToPath(gone));
+    expect((missing as Error).message).toContain('Expected a module exporting `workloads`, got no such file');
   });
 
   it('api: findWorkload gives a built-in by name, and refuses a slip with the names and the nearest one', async () => {
