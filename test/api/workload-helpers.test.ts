@@ -6,18 +6,10 @@
  */
 import { applySets, ConfigError, findWorkload, parseParams } from 'npusim';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../support/thrown.js';
 
-/** The field of the ConfigError `f` throws (fails the test if it throws anything else). */
-function refusedField(f: () => unknown): string {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ConfigError);
-  return (thrown as ConfigError).field;
-}
+/** The field of the ConfigError `f` throws (any other error, or none, fails the test). */
+const refusedField = (f: () => unknown): string => thrownBy(ConfigError, f).field;
 
 describe('workload helpers, as the package exports them', () => {
   it('parseParams names its fields under `params` unless told where, and refuses a `where` that is no name', async () => {
