@@ -6,7 +6,7 @@
  * temporary file beside the target (QA Q9). The command line checks its outputs its own way, more
  * fully (cli/output-path.ts: writable, space on the device), before a run starts.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { shown } from './check-run-input.js';
@@ -36,6 +36,13 @@ export function checkFilePath(field: string, path: unknown, what: string): asser
 export function checkDirPath(field: string, path: string): void {
   let at = resolve(path);
   for (;;) {
+    // A symbolic link to nothing: no directory can be made through it (EEXIST, ENOENT).
+    if (!existsSync(at) && isSymbolicLink(at)) {
+      throw new ConfigError(
+        field,
+        `Expected a directory to write files into, got ${path}: ${at} is a symbolic link to ${readlinkSync(at)}, which does not exist`,
+      );
+    }
     if (existsSync(at)) {
       if (statSync(at).isDirectory()) return;
       throw new ConfigError(
@@ -46,5 +53,13 @@ export function checkDirPath(field: string, path: string): void {
     const up = dirname(at);
     if (up === at) return;
     at = up;
+  }
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

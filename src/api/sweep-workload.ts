@@ -10,10 +10,13 @@
  * files unless asked (`failuresDir`: a library call writes no file unasked), shard, resume, merge,
  * keep each seed's result (`--results`), or run free (`--free`).
  */
+
 import { availableParallelism } from 'node:os';
 import { didYouMean } from '../core/edit-distance.js';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { makeDirectory } from '../io/make-directory.js';
 import * as machine from '../model/actors/machine.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
@@ -108,6 +111,18 @@ export async function sweepWorkload(
   // Loaded when a sweep is asked for: the pool (piscina, p-queue) is no cost to a library user
   // who only runs workloads.
   const { runSweep } = await import('../sweep/sweep.js');
+  // Made here, where a refusal can still name the option: a directory the system will not make
+  // (a new one under /proc answers ENOENT) came out of runSweep as a bare errno error.
+  if (options.failuresDir !== undefined) {
+    try {
+      makeDirectory(options.failuresDir);
+    } catch (e) {
+      throw new ConfigError(
+        'failuresDir',
+        `Expected a directory to write files into, got ${options.failuresDir}: it could not be made: ${errnoText(e)}`,
+      );
+    }
+  }
   return runSweep({
     config,
     // As runWorkload runs it: validated (workloadConfig refused a bad one; again is cheap).

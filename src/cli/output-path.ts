@@ -17,6 +17,7 @@ import {
   constants,
   lstatSync,
   openSync,
+  readlinkSync,
   realpathSync,
   statfsSync,
   statSync,
@@ -184,6 +185,11 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
       const code = errnoOf(e);
       // ENOTDIR: a file on the way up; walking on names that file below.
       if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(describeErrno(code, target));
+      // A symbolic link to nothing is no missing directory to make: `mkdir -p` stops at it
+      // (EEXIST), and the sweep stopped there with exit 4 after the check let it by (QA).
+      if (isSymbolicLink(target)) {
+        refuse(`\`${target}\` is a symbolic link to \`${readlinkSync(target)}\`, which does not exist`);
+      }
       const parent = dirname(target);
       // The root always exists; this only guards against a loop on a path that never resolves.
       if (parent === target) refuse('no part of it exists');

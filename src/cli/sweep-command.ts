@@ -7,11 +7,12 @@
  * both share, is sweep-summary-output.ts.
  */
 
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
+import { makeDirectory } from '../io/make-directory.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
@@ -309,7 +310,7 @@ function writeNotRunSeeds(summary: SweepSummary, path: string, io: CliIo): strin
 
 /** `dir`, made with its parents if it is not there (the sweep writes its files there). */
 function mkdirFor(dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   return dir;
 }
 

@@ -9,8 +9,9 @@
  * name, `NAME-2.json` and on. Whatever the caller should tell the user (the new name, a file that
  * could not be written) goes to `say`, one line each; the run's own outcome stands either way.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../io/make-directory.js';
 import { type FailureFile, failureFileName, failureIdentity } from './failure-file.js';
 import { writeWholeFile } from './write-whole-file.js';
 
@@ -25,7 +26,7 @@ export function keepFailureFile(
 ): string | undefined {
   const first = join(dir, failureFileName(file));
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (e) {
     say(`the failure file ${first} was not written: ${(e as Error).message}`);
     return undefined;

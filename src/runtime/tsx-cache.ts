@@ -9,9 +9,10 @@
  * tsx is told to keep its cache in memory (`TSX_DISABLE_CACHE`, read once, when tsx's module is
  * first evaluated, so this runs before the first import of tsx).
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { makeDirectory } from '../io/make-directory.js';
 
 /** tsx's cache directory, named as tsx names it (its `temporary-directory` module). */
 export function tsxCacheDir(): string {
@@ -29,7 +30,7 @@ export function keepTsxCacheInMemoryIfUnwritable(
 ): boolean {
   if (env.TSX_DISABLE_CACHE) return false;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     accessSync(dir, constants.W_OK);
     return false;
   } catch {

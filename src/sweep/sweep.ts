@@ -16,11 +16,11 @@
  * more seeds once one fails. The summary's identity names it, so a merge knows a shard stopped on
  * purpose, and the summary says that later rules of a run were not counted.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
+import { makeDirectory } from '../io/make-directory.js';
 import { npusimVersion } from '../io/version.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -172,9 +172,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       );
     summary.expectation = { ...judgeAs, expect: variant.expect, met: 0 };
   }
-  if (options.failuresDir !== undefined) mkdirSync(options.failuresDir, { recursive: true });
+  if (options.failuresDir !== undefined) makeDirectory(options.failuresDir);
   // Every seed that runs writes its result there, so the directory is made now, with its parents.
-  if (options.resultsDir !== undefined) mkdirSync(options.resultsDir, { recursive: true });
+  if (options.resultsDir !== undefined) makeDirectory(options.resultsDir);
   if (options.free !== undefined) return freeSweep(options, seeds, summary, started);
   // At least one: a shard with no seeds makes a pool (of one thread, never started) all the same.
   const threads = Math.max(1, seedsAtOnce(options.jobs, seeds.length, false));

@@ -6,7 +6,7 @@
  * unasked, and lets the process exit (its pool's threads ended).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -256,7 +256,31 @@ describe('sweepWorkload', () => {
           /^failuresDir: Expected a directory to write files into, got .*is a file, not a directory$/,
         ),
       });
+    // Under a symbolic link to nothing: no directory can be made through it.
+    const link = join(testTempDir('npusim-sweep-dangling-'), 'link');
+    symlinkSync(join(link, '..', 'missing'), link);
+    expect(await refused({ seeds: [1], failuresDir: join(link, 'sub') })).toMatchObject({
+      field: 'failuresDir',
+      message: expect.stringContaining('is a symbolic link to'),
+    });
   });
+
+  // QA: Node's recursive mkdir spun for ever there (procfs answers ENOENT for a new directory),
+  // holding a core with no word; the directory is made before the pool starts, and refused.
+  test.skipIf(!existsSync('/proc/self'))(
+    'sweep: a failures directory under /proc is refused, not waited on',
+    async () => {
+      const stress = await findWorkload('stress');
+      const e = await sweepWorkload(stress, { seeds: [1], failuresDir: '/proc/npusim-sweep-failures' }).catch(
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(ConfigError);
+      expect(e).toMatchObject({
+        field: 'failuresDir',
+        message: expect.stringContaining('it could not be made: no such file (ENOENT)'),
+      });
+    },
+  );
 
   test('sweep: a script that sweeps exits by itself once the sweep resolves (the pool threads are ended)', () => {
     const code = `

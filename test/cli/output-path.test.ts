@@ -152,4 +152,32 @@ describe('a dangling symbolic link as an output', () => {
     expect(lstatSync(link).isFile()).toBe(true);
     expect((JSON.parse(readFileSync(link, 'utf8')) as { seed: number }).seed).toBe(1);
   });
+
+  // QA: the check walked up past the link (it does not exist, as a directory), so `sweep --failures
+  // link/sub` passed it and ended with exit 4 and a stack when mkdir met the link; `run` lost its
+  // failure file after the run.
+  it('as a directory to write into, or a folder above one, is refused before the run: no directory can be made through it', async () => {
+    const dir = testTempDir('npusim-out-dangling-dir-');
+    const link = join(dir, 'results');
+    symlinkSync(join(dir, 'missing'), link);
+    for (const path of [link, join(link, 'sub')]) {
+      expect(refusal(() => checkOutputDir(path, '--failures'))).toContain(
+        `\`${link}\` is a symbolic link to \`${join(dir, 'missing')}\`, which does not exist`,
+      );
+    }
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '5us',
+      '--failures',
+      join(link, 'sub'),
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('npusim: --failures: Expected a directory to write files into');
+    expect(r.stderr).not.toContain('unexpected error');
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
 });
