@@ -31,6 +31,7 @@ import type { SplitValue } from './option-hint.js';
 import type { ParamSet } from './option-values.js';
 import { isJsonInside, linkedPathText } from './output-path.js';
 import { parseCommand } from './parse-command.js';
+import type { DurationValue } from './scenario-options.js';
 import type { SeedsFile } from './seeds-file.js';
 
 export { DEFAULT_WORKLOAD } from './commands.js';
@@ -307,7 +308,8 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
     throw new ConfigError('--free-window', 'Expected --free with it, got a deterministic run');
   }
   return {
-    durationTicks: values.duration as number | undefined,
+    durationTicks: (values.duration as DurationValue | undefined)?.ticks,
+    durationUnitless: (values.duration as DurationValue | undefined)?.unitless,
     topology: values.topology as string | undefined,
     policy: values.policy as string | undefined,
     bugs: (values.bug as string[] | undefined) ?? [],

@@ -26,6 +26,8 @@ export interface OutputFile {
 /** What a run does beyond its workload (run and sweep share these options). */
 export interface ScenarioArgs {
   durationTicks: number | undefined;
+  /** `--duration` was a number without a unit (ticks: `--duration 5` is 5 ps). */
+  durationUnitless?: boolean;
   topology: string | undefined;
   policy: string | undefined;
   bugs: string[];

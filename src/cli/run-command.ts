@@ -103,15 +103,8 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     io.stderr.write(sayText(`--policy ${config.params.policy} has no effect on this run: ${noEffect}`));
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
-  if (args.durationTicks !== undefined && args.durationTicks < SHORT_RUN_TICKS) {
-    // `--duration 5` is 5 ticks (ps), a run in which nothing can happen: likely a unit left out.
-    io.stderr.write(
-      sayText(
-        `--duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of the presets (150 ns or more), ` +
-          'so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)',
-      ),
-    );
-  }
+  const tooShort = shortRunText(args, plan);
+  if (tooShort !== undefined) io.stderr.write(sayText(tooShort));
 
   const interrupt = new Interrupt(io);
   const session: RunSession = { args, io, interrupt, workers };
@@ -307,7 +300,20 @@ function sayVariantUnmet(
 }
 
 /** Runs shorter than this get a note: the presets' shortest link latency is 150 ns (the X-bus). */
-const SHORT_RUN_TICKS = 150_000;
+/**
+ * A `--duration` shorter than the fastest link of the run's topology takes (`--duration 5` is 5
+ * ticks, ps): no message can arrive, so little or nothing happens. Said with what a unit does when
+ * none was written, the likely slip; the bound is this run's links', a topology file's included.
+ */
+function shortRunText(args: RunArgs, plan: MachinePlan): string | undefined {
+  if (args.durationTicks === undefined || plan.edges.length === 0) return undefined;
+  const fastest = Math.min(...plan.edges.map((e) => e.latencyTicks));
+  if (args.durationTicks >= fastest) return undefined;
+  const unit = args.durationUnitless
+    ? ' (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)'
+    : '';
+  return `--duration is ${formatTime(args.durationTicks)}: shorter than a message takes on any link of this run's topology (${formatTime(fastest)} or more), so little or nothing can happen${unit}`;
+}
 
 /** --crash-at named an actor that handled fewer events than the one to crash at. */
 function sayCrashAtUnfired(config: RunConfig, raw: RawRun, crashActor: number, io: CliIo): void {

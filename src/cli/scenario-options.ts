@@ -9,6 +9,12 @@ import { parseDuration } from '../report/duration.js';
 import type { OptionSpec } from './command-spec.js';
 import { parsePctDepth, parseSet, parseStrategy } from './option-values.js';
 
+/** `--duration`'s value: its ticks, and whether it was written without a unit (ticks). */
+export interface DurationValue {
+  ticks: number;
+  unitless: boolean;
+}
+
 /** Options that choose what a run does (shared by run and sweep). */
 export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
   {
@@ -17,7 +23,11 @@ export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
     value: 'T',
     help: 'simulated time: 2ms, 500us, 1.5ms, 3000ns, 1s, or whole ticks (ps)',
     default: "the workload's",
-    parse: parseDuration,
+    // Whether a unit was written is kept for run's warning on a run too short for any message.
+    parse: (text: string, option: string): DurationValue => ({
+      ticks: parseDuration(text, option),
+      unitless: /^\s*[\d.]+\s*$/.test(text),
+    }),
   },
   {
     name: 'topology',

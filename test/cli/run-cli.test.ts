@@ -506,7 +506,7 @@ describe('a duration without a unit', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('simulated 5 ps of 5 ps');
     expect(unwrapped(r.stderr, 8)).toContain(
-      'npusim: --duration is 5 ps: shorter than a message takes on any link of the presets (150 ns or more), so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)\n',
+      "npusim: --duration is 5 ps: shorter than a message takes on any link of this run's topology (150 ns or more), so little or nothing can happen (a number without a unit counts picoseconds: `--duration 5` is 5 ps, `5us` five microseconds)\n",
     );
     // A run of a useful length says nothing of the kind.
     const useful = await cli([
@@ -520,5 +520,66 @@ describe('a duration without a unit', () => {
       '--no-failure-file',
     ]);
     expect(useful.stderr).not.toContain('a number without a unit');
+  });
+
+  // QA: the bound was the presets' 150 ns whatever the topology, so a file with 1 ns links was told
+  // "little or nothing can happen" of a run that carried 22 messages, and `100ns` got the unit hint.
+  it("the bound is the run's own fastest link, and a duration written with its unit gets no unit hint", async () => {
+    const short = await cli([
+      'run',
+      'mixed',
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '100ns',
+      '--no-failure-file',
+    ]);
+    expect(short.code, short.stderr).toBe(0);
+    expect(unwrapped(short.stderr, 8)).toContain(
+      "npusim: --duration is 100 ns: shorter than a message takes on any link of this run's topology (150 ns or more), so little or nothing can happen\n",
+    );
+    expect(short.stderr).not.toContain('a number without a unit');
+    const fast = { ...structuredClone(TOPOLOGY_PRESETS['witherspoon-4']), name: 'fast-links' } as unknown as {
+      links?: Record<string, { latencyTicks: number }>;
+    };
+    fast.links = {
+      xbus: { latencyTicks: 1000 },
+      nvlinkBrick: { latencyTicks: 1000 },
+      pcie: { latencyTicks: 1000 },
+    };
+    const file = join(dir, 'fast-links.json');
+    writeFileSync(file, JSON.stringify(fast));
+    const onFile = await cli([
+      'run',
+      'mixed',
+      '--topology',
+      file,
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '100ns',
+      '--json',
+      '--no-failure-file',
+    ]);
+    expect(onFile.code, onFile.stderr).toBe(0);
+    expect(onFile.stderr).not.toContain('shorter than a message');
+    expect((JSON.parse(onFile.stdout) as RunResult).conservation.sent).toBeGreaterThan(0);
+    const unitless = await cli([
+      'run',
+      'mixed',
+      '--topology',
+      file,
+      '--inline',
+      '--seed',
+      '1',
+      '--duration',
+      '500',
+      '--no-failure-file',
+    ]);
+    expect(unwrapped(unitless.stderr, 8)).toContain(
+      "npusim: --duration is 500 ps: shorter than a message takes on any link of this run's topology (1 ns or more), so little or nothing can happen (a number without a unit counts picoseconds",
+    );
   });
 });
