@@ -25,6 +25,7 @@ import { digestableParams } from '../model/scenario/workload-params.js';
 import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
 import { digestText } from '../runtime/digest.js';
 import { type FreeLog, freeLogSchema } from '../runtime/free/free-log.js';
+import { PLACEMENT_EXPECTED, placementOf } from '../runtime/placement.js';
 export const FAILURE_FORMAT_VERSION = 1;
 
 export type ExitClass = 'violation' | 'liveness' | 'crash';
@@ -103,11 +104,12 @@ export const fileSchema = strictFields('a failure file field', {
      * A threaded run's `--workers`, when not one worker per actor (`auto` or a count, as `npusim
      * run` takes it): a replay on threads places the actors the same way, since a race may belong
      * to one cut of the machine. Every placement gives the same digest, so it is no part of the
-     * failure's identity.
+     * failure's identity. Checked as `--workers` is, so a file is refused before its replay starts
+     * (QA: `300` passed here, and the replay printed its header before it was refused).
      */
     workers: z
       .string()
-      .regex(/^(auto|[1-9][0-9]*)$/, 'Expected auto or a number of workers from 1')
+      .refine((text) => placementOf(text) !== undefined, PLACEMENT_EXPECTED)
       .optional(),
     /** The variant run (`--variant`); its parameters are already in `workload.params`. */
     variant: z.string().min(1).optional(),

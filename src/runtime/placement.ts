@@ -28,17 +28,21 @@ export const DEFAULT_PLACEMENT: Placement = { kind: 'per-actor' };
 /** The most worker threads a placement may ask for (`--workers N`). */
 export const MAX_WORKERS = 256;
 
+/** What a placement may be, as `--workers` and a failure file's `options.workers` say it. */
+export const PLACEMENT_EXPECTED = `Expected per-actor, auto or a number of workers from 1 to ${MAX_WORKERS}`;
+
 export function parsePlacement(text: string, option = '--workers'): Placement {
+  const p = placementOf(text);
+  if (p === undefined) throw new ConfigError(option, `${PLACEMENT_EXPECTED}, got ${gotText(text)}`);
+  return p;
+}
+
+/** The placement `text` names, or undefined when it names none. */
+export function placementOf(text: string): Placement | undefined {
   if (text === 'per-actor') return { kind: 'per-actor' };
   if (text === 'auto') return { kind: 'auto' };
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) {
-    throw new ConfigError(
-      option,
-      `Expected per-actor, auto or a number of workers from 1 to ${MAX_WORKERS}, got ${gotText(text)}`,
-    );
-  }
-  return { kind: 'workers', count: n };
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_WORKERS ? { kind: 'workers', count: n } : undefined;
 }
 
 export function placementName(p: Placement): string {

@@ -133,6 +133,30 @@ describe('run: failure files', () => {
     expect(unwrapped(text.stdout, 'npusim replay '.length)).toMatch(
       /\(threaded, --workers 3 as recorded; to [\d.]+ [a-z]+, where the recorded run stopped at its first finding\)/,
     );
+    // The field is checked as --workers is, before anything is printed or run (QA: `300` passed
+    // the file's checks; replay printed its header before it was refused, and shrink took it).
+    const edited = (workers: string): string => {
+      const copy = join(dir, `workers-${workers}.json`);
+      writeFileSync(copy, JSON.stringify({ ...file, options: { ...file.options, workers } }));
+      return copy;
+    };
+    const tooMany = edited('300');
+    for (const command of [
+      ['replay', tooMany],
+      ['shrink', tooMany, '--out', join(dir, 'shrunk.json')],
+    ]) {
+      const refused = await cli(command);
+      expect(refused.code, command[0]).toBe(2);
+      expect(refused.stdout, command[0]).toBe('');
+      expect(refused.stderr).toContain(
+        `${tooMany}: options.workers: Expected per-actor, auto or a number of workers from 1 to 256, got "300"`,
+      );
+    }
+    const perActor = await cli(['replay', edited('per-actor'), '--json']);
+    expect(perActor.code, perActor.stderr).toBe(1);
+    expect((JSON.parse(perActor.stdout) as { engine: { placement: string } }).engine.placement).toBe(
+      'per-actor',
+    );
   });
 
   test('run: a clean run writes no failure file; --no-failure-file writes none for a failing one', async () => {

@@ -202,7 +202,16 @@ describe('failure files that contradict themselves are refused, naming the field
       (f) => {
         (f.options as Json).workers = '0';
       },
-      'f.json: options.workers: Expected auto or a number of workers from 1, got "0"',
+      'f.json: options.workers: Expected per-actor, auto or a number of workers from 1 to 256, got "0"',
+    ],
+    [
+      // QA: passed these checks, and the replay printed its header before it was refused.
+      'a placement of more workers than --workers takes',
+      (f) => {
+        (f.options as Json).host = 'threaded';
+        (f.options as Json).workers = '300';
+      },
+      'f.json: options.workers: Expected per-actor, auto or a number of workers from 1 to 256, got "300"',
     ],
     [
       'a placement for a run that was not on threads',
