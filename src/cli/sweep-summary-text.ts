@@ -241,7 +241,9 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   const e = s.expectation;
   if (e !== undefined && s.ran > 0)
     out.push(
-      `  expected (${sweepJudgeText(e)}): ${expectationText(e.expect)}: ${e.met} of ${seedsCount(s.ran)} as expected${e.met < s.ran ? `, ${s.ran - e.met} NOT` : ''}`,
+      ...fitLine(
+        `  expected (${sweepJudgeText(e)}): ${expectationText(e.expect)}: ${e.met} of ${seedsCount(s.ran)} as expected${e.met < s.ran ? `, ${s.ran - e.met} NOT` : ''}`,
+      ),
     );
   const rules = Object.entries(s.byRule);
   if (rules.length > 0) {
@@ -271,10 +273,14 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   // `--seeds` above run the same seeds, not these races, which only their failure files keep.
   if (sw.free !== undefined && (s.failures.length > 0 || s.stop !== undefined))
     out.push(
-      `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
+      ...fitLine(
+        `  free seeds race anew: ${s.stop === undefined ? 'again' : 'again or resume'} runs these seeds, not these races; a failure file replays its race (npusim replay FILE)`,
+      ),
     );
-  if (ending.results !== undefined) out.push(resultsLine(ending.results));
-  if (ending.written !== undefined) out.push(summaryLine(s, ending.written, ending.keptStopped));
+  // Within 100 columns, as the rest of the summary (QA: the summary line of a stopped sweep ran to
+  // 169); a path stays whole.
+  if (ending.results !== undefined) out.push(...fitLine(resultsLine(ending.results)));
+  if (ending.written !== undefined) out.push(...fitLine(summaryLine(s, ending.written, ending.keptStopped)));
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }

@@ -279,7 +279,7 @@ describe('sweep: the failures directory and the header', () => {
     expect(r.stdout).toContain('  1 seed in ');
     expect(existsSync(join(dir, 'sweep-summary-1-of-2.json'))).toBe(true);
     // Said, since the next sweep into that directory replaces it.
-    expect(r.stdout).toContain(
+    expect(unwrapped(r.stdout, 4)).toContain(
       `  summary: ${join(dir, 'sweep-summary-1-of-2.json')} (a sweep into this directory replaces it)\n`,
     );
     const merged = await cli(['sweep', '--merge', dir]);
@@ -354,10 +354,10 @@ describe('sweep: the failures directory and the header', () => {
       stoppedEarly: true,
       stop: { reasons: ['SIGINT'], notRun: [{ first: 5, last: 8, every: 1 }] },
     });
-    const lines = summaryText(stopped, undefined, {
-      interrupted: true,
-      written: 'd/sweep-summary.json',
-    }).split('\n');
+    const text = summaryText(stopped, undefined, { interrupted: true, written: 'd/sweep-summary.json' });
+    // Within 100 columns, as the rest of the summary (QA: this line ran to 169).
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+    const lines = unwrapped(text, 4).split('\n');
     expect(lines).toContain(
       '  summary: d/sweep-summary.json (a sweep into this directory replaces it, but not by its resume: that keeps it beside its own, and npusim sweep --merge d joins them)',
     );
@@ -372,7 +372,7 @@ describe('sweep: the failures directory and the header', () => {
       written: 'd/sweep-summary.json',
       keptStopped: 'd/sweep-summary-stopped-1.json',
     });
-    expect(resumed).toContain(
+    expect(unwrapped(resumed, 4)).toContain(
       "  summary: d/sweep-summary.json, the stopped sweep's it resumes kept as d/sweep-summary-stopped-1.json (npusim sweep --merge d joins them)\n",
     );
   });
@@ -411,7 +411,7 @@ describe('sweep: the failures directory and the header', () => {
     expect(whole.failures.map((f) => f.seed)).toEqual([1, 2, 3]);
     // The same seeds again: no resume, so the summary is replaced and nothing more is kept.
     const again = await cli(args('3'));
-    expect(again.stdout).toContain(
+    expect(unwrapped(again.stdout, 4)).toContain(
       `  summary: ${join(d, 'sweep-summary.json')} (a sweep into this directory replaces it)\n`,
     );
     expect(
@@ -462,7 +462,9 @@ describe('sweep: the failures directory and the header', () => {
   test('sweep summary: a free sweep says beside its again/resume seeds that they race anew, and that failure files replay the races', () => {
     const free = { ...shard(1, 1).sweep, free: { windowTicks: 1_000_000 } };
     const failing: SweepSummary = { ...failingShard(1, 1, 3), shards: null, sweep: free };
-    const lines = summaryText(failing, undefined, { interrupted: false }).split('\n');
+    const text = summaryText(failing, undefined, { interrupted: false });
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+    const lines = unwrapped(text, 4).split('\n');
     const at = lines.findIndex((l) => l.startsWith('  failing seeds: 3 (again: --seeds 3)'));
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 1]).toBe(
@@ -1023,7 +1025,7 @@ describe('a sweep that is a variant', () => {
       { summary: b, where: 'b.json' },
     ]);
     expect(merged.expectation).toEqual({ ...expectation, met: 1 });
-    expect(summaryText(merged, undefined, { interrupted: false })).toContain(
+    expect(unwrapped(summaryText(merged, undefined, { interrupted: false }), 4)).toContain(
       `  expected (variant per-gpu, this sweep: --policy per-gpu): isolation.peer: 1 of ${merged.ran} seeds as expected, ${merged.ran - 1} NOT\n`,
     );
   });

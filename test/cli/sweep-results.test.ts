@@ -11,6 +11,7 @@ import { scenarioConfig } from '../../src/cli/scenario-config.js';
 import { parseRunResult } from '../../src/report/parse-run-result.js';
 import type { RunResult } from '../../src/report/run-result.js';
 import { freeResultText, runSweep } from '../../src/sweep/sweep.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -43,7 +44,7 @@ describe('sweep --results DIR', () => {
     const r = await cli(['sweep', ...STRESS, '--seeds', '1..3', '--jobs', '2', '--results', a]);
     expect(r.stderr).not.toContain('not written');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(
+    expect(unwrapped(r.stdout, 4)).toContain(
       `run results: 3 in ${a} (a set of 3 runs for \`npusim compare ${a} OTHER_DIR\`)`,
     );
     expect(readdirSync(a).sort()).toEqual(['stress-seed1.json', 'stress-seed2.json', 'stress-seed3.json']);
@@ -80,7 +81,7 @@ describe('sweep --results DIR', () => {
     const dir = join(testTempDir('npusim-sweep-results-set-'), 'R');
     const one = await cli(['sweep', ...STRESS, '--seeds', '1', '--results', dir]);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.stdout).toContain(
+    expect(unwrapped(one.stdout, 4)).toContain(
       `  run results: 1 in ${dir} (one run: a set for \`npusim compare\` needs at least 2)\n`,
     );
     expect(one.stderr).not.toContain('already holds');
@@ -88,7 +89,7 @@ describe('sweep --results DIR', () => {
     // The same configuration, other seeds: one set with the run already there.
     const same = await cli(['sweep', ...STRESS, '--seeds', '2', '--results', dir]);
     expect(same.stderr).toContain(`npusim: --results ${dir} already holds a run result file (*.json)`);
-    expect(same.stdout).toContain(
+    expect(unwrapped(same.stdout, 4)).toContain(
       `  run results: 1 in ${dir}, beside 1 older one of the same configuration (a set of 2 runs for \`npusim compare ${dir} OTHER_DIR\`)\n`,
     );
 
@@ -97,7 +98,7 @@ describe('sweep --results DIR', () => {
     const other = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '3', '--results', dir]);
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toContain(`npusim: --results ${dir} already holds 2 run result files (*.json)`);
-    expect(other.stdout).toContain(
+    expect(unwrapped(other.stdout, 4)).toContain(
       `  run results: 1 in ${dir}, beside 2 older files of another configuration: not one set for \`npusim compare\`, which refuses it (`,
     );
     expect(other.stdout).toContain('differs in params.durationTicks: 20000000 -> 10000000');
@@ -107,7 +108,7 @@ describe('sweep --results DIR', () => {
 
     // A seed's own earlier result is written over: no longer an older file of another configuration.
     const again = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '1..2', '--results', dir]);
-    expect(again.stdout).toContain(
+    expect(unwrapped(again.stdout, 4)).toContain(
       `  run results: 2 in ${dir}, beside 1 older one of the same configuration (a set of 3 runs for`,
     );
   });
