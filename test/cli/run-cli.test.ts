@@ -525,16 +525,10 @@ describe('a duration without a unit', () => {
   // QA: the bound was the presets' 150 ns whatever the topology, so a file with 1 ns links was told
   // "little or nothing can happen" of a run that carried 22 messages, and `100ns` got the unit hint.
   it("the bound is the run's own fastest link, and a duration written with its unit gets no unit hint", async () => {
-    const short = await cli([
-      'run',
-      'mixed',
-      '--inline',
-      '--seed',
-      '1',
-      '--duration',
-      '100ns',
-      '--no-failure-file',
-    ]);
+    // A quick inline run of `mixed` for `duration`, on the preset or the topology file given.
+    const shortRun = (duration: string, ...more: string[]) =>
+      cli(['run', 'mixed', '--inline', '--seed', '1', '--duration', duration, '--no-failure-file', ...more]);
+    const short = await shortRun('100ns');
     expect(short.code, short.stderr).toBe(0);
     expect(unwrapped(short.stderr, 8)).toContain(
       "npusim: --duration is 100 ns: shorter than a message takes on any link of this run's topology (150 ns or more), so little or nothing can happen\n",
@@ -550,34 +544,11 @@ describe('a duration without a unit', () => {
     };
     const file = join(dir, 'fast-links.json');
     writeFileSync(file, JSON.stringify(fast));
-    const onFile = await cli([
-      'run',
-      'mixed',
-      '--topology',
-      file,
-      '--inline',
-      '--seed',
-      '1',
-      '--duration',
-      '100ns',
-      '--json',
-      '--no-failure-file',
-    ]);
+    const onFile = await shortRun('100ns', '--topology', file, '--json');
     expect(onFile.code, onFile.stderr).toBe(0);
     expect(onFile.stderr).not.toContain('shorter than a message');
     expect((JSON.parse(onFile.stdout) as RunResult).conservation.sent).toBeGreaterThan(0);
-    const unitless = await cli([
-      'run',
-      'mixed',
-      '--topology',
-      file,
-      '--inline',
-      '--seed',
-      '1',
-      '--duration',
-      '500',
-      '--no-failure-file',
-    ]);
+    const unitless = await shortRun('500', '--topology', file);
     expect(unwrapped(unitless.stderr, 8)).toContain(
       "npusim: --duration is 500 ps: shorter than a message takes on any link of this run's topology (1 ns or more), so little or nothing can happen (a number without a unit counts picoseconds",
     );
