@@ -7,7 +7,9 @@
  * write its result file still exits 1 (the summary on stdout says what was found, stderr says
  * what was not written).
  */
-export const EXIT_CODES = [
+
+import { deepFreeze } from './deep-freeze.js';
+export const EXIT_CODES = deepFreeze([
   { code: 0, name: 'clean', meaning: 'clean: every check passed' },
   {
     code: 1,
@@ -44,12 +46,12 @@ export const EXIT_CODES = [
     meaning:
       'interrupted: Ctrl-C, SIGTERM (as Slurm, Kubernetes and `kill` send) or SIGHUP (the terminal or SSH session closed) stopped the run and the summary, `--record` file, failure file (when it had found something) and sweep summary cover what ran; a second signal exits at once (one sent twice at once, as `timeout` does, counts once); a signal after the run lets its outputs be written',
   },
-] as const;
+] as const);
 
 export type ExitName = (typeof EXIT_CODES)[number]['name'];
 export type ExitCode = (typeof EXIT_CODES)[number]['code'];
 
-export const EXIT = Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code])) as {
+export const EXIT = Object.freeze(Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code]))) as {
   readonly [K in ExitName]: Extract<(typeof EXIT_CODES)[number], { name: K }>['code'];
 };
 

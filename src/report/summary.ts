@@ -33,7 +33,8 @@ import { formatWall, type Style, summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 
 export interface SummaryOptions {
-  color: boolean;
+  /** Colour (ANSI) or plain text; default plain, as a library caller's `formatSummary(result)`. */
+  color?: boolean;
   /** Violations shown in full (the rest are counted); default 5. */
   maxViolations?: number;
   /** History lines shown per violation; default 4. */
@@ -59,7 +60,7 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 }
 
 export function formatSummary(result: RunResult, options: SummaryOptions = { color: false }): string {
-  const style = summaryStyle(options.color);
+  const style = summaryStyle(options.color === true);
   const out: string[] = [];
   const p = result.config.params;
 

@@ -6,8 +6,10 @@
  * it is dist/src/runtime/workload-registry.js and loads dist/workloads/index.js. The index must
  * `export const workloads: Workload[]`.
  */
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deepFreeze } from '../core/deep-freeze.js';
 import { ConfigError } from '../core/errors.js';
 import type { Workload } from '../model/scenario/workload.js';
 
@@ -56,12 +58,6 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
   // names the unchanged workload (QA). A copy (`{ ...w, params: ... }`) is the caller's to edit.
   if (url.href === workloadIndexUrl().href) for (const w of byName.values()) deepFreeze(w);
   return byName;
-}
-
-function deepFreeze(v: unknown): void {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const key of Reflect.ownKeys(v)) deepFreeze((v as Record<PropertyKey, unknown>)[key]);
 }
 
 /** A file URL as the path a user would type (a URL's pathname is percent-encoded), else as is. */

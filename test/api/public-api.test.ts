@@ -11,6 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ActorCrashError,
   AssertionFailure,
+  BUG_NAMES,
+  BUGS,
   ConfigError,
   colorEnabled,
   compareResults,
@@ -24,7 +26,10 @@ import {
   formatSummary,
   loadWorkloadFile,
   loadWorkloads,
+  PAGE_SIZE_NAMES,
+  PROFILE_NAMES,
   parseRunResult,
+  RULE_NAMES,
   runSimulation,
   runWorkload,
   TOPOLOGY_PRESETS,
@@ -240,6 +245,10 @@ describe('public API', () => {
     // A summary needs no options: plain text by default.
     const ok = await runWorkload(w, { seed: 2 });
     expect(formatSummary(ok)).toContain('status clean (exit 0)');
+    // Nor `color` among those it is given (QA: the .d.ts required it, so tsc refused this call).
+    const fewRows = formatSummary(ok, { maxRows: 2 });
+    expect(fewRows).toContain('status clean (exit 0)');
+    expect(fewRows).not.toContain('\x1b[');
   });
 
   it('api: a machine of your own through runWorkload is the run `--topology FILE` makes, the same digest; a bad spec names its field', async () => {
@@ -503,6 +512,31 @@ describe('public API', () => {
     await expect(findWorkload('mixed', one)).rejects.toThrow(
       /^workload: Expected one of stress, got `mixed`$/,
     );
+  });
+
+  it('api: the topology presets and the tables of names are frozen to the leaves: an edit throws, and a later run of the preset is the same (QA)', async () => {
+    const stress = await findWorkload('stress');
+    const before = await runWorkload(stress, { seed: 1, durationTicks: 2_000_000 });
+    const six = TOPOLOGY_PRESETS['witherspoon-6'];
+    // Before, both went through and changed every later run of witherspoon-6 in the process,
+    // under a reproduce line naming the preset.
+    expect(() => {
+      (six as { name: string }).name = 'my-six';
+    }).toThrow(TypeError);
+    expect(() => (six.gpus[0]!.links as unknown[]).reverse()).toThrow(TypeError);
+    expect(() => {
+      (EXIT as Record<string, number>).clean = 7;
+    }).toThrow(TypeError);
+    expect(() => (EXIT_CODES as unknown as unknown[]).pop()).toThrow(TypeError);
+    for (const table of [BUGS, BUG_NAMES, RULE_NAMES, PROFILE_NAMES, PAGE_SIZE_NAMES])
+      expect(Object.isFrozen(table)).toBe(true);
+    // A copy is the caller's to edit, and runs as a topology of its own beside the preset.
+    const mine = { ...structuredClone(six), name: 'my-six' };
+    (mine.gpus[0]!.links as unknown[]).reverse();
+    const own = await runWorkload(stress, { seed: 1, durationTicks: 2_000_000, topology: mine });
+    expect(own.digest).not.toBe(before.digest);
+    const after = await runWorkload(stress, { seed: 1, durationTicks: 2_000_000 });
+    expect(after.digest).toBe(before.digest);
   });
 
   it('api: findWorkload given no Map, or loadWorkloadFile no path, is a ConfigError naming the argument, not a TypeError (QA Q9)', async () => {

@@ -101,7 +101,7 @@ export const RULES = {
 } as const;
 
 export type RuleName = keyof typeof RULES;
-export const RULE_NAMES = Object.keys(RULES) as RuleName[];
+export const RULE_NAMES = Object.freeze(Object.keys(RULES)) as readonly RuleName[];
 
 export function isRuleName(s: string): s is RuleName {
   return Object.hasOwn(RULES, s);

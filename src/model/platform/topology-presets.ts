@@ -5,6 +5,7 @@
  * skiboot's "ibm,nvlink-peers" table lists them (platforms/astbmc/witherspoon.c). They run
  * through the same validation and builder as a user's own spec.
  */
+import { deepFreeze } from '../../core/deep-freeze.js';
 import type { GpuSpec, SocketSpec, TopologySpec } from './topology-spec.js';
 
 export type PresetName = 'witherspoon-6' | 'witherspoon-4';
@@ -38,8 +39,13 @@ const REDBUD_TABLE: Entry[][] = [
   [0, 'b3', 0, 'b4', 0, 'b5'],
 ];
 
-/** The two Witherspoon variants, as plain specs run through the same builder as custom ones. */
-export const TOPOLOGY_PRESETS: Readonly<Record<PresetName, TopologySpec>> = {
+/**
+ * The two Witherspoon variants, as plain specs run through the same builder as custom ones. Frozen
+ * whole: the package exports them, and an edit of one (`TOPOLOGY_PRESETS['witherspoon-6'].gpus[0]
+ * ...`) changed every later run of the preset in the process, under a reproduce line naming it
+ * (QA). `structuredClone` gives a copy to edit.
+ */
+export const TOPOLOGY_PRESETS: Readonly<Record<PresetName, TopologySpec>> = deepFreeze({
   'witherspoon-6': {
     name: 'witherspoon-6',
     sockets: WITHERSPOON_SOCKETS,
@@ -50,7 +56,7 @@ export const TOPOLOGY_PRESETS: Readonly<Record<PresetName, TopologySpec>> = {
     sockets: WITHERSPOON_SOCKETS,
     gpus: [...socketGpus(0, REDBUD_TABLE), ...socketGpus(1, REDBUD_TABLE)],
   },
-};
+});
 
 export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(TOPOLOGY_PRESETS, name);

@@ -3,7 +3,9 @@
  * one rule on purpose, the way the real code once did. With the switch off the same seeds must find
  * nothing.
  */
-export const BUGS = {
+
+import { deepFreeze } from '../../core/deep-freeze.js';
+export const BUGS = deepFreeze({
   'release-between-flushes':
     'Kernel: the mmio_invalidate of Linux before Feb 2018 "Fix deadlock in mmio_invalidate()": one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again, whose index it drops, then a second wait that polls and clears the old index. With one register per NPU it deadlocks (atsd-deadlock); with more (atsd-deadlock --set host.atsdRegisters=2) the second wait clears a register another shootdown holds, which two shootdowns then drive at once, and the flush’s register leaks',
   'single-flush':
@@ -31,10 +33,10 @@ export const BUGS = {
     'Kernel: pnv_tce publishes a newly allocated indirect TCE level with a plain store (Linux before 56090a3902c8 "powerpc/powernv/ioda: Fix race in TCE level allocation", v5.4; Fixes a68bd1267b72): two threads allocating the same level, the second replaces the first and the TCEs written in it are lost',
   'xts-stale-after-kexec':
     'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): after the kexec from petitboot, init_context trusts the stale refcount, skips programming the XTS entry, and ATS breaks',
-} as const;
+} as const);
 
 export type BugName = keyof typeof BUGS;
-export const BUG_NAMES = Object.keys(BUGS) as BugName[];
+export const BUG_NAMES = Object.freeze(Object.keys(BUGS)) as readonly BugName[];
 
 export function isBugName(s: string): s is BugName {
   return Object.hasOwn(BUGS, s);

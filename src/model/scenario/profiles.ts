@@ -128,7 +128,7 @@ export const PROFILES = {
 } as const satisfies Record<string, Profile>;
 
 export type ProfileName = keyof typeof PROFILES;
-export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+export const PROFILE_NAMES = Object.freeze(Object.keys(PROFILES)) as readonly ProfileName[];
 export const DEFAULT_PROFILE: ProfileName = 'fixed';
 
 export function isProfileName(s: string): s is ProfileName {
