@@ -13,7 +13,12 @@
 // First: it refuses a Node too old for the rest before any of the rest runs (node-floor.ts).
 import './node-floor.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
-import { workloadFilesImporting, workloadModuleOf } from '../runtime/workload-imports.js';
+import {
+  NEVER_LOADS,
+  refusedAtExit,
+  workloadFilesImporting,
+  workloadModuleOf,
+} from '../runtime/workload-imports.js';
 import { claimedByLoad, EXIT_REFUSED, keepExitGuarded, nodeExit } from '../runtime/workload-load-guard.js';
 import { descriptorLimitText } from './descriptor-limit.js';
 import { takeDownBar } from './live-bar.js';
@@ -155,13 +160,13 @@ function endOnceFlushed(code: number): void {
 
 process.on('beforeExit', () => {
   if (settled) return;
+  // A workload import refused just now (workload-imports.ts): the command meets the refusal and
+  // says it, exit 2, as any other workload file's mistake.
+  if (refusedAtExit()) return;
   settled = true;
   const stuck = workloadFilesImporting();
   if (stuck.length > 0) {
-    process.stderr.write(
-      `npusim: ${stuck.join(', ')}: Expected a workload module that finishes loading, got one that never does: ` +
-        'its top-level `await` waits on a promise that nothing is left to settle (nothing ran)\n',
-    );
+    process.stderr.write(`npusim: ${stuck.join(', ')}: ${NEVER_LOADS}\n`);
     process.exitCode = EXIT.usage;
     return;
   }

@@ -1,13 +1,26 @@
 /**
  * The workload files whose import has begun and not yet settled. A module whose top-level `await`
  * waits on something that never comes leaves its import pending for ever, and once nothing else is
- * left to do Node ends the process with exit 0 and no word; the command's entry (cli/main.ts) reads
- * this to name the file and exit 2 instead. Its own module, with no imports but Node's, so that the
- * entry can read it without loading the workload reader (and with it the schema library) for `--help`.
+ * left to do Node ends the process with exit 0 and no word. So when the process is about to end
+ * (`beforeExit`: nothing left to run) with an import still pending, that import is refused, a
+ * ConfigError naming the file, which the caller's code then meets: a library program's `catch`, or
+ * the command's own refusal (exit 2). The command's entry (cli/main.ts) reads this too, to name a
+ * file whose import no refusal reached. Its own module, with no imports but Node's and the error
+ * classes, so that the entry can read it without loading the workload reader (and with it the
+ * schema library) for `--help`.
  */
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../core/errors.js';
 
 const importing = new Map<string, number>();
+
+/** What an import that can never finish is refused with. */
+export const NEVER_LOADS =
+  'Expected a workload module that finishes loading, got one that never does: ' +
+  'its top-level `await` waits on a promise that nothing is left to settle (nothing ran)';
+
+/** Imports refused at `beforeExit` since the entry last asked (refusedAtExit). */
+let refusedSinceAsked = 0;
 
 /** Run `load` (the import of workload `file`), counting the file as importing until it settles. */
 export async function whileImporting<T>(file: string, load: () => Promise<T>): Promise<T> {
@@ -19,6 +32,34 @@ export async function whileImporting<T>(file: string, load: () => Promise<T>): P
     if (left === 0) importing.delete(file);
     else importing.set(file, left);
   }
+}
+
+/**
+ * A refusal of the import of `file` made when the process would otherwise end with it pending
+ * (QA: a library program's `await loadWorkloadFile(f)` ended the process with exit 0 and no word,
+ * its `catch` never run), for the load guard to race its import against; `stop` once it settled.
+ */
+export function refusalAtExit(file: string): { refused: Promise<never>; stop: () => void } {
+  let onExit = (): void => {};
+  const refused = new Promise<never>((_, reject) => {
+    onExit = () => {
+      refusedSinceAsked += 1;
+      reject(new ConfigError(file, NEVER_LOADS));
+    };
+  });
+  // First among the listeners: the command's entry (cli/main.ts) then knows a refusal is on its way.
+  process.prependOnceListener('beforeExit', onExit);
+  return { refused, stop: () => process.removeListener('beforeExit', onExit) };
+}
+
+/**
+ * Whether an import was refused at `beforeExit` since the last call: its refusal is on its way to
+ * the code that awaited it, so the process goes on.
+ */
+export function refusedAtExit(): boolean {
+  const any = refusedSinceAsked > 0;
+  refusedSinceAsked = 0;
+  return any;
 }
 
 /** The workload files being imported now (paths as the user gave them). */

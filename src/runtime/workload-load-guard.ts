@@ -2,8 +2,8 @@
  * What npusim keeps from a workload module's top-level code while it loads (workload-file.ts).
  *
  * A module whose top-level `await` never settles while something else (a `setInterval`) keeps the
- * process alive hung npusim with no word at all (QA): cli/main.ts's `beforeExit` names such a file
- * only when nothing else is left to run. So a load that has not finished after NOTE_AFTER_S says so
+ * process alive hung npusim with no word at all (QA): such a load is refused at `beforeExit`
+ * (workload-imports.ts refusalAtExit) only when nothing else is left to run. So a load that has not finished after NOTE_AFTER_S says so
  * on stderr, naming the file, and one that has not finished after the bound (60 s, or
  * NPUSIM_WORKLOAD_LOAD_TIMEOUT seconds, 0 for none) is refused with a ConfigError (exit 2). A
  * workload is a few fields; a minute is far more than any module that finishes needs, and a batch
@@ -30,6 +30,7 @@
  */
 import { decimalSeconds } from '../core/decimal-seconds.js';
 import { ConfigError } from '../core/errors.js';
+import { refusalAtExit } from './workload-imports.js';
 
 /** The environment variable that sets the bound in seconds (README "Your own workloads"). */
 export const LOAD_TIMEOUT_ENV = 'NPUSIM_WORKLOAD_LOAD_TIMEOUT';
@@ -172,12 +173,14 @@ export async function guardedLoad<T>(
     process.stdout.write = stdoutToStderr as typeof process.stdout.write;
   }
   loading += 1;
+  const atExit = refusalAtExit(file);
   let outcome: { value: T } | { error: unknown };
   try {
-    outcome = { value: await Promise.race([load(), refused, strayed]) };
+    outcome = { value: await Promise.race([load(), refused, strayed, atExit.refused]) };
   } catch (error) {
     outcome = { error };
   }
+  atExit.stop();
   for (const timer of timers) clearTimeout(timer);
   // A rejection the module left unhandled is said once the microtasks are done: one turn.
   if (strayErrors.length === strayBefore) await new Promise((done) => setImmediate(done));

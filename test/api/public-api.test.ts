@@ -4,7 +4,7 @@
  * what it exports is enough to declare a workload, run it and read the answer.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -537,6 +537,23 @@ describe('public API', () => {
     expect(own.digest).not.toBe(before.digest);
     const after = await runWorkload(stress, { seed: 1, durationTicks: 2_000_000 });
     expect(after.digest).toBe(before.digest);
+  });
+
+  it('api: loadWorkloadFile of a module whose top-level await never settles is refused, and the program goes on (QA)', () => {
+    const file = join(testTempDir('npusim-never-loads-'), 'never.mjs');
+    writeFileSync(file, 'await new Promise(() => {});\nexport default {};\n');
+    // Before, the process ended at once with exit 0 (exit 13 under a top-level await), no handler
+    // run and nothing said.
+    const r = runModule(
+      `import { loadWorkloadFile } from 'npusim';\n` +
+        `try { await loadWorkloadFile(${JSON.stringify(file)}); console.log('loaded'); }\n` +
+        `catch (e) { console.log(e.constructor.name + ' ' + e.message); }\n` +
+        `console.log('after');\n`,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      `ConfigError ${file}: Expected a workload module that finishes loading, got one that never does: its top-level \`await\` waits on a promise that nothing is left to settle (nothing ran)\nafter\n`,
+    );
   });
 
   it('api: findWorkload given no Map, or loadWorkloadFile no path, is a ConfigError naming the argument, not a TypeError (QA Q9)', async () => {
