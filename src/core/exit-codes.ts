@@ -1,3 +1,5 @@
+import { deepFreeze } from './deep-freeze.js';
+
 /**
  * The exit codes of `npusim`, in one place. The command maps every outcome through `EXIT`, `--help`
  * prints `EXIT_CODES`, the run result carries the code of its status, and a test checks that
@@ -7,8 +9,6 @@
  * write its result file still exits 1 (the summary on stdout says what was found, stderr says
  * what was not written).
  */
-
-import { deepFreeze } from './deep-freeze.js';
 export const EXIT_CODES = deepFreeze([
   { code: 0, name: 'clean', meaning: 'clean: every check passed' },
   {

@@ -1,10 +1,10 @@
+import { deepFreeze } from '../../core/deep-freeze.js';
+
 /**
  * Known historical bugs as named switches (docs/theory-of-operation.md#6-bug-switches): each breaks
  * one rule on purpose, the way the real code once did. With the switch off the same seeds must find
  * nothing.
  */
-
-import { deepFreeze } from '../../core/deep-freeze.js';
 export const BUGS = deepFreeze({
   'release-between-flushes':
     'Kernel: the mmio_invalidate of Linux before Feb 2018 "Fix deadlock in mmio_invalidate()": one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again, whose index it drops, then a second wait that polls and clears the old index. With one register per NPU it deadlocks (atsd-deadlock); with more (atsd-deadlock --set host.atsdRegisters=2) the second wait clears a register another shootdown holds, which two shootdowns then drive at once, and the flush’s register leaks',
