@@ -157,6 +157,28 @@ describe('headline counters', () => {
     );
   });
 
+  // QA: the headline's slip (a mistake of the schema's stage) hid every mistake in `params`.
+  test('a headline slip and mistakes in params are refused together, in the order the file has them', () => {
+    const def = {
+      name: 'w',
+      description: 'd',
+      headline: [{ label: 'done', counter: 'dma.completd' }],
+      params: { ...params, tenants: [{ name: 'vm1', lpid: '1', groups: 'all' }], gpu: { dmaBytes: 0 } },
+    };
+    expect(errorOf(() => validateWorkload(def, 'h.json')).message).toBe(
+      [
+        'h.json: headline[0].counter: Expected a counter name (nearest: dma.completed, dma.faulted, dma.issued, dma.bytes), got `dma.completd`',
+        '  h.json: params.tenants[0].lpid: Expected an integer from 0 to 4095, got the string "1"',
+        '  h.json: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0',
+      ].join('\n'),
+    );
+    // Params first in the file: said first.
+    const { headline, ...rest } = def;
+    expect(errorOf(() => validateWorkload({ ...rest, headline }, 'h.json')).field).toBe(
+      'h.json: params.tenants[0].lpid',
+    );
+  });
+
   test('a `prefix.*` that matches no counter is refused, naming the families near it', () => {
     expect(headlineError({ label: 'by size', counter: 'atsd.size.*' })).toBe(
       "h.json: headline[1].counter: Expected `prefix.*` whose prefix starts some counter's name (nearest: atsd.host.*, atsd.*, atsd.guest.*, atsd.invalidate.*), got `atsd.size.*`",
@@ -305,7 +327,11 @@ describe('parameters', () => {
       validateWorkload({ nmae: 'w', description: 5, params: {} }, 'w.json'),
     ).message.split('\n');
     expect(e[0]).toMatch(/^w\.json: nmae: Expected .*got unknown key `nmae` \(did you mean `name`\?\)$/);
-    expect(e.slice(1)).toEqual(['  w.json: description: Expected a string, got 5']);
+    // And the params' own, in the same refusal (QA: they were said only once the rest was right).
+    expect(e.slice(1)).toEqual([
+      '  w.json: description: Expected a string, got 5',
+      '  w.json: params.tenants: Expected a list of at least one tenant, such as [{"name": "vm1", "lpid": 1, "groups": "all"}] (README.md "Your own workloads and topologies"), got nothing (the field is missing)',
+    ]);
   });
 
   test('--set of an unknown top-level key: what a parameter is, and the key, at the set that named it', () => {

@@ -17,6 +17,7 @@ import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
+import { isRecord } from '../platform/spec-fields.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
@@ -296,10 +297,31 @@ export function validateHeadline(items: unknown, where = 'headline'): HeadlineIt
  * every default. `where` prefixes every error's field: `my.json: params.gpu.dmaBytes`; a library
  * caller who leaves it out reads `workload: ...`, not `undefined: ...` (QA Q9).
  */
+/** The mistakes in a definition's `params`, as fields of the definition (`params.gpu.dmaBytes`). */
+function rawParamsIssues(def: unknown): { field: string; message: string }[] {
+  if (!isRecord(def) || def.params === undefined) return [];
+  return paramsIssues(def.params).issues.map((i) => ({
+    field: subField('params', i.field),
+    message: i.message,
+  }));
+}
+
 export function validateWorkload(def: unknown, where = 'workload'): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
-    const issues = allIssues(r.error, def, workloadDefinitionSchema, headlineKind);
+    // The parameters are checked apart from the schema (it takes them as they come), so their
+    // mistakes are said beside the schema's, in the file's order (QA: a headline's slip hid every
+    // mistake in `params`). A variant's `set` waits for both: it is judged by the parameters.
+    const issues = [
+      ...allIssues(r.error, def, workloadDefinitionSchema, headlineKind),
+      ...rawParamsIssues(def),
+    ];
+    const order = isRecord(def) ? Object.keys(def) : [];
+    const rank = (field: string) => {
+      const i = order.indexOf(/^[^.[]*/.exec(field)![0]);
+      return i < 0 ? order.length : i;
+    };
+    issues.sort((x, y) => rank(x.field) - rank(y.field));
     const at = (field: string) => joinField(where, field);
     throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
   }
