@@ -297,15 +297,6 @@ export function validateHeadline(items: unknown, where = 'headline'): HeadlineIt
  * every default. `where` prefixes every error's field: `my.json: params.gpu.dmaBytes`; a library
  * caller who leaves it out reads `workload: ...`, not `undefined: ...` (QA Q9).
  */
-/** The mistakes in a definition's `params`, as fields of the definition (`params.gpu.dmaBytes`). */
-function rawParamsIssues(def: unknown): { field: string; message: string }[] {
-  if (!isRecord(def) || def.params === undefined) return [];
-  return paramsIssues(def.params).issues.map((i) => ({
-    field: subField('params', i.field),
-    message: i.message,
-  }));
-}
-
 export function validateWorkload(def: unknown, where = 'workload'): Workload {
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
@@ -364,4 +355,13 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
     variants: d.variants as Variant[],
     params,
   };
+}
+
+/** The mistakes in a definition's `params`, as fields of the definition (`params.gpu.dmaBytes`). */
+function rawParamsIssues(def: unknown): { field: string; message: string }[] {
+  if (!isRecord(def) || def.params === undefined) return [];
+  return paramsIssues(def.params).issues.map((i) => ({
+    field: subField('params', i.field),
+    message: i.message,
+  }));
 }
