@@ -10,6 +10,7 @@
  * rule would call binary (QA); its byte order mark says what it is, so `utf8TextBytes` decodes it
  * first, and the rule then runs on the text.
  */
+import { utf16Encoding } from '../io/utf16-text.js';
 
 /** The offset of the first byte no text file holds (see the header), or -1 when there is none. */
 export function firstBinaryByte(bytes: Uint8Array): number {
@@ -39,7 +40,7 @@ export function lineOfByte(bytes: Uint8Array, offset: number): number {
 export function utf8TextBytes(bytes: Uint8Array): Uint8Array | undefined {
   const [b0, b1, b2] = bytes;
   if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return bytes.subarray(3);
-  const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : undefined;
+  const utf16 = utf16Encoding(bytes);
   if (utf16 === undefined) return bytes;
   try {
     return new TextEncoder().encode(

@@ -14,6 +14,7 @@ import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { readUserFile } from '../io/bounded-file.js';
+import { utf16JsonText } from '../io/utf16-text.js';
 import { buildCompareHtml } from '../report/compare-html.js';
 import { compareResults } from '../report/compare-results.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
@@ -137,6 +138,9 @@ function readResult(file: string): RunResult {
       `${expected} (a few hundred KB), got ${got === 'more than that' ? `more than ${MAX_RESULT_FILE_BYTES} bytes` : `a file of ${got}`}`,
     unreadable: (got) => `${expected}, got ${got}`,
   });
+  // Said before the binary check, which its zero bytes would fail (io/utf16-text.ts).
+  const utf16 = utf16JsonText(bytes);
+  if (utf16 !== undefined) throw new ConfigError(file, `${expected}, got ${utf16}`);
   // JSON is text: a binary file (a --trace file, a gzip) is said to be one, and never quoted, so
   // the message carries none of its bytes to the terminal.
   const control = firstBinaryByte(bytes);

@@ -24,6 +24,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, rea
 import { dirname, resolve } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { utf16JsonText } from './utf16-text.js';
 
 /** How long a pipe may give nothing before the read gives up. */
 export const IDLE_LIMIT_MS = 30_000;
@@ -143,7 +144,13 @@ export function readUserFile(path: string, maxBytes: number, words: UserFileWord
   }
 }
 
-/** `readUserFile` as UTF-8 text. */
+/**
+ * `readUserFile` as UTF-8 text: every reader of it reads JSON, so a file saved as UTF-16 is
+ * refused as one (utf16-text.ts), in the reader's `unreadable` words.
+ */
 export function readUserText(path: string, maxBytes: number, words: UserFileWords): string {
-  return readUserFile(path, maxBytes, words).toString('utf8');
+  const bytes = readUserFile(path, maxBytes, words);
+  const utf16 = utf16JsonText(bytes);
+  if (utf16 !== undefined) throw new ConfigError(words.field, words.unreadable(utf16));
+  return bytes.toString('utf8');
 }

@@ -18,6 +18,7 @@ import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { utf16JsonText } from '../io/utf16-text.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { missingImportPlace } from './missing-import.js';
 import { keepTsxCacheInMemoryIfUnwritable } from './tsx-cache.js';
@@ -122,7 +123,10 @@ async function loadWorkload(file: string): Promise<Workload> {
     if (bytes > MAX_WORKLOAD_FILE_BYTES) {
       throw new ConfigError(file, `Expected at most ${MAX_WORKLOAD_FILE_BYTES} bytes, got ${bytes}`);
     }
-    definition = parseJsonFile(readFileSync(abs, 'utf8'), file, 'JSON');
+    const raw = readFileSync(abs);
+    const utf16 = utf16JsonText(raw);
+    if (utf16 !== undefined) throw new ConfigError(file, `Expected a workload file in UTF-8, got ${utf16}`);
+    definition = parseJsonFile(raw.toString('utf8'), file, 'JSON');
   } else {
     definition = await importDefault(file, abs, bytes);
   }
