@@ -25,7 +25,7 @@ import { DepartureTable } from './departure-table.js';
 import { EventDigest, type RecordedEvent, recordOf } from './digest.js';
 import { type EventCost, EventCosts } from './event-costs.js';
 import type { MachinePlan } from './machine-module.js';
-import { type ActorTrace, type TraceOptions, TraceRecorder } from './trace-recorder.js';
+import { type ActorTrace, RECORD_WHEN_LEFT, type TraceOptions, TraceRecorder } from './trace-recorder.js';
 
 export type Outbox = (edge: number, msg: SimMessage) => void;
 
@@ -78,7 +78,7 @@ export class ActorRunner implements ActorContext {
   /**
    * Departures deferred so far (deferDeparture), and those still waiting by their number: what
    * each needs when it leaves (its edge, its bytes, and its trace record, made when it was sent and
-   * completed when it leaves: TraceRecorder.sentLater; -1 without one).
+   * completed when it leaves: TraceRecorder.sentLater; RECORD_WHEN_LEFT without one).
    */
   private departureSeq = 0;
   private readonly departures = new DepartureTable();
@@ -227,13 +227,14 @@ export class ActorRunner implements ActorContext {
       this.deferDeparture(msg, edge, wireBytes, delayTicks);
       return;
     }
-    this.depart(msg, link, wireBytes, -1);
+    this.depart(msg, link, wireBytes, RECORD_WHEN_LEFT);
   }
 
   /**
    * Put `msg` on its link now: the link books it from now, and it goes to its destination. The
    * sequence number is taken now too, so it follows the order the link carries messages in.
-   * `traceSerial`: the trace record a deferred send made when sent (-1: none, record it now).
+   * `traceSerial`: the trace record a deferred send made when sent (RECORD_WHEN_LEFT: none, record
+   * it now; DROPPED_WHEN_SENT: counted as dropped when sent, nothing to record).
    */
   private depart(msg: SimMessage, link: LinkTiming, wireBytes: number, traceSerial: number): void {
     const edge = link.edge.index;
@@ -254,7 +255,7 @@ export class ActorRunner implements ActorContext {
     stampOrder(msg);
     this.sentPerEdge[edge]!++;
     if (this.trace !== undefined) {
-      if (traceSerial < 0) this.trace.sent(msg, this.now, wireBytes);
+      if (traceSerial === RECORD_WHEN_LEFT) this.trace.sent(msg, this.now, wireBytes);
       else this.trace.left(traceSerial, msg.timeTicks, this.sentPerEdge[edge]!);
     }
     this.outbox(edge, msg);
@@ -273,7 +274,7 @@ export class ActorRunner implements ActorContext {
   private deferDeparture(msg: SimMessage, edge: number, wireBytes: number, delayTicks: number): void {
     const traceSerial =
       this.trace === undefined
-        ? -1
+        ? RECORD_WHEN_LEFT
         : this.trace.sentLater(msg, edge, this.now, this.now + delayTicks, wireBytes);
     msg.destination = this.self;
     msg.link = SELF_LINK;

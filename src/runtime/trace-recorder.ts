@@ -65,6 +65,19 @@ export const R = {
 export const WIRE_BYTES_SHIFT = 2 ** 24;
 
 /**
+ * The trace serial of a send that has no record yet (`sentLater` never called: no trace, or a send
+ * that leaves at once): ActorRunner records it when it leaves.
+ */
+export const RECORD_WHEN_LEFT = -1;
+/**
+ * The trace serial `sentLater` returns once an anchored ring has closed: the send is counted as
+ * recorded and dropped already, so nothing is recorded, nor counted again, when it leaves (it was,
+ * and a run whose first finding fell outside the kept window said thousands of records too many:
+ * QA).
+ */
+export const DROPPED_WHEN_SENT = -2;
+
+/**
  * The tick of sample row `row` of `sampleCount` over a run of `endTick`: row * end / n rounded up
  * to a whole tick. Events happen at whole ticks, so the row is taken before the same event either
  * way (the first at or after the exact time is the first at or after its ceiling) and holds the
@@ -171,13 +184,13 @@ export class TraceRecorder {
    * now, when it was sent: the records stay in clock order, and one the run ends before it left
    * (a DMA issued at the end) is still there, as the run counts it. Its arrival and its place on
    * the edge are known only when it leaves (`left`); NaN until then. Returns its serial number for
-   * `left`, or -1 when the ring had closed (the record was dropped).
+   * `left`, or DROPPED_WHEN_SENT when the ring had closed (the record was counted and dropped).
    */
   sentLater(m: SimMessage, edge: number, now: number, depart: number, wireBytes: number): number {
     if (this.closed) {
       this.recorded++;
       this.droppedAfter++;
-      return -1;
+      return DROPPED_WHEN_SENT;
     }
     const serial = this.added;
     this.add(m, now, depart, Number.NaN, 1, edge, wireBytes, Number.NaN);
