@@ -69,7 +69,7 @@ const RUN: CommandSpec = {
       name: 'seed',
       type: 'string',
       value: 'N',
-      help: 'seed, a whole number from 0',
+      help: 'seed, a whole number from 0 to 2^53-1',
       default: 'drawn at random and printed',
       parse: parseSeed,
     },
