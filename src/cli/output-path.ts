@@ -24,9 +24,9 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
+import { writeTarget } from '../io/write-target.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
 
@@ -133,10 +133,12 @@ export function samePath(path: string): string {
   try {
     return realpathSync(full);
   } catch {
+    // A dangling link names the file to be made at its target (io/write-target.ts).
+    const target = writeTarget(full);
     try {
-      return join(realpathSync(dirname(full)), basename(full));
+      return join(realpathSync(dirname(target)), basename(target));
     } catch {
-      return full;
+      return target;
     }
   }
 }
@@ -217,7 +219,6 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   if (path === '-')
     refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');
   const full = resolve(path);
-  const dir = dirname(full);
   let exists = false;
   try {
     const st = statSync(full);
@@ -234,23 +235,28 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
     const end = path.endsWith('/') ? '/' : path.slice(path.lastIndexOf('/') + 1);
     refuse(`a path ending in \`${end}\` names a directory, not a file`);
   }
+  // A dangling symbolic link is written through, as the shell's `>` writes: the file is made at the
+  // link's target and the link kept (io/write-target.ts), so the target is what is checked, made
+  // exclusively and removed again, in its own folder.
+  const target = !exists && isSymbolicLink(full) ? writeTarget(full) : full;
+  const dir = dirname(target);
+  const viaLink = target === full ? '' : `\`${full}\` is a symbolic link to \`${target}\`, and `;
   if (!exists) {
     try {
-      if (!statSync(dir).isDirectory()) refuse(`\`${dir}\` is not a directory`);
+      if (!statSync(dir).isDirectory()) refuse(`${viaLink}\`${dir}\` is not a directory`);
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       const code = errnoOf(e);
-      refuse(code === 'ENOENT' ? `directory \`${dir}\` does not exist` : describeErrno(code, dir));
+      refuse(
+        code === 'ENOENT'
+          ? `${viaLink}directory \`${dir}\` does not exist`
+          : viaLink + describeErrno(code, dir),
+      );
     }
   }
-  // A dangling symbolic link is replaced by the file at the end (repro/write-whole-file.ts): what
-  // must be writable is its directory, so a file of another name is made there (creating the
-  // link's own name exclusively fails with EEXIST, which refused a path the write would take).
-  const dangling = !exists && isSymbolicLink(full);
-  const probe = dangling ? join(dir, `.npusim-check-${process.pid}-${threadId}.tmp`) : full;
   try {
     if (exists) (fs.accessWrite ?? ((p: string) => accessSync(p, constants.W_OK)))(full);
-    else closeSync(openSync(probe, 'wx'));
+    else closeSync(openSync(target, 'wx'));
   } catch (e) {
     const code = errnoOf(e);
     // The directory was just seen to exist: ENOENT on creating a file in it is the directory
@@ -262,7 +268,7 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   }
   if (!exists) {
     try {
-      unlinkSync(probe);
+      unlinkSync(target);
     } catch {
       // Created just now by us; if it cannot be removed it is an empty file the run overwrites.
     }

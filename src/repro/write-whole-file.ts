@@ -9,22 +9,15 @@
  * that is not a regular file (/dev/stdout, a FIFO: renaming over a device node would replace it;
  * a pipe through src/io/pipe-write.ts, which waits for a reader and for room, bounded),
  * and a directory in which no temporary file can be made (a writable file in a read-only
- * directory). A symbolic link is followed, so the file it names is replaced and the link kept. An
- * existing file's permission bits carry over to its replacement.
+ * directory). A symbolic link is followed, so the file it names is replaced (or made, for a link
+ * to a file not there yet) and the link kept. An existing file's permission bits carry over to its
+ * replacement.
  */
-import {
-  chmodSync,
-  lstatSync,
-  realpathSync,
-  renameSync,
-  type Stats,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, lstatSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { writeToPipe } from '../io/pipe-write.js';
+import { writeTarget } from '../io/write-target.js';
 
 /** The writes this module makes; the tests give one that fails part-way, as a full disk does. */
 export interface WholeFileFs {
@@ -69,10 +62,13 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
   }
 }
 
-/** The file a symbolic link names, else `path` (a dangling link is replaced by the file). */
+/**
+ * The file a symbolic link names (a dangling link's target is made, the link kept: io/write-target.ts),
+ * else `path`.
+ */
 function followLink(path: string): string {
   try {
-    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+    return lstatSync(path).isSymbolicLink() ? writeTarget(path) : path;
   } catch {
     return path;
   }

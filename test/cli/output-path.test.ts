@@ -12,6 +12,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -140,17 +141,50 @@ describe('output paths that name one file twice, or a directory, are refused bef
 });
 
 describe('a dangling symbolic link as an output', () => {
-  it('is accepted, and the run replaces it by the file (it was refused with a bare EEXIST)', async () => {
+  // It was refused with a bare EEXIST, then replaced by the file, its target left unmade (QA), where
+  // a link to an existing file was written through: now every link is, as the shell's `>` writes.
+  it('is written through: the file is made at its target and the link kept', async () => {
+    const dir = testTempDir('npusim-out-dangling-');
+    mkdirSync(join(dir, 'reports'));
+    const target = join(dir, 'reports', 'today.json');
+    const link = join(dir, 'out.json');
+    const chained = join(dir, 'latest.html');
+    symlinkSync(join('reports', 'today.json'), link);
+    symlinkSync('out.json', chained); // a link to that link: followed to the end
+    expect(() => checkOutputPath(link, '--out')).not.toThrow();
+    // The check leaves nothing behind: the links, the empty folder and nothing else.
+    expect(readdirSync(dir).sort()).toEqual(['latest.html', 'out.json', 'reports']);
+    expect(readdirSync(join(dir, 'reports'))).toEqual([]);
+    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', link]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((JSON.parse(readFileSync(target, 'utf8')) as { seed: number }).seed).toBe(1);
+    // Two outputs that name one new file through a link are refused before the run.
+    rmSync(target);
+    const twice = await cli([
+      'run',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+      '--out',
+      chained,
+      '--report',
+      target,
+    ]);
+    expect(twice.code).toBe(2);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it("whose target's folder does not exist is refused before the run, naming the link and its target", () => {
     const dir = testTempDir('npusim-out-dangling-');
     const link = join(dir, 'out.json');
     symlinkSync(join(dir, 'missing', 'nowhere.json'), link);
-    expect(() => checkOutputPath(link, '--out')).not.toThrow();
-    // The check leaves nothing behind in the folder: the link and nothing else.
+    expect(refusal(() => checkOutputPath(link, '--out'))).toContain(
+      `\`${link}\` is a symbolic link to \`${join(dir, 'missing', 'nowhere.json')}\`, and directory \`${join(dir, 'missing')}\` does not exist`,
+    );
     expect(readdirSync(dir)).toEqual(['out.json']);
-    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', link]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(lstatSync(link).isFile()).toBe(true);
-    expect((JSON.parse(readFileSync(link, 'utf8')) as { seed: number }).seed).toBe(1);
   });
 
   // QA: the check walked up past the link (it does not exist, as a directory), so `sweep --failures
