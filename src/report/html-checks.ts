@@ -1,17 +1,29 @@
 /**
  * The `--report` page's checks section, as the summary's (summary-checks.ts): every finding in a
  * table (the first 50), the rules counted in full, each finding's history folded under it, the
- * state dump liveness failures share printed once, and the conservation line. The findings are
- * what a failing run's page is read for, so they have a file of their own.
+ * state dump liveness failures share printed once, on a liveness failure the ATSD registers at the
+ * end, then the conservation line and the lines under it (a threaded run's figures past its stop,
+ * `--check-hosts` that agreed, host memory that ran short). The findings are what a failing run's
+ * page is read for, so they have a file of their own. Every line's words come from
+ * summary-checks.ts, so the page cannot say less than the summary or say it otherwise (QA: the
+ * registers, the hosts' verdict and the memory note were the summary's alone).
  */
 
 import { countText } from '../core/count-text.js';
+import { findDeadlockCycle } from '../model/check/rules/liveness-rules.js';
 import type { Violation } from '../model/check/violation.js';
 import { formatTime } from './duration.js';
 import { esc, table } from './html-parts.js';
 import { rulesInOrder } from './rule-counts.js';
-import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
-import { NOT_JUDGED, pastStopNote } from './summary-checks.js';
+import type { RunResult } from './run-result.js';
+import {
+  ATSD_AT_END,
+  atsdStateAtEnd,
+  checkNotes,
+  findingCountsText,
+  NO_CYCLE,
+  NOT_JUDGED,
+} from './summary-checks.js';
 
 export function checksSection(result: RunResult): string {
   const problems = [
@@ -19,15 +31,17 @@ export function checksSection(result: RunResult): string {
     ...result.violations.map((v) => ['violation', v] as const),
   ];
   const c = result.conservation;
-  // Under conservation, as the summary: what a threaded run's figures count past its stop.
-  const past = pastStopNote(result);
   const conservation =
+    atsdBlock(result) +
     (c.ok === null
       ? `<p>conservation: ${esc(NOT_JUDGED)}</p>`
       : `<p>conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight ${c.ok ? '' : '<b class="bad">(BROKEN)</b>'}</p>`) +
-    (past === undefined ? '' : `<p class="note">note: ${esc(past)}</p>`);
+    // Under conservation, as the summary's lines under it.
+    checkNotes(result)
+      .map((n) => `<p${n.warn ? ' class="note"' : ''}>${esc(`${n.label}: ${n.text}`)}</p>`)
+      .join('');
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
-  const states = sharedLivenessStates(result.liveness.map((v) => v.message));
+  const states = sharedLivenessStates(result.liveness);
   const rows = problems
     .slice(0, 50)
     .map(([kind, v]) => [
@@ -38,7 +52,7 @@ export function checksSection(result: RunResult): string {
       kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
     ]);
   return (
-    `<h2>Checks</h2><p class="bad">${countText(violationTotal(result), 'violation')}, ${countText(livenessTotal(result), 'liveness failure')}` +
+    `<h2>Checks</h2><p class="bad">${esc(findingCountsText(result))}` +
     `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
     byRuleTable(result) +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
@@ -50,6 +64,20 @@ export function checksSection(result: RunResult): string {
       .join('') +
     conservation
   );
+}
+
+/**
+ * On a liveness failure, every chip's ATSD registers and waiters at the end, a row per chip under
+ * the summary's heading: for a hang, which register is HUNG and on which GPU is the diagnosis.
+ */
+function atsdBlock(result: RunResult): string {
+  const chips = atsdStateAtEnd(result);
+  if (chips === undefined || chips.length === 0) return '';
+  return `<p>${esc(ATSD_AT_END)}:</p>${table(
+    [],
+    chips.map((c) => [c.actor, c.text]),
+    'kv',
+  )}`;
 }
 
 /**
@@ -89,24 +117,39 @@ function historyBlocks(problems: readonly (readonly [string, Violation])[]): str
  * dump of holds, waits and the deadlock cycle that every failure seen at that moment shares,
  * which a table row per shootdown repeated whole (QA). A dump that two or more messages share is
  * printed once under the table, numbered; each of those rows keeps its own part and names it.
+ * Such a stall's dump names its cycle when there is one; when there is none it says so, as the
+ * summary says under the stall.
  */
-function sharedLivenessStates(messages: readonly string[]): {
-  shared: { text: string; count: number }[];
+function sharedLivenessStates(liveness: readonly Violation[]): {
+  /** `text`: the dump as printed; `tail`: as the messages end with it. */
+  shared: { text: string; tail: string; count: number }[];
   rowText: Map<string, string>;
 } {
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { count: number; first: Violation }>();
   const tailOf = (m: string): string | undefined => {
     const at = m.indexOf('; ');
     return at < 0 ? undefined : m.slice(at + 2);
   };
-  for (const m of messages) {
-    const t = tailOf(m);
-    if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const v of liveness) {
+    const t = tailOf(v.message);
+    if (t === undefined) continue;
+    const seen = counts.get(t);
+    counts.set(t, { count: (seen?.count ?? 0) + 1, first: seen?.first ?? v });
   }
-  const shared = [...counts].filter(([, n]) => n >= 2).map(([text, count]) => ({ text, count }));
+  const shared = [...counts]
+    .filter(([, s]) => s.count >= 2)
+    .map(([text, { count, first }]) => ({
+      text:
+        first.rule === 'liveness.shootdown' && findDeadlockCycle(first.history) === undefined
+          ? `${text}; ${NO_CYCLE}`
+          : text,
+      tail: text,
+      count,
+    }));
+  const messages = liveness.map((v) => v.message);
   const rowText = new Map<string, string>();
   for (const m of messages) {
-    const i = shared.findIndex((st) => st.text === tailOf(m));
+    const i = shared.findIndex((st) => st.tail === tailOf(m));
     if (i >= 0) rowText.set(m, `${m.slice(0, m.indexOf('; '))}; then state ${i + 1} (below)`);
   }
   return { shared, rowText };

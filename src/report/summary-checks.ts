@@ -2,7 +2,8 @@
  * The summary's checks (summary.ts): did the run break anything. Violations with their history;
  * a stall once, with the deadlock cycle among the ATSD registers when there is one
  * (liveness-rules.ts findDeadlockCycle), and the registers' state at the end; conservation, and
- * where host memory ran short.
+ * where host memory ran short. The HTML report's checks (html-checks.ts) print the same lines from
+ * the functions exported here, so the page says what the summary says, in its words.
  */
 import { countText } from '../core/count-text.js';
 import {
@@ -83,9 +84,7 @@ export function checksSection(
   if (problems.length === 0) {
     out.push(`checks: ${style('green', 'all checks passed')}`);
   } else {
-    out.push(
-      `checks: ${style('red', `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(livenessTotal(result), 'liveness failure')}${livenessNotKeptNote(result)}`)}`,
-    );
+    out.push(`checks: ${style('red', findingCountsText(result))}`);
     out.push(...byRuleLines(result));
     for (const [label, v] of problems.slice(0, maxViolations)) {
       out.push(
@@ -95,19 +94,47 @@ export function checksSection(
     const hidden = problems.length - maxViolations;
     if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
   }
-  if (result.liveness.length > 0) out.push(...atsdState(result));
+  const registers = atsdStateAtEnd(result);
+  if (registers !== undefined) {
+    out.push(`  ${ATSD_AT_END}:`);
+    // A chip's registers, broken between them (eight ran to 186 columns), else between words (a
+    // hung one's reason alone nearly fills a line), under the first.
+    for (const { actor, text } of registers)
+      out.push(...labelled(`    ${actor}: `, text, [ITEM_BREAK, WORD_BREAK]));
+  }
   const c = result.conservation;
   out.push(
     c.ok === null
       ? `  conservation: ${NOT_JUDGED}`
       : `  conservation: ${c.sent} sent = ${c.received} received + ${c.inFlight} in flight${c.ok ? '' : style('red', ' (BROKEN)')}`,
   );
+  for (const { label, text, warn } of checkNotes(result)) {
+    out.push(...labelled(`  ${warn ? style('yellow', `${label}:`) : `${label}:`} `, text));
+  }
+  return out;
+}
+
+/**
+ * The count of findings that heads the checks (the summary's `checks:` line and the HTML report's):
+ * each in full, with how many of them the result keeps when it keeps fewer.
+ */
+export function findingCountsText(result: RunResult): string {
+  return `${countText(violationTotal(result), 'violation')}${notKeptNote(result)}, ${countText(livenessTotal(result), 'liveness failure')}${livenessNotKeptNote(result)}`;
+}
+
+/**
+ * The lines under conservation, in order, each a label and its text (the summary's and the HTML
+ * report's): what a threaded run's figures count past its stop, `--check-hosts` that agreed, and
+ * where host memory ran short. `warn`: a caution about the figures (the summary colours its label).
+ */
+export function checkNotes(result: RunResult): { label: string; text: string; warn: boolean }[] {
+  const out: { label: string; text: string; warn: boolean }[] = [];
   const note = pastStopNote(result);
-  if (note !== undefined) out.push(...labelled(`  ${style('yellow', 'note:')} `, note));
+  if (note !== undefined) out.push({ label: 'note', text: note, warn: true });
   const hosts = result.engine.hostsChecked;
-  if (hosts?.agree === true) out.push(...labelled('  hosts: ', hostsAgreeText(hosts)));
+  if (hosts?.agree === true) out.push({ label: 'hosts', text: hostsAgreeText(hosts), warn: false });
   const memory = memoryNote(result);
-  if (memory !== undefined) out.push(...labelled(`  ${style('yellow', 'memory:')} `, memory));
+  if (memory !== undefined) out.push({ label: 'memory', text: memory, warn: true });
   return out;
 }
 
@@ -215,6 +242,13 @@ function groupLiveness(liveness: readonly Violation[]): Violation[][] {
   return [...groups.values()];
 }
 
+/**
+ * Said of a stall whose shootdowns hold no deadlock cycle among the registers (findDeadlockCycle):
+ * the summary under the stall, the HTML report after the state the stall's failures share.
+ */
+export const NO_CYCLE =
+  'no cycle among the registers held: a shootdown waits for something that never answers';
+
 /** One stall: every shootdown it holds up, what each holds and waits for, and the cycle, once. */
 function formatStall(group: readonly Violation[], style: Style): string[] {
   const first = group[0]!;
@@ -230,7 +264,7 @@ function formatStall(group: readonly Violation[], style: Style): string[] {
   const cycle = findDeadlockCycle(first.history);
   lines.push(
     ...(cycle === undefined
-      ? messageLines('no cycle among the registers held: a shootdown waits for something that never answers')
+      ? messageLines(NO_CYCLE)
       : // Broken before an arrow, so that each line holds whole links of the cycle.
         labelled('    deadlock cycle: ', cycle, [ARROW_BREAK, WORD_BREAK])),
   );
@@ -270,12 +304,21 @@ function hungOn(gpus: readonly number[] | undefined): string {
   return ` (its ATSD went to gpu ${gpus.join(',')}, whose NVLinks never trained: no ack comes)`;
 }
 
-/** On a liveness failure: every NPU's ATSD registers and waiters as the chips reported them. */
-function atsdState(result: RunResult): string[] {
-  // Worded to fit 100 columns (`each held by a shootdown, by its id, ...` ran to 109).
-  const out = [
-    "  ATSD registers at the end (each one's shootdown, by id, and the GPUs whose STAT acks it awaits):",
-  ];
+/**
+ * The heading over the ATSD registers at the end (the summary's and the HTML report's), worded to
+ * fit 100 columns in the summary (`each held by a shootdown, by its id, ...` ran to 109).
+ */
+export const ATSD_AT_END =
+  "ATSD registers at the end (each one's shootdown, by id, and the GPUs whose STAT acks it awaits)";
+
+/**
+ * On a liveness failure (undefined otherwise): every NPU's ATSD registers and waiters as the chips
+ * reported them, a chip's in one text. The summary and the HTML report both print it: for a hang
+ * it is the diagnosis (which register is HUNG, and on which untrained GPU), and the page had none.
+ */
+export function atsdStateAtEnd(result: RunResult): { actor: string; text: string }[] | undefined {
+  if (result.liveness.length === 0) return undefined;
+  const out: { actor: string; text: string }[] = [];
   for (const [actor, state] of Object.entries(result.actorStates ?? {})) {
     const regs = state.registers as
       | {
@@ -293,15 +336,10 @@ function atsdState(result: RunResult): string[] {
         ? `reg${r.reg} locked by shootdown ${r.owner}${r.pendingAcks.length > 0 ? `, acks pending from gpu ${r.pendingAcks.join(',')}` : ''}${r.hung ? ` HUNG${hungOn(r.untrainedGpus)}` : ''}`
         : `reg${r.reg} free`,
     );
-    // A chip's registers, broken between them (eight ran to 186 columns), else between words (a
-    // hung one's reason alone nearly fills a line), under the first.
-    out.push(
-      ...labelled(
-        `    ${actor}: `,
-        `${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
-        [ITEM_BREAK, WORD_BREAK],
-      ),
-    );
+    out.push({
+      actor,
+      text: `${cells.join('; ')}; ${state.atsdWaiters ?? 0} waiting to acquire, ${state.atsdStatWaiters ?? 0} waiting for STAT`,
+    });
   }
   return out;
 }

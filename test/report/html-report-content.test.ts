@@ -390,6 +390,113 @@ describe('the HTML report says what the run did', () => {
     expect(text.split('; then state 1 (below)').length - 1).toBe(result.liveness.length);
   });
 
+  it("a hang's ATSD registers at the end, the summary's diagnosis, are on the page: the HUNG register, on which GPU (the page had none)", async () => {
+    const { html, result } = await report('atsd-hang', 300_000_000, ['atsd-no-valid-bdf']);
+    expect(result.status).toBe('liveness');
+    const summary = formatSummary(result, { color: false });
+    const heading =
+      "ATSD registers at the end (each one's shootdown, by id, and the GPUs whose STAT acks it awaits):";
+    expect(summary).toContain(`\n  ${heading}\n`);
+    // Each chip's line, as the summary has it once joined again (continuations under its text).
+    const chips = [...unwrapped(summary, '    chip0: '.length).matchAll(/^ {4}(chip\d+): (.*)$/gm)];
+    expect(chips.map((m) => m[1])).toEqual(['chip0', 'chip1']);
+    expect(chips[0]![2]).toContain(
+      'reg0 locked by shootdown 1 HUNG (its ATSD went to gpu 2, whose NVLinks never trained: no ack comes); reg1 free;',
+    );
+    const text = htmlText(html);
+    const checks = text.slice(text.indexOf('<h2>Checks</h2>'), text.indexOf('<h2>Latencies</h2>'));
+    expect(checks).toContain(`<p>${heading}</p>`);
+    for (const [, chip, line] of chips) expect(checks).toContain(`<tr><td>${chip}</td><td>${line}</td></tr>`);
+    // Under the findings, over conservation, as in the summary.
+    expect(checks.indexOf(heading)).toBeGreaterThan(checks.indexOf('liveness.shootdown'));
+    expect(checks.indexOf(heading)).toBeLessThan(checks.indexOf('conservation:'));
+    // A clean run has none, as its summary.
+    expect((await report('stress', 1_000_000)).html).not.toContain('ATSD registers at the end');
+  });
+
+  it('a stall of several shootdowns with no deadlock cycle says so under the state they share, as the summary says under the stall', async () => {
+    // Two shootdowns overdue at one moment, one hung on a STAT that never comes: no cycle.
+    const { html, result } = await report('atsd-hang', 300_000_000, ['atsd-no-valid-bdf'], false, (r) => {
+      const hung = r.liveness[0]!;
+      const other = hung.message.replace(/^Expected shootdown \d+ /, 'Expected shootdown 99 ');
+      return { ...r, liveness: [hung, { ...hung, message: other }] };
+    });
+    const none = 'no cycle among the registers held: a shootdown waits for something that never answers';
+    expect(formatSummary(result, { color: false })).toContain(`\n    ${none}\n`);
+    const first = result.liveness[0]!.message;
+    const state = first.slice(first.indexOf('; ') + 2);
+    expect(htmlText(html)).toContain(
+      `<p>state 1, the same for 2 liveness failures above: ${state}; ${none}</p>`,
+    );
+  });
+
+  it("--check-hosts that agreed is a line under conservation, the summary's `hosts:` line (the page said only `all checks passed`)", async () => {
+    const checked =
+      (agree: boolean, placement: string, workers: number) =>
+      (r: RunResult): RunResult => ({
+        ...r,
+        engine: {
+          ...r.engine,
+          hostsChecked: {
+            inline: 'b44ef3f3451d09c7',
+            threaded: agree ? 'b44ef3f3451d09c7' : '0123456789abcdef',
+            placement,
+            workers,
+            events: r.engine.events,
+            agree,
+          },
+        },
+      });
+    for (const [placement, workers, words] of [
+      ['per-actor', 9, 'one worker per actor'],
+      ['3', 3, '3 workers'],
+    ] as const) {
+      const { html, result } = await report(
+        'stress',
+        1_000_000,
+        [],
+        false,
+        checked(true, placement, workers),
+      );
+      const line = `hosts: inline and threaded (${words}) agree, ${result.engine.events} events each, event digest b44ef3f3451d09c7`;
+      expect(unwrapped(formatSummary(result, { color: false }), '  hosts: '.length)).toContain(
+        `\n  ${line}\n`,
+      );
+      expect(html).toMatch(new RegExp(`<p>conservation: [^<]*</p><p>${line.replace(/[()]/g, '\\$&')}</p>`));
+    }
+    // Hosts that disagreed (a crash, said there) or were not checked: no line, in either.
+    for (const edit of [checked(false, 'per-actor', 9), (r: RunResult) => r]) {
+      const { html, result } = await report('stress', 1_000_000, [], false, edit);
+      expect(formatSummary(result, { color: false })).not.toContain('hosts:');
+      expect(html).not.toContain('hosts:');
+    }
+  });
+
+  it("the summary's other lines of the checks are on the page too: host memory that ran short, and findings counted past those kept", async () => {
+    const { html, result } = await report('flush-race', 30_000_000, ['single-flush'], false, (r) => ({
+      ...r,
+      counts: {
+        ...r.counts,
+        'pages.migrateFailedNoMemory': 3,
+        'pages.mappedOffHome': 2,
+        'violations.notKept': 7,
+      },
+    }));
+    const summary = unwrapped(formatSummary(result, { color: false }), '  memory: '.length);
+    const memory =
+      'memory: 3 pages not migrated (the target socket had no free page of their size); 2 pages mapped off their home socket (it had no free page)';
+    expect(summary).toContain(`\n  ${memory}`);
+    expect(htmlText(html)).toContain(`<p class="note">${memory}</p>`);
+    const n = result.violations.length;
+    const kept = `${n + 7} violations (${n} kept in the result, 7 more counted)`;
+    expect(summary).toContain(`checks: ${kept}`);
+    expect(htmlText(html)).toContain(`<p class="bad">${kept}, `);
+    // A run with neither says neither.
+    const plain = (await report('flush-race', 30_000_000, ['single-flush'])).html;
+    expect(plain).not.toContain('memory:');
+    expect(plain).not.toContain('more counted');
+  });
+
   it("each variant's engine figures are a row of their own under the engine, as the summary's rows (the page had the own run's only)", async () => {
     const variant = (
       r: RunResult,
