@@ -225,7 +225,7 @@ export const QUEUE_MEAN_NOT_JUDGED = 'queued in bursts: judged between sets of s
 
 /**
  * A proportion of `n` trials (hits of lookups): binomial, se = sqrt(p (1 - p) / n). A side with
- * no trials has no proportion (0/0): the row is `only in` the other, or not judged when neither has.
+ * no trials has no proportion (0/0): the row shows the other's, not judged (`no lookups in run A`).
  */
 export function proportionRow(
   section: Section,
@@ -238,13 +238,17 @@ export function proportionRow(
   const pb = p(b);
   if (a !== undefined && b !== undefined && pa === undefined && pb === undefined)
     return notJudged(section, figure, undefined, undefined, 'ratio', 'no lookups in either run');
+  // One run without lookups: the other's rate shown, not judged (a rate of no trials is too few
+  // samples, not a figure of one run only: `only in` is a socket or link one topology lacks).
+  if (a !== undefined && b !== undefined && (pa === undefined || pb === undefined))
+    return notJudged(section, figure, pa, pb, 'ratio', `no lookups in run ${pa === undefined ? 'A' : 'B'}`);
   const v = (q: number, n: number) => (q * (1 - q)) / n;
   const sigma = pa === undefined || pb === undefined ? undefined : Math.sqrt(v(pa, a!.n) + v(pb, b!.n));
-  const row = judged(section, figure, pa, pb, sigma, 'ratio', 'binomial: sqrt(p (1-p) / n)');
-  if (a !== undefined && b !== undefined && (pa === undefined || pb === undefined))
-    return { ...row, note: `no lookups in run ${pa === undefined ? 'A' : 'B'}` };
-  return row;
+  return judged(section, figure, pa, pb, sigma, 'ratio', 'binomial: sqrt(p (1-p) / n)');
 }
+
+/** Samples a mean needs in each run to be judged: one, or there is no mean. */
+const MIN_MEAN_SAMPLES = 1;
 
 export function meanRow(
   label: string,
@@ -254,6 +258,15 @@ export function meanRow(
   seB: number | undefined,
 ): CompareRow {
   const mean = (s: HistogramSummary | undefined) => (s === undefined || s.count === 0 ? undefined : s.mean);
+  // A run that measured the latency but took no sample of it has no mean: too few samples, as its
+  // percentiles beside it say, not a figure of the other run only (`only in B` is a socket, a
+  // link or a histogram one result lacks; QA saw `shootdown latency: mean ... only in B` above
+  // `p50 ... n/j (0/10)` for two seeds of `mixed`).
+  const fewest = Math.min(a?.count ?? 0, b?.count ?? 0);
+  if (a !== undefined && b !== undefined && fewest < MIN_MEAN_SAMPLES) {
+    const why = `too few samples (${fewest}): needs ${MIN_MEAN_SAMPLES}`;
+    return notJudged('latencies', `${label}: mean`, mean(a), mean(b), 'ticks', why);
+  }
   const sigma = seA === undefined || seB === undefined ? undefined : Math.sqrt(seA ** 2 + seB ** 2);
   return judged('latencies', `${label}: mean`, mean(a), mean(b), sigma, 'ticks', 'stddev / sqrt(N)');
 }
@@ -302,17 +315,16 @@ export function rateRow(
   // "no lookups"): read as 0 %, a cache one run never used was judged CHANGED by 11.8 se (QA).
   if (na === 0 && nb === 0)
     return notJudged('rates', figure, undefined, undefined, 'ratio', 'no lookups in either run');
+  // One run without lookups: the other's rate shown, not judged, as proportionRow's (not `only in`).
   if (na === 0 || nb === 0) {
-    const row = judged(
+    return notJudged(
       'rates',
       figure,
       na === 0 ? undefined : (rateA ?? undefined),
       nb === 0 ? undefined : (rateB ?? undefined),
-      0,
       'ratio',
-      '',
+      `no lookups in run ${na === 0 ? 'A' : 'B'}`,
     );
-    return { ...row, note: `no lookups in run ${na === 0 ? 'A' : 'B'}` };
   }
   const pa = rateA!;
   const pb = rateB!;

@@ -14,7 +14,7 @@
  * comparison does not judge for want of a model of one run's noise (a max, a socket's percentile
  * without its interval or of few samples, a link's backlog and queue mean: `judgedInSets`) is a per-seed statistic like any other here,
  * whose mean over the seeds has a spread to judge it by; one it does not judge for another reason
- * (the engine's wall-clock figures, a percentile with too few samples, the headline) is not judged
+ * (the engine's wall-clock figures, a mean or percentile with too few samples, the headline) is not judged
  * here either. For the others, A's and B's means are compared with Welch's
  * test: se = sqrt(s_A^2 / n_A + s_B^2 / n_B), s the standard deviation over a set's runs, and the
  * change is beyond noise when |mean_B - mean_A| exceeds t standard errors, t the quantile of
@@ -305,8 +305,15 @@ function setRowOf(
   // figure, not `only in B` (QA: every control link's queue max read so).
   if (ma === undefined && mb === undefined)
     return notJudged(pair.section, pair.figure, ma, mb, pair.unit, 'in no run of either set');
-  if (ma === undefined || mb === undefined)
-    return judged(pair.section, pair.figure, ma, mb, 0, pair.unit, '');
+  // A figure of one set's shape only (a socket or link of one topology: the pair says so) is
+  // `only in` that set; one both have but no run of one set measured (a latency with no sample in
+  // any of A's runs, its max judged in sets) is not judged, not `only in B` (QA).
+  if (ma === undefined || mb === undefined) {
+    if (pair.verdict === 'only in A' || pair.verdict === 'only in B')
+      return judged(pair.section, pair.figure, ma, mb, 0, pair.unit, '');
+    const none = ma === undefined ? 'A' : 'B';
+    return notJudged(pair.section, pair.figure, ma, mb, pair.unit, `in no run of set ${none}`);
+  }
   // A figure with one value in every run of both sets (what a workload never does, such as GPU
   // resets in `stress`: 0 throughout) has nothing to judge: called `noise`, such figures swelled
   // "N of M judged" (QA: 26 of 106). Counted apart (sameInEveryRun).

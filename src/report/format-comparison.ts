@@ -99,9 +99,13 @@ export function formatComparison(c: Comparison): string {
   return `${out.join('\n')}\n`;
 }
 
-/** A percentile's reason (compare-row.ts percentileRow): one tag for all, its numbers in the row. */
+/**
+ * A percentile's or a mean's reason (compare-row.ts percentileRow, meanRow): one tag for all, its
+ * numbers in the row.
+ */
 const TOO_FEW = /^too few samples \((\d+)\): needs (\d+)$/;
-const TOO_FEW_REASON = 'too few samples (n/needed): a percentile needs 5 beyond it in both runs (a p99 500)';
+const TOO_FEW_REASON =
+  'too few samples (n/needed): a mean needs 1 in both runs, a percentile 5 beyond it (a p99 500)';
 
 /**
  * The reasons of the rows the text prints, each tagged once in the order first met (`n/j¹`: not
@@ -213,7 +217,7 @@ export function comparisonHeader(c: Comparison): string[] {
     // is, and --json has them all.
     const shown =
       c.differences.length > MAX_DIFFERENCE_LINES ? MAX_DIFFERENCE_LINES - 1 : c.differences.length;
-    out.push('  differ in (A -> B):', ...c.differences.slice(0, shown).map((d) => `    ${d}`));
+    out.push('  differ in (A -> B):', ...c.differences.slice(0, shown).flatMap((d) => fitLine(`    ${d}`)));
     if (shown < c.differences.length)
       out.push(`    ... and ${c.differences.length - shown} more (npusim compare --json lists them all)`);
   }
@@ -223,18 +227,20 @@ export function comparisonHeader(c: Comparison): string[] {
     c.sets === undefined
       ? 'the two runs are the same events (same event digest)'
       : "A and B are the same runs, seed by seed (each seed's run has the same event digest in both)";
+  // Each line fitted as the runs' lines are: what they say of the runs ran to 259 columns (QA).
+  const say = (line: string) => out.push(...fitLine(`  ${line}`));
   if (c.sameFiles === true)
-    out.push('  A and B are the same files: every change below is zero, and says nothing of the runs');
-  else if (c.identical) out.push(`  ${same}: every change below is zero`);
+    say('A and B are the same files: every change below is zero, and says nothing of the runs');
+  else if (c.identical) say(`${same}: every change below is zero`);
   else if (c.sameEvents && c.pastStop)
-    out.push(
-      `  ${same} up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run`,
+    say(
+      `${same} up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run`,
     );
   else if (c.sameEvents)
-    out.push(
+    say(
       c.sets === undefined
-        ? `  ${same} read by two npusim versions: a change below is in how a version reads a figure, not in the run`
-        : `  ${same}, read by other npusim versions: a change below is in how a version reads a figure, not in the runs`,
+        ? `${same} read by two npusim versions: a change below is in how a version reads a figure, not in the run`
+        : `${same}, read by other npusim versions: a change below is in how a version reads a figure, not in the runs`,
     );
   return out;
 }
@@ -406,7 +412,7 @@ function verdictText(r: CompareRow, sets: boolean): string {
     case 'not judged':
       return `not judged: ${r.note}`;
     default:
-      // `only in A`/`only in B`, with why where a row says (a cache with no lookups in one run).
+      // `only in A`/`only in B`: a socket or link of one topology, a figure one result lacks.
       return r.note === '' ? r.verdict : `${r.verdict}: ${r.note}`;
   }
 }

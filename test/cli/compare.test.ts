@@ -104,7 +104,8 @@ describe('npusim compare', () => {
     expect(unrecorded.identical).toBe(false);
     expect((await compare(files.seed1, files.seed1)).identical).toBe(true);
     const text = await cli(['compare', old, write('again', seed1)]);
-    expect(text.stdout).toContain(
+    // The line wraps at 100 columns, under its text: joined again.
+    expect(unwrapped(text.stdout, 4)).toContain(
       'the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
     );
     expect(text.stdout).not.toContain('every change below is zero');
@@ -738,9 +739,10 @@ describe('npusim compare', () => {
     for (const name of ['seed1.json', 'seed2.json']) copyFileSync(join(setA, name), join(copy, name));
     const copied = await cli(['compare', setA, copy]);
     expect(copied.code).toBe(0);
-    expect(copied.stdout).toContain(
+    expect(unwrapped(copied.stdout, 4)).toContain(
       "\n  A and B are the same runs, seed by seed (each seed's run has the same event digest in both): every change below is zero\n",
     );
+    for (const line of copied.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
     expect(await compare(setA, copy)).toMatchObject({ identical: true, sameEvents: true });
     expect(await compare(setA, setB)).toMatchObject({ identical: false, sameEvents: false });
     // One run a side: two runs, which compare takes as files: said, with the files (QA).

@@ -4,10 +4,12 @@
  * state at the end of a run is not accrued over it, so is never scaled per simulated ms.
  */
 import { describe, expect, it } from 'vitest';
+import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/report/compare-places.js';
-import { compareResults } from '../../src/report/compare-results.js';
+import { type Comparison, compareResults } from '../../src/report/compare-results.js';
 import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
-import { comparisonFooter, formatComparison } from '../../src/report/format-comparison.js';
+import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
+import { comparisonFooter, comparisonHeader, formatComparison } from '../../src/report/format-comparison.js';
 import { evaluateHeadline } from '../../src/report/headline.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
@@ -135,7 +137,8 @@ describe('compare: a threaded run stopped at its first finding', () => {
     expect(c).toMatchObject({ sameEvents: true, identical: false, pastStop: true });
     const text = formatComparison(c);
     expect(text).not.toContain('every change below is zero');
-    expect(text).toContain(
+    // The line wraps at 100 columns, under its text: joined again.
+    expect(unwrapped(text, 4)).toContain(
       'the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop',
     );
     // Two inline runs stopped at their first finding stay identical.
@@ -189,18 +192,96 @@ describe('compare: a threaded run stopped at its first finding', () => {
   });
 });
 
+/**
+ * Every line of the header fits 100 columns, wrapped under itself as the runs' lines are (QA: what
+ * it said of two runs stopped at their first finding ran to 259 columns, of a copy of a set to 121).
+ */
+describe('compare: the header fits 100 columns', () => {
+  const run = (o: Partial<RunResult>, params?: Record<string, unknown>): RunResult => ({
+    ...countsResult({ 'dma.completed': 1029 }, params === undefined ? {} : { params }),
+    eventDigest: 'e1',
+    npusim: '0.10.0',
+    ...o,
+  });
+  const stopped = (host: 'inline' | 'threaded') =>
+    run({ host, status: 'violation', config: { ...run({}).config, stopOnFirst: true } });
+  const set = (dir: string, npusim: string): RunFile[] =>
+    [1, 2].map((seed) => ({
+      file: `${dir}/s${seed}.json`,
+      result: run({ seed, npusim, eventDigest: `e${seed}`, config: { ...run({}).config, seed } }),
+    }));
+  const long = 'a-machine-named-at-length-for-the-sake-of-this-test-0123456789';
+  const cases: [string, Comparison, string][] = [
+    [
+      'a threaded run stopped at its first finding',
+      compareResults('i.json', stopped('inline'), 't.json', stopped('threaded')),
+      'the two runs are the same events (same event digest) up to where they stopped, but actors of a threaded run handle events past the stop before they hear of it, and its counts, latencies, links and conservation count them: a change below is that, not the run',
+    ],
+    [
+      'the same events read by two npusim versions',
+      compareResults('a.json', run({ npusim: '0.9.0' }), 'b.json', run({})),
+      'the two runs are the same events (same event digest) read by two npusim versions: a change below is in how a version reads a figure, not in the run',
+    ],
+    [
+      'a copy of a set',
+      compareSets(set('A', '0.10.0'), set('Acopy', '0.10.0'), { a: 'A', b: 'Acopy' }),
+      "A and B are the same runs, seed by seed (each seed's run has the same event digest in both): every change below is zero",
+    ],
+    [
+      'two sets read by other npusim versions',
+      compareSets(set('A', '0.9.0'), set('B', '0.10.0'), { a: 'A', b: 'B' }),
+      "A and B are the same runs, seed by seed (each seed's run has the same event digest in both), read by other npusim versions: a change below is in how a version reads a figure, not in the runs",
+    ],
+    [
+      'a difference of long values',
+      compareResults(
+        'a.json',
+        run({ eventDigest: 'e2' }, { topology: long }),
+        'b.json',
+        run({}, { topology: `${long}-b` }),
+      ),
+      `params.topology: ${long} -> ${long}-b`,
+    ],
+  ];
+
+  it.each(cases)('%s: no line past 100 columns, the line read whole when joined', (_what, c, line) => {
+    const header = comparisonHeader(c);
+    expect(header.filter((l) => l.length > TEXT_COLUMNS)).toEqual([]);
+    expect(
+      formatComparison(c)
+        .split('\n')
+        .filter((l) => l.length > TEXT_COLUMNS),
+    ).toEqual([]);
+    // Wrapped under itself: two columns past its own indent, joined again it is the line as it was.
+    const indent = line.startsWith('params.') ? 4 : 2;
+    const at = header.findIndex((l) => l.startsWith(`${' '.repeat(indent)}${line.slice(0, 20)}`));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const rest = header.slice(at + 1);
+    const end = rest.findIndex((l) => !l.startsWith(' '.repeat(indent + 2)));
+    const continued = end < 0 ? rest : rest.slice(0, end);
+    expect(continued.length).toBeGreaterThan(0);
+    const whole = header.slice(at, at + 1 + continued.length);
+    expect(whole.map((l) => l.trim()).join(' ')).toBe(line);
+  });
+});
+
 describe('compare: figures a run did not measure', () => {
   const withRates = (counts: Record<string, number>, tceHitRate: number | null): RunResult => {
     const r = result(counts);
     return { ...r, contention: { ...r.contention, tceHitRate } };
   };
 
-  it("a cache one run never looked up has no hit rate there: the row is the other run's alone, not a change to 0 %", () => {
+  it("a cache one run never looked up has no hit rate there: the row is the other run's alone, not judged, not a change to 0 %", () => {
     const used = withRates({ 'tce.hits': 731, 'tce.misses': 9269 }, 0.0731);
     const unused = withRates({}, null);
     const r = row(used, unused, 'TCE cache hit rate');
-    expect(r).toMatchObject({ a: 0.0731, b: undefined, verdict: 'only in A', note: 'no lookups in run B' });
-    expect(row(unused, used, 'TCE cache hit rate')).toMatchObject({ a: undefined, verdict: 'only in B' });
+    // Not `only in A`: that is a socket or link of one topology; both runs have this cache.
+    expect(r).toMatchObject({ a: 0.0731, b: undefined, verdict: 'not judged', note: 'no lookups in run B' });
+    expect(row(unused, used, 'TCE cache hit rate')).toMatchObject({
+      a: undefined,
+      verdict: 'not judged',
+      note: 'no lookups in run A',
+    });
     expect(row(unused, unused, 'TCE cache hit rate')).toMatchObject({
       a: undefined,
       b: undefined,
@@ -240,6 +321,58 @@ describe('compare: figures a run did not measure', () => {
     expect(rows.length).toBe(4);
     for (const r of rows) expect({ figure: r.figure, b: r.b }).toEqual({ figure: r.figure, b: undefined });
     expect(rows.every((r) => r.a !== undefined)).toBe(true);
+  });
+
+  it('a latency one run measured without a sample: its mean is too few samples, as its percentiles say, not only in the other run', () => {
+    // `npusim run mixed --duration 25us --inline`, seeds 9 and 10: no shootdown completed in the
+    // first, one of 19.73 us in the second; the mean read `only in B` above `p50 ... n/j (0/10)`.
+    const at = 19_734_984;
+    const one = { count: 1, min: at, mean: at, p50: at, p99: at, p999: at, max: at, unit: 'ticks' };
+    const none = { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0, unit: 'ticks' };
+    const withShootdowns = (s?: typeof one): RunResult => {
+      const r = result({});
+      const latencies = s === undefined ? {} : { 'shootdown.latencyTicks': s };
+      return { ...r, contention: { ...r.contention, latencies } } as RunResult;
+    };
+    const rows = (a: RunResult, b: RunResult) =>
+      compareResults('A.json', a, 'B.json', b)
+        .rows.filter((r) => r.figure.startsWith('shootdown latency: '))
+        .map((r) => [r.figure.slice('shootdown latency: '.length), r.a, r.b, r.verdict, r.note]);
+    expect(rows(withShootdowns(none), withShootdowns(one))).toEqual([
+      ['samples', 0, 1, 'noise', 'Poisson: sqrt(n)'],
+      ['mean', undefined, at, 'not judged', 'too few samples (0): needs 1'],
+      ['p50', undefined, at, 'not judged', 'too few samples (0): needs 10'],
+      ['p99', undefined, at, 'not judged', 'too few samples (0): needs 500'],
+      ['p99.9', undefined, at, 'not judged', 'too few samples (0): needs 5000'],
+      ['max', undefined, at, 'not judged', EXTREME],
+    ]);
+    // The other way round alike: B without a sample.
+    expect(rows(withShootdowns(one), withShootdowns(none))[1]).toEqual([
+      'mean',
+      at,
+      undefined,
+      'not judged',
+      'too few samples (0): needs 1',
+    ]);
+    // The text tags the mean as its percentiles, with its numbers, and the legend names the mean.
+    const text = formatComparison(
+      compareResults('A.json', withShootdowns(none), 'B.json', withShootdowns(one)),
+    );
+    const tag = (figure: string) =>
+      new RegExp(`^ {2}shootdown latency: ${figure} +- +19\\.73 us +n/j(\\S+) \\(0/\\d+\\)$`, 'm').exec(
+        text,
+      )?.[1];
+    expect(tag('mean')).toBeDefined();
+    expect(tag('mean')).toBe(tag('p50'));
+    expect(text).not.toContain('only in');
+    expect(text).toContain(
+      'too few samples (n/needed): a mean needs 1 in both runs, a percentile 5 beyond it',
+    );
+    // A histogram one result lacks altogether is still the other's only: it is not in its shape.
+    expect(rows(withShootdowns(), withShootdowns(one)).slice(0, 2)).toEqual([
+      ['samples', undefined, 1, 'only in B', ''],
+      ['mean', undefined, at, 'only in B', ''],
+    ]);
   });
 });
 
@@ -451,6 +584,20 @@ describe('compare: each socket and each link', () => {
       note: 'too few samples (499): needs 500',
       judgedInSets: true,
     });
+  });
+
+  it("a socket's TCE hit rate with no lookups in one run: the other's shown, not judged, not only in it", () => {
+    const a = machine([socket()], [link()]);
+    const unused = machine([socket({ tceHits: 0, tceMisses: 0 })], [link()]);
+    const c = compareResults('A.json', a, 'B.json', unused);
+    expect(one(c, 'socket 0 (chip0)', 'TCE hit rate')).toMatchObject({
+      a: 0.3,
+      b: undefined,
+      verdict: 'not judged',
+      note: 'no lookups in run B',
+    });
+    // Nothing else differs: the socket is quiet, left out of the text (`only in` kept it).
+    expect(formatComparison(c)).toContain('  all 1 sockets: no figure changed beyond noise');
   });
 
   it("a link's queue mean is shown, not judged, between two runs (bursts); bytes judged by its messages", () => {

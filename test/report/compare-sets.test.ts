@@ -84,6 +84,51 @@ describe('compare: two sets of runs', () => {
     });
   });
 
+  it('a latency no run of one set took a sample of is too few samples, its max not judged: never only in the other set', () => {
+    // As `mixed` for 25 us, where a seed may complete no shootdown: set A none in any run.
+    const withShootdowns = (f: RunFile, count: number, at: number): RunFile => {
+      const s = { count, min: at, mean: at, p50: at, p99: at, p999: at, max: at, unit: 'ticks' };
+      const contention = { ...f.result.contention, latencies: { 'shootdown.latencyTicks': s } };
+      return { ...f, result: { ...f.result, contention } };
+    };
+    const none = set(1, EVICTIONS_A).map((f) => withShootdowns(f, 0, 0));
+    const some = set(6, EVICTIONS_B).map((f, i) => withShootdowns(f, 1 + i, (19 + i) * US));
+    const c = compareSets(none, some);
+    const rows = c.rows
+      .filter((r) => r.figure.startsWith('shootdown latency: ') && !r.figure.endsWith('samples'))
+      .map((r) => [r.figure.slice('shootdown latency: '.length), r.a, r.verdict, r.note]);
+    expect(rows).toEqual([
+      ['mean', undefined, 'not judged', 'too few samples (0): needs 1'],
+      ['p50', undefined, 'not judged', 'too few samples (0): needs 10'],
+      ['p99', undefined, 'not judged', 'too few samples (0): needs 500'],
+      ['p99.9', undefined, 'not judged', 'too few samples (0): needs 5000'],
+      ['max', undefined, 'not judged', 'in no run of set A'],
+    ]);
+    expect(c.rows.filter((r) => r.verdict === 'only in A' || r.verdict === 'only in B')).toEqual([]);
+    // A link of one set's topology only is still only in that set.
+    const link = {
+      label: 'gpu1->chip0 pcie',
+      kind: 'pcie',
+      between: 'gpu-chip' as const,
+      messages: 1000,
+      bytes: 4_096_000,
+      backlogBytes: 0,
+      utilisation: 0.5,
+      meanQueueDelayTicks: 5 * US,
+      maxQueueDelayTicks: 30 * US,
+    };
+    const withLink = (f: RunFile): RunFile => ({
+      ...f,
+      result: { ...f.result, contention: { ...f.result.contention, links: [link] } },
+    });
+    const verdicts = new Set(
+      compareSets(set(1, EVICTIONS_A), set(6, EVICTIONS_B).map(withLink))
+        .rows.filter((r) => r.group === 'gpu1->chip0 pcie')
+        .map((r) => r.verdict),
+    );
+    expect(verdicts).toEqual(new Set(['only in B']));
+  });
+
   it("a link's queue mean, not judged between two runs, is judged between two sets by its spread over the seeds", () => {
     const withQueue = (f: RunFile, meanUs: number): RunFile => {
       const link = {
@@ -386,7 +431,8 @@ describe('compare: two sets of runs', () => {
     // A copy of the set, its files in another order: the same runs.
     const same = compareSets(a, [...copy].reverse(), { a: 'A', b: 'Acopy' });
     expect([same.identical, same.sameEvents]).toEqual([true, true]);
-    expect(comparisonHeader(same)).toContain(
+    // The line wraps at 100 columns, under its text: joined again.
+    expect(unwrapped(comparisonHeader(same).join('\n'), 4).split('\n')).toContain(
       "  A and B are the same runs, seed by seed (each seed's run has the same event digest in both): every change below is zero",
     );
     // Read by another npusim: the same events, not identical.
