@@ -21,6 +21,7 @@ import {
 } from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { sameFile } from '../io/same-file.js';
+import * as machine from '../model/actors/machine.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -151,6 +152,7 @@ async function shrinkAndWrite(
   const reduced = outcome.kept > 0;
   const changes = [
     ...scenarioChanges(config, outcome.config),
+    ...choiceChanges(config, outcome.config),
     ...hostChange(file.options, outcome.file.options),
   ];
   const live = outcome.liveness;
@@ -207,6 +209,48 @@ async function shrinkAndWrite(
   );
   if (unwritten.length > 0) return EXIT.usage;
   return outcome.stopped ? EXIT.interrupted : EXIT.clean;
+}
+
+/** Actors' choice lists said one a line in the scenario block, the rest in one line after them. */
+const CHOICE_LINES = 6;
+/** A list of at most this many choices is shown whole, old -> new. */
+const SHOWN_CHOICES = 6;
+
+/**
+ * What the shrink changed in a recorded choice log the file already replayed (a shrunk file shrunk
+ * again), one line per actor whose choices changed: `strategy.choices[2] (npu0) [4768995] ->
+ * [4736227]`, a short list whole, a longer one by its length or its first changed value. The
+ * `strategy` line says only a change of strategy, and a candidate kept on a tie for a simpler log
+ * (a value lowered, a tail of zeros cut) moves no measure: QA's shrink of a .shrunk.json file
+ * printed a table of equal columns and no change, and wrote a file with another value and digest.
+ */
+export function choiceChanges(before: RunConfig, after: RunConfig): string[] {
+  const a = before.strategy;
+  const b = after.strategy;
+  if (a?.kind !== 'replay' || b?.kind !== 'replay') return [];
+  // The shrunk file's actors: its lists are theirs, one per actor, in its order.
+  const names = machine.planMachine(after).actors.map((x) => x.name);
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(a.choices.length, b.choices.length); i++) {
+    const x = a.choices[i] ?? [];
+    const y = b.choices[i] ?? [];
+    if (x.length === y.length && x.every((v, j) => v === y[j])) continue;
+    const name = names[i] === undefined ? '' : ` (${names[i]})`;
+    lines.push(`strategy.choices[${i}]${name} ${choiceChange(x, y)}`);
+  }
+  if (lines.length <= CHOICE_LINES) return lines;
+  const more = lines.length - (CHOICE_LINES - 1);
+  return [...lines.slice(0, CHOICE_LINES - 1), `strategy.choices: ${more} more actors' choices changed`];
+}
+
+/** One actor's choices, old -> new: whole when short, else their count or first changed value. */
+function choiceChange(x: readonly number[], y: readonly number[]): string {
+  if (x.length <= SHOWN_CHOICES && y.length <= SHOWN_CHOICES)
+    return `${JSON.stringify(x)} -> ${JSON.stringify(y)}`;
+  if (x.length !== y.length) return `${x.length} -> ${y.length} choices`;
+  const changed = x.flatMap((v, j) => (v === y[j] ? [] : [j]));
+  const j = changed[0]!;
+  return `${changed.length} of ${x.length} choices changed, the first (choice ${j}) ${x[j]} -> ${y[j]}`;
 }
 
 /** A line made with its `npusim: ` (shrinkReproduced), wrapped as sayText wraps a note. */

@@ -190,7 +190,7 @@ export async function shrinkFailure(
   if (want.liveness) want.stuck = start.stuck;
   options.onStart?.(want.liveness ? start.liveness : undefined);
   const s = new ShrinkRun(want, start, options);
-  s.reserved = 1;
+  s.holding = true;
   // 1. Stop at the first finding; a liveness failure whose first finding is a violation would end
   // there without its deadlock, so its run is cut at its liveness failure instead.
   const cutsAtLiveness =
@@ -207,10 +207,10 @@ export async function shrinkFailure(
   // Last, the run cut at its liveness failure, or at its first finding, with the run held back
   // for it; a budget that ran out is still said to have run out in the pass that used it up.
   const ranOutIn = s.lastPass;
-  s.reserved = 0;
+  s.holding = false;
   s.holdToOriginal();
-  if (want.liveness) await endAtLiveness(s);
-  else await endAtFinding(s);
+  const last = s.finalCut();
+  if (last !== undefined) await s.tryConfig(last.config, last.pass, 'scenario', true, true);
   if (s.budgetUsedUp) s.lastPass = ranOutIn;
   const best = s.best;
   const result = best.result;
@@ -325,7 +325,7 @@ class ShrinkRun {
    * itself, nothing was kept (the command then says nothing was reduced, not a table of equals).
    */
   holdToOriginal(): void {
-    if (RANK.every((k) => this.best.measures[k] <= this.before[k])) return;
+    if (!this.passesOriginal()) return;
     this.best = this.within;
     if (this.within === this.original) this.kept = 0;
   }
@@ -347,19 +347,37 @@ class ShrinkRun {
   left(): boolean {
     if (!this.stopped && this.options.shouldStop?.() === true) this.stopped = true;
     if (this.stopped) return false;
-    const budget = this.options.budget - this.reserved;
+    const budget = this.options.budget - (this.holding && this.finalCut() !== undefined ? 1 : 0);
     if (this.runs >= budget) this.budgetUsedUp = true;
     return this.runs < budget;
   }
 
   /**
-   * Runs held back from the passes for the last step (the run cut at its liveness failure, or at
-   * its first finding): a budget that runs out inside a pass would otherwise leave the result
-   * running on, events and all, past a failure a round's cut had not reached yet (QA Q48: a
-   * deadlock's result ran to 62.5 us, its liveness failure at 39.06 us), or saying a duration past
-   * where it stops (tce-storm's at 1000 runs: 2.213 us, stopped at 2.164 us).
+   * While the passes run, one run is held back for the last step (the run cut at its liveness
+   * failure, or at its first finding) whenever the result as it stands would need it: a budget
+   * that runs out inside a pass would otherwise leave the result running on, events and all, past
+   * a failure a round's cut had not reached yet (QA Q48: a deadlock's result ran to 62.5 us, its
+   * liveness failure at 39.06 us), or saying a duration past where it stops (tce-storm's at 1000
+   * runs: 2.213 us, stopped at 2.164 us). Only then: a run held back for a result that already
+   * ends there (a crash, which has no cut; a shrunk file shrunk again) went unused, and the
+   * headline said 29 runs of a budget of 30 "used up" (QA).
    */
-  reserved = 0;
+  holding = false;
+
+  /**
+   * The last step's candidate for the result as it stands (the best, or `within` where the best
+   * passes the original: holdToOriginal), or undefined when its run already ends at its liveness
+   * failure, or at its first finding, or cannot be cut (a crash).
+   */
+  finalCut(): { config: RunConfig; pass: string } | undefined {
+    const t = this.passesOriginal() ? this.within : this.best;
+    return this.want.liveness ? livenessCut(t) : findingCut(t);
+  }
+
+  /** The best passes the original on some measure (it may, in simulated time, while shrinking). */
+  private passesOriginal(): boolean {
+    return !RANK.every((k) => this.best.measures[k] <= this.before[k]);
+  }
 
   /** One run of `config`, counted against the budget. */
   async judge(config: RunConfig, record = false): Promise<Trial | undefined> {
@@ -384,14 +402,26 @@ class ShrinkRun {
   ): Promise<boolean> {
     if (!this.left()) return false;
     const t = await this.judge(config, record);
-    const kept =
+    let kept = false;
+    if (
       t !== undefined &&
       (improves(t.measures, this.best.measures, this.ceiling) ||
-        (tieKeeps && RANK.every((k) => t.measures[k] === this.best.measures[k])));
-    if (kept) {
+        (tieKeeps && RANK.every((k) => t.measures[k] === this.best.measures[k])))
+    ) {
+      kept = true;
+      const was = { best: this.best, within: this.within };
       this.best = t;
       this.kept++;
       if (RANK.every((k) => t.measures[k] <= this.before[k])) this.within = t;
+      // The budget's last run went to a candidate because the result needed no cut: one that
+      // would need it, with no run left to cut it, is not kept (had the run been held back, it
+      // would not have run at all).
+      if (this.holding && this.runs >= this.options.budget && this.finalCut() !== undefined) {
+        this.best = was.best;
+        this.within = was.within;
+        this.kept--;
+        kept = false;
+      }
     }
     this.lastPass = `${phase}: ${pass}`;
     // After the candidate is judged, so the best reported is this run's when it was kept (the
@@ -417,11 +447,17 @@ class ShrinkRun {
  * run stopped at 125 us).
  */
 async function endAtLiveness(s: ShrinkRun): Promise<void> {
-  const at = s.best.liveness;
-  const config = s.best.config;
-  if (at === undefined || at.tick + 1 >= config.params.durationTicks) return;
+  const cut = livenessCut(s.best);
+  if (cut !== undefined) await s.tryConfig(cut.config, cut.pass, 'scenario', true, true);
+}
+
+/** `t`'s run cut just after its liveness failure; undefined when it ends there already. */
+function livenessCut(t: Trial): { config: RunConfig; pass: string } | undefined {
+  const at = t.liveness;
+  const config = t.config;
+  if (at === undefined || at.tick + 1 >= config.params.durationTicks) return undefined;
   const params = { ...config.params, durationTicks: at.tick + 1 };
-  await s.tryConfig({ ...config, params }, 'end at the liveness failure', 'scenario', true, true);
+  return { config: { ...config, params }, pass: 'end at the liveness failure' };
 }
 
 /**
@@ -507,12 +543,21 @@ async function shrinkRecordedChoices(s: ShrinkRun, workloadName: string): Promis
  * tick it reached, so the file does not say 300 us of a run that is 4.6 us long. Kept on a tie.
  */
 async function endAtFinding(s: ShrinkRun): Promise<void> {
-  const config = s.best.config;
-  const reached = s.best.measures.simulatedTicks;
-  if (config.stopOnFirst !== true || s.best.result === undefined) return;
-  if (reached < 1 || reached >= config.params.durationTicks) return;
+  const cut = findingCut(s.best);
+  if (cut !== undefined) await s.tryConfig(cut.config, cut.pass, 'scenario', true, true);
+}
+
+/**
+ * `t`'s run, stopped at its first finding, with its duration cut to the tick it reached;
+ * undefined when it ends there already, or does not stop there, or crashed (no run to cut).
+ */
+function findingCut(t: Trial): { config: RunConfig; pass: string } | undefined {
+  const config = t.config;
+  const reached = t.measures.simulatedTicks;
+  if (config.stopOnFirst !== true || t.result === undefined) return undefined;
+  if (reached < 1 || reached >= config.params.durationTicks) return undefined;
   const params = { ...config.params, durationTicks: reached };
-  await s.tryConfig({ ...config, params }, 'end at the first finding', 'scenario', true, true);
+  return { config: { ...config, params }, pass: 'end at the first finding' };
 }
 
 /**

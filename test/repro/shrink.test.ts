@@ -8,13 +8,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
+  choiceChanges,
   shrinkHeadline,
   shrinkOpening,
   shrinkReproduced,
   switchesText,
 } from '../../src/cli/shrink-command.js';
 import * as machine from '../../src/model/actors/machine.js';
-import { encodeChoices } from '../../src/model/choice/choice-log.js';
+import { decodeChoices, encodeChoices } from '../../src/model/choice/choice-log.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { assembleResult } from '../../src/report/assemble-result.js';
 import { formatTime } from '../../src/report/duration.js';
@@ -642,4 +643,95 @@ describe('shrink: a locally minimal result (QA Q34)', () => {
     expect(b.kept).toBe(0);
     expect(b.after).toEqual(a.after);
   });
+});
+
+describe('shrink: what it says it did is what it did (QA)', () => {
+  test('a shrunk file shrunk again says each choice it lowered on a tie, and says the runs of the budget it used up', async () => {
+    // flush-race seed 1 shrunk in 60 runs: its recorded choices replayed, its run cut at the
+    // finding, a value still above the least that fails. Shrunk again, every candidate kept is a
+    // lower value that ties on every measure: before, the table showed equal columns and nothing
+    // else over a file with another value and digest, and the headline said 19 runs of the 20
+    // the stderr line said were used up (one held back for a cut the result did not need).
+    const { w, file } = await failure('flush-race', 'single-flush');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    const shrunk = await shrinkFailure(file, config, w, { budget: 60 });
+    expect(shrunk.file.strategy.kind).toBe('replay');
+    const dir = testTempDir('npusim-shrink-again-');
+    const path = join(dir, 'f.shrunk.json');
+    writeFileSync(path, JSON.stringify(shrunk.file));
+    const out = join(dir, 'again.json');
+    const r = await cli(['shrink', path, '--budget', '20', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const again = JSON.parse(readFileSync(out, 'utf8')) as FailureFile;
+    for (const row of ['simulated time', 'events', 'actors', 'choice deviations'])
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${row} +(\\S+(?: us)?) +\\1$`, 'm'));
+    const choices = (f: FailureFile) =>
+      (f.strategy as { choices: number[][] }).choices.map((a) => decodeChoices(a, 'choices'));
+    const before = choices(shrunk.file);
+    const after = choices(again);
+    const changed = before.flatMap((x, i) => (JSON.stringify(x) === JSON.stringify(after[i]) ? [] : [i]));
+    expect(changed.length).toBeGreaterThan(0);
+    const names = machine
+      .planMachine(readFailureFile(JSON.stringify(again), 'again.json', registry).config)
+      .actors.map((a) => a.name);
+    for (const i of changed) {
+      expect(r.stdout).toContain(
+        `\n  scenario:\n    strategy.choices[${i}] (${names[i]}) ${JSON.stringify(before[i])} -> ${JSON.stringify(after[i])}\n`,
+      );
+    }
+    expect(unwrapped(r.stderr, 8)).toMatch(/^npusim: shrink budget of 20 runs used up in /m);
+    expect(r.stdout).toMatch(/,\s+20 runs,\s+budget used up \(it may shrink further\)\n/);
+  });
+
+  test('a crash, whose run has no cut at its finding, spends its whole budget and says so', async () => {
+    const w = registry.get('flush-race')!;
+    const file = await once('flush-race crash gpu1:300', async () => {
+      const o = await runSeed({
+        config: {
+          workload: w.name,
+          seed: 1,
+          bugs: [],
+          params: w.params,
+          crashAt: { actor: 'gpu1', event: 300 },
+        },
+        workload: w,
+        seed: 1,
+      });
+      return o.failure!;
+    });
+    expect(file.first?.rule).toBe('crash');
+    const { config } = readFailureFile(JSON.stringify(file), 'f.json', registry);
+    // Before, a run was held back for a cut a crash never has: 4 runs of a budget of 5 "used up".
+    const shrunk = await shrinkFailure(file, config, w, { budget: 5 });
+    expect(shrunk.budgetUsedUp).toBe(true);
+    expect(shrunk.runs).toBe(5);
+  });
+});
+
+test('choiceChanges: each actor whose recorded choices changed, short lists whole, long ones by count or first change', () => {
+  const w = registry.get('flush-race')!;
+  const base: RunConfig = { workload: w.name, seed: 1, bugs: [], params: w.params };
+  const names = machine.planMachine(base).actors.map((a) => a.name);
+  const replay = (choices: number[][]): RunConfig => ({ ...base, strategy: { kind: 'replay', choices } });
+  const long = Array.from({ length: 10 }, (_, i) => i + 1);
+  const before = names.map(() => [] as number[]);
+  before[2] = [4768995];
+  before[3] = long;
+  before[4] = long;
+  const after = before.map((c) => [...c]);
+  after[2] = [4736227];
+  after[3] = long.slice(0, 8);
+  after[4] = long.map((v, i) => (i >= 5 ? 0 : v));
+  expect(choiceChanges(replay(before), replay(after))).toEqual([
+    `strategy.choices[2] (${names[2]}) [4768995] -> [4736227]`,
+    `strategy.choices[3] (${names[3]}) 10 -> 8 choices`,
+    `strategy.choices[4] (${names[4]}) 5 of 10 choices changed, the first (choice 5) 6 -> 0`,
+  ]);
+  expect(choiceChanges(replay(before), replay(before))).toEqual([]);
+  // A change of strategy is the scenario block's `strategy` line, not this.
+  expect(choiceChanges(base, replay(after))).toEqual([]);
+  // Every actor changed: five lines, then one for the rest.
+  const all = choiceChanges(replay(names.map(() => [1])), replay(names.map(() => [0])));
+  expect(all).toHaveLength(6);
+  expect(all.at(-1)).toBe(`strategy.choices: ${names.length - 5} more actors' choices changed`);
 });
