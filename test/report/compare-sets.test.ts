@@ -31,6 +31,19 @@ function run(seed: number, counts: Record<string, number>, more: { ticks?: numbe
   return { file: `s${seed}.json`, result } satisfies RunFile;
 }
 
+/** A GPU's PCIe link to its chip as a result records it, with its mean queue delay. */
+const pcieLink = (label: string, meanQueueDelayTicks: number) => ({
+  label,
+  kind: 'pcie',
+  between: 'gpu-chip' as const,
+  messages: 1000,
+  bytes: 4_096_000,
+  backlogBytes: 0,
+  utilisation: 0.5,
+  meanQueueDelayTicks,
+  maxQueueDelayTicks: 30 * US,
+});
+
 /**
  * ats.evictions and dma.completed of `stress` for 200 us, seeds 1 to 5 and 6 to 10
  * (`npusim run stress --seed N --duration 200us --inline --out sN.json`).
@@ -106,17 +119,7 @@ describe('compare: two sets of runs', () => {
     ]);
     expect(c.rows.filter((r) => r.verdict === 'only in A' || r.verdict === 'only in B')).toEqual([]);
     // A link of one set's topology only is still only in that set.
-    const link = {
-      label: 'gpu1->chip0 pcie',
-      kind: 'pcie',
-      between: 'gpu-chip' as const,
-      messages: 1000,
-      bytes: 4_096_000,
-      backlogBytes: 0,
-      utilisation: 0.5,
-      meanQueueDelayTicks: 5 * US,
-      maxQueueDelayTicks: 30 * US,
-    };
+    const link = pcieLink('gpu1->chip0 pcie', 5 * US);
     const withLink = (f: RunFile): RunFile => ({
       ...f,
       result: { ...f.result, contention: { ...f.result.contention, links: [link] } },
@@ -131,17 +134,7 @@ describe('compare: two sets of runs', () => {
 
   it("a link's queue mean, not judged between two runs, is judged between two sets by its spread over the seeds", () => {
     const withQueue = (f: RunFile, meanUs: number): RunFile => {
-      const link = {
-        label: 'gpu0->chip0 pcie',
-        kind: 'pcie',
-        between: 'gpu-chip' as const,
-        messages: 1000,
-        bytes: 4_096_000,
-        backlogBytes: 0,
-        utilisation: 0.5,
-        meanQueueDelayTicks: meanUs * US,
-        maxQueueDelayTicks: 30 * US,
-      };
+      const link = pcieLink('gpu0->chip0 pcie', meanUs * US);
       return { ...f, result: { ...f.result, contention: { ...f.result.contention, links: [link] } } };
     };
     const a = set(1, EVICTIONS_A).map((f, i) => withQueue(f, [5, 6, 4, 5, 5.5][i]!));
