@@ -3,7 +3,7 @@
  * validated here so every error names the file and the field.
  */
 import { type Stats, statSync } from 'node:fs';
-import { editDistance } from '../core/edit-distance.js';
+import { didYouMean, editDistance } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { joinField } from '../core/join-field.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
@@ -110,6 +110,10 @@ function presetHint(name: string, presets: readonly string[]): string {
 
 export function checkPolicy(policy: string, option: string): void {
   if (!(GROUP_POLICIES as readonly string[]).includes(policy)) {
-    throw new ConfigError(option, `Expected one of ${GROUP_POLICIES.join(', ')}, got ${gotText(policy)}`);
+    // A slip of one gets the hint `--set policy=` and `--profile` give (QA: `per-gpu-isolate`).
+    throw new ConfigError(
+      option,
+      `Expected one of ${GROUP_POLICIES.join(', ')}, got ${gotText(policy)}${didYouMean(policy, GROUP_POLICIES)}`,
+    );
   }
 }

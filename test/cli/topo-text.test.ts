@@ -11,6 +11,7 @@ import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import type { GpuSpec, TopologySpec } from '../../src/model/platform/topology-spec.js';
 import { largestTopologySpec } from '../fixtures/largest-topology.js';
 import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
 
 /**
  * Five GPUs on socket 0, each one brick to the NPU (gpu0 a second, brick 5: five GPUs of five peer
@@ -56,5 +57,21 @@ describe('npusim topo at the limits of a topology file', () => {
     expect(text).not.toContain('1 NVLink bridges');
     expect(text).toContain('group 15: socket 6, GPUs gpu15, 6 NVLink bridges');
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(TEXT_COLUMNS);
+  });
+});
+
+describe('--policy given a slip of a policy', () => {
+  // `--set policy=` and `--profile` named the policy meant; `--policy` did not (QA).
+  it('is refused naming the nearest, by topo and by run, before anything runs', async () => {
+    for (const argv of [
+      ['topo', '--policy', 'per-gpu-isolate'],
+      ['run', 'tenant-isolation', '--policy', 'per-gpu-isolate', '--duration', '1us', '--inline'],
+    ]) {
+      const r = await cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'npusim: --policy: Expected one of per-socket, per-gpu, per-gpu-isolated, got `per-gpu-isolate` (did you mean `per-gpu-isolated`?)',
+      );
+    }
   });
 });
