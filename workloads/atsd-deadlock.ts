@@ -17,7 +17,8 @@ export default defineWorkload({
   name: 'atsd-deadlock',
   description:
     'One ATSD register per NPU, cross-socket processes, 4 CPU threads: exposes release-between-flushes (exit 3 needs a --duration past its 500 us deadline; the default is 1.2 ms)',
-  question: 'With one ATSD register per NPU, does every mmio_invalidate still complete?',
+  question:
+    'With few ATSD registers per NPU (one by default, as firmware before Nov 2018 had), does every mmio_invalidate still complete?',
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
