@@ -5,6 +5,7 @@
  * key is likely a slip of it, as a mistyped option or counter is hinted.
  */
 import { didYouMean } from './edit-distance.js';
+import { shownText } from './shown-text.js';
 
 /** Longest unknown key shown whole: a longer one is cut (a stray paste, not a slip). */
 const MAX_KEY_SHOWN = 40;
@@ -18,7 +19,10 @@ export function unknownKeysMessage(
   allowed: readonly string[],
   unknown: readonly string[],
 ): string {
-  const shownKey = (k: string) => `\`${k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}...` : k}\``;
+  // Escaped as every quoted user text is (shown-text.ts): a newline or an escape in a key would
+  // split the refusal over lines or reach the terminal as a control sequence.
+  const shownKey = (k: string) =>
+    `\`${shownText(k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}...` : k)}\``;
   const hint = unknown.length === 1 ? didYouMean(unknown[0]!, allowed) : '';
   return `Expected ${what} (one of: ${allowed.join(', ')}), got unknown ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map(shownKey).join(', ')}${hint}`;
 }

@@ -651,3 +651,19 @@ describe('spans of simulated time', () => {
     }
   });
 });
+
+describe('a workload key with a control character in it', () => {
+  // The message escaped it, but the place before it printed it raw: `w.json: te` on one line and
+  // `nants: Expected ...` on the next (QA).
+  test('is named escaped, on one line, in the place and in the message', () => {
+    for (const def of [
+      { ...base, 'te\nnants': 1 },
+      { ...base, params: { ...params, 'gp\u001b[2Ju': {} } },
+    ]) {
+      const e = errorOf(() => validateWorkload(def, 'w.json'));
+      const said = `${e.field}: ${e.message}`;
+      expect(said).not.toMatch(/\p{Cc}/u);
+      expect(said).toMatch(/te\\u000anants|gp\\u001b\[2Ju/);
+    }
+  });
+});

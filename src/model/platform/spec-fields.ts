@@ -2,15 +2,18 @@
  * Field checks shared by the topology spec's validators (validate-topology.ts,
  * validate-nvlinks.ts): each throws a ConfigError naming the field, what was expected and what
  * arrived (the validators record it in a SpecIssues and go on), but checkKeys, which records
- * every unknown key itself.
+ * every unknown key itself. A user's text (a string value, a key) is quoted through
+ * core/shown-text.ts: a newline or an escape in it would split the refusal over lines or reach the
+ * terminal as a control sequence.
  */
 import { ConfigError } from '../../core/errors.js';
+import { shownText } from '../../core/shown-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 import type { SpecIssues } from './spec-issues.js';
 
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the field is missing)';
-  if (typeof v === 'string') return `\`${v}\` (string)`;
+  if (typeof v === 'string') return `\`${shownText(v)}\` (string)`;
   if (v === null) return '`null`';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   // JSON has no Infinity: a file's number literal beyond a double's range (`1e400`) parses to it,
@@ -23,6 +26,14 @@ export function describe(v: unknown): string {
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * `field`'s member `key` as a refusal's place (`gpus[0].sokcet`): a key is the user's text, so it is
+ * shown as a value is (a newline in it would split the refusal's first line).
+ */
+export function keyField(field: string, key: string): string {
+  return field === '' ? shownText(key) : `${field}.${shownText(key)}`;
 }
 
 /**
@@ -40,7 +51,7 @@ export function checkKeys(
 ): void {
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) {
-      issues.add(field === '' ? key : `${field}.${key}`, unknownKeysMessage(what, allowed, [key]));
+      issues.add(keyField(field, key), unknownKeysMessage(what, allowed, [key]));
     }
   }
 }

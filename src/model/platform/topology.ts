@@ -20,6 +20,7 @@
  *   (vfio_pci_nvlink2.c), so ATSD 6 and 7 stay with the host.
  */
 import { assert, ConfigError } from '../../core/errors.js';
+import { shownText } from '../../core/shown-text.js';
 import type { PhysAddr, Tick } from '../types.js';
 import {
   ATSD_REGISTERS_PER_NPU,
@@ -313,7 +314,10 @@ function resolveLinks(s: TopologySpec, sockets: SocketInfo[], gpus: GpuInfo[], s
 function presetSpec(name: string): TopologySpec {
   if (!isPresetName(name)) {
     const known = Object.keys(TOPOLOGY_PRESETS).join(', ');
-    throw new ConfigError('topology', `Expected a preset name (${known}) or a spec, got \`${name}\``);
+    throw new ConfigError(
+      'topology',
+      `Expected a preset name (${known}) or a spec, got \`${shownText(name)}\``,
+    );
   }
   return TOPOLOGY_PRESETS[name];
 }

@@ -5,6 +5,7 @@
  */
 import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
+import { shownText } from '../../core/shown-text.js';
 import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
 import type { SpecIssues } from './spec-issues.js';
 import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-spec.js';
@@ -75,7 +76,7 @@ export function checkNvlinks(
     if (bricks === 0) {
       issues.add(
         `${f}.links`,
-        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${rec.id}\``,
+        `Expected at least one CPU brick ({"brick": n}): a GPU needs an NVLink to its NPU for ATS and DMA, got only GPU peers for \`${shownText(String(rec.id))}\``,
       );
     }
   });
@@ -89,7 +90,9 @@ export function checkNvlinks(
 function neitherOrBoth(l: Record<string, unknown>): string {
   if ('gpu' in l) return `both (\`gpu\` ${describe(l.gpu)} and \`brick\` ${describe(l.brick)})`;
   const keys = Object.keys(l);
-  return keys.length === 0 ? 'an empty object' : `neither (only ${keys.map((k) => `\`${k}\``).join(', ')})`;
+  return keys.length === 0
+    ? 'an empty object'
+    : `neither (only ${keys.map((k) => `\`${shownText(k)}\``).join(', ')})`;
 }
 
 /** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
@@ -109,12 +112,12 @@ function checkPeerLink(
     );
   }
   if (peer === i)
-    throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${l.gpu}\`)`);
+    throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${shownText(l.gpu)}\`)`);
   const socket = gpuSocket[i]!;
   if (gpuSocket[peer] !== socket) {
     throw new ConfigError(
       `${lf}.gpu`,
-      `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${l.gpu}\` on socket ${gpuSocket[peer]} for \`${id}\` on socket ${socket}`,
+      `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${shownText(l.gpu)}\` on socket ${gpuSocket[peer]} for \`${shownText(String(id))}\` on socket ${socket}`,
     );
   }
   return peer;
@@ -151,8 +154,8 @@ function checkPeerSymmetry(
     const back = peerCount.get(`${b}>${a}`) ?? 0;
     if (back !== n && !said.has(`${b}>${a}`)) {
       said.add(key);
-      const ga = (gpus[a] as GpuSpec).id;
-      const gb = (gpus[b] as GpuSpec).id;
+      const ga = shownText((gpus[a] as GpuSpec).id);
+      const gb = shownText((gpus[b] as GpuSpec).id);
       issues.add(
         `gpus[${b}].links`,
         `Expected symmetric peer tables (as often as \`${ga}\` lists \`${gb}\`, ${countText(n, 'time')}), got \`${gb}\` listing \`${ga}\` ${countText(back, 'time')}`,

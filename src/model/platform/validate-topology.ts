@@ -6,10 +6,11 @@
  * one ConfigError (spec-issues.ts).
  */
 import { ConfigError } from '../../core/errors.js';
+import { shownText } from '../../core/shown-text.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
 import { ATSD_STRIDE } from './address-map.js';
-import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
+import { checkKeys, describe, expectArray, expectInt, isRecord, keyField } from './spec-fields.js';
 import { SpecIssues } from './spec-issues.js';
 import {
   MAX_P9_CHIP_ID,
@@ -105,11 +106,12 @@ function checkLinkParams(v: unknown, field: string, issues: SpecIssues): void {
   }
 }
 
+/** A name or a GPU id; one refused is quoted by describe, which cuts a long one and escapes control characters. */
 function checkName(v: unknown, field: string): void {
   if (typeof v !== 'string' || v === '' || v.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(v)) {
     throw new ConfigError(
       field,
-      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describe(typeof v === 'string' && v.length > MAX_NAME_LENGTH ? `${v.slice(0, MAX_NAME_LENGTH)}...` : v)}`,
+      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describe(v)}`,
     );
   }
 }
@@ -272,7 +274,10 @@ function checkGpus(
     else {
       const dup = gpuIndex.get(g.id);
       if (dup !== undefined) {
-        issues.add(`${f}.id`, `Expected a GPU id no other GPU has, got \`${g.id}\`: gpus[${dup}] has it too`);
+        issues.add(
+          `${f}.id`,
+          `Expected a GPU id no other GPU has, got \`${shownText(g.id)}\`: gpus[${dup}] has it too`,
+        );
         placed = false;
       } else gpuIndex.set(g.id, i);
     }
@@ -353,6 +358,6 @@ function checkMachineOptions(input: Record<string, unknown>, issues: SpecIssues)
       return;
     }
     checkKeys(input.links, LINK_KINDS, 'links', 'a link kind', issues);
-    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, `links.${k}`, issues);
+    for (const [k, v] of Object.entries(input.links)) checkLinkParams(v, keyField('links', k), issues);
   }
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { didYouMean, nearestNames } from '../../core/edit-distance.js';
+import { shownText } from '../../core/shown-text.js';
 import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
@@ -85,9 +86,13 @@ function objectKeysOf(schema: z.core.$ZodType): { keys: string[]; list: boolean 
 
 /** `tenants[0].groups` from `['tenants', 0, 'groups']`. */
 export function pathText(path: Path): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return (
+    path
+      // A key is the user's text: escaped as a refusal quotes it, so a newline in one (`te\nnants`)
+      // cannot split the refusal's place over two lines (QA).
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${shownText(String(p))}`))
+      .join('')
+  );
 }
 
 export { joinField } from '../../core/join-field.js';
