@@ -222,9 +222,11 @@ export async function runVariants(
     // In 100 columns, a continuation under `variant` (firmware-update's ran to 124).
     const starting = `variant ${i + 1} of ${variants.length}, ${v.name}${v.description === undefined ? '' : `: ${v.description}`}`;
     io.stderr.write(sayText(starting));
-    // A variant on another profile may run a policy that profile's releases never formed
-    // (guest-atsd's as-shipped, per-GPU groups): said as for the own run (run-command.ts).
-    const policyWarning = v.profile === undefined ? undefined : configPolicyWarning(planned);
+    // A variant may run a policy its profile's releases never formed, on its own profile
+    // (guest-atsd's as-shipped, per-GPU groups) or the command's (`multi-tenant --profile
+    // as-shipped`: per-gpu): said as for the own run (run-command.ts), and as `--variant NAME` alone
+    // says it (QA: only a variant naming a profile was warned of, on stderr alone).
+    const policyWarning = configPolicyWarning(planned);
     if (policyWarning !== undefined) io.stderr.write(sayText(`warning: variant ${v.name}: ${policyWarning}`));
     if (args.strategy === 'pct') {
       // The same strategy as the workload's own run, measured on this variant's own run: its
@@ -322,6 +324,7 @@ function variantResult(
     ...(v.description === undefined ? {} : { description: v.description }),
     set: v.set,
     ...(v.profile === undefined ? {} : { profile: v.profile }),
+    ...(result.policyNotInProfile === undefined ? {} : { policyNotInProfile: result.policyNotInProfile }),
     status: result.status,
     exitCode: result.exitCode,
     digest: result.digest,

@@ -6,6 +6,7 @@
  * --inline --out FILE` writes, and the two compare alike (less what `run` adds when it runs a
  * workload's variants after its own run: run-command.ts).
  */
+import { worldOf } from '../model/actors/machine.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -33,7 +34,9 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   if (workload.question !== undefined) result.question = workload.question;
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
   if (workload.premises !== undefined) {
-    const premises = premisesOf(workload.premises, premiseRunOf(config));
+    // The world the run was built from (cached per config: machine.ts worldOf) says which links it
+    // disabled, which (b) and (d) lean on only where there was one.
+    const premises = premisesOf(workload.premises, premiseRunOf(config, worldOf(config).linkDisableMask));
     if (premises.length > 0) result.premises = premises;
   }
   // A variant run on its own is a run like any other (its findings set its exit code), but what

@@ -124,6 +124,12 @@ export interface VariantResult {
   set: Record<string, unknown>;
   /** The profile the variant names (workload.ts); absent: it ran on the command's. */
   profile?: string;
+  /**
+   * Set when the variant's policy is one the profile it ran on could not form, as a run's
+   * (RunResult `policyNotInProfile`): `multi-tenant --profile as-shipped`'s per-gpu, guest-atsd's
+   * as-shipped. The summary's header names the variant with it.
+   */
+  policyNotInProfile?: string;
   status: RunStatus;
   exitCode: RunResult['exitCode'];
   digest: string;

@@ -380,6 +380,59 @@ describe('user workloads', () => {
     );
   });
 
+  test('hostile guests on a topology with no GPU-GPU NVLink: said before the run, and premise (b) not listed (QA: tenant-isolation answered clean, saying nothing)', async () => {
+    const dir = tmp();
+    // Six sockets, one GPU each, its six bricks all to its own socket: no NVLink between GPUs.
+    const chips = [0, 8, 16, 24, 32, 40];
+    const topology = {
+      name: 'six-solo',
+      sockets: chips.map((chipId, i) => ({
+        chipId,
+        npuPciDomain: 10 + i,
+        gpuPciDomain: 20 + i,
+        gpuFirstBus: 1,
+      })),
+      gpus: chips.map((_, i) => ({
+        id: `g${i}`,
+        socket: i,
+        links: [0, 1, 2, 3, 4, 5].map((brick) => ({ brick })),
+      })),
+    };
+    const file = join(dir, 'solo6.json');
+    writeFileSync(file, JSON.stringify(topology));
+    const run = async (...args: string[]) => {
+      const r = await cli([
+        'run',
+        'tenant-isolation',
+        '--seed',
+        '1',
+        '--duration',
+        '10us',
+        '--inline',
+        '--json',
+        '--no-failure-file',
+        ...args,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: unwrapped(r.stderr, 8), result: JSON.parse(r.stdout) as RunResult };
+    };
+    const solo = await run('--topology', file);
+    expect(solo.result.counts['peer.issued'] ?? 0).toBe(0);
+    expect(solo.stderr).toContain(
+      'npusim: gpu.peerPercent 40 sends no peer access in this run: no GPU of a tenant has an NVLink to another GPU (a hostile tenant aims its peer accesses at any GPU its own are linked to',
+    );
+    // No link was disabled, so nothing latched: the verdict does not rest on (b).
+    const premises = (solo.result.premises ?? []).map((p) => p.name);
+    expect(premises).toContain('ut0-ats-only');
+    expect(premises).not.toContain('link-disable-latched');
+    // On the Witherspoon the hostile guests' peer accesses dropped at the disabled links are the
+    // answer: nothing said, and (b) is what it rests on.
+    const linked = await run();
+    expect(linked.result.counts['peer.blockedLocally']).toBeGreaterThan(0);
+    expect(linked.stderr).not.toContain('sends no peer access');
+    expect((linked.result.premises ?? []).map((p) => p.name)).toContain('link-disable-latched');
+  });
+
   test("workload files: pages that do not fit a socket's host RAM are refused before the run (exit 2), naming the file or the --set and the parameter", async () => {
     const dir = tmp();
     const tenant = { name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 2, pagesPerProcess: 8 };

@@ -671,6 +671,52 @@ describe("a variant's profile", () => {
     );
   });
 
+  test('multi-tenant --profile as-shipped: each variant whose policy v5.12 never formed is warned of as its run alone is (QA: per-gpu ran as a what-if unsaid)', async () => {
+    const r = await cli(['run', 'multi-tenant', ...short, '--profile', 'as-shipped', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as RunResult;
+    const perGpu = result.variants!.find((v) => v.name === 'per-gpu')!;
+    const perSocket = result.variants!.find((v) => v.name === 'per-socket')!;
+    // The warning `--variant per-gpu` alone carries, the same run (its digest).
+    const alone = await cli([
+      'run',
+      'multi-tenant',
+      ...short,
+      '--profile',
+      'as-shipped',
+      '--variant',
+      'per-gpu',
+      '--json',
+    ]);
+    const aloneResult = JSON.parse(alone.stdout) as RunResult;
+    expect(aloneResult.digest).toBe(perGpu.digest);
+    expect(aloneResult.policyNotInProfile).toMatch(/^policy per-gpu is not in profile as-shipped /);
+    expect(perGpu.policyNotInProfile).toBe(aloneResult.policyNotInProfile);
+    // v5.0's per-socket groups are v5.12's too: nothing to say of that variant.
+    expect(perSocket.policyNotInProfile).toBeUndefined();
+    const stderr = unwrapped(r.stderr, 8);
+    expect(stderr).toContain(`npusim: warning: variant per-gpu: ${perGpu.policyNotInProfile}\n`);
+    expect(stderr).not.toContain('variant per-socket: policy');
+    // Under the summary's header, named, beside the own run's.
+    const header = unwrapped(formatSummary(result), '  warning: '.length);
+    expect(header).toContain(`\n  warning: ${result.policyNotInProfile}\n`);
+    expect(header).toContain(`\n  warning: variant per-gpu: ${perGpu.policyNotInProfile}\n`);
+    expect(header).not.toContain('variant per-socket: policy');
+  });
+
+  test("guest-atsd: its as-shipped variant's per-GPU groups are a what-if said in --json and the summary, not on stderr alone", async () => {
+    const r = await cli(['run', 'guest-atsd', ...short, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.policyNotInProfile).toBeUndefined();
+    const shipped = result.variants!.find((v) => v.name === 'as-shipped')!;
+    expect(shipped.policyNotInProfile).toMatch(/^policy per-gpu is not in profile as-shipped /);
+    expect(result.variants!.find((v) => v.name === 'first-link')!.policyNotInProfile).toBeUndefined();
+    expect(unwrapped(formatSummary(result), '  warning: '.length)).toContain(
+      `\n  warning: variant as-shipped: ${shipped.policyNotInProfile}\n`,
+    );
+  });
+
   test('--profile as-shipped alone makes the run that variant (not run again); another --profile with --variant is refused', async () => {
     const r = await cli(['run', 'firmware-update', ...short, '--profile', 'as-shipped', '--json']);
     expect(r.code).toBe(1);

@@ -17,6 +17,12 @@ import type { RunConfig } from './run-config.js';
 /** What of a run decides whether a premise applies to it. */
 export interface PremiseRun {
   policy: GroupPolicy;
+  /**
+   * Whether any NVLink starts the run disabled (the world's link-disable masks): per-gpu-isolated
+   * disables only links between groups, and a topology with none (one GPU a socket, no GPU-GPU
+   * link) has nothing to disable, so nothing to latch (QA: such a run listed (b) all the same).
+   */
+  anyLinkDisabled: boolean;
   /** The bug switches the run has, its profile's included. */
   bugs: readonly string[];
   /** The profile's `kernel.vfioBar0Filter`. */
@@ -43,9 +49,9 @@ interface Premise {
   readonly textFor?: (run: PremiseRun) => string | undefined;
 }
 
-/** Links between groups disabled through BAR0 (iommu-groups.ts disableCrossGroupLinks). */
+/** Links between groups disabled through BAR0 (iommu-groups.ts disableCrossGroupLinks), one at least. */
 const linksDisabled = (run: PremiseRun) =>
-  run.policy === 'per-gpu-isolated' && !run.bugs.includes('links-enabled-per-gpu');
+  run.policy === 'per-gpu-isolated' && !run.bugs.includes('links-enabled-per-gpu') && run.anyLinkDisabled;
 
 export const PREMISES = {
   'ut0-ats-only': {
@@ -109,11 +115,15 @@ export function premisesOf(
     });
 }
 
-/** What of `config` decides its premises: its profile's switches with its own, as world.ts sums them. */
-export function premiseRunOf(config: RunConfig): PremiseRun {
+/**
+ * What of `config` decides its premises: its profile's switches with its own, as world.ts sums them,
+ * and its world's link-disable masks (`linkDisableMask`, one per GPU: bit i, NVLink i disabled).
+ */
+export function premiseRunOf(config: RunConfig, linkDisableMask: readonly number[]): PremiseRun {
   const profile = resolveProfile(config.profile);
   return {
     policy: config.params.policy,
+    anyLinkDisabled: linkDisableMask.some((m) => m !== 0),
     bugs: [...profile.bugs, ...config.bugs],
     vfioBar0Filter: profile.kernel.vfioBar0Filter,
     resets: config.params.resets !== undefined,

@@ -10,6 +10,7 @@ import { workloads } from '../../../workloads/index.js';
 
 const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
   policy: 'per-gpu-isolated',
+  anyLinkDisabled: true,
   bugs: [],
   vfioBar0Filter: true,
   resets: false,
@@ -38,6 +39,24 @@ describe('premises', () => {
     );
   });
 
+  it('per-gpu-isolated on a topology with no link between groups disables none, so leans on neither (b) nor (d)', () => {
+    // QA: six guests on six sockets, one GPU each (no GPU-GPU link), listed (b) all the same.
+    expect(names(run({ anyLinkDisabled: false, resets: true }))).not.toContain('link-disable-latched');
+    expect(names(run({ anyLinkDisabled: false, resets: true }))).not.toContain('link-disable-after-reset');
+    // From the world's masks: one bit set anywhere is a link disabled.
+    const config = {
+      workload: 'w',
+      seed: 1,
+      bugs: [],
+      params: parseParams(
+        { tenants: [{ name: 'vm1', lpid: 1, groups: 'all' }], policy: 'per-gpu-isolated' },
+        'w',
+      ),
+    };
+    expect(premiseRunOf(config, [0, 0, 0]).anyLinkDisabled).toBe(false);
+    expect(premiseRunOf(config, [0, 4, 0]).anyLinkDisabled).toBe(true);
+  });
+
   it('a run that delays the link-disable mask after a reset is not said to rest on (d), but on its delay', () => {
     const d = (r: PremiseRun) =>
       premisesOf(PREMISE_NAMES, r).find((p) => p.name === 'link-disable-after-reset');
@@ -51,7 +70,7 @@ describe('premises', () => {
     const params = (resets?: object) =>
       parseParams({ tenants: [{ name: 'vm1', lpid: 1, groups: 'all' }], resets }, 'w');
     const of = (resets?: object) =>
-      premiseRunOf({ workload: 'w', seed: 1, bugs: [], params: params(resets) });
+      premiseRunOf({ workload: 'w', seed: 1, bugs: [], params: params(resets) }, []);
     expect(of({ intervalTicks: 1, relinkDelayTicks: 7 }).relinkDelayTicks).toBe(7);
     expect(of({ intervalTicks: 1 }).relinkDelayTicks).toBe(0);
     expect(of().relinkDelayTicks).toBe(0);
@@ -76,22 +95,25 @@ describe('premises', () => {
     ).toMatch(/^\(c\) no guest updated/);
     // From a workload's parameters: tries count only where guests make BAR0 accesses at all.
     const of = (mmio: object, allow = false) =>
-      premiseRunOf({
-        workload: 'w',
-        seed: 1,
-        bugs: [],
-        params: parseParams(
-          {
-            tenants: [
-              { name: 'host', lpid: 0, groups: [0] },
-              { name: 'vm1', lpid: 1, groups: 'rest', allowFirmwareUpdate: allow },
-            ],
-            policy: 'per-gpu',
-            mmio,
-          },
-          'w',
-        ),
-      });
+      premiseRunOf(
+        {
+          workload: 'w',
+          seed: 1,
+          bugs: [],
+          params: parseParams(
+            {
+              tenants: [
+                { name: 'host', lpid: 0, groups: [0] },
+                { name: 'vm1', lpid: 1, groups: 'rest', allowFirmwareUpdate: allow },
+              ],
+              policy: 'per-gpu',
+              mmio,
+            },
+            'w',
+          ),
+        },
+        [],
+      );
     expect(of({ accessIntervalTicks: 1000, firmwarePercent: 30 }).firmwarePercent).toBe(30);
     expect(of({ accessIntervalTicks: 0, firmwarePercent: 30 }).firmwarePercent).toBe(0);
     expect(of({ accessIntervalTicks: 1000, firmwarePercent: 30 }, true).firmwareAllowed).toEqual(['vm1']);
