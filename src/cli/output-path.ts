@@ -220,9 +220,13 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
     refuse('`-` would be a file of that name (for the result on standard output, use `--json`)');
   const full = resolve(path);
   let exists = false;
+  // A pipe, a terminal or a device (`/dev/stdout`, `>(jq .)`) stores nothing on a file system:
+  // /dev/fd is procfs, which statfs reports as full, and refused `>(jq .)` as having no storage.
+  let holdsNothing = false;
   try {
     const st = statSync(full);
     exists = true;
+    holdsNothing = !st.isFile() && !st.isDirectory();
     if (st.isDirectory()) refuse('it is a directory');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
@@ -273,7 +277,7 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
       // Created just now by us; if it cannot be removed it is an empty file the run overwrites.
     }
   }
-  const noSpace = noSpaceText(dir, fs);
+  const noSpace = holdsNothing ? undefined : noSpaceText(dir, fs);
   if (noSpace !== undefined) refuse(noSpace);
 }
 

@@ -13,7 +13,7 @@
  * to a file not there yet) and the link kept. An existing file's permission bits carry over to its
  * replacement.
  */
-import { chmodSync, lstatSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { writeToPipe } from '../io/pipe-write.js';
@@ -33,7 +33,9 @@ let serial = 0;
 
 /** Write `data` to `path` whole: the old file stays as it was if this throws. */
 export function writeWholeFile(path: string, data: string | Uint8Array, fs: WholeFileFs = REAL_FS): void {
-  const target = followLink(path);
+  // Through symbolic links: the file a link names is replaced (or made, for a link to a file not
+  // there yet) and the link kept (io/write-target.ts).
+  const target = writeTarget(path);
   const existing = statOrUndefined(target);
   if (existing !== undefined && !existing.isFile()) {
     // A pipe's open and writes could block for ever (no reader, or one that reads nothing).
@@ -59,18 +61,6 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
   } catch (e) {
     removeQuietly(temp);
     throw e;
-  }
-}
-
-/**
- * The file a symbolic link names (a dangling link's target is made, the link kept: io/write-target.ts),
- * else `path`.
- */
-function followLink(path: string): string {
-  try {
-    return lstatSync(path).isSymbolicLink() ? writeTarget(path) : path;
-  } catch {
-    return path;
   }
 }
 

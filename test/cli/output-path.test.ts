@@ -6,6 +6,7 @@
  * one file through a symbolic link (one was written over the other, exit 0), and a path ending in
  * `/` (checked as the file without it, then refused by the write at the end).
  */
+import { execFile } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -17,8 +18,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkOutputDir, checkOutputFiles, checkOutputPath } from '../../src/cli/output-path.js';
+import { writeTarget } from '../../src/io/write-target.js';
+import { SOURCE_CLI_ENV } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -214,4 +218,32 @@ describe('a dangling symbolic link as an output', () => {
     expect(r.stderr).not.toContain('unexpected error');
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
+});
+
+describe('an output that is a pipe reached through /proc (`--out /dev/stdout | jq .`, `>(jq .)`)', () => {
+  // /dev/stdout is a link to /proc/PID/fd/1, itself a link whose text is `pipe:[N]`, no path: the
+  // write followed it to `/proc/PID/fd/pipe:[N]`, nothing, and failed (ENOENT); and /dev/fd, being
+  // procfs, had no storage by statfs, so `>(jq .)` was refused before the run (README says both
+  // are written in place).
+  it('stops at a link to an open file with no path: the kernel opens that link itself', () => {
+    const dir = testTempDir('npusim-out-pipe-link-');
+    const link = join(dir, 'fd1');
+    symlinkSync('pipe:[4026531840]', link);
+    expect(writeTarget(link)).toBe(link);
+  });
+
+  it.skipIf(!existsSync('/dev/stdout') || !existsSync('/bin/bash'))(
+    'is written, after the summary, and the run exits 0',
+    async () => {
+      // A shell's pipe (Node's own 'pipe' stdio is a socket, which no open() of /proc reaches).
+      const cliBundle = process.env[SOURCE_CLI_ENV]!;
+      const run = `"${process.execPath}" "${cliBundle}" run stress --seed 1 --duration 1us --inline --no-failure-file --out`;
+      // bash's own process substitution too: /dev/fd/63, whose folder statfs calls full.
+      for (const command of [`${run} /dev/stdout | cat; exit "\${PIPESTATUS[0]}"`, `${run} >(cat)`]) {
+        const { stdout } = await promisify(execFile)('/bin/bash', ['-c', command], { timeout: 50_000 });
+        const json = stdout.slice(stdout.indexOf('\n{') + 1);
+        expect((JSON.parse(json) as { seed: number }).seed).toBe(1);
+      }
+    },
+  );
 });
