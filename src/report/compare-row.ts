@@ -247,8 +247,11 @@ export function proportionRow(
   return judged(section, figure, pa, pb, sigma, 'ratio', 'binomial: sqrt(p (1-p) / n)');
 }
 
-/** Samples a mean needs in each run to be judged: one, or there is no mean. */
-const MIN_MEAN_SAMPLES = 1;
+/**
+ * Samples a mean needs in each run to be judged: two. One sample has no mean's standard error
+ * (stddev / sqrt(N) of one value is 0), so two one-sample means differing at all were `CHANGED`.
+ */
+const MIN_MEAN_SAMPLES = 2;
 
 export function meanRow(
   label: string,

@@ -104,8 +104,8 @@ export function compareSets(
   const selfB = fullB.map(readRun);
   const valuesA = selfA.map((r) => r.figures);
   const valuesB = selfB.map((r) => r.figures);
-  const judgeable = judgeableInSomePair(fullA, fullB);
-  const rows = pair.rows.map((r) => setRow(r, valuesA, valuesB, judgeable.has(keyOf(r))));
+  const { shape, judgeable } = everyPair(fullA, fullB);
+  const rows = shape.map((r) => setRow(r, valuesA, valuesB, judgeable.has(keyOf(r))));
   const judgedRows = rows.filter((r) => r.verdict === 'changed' || r.verdict === 'noise');
   const hosts = (runs: typeof selfA) => runs.map((r) => r.header.host);
   return {
@@ -240,23 +240,46 @@ function readRun(r: RunFile): { header: RunHeader; figures: Map<string, number |
 }
 
 /**
- * The figures some run of A compared with some run of B judges, or would judge but for a model of
- * one run's noise (`judgedInSets`): whether a figure is judged between the sets is decided from
- * every run, not the first of each (QA: a wait at the end that the first runs lacked stayed
- * `not judged: no CPU waiting at the end in either run` though other seeds had one). Every pair,
- * as a reason can lie in either run (too few samples in one) or in both (results of two npusim
- * versions); nA x nB comparisons, each of the few hundred rows a result has.
+ * Every pair of a run of A and a run of B, compared: the rows of the comparison of sets, and the
+ * figures some pair judges. nA x nB comparisons, each of the few hundred rows a result has.
+ *
+ * `shape`: the first runs' rows (`pair` in compareSets), and after them, in their places, each row
+ * another pair has that they lack, as the first pair that has it gives it. A latency the first
+ * runs took no sample of has no mean or percentile rows in their comparison (compare-results.ts
+ * latencyRows), which a set whose later seeds sampled it needs: they were left out.
+ *
+ * `judgeable`: the figures some pair judges, or would judge but for a model of one run's noise
+ * (`judgedInSets`): whether a figure is judged between the sets is decided from every run, not the
+ * first of each (QA: a wait at the end that the first runs lacked stayed `not judged: no CPU
+ * waiting at the end in either run` though other seeds had one). Every pair, as a reason can lie
+ * in either run (too few samples in one) or in both (results of two npusim versions).
  */
-function judgeableInSomePair(a: readonly RunFile[], b: readonly RunFile[]): Set<string> {
-  const keys = new Set<string>();
+function everyPair(
+  a: readonly RunFile[],
+  b: readonly RunFile[],
+): { shape: CompareRow[]; judgeable: Set<string> } {
+  const shape: CompareRow[] = [];
+  const place = new Map<string, number>();
+  const judgeable = new Set<string>();
   for (const x of a) {
     for (const y of b) {
+      let after = -1; // where the last row of this pair that the shape has stands in it
       for (const row of compareResults(x.file, x.result, y.file, y.result).rows) {
-        if (row.verdict !== 'not judged' || row.judgedInSets === true) keys.add(keyOf(row));
+        const key = keyOf(row);
+        if (row.verdict !== 'not judged' || row.judgedInSets === true) judgeable.add(key);
+        const at = place.get(key);
+        if (at !== undefined) {
+          after = at;
+          continue;
+        }
+        after += 1;
+        shape.splice(after, 0, row);
+        for (const [k, i] of place) if (i >= after) place.set(k, i + 1);
+        place.set(key, after);
       }
     }
   }
-  return keys;
+  return { shape, judgeable };
 }
 
 function keyOf(r: CompareRow): string {
@@ -279,7 +302,7 @@ function setRow(
 
 /**
  * One figure over the two sets: the means, and Welch's verdict where some pair of their runs
- * judges it (`judgeable`: judgeableInSomePair); `pair` is the first runs' row, its name and unit.
+ * judges it (`judgeable`: everyPair); `pair` is the first pair's row with it, its name and unit.
  */
 function setRowOf(
   pair: CompareRow,
@@ -294,7 +317,7 @@ function setRowOf(
   const mb = meanOf(ys);
   // Not judged in any pair of runs (no noise model, or too few samples): not judged here either,
   // but for a figure whose only trouble in a pair is its noise model, which the sets' spread
-  // replaces. The first runs' reason stands for the rest.
+  // replaces. The reason of the first pair of runs with the figure stands for the rest.
   if (!judgeable) return notJudged(pair.section, pair.figure, ma, mb, pair.unit, pair.note);
   const missing = (v: readonly (number | undefined)[]) => v.filter((x) => x === undefined).length;
   const gone = missing(xs) + missing(ys);

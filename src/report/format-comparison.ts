@@ -105,7 +105,7 @@ export function formatComparison(c: Comparison): string {
  */
 const TOO_FEW = /^too few samples \((\d+)\): needs (\d+)$/;
 const TOO_FEW_REASON =
-  'too few samples (n/needed): a mean needs 1 in both runs, a percentile 5 beyond it (a p99 500)';
+  'too few samples (n/needed): a mean needs 2 in both runs, a percentile 5 beyond it (a p99 500)';
 
 /**
  * The reasons of the rows the text prints, each tagged once in the order first met (`n/j¹`: not

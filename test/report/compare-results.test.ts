@@ -340,7 +340,7 @@ describe('compare: figures a run did not measure', () => {
         .map((r) => [r.figure.slice('shootdown latency: '.length), r.a, r.b, r.verdict, r.note]);
     expect(rows(withShootdowns(none), withShootdowns(one))).toEqual([
       ['samples', 0, 1, 'noise', 'Poisson: sqrt(n)'],
-      ['mean', undefined, at, 'not judged', 'too few samples (0): needs 1'],
+      ['mean', undefined, at, 'not judged', 'too few samples (0): needs 2'],
       ['p50', undefined, at, 'not judged', 'too few samples (0): needs 10'],
       ['p99', undefined, at, 'not judged', 'too few samples (0): needs 500'],
       ['p99.9', undefined, at, 'not judged', 'too few samples (0): needs 5000'],
@@ -352,7 +352,7 @@ describe('compare: figures a run did not measure', () => {
       at,
       undefined,
       'not judged',
-      'too few samples (0): needs 1',
+      'too few samples (0): needs 2',
     ]);
     // The text tags the mean as its percentiles, with its numbers, and the legend names the mean.
     const text = formatComparison(
@@ -366,12 +366,37 @@ describe('compare: figures a run did not measure', () => {
     expect(tag('mean')).toBe(tag('p50'));
     expect(text).not.toContain('only in');
     expect(text).toContain(
-      'too few samples (n/needed): a mean needs 1 in both runs, a percentile 5 beyond it',
+      'too few samples (n/needed): a mean needs 2 in both runs, a percentile 5 beyond it',
     );
     // A histogram one result lacks altogether is still the other's only: it is not in its shape.
     expect(rows(withShootdowns(), withShootdowns(one)).slice(0, 2)).toEqual([
       ['samples', undefined, 1, 'only in B', ''],
       ['mean', undefined, at, 'only in B', ''],
+    ]);
+  });
+
+  it('a mean of one sample in a run is too few samples: one value has no standard error', () => {
+    // Its stddev / sqrt(N) is 0, so two one-sample means that differed at all were CHANGED.
+    const withOne = (at: number): RunResult => {
+      const r = result({});
+      const s = { count: 1, min: at, mean: at, p50: at, p99: at, p999: at, max: at, unit: 'ticks' };
+      const span: [number, number] = [at, at];
+      const noise = { meanSe: 0, p50: span, p99: span, p999: span };
+      const contention = {
+        ...r.contention,
+        latencies: { 'shootdown.latencyTicks': s },
+        latencyNoise: { 'shootdown.latencyTicks': noise },
+      };
+      return { ...r, contention } as RunResult;
+    };
+    const mean = compareResults('A.json', withOne(19_000_000), 'B.json', withOne(19_000_001)).rows.find(
+      (r) => r.figure === 'shootdown latency: mean',
+    );
+    expect([mean?.a, mean?.b, mean?.verdict, mean?.note]).toEqual([
+      19_000_000,
+      19_000_001,
+      'not judged',
+      'too few samples (1): needs 2',
     ]);
   });
 });

@@ -111,13 +111,23 @@ describe('compare: two sets of runs', () => {
       .filter((r) => r.figure.startsWith('shootdown latency: ') && !r.figure.endsWith('samples'))
       .map((r) => [r.figure.slice('shootdown latency: '.length), r.a, r.verdict, r.note]);
     expect(rows).toEqual([
-      ['mean', undefined, 'not judged', 'too few samples (0): needs 1'],
+      ['mean', undefined, 'not judged', 'too few samples (0): needs 2'],
       ['p50', undefined, 'not judged', 'too few samples (0): needs 10'],
       ['p99', undefined, 'not judged', 'too few samples (0): needs 500'],
       ['p99.9', undefined, 'not judged', 'too few samples (0): needs 5000'],
       ['max', undefined, 'not judged', 'in no run of set A'],
     ]);
     expect(c.rows.filter((r) => r.verdict === 'only in A' || r.verdict === 'only in B')).toEqual([]);
+    // The first runs of both sets without a sample: the rows are still there, from the later
+    // seeds (they took their shape from the first pair, which has none: no mean or percentile).
+    const later = (first: number, shift: number) =>
+      set(first, EVICTIONS_A).map((f, i) => withShootdowns(f, i === 0 ? 0 : 10 + i, (19 + i + shift) * US));
+    const lateRows = compareSets(later(1, 0), later(6, 5))
+      .rows.filter((r) => r.figure.startsWith('shootdown latency: '))
+      .map((r) => [r.figure.slice('shootdown latency: '.length), r.a, r.b, r.verdict, r.note]);
+    expect(lateRows.map((r) => r[0])).toEqual(['samples', 'mean', 'p50', 'p99', 'p99.9', 'max']);
+    // Not judged, with the reason of the first pair of runs that has the row (one of them without a sample).
+    expect(lateRows[1]).toEqual(['mean', 21.5 * US, 26.5 * US, 'not judged', 'too few samples (0): needs 2']);
     // A link of one set's topology only is still only in that set.
     const link = pcieLink('gpu1->chip0 pcie', 5 * US);
     const withLink = (f: RunFile): RunFile => ({
