@@ -24,11 +24,13 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import { writeTarget } from '../io/write-target.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
+import { freeRunFileAt } from './free-run-file.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {
@@ -81,7 +83,16 @@ export function checkOutputFiles(
     if (o.directory === true) {
       checkOutputDir(o.path, o.option, fs);
       if (o.names !== undefined) checkNamesInDir(o, inputs);
-    } else checkOutputPath(o.path, o.option, fs);
+    } else {
+      checkOutputPath(o.path, o.option, fs);
+      const free = freeRunFileAt(o.path);
+      if (free !== undefined) {
+        throw new ConfigError(
+          o.option,
+          `Expected a file that holds no free run's failure file, got ${gotText(o.path)}, which holds ${free}: its race is in no seed, and only that file replays it; name another file, or move that one first`,
+        );
+      }
+    }
     const full = samePath(o.path);
     const other = seen.get(full) ?? (id === undefined ? undefined : writtenByInode.get(id));
     if (other !== undefined) {
@@ -339,7 +350,6 @@ export function errnoOf(e: unknown): string {
   return (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
 }
 
-/** Why a file could not be written, in words, from its errno code (exported for the tests). */
 function isSymbolicLink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
@@ -348,6 +358,10 @@ function isSymbolicLink(path: string): boolean {
   }
 }
 
+/**
+ * Why a file could not be written, in words, from its errno code; a code with no words of its own
+ * here has the readers' words (core/errno-text.ts), else is given as it is.
+ */
 export function describeErrno(code: string, path: string): string {
   switch (code) {
     case 'EACCES':
@@ -370,8 +384,11 @@ export function describeErrno(code: string, path: string): string {
       return `no process opened the pipe \`${path}\` to read it (${code})`;
     case 'EAGAIN':
       return `the process reading the pipe \`${path}\` stopped taking what was written (${code})`;
+    // A path through a loop of links was refused with the bare code (QA).
+    case 'ELOOP':
+      return `\`${path}\` is a loop of symbolic links (${code})`;
     default:
-      return code;
+      return errnoText({ code });
   }
 }
 

@@ -123,6 +123,17 @@ describe('run --free', () => {
 
     const shrink = await cli(['shrink', join(dir, files[0]!), '--out', join(dir, 'x.json')]);
     expect(shrink.code).toBe(2);
+
+    // The file is the only record of its race: no output of a later command writes over it (QA:
+    // `--record FILE` run twice replaced a free run's file without a word).
+    const held = readFileSync(path, 'utf8');
+    const over = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--record', path]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain(
+      `npusim: --record: Expected a file that holds no free run's failure file, got \`${path}\`, which holds a free run's failure file (tenant-isolation, seed 2: isolation.peer`,
+    );
+    expect(over.stdout).toBe('');
+    expect(readFileSync(path, 'utf8')).toBe(held);
   });
 
   test('sweep --free: one free run per seed (after the first on kept threads), failure files that replay', async () => {

@@ -181,6 +181,16 @@ describe('a dangling symbolic link as an output', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('that is a loop of links is refused in words, not as a bare errno', () => {
+    const dir = testTempDir('npusim-out-loop-');
+    const [one, two] = [join(dir, 'loop1'), join(dir, 'loop2')];
+    symlinkSync('loop2', one);
+    symlinkSync('loop1', two);
+    expect(refusal(() => checkOutputPath(one, '--out'))).toBe(
+      `--out: Expected a writable file path, got \`${one}\`: \`${one}\` is a loop of symbolic links (ELOOP)`,
+    );
+  });
+
   it("whose target's folder does not exist is refused before the run, naming the link and its target", () => {
     const dir = testTempDir('npusim-out-dangling-');
     const link = join(dir, 'out.json');
@@ -246,4 +256,38 @@ describe('an output that is a pipe reached through /proc (`--out /dev/stdout | j
       }
     },
   );
+});
+
+describe("an output that would write over a free run's failure file", () => {
+  // Its race is in no seed: only its take log replays it, so `--record FILE` run twice lost it
+  // without a word (the failures directory never replaces one: keep-failure-file.ts).
+  const failureFile = (free: unknown, first: unknown) => ({
+    format: 'npusim-failure',
+    workload: { name: 'stress' },
+    seed: 7,
+    first,
+    free,
+  });
+  const finding = { rule: 'order.atsd-released-early', tick: 1 };
+
+  it('is refused before the run, saying what the file holds; any other file there is written over', () => {
+    const dir = testTempDir('npusim-out-free-');
+    const path = join(dir, 'race.json');
+    const text = `${JSON.stringify(failureFile({ actors: [] }, finding), null, 2)}\n`;
+    writeFileSync(path, text);
+    expect(refusal(() => checkOutputFiles([{ option: '--record', path }]))).toBe(
+      `--record: Expected a file that holds no free run's failure file, got \`${path}\`, which holds a free run's failure file (stress, seed 7: order.atsd-released-early): its race is in no seed, and only that file replays it; name another file, or move that one first`,
+    );
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    // A seed's failure file (its run makes it again), a clean free run's recording, and a file
+    // that is no failure file at all are the user's to write over.
+    for (const other of [
+      failureFile(null, finding),
+      failureFile({ actors: [] }, null),
+      { format: 'npusim-sweep-summary', free: {}, first: {} },
+    ]) {
+      writeFileSync(path, JSON.stringify(other));
+      expect(() => checkOutputFiles([{ option: '--out', path }])).not.toThrow();
+    }
+  });
 });

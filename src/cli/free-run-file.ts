@@ -1,0 +1,55 @@
+/**
+ * Whether a file a command is about to write over holds the failure file of a free run that found
+ * something. Such a file is the only record of its race: a free run's order of events came from
+ * real thread timing, in no seed, so `npusim run` cannot make it again; only its take log in that
+ * file replays it. `--record FILE` run twice, or `--out` of the file, replaced it without a word
+ * (the failures directory never does: repro/keep-failure-file.ts), so every output a command
+ * writes is refused before it runs when it names one (output-path.ts checkOutputFiles). Another
+ * failure file (a seed's, replayable from its command), a clean free run's recording and any
+ * other file are the user's to overwrite, as README's options say.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { FAILURE_FORMAT } from '../core/npusim-files.js';
+
+/**
+ * Larger than a failure file's take log makes it here: not read (nor kept). A free run's log
+ * grows with its events, a few bytes each; 256 MiB is past any run the suite or README makes.
+ */
+const MOST_BYTES = 256 << 20;
+
+/**
+ * What `path` holds when it is a free run's failure file with a finding, in words for a refusal
+ * (`a free run's failure file (stress, seed 42: order.atsd-released-early at 12.3 us)`); undefined
+ * for anything else, a file that cannot be read or parsed included (the write checks say those).
+ */
+export function freeRunFileAt(path: string): string | undefined {
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MOST_BYTES || st.size === 0) return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // A result or trace that cannot be one is not parsed for nothing.
+  if (!text.includes(`"${FAILURE_FORMAT}"`)) return undefined;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || o.format !== FAILURE_FORMAT)
+    return undefined;
+  const free = o.free;
+  const first = o.first as { rule?: unknown } | null | undefined;
+  if (free === null || typeof free !== 'object' || first === null || typeof first !== 'object')
+    return undefined;
+  const workload = (o.workload as { name?: unknown } | undefined)?.name;
+  const parts = [
+    typeof workload === 'string' ? workload : undefined,
+    typeof o.seed === 'number' ? `seed ${o.seed}` : undefined,
+  ].filter((p) => p !== undefined);
+  const rule = typeof first.rule === 'string' ? `: ${first.rule}` : '';
+  return `a free run's failure file (${parts.join(', ')}${rule})`;
+}
