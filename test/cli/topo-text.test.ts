@@ -16,7 +16,8 @@ import { cli } from './cli-harness.js';
 /**
  * Five GPUs on socket 0, each one brick to the NPU (gpu0 a second, brick 5: five GPUs of five peer
  * links each would be an odd sum of link ends), K5 between them and gpu1-gpu2, gpu3-gpu4 doubled;
- * then the largest fixture's sockets of 2 GPUs and one of 1: 16 GPUs on 7 sockets.
+ * then the largest fixture's sockets of 2 GPUs and one of 1: 16 GPUs on 7 sockets. Chip id 0x79,
+ * high (long addresses), shares its tgt bits (chip-id bits 0, 3, 4) with no chip of the fixture's.
  */
 function fiveOnOneSocket(): TopologySpec {
   const peers: Record<number, number[]> = {
@@ -39,7 +40,7 @@ function fiveOnOneSocket(): TopologySpec {
   }));
   return {
     name: 'five-on-one',
-    sockets: [{ chipId: 0x30, npuPciDomain: 0x1ff, gpuPciDomain: 0x2ff, gpuFirstBus: 1 }, ...rest.sockets],
+    sockets: [{ chipId: 0x79, npuPciDomain: 0x1ff, gpuPciDomain: 0x2ff, gpuFirstBus: 1 }, ...rest.sockets],
     gpus: [...five, ...shifted],
   };
 }

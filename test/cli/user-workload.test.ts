@@ -383,7 +383,8 @@ describe('user workloads', () => {
   test('hostile guests on a topology with no GPU-GPU NVLink: said before the run, and premise (b) not listed (QA: tenant-isolation answered clean, saying nothing)', async () => {
     const dir = tmp();
     // Six sockets, one GPU each, its six bricks all to its own socket: no NVLink between GPUs.
-    const chips = [0, 8, 16, 24, 32, 40];
+    // Chip ids whose GPUs' tgts differ (the tgt keeps chip-id bits 0, 3 and 4).
+    const chips = [0, 8, 16, 24, 1, 9];
     const topology = {
       name: 'six-solo',
       sockets: chips.map((chipId, i) => ({

@@ -78,7 +78,9 @@ export function gpuTgt(apertureBase: number): number {
  * GPU_MEM_4T_UP map, or an NPU register base inside a memory window, would not.
  */
 export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[], issues: SpecIssues): void {
-  const windows: { base: number; end: number; what: string; field: string }[] = [];
+  // `placed`: a window a spec puts where it likes (an NPU register base); the others follow from
+  // chip ids and GPU indexes.
+  const windows: { base: number; end: number; what: string; field: string; placed?: boolean }[] = [];
   for (const sk of sockets) {
     const ram = sk.chipId * CHIP_ID_SHIFT_MUL;
     windows.push({
@@ -92,6 +94,7 @@ export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[], issu
       end: sk.npu.regsBase + ATSD_OFFSET + ATSD_REGISTERS_PER_NPU * ATSD_STRIDE,
       what: `NPU registers of socket ${sk.socket}`,
       field: `sockets[${sk.socket}].npuRegsBase`,
+      placed: true,
     });
   }
   for (const g of gpus) {
@@ -104,15 +107,45 @@ export function checkAddressWindows(sockets: SocketInfo[], gpus: GpuInfo[], issu
   }
   windows.sort((a, b) => a.base - b.base);
   // Each window that starts inside an earlier one is said, against the one reaching furthest (the
-  // one it starts inside): every overlap in one refusal, each window named once.
+  // one it starts inside): every overlap in one refusal, each window named once. It is said under
+  // the field of the window a spec placed, when only the earlier one was: NPU registers set just
+  // below a GPU aperture were refused under `gpus[0]`, a field the user never wrote (QA).
   let reaching = windows[0]!;
   for (const b of windows.slice(1)) {
-    if (b.base < reaching.end) {
+    if (b.base < reaching.end && reaching.placed === true && b.placed !== true) {
+      issues.add(
+        reaching.field,
+        `Expected address windows that do not overlap, got the ${reaching.what} (${hex(reaching.base)}..${hex(reaching.end)}) over the start of the ${b.what} at ${hex(b.base)}`,
+      );
+    } else if (b.base < reaching.end) {
       issues.add(
         b.field,
         `Expected address windows that do not overlap, got the ${b.what} at ${hex(b.base)} inside the ${reaching.what} (${hex(reaching.base)}..${hex(reaching.end)})`,
       );
     }
     if (b.end > reaching.end) reaching = b;
+  }
+}
+
+/**
+ * No two GPUs may have one tgt (ibm,device-tgt-addr): QEMU pairs each NVLink bridge with its GPU
+ * by equal tgt (hw/ppc/spapr_pci_nvlink2.c, spapr_pci_collect_nvgpu finds a GPU's slot by it), and a
+ * machine whose GPUs shared one could not be handed to a guest. The compression drops aperture bits 43-44 and 47-48, chip-id bits 1-2 and 5-6, so
+ * chip ids 0 and 2 give their GPUs of one index the same tgt where their apertures differ; 0 and 8
+ * (Witherspoon) do not. Said under the later socket's chip id, the field to change.
+ */
+export function checkDistinctTgts(sockets: SocketInfo[], gpus: GpuInfo[], issues: SpecIssues): void {
+  const first = new Map<number, GpuInfo>();
+  for (const g of gpus) {
+    const other = first.get(g.tgt);
+    if (other === undefined) {
+      first.set(g.tgt, g);
+      continue;
+    }
+    const chip = (x: GpuInfo) => sockets[x.socket]!.chipId;
+    issues.add(
+      `sockets[${g.socket}].chipId`,
+      `Expected GPUs whose tgt addresses differ (QEMU pairs an NVLink bridge with its GPU by equal tgt; the tgt drops chip-id bits 1-2 and 5-6), got ${gpuActorName(g.index)} (chip id ${chip(g)}, aperture ${hex(g.apertureBase)}) with the tgt ${hex(g.tgt)} of ${gpuActorName(other.index)} (chip id ${chip(other)}, aperture ${hex(other.apertureBase)})`,
+    );
   }
 }

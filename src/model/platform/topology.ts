@@ -26,6 +26,7 @@ import {
   ATSD_REGISTERS_PER_NPU,
   atsdRegisterAddress,
   checkAddressWindows,
+  checkDistinctTgts,
   gpuApertureBase,
   gpuTgt,
   npuRegsBase,
@@ -191,6 +192,7 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
   const issues = new SpecIssues();
   checkEncodable(sockets.length, gpus.length, edges.length, issues);
   checkAddressWindows(sockets, gpus, issues);
+  checkDistinctTgts(sockets, gpus, issues);
   issues.throwIfAny((field) => field);
   return { name: s.name, gpuMemMap: memMap, sockets, gpus, bridges, edges, linkParams };
 }

@@ -12,7 +12,12 @@ import { shownText } from '../../../src/core/shown-text.js';
 import { planMachine } from '../../../src/model/actors/machine.js';
 import { HOST_RAM_PER_SOCKET_BYTES } from '../../../src/model/host/host-ram.js';
 import { actorNames } from '../../../src/model/platform/actor-names.js';
-import { HOST_RAM_WINDOW_BYTES, npuRegsBase } from '../../../src/model/platform/address-map.js';
+import {
+  gpuApertureBase,
+  gpuTgt,
+  HOST_RAM_WINDOW_BYTES,
+  npuRegsBase,
+} from '../../../src/model/platform/address-map.js';
 import { LinkTiming } from '../../../src/model/platform/link-timing.js';
 import { SpecIssues } from '../../../src/model/platform/spec-issues.js';
 import { buildTopology, TOPOLOGY_PRESETS, type TopologySpec } from '../../../src/model/platform/topology.js';
@@ -299,9 +304,16 @@ describe('topology file: only machines a ring record can carry', () => {
     expect(HOST_RAM_WINDOW_BYTES).toBe(HOST_RAM_PER_SOCKET_BYTES);
   });
 
-  test('chip ids whose address windows overlap are refused naming the field; apart they build', () => {
+  test('chip ids whose address windows overlap, or whose GPUs share a tgt, are refused naming the field; apart they build', () => {
     let built = 0;
     let refused = 0;
+    let tgtRefused = 0;
+    // Two GPUs of one tgt, one per chip: QEMU pairs a bridge with its GPU by equal tgt.
+    const tgtsMeet = (chipIds: number[], map: 'GPU_MEM_4T_DOWN' | 'GPU_MEM_4T_UP') => {
+      const tgts = (chip: number) => [0, 1].map((i) => gpuTgt(gpuApertureBase(map, chip, i)));
+      const [a, b] = [tgts(chipIds[0]!), tgts(chipIds[1]!)];
+      return a.some((t) => b.includes(t));
+    };
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: 0, max: 127 }), { minLength: 2, maxLength: 2 }),
@@ -329,10 +341,17 @@ describe('topology file: only machines a ring record can carry', () => {
               expect(l).toMatch(
                 /^ {2}(sockets\[[01]\]\.chipId|gpus\[\d\]): Expected address windows that do not overlap, got the /,
               );
+          } else if (tgtsMeet(chipIds, gpuMemMap)) {
+            // Apart, but their GPUs of one index share a tgt (chip ids apart only in bits 1-2, 5-6).
+            tgtRefused++;
+            const e = configErrorOf(() => build(spec));
+            expect(e.field).toBe('sockets[1].chipId');
+            expect(e.message).toMatch(/^sockets\[1\]\.chipId: Expected GPUs whose tgt addresses differ/);
           } else {
             built++;
             const t = build(spec);
             expect(t.sockets.map((s) => s.chipId)).toEqual(chipIds);
+            expect(new Set(t.gpus.map((g) => g.tgt)).size).toBe(t.gpus.length);
           }
         },
       ),
@@ -343,17 +362,39 @@ describe('topology file: only machines a ring record can carry', () => {
           [[9, 8], 'GPU_MEM_4T_UP'],
           [[0, 1], 'GPU_MEM_4T_DOWN'],
           [[0, 8], 'GPU_MEM_4T_UP'],
+          [[0, 2], 'GPU_MEM_4T_DOWN'],
+          [[1, 5], 'GPU_MEM_4T_UP'],
         ],
       },
     );
     expect(built).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
+    expect(tgtRefused).toBeGreaterThan(0);
+    const shared = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    (shared.sockets as Json[])[1]!.chipId = 2;
+    const why =
+      'Expected GPUs whose tgt addresses differ (QEMU pairs an NVLink bridge with its GPU by equal tgt; the tgt drops chip-id bits 1-2 and 5-6), got';
+    expect(configErrorOf(() => build(shared)).message.split('\n')).toEqual([
+      `sockets[1].chipId: ${why} gpu2 (chip id 2, aperture 0xbe000000000) with the tgt 0x3e000000000 of gpu0 (chip id 0, aperture 0x3e000000000)`,
+      `  sockets[1].chipId: ${why} gpu3 (chip id 2, aperture 0xbc000000000) with the tgt 0x3c000000000 of gpu1 (chip id 0, aperture 0x3c000000000)`,
+    ]);
     const close = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
     (close.sockets as Json[])[1]!.chipId = 1;
     close.gpuMemMap = 'GPU_MEM_4T_UP';
     expect(configErrorOf(() => build(close)).message).toMatch(
       /GPU RAM aperture of gpu\d|host RAM of socket 1 .* inside the GPU RAM aperture/,
     );
+  });
+
+  test('NPU registers placed just below a GPU aperture are refused under npuRegsBase, the field the spec set', () => {
+    // Their window starts in no other and reaches over gpu1's start: it was said under `gpus[1]`.
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    (spec.sockets as Json[])[0]!.npuRegsBase = 0x3c0_0000_0000 - 0x1_0000;
+    const e = configErrorOf(() => build(spec));
+    expect([e.field, e.message]).toEqual([
+      'sockets[0].npuRegsBase',
+      'sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 (0x3bfffff0000..0x3c000870000) over the start of the GPU RAM aperture of gpu1 at 0x3c000000000',
+    ]);
   });
 
   test("a socket's GPUs must fit on buses up to 0xff", () => {
