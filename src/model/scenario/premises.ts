@@ -53,6 +53,9 @@ interface Premise {
 const linksDisabled = (run: PremiseRun) =>
   run.policy === 'per-gpu-isolated' && !run.bugs.includes('links-enabled-per-gpu') && run.anyLinkDisabled;
 
+/** What a firmware update voids: (a), and (b) where the run leans on it. */
+const voided = (run: PremiseRun) => (linksDisabled(run) ? '(a) and (b)' : '(a)');
+
 export const PREMISES = {
   'ut0-ats-only': {
     text: "(a) a GPU's UT=0 DMA reaches only addresses ATS translated (NVIDIA's claim, untested: nothing checks a UT=0 access against the GPU's translations)",
@@ -69,10 +72,14 @@ export const PREMISES = {
     // admin lets a guest update: its updates are no violation, and what they put on its GPUs the
     // model does not follow.
     appliesTo: (run) => run.firmwarePercent === 0 || run.firmwareAllowed.length > 0,
+    // It voids (b) only where (b) is listed: a run with no link disabled leans on no latch (QA: (c)
+    // named a (b) its list left out).
     textFor: (run) =>
       run.firmwarePercent > 0 && run.firmwareAllowed.length > 0
-        ? `(c) set aside by this run: ${run.firmwareAllowed.map((t) => `\`${t}\``).join(', ')} may update ${run.firmwareAllowed.length === 1 ? 'its' : 'their'} GPUs' firmware (allowFirmwareUpdate) and guests try updates (mmio.firmwarePercent ${run.firmwarePercent}): an update voids (a) and (b) for that tenant's GPUs, and what the new firmware does the model does not follow`
-        : undefined,
+        ? `(c) set aside by this run: ${run.firmwareAllowed.map((t) => `\`${t}\``).join(', ')} may update ${run.firmwareAllowed.length === 1 ? 'its' : 'their'} GPUs' firmware (allowFirmwareUpdate) and guests try updates (mmio.firmwarePercent ${run.firmwarePercent}): an update voids ${voided(run)} for that tenant's GPUs, and what the new firmware does the model does not follow`
+        : linksDisabled(run)
+          ? undefined
+          : "(c) no guest updated its GPU's firmware (one that did voids (a))",
   },
   'link-disable-after-reset': {
     // reset-port.ts re-applies the mask in the tick of sbr-deassert. The 2019 RFC disabled the

@@ -93,6 +93,16 @@ describe('premises', () => {
         (p) => p.name === 'no-guest-firmware',
       )?.text,
     ).toMatch(/^\(c\) no guest updated/);
+    // It says what an update voids among what the run leans on: (b) only where a link was disabled.
+    const cText = (r: PremiseRun) =>
+      premisesOf(PREMISE_NAMES, r).find((p) => p.name === 'no-guest-firmware')?.text;
+    expect(cText(run())).toBe("(c) no guest updated its GPU's firmware (one that did voids (a) and (b))");
+    expect(cText(run({ policy: 'per-gpu' }))).toBe(
+      "(c) no guest updated its GPU's firmware (one that did voids (a))",
+    );
+    expect(cText(run({ anyLinkDisabled: false, firmwarePercent: 50, firmwareAllowed: ['vm1'] }))).toMatch(
+      /an update voids \(a\) for that tenant's GPUs/,
+    );
     // From a workload's parameters: tries count only where guests make BAR0 accesses at all.
     const of = (mmio: object, allow = false) =>
       premiseRunOf(
