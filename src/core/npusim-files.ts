@@ -16,7 +16,7 @@ const KINDS: readonly { kind: string; is: (r: Record<string, unknown>) => boolea
   {
     kind: 'failure',
     is: (r) => r.format === FAILURE_FORMAT,
-    text: `an npusim failure file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`,
+    text: `an npusim failure file or --record file (format \`${FAILURE_FORMAT}\`: \`npusim replay\` and \`npusim shrink\` take it)`,
   },
   {
     kind: 'summary',

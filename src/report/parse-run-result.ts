@@ -51,6 +51,12 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   for (const f of ['workload', 'host', 'status', 'digest', 'eventDigest'] as const) {
     if (typeof r[f] !== 'string') fail(f, 'a string', r[f]);
   }
+  // Two runs are the same events when their digests are equal (compare-results.ts sameRun): a
+  // digest npusim never writes (`x`, a hash cut short) is refused, not compared as text (QA).
+  for (const f of ['digest', 'eventDigest'] as const) {
+    if (!/^([0-9a-f]{16})?$/.test(r[f] as string))
+      fail(f, 'a digest as npusim writes it: 16 hex digits (0-9, a-f)', r[f]);
+  }
   // Absent from results of npusim before 0.2.0; compared when present (compare-results.ts).
   if (r.npusim !== undefined && (typeof r.npusim !== 'string' || !VERSION_TEXT.test(r.npusim)))
     fail('npusim', 'a version such as 0.2.0', r.npusim);

@@ -166,6 +166,14 @@ describe('report functions, as the package exports them', () => {
     expect(refusal(() => parseRunResult('{}', '')).field).toBe('file');
     expect(refusal(() => parseRunResult('{}', 'r.json')).field).toBe('r.json: schemaVersion');
     expect(parseRunResult(JSON.stringify(clean), 'r.json')).toEqual(clean);
+    // A digest npusim never writes is refused, not compared as text: two such were `identical`.
+    for (const f of ['digest', 'eventDigest'] as const) {
+      const e = refusal(() => parseRunResult(JSON.stringify({ ...clean, [f]: 'x' }), 'r.json'));
+      expect([e.field, e.message]).toEqual([
+        `r.json: ${f}`,
+        `r.json: ${f}: Expected a digest as npusim writes it: 16 hex digits (0-9, a-f), got \`"x"\` (string)`,
+      ]);
+    }
   });
 
   it('evaluateHeadline checks its items as a workload headline is checked, defaults filled in, and a result with figures', () => {

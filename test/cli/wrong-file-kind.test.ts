@@ -49,7 +49,7 @@ describe('a file of the wrong kind is named for what it is', () => {
     ];
     const got = {
       [failure]:
-        'an npusim failure file (format `npusim-failure`: `npusim replay` and `npusim shrink` take it)',
+        'an npusim failure file or --record file (format `npusim-failure`: `npusim replay` and `npusim shrink` take it)',
       [result]: 'an npusim run result (from `npusim run --out` or `--json`: `npusim compare` takes it)',
       [topology]: 'a topology (`--topology FILE` takes it)',
       [workload]: 'a workload (`npusim run FILE` takes it)',

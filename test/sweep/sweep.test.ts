@@ -382,7 +382,10 @@ describe('sweep --merge: reading a shard summary', () => {
     ['[1,2]', 'a JSON array (2 items)'],
     ['"x"', 'a JSON string ("x")'],
     ['null', 'null'],
-    ['{"format":"npusim-failure","formatVersion":1}', 'an npusim failure file (format `npusim-failure`'],
+    [
+      '{"format":"npusim-failure","formatVersion":1}',
+      'an npusim failure file or --record file (format `npusim-failure`',
+    ],
     ['{"schemaVersion":3,"status":"clean","digest":"ab"}', 'an npusim run result'],
     ['{"format":"npusim-sweep-summary","version":1}', 'version 1 of it (written by another npusim version)'],
     ['{"format":"other","version":1}', 'format `other` version 1'],
