@@ -275,7 +275,7 @@ export async function runVariants(
       );
     }
     const expectation = judgeExpectation(v.expect, result);
-    const entry = variantResult(v, result, expectation);
+    const entry = variantResult(v, result, expectation, restatesOwn(workload, v));
     results.push(entry);
     if (result.status === 'interrupted') {
       // Ctrl-C stopped this variant: the command is interrupted (exit 130), as a stopped run is.
@@ -313,16 +313,31 @@ function replayedBy(entry: VariantResult, file: string | undefined, freeLog: Fre
   if (freeLog !== undefined && file !== undefined) entry.reproduce = `npusim replay ${shellWord(file)}`;
 }
 
+/**
+ * Whether a variant's `set` gives each parameter it names the workload's own value, on the
+ * command's profile: the workload's own run again, as one that sets nothing is (a control run),
+ * and said so where its set is listed (QA: it ran as if it changed something, without a word).
+ */
+function restatesOwn(workload: Workload, v: Variant): boolean {
+  if (v.profile !== undefined || Object.keys(v.set).length === 0) return false;
+  return sameJson(
+    applySets(workload.params, v.set, (path) => path),
+    workload.params,
+  );
+}
+
 /** One variant's line in its workload's result. */
 function variantResult(
   v: Variant,
   result: RunResult,
   expectation: VariantResult['expectation'],
+  restates: boolean,
 ): VariantResult {
   return {
     name: v.name,
     ...(v.description === undefined ? {} : { description: v.description }),
     set: v.set,
+    ...(restates ? { restatesOwn: true } : {}),
     ...(v.profile === undefined ? {} : { profile: v.profile }),
     ...(result.policyNotInProfile === undefined ? {} : { policyNotInProfile: result.policyNotInProfile }),
     status: result.status,

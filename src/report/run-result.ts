@@ -122,6 +122,11 @@ export interface VariantResult {
   name: string;
   description?: string;
   set: Record<string, unknown>;
+  /**
+   * Its `set` gives every parameter it names the workload's own value (on the command's profile):
+   * the workload's own run again, as a variant that sets nothing is. Absent otherwise.
+   */
+  restatesOwn?: true;
   /** The profile the variant names (workload.ts); absent: it ran on the command's. */
   profile?: string;
   /**

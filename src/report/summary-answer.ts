@@ -109,10 +109,12 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
         return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
       })
       .join(' ');
-    // A variant that sets nothing (the workload's own run again, as a control) says so; one on
-    // another profile says which, first (it is what makes that run another machine).
+    // A variant that sets nothing (the workload's own run again, as a control) says so, and so
+    // does one whose set restates the workload's own values; one on another profile says which,
+    // first (it is what makes that run another machine).
     const onProfile = v.profile === undefined ? '' : `profile ${v.profile}`;
-    const sets = [onProfile, set].filter((x) => x !== '').join(' ') || 'sets nothing';
+    const restated = v.restatesOwn === true ? `${set}, the workload's own: sets nothing` : set;
+    const sets = [onProfile, restated].filter((x) => x !== '').join(' ') || 'sets nothing';
     out.push(
       ...wrap(
         `  ${v.name}: `,

@@ -67,6 +67,9 @@ describe('variants', () => {
       [
         { name: 'again', set: {} },
         { name: 'again-described', description: 'the same run', set: {} },
+        // A set that restates the workload's own values is the same run too (QA: it ran silently).
+        { name: 'restated', set: { policy: 'per-gpu-isolated', 'gpu.peerPercent': 50 } },
+        { name: 'changed', set: { policy: 'per-gpu-isolated', 'gpu.peerPercent': 40, 'gpu.ut0Percent': 60 } },
       ],
       10_000_000,
     );
@@ -75,6 +78,19 @@ describe('variants', () => {
     const lines = r.stdout.split('\n');
     expect(lines).toContain('  again: sets nothing');
     expect(lines).toContain('  again-described: the same run (sets nothing)');
+    expect(lines).toContain(
+      "  restated: policy=per-gpu-isolated gpu.peerPercent=50, the workload's own: sets nothing",
+    );
+    expect(lines).toContain('  changed: policy=per-gpu-isolated gpu.peerPercent=40 gpu.ut0Percent=60');
+    const json = await cli(['run', file, '--seed', '1', '--inline', '--no-failure-file', '--json']);
+    const variants = (JSON.parse(json.stdout) as { variants: { name: string; restatesOwn?: boolean }[] })
+      .variants;
+    expect(variants.map((v) => [v.name, v.restatesOwn])).toEqual([
+      ['again', undefined],
+      ['again-described', undefined],
+      ['restated', true],
+      ['changed', undefined],
+    ]);
   });
 
   test("a crash of the workload's own run says its variants were not run", async () => {
