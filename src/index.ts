@@ -41,7 +41,12 @@ export {
   parseRunResult,
 } from './api/report-calls.js';
 export { runSimulation } from './api/run-simulation.js';
-export { type RunWorkloadOptions, runWorkload, workloadConfig } from './api/run-workload.js';
+export {
+  type RunWorkloadOptions,
+  runWorkload,
+  type WorkloadConfigOptions,
+  workloadConfig,
+} from './api/run-workload.js';
 export {
   type ShrinkFailureFileOptions,
   type ShrunkFailure,

@@ -51,11 +51,13 @@ export function checkRunConfig(config: RunConfig): void {
   if (!Array.isArray(config.bugs)) {
     throw new ConfigError('bugs', `Expected a list of bug switch names, got ${shown(config.bugs)}`);
   }
-  const unknown = config.bugs.find((b) => typeof b !== 'string' || !isBugName(b));
-  if (unknown !== undefined) {
+  // By index: `find` returns undefined both for a list with no bad name and for an undefined one
+  // (`[undefined]`, a hole), which ran and printed `--bug undefined` in its reproduce line (QA).
+  const unknown = config.bugs.findIndex((b) => typeof b !== 'string' || !isBugName(b));
+  if (unknown >= 0) {
     throw new ConfigError(
       'bugs',
-      `Expected bug switches among ${BUG_NAMES.join(', ')}, got ${shown(unknown)}`,
+      `Expected bug switches among ${BUG_NAMES.join(', ')}, got ${shown(config.bugs[unknown])}${config.bugs.length > 1 ? ` at bugs[${unknown}]` : ''}`,
     );
   }
   // As `--bug` twice is refused (README): a repeat changed the digest, and the reproduce line
@@ -390,19 +392,6 @@ export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'
     );
   }
   checkTrace(options.trace);
-  const p = options.placement as { kind?: unknown; count?: unknown } | undefined;
-  if (p !== undefined) {
-    const ok =
-      p.kind === 'per-actor' ||
-      p.kind === 'auto' ||
-      (p.kind === 'workers' && safeCount(p.count, 1, MAX_WORKERS));
-    if (!ok) {
-      throw new ConfigError(
-        'placement',
-        `Expected { kind: 'per-actor' }, { kind: 'auto' } or { kind: 'workers', count } with a whole count from 1 to ${MAX_WORKERS}, got ${p.kind === 'workers' ? `a count of ${shown(p.count)}` : `kind ${shown(p.kind)}`}`,
-      );
-    }
-  }
   if (options.free !== undefined && (typeof options.free !== 'object' || options.free === null)) {
     throw new ConfigError('free', `Expected { windowTicks }, got ${shown(options.free)}`);
   }
@@ -410,6 +399,43 @@ export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'
     throw new ConfigError(
       'free.windowTicks',
       `Expected a whole number of ticks from 1, got ${shown(options.free.windowTicks)}`,
+    );
+  }
+  checkPlacement(options);
+}
+
+/**
+ * `placement`: one of its three shapes, with no key another shape has or none has (`{ kind:
+ * 'auto', count: 3 }` ran as auto without a word: QA), and one worker per actor with `free`
+ * (refused by the threaded runtime in the command line's words, `--workers`, otherwise).
+ */
+function checkPlacement(options: Partial<EngineOptions>): void {
+  const p = options.placement as unknown;
+  if (p === undefined) return;
+  const expected = `Expected { kind: 'per-actor' }, { kind: 'auto' } or { kind: 'workers', count } with a whole count from 1 to ${MAX_WORKERS}`;
+  if (typeof p !== 'object' || p === null || Array.isArray(p))
+    throw new ConfigError('placement', `${expected}, got ${shown(p)}`);
+  const { kind, count } = p as { kind?: unknown; count?: unknown };
+  const ok =
+    kind === 'per-actor' || kind === 'auto' || (kind === 'workers' && safeCount(count, 1, MAX_WORKERS));
+  if (!ok) {
+    throw new ConfigError(
+      'placement',
+      `${expected}, got ${kind === 'workers' ? `a count of ${shown(count)}` : `kind ${shown(kind)}`}`,
+    );
+  }
+  const keys = kind === 'workers' ? ['kind', 'count'] : ['kind'];
+  const extra = Object.keys(p).find((k) => !keys.includes(k));
+  if (extra !== undefined) {
+    throw new ConfigError(
+      `placement.${extra}`,
+      `Expected only ${keys.map((k) => `\`${k}\``).join(' and ')} in a placement of kind \`${String(kind)}\`, got \`${extra}\``,
+    );
+  }
+  if (options.free !== undefined && kind !== 'per-actor') {
+    throw new ConfigError(
+      'placement',
+      `Expected { kind: 'per-actor' } or no placement with \`free\` (a free run is one worker per actor), got kind \`${String(kind)}\``,
     );
   }
 }

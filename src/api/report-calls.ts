@@ -36,7 +36,7 @@ import {
 } from '../report/duration.js';
 import { formatComparison as formatComparisonText } from '../report/format-comparison.js';
 import { evaluateHeadline as headlineFigures, judgeExpectation as judge } from '../report/headline.js';
-import { checkRunResult, parseRunResult as parseRunResultText } from '../report/parse-run-result.js';
+import { checkRunResult, readRunResultJson } from '../report/parse-run-result.js';
 import {
   type ExpectationVerdict,
   type HeadlineFigure,
@@ -156,7 +156,15 @@ export function parseRunResult(text: string, file: string): RunResult {
     );
   }
   checkName('file', file);
-  return parseRunResultText(text, file);
+  // A crashed run's result, which `npusim run --out` writes and formatSummary reads, is read back
+  // as well (QA: it was refused for having no figures, the rule of `compare`, which still refuses
+  // it when handed one).
+  const value = readRunResultJson(text, file);
+  if (isRecord(value) && isFailedResult(value)) {
+    checkFailedResult(value, (f) => `${file}: ${f}`);
+    return value as unknown as RunResult;
+  }
+  return checkRunResult(value, file);
 }
 
 /**
@@ -278,8 +286,7 @@ export function formatTime(ticks: number): string {
  */
 function checkSummaryResult(result: unknown): void {
   if (!isRecord(result)) throw new ConfigError('result', `Expected ${WHAT_RESULT}, got ${shown(result)}`);
-  const failed = result.status === 'crash' || result.crash !== undefined || result.stall !== undefined;
-  if (!failed) {
+  if (!isFailedResult(result)) {
     checkRunResult(result, 'result');
     const read = summaryReads.safeParse(result);
     if (!read.success) {
@@ -288,26 +295,39 @@ function checkSummaryResult(result: unknown): void {
     }
     return;
   }
+  checkFailedResult(result, (f) => `result.${f}`);
+}
+
+/** A crashed run's result, or a stalled engine's: one with no figures (assemble-result.ts failedRunResult). */
+function isFailedResult(result: Record<string, unknown>): boolean {
+  return result.status === 'crash' || result.crash !== undefined || result.stall !== undefined;
+}
+
+/**
+ * A result with no figures, checked for what a reader of it reads: its version, names, status,
+ * configuration and what stopped it; `at` names a field as the caller's errors do.
+ */
+function checkFailedResult(result: Record<string, unknown>, at: (field: string) => string): void {
   if (result.schemaVersion !== RESULT_SCHEMA_VERSION) {
     throw new ConfigError(
-      'result.schemaVersion',
+      at('schemaVersion'),
       `Expected ${RESULT_SCHEMA_VERSION} (${WHAT_RESULT} of this npusim), got ${shown(result.schemaVersion)}`,
     );
   }
   for (const f of ['workload', 'host', 'status'] as const) {
     if (typeof result[f] !== 'string')
-      throw new ConfigError(`result.${f}`, `Expected a string, got ${shown(result[f])}`);
+      throw new ConfigError(at(f), `Expected a string, got ${shown(result[f])}`);
   }
   const config = result.config;
   if (!isRecord(config) || !isRecord(config.params) || !Array.isArray(config.bugs)) {
     throw new ConfigError(
-      'result.config',
+      at('config'),
       `Expected the run's configuration (its params and bugs), got ${shown(config)}`,
     );
   }
   if (result.crash !== undefined && !isRecord(result.crash)) {
     throw new ConfigError(
-      'result.crash',
+      at('crash'),
       `Expected an object (the actor, tick and message), got ${shown(result.crash)}`,
     );
   }

@@ -15,14 +15,18 @@ import { HEADLINE_UNITS, RESULT_SCHEMA_VERSION, type RunResult } from './run-res
  * its type. Anything else is refused with a ConfigError naming the file and the field (exit 2).
  */
 export function parseRunResult(text: string, file: string): RunResult {
-  const value = parseJsonFile(
+  return checkRunResult(readRunResultJson(text, file), file);
+}
+
+/** The JSON of a run result file, parsed (not checked), or a ConfigError saying it is not JSON. */
+export function readRunResultJson(text: string, file: string): unknown {
+  return parseJsonFile(
     text,
     file,
     'a run result (JSON, from `npusim run --out FILE`)',
     file,
     'text that is not JSON',
   );
-  return checkRunResult(value, file);
 }
 
 /**

@@ -345,7 +345,7 @@ class ShrinkRun {
 
   /** Whether the budget allows another run, and nobody asked to stop. */
   left(): boolean {
-    if (!this.stopped && this.options.shouldStop?.() === true) this.stopped = true;
+    if (!this.stopped && this.options.shouldStop?.()) this.stopped = true;
     if (this.stopped) return false;
     const budget = this.options.budget - (this.holding && this.finalCut() !== undefined ? 1 : 0);
     if (this.runs >= budget) this.budgetUsedUp = true;

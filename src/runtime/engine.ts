@@ -27,6 +27,7 @@ export interface EngineOptions extends Omit<RunRecording, 'stopOnFirst'> {
   spinRounds?: number;
   /** Simulated tick reached, events handled and violations found so far. */
   onProgress?: (tick: number, events: number, findings: number) => void;
+  /** Polled during the run; any truthy answer stops it as Ctrl-C would, on every host. */
   shouldStop?: () => boolean;
   /** Inline only: stop as Ctrl-C would after this many events (inline-runtime.ts). */
   stopAfterEvents?: number;

@@ -176,9 +176,9 @@ function runEvents(heap: EventQueue, runners: ActorRunner[], options: InlineOpti
   const stopAfterEvents = options.stopAfterEvents ?? -1;
   // A run asked to stop before it began (Ctrl-C while the one before it ended, or as its worker
   // started) handles nothing; so does the replay of such a run, told to stop after 0 events (the
-  // count below is checked only after an event, so 0 would have run to the end).
-  if (shouldStop?.() === true || stopAfterEvents === 0)
-    return { events, stopped: 'interrupted', reached, end };
+  // count below is checked only after an event, so 0 would have run to the end). Any truthy answer
+  // stops, here as at every later poll and on every host (QA: `() => 1` ran on past this poll).
+  if (shouldStop?.() || stopAfterEvents === 0) return { events, stopped: 'interrupted', reached, end };
   for (;;) {
     const top = heap.popBefore(end);
     if (top === undefined) break;

@@ -23,7 +23,8 @@
  * but the compiled code, and the event digest is the one a fresh worker gives (tested).
  *
  * The rules that keep that true:
- * - One run at a time: `claim` refuses a set that is in use (a TypeError; the caller's bug).
+ * - One run at a time: `claim` refuses a set that is in use, as a ConfigError naming `workerSet`,
+ *   the option the caller passed it by (their slip, refused as every other option's is).
  * - Only a run that ended by itself, every worker with a result, gives its workers back (`keep`).
  *   A crash, a stall, a stop request, a failed start or a failed `prepare` terminates them: the
  *   next run starts fresh threads (`release`).
@@ -40,6 +41,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type * as Comlink from 'comlink';
+import { ConfigError } from '../core/errors.js';
 import type { ActorHostApi } from './actor-host-api.js';
 
 /** One kept worker and the comlink remote that drives it. */
@@ -64,9 +66,13 @@ export class WorkerSet {
    * fresh workers and hands them to `keep` when the run ends by itself, or to `release`).
    */
   async claim(shape: string): Promise<KeptWorker[]> {
-    if (this.closed) throw new TypeError('WorkerSet: expected an open set, got one already closed');
+    // Named as the run's option that passed the set, as check-run-input.ts names one not a WorkerSet.
+    if (this.closed) throw new ConfigError('workerSet', 'Expected an open WorkerSet, got one already closed');
     if (this.inUse) {
-      throw new TypeError('WorkerSet: expected one run at a time, got a second run while one holds the set');
+      throw new ConfigError(
+        'workerSet',
+        'Expected one run at a time on a WorkerSet, got a second run while one holds it',
+      );
     }
     this.inUse = true;
     this.unwatch();

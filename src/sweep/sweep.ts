@@ -194,8 +194,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     stop = true;
   });
   const word = options.stopWord === undefined ? undefined : new Int32Array(options.stopWord);
-  const asked = (): boolean =>
-    options.shouldStop?.() === true || (word !== undefined && Atomics.load(word, 0) !== 0);
+  const asked = (): boolean => options.shouldStop?.() || (word !== undefined && Atomics.load(word, 0) !== 0);
   const stopped = new StopRecord();
   const stopAsked = (): boolean => {
     if (!asked()) return false;
@@ -437,7 +436,7 @@ async function freeSeeds(
   let failed = false;
   const stopped = new StopRecord();
   for (const seed of seeds) {
-    if (options.shouldStop?.() === true) {
+    if (options.shouldStop?.()) {
       stopped.because('signal');
       summary.stoppedEarly = true;
       break;

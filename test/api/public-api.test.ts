@@ -620,5 +620,15 @@ describe('public API', () => {
     expect(stopped.simulatedTicks).toBeLessThan(300_000_000);
     expect(colorEnabled({ isTTY: false })).toBe(false);
     expect(formatSummary(stopped, { color: false })).not.toContain('\x1b[');
+    // Any truthy answer stops, at the first poll as at every later one (QA: `() => 1` ran 4096
+    // events past the first poll, another digest than `() => true`).
+    for (const answer of [true, 1, 'yes']) {
+      const r = await runWorkload(stress, {
+        seed: 1,
+        durationTicks: 60_000_000,
+        shouldStop: () => answer as boolean,
+      });
+      expect([answer, r.status, r.engine.events]).toEqual([answer, 'interrupted', 0]);
+    }
   });
 });

@@ -5,6 +5,8 @@
  * `Cannot read properties of undefined (reading 'params')`, `{ colour: true }` was ignored, and
  * compareSets given bare results named `undefined` files).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ConfigError,
   colorEnabled,
@@ -25,6 +27,8 @@ import {
   runWorkload,
 } from 'npusim';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 /** The ConfigError `f` throws: its field and message (fails the test if it throws anything else). */
 function refusal(f: () => unknown): { field: string; message: string } {
@@ -160,12 +164,25 @@ describe('report functions, as the package exports them', () => {
   // QA: `parseRunResult(5, f)` threw `text.startsWith is not a function`, `evaluateHeadline(null, r)`
   // read `flatMap` of null, `judgeExpectation(null, r)` read `rules` of null and `colorEnabled(null)`
   // `isTTY` of null; the helpers' own refusals name the argument.
-  it('parseRunResult takes text and a file name, and reads back what runWorkload resolved with', () => {
+  it('parseRunResult takes text and a file name, and reads back what runWorkload resolved with', async () => {
     expect(refusal(() => parseRunResult(5 as never, 'r.json')).field).toBe('text');
     expect(refusal(() => parseRunResult(Buffer.from('{}') as never, 'r.json')).field).toBe('text');
     expect(refusal(() => parseRunResult('{}', '')).field).toBe('file');
     expect(refusal(() => parseRunResult('{}', 'r.json')).field).toBe('r.json: schemaVersion');
     expect(parseRunResult(JSON.stringify(clean), 'r.json')).toEqual(clean);
+    // A crashed run's result, as `npusim run --out` writes it and formatSummary reads it, reads
+    // back (QA: refused for having no figures, compare's rule; compare still refuses it).
+    const out = join(testTempDir('npusim-crash-result-'), 'c.json');
+    const argv = ['run', 'stress', '--seed', '4', '--duration', '20us', '--inline', '--crash-at', 'gpu1:50'];
+    expect((await cli([...argv, '--no-failure-file', '--out', out])).code).toBe(4);
+    const text = readFileSync(out, 'utf8');
+    const crashed = parseRunResult(text, 'c.json');
+    expect([crashed.status, crashed.crash?.actor]).toEqual(['crash', 'gpu1']);
+    expect(crashed).toEqual(JSON.parse(text));
+    expect(refusal(() => parseRunResult(JSON.stringify({ ...crashed, config: 5 }), 'c.json')).field).toBe(
+      'c.json: config',
+    );
+    expect(refusal(() => compareResults('c.json', crashed, 'r.json', clean)).field).toBe('c.json: status');
     // A digest npusim never writes is refused, not compared as text: two such were `identical`.
     for (const f of ['digest', 'eventDigest'] as const) {
       const e = refusal(() => parseRunResult(JSON.stringify({ ...clean, [f]: 'x' }), 'r.json'));

@@ -12,6 +12,7 @@ import { runWorkload, workloadConfig } from '../../src/api/run-workload.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { TOPOLOGY_PRESETS } from '../../src/model/platform/topology-presets.js';
+import { BUG_NAMES } from '../../src/model/scenario/bugs.js';
 import { defineWorkload, validateWorkload, type Workload } from '../../src/model/scenario/workload.js';
 import { loadWorkloadFile } from '../../src/runtime/workload-file.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -175,6 +176,20 @@ describe('runWorkload input', () => {
       [{ host: 'threaded', spinRounds: -3 }, 'spinRounds: Expected a whole number of rounds from 0, got -3'],
       [{ recordChoices: 'yes' }, 'recordChoices: Expected true or false, got "yes" (a string)'],
       [{ host: 'threaded', free: 5 }, 'free: Expected { windowTicks }, got 5'],
+      // A placement of another shape's keys ran without a word, and a free run's non-per-actor
+      // placement was refused in the command line's words (`--workers`: QA).
+      [
+        { host: 'threaded', placement: { kind: 'auto', count: 3 } },
+        'placement.count: Expected only `kind` in a placement of kind `auto`, got `count`',
+      ],
+      [
+        { host: 'threaded', placement: 'foo' },
+        `placement: Expected { kind: 'per-actor' }, { kind: 'auto' } or { kind: 'workers', count } with a whole count from 1 to 256, got "foo" (a string)`,
+      ],
+      [
+        { host: 'threaded', free: { windowTicks: 1_000_000 }, placement: { kind: 'workers', count: 2 } },
+        "placement: Expected { kind: 'per-actor' } or no placement with `free` (a free run is one worker per actor), got kind `workers`",
+      ],
     ];
     for (const [options, message] of cases) {
       expect(await refusal(bad(options)), JSON.stringify(options)).toBe(message);
@@ -290,6 +305,13 @@ describe('runSimulation input', () => {
     expect(await refusal(runWorkload(w, { bugs: ['single-flush', 'single-flush'] }))).toBe(
       'bugs: Expected each bug switch once, got `single-flush` twice',
     );
+    // An undefined name or a hole: it ran, another digest, `--bug undefined` in its reproduce line.
+    const every = `Expected bug switches among ${BUG_NAMES.join(', ')}, got`;
+    expect(await sim({ bugs: [undefined] })).toBe(`bugs: ${every} undefined`);
+    expect(await refusal(runWorkload(w, { bugs: ['single-flush', undefined] as never }))).toBe(
+      `bugs: ${every} undefined at bugs[1]`,
+    );
+    expect(await refusal(runWorkload(w, { bugs: new Array(2) }))).toBe(`bugs: ${every} undefined at bugs[0]`);
   });
 
   it("a RunConfig's crashAt is checked as --crash-at is, and a key no run reads is refused, before anything runs (QA Q9)", async () => {
@@ -328,6 +350,19 @@ describe('workloadConfig input', () => {
     );
     expect(wc({ seed: -1 })).toThrow(/^seed: Expected an integer seed .*negative seeds are not allowed$/);
     expect(workloadConfig(w, { seed: 4, strategy: 'random' }).seed).toBe(4);
+  });
+
+  it("its options type refuses an engine option and strategy 'pct' at compile time, as the call does at run time", () => {
+    // Type tests: tsc (which checks this file) fails on a @ts-expect-error that has no error below
+    // it, so this file stops type-checking if workloadConfig's options are widened again.
+    const engine = () =>
+      // @ts-expect-error an engine option is the run's (runSimulation's or recordRun's), not the config's
+      workloadConfig(w, { host: 'threaded', onProgress() {} });
+    const pct = () =>
+      // @ts-expect-error PCT needs the measuring run only runWorkload makes
+      workloadConfig(w, { strategy: 'pct' });
+    expect(engine).toThrow(ConfigError);
+    expect(pct).toThrow(ConfigError);
   });
 });
 

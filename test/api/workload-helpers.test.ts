@@ -1,10 +1,10 @@
 /**
  * The helpers the package exports for writing a workload (`parseParams`, `applySets`) check what a
  * library caller hands them: before, `applySets(params, null)` threw `Cannot convert undefined or
- * null to object` and `parseParams(input)` from JavaScript, `where` left out, named its fields
- * `undefined.tenants`.
+ * null to object`, `parseParams(input)` from JavaScript, `where` left out, named its fields
+ * `undefined.tenants`, and `validateWorkload({}, {})` named its `[object Object]: name`.
  */
-import { applySets, ConfigError, findWorkload, parseParams } from 'npusim';
+import { applySets, ConfigError, findWorkload, parseParams, validateWorkload } from 'npusim';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../support/thrown.js';
 
@@ -19,6 +19,20 @@ describe('workload helpers, as the package exports them', () => {
     expect(refusedField(() => parseParams({}, 5 as never))).toBe('where');
     const stress = await findWorkload('stress');
     expect(parseParams(stress.params)).toEqual(stress.params);
+  });
+
+  it('validateWorkload names its fields under `workload` unless told where, and refuses a `where` that is no name', async () => {
+    expect(refusedField(() => validateWorkload(null))).toBe('workload');
+    expect(refusedField(() => validateWorkload({}))).toBe('workload: name');
+    expect(refusedField(() => validateWorkload({}, 'my.json'))).toBe('my.json: name');
+    const e = thrownBy(ConfigError, () => validateWorkload({}, {} as never));
+    expect(e.field).toBe('where');
+    expect(e.message).toBe(
+      "where: Expected the name its errors give the workload (a string such as 'workload'), got an object",
+    );
+    expect(refusedField(() => validateWorkload({}, 5 as never))).toBe('where');
+    const stress = await findWorkload('stress');
+    expect(validateWorkload(stress).name).toBe('stress');
   });
 
   it('applySets takes parameters, an object of PATH: value and, if given, how to name a PATH', async () => {

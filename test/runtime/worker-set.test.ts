@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
 import type { BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
@@ -174,15 +175,22 @@ describe('worker set: threads kept from run to run', () => {
     const set = new WorkerSet();
     const c = config('stress', 41, 40_000_000);
     const first = runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
-    await expect(runRaw(c, { host: 'threaded', placement: TWO, workerSet: set })).rejects.toThrow(
-      /expected one run at a time, got a second run while one holds the set/,
-    );
+    // A ConfigError naming the option, as every other misuse of a run's options is.
+    const second = runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+    await expect(second).rejects.toBeInstanceOf(ConfigError);
+    await expect(second).rejects.toMatchObject({
+      field: 'workerSet',
+      message: 'workerSet: Expected one run at a time on a WorkerSet, got a second run while one holds it',
+    });
     const done = await first;
     expect(done.events).toBeGreaterThan(5000);
     await set.close();
-    await expect(runRaw(c, { host: 'threaded', placement: TWO, workerSet: set })).rejects.toThrow(
-      /expected an open set, got one already closed/,
-    );
+    const closed = runRaw(c, { host: 'threaded', placement: TWO, workerSet: set });
+    await expect(closed).rejects.toBeInstanceOf(ConfigError);
+    await expect(closed).rejects.toMatchObject({
+      field: 'workerSet',
+      message: 'workerSet: Expected an open WorkerSet, got one already closed',
+    });
     expect(liveWorkerCount()).toBe(0);
   });
 });

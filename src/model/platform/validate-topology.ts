@@ -124,12 +124,20 @@ function checkName(v: unknown, field: string): void {
  * reads a field found wrong is skipped, so one mistake is said once, not again as every check
  * that depends on it.
  */
-export function validateTopologySpec(
-  input: unknown,
-  fieldOf: (field: string) => string = (field) => field,
-): TopologySpec {
+export function validateTopologySpec(input: unknown, fieldOf?: (field: string) => string): TopologySpec {
+  // Exported to library users: a JavaScript caller's `validateTopologySpec(spec, 5)` met a
+  // TypeError (`fieldOf is not a function`) at the first mistake, and a spec that was no object was
+  // refused at field '', naming no argument (QA).
+  if (fieldOf !== undefined && typeof fieldOf !== 'function')
+    throw new ConfigError(
+      'fieldOf',
+      `Expected a function from a spec field to the name to report it by, got ${describe(fieldOf)}`,
+    );
   if (!isRecord(input))
-    throw new ConfigError(fieldOf(''), `Expected a topology object, got ${describe(input)}`);
+    throw new ConfigError(
+      fieldOf === undefined ? 'spec' : fieldOf(''),
+      `Expected a topology object, got ${describe(input)}`,
+    );
   const issues = new SpecIssues();
   checkKeys(input, TOPOLOGY_KEYS, '', 'a topology field', issues);
   issues.ok(() => checkName(input.name, 'name'));
@@ -142,7 +150,7 @@ export function validateTopologySpec(
     checkNvlinks(gpus, placed.gpuIndex, placed.gpuSocket, issues);
   checkMemoryMap(input, sockets.firstBus, placed?.gpuSocket, issues);
   checkMachineOptions(input, issues);
-  issues.throwIfAny(fieldOf);
+  issues.throwIfAny(fieldOf ?? ((field) => field));
   return input as unknown as TopologySpec;
 }
 

@@ -23,7 +23,7 @@ import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
-import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
+import { allIssues, type ChooseOption, joinField, shown, strictFields, subField } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -298,6 +298,14 @@ export function validateHeadline(items: unknown, where = 'headline'): HeadlineIt
  * caller who leaves it out reads `workload: ...`, not `undefined: ...` (QA Q9).
  */
 export function validateWorkload(def: unknown, where = 'workload'): Workload {
+  // Exported to library users: a `where` that is no string was used as text, so
+  // `validateWorkload({}, {})` named its field `[object Object]: name` (QA). Refused as parseParams
+  // refuses its own.
+  if (typeof where !== 'string')
+    throw new ConfigError(
+      'where',
+      `Expected the name its errors give the workload (a string such as 'workload'), got ${shown(where)}`,
+    );
   const r = workloadDefinitionSchema.safeParse(def);
   if (!r.success) {
     // The parameters are checked apart from the schema (it takes them as they come), so their

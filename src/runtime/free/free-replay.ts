@@ -248,7 +248,7 @@ function runToLog(
 ): boolean {
   let events = 0;
   // A replay asked to stop before it began (Ctrl-C while the run before it ended) handles nothing.
-  if (shouldStop?.() === true) return true;
+  if (shouldStop?.()) return true;
   for (;;) {
     let moved = false;
     let done = true;
@@ -260,7 +260,7 @@ function runToLog(
       if (!followedToEnd(a)) done = false;
     }
     if (done) return false;
-    if (shouldStop?.() === true) return true;
+    if (shouldStop?.()) return true;
     if (!moved) {
       const stuck = actors.filter((a) => !followedToEnd(a));
       throw new ConfigError(

@@ -468,6 +468,22 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     expect(lines[MAX_ISSUES_SHOWN - 1]).toMatch(/^ {2}my\.json: junk9: Expected a topology field /);
     expect(lines[MAX_ISSUES_SHOWN]).toBe(`  and ${12 - MAX_ISSUES_SHOWN} more`);
   });
+
+  test('a library caller is told which argument is wrong: a spec that is no object, a fieldOf that is no function', () => {
+    const notObject = configErrorOf(() => validateTopologySpec(null));
+    expect(notObject.field).toBe('spec');
+    expect(notObject.message).toBe('spec: Expected a topology object, got `null`');
+    // Given a fieldOf, the whole spec is named as it names it (a file's name, `topology`).
+    expect(configErrorOf(() => validateTopologySpec(5, (field) => `my.json${field}`)).field).toBe('my.json');
+    const notFunction = configErrorOf(() => validateTopologySpec({}, 5 as never));
+    expect(notFunction.field).toBe('fieldOf');
+    expect(notFunction.message).toBe(
+      'fieldOf: Expected a function from a spec field to the name to report it by, got `5` (number)',
+    );
+    // Refused before the spec is read: a spec right or wrong, the argument is said first.
+    const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
+    expect(configErrorOf(() => validateTopologySpec(spec, 'my.json' as never)).field).toBe('fieldOf');
+  });
 });
 
 describe('topology file: a link is a peer or a brick', () => {
