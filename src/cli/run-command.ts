@@ -23,14 +23,14 @@ import type { Workload } from '../model/scenario/workload.js';
 import { asMatchedVariant, describedResult } from '../report/described-result.js';
 import { formatTime } from '../report/duration.js';
 import { alignHeadlines, expectationText, judgeExpectation } from '../report/headline.js';
-import { lineLabel, reproduceLine, shellWord } from '../report/reproduce-line.js';
+import { lineLabel, reproduceCommand, reproduceLine, shellWord } from '../report/reproduce-line.js';
 import type { RunResult, VariantResult } from '../report/run-result.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import { WorkerSet } from '../runtime/worker-set.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
-import { checkHosts } from './check-hosts.js';
+import { checkHosts, placementWords } from './check-hosts.js';
 import type { RunArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { emitResult } from './emit-result.js';
@@ -207,6 +207,13 @@ async function reportRun(
   const { args, io, interrupt } = session;
   // Run alone (--variant), a variant's verdict on what it expects comes with its result.
   const result = describedResult(config, plan, raw, workload);
+  // --check-hosts stopped before its comparison: the summary is one host's run so far, but the
+  // command to run again is the check as asked (QA: it read `--inline`, the placement lost).
+  if (args.checkHosts && raw.stopped === 'interrupted') {
+    const asked = args.host === 'inline' ? 'inline' : 'threaded';
+    const placement = asked === 'inline' ? '' : placementWords(args.placement);
+    result.reproduce = `${reproduceCommand(config, asked)}${placement} --check-hosts`;
+  }
   let variantCode: number = EXIT.clean;
   let variantFiles = new Map<string, string>();
   if (sameAs !== undefined) {

@@ -7,9 +7,10 @@
 import { countText } from '../core/count-text.js';
 import { formatTime } from '../report/duration.js';
 import { livenessTotal, type RunResult, violationTotal } from '../report/run-result.js';
+import { sayText } from './cli-io.js';
 
 /**
- * The line, without its newline. `status`: the class to name, the result's own unless the caller
+ * The line (two where it passes 100 columns), without its last newline. `status`: the class to name, the result's own unless the caller
  * judged it otherwise (a replay that stopped where an interrupted recording stopped was not
  * itself interrupted: its findings decide).
  */
@@ -22,8 +23,9 @@ export function statusLine(
   const what = interrupted
     ? `interrupted at ${formatTime(result.simulatedTicks)} of ${formatTime(durationTicks)} simulated`
     : status.status;
-  return (
-    `npusim: ${what} (exit ${status.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
-    `${countText(livenessTotal(result), 'liveness failure')}${interrupted ? ' so far' : ''}`
-  );
+  // Wrapped at 100 columns, as every stderr note is: an interrupted run's ran to 104 (QA).
+  return sayText(
+    `${what} (exit ${status.exitCode}): ${countText(violationTotal(result), 'violation')}, ` +
+      `${countText(livenessTotal(result), 'liveness failure')}${interrupted ? ' so far' : ''}`,
+  ).slice(0, -1);
 }

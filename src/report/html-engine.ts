@@ -7,7 +7,7 @@
 import { WAIT_BUCKET_LABELS } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
 import { esc, table } from './html-parts.js';
-import { compact } from './number-text.js';
+import { compact, rateText } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import {
   freeModeLines,
@@ -67,8 +67,8 @@ export function engineTable(result: RunResult): string {
             ...(sync
               ? [
                   w.lookaheadTicks === undefined ? '' : formatTime(w.lookaheadTicks),
-                  compact(w.eventsPerWindow ?? 0),
-                  compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0),
+                  rateText(w.eventsPerWindow ?? 0),
+                  rateText(w.parksPerSecond ?? w.handoffsPerSecond ?? 0),
                   w.lambda === undefined ? '' : lambdaText(w),
                 ]
               : []),

@@ -12,6 +12,16 @@ export function compact(x: number): string {
   return x.toFixed(0);
 }
 
+/**
+ * A rate that may be below 10 (events per lookahead window, parks per second): two significant
+ * digits there (0.48, 3.4), compact above. Rounded to a whole number, the coordinator's 0.48
+ * events per window read `0` beside a lambda that is not (QA).
+ */
+export function rateText(x: number): string {
+  const abs = Math.abs(x);
+  return abs > 0 && abs < 10 ? String(Number(x.toPrecision(2))) : compact(x);
+}
+
 /** 0.9791 -> '97.9%': a ratio (hit rate, utilisation) as a percentage. */
 export function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;

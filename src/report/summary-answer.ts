@@ -4,6 +4,7 @@
  */
 import { countText } from '../core/count-text.js';
 import { hangingLines } from '../core/wrap-text.js';
+import { formatTime } from './duration.js';
 import { expectationText, verdictText } from './headline.js';
 import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { fittedTables, type Style, table } from './summary-text.js';
@@ -123,9 +124,33 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       ),
     );
   }
+  out.push(...variantsPastStop(result, variants, wrap));
   // The variants' premises are not this run's (one on another profile has no BAR0 filter).
   out.push(...restsOn(result, ' (this run)', wrap));
   return out;
+}
+
+/**
+ * A variant Ctrl-C stopped on threads, as the run's own (summary-checks.ts pastStopNote): its
+ * figures in the table also count what workers further on had handled past the tick it is reported
+ * to (QA: a variant stopped at 6.76 us counted twice the DMAs a run to that tick completes, and
+ * only the own run's stop was said).
+ */
+function variantsPastStop(
+  result: RunResult,
+  variants: NonNullable<RunResult['variants']>,
+  wrap: Wrap,
+): string[] {
+  if (result.host !== 'threaded') return [];
+  return variants
+    .filter((v) => v.status === 'interrupted')
+    .flatMap((v) =>
+      wrap(
+        '  note: ',
+        `variant ${v.name} was interrupted on threads: its figures also count what workers further on had handled past the tick it is reported to${v.simulatedTicks === undefined ? '' : ` (${formatTime(v.simulatedTicks)})`}`,
+        '  note: '.length,
+      ),
+    );
 }
 
 /**

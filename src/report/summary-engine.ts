@@ -3,6 +3,7 @@
  * second, rings, workers and their placement), and free mode's lateness and take log.
  */
 
+import { countText } from '../core/count-text.js';
 import {
   FIELD_BREAK,
   fitLine,
@@ -14,7 +15,7 @@ import {
 } from '../core/wrap-text.js';
 import { WAIT_BUCKET_LABELS, type WaitFigures } from '../runtime/wait-histogram.js';
 import { formatTime } from './duration.js';
-import { compact } from './number-text.js';
+import { compact, rateText } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { formatWall } from './summary-text.js';
 import { HANDOFF_COST_US } from './sync-figures.js';
@@ -248,7 +249,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
     return [
       `busy ${formatWall(w.busyMs)}`,
-      `waited ${formatWall(w.parkedMs)} (${w.parks} parks${timedOutText(w)}${checks > 0 ? `, ${checks} checks` : ''}${spinOffText(w)})`,
+      `waited ${formatWall(w.parkedMs)} (${countText(w.parks, 'park')}${timedOutText(w)}${checks > 0 ? `, ${countText(checks, 'check')}` : ''}${spinOffText(w)})`,
       `${w.events} events`,
     ];
   });
@@ -351,7 +352,7 @@ function waitFields(waits: WaitFigures): string[] {
  * 114 parks/s, lambda 5.40 (0.09 at 2.3 ms per park)`; only for a worker that has a lambda.
  */
 function syncText(w: RunResult['engine']['workers'][number]): string {
-  return `lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${compact(w.eventsPerWindow ?? 0)} events/window, ${compact(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
+  return `lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${rateText(w.eventsPerWindow ?? 0)} events/window, ${rateText(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
 }
 
 function sum(xs: readonly number[]): number {

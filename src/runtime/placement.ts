@@ -17,6 +17,7 @@
  * the same order (worker-loop.ts).
  */
 
+import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import type { MachinePlan } from './machine-module.js';
@@ -33,7 +34,12 @@ export const PLACEMENT_EXPECTED = `Expected per-actor, auto or a number of worke
 
 export function parsePlacement(text: string, option = '--workers'): Placement {
   const p = placementOf(text);
-  if (p === undefined) throw new ConfigError(option, `${PLACEMENT_EXPECTED}, got ${gotText(text)}`);
+  // A slip of a name gets the hint every option's value gets (`--workers Auto`, `per_actor`: QA).
+  if (p === undefined)
+    throw new ConfigError(
+      option,
+      `${PLACEMENT_EXPECTED}, got ${gotText(text)}${didYouMean(text, ['per-actor', 'auto'])}`,
+    );
   return p;
 }
 

@@ -13,7 +13,18 @@ import { FAST_PROGRESS } from '../support/fast-progress.js';
 describe('--check-hosts, interrupted', () => {
   test('Ctrl-C during its inline run says the hosts were not compared and whose run the summary is', async () => {
     const r = await cliChild(
-      ['run', 'stress', '--check-hosts', '--seed', '3', '--duration', '50ms', '--no-failure-file'],
+      [
+        'run',
+        'stress',
+        '--check-hosts',
+        '--workers',
+        '3',
+        '--seed',
+        '3',
+        '--duration',
+        '50ms',
+        '--no-failure-file',
+      ],
       { interruptOn: '% simulated', env: FAST_PROGRESS },
     );
     expect(r.code, r.stderr).toBe(130);
@@ -22,5 +33,9 @@ describe('--check-hosts, interrupted', () => {
       'npusim: --check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared; the summary is the inline run so far',
     );
     expect(r.stderr).not.toContain(' agree, ');
+    // The command to run again is the check as asked, its placement kept (it read `--inline`: QA).
+    const again = /^reproduce: (.*)$/m.exec(r.stderr)?.[1];
+    expect(again).toMatch(/^npusim run stress --seed 3 .*--workers 3 --check-hosts$/);
+    expect(again).not.toContain('--inline');
   });
 });

@@ -11,7 +11,7 @@ import { assembleResult, failedRunResult } from '../../src/report/assemble-resul
 import { evaluateHeadline, judgeExpectation } from '../../src/report/headline.js';
 import { checksSection as htmlChecks } from '../../src/report/html-checks.js';
 import { buildHtmlReport } from '../../src/report/html-report.js';
-import { compact } from '../../src/report/number-text.js';
+import { rateText } from '../../src/report/number-text.js';
 import { exitText } from '../../src/report/run-result.js';
 import { colorEnabled, formatSummary } from '../../src/report/summary.js';
 import { checksSection, historyExcerpt, NOT_JUDGED } from '../../src/report/summary-checks.js';
@@ -426,7 +426,18 @@ describe('summary', () => {
     expect(html).toContain(
       '<th>events</th><th>lookahead</th><th>events/window</th><th>parks/s</th><th>lambda</th>',
     );
-    expect(html).toContain(`<td>2</td><td>150 ns</td><td>${compact(w.eventsPerWindow!)}</td>`);
+    expect(html).toContain(`<td>2</td><td>150 ns</td><td>${rateText(w.eventsPerWindow!)}</td>`);
+    // Below 10 a rate keeps two significant digits: rounded whole, 0.48 events a window read `0`
+    // beside a lambda that was not 0 (QA).
+    expect(w.eventsPerWindow).toBeLessThan(1);
+    expect(rateText(w.eventsPerWindow!)).toBe(String(Number(w.eventsPerWindow!.toPrecision(2))));
+    expect([rateText(0.48), rateText(3.44), rateText(0), rateText(91.4), rateText(12_345)]).toEqual([
+      '0.48',
+      '3.4',
+      '0',
+      '91',
+      '12.3k',
+    ]);
     // Parks per wall second, under both names in --json (handoffsPerSecond kept for scripts).
     expect(w.parksPerSecond).toBe(w.handoffsPerSecond);
     expect(w.parksPerSecond).toBeCloseTo(12 / (base.wallMs / 1000));
@@ -438,9 +449,18 @@ describe('summary', () => {
     // are per window of, and both lambdas.
     const summary = formatSummary(result, { color: false });
     expect(summary).toContain(
-      `2 events\n      lookahead 150 ns, ${compact(w.eventsPerWindow!)} events/window, ${compact(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}\n`,
+      `2 events\n      lookahead 150 ns, ${rateText(w.eventsPerWindow!)} events/window, ${rateText(w.parksPerSecond!)} parks/s, lambda ${lambdaCell}\n`,
     );
     expect(summary).not.toContain('hand-offs/s');
+    expect(summary).toContain('(12 parks, 6 checks)');
+    // One wait that found work at once is one check (QA: `1 checks`).
+    const oneCheck = {
+      ...base,
+      workers: [{ ...base.workers[0]!, waits: { counts: [7, 3, 2, 1, 0], ms: [0.05, 0.2, 1.5, 298.25, 0] } }],
+    };
+    expect(formatSummary(assembleResult(config, plan, oneCheck), { color: false })).toContain(
+      '(12 parks, 1 check)',
+    );
     // What lambda is, once under the workers, in the summary and the report.
     expect(summary.split('lambda = L*E/(tau*P)').length).toBe(2);
     expect(summary).toContain('tau is assumed, 37 us');

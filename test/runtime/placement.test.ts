@@ -98,6 +98,15 @@ describe('placement: the partition', () => {
   test.each(['0', '-1', 'two', '257'])('placement: --workers %s is refused naming the option', (t) => {
     expect(() => parsePlacement(t)).toThrow(/--workers: Expected per-actor, auto or a number/);
   });
+
+  test.each([
+    ['Auto', 'auto'],
+    ['per_actor', 'per-actor'],
+    ['peractor', 'per-actor'],
+    ['auot', 'auto'],
+  ])('placement: --workers %s, a slip of a name, gets the nearest', (t, near) => {
+    expect(() => parsePlacement(t)).toThrow(`got \`${t}\` (did you mean \`${near}\`?)`);
+  });
 });
 
 describe('placement: one digest for every placement', () => {
