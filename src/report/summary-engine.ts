@@ -286,6 +286,10 @@ export function placementHint(result: RunResult): string | undefined {
   if (e.placement === '1' && result.free === undefined) {
     return 'hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
   }
+  // `auto` on one core makes the same placement (QA: it ran so without the hint `--workers 1` gets).
+  if (e.placement === 'auto' && e.workers.length === 1 && result.free === undefined) {
+    return 'hint: `--workers auto` found one core, so it hosted every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
+  }
   if (e.placement === 'inline' || result.free !== undefined || e.cores <= 0 || e.workers.length <= e.cores) {
     return undefined;
   }

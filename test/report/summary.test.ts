@@ -570,6 +570,17 @@ describe('summary', () => {
         '  hint: '.length,
       );
     expect(summary('1', 1)).toContain(hinted);
+    // `auto` that found one core made the same placement: the same hint, in its own words (QA).
+    expect(summary('auto', 1)).toContain(
+      '  hint: `--workers auto` found one core, so it hosted every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread',
+    );
+    // `auto` that made two workers on its cores is the faster choice here: no hint.
+    const two = {
+      ...one,
+      placement: 'auto',
+      workers: [one.workers[0]!, { ...one.workers[0]!, actor: 'chip0' }],
+    };
+    expect(formatSummary(assembleResult(config, plan, two), { color: false })).not.toContain('hint:');
     expect(summary('2', 2)).not.toContain('hint:');
     expect(summary('per-actor', 2)).not.toContain('hint:');
     const r = { ...one, placement: '1', workers: one.workers.slice(0, 1) };
