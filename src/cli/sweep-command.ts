@@ -9,7 +9,7 @@
 
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { makeDirectory } from '../io/make-directory.js';
@@ -27,6 +27,7 @@ import { notRunFitsLine, notRunSeedsFile, STOP_REASONS, type StopReason } from '
 import type { SeedOutcome } from '../sweep/seed-outcome.js';
 import { type SeedRange, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
+import { placeSummary, type SummaryPlace } from '../sweep/summary-file.js';
 import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
@@ -40,7 +41,6 @@ import {
   scenarioConfig,
 } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
-import { keepStoppedSummary } from './stopped-summary.js';
 import { lockSweepSummary, sweepKey } from './sweep-lock.js';
 import { mergeCommand } from './sweep-merge.js';
 import { sweepProgress } from './sweep-progress.js';
@@ -124,7 +124,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
           mkdirFor(args.failuresDir),
           summaryName(args),
           sweepKey(
-            JSON.stringify({ config, pctDepth, free: args.free }),
+            keyJson({ config: { ...config, set: undefined }, pctDepth, free: args.free }),
             seedsText(range),
             args.shard?.count,
           ),
@@ -136,6 +136,27 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   } finally {
     lock?.release();
   }
+}
+
+/**
+ * The lock's sweep key as JSON, keys sorted: shards of one sweep share it however their `--set`s
+ * were written. The `--set`s themselves are left out by the caller: their effect is in the
+ * parameters, so shards with them in another order, or restating a default, are one sweep (as a
+ * merge counts them: summary-merge.ts sweepDifference), and each key order a layering of them left
+ * in the parameters is one key.
+ */
+function keyJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (typeof v !== 'object' || v === null) return v;
+    const obj = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, sorted(obj[k])]),
+    );
+  };
+  return JSON.stringify(sorted(value));
 }
 
 /** What the sweep was set up with, checked before its lock was taken. */
@@ -244,7 +265,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
     if (mixed !== undefined) results.mixed = mixed;
   }
   try {
-    return writeSummary(
+    return await writeSummary(
       summary,
       { interrupted, pool, ...(results === undefined ? {} : { results }) },
       args,
@@ -274,11 +295,18 @@ function summaryName(args: SweepArgs): string {
     : `sweep-summary-${args.shard.index}-of-${args.shard.count}.json`;
 }
 
-/** The file beside the summary a stopped sweep leaves its seeds not run in: one per shard. */
-function notRunName(args: SweepArgs): string {
-  return args.shard === undefined
-    ? 'not-run-seeds.txt'
-    : `not-run-seeds-${args.shard.index}-of-${args.shard.count}.txt`;
+/**
+ * The file beside the summary a stopped sweep leaves its seeds not run in, named as its summary
+ * (`not-run-seeds-2-of-4.txt` beside `sweep-summary-2-of-4.json`): one per summary, also for one
+ * that took another name beside another sweep's shard summary (summary-file.ts).
+ */
+function notRunPath(summaryPath: string): string {
+  return join(
+    dirname(summaryPath),
+    basename(summaryPath)
+      .replace(/^sweep-summary/, 'not-run-seeds')
+      .replace(/\.json$/, '.txt'),
+  );
 }
 
 /**
@@ -320,16 +348,18 @@ function writeSummary(
   how: { interrupted: boolean; pool: SweepPool; results?: ResultsWritten },
   args: SweepArgs,
   io: CliIo,
-): number {
+): Promise<number> {
   let unwritten: string | undefined;
   let written: string | undefined;
   let notRunFile: string | undefined;
-  let keptStopped: string | undefined;
+  let placed: SummaryPlace | undefined;
   if (args.failuresDir !== undefined) {
-    const path = join(args.failuresDir, summaryName(args));
+    let path = join(args.failuresDir, summaryName(args));
     try {
-      // A resume into its stopped sweep's directory: the stopped summary is kept beside this one.
-      if (args.shard === undefined) keptStopped = keepStoppedSummary(path, summary);
+      // A resume into its stopped sweep's directory keeps the stopped summary beside this one, and
+      // another sweep's shard summary of this configuration is never replaced (summary-file.ts).
+      placed = placeSummary(args.failuresDir, summaryName(args), summary);
+      path = placed.path;
       writeWholeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
       written = path;
     } catch (e) {
@@ -342,13 +372,17 @@ function writeSummary(
     }
   }
   // Beside the summary, by its rules: none without a failures directory, or when it was not written.
-  if (written !== undefined && args.failuresDir !== undefined)
-    notRunFile = writeNotRunSeeds(summary, join(args.failuresDir, notRunName(args)), io);
+  if (written !== undefined) notRunFile = writeNotRunSeeds(summary, notRunPath(written), io);
+  const keptStopped = placed?.keptStopped;
+  const beside = placed?.beside;
   const ending: SweepEnding = {
     interrupted: how.interrupted,
     ...(unwritten === undefined ? {} : { unwritten }),
     ...(written === undefined ? {} : { written }),
     ...(keptStopped === undefined ? {} : { keptStopped }),
+    ...(written === undefined || beside === undefined
+      ? {}
+      : { besideShard: { path: beside.path, summary: beside.summary } }),
     ...(notRunFile === undefined ? {} : { notRunFile }),
     ...(how.results === undefined ? {} : { results: how.results }),
   };

@@ -31,7 +31,7 @@ import { sweepsStillWriting } from './sweep-lock.js';
 import { printSummary } from './sweep-summary-output.js';
 import { type SweepEnding, summaryText } from './sweep-summary-text.js';
 
-export function mergeCommand(args: SweepArgs, io: CliIo): number {
+export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
   const parts: { summary: SweepSummary; where: string }[] = [];
   for (const dir of args.merge!) {
     let files: string[];

@@ -16,18 +16,41 @@ import { type SweepEnding, sweepExitCode, verdictLines } from './sweep-summary-t
 
 /**
  * The summary printed (`text`, summaryText's, or its JSON under --json with the verdict lines on
- * stderr) and its `--report` page written: the command's exit code.
+ * stderr) and its `--report` page written: the command's exit code. Under --json the verdict lines
+ * wait for the JSON's write: one that failed (`> /dev/full`) makes the exit 2 for a clean sweep
+ * (main.ts), and the exit line, said after it, says so (QA: it said `exit 0` above the ENOSPC).
  */
-export function printSummary(
+export async function printSummary(
   summary: SweepSummary,
   ending: SweepEnding,
   text: string,
   args: SweepArgs,
   io: CliIo,
-): number {
-  io.stdout.write(args.json ? summaryJson(summary, ending) : text);
-  if (args.json) io.stderr.write(`${verdictLines(summary, ending).join('\n')}\n`);
-  return withReport(summary, ending, text, args, io);
+): Promise<number> {
+  if (!args.json) {
+    io.stdout.write(text);
+    return withReport(summary, ending, text, args, io);
+  }
+  const lost = await writeFailure(io.stdout, summaryJson(summary, ending));
+  const ended: SweepEnding = lost === undefined ? ending : { ...ending, stdoutLost: lost };
+  io.stderr.write(`${verdictLines(summary, ended).join('\n')}\n`);
+  return withReport(summary, ended, text, args, io);
+}
+
+/**
+ * Why `text` could not be written to `stream` (`ENOSPC`), once its write has gone out; undefined
+ * when it was written, or when its reader went away (EPIPE, a hung-up terminal's EIO, a stream
+ * already destroyed by them), which main.ts lets pass, the command ending with its own code.
+ */
+function writeFailure(stream: CliIo['stdout'], text: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    stream.write(text, (e?: Error | null) => {
+      const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
+      const passes =
+        code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || (code === 'EIO' && stream.isTTY === true);
+      resolve(e == null || passes ? undefined : (code ?? e.message));
+    });
+  });
 }
 
 /**
@@ -80,6 +103,10 @@ function summaryJson(s: SweepSummary, ending: SweepEnding): string {
     ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
     // A script resuming into the stopped sweep's directory learns where its summary went.
     ...(ending.keptStopped === undefined ? {} : { stoppedSummaryKept: ending.keptStopped }),
+    // Its summary under another name than the shard's own, which holds another sweep's shard.
+    ...(ending.besideShard === undefined || ending.written === undefined
+      ? {}
+      : { summaryFile: ending.written, otherShardSummaryKept: ending.besideShard.path }),
     ...(ending.results === undefined
       ? {}
       : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),

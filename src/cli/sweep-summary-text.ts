@@ -23,8 +23,18 @@ export interface SweepEnding {
   unwritten?: string;
   /** The summary file written (its path), said so the next sweep's overwriting it is no surprise. */
   written?: string;
-  /** Where the stopped sweep's summary this one resumes was kept (cli/stopped-summary.ts). */
+  /** Where the stopped sweep's summary this one resumes was kept (sweep/summary-file.ts). */
   keptStopped?: string;
+  /**
+   * Another sweep's shard summary of this configuration at this one's own name, left there: this
+   * summary took the next free name (`written`; sweep/summary-file.ts).
+   */
+  besideShard?: { path: string; summary: SweepSummary };
+  /**
+   * Why the `--json` summary could not be written to stdout (`ENOSPC`): at least exit 2, as
+   * main.ts ends the command.
+   */
+  stdoutLost?: string;
   /** The file of seeds not run (its path) a stopped sweep wrote beside its summary, for `--seeds @FILE`. */
   notRunFile?: string;
   /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
@@ -52,6 +62,7 @@ export function sweepExitCode(s: SweepSummary, ending: SweepEnding): number {
   if (
     ending.gaps !== undefined ||
     ending.unwritten !== undefined ||
+    ending.stdoutLost !== undefined ||
     (ending.results?.missing.length ?? 0) > 0
   )
     return worseExit(s.worstExitCode, EXIT.usage);
@@ -102,6 +113,8 @@ function exitLine(s: SweepSummary, ending: SweepEnding): string {
   }
   if (ending.unwritten !== undefined && code !== s.worstExitCode)
     return `  exit ${code} (no failure found, and the summary file was not written: ${ending.unwritten})`;
+  if (ending.stdoutLost !== undefined && code !== s.worstExitCode)
+    return `  exit ${code} (no failure found, and stdout could not be written: ${ending.stdoutLost})`;
   if (code !== s.worstExitCode && (ending.results?.missing.length ?? 0) > 0)
     return `  exit ${code} (no failure found, and some run results were not written)`;
   // A shard that holds none of the seeds (`--seeds 7..8 --shard 3/3`): no class to be the worst.
@@ -280,7 +293,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   // Within 100 columns, as the rest of the summary (QA: the summary line of a stopped sweep ran to
   // 169); a path stays whole.
   if (ending.results !== undefined) out.push(...fitLine(resultsLine(ending.results)));
-  if (ending.written !== undefined) out.push(...fitLine(summaryLine(s, ending.written, ending.keptStopped)));
+  if (ending.written !== undefined) out.push(...fitLine(summaryLine(s, ending.written, ending)));
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
 }
@@ -288,16 +301,34 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
 /**
  * `  summary: PATH (a sweep into this directory replaces it)`. A resume's also names the stopped
  * sweep's summary it kept beside it, and a stopped sweep's says its resume may go there too
- * (cli/stopped-summary.ts): either way `sweep --merge DIR` joins them (QA Q24: a resume there
- * replaced the summary the merge needs).
+ * (sweep/summary-file.ts): either way `sweep --merge DIR` joins them (QA Q24: a resume there
+ * replaced the summary the merge needs). One that took another name names the shard summary of
+ * another sweep it left at its own (a script expecting `sweep-summary-1-of-2.json` reads that one).
  */
-function summaryLine(s: SweepSummary, written: string, keptStopped: string | undefined): string {
+function summaryLine(
+  s: SweepSummary,
+  written: string,
+  ending: Pick<SweepEnding, 'keptStopped' | 'besideShard'>,
+): string {
   const dir = shellWord(dirname(written));
+  const { keptStopped, besideShard } = ending;
+  const beside =
+    besideShard === undefined
+      ? ''
+      : `, beside ${besideShard.path} (${shardsText(besideShard.summary)}: another sweep of this configuration, which it does not replace)`;
   if (keptStopped !== undefined)
-    return `  summary: ${written}, the stopped sweep's it resumes kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
+    return `  summary: ${written}${beside}, the stopped sweep's it resumes kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
+  if (besideShard !== undefined)
+    return `  summary: ${written}${beside}${s.stop === undefined ? '' : `; its resume keeps it beside its own, and npusim sweep --merge ${dir} joins them`}`;
   const replaces = `  summary: ${written} (a sweep into this directory replaces it`;
   if (s.stop === undefined) return `${replaces})`;
   return `${replaces}, but not by its resume: that keeps it beside its own, and npusim sweep --merge ${dir} joins them)`;
+}
+
+/** `shard 1 of 2 of seeds 1..20`; `seeds 1..20` for a whole sweep's. */
+function shardsText(s: SweepSummary): string {
+  const seeds = `seeds ${seedsText(s.seeds)}`;
+  return s.shards === null ? seeds : `shard ${s.shards.covered.join(', ')} of ${s.shards.count} of ${seeds}`;
 }
 
 /**

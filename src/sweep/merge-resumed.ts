@@ -125,9 +125,15 @@ export function mergeResumed(parts: readonly Part[]): ResumedMerge {
   const of = `seeds ${seedsText(seeds)} (${sweep.where})`;
   if (twiceIn !== undefined) {
     const { text, shown } = twice.text();
+    // One summary read twice (`--merge nr nr`) is said as such, as a shard given twice is
+    // (summary-merge.ts), not as run twice `by nr/X and by nr/X` (QA).
+    const by =
+      twiceIn[0] === twiceIn[1]
+        ? `${twiceIn[0]} is given twice (a file, or its directory)`
+        : `by ${twiceIn[0]} and by ${twiceIn[1]}`;
     throw new ConfigError(
       '--merge',
-      `Expected each seed of ${of} run once across a stopped sweep and its resumes (the seeds it did not run), got ${text} run twice (${shown}): by ${twiceIn[0]} and by ${twiceIn[1]}`,
+      `Expected each seed of ${of} run once across a stopped sweep and its resumes (the seeds it did not run), got ${text} run twice (${shown}): ${by}`,
     );
   }
   const none = new SeedsNamed();

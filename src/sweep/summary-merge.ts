@@ -84,7 +84,7 @@ export function checkSameSweep(
   part: { summary: SweepSummary; where: string },
   resume = false,
 ): void {
-  const differs = firstDifference(first.summary.sweep, part.summary.sweep, 'sweep');
+  const differs = sweepDifference(first.summary.sweep, part.summary.sweep);
   if (differs !== undefined) {
     const expected = resume
       ? `a resume of the sweep of ${first.where} (its seeds not run, with the same configuration), got a sweep of another configuration`
@@ -95,6 +95,23 @@ export function checkSameSweep(
     );
   }
 }
+
+/**
+ * Where two sweeps differ in what they run (firstDifference of their identities), or undefined
+ * for one sweep. The `--set`s as written (`sweep.set`, kept for the header) are not compared:
+ * their effect is in `sweep.params`, each applied in turn, so `--set`s given in another order, or
+ * one that restates a default, run every seed alike (QA: such shards were refused, `its
+ * sweep.set[0].path is ...`, and a resume so written replaced the stopped summary it resumed).
+ */
+export function sweepDifference(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): { path: string; theirs: string; ours: string } | undefined {
+  const { set: _a, ...runsA } = a;
+  const { set: _b, ...runsB } = b;
+  return firstDifference(runsA, runsB, 'sweep');
+}
+
 /**
  * A whole sweep's summary (one run without --shard: `sweep-summary.json`) beside shard summaries
  * (a directory a sharded sweep and a whole one both wrote into) is said as such, with the files to
@@ -126,7 +143,7 @@ function shardsMergeCommand(shards: readonly { summary: SweepSummary; where: str
       return (
         sameSeeds(a.seeds, p.summary.seeds) &&
         a.shards!.count === p.summary.shards!.count &&
-        firstDifference(a.sweep, p.summary.sweep, 'sweep') === undefined
+        sweepDifference(a.sweep, p.summary.sweep) === undefined
       );
     });
     if (group === undefined) groups.push([p]);

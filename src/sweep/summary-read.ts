@@ -1,6 +1,6 @@
 /**
- * Reading a sweep summary back (`sweep --merge`, and a resumed sweep's stopped summary in its
- * directory: src/cli/stopped-summary.ts): the file's format and version, its identity's shape,
+ * Reading a sweep summary back (`sweep --merge`, and a summary already in a sweep's directory:
+ * summary-file.ts): the file's format and version, its identity's shape,
  * and counts that cannot contradict each other (seeds ran = clean + failed, a rule's seeds within
  * the failures, each failure's class and exit code, a PCT sweep's change points within those
  * planned), each refusal naming the file and the field.
@@ -14,6 +14,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../io/version.js';
+import { isRuleName } from '../model/check/rule-names.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { firstIssue, subField } from '../model/scenario/schema-issues.js';
 import { paramsIssues } from '../model/scenario/workload-params.js';
@@ -90,10 +91,13 @@ export function readSummary(text: string, where: string): SweepSummary {
       `Expected an ${SUMMARY_FORMAT} (version ${SUMMARY_VERSION}), got ${whatFileIs(json)}`,
     );
   }
-  for (const k of ['sweep', 'seeds', 'byRule', 'byClass', 'failures'] as const) {
+  for (const k of ['sweep', 'seeds', 'byRule', 'byClass'] as const) {
     if (typeof s[k] !== 'object' || s[k] === null)
       throw new ConfigError(`${where}: ${k}`, `Expected an object, got ${describeJson(s[k])}`);
   }
+  // A list, one entry per failing seed (QA: `"failures": null` was refused as not an object).
+  if (!Array.isArray(s.failures))
+    throw new ConfigError(`${where}: failures`, `Expected a list, got ${describeJson(s.failures)}`);
   const identity = identitySchema.safeParse(s.sweep);
   if (!identity.success) {
     // In the words of every other schema error (schema-issues.ts): the field, and what arrived.
@@ -146,6 +150,13 @@ export function readSummary(text: string, where: string): SweepSummary {
     if (!Number.isSafeInteger(s.seeds![k]))
       throw new ConfigError(`${where}: seeds.${k}`, `Expected a seed, got ${describeJson(s.seeds![k])}`);
   }
+  // Reversed ends hold no seed: refused here, not further on as a shard count above the seeds
+  // (QA: `{"first":6,"last":1}` read `shards.count: ... the number of seeds (-4)`).
+  if (s.seeds!.first > s.seeds!.last)
+    throw new ConfigError(
+      `${where}: seeds`,
+      `Expected first at most last, got first ${s.seeds!.first} after last ${s.seeds!.last}`,
+    );
   checkSeedList(s.seeds!, where);
   // The shards decide whether a merge is complete (mergeGaps): they must be what a sweep writes.
   const sh = s.shards as { count?: unknown; covered?: unknown } | null | undefined;
@@ -350,8 +361,6 @@ const failureEntry = z.strictObject({
  * figures that do not add up (`ran` 7 of which `clean` 3 and `failed` 2).
  */
 function checkCounts(s: SweepSummary, where: string): void {
-  if (!Array.isArray(s.failures))
-    throw new ConfigError(`${where}: failures`, `Expected an array, got ${describeJson(s.failures)}`);
   const firstIndex = new Map<number, number>();
   s.failures.forEach((f, i) => {
     checkShape(failureEntry, f, `${where}: failures[${i}]`);
@@ -363,7 +372,16 @@ function checkCounts(s: SweepSummary, where: string): void {
       );
     firstIndex.set(f.seed, i);
   });
-  for (const [rule, t] of Object.entries(s.byRule)) checkShape(ruleTally, t, `${where}: byRule.${rule}`);
+  for (const [rule, t] of Object.entries(s.byRule)) {
+    // A sweep tallies the rules its runs broke (rule-names.ts), or `crash`: any other name is an
+    // edit the merge would print as a rule (QA: `no.such.rule` was accepted and printed).
+    if (rule !== 'crash' && !isRuleName(rule))
+      throw new ConfigError(
+        `${where}: byRule.${rule}`,
+        `Expected a rule name (npusim list) or \`crash\`, got ${JSON.stringify(rule)}`,
+      );
+    checkShape(ruleTally, t, `${where}: byRule.${rule}`);
+  }
   if (s.clean + s.failed !== s.ran) {
     throw new ConfigError(
       `${where}: ran`,

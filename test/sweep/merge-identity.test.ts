@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { npusimVersion } from '../../src/io/version.js';
-import { firstDifference, mergeSummaries } from '../../src/sweep/summary-merge.js';
+import { firstDifference, mergeSummaries, sweepDifference } from '../../src/sweep/summary-merge.js';
 import { readSummary } from '../../src/sweep/summary-read.js';
 import { shardSummary, sweepParams } from '../support/sweep-shard.js';
 
@@ -63,6 +63,29 @@ describe('sweep --merge: a shard of another sweep', () => {
         { summary: shard(2, reordered), where: 'b' },
       ]).ran,
     ).toBe(9);
+  });
+});
+
+describe('sweep --merge: the --sets as written are not the sweep (QA)', () => {
+  const dma = { path: 'gpu.dmaBytes', value: 512 };
+  const migrate = { path: 'host.migratePercent', value: 30 };
+  const merged = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    mergeSummaries([
+      { summary: shard(1, a), where: 'a' },
+      { summary: shard(2, b), where: 'b' },
+    ]);
+
+  test('--sets in another order, or one restating a default, merge: their effect is in sweep.params', () => {
+    expect(merged({ ...identity, set: [dma, migrate] }, { ...identity, set: [migrate, dma] }).ran).toBe(9);
+    expect(merged({ ...identity, set: [{ path: 'gpu.dmaBytes', value: 256 }] }, identity).ran).toBe(9);
+    expect(sweepDifference({ ...identity, set: [dma] }, identity)).toBeUndefined();
+  });
+
+  test('parameters that differ are still another sweep, named by their field', () => {
+    const params = { ...identity.params, gpu: { ...identity.params.gpu, dmaBytes: 512 } };
+    expect(() => merged(identity, { ...identity, params, set: [dma] })).toThrow(
+      /got another sweep: its sweep\.params\.gpu\.dmaBytes is 512, not 256/,
+    );
   });
 });
 

@@ -93,6 +93,10 @@ describe('sweep --merge: a stopped sweep and its resumes', () => {
     expect(thrownBy(ConfigError, () => mergeResumed([sh1, sh2, over])).message).toBe(
       '--merge: Expected each seed of seeds 1..12 (sh1) run once across a stopped sweep and its resumes (the seeds it did not run), got 1 seed run twice (3): by sh1 and by r1',
     );
+    // The same summary twice (`--merge nr nr`): said as given twice, not as run by it and by it (QA).
+    expect(thrownBy(ConfigError, () => mergeResumed([sh1, sh2, sh1])).message).toBe(
+      '--merge: Expected each seed of seeds 1..12 (sh1) run once across a stopped sweep and its resumes (the seeds it did not run), got 2 seeds run twice (1,3): sh1 is given twice (a file, or its directory)',
+    );
     // `--seeds 5..9 --shard 1/2` leaves 11.
     const short = { summary: shardSummary(1, 2, { first: 5, last: 9 }), where: 'r1' };
     expect(thrownBy(ConfigError, () => mergeResumed([sh1, sh2, short])).message).toBe(

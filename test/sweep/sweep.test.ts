@@ -424,6 +424,31 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(JSON.stringify({ ...good, byRule: undefined }), 'f')).toThrow(
       'f: byRule: Expected an object, got none',
     );
+    // The failures are a list (QA: null was refused as `Expected an object`).
+    expect(() => readSummary(JSON.stringify({ ...good, failures: null }), 'f')).toThrow(
+      'f: failures: Expected a list, got null',
+    );
+    // Reversed ends are refused at the seeds, not as a shard count above -4 seeds (QA).
+    expect(() => readSummary(JSON.stringify({ ...good, seeds: { first: 6, last: 1 } }), 'f')).toThrow(
+      'f: seeds: Expected first at most last, got first 6 after last 1',
+    );
+  });
+
+  test('read summary: byRule names the rules a sweep tallies, or crash; any other name is refused naming it (QA)', () => {
+    const good = shardSummary(1, 2, { first: 1, last: 9 });
+    const failing = (rule: string) => ({
+      ...good,
+      clean: good.ran - 1,
+      failed: 1,
+      byClass: { clean: good.ran - 1, violation: 1 },
+      worstExitCode: 1,
+      failures: [{ seed: 3, status: 'violation', rule, tick: 5, file: null }],
+      byRule: { [rule]: { seeds: 1, firstSeed: 3, earliestTick: 5, earliestSeed: 3 } },
+    });
+    expect(readSummary(JSON.stringify(failing('isolation.dma')), 'f').failed).toBe(1);
+    expect(() => readSummary(JSON.stringify(failing('no.such.rule')), 'f')).toThrow(
+      'f: byRule.no.such.rule: Expected a rule name (npusim list) or `crash`, got "no.such.rule"',
+    );
   });
 
   test('read summary: a list of seeds must be what a sweep writes: ascending, each once, with its ends', () => {
@@ -451,7 +476,13 @@ describe('sweep --merge: reading a shard summary', () => {
   });
 
   test('read summary: every failing seed it names is one its shards ran, and its rules name failing seeds', () => {
-    const failure = (seed: number) => ({ seed, status: 'violation', rule: 'r', tick: 5, file: null });
+    const failure = (seed: number) => ({
+      seed,
+      status: 'violation',
+      rule: 'isolation.dma',
+      tick: 5,
+      file: null,
+    });
     const withFailure = (seeds: SeedRange, k: number, seed: number) => {
       const s = shardSummary(k, 2, seeds);
       return {
@@ -461,7 +492,7 @@ describe('sweep --merge: reading a shard summary', () => {
         byClass: { clean: s.ran - 1, violation: 1 },
         worstExitCode: 1,
         failures: [failure(seed)],
-        byRule: { r: { seeds: 1, firstSeed: seed, earliestTick: 5, earliestSeed: seed } },
+        byRule: { 'isolation.dma': { seeds: 1, firstSeed: seed, earliestTick: 5, earliestSeed: seed } },
       };
     };
     const list = { first: 4, last: 9, list: [4, 6, 9] };
@@ -487,21 +518,27 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(JSON.stringify(twice), 'f')).toThrow(
       'f: failures[1].seed: Expected one entry per failing seed, got seed 9 again (failures[0] has it)',
     );
-    expect(() => readSummary(JSON.stringify({ ...s, byRule: { r: null } }), 'f')).toThrow(
-      'f: byRule.r: Expected an object, got null',
+    expect(() => readSummary(JSON.stringify({ ...s, byRule: { 'isolation.dma': null } }), 'f')).toThrow(
+      'f: byRule.isolation.dma: Expected an object, got null',
     );
     expect(() =>
-      readSummary(JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, seeds: 0 } } }), 'f'),
-    ).toThrow('f: byRule.r.seeds: Expected an integer of at least 1, got 0');
-    const rule = { ...s, byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } } };
+      readSummary(
+        JSON.stringify({ ...s, byRule: { 'isolation.dma': { ...s.byRule['isolation.dma'], seeds: 0 } } }),
+        'f',
+      ),
+    ).toThrow('f: byRule.isolation.dma.seeds: Expected an integer of at least 1, got 0');
+    const rule = {
+      ...s,
+      byRule: { 'isolation.dma': { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 9 } },
+    };
     expect(() => readSummary(JSON.stringify(rule), 'f')).toThrow(
-      'f: byRule.r.firstSeed: Expected one of the failing seeds (failures), got 4',
+      'f: byRule.isolation.dma.firstSeed: Expected one of the failing seeds (failures), got 4',
     );
     // The tallies agree with the failures they tally (a hand edit of one but not the other).
     const tallied = (over: Record<string, unknown>) =>
-      JSON.stringify({ ...s, byRule: { r: { ...s.byRule.r, ...over } } });
+      JSON.stringify({ ...s, byRule: { 'isolation.dma': { ...s.byRule['isolation.dma'], ...over } } });
     expect(() => readSummary(tallied({ seeds: 2 }), 'f')).toThrow(
-      'f: byRule.r.seeds: Expected at most the failing seeds (failed: 1), got 2',
+      'f: byRule.isolation.dma.seeds: Expected at most the failing seeds (failed: 1), got 2',
     );
     const two = {
       ...s,
@@ -509,19 +546,22 @@ describe('sweep --merge: reading a shard summary', () => {
       clean: s.ran - 2,
       byClass: { clean: s.ran - 2, violation: 2 },
       failures: [failure(4), failure(9)],
-      byRule: { r: { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 4 } },
+      byRule: { 'isolation.dma': { seeds: 1, firstSeed: 4, earliestTick: 5, earliestSeed: 4 } },
     };
     expect(() => readSummary(JSON.stringify(two), 'f')).toThrow(
-      'f: byRule.r.seeds: Expected at least 2 (the failing seeds whose first finding is r), got 1',
+      'f: byRule.isolation.dma.seeds: Expected at least 2 (the failing seeds whose first finding is isolation.dma), got 1',
     );
     expect(
-      readSummary(JSON.stringify({ ...two, byRule: { r: { ...two.byRule.r, seeds: 2 } } }), 'f').failed,
+      readSummary(
+        JSON.stringify({ ...two, byRule: { 'isolation.dma': { ...two.byRule['isolation.dma'], seeds: 2 } } }),
+        'f',
+      ).failed,
     ).toBe(2);
     expect(() => readSummary(tallied({ earliestTick: 6 }), 'f')).toThrow(
-      'f: byRule.r.earliestTick: Expected at most 5 (failures[0], seed 9, broke r at tick 5), got 6',
+      'f: byRule.isolation.dma.earliestTick: Expected at most 5 (failures[0], seed 9, broke isolation.dma at tick 5), got 6',
     );
     expect(() => readSummary(JSON.stringify({ ...s, byRule: {} }), 'f')).toThrow(
-      'f: failures[0].rule: Expected a rule with its own byRule entry, got "r" (byRule has none)',
+      'f: failures[0].rule: Expected a rule with its own byRule entry, got "isolation.dma" (byRule has none)',
     );
     // A failure without a finding stands for its rule by its status: no tally needed.
     const bare = { ...s, byRule: {}, failures: [{ ...failure(9), rule: 'violation' }] };
@@ -529,7 +569,7 @@ describe('sweep --merge: reading a shard summary', () => {
     // No rule fired in a seed before its first finding (QA: an earliest tick edited to 1 ps was
     // printed, beside a `replay the earliest` line naming another seed).
     expect(() => readSummary(tallied({ earliestTick: 1 }), 'f')).toThrow(
-      "f: byRule.r.earliestTick: Expected at least 5 (seed 9's first finding, failures[0], came at tick 5), got 1",
+      "f: byRule.isolation.dma.earliestTick: Expected at least 5 (seed 9's first finding, failures[0], came at tick 5), got 1",
     );
     // The classes are the failures' statuses counted, and the worst exit code is theirs (QA: each
     // of these edits was merged, printing `liveness 1` or exiting 3 with every failure a violation).
@@ -555,13 +595,15 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(edited({ byClass: { ...s.byClass, crash: 0 } }), 'f')).toThrow(
       'f: byClass.crash: Expected no entry for a class no seed ended in (a sweep writes none), got 0',
     );
-    expect(() => readSummary(tallied({ earliestTick: 5.5 }), 'f')).toThrow('f: byRule.r.earliestTick: ');
+    expect(() => readSummary(tallied({ earliestTick: 5.5 }), 'f')).toThrow(
+      'f: byRule.isolation.dma.earliestTick: ',
+    );
     // Nothing after the run's end (its duration is in the summary's identity: 1 us here).
     expect(() =>
       readSummary(
         edited({
           failures: [{ ...failure(9), tick: 2_000_000 }],
-          byRule: { r: { ...s.byRule.r, earliestTick: 2_000_000 } },
+          byRule: { 'isolation.dma': { ...s.byRule['isolation.dma'], earliestTick: 2_000_000 } },
         }),
         'f',
       ),
