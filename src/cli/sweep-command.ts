@@ -17,6 +17,7 @@ import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { pctBoundOf } from '../model/choice/pct.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
+import { sortedJson } from '../model/scenario/same-json.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { compareSets, type RunFile } from '../report/compare-sets.js';
 import { parseRunResult } from '../report/parse-run-result.js';
@@ -123,8 +124,12 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
       : lockSweepSummary(
           mkdirFor(args.failuresDir),
           summaryName(args),
+          // The sweep key as JSON, keys sorted: shards of one sweep share it however their `--set`s
+          // were written. The `--set`s are left out: their effect is in the parameters, so shards
+          // with them in another order, or restating a default, are one sweep (as a merge counts
+          // them: summary-merge.ts sweepDifference), whatever key order their layering left.
           sweepKey(
-            keyJson({ config: { ...config, set: undefined }, pctDepth, free: args.free }),
+            sortedJson({ config: { ...config, set: undefined }, pctDepth, free: args.free }),
             seedsText(range),
             args.shard?.count,
           ),
@@ -136,27 +141,6 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   } finally {
     lock?.release();
   }
-}
-
-/**
- * The lock's sweep key as JSON, keys sorted: shards of one sweep share it however their `--set`s
- * were written. The `--set`s themselves are left out by the caller: their effect is in the
- * parameters, so shards with them in another order, or restating a default, are one sweep (as a
- * merge counts them: summary-merge.ts sweepDifference), and each key order a layering of them left
- * in the parameters is one key.
- */
-function keyJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sorted);
-    if (typeof v !== 'object' || v === null) return v;
-    const obj = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, sorted(obj[k])]),
-    );
-  };
-  return JSON.stringify(sorted(value));
 }
 
 /** What the sweep was set up with, checked before its lock was taken. */

@@ -30,6 +30,14 @@ const sweep = (dir: string, seeds: string, more: string[] = []) => [
   ...more,
 ];
 
+/** `sweep --merge DIR --json`: the whole sweep's seeds, the seeds it ran and whether it stopped early. */
+async function mergedWhole(dir: string): Promise<unknown[]> {
+  const merged = await cli(['sweep', '--merge', dir, '--json']);
+  expect(merged.code, merged.stderr).toBe(0);
+  const whole = JSON.parse(merged.stdout) as SweepSummary;
+  return [whole.seeds, whole.ran, whole.stoppedEarly];
+}
+
 /**
  * `argv` stopped by Ctrl-C once its first seed is counted: a progress line per seed, and the
  * signal at the first (with --jobs 1 the next seed then does not start, so it ran one seed).
@@ -75,10 +83,7 @@ describe("sweep: a stopped shard's resume in range form, into the shard's own di
       'sweep-summary-2-of-2.json',
       'sweep-summary-stopped-1.json',
     ]);
-    const merged = await cli(['sweep', '--merge', d, '--json']);
-    expect(merged.code, merged.stderr).toBe(0);
-    const whole = JSON.parse(merged.stdout) as SweepSummary;
-    expect([whole.seeds, whole.ran, whole.stoppedEarly]).toEqual([{ first: 1, last: 8 }, 8, false]);
+    expect(await mergedWhole(d)).toEqual([{ first: 1, last: 8 }, 8, false]);
   });
 
   test("never replaces another shard's finished summary of its name: it takes the next name, and --merge joins them", async () => {
@@ -109,10 +114,7 @@ describe("sweep: a stopped shard's resume in range form, into the shard's own di
       'sweep-summary-1-of-2.json',
       'sweep-summary-2-of-2.json',
     ]);
-    const merged = await cli(['sweep', '--merge', d, '--json']);
-    expect(merged.code, merged.stderr).toBe(0);
-    const whole = JSON.parse(merged.stdout) as SweepSummary;
-    expect([whole.seeds, whole.ran, whole.stoppedEarly]).toEqual([{ first: 1, last: 8 }, 8, false]);
+    expect(await mergedWhole(d)).toEqual([{ first: 1, last: 8 }, 8, false]);
   });
 });
 

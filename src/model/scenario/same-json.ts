@@ -4,7 +4,12 @@
  * in different orders, and are the same run all the same.
  */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
+  return sortedJson(a) === sortedJson(b);
+}
+
+/** `value` as JSON with every object's keys sorted: one text for every order they were built in. */
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(sortedKeys(value));
 }
 
 function sortedKeys(value: unknown): unknown {
