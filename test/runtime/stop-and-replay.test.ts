@@ -154,3 +154,27 @@ describe('actor runner: digest checkpoints', () => {
     expect(runner(4).rollbackTo(1)).toBe(0);
   });
 });
+
+describe('Ctrl-C on threads: how far past the reported tick', () => {
+  // A worker that took the stop published +Infinity safe times, so a partner that had not yet
+  // taken it (the stop reaches each worker when it next yields) ran on unbounded by it: ~4,100
+  // events past the tick the run was reported to (QA), a whole ring's worth where the other worker
+  // took the stop before its first event (`[4096, 0]` at tick 0: two workers stopped at the first
+  // poll gave that here). Held at its last safe time, a partner stops within a window or two (at
+  // most 45 events past in this test's runs). The bound holds whatever the threads' timing.
+  test('a threaded run stopped at any point handled few events past the tick it is reported to', async () => {
+    const c = config('stress', 1, [], { durationTicks: 300_000_000 });
+    const placement = { kind: 'workers', count: 2 } as const;
+    for (const polls of [0, 0, 1, 2]) {
+      let n = 0;
+      const stopped = await runSimulation(c, { host: 'threaded', placement, shouldStop: () => n++ >= polls });
+      expect(stopped.status).toBe('interrupted');
+      const upTo = await runSimulation(
+        { ...c, params: { ...c.params, durationTicks: Math.max(1, stopped.simulatedTicks) } },
+        { host: 'inline' },
+      );
+      const past = stopped.engine.events - upTo.engine.events;
+      expect(past, `stopped at poll ${polls}, reported to ${stopped.simulatedTicks} ps`).toBeLessThan(1024);
+    }
+  });
+});
