@@ -67,6 +67,7 @@ export async function hostRun(
     plain: args.json,
     ...(options.label === undefined ? {} : { label: options.label }),
     ...(options.showFindings === false ? { showFindings: false } : {}),
+    stopping: () => interrupt.stopped,
   });
   interrupt.beforeExit = () => progress.stop();
   const onProgress = (tick: number, events: number, findings: number): void =>

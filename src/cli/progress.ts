@@ -43,6 +43,11 @@ export interface ProgressOptions {
    * would read as the run's own, so none are shown.
    */
   showFindings?: boolean;
+  /**
+   * True once the run is stopping (Ctrl-C): a line for threads still starting is left out then,
+   * since nothing will be simulated (QA: it came after `npusim: stopping (Ctrl-C again ...)`).
+   */
+  stopping?: () => boolean;
 }
 
 /**
@@ -112,6 +117,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
       lastLineMs = now;
       const who = `npusim${options.label === undefined ? '' : ` ${options.label}`}`;
       if (tick === 0 && events === 0) {
+        if (options.stopping?.() === true) return;
         // Nothing handled yet: the run's threads are still starting (QA: `0% simulated (0 ps of
         // 30 us), 0 events/s` told the user nothing). The end note waits for a line with figures.
         options.stream.write(

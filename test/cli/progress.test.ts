@@ -72,6 +72,24 @@ describe('progress', () => {
     ]);
   });
 
+  it('progress: once the run is stopping (Ctrl-C), no line says threads are starting; a line with figures still comes (QA)', () => {
+    let stopping = false;
+    const { p, lines, clock } = driven({
+      durationTicks: 1_000_000,
+      plain: true,
+      intervalMs: 10,
+      stopping: () => stopping,
+    });
+    stopping = true;
+    clock.now = 20;
+    p.update(0, 0, 0);
+    clock.now = 40;
+    p.update(200_000, 50, 0);
+    expect(lines.map((l) => l.replace(/, [\d.k]+ events\/s/, ''))).toEqual([
+      'npusim: 20% simulated (200 ns of 1 us), 0 violations so far\n',
+    ]);
+  });
+
   it('progress: a labelled run (a variant) says which it is', () => {
     const { p, lines, clock } = driven({
       durationTicks: 1_000_000,
