@@ -299,7 +299,8 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
 }
 
 /**
- * `  summary: PATH (a sweep into this directory replaces it)`. A resume's also names the stopped
+ * `  summary: PATH (a sweep into this directory replaces it)`; a shard's, only a rerun of that
+ * shard or another configuration's sweep replaces. A resume's also names the stopped
  * sweep's summary it kept beside it, and a stopped sweep's says its resume may go there too
  * (sweep/summary-file.ts): either way `sweep --merge DIR` joins them (QA Q24: a resume there
  * replaced the summary the merge needs). One that took another name names the shard summary of
@@ -317,10 +318,12 @@ function summaryLine(
       ? ''
       : `, beside ${besideShard.path} (${shardsText(besideShard.summary)}: another sweep of this configuration, which it does not replace)`;
   if (keptStopped !== undefined)
-    return `  summary: ${written}${beside}, the stopped sweep's it resumes kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
+    return `  summary: ${written}${beside}, the stopped summary there (this configuration, other seeds) kept as ${keptStopped} (npusim sweep --merge ${dir} joins them)`;
   if (besideShard !== undefined)
     return `  summary: ${written}${beside}${s.stop === undefined ? '' : `; its resume keeps it beside its own, and npusim sweep --merge ${dir} joins them`}`;
-  const replaces = `  summary: ${written} (a sweep into this directory replaces it`;
+  // A finished shard's summary is replaced only by a rerun of it or by another configuration's:
+  // a sweep of this configuration and other seeds or shards takes the next name (summary-file.ts).
+  const replaces = `  summary: ${written} (${s.shards === null ? 'a sweep' : 'a rerun of this shard, or a sweep of another configuration,'} into this directory replaces it`;
   if (s.stop === undefined) return `${replaces})`;
   return `${replaces}, but not by its resume: that keeps it beside its own, and npusim sweep --merge ${dir} joins them)`;
 }

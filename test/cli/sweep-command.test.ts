@@ -278,9 +278,10 @@ describe('sweep: the failures directory and the header', () => {
     );
     expect(r.stdout).toContain('  1 seed in ');
     expect(existsSync(join(dir, 'sweep-summary-1-of-2.json'))).toBe(true);
-    // Said, since the next sweep into that directory replaces it.
+    // Said, since a rerun of that shard, or another configuration's, replaces it (a sweep of
+    // this configuration and other seeds takes the next name).
     expect(unwrapped(r.stdout, 4)).toContain(
-      `  summary: ${join(dir, 'sweep-summary-1-of-2.json')} (a sweep into this directory replaces it)\n`,
+      `  summary: ${join(dir, 'sweep-summary-1-of-2.json')} (a rerun of this shard, or a sweep of another configuration, into this directory replaces it)\n`,
     );
     const merged = await cli(['sweep', '--merge', dir]);
     expect(merged.code).toBe(2);
@@ -373,7 +374,7 @@ describe('sweep: the failures directory and the header', () => {
       keptStopped: 'd/sweep-summary-stopped-1.json',
     });
     expect(unwrapped(resumed, 4)).toContain(
-      "  summary: d/sweep-summary.json, the stopped sweep's it resumes kept as d/sweep-summary-stopped-1.json (npusim sweep --merge d joins them)\n",
+      '  summary: d/sweep-summary.json, the stopped summary there (this configuration, other seeds) kept as d/sweep-summary-stopped-1.json (npusim sweep --merge d joins them)\n',
     );
   });
 
@@ -398,7 +399,7 @@ describe('sweep: the failures directory and the header', () => {
     const first = await cli(args('1..3'));
     expect(first.stdout).toContain('(resume: --seeds 2,3)');
     const second = await cli(args('2,3'));
-    expect(second.stdout).toContain(`kept as ${join(d, 'sweep-summary-stopped-1.json')}`);
+    expect(unwrapped(second.stdout, 4)).toContain(`kept as ${join(d, 'sweep-summary-stopped-1.json')}`);
     const third = await cli([...args('3'), '--json']);
     expect((JSON.parse(third.stdout) as { stoppedSummaryKept?: string }).stoppedSummaryKept).toBe(
       join(d, 'sweep-summary-stopped-2.json'),

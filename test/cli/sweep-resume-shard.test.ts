@@ -73,7 +73,7 @@ describe("sweep: a stopped shard's resume in range form, into the shard's own di
     const resume = await cli(sweep(d, '3..7', ['--shard', '1/2']));
     expect(resume.code, resume.stderr).toBe(0);
     expect(unwrapped(resume.stdout, 4)).toContain(
-      `  summary: ${join(d, 'sweep-summary-1-of-2.json')}, the stopped sweep's it resumes kept as ${join(d, 'sweep-summary-stopped-1.json')} (npusim sweep --merge ${d} joins them)\n`,
+      `  summary: ${join(d, 'sweep-summary-1-of-2.json')}, the stopped summary there (this configuration, other seeds) kept as ${join(d, 'sweep-summary-stopped-1.json')} (npusim sweep --merge ${d} joins them)\n`,
     );
     expect(read(join(d, 'sweep-summary-stopped-1.json'))).toMatchObject({ ran: 1, stoppedEarly: true });
     const other = await cli(sweep(d, '1..8', ['--shard', '2/2']));
