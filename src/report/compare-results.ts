@@ -5,6 +5,7 @@
  * its own sampling model (compare-row.ts says how), and the configuration the two runs differ in.
  * Reading the files is parse-run-result.ts; printing the comparison is format-comparison.ts.
  */
+import { ConfigError } from '../core/errors.js';
 import type { HistogramSummary } from '../model/actors/actor.js';
 import { H, UNFINISHED } from '../model/actors/metric-names.js';
 import { DEFAULT_STRATEGY } from '../model/choice/strategy.js';
@@ -113,6 +114,20 @@ export function sameRun(a: RunResult, b: RunResult): { identical: boolean; sameE
   };
 }
 
+/**
+ * A run that simulated nothing (Ctrl-C before its first event) has no figures: every count is 0
+ * by not having run, so against a real run 167 of 248 figures read CHANGED, and its counts could
+ * not be compared per simulated ms as the header said (QA). Refused, as a crashed run is
+ * (parse-run-result.ts); a comparison of sets compares through here, so a set holding one is too.
+ */
+function refuseEmptyRun(file: string, r: RunResult): void {
+  if (r.simulatedTicks > 0) return;
+  throw new ConfigError(
+    `${file}: simulatedTicks`,
+    `Expected a run that simulated some time (one with figures to compare), got one that simulated 0 ps (status ${r.status}${r.status === 'interrupted' ? ': stopped before its first event' : ''})`,
+  );
+}
+
 /** Two runs compared: `a` and `b` are the runs. */
 export interface PairComparison extends Comparison {
   a: RunHeader;
@@ -120,6 +135,8 @@ export interface PairComparison extends Comparison {
 }
 
 export function compareResults(fileA: string, a: RunResult, fileB: string, b: RunResult): PairComparison {
+  refuseEmptyRun(fileA, a);
+  refuseEmptyRun(fileB, b);
   const msA = a.simulatedTicks / 1e9;
   const msB = b.simulatedTicks / 1e9;
   const scale: CountScale = {

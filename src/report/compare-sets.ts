@@ -190,8 +190,19 @@ function everyCounter(r: RunFile, names: ReadonlySet<string>): Record<string, nu
  */
 function stoppedEarly(runs: readonly RunFile[]): string {
   const early = runs.filter((r) => r.result.config.stopOnFirst === true).map((r) => r.file);
-  if (early.length === 0) return '';
-  return `; ${early.join(' and ')} ${early.length === 1 ? 'was' : 'were'} run with --stop-on-first, which ends a run at its own first finding: a set needs runs to their end (the same command without --stop-on-first), or compare two such runs' files as a pair`;
+  // An interrupted run (Ctrl-C, SIGTERM) ended where it was stopped (QA: the refusal named the
+  // lengths only).
+  const stopped = runs.filter((r) => r.result.status === 'interrupted').map((r) => r.file);
+  const said: string[] = [];
+  if (early.length > 0)
+    said.push(
+      `${early.join(' and ')} ${early.length === 1 ? 'was' : 'were'} run with --stop-on-first, which ends a run at its own first finding: a set needs runs to their end (the same command without --stop-on-first), or compare two such runs' files as a pair`,
+    );
+  if (stopped.length > 0)
+    said.push(
+      `${stopped.join(' and ')} ${stopped.length === 1 ? 'was' : 'were'} interrupted, which ends a run where it was stopped: a set needs runs to their end`,
+    );
+  return said.map((s) => `; ${s}`).join('');
 }
 
 /** A set's runs are one configuration, seeds apart, each seed once, of one length. */
@@ -209,9 +220,11 @@ function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): voi
     // configuration, not a seed run twice (QA: `stress` seed 1 beside `flush-race` seed 1 was
     // refused as seed 1 again).
     if (r !== first) {
-      const differs = compareResults(first.file, first.result, r.file, r.result).differences.filter(
-        (d) => !SAME_EXPERIMENT.test(d),
-      );
+      // A set is of one length, so a length that differs refuses it: nothing is compared per
+      // simulated ms as a pair's header says.
+      const differs = compareResults(first.file, first.result, r.file, r.result)
+        .differences.filter((d) => !SAME_EXPERIMENT.test(d))
+        .map((d) => d.replace(' (counts compared per simulated ms)', ''));
       if (differs.length > 0) {
         throw new ConfigError(
           r.file,

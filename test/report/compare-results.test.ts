@@ -34,6 +34,17 @@ function row(a: RunResult, b: RunResult, figure: string) {
   return r;
 }
 
+describe('compare: a run that simulated nothing', () => {
+  it('is refused, naming its file and field: every count of it is 0 by not having run (QA: 167 figures CHANGED)', () => {
+    const nothing: RunResult = { ...result({}, 0), status: 'interrupted' };
+    const real = result(dmas(1972));
+    expect(() => compareResults('s1.json', real, 'z.json', nothing)).toThrow(
+      'z.json: simulatedTicks: Expected a run that simulated some time (one with figures to compare), got one that simulated 0 ps (status interrupted: stopped before its first event)',
+    );
+    expect(() => compareResults('z.json', nothing, 's1.json', real)).toThrow(/^z\.json: simulatedTicks: /);
+  });
+});
+
 describe('compare: two runs of different seeds', () => {
   const notes = (a: RunResult, b: RunResult) =>
     comparisonFooter(compareResults('A.json', a, 'B.json', b)).filter((l) => l.startsWith('note:'));

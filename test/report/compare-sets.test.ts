@@ -519,5 +519,20 @@ describe('compare: two sets of runs', () => {
     expect(() => compareSets([stopped(1, 16 * US), stopped(2, 16 * US)], stoppedB)).toThrow(
       /s6\.json: simulatedTicks: Expected runs of the simulated length of A's \(16 us\) in a comparison of sets, got 200 us; s1\.json and s6\.json were run with --stop-on-first/,
     );
+    // An interrupted run ended where it was stopped: the refusal says so, and says nothing of
+    // counts per simulated ms, which only a pair compares (QA).
+    const interrupted = (seed: number, ticks: number): RunFile => {
+      const r = run(seed, {}, { ticks });
+      return { ...r, result: { ...r.result, status: 'interrupted' } };
+    };
+    const cut = [...a.slice(0, 1), interrupted(2, 116 * US)];
+    expect(() => compareSets(cut, set(6, EVICTIONS_B))).toThrow(
+      /s2\.json: Expected a run of the configuration of s1\.json .*simulated time: 200 us -> 116 us; s2\.json was interrupted, which ends a run where it was stopped: a set needs runs to their end$/,
+    );
+    // One that simulated nothing is refused by name, in a set as in a pair.
+    const empty = [...a, interrupted(9, 0)];
+    expect(() => compareSets(set(6, EVICTIONS_B), empty)).toThrow(
+      /s9\.json: simulatedTicks: Expected a run that simulated some time \(one with figures to compare\), got one that simulated 0 ps \(status interrupted: stopped before its first event\)/,
+    );
   });
 });
