@@ -363,12 +363,60 @@ describe('npusim compare', () => {
     [
       'a counter that is not a number',
       (r) => ({ ...r, counts: { ...r.counts, 'dma.issued': 'many' } }),
-      /x\.json: counts\.dma\.issued: Expected a finite number from 0, got `"many"` \(string\)/,
+      /x\.json: counts\.dma\.issued: Expected a whole number from 0, got `"many"` \(string\)/,
     ],
     [
       'a negative counter (QA: shown as CHANGED under "same event digest")',
       (r) => ({ ...r, counts: { ...r.counts, 'dma.completed': -5 } }),
-      /x\.json: counts\.dma\.completed: Expected a finite number from 0, got `-5` \(number\)/,
+      /x\.json: counts\.dma\.completed: Expected a whole number from 0, got `-5` \(number\)/,
+    ],
+    [
+      'a fraction of a counter (QA: judged as a figure)',
+      (r) => ({ ...r, counts: { ...r.counts, 'dma.completed': 3.5 } }),
+      /x\.json: counts\.dma\.completed: Expected a whole number from 0, got `3\.5` \(number\)/,
+    ],
+    [
+      'a counter past any run (QA: judged as a figure)',
+      (r) => ({ ...r, counts: { ...r.counts, 'dma.completed': 1e300 } }),
+      /x\.json: counts\.dma\.completed: Expected a whole number from 0, got `1e\+300` \(number\)/,
+    ],
+    [
+      'a median ten times the largest sample (QA: judged as a figure)',
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencies: {
+            'dma.latencyTicks': { count: 3, min: 1, mean: 2, p50: 30, p99: 30, p999: 30, max: 3 },
+          },
+        },
+      }),
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.p50: Expected at most max \(3\), got `30` \(number\)/,
+    ],
+    [
+      'percentiles out of order',
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencies: { 'dma.latencyTicks': { count: 3, min: 1, mean: 2, p50: 3, p99: 2, p999: 3, max: 3 } },
+        },
+      }),
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.p99: Expected at least p50 \(3\), got `2` \(number\)/,
+    ],
+    [
+      'a mean below the smallest sample, and a count of half a sample',
+      (r) => ({
+        ...r,
+        contention: {
+          ...r.contention,
+          latencies: {
+            'dma.latencyTicks': { count: 3, min: 10, mean: 2, p50: 10, p99: 10, p999: 10, max: 10 },
+            'peer.latencyTicks': { count: 0.5, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 },
+          },
+        },
+      }),
+      /x\.json: contention\.latencies\.dma\.latencyTicks\.mean: Expected a number from min to max \(10 to 10\), got `2` \(number\)/,
     ],
     [
       'a link busy more than all the time (QA: printed as 1e+302 %)',
