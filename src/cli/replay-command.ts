@@ -46,7 +46,6 @@ import { shellWord } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
-import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { formatHistory } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
 import {
@@ -69,6 +68,7 @@ import type { ReplayArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { startInlineWorker } from './inline-worker.js';
+import { failureFileInputs } from './input-files.js';
 import { LazyInterrupt } from './lazy-interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
@@ -80,12 +80,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
   const text = readFailureFileText(args.file);
   // The workload and topology files a failure file names are the run's inputs too: no output may
   // be written over them (the failure file itself was checked before the command began).
-  const named = [
-    { field: 'workload', path: workloadFileOf(text) },
-    { field: 'topology', path: topologyFileOf(text) },
-  ].flatMap(({ field, path }) =>
-    path === undefined ? [] : [{ option: `the failure file's ${field} (${args.file}: ${field}.file)`, path }],
-  );
+  const named = failureFileInputs(text, args.file);
   if (named.length > 0 && args.outputs.length > 0) checkOutputFiles(args.outputs, undefined, named);
   const workloads = await loadWorkloads();
   const started = performance.now();

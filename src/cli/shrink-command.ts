@@ -11,6 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
+import { withoutBom } from '../core/parse-json.js';
 import {
   ARROW_BREAK,
   FIELD_BREAK,
@@ -44,8 +45,9 @@ import { DEFAULT_SHRINK_BUDGET } from '../repro/shrink-budget.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
+import { failureFileInputs } from './input-files.js';
 import { Interrupt } from './interrupt.js';
-import { isDirectory, writeOutputs } from './output-path.js';
+import { checkOutputFiles, isDirectory, writeOutputs } from './output-path.js';
 import { progressIntervalMs } from './progress-interval.js';
 
 export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number> {
@@ -58,6 +60,9 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
       `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${args.out}`,
     );
   }
+  // Nor the workload or topology file the failure file names (QA: `--out myw.json` replaced the
+  // user's workload, and every failure file of it stopped replaying), as replay refuses.
+  if (args.outGiven) checkOutputFiles(args.outputs, undefined, failureFileInputs(text, args.file));
   const workloads = await loadWorkloads();
   // A failure of the user's own workload file is checked against that file as it loads now.
   const { file, config, workload } = readFailureFile(
@@ -156,11 +161,15 @@ async function shrinkAndWrite(
     ...hostChange(file.options, outcome.file.options),
   ];
   const live = outcome.liveness;
+  // A file that was not written cannot be shrunk further (QA: `npusim shrink /dev/full`); the
+  // original with a larger budget still can.
   const again =
     out === undefined || !outcome.budgetUsedUp
       ? []
       : reduced
-        ? ['shrink it further with:', `npusim shrink ${shellWord(out)}`]
+        ? unwritten.length > 0
+          ? []
+          : ['shrink it further with:', `npusim shrink ${shellWord(out)}`]
         : [
             `shrink it with a larger budget: npusim shrink ${shellWord(args.file)} --budget ${Math.max(DEFAULT_SHRINK_BUDGET, budget * 2)}`,
           ];
@@ -182,7 +191,7 @@ async function shrinkAndWrite(
           ]
         : hangingLines(
             '  nothing was reduced: ',
-            `${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); the file written is the original's run`,
+            `${candidates(outcome.runs - 1)} after the original's run, none kept (${first.rule === 'crash' ? '' : `${events(outcome.before)} events, `}${formatTime(outcome.before.simulatedTicks)}); ${unwritten.length > 0 ? 'the result is' : 'the file written is'} the original's run`,
             '  nothing was reduced: '.length,
           )),
       ...(changes.length > 0 ? ['  scenario:', ...changes.flatMap((c) => fitLine(`    ${c}`))] : []),
@@ -376,7 +385,7 @@ function heldOtherThanFailure(path: string): string | undefined {
     return undefined;
   }
   try {
-    const o = JSON.parse(text) as unknown;
+    const o = JSON.parse(withoutBom(text)) as unknown;
     if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
       const kind = npusimFileKind(o);
       if (kind?.startsWith('an npusim failure file')) return undefined;

@@ -7,6 +7,7 @@
  * replaced by another shrink's (QA: a quick re-run replaced a long shrink's 26 events with 1201).
  */
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -32,6 +33,8 @@ test.skipIf(!existsSync('/dev/full'))(
     expect(r.stdout).toContain('before');
     expect(r.stdout).toContain('(the shrunk failure file was not written: above on stderr)');
     expect(r.stdout).not.toContain('npusim replay /dev/full');
+    // Nor shrunk further from it (QA: `shrink it further with: npusim shrink /dev/full`).
+    expect(r.stdout).not.toContain('npusim shrink /dev/full');
     expect(r.stderr).toContain('npusim: --out: could not write `/dev/full`');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   },
@@ -109,4 +112,32 @@ test('the default name taken by a directory, or by a link to the input, is passe
   expect(linked.code, linked.stderr).toBe(0);
   expect(linked.stdout).toContain(`npusim replay ${file.replace(/\.json$/, '.shrunk-2.json')}`);
   expect(readFileSync(file, 'utf8')).toBe(original);
+});
+
+test('--out naming the topology file the failure file names is refused before the shrink, and the file is left as it was (QA: it was replaced, and the failure stopped replaying)', async () => {
+  const dir = testTempDir('npusim-shrink-out-');
+  const topology = join(dir, 'my-topology.json');
+  copyFileSync(new URL('../../examples/my-topology.json', import.meta.url), topology);
+  const failures = join(dir, 'f');
+  const run = await cli([
+    ...FAILING_RUN,
+    '--stop-on-first',
+    '--inline',
+    '--topology',
+    topology,
+    '--failures',
+    failures,
+  ]);
+  expect(run.code, run.stderr).toBe(1);
+  const [name] = readdirSync(failures).filter((f) => f.endsWith('.json'));
+  const file = join(failures, name!);
+  const spec = readFileSync(topology, 'utf8');
+  const r = await cli(['shrink', file, '--budget', '2', '--out', topology]);
+  expect(r.code).toBe(2);
+  // One message, wrapped as the terminal's width asks: read with its lines joined.
+  expect(r.stderr.replace(/\n\s*/g, ' ')).toBe(
+    `npusim: --out: Expected a file other than the command's input, got \`${topology}\`, which the failure file's topology (${file}: topology.file) reads Run \`npusim shrink --help\` for usage. `,
+  );
+  expect(r.stdout).toBe('');
+  expect(readFileSync(topology, 'utf8')).toBe(spec);
 });
