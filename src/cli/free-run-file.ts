@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
+import { withoutBom } from '../core/parse-json.js';
 
 /**
  * Larger than a failure file's take log makes it here: not read (nor kept). A free run's log
@@ -35,7 +36,7 @@ export function freeRunFileAt(path: string): string | undefined {
   if (!text.includes(`"${FAILURE_FORMAT}"`)) return undefined;
   let o: Record<string, unknown>;
   try {
-    o = JSON.parse(text) as Record<string, unknown>;
+    o = JSON.parse(withoutBom(text)) as Record<string, unknown>;
   } catch {
     return undefined;
   }

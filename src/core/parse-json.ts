@@ -30,6 +30,15 @@ export function parseJson(
 }
 
 /**
+ * `text` without its byte order mark, if it has one (some Windows editors write one): what every
+ * reader of a JSON file parses, so a file with one is the same file to all of them (QA: a free
+ * run's failure file with one lost its protection from being written over).
+ */
+export function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/**
  * `text`, the contents of the JSON file `file` a user wrote or may have edited (a workload, a
  * topology, a failure file, a sweep summary, a run result), parsed; a byte order mark (some Windows
  * editors write one) is skipped. Text that is not JSON is a ConfigError on `field` (the file, or
@@ -46,7 +55,7 @@ export function parseJsonFile(
   field = file,
   got = 'a syntax error',
 ): unknown {
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const body = withoutBom(text);
   const value = parseJson(body, field, expected, got, file);
   // Parsed, so the scanner can find nothing but a repeated key (json-syntax.ts).
   const repeated = jsonSyntaxProblem(body);

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
-import { parseJsonFile } from '../core/parse-json.js';
+import { parseJsonFile, withoutBom } from '../core/parse-json.js';
 import { npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import { decodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
@@ -600,10 +600,7 @@ export function topologyFileOf(text: string): string | undefined {
 function fileNamedAt(text: string, field: 'workload' | 'topology'): string | undefined {
   try {
     // A byte order mark is skipped here as the strict read skips it (parse-json.ts).
-    const json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as Record<
-      string,
-      { file?: unknown } | undefined
-    >;
+    const json = JSON.parse(withoutBom(text)) as Record<string, { file?: unknown } | undefined>;
     const file = json?.[field]?.file;
     return typeof file === 'string' ? file : undefined;
   } catch {

@@ -279,6 +279,12 @@ describe("an output that would write over a free run's failure file", () => {
       `--record: Expected a file that holds no free run's failure file, got \`${path}\`, which holds a free run's failure file (stress, seed 7: order.atsd-released-early): its race is in no seed, and only that file replays it; name another file, or move that one first`,
     );
     expect(readFileSync(path, 'utf8')).toBe(text);
+    // With a byte order mark, which every reader of it skips, it is the same file (QA: it was
+    // written over without a word).
+    writeFileSync(path, `\uFEFF${text}`);
+    expect(refusal(() => checkOutputFiles([{ option: '--out', path }]))).toContain(
+      "which holds a free run's failure file (stress, seed 7: order.atsd-released-early)",
+    );
     // A seed's failure file (its run makes it again), a clean free run's recording, and a file
     // that is no failure file at all are the user's to write over.
     for (const other of [
