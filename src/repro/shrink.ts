@@ -57,6 +57,7 @@ import {
 import { crashFinding, exitClassOf, firstFinding } from './first-finding.js';
 import type { LivenessFinding } from './liveness-text.js';
 import { scenarioPasses } from './scenario-passes.js';
+import { shrunkOptions } from './shrunk-options.js';
 import { type Stuck, stuckAtLiveness } from './stuck-shootdown.js';
 
 export interface Measures {
@@ -214,8 +215,10 @@ export async function shrinkFailure(
   if (s.budgetUsedUp) s.lastPass = ranOutIn;
   const best = s.best;
   const result = best.result;
+  // The variant and --sets its shrunk parameters no longer hold are left out (shrunk-options.ts).
+  const config = shrunkOptions(best.config, workload);
   const shrunk = buildFailureFile({
-    config: best.config,
+    config,
     workload,
     host: 'inline',
     digest: result?.digest || '0000000000000000',
@@ -238,7 +241,7 @@ export async function shrinkFailure(
         ? { before: start.liveness, after: best.liveness }
         : undefined,
     file: shrunk,
-    config: best.config,
+    config,
   };
 }
 

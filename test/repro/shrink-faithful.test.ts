@@ -16,6 +16,7 @@ import type { FailureFile } from '../../src/repro/failure-file.js';
 import { readFailureFile } from '../../src/repro/failure-file-read.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { shrinkFailure } from '../../src/repro/shrink.js';
+import { shrunkOptions } from '../../src/repro/shrunk-options.js';
 import { workloads } from '../../workloads/index.js';
 import { cli } from '../cli/cli-harness.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -45,6 +46,38 @@ describe('shrink: from the file’s own run, to a file that replays', () => {
     expect(out.after.events).toBeLessThan(out.before.events);
     const replay = await replayFailure(JSON.stringify(out.file), 'shrunk.json', registry, 'inline', 1);
     expect(replay.mismatches).toEqual([]);
+  });
+
+  test('a variant whose parameters the shrink changed is left out of the shrunk file, which replays; one it left alone stays (QA)', async () => {
+    const { text, file } = await failing([
+      'multi-tenant',
+      '--variant',
+      'per-socket',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--duration',
+      '100us',
+      '--stop-on-first',
+    ]);
+    expect(file.options.variant).toBe('per-socket');
+    const { config, workload } = readFailureFile(text, 'variant.json', registry);
+    const out = await shrinkFailure(file, config, workload, { budget: 20 });
+    // The variant sets `tenants`, which the shrink cut to one: the file no longer says it ran that
+    // variant, whose `set` would give other tenants (replay refused it as "a changed variant").
+    expect(out.file.workload.params).not.toEqual(file.workload.params);
+    expect(out.file.options.variant).toBeUndefined();
+    const replay = await replayFailure(JSON.stringify(out.file), 'shrunk.json', registry, 'inline', 1);
+    expect(replay.mismatches).toEqual([]);
+    // A variant whose `set` still holds over the parameters (nothing the shrink changed) stays.
+    expect(shrunkOptions(config, workload).variant).toBe('per-socket');
+    // A --set the parameters no longer hold is left out (QA: `replay --json` showed a stale one
+    // as the run's); one they do is kept.
+    const stale = { path: 'gpu.engines', value: config.params.gpu.engines + 1 };
+    const holding = { path: 'gpu.issueIntervalTicks', value: config.params.gpu.issueIntervalTicks };
+    expect(shrunkOptions({ ...config, set: [stale] }, workload).set).toBeUndefined();
+    expect(shrunkOptions({ ...config, set: [stale, holding] }, workload).set).toEqual([holding]);
   });
 
   test('a file whose run does not reproduce is refused, saying how it differs', async () => {
