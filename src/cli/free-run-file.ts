@@ -11,12 +11,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { withoutBom } from '../core/parse-json.js';
-
-/**
- * Larger than a failure file's take log makes it here: not read (nor kept). A free run's log
- * grows with its events, a few bytes each; 256 MiB is past any run the suite or README makes.
- */
-const MOST_BYTES = 256 << 20;
+// Larger than any failure file npusim writes: not one (nor read).
+import { MAX_FAILURE_FILE_BYTES } from '../io/failure-file-text.js';
 
 /**
  * What `path` holds when it is a free run's failure file with a finding, in words for a refusal
@@ -27,7 +23,7 @@ export function freeRunFileAt(path: string): string | undefined {
   let text: string;
   try {
     const st = statSync(path);
-    if (!st.isFile() || st.size > MOST_BYTES || st.size === 0) return undefined;
+    if (!st.isFile() || st.size > MAX_FAILURE_FILE_BYTES || st.size === 0) return undefined;
     text = readFileSync(path, 'utf8');
   } catch {
     return undefined;

@@ -20,7 +20,7 @@ import {
   TEXT_COLUMNS,
   WORD_BREAK,
 } from '../core/wrap-text.js';
-import { readFailureFileText } from '../io/failure-file-text.js';
+import { MAX_FAILURE_FILE_BYTES, readFailureFileText } from '../io/failure-file-text.js';
 import { sameFile } from '../io/same-file.js';
 import * as machine from '../model/actors/machine.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
@@ -379,7 +379,7 @@ function heldOtherThanFailure(path: string): string | undefined {
     const st = statSync(path);
     if (!st.isFile()) return undefined;
     // Larger than a failure file gets (its choice log is bounded): said without reading it.
-    if (st.size > 64 << 20) return `a file of ${st.size} bytes, too large to be a failure file`;
+    if (st.size > MAX_FAILURE_FILE_BYTES) return `a file of ${st.size} bytes, too large to be a failure file`;
     text = readFileSync(path, 'utf8');
   } catch {
     return undefined;

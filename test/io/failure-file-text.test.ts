@@ -1,6 +1,6 @@
 /**
  * `npusim replay FILE` and `npusim shrink FILE` read FILE bounded: a device without end
- * (/dev/zero) or a file over 64 MiB is refused with exit 2, never read whole (replay read
+ * (/dev/zero) or a file over 512 MiB (the most npusim writes) is refused with exit 2, never read whole (replay read
  * /dev/zero for ever, and shrink had no limit at all), and a path that is no file says what it is.
  */
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
@@ -12,13 +12,13 @@ import { testTempDir } from '../support/temp-dir.js';
 
 describe('failure file text: bounded, and every unreadable path named', () => {
   test.skipIf(!existsSync('/dev/zero'))(
-    'a device without end is refused once 64 MiB arrived, by replay and by shrink',
+    'a device without end is refused once 512 MiB arrived, by replay and by shrink',
     async () => {
       for (const command of ['replay', 'shrink']) {
         const r = await cli([command, '/dev/zero']);
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(
-          `npusim: /dev/zero: Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (64 MiB), got more than that`,
+          `npusim: /dev/zero: Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (512 MiB, the most npusim writes), got more than that`,
         );
       }
     },
@@ -31,7 +31,7 @@ describe('failure file text: bounded, and every unreadable path named', () => {
     ftruncateSync(fd, MAX_FAILURE_FILE_BYTES + 1);
     closeSync(fd);
     expect(() => readFailureFileText(path)).toThrow(
-      `${path}: Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (64 MiB), got ${MAX_FAILURE_FILE_BYTES + 1} bytes`,
+      `${path}: Expected a failure file of at most ${MAX_FAILURE_FILE_BYTES} bytes (512 MiB, the most npusim writes), got ${MAX_FAILURE_FILE_BYTES + 1} bytes`,
     );
   });
 
