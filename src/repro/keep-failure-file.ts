@@ -11,6 +11,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FAILURE_FORMAT } from '../core/npusim-files.js';
+import { withoutBom } from '../core/parse-json.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { type FailureFile, failureFileName, failureIdentity } from './failure-file.js';
 import { writeWholeFile } from './write-whole-file.js';
@@ -74,10 +76,14 @@ function failurePath(first: string, file: FailureFile, say: (line: string) => vo
   const path = freeFailurePath(first, file);
   if (path === undefined) {
     say(
-      `the failure file was not written: ${first} and the ${MAX_NAME_TRIES - 1} names after it all hold other failures`,
+      `the failure file was not written: ${first} and the ${MAX_NAME_TRIES - 1} names after it all hold other failures or files`,
     );
   } else if (path !== first) {
-    say(`${first} holds another failure with the same name; this one goes to ${path}`);
+    // A file there that is no failure file (notes saved under that name) is said as what it is.
+    const what = failureFileAt(first)
+      ? 'another failure with the same name'
+      : 'a file that is no failure file';
+    say(`${first} holds ${what}; this one goes to ${path}`);
   }
   return path;
 }
@@ -101,9 +107,19 @@ export function freeFailurePath(
 }
 
 /** Whether the file at `path` is a failure file of the same failure as `file` (same identity). */
+/** Whether `path` holds an npusim failure file (of any failure), by its format. */
+function failureFileAt(path: string): boolean {
+  try {
+    const there = JSON.parse(withoutBom(readFileSync(path, 'utf8'))) as { format?: unknown } | null;
+    return there?.format === FAILURE_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 function holdsFailure(path: string, file: FailureFile): boolean {
   try {
-    const there = JSON.parse(readFileSync(path, 'utf8')) as FailureFile;
+    const there = JSON.parse(withoutBom(readFileSync(path, 'utf8'))) as FailureFile;
     return failureIdentity(there) === failureIdentity(file);
   } catch {
     // Unreadable, not JSON, or not a failure file's shape: not this failure, so it is kept.

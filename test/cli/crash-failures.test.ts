@@ -165,6 +165,13 @@ describe('run: a crash', () => {
     expect(third.stderr).toContain(`npusim replay ${next}`);
     expect(readFileSync(path, 'utf8')).toBe(otherText);
     expect(readFile(next).seed).toBe(1);
+
+    // A file there that is no failure file is said as such, and kept too (QA: "another failure").
+    writeFileSync(path, 'notes\n');
+    rmSync(next);
+    const fourth = await crashRun('gpu2:50', dir);
+    expect(fourth.stderr).toContain(`${path} holds a file that is no failure file; this one goes to ${next}`);
+    expect(readFileSync(path, 'utf8')).toBe('notes\n');
   });
 
   test("--stop-on-first: a crash past the first finding's stop counts for nothing on every placement, one before it stands", async () => {
