@@ -29,7 +29,7 @@ import {
 import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from './commands.js';
 import type { SplitValue } from './option-hint.js';
 import type { ParamSet } from './option-values.js';
-import { isJsonInside, linkedPathText } from './output-path.js';
+import { hasOwnFolder, isJsonInside, linkedPathText } from './output-path.js';
 import { parseCommand } from './parse-command.js';
 import type { DurationValue } from './scenario-options.js';
 import type { SeedsFile } from './seeds-file.js';
@@ -113,16 +113,22 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   shrink: (values, positionals, outputs) => {
     const file = positionals[0];
     if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
-    const out = (values.out as string | undefined) ?? file.replace(/(\.json)?$/i, '.shrunk.json');
+    // A file read from a pipe or a device has no folder of its own: the default goes to the
+    // current directory, under the failure's own name (shrink-command.ts shrunkPath).
+    const outHere = values.out === undefined && !hasOwnFolder(file);
+    const out =
+      (values.out as string | undefined) ?? (outHere ? '.' : file.replace(/(\.json)?$/i, '.shrunk.json'));
     // The default name is not checked as a file: what is there (a directory, another shrink, the
     // input under a link) is kept and the shrunk file takes the next free name (shrink-command.ts).
     // Its directory must take a new file.
-    if (values.out === undefined) outputs.push({ option: '--out', path: dirname(out), directory: true });
+    if (values.out === undefined)
+      outputs.push({ option: '--out', path: outHere ? '.' : dirname(out), directory: true });
     return {
       command: 'shrink',
       file,
       out,
       outGiven: values.out !== undefined,
+      outHere,
       budget: values.budget as number | undefined,
       outputs,
     };

@@ -149,6 +149,11 @@ export interface ShrinkArgs {
    * and this one takes the next free name (QA: a quick re-run replaced a long shrink's result).
    */
   outGiven: boolean;
+  /**
+   * The file was read from a pipe or a device (output-path.ts hasOwnFolder): the default shrunk
+   * file goes to the current directory under the failure's own name (`out` is `.` then).
+   */
+  outHere: boolean;
   budget: number | undefined;
   outputs: OutputFile[];
 }

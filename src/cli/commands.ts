@@ -267,7 +267,7 @@ const SHRINK: CommandSpec = {
       type: 'string',
       value: 'FILE',
       help: 'where the shrunk failure file goes',
-      default: 'FILE with .shrunk.json',
+      default: "FILE with .shrunk.json (from a pipe or device: the failure's own name, here)",
       writesFile: true,
     },
     {

@@ -28,7 +28,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
-import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
+import { type FailureFile, type FirstFinding, failureFileName } from '../repro/failure-file.js';
 import { readFailureFile } from '../repro/failure-file-read.js';
 import { freeFailurePath } from '../repro/keep-failure-file.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
@@ -354,14 +354,18 @@ function shrunkPath(args: ShrinkArgs, shrunk: FailureFile, io: CliIo): string | 
     return args.out;
   }
   const usable = (p: string) => !isDirectory(p) && !sameFile(p, args.file);
-  const path = freeFailurePath(args.out, shrunk, usable);
+  // A failure file read from a pipe or a device has no folder of its own (args.ts outHere): the
+  // current directory, under the failure's own name.
+  const base = args.outHere ? failureFileName(shrunk).replace(/\.json$/, '.shrunk.json') : args.out;
+
+  const path = freeFailurePath(base, shrunk, usable);
   if (path === undefined) {
     io.stderr.write(
-      `npusim: the shrunk file was not written: ${args.out} and the 99 names after it all hold other files\n`,
+      `npusim: the shrunk file was not written: ${base} and the 99 names after it all hold other files\n`,
     );
-  } else if (path !== args.out) {
+  } else if (path !== base) {
     io.stderr.write(
-      `npusim: ${args.out} holds another shrink or file, which is kept; this shrunk file goes to ${path}\n`,
+      `npusim: ${base} holds another shrink or file, which is kept; this shrunk file goes to ${path}\n`,
     );
   }
   return path;

@@ -6,6 +6,8 @@
  * and the table of the finished shrink was lost with it. And the default shrunk file is never
  * replaced by another shrink's (QA: a quick re-run replaced a long shrink's 26 events with 1201).
  */
+
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -18,6 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { SOURCE_CLI_ENV } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli, FAILING_RUN } from './cli-harness.js';
 
@@ -140,4 +143,24 @@ test('--out naming the topology file the failure file names is refused before th
   );
   expect(r.stdout).toBe('');
   expect(readFileSync(topology, 'utf8')).toBe(spec);
+});
+
+test("a failure file read from a pipe, or redirected to /dev/stdin, is shrunk to the current directory under the failure's own name (QA: /dev/stdin.shrunk.json went into /dev)", async () => {
+  const { file } = await failureFile();
+  const here = testTempDir('npusim-shrink-pipe-');
+  const shrink = (input: string) =>
+    spawnSync('bash', ['-c', `exec "$NODE" "$CLI" shrink ${input} --budget 2`], {
+      cwd: here,
+      env: { ...process.env, F: file, NODE: process.execPath, CLI: process.env[SOURCE_CLI_ENV] ?? '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  for (const input of ['/dev/stdin < "$F"', '<(cat "$F")']) {
+    const r = shrink(input);
+    expect(r.status, r.stderr).toBe(0);
+    const written = readdirSync(here);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^flush-race-seed1-order\.atsd-released-early-[0-9a-f]{8}\.shrunk\.json$/);
+    expect(r.stdout).toContain(`replay it with:\nnpusim replay ${written[0]}\n`);
+  }
 });
