@@ -28,9 +28,9 @@ import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import { writeTarget } from '../io/write-target.js';
+import { freeRunFileAt } from '../repro/free-run-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
-import { freeRunFileAt } from './free-run-file.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {

@@ -26,6 +26,7 @@ import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { shellWord } from '../report/reproduce-line.js';
 import type { RunResult } from '../report/run-result.js';
+import { freeRunFileAt } from '../repro/free-run-file.js';
 import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import { WorkerSet } from '../runtime/worker-set.js';
@@ -382,6 +383,15 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
   const text = options.free === undefined ? o.result : freeResultText(o.result, failureFile);
   const variant = options.config.variant === undefined ? '' : `.${options.config.variant}`;
   const path = join(dir, `${options.config.workload}${variant}-seed${o.seed}.json`);
+  // A free run's failure file there is the only record of its race (free-run-file.ts): kept.
+  const free = freeRunFileAt(path);
+  if (free !== undefined) {
+    options.onNote?.(
+      `seed ${o.seed}: the run result ${path} was not written: that file holds ${free}, the only record of its race`,
+    );
+    options.onResultFile?.(o.seed, null);
+    return;
+  }
   try {
     writeWholeFile(path, text);
   } catch (e) {

@@ -234,6 +234,26 @@ describe('sweep --results DIR', () => {
     }
   });
 
+  test("a free run's failure file at a seed's result name is kept: that seed's result is not written, and said (QA: it was replaced)", async () => {
+    const dir = testTempDir('npusim-sweep-results-free-');
+    const race = join(dir, 'stress-seed2.json');
+    const text = `${JSON.stringify({
+      format: 'npusim-failure',
+      workload: { name: 'stress' },
+      seed: 7,
+      first: { rule: 'order.atsd-released-early', tick: 1 },
+      free: { actors: [] },
+    })}\n`;
+    writeFileSync(race, text);
+    const r = await cli(['sweep', ...STRESS, '--seeds', '1..3', '--jobs', '1', '--results', dir]);
+    expect(unwrapped(r.stderr, 2)).toContain(
+      `seed 2: the run result ${race} was not written: that file holds a free run's failure file (stress, seed 7: order.atsd-released-early), the only record of its race`,
+    );
+    expect(readFileSync(race, 'utf8')).toBe(text);
+    expect(r.stdout).toContain('none for seed 2 (said above)');
+    expect(r.code).toBe(2);
+  });
+
   test('a --results path that cannot be a directory, or that --failures names too, is refused before any seed runs', async () => {
     const dir = testTempDir('npusim-sweep-results-bad-');
     const file = join(dir, 'F');

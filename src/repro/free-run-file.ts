@@ -3,10 +3,12 @@
  * something. Such a file is the only record of its race: a free run's order of events came from
  * real thread timing, in no seed, so `npusim run` cannot make it again; only its take log in that
  * file replays it. `--record FILE` run twice, or `--out` of the file, replaced it without a word
- * (the failures directory never does: repro/keep-failure-file.ts), so every output a command
- * writes is refused before it runs when it names one (output-path.ts checkOutputFiles). Another
- * failure file (a seed's, replayable from its command), a clean free run's recording and any
- * other file are the user's to overwrite, as README's options say.
+ * (the failures directory never does: keep-failure-file.ts), so every output a command writes is
+ * refused before it runs when it names one (cli/output-path.ts checkOutputFiles), and a sweep
+ * writes no run result over one (sweep/sweep.ts writeResult: QA, `--results` replaced one a user
+ * had named as a seed's result). Another failure file (a seed's, replayable from its command), a
+ * clean free run's recording and any other file are the user's to overwrite, as README's options
+ * say.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
