@@ -3,6 +3,7 @@
  * checkout (read from .git directly, so no git binary is needed and nothing is spawned).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const ROOT_CANDIDATES = ['../../', '../../../'];
 
@@ -39,6 +40,25 @@ function readVersion(): string {
     if (pkg.name === 'npusim' && typeof pkg.version === 'string') return pkg.version;
   }
   return 'unknown';
+}
+
+/**
+ * The folder of the npusim package this code runs from (the one whose package.json names npusim),
+ * or undefined: what a user's project installs (`npm install DIR`), npusim not being on the npm
+ * registry.
+ */
+export function npusimPackageDir(): string | undefined {
+  for (const root of ROOT_CANDIDATES) {
+    const text = readAt(`${root}package.json`);
+    if (text === undefined) continue;
+    try {
+      if ((JSON.parse(text) as { name?: unknown }).name === 'npusim')
+        return fileURLToPath(new URL(root, import.meta.url)).replace(/\/$/, '');
+    } catch {
+      // Not the package's own package.json.
+    }
+  }
+  return undefined;
 }
 
 /** The commit checked out, or undefined outside a git checkout. */

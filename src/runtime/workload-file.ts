@@ -19,6 +19,7 @@ import { ConfigError } from '../core/errors.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { utf16JsonText } from '../io/utf16-text.js';
+import { npusimPackageDir } from '../io/version.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { missingImportPlace } from './missing-import.js';
 import { keepTsxCacheInMemoryIfUnwritable } from './tsx-cache.js';
@@ -254,8 +255,14 @@ function checkedDefault(file: string, mod: { default?: unknown }): unknown {
  * a .ts file tsx compiles to CommonJS name a format the user never chose. Empty for any other.
  */
 export function loadErrorHint(text: string): string {
-  if (/Cannot find (module|package) 'npusim'/.test(text))
-    return ' (a workload file imports npusim by name: run `npm install npusim` in its directory or one above it)';
+  if (/Cannot find (module|package) 'npusim'/.test(text)) {
+    // npusim is not on the npm registry (QA: `npm install npusim` failed with E404): the package
+    // to install is this one, from its folder.
+    const dir = npusimPackageDir();
+    const word =
+      dir === undefined ? 'PATH' : /^[\w./-]+$/.test(dir) ? dir : `'${dir.replaceAll("'", "'\\''")}'`;
+    return ` (a workload file imports npusim by name: run \`npm install ${word}\` in its directory or one above it${dir === undefined ? ', PATH the folder of a built copy of npusim' : ', the npusim running now'}; npusim is not on the npm registry)`;
+  }
   if (/Top-level await is currently not supported with the "cjs" output format/.test(text))
     return ' (a .ts file outside an ES module package is loaded as CommonJS, which has no top-level await: name it .mts, or add a package.json with "type": "module" beside it)';
   return '';

@@ -306,7 +306,8 @@ describe('user workloads', () => {
     const alone = await cli(['run', lonely, '--inline']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain("Cannot find module 'npusim'");
-    expect(alone.stderr).toContain('npm install npusim');
+    expect(alone.stderr).toContain('npm install /');
+    expect(alone.stderr).toContain('npusim is not on the npm registry');
     const missing = await cli(['run', join(dir, 'nope.ts'), '--inline']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { jsonSyntaxProblem } from '../../src/core/json-syntax.js';
 import { buildTopology } from '../../src/model/platform/topology.js';
@@ -627,8 +628,9 @@ describe('a load error the words alone do not explain gets a hint', () => {
     ).toBe(
       ' (a .ts file outside an ES module package is loaded as CommonJS, which has no top-level await: name it .mts, or add a package.json with "type": "module" beside it)',
     );
+    // npusim is not on the npm registry: the hint names this package's own folder to install.
     expect(loadErrorHint("Cannot find package 'npusim' imported from /x/w.ts")).toContain(
-      'npm install npusim',
+      `run \`npm install ${fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')}\` in its directory or one above it, the npusim running now; npusim is not on the npm registry`,
     );
     expect(loadErrorHint('x.ts:3:36: Unexpected identifier')).toBe('');
   });
