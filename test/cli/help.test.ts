@@ -2,17 +2,20 @@
  * `--help` is generated from the command table (issue 8) and the exit-code table, and README.md
  * says the same: a new option or exit code that is missing from either fails here.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { HELP_OPTION } from '../../src/cli/command-spec.js';
-import { COMMANDS, type CommandName, DEFAULT_WORKLOAD } from '../../src/cli/commands.js';
+import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from '../../src/cli/commands.js';
 import { helpText } from '../../src/cli/help.js';
 import { EXIT_CODE_VALUES, EXIT_CODES } from '../../src/core/exit-codes.js';
 import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { MAX_PCT_DEPTH } from '../../src/model/choice/pct.js';
 import { TRACE_EVENTS_RANGE } from '../../src/report/trace/trace-recording.js';
 import { MAX_SWEEP_SEEDS } from '../../src/sweep/seeds.js';
+import { testTempDir } from '../support/temp-dir.js';
+import { cli } from './cli-harness.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
@@ -105,5 +108,30 @@ describe('README: agrees with the tables', () => {
     const listed = [...section.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
     const threadsRow = section.includes('`--threads` / `--inline`') ? ['--inline'] : [];
     expect([...listed, ...threadsRow].sort()).toEqual(run.options.map((o) => `--${o.name}`).sort());
+  });
+});
+
+describe('help examples', () => {
+  it('replay and shrink name the failure file their example run writes, so the pair pastes as it is (QA: a name no run wrote)', async () => {
+    const dir = testTempDir('npusim-help-example-');
+    const r = await cli([
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--stop-on-first',
+      '--inline',
+      '--failures',
+      join(dir, 'npusim-failures'),
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const [name] = readdirSync(join(dir, 'npusim-failures'));
+    for (const command of ['replay', 'shrink'] as const) {
+      expect(commandSpec(command).examples?.[0]).toBe(
+        `npusim run flush-race --bug single-flush --seed 1 --stop-on-first && npusim ${command} npusim-failures/${name}`,
+      );
+    }
   });
 });
