@@ -14,6 +14,7 @@ import type { RunResult } from '../report/run-result.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
 import { ActorCrashError, EngineStallError } from '../runtime/run-errors.js';
 import type { ActorTrace, TraceOptions } from '../runtime/trace-recorder.js';
+import { sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 
@@ -59,7 +60,7 @@ export async function crashTraceFile(
     { traces, reachedTick: error.crash.tick + 1 },
     args.traceEvents ?? DEFAULT_TRACE_EVENTS,
   );
-  io.stderr.write(`npusim: ${trace.note}\n`);
+  io.stderr.write(sayText(trace.note));
   return { option: '--trace', path: args.trace, text: trace.bytes };
 }
 

@@ -25,7 +25,7 @@ import { crashFinding, exitClassOf, firstFinding } from '../repro/first-finding.
 import { keepFailureFile } from '../repro/keep-failure-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { describeErrno, errnoOf } from './output-path.js';
 
 /**
@@ -89,7 +89,7 @@ export function writeFailureFile(
   // were handled, and a free run's race is in no seed, only in its take log up to the stop (QA: a
   // free run stopped after 840 violations left no file, and the race was gone). Its file is
   // marked interrupted, so its replay runs to the same stop (docs: "Failure files").
-  const path = keepFailureFile(dir, file, (line) => io.stderr.write(`npusim: ${line}\n`));
+  const path = keepFailureFile(dir, file, (line) => io.stderr.write(sayText(line)));
   if (path === undefined) return undefined;
   if (announce)
     io.stderr.write(replayFileLines({ failureFile: path, interrupted: result.status === 'interrupted' }));

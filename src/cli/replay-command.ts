@@ -362,7 +362,7 @@ async function replayTraceFiles(
     { traces, reachedTick: r.crash.tick + 1 },
     args.traceEvents ?? DEFAULT_TRACE_EVENTS,
   );
-  io.stderr.write(`npusim: ${trace.note}\n`);
+  io.stderr.write(sayText(trace.note));
   return [{ option: '--trace', path: args.trace, text: trace.bytes }];
 }
 

@@ -134,7 +134,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
             args.shard?.count,
           ),
           '--failures',
-          (line) => io.stderr.write(`npusim: ${line}\n`),
+          (line) => io.stderr.write(sayText(line)),
         );
   try {
     return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool, judgeAs });
@@ -224,7 +224,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
     throw error;
   } finally {
     progress.stop();
-    for (const line of notes) io.stderr.write(`npusim: ${line}\n`);
+    for (const line of notes) io.stderr.write(sayText(line));
     if (pctDepth !== undefined && pctExample !== undefined)
       io.stderr.write(sayText(pctExampleLine(pctDepth, pctExample)));
     if (fired.planned > 0)

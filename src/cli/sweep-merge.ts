@@ -26,7 +26,7 @@ import {
 } from '../sweep/summary-merge.js';
 import { readSummary, withFilesBeside } from '../sweep/summary-read.js';
 import type { SweepArgs } from './cli-args.js';
-import type { CliIo } from './cli-io.js';
+import { type CliIo, sayText } from './cli-io.js';
 import { sweepsStillWriting } from './sweep-lock.js';
 import { printSummary } from './sweep-summary-output.js';
 import { type SweepEnding, summaryText } from './sweep-summary-text.js';
@@ -48,7 +48,7 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
       );
     }
     // Said first: a sweep still running there may be why its summary is missing or old.
-    for (const line of sweepsStillWriting(dir)) io.stderr.write(`npusim: ${line}\n`);
+    for (const line of sweepsStillWriting(dir)) io.stderr.write(sayText(line));
     if (files.length === 0)
       throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
     for (const f of files)

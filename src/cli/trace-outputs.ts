@@ -11,6 +11,7 @@ import type { MachinePlan } from '../runtime/machine-module.js';
 import type { RawRun } from '../runtime/raw-run.js';
 import type { TraceOptions } from '../runtime/trace-recorder.js';
 import type { RunArgs, TraceArgs } from './cli-args.js';
+import { sayText } from './cli-io.js';
 import type { OutputText } from './emit-result.js';
 import { hostRun, type PlannedRun, type RunSession } from './host-run.js';
 import { reportWrittenLine } from './output-path.js';
@@ -56,9 +57,11 @@ export async function anchoredRun(
     return undefined;
   }
   io.stderr.write(
-    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
-      `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
-      '(the same seed gives the same run)\n',
+    sayText(
+      `trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+        `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}); running again to keep the window around it ` +
+        '(the same seed gives the same run)',
+    ),
   );
   const again = await hostRun(session, config, args.host, {
     trace: { ...recording, anchorTick: need.anchorTick },
@@ -88,10 +91,10 @@ export function freeTraceMissText(
       : args.record !== undefined
         ? `its --record file ${args.record}`
         : undefined;
-  return (
-    `npusim: trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
-    `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
-    `the window around it (it races anew): ${replayable === undefined ? '' : `\`npusim replay\` of ${replayable} with --trace FILE keeps it (a replay follows the run's take log), or `}raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)\n`
+  return sayText(
+    `trace: the first finding (${formatTime(need.anchorTick)}) is outside what the trace could keep ` +
+      `(${formatTime(need.keptFrom)} to ${formatTime(need.keptTo)}), and a free run cannot be run again to keep ` +
+      `the window around it (it races anew): ${replayable === undefined ? '' : `\`npusim replay\` of ${replayable} with --trace FILE keeps it (a replay follows the run's take log), or `}raise --trace-events (with --stop-on-first the run ends at its finding, so fewer events reach back to it)`,
   );
 }
 
@@ -117,7 +120,7 @@ export async function traceAndReportFiles(
       traceRaw ?? raw,
       args.traceEvents ?? DEFAULT_TRACE_EVENTS,
     );
-    io.stderr.write(`npusim: ${trace.note}\n`);
+    io.stderr.write(sayText(trace.note));
     files.push({ option: '--trace', path: args.trace, text: trace.bytes });
   }
   if (args.report !== undefined) {

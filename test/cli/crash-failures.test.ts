@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
 import type { FailureFile } from '../../src/repro/failure-file.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { type CliOutcome, cli, FAILING_RUN } from './cli-harness.js';
 
@@ -159,7 +160,7 @@ describe('run: a crash', () => {
     const third = await crashRun('gpu2:50', dir);
     expect(third.code).toBe(4);
     const next = path.replace(/\.json$/, '-2.json');
-    expect(third.stderr).toContain(
+    expect(unwrapped(third.stderr, 8)).toContain(
       `${path} holds another failure with the same name; this one goes to ${next}`,
     );
     expect(third.stderr).toContain(`npusim replay ${next}`);
@@ -170,7 +171,9 @@ describe('run: a crash', () => {
     writeFileSync(path, 'notes\n');
     rmSync(next);
     const fourth = await crashRun('gpu2:50', dir);
-    expect(fourth.stderr).toContain(`${path} holds a file that is no failure file; this one goes to ${next}`);
+    expect(unwrapped(fourth.stderr, 8)).toContain(
+      `${path} holds a file that is no failure file; this one goes to ${next}`,
+    );
     expect(readFileSync(path, 'utf8')).toBe('notes\n');
   });
 

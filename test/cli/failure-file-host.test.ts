@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -20,9 +21,13 @@ test('a threaded run after an inline one of the same failure says it replaced th
   const threaded = await cli([...RUN, '--workers', '2', '--failures', dir]);
   expect(threaded.code, threaded.stderr).toBe(1);
   expect(readdirSync(dir)).toEqual([name]);
-  expect(threaded.stderr).toContain(
+  expect(unwrapped(threaded.stderr, 8)).toContain(
     `npusim: replaced ${path}: it recorded --inline; this run's --workers 2 is kept instead (same digest)\n`,
   );
+  // Wrapped at 100 columns, as every note (QA: 173 columns); the path itself is never broken.
+  const note = threaded.stderr.slice(threaded.stderr.indexOf('npusim: replaced')).split('\n').slice(0, 3);
+  expect(note.filter((l) => !l.includes(path)).every((l) => l.length <= 100)).toBe(true);
+  expect(note[1]).toMatch(/^ {8}\S/);
   expect(JSON.parse(readFileSync(path, 'utf8')).options).toMatchObject({ host: 'threaded', workers: '2' });
   const again = await cli([...RUN, '--workers', '2', '--failures', dir]);
   expect(again.stderr).not.toContain('npusim: replaced');

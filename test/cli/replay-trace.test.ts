@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTime } from '../../src/report/duration.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { decodedTrace } from '../support/trace-instants.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
@@ -65,7 +66,7 @@ describe('replay --trace, --report and --out', () => {
     // `npusim run` with this cap kept only the run's end and ran again (trace-report.test.ts); the
     // replay anchored its recorders at the file's finding before it started.
     expect(r.stderr).not.toContain('running again');
-    expect(r.stderr).toMatch(
+    expect(unwrapped(r.stderr, 8)).toMatch(
       /trace: \d+ of \d+ recorded simulation events \(cap 5000\), .* the first finding at [\d.]+ us is in it/,
     );
     expect(r.stderr).not.toMatch(STACK_FRAME);
@@ -141,7 +142,7 @@ describe('replay --trace, --report and --out', () => {
     expect(r.stderr).toContain(
       `npusim: trace: the replay's first finding (${at}) is not where its records were kept (around the file's first finding, 60 us); replaying again to keep the window around it`,
     );
-    expect(r.stderr).toMatch(
+    expect(unwrapped(r.stderr, 8)).toMatch(
       new RegExp(
         `trace: \\d+ of \\d+ recorded simulation events \\(cap 2000\\), .* the first finding at ${at} is in it`,
       ),

@@ -333,7 +333,7 @@ describe('sweep: the failures directory and the header', () => {
     const second = await sweep();
     expect(second.code).toBe(1);
     const next = path.replace(/\.json$/, '-2.json');
-    expect(second.stderr).toContain(
+    expect(unwrapped(second.stderr, 8)).toContain(
       `npusim: ${path} holds another failure with the same name; this one goes to ${next}`,
     );
     expect(fileOf(second)).toEqual([next]);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type LockProbe, lockSweepSummary, sweepsStillWriting } from '../../src/cli/sweep-lock.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
 
@@ -211,7 +212,7 @@ describe('sweep and its lock, from the command line', () => {
 
     // The merge says who is writing before it says there is no summary yet.
     const merge = await cli(['sweep', '--merge', dir]);
-    expect(merge.stderr).toContain(
+    expect(unwrapped(merge.stderr, 8)).toContain(
       `npusim: ${join(dir, NAME)}: sweep pid ${process.pid} on ${hostname()}, started 2026-12-04T12:00:00.000Z, is still writing it`,
     );
     expect(merge.code).toBe(2);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeTraceMissText } from '../../src/cli/trace-outputs.js';
 import { perfettoRoot } from '../../src/report/trace/perfetto-trace.js';
+import { unwrapped } from '../fixtures/unwrapped.js';
 import { decodedTrace } from '../support/trace-instants.js';
 import { cli, FAILING_RUN, STACK_FRAME } from './cli-harness.js';
 
@@ -68,12 +69,12 @@ describe('run --trace and --report', () => {
       report,
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
+    expect(unwrapped(r.stderr, 8)).toMatch(
       /trace: the first finding \((\d+(?:\.\d+)? us)\) is outside what the trace could keep \(\d+\.?\d* us to 24 us\); running again/,
     );
-    const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(r.stderr)![1]!;
-    expect(r.stderr).toContain(`the first finding at ${first} is in it`);
-    expect(r.stderr).toMatch(
+    const first = /the first finding \((\d+(?:\.\d+)? us)\)/.exec(unwrapped(r.stderr, 8))![1]!;
+    expect(unwrapped(r.stderr, 8)).toContain(`the first finding at ${first} is in it`);
+    expect(unwrapped(r.stderr, 8)).toMatch(
       /trace: \d+ of \d+ recorded simulation events \(cap 5000\), .* is in it; \d+ dropped/,
     );
     // Said before the build (which can take a minute at a large cap): the events it starts from.
@@ -158,7 +159,7 @@ describe('run --trace and --report', () => {
     expect(r.stderr).not.toContain('--report: written');
     const note =
       /trace: (\d+) of (\d+) recorded simulation events \(cap 200000\), 0 ps to ([\d.]+ [pnu]?s) of simulated time; the crash of gpu1 at ([\d.]+ [pnu]?s) is in it\n/.exec(
-        r.stderr,
+        unwrapped(r.stderr, 8),
       );
     expect(note).not.toBeNull();
     expect(Number(note![1])).toBeGreaterThan(50);
@@ -194,14 +195,23 @@ describe('run --trace and --report', () => {
 
   it("a free run's trace that misses its finding names the replay that keeps it, when there is a file to replay", () => {
     const need = { anchorTick: 16_440_000, keptFrom: 250_000_000, keptTo: 300_000_000 };
-    const withFile = freeTraceMissText(need, { failuresDir: 'npusim-failures', record: undefined });
+    // Wrapped at 100 columns under `npusim: `, as every note: read with its lines joined.
+    const withFile = unwrapped(
+      freeTraceMissText(need, { failuresDir: 'npusim-failures', record: undefined }),
+      8,
+    );
+    expect(
+      freeTraceMissText(need, { failuresDir: 'npusim-failures', record: undefined })
+        .split('\n')
+        .every((l) => l.length <= 100),
+    ).toBe(true);
     expect(withFile).toContain(
       "(16.44 us) is outside what the trace could keep (250 us to 300 us), and a free run cannot be run again to keep the window around it (it races anew): `npusim replay` of its failure file (the replay line below) with --trace FILE keeps it (a replay follows the run's take log), or raise --trace-events",
     );
-    expect(freeTraceMissText(need, { failuresDir: undefined, record: 'r.json' })).toContain(
+    expect(unwrapped(freeTraceMissText(need, { failuresDir: undefined, record: 'r.json' }), 8)).toContain(
       '`npusim replay` of its --record file r.json with --trace FILE keeps it',
     );
-    const neither = freeTraceMissText(need, { failuresDir: undefined, record: undefined });
+    const neither = unwrapped(freeTraceMissText(need, { failuresDir: undefined, record: undefined }), 8);
     expect(neither).not.toContain('npusim replay');
     expect(neither).toContain('(it races anew): raise --trace-events');
   });
