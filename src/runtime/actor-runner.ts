@@ -234,7 +234,8 @@ export class ActorRunner implements ActorContext {
    * Put `msg` on its link now: the link books it from now, and it goes to its destination. The
    * sequence number is taken now too, so it follows the order the link carries messages in.
    * `traceSerial`: the trace record a deferred send made when sent (RECORD_WHEN_LEFT: none, record
-   * it now; DROPPED_WHEN_SENT: counted as dropped when sent, nothing to record).
+   * it now; DROPPED_WHEN_SENT: counted as dropped when sent, nothing to record). Either way the
+   * recorder hears of every departure, which it follows its links by (TraceRecorder.left).
    */
   private depart(msg: SimMessage, link: LinkTiming, wireBytes: number, traceSerial: number): void {
     const edge = link.edge.index;
@@ -256,7 +257,7 @@ export class ActorRunner implements ActorContext {
     this.sentPerEdge[edge]!++;
     if (this.trace !== undefined) {
       if (traceSerial === RECORD_WHEN_LEFT) this.trace.sent(msg, this.now, wireBytes);
-      else this.trace.left(traceSerial, msg.timeTicks, this.sentPerEdge[edge]!);
+      else this.trace.left(traceSerial, edge, this.now, wireBytes, msg.timeTicks, this.sentPerEdge[edge]!);
     }
     this.outbox(edge, msg);
   }

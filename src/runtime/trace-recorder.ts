@@ -18,6 +18,24 @@
  *    What the ring dropped is counted on each side, and the clock at the oldest and newest kept
  *    record says which stretch of simulated time this actor kept whole.
  *
+ *    Each record also carries what a trace cannot rebuild from the messages of a window alone:
+ *    - `level`: the actor's counter level (`Actor.sample()`'s figure named in TRACE_LEVELS: a
+ *      GPU's DMAs outstanding, a chip's ATSD registers held) at the end of the record's tick, so a
+ *      trace that starts at any tick starts its counter from the true level, holds begun before
+ *      it included (by steps alone it read too low: QA). Read once per tick that made records, at
+ *      the actor's first event of a later tick (nothing happens between two events) or at the end:
+ *      every change of these figures happens in an event that makes a record (a DMA is issued with
+ *      the message it sends and ends with the one it handles; a register is taken and freed
+ *      while an ATSD_OP is handled), so no level moves between two records unseen.
+ *    - `onLink` (a send): when its link began serialising it, by the link's own rule (LinkTiming:
+ *      one message at a time, in the order they leave), followed here per outbound edge from every
+ *      departure, kept or dropped, so a window's link slices are exact wherever it starts.
+ *    A send dropped from the ring's front while its link still held it (or before it left) is
+ *    kept aside, `leadIn`, until the ring's oldest record is past it: it is the message on a link
+ *    at the start of the stretch the ring kept, which a trace of that stretch draws (QA: a capped
+ *    trace lacked the serialisation, and the end of the DMA landing, of messages sent just before
+ *    its window). They are as few as the messages queued on the actor's links.
+ *
  * 2. Samples: `sampleCount + 1` rows at evenly spaced ticks (0, end/n, 2 end/n, .. end, each
  *    rounded up to a whole tick: sampleTick), each the
  *    actor's own figures (`Actor.sample`: ATSD registers locked, DMAs in flight, shootdowns in
@@ -30,11 +48,11 @@
  */
 import { assert } from '../core/errors.js';
 import type { Actor } from '../model/actors/actor.js';
-import type { LinkTiming } from '../model/platform/link-timing.js';
+import { type LinkTiming, linkTicks } from '../model/platform/link-timing.js';
 import { SELF_LINK, type SimMessage } from '../model/protocol/sim-message.js';
 
 /** Numbers per record in `ActorTrace.records`. */
-export const RECORD_FIELDS = 11;
+export const RECORD_FIELDS = 13;
 /** Offsets within a record. */
 export const R = {
   /** The actor's clock when it made the record (the handled event's time, or the sender's now). */
@@ -61,8 +79,30 @@ export const R = {
    * has not left) or handled on it (when handled) so far.
    */
   edgeCount: 10,
+  /**
+   * The actor's TRACE_LEVELS figure at the end of this record's tick (NaN for an actor without
+   * one, and until the tick has ended).
+   */
+  level: 11,
+  /**
+   * Sent: when its link began serialising it (NaN while it has not left); handled: NaN. It ends
+   * `linkTicks(wireBytes, bytesPerSecond)` later.
+   */
+  onLink: 12,
 } as const;
 export const WIRE_BYTES_SHIFT = 2 ** 24;
+
+/**
+ * The `Actor.sample()` figures a trace draws as counters from the model's own state (R.level),
+ * the first of them an actor has: a GPU's DMAs issued and not yet completed or faulted, a chip's
+ * ATSD registers held.
+ */
+export const TRACE_LEVELS: readonly string[] = ['dmaOutstanding', 'atsdRegistersLocked'];
+
+/** A lead-in entry: a record, then its serial and the tick its link is done with it. */
+const SIDE_FIELDS = RECORD_FIELDS + 2;
+const SIDE_SERIAL = RECORD_FIELDS;
+const SIDE_REACH = RECORD_FIELDS + 1;
 
 /**
  * The trace serial of a send that has no record yet (`sentLater` never called: no trace, or a send
@@ -112,6 +152,15 @@ export interface ActorTrace {
   droppedAfter: number;
   /** The anchor tick the ring was given, if any. */
   anchorTick: number | undefined;
+  /**
+   * Sends dropped from the ring's front that had not left, or were still on their link, after
+   * the oldest kept record's tick (header): oldest first, RECORD_FIELDS numbers each.
+   */
+  leadIn: Float64Array;
+  /** The TRACE_LEVELS figure the records' `level` holds, if the actor has one. */
+  levelKey: string | undefined;
+  /** That figure before the actor's first record (when the recorder was made); NaN without one. */
+  initialLevel: number;
   /** Sample columns: `state.NAME`, `busy.EDGE`, `sent.EDGE`, `handled.EDGE`. */
   sampleColumns: string[];
   /** (sampleCount + 1) rows x columns; NaN where a row was never reached (a stopped run). */
@@ -134,6 +183,19 @@ export class TraceRecorder {
   private afterAnchorLeft = -1;
   private closed = false;
   private readonly anchor: number | undefined;
+
+  private readonly levelKey: string | undefined;
+  private readonly initialLevel: number;
+  /** The serial of the first record whose level is not known yet (+Infinity: no level kept). */
+  private levelFrom = 0;
+  /** The tick of the records waiting for their level (the last record's clock). */
+  private levelTick = 0;
+  /** Per outbound edge: when its link is free again (header: `onLink`). */
+  private readonly linkFree: number[];
+  private readonly bytesPerSecond: number[];
+  /** The lead-in (header): SIDE_FIELDS numbers each, in the order dropped, `sideCount` of them. */
+  private side = new Float64Array(0);
+  private sideCount = 0;
 
   private readonly endTick: number;
   private readonly sampleCount: number;
@@ -162,6 +224,12 @@ export class TraceRecorder {
     this.sampleCount = Math.max(0, Math.floor(options.sampleCount));
     this.endTick = options.endTick;
     if (this.sampleCount === 0) this.nextSampleTick = Number.POSITIVE_INFINITY;
+    const figures = actor.sample?.();
+    this.levelKey = figures === undefined ? undefined : TRACE_LEVELS.find((k) => k in figures);
+    this.initialLevel = this.levelKey === undefined ? Number.NaN : (figures![this.levelKey] ?? Number.NaN);
+    if (this.levelKey === undefined) this.levelFrom = Number.POSITIVE_INFINITY;
+    this.linkFree = links.map(() => 0);
+    this.bytesPerSecond = links.map((l) => l?.edge.bytesPerSecond ?? 1);
   }
 
   /**
@@ -170,13 +238,26 @@ export class TraceRecorder {
    */
   handled(m: SimMessage): void {
     if (m.timeTicks >= this.nextSampleTick) this.sampleUpTo(m.timeTicks);
+    // The first event of a later tick: the records of the last tick get the level it ended with.
+    if (this.levelFrom < this.added && m.timeTicks > this.levelTick) this.fillLevels();
     if (m.link === SELF_LINK) return;
-    this.add(m, m.timeTicks, m.timeTicks, m.timeTicks, 0, m.link, 0, this.receivedPerEdge[m.link]! + 1);
+    this.add(
+      m,
+      m.timeTicks,
+      m.timeTicks,
+      m.timeTicks,
+      0,
+      m.link,
+      0,
+      this.receivedPerEdge[m.link]! + 1,
+      Number.NaN,
+    );
   }
 
   /** After a send was stamped and put on its link now (`now`: the sender's clock). */
   sent(m: SimMessage, now: number, wireBytes: number): void {
-    this.add(m, now, now, m.timeTicks, 1, m.link, wireBytes, this.sentPerEdge[m.link]!);
+    const onLink = this.onLink(m.link, now, wireBytes);
+    this.add(m, now, now, m.timeTicks, 1, m.link, wireBytes, this.sentPerEdge[m.link]!, onLink);
   }
 
   /**
@@ -193,16 +274,52 @@ export class TraceRecorder {
       return DROPPED_WHEN_SENT;
     }
     const serial = this.added;
-    this.add(m, now, depart, Number.NaN, 1, edge, wireBytes, Number.NaN);
+    this.add(m, now, depart, Number.NaN, 1, edge, wireBytes, Number.NaN, Number.NaN);
     return serial;
   }
 
-  /** Record `serial` (`sentLater`) left now: its arrival and its count on the edge, if the ring still holds it. */
-  left(serial: number, arrival: number, edgeCount: number): void {
-    if (serial < 0 || serial < this.added - this.count) return;
-    const at = (serial % this.capacity) * RECORD_FIELDS;
-    this.ring[at + R.arrival] = arrival;
-    this.ring[at + R.edgeCount] = edgeCount;
+  /**
+   * Record `serial` (`sentLater`) left on `edge` now (`now`, with `wireBytes`): its arrival, its
+   * count on the edge and when its link took it, in the ring or the lead-in if either still holds
+   * it. Every departure comes here or to `sent`, a dropped one too, so the links are followed whole.
+   */
+  left(
+    serial: number,
+    edge: number,
+    now: number,
+    wireBytes: number,
+    arrival: number,
+    edgeCount: number,
+  ): void {
+    const onLink = this.onLink(edge, now, wireBytes);
+    if (serial < 0) return;
+    let r: Float64Array = this.ring;
+    let at: number;
+    if (serial >= this.added - this.count) at = (serial % this.capacity) * RECORD_FIELDS;
+    else {
+      at = this.sideAt(serial);
+      if (at < 0) return;
+      r = this.side;
+      r[at + SIDE_REACH] = onLink + linkTicks(wireBytes, this.bytesPerSecond[edge]!);
+    }
+    r[at + R.arrival] = arrival;
+    r[at + R.edgeCount] = edgeCount;
+    r[at + R.onLink] = onLink;
+  }
+
+  /** When the link of `edge` takes a message leaving now: LinkTiming's rule, followed (header). */
+  private onLink(edge: number, now: number, wireBytes: number): number {
+    const start = Math.max(now, this.linkFree[edge]!);
+    this.linkFree[edge] = start + linkTicks(wireBytes, this.bytesPerSecond[edge]!);
+    return start;
+  }
+
+  /** The level now, into every record still waiting for it (header: `level`). */
+  private fillLevels(): void {
+    const level = this.actor.sample!()[this.levelKey!] ?? Number.NaN;
+    for (let s = Math.max(this.levelFrom, this.added - this.count); s < this.added; s++)
+      this.ring[(s % this.capacity) * RECORD_FIELDS + R.level] = level;
+    this.levelFrom = this.added;
   }
 
   private add(
@@ -214,6 +331,7 @@ export class TraceRecorder {
     edge: number,
     wireBytes: number,
     edgeCount: number,
+    onLink: number,
   ): void {
     this.recorded++;
     if (this.closed) {
@@ -222,6 +340,7 @@ export class TraceRecorder {
     }
     const at = this.next * RECORD_FIELDS;
     const r = this.ring;
+    if (this.count === this.capacity) this.dropFront(at);
     r[at + R.now] = now;
     r[at + R.depart] = depart;
     r[at + R.arrival] = arrival;
@@ -233,6 +352,9 @@ export class TraceRecorder {
     r[at + R.address] = m.address;
     r[at + R.bytes] = m.lengthBytes + wireBytes * WIRE_BYTES_SHIFT;
     r[at + R.edgeCount] = edgeCount;
+    r[at + R.level] = Number.NaN;
+    r[at + R.onLink] = onLink;
+    this.levelTick = now;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     this.added++;
     if (this.count < this.capacity) this.count++;
@@ -242,6 +364,60 @@ export class TraceRecorder {
         this.afterAnchorLeft = Math.floor(this.capacity / 2);
       if (this.afterAnchorLeft >= 0 && --this.afterAnchorLeft <= 0) this.closed = true;
     }
+  }
+
+  /**
+   * The ring's oldest record, at `at`, is about to be overwritten: a send its link still holds
+   * after the next oldest record's tick, or that has not left, goes to the lead-in (header).
+   */
+  private dropFront(at: number): void {
+    const r = this.ring;
+    if (r[at + R.sent] !== 1) return;
+    const after = r[((this.next + 1) % this.capacity) * RECORD_FIELDS + R.now]!;
+    const onLink = r[at + R.onLink]!;
+    const reach = Number.isNaN(onLink)
+      ? Number.POSITIVE_INFINITY
+      : onLink +
+        linkTicks(Math.floor(r[at + R.bytes]! / WIRE_BYTES_SHIFT), this.bytesPerSecond[r[at + R.edge]!]!);
+    if (reach <= after) return;
+    if ((this.sideCount + 1) * SIDE_FIELDS > this.side.length) this.makeSideRoom(after);
+    const to = this.sideCount * SIDE_FIELDS;
+    this.side.set(r.subarray(at, at + RECORD_FIELDS), to);
+    this.side[to + SIDE_SERIAL] = this.added - this.capacity;
+    this.side[to + SIDE_REACH] = reach;
+    this.sideCount++;
+  }
+
+  /** Drop the lead-in entries the ring has passed (their link was done by `oldest`); grow if still full. */
+  private makeSideRoom(oldest: number): void {
+    const s = this.side;
+    let kept = 0;
+    for (let i = 0; i < this.sideCount; i++) {
+      const from = i * SIDE_FIELDS;
+      if (s[from + SIDE_REACH]! <= oldest) continue;
+      if (kept !== i) s.copyWithin(kept * SIDE_FIELDS, from, from + SIDE_FIELDS);
+      kept++;
+    }
+    this.sideCount = kept;
+    if ((kept + 1) * 2 * SIDE_FIELDS > s.length) {
+      const grown = new Float64Array(Math.max(16, kept * 4) * SIDE_FIELDS);
+      grown.set(s.subarray(0, kept * SIDE_FIELDS));
+      this.side = grown;
+    }
+  }
+
+  /** Where the lead-in holds record `serial`, or -1 (entries are in serial order). */
+  private sideAt(serial: number): number {
+    let lo = 0;
+    let hi = this.sideCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.side[mid * SIDE_FIELDS + SIDE_SERIAL]! < serial) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.sideCount && this.side[lo * SIDE_FIELDS + SIDE_SERIAL] === serial
+      ? lo * SIDE_FIELDS
+      : -1;
   }
 
   /** Take every sample row due before `tick` (the state now is the state at each of them). */
@@ -284,6 +460,7 @@ export class TraceRecorder {
   /** The trace, once the actor handled its last event; samples are taken up to `endTick`. */
   result(endTick: number): ActorTrace {
     if (this.sampleCount > 0) this.sampleUpTo(endTick);
+    if (this.levelFrom < this.added) this.fillLevels();
     const n = this.count;
     const records = new Float64Array(n * RECORD_FIELDS);
     const start = n < this.capacity ? 0 : this.next;
@@ -291,12 +468,24 @@ export class TraceRecorder {
       const from = ((start + i) % this.capacity) * RECORD_FIELDS;
       records.set(this.ring.subarray(from, from + RECORD_FIELDS), i * RECORD_FIELDS);
     }
+    // The lead-in still reaching past the oldest kept record.
+    const oldest = n > 0 ? records[R.now]! : Number.POSITIVE_INFINITY;
+    const lead: number[] = [];
+    for (let i = 0; i < this.sideCount; i++)
+      if (this.side[i * SIDE_FIELDS + SIDE_REACH]! > oldest) lead.push(i);
+    const leadIn = new Float64Array(lead.length * RECORD_FIELDS);
+    lead.forEach((i, k) => {
+      leadIn.set(this.side.subarray(i * SIDE_FIELDS, i * SIDE_FIELDS + RECORD_FIELDS), k * RECORD_FIELDS);
+    });
     return {
       records,
       recorded: this.recorded,
       droppedBefore: this.droppedBefore,
       droppedAfter: this.droppedAfter,
       anchorTick: this.anchor,
+      leadIn,
+      levelKey: this.levelKey,
+      initialLevel: this.initialLevel,
       sampleColumns: this.columns ?? [],
       samples: this.samples,
       sampleCount: this.sampleCount,

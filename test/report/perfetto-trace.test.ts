@@ -495,7 +495,7 @@ describe('--trace: a Perfetto trace', () => {
     ).toEqual(['coordinator']);
   });
 
-  test('a capped window: what began before it and ends in it starts at the window start, marked begunBefore; counters start from the level its releases imply', async () => {
+  test('a capped window: what began before it and ends in it starts at the window start, marked begunBefore; counters start from the level the model held there', async () => {
     // QA: with a cap of 1000 events the window kept 15.48 us to 16.48 us of flush-race's run, whose
     // first finding is about npu0's register 0, held from 2 us to 16.2 us: the window showed no
     // hold on it and "registers held" at 0, and gpu2's DMAs outstanding at 1 where 40 were.

@@ -54,3 +54,54 @@ describe('TimelineDraft: the window end', () => {
     expect(s.get('child')).toMatchObject({ endTick: 5000, args: { unfinished: true } });
   });
 });
+
+describe('TimelineDraft: what the records before the window opened', () => {
+  it('a slice opened before the window shows from its start, marked begunBefore, if still open there (its children too, and one open across the whole window); one closed before it does not', () => {
+    const draft = new TimelineDraft(plan, { startTick: 1000, endTick: 5000, keptFromStart: [true] });
+    draft.openFixed('held', 0, 'npu0 ATSD reg0', 200, 'held across', {});
+    draft.openFixed('r1', 0, 'npu0 ATSD reg1', 300, 'held into', { reg: 1 });
+    draft.openChild('l1', 'r1', 400, 'launch', {});
+    draft.openChild('l0', 'r1', 350, 'early launch', {});
+    draft.closeSlice('l0', 380);
+    draft.openSlice('gone', 0, 'DMA landing', 100, 'closed before', {});
+    draft.closeSlice('gone', 900);
+    expect(draft.closeSlice('l1', 1500)).toBe(true);
+    expect(draft.closeSlice('r1', 2500)).toBe(true);
+    draft.closeUnfinished();
+    const s = slices(draft);
+    expect(s.get('held across')).toMatchObject({
+      startTick: 1000,
+      endTick: 5000,
+      args: { begunBefore: true, unfinished: true },
+    });
+    expect(s.get('held into')).toMatchObject({
+      startTick: 1000,
+      endTick: 2500,
+      args: { reg: 1, begunBefore: true },
+    });
+    expect(s.get('launch')).toMatchObject({ startTick: 1000, endTick: 1500, args: { begunBefore: true } });
+    expect(s.has('early launch')).toBe(false);
+    expect(s.has('closed before')).toBe(false);
+  });
+
+  it("a close with nothing open draws from the window's start only for an actor whose records do not go back to the run's start", () => {
+    for (const keptFromStart of [true, false]) {
+      const draft = new TimelineDraft(plan, {
+        startTick: 1000,
+        endTick: 5000,
+        keptFromStart: [keptFromStart],
+      });
+      draft.closeOrBegunBefore('reg', 2000, { actor: 0, track: 'npu0 ATSD reg0' }, 'shootdown 3', {});
+      draft.closeUnfinished();
+      expect(slices(draft).has('shootdown 3')).toBe(!keptFromStart);
+    }
+  });
+
+  it('an instant whose flow began before anything kept is drawn, on no flow', () => {
+    const draft = new TimelineDraft(plan, { startTick: 1000, endTick: 5000 });
+    draft.flowInstant(0, 'DMA', 2000, 'DMA complete', { ends: 'dma:0:7' }, { dma: 7 });
+    const s = slices(draft).get('DMA complete');
+    expect(s).toMatchObject({ startTick: 2000, instant: true, args: { dma: 7 } });
+    expect(s?.terminatingFlows).toBeUndefined();
+  });
+});

@@ -49,6 +49,18 @@ export interface EdgeSpec {
 }
 
 const PS_PER_S = 1e12;
+
+/**
+ * Ticks a link of `bytesPerSecond` takes to serialise `wireBytes`: whole ticks, rounded up. The
+ * rule LinkTiming books by, which the trace follows to draw a link's slices.
+ */
+export function linkTicks(wireBytes: number, bytesPerSecond: number): number {
+  return serialTicksAt(wireBytes, PS_PER_S / bytesPerSecond);
+}
+
+function serialTicksAt(wireBytes: number, psPerByte: number): number {
+  return Math.ceil(wireBytes * psPerByte);
+}
 const RUN_FIELDS = 4;
 const START = 0;
 const END = 1;
@@ -113,7 +125,7 @@ export class LinkTiming {
     const start = Math.max(depart, this.busyUntilTicks);
     if (start > this.busyUntilTicks || this.runCount === 0) this.openRun(start);
     this.dropRunsBefore(now);
-    const serialTicks = Math.ceil(wireBytes * this.psPerByte);
+    const serialTicks = serialTicksAt(wireBytes, this.psPerByte);
     const queued = start - depart;
     this.queueTotal += queued;
     if (queued > this.queueMax) this.queueMax = queued;

@@ -12,13 +12,15 @@
  * | gpuN        | peer writes (lanes)          | PEER_WRITE sent .. PEER_COMPLETE handled, by dma id      |
  * | gpuN        | ATS translations (lanes)     | ATS_REQUEST sent .. ATS_RESPONSE handled, by request id  |
  * | gpuN        | ATSD invalidations (lanes)   | ATSD_INVALIDATE handled .. ATSD_ACK sent, by npu+reg     |
- * | gpuN        | DMA outstanding (counter)    | +1 per DMA issued, -1 per DMA_COMPLETE or failed         |
- * |             |                              | ATS_RESPONSE handled                                     |
+ * | gpuN        | DMA outstanding (counter)    | DMAs issued, not yet completed or faulted: the GPU's own |
+ * |             |                              | count (each record's level), up at each DMA issued, down |
+ * |             |                              | at each DMA_COMPLETE or failed ATS_RESPONSE handled      |
  * | chipN       | DMA landing (lanes)          | DMA handled .. its DMA_COMPLETE sent (X-bus hops too)    |
  * | chipN       | nest MMU walks (lanes)       | ATS_REQUEST handled .. ATS_RESPONSE sent                 |
  * | chipN       | npuN ATSD regK (one each)    | held: ATSD_ANSWER(acquire, K) sent .. ATSD_OP release K  |
  * |             |                              | handled; child: launch handled .. STAT answered          |
- * | chipN       | npuN ATSD registers held     | counter of the above                                     |
+ * | chipN       | npuN ATSD registers held     | counter of the above: the NPU's own count (each record's |
+ * |             |                              | level)                                                   |
  * | coordinator | shootdowns (lanes)           | first PTE_CLEAR of a request .. the release that leaves  |
  * |             |                              | its last mmio_invalidate no register (a munmap runs two, |
  * |             |                              | a migration one a page; shootdown.latencyTicks, one per  |
@@ -37,19 +39,26 @@
  * to an instant where it finished.
  *
  * Records are taken in clock order across actors, so a flow's id is made by whoever meets the
- * request first and ended by the response. A slice whose start fell before the window and whose
- * end is in it starts at the window's start, marked `begunBefore` (a register held since earlier:
- * the hold a first finding is often about); one still open at the window's end, or whose closing
- * message departs after it, ends there, marked `unfinished` (a hang shows so); one spanning the
- * whole window left no record in it and is not drawn. A coordinator's shootdown begun before the
- * window is drawn only when its first acquire is in it (how many registers one begun earlier
- * holds is not in the window). Counters start from the level implied by the window
- * (completions of DMAs issued before it, releases of registers taken before it).
+ * request first and ended by the response. The records each actor still has from before the
+ * window (TraceWindow.before: its ring's older records, and the sends it dropped while their link
+ * still held them) are taken first, drawing nothing before the start, so that what happens inside
+ * the window is drawn as a trace of the whole run draws it there: a slice open at the window's
+ * start (a register held since earlier: the hold a first finding is often about; even one held
+ * across the whole window) starts there, marked `begunBefore`, its children and flows with it; a
+ * message sent before the window and on its link in it is drawn there. A slice whose opening
+ * message no actor kept at all starts at the window's start, marked `begunBefore`, when the
+ * message that ends it is in the window; an instant whose flow began before anything kept is
+ * drawn on no arrow. One still open at the window's end, or whose closing message departs after
+ * it, ends there, marked `unfinished` (a hang shows so). A coordinator's shootdown whose PTE
+ * clear no record kept is drawn only when its first acquire is in the window (how many registers
+ * one begun earlier holds is not in the window). The counters are the model's own levels, which
+ * each record carries (trace-recorder.ts `level`): exact at every point of the window, what was
+ * open at its start included.
  *
  * Here: the records merged in clock order (trace-records.ts), each handed to its link
  * (link-tracks.ts) and to its actor's kind (gpu-tracks.ts, chip-tracks.ts, shootdown-tracks.ts),
- * which open and close slices on one draft (timeline-draft.ts); then the findings, and each
- * actor's tracks in the order the UI shows them.
+ * which open and close slices on one draft (timeline-draft.ts), and its level to the draft; then
+ * the findings, and each actor's tracks in the order the UI shows them.
  */
 
 import type { RunConfig } from '../../model/scenario/run-config.js';
@@ -78,13 +87,22 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const gpus = new GpuTracks(draft, plan);
   const chips = new ChipTracks(draft, plan);
   const shootdowns = new ShootdownTracks(draft);
-  const recs = mergeTraceRecords(window.records, plan);
+  // The records before the window first (they draw nothing before its start: timeline-draft.ts),
+  // then the window's; each actor's in its own order.
+  const recs = mergeTraceRecords(
+    window.records.map((r, a) => withBefore(window.before[a], r)),
+    plan,
+  );
   for (const r of recs) {
     const kind = plan.actors[r.actor]?.kind;
     if (r.sent) links.sent(r);
     if (kind === 'gpu') gpus.take(r);
     else if (kind === 'chip') chips.take(r);
-    else if (kind === 'coordinator') shootdowns.take(r);
+    else if (kind === 'coordinator') {
+      shootdowns.take(r);
+      chips.coordinator(r);
+    }
+    draft.level(r.actor, r.now, r.level);
   }
   draft.closeUnfinished();
   links.finish(recs);
@@ -96,6 +114,15 @@ export function buildTimeline(input: TimelineInput): Timeline {
       ? Array.from({ length: registers }, (_, reg) => atsdRegisterTrack(npuOf(plan.actors[a]!.name), reg))
       : [];
   return { processes: draft.processes(pinned), startTick: window.startTick, endTick: window.endTick };
+}
+
+/** An actor's records before the window, then those in it (one list, in its own order). */
+function withBefore(before: Float64Array | undefined, records: Float64Array): Float64Array {
+  if (before === undefined || before.length === 0) return records;
+  const out = new Float64Array(before.length + records.length);
+  out.set(before);
+  out.set(records, before.length);
+  return out;
 }
 
 /**

@@ -3,9 +3,12 @@
  * on it (from the DMA it handled to the completion it sent, X-bus hops included), its nest MMU
  * walks (from the ATS request handled to the response sent), and its NPU's ATSD registers, one
  * track each: held from the acquire it answered to the release it handled, with each launch a
- * child up to the STAT it answered, and a counter of the registers held. The landings and walks
- * continue the GPUs' flows (gpu-tracks.ts); a held register continues its shootdown's flow
- * (shootdown-tracks.ts).
+ * child up to the STAT it answered, and a counter of the registers held: the NPU's own count
+ * (`atsdRegistersLocked`, which each record carries: trace-recorder.ts `level`), so exact from the
+ * window's start on, holds begun before it included (a release of a bit already clear, under the
+ * stale index of `release-between-flushes`, moves it not, as it moves no register). The landings
+ * and walks continue the GPUs' flows (gpu-tracks.ts); a held register continues its shootdown's
+ * flow (shootdown-tracks.ts).
  */
 import { K } from '../../model/protocol/kinds.js';
 import { AtsdOpMsg } from '../../model/protocol/messages/atsd.js';
@@ -39,6 +42,10 @@ export class ChipTracks {
   private readonly gpuActor = new Map<number, number>();
   /** chip actor:shootdown id -> register it waits on (the STAT answer names no register). */
   private readonly waitReg = new Map<string, number>();
+  /** chip actor:register -> the name of its last launch (`launch`, `launch flush`). */
+  private readonly launchName = new Map<string, string>();
+  /** The keys of the register holds open now that were drawn from the window's start (holdBegunBefore). */
+  private readonly begunBefore = new Set<string>();
 
   constructor(
     private readonly draft: TimelineDraft,
@@ -47,7 +54,7 @@ export class ChipTracks {
     for (const a of plan.actors) {
       const gpu = /^gpu(\d+)$/.exec(a.name);
       if (gpu !== null) this.gpuActor.set(Number(gpu[1]), a.index);
-      if (a.kind === 'chip') draft.declareCounter(a.index, registersHeld(npuOf(a.name)), 'registers');
+      if (a.kind === 'chip') draft.levelCounter(a.index, registersHeld(npuOf(a.name)), 'registers');
     }
   }
 
@@ -119,13 +126,39 @@ export class ChipTracks {
     if (s !== undefined) this.draft.flowThrough(s, `ats:${m.source}:${m.tag}`);
   }
 
+  /**
+   * A coordinator's record: an ATSD_OP it sent names the register its wait polls and the kind of
+   * its launch, which the chip's own records may lack (its ring dropped them: the STAT answer
+   * names no register), so the launch a STAT answer ends is known all the same.
+   */
+  coordinator(r: TraceRec): void {
+    if (r.kind !== K.ATSD_OP || !r.sent) return;
+    const o = AtsdOpMsg.decode(r.m);
+    const chip = r.m.destination;
+    if (o.op === 'wait') this.waitReg.set(`${chip}:${o.shootdown}`, o.reg);
+    else if (o.op === 'launch') this.launchName.set(`${chip}:${o.reg}`, launchName(o.params.flushOnly));
+  }
+
   /** An acquire answered: register `address` is held by the shootdown from now. A STAT answered: its launch ends. */
   private answer(r: TraceRec): void {
     const a = r.actor;
     const shootdown = r.m.tag;
     if (r.m.flags !== 1) {
       const reg = this.waitReg.get(`${a}:${shootdown}`);
-      if (reg !== undefined) this.draft.closeSlice(`launch:${a}:${reg}`, r.depart, { stat: 0 });
+      if (reg === undefined) return;
+      const key = `launch:${a}:${reg}`;
+      if (this.draft.closeSlice(key, r.depart, { stat: 0 }) || !this.draft.inWindow(r.depart)) return;
+      // No launch open: this chip's records begin after it (the hold too, or its hold is one
+      // drawn from the window's start already): it ran from before the window to here.
+      if (!this.holdBegunBefore(a, reg, shootdown)) return;
+      this.draft.openChild(
+        key,
+        `reg:${a}:${reg}`,
+        this.draft.startTick,
+        this.launchName.get(`${a}:${reg}`) ?? 'launch',
+        { begunBefore: true },
+      );
+      this.draft.closeSlice(key, r.depart, { stat: 0 });
       return;
     }
     const reg = r.m.address;
@@ -141,8 +174,39 @@ export class ChipTracks {
         reg,
       },
     );
+    this.begunBefore.delete(`reg:${a}:${reg}`);
     if (s !== undefined) this.draft.flowThrough(s, `sd:${shootdown}`);
-    this.draft.count(a, registersHeld(npu), r.depart, +1, 'registers');
+  }
+
+  /**
+   * Register `reg` of chip `a` is held by `shootdown` from before anything this chip kept (an op
+   * on it came with no acquire answered before): its hold is drawn from the window's start, as
+   * its release would draw it (closeOrBegunBefore), so what happens on it inside the window (a
+   * launch) is drawn inside it. True when that hold is the one open now, false when the register
+   * is held by a hold whose acquire was kept, or when this chip's records go back to the run's
+   * start (nothing began unseen: a launch on a register nobody holds, under the stale index, is
+   * drawn nowhere, as before).
+   */
+  private holdBegunBefore(a: number, reg: number, shootdown: number): boolean {
+    const key = `reg:${a}:${reg}`;
+    if (this.begunBefore.has(key)) return true;
+    if (this.draft.isOpen(key) || !this.draft.mayHaveBegunUnseen(a)) return false;
+    const npu = npuOf(this.draft.actorName(a));
+    // Before the window (a record it replays), it opens where the draft cuts it to the start.
+    this.draft.openFixed(
+      key,
+      a,
+      atsdRegisterTrack(npu, reg),
+      this.draft.startTick,
+      `shootdown ${shootdown}`,
+      {
+        shootdown,
+        reg,
+        begunBefore: true,
+      },
+    );
+    this.begunBefore.add(key);
+    return true;
   }
 
   private op(r: TraceRec): void {
@@ -150,22 +214,19 @@ export class ChipTracks {
     const o = AtsdOpMsg.decode(r.m);
     if (o.op === 'launch') {
       this.draft.closeSlice(`launch:${a}:${o.reg}`, r.now);
+      if (this.draft.inWindow(r.now)) this.holdBegunBefore(a, o.reg, o.shootdown);
       const p = o.params;
-      this.draft.openChild(
-        `launch:${a}:${o.reg}`,
-        `reg:${a}:${o.reg}`,
-        r.now,
-        p.flushOnly ? 'launch flush' : 'launch',
-        {
-          target: p.target.kind,
-          flush: p.flush,
-        },
-      );
+      this.launchName.set(`${a}:${o.reg}`, launchName(p.flushOnly));
+      this.draft.openChild(`launch:${a}:${o.reg}`, `reg:${a}:${o.reg}`, r.now, launchName(p.flushOnly), {
+        target: p.target.kind,
+        flush: p.flush,
+      });
     } else if (o.op === 'wait') {
       this.waitReg.set(`${a}:${o.shootdown}`, o.reg);
     } else if (o.op === 'release') {
       this.draft.closeSlice(`launch:${a}:${o.reg}`, r.now);
       const npu = npuOf(this.draft.actorName(a));
+      this.begunBefore.delete(`reg:${a}:${o.reg}`);
       this.draft.closeOrBegunBefore(
         `reg:${a}:${o.reg}`,
         r.now,
@@ -173,13 +234,14 @@ export class ChipTracks {
         `shootdown ${o.shootdown}`,
         { shootdown: o.shootdown, reg: o.reg },
       );
-      // Every release steps the count down, a hold taken before the window too: the counter then
-      // starts from the holds the window's releases imply (timeline-draft.ts levels).
-      this.draft.count(a, registersHeld(npu), r.now, -1, 'registers');
     }
   }
 
   private gpuNumber(actor: number): number {
     return Number(/^gpu(\d+)$/.exec(this.draft.actorName(actor))?.[1] ?? -1);
   }
+}
+
+function launchName(flushOnly: boolean): string {
+  return flushOnly ? 'launch flush' : 'launch';
 }

@@ -2,17 +2,20 @@
  * A GPU's tracks in the trace (build-timeline.ts has the table of every track): its DMAs, peer
  * writes and ATS translations, each from the request it sent to the response it handled, paired by
  * the id the messages carry; the ATSD invalidations it was asked for, from the INVALIDATE it
- * handled to the ACK it sent; and the DMAs it has outstanding. A DMA, a peer write and a
+ * handled to the ACK it sent; and the DMAs it has outstanding, a counter of the GPU's own count
+ * (its `dmaOutstanding` figure, which each record carries: trace-recorder.ts `level`), the DMAs
+ * issued and not yet completed or faulted, what `dma.inFlightAtEnd` counts at the end, so exact
+ * from the window's start on, DMAs issued before it included. A DMA, a peer write and a
  * translation each start a flow that the chips' slices continue (chip-tracks.ts) and an instant
- * here ends when the response arrives.
+ * here ends when the response arrives (on no arrow when its flow began before anything kept).
  *
- * A DMA is drawn, and counted outstanding, from its issue, where the run's `dma.latencyTicks` and
- * `dma.inFlightAtEnd` count it from (dma-engines.ts): its record there is the message the GPU sent
+ * A DMA is drawn from its issue, where the run's `dma.latencyTicks` and `dma.inFlightAtEnd` (and
+ * so the counter) count it from (dma-engines.ts): its record there is the message the GPU sent
  * as it issued it (taken at the sender's clock, `now`, not at `depart`, which adds the ATS cache's
  * lookup). A UT=0 DMA that missed the ATS cache sent its ATS request at issue and its DMA request
  * only once the answer came, so:
  * 1. the ATS request opens the DMA's slice (named `DMA ut0`: the request says nothing of the
- *    direction) under the request's id, and counts it outstanding;
+ *    direction) under the request's id;
  * 2. a failed answer ends it there, a translation fault (dma.fault.translation: no DMA request
  *    ever leaves), with a `DMA complete` instant whose status says so, on no flow;
  * 3. an answer that translated is handled by sending the DMA request and nothing before it
@@ -55,7 +58,7 @@ export class GpuTracks {
     private readonly draft: TimelineDraft,
     plan: MachinePlan,
   ) {
-    for (const a of plan.actors) if (a.kind === 'gpu') draft.declareCounter(a.index, DMA_OUTSTANDING, 'DMAs');
+    for (const a of plan.actors) if (a.kind === 'gpu') draft.levelCounter(a.index, DMA_OUTSTANDING, 'DMAs');
   }
 
   /** What each record of a GPU actor does, by kind and direction. */
@@ -97,7 +100,6 @@ export class GpuTracks {
     const key = dmaKey(a, d.dma);
     const s = this.draft.openSlice(key, a, 'DMA', r.now, dmaName(d), dmaArgs(d));
     if (s !== undefined) this.draft.flowStart(s, key);
-    this.draft.count(a, DMA_OUTSTANDING, r.now, +1, 'DMAs');
   }
 
   /** The DMA request a translated ATS answer let go (header, step 3): counted at its issue already. */
@@ -107,7 +109,7 @@ export class GpuTracks {
     const key = dmaKey(a, d.dma);
     const args = { ...dmaArgs(d), request };
     let s = this.draft.rekey(translatingKey(a, request), key);
-    if (s === undefined && this.draft.inWindow(r.now)) {
+    if (s === undefined && this.draft.inWindow(r.now) && this.draft.mayHaveBegunUnseen(a)) {
       // Its ATS request, its issue, fell before the window.
       s = this.draft.openSlice(key, a, 'DMA', this.draft.startTick, dmaName(d), {
         ...args,
@@ -127,7 +129,6 @@ export class GpuTracks {
     const status = DMA_STATUS_NAMES[c.status as DmaStatusCode] ?? String(c.status);
     this.draft.closeOrBegunBefore(key, r.now, { actor: a, group: 'DMA' }, 'DMA', { dma: c.dma, status });
     this.draft.flowInstant(a, 'DMA', r.now, 'DMA complete', { ends: key }, { dma: c.dma, status });
-    this.draft.count(a, DMA_OUTSTANDING, r.now, -1, 'DMAs');
   }
 
   private peerWrite(r: TraceRec): void {
@@ -172,7 +173,6 @@ export class GpuTracks {
     if (s !== undefined) this.draft.flowStart(s, key);
     // The UT=0 DMA issued with this request (header, step 1).
     this.draft.openSlice(translatingKey(r.actor, r.m.tag), r.actor, 'DMA', r.now, 'DMA ut0', args);
-    this.draft.count(r.actor, DMA_OUTSTANDING, r.now, +1, 'DMAs');
   }
 
   private atsResponse(r: TraceRec): void {
@@ -219,7 +219,6 @@ export class GpuTracks {
       ends,
     );
     this.draft.instant(a, 'DMA', r.now, 'DMA complete', ends);
-    this.draft.count(a, DMA_OUTSTANDING, r.now, -1, 'DMAs');
   }
 
   /**

@@ -6,11 +6,13 @@
  * under the request's id; the request ends where the coordinator sends its UNMAP_DONE, in the
  * same step as that release), both at the coordinator's clock. Inside it a child `clear PTEs`
  * until the coordinator, every chip having cleared, sends the first acquire, and a child for each
- * acquire and wait, from the op sent to its ATSD_ANSWER. One whose PTE_CLEAR fell before the window and whose
- * first acquire is in it starts at the window's start, marked `begunBefore`; one whose first op in
- * the window is not an acquire holds registers the window cannot count and is not drawn. Each
- * shootdown starts a flow through every register it held (chip-tracks.ts) to an instant where it
- * finished.
+ * acquire and wait, from the op sent to its ATSD_ANSWER. One begun before the window is built from
+ * the coordinator's records before it (timeline-draft.ts: drawn from the window's start, marked
+ * `begunBefore`, if still open there), which, the coordinator being the quietest actor, nearly
+ * always go back to its PTE_CLEAR. One whose PTE_CLEAR no record kept starts at the window's start,
+ * marked `begunBefore`, when its first acquire is in the window; one whose first op in the window
+ * is not an acquire holds registers the window cannot count and is not drawn. Each shootdown
+ * starts a flow through every register it held (chip-tracks.ts) to an instant where it finished.
  */
 import { K } from '../../model/protocol/kinds.js';
 import { AtsdOpMsg } from '../../model/protocol/messages/atsd.js';
@@ -66,8 +68,9 @@ export class ShootdownTracks {
     const o = AtsdOpMsg.decode(r.m);
     const key = `shootdown:${o.shootdown}`;
     if (!this.draft.isOpen(key)) {
-      // Its PTE_CLEAR fell before the window; any first op but an acquire holds registers unseen.
-      if (o.op !== 'acquire' || !this.draft.inWindow(r.now)) return;
+      // Its PTE_CLEAR fell before anything kept; any first op but an acquire holds registers
+      // unseen. (With every record of the coordinator kept, its PTE_CLEAR was seen: nothing to do.)
+      if (o.op !== 'acquire' || !this.draft.inWindow(r.now) || !this.draft.mayHaveBegunUnseen(a)) return;
       this.begin(a, o.shootdown, this.draft.startTick, { begunBefore: true });
     }
     if (this.clearing.delete(o.shootdown)) this.draft.closeSlice(`step:${o.shootdown}`, r.now);

@@ -1,15 +1,25 @@
 /**
  * A timeline being built (timeline.ts is the finished shape): per actor, its lane groups (slices
  * that may overlap, spread over lanes at the end), its fixed tracks (one slice at a time: an ATSD
- * register, a link, the findings) and its counters kept as +1/-1 steps; the slices still open,
- * each under a key its closing message will name; the flows that link a request's slices across
- * actors. The message pairing (gpu-tracks.ts, chip-tracks.ts, shootdown-tracks.ts, link-tracks.ts)
- * says what opens and closes; this says where it goes, and cuts everything to the window
- * [startTick, endTick): a slice that started before it and ends in it starts at the window's
- * start, marked `begunBefore` (closeOrBegunBefore: the message that ends it says where it goes),
- * one still open at its end, or closed after it, ends there, marked `unfinished`. A slice that began before the window
- * and ends after it leaves no record in it: it is not drawn, and a counter starts from the level
- * its steps in the window imply (levels), which leaves it out too.
+ * register, a link, the findings) and its level counter (the model's own figure, read from the
+ * records: trace-recorder.ts `level`); the slices still open, each under a key its closing message
+ * will name; the flows that link a request's slices across actors. The message pairing
+ * (gpu-tracks.ts, chip-tracks.ts, shootdown-tracks.ts, link-tracks.ts) says what opens and closes;
+ * this says where it goes, and cuts everything to the window [startTick, endTick).
+ *
+ * The records before the window (TraceWindow.before) are paired too, first, but draw nothing
+ * before the start: a slice they open is built like any other, and at the end one that closed
+ * before the start is left out, while one still open at the start (a register held, a shootdown
+ * begun, a DMA in flight) starts at the window's start, marked `begunBefore`, children and flows
+ * included: even one open across the whole window shows. A slice whose opening message was not
+ * kept at all (the actor's ring dropped it) is drawn from the window's start when the message
+ * that ends it is in the window (closeOrBegunBefore, marked `begunBefore` too). One still open at
+ * the window's end, or closed after it, ends there, marked `unfinished`. An instant is drawn when
+ * its tick is in the window; one that ends a flow begun before anything kept is drawn without
+ * the arrow. A counter starts from the actor's level at the window's start (TraceWindow
+ * levelsAtStart) and takes the level each of its records in the window ended its tick with: the
+ * model's own count, exact at every point, holds begun before the window included (its +1/-1
+ * steps started from "the least level that never goes below zero" and read too low: QA).
  */
 import type { MachinePlan } from '../../runtime/machine-module.js';
 import {
@@ -25,11 +35,19 @@ import {
 
 export type Args = Record<string, ArgValue>;
 
+/** Where a top-level slice goes: a lane group, or a fixed track, of an actor. */
+type Where = { actor: number; group: string } | { actor: number; track: string };
+
 /** A slice being built: open until its closing message. */
 interface Open {
   slice: TimelineSlice;
   /** The flow key it carries, if any. */
   flowKey?: string;
+  /**
+   * Opened before the window (header): placed here only once it is known to be open at the
+   * window's start (closed at or after it, or never), so what closed before it costs nothing.
+   */
+  unplaced?: Where;
 }
 
 export class TimelineDraft {
@@ -39,8 +57,12 @@ export class TimelineDraft {
   private readonly lanes: Map<string, TimelineSlice[]>[];
   /** Per actor: fixed tracks by name. */
   private readonly fixed: Map<string, TimelineTrack>[];
-  /** Per actor: counters by name, as (tick, +1/-1) steps. */
-  private readonly counters: Map<string, { deltas: [number, number][]; unit: string }>[];
+  /** Per actor: its level counter, if it has one (levelCounter), as the points in the window. */
+  private readonly levels: ({ name: string; unit: string; points: [number, number][] } | undefined)[];
+  /** Per actor: its level at the window's start (NaN: unknown). */
+  private readonly levelsAtStart: readonly number[];
+  /** Per actor: whether its records go back to the run's start (TraceWindow.keptFromStart). */
+  private readonly keptFromStart: readonly boolean[];
   private readonly open = new Map<string, Open>();
   /** Flow key -> flow id, from the flow's first slice to the instant that ends it. */
   private readonly flows = new Map<string, number>();
@@ -48,13 +70,30 @@ export class TimelineDraft {
 
   constructor(
     private readonly plan: MachinePlan,
-    window: { startTick: number; endTick: number },
+    window: {
+      startTick: number;
+      endTick: number;
+      levelsAtStart?: readonly number[];
+      keptFromStart?: readonly boolean[];
+    },
   ) {
     this.startTick = window.startTick;
     this.endTick = window.endTick;
     this.lanes = plan.actors.map(() => new Map());
     this.fixed = plan.actors.map(() => new Map());
-    this.counters = plan.actors.map(() => new Map());
+    this.levels = plan.actors.map(() => undefined);
+    this.levelsAtStart = window.levelsAtStart ?? [];
+    this.keptFromStart = window.keptFromStart ?? [];
+  }
+
+  /**
+   * Whether something of `actor` may have begun before anything it kept: false when its records
+   * go back to the run's start, so that a message closing what it never opened (a release of a
+   * register bit already clear, under the stale index of `release-between-flushes`) draws nothing
+   * (in a trace of the whole run it drew a hold from tick 0).
+   */
+  mayHaveBegunUnseen(actor: number): boolean {
+    return this.keptFromStart[actor] !== true;
   }
 
   inWindow(tick: number): boolean {
@@ -65,16 +104,29 @@ export class TimelineDraft {
     return this.plan.actors[index]?.name ?? `actor ${index}`;
   }
 
-  /** A counter that shows even when nothing moves it in the window. */
-  declareCounter(actor: number, name: string, unit: string): void {
-    this.counters[actor]!.set(name, { deltas: [], unit });
+  /**
+   * `actor`'s counter `name`, drawn from its records' levels (`level`): it shows even when nothing
+   * moves it in the window.
+   */
+  levelCounter(actor: number, name: string, unit: string): void {
+    this.levels[actor] = { name, unit, points: [] };
+  }
+
+  /** `actor`'s level at the end of `tick` (a record's): a point of its counter, in the window. */
+  level(actor: number, tick: number, value: number): void {
+    const c = this.levels[actor];
+    if (c === undefined || !this.inWindow(tick) || Number.isNaN(value)) return;
+    pushCounterPoint(c.points, tick, value);
   }
 
   isOpen(key: string): boolean {
     return this.open.has(key);
   }
 
-  /** Open a slice on a lane group; undefined if it started outside the window. */
+  /**
+   * Open a slice on a lane group; undefined if it starts at or after the window's end. One that
+   * starts before the window is built too (header): it shows only if still open at the start.
+   */
   openSlice(
     key: string,
     actor: number,
@@ -83,12 +135,9 @@ export class TimelineDraft {
     name: string,
     args: Args,
   ): TimelineSlice | undefined {
-    if (!this.inWindow(tick)) return undefined;
+    if (tick >= this.endTick) return undefined;
     const slice: TimelineSlice = { startTick: tick, endTick: tick, name, args };
-    const list = this.lanes[actor]!.get(group) ?? [];
-    list.push(slice);
-    this.lanes[actor]!.set(group, list);
-    this.open.set(key, { slice });
+    this.opened(key, slice, { actor, group });
     return slice;
   }
 
@@ -101,13 +150,32 @@ export class TimelineDraft {
     name: string,
     args: Args,
   ): TimelineSlice | undefined {
-    if (!this.inWindow(tick)) return undefined;
+    if (tick >= this.endTick) return undefined;
     // A register taken again before its release was seen (a release outside the window): end it.
     this.closeSlice(key, tick);
     const slice: TimelineSlice = { startTick: tick, endTick: tick, name, args };
-    this.fixedTrack(actor, track).slices.push(slice);
-    this.open.set(key, { slice });
+    this.opened(key, slice, { actor, track });
     return slice;
+  }
+
+  /** A top-level slice opened: placed now, or, opened before the window, once open at its start. */
+  private opened(key: string, slice: TimelineSlice, where: Where): void {
+    if (slice.startTick >= this.startTick) {
+      this.place(slice, where);
+      this.open.set(key, { slice });
+    } else {
+      this.open.set(key, { slice, unplaced: where });
+    }
+  }
+
+  private place(slice: TimelineSlice, where: Where): void {
+    if ('track' in where) {
+      this.fixedTrack(where.actor, where.track).slices.push(slice);
+      return;
+    }
+    const list = this.lanes[where.actor]!.get(where.group) ?? [];
+    list.push(slice);
+    this.lanes[where.actor]!.set(where.group, list);
   }
 
   /** Open a child inside the open slice `parentKey` (nothing if that one is not open). */
@@ -146,36 +214,24 @@ export class TimelineDraft {
     if (tick > this.endTick) o.slice.args = { ...o.slice.args, unfinished: true };
     this.open.delete(key);
     for (const c of o.slice.children ?? []) c.endTick = Math.min(c.endTick, o.slice.endTick);
+    if (o.unplaced !== undefined && o.slice.endTick >= this.startTick) this.place(o.slice, o.unplaced);
     return true;
   }
 
   /**
    * Close the slice `key`; when none is open and `tick` is in the window, the slice began before
-   * the window (its opening message was not kept): it is drawn from the window's start to `tick`
+   * anything its actor kept (its opening message was dropped; never when the actor's records go
+   * back to the run's start: mayHaveBegunUnseen): it is drawn from the window's start to `tick`
    * on `where` (a lane group, or a fixed track), named `name`, marked `begunBefore`. Without this
    * a capped trace hid the very register hold its first finding was about.
    */
-  closeOrBegunBefore(
-    key: string,
-    tick: number,
-    where: { actor: number; group: string } | { actor: number; track: string },
-    name: string,
-    args: Args = {},
-  ): void {
-    if (this.closeSlice(key, tick, args) || !this.inWindow(tick)) return;
-    const slice: TimelineSlice = {
-      startTick: this.startTick,
-      endTick: tick,
-      name,
-      args: { ...args, begunBefore: true },
-    };
-    if ('track' in where) {
-      this.fixedTrack(where.actor, where.track).slices.push(slice);
+  closeOrBegunBefore(key: string, tick: number, where: Where, name: string, args: Args = {}): void {
+    if (this.closeSlice(key, tick, args) || !this.inWindow(tick) || !this.mayHaveBegunUnseen(where.actor))
       return;
-    }
-    const list = this.lanes[where.actor]!.get(where.group) ?? [];
-    list.push(slice);
-    this.lanes[where.actor]!.set(where.group, list);
+    this.place(
+      { startTick: this.startTick, endTick: tick, name, args: { ...args, begunBefore: true } },
+      where,
+    );
   }
 
   /** Whatever is still open ran past the window: it ends there, marked. */
@@ -183,6 +239,7 @@ export class TimelineDraft {
     for (const [key, o] of this.open) {
       o.slice.endTick = Math.max(o.slice.startTick, this.endTick);
       o.slice.args = { ...o.slice.args, unfinished: true };
+      if (o.unplaced !== undefined) this.place(o.slice, o.unplaced);
       if (o.flowKey !== undefined) this.flows.delete(o.flowKey);
       this.open.delete(key);
     }
@@ -208,7 +265,9 @@ export class TimelineDraft {
   /**
    * An instant on a flow, on a track of its own beside the lane group (so it never splits a
    * lane's slices): `through` the flow goes on after it (a peer write landing), `ends` the
-   * response reached the requester and the flow ends here. Nothing when the flow was never met.
+   * response reached the requester and the flow ends here. When the flow was never met (it began
+   * before anything kept) the instant is drawn on no flow: it happened in the window all the same
+   * (QA: a capped trace left out the `DMA complete` of every DMA issued before what it kept).
    */
   flowInstant(
     actor: number,
@@ -221,14 +280,13 @@ export class TimelineDraft {
     const key = 'ends' in flow ? flow.ends : flow.through;
     const id = this.flows.get(key);
     if ('ends' in flow) this.flows.delete(key);
-    if (id === undefined) return;
     this.instant(
       actor,
       group,
       tick,
       name,
       args,
-      'ends' in flow ? { terminatingFlows: [id] } : { flows: [id] },
+      id === undefined ? {} : 'ends' in flow ? { terminatingFlows: [id] } : { flows: [id] },
     );
   }
 
@@ -256,14 +314,6 @@ export class TimelineDraft {
     });
   }
 
-  /** A +1 or -1 step of a counter of `actor`. */
-  count(actor: number, name: string, tick: number, delta: number, unit: string): void {
-    if (!this.inWindow(tick)) return;
-    const c = this.counters[actor]!.get(name) ?? { deltas: [], unit };
-    c.deltas.push([tick, delta]);
-    this.counters[actor]!.set(name, c);
-  }
-
   /** The fixed track `name` of `actor`, made empty when it is not there yet. */
   fixedTrack(actor: number, name: string): TimelineTrack {
     const m = this.fixed[actor]!;
@@ -281,14 +331,36 @@ export class TimelineDraft {
   }
 
   /**
+   * `slices` cut to the window's start (header): one that ended before it is left out, one that
+   * began before it and was still open then starts there, marked `begunBefore`; so are children.
+   */
+  private fromStart(slices: TimelineSlice[]): TimelineSlice[] {
+    const start = this.startTick;
+    if (!slices.some((s) => s.startTick < start)) return slices;
+    const out: TimelineSlice[] = [];
+    for (const s of slices) {
+      if (s.startTick >= start) out.push(s);
+      else if (s.endTick >= start) {
+        s.startTick = start;
+        s.args = { ...s.args, begunBefore: true };
+        if (s.children !== undefined) s.children = this.fromStart(s.children);
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Each actor's tracks, in the order the UI shows them: findings, the tracks `pinned` names
    * (every one, used or not: an idle ATSD register is a figure too), each lane group with its
    * instants, each outbound link with its in-flight counter, then the actor's other tracks and
-   * its counters.
+   * its level counter. Here the slices the records before the window built are cut to it (header).
    */
   processes(pinned: (actor: number) => readonly string[]): TimelineProcess[] {
     return this.plan.actors.map((info, a) => {
       const fixed = this.fixed[a]!;
+      for (const t of fixed.values()) t.slices = this.fromStart(t.slices);
+      for (const [group, slices] of this.lanes[a]!) this.lanes[a]!.set(group, this.fromStart(slices));
       const tracks: TimelineTrack[] = [];
       const take = (name: string): void => {
         const t = fixed.get(name);
@@ -311,8 +383,13 @@ export class TimelineDraft {
         take(`in flight ${e.label}`);
       }
       for (const [, t] of [...fixed].sort(byName)) tracks.push(t);
-      for (const [name, c] of [...this.counters[a]!].sort(byName)) {
-        tracks.push(counterTrack(name, levels(c.deltas, this.startTick), c.unit));
+      const c = this.levels[a];
+      if (c !== undefined) {
+        const points: [number, number][] = [];
+        const first = this.levelsAtStart[a];
+        if (first !== undefined && !Number.isNaN(first)) points.push([this.startTick, first]);
+        for (const [t, v] of c.points) pushCounterPoint(points, t, v);
+        tracks.push(counterTrack(c.name, points, c.unit));
       }
       for (const t of tracks) t.slices.sort((x, y) => x.startTick - y.startTick || y.endTick - x.endTick);
       return { pid: a + 1, name: info.name, tracks };
@@ -322,21 +399,4 @@ export class TimelineDraft {
 
 function byName(x: [string, unknown], y: [string, unknown]): number {
   return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0;
-}
-
-/** Running level of +1/-1 steps, starting from the least level that never goes below zero. */
-function levels(deltas: readonly [number, number][], start: number): [number, number][] {
-  let level = 0;
-  let min = 0;
-  for (const [, d] of deltas) {
-    level += d;
-    min = Math.min(min, level);
-  }
-  level = -min;
-  const points: [number, number][] = [[start, level]];
-  for (const [t, d] of deltas) {
-    level += d;
-    pushCounterPoint(points, t, level);
-  }
-  return points;
 }

@@ -3,7 +3,8 @@
  * record of src/runtime/trace-recorder.ts becomes a `TraceRec` holding its times, its edge and that
  * edge's running count, and the record as a `SimMessage`, so the protocol's own decoders read its
  * fields. All actors' records are merged into one list in clock order: a request is met before its
- * response, whichever actor made either.
+ * response, whichever actor made either. The records before the window (TraceWindow.before) are
+ * merged in too, first, so the pairing knows what was open at its start.
  */
 import { newMessage, type SimMessage } from '../../model/protocol/sim-message.js';
 import type { MachinePlan } from '../../runtime/machine-module.js';
@@ -29,6 +30,10 @@ export interface TraceRec {
   edgeCount: number;
   /** What the link serialised (a send only). */
   wireBytes: number;
+  /** A send: when its link began serialising it (NaN if it never left); handled: NaN. */
+  onLink: number;
+  /** The actor's counter level at the end of this tick (trace-recorder.ts `level`; NaN: none). */
+  level: number;
   /** The record as a message, for the protocol's own decoders. */
   m: SimMessage;
 }
@@ -104,6 +109,8 @@ function decodeRecord(records: Float64Array, at: number, actor: number, plan: Ma
     edge,
     edgeCount: records[at + R.edgeCount]!,
     wireBytes: Math.floor(bytes / WIRE_BYTES_SHIFT),
+    onLink: records[at + R.onLink]!,
+    level: records[at + R.level]!,
     m,
   };
 }

@@ -11,6 +11,15 @@
  * Then the cap: if that window still holds more than `capEvents` records, it is cut down at tick
  * boundaries (a tick is never half in) to at most the cap: around the anchor (the first violation)
  * when there is one, else keeping the end of the run. What was dropped, and why, is counted.
+ *
+ * What came before the window is not shown, but it is not thrown away either: each actor's kept
+ * records before the start (and the sends its ring dropped while their link still held them, its
+ * lead-in) come with the window as `before`, which the timeline replays without drawing to know
+ * what is open at the start (a register held, a shootdown begun, a message on a link, a flow), so
+ * that everything that happens inside the window is drawn as a trace of the whole run draws it
+ * there. And each actor's counter level at the start (`levelsAtStart`) is read from its last
+ * record before it, whose `level` is the model's own figure at the end of that record's tick
+ * (src/runtime/trace-recorder.ts).
  */
 import { type ActorTrace, R, RECORD_FIELDS } from '../../runtime/trace-recorder.js';
 
@@ -36,6 +45,22 @@ export interface TraceWindow {
   endTick: number;
   /** Each actor's records in the window, oldest first (RECORD_FIELDS numbers each). */
   records: Float64Array[];
+  /**
+   * Each actor's records before the window that it still has (its lead-in, then its kept records
+   * from before the start), oldest first: context for the timeline, not shown nor counted as kept.
+   */
+  before: Float64Array[];
+  /**
+   * Each actor's counter level (ActorTrace.levelKey) at the window's start: the state after every
+   * event before it. NaN for an actor without one.
+   */
+  levelsAtStart: number[];
+  /**
+   * Whether each actor's records go back to the run's start (its ring dropped none): then nothing
+   * it did before the window is missing from `before`, and a message that ends something it never
+   * opened ended nothing (timeline-draft.ts closeOrBegunBefore).
+   */
+  keptFromStart: boolean[];
   stats: TraceWindowStats;
   /** The tick the window was cut around (the first violation), if any. */
   anchorTick: number | undefined;
@@ -86,6 +111,15 @@ export function selectTraceWindow(traces: readonly ActorTrace[], options: Window
   }
 
   const records = traces.map((t) => slice(t.records, start, end));
+  const before = traces.map((t) => {
+    const own = slice(t.records, Number.NEGATIVE_INFINITY, start);
+    if (t.leadIn.length === 0) return own;
+    const out = new Float64Array(t.leadIn.length + own.length);
+    out.set(t.leadIn);
+    out.set(own, t.leadIn.length);
+    return out;
+  });
+  const levelsAtStart = traces.map((t, a) => levelAtStart(t, before[a]!.length - t.leadIn.length));
   const recorded = traces.reduce((s, t) => s + t.recorded, 0);
   const kept = records.reduce((s, r) => s + r.length / RECORD_FIELDS, 0);
   const droppedByRings = traces.reduce((s, t) => s + t.droppedBefore + t.droppedAfter, 0);
@@ -93,6 +127,9 @@ export function selectTraceWindow(traces: readonly ActorTrace[], options: Window
     startTick: start,
     endTick: end,
     records,
+    before,
+    levelsAtStart,
+    keptFromStart: traces.map((t) => t.droppedBefore === 0),
     anchorTick: options.anchorTick,
     stats: {
       capEvents: options.capEvents,
@@ -103,6 +140,17 @@ export function selectTraceWindow(traces: readonly ActorTrace[], options: Window
       droppedByWindow: recorded - kept - droppedByRings,
     },
   };
+}
+
+/**
+ * The level of `t` at the window's start, whose first `beforeFields` numbers of records lie before
+ * it: that of its last record there (its level is the figure at the end of its tick, and no level
+ * moves between two records: trace-recorder.ts); with none there, the level it started with, if it
+ * dropped nothing (every record before the start would be there); else unknown.
+ */
+function levelAtStart(t: ActorTrace, beforeFields: number): number {
+  if (beforeFields > 0) return t.records[beforeFields - RECORD_FIELDS + R.level]!;
+  return t.droppedBefore === 0 ? t.initialLevel : Number.NaN;
 }
 
 function countIn(records: Float64Array, start: number, end: number): number {

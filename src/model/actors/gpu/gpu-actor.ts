@@ -155,9 +155,14 @@ export class GpuActor extends MachineActor<GpuEnv> implements Actor {
 
   sample(): Record<string, number> {
     const e = this.engines.state();
+    const c = this.env.counters;
     return {
       // DMAs and peer writes: both hold a tag of the engines (the report's chart says so).
       dmaInFlight: e.inFlight as number,
+      // DMAs alone, from their issue (a UT=0 DMA's translation included) to their completion or
+      // fault: what `dma.inFlightAtEnd` counts at the end (dma-engines.ts), and the trace's `DMA
+      // outstanding` counter (src/runtime/trace-recorder.ts TRACE_LEVELS).
+      dmaOutstanding: c.get(C.dmaIssued) - c.get(C.dmaCompleted) - c.get(C.dmaFaulted),
       atsPending: e.pendingAts as number,
       stalledEngines: e.stalledEngines as number,
       refillsInFlight: this.ats.refillsInFlight,
