@@ -15,7 +15,7 @@ import { MAX_PCT_DEPTH } from '../../src/model/choice/pct.js';
 import { TRACE_EVENTS_RANGE } from '../../src/report/trace/trace-recording.js';
 import { MAX_SWEEP_SEEDS } from '../../src/sweep/seeds.js';
 import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
+import { cli, FAILING_RUN } from './cli-harness.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
@@ -115,12 +115,7 @@ describe('help examples', () => {
   it('replay and shrink name the failure file their example run writes, so the pair pastes as it is (QA: a name no run wrote)', async () => {
     const dir = testTempDir('npusim-help-example-');
     const r = await cli([
-      'run',
-      'flush-race',
-      '--bug',
-      'single-flush',
-      '--seed',
-      '1',
+      ...FAILING_RUN,
       '--stop-on-first',
       '--inline',
       '--failures',
