@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
+import { hasOwnFolder } from '../io/own-folder.js';
 import type { Placement } from '../runtime/placement.js';
 import type { SeedRange, Shard } from '../sweep/seeds.js';
 import {
@@ -29,7 +30,7 @@ import {
 import { COMMANDS, type CommandName, commandSpec, DEFAULT_WORKLOAD } from './commands.js';
 import type { SplitValue } from './option-hint.js';
 import type { ParamSet } from './option-values.js';
-import { hasOwnFolder, isJsonInside, linkedPathText } from './output-path.js';
+import { isJsonInside, linkedPathText } from './output-path.js';
 import { parseCommand } from './parse-command.js';
 import type { DurationValue } from './scenario-options.js';
 import type { SeedsFile } from './seeds-file.js';

@@ -150,7 +150,7 @@ export interface ShrinkArgs {
    */
   outGiven: boolean;
   /**
-   * The file was read from a pipe or a device (output-path.ts hasOwnFolder): the default shrunk
+   * The file was read from a pipe or a device (io/own-folder.ts hasOwnFolder): the default shrunk
    * file goes to the current directory under the failure's own name (`out` is `.` then).
    */
   outHere: boolean;

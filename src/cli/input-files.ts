@@ -3,7 +3,6 @@
  * writes before anything runs (output-path.ts checkOutputFiles), so no output option overwrites the
  * workload, topology, seeds, failure or result file the command was given.
  */
-import { topologyFileOf, workloadFileOf } from '../repro/failure-file-read.js';
 import { isWorkloadPath } from '../runtime/workload-path.js';
 import type { CliArgs } from './cli-args.js';
 import type { InputFile } from './output-path.js';
@@ -49,17 +48,4 @@ export function inputFiles(args: CliArgs): InputFile[] {
     default:
       return [];
   }
-}
-
-/**
- * The workload and topology files a failure file (its text, read from `file`) names: the inputs
- * of its replay or shrink besides the file itself, known only once it is read.
- */
-export function failureFileInputs(text: string, file: string): InputFile[] {
-  return [
-    { field: 'workload', path: workloadFileOf(text) },
-    { field: 'topology', path: topologyFileOf(text) },
-  ].flatMap(({ field, path }) =>
-    path === undefined ? [] : [{ option: `the failure file's ${field} (${file}: ${field}.file)`, path }],
-  );
 }

@@ -124,21 +124,6 @@ function checkNamesInDir(o: OutputFile, inputs: readonly InputFile[]): void {
   }
 }
 
-/**
- * Whether `path` is a regular file in a folder files can be written beside: not a pipe or a
- * device (`<(...)`, /dev/fd/N), nor a file reached through /dev or /proc (`/dev/stdin <
- * failure.json` is a regular file there). What a default output named after its input needs: a
- * shrink of /dev/stdin wrote `/dev/stdin.shrunk.json` into /dev (QA).
- */
-export function hasOwnFolder(path: string): boolean {
-  if (/^\/(dev|proc)\//.test(resolve(path))) return false;
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** `device:inode` of an existing file (through symbolic links), undefined when there is none. */
 function inodeOf(path: string): string | undefined {
   try {

@@ -45,7 +45,7 @@ import { DEFAULT_SHRINK_BUDGET } from '../repro/shrink-budget.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import type { ShrinkArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
-import { failureFileInputs } from './input-files.js';
+import { failureFileInputs } from './failure-file-inputs.js';
 import { Interrupt } from './interrupt.js';
 import { checkOutputFiles, isDirectory, writeOutputs } from './output-path.js';
 import { progressIntervalMs } from './progress-interval.js';
