@@ -13,7 +13,7 @@ import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { applySets, digestableParams, parseParams } from '../model/scenario/workload-params.js';
+import { applySets, parseParams, setsHold } from '../model/scenario/workload-params.js';
 import { formatTime } from '../report/duration.js';
 import {
   definitionDigest,
@@ -257,14 +257,14 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
   } catch {
     return; // configOf names what is wrong with the recorded parameters
   }
-  const same = (p: unknown) => JSON.stringify(digestableParams(p as RunConfig['params']));
+  if (setsHold(recorded, v.set)) return;
+  // Changed: which path it sets differently, for the message.
   let now: RunConfig['params'] | undefined;
   try {
     now = applySets(recorded, v.set, (path) => `variants.${name}.set.${path}`, true);
   } catch {
     now = undefined;
   }
-  if (now !== undefined && same(now) === same(recorded)) return;
   const differs = Object.entries(v.set).find(([path]) => {
     const keys = parseParamPath(path, path);
     return (

@@ -13,25 +13,15 @@
  */
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
-import { applySets, digestableParams } from '../model/scenario/workload-params.js';
+import { setsHold } from '../model/scenario/workload-params.js';
 
 export function shrunkOptions(config: RunConfig, workload: Workload): RunConfig {
   const { variant, set, ...rest } = config;
   const sets = variant === undefined ? undefined : workload.variants.find((v) => v.name === variant)?.set;
-  const kept = set?.filter((s) => holds(config.params, { [s.path]: s.value }));
+  const kept = set?.filter((s) => setsHold(config.params, { [s.path]: s.value }));
   return {
     ...rest,
-    ...(variant !== undefined && sets !== undefined && holds(config.params, sets) ? { variant } : {}),
+    ...(variant !== undefined && sets !== undefined && setsHold(config.params, sets) ? { variant } : {}),
     ...(kept !== undefined && kept.length > 0 ? { set: kept } : {}),
   };
-}
-
-/** Whether `sets` applied over `params` leave them as they are. */
-function holds(params: RunConfig['params'], sets: Readonly<Record<string, unknown>>): boolean {
-  const same = (p: RunConfig['params']) => JSON.stringify(digestableParams(p));
-  try {
-    return same(applySets(params, sets)) === same(params);
-  } catch {
-    return false;
-  }
 }

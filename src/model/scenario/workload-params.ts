@@ -314,6 +314,19 @@ function withoutDefaults(
   return out;
 }
 
+/**
+ * Whether `sets` applied over `params` leave them as they are (as digests see them): a variant's
+ * `set`, or a `--set`, that the parameters already hold. False when a set does not apply.
+ */
+export function setsHold(params: WorkloadParams, sets: Readonly<Record<string, unknown>>): boolean {
+  const same = (p: WorkloadParams) => JSON.stringify(digestableParams(p));
+  try {
+    return same(applySets(params, sets)) === same(params);
+  } catch {
+    return false;
+  }
+}
+
 /** The parameters as digests hash them: `ADDED_PARAMS` left out while at their old behaviour. */
 export function digestableParams(p: WorkloadParams): Record<string, unknown> {
   return {
