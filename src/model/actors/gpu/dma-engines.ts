@@ -9,7 +9,8 @@
  * says so ('ats.refill'): that is how slowly an old translation can still reach the L1.
  *
  * A GPU reset (reset-port.ts) first quiesces the engines (`pause`): an engine whose timer fires
- * then parks without issuing, and what is in flight completes; `resume` restarts the parked ones.
+ * then parks without issuing, the ring all-reduce gets no slot, and what is in flight completes;
+ * `resume` restarts the parked ones and the collective.
  */
 import type { AtsCache, AtsEntry } from '../../gpu/ats-cache.js';
 import { pageFloor } from '../../host/page-floor.js';
@@ -154,7 +155,7 @@ export class DmaEngines implements CollectivePort {
     this.paused = true;
   }
 
-  /** After a reset: every parked engine issues again after a drawn delay. */
+  /** After a reset: every parked engine issues again after a drawn delay, and the collective goes on. */
   resume(ctx: ActorContext): void {
     this.paused = false;
     for (const engine of this.parked.splice(0, this.parked.length)) {
@@ -163,10 +164,16 @@ export class DmaEngines implements CollectivePort {
         EngineTimerMsg.encode({ engine }),
       );
     }
+    this.collective?.pump(ctx);
   }
 
-  /** The collective may hold half the outstanding slots (rounded up), the engines the rest (ring-allreduce.ts). */
+  /**
+   * The collective may hold half the outstanding slots (rounded up), the engines the rest
+   * (ring-allreduce.ts); none while quiesced for a reset, or its writes would keep the GPU from
+   * ever draining (a ring all-reduce under resets left every reset stuck at quiesce).
+   */
   collectiveSlots(): number {
+    if (this.paused) return 0;
     const total = this.p.maxOutstanding - this.tags.outstanding;
     const own = Math.ceil(this.p.maxOutstanding / 2) - this.tags.collective.size;
     return Math.max(0, Math.min(total, own));

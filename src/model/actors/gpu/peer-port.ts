@@ -34,6 +34,10 @@ export class PeerPort {
         PeerCompleteMsg.encode({ dma: p.dma, status: DmaStatus.linkDisabled, dataBytes: 0 }),
         HEADER_BYTES,
       );
+      // A refused collective write ends its part here too, as it does at its sender
+      // (ring-allreduce.ts), its chunk lost: counted only at the sender, the ring stopped for good
+      // at the first write a reset's dropped links refused, and the run still read clean.
+      if (p.collective === true) this.collective?.onReceived(ctx);
       return;
     }
     this.env.oracle.observe({

@@ -15,6 +15,12 @@
  * starves the other. That shared budget is where host traffic slows the collective down; the
  * GPU-GPU bundles themselves carry nothing else.
  *
+ * A GPU reset quiesces the collective with the engines: while paused it gets no slot
+ * (dma-engines.ts `collectiveSlots`), its writes in flight complete, and it goes on at `resume`;
+ * the previous GPU's writes that meet the reset's dropped links are refused and end their part on
+ * both sides (the sender counts `allreduce.refused`; the model carries no data, so the round goes
+ * on where NCCL would have lost the chunk).
+ *
  * The ring is the tenant's GPUs of the socket in index order, when there are at least two and each
  * has a bundle to the next with a link up at start (links disabled between IOMMU groups break it:
  * then no GPU of that socket runs the collective, counted as `allreduce.noRing`).
