@@ -667,3 +667,28 @@ describe('a workload key with a control character in it', () => {
     }
   });
 });
+
+describe('keys that belong to the command', () => {
+  // A workload's `bugs` was hinted towards `exposes[0].bug`, which switches no bug on (QA).
+  test('`bugs` in a workload or its params, and `seed` or `profile` in its params, say what the command takes instead', () => {
+    const bugs = errorOf(() => validateWorkload({ ...base, bugs: ['single-flush'] }, 'w.json'));
+    expect(bugs.field).toBe('w.json: bugs');
+    expect(bugs.message).toContain(
+      'got unknown key `bugs` (a bug is switched on by the command, `--bug NAME`',
+    );
+    expect(bugs.message).not.toContain('did you mean');
+    for (const key of ['bugs', 'seed', 'profile']) {
+      const e = errorOf(() => validateWorkload({ ...base, params: { ...params, [key]: 1 } }, 'w.json'));
+      expect({ field: e.field, message: e.message }).toEqual({
+        field: `w.json: params.${key}`,
+        message: expect.stringMatching(
+          new RegExp(`got unknown key \`${key}\` \\((a bug|the seed|the profile) is .*the command`),
+        ),
+      });
+    }
+    // A slip of an allowed key keeps its did-you-mean.
+    expect(
+      errorOf(() => validateWorkload({ ...base, params: { ...params, polcy: 'per-gpu' } }, 'w.json')).message,
+    ).toContain('(did you mean `policy`?)');
+  });
+});

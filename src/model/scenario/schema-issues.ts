@@ -32,12 +32,23 @@ export type ChooseOption = (
  * the hint for one key that is a slip of an allowed one (as CLI options and counters get).
  * zod's own (`Unrecognized key: "dmaBites"`) names neither.
  */
-export function strictFields<S extends z.core.$ZodLooseShape>(what: string, shape: S) {
+export function strictFields<S extends z.core.$ZodLooseShape>(
+  what: string,
+  shape: S,
+  /**
+   * What a key users write here by mistake is done with instead, said in place of any hint: a
+   * workload's `bugs` was pointed at `exposes[0].bug`, a field that switches nothing on (QA).
+   */
+  elsewhere: Readonly<Record<string, string>> = {},
+) {
   const keys = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
       const message = unknownKeysMessage(what, keys, issue.keys);
+      const instead =
+        issue.keys.length === 1 ? Object.getOwnPropertyDescriptor(elsewhere, issue.keys[0]!) : undefined;
+      if (instead !== undefined && !message.endsWith('?)')) return `${message} (${instead.value})`;
       return issue.keys.length !== 1 || message.endsWith('?)')
         ? message
         : message + nestedHint(issue.keys[0]!, shape);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
+import { COMMAND_KEYS } from './command-keys.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
@@ -110,177 +111,181 @@ export const tenantSchema = strictFields('a tenant field', {
   pageSizes: z.array(z.enum(PAGE_SIZE_NAMES)).min(1).max(8).default(['64K']),
 });
 
-export const workloadParamsSchema = strictFields('a workload parameter', {
-  topology: z.string().default('witherspoon-6'),
-  policy: z.enum(['per-socket', 'per-gpu', 'per-gpu-isolated']).default('per-socket'),
-  durationTicks: z
-    .number()
-    .max(MAX_RUN_TICKS, {
-      error: (issue) => `Expected at most 1000 s (${MAX_RUN_TICKS} ticks), got ${String(issue.input)}`,
-    })
-    .int()
-    .positive()
-    .default(2_000_000_000),
-  tenants: z
-    .array(tenantSchema, {
-      error: (issue) =>
-        issue.input === undefined
-          ? `Expected ${TENANT_SHAPE}, got nothing (the field is missing)`
-          : undefined,
-    })
-    .min(1, { error: `Expected ${TENANT_SHAPE}, got an empty list` }),
-  gpu: strictFields('a gpu parameter', {
-    /** Mean ticks between DMA issues per GPU engine. */
-    issueIntervalTicks: ticks(1).default(40_000),
-    /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
-    engines: z.number().int().min(0).max(16).default(2),
-    /**
-     * The shares of each engine issue, summing to 100: UT=0 DMA (ATS-translated), UT=1 DMA
-     * (TCE-translated; a quarter over PCIe), peer accesses over NVLink to a GPU the tenant may
-     * reach (any, for a hostile one). A draw of a kind the GPU cannot issue (no such peer, no TCE
-     * window) is a UT=0 DMA instead.
-     */
-    ut0Percent: percent.default(60),
-    ut1Percent: percent.default(30),
-    peerPercent: percent.default(10),
-    writePercent: percent.default(50),
-    /**
-     * Bytes of one DMA request. The chip translates a request once (ATS or TCE: one page) and lands
-     * it as one block, so a request lies within one page: the engines draw its offset where it fits
-     * (dma-engines.ts offsetSteps), and it can be no larger than 64K, the smallest page it reaches.
-     */
-    dmaBytes: z
+export const workloadParamsSchema = strictFields(
+  'a workload parameter',
+  {
+    topology: z.string().default('witherspoon-6'),
+    policy: z.enum(['per-socket', 'per-gpu', 'per-gpu-isolated']).default('per-socket'),
+    durationTicks: z
       .number()
+      .max(MAX_RUN_TICKS, {
+        error: (issue) => `Expected at most 1000 s (${MAX_RUN_TICKS} ticks), got ${String(issue.input)}`,
+      })
       .int()
-      .min(1)
-      .max(MAX_DMA_BYTES, { error: (issue) => dmaBytesTooLarge(issue.input) })
-      .default(256),
-    maxOutstanding: z.number().int().min(1).max(4096).default(64),
+      .positive()
+      .default(2_000_000_000),
+    tenants: z
+      .array(tenantSchema, {
+        error: (issue) =>
+          issue.input === undefined
+            ? `Expected ${TENANT_SHAPE}, got nothing (the field is missing)`
+            : undefined,
+      })
+      .min(1, { error: `Expected ${TENANT_SHAPE}, got an empty list` }),
+    gpu: strictFields('a gpu parameter', {
+      /** Mean ticks between DMA issues per GPU engine. */
+      issueIntervalTicks: ticks(1).default(40_000),
+      /** DMA engines (host traffic: UT=0, UT=1, random peer writes); 0 leaves only a collective. */
+      engines: z.number().int().min(0).max(16).default(2),
+      /**
+       * The shares of each engine issue, summing to 100: UT=0 DMA (ATS-translated), UT=1 DMA
+       * (TCE-translated; a quarter over PCIe), peer accesses over NVLink to a GPU the tenant may
+       * reach (any, for a hostile one). A draw of a kind the GPU cannot issue (no such peer, no TCE
+       * window) is a UT=0 DMA instead.
+       */
+      ut0Percent: percent.default(60),
+      ut1Percent: percent.default(30),
+      peerPercent: percent.default(10),
+      writePercent: percent.default(50),
+      /**
+       * Bytes of one DMA request. The chip translates a request once (ATS or TCE: one page) and lands
+       * it as one block, so a request lies within one page: the engines draw its offset where it fits
+       * (dma-engines.ts offsetSteps), and it can be no larger than 64K, the smallest page it reaches.
+       */
+      dmaBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_DMA_BYTES, { error: (issue) => dmaBytesTooLarge(issue.input) })
+        .default(256),
+      maxOutstanding: z.number().int().min(1).max(4096).default(64),
+      /**
+       * Chance, per engine issue, that one ATS refill in flight inside the GPU moves a stage
+       * (ats-cache.ts). Lower: refills linger, and one flush ATSD is more often not enough.
+       */
+      refillAdvancePercent: percent.default(50),
+      /**
+       * A collective over NVLink besides the engines' traffic (actors/gpu/ring-allreduce.ts):
+       * 'ring-allreduce' runs NCCL-style ring all-reduces among each tenant's GPUs of a socket, one
+       * after another, on the GPU's outstanding slots (`maxOutstanding`) shared with the engines.
+       */
+      collective: z.enum(['none', 'ring-allreduce']).default('none'),
+      /** Bytes each GPU contributes to one all-reduce (split into one chunk per GPU of the ring). */
+      collectiveBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 30)
+        .default(1 << 20),
+      /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
+      collectiveGapTicks: ticks(0).default(0),
+      /**
+       * GPUs whose NVLinks never trained at boot (a bad GPU; skiboot 4724d2c07): the host maps them
+       * to its partition at boot as every GPU, but no driver ever gives them a context, and a brick
+       * of theirs never answers an ATSD. Such a GPU can belong to no tenant (world.ts checks).
+       */
+      untrained: z.array(z.number().int().min(0)).max(64).default([]),
+    }).prefault({}),
+    host: strictFields('a host parameter', {
+      /** Mean ticks between munmap/migrate operations, per CPU thread. */
+      unmapIntervalTicks: ticks(1).default(2_000_000),
+      migratePercent: percent.default(50),
+      /** CPU threads running mmio_invalidate concurrently. */
+      cpuThreads: z.number().int().min(1).max(64).default(4),
+      /**
+       * Pages per munmap, of the process's page size. With 64K pages: 1 -> 64K ATSD, 2..32 -> 2M,
+       * more -> 1G or PID; one 2M page -> 2M, one 1G page -> 1G, two 1G pages -> PID.
+       */
+      pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
+      /** Mean ticks between TCE unmap/remap operations (0: none). */
+      tceRemapIntervalTicks: ticks(0).default(4_000_000),
+      /**
+       * Percent of TCE unmaps that are a window reset (killed by PE kill and "invalidate entire");
+       * the others are killed page by page. 0 leaves only page kills: the PHB4's kill queue
+       * (HW560152, tce/phb.ts) without `tce-entire-kill-ignored`.
+       */
+      tceWindowResetPercent: percent.default(25),
+      /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
+      atsdRegisters: z.number().int().min(1).max(8).default(8),
+      /**
+       * What one shootdown's invalidates cover: 'v4.20' (one of 64K, 2M, 1G or the whole PID) or
+       * 'legacy' (v4.17-4.19: up to 2M one call per 64K page without a flush, then a flushing one).
+       */
+      sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
+      /**
+       * mmio_invalidate calls per munmap, one after the other, the pages freed after the last
+       * (absent: 2, Linux v4.14..v5.12: mmu_notifier_invalidate_range_end in unmap_vmas, then
+       * tlb_flush_mmu_tlbonly after the tlbie; actors/coordinator/page-lifecycle.ts). 1: a kernel
+       * that calls it once, as npusim before 0.10.0 modelled. A migration calls it once per page.
+       */
+      unmapInvalidates: z.union([z.literal(1), z.literal(2)]).optional(),
+      /** Simulated ticks a shootdown may take before the liveness check reports it. */
+      shootdownDeadlineTicks: ticks(1).default(1_000_000_000),
+      /**
+       * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
+       * (absent: contexts are made at start and destroyed at the end). The new fields here and below
+       * have no default, so a workload that does not use them parses to exactly the same params.
+       */
+      contextChurnIntervalTicks: ticks(1).optional(),
+      /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
+      contextStepTicks: ticks(1).optional(),
+      /**
+       * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
+       * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
+       */
+      bootViaKexec: z.boolean().optional(),
+      /**
+       * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
+       * mapping its DMA window), instead of one map at construction. Absent: the one map.
+       */
+      tceMapThreads: z.number().int().min(1).max(16).optional(),
+      /**
+       * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
+       * demand (Linux v4.19+, a68bd1267b72). Absent: one pre-allocated level, as for a 2 GiB window.
+       */
+      tceLevelEntries: positiveInt.optional(),
+      /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */
+      varyPagesPerUnmap: z.boolean().default(false),
+      /**
+       * Which ATSD registers a guest's own shootdowns use on an NPU (the host hands ATSD[link index]
+       * of every bridge to the guest, Linux vfio_pci_nvlink2.c;
+       * docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip"): 'first-link', the
+       * register of its GPU's first bridge only, or 'every-link', any register of its bridges there
+       * (its own acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
+       */
+      guestAtsd: z.enum(['first-link', 'every-link']).default('first-link'),
+    }).prefault({}),
+    mmio: strictFields('an mmio parameter', {
+      /** Mean ticks between guest BAR0 accesses per tenant GPU (0: none). */
+      accessIntervalTicks: ticks(0).default(0),
+      /** Of those, percent that try a firmware update. */
+      firmwarePercent: percent.default(0),
+    }).prefault({}),
     /**
-     * Chance, per engine issue, that one ATS refill in flight inside the GPU moves a stage
-     * (ats-cache.ts). Lower: refills linger, and one flush ATSD is more often not enough.
+     * GPU resets ("nvidia-smi -r") asked by tenants (absent: none). Refused unless the whole NVLink
+     * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`; the model's
+     * policy, not a sourced kernel check: coordinator/reset-traffic.ts).
      */
-    refillAdvancePercent: percent.default(50),
-    /**
-     * A collective over NVLink besides the engines' traffic (actors/gpu/ring-allreduce.ts):
-     * 'ring-allreduce' runs NCCL-style ring all-reduces among each tenant's GPUs of a socket, one
-     * after another, on the GPU's outstanding slots (`maxOutstanding`) shared with the engines.
-     */
-    collective: z.enum(['none', 'ring-allreduce']).default('none'),
-    /** Bytes each GPU contributes to one all-reduce (split into one chunk per GPU of the ring). */
-    collectiveBytes: z
-      .number()
-      .int()
-      .min(1)
-      .max(1 << 30)
-      .default(1 << 20),
-    /** Simulated ticks of compute between one all-reduce's end and the next one's start. */
-    collectiveGapTicks: ticks(0).default(0),
-    /**
-     * GPUs whose NVLinks never trained at boot (a bad GPU; skiboot 4724d2c07): the host maps them
-     * to its partition at boot as every GPU, but no driver ever gives them a context, and a brick
-     * of theirs never answers an ATSD. Such a GPU can belong to no tenant (world.ts checks).
-     */
-    untrained: z.array(z.number().int().min(0)).max(64).default([]),
-  }).prefault({}),
-  host: strictFields('a host parameter', {
-    /** Mean ticks between munmap/migrate operations, per CPU thread. */
-    unmapIntervalTicks: ticks(1).default(2_000_000),
-    migratePercent: percent.default(50),
-    /** CPU threads running mmio_invalidate concurrently. */
-    cpuThreads: z.number().int().min(1).max(64).default(4),
-    /**
-     * Pages per munmap, of the process's page size. With 64K pages: 1 -> 64K ATSD, 2..32 -> 2M,
-     * more -> 1G or PID; one 2M page -> 2M, one 1G page -> 1G, two 1G pages -> PID.
-     */
-    pagesPerUnmap: z.number().int().min(1).max(16384).default(1),
-    /** Mean ticks between TCE unmap/remap operations (0: none). */
-    tceRemapIntervalTicks: ticks(0).default(4_000_000),
-    /**
-     * Percent of TCE unmaps that are a window reset (killed by PE kill and "invalidate entire");
-     * the others are killed page by page. 0 leaves only page kills: the PHB4's kill queue
-     * (HW560152, tce/phb.ts) without `tce-entire-kill-ignored`.
-     */
-    tceWindowResetPercent: percent.default(25),
-    /** ATSD registers per NPU exposed by firmware (8; 1 before Nov 2018). */
-    atsdRegisters: z.number().int().min(1).max(8).default(8),
-    /**
-     * What one shootdown's invalidates cover: 'v4.20' (one of 64K, 2M, 1G or the whole PID) or
-     * 'legacy' (v4.17-4.19: up to 2M one call per 64K page without a flush, then a flushing one).
-     */
-    sizeRule: z.enum(['v4.20', 'legacy']).default('v4.20'),
-    /**
-     * mmio_invalidate calls per munmap, one after the other, the pages freed after the last
-     * (absent: 2, Linux v4.14..v5.12: mmu_notifier_invalidate_range_end in unmap_vmas, then
-     * tlb_flush_mmu_tlbonly after the tlbie; actors/coordinator/page-lifecycle.ts). 1: a kernel
-     * that calls it once, as npusim before 0.10.0 modelled. A migration calls it once per page.
-     */
-    unmapInvalidates: z.union([z.literal(1), z.literal(2)]).optional(),
-    /** Simulated ticks a shootdown may take before the liveness check reports it. */
-    shootdownDeadlineTicks: ticks(1).default(1_000_000_000),
-    /**
-     * Mean ticks a driver holds each of its NPU contexts before it destroys it and inits it again
-     * (absent: contexts are made at start and destroyed at the end). The new fields here and below
-     * have no default, so a workload that does not use them parses to exactly the same params.
-     */
-    contextChurnIntervalTicks: ticks(1).optional(),
-    /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
-    contextStepTicks: ticks(1).optional(),
-    /**
-     * The host booted through kexec (petitboot's kernel set up every brick's XTS context and
-     * kexec'd without destroying them; skiboot ba1d95a1d, 7c977c734). Absent: a cold boot.
-     */
-    bootViaKexec: z.boolean().optional(),
-    /**
-     * Kernel threads per GPU that map its TCE window at start, in parallel (a guest's vCPUs
-     * mapping its DMA window), instead of one map at construction. Absent: the one map.
-     */
-    tceMapThreads: z.number().int().min(1).max(16).optional(),
-    /**
-     * TCEs per indirect level of the TCE windows: two-level tables whose levels are allocated on
-     * demand (Linux v4.19+, a68bd1267b72). Absent: one pre-allocated level, as for a 2 GiB window.
-     */
-    tceLevelEntries: positiveInt.optional(),
-    /** Draw each munmap's page count from 1..pagesPerUnmap instead of always pagesPerUnmap. */
-    varyPagesPerUnmap: z.boolean().default(false),
-    /**
-     * Which ATSD registers a guest's own shootdowns use on an NPU (the host hands ATSD[link index]
-     * of every bridge to the guest, Linux vfio_pci_nvlink2.c;
-     * docs/theory-of-operation.md#3-the-mechanisms-and-what-they-model, "Chip"): 'first-link', the
-     * register of its GPU's first bridge only, or 'every-link', any register of its bridges there
-     * (its own acquire_atsd_reg spins over them). Never 6 or 7, which stay with the host.
-     */
-    guestAtsd: z.enum(['first-link', 'every-link']).default('first-link'),
-  }).prefault({}),
-  mmio: strictFields('an mmio parameter', {
-    /** Mean ticks between guest BAR0 accesses per tenant GPU (0: none). */
-    accessIntervalTicks: ticks(0).default(0),
-    /** Of those, percent that try a firmware update. */
-    firmwarePercent: percent.default(0),
-  }).prefault({}),
-  /**
-   * GPU resets ("nvidia-smi -r") asked by tenants (absent: none). Refused unless the whole NVLink
-   * group of the GPU belongs to the caller (platform/iommu-groups.ts `nvlinkGroupOf`; the model's
-   * policy, not a sourced kernel check: coordinator/reset-traffic.ts).
-   */
-  resets: strictFields('a resets parameter', {
-    /** Mean ticks between reset requests (one tenant GPU each). */
-    intervalTicks: ticks(1),
-    /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
-    sbrHoldTicks: ticks(1).default(5_000_000),
-    /**
-     * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
-     * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
-     */
-    npuResetDelayTicks: ticks(1).default(10_000_000),
-    /**
-     * Ticks from the end of the reset until the host writes the link-disable mask again (0: at
-     * once, premise (d)). The 2019 RFC did it from vfio-pci's reset_done, which runs only while
-     * vfio-pci is the driver: a longer gap explores a host where the links come back unfiltered.
-     */
-    relinkDelayTicks: ticks(0).default(0),
-  }).optional(),
-});
+    resets: strictFields('a resets parameter', {
+      /** Mean ticks between reset requests (one tenant GPU each). */
+      intervalTicks: ticks(1),
+      /** Ticks the secondary bus reset is held asserted (ASSUMED, compressed from milliseconds). */
+      sbrHoldTicks: ticks(1).default(5_000_000),
+      /**
+       * Ticks from the GPU's reset until the NPU's bricks are reset when the firmware does not do it
+       * with the GPU (`gpu-reset-before-npu`): VFIO resets the NVLink bridges later (ASSUMED).
+       */
+      npuResetDelayTicks: ticks(1).default(10_000_000),
+      /**
+       * Ticks from the end of the reset until the host writes the link-disable mask again (0: at
+       * once, premise (d)). The 2019 RFC did it from vfio-pci's reset_done, which runs only while
+       * vfio-pci is the driver: a longer gap explores a host where the links come back unfiltered.
+       */
+      relinkDelayTicks: ticks(0).default(0),
+    }).optional(),
+  },
+  COMMAND_KEYS,
+);
 
 export type TenantSpec = z.infer<typeof tenantSchema>;
 /** A tenant as a workload writes it, defaults left out: TenantSpec is the validated form. */

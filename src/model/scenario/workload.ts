@@ -19,6 +19,7 @@ import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
+import { COMMAND_KEYS } from './command-keys.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
@@ -195,29 +196,33 @@ const exposureSchema = strictFields('a field of an exposure', {
 });
 
 /** A workload as a file declares it (workloads/*.ts, or a user's .ts, .js or .json file, or .mts, .cts, .mjs, .cjs). */
-export const workloadDefinitionSchema = strictFields('a workload field', {
-  name: kebabName,
-  description: textLine,
-  /** The question the workload answers: the first line of its summary. */
-  question: textLine.optional(),
-  /** The name of the workload's own run in its table of variants (default `as declared`). */
-  label: textLine.optional(),
-  /** What the workload's own run should find (default clean). */
-  expect: expectationSchema.default('clean'),
-  /** Bug switches this workload is built to catch, and the rules each trips (`npusim list`). */
-  exposes: z.array(exposureSchema).optional(),
-  /** The figures that answer the question, printed first in the summary. */
-  headline: z.array(headlineItemSchema).default([]),
-  /** The premises its answer rests on (premises.ts), printed under the answer as `rests on:`. */
-  premises: z.array(z.enum(PREMISE_NAMES as [PremiseName, ...PremiseName[]])).optional(),
-  variants: z.array(variantSchema).default([]),
-  // Checked by paramsIssues once the rest passes; left out, zod's word for it was `Expected a
-  // value`, which says nothing of what the field holds (QA Q2).
-  params: z.unknown().nonoptional({
-    error:
-      'Expected the workload\'s parameters, an object with at least `tenants`, such as {"tenants": [{"name": "vm1", "lpid": 1, "groups": "all"}]} (README.md "Your own workloads and topologies"), got nothing (the field is missing)',
-  }),
-});
+export const workloadDefinitionSchema = strictFields(
+  'a workload field',
+  {
+    name: kebabName,
+    description: textLine,
+    /** The question the workload answers: the first line of its summary. */
+    question: textLine.optional(),
+    /** The name of the workload's own run in its table of variants (default `as declared`). */
+    label: textLine.optional(),
+    /** What the workload's own run should find (default clean). */
+    expect: expectationSchema.default('clean'),
+    /** Bug switches this workload is built to catch, and the rules each trips (`npusim list`). */
+    exposes: z.array(exposureSchema).optional(),
+    /** The figures that answer the question, printed first in the summary. */
+    headline: z.array(headlineItemSchema).default([]),
+    /** The premises its answer rests on (premises.ts), printed under the answer as `rests on:`. */
+    premises: z.array(z.enum(PREMISE_NAMES as [PremiseName, ...PremiseName[]])).optional(),
+    variants: z.array(variantSchema).default([]),
+    // Checked by paramsIssues once the rest passes; left out, zod's word for it was `Expected a
+    // value`, which says nothing of what the field holds (QA Q2).
+    params: z.unknown().nonoptional({
+      error:
+        'Expected the workload\'s parameters, an object with at least `tenants`, such as {"tenants": [{"name": "vm1", "lpid": 1, "groups": "all"}]} (README.md "Your own workloads and topologies"), got nothing (the field is missing)',
+    }),
+  },
+  COMMAND_KEYS,
+);
 
 export interface Workload {
   name: string;
