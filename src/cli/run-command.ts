@@ -37,6 +37,7 @@ import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
+import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
 import { labelOwnMissFor, sayOwnUnmet } from './own-verdict-line.js';
 import { reportFailure } from './run-failure-report.js';
@@ -93,6 +94,12 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
   const policyWarning = configPolicyWarning(config);
   if (policyWarning !== undefined) io.stderr.write(sayText(`warning: ${policyWarning}`));
   sayInertBugs(
+    config,
+    io,
+    variants.map((v) => ({ name: v.variant.name, config: v.config })),
+  );
+  sayInertSets(
+    args.set,
     config,
     io,
     variants.map((v) => ({ name: v.variant.name, config: v.config })),

@@ -34,6 +34,7 @@ import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { sayInertBugs } from './inert-bugs.js';
+import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
 import {
   commandLineOverrides,
@@ -95,6 +96,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const machine = await import('../model/actors/machine.js');
   const plan = machine.planMachine(config);
   sayInertBugs(config, io);
+  sayInertSets(args.set, config, io);
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run

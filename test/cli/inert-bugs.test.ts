@@ -62,3 +62,19 @@ describe('--policy that cannot matter', () => {
     );
   });
 });
+
+describe('--set with nothing to act on', () => {
+  test('run and sweep say so on stderr, with why, and run as asked; a set that acts is not said', async () => {
+    const note =
+      'npusim: --set gpu.collectiveBytes has nothing to act on in this run: no ring all-reduce runs (`gpu.collective` none); its events are the same as without it (only the run digest, which hashes the parameters, differs)';
+    const run = await short('run', 'stress', '--set', 'gpu.collectiveBytes=4096');
+    expect(run.code).toBe(0);
+    expect(unwrapped(run.stderr, 8)).toContain(note);
+    const sweep = await short('sweep', 'stress', '--set', 'gpu={"collectiveBytes":4096}');
+    expect(sweep.code).toBe(0);
+    expect(unwrapped(sweep.stderr, 8)).toContain(note);
+    const acts = await short('run', 'p2p-allreduce', '--set', 'gpu.collectiveBytes=4096');
+    expect(acts.code).toBe(0);
+    expect(acts.stderr).not.toContain('has nothing to act on');
+  });
+});
