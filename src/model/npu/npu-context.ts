@@ -10,24 +10,29 @@
  *   publish npdev[npu][link]. A new context is allocated, published in mm->context.npu_context and,
  *   the nest MMU lacking "ibm,nmmu-flush" (skiboot never sets it), the mm is marked copro
  *   (mm_context_add_copro) so CPU TLB invalidations are global.
- * - destroy: clear the npdev slot, kref_put under the lock; on the last reference the release
- *   function clears mm->context.npu_context and mm_context_remove_copro; then, OUTSIDE the spinlock
- *   (it sleeps in SRCU), mmu_notifier_unregister and kfree.
+ * - destroy: clear the npdev slot, kref_put; on the last reference the release function clears
+ *   mm->context.npu_context and mm_context_remove_copro at once; then mmu_notifier_unregister
+ *   (which sleeps in SRCU) and kfree.
  *
  * The race ("Add lock to prevent race in concurrent context init/destroy"), made explicit as steps
- * the engine or a test can interleave. Destroy is a `ContextDestroy` with three steps:
- *   1. 'kref-put'  : refcount drops (to 0 on the last reference)
- *   2. 'release'   : mm->context.npu_context = NULL, mm_context_remove_copro
- *   3. 'kfree'     : mmu_notifier_unregister, kfree (the context is gone)
- * Fixed kernel (default): steps 1 and 2 run under npu_context_lock as ONE step, and init reads the
- * pointer and does kref_get_unless_zero under the same lock, so an init either sees a live context
- * (refcount > 0) or no context and allocates a new one.
- * With `contextRaceUnlocked` (the pre-fix kernel): step 1 and step 2 are separate, and init does a
- * plain kref_get on whatever pointer it read. Scenario:
- *   1. thread A: destroy, kref-put: refcount 1 -> 0
- *   2. thread B: init reads mm->context.npu_context (still set), kref_get: 0 -> 1, returns it
- *   3. thread A: release clears the pointer; kfree frees the context B holds
- * The returned context has `freed` (after step 3) or `dying` (refcount went through 0) set, which is
+ * the engine or a test can interleave. Destroy is a `ContextDestroy` with two steps:
+ *   1. 'kref-put'  : refcount drops; on the last reference mm->context.npu_context = NULL and
+ *                    mm_context_remove_copro, in the same step (the pre-fix release function
+ *                    clears the pointer first, a few instructions after the decrement; the fix runs
+ *                    kref_put under npu_context_lock)
+ *   2. 'kfree'     : mmu_notifier_unregister, kfree (the context is gone), after the SRCU sync
+ * Fixed kernel (default): init reads the pointer and does kref_get_unless_zero under the same
+ * lock, in one step (`init`), so an init either sees a live context (refcount > 0) or no context
+ * and allocates a new one.
+ * With `contextRaceUnlocked` (the pre-fix kernel): init's load of mm->context.npu_context and its
+ * plain kref_get are apart (`beginInit`, a `ContextInit` with steps 'load' and 'get'): in the
+ * kernel a few instructions, opened by an interrupt or a preemption between them; the engine
+ * widens that gap so the race is reached in a short run. Scenario:
+ *   1. thread B: init loads mm->context.npu_context (set: A's reference keeps it alive)
+ *   2. thread A: destroy, kref-put: refcount 1 -> 0, the pointer cleared
+ *   3. thread B: kref_get on the context it loaded: 0 -> 1 (or, after A's kfree, on freed memory)
+ *   4. thread A: kfree frees the context B holds
+ * The returned context has `freed` (after step 4) or `dying` (refcount went through 0) set, which is
  * what a test observes as the use-after-free. Thread B later destroys the context it holds: its
  * kref_put and kfree then write freed memory (a use-after-free and a double free). The pre-fix
  * kernel lets that happen, so with `contextRaceUnlocked` the model lets it happen too and counts it
@@ -70,7 +75,8 @@ export interface NpuContext {
   readonly npdev: Set<string>;
 }
 
-export type ContextDestroyStep = 'kref-put' | 'release' | 'kfree' | 'done';
+export type ContextDestroyStep = 'kref-put' | 'kfree' | 'done';
+export type ContextInitStep = 'load' | 'get' | 'done';
 
 /** One reference operation on a context, as the table made it (`refcount` after it). */
 export interface ContextEvent {
@@ -125,11 +131,32 @@ export class NpuContextTable {
    * returns ERR_PTR(-EINVAL); ENOSPC when the model's context bound is reached.
    */
   init(mm: MmRef, gpu: GpuLinkRef, flags: number, releaseCb: unknown, priv: unknown): NpuContext {
+    const init = this.beginInit(mm, gpu, flags, releaseCb, priv);
+    while (!init.done) init.step();
+    return init.context!;
+  }
+
+  /**
+   * pnv_npu2_init_context as steps (header): with the lock, one step; without it (the pre-fix
+   * kernel), the load of the mm's context and the kref_get on it are two, so a destroy can land
+   * between them. Init is serialised per mm by mmap_sem held for write, so two inits of one mm
+   * never load a missing context both: an absent one is allocated in the load's own step.
+   */
+  beginInit(mm: MmRef, gpu: GpuLinkRef, flags: number, releaseCb: unknown, priv: unknown): ContextInit {
     this.stats.inits++;
     this.checkInitArgs(mm, flags);
-    const existing = this.byMm.get(mm.id);
-    if (existing !== undefined) return this.getExisting(existing, mm, gpu, releaseCb, priv);
-    return this.allocate(mm, gpu, flags, releaseCb, priv);
+    return new ContextInit(this, { mm, gpu, flags, releaseCb, priv });
+  }
+
+  /** @internal used by ContextInit: the context published for the mm now, if any. */
+  _published(mm: MmRef): NpuContext | undefined {
+    return this.byMm.get(mm.id);
+  }
+
+  /** @internal used by ContextInit: a reference on `existing`, or a new context when there is none. */
+  _take(existing: NpuContext | undefined, a: InitArgs): NpuContext {
+    if (existing !== undefined) return this.getExisting(existing, a.mm, a.gpu, a.releaseCb, a.priv);
+    return this.allocate(a.mm, a.gpu, a.flags, a.releaseCb, a.priv);
   }
 
   /** The flags and the mm's context id, each an EINVAL when wrong. */
@@ -166,7 +193,7 @@ export class NpuContextTable {
       );
     }
     if (this.contextRaceUnlocked) {
-      // Pre-fix: plain kref_get on whatever pointer was read, even at refcount 0.
+      // Pre-fix: plain kref_get on whatever pointer was read, even at refcount 0 or freed.
       if (existing.refcount === 0) this.stats.raceReturnsDying++;
       existing.refcount++;
       existing.npdev.add(`${gpu.npuIndex}:${gpu.linkIndex}`);
@@ -222,8 +249,8 @@ export class NpuContextTable {
   /** Run a whole destroy at once (no interleaving). */
   destroyNow(ctx: NpuContext, gpu: GpuLinkRef): void {
     const d = this.destroy(ctx, gpu);
-    for (let i = 0; i < 4 && !d.done; i++) d.step();
-    assert(d.done, 'context destroy did not finish in 3 steps');
+    for (let i = 0; i < 3 && !d.done; i++) d.step();
+    assert(d.done, 'context destroy did not finish in 2 steps');
   }
 
   contextOf(mmId: string): NpuContext | undefined {
@@ -296,20 +323,13 @@ export class ContextDestroy {
           this.next = 'done';
         } else {
           this.ctx.dying = true;
-          if (this.table.contextRaceUnlocked) {
-            this.next = 'release';
-          } else {
-            // Fixed kernel: the release function runs inside kref_put, under npu_context_lock.
-            this.table._release(this.ctx);
-            this.next = 'kfree';
-          }
+          // The release function, inside kref_put: the pointer is cleared at once (under
+          // npu_context_lock in the fixed kernel, a few instructions later without it).
+          this.table._release(this.ctx);
+          this.next = 'kfree';
         }
         break;
       }
-      case 'release':
-        this.table._release(this.ctx);
-        this.next = 'kfree';
-        break;
       case 'kfree':
         // mmu_notifier_unregister then kfree, outside the spinlock.
         if (this.ctx.freed) {
@@ -325,5 +345,54 @@ export class ContextDestroy {
         assert(false, 'step() on a finished context destroy');
     }
     return ran;
+  }
+}
+
+/** What pnv_npu2_init_context was called with. */
+interface InitArgs {
+  readonly mm: MmRef;
+  readonly gpu: GpuLinkRef;
+  readonly flags: number;
+  readonly releaseCb: unknown;
+  readonly priv: unknown;
+}
+
+/** One init in progress; `step()` runs the next step and says which it ran. */
+export class ContextInit {
+  private next: ContextInitStep = 'load';
+  private loaded: NpuContext | undefined;
+  /** The context this init returned, once done. */
+  context: NpuContext | undefined;
+
+  constructor(
+    private readonly table: NpuContextTable,
+    private readonly args: InitArgs,
+  ) {}
+
+  get done(): boolean {
+    return this.next === 'done';
+  }
+
+  step(): ContextInitStep {
+    const ran = this.next;
+    switch (ran) {
+      case 'load':
+        this.loaded = this.table._published(this.args.mm);
+        // With the lock (or nothing published: allocated under mmap_sem), the get is this step.
+        if (this.loaded === undefined || !this.table.contextRaceUnlocked) this.take();
+        else this.next = 'get';
+        break;
+      case 'get':
+        this.take();
+        break;
+      case 'done':
+        assert(false, 'step() on a finished context init');
+    }
+    return ran;
+  }
+
+  private take(): void {
+    this.context = this.table._take(this.loaded, this.args);
+    this.next = 'done';
   }
 }

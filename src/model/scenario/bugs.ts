@@ -2,20 +2,23 @@ import { deepFreeze } from '../../core/deep-freeze.js';
 
 /**
  * Known historical bugs as named switches (docs/theory-of-operation.md#6-bug-switches): each breaks
- * one rule on purpose, the way the real code once did. With the switch off the same seeds must find
- * nothing.
+ * one rule on purpose, the way the real code once did; three are hypothetical (said so in their
+ * text: `local-npu-only`, `descending-order`, `free-before-shootdown`), the bug classes the order
+ * rules exist for. With the switch off the same seeds must find nothing.
  */
 export const BUGS = deepFreeze({
   'release-between-flushes':
     'Kernel: the mmio_invalidate of Linux before Feb 2018 "Fix deadlock in mmio_invalidate()": one flush ATSD per NPU made inside the wait, releasing that NPU’s register and taking one again, whose index it drops, then a second wait that polls and clears the old index. With one register per NPU it deadlocks (atsd-deadlock); with more (atsd-deadlock --set host.atsdRegisters=2) the second wait clears a register another shootdown holds, which two shootdowns then drive at once, and the flush’s register leaks',
   'single-flush':
     'One flush ATSD after the invalidate instead of two: a refill in flight survives and a stale translation is used. It is the count of the code before Feb 2018, whose comment "The GPU requires two flush ATSDs to ensure all entries have been flushed" sat over the invalidate (No-flush 0) and one PID-0 flush: the model reads "two" as two after the invalidate’s own (an ASSUMPTION stricter than that code’s reading: docs/theory/ats-atsd-oracle.md §4)',
-  'local-npu-only': 'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm',
+  'local-npu-only':
+    'Shoot down only the NPU of the calling CPU, not every NPU with a GPU of the mm (hypothetical: every npu-dma.c release, v4.12 to v5.2, invalidates on every such NPU)',
   'descending-order':
     'Take ATSD registers in descending NPU order (hypothetical; every shootdown takes the same order, which alone cannot deadlock: the rule flags the departure from the ascending order the kernel keeps)',
   'host-atsd-ignores-lparid':
     'Kernel: the host takes any free ATSD register of an NPU, also one whose LPARID filter skiboot’s npu2_map_lpar set to a guest’s LPID (Linux v5.2 npu-dma.c get_mmio_atsd_reg, NVIDIA UVM uvm_ats_ibm.c atsd_reg_acquire; skiboot hw/npu2.c npu2_map_lpar writes XTS_MMIO_ATSD<link>_LPARID): with a guest and the host on one NPU, a host shootdown that wins such a register goes out under the guest’s LPID and misses the host’s entries. No release skips those registers (the filter-aware acquisition is the model’s proposed fix)',
-  'free-before-shootdown': 'Free (and reuse) the page before its shootdown and both flushes completed',
+  'free-before-shootdown':
+    'Free (and reuse) the page before its shootdown and both flushes completed (hypothetical: no npu-dma.c release frees before its mmio_invalidate returns)',
   'atsd-no-valid-bdf':
     'Firmware: map_lpar sets the XTS_BDF entry VALID before any context exists (skiboot before 4724d2c07 "npu2: Move NPU2_XTS_BDF_MAP_VALID assignment to context init"); the host maps every GPU at boot, so the NPU sends ATSDs to a GPU whose NVLinks never trained, which never answers, and the shootdown never completes',
   'tce-kill-no-advance':

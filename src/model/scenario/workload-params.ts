@@ -227,7 +227,11 @@ export const workloadParamsSchema = strictFields(
        * have no default, so a workload that does not use them parses to exactly the same params.
        */
       contextChurnIntervalTicks: ticks(1).optional(),
-      /** Mean ticks between the steps of one context destroy (kref_put, release, kfree); default 1 us. */
+      /**
+       * Mean ticks between the steps of one context destroy (kref_put, kfree) and, with the
+       * pre-fix kernel (`context-init-destroy-race`), of one init (its load and kref_get: a few
+       * instructions in the kernel, widened here); default 1 us.
+       */
       contextStepTicks: ticks(1).optional(),
       /**
        * The host booted through kexec (petitboot's kernel set up every brick's XTS context and

@@ -54,12 +54,13 @@ describe('npu rules: order.context-use-after-free', () => {
     const ctx = t.init(mm, a, MSR_HOST, 'vm1', 7);
     t.init(mm, b, MSR_HOST, 'vm1', 7);
     t.destroyNow(ctx, a); // A: 2 -> 1
+    const init = t.beginInit(mm, a, MSR_HOST, 'vm1', 7);
+    init.step(); // A inits again: it loads the pointer (B's context, alive)
     const d = t.destroy(ctx, b); // B: the last reference
-    d.step(); // kref_put 1 -> 0
-    const again = t.init(mm, a, MSR_HOST, 'vm1', 7); // A inits before B's release
-    d.step(); // release
+    d.step(); // kref_put 1 -> 0, the pointer cleared
+    init.step(); // A's plain kref_get: 0 -> 1
     d.step(); // kfree
-    t.destroyNow(again, a); // A's later destroy of the freed context
+    t.destroyNow(init.context!, a); // A's later destroy of the freed context
     expect(t.stats.useAfterFree).toBe(1);
     expect(t.stats.doubleFrees).toBe(1);
     const o = new Oracle();

@@ -56,31 +56,61 @@ describe('npu-context: pnv_npu2_init_context / destroy_context (v4.12-v5.2)', ()
     expect(old.freed).toBe(true);
   });
 
-  test('context race: without the lock (contextRaceUnlocked), init returns a context being freed', () => {
+  test('context race: without the lock (contextRaceUnlocked), an init that loaded the pointer before the last put gets the context being freed', () => {
     const t = new NpuContextTable({ contextRaceUnlocked: true });
     const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const init = t.beginInit(mm, gpu, FLAGS, cb, 1);
+    expect(init.step()).toBe('load');
+    expect(init.done).toBe(false);
     const d = t.destroy(old, gpu);
+    // The release function clears the pointer with the last put: a later init allocates afresh.
     expect(d.step()).toBe('kref-put');
-    const got = t.init(mm, gpu, FLAGS, cb, 1);
-    expect(got).toBe(old);
-    expect(got.dying).toBe(true);
-    expect(d.step()).toBe('release');
+    expect(t.contextOf(mm.id)).toBeUndefined();
+    expect(init.step()).toBe('get');
+    expect(init.context).toBe(old);
+    expect(old.dying).toBe(true);
+    expect(old.refcount).toBe(1);
     expect(d.step()).toBe('kfree');
-    expect(got.freed).toBe(true);
+    expect(old.freed).toBe(true);
     expect(t.stats.raceReturnsDying).toBe(1);
+  });
+
+  test('context race: without the lock, an init whose load finds no context allocates in that step, and one done whole cannot race', () => {
+    const t = new NpuContextTable({ contextRaceUnlocked: true });
+    const first = t.beginInit(mm, gpu, FLAGS, cb, 1);
+    expect(first.step()).toBe('load');
+    expect(first.done).toBe(true);
+    const old = first.context!;
+    const d = t.destroy(old, gpu);
+    d.step();
+    const fresh = t.init(mm, gpu, FLAGS, cb, 1);
+    expect(fresh).not.toBe(old);
+    expect(fresh.dying).toBe(false);
+    expect(t.stats.raceReturnsDying).toBe(0);
   });
 
   test('context race: the pre-fix holder’s later destroy writes freed memory, counted, not asserted', () => {
     const t = new NpuContextTable({ contextRaceUnlocked: true });
     const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const init = t.beginInit(mm, gpu, FLAGS, cb, 1);
+    init.step(); // load
     const d = t.destroy(old, gpu);
-    d.step(); // kref_put 1 -> 0
-    const got = t.init(mm, gpu, FLAGS, cb, 1);
-    d.step(); // release
+    d.step(); // kref_put 1 -> 0, the pointer cleared
+    init.step(); // kref_get 0 -> 1
     d.step(); // kfree
-    t.destroyNow(got, gpu);
+    t.destroyNow(init.context!, gpu);
     expect(t.stats.useAfterFree).toBe(1);
     expect(t.stats.doubleFrees).toBe(1);
+  });
+
+  test('context: with the lock an init is one step, whatever a destroy does around it', () => {
+    const t = new NpuContextTable();
+    const old = t.init(mm, gpu, FLAGS, cb, 1);
+    const init = t.beginInit(mm, gpu, FLAGS, cb, 1);
+    expect(init.step()).toBe('load');
+    expect(init.done).toBe(true);
+    expect(init.context).toBe(old);
+    expect(old.refcount).toBe(2);
   });
 
   test('context: with the lock a destroy of a freed context cannot happen, and is an assertion', () => {

@@ -43,6 +43,7 @@ import {
 } from '../../npu/nest-mmu.js';
 import {
   type ContextDestroy,
+  type ContextInit,
   type GpuLinkRef,
   type MmRef,
   type NpuContext,
@@ -70,6 +71,8 @@ export interface DriverAttachment {
   readonly releaseCb: unknown;
   readonly priv: unknown;
   ctx: NpuContext | undefined;
+  /** An init in progress (the pre-fix kernel's load and kref_get are two steps). */
+  init?: ContextInit | undefined;
   destroy: ContextDestroy | undefined;
 }
 
@@ -138,6 +141,21 @@ export class AtsService {
   initAttachment(a: DriverAttachment, tick: number): void {
     a.ctx = this.contexts.init(a.mm, a.link, a.flags, a.releaseCb, a.priv);
     this.observeContexts(tick);
+  }
+
+  /** The driver's init_context again, as steps (context-churn.ts): `stepInit` runs each. */
+  beginInit(a: DriverAttachment): ContextInit {
+    return this.contexts.beginInit(a.mm, a.link, a.flags, a.releaseCb, a.priv);
+  }
+
+  /** The next step of `a`'s init; once done, `a` holds its context and no init. */
+  stepInit(a: DriverAttachment, tick: number): void {
+    const init = a.init!;
+    init.step();
+    this.observeContexts(tick);
+    if (!init.done) return;
+    a.ctx = init.context;
+    a.init = undefined;
   }
 
   /** map_lpar + init_context for every brick of an owned GPU (host at boot, a guest at KVM attach). */

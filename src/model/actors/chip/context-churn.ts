@@ -4,23 +4,25 @@
  * its mm's context for a while, destroys it (pnv_npu2_destroy_context) and inits it again
  * (pnv_npu2_init_context), as guests' processes attach to and release their GPUs. Each attachment
  * is a CPU thread of this chip, on its own timer; the steps of a destroy (npu/npu-context.ts:
- * kref_put, release, kfree) are separate events, a chosen delay apart ('context.step'), so another
- * thread's init on the same mm can land between them.
+ * kref_put with the pointer's clear, then kfree after the SRCU sync) are separate events, a chosen
+ * delay apart ('context.step').
  *
  * The race the fixed kernel prevents ("Add lock to prevent race in concurrent context
  * init/destroy"; `context-init-destroy-race` switches the lock off), with two threads A and B
  * holding the one context of an mm through two GPUs of this NPU (refcount 2):
  *   1. A destroys: kref_put 2 -> 1; A is detached.
- *   2. B destroys: kref_put 1 -> 0, the last reference; B's release (clearing
- *      mm->context.npu_context) is its next step, a delay later.
- *   3. A inits again before that step: it reads the still-published pointer.
- *      Fixed: the lookup and the last kref_put are both under npu_context_lock, so at step 2 the
- *      pointer was cleared with the kref_put (one step) and A allocates a fresh context.
- *      Pre-fix: A's plain kref_get takes the context from 0 back to 1 and returns it.
- *   4. B's release and kfree run: the context A holds is freed; A's later destroy writes freed
- *      memory.
- * The chip's oracle counts the references from the table's events and reports step 3 (a kref_get
- * after the last put) as `order.context-use-after-free`, and step 4 (a free while A holds one).
+ *   2. A inits again: it loads mm->context.npu_context, still B's live context.
+ *      Fixed: the load and kref_get_unless_zero are one step under npu_context_lock.
+ *      Pre-fix: the plain kref_get is its next step, a delay later ('context.step': in the
+ *      kernel a few instructions, opened by an interrupt or a preemption; widened here so that a
+ *      short run reaches the race).
+ *   3. B destroys before that step: kref_put 1 -> 0, the last reference, clearing the pointer.
+ *   4. A's kref_get takes the context from 0 back to 1 and returns it (after B's kfree, it writes
+ *      freed memory); B's kfree frees the context A holds; A's later destroy writes freed memory.
+ * The chip's oracle counts the references from the table's events and reports step 4's kref_get
+ * (after the last put) as `order.context-use-after-free`, and a free while A holds one.
+ * Inits of one mm are serialised (the kernel holds mmap_sem for write across init_context): a
+ * thread whose mm another thread is initing waits a step and tries again.
  *
  * Translations do not go through the driver context here (the nest MMU walks through XTS), so the
  * churn does not change what DMA sees: it only exercises the context's lifetime.
@@ -32,7 +34,11 @@ import type { ActorContext } from '../actor.js';
 import type { AtsService } from './ats-service.js';
 import type { ChipEnv } from './chip-env.js';
 
-/** Default mean gap between the steps of one context destroy (ASSUMED: a spinlock and an SRCU sync). */
+/**
+ * Default mean gap between the steps of a context destroy (kref_put, then kfree after the SRCU
+ * sync) and, in the pre-fix kernel, of an init (its load and its kref_get): ASSUMED, and for the
+ * init far wider than the few instructions it is in the kernel, so that a run reaches the race.
+ */
 const DEFAULT_CONTEXT_STEP_TICKS = ns(1000);
 
 export class ContextChurn {
@@ -70,9 +76,18 @@ export class ContextChurn {
       throw new Error(`${this.env.name}: CONTEXT_TIMER for unknown driver thread ${thread}`);
     const counters = this.env.counters;
     if (a.destroy === undefined && a.ctx === undefined) {
-      this.ats.initAttachment(a, ctx.now);
-      counters.add('context.inits');
-      this.schedule(ctx, thread, this.hold(ctx));
+      if (a.init === undefined) {
+        if (this.ats.attachments.some((o) => o.init !== undefined && o.mm.id === a.mm.id)) {
+          // mmap_sem: another thread is initing this mm; try again a step later.
+          this.scheduleStep(ctx, thread);
+          return;
+        }
+        a.init = this.ats.beginInit(a);
+        counters.add('context.inits');
+      }
+      this.ats.stepInit(a, ctx.now);
+      if (a.init === undefined) this.schedule(ctx, thread, this.hold(ctx));
+      else this.scheduleStep(ctx, thread);
       return;
     }
     if (a.destroy === undefined) {
@@ -86,8 +101,12 @@ export class ContextChurn {
       a.ctx = undefined;
       this.schedule(ctx, thread, this.hold(ctx));
     } else {
-      this.schedule(ctx, thread, 1 + ctx.chooser.choose('context.step', 2 * this.stepTicks));
+      this.scheduleStep(ctx, thread);
     }
+  }
+
+  private scheduleStep(ctx: ActorContext, thread: number): void {
+    this.schedule(ctx, thread, 1 + ctx.chooser.choose('context.step', 2 * this.stepTicks));
   }
 
   private hold(ctx: ActorContext): number {
