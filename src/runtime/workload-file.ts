@@ -24,7 +24,13 @@ import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { missingImportPlace } from './missing-import.js';
 import { keepTsxCacheInMemoryIfUnwritable } from './tsx-cache.js';
 import { tsxEsmApiUrl } from './worker-url.js';
-import { noteWorkloadModule, stackFrame, whileImporting } from './workload-imports.js';
+import {
+  type CompiledFrame,
+  noteWorkloadModule,
+  userFileName,
+  userFrame,
+  whileImporting,
+} from './workload-imports.js';
 import {
   guardedLoad,
   loadNoteSeconds,
@@ -168,7 +174,7 @@ function importDefault(file: string, abs: string, bytes: number): Promise<unknow
     guardedLoad(
       file,
       () => importDefaultOnce(file, abs, bytes),
-      (e) => thrownPlace(e, abs),
+      (e) => thrownPlace(e, file, abs),
     ),
   );
 }
@@ -179,7 +185,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
   // again (the module cache would otherwise hand back the old one: a replay must see the change).
   const st = statSync(abs);
   const url = `${pathToFileURL(abs).href}?v=${bytes}-${Math.floor(st.mtimeMs)}`;
-  noteWorkloadModule(file, abs);
+  noteWorkloadModule(file, abs, compiledTsPlace);
   let mod: { default?: unknown };
   try {
     if (isTs) {
@@ -200,10 +206,12 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
       throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
     }
     // The import of a module that is missing, in this file or one of the user's it imports;
-    // else a syntax error's place, else the frame of this file that threw.
+    // else a syntax error's place, else the innermost frame that threw in this file or in a
+    // module of the user's it imports.
     const place =
       missingImportPlace(e, abs, file) ??
-      placeInFile(file, (isTs ? undefined : syntaxErrorPlace(e, abs)) ?? thrownPlace(e, abs));
+      placeInFile(file, isTs ? undefined : syntaxErrorPlace(e, abs)) ??
+      thrownPlace(e, file, abs);
     const text = `${place === undefined ? '' : `${place}: `}${loadErrorText(e, abs, file)}`;
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${loadErrorHint(text)}`);
@@ -278,10 +286,10 @@ function readingFields<T>(file: string, abs: string, read: () => T): T {
     return read();
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    const at = thrownPlace(e, abs);
+    const at = thrownPlace(e, file, abs);
     throw new ConfigError(
       file,
-      `Expected a workload whose fields can be read, got an error reading them: ${at === undefined ? '' : `${file}:${at}: `}${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      `Expected a workload whose fields can be read, got an error reading them: ${at === undefined ? '' : `${at}: `}${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
     );
   }
 }
@@ -304,48 +312,19 @@ function kindOf(v: unknown): string {
 }
 
 /**
- * `LINE:COLUMN` of the innermost stack frame of `e` in the workload file itself (a `throw` while
- * it ran at import, or in a getter of its export), or undefined when no frame is in the file (an
- * error in a module it imports, or in the loader). tsx maps an ES module .ts file's frames to its
- * source; a .ts file it compiles to CommonJS runs from a `data:` URL with no map (compiledTsPlace).
+ * `FILE:LINE:COLUMN` of the innermost stack frame of `e` in a file of the user's (workload-imports.ts
+ * userFrame): the workload file itself (a `throw` while it ran at import, or in a getter of its
+ * export), or a module of the user's it imports, named relative to it as userFileName names it;
+ * undefined when no frame is in such a file (an error of the loader), or when that frame is in
+ * code tsx compiled to CommonJS and its place cannot be mapped back for sure (compiledTsPlace).
+ * QA: an error thrown in a module the workload imports was placed at the import (a .ts file) or
+ * nowhere (.mjs). tsx maps the frames of an ES module .ts file, and of a .ts file it loads with
+ * `require`, to the source.
  */
-function thrownPlace(e: unknown, abs: string): string | undefined {
-  if (!(e instanceof Error) || typeof e.stack !== 'string') return undefined;
-  for (const line of e.stack.split('\n')) {
-    const compiled = compiledTsFrame(line, abs);
-    if (compiled !== undefined) return compiledTsPlace(compiled, abs);
-    const f = stackFrame(line);
-    if (f !== undefined && f.path === abs) return `${f.line}:${f.column}`;
-  }
-  return undefined;
-}
-
-/**
- * A stack frame in the CommonJS code tsx compiled `abs` (a .ts file outside an ES module package)
- * to: tsx hands it to Node as `data:text/javascript,CODE?filePath=FILE?v=...`, so the frame names
- * that URL, the code in it, and a line and column in that code; undefined for any other frame.
- * encodeURIComponent leaves no `?` or `:` in CODE or FILE, so both are found by those.
- */
-function compiledTsFrame(
-  frame: string,
-  abs: string,
-): { code: string; line: number; column: number } | undefined {
-  const prefix = 'data:text/javascript,';
-  const start = frame.indexOf(prefix);
-  const query = frame.lastIndexOf('?filePath=');
-  if (start < 0 || query < start) return undefined;
-  const m = /^\?filePath=([^:]*):(\d+):(\d+)\)?$/.exec(frame.slice(query));
-  if (m === null) return undefined;
-  try {
-    if (decodeURIComponent(m[1]!).split('?')[0] !== abs) return undefined;
-    return {
-      code: decodeURIComponent(frame.slice(start + prefix.length, query)),
-      line: Number(m[2]),
-      column: Number(m[3]),
-    };
-  } catch {
-    return undefined;
-  }
+function thrownPlace(e: unknown, file: string, abs: string): string | undefined {
+  const frame = userFrame(e);
+  if (frame?.at === undefined) return undefined;
+  return `${userFileName(frame.path, file, abs)}:${frame.at}`;
 }
 
 /** esbuild's transformSync, as much of it as compiledTsPlace uses. */
@@ -361,21 +340,18 @@ type TransformSync = (source: string, options: Record<string, unknown>) => { cod
  * found once, is mapped back, so a place is given only when it is the place (tsconfig settings that
  * change the output leave it out, as before).
  */
-function compiledTsPlace(
-  frame: { code: string; line: number; column: number },
-  abs: string,
-): string | undefined {
+function compiledTsPlace(frame: CompiledFrame): string | undefined {
   const wanted = frame.code.split('\n')[frame.line - 1];
   if (wanted === undefined) return undefined;
   try {
     const esbuild = createRequire(tsxEsmApiUrl())('esbuild') as { transformSync: TransformSync };
-    const out = esbuild.transformSync(readFileSync(abs, 'utf8'), {
+    const out = esbuild.transformSync(readFileSync(frame.path, 'utf8'), {
       loader: 'ts',
       format: 'cjs',
       platform: 'node',
       target: `node${process.versions.node}`,
       sourcemap: true,
-      sourcefile: abs,
+      sourcefile: frame.path,
       minifyWhitespace: true,
       keepNames: true,
     });
@@ -418,18 +394,19 @@ function defaultExport(mod: { default?: unknown }): { found: boolean; def: unkno
   return { found: 'default' in mod, def: outer, named };
 }
 
-/**
- * What went wrong loading the module, on one line. esbuild (tsx) says "Transform failed with N
- * errors:" first and each error after it, with its file:line:column, so those lines are the
- * message (the file as the user named it); any other error says it on its first line. esbuild's
- * column counts from 0; V8's, editors' and a `.mjs` file's here (syntaxErrorPlace) from 1, so it
- * is given from 1 too.
- */
 /** `FILE:LINE:COLUMN` for a place in the workload file, or undefined without one. */
 function placeInFile(file: string, at: string | undefined): string | undefined {
   return at === undefined ? undefined : `${file}:${at}`;
 }
 
+/**
+ * What went wrong loading the module, on one line. esbuild (tsx) says "Transform failed with N
+ * errors:" first and each error after it, with its file:line:column, so those lines are the
+ * message (the workload file as the user named it, a module of theirs it imports named relative to
+ * it, as a thrown error's place is: thrownPlace); any other error says it on its first line.
+ * esbuild's column counts from 0; V8's, editors' and a `.mjs` file's here (syntaxErrorPlace) from
+ * 1, so it is given from 1 too.
+ */
 function loadErrorText(e: unknown, abs: string, file: string): string {
   if (!(e instanceof Error)) return String(e);
   const [first = '', ...rest] = e.message.split('\n');
@@ -437,12 +414,9 @@ function loadErrorText(e: unknown, abs: string, file: string): string {
   if (!/^Transform failed with \d+ errors?:$/.test(first) || errors.length === 0) return first;
   return errors
     .map((line) => {
-      const named = line.split(abs).join(file).replace(': ERROR: ', ': ');
-      const place = `${file}:`;
-      if (!named.startsWith(place)) return named;
-      return (
-        place + named.slice(place.length).replace(/^(\d+):(\d+):/, (_, l, c) => `${l}:${Number(c) + 1}:`)
-      );
+      const m = /^(\/[^:]*):(\d+):(\d+): (?:ERROR: )?(.*)$/.exec(line);
+      if (m === null) return line.split(abs).join(file).replace(': ERROR: ', ': ');
+      return `${userFileName(m[1]!, file, abs)}:${m[2]}:${Number(m[3]) + 1}: ${m[4]}`;
     })
     .join('; ');
 }

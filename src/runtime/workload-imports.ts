@@ -9,8 +9,11 @@
  * classes, so that the entry can read it without loading the workload reader (and with it the
  * schema library) for `--help`.
  */
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
+import { npusimPackageDir } from '../io/version.js';
 
 const importing = new Map<string, number>();
 
@@ -69,52 +72,171 @@ export function workloadFilesImporting(): string[] {
 
 /**
  * The workload module files imported in this process, by absolute path, with the path as the user
- * gave it: an error thrown from one of their timers after the load, where nothing catches it, is
- * named as that file's (cli/main.ts), not as npusim's failure.
+ * gave it, the latest last: an error thrown from their code (or the code of a module of the user's
+ * they import) after the load, where nothing catches it, is named as that file's (cli/main.ts),
+ * not as npusim's failure.
  */
 const modules = new Map<string, string>();
 
-/** Note that workload module `file` (as the user gave it), at absolute path `abs`, is imported. */
-export function noteWorkloadModule(file: string, abs: string): void {
-  modules.set(abs, file);
+/**
+ * A stack frame in the CommonJS code tsx compiled a .ts file (one outside an ES module package) to:
+ * tsx hands it to Node as `data:text/javascript,CODE?filePath=FILE?v=...`, so the frame names that
+ * URL, the code in it, and a line and column in that code, not the file. `path` is FILE without
+ * its query.
+ */
+export interface CompiledFrame {
+  path: string;
+  code: string;
+  line: number;
+  column: number;
+}
+
+/** `LINE:COLUMN` in the .ts source of a place in the code tsx compiled it to, or undefined. */
+export type CompiledPlace = (frame: CompiledFrame) => string | undefined;
+
+/**
+ * How a compiled frame is mapped back to its source: the workload reader's (workload-file.ts, which
+ * compiles the file again with tsx's esbuild), given with the first module it notes, so that this
+ * module, which the command's entry loads for `--help` too, needs neither.
+ */
+let compiledPlace: CompiledPlace | undefined;
+
+/**
+ * Note that workload module `file` (as the user gave it), at absolute path `abs`, is imported;
+ * `mapCompiled` maps a frame of a .ts file tsx compiled to CommonJS back to the source.
+ */
+export function noteWorkloadModule(file: string, abs: string, mapCompiled?: CompiledPlace): void {
+  // Node names an ES module's frames by its real path: a folder reached through a link differs.
+  for (const path of new Set([abs, realPath(abs)])) {
+    modules.delete(path);
+    modules.set(path, file);
+  }
+  if (mapCompiled !== undefined) compiledPlace = mapCompiled;
 }
 
 /**
- * The workload module whose code is the innermost of `error`'s stack frames in any such module,
- * as the user named it, with `FILE:LINE:COLUMN` when the frame gives them; undefined when no frame
- * is in one (npusim's own error). A .ts file tsx compiled to CommonJS runs from a `data:` URL that
- * names it after `?filePath=`: the file is named then, without a place.
+ * Where `error` was thrown in the user's code: the innermost of its stack frames in a file of the
+ * user's (the workload file or a module it imports: not in a node_modules folder, not Node's own,
+ * not npusim's own code), its absolute path and `LINE:COLUMN` (undefined when the frame is in code
+ * tsx compiled to CommonJS and the place cannot be mapped back for sure); undefined when no frame
+ * is in such a file. The frames past npusim's workload reader (workload-file.ts) are its caller's,
+ * not the module's: a library program that calls loadWorkloadFile is no file of the workload's
+ * (an import Node refused there was placed at the program's `await loadWorkloadFile(f)`).
  */
-export function workloadModuleOf(error: unknown): { file: string; at: string } | undefined {
-  if (modules.size === 0 || !(error instanceof Error) || typeof error.stack !== 'string') return undefined;
+export function userFrame(error: unknown): { path: string; at: string | undefined } | undefined {
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return undefined;
   for (const line of error.stack.split('\n')) {
-    const compiled = /\?filePath=([^:?]*)/.exec(line);
-    if (compiled !== null && line.includes('data:text/javascript,')) {
-      let path: string;
-      try {
-        path = decodeURIComponent(compiled[1]!);
-      } catch {
-        continue;
-      }
-      const file = modules.get(path);
-      if (file !== undefined) return { file, at: file };
-      continue;
+    const compiled = compiledFrame(line);
+    if (compiled !== undefined) {
+      if (!isUsersFile(compiled.path)) continue;
+      return { path: compiled.path, at: compiledPlace?.(compiled) };
     }
     const f = stackFrame(line);
     if (f === undefined) continue;
-    const file = modules.get(f.path);
-    if (file !== undefined) return { file, at: `${file}:${f.line}:${f.column}` };
+    if (isUsersFile(f.path)) return { path: f.path, at: `${f.line}:${f.column}` };
+    if (isWorkloadReader(f.path)) return undefined;
   }
   return undefined;
 }
 
 /**
- * One line of a V8 stack (`    at fn (PATH:LINE:COL)` or `    at PATH:LINE:COL`): its file as a
- * path (a `file://` URL converted, a query such as tsx's `?v=` dropped), line and column;
- * undefined for a line that is no such frame. Both readers of a workload's stack use it.
+ * The name of `path`, a file of the user's, as the message about workload `file` (at `abs`) gives
+ * it: `file` itself, or a module it imports named relative to it (`lib/helper.ts` beside
+ * `w.ts`; `/abs/dir/lib/helper.ts` beside `/abs/dir/w.ts`), as a missing import's place is
+ * (missing-import.ts).
+ */
+export function userFileName(path: string, file: string, abs: string): string {
+  const real = realPath(abs);
+  if (path === abs || path === real) return file;
+  const base = !path.startsWith(dirname(abs) + sep) && path.startsWith(dirname(real) + sep) ? real : abs;
+  return join(dirname(file), relative(dirname(base), path));
+}
+
+/** `path` with its links resolved, or as it is when that fails. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The workload module whose code threw `error`, as the user named it, with the place
+ * (`FILE:LINE:COLUMN`, FILE that module or one of the user's it imports, as userFileName names it,
+ * or FILE alone when the line cannot be found for sure); undefined when no frame of the error is in
+ * a file of the user's, or no workload module was imported (npusim's own error). A module of the
+ * user's that is no workload file is counted as the latest workload module's.
+ */
+export function workloadModuleOf(error: unknown): { file: string; at: string } | undefined {
+  if (modules.size === 0) return undefined;
+  const frame = userFrame(error);
+  if (frame === undefined) return undefined;
+  let abs = frame.path;
+  let file = modules.get(abs);
+  if (file === undefined) [abs, file] = [...modules].at(-1)!;
+  const name = userFileName(frame.path, file, abs);
+  return { file, at: frame.at === undefined ? name : `${name}:${frame.at}` };
+}
+
+/**
+ * Whether `path` (absolute) is a file of the user's: a workload module imported, or a file not in a
+ * node_modules folder (a package, tsx, npusim installed in the user's project) and not in npusim's
+ * own code (its src, dist, workers or workloads folder, as it runs from a checkout or from the
+ * suite's bundle with its source maps).
+ */
+function isUsersFile(path: string): boolean {
+  if (modules.has(path)) return true;
+  if (!isAbsolute(path) || path.split(sep).includes('node_modules')) return false;
+  return !npusimCodeDirs().some((dir) => path.startsWith(dir));
+}
+
+/** Whether `path` is npusim's workload reader, built or its source (a stack mapped to it). */
+function isWorkloadReader(path: string): boolean {
+  return (
+    /[\\/]runtime[\\/]workload-file\.(?:js|ts)$/.test(path) &&
+    npusimCodeDirs().some((dir) => path.startsWith(dir))
+  );
+}
+
+let codeDirs: string[] | undefined;
+function npusimCodeDirs(): string[] {
+  if (codeDirs === undefined) {
+    const pkg = npusimPackageDir();
+    codeDirs =
+      pkg === undefined ? [] : ['src', 'dist', 'workers', 'workloads'].map((d) => join(pkg, d) + sep);
+  }
+  return codeDirs;
+}
+
+/** The frame of `line` in CommonJS code tsx compiled a .ts file to (CompiledFrame), or undefined. */
+export function compiledFrame(line: string): CompiledFrame | undefined {
+  const prefix = 'data:text/javascript,';
+  const start = line.indexOf(prefix);
+  const query = line.lastIndexOf('?filePath=');
+  if (start < 0 || query < start) return undefined;
+  // encodeURIComponent leaves no `?` or `:` in CODE or FILE, so both are found by those.
+  const m = /^\?filePath=([^:]*):(\d+):(\d+)\)?$/.exec(line.slice(query));
+  if (m === null) return undefined;
+  try {
+    return {
+      path: decodeURIComponent(m[1]!).split('?')[0]!,
+      code: decodeURIComponent(line.slice(start + prefix.length, query)),
+      line: Number(m[2]),
+      column: Number(m[3]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One line of a V8 stack (`    at fn (PATH:LINE:COL)`, `    at PATH:LINE:COL`, `    at async
+ * PATH:LINE:COL`): its file as a path (a `file://` URL converted, a query such as tsx's `?v=`
+ * dropped), line and column; undefined for a line that is no such frame.
  */
 export function stackFrame(line: string): { path: string; line: string; column: string } | undefined {
-  const m = /^\s+at (?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
+  const m = /^\s+at (?:async )?(?:.*\()?(.+?)(?:\?[^:()]*)?:(\d+):(\d+)\)?$/.exec(line);
   if (m === null) return undefined;
   let path = m[1]!;
   if (path.startsWith('file://')) {

@@ -141,7 +141,8 @@ function refusedExit(code?: unknown): never {
 
 /**
  * Run `load` (the import of workload module `file`) under the guard described above; `placeOf`
- * gives the `LINE:COLUMN` in the file of an error's innermost frame there, if any.
+ * gives the place (`FILE:LINE:COLUMN`) of an error's innermost frame in the workload file or in a
+ * module of the user's it imports, if any.
  */
 export async function guardedLoad<T>(
   file: string,
@@ -219,7 +220,7 @@ function exitRefusal(
   const at = placeOf(exit.error);
   return new ConfigError(
     file,
-    `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${file}:${at})`}`,
+    `Expected a workload module that leaves ending the process to npusim, got one that called \`${exit.call}\` while it loaded${at === undefined ? '' : ` (${at})`}`,
   );
 }
 
@@ -236,7 +237,7 @@ function strayRefusal(
     stray.error instanceof Error ? (stray.error.message.split('\n')[0] ?? '') : String(stray.error);
   return new ConfigError(
     file,
-    `Expected a module that loads, got ${stray.got}: ${at === undefined ? '' : `${file}:${at}: `}${text}`,
+    `Expected a module that loads, got ${stray.got}: ${at === undefined ? '' : `${at}: `}${text}`,
   );
 }
 

@@ -3,7 +3,7 @@
  * that never ends, a loop, process.exit, an uncaught throw or rejection, output on stdout) and what
  * the command then says and exits with, in a process of its own (its exit code is what is tested).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/report/run-result.js';
@@ -295,5 +295,109 @@ describe('npusim command, a workload module that misbehaves', () => {
       );
       expect(r.stdout).toBe('');
     }
+  });
+});
+
+describe('npusim command, a .ts workload module tsx loads as CommonJS, and the modules a workload imports', () => {
+  const workload =
+    "export default { name: 'w', description: 'd', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n";
+
+  // QA: a .ts file outside an ES module package (the usual case: no package.json with "type":
+  // "module") runs from tsx's `data:` URL, which the command did not know for the file's: its timer
+  // that threw mid-run ended npusim as its own failure, exit 4, `npusim: failed` and a stack of
+  // URL-encoded code. A timer of a module the workload imports was npusim's failure too.
+  it('cli: an exception nothing catches from a .ts workload (or a module it imports) after it loaded names the file and its place in the source, exit 2', async () => {
+    // The test's temporary folder has no package.json above it: tsx compiles these to CommonJS.
+    const dir = testTempDir('npusim-uncaught-ts-');
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(
+      join(dir, 'lib/late.ts'),
+      "export const late: number = 1;\nsetTimeout((): void => { throw new RangeError('thrown where nothing catches it'); }, 20);\n",
+    );
+    const cases = [
+      [
+        'throws-later.ts',
+        "const ms: number = 20;\nsetTimeout(() => { throw new Error('thrown where nothing catches it'); }, ms);\n",
+        'an error thrown from a timer or callback',
+        (file: string) => `${file}:2:26`,
+      ],
+      [
+        'rejects-later.ts',
+        "setTimeout((): void => { Promise.reject(new Error('thrown where nothing catches it')); }, 20);\n",
+        'a promise it rejected and left unhandled',
+        (file: string) => `${file}:1:41`,
+      ],
+      [
+        'imports-late.ts',
+        "import { late } from './lib/late.js';\nexport const seen: number = late;\n",
+        'an error thrown from a timer or callback',
+        () => `${join(dir, 'lib/late.ts')}:2:32`,
+      ],
+    ] as const;
+    const runs = await Promise.all(
+      cases.map(([name, code]) => {
+        const file = join(dir, name);
+        writeFileSync(file, code + workload);
+        return npusim(['run', file, '--inline', '--seed', '1', '--duration', '100us']);
+      }),
+    );
+    cases.forEach(([name, , got, at], i) => {
+      const file = join(dir, name);
+      const r = runs[i]!;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${file}: Expected a workload module whose code throws nothing once it has loaded, got ${got}: ${at(file)}: thrown where nothing catches it (the command stopped there, without its result)\n`,
+      );
+    });
+  });
+
+  // QA: an error thrown in a module the workload imports was placed at the import in a .ts
+  // workload (`w.ts:2:19`) and nowhere in a .mjs one; a process.exit there, and a syntax error in a
+  // .ts one (an absolute path, its column counted from 0), likewise. The place is where it is, the
+  // module named relative to the workload file, as a missing import's is (by its absolute path for
+  // a workload file given by one: the test above).
+  it('cli: an error thrown while a module the workload imports loads is placed in that module, named relative to the workload file', async () => {
+    const dir = testTempDir('npusim-import-throws-');
+    mkdirSync(join(dir, 'lib'));
+    const boom =
+      "export const y: number = 1;\nfunction boom(): never { throw new TypeError('helper exploded'); }\nboom();\n";
+    writeFileSync(join(dir, 'lib/bad.ts'), boom);
+    writeFileSync(join(dir, 'lib/bad.mjs'), boom.replace(': number', '').replace(': never', ''));
+    writeFileSync(join(dir, 'lib/exits.ts'), 'export const y: number = 1;\nprocess.exit(3);\n');
+    writeFileSync(join(dir, 'lib/broken.ts'), 'export const y: number = 1;\nconst z: number = ;\n');
+    const uses = (name: string, from: string): string => {
+      writeFileSync(
+        join(dir, name),
+        `const a: number = 1;\nimport { y } from '${from}';\nexport const b = a + y;\n${workload}`.replace(
+          /: number/g,
+          name.endsWith('.mjs') ? '' : ': number',
+        ),
+      );
+      return name;
+    };
+    const loads = 'Expected a module that loads, got an error:';
+    const cases = [
+      [uses('uses-bad.ts', './lib/bad.js'), `${loads} lib/bad.ts:2:32: helper exploded`],
+      [uses('uses-bad.mjs', './lib/bad.mjs'), `${loads} lib/bad.mjs:2:25: helper exploded`],
+      [
+        uses('uses-exits.ts', './lib/exits.js'),
+        'Expected a workload module that leaves ending the process to npusim, got one that called `process.exit(3)` while it loaded (lib/exits.ts:2:9)',
+      ],
+      [uses('uses-broken.ts', './lib/broken.js'), `${loads} lib/broken.ts:2:19: Unexpected ";"`],
+    ] as const;
+    // Run from the workload's folder, as `npusim run uses-bad.ts`: the module is named from there.
+    const runs = await Promise.all(
+      cases.map(([name]) =>
+        cliChild(['run', name, '--inline', '--seed', '1', '--duration', '5us', '--no-failure-file'], {
+          cwd: dir,
+        }),
+      ),
+    );
+    cases.forEach(([name, said], i) => {
+      const r = runs[i]!;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`npusim: ${name}: ${said}\n`);
+      expect(r.stdout).toBe('');
+    });
   });
 });
