@@ -201,9 +201,14 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
     // defineWorkload ran at import and refused a field: name the file and that field.
     if (e instanceof Error && e.name === 'ConfigError' && typeof (e as ConfigError).field === 'string') {
       const c = e as ConfigError;
-      // defineWorkload names the workload before the field (`my-load: params.gpu`): the file says it.
-      const field = c.field.replace(/^[a-z0-9][a-z0-9-]*: /, '');
-      throw new ConfigError(`${file}: ${field}`, c.message.slice(c.field.length + 2));
+      // defineWorkload names the workload before the field (`my-load: params.gpu`): the file says
+      // it, on the first line and on each other mistake's line (`  my-load: params.gpu.engines`
+      // named the workload where the first named the file: QA).
+      const name = /^([a-z0-9][a-z0-9-]*): /.exec(c.field)?.[1];
+      const field = name === undefined ? c.field : c.field.slice(name.length + 2);
+      let detail = c.message.slice(c.field.length + 2);
+      if (name !== undefined) detail = detail.replaceAll(`\n  ${name}: `, `\n  ${file}: `);
+      throw new ConfigError(`${file}: ${field}`, detail);
     }
     // The import of a module that is missing, in this file or one of the user's it imports;
     // else a syntax error's place, else the innermost frame that threw in this file or in a
