@@ -11,10 +11,11 @@ import { buildTopology } from '../model/platform/topology.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { firstIssue, subField } from '../model/scenario/schema-issues.js';
+import { firstIssue, pathText, subField } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams, setsHold } from '../model/scenario/workload-params.js';
 import { formatTime } from '../report/duration.js';
+import { changedParam } from './changed-param.js';
 import {
   definitionDigest,
   endedWithoutEnd,
@@ -223,11 +224,12 @@ function checkWorkload(
     );
   }
   if (definitionDigest(workload) !== file.workload.definitionDigest) {
+    const what = changeText(file, workload);
     throw new ConfigError(
       `${where}: workload.definitionDigest`,
       fromFile === undefined
-        ? `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (its parameters differ): the file cannot replay it exactly`
-        : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (its parameters differ): restore it to replay this failure exactly`,
+        ? `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (${what}): the file cannot replay it exactly`
+        : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (${what}): restore it to replay this failure exactly`,
     );
   }
   const variant = file.options.variant;
@@ -240,6 +242,34 @@ function checkWorkload(
   }
   if (variant !== undefined) checkVariantUnchanged(file, where, workload, variant);
   return workload;
+}
+
+/**
+ * What changed in the workload's parameters since the run (`host.unmapIntervalTicks` is 12000000
+ * now, the run used 10000000), or that they differ where the run's own options or sets may hide
+ * which.
+ */
+function changeText(file: FailureFile, workload: Workload): string {
+  let recorded: RunConfig['params'];
+  try {
+    recorded = parseParams(file.workload.params, 'workload.params');
+  } catch {
+    return 'its parameters differ'; // configOf names what is wrong with the recorded parameters
+  }
+  const variant = workload.variants.find((v) => v.name === file.options.variant);
+  const sets = [...Object.keys(variant?.set ?? {}), ...(file.options.set ?? []).map((x) => x.path)].flatMap(
+    (path) => {
+      try {
+        return [pathText(parseParamPath(path, path))];
+      } catch {
+        return [];
+      }
+    },
+  );
+  const c = changedParam(workload.params, recorded, sets);
+  if (c === undefined) return 'its parameters differ';
+  const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  return `its \`${c.path}\` is ${shown(c.now)} now, the run used ${shown(c.was)}`;
 }
 
 /**

@@ -105,6 +105,32 @@ describe('failure files', () => {
     );
     expect(refused(file, changed)).toMatch(/changed definition/);
   });
+
+  test('failure file: a changed workload parameter is named with its value now and the run’s (QA: only "its parameters differ")', () => {
+    const w = registry.get('tce-storm')!;
+    const edited = (params: typeof w.params) =>
+      new Map(registry).set(
+        'tce-storm',
+        defineWorkload({ name: w.name, description: w.description, params }),
+      );
+    const was = w.params.host!.unmapIntervalTicks;
+    expect(
+      refused(file, edited({ ...w.params, host: { ...w.params.host, unmapIntervalTicks: 12_000_000 } })),
+    ).toContain(
+      `got a changed definition (its \`host.unmapIntervalTicks\` is 12000000 now, the run used ${was})`,
+    );
+    const t = w.params.tenants[0]!;
+    expect(
+      refused(
+        file,
+        edited({ ...w.params, tenants: [{ ...t, lpid: t.lpid + 7 }, ...w.params.tenants.slice(1)] }),
+      ),
+    ).toContain(`its \`tenants[0].lpid\` is ${t.lpid + 7} now, the run used ${t.lpid}`);
+    // A length the run may have had from --duration: the change is said, not which.
+    expect(refused(file, edited({ ...w.params, durationTicks: 1_000 }))).toContain(
+      'got a changed definition (its parameters differ)',
+    );
+  });
 });
 
 describe('failure files of user workload files', () => {
