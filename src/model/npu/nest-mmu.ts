@@ -24,13 +24,16 @@
  * reference of an LPARSHORT (`ctx_ref` 0); a later one checks the MSR against the wildcard and counts.
  *
  * Firmware memory and hardware registers: `ctxRef` is skiboot's (it survives a kexec of the host
- * kernel); the BDF entries, wildcards and ATSD LPARID filters are the NPU's registers. The kexec
- * path resets the NPU PHB; `kexecReset()` clears the registers and keeps `ctxRef`, which is the
- * ASSUMED reading of skiboot 7c977c734 ("the XTS table state remains undefined. So when the host
- * kernel boots, skiboot thinks there are valid XTS entries and does not update the XTS table which
- * breaks ATS"). The fix (default) resets the wildcard and its refcount in map_lpar; with
- * `staleXtsAfterKexec` (skiboot before 7c977c734) map_lpar leaves them, so the new kernel's
- * init_context trusts the stale count and never programs the entry (no VALID, no wildcard).
+ * kernel: OPAL stays resident); the BDF entries, wildcards and ATSD LPARID filters are the NPU's
+ * registers, which a kexec leaves as they were (nothing in the model resets them). After a kexec the
+ * new kernel calls map_lpar again, which finds the BDF's entry and rewrites it whole, without VALID
+ * (skiboot 4724d2c07 moved VALID to init_context). init_context programs the wildcard and sets VALID
+ * only `if (!p->ctx_ref[id])`, so the count petitboot's kernel left (it kexec'd without a
+ * destroy_context: skiboot 7c977c734, "POWERNV boots via kexec and no defererencing happens")
+ * makes the new kernel's init skip both: the entry stays without VALID and ATS is refused. The fix
+ * (default, 7c977c734) resets the wildcard and its refcount in map_lpar; with `staleXtsAfterKexec`
+ * (skiboot ba1d95a1d to 7c977c734~1) map_lpar keeps them, and a guest's init (DR|PR) on a GPU whose
+ * stale wildcard is the host's (DR|PR|HV) is refused, "Unexpected MSR value".
  *
  * MSR bits are a model encoding (DR=1, PR=2, HV=4, SF=8), not the architected MSR bit positions
  * (MSR_SF is bit 63 and not a safe JS integer); only set membership matters here.
@@ -216,7 +219,10 @@ export class NestMmu {
     mapLpar: 0,
     initContext: 0,
     destroyContext: 0,
-    /** init_context calls that trusted an existing refcount and programmed nothing. */
+    /**
+     * init_context calls that found a refcount above 0 on an entry without VALID and programmed
+     * nothing: the stale ctx_ref after a kexec (`staleXtsAfterKexec`), whatever the wildcard holds.
+     */
     initSkippedProgramming: 0,
   };
 
@@ -245,8 +251,8 @@ export class NestMmu {
   /**
    * opal_npu_map_lpar(phb, bdf, lparid, lpcr): find the BDF entry or allocate a free one, program
    * LPARID and LPARSHORT, write the ATSD LPARID filter of the brick's register, reset the wildcard
-   * and its refcount. Does not set VALID (the firmware before skiboot 4724d2c07 did:
-   * `validAtMapLpar`).
+   * and its refcount (skiboot 7c977c734; `staleXtsAfterKexec` keeps them). Does not set VALID (the
+   * firmware before skiboot 4724d2c07 did: `validAtMapLpar`).
    */
   mapLpar(bdf: number, lparid: Lpid, lpcr: number, brick: number): OpalResult {
     this.stats.mapLpar++;
@@ -266,12 +272,15 @@ export class NestMmu {
     entry.bdf = bdf;
     entry.lparid = lparid;
     entry.brick = brick;
-    // Remapping drops any old context: skiboot clears VALID with the rest of the entry. Before
-    // 4724d2c07 it wrote VALID here instead, so a brick was VALID before it had a context.
+    // skiboot writes the whole entry (`npu2_write(p, NPU2_XTS_BDF_MAP + id*8, xts_bdf_lpar)`,
+    // UNFILT, BDF, XLAT, LPARID, LPARSHORT, stack and brick), so a remap, such as the new kernel's
+    // after a kexec, clears VALID. Before 4724d2c07 it wrote VALID here instead, so a brick was
+    // VALID before it had a context.
     entry.valid = this.validAtMapLpar;
     this.atsdLparid[brick] = lparid;
     if (!this.staleXtsAfterKexec) {
-      // skiboot 7c977c734: "we cannot rely on the kernel to clean that up".
+      // skiboot 7c977c734: "Reset wildcard in the PID map and the refcounter" (`p->ctx_ref[id] = 0;`
+      // and XTS_PID_MAP 0): "we cannot rely on the kernel to clean that up".
       this.wildcardMsr[entry.lparshort] = null;
       this.ctxRef[entry.lparshort] = 0;
     }
@@ -279,26 +288,10 @@ export class NestMmu {
   }
 
   /**
-   * The host kernel kexecs: its shutdown resets the NPU PHB, which clears the XTS registers (BDF
-   * entries, wildcards, ATSD LPARID filters); skiboot's `ctxRef` in firmware memory survives, and no
-   * destroy_context was called (header: ASSUMED reading of skiboot 7c977c734).
-   */
-  kexecReset(): void {
-    for (const e of this.bdfMap) {
-      e.used = false;
-      e.valid = false;
-      e.bdf = 0;
-      e.lparid = HOST_LPID;
-      e.brick = 0;
-    }
-    this.wildcardMsr.fill(null);
-    this.atsdLparid.fill(HOST_LPID);
-  }
-
-  /**
    * opal_npu_init_context(phb, pid, msr, bdf), in skiboot's order (npu2_init_context): stray MSR
-   * bits, then the BDF must be mapped, then the wildcard's MSR must match; sets VALID. Returns the
-   * LPARSHORT on success (InitContextResult).
+   * bits, then the BDF must be mapped, then the wildcard's MSR must match; the first reference
+   * (ctx_ref 0) writes the wildcard and sets VALID, a later one only counts. Returns the LPARSHORT
+   * on success (InitContextResult).
    */
   initContext(bdf: number, msr: number): InitContextResult {
     this.stats.initContext++;
@@ -323,14 +316,16 @@ export class NestMmu {
     }
     // skiboot also answers OPAL_INTERNAL_ERROR ("Unexpected mapping") to a wildcard its refcount
     // knows nothing of: registers that outlived the firmware's memory. No modelled path makes one
-    // (a wildcard is set with the first reference and cleared with the last, or by a kexec's PHB
-    // reset, which keeps the refcount), so it has no branch here.
+    // (a wildcard is set with the first reference and cleared with the last, and the fixed map_lpar
+    // clears both; a kexec keeps both), so it has no branch here.
     const ref = this.ctxRef[entry.lparshort] ?? 0;
     this.ctxRef[entry.lparshort] = ref + 1;
     if (ref > 0) {
-      // Not the first context of this LPARSHORT: the entry is programmed already, as far as
-      // skiboot knows (after a kexec with the stale refcount it is not: header).
-      if (existing === null) this.stats.initSkippedProgramming++;
+      // skiboot 7c977c734~1: `if (!p->ctx_ref[id]) { write the wildcard; set VALID }` then
+      // `++p->ctx_ref[id]`. Not the first context of this LPARSHORT: the entry is programmed
+      // already, as far as skiboot knows. After a kexec without destroy_context, with the stale
+      // refcount map_lpar kept, it is not: map_lpar rewrote it without VALID (header).
+      if (!entry.valid) this.stats.initSkippedProgramming++;
       return { rc: entry.lparshort, reason: '' };
     }
     this.wildcardMsr[entry.lparshort] = wanted;

@@ -35,7 +35,7 @@ export const BUGS = deepFreeze({
   'tce-level-alloc-race':
     'Kernel: pnv_tce publishes a newly allocated indirect TCE level with a plain store (Linux before 56090a3902c8 "powerpc/powernv/ioda: Fix race in TCE level allocation", v5.4; Fixes a68bd1267b72): two threads allocating the same level, the second replaces the first and the TCEs written in it are lost',
   'xts-stale-after-kexec':
-    'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): after the kexec from petitboot, init_context trusts the stale refcount, skips programming the XTS entry, and ATS breaks',
+    'Firmware: map_lpar keeps the XTS wildcard and its ctx_ref refcount (skiboot before 7c977c734 "npu2: Reset PID wildcard and refcounter when mapped to LPID"; the refcount is ba1d95a1d): petitboot’s kernel kexecs without destroying its contexts, the new kernel’s map_lpar rewrites each XTS entry without VALID, and init_context, seeing the stale refcount nonzero, skips programming it (no VALID): ATS breaks',
 } as const);
 
 export type BugName = keyof typeof BUGS;

@@ -218,8 +218,11 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
 });
 
 describe('nest-mmu: boot through kexec (skiboot 7c977c734)', () => {
-  /** Petitboot's kernel gives the brick a host context, then kexecs; the host kernel attaches. */
-  function bootViaKexec(staleXtsAfterKexec: boolean) {
+  /**
+   * Petitboot's kernel gives the brick a host context and kexecs without destroy_context: skiboot's
+   * ctx_ref and the XTS registers stay as they were (no reset). The host kernel then maps the BDF.
+   */
+  function kexecThenMap(staleXtsAfterKexec: boolean) {
     const phys = new PhysPages({ baseAddr: 0, sizeBytes: GiB });
     const tables = new PageTables(phys);
     const mmu = new NestMmu(tables, { npuIndex: 0, staleXtsAfterKexec });
@@ -227,29 +230,65 @@ describe('nest-mmu: boot through kexec (skiboot 7c977c734)', () => {
     tables.map(0 as Lpid, 7 as Pid, VA, page.base, PAGE_64K, tick(0));
     mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
     mmu.initContext(BDF, MSR_HOST);
-    mmu.kexecReset();
-    expect(mmu.isBrickValid(1)).toBe(false);
+    expect(mmu.isBrickValid(1)).toBe(true);
     const map = mmu.mapLpar(BDF, 0 as Lpid, 0, 1);
-    const init = mmu.initContext(BDF, MSR_HOST);
-    const r = mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
-    return { mmu, map, init, r };
+    const translate = () =>
+      mmu.translate({ bdf: BDF, lpid: 0 as Lpid, pid: 7 as Pid, va: VA, msr: MSR_HOST }, tick(0));
+    return { mmu, map, translate };
   }
 
+  test('kexec: map_lpar rewrites the entry petitboot left, without VALID; only the fixed one resets ctx_ref', () => {
+    for (const stale of [false, true]) {
+      const { mmu, map } = kexecThenMap(stale);
+      expect(map.rc).toBe(OPAL_SUCCESS);
+      // The same entry (found by BDF), rewritten whole: VALID is init_context's (skiboot 4724d2c07).
+      expect(mmu.bdfEntries().filter((e) => e.used)).toEqual([
+        { used: true, valid: false, bdf: BDF, lparshort: 0, lparid: 0, brick: 1 },
+      ]);
+      expect(mmu.isBrickValid(1)).toBe(false);
+      expect(mmu.contextRefs(0)).toBe(stale ? 1 : 0);
+    }
+  });
+
   test('kexec: the fixed map_lpar resets the stale refcount, so the host kernel’s init programs the entry', () => {
-    const { mmu, map, init, r } = bootViaKexec(false);
-    expect([map.rc, init.rc]).toEqual([OPAL_SUCCESS, OPAL_SUCCESS]);
+    const { mmu, translate } = kexecThenMap(false);
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
     expect(mmu.isBrickValid(1)).toBe(true);
     expect(mmu.contextRefs(0)).toBe(1);
-    expect(r.ok).toBe(true);
+    expect(mmu.stats.initSkippedProgramming).toBe(0);
+    expect(translate().ok).toBe(true);
   });
 
   test('kexec: with the stale refcount init_context succeeds but programs nothing, and ATS is refused', () => {
-    const { mmu, map, init, r } = bootViaKexec(true);
-    expect([map.rc, init.rc]).toEqual([OPAL_SUCCESS, OPAL_SUCCESS]);
+    const { mmu, translate } = kexecThenMap(true);
+    // The registers were not reset: the wildcard is petitboot's, and it matches the host's MSR.
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
     expect(mmu.contextRefs(0)).toBe(2);
     expect(mmu.stats.initSkippedProgramming).toBe(1);
     expect(mmu.isBrickValid(1)).toBe(false);
+    const r = translate();
     expect(r.ok ? 'ok' : r.reason).toBe('bdf-not-valid');
+    // Every init skips while a stale reference is held; the entry is programmed only once the
+    // count reaches 0 (destroy_context of each reference), as skiboot's `if (!p->ctx_ref[id])`.
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.stats.initSkippedProgramming).toBe(2);
+    for (let i = 0; i < 3; i++) expect(mmu.destroyContext(BDF).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.initContext(BDF, MSR_HOST).rc).toBe(OPAL_SUCCESS);
+    expect(mmu.stats.initSkippedProgramming).toBe(2);
+    expect(mmu.isBrickValid(1)).toBe(true);
+    expect(translate().ok).toBe(true);
+  });
+
+  test('kexec: a guest’s init on petitboot’s stale host wildcard is refused (Unexpected MSR value); the fixed map_lpar lets it program', () => {
+    for (const stale of [false, true]) {
+      const { mmu } = kexecThenMap(stale);
+      expect(mmu.mapLpar(BDF, 5 as Lpid, 0, 1).rc).toBe(OPAL_SUCCESS);
+      const init = mmu.initContext(BDF, MSR_GUEST);
+      expect(init.rc).toBe(stale ? OPAL_PARAMETER : OPAL_SUCCESS);
+      expect(mmu.isBrickValid(1)).toBe(!stale);
+      expect(mmu.contextRefs(0)).toBe(1);
+      expect(mmu.stats.initSkippedProgramming).toBe(0);
+    }
   });
 
   test('xts: a second init_context on a programmed entry only counts (the wildcard is not rewritten)', () => {
