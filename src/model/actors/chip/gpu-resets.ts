@@ -9,9 +9,13 @@
  *   1. RESET_STEP quiesce to the GPU (PCIe); wait for RESET_ACK(quiesced) (NVLink, behind every
  *      ATSD ack the GPU sent before it);
  *   2. fence the GPU's bricks at the NPU (no ATSD goes to them from here on), then assert the
- *      secondary bus reset (RESET_STEP sbr-assert): the GPU's links drop;
- *   3. after `resets.sbrHoldTicks` deassert it (sbr-deassert) and at once reset the bricks: retrain
- *      and purge L2/L3 (npu-reset), and tell the GPU (link-reset);
+ *      secondary bus reset (RESET_STEP sbr-assert): the GPU's links drop. In skiboot the filter
+ *      on the config write that sets SECONDARY_RESET puts the bricks in reset
+ *      (npu2_dev_procedure_reset, 68d11e446) and purges L2/L3 (d4f2f7737), then lets the write
+ *      through: the fence here stands for that brick reset, in the same order;
+ *   3. after `resets.sbrHoldTicks` deassert it (sbr-deassert) and at once bring the bricks back
+ *      (npu-reset: the model retrains them here, where skiboot leaves the links' training to
+ *      come after, with the driver), and tell the GPU (link-reset);
  *   4. on RESET_ACK(links-up) lift the fence (unfence) and answer RESET_DONE to the coordinator
  *      (with a delayed relink, below, once that is written too).
  * The host writes the GPU's link-disable mask again as the reset ends (premise (d): the GPU does it
