@@ -177,6 +177,11 @@ export type OracleEvent =
       /** The shootdown holding the register then (null: nobody). */
       readonly holder: number | null;
       readonly statBusy: boolean;
+      /**
+       * With `statBusy`: the shootdown whose ATSD is in flight on the register (the last LAUNCH the
+       * NPU took there), which the stale index can make another than `holder`; otherwise null.
+       */
+      readonly launchedBy: number | null;
     } & AtsdStep)
   // The NPU's driver contexts, XTS and link resets (chip actors).
   | {

@@ -32,7 +32,8 @@ export const RULES = {
       'the chip where the DMA lands: every free of a page is broadcast to every chip, and the DMA carries the epoch its translation was made at',
   },
   'translation.stale-tce': {
-    summary: 'UT=1 DMA through a stale TCE cache entry to a page unpinned since that TCE was cleared',
+    summary:
+      'UT=1 DMA through a stale TCE cache entry outside the clear-to-kill window: to a page unpinned since its TCE was cleared, or through an index whose last clear was of another page or that was never cleared',
     judgedAt: 'the chip whose PHB or NPU translated it: it owns the TCE caches and the unpin of the pages',
   },
   'translation.lost-tce': {

@@ -84,6 +84,11 @@ export interface AtsdRegisterState {
   /** The GPUs behind those bricks (what the liveness dump names: no ack from them ever comes). */
   untrainedGpus: Set<number>;
   lockedAt: Tick;
+  /**
+   * The shootdown whose LAUNCH the NPU last took here: while STAT != 0, the one whose ATSD is in
+   * flight (under the stale index not always the register's holder). Null before any launch.
+   */
+  launchedBy: number | null;
   launches: number;
   holdTicks: number;
   acquisitions: number;
@@ -113,6 +118,8 @@ export interface AtsdMisuse {
   readonly holder: number | null;
   /** STAT != 0 at a LAUNCH: the register's last ATSD had not completed. */
   readonly statBusy: boolean;
+  /** With `statBusy`: the shootdown whose ATSD that is (it launched last); otherwise null. */
+  readonly launchedBy: number | null;
 }
 
 export class AtsdUnit {
@@ -147,6 +154,7 @@ export class AtsdUnit {
         hung: false,
         untrainedGpus: new Set(),
         lockedAt: 0 as Tick,
+        launchedBy: null,
         launches: 0,
         holdTicks: 0,
         acquisitions: 0,
@@ -238,6 +246,7 @@ export class AtsdUnit {
         );
     }
     r.launches++;
+    r.launchedBy = owner;
     this.stats.launches++;
     // The NPU acts on the register value: IS/AP/PID/No-flush from LAUNCH, the address from AVA,
     // the LPID from the register's LPARID filter.
@@ -288,7 +297,7 @@ export class AtsdUnit {
     const mine = r.locked && r.owner === owner;
     const statBusy = op === 'launch' && this.stat(reg) !== 0;
     if (op === 'release' ? !r.locked || mine : mine && !statBusy) return null;
-    return { holder: r.locked ? r.owner : null, statBusy };
+    return { holder: r.locked ? r.owner : null, statBusy, launchedBy: statBusy ? r.launchedBy : null };
   }
 
   /**

@@ -314,6 +314,19 @@ describe('machine: the pre-fix stale ATSD register index', () => {
     expect(r.counts['atsd.sharedRegister']).toBe(r.rules?.['order.atsd-shared-register']?.count);
   });
 
+  test('release-between-flushes with 2 registers: a LAUNCH while STAT != 0 names the shootdown whose ATSD is in flight, not only the holder', async () => {
+    const r = await inline(twoRegisters(['release-between-flushes']));
+    const busy = r.violations.filter(
+      (v) => v.rule === 'order.atsd-shared-register' && v.message.includes('while STAT != 0'),
+    );
+    expect(busy.length).toBeGreaterThan(0);
+    // Seed 1: shootdown 3's stale clear frees npu1.reg1 under shootdown 1's ATSD; 4 takes it.
+    expect(busy[0]!.message).toMatch(
+      /got one by shootdown 4 while STAT != 0: the ATSD shootdown 1 launched there is still in flight \(the register now held by shootdown 4\)$/,
+    );
+    expect(busy[0]!.history.join('\n')).toContain('"launchedBy":1');
+  });
+
   test('a LAUNCH the NPU dropped (STAT != 0) is counted by what it covers no more than as a launch (QA: 26 invalidates + 21 flushes beside 40 launches)', async () => {
     const w = workloads.find((x) => x.name === 'atsd-deadlock')!;
     const r = await inline(

@@ -155,4 +155,119 @@ describe('translation rules', () => {
       ['translation.lost-tce', 3, ['gpu1'], [PA]],
     ]);
   });
+
+  describe('translation.stale-tce: the message says which condition fired and what the page is now', () => {
+    // The first violation of `npusim run tce-storm --bug tce-kill-no-advance --seed 1 --duration 200us`:
+    // index 5 cleared at 906652, its page unpinned at 1906652 and pinned again there as index 6 of
+    // the same GPU, index 5 remapped to another page; a stale entry for index 5 reaches the old page.
+    const P = 0x2000_0035_0000 as PhysAddr;
+    const Q = 0x2000_0036_0000 as PhysAddr;
+    const ev = {
+      clear: (tick: number, gpu: number, index: number, pa: PhysAddr): OracleEvent => ({
+        kind: 'tce.clear',
+        tick: T(tick),
+        gpu,
+        index,
+        pa,
+      }),
+      write: (tick: number, gpu: number, index: number, pa: PhysAddr): OracleEvent => ({
+        kind: 'tce.write',
+        tick: T(tick),
+        gpu,
+        index,
+        pa,
+      }),
+      unpin: (tick: number, pa: PhysAddr): OracleEvent => ({ kind: 'tce.unpin', tick: T(tick), pa }),
+      owner: (tick: number, pa: PhysAddr, lpid: number): OracleEvent => ({
+        kind: 'page.owner',
+        tick: T(tick),
+        pa,
+        lpid,
+      }),
+      stale: (tick: number, gpu: number, index: number, pa: PhysAddr): OracleEvent => ({
+        kind: 'tce.access',
+        tick: T(tick),
+        gpu,
+        index,
+        busAddr: index * PAGE_64K + 0x2c00,
+        pa: (pa + 0x2c00) as PhysAddr,
+        stale: true,
+        generation: 6,
+        currentGeneration: 22,
+      }),
+    };
+    const start = [ev.owner(0, P, 0), ev.write(0, 3, 5, P), ev.clear(906_652, 3, 5, P)];
+    const messages = (events: readonly OracleEvent[]) => {
+      const o = judge(events);
+      expect(o.violations.map((v) => v.rule)).toEqual(['translation.stale-tce']);
+      return o.violations[0]!.message;
+    };
+
+    test('unpinned since the clear and pinned again under another index of the same GPU: a misdirected access within its own pages', () => {
+      const m = messages([
+        ...start,
+        ev.unpin(1_906_652, P),
+        ev.owner(1_906_652, Q, 0),
+        ev.write(1_906_652, 3, 5, Q),
+        ev.owner(1_906_652, P, 0),
+        ev.write(1_906_652, 3, 6, P),
+        ev.stale(2_650_426, 3, 5, P),
+      ]);
+      expect(m).toMatch(
+        /^Expected UT=1 DMA only through live TCEs, got gpu3 through a stale TCE cache entry/,
+      );
+      expect(m).toContain('the TCE now of 22, mapping 0x200000360000) to page 0x200000350000');
+      expect(m).toContain("unpinned at 1.907 us after index 5's TCE to it was cleared at 906.7 ns");
+      expect(m).toContain(
+        "the page is now pinned as index 6 of gpu3's own table (LPID 0): a misdirected access",
+      );
+      expect(m).not.toContain('since that TCE was cleared');
+    });
+
+    test('unpinned since the clear and pinned by another GPU: names that GPU and the owner', () => {
+      const m = messages([
+        ...start,
+        ev.unpin(1_906_652, P),
+        ev.owner(2_000_000, P, 3),
+        ev.write(2_000_000, 4, 9, P),
+        ev.stale(2_650_426, 3, 5, P),
+      ]);
+      expect(m).toContain('the TCE now of 22, mapping nothing) to page 0x200000350000, unpinned at 1.907 us');
+      expect(m).toMatch(/the page is now pinned as index 9 of gpu4's table \(LPID 3\)$/);
+    });
+
+    test('unpinned since the clear and not mapped again: unpinned and freed, owned by nobody', () => {
+      const m = messages([...start, ev.unpin(1_906_652, P), ev.stale(2_650_426, 3, 5, P)]);
+      expect(m).toContain('unpinned at 1.907 us');
+      expect(m).toMatch(/the page is now unpinned and freed, mapped by no TCE and owned by nobody$/);
+    });
+
+    test("the index's last clear was of another page: says which, and that the entry's page is cleared elsewhere, still pinned", () => {
+      const m = messages([
+        ...start,
+        ev.write(1_906_652, 3, 5, Q),
+        ev.write(1_906_652, 3, 6, P),
+        ev.clear(2_000_000, 3, 5, Q),
+        ev.clear(2_000_000, 3, 6, P),
+        ev.stale(2_650_426, 3, 5, P),
+      ]);
+      expect(m).toContain(
+        "to page 0x200000350000, not the page of index 5's last clear (0x200000360000, cleared at 2 us): the entry outlived more than one mapping of its index",
+      );
+      expect(m).toMatch(
+        /the page is now cleared from index 6 of gpu3's table at 2 us and not yet unpinned \(LPID 0\)$/,
+      );
+      expect(m).not.toContain('unpinned at');
+    });
+
+    test('no clear of the index on record: says so, and what the page is now', () => {
+      const m = messages([ev.owner(0, P, 0), ev.write(0, 3, 5, P), ev.stale(2_650_426, 3, 5, P)]);
+      expect(m).toContain(
+        'to page 0x200000350000, with no clear of index 5 on record (its TCE changed without one)',
+      );
+      expect(m).toMatch(
+        /the page is now mapped again by index 5 itself \(LPID 0\): the page its live TCE gives too$/,
+      );
+    });
+  });
 });

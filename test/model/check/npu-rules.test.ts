@@ -234,7 +234,7 @@ describe('translation rules: translation.lost-tce', () => {
 });
 
 describe('npu rules: order.atsd-shared-register', () => {
-  test('atsd unit (bitmapOnly, the pre-fix bitmap): a clear of a free bit is none, a clear of a held one and a LAUNCH while STAT != 0 are each reported once', () => {
+  test('atsd unit (bitmapOnly, the pre-fix bitmap): a clear of a free bit is none; a clear of a held one and a LAUNCH while STAT != 0 are misuses, the LAUNCH with whose ATSD is in flight', () => {
     const xts = { atsdLparidOf: () => 0 as Lpid, isBrickValid: () => true };
     const unit = new AtsdUnit({
       npuIndex: 0,
@@ -250,34 +250,64 @@ describe('npu rules: order.atsd-shared-register', () => {
     expect(unit.misuseOf(0, 2, 'launch')).toBeNull();
     expect(unit.launch(0, 2, flush, T(2))).toHaveLength(1);
     // Shootdown 1's stale clear frees shootdown 2's register; shootdown 3 takes it and launches.
-    expect(unit.misuseOf(0, 1, 'release')).toEqual({ holder: 2, statBusy: false });
+    expect(unit.misuseOf(0, 1, 'release')).toEqual({ holder: 2, statBusy: false, launchedBy: null });
     expect(unit.release(0, 1, T(3))).toBe(2);
     expect(unit.tryAcquire(3, T(4))).toBe(0);
-    expect(unit.misuseOf(0, 3, 'launch')).toEqual({ holder: 3, statBusy: true });
+    // STAT != 0 is shootdown 2's ATSD, still in flight; shootdown 3 holds the register now.
+    expect(unit.misuseOf(0, 3, 'launch')).toEqual({ holder: 3, statBusy: true, launchedBy: 2 });
     expect(unit.launch(0, 3, flush, T(5))).toEqual([]); // dropped (ASSUMPTION: atsd-unit.ts header)
-    const shared = (
-      tick: number,
-      op: 'launch' | 'release',
-      shootdown: number,
-      holder: number,
-      statBusy: boolean,
-    ) =>
-      ({
-        kind: 'atsd.shared',
-        tick: T(tick),
-        shootdown,
-        npu: 0,
-        reg: 0,
-        op,
-        holder,
-        statBusy,
-      }) as OracleEvent;
+    // The dropped LAUNCH is not the one in flight: shootdown 2's still is.
+    expect(unit.misuseOf(0, 3, 'launch')).toEqual({ holder: 3, statBusy: true, launchedBy: 2 });
+  });
+
+  const shared = (
+    tick: number,
+    op: 'launch' | 'release',
+    shootdown: number,
+    holder: number | null,
+    statBusy: boolean,
+    launchedBy: number | null = null,
+  ): OracleEvent => ({
+    kind: 'atsd.shared',
+    tick: T(tick),
+    shootdown,
+    npu: 0,
+    reg: 0,
+    op,
+    holder,
+    statBusy,
+    launchedBy,
+  });
+
+  test('a clear of a register another shootdown holds names the holder', () => {
     const o = new Oracle();
     o.observe(shared(3, 'release', 1, 2, false));
-    o.observe(shared(5, 'launch', 3, 3, true));
     expect(o.violations.map((v) => v.message)).toEqual([
       'Expected shootdown 1 to clear only an ATSD register it holds, got a clear of npu0.reg0 held by shootdown 2',
-      'Expected a LAUNCH on npu0.reg0 only once its last ATSD completed, got one by shootdown 3 while STAT != 0 (held by shootdown 3)',
     ]);
+  });
+
+  test('a LAUNCH while STAT != 0 names the shootdown whose ATSD is in flight, and the holder when another', () => {
+    const o = new Oracle();
+    o.observe(shared(5, 'launch', 3, 3, true, 2));
+    o.observe(shared(6, 'launch', 4, 4, true, 4));
+    o.observe(shared(7, 'launch', 5, null, true, 2));
+    const messages = o.violations.map((v) => v.message);
+    expect(o.violations.map((v) => [v.rule, v.tick])).toEqual([
+      ['order.atsd-shared-register', 5],
+      ['order.atsd-shared-register', 6],
+      ['order.atsd-shared-register', 7],
+    ]);
+    expect(messages[0]).toMatch(
+      /^Expected a LAUNCH on npu0\.reg0 only once its last ATSD completed, got one by shootdown 3 while STAT != 0: /,
+    );
+    expect(messages[0]).toContain('the ATSD shootdown 2 launched there is still in flight');
+    expect(messages[0]).toContain('(the register now held by shootdown 3)');
+    expect(messages[1]).toContain(
+      'the ATSD shootdown 4 launched there is still in flight (shootdown 4 still holds the register)',
+    );
+    expect(messages[2]).toContain(
+      'got one by shootdown 5 while STAT != 0: the ATSD shootdown 2 launched there is still in flight (the register now held by nobody)',
+    );
   });
 });

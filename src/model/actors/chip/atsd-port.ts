@@ -158,6 +158,7 @@ export class AtsdPort {
       op,
       holder: m.holder,
       statBusy: m.statBusy,
+      launchedBy: m.launchedBy,
     });
   }
 

@@ -13,7 +13,9 @@
  *   did not hold, or launched while its STAT != 0 (`atsd.shared`, which the chip reports: it holds
  *   the lock bits and sees every store). Only the pre-fix kernel's stale index makes one
  *   (host/shootdown.ts, `release-between-flushes`): a clear that frees another CPU's register, then
- *   a LAUNCH of the CPU that takes it while the first one's ATSD is in flight.
+ *   a LAUNCH of the CPU that takes it while the first one's ATSD is in flight. That LAUNCH's
+ *   message names the shootdown whose ATSD is in flight (`launchedBy`: the NPU's last launch taken
+ *   there) beside the register's holder.
  * - translation.ats-refused: the oracle counts the successful OPAL init_context calls on each brick
  *   minus its destroy_context calls (`xts.context`); an ATS request refused for an XTS reason (no
  *   entry, no VALID, LPID or MSR mismatch) on a brick that still holds a context is the firmware's
@@ -22,6 +24,18 @@
 import { countText } from '../../../core/count-text.js';
 import type { OracleEventOf } from '../oracle-events.js';
 import type { Report, RuleFamily, RuleHandlers } from './report.js';
+
+/**
+ * Whose ATSD a LAUNCH while STAT != 0 found in flight, and who holds the register: under the stale
+ * index the holder is often not the one whose ATSD keeps STAT != 0 (its clear freed the register
+ * under that one, and another took it).
+ */
+function inFlight(ev: OracleEventOf<'atsd.shared'>): string {
+  if (ev.launchedBy === null) return ev.holder === null ? 'held by nobody' : `held by shootdown ${ev.holder}`;
+  const atsd = `the ATSD shootdown ${ev.launchedBy} launched there is still in flight`;
+  if (ev.holder === ev.launchedBy) return `${atsd} (shootdown ${ev.launchedBy} still holds the register)`;
+  return `${atsd} (the register now held by ${ev.holder === null ? 'nobody' : `shootdown ${ev.holder}`})`;
+}
 
 /** Refusals that come from the XTS tables, not from the page table (`no-pte`) or the PID (`pid-zero`). */
 const XTS_REFUSALS: ReadonlySet<string> = new Set([
@@ -55,7 +69,7 @@ export class NpuRules implements RuleFamily {
         ev.op === 'release'
           ? `Expected shootdown ${ev.shootdown} to clear only an ATSD register it holds, got a clear of ${reg} ${holder}`
           : ev.statBusy
-            ? `Expected a LAUNCH on ${reg} only once its last ATSD completed, got one by shootdown ${ev.shootdown} while STAT != 0 (${holder})`
+            ? `Expected a LAUNCH on ${reg} only once its last ATSD completed, got one by shootdown ${ev.shootdown} while STAT != 0: ${inFlight(ev)}`
             : `Expected shootdown ${ev.shootdown} to ${ev.op === 'launch' ? 'LAUNCH' : 'write AVA'} only on an ATSD register it holds, got one on ${reg} ${holder}`,
       );
     },
