@@ -64,7 +64,7 @@ import {
   type RunStatus,
   type SocketFigures,
 } from './run-result.js';
-import { syncFigures } from './sync-figures.js';
+import { syncFigures, waitChecks } from './sync-figures.js';
 
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
   const simulatedTicks = raw.reachedTick;
@@ -221,11 +221,13 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
     eventsPerSecond: wallSeconds > 0 ? raw.events / wallSeconds : 0,
     simulatedNsPerWallSecond: wallSeconds > 0 ? simulatedTicks / 1000 / wallSeconds : 0,
     rings: raw.rings,
-    workers: raw.workers.map((w) =>
-      raw.host === 'threaded' && raw.free === undefined
-        ? { ...w, ...syncFigures(w, simulatedTicks, raw.wallMs) }
-        : w,
-    ),
+    workers: raw.workers.map((w) => {
+      const checks = waitChecks(w);
+      const withChecks = checks === undefined ? w : { ...w, checks };
+      return raw.host === 'threaded' && raw.free === undefined
+        ? { ...withChecks, ...syncFigures(w, simulatedTicks, raw.wallMs) }
+        : withChecks;
+    }),
     placement: raw.placement ?? raw.host,
     ...(raw.threadsKept === undefined ? {} : { threadsKept: raw.threadsKept }),
     // An inline run's host is this process: its machine's cores (QA: 0 read as a real count).

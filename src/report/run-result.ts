@@ -217,7 +217,11 @@ export interface RunResult {
      * Per worker, with its synchronisation figures (sync-figures.ts) on a threaded run, and its
      * waits by length (`waits`, runtime/wait-histogram.ts) on a threaded or free run.
      */
-    workers: (WorkerFigures & Partial<SyncFigures>)[];
+    workers: (WorkerFigures &
+      Partial<SyncFigures> & {
+        /** Its waits that found work at once, no park (sync-figures.ts waitChecks); where it has waits. */
+        checks?: number;
+      })[];
     /**
      * The placement asked for, always a string: 'inline', 'per-actor', 'auto', 'free',
      * 'free-replay', or the count given to --workers written as a string ('2'). What was asked,

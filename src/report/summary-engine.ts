@@ -18,7 +18,7 @@ import { formatTime } from './duration.js';
 import { compact, rateText } from './number-text.js';
 import type { RunResult } from './run-result.js';
 import { formatWall } from './summary-text.js';
-import { HANDOFF_COST_US } from './sync-figures.js';
+import { HANDOFF_COST_US, waitChecks } from './sync-figures.js';
 import { variantsAlikeText } from './variants-alike.js';
 
 /**
@@ -246,7 +246,7 @@ function workerLines(result: RunResult, maxRows: number): string[] {
     // wait whose look found work at once (the doorbell's ready()) sleeps on nothing, so it is no
     // park, and on a loaded machine one can last milliseconds (the thread descheduled mid-look).
     // Said as waited, with both counts, so that time beside 0 parks does not read as a contradiction.
-    const checks = w.waits === undefined ? 0 : Math.max(0, sum(w.waits.counts) - w.parks);
+    const checks = waitChecks(w) ?? 0;
     return [
       `busy ${formatWall(w.busyMs)}`,
       `waited ${formatWall(w.parkedMs)} (${countText(w.parks, 'park')}${timedOutText(w)}${checks > 0 ? `, ${countText(checks, 'check')}` : ''}${spinOffText(w)})`,
@@ -357,10 +357,6 @@ function waitFields(waits: WaitFigures): string[] {
  */
 function syncText(w: RunResult['engine']['workers'][number]): string {
   return `lookahead ${formatTime(w.lookaheadTicks ?? 0)}, ${rateText(w.eventsPerWindow ?? 0)} events/window, ${rateText(w.parksPerSecond ?? w.handoffsPerSecond ?? 0)} parks/s, lambda ${lambdaText(w)}`;
-}
-
-function sum(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
 }
 
 /** Each bucket of `waits` as `count (total)`, or `0`: the summary's waits line and the HTML report's columns. */

@@ -17,6 +17,16 @@ import type { WorkerFigures } from '../runtime/raw-run.js';
 
 export const HANDOFF_COST_US = 37;
 
+/**
+ * A worker's checks: its waits whose look found work at once (the doorbell's ready()), so slept on
+ * nothing and are no park. `parkedMs` is every wait's time, parks and checks alike, so the summary
+ * says both counts beside it, and `--json` has them (QA: the checks were the summary's only).
+ */
+export function waitChecks(w: WorkerFigures): number | undefined {
+  if (w.waits === undefined) return undefined;
+  return Math.max(0, w.waits.counts.reduce((a, b) => a + b, 0) - w.parks);
+}
+
 export interface SyncFigures {
   /** Events per lookahead window (L*E). */
   eventsPerWindow: number;
@@ -24,7 +34,10 @@ export interface SyncFigures {
   handoffsPerSecond: number;
   /** Parks (each a hand-off waited for; one a spin caught is not counted) per wall second of the run, start-up included. */
   parksPerSecond: number;
-  /** L*E / (tau*P) with tau = HANDOFF_COST_US; undefined when the worker has no lookahead (inline, or alone). */
+  /**
+   * L*E / (tau*P) with tau = HANDOFF_COST_US; undefined when the worker has no lookahead (inline, or
+   * alone), or the run simulated no time.
+   */
   lambda: number | undefined;
   /** The worker's parked time per park, in microseconds (the measured tau); undefined with no parks. */
   parkedUsPerPark: number | undefined;
@@ -41,7 +54,9 @@ export function syncFigures(w: WorkerFigures, simulatedTicks: number, wallMs: nu
   const perWallSecond = busySeconds > 0 ? w.events / busySeconds : 0;
   const lambdaAt = (tauUs: number): number | undefined => {
     const tauTimesP = (tauUs / 1e6) * perWallSecond;
-    return lookahead > 0 && tauTimesP > 0 ? eventsPerWindow / tauTimesP : undefined;
+    // No simulated time, no window to judge (a run stopped while its threads started): its events
+    // over no window read lambda 0, a false "no speed-up possible" (QA).
+    return lookahead > 0 && windows > 0 && tauTimesP > 0 ? eventsPerWindow / tauTimesP : undefined;
   };
   const parkedUsPerPark = w.parks > 0 ? (w.parkedMs * 1000) / w.parks : undefined;
   const lambda = lambdaAt(HANDOFF_COST_US);

@@ -383,8 +383,10 @@ function spawnWorker(
     worker = createWorker(hostWorker, { workerData });
   } catch (e) {
     if (!(e instanceof ThreadLimitError)) throw e;
+    // The placements that need fewer threads: `--workers 2` only where two started (QA: it was
+    // offered after the system refused the first or second, `--workers 2` itself included).
     throw new ThreadLimitError(
-      `Expected to start ${count} worker threads, got EAGAIN from the system at thread ${index + 1}: ${ThreadLimitError.WHY}; ${free ? '' : '`--workers 2` needs two, '}\`--inline\` one`,
+      `Expected to start ${count} worker threads, got EAGAIN from the system at thread ${index + 1}: ${ThreadLimitError.WHY}; ${!free && index >= 2 ? '`--workers 2` needs two, ' : ''}\`--inline\` one`,
     );
   }
   liveWorkers++;

@@ -453,6 +453,8 @@ describe('summary', () => {
     );
     expect(summary).not.toContain('hand-offs/s');
     expect(summary).toContain('(12 parks, 6 checks)');
+    // --json has the count the summary says (QA: only the summary had it).
+    expect(w.checks).toBe(6);
     // One wait that found work at once is one check (QA: `1 checks`).
     const oneCheck = {
       ...base,

@@ -60,4 +60,15 @@ describe('a thread the system refuses', () => {
     );
     expect(liveWorkerCount()).toBe(0);
   });
+
+  test('a threaded run refused its second worker: only `--inline` is offered, two threads having failed', async () => {
+    gate.refuseFrom = 2;
+    const meshUrl = meshMachineUrl();
+    const config = { actors: 5, tokens: 8, latencyTicks: 2_000, jitterTicks: 300 };
+    const err = await runThreaded(meshUrl, config, { seed: 1, endTick: 1e6 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThreadLimitError);
+    expect((err as Error).message).toMatch(/at thread 2: .*; `--inline` one$/);
+    expect((err as Error).message).not.toContain('--workers 2');
+    expect(liveWorkerCount()).toBe(0);
+  });
 });
