@@ -25,18 +25,14 @@ export interface ChangedParam {
 }
 
 /** Every leaf of `v` by its path (a list's items by index; an empty object or list is a leaf). */
-function leaves(
-  v: unknown,
-  at: PropertyKey[],
-  out: Map<string, { keys: PropertyKey[]; value: unknown }>,
-): void {
+function leaves(v: unknown, at: PropertyKey[], out: Map<string, unknown>): void {
   const children: [PropertyKey, unknown][] = Array.isArray(v)
     ? v.map((x, i) => [i, x])
     : isRecord(v)
       ? Object.entries(v)
       : [];
   if (children.length === 0) {
-    out.set(pathText(at), { keys: at, value: v });
+    out.set(pathText(at), v);
     return;
   }
   for (const [k, x] of children) leaves(x, [...at, k], out);
@@ -52,16 +48,16 @@ export function changedParam(
   recorded: WorkloadParams,
   setPaths: readonly string[],
 ): ChangedParam | undefined {
-  const a = new Map<string, { keys: PropertyKey[]; value: unknown }>();
-  const b = new Map<string, { keys: PropertyKey[]; value: unknown }>();
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
   leaves(now, [], a);
   leaves(recorded, [], b);
   const skipped = (path: string) =>
     [...OPTION_PARAMS, ...setPaths].some((s) => fieldWithin(path, s) || fieldWithin(s, path));
   for (const path of new Set([...a.keys(), ...b.keys()])) {
     if (skipped(path)) continue;
-    const x = a.get(path)?.value;
-    const y = b.get(path)?.value;
+    const x = a.get(path);
+    const y = b.get(path);
     if (JSON.stringify(x) !== JSON.stringify(y)) return { path, now: x, was: y };
   }
   return undefined;

@@ -166,3 +166,17 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'an object' : `the ${typeof v} \`${String(v)}\``;
 }
+
+/**
+ * The paths of the leaves a set of `value` at `keys` reaches: an object's keys, recursively (an
+ * object merges key by key: mergeObject); anything else, a list included, is one leaf at `keys`.
+ * Read by variant-overrides.ts (which paths a variant gives) and param-reach.ts (which parameters a
+ * `--set` gives).
+ */
+export function leavesOf(keys: readonly (string | number)[], value: unknown): (string | number)[][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [[...keys]];
+  const entries = Object.keys(value);
+  // An empty object sets nothing of its own, but names the group: kept as one leaf, as before.
+  if (entries.length === 0) return [[...keys]];
+  return entries.flatMap((k) => leavesOf([...keys, k], (value as Record<string, unknown>)[k]));
+}

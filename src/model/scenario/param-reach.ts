@@ -10,8 +10,7 @@
  * on; a parameter not listed always acts. The tests check each reason against a run (said to have
  * nothing to act on, the run's events are the same as without the set; turned on, they differ).
  */
-import { isRecord } from '../platform/spec-fields.js';
-import { parseParamPath } from './param-path.js';
+import { leavesOf, parseParamPath } from './param-path.js';
 import type { WorkloadParams } from './workload-params.js';
 
 /** Why a parameter acts on nothing in a run with these parameters, or undefined. */
@@ -37,14 +36,6 @@ const REACH: Readonly<Record<string, Reach>> = {
       : undefined,
 };
 
-/** `gpu.collectiveBytes` for the path `gpu` given `{"collectiveBytes": 4096}`: every leaf a set reaches. */
-function leafPaths(keys: readonly (string | number)[], value: unknown): string[] {
-  if (isRecord(value) && Object.keys(value).length > 0) {
-    return Object.entries(value).flatMap(([k, v]) => leafPaths([...keys, k], v));
-  }
-  return [keys.map(String).join('.')];
-}
-
 /** The parameters whose reach is judged here (the tests check each against runs). */
 export const PARAMS_WITH_REACH: readonly string[] = Object.keys(REACH);
 
@@ -58,7 +49,9 @@ export function setsWithNothingToActOn(
 ): { path: string; why: string }[] {
   const out: { path: string; why: string }[] = [];
   for (const s of sets) {
-    for (const path of leafPaths(parseParamPath(s.path, `--set ${s.path}`), s.value)) {
+    // `gpu` given `{"collectiveBytes": 4096}` sets `gpu.collectiveBytes`.
+    for (const keys of leavesOf(parseParamPath(s.path, `--set ${s.path}`), s.value)) {
+      const path = keys.join('.');
       const why = Object.hasOwn(REACH, path) ? REACH[path]!(params) : undefined;
       if (why !== undefined && !out.some((o) => o.path === path)) out.push({ path, why });
     }

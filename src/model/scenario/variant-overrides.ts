@@ -11,7 +11,7 @@
  * command line also skips such a variant when it runs a workload's variants after its own run).
  */
 import { ConfigError } from '../../core/errors.js';
-import { parseParamPath, valueAtPath } from './param-path.js';
+import { leavesOf, parseParamPath, valueAtPath } from './param-path.js';
 import type { ProfileName } from './profiles.js';
 import type { Variant } from './workload.js';
 import { applySets, type WorkloadParams } from './workload-params.js';
@@ -61,15 +61,6 @@ export function variantOverrides(
     }
   }
   return out;
-}
-
-/** The paths of the leaves of `value` set at `keys`: an object's keys, recursively; else `keys`. */
-function leavesOf(keys: readonly (string | number)[], value: unknown): (string | number)[][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [[...keys]];
-  const entries = Object.keys(value);
-  // An empty object sets nothing of its own, but names the group: kept as one leaf, as before.
-  if (entries.length === 0) return [[...keys]];
-  return entries.flatMap((k) => leavesOf([...keys, k], (value as Record<string, unknown>)[k]));
 }
 
 /**
