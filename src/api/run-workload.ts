@@ -17,6 +17,7 @@ import { matchedVariant, overridesText } from '../model/scenario/matched-variant
 import { isProfileName, type ProfileName } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { subField } from '../model/scenario/schema-issues.js';
+import { variantNamed } from '../model/scenario/variant-named.js';
 import {
   type ParamOverride,
   profileOverride,
@@ -251,14 +252,7 @@ export function preparedRun(
     options.topology === undefined ? undefined : customTopology(options.topology, options.topologyFile);
   let params = workload.params;
   if (options.variant !== undefined) {
-    const v = workload.variants.find((x) => x.name === options.variant);
-    if (v === undefined) {
-      const names = workload.variants.map((x) => x.name);
-      throw new ConfigError(
-        'variant',
-        `Expected ${names.length === 0 ? `no variant (workload ${workload.name} has none)` : `a variant of ${workload.name} (${names.join(', ')})`}, got \`${options.variant}\``,
-      );
-    }
+    const v = variantNamed(workload, options.variant, 'variant');
     params = applySets(params, v.set, (p) => `variants.${v.name}.set.${p}`, true);
     // Before the overrides are applied: a conflict is named as such, not by what follows from it.
     checkVariantKept(workload, options, custom?.spec.name);

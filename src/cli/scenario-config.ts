@@ -21,6 +21,7 @@ import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.j
 import { PROFILES, type ProfileName } from '../model/scenario/profiles.js';
 import { OPTION_OF_PARAM, type ParamWithOption, type RunConfig } from '../model/scenario/run-config.js';
 import { fieldWithin, joinField, subField } from '../model/scenario/schema-issues.js';
+import { variantNamed } from '../model/scenario/variant-named.js';
 import {
   variantOverrides as overridesOfVariant,
   type ParamOverride,
@@ -234,16 +235,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
 
 /** The parameters with the workload's variant `name` applied (--variant). */
 function withVariant(workload: Workload, name: string, params: Workload['params']): Workload['params'] {
-  const v = workload.variants.find((x) => x.name === name);
-  if (v === undefined) {
-    const names = workload.variants.map((x) => x.name);
-    throw new ConfigError(
-      '--variant',
-      names.length === 0
-        ? `Expected no --variant: workload \`${workload.name}\` has no variants, got ${gotText(name)}`
-        : `Expected a variant of \`${workload.name}\` (${names.join(', ')}), got ${gotText(name)}`,
-    );
-  }
+  const v = variantNamed(workload, name, '--variant');
   return applySets(params, v.set, (path) => `${workload.name}: variants.${v.name}.set.${path}`, true);
 }
 

@@ -12,6 +12,7 @@ import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { firstIssue, pathText, subField } from '../model/scenario/schema-issues.js';
+import { variantNamed } from '../model/scenario/variant-named.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams, setsHold } from '../model/scenario/workload-params.js';
 import { formatTime } from '../report/duration.js';
@@ -233,14 +234,10 @@ function checkWorkload(
     );
   }
   const variant = file.options.variant;
-  if (variant !== undefined && !workload.variants.some((v) => v.name === variant)) {
-    const names = workload.variants.map((v) => v.name);
-    throw new ConfigError(
-      `${where}: options.variant`,
-      `Expected a variant of \`${workload.name}\` (${names.length === 0 ? 'it has none' : names.join(', ')}), got \`${variant}\``,
-    );
+  if (variant !== undefined) {
+    variantNamed(workload, variant, `${where}: options.variant`);
+    checkVariantUnchanged(file, where, workload, variant);
   }
-  if (variant !== undefined) checkVariantUnchanged(file, where, workload, variant);
   return workload;
 }
 

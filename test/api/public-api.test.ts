@@ -201,7 +201,7 @@ describe('public API', () => {
         { host: 'threaded', free: { windowTicks: -1 } },
         /^free\.windowTicks: Expected a whole number of ticks from 1, got -1$/,
       ],
-      [{ variant: 'nope' }, /^variant: Expected no variant \(workload api-input has none\), got `nope`$/],
+      [{ variant: 'nope' }, /^variant: Expected no variant: workload `api-input` has none, got `nope`$/],
       [{ durationTicks: -5 }, /^durationTicks: .*: negative durations are not allowed$/],
       [{ placement: { kind: 'workers', count: 2 } }, /^placement: Expected no placement with host `inline`/],
       [{ topologyFile: 'm.json' }, /^topologyFile: Expected it only with `topology`/],

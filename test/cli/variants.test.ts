@@ -550,6 +550,25 @@ describe('variants', () => {
     );
   });
 
+  test('a --variant the workload does not declare is refused, a slip of one offered the nearest, by run and sweep alike (QA: no hint)', async () => {
+    for (const command of [
+      ['run', 'multi-tenant', '--seed', '1', '--inline'],
+      ['sweep', 'multi-tenant', '--seeds', '1..2'],
+    ]) {
+      const slip = await cli([...command, '--variant', 'per-gpuu', '--duration', '1us']);
+      expect(slip.code).toBe(2);
+      expect(slip.stdout).toBe('');
+      expect(slip.stderr.split('\n')[0]).toBe(
+        'npusim: --variant: Expected a variant of `multi-tenant` (per-gpu, per-socket), got `per-gpuu` (did you mean `per-gpu`?)',
+      );
+    }
+    const none = await cli(['run', 'stress', '--variant', 'x', '--duration', '1us', '--inline']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.split('\n')[0]).toBe(
+      'npusim: --variant: Expected no variant: workload `stress` has none, got `x`',
+    );
+  });
+
   test('--variant with several options that override it names each of them, not only the first', async () => {
     const file = join(tmp(), 'three-sets.json');
     writeFileSync(

@@ -188,6 +188,11 @@ describe('failure files of user workload files', () => {
     expect(refused(withSet)).toBe(
       `f.json: options.variant: Expected a variant of \`tce-storm\` (${declared}), got \`v\``,
     );
+    // A slip of a declared variant is offered the nearest, as `--variant` is on the command line.
+    expect(declared).toContain('page-kills');
+    expect(refused({ ...withSet, options: { ...withSet.options, variant: 'page-kill' } })).toBe(
+      `f.json: options.variant: Expected a variant of \`tce-storm\` (${declared}), got \`page-kill\` (did you mean \`page-kills\`?)`,
+    );
     expect(readFailureFile(JSON.stringify(file), 'f.json', registry).config.set).toBeUndefined();
     expect(refused({ ...file, options: { ...file.options, set: [{ path: '', value: 1 }] } })).toMatch(
       /options\.set\[0\]\.path/,
