@@ -1,6 +1,11 @@
 /**
- * Which npusim made a file: the package version, and the git commit when the code runs from a
- * checkout (read from .git directly, so no git binary is needed and nothing is spawned).
+ * Which npusim made a file: the package version, and the git commit of the code that runs. A build
+ * runs the commit it was built from, which `npm run build` writes into dist/ (BUILD_COMMIT_FILE,
+ * scripts/stamp-build.ts); code run from the sources (the tests, tsx) runs the commit checked out,
+ * read from .git directly, so no git binary is needed and nothing is spawned. Reading .git at run
+ * time for a build stamped every file with whatever the checkout held that moment: two failure
+ * files of one build, written on either side of a commit, named two commits, and a replay told the
+ * user the file came from another npusim (QA).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,16 +66,42 @@ export function npusimPackageDir(): string | undefined {
   return undefined;
 }
 
-/** The commit checked out, or undefined outside a git checkout. */
+/** Where a build keeps the commit it was built from: dist/build-commit.txt, beside dist/src. */
+export const BUILD_COMMIT_FILE = 'build-commit.txt';
+
+const COMMIT_TEXT = /^[0-9a-f]{40}$/;
+
+let commit: string | null | undefined;
+
+/**
+ * The commit of the code that runs: the one a build was built from, else the one checked out;
+ * undefined outside both (an installed package built from no checkout). Read once per process.
+ */
 export function gitCommit(): string | undefined {
+  commit ??= commitOf(readAt) ?? null;
+  return commit ?? undefined;
+}
+
+/**
+ * The commit `read` finds (a reader of paths relative to this module): a build's stamp one root
+ * up (dist/), then the checkout's HEAD at either root. Apart from gitCommit for its tests.
+ */
+export function commitOf(read: (rel: string) => string | undefined): string | undefined {
+  const stamped = read(`${ROOT_CANDIDATES[0]}${BUILD_COMMIT_FILE}`)?.trim();
+  if (stamped !== undefined && COMMIT_TEXT.test(stamped)) return stamped;
+  return checkedOutCommit(read);
+}
+
+/** The commit checked out at either root, by `read`; undefined outside a git checkout. */
+export function checkedOutCommit(read: (rel: string) => string | undefined = readAt): string | undefined {
   for (const root of ROOT_CANDIDATES) {
-    const head = readAt(`${root}.git/HEAD`)?.trim();
+    const head = read(`${root}.git/HEAD`)?.trim();
     if (head === undefined) continue;
-    if (!head.startsWith('ref: ')) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    if (!head.startsWith('ref: ')) return COMMIT_TEXT.test(head) ? head : undefined;
     const ref = head.slice(5);
-    const direct = readAt(`${root}.git/${ref}`)?.trim();
-    if (direct !== undefined && /^[0-9a-f]{40}$/.test(direct)) return direct;
-    const packed = readAt(`${root}.git/packed-refs`);
+    const direct = read(`${root}.git/${ref}`)?.trim();
+    if (direct !== undefined && COMMIT_TEXT.test(direct)) return direct;
+    const packed = read(`${root}.git/packed-refs`);
     const line = packed?.split('\n').find((l) => l.endsWith(` ${ref}`));
     return line?.slice(0, 40);
   }

@@ -1,0 +1,44 @@
+/**
+ * Which commit a run names (src/io/version.ts): a build's own, stamped when it was built, before
+ * whatever the checkout holds when it runs; the checkout's when run from the sources.
+ */
+import { describe, expect, test } from 'vitest';
+import { BUILD_COMMIT_FILE, checkedOutCommit, commitOf } from '../../src/io/version.js';
+
+const BUILT = 'a'.repeat(40);
+const HEAD_NOW = 'b'.repeat(40);
+
+/** A reader over the files given, by the path relative to version.ts that it asks for. */
+function files(entries: Record<string, string>): (rel: string) => string | undefined {
+  return (rel) => entries[rel];
+}
+
+describe('the commit a run names', () => {
+  test('a build names the commit it was built from, not the one checked out when it runs (QA: two files of one build named two commits)', () => {
+    // dist/src/io/version.js: dist/ one root up, the checkout two.
+    const built = files({
+      [`../../${BUILD_COMMIT_FILE}`]: `${BUILT}\n`,
+      '../../../.git/HEAD': 'ref: refs/heads/main\n',
+      '../../../.git/refs/heads/main': `${HEAD_NOW}\n`,
+    });
+    expect(checkedOutCommit(built)).toBe(HEAD_NOW);
+    expect(commitOf(built)).toBe(BUILT);
+  });
+
+  test('from the sources, or with a stamp that is not a commit, the commit checked out (a ref, packed, or a detached HEAD)', () => {
+    expect(
+      commitOf(files({ '../../.git/HEAD': 'ref: refs/heads/main', '../../.git/refs/heads/main': HEAD_NOW })),
+    ).toBe(HEAD_NOW);
+    expect(
+      commitOf(
+        files({
+          '../../build-commit.txt': 'not a commit',
+          '../../.git/HEAD': 'ref: refs/heads/main',
+          '../../.git/packed-refs': `# pack-refs\n${HEAD_NOW} refs/heads/main\n`,
+        }),
+      ),
+    ).toBe(HEAD_NOW);
+    expect(commitOf(files({ '../../.git/HEAD': `${BUILT}\n` }))).toBe(BUILT);
+    expect(commitOf(files({}))).toBeUndefined();
+  });
+});
