@@ -42,18 +42,33 @@ const COMMAND_NAMES = COMMANDS.map((c) => c.name);
 /** The words a command line may start with: the commands and `help` (`npusim help [COMMAND]`). */
 const WORDS_FIRST = [...COMMAND_NAMES, 'help'];
 
+/** The words that ask for help, first or after another (`npusim help help`: the general help). */
+const HELP_WORDS = ['help', '--help', '-h'];
+
+/**
+ * `npusim help [COMMAND]`, `npusim --help [COMMAND]`: the help of one command or, with none (or
+ * help itself), the general one. A word after the command is refused, as `--version` refuses one:
+ * `help run sweep` showed run's help alone, and `help help` was refused as no command (QA).
+ */
+function helpFor(first: string, rest: readonly string[]): CliArgs {
+  const [topic, ...extra] = rest;
+  if (extra.length > 0) {
+    throw new ConfigError(
+      first,
+      `Expected at most one command after \`${first}\`, got \`${rest.join(' ')}\``,
+    );
+  }
+  if (topic === undefined || HELP_WORDS.includes(topic)) return { command: 'help' };
+  return { command: 'help', topic: checkCommandName(topic) };
+}
+
 export function parseCli(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv;
   // `npusim` alone is no command: a script whose command word came out empty must not pass.
   if (first === undefined) {
     throw new ConfigError('command', `Expected one of ${WORDS_FIRST.join(', ')}, got none`);
   }
-  if (first === '--help' || first === '-h') return { command: 'help' };
-  if (first === 'help') {
-    const topic = rest[0];
-    if (topic === undefined) return { command: 'help' };
-    return { command: 'help', topic: checkCommandName(topic) };
-  }
+  if (HELP_WORDS.includes(first)) return helpFor(first, rest);
   if (first === '--version' || first === '-v') {
     if (rest.length > 0) {
       throw new ConfigError(first, `Expected nothing after \`${first}\`, got \`${rest.join(' ')}\``);

@@ -63,11 +63,21 @@ function entry(term: string, text: string, column: number): string[] {
 }
 
 /**
- * An example too long for a line broken before each `&&`, each break ending in ` \`, so that the
- * lines still paste into a shell as the one command (words wrapped without it would not run).
+ * An example too long for a line broken before each `&&` and after each `;`, each break ending in
+ * ` \`, so that the lines still paste into a shell as the one command (words wrapped without it
+ * would not run). An example whose first command exits non-zero by design (a run that finds the
+ * bug it switched on exits 1) joins the next with `;`: `&&` would never run it (QA).
  */
 function exampleLines(example: string): string[] {
   if (example.length + 2 <= TEXT_COLUMNS) return [`  ${example}`];
-  const parts = example.split(' && ');
-  return parts.map((p, i) => `${i === 0 ? '  ' : '    && '}${p}${i < parts.length - 1 ? ' \\' : ''}`);
+  const lines: string[] = [];
+  let line = '  ';
+  for (const piece of example.split(/(?= && )|(?<=;) /)) {
+    if (line.trim() !== '') {
+      lines.push(`${line} \\`);
+      line = piece.startsWith(' ') ? '   ' : '    ';
+    }
+    line += piece;
+  }
+  return [...lines, line];
 }

@@ -121,6 +121,16 @@ describe('cli args', () => {
     expect(parseCli(['--help'])).toEqual({ command: 'help' });
     expect(parseCli(['run', '--help'])).toEqual({ command: 'help', topic: 'run' });
     expect(parseCli(['help', 'topo'])).toEqual({ command: 'help', topic: 'topo' });
+    // `help help` (or `--help`) is the general help; `--help COMMAND` is `help COMMAND`; a second
+    // word after them is refused, as after --version (QA: `help run sweep` showed run's help alone).
+    for (const first of ['help', '--help', '-h']) {
+      expect(parseCli([first, 'help'])).toEqual({ command: 'help' });
+      expect(parseCli([first, '--help'])).toEqual({ command: 'help' });
+      expect(parseCli([first, 'sweep'])).toEqual({ command: 'help', topic: 'sweep' });
+      expect(errorOf(() => parseCli([first, 'run', 'sweep'])).message).toBe(
+        `${first}: Expected at most one command after \`${first}\`, got \`run sweep\``,
+      );
+    }
     expect(parseCli(['--version'])).toEqual({ command: 'version' });
     expect(parseCli(['list'])).toEqual({ command: 'list', json: false, outputs: [] });
     expect(parseCli(['topo', 'witherspoon-4', '--policy', 'per-gpu'])).toEqual({

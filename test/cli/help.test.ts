@@ -56,6 +56,8 @@ describe('help: generated from the command table', () => {
     // An example too long for a line breaks before `&&` with a backslash, so it still pastes.
     const sweep = helpText('sweep');
     expect(sweep).toMatch(/--results A \\\n {4}&& npusim sweep stress /);
+    // One whose run exits 1 by design joins the next with `;`, and breaks after it.
+    expect(helpText('replay')).toMatch(/--stop-on-first; \\\n {4}npusim replay npusim-failures\//);
   });
 
   it('help: a bounded option states its bounds, from the constants its parser checks', () => {
@@ -125,7 +127,7 @@ describe('help examples', () => {
     const [name] = readdirSync(join(dir, 'npusim-failures'));
     for (const command of ['replay', 'shrink'] as const) {
       expect(commandSpec(command).examples?.[0]).toBe(
-        `npusim run flush-race --bug single-flush --seed 1 --stop-on-first && npusim ${command} npusim-failures/${name}`,
+        `npusim run flush-race --bug single-flush --seed 1 --stop-on-first; npusim ${command} npusim-failures/${name}`,
       );
     }
   });
