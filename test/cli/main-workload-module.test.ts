@@ -271,6 +271,24 @@ describe('npusim command, a workload module that misbehaves', () => {
     }
   });
 
+  // QA: a timer due after the command's output (in its 100 ms exit grace) turned a clean run's
+  // exit 0 into 2 under its whole summary, by when it fired. The module throws once the command has
+  // set its exit code (endOnceFlushed), polled each 1 ms: due long before the grace runs out.
+  it('cli: a workload timer that throws after the command ended is said, and the output and exit code stand', async () => {
+    const file = join(testTempDir('npusim-throws-after-'), 'throws-after.mjs');
+    writeFileSync(
+      file,
+      "const poll = setInterval(() => { if (process.exitCode !== undefined) { clearInterval(poll); throw new Error('late boom'); } }, 1);\n" +
+        "export default { name: 'throws-after', description: 'a timer that throws late', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+    );
+    const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/reproduce: .*throws-after\.mjs.*\n$/);
+    expect(r.stderr).toBe(
+      `npusim: ${file}: Expected a workload module whose code throws nothing once it has loaded, got an error thrown from a timer or callback: ${file}:1:99: late boom (after the command had ended: its output and exit code 0 stand)\n`,
+    );
+  });
+
   // QA67 C: a rejection left unhandled while the module loads was exit 4, `npusim: failed`.
   it('cli: a workload module that leaves a promise rejected while it loads (or its timer throws then) is refused with exit 2 naming the place', async () => {
     const dir = testTempDir('npusim-load-rejects-');
