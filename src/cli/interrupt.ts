@@ -20,6 +20,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * the second exits at once with 130. After the run (`runOver`), while its outputs are written, the
  * first only says so: the outputs of a finished run are worth the seconds a trace can take. Those
  * writes are synchronous, so a signal is seen only when one ends; a second then exits at once.
+ * Node hears a signal on a turn of its event loop: one that came while the last synchronous write
+ * held the loop would reach no handler once the command removed them, and the command ended as if
+ * nobody had pressed Ctrl-C (QA: two presses during a long `--trace`, exit 0 and nothing said). So
+ * the command ends with `close`, which gives the loop that turn first: such a signal is then said,
+ * and changes nothing, every output being whole.
  */
 export class Interrupt {
   stopped = false;
@@ -28,8 +33,19 @@ export class Interrupt {
   private stopRun: () => void = () => {};
   private outputs = false;
   private firstAt = 0;
+  /** `close` began: every output is written and the command's exit code decided. */
+  private closing = false;
+  private saidClosing = false;
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     const now = performance.now();
+    if (this.closing) {
+      if (this.saidClosing) return;
+      this.saidClosing = true;
+      this.io.stderr.write(
+        `${this.lead()}npusim: ${signal === 'SIGINT' ? 'Ctrl-C' : signal} came as the command ended: its outputs are whole\n`,
+      );
+      return;
+    }
     if (this.stopped) {
       // Not after the run: its outputs are written synchronously (a trace can take seconds), so
       // every signal sent meanwhile arrives together when they are done, and each is a press.
@@ -85,5 +101,17 @@ export class Interrupt {
 
   dispose(): void {
     for (const signal of SIGNALS) process.off(signal, this.onSignal);
+  }
+
+  /**
+   * The command is done: hear any signal still on its way (class comment), then dispose. Node
+   * hears signals in the loop's poll phase, and an immediate queued from the poll phase runs
+   * before the next poll: the second immediate is queued after the first ran, so a poll comes
+   * between the two whichever phase the command ended in.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    this.dispose();
   }
 }

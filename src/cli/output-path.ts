@@ -26,7 +26,8 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
-import { gotText } from '../core/shown-text.js';
+import { codeText, gotText } from '../core/shown-text.js';
+import { IDLE_LIMIT_MS } from '../io/bounded-file.js';
 import { writeTarget } from '../io/write-target.js';
 import { freeRunFileAt } from '../repro/free-run-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
@@ -77,7 +78,7 @@ export function checkOutputFiles(
     if (reader !== undefined) {
       throw new ConfigError(
         o.option,
-        `Expected a ${o.directory === true ? 'directory' : 'file'} other than the command's input, got \`${o.path}\`, which ${reader} reads`,
+        `Expected a ${o.directory === true ? 'directory' : 'file'} other than the command's input, got ${gotText(o.path)}, which ${reader} reads`,
       );
     }
     if (o.directory === true) {
@@ -98,7 +99,7 @@ export function checkOutputFiles(
     if (other !== undefined) {
       throw new ConfigError(
         o.option,
-        `Expected a ${o.directory === true ? 'path' : 'file'} no other option writes, got \`${o.path}\`, which ${other} also names`,
+        `Expected a ${o.directory === true ? 'path' : 'file'} no other option writes, got ${gotText(o.path)}, which ${other} also names`,
       );
     }
     seen.set(full, o.option);
@@ -118,7 +119,7 @@ function checkNamesInDir(o: OutputFile, inputs: readonly InputFile[]): void {
     if (dirname(full) === dir && o.names!.test(basename(full))) {
       throw new ConfigError(
         o.option,
-        `Expected a directory whose files will not replace the command's input, got \`${o.path}\`, which holds \`${i.path}\` (${i.option} reads it), a name a file written there could take`,
+        `Expected a directory whose files will not replace the command's input, got ${gotText(o.path)}, which holds ${codeText(i.path)} (${i.option} reads it), a name a file written there could take`,
       );
     }
   }
@@ -379,11 +380,12 @@ export function describeErrno(code: string, path: string): string {
       return `directory \`${dirname(resolve(path))}\` does not exist (${code})`;
     case 'ENAMETOOLONG':
       return `the name is too long (${code})`;
-    // A pipe nobody read (src/io/pipe-write.ts, which gave up after its idle limit).
+    // A pipe nobody read (src/io/pipe-write.ts, which gave up after its idle limit): the limit said,
+    // or the command's wait of that long before it reads as a hang (QA: three FIFOs, 94 s unsaid).
     case 'ENXIO':
-      return `no process opened the pipe \`${path}\` to read it (${code})`;
+      return `no process opened the pipe \`${path}\` to read it within ${IDLE_LIMIT_MS / 1000} s (${code})`;
     case 'EAGAIN':
-      return `the process reading the pipe \`${path}\` stopped taking what was written (${code})`;
+      return `the process reading the pipe \`${path}\` took nothing for ${IDLE_LIMIT_MS / 1000} s (${code})`;
     // A path through a loop of links was refused with the bare code (QA).
     case 'ELOOP':
       return `\`${path}\` is a loop of symbolic links (${code})`;

@@ -24,6 +24,7 @@
  */
 
 import { EXIT } from '../core/exit-codes.js';
+import { shownText } from '../core/shown-text.js';
 import {
   ARROW_BREAK,
   BRACKET_BREAK,
@@ -107,7 +108,7 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
       () => recorded,
     );
   } finally {
-    interrupt.taken?.dispose();
+    await interrupt.taken?.close();
   }
 }
 
@@ -267,7 +268,7 @@ function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
 export function replayStatus(r: ReplayOutcome): string | undefined {
   if (r.exitCode === EXIT.notReproduced) {
     const commit = (c: string | null | undefined) =>
-      c == null ? 'commit unknown' : `commit ${c.slice(0, 8)}`;
+      c == null ? 'commit unknown' : `commit ${shownText(c.slice(0, 8))}`;
     const theirs = `${r.file.npusim.version}, ${commit(r.file.npusim.commit)}`;
     const ours = `${npusimVersion()}, ${commit(gitCommit())}`;
     return `npusim: not reproduced (exit ${EXIT.notReproduced}): if the file was not edited and this npusim is the one that wrote it (the file names ${theirs}; this is ${ours}), this is an npusim bug: please report it with the file`;

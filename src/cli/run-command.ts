@@ -15,6 +15,7 @@ import { randomInt } from 'node:crypto';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { gotText } from '../core/shown-text.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
 import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
@@ -134,7 +135,7 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     }
     return await runAndReport(session, { config, plan, workload, variants, sameAs, crashActor }, workers);
   } finally {
-    interrupt.dispose();
+    await interrupt.close();
   }
 }
 
@@ -403,6 +404,6 @@ function checkCrashAt(config: RunConfig, plan: MachinePlan): number | undefined 
       : '';
   throw new ConfigError(
     '--crash-at',
-    `Expected an actor of ${config.params.topology} (${names.join(', ')}), got \`${crashAt.actor}\`${hint}`,
+    `Expected an actor of ${config.params.topology} (${names.join(', ')}), got ${gotText(crashAt.actor)}${hint}`,
   );
 }

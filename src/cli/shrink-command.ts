@@ -79,7 +79,7 @@ export async function shrinkCommand(args: ShrinkArgs, io: CliIo): Promise<number
   try {
     return await shrinkAndWrite({ args, file, config, workload, first, budget, interrupt }, io);
   } finally {
-    interrupt.dispose();
+    await interrupt.close();
   }
 }
 

@@ -258,7 +258,7 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
       io,
     );
   } finally {
-    interrupt.dispose();
+    await interrupt.close();
   }
 }
 

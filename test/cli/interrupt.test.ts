@@ -66,6 +66,26 @@ describe('interrupt', () => {
     );
   });
 
+  test('a signal that came while the last output was written is heard before the handlers go, and changes nothing (QA: dropped, exit 0)', async () => {
+    const out = io();
+    const i = new Interrupt(out);
+    // Keeps Node's default action (the end of this test process) away, whatever happens.
+    const guard = (): void => {};
+    process.on('SIGINT', guard);
+    try {
+      i.track(vi.fn());
+      i.runOver();
+      // Sent to this process for real: Node hears it on the loop's next turn, as it hears one that
+      // came while a synchronous write held the loop. close() must give it that turn.
+      process.kill(process.pid, 'SIGINT');
+      await i.close();
+      expect(out.err.join('')).toBe('npusim: Ctrl-C came as the command ended: its outputs are whole\n');
+      expect(process.listeners('SIGINT')).toEqual([guard]);
+    } finally {
+      process.off('SIGINT', guard);
+    }
+  });
+
   test('on a terminal each message starts on a new line (after the echoed ^C); off one, no blank line comes first', () => {
     for (const isTTY of [true, false]) {
       const out = io(isTTY);

@@ -116,6 +116,13 @@ describe('files a command writes are checked before it runs', () => {
     for (const code of ['EACCES', 'EPERM']) {
       expect(describeErrno(code, ro)).toBe(`no permission to write \`${ro}\` (${code})`);
     }
+    // A pipe given up on says how long it waited (QA: the wait read as a hang).
+    expect(describeErrno('ENXIO', 'fifo')).toBe(
+      'no process opened the pipe `fifo` to read it within 30 s (ENXIO)',
+    );
+    expect(describeErrno('EAGAIN', 'fifo')).toBe(
+      'the process reading the pipe `fifo` took nothing for 30 s (EAGAIN)',
+    );
     // And through the check itself: an existing file the system refuses to let us write. As root
     // (CI) no file mode refuses, so the refusal is injected where accessSync would give it.
     writeFileSync(ro, '');
