@@ -357,9 +357,9 @@ function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
   return [...new Set([...ha.keys(), ...hb.keys()])].map((label) => {
     const fa = ha.get(label);
     const fb = hb.get(label);
-    // The figure's own unit; a result written before figures carried one: a percentage (a hit
-    // rate, a link's busy time) reads as one, anything else as its number.
-    const unit = fa?.unit ?? fb?.unit ?? (/^-?[\d.]+%/.test(fa?.text ?? fb?.text ?? '') ? 'ratio' : 'count');
+    // The figure's own unit; a result written before figures carried one: the unit its text
+    // shows (headlineUnitOfText), which the change cell prints its absolute change in.
+    const unit = fa?.unit ?? fb?.unit ?? headlineUnitOfText(fa?.text ?? fb?.text ?? '');
     const row = notJudged(
       'headline',
       label,
@@ -378,6 +378,23 @@ function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
 }
 
 export const HEADLINE_NOT_JUDGED = 'read from a figure judged below (or a parameter)';
+
+/**
+ * The unit of a headline figure written before figures carried one (0.10.0 and earlier), read
+ * from its text as headline.ts writes it: `21.9%` a ratio, `4.362 us` a time, `1.2 GB/s` bytes
+ * per second, `1.23M/s` a rate, `990.2 KB` bytes, anything else a count. The change cell prints
+ * the change in it (a latency's change as a count of picoseconds, `+1234567`, read as nothing).
+ */
+function headlineUnitOfText(text: string): CompareRow['unit'] {
+  const units: [RegExp, CompareRow['unit']][] = [
+    [/^-?[\d.]+%/, 'ratio'],
+    [/^-?[\d.]+ (ps|ns|us|ms|s)\b/, 'ticks'],
+    [/^-?[\d.]+ [KMGT]?B\/s\b/, 'bytes-per-second'],
+    [/^-?[\d.]+[kMG]?\/s\b/, 'per-second'],
+    [/^-?[\d.]+ [KMGT]?B\b/, 'bytes'],
+  ];
+  return units.find(([shape]) => shape.test(text))?.[1] ?? 'count';
+}
 
 /** The engine's own figures: machine-dependent, never judged. */
 function engineRows(a: RunResult, b: RunResult): CompareRow[] {

@@ -8,7 +8,8 @@ import { fitLine, hangingLines, TEXT_COLUMNS, textWidth } from '../core/wrap-tex
 import type { Comparison, RunHeader } from './compare-results.js';
 import { type CompareRow, NOISE_SIGMAS } from './compare-row.js';
 import { formatTime } from './duration.js';
-import { compact, percent } from './number-text.js';
+import { bytesText } from './headline.js';
+import { compact } from './number-text.js';
 import { setHostText } from './set-host-text.js';
 
 /** Files of a set of runs named in the header at most (the last place saying how many more). */
@@ -346,17 +347,30 @@ function value(r: CompareRow, v: number | undefined): string {
       return formatTime(v);
     case 'ratio':
       // As the summary and the HTML report print it (one decimal); the change, in pts, has two.
-      return percent(v);
+      return `${shownDecimals(v * 100, 1)}%`;
     case 'ms':
       return `${v.toFixed(0)} ms`;
     case 'per-second':
       return compact(v);
     case 'bytes-per-second':
-      return `${compact(v)} B/s`;
+      // A headline's rate (no other row has this unit), spelt as the headline spells it.
+      return `${bytesText(v)}/s`;
     default:
-      // A headline's mean over a set of runs (a rate per simulated second): read at a glance.
-      return r.section === 'headline' ? compact(v) : decimalText(v);
+      // A count, a headline's as any (a headline's rate per second has its own unit).
+      return decimalText(v);
   }
+}
+
+/**
+ * `x` to `decimals` places, as the summary prints it; one that is not 0 but would print as 0 there
+ * (a link's 0.0016 % busy, a change of 0.0049 pts) to two significant digits instead (`0.0016`),
+ * so a row flagged CHANGED never reads `0.0% 0.0% +0.00 pts` (QA: coordinator->chip0 control of
+ * two atsd-deadlock seeds).
+ */
+function shownDecimals(x: number, decimals: number): string {
+  const text = x.toFixed(decimals);
+  if (x === 0 || Number(text) !== 0) return text;
+  return x.toFixed(Math.min(100, 1 - Math.floor(Math.log10(Math.abs(x)))));
 }
 
 /**
@@ -370,19 +384,21 @@ export function decimalText(v: number): string {
   return text.includes('e') ? text : text.replace(/\.?0+$/, '');
 }
 
+/**
+ * A row's change, every section's alike: absolute in the row's unit (a percentage's in points, to
+ * two decimals), then relative in brackets where A is not 0 (`-1.58 pts (-7.2%)`; from 0, `+2`).
+ * A headline's change too, in its figure's unit (QA: it printed the relative change alone, which
+ * read as points for a percentage, and nothing for a change from 0).
+ */
 function changeText(r: CompareRow): string {
   if (r.change === undefined) return '';
-  // A headline figure's unit is in its text alone (`GB/s`): its change relative only.
-  if (r.section === 'headline')
-    return r.changeRatio === undefined
-      ? ''
-      : `${r.changeRatio >= 0 ? '+' : ''}${(r.changeRatio * 100).toFixed(1)}%`;
+  const sign = r.change >= 0 ? '+' : '';
   const abs =
     r.unit === 'ticks'
       ? `${r.change >= 0 ? '+' : '-'}${formatTime(Math.abs(r.change))}`
       : r.unit === 'ratio'
-        ? `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(2)} pts`
-        : `${r.change >= 0 ? '+' : ''}${value(r, r.change)}`;
+        ? `${sign}${shownDecimals(r.change * 100, 2)} pts`
+        : `${sign}${value(r, r.change)}`;
   const rel =
     r.changeRatio === undefined
       ? ''

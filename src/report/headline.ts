@@ -260,7 +260,8 @@ function countText(value: number, unit: 'count' | 'bytes', perSecond: boolean): 
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-function bytesText(b: number): string {
+/** Bytes as a headline writes them, four significant digits in SI units (`321.2 GB`); compare's change in them too. */
+export function bytesText(b: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = b;
   let i = 0;

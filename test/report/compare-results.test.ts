@@ -5,11 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
+import { buildCompareHtml } from '../../src/report/compare-html.js';
 import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/report/compare-places.js';
 import { type Comparison, compareResults } from '../../src/report/compare-results.js';
 import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
 import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
-import { comparisonFooter, comparisonHeader, formatComparison } from '../../src/report/format-comparison.js';
+import {
+  comparisonFooter,
+  comparisonHeader,
+  formatComparison,
+  rowCells,
+} from '../../src/report/format-comparison.js';
 import { evaluateHeadline } from '../../src/report/headline.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
@@ -669,7 +675,10 @@ describe('compare: each socket and each link', () => {
     const c = compareResults('A.json', h(321.2e9, '321.2 GB/s'), 'B.json', h(300e9, '300 GB/s'));
     const r = c.rows.find((x) => x.section === 'headline')!;
     expect(r).toMatchObject({ figure: 'DMA moved', verdict: 'not judged' });
-    expect(formatComparison(c)).toMatch(/^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-6\.6% +n\/j²$/m);
+    // Its change in its unit as its text spells it, then relative, as every section's.
+    expect(formatComparison(c)).toMatch(
+      /^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-21\.2 GB\/s \(-6\.6%\) +n\/j²$/m,
+    );
     expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged below/m);
     // What a figure is of (the busiest link) on a line below, not widening every row's columns.
     const busiest = (text: string): RunResult => ({
@@ -729,11 +738,25 @@ describe('compare: each socket and each link', () => {
       ['DMA completed', 'count'],
       ['ATS hit rate', 'ratio'],
     ]);
-    // A result written before figures carried a unit: a percentage still reads as a ratio.
-    const old = { ...result({}), headline: [{ label: 'busy', value: 0.5, text: '50.0%' }] };
+    // A result written before figures carried a unit (0.10.0): the unit its text shows, which the
+    // change cell prints the change in (a latency's read as a count of picoseconds).
+    const texts: [string, number, string][] = [
+      ['50.0%', 0.5, 'ratio'],
+      ['4.362 us (at most 64 outstanding per GPU)', 4.362e6, 'ticks'],
+      ['321.2 GB/s', 321.2e9, 'bytes-per-second'],
+      ['1.23M/s', 1.23e6, 'per-second'],
+      ['990.2 KB', 990.2e3, 'bytes'],
+      ['963', 963, 'count'],
+    ];
+    const old = {
+      ...result({}),
+      headline: texts.map(([text, value], i) => ({ label: `f${i}`, value, text })),
+    };
     expect(
-      compareResults('A.json', old, 'B.json', old).rows.find((x) => x.section === 'headline')?.unit,
-    ).toBe('ratio');
+      compareResults('A.json', old, 'B.json', old)
+        .rows.filter((x) => x.section === 'headline')
+        .map((x) => x.unit),
+    ).toEqual(texts.map(([, , unit]) => unit));
   });
 
   it('a headline figure of words or with a unit keeps its bracket below too, so no row passes 100 columns', () => {
@@ -786,5 +809,93 @@ describe('compare: each socket and each link', () => {
       })),
     });
     expect(text).toMatch(/^ {4}utilisation +1\.9% +1\.9% +\+0\.02 pts \(\+1\.1%\)/m);
+  });
+});
+
+describe("compare: a row's change cell, every section's alike", () => {
+  const cells = (c: Comparison, section: string, figure: string) =>
+    rowCells(c.rows.find((r) => r.section === section && r.figure === figure)!);
+
+  /** `stress`'s headline and hit rates for one seed: ATS hits of lookups, shootdowns completed. */
+  const run = (hits: number, lookups: number, shootdowns: number, p99: number): RunResult => {
+    const counts = { 'ats.hits': hits, 'ats.misses': lookups - hits, 'shootdown.completed': shootdowns };
+    const r = result(counts);
+    const latency = { count: 600, min: 1, max: p99, mean: 1, p50: 1, p99, p999: p99, unit: 'ticks' as const };
+    const run = {
+      ...r,
+      contention: {
+        ...r.contention,
+        atsHitRate: hits / lookups,
+        latencies: { 'shootdown.latencyTicks': latency },
+      },
+    };
+    const headline = evaluateHeadline(
+      [
+        { label: 'shootdowns completed', counter: 'shootdown.completed', per: 'run', unit: 'count' },
+        { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
+        { label: 'ATS cache hit rate', rate: 'ats-hit' },
+      ],
+      run,
+    );
+    return { ...run, headline };
+  };
+
+  it("a headline's change is in its unit, a percentage's in points, and from 0 absolute (QA: `-7.2%` read as points; blank from 0)", () => {
+    // As seeds 1 and 2 of `stress` for 100 us: 597 of 2728 ATS lookups hit, then 544 of 2679.
+    const c = compareResults(
+      'A.json',
+      run(597, 2728, 0, 70.98 * US),
+      'B.json',
+      run(544, 2679, 2, 71.32 * US),
+    );
+    const rate = cells(c, 'headline', 'ATS cache hit rate');
+    expect(rate.slice(1, 4)).toEqual(['21.9%', '20.3%', '-1.58 pts (-7.2%)']);
+    // One rule for every section: the rates section's row of the same figure says the same.
+    expect(rate[3]).toBe(cells(c, 'rates', 'ATS cache hit rate')[3]);
+    expect(cells(c, 'headline', 'shootdowns completed').slice(1, 4)).toEqual(['0', '2', '+2']);
+    expect(cells(c, 'counts', 'shootdown.completed')[3]).toBe('+2');
+    expect(cells(c, 'headline', 'shootdown latency p99')[3]).toBe('+340 ns (+0.5%)');
+    const text = formatComparison(c);
+    expect(text).toMatch(/^ {2}ATS cache hit rate +21\.9% +20\.3% +-1\.58 pts \(-7\.2%\) +n\/j/m);
+    expect(text).toMatch(/^ {2}shootdowns completed +0 +2 +\+2 +n\/j/m);
+    // The page's table prints the text's cells.
+    const page = buildCompareHtml(c);
+    expect(page).toContain(
+      '<td>ATS cache hit rate</td><td>21.9%</td><td>20.3%</td><td>-1.58 pts (-7.2%)</td>',
+    );
+    expect(page).toContain('<td>shootdowns completed</td><td>0</td><td>2</td><td>+2</td>');
+  });
+
+  it('a percentage too small for one decimal, or a change for two, prints two significant digits (QA: `0.0% 0.0% +0.00 pts` CHANGED)', () => {
+    // coordinator->chip0 control of two atsd-deadlock seeds (700 us): 11 and 45 messages.
+    const control = (messages: number, utilisation: number): LinkFigures => ({
+      label: 'coordinator->chip0 control',
+      kind: 'control',
+      between: 'control',
+      messages,
+      bytes: 16 * messages,
+      backlogBytes: 0,
+      utilisation,
+      meanQueueDelayTicks: 300,
+      maxQueueDelayTicks: 1000,
+    });
+    const on = (l: LinkFigures): RunResult => {
+      const r = result({});
+      return { ...r, contention: { ...r.contention, links: [l] } };
+    };
+    const c = compareResults(
+      'A.json',
+      on(control(11, 11 / 700_000)),
+      'B.json',
+      on(control(45, 45 / 700_000)),
+    );
+    const row = c.rows.find((r) => r.group === 'coordinator->chip0 control' && r.figure === 'utilisation')!;
+    expect(row.verdict).toBe('changed');
+    expect(rowCells(row).slice(1, 4)).toEqual(['0.0016%', '0.0064%', '+0.0049 pts (+309.1%)']);
+    // One decimal still, where it shows the figure, and 0 as 0.
+    const same = compareResults('A.json', on(control(11, 0.0187)), 'B.json', on(control(11, 0)));
+    const cellsOf = (x: Comparison) =>
+      rowCells(x.rows.find((r) => r.group !== undefined && r.figure === 'utilisation')!).slice(1, 4);
+    expect(cellsOf(same)).toEqual(['1.9%', '0.0%', '-1.87 pts (-100.0%)']);
   });
 });

@@ -536,3 +536,21 @@ describe('compare: two sets of runs', () => {
     );
   });
 });
+
+describe("compare of sets: a headline's means and change", () => {
+  it('a count reads as the counts section reads it, its change in its unit (it read `3.8k 3.9k +0.1%`)', () => {
+    const withHeadline = (seed: number, dmas: number): RunFile => {
+      const { file, result } = run(seed, { 'dma.completed': dmas });
+      const headline = [{ label: 'DMA completed', value: dmas, text: String(dmas), unit: 'count' as const }];
+      return { file, result: { ...result, headline } };
+    };
+    // The DMAs `stress` completed in 100 us: 3868 and 3829 with seeds 1 and 2, 3868 and 3835 with 1 and 3.
+    const c = compareSets(
+      [withHeadline(1, 3868), withHeadline(2, 3829)],
+      [withHeadline(3, 3868), withHeadline(4, 3835)],
+    );
+    const cells = (section: string) =>
+      rowCells(c.rows.find((r) => r.section === section && r.figure === 'DMA completed')!, true).slice(1, 4);
+    expect(cells('headline')).toEqual(['3848.5', '3851.5', '+3 (+0.1%)']);
+  });
+});
