@@ -9,6 +9,7 @@
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { escapedText, gotText } from '../core/shown-text.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -19,7 +20,7 @@ import { WorkerSet } from '../runtime/worker-set.js';
 
 /** A value as a message shows it: strings quoted, so `'7'` is not read as 7. */
 export function shown(v: unknown): string {
-  if (typeof v === 'string') return `${JSON.stringify(v)} (a string)`;
+  if (typeof v === 'string') return `${escapedText(v)} (a string)`;
   // `7n` said as 7 read as if 7 were refused.
   if (typeof v === 'bigint') return `${v}n (a bigint)`;
   if (typeof v === 'function') return 'a function';
@@ -64,7 +65,7 @@ export function checkRunConfig(config: RunConfig): void {
   // named the switch twice, which the command refuses (QA).
   const repeated = config.bugs.find((b, i) => config.bugs.indexOf(b) !== i);
   if (repeated !== undefined)
-    throw new ConfigError('bugs', `Expected each bug switch once, got \`${repeated}\` twice`);
+    throw new ConfigError('bugs', `Expected each bug switch once, got ${gotText(repeated)} twice`);
   checkDescriptiveFields(config);
   // The parameters as a workload file's are checked (a duration of -5 ran, and printed a
   // reproduce line with `--duration -5`); parsed ones parse to themselves.
@@ -90,7 +91,7 @@ export function checkCrashActor(config: RunConfig, actors: readonly { name: stri
   if (name === undefined || actors.some((a) => a.name === name)) return;
   throw new ConfigError(
     'crashAt.actor',
-    `Expected an actor of ${config.params.topology} (${actors.map((a) => a.name).join(', ')}), got \`${name}\``,
+    `Expected an actor of ${config.params.topology} (${actors.map((a) => a.name).join(', ')}), got ${gotText(name)}`,
   );
 }
 
@@ -126,7 +127,10 @@ function checkCrashAt(c: RunConfig['crashAt']): void {
   }
   const extra = Object.keys(c).find((k) => k !== 'actor' && k !== 'event');
   if (extra !== undefined) {
-    throw new ConfigError(`crashAt.${extra}`, `Expected only \`actor\` and \`event\`, got \`${extra}\` too`);
+    throw new ConfigError(
+      `crashAt.${extra}`,
+      `Expected only \`actor\` and \`event\`, got ${gotText(extra)} too`,
+    );
   }
   if (typeof c.actor !== 'string' || c.actor === '') {
     throw new ConfigError(
@@ -333,7 +337,7 @@ export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'
       if (!ENGINE_OPTION_KEYS.includes(key)) {
         throw new ConfigError(
           key,
-          `Expected an option runSimulation takes (${ENGINE_OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, ENGINE_OPTION_KEYS)}`,
+          `Expected an option runSimulation takes (${ENGINE_OPTION_KEYS.join(', ')}), got ${gotText(key)}${didYouMean(key, ENGINE_OPTION_KEYS)}`,
         );
       }
     }
@@ -429,7 +433,7 @@ function checkPlacement(options: Partial<EngineOptions>): void {
   if (extra !== undefined) {
     throw new ConfigError(
       `placement.${extra}`,
-      `Expected only ${keys.map((k) => `\`${k}\``).join(' and ')} in a placement of kind \`${String(kind)}\`, got \`${extra}\``,
+      `Expected only ${keys.map((k) => `\`${k}\``).join(' and ')} in a placement of kind \`${String(kind)}\`, got ${gotText(extra)}`,
     );
   }
   if (options.free !== undefined && kind !== 'per-actor') {

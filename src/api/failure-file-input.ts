@@ -6,6 +6,7 @@
  */
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
 import { shown } from './check-run-input.js';
 
@@ -49,7 +50,7 @@ export function checkFailureFileOptions(
     if (!keys.includes(key)) {
       throw new ConfigError(
         key,
-        `Expected an option ${entry} takes (${keys.join(', ')}), got \`${key}\`${didYouMean(key, keys)}`,
+        `Expected an option ${entry} takes (${keys.join(', ')}), got ${gotText(key)}${didYouMean(key, keys)}`,
       );
     }
   }

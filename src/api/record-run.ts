@@ -13,6 +13,7 @@
 
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 import * as machine from '../model/actors/machine.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { assembleResult } from '../report/assemble-result.js';
@@ -75,7 +76,7 @@ export async function recordRun(
     if (!OPTION_KEYS.includes(key) && key !== 'trace' && key !== 'free') {
       throw new ConfigError(
         key,
-        `Expected an option recordRun takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
+        `Expected an option recordRun takes (${OPTION_KEYS.join(', ')}), got ${gotText(key)}${didYouMean(key, OPTION_KEYS)}`,
       );
     }
   }

@@ -9,6 +9,7 @@
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
+import { gotText } from '../core/shown-text.js';
 import type { TopologySpec } from '../model/platform/topology-spec.js';
 import { validateTopologySpec } from '../model/platform/validate-topology.js';
 import type { BugName } from '../model/scenario/bugs.js';
@@ -93,7 +94,7 @@ function checkOptionKeys(options: object): void {
     if (!OPTION_KEYS.includes(key)) {
       throw new ConfigError(
         key,
-        `Expected an option runWorkload takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
+        `Expected an option runWorkload takes (${OPTION_KEYS.join(', ')}), got ${gotText(key)}${didYouMean(key, OPTION_KEYS)}`,
       );
     }
   }
@@ -328,7 +329,7 @@ function checkVariantKept(
       field: o.by,
       message:
         o.path === 'profile'
-          ? `Expected no other profile with variant ${v.name}, which runs profile ${v.profile} (the run would not be the variant it names, nor be judged by what it expects), got \`${options.profile}\``
+          ? `Expected no other profile with variant ${v.name}, which runs profile ${v.profile} (the run would not be the variant it names, nor be judged by what it expects), got ${gotText(String(options.profile))}`
           : `Expected no override of \`${o.path}\` with variant ${v.name}, which sets it to another value (the run would not be the variant it names, nor be judged by what it expects), got one`,
     }));
     throw new ConfigError(

@@ -16,6 +16,7 @@ import { didYouMean } from '../core/edit-distance.js';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { isSeed, SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { gotText } from '../core/shown-text.js';
 import { makeDirectory } from '../io/make-directory.js';
 import * as machine from '../model/actors/machine.js';
 import { validateWorkload, type Workload } from '../model/scenario/workload.js';
@@ -151,7 +152,7 @@ function checkOptionKeys(options: SweepWorkloadOptions): void {
       // `seed` and the engine's options are runWorkload's: a sweep chooses the seeds and runs inline.
       throw new ConfigError(
         key,
-        `Expected an option sweepWorkload takes (${OPTION_KEYS.join(', ')}), got \`${key}\`${didYouMean(key, OPTION_KEYS)}`,
+        `Expected an option sweepWorkload takes (${OPTION_KEYS.join(', ')}), got ${gotText(key)}${didYouMean(key, OPTION_KEYS)}`,
       );
     }
   }
@@ -178,7 +179,7 @@ function seedRange(seeds: SweepWorkloadOptions['seeds']): SeedRange {
   if (extra !== undefined)
     throw new ConfigError(
       `seeds.${extra}`,
-      `Expected only \`first\` and \`last\` in a range of seeds, got \`${extra}\` too`,
+      `Expected only \`first\` and \`last\` in a range of seeds, got ${gotText(extra)} too`,
     );
   const entries: [string, unknown][] = isList
     ? (seeds as readonly unknown[]).map((s, i) => [`seeds[${i}]`, s])

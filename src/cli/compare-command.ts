@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { codeText } from '../core/shown-text.js';
 import { readUserFile } from '../io/bounded-file.js';
 import { utf16JsonText } from '../io/utf16-text.js';
 import { buildCompareHtml } from '../report/compare-html.js';
@@ -69,7 +70,7 @@ function checkSameKind(a: string, b: string): void {
   const [file, dir] = dirA ? [b, a] : [a, b];
   throw new ConfigError(
     file,
-    `Expected two run results, or two directories of them (two sets of runs, each of at least 2), got the file \`${file}\` beside the directory \`${dir}\``,
+    `Expected two run results, or two directories of them (two sets of runs, each of at least 2), got the file ${codeText(file)} beside the directory ${codeText(dir)}`,
   );
 }
 

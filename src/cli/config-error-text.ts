@@ -3,8 +3,14 @@
  * when the error is about the command line (an option, the command, the workload named), where
  * the help lists what is allowed. An error in a file's content (a workload, topology, failure or
  * summary file) or in what the machine can run has nothing to look up there, so no pointer.
+ *
+ * Every message quotes what it got through shown-text.ts (gotText, shownText), which writes a
+ * control character as its code; one a layer still quotes as it arrived is escaped here too, line
+ * by line, so no text from a user's file or command line acts on the terminal (QA: an edited
+ * failure file's `\u001b]0;...\u0007` retitled it, `\u001b[2J` cleared it).
  */
 import type { ConfigError } from '../core/errors.js';
+import { escapeControls } from '../core/shown-text.js';
 import { COMMANDS } from './commands.js';
 
 /**
@@ -24,5 +30,6 @@ export function configErrorText(error: ConfigError, command?: string): string {
     COMMAND_LINE_FIELDS.has(error.field) || error.field.startsWith('-') || COMMAND_NAMES.has(error.field);
   const help =
     command !== undefined && COMMAND_NAMES.has(command) ? `npusim ${command} --help` : 'npusim --help';
-  return `npusim: ${error.message}\n${aboutCommandLine ? `Run \`${help}\` for usage.\n` : ''}`;
+  const message = error.message.split('\n').map(escapeControls).join('\n');
+  return `npusim: ${message}\n${aboutCommandLine ? `Run \`${help}\` for usage.\n` : ''}`;
 }

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
-import { gotText, shownText } from '../core/shown-text.js';
+import { codeText, gotText, shownText } from '../core/shown-text.js';
 import type { OutputFile } from './cli-args.js';
 import { type CommandSpec, HELP_OPTION, type OptionSpec } from './command-spec.js';
 import { type SplitValue, splitValueHint, unknownOptionHint } from './option-hint.js';
@@ -101,7 +101,7 @@ function checkRepeatsAndConflicts(table: readonly OptionSpec[], given: Map<strin
     if (o.multiple !== true && uses.length > 1) {
       throw new ConfigError(
         `--${o.name}`,
-        `Expected \`--${o.name}\` at most once, got it ${uses.length} times (${uses.map((u) => `\`${u}\``).join(', ')})`,
+        `Expected \`--${o.name}\` at most once, got it ${uses.length} times (${uses.map(gotText).join(', ')})`,
       );
     }
     for (const other of o.conflicts ?? []) {
@@ -199,7 +199,7 @@ function translateParseError(
         const given = argv.find((a) => a.startsWith(`${raw}=`));
         return new ConfigError(
           option,
-          `Expected no value after the flag \`${option}\`, got \`${given ?? raw}\``,
+          `Expected no value after the flag ${codeText(option)}, got ${gotText(given ?? raw)}`,
         );
       }
       const value = valueAfter(argv, raw);
@@ -228,19 +228,19 @@ function translateParseError(
       if (other) {
         return new ConfigError(
           option,
-          `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option \`${value}\`: the value was left out`,
+          `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option ${codeText(value)}: the value was left out`,
         );
       }
       return new ConfigError(
         option,
-        `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option-like \`${value}\`; ` +
-          `to pass a value that starts with a dash, write \`${option}=${value}\``,
+        `Expected a value after \`${option}\` (${o.value ?? 'a value'}), got the option-like ${codeText(value)}; ` +
+          `to pass a value that starts with a dash, write ${codeText(`${option}=${value}`)}`,
       );
     }
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new ConfigError(
         spec.name,
-        `Expected no argument after \`npusim ${spec.name}\`, got \`${quoted}\``,
+        `Expected no argument after \`npusim ${spec.name}\`, got ${gotText(quoted)}`,
       );
     default:
       return error;

@@ -11,6 +11,7 @@
  */
 import { decimalSeconds } from '../core/decimal-seconds.js';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
 
 export const PROGRESS_INTERVAL_ENV = 'NPUSIM_PROGRESS_INTERVAL';
 
@@ -26,7 +27,7 @@ export function progressIntervalMs(env: NodeJS.ProcessEnv = process.env): number
   if (!Number.isFinite(value)) {
     throw new ConfigError(
       PROGRESS_INTERVAL_ENV,
-      `Expected a number of seconds between progress lines (2, 0.5, 60; 0 for none), got \`${text}\``,
+      `Expected a number of seconds between progress lines (2, 0.5, 60; 0 for none), got ${gotText(text)}`,
     );
   }
   return value * 1000;

@@ -14,7 +14,7 @@
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
-import { gotText } from '../core/shown-text.js';
+import { codeText, gotText } from '../core/shown-text.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
 import { carriedBugMessage, carriedBugs } from '../model/scenario/carried-bugs.js';
@@ -207,7 +207,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
       });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
     else if (args.bugs.indexOf(bug) !== i)
-      found.push({ field: '--bug', message: `Expected each bug switch once, got \`${bug}\` twice` });
+      found.push({ field: '--bug', message: `Expected each bug switch once, got ${gotText(bug)} twice` });
   });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({
@@ -313,14 +313,14 @@ function withSets(args: ScenarioArgs, params: Workload['params']): Workload['par
   args.set.forEach((s, order) => {
     const field = `--set ${s.path}`;
     if (Object.hasOwn(sets, s.path)) {
-      found.push({ field, message: `Expected each parameter set once, got \`${s.path}\` twice`, order });
+      found.push({ field, message: `Expected each parameter set once, got ${gotText(s.path)} twice`, order });
       return;
     }
     const option = optionOf(s.path, args);
     if (option !== undefined) {
       found.push({
         field,
-        message: `Expected \`${s.path}\` either by --set or by ${option}, got both`,
+        message: `Expected ${codeText(s.path)} either by --set or by ${option}, got both`,
         order,
       });
       return;

@@ -8,7 +8,7 @@
  * a binary file.
  */
 import { ConfigError } from '../core/errors.js';
-import { shownText } from '../core/shown-text.js';
+import { gotText, shownText } from '../core/shown-text.js';
 import { readUserFile } from '../io/bounded-file.js';
 import { parseSeedItems, parseSeedRange, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import { byteText, firstBinaryByte, lineOfByte, utf8TextBytes } from './binary-bytes.js';
@@ -41,7 +41,7 @@ export function resolveSeeds(seeds: SeedRange | SeedsFile): SeedRange {
     field: option,
     tooLarge: (got) =>
       `Expected a file of seeds of at most ${MAX_SEEDS_FILE_BYTES / (1024 * 1024)} MiB, got ${got}`,
-    unreadable: (got) => `Expected a readable file of seeds, got \`${seeds.file}\`: ${got}`,
+    unreadable: (got) => `Expected a readable file of seeds, got ${gotText(seeds.file)}: ${got}`,
   });
   // UTF-16 with its byte order mark (Notepad, PowerShell's `>`) read as the text it is, a UTF-8
   // mark dropped (binary-bytes.ts); a file whose mark says UTF-16 but that is none is binary.

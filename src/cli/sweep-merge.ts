@@ -11,6 +11,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
+import { codeText, gotText } from '../core/shown-text.js';
 import { readUserText } from '../io/bounded-file.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
@@ -44,13 +45,13 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
     } catch (e) {
       throw new ConfigError(
         '--merge',
-        `Expected a directory of shard summaries, got \`${dir}\` (${(e as NodeJS.ErrnoException).code ?? e})`,
+        `Expected a directory of shard summaries, got ${gotText(dir)} (${(e as NodeJS.ErrnoException).code ?? e})`,
       );
     }
     // Said first: a sweep still running there may be why its summary is missing or old.
     for (const line of sweepsStillWriting(dir)) io.stderr.write(sayText(line));
     if (files.length === 0)
-      throw new ConfigError('--merge', `Expected sweep-summary*.json in \`${dir}\`, got none`);
+      throw new ConfigError('--merge', `Expected sweep-summary*.json in ${codeText(dir)}, got none`);
     for (const f of files)
       parts.push({ summary: withFilesBeside(readSummary(shardSummaryText(f), f), f), where: f });
   }

@@ -41,8 +41,8 @@ export function loadTopologyOption(
     readUserText(value, MAX_TOPOLOGY_FILE_BYTES, {
       field: option,
       tooLarge: (got) =>
-        `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got \`${value}\` of ${got === 'more than that' ? 'more bytes than that' : got}`,
-      unreadable: (got) => `Expected a readable topology file, got \`${value}\`: ${got}`,
+        `Expected a topology file of at most ${MAX_TOPOLOGY_FILE_BYTES} bytes, got ${gotText(value)} of ${got === 'more than that' ? 'more bytes than that' : got}`,
+      unreadable: (got) => `Expected a readable topology file, got ${gotText(value)}: ${got}`,
     }),
   );
   // Named by the file, as a workload file's syntax error is and as every other topology error is.

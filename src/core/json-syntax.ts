@@ -11,6 +11,8 @@
  * nothing.
  */
 
+import { codeText } from './shown-text.js';
+
 export interface JsonSyntaxProblem {
   /** 1-based line. */
   line: number;
@@ -64,10 +66,11 @@ function foundText(code: number): string {
 
 /**
  * A key as the message quotes it: in backticks when it is plain text, else as JSON writes it (an
- * empty key, a backtick, a control character or an escape sequence never reaches the terminal).
+ * empty key, a backtick, a control character or an escape sequence never reaches the terminal):
+ * shown-text.ts codeText, which escapes what JSON.stringify leaves raw (DEL, a C1 control) too.
  */
 function keyText(name: string): string {
-  return /^[^\p{Cc}\p{Cf}`]+$/u.test(name) ? `\`${name}\`` : JSON.stringify(name);
+  return codeText(name);
 }
 
 function scan(text: string): void {

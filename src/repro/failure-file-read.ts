@@ -2,7 +2,8 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT, npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile, withoutBom } from '../core/parse-json.js';
-import { npusimVersion } from '../io/version.js';
+import { codeText, escapeControls, gotText, shownText } from '../core/shown-text.js';
+import { npusimVersion, VERSION_TEXT } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import { decodeChoices, MAX_LOGGED_CHOICES } from '../model/choice/choice-log.js';
 import { checkOnePerActor } from '../model/choice/per-actor-logs.js';
@@ -16,13 +17,14 @@ import { variantNamed } from '../model/scenario/variant-named.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { applySets, parseParams, setsHold } from '../model/scenario/workload-params.js';
 import { formatTime } from '../report/duration.js';
-import { changedParam } from './changed-param.js';
+import { type ChangedParam, changedParam, optionParamsDiffering } from './changed-param.js';
 import {
   definitionDigest,
   endedWithoutEnd,
   FAILURE_FORMAT_VERSION,
   type FailureFile,
   fileSchema,
+  isInexactInteger,
   recordedStop,
   recordsInterruptedRun,
   shown,
@@ -64,6 +66,7 @@ function parseFailureFile(text: string, where: string): FailureFile {
   const file = r.data;
   checkExitClass(file, where);
   checkHost(file, where);
+  checkTakeLogsText(file, where);
   return file;
 }
 
@@ -91,9 +94,17 @@ function checkFormatAndVersion(json: Record<string, unknown>, where: string): vo
       `Expected the version of npusim that wrote the file (a string such as \`${npusimVersion()}\`), got ${shown(npusim.version)}`,
     );
   }
+  // A version no npusim has (`banana`) is no version to replay the file with: refused as the sweep
+  // summary's is (summary-read.ts), not answered "replay it with that version" (QA).
+  if (typeof npusim?.version === 'string' && !VERSION_TEXT.test(npusim.version)) {
+    throw new ConfigError(
+      `${where}: npusim.version`,
+      `Expected a version such as 0.2.0, got ${shown(npusim.version)}`,
+    );
+  }
   const wrote =
     typeof npusim?.version === 'string'
-      ? `npusim ${npusim.version}${typeof npusim.commit === 'string' ? ` (commit ${npusim.commit.slice(0, 12)})` : ''}`
+      ? `npusim ${npusim.version}${typeof npusim.commit === 'string' ? ` (commit ${shownText(npusim.commit.slice(0, 12))})` : ''}`
       : undefined;
   if (json.formatVersion !== FAILURE_FORMAT_VERSION) {
     throw new ConfigError(
@@ -115,7 +126,13 @@ function checkFormatAndVersion(json: Record<string, unknown>, where: string): vo
  * type and size checks; a failure file's other checks (a literal, a refinement) get it here.
  */
 function withWhatArrived(message: string, value: unknown): string {
-  return /\bgot\b/.test(message) ? message : `${message}, got ${shown(value)}`;
+  if (!/\bgot\b/.test(message)) return `${message}, got ${shown(value)}`;
+  // An integer past 2^53-1 that schema-issues.ts said by its double's digits (`got
+  // 1152921504606847000` for 2^60), which are not the file's: said as one too large to read.
+  const read = `got ${String(value)}`;
+  return isInexactInteger(value) && message.includes(read)
+    ? message.replace(read, `got ${shown(value)}`)
+    : message;
 }
 
 /**
@@ -174,14 +191,14 @@ function checkHost(file: FailureFile, where: string): void {
   if (file.options.host !== 'free' && file.free !== null) {
     throw new ConfigError(
       `${where}: options.host`,
-      `Expected \`free\` for a file with a take log (free), got \`${file.options.host}\``,
+      `Expected \`free\` for a file with a take log (free), got ${gotText(file.options.host)}`,
     );
   }
   // Only threads are placed: a placement beside another host would be a file edited by hand.
   if (file.options.workers !== undefined && file.options.host !== 'threaded') {
     throw new ConfigError(
       `${where}: options.workers`,
-      `Expected no --workers placement for a run on host \`${file.options.host}\` (only a threaded run has one), got \`${file.options.workers}\``,
+      `Expected no --workers placement for a run on host \`${file.options.host}\` (only a threaded run has one), got ${gotText(file.options.workers)}`,
     );
   }
   // The log says how the run ended, and so do the exit class and --stop-on-first: one edited
@@ -195,10 +212,33 @@ function checkHost(file: FailureFile, where: string): void {
         : `a ${cls} run${file.options.stopOnFirst ? ' with --stop-on-first' : ' without --stop-on-first'}`;
       throw new ConfigError(
         `${where}: free.stopped`,
-        `Expected \`${want}\` in the take log of ${why}, got \`${file.free.stopped}\``,
+        `Expected \`${want}\` in the take log of ${why}, got ${gotText(file.free.stopped)}`,
       );
     }
   }
+}
+
+/** Text of base64 (take-log.ts readVarints reads a log's takes only when they are). */
+const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Each take log's `takes` is base64 text, as npusim writes it: one that is not was said to be a
+ * log whose digest differs (take-log.ts checks the digest first), not what it is (QA).
+ */
+function checkTakeLogsText(file: FailureFile, where: string): void {
+  const i = file.free?.actors.findIndex((a) => !BASE64_TEXT.test(a.takes)) ?? -1;
+  if (i < 0) return;
+  const chars = Array.from(file.free!.actors[i]!.takes);
+  const bad = chars.findIndex((c) => !/[A-Za-z0-9+/=]/.test(c));
+  const at = bad >= 0 ? bad : chars.indexOf('=');
+  const why =
+    bad >= 0
+      ? `character ${bad + 1}, ${codeText(chars[bad]!)}, is no base64 digit`
+      : `character ${at + 1} is an \`=\` before the end (only the last two may be padding)`;
+  throw new ConfigError(
+    `${where}: free.actors[${i}].takes`,
+    `Expected base64 text (A-Z, a-z, 0-9, + and /, then at most two =), got ${gotText(shownText(chars.join(''), at))}: ${why}`,
+  );
 }
 
 /** The file's workload must exist now (built in, or the user's file as loaded) and be unchanged. */
@@ -214,23 +254,37 @@ function checkWorkload(
     throw new ConfigError(
       `${where}: workload.${fromFile === undefined ? 'name' : 'file'}`,
       fromFile === undefined
-        ? `Expected a workload of this npusim, got \`${file.workload.name}\`, which no longer exists`
-        : `Expected the workload file \`${fromFile}\` loaded to check it, got none`,
+        ? `Expected a workload of this npusim, got ${gotText(file.workload.name)}, which no longer exists`
+        : `Expected the workload file ${codeText(fromFile)} loaded to check it, got none`,
     );
   }
   if (fromFile !== undefined && workload.name !== file.workload.name) {
     throw new ConfigError(
       `${where}: workload.file`,
-      `Expected \`${fromFile}\` to declare workload \`${file.workload.name}\` as when the failure was recorded, got \`${workload.name}\``,
+      `Expected ${codeText(fromFile)} to declare workload ${codeText(file.workload.name)} as when the failure was recorded, got ${gotText(workload.name)}`,
     );
   }
-  if (definitionDigest(workload) !== file.workload.definitionDigest) {
-    const what = changeText(file, workload);
+  const digest = definitionDigest(workload);
+  if (digest !== file.workload.definitionDigest) {
+    const change = changeOf(file, workload);
+    const named =
+      fromFile === undefined
+        ? `workload ${codeText(file.workload.name)}`
+        : `the workload file ${codeText(fromFile)}`;
+    if (typeof change !== 'string' && change.given.length === 0) {
+      // No parameter differs at all: said with both digests, not as a change of the parameters
+      // (QA: only the digest had been edited).
+      throw new ConfigError(
+        `${where}: workload.definitionDigest`,
+        `Expected the definition digest ${named} gives now, ${digest}, got ${file.workload.definitionDigest}: every parameter of its definition is the one the run used, so the digest alone differs (was it edited?); the file cannot replay it exactly`,
+      );
+    }
+    const what = typeof change === 'string' ? change : optionParamText(change.given);
     throw new ConfigError(
       `${where}: workload.definitionDigest`,
       fromFile === undefined
-        ? `Expected workload \`${file.workload.name}\` as it was when the failure was recorded, got a changed definition (${what}): the file cannot replay it exactly`
-        : `Expected the workload file \`${fromFile}\` as it was when the failure was recorded, got a changed file (${what}): restore it to replay this failure exactly`,
+        ? `Expected ${named} as it was when the failure was recorded, got a changed definition (${what}): the file cannot replay it exactly`
+        : `Expected ${named} as it was when the failure was recorded, got a changed file (${what}): restore it to replay this failure exactly`,
     );
   }
   const variant = file.options.variant;
@@ -241,12 +295,18 @@ function checkWorkload(
   return workload;
 }
 
+/** A parameter's value as the refusals of a changed workload say it; `nothing` where it has none. */
+function paramText(v: unknown): string {
+  return v === undefined ? 'nothing' : escapeControls(JSON.stringify(v));
+}
+
 /**
  * What changed in the workload's parameters since the run (`host.unmapIntervalTicks` is 12000000
- * now, the run used 10000000), or that they differ where the run's own options or sets may hide
- * which.
+ * now, the run used 10000000), or that they differ where the recorded ones do not read; where no
+ * parameter it compares differs, those an option of their own sets that do (optionParamsDiffering:
+ * a value the run's option may have given), maybe none.
  */
-function changeText(file: FailureFile, workload: Workload): string {
+function changeOf(file: FailureFile, workload: Workload): string | { given: ChangedParam[] } {
   let recorded: RunConfig['params'];
   try {
     recorded = parseParams(file.workload.params, 'workload.params');
@@ -264,9 +324,18 @@ function changeText(file: FailureFile, workload: Workload): string {
     },
   );
   const c = changedParam(workload.params, recorded, sets);
-  if (c === undefined) return 'its parameters differ';
-  const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
-  return `its \`${c.path}\` is ${shown(c.now)} now, the run used ${shown(c.was)}`;
+  if (c === undefined) return { given: optionParamsDiffering(workload.params, recorded, sets) };
+  return `its \`${c.path}\` is ${paramText(c.now)} now, the run used ${paramText(c.was)}`;
+}
+
+/**
+ * A parameter an option of its own sets that differs, where no other does (optionParamsDiffering):
+ * a change of the definition there, unless the run's option gave it and the digest was edited.
+ */
+function optionParamText(given: readonly ChangedParam[]): string {
+  const first = given[0]!;
+  const more = given.length > 1 ? `, and ${given.length - 1} more such` : '';
+  return `its \`${first.path}\` is ${paramText(first.now)} now, the run used ${paramText(first.was)}${more}; unless the run's own option gave that value and the digest was edited`;
 }
 
 /**
@@ -312,10 +381,33 @@ function checkVariantUnchanged(file: FailureFile, where: string, workload: Workl
   );
 }
 
+/**
+ * Each `--set` the file records is one its parameters hold: the run's parameters are recorded
+ * whole, the sets only for its reproduce line, so a set edited by hand (or one naming no
+ * parameter) would have the replay print a command that runs another run (QA: replay took
+ * `gpu.dmaBytes=1024` beside parameters of 512 and said nothing).
+ */
+function checkSetsHeld(file: FailureFile, where: string, params: RunConfig['params']): void {
+  for (const [i, s] of (file.options.set ?? []).entries()) {
+    if (setsHold(params, { [s.path]: s.value })) continue;
+    let held: unknown;
+    try {
+      held = valueAtPath(params, parseParamPath(s.path, s.path));
+    } catch {
+      held = undefined;
+    }
+    throw new ConfigError(
+      `${where}: options.set[${i}]`,
+      `Expected a --set the run's parameters (workload.params) hold, got ${gotText(`${s.path}=${JSON.stringify(s.value)}`)}: ${held === undefined ? 'they have no such parameter' : `they give it ${paramText(held)}`}; the file contradicts itself`,
+    );
+  }
+}
+
 /** The run the file describes, its parameters, topology and choices checked against the machine. */
 function configOf(file: FailureFile, where: string): RunConfig {
   const fromFile = file.workload.file;
   const params = paramsOf(file, where);
+  checkSetsHeld(file, where, params);
   checkReach(file, where, params.durationTicks);
   const customTopology = customTopologyOf(file, where);
   checkTopologyName(file, where, params.topology, customTopology);
@@ -356,6 +448,7 @@ function configOf(file: FailureFile, where: string): RunConfig {
  * to its end: every host reports its duration as the tick reached then (inline-runtime.ts, the
  * threaded workers' stop.end, a free run's log). A file that says such a run stopped short has
  * had its duration edited (QA: 1000 s against a 200 us run, whose replay ran silently for hours).
+ * Nor does a finding come after it (`first.tick`).
  */
 function checkReach(file: FailureFile, where: string, durationTicks: number): void {
   const reached = file.figures.simulatedTicks;
@@ -365,13 +458,22 @@ function checkReach(file: FailureFile, where: string, durationTicks: number): vo
       `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}), got ${reached} (${by(reached, durationTicks)})`,
     );
   }
+  // No finding comes after the run's end, as a sweep summary's earliestTick is refused past it
+  // (summary-read.ts): a first.tick past it was judged by a replay that never reached it, NOT
+  // reproduced (exit 5, "an npusim bug"), and shrunk "at 200 us" in a 100 us run (QA).
+  const first = file.first;
+  if (first !== null && first.tick > durationTicks) {
+    throw new ConfigError(
+      `${where}: first.tick`,
+      `Expected at most the run's duration, workload.params.durationTicks ${durationTicks} (${formatTime(durationTicks)}): no finding comes after the run's end; got ${first.tick} (${by(first.tick, durationTicks)})`,
+    );
+  }
   // A run stopped at its first finding handled every event of the finding's tick and none after,
   // on every host (inline-runtime.ts; threaded and free workers end at the shared stop tick, the
   // threaded ones rolling back what they ran past it): it reached that tick + 1, or its duration
   // when the finding was in its last tick or at its end (files of `run --stop-on-first` inline,
   // threaded, free). A file that says otherwise had --stop-on-first (or its figures) edited: its
   // replay stopped at the finding and was reported NOT reproduced (exit 5), blaming npusim (QA).
-  const first = file.first;
   if (
     recordedStop(file) !== 'interrupted' &&
     file.options.stopOnFirst &&
@@ -501,13 +603,13 @@ function checkTopologyName(
   if (file.topology.name !== topology) {
     throw new ConfigError(
       `${where}: topology.name`,
-      `Expected \`${topology}\`, the topology of workload.params, got \`${file.topology.name}\``,
+      `Expected \`${topology}\`, the topology of workload.params, got ${gotText(file.topology.name)}`,
     );
   }
   if (custom !== undefined && custom.spec.name !== topology) {
     throw new ConfigError(
       `${where}: topology.spec.name`,
-      `Expected \`${topology}\`, the topology of workload.params, got \`${custom.spec.name}\``,
+      `Expected \`${topology}\`, the topology of workload.params, got ${gotText(custom.spec.name)}`,
     );
   }
 }
@@ -551,7 +653,7 @@ function checkAgainstMachine(file: FailureFile, where: string, config: RunConfig
   if (crashAt !== null && !names.includes(crashAt.actor)) {
     throw new ConfigError(
       `${where}: options.crashAt.actor`,
-      `Expected an actor of ${config.params.topology} (${names.join(', ')}), got \`${crashAt.actor}\``,
+      `Expected an actor of ${config.params.topology} (${names.join(', ')}), got ${gotText(crashAt.actor)}`,
     );
   }
 }

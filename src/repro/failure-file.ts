@@ -10,9 +10,11 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { didYouMean } from '../core/edit-distance.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { MAX_SEED, SEED_RANGE_TEXT } from '../core/seed-range.js';
+import { escapeControls, gotText } from '../core/shown-text.js';
 import { gitCommit, npusimVersion } from '../io/version.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { encodeChoices } from '../model/choice/choice-log.js';
@@ -50,6 +52,23 @@ const finding = strictFields('a first-finding field', {
   message: z.string(),
 });
 
+/**
+ * A name of `names` (a bug switch, a profile, a host, an exit class), refused in the command
+ * line's words (scenario-config.ts): the name that arrived through gotText, so a control character
+ * a hand edit put in it is shown escaped, not sent to the terminal (QA: `options.profile`
+ * `fixed\u001b]0;pwned\u0007` retitled it), with the name it is a slip of.
+ */
+function nameOf<const T extends readonly [string, ...string[]]>(names: T) {
+  return z.enum(names, {
+    error: (issue) =>
+      `Expected one of ${names.join(', ')}, got ${
+        typeof issue.input === 'string'
+          ? `${gotText(issue.input)}${didYouMean(issue.input, names)}`
+          : shown(issue.input)
+      }`,
+  });
+}
+
 /** A seed's refusal, as `--seed` words it: a seed past 2^53-1 would not read back as itself. */
 const SEED_EXPECTED = `Expected an integer seed ${SEED_RANGE_TEXT}`;
 
@@ -83,23 +102,23 @@ export const fileSchema = strictFields('a failure file field', {
     // Each once, as the command line makes them (scenario-config.ts): a switch twice is another
     // configuration, whose digest differs, so a file with one would replay as not reproduced (5)
     // instead of being refused for what it is (QA).
-    bugs: z.array(z.enum(BUG_NAMES as [string, ...string[]])).superRefine((bugs, ctx) => {
+    bugs: z.array(nameOf(BUG_NAMES as [string, ...string[]])).superRefine((bugs, ctx) => {
       bugs.forEach((b, i) => {
         if (bugs.indexOf(b) !== i)
           ctx.addIssue({
             code: 'custom',
             path: [i],
-            message: `Expected each bug switch once, got \`${b}\` again (bugs[${bugs.indexOf(b)}] has it)`,
+            message: `Expected each bug switch once, got ${gotText(b)} again (bugs[${bugs.indexOf(b)}] has it)`,
           });
       });
     }),
-    profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]),
+    profile: nameOf(Object.keys(PROFILES) as [string, ...string[]]),
     stopOnFirst: z.boolean(),
     crashAt: strictFields('a crashAt field', {
       actor: z.string(),
       event: z.number().int().min(1),
     }).nullable(),
-    host: z.enum(['inline', 'threaded', 'free']),
+    host: nameOf(['inline', 'threaded', 'free']),
     /**
      * A threaded run's `--workers`, when not one worker per actor (`auto` or a count, as `npusim
      * run` takes it): a replay on threads places the actors the same way, since a race may belong
@@ -153,7 +172,7 @@ export const fileSchema = strictFields('a failure file field', {
    * then (or null), and `figures` say where it stopped (the tick it reached, the events it handled).
    */
   exit: strictFields('an exit field', {
-    class: z.enum(['violation', 'liveness', 'crash', 'clean', 'interrupted']),
+    class: nameOf(['violation', 'liveness', 'crash', 'clean', 'interrupted']),
     code: z.number().int(),
   }),
   first: finding.nullable(),
@@ -302,9 +321,21 @@ export function failureFileName(file: FailureFile): string {
   return `${file.workload.name}${variant.replace(/[^a-z0-9.-]/gi, '_')}-seed${file.seed}-${what}-${failureIdentity(file).slice(0, 8)}.json`;
 }
 
-/** What arrived, in schema-issues.ts's words; a field left out is said to be missing. */
+/**
+ * What arrived, in schema-issues.ts's words; a field left out is said to be missing. A string's
+ * DEL or C1 control, which JSON.stringify leaves raw, is escaped as its C0 controls are
+ * (`"2\u001b[2J"`). An integer past 2^53-1 is said to be one: JSON.parse read `2^60`'s digits as
+ * the nearest double, whose own digits (1152921504606847000) are not the file's (QA).
+ */
 export function shown(v: unknown): string {
-  return shownValue(v, 'nothing (the field is missing)');
+  if (isInexactInteger(v))
+    return `a number past 2^53-1 (about ${v.toPrecision(3)}), too large for its digits to be read exactly`;
+  return escapeControls(shownValue(v, 'nothing (the field is missing)'));
+}
+
+/** An integer a JSON number read from a file may not be exactly: one past 2^53-1 (either sign). */
+export function isInexactInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v);
 }
 
 /** The `kind` of a strategy object as it arrived (undefined when it has none, or is no object). */

@@ -13,6 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { withoutBom } from '../core/parse-json.js';
+import { shownText } from '../core/shown-text.js';
 // Larger than any failure file npusim writes: not one (nor read).
 import { MAX_FAILURE_FILE_BYTES } from '../io/failure-file-text.js';
 
@@ -46,9 +47,10 @@ export function freeRunFileAt(path: string): string | undefined {
     return undefined;
   const workload = (o.workload as { name?: unknown } | undefined)?.name;
   const parts = [
-    typeof workload === 'string' ? workload : undefined,
+    typeof workload === 'string' ? shownText(workload) : undefined,
     typeof o.seed === 'number' ? `seed ${o.seed}` : undefined,
   ].filter((p) => p !== undefined);
-  const rule = typeof first.rule === 'string' ? `: ${first.rule}` : '';
+  // Read leniently, so its text is shown escaped: a control character never reaches the terminal.
+  const rule = typeof first.rule === 'string' ? `: ${shownText(first.rule)}` : '';
   return `a free run's failure file (${parts.join(', ')}${rule})`;
 }

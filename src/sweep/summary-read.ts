@@ -13,6 +13,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind, SUMMARY_FORMAT } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
+import { codeText, escapeControls, gotText, shownText } from '../core/shown-text.js';
 import { VERSION_TEXT } from '../io/version.js';
 import { isRuleName } from '../model/check/rule-names.js';
 import { MAX_PCT_DEPTH } from '../model/choice/pct.js';
@@ -55,7 +56,7 @@ const identitySchema = z.looseObject({
       error: (issue) => `Expected the version of npusim that ran the shard, got ${describeJson(issue.input)}`,
     })
     .regex(VERSION_TEXT, {
-      error: (issue) => `Expected a version such as 0.2.0, got ${JSON.stringify(issue.input)}`,
+      error: (issue) => `Expected a version such as 0.2.0, got ${describeValue(issue.input)}`,
     }),
   workload: z.string(),
   params: z.looseObject({
@@ -136,8 +137,8 @@ export function readSummary(text: string, where: string): SweepSummary {
   const unknown = Object.keys(s).find((k) => !SUMMARY_KEYS.has(k));
   if (unknown !== undefined) {
     throw new ConfigError(
-      `${where}: ${unknown}`,
-      `Expected only the fields a sweep writes (${[...SUMMARY_KEYS].join(', ')}), got \`${unknown}\``,
+      `${where}: ${shownText(unknown)}`,
+      `Expected only the fields a sweep writes (${[...SUMMARY_KEYS].join(', ')}), got ${gotText(unknown)}`,
     );
   }
   for (const k of ['ran', 'clean', 'failed', 'worstExitCode', 'wallMs'] as const) {
@@ -306,7 +307,7 @@ function checkSeedList(seeds: SeedRange, where: string): void {
   if (unknown.length > 0)
     throw new ConfigError(
       `${where}: seeds`,
-      `Expected first, last and a list, got unknown key \`${unknown[0]}\``,
+      `Expected first, last and a list, got unknown key ${codeText(unknown[0]!)}`,
     );
   const list = seeds.list as unknown;
   if (list === undefined) return;
@@ -527,8 +528,8 @@ function checkClasses(s: SweepSummary, where: string): void {
   for (const cls of classes) {
     if (cls !== 'clean' && !FAILING_CLASS_CODES.has(cls))
       throw new ConfigError(
-        `${where}: byClass.${cls}`,
-        `Expected a class a seed ends in (clean, ${[...FAILING_CLASS_CODES.keys()].join(', ')}), got \`${cls}\``,
+        `${where}: byClass.${shownText(cls)}`,
+        `Expected a class a seed ends in (clean, ${[...FAILING_CLASS_CODES.keys()].join(', ')}), got ${gotText(cls)}`,
       );
     if (cls !== 'clean' && s.byClass[cls] === 0)
       throw new ConfigError(
@@ -577,7 +578,13 @@ function describeJson(v: unknown): string {
   // said as `--set` and a topology file say it (QA67 D: `got a JSON number (null)`).
   if (v === Number.POSITIVE_INFINITY) return 'a number too large (above 1.8e308)';
   if (v === Number.NEGATIVE_INFINITY) return 'a number too large (below -1.8e308)';
-  return `a JSON ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+  return `a JSON ${typeof v} (${escapeControls(JSON.stringify(v).slice(0, 40))})`;
+}
+
+/** A value as JSON writes it, a control character escaped (`"0.2\u001b[2J"`); `none` for none. */
+function describeValue(v: unknown): string {
+  const json = JSON.stringify(v) as string | undefined;
+  return json === undefined ? 'none' : escapeControls(json);
 }
 
 /**
@@ -587,12 +594,11 @@ function describeJson(v: unknown): string {
 function whatFileIs(o: object): string {
   const r = o as Record<string, unknown>;
   if (r.format === SUMMARY_FORMAT)
-    return `version ${JSON.stringify(r.version) ?? 'none'} of it (written by another npusim version)`;
+    return `version ${describeValue(r.version)} of it (written by another npusim version)`;
   const kind = npusimFileKind(r);
   if (kind !== undefined) return kind;
-  if (typeof r.format === 'string')
-    return `format \`${r.format}\` version ${JSON.stringify(r.version) ?? 'none'}`;
+  if (typeof r.format === 'string') return `format ${codeText(r.format)} version ${describeValue(r.version)}`;
   const keys = Object.keys(r);
-  const shown = keys.slice(0, 6).map((k) => `"${k}"`);
+  const shown = keys.slice(0, 6).map((k) => escapeControls(JSON.stringify(k)));
   return `a JSON object without "format" and "version" (${keys.length === 0 ? 'no keys' : `keys ${shown.join(', ')}${keys.length > 6 ? ', ...' : ''}`})`;
 }

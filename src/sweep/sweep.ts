@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
+import { gotText } from '../core/shown-text.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { npusimVersion } from '../io/version.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -169,7 +170,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     const variant = options.workload.variants.find((v) => v.name === judgeAs.variant);
     if (variant === undefined)
       throw new Error(
-        `runSweep: expected judgeAs.variant to be a variant of ${options.workload.name} (${options.workload.variants.map((v) => v.name).join(', ')}), got \`${judgeAs.variant}\``,
+        `runSweep: expected judgeAs.variant to be a variant of ${options.workload.name} (${options.workload.variants.map((v) => v.name).join(', ')}), got ${gotText(judgeAs.variant)}`,
       );
     summary.expectation = { ...judgeAs, expect: variant.expect, met: 0 };
   }

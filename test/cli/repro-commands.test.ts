@@ -318,6 +318,36 @@ describe('run: failure files', () => {
     expect(missing.stderr).toContain('nope.json');
   });
 
+  test('replay: a tampered file whose text holds escape sequences is refused with each shown escaped, never raw (QA)', async () => {
+    const path = await failureFileCopy();
+    const f = JSON.parse(readFileSync(path, 'utf8'));
+    f.options.profile = 'fixed\u001b]0;pwned\u0007\u001b[2J';
+    writeFileSync(path, JSON.stringify(f));
+    const r = await cli(['replay', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'options.profile: Expected one of as-shipped, fixed, got "fixed\\u001b]0;pwned\\u0007\\u001b[2J"',
+    );
+    expect(r.stderr).not.toMatch(/(?!\n)\p{Cc}/u);
+  });
+
+  test.each([
+    [
+      '--profile',
+      'fixed\u001b]0;pwned\u0007',
+      '--profile: Expected one of as-shipped, fixed, got "fixed\\u001b]0;pwned\\u0007"',
+    ],
+    ['--bug', 'single\u009b2J\u007f', ', got "single\\u009b2J\\u007f"'],
+  ])(
+    'run %s typed with control characters is refused with them escaped (QA)',
+    async (option, value, said) => {
+      const r = await cli(['run', 'flush-race', option, value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(said);
+      expect(r.stderr).not.toMatch(/(?!\n)\p{Cc}/u);
+    },
+  );
+
   test.each([
     [['run', '--profile', 'newest'], /--profile: Expected one of as-shipped, fixed/],
     // QA67 F4: a value's slip gets the hint an option name's does.

@@ -60,6 +60,10 @@ describe('parseJson', () => {
     expect(
       refusal(() => parseJsonFile('{"a\\u001b[31m": 1, "a\\u001b[31m": 2}', 'w.json', 'JSON')),
     ).toContain('got "a\\u001b[31m" a second time');
+    // A C1 control (U+009B, CSI) and DEL, which JSON.stringify leaves raw, escaped too.
+    expect(
+      refusal(() => parseJsonFile('{"a\\u009b2J\\u007f": 1, "a\\u009b2J\\u007f": 2}', 'w.json', 'JSON')),
+    ).toContain('got "a\\u009b2J\\u007f" a second time');
     expect(refusal(() => parseJsonFile('{"": 1, "": 2}', 'w.json', 'JSON'))).toContain(
       'got "" a second time',
     );

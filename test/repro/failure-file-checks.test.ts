@@ -344,6 +344,21 @@ describe('failure files that contradict themselves are refused, naming the field
       },
       'f.json: options.variant: Expected no variant: workload `flush-race` has none, got `nope`',
     ],
+    [
+      'a --set the recorded parameters do not hold (its reproduce line would name another run)',
+      (f) => {
+        const dma = params(f).gpu!.dmaBytes as number;
+        (f.options as Json).set = [{ path: 'gpu.dmaBytes', value: dma * 2 }];
+      },
+      /^f\.json: options\.set\[0\]: Expected a --set the run's parameters \(workload\.params\) hold, got `gpu\.dmaBytes=\d+`: they give it \d+; the file contradicts itself$/,
+    ],
+    [
+      'a --set of no parameter',
+      (f) => {
+        (f.options as Json).set = [{ path: 'gpu.linkCount', value: 3 }];
+      },
+      "f.json: options.set[0]: Expected a --set the run's parameters (workload.params) hold, got `gpu.linkCount=3`: they have no such parameter; the file contradicts itself",
+    ],
   ])('%s', (_what, edit, message) => {
     const said = refused(tampered(edit));
     if (typeof message === 'string') expect(said).toBe(message);
@@ -388,14 +403,14 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
       (f) => {
         f.seed = 1e300;
       },
-      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got 1e+300',
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got a number past 2^53-1 (about 1.00e+300), too large for its digits to be read exactly',
     ],
     [
       'a seed one past 2^53-1 (it would read back as another seed)',
       (f) => {
         f.seed = 2 ** 53;
       },
-      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got 9007199254740992',
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got a number past 2^53-1 (about 9.01e+15), too large for its digits to be read exactly',
     ],
     [
       'a negative seed',
@@ -499,6 +514,114 @@ describe('what arrived is said, and a file from elsewhere is refused for what it
     if (typeof message !== 'string') expect(said).toMatch(message);
     else if (message.startsWith(', ')) expect(said.endsWith(message)).toBe(true);
     else expect(said).toBe(message);
+  });
+});
+
+describe('a hand-edited file is refused in words that never misstate it (QA)', () => {
+  /** What a refusal may not hold: a raw control character (C0 but the newline, DEL, C1). */
+  const RAW_CONTROL = /(?!\n)\p{Cc}/u;
+
+  test.each<[string, (f: Json & { workload: { params: Json } }) => void, string]>([
+    [
+      'a profile with escape sequences',
+      (f) => {
+        (f.options as Json).profile = 'fixed\u001b]0;pwned\u0007\u001b[2J';
+      },
+      'f.json: options.profile: Expected one of as-shipped, fixed, got "fixed\\u001b]0;pwned\\u0007\\u001b[2J"',
+    ],
+    [
+      'a bug switch with a C1 control',
+      (f) => {
+        (f.options as Json).bugs = ['single-flush\u009b2J'];
+      },
+      ', got "single-flush\\u009b2J"',
+    ],
+    [
+      'a workload name with a NUL',
+      (f) => {
+        (f.workload as Json).name = 'flush\u0000race\u001b[2J';
+      },
+      'f.json: workload.name: Expected a workload of this npusim, got "flush\\u0000race\\u001b[2J", which no longer exists',
+    ],
+    [
+      'a topology name with an escape',
+      (f) => {
+        (f.topology as Json).name = 'witherspoon-6\u001b[2J';
+      },
+      'f.json: topology.name: Expected `witherspoon-6`, the topology of workload.params, got "witherspoon-6\\u001b[2J"',
+    ],
+    [
+      'a host with an escape',
+      (f) => {
+        (f.options as Json).host = 'inline\u001b[2J';
+      },
+      'f.json: options.host: Expected one of inline, threaded, free, got "inline\\u001b[2J"',
+    ],
+    [
+      'a seed of text with DEL and a C1 control (JSON.stringify leaves them raw)',
+      (f) => {
+        f.seed = '2\u007f\u009b2J';
+      },
+      ', got "2\\u007f\\u009b2J"',
+    ],
+    [
+      // QA: "got one from npusim banana (commit ...): replay it with that version".
+      'a version that is none',
+      (f) => {
+        (f.npusim as Json).version = 'banana';
+      },
+      'f.json: npusim.version: Expected a version such as 0.2.0, got "banana"',
+    ],
+    [
+      // QA: replayed, and said NOT reproduced (exit 5, "an npusim bug").
+      'a first finding past the run’s end, in a run without --stop-on-first',
+      (f) => {
+        (f.options as Json).stopOnFirst = false;
+        (f.first as Json).tick = 900_000_000;
+        (f.figures as Json).simulatedTicks = 800_000_000;
+      },
+      "f.json: first.tick: Expected at most the run's duration, workload.params.durationTicks 800000000 (800 us): no finding comes after the run's end; got 900000000 (900 us)",
+    ],
+    [
+      // QA: shrink began "shrinking ...: at 200 us" on a 100 us run.
+      'a first finding past the run’s end, with --stop-on-first',
+      (f) => {
+        (f.first as Json).tick = 900_000_000;
+      },
+      "f.json: first.tick: Expected at most the run's duration, workload.params.durationTicks 800000000 (800 us): no finding comes after the run's end; got 900000000 (900 us)",
+    ],
+    [
+      'a take log whose takes are not base64',
+      (f) => {
+        (f.options as Json).host = 'free';
+        f.free = {
+          windowTicks: 1000,
+          stopped: 'first-finding',
+          actors: [{ events: 0, takes: 'AAAA!!!not base64!!!', check: '0123456789abcdef', finishTick: 0 }],
+        };
+      },
+      'f.json: free.actors[0].takes: Expected base64 text (A-Z, a-z, 0-9, + and /, then at most two =), got `AAAA!!!not base64!!!`: character 5, `!`, is no base64 digit',
+    ],
+  ])('%s', (_what, edit, message) => {
+    const said = refused(tampered(edit));
+    if (message.startsWith(', ')) expect(said.endsWith(message), said).toBe(true);
+    else expect(said).toBe(message);
+    expect(said).not.toMatch(RAW_CONTROL);
+  });
+
+  test('a seed past 2^53-1 is said to be one, not by digits the file does not hold (QA: 2^60 said as 1152921504606847000)', () => {
+    const text = JSON.stringify(file).replace(/"seed":1,/, '"seed":1152921504606846976,');
+    expect(text).toContain('"seed":1152921504606846976,');
+    const said = refused(text);
+    expect(said).toBe(
+      'f.json: seed: Expected an integer seed from 0 to 2^53-1 (9007199254740991, the largest a JSON failure file reads back exactly), got a number past 2^53-1 (about 1.15e+18), too large for its digits to be read exactly',
+    );
+    // A tick too: zod's own bound said the double's digits.
+    const tick = refused(JSON.stringify(file).replace(/"tick":\d+,/, '"tick":1152921504606846976,'));
+    expect(tick).toMatch(
+      /^f\.json: first\.tick: Expected .*, got a number past 2\^53-1 \(about 1\.15e\+18\)/,
+    );
+    expect(tick).not.toContain('1152921504606847000');
   });
 });
 

@@ -103,7 +103,18 @@ describe('failure files', () => {
         params: { ...w.params, durationTicks: 1_000 },
       }),
     );
-    expect(refused(file, changed)).toMatch(/changed definition/);
+    expect(refused(file, changed)).toMatch(
+      /got a changed definition \(its `durationTicks` is 1000 now, .*unless the run's own option gave that value and the digest was edited\)/,
+    );
+  });
+
+  test('failure file: a definition digest edited alone is said with both digests, not as parameters that differ (QA)', () => {
+    const now = file.workload.definitionDigest;
+    const said = refused({ ...file, workload: { ...file.workload, definitionDigest: '0000000000000000' } });
+    expect(said).toBe(
+      `f.json: workload.definitionDigest: Expected the definition digest workload \`tce-storm\` gives now, ${now}, got 0000000000000000: every parameter of its definition is the one the run used, so the digest alone differs (was it edited?); the file cannot replay it exactly`,
+    );
+    expect(said).not.toMatch(/parameters differ/);
   });
 
   test('failure file: a changed workload parameter is named with its value now and the run’s (QA: only "its parameters differ")', () => {
@@ -126,10 +137,13 @@ describe('failure files', () => {
         edited({ ...w.params, tenants: [{ ...t, lpid: t.lpid + 7 }, ...w.params.tenants.slice(1)] }),
       ),
     ).toContain(`its \`tenants[0].lpid\` is ${t.lpid + 7} now, the run used ${t.lpid}`);
-    // A length the run may have had from --duration: the change is said, not which.
-    expect(refused(file, edited({ ...w.params, durationTicks: 1_000 }))).toContain(
-      'got a changed definition (its parameters differ)',
+    // A length the run may have had from --duration (a failure file does not say): a change, unless
+    // the option gave it and the digest was edited.
+    const said = refused(file, edited({ ...w.params, durationTicks: 1_000 }));
+    expect(said).toContain(
+      `got a changed definition (its \`durationTicks\` is 1000 now, the run used ${w.params.durationTicks}; unless the run's own option gave that value and the digest was edited)`,
     );
+    expect(said).not.toMatch(/parameters differ/);
   });
 });
 
@@ -152,7 +166,7 @@ describe('failure files of user workload files', () => {
       params: { ...w.params, durationTicks: 9 },
     });
     expect(() => readFailureFile(JSON.stringify(ofFile()), 'f.json', registry, edited)).toThrow(
-      /workload\.definitionDigest: Expected the workload file `w\/mine\.ts` as it was/,
+      /workload\.definitionDigest: Expected the workload file `w\/mine\.ts` as it was when the failure was recorded, got a changed file \(its `durationTicks` is 9 now.*\): restore it to replay this failure exactly/,
     );
     // A registry workload of the same name does not stand in for the file.
     expect(() => readFailureFile(JSON.stringify(ofFile()), 'f.json', new Map([['mine', mine]]))).toThrow(

@@ -225,6 +225,34 @@ describe('shrink: a recording of a run Ctrl-C stopped', () => {
 });
 
 describe('replay: a free log of another run', () => {
+  test('replay: a take log whose takes are not base64 is refused as such, not as a log whose digest differs (QA)', async () => {
+    const c = config('stress', 7, 20_000_000);
+    const plan = machine.planMachine(c);
+    const file = buildFailureFile({
+      config: c,
+      workload: registry.get('stress')!,
+      host: 'free',
+      digest: '0123456789abcdef',
+      exitClass: 'clean',
+      exitCode: 0,
+      first: null,
+      simulatedTicks: 20_000_000,
+      events: plan.actors.length * 50,
+      free: {
+        windowTicks: 1_000_000,
+        stopped: 'end' as const,
+        actors: plan.actors.map((_, i) => ({
+          ...new TakeLogWriter().encode(50),
+          ...(i === 3 ? { takes: '!!!not base64!!!' } : {}),
+          finishTick: 20_000_000,
+        })),
+      },
+    });
+    await expect(replay(file)).rejects.toThrow(
+      'r.json: free.actors[3].takes: Expected base64 text (A-Z, a-z, 0-9, + and /, then at most two =), got `!!!not base64!!!`: character 1, `!`, is no base64 digit',
+    );
+  });
+
   test('replay: a log no order of steps can follow is refused naming every actor that cannot go on', async () => {
     const c = config('stress', 7, 20_000_000);
     const plan = machine.planMachine(c);

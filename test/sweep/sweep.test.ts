@@ -662,6 +662,13 @@ describe('sweep --merge: reading a shard summary', () => {
     expect(() => readSummary(withSweep({ npusim: '' }), 'f')).toThrow(
       'f: sweep.npusim: Expected a version such as 0.2.0, got ""',
     );
+    // A control character of a hand edit is shown escaped, never raw (QA: a failure file's were).
+    expect(() => readSummary(withSweep({ npusim: '0.2.0\u001b[2J\u009b' }), 'f')).toThrow(
+      'f: sweep.npusim: Expected a version such as 0.2.0, got "0.2.0\\u001b[2J\\u009b"',
+    );
+    expect(() => readSummary(JSON.stringify({ ...good, 'z\u001b[2J': 1 }), 'f')).toThrow(
+      /^f: z\\u001b\[2J: Expected only the fields a sweep writes \(.*\), got "z\\u001b\[2J"$/,
+    );
     expect(
       readSummary(
         withSweep({ strategy: 'pct', pctDepth: 2, set: [{ path: 'gpu.dmaBytes', value: 512 }] }),
