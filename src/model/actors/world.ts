@@ -12,9 +12,11 @@
  * edge each way between the coordinator and every chip and GPU (the host kernel's MMIO and
  * interrupt paths; ASSUMED 200 ns, 16 GB/s).
  */
+
 import { countText } from '../../core/count-text.js';
 import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
+import { gotText } from '../../core/shown-text.js';
 import { HOST_RAM_PER_SOCKET_BYTES, hostRam } from '../host/host-ram.js';
 import { PAGE_64K, type PhysPages, pageSizeName } from '../host/page-table.js';
 import { buildProcesses, type ProcessInfo } from '../host/process.js';
@@ -161,7 +163,7 @@ function topologyOf(config: RunConfig): Topology {
     const presets = Object.keys(TOPOLOGY_PRESETS);
     throw new ConfigError(
       'topology',
-      `Expected a preset, one of ${presets.join(', ')}, got \`${p.topology}\`${didYouMean(p.topology, presets)} (a topology file is given by \`--topology FILE\`, not by this parameter)`,
+      `Expected a preset, one of ${presets.join(', ')}, got ${gotText(p.topology)}${didYouMean(p.topology, presets)} (a topology file is given by \`--topology FILE\`, not by this parameter)`,
     );
   }
   return buildTopology(custom?.spec ?? (p.topology as keyof typeof TOPOLOGY_PRESETS));

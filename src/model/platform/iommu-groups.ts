@@ -17,7 +17,9 @@
  * decides whether a reachable peer belongs to another tenant. That is how the model shows that
  * under `per-gpu` without link disable two tenants' GPUs can reach each other.
  */
+
 import { ConfigError, ModelRefusal } from '../../core/errors.js';
+import { gotText } from '../../core/shown-text.js';
 import type { Lpid } from '../types.js';
 import type { GpuBar0 } from './gpu-bar0.js';
 import type { Topology } from './topology.js';
@@ -86,7 +88,7 @@ export function computeGroups(topology: Topology, policy: GroupPolicy): IommuGro
   if (!GROUP_POLICIES.includes(policy)) {
     throw new ConfigError(
       'policy',
-      `Expected one of ${GROUP_POLICIES.join(', ')}, got \`${String(policy)}\``,
+      `Expected one of ${GROUP_POLICIES.join(', ')}, got ${gotText(String(policy))}`,
     );
   }
   const groups: IommuGroup[] = [];

@@ -7,6 +7,7 @@
  * by the command line and by the library. A workload's variant run after its own run (the
  * command line's side-by-side table) leaves the switch out and says so (cli/run-variants.ts).
  */
+import { gotText } from '../../core/shown-text.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 
 /** The switches of `bugs` that `profile` already carries, in the order given, each once. */
@@ -20,5 +21,5 @@ export function carriedBugs(bugs: readonly unknown[], profile: ProfileName): str
  * the caller gave it (`--profile as-shipped`, `profile as-shipped of --variant as-shipped`).
  */
 export function carriedBugMessage(bug: string, profileText: string): string {
-  return `Expected a bug switch ${profileText} does not already carry, got \`${bug}\` (the profile switches it on; \`npusim list\` shows each profile's switches)`;
+  return `Expected a bug switch ${profileText} does not already carry, got ${gotText(bug)} (the profile switches it on; \`npusim list\` shows each profile's switches)`;
 }

@@ -13,7 +13,9 @@
  * is refused with the schema's own words. Only the way there must exist: a missing tenant index or
  * a path through a number is refused here, naming the field.
  */
+
 import { ConfigError } from '../../core/errors.js';
+import { gotText } from '../../core/shown-text.js';
 
 /** `tenants[0].pageSizes` -> ['tenants', 0, 'pageSizes']; throws a ConfigError naming `field`. */
 export function parseParamPath(path: string, field: string): (string | number)[] {
@@ -27,7 +29,7 @@ export function parseParamPath(path: string, field: string): (string | number)[]
       }
       throw new ConfigError(
         field,
-        `Expected a parameter path such as \`gpu.dmaBytes\` or \`tenants[0].pagesPerProcess\`, got \`${path}\``,
+        `Expected a parameter path such as \`gpu.dmaBytes\` or \`tenants[0].pagesPerProcess\`, got ${gotText(path)}`,
       );
     }
     if (m[1] !== undefined) keys.push(m[1]);

@@ -35,7 +35,9 @@
  *   vfio-pci maps BAR0 whole; docs/theory/topology-groups-tce.md#4-mmio-filter-mmio-filterts), so
  *   `as-shipped` runs without it and `fixed`, whose fixes are the model's proposals, with it.
  */
+
 import { ConfigError } from '../../core/errors.js';
+import { gotText } from '../../core/shown-text.js';
 import type { GroupPolicy } from '../platform/iommu-groups.js';
 import type { BugName } from './bugs.js';
 
@@ -138,7 +140,7 @@ export function isProfileName(s: string): s is ProfileName {
 /** The profile of that name (default `fixed`); an unknown name is a ConfigError naming the choices. */
 export function resolveProfile(name: string = DEFAULT_PROFILE): Profile {
   if (!isProfileName(name)) {
-    throw new ConfigError('profile', `Expected one of ${PROFILE_NAMES.join(', ')}, got \`${name}\``);
+    throw new ConfigError('profile', `Expected one of ${PROFILE_NAMES.join(', ')}, got ${gotText(name)}`);
   }
   return PROFILES[name];
 }

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { didYouMean, nearestNames } from '../../core/edit-distance.js';
-import { shownText } from '../../core/shown-text.js';
+import { gotText, shownText } from '../../core/shown-text.js';
 import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
@@ -399,9 +399,13 @@ function oneOf(values: readonly unknown[]): string {
   return text.length === 1 ? `\`${text[0]}\`` : `one of ${text.join(', ')}`;
 }
 
-/** What arrived for a choice of names: a string in backticks (`` `tce` ``), as checkPolicy says it. */
+/**
+ * What arrived for a choice of names: a string in backticks (`` `tce` ``), as checkPolicy says it;
+ * one holding a control character as JSON writes it (gotText), so a file's name never acts on the
+ * terminal that prints its refusal.
+ */
 function shownOption(v: unknown): string {
-  return typeof v === 'string' ? `\`${v.length > 80 ? `${v.slice(0, 77)}...` : v}\`` : shown(v);
+  return typeof v === 'string' ? gotText(v.length > 80 ? `${v.slice(0, 77)}...` : v) : shown(v);
 }
 
 /** The kind a type issue expected, in words, with a number's range when its schema has one. */

@@ -3,9 +3,11 @@
  * how the host unmaps and migrates, the policy and topology; their zod schema with every default,
  * their checks across fields, `--set`-style changes on top, and the form run digests hash.
  */
+
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
+import { gotText } from '../../core/shown-text.js';
 import { COMMAND_KEYS } from './command-keys.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
@@ -481,7 +483,7 @@ function checkOwnParameter(
     outer.length <= inner.length && outer.every((k, i) => k === inner[i]);
   for (const e of earlier) {
     if (!within(e.keys, set.keys) && !within(set.keys, e.keys)) continue;
-    const both = `got \`${e.path}\` and \`${set.path}\``;
+    const both = `got ${gotText(e.path)} and ${gotText(set.path)}`;
     if (e.keys.length === set.keys.length)
       throw new ConfigError(field, `Expected each parameter set once, ${both}: one parameter twice`);
     const [outer, inner] = e.keys.length < set.keys.length ? [e.path, set.path] : [set.path, e.path];
@@ -576,7 +578,7 @@ export function paramsIssues(
     else
       issues.push({
         field: `tenants[${i}].name`,
-        message: `Expected a name no other tenant has, got \`${t.name}\` (tenants[${sameName}] has it)`,
+        message: `Expected a name no other tenant has, got ${gotText(t.name)} (tenants[${sameName}] has it)`,
       });
     const sameLpid = lpids.get(t.lpid);
     if (sameLpid === undefined) lpids.set(t.lpid, i);

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
+import { gotText } from '../../core/shown-text.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
@@ -51,7 +52,7 @@ const kebabName = z
       `Expected a name of at most ${MAX_WORKLOAD_NAME_LENGTH} characters, got ${String((issue.input as string).length)}`,
   });
 const ruleName = z.string().refine(isRuleName, {
-  error: (issue) => `Expected a rule name (\`npusim list\` shows them), got \`${String(issue.input)}\``,
+  error: (issue) => `Expected a rule name (\`npusim list\` shows them), got ${gotText(String(issue.input))}`,
 });
 
 /**
@@ -343,7 +344,7 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
     if (first !== i)
       issues.push({
         field: `${at}.name`,
-        message: `Expected a variant name no other variant has, got \`${v.name}\`: variants[${first}] has it too`,
+        message: `Expected a variant name no other variant has, got ${gotText(v.name)}: variants[${first}] has it too`,
       });
     // A variant's set is judged against the parameters it changes: none to judge it by while
     // those are refused.
