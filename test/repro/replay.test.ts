@@ -225,7 +225,11 @@ describe('shrink: a recording of a run Ctrl-C stopped', () => {
 });
 
 describe('replay: a free log of another run', () => {
-  test('replay: a take log whose takes are not base64 is refused as such, not as a log whose digest differs (QA)', async () => {
+  /**
+   * A clean free run of stress seed 7, 20 us, whose logs are 50 events each with no takes, the
+   * actor `edited` names given `takes` of its own: a log of no run this machine made.
+   */
+  function freeFile(edited?: { actor: number; takes: string }) {
     const c = config('stress', 7, 20_000_000);
     const plan = machine.planMachine(c);
     const file = buildFailureFile({
@@ -237,47 +241,32 @@ describe('replay: a free log of another run', () => {
       exitCode: 0,
       first: null,
       simulatedTicks: 20_000_000,
+      // The logs' own events (50 each): a file whose figures disagree with its logs is refused
+      // before the replay (checkTakeLogsEnd), which is not what these tests are about.
       events: plan.actors.length * 50,
       free: {
         windowTicks: 1_000_000,
         stopped: 'end' as const,
         actors: plan.actors.map((_, i) => ({
           ...new TakeLogWriter().encode(50),
-          ...(i === 3 ? { takes: '!!!not base64!!!' } : {}),
+          ...(i === edited?.actor ? { takes: edited.takes } : {}),
           finishTick: 20_000_000,
         })),
       },
     });
+    return { file, plan };
+  }
+
+  test('replay: a take log whose takes are not base64 is refused as such, not as a log whose digest differs (QA)', async () => {
+    const { file } = freeFile({ actor: 3, takes: '!!!not base64!!!' });
     await expect(replay(file)).rejects.toThrow(
       'r.json: free.actors[3].takes: Expected base64 text (A-Z, a-z, 0-9, + and /, then at most two =), got `!!!not base64!!!`: character 1, `!`, is no base64 digit',
     );
   });
 
   test('replay: a log no order of steps can follow is refused naming every actor that cannot go on', async () => {
-    const c = config('stress', 7, 20_000_000);
-    const plan = machine.planMachine(c);
     // No takes at all, 50 events each: an actor that only acts on what it receives runs dry.
-    const free = {
-      windowTicks: 1_000_000,
-      stopped: 'end' as const,
-      actors: plan.actors.map(() => ({ ...new TakeLogWriter().encode(50), finishTick: 20_000_000 })),
-    };
-    const file = {
-      ...buildFailureFile({
-        config: c,
-        workload: registry.get('stress')!,
-        host: 'free',
-        digest: '0123456789abcdef',
-        exitClass: 'clean',
-        exitCode: 0,
-        first: null,
-        simulatedTicks: 20_000_000,
-        // The logs' own events (50 each): a file whose figures disagree with its logs is refused
-        // before the replay (checkTakeLogsEnd), which is not what this test is about.
-        events: plan.actors.length * 50,
-        free,
-      }),
-    };
+    const { file, plan } = freeFile();
     const error = await replay(file).then(
       () => undefined,
       (e: unknown) => e,
