@@ -22,6 +22,7 @@ import {
   DEFAULT_FAILURES_DIR,
   DEFAULT_FAILURES_OPTION,
   DEFAULT_FREE_WINDOW_TICKS,
+  DEFAULT_SHRUNK_OPTION,
   type OutputFile,
   type RunArgs,
   type ScenarioArgs,
@@ -138,7 +139,7 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
     // input under a link) is kept and the shrunk file takes the next free name (shrink-command.ts).
     // Its directory must take a new file.
     if (values.out === undefined)
-      outputs.push({ option: '--out', path: outHere ? '.' : dirname(out), directory: true });
+      outputs.push({ option: DEFAULT_SHRUNK_OPTION, path: outHere ? '.' : dirname(out), directory: true });
     return {
       command: 'shrink',
       file,

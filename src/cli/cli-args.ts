@@ -56,6 +56,11 @@ export const DEFAULT_FAILURES_DIR = 'npusim-failures';
  */
 export const DEFAULT_FAILURES_OPTION =
   '--failures (not given: its default; --failures DIR or --no-failure-file to change it)';
+/**
+ * The shrunk file's default place as errors name it (beside the failure file, or here for one read
+ * from a pipe): QA read `--out: ... got .` in a read-only directory where no --out was given.
+ */
+export const DEFAULT_SHRUNK_OPTION = '--out (not given: beside the failure file; --out FILE to change it)';
 
 export interface RunArgs extends ScenarioArgs {
   command: 'run';

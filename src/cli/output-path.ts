@@ -32,6 +32,7 @@ import { writeTarget } from '../io/write-target.js';
 import { freeRunFileAt } from '../repro/free-run-file.js';
 import { writeWholeFile } from '../repro/write-whole-file.js';
 import type { OutputFile } from './cli-args.js';
+import { sayText } from './cli-io.js';
 
 /** What the check reads from the file system; tests give a fake statfs to model a full device. */
 export interface OutputFs {
@@ -309,9 +310,12 @@ export function writeOutputs(
       if (f.written !== undefined) stderr.write(`npusim: ${f.written}\n`);
     } catch (e) {
       failed.push(f.option);
+      // Wrapped as every note is (QA: 156 columns, where a run that found something exits 1, not 2).
       stderr.write(
-        `npusim: ${f.option}: could not write \`${f.path}\`: ${describeErrno(errnoOf(e), f.path)}; ` +
-          'the file was not written, the output above is complete\n',
+        sayText(
+          `${f.option}: could not write \`${f.path}\`: ${describeErrno(errnoOf(e), f.path)}; ` +
+            'the file was not written, the output above is complete',
+        ),
       );
     }
   }

@@ -125,7 +125,6 @@ async function loadWorkload(file: string): Promise<Workload> {
       `Expected a workload file named *.ts, *.js or *.json (also .mts, .cts, .mjs, .cjs; a module's in lower case, as Node imports it), got \`${file}\``,
     );
   }
-  let definition: unknown;
   if (isJson) {
     if (bytes > MAX_WORKLOAD_FILE_BYTES) {
       throw new ConfigError(file, `Expected at most ${MAX_WORKLOAD_FILE_BYTES} bytes, got ${bytes}`);
@@ -133,10 +132,16 @@ async function loadWorkload(file: string): Promise<Workload> {
     const raw = readFileSync(abs);
     const utf16 = utf16JsonText(raw);
     if (utf16 !== undefined) throw new ConfigError(file, `Expected a workload file in UTF-8, got ${utf16}`);
-    definition = parseJsonFile(raw.toString('utf8'), file, 'JSON');
-  } else {
-    definition = await importDefault(file, abs, bytes);
+    return validatedWorkload(parseJsonFile(raw.toString('utf8'), file, 'JSON'), file, abs, true);
   }
+  // Validated inside the module's load: the validation reads its export's getters, whose code is
+  // the module's, so what they print goes to stderr as at its top level (QA: a getter's
+  // console.log went ahead of `--json`'s result on stdout).
+  return importDefault(file, abs, bytes, (definition) => validatedWorkload(definition, file, abs, false));
+}
+
+/** A workload file's definition, read and validated as a workload (its file and field named). */
+function validatedWorkload(definition: unknown, file: string, abs: string, isJson: boolean): Workload {
   return readingFields(file, abs, () => {
     // Another of npusim's files (a failure file, a run result) is named as such, with the command
     // that takes it, not by the first workload field it lacks.
@@ -169,11 +174,16 @@ async function loadWorkload(file: string): Promise<Workload> {
  * stderr when it takes long and refused past a bound, and refused if it calls process.exit
  * (workload-load-guard.ts).
  */
-function importDefault(file: string, abs: string, bytes: number): Promise<unknown> {
+function importDefault<T>(
+  file: string,
+  abs: string,
+  bytes: number,
+  then: (definition: unknown) => T,
+): Promise<T> {
   return whileImporting(file, () =>
     guardedLoad(
       file,
-      () => importDefaultOnce(file, abs, bytes),
+      async () => then(await importDefaultOnce(file, abs, bytes)),
       (e) => thrownPlace(e, file, abs),
     ),
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKLOAD, parseCli, parseCrashAt, parseSeed } from '../../src/cli/args.js';
-import { DEFAULT_FAILURES_OPTION } from '../../src/cli/cli-args.js';
+import { DEFAULT_FAILURES_OPTION, DEFAULT_SHRUNK_OPTION } from '../../src/cli/cli-args.js';
 import { parseBudget, parseJobs, parsePctDepth, parseTraceEvents } from '../../src/cli/option-values.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { parseDuration } from '../../src/report/duration.js';
@@ -98,6 +98,18 @@ describe('cli args', () => {
         { option: DEFAULT_FAILURES_OPTION, path: 'npusim-failures', directory: true },
       ],
     });
+  });
+
+  it("args: shrink's default place is checked under a name that says it was not given (QA: `--out: ... got .` with no --out)", () => {
+    // A file that is there, in a folder of its own (this test's own file stands in for one).
+    const parsed = parseCli(['shrink', 'test/cli/args.test.ts']);
+    expect(parsed).toMatchObject({
+      command: 'shrink',
+      out: 'test/cli/args.test.ts.shrunk.json',
+      outGiven: false,
+      outputs: [{ option: DEFAULT_SHRUNK_OPTION, path: 'test/cli', directory: true }],
+    });
+    expect(DEFAULT_SHRUNK_OPTION).toMatch(/^--out \(not given: /);
   });
 
   it('args: help, version, list and topo parse', () => {

@@ -230,12 +230,14 @@ describe('npusim command, a workload module that misbehaves', () => {
       writeFileSync(
         file,
         "console.log('said by console.log');\nprocess.stdout.write('said by stdout.write\\n');\n" +
-          "export default { name: 'prints', description: 'prints while it loads', params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
+          // A getter of the export is the module's code too, read as its export is checked (QA).
+          "export default { name: 'prints', get description() { console.log('said by a getter'); return 'prints while it loads'; }, params: { tenants: [{ name: 'h', lpid: 0, groups: 'all', pagesPerProcess: 4 }] } };\n",
       );
       const r = await npusim(['run', file, '--inline', '--seed', '1', '--duration', '5us', '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect((JSON.parse(r.stdout) as RunResult).status).toBe('clean');
       expect(r.stderr).toContain('said by console.log\nsaid by stdout.write\n');
+      expect(r.stderr).toContain('said by a getter\n');
     },
   );
 

@@ -192,7 +192,7 @@ describe('files a command writes are checked before it runs', () => {
     });
     expect(r.stdout).toContain('status clean (exit 0)');
     expect(r.stdout).toContain('reproduce: npusim run stress');
-    expect(r.stderr).toContain(
+    expect(unwrapped(r.stderr, 'npusim: '.length)).toContain(
       `npusim: --out: could not write \`${out}\`: directory \`${vanishing}\` does not exist (ENOENT); the file was not written`,
     );
     expect(r.stderr).toContain('npusim: exit 2: the run was clean, but --out could not be written');

@@ -40,6 +40,8 @@ test.skipIf(!existsSync('/dev/full'))(
     expect(r.stdout).not.toContain('npusim shrink /dev/full');
     expect(r.stderr).toContain('npusim: --out: could not write `/dev/full`');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // A note, wrapped as every note is (QA: 156 columns in one line).
+    for (const line of r.stderr.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
   },
 );
 
