@@ -43,7 +43,7 @@ import {
   scenarioConfig,
 } from './scenario-config.js';
 import { resolveSeeds } from './seeds-file.js';
-import { lockSweepSummary, sweepKey } from './sweep-lock.js';
+import { lockSweepResults, lockSweepSummary, type SweepLock, sweepKey } from './sweep-lock.js';
 import { mergeCommand } from './sweep-merge.js';
 import { sweepProgress } from './sweep-progress.js';
 import { printSummary } from './sweep-summary-output.js';
@@ -119,28 +119,31 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
     ),
     ...(args.free === undefined ? {} : { freeThreads: plan.actors.length }),
   };
-  // Taken before any seed runs: a second sweep writing the same summary is refused here (sweep-lock.ts).
+  // The sweep key as JSON, keys sorted: shards of one sweep share it however their `--set`s were
+  // written. The `--set`s are left out: their effect is in the parameters, so shards with them in
+  // another order, or restating a default, are one sweep (as a merge counts them: summary-merge.ts
+  // sweepDifference), whatever key order their layering left.
+  const key = sweepKey(
+    sortedJson({ config: { ...config, set: undefined }, pctDepth, free: args.free }),
+    seedsText(range),
+    args.shard?.count,
+  );
+  const note = (line: string): void => {
+    io.stderr.write(sayText(line));
+  };
+  // Taken before any seed runs: a second sweep writing the same summary, or run results into the
+  // same --results directory, is refused here (sweep-lock.ts).
   const lock =
     args.failuresDir === undefined
       ? undefined
-      : lockSweepSummary(
-          mkdirFor(args.failuresDir),
-          summaryName(args),
-          // The sweep key as JSON, keys sorted: shards of one sweep share it however their `--set`s
-          // were written. The `--set`s are left out: their effect is in the parameters, so shards
-          // with them in another order, or restating a default, are one sweep (as a merge counts
-          // them: summary-merge.ts sweepDifference), whatever key order their layering left.
-          sweepKey(
-            sortedJson({ config: { ...config, set: undefined }, pctDepth, free: args.free }),
-            seedsText(range),
-            args.shard?.count,
-          ),
-          '--failures',
-          (line) => io.stderr.write(sayText(line)),
-        );
+      : lockSweepSummary(mkdirFor(args.failuresDir), summaryName(args), key, '--failures', note);
+  let resultsLock: SweepLock | undefined;
   try {
+    if (args.resultsDir !== undefined)
+      resultsLock = lockSweepResults(mkdirFor(args.resultsDir), args.shard, key, note);
     return await sweepSeeds(args, io, { config, workload, range, pctDepth, jobs, pool, judgeAs });
   } finally {
+    resultsLock?.release();
     lock?.release();
   }
 }

@@ -17,10 +17,16 @@
  * sweep is refused beside a live lock of another key, whatever its summary's name (QA: another
  * sweep's `--shard 1/2` got in beside a running sweep, and the directory could not be merged).
  *
+ * A sweep's `--results` directory is locked the same way (`.sweep-results.lock`, or
+ * `.sweep-results-2-of-4.lock` for a shard): two sweeps writing run results there at once wrote
+ * each other's seed files over, and both said they had written a whole set (QA). The shards of one
+ * sweep may share one (their seeds' files are apart, and of one configuration: one set).
+ *
  * A lock outlives its sweep only when the process was killed outright (SIGKILL, a power cut): the
  * sweep removes it when it ends, on an error, on Ctrl-C after its summary is written, and on a
  * second Ctrl-C's immediate exit (a process 'exit' listener). A lock left by a process of this host
- * that no longer runs is taken over, said on stderr, and so is one that cannot be read once it is
+ * that no longer runs (none of that pid, or on Linux one that has ended and waits to be reaped, a
+ * zombie: a container whose first process reaps no children keeps it) is taken over, said on stderr, and so is one that cannot be read once it is
  * a minute old (a kill between the lock's creation and its write leaves it empty; the two are
  * microseconds apart). One of another host (a shared file system) is refused, the message naming
  * the file to remove, because its process cannot be asked from here.
@@ -62,8 +68,16 @@ export interface LockProbe {
   ageMs(path: string): number | undefined;
 }
 
-const REAL_PROBE: LockProbe = {
-  alive: (pid) => {
+/** How `processRuns` asks the system about a process; the tests give their own. */
+export interface ProcessTable {
+  /** Whether a signal could be sent to `pid` (kill(pid, 0)): some process holds that pid. */
+  signals(pid: number): boolean;
+  /** `/proc/PID/stat`, or undefined where there is none (not Linux) or it cannot be read. */
+  stat(pid: number): string | undefined;
+}
+
+const REAL_TABLE: ProcessTable = {
+  signals: (pid) => {
     try {
       process.kill(pid, 0);
       return true;
@@ -72,6 +86,44 @@ const REAL_PROBE: LockProbe = {
       return errnoOf(e) === 'EPERM';
     }
   },
+  stat: (pid) => {
+    if (process.platform !== 'linux') return undefined;
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * The state letter of a `/proc/PID/stat` line (`R`, `S`, `Z`, ...): the field after the command's
+ * closing parenthesis, the last one on the line (a command name may hold spaces and parentheses of
+ * its own: `12 (a) b) Z 1 ...`); undefined for a line that is not one.
+ */
+export function procStatState(line: string): string | undefined {
+  const close = line.lastIndexOf(')');
+  if (close < 0) return undefined;
+  return /^ ([A-Za-z])(?: |$)/.exec(line.slice(close + 1))?.[1];
+}
+
+/**
+ * Whether process `pid` of this host still runs: it takes signals, and is not one that has ended
+ * and waits for its parent to reap it (state Z, a zombie, or X/x, dead). A zombie answers kill(0)
+ * like a live process, and a container whose first process reaps no children keeps one for good
+ * (QA: a killed sweep's lock blocked every later sweep, its pid `<defunct>` in ps). Where there is
+ * no /proc, kill(0) alone decides.
+ */
+export function processRuns(pid: number, table: ProcessTable = REAL_TABLE): boolean {
+  if (!table.signals(pid)) return false;
+  const stat = table.stat(pid);
+  if (stat === undefined) return true;
+  const state = procStatState(stat);
+  return state !== 'Z' && state !== 'X' && state !== 'x';
+}
+
+const REAL_PROBE: LockProbe = {
+  alive: (pid) => processRuns(pid),
   host: () => hostname(),
   pid: process.pid,
   now: () => new Date(),
@@ -93,6 +145,19 @@ export function sweepKey(config: string, seeds: string, shardCount: number | und
   return `${digestText(config)} seeds ${seeds} ${shardCount === undefined ? 'whole' : `in ${shardCount} shards`}`;
 }
 
+/** What a lock guards: the directory, the lock's name there, and what a sweep writes under it. */
+interface LockTarget {
+  dir: string;
+  /** The lock file's name in `dir`. */
+  lockName: string;
+  /** What one sweep at a time writes there: `sweep-summary.json`, `run results`. */
+  what: string;
+  /** The same as a refusal names it: `` `DIR/sweep-summary.json` ``, ``run results into `DIR` ``. */
+  where: string;
+  /** The option that named `dir`: `--failures`, `--results`. */
+  option: string;
+}
+
 /**
  * Takes the lock of summary `name` in `dir` (which exists) for the sweep `key` (sweepKey), or
  * throws a ConfigError on `option` naming the sweep that holds it, or another sweep's live lock in
@@ -106,7 +171,48 @@ export function lockSweepSummary(
   note: (line: string) => void,
   probe: LockProbe = REAL_PROBE,
 ): SweepLock {
-  const path = join(dir, `.${name}.lock`);
+  return takeLock(
+    { dir, lockName: `.${name}.lock`, what: name, where: `\`${join(dir, name)}\``, option },
+    key,
+    note,
+    probe,
+  );
+}
+
+/**
+ * Takes the lock of the run results a sweep (or shard `shard`) writes into its `--results`
+ * directory `dir` (which exists), as lockSweepSummary takes a summary's: a second sweep writing
+ * run results there at once is refused, the other shards of its own sweep are not.
+ */
+export function lockSweepResults(
+  dir: string,
+  shard: { index: number; count: number } | undefined,
+  key: string,
+  note: (line: string) => void,
+  probe: LockProbe = REAL_PROBE,
+): SweepLock {
+  return takeLock(
+    {
+      dir,
+      lockName: `.sweep-results${shard === undefined ? '' : `-${shard.index}-of-${shard.count}`}.lock`,
+      what: 'run results',
+      where: `run results into \`${dir}\``,
+      option: '--results',
+    },
+    key,
+    note,
+    probe,
+  );
+}
+
+function takeLock(
+  target: LockTarget,
+  key: string,
+  note: (line: string) => void,
+  probe: LockProbe,
+): SweepLock {
+  const { dir, what, option } = target;
+  const path = join(dir, target.lockName);
   const own: LockOwner = {
     pid: probe.pid,
     host: probe.host(),
@@ -123,14 +229,7 @@ export function lockSweepSummary(
       const other = otherSweep(dir, path, key, probe);
       if (other !== undefined) {
         lock.release();
-        throw refusal(
-          other.path,
-          dir,
-          basename(other.path).slice(1, -'.lock'.length),
-          option,
-          other.holder,
-          true,
-        );
+        throw refusal(other.path, target, other.holder, writtenUnder(basename(other.path)));
       }
       return lock;
     } catch (e) {
@@ -138,17 +237,16 @@ export function lockSweepSummary(
       if (errnoOf(e) !== 'EEXIST') {
         throw new ConfigError(
           option,
-          `Expected to make the sweep's lock file \`${path}\` (one sweep at a time writes ${name} there), got ${errnoText(e)}`,
+          `Expected to make the sweep's lock file \`${path}\` (one sweep at a time writes ${what} there), got ${errnoText(e)}`,
         );
       }
     }
     const holder = readOwner(path);
-    if (!isStale(path, holder, own.host, probe) || attempt > 0)
-      throw refusal(path, dir, name, option, holder, false);
+    if (!isStale(path, holder, own.host, probe) || attempt > 0) throw refusal(path, target, holder);
     try {
       unlinkSync(path);
     } catch (e) {
-      if (errnoOf(e) !== 'ENOENT') throw refusal(path, dir, name, option, holder, false);
+      if (errnoOf(e) !== 'ENOENT') throw refusal(path, target, holder);
     }
     note(
       holder === undefined
@@ -157,7 +255,7 @@ export function lockSweepSummary(
     );
   }
   // Not reached: the loop returns or throws on its second pass.
-  throw refusal(path, dir, name, option, readOwner(path), false);
+  throw refusal(path, target, readOwner(path));
 }
 
 /** A lock no sweep holds: its process of this host has ended, or it is unreadable and old. */
@@ -183,11 +281,21 @@ function otherSweep(
   return undefined;
 }
 
-/** The lock files in `dir`, sorted; none when it cannot be read. */
-function lockNames(dir: string): string[] {
+/** A summary's lock file name (`.sweep-summary-2-of-4.json.lock`). */
+const SUMMARY_LOCK = /^\.sweep-summary.*\.json\.lock$/;
+/** A `--results` directory's lock file name (`.sweep-results-2-of-4.lock`). */
+const RESULTS_LOCK = /^\.sweep-results.*\.lock$/;
+
+/** What the sweep holding lock file `lockName` writes: its summary's name, or `run results`. */
+function writtenUnder(lockName: string): string {
+  return RESULTS_LOCK.test(lockName) ? 'run results' : lockName.slice(1, -'.lock'.length);
+}
+
+/** The lock files in `dir` (summaries' only with `summaries`), sorted; none when it cannot be read. */
+function lockNames(dir: string, summaries = false): string[] {
   try {
     return readdirSync(dir)
-      .filter((f) => /^\.sweep-summary.*\.json\.lock$/.test(f))
+      .filter((f) => SUMMARY_LOCK.test(f) || (!summaries && RESULTS_LOCK.test(f)))
       .sort();
   } catch {
     return [];
@@ -201,7 +309,7 @@ function lockNames(dir: string): string[] {
  */
 export function sweepsStillWriting(dir: string, probe: LockProbe = REAL_PROBE): string[] {
   const lines: string[] = [];
-  for (const lockName of lockNames(dir)) {
+  for (const lockName of lockNames(dir, true)) {
     const path = join(dir, lockName);
     const holder = readOwner(path);
     if (isStale(path, holder, probe.host(), probe)) continue;
@@ -252,23 +360,26 @@ function readOwner(path: string): LockOwner | undefined {
   return undefined;
 }
 
+/**
+ * The refusal of a sweep whose lock `path` another holds: of the same file, or (with `another`,
+ * what that sweep writes) another sweep's lock in the same directory.
+ */
 function refusal(
   path: string,
-  dir: string,
-  name: string,
-  option: string,
+  target: LockTarget,
   holder: LockOwner | undefined,
-  another: boolean,
+  another?: string,
 ): ConfigError {
   const who =
     holder === undefined
       ? 'a sweep whose lock file cannot be read'
       : `sweep pid ${holder.pid} on ${holder.host}, started ${holder.started}`;
-  const what = another
-    ? `no other sweep writing into \`${dir}\`, got one: ${who}, writing ${name} for another sweep (shards of one sweep may share a directory, other sweeps may not)`
-    : `no other sweep writing \`${join(dir, name)}\`, got one: ${who}`;
+  const what =
+    another !== undefined
+      ? `no other sweep writing into \`${target.dir}\`, got one: ${who}, writing ${another} for another sweep (shards of one sweep may share a directory, other sweeps may not)`
+      : `no other sweep writing ${target.where}, got one: ${who}`;
   return new ConfigError(
-    option,
-    `Expected ${what}. Wait for it to end, give this sweep another --failures directory (the shards of one sweep, --shard K/N, may share one), or remove \`${path}\` if that sweep no longer runs`,
+    target.option,
+    `Expected ${what}. Wait for it to end, give this sweep another ${target.option} directory (the shards of one sweep, --shard K/N, may share one), or remove \`${path}\` if that sweep no longer runs`,
   );
 }

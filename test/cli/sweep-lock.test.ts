@@ -1,14 +1,22 @@
 /**
  * One sweep at a time per summary file (src/cli/sweep-lock.ts): a second sweep into the same
  * `--failures` directory is refused before any seed runs, naming the first; a lock left by a
- * process that no longer runs is taken over; the lock is gone when the sweep ends; a merge of a
- * directory a sweep still writes says so.
+ * process that no longer runs (a zombie too) is taken over; the lock is gone when the sweep ends; a
+ * merge of a directory a sweep still writes says so. A `--results` directory is locked alike.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type LockProbe, lockSweepSummary, sweepsStillWriting } from '../../src/cli/sweep-lock.js';
+import {
+  type LockProbe,
+  lockSweepResults,
+  lockSweepSummary,
+  type ProcessTable,
+  processRuns,
+  procStatState,
+  sweepsStillWriting,
+} from '../../src/cli/sweep-lock.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -174,6 +182,110 @@ describe('the sweep lock', () => {
   });
 });
 
+/** A process table of the test's own: `pid` takes signals, and its /proc stat line is `stat`. */
+function table(stat: string | undefined, signals = true): ProcessTable {
+  return { signals: () => signals, stat: () => stat };
+}
+
+describe("whether a lock's process still runs", () => {
+  test('the state is read after the last parenthesis of a /proc stat line, whatever the command name holds', () => {
+    expect(procStatState('4284 (sleep) Z 4283 4283 1 0 -1 4228172 0 0 0 0 0 0')).toBe('Z');
+    expect(procStatState('17 (node) S 1 17 17 0 -1')).toBe('S');
+    expect(procStatState('9 (a) b ) R (c) X 1 2')).toBe('X');
+    expect(procStatState('9 (two words) R 1 2\n')).toBe('R');
+    expect(procStatState('9 (x) Z')).toBe('Z');
+    expect(procStatState('')).toBeUndefined();
+    expect(procStatState('9 x Z 1')).toBeUndefined();
+    expect(procStatState('9 (x)Z 1')).toBeUndefined();
+    expect(procStatState('9 (x) ZZ 1')).toBeUndefined();
+  });
+
+  test('a zombie (Z) or dead (X) process no longer runs; without /proc, one that takes signals does (QA: a zombie held a lock for good)', () => {
+    expect(processRuns(5, table('5 (npusim) S 1 5 5'))).toBe(true);
+    expect(processRuns(5, table('5 (npusim) R 1 5 5'))).toBe(true);
+    expect(processRuns(5, table('5 (npusim) Z 1 5 5'))).toBe(false);
+    expect(processRuns(5, table('5 (npusim) X 1 5 5'))).toBe(false);
+    expect(processRuns(5, table('5 (npusim) x 1 5 5'))).toBe(false);
+    expect(processRuns(5, table(undefined))).toBe(true);
+    expect(processRuns(5, table(undefined, false))).toBe(false);
+    expect(processRuns(5, table('5 (npusim) S 1', false))).toBe(false);
+    // This process runs, as the real table says.
+    expect(processRuns(process.pid)).toBe(true);
+  });
+
+  test('a lock left by a zombie of this host is taken over', () => {
+    const dir = testTempDir('npusim-sweep-lock-');
+    const lockPath = join(dir, LOCK);
+    writeFileSync(lockPath, JSON.stringify({ pid: 26864, host: 'here', started: 'then', sweep: KEY }));
+    const zombie = table('26864 (node) Z 1 26864 26864 0 -1');
+    const notes: string[] = [];
+    const taken = lockSweepSummary(dir, NAME, KEY, '--failures', (l) => notes.push(l), {
+      ...probe(300, []),
+      alive: (pid) => processRuns(pid, zombie),
+    });
+    expect(notes).toEqual([
+      `${lockPath}: a lock left by sweep pid 26864 (started then), which no longer runs: taken over`,
+    ]);
+    taken.release();
+    // The same pid, running (state S), still holds it.
+    writeFileSync(lockPath, JSON.stringify({ pid: 26864, host: 'here', started: 'then', sweep: KEY }));
+    expect(() =>
+      lockSweepSummary(dir, NAME, KEY, '--failures', () => {}, {
+        ...probe(300, []),
+        alive: (pid) => processRuns(pid, table('26864 (node) S 1 26864 26864 0 -1')),
+      }),
+    ).toThrow('got one: sweep pid 26864 on here, started then.');
+  });
+});
+
+describe('the lock of a --results directory', () => {
+  test('a second sweep writing run results there is refused naming the first; the shards of one sweep share it', () => {
+    const dir = testTempDir('npusim-results-lock-');
+    const first = lockSweepResults(dir, undefined, 'a', () => {}, probe(1, [1, 2]));
+    expect(first.path).toBe(join(dir, '.sweep-results.lock'));
+    // The same sweep again (the same key), or another sweep: each writes the same seeds' files.
+    for (const key of ['a', 'b']) {
+      let refused: unknown;
+      try {
+        lockSweepResults(dir, undefined, key, () => {}, probe(2, [1, 2]));
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect((refused as ConfigError).field).toBe('--results');
+      expect((refused as Error).message).toContain(
+        `Expected no other sweep writing run results into \`${dir}\`, got one: sweep pid 1 on here, started 2026-12-04T12:00:00.000Z. Wait for it to end, give this sweep another --results directory (the shards of one sweep, --shard K/N, may share one), or remove \`${first.path}\` if that sweep no longer runs`,
+      );
+    }
+    first.release();
+    expect(readdirSync(dir)).toEqual([]);
+
+    const shard1 = lockSweepResults(dir, { index: 1, count: 2 }, 'a', () => {}, probe(1, [1, 2, 3]));
+    const shard2 = lockSweepResults(dir, { index: 2, count: 2 }, 'a', () => {}, probe(2, [1, 2, 3]));
+    expect(() => lockSweepResults(dir, { index: 1, count: 3 }, 'b', () => {}, probe(3, [1, 2, 3]))).toThrow(
+      `Expected no other sweep writing into \`${dir}\`, got one: sweep pid 1 on here, started 2026-12-04T12:00:00.000Z, writing run results for another sweep`,
+    );
+    // Another sweep's summary there is refused too; a merge names only summaries' locks.
+    expect(() => lockSweepSummary(dir, NAME, 'b', '--failures', () => {}, probe(3, [1, 2, 3]))).toThrow(
+      'writing run results for another sweep',
+    );
+    expect(sweepsStillWriting(dir, probe(3, [1, 2, 3]))).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['.sweep-results-1-of-2.lock', '.sweep-results-2-of-2.lock']);
+    shard1.release();
+    shard2.release();
+    // A lock of a process that no longer runs is taken over, as a summary's.
+    writeFileSync(
+      join(dir, '.sweep-results.lock'),
+      JSON.stringify({ pid: 7, host: 'here', started: 'then', sweep: 'b' }),
+    );
+    const notes: string[] = [];
+    lockSweepResults(dir, undefined, 'a', (l) => notes.push(l), probe(3, [3])).release();
+    expect(notes).toEqual([
+      `${join(dir, '.sweep-results.lock')}: a lock left by sweep pid 7 (started then), which no longer runs: taken over`,
+    ]);
+  });
+});
+
 describe('sweep and its lock, from the command line', () => {
   const argv = ['sweep', 'flush-race', '--seeds', '1', '--duration', '5us', '--jobs', '1'];
 
@@ -253,5 +365,46 @@ describe('sweep and its lock, from the command line', () => {
     const r = await cli([...argv, '--failures', dir]);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual([NAME]);
+  });
+
+  test('a sweep into a --results directory another live sweep writes exits 2, runs nothing and leaves its --failures lock free (QA: both wrote a whole set)', async () => {
+    const dir = testTempDir('npusim-sweep-lock-cli-');
+    const results = join(dir, 'R');
+    const failures = join(dir, 'F');
+    mkdirSync(results);
+    // This test process stands for the other sweep: it runs, on this host.
+    const lock = join(results, '.sweep-results.lock');
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        started: '2026-12-04T12:00:00.000Z',
+        sweep: 'another',
+      }),
+    );
+    const r = await cli([...argv, '--results', results, '--failures', failures]);
+    expect(r.code).toBe(2);
+    expect(unwrapped(r.stderr, 8)).toContain(
+      `npusim: --results: Expected no other sweep writing run results into \`${results}\`, got one: sweep pid ${process.pid} on ${hostname()}, started 2026-12-04T12:00:00.000Z. Wait for it to end, give this sweep another --results directory`,
+    );
+    expect(r.stdout).toBe('');
+    expect(readdirSync(results)).toEqual(['.sweep-results.lock']);
+    expect(readdirSync(failures)).toEqual([]);
+  });
+
+  test('the shards of one sweep write run results into one directory at once, and leave no lock', async () => {
+    const dir = testTempDir('npusim-sweep-lock-cli-');
+    const results = join(dir, 'R');
+    const sweep = ['sweep', 'flush-race', '--seeds', '1..2', '--duration', '5us', '--jobs', '1'];
+    sweep.push('--failures', dir, '--results', results);
+    const [one, two] = await Promise.all([
+      cli([...sweep, '--shard', '1/2']),
+      cli([...sweep, '--shard', '2/2']),
+    ]);
+    expect(one!.code, one!.stderr).toBe(0);
+    expect(two!.code, two!.stderr).toBe(0);
+    expect(readdirSync(results).sort()).toEqual(['flush-race-seed1.json', 'flush-race-seed2.json']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.lock'))).toEqual([]);
   });
 });
