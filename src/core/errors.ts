@@ -10,7 +10,13 @@
 /** A bad option, topology, workload file or replay file: exit code 2. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  /** Dotted path of the offending field (`gpus[2].links[4]`), or '' when the whole input is wrong. */
+  /**
+   * Where the error is, as its message begins: a field's dotted path (`gpus[2].links[4]`), an
+   * option (`--seeds`), a file or set the user named (`runs-a`), or such a place and the field
+   * within it after `: ` (`f.json: options.variant`, `w: params.tenants[0].nmae`); '' when the
+   * whole input is wrong. Read it to show the place, not to parse it (QA: the comment promised a
+   * dotted path alone).
+   */
   readonly field: string;
   constructor(field: string, message: string) {
     super(field === '' ? message : `${field}: ${message}`);

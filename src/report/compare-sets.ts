@@ -236,7 +236,9 @@ function checkSet(where: string, name: 'A' | 'B', runs: readonly RunFile[]): voi
     if (twice !== undefined) {
       throw new ConfigError(
         `${r.file}: seed`,
-        `Expected each seed once in set ${name} (a seed run twice is one run counted twice), got seed ${r.result.seed} again (also ${twice})`,
+        // The set by its column and, where it has one, the name it was given (QA: a library
+        // caller's `names` went unsaid here, where the too-few refusal names it).
+        `Expected each seed once in set ${name}${where === name ? '' : ` (${where})`} (a seed run twice is one run counted twice), got seed ${r.result.seed} again (also ${twice})`,
       );
     }
     seeds.set(r.result.seed, r.file);

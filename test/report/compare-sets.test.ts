@@ -488,7 +488,10 @@ describe('compare: two sets of runs', () => {
     );
     const twice = [...a, run(3, { 'ats.evictions': 1, 'dma.completed': 1 })];
     expect(() => compareSets(twice, set(6, EVICTIONS_B))).toThrow(
-      /s3\.json: seed: Expected each seed once in set A.*seed 3 again/,
+      /s3\.json: seed: Expected each seed once in set A \(a seed run twice.*seed 3 again/,
+    );
+    expect(() => compareSets(twice, set(6, EVICTIONS_B), { a: 'left', b: 'right' })).toThrow(
+      /s3\.json: seed: Expected each seed once in set A \(left\) \(a seed run twice.*seed 3 again/,
     );
     // Another configuration that shares a seed is another configuration, not a seed twice (QA).
     const otherSameSeed = [...a, run(3, { 'ats.evictions': 1 }, { dmaBytes: 4096 })];
