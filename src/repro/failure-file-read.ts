@@ -254,7 +254,7 @@ function checkWorkload(
     throw new ConfigError(
       `${where}: workload.${fromFile === undefined ? 'name' : 'file'}`,
       fromFile === undefined
-        ? `Expected a workload of this npusim, got ${gotText(file.workload.name)}, which no longer exists`
+        ? `Expected a workload of this npusim, got ${gotText(file.workload.name)}, which is none of its built-in workloads (one defined in code is passed to the library's replay and shrink in their \`workloads\` option)`
         : `Expected the workload file ${codeText(fromFile)} loaded to check it, got none`,
     );
   }

@@ -541,7 +541,7 @@ describe('a hand-edited file is refused in words that never misstate it (QA)', (
       (f) => {
         (f.workload as Json).name = 'flush\u0000race\u001b[2J';
       },
-      'f.json: workload.name: Expected a workload of this npusim, got "flush\\u0000race\\u001b[2J", which no longer exists',
+      'f.json: workload.name: Expected a workload of this npusim, got "flush\\u0000race\\u001b[2J", which is none of its built-in workloads (one defined in code is passed to the library\'s replay and shrink in their `workloads` option)',
     ],
     [
       'a topology name with an escape',
