@@ -402,7 +402,10 @@ function resultFilesIn(dir: string, io: CliIo): Set<string> {
   }
   if (names.length > 0)
     io.stderr.write(
-      `npusim: --results ${dir} already holds ${names.length === 1 ? 'a run result file' : `${names.length} run result files`} (*.json); this sweep's join them (a seed's own is written over), and \`npusim compare\` takes the directory whole: its summary says whether they are one configuration\n`,
+      // Wrapped as every note is (CI QA: 220 columns in one line).
+      sayText(
+        `--results ${dir} already holds ${names.length === 1 ? 'a run result file' : `${names.length} run result files`} (*.json); this sweep's join them (a seed's own is written over), and \`npusim compare\` takes the directory whole: its summary says whether they are one configuration`,
+      ),
     );
   return new Set(names);
 }

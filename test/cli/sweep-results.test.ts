@@ -88,7 +88,11 @@ describe('sweep --results DIR', () => {
 
     // The same configuration, other seeds: one set with the run already there.
     const same = await cli(['sweep', ...STRESS, '--seeds', '2', '--results', dir]);
-    expect(same.stderr).toContain(`npusim: --results ${dir} already holds a run result file (*.json)`);
+    expect(unwrapped(same.stderr, 8)).toContain(
+      `npusim: --results ${dir} already holds a run result file (*.json)`,
+    );
+    // A note, wrapped as every note is (CI QA: 220 columns).
+    for (const line of same.stderr.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(unwrapped(same.stdout, 4)).toContain(
       `  run results: 1 in ${dir}, beside 1 older one of the same configuration (a set of 2 runs for \`npusim compare ${dir} OTHER_DIR\`)\n`,
     );
@@ -97,7 +101,9 @@ describe('sweep --results DIR', () => {
     // (One seed a sweep where one will do: a sweep of one seed runs in the command's thread.)
     const other = await cli(['sweep', 'stress', '--duration', '10us', '--seeds', '3', '--results', dir]);
     expect(other.code, other.stderr).toBe(0);
-    expect(other.stderr).toContain(`npusim: --results ${dir} already holds 2 run result files (*.json)`);
+    expect(unwrapped(other.stderr, 8)).toContain(
+      `npusim: --results ${dir} already holds 2 run result files (*.json)`,
+    );
     expect(unwrapped(other.stdout, 4)).toContain(
       `  run results: 1 in ${dir}, beside 2 older files of another configuration: not one set for \`npusim compare\`, which refuses it (`,
     );
