@@ -1,65 +1,51 @@
 /**
- * A path a library call will write a file to (`writeTraceFile`, `writeHtmlReport`,
- * `shrinkFailureFile`'s `out`), checked before the work that fills it: a non-empty string, not a
- * directory, in a directory that exists. Written once for all of them: the trace and report writers
- * checked only the string, and a missing directory surfaced after the work as ENOENT naming the
- * temporary file beside the target (QA Q9). The command line checks its outputs its own way, more
- * fully (cli/output-path.ts: writable, space on the device), before a run starts.
+ * The paths a library call writes (`writeTraceFile`, `writeHtmlReport`, `shrinkFailureFile`'s
+ * `out`, `sweepWorkload`'s `failuresDir`), checked before the work that fills them as the command
+ * line checks its outputs, by the same check (io/output-check.ts): the directory exists (or can be
+ * made, for a directory), is one, and takes a new file; there is space on its device. QA: the
+ * library checked only that the directory existed, so a read-only directory or /proc surfaced after
+ * the whole shrink as a raw EACCES, or ENOENT naming the temporary file beside the target, and a
+ * sweep's failures directory that took no file lost every failure file with no word.
+ *
+ * A write that still fails afterwards (the device filled during the run) is a ConfigError too,
+ * naming the option and the path the caller gave (`writeChecked`), never the temporary file.
  */
-import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { gotText } from '../core/shown-text.js';
+import {
+  checkOutputDir,
+  checkOutputPath,
+  describeErrno,
+  errnoOf,
+  type OutputFs,
+} from '../io/output-check.js';
+import { writeWholeFile } from '../repro/write-whole-file.js';
 import { shown } from './check-run-input.js';
 
-export function checkFilePath(field: string, path: unknown, what: string): asserts path is string {
+/** A file `field` names for the call to write: a non-empty string, a path the caller may write. */
+export function checkFilePath(field: string, path: unknown, fs?: OutputFs): asserts path is string {
   if (typeof path !== 'string' || path === '') {
     throw new ConfigError(field, `Expected a file's path, got ${shown(path)}`);
   }
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new ConfigError(field, `Expected a file to write ${what} to, got a directory: ${path}`);
-  }
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ConfigError(
-      field,
-      `Expected a file in an existing directory, got ${path} (no directory ${dir})`,
-    );
-  }
+  checkOutputPath(path, field, fs);
+}
+
+/** A directory `field` names for the call to write files into (made later, with its parents). */
+export function checkDirPath(field: string, path: string, fs?: OutputFs): void {
+  checkOutputDir(path, field, fs);
 }
 
 /**
- * A directory a library call will write files into (`sweepWorkload`'s `failuresDir`), checked
- * before the work: one that exists, or one that can be made under its nearest existing ancestor,
- * a directory. QA: a path that was a file was met, as EEXIST from mkdir, only once the sweep was
- * under way; the command line refuses it before it starts (cli/output-path.ts checkOutputDir).
+ * Writes `data` to `path` whole (repro/write-whole-file.ts); a failure is a ConfigError naming
+ * `field` and `path`, in the words the check before the work uses.
  */
-export function checkDirPath(field: string, path: string): void {
-  let at = resolve(path);
-  for (;;) {
-    // A symbolic link to nothing: no directory can be made through it (EEXIST, ENOENT).
-    if (!existsSync(at) && isSymbolicLink(at)) {
-      throw new ConfigError(
-        field,
-        `Expected a directory to write files into, got ${path}: ${at} is a symbolic link to ${readlinkSync(at)}, which does not exist`,
-      );
-    }
-    if (existsSync(at)) {
-      if (statSync(at).isDirectory()) return;
-      throw new ConfigError(
-        field,
-        `Expected a directory to write files into, got ${path}: ${at === resolve(path) ? 'it is a file, not a directory' : `${at} is a file, not a directory`}`,
-      );
-    }
-    const up = dirname(at);
-    if (up === at) return;
-    at = up;
-  }
-}
-
-function isSymbolicLink(path: string): boolean {
+export function writeChecked(field: string, path: string, data: string | Uint8Array): void {
   try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
+    writeWholeFile(path, data);
+  } catch (e) {
+    throw new ConfigError(
+      field,
+      `Expected a writable file path, got ${gotText(path)}: ${describeErrno(errnoOf(e), path)}; the file was not written`,
+    );
   }
 }

@@ -25,7 +25,6 @@ import {
   TRACE_EVENTS_RANGE,
   traceRecordingOptions,
 } from '../report/trace/trace-recording.js';
-import { writeWholeFile } from '../repro/write-whole-file.js';
 import { type EngineOptions, type Host, runRaw } from '../runtime/engine.js';
 import {
   checkCrashActor,
@@ -34,7 +33,7 @@ import {
   ENGINE_OPTION_KEYS,
   shown,
 } from './check-run-input.js';
-import { checkFilePath } from './file-path-check.js';
+import { checkFilePath, writeChecked } from './file-path-check.js';
 
 /** runSimulation's options but `trace` (set here) and `free`, and the trace's cap. */
 export interface RecordRunOptions extends Omit<EngineOptions, 'trace' | 'free' | 'host'> {
@@ -137,9 +136,9 @@ export function traceFile(run: RecordedRunOutcome): { bytes: Uint8Array; note: s
 
 /** Writes the trace file to `path` (whole, or not at all) and returns its note. */
 export function writeTraceFile(run: RecordedRunOutcome, path: string): string {
-  checkFilePath('path', path, 'the trace');
+  checkFilePath('path', path);
   const { bytes, note } = traceFile(run);
-  writeWholeFile(path, bytes);
+  writeChecked('path', path, bytes);
   return note;
 }
 
@@ -151,8 +150,8 @@ export function htmlReport(run: RecordedRunOutcome): string {
 
 /** Writes the HTML report to `path` (whole, or not at all). */
 export function writeHtmlReport(run: RecordedRunOutcome, path: string): void {
-  checkFilePath('path', path, 'the report');
-  writeWholeFile(path, htmlReport(run));
+  checkFilePath('path', path);
+  writeChecked('path', path, htmlReport(run));
 }
 
 /** A run from recordRun: its records are there (a RunResult alone has none to build from). */

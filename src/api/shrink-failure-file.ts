@@ -24,18 +24,19 @@ import {
   shrinkFailure,
 } from '../repro/shrink.js';
 import { DEFAULT_SHRINK_BUDGET, MAX_SHRINK_BUDGET } from '../repro/shrink-budget.js';
-import { writeWholeFile } from '../repro/write-whole-file.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 import { shown } from './check-run-input.js';
 import { checkFailureFileOptions, failureFileInput } from './failure-file-input.js';
-import { checkFilePath } from './file-path-check.js';
+import { checkFilePath, writeChecked } from './file-path-check.js';
 
 export interface ShrinkFailureFileOptions {
   /** Candidate runs at most, as `--budget`: a whole number from 1 to 1,000,000; default 1000. */
   budget?: number;
   /**
    * Where to write the shrunk failure file (whole, or not at all: a temporary file renamed over
-   * it), as `--out`; never the file being shrunk. Default: none written (the file is on the result).
+   * it), as `--out`; never the file being shrunk. Checked before any candidate runs as `--out` is
+   * (io/output-check.ts); a write that still fails is a ConfigError naming `out` and this path.
+   * Default: none written (the file is on the result).
    */
   out?: string;
   /**
@@ -120,7 +121,8 @@ export async function shrinkFailureFile(
     ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
   });
   // As the command writes it (shrink-command.ts): the file, pretty, with a final newline.
-  if (options.out !== undefined) writeWholeFile(options.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
+  if (options.out !== undefined)
+    writeChecked('out', options.out, `${JSON.stringify(outcome.file, null, 2)}\n`);
   const first = outcome.file.first;
   // A shrunk file is built from a run that failed with the file's rule: never without a finding.
   if (first === null) throw new Error(`shrinkFailureFile: ${where}: the shrunk file has no first finding`);
@@ -151,7 +153,7 @@ function checkOut(out: string, input: string | undefined): void {
       `Expected a file other than the one being shrunk (writing it would replace the original failure), got ${out}`,
     );
   }
-  checkFilePath('out', out, 'the shrunk failure file');
+  checkFilePath('out', out);
 }
 
 function checkOptions(options: ShrinkFailureFileOptions): void {

@@ -12,6 +12,7 @@
  */
 
 import { availableParallelism } from 'node:os';
+import { countText } from '../core/count-text.js';
 import { didYouMean } from '../core/edit-distance.js';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
@@ -41,6 +42,9 @@ export interface SweepWorkloadOptions extends ScenarioOptions {
   /**
    * Where each failing seed's failure file goes (made with its parents), as `--failures DIR`
    * writes it, never over another failure's file; the summary's `failures[].file` names each.
+   * Checked before any thread starts as `--failures` is (a directory that exists or can be made,
+   * writable, with space on its device). A failure file that still cannot be written rejects the
+   * sweep, once it has ended, with a ConfigError naming `failuresDir`, the summary on its `summary`.
    * Default: none written.
    */
   failuresDir?: string;
@@ -52,6 +56,9 @@ export interface SweepWorkloadOptions extends ScenarioOptions {
    */
   shouldStop?: () => boolean;
 }
+
+/** The note runSweep gives for a failure file it could not write (repro/keep-failure-file.ts). */
+const FAILURE_FILE_UNWRITTEN = /^the failure file\b.*\bwas not written\b/;
 
 /** The options sweepWorkload takes of its own, besides those that choose the run. */
 const SWEEP_KEYS = ['seeds', 'jobs', 'failuresDir', 'onProgress', 'shouldStop'] as const;
@@ -124,7 +131,11 @@ export async function sweepWorkload(
       );
     }
   }
-  return runSweep({
+  // A failure file that could not be written after all (the device filled, the directory changed
+  // under the sweep): runSweep says so in a note, which the library heard from nobody (QA: two
+  // failures, `file: null` each, an empty directory and no word).
+  const unwritten: string[] = [];
+  const summary = await runSweep({
     config,
     // As runWorkload runs it: validated (workloadConfig refused a bad one; again is cheap).
     workload: validateWorkload(workload, 'workload'),
@@ -137,7 +148,20 @@ export async function sweepWorkload(
       ? {}
       : { onOutcome: (_o, done, total, failures) => options.onProgress?.(done, total, failures) }),
     ...(options.shouldStop === undefined ? {} : { shouldStop: options.shouldStop }),
+    onNote: (line) => {
+      if (FAILURE_FILE_UNWRITTEN.test(line)) unwritten.push(line);
+    },
   });
+  if (options.failuresDir !== undefined && unwritten.length > 0) {
+    throw Object.assign(
+      new ConfigError(
+        'failuresDir',
+        `Expected a directory that takes the sweep's failure files, got ${gotText(options.failuresDir)}: ${countText(unwritten.length, 'failure file')} of ${countText(summary.failures.length, 'failing seed')} not written (${unwritten[0]}${unwritten.length > 1 ? '; and others' : ''}); the sweep's summary is this error's \`summary\``,
+      ),
+      { summary },
+    );
+  }
+  return summary;
 }
 
 function checkOptionKeys(options: SweepWorkloadOptions): void {

@@ -6,7 +6,7 @@
  * unasked, and lets the process exit (its pool's threads ended).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -277,10 +277,41 @@ describe('sweepWorkload', () => {
       expect(e).toBeInstanceOf(ConfigError);
       expect(e).toMatchObject({
         field: 'failuresDir',
-        message: expect.stringContaining('it could not be made: no such file (ENOENT)'),
+        message:
+          'failuresDir: Expected a directory to write files into, got `/proc/npusim-sweep-failures`: `/proc` is on a file system with no storage (such as /proc or /sys)',
       });
     },
   );
+
+  // QA: a failures directory that took no file lost both failure files with no word (`file: null`
+  // each, the directory empty): the note saying why went to an onNote the library never passed.
+  // The directory is replaced by a file after the first seed, so the second seed's file cannot be
+  // written whatever the user (CI runs as root, whom no file mode refuses).
+  test('sweep: a failure file that cannot be written rejects the sweep, naming failuresDir, with the summary on the error', async () => {
+    const flushRace = await findWorkload('flush-race');
+    const dir = join(testTempDir('npusim-api-sweep-gone-'), 'failures');
+    const e = await sweepWorkload(flushRace, {
+      seeds: [1, 2],
+      jobs: 1,
+      bugs: ['single-flush'],
+      durationTicks: 50_000_000,
+      failuresDir: dir,
+      onProgress: (done) => {
+        if (done === 1) {
+          rmSync(dir, { recursive: true });
+          writeFileSync(dir, 'not a directory');
+        }
+      },
+    }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    const error = e as ConfigError & { summary: SweepSummary };
+    expect(error.field).toBe('failuresDir');
+    expect(error.message).toMatch(
+      /^failuresDir: Expected a directory that takes the sweep's failure files, got `.*\/failures`: 1 failure file of 2 failing seeds not written \(the failure file .*\/failures\/\S+ was not written: /,
+    );
+    expect(error.summary.failed).toBe(2);
+    expect(error.summary.failures.map((f) => f.file === null)).toEqual([false, true]);
+  });
 
   test('sweep: a script that sweeps exits by itself once the sweep resolves (the pool threads are ended)', () => {
     const code = `

@@ -103,6 +103,32 @@ describe('shrinkFailureFile', () => {
     const noDir = await refusal(shrinkFailureFile(path, { out: '/nonexistent/dir/x.json' }));
     expect(noDir.field).toBe('out');
   });
+
+  // QA: an `out` under /proc (or in a read-only directory) ran the whole shrink, then rejected with
+  // a raw Error naming the temporary file beside it; `npusim shrink --out` refuses it before any
+  // run. /dev/full passes the check (a device, writable) and fails at the write: named as given.
+  test.skipIf(!existsSync('/proc/self') || !existsSync('/dev/full'))(
+    'shrink: an `out` no file can be made at is refused before any candidate runs; a write that fails late names `out` and the path given',
+    async () => {
+      const path = await failureFile();
+      let runs = 0;
+      const onProgress = (): void => {
+        runs++;
+      };
+      const proc = await refusal(shrinkFailureFile(path, { budget: 4, out: '/proc/small.json', onProgress }));
+      expect(proc.field).toBe('out');
+      expect(proc.message).toBe(
+        'out: Expected a writable file path, got `/proc/small.json`: `/proc` does not let a new file be created in it (ENOENT)',
+      );
+      expect(runs).toBe(0);
+      const full = await refusal(shrinkFailureFile(path, { budget: 4, out: '/dev/full', onProgress }));
+      expect(runs).toBeGreaterThan(0);
+      expect(full.field).toBe('out');
+      expect(full.message).toBe(
+        'out: Expected a writable file path, got `/dev/full`: no space left on the device holding `/dev/full` (ENOSPC); the file was not written',
+      );
+    },
+  );
 });
 
 describe('recordRun, writeTraceFile, writeHtmlReport', () => {
@@ -171,10 +197,34 @@ describe('recordRun, writeTraceFile, writeHtmlReport', () => {
       const e = await refusal(Promise.resolve().then(write));
       expect(e.field).toBe('path');
       expect(e.message).toMatch(
-        /^path: Expected a file in an existing directory, got .*\/no\/s\.\w+ \(no directory .*\/no\)$/,
+        /^path: Expected a writable file path, got `.*\/no\/s\.\w+`: directory `.*\/no` does not exist$/,
       );
     }
     const onDir = await refusal(Promise.resolve().then(() => writeHtmlReport(run, dir)));
-    expect(onDir.message).toBe(`path: Expected a file to write the report to, got a directory: ${dir}`);
+    expect(onDir.message).toBe(`path: Expected a writable file path, got \`${dir}\`: it is a directory`);
   });
+
+  // QA: checked only for a directory that exists, /proc took the trace as a raw ENOENT naming the
+  // temporary file beside it, and /dev/full (a full device) as a raw ENOSPC; root is refused by
+  // both, so this needs no file mode (CI runs as root).
+  test.skipIf(!existsSync('/proc/self') || !existsSync('/dev/full'))(
+    'trace and report: a path no file can be made at is refused as `npusim run --trace` refuses it; a write that fails late names the path given',
+    async () => {
+      const run = await recordRun(
+        workloadConfig(await findWorkload('stress'), { seed: 7, durationTicks: 1_000_000 }),
+      );
+      const proc = await refusal(Promise.resolve().then(() => writeTraceFile(run, '/proc/npusim-x.pftrace')));
+      expect(proc.field).toBe('path');
+      expect(proc.message).toBe(
+        'path: Expected a writable file path, got `/proc/npusim-x.pftrace`: `/proc` does not let a new file be created in it (ENOENT)',
+      );
+      for (const write of [() => writeTraceFile(run, '/dev/full'), () => writeHtmlReport(run, '/dev/full')]) {
+        const full = await refusal(Promise.resolve().then(write));
+        expect(full.field).toBe('path');
+        expect(full.message).toBe(
+          'path: Expected a writable file path, got `/dev/full`: no space left on the device holding `/dev/full` (ENOSPC); the file was not written',
+        );
+      }
+    },
+  );
 });
