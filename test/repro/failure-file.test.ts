@@ -77,9 +77,9 @@ describe('failure files', () => {
       /workload\.params\.durationTicks/,
     ],
     [
-      'a workload that no longer exists',
+      'a workload that is no built-in (it no longer exists, or was defined in code)',
       (f: FailureFile) => ({ ...f, workload: { ...f.workload, name: 'gone' } }),
-      /no longer exists/,
+      /workload\.name: Expected a workload of this npusim, got `gone`, which is none of its built-in workloads/,
     ],
     ['an extra field', (f: FailureFile) => ({ ...f, extra: 1 }), /Unrecognized key|extra/],
     [
