@@ -12,14 +12,18 @@
  * Options: `--runs N` runs per command and build (default 9), `--baseline DIR`.
  * Reported: each command's median wall time per build and the ratio baseline over this build, as
  * the ratio of the medians and as the median of the per-round ratios ("paired", bench-run.ts).
- * A command that exits non-zero on either build fails the bench (exit 4, its stderr shown).
+ * Every command runs in a temporary working directory (a failure file would land there). Before
+ * any timing the baseline must print a version for `--version` and run every command once: one
+ * that does not is refused (exit 2, naming the baseline, the command and its stderr). A command
+ * that still exits non-zero during timing fails the bench (exit 4, its stderr shown).
  * Nothing here asserts a speed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countText } from '../src/core/count-text.js';
 import { contextText, machineContext, median, pairedRatio, UsageError } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
@@ -31,9 +35,11 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['--help'],
   ['topo'],
   ['list'],
-  ['run', 'stress', '--seed', '1', '--duration', '1ns', '--inline', '--no-failure-file'],
+  // No `--no-failure-file`, which older builds (622ba01) refuse: every command runs in a temporary
+  // working directory instead, where a failure file (./npusim-failures) would land and be removed.
+  ['run', 'stress', '--seed', '1', '--duration', '1ns', '--inline'],
   // One worker per actor (the default placement): the workers' start-up on top of the command's.
-  ['run', 'stress', '--seed', '1', '--duration', '1ns', '--no-failure-file'],
+  ['run', 'stress', '--seed', '1', '--duration', '1ns'],
 ];
 
 interface Build {
@@ -48,17 +54,33 @@ export async function run(opts: BenchOptions): Promise<void> {
   const builds: Build[] = [{ name: 'this build', root: here }];
   const baselineDir = opts.values.baseline;
   if (baselineDir !== undefined) builds.push({ name: 'baseline', root: baselineRoot(baselineDir) });
+  const cwd = mkdtempSync(join(tmpdir(), 'npusim-bench-cli-'));
+  try {
+    // Before any timing: the baseline is an npusim build and takes every command.
+    if (baselineDir !== undefined) checkBaseline(baselineDir, builds[1]!.root!, cwd);
+    await measure(opts, runs, builds, cwd);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+async function measure(
+  opts: BenchOptions,
+  runs: number,
+  builds: readonly Build[],
+  cwd: string,
+): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const floor: number[] = [];
   const wall = new Map<string, number[]>();
   const key = (build: Build, command: readonly string[]) => `${build.name}\u0000${command.join(' ')}`;
   for (let i = 0; i < runs; i++) {
-    floor.push(timedRun(undefined, ['-e', '0']));
+    floor.push(timedRun(undefined, ['-e', '0'], cwd));
     for (const command of COMMANDS) {
       // Alternate which build goes first, so neither always starts right after the other.
       for (const b of i % 2 === 0 ? builds : [...builds].reverse()) {
         const list = wall.get(key(b, command)) ?? [];
-        list.push(timedRun(b.root, command));
+        list.push(timedRun(b.root, command, cwd));
         wall.set(key(b, command), list);
       }
     }
@@ -84,7 +106,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     return;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`cli: each command in a fresh node process, median wall ms of ${runs} runs per build, interleaved`);
+  out(cliHeading(runs));
   const width = Math.max(...rows.map((r) => r.command.length)) + 2;
   out(
     `${'command'.padEnd(width)}${'this build'.padStart(11)}${'baseline'.padStart(10)}${'base/this'.padStart(11)}${'paired'.padStart(9)}`,
@@ -99,7 +121,13 @@ export async function run(opts: BenchOptions): Promise<void> {
   }
   out(`${'node -e 0 (the floor)'.padEnd(width)}${median(floor).toFixed(0).padStart(11)}`);
   if (builds[1] === undefined) out('(no baseline: --baseline DIR runs an older build side by side)');
+  else out(`(baseline ${opts.values.baseline})`);
   out(`(${contextText(context)})`);
+}
+
+/** The table's first line: the median of `runs` runs per build. */
+export function cliHeading(runs: number): string {
+  return `cli: each command in a fresh node process, median wall ms of ${countText(runs, 'run')} per build, interleaved`;
 }
 
 /**
@@ -118,22 +146,58 @@ export function baselineRoot(dir: string): string {
 }
 
 /**
- * Wall ms of one `node` process: the CLI of the checkout `root` with `args`, or bare node. A run
- * that exits non-zero (or cannot start) throws, naming the command, the exit and its stderr.
+ * The baseline checkout `root` (`--baseline dir`), checked before any timing, in the working
+ * directory `cwd`: its CLI prints a version for `--version` (an npusim build, not any main.js) and
+ * runs every timed command. A UsageError (exit 2) names the baseline, the command and its exit.
  */
-export function timedRun(root: string | undefined, args: readonly string[]): number {
+export function checkBaseline(dir: string, root: string, cwd: string): void {
+  const version = spawnCli(root, ['--version'], cwd);
+  if (version.failure !== undefined || !/\d+\.\d+/.test(version.stdout))
+    throw new UsageError(
+      `Expected \`--baseline\` ${dir} to be an npusim build (\`${MAIN} --version\` printing its version), got ` +
+        `${version.failure ?? (version.stdout.trim() === '' ? 'no output' : `\`${version.stdout.trim().split('\n')[0]}\``)}`,
+    );
+  for (const command of COMMANDS) {
+    const r = spawnCli(root, command, cwd);
+    if (r.failure !== undefined)
+      throw new UsageError(
+        `Expected the baseline ${dir} to take \`npusim ${command.join(' ')}\`, got ${r.failure.replace(/^exited /, 'exit ')}${r.stderr.trim() === '' ? '' : `:\n${r.stderr.trimEnd()}`}`,
+      );
+  }
+}
+
+/** One `node` process of the CLI of `root` (or bare node), in `cwd`: its wall ms, output and failure. */
+function spawnCli(
+  root: string | undefined,
+  args: readonly string[],
+  cwd: string,
+): { ms: number; argv: string[]; stdout: string; stderr: string; failure: string | undefined } {
   const argv = root === undefined ? [...args] : [join(root, MAIN), ...args];
   const started = performance.now();
   const r = spawnSync(process.execPath, argv, {
-    cwd: root ?? process.cwd(),
+    cwd,
     timeout: CHILD_TIMEOUT_MS,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
   const ms = performance.now() - started;
-  if (r.error !== undefined || r.status !== 0)
-    throw new Error(
-      `cli bench: \`node ${argv.join(' ')}\` in ${root ?? '.'} ${r.error === undefined ? `exited ${r.status ?? r.signal}` : `failed: ${r.error.message}`}:\n${r.stderr}`,
-    );
-  return ms;
+  const failure =
+    r.error !== undefined
+      ? `failed: ${r.error.message}`
+      : r.status !== 0
+        ? `exited ${r.status ?? r.signal}`
+        : undefined;
+  return { ms, argv, stdout: r.stdout ?? '', stderr: r.stderr ?? '', failure };
+}
+
+/**
+ * Wall ms of one `node` process: the CLI of the checkout `root` with `args`, or bare node, in the
+ * working directory `cwd`. A run that exits non-zero (or cannot start) throws, naming the command,
+ * the exit and its stderr.
+ */
+export function timedRun(root: string | undefined, args: readonly string[], cwd: string): number {
+  const r = spawnCli(root, args, cwd);
+  if (r.failure !== undefined)
+    throw new Error(`cli bench: \`node ${r.argv.join(' ')}\` in ${cwd} ${r.failure}:\n${r.stderr}`);
+  return r.ms;
 }

@@ -65,10 +65,8 @@
  * Nothing here asserts them.
  */
 import { execFile, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { countText } from '../src/core/count-text.js';
 import { gotText } from '../src/core/shown-text.js';
@@ -79,6 +77,7 @@ import { combineDigests } from '../src/runtime/digest.js';
 import { type EngineOptions, runRaw } from '../src/runtime/engine.js';
 import type { RawRun } from '../src/runtime/raw-run.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
+import { baselineCall, loadBaselineModules } from './baseline-modules.js';
 import {
   contextText,
   loadNote,
@@ -380,30 +379,49 @@ export function pairWarmupTicks(warmupRounds: number, durationTicks: number): nu
   return Math.min(WARMUP_TICKS, warmupRounds * durationTicks);
 }
 
-/** An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts). */
+/**
+ * An older build's engine and workload `workload`, loaded from its dist/ (also bench/startup.ts):
+ * checked before anything runs (bench/baseline-modules.ts): a path without the build, a module
+ * that does not load or lacks `runRaw` or `loadWorkloads`, or a workload it lacks is a usage error.
+ */
 export async function loadBaseline(
   dir: string,
   workload = WORKLOAD,
 ): Promise<{ run: RunFn; params: unknown }> {
-  if (dir.trim() === '')
-    throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
-  const root = pathToFileURL(`${resolve(dir)}/`);
-  // Checked before anything runs: a typo in the path is a usage error, not a stack trace later.
-  for (const file of ['dist/src/runtime/engine.js', 'dist/src/runtime/workload-registry.js']) {
-    if (!existsSync(new URL(file, root))) {
-      throw new UsageError(
-        `Expected \`--baseline\` to name a directory holding an older build (${file}; build it with \`npx tsc -p tsconfig.build.json\`), got \`${dir}\` without it`,
+  const m = (await loadBaselineModules(dir, {
+    holding: 'an older build',
+    buildWith: 'npx tsc -p tsconfig.build.json',
+    modules: {
+      'dist/src/runtime/engine.js': ['runRaw'],
+      'dist/src/runtime/workload-registry.js': ['loadWorkloads'],
+    },
+  })) as { runRaw: RunFn; loadWorkloads: () => Promise<unknown> };
+  const w = await baselineCall(dir, `loadWorkloads() (dist/src/runtime/workload-registry.js)`, async () => {
+    const workloads = await m.loadWorkloads();
+    if (!(workloads instanceof Map))
+      throw new TypeError(
+        `loadWorkloads() resolved to ${workloads === null ? 'null' : typeof workloads}, not a Map`,
       );
-    }
-  }
-  const engine = (await import(new URL('dist/src/runtime/engine.js', root).href)) as { runRaw: RunFn };
-  const registry = (await import(new URL('dist/src/runtime/workload-registry.js', root).href)) as {
-    loadWorkloads: () => Promise<Map<string, { params: unknown }>>;
-  };
-  const w = (await registry.loadWorkloads()).get(workload);
+    return workloads.get(workload) as { params: unknown } | undefined;
+  });
   if (w === undefined)
     throw new UsageError(`Expected the baseline ${dir} to have workload \`${workload}\`, got none`);
-  return { run: engine.runRaw, params: w.params };
+  return { run: m.runRaw, params: w.params };
+}
+
+/**
+ * The inline-pair line: its ratio over inline, paired, and how much of it workers-2 reached; that
+ * clause is left out when workers-2 was not run (`workers2OverInline` null: `--workers` without 2).
+ */
+export function inlinePairLine(pair: number, paired: number, workers2OverInline: number | null): string {
+  const reached =
+    workers2OverInline === null
+      ? ''
+      : `; workers-2 reached ${((100 * workers2OverInline) / pair).toFixed(0)}% of it`;
+  return (
+    `inline-pair/inline: ${pair.toFixed(2)}, paired ${paired.toFixed(2)} ` +
+    `(two inline runs at once, a world each: what two threads give here now${reached})`
+  );
 }
 
 async function runLength(
@@ -564,9 +582,6 @@ async function runLength(
     .map((n) => `workers-${n} ${(rate(`workers-${n}`) / rate('inline')).toFixed(2)}`);
   if (scaling.length > 0) process.stdout.write(`over inline: ${scaling.join(', ')}\n`);
   const pair = ratios.inlinePairOverInline;
-  process.stdout.write(
-    `inline-pair/inline: ${pair.toFixed(2)}, paired ${p.inlinePairOverInline.toFixed(2)} (two inline runs at once, a world each: what two threads give here now; ` +
-      `workers-2 reached ${ratios.workers2OverInline === null ? 'not run' : `${((100 * ratios.workers2OverInline) / pair).toFixed(0)}% of it`})\n\n`,
-  );
+  process.stdout.write(`${inlinePairLine(pair, p.inlinePairOverInline, ratios.workers2OverInline)}\n\n`);
   return summary;
 }

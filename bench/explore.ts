@@ -29,6 +29,7 @@
  */
 import { loadavg } from 'node:os';
 import { scenarioConfig } from '../src/cli/scenario-config.js';
+import { countText } from '../src/core/count-text.js';
 import type { RuleName } from '../src/model/check/rule-names.js';
 import { BUG_NAMES, type BugName } from '../src/model/scenario/bugs.js';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
@@ -193,12 +194,12 @@ async function exploreCase(
   }
   process.stderr.write(
     `explore: ${label}: ${strategies.map((s) => `${s.strategy} ${s.medianSeeds ?? `>${cap}`}`).join(', ')} ` +
-      `(${((performance.now() - caseStarted) / 1000).toFixed(1)} s); shrinking, budget ${budget} runs\n`,
+      `(${((performance.now() - caseStarted) / 1000).toFixed(1)} s); shrinking, budget ${countText(budget, 'run')}\n`,
   );
   const shrink = toShrink === undefined ? null : await shrinkOne(toShrink, budget, workloads);
   if (shrink !== null) {
     process.stderr.write(
-      `explore: ${label}: shrink ${shrink.eventsBefore} -> ${shrink.eventsAfter} events in ${shrink.runs} runs ` +
+      `explore: ${label}: shrink ${shrink.eventsBefore} -> ${shrink.eventsAfter} events in ${countText(shrink.runs, 'run')} ` +
         `(${(shrink.wallMs / 1000).toFixed(1)} s)\n`,
     );
   }
@@ -235,6 +236,11 @@ async function shrinkOne(
   };
 }
 
+/** The shrink table's first line: the shrinker's budget of runs and the walk's start seed. */
+export function shrinkHeading(budget: number, seed: number): string {
+  return `shrink (src/repro/shrink.ts, budget ${countText(budget, 'run')}) of the random walk's first failure from seed ${seed}`;
+}
+
 function printTables(
   figures: readonly CaseFigures[],
   starts: readonly number[],
@@ -244,7 +250,7 @@ function printTables(
   const out: string[] = [];
   out.push(
     `explore: seeds until the first failure of the switch's rule, median of walks from seeds ${starts.join(', ')} ` +
-      `(at most ${cap} seeds each); in brackets the median simulated time of that first finding`,
+      `(at most ${countText(cap, 'seed')} each); in brackets the median simulated time of that first finding`,
   );
   out.push('inline, --stop-on-first; PCT measured once per walk, on its first seed');
   // Column widths from the longest names, so a new switch or workload never runs into the next column.
@@ -266,9 +272,7 @@ function printTables(
     "(other: seeds, over all walks, that failed with a rule outside the switch's list; they do not end a walk)",
   );
   out.push('');
-  out.push(
-    `shrink (src/repro/shrink.ts, budget ${budget} runs) of the random walk's first failure from seed ${starts[0]}`,
-  );
+  out.push(shrinkHeading(budget, starts[0]!));
   out.push(
     `${'bug'.padEnd(bugW)}${'workload'.padEnd(wlW)}${'seed'.padStart(6)}  ${'rule'.padEnd(ruleW)}${'runs'.padStart(5)}` +
       `${'events'.padStart(9)}${'after'.padStart(8)}${'ratio'.padStart(8)}${'sim time'.padStart(11)}${'after'.padStart(11)}`,

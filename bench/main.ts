@@ -215,6 +215,8 @@ function parse(argv: readonly string[]): Request {
   const values: Record<string, string> = {};
   const missing: string[] = [];
   const names: string[] = [];
+  /** Words such as `-x` or `-runs`: unknown options (every option is `--name`), not names. */
+  const singleDash: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') {
@@ -227,7 +229,22 @@ function parse(argv: readonly string[]): Request {
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--')) missing.push(key);
       else values[key] = argv[++i]!;
-    } else names.push(a);
+    } else if (a.startsWith('-') && a.length > 1) singleDash.push(a);
+    else names.push(a);
+  }
+  if (singleDash.length > 0) {
+    // Refused as the `--` form is, before the word after it (`-runs 1`) is taken for a name.
+    const entry =
+      names[0] !== undefined && Object.hasOwn(BENCHMARKS, names[0]) ? BENCHMARKS[names[0]] : undefined;
+    const known = entry?.options.map((o) => `--${optionName(o.spec)}`) ?? [];
+    const takes =
+      entry === undefined
+        ? ''
+        : `; it takes ${known.length === 0 ? 'no options but --json' : known.join(', ')}`;
+    throw new UsageError(
+      `Unknown option${singleDash.length > 1 ? 's' : ''} ${singleDash.map((k) => `\`${k}\``).join(', ')}` +
+        `${entry === undefined ? '' : ` for benchmark ${names[0]}`}${takes} (options start with --)`,
+    );
   }
   if (names.length !== 1)
     throw new UsageError(`Expected one benchmark name, got ${names.length === 0 ? 'none' : names.join(' ')}`);

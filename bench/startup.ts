@@ -34,9 +34,9 @@
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { countText } from '../src/core/count-text.js';
 import type { RunConfig } from '../src/model/scenario/run-config.js';
 import { combineDigests } from '../src/runtime/digest.js';
 import { runRaw } from '../src/runtime/engine.js';
@@ -44,6 +44,7 @@ import type { RawRun } from '../src/runtime/raw-run.js';
 import { codeCacheState } from '../src/runtime/worker-bundle.js';
 import { WorkerSet } from '../src/runtime/worker-set.js';
 import { workerEntryUrl } from '../src/runtime/worker-url.js';
+import { baselineUrl, loadBaselineModules } from './baseline-modules.js';
 import {
   contextText,
   machineContext,
@@ -73,22 +74,42 @@ export async function run(opts: BenchOptions): Promise<void> {
   // Checked before anything runs (a bad `--runs` or `--threads` is a usage error, exit 2).
   opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
   opts.oneOf('threads', ['all', 'kept']);
+  // The baseline's modules are loaded and checked before anything runs (a broken one is exit 2).
+  const baselineDir = opts.values.baseline;
+  const baseline = baselineDir === undefined ? undefined : await loadStartupBaseline(baselineDir);
   const config = await workloadConfig(WORKLOAD, SEED, DURATION_TICKS);
   const kept = new WorkerSet();
   const closing: { close(): Promise<void> }[] = [kept];
   try {
-    await measure(opts, config, kept, closing);
+    await measure(opts, config, kept, closing, baseline);
   } finally {
     for (const set of closing) await set.close();
   }
 }
 
-/** The baseline build's WorkerSet, made, if that build has worker sets. */
-async function baselineWorkerSet(dir: string): Promise<WorkerSet | undefined> {
-  const file = new URL('dist/src/runtime/worker-set.js', pathToFileURL(`${resolve(dir)}/`));
-  if (!existsSync(file)) return undefined;
-  const module = (await import(file.href)) as { WorkerSet: new () => WorkerSet };
-  return new module.WorkerSet();
+/** What this bench runs of a baseline: its engine, its workload's params, its WorkerSet if it has one. */
+interface StartupBaseline {
+  run: typeof runRaw;
+  params: unknown;
+  /** The baseline's WorkerSet class; undefined: a build before worker sets (9092b2c). */
+  WorkerSet: (new () => WorkerSet) | undefined;
+}
+
+/**
+ * The baseline `dir`'s engine, workload and worker sets (if it has them), loaded and checked
+ * before anything runs (bench/baseline-modules.ts, as engine and sweep check theirs).
+ */
+export async function loadStartupBaseline(dir: string): Promise<StartupBaseline> {
+  const baseline = await loadBaseline(dir, WORKLOAD);
+  const file = 'dist/src/runtime/worker-set.js';
+  const sets = existsSync(new URL(file, baselineUrl(dir)))
+    ? ((await loadBaselineModules(dir, {
+        holding: 'an older build',
+        buildWith: 'npm run build',
+        modules: { [file]: ['WorkerSet'] },
+      })) as { WorkerSet: new () => WorkerSet })
+    : undefined;
+  return { run: baseline.run as typeof runRaw, params: baseline.params, WorkerSet: sets?.WorkerSet };
 }
 
 async function measure(
@@ -96,6 +117,7 @@ async function measure(
   config: RunConfig,
   kept: WorkerSet,
   closing: { close(): Promise<void> }[],
+  baseline: StartupBaseline | undefined,
 ): Promise<void> {
   const runs = opts.whole('runs', DEFAULT_RUNS, 1, 1_000);
   const keptOnly = opts.oneOf('threads', ['all', 'kept']) === 'kept';
@@ -117,8 +139,7 @@ async function measure(
       cpuMs: [],
     });
   }
-  if (baselineDir !== undefined) {
-    const baseline = await loadBaseline(baselineDir, WORKLOAD);
+  if (baseline !== undefined) {
     const old = { ...config, params: { ...(baseline.params as object), durationTicks: DURATION_TICKS } };
     if (!keptOnly) {
       builds.push({
@@ -130,7 +151,7 @@ async function measure(
     }
     // A baseline that has worker sets (9092b2c and later) gets its kept row too: how a change
     // moved the start of a process's later runs.
-    const oldSet = await baselineWorkerSet(baselineDir);
+    const oldSet = baseline.WorkerSet === undefined ? undefined : new baseline.WorkerSet();
     if (oldSet !== undefined) {
       closing.push(oldSet);
       builds.push({
@@ -224,10 +245,7 @@ async function measure(
     return;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(
-    `startup: threaded run of ${WORKLOAD}, seed ${SEED}, ${DURATION_TICKS} ticks simulated, ${workers} workers ` +
-      `(one per actor), median of ${runs} runs per build, interleaved; event digest ${inlineDigest} (inline: the same)`,
-  );
+  out(startupHeading(workers, runs, inlineDigest));
   out(`${'build'.padEnd(14)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}  runs (wall ms)`);
   for (const r of rows) {
     out(
@@ -252,6 +270,14 @@ async function measure(
   }
   out(`this build's workers start on ${entry} (code cache: ${cache})`);
   out(`(${contextText(context)})`);
+}
+
+/** The table's first line: what ran, `workers` workers, the median of `runs` runs, the digest. */
+export function startupHeading(workers: number, runs: number, digest: string): string {
+  return (
+    `startup: threaded run of ${WORKLOAD}, seed ${SEED}, ${DURATION_TICKS} ticks simulated, ${countText(workers, 'worker')} ` +
+    `(one per actor), median of ${countText(runs, 'run')} per build, interleaved; event digest ${digest} (inline: the same)`
+  );
 }
 
 /**

@@ -27,22 +27,16 @@
  * a free run races, so its digests are its own and are not compared.
  * Target: 2 threads >= 1.8 x one thread on a 2-core machine. Nothing here asserts it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { findWorkload, scenarioConfig } from '../src/cli/scenario-config.js';
+import { countText } from '../src/core/count-text.js';
 import type { Workload } from '../src/model/scenario/workload.js';
 import { loadWorkloads } from '../src/runtime/workload-registry.js';
 import { runSweep } from '../src/sweep/sweep.js';
-import {
-  bugScenarioArgs,
-  contextText,
-  machineContext,
-  median,
-  pairedRatio,
-  UsageError,
-} from './bench-run.js';
+import { baselineCall, loadBaselineModules } from './baseline-modules.js';
+import { bugScenarioArgs, contextText, machineContext, median, pairedRatio } from './bench-run.js';
 import type { BenchOptions } from './main.js';
 
 const WORKLOAD = 'tenant-isolation';
@@ -86,7 +80,14 @@ export async function run(opts: BenchOptions): Promise<void> {
   const reps = opts.whole('runs', DEFAULT_RUNS, 1, 100);
   const baselineDir = opts.values.baseline;
   const builds = [await buildOf('this build', { runSweep, findWorkload, scenarioConfig, loadWorkloads })];
-  if (baselineDir !== undefined) builds.push(await buildOf('baseline', await loadBaselineSweep(baselineDir)));
+  if (baselineDir !== undefined) {
+    const modules = await loadBaselineSweep(baselineDir);
+    builds.push(
+      await baselineCall(baselineDir, `workload ${WORKLOAD} with --bug ${BUG}`, () =>
+        buildOf('baseline', modules),
+      ),
+    );
+  }
   const seeds = { first: FIRST_SEED, last: FIRST_SEED + seedCount - 1 };
   const failuresRoot = mkdtempSync(join(tmpdir(), 'npusim-bench-sweep-'));
   const loadBefore = loadavg()[0]!;
@@ -116,9 +117,12 @@ export async function run(opts: BenchOptions): Promise<void> {
               digests[o.seed - FIRST_SEED] = o.digest;
             },
           });
-          const label = mode === 'free' ? `${build.name}, free` : `${build.name}, ${jobs} thread(s)`;
+          const label =
+            mode === 'free' ? `${build.name}, free` : `${build.name}, ${countText(jobs, 'thread')}`;
           if (summary.ran !== seedCount)
-            throw new Error(`sweep bench: ${label} ran ${summary.ran} seeds, expected ${seedCount}`);
+            throw new Error(
+              `sweep bench: ${label} ran ${countText(summary.ran, 'seed')}, expected ${seedCount}`,
+            );
           const reference = references.get(build.name) ?? digests;
           references.set(build.name, reference);
           // A free run races: its digest is its own.
@@ -199,10 +203,7 @@ export async function run(opts: BenchOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
-  process.stdout.write(
-    `sweep${mode === 'free' ? ' --free' : ''}: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failedPerSweep} failing, ` +
-      `a failure file each), median of ${reps} sweeps per row, interleaved\n`,
-  );
+  process.stdout.write(`${sweepHeading(mode, seeds, failedPerSweep, reps)}\n`);
   const buildColumn = baselineDir === undefined ? '' : 'build'.padEnd(12);
   process.stdout.write(
     `${buildColumn}${'threads'.padEnd(9)}${'seeds/s'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms/seed'.padStart(13)}` +
@@ -221,10 +222,23 @@ export async function run(opts: BenchOptions): Promise<void> {
   }
   if (overBaseline !== null) {
     process.stdout.write(
-      `this build / baseline: ${jobsList.map((j) => `${overBaseline[j]!.toFixed(2)} x, paired ${overBaselinePaired![j]!.toFixed(2)} x, ${mode === 'free' ? 'free' : `at ${j} thread(s)`}`).join('; ')} (seeds/s; baseline ${baselineDir})\n`,
+      `this build / baseline: ${jobsList.map((j) => `${overBaseline[j]!.toFixed(2)} x, paired ${overBaselinePaired![j]!.toFixed(2)} x, ${mode === 'free' ? 'free' : `at ${countText(j, 'thread')}`}`).join('; ')} (seeds/s; baseline ${baselineDir})\n`,
     );
   }
   process.stdout.write(`(${contextText(context)})\n`);
+}
+
+/** The table's first line: the sweeps' mode, seeds, failing seeds and the median of `reps` sweeps. */
+export function sweepHeading(
+  mode: 'pool' | 'free',
+  seeds: { first: number; last: number },
+  failed: number,
+  reps: number,
+): string {
+  return (
+    `sweep${mode === 'free' ? ' --free' : ''}: workload ${WORKLOAD} --bug ${BUG}, seeds ${seeds.first}..${seeds.last} (${failed} failing, ` +
+    `a failure file each), median of ${countText(reps, 'sweep')} per row, interleaved`
+  );
 }
 
 /** The modules of a build this bench calls. */
@@ -243,44 +257,19 @@ async function buildOf(name: string, m: SweepModules): Promise<Build> {
 }
 
 /**
- * An older build's sweep (DIR holds its `dist/`), checked before anything runs: a path without one
- * is a usage error (exit 2), not a stack trace later.
+ * An older build's sweep (DIR holds its `dist/`), checked before anything runs: a path without one,
+ * a module that does not load or lacks an export is a usage error (exit 2), not a stack trace later
+ * (bench/baseline-modules.ts, as engine and startup check theirs).
  */
 export async function loadBaselineSweep(dir: string): Promise<SweepModules> {
-  if (dir.trim() === '')
-    throw new UsageError('Expected `--baseline` to name a directory, got an empty string');
-  const root = pathToFileURL(`${resolve(dir)}/`);
-  const files = {
-    sweep: 'dist/src/sweep/sweep.js',
-    scenario: 'dist/src/cli/scenario-config.js',
-    registry: 'dist/src/runtime/workload-registry.js',
-  };
-  for (const file of Object.values(files)) {
-    if (!existsSync(new URL(file, root))) {
-      throw new UsageError(
-        `Expected \`--baseline\` to name a directory holding a build with sweeps (${file}; build it with \`npm run build\`), got \`${dir}\` without it`,
-      );
-    }
-  }
-  const load = async (file: string) => (await import(new URL(file, root).href)) as Record<string, unknown>;
-  const [sweep, scenario, registry] = await Promise.all([
-    load(files.sweep),
-    load(files.scenario),
-    load(files.registry),
-  ]);
-  const m = {
-    runSweep: sweep.runSweep,
-    findWorkload: scenario.findWorkload,
-    scenarioConfig: scenario.scenarioConfig,
-    loadWorkloads: registry.loadWorkloads,
-  };
-  const missing = Object.entries(m)
-    .filter(([, f]) => typeof f !== 'function')
-    .map(([k]) => k);
-  if (missing.length > 0) {
-    throw new UsageError(
-      `Expected the baseline ${dir} to export ${Object.keys(m).join(', ')}, got none for ${missing.join(', ')}`,
-    );
-  }
-  return m as SweepModules;
+  const m = await loadBaselineModules(dir, {
+    holding: 'a build with sweeps',
+    buildWith: 'npm run build',
+    modules: {
+      'dist/src/sweep/sweep.js': ['runSweep'],
+      'dist/src/cli/scenario-config.js': ['findWorkload', 'scenarioConfig'],
+      'dist/src/runtime/workload-registry.js': ['loadWorkloads'],
+    },
+  });
+  return m as unknown as SweepModules;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../bench/bench-run.js';
-import { baselineRoot, timedRun } from '../../bench/cli-start.js';
+import { baselineRoot, checkBaseline, timedRun } from '../../bench/cli-start.js';
 import { expectBenchRefusal } from '../support/bench-refusal.js';
 import { testTempDir } from '../support/temp-dir.js';
 
@@ -39,9 +39,46 @@ describe('cli bench', () => {
   });
 
   test('a run is timed from spawn to exit; a failing one throws with its exit and stderr', () => {
+    const cwd = testTempDir('npusim-cli-bench-cwd-');
     const ok = standIn('process.exit(0);\n');
-    expect(timedRun(ok, ['--help'])).toBeGreaterThan(0);
+    expect(timedRun(ok, ['--help'], cwd)).toBeGreaterThan(0);
     const failing = standIn("process.stderr.write('no such command\\n'); process.exit(3);\n");
-    expect(() => timedRun(failing, ['topo'])).toThrow(/main\.js topo` in .* exited 3:\nno such command/);
+    expect(() => timedRun(failing, ['topo'], cwd)).toThrow(/main\.js topo` in .* exited 3:\nno such command/);
+  });
+
+  /** A stand-in of 622ba01's CLI: prints its version, refuses options it does not know (as `--no-failure-file`). */
+  const OLD_CLI =
+    'const a = process.argv.slice(2);\n' +
+    "if (a[0] === '--version') { console.log('npusim 0.1.0'); process.exit(0); }\n" +
+    "const bad = a.find((w) => w === '--no-failure-file' || w === '--nosuch');\n" +
+    "if (bad !== undefined) { console.error('Expected an option of npusim run, got ' + bad); process.exit(2); }\n";
+
+  test('a baseline is checked before any timing: an npusim build that takes every timed command', () => {
+    const cwd = testTempDir('npusim-cli-bench-cwd-');
+    // 622ba01 takes the commands (no `--no-failure-file`, which it refuses).
+    const old = standIn(OLD_CLI);
+    expect(() => checkBaseline(old, old, cwd)).not.toThrow();
+    // Any main.js is not an npusim build.
+    const fake = standIn('process.exit(0);\n');
+    expect(() => checkBaseline(fake, fake, cwd)).toThrow(UsageError);
+    expect(() => checkBaseline(fake, fake, cwd)).toThrow(
+      `Expected \`--baseline\` ${fake} to be an npusim build (\`dist/src/cli/main.js --version\` printing its version), got no output`,
+    );
+    // A build that refuses a timed command is named with that command and its stderr.
+    const refusing = standIn(
+      `${OLD_CLI}if (a[0] === 'list') { console.error('no list here'); process.exit(2); }\n`,
+    );
+    expect(() => checkBaseline(refusing, refusing, cwd)).toThrow(
+      `Expected the baseline ${refusing} to take \`npusim list\`, got exit 2:\nno list here`,
+    );
+  });
+
+  test('bench cli --baseline FAKE: exit 2 naming the baseline, before any timing', () => {
+    const fake = standIn('process.exit(0);\n');
+    expectBenchRefusal(
+      'cli',
+      ['--baseline', fake, '--runs', '1'],
+      `Expected \`--baseline\` ${fake} to be an npusim build`,
+    );
   });
 });
