@@ -16,9 +16,10 @@ import { COMMANDS } from './commands.js';
 /**
  * The field of a ConfigError about the command line itself, besides any option (`--seed`) and a
  * command's own name (the field of an error in its arguments: `compare: Expected two run results`):
- * `topology` is `npusim topo`'s argument (an error in a topology file's content names the file).
+ * `topology` is `npusim topo`'s argument (an error in a topology file's content names the file);
+ * `help` is `npusim help`'s own word (`help run sweep`), refused as `--help run sweep` is.
  */
-const COMMAND_LINE_FIELDS: ReadonlySet<string> = new Set(['', 'command', 'workload', 'topology']);
+const COMMAND_LINE_FIELDS: ReadonlySet<string> = new Set(['', 'command', 'workload', 'topology', 'help']);
 const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMANDS.map((c) => c.name));
 
 /**

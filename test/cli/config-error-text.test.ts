@@ -18,4 +18,11 @@ describe('config error text', () => {
       'npusim: f.json: x: Expected a name, got `a\\u001b]0;pwned\\u0007b\\u009b2J\\u007f`\n  and more\n',
     );
   });
+
+  test("a refusal of `help`'s own words points to the help, as one of `--help`'s does", () => {
+    for (const field of ['help', '--help'])
+      expect(configErrorText(new ConfigError(field, 'Expected at most one command'))).toBe(
+        `npusim: ${field}: Expected at most one command\nRun \`npusim --help\` for usage.\n`,
+      );
+  });
 });
