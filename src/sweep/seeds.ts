@@ -211,12 +211,18 @@ export function failingSeedsText(seeds: readonly number[]): string {
     : `${seedsText(range)}; all in --json (failures[].seed), for --seeds @FILE`;
 }
 
-/** Whether two summaries name the same seeds (a merge's shards must). */
+/**
+ * Whether two summaries name the same seeds (a merge's shards must), however each spelt them: a
+ * list that holds every seed from its first to its last (`1,2,3,4`) is the range `1..4`, and its
+ * shards are the range's (QA: shards given `--seeds 1,2,3,4` and `1..4` were refused as "Expected
+ * seeds 1..4, got 1..4: a range and a list").
+ */
 export function sameSeeds(a: SeedRange, b: SeedRange): boolean {
-  if (a.first !== b.first || a.last !== b.last || (a.list === undefined) !== (b.list === undefined))
-    return false;
-  if (a.list === undefined || b.list === undefined) return true;
-  return a.list.length === b.list.length && a.list.every((s, i) => s === b.list![i]);
+  if (a.first !== b.first || a.last !== b.last) return false;
+  // A list is ascending, each seed once, from `first` to `last` (seedsOf): whole when it is as long.
+  const whole = (r: SeedRange) => r.list === undefined || r.list.length === r.last - r.first + 1;
+  if (whole(a) || whole(b)) return whole(a) && whole(b);
+  return a.list!.length === b.list!.length && a.list!.every((s, i) => s === b.list![i]);
 }
 
 /**

@@ -228,3 +228,25 @@ describe('sweep --merge: the strategy and the topology as a sweep names them', (
     expect(read(over)).toThrow(message);
   });
 });
+
+describe('sweep --merge: the seeds spelt another way (QA)', () => {
+  const range = { first: 1, last: 9 };
+  const wholeList = { ...range, list: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
+  const merge = (a: typeof range, b: typeof range) =>
+    mergeSummaries([
+      { summary: shardSummary(1, 2, a), where: 'a' },
+      { summary: shardSummary(2, 2, b), where: 'b' },
+    ]);
+
+  test("a list of every seed from its first to its last is the range: its shards merge with the range's", () => {
+    expect(merge(wholeList, range).ran).toBe(9);
+    expect(merge(range, wholeList).ran).toBe(9);
+    expect(merge(wholeList, wholeList).ran).toBe(9);
+  });
+
+  test('a list with a gap is not the range of its ends, and the refusal says which seeds each ran', () => {
+    const gap = { ...range, list: [1, 2, 3, 4, 6, 7, 8, 9] };
+    expect(() => merge(range, gap)).toThrow('b: Expected seeds 1..9 (as a says), got 1..4,6..9');
+    expect(() => merge(gap, range)).toThrow('b: Expected seeds 1..4,6..9 (as a says), got 1..9');
+  });
+});
