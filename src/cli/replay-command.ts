@@ -38,7 +38,7 @@ import {
   WORD_BREAK,
 } from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
-import { gitCommit, npusimVersion } from '../io/version.js';
+import { commitWords, DIRTY_SUFFIX, gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { statusOf } from '../report/assemble-result.js';
@@ -266,13 +266,7 @@ function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
  * Undefined for a clean replay, which ends quietly as a clean run does.
  */
 export function replayStatus(r: ReplayOutcome): string | undefined {
-  if (r.exitCode === EXIT.notReproduced) {
-    const commit = (c: string | null | undefined) =>
-      c == null ? 'commit unknown' : `commit ${shownText(c.slice(0, 8))}`;
-    const theirs = `${r.file.npusim.version}, ${commit(r.file.npusim.commit)}`;
-    const ours = `${npusimVersion()}, ${commit(gitCommit())}`;
-    return `npusim: not reproduced (exit ${EXIT.notReproduced}): if the file was not edited and this npusim is the one that wrote it (the file names ${theirs}; this is ${ours}), this is an npusim bug: please report it with the file`;
-  }
+  if (r.exitCode === EXIT.notReproduced) return notReproducedLine(r.file.npusim);
   if (r.crash !== undefined)
     return `npusim: crash (exit ${r.exitCode}): actor ${r.crash.actor} crashed at tick ${r.crash.tick}: ${r.crash.message}`;
   const result = r.result;
@@ -283,6 +277,40 @@ export function replayStatus(r: ReplayOutcome): string | undefined {
       ? statusOf('end', violationTotal(result), result.liveness.length)
       : result;
   return statusLine(result, r.config.params.durationTicks, own);
+}
+
+/** Which npusim: its version and commit (null where unknown), as a failure file names them. */
+interface NpusimIdentity {
+  version: string;
+  commit: string | null;
+}
+
+/**
+ * Exit 5's last line: which cause to suspect, as README's exit-code table promises, by what the
+ * file says of the npusim that wrote it and what this one is. Another version or commit: a change
+ * to the model between them; a build from uncommitted changes (version.ts DIRTY_SUFFIX), on either
+ * side: those changes; the same clean commit: a hand edit, else an npusim bug (QA: a build with a
+ * changed model named the commit it was changed from, and its files' replays blamed npusim).
+ */
+export function notReproducedLine(
+  wrote: NpusimIdentity,
+  ours: NpusimIdentity = { version: npusimVersion(), commit: gitCommit() ?? null },
+): string {
+  const head = `npusim: not reproduced (exit ${EXIT.notReproduced})`;
+  const base = (c: string | null) => c?.replace(DIRTY_SUFFIX, '') ?? null;
+  const theirsText = `${shownText(wrote.version)}, ${commitWords(wrote.commit)}`;
+  const oursText = `${ours.version}, ${commitWords(ours.commit)}`;
+  const both = `the file names ${theirsText}; this is ${oursText}`;
+  const otherCommit =
+    wrote.commit !== null && ours.commit !== null && base(wrote.commit) !== base(ours.commit);
+  if (wrote.version !== ours.version || otherCommit)
+    return `${head}: another npusim wrote the file (${both}): a change to the model between them is the likeliest cause; replay the file with the npusim that wrote it to tell`;
+  const dirty = [wrote.commit, ours.commit].some((c) => c?.endsWith(DIRTY_SUFFIX) === true);
+  if (dirty)
+    return `${head}: ${both}: a build from uncommitted changes may run another model than its commit's, so those changes are the likeliest cause, unless the file was edited by hand`;
+  if (wrote.commit === null || ours.commit === null)
+    return `${head}: if the file was not edited and this npusim is the one that wrote it (${both}), this is an npusim bug: please report it with the file`;
+  return `${head}: this npusim wrote the file (${theirsText}): if it was not edited by hand (its seed, bug switches or parameters, which only the digest catches), this is an npusim bug: please report it with the file`;
 }
 
 /**

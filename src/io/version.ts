@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { shownText } from '../core/shown-text.js';
 
 const ROOT_CANDIDATES = ['../../', '../../../'];
 
@@ -71,11 +72,35 @@ export const BUILD_COMMIT_FILE = 'build-commit.txt';
 
 const COMMIT_TEXT = /^[0-9a-f]{40}$/;
 
+/**
+ * What a build's stamp adds to its commit when it was built from a work tree that differs from it
+ * (git describe's word): two builds of one commit, one with changes to the model, named the same
+ * commit, and a replay of a file of one by the other blamed npusim (QA).
+ */
+export const DIRTY_SUFFIX = '-dirty';
+
+/** A commit as a build's stamp holds it: a commit, or a commit with DIRTY_SUFFIX. */
+const STAMP_TEXT = /^[0-9a-f]{40}(?:-dirty)?$/;
+
+/**
+ * A commit as messages name it: `commit 4034d818`, `commit 4034d818 with uncommitted changes` for
+ * a stamp's DIRTY_SUFFIX, `commit unknown`. From a file it may be anything: control characters
+ * are escaped (shownText).
+ */
+export function commitWords(commit: string | null | undefined): string {
+  if (commit == null) return 'commit unknown';
+  const dirty = commit.endsWith(DIRTY_SUFFIX);
+  const base = dirty ? commit.slice(0, -DIRTY_SUFFIX.length) : commit;
+  return `commit ${shownText(base.slice(0, 8))}${dirty ? ' with uncommitted changes' : ''}`;
+}
+
 let commit: string | null | undefined;
 
 /**
- * The commit of the code that runs: the one a build was built from, else the one checked out;
- * undefined outside both (an installed package built from no checkout). Read once per process.
+ * The commit of the code that runs: the one a build was built from (with DIRTY_SUFFIX where the
+ * work tree differed from it), else the one checked out; undefined outside both (an installed
+ * package built from no checkout). Read once per process. From the sources, changes not committed
+ * are not seen: that would need git, spawned in every run.
  */
 export function gitCommit(): string | undefined {
   commit ??= commitOf(readAt) ?? null;
@@ -88,7 +113,7 @@ export function gitCommit(): string | undefined {
  */
 export function commitOf(read: (rel: string) => string | undefined): string | undefined {
   const stamped = read(`${ROOT_CANDIDATES[0]}${BUILD_COMMIT_FILE}`)?.trim();
-  if (stamped !== undefined && COMMIT_TEXT.test(stamped)) return stamped;
+  if (stamped !== undefined && STAMP_TEXT.test(stamped)) return stamped;
   return checkedOutCommit(read);
 }
 

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { findingMessages } from '../../src/cli/replay-command.js';
+import { findingMessages, notReproducedLine } from '../../src/cli/replay-command.js';
 import type { FailureFile, FirstFinding } from '../../src/repro/failure-file.js';
 import { stuckShootdown } from '../../src/repro/history.js';
 import { livenessFindingText } from '../../src/repro/liveness-text.js';
@@ -99,7 +99,7 @@ describe('replay: the finding message under the verdict', () => {
     expect(r.stdout).not.toContain(`\n  ${file.first!.message}\n`);
     expect(unwrapped(r.stderr, 8)).toMatch(
       new RegExp(
-        `(^|\\n)npusim: not reproduced \\(exit 5\\): if the file was not edited and this npusim is the one that wrote it \\(the file names ${file.npusim.version.replaceAll('.', '\\.')}, commit [^;]+; this is [^)]+\\), this is an npusim bug: please report it with the file\\n$`,
+        `(^|\\n)npusim: not reproduced \\(exit 5\\): this npusim wrote the file \\(${file.npusim.version.replaceAll('.', '\\.')}, commit [0-9a-f]{8}\\): if it was not edited by hand \\(its seed, bug switches or parameters, which only the digest catches\\), this is an npusim bug: please report it with the file\\n$`,
       ),
     );
   });
@@ -188,5 +188,58 @@ describe('replay: the history of a shootdown that did not complete', () => {
     expect(own.some((l) => /ATSD_ANSWER shootdown=1 op="acquire" reg=0$/.test(l))).toBe(true);
     expect(own.some((l) => /ATSD_OP op="launch" shootdown=1 reg=0 /.test(l))).toBe(true);
     expect(own.every((l) => /shootdown=1|npu=0 reg=0/.test(l))).toBe(true);
+  });
+});
+
+describe("replay: exit 5's last line says which cause to suspect (QA: it blamed npusim whatever wrote the file)", () => {
+  const A = 'a'.repeat(40);
+  const B = 'b'.repeat(40);
+  const ours = { version: '0.10.0', commit: A };
+
+  test('another commit or version: a change to the model between them, and replaying with that npusim', () => {
+    for (const wrote of [
+      { version: '0.10.0', commit: B },
+      { version: '0.9.0', commit: A },
+      { version: '0.10.0', commit: `${B}-dirty` },
+    ]) {
+      const line = notReproducedLine(wrote, ours);
+      expect(line).toMatch(
+        /^npusim: not reproduced \(exit 5\): another npusim wrote the file \(the file names /,
+      );
+      expect(line).toContain('a change to the model between them is the likeliest cause');
+      expect(line).not.toContain('npusim bug');
+    }
+    expect(notReproducedLine({ version: '0.10.0', commit: B }, ours)).toContain(
+      '(the file names 0.10.0, commit bbbbbbbb; this is 0.10.0, commit aaaaaaaa)',
+    );
+  });
+
+  test('a build from uncommitted changes on either side: those changes, not npusim', () => {
+    const dirty = `${A}-dirty`;
+    for (const [wrote, us] of [
+      [{ version: '0.10.0', commit: dirty }, ours],
+      [
+        { version: '0.10.0', commit: A },
+        { version: '0.10.0', commit: dirty },
+      ],
+    ] as const) {
+      const line = notReproducedLine(wrote, us);
+      expect(line).toContain('commit aaaaaaaa with uncommitted changes');
+      expect(line).toContain('so those changes are the likeliest cause, unless the file was edited by hand');
+      expect(line).not.toContain('npusim bug');
+    }
+  });
+
+  test('the same clean commit: a hand edit, else an npusim bug; an unknown commit keeps both open', () => {
+    expect(notReproducedLine({ version: '0.10.0', commit: A }, ours)).toBe(
+      'npusim: not reproduced (exit 5): this npusim wrote the file (0.10.0, commit aaaaaaaa): if it was not edited by hand (its seed, bug switches or parameters, which only the digest catches), this is an npusim bug: please report it with the file',
+    );
+    expect(notReproducedLine({ version: '0.10.0', commit: null }, ours)).toContain(
+      'if the file was not edited and this npusim is the one that wrote it (the file names 0.10.0, commit unknown; this is 0.10.0, commit aaaaaaaa)',
+    );
+  });
+
+  test("a file's commit with control characters is escaped", () => {
+    expect(notReproducedLine({ version: '0.10.0', commit: '\u001b[2Jab' }, ours)).not.toContain('\u001b');
   });
 });

@@ -3,7 +3,7 @@
  * whatever the checkout holds when it runs; the checkout's when run from the sources.
  */
 import { describe, expect, test } from 'vitest';
-import { BUILD_COMMIT_FILE, checkedOutCommit, commitOf } from '../../src/io/version.js';
+import { BUILD_COMMIT_FILE, checkedOutCommit, commitOf, commitWords } from '../../src/io/version.js';
 
 const BUILT = 'a'.repeat(40);
 const HEAD_NOW = 'b'.repeat(40);
@@ -40,5 +40,28 @@ describe('the commit a run names', () => {
     ).toBe(HEAD_NOW);
     expect(commitOf(files({ '../../.git/HEAD': `${BUILT}\n` }))).toBe(BUILT);
     expect(commitOf(files({}))).toBeUndefined();
+  });
+});
+
+describe('a build from uncommitted changes (QA: it named the commit it was changed from)', () => {
+  test('its stamp, the commit with -dirty, is the commit a run names', () => {
+    const dirty = `${BUILT}-dirty`;
+    expect(
+      commitOf(
+        files({ [`../../${BUILD_COMMIT_FILE}`]: `${dirty}\n`, '../../../.git/HEAD': `${HEAD_NOW}\n` }),
+      ),
+    ).toBe(dirty);
+    // Another suffix is no stamp: the checkout's commit is named instead.
+    expect(
+      commitOf(
+        files({ [`../../${BUILD_COMMIT_FILE}`]: `${BUILT}-clean\n`, '../../../.git/HEAD': `${HEAD_NOW}\n` }),
+      ),
+    ).toBe(HEAD_NOW);
+  });
+
+  test('messages say so in words', () => {
+    expect(commitWords(`${BUILT}-dirty`)).toBe('commit aaaaaaaa with uncommitted changes');
+    expect(commitWords(BUILT)).toBe('commit aaaaaaaa');
+    expect(commitWords(null)).toBe('commit unknown');
   });
 });
