@@ -5,6 +5,7 @@
  * replay.ts because reading a file's workload is not replaying it.
  */
 
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { loadWorkloadFile } from '../runtime/workload-file.js';
@@ -21,9 +22,13 @@ export async function loadRecordedFile(text: string, where: string): Promise<Wor
     return await loadWorkloadFile(path);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
+    // A file moved or removed since: say the two ways back (QA: it said only ENOENT).
+    const moved = existsSync(path)
+      ? ''
+      : ': put it back there, or set `workload.file` in the failure file to where it is now';
     throw new ConfigError(
       `${where}: workload.file`,
-      `Expected the workload file this failure ran (${path}), got: ${e.message}`,
+      `Expected the workload file this failure ran (${path}), got: ${e.message}${moved}`,
     );
   }
 }
