@@ -45,9 +45,11 @@ export function keepFailureFile(
   // The same failure on another host: the file is replaced (its digest and finding are the same),
   // but `replay FILE` now runs on this run's host, which the file keeps because a race may belong
   // to one cut of the machine: said, not silent (QA).
+  // A crash has no digest (its file's name hashes the crash): "the same crash" (QA).
   const now = placementText(file.options);
+  const same = file.first?.rule === 'crash' ? 'the same crash' : 'same digest';
   if (before !== undefined && before !== now)
-    say(`replaced ${path}: it recorded ${before}; this run's ${now} is kept instead (same digest)`);
+    say(`replaced ${path}: it recorded ${before}; this run's ${now} is kept instead (${same})`);
   return path;
 }
 

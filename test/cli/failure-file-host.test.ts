@@ -32,3 +32,28 @@ test('a threaded run after an inline one of the same failure says it replaced th
   const again = await cli([...RUN, '--workers', '2', '--failures', dir]);
   expect(again.stderr).not.toContain('npusim: replaced');
 });
+
+test('a crash run again on another host says it replaced the file as the same crash, not by a digest it has none of (QA)', async () => {
+  const dir = testTempDir('npusim-host-crash-');
+  const crash = [
+    'run',
+    'stress',
+    '--seed',
+    '1',
+    '--duration',
+    '20us',
+    '--crash-at',
+    'gpu0:50',
+    '--failures',
+    dir,
+  ];
+  const inline = await cli([...crash, '--inline']);
+  expect(inline.code, inline.stderr).toBe(4);
+  const [name] = readdirSync(dir);
+  const threaded = await cli([...crash, '--workers', '2']);
+  expect(threaded.code, threaded.stderr).toBe(4);
+  expect(readdirSync(dir)).toEqual([name]);
+  expect(unwrapped(threaded.stderr, 8)).toContain(
+    `npusim: replaced ${join(dir, name!)}: it recorded --inline; this run's --workers 2 is kept instead (the same crash)\n`,
+  );
+});
