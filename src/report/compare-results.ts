@@ -19,6 +19,7 @@ import {
   meanRow,
   notJudged,
   percentileRow,
+  perSimulatedMs,
   rateRow,
   sumRow,
 } from './compare-row.js';
@@ -146,7 +147,7 @@ export function compareResults(fileA: string, a: RunResult, fileB: string, b: Ru
   };
   const rows: CompareRow[] = [
     ...runRows(a, b, scale),
-    ...headlineRows(a, b),
+    ...headlineRows(a, b, scale),
     ...latencyRows(a, b, scale),
     ...rateRows(a, b),
     ...socketRows(a, b, scale),
@@ -350,8 +351,13 @@ function rateRows(a: RunResult, b: RunResult): CompareRow[] {
  * The workload's headline figures (headline.ts), by label, as it prints them. Each is read from a
  * figure judged in its own section (a counter, a latency, a link's utilisation, a hit rate) or is
  * a parameter: judged again here, one change would count twice, so they are side by side only.
+ * Between runs of different lengths a figure accrued over the run (`accrues`: a counter's total, a
+ * latency's sample count) is per simulated ms, as the counts it is read from are (QA: `DMA
+ * completed 3868 11748 +203.7%` beside `dma.completed per simulated ms ... +51.9%`), named and in
+ * a unit that say so, its workload's text (of the total) left out; a percentile, a share, a rate
+ * or a parameter is as it is.
  */
-function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
+function headlineRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   const ha = new Map((a.headline ?? []).map((f) => [f.label, f]));
   const hb = new Map((b.headline ?? []).map((f) => [f.label, f]));
   return [...new Set([...ha.keys(), ...hb.keys()])].map((label) => {
@@ -360,19 +366,24 @@ function headlineRows(a: RunResult, b: RunResult): CompareRow[] {
     // The figure's own unit; a result written before figures carried one: the unit its text
     // shows (headlineUnitOfText), which the change cell prints its absolute change in.
     const unit = fa?.unit ?? fb?.unit ?? headlineUnitOfText(fa?.text ?? fb?.text ?? '');
+    const perMs =
+      s.perTime && (fa?.accrues ?? fb?.accrues) === true && (unit === 'count' || unit === 'bytes');
+    const scaled = (v: number | null | undefined, ms: number) =>
+      v === null || v === undefined ? undefined : perMs ? v / ms : v;
+    const shown = perMs ? perSimulatedMs(label, unit) : { figure: label, unit };
     const row = notJudged(
       'headline',
-      label,
-      fa?.value ?? undefined,
-      fb?.value ?? undefined,
-      unit,
+      shown.figure,
+      scaled(fa?.value, s.msA),
+      scaled(fb?.value, s.msB),
+      shown.unit,
       HEADLINE_NOT_JUDGED,
     );
     const only = fa === undefined ? 'only in B' : fb === undefined ? 'only in A' : undefined;
     return {
       ...row,
       ...(only === undefined ? {} : { verdict: only, note: '' }),
-      text: [fa?.text, fb?.text],
+      ...(perMs ? {} : { text: [fa?.text, fb?.text] as [string | undefined, string | undefined] }),
     } satisfies CompareRow;
   });
 }

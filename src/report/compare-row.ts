@@ -89,7 +89,39 @@ export interface CompareRow {
    * latency's max (compare-places.ts inSets).
    */
   judgedInSets?: true;
-  unit: 'count' | 'bytes' | 'ticks' | 'ratio' | 'ms' | 'per-second' | 'bytes-per-second';
+  /**
+   * What `a`, `b` and `change` are in. `per-simulated-ms` and `bytes-per-simulated-ms`: a count or
+   * a total of bytes divided by each run's simulated milliseconds, where the two runs' lengths
+   * differ (perSimulatedMs; the figure's name ends `per simulated ms`); `per-second` and
+   * `bytes-per-second` are rates already (the engine's per wall second, a headline's per
+   * simulated second), never rescaled.
+   */
+  unit:
+    | 'count'
+    | 'bytes'
+    | 'ticks'
+    | 'ratio'
+    | 'ms'
+    | 'per-second'
+    | 'bytes-per-second'
+    | 'per-simulated-ms'
+    | 'bytes-per-simulated-ms';
+}
+
+/**
+ * A figure accrued over a run (a count, a total of bytes) compared per simulated ms, as it is
+ * between runs of different lengths: its name and its unit say so, so a reader of the text and
+ * one of `--json` keyed on `unit` both read a rate, not a total. The one rule for the counts, a
+ * socket's and a link's, and the headline's (compare-results.ts headlineRows).
+ */
+export function perSimulatedMs(
+  figure: string,
+  unit: 'count' | 'bytes',
+): { figure: string; unit: CompareRow['unit'] } {
+  return {
+    figure: `${figure} per simulated ms`,
+    unit: unit === 'bytes' ? 'bytes-per-simulated-ms' : 'per-simulated-ms',
+  };
 }
 
 function base(
@@ -161,7 +193,8 @@ export function countRow(
   const ra = a / msA;
   const rb = b / msB;
   const sigma = Math.sqrt(a / msA ** 2 + b / msB ** 2);
-  return judged(section, `${figure} per simulated ms`, ra, rb, sigma, 'count', 'Poisson: sqrt(n) / time');
+  const per = perSimulatedMs(figure, 'count');
+  return judged(section, per.figure, ra, rb, sigma, per.unit, 'Poisson: sqrt(n) / time');
 }
 
 /**
@@ -185,15 +218,18 @@ export function sumRow(
   msA: number,
   msB: number,
 ): CompareRow {
-  const name = perTime && a !== undefined && b !== undefined ? `${figure} per simulated ms` : figure;
-  const [ta, tb] = perTime && a !== undefined && b !== undefined ? [a / msA, b / msB] : [a, b];
+  const scaled = perTime && a !== undefined && b !== undefined;
+  const { figure: name, unit } = scaled
+    ? perSimulatedMs(figure, 'bytes')
+    : { figure, unit: 'bytes' as const };
+  const [ta, tb] = scaled ? [a / msA, b / msB] : [a, b];
   if (a !== undefined && b !== undefined && (ops.a === undefined || ops.b === undefined)) {
-    return notJudged(section, name, ta, tb, 'bytes', `no ${ops.name} count in a result to judge it by`);
+    return notJudged(section, name, ta, tb, unit, `no ${ops.name} count in a result to judge it by`);
   }
   // A total with no operation (0 / 0) has no noise; Math.max keeps a stray total over 0 ops finite.
   const v = (t: number, n: number) => (t === 0 ? 0 : t ** 2 / Math.max(1, n));
   const sigma = ta === undefined || tb === undefined ? undefined : Math.sqrt(v(ta, ops.a!) + v(tb, ops.b!));
-  return judged(section, name, ta, tb, sigma, 'bytes', `total / sqrt(${ops.name})`);
+  return judged(section, name, ta, tb, sigma, unit, `total / sqrt(${ops.name})`);
 }
 
 /**

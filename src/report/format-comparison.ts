@@ -342,6 +342,8 @@ function value(r: CompareRow, v: number | undefined): string {
   if (v === undefined) return '-';
   switch (r.unit) {
     case 'bytes':
+    // Per simulated ms: the figure's name says so (`dma.bytes per simulated ms`), the cell as a total's.
+    case 'bytes-per-simulated-ms':
       return `${decimalText(v)} B`;
     case 'ticks':
       return formatTime(v);
@@ -356,7 +358,8 @@ function value(r: CompareRow, v: number | undefined): string {
       // A headline's rate (no other row has this unit), spelt as the headline spells it.
       return `${bytesText(v)}/s`;
     default:
-      // A count, a headline's as any (a headline's rate per second has its own unit).
+      // A count, a headline's as any (a headline's rate per second has its own unit), and a count
+      // per simulated ms, whose figure's name says so.
       return decimalText(v);
   }
 }
@@ -399,10 +402,12 @@ function changeText(r: CompareRow): string {
       : r.unit === 'ratio'
         ? `${sign}${shownDecimals(r.change * 100, 2)} pts`
         : `${sign}${value(r, r.change)}`;
+  // To one decimal, as a percentage prints; a change that is not 0 but would print as 0 to two
+  // significant digits (QA: `-0.01 pts (-0.0%)` for 99.4 % to 99.4 %; now `(-0.010%)`).
   const rel =
     r.changeRatio === undefined
       ? ''
-      : ` (${r.changeRatio >= 0 ? '+' : ''}${(r.changeRatio * 100).toFixed(1)}%)`;
+      : ` (${r.changeRatio >= 0 ? '+' : ''}${shownDecimals(r.changeRatio * 100, 1)}%)`;
   return `${abs}${rel}`;
 }
 

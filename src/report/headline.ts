@@ -32,7 +32,8 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         : item.unit === 'bytes'
           ? 'bytes'
           : 'count';
-      return { label, value, text: countText(value, item.unit, perSecond), unit };
+      const figure: HeadlineFigure = { label, value, text: countText(value, item.unit, perSecond), unit };
+      return perSecond ? figure : { ...figure, accrues: true };
     };
     if (item.counter.endsWith('.*')) {
       const prefix = item.counter.slice(0, -1);
@@ -76,9 +77,12 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         : histogramUnit === 'ticks' || histogramUnit === 'bytes'
           ? histogramUnit
           : 'count';
-    if (value === undefined) return [{ label: item.label, value: null, text: `no samples${bracket}`, unit }];
+    // A count of samples grows with the run (compare rescales it per simulated ms); a percentile not.
+    const accrues = item.stat === 'count' ? { accrues: true as const } : {};
+    if (value === undefined)
+      return [{ label: item.label, value: null, text: `no samples${bracket}`, unit, ...accrues }];
     const text = item.stat === 'count' || s!.unit !== 'ticks' ? String(value) : formatTime(value);
-    return [{ label: item.label, value, text: `${text}${bracket}`, unit }];
+    return [{ label: item.label, value, text: `${text}${bracket}`, unit, ...accrues }];
   }
   if ('links' in item) {
     const links = r.contention.links.filter((l) => l.between === item.links);
@@ -89,7 +93,7 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         {
           label: item.label,
           value: busiest.utilisation,
-          text: `${percent(busiest.utilisation)} (${busiest.label})`,
+          text: `${percent(busiest.utilisation)} (${busiestName(busiest.utilisation, busiest.label)})`,
           unit: 'ratio',
         },
       ];
@@ -111,7 +115,7 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
         {
           label: item.label,
           value: busy(busiest),
-          text: `${percent(busy(busiest))} (${busiest.chip})`,
+          text: `${percent(busy(busiest))} (${busiestName(busy(busiest), busiest.chip)})`,
           unit: 'ratio',
         },
       ];
@@ -155,6 +159,17 @@ function figuresOf(item: HeadlineItem, r: RunResult): HeadlineFigure[] {
     return [{ label: item.label, value: null, text: 'no lookups', unit: 'ratio' }];
   return [{ label: item.label, value, text: percent(value), unit: 'ratio' }];
 }
+
+/**
+ * What a `busiest` figure is of: the link or socket, or none where nothing was busy at all (QA: a
+ * run that did nothing named `gpu0->chip0 nvlink x2`, the first of links all at 0 %, its busiest).
+ */
+function busiestName(utilisation: number, name: string): string {
+  return utilisation > 0 ? name : NONE_BUSY;
+}
+
+/** What a `busiest` figure names where every link or nest MMU was idle (its value 0). */
+export const NONE_BUSY = 'none busy';
 
 /**
  * The headlines of runs set side by side (a workload's own run and its variants), each with the
@@ -207,6 +222,8 @@ export function alignHeadlines(
             value: 0,
             text: zero,
             ...(unit === undefined ? {} : { unit }),
+            // As the run's own figures of the group (a counter's total accrues; per second not).
+            ...(item.per === 'simulated-second' ? {} : { accrues: true as const }),
           },
         );
       }

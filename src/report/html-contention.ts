@@ -4,13 +4,10 @@
  * Cell for cell the summary's figures, so the page and the terminal never disagree.
  */
 
-import { cacheLookups } from './cache-lookups.js';
-import { formatTime } from './duration.js';
 import { table } from './html-parts.js';
 import { measuredAt } from './measured-at.js';
-import { compact } from './number-text.js';
 import type { RunResult } from './run-result.js';
-import { LATENCY_ROWS, socketFigures } from './summary-contention.js';
+import { hitRateText, LATENCY_ROWS, latencyCell, linkCells, socketFigures } from './summary-contention.js';
 import { unfinishedText } from './unfinished-text.js';
 
 export function latencyTable(result: RunResult): string {
@@ -18,8 +15,8 @@ export function latencyTable(result: RunResult): string {
   for (const [name, label] of LATENCY_ROWS) {
     const s = result.contention.latencies[name];
     if (s === undefined) continue;
-    // No samples: `-`, as the summary prints it, not a measured `0 ps`.
-    const t = (x: number): string => (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x));
+    // The summary's cells: no samples `-`, not a measured `0 ps`.
+    const t = (x: number): string => latencyCell(s, x);
     // What the row leaves out, as the summary says it under the row (unfinished-text.ts).
     const unfinished = unfinishedText(result, name) ?? '';
     // The bound a DMA queued behind, as the headline and the summary say it (measured-at.ts).
@@ -47,24 +44,18 @@ export function latencyTable(result: RunResult): string {
           head,
           rows.map((r) => r.slice(0, 8)),
         )) +
-    `<p>ATS cache hit rate ${rateCell(result, 'ats', c.atsHitRate)}, TCE cache hit rate ${rateCell(result, 'tce', c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
+    `<p>ATS cache hit rate ${hitRateText(result, 'ats', c.atsHitRate)}, TCE cache hit rate ${hitRateText(result, 'tce', c.tceHitRate)}, ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}</p>`
   );
 }
 
 export function linksTable(result: RunResult): string {
   const rows = [...result.contention.links]
     .sort((a, b) => b.utilisation - a.utilisation)
-    .map((l) => [
-      l.label,
-      l.kind,
-      String(l.messages),
-      compact(l.bytes),
-      l.backlogBytes > 0 ? compact(l.backlogBytes) : '-',
-      pct(l.utilisation),
-      // A link nothing crossed has no queueing figure (`-`, as a histogram with no samples).
-      l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
-      l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
-    ]);
+    .map((l) => {
+      // The summary's cells (summary-contention.ts linkCells): bytes whole, as the terminal prints them.
+      const c = linkCells(l);
+      return [l.label, l.kind, c.messages, c.bytes, c.backlogBytes, c.busy, c.queueMean, c.queueMax];
+    });
   return table(
     ['link', 'kind', 'messages', 'bytes', 'backlog bytes', 'busy', 'queue mean', 'queue max'],
     rows,
@@ -76,13 +67,4 @@ export function socketSection(result: RunResult): string {
   const t = socketFigures(result);
   if (t === undefined) return '';
   return `<h2>Contention per socket</h2>\n${table(['socket', ...t.header.slice(1)], t.rows)}`;
-}
-
-/** A cache's hit rate, or `-` when it had no lookups (null, or 0 lookups in an older result). */
-function rateCell(result: RunResult, cache: 'ats' | 'tce', rate: number | null): string {
-  return rate === null || cacheLookups(result, cache) === 0 ? '-' : pct(rate);
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }

@@ -42,7 +42,7 @@ import { runSeries } from './run-series.js';
 import { strategyText } from './strategy-text.js';
 import { answerSection } from './summary-answer.js';
 import { FREE_CONTENTION_NOTE } from './summary-contention.js';
-import { summaryStyle } from './summary-text.js';
+import { formatWall, summaryStyle } from './summary-text.js';
 import { topologyText } from './topology-text.js';
 
 export interface HtmlReportInput {
@@ -129,7 +129,8 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
       ['strategy', strategyText(result)],
       ['profile', profileText(config.profile ?? DEFAULT_PROFILE)],
       ['simulated', `${formatTime(result.simulatedTicks)} of ${formatTime(p.durationTicks)}`],
-      ['wall time', `${(result.wallMs / 1000).toFixed(2)} s`],
+      // As the summary's header spells it (`81 ms`, `1.23 s`).
+      ['wall time', formatWall(result.wallMs)],
       ['digest', result.digest],
       ['npusim', result.npusim ?? 'unknown'],
     ],

@@ -215,6 +215,9 @@ export function checkRunResult(value: unknown, file: string): RunResult {
       // Absent in results written before figures carried it (compare then reads the text).
       if (item.unit !== undefined && !(HEADLINE_UNITS as readonly unknown[]).includes(item.unit))
         fail(`headline[${i}].unit`, `one of ${HEADLINE_UNITS.join(', ')}`, item.unit);
+      // Absent where the figure does not grow with the run, and before figures carried it.
+      if (item.accrues !== undefined && item.accrues !== true)
+        fail(`headline[${i}].accrues`, 'true, or absent', item.accrues);
     });
   }
   const e = r.engine as Record<string, unknown> | undefined;

@@ -107,6 +107,14 @@ export interface HeadlineFigure {
    * number) and in results written before it existed.
    */
   unit?: HeadlineUnit;
+  /**
+   * The figure is a total accrued over the run (a counter's `per: 'run'`, a latency's sample
+   * count): it grows with the run's length, so `npusim compare` of runs of different lengths
+   * compares it per simulated ms, as it does the counts it is read from. Absent on a figure that
+   * does not grow with the run (a percentile, a rate, a share, a parameter) and in results
+   * written before it existed (compared as they are).
+   */
+  accrues?: true;
 }
 
 /** What a run found against what its workload expected of it. */

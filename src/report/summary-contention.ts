@@ -56,7 +56,7 @@ export function contentionSection(result: RunResult, maxLinks: number): string[]
     if (unfinished !== undefined) out.push(...underRow(`${unfinished}, not in the row above`));
   }
   out.push(
-    `  ATS cache hit rate ${rateText(result, 'ats', result.contention.atsHitRate)}   TCE cache hit rate ${rateText(result, 'tce', result.contention.tceHitRate)}` +
+    `  ATS cache hit rate ${hitRateText(result, 'ats', result.contention.atsHitRate)}   TCE cache hit rate ${hitRateText(result, 'tce', result.contention.tceHitRate)}` +
       `   ATSD registers won at once ${result.counts['atsd.acquiredAtOnce'] ?? 0}`,
   );
   return out;
@@ -75,8 +75,11 @@ function underRow(note: string): string[] {
   return hangingLines(' '.repeat(UNDER_ROW), note, UNDER_ROW + 2, TEXT_COLUMNS, [FIELD_BREAK, WORD_BREAK]);
 }
 
-/** A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure). */
-function rateText(result: RunResult, cache: CacheName, rate: number | null): string {
+/**
+ * A cache's hit rate, or `-` when it had no lookups (a rate of 0/0 is no figure): the summary's
+ * and the HTML report's (html-contention.ts).
+ */
+export function hitRateText(result: RunResult, cache: CacheName, rate: number | null): string {
   return rate === null || cacheLookups(result, cache) === 0 ? '-' : percent(rate);
 }
 
@@ -163,24 +166,42 @@ export function busiestLinks(result: RunResult, n: number): LinkFigures[] {
     .slice(0, n);
 }
 
+/**
+ * A link's figures as the summary's table prints them: the HTML report's links table prints the
+ * same cells (html-contention.ts), so the page and the terminal never disagree (QA: the page
+ * printed bytes as `2.50M` beside the summary's `2499717`).
+ */
+export function linkCells(l: LinkFigures): {
+  busy: string;
+  messages: string;
+  bytes: string;
+  backlogBytes: string;
+  queueMean: string;
+  queueMax: string;
+} {
+  return {
+    busy: percent(l.utilisation),
+    messages: String(l.messages),
+    bytes: String(l.bytes),
+    // Bytes still queued at the end, which its `bytes` do not count yet: a saturated link's, or
+    // messages booked behind a delayed send that had not left (theory-of-operation.md section 9).
+    backlogBytes: l.backlogBytes > 0 ? String(l.backlogBytes) : '-',
+    // A link nothing crossed has no queueing figure (`-`, as a histogram with no samples).
+    queueMean: l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
+    queueMax: l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
+  };
+}
+
 function linkTable(result: RunResult, maxRows: number): string[] {
   const all = result.contention.links.filter((l) => l.between !== 'control');
   if (all.length === 0) return [];
   const links = busiestLinks(result, maxRows);
   // `backlog bytes`: a bare `backlog` read as messages (QA).
   const header = ['', 'busy', 'msgs', 'bytes', 'backlog bytes', 'queue mean', 'queue max'];
-  const rows = links.map((l) => [
-    l.label,
-    percent(l.utilisation),
-    String(l.messages),
-    String(l.bytes),
-    // Bytes still queued at the end, which its `bytes` do not count yet: a saturated link's, or
-    // messages booked behind a delayed send that had not left (theory-of-operation.md section 9).
-    l.backlogBytes > 0 ? String(l.backlogBytes) : '-',
-    // A link nothing crossed has no queueing figure (`-`, as a histogram with no samples).
-    l.messages === 0 ? '-' : formatTime(l.meanQueueDelayTicks),
-    l.messages === 0 ? '-' : formatTime(l.maxQueueDelayTicks),
-  ]);
+  const rows = links.map((l) => {
+    const c = linkCells(l);
+    return [l.label, c.busy, c.messages, c.bytes, c.backlogBytes, c.queueMean, c.queueMax];
+  });
   // The JSON's list holds the control edges too: counted here, or `38` read against 54 there (QA).
   const control = result.contention.links.length - all.length;
   // Worded to fit 100 columns (`--json has every link, ... too` ran to 101); fitted all the same
@@ -194,10 +215,16 @@ function linkTable(result: RunResult, maxRows: number): string[] {
   ];
 }
 
+/**
+ * One figure of a latency histogram `s` as the summary's latency table and the HTML report's print
+ * it. No samples, no percentiles: a histogram that never recorded says `-`, not `0 ps` (which
+ * reads as a measured zero wait).
+ */
+export function latencyCell(s: HistogramSummary, x: number): string {
+  return s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x);
+}
+
 function latencyCells(s: HistogramSummary): string {
-  // No samples, no percentiles: a histogram that never recorded says `-`, not `0 ps` (which
-  // reads as a measured zero wait).
-  const cell = (x: number): string =>
-    (s.count === 0 ? '-' : s.unit === 'ticks' ? formatTime(x) : String(x)).padStart(10);
+  const cell = (x: number): string => latencyCell(s, x).padStart(10);
   return `${String(s.count).padStart(10)}${cell(s.p50)}${cell(s.p99)}${cell(s.p999)}${cell(s.max)}`;
 }

@@ -19,8 +19,8 @@ describe('headline groups', () => {
         resultWith({ 'atsd.guest.reg1': 3, 'atsd.guest.reg0': 2, 'atsd.host.reg6': 9 }),
       ),
     ).toEqual([
-      { label: 'guest acquisitions of reg0', value: 2, text: '2', unit: 'count' },
-      { label: 'guest acquisitions of reg1', value: 3, text: '3', unit: 'count' },
+      { label: 'guest acquisitions of reg0', value: 2, text: '2', unit: 'count', accrues: true },
+      { label: 'guest acquisitions of reg1', value: 3, text: '3', unit: 'count', accrues: true },
     ]);
   });
 
@@ -43,8 +43,9 @@ describe('headline groups', () => {
     const [a, b, c] = alignHeadlines(items, figures);
     expect(a).toEqual(figures[0]);
     expect(b).toEqual([
-      { label: 'guest acquisitions of reg0', value: 5, text: '5', unit: 'count' },
-      { label: 'guest acquisitions of reg1', value: 0, text: '0', unit: 'count' },
+      { label: 'guest acquisitions of reg0', value: 5, text: '5', unit: 'count', accrues: true },
+      // A counter the run never counted is a total of 0, accrued as the others are.
+      { label: 'guest acquisitions of reg1', value: 0, text: '0', unit: 'count', accrues: true },
       { label: 'guests', value: 2, text: '2' },
     ]);
     // A run that counted none under the prefix: zeros, its `any` row gone, the next item kept.

@@ -125,6 +125,9 @@ describe('the HTML report says what the run did', () => {
     expect(result.npusim).toMatch(/^\d+\.\d+\.\d+/);
     expect(html).toContain(`<tr><td>npusim</td><td>${result.npusim}</td></tr>`);
     expect(html.match(/<table/g)!.length).toBe(html.match(/<div class="table"><table/g)!.length);
+    // Its wall time as the summary's header spells it (`81 ms`; the page said `0.08 s`).
+    const wall = / in (\S+ m?s) wall /.exec(formatSummary(result, { color: false }))![1];
+    expect(html).toContain(`<tr><td>wall time</td><td>${wall}</td></tr>`);
   });
 
   it('a run that reached its end: the note counts the 401 rows its charts draw', async () => {
