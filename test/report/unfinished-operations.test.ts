@@ -214,7 +214,10 @@ describe('the DMAs and peer writes still in flight at the end', () => {
 // QA: `tce.unmaps` counts an unmap at its clear and the latency row at its kill, a microsecond
 // later, so a summary read 994 TCE unmaps above a row of 993 with no word of the one in between.
 describe('the TCE unmaps still in flight at the end', () => {
-  /** mixed unmaps a TCE range every 2 us; seed 2's 50 us end inside one's microsecond, seed 1's not. */
+  /**
+   * mixed unmaps a TCE range every 2 us; seed 2's 50 us end inside one's microsecond, seed 4's not
+   * (seed 1's did until a faulting TCE lookup paid its table fetch, which moved its timing).
+   */
   const argv = (seed: number) => ['run', 'mixed', '--seed', String(seed), '--duration', '50us'];
   const rowOf = (summary: string): string[] => {
     const lines = summary.split('\n');
@@ -226,7 +229,7 @@ describe('the TCE unmaps still in flight at the end', () => {
   };
 
   it('are said under the row, as many as the unmaps counted and not in it; none, no line', async () => {
-    for (const seed of [2, 1]) {
+    for (const seed of [2, 4]) {
       const text = await cli([...argv(seed), '--inline']);
       const json = await cli([...argv(seed), '--inline', '--json']);
       expect([text.code, json.code]).toEqual([0, 0]);
@@ -236,8 +239,8 @@ describe('the TCE unmaps still in flight at the end', () => {
       expect(ended).toBeGreaterThan(0);
       expect(open.count).toBe(result.counts['tce.unmaps']! - ended);
       const [row, ...under] = rowOf(text.stdout);
-      if (seed === 1) {
-        expect(open.count, 'seed 1 ends between two unmaps').toBe(0);
+      if (seed === 4) {
+        expect(open.count, 'seed 4 ends between two unmaps').toBe(0);
         expect(under).toEqual([]);
         expect(unfinishedOf(result, H.tceUnmapLatencyTicks)).toBeUndefined();
         continue;

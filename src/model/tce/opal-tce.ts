@@ -62,7 +62,14 @@ export type PhbKind = 'phb4' | 'npu2';
 export type Tve = { kind: 'none' } | { kind: 'window'; table: TceTable } | { kind: 'bypass' };
 export type DmaAccess = 'read' | 'write';
 
-export type DmaFaultReason = 'reserved-pe' | 'no-tve' | 'outside-window' | 'invalid-entry' | 'no-permission';
+/** Faults found before the TCE cache is looked up: no lookup, no hit or miss, no table fetch. */
+export type DmaFaultBeforeLookup = 'reserved-pe' | 'no-tve' | 'outside-window';
+/**
+ * Faults found by a window lookup: `invalid-entry` after a miss whose table fetch found no valid
+ * TCE (invalid entries are never cached), `no-permission` after a hit or a miss and fill.
+ */
+export type DmaFaultAfterLookup = 'invalid-entry' | 'no-permission';
+export type DmaFaultReason = DmaFaultBeforeLookup | DmaFaultAfterLookup;
 
 export type DmaResult =
   | {
@@ -81,4 +88,13 @@ export type DmaResult =
       /** Table levels read from memory to fill the cache: 0 on a hit or in bypass, else the table's levels. */
       fetchLevels: number;
     }
-  | { kind: 'fault'; reason: DmaFaultReason; detail: string };
+  | { kind: 'fault'; reason: DmaFaultBeforeLookup; detail: string }
+  | {
+      kind: 'fault';
+      reason: DmaFaultAfterLookup;
+      detail: string;
+      /** The lookup that found the fault hit the TCE cache (never for `invalid-entry`). */
+      cacheHit: boolean;
+      /** Table levels the lookup read from memory: 0 on a hit, else the table's levels, as `ok`'s. */
+      fetchLevels: number;
+    };

@@ -45,7 +45,8 @@ import { NPU_PES, NPU_RESERVED_PE } from '../platform/topology.js';
 import { type BusAddr, hex, ns, type PhysAddr } from '../types.js';
 import {
   type DmaAccess,
-  type DmaFaultReason,
+  type DmaFaultAfterLookup,
+  type DmaFaultBeforeLookup,
   type DmaResult,
   NPU2_KILL_ALL_THRESHOLD_PAGES,
   NPU2_MAX_PE_NUM,
@@ -370,7 +371,12 @@ export class Phb {
     return this.translateInWindow(pe, tve.table, addr, access);
   }
 
-  /** Through the TCE cache, filled from `table` on a miss; a hit is used even when stale. */
+  /**
+   * Through the TCE cache, filled from `table` on a miss; a hit is used even when stale. Every
+   * lookup reports whether it hit and the table levels it read (`fetchLevels`), whether it ends in
+   * a translation or a fault (`invalid-entry`: the miss read the table to find it invalid;
+   * `no-permission`: after a hit, or a miss and fill); an `outside-window` address makes none.
+   */
   private translateInWindow(pe: number, table: TceTable, addr: BusAddr, access: DmaAccess): DmaResult {
     const index = table.indexOf(addr);
     if (index === undefined) {
@@ -382,8 +388,10 @@ export class Phb {
     const cacheHit = entry !== undefined;
     if (entry === undefined) {
       const t = table.get(index);
-      if (t === undefined || t.physAddr === null)
-        return this.fault(pe, addr, access, 'invalid-entry', `TCE ${index} of table ${table.id} is invalid`);
+      if (t === undefined || t.physAddr === null) {
+        const detail = `TCE ${index} of table ${table.id} is invalid`;
+        return this.lookupFault(pe, addr, access, 'invalid-entry', detail, false, table.levels);
+      }
       entry = {
         table: table.id,
         index,
@@ -394,9 +402,10 @@ export class Phb {
       };
       this.cache.fill(pe, busPage, entry);
     }
+    const fetchLevels = cacheHit ? 0 : table.levels;
     if (access === 'read' ? !entry.read : !entry.write) {
       const detail = `TCE ${index} of table ${table.id} does not allow ${access}`;
-      return this.fault(pe, addr, access, 'no-permission', detail);
+      return this.lookupFault(pe, addr, access, 'no-permission', detail, cacheHit, fetchLevels);
     }
     const currentGeneration = table.generationOf(index);
     const stale = entry.generation !== currentGeneration;
@@ -412,18 +421,43 @@ export class Phb {
       stale,
       table: table.id,
       index,
-      fetchLevels: cacheHit ? 0 : table.levels,
+      fetchLevels,
     };
   }
 
+  /** A fault found before any cache lookup: no hit, no miss, no table fetch. */
   private fault(
     pe: number,
     addr: BusAddr,
     access: DmaAccess,
-    reason: DmaFaultReason,
+    reason: DmaFaultBeforeLookup,
     detail: string,
   ): DmaResult {
     this.stats.dmaFaults++;
-    return { kind: 'fault', reason, detail: `${this.name} PE ${pe} ${access} ${hex(addr)}: ${detail}` };
+    return { kind: 'fault', reason, detail: this.faultDetail(pe, addr, access, detail) };
+  }
+
+  /** A fault found by a cache lookup: it hit or missed, and a miss read `fetchLevels` table levels. */
+  private lookupFault(
+    pe: number,
+    addr: BusAddr,
+    access: DmaAccess,
+    reason: DmaFaultAfterLookup,
+    detail: string,
+    cacheHit: boolean,
+    fetchLevels: number,
+  ): DmaResult {
+    this.stats.dmaFaults++;
+    return {
+      kind: 'fault',
+      reason,
+      detail: this.faultDetail(pe, addr, access, detail),
+      cacheHit,
+      fetchLevels,
+    };
+  }
+
+  private faultDetail(pe: number, addr: BusAddr, access: DmaAccess, detail: string): string {
+    return `${this.name} PE ${pe} ${access} ${hex(addr)}: ${detail}`;
   }
 }

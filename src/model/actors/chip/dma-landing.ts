@@ -2,7 +2,9 @@
  * DMA reaching this chip: UT=1 DMA translated by the TCE cache of the GPU's PHB (PCIe) or NPU
  * (NVLink), a miss paying one memory access per table level to fetch the TCE, then every DMA
  * either forwarded over the X-bus to the home chip of its address or landed in this chip's RAM,
- * and completed.
+ * and completed. Every TCE cache lookup counts as a hit or a miss (`tce.hits`, `tce.misses`), one
+ * that ends in a fault too (as the ATS cache counts every lookup), and a faulting miss is completed
+ * after the table fetch it made; a fault before the lookup (`outside-window`) counts neither.
  *
  * What the oracle is told, where it happens: a UT=1 translation (`tce.access`, stale or not) by the
  * chip that translates it; a DMA landing (`dma.land`, with the epoch a UT=0 translation carried) by
@@ -34,13 +36,16 @@ const MEMORY_LATENCY_TICKS = 100_000;
 /**
  * ASSUMED cost of a TCE cache miss, per table level the PHB reads to fill it: one memory access
  * each (the PHB4's and NPU2's table walks are not public). A miss is charged before the DMA's own
- * access, so TCE cache contention shows in UT=1 DMA latency. A miss that finds no valid TCE
- * faults at once, uncharged, as before.
+ * access, so TCE cache contention shows in UT=1 DMA latency. A miss that finds no valid TCE read
+ * the table to find it so: its fault is completed after that fetch.
  */
 export const TCE_FETCH_TICKS_PER_LEVEL = MEMORY_LATENCY_TICKS;
 
 export class DmaLanding {
-  /** Counter slots of a TCE cache hit and miss (counters.ts), bumped on every UT=1 DMA. */
+  /**
+   * Counter slots of a TCE cache hit and miss (counters.ts), bumped on every UT=1 DMA's lookup,
+   * the faulting ones included.
+   */
   private readonly tceHits: number;
   private readonly tceMisses: number;
   /**
@@ -67,12 +72,18 @@ export class DmaLanding {
     const d = DmaRequestMsg.decode(m);
     const fromChip = this.isChip[m.source] === true;
     let pa = d.address;
-    /** The TCE fetch of a cache miss, paid before the DMA goes on (forwarded or landed). */
+    /** The TCE fetch of a cache miss, paid before the DMA goes on (forwarded, landed or faulted). */
     let fetchTicks = 0;
     if (d.translation === 'ut1') {
       const r = this.tce.dma(d.gpu, d.path, d.address as BusAddr, d.write ? 'write' : 'read');
       if (r.kind === 'fault') {
         this.env.counters.add(`tce.fault.${r.reason}`);
+        // A fault the lookup found (invalid-entry, no-permission) counts its hit or miss and pays
+        // its fetch; one before the lookup (outside-window, no TVE) made none.
+        if ('cacheHit' in r) {
+          this.env.counters.bump(r.cacheHit ? this.tceHits : this.tceMisses);
+          fetchTicks = r.fetchLevels * TCE_FETCH_TICKS_PER_LEVEL;
+        }
         if (r.reason === 'invalid-entry') {
           this.env.oracle.observe({
             kind: 'tce.fault',
@@ -81,7 +92,7 @@ export class DmaLanding {
             index: this.tce.table(d.gpu).indexOf(d.address as BusAddr)!,
           });
         }
-        this.complete(d, m.source, ctx, fromChip, DmaStatus.tceFault, 0);
+        this.complete(d, m.source, ctx, fromChip, DmaStatus.tceFault, fetchTicks);
         return;
       }
       this.env.counters.bump(r.cacheHit ? this.tceHits : this.tceMisses);
