@@ -37,6 +37,8 @@ export interface InlineRunSettings {
   stopAfterEvents?: number;
   /** Keep each actor's last events (a replay's history). */
   tailEvents?: number;
+  /** With tailEvents: the 64 KiB pages whose earlier events the tails keep too (a history's). */
+  tailPages?: readonly number[];
   /**
    * Replay a free run from this take log instead of running the machine's event loop (a free
    * run's `npusim replay`: free/free-replay.ts), `where` naming the log in errors; with
@@ -89,6 +91,7 @@ import(data.machineUrl)
           recordEvents: data.recordEvents,
           trace: data.trace,
           tailEvents: data.tailEvents,
+          tailPages: data.tailPages,
           ...(data.free.tailUntilTick === undefined ? {} : { tailUntilTick: data.free.tailUntilTick }),
           onProgress,
           shouldStop,
@@ -101,6 +104,7 @@ import(data.machineUrl)
           recordEvents: data.recordEvents,
           trace: data.trace,
           tailEvents: data.tailEvents,
+          tailPages: data.tailPages,
           ...(data.stopAfterEvents === undefined ? {} : { stopAfterEvents: data.stopAfterEvents }),
           onProgress,
           shouldStop,

@@ -39,6 +39,7 @@ export function startInlineWorker(config: unknown, options: InlineWorkerOptions)
     ...(options.trace === undefined ? {} : { trace: options.trace }),
     ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
     ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+    ...(options.tailPages === undefined ? {} : { tailPages: options.tailPages }),
     ...(options.free === undefined ? {} : { free: options.free }),
     stopWord,
   };

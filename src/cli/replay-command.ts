@@ -202,6 +202,7 @@ function hostedRun(lazy: LazyInterrupt): ReplayRunner {
       ...(options.trace === undefined ? {} : { trace: options.trace }),
       ...(options.stopAfterEvents === undefined ? {} : { stopAfterEvents: options.stopAfterEvents }),
       ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+      ...(options.tailPages === undefined ? {} : { tailPages: options.tailPages }),
     });
     interrupt.track(() => run.stop());
     return await run.result;
@@ -230,6 +231,7 @@ function hostedFreeRun(lazy: LazyInterrupt): FreeReplayRunner {
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.trace === undefined ? {} : { trace: options.trace }),
       ...(options.tailEvents === undefined ? {} : { tailEvents: options.tailEvents }),
+      ...(options.tailPages === undefined ? {} : { tailPages: options.tailPages }),
       ...(options.recordEvents === undefined ? {} : { recordEvents: options.recordEvents }),
     });
     interrupt.track(() => run.stop());
@@ -630,7 +632,7 @@ export function replayText(r: ReplayOutcome): string[] {
     out.push(
       ...hangingLines(
         '',
-        `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}, in causal order):`,
+        `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}${r.history.some((h) => h.onPage === true) ? ", after earlier ones on the finding's page" : ''}, in causal order):`,
         2,
       ),
     );

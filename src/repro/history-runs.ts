@@ -51,8 +51,12 @@ export async function historyFor(
   // Rules judged where memory lands are judged by a chip the finding does not name: add the chips.
   const judgedAtChips = /^(translation\.|isolation\.dma)/.test(found.rule);
   const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
+  // The finding's pages: their earlier events are kept too (its translation, its free), however
+  // long before the last events they came.
+  const pages = [...new Set(found.addresses.map((a) => Math.floor(a / HISTORY_PAGE_BYTES)))];
   const linesOf = (tails: readonly (readonly RecordFields[])[]): HistoryLine[] => {
-    const lines = historyOf(plan, tails, actorsInvolved(plan, [...found.actors, ...chips]), perActor);
+    const involved = actorsInvolved(plan, [...found.actors, ...chips]);
+    const lines = historyOf(plan, tails, involved, perActor, pages.length > 0);
     const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
     return focused.length > 0 ? focused : lines;
   };
@@ -61,12 +65,14 @@ export async function historyFor(
       freeFile !== undefined
         ? await runFree(config, freeFile.free!, `${where}: free`, {
             tailEvents: perActor,
+            tailPages: pages,
             tailUntilTick: end - 1,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           })
         : await run(upTo, {
             host: 'inline',
             tailEvents: perActor,
+            tailPages: pages,
             ...(progress === undefined ? {} : { onProgress: (t, e, f) => progress.update(t, e, f) }),
           });
     // Stopped by the caller: short of the log's events for a free run's (whose log may end
@@ -85,6 +91,9 @@ export async function historyFor(
     progress?.stop();
   }
 }
+
+/** The page size of RunnerOptions.tailPages: 64 KiB, the smallest page the model maps. */
+const HISTORY_PAGE_BYTES = 2 ** 16;
 
 /** How far past its start a stuck shootdown's history runs: its acquire and LAUNCH come at once. */
 const STUCK_WINDOW_TICKS = 5_000_000;

@@ -38,19 +38,28 @@ export interface HistoryLine {
   from: string;
   kind: string;
   fields: Record<string, unknown>;
+  /** An event on the finding's page from before the actor's last events (RunnerOptions.tailPages). */
+  onPage?: true;
 }
 
-/** The last `perActor` events of each involved actor, merged by time. */
+/**
+ * The last `perActor` events of each involved actor, merged by time; with `onPages`, the tails
+ * were kept with RunnerOptions.tailPages and `perActor` as their length: the events on the
+ * finding's pages kept from before the last ones (those before its last `perActor`) come too.
+ */
 export function historyOf(
   plan: MachinePlan,
   tails: readonly (readonly RecordFields[])[],
   involved: readonly number[],
   perActor: number,
+  onPages = false,
 ): HistoryLine[] {
   const lines: (HistoryLine & { order: number })[] = [];
   for (const a of involved) {
-    const tail = tails[a] ?? [];
-    tail.slice(-perActor).forEach((r, i) => {
+    const whole = tails[a] ?? [];
+    const onPage = onPages ? whole.length - perActor : 0;
+    const tail = onPages ? whole : whole.slice(-perActor);
+    tail.forEach((r, i) => {
       const m = Object.assign(newMessage(), r);
       const d = describeMessage(m);
       lines.push({
@@ -59,6 +68,7 @@ export function historyOf(
         from: r.link === SELF_LINK ? 'self' : (plan.actors[r.source]?.name ?? `actor ${r.source}`),
         kind: d.name,
         fields: d.fields,
+        ...(i < onPage ? { onPage: true as const } : {}),
         order: a * 1e6 + i,
       });
     });
@@ -155,7 +165,10 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
   const w = Math.max(0, ...lines.map((l) => l.actor.length));
   const f = Math.max(0, ...lines.map((l) => l.from.length));
   return lines
-    .map((l) => {
+    .map((l, i) => {
+      // The earlier events on the finding's page end where the last events begin: a line of dots
+      // says the time between holds events not shown.
+      const gap = l.onPage === undefined && lines[i - 1]?.onPage === true ? '  ...\n' : '';
       // A field the message does not carry (an ATSD_OP's `registers` beside an acquire of any)
       // is left out, not printed `registers=undefined` (QA); a message with none ends at its kind.
       const fields = Object.entries(l.fields)
@@ -165,7 +178,7 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
             ` ${k}=${typeof v === 'number' && inHex(k, v) ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
         )
         .join('');
-      return `  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind}${fields}`;
+      return `${gap}  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind}${fields}`;
     })
     .join('\n');
 }

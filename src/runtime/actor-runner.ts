@@ -37,6 +37,10 @@ export type Outbox = (edge: number, msg: SimMessage) => void;
  * on would be taken for a departure.
  */
 const DEPARTURE_SEQ = 2 ** 31;
+/** RunnerOptions.tailPages counts pages of 64 KiB, the smallest page the model maps. */
+const PAGE_BYTES = 2 ** 16;
+/** Kind and source as one key of the page events: sources are actor indices, far below this. */
+const SOURCE_SPAN = 2 ** 16;
 /** The ring record's seq field is 32 bits (src/core/record-fields.ts): per-destination numbers wrap there. */
 const SEQ_LIMIT = 2 ** 32;
 
@@ -57,6 +61,15 @@ export interface RunnerOptions {
   tailEvents?: number;
   /** Keep in the tail only events at or before this tick (a free-mode history up to a finding). */
   tailUntilTick?: number;
+  /**
+   * With a tail: 64 KiB page numbers (an address over 2^16, floored) whose events the tail keeps
+   * however long ago they came, the last of each kind from each source whose `address` is on one
+   * of them (tailEvents puts them before the last N). A finding's history then shows how its page
+   * came to be as it is, its translation and its free, where the last N events, at a chip that
+   * lands thousands of DMAs, reached back a few hundred nanoseconds (QA: a stale-ATS history was
+   * other GPUs' DMAs only).
+   */
+  tailPages?: readonly number[];
   /** Keep records of handled and sent messages, and samples, for a trace (trace-recorder.ts). */
   trace?: TraceOptions;
   /** Time every handler with this clock (ms), by message kind (event-costs.ts; bench `bound`). */
@@ -103,6 +116,11 @@ export class ActorRunner implements ActorContext {
   private readonly tailLimit: number;
   private readonly tailUntil: number;
   private tailNext = 0;
+  /** RunnerOptions.tailPages, and the last event of each kind and source on them, with its order. */
+  private readonly tailPages: ReadonlySet<number> | undefined;
+  private readonly pageEvents = new Map<number, { m: SimMessage; order: number }>();
+  /** Events kept in the tail so far: the order of the page events among themselves. */
+  private tailOrder = 0;
   /** Records and samples for a trace; undefined (one check per event) unless asked for. */
   private readonly trace: TraceRecorder | undefined;
   /** Handler wall time by message kind, and the clock it is read from, when asked for. */
@@ -132,6 +150,8 @@ export class ActorRunner implements ActorContext {
       (options.checkpoints ?? 0) > 0 ? new Float64Array(options.checkpoints! * 4) : undefined;
     this.tailLimit = options.tailEvents ?? 0;
     this.tailUntil = options.tailUntilTick ?? Number.POSITIVE_INFINITY;
+    this.tailPages =
+      this.tailLimit > 0 && (options.tailPages?.length ?? 0) > 0 ? new Set(options.tailPages) : undefined;
     this.self = actor.index;
     this.links = plan.edges.map((e) => (e.from === actor.index ? new LinkTiming(e) : undefined));
     this.sentPerEdge = plan.edges.map(() => 0);
@@ -402,11 +422,23 @@ export class ActorRunner implements ActorContext {
     return this.recording?.values;
   }
 
-  /** The last events handled, oldest first (every field), when keeping a tail. */
+  /**
+   * The last events handled, oldest first (every field), when keeping a tail; before them, the
+   * events on RunnerOptions.tailPages kept from earlier, oldest first.
+   */
   tailEvents(): SimMessage[] {
     const n = this.tail.length;
-    if (n < this.tailLimit) return [...this.tail];
-    return [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+    const last =
+      n < this.tailLimit
+        ? [...this.tail]
+        : [...this.tail.slice(this.tailNext), ...this.tail.slice(0, this.tailNext)];
+    if (this.pageEvents.size === 0) return last;
+    const inLast = new Set(last);
+    const earlier = [...this.pageEvents.values()]
+      .filter((e) => !inLast.has(e.m))
+      .sort((a, b) => a.order - b.order)
+      .map((e) => e.m);
+    return [...earlier, ...last];
   }
 
   private keepTail(m: SimMessage): void {
@@ -414,6 +446,11 @@ export class ActorRunner implements ActorContext {
     if (this.tail.length < this.tailLimit) this.tail.push(copy);
     else this.tail[this.tailNext] = copy;
     this.tailNext = (this.tailNext + 1) % this.tailLimit;
+    const order = this.tailOrder++;
+    // One per kind and source: a page's thousand DMAs from one GPU keep one line, and its one
+    // translation or free is not pushed out by them.
+    if (this.tailPages?.has(Math.floor(copy.address / PAGE_BYTES)) === true)
+      this.pageEvents.set(copy.kind * SOURCE_SPAN + copy.source, { m: copy, order });
   }
 
   private checkpoint(time: number): void {

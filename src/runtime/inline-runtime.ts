@@ -143,6 +143,7 @@ function createRunners<C>(
         recordChoices: options.recordChoices,
         watchFindings: options.stopOnFirst,
         tailEvents: options.tailEvents,
+        tailPages: options.tailPages,
         trace: options.trace,
         ...(options.timeEvents === true ? { timeEvents: options.clockMs ?? (() => performance.now()) } : {}),
       },

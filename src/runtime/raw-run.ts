@@ -144,6 +144,8 @@ export interface RunRecording {
   stopOnFirst?: boolean;
   /** Keep each actor's last N events whole (RawRun.tails). */
   tailEvents?: number;
+  /** With tailEvents: the 64 KiB pages whose earlier events the tails keep too (RunnerOptions.tailPages). */
+  tailPages?: readonly number[];
   /** Keep each actor's trace records and samples (RawRun.traces; src/runtime/trace-recorder.ts). */
   trace?: TraceOptions;
 }

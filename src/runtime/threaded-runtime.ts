@@ -352,6 +352,7 @@ function allocateRun(
       recordChoices: options.recordChoices,
       stopOnFirst: options.stopOnFirst,
       tailEvents: options.tailEvents,
+      tailPages: options.tailPages,
       trace: options.trace,
       rings,
       bells: bells.map((b) => b.buffer),

@@ -159,6 +159,7 @@ export class WorkerLoop extends ThreadLoop<Outbound> {
           watchFindings: init.stopOnFirst,
           checkpoints: init.stopOnFirst === true ? STOP_CHECKPOINTS : 0,
           tailEvents: init.tailEvents,
+          tailPages: init.tailPages,
           trace: init.trace,
         },
       );

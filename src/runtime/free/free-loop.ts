@@ -128,6 +128,7 @@ export class FreeWorkerLoop extends ThreadLoop<Outbound> {
         recordChoices: init.recordChoices,
         watchFindings: init.stopOnFirst,
         tailEvents: init.tailEvents,
+        tailPages: init.tailPages,
         trace: init.trace,
       },
       new TakeLogWriter(),

@@ -191,6 +191,7 @@ function createReplayActors<C>(
         recordEvents: options.recordEvents,
         recordChoices: options.recordChoices,
         tailEvents: options.tailEvents,
+        tailPages: options.tailPages,
         tailUntilTick: options.tailUntilTick,
         trace: options.trace,
       },
