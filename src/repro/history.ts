@@ -126,6 +126,9 @@ const ADDRESS_FIELDS = ['address', 'va', 'pa', 'ava'];
  * A short history (what a shrunk failure's replay prints): the events that bear on the rule's
  * family, from the first that touches the page or the register the finding names (an address
  * field on the same 64 KiB page, or the register's npu/reg); all of them when nothing is named.
+ * For a translation finding, a DMA or translation of a GPU the finding does not name is left out
+ * unless it touches the page: that GPU's translations are not the finding's (QA: a stale-ATS
+ * history was forty lines of other GPUs' DMAs around the one that used the stale translation).
  */
 export function focusHistory(
   lines: readonly HistoryLine[],
@@ -149,8 +152,24 @@ export function focusHistory(
     return regs.some((r) => f.reg === r.reg && (f.npu === undefined || f.npu === r.npu));
   };
   if (pages.size === 0 && regs.length === 0) return relevant;
+  const gpus = new Set(actors.flatMap((a) => (/^gpu(\d+)$/.test(a) ? [Number(a.slice(3))] : [])));
+  // The GPU a line is about: a DMA's issuer (forwarded between chips too), else the GPU sending
+  // or handling it (an ATS request or response); none for a chip's or the coordinator's own.
+  const gpuOf = (l: HistoryLine): number | undefined => {
+    if (typeof l.fields.gpu === 'number') return l.fields.gpu;
+    const named = /^gpu(\d+)$/.exec(l.from) ?? /^gpu(\d+)$/.exec(l.actor);
+    return named === null ? undefined : Number(named[1]);
+  };
+  const othersOwn = (l: HistoryLine): boolean => {
+    if (!rule.startsWith('translation.') || gpus.size === 0) return false;
+    const gpu = gpuOf(l);
+    if (gpu === undefined || gpus.has(gpu)) return false;
+    // A UT=1 address is a bus address of the issuer's own TCE window: on the page's number in
+    // another GPU's window it is another page.
+    return l.kind === 'DMA' && l.fields.translation === 'ut1' ? true : !touches(l);
+  };
   const first = relevant.findIndex(touches);
-  return first < 0 ? relevant : relevant.slice(first);
+  return (first < 0 ? relevant : relevant.slice(first)).filter((l) => !othersOwn(l));
 }
 
 /**

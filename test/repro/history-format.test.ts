@@ -4,7 +4,7 @@
  * numbers in hex only when large, counts and flags as they are.
  */
 import { describe, expect, test } from 'vitest';
-import { formatHistory } from '../../src/repro/history.js';
+import { focusHistory, formatHistory } from '../../src/repro/history.js';
 
 describe('history lines', () => {
   test('every address field in hex, a small count in decimal, a large size in hex', () => {
@@ -43,5 +43,50 @@ describe('history lines', () => {
     ]).split('\n');
     expect(text[0]).toMatch(/ {2}ATSD_OP op="acquire" shootdown=1$/);
     expect(text[1]).toMatch(/ {2}WATCHDOG_TIMER$/);
+  });
+});
+
+describe("a translation finding's history leaves out other GPUs' own traffic (QA: forty lines of other GPUs' DMAs)", () => {
+  const PAGE = 0x2000_0036_0000;
+  const line = (
+    tick: number,
+    actor: string,
+    from: string,
+    kind: string,
+    fields: Record<string, unknown>,
+  ) => ({
+    tick,
+    actor,
+    from,
+    kind,
+    fields,
+  });
+  const lines = [
+    line(1, 'gpu2', 'chip0', 'ATS_RESPONSE', { request: 10, pa: PAGE, epoch: 0 }),
+    line(2, 'chip1', 'gpu4', 'DMA', { gpu: 4, translation: 'ut0', address: PAGE + 0x1300 }),
+    line(3, 'chip0', 'gpu4', 'DMA', { gpu: 4, translation: 'ut0', address: 0x9a1700 }),
+    line(4, 'chip0', 'gpu0', 'ATS_REQUEST', { request: 149, va: 0x7003_0000_6800 }),
+    line(5, 'chip0', 'coordinator', 'PAGE_FREE', { pa: PAGE, epoch: 1 }),
+    line(6, 'chip0', 'gpu2', 'DMA', { gpu: 2, translation: 'ut0', address: 0x8cee00 }),
+    line(7, 'chip1', 'gpu5', 'DMA', { gpu: 5, translation: 'ut1', address: 0x36_1300 }),
+    line(8, 'chip1', 'chip0', 'DMA', { gpu: 2, translation: 'ut0', address: PAGE + 0x4b00 }),
+  ];
+  const kept = (rule: string, actors: string[]) =>
+    focusHistory(lines, rule, actors, [PAGE + 0x4b00]).map((l) => l.tick);
+
+  test("the named GPU's events, the page's (another GPU's UT=0 DMA to it included) and the chips' own are kept", () => {
+    expect(kept('translation.stale-ats', ['gpu2'])).toEqual([1, 2, 5, 6, 8]);
+  });
+
+  test('a UT=1 DMA of another GPU is of its own window, whatever page number its bus address has', () => {
+    const ut1 = [line(1, 'chip1', 'gpu4', 'DMA', { gpu: 4, translation: 'ut1', address: 0x5_0600 })];
+    expect(focusHistory(ut1, 'translation.stale-tce', ['gpu3'], [0x5_3600])).toEqual([]);
+    expect(focusHistory(ut1, 'translation.stale-tce', ['gpu4'], [0x5_3600])).toHaveLength(1);
+  });
+
+  test('another family, or a finding naming no GPU, keeps every GPU', () => {
+    // (an isolation history holds no ATS traffic: not its family's)
+    expect(kept('isolation.dma', ['gpu2'])).toEqual([2, 3, 5, 6, 7, 8]);
+    expect(kept('translation.stale-ats', ['chip0'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
