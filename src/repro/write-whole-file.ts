@@ -53,15 +53,28 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
       fs.writeFileSync(target, data, { flag: 'w' });
       return;
     }
-    throw e;
+    throw namingTarget(e, temp, path);
   }
   try {
     if (existing !== undefined) chmodSync(temp, existing.mode & 0o7777);
     renameSync(temp, target);
   } catch (e) {
     removeQuietly(temp);
-    throw e;
+    throw namingTarget(e, temp, path);
   }
+}
+
+/**
+ * Node's error names the file it failed on: the temporary one, which the user never asked for and
+ * which is gone by now. Named as the file asked for instead (QA: a sweep on a full device said
+ * `ENOSPC: ..., open '.../.flush-race-seed3-....json.4242-1-7.tmp'` in its note).
+ */
+function namingTarget(e: unknown, temp: string, path: string): unknown {
+  if (!(e instanceof Error)) return e;
+  e.message = e.message.replaceAll(temp, path);
+  const errno = e as NodeJS.ErrnoException;
+  if (errno.path === temp) errno.path = path;
+  return e;
 }
 
 function statOrUndefined(path: string): Stats | undefined {

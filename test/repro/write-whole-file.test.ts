@@ -74,3 +74,27 @@ describe('writeWholeFile', () => {
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 });
+
+describe('writeWholeFile: a failed write names the file asked for', () => {
+  test("not the temporary file beside it, which the user never asked for (QA: a sweep's note on a full device named `.NAME.PID-T-N.tmp`)", () => {
+    const dir = testTempDir('npusim-whole-');
+    const path = join(dir, 'f.json');
+    const failing: WholeFileFs = {
+      writeFileSync: (p) => {
+        throw Object.assign(new Error(`ENOSPC: no space left on device, open '${p}'`), {
+          code: 'ENOSPC',
+          path: p,
+        });
+      },
+    };
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      writeWholeFile(path, 'x', failing);
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    }
+    expect(error?.message).toBe(`ENOSPC: no space left on device, open '${path}'`);
+    expect(error?.path).toBe(path);
+    expect(error?.code).toBe('ENOSPC');
+  });
+});
