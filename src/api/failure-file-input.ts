@@ -4,6 +4,7 @@
  * is a plain object of known keys. Written once so the two library entries refuse the same input
  * with the same ConfigError.
  */
+import { type Stats, statSync } from 'node:fs';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
@@ -30,8 +31,33 @@ export function failureFileInput(pathOrText: unknown, name: string | undefined):
   return {
     path,
     where: path ?? name ?? 'failure file',
-    text: () => (path === undefined ? pathOrText : readFailureFileText(path)),
+    text: () => {
+      if (path === undefined) return pathOrText;
+      refuseStream(path);
+      return readFailureFileText(path);
+    },
   };
+}
+
+/**
+ * A library call reads the file on its caller's thread, synchronously, so a pipe or a device is
+ * refused before it is opened (the command line reads one, bounded, where nothing else runs): a
+ * named FIFO with no writer held the caller's event loop for the 30 s a read waits (QA), as
+ * `loadWorkloadFile` refuses one. A missing path or a directory is the read's to refuse, by name.
+ */
+function refuseStream(path: string): void {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch {
+    return;
+  }
+  if (st.isFile() || st.isDirectory()) return;
+  const what = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'a device';
+  throw new ConfigError(
+    path,
+    `Expected a failure file that is a regular file (a library call reads it on your thread, which a pipe could hold for 30 s: read it yourself and pass its text), got ${what}`,
+  );
 }
 
 /**
