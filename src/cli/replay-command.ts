@@ -288,6 +288,34 @@ interface NpusimIdentity {
 }
 
 /**
+ * The replayed finding's actors and addresses, and what the oracle recorded of it (the context's
+ * references, the page's translations and free, the register's ops: the violation's `history`),
+ * whole, as `npusim run` prints them under the finding (QA: a replay showed only message traffic,
+ * where the oracle's record of a context-init race said what happened: alloc, put, get). None for
+ * a crash or a clean replay.
+ */
+function evidenceLines(r: ReplayOutcome): string[] {
+  const f = r.found;
+  if (f === undefined || r.result === undefined) return [];
+  const v = [...r.result.violations, ...r.result.liveness].find(
+    (x) => x.rule === f.rule && x.tick === f.tick && x.message === f.message,
+  );
+  if (v === undefined) return [];
+  const fields = [
+    ...(v.actors.length > 0 ? [`actors ${v.actors.join(', ')}`] : []),
+    ...(v.addresses.length > 0
+      ? [`addresses ${v.addresses.map((a) => `0x${a.toString(16)}`).join(', ')}`]
+      : []),
+  ];
+  const out = fields.length > 0 ? hangingLines('  ', fields.join('; '), 4) : [];
+  if (v.history.length > 0) {
+    out.push("  the oracle's record of it (as `npusim run` prints it under the finding):");
+    for (const h of v.history) out.push(`    | ${h}`);
+  }
+  return out;
+}
+
+/**
  * Exit 5's last line: which cause to suspect, as README's exit-code table promises, by what the
  * file says of the npusim that wrote it and what this one is. Another version or commit: a change
  * to the model between them; a build from uncommitted changes (version.ts DIRTY_SUFFIX), on either
@@ -612,6 +640,7 @@ export function replayText(r: ReplayOutcome): string[] {
     );
   }
   out.push(...findingMessages(want, r.found));
+  out.push(...evidenceLines(r));
   // A liveness failure that is not the first finding (a deadlock that starts from a violation):
   // the exit code's reason, with its cycle, on a line of its own as a shrink says it.
   const live = r.liveness;

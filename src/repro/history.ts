@@ -119,6 +119,25 @@ const KINDS_OF_FAMILY: Readonly<Record<string, readonly string[]>> = {
   isolation: ['PEER_WRITE', 'PEER_COMPLETE', 'MMIO_ACCESS', 'DMA', 'PTE_SET', 'PAGE_FREE'],
 };
 
+/**
+ * Rules whose events are not their family's: a context's references are taken by the chip's
+ * CONTEXT_TIMER threads, a GPU's reset runs in RESET_* steps (QA: their histories held neither,
+ * only the family's unmaps and ATSD traffic, or everything).
+ */
+const KINDS_OF_RULE: Readonly<Record<string, readonly string[]>> = {
+  'order.context-use-after-free': ['CONTEXT_TIMER'],
+  'order.npu-use-after-gpu-reset': [
+    'RESET_REQUEST',
+    'RESET_STEP',
+    'RESET_ACK',
+    'RESET_DONE',
+    'RESET_TIMER',
+    'MMIO_ACCESS',
+    'ATSD_OP',
+    'ATSD_INVALIDATE',
+  ],
+};
+
 const PAGE = 0x1_0000;
 const ADDRESS_FIELDS = ['address', 'va', 'pa', 'ava'];
 
@@ -136,7 +155,7 @@ export function focusHistory(
   actors: readonly string[],
   addresses: readonly number[],
 ): HistoryLine[] {
-  const kinds = KINDS_OF_FAMILY[rule.split('.')[0]!];
+  const kinds = KINDS_OF_RULE[rule] ?? KINDS_OF_FAMILY[rule.split('.')[0]!];
   const relevant = kinds === undefined ? [...lines] : lines.filter((l) => kinds.includes(l.kind));
   const pages = new Set(addresses.map((a) => Math.floor(a / PAGE)));
   const regs = actors.flatMap((a) => {

@@ -125,8 +125,10 @@ describe('replay: a liveness failure whose first finding is a violation', () => 
       /^ {2}liveness failure \(exit 3\): liveness\.shootdown at 600 us \(tick \d+\): Expected shootdown/,
     );
     expect(line).toMatch(/deadlock cycle: shootdown \d+ holds npu\d\.reg0, waits for npu\d -> /);
-    // After the verdict and the violation's message, before the history.
-    expect(at).toBe(lines.indexOf('  reproduced exactly') + 2);
+    // After the verdict, the violation's message and the oracle's record of it, before the history.
+    const record = lines.indexOf("  the oracle's record of it (as `npusim run` prints it under the finding):");
+    expect(record).toBeGreaterThan(lines.indexOf('  reproduced exactly'));
+    expect(at).toBe(lines.findIndex((l, i) => i > record && !l.startsWith('    | ')));
     expect(lines[end]).toMatch(/^history /);
     expect(r.stderr).toMatch(/(^|\n)npusim: liveness \(exit 3\): \d+ violations?, \d+ liveness failures?\n$/);
   });
@@ -267,5 +269,39 @@ describe("replay: the history reaches back to the events on the finding's page",
     // The translation was made long before the last events: microseconds, not nanoseconds.
     const tickOf = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ');
     expect(tickOf(lines[response]!)).not.toBe(tickOf(lines[dots + 1]!));
+  });
+});
+
+describe("replay: the oracle's record of the finding, as run prints it", () => {
+  test("a context's references (alloc, put, get) under the finding, and a history of the threads that took them (QA: message traffic only)", async () => {
+    const { path, file } = await recorded(
+      [
+        'context-churn',
+        '--bug',
+        'context-init-destroy-race',
+        '--seed',
+        '1',
+        '--duration',
+        '30us',
+        '--inline',
+      ],
+      1,
+    );
+    expect(file.first!.rule).toBe('order.context-use-after-free');
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf("  the oracle's record of it (as `npusim run` prints it under the finding):");
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at - 1]).toBe(`  actors ${file.first!.actors.join(', ')}`);
+    const record = lines.slice(at + 1).filter((l) => l.startsWith('    | '));
+    expect(record.length).toBeGreaterThan(1);
+    expect(record.every((l) => / context\.ref \{/.test(l))).toBe(true);
+    expect(record.map((l) => JSON.parse(l.slice(l.indexOf('{'))).op)).toContain('get');
+    const history = lines
+      .slice(lines.findIndex((l) => l.startsWith('history ')) + 1)
+      .filter((l) => l.trim() !== '');
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.every((l) => / CONTEXT_TIMER /.test(`${l} `))).toBe(true);
   });
 });
