@@ -297,9 +297,13 @@ interface NpusimIdentity {
 function evidenceLines(r: ReplayOutcome): string[] {
   const f = r.found;
   if (f === undefined || r.result === undefined) return [];
-  const v = [...r.result.violations, ...r.result.liveness].find(
-    (x) => x.rule === f.rule && x.tick === f.tick && x.message === f.message,
-  );
+  // The history's run's record, which ends with the finding's tick, where the replayed run's
+  // evidence was taken at its end and may have forgotten the finding's (its bounds are shared).
+  const v =
+    r.findingRecord ??
+    [...r.result.violations, ...r.result.liveness].find(
+      (x) => x.rule === f.rule && x.tick === f.tick && x.message === f.message,
+    );
   if (v === undefined) return [];
   const fields = [
     ...(v.actors.length > 0 ? [`actors ${v.actors.join(', ')}`] : []),

@@ -8,6 +8,8 @@
 
 import type { RecordFields } from '../core/record-fields.js';
 import * as machine from '../model/actors/machine.js';
+import { violationsWithEvidence } from '../model/check/evidence.js';
+import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { ActorCrashError } from '../runtime/run-errors.js';
 import type { FailureFile, FirstFinding } from './failure-file.js';
@@ -21,6 +23,18 @@ import {
 } from './history.js';
 import type { ReplayProgress, ReplayStop, Runners } from './replay-runs.js';
 import { takeLogEvents } from './replay-runs.js';
+
+/** A history's run's lines, and the finding as that run's oracle recorded it (FindingHistory.record). */
+export interface FindingHistory {
+  lines: HistoryLine[];
+  /**
+   * The first finding's violation as the history's run reports it, its evidence from every actor
+   * (model/check/evidence.ts) taken at the end of the finding's tick: a run that went on far past
+   * it, as a replayed run does, had forgotten it by its end (the histories are bounded), so a
+   * stale ATS translation's record lost how the GPU's cache kept it (QA). Undefined for a crash.
+   */
+  record?: Violation;
+}
 
 /**
  * Step 4 of a replay (replay.ts): the run up to the end of the finding's tick, tails kept. A free
@@ -39,9 +53,9 @@ export async function historyFor(
   showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
   stop: ReplayStop | undefined,
   stopped: (() => boolean) | undefined,
-): Promise<HistoryLine[] | undefined> {
+): Promise<FindingHistory | undefined> {
   const end = found.tick + 1;
-  if (end <= 0) return [];
+  if (end <= 0) return { lines: [] };
   const upTo: RunConfig = { ...config, stopOnFirst: false, params: { ...config.params, durationTicks: end } };
   const plan = machine.planMachine(upTo);
   // The run again up to the finding, as long as the replay was when it found late: shown too. A
@@ -83,9 +97,12 @@ export async function historyFor(
       (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
     )
       return undefined;
-    return linesOf(raw.tails ?? []);
+    const record = violationsWithEvidence(raw.reports).find(
+      (v) => v.rule === found.rule && v.tick === found.tick && v.message === found.message,
+    );
+    return { lines: linesOf(raw.tails ?? []), ...(record === undefined ? {} : { record }) };
   } catch (e) {
-    if (e instanceof ActorCrashError) return linesOf(e.tails ?? []);
+    if (e instanceof ActorCrashError) return { lines: linesOf(e.tails ?? []) };
     throw e;
   } finally {
     progress?.stop();

@@ -21,6 +21,7 @@
 import { ConfigError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import * as machine from '../model/actors/machine.js';
+import type { Violation } from '../model/check/violation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { failedRunResult, statusOf } from '../report/assemble-result.js';
@@ -83,6 +84,11 @@ export interface ReplayOutcome {
    */
   exitCode: number;
   history: HistoryLine[];
+  /**
+   * The first finding as the history's run recorded it, with every actor's evidence of it taken
+   * at the end of its tick (history-runs.ts FindingHistory.record); undefined without a history.
+   */
+  findingRecord?: Violation;
   /**
    * For a `liveness.shootdown` finding, the stuck shootdown's events from its start (its acquire,
    * its LAUNCH, the ACKs on its register): the history's last events are the watchdog's and later
@@ -320,7 +326,7 @@ export async function replayFailure(
   // None asked (historyEvents 0), or the replay stopped: the history's second run is not made.
   const made =
     found === undefined || historyEvents === 0 || signalled
-      ? []
+      ? { lines: [] }
       : await historyFor(
           runners,
           config,
@@ -333,12 +339,12 @@ export async function replayFailure(
           hooks.stopped,
         );
   const stuck =
-    made === undefined || made.length === 0 || found === undefined || host === 'free-log' || signalled
+    made === undefined || made.lines.length === 0 || found === undefined || host === 'free-log' || signalled
       ? undefined
       : await stuckHistoryFor(runners, config, found, historyEvents, hooks.progress, hooks.stopped);
   // A history whose run a signal stopped may not reach the finding: not shown.
   const historyCut = made === undefined || stuck === null;
-  const history = made ?? [];
+  const history = made?.lines ?? [];
   const exitCode =
     signalled || historyCut
       ? EXIT.interrupted
@@ -360,6 +366,7 @@ export async function replayFailure(
     interrupted,
     exitCode,
     history,
+    ...(made?.record === undefined ? {} : { findingRecord: made.record }),
     ...(stuck === undefined || stuck === null ? {} : { stuckHistory: stuck }),
     ...(signalled ? { signalled: 'run' as const } : historyCut ? { signalled: 'history' as const } : {}),
   };

@@ -126,7 +126,9 @@ describe('replay: a liveness failure whose first finding is a violation', () => 
     );
     expect(line).toMatch(/deadlock cycle: shootdown \d+ holds npu\d\.reg0, waits for npu\d -> /);
     // After the verdict, the violation's message and the oracle's record of it, before the history.
-    const record = lines.indexOf("  the oracle's record of it (as `npusim run` prints it under the finding):");
+    const record = lines.indexOf(
+      "  the oracle's record of it (as `npusim run` prints it under the finding):",
+    );
     expect(record).toBeGreaterThan(lines.indexOf('  reproduced exactly'));
     expect(at).toBe(lines.findIndex((l, i) => i > record && !l.startsWith('    | ')));
     expect(lines[end]).toMatch(/^history /);
@@ -303,5 +305,21 @@ describe("replay: the oracle's record of the finding, as run prints it", () => {
       .filter((l) => l.trim() !== '');
     expect(history.length).toBeGreaterThan(0);
     expect(history.every((l) => / CONTEXT_TIMER /.test(`${l} `))).toBe(true);
+  });
+});
+
+describe("replay: the oracle's record is taken at the finding, not at the run's end", () => {
+  test("a stale ATS translation early in a long run: its record still holds the other actors' evidence, the page's free and the GPUs' ATS cache events (QA: forgotten by the run's end)", async () => {
+    const { path, file } = await recorded(
+      ['guest-atsd', '--bug', 'host-atsd-ignores-lparid', '--seed', '1', '--duration', '300us', '--inline'],
+      1,
+    );
+    expect(file.first!.rule).toBe('translation.stale-ats');
+    const r = await cli(['replay', path]);
+    expect(r.code, r.stderr).toBe(1);
+    const record = r.stdout.split('\n').filter((l) => l.startsWith('    | '));
+    expect(record.some((l) => / page\.free \{.*\} \(coordinator\)$/.test(l))).toBe(true);
+    expect(record.some((l) => / ats\.(invalidate|flush|refill\.\w+) \{.*\} \(gpu\d\)$/.test(l))).toBe(true);
+    expect(record.at(-1)).toMatch(new RegExp(`^ {4}\\| ${file.first!.tick} dma\\.land `));
   });
 });
