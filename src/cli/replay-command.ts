@@ -46,6 +46,7 @@ import { formatTime } from '../report/duration.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
+import { atsdStateLines } from '../report/summary-checks.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { formatHistory } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
@@ -316,6 +317,8 @@ function evidenceLines(r: ReplayOutcome): string[] {
     out.push("  the oracle's record of it (as `npusim run` prints it under the finding):");
     for (const h of v.history) out.push(`    | ${h}`);
   }
+  // A liveness failure's diagnosis: which register is held, hung, and on which untrained GPU.
+  if (f.rule.startsWith('liveness.')) out.push(...atsdStateLines(r.result));
   return out;
 }
 

@@ -94,14 +94,7 @@ export function checksSection(
     const hidden = problems.length - maxViolations;
     if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
   }
-  const registers = atsdStateAtEnd(result);
-  if (registers !== undefined) {
-    out.push(`  ${ATSD_AT_END}:`);
-    // A chip's registers, broken between them (eight ran to 186 columns), else between words (a
-    // hung one's reason alone nearly fills a line), under the first.
-    for (const { actor, text } of registers)
-      out.push(...labelled(`    ${actor}: `, text, [ITEM_BREAK, WORD_BREAK]));
-  }
+  out.push(...atsdStateLines(result));
   const c = result.conservation;
   out.push(
     c.ok === null
@@ -310,6 +303,22 @@ function hungOn(gpus: readonly number[] | undefined): string {
  */
 export const ATSD_AT_END =
   "ATSD registers at the end (each one's shootdown, by id, and the GPUs whose STAT acks it awaits)";
+
+/**
+ * The ATSD registers at the end as the summary prints them under its checks, and a replay of a
+ * liveness failure under its finding (QA: a replay of a hung register's failure did not say the
+ * register was hung, which told it from a merely slow shootdown); none without a liveness failure.
+ */
+export function atsdStateLines(result: RunResult): string[] {
+  const registers = atsdStateAtEnd(result);
+  if (registers === undefined) return [];
+  const out = [`  ${ATSD_AT_END}:`];
+  // A chip's registers, broken between them (eight ran to 186 columns), else between words (a
+  // hung one's reason alone nearly fills a line), under the first.
+  for (const { actor, text } of registers)
+    out.push(...labelled(`    ${actor}: `, text, [ITEM_BREAK, WORD_BREAK]));
+  return out;
+}
 
 /**
  * On a liveness failure (undefined otherwise): every NPU's ATSD registers and waiters as the chips

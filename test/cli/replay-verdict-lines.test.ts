@@ -180,6 +180,11 @@ describe('replay: the history of a shootdown that did not complete', () => {
     );
     const r = await cli(['replay', path]);
     expect(r.code, r.stderr).toBe(3);
+    // The diagnosis a slow shootdown lacks: its register is hung, on a GPU whose links never
+    // trained, as the run's summary says it (QA: the replay did not).
+    expect(unwrapped(r.stdout, 11)).toMatch(
+      /\n {2}ATSD registers at the end \(.*\):\n {4}chip0: reg0 locked by shootdown 1 HUNG \(its ATSD went to gpu \d, whose NVLinks never trained: no ack comes\);/,
+    );
     const lines = r.stdout.split('\n');
     const head = lines.indexOf(
       'history of shootdown 1, the one that did not complete (its events from its start, in causal order):',
