@@ -114,12 +114,16 @@ describe('oracle: protocol order', () => {
         sizeBytes: null,
         npus: [1, 0],
       },
-      { kind: 'atsd.acquire', tick: T(1), shootdown: 4, npu: 1, reg: 0 },
+      { kind: 'atsd.acquire', tick: T(1), shootdown: 4, npu: 1, reg: 2 },
       { kind: 'atsd.acquire', tick: T(2), shootdown: 4, npu: 0, reg: 0 },
     ];
     const o = new Oracle();
     expect(rules(ev, o)).toEqual(['order.atsd-descending']);
     expect(o.violations[0]!.history.length).toBeGreaterThan(0);
+    // The shootdown and both registers by name (QA: `got npu0 while holding npu1`).
+    expect(o.violations[0]!.message).toBe(
+      'Expected ATSD registers taken in ascending NPU order, got shootdown 4 taking npu0.reg0 while it held npu1.reg2',
+    );
   });
 
   test('oracle: a shootdown that missed an NPU behind the translating GPU does not license the free', () => {
@@ -127,6 +131,26 @@ describe('oracle: protocol order', () => {
       .map((e) => (e.kind === 'shootdown.start' ? { ...e, npus: [0] } : e))
       .filter((e) => !('npu' in e) || e.npu === 0);
     expect(rules(ev)).toContain('order.free-before-shootdown');
+  });
+
+  test('oracle: the free-before-shootdown message names the NPU the shootdown missed and the GPU behind it (QA: "an NPU behind a GPU")', () => {
+    const o = new Oracle({
+      gpuNpus: new Map([
+        [0, [0]],
+        [1, [1]],
+      ]),
+    });
+    const ev = shootdownEvents(2, null)
+      .flatMap((e): OracleEvent[] =>
+        e.kind === 'translation.made' ? [0, 1].map((gpu) => ({ ...e, gpu })) : [e],
+      )
+      .map((e) => (e.kind === 'shootdown.start' ? { ...e, npus: [0] } : e))
+      .filter((e) => !('npu' in e) || e.npu === 0);
+    expect(rules(ev, o)).toContain('order.free-before-shootdown');
+    const v = o.violations.find((x) => x.rule === 'order.free-before-shootdown')!;
+    expect(v.message).toMatch(
+      /, got a free first \(shootdown \d+ invalidated on npu0 only, not on npu1, behind gpu1, which translated it\)$/,
+    );
   });
 
   test('oracle: every GPU that translated a page counts, the first and a later one alike', () => {

@@ -53,7 +53,12 @@ interface PendingPage {
   shootdownsLeft: number;
   /** Of those, how many had completed (for the message). */
   shootdownsDone: number;
-  insufficient: { shootdown: number; why: 'flushes' | 'npus' } | null;
+  /**
+   * The shootdown that completed without doing enough for this page, and what it lacked: its
+   * flushes, or the NPUs (`missed`) behind GPUs that had translated the page, where it invalidated
+   * on `done` only.
+   */
+  insufficient: { shootdown: number; why: 'flushes' | 'npus'; missed?: number[]; done?: number[] } | null;
 }
 
 export interface OrderRulesOptions {
@@ -142,7 +147,7 @@ export class OrderRules implements RuleFamily {
         [`shootdown ${s.id}`, `npu${ev.npu}`],
         [],
         () =>
-          `Expected ATSD registers taken in ascending NPU order, got npu${ev.npu} while holding npu${higher.join(', npu')}`,
+          `Expected ATSD registers taken in ascending NPU order, got shootdown ${s.id} taking npu${ev.npu}.reg${ev.reg} while it held ${higher.map((n) => `npu${n}.reg${s.held.get(n)}`).join(', ')}`,
       );
     }
     s.held.set(ev.npu, ev.reg);
@@ -204,7 +209,7 @@ export class OrderRules implements RuleFamily {
     }
     const why =
       p.insufficient?.why === 'npus'
-        ? ' (the shootdown missed an NPU behind a GPU that translated it)'
+        ? ` (${this.missedText(p, p.insufficient)})`
         : p.shootdownsDone > 0
           ? ` (after ${p.shootdownsDone} of its ${p.shootdownsDone + p.shootdownsLeft} shootdowns)`
           : '';
@@ -217,6 +222,20 @@ export class OrderRules implements RuleFamily {
     );
   }
 
+  /**
+   * Which NPUs a shootdown left out and the GPUs behind them that had translated the page: `shootdown
+   * 3 invalidated on npu0 only, not on npu1, behind gpu3, which translated it` (QA: the message
+   * said "an NPU behind a GPU", naming neither).
+   */
+  private missedText(p: PendingPage, insufficient: NonNullable<PendingPage['insufficient']>): string {
+    const missed = insufficient.missed ?? [];
+    const behind = p.gpus.filter((g) => (this.options.gpuNpus.get(g) ?? []).some((n) => missed.includes(n)));
+    const done = insufficient.done ?? [];
+    const npus = (ns: readonly number[]) => ns.map((n) => `npu${n}`).join(', ');
+    const gpus = behind.map((g) => `gpu${g}`).join(', ');
+    return `shootdown ${insufficient.shootdown} invalidated on ${done.length > 0 ? `${npus(done)} only` : 'no NPU'}, not on ${npus(missed)}, behind ${gpus}, which translated it`;
+  }
+
   private completeShootdown(id: number): void {
     const s = this.shootdowns.get(id);
     if (s === undefined) return;
@@ -226,8 +245,9 @@ export class OrderRules implements RuleFamily {
       if (!this.covers(s, p)) continue;
       const needed = new Set<number>();
       for (const g of p.gpus) for (const n of this.options.gpuNpus.get(g) ?? []) needed.add(n);
-      const npusOk = [...needed].every((n) => s.invalidated.has(n));
-      if (!npusOk) p.insufficient = { shootdown: id, why: 'npus' };
+      const missed = [...needed].filter((n) => !s.invalidated.has(n)).sort((a, b) => a - b);
+      const done = [...s.invalidated].sort((a, b) => a - b);
+      if (missed.length > 0) p.insufficient = { shootdown: id, why: 'npus', missed, done };
       else if (!flushesOk) p.insufficient = { shootdown: id, why: 'flushes' };
       else {
         p.shootdownsDone++;
