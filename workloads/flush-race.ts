@@ -1,16 +1,23 @@
 import { defineWorkload } from '../src/model/scenario/workload.js';
 
 /**
- * The race the second flush ATSD exists for (ats-cache.ts): one CPU thread unmaps pages of a
- * four-page working set that every GPU keeps hitting, and refills inside the GPU move slowly
- * (`refillAdvancePercent` 2). A refill still in the GPU's first stage when the invalidate lands is
- * moved into the L1 by the one flush ATSD of `--bug single-flush`, the page is freed, and the GPU's
- * next DMA through it reaches a freed (and reused) frame: `translation.stale-ats`, besides the
- * oracle's order rule. With two flushes the same seeds find nothing (seeds 1-6 checked).
+ * The race the second flush ATSD exists for (ats-cache.ts): every GPU keeps hitting the four
+ * pages of its one process, and refills inside the GPU move slowly (`refillAdvancePercent` 2). One
+ * CPU thread unmaps and migrates those pages: it runs on socket 0 (thread t on socket t mod
+ * sockets, host-threads.ts) and picks only the processes homed there, so the race is run by the
+ * three GPUs of socket 0 alone. Socket 1's GPUs translate pages no one unmaps and are sent no ATSD
+ * (`--seed 1 --duration 300us`: socket 1's ATSD launches 0): they are load only (their links,
+ * socket 1's nest MMU), no second place for the race. (`host.cpuThreads` 2 would give socket 1 a
+ * thread of its own, and change every seed's draws, which tests hold.) A refill still in the GPU's
+ * first stage when the invalidate lands is moved into the L1 by the one flush ATSD of
+ * `--bug single-flush`, the page is freed, and the GPU's next DMA through it reaches a freed (and
+ * reused) frame: `translation.stale-ats`, besides the oracle's order rule. With two flushes the
+ * same seeds find nothing (seeds 1-6 checked).
  */
 export default defineWorkload({
   name: 'flush-race',
-  description: 'A hot four-page working set under a slow munmap stream: one flush leaves a stale L1 entry',
+  description:
+    "Socket 0's GPUs hit four-page working sets under a slow munmap stream: one flush leaves a stale L1 entry",
   question: 'Is one flush ATSD enough to clear a translation still in flight inside the GPU?',
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },

@@ -21,8 +21,10 @@ export default defineWorkload({
     'Tenants reset GPUs under traffic ("nvidia-smi -r", refused unless the caller owns the whole NVLink group): exposes gpu-reset-before-npu',
   question:
     'Can a tenant reset its GPU under traffic, and is the reset refused when another tenant shares its NVLink group?',
-  // (b) and (d) only where links are disabled (`--policy per-gpu-isolated`): premises.ts.
-  premises: ['link-disable-latched', 'no-guest-firmware', 'link-disable-after-reset'],
+  // (a) always, as the other isolation workloads: its refused resets and the NVLinks left up
+  // between guests are clean only if a GPU's UT=0 DMA reaches only what ATS translated, and (c)
+  // cites it. (b) and (d) only where links are disabled (`--policy per-gpu-isolated`): premises.ts.
+  premises: ['ut0-ats-only', 'link-disable-latched', 'no-guest-firmware', 'link-disable-after-reset'],
   headline: [
     { label: 'GPU resets done', counter: 'gpu.resets' },
     { label: 'GPU resets refused', counter: 'gpu.resetRefused' },

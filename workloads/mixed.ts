@@ -17,7 +17,9 @@ export default defineWorkload({
   name: 'mixed',
   description:
     'A guest and the host sharing the machine: every kind of traffic, page size and shootdown at once',
-  question: 'Does a busy machine shared by a guest and the host, doing everything at once, keep every rule?',
+  // No count (one guest by default): `--set tenants=...` gives others, under the same question.
+  question:
+    'Does a busy machine shared by the host and its guests, doing everything at once, keep every rule?',
   headline: [
     { label: 'DMA completed', counter: 'dma.completed' },
     { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },

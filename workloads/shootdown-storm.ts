@@ -9,7 +9,8 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'shootdown-storm',
   description: 'Eight CPU threads munmap/migrate a hot working set the GPUs keep translating',
-  question: 'Do eight CPU threads shooting down a hot working set ever free a page a GPU may still use?',
+  // No count (eight by default): `--set host.cpuThreads` gives another, under the same question.
+  question: 'Do CPU threads shooting down a hot working set at once ever free a page a GPU may still use?',
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },

@@ -13,8 +13,9 @@ export default defineWorkload({
   name: 'tce-parallel-map',
   description:
     'Guests map their TCE windows from two threads at once into on-demand two-level tables under UT=1 DMA: exposes tce-level-alloc-race',
+  // No count (two by default): `--set host.tceMapThreads` gives another, under the same question.
   question:
-    'When two threads map one TCE window at once, does every TCE they wrote survive the on-demand level allocation?',
+    'When threads map one TCE window at once, does every TCE they wrote survive the on-demand level allocation?',
   headline: [
     { label: 'TCEs mapped', counter: 'tce.maps' },
     { label: 'TCE faults on an invalid entry', counter: 'tce.fault.invalid-entry' },

@@ -12,7 +12,9 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'tenant-isolation',
   description: 'Six hostile guests, one GPU each, aiming NVLink peer writes at each other',
-  question: 'Are six hostile guests, one GPU each, isolated from each other over NVLink?',
+  // No count: `--set tenants=...` or a topology file gives another number of guests, or of GPUs
+  // each, and the question is printed above whatever the run had (QA).
+  question: 'Are hostile guests, each handed its own GPUs, isolated from each other over NVLink?',
   premises: [
     'ut0-ats-only',
     'link-disable-latched',

@@ -1,5 +1,5 @@
 /**
- * `npusim list`: the workloads (with what each exposes and its variants), the bug switches (with the workloads that
+ * `npusim list`: the workloads (with what each exposes, its own run and its variants), the bug switches (with the workloads that
  * expose them and the rules they trip), the oracle's rules (the names a workload's `expect` and a
  * variant's expectation take, each with what it catches), the profiles (the switches each holds and the sources of
  * that claim), the topologies and the policies; `--json` gives the same as data, with each
@@ -7,11 +7,41 @@
  */
 import { hangingLines } from '../core/wrap-text.js';
 import { RULE_NAMES, RULES } from '../model/check/rule-names.js';
-import { GROUP_POLICIES, GROUP_POLICY_TEXT } from '../model/platform/iommu-groups.js';
+import { GROUP_POLICIES, GROUP_POLICY_TEXT, type GroupPolicy } from '../model/platform/iommu-groups.js';
 import { buildTopology, TOPOLOGY_PRESETS } from '../model/platform/topology.js';
 import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
-import { DEFAULT_PROFILE, PROFILES, type Profile } from '../model/scenario/profiles.js';
+import { policyNotInProfile } from '../model/scenario/profile-policy.js';
+import { DEFAULT_PROFILE, PROFILES, type Profile, type ProfileName } from '../model/scenario/profiles.js';
+import type { Expectation, Workload } from '../model/scenario/workload.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
+
+const expectsText = (e: Expectation) => (e === 'clean' ? 'clean' : e.join(' or '));
+
+/**
+ * What a workload's runs are, one line each under it, as `npusim run` runs them: its own run (its
+ * label, its policy on the default profile, and what it expects: QA, `list` said this of the
+ * variants only, and the own run's policy and expectation were in `--json` and the run's header
+ * alone), then each variant. A run whose policy its profile's releases never formed (guest-atsd's
+ * `as-shipped`: per-gpu on v5.12, which formed per-socket only) says so, in the words of the
+ * warning the run gives (profile-policy.ts), and not at run time only.
+ */
+export function runLines(w: Workload): string[] {
+  // A run on no profile of its own runs on the command's, the default one here.
+  const policyNote = (profile: ProfileName, policy: GroupPolicy) => {
+    const note = policyNotInProfile(profile, policy);
+    return note === undefined ? '' : `; ${note}`;
+  };
+  const own = `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile ${DEFAULT_PROFILE}, expects ${expectsText(w.expect)}${policyNote(DEFAULT_PROFILE, w.params.policy)})`;
+  return [
+    own,
+    ...w.variants.map((v) => {
+      // The variant's policy: its `set`'s (validated against the parameters at load), else the workload's.
+      const policy = typeof v.set.policy === 'string' ? (v.set.policy as GroupPolicy) : w.params.policy;
+      const profile = v.profile === undefined ? '' : `--profile ${v.profile}, `;
+      return `variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${profile}expects ${expectsText(v.expect)}${policyNote(v.profile ?? DEFAULT_PROFILE, policy)})`;
+    }),
+  ];
+}
 
 export async function listText(): Promise<string> {
   const workloads = await loadWorkloads();
@@ -27,13 +57,7 @@ export async function listText(): Promise<string> {
   for (const w of workloads.values()) {
     item(w.name, wWidth, w.description);
     for (const e of w.exposes ?? []) detail(wWidth, `exposes --bug ${e.bug}: ${e.rules.join(', ')}`);
-    for (const v of w.variants) {
-      const expects = v.expect === 'clean' ? 'clean' : v.expect.join(' or ');
-      detail(
-        wWidth,
-        `variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${v.profile === undefined ? '' : `--profile ${v.profile}, `}expects ${expects})`,
-      );
-    }
+    for (const line of runLines(w)) detail(wWidth, line);
   }
   out.push('bugs (--bug NAME):');
   const bWidth = Math.max(...BUG_NAMES.map((n) => n.length));

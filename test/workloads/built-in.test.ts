@@ -57,6 +57,18 @@ describe('built-in workloads', () => {
     expect(workloads[0]!.name).toBe('mixed');
   });
 
+  test('no question states a count a parameter sets (QA: "six hostile guests" above a run with two)', () => {
+    // The question is printed above whatever the run had: `--set tenants=...`, a topology file,
+    // `--set host.cpuThreads` give another count of guests, tenants or threads than the declared one.
+    const count =
+      /\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:hostile )?(?:guests?|tenants?|GPUs?|(?:CPU )?threads?)\b/i;
+    for (const w of workloads) expect(w.question ?? '', w.name).not.toMatch(count);
+    // Still the questions they were.
+    expect(byName('tenant-isolation').question).toBe(
+      'Are hostile guests, each handed its own GPUs, isolated from each other over NVLink?',
+    );
+  });
+
   test('every latency a headline names is one an actor reports', async () => {
     const missing: string[] = [];
     let checked = 0;

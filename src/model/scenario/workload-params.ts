@@ -72,7 +72,7 @@ export const tenantSchema = strictFields('a tenant field', {
       error: (issue) =>
         `Expected a name of printable characters, got ${JSON.stringify(issue.input)} (a control character in it)`,
     }),
-  /** 0 is the host; a guest gets its KVM LPID (1..4095). */
+  /** 0 is the host (world.ts); a guest gets its KVM LPID (1..4095). A hostile tenant is a guest. */
   lpid: z.number().int().min(0).max(4095),
   /** IOMMU groups this tenant takes: indices into the policy's groups, or 'all' / 'rest'. */
   groups: z.union([z.array(z.number().int().min(0)).min(1), z.literal('all'), z.literal('rest')]),
@@ -582,7 +582,16 @@ export function paramsIssues(
       });
     const sameLpid = lpids.get(t.lpid);
     if (sameLpid === undefined) lpids.set(t.lpid, i);
-    else
+    // LPID 0 makes a tenant the host (world.ts): a hostile one so given went past the BAR0 MMIO
+    // filter and its firmware updates counted as allowed, with no word (QA). A host tenant (LPID
+    // 0, not hostile) is the built-ins' own, and stays.
+    if (t.lpid === 0 && t.hostile)
+      issues.push({
+        field: `tenants[${i}].lpid`,
+        message:
+          "Expected a guest's LPID, from 1 to 4095, for a hostile tenant, got 0: LPID 0 is the host's, and a tenant with it runs as the host (past the BAR0 MMIO filter, its firmware updates allowed); give it an LPID from 1 to 4095 no other tenant has",
+      });
+    else if (sameLpid !== undefined)
       issues.push({
         field: `tenants[${i}].lpid`,
         message: `Expected an LPID no other tenant has, got ${t.lpid} (tenants[${sameLpid}] has it)`,
