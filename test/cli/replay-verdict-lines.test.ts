@@ -48,7 +48,7 @@ describe('replay: the finding message under the verdict', () => {
 
   test("a message past 100 columns goes on under itself, not at the verdict lines' column (atsd-hang: `after 102.3 us; shootdown 1: ...` read as a line of its own)", () => {
     const long =
-      'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us, got none after 102.3 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0';
+      'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us of its request, got none after 102.3 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0';
     const lines = findingMessages(finding(long), finding(long));
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.filter((l) => l.length > 100)).toEqual([]);
@@ -152,7 +152,7 @@ describe('replay: the history of a shootdown that did not complete', () => {
       rule: 'liveness.shootdown',
       tick: 103_180_315,
       message:
-        'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us, got none after 102.8 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0',
+        'Expected shootdown 1 (lpid 0 pid 1, 1 page at 0x700000190000) to complete within 100 us of its request, got none after 102.8 us; shootdown 1: holds [npu0.reg0], waits for STAT on npu0.reg0',
     };
     expect(stuckShootdown(found)).toEqual({
       id: 1,

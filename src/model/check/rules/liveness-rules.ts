@@ -39,7 +39,7 @@ export function judgeShootdownDeadlines(
     reported.add(s.id);
     out.push({
       rule: 'liveness.shootdown',
-      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${countText(s.pages, 'page')} at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)}, got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
+      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${countText(s.pages, 'page')} at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)} of its request, got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
       tick: now,
       actors: ['coordinator', ...s.npus.map((n) => `npu${n}`)],
       addresses: [s.va],
