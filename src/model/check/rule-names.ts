@@ -96,7 +96,8 @@ export const RULES = {
     judgedAt: 'the threaded runtime’s watchdog, from the status board every worker writes',
   },
   'liveness.shootdown': {
-    summary: 'a shootdown did not complete within its deadline (a deadlock or a hang)',
+    summary:
+      'a shootdown did not complete within its deadline, counted from its munmap or migration request (a deadlock or a hang)',
     judgedAt: 'the coordinator’s watchdog: it knows every shootdown in flight and the registers each holds',
   },
 } as const;

@@ -28,7 +28,7 @@
  *    flush ATSD the L1 holds a stale entry. F2 sweeps it. Every refill issued after the invalidate
  *    copies from a clean L2, and after F1 no pre-invalidate refill is left in flight, so after two
  *    flushes nothing stale remains. One flush is insufficient in exactly the interleaving where a
- *    refill is in stage 0 when the invalidate lands (`STAGES` = 2 plays the part of
+ *    refill is in stage 0 when the invalidate lands (`REFILL_STAGES` = 2 plays the part of
  *    num_hshub_tlb_invalidate_membars).
  *
  * Keys are (LPID, PID, virtual page). LPID is in the key because the ATSD LPARID filter selects

@@ -103,14 +103,14 @@ describe('translation rules', () => {
     expect(rules([unpin, land(3, 0, 1)])).toEqual([]);
   });
 
-  test('translation.stale-ats: names the address the DMA landed on, inside a 2M page, at its tick', () => {
+  test("translation.stale-ats: names the address the DMA landed on, inside a 2M page, and the page's base, at its tick", () => {
     const o = judge([
       { kind: 'page.owner', tick: T(0), pa: BIG, lpid: 0, sizeBytes: 2 * 1024 * 1024 },
       { kind: 'page.free.seen', tick: T(1), pa: BIG, epoch: 1 },
       land(6, 0, 0, INSIDE),
     ]);
     expect(o.violations.map((v) => [v.rule, v.tick, v.addresses])).toEqual([
-      ['translation.stale-ats', 6, [INSIDE]],
+      ['translation.stale-ats', 6, [INSIDE, BIG]],
     ]);
   });
 

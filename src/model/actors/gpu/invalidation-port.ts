@@ -3,7 +3,8 @@
  * and their acks.
  *
  * Flush as a memory barrier (the GPU side of "bit 39 = 0"): an ATSD that flushes is acknowledged
- * only once every DMA this GPU issued before it has completed. That is what lets the host free a
+ * only once every DMA this GPU issued before it has completed: its peer writes (a ring
+ * all-reduce's too) and the UT=0 DMAs still waiting for their translation included (dma-tags.ts). That is what lets the host free a
  * page right after the last flush completes: no DMA issued through an old translation can still be
  * on its way to that page. Without it an in-flight DMA would race the free, which the real
  * hardware's membar rules out.

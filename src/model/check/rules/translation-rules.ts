@@ -23,6 +23,7 @@
  */
 import { countText } from '../../../core/count-text.js';
 import { formatTime } from '../../../core/time-text.js';
+import { PAGE_64K } from '../../host/page-table.js';
 import { wireEpoch } from '../../protocol/wire.js';
 import { hex } from '../../types.js';
 import type { OracleEventOf } from '../oracle-events.js';
@@ -184,7 +185,10 @@ export class TranslationRules implements RuleFamily {
       report(
         'translation.stale-ats',
         [`gpu${ev.gpu}`],
-        [ev.pa],
+        // A 2M or 1G page's base too, where it is another 64 KiB than the DMA's address: the
+        // page's translation and free carry the base, and a replay's history finds them by it
+        // (QA: a stale 2M translation's history had neither).
+        Math.floor(base / PAGE_64K) === Math.floor(ev.pa / PAGE_64K) ? [ev.pa] : [ev.pa, base],
         () =>
           `Expected UT=0 DMA only through translations newer than the page's last shootdown and free, got gpu${ev.gpu} using a translation of epoch ${madeAt} for page ${hex(base)}, now at epoch ${epoch} (freed ${countText(epoch - madeAt, 'time')} since; LPID ${ev.lpid}, ${ev.write ? 'write' : 'read'} of ${ev.lengthBytes} bytes)`,
       );
