@@ -16,41 +16,22 @@ import { latencyTable, linksTable } from '../../src/report/html-contention.js';
 import { parseRunResult } from '../../src/report/parse-run-result.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { contentionSection } from '../../src/report/summary-contention.js';
+import { linkFigures, socketFigures } from '../support/contention-figures.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
 
-const socket = (o: Partial<SocketFigures> = {}): SocketFigures => ({
-  socket: 0,
-  chip: 'chip0',
-  nmmuTranslations: 1000,
-  nmmuFaults: 0,
-  nmmuWalkerUtilisation: 0.5,
-  nmmuP99Ticks: 12 * US,
-  atsdLaunches: 40,
-  atsdWaits: 10,
-  atsdWonAtOnce: 30,
-  atsdWaitP99Ticks: 2 * US,
-  atsdBusySeen: 100,
-  atsdWaitingAtEnd: 0,
-  atsdLongestWaitAtEndTicks: 0,
-  tceHits: 300,
-  tceMisses: 700,
-  ...o,
-});
+const socket = (o: Partial<SocketFigures> = {}): SocketFigures =>
+  socketFigures({ nmmuWalkerUtilisation: 0.5, ...o });
 
-const link = (o: Partial<LinkFigures> = {}): LinkFigures => ({
-  label: 'gpu0->chip0 nvlink x2',
-  kind: 'nvlink',
-  between: 'gpu-chip',
-  messages: 1000,
-  bytes: 2_499_717,
-  backlogBytes: 835_579,
-  utilisation: 0.5,
-  meanQueueDelayTicks: 5 * US,
-  maxQueueDelayTicks: 15 * US,
-  ...o,
-});
+const link = (o: Partial<LinkFigures> = {}): LinkFigures =>
+  linkFigures({
+    label: 'gpu0->chip0 nvlink x2',
+    kind: 'nvlink',
+    bytes: 2_499_717,
+    backlogBytes: 835_579,
+    ...o,
+  });
 
 /** A run of `ticks` with these DMAs, one socket and one link, and stress's headline read from it. */
 function run(ticks: number, completed: number, o: { tenants?: unknown[] } = {}): RunResult {

@@ -20,6 +20,7 @@ import { evaluateHeadline } from '../../src/report/headline.js';
 import type { LinkFigures, RunResult, SocketFigures } from '../../src/report/run-result.js';
 import { checksSection } from '../../src/report/summary-checks.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
+import { linkFigures, socketFigures } from '../support/contention-figures.js';
 import { countsResult } from '../support/counts-result.js';
 
 const US = 1_000_000; // ticks
@@ -518,35 +519,8 @@ describe('compare: what was still going on at the end, and the hold row across 0
 });
 
 describe('compare: each socket and each link', () => {
-  const socket = (o: Partial<SocketFigures> = {}): SocketFigures => ({
-    socket: 0,
-    chip: 'chip0',
-    nmmuTranslations: 1000,
-    nmmuFaults: 0,
-    nmmuP99Ticks: 12 * US,
-    atsdLaunches: 40,
-    atsdWaits: 10,
-    atsdWonAtOnce: 30,
-    atsdWaitP99Ticks: 2 * US,
-    atsdBusySeen: 100,
-    atsdWaitingAtEnd: 0,
-    atsdLongestWaitAtEndTicks: 0,
-    tceHits: 300,
-    tceMisses: 700,
-    ...o,
-  });
-  const link = (o: Partial<LinkFigures> = {}): LinkFigures => ({
-    label: 'gpu0->chip0 pcie',
-    kind: 'pcie',
-    between: 'gpu-chip',
-    messages: 1000,
-    bytes: 4_096_000,
-    backlogBytes: 0,
-    utilisation: 0.5,
-    meanQueueDelayTicks: 5 * US,
-    maxQueueDelayTicks: 15 * US,
-    ...o,
-  });
+  const socket = socketFigures;
+  const link = linkFigures;
   const machine = (sockets: SocketFigures[], links: LinkFigures[]): RunResult => {
     const r = result({});
     return { ...r, contention: { ...r.contention, sockets, links } };
