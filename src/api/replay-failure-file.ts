@@ -12,6 +12,7 @@
  */
 
 import { ConfigError } from '../core/errors.js';
+import type { Violation } from '../model/check/violation.js';
 import type { Workload } from '../model/scenario/workload.js';
 import type { RunResult } from '../report/run-result.js';
 import type { FirstFinding } from '../repro/failure-file.js';
@@ -76,6 +77,18 @@ export interface FailureReplay extends ReplayVerdict {
   digestMatched: boolean | null;
   /** The last events of the actors the finding names, in causal order (empty: none, or not asked). */
   history: HistoryLine[];
+  /**
+   * The first finding as the history's run recorded it, with every actor's evidence of it taken at
+   * the end of its tick (what `npusim replay` prints as "the oracle's record of it"): the result's
+   * own violations carry the evidence left at the end of the run, which may have lost it.
+   * Undefined without a history (none asked, a crash, a clean replay).
+   */
+  findingRecord?: Violation;
+  /**
+   * For a `liveness.shootdown` finding, the stuck shootdown's own events from its start (its
+   * acquire, its LAUNCH, the ACKs on its register), as `npusim replay` prints them.
+   */
+  stuckHistory?: { id: number; lines: HistoryLine[] };
 }
 
 /** Every option replayFailureFile takes: another key is a misspelling, refused rather than dropped. */
@@ -141,6 +154,8 @@ export async function replayFailureFile(
     digestMatched:
       !compared || verdict.recorded.digest === null ? null : result.digest === verdict.recorded.digest,
     history: r.history,
+    ...(r.findingRecord === undefined ? {} : { findingRecord: r.findingRecord }),
+    ...(r.stuckHistory === undefined ? {} : { stuckHistory: r.stuckHistory }),
   };
 }
 

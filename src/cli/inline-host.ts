@@ -13,6 +13,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import type { StrategySpec } from '../model/choice/strategy.js';
+import type { TailPages } from '../runtime/actor-runner.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import { replayFree } from '../runtime/free/free-replay.js';
 import { runInline } from '../runtime/inline-runtime.js';
@@ -38,7 +39,7 @@ export interface InlineRunSettings {
   /** Keep each actor's last events (a replay's history). */
   tailEvents?: number;
   /** With tailEvents: the 64 KiB pages whose earlier events the tails keep too (a history's). */
-  tailPages?: readonly number[];
+  tailPages?: TailPages;
   /**
    * Replay a free run from this take log instead of running the machine's event loop (a free
    * run's `npusim replay`: free/free-replay.ts), `where` naming the log in errors; with

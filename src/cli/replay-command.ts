@@ -317,8 +317,6 @@ function evidenceLines(r: ReplayOutcome): string[] {
     out.push("  the oracle's record of it (as `npusim run` prints it under the finding):");
     for (const h of v.history) out.push(`    | ${h}`);
   }
-  // A liveness failure's diagnosis: which register is held, hung, and on which untrained GPU.
-  if (f.rule.startsWith('liveness.')) out.push(...atsdStateLines(r.result));
   return out;
 }
 
@@ -653,6 +651,10 @@ export function replayText(r: ReplayOutcome): string[] {
   const live = r.liveness;
   if (live !== undefined && (r.found?.rule !== live.rule || r.found.tick !== live.tick))
     out.push(...hangingLines('  ', livenessFindingText(live), 4, TEXT_COLUMNS, [ARROW_BREAK, WORD_BREAK]));
+  // A liveness failure's diagnosis, whether it was the first finding or came after a violation
+  // (a deadlock that starts from an early release): which register each shootdown holds, which is
+  // HUNG and on which untrained GPU, as the run's summary prints it (none without one).
+  if (r.result !== undefined) out.push(...atsdStateLines(r.result));
   const stuck = r.stuckHistory;
   if (stuck !== undefined) {
     out.push(

@@ -15,6 +15,7 @@ import { ActorCrashError } from '../runtime/run-errors.js';
 import type { FailureFile, FirstFinding } from './failure-file.js';
 import {
   actorsInvolved,
+  byteAddressKinds,
   focusHistory,
   type HistoryLine,
   historyOf,
@@ -67,10 +68,11 @@ export async function historyFor(
   const chips = judgedAtChips ? plan.actors.filter((a) => a.kind === 'chip').map((a) => a.name) : [];
   // The finding's pages: their earlier events are kept too (its translation, its free), however
   // long before the last events they came.
-  const pages = [...new Set(found.addresses.map((a) => Math.floor(a / HISTORY_PAGE_BYTES)))];
+  const pageNumbers = [...new Set(found.addresses.map((a) => Math.floor(a / HISTORY_PAGE_BYTES)))];
+  const pages = { pages: pageNumbers, kinds: byteAddressKinds() };
   const linesOf = (tails: readonly (readonly RecordFields[])[]): HistoryLine[] => {
     const involved = actorsInvolved(plan, [...found.actors, ...chips]);
-    const lines = historyOf(plan, tails, involved, perActor, pages.length > 0);
+    const lines = historyOf(plan, tails, involved, perActor, pageNumbers.length > 0);
     const focused = focusHistory(lines, found.rule, found.actors, found.addresses);
     return focused.length > 0 ? focused : lines;
   };

@@ -6,6 +6,7 @@
 import type { RecordFields } from '../core/record-fields.js';
 import { ticksOfSpanText } from '../core/time-text.js';
 import { describeMessage } from '../model/protocol/catalogue.js';
+import { K } from '../model/protocol/kinds.js';
 import { newMessage, SELF_LINK } from '../model/protocol/sim-message.js';
 import { formatTime } from '../report/duration.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -140,6 +141,34 @@ const KINDS_OF_RULE: Readonly<Record<string, readonly string[]>> = {
 
 const PAGE = 0x1_0000;
 const ADDRESS_FIELDS = ['address', 'va', 'pa', 'ava'];
+
+/**
+ * The message kinds whose `address` field is a byte address: those that decode it as one of
+ * ADDRESS_FIELDS (a DMA's address, an ATS response's pa, a free's pa, a PTE's va), found by
+ * decoding each kind of the catalogue once. Only they can be on a page (RunnerOptions.tailPages):
+ * a TCE remap's is a TCE index, a context timer's nothing (QA: every remap of the first 65536
+ * indices read as page 0, and the remap that cleared a stale TCE was pushed out by another).
+ */
+export function byteAddressKinds(): number[] {
+  // Aligned to any page, and under two flags: a failed ATS response (flag bit 0 clear) carries
+  // no pa, a successful one does.
+  const probe = 5 * 2 ** 30;
+  return Object.values(K).filter((kind) =>
+    [0, 1].some((flags) => {
+      const m = newMessage();
+      m.kind = kind;
+      m.flags = flags;
+      m.address = probe;
+      try {
+        const fields = describeMessage(m).fields;
+        return ADDRESS_FIELDS.some((f) => fields[f] === probe);
+      } catch {
+        // A decoder that refuses these flags (an ATSD op code 0): no address under them.
+        return false;
+      }
+    }),
+  );
+}
 
 /**
  * A short history (what a shrunk failure's replay prints): the events that bear on the rule's

@@ -44,6 +44,17 @@ const SOURCE_SPAN = 2 ** 16;
 /** The ring record's seq field is 32 bits (src/core/record-fields.ts): per-destination numbers wrap there. */
 const SEQ_LIMIT = 2 ** 32;
 
+/**
+ * RunnerOptions.tailPages: the pages, and the message kinds whose `address` field is a byte
+ * address, the only ones that can be on a page (the runner knows no kind's fields: the caller
+ * does, repro/history.ts byteAddressKinds). A TCE remap's `address` is a TCE index, and every
+ * remap of the first 65536 indices read as page 0 (QA).
+ */
+export interface TailPages {
+  pages: readonly number[];
+  kinds: readonly number[];
+}
+
 /** What a runner keeps beyond the digest (all off by default: each costs a little per event). */
 export interface RunnerOptions {
   /** Record up to this many events (time, kind, source, seq, address, tag), to name a divergence. */
@@ -69,7 +80,7 @@ export interface RunnerOptions {
    * lands thousands of DMAs, reached back a few hundred nanoseconds (QA: a stale-ATS history was
    * other GPUs' DMAs only).
    */
-  tailPages?: readonly number[];
+  tailPages?: TailPages;
   /** Keep records of handled and sent messages, and samples, for a trace (trace-recorder.ts). */
   trace?: TraceOptions;
   /** Time every handler with this clock (ms), by message kind (event-costs.ts; bench `bound`). */
@@ -118,6 +129,7 @@ export class ActorRunner implements ActorContext {
   private tailNext = 0;
   /** RunnerOptions.tailPages, and the last event of each kind and source on them, with its order. */
   private readonly tailPages: ReadonlySet<number> | undefined;
+  private readonly tailPageKinds: ReadonlySet<number> | undefined;
   private readonly pageEvents = new Map<number, { m: SimMessage; order: number }>();
   /** Events kept in the tail so far: the order of the page events among themselves. */
   private tailOrder = 0;
@@ -150,8 +162,9 @@ export class ActorRunner implements ActorContext {
       (options.checkpoints ?? 0) > 0 ? new Float64Array(options.checkpoints! * 4) : undefined;
     this.tailLimit = options.tailEvents ?? 0;
     this.tailUntil = options.tailUntilTick ?? Number.POSITIVE_INFINITY;
-    this.tailPages =
-      this.tailLimit > 0 && (options.tailPages?.length ?? 0) > 0 ? new Set(options.tailPages) : undefined;
+    const pages = this.tailLimit > 0 ? options.tailPages : undefined;
+    this.tailPages = pages !== undefined && pages.pages.length > 0 ? new Set(pages.pages) : undefined;
+    this.tailPageKinds = this.tailPages === undefined ? undefined : new Set(pages!.kinds);
     this.self = actor.index;
     this.links = plan.edges.map((e) => (e.from === actor.index ? new LinkTiming(e) : undefined));
     this.sentPerEdge = plan.edges.map(() => 0);
@@ -449,7 +462,10 @@ export class ActorRunner implements ActorContext {
     const order = this.tailOrder++;
     // One per kind and source: a page's thousand DMAs from one GPU keep one line, and its one
     // translation or free is not pushed out by them.
-    if (this.tailPages?.has(Math.floor(copy.address / PAGE_BYTES)) === true)
+    if (
+      this.tailPages?.has(Math.floor(copy.address / PAGE_BYTES)) === true &&
+      this.tailPageKinds!.has(copy.kind)
+    )
       this.pageEvents.set(copy.kind * SOURCE_SPAN + copy.source, { m: copy, order });
   }
 

@@ -8,6 +8,7 @@ import type { ActorReport } from '../model/actors/actor.js';
 import type { ChooserCounts } from '../model/choice/chooser.js';
 import type { LinkStats } from '../model/platform/link-timing.js';
 import type { RingConsumer, RingStats } from '../transport/ring.js';
+import type { TailPages } from './actor-runner.js';
 import type { RecordedEvent } from './digest.js';
 import type { EventCost } from './event-costs.js';
 import type { FreeFigures } from './free/free-log.js';
@@ -145,7 +146,7 @@ export interface RunRecording {
   /** Keep each actor's last N events whole (RawRun.tails). */
   tailEvents?: number;
   /** With tailEvents: the 64 KiB pages whose earlier events the tails keep too (RunnerOptions.tailPages). */
-  tailPages?: readonly number[];
+  tailPages?: TailPages;
   /** Keep each actor's trace records and samples (RawRun.traces; src/runtime/trace-recorder.ts). */
   trace?: TraceOptions;
 }

@@ -60,6 +60,13 @@ describe('replayFailureFile', () => {
     expect(r.result.reproduce).toBe(`npusim replay ${path} --inline`);
     expect(r.history.length).toBeGreaterThan(0);
     expect(formatHistory(r.history)).toContain(r.history[0]!.actor);
+    // The finding as the history's run recorded it, as the command prints it (QA: the library
+    // gave only the result's, read at the end of the run).
+    expect(r.findingRecord).toMatchObject({
+      rule: r.found!.rule,
+      tick: r.found!.tick,
+      message: r.found!.message,
+    });
     // The command's own verdict on the same file, the same replay.
     const json = await cli(['replay', path, '--inline', '--json']);
     expect(json.code).toBe(r.exitCode);
@@ -72,6 +79,7 @@ describe('replayFailureFile', () => {
       findingMatched: _f,
       digestMatched: _d,
       history: _h,
+      findingRecord: _r,
       ...verdict
     } = r;
     expect(replay).toEqual({ file, ...verdict });

@@ -131,7 +131,13 @@ describe('replay: a liveness failure whose first finding is a violation', () => 
     );
     expect(record).toBeGreaterThan(lines.indexOf('  reproduced exactly'));
     expect(at).toBe(lines.findIndex((l, i) => i > record && !l.startsWith('    | ')));
-    expect(lines[end]).toMatch(/^history /);
+    // The registers at the end follow it, as the run's summary prints them (QA: only a first
+    // finding that was a liveness failure printed them), then the history.
+    expect(lines[end]).toMatch(/^ {2}ATSD registers at the end \(/);
+    expect(lines[end + 1]).toMatch(/^ {4}chip0: reg0 locked by shootdown \d+/);
+    expect(lines.findIndex((l, i) => i > end && !l.startsWith('    '))).toBe(
+      lines.findIndex((l) => l.startsWith('history ')),
+    );
     expect(r.stderr).toMatch(/(^|\n)npusim: liveness \(exit 3\): \d+ violations?, \d+ liveness failures?\n$/);
   });
 });

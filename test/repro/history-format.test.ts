@@ -4,7 +4,8 @@
  * numbers in hex only when large, counts and flags as they are.
  */
 import { describe, expect, test } from 'vitest';
-import { focusHistory, formatHistory } from '../../src/repro/history.js';
+import { K } from '../../src/model/protocol/kinds.js';
+import { byteAddressKinds, focusHistory, formatHistory } from '../../src/repro/history.js';
 
 describe('history lines', () => {
   test('every address field in hex, a small count in decimal, a large size in hex', () => {
@@ -88,5 +89,15 @@ describe("a translation finding's history leaves out other GPUs' own traffic (QA
     // (an isolation history holds no ATS traffic: not its family's)
     expect(kept('isolation.dma', ['gpu2'])).toEqual([2, 3, 5, 6, 7, 8]);
     expect(kept('translation.stale-ats', ['chip0'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe('the kinds whose address is a byte address (RunnerOptions.tailPages)', () => {
+  test("a DMA's, an ATS response's, a free's and a PTE's are; a TCE remap's (a TCE index) and a timer's with none are not (QA: every remap read as page 0)", () => {
+    const kinds = byteAddressKinds();
+    for (const k of [K.DMA, K.ATS_RESPONSE, K.PAGE_FREE, K.PTE_SET, K.PTE_CLEAR, K.PEER_WRITE])
+      expect(kinds).toContain(k);
+    for (const k of [K.TCE_REMAP, K.TCE_KILL_TIMER, K.CONTEXT_TIMER, K.ATSD_ACK, K.DMA_COMPLETE])
+      expect(kinds).not.toContain(k);
   });
 });
