@@ -11,7 +11,7 @@
  * - `multiple`: may be given more than once (values collected in order); any other option given
  *   twice is refused, because the second one silently winning hides a typo;
  * - `writesFile`: names a file the command writes: checked before anything runs (output-path.ts);
- * - `conflicts`: options it cannot be combined with;
+ * - `conflicts`: options it cannot be combined with, and `conflictWhy`: why, and what to do;
  * - `help` and `default`: the line `--help` prints.
  * Every command also takes `-h`/`--help`.
  */
@@ -32,6 +32,8 @@ export interface OptionSpec {
   writesDir?: boolean;
   /** Names of options (without dashes) that cannot be given with this one. */
   conflicts?: readonly string[];
+  /** Why not, and what to do instead: said after the refusal (QA: `got both`, and no more). */
+  conflictWhy?: string;
   /** Text -> value, throwing a ConfigError naming `option`. Default: the text itself. */
   parse?: (text: string, option: string) => unknown;
 }

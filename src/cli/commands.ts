@@ -87,12 +87,14 @@ const RUN: CommandSpec = {
       default: 'per-actor',
       parse: (t, o) => parsePlacement(t, o),
       conflicts: ['inline'],
+      conflictWhy: '--inline runs every actor in one thread, with no workers to place: give one',
     },
     {
       name: 'inline',
       type: 'boolean',
       help: 'every actor in one thread (same digest as --threads)',
       conflicts: ['threads'],
+      conflictWhy: 'they are the two hosts of a run: give one (--threads is the default)',
     },
     { name: 'json', type: 'boolean', help: 'print the run result as JSON on stdout instead of the summary' },
     {
@@ -234,6 +236,7 @@ const REPLAY: CommandSpec = {
       type: 'boolean',
       help: 'replay with every actor in one thread',
       conflicts: ['threads'],
+      conflictWhy: "they are the two hosts of a replay: give one (neither: the file's own)",
     },
     { name: 'json', type: 'boolean', help: 'print the replayed run result as JSON on stdout' },
     {
@@ -331,6 +334,8 @@ const TOPO: CommandSpec = {
       type: 'boolean',
       help: 'print the topology as the JSON TopologySpec a --topology file takes (copy it, edit it)',
       conflicts: ['policy'],
+      conflictWhy:
+        'a TopologySpec holds the wiring, not a policy; give --policy to the run that reads the file (npusim run --topology FILE --policy P)',
     },
   ],
   examples: [

@@ -106,7 +106,10 @@ function checkRepeatsAndConflicts(table: readonly OptionSpec[], given: Map<strin
     }
     for (const other of o.conflicts ?? []) {
       if (uses.length > 0 && given.has(other)) {
-        throw new ConfigError(`--${o.name}`, `Expected at most one of --${o.name} and --${other}, got both`);
+        throw new ConfigError(
+          `--${o.name}`,
+          `Expected at most one of --${o.name} and --${other}, got both${o.conflictWhy === undefined ? '' : `: ${o.conflictWhy}`}`,
+        );
       }
     }
   }

@@ -144,6 +144,7 @@ export const FAILURE_OPTIONS: readonly OptionSpec[] = [
     default: './npusim-failures',
     writesDir: true,
     conflicts: ['no-failure-file'],
+    conflictWhy: 'one says where failure files go, the other that none is written: give one',
   },
   { name: 'no-failure-file', type: 'boolean', help: 'write no failure file' },
 ];

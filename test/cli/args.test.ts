@@ -413,3 +413,33 @@ describe('cli args', () => {
     );
   });
 });
+
+describe('options that cannot be given together say why and what to do (QA: `got both`, and no more)', () => {
+  it.each([
+    [
+      ['topo', 'witherspoon-4', '--json', '--policy', 'per-gpu'],
+      '--json',
+      'give --policy to the run that reads the file',
+    ],
+    [['run', '--workers', '2', '--inline'], '--workers', '--inline runs every actor in one thread'],
+    [['replay', 'f.json', '--threads', '--inline'], '--inline', "give one (neither: the file's own)"],
+    [
+      ['run', '--failures', 'd', '--no-failure-file'],
+      '--failures',
+      'the other that none is written: give one',
+    ],
+  ])('%j', (argv, option, why) => {
+    let error: unknown;
+    try {
+      parseCli(argv);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe(option);
+    expect((error as ConfigError).message).toMatch(
+      /^--\S+: Expected at most one of --\S+ and --\S+, got both: /,
+    );
+    expect((error as ConfigError).message).toContain(why);
+  });
+});
