@@ -31,7 +31,10 @@ export function runLines(w: Workload): string[] {
     const note = policyNotInProfile(profile, policy);
     return note === undefined ? '' : `; ${note}`;
   };
-  const own = `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile ${DEFAULT_PROFILE}, expects ${expectsText(w.expect)}${policyNote(DEFAULT_PROFILE, w.params.policy)})`;
+  // An expectation of `clean` is judged only beside variants (run-command.ts): a workload with
+  // none says nothing of it (QA: atsd-hang's list line said `expects clean` of a run never judged).
+  const expects = ownRunJudged(w) ? `, expects ${expectsText(w.expect)}` : '';
+  const own = `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile ${DEFAULT_PROFILE}${expects}${policyNote(DEFAULT_PROFILE, w.params.policy)})`;
   return [
     own,
     ...w.variants.map((v) => {
@@ -41,6 +44,11 @@ export function runLines(w: Workload): string[] {
       return `variant ${v.name}: ${v.description ?? JSON.stringify(v.set)} (${profile}expects ${expectsText(v.expect)}${policyNote(v.profile ?? DEFAULT_PROFILE, policy)})`;
     }),
   ];
+}
+
+/** Whether a run of the workload alone judges its `expect`: beside variants, or rules it names. */
+function ownRunJudged(w: Workload): boolean {
+  return w.variants.length > 0 || w.expect !== 'clean';
 }
 
 export async function listText(): Promise<string> {
@@ -93,6 +101,16 @@ export async function listJson(): Promise<string> {
       description: w.description,
       ...(w.question === undefined ? {} : { question: w.question }),
       exposes: w.exposes ?? [],
+      // The text's `own run` line as data (QA: --json lacked it).
+      ownRun: {
+        label: w.label ?? null,
+        policy: w.params.policy,
+        profile: DEFAULT_PROFILE,
+        ...(ownRunJudged(w) ? { expect: w.expect } : {}),
+        ...(policyNotInProfile(DEFAULT_PROFILE, w.params.policy) === undefined
+          ? {}
+          : { note: policyNotInProfile(DEFAULT_PROFILE, w.params.policy) }),
+      },
       variants: w.variants,
       headline: w.headline,
       params: w.params,

@@ -212,6 +212,16 @@ export function failingSeedsText(seeds: readonly number[]): string {
 }
 
 /**
+ * The seeds in one spelling: a list of every seed from its first to its last as its range, so a
+ * merge of shards that spelt them either way names them alike whatever the shards' order (QA).
+ */
+export function plainSeeds(r: SeedRange): SeedRange {
+  return r.list !== undefined && r.list.length === r.last - r.first + 1
+    ? { first: r.first, last: r.last }
+    : r;
+}
+
+/**
  * Whether two summaries name the same seeds (a merge's shards must), however each spelt them: a
  * list that holds every seed from its first to its last (`1,2,3,4`) is the range `1..4`, and its
  * shards are the range's (QA: shards given `--seeds 1,2,3,4` and `1..4` were refused as "Expected

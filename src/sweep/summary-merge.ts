@@ -7,7 +7,7 @@
 import { ConfigError } from '../core/errors.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { compactSpans, STOP_REASONS } from './not-run.js';
-import { type SeedRange, sameSeeds, seedsInShard, seedsText } from './seeds.js';
+import { plainSeeds, type SeedRange, sameSeeds, seedsInShard, seedsText } from './seeds.js';
 import {
   addCounts,
   canonical,
@@ -25,7 +25,7 @@ export function mergeSummaries(parts: readonly { summary: SweepSummary; where: s
   if (parts.length === 0) throw new ConfigError('--merge', 'Expected at least one shard summary, got none');
   checkNoWholeAmongShards(parts);
   const first = parts[0]!.summary;
-  const out = emptySummary(first.sweep, first.seeds, undefined);
+  const out = emptySummary(first.sweep, plainSeeds(first.seeds), undefined);
   out.shards = { count: first.shards?.count ?? 1, covered: [] };
   /** The summary each shard came from. */
   const from = new Map<number, string>();

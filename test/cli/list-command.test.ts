@@ -4,7 +4,7 @@
  * profile's releases never formed says so there, not only in the run's warning.
  */
 import { describe, expect, test } from 'vitest';
-import { listText, runLines } from '../../src/cli/list-command.js';
+import { listJson, listText, runLines } from '../../src/cli/list-command.js';
 import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { workloads } from '../../workloads/index.js';
 
@@ -46,14 +46,30 @@ describe('npusim list: each workload with its own run and its variants', () => {
   test('every workload has its own run line, with its label (as declared by default) and policy', async () => {
     const text = (await listText()).replace(/\s+/g, ' ');
     for (const w of workloads) {
+      // An expectation is said where a run judges it: beside variants, or rules it names.
+      const judged = w.variants.length > 0 || w.expect !== 'clean';
+      const expects = judged ? `, expects ${w.expect === 'clean' ? 'clean' : w.expect.join(' or ')}` : '';
       expect(runLines(w)[0]).toBe(
-        `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile fixed, expects ${w.expect === 'clean' ? 'clean' : w.expect.join(' or ')})`,
+        `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile fixed${expects})`,
       );
       expect(text, w.name).toContain(runLines(w)[0]);
     }
-    expect(runLines(byName('gpu-reset'))[0]).toBe(
-      'own run as declared (--policy per-gpu, --profile fixed, expects clean)',
-    );
+    // No variants, `expect` clean: nothing judges it, and the line says nothing of it (QA).
+    expect(runLines(byName('atsd-hang'))[0]).toBe('own run as declared (--policy per-gpu, --profile fixed)');
+  });
+
+  test('--json carries the own run as the text says it', async () => {
+    const json = JSON.parse(await listJson()) as {
+      workloads: { name: string; ownRun: { label: string | null; policy: string; expect?: unknown } }[];
+    };
+    const of = (name: string) => json.workloads.find((w) => w.name === name)!.ownRun;
+    expect(of('multi-tenant')).toEqual({
+      label: 'per-gpu-isolated',
+      policy: 'per-gpu-isolated',
+      profile: 'fixed',
+      expect: 'clean',
+    });
+    expect(of('atsd-hang')).toEqual({ label: null, policy: 'per-gpu', profile: 'fixed' });
   });
 
   test("a variant whose policy its profile's releases never formed says so in its line (QA: guest-atsd's as-shipped, per-gpu on v5.12, only warned at run time)", async () => {

@@ -242,6 +242,9 @@ describe('sweep --merge: the seeds spelt another way (QA)', () => {
     expect(merge(wholeList, range).ran).toBe(9);
     expect(merge(range, wholeList).ran).toBe(9);
     expect(merge(wholeList, wholeList).ran).toBe(9);
+    // One spelling in the merged summary, whatever the shards' order (QA: the first shard's).
+    expect(merge(wholeList, range).seeds).toEqual(range);
+    expect(merge(range, wholeList).seeds).toEqual(range);
   });
 
   test('a list with a gap is not the range of its ends, and the refusal says which seeds each ran', () => {
