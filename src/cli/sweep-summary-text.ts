@@ -262,7 +262,7 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   if (rules.length > 0) {
     const w = Math.max(4, ...rules.map(([r]) => r.length));
     out.push(
-      `  by rule:  ${'rule'.padEnd(w)}  ${'seeds'.padStart(6)}  ${'first seed'.padStart(10)}  earliest tick (seed)`,
+      `  by rule:  ${'rule'.padEnd(w)}  ${'seeds'.padStart(6)}  ${'first seed'.padStart(10)}  earliest at (seed)`,
     );
     for (const [rule, t] of rules) {
       out.push(

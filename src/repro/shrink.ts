@@ -141,8 +141,8 @@ export function shrinkable(file: FailureFile, where: string): FirstFinding {
     throw new ConfigError(
       where,
       file.exit.class === 'interrupted'
-        ? 'Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything'
-        : 'Expected a failure file to shrink, got the recording of a clean run',
+        ? 'Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything: there is nothing to shrink; `npusim replay` it, or record a run that fails'
+        : 'Expected a failure file to shrink, got the recording of a clean run: there is nothing to shrink; `npusim replay` it, or record a run that fails (another seed, a `--bug`)',
     );
   }
   if (file.free !== null) {

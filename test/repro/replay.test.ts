@@ -219,7 +219,12 @@ describe('shrink: a recording of a run Ctrl-C stopped', () => {
     const file = stoppedRecording(config('stress', 7, 200_000_000), 1000);
     expect(file.first).toBeNull();
     expect(() => shrinkable(file, 'r.json')).toThrow(
-      /^r\.json: Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything$/,
+      /^r\.json: Expected a failure file to shrink, got the recording of a run Ctrl-C stopped before it found anything: there is nothing to shrink; `npusim replay` it, or record a run that fails$/,
+    );
+    // A clean run's recording: what to do instead (QA: no next step).
+    const clean = { ...file, exit: { ...file.exit, class: 'clean' as const } };
+    expect(() => shrinkable(clean, 'r.json')).toThrow(
+      'r.json: Expected a failure file to shrink, got the recording of a clean run: there is nothing to shrink; `npusim replay` it, or record a run that fails (another seed, a `--bug`)',
     );
   });
 });
