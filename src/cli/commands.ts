@@ -230,7 +230,12 @@ const REPLAY: CommandSpec = {
   summary: 'run a failure file again, exactly, and print the history that led to its finding',
   positionals: [{ name: 'file', help: 'a failure file (written by run or sweep)' }],
   options: [
-    { name: 'threads', type: 'boolean', help: 'replay with one worker thread per actor' },
+    {
+      name: 'threads',
+      type: 'boolean',
+      help: 'replay with one worker thread per actor, in the --workers placement the file keeps',
+      default: 'neither --threads nor --inline: the host the file recorded',
+    },
     {
       name: 'inline',
       type: 'boolean',

@@ -5,7 +5,7 @@
  */
 import { EXIT_CODES } from '../core/exit-codes.js';
 import { hangingLines, TEXT_COLUMNS } from '../core/wrap-text.js';
-import { type CommandSpec, HELP_OPTION } from './command-spec.js';
+import { type CommandSpec, HELP_OPTION, type PositionalSpec } from './command-spec.js';
 import { COMMANDS, type CommandName, commandSpec } from './commands.js';
 
 /** Column where an option's help text starts. */
@@ -35,14 +35,24 @@ export function helpText(topic?: CommandName): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * `npusim replay FILE [options]`: a positional the command needs in capitals, as README writes it,
+ * one with a default in brackets (QA: `replay [file]`, `compare [a] [b]` read as optional).
+ */
 function usageOf(c: CommandSpec): string {
-  const args = c.positionals.map((p) => `[${p.name}]`);
+  const args = c.positionals.map((p) => (p.default === undefined ? shownName(p) : `[${p.name}]`));
   return [c.name, ...args, ...(c.options.length > 0 ? ['[options]'] : [])].join(' ');
+}
+
+/** A positional as help names it: one the command needs in capitals, one with a default as it is. */
+function shownName(p: PositionalSpec): string {
+  return p.default === undefined ? p.name.toUpperCase() : p.name;
 }
 
 function commandSection(c: CommandSpec): string[] {
   const out: string[] = [`${c.name} arguments and options:`];
-  for (const p of c.positionals) out.push(...entry(p.name, withDefault(p.help, p.default), HELP_COLUMN));
+  for (const p of c.positionals)
+    out.push(...entry(shownName(p), withDefault(p.help, p.default), HELP_COLUMN));
   for (const o of [...c.options, HELP_OPTION]) {
     const name = `--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
     const short = o.short === undefined ? '' : `-${o.short}, `;

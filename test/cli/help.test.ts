@@ -37,7 +37,12 @@ describe('help: generated from the command table', () => {
         const line = `--${o.name}${o.type === 'string' ? ` ${o.value}` : ''} ${o.help}${o.default === undefined ? '' : ` (default: ${o.default})`}`;
         expect(flat(help)).toContain(line);
       }
-      for (const p of command.positionals) expect(flat(help)).toContain(`${p.name} ${p.help}`);
+      // A positional the command needs in capitals, in the usage line too (QA: `replay [file]`).
+      for (const p of command.positionals) {
+        const name = p.default === undefined ? p.name.toUpperCase() : p.name;
+        expect(flat(help)).toContain(`${name} ${p.help}`);
+        expect(help.split('\n')[0]).toContain(p.default === undefined ? ` ${name} ` : ` [${name}] `);
+      }
       expect(parseCli([command.name, '--help'])).toEqual({ command: 'help', topic: command.name });
     });
   }

@@ -237,4 +237,14 @@ describe('a busiest figure where nothing was busy (QA: `0.0% (gpu0->chip0 nvlink
       '0.0% (chip0)',
     ]);
   });
+
+  it("the summary's links table calls its first links none busy too, not the busiest (QA)", () => {
+    const heading = (u: number) =>
+      contentionSection(machine(u), 8)
+        .join('\n')
+        .replace(/\n\s+/g, ' ')
+        .match(/contention per link \([^)]*\)/)?.[0];
+    expect(heading(0)).toBe('contention per link (none busy: the first 2 of 2; --json has all)');
+    expect(heading(0.0001)).toBe('contention per link (busiest 2 of 2; --json has all)');
+  });
 });
