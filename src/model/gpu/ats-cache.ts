@@ -73,7 +73,9 @@ export type AtsInvalidate =
 
 export type AtsLookup =
   | { readonly hit: true; readonly level: 'l1' | 'l2'; readonly entry: AtsEntry; readonly latencyTicks: Tick }
-  | { readonly hit: false; readonly latencyTicks: Tick };
+  // A miss carries no latency: the engine sends its ATS request at once (DmaEngines.issueUt0;
+  // docs/theory-of-operation.md section 8, "ATS miss").
+  | { readonly hit: false };
 
 export interface AtsCacheOptions {
   gpu: number;
@@ -236,10 +238,14 @@ export class AtsCache {
     return { hit: true, level: 'l2', entry: e, latencyTicks: this.l2HitLatencyTicks };
   }
 
-  /** A miss: counted; the engine asks the NPU, which it learns at the L2's latency. */
+  /**
+   * A miss: counted; the engine asks the NPU at once. The L2 lookup that finds the miss is not
+   * charged (SIMPLIFICATION, docs/theory-of-operation.md section 8): before, a miss carried the
+   * L2's latency that nothing read, which read as if the request waited for it.
+   */
   private miss(): AtsLookup {
     this.stats.misses++;
-    return { hit: false, latencyTicks: this.l2HitLatencyTicks };
+    return { hit: false };
   }
 
   /** A translation response from the NPU: installed in the L2, and an L1 refill starts. */
