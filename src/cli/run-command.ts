@@ -364,6 +364,9 @@ function writeRunFiles(
     const replayFile = failureFile ?? (recorded ? args.record : undefined);
     if (replayFile !== undefined) result.reproduce = `npusim replay ${shellWord(replayFile)}`;
   }
+  // Set after the file is written (the file is not its own path). A script follows it to replay
+  // or shrink without reading stderr (QA: only stderr named it, where a sweep's --json has it).
+  result.failureFile = failureFile ?? null;
   return { recorded: args.record === undefined || recorded, failureFile };
 }
 

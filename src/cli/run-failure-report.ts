@@ -88,6 +88,8 @@ export async function reportFailure(
     sayOwnUnmet(result, io);
     return code;
   };
+  // No failure file but on the last path below (`failureFile` null in --json until then).
+  result.failureFile = null;
   if (error instanceof WorkerLostError) {
     // npusim's thread, not the model: a replay would not fail the same way, so no file to replay.
     io.stderr.write(
@@ -102,11 +104,14 @@ export async function reportFailure(
     );
     return emitted();
   }
-  const code = emitted();
+  // The files first, so --json names the failure file (a script follows it to replay or shrink
+  // without reading stderr: QA), as a run that ended does (run-command.ts writeRunFiles).
   const failureFile = writeFailureFile(result, config, workload, args.failuresDir, io, undefined, false);
   // A deterministic crash replays from its file as any run does (to the same crash, exit 4): the
   // recording the user asked for is written, clean or not.
   const recorded = args.record !== undefined && writeRecording(args.record, result, config, workload, io);
+  result.failureFile = failureFile ?? null;
+  const code = emitted();
   // After the summary, the replay commands last, as a run that ended says them (run-command.ts).
   io.stderr.write(
     replayFileLines({ failureFile, recordFile: recorded ? args.record : undefined, interrupted: false }),

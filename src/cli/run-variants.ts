@@ -310,6 +310,7 @@ export async function runVariants(
  * (QA: a failing free variant was given it under `reproduce:`).
  */
 function replayedBy(entry: VariantResult, file: string | undefined, freeLog: FreeLog | undefined): void {
+  entry.failureFile = file ?? null;
   if (freeLog !== undefined && file !== undefined) entry.reproduce = `npusim replay ${shellWord(file)}`;
 }
 
@@ -347,6 +348,7 @@ function variantResult(
     expectation,
     headline: result.headline ?? [],
     reproduce: result.reproduce,
+    failureFile: null,
     simulatedTicks: result.simulatedTicks,
     wallMs: result.wallMs,
     engine: result.engine,

@@ -103,10 +103,13 @@ function summaryJson(s: SweepSummary, ending: SweepEnding): string {
     ...(ending.unwritten === undefined ? {} : { summaryNotWritten: ending.unwritten }),
     // A script resuming into the stopped sweep's directory learns where its summary went.
     ...(ending.keptStopped === undefined ? {} : { stoppedSummaryKept: ending.keptStopped }),
+    // Where its summary went, for a later `sweep --merge` or upload (QA: only the text named it),
+    // null where none was written (`summaryNotWritten` says why when it failed).
+    summaryFile: ending.written ?? null,
     // Its summary under another name than the shard's own, which holds another sweep's shard.
     ...(ending.besideShard === undefined || ending.written === undefined
       ? {}
-      : { summaryFile: ending.written, otherShardSummaryKept: ending.besideShard.path }),
+      : { otherShardSummaryKept: ending.besideShard.path }),
     ...(ending.results === undefined
       ? {}
       : { results: { ...ending.results, missing: [...ending.results.missing].sort((a, b) => a - b) } }),

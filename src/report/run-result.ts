@@ -151,6 +151,11 @@ export interface VariantResult {
   headline: HeadlineFigure[];
   reproduce: string;
   /**
+   * The failure file written for it (it found what it did not expect), or null: none written.
+   * Absent from results written before it existed.
+   */
+  failureFile?: string | null;
+  /**
    * How far it ran and in what wall time, and how fast npusim ran it (the own run's `engine`:
    * events, events/s, rings, workers with their lambda): a variant's engine figures are its own.
    * Absent from results written before they were kept.
@@ -273,6 +278,13 @@ export interface RunResult {
    * as a re-run, not a reproduction (reproduce-line.ts reproduceLabel).
    */
   reproduce: string;
+  /**
+   * `npusim run` only: the failure file it wrote (as the stderr line `npusim replay FILE` names
+   * it), or null where none was written (a clean run, `--no-failure-file`, a file that could not
+   * be written, a crash of npusim's own thread or of a free run). Absent from a replay's result and
+   * from results written before it existed.
+   */
+  failureFile?: string | null;
   /**
    * Status 'crash' only: which actor threw, at which tick, handling which event (the figures above
    * are then empty: a crashed run reports nothing else). A crash of the engine itself rather than

@@ -59,7 +59,8 @@ export interface WorkerFigures {
   /**
    * Threaded runs whose workers spin (they do not outnumber the cores): the times this worker
    * turned its spinning off because most of its parks were long, its partners descheduled by other
-   * processes holding the cores (src/transport/adaptive-spin.ts). Absent when it never did.
+   * processes holding the cores (src/transport/adaptive-spin.ts); 0 where it never did or never
+   * spun (workers outnumber the cores). Absent inline, and from results written before 0 was kept.
    */
   spinTurnedOff?: number;
   /**

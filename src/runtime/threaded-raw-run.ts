@@ -56,7 +56,8 @@ export function assemble(
       parksTimedOut: r.parksTimedOut,
       // A free loop has no windows, so none of its parks is the start-up kind: no figure.
       ...(r.free === undefined ? { parksTimedOutAtStart: r.parksTimedOutAtStart } : {}),
-      ...(r.spinTurnedOff > 0 ? { spinTurnedOff: r.spinTurnedOff } : {}),
+      // Always, 0 where it never did (QA: a script read a missing key where a count was due).
+      spinTurnedOff: r.spinTurnedOff,
       waits: r.waits,
       events: r.events,
       publishes: r.publishes,

@@ -100,6 +100,9 @@ describe('run: a crash', () => {
     expect(r.code).toBe(4);
     const ran = JSON.parse(r.stdout) as RunResult;
     const path = join(dir, readdirSync(dir)[0]!);
+    // The crash's --json names its failure file, as the stderr line does (a script follows it).
+    expect(ran.failureFile).toBe(path);
+    expect(r.stderr).toContain(`npusim replay ${path}\n`);
     const replay = await cli(['replay', path, '--json']);
     expect(replay.code).toBe(4);
     const out = JSON.parse(replay.stdout) as RunResult & {
@@ -198,6 +201,8 @@ describe('run: a crash', () => {
     for (const host of hosts) late.push(await run('gpu3:845', host));
     const results = late.map((r) => JSON.parse(r.stdout) as RunResult);
     expect(late.map((r) => r.code)).toEqual(hosts.map(() => 1));
+    // --no-failure-file: none written, and --json says so (null, never left out).
+    expect(results.map((r) => r.failureFile)).toEqual(hosts.map(() => null));
     expect(new Set(results.map((r) => `${r.status} ${r.digest}`))).toEqual(
       new Set([`violation ${results[0]!.digest}`]),
     );
@@ -215,6 +220,8 @@ describe('run: a crash', () => {
     const json = await crashRun('gpu1:5', tmp(), ['--free', '--json']);
     const result = JSON.parse(json.stdout) as RunResult;
     expect(result.status).toBe('crash');
+    // A free crash leaves no take log, so no failure file: null in --json.
+    expect(result.failureFile).toBeNull();
     expect(result.engine.placement).toBe('free');
   });
 

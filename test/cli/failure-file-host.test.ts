@@ -29,8 +29,11 @@ test('a threaded run after an inline one of the same failure says it replaced th
   expect(note.filter((l) => !l.includes(path)).every((l) => l.length <= 100)).toBe(true);
   expect(note[1]).toMatch(/^ {8}\S/);
   expect(JSON.parse(readFileSync(path, 'utf8')).options).toMatchObject({ host: 'threaded', workers: '2' });
-  const again = await cli([...RUN, '--workers', '2', '--failures', dir]);
+  const again = await cli([...RUN, '--workers', '2', '--failures', dir, '--json']);
   expect(again.stderr).not.toContain('npusim: replaced');
+  // --json names the file the stderr line does (QA: a script had to read stderr for it).
+  expect((JSON.parse(again.stdout) as { failureFile: unknown }).failureFile).toBe(path);
+  expect(again.stderr).toContain(`npusim replay ${path}\n`);
 });
 
 test('a crash run again on another host says it replaced the file as the same crash, not by a digest it has none of (QA)', async () => {

@@ -324,6 +324,10 @@ describe('sweep: the failures directory and the header', () => {
     const [name] = failureFiles();
     const path = join(dir, name!);
     expect(fileOf(first)).toEqual([path]);
+    // Where its summary went, in --json as in the text (a merge or an upload follows it).
+    expect((JSON.parse(first.stdout) as { summaryFile: string }).summaryFile).toBe(
+      join(dir, 'sweep-summary.json'),
+    );
 
     // Another failure under the same name: one whose digest agrees in the 8 digits a name shows.
     const mine = JSON.parse(readFileSync(path, 'utf8')) as { digest: string };
@@ -701,6 +705,8 @@ describe('sweep --strategy pct: each seed measures its own steps', () => {
       shards: null,
       failures: s.failures.map((f) => ({ ...f, file: null })),
       exitCode: 0,
+      // The sweep's own summary file; a merge writes none (null).
+      summaryFile: null,
     });
     expect(strip(JSON.parse(merged.stdout) as SweepSummary)).toEqual(strip(whole.summary));
     expect(one.summary.sweep).toEqual(two.summary.sweep);

@@ -467,6 +467,9 @@ describe('variants', () => {
     expect(kept.stderr).toContain(`the command exits 1\nreproduce: ${replayLine}\n`);
     const result = JSON.parse(kept.stdout) as RunResult;
     expect(result.variants?.[0]?.reproduce).toBe(replayLine);
+    // The variant's failure file in --json; the own run, clean as expected, wrote none.
+    expect(result.variants?.[0]?.failureFile).toBe(join(failures, name!));
+    expect(result.failureFile).toBeNull();
     const replay = await cli(['replay', join(failures, name!)]);
     expect(replay.code, replay.stderr).toBe(1);
     expect(replay.stdout).toContain('reproduced exactly');

@@ -535,7 +535,7 @@ describe('summary', () => {
       cores: 2,
       workers: offs.map((spinTurnedOff) => ({
         ...plain.workers[0]!,
-        ...(spinTurnedOff > 0 ? { spinTurnedOff } : {}),
+        spinTurnedOff,
       })),
     });
     const summary = (offs: readonly number[]) =>
@@ -549,9 +549,9 @@ describe('summary', () => {
     // Never turned off: no words, no hint (two workers on two cores).
     expect(summary([0, 0])).not.toContain('spinning off');
     expect(summary([0, 0])).not.toContain('hint:');
-    // The JSON result carries the count where there was one, and only there.
+    // The JSON result carries the count of every worker, 0 where it never turned spinning off.
     const json = assembleResult(config, plan, two([0, 1])).engine.workers.map((w) => w.spinTurnedOff);
-    expect(json).toEqual([undefined, 1]);
+    expect(json).toEqual([0, 1]);
     // The HTML report's engine section carries the hint.
     const r = two([1, 0]);
     expect(buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) })).toContain(

@@ -227,6 +227,9 @@ describe('threaded runtime: the control plane', () => {
       // Those before the first window are some of them (a conservative run always counts them).
       expect(Number.isInteger(w.parksTimedOutAtStart)).toBe(true);
       expect(w.parksTimedOutAtStart!).toBeLessThanOrEqual(w.parksTimedOut!);
+      // Spinning turned off: a count on every worker, 0 or more, never left out (QA: a script
+      // read a missing key where a count was due).
+      expect(Number.isInteger(w.spinTurnedOff)).toBe(true);
     }
   });
 });
