@@ -12,7 +12,7 @@ import { defineWorkload } from '../src/model/scenario/workload.js';
 export default defineWorkload({
   name: 'context-churn',
   description:
-    'Guests release and re-attach their processes’ NPU contexts under DMA and shootdowns: exposes context-init-destroy-race',
+    "Guests release and re-attach their processes' NPU contexts under DMA and shootdowns: exposes context-init-destroy-race",
   question:
     'Can two driver threads that share an NPU context init and destroy it at once without one using a freed context?',
   headline: [

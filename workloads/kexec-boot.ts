@@ -16,7 +16,7 @@ export default defineWorkload({
   description:
     'The host booted through kexec from petitboot, then translates and shoots down: exposes xts-stale-after-kexec',
   question:
-    'After a kexec from petitboot, does the new kernel’s first translation find its XTS context programmed?',
+    "After a kexec from petitboot, does the new kernel's first translation find its XTS context programmed?",
   headline: [
     { label: 'shootdowns completed', counter: 'shootdown.completed' },
     { label: 'DMA completed', counter: 'dma.completed' },

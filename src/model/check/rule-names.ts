@@ -13,7 +13,7 @@ export const RULES = {
       'the chip whose RAM the DMA lands in: it hears every change of owner of the pages homed there (allocation, TCE pin, free)',
   },
   'isolation.peer': {
-    summary: 'a peer access (write or read) over NVLink reaches the RAM of another tenant’s GPU',
+    summary: "a peer access (write or read) over NVLink reaches the RAM of another tenant's GPU",
     judgedAt: 'the GPU the access reaches: nothing checks it on the way, so only the receiver sees it',
   },
   'isolation.mmio': {
@@ -22,12 +22,12 @@ export const RULES = {
   },
   'isolation.firmware': {
     summary:
-      'a GPU’s firmware updated by a tenant the admin did not allow to (a guest-flashed firmware voids the premises the other isolation answers rest on)',
+      "a GPU's firmware updated by a tenant the admin did not allow to (a guest-flashed firmware voids the premises the other isolation answers rest on)",
     judgedAt:
       'the GPU whose firmware changed: it sees the commit reach its BAR0 and who made it, and hears from every GPU which tenants the admin allowed',
   },
   'translation.stale-ats': {
-    summary: 'UT=0 DMA through a translation older than the page’s last free (its shootdown missed it)',
+    summary: "UT=0 DMA through a translation older than the page's last free (its shootdown missed it)",
     judgedAt:
       'the chip where the DMA lands: every free of a page is broadcast to every chip, and the DMA carries the epoch its translation was made at',
   },
@@ -38,13 +38,13 @@ export const RULES = {
   },
   'translation.lost-tce': {
     summary:
-      'UT=1 DMA found no TCE at a bus page the kernel mapped and has not cleared since (the TCE went with an indirect level another thread’s allocation replaced)',
+      "UT=1 DMA found no TCE at a bus page the kernel mapped and has not cleared since (the TCE went with an indirect level another thread's allocation replaced)",
     judgedAt:
-      'the chip whose PHB or NPU translated it: its kernel writes and clears every TCE of its GPUs’ tables, and every UT=1 DMA is translated there',
+      "the chip whose PHB or NPU translated it: its kernel writes and clears every TCE of its GPUs' tables, and every UT=1 DMA is translated there",
   },
   'order.free-before-shootdown': {
     summary:
-      'a translated page freed before every shootdown covering it (a munmap’s two, a migration’s one) completed on every NPU involved',
+      "a translated page freed before every shootdown covering it (a munmap's two, a migration's one) completed on every NPU involved",
     judgedAt: 'the coordinator: it runs the page lifecycle and every shootdown step',
   },
   'order.free-before-flushes': {
@@ -73,32 +73,32 @@ export const RULES = {
   },
   'order.npu-use-after-gpu-reset': {
     summary:
-      'the NPU used a GPU’s NVLinks after the GPU’s reset dropped them and before the NPU’s bricks were reset: an HMI',
+      "the NPU used a GPU's NVLinks after the GPU's reset dropped them and before the NPU's bricks were reset: an HMI",
     judgedAt:
       'the chip whose NPU used the links: it runs the reset of its GPUs (the SBR and the NPU brick reset) and every ATSD it forwards, and it takes the HMI',
   },
   'translation.ats-refused': {
     summary:
-      'an ATS translation refused by the NPU’s XTS tables for a brick whose init_context had succeeded and was not destroyed (the firmware’s XTS state is not what it told the kernel)',
+      "an ATS translation refused by the NPU's XTS tables for a brick whose init_context had succeeded and was not destroyed (the firmware's XTS state is not what it told the kernel)",
     judgedAt:
       'the chip: it makes every OPAL init_context and destroy_context on its bricks and answers every ATS request they forward',
   },
   'conservation.message': {
     summary: 'a message sent on an edge was neither received nor still in flight at the end',
-    judgedAt: 'the run’s result, from every edge’s sent, received and in-flight counts of both ends',
+    judgedAt: "the run's result, from every edge's sent, received and in-flight counts of both ends",
   },
   'conservation.dma': {
     summary: 'a DMA or peer write neither completed nor faulted with a reason nor was still in flight',
-    judgedAt: 'the run’s result, from each GPU’s issue, completion and fault counts',
+    judgedAt: "the run's result, from each GPU's issue, completion and fault counts",
   },
   'liveness.engine-stall': {
     summary: 'the engine stopped moving: no actor handled an event for the watchdog period (wall clock)',
-    judgedAt: 'the threaded runtime’s watchdog, from the status board every worker writes',
+    judgedAt: "the threaded runtime's watchdog, from the status board every worker writes",
   },
   'liveness.shootdown': {
     summary:
       'a shootdown did not complete within its deadline, counted from its munmap or migration request (a deadlock or a hang)',
-    judgedAt: 'the coordinator’s watchdog: it knows every shootdown in flight and the registers each holds',
+    judgedAt: "the coordinator's watchdog: it knows every shootdown in flight and the registers each holds",
   },
 } as const;
 

@@ -83,7 +83,7 @@ export interface Profile {
 export const PROFILES = {
   'as-shipped': {
     description:
-      'The last releases that ran these machines with NVLink2: Linux v5.12 with skiboot v6.8, and the TCE bugs and the host’s ATSD register choice never fixed',
+      "The last releases that ran these machines with NVLink2: Linux v5.12 with skiboot v6.8, and the TCE bugs and the host's ATSD register choice never fixed",
     linux: 'v5.12',
     skiboot: 'v6.8',
     bugs: ['unpin-before-kill', 'tce-entire-kill-ignored', 'host-atsd-ignores-lparid'],
@@ -111,7 +111,7 @@ export const PROFILES = {
   },
   fixed: {
     description:
-      'Every fix applied: Linux v5.12 with the two TCE bugs and the host’s ATSD register choice fixed (no release has these fixes) and skiboot v7.0',
+      "Every fix applied: Linux v5.12 with the two TCE bugs and the host's ATSD register choice fixed (no release has these fixes) and skiboot v7.0",
     linux: 'v5.12 + fixes',
     skiboot: 'v7.0',
     bugs: [],
