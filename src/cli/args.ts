@@ -4,12 +4,14 @@
  * that only make sense together, the arguments it needs) into its `CliArgs` (cli-args.ts). Every
  * error is a ConfigError naming the option, what was expected and what arrived (exit 2).
  *
- * Only syntax is checked here, with no I/O; names that need the workload registry, the topology
+ * Only syntax is checked here, with no I/O but a look at a failure file's path (`-`, where none is
+ * there; shrink's default place beside it); names that need the workload registry, the topology
  * presets or the machine (workload, bug, topology, policy, actor) are checked by run-cli.ts against
  * the real lists, so the error can list the valid names, and so are the files to be written
  * (output-path.ts).
  */
 
+import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
@@ -108,12 +110,38 @@ type ArgsOf = (
   splitValue?: SplitValue,
 ) => CliArgs;
 
+/**
+ * The failure file `replay` and `shrink` read. Many tools read `-` as standard input; npusim reads
+ * a file of that name, so `-` where there is none is refused with the way that works (`/dev/stdin`)
+ * instead of the read's `no such file (ENOENT)` (QA), as `--out -` is (io/output-check.ts). A `-`
+ * that is there (a file, a link, a directory) is read, or refused by the read, as any other path.
+ */
+function failureFileArg(command: 'replay' | 'shrink', file: string | undefined): string {
+  if (file === undefined) throw new ConfigError(command, 'Expected a failure file, got none');
+  if (file === '-' && !pathExists(file)) {
+    throw new ConfigError(
+      command,
+      `Expected a failure file's path, got ${gotText(file)}: \`-\` would be a file of that name, and there is none here (for a failure file on standard input, use \`/dev/stdin\`: npusim ${command} /dev/stdin < FILE)`,
+    );
+  }
+  return file;
+}
+
+/** Anything at `path`, a dangling link included. */
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
   run: runArgs,
   sweep: sweepArgs,
   replay: (values, positionals, outputs) => {
-    const file = positionals[0];
-    if (file === undefined) throw new ConfigError('replay', 'Expected a failure file, got none');
+    const file = failureFileArg('replay', positionals[0]);
     checkTraceEvents(values);
     return {
       command: 'replay',
@@ -128,8 +156,7 @@ const COMMAND_ARGS: Record<CommandName, ArgsOf> = {
     };
   },
   shrink: (values, positionals, outputs) => {
-    const file = positionals[0];
-    if (file === undefined) throw new ConfigError('shrink', 'Expected a failure file, got none');
+    const file = failureFileArg('shrink', positionals[0]);
     // A file read from a pipe or a device has no folder of its own: the default goes to the
     // current directory, under the failure's own name (shrink-command.ts shrunkPath).
     const outHere = values.out === undefined && !hasOwnFolder(file);

@@ -38,12 +38,13 @@ import {
   WORD_BREAK,
 } from '../core/wrap-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
+import { hasOwnFolder } from '../io/own-folder.js';
 import { commitWords, DIRTY_SUFFIX, gitCommit, npusimVersion } from '../io/version.js';
 import * as machine from '../model/actors/machine.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { statusOf } from '../report/assemble-result.js';
 import { formatTime } from '../report/duration.js';
-import { shellWord } from '../report/reproduce-line.js';
+import { reproduceLine, shellWord } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
 import { atsdStateLines } from '../report/summary-checks.js';
@@ -74,6 +75,7 @@ import { startInlineWorker } from './inline-worker.js';
 import { LazyInterrupt } from './lazy-interrupt.js';
 import { checkOutputFiles, writeOutputs } from './output-path.js';
 import { createProgress } from './progress.js';
+import { replayRunLine, streamNote } from './replay-run-line.js';
 import { statusLine } from './status-line.js';
 import { traceAndReportFiles, traceRecording } from './trace-outputs.js';
 
@@ -148,10 +150,21 @@ async function replayAndReport(
   });
   interrupt.taken?.runOver();
   const rec = recorded();
-  const result = replayedResultOf(r, args, started);
+  // A file read from standard input or a pipe cannot be read again by `npusim replay FILE`: the
+  // reproduce line is its run's own where that is the very run (replay-run-line.ts), and the text
+  // says to save the file.
+  const fromStream = !hasOwnFolder(args.file);
+  const runLine = fromStream ? await replayRunLine(r, workloads) : undefined;
+  const result = replayedResultOf(r, args, started, runLine);
   const json = args.json || args.out !== undefined ? `${replayJson(r, args, result)}\n` : '';
   if (args.json) io.stdout.write(json);
-  say.write(`${replayText(r).join('\n')}\n`);
+  const streamLines = fromStream
+    ? [
+        ...streamNote(runLine).flatMap((note) => hangingLines('', note, 2)),
+        ...(result === undefined || runLine === undefined ? [] : [reproduceLine(result)]),
+      ]
+    : [];
+  say.write(`${[...replayText(r), ...streamLines].join('\n')}\n`);
   // The same replay again with the recorders anchored elsewhere (deterministic, as the first).
   const again = (rec: TraceOptions) =>
     replayFailure(text, args.file, workloads, args.host, undefined, {
@@ -381,10 +394,16 @@ function replayJson(r: ReplayOutcome, args: ReplayArgs, result: RunResult | unde
 
 /**
  * The replayed run's result, for --json, --out, --trace and --report alike (repro/replay.ts
- * replayedResult), its reproduce line this command.
+ * replayedResult), its reproduce line this command, or `runLine`, the run's own, for a file read
+ * from standard input or a pipe, which this command could not read again.
  */
-function replayedResultOf(r: ReplayOutcome, args: ReplayArgs, started: number): RunResult | undefined {
-  return replayedResult(r, replayReproduceLine(args.file, args.host), performance.now() - started);
+function replayedResultOf(
+  r: ReplayOutcome,
+  args: ReplayArgs,
+  started: number,
+  runLine: string | undefined,
+): RunResult | undefined {
+  return replayedResult(r, runLine ?? replayReproduceLine(args.file, args.host), performance.now() - started);
 }
 
 /**

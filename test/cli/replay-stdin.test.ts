@@ -1,0 +1,121 @@
+/**
+ * A failure file on standard input (QA, driving the CLI from scripts): `replay -` and `shrink -`
+ * read a file named `-`, so where there is none they say how standard input is read (`/dev/stdin`)
+ * instead of `no such file (ENOENT)`; and a replay of a file piped to `/dev/stdin` gives a
+ * reproduce line that runs again (the file's run's own), not `npusim replay /dev/stdin`, whose
+ * input is gone.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ChildOutcome, cliChild, SOURCE_CLI_ENV } from '../support/cli-child.js';
+import { testTempDir } from '../support/temp-dir.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'npusim-replay-stdin-'));
+let failureFile = '';
+/** The reproduce line the failing run itself printed. */
+let runLine = '';
+
+beforeAll(async () => {
+  const run = await cliChild(
+    [
+      'run',
+      'flush-race',
+      '--bug',
+      'single-flush',
+      '--seed',
+      '1',
+      '--inline',
+      '--duration',
+      '50us',
+      '--failures',
+      'f',
+    ],
+    { cwd: dir },
+  );
+  expect(run.code, run.stderr).toBe(1);
+  failureFile = join(dir, 'f', readdirSync(join(dir, 'f'))[0]!);
+  runLine = /^reproduce: (npusim run .*)$/m.exec(run.stdout)?.[1] ?? '';
+  expect(runLine).toContain('--seed 1');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The command with the failure file on its standard input through a pipe (`cat FILE | npusim
+ * ...`: a child's stdin from Node's spawn is a socket, which /dev/stdin cannot open); resolved when
+ * the child exits.
+ */
+function piped(args: readonly string[]): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'bash',
+      ['-c', 'cat "$F" | exec "$NODE" --enable-source-maps "$CLI" "$@"', 'bash', ...args],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          F: failureFile,
+          NODE: process.execPath,
+          CLI: process.env[SOURCE_CLI_ENV] ?? '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, marker: '' }));
+  });
+}
+
+describe('`-` as the failure file', () => {
+  test.each(['replay', 'shrink'])(
+    '%s - with no file `-` here: exit 2, naming /dev/stdin',
+    async (command) => {
+      const r = await cliChild([command, '-'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `npusim: ${command}: Expected a failure file's path, got \`-\`: \`-\` would be a file of that name, and there is none here (for a failure file on standard input, use \`/dev/stdin\`: npusim ${command} /dev/stdin < FILE)\n` +
+          `Run \`npusim ${command} --help\` for usage.\n`,
+      );
+    },
+  );
+
+  test('a file named `-` that is there is read, as any other path', async () => {
+    const here = testTempDir('npusim-replay-dash-');
+    copyFileSync(failureFile, join(here, '-'));
+    const r = await cliChild(['replay', '-', '--json'], { cwd: here });
+    expect(r.code, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as { reproduce: string }).reproduce).toBe('npusim replay -');
+  });
+});
+
+describe('a failure file piped to /dev/stdin', () => {
+  test("replays, its reproduce line the run's own (the JSON's and the text's)", async () => {
+    const json = await piped(['replay', '/dev/stdin', '--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const result = JSON.parse(json.stdout) as {
+      reproduce: string;
+      replay: { file: string; reproduced: boolean };
+    };
+    expect(result.reproduce).toBe(runLine);
+    expect(result.replay.file).toBe('/dev/stdin');
+    expect(result.replay.reproduced).toBe(true);
+    const plain = await piped(['replay', '/dev/stdin']);
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stdout).toContain(
+      "the failure file was read from standard input or a pipe, which is gone once read: its run's own\n  command gives the same run (or save the file: npusim replay FILE)\n",
+    );
+    expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(`reproduce: ${runLine}`);
+  });
+});
