@@ -16,6 +16,8 @@
  * starts the writer second) and waits for it as for a silent writer. An anonymous pipe reached
  * through a link (`<(npusim run ... --json)` is /dev/fd/63, a link to `pipe:[N]`) already has its
  * writer, so its end of file is the end: empty text, refused as such by each reader, at once.
+ * Standard input that is a socket (a child of Node's `spawn` with `stdio: 'pipe'`), which no path
+ * opens (ENXIO), is read from its descriptor instead, as a pipe is (`readStdinSocket`).
  * Every refusal is a BoundedFileError whose `got` finishes the caller's own "Expected ..., got"
  * message, so each reader keeps its words (what it expected, what its size limit means):
  * `readUserFile` turns it into the reader's ConfigError (exit 2).
@@ -48,6 +50,8 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENXIO' && reachesStdinSocket(path))
+      return readStdinSocket(maxBytes, idleLimitMs);
     throw new BoundedFileError(errnoText(e));
   }
   try {
@@ -81,6 +85,43 @@ function reachesAnonymousPipe(path: string): boolean {
     // A link that cannot be followed is no anonymous pipe's.
   }
   return false;
+}
+
+/**
+ * Whether `path` reaches standard input (`/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`) and that is
+ * a socket: Node's `spawn` with `stdio: 'pipe'` gives its child a socket, which Linux will not open
+ * through a path (ENXIO), so a script that piped a failure file into `npusim replay /dev/stdin`
+ * that way was refused (QA).
+ */
+function reachesStdinSocket(path: string): boolean {
+  let p = path;
+  try {
+    for (let hop = 0; hop < 40; hop++) {
+      if (!lstatSync(p).isSymbolicLink()) return false;
+      const target = readlinkSync(p);
+      if (/^socket:\[\d+\]$/.test(target)) return /^\/(proc\/(self|\d+)|dev)\/fd\/0$/.test(p);
+      p = resolve(dirname(p), target);
+    }
+  } catch {
+    // A link that cannot be followed reaches no socket.
+  }
+  return false;
+}
+
+/**
+ * Standard input, a socket, read as a pipe is, bounded alike, and left open (it is the process's).
+ * Taking `process.stdin` makes Node open the socket without blocking and not read it until asked,
+ * so a writer that never writes meets the idle limit instead of hanging the command (a blocking
+ * read would hold off even Ctrl-C).
+ */
+function readStdinSocket(maxBytes: number, idleLimitMs: number): Buffer {
+  process.stdin.pause();
+  try {
+    return readAll(0, maxBytes, idleLimitMs, false);
+  } catch (e) {
+    if (e instanceof BoundedFileError) throw e;
+    throw new BoundedFileError(errnoText(e));
+  }
 }
 
 /** `namedFifo`: an end of file before any byte may be a writer still to come (see the header). */

@@ -6,7 +6,7 @@
  * input is gone.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -78,6 +78,36 @@ function piped(args: readonly string[]): Promise<ChildOutcome> {
   });
 }
 
+/**
+ * The command with the failure file written to its standard input by this process, as a Node
+ * script drives it: Node's spawn gives the child a socket there, which no path opens (ENXIO), so
+ * it is read from its descriptor (io/bounded-file.ts). Resolved when the child exits.
+ */
+function socketFed(args: readonly string[]): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', process.env[SOURCE_CLI_ENV] ?? '', ...args],
+      {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, marker: '' }));
+    child.stdin.end(readFileSync(failureFile));
+  });
+}
+
 describe('`-` as the failure file', () => {
   test.each(['replay', 'shrink'])(
     '%s - with no file `-` here: exit 2, naming /dev/stdin',
@@ -117,5 +147,13 @@ describe('a failure file piped to /dev/stdin', () => {
       "the failure file was read from standard input or a pipe, which is gone once read: its run's own\n  command gives the same run (or save the file: npusim replay FILE)\n",
     );
     expect(plain.stdout.trimEnd().split('\n').at(-1)).toBe(`reproduce: ${runLine}`);
+  });
+
+  test('a socket on standard input (a Node script spawning npusim) is read as a pipe is (QA: ENXIO)', async () => {
+    const r = await socketFed(['replay', '/dev/stdin', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as { reproduce: string; replay: { reproduced: boolean } };
+    expect(result.replay.reproduced).toBe(true);
+    expect(result.reproduce).toBe(runLine);
   });
 });
