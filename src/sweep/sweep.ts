@@ -381,7 +381,7 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
     options.onResultFile?.(o.seed, null);
     return;
   }
-  const text = options.free === undefined ? o.result : freeResultText(o.result, failureFile);
+  const text = seedResultText(o.result, failureFile, options.free !== undefined);
   const variant = options.config.variant === undefined ? '' : `.${options.config.variant}`;
   const path = join(dir, `${options.config.workload}${variant}-seed${o.seed}.json`);
   // A free run's failure file there is the only record of its race (free-run-file.ts): kept.
@@ -404,14 +404,15 @@ function writeResult(o: SeedOutcome, options: SweepOptions, failureFile: string 
 }
 
 /**
- * A free seed's result as JSON text: with a failure file, that file is its reproduce line (a free
- * run replays only from its take log), as `npusim run --free --out` writes it; without one, its own
- * free command, which the summary labels a re-run.
+ * A seed's result as JSON text, as `npusim run --out` writes it: its failure file named
+ * (`failureFile`, null where none was written), and a free seed's file its reproduce line (a free
+ * run replays only from its take log); a free seed without one keeps its own free command, which
+ * the summary labels a re-run.
  */
-export function freeResultText(text: string, failureFile: string | null): string {
-  if (failureFile === null) return text;
+export function seedResultText(text: string, failureFile: string | null, free: boolean): string {
   const result = JSON.parse(text) as RunResult;
-  result.reproduce = `npusim replay ${shellWord(failureFile)}`;
+  if (free && failureFile !== null) result.reproduce = `npusim replay ${shellWord(failureFile)}`;
+  result.failureFile = failureFile;
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 

@@ -10,7 +10,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { scenarioConfig } from '../../src/cli/scenario-config.js';
 import { parseRunResult } from '../../src/report/parse-run-result.js';
 import type { RunResult } from '../../src/report/run-result.js';
-import { freeResultText, runSweep } from '../../src/sweep/sweep.js';
+import { runSweep, seedResultText } from '../../src/sweep/sweep.js';
 import { unwrapped } from '../fixtures/unwrapped.js';
 import { testTempDir } from '../support/temp-dir.js';
 import { cli } from './cli-harness.js';
@@ -182,9 +182,16 @@ describe('sweep --results DIR', () => {
     const result = { workload: 'flush-race', seed: 1, reproduce: 'npusim run flush-race --seed 1 --free' };
     const text = `${JSON.stringify(result, null, 2)}\n`;
     const file = 'ff/flush-race-seed1-order.atsd-released-early-6926416a.json';
-    expect(JSON.parse(freeResultText(text, file))).toEqual({ ...result, reproduce: `npusim replay ${file}` });
-    expect(JSON.parse(freeResultText(text, 'a b.json')).reproduce).toBe("npusim replay 'a b.json'");
-    expect(freeResultText(text, null)).toBe(text);
+    expect(JSON.parse(seedResultText(text, file, true))).toEqual({
+      ...result,
+      reproduce: `npusim replay ${file}`,
+      failureFile: file,
+    });
+    expect(JSON.parse(seedResultText(text, 'a b.json', true)).reproduce).toBe("npusim replay 'a b.json'");
+    // Without a file, its own free command (a re-run) and no file named.
+    expect(JSON.parse(seedResultText(text, null, true))).toEqual({ ...result, failureFile: null });
+    // A deterministic seed keeps its run line; its file is named all the same.
+    expect(JSON.parse(seedResultText(text, file, false))).toEqual({ ...result, failureFile: file });
   });
 
   test("a crashed seed's file says its crash, as `run --out` writes a crashed run's", async () => {
