@@ -86,12 +86,13 @@ export function checksSection(
   } else {
     out.push(`checks: ${style('red', findingCountsText(result))}`);
     out.push(...byRuleLines(result));
-    for (const [label, v] of problems.slice(0, maxViolations)) {
+    const shown = shownFindings(problems, maxViolations);
+    for (const [label, v] of shown) {
       out.push(
         ...(Array.isArray(v) ? formatStall(v, style) : formatViolation(label, v, maxHistoryLines, style)),
       );
     }
-    const hidden = problems.length - maxViolations;
+    const hidden = problems.length - shown.length;
     if (hidden > 0) out.push(`  ... and ${hidden} more (see the JSON result: --json or --out)`);
   }
   out.push(...atsdStateLines(result));
@@ -105,6 +106,30 @@ export function checksSection(
     out.push(...labelled(`  ${warn ? style('yellow', `${label}:`) : `${label}:`} `, text));
   }
   return out;
+}
+
+/**
+ * The findings the summary shows, at most `max`, in their order: the first of each rule first, then
+ * the earliest of the rest. The first `max` alone could all be of one rule (QA: `flush-race --bug
+ * single-flush` showed five order findings, one per shootdown, and none of the 114 stale
+ * translations, the finding its question is about, which came later).
+ */
+function shownFindings<T>(problems: readonly [string, T | T[]][], max: number): [string, T | T[]][] {
+  const ruleOf = (p: [string, T | T[]]) => {
+    const v = (Array.isArray(p[1]) ? p[1][0] : p[1]) as { rule?: string } | undefined;
+    return v?.rule ?? '';
+  };
+  const picked = new Set<number>();
+  const rules = new Set<string>();
+  for (const [i, p] of problems.entries()) {
+    if (picked.size >= max) break;
+    if (!rules.has(ruleOf(p))) {
+      rules.add(ruleOf(p));
+      picked.add(i);
+    }
+  }
+  for (let i = 0; i < problems.length && picked.size < max; i++) picked.add(i);
+  return problems.filter((_, i) => picked.has(i));
 }
 
 /**

@@ -615,7 +615,7 @@ describe('summary', () => {
     expect(text).toContain('status violation (exit 1)');
   });
 
-  it('summary: several rules get a by-rule line, so a rule whose findings are not shown is still named', () => {
+  it('summary: several rules get a by-rule line, and the first finding of each rule is shown before the rest', () => {
     const v = (rule: 'translation.stale-ats' | 'order.atsd-released-early', tick: number) => ({
       rule,
       message: rule,
@@ -629,7 +629,21 @@ describe('summary', () => {
     const late = v('translation.stale-ats', 9000);
     const result = assembleResult(config, plan, raw([report(0), report(1, { violations: [...many, late] })]));
     const text = formatSummary(result, { color: false, maxViolations: 2 });
-    expect(text).not.toContain('VIOLATION translation.stale-ats');
+    // The first of each rule is shown before the earliest of the rest: the stale translation, the
+    // fourth finding, takes the second place over the second order finding.
+    expect(text.match(/ {2}VIOLATION \S+ at \d+ ns/g)).toEqual([
+      '  VIOLATION order.atsd-released-early at 1 ns',
+      '  VIOLATION translation.stale-ats at 9 ns',
+    ]);
+    expect(text).toContain('  ... and 2 more (see the JSON result: --json or --out)');
+    // With room for three, the earliest of the rest fills it, and they print in time order.
+    expect(
+      formatSummary(result, { color: false, maxViolations: 3 }).match(/ {2}VIOLATION \S+ at \d+ ns/g),
+    ).toEqual([
+      '  VIOLATION order.atsd-released-early at 1 ns',
+      '  VIOLATION order.atsd-released-early at 2 ns',
+      '  VIOLATION translation.stale-ats at 9 ns',
+    ]);
     expect(text).toContain(
       '  by rule: order.atsd-released-early 3 (first at 1 ns), translation.stale-ats 1 (first at 9 ns)',
     );
