@@ -23,6 +23,7 @@ import {
   findingCountsText,
   NO_CYCLE,
   NOT_JUDGED,
+  shownFindings,
 } from './summary-checks.js';
 
 export function checksSection(result: RunResult): string {
@@ -42,21 +43,20 @@ export function checksSection(result: RunResult): string {
       .join('');
   if (problems.length === 0) return `<h2>Checks</h2><p class="good">all checks passed</p>${conservation}`;
   const states = sharedLivenessStates(result.liveness);
-  const rows = problems
-    .slice(0, 50)
-    .map(([kind, v]) => [
-      kind,
-      v.rule,
-      `${formatTime(v.tick)} (tick ${v.tick})`,
-      v.actors.join(', '),
-      kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
-    ]);
+  // The first of each rule among them, as the summary's (a rule whose findings came late is shown).
+  const rows = shownFindings(problems, 50).map(([kind, v]) => [
+    kind,
+    v.rule,
+    `${formatTime(v.tick)} (tick ${v.tick})`,
+    v.actors.join(', '),
+    kind === 'liveness' ? (states.rowText.get(v.message) ?? v.message) : v.message,
+  ]);
   return (
     `<h2>Checks</h2><p class="bad">${esc(findingCountsText(result))}` +
-    `${problems.length > 50 ? `; the first 50 shown` : ''}</p>` +
+    `${problems.length > 50 ? '; 50 shown: the first of each rule, then the earliest' : ''}</p>` +
     byRuleTable(result) +
     table(['', 'rule', 'at', 'actors', 'what'], rows) +
-    historyBlocks(problems.slice(0, MAX_HISTORIES)) +
+    historyBlocks(shownFindings(problems, MAX_HISTORIES)) +
     states.shared
       .map(
         (st, i) => `<p>state ${i + 1}, the same for ${st.count} liveness failures above: ${esc(st.text)}</p>`,
@@ -94,7 +94,10 @@ function byRuleTable(result: RunResult): string {
   );
 }
 
-/** Findings whose history the report shows (the first ones; `--json` and the failure file have all). */
+/**
+ * Findings whose history the report shows (the first of each rule, then the earliest: shownFindings;
+ * `--json` and the failure file have all).
+ */
 const MAX_HISTORIES = 10;
 
 /**

@@ -109,16 +109,16 @@ export function checksSection(
 }
 
 /**
- * The findings the summary shows, at most `max`, in their order: the first of each rule first, then
+ * The findings the summary (and the HTML report) shows, at most `max`, in their order: the first of each rule first, then
  * the earliest of the rest. The first `max` alone could all be of one rule (QA: `flush-race --bug
  * single-flush` showed five order findings, one per shootdown, and none of the 114 stale
  * translations, the finding its question is about, which came later).
  */
-function shownFindings<T>(problems: readonly [string, T | T[]][], max: number): [string, T | T[]][] {
-  const ruleOf = (p: [string, T | T[]]) => {
-    const v = (Array.isArray(p[1]) ? p[1][0] : p[1]) as { rule?: string } | undefined;
-    return v?.rule ?? '';
-  };
+export function shownFindings<P extends readonly [string, { rule: string } | readonly { rule: string }[]]>(
+  problems: readonly P[],
+  max: number,
+): P[] {
+  const ruleOf = (p: P) => (Array.isArray(p[1]) ? (p[1][0]?.rule ?? '') : (p[1] as { rule: string }).rule);
   const picked = new Set<number>();
   const rules = new Set<string>();
   for (const [i, p] of problems.entries()) {

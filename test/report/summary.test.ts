@@ -647,6 +647,20 @@ describe('summary', () => {
     expect(text).toContain(
       '  by rule: order.atsd-released-early 3 (first at 1 ns), translation.stale-ats 1 (first at 9 ns)',
     );
+    // The HTML report's histories (ten) the same way: the late rule's among them.
+    const eleven = [...Array(11).keys()].map((i) => ({
+      ...v('order.atsd-released-early', 1000 * (i + 1)),
+      history: ['h'],
+    }));
+    const lateRun = raw([report(0), report(1, { violations: [...eleven, { ...late, tick: 50_000, history: ['h'] }] })]);
+    const page = buildHtmlReport({
+      plan,
+      config,
+      raw: lateRun,
+      result: assembleResult(config, plan, lateRun),
+    });
+    expect(page).toContain('history of the violation translation.stale-ats at 50 ns');
+    expect(page.match(/history of the violation/g)).toHaveLength(10);
     // One rule: the checks line says it all.
     const one = assembleResult(config, plan, raw([report(0), report(1, { violations: many })]));
     expect(formatSummary(one, { color: false })).not.toContain('by rule:');
