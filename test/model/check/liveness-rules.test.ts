@@ -30,6 +30,10 @@ describe('liveness rules: liveness.shootdown', () => {
       ['liveness.shootdown', 1101, ['coordinator', 'npu0', 'npu1'], [0x10000]],
     ]);
     expect(v[0]!.message).toMatch(/^Expected shootdown 3 \(lpid 1 pid 9, 2 pages at 0x10000\)/);
+    // Found at the watchdog's look (1101), it says when the deadline passed (100 + 1000 ticks).
+    expect(v[0]!.message).toContain(
+      'to complete within 1 ns of its request (by 1.1 ns), got none after 1.001 ns;',
+    );
   });
 
   test('a late shootdown is reported once: later looks at it find nothing new, another late one is reported', () => {

@@ -24,7 +24,9 @@ export interface ShootdownInFlight {
 
 /**
  * The shootdowns older than `deadlineTicks` at `now` that were not reported yet (`reported` holds
- * their ids and is updated), each with the state of every shootdown in flight.
+ * their ids and is updated), each with the state of every shootdown in flight. A finding's tick is
+ * the check that found it, up to a quarter deadline past the deadline (watchdog.ts), so its message
+ * says when the deadline passed (QA: `at 625 us` read as the time of a 500 us deadline's miss).
  */
 export function judgeShootdownDeadlines(
   inFlight: readonly ShootdownInFlight[],
@@ -39,7 +41,7 @@ export function judgeShootdownDeadlines(
     reported.add(s.id);
     out.push({
       rule: 'liveness.shootdown',
-      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${countText(s.pages, 'page')} at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)} of its request, got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
+      message: `Expected shootdown ${s.id} (lpid ${s.lpid} pid ${s.pid}, ${countText(s.pages, 'page')} at ${hex(s.va)}) to complete within ${formatTime(deadlineTicks)} of its request (by ${formatTime(s.startedAt + deadlineTicks)}), got none after ${formatTime(now - s.startedAt)}; ${inFlight.map((o) => o.describe).join('; ')}${cycle === undefined ? '' : `; deadlock cycle: ${cycle}`}`,
       tick: now,
       actors: ['coordinator', ...s.npus.map((n) => `npu${n}`)],
       addresses: [s.va],
