@@ -652,7 +652,10 @@ describe('summary', () => {
       ...v('order.atsd-released-early', 1000 * (i + 1)),
       history: ['h'],
     }));
-    const lateRun = raw([report(0), report(1, { violations: [...eleven, { ...late, tick: 50_000, history: ['h'] }] })]);
+    const lateRun = raw([
+      report(0),
+      report(1, { violations: [...eleven, { ...late, tick: 50_000, history: ['h'] }] }),
+    ]);
     const page = buildHtmlReport({
       plan,
       config,
