@@ -172,10 +172,37 @@ function restsOn(result: RunResult, whose: string, wrap: Wrap): string[] {
   const premises = result.premises ?? [];
   if (premises.length === 0) return [];
   // A lettered premise's continuation under its text, past its `(a) `.
+  const voided = voidedByFirmware(result);
   return [
     `rests on${whose}:`,
     ...premises.flatMap((p) => wrap('  ', p.text, /^\([a-z]\) /.test(p.text) ? 6 : 4)),
+    ...(voided === undefined ? [] : wrap('  ', voided, 4)),
   ];
+}
+
+/**
+ * Where a guest updated its GPU's firmware (isolation.firmware), what that voids of the premises
+ * listed, (a) and (b), for those GPUs: what the new firmware does the model does not follow, so
+ * their figures are the old firmware's (QA: `tenant-isolation --profile as-shipped --set
+ * mmio.firmwarePercent=50` found 41 updates, and still listed (a) and (b) as if they held).
+ */
+function voidedByFirmware(result: RunResult): string | undefined {
+  const count = result.rules?.['isolation.firmware']?.count ?? 0;
+  if (count === 0) return undefined;
+  const lettered = (result.premises ?? [])
+    .filter((p) => p.name === 'ut0-ats-only' || p.name === 'link-disable-latched')
+    .map((p) => p.text.slice(0, 3));
+  if (lettered.length === 0) return undefined;
+  const gpus = [
+    ...new Set(
+      result.violations
+        .filter((v) => v.rule === 'isolation.firmware')
+        .flatMap((v) => v.actors.filter((a) => /^gpu\d+$/.test(a))),
+    ),
+  ].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  const kept = result.violations.filter((v) => v.rule === 'isolation.firmware').length;
+  const which = gpus.length === 0 ? '' : `: ${gpus.join(', ')}${kept < count ? ' among those kept' : ''}`;
+  return `but not for the GPUs whose firmware a guest updated (${countText(count, 'isolation.firmware finding')}${which}): ${lettered.join(' and ')} ${lettered.length === 1 ? 'is' : 'are'} void there, and what the new firmware does the model does not follow`;
 }
 
 /**

@@ -47,13 +47,15 @@ describe('described result', () => {
 
 describe('described result: premises', () => {
   const tenantIsolation = workloads.find((w) => w.name === 'tenant-isolation')!;
-  const described = (profile: 'fixed' | 'as-shipped') => {
+  const described = (profile: 'fixed' | 'as-shipped', firmwarePercent?: number) => {
+    const params = { ...tenantIsolation.params, durationTicks: 10_000_000 } as Record<string, unknown>;
+    if (firmwarePercent !== undefined) params.mmio = { ...(params.mmio as object), firmwarePercent };
     const config: RunConfig = {
       workload: 'tenant-isolation',
       seed: 1,
       bugs: [],
       profile,
-      params: parseParams({ ...tenantIsolation.params, durationTicks: 10_000_000 }, 'tenant-isolation'),
+      params: parseParams(params, 'tenant-isolation'),
     };
     const raw = runInline(machine, config, { seed: 1, endTick: config.params.durationTicks });
     const result = describedResult(config, machine.planMachine(config), raw, tenantIsolation);
@@ -81,6 +83,20 @@ describe('described result: premises', () => {
     expect(fixed.html()).toContain("rests on:\n  (a) a GPU's UT=0 DMA");
     const shipped = described('as-shipped');
     expect(shipped.premises?.map((p) => p.name)).not.toContain('bar0-filter');
+  });
+
+  it('guests that updated their GPUs firmware void (a) and (b) for those GPUs: said under the premises', () => {
+    const flashed = described('as-shipped', 50);
+    const found = flashed.rules?.['isolation.firmware']?.count ?? 0;
+    expect(found).toBeGreaterThan(0);
+    const text = formatSummary(flashed, { color: false }).replace(/\n {4}/g, ' ');
+    expect(text).toMatch(
+      new RegExp(
+        `\\n {2}but not for the GPUs whose firmware a guest updated \\(${found} isolation\\.firmware findings?: gpu\\d+[^)]*\\): \\(a\\) and \\(b\\) are void there`,
+      ),
+    );
+    // Where no guest updated any, nothing is void.
+    expect(formatSummary(described('as-shipped'), { color: false })).not.toContain('but not for the GPUs');
   });
 
   it('as shipped, the hostile guests reach the link mask and the latch ignores them: a headline row says so', () => {
