@@ -27,7 +27,8 @@ export const BUGS = deepFreeze({
     'Linux\'s "invalidate entire" TCE kill (pci-ioda.c pnv_pci_ioda2_tce_invalidate_entire) passes OPAL_PCI_TCE_KILL (126) as kill type, and ignores the return: a Linux bug, latent until skiboot 8a2b6d51b (v6.2) fixed npu2_tce_kill\'s case label (before, 126 was its kill-all case), since when skiboot rejects it',
   'unpin-before-kill':
     'VFIO tce_iommu_clear unpins each page before the final TCE kill, on the GPUs of a tenant with a SPAPR TCE v1 container (`tceContainer: v1`; the host kernel unmaps through __iommu_free, and in a v2 container, as QEMU guests use, the page stays pinned by its preregistration)',
-  'links-enabled-per-gpu': 'Per-GPU IOMMU groups without disabling the NVLinks between tenants',
+  'links-enabled-per-gpu':
+    "Per-GPU IOMMU groups without disabling the NVLinks between tenants: the June 2018 RFC's grouping (each GPU with its two bridges a group), before any link was disabled, never merged; on per-gpu-isolated it is the machine `--policy per-gpu` builds",
   'context-init-destroy-race':
     'Kernel: pnv_npu2_init_context and destroy_context without npu_context_lock around the lookup and the last kref_put (Linux before "powerpc/powernv/npu: Add lock to prevent race in concurrent context init/destroy", 2018): an init racing the last destroy gets the context being freed',
   'gpu-reset-before-npu':
