@@ -18,6 +18,7 @@
  */
 
 import { hangingLines, packedFields, TEXT_COLUMNS, textWidth } from '../core/wrap-text.js';
+import { BUGS, isBugName } from '../model/scenario/bugs.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import { formatTime } from './duration.js';
 import { hostText } from './host-text.js';
@@ -103,6 +104,10 @@ export function formatSummary(result: RunResult, options: SummaryOptions = { col
       4,
     ),
   );
+  // What each --bug switch reproduces, and where its fix is: the header names it only (QA: the
+  // history and the commit were in `npusim list` alone). A profile's own switches are its.
+  for (const bug of result.config.bugs)
+    if (isBugName(bug)) out.push(...hangingLines(`  bug ${bug}: `, BUGS[bug], 4));
 
   // A run that crashed or stalled has no figures: say what happened and how to run it again.
   if (result.crash !== undefined) {

@@ -4,6 +4,7 @@ import type { ActorReport } from '../../src/model/actors/actor.js';
 import { C, H } from '../../src/model/actors/metric-names.js';
 import { findDeadlockCycle } from '../../src/model/check/rules/liveness-rules.js';
 import type { Violation } from '../../src/model/check/violation.js';
+import { BUGS } from '../../src/model/scenario/bugs.js';
 import { DEFAULT_PROFILE, PROFILES } from '../../src/model/scenario/profiles.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
@@ -678,6 +679,18 @@ describe('summary', () => {
     expect(historyExcerpt(h, 1)).toEqual(['a', '... 5 more']);
     expect(historyExcerpt(h, 0)).toEqual(['... 6 more']);
     expect(historyExcerpt([], 4)).toEqual([]);
+  });
+
+  it("summary: each --bug switch's story under the status line, wrapped (QA: its fix was in `npusim list` alone)", () => {
+    const text = formatSummary(assembleResult(config, plan, raw([report(0), report(1)])), { color: false });
+    const lines = text.split('\n');
+    expect(lines[2]).toBe(
+      '  bug single-flush: One flush ATSD after the invalidate instead of two: a refill in flight survives',
+    );
+    expect(unwrapped(text, 4)).toContain(`  bug single-flush: ${BUGS['single-flush']}\n`);
+    // No switch, no line.
+    const clean = assembleResult({ ...config, bugs: [] }, plan, raw([report(0), report(1)]));
+    expect(formatSummary(clean, { color: false })).not.toContain('  bug ');
   });
 
   it('summary: an interrupted run says so in its status line, with exit 130', () => {
