@@ -24,7 +24,14 @@ export default defineWorkload({
   // (a) always, as the other isolation workloads: its refused resets and the NVLinks left up
   // between guests are clean only if a GPU's UT=0 DMA reaches only what ATS translated, and (c)
   // cites it. (b) and (d) only where links are disabled (`--policy per-gpu-isolated`): premises.ts.
-  premises: ['ut0-ats-only', 'link-disable-latched', 'no-guest-firmware', 'link-disable-after-reset'],
+  // The refusal of a reset under another tenant's peers is the model's rule: said where it applies.
+  premises: [
+    'ut0-ats-only',
+    'link-disable-latched',
+    'no-guest-firmware',
+    'link-disable-after-reset',
+    'reset-refusal',
+  ],
   headline: [
     { label: 'GPU resets done', counter: 'gpu.resets' },
     { label: 'GPU resets refused', counter: 'gpu.resetRefused' },

@@ -94,6 +94,13 @@ export const PREMISES = {
         ? `(d) set aside by this run: a GPU reset's link-disable mask applied again ${run.relinkDelayTicks} ticks (ps) after the reset ends (resets.relinkDelayTicks), the links up and unfiltered in between`
         : undefined,
   },
+  'reset-refusal': {
+    // coordinator/reset-traffic.ts: a tenant's reset of a GPU whose NVLink group it does not own
+    // whole is refused, so a reset never drops links under another tenant's peer traffic (QA: the
+    // clean verdict named (a) and (c) only, as if the refusals were the kernel's).
+    text: "a GPU reset is refused unless the caller owns the GPU's whole NVLink group: the model's rule, in no release (the kernel would reset the GPU and drop its NVLinks under the other tenants' peers)",
+    appliesTo: (run) => run.resets && !linksDisabled(run) && run.policy !== 'per-socket',
+  },
   'bar0-filter': {
     text: "the BAR0 filter (link-disable registers, firmware window) is the model's proposal (profile fixed), in no release",
     appliesTo: (run) => run.vfioBar0Filter,

@@ -39,6 +39,17 @@ describe('premises', () => {
     );
   });
 
+  it("a run that resets GPUs with the NVLinks up between groups rests on the model's refusal of a reset under another tenant's peers", () => {
+    expect(names(run({ policy: 'per-gpu', resets: true }))).toContain('reset-refusal');
+    expect(names(run({ bugs: ['links-enabled-per-gpu'], resets: true }))).toContain('reset-refusal');
+    // No resets, links disabled (each GPU its own NVLink group) or a socket a group: none refused.
+    expect(names(run({ policy: 'per-gpu' }))).not.toContain('reset-refusal');
+    expect(names(run({ resets: true }))).not.toContain('reset-refusal');
+    expect(names(run({ policy: 'per-socket', anyLinkDisabled: false, resets: true }))).not.toContain(
+      'reset-refusal',
+    );
+  });
+
   it('per-gpu-isolated on a topology with no link between groups disables none, so leans on neither (b) nor (d)', () => {
     // QA: six guests on six sockets, one GPU each (no GPU-GPU link), listed (b) all the same.
     expect(names(run({ anyLinkDisabled: false, resets: true }))).not.toContain('link-disable-latched');
@@ -169,13 +180,14 @@ describe('premises', () => {
           for (const [, cited] of p.text.slice(3).matchAll(/\(([a-d])\)/g))
             expect(letters, `${w.name} ${JSON.stringify(r)}: ${p.text}`).toContain(cited);
       }
-    // gpu-reset's own run (per-gpu, no link disabled, no firmware tries): (a), then (c) citing it.
+    // gpu-reset's own run (per-gpu, no link disabled, no firmware tries): (a), then (c) citing it,
+    // then the model's refusal of a reset under another tenant's peers.
     const gpuReset = workloads.find((w) => w.name === 'gpu-reset')!;
     expect(
       premisesOf(gpuReset.premises!, run({ policy: 'per-gpu', anyLinkDisabled: false, resets: true })).map(
-        (p) => p.text.slice(0, 3),
+        (p) => p.name,
       ),
-    ).toEqual(['(a)', '(c)']);
+    ).toEqual(['ut0-ats-only', 'no-guest-firmware', 'reset-refusal']);
   });
 
   it('the isolation workloads name their premises', () => {
