@@ -25,6 +25,7 @@ export default defineWorkload({
     { label: 'of them by a guest the admin did not allow', counter: 'firmware.updatesUnallowed' },
     { label: 'firmware updates blocked', counter: 'firmware.blocked' },
     { label: 'BAR0 accesses blocked by the MMIO filter', counter: 'mmio.blocked' },
+    { label: 'of them link-disable registers', counter: 'mmio.blocked.linkDisable' },
     { label: 'BAR0 accesses let through', counter: 'mmio.allowed' },
   ],
   variants: [

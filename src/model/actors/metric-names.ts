@@ -84,6 +84,12 @@ export const LATER_COUNTERS = [
   'peer.blockedLocally',
   /** BAR0 writes asking to turn a disabled link back on, ignored by the latch (gpu-bar0.ts). */
   'mmio.linkReenableIgnored',
+  /**
+   * BAR0 accesses the MMIO filter blocked, by what they hit besides the firmware window
+   * (firmware.blocked): a link-disable register, or another register on a page the filter closes.
+   */
+  'mmio.blocked.linkDisable',
+  'mmio.blocked.sharedPage',
   'peer.inFlightAtEnd',
   'ats.evictions',
   'ats.fills',
