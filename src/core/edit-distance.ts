@@ -40,8 +40,40 @@ export function nearestNames(given: string, names: readonly string[]): string[] 
   return nearest > slips ? [] : names.filter((_, i) => distances[i] === nearest);
 }
 
-/** ` (did you mean \`a\`?)` for a slip of one of `names`, ` (did you mean \`a\` or \`b\`?)` for a tie, else ''. */
-export function didYouMean(given: string, names: readonly string[]): string {
-  const near = nearestNames(given, names);
+/** Most names a shortening hints: beyond that the words given pick out no name (`tce`). */
+const MAX_SHORTENED = 2;
+
+/**
+ * The names of `names` that `given` is a shortening of: each of its words (parted at `-` and `.`)
+ * starts a word of the name, in the name's order, a word or a word's end left out, letters' case
+ * aside (`local-npu` of `local-npu-only`, `shipped` of `as-shipped`, `ut0-only` of `ut0-ats-only`,
+ * `shootdown.latency` of `shootdown.latencyTicks`): too far for a slip, yet plainly meant. Empty
+ * for a name under 3 letters, and where more than MAX_SHORTENED names are.
+ */
+export function shortenedNames(given: string, names: readonly string[]): string[] {
+  const words = (text: string) => text.toLowerCase().split(/[-.]/);
+  const parts = words(given);
+  if (given.length < 3 || parts.some((p) => p === '')) return [];
+  const found = names.filter((n) => {
+    if (n.toLowerCase() === given.toLowerCase()) return false;
+    let at = 0;
+    for (const word of words(n)) if (at < parts.length && word.startsWith(parts[at]!)) at++;
+    return at === parts.length;
+  });
+  return found.length > MAX_SHORTENED ? [] : found;
+}
+
+/**
+ * ` (did you mean \`a\`?)` for a slip of one of `names`, ` (did you mean \`a\` or \`b\`?)` for a tie, else ''.
+ * With `shortened`, a name that is no slip's may be one `given` shortens (shortenedNames): a
+ * choice of names a file writes (a bug, a profile, a rule), not an option, whose slips alone are hinted.
+ */
+export function didYouMean(
+  given: string,
+  names: readonly string[],
+  { shortened = false }: { shortened?: boolean } = {},
+): string {
+  let near = nearestNames(given, names);
+  if (near.length === 0 && shortened) near = shortenedNames(given, names);
   return near.length === 0 ? '' : ` (did you mean ${near.map((n) => `\`${n}\``).join(' or ')}?)`;
 }

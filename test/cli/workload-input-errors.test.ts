@@ -390,9 +390,16 @@ describe('fields', () => {
       `npusim: ${duration}: params.durationTicks: Expected an integer from 1 to 1000000000000000, got the string "200us" ` +
         "(durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)",
     );
+    // QA: one page size written without its list, as --set and the README write one, is shown as
+    // the list of one.
+    const one = file(dir, 'one.json', workload({ tenants: [{ ...tenant, pageSizes: '2M' }] }));
+    expect(await refused([one])).toBe(
+      `npusim: ${one}: params.tenants[0].pageSizes: Expected a list, got the string "2M" (pageSizes is a list, even of one: ["2M"])`,
+    );
+    // A name written short is hinted with the name it shortens, as a slip is.
     const rate = file(dir, 'rate.json', workload({}, { headline: [{ label: 'r', rate: 'tce' }] }));
     expect(await refused([rate])).toBe(
-      `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\``,
+      `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\` (did you mean \`tce-hit\`?)`,
     );
   });
 

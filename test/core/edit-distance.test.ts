@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, nearestNames } from '../../src/core/edit-distance.js';
+import { didYouMean, editDistance, nearestNames, shortenedNames } from '../../src/core/edit-distance.js';
 
 describe('edit-distance', () => {
   it('edit-distance: an insertion, a deletion or a substitution is one edit each', () => {
@@ -31,5 +31,27 @@ describe('edit-distance', () => {
     expect(didYouMean('tenatns', ['tenants', 'params'])).toBe(' (did you mean `tenants`?)');
     // Still nothing for a name that is no slip.
     expect(didYouMean('xyzw', ['name', 'seed'])).toBe('');
+  });
+
+  it('edit-distance: a name written short is hinted only where asked, and only when it picks out few names', () => {
+    const bugs = [
+      'local-npu-only',
+      'single-flush',
+      'tce-kill-no-advance',
+      'tce-entire-kill-ignored',
+      'tce-level-alloc-race',
+    ];
+    expect(shortenedNames('local-npu', bugs)).toEqual(['local-npu-only']);
+    expect(
+      shortenedNames('shootdown.latency', ['shootdown.latencyTicks', 'shootdown.unfinishedTicks']),
+    ).toEqual(['shootdown.latencyTicks']);
+    expect(shortenedNames('ut0-only', ['ut0-ats-only', 'bar0-filter'])).toEqual(['ut0-ats-only']);
+    // Words out of the name's order, or three names and more, hint nothing.
+    expect(shortenedNames('only-npu', bugs)).toEqual([]);
+    expect(shortenedNames('tce', bugs)).toEqual([]);
+    expect(didYouMean('local-npu', bugs)).toBe('');
+    expect(didYouMean('local-npu', bugs, { shortened: true })).toBe(' (did you mean `local-npu-only`?)');
+    // A slip is still the hint first.
+    expect(didYouMean('single-flsuh', bugs, { shortened: true })).toBe(' (did you mean `single-flush`?)');
   });
 });

@@ -215,7 +215,7 @@ describe('headline items', () => {
 
   test('an item of no kind, and an unknown key in an item, say what a figure may have', () => {
     expect(headlineError({ label: 'p', latncy: 'dma.latencyTicks' })).toBe(
-      'h.json: headline[1]: Expected a figure with a label and one of `counter`, `latency`, `links`, `rate`, `nmmu`, `param`, got the keys `label`, `latncy`',
+      'h.json: headline[1]: Expected a figure with a label and one of `counter`, `latency`, `links`, `rate`, `nmmu`, `param`, got the keys `label`, `latncy` (did you mean `latency`?)',
     );
     expect(headlineError({ label: 'p', rate: 'ats-hit', per: 'run' })).toBe(
       'h.json: headline[1].per: Expected a field of a rate figure (one of: label, rate), got unknown key `per`',

@@ -81,7 +81,9 @@ describe('schema issues: what arrived', () => {
     // positive(): the integers from 1, not `greater than 0`.
     expect(say({ id: 0.5 })).toBe('id: Expected an integer of at least 1, got 0.5');
     expect(say({ on: 'yes' })).toBe('on: Expected true or false, got the string "yes"');
-    expect(say({ rate: 'tce' })).toBe('rate: Expected one of ats-hit, tce-hit, got `tce`');
+    expect(say({ rate: 'tce' })).toBe(
+      'rate: Expected one of ats-hit, tce-hit, got `tce` (did you mean `tce-hit`?)',
+    );
     expect(say({ rate: 'tce-hits' })).toBe(
       'rate: Expected one of ats-hit, tce-hit, got `tce-hits` (did you mean `tce-hit`?)',
     );

@@ -260,6 +260,7 @@ function describeIssue(issue: Issue, base: Path, ctx: IssueContext): { path: Pat
             ? didYouMean(
                 value,
                 issue.values.filter((v) => typeof v === 'string'),
+                { shortened: true },
               )
             : ''
         }`,
@@ -276,7 +277,7 @@ function describeIssue(issue: Issue, base: Path, ctx: IssueContext): { path: Pat
       // string is named as one (`"2"` is not the number 2).
       return {
         path,
-        message: `Expected ${what}, got ${typeof value === 'string' ? `the string ${shown(value)}` : shown(value)}${ticksHint(path, value)}`,
+        message: `Expected ${what}, got ${typeof value === 'string' ? `the string ${shown(value)}` : shown(value)}${ticksHint(path, value)}${listHint(schemaAt(ctx.schema, path), path, value)}`,
       };
     }
     case 'too_small':
@@ -338,7 +339,8 @@ function unionMessage(errors: readonly (readonly Issue[])[], value: unknown): st
       ? (options[0] ?? 'something else')
       : `${options.slice(0, -1).join(', ')} or ${options.at(-1)}`;
   const got = names.length > 0 ? shownOption(value) : shown(value);
-  const hint = names.length > 0 && typeof value === 'string' ? didYouMean(value, names) : '';
+  const hint =
+    names.length > 0 && typeof value === 'string' ? didYouMean(value, names, { shortened: true }) : '';
   return `Expected ${listed}, got ${got}${hint}`;
 }
 
@@ -391,6 +393,21 @@ function ticksHint(path: Path, value: unknown): string {
   const span = value.trim();
   const option = key === 'durationTicks' ? `; the command line's --duration takes ${span}` : '';
   return ` (${key} is in ps: ${ticks} for ${span}${option})`;
+}
+
+/**
+ * ` (pageSizes is a list, even of one: ["2M"])` for a string or a number where a list is due that
+ * the list takes as its item (QA: `pageSizes: "2M"`, as `--set` and the README write one page
+ * size), else '': not for a value the list's items refuse, nor one too long to read again.
+ */
+function listHint(schema: z.core.$ZodType | undefined, path: Path, value: unknown): string {
+  if (schema === undefined || defOf(schema).type !== 'array') return '';
+  if (typeof value === 'string' ? value.length > 40 : typeof value !== 'number' || !Number.isFinite(value))
+    return '';
+  if (!z.safeParse(defOf(schema).element as z.core.$ZodType, value).success) return '';
+  const key = path.at(-1);
+  const what = typeof key === 'string' ? `${shownText(key)} is a list` : 'a list';
+  return ` (${what}, even of one: ${JSON.stringify([value])})`;
 }
 
 /** `ats-hit, tce-hit` for zod's `"ats-hit"|"tce-hit"`: `one of A, B`, or the one value alone. */

@@ -13,11 +13,12 @@
  */
 
 import { z } from 'zod';
+import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { gotText } from '../../core/shown-text.js';
 import { H } from '../actors/metric-names.js';
-import { isRuleName, type RuleName } from '../check/rule-names.js';
+import { isRuleName, RULE_NAMES, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { COMMAND_KEYS } from './command-keys.js';
@@ -52,7 +53,8 @@ const kebabName = z
       `Expected a name of at most ${MAX_WORKLOAD_NAME_LENGTH} characters, got ${String((issue.input as string).length)}`,
   });
 const ruleName = z.string().refine(isRuleName, {
-  error: (issue) => `Expected a rule name (\`npusim list\` shows them), got ${gotText(String(issue.input))}`,
+  error: (issue) =>
+    `Expected a rule name (\`npusim list\` shows them), got ${gotText(String(issue.input))}${didYouMean(String(issue.input), RULE_NAMES, { shortened: true })}`,
 });
 
 /**
@@ -144,12 +146,13 @@ const headlineKind: ChooseOption = (path, value) => {
     return undefined;
   const option = HEADLINE_KINDS.findIndex((k) => Object.hasOwn(value, k));
   if (option >= 0) return { option };
+  // A kind's key misspelt (`countr`) is hinted as an unknown key is (QA: the keys alone were listed).
+  const keys = Object.keys(value);
+  const hint = keys.map((k) => didYouMean(k, HEADLINE_KINDS, { shortened: true })).find((h) => h !== '');
   return {
     message: `Expected a figure with a label and one of ${HEADLINE_KINDS.map((k) => `\`${k}\``).join(', ')}, got the keys ${
-      Object.keys(value)
-        .map((k) => `\`${k}\``)
-        .join(', ') || '(none)'
-    }`,
+      keys.map((k) => `\`${k}\``).join(', ') || '(none)'
+    }${hint ?? ''}`,
   };
 };
 
