@@ -421,5 +421,7 @@ export async function runWorkload(given: Workload, options: RunWorkloadOptions =
   }
   // The answer `npusim run` gives: question, headline, and a variant's verdict on what it expects.
   const result = withAnswer(await runSimulation(config, engine), config, workload);
-  return sameAs === undefined ? result : asMatchedVariant(result, sameAs.variant, sameAs.by);
+  return sameAs === undefined
+    ? result
+    : asMatchedVariant(result, sameAs.variant, sameAs.by, workload.exposes);
 }

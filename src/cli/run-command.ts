@@ -227,11 +227,11 @@ async function reportRun(
   if (sameAs !== undefined) {
     // The options made this run one of the variants (run-variants.ts planVariants): judged by what
     // that variant expects, as `--variant NAME` alone would be, stopped or not, and named for it.
-    asMatchedVariant(result, sameAs.variant, sameAs.by);
+    asMatchedVariant(result, sameAs.variant, sameAs.by, workload.exposes);
   }
   if (variants.length > 0 && result.status !== 'interrupted') {
     if (sameAs === undefined) {
-      result.expectation = judgeExpectation(workload.expect, result);
+      result.expectation = judgeExpectation(workload.expect, result, workload.exposes);
       result.label = workload.label ?? 'as declared';
     }
     const ran = await runVariants(workload, variants, args, io, workers, interrupt);

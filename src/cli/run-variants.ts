@@ -274,7 +274,7 @@ export async function runVariants(
         args.placement === undefined ? undefined : placementName(args.placement),
       );
     }
-    const expectation = judgeExpectation(v.expect, result);
+    const expectation = judgeExpectation(v.expect, result, workload.exposes);
     const entry = variantResult(v, result, expectation, restatesOwn(workload, v));
     results.push(entry);
     if (result.status === 'interrupted') {

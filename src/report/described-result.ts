@@ -7,6 +7,7 @@
  * workload's variants after its own run: run-command.ts).
  */
 import { worldOf } from '../model/actors/machine.js';
+import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Variant, Workload } from '../model/scenario/workload.js';
@@ -53,8 +54,13 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
  * stalled (QA: a crashed one was left to the workload's own declaration). `npusim run` and the
  * library's runWorkload both put it on.
  */
-export function asMatchedVariant(result: RunResult, variant: Variant, by: string): RunResult {
-  result.expectation = judgeExpectation(variant.expect, result);
+export function asMatchedVariant(
+  result: RunResult,
+  variant: Variant,
+  by: string,
+  exposes: Workload['exposes'],
+): RunResult {
+  result.expectation = judgeExpectation(variant.expect, result, exposes);
   result.label = variant.name;
   result.sameAsVariant = { name: variant.name, by };
   return result;
@@ -74,15 +80,19 @@ export function asItsVariant(
   workload: Workload,
   sameAs: { variant: Variant; by: string } | undefined,
 ): RunResult {
-  if (sameAs !== undefined) return asMatchedVariant(result, sameAs.variant, sameAs.by);
+  if (sameAs !== undefined) return asMatchedVariant(result, sameAs.variant, sameAs.by, workload.exposes);
   const variant =
     config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
-  if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result);
-  else if (config.variant === undefined && workload.expect !== 'clean') {
+  if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result, workload.exposes);
+  else if (
+    config.variant === undefined &&
+    expectationUnderBugs(workload.expect, workload.exposes, config) !== 'clean'
+  ) {
     // A workload whose own run is declared to find rules is judged against them with or without
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
-    result.expectation = judgeExpectation(workload.expect, result);
+    // So is one whose --bug switch the workload exposes: expected to find that switch's rules.
+    result.expectation = judgeExpectation(workload.expect, result, workload.exposes);
   }
   return result;
 }

@@ -7,7 +7,8 @@
 import { unitOfMetric } from '../metrics/histogram.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
-import type { Expectation, HeadlineItem } from '../model/scenario/workload.js';
+import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
+import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
 import { measuredAt } from './measured-at.js';
@@ -239,9 +240,16 @@ export function alignHeadlines(
  * before `rules` existed counts its kept violations and liveness failures) against what was
  * expected: clean means nothing; a list of rules means at least one of them and nothing else.
  * A run that crashed or was interrupted meets no expectation (summary-answer.ts shows an
- * interrupted one as not judged).
+ * interrupted one as not judged). `exposes`, the workload's: a run with a `--bug` switch it
+ * exposes is expected to find that switch's rules too (model/scenario/bug-expectation.ts).
  */
-export function judgeExpectation(expect: Expectation, result: RunResult): ExpectationVerdict {
+export function judgeExpectation(
+  declared: Expectation,
+  result: RunResult,
+  exposes?: Workload['exposes'],
+): ExpectationVerdict {
+  // Without `exposes` (a library caller's judgement), the declaration alone.
+  const expect = exposes === undefined ? declared : expectationUnderBugs(declared, exposes, result.config);
   const found: Record<string, number> = {};
   if (result.rules !== undefined) {
     for (const [rule, r] of Object.entries(result.rules)) found[rule] = r.count;
@@ -253,7 +261,9 @@ export function judgeExpectation(expect: Expectation, result: RunResult): Expect
   if (result.status === 'crash' || result.status === 'interrupted') met = false;
   else if (expect === 'clean') met = rules.length === 0;
   else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
-  return { expect, found, met };
+  // The switches that made it (the acting ones: an inert one adds no rule).
+  const byBugs = (exposes ?? []).filter((e) => result.config.bugs.includes(e.bug)).map((e) => e.bug);
+  return { expect, found, met, ...(expect === declared ? {} : { byBugs }) };
 }
 
 /** `clean`, or `violation: 9269 (isolation.peer)`: the status, how many findings, of which rules. */

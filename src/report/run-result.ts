@@ -123,6 +123,12 @@ export interface ExpectationVerdict {
   /** Rules found, with how many times each (every violation, kept or only counted, and liveness failures). */
   found: Record<string, number>;
   met: boolean;
+  /**
+   * The `--bug` switches whose rules the workload declares (`exposes`) and `expect` therefore
+   * holds, beside what the run itself was declared to find (model/scenario/bug-expectation.ts);
+   * absent where `expect` is the declaration alone.
+   */
+  byBugs?: string[];
 }
 
 /** A variant of the workload run after its own run (`npusim run` of a workload with variants). */

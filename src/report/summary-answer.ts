@@ -226,9 +226,13 @@ export function expectedLines(result: RunResult, style: Style, columns?: number)
 function ownName(result: RunResult): string {
   if (result.sameAsVariant !== undefined)
     return `variant ${result.sameAsVariant.name}, this run: ${result.sameAsVariant.by}`;
-  return result.config.variant === undefined
-    ? (result.label ?? 'as declared')
-    : `variant ${result.config.variant}`;
+  const name =
+    result.config.variant === undefined
+      ? (result.label ?? 'as declared')
+      : `variant ${result.config.variant}`;
+  // What the workload declares its --bug switch shows, which the run is expected to find.
+  const bugs = result.expectation?.byBugs;
+  return bugs === undefined ? name : `${name}, exposes ${bugs.map((b) => `--bug ${b}`).join(' ')}`;
 }
 
 /**

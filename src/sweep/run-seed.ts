@@ -275,5 +275,5 @@ function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: b
   const j = task.judgeAs;
   const variant = j === undefined ? undefined : task.workload.variants.find((v) => v.name === j.variant);
   if (variant === undefined) return {};
-  return { expectationMet: judgeExpectation(variant.expect, result).met };
+  return { expectationMet: judgeExpectation(variant.expect, result, task.workload.exposes).met };
 }

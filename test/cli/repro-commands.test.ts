@@ -61,13 +61,14 @@ describe('run: failure files', () => {
     expect(r.stderr.split(replayLine)).toHaveLength(2);
     expect(r.stdout.match(/^reproduce: npusim run tce-storm .*--stop-on-first/gm)).toHaveLength(1);
     expect(r.stderr).not.toContain('reproduce:');
+    // The own run found what the workload declares its --bug exposes: no NOT-as-expected line.
     expect(r.stderr).toMatch(
-      /npusim: violation \(exit 1\): \d+ violations?, 0 liveness failures\nnpusim: the workload's own run \(as declared\): violation, NOT as expected \(expected clean\)\nnpusim: failure file/,
+      /npusim: violation \(exit 1\): \d+ violations?, 0 liveness failures\nnpusim: failure file/,
     );
     // With --json there is no summary: the status line keeps the run line, the replay line last.
     const json = await cli([...FAILING, '--failures', tmp(), '--json']);
     expect(json.stderr).toMatch(
-      /\nreproduce: npusim run tce-storm .*\nnpusim: the workload's own run \(as declared\): violation, NOT as expected \(expected clean\)\nnpusim: failure file written; replay it with:\nnpusim replay \S+\n$/,
+      /\nreproduce: npusim run tce-storm .*\nnpusim: failure file written; replay it with:\nnpusim replay \S+\n$/,
     );
     const file = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as {
       first: { rule: string };

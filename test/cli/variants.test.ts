@@ -93,6 +93,28 @@ describe('variants', () => {
     ]);
   });
 
+  test('a --bug the workload exposes: its runs are expected to find the rules it declares for it, and found them (QA: clean, NOT as expected)', async () => {
+    const r = await cli([
+      ...['run', 'tce-storm', '--bug', 'tce-kill-no-advance', '--seed', '1', '--duration', '20us'],
+      ...['--inline', '--no-failure-file', '--json'],
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as RunResult;
+    const verdicts = [result.expectation, ...(result.variants ?? []).map((v) => v.expectation)];
+    expect(verdicts.map((v) => [v?.expect, v?.met, v?.byBugs])).toEqual(
+      verdicts.map(() => [['translation.stale-tce'], true, ['tce-kill-no-advance']]),
+    );
+    expect(r.stderr).not.toContain('NOT as expected');
+    // Without variants, the own run's line names the switch its expectation comes from.
+    const alone = await cli([
+      ...['run', 'flush-race', '--bug', 'single-flush', '--seed', '1', '--duration', '20us'],
+      ...['--inline', '--no-failure-file'],
+    ]);
+    expect(unwrapped(alone.stdout, 10)).toContain(
+      'expected (as declared, exposes --bug single-flush): translation.stale-ats or order.free-before-flushes or order.atsd-released-early: as expected\n',
+    );
+  });
+
   test("a crash of the workload's own run says its variants were not run", async () => {
     const r = await cli(
       'run multi-tenant --seed 1 --duration 20us --crash-at gpu2:20 --inline --no-failure-file'.split(' '),

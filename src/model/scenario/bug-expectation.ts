@@ -1,0 +1,32 @@
+/**
+ * What a run is expected to find under the command's `--bug` switches. A switch the workload
+ * exposes (`exposes`: the rules it is built to show for that switch) makes the run expected to
+ * find those rules, as well as any the run was declared to find: its own `expect` describes the
+ * workload without the switch (QA: `npusim run tce-storm --bug tce-kill-no-advance` read `clean:
+ * NOT as expected` for its own run, though the workload declares that switch's
+ * `translation.stale-tce`). A switch with nothing to act on in the run (bug-reach.ts: a variant
+ * whose parameters leave it inert) changes nothing, so it changes no expectation either; with a
+ * switch the workload does not expose, the declaration stands: nothing says what that switch
+ * should find there.
+ */
+import { bugsWithNothingToActOn } from './bug-reach.js';
+import type { BugName } from './bugs.js';
+import type { Expectation, Workload } from './workload.js';
+import type { WorkloadParams } from './workload-params.js';
+
+export function expectationUnderBugs(
+  declared: Expectation,
+  exposes: Workload['exposes'],
+  run: { bugs: readonly BugName[]; params: WorkloadParams },
+): Expectation {
+  const inert = new Set(bugsWithNothingToActOn(run.params, run.bugs).map((b) => b.bug));
+  const acting = run.bugs.filter((b) => !inert.has(b));
+  if (acting.length === 0) return declared;
+  const rules = new Set(declared === 'clean' ? [] : declared);
+  for (const bug of acting) {
+    const shown = exposes?.find((e) => e.bug === bug);
+    if (shown === undefined) return declared;
+    for (const rule of shown.rules) rules.add(rule);
+  }
+  return [...rules];
+}

@@ -1,0 +1,51 @@
+/**
+ * What a run is expected to find under its `--bug` switches (model/scenario/bug-expectation.ts):
+ * the rules its workload exposes for each acting switch, beside what it was declared to find.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectationUnderBugs } from '../../../src/model/scenario/bug-expectation.js';
+import { applySets, parseParams } from '../../../src/model/scenario/workload-params.js';
+import { workloads } from '../../../workloads/index.js';
+
+const tceStorm = workloads.find((w) => w.name === 'tce-storm')!;
+const own = parseParams(tceStorm.params, 'tce-storm');
+
+describe('expectation under --bug switches', () => {
+  it('a switch the workload exposes: its rules are expected, beside the declared ones', () => {
+    expect(
+      expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['tce-kill-no-advance'], params: own }),
+    ).toEqual(['translation.stale-tce']);
+    expect(
+      expectationUnderBugs(['isolation.dma'], tceStorm.exposes, {
+        bugs: ['tce-kill-no-advance'],
+        params: own,
+      }),
+    ).toEqual(['isolation.dma', 'translation.stale-tce']);
+  });
+
+  it('no switch, a switch the workload does not expose, or one with nothing to act on: the declaration stands', () => {
+    expect(expectationUnderBugs('clean', tceStorm.exposes, { bugs: [], params: own })).toBe('clean');
+    expect(expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['single-flush'], params: own })).toBe(
+      'clean',
+    );
+    // Exposed beside one that is not: nothing says what the other should find there.
+    expect(
+      expectationUnderBugs('clean', tceStorm.exposes, {
+        bugs: ['tce-kill-no-advance', 'single-flush'],
+        params: own,
+      }),
+    ).toBe('clean');
+    // page-kills clears no TCE through a v1 container: unpin-before-kill has nothing to act on.
+    const pageKills = tceStorm.variants.find((v) => v.name === 'page-kills')!;
+    const params = parseParams(
+      applySets(tceStorm.params, pageKills.set, (p) => p),
+      'tce-storm',
+    );
+    expect(expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['unpin-before-kill'], params })).toBe(
+      'clean',
+    );
+    expect(
+      expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['unpin-before-kill'], params: own }),
+    ).toEqual(['translation.stale-tce']);
+  });
+});
