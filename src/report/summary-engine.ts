@@ -283,6 +283,8 @@ export function placementHint(result: RunResult): string | undefined {
     // Measured by the run itself: most of its workers' parks were long while they had a core each.
     return `hint: other processes held the cores (the workers turned their spinning off ${turnedOff} ${turnedOff === 1 ? 'time' : 'times'}: their partners were descheduled); on a busy machine \`--inline\` is faster`;
   }
+  const held = heldCoresText(result);
+  if (held !== undefined) return `hint: ${held}; on a busy machine \`--inline\` is faster`;
   if (e.placement === '1' && result.free === undefined) {
     return 'hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
   }
@@ -295,9 +297,46 @@ export function placementHint(result: RunResult): string | undefined {
   }
   // "The product's shape" explains why the default is slow here; a count the user chose needs no excuse.
   // On one core the faster choice is --inline alone: `--workers 1` is it plus a thread hop (above).
-  const faster = e.cores === 1 ? '`--inline`' : `\`--workers ${e.cores}\` (or --inline)`;
-  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; ${faster} is faster here${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
+  // Of the two, which is faster depends on the run's length: threads starting cold cost a short
+  // run more than their parallelism gives back (README "Benchmarks": cold, `--workers 2` ran 0.54 x
+  // inline on 1 ms of stress and 1.30 x on 6 ms; QA: the hint named `--workers 2` first for 200 us).
+  const long = result.config.params.durationTicks >= LONG_RUN_TICKS;
+  const faster =
+    e.cores === 1
+      ? '`--inline` is faster here'
+      : long
+        ? `\`--workers ${e.cores}\` (or --inline) is faster here for a run this long`
+        : `\`--inline\` is faster here for a run this short (\`--workers ${e.cores}\` for runs of several ms)`;
+  return `hint: ${e.workers.length} workers on ${e.cores} ${e.cores === 1 ? 'core' : 'cores'}; ${faster}${e.placement === 'per-actor' ? ", one worker per actor is the product's shape" : ''}`;
 }
+
+/** Simulated time from which `--workers N` (N the cores) beat --inline cold (placementHint). */
+const LONG_RUN_TICKS = 6_000_000_000;
+
+/**
+ * Where the workers had a core each yet waited long (waits of 1 ms and more, over a quarter of the
+ * run's wall time for one of them), what that says: their partners were descheduled, other
+ * processes holding the cores (QA: `--workers 2` ran 3.7 x slower than inline on a machine with 9
+ * to 14 runnable threads and said nothing, its spinning never turned off). Undefined otherwise:
+ * such waits are the partner not running (README: waits of milliseconds), which with more workers
+ * than cores is the placement's own doing, said by its own hint.
+ */
+function heldCoresText(result: RunResult): string | undefined {
+  const e = result.engine;
+  if (e.placement === 'inline' || result.free !== undefined || e.cores <= 0 || e.workers.length > e.cores)
+    return undefined;
+  if (e.workers.length < 2 || result.wallMs <= 0) return undefined;
+  const longMs = (w: RunResult['engine']['workers'][number]) =>
+    (w.waits?.ms ?? []).reduce((sum, ms, b) => (b >= LONG_WAIT_BUCKET ? sum + ms : sum), 0);
+  const worst = Math.max(...e.workers.map(longMs));
+  if (worst < result.wallMs * HELD_SHARE) return undefined;
+  return `other processes held the cores (a worker waited ${formatWall(worst)} of the run's ${formatWall(result.wallMs)} in waits of 1 ms or more, its partner descheduled)`;
+}
+
+/** The first wait bucket of 1 ms and more (WAIT_BOUNDS_MS: 0.01, 0.1, 1, 10 ms). */
+const LONG_WAIT_BUCKET = 3;
+/** The share of the run's wall time in such waits from which the cores were held elsewhere. */
+const HELD_SHARE = 0.25;
 
 /** `, spinning off 2 times` for a worker that turned its spinning off (adaptive-spin.ts); else empty. */
 export function spinOffText(w: RunResult['engine']['workers'][number]): string {
@@ -322,7 +361,8 @@ export function timedOutText(w: RunResult['engine']['workers'][number]): string 
 export const LAMBDA_LEGEND =
   'lambda = L*E/(tau*P): events per lookahead window (L lookahead, E events per simulated second) over ' +
   "events done in one hand-off's time (tau, P events per busy wall second); below 1, a window's " +
-  `hand-offs cost more than its work. tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the ` +
+  'hand-offs cost more than its work; above, a speed-up is possible, not promised (a worker slowed by ' +
+  `other processes has a lower P and so a higher lambda). tau is assumed, ${HANDOFF_COST_US} us (a futex hand-off on the ` +
   'project\'s 2-core machine, bench/README.md "Where a threaded run\'s CPU goes"); in brackets lambda at ' +
   "tau = the worker's waited time per park, a lower bound (a park also waits out its partner's work). " +
   'parks/s: parks per wall second.';

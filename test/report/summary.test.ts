@@ -467,7 +467,8 @@ describe('summary', () => {
     // What lambda is, once under the workers, in the summary and the report.
     expect(summary.split('lambda = L*E/(tau*P)').length).toBe(2);
     expect(summary).toContain('tau is assumed, 37 us');
-    expect(summary).toContain('bench/README.md "Where a threaded run\'s CPU goes"');
+    expect(summary.replace(/\n {4}/g, ' ')).toContain('bench/README.md "Where a threaded run\'s CPU goes"');
+    expect(summary.replace(/\n {4}/g, ' ')).toContain('above, a speed-up is possible, not promised');
     expect(html).toContain('<p>lambda = L*E/(tau*P): events per lookahead window');
     // The waits by length, in the summary's words for each bucket.
     expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
@@ -508,11 +509,22 @@ describe('summary', () => {
         formatSummary(assembleResult(config, plan, { ...three, placement, cores }), { color: false }),
         '  hint: '.length,
       );
+    // A 2 ms run: --inline first (cold threads cost a short run more than they give back).
     expect(summary('per-actor', 2)).toContain(
-      "  hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here, one worker per actor is the product's shape",
+      "  hint: 3 workers on 2 cores; `--inline` is faster here for a run this short (`--workers 2` for runs of several ms), one worker per actor is the product's shape",
     );
     expect(summary('3', 2)).toMatch(
-      / {2}hint: 3 workers on 2 cores; `--workers 2` \(or --inline\) is faster here\n/,
+      / {2}hint: 3 workers on 2 cores; `--inline` is faster here for a run this short \(`--workers 2` for runs of several ms\)\n/,
+    );
+    // From 6 ms, --workers N first.
+    const long = { ...config, params: { ...config.params, durationTicks: 6_000_000_000 } };
+    expect(
+      unwrapped(
+        formatSummary(assembleResult(long, plan, { ...three, placement: '3', cores: 2 }), { color: false }),
+        '  hint: '.length,
+      ),
+    ).toContain(
+      '  hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here for a run this long\n',
     );
     // On one core, --inline alone: `--workers 1` is the inline engine plus a thread hop.
     expect(summary('3', 1)).toContain('  hint: 3 workers on 1 core; `--inline` is faster here\n');
@@ -523,9 +535,32 @@ describe('summary', () => {
       return buildHtmlReport({ plan, config, raw: r, result: assembleResult(config, plan, r) });
     };
     expect(html('3', 2)).toContain(
-      '<p>hint: 3 workers on 2 cores; `--workers 2` (or --inline) is faster here</p>',
+      '<p>hint: 3 workers on 2 cores; `--inline` is faster here for a run this short (`--workers 2` for runs of several ms)</p>',
     );
     expect(html('3', 3)).not.toContain('hint:');
+  });
+
+  it('summary: workers with a core each that waited long (a quarter of the run in waits of 1 ms or more) get the busy-machine hint', () => {
+    const plain = raw([report(0), report(1)]);
+    const waited = (longMs: number) => ({
+      ...plain,
+      placement: '2',
+      cores: 2,
+      wallMs: 1000,
+      workers: [0, longMs].map((ms) => ({
+        ...plain.workers[0]!,
+        waits: { counts: [1, 1, 1, 1, 0], ms: [0, 0, 1, ms, 0] },
+      })),
+    });
+    const summary = (longMs: number) =>
+      unwrapped(
+        formatSummary(assembleResult(config, plan, waited(longMs)), { color: false }),
+        '  hint: '.length,
+      );
+    expect(summary(250)).toContain(
+      "  hint: other processes held the cores (a worker waited 250 ms of the run's 1.00 s in waits of 1 ms or more, its partner descheduled); on a busy machine `--inline` is faster\n",
+    );
+    expect(summary(249)).not.toContain('hint:');
   });
 
   it('summary: workers that turned their spinning off (other processes held the cores) say so, and the hint says --inline', () => {
