@@ -47,22 +47,17 @@ export async function checkHosts(
   const options = { recordEvents: CHECK_HOSTS_RECORD_EVENTS, trace };
   const inline = await hostRun(session, config, 'inline', options);
   if (inline.stopped === 'interrupted') {
-    // The summary that follows is this inline run's, whatever host was asked for: say so.
-    io.stderr.write(
-      sayText(
-        `--check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared${args.host === 'inline' ? '' : '; the summary is the inline run so far'}`,
-      ),
-    );
-    return inline;
+    // The summary that follows is this inline run's, whatever host was asked for: say so, and in
+    // the result too (QA: a saved summary or --json read as a plain inline run).
+    const why = `interrupted during the inline run, before the threaded one${args.host === 'inline' ? '' : '; this is the inline run so far'}`;
+    io.stderr.write(sayText(`--check-hosts: ${why}: the hosts were not compared`));
+    return { ...inline, hostsNotCompared: why };
   }
   const threaded = await hostRun(session, config, 'threaded', options);
   if (threaded.stopped === 'interrupted') {
-    io.stderr.write(
-      sayText(
-        `--check-hosts: interrupted during the threaded run: the hosts were not compared${args.host === 'inline' ? '; the summary is the threaded run so far' : ''}`,
-      ),
-    );
-    return threaded;
+    const why = `interrupted during the threaded run${args.host === 'inline' ? '; this is the threaded run so far' : ''}`;
+    io.stderr.write(sayText(`--check-hosts: ${why}: the hosts were not compared`));
+    return { ...threaded, hostsNotCompared: why };
   }
   const a = combineDigests(inline.actorDigests);
   const b = combineDigests(threaded.actorDigests);

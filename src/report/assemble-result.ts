@@ -233,6 +233,7 @@ function engineFigures(raw: RawRun, simulatedTicks: number): RunResult['engine']
     // An inline run's host is this process: its machine's cores (QA: 0 read as a real count).
     cores: raw.cores ?? availableParallelism(),
     ...(raw.hostsChecked === undefined ? {} : { hostsChecked: raw.hostsChecked }),
+    ...(raw.hostsNotCompared === undefined ? {} : { hostsNotCompared: raw.hostsNotCompared }),
   };
 }
 

@@ -257,6 +257,11 @@ export interface RunResult {
      * the run is reported as a crash, exit 4, and this says which digests differed).
      */
     hostsChecked?: HostsChecked;
+    /**
+     * `--check-hosts` that a signal stopped before both hosts had run: why they were not compared
+     * (the summary's `hosts:` line says it, as a saved result must: QA).
+     */
+    hostsNotCompared?: string;
   };
   /**
    * Messages sent = received + in flight, summed over the edges. `ok` null: not judged, in the

@@ -151,6 +151,9 @@ export function checkNotes(result: RunResult): { label: string; text: string; wa
   if (note !== undefined) out.push({ label: 'note', text: note, warn: true });
   const hosts = result.engine.hostsChecked;
   if (hosts?.agree === true) out.push({ label: 'hosts', text: hostsAgreeText(hosts), warn: false });
+  const notCompared = result.engine.hostsNotCompared;
+  if (notCompared !== undefined)
+    out.push({ label: 'hosts', text: `not compared: ${notCompared}`, warn: true });
   const memory = memoryNote(result);
   if (memory !== undefined) out.push({ label: 'memory', text: memory, warn: true });
   return out;

@@ -124,6 +124,8 @@ export interface RawRun {
   cores?: number;
   /** `--check-hosts`: both hosts' event digests (the run itself is the asked host's). */
   hostsChecked?: HostsChecked;
+  /** `--check-hosts` stopped before both hosts had run: why the hosts were not compared. */
+  hostsNotCompared?: string;
   /** Each actor's scheduling choices and agents, when its strategy counts them (PCT). */
   chooserCounts?: ChooserCounts[];
   /** Each actor's choice sequence, when recorded. */

@@ -30,9 +30,13 @@ describe('--check-hosts, interrupted', () => {
     expect(r.code, r.stderr).toBe(130);
     // Wrapped under its text at 100 columns: read back whole.
     expect(unwrapped(r.stderr, 'npusim: '.length)).toContain(
-      'npusim: --check-hosts: interrupted during the inline run, before the threaded one: the hosts were not compared; the summary is the inline run so far',
+      'npusim: --check-hosts: interrupted during the inline run, before the threaded one; this is the inline run so far: the hosts were not compared',
     );
     expect(r.stderr).not.toContain(' agree, ');
+    // The summary says it too, as a saved summary or result must (QA: they read as a plain inline run).
+    expect(unwrapped(r.stdout, '  hosts: '.length)).toContain(
+      '  hosts: not compared: interrupted during the inline run, before the threaded one; this is the inline run so far\n',
+    );
     // The command to run again is the check as asked, its placement kept (it read `--inline`: QA).
     const again = /^reproduce: (.*)$/m.exec(r.stderr)?.[1];
     expect(again).toMatch(/^npusim run stress --seed 3 .*--workers 3 --check-hosts$/);

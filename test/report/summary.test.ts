@@ -540,6 +540,18 @@ describe('summary', () => {
     expect(html('3', 3)).not.toContain('hint:');
   });
 
+  it('summary and --json: a --check-hosts run stopped before both hosts ran says the hosts were not compared', () => {
+    const stopped = {
+      ...raw([report(0), report(1)]),
+      hostsNotCompared: 'interrupted during the threaded run',
+    };
+    const result = assembleResult(config, plan, stopped);
+    expect(result.engine.hostsNotCompared).toBe('interrupted during the threaded run');
+    expect(formatSummary(result, { color: false })).toContain(
+      '  hosts: not compared: interrupted during the threaded run\n',
+    );
+  });
+
   it('summary: workers with a core each that waited long (a quarter of the run in waits of 1 ms or more) get the busy-machine hint', () => {
     const plain = raw([report(0), report(1)]);
     const waited = (longMs: number) => ({
