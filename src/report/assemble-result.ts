@@ -64,9 +64,20 @@ import {
   type RunStatus,
   type SocketFigures,
 } from './run-result.js';
+import { placementHint } from './summary-engine.js';
 import { syncFigures, waitChecks } from './sync-figures.js';
 
 export function assembleResult(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
+  const result = assembled(config, plan, raw);
+  // The placement hint the summary prints, for a script that picks the next run's placement (QA:
+  // only the text and the report had it). Machine-dependent, as the rest of `engine`.
+  const hint = placementHint(result);
+  return hint === undefined
+    ? result
+    : { ...result, engine: { ...result.engine, hint: hint.replace(/^hint: /, '') } };
+}
+
+function assembled(config: RunConfig, plan: MachinePlan, raw: RawRun): RunResult {
   const simulatedTicks = raw.reachedTick;
   const counts = sumCounters(raw);
   const conservation = checkConservation(plan, raw, simulatedTicks);

@@ -262,6 +262,8 @@ export interface RunResult {
      * (the summary's `hosts:` line says it, as a saved result must: QA).
      */
     hostsNotCompared?: string;
+    /** The summary's placement hint (report/summary-engine.ts placementHint), where it has one. */
+    hint?: string;
   };
   /**
    * Messages sent = received + in flight, summed over the edges. `ok` null: not judged, in the

@@ -516,6 +516,11 @@ describe('summary', () => {
     expect(summary('3', 2)).toMatch(
       / {2}hint: 3 workers on 2 cores; `--inline` is faster here for a run this short \(`--workers 2` for runs of several ms\)\n/,
     );
+    // --json carries the hint as the summary prints it (QA: the text and the report only).
+    expect(assembleResult(config, plan, { ...three, placement: '3', cores: 2 }).engine.hint).toBe(
+      '3 workers on 2 cores; `--inline` is faster here for a run this short (`--workers 2` for runs of several ms)',
+    );
+    expect(assembleResult(config, plan, { ...three, placement: '3', cores: 3 }).engine.hint).toBeUndefined();
     // From 6 ms, --workers N first.
     const long = { ...config, params: { ...config.params, durationTicks: 6_000_000_000 } };
     expect(
