@@ -24,6 +24,7 @@ import { describedResult } from '../report/described-result.js';
 import { judgeExpectation } from '../report/headline.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { type RunResult, type VariantResult, violationTotal } from '../report/run-result.js';
+import { variantSetText } from '../report/variant-set-text.js';
 import { pctLine, preparePct } from '../repro/pct-setup.js';
 import type { FreeLog } from '../runtime/free/free-log.js';
 import { placementName } from '../runtime/placement.js';
@@ -134,9 +135,18 @@ export function planVariants(
     try {
       config = scenarioConfig(workload, { ...args, variant: v.name, bugs }, own.seed, file);
     } catch (e) {
-      // The workload's own run would have been fine: say that it is the variant that cannot run.
+      // The workload's own run would have been fine: say that it is the variant that cannot run,
+      // and what of it, after the place as every error of a file names it first (QA: the variant
+      // led, and the place named the tenant, not the variant's set that changed the topology).
       if (!(e instanceof ConfigError)) throw e;
-      throw new ConfigError(`variant ${v.name} of ${workload.name}`, e.message);
+      const what = e.field === '' ? e.message : e.message.slice(e.field.length + 2);
+      const sets = [v.profile === undefined ? '' : `profile ${v.profile}`, variantSetText(v.set)]
+        .filter((x) => x !== '')
+        .join(' ');
+      throw new ConfigError(
+        e.field,
+        `${what} (in variant ${v.name} of ${workload.name}, with ${sets || 'nothing set'}: the workload's own run is fine)`,
+      );
     }
     planned.push({ variant: v, config });
   }

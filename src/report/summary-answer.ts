@@ -8,6 +8,7 @@ import { formatTime } from './duration.js';
 import { expectationText, verdictText } from './headline.js';
 import { livenessTotal, type RunResult, violationTotal } from './run-result.js';
 import { fittedTables, type Style, table } from './summary-text.js';
+import { variantSetText } from './variant-set-text.js';
 import { variantsAlikeText } from './variants-alike.js';
 
 /**
@@ -104,12 +105,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
   if (result.sameAsVariant === undefined && ownLabel.description !== undefined)
     out.push(...wrap(`  ${runs[0]!.name}: `, ownLabel.description, 4));
   for (const v of variants) {
-    const set = Object.entries(v.set)
-      .map(([k, x]) => {
-        const text = typeof x === 'string' ? x : JSON.stringify(x);
-        return `${k}=${Array.isArray(x) && text.length > 40 ? `[${x.length} entries]` : text}`;
-      })
-      .join(' ');
+    const set = variantSetText(v.set);
     // A variant that sets nothing (the workload's own run again, as a control) says so, and so
     // does one whose set restates the workload's own values; one on another profile says which,
     // first (it is what makes that run another machine).
