@@ -11,9 +11,11 @@
  * layer it came from: `my.json: params.tenants[0].groups`, `--set topology`, `--policy`.
  */
 
+import { readFileSync, statSync } from 'node:fs';
 import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { issuesMessage } from '../core/issues-message.js';
+import { placedInJsonFile } from '../core/json-place.js';
 import { codeText, gotText } from '../core/shown-text.js';
 import { worldOf } from '../model/actors/machine.js';
 import { BUG_NAMES, isBugName } from '../model/scenario/bugs.js';
@@ -157,8 +159,29 @@ function inTermsOf<T>(origin: ParamOrigin, f: () => T): T {
     const key = field.split(/[.[]/)[0]!;
     if (!Object.hasOwn(workloadParamsSchema.shape, key)) throw e;
     const detail = e.message.slice(field.length + 2);
-    throw new ConfigError(...placeOf(origin, field, detail));
+    throw inJsonFile(origin.file, new ConfigError(...placeOf(origin, field, detail)));
   }
+}
+
+/**
+ * `error`, when it names a field of the JSON workload file `file`, at that field's line and column
+ * (`my.json:19:9: params.tenants[0].pagesPerProcess`: json-place.ts), as the load placed the
+ * schema's refusals. The file is read again (the load keeps no text): one that cannot be read now,
+ * or no longer holds the field, leaves the error as it is.
+ */
+function inJsonFile(file: string | undefined, error: ConfigError): ConfigError {
+  if (file === undefined || !file.toLowerCase().endsWith('.json') || !error.field.startsWith(`${file}: `))
+    return error;
+  let text: string;
+  try {
+    // A regular file only: a pipe or FIFO read once at the load has nothing more to give, and a
+    // read of one would wait (the load's bounded read is over).
+    if (!statSync(file).isFile()) return error;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return error;
+  }
+  return placedInJsonFile(error, file, text);
 }
 
 /** The field and message of an error about parameter `field`, at the layer that set it. */

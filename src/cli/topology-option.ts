@@ -6,6 +6,7 @@ import { type Stats, statSync } from 'node:fs';
 import { didYouMean, editDistance } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { joinField } from '../core/join-field.js';
+import { placedInJsonFile } from '../core/json-place.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { gotText, shownText } from '../core/shown-text.js';
@@ -52,10 +53,15 @@ export function loadTopologyOption(
     throw new ConfigError(value, `Expected a topology file (as \`npusim topo --json\` prints), got ${other}`);
   }
   // Every mistake of the spec at its place in the file (`my.json: gpus[1].socket`), then those of
-  // its machine and its name, alike.
-  const spec = validateTopologySpec(json, (field) => joinField(value, field));
-  checkTopologyFileSpec(spec, (field) => joinField(value, field));
-  return { file: value, spec };
+  // its machine and its name, alike; each at its key's line and column where the file holds it
+  // (`my.json:7:9: gpus[1].socket`: json-place.ts).
+  try {
+    const spec = validateTopologySpec(json, (field) => joinField(value, field));
+    checkTopologyFileSpec(spec, (field) => joinField(value, field));
+    return { file: value, spec };
+  } catch (e) {
+    throw e instanceof ConfigError ? placedInJsonFile(e, value, text) : e;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
  * on a user's own files JSON.parse took (parse-json.ts `parseJsonFile`), for the one thing
  * JSON.parse lets through silently: a key given twice in one object, of which it keeps the last
  * (RFC 8259 leaves the meaning open), so an edit above an older line of the same key would do
- * nothing.
+ * nothing. The same walk places a field a refusal names in the file (`jsonPlaces`: json-place.ts).
  */
 
 import { codeText } from './shown-text.js';
@@ -45,14 +45,35 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
     if (!(e instanceof JsonStop)) throw e;
     ({ offset, expected, found: foundInstead } = e);
   }
+  const found =
+    foundInstead ?? (offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!));
+  return { ...lineColumn(text, offset), message: `Expected ${expected}, got ${found}` };
+}
+
+/** The 1-based line and column (in code points, as an editor counts them) of `offset` in `text`. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
   // Lines end as an editor ends them: at LF, CRLF or a lone CR (an old Mac file; JSON takes CR
   // as white space), so a CR-only file's places are not all on its line 1.
   const lines = text.slice(0, offset).split(/\r\n|\r|\n/);
   const line = lines.length;
-  const column = Array.from(lines[line - 1]!).length + 1;
-  const found =
-    foundInstead ?? (offset >= text.length ? 'the end of the file' : foundText(text.codePointAt(offset)!));
-  return { line, column, message: `Expected ${expected}, got ${found}` };
+  return { line, column: Array.from(lines[line - 1]!).length + 1 };
+}
+
+/**
+ * Each place of `text` (JSON) a path names, in the order of the text: an object's key (at its
+ * opening quote) and a list's item (at its first character), with the path to it (`['params',
+ * 'tenants', 0]`; the array is reused, so copy it to keep it). `visit` returns true to stop there.
+ * Text that is not JSON is walked up to where it stops being JSON.
+ */
+export function jsonPlaces(
+  text: string,
+  visit: (path: readonly (string | number)[], offset: number) => boolean,
+): void {
+  try {
+    scan(text, visit);
+  } catch (e) {
+    if (!(e instanceof JsonStop)) throw e;
+  }
 }
 
 function foundText(code: number): string {
@@ -73,8 +94,13 @@ function keyText(name: string): string {
   return codeText(name);
 }
 
-function scan(text: string): void {
+function scan(text: string, visit?: (path: readonly (string | number)[], offset: number) => boolean): void {
   const n = text.length;
+  // The key or index of each container open now, for `visit`.
+  const path: (string | number)[] = [];
+  const place = (offset: number): void => {
+    if (visit?.(path, offset) === true) throw new JsonStop(offset, 'nothing more (the place was found)');
+  };
   let i = 0;
   const stop = (expected: string): never => {
     throw new JsonStop(i, expected);
@@ -132,6 +158,8 @@ function scan(text: string): void {
       );
     }
     seen.add(name);
+    path[path.length - 1] = name;
+    place(at);
     ws();
     if (text[i] !== ':') stop('`:`');
     i++;
@@ -171,6 +199,7 @@ function scan(text: string): void {
   for (;;) {
     if (needValue) {
       ws();
+      if (open.at(-1) === '[') place(i);
       const c = text[i];
       if (c === '{' || c === '[') {
         i++;
@@ -178,6 +207,7 @@ function scan(text: string): void {
         if (text[i] !== (c === '{' ? '}' : ']')) {
           open.push(c);
           keys.push(c === '{' ? new Set() : undefined);
+          path.push(c === '{' ? '' : 0);
           if (c === '{') key();
           continue;
         }
@@ -197,11 +227,13 @@ function scan(text: string): void {
     if (text[i] === ',') {
       i++;
       if (top === '{') key();
+      else path[path.length - 1] = (path.at(-1) as number) + 1;
       needValue = true;
     } else if (text[i] === close) {
       i++;
       open.pop();
       keys.pop();
+      path.pop();
     } else {
       stop(`\`,\` or \`${close}\``);
     }

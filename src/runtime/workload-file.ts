@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errnoText } from '../core/errno-text.js';
 import { ConfigError } from '../core/errors.js';
+import { placedInJsonFile } from '../core/json-place.js';
 import { otherNpusimFile } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { utf16JsonText } from '../io/utf16-text.js';
@@ -132,7 +133,13 @@ async function loadWorkload(file: string): Promise<Workload> {
     const raw = readFileSync(abs);
     const utf16 = utf16JsonText(raw);
     if (utf16 !== undefined) throw new ConfigError(file, `Expected a workload file in UTF-8, got ${utf16}`);
-    return validatedWorkload(parseJsonFile(raw.toString('utf8'), file, 'JSON'), file, abs, true);
+    const text = raw.toString('utf8');
+    try {
+      return validatedWorkload(parseJsonFile(text, file, 'JSON'), file, abs, true);
+    } catch (e) {
+      // A field the schema refused, at its key's line and column (json-place.ts).
+      throw e instanceof ConfigError ? placedInJsonFile(e, file, text) : e;
+    }
   }
   // Validated inside the module's load: the validation reads its export's getters, whose code is
   // the module's, so what they print goes to stderr as at its top level (QA: a getter's

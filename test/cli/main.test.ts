@@ -233,7 +233,7 @@ describe('npusim command', () => {
     writeFileSync(bad, JSON.stringify(spec));
     const r = await npusim(['run', '--topology', bad, '--inline']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${bad}: gpus[1].links: Expected 6 NVLink entries`);
+    expect(r.stderr).toContain(`${bad}:1:308: gpus[1].links: Expected 6 NVLink entries`);
     const missing = await npusim(['topo', join(dir, 'missing.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ENOENT');

@@ -369,7 +369,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const t1 = write('typo.json', typo);
     const r1 = await cli(['topo', t1]);
     expect(r1.code).toBe(2);
-    expect(r1.stderr).toContain(`npusim: ${t1}: lnks: Expected a topology field (one of: `);
+    expect(r1.stderr).toContain(`npusim: ${t1}:1:637: lnks: Expected a topology field (one of: `);
 
     const noBrick = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
       gpus: { links: unknown[] }[];
@@ -378,7 +378,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const t2 = write('no-brick.json', noBrick);
     const r2 = await cli(['run', '--topology', t2, ...QUICK]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain(`npusim: ${t2}: gpus[1].links: Expected at least one CPU brick`);
+    expect(r2.stderr).toContain(`npusim: ${t2}:1:312: gpus[1].links: Expected at least one CPU brick`);
 
     const huge = write('huge.json', `{"name":"x","junk":"${'j'.repeat(MAX_TOPOLOGY_FILE_BYTES)}"}`);
     const r3 = await cli(['topo', huge]);
@@ -397,7 +397,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
       const r = await cli(argv);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        `npusim: ${file}: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-6 --json\` prints it), got \`witherspoon-6\` for another machine: it differs from the preset at gpus\n`,
+        `npusim: ${file}:1:2: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-6 --json\` prints it), got \`witherspoon-6\` for another machine: it differs from the preset at gpus\n`,
       );
     }
     // A preset's name but for case or surrounding space reads as the preset: refused too (QA).
@@ -406,7 +406,7 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
       const r = await cli(['topo', look]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
-        `npusim: ${look}: name: Expected a name no preset has, got \`${name}\`, which reads as the preset \`witherspoon-6\` (it differs from that name only in case or surrounding space)\n`,
+        `npusim: ${look}:1:2: name: Expected a name no preset has, got \`${name}\`, which reads as the preset \`witherspoon-6\` (it differs from that name only in case or surrounding space)\n`,
       );
     }
     // Its machine outside npusim's limits too: one refusal says both, each line under the file's
@@ -419,8 +419,8 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const r = await cli(['topo', bothFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `npusim: ${bothFile}: sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)\n` +
-        `  ${bothFile}: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-4 --json\` prints it), got \`witherspoon-4\` for another machine: it differs from the preset at sockets[0].npuRegsBase\n`,
+      `npusim: ${bothFile}:1:98: sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)\n` +
+        `  ${bothFile}:1:2: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-4 --json\` prints it), got \`witherspoon-4\` for another machine: it differs from the preset at sockets[0].npuRegsBase\n`,
     );
     // The preset restated, keys in another order, keeps its name.
     const restated = write(

@@ -200,10 +200,10 @@ describe('user workloads', () => {
     await refused(
       'bad.json',
       JSON.stringify(bad),
-      ': params.gpu.dmaBytes:',
+      ':1:207: params.gpu.dmaBytes:',
       'Expected an integer from 1 to 65536, got 0',
     );
-    await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':', 'parms');
+    await refused('typo.json', JSON.stringify({ ...def, parms: {} }), ':1:201: parms:', 'parms');
     await refused('syntax.json', '{ "name": ', ':', 'Expected JSON, got a syntax error');
     await refused(
       'none.js',
@@ -278,33 +278,33 @@ describe('user workloads', () => {
     await refused(
       'counter.json',
       withHeadline({ label: 'done', counter: 'dma.completd' }),
-      ': headline[0].counter:',
+      ':1:229: headline[0].counter:',
       'Expected a counter name (nearest: dma.completed, ',
     );
     await refused(
       'latency.json',
       withHeadline({ label: 'p', latency: 'dma.latencyTick' }),
-      ': headline[0].latency:',
+      ':1:226: headline[0].latency:',
       'got `dma.latencyTick` (did you mean `dma.latencyTicks`?)',
     );
     await refused(
       'stat.json',
       withHeadline({ label: 'p', latency: 'dma.latencyTicks', stat: 'p98' }),
-      ': headline[0].stat:',
+      ':1:255: headline[0].stat:',
       'Expected one of count, p50, p99, p999, max, got `p98` (did you mean `p99`?)',
     );
     // What the machine checks (a topology that exists, enough IOMMU groups) names the file too.
     await refused(
       'topology.json',
       JSON.stringify({ ...def, params: { ...def.params, topology: 'nosuch' } }),
-      ': params.topology:',
+      ':1:57: params.topology:',
       'Expected a preset, one of witherspoon-6, witherspoon-4, got `nosuch` (a topology file is given by `--topology FILE`, not by this parameter)',
     );
     const tenant = { ...def.params.tenants[0]!, groups: [7] };
     await refused(
       'groups.json',
       JSON.stringify({ ...def, params: { ...def.params, tenants: [tenant] } }),
-      ': params.tenants[0].groups:',
+      ':1:144: params.tenants[0].groups:',
       'with 8 IOMMU groups or more',
     );
     const lonely = join(tmp(), 'alone.ts');
@@ -465,7 +465,7 @@ describe('user workloads', () => {
     writeFileSync(full, workload({ pagesPerProcess: 64, pageSizes: ['1G'] }));
     await refused(
       [full],
-      `${full}: params.tenants[0].pagesPerProcess`,
+      `${full}:1:139: params.tenants[0].pagesPerProcess`,
       'got 64 pages per process: 4 processes of `vm1` x 64 1G pages (256 GiB), the TCE windows of 2 GPUs of `vm1` x 256 64K pages (32 MiB): 256.031 GiB in all, 32 MiB more than it holds',
     );
     // The same pages by --set on a file that fits: the --set is named.

@@ -89,7 +89,7 @@ describe('pages mapped at start', () => {
     );
     const line = await refused([big]);
     expect(line).toBe(
-      `npusim: ${big}: params.tenants[0].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start ` +
+      `npusim: ${big}:1:110: params.tenants[0].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start ` +
         'over the whole machine (each is state every actor that tracks it keeps: more takes minutes and gigabytes to build), ' +
         'got 1048576 pages per process: 6 GPUs of `vm1` x 1 process x 1048576 pages (6291456): 6291456 pages in all',
     );
@@ -164,7 +164,7 @@ describe('a run longer than --duration allows', () => {
     const r = await cli(['run', long, '--seed', '1', '--inline', '--no-failure-file']);
     expect(r.code, r.stderr).toBe(2);
     expect(firstSaid(r)).toBe(
-      `npusim: ${long}: params.durationTicks: Expected at most 1000 s (1000000000000000 ticks), got 9000000000000000`,
+      `npusim: ${long}:1:92: params.durationTicks: Expected at most 1000 s (1000000000000000 ticks), got 9000000000000000`,
     );
     const set = await cli(['run', 'mixed', '--seed', '1', '--inline', '--set', 'durationTicks=1e16']);
     expect(set.code, set.stderr).toBe(2);
@@ -227,7 +227,7 @@ describe('JSON syntax errors', () => {
     // A byte order mark, as some editors write: read as the JSON after it.
     const bom = file(dir, 'bom.json', `\uFEFF${workload({ gpu: { dmaBytes: 0 } })}`);
     expect(await refused([bom])).toBe(
-      `npusim: ${bom}: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`,
+      `npusim: ${bom}:1:99: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`,
     );
     const topoBom = file(dir, 'topo-bom.json', '\uFEFF{"name": "t"}');
     expect(await refused(['mixed', '--topology', topoBom])).toMatch(
@@ -251,6 +251,140 @@ describe('JSON syntax errors', () => {
       `npusim: ${topo}: Expected JSON, got a key given twice: ${topo}:1:15:`,
     );
   });
+
+  // A workload as an author lays it out, one key or item a line; each test breaks one line of it.
+  const LAID_OUT = [
+    '{',
+    '  "name": "w",',
+    '  "description": "d",',
+    '  "headline": [',
+    '    {"label": "done", "counter": "dma.completed"},',
+    '    {"label": "issued", "counter": "dma.issued"},',
+    '    {"label": "faults", "counter": "dma.faulted"}',
+    '  ],',
+    '  "variants": [{"name": "small", "set": {"gpu.dmaBytes": 512}}],',
+    '  "params": {',
+    '    "tenants": [',
+    '      {"name": "vm1", "lpid": 1, "groups": [0], "pageSizes": ["2M"]},',
+    '      {',
+    '        "name": "vm2",',
+    '        "lpid": 2,',
+    '        "groups": "rest"',
+    '      }',
+    '    ]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
+  test("a field the schema refuses in a workload file is named FILE:LINE:COLUMN as a key given twice is: the key, or the list's item", async () => {
+    const dir = testTempDir('npusim-json-place-');
+    const broken = (name: string, from: string, to: string) => {
+      expect(LAID_OUT).toContain(from);
+      return file(dir, name, LAID_OUT.replace(from, to));
+    };
+    // An unknown key at the top: the key.
+    const top = broken('top.json', '  "description": "d",', '  "description": "d",\n  "qustion": "q",');
+    expect(await refused([top])).toBe(
+      `npusim: ${top}:4:3: qustion: Expected a workload field (one of: name, description, question, label, expect, ` +
+        'exposes, headline, premises, variants, params), got unknown key `qustion` (did you mean `question`?)',
+    );
+    // QA: an unknown key in a tenant of a long file.
+    const pageSize = broken('page-size.json', '"pageSizes": ["2M"]', '"pageSize": ["2M"]');
+    expect(await refused([pageSize])).toMatch(
+      new RegExp(
+        `^npusim: ${pageSize.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:12:49: params\\.tenants\\[0\\]\\.pageSize: Expected a tenant field \\(one of: .*\\), got unknown key \`pageSize\` \\(did you mean \`pageSizes\`\\?\\)$`,
+      ),
+    );
+    // A value of the wrong type: its key.
+    const lpid = broken('lpid.json', '"lpid": 2,', '"lpid": "2",');
+    expect(await refused([lpid])).toBe(
+      `npusim: ${lpid}:15:9: params.tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"`,
+    );
+    // A list's item that is wrong as a whole: the item.
+    const item = broken('item.json', '{"label": "faults", "counter": "dma.faulted"}', '"faults"');
+    expect(await refused([item])).toMatch(`npusim: ${item}:7:5: headline[2]: Expected an object`);
+    // A key of a variant's `set` holds a dot: found whole.
+    const set = broken('set.json', '"gpu.dmaBytes": 512', '"gpu.dmaByte": 512');
+    expect(await refused([set])).toMatch(
+      `npusim: ${set}:9:42: variants[0].set.gpu.dmaByte: Expected a gpu parameter (one of: `,
+    );
+    // A check after the schema (the headline's counter against the counters a run reports).
+    const counter = broken('counter.json', '"dma.issued"', '"dma.isued"');
+    expect(await refused([counter])).toMatch(
+      `npusim: ${counter}:6:25: headline[1].counter: Expected a counter name (nearest: dma.issued`,
+    );
+  });
+
+  test('each mistake of a workload file is at its line and column; one the file does not hold and a --set have none', async () => {
+    const dir = testTempDir('npusim-json-place-');
+    const many = file(
+      dir,
+      'many.json',
+      LAID_OUT.replace('"lpid": 2,', '"lpid": "2",')
+        .replace('"groups": "rest"', '"grups": "rest"')
+        .replace('"counter": "dma.issued"', '"counter": 5'),
+    );
+    const r = await cli(['run', many, '--seed', '1', '--duration', '1us', '--inline', '--no-failure-file']);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`npusim: ${many}:6:25: headline[1].counter: Expected a string, got 5`);
+    expect(lines.slice(1).map((line) => line.replace(/: Expected .*/, ''))).toEqual([
+      `  ${many}:15:9: params.tenants[1].lpid`,
+      // Missing: the file has no place for it.
+      `  ${many}: params.tenants[1].groups`,
+      `  ${many}:16:9: params.tenants[1].grups`,
+    ]);
+    // A --set on the file is named by the option, with no place in the file.
+    const good = file(dir, 'good.json', LAID_OUT);
+    expect(await refused([good, '--set', 'tenants[1].lpid="2"'])).toBe(
+      'npusim: --set tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"',
+    );
+    // The machine's checks of the file's own values (made once the topology is known) place them too.
+    const pages = file(
+      dir,
+      'pages.json',
+      LAID_OUT.replace(
+        '"lpid": 2,',
+        '"lpid": 2,\n        "processesPerGpu": 64,\n        "pagesPerProcess": 1048576,',
+      ),
+    );
+    expect(await refused([pages])).toMatch(
+      `npusim: ${pages}:17:9: params.tenants[1].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start`,
+    );
+    expect(
+      await refused([
+        good,
+        '--set',
+        'tenants[1].pagesPerProcess=1048576',
+        '--set',
+        'tenants[1].processesPerGpu=64',
+      ]),
+    ).toMatch(
+      `npusim: --set tenants[1].pagesPerProcess: Expected at most ${MAX_PAGES_AT_START} pages mapped at start`,
+    );
+  });
+
+  test('a field a topology file gets wrong is named FILE:LINE:COLUMN, each mistake at its own', async () => {
+    const dir = testTempDir('npusim-json-place-');
+    const spec = structuredClone(TOPOLOGY_PRESETS['witherspoon-4']) as unknown as {
+      name: string;
+      sockets: Record<string, unknown>[];
+      gpus: Record<string, unknown>[];
+    };
+    spec.name = 'mine';
+    spec.sockets[1]!.chipId = '8';
+    spec.gpus[2]!.sokcet = spec.gpus[2]!.socket;
+    const topo = file(dir, 'topo.json', JSON.stringify(spec, null, 2));
+    const r = await cli(['topo', topo]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(
+      r.stderr
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.replace(/: Expected .*/, '')),
+    ).toEqual([`npusim: ${topo}:11:7: sockets[1].chipId`, `  ${topo}:89:7: gpus[2].sokcet`]);
+  });
 });
 
 describe('fields', () => {
@@ -258,12 +392,12 @@ describe('fields', () => {
     const dir = testTempDir('npusim-fields-');
     const parms = file(dir, 'parms.json', JSON.stringify({ name: 'w', description: 'd', parms: {} }));
     expect(await refused([parms])).toBe(
-      `npusim: ${parms}: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
+      `npusim: ${parms}:1:31: parms: Expected a workload field (one of: name, description, question, label, expect, ` +
         'exposes, headline, premises, variants, params), got unknown key `parms` (did you mean `params`?)',
     );
     const lpd = file(dir, 'lpd.json', workload({ tenants: [{ name: 'a', lpd: 1, groups: 'all' }] }));
     expect(await refused([lpd])).toContain(
-      `npusim: ${lpd}: params.tenants[0].lpd: Expected a tenant field (one of: name, lpid, groups, `,
+      `npusim: ${lpd}:1:64: params.tenants[0].lpd: Expected a tenant field (one of: name, lpid, groups, `,
     );
     expect(await refused([lpd])).toContain('got unknown key `lpd` (did you mean `lpid`?)');
     // A key near no field: the field missing is named instead.
@@ -331,13 +465,15 @@ describe('fields', () => {
       const r = await cli(args(path));
       expect(r.code, r.stderr).toBe(2);
       const lines = r.stderr.trimEnd().split('\n');
+      // The JSON file's places have their line and column; a module's, its name alone.
+      const at = (place: string) => (path === json ? `${path}:${place}` : path);
       expect(lines[0]).toContain(
-        `npusim: ${path}: params.tenants[1].nmae: Expected a tenant field (one of: name,`,
+        `npusim: ${at('1:90')}: params.tenants[1].nmae: Expected a tenant field (one of: name,`,
       );
       expect(lines[0]).toMatch(/got unknown key `nmae` \(did you mean `name`\?\)$/);
       expect(lines.slice(1)).toEqual([
-        `  ${path}: params.tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"`,
-        `  ${path}: params.tenants[1].groups: Expected a list, \`all\` or \`rest\`, got \`rset\` (did you mean \`rest\`?)`,
+        `  ${at('1:101')}: params.tenants[1].lpid: Expected an integer from 0 to 4095, got the string "2"`,
+        `  ${at('1:112')}: params.tenants[1].groups: Expected a list, \`all\` or \`rest\`, got \`rset\` (did you mean \`rest\`?)`,
       ]);
     }
   });
@@ -368,9 +504,9 @@ describe('fields', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).not.toMatch(STACK_FRAME);
       expect(r.stderr.trimEnd().split('\n')).toEqual([
-        `npusim: ${topo}: sockets[0].chipId: Expected an integer from 0 to 127, got \`0\` (string)`,
-        `  ${topo}: gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key \`sokcet\` (did you mean \`socket\`?)`,
-        `  ${topo}: gpus[3].links[0].gpu: Expected the id of a peer GPU, got \`gpu9\` (string): unknown peer, no GPU has that id`,
+        `npusim: ${topo}:1:28: sockets[0].chipId: Expected an integer from 0 to 127, got \`0\` (string)`,
+        `  ${topo}:1:280: gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key \`sokcet\` (did you mean \`socket\`?)`,
+        `  ${topo}:1:558: gpus[3].links[0].gpu: Expected the id of a peer GPU, got \`gpu9\` (string): unknown peer, no GPU has that id`,
       ]);
     }
   });
@@ -379,7 +515,7 @@ describe('fields', () => {
     const dir = testTempDir('npusim-kinds-');
     const threads = file(dir, 'threads.json', workload({ host: { cpuThreads: '2' } }));
     expect(await refused([threads])).toBe(
-      `npusim: ${threads}: params.host.cpuThreads: Expected an integer from 1 to 64, got the string "2"`,
+      `npusim: ${threads}:1:100: params.host.cpuThreads: Expected an integer from 1 to 64, got the string "2"`,
     );
     expect(await refused(['mixed', '--set', 'host.cpuThreads=2.5'])).toBe(
       'npusim: --set host.cpuThreads: Expected an integer from 1 to 64, got 2.5',
@@ -387,19 +523,19 @@ describe('fields', () => {
     // QA: `durationTicks: '200us'`, as --duration takes it: the field counts ps, and what it means.
     const duration = file(dir, 'duration.json', workload({ durationTicks: '200us' }));
     expect(await refused([duration])).toBe(
-      `npusim: ${duration}: params.durationTicks: Expected an integer from 1 to 1000000000000000, got the string "200us" ` +
+      `npusim: ${duration}:1:92: params.durationTicks: Expected an integer from 1 to 1000000000000000, got the string "200us" ` +
         "(durationTicks is in ps: 200000000 for 200us; the command line's --duration takes 200us)",
     );
     // QA: one page size written without its list, as --set and the README write one, is shown as
     // the list of one.
     const one = file(dir, 'one.json', workload({ tenants: [{ ...tenant, pageSizes: '2M' }] }));
     expect(await refused([one])).toBe(
-      `npusim: ${one}: params.tenants[0].pageSizes: Expected a list, got the string "2M" (pageSizes is a list, even of one: ["2M"])`,
+      `npusim: ${one}:1:90: params.tenants[0].pageSizes: Expected a list, got the string "2M" (pageSizes is a list, even of one: ["2M"])`,
     );
     // A name written short is hinted with the name it shortens, as a slip is.
     const rate = file(dir, 'rate.json', workload({}, { headline: [{ label: 'r', rate: 'tce' }] }));
     expect(await refused([rate])).toBe(
-      `npusim: ${rate}: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\` (did you mean \`tce-hit\`?)`,
+      `npusim: ${rate}:1:56: headline[0].rate: Expected one of ats-hit, tce-hit, got \`tce\` (did you mean \`tce-hit\`?)`,
     );
   });
 
@@ -417,7 +553,7 @@ describe('fields', () => {
       }),
     );
     expect(await refused([lpid])).toBe(
-      `npusim: ${lpid}: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)`,
+      `npusim: ${lpid}:1:140: params.tenants[2].lpid: Expected an LPID no other tenant has, got 1 (tenants[0] has it)`,
     );
     expect(() =>
       parseParams({ tenants: [tenant, { name: 'vm1', lpid: 2, groups: 'rest' }] }, 'w.json: params'),
@@ -476,7 +612,7 @@ describe('fields', () => {
     const dir = testTempDir('npusim-names-');
     const long = file(dir, 'long.json', workload({}).replace('"name":"w"', `"name":"${'a'.repeat(300)}"`));
     expect(await refused([long])).toBe(
-      `npusim: ${long}: name: Expected a name of at most 64 characters, got 300`,
+      `npusim: ${long}:1:2: name: Expected a name of at most 64 characters, got 300`,
     );
     const variant = file(
       dir,
@@ -484,11 +620,11 @@ describe('fields', () => {
       workload({}, { variants: [{ name: 'v'.repeat(65), set: { 'gpu.dmaBytes': 512 } }] }),
     );
     expect(await refused([variant])).toBe(
-      `npusim: ${variant}: variants[0].name: Expected a name of at most 64 characters, got 65`,
+      `npusim: ${variant}:1:44: variants[0].name: Expected a name of at most 64 characters, got 65`,
     );
     const control = file(dir, 'escape.json', workload({ tenants: [{ ...tenant, name: 'vm\u001b[2J' }] }));
     expect(await refused([control])).toBe(
-      `npusim: ${control}: params.tenants[0].name: Expected a name of printable characters, got "vm\\u001b[2J" (a control character in it)`,
+      `npusim: ${control}:1:53: params.tenants[0].name: Expected a name of printable characters, got "vm\\u001b[2J" (a control character in it)`,
     );
   });
 });
