@@ -332,7 +332,8 @@ function optionFitting(errors: readonly (readonly Issue[])[]): { option: number 
  * ``Expected a list, `all` or `rest`, got `rset` (did you mean `rest`?)``.
  */
 function unionMessage(errors: readonly (readonly Issue[])[], value: unknown): string {
-  const options = errors.flatMap(expectedOf);
+  // Each option once: six object options read `an object, an object, ... or an object` (QA).
+  const options = [...new Set(errors.flatMap(expectedOf))];
   const names = errors.flatMap(literalsOf).filter((v) => typeof v === 'string');
   const listed =
     options.length <= 1

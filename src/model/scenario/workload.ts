@@ -142,15 +142,18 @@ const HEADLINE_KINDS = ['counter', 'latency', 'links', 'rate', 'nmmu', 'param'] 
  * `Invalid input`, having tried all six): ``headline[0].stat: Expected one of count, ..., got `p98` ``.
  */
 const headlineKind: ChooseOption = (path, value) => {
-  if (path.length !== 2 || path[0] !== 'headline' || value === null || typeof value !== 'object')
-    return undefined;
+  if (path.length !== 2 || path[0] !== 'headline') return undefined;
+  const figure = `a figure with a label and one of ${HEADLINE_KINDS.map((k) => `\`${k}\``).join(', ')}`;
+  // Not an object at all: what a figure is (QA: `an object` six times over, one per kind).
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { message: `Expected ${figure}, got ${shown(value)}` };
   const option = HEADLINE_KINDS.findIndex((k) => Object.hasOwn(value, k));
   if (option >= 0) return { option };
   // A kind's key misspelt (`countr`) is hinted as an unknown key is (QA: the keys alone were listed).
   const keys = Object.keys(value);
   const hint = keys.map((k) => didYouMean(k, HEADLINE_KINDS, { shortened: true })).find((h) => h !== '');
   return {
-    message: `Expected a figure with a label and one of ${HEADLINE_KINDS.map((k) => `\`${k}\``).join(', ')}, got the keys ${
+    message: `Expected ${figure}, got the keys ${
       keys.map((k) => `\`${k}\``).join(', ') || '(none)'
     }${hint ?? ''}`,
   };
