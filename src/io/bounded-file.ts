@@ -73,18 +73,30 @@ export function readBoundedFile(path: string, maxBytes: number, idleLimitMs = ID
  * link to one, is not.
  */
 function reachesAnonymousPipe(path: string): boolean {
+  return linkEnd(path, (target) => /^pipe:\[\d+\]$/.test(target)) !== undefined;
+}
+
+/**
+ * The link of the chain from `path` whose target `ends` takes (`pipe:[N]`, `socket:[N]`: no file
+ * of the file system), and that target; undefined where the chain ends elsewhere, or cannot be
+ * followed.
+ */
+function linkEnd(
+  path: string,
+  ends: (target: string) => boolean,
+): { link: string; target: string } | undefined {
   let p = path;
   try {
     for (let hop = 0; hop < 40; hop++) {
-      if (!lstatSync(p).isSymbolicLink()) return false;
+      if (!lstatSync(p).isSymbolicLink()) return undefined;
       const target = readlinkSync(p);
-      if (/^pipe:\[\d+\]$/.test(target)) return true;
+      if (ends(target)) return { link: p, target };
       p = resolve(dirname(p), target);
     }
   } catch {
-    // A link that cannot be followed is no anonymous pipe's.
+    // A link that cannot be followed ends at nothing of these.
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -94,18 +106,8 @@ function reachesAnonymousPipe(path: string): boolean {
  * that way was refused (QA).
  */
 function reachesStdinSocket(path: string): boolean {
-  let p = path;
-  try {
-    for (let hop = 0; hop < 40; hop++) {
-      if (!lstatSync(p).isSymbolicLink()) return false;
-      const target = readlinkSync(p);
-      if (/^socket:\[\d+\]$/.test(target)) return /^\/(proc\/(self|\d+)|dev)\/fd\/0$/.test(p);
-      p = resolve(dirname(p), target);
-    }
-  } catch {
-    // A link that cannot be followed reaches no socket.
-  }
-  return false;
+  const end = linkEnd(path, (target) => /^socket:\[\d+\]$/.test(target));
+  return end !== undefined && /^\/(proc\/(self|\d+)|dev)\/fd\/0$/.test(end.link);
 }
 
 /**

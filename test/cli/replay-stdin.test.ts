@@ -5,10 +5,11 @@
  * reproduce line that runs again (the file's run's own), not `npusim replay /dev/stdin`, whose
  * input is gone.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChildOutcome, cliChild, SOURCE_CLI_ENV } from '../support/cli-child.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -43,28 +44,11 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * The command with the failure file on its standard input through a pipe (`cat FILE | npusim
- * ...`: a child's stdin from Node's spawn is a socket, which /dev/stdin cannot open); resolved when
- * the child exits.
- */
-function piped(args: readonly string[]): Promise<ChildOutcome> {
+/** The child's exit code and everything it wrote, once it has exited. */
+function outcomeOf(
+  child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>,
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      'bash',
-      ['-c', 'cat "$F" | exec "$NODE" --enable-source-maps "$CLI" "$@"', 'bash', ...args],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          F: failureFile,
-          NODE: process.execPath,
-          CLI: process.env[SOURCE_CLI_ENV] ?? '',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -79,33 +63,45 @@ function piped(args: readonly string[]): Promise<ChildOutcome> {
 }
 
 /**
+ * The command with the failure file on its standard input through a pipe (`cat FILE | npusim
+ * ...`); resolved when the child exits.
+ */
+function piped(args: readonly string[]): Promise<ChildOutcome> {
+  const child = spawn(
+    'bash',
+    ['-c', 'cat "$F" | exec "$NODE" --enable-source-maps "$CLI" "$@"', 'bash', ...args],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        F: failureFile,
+        NODE: process.execPath,
+        CLI: process.env[SOURCE_CLI_ENV] ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return outcomeOf(child);
+}
+
+/**
  * The command with the failure file written to its standard input by this process, as a Node
  * script drives it: Node's spawn gives the child a socket there, which no path opens (ENXIO), so
  * it is read from its descriptor (io/bounded-file.ts). Resolved when the child exits.
  */
 function socketFed(args: readonly string[]): Promise<ChildOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', process.env[SOURCE_CLI_ENV] ?? '', ...args],
-      {
-        cwd: dir,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, marker: '' }));
-    child.stdin.end(readFileSync(failureFile));
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', process.env[SOURCE_CLI_ENV] ?? '', ...args],
+    {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  child.stdin.end(readFileSync(failureFile));
+  return outcomeOf(child);
 }
 
 describe('`-` as the failure file', () => {
