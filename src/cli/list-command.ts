@@ -13,6 +13,7 @@ import { BUG_NAMES, BUGS } from '../model/scenario/bugs.js';
 import { policyNotInProfile } from '../model/scenario/profile-policy.js';
 import { DEFAULT_PROFILE, PROFILES, type Profile, type ProfileName } from '../model/scenario/profiles.js';
 import type { Expectation, Workload } from '../model/scenario/workload.js';
+import { formatDuration } from '../report/duration.js';
 import { loadWorkloads } from '../runtime/workload-registry.js';
 
 const expectsText = (e: Expectation) => (e === 'clean' ? 'clean' : e.join(' or '));
@@ -34,7 +35,8 @@ export function runLines(w: Workload): string[] {
   // An expectation of `clean` is judged only beside variants (run-command.ts): a workload with
   // none says nothing of it (QA: atsd-hang's list line said `expects clean` of a run never judged).
   const expects = ownRunJudged(w) ? `, expects ${expectsText(w.expect)}` : '';
-  const own = `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile ${DEFAULT_PROFILE}${expects}${policyNote(DEFAULT_PROFILE, w.params.policy)})`;
+  // Its length too, as the option that sets it (QA: how long a run is was in `--json` alone).
+  const own = `own run ${w.label ?? 'as declared'} (--duration ${formatDuration(w.params.durationTicks)}, --policy ${w.params.policy}, --profile ${DEFAULT_PROFILE}${expects}${policyNote(DEFAULT_PROFILE, w.params.policy)})`;
   return [
     own,
     ...w.variants.map((v) => {
@@ -104,6 +106,7 @@ export async function listJson(): Promise<string> {
       // The text's `own run` line as data (QA: --json lacked it).
       ownRun: {
         label: w.label ?? null,
+        durationTicks: w.params.durationTicks,
         policy: w.params.policy,
         profile: DEFAULT_PROFILE,
         ...(ownRunJudged(w) ? { expect: w.expect } : {}),

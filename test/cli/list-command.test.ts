@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { listJson, listText, runLines } from '../../src/cli/list-command.js';
 import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
+import { formatDuration } from '../../src/report/duration.js';
 import { workloads } from '../../workloads/index.js';
 
 const byName = (name: string) => {
@@ -33,7 +34,7 @@ describe('npusim list: each workload with its own run and its variants', () => {
   test("multi-tenant's own run says its policy, profile and expectation, before its variants (QA: only --json and the run's header did)", async () => {
     const lines = await block('multi-tenant');
     expect(lines).toContain(
-      'own run per-gpu-isolated (--policy per-gpu-isolated, --profile fixed, expects clean)',
+      'own run per-gpu-isolated (--duration 200us, --policy per-gpu-isolated, --profile fixed, expects clean)',
     );
     const own = lines.findIndex((l) => l.startsWith('own run '));
     expect(own).toBeLessThan(lines.findIndex((l) => l.startsWith('variant per-gpu: ')));
@@ -50,12 +51,14 @@ describe('npusim list: each workload with its own run and its variants', () => {
       const judged = w.variants.length > 0 || w.expect !== 'clean';
       const expects = judged ? `, expects ${w.expect === 'clean' ? 'clean' : w.expect.join(' or ')}` : '';
       expect(runLines(w)[0]).toBe(
-        `own run ${w.label ?? 'as declared'} (--policy ${w.params.policy}, --profile fixed${expects})`,
+        `own run ${w.label ?? 'as declared'} (--duration ${formatDuration(w.params.durationTicks)}, --policy ${w.params.policy}, --profile fixed${expects})`,
       );
       expect(text, w.name).toContain(runLines(w)[0]);
     }
     // No variants, `expect` clean: nothing judges it, and the line says nothing of it (QA).
-    expect(runLines(byName('atsd-hang'))[0]).toBe('own run as declared (--policy per-gpu, --profile fixed)');
+    expect(runLines(byName('atsd-hang'))[0]).toBe(
+      'own run as declared (--duration 300us, --policy per-gpu, --profile fixed)',
+    );
   });
 
   test('--json carries the own run as the text says it', async () => {
@@ -65,11 +68,17 @@ describe('npusim list: each workload with its own run and its variants', () => {
     const of = (name: string) => json.workloads.find((w) => w.name === name)!.ownRun;
     expect(of('multi-tenant')).toEqual({
       label: 'per-gpu-isolated',
+      durationTicks: 200_000_000,
       policy: 'per-gpu-isolated',
       profile: 'fixed',
       expect: 'clean',
     });
-    expect(of('atsd-hang')).toEqual({ label: null, policy: 'per-gpu', profile: 'fixed' });
+    expect(of('atsd-hang')).toEqual({
+      label: null,
+      durationTicks: 300_000_000,
+      policy: 'per-gpu',
+      profile: 'fixed',
+    });
   });
 
   test("a variant whose policy its profile's releases never formed says so in its line (QA: guest-atsd's as-shipped, per-gpu on v5.12, only warned at run time)", async () => {
