@@ -401,7 +401,7 @@ function changeText(r: CompareRow): string {
       ? `${r.change >= 0 ? '+' : '-'}${formatTime(Math.abs(r.change))}`
       : r.unit === 'ratio'
         ? `${sign}${shownDecimals(r.change * 100, 2)} pts`
-        : `${sign}${value(r, r.change)}`;
+        : `${sign}${value(r, r.change)}${perSecondOfText(r)}`;
   // To one decimal, as a percentage prints; a change that is not 0 but would print as 0 to two
   // significant digits (QA: `-0.01 pts (-0.0%)` for 99.4 % to 99.4 %; now `(-0.010%)`).
   const rel =
@@ -409,6 +409,15 @@ function changeText(r: CompareRow): string {
       ? ''
       : ` (${r.changeRatio >= 0 ? '+' : ''}${shownDecimals(r.changeRatio * 100, 1)}%)`;
   return `${abs}${rel}`;
+}
+
+/**
+ * `/s` after a headline rate's change, whose cells print the workload's own text (`19.43M/s`), so
+ * the change reads in their unit (QA: `19.43M/s 19.33M/s -100.0k`); an engine rate's figure names
+ * its unit (`events per second`) and its cells are bare.
+ */
+function perSecondOfText(r: CompareRow): string {
+  return r.unit === 'per-second' && r.text !== undefined ? '/s' : '';
 }
 
 /**

@@ -731,6 +731,14 @@ describe('compare: each socket and each link', () => {
         .rows.filter((x) => x.section === 'headline')
         .map((x) => x.unit),
     ).toEqual(texts.map(([, , unit]) => unit));
+    // A headline rate's change reads in its cells' unit (QA: `19.43M/s 19.33M/s -100.0k`).
+    const slower = {
+      ...old,
+      headline: old.headline.map((f) => (f.label === 'f3' ? { ...f, value: 1.13e6, text: '1.13M/s' } : f)),
+    };
+    expect(formatComparison(compareResults('A.json', old, 'B.json', slower))).toMatch(
+      /1\.23M\/s +1\.13M\/s +-100\.0k\/s \(-8\.1%\)/,
+    );
   });
 
   it('a headline figure of words or with a unit keeps its bracket below too, so no row passes 100 columns', () => {
