@@ -40,6 +40,9 @@ export default defineWorkload({
     'link-disable-after-reset',
     'bar0-filter',
   ],
+  // Its own run's groups are per-gpu-isolated, where the switch leaves the links up (QA: a run with
+  // it read NOT as expected, the switch exposed by tenant-isolation alone).
+  exposes: [{ bug: 'links-enabled-per-gpu', rules: ['isolation.peer'] }],
   headline: [
     { label: 'IOMMU groups', param: 'policy' },
     { label: 'guests', param: 'tenants' },

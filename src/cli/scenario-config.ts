@@ -226,7 +226,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
     if (!isBugName(bug))
       found.push({
         field: '--bug',
-        message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${didYouMean(bug, BUG_NAMES)}`,
+        message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${didYouMean(bug, BUG_NAMES, { shortened: true })}`,
       });
     // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
     else if (args.bugs.indexOf(bug) !== i)
@@ -235,7 +235,7 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({
       field: '--profile',
-      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}${didYouMean(args.profile, Object.keys(PROFILES))}`,
+      message: `Expected one of ${Object.keys(PROFILES).join(', ')}, got ${gotText(args.profile)}${didYouMean(args.profile, Object.keys(PROFILES), { shortened: true })}`,
     });
   } else {
     // A switch the run's profile already carries, typed or its variant's (carried-bugs.ts):

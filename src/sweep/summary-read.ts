@@ -237,6 +237,7 @@ const sweepExpectation = z.strictObject({
   variant: z.string(),
   by: z.string().optional(),
   expect: z.union([z.literal('clean'), z.array(z.string())]),
+  byBugs: z.array(z.string()).optional(),
   met: whole,
 });
 

@@ -18,12 +18,17 @@ export interface SweepJudge {
 
 /** A summary's verdicts: the variant, what it expects, and how many of the seeds run met it. */
 export interface SweepExpectation extends SweepJudge {
+  /** What the variant expects, with the rules its workload exposes for the sweep's acting --bug. */
   expect: Expectation;
+  /** The --bug switches whose exposed rules `expect` holds (model/scenario/bug-expectation.ts). */
+  byBugs?: string[];
   /** Seeds whose run found what the variant expects (a crashed or stopped seed never does). */
   met: number;
 }
 
 /** `variant per-gpu, this sweep: --policy per-gpu`, `variant per-gpu`: which run the seeds are. */
 export function sweepJudgeText(j: SweepJudge): string {
-  return `variant ${j.variant}${j.by === undefined ? '' : `, this sweep: ${j.by}`}`;
+  const bugs = 'byBugs' in j && Array.isArray(j.byBugs) ? j.byBugs : [];
+  const exposes = bugs.length === 0 ? '' : `, exposes ${bugs.map((b) => `--bug ${b}`).join(' ')}`;
+  return `variant ${j.variant}${j.by === undefined ? '' : `, this sweep: ${j.by}`}${exposes}`;
 }

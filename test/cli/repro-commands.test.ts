@@ -360,6 +360,15 @@ describe('run: failure files', () => {
       ['run', '--bug', 'single-flsh'],
       /--bug: Expected one of .*, got `single-flsh` \(did you mean `single-flush`\?\)/,
     ],
+    // A value written short gets it too, as in a workload file (QA: `shipped` had none).
+    [
+      ['run', '--profile', 'shipped'],
+      /--profile: Expected one of as-shipped, fixed, got `shipped` \(did you mean `as-shipped`\?\)/,
+    ],
+    [
+      ['run', '--bug', 'local-npu'],
+      /--bug: Expected one of .*, got `local-npu` \(did you mean `local-npu-only`\?\)/,
+    ],
     [['run', '--failures', 'package.json/dir/x'], /--failures: .*package\.json` is a file, not a directory/],
     [['run', '--failures', 'x', '--no-failure-file'], /at most one of/],
     [['sweep', 'stress'], /--seeds: Expected the seeds to sweep/],

@@ -1018,6 +1018,32 @@ describe('a sweep that is a variant', () => {
     );
   });
 
+  test('a variant sweep with a --bug its workload exposes is judged by the rules exposed, as each seed is (QA: clean, 3 of 3 as expected)', async () => {
+    const args = [
+      'sweep',
+      'tce-storm',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '20us',
+      '--jobs',
+      '1',
+      '--no-failure-file',
+    ];
+    const r = await cli([...args, '--variant', 'page-kills', '--bug', 'tce-kill-no-advance', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as SweepSummary).expectation).toEqual({
+      variant: 'page-kills',
+      expect: ['translation.stale-tce'],
+      byBugs: ['tce-kill-no-advance'],
+      met: 2,
+    });
+    const text = await cli([...args, '--variant', 'page-kills', '--bug', 'tce-kill-no-advance']);
+    expect(unwrapped(text.stdout, 4)).toContain(
+      '  expected (variant page-kills, exposes --bug tce-kill-no-advance): translation.stale-tce: 2 of 2 seeds as expected\n',
+    );
+  });
+
   test('a variant sweep text says the seeds that missed; shards merge their verdicts', () => {
     const expectation: NonNullable<SweepSummary['expectation']> = {
       variant: 'per-gpu',

@@ -11,6 +11,25 @@ const tceStorm = workloads.find((w) => w.name === 'tce-storm')!;
 const own = parseParams(tceStorm.params, 'tce-storm');
 
 describe('expectation under --bug switches', () => {
+  it("multi-tenant's own run (per-gpu-isolated) exposes links-enabled-per-gpu; its per-gpu variant leaves it inert (QA)", () => {
+    const mt = workloads.find((w) => w.name === 'multi-tenant')!;
+    const params = parseParams(mt.params, 'multi-tenant');
+    expect(expectationUnderBugs(mt.expect, mt.exposes, { bugs: ['links-enabled-per-gpu'], params })).toEqual([
+      'isolation.peer',
+    ]);
+    const perGpu = mt.variants.find((v) => v.name === 'per-gpu')!;
+    const variantParams = parseParams(
+      applySets(mt.params, perGpu.set, (p) => p),
+      'multi-tenant',
+    );
+    expect(
+      expectationUnderBugs(perGpu.expect, mt.exposes, {
+        bugs: ['links-enabled-per-gpu'],
+        params: variantParams,
+      }),
+    ).toEqual(['isolation.peer']);
+  });
+
   it('a switch the workload exposes: its rules are expected, beside the declared ones', () => {
     expect(
       expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['tce-kill-no-advance'], params: own }),
