@@ -180,7 +180,7 @@ async function replayAndReport(
   const failed = writeOutputs(files, io.stderr);
   if (r.signalled !== undefined) sayInterrupted(r, io);
   else {
-    const status = replayStatus(r);
+    const status = replayStatus(r, args.file);
     // Wrapped under its text at 100 columns (a replay that did not reproduce said it in 227).
     if (status !== undefined) io.stderr.write(sayText(status.replace(/^npusim: /, '')));
   }
@@ -281,8 +281,12 @@ function sayInterrupted(r: ReplayOutcome, io: CliIo): void {
  * which needs the run, catches them), so it blames npusim only for a file it wrote as it is (QA).
  * Undefined for a clean replay, which ends quietly as a clean run does.
  */
-export function replayStatus(r: ReplayOutcome): string | undefined {
-  if (r.exitCode === EXIT.notReproduced) return notReproducedLine(r.file.npusim);
+export function replayStatus(r: ReplayOutcome, path?: string): string | undefined {
+  if (r.exitCode === EXIT.notReproduced) {
+    const line = notReproducedLine(r.file.npusim);
+    const renamed = path === undefined ? undefined : seedNameMismatch(path, r.file.seed);
+    return renamed === undefined ? line : `${line} (${renamed})`;
+  }
   if (r.crash !== undefined)
     return `npusim: crash (exit ${r.exitCode}): actor ${r.crash.actor} crashed at tick ${r.crash.tick}: ${r.crash.message}`;
   const result = r.result;
@@ -331,6 +335,17 @@ function evidenceLines(r: ReplayOutcome): string[] {
     for (const h of v.history) out.push(`    | ${h}`);
   }
   return out;
+}
+
+/**
+ * Where a failure file's name (npusim names it WORKLOAD-seedN-RULE-DIGEST.json) says another seed
+ * than the one it holds, that sign of a hand edit, in words; undefined otherwise (QA: a copy whose
+ * seed was edited from 15 to 16 read as a build's fault).
+ */
+export function seedNameMismatch(path: string, seed: number): string | undefined {
+  const named = /-seed(\d+)-[^/]*\.json$/i.exec(path)?.[1];
+  if (named === undefined || Number(named) === seed) return undefined;
+  return `its name says seed ${named}, and it holds seed ${seed}: an edit by hand, the likeliest cause`;
 }
 
 /**

@@ -212,6 +212,14 @@ describe('run: failure files', () => {
     const bad = JSON.parse(diverged.stdout) as { replay: { reproduced: boolean; mismatches: string[] } };
     expect(bad.replay.reproduced).toBe(false);
     expect(bad.replay.mismatches).toEqual([expect.stringContaining('expected digest 0123456789abcdef')]);
+    // Its seed edited as well: the file's name (seed 1) says which cause to suspect (QA).
+    writeFileSync(path, JSON.stringify({ ...f, seed: 2 }));
+    const edited = await cli(['replay', path]);
+    expect(edited.code).toBe(5);
+    expect(unwrapped(edited.stderr, 8)).toContain(
+      '(its name says seed 1, and it holds seed 2: an edit by hand, the likeliest cause)',
+    );
+    expect(diverged.stderr).not.toContain('its name says seed');
   });
 
   test('replay: its header comes before the run, and the run shows progress on stderr as `run` does; with --json stdout is the JSON alone', async () => {
