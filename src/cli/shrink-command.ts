@@ -131,7 +131,7 @@ async function shrinkAndWrite(
   const ended = outcome.stopped
     ? `stopped after ${runs(outcome.runs)}`
     : outcome.budgetUsedUp
-      ? `budget of ${runs(budget)} used up${outcome.lastPass === undefined ? '' : ` in ${outcome.lastPass}`} (the result may shrink further)`
+      ? `budget of ${runs(budget)} used up${outcome.lastPass === undefined ? '' : ` in ${outcome.lastPass}`}${outcome.finalCut === undefined ? '' : `, its last run the result's cut (${outcome.finalCut})`} (the result may shrink further)`
       : `done after ${runs(outcome.runs)}`;
   io.stderr.write(sayText(`shrink ${ended}; ${best(outcome.after)}`));
   interrupt.runOver();

@@ -107,6 +107,11 @@ export interface ShrinkOutcome {
   budgetUsedUp: boolean;
   /** The phase and pass of the last candidate run (`choices: zero spans`), if any ran. */
   lastPass: string | undefined;
+  /**
+   * With `budgetUsedUp`: the pass of the run held back for the result's last cut (`scenario: end at
+   * the first finding`), when it ran after `lastPass` ran out, so the last progress line names it.
+   */
+  finalCut?: string;
   /** Candidates kept: 0 when the result is the original's run, nothing reduced. */
   kept: number;
   /**
@@ -212,6 +217,7 @@ export async function shrinkFailure(
   s.holdToOriginal();
   const last = s.finalCut();
   if (last !== undefined) await s.tryConfig(last.config, last.pass, 'scenario', true, true);
+  const cutAfter = s.budgetUsedUp && last !== undefined && ranOutIn !== s.lastPass ? s.lastPass : undefined;
   if (s.budgetUsedUp) s.lastPass = ranOutIn;
   const best = s.best;
   const result = best.result;
@@ -235,6 +241,7 @@ export async function shrinkFailure(
     stopped: s.stopped,
     budgetUsedUp: s.budgetUsedUp,
     lastPass: s.lastPass,
+    ...(cutAfter === undefined ? {} : { finalCut: cutAfter }),
     kept: s.kept,
     liveness:
       want.liveness && start.liveness !== undefined && best.liveness !== undefined

@@ -170,9 +170,13 @@ describe('shrink', () => {
     // A budget that ran out mid-pass says so, and how to go on: not "done".
     const cut = await cli(['shrink', path, '--out', join(dir, 'cut.json'), '--budget', '8']);
     expect(cut.code).toBe(0);
-    expect(unwrapped(cut.stderr, 8).trim().split('\n').at(-1)).toMatch(
-      /^npusim: shrink budget of 8 runs used up in scenario: [a-zA-Z ]+ \(the result may shrink further\); best /,
+    // The pass that ran out, and the run held back for the result's cut, which the last progress
+    // line names (QA: it named one pass, the closing line another, and neither said why).
+    const closing = unwrapped(cut.stderr, 8).trim().split('\n');
+    expect(closing.at(-1)).toMatch(
+      /^npusim: shrink budget of 8 runs used up in scenario: [a-zA-Z ]+, its last run the result's cut \(scenario: end at the first finding\) \(the result may shrink further\); best /,
     );
+    expect(closing.at(-2)).toMatch(/^npusim: shrink 8\/8 runs, scenario: end at the first finding; best /);
     expect(cut.stdout).toMatch(/,\s+8 runs,\s+budget used up \(it may shrink further\)\n +before +after\n/);
     expect(cut.stdout).toContain(`shrink it further with:\nnpusim shrink ${join(dir, 'cut.json')}\n`);
     // Progress lines are printed at most once a second; the last line always says where it ended.
