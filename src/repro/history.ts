@@ -228,6 +228,21 @@ function inHex(field: string, v: number): boolean {
   return ADDRESS_FIELDS.includes(field) || v > 0xffff;
 }
 
+/**
+ * A field's value as a history line prints it: a number by inHex, inside an object or a list too
+ * (an ATSD's `inv={...,"start":0x700200010000}`, where the PTE lines print `va=0x700200010000`:
+ * QA, the same address in decimal beside them could not be matched by eye); anything else as JSON.
+ */
+function valueText(field: string, v: unknown): string {
+  if (typeof v === 'number') return inHex(field, v) ? `0x${v.toString(16)}` : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => valueText(field, x)).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${valueText(k === 'start' ? 'va' : k, x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 export function formatHistory(lines: readonly HistoryLine[]): string {
   const w = Math.max(0, ...lines.map((l) => l.actor.length));
   const f = Math.max(0, ...lines.map((l) => l.from.length));
@@ -240,10 +255,7 @@ export function formatHistory(lines: readonly HistoryLine[]): string {
       // is left out, not printed `registers=undefined` (QA); a message with none ends at its kind.
       const fields = Object.entries(l.fields)
         .filter(([, v]) => v !== undefined)
-        .map(
-          ([k, v]) =>
-            ` ${k}=${typeof v === 'number' && inHex(k, v) ? `0x${v.toString(16)}` : JSON.stringify(v)}`,
-        )
+        .map(([k, v]) => ` ${k}=${valueText(k, v)}`)
         .join('');
       return `${gap}  ${formatTime(l.tick).padStart(10)}  ${l.actor.padEnd(w)} <- ${l.from.padEnd(f)}  ${l.kind}${fields}`;
     })

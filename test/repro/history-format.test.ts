@@ -31,6 +31,25 @@ describe('history lines', () => {
     );
   });
 
+  test("an address inside an object or a list is in hex too, as the PTE lines' va is (QA: `start` in decimal)", () => {
+    const text = formatHistory([
+      {
+        tick: 14_880_000,
+        actor: 'gpu2',
+        from: 'chip0',
+        kind: 'ATSD_INVALIDATE',
+        fields: {
+          npu: 0,
+          inv: { kind: 'range', lpid: 2, pid: 3, start: 123_153_892_311_040, sizeBytes: 65_536 },
+          regs: [0, 1],
+        },
+      },
+    ]);
+    expect(text).toContain(
+      'ATSD_INVALIDATE npu=0 inv={"kind":"range","lpid":2,"pid":3,"start":0x700200010000,"sizeBytes":0x10000} regs=[0,1]',
+    );
+  });
+
   test('a field the message does not carry is left out, and a message with none ends at its kind (QA: `registers=undefined`, a trailing space)', () => {
     const text = formatHistory([
       {
