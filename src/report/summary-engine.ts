@@ -284,7 +284,7 @@ export function placementHint(result: RunResult): string | undefined {
     return `hint: other processes held the cores (the workers turned their spinning off ${turnedOff} ${turnedOff === 1 ? 'time' : 'times'}: their partners were descheduled); on a busy machine \`--inline\` is faster`;
   }
   const held = heldCoresText(result);
-  if (held !== undefined) return `hint: ${held}; on a busy machine \`--inline\` is faster`;
+  if (held !== undefined) return `hint: ${held}; \`--inline\` is faster here`;
   if (e.placement === '1' && result.free === undefined) {
     return 'hint: `--workers 1` hosts every actor on one worker thread, the inline engine plus a thread hop: `--inline` runs the same placement without the thread';
   }
@@ -317,9 +317,10 @@ const LONG_RUN_TICKS = 6_000_000_000;
  * Where the workers had a core each yet waited long (waits of 1 ms and more, over a quarter of the
  * run's wall time for one of them), what that says: their partners were descheduled, other
  * processes holding the cores (QA: `--workers 2` ran 3.7 x slower than inline on a machine with 9
- * to 14 runnable threads and said nothing, its spinning never turned off). Undefined otherwise:
- * such waits are the partner not running (README: waits of milliseconds), which with more workers
- * than cores is the placement's own doing, said by its own hint.
+ * to 14 runnable threads and said nothing, its spinning never turned off). A short run's partners
+ * compiling wait so too, and there too --inline is the faster. Undefined otherwise: such waits are
+ * the partner not running (README: waits of milliseconds), which with more workers than cores is
+ * the placement's own doing, said by its own hint.
  */
 function heldCoresText(result: RunResult): string | undefined {
   const e = result.engine;
@@ -330,7 +331,8 @@ function heldCoresText(result: RunResult): string | undefined {
     (w.waits?.ms ?? []).reduce((sum, ms, b) => (b >= LONG_WAIT_BUCKET ? sum + ms : sum), 0);
   const worst = Math.max(...e.workers.map(longMs));
   if (worst < result.wallMs * HELD_SHARE) return undefined;
-  return `other processes held the cores (a worker waited ${formatWall(worst)} of the run's ${formatWall(result.wallMs)} in waits of 1 ms or more, its partner descheduled)`;
+  // Not said to be other processes: a short run's partners also wait out each other's compiling.
+  return `a worker with a core of its own waited ${formatWall(worst)} of the run's ${formatWall(result.wallMs)} in waits of 1 ms or more, its partner not running (other processes held the cores, or it was compiling)`;
 }
 
 /** The first wait bucket of 1 ms and more (WAIT_BOUNDS_MS: 0.01, 0.1, 1, 10 ms). */

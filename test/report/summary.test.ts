@@ -575,7 +575,7 @@ describe('summary', () => {
         '  hint: '.length,
       );
     expect(summary(250)).toContain(
-      "  hint: other processes held the cores (a worker waited 250 ms of the run's 1.00 s in waits of 1 ms or more, its partner descheduled); on a busy machine `--inline` is faster\n",
+      "  hint: a worker with a core of its own waited 250 ms of the run's 1.00 s in waits of 1 ms or more, its partner not running (other processes held the cores, or it was compiling); `--inline` is faster here\n",
     );
     expect(summary(249)).not.toContain('hint:');
   });
