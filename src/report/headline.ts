@@ -7,7 +7,7 @@
 import { unitOfMetric } from '../metrics/histogram.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
-import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
+import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
@@ -262,8 +262,12 @@ export function judgeExpectation(
   else if (expect === 'clean') met = rules.length === 0;
   else met = rules.length > 0 && rules.every((rule) => (expect as readonly string[]).includes(rule));
   // The switches that made it (the acting ones: an inert one adds no rule).
-  const byBugs = (exposes ?? []).filter((e) => result.config.bugs.includes(e.bug)).map((e) => e.bug);
-  return { expect, found, met, ...(expect === declared ? {} : { byBugs }) };
+  return {
+    expect,
+    found,
+    met,
+    ...(expect === declared ? {} : { byBugs: exposedBugs(exposes, result.config.bugs) }),
+  };
 }
 
 /** `clean`, or `violation: 9269 (isolation.peer)`: the status, how many findings, of which rules. */

@@ -30,3 +30,8 @@ export function expectationUnderBugs(
   }
   return [...rules];
 }
+
+/** The run's `--bug` switches the workload exposes: those an expectation under them names. */
+export function exposedBugs(exposes: Workload['exposes'], bugs: readonly BugName[]): BugName[] {
+  return (exposes ?? []).filter((e) => bugs.includes(e.bug)).map((e) => e.bug);
+}
