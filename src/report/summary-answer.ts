@@ -66,6 +66,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       expected: own === undefined ? '' : expectedCell(own.expect, own.met, result.status, style),
       headline: result.headline ?? [],
       digest: result.digest,
+      byBugs: own?.byBugs,
     },
     ...variants.map((v) => ({
       name: v.name,
@@ -73,6 +74,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       expected: expectedCell(v.expectation.expect, v.expectation.met, v.status, style),
       headline: v.headline,
       digest: v.digest,
+      byBugs: v.expectation.byBugs,
     })),
   ];
   out.push(
@@ -102,6 +104,7 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
       ? table(rows, { indent: 2, rightAlign: [] })
       : fittedTables(rows, { indent: 2, columns })),
   );
+  out.push(...expectedByBugs(runs, wrap));
   if (result.sameAsVariant === undefined && ownLabel.description !== undefined)
     out.push(...wrap(`  ${runs[0]!.name}: `, ownLabel.description, 4));
   for (const v of variants) {
@@ -124,6 +127,24 @@ export function answerSection(result: RunResult, style: Style, columns?: number)
   // The variants' premises are not this run's (one on another profile has no BAR0 filter).
   out.push(...restsOn(result, ' (this run)', wrap));
   return out;
+}
+
+/**
+ * Under the table, the columns whose `expected` row a `--bug` switch the workload exposes made
+ * (their declared expectation, as their cells, would read otherwise), a line per set of switches:
+ * the table's cells name no switch, to stay narrow (QA: `tce-storm --bug tce-kill-no-advance`'s
+ * own column read `translation.stale-tce: as expected` of a run declared clean).
+ */
+function expectedByBugs(runs: readonly { name: string; byBugs?: readonly string[] }[], wrap: Wrap): string[] {
+  const byBugs = new Map<string, string[]>();
+  for (const r of runs) {
+    if (r.byBugs === undefined || r.byBugs.length === 0) continue;
+    const key = r.byBugs.map((b) => `--bug ${b}`).join(' ');
+    byBugs.set(key, [...(byBugs.get(key) ?? []), r.name]);
+  }
+  return [...byBugs].flatMap(([bugs, names]) =>
+    wrap('  expected ', `under ${bugs}, which the workload exposes: ${names.join(', ')}`, 4),
+  );
 }
 
 /**

@@ -42,6 +42,20 @@ describe('expectation under --bug switches', () => {
     ).toEqual(['isolation.dma', 'translation.stale-tce']);
   });
 
+  it('a switch whose rules the run was declared to find already: the declaration itself stands (QA)', () => {
+    const declared = ['translation.stale-tce'] as const;
+    const got = expectationUnderBugs([...declared], tceStorm.exposes, {
+      bugs: ['tce-kill-no-advance'],
+      params: own,
+    });
+    expect(got).toEqual(['translation.stale-tce']);
+    // The same array: a judgement tells the switch made nothing by `expect === declared`.
+    const same = ['translation.stale-tce' as const];
+    expect(expectationUnderBugs(same, tceStorm.exposes, { bugs: ['tce-kill-no-advance'], params: own })).toBe(
+      same,
+    );
+  });
+
   it('no switch, a switch the workload does not expose, or one with nothing to act on: the declaration stands', () => {
     expect(expectationUnderBugs('clean', tceStorm.exposes, { bugs: [], params: own })).toBe('clean');
     expect(expectationUnderBugs('clean', tceStorm.exposes, { bugs: ['single-flush'], params: own })).toBe(
