@@ -183,15 +183,20 @@ function labelParts(label: string, split: boolean): { name: string; description?
 
 /**
  * What the answer rests on (model/scenario/premises.ts), under the answer, a premise a line: a
- * clean isolation verdict is only as good as these, and the run cannot test them (QA).
+ * clean isolation verdict is only as good as these, and the run cannot test them (QA). Under a run
+ * that found something, they bound only what it did not find, and the heading says so.
  */
 function restsOn(result: RunResult, whose: string, wrap: Wrap): string[] {
   const premises = result.premises ?? [];
   if (premises.length === 0) return [];
   // A lettered premise's continuation under its text, past its `(a) `.
   const voided = voidedByFirmware(result);
+  // A finding needs none of them (a peer access seen is one made); what they bound is the claim
+  // that nothing more was there (QA: a violation verdict listed them as if it rested on them).
+  const head =
+    violationTotal(result) + livenessTotal(result) > 0 ? 'what it did not find rests on' : 'rests on';
   return [
-    `rests on${whose}:`,
+    `${head}${whose}:`,
     ...premises.flatMap((p) => wrap('  ', p.text, /^\([a-z]\) /.test(p.text) ? 6 : 4)),
     ...(voided === undefined ? [] : wrap('  ', voided, 4)),
   ];

@@ -95,6 +95,10 @@ describe('described result: premises', () => {
         `\\n {2}but not for the GPUs whose firmware a guest updated \\(${found} isolation\\.firmware findings?: gpu\\d+[^)]*\\): \\(a\\) and \\(b\\) are void there`,
       ),
     );
+    // Its findings need no premise: they bound only what it did not find (QA: a violation verdict
+    // listed them under a plain `rests on:`).
+    expect(text).toContain('\nwhat it did not find rests on:\n  (a) ');
+    expect(text).not.toContain('\nrests on:');
     // Where no guest updated any, nothing is void.
     expect(formatSummary(described('as-shipped'), { color: false })).not.toContain('but not for the GPUs');
   });

@@ -56,7 +56,7 @@ const copied = (line: string) => /^\s*\| /.test(line) || line.startsWith('reprod
 
 /** What may start at column 0: a section's heading, never a continuation. */
 const HEADINGS =
-  /^(npusim |question: |answer|expected \(|rests on|checks: |contention|latencies:|engine:|reproduce: |$)/;
+  /^(npusim |question: |answer|expected \(|rests on|what it did not find rests on|checks: |contention|latencies:|engine:|reproduce: |$)/;
 
 // Each of these printed prose lines past 100 columns before the summary wrapped them (QA).
 const RUNS: Run[] = [
