@@ -20,6 +20,7 @@ import {
   variantEngineFigures,
   waitBucketTexts,
 } from './summary-engine.js';
+import { msText } from './summary-text.js';
 import { variantsAlikeText } from './variants-alike.js';
 
 export function engineTable(result: RunResult): string {
@@ -56,8 +57,8 @@ export function engineTable(result: RunResult): string {
           ],
           e.workers.map((w) => [
             w.actor,
-            w.busyMs.toFixed(0),
-            w.parkedMs.toFixed(0),
+            msText(w.busyMs),
+            msText(w.parkedMs),
             String(w.parks),
             w.parksTimedOut === undefined
               ? ''

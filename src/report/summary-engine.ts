@@ -375,8 +375,7 @@ export function lambdaText(w: RunResult['engine']['workers'][number]): string {
   if (w.lambdaAtParkedPerPark === undefined || w.parkedUsPerPark === undefined) return assumed;
   const us = w.parkedUsPerPark;
   // Parks run from tens of microseconds (a futex wake-up) to the 20 ms bound.
-  const per =
-    us < 1000 ? `${Math.round(us)} us` : us < 10_000 ? `${(us / 1000).toFixed(1)} ms` : formatWall(us / 1000);
+  const per = us < 1000 ? `${Math.round(us)} us` : formatWall(us / 1000);
   return `${assumed} (${w.lambdaAtParkedPerPark.toFixed(2)} at ${per} per park)`;
 }
 
@@ -406,8 +405,8 @@ export function waitBucketTexts(waits: WaitFigures): string[] {
   return WAIT_BUCKET_LABELS.map((_, b) => {
     const n = waits.counts[b] ?? 0;
     const ms = waits.ms[b] ?? 0;
-    // Below 10 ms one decimal: a bucket of short waits often totals under a millisecond.
-    return n === 0 ? '0' : `${n} (${ms < 10 ? `${ms.toFixed(1)} ms` : formatWall(ms)})`;
+    // A bucket of short waits often totals under a millisecond: formatWall keeps a tenth there.
+    return n === 0 ? '0' : `${n} (${formatWall(ms)})`;
   });
 }
 

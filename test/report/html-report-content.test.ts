@@ -553,6 +553,27 @@ describe('the HTML report says what the run did', () => {
     expect(htmlText(shipped.html)).toContain(`<p>${header}</p>`);
     expect(formatSummary(shipped.result, { color: false })).toContain(`\n  ${header}\n`);
   });
+  it("a worker's busy and waited times under 10 ms keep a tenth, in the table and the summary alike (a short run's read 0)", async () => {
+    const times = (r: RunResult): RunResult => ({
+      ...r,
+      engine: {
+        ...r.engine,
+        workers: [
+          { ...r.engine.workers[0]!, actor: 'worker0', busyMs: 0.42, parkedMs: 3.96 },
+          { ...r.engine.workers[0]!, actor: 'worker1', busyMs: 12.4, parkedMs: 0 },
+        ],
+      },
+    });
+    const { html, result } = await report('stress', 1_000_000, [], false, times);
+    const text = htmlText(html);
+    const engine = text.slice(text.indexOf('<h2>Engine</h2>'));
+    expect(engine).toContain('<tr><td>worker0</td><td>0.4</td><td>4.0</td>');
+    expect(engine).toContain('<tr><td>worker1</td><td>12</td><td>0</td>');
+    const summary = formatSummary(result, { color: false });
+    expect(summary).toMatch(/worker0 +busy 0\.4 ms +waited 4\.0 ms/);
+    expect(summary).toMatch(/worker1 +busy 12 ms +waited 0 ms/);
+  });
+
   it("each worker's times spinning was turned off are a column of the worker table, as the summary's `spinning off N times`, only where a worker turned it off", async () => {
     // Two workers as a threaded run's result has them: a count only where there was one (threaded-raw-run.ts).
     const spinning =
