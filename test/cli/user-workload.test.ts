@@ -217,14 +217,15 @@ describe('user workloads', () => {
       ': params.gpu.dmaBytes:',
       'Expected an integer from 1 to 65536, got 0',
     );
-    // Each mistake's line names the file, the second as the first (it named the workload: QA).
+    // Each mistake's line names the file, the second as the first (it named the workload: QA),
+    // in the order the module's object has them.
     const twice = structuredClone(def) as typeof def & { params: { gpu?: unknown } };
     twice.params.gpu = { dmaBytes: 0, engines: 99 };
     await refused(
       'twice.ts',
       `import { defineWorkload } from 'npusim';\nexport default defineWorkload(${JSON.stringify(twice)});\n`,
-      ': params.gpu.engines: Expected an integer from 0 to 16, got 99',
-      `\n  ${join(dir, 'twice.ts')}: params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0`,
+      ': params.gpu.dmaBytes: Expected an integer from 1 to 65536, got 0',
+      `\n  ${join(dir, 'twice.ts')}: params.gpu.engines: Expected an integer from 0 to 16, got 99`,
     );
     // A name that is not kebab-case is the field at fault: not laid under itself (`my_load: name:`).
     await refused(

@@ -334,9 +334,9 @@ describe('JSON syntax errors', () => {
     expect(lines[0]).toBe(`npusim: ${many}:6:25: headline[1].counter: Expected a string, got 5`);
     expect(lines.slice(1).map((line) => line.replace(/: Expected .*/, ''))).toEqual([
       `  ${many}:15:9: params.tenants[1].lpid`,
-      // Missing: the file has no place for it.
-      `  ${many}: params.tenants[1].groups`,
       `  ${many}:16:9: params.tenants[1].grups`,
+      // Missing: the file has no place for it; said after what its object does hold.
+      `  ${many}: params.tenants[1].groups`,
     ]);
     // A --set on the file is named by the option, with no place in the file.
     const good = file(dir, 'good.json', LAID_OUT);

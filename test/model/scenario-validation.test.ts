@@ -578,7 +578,9 @@ describe('every independent mistake in one refusal', () => {
     const e = errorOf(() =>
       validateWorkload(
         {
-          ...base,
+          // Not `...base`: its `params` would come before `headline` in the file.
+          name: 'w',
+          description: 'd',
           headline: [{ label: 'x', param: 'nope' }],
           params: { ...params, gpu: { ut0Percent: 50, ut1Percent: 0, peerPercent: 0 } },
           variants: [

@@ -364,7 +364,9 @@ export function applySets(
   /**
    * Name the field inside the set as one path (`variants[0].set.gpu.dmaBytes: Expected ...`), for
    * sets written in a file; without it the set is the field and the rest leads the message
-   * (`--set gpu: dmaBytes: Expected ...`), as an option the user typed is named as typed.
+   * (`--set gpu: dmaBytes: Expected ...`), as an option the user typed is named as typed. With
+   * it, a field the set's path goes past is named by that path alone (`variants[0].set.foo.bar:
+   * Expected a workload parameter (...), got unknown key \`foo\``), not the path and then the field.
    */
   nest = false,
 ): WorkloadParams {
@@ -446,6 +448,12 @@ export function setsIssues(
     if (nest && fieldWithin(field, owner.text)) {
       const at = subField(fieldOf(owner.path), fieldBelow(owner, field));
       found.push({ field: at, message: detail, path: owner.path, order });
+    } else if (nest) {
+      // A field the set's path goes past (`foo` of `foo.bar`, a key the parameters lack): the
+      // set's own path already names it, and the message says which key (`got unknown key
+      // \`foo\``); `variants[1].set.foo.bar: foo: ...` named it twice, the second time as if a
+      // field below the first (QA).
+      found.push({ field: fieldOf(owner.path), message: detail, path: owner.path, order });
     } else {
       found.push({
         field: fieldOf(owner.path),

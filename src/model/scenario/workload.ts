@@ -22,6 +22,7 @@ import { isRuleName, RULE_NAMES, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { COMMAND_KEYS } from './command-keys.js';
+import { inFieldOrder } from './field-order.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
@@ -323,29 +324,22 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
     // The parameters are checked apart from the schema (it takes them as they come), so their
     // mistakes are said beside the schema's, in the file's order (QA: a headline's slip hid every
     // mistake in `params`). A variant's `set` waits for both: it is judged by the parameters.
-    const issues = [
-      ...allIssues(r.error, def, workloadDefinitionSchema, headlineKind),
-      ...rawParamsIssues(def),
-    ];
-    const order = isRecord(def) ? Object.keys(def) : [];
-    const rank = (field: string) => {
-      const i = order.indexOf(/^[^.[]*/.exec(field)![0]);
-      return i < 0 ? order.length : i;
-    };
-    issues.sort((x, y) => rank(x.field) - rank(y.field));
-    const at = (field: string) => joinField(where, field);
-    throw new ConfigError(at(issues[0]!.field), issuesMessage(issues, at));
+    refuseInFileOrder(
+      [...allIssues(r.error, def, workloadDefinitionSchema, headlineKind), ...rawParamsIssues(def)],
+      def,
+      where,
+    );
   }
   const d = r.data;
   // The checks after the schema, each apart from the others, their mistakes refused together in
-  // the file's order (headline, params, variants), each at its whole field.
-  const issues = headlineParamIssues(d.headline, joinField(where, 'headline'));
+  // the file's order, each at its whole field.
+  const issues = headlineParamIssues(d.headline, 'headline');
   const p = paramsIssues(d.params);
   for (const issue of p.issues) {
-    issues.push({ field: subField(joinField(where, 'params'), issue.field), message: issue.message });
+    issues.push({ field: subField('params', issue.field), message: issue.message });
   }
   d.variants.forEach((v, i) => {
-    const at = joinField(where, `variants[${i}]`);
+    const at = `variants[${i}]`;
     const first = d.variants.findIndex((o) => o.name === v.name);
     if (first !== i)
       issues.push({
@@ -357,11 +351,7 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
     if (p.params !== undefined)
       issues.push(...setsIssues(p.params, v.set, (path) => `${at}.set.${path}`, true).issues);
   });
-  if (issues.length > 0)
-    throw new ConfigError(
-      issues[0]!.field,
-      issuesMessage(issues, (field) => field),
-    );
+  if (issues.length > 0) refuseInFileOrder(issues, def, where);
   const params = p.params!;
   return {
     name: d.name,
@@ -375,6 +365,16 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
     variants: d.variants as Variant[],
     params,
   };
+}
+
+/**
+ * Refuse a definition with `issues` (fields of the definition) in the order its file has them
+ * (field-order.ts), not pass by pass, each field under `where` (`w.json: params.gpu.dmaBytes`).
+ */
+function refuseInFileOrder(issues: { field: string; message: string }[], def: unknown, where: string): never {
+  const ordered = inFieldOrder(issues, def);
+  const at = (field: string) => joinField(where, field);
+  throw new ConfigError(at(ordered[0]!.field), issuesMessage(ordered, at));
 }
 
 /** The mistakes in a definition's `params`, as fields of the definition (`params.gpu.dmaBytes`). */
