@@ -223,14 +223,22 @@ function checkBugsAndProfile(workload: Workload, args: ScenarioArgs): void {
   // Each --bug and the --profile apart from the others, all refused at once (issuesMessage).
   const found: { field: string; message: string }[] = [];
   args.bugs.forEach((bug, i) => {
-    if (!isBugName(bug))
+    const first = args.bugs.indexOf(bug);
+    // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a
+    // setting; said once, at the second, whether the name is known or not (QA: an unknown name
+    // given twice had its whole list of names said twice, the repeat named nowhere).
+    if (first !== i) {
+      const times = args.bugs.filter((b) => b === bug).length;
+      if (args.bugs.indexOf(bug, first + 1) === i)
+        found.push({
+          field: '--bug',
+          message: `Expected each bug switch once, got ${gotText(bug)} ${times === 2 ? 'twice' : `${times} times`}`,
+        });
+    } else if (!isBugName(bug))
       found.push({
         field: '--bug',
         message: `Expected one of ${BUG_NAMES.join(', ')}, got ${gotText(bug)}${didYouMean(bug, BUG_NAMES, { shortened: true })}`,
       });
-    // As a --set path given twice is refused: a repeat is a slip (another bug meant), not a setting.
-    else if (args.bugs.indexOf(bug) !== i)
-      found.push({ field: '--bug', message: `Expected each bug switch once, got ${gotText(bug)} twice` });
   });
   if (args.profile !== undefined && !Object.hasOwn(PROFILES, args.profile)) {
     found.push({

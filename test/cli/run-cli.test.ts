@@ -266,6 +266,17 @@ describe('names that do not exist are refused', () => {
     expect(lines.slice(3)).toEqual(['Run `npusim run --help` for usage.']);
   });
 
+  it('an unknown --bug given more than once: its refusal once, then the repeat, as a known one (QA: the long refusal twice)', async () => {
+    const r = await cli(['run', '--bug', 'nope', '--bug', 'nope', '--bug', 'nope', ...QUICK]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^npusim: --bug: Expected one of .*, got `nope`$/);
+    expect(lines.slice(1)).toEqual([
+      '  --bug: Expected each bug switch once, got `nope` 3 times',
+      'Run `npusim run --help` for usage.',
+    ]);
+  });
+
   it('a profile named for a release with a policy it did not have runs, warned on stderr and in the header (as-shipped: per-socket only)', async () => {
     const r = await cli([
       'run',
