@@ -14,14 +14,15 @@ import { didYouMean } from '../core/edit-distance.js';
 import { EXIT } from '../core/exit-codes.js';
 import { FAILURE_FORMAT } from '../core/npusim-files.js';
 import { MAX_SEED, SEED_RANGE_TEXT } from '../core/seed-range.js';
-import { escapeControls, gotText } from '../core/shown-text.js';
+import { gotText } from '../core/shown-text.js';
+import { shown as shownValue } from '../core/shown-value.js';
 import { gitCommit, npusimVersion } from '../io/version.js';
 import { isRuleName, type RuleName } from '../model/check/rule-names.js';
 import { encodeChoices } from '../model/choice/choice-log.js';
 import { BUG_NAMES } from '../model/scenario/bugs.js';
 import { PROFILES } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
-import { shown as shownValue, strictFields } from '../model/scenario/schema-issues.js';
+import { strictFields } from '../model/scenario/schema-issues.js';
 import type { Workload } from '../model/scenario/workload.js';
 import { digestableParams } from '../model/scenario/workload-params.js';
 import { ENGINE_STALL_RULE } from '../report/assemble-result.js';
@@ -322,15 +323,15 @@ export function failureFileName(file: FailureFile): string {
 }
 
 /**
- * What arrived, in schema-issues.ts's words; a field left out is said to be missing. A string's
- * DEL or C1 control, which JSON.stringify leaves raw, is escaped as its C0 controls are
- * (`"2\u001b[2J"`). An integer past 2^53-1 is said to be one: JSON.parse read `2^60`'s digits as
- * the nearest double, whose own digits (1152921504606847000) are not the file's (QA).
+ * What arrived, in core/shown-value.ts's words (a string's DEL or C1 control escaped as its C0
+ * controls are, `"2\u001b[2J"`); a field left out is said to be missing. An integer past 2^53-1
+ * is said to be one: JSON.parse read `2^60`'s digits as the nearest double, whose own digits
+ * (1152921504606847000) are not the file's (QA).
  */
 export function shown(v: unknown): string {
   if (isInexactInteger(v))
     return `a number past 2^53-1 (about ${v.toPrecision(3)}), too large for its digits to be read exactly`;
-  return escapeControls(shownValue(v, 'nothing (the field is missing)'));
+  return shownValue(v, 'nothing (the field is missing)');
 }
 
 /** An integer a JSON number read from a file may not be exactly: one past 2^53-1 (either sign). */

@@ -8,20 +8,16 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import { shownText } from '../../core/shown-text.js';
+import { shown } from '../../core/shown-value.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 import type { SpecIssues } from './spec-issues.js';
 
+/**
+ * What arrived, as a workload file's refusal says it (core/shown-value.ts): `got 7`, `got "fast"`,
+ * a field left out said to be missing.
+ */
 export function describe(v: unknown): string {
-  if (v === undefined) return 'nothing (the field is missing)';
-  if (typeof v === 'string') return `\`${shownText(v)}\` (string)`;
-  if (v === null) return '`null`';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  // JSON has no Infinity: a file's number literal beyond a double's range (`1e400`) parses to it,
-  // and `Infinity` is not what the file held.
-  if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
-    return v > 0 ? 'a number too large (above 1.8e308)' : 'a number too large (below -1.8e308)';
-  if (typeof v === 'object') return 'an object';
-  return `\`${String(v)}\` (${typeof v})`;
+  return shown(v, 'nothing (the field is missing)');
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { didYouMean, nearestNames } from '../../core/edit-distance.js';
 import { gotText, shownText } from '../../core/shown-text.js';
+import { shown } from '../../core/shown-value.js';
 import { ticksOfSpanText } from '../../core/time-text.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 
@@ -563,25 +564,4 @@ function boundText(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): st
     default:
       return `a value ${bound} ${limit}`;
   }
-}
-
-/**
- * A value as a message shows what arrived: JSON for a plain value, its kind for the rest (a
- * failure file's checks say it the same way, with `missing` for a field left out).
- */
-export function shown(v: unknown, missing = 'nothing'): string {
-  if (v === undefined) return missing;
-  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
-  if (v !== null && typeof v === 'object') return 'an object';
-  // JSON has no word for these (NaN and Infinity would read `null`; a BigInt throws). An infinity
-  // is mostly a literal past a double's range (`--set x=1e400`, `1e400` in a JSON file), which is
-  // what the words after it say (spec-fields.ts describe says it so for topology files).
-  if (v === Number.POSITIVE_INFINITY) return 'Infinity (a number too large: above 1.8e308)';
-  if (v === Number.NEGATIVE_INFINITY) return '-Infinity (a number too large: below -1.8e308)';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -8,19 +8,12 @@ import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { gotText } from '../../core/shown-text.js';
+import { shown } from '../../core/shown-value.js';
 import { COMMAND_KEYS } from './command-keys.js';
 import { dmaBytesTooLarge, MAX_DMA_BYTES } from './dma-bytes.js';
 import { PAGE_SIZE_NAMES } from './page-sizes.js';
 import { parseParamPath, setAtPath } from './param-path.js';
-import {
-  allIssues,
-  fieldWithin,
-  joinField,
-  pathText,
-  shown,
-  strictFields,
-  subField,
-} from './schema-issues.js';
+import { allIssues, fieldWithin, joinField, pathText, strictFields, subField } from './schema-issues.js';
 import { TCE_CONTAINERS } from './tce-container.js';
 
 const percent = z.number().int().min(0).max(100);

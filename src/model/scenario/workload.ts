@@ -17,6 +17,7 @@ import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError } from '../../core/errors.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { gotText } from '../../core/shown-text.js';
+import { shown } from '../../core/shown-value.js';
 import { H } from '../actors/metric-names.js';
 import { isRuleName, RULE_NAMES, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
@@ -27,7 +28,7 @@ import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
-import { allIssues, type ChooseOption, joinField, shown, strictFields, subField } from './schema-issues.js';
+import { allIssues, type ChooseOption, joinField, strictFields, subField } from './schema-issues.js';
 
 /** A workload's name: kebab-case, as `npusim list` and failure file names show it. */
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -30,7 +30,7 @@ describe('topology file: a control character in what a refusal quotes is escaped
     const m = messageOf(s);
     expect(m).not.toMatch(RAW);
     expect(m).toBe(
-      't.json: gpus[0].id: Expected a non-empty string of at most 64 printable characters, got `g\\u000a0` (string)',
+      't.json: gpus[0].id: Expected a non-empty string of at most 64 printable characters, got "g\\n0"',
     );
   });
 
@@ -40,7 +40,7 @@ describe('topology file: a control character in what a refusal quotes is escaped
     const m = messageOf(s);
     expect(m).not.toMatch(RAW);
     expect(m).toBe(
-      't.json: name: Expected a non-empty string of at most 64 printable characters, got `evil\\u001b[31mRED\\u000asecond line` (string)',
+      't.json: name: Expected a non-empty string of at most 64 printable characters, got "evil\\u001b[31mRED\\nsecond line"',
     );
   });
 
@@ -50,7 +50,7 @@ describe('topology file: a control character in what a refusal quotes is escaped
     const m = messageOf(s);
     expect(m).not.toMatch(RAW);
     expect(m).toBe(
-      't.json: gpus[0].links[0].gpu: Expected the id of a peer GPU, got `x\\u000ay\\u001b[2J` (string): unknown peer, no GPU has that id',
+      't.json: gpus[0].links[0].gpu: Expected the id of a peer GPU, got "x\\ny\\u001b[2J": unknown peer, no GPU has that id',
     );
   });
 
@@ -77,7 +77,7 @@ describe('topology file: a control character in what a refusal quotes is escaped
     kind.links = { 'x\nbus': 5 };
     expect(messageOf(kind).split('\n')).toEqual([
       't.json: links.x\\u000abus: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `x\\u000abus` (did you mean `xbus`?)',
-      '  t.json: links.x\\u000abus: Expected an object (latencyTicks, bytesPerSecond), got `5` (number)',
+      '  t.json: links.x\\u000abus: Expected an object (latencyTicks, bytesPerSecond), got 5',
     ]);
   });
 

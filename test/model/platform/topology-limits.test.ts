@@ -432,11 +432,11 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     // The first is said as a check that stopped there said it, and names the field.
     expect(e.field).toBe('sockets[0].chipId');
     expect(e.message.split('\n')).toEqual([
-      'sockets[0].chipId: Expected an integer from 0 to 127, got `0` (string)',
+      'sockets[0].chipId: Expected an integer from 0 to 127, got "0"',
       '  sockets[1].gpuPciDomain: Expected a PCI domain no other PHB has, got 6 (0x6): sockets[0].npuPciDomain has it too',
       '  gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key `sokcet` (did you mean `socket`?)',
-      '  gpus[3].links[0].gpu: Expected the id of a peer GPU, got `gpu9` (string): unknown peer, no GPU has that id',
-      '  links.xbus.latencyTicks: Expected an integer latency from 1000 (1 ns) to 1000000000 (1 ms) ticks, got `0` (number)',
+      '  gpus[3].links[0].gpu: Expected the id of a peer GPU, got "gpu9": unknown peer, no GPU has that id',
+      '  links.xbus.latencyTicks: Expected an integer latency from 1000 (1 ns) to 1000000000 (1 ms) ticks, got 0',
     ]);
     // The peer tables, which the unknown peer leaves one short, are not said to disagree as well.
     expect(e.message).not.toContain('symmetric');
@@ -449,9 +449,9 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     spec.gpuRamBytes = 1;
     const e = configErrorOf(() => build(spec));
     expect(e.message.split('\n')).toEqual([
-      'name: Expected a non-empty string of at most 64 printable characters, got `` (string)',
-      '  gpus[1].socket: Expected an integer from 0 to 1, got `2` (number)',
-      '  gpuRamBytes: Expected 16 GiB or 32 GiB (V100 16/32 GB), got `1` (number)',
+      'name: Expected a non-empty string of at most 64 printable characters, got ""',
+      '  gpus[1].socket: Expected an integer from 0 to 1, got 2',
+      '  gpuRamBytes: Expected 16 GiB or 32 GiB (V100 16/32 GB), got 1',
     ]);
   });
 
@@ -472,13 +472,13 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
   test('a library caller is told which argument is wrong: a spec that is no object, a fieldOf that is no function', () => {
     const notObject = configErrorOf(() => validateTopologySpec(null));
     expect(notObject.field).toBe('spec');
-    expect(notObject.message).toBe('spec: Expected a topology object, got `null`');
+    expect(notObject.message).toBe('spec: Expected a topology object, got null');
     // Given a fieldOf, the whole spec is named as it names it (a file's name, `topology`).
     expect(configErrorOf(() => validateTopologySpec(5, (field) => `my.json${field}`)).field).toBe('my.json');
     const notFunction = configErrorOf(() => validateTopologySpec({}, 5 as never));
     expect(notFunction.field).toBe('fieldOf');
     expect(notFunction.message).toBe(
-      'fieldOf: Expected a function from a spec field to the name to report it by, got `5` (number)',
+      'fieldOf: Expected a function from a spec field to the name to report it by, got 5',
     );
     // Refused before the spec is read: a spec right or wrong, the argument is said first.
     const spec = cloneSpec(TOPOLOGY_PRESETS['witherspoon-4']);
@@ -495,7 +495,7 @@ describe('topology file: a link is a peer or a brick', () => {
     links[2] = {};
     links[4] = { gpx: 'gpu1' };
     expect(configErrorOf(() => build(spec)).message.split('\n')).toEqual([
-      'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` `gpu1` (string) and `brick` `2` (number))',
+      'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` "gpu1" and `brick` 2)',
       '  gpus[0].links[2]: Expected exactly one of `gpu` or `brick`, got an empty object',
       '  gpus[0].links[4].gpx: Expected a link field (one of: gpu, brick), got unknown key `gpx` (did you mean `gpu`?)',
       '  gpus[0].links[4]: Expected exactly one of `gpu` or `brick`, got neither (only `gpx`)',
