@@ -47,9 +47,11 @@ import { formatTime } from '../report/duration.js';
 import { reproduceLine, shellWord } from '../report/reproduce-line.js';
 import { type RunResult, violationTotal } from '../report/run-result.js';
 import { noDigestText } from '../report/summary.js';
+import { expectedLines } from '../report/summary-answer.js';
 import { atsdStateLines } from '../report/summary-checks.js';
+import { summaryStyle } from '../report/summary-text.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
-import { formatHistory } from '../repro/history.js';
+import { formatHistory, recordLineText } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
 import {
   type ReplayHooks,
@@ -332,7 +334,7 @@ function evidenceLines(r: ReplayOutcome): string[] {
   const out = fields.length > 0 ? hangingLines('  ', fields.join('; '), 4) : [];
   if (v.history.length > 0) {
     out.push("  the oracle's record of it (as `npusim run` prints it under the finding):");
-    for (const h of v.history) out.push(`    | ${h}`);
+    for (const h of v.history) out.push(`    | ${recordLineText(h)}`);
   }
   return out;
 }
@@ -590,6 +592,19 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
   return [strategy, bugs, ...(topology === undefined ? [] : [topology])];
 }
 
+/**
+ * What the history shows from before its last events: the finding's page's events (history-runs.ts),
+ * a stale TCE's unmap and a freed context's last put and free (repro/recorded-steps.ts).
+ */
+function earlierText(r: ReplayOutcome): string {
+  if (!r.history.some((h) => h.onPage === true)) return '';
+  if (r.found?.rule === 'order.context-use-after-free')
+    return ", after its context's last put and free, which the oracle's record dates";
+  if (r.found?.rule === 'translation.stale-tce')
+    return ", after earlier ones on the finding's page and its TCE's unmap";
+  return ", after earlier ones on the finding's page";
+}
+
 /** Where `recorded:` and `replayed:` break: between fields, then before a bracket, then words. */
 const FIELDS_WITH_BRACKETS = [OUTER_FIELD_BREAK, BRACKET_BREAK, WORD_BREAK];
 
@@ -678,6 +693,10 @@ export function replayText(r: ReplayOutcome): string[] {
         : '  reproduced exactly, as far as the run went before its signal',
     );
   }
+  // What the replayed run was declared to find and whether it did, in the run's own words (its
+  // summary's `expected (...)` line): it was in --json only (QA).
+  if (r.result !== undefined)
+    out.push(...expectedLines(r.result, summaryStyle(false), TEXT_COLUMNS - 2).map((l) => `  ${l}`));
   out.push(...findingMessages(want, r.found));
   out.push(...evidenceLines(r));
   // A liveness failure that is not the first finding (a deadlock that starts from a violation):
@@ -704,7 +723,7 @@ export function replayText(r: ReplayOutcome): string[] {
     out.push(
       ...hangingLines(
         '',
-        `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}${r.history.some((h) => h.onPage === true) ? ", after earlier ones on the finding's page" : ''}, in causal order):`,
+        `history (the last events of ${[...new Set(r.history.map((h) => h.actor))].join(', ')}${earlierText(r)}, in causal order):`,
         2,
       ),
     );

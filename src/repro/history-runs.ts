@@ -22,6 +22,7 @@ import {
   stuckShootdown,
   stuckShootdownLines,
 } from './history.js';
+import { type RecordedSteps, recordedSteps, withLines } from './recorded-steps.js';
 import type { ReplayProgress, ReplayStop, Runners } from './replay-runs.js';
 import { takeLogEvents } from './replay-runs.js';
 
@@ -45,6 +46,37 @@ export interface FindingHistory {
  * Undefined when the caller stopped its run (replay.ts `ReplayHooks.stopped`).
  */
 export async function historyFor(
+  runners: Runners,
+  config: RunConfig,
+  found: FirstFinding,
+  perActor: number,
+  freeFile: FailureFile | undefined,
+  where: string,
+  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
+  stop: ReplayStop | undefined,
+  stopped: (() => boolean) | undefined,
+): Promise<FindingHistory | undefined> {
+  const made = await lastEventsFor(
+    runners,
+    config,
+    found,
+    perActor,
+    freeFile,
+    where,
+    showProgress,
+    stop,
+    stopped,
+  );
+  // Steps the finding's message names from long before its last events (a stale TCE's unmap, a
+  // context's last put): found at the ticks its record gives them (recorded-steps.ts).
+  const steps = made?.record === undefined ? undefined : recordedSteps(found, made.record.history);
+  if (made === undefined || steps === undefined) return made;
+  const kept = await linesAtTicks(runners, config, steps, { freeFile, where, showProgress, stop, stopped });
+  return kept === undefined ? undefined : { ...made, lines: withLines(made.lines, steps.pick(kept)) };
+}
+
+/** The history's main run: the last events of the actors involved, and those on the finding's pages. */
+async function lastEventsFor(
   { run, runFree }: Runners,
   config: RunConfig,
   found: FirstFinding,
@@ -109,6 +141,71 @@ export async function historyFor(
   } finally {
     progress?.stop();
   }
+}
+
+/**
+ * The events `steps` looks for (recorded-steps.ts): the run again up to the end of each of its
+ * ticks, keeping the last event of each of its kinds from each source on its pages, however long
+ * ago (a later event of the kind on another range, or another thread's step, would have put it out
+ * of one run to the finding); every actor's, each run's. A few runs, none longer than the
+ * history's. Undefined when the caller stopped one; none when a run crashed (it is not the run
+ * that found).
+ */
+async function linesAtTicks(
+  { run, runFree }: Runners,
+  config: RunConfig,
+  steps: RecordedSteps,
+  host: {
+    freeFile: FailureFile | undefined;
+    where: string;
+    showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined;
+    stop: ReplayStop | undefined;
+    stopped: (() => boolean) | undefined;
+  },
+): Promise<HistoryLine[] | undefined> {
+  const { freeFile, where, showProgress, stop, stopped } = host;
+  const { tailPages } = steps;
+  const kept: HistoryLine[] = [];
+  for (const tick of steps.ticks) {
+    const upTo: RunConfig = {
+      ...config,
+      stopOnFirst: false,
+      params: { ...config.params, durationTicks: tick + 1 },
+    };
+    const plan = machine.planMachine(upTo);
+    const progress =
+      freeFile === undefined ? showProgress?.(upTo, 'history') : showProgress?.(config, 'history', stop);
+    const onProgress =
+      progress === undefined
+        ? {}
+        : { onProgress: (t: number, e: number, f: number) => progress.update(t, e, f) };
+    try {
+      // One last event of each actor: the steps are kept by their page.
+      const raw =
+        freeFile !== undefined
+          ? await runFree(config, freeFile.free!, `${where}: free`, {
+              tailEvents: 1,
+              tailPages,
+              tailUntilTick: tick,
+              ...onProgress,
+            })
+          : await run(upTo, { host: 'inline', tailEvents: 1, tailPages, ...onProgress });
+      if (
+        raw.stopped === 'interrupted' &&
+        stopped?.() === true &&
+        (freeFile === undefined || raw.events < takeLogEvents(freeFile.free!))
+      )
+        return undefined;
+      const all = plan.actors.map((a) => a.index);
+      kept.push(...historyOf(plan, raw.tails ?? [], all, Number.MAX_SAFE_INTEGER));
+    } catch (e) {
+      if (e instanceof ActorCrashError) return [];
+      throw e;
+    } finally {
+      progress?.stop();
+    }
+  }
+  return kept;
 }
 
 /** The page size of RunnerOptions.tailPages: 64 KiB, the smallest page the model maps. */

@@ -243,6 +243,27 @@ function valueText(field: string, v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * A line of the oracle's record of a finding (`tick kind {json}`, model/check/oracle.ts
+ * formatEvent; another actor's evidence ends ` (gpu3)`) with its fields as a history line prints
+ * them (valueText): its addresses in hex, where the replay's history beside it prints them so (QA:
+ * `"pa":35184375562240` under `address=0x52c00` could not be matched by eye). Display only: the
+ * record a failure file or a result keeps is unchanged. A line without a JSON object is as it was.
+ */
+export function recordLineText(line: string): string {
+  const open = line.indexOf(' {');
+  const close = line.lastIndexOf('}');
+  if (open < 0 || close < open) return line;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(line.slice(open + 1, close + 1));
+  } catch {
+    // Braces that do not hold one JSON object (no formatEvent line): shown as it is.
+    return line;
+  }
+  return `${line.slice(0, open + 1)}${valueText('', fields)}${line.slice(close + 1)}`;
+}
+
 export function formatHistory(lines: readonly HistoryLine[]): string {
   const w = Math.max(0, ...lines.map((l) => l.actor.length));
   const f = Math.max(0, ...lines.map((l) => l.from.length));

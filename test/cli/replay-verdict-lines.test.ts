@@ -83,9 +83,9 @@ describe('replay: the finding message under the verdict', () => {
     writeFileSync(path, JSON.stringify({ ...file, first: { ...file.first, message: 'edited' } }));
     const r = await cli(['replay', path]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toContain(
-      `  reproduced exactly\n  recorded finding: edited\n  replayed finding: ${message}\n`,
-    );
+    // Between the verdict and the messages, what the run was declared to find (replay-record-lines.test.ts).
+    expect(r.stdout).toMatch(/ {2}reproduced exactly\n {2}expected \(as declared[\s\S]*?: as expected\n/);
+    expect(r.stdout).toContain(`: as expected\n  recorded finding: edited\n  replayed finding: ${message}\n`);
     expect(r.stderr).toMatch(/(^|\n)npusim: violation \(exit 1\): \d+ violations?, 0 liveness failures\n$/);
   });
 

@@ -1,0 +1,80 @@
+/**
+ * A replay's history of a finding whose message names steps from long before its last events, which
+ * no byte page keeps (repro/recorded-steps.ts): a stale TCE's unmap (its events carry a TCE index,
+ * not an address) and a freed context's last put (a driver thread's step, which names no context).
+ * Each is found at the tick the oracle's record gives it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { replayFailure } from '../../src/repro/replay.js';
+import { loadWorkloads } from '../../src/runtime/workload-registry.js';
+import { cli } from '../cli/cli-harness.js';
+import { testTempDir } from '../support/temp-dir.js';
+
+async function replayOf(args: string[]) {
+  const path = join(testTempDir('npusim-recorded-steps-'), 'r.json');
+  const run = await cli(['run', ...args, '--inline', '--no-failure-file', '--record', path]);
+  expect(run.code, run.stderr).toBe(1);
+  return replayFailure(readFileSync(path, 'utf8'), path, await loadWorkloads(), 'inline');
+}
+
+describe("replay: steps the finding's message names from before its last events", () => {
+  test('a stale TCE: the remap that cleared its range and the kill that remapped it, then the DMA through it', async () => {
+    const r = await replayOf([
+      'tce-storm',
+      '--bug',
+      'tce-kill-no-advance',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+    ]);
+    expect(r.found?.rule).toBe('translation.stale-tce');
+    const m = /got gpu(\d+) through a stale TCE cache entry for index (\d+) /.exec(r.found!.message)!;
+    const [gpu, index] = [Number(m[1]), Number(m[2])];
+    const ofRange = (kind: string) =>
+      r.history.filter(
+        (l) =>
+          l.kind === kind &&
+          l.fields.gpu === gpu &&
+          (l.fields.firstIndex as number) <= index &&
+          index < (l.fields.firstIndex as number) + (l.fields.pages as number),
+      );
+    const clears = r.findingRecord!.history.filter(
+      (l) => l.includes(' tce.clear ') && l.includes(`"index":${index},`),
+    );
+    const clearTick = Number.parseInt(clears.at(-1)!, 10);
+    expect(ofRange('TCE_REMAP').map((l) => l.tick)).toEqual([clearTick]);
+    expect(ofRange('TCE_KILL_TIMER')).toHaveLength(1);
+    expect(ofRange('TCE_KILL_TIMER')[0]!.tick).toBeGreaterThan(clearTick);
+    // Only the finding's GPU's chip, and the DMA that used the stale entry last.
+    expect(new Set(r.history.map((l) => l.actor))).toEqual(new Set([`chip${Math.floor(gpu / 3)}`]));
+    expect(r.history.at(-1)).toMatchObject({
+      kind: 'DMA',
+      tick: r.found!.tick,
+      fields: { address: r.found!.addresses[0] },
+    });
+  });
+
+  test("a context used after its free: the driver thread's step that put its last reference", async () => {
+    const r = await replayOf([
+      'context-churn',
+      '--bug',
+      'context-init-destroy-race',
+      '--seed',
+      '6',
+      '--duration',
+      '30us',
+    ]);
+    expect(r.found?.rule).toBe('order.context-use-after-free');
+    const npu = /on npu(\d+)/.exec(r.found!.message)![1];
+    const put = r.findingRecord!.history.filter((l) => / context\.ref \{.*"op":"put"/.test(l)).at(-1)!;
+    const putTick = Number.parseInt(put, 10);
+    // Long before the chip's last events: its step was not in the history.
+    expect(r.history.find((l) => l.onPage === undefined)!.tick).toBeGreaterThan(putTick);
+    expect(r.history).toContainEqual(
+      expect.objectContaining({ tick: putTick, actor: `chip${npu}`, kind: 'CONTEXT_TIMER', onPage: true }),
+    );
+  });
+});
