@@ -424,6 +424,52 @@ function engineRows(a: RunResult, b: RunResult): CompareRow[] {
       machine,
     ),
     notJudged('engine', 'events', ea.events, eb.events, 'count', 'the run itself: see the counts'),
+    ...threadRows(a, b),
+  ];
+}
+
+/**
+ * The engine's rings and workers, summed over each run's (an inline run's one worker and no ring;
+ * a result written without them, `-`): what a placement costs in hand-offs, compared as the summary shows them
+ * run by run (QA: per-actor against `--workers 2` could be compared only by reading two
+ * summaries). Each run's rings and workers are its placement's, so they are summed, not matched
+ * by name. Not judged: full-stalls, parks and waits are the machine's timing; the records are the
+ * placement's (events crossing workers), the same for a seed whatever the machine.
+ */
+function threadRows(a: RunResult, b: RunResult): CompareRow[] {
+  // A result read from a file may lack either list (parse-run-result.ts checks the rates only).
+  const workersOf = (r: RunResult) => r.engine.workers ?? [];
+  const ringsOf = (r: RunResult) => r.engine.rings ?? [];
+  const threaded = (r: RunResult) => workersOf(r).length > 0;
+  if (!threaded(a) && !threaded(b)) return [];
+  const machine = 'machine-dependent';
+  const lists = (r: RunResult) => ({ workers: workersOf(r), rings: ringsOf(r) });
+  const sum = (r: RunResult, of: (x: ReturnType<typeof lists>) => number[]) =>
+    threaded(r) ? of(lists(r)).reduce((x, y) => x + y, 0) : undefined;
+  const row = (
+    figure: string,
+    of: (x: ReturnType<typeof lists>) => number[],
+    unit: CompareRow['unit'],
+    why = machine,
+  ): CompareRow => notJudged('engine', figure, sum(a, of), sum(b, of), unit, why);
+  const highWater = (r: RunResult) =>
+    threaded(r) && ringsOf(r).length > 0
+      ? Math.max(...ringsOf(r).map((g) => g.highWaterRecords / Math.max(1, g.capacityRecords)))
+      : undefined;
+  return [
+    row('workers', (e) => [e.workers.length], 'count', 'the placement'),
+    row('workers: busy, summed', (e) => e.workers.map((w) => w.busyMs), 'ms'),
+    row('workers: waited, summed', (e) => e.workers.map((w) => w.parkedMs), 'ms'),
+    row('workers: parks, summed', (e) => e.workers.map((w) => w.parks), 'count'),
+    row(
+      'rings: records, summed',
+      (e) => e.rings.map((g) => g.records),
+      'count',
+      'the placement: events crossing workers',
+    ),
+    row('rings: full-stalls, summed', (e) => e.rings.map((g) => g.fullStalls), 'count'),
+    row('rings: parks, summed', (e) => e.rings.map((g) => g.parks), 'count'),
+    notJudged('engine', 'rings: high-water, fullest', highWater(a), highWater(b), 'ratio', machine),
   ];
 }
 

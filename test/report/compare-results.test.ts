@@ -881,3 +881,55 @@ describe("compare: a row's change cell, every section's alike", () => {
     expect(cellsOf(same)).toEqual(['1.9%', '0.0%', '-1.87 pts (-100.0%)']);
   });
 });
+
+describe("compare: the engine's rings and workers", () => {
+  const ring = (records: number, fullStalls: number, highWater: number) => ({
+    edge: 0,
+    label: 'x',
+    records,
+    batches: 1,
+    fullStalls,
+    parks: 2,
+    wakeups: 0,
+    highWaterRecords: highWater,
+    capacityRecords: 4096,
+  });
+  const worker = (busyMs: number, parks: number) => ({ actor: 'w', busyMs, parkedMs: 10, parks, events: 1 });
+  const hosted = (workers: ReturnType<typeof worker>[], rings: ReturnType<typeof ring>[]): RunResult => {
+    const r = result(dmas(100));
+    return { ...r, engine: { ...r.engine, workers, rings } } as RunResult;
+  };
+
+  it('are rows summed over each run, shown and not judged (QA: per-actor against --workers 2 showed four engine rows)', () => {
+    const perActor = hosted(
+      [worker(100, 30), worker(50, 20), worker(25, 10)],
+      [ring(1000, 3, 100), ring(500, 0, 1024)],
+    );
+    const two = hosted([worker(120, 5), worker(60, 4)], [ring(200, 0, 40)]);
+    const c = compareResults('A.json', perActor, 'B.json', two);
+    const engine = c.rows.filter((r) => r.section === 'engine');
+    const of = (figure: string) => engine.find((r) => r.figure === figure);
+    expect([of('workers')?.a, of('workers')?.b]).toEqual([3, 2]);
+    expect([of('workers: busy, summed')?.a, of('workers: busy, summed')?.b]).toEqual([175, 180]);
+    expect([of('workers: parks, summed')?.a, of('workers: parks, summed')?.b]).toEqual([60, 9]);
+    expect([of('rings: records, summed')?.a, of('rings: records, summed')?.b]).toEqual([1500, 200]);
+    expect([of('rings: full-stalls, summed')?.a, of('rings: full-stalls, summed')?.b]).toEqual([3, 0]);
+    expect([of('rings: high-water, fullest')?.a, of('rings: high-water, fullest')?.b]).toEqual([
+      0.25,
+      40 / 4096,
+    ]);
+    expect(engine.every((r) => r.verdict === 'not judged')).toBe(true);
+    expect(formatComparison(c)).toMatch(/\n {2}rings: high-water, fullest +25\.0% +1\.0% /);
+  });
+
+  it('a result without workers or rings (written before they were recorded) compares its rates alone', () => {
+    const old = result(dmas(100));
+    const figures = compareResults('A.json', old, 'B.json', old)
+      .rows.filter((r) => r.section === 'engine')
+      .map((r) => r.figure);
+    expect(figures).toEqual(['wall time', 'events per second', 'simulated ns per wall second', 'events']);
+    const two = hosted([worker(120, 5)], []);
+    const mixed = compareResults('A.json', old, 'B.json', two).rows.find((r) => r.figure === 'workers');
+    expect([mixed?.a, mixed?.b]).toEqual([undefined, 1]);
+  });
+});
