@@ -26,8 +26,10 @@ export const H = {
    * when the run ends: a wait, a hold or a shootdown still going on then, as long as it had lasted
    * (a deadlock's spinning CPUs, whose waits never end and so never reach their row: UNFINISHED
    * below). The DMAs and peer writes still in flight likewise (a saturated machine's peer writes,
-   * whose completions all queued behind its busy links), and the TCE unmaps whose TCEs were
-   * cleared but whose kill had not yet come (actors/chip/tce-unmap.ts).
+   * whose completions all queued behind its busy links), the TCE unmaps whose TCEs were
+   * cleared but whose kill had not yet come (actors/chip/tce-unmap.ts), and the nest MMU's
+   * translations still queued for a walker or walking (a saturated nest MMU's: npu/nest-mmu.ts
+   * `unfinished`).
    */
   atsdRegisterWaitUnfinishedTicks: 'atsd.registerWaitUnfinishedTicks',
   atsdHoldUnfinishedTicks: 'atsd.holdUnfinishedTicks',
@@ -35,6 +37,7 @@ export const H = {
   dmaUnfinishedTicks: 'dma.unfinishedTicks',
   peerUnfinishedTicks: 'peer.unfinishedTicks',
   tceUnmapUnfinishedTicks: 'tce.unmapUnfinishedTicks',
+  nmmuTranslateUnfinishedTicks: 'nmmu.translateUnfinishedTicks',
 } as const;
 
 export const C = {
@@ -250,6 +253,8 @@ export const UNFINISHED: Readonly<
   // `tce.unmaps` counts each unmap at its clear, the row at its kill: the count is the row's plus
   // these, so no `begun` either (a summary read 994 unmaps above a row of 993 with no word).
   [H.tceUnmapLatencyTicks]: { histogram: H.tceUnmapUnfinishedTicks, what: 'still in flight' },
+  // No counter counts these: `nmmu.translations` counts the walks done, as the row does.
+  [H.nmmuTranslateTicks]: { histogram: H.nmmuTranslateUnfinishedTicks, what: 'still in flight' },
 };
 
 /** Every counter a run can report, sorted: C, LATER_COUNTERS and each family's members. */

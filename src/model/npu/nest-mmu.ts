@@ -51,6 +51,7 @@
  * walk that straddles the tick counting only its part before it. Each booking starts no earlier
  * than the one before (the earliest-free walker only frees later, and `now` only moves on) and
  * every walk lasts `walkLatencyTicks`, so walks finish in booking order: a FIFO holds the open ones.
+ * Those still open at the run's end (`unfinished`) are the chip's `nmmu.translateUnfinishedTicks`.
  */
 
 import { AssertionFailure, ConfigError } from '../../core/errors.js';
@@ -444,6 +445,21 @@ export class NestMmu {
       head = 0;
     }
     this.openHead = head;
+  }
+
+  /**
+   * Each walk still open at `endTick` (settle to it first: queued behind busy walkers or walking),
+   * as long as it had lasted since its request came, handed to `open`: the translation latency
+   * holds only the walks done. One requested past the end (a threaded --stop-on-first run's chip
+   * may go on past the stop before it hears of it) did not exist there.
+   */
+  unfinished(endTick: Tick, open: (ageTicks: number) => void): void {
+    for (let i = this.openHead; i < this.openWalks.length; i++) {
+      const w = this.openWalks[i]!;
+      if (w.doneAt <= endTick) continue;
+      const requestedAt = w.doneAt - w.latencyTicks;
+      if (requestedAt <= endTick) open(endTick - requestedAt);
+    }
   }
 
   /**

@@ -177,6 +177,28 @@ describe('nest-mmu: XTS tables and translation (skiboot hw/npu2.c)', () => {
     expect(mmu.busyTicksBy(tick(600_000))).toBeLessThanOrEqual(mmu.walkers * 600_000);
   });
 
+  test('nmmu: the walks still queued or walking at the end are handed on, each as long as it had lasted since its request', () => {
+    const { mmu, ask } = walkingMmu(1, 400_000);
+    // One walker: asked at 0, 100k, 200k and 700k; walks [0, 400k), [400k, 800k), [800k, 1.2M),
+    // [1.2M, 1.6M). The run ends at 600k: the first done, the next two queued or walking since
+    // their requests (500k and 400k), the last asked past the end (a chip that ran on past a stop).
+    ask(0);
+    ask(100_000);
+    ask(200_000);
+    ask(700_000);
+    const done: number[] = [];
+    mmu.settle(tick(600_000), (w) => done.push(w.latencyTicks));
+    const open: number[] = [];
+    mmu.unfinished(tick(600_000), (age) => open.push(age));
+    expect(done).toEqual([400_000]);
+    expect(open).toEqual([500_000, 400_000]);
+    // Ended exactly at a walk's end: that walk is done, not in flight.
+    const at800: number[] = [];
+    mmu.settle(tick(800_000));
+    mmu.unfinished(tick(800_000), (age) => at800.push(age));
+    expect(at800).toEqual([600_000, 100_000]);
+  });
+
   test('nmmu: a busy share asked for an end before walks already settled is over the time they fill, not a crash', () => {
     const { mmu, ask } = walkingMmu(1, 400_000);
     // One walker, back to back: [0, 400k) and [400k, 800k), both settled at 800k, as a chip that

@@ -398,12 +398,14 @@ export class AtsService {
   }
 
   /**
-   * The run ended at `endTick`: the walks done by then count (those still walking do not), and the
+   * The run ended at `endTick`: the walks done by then count (those still queued or walking go into
+   * `unfinished`, each as long as it had lasted since its request: nest-mmu.ts `unfinished`), and the
    * walkers' busy share of [0, endTick], a walk that straddles it counting up to it (of a longer
    * span where this chip ran past the end before it heard of a stop: nest-mmu.ts `walkerShare`).
    */
-  finish(endTick: number): { nmmuWalkerUtilisation: number } {
+  finish(endTick: number, unfinished: LatencyHistogram): { nmmuWalkerUtilisation: number } {
     this.nmmu.settle(endTick as Tick, this.walkDone);
+    this.nmmu.unfinished(endTick as Tick, (age) => unfinished.record(Math.max(1, age)));
     return { nmmuWalkerUtilisation: this.nmmu.walkerShare(endTick as Tick) };
   }
 

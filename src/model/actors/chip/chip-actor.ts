@@ -42,6 +42,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
   readonly kind = 'chip' as const;
   protected readonly dispatch: Dispatch;
   private readonly translateLatency: LatencyHistogram;
+  private readonly translateUnfinished: LatencyHistogram;
   private readonly registerWait: LatencyHistogram;
   private readonly registerHold: LatencyHistogram;
   private readonly registerWaitUnfinished: LatencyHistogram;
@@ -61,6 +62,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
     const counters = new Counters([C.tceHits, C.tceMisses, C.nmmuTranslations, C.nmmuFaults]);
     super(new ChipEnv(index, world, counters, new Oracle()));
     this.translateLatency = recorder.histogram();
+    this.translateUnfinished = recorder.histogram();
     this.registerWait = recorder.histogram();
     this.registerHold = recorder.histogram();
     this.registerWaitUnfinished = recorder.histogram();
@@ -211,7 +213,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
 
   finish(endTick: number): ActorReport {
     this.ats.release(endTick);
-    const nmmu = this.ats.finish(endTick);
+    const nmmu = this.ats.finish(endTick, this.translateUnfinished);
     this.atsd.recordUnfinished(endTick, this.registerWaitUnfinished, this.registerHoldUnfinished);
     this.tce.recordUnfinished(endTick, this.tceUnmapUnfinished);
     const tceStats = this.tce.tce.stats as unknown as Record<string, number>;
@@ -222,6 +224,7 @@ export class ChipActor extends MachineActor<ChipEnv> implements Actor {
       },
       histograms: {
         [H.nmmuTranslateTicks]: this.translateLatency,
+        [H.nmmuTranslateUnfinishedTicks]: this.translateUnfinished,
         [H.atsdRegisterWaitTicks]: this.registerWait,
         [H.atsdHoldTicks]: this.registerHold,
         [H.atsdRegisterWaitUnfinishedTicks]: this.registerWaitUnfinished,
