@@ -44,3 +44,24 @@ describe('answer: variants stopped on threads', () => {
     expect(notes(withVariants('inline', ['clean', 'interrupted']))).toEqual([]);
   });
 });
+
+describe('answer: rates', () => {
+  const figure = (label: string, unit: 'count' | 'per-second' | 'bytes-per-second') => ({
+    label,
+    value: 1,
+    text: unit === 'count' ? '1' : unit === 'per-second' ? '1/s' : '1 B/s',
+    unit,
+  });
+  it("a rate's /s is said to be per second of simulated time, once, alone or with variants (QA: the engine's events/s is per wall second)", () => {
+    const alone = (units: ('count' | 'per-second' | 'bytes-per-second')[]) =>
+      answerSection({ ...countsResult({}), headline: units.map((u, i) => figure(`f${i}`, u)) }, plain, 100);
+    const legend = '  (/s: per second of simulated time)';
+    expect(alone(['count', 'per-second', 'bytes-per-second']).filter((l) => l === legend)).toHaveLength(1);
+    expect(alone(['bytes-per-second'])).toContain(legend);
+    expect(alone(['count'])).not.toContain(legend);
+    const table = withVariants('inline', ['clean']);
+    table.headline = [figure('moved', 'bytes-per-second')];
+    table.variants![0]!.headline = [figure('moved', 'bytes-per-second')];
+    expect(answerSection(table, plain, 100).filter((l) => l === legend)).toHaveLength(1);
+  });
+});
