@@ -16,7 +16,7 @@ import { readUserText } from '../io/bounded-file.js';
 import { shellWord } from '../report/reproduce-line.js';
 import { isResumeMerge, mergeResumed } from '../sweep/merge-resumed.js';
 import { seedsText } from '../sweep/seeds.js';
-import type { SweepSummary } from '../sweep/summary.js';
+import { mergedWallMs, type SweepSummary } from '../sweep/summary.js';
 import {
   gapsText,
   hasGaps,
@@ -58,11 +58,12 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
   missingFailureFilesNote(parts, io);
   if (isResumeMerge(parts)) {
     // Complete or refused: every seed ran once across them, so --partial has nothing to add.
-    const { summary, resumes } = mergeResumed(parts);
+    const { summary: whole, resumes } = mergeResumed(parts);
+    const summary = withMerged(whole, parts, resumes);
     const ending: SweepEnding = { interrupted: false, resumes };
     return printSummary(summary, ending, summaryText(summary, undefined, ending), args, io);
   }
-  const merged = mergeSummaries(parts);
+  const merged = withMerged(mergeSummaries(parts), parts, 0);
   const gaps = mergeGaps(parts);
   // An incomplete set of shards merged quietly would exit with the class of the shards present:
   // 0 when the missing shard held the failures. A batch user must ask for it with --partial.
@@ -74,6 +75,28 @@ export function mergeCommand(args: SweepArgs, io: CliIo): Promise<number> {
   }
   const ending: SweepEnding = { interrupted: false, ...(hasGaps(gaps) ? { gaps } : {}) };
   return printSummary(merged, ending, summaryText(merged, undefined, ending), args, io);
+}
+
+/**
+ * The merged summary with what it joined (`merged`: the files, its resumes, what its `wallMs`
+ * measures), so `--json` says what the text does (QA: it said `resumed: ...` and `the longest shard
+ * with its resumes`, the JSON neither). A merged summary read back (its `--json`, merged again)
+ * brings its own resumes.
+ */
+function withMerged(
+  summary: SweepSummary,
+  parts: readonly { summary: SweepSummary; where: string }[],
+  resumes: number,
+): SweepSummary {
+  const all = resumes + parts.reduce((n, p) => n + (p.summary.merged?.resumes ?? 0), 0);
+  return {
+    ...summary,
+    merged: {
+      summaries: parts.map((p) => p.where),
+      resumes: all,
+      wallMs: mergedWallMs(summary.shards, all),
+    },
+  };
 }
 
 /**

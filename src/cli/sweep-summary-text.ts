@@ -8,7 +8,13 @@ import { expectationText } from '../report/headline.js';
 import { setValueText, shellWord } from '../report/reproduce-line.js';
 import { notRunText } from '../sweep/not-run.js';
 import { failingSeedsText, seedCount, seedsInShard, seedsText } from '../sweep/seeds.js';
-import { type SweepSummary, seedsCount, stopReasonsText } from '../sweep/summary.js';
+import {
+  type MergedWallMs,
+  mergedWallMs,
+  type SweepSummary,
+  seedsCount,
+  stopReasonsText,
+} from '../sweep/summary.js';
 import { gapsText, type MergeGaps } from '../sweep/summary-merge.js';
 import { sweepJudgeText } from '../sweep/sweep-judge.js';
 
@@ -209,6 +215,15 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   return packedFields(parts, 'npusim sweep '.length).join('\n');
 }
 
+/** What a merge's time measures, said before its rate: nothing for one summary's own time. */
+const MERGED_WALL_WORDS: Record<MergedWallMs, string> = {
+  sweep: '',
+  shard: '',
+  'longest-shard': 'the longest shard; ',
+  'sweep-with-resumes': 'the sweep with its resumes; ',
+  'longest-shard-with-resumes': 'the longest shard with its resumes; ',
+};
+
 export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending: SweepEnding): string {
   const sw = s.sweep as unknown as SweepIdentity;
   const out: string[] = [summaryHeader(s, pool, ending)];
@@ -229,14 +244,11 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     );
   } else {
     // A merge's shards ran apart, at once or not: its time is the longest shard's, said as such.
-    // Resumes ran after the sweep they resume: their time adds to their shard's.
-    const withResumes = (ending.resumes ?? 0) > 0 ? ' with its resumes' : '';
-    const longest =
-      pool === undefined && (s.shards?.covered.length ?? 1) > 1
-        ? `the longest shard${withResumes}; `
-        : withResumes === ''
-          ? ''
-          : 'the sweep with its resumes; ';
+    // Resumes ran after the sweep they resume: their time adds to their shard's. In the words of
+    // its `merged.wallMs`, which --json gives (a summary merged without it: from its shards).
+    const measured =
+      pool === undefined ? (s.merged?.wallMs ?? mergedWallMs(s.shards, ending.resumes ?? 0)) : 'sweep';
+    const longest = MERGED_WALL_WORDS[measured];
     const rate = s.wallMs > 0 ? ` (${longest}${(s.ran / (s.wallMs / 1000)).toFixed(1)} seeds/s)` : '';
     const stopped = !s.stoppedEarly
       ? ''

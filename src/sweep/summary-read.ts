@@ -21,9 +21,12 @@ import { firstIssue, subField } from '../model/scenario/schema-issues.js';
 import { paramsIssues } from '../model/scenario/workload-params.js';
 import { ordinal, type SeedSpan, STOP_REASONS, spanCount } from './not-run.js';
 import { type SeedRange, seedCount, seedInShards, seedsInShard, seedsText } from './seeds.js';
-import { SUMMARY_VERSION, type SweepSummary, worse } from './summary.js';
+import { MERGED_WALL_MS, SUMMARY_VERSION, type SweepSummary, worse } from './summary.js';
 
-/** The fields of a summary (SweepSummary), and the exit code `sweep --json` adds to it on stdout. */
+/**
+ * The fields of a summary (SweepSummary), and the exit code and summary file (null for a merge,
+ * which writes none) `sweep --json` adds to it on stdout: a merge's `--json` reads back, merged again.
+ */
 const SUMMARY_KEYS: ReadonlySet<string> = new Set([
   'format',
   'version',
@@ -42,7 +45,9 @@ const SUMMARY_KEYS: ReadonlySet<string> = new Set([
   'pct',
   'expectation',
   'wallMs',
+  'merged',
   'exitCode',
+  'summaryFile',
 ]);
 
 /**
@@ -185,6 +190,7 @@ export function readSummary(text: string, where: string): SweepSummary {
   checkStop(s as SweepSummary, where);
   checkPct(s as SweepSummary, where);
   checkExpectation(s as SweepSummary, where);
+  checkMerged(s as SweepSummary, where);
   return s as SweepSummary;
 }
 
@@ -250,6 +256,19 @@ function checkExpectation(s: SweepSummary, where: string): void {
       `${where}: expectation.met`,
       `Expected at most the seeds the summary ran (${s.ran}), got ${s.expectation.met}`,
     );
+}
+
+/** A merge's `merged` (optional: merges before it, and sweeps, have none): what it joined. */
+const sweepMerged = z.strictObject({
+  summaries: z.array(z.string()).min(1),
+  resumes: whole,
+  wallMs: z.enum(MERGED_WALL_MS),
+});
+
+/** A merged summary's `merged`: its shape (a merge of it counts its resumes on: sweep-merge.ts). */
+function checkMerged(s: SweepSummary, where: string): void {
+  if (s.merged === undefined) return;
+  checkShape(sweepMerged, s.merged, `${where}: merged`);
 }
 
 function checkStop(s: SweepSummary, where: string): void {
@@ -560,6 +579,9 @@ function checkClasses(s: SweepSummary, where: string): void {
  * the file's name, and `replay the earliest` gives a path that opens from where the merge ran.
  */
 export function withFilesBeside(s: SweepSummary, where: string): SweepSummary {
+  // A merged summary (its `--json`, merged again) names its failure files where its merge found
+  // them, beside the shards' summaries it joined, not beside itself.
+  if (s.merged !== undefined) return s;
   const dir = dirname(where);
   return {
     ...s,

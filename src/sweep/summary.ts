@@ -58,7 +58,50 @@ export interface SweepSummary {
    * summaries written before it.
    */
   expectation?: SweepExpectation;
+  /** Milliseconds the seeds took; for a merge, what `merged.wallMs` says it measures. */
   wallMs: number;
+  /**
+   * A merge's (`sweep --merge`): the summaries it joined. Absent from a sweep's own summary, from
+   * summaries written before it, and from the merged summary mergeSummaries and mergeResumed
+   * return, which is exactly the whole sweep's (the command adds it: sweep-merge.ts).
+   */
+  merged?: SweepMerged;
+}
+
+/**
+ * What `wallMs` of a merge measures: the shards ran apart (at once or not), so the longest shard's
+ * time (`longest-shard`), its resumes' added to it as they ran after it (`...-with-resumes`), or a
+ * sweep's with its resumes'; one summary merged alone keeps its own time (`sweep`, `shard`).
+ */
+export const MERGED_WALL_MS = [
+  'sweep',
+  'shard',
+  'longest-shard',
+  'sweep-with-resumes',
+  'longest-shard-with-resumes',
+] as const;
+export type MergedWallMs = (typeof MERGED_WALL_MS)[number];
+
+/** A merge's record of what it joined (SweepSummary.merged). */
+export interface SweepMerged {
+  /** The summary files it read, as it names them (`sh1/sweep-summary-1-of-2.json`), in that order. */
+  summaries: string[];
+  /**
+   * How many sweeps it joined ran the seeds a stopped sweep did not (its resumes; those a merged
+   * summary it read had joined too): 0 for shards alone.
+   */
+  resumes: number;
+  wallMs: MergedWallMs;
+}
+
+/**
+ * What a merge's time is, from the shards it covers and the resumes it joined: the longest shard's
+ * when it covers several, with its resumes' when there are any (merge-resumed.ts adds them).
+ */
+export function mergedWallMs(shards: SweepSummary['shards'], resumes: number): MergedWallMs {
+  if ((shards?.covered.length ?? 1) > 1) return resumes > 0 ? 'longest-shard-with-resumes' : 'longest-shard';
+  if (resumes > 0) return 'sweep-with-resumes';
+  return shards === null ? 'sweep' : 'shard';
 }
 
 export interface SweepPct {

@@ -206,6 +206,86 @@ describe('sweep --merge: a stopped shard and its resume (QA 58 F1)', () => {
     );
     expect(without.stderr).toContain('or add the summaries of its resumes');
   });
+
+  test('merge --json: says what the merge joined (its files, its resumes, what wallMs measures), as its text does, and reads back to merge again; a plain shard merge and a sweep say theirs', async () => {
+    const dir = testTempDir('npusim-merge-joined-');
+    // Shard 1/2 (1, 3, 5, 7) stopped after 1 and 3; its resume ran 5 and 7; shard 2/2 ran whole.
+    const sh1 = join(dir, 'sh1');
+    const sh2 = join(dir, 'sh2');
+    const sh1r = join(dir, 'sh1r');
+    for (const d of [sh1, sh2, sh1r]) mkdirSync(d);
+    const files = [
+      join(sh1, 'sweep-summary-1-of-2.json'),
+      join(sh2, 'sweep-summary-2-of-2.json'),
+      join(sh1r, 'sweep-summary.json'),
+    ];
+    const summaries = [
+      shard(1, 2, {
+        ran: 2,
+        clean: 2,
+        byClass: { clean: 2 },
+        stoppedEarly: true,
+        stop: { reasons: ['SIGINT'], notRun: [{ first: 5, last: 7, every: 2 }] },
+      }),
+      failingShard(2, 2, 4),
+      shardSummary(1, 1, { first: 5, last: 7, list: [5, 7] }, { shards: null }),
+    ];
+    files.forEach((f, i) => {
+      writeFileSync(f, `${JSON.stringify(summaries[i], null, 2)}\n`);
+    });
+    const r = await cli(['sweep', '--merge', sh1, sh2, sh1r, '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout) as SweepSummary & { summaryFile: unknown };
+    expect(json).toMatchObject({ ran: 8, stoppedEarly: false, wallMs: 2000, summaryFile: null });
+    // The files as the merge names them, one resume, and the time of shard 1 with its resume.
+    expect(json.merged).toEqual({ summaries: files, resumes: 1, wallMs: 'longest-shard-with-resumes' });
+    expect(json.stop).toBeUndefined();
+    // Its --json read back (the merge writes no summary) merges again, its resume counted on.
+    const again = join(dir, 'again');
+    mkdirSync(again);
+    writeFileSync(join(again, 'sweep-summary.json'), r.stdout);
+    const re = await cli(['sweep', '--merge', again, '--json']);
+    expect(re.code, re.stderr).toBe(1);
+    const reJson = JSON.parse(re.stdout) as SweepSummary;
+    expect(reJson.merged).toEqual({
+      summaries: [join(again, 'sweep-summary.json')],
+      resumes: 1,
+      wallMs: 'longest-shard-with-resumes',
+    });
+    expect(reJson).toMatchObject({ ran: 8, failed: 1, wallMs: 2000 });
+    // Its failure file names are as the first merge gave them (beside the shards, not `again`).
+    expect(reJson.failures).toEqual(json.failures);
+    // Shards alone: no resume, the longest shard's time.
+    const dirs = shardDirs(join(dir, 'plain'), [shard(1, 2), failingShard(2, 2, 2)]);
+    const plain = JSON.parse((await cli(['sweep', '--merge', ...dirs, '--json'])).stdout) as SweepSummary;
+    expect(plain.merged).toEqual({
+      summaries: dirs.map((d, i) => join(d, `sweep-summary-${i + 1}-of-2.json`)),
+      resumes: 0,
+      wallMs: 'longest-shard',
+    });
+    // A stopped sweep and its resume, no shards: the sweep's time with its resume's.
+    const w = join(dir, 'w');
+    mkdirSync(w);
+    const stoppedWhole = shard(1, 1, {
+      shards: null,
+      ran: 4,
+      clean: 4,
+      byClass: { clean: 4 },
+      stoppedEarly: true,
+      stop: { reasons: ['SIGINT'], notRun: [{ first: 5, last: 8 }] },
+    });
+    writeFileSync(join(w, 'sweep-summary-stopped-1.json'), JSON.stringify(stoppedWhole));
+    writeFileSync(
+      join(w, 'sweep-summary.json'),
+      JSON.stringify(shardSummary(1, 1, { first: 5, last: 8 }, { shards: null })),
+    );
+    const resumed = await cli(['sweep', '--merge', w, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((JSON.parse(resumed.stdout) as SweepSummary).merged).toMatchObject({
+      resumes: 1,
+      wallMs: 'sweep-with-resumes',
+    });
+  });
 });
 
 describe('sweep --merge: options it would ignore', () => {
@@ -707,6 +787,8 @@ describe('sweep --strategy pct: each seed measures its own steps', () => {
       exitCode: 0,
       // The sweep's own summary file; a merge writes none (null).
       summaryFile: null,
+      // What a merge joined: a sweep's own summary has none.
+      merged: undefined,
     });
     expect(strip(JSON.parse(merged.stdout) as SweepSummary)).toEqual(strip(whole.summary));
     expect(one.summary.sweep).toEqual(two.summary.sweep);
