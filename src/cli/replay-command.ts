@@ -53,6 +53,7 @@ import { summaryStyle } from '../report/summary-text.js';
 import type { FailureFile, FirstFinding } from '../repro/failure-file.js';
 import { formatHistory, recordLineText } from '../repro/history.js';
 import { livenessFindingText } from '../repro/liveness-text.js';
+import { findingShootdown } from '../repro/recorded-steps.js';
 import {
   type ReplayHooks,
   type ReplayHost,
@@ -594,9 +595,21 @@ function replayedRunText(file: FailureFile, workload: Pick<Workload, 'params'> |
 
 /**
  * What the history shows from before its last events: the finding's page's events (history-runs.ts),
- * a stale TCE's unmap and a freed context's last put and free (repro/recorded-steps.ts).
+ * a stale TCE's unmap and a freed context's last put and free, an `order.*` finding's shootdown's
+ * own events from its acquire (repro/recorded-steps.ts); and after them, what that shootdown sent
+ * at the finding's tick (the release it is about) as its chip got it.
  */
 function earlierText(r: ReplayOutcome): string {
+  const shootdown = r.found === undefined ? undefined : findingShootdown(r.found);
+  if (shootdown !== undefined && r.found !== undefined) {
+    const named = r.history.filter((h) => h.fields.shootdown === shootdown);
+    const sent = [...new Set(named.filter((h) => h.tick > r.found!.tick).map((h) => h.fields.op))];
+    const then =
+      sent.length === 0 ? '' : `, then the ${sent.join(' and ')} it sent at the finding as its chip got it`;
+    if (!named.some((h) => h.onPage === true)) return then;
+    const page = r.found.addresses.length > 0 ? "earlier ones on the finding's page and " : '';
+    return `, after ${page}shootdown ${shootdown}'s own from its acquire (its ATSD operations and the ACKs on its registers, which the oracle's record dates)${then}`;
+  }
   if (!r.history.some((h) => h.onPage === true)) return '';
   if (r.found?.rule === 'order.context-use-after-free')
     return ", after its context's last put and free, which the oracle's record dates";

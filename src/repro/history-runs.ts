@@ -147,9 +147,10 @@ async function lastEventsFor(
  * The events `steps` looks for (recorded-steps.ts): the run again up to the end of each of its
  * ticks, keeping the last event of each of its kinds from each source on its pages, however long
  * ago (a later event of the kind on another range, or another thread's step, would have put it out
- * of one run to the finding); every actor's, each run's. A few runs, none longer than the
- * history's. Undefined when the caller stopped one; none when a run crashed (it is not the run
- * that found).
+ * of one run to the finding), or where it keeps no pages (a shootdown's steps) each actor's last
+ * `steps.tailEvents`; every actor's, each run's. A few runs, none past the configuration's end (a
+ * shootdown's last reaches a little past the finding, to the release it sent there). Undefined
+ * when the caller stopped one; none when a run crashed (it is not the run that found).
  */
 async function linesAtTicks(
   { run, runFree }: Runners,
@@ -165,8 +166,12 @@ async function linesAtTicks(
 ): Promise<HistoryLine[] | undefined> {
   const { freeFile, where, showProgress, stop, stopped } = host;
   const { tailPages } = steps;
+  // One last event of each actor where the steps are kept by their page; more where they are not.
+  const tailEvents = steps.tailEvents ?? 1;
+  // None past the run's end: a tick past it (a window after the finding) runs to the end.
+  const ticks = [...new Set(steps.ticks.map((t) => Math.min(t, config.params.durationTicks - 1)))];
   const kept: HistoryLine[] = [];
-  for (const tick of steps.ticks) {
+  for (const tick of ticks) {
     const upTo: RunConfig = {
       ...config,
       stopOnFirst: false,
@@ -180,16 +185,20 @@ async function linesAtTicks(
         ? {}
         : { onProgress: (t: number, e: number, f: number) => progress.update(t, e, f) };
     try {
-      // One last event of each actor: the steps are kept by their page.
       const raw =
         freeFile !== undefined
           ? await runFree(config, freeFile.free!, `${where}: free`, {
-              tailEvents: 1,
-              tailPages,
+              tailEvents,
+              ...(tailPages === undefined ? {} : { tailPages }),
               tailUntilTick: tick,
               ...onProgress,
             })
-          : await run(upTo, { host: 'inline', tailEvents: 1, tailPages, ...onProgress });
+          : await run(upTo, {
+              host: 'inline',
+              tailEvents,
+              ...(tailPages === undefined ? {} : { tailPages }),
+              ...onProgress,
+            });
       if (
         raw.stopped === 'interrupted' &&
         stopped?.() === true &&

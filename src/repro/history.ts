@@ -309,13 +309,14 @@ export function stuckShootdown(
 }
 
 /**
- * The events of a stuck shootdown from its start: those that name it (`shootdown=N`: its acquire,
+ * The events of a shootdown from its start: those that name it (`shootdown=N`: its acquire,
  * its LAUNCH, its wait) and those on a register it holds (the GPUs' ATSD_ACKs), at or after the
- * earliest tick it can have started; the first `limit`.
+ * earliest tick it can have started; the first `limit`. A stuck shootdown's (stuckShootdown), and
+ * an `order.*` finding's shootdown's (recorded-steps.ts).
  */
 export function stuckShootdownLines(
   lines: readonly HistoryLine[],
-  stuck: NonNullable<ReturnType<typeof stuckShootdown>>,
+  stuck: Pick<NonNullable<ReturnType<typeof stuckShootdown>>, 'id' | 'holds' | 'from'>,
   limit: number,
 ): HistoryLine[] {
   return lines

@@ -15,17 +15,28 @@
  *     its thread, not the context (`address` 0): on a chip busy with DMA the last events reached
  *     back a microsecond, and a put three before the use was not shown (QA, a free run's replay,
  *     whose race put it there; the inline run's put came just before its use). The record has
- *     each `context.ref`; the thread's step is the chip's CONTEXT_TIMER at that very tick.
+ *     each `context.ref`; the thread's step is the chip's CONTEXT_TIMER at that very tick;
+ *   - a shootdown an `order.*` finding names (`shootdown N` among its actors: a register released
+ *     before its flushes, taken out of order, shared, a page freed before its flushes): its own
+ *     ATSD operations from its acquire (acquire, write-ava, launch, wait, release) and the ACKs on
+ *     its registers, as `liveness.shootdown`'s history shows a stuck one's (history.ts
+ *     stuckShootdownLines). They name no page, and on a chip busy with DMA the last events reached
+ *     back 200 ns: the history of a register released early held two waits and an ACK, not the
+ *     launches and the release (QA). The record has each of its steps as the coordinator took it
+ *     (`atsd.*`); the runs go a little past each, to the chip's receipt of what it sent there.
  */
 import { K } from '../model/protocol/kinds.js';
 import type { TailPages } from '../runtime/actor-runner.js';
 import type { FirstFinding } from './failure-file.js';
-import type { HistoryLine } from './history.js';
+import { type HistoryLine, stuckShootdownLines } from './history.js';
 
 /** The steps to look for: the ticks to run up to, what each run keeps, and which are the finding's. */
 export interface RecordedSteps {
   ticks: number[];
-  tailPages: TailPages;
+  /** The pages whose events each run keeps; none: each actor's last `tailEvents` only. */
+  tailPages?: TailPages;
+  /** Events of each actor each run keeps besides those on the pages (1 when undefined). */
+  tailEvents?: number;
   /** The finding's own steps among the events the runs kept (every actor's, each run's). */
   pick: (kept: readonly HistoryLine[]) => HistoryLine[];
 }
@@ -53,6 +64,18 @@ export function recordedSteps(
       ticks,
       tailPages: { pages: [Math.floor(tce.index / TAIL_PAGE)], kinds: TCE_UNMAP_KINDS },
       pick: (kept) => staleTceLines(kept, tce, ticks),
+    };
+  }
+  const shootdown = findingShootdown(found);
+  if (shootdown !== undefined) {
+    const events = recordEvents(record, SHOOTDOWN_RECORD_KINDS).filter(
+      (e) => e.fields.shootdown === shootdown && e.tick <= found.tick,
+    );
+    if (events.length === 0) return undefined;
+    return {
+      ticks: [...new Set(events.map((e) => e.tick + SHOOTDOWN_WINDOW_TICKS))],
+      tailEvents: SHOOTDOWN_TAIL_EVENTS,
+      pick: (kept) => shootdownStepLines(kept, shootdown, events, found.tick),
     };
   }
   if (found.rule !== 'order.context-use-after-free') return undefined;
@@ -95,6 +118,96 @@ function contextTicks(events: readonly RecordEvent[], npu: number, findingTick: 
   const last = (op: string) => refs.filter((e) => e.fields.op === op).at(-1)?.tick;
   const ticks = [last('put'), last('free')].filter((t): t is number => t !== undefined && t > 0);
   return [...new Set(ticks)].sort((a, b) => a - b);
+}
+
+/**
+ * The shootdown an `order.*` finding names (`shootdown N` among its actors: check/rules/
+ * order-rules.ts and npu-rules.ts); undefined for another finding, or one that names none (a
+ * page freed before the flushes of no shootdown in flight, `shootdown undefined`).
+ */
+export function findingShootdown(found: Pick<FirstFinding, 'rule' | 'actors'>): number | undefined {
+  if (!found.rule.startsWith('order.')) return undefined;
+  const id = found.actors.map((a) => /^shootdown (\d+)$/.exec(a)?.[1]).find((n) => n !== undefined);
+  return id === undefined ? undefined : Number(id);
+}
+
+/** The oracle's events of a shootdown's steps (check/oracle-events.ts), each naming it. */
+const SHOOTDOWN_RECORD_KINDS = [
+  'shootdown.start',
+  'shootdown.complete',
+  'atsd.acquire',
+  'atsd.launch',
+  'atsd.complete',
+  'atsd.release',
+  'atsd.shared',
+];
+
+/**
+ * How far past each of its record's ticks a shootdown's run goes: what the coordinator sent at one
+ * (a LAUNCH, a release) reaches the chip a link's latency later, about 215 ns on witherspoon-6.
+ */
+const SHOOTDOWN_WINDOW_TICKS = 1_000_000;
+/**
+ * Events of each actor a shootdown's run keeps: from a window's end back past the step before it
+ * (the chip that released early handled some 1,500 in 17 us; an ACK comes just before the wait
+ * it answers, an acquire's op a register wait before its answer).
+ */
+const SHOOTDOWN_TAIL_EVENTS = 2000;
+
+/** The ATSD_OP of each step of the record that the coordinator sends (an acquire's comes before it). */
+const OP_OF_STEP: Readonly<Record<string, string>> = { 'atsd.launch': 'launch', 'atsd.release': 'release' };
+
+/**
+ * The shootdown's own events among `lines` (the runs' every actor's): the coordinator's and those
+ * of the chips of the registers its record names, from its acquire as the chip got it (the last
+ * before the record's first step: the record dates the answer) to the finding's tick, by
+ * stuckShootdownLines; and after it, the first op of each step it took at the finding's tick (the
+ * release a released-early finding is about) as its chip got it.
+ */
+function shootdownStepLines(
+  lines: readonly HistoryLine[],
+  id: number,
+  events: readonly RecordEvent[],
+  findingTick: number,
+): HistoryLine[] {
+  const holds = [
+    ...new Map(
+      events
+        .filter((e) => typeof e.fields.npu === 'number' && typeof e.fields.reg === 'number')
+        .map((e) => [
+          `${e.fields.npu}.${e.fields.reg}`,
+          { npu: e.fields.npu as number, reg: e.fields.reg as number },
+        ]),
+    ).values(),
+  ];
+  const chips = new Set(holds.map((h) => `chip${h.npu}`));
+  const own = lines.filter((l) => l.actor === 'coordinator' || chips.has(l.actor));
+  const first = Math.min(...events.map((e) => e.tick));
+  const acquire = own
+    .filter(
+      (l) =>
+        l.kind === 'ATSD_OP' && l.fields.op === 'acquire' && l.fields.shootdown === id && l.tick <= first,
+    )
+    .reduce<HistoryLine | undefined>(
+      (last, l) => (last === undefined || l.tick >= last.tick ? l : last),
+      undefined,
+    );
+  const mine = stuckShootdownLines(own, { id, holds, from: acquire?.tick ?? first }, Number.MAX_SAFE_INTEGER);
+  const sent = mine
+    .filter((l) => l.tick > findingTick && l.kind === 'ATSD_OP')
+    .sort((a, b) => a.tick - b.tick);
+  const later = events
+    .filter((e) => e.tick === findingTick && OP_OF_STEP[e.kind] !== undefined)
+    .flatMap((e) => {
+      const got = sent.find(
+        (l) =>
+          l.fields.op === OP_OF_STEP[e.kind] &&
+          l.fields.reg === e.fields.reg &&
+          l.actor === `chip${e.fields.npu}`,
+      );
+      return got === undefined ? [] : [got];
+    });
+  return [...mine.filter((l) => l.tick <= findingTick), ...later];
 }
 
 /** The TCE a stale-TCE finding names: the GPU whose table it is in, and its index. */

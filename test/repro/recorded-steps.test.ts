@@ -1,12 +1,14 @@
 /**
  * A replay's history of a finding whose message names steps from long before its last events, which
  * no byte page keeps (repro/recorded-steps.ts): a stale TCE's unmap (its events carry a TCE index,
- * not an address) and a freed context's last put (a driver thread's step, which names no context).
+ * not an address) and a freed context's last put (a driver thread's step, which names no context),
+ * and the ATSD operations of the shootdown an `order.*` finding names (they name no page).
  * Each is found at the tick the oracle's record gives it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { replayText } from '../../src/cli/replay-command.js';
 import { replayFailure } from '../../src/repro/replay.js';
 import { loadWorkloads } from '../../src/runtime/workload-registry.js';
 import { cli } from '../cli/cli-harness.js';
@@ -75,6 +77,42 @@ describe("replay: steps the finding's message names from before its last events"
     expect(r.history.find((l) => l.onPage === undefined)!.tick).toBeGreaterThan(putTick);
     expect(r.history).toContainEqual(
       expect.objectContaining({ tick: putTick, actor: `chip${npu}`, kind: 'CONTEXT_TIMER', onPage: true }),
+    );
+  });
+
+  test("a register released early: its shootdown's launches from its acquire, and the release", async () => {
+    const r = await replayOf(['flush-race', '--bug', 'single-flush', '--seed', '2', '--duration', '20us']);
+    expect(r.found).toMatchObject({
+      rule: 'order.atsd-released-early',
+      actors: ['shootdown 1', 'npu0.reg0'],
+    });
+    const ops = (op: string) =>
+      r.history.filter(
+        (l) =>
+          l.actor === 'chip0' &&
+          l.from === 'coordinator' &&
+          l.kind === 'ATSD_OP' &&
+          l.fields.op === op &&
+          l.fields.shootdown === 1,
+      );
+    // The record's launches (the invalidate, then the flush) and the release it is about.
+    const launches = r.findingRecord!.history.filter((l) => l.includes(' atsd.launch '));
+    expect(launches).toHaveLength(2);
+    expect(ops('launch').map((l) => (l.fields.params as { flushOnly: boolean }).flushOnly)).toEqual([
+      false,
+      true,
+    ]);
+    for (const [i, launch] of ops('launch').entries())
+      expect(launch.tick).toBeGreaterThan(Number.parseInt(launches[i]!, 10));
+    expect(ops('acquire')).toHaveLength(1);
+    expect(ops('acquire')[0]!.onPage).toBe(true);
+    // Sent at the finding, as the chip got it: the history's last line.
+    expect(ops('release')).toHaveLength(1);
+    expect(r.history.at(-1)).toBe(ops('release')[0]);
+    expect(r.history.at(-1)!.tick).toBeGreaterThan(r.found!.tick);
+    // The heading, wrapped: its words.
+    expect(replayText(r).join(' ').replace(/\s+/g, ' ')).toContain(
+      "after shootdown 1's own from its acquire (its ATSD operations and the ACKs on its registers, which the oracle's record dates), then the release it sent at the finding as its chip got it, in causal order",
     );
   });
 });

@@ -68,6 +68,17 @@ function stoppedRecording(c: RunConfig, events: number, host: 'inline' | 'thread
 }
 
 /** The failure file of flush-race run inline on config `c` (a violation), and the run's result. */
+/**
+ * The ticks of the steps of the shootdown a replayed `order.*` finding names, as its oracle's record
+ * gives them, once each in order: the history runs once more to each (recorded-steps.ts).
+ */
+function shootdownStepTicks(r: Awaited<ReturnType<typeof replayFailure>>): number[] {
+  const id = /^shootdown (\d+)$/.exec(r.found!.actors[0]!)![1];
+  const steps = r.findingRecord!.history.filter((l) => new RegExp(`"shootdown":${id}[,}]`).test(l));
+  expect(steps.length).toBeGreaterThan(0);
+  return [...new Set(steps.map((l) => Number.parseInt(l, 10)))];
+}
+
 function inlineViolationFile(c: RunConfig) {
   const raw = runInline(machine, c, {
     seed: c.seed,
@@ -365,6 +376,9 @@ describe('replay: a file whose figures or stop were edited', () => {
       // The history's run, up to the end of the finding's tick.
       `show history to ${file.first!.tick + 1}`,
       'stop history',
+      // Then its shootdown's steps' (recorded-steps.ts): to a microsecond past each tick the
+      // oracle's record gives one.
+      ...shootdownStepTicks(r).flatMap((t) => [`show history to ${t + 1_000_001}`, 'stop history']),
     ]);
   });
 
@@ -423,6 +437,8 @@ describe('replay: a file whose figures or stop were edited', () => {
       'show history to 200000000',
       ...replayed,
       'stop history',
+      // Then its shootdown's steps' (recorded-steps.ts), each the whole log again.
+      ...shootdownStepTicks(r).flatMap(() => ['show history to 200000000', ...replayed, 'stop history']),
     ]);
   });
 
