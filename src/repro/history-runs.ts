@@ -50,29 +50,28 @@ export async function historyFor(
   config: RunConfig,
   found: FirstFinding,
   perActor: number,
-  freeFile: FailureFile | undefined,
-  where: string,
-  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
-  stop: ReplayStop | undefined,
-  stopped: (() => boolean) | undefined,
+  host: HistoryHost,
 ): Promise<FindingHistory | undefined> {
-  const made = await lastEventsFor(
-    runners,
-    config,
-    found,
-    perActor,
-    freeFile,
-    where,
-    showProgress,
-    stop,
-    stopped,
-  );
+  const made = await lastEventsFor(runners, config, found, perActor, host);
   // Steps the finding's message names from long before its last events (a stale TCE's unmap, a
   // context's last put): found at the ticks its record gives them (recorded-steps.ts).
   const steps = made?.record === undefined ? undefined : recordedSteps(found, made.record.history);
   if (made === undefined || steps === undefined) return made;
-  const kept = await linesAtTicks(runners, config, steps, { freeFile, where, showProgress, stop, stopped });
+  const kept = await linesAtTicks(runners, config, steps, host);
   return kept === undefined ? undefined : { ...made, lines: withLines(made.lines, steps.pick(kept)) };
+}
+
+/**
+ * How a history's runs are made and shown: `freeFile`, a free run's failure file (its take log
+ * replayed, not the seed run), `where` its name in errors, `showProgress` each run's progress,
+ * `stop` where the replayed run stopped, `stopped` whether the caller stopped this one.
+ */
+export interface HistoryHost {
+  freeFile: FailureFile | undefined;
+  where: string;
+  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined;
+  stop: ReplayStop | undefined;
+  stopped: (() => boolean) | undefined;
 }
 
 /** The history's main run: the last events of the actors involved, and those on the finding's pages. */
@@ -81,11 +80,7 @@ async function lastEventsFor(
   config: RunConfig,
   found: FirstFinding,
   perActor: number,
-  freeFile: FailureFile | undefined,
-  where: string,
-  showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined,
-  stop: ReplayStop | undefined,
-  stopped: (() => boolean) | undefined,
+  { freeFile, where, showProgress, stop, stopped }: HistoryHost,
 ): Promise<FindingHistory | undefined> {
   const end = found.tick + 1;
   if (end <= 0) return { lines: [] };
@@ -156,15 +151,8 @@ async function linesAtTicks(
   { run, runFree }: Runners,
   config: RunConfig,
   steps: RecordedSteps,
-  host: {
-    freeFile: FailureFile | undefined;
-    where: string;
-    showProgress: ((config: RunConfig, label?: string, stop?: ReplayStop) => ReplayProgress) | undefined;
-    stop: ReplayStop | undefined;
-    stopped: (() => boolean) | undefined;
-  },
+  { freeFile, where, showProgress, stop, stopped }: HistoryHost,
 ): Promise<HistoryLine[] | undefined> {
-  const { freeFile, where, showProgress, stop, stopped } = host;
   const { tailPages } = steps;
   // One last event of each actor where the steps are kept by their page; more where they are not.
   const tailEvents = steps.tailEvents ?? 1;

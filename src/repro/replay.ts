@@ -327,17 +327,13 @@ export async function replayFailure(
   const made =
     found === undefined || historyEvents === 0 || signalled
       ? { lines: [] }
-      : await historyFor(
-          runners,
-          config,
-          found,
-          historyEvents,
-          host === 'free-log' ? file : undefined,
+      : await historyFor(runners, config, found, historyEvents, {
+          freeFile: host === 'free-log' ? file : undefined,
           where,
-          hooks.progress,
+          showProgress: hooks.progress,
           stop,
-          hooks.stopped,
-        );
+          stopped: hooks.stopped,
+        });
   const stuck =
     made === undefined || made.lines.length === 0 || found === undefined || host === 'free-log' || signalled
       ? undefined
