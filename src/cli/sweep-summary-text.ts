@@ -159,6 +159,8 @@ interface SweepIdentity {
   params?: { durationTicks?: number; topology?: string; policy?: string };
   /** A preset's name, or the spec a `--topology FILE` gave (its name may be a preset's). */
   topology?: unknown;
+  /** The path of that file, as the sweep was given it. */
+  topologyFile?: string;
   bugs: string[];
   profile: string;
   strategy: string;
@@ -193,9 +195,18 @@ function summaryHeader(s: SweepSummary, pool: SweepPool | undefined, ending: Swe
   if (params.durationTicks !== undefined) parts.push(`duration ${formatTime(params.durationTicks)}`);
   if (params.topology !== undefined) {
     // A file's spec keeps whatever name it was given (often the preset it was copied from): say
-    // it came from a file, so the header is never read as the preset's.
+    // it came from a file, so the header is never read as the preset's; named as a run's header
+    // names it (`tri.json (named tri-socket)`) where the summary recorded the file.
     const fromFile = typeof sw.topology === 'object' && sw.topology !== null;
-    parts.push(`topology ${params.topology}${fromFile ? ' (from a topology file)' : ''}`);
+    parts.push(
+      `topology ${
+        !fromFile
+          ? params.topology
+          : sw.topologyFile === undefined
+            ? `${params.topology} (from a topology file)`
+            : `${sw.topologyFile} (named ${params.topology})`
+      }`,
+    );
   }
   if (params.policy !== undefined) parts.push(`policy ${params.policy}`);
   for (const set of sw.set ?? []) parts.push(`set ${shellWord(`${set.path}=${setValueText(set.value)}`)}`);

@@ -107,8 +107,9 @@ export function sweepDifference(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
 ): { path: string; theirs: string; ours: string } | undefined {
-  const { set: _a, ...runsA } = a;
-  const { set: _b, ...runsB } = b;
+  // The `--set`s as written, and the path a topology file was read from, are not what ran.
+  const { set: _a, topologyFile: _fa, ...runsA } = a;
+  const { set: _b, topologyFile: _fb, ...runsB } = b;
   return firstDifference(runsA, runsB, 'sweep');
 }
 

@@ -71,6 +71,8 @@ const identitySchema = z.looseObject({
   }),
   // The preset's name (params.topology), or the spec of a `--topology FILE` (named so there).
   topology: z.union([z.string(), z.looseObject({ name: z.string() })]).optional(),
+  // The path of that file, as the sweep was given it (absent before it was recorded).
+  topologyFile: z.string().optional(),
   bugs: z.array(z.string()),
   profile: z.string(),
   // What sweep.ts sweepIdentity writes: pct with its depth (1 to MAX_PCT_DEPTH), else random.

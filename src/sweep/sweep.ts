@@ -128,6 +128,10 @@ export function sweepIdentity(config: RunConfig, pctDepth?: number): Record<stri
     strategy: pctDepth === undefined ? (config.strategy?.kind ?? 'random') : 'pct',
     stopOnFirst: config.stopOnFirst === true,
     topology: config.customTopology?.spec ?? config.params.topology,
+    // The file it was read from, for the header (`topology my.json (named my-redbud)`, as a run's):
+    // not the configuration, so shards that read one spec at two paths still merge
+    // (summary-merge.ts sweepDifference leaves it out).
+    ...(config.customTopology === undefined ? {} : { topologyFile: config.customTopology.file }),
     // Each named only when given, so summaries of sweeps without them read as before.
     ...(pctDepth === undefined ? {} : { pctDepth }),
     ...(config.set === undefined ? {} : { set: config.set }),

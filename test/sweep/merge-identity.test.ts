@@ -81,6 +81,13 @@ describe('sweep --merge: the --sets as written are not the sweep (QA)', () => {
     expect(sweepDifference({ ...identity, set: [dma] }, identity)).toBeUndefined();
   });
 
+  test('one topology spec read from two paths (a shard per machine of a cluster) merges: the path is not what ran', () => {
+    expect(
+      merged({ ...identity, topologyFile: '/a/my.json' }, { ...identity, topologyFile: 'my.json' }).ran,
+    ).toBe(9);
+    expect(sweepDifference({ ...identity, topologyFile: 'x.json' }, identity)).toBeUndefined();
+  });
+
   test('parameters that differ are still another sweep, named by their field', () => {
     const params = { ...identity.params, gpu: { ...identity.params.gpu, dmaBytes: 512 } };
     expect(() => merged(identity, { ...identity, params, set: [dma] })).toThrow(
