@@ -15,7 +15,8 @@ import { checkPresetName } from './full-topology.js';
 
 /** Refuse `spec` with every mistake of its machine and its name, `fieldOf` naming each place. */
 export function checkTopologyFileSpec(spec: TopologySpec, fieldOf: (field: string) => string): void {
-  const issues = new SpecIssues();
+  // In the file's order: a preset's name at the top was said after the machine's limits (QA).
+  const issues = new SpecIssues(spec);
   issues.ok(() => {
     buildTopology(spec);
   });

@@ -80,10 +80,11 @@ describe('runWorkload input', () => {
         { ...preset.sockets[1]!, npuRegsBase: 0x2_0000 },
       ],
     };
+    // In the spec's order (QA: the name, its first key, came after the machine's limits).
     expect((await refusal(bad({ topology: spec }))).split('\n')).toEqual([
-      'topology.sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
+      'topology.name: Expected a name no preset has, or the preset unchanged (as `npusim topo witherspoon-4 --json` prints it), got `witherspoon-4` for another machine: it differs from the preset at sockets[0].npuRegsBase',
+      '  topology.sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
       '  topology.sockets[1].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 1 at 0x20000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)',
-      '  topology.name: Expected a name no preset has, or the preset unchanged (as `npusim topo witherspoon-4 --json` prints it), got `witherspoon-4` for another machine: it differs from the preset at sockets[0].npuRegsBase',
     ]);
   });
 

@@ -430,8 +430,8 @@ describe('topology files: bad ones exit 2 naming the file and the field', () => 
     const r = await cli(['topo', bothFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `npusim: ${bothFile}:1:98: sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)\n` +
-        `  ${bothFile}:1:2: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-4 --json\` prints it), got \`witherspoon-4\` for another machine: it differs from the preset at sockets[0].npuRegsBase\n`,
+      `npusim: ${bothFile}:1:2: name: Expected a name no preset has, or the preset unchanged (as \`npusim topo witherspoon-4 --json\` prints it), got \`witherspoon-4\` for another machine: it differs from the preset at sockets[0].npuRegsBase\n` +
+        `  ${bothFile}:1:98: sockets[0].npuRegsBase: Expected address windows that do not overlap, got the NPU registers of socket 0 at 0x10000 inside the host RAM of socket 0 (chip id 0) (0x0..0x4000000000)\n`,
     );
     // The preset restated, keys in another order, keeps its name.
     const restated = write(

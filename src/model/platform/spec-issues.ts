@@ -1,10 +1,12 @@
 /**
  * The mistakes a topology spec's check (validate-topology.ts, validate-nvlinks.ts) finds, gathered
  * so a file with five is fixed in one run, not five, and refused in the layout a workload file's
- * are (core/issues-message.ts). The checks of one field still throw their ConfigError; `value`
- * and `ok` record it and let the check go on to the next independent field.
+ * are (core/issues-message.ts), in the order the file has them as a workload file's are
+ * (core/field-order.ts). The checks of one field still throw their ConfigError; `value` and `ok`
+ * record it and let the check go on to the next independent field.
  */
 import { ConfigError } from '../../core/errors.js';
+import { inFieldOrder } from '../../core/field-order.js';
 import { issuesMessage } from '../../core/issues-message.js';
 
 /**
@@ -22,8 +24,15 @@ export class SpecRefusal extends ConfigError {
 }
 
 export class SpecIssues {
-  /** In the order found, which is the order the fields are checked in: the first is the one a check stopping there would have said. */
+  /** In the order found, which is the order the fields are checked in. */
   private readonly found: { field: string; message: string }[] = [];
+
+  /**
+   * `root`: the object the fields are of (the spec, as read from its file), by whose keys'
+   * order `throwIfAny` lists them (a file with mistakes at lines 9, 10, 3 and 4 was told them so:
+   * QA); without it, in the order found.
+   */
+  constructor(private readonly root?: unknown) {}
 
   add(field: string, message: string): void {
     this.found.push({ field, message });
@@ -49,11 +58,13 @@ export class SpecIssues {
   }
 
   /**
-   * Refuse the spec when anything was found: one ConfigError at the first mistake's field, its
-   * message every mistake's (`fieldOf` names each place: `my.json: gpus[1].socket`).
+   * Refuse the spec when anything was found: one ConfigError at the first mistake's field (the
+   * first in `root`, core/field-order.ts), its message every mistake's in that order (`fieldOf`
+   * names each place: `my.json: gpus[1].socket`).
    */
   throwIfAny(fieldOf: (field: string) => string): void {
     if (this.found.length === 0) return;
-    throw new SpecRefusal(fieldOf(this.found[0]!.field), issuesMessage(this.found, fieldOf), [...this.found]);
+    const ordered = this.root === undefined ? [...this.found] : inFieldOrder(this.found, this.root);
+    throw new SpecRefusal(fieldOf(ordered[0]!.field), issuesMessage(ordered, fieldOf), ordered);
   }
 }

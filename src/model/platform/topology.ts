@@ -188,8 +188,8 @@ export function buildTopology(spec: TopologySpec | PresetName, overrides?: Topol
   // The machine's limits, on the machine the checked spec builds (building it refuses nothing:
   // its sockets and links are the spec's, checked). They do not read each other, so each is said
   // with the others in one refusal: the actors and edges a ring record can name, the address
-  // windows apart.
-  const issues = new SpecIssues();
+  // windows apart; in the order the spec has their fields, as the spec's own.
+  const issues = new SpecIssues(s);
   checkEncodable(sockets.length, gpus.length, edges.length, issues);
   checkAddressWindows(sockets, gpus, issues);
   checkDistinctTgts(sockets, gpus, issues);

@@ -15,18 +15,23 @@ import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-sp
  * least one brick per GPU, and peer tables that agree from both ends. Every link is checked apart
  * from the others; the checks over a GPU's links together (a brick among them, the tables from
  * both ends) only where each link of theirs is right: a link misspelt would be a brick missing or
- * a peer listed once, said again.
+ * a peer listed once, said again. A GPU without a socket (`gpuSocket[i]` undefined: its socket,
+ * refused already, is one the machine lacks) has its own links left unchecked, each held to that
+ * socket (its bricks are that socket's NPU's); a peer link to it is checked but for the socket
+ * they share, and the tables from both ends but for the pairs it is in (its side of them unread).
  */
 export function checkNvlinks(
   gpus: unknown[],
   gpuIndex: ReadonlyMap<string, number>,
-  gpuSocket: readonly number[],
+  gpuSocket: readonly (number | undefined)[],
   issues: SpecIssues,
 ): void {
   const bricksUsed = new Map<string, string>();
   const peerCount = new Map<string, number>();
   let tablesWhole = true;
   gpus.forEach((g, i) => {
+    const socket = gpuSocket[i];
+    if (socket === undefined) return;
     const f = `gpus[${i}]`;
     const rec = g as Record<string, unknown>;
     const links = issues.value(() => expectArray(rec.links, `${f}.links`));
@@ -42,7 +47,6 @@ export function checkNvlinks(
       );
       linksRight = false;
     }
-    const socket = gpuSocket[i]!;
     let bricks = 0;
     links.forEach((l, k) => {
       const lf = `${f}.links[${k}]`;
@@ -80,7 +84,7 @@ export function checkNvlinks(
       );
     }
   });
-  if (tablesWhole) checkPeerSymmetry(gpus, peerCount, issues);
+  if (tablesWhole) checkPeerSymmetry(gpus, gpuSocket, peerCount, issues);
 }
 
 /**
@@ -95,14 +99,18 @@ function neitherOrBoth(l: Record<string, unknown>): string {
     : `neither (only ${keys.map((k) => `\`${shownText(k)}\``).join(', ')})`;
 }
 
-/** A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket. Returns its index. */
+/**
+ * A link `{gpu: id}` of GPU `i`: a known GPU, not `i` itself, on the same socket (where the peer
+ * has one: a peer on a socket the machine lacks is refused at its socket, not again here).
+ * Returns its index.
+ */
 function checkPeerLink(
   l: Record<string, unknown>,
   lf: string,
   i: number,
   id: unknown,
   gpuIndex: ReadonlyMap<string, number>,
-  gpuSocket: readonly number[],
+  gpuSocket: readonly (number | undefined)[],
 ): number {
   const peer = gpuIndex.get(String(l.gpu));
   if (typeof l.gpu !== 'string' || peer === undefined) {
@@ -114,7 +122,7 @@ function checkPeerLink(
   if (peer === i)
     throw new ConfigError(`${lf}.gpu`, `Expected a peer GPU, got the GPU itself (\`${shownText(l.gpu)}\`)`);
   const socket = gpuSocket[i]!;
-  if (gpuSocket[peer] !== socket) {
+  if (gpuSocket[peer] !== undefined && gpuSocket[peer] !== socket) {
     throw new ConfigError(
       `${lf}.gpu`,
       `Expected a peer on the same socket (no GPU link crosses sockets on Witherspoon), got \`${shownText(l.gpu)}\` on socket ${gpuSocket[peer]} for \`${shownText(String(id))}\` on socket ${socket}`,
@@ -142,15 +150,20 @@ function checkBrickLink(
   bricksUsed.set(key, lf);
 }
 
-/** ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A (each pair said once). */
+/**
+ * ibm,nvlink-peers must agree from both ends: A lists B as often as B lists A (each pair said
+ * once). A pair with a GPU without a socket is left out: its links were not read.
+ */
 function checkPeerSymmetry(
   gpus: unknown[],
+  gpuSocket: readonly (number | undefined)[],
   peerCount: ReadonlyMap<string, number>,
   issues: SpecIssues,
 ): void {
   const said = new Set<string>();
   for (const [key, n] of peerCount) {
     const [a, b] = key.split('>').map(Number) as [number, number];
+    if (gpuSocket[b] === undefined) continue;
     const back = peerCount.get(`${b}>${a}`) ?? 0;
     if (back !== n && !said.has(`${b}>${a}`)) {
       said.add(key);

@@ -118,11 +118,11 @@ function checkName(v: unknown, field: string): void {
 
 /**
  * Check a spec (from a preset, a config file or a test) and return it typed. Every mistake is
- * found in one pass, in the order of the fields, and refused as one ConfigError at the first
- * (`gpus[2].links[4]`, the place `fieldOf` makes of it: `my.json: gpus[2].links[4]`), its message
- * the first mistake's and then each other at its place (core/issues-message.ts). A check that
- * reads a field found wrong is skipped, so one mistake is said once, not again as every check
- * that depends on it.
+ * found in one pass and refused as one ConfigError at the one the spec holds first, in the order
+ * of its keys (as its file has them: core/field-order.ts), not of the checks (`gpus[2].links[4]`,
+ * the place `fieldOf` makes of it: `my.json: gpus[2].links[4]`), its message that mistake's and
+ * then each other at its place (core/issues-message.ts). A check that reads a field found wrong
+ * is skipped, so one mistake is said once, not again as every check that depends on it.
  */
 export function validateTopologySpec(input: unknown, fieldOf?: (field: string) => string): TopologySpec {
   // Exported to library users: a JavaScript caller's `validateTopologySpec(spec, 5)` met a
@@ -138,17 +138,19 @@ export function validateTopologySpec(input: unknown, fieldOf?: (field: string) =
       fieldOf === undefined ? 'spec' : fieldOf(''),
       `Expected a topology object, got ${describe(input)}`,
     );
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(input);
   checkKeys(input, TOPOLOGY_KEYS, '', 'a topology field', issues);
   issues.ok(() => checkName(input.name, 'name'));
   const sockets = checkSockets(input.sockets, issues);
   const gpus = issues.value(() => expectArray(input.gpus, 'gpus'));
   const placed = gpus === undefined ? undefined : checkGpus(gpus, sockets.count, issues);
-  // Links name their peers by id and are held to their GPU's socket: with an id or a socket
-  // wrong, links that are right would be refused too (an unknown peer, a link across sockets).
+  // Links name their peers by id: with an id wrong, links that are right would be refused too (an
+  // unknown peer). They are held to their GPU's socket, so a GPU on a socket the machine lacks has
+  // its own links left unchecked, and every other GPU's checked (QA: one such GPU hid the links'
+  // mistakes of all the others).
   if (gpus !== undefined && placed?.gpuSocket !== undefined)
     checkNvlinks(gpus, placed.gpuIndex, placed.gpuSocket, issues);
-  checkMemoryMap(input, sockets.firstBus, placed?.gpuSocket, issues);
+  checkMemoryMap(input, sockets.firstBus, placed?.everySocket, issues);
   checkMachineOptions(input, issues);
   issues.throwIfAny(fieldOf ?? ((field) => field));
   return input as unknown as TopologySpec;
@@ -171,7 +173,7 @@ export function validateTopologyOverrides(
       fieldOf(''),
       `Expected an object of topology overrides (${OVERRIDE_KEYS.join(', ')}), got ${describe(input)}`,
     );
-  const issues = new SpecIssues();
+  const issues = new SpecIssues(input);
   checkKeys(input, OVERRIDE_KEYS, '', 'a topology override', issues);
   if (input.gpuMemMap !== undefined) checkMemMapName(input.gpuMemMap, issues);
   checkMachineOptions(input, issues);
@@ -252,15 +254,22 @@ function checkNpuRegsBase(value: unknown, field: string): void {
 
 /**
  * The GPUs: 1 to MAX_GPUS, each id used once and on a socket. Returns each id's index, and each
- * GPU's socket when every GPU has a right id and socket (undefined otherwise: the checks that
- * read them are skipped). With no socket count to hold a GPU's socket to (the sockets' list is
- * wrong), every socket is left unchecked, not refused.
+ * GPU's socket when every GPU is an object with a right id and the sockets' count is known
+ * (undefined otherwise: the checks that read them are skipped), a GPU whose socket is wrong
+ * without one (the links' check skips that GPU's own links); `everySocket` the same list only
+ * when no GPU lacks one (the memory map's check counts each socket's GPUs). With no socket count
+ * to hold a GPU's socket to (the sockets' list is wrong), every socket is left unchecked, not
+ * refused.
  */
 function checkGpus(
   gpus: unknown[],
   socketCount: number | undefined,
   issues: SpecIssues,
-): { gpuIndex: Map<string, number>; gpuSocket: number[] | undefined } {
+): {
+  gpuIndex: Map<string, number>;
+  gpuSocket: (number | undefined)[] | undefined;
+  everySocket: number[] | undefined;
+} {
   if (gpus.length < 1 || gpus.length > MAX_GPUS) {
     issues.add(
       'gpus',
@@ -268,17 +277,18 @@ function checkGpus(
     );
   }
   const gpuIndex = new Map<string, number>();
-  const gpuSocket: number[] = [];
-  let placed = socketCount !== undefined;
+  const gpuSocket: (number | undefined)[] = [];
+  let idsRight = true;
+  let allPlaced = true;
   gpus.forEach((g, i) => {
     const f = `gpus[${i}]`;
     if (!isRecord(g)) {
       issues.add(f, `Expected an object, got ${describe(g)}`);
-      placed = false;
+      idsRight = false;
       return;
     }
     checkKeys(g, GPU_KEYS, f, 'a GPU field', issues);
-    if (!issues.ok(() => checkName(g.id, `${f}.id`)) || typeof g.id !== 'string') placed = false;
+    if (!issues.ok(() => checkName(g.id, `${f}.id`)) || typeof g.id !== 'string') idsRight = false;
     else {
       const dup = gpuIndex.get(g.id);
       if (dup !== undefined) {
@@ -286,15 +296,21 @@ function checkGpus(
           `${f}.id`,
           `Expected a GPU id no other GPU has, got \`${shownText(g.id)}\`: gpus[${dup}] has it too`,
         );
-        placed = false;
+        idsRight = false;
       } else gpuIndex.set(g.id, i);
     }
     if (socketCount === undefined) return;
     const socket = issues.value(() => expectInt(g.socket, `${f}.socket`, 0, socketCount - 1));
-    if (socket === undefined) placed = false;
-    else gpuSocket[i] = socket;
+    gpuSocket[i] = socket;
+    if (socket === undefined) allPlaced = false;
   });
-  return { gpuIndex, gpuSocket: placed ? gpuSocket : undefined };
+  const known = idsRight && socketCount !== undefined;
+  return {
+    gpuIndex,
+    gpuSocket: known ? gpuSocket : undefined,
+    // Every GPU's socket, none undefined.
+    everySocket: known && allPlaced ? (gpuSocket as number[]) : undefined,
+  };
 }
 
 /**

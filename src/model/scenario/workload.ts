@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { didYouMean } from '../../core/edit-distance.js';
 import { ConfigError } from '../../core/errors.js';
+import { inFieldOrder } from '../../core/field-order.js';
 import { issuesMessage } from '../../core/issues-message.js';
 import { gotText } from '../../core/shown-text.js';
 import { shown } from '../../core/shown-value.js';
@@ -23,7 +24,6 @@ import { isRuleName, RULE_NAMES, type RuleName } from '../check/rule-names.js';
 import { isRecord } from '../platform/spec-fields.js';
 import { BUG_NAMES, type BugName } from './bugs.js';
 import { COMMAND_KEYS } from './command-keys.js';
-import { inFieldOrder } from './field-order.js';
 import { counterPatternProblem } from './headline-counters.js';
 import { paramPathProblem } from './headline-params.js';
 import { PREMISE_NAMES, type PremiseName } from './premises.js';
@@ -370,7 +370,7 @@ export function validateWorkload(def: unknown, where = 'workload'): Workload {
 
 /**
  * Refuse a definition with `issues` (fields of the definition) in the order its file has them
- * (field-order.ts), not pass by pass, each field under `where` (`w.json: params.gpu.dmaBytes`).
+ * (core/field-order.ts), not pass by pass, each field under `where` (`w.json: params.gpu.dmaBytes`).
  */
 function refuseInFileOrder(issues: { field: string; message: string }[], def: unknown, where: string): never {
   const ordered = inFieldOrder(issues, def);

@@ -62,13 +62,14 @@ describe('topology file: a control character in what a refusal quotes is escaped
       /^t\.json: bo\\u000agus\\u001b\[0m: Expected a topology field \(one of: .*\), got unknown key `bo\\u000agus\\u001b\[0m`$/,
     );
 
-    // In a link, the key is also what the link is said to hold instead of `gpu` or `brick`.
+    // In a link, the key is also what the link is said to hold instead of `gpu` or `brick` (the
+    // link first, as the file has it before its keys: core/field-order.ts).
     const link = spec();
     gpusOf(link)[0]!.links[0] = { 'k\u001b\nz': 1 };
     const lines = messageOf(link).split('\n');
     expect(lines).toEqual([
-      't.json: gpus[0].links[0].k\\u001b\\u000az: Expected a link field (one of: gpu, brick), got unknown key `k\\u001b\\u000az`',
-      '  t.json: gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got neither (only `k\\u001b\\u000az`)',
+      't.json: gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got neither (only `k\\u001b\\u000az`)',
+      '  t.json: gpus[0].links[0].k\\u001b\\u000az: Expected a link field (one of: gpu, brick), got unknown key `k\\u001b\\u000az`',
     ]);
     for (const line of lines) expect(line).not.toMatch(RAW);
 

@@ -494,11 +494,12 @@ describe('topology file: a link is a peer or a brick', () => {
     links[0] = { gpu: 'gpu1', brick: 2 };
     links[2] = {};
     links[4] = { gpx: 'gpu1' };
+    // A link's own mistake before its keys' (core/field-order.ts), as the file has them.
     expect(configErrorOf(() => build(spec)).message.split('\n')).toEqual([
       'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` "gpu1" and `brick` 2)',
       '  gpus[0].links[2]: Expected exactly one of `gpu` or `brick`, got an empty object',
-      '  gpus[0].links[4].gpx: Expected a link field (one of: gpu, brick), got unknown key `gpx` (did you mean `gpu`?)',
       '  gpus[0].links[4]: Expected exactly one of `gpu` or `brick`, got neither (only `gpx`)',
+      '  gpus[0].links[4].gpx: Expected a link field (one of: gpu, brick), got unknown key `gpx` (did you mean `gpu`?)',
     ]);
   });
 });

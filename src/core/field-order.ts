@@ -1,13 +1,15 @@
 /**
- * A workload's mistakes in the order its file has them: validateWorkload finds them in passes (the
- * schema, then the parameters, the headline's paths, the variants), and each pass in its own
- * order (zod walks a schema's keys, then the unknown ones), so a file with a slip at line 2, 3 and
- * 8 was told them as 3, 2, 8 (QA). The order is the file's keys': a definition read from JSON
- * holds its keys as the text does (JSON.parse keeps their order; integer-like keys alone go first),
- * and json-place.ts then puts each at its line. Only the values along each field's path are read,
- * values the schema has already read (a module's getters run no more than they did).
+ * A file's mistakes in the order the file has them, for a workload (model/scenario/workload.ts)
+ * and a topology (model/platform/spec-issues.ts) alike. Their checks find them in passes (a
+ * workload's schema, then its parameters, the headline's paths, the variants; a topology's names,
+ * sockets, GPUs, links, then its machine options), and each pass in its own order (zod walks a
+ * schema's keys, then the unknown ones), so a file with a slip at line 2, 3 and 8 was told them
+ * as 3, 2, 8 (QA). The order is the file's keys': an object read from JSON holds its keys as the
+ * text does (JSON.parse keeps their order; integer-like keys alone go first), and json-place.ts
+ * then puts each at its line. Only the values along each field's path are read, values the
+ * checks have already read (a module's getters run no more than they did).
  */
-import { shownText } from '../../core/shown-text.js';
+import { shownText } from './shown-text.js';
 
 /**
  * Where `field` (as the refusals write it: `params.tenants[0].lpid`, a key through shownText) lies
