@@ -62,7 +62,7 @@ export default defineWorkload({
     {
       name: 'per-socket',
       description:
-        "Linux v5.0: one group per socket, so one guest per socket, whose GPUs' NVLink peers are all its own: clean by construction, the same GPUs drawing the same traffic as per-gpu's",
+        "Linux v5.0: one group per socket, so one guest per socket, whose GPUs' NVLink peers are all its own: clean by construction; on witherspoon-6 the same six GPUs drawing the same traffic as per-gpu's",
       set: { policy: 'per-socket', tenants: [guest(1), guest(2)] },
       expect: 'clean',
     },

@@ -36,6 +36,7 @@ import type { RunArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
 import { emitResult } from './emit-result.js';
 import { replayFileLines, writeFailureFile, writeRecording } from './failure-output.js';
+import { sayGpuReach } from './gpu-reach-notes.js';
 import { askedHost, hostRun, type RunSession } from './host-run.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { sayInertSets } from './inert-sets.js';
@@ -111,6 +112,12 @@ async function runWithWorkers(args: RunArgs, io: CliIo, workers: WorkerSet): Pro
     io.stderr.write(sayText(`--policy ${config.params.policy} has no effect on this run: ${noEffect}`));
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
+  sayGpuReach(
+    machine.worldOf,
+    config,
+    io,
+    variants.map((v) => ({ name: v.variant.name, config: v.config })),
+  );
   const tooShort = shortRunText(args, plan);
   if (tooShort !== undefined) io.stderr.write(sayText(tooShort));
 

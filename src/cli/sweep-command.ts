@@ -33,6 +33,7 @@ import { runSweep, seedsAtOnce } from '../sweep/sweep.js';
 import type { SweepJudge } from '../sweep/sweep-judge.js';
 import type { SweepArgs } from './cli-args.js';
 import { type CliIo, sayText } from './cli-io.js';
+import { sayGpuReach } from './gpu-reach-notes.js';
 import { sayInertBugs } from './inert-bugs.js';
 import { sayInertSets } from './inert-sets.js';
 import { Interrupt } from './interrupt.js';
@@ -99,6 +100,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   sayInertSets(args.set, config, io);
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
+  // The GPUs its runs leave out (no tenant, no ring), as `run` says them: a sweep runs one run.
+  sayGpuReach(machine.worldOf, config, io);
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
   // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
   const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;

@@ -1145,3 +1145,16 @@ describe('a sweep that is a variant', () => {
     );
   });
 });
+
+describe('sweep: what its runs leave out, said before they run', () => {
+  test('a collective that forms no ring is said as `run` says it (QA: the sweep was silent)', async () => {
+    const r = await cli([
+      ...['sweep', 'p2p-allreduce', '--policy', 'per-gpu-isolated', '--seeds', '1'],
+      ...['--duration', '2us', '--no-failure-file'],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(unwrapped(r.stderr, 8)).toContain(
+      'npusim: gpu.collective ring-allreduce forms no ring on any GPU (gpu0 to gpu5) in this run, so no all-reduce runs at all',
+    );
+  });
+});

@@ -445,6 +445,83 @@ describe('user workloads', () => {
     expect((linked.result.premises ?? []).map((p) => p.name)).toContain('link-disable-latched');
   });
 
+  test('GPUs a run leaves out are said before it: no ring where the ring all-reduce runs, no tenant where the tenants fall short (QA: p2p-allreduce with no ring, multi-tenant on three sockets, both silent)', async () => {
+    const dir = tmp();
+    const w6 = validateTopologySpec(JSON.parse((await cli(['topo', 'witherspoon-6', '--json'])).stdout));
+    const w4 = validateTopologySpec(JSON.parse((await cli(['topo', 'witherspoon-4', '--json'])).stdout));
+    const bricks = [0, 1, 2, 3, 4, 5].map((brick) => ({ brick }));
+    const solo2 = join(dir, 'solo2.json');
+    writeFileSync(
+      solo2,
+      JSON.stringify({
+        ...w6,
+        name: 'solo2',
+        gpus: [
+          { id: 'gpu0', socket: 0, links: bricks },
+          { id: 'gpu3', socket: 1, links: bricks },
+        ],
+      }),
+    );
+    const renamed: Record<string, string> = { gpu2: 'gpu4', gpu3: 'gpu5' };
+    const tri = join(dir, 'tri.json');
+    writeFileSync(
+      tri,
+      JSON.stringify({
+        ...w6,
+        name: 'tri',
+        sockets: [...w6.sockets, { chipId: 16, npuPciDomain: 8, gpuPciDomain: 54, gpuFirstBus: 5 }],
+        gpus: [
+          ...w6.gpus.filter((g) => g.socket === 0),
+          { id: 'gpu3', socket: 1, links: bricks },
+          ...w4.gpus
+            .filter((g) => g.socket === 1)
+            .map((g) => ({
+              id: renamed[g.id],
+              socket: 2,
+              links: g.links.map((l) => ('gpu' in l ? { gpu: renamed[l.gpu] } : l)),
+            })),
+        ],
+      }),
+    );
+    const run = async (...args: string[]) => {
+      const r = await cli([
+        'run',
+        ...args,
+        '--seed',
+        '2',
+        '--duration',
+        '10us',
+        '--inline',
+        '--json',
+        '--no-failure-file',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: unwrapped(r.stderr, 8), result: JSON.parse(r.stdout) as RunResult };
+    };
+    const solo = await run('p2p-allreduce', '--topology', solo2);
+    expect(solo.result.counts['allreduce.noRing']).toBe(2);
+    expect(solo.stderr).toContain(
+      "npusim: gpu.collective ring-allreduce forms no ring on gpu0 and gpu1 (gpu3 in the topology) in the workload's own run and variant no-host-traffic, so no all-reduce runs at all (counted as allreduce.noRing in --json): gpu0 is tenant host's only GPU on socket 0; gpu1 (gpu3 in the topology) is tenant host's only GPU on socket 1; a ring is a tenant's GPUs of one socket, two or more, each with an NVLink up to the next\n",
+    );
+    const isolated = await run('p2p-allreduce', '--policy', 'per-gpu-isolated');
+    expect(isolated.result.counts['allreduce.noRing']).toBe(6);
+    expect(isolated.stderr).toContain(
+      "npusim: gpu.collective ring-allreduce forms no ring on any GPU (gpu0 to gpu5) in the workload's own run and variant no-host-traffic, so no all-reduce runs at all (counted as allreduce.noRing in --json): per-gpu-isolated disabled the NVLinks between tenant host's gpu0 to gpu2 on socket 0 and between tenant host's gpu3 to gpu5 on socket 1 at start",
+    );
+    const three = await run('multi-tenant', '--topology', tri);
+    expect(three.stderr).toContain(
+      'npusim: no tenant owns gpu4 and gpu5 (2 of the 6 GPUs of tri) in variant per-socket, so they draw no traffic and run nothing: the 2 tenants take 2 of the 3 IOMMU groups per-socket makes\n',
+    );
+    expect(three.stderr).toContain(
+      "npusim: the runs of this command draw on different GPUs (the workload's own run gpu0 to gpu5, variant per-gpu gpu0 to gpu5, variant per-socket gpu0 to gpu3): their answers side by side compare unlike machines",
+    );
+    expect(three.stderr).not.toContain('clean by construction, the same GPUs');
+    // On their own machine the shipped workloads leave no GPU out: nothing is said.
+    for (const preset of [await run('p2p-allreduce'), await run('multi-tenant')]) {
+      expect(preset.stderr).not.toMatch(/forms no ring|no tenant owns|draw on different GPUs/);
+    }
+  });
+
   test("workload files: pages that do not fit a socket's host RAM are refused before the run (exit 2), naming the file or the --set and the parameter", async () => {
     const dir = tmp();
     const tenant = { name: 'vm1', lpid: 1, groups: 'all', processesPerGpu: 2, pagesPerProcess: 8 };
