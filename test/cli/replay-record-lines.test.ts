@@ -3,26 +3,13 @@
  * hex as the history's lines do (the failure file keeps them as they were), and a replayed run
  * with an expectation says it on a line of its own, in the run's words (it was in --json only).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { replayText } from '../../src/cli/replay-command.js';
-import { replayFailure } from '../../src/repro/replay.js';
-import { loadWorkloads } from '../../src/runtime/workload-registry.js';
-import { testTempDir } from '../support/temp-dir.js';
-import { cli } from './cli-harness.js';
-
-async function replayOf(args: string[]) {
-  const path = join(testTempDir('npusim-replay-record-'), 'r.json');
-  const run = await cli(['run', ...args, '--inline', '--no-failure-file', '--record', path]);
-  expect(run.code, run.stderr).toBe(1);
-  const text = readFileSync(path, 'utf8');
-  return { text, r: await replayFailure(text, path, await loadWorkloads(), 'inline') };
-}
+import { recordedReplay } from '../support/recorded-replay.js';
 
 describe('replay text', () => {
   test("the oracle's record prints addresses in hex, as the history does; the file keeps them as they were", async () => {
-    const { text, r } = await replayOf([
+    const { text, r } = await recordedReplay([
       'tce-storm',
       '--bug',
       'tce-kill-no-advance',
@@ -42,7 +29,7 @@ describe('replay text', () => {
   });
 
   test("a run with an expectation: what was expected and whether the replay met it, in the run's words", async () => {
-    const { r } = await replayOf([
+    const { r } = await recordedReplay([
       'flush-race',
       '--bug',
       'single-flush',

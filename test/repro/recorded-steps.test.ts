@@ -5,21 +5,12 @@
  * and the ATSD operations of the shootdown an `order.*` finding names (they name no page).
  * Each is found at the tick the oracle's record gives it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { replayText } from '../../src/cli/replay-command.js';
-import { replayFailure } from '../../src/repro/replay.js';
-import { loadWorkloads } from '../../src/runtime/workload-registry.js';
-import { cli } from '../cli/cli-harness.js';
-import { testTempDir } from '../support/temp-dir.js';
+import { recordedReplay } from '../support/recorded-replay.js';
 
-async function replayOf(args: string[]) {
-  const path = join(testTempDir('npusim-recorded-steps-'), 'r.json');
-  const run = await cli(['run', ...args, '--inline', '--no-failure-file', '--record', path]);
-  expect(run.code, run.stderr).toBe(1);
-  return replayFailure(readFileSync(path, 'utf8'), path, await loadWorkloads(), 'inline');
-}
+/** The replay's outcome alone. */
+const replayOf = async (args: string[]) => (await recordedReplay(args)).r;
 
 describe("replay: steps the finding's message names from before its last events", () => {
   test('a stale TCE: the remap that cleared its range and the kill that remapped it, then the DMA through it', async () => {
