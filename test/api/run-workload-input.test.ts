@@ -66,7 +66,7 @@ describe('runWorkload input', () => {
     expect((await refusal(bad({ topology: spec }))).split('\n')).toEqual([
       'topology.nvlinkSped: Expected a topology field (one of: name, sockets, gpus, gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got unknown key `nvlinkSped` (did you mean `nvlinkSpeed`?)',
       '  topology.links.nvlinkBrik: Expected a link kind (one of: nvlinkBrick, pcie, xbus), got unknown key `nvlinkBrik` (did you mean `nvlinkBrick`?)',
-      '  topology.links.pcie: Expected an object (latencyTicks, bytesPerSecond), got "fast"',
+      '  topology.links.pcie: Expected an object (latencyTicks, bytesPerSecond), got the string "fast"',
     ]);
   });
 

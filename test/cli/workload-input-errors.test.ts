@@ -507,9 +507,9 @@ describe('fields', () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).not.toMatch(STACK_FRAME);
       expect(r.stderr.trimEnd().split('\n')).toEqual([
-        `npusim: ${topo}:1:28: sockets[0].chipId: Expected an integer from 0 to 127, got "0"`,
+        `npusim: ${topo}:1:28: sockets[0].chipId: Expected an integer from 0 to 127, got the string "0"`,
         `  ${topo}:1:280: gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key \`sokcet\` (did you mean \`socket\`?)`,
-        `  ${topo}:1:558: gpus[3].links[0].gpu: Expected the id of a peer GPU, got "gpu9": unknown peer, no GPU has that id`,
+        `  ${topo}:1:558: gpus[3].links[0].gpu: Expected the id of a peer GPU, got \`gpu9\`: unknown peer, no GPU has that id`,
       ]);
     }
   });

@@ -25,7 +25,10 @@ describe('shown', () => {
   });
 
   it("a topology file's refusal says what arrived as a workload file's does", () => {
-    for (const v of [7, 'fast', null, [1, 2], { a: 1 }, undefined, Number.POSITIVE_INFINITY])
+    for (const v of [7, null, [1, 2], { a: 1 }, undefined, Number.POSITIVE_INFINITY])
       expect(topologyValue(v)).toBe(shown(v, 'nothing (the field is missing)'));
+    // A string where another type was expected, as a workload file's schema says it (QA: `got "7"`
+    // beside a workload file's `got the string "7"`).
+    expect(topologyValue('7')).toBe('the string "7"');
   });
 });

@@ -7,17 +7,26 @@
  * terminal as a control sequence.
  */
 import { ConfigError } from '../../core/errors.js';
-import { shownText } from '../../core/shown-text.js';
+import { gotText, shownText } from '../../core/shown-text.js';
 import { shown } from '../../core/shown-value.js';
 import { unknownKeysMessage } from '../../core/unknown-keys.js';
 import type { SpecIssues } from './spec-issues.js';
 
 /**
- * What arrived, as a workload file's refusal says it (core/shown-value.ts): `got 7`, `got "fast"`,
- * a field left out said to be missing.
+ * What arrived where another type was expected, as a workload file's refusal says it
+ * (core/shown-value.ts): `got 7`, `got the string "7"`, a field left out said to be missing.
  */
 export function describe(v: unknown): string {
-  return shown(v, 'nothing (the field is missing)');
+  return typeof v === 'string' ? `the string ${shown(v)}` : shown(v, 'nothing (the field is missing)');
+}
+
+/**
+ * What arrived where a value of its type was expected but not that one (a memory map's name, a
+ * peer's id, a name with a control character): a string as a workload file's choice says it,
+ * `` got `fast` `` (core/shown-text.ts gotText); anything else as describe says it.
+ */
+export function describeGot(v: unknown): string {
+  return typeof v === 'string' ? gotText(v) : describe(v);
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

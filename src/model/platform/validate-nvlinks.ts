@@ -6,7 +6,7 @@
 import { countText } from '../../core/count-text.js';
 import { ConfigError } from '../../core/errors.js';
 import { shownText } from '../../core/shown-text.js';
-import { checkKeys, describe, expectArray, expectInt, isRecord } from './spec-fields.js';
+import { checkKeys, describe, describeGot, expectArray, expectInt, isRecord } from './spec-fields.js';
 import type { SpecIssues } from './spec-issues.js';
 import { type GpuSpec, NPU_LINKS_PER_CHIP, NVLINKS_PER_GPU } from './topology-spec.js';
 
@@ -92,7 +92,7 @@ export function checkNvlinks(
  * (its other keys, each refused on its own line by checkKeys, or none at all).
  */
 function neitherOrBoth(l: Record<string, unknown>): string {
-  if ('gpu' in l) return `both (\`gpu\` ${describe(l.gpu)} and \`brick\` ${describe(l.brick)})`;
+  if ('gpu' in l) return `both (\`gpu\` ${describeGot(l.gpu)} and \`brick\` ${describe(l.brick)})`;
   const keys = Object.keys(l);
   return keys.length === 0
     ? 'an empty object'
@@ -116,7 +116,7 @@ function checkPeerLink(
   if (typeof l.gpu !== 'string' || peer === undefined) {
     throw new ConfigError(
       `${lf}.gpu`,
-      `Expected the id of a peer GPU, got ${describe(l.gpu)}: unknown peer, no GPU has that id`,
+      `Expected the id of a peer GPU, got ${describeGot(l.gpu)}: unknown peer, no GPU has that id`,
     );
   }
   if (peer === i)

@@ -10,7 +10,15 @@ import { shownText } from '../../core/shown-text.js';
 import { MAX_GPUS } from '../protocol/wire.js';
 import { GiB } from '../types.js';
 import { ATSD_STRIDE } from './address-map.js';
-import { checkKeys, describe, expectArray, expectInt, isRecord, keyField } from './spec-fields.js';
+import {
+  checkKeys,
+  describe,
+  describeGot,
+  expectArray,
+  expectInt,
+  isRecord,
+  keyField,
+} from './spec-fields.js';
 import { SpecIssues } from './spec-issues.js';
 import {
   MAX_P9_CHIP_ID,
@@ -111,7 +119,7 @@ function checkName(v: unknown, field: string): void {
   if (typeof v !== 'string' || v === '' || v.length > MAX_NAME_LENGTH || /\p{Cc}/u.test(v)) {
     throw new ConfigError(
       field,
-      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describe(v)}`,
+      `Expected a non-empty string of at most ${MAX_NAME_LENGTH} printable characters, got ${describeGot(v)}`,
     );
   }
 }
@@ -363,7 +371,7 @@ function checkMemoryMap(
 /** One of skiboot's two GPU memory maps (hw/phys-map.c). */
 function checkMemMapName(memMap: unknown, issues: SpecIssues): void {
   if (memMap !== 'GPU_MEM_4T_DOWN' && memMap !== 'GPU_MEM_4T_UP')
-    issues.add('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describe(memMap)}`);
+    issues.add('gpuMemMap', `Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got ${describeGot(memMap)}`);
 }
 
 /** GPU RAM, the NVLink speed and the link parameters, when given: each apart from the others. */

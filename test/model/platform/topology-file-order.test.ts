@@ -65,7 +65,7 @@ describe('topology file: a GPU on a socket the machine lacks hides only its own 
       'f.json:12:33: gpus[0].lnks: Expected a GPU field (one of: id, socket, links), got unknown key `lnks` (did you mean `links`?)',
       'f.json: gpus[0].links: Expected an array, got nothing (the field is missing)',
       'f.json:13:20: gpus[1].socket: Expected an integer from 0 to 0, got 3',
-      'f.json:14:44: gpus[2].links[0].gpu: Expected the id of a peer GPU, got "gpu9": unknown peer, no GPU has that id',
+      'f.json:14:44: gpus[2].links[0].gpu: Expected the id of a peer GPU, got `gpu9`: unknown peer, no GPU has that id',
       'f.json:14:61: gpus[2].links[1].brick: Expected an integer from 0 to 5, got 7',
       'f.json:14:89: gpus[2].links[3].brick: Expected a brick no other link of socket 0 uses, got 1: gpus[2].links[2] already uses it',
       'f.json:14:103: gpus[2].links[4].gpu: Expected a peer GPU, got the GPU itself (`gpu2`)',
@@ -92,7 +92,7 @@ describe('topology file: a GPU on a socket the machine lacks hides only its own 
     const e = thrownBy(ConfigError, () => validateTopologySpec(spec));
     expect(e.message.split('\n')).toEqual([
       'gpus[1].socket: Expected an integer from 0 to 1, got 7',
-      '  gpus[2].links[0].gpu: Expected the id of a peer GPU, got "gpu9": unknown peer, no GPU has that id',
+      '  gpus[2].links[0].gpu: Expected the id of a peer GPU, got `gpu9`: unknown peer, no GPU has that id',
     ]);
     // Placed again, gpu1's own links are read: its seventh link, and the tables from both ends.
     gpus[1]!.socket = 0;
@@ -121,7 +121,7 @@ describe('topology file: its mistakes in the order the file has them', () => {
     const e = thrownBy(ConfigError, () => validateTopologySpec(JSON.parse(text)));
     expect(e.field).toBe('gpuMemMap');
     expect(refusalLines(text)).toEqual([
-      'f.json:3:3: gpuMemMap: Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got "GPU_MEM_4T_DWN"',
+      'f.json:3:3: gpuMemMap: Expected GPU_MEM_4T_DOWN or GPU_MEM_4T_UP, got `GPU_MEM_4T_DWN`',
       'f.json:4:87: links.pcie.latencyTicks: Expected an integer latency from 1000 (1 ns) to 1000000000 (1 ms) ticks, got 5',
       'f.json:9:114: gpus[0].links[5].brick: Expected an integer from 0 to 5, got 6',
       'f.json:10:20: gpus[1].socket: Expected an integer from 0 to 0, got 2',

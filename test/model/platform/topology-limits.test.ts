@@ -432,10 +432,10 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     // The first is said as a check that stopped there said it, and names the field.
     expect(e.field).toBe('sockets[0].chipId');
     expect(e.message.split('\n')).toEqual([
-      'sockets[0].chipId: Expected an integer from 0 to 127, got "0"',
+      'sockets[0].chipId: Expected an integer from 0 to 127, got the string "0"',
       '  sockets[1].gpuPciDomain: Expected a PCI domain no other PHB has, got 6 (0x6): sockets[0].npuPciDomain has it too',
       '  gpus[0].sokcet: Expected a GPU field (one of: id, socket, links), got unknown key `sokcet` (did you mean `socket`?)',
-      '  gpus[3].links[0].gpu: Expected the id of a peer GPU, got "gpu9": unknown peer, no GPU has that id',
+      '  gpus[3].links[0].gpu: Expected the id of a peer GPU, got `gpu9`: unknown peer, no GPU has that id',
       '  links.xbus.latencyTicks: Expected an integer latency from 1000 (1 ns) to 1000000000 (1 ms) ticks, got 0',
     ]);
     // The peer tables, which the unknown peer leaves one short, are not said to disagree as well.
@@ -449,7 +449,7 @@ describe('topology file: every mistake is said in one refusal, as a workload fil
     spec.gpuRamBytes = 1;
     const e = configErrorOf(() => build(spec));
     expect(e.message.split('\n')).toEqual([
-      'name: Expected a non-empty string of at most 64 printable characters, got ""',
+      'name: Expected a non-empty string of at most 64 printable characters, got "" (empty)',
       '  gpus[1].socket: Expected an integer from 0 to 1, got 2',
       '  gpuRamBytes: Expected 16 GiB or 32 GiB (V100 16/32 GB), got 1',
     ]);
@@ -496,7 +496,7 @@ describe('topology file: a link is a peer or a brick', () => {
     links[4] = { gpx: 'gpu1' };
     // A link's own mistake before its keys' (core/field-order.ts), as the file has them.
     expect(configErrorOf(() => build(spec)).message.split('\n')).toEqual([
-      'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` "gpu1" and `brick` 2)',
+      'gpus[0].links[0]: Expected exactly one of `gpu` or `brick`, got both (`gpu` `gpu1` and `brick` 2)',
       '  gpus[0].links[2]: Expected exactly one of `gpu` or `brick`, got an empty object',
       '  gpus[0].links[4]: Expected exactly one of `gpu` or `brick`, got neither (only `gpx`)',
       '  gpus[0].links[4].gpx: Expected a link field (one of: gpu, brick), got unknown key `gpx` (did you mean `gpu`?)',

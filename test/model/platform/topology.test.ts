@@ -239,7 +239,7 @@ describe('topology: custom specs are validated with the field named', () => {
     const value = configErrorOf(() => buildTopology('witherspoon-4', { links: { xbus: 5 } } as never));
     expect(value.message).toBe('links.xbus: Expected an object (latencyTicks, bytesPerSecond), got 5');
     expect(configErrorOf(() => buildTopology('witherspoon-4', { links: 'fast' } as never)).message).toBe(
-      'links: Expected an object, got "fast"',
+      'links: Expected an object, got the string "fast"',
     );
     expect(configErrorOf(() => buildTopology('witherspoon-4', 7 as never)).message).toBe(
       'Expected an object of topology overrides (gpuMemMap, gpuRamBytes, nvlinkSpeed, links), got 7',
