@@ -95,6 +95,9 @@ describe("replay: steps the finding's message names from before its last events"
     ]);
     for (const [i, launch] of ops('launch').entries())
       expect(launch.tick).toBeGreaterThan(Number.parseInt(launches[i]!, 10));
+    // The record names the bit as the history's ATSD_OP does (QA: `"flush":false` in the record
+    // beside `"flushOnly":false,"flush":true` in the history, of one launch).
+    expect(launches.map((l) => /"flushOnly":(true|false)/.exec(l)?.[1])).toEqual(['false', 'true']);
     expect(ops('acquire')).toHaveLength(1);
     expect(ops('acquire')[0]!.onPage).toBe(true);
     // Sent at the finding, as the chip got it: the history's last line.

@@ -162,12 +162,16 @@ export type OracleEvent =
   | ({ readonly kind: 'atsd.acquire' } & AtsdStep)
   | ({
       readonly kind: 'atsd.launch';
-      /** A flush ATSD (PID 0, IS). */
-      readonly flush: boolean;
+      /**
+       * A flush ATSD (PID 0, IS): named as the ATSD_OP's `params.flushOnly` it comes from, which a
+       * replay's history prints beside the record (QA: `"flush":false` in the record beside
+       * `"flushOnly":false,"flush":true` in the history, of one launch).
+       */
+      readonly flushOnly: boolean;
       /** Bit 39 set: the GPU does not flush after this invalidate (the v4.17-4.19 per-page ones). */
       readonly noFlush: boolean;
     } & AtsdStep)
-  | ({ readonly kind: 'atsd.complete'; readonly flush: boolean } & AtsdStep)
+  | ({ readonly kind: 'atsd.complete'; readonly flushOnly: boolean } & AtsdStep)
   | ({ readonly kind: 'atsd.release' } & AtsdStep)
   // The chip: a store or clear_bit on an ATSD register by a shootdown that does not hold it, or a
   // LAUNCH while its STAT != 0 (only the pre-fix kernel's stale index makes one: host/shootdown.ts).

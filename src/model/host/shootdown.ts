@@ -270,7 +270,7 @@ export class Shootdown {
           shootdown: id,
           npu: op.npu,
           reg: op.reg,
-          flush: op.params.flushOnly,
+          flushOnly: op.params.flushOnly,
           noFlush: !op.params.flush,
         });
         return true;
@@ -285,7 +285,7 @@ export class Shootdown {
           shootdown: id,
           npu: op.npu,
           reg: op.reg,
-          flush: op.flush,
+          flushOnly: op.flush,
         });
         return true;
       }

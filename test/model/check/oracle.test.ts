@@ -46,14 +46,14 @@ function shootdownEvents(flushes: number, freeAfterStep: number | null): OracleE
       shootdown: 1,
       npu,
       reg: 0,
-      flush: false,
+      flushOnly: false,
       noFlush: false,
     });
   for (const npu of [0, 1])
-    steps.push({ kind: 'atsd.complete', tick: T(t++), shootdown: 1, npu, reg: 0, flush: false });
+    steps.push({ kind: 'atsd.complete', tick: T(t++), shootdown: 1, npu, reg: 0, flushOnly: false });
   for (let f = 0; f < flushes; f++) {
     for (const npu of [0, 1])
-      steps.push({ kind: 'atsd.complete', tick: T(t++), shootdown: 1, npu, reg: 0, flush: true });
+      steps.push({ kind: 'atsd.complete', tick: T(t++), shootdown: 1, npu, reg: 0, flushOnly: true });
   }
   for (const npu of [0, 1]) steps.push({ kind: 'atsd.release', tick: T(t++), shootdown: 1, npu, reg: 0 });
   steps.push({ kind: 'shootdown.complete', tick: T(t++), shootdown: 1 });

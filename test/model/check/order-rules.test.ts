@@ -52,13 +52,21 @@ function shootdown(sd: Sd = {}): OracleEvent[] {
   ];
   for (const npu of [0, 1]) out.push({ kind: 'atsd.acquire', tick: T(t++), shootdown: id, npu, reg: 0 });
   for (const npu of [0, 1]) {
-    out.push({ kind: 'atsd.launch', tick: T(t++), shootdown: id, npu, reg: 0, flush: false, noFlush: false });
-    out.push({ kind: 'atsd.complete', tick: T(t++), shootdown: id, npu, reg: 0, flush: false });
+    out.push({
+      kind: 'atsd.launch',
+      tick: T(t++),
+      shootdown: id,
+      npu,
+      reg: 0,
+      flushOnly: false,
+      noFlush: false,
+    });
+    out.push({ kind: 'atsd.complete', tick: T(t++), shootdown: id, npu, reg: 0, flushOnly: false });
   }
   const flushes = sd.flushes ?? [2, 2];
   for (const npu of [0, 1]) {
     for (let f = 0; f < flushes[npu]!; f++)
-      out.push({ kind: 'atsd.complete', tick: T(t++), shootdown: id, npu, reg: 0, flush: true });
+      out.push({ kind: 'atsd.complete', tick: T(t++), shootdown: id, npu, reg: 0, flushOnly: true });
   }
   for (const npu of [0, 1]) out.push({ kind: 'atsd.release', tick: T(t++), shootdown: id, npu, reg: 0 });
   out.push({ kind: 'shootdown.complete', tick: T(t++), shootdown: id });
@@ -117,7 +125,7 @@ describe('order.free-before-flushes: after the invalidates, before the flushes',
     const sd = shootdown();
     // start, acquire x2, launch+complete npu0: the free comes before npu1's invalidate.
     const at = 5;
-    expect(sd[at - 1]).toMatchObject({ kind: 'atsd.complete', npu: 0, flush: false });
+    expect(sd[at - 1]).toMatchObject({ kind: 'atsd.complete', npu: 0, flushOnly: false });
     expect(rules([...prelude(), ...sd.slice(0, at), free(sd[at - 1]!.tick), ...sd.slice(at)])).toEqual([
       'order.free-before-shootdown',
     ]);
@@ -168,7 +176,7 @@ describe('order.atsd-descending and order.atsd-released-early: holding the regis
     shootdown: 4,
     npu,
     reg: 0,
-    flush,
+    flushOnly: flush,
     noFlush,
   });
   const complete = (tick: number, npu: number, flush: boolean): OracleEvent => ({
@@ -177,7 +185,7 @@ describe('order.atsd-descending and order.atsd-released-early: holding the regis
     shootdown: 4,
     npu,
     reg: 0,
-    flush,
+    flushOnly: flush,
   });
 
   test('descending means strictly lower: a second register on the NPU it holds is not', () => {

@@ -116,7 +116,7 @@ describe('atsd: size rules', () => {
     expect(r.stuck).toBeNull();
     const launches = r.events.filter((e) => e.kind === 'atsd.launch');
     // Three calls (two pages and the end) on two NPUs, then two flush ATSDs on each after the last.
-    expect(launches.filter((e) => !e.flush).map((e) => e.noFlush)).toEqual([
+    expect(launches.filter((e) => !e.flushOnly).map((e) => e.noFlush)).toEqual([
       true,
       true,
       true,
@@ -124,7 +124,7 @@ describe('atsd: size rules', () => {
       false,
       false,
     ]);
-    expect(launches.filter((e) => e.flush)).toHaveLength(4);
+    expect(launches.filter((e) => e.flushOnly)).toHaveLength(4);
     expect(r.events.filter((e) => e.kind === 'atsd.release')).toHaveLength(6);
     const oracle = new Oracle();
     for (const ev of r.events) oracle.observe(ev);
@@ -162,7 +162,7 @@ describe('atsd: registers and shootdowns', () => {
       const firstRelease = mine.findIndex((e) => e.kind === 'atsd.release');
       const flushesBefore = mine
         .slice(0, firstRelease)
-        .filter((e) => e.kind === 'atsd.complete' && e.flush).length;
+        .filter((e) => e.kind === 'atsd.complete' && e.flushOnly).length;
       expect(flushesBefore).toBe(2 * 3);
       const acquires = mine.filter((e) => e.kind === 'atsd.acquire').map((e) => (e as { npu: number }).npu);
       expect(acquires).toEqual([0, 1, 2]);
@@ -176,9 +176,9 @@ describe('atsd: registers and shootdowns', () => {
       .flatMap((e) => {
         const npu = (e as { npu?: number }).npu;
         if (e.kind === 'atsd.acquire') return [`acquire ${npu}`];
-        if (e.kind === 'atsd.launch') return [`${e.flush ? 'flush' : 'launch'} ${npu}`];
+        if (e.kind === 'atsd.launch') return [`${e.flushOnly ? 'flush' : 'launch'} ${npu}`];
         if (e.kind === 'atsd.release') return [`release ${npu}`];
-        if (e.kind === 'atsd.complete') return [`${e.flush ? 'flushed' : 'invalidated'} ${npu}`];
+        if (e.kind === 'atsd.complete') return [`${e.flushOnly ? 'flushed' : 'invalidated'} ${npu}`];
         return [];
       });
     // Each register is launched as soon as it is taken (no acquire-all phase before the fix).

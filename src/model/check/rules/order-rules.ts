@@ -155,14 +155,14 @@ export class OrderRules implements RuleFamily {
 
   private onLaunch(ev: OracleEventOf<'atsd.launch'>): void {
     const s = this.shootdowns.get(ev.shootdown);
-    if (s === undefined || ev.flush || ev.noFlush) return;
+    if (s === undefined || ev.flushOnly || ev.noFlush) return;
     s.owed.set(ev.npu, 0);
   }
 
   private onAtsdComplete(ev: OracleEventOf<'atsd.complete'>): void {
     const s = this.shootdowns.get(ev.shootdown);
     if (s === undefined) return;
-    if (ev.flush) {
+    if (ev.flushOnly) {
       s.flushes.set(ev.npu, (s.flushes.get(ev.npu) ?? 0) + 1);
       const owed = s.owed.get(ev.npu);
       if (owed !== undefined) s.owed.set(ev.npu, owed + 1);
