@@ -123,8 +123,10 @@ export function formatWall(ms: number): string {
 
 /**
  * Milliseconds as a number: whole from 10 ms, a tenth below (a short run's worker busy 0.4 ms read
- * `0`, beside a partner's `3`: QA), and 0 as `0`.
+ * `0`, beside a partner's `3`: QA), `<0.1` for less than a tenth that is not none (two waits of
+ * 20 us read `0.0`: QA), and 0 as `0`.
  */
 export function msText(ms: number): string {
+  if (ms > 0 && ms < 0.05) return '<0.1';
   return ms >= 9.95 || ms === 0 ? String(Math.round(ms)) : ms.toFixed(1);
 }
