@@ -94,6 +94,16 @@ export function formatComparison(c: Comparison): string {
       if (details[i] !== undefined) out.push(...hangingLines('      ', details[i]!, 8));
     });
     leftOut(section);
+    // A headline rate's cells print the workload's own text (`19.66M/s`), per simulated second, a
+    // section above the engine's `events per second` of wall time (QA: the summary says so, compare
+    // did not).
+    if (
+      section === 'headline' &&
+      c.rows.some(
+        (r) => r.section === 'headline' && (r.unit === 'per-second' || r.unit === 'bytes-per-second'),
+      )
+    )
+      out.push('  (/s: per second of simulated time)');
   }
   out.push(...legend.lines());
   out.push(...comparisonFooter(c));

@@ -654,6 +654,8 @@ describe('compare: each socket and each link', () => {
       /^ {2}DMA moved +321\.2 GB\/s +300 GB\/s +-21\.2 GB\/s \(-6\.6%\) +n\/j²$/m,
     );
     expect(formatComparison(c)).toMatch(/^ {2}² read from a figure judged below/m);
+    // A rate's /s is said, under the headline, to be of simulated time (the engine's is wall time).
+    expect(formatComparison(c)).toMatch(/n\/j²\n {2}\(\/s: per second of simulated time\)\n/);
     // What a figure is of (the busiest link) on a line below, not widening every row's columns.
     const busiest = (text: string): RunResult => ({
       ...result({}),
@@ -670,6 +672,7 @@ describe('compare: each socket and each link', () => {
     expect(text).toMatch(
       /^ {2}busiest GPU->chip link +1\.9% +1\.9% .*\n {6}A: gpu3->chip1 nvlink x2, B: gpu0->chip0 nvlink x2$/m,
     );
+    expect(text).not.toContain('(/s: per second');
   });
 
   it("a headline row's unit is its figure's own (QA: a p99 in picoseconds and a rate in bytes per second read `count`)", () => {
