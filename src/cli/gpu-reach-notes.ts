@@ -25,9 +25,11 @@ export function sayGpuReach(
   config: RunConfig,
   io: CliIo,
   variants: readonly { name: string; config: RunConfig }[] = [],
+  // A sweep's one configuration is run once a seed (QA: its note said `in this run`).
+  alone = 'this run',
 ): void {
   const runs = [
-    { where: variants.length > 0 ? "the workload's own run" : 'this run', world: worldOf(config) },
+    { where: variants.length > 0 ? "the workload's own run" : alone, world: worldOf(config) },
     ...variants.map((v) => ({ where: `variant ${v.name}`, world: worldOf(v.config) })),
   ];
   for (const note of [tenantlessGpus, gpusWithoutRing]) {

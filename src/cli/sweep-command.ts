@@ -101,7 +101,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   const idlePeers = peerDrawsIdle(machine.worldOf(config));
   if (idlePeers !== undefined) io.stderr.write(sayText(idlePeers));
   // The GPUs its runs leave out (no tenant, no ring), as `run` says them: a sweep runs one run.
-  sayGpuReach(machine.worldOf, config, io);
+  sayGpuReach(machine.worldOf, config, io, [], "each seed's run");
   // PCT: each seed measures its own steps in its pool task (sweep/run-seed.ts), as `npusim run
   // --seed N --strategy pct` does, so a seed's run never depends on where the range starts.
   const pctDepth = args.strategy === 'pct' ? args.pctDepth : undefined;

@@ -1154,7 +1154,7 @@ describe('sweep: what its runs leave out, said before they run', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(unwrapped(r.stderr, 8)).toContain(
-      'npusim: gpu.collective ring-allreduce forms no ring on any GPU (gpu0 to gpu5) in this run, so no all-reduce runs at all',
+      "npusim: gpu.collective ring-allreduce forms no ring on any GPU (gpu0 to gpu5) in each seed's run, so no all-reduce runs at all",
     );
   });
 });
