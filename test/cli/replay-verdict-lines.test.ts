@@ -323,7 +323,9 @@ describe("replay: the oracle's record of the finding, as run prints it", () => {
     const r = await cli(['replay', path]);
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.split('\n');
-    const at = lines.indexOf("  the oracle's record of it (the lines `npusim run` prints under the finding, addresses in hex):");
+    const at = lines.indexOf(
+      "  the oracle's record of it (the lines `npusim run` prints under the finding, addresses in hex):",
+    );
     expect(at).toBeGreaterThan(0);
     expect(lines[at - 1]).toBe(`  actors ${file.first!.actors.join(', ')}`);
     const record = lines.slice(at + 1).filter((l) => l.startsWith('    | '));
