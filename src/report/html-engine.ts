@@ -27,8 +27,12 @@ export function engineTable(result: RunResult): string {
   const e = result.engine;
   // The conservative loop's synchronisation figures (sync-figures.ts): threaded runs only.
   const sync = e.workers.some((w) => w.lambda !== undefined);
-  // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts).
+  // Each worker's waits by length, as the summary's `waits:` line (wait-histogram.ts): a table of
+  // its own under the workers', which with them ran past the page's width (QA).
   const waits = e.workers.some((w) => w.waits !== undefined);
+  // The waits that found work at once, no park (sync-figures.ts waitChecks), as the summary's
+  // `(N parks, M checks)`: a long wait beside few parks read as a contradiction without them (QA).
+  const checks = e.workers.some((w) => (w.checks ?? 0) > 0);
   // Times each worker turned its spinning off (adaptive-spin.ts), as the summary's `spinning off N
   // times`: the column only where a worker did, which the result records only then (threaded-raw-run.ts).
   const spinOff = e.workers.some((w) => (w.spinTurnedOff ?? 0) > 0);
@@ -49,17 +53,18 @@ export function engineTable(result: RunResult): string {
             'busy ms',
             'waited ms',
             'parks',
+            ...(checks ? ['checks'] : []),
             'timed out',
             ...(spinOff ? ['spinning off'] : []),
             'events',
             ...(sync ? ['lookahead', 'events/window', 'parks/s', 'lambda'] : []),
-            ...(waits ? WAIT_BUCKET_LABELS.map((l) => `waits ${l}`) : []),
           ],
           e.workers.map((w) => [
             w.actor,
             msText(w.busyMs),
             msText(w.parkedMs),
             String(w.parks),
+            ...(checks ? [String(w.checks ?? 0)] : []),
             w.parksTimedOut === undefined
               ? ''
               : `${w.parksTimedOut}${w.parksTimedOut > 0 && w.parksTimedOutAtStart !== undefined ? ` (${w.parksTimedOutAtStart} at start)` : ''}`,
@@ -73,13 +78,17 @@ export function engineTable(result: RunResult): string {
                   w.lambda === undefined ? '' : lambdaText(w),
                 ]
               : []),
-            ...(waits
-              ? w.waits === undefined
-                ? WAIT_BUCKET_LABELS.map(() => '')
-                : waitBucketTexts(w.waits)
-              : []),
           ]),
         ) +
+        (waits
+          ? `<p>waits by length (count, and their total time):</p>${table(
+              ['worker', ...WAIT_BUCKET_LABELS.map((l) => `waits ${l}`)],
+              e.workers.map((w) => [
+                w.actor,
+                ...(w.waits === undefined ? WAIT_BUCKET_LABELS.map(() => '') : waitBucketTexts(w.waits)),
+              ]),
+            )}`
+          : '') +
         (sync ? `<p>${esc(LAMBDA_LEGEND)}</p>` : '') +
         (hint === undefined ? '' : `<p>${esc(hint)}</p>`))
   );

@@ -15,6 +15,7 @@
  * html-chart-script.ts.
  */
 
+import { BUGS, isBugName } from '../model/scenario/bugs.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { MachinePlan } from '../runtime/machine-module.js';
@@ -125,6 +126,9 @@ function headerTable(result: RunResult, config: RunConfig, plan: MachinePlan): s
         `${topologyText(config)} (${plan.actors.filter((a) => a.kind === 'gpu').length} GPUs), ${p.policy}`,
       ],
       ['bug switches', config.bugs.length === 0 ? 'none' : config.bugs.join(', ')],
+      // What each switch reproduces and where its fix is, as the summary says under its header
+      // (QA: the page named the switch only).
+      ...config.bugs.filter(isBugName).map((bug) => [`bug ${bug}`, BUGS[bug]]),
       // As the summary's header: a PCT run is another run, and a profile's switches make its findings.
       ['strategy', strategyText(result)],
       ['profile', profileText(config.profile ?? DEFAULT_PROFILE)],

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { planMachine } from '../../src/model/actors/machine.js';
 import { H } from '../../src/model/actors/metric-names.js';
-import type { BugName } from '../../src/model/scenario/bugs.js';
+import { BUGS, type BugName } from '../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../src/model/scenario/run-config.js';
 import { parseParams } from '../../src/model/scenario/workload-params.js';
 import { describedResult } from '../../src/report/described-result.js';
@@ -553,6 +553,14 @@ describe('the HTML report says what the run did', () => {
     expect(htmlText(shipped.html)).toContain(`<p>${header}</p>`);
     expect(formatSummary(shipped.result, { color: false })).toContain(`\n  ${header}\n`);
   });
+  it("each bug switch's story, with its fix, is in the header, as the summary's under its header (QA: the page named the switch only)", async () => {
+    const { html } = await report('flush-race', 2_000_000, ['single-flush']);
+    const text = htmlText(html);
+    expect(text).toContain(`<td>bug single-flush</td><td>${BUGS['single-flush']}</td>`);
+    // The answer's lines wrap at the box, not hidden past it (QA: a variant's description ran to 1980 px).
+    expect(html).toMatch(/pre\.answer \{[^}]*white-space: pre-wrap/);
+  });
+
   it("a worker's busy and waited times under 10 ms keep a tenth, in the table and the summary alike (a short run's read 0)", async () => {
     const times = (r: RunResult): RunResult => ({
       ...r,

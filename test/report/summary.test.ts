@@ -470,11 +470,15 @@ describe('summary', () => {
     expect(summary.replace(/\n {4}/g, ' ')).toContain('bench/README.md "Where a threaded run\'s CPU goes"');
     expect(summary.replace(/\n {4}/g, ' ')).toContain('above, a speed-up is possible, not promised');
     expect(html).toContain('<p>lambda = L*E/(tau*P): events per lookahead window');
-    // The waits by length, in the summary's words for each bucket.
-    expect(html).toContain('<th>lambda</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
+    // The waits by length, in the summary's words for each bucket, in a table of their own (QA:
+    // beside the rest they ran past the page's width); the checks beside the parks, as the summary's.
+    expect(html).toContain('<th>worker</th><th>waits &lt;10us</th><th>waits &lt;100us</th>');
     expect(html).toContain(
-      `<td>${lambdaCell}</td><td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
+      `<td>10 (0.1 ms)</td><td>5 (0.2 ms)</td><td>2 (1.5 ms)</td><td>1 (298 ms)</td><td>0</td></tr>`,
     );
+    expect(html).toContain(`<td>${lambdaCell}</td></tr>`);
+    expect(html).toContain('<th>parks</th><th>checks</th><th>timed out</th>');
+    expect(html).toMatch(/<td>12<\/td><td>6<\/td>/);
     // A run on threads kept from the run before (worker-set.ts) says so, in the HTML and the summary.
     expect(result.engine.threadsKept).toBeUndefined();
     expect(formatSummary(result, { color: false })).not.toContain('on threads kept');
