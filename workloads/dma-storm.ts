@@ -35,7 +35,7 @@ export default defineWorkload({
     // Its few shootdowns wait behind every DMA their GPU issued earlier (the membar rule): the
     // saturation's cost to the host, hundreds of microseconds (QA: stress showed it, this did not).
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
-    { label: 'engine stalls (outstanding full)', counter: 'dma.stalls' },
+    { label: 'GPU DMA engine stalls (outstanding full)', counter: 'dma.stalls' },
   ],
   params: {
     topology: 'witherspoon-6',

@@ -69,6 +69,13 @@ describe('built-in workloads', () => {
     );
   });
 
+  test("a headline label that says `engine` says whose: a GPU's DMA engines, not the simulator's (QA: dma-storm's `engine stalls` read as the engine stalling)", () => {
+    const labels = workloads.flatMap((w) => w.headline.map((h) => h.label));
+    const engine = labels.filter((l) => /\bengine/.test(l));
+    expect(engine.length).toBeGreaterThan(0);
+    for (const l of engine) expect(l).toMatch(/\bDMA engine/);
+  });
+
   test('every latency a headline names is one an actor reports', async () => {
     const missing: string[] = [];
     let checked = 0;
