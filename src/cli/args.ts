@@ -62,7 +62,8 @@ function helpFor(first: string, rest: readonly string[]): CliArgs {
     );
   }
   if (topic === undefined || HELP_WORDS.includes(topic)) return { command: 'help' };
-  return { command: 'help', topic: checkCommandName(topic) };
+  // Named as the word it is an argument of (QA: `npusim help rn` was refused at `command:`).
+  return { command: 'help', topic: checkCommandName(topic, COMMAND_NAMES, first) };
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -380,10 +381,14 @@ function scenarioOf(values: Record<string, unknown>): ScenarioArgs {
   };
 }
 
-function checkCommandName(name: string, words: readonly string[] = COMMAND_NAMES): CommandName {
+function checkCommandName(
+  name: string,
+  words: readonly string[] = COMMAND_NAMES,
+  field = 'command',
+): CommandName {
   if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
     throw new ConfigError(
-      'command',
+      field,
       `Expected one of ${words.join(', ')}, got ${gotText(name)}${didYouMean(name, words)}`,
     );
   }

@@ -19,7 +19,9 @@ export function helpText(topic?: CommandName): string {
     const lines = COMMANDS.map((c) => [`npusim ${usageOf(c)}`, c.summary] as const);
     const width = Math.max(...lines.map(([u]) => u.length)) + 2;
     for (const [u, s] of lines) out.push(...hangingLines(`  ${u.padEnd(width)}`, s, width + 2));
-    out.push(`${'  npusim COMMAND --help'.padEnd(width + 2)}one command's arguments and options`);
+    out.push(
+      `${'  npusim COMMAND --help'.padEnd(width + 2)}one command's arguments and options; also \`npusim help COMMAND\``,
+    );
     out.push('  npusim --help | --version', '');
     for (const c of COMMANDS) out.push(...commandSection(c));
   } else {

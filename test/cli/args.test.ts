@@ -124,8 +124,9 @@ describe('cli args', () => {
     expect(errorOf(() => parseCli(['hlp'])).message).toBe(
       'command: Expected one of run, sweep, replay, shrink, compare, list, topo, help, got `hlp` (did you mean `help`?)',
     );
+    // Named as the argument of `help` it is (QA: it read `command:`, as if `help` were wrong).
     expect(errorOf(() => parseCli(['help', 'rn'])).message).toBe(
-      'command: Expected one of run, sweep, replay, shrink, compare, list, topo, got `rn` (did you mean `run`?)',
+      'help: Expected one of run, sweep, replay, shrink, compare, list, topo, got `rn` (did you mean `run`?)',
     );
     expect(errorOf(() => parseCli(['run', '--strategy', 'PCT'])).message).toBe(
       '--strategy: Expected random or pct, got `PCT` (did you mean `pct`?)',
