@@ -20,7 +20,7 @@ export default defineWorkload({
   question:
     'With few ATSD registers per NPU (one by default, as firmware before Nov 2018 had), does every mmio_invalidate still complete?',
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
     { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
   ],

@@ -16,7 +16,7 @@ export default defineWorkload({
     'A bad GPU (NVLinks never trained) behind the NPU: exposes atsd-no-valid-bdf (a shootdown that never completes)',
   question: 'Does a shootdown complete when a GPU behind the NPU never trained its NVLinks?',
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency max', latency: 'shootdown.latencyTicks', stat: 'max' },
   ],
   exposes: [{ bug: 'atsd-no-valid-bdf', rules: ['liveness.shootdown'] }],

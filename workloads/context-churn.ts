@@ -18,7 +18,7 @@ export default defineWorkload({
   headline: [
     { label: 'NPU context inits', counter: 'context.inits' },
     { label: 'NPU context destroys', counter: 'context.destroys' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
   ],
   exposes: [{ bug: 'context-init-destroy-race', rules: ['order.context-use-after-free'] }],

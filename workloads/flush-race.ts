@@ -20,7 +20,7 @@ export default defineWorkload({
     "Socket 0's GPUs hit four-page working sets under a slow munmap stream: one flush leaves a stale L1 entry",
   question: 'Is one flush ATSD enough to clear a translation still in flight inside the GPU?',
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'flush ATSDs', counter: 'atsd.flush' },
     { label: 'UT=0 DMA completed', counter: 'dma.completed' },
     { label: 'ATS cache hit rate', rate: 'ats-hit' },

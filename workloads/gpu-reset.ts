@@ -37,7 +37,7 @@ export default defineWorkload({
     { label: 'GPU resets refused', counter: 'gpu.resetRefused' },
     { label: 'secondary bus resets', counter: 'gpu.sbr' },
     { label: 'HMIs', counter: 'hmi.count' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
   ],
   exposes: [{ bug: 'gpu-reset-before-npu', rules: ['order.npu-use-after-gpu-reset'] }],
   params: {

@@ -42,7 +42,7 @@ export default defineWorkload({
     { label: "host acquisitions of a guest's register", counter: 'atsd.hostOnGuestRegister' },
     { label: "ATSDs reaching another partition's GPU", counter: 'atsd.otherPartition' },
     { label: 'entries those dropped there', counter: 'atsd.otherPartitionDropped' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
   ],

@@ -18,7 +18,7 @@ export default defineWorkload({
   question:
     "After a kexec from petitboot, does the new kernel's first translation find its XTS context programmed?",
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'DMA completed', counter: 'dma.completed' },
     { label: 'nest MMU translation p99', latency: 'nmmu.translateTicks', stat: 'p99' },
     { label: 'HMIs', counter: 'hmi.count' },

@@ -29,7 +29,7 @@ export default defineWorkload({
     { label: 'ATSD invalidates of 1G', counter: 'atsd.invalidate.1G' },
     { label: 'ATSD invalidates of a whole PID', counter: 'atsd.invalidate.pid' },
     { label: 'flush ATSDs', counter: 'atsd.flush' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency p50', latency: 'shootdown.latencyTicks', stat: 'p50' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
     { label: 'pages migrated', counter: 'pages.migrated' },

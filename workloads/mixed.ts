@@ -23,7 +23,7 @@ export default defineWorkload({
   headline: [
     { label: 'DMA completed', counter: 'dma.completed' },
     { label: 'DMA latency p99', latency: 'dma.latencyTicks', stat: 'p99' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
     { label: 'guest acquisitions of', counter: 'atsd.guest.*' },
     { label: 'ATSD invalidates of 64K', counter: 'atsd.invalidate.64K' },

@@ -12,7 +12,7 @@ export default defineWorkload({
   // No count (eight by default): `--set host.cpuThreads` gives another, under the same question.
   question: 'Do CPU threads shooting down a hot working set at once ever free a page a GPU may still use?',
   headline: [
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },
     { label: 'ATSD register hold p99', latency: 'atsd.holdTicks', stat: 'p99' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },

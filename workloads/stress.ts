@@ -12,7 +12,7 @@ export default defineWorkload({
   question: 'Does the healthy protocol keep every rule under mixed load, and where does it contend?',
   headline: [
     { label: 'DMA completed', counter: 'dma.completed' },
-    { label: 'shootdowns completed', counter: 'shootdown.completed' },
+    { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'shootdown latency p99', latency: 'shootdown.latencyTicks', stat: 'p99' },
     { label: 'nest MMU translation p99', latency: 'nmmu.translateTicks', stat: 'p99' },
     { label: 'ATS cache hit rate', rate: 'ats-hit' },

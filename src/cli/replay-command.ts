@@ -334,9 +334,7 @@ function evidenceLines(r: ReplayOutcome): string[] {
   ];
   const out = fields.length > 0 ? hangingLines('  ', fields.join('; '), 4) : [];
   if (v.history.length > 0) {
-    out.push(
-      "  the oracle's record of it (the lines `npusim run` prints under the finding, addresses in hex):",
-    );
+    out.push("  the oracle's whole record of it (`npusim run` shows its last lines; here in hex):");
     for (const h of v.history) out.push(`    | ${recordLineText(h)}`);
   }
   return out;

@@ -93,10 +93,8 @@ function bar(r: CompareRow, sets: boolean): string {
 const COMPARE_CSS = `
 tr.changed td { background: #fbe3e3; } tr.changed td.verdict { color: #a11; font-weight: 600; }
 th.left, td.left { text-align: left; white-space: nowrap; }
-/* A verdict's reason wraps in its cell, the figures beside it do not (QA: reasons were cut off
-   past the page's width while \`115520\` broke over two lines). */
-td.verdict { white-space: normal; min-width: 14em; }
-td:nth-child(2), td:nth-child(3), td:nth-child(4) { white-space: nowrap; }
+/* A verdict's reason wraps in its cell (QA: reasons were cut off past the page's width). */
+td.verdict { white-space: normal; min-width: 12em; }
 span.bar { display: inline-block; position: relative; width: 120px; height: 10px; background: #eee; vertical-align: middle; }
 span.bar .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #7a9cc6; }
 tr.changed span.bar .fill { background: #c0392b; }

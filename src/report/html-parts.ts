@@ -33,5 +33,5 @@ table.kv td:last-child { text-align: left; font-family: ui-monospace, monospace;
 figure.chart { margin: 0; width: 560px; } figure.chart.wide { width: 100%; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .note, .foot { color: #555; }
-pre.answer { font: 13px/1.4 ui-monospace, monospace; background: #f7f7f7; padding: 8px 12px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.answer { font: 13px/1.4 ui-monospace, monospace; background: #f7f7f7; padding: 8px 12px; overflow-x: auto; }
 `;

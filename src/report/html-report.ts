@@ -15,6 +15,7 @@
  * html-chart-script.ts.
  */
 
+import { TEXT_COLUMNS } from '../core/wrap-text.js';
 import { BUGS, isBugName } from '../model/scenario/bugs.js';
 import { DEFAULT_PROFILE } from '../model/scenario/profiles.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -108,7 +109,10 @@ ${variantEngineTable(result)}
  * its headline figures and, with variants, each variant's verdict against what it expected.
  */
 function answerBlock(result: RunResult): string {
-  const lines = answerSection(result, summaryStyle(false));
+  // Laid out as the terminal's, in its 100 columns (a variants table split to fit, prose wrapped
+  // under its own text): the box shows it whole (QA: unwrapped, a variant's description ran 1980
+  // px past it; wrapped by the browser, the variants table lost its columns).
+  const lines = answerSection(result, summaryStyle(false), TEXT_COLUMNS);
   if (lines.length === 0) return '';
   return `<h2>Answer</h2>\n<pre class="answer">${esc(lines.join('\n'))}</pre>`;
 }

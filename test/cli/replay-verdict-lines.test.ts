@@ -127,7 +127,7 @@ describe('replay: a liveness failure whose first finding is a violation', () => 
     expect(line).toMatch(/deadlock cycle: shootdown \d+ holds npu\d\.reg0, waits for npu\d -> /);
     // After the verdict, the violation's message and the oracle's record of it, before the history.
     const record = lines.indexOf(
-      "  the oracle's record of it (the lines `npusim run` prints under the finding, addresses in hex):",
+      "  the oracle's whole record of it (`npusim run` shows its last lines; here in hex):",
     );
     expect(record).toBeGreaterThan(lines.indexOf('  reproduced exactly'));
     expect(at).toBe(lines.findIndex((l, i) => i > record && !l.startsWith('    | ')));
@@ -324,7 +324,7 @@ describe("replay: the oracle's record of the finding, as run prints it", () => {
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.split('\n');
     const at = lines.indexOf(
-      "  the oracle's record of it (the lines `npusim run` prints under the finding, addresses in hex):",
+      "  the oracle's whole record of it (`npusim run` shows its last lines; here in hex):",
     );
     expect(at).toBeGreaterThan(0);
     expect(lines[at - 1]).toBe(`  actors ${file.first!.actors.join(', ')}`);

@@ -76,6 +76,14 @@ describe('built-in workloads', () => {
     for (const l of engine) expect(l).toMatch(/\bDMA engine/);
   });
 
+  test('shootdown.completed is labelled as the mmio_invalidate calls it counts, not as shootdowns (QA: `shootdowns completed 10` beside a latency row of 6 shootdowns)', () => {
+    const items = workloads.flatMap((w) =>
+      w.headline.flatMap((h) => ('counter' in h && h.counter === 'shootdown.completed' ? [h.label] : [])),
+    );
+    expect(items.length).toBeGreaterThan(0);
+    expect(new Set(items)).toEqual(new Set(['mmio_invalidates completed']));
+  });
+
   test('every latency a headline names is one an actor reports', async () => {
     const missing: string[] = [];
     let checked = 0;
