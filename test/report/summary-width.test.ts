@@ -91,8 +91,8 @@ describe('the run summary fits 100 columns', () => {
     const lines = text.split('\n');
     const wait = lines.findIndex((l) => l.startsWith('  ATSD register wait p99  '));
     expect(lines[wait]!.length).toBeGreaterThan(90);
-    expect(lines[wait + 1]).toMatch(/^ {26}\S.* so far\)$/);
-    expect(lines[wait + 1]).not.toMatch(/^ {26}(ms|us|ns|ps|s) /);
+    expect(lines[wait + 1]).toMatch(/^ {30}\S.* so far\)$/);
+    expect(lines[wait + 1]).not.toMatch(/^ {30}(ms|us|ns|ps|s) /);
     const stall = lines.findIndex((l) => l.startsWith('  LIVENESS liveness.shootdown at 625 us'));
     expect(lines[stall + 1]).toBe('           actors coordinator, npu0, npu1');
     const cycle = lines.findIndex((l) => l.startsWith('    deadlock cycle: '));
