@@ -34,6 +34,7 @@ import {
   formatTime as formatTimeText,
   parseDuration as parseDurationText,
 } from '../report/duration.js';
+import { findingIssue } from '../report/finding-check.js';
 import { formatComparison as formatComparisonText } from '../report/format-comparison.js';
 import { evaluateHeadline as headlineFigures, judgeExpectation as judge } from '../report/headline.js';
 import { checkRunResult, readRunResultJson } from '../report/parse-run-result.js';
@@ -287,6 +288,10 @@ export function formatTime(ticks: number): string {
 function checkSummaryResult(result: unknown): void {
   if (!isRecord(result)) throw new ConfigError('result', `Expected ${WHAT_RESULT}, got ${shown(result)}`);
   if (!isFailedResult(result)) {
+    // Its findings first, named as the summary's other fields are (`result.violations[0].actors`);
+    // compare checks them too (report/finding-check.ts, one rule), naming the file (`a: ...`).
+    const finding = findingIssue(result);
+    if (finding !== undefined) throw new ConfigError(`result.${finding.field}`, finding.message);
     checkRunResult(result, 'result');
     const read = summaryReads.safeParse(result);
     if (!read.success) {
@@ -335,19 +340,10 @@ function checkFailedResult(result: Record<string, unknown>, at: (field: string) 
 
 /**
  * What the summary reads of a run with figures beyond what checkRunResult checks for compare:
- * the lists it walks and the fields of their items it prints (other fields pass through).
+ * the lists it walks and the fields of their items it prints (other fields pass through); its
+ * findings, checkSummaryResult checks first (report/finding-check.ts).
  */
-const finding = z.looseObject({
-  rule: z.string(),
-  message: z.string(),
-  tick: z.number(),
-  actors: z.array(z.string()),
-  addresses: z.array(z.number()),
-  history: z.array(z.string()),
-});
 const summaryReads = z.looseObject({
-  violations: z.array(finding),
-  liveness: z.array(finding),
   headline: z.array(z.looseObject({ label: z.string(), text: z.string() })).optional(),
   rules: z.record(z.string(), z.looseObject({ count: z.number(), tick: z.number() })).optional(),
   conservation: z.looseObject({

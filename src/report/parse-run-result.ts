@@ -8,6 +8,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../io/version.js';
+import { findingIssue } from './finding-check.js';
 import { HEADLINE_UNITS, RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**
@@ -108,6 +109,10 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   // (Infinity), never 3.5 or 1e300 (QA: both were judged as figures).
   numberRecord(r.counts, 'counts', fail, undefined, 'a whole number from 0', wholeFromZero);
   for (const f of ['violations', 'liveness'] as const) if (!Array.isArray(r[f])) fail(f, 'a list', r[f]);
+  // Each finding as formatSummary reads it (finding-check.ts, its one rule): QA: `violations:
+  // ["str"]` compared as a clean run, identical to one that found nothing.
+  const finding = findingIssue(r);
+  if (finding !== undefined) throw new ConfigError(`${file}: ${finding.field}`, finding.message);
   const c = r.contention as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null) fail('contention', 'an object', c);
   const lat = c!.latencies as Record<string, unknown>;
