@@ -29,6 +29,35 @@ export function shown(v: unknown): string {
   return String(v);
 }
 
+/**
+ * An options argument: a plain object (`{ ... }`, or one made by Object.create(null)), refused
+ * otherwise naming what came, before anything runs. QA: `[]` and `new Date()` ran the workload's
+ * defaults, a Map's own methods were read as options (`set: ... got a function`).
+ */
+export function checkOptionsObject(options: unknown, expected: string): void {
+  if (isPlainObject(options)) return;
+  throw new ConfigError(
+    'options',
+    `Expected a plain object of options (${expected}), got ${optionsKind(options)}`,
+  );
+}
+
+/** Made by `{}` or Object.create(null), in this realm or another (a vm context's `{}`). */
+function isPlainObject(v: unknown): v is object {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** What came instead of a plain object: `a list`, `an object of class Map`, else as shown says it. */
+function optionsKind(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v !== 'object' || v === null) return shown(v);
+  const ctor = (Object.getPrototypeOf(v) as { constructor?: unknown }).constructor;
+  const name = typeof ctor === 'function' ? ctor.name : '';
+  return name === '' ? 'an object of no plain kind' : `an object of class ${name}`;
+}
+
 function safeCount(v: unknown, min: number, max: number): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
 }
@@ -326,12 +355,7 @@ const MAX_RING_RECORDS = 2 ** 24;
  * `who` names the function in the unknown-option message.
  */
 export function checkEngineOptions(options: EngineOptions, who = 'runSimulation'): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError(
-      'options',
-      `Expected an object of options ({ host: 'inline' } at least), got ${shown(options)}`,
-    );
-  }
+  checkOptionsObject(options, "{ host: 'inline' } at least");
   if (who === 'runSimulation') {
     for (const key of Object.keys(options)) {
       if (!ENGINE_OPTION_KEYS.includes(key)) {

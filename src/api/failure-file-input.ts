@@ -9,7 +9,7 @@ import { didYouMean } from '../core/edit-distance.js';
 import { ConfigError } from '../core/errors.js';
 import { gotText } from '../core/shown-text.js';
 import { readFailureFileText } from '../io/failure-file-text.js';
-import { shown } from './check-run-input.js';
+import { checkOptionsObject, shown } from './check-run-input.js';
 
 /** A failure file as given: its path (undefined for text), where errors name it, and its text. */
 export interface FailureFileInput {
@@ -69,9 +69,7 @@ export function checkFailureFileOptions(
   keys: readonly string[],
   options: { name?: unknown; workloads?: unknown },
 ): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('options', `Expected an object of options, got ${shown(options)}`);
-  }
+  checkOptionsObject(options, `any of ${keys.join(', ')}, or none`);
   for (const key of Object.keys(options)) {
     if (!keys.includes(key)) {
       throw new ConfigError(

@@ -29,6 +29,7 @@ import { type EngineOptions, type Host, runRaw } from '../runtime/engine.js';
 import {
   checkCrashActor,
   checkEngineOptions,
+  checkOptionsObject,
   checkRunConfig,
   ENGINE_OPTION_KEYS,
   shown,
@@ -68,9 +69,7 @@ export async function recordRun(
   config: RunConfig,
   options: RecordRunOptions = {},
 ): Promise<RecordedRunOutcome> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('options', `Expected an object of options, got ${shown(options)}`);
-  }
+  checkOptionsObject(options, "{ host: 'inline' } and the like, or none");
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key) && key !== 'trace' && key !== 'free') {
       throw new ConfigError(

@@ -33,7 +33,13 @@ import { checkTopologyFileSpec } from '../report/topology-file-check.js';
 import { checkPctDepth, preparePct } from '../repro/pct-setup.js';
 import type { EngineOptions } from '../runtime/engine.js';
 import { loadedFrom } from '../runtime/workload-file.js';
-import { checkEngineOptions, checkRunConfig, ENGINE_OPTION_KEYS, shown } from './check-run-input.js';
+import {
+  checkEngineOptions,
+  checkOptionsObject,
+  checkRunConfig,
+  ENGINE_OPTION_KEYS,
+  shown,
+} from './check-run-input.js';
 import { runSimulation } from './run-simulation.js';
 
 export interface RunWorkloadOptions extends Partial<EngineOptions> {
@@ -87,9 +93,7 @@ export const SCENARIO_OPTION_KEYS = [
 const OPTION_KEYS: readonly string[] = ['seed', ...SCENARIO_OPTION_KEYS, ...ENGINE_OPTION_KEYS];
 
 function checkOptionKeys(options: object): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError('options', `Expected an object of options, got ${String(options)}`);
-  }
+  checkOptionsObject(options, "{ seed: 7 } and the like, or none for the workload's defaults");
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) {
       throw new ConfigError(

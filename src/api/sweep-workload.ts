@@ -24,7 +24,7 @@ import { validateWorkload, type Workload } from '../model/scenario/workload.js';
 import { MAX_SWEEP_JOBS } from '../sweep/max-jobs.js';
 import { parseSeedItems, type SeedItem, type SeedRange } from '../sweep/seeds.js';
 import type { SweepSummary } from '../sweep/summary.js';
-import { checkRunConfig, shown } from './check-run-input.js';
+import { checkOptionsObject, checkRunConfig, shown } from './check-run-input.js';
 import { checkDirPath } from './file-path-check.js';
 import { preparedRun, type RunWorkloadOptions, SCENARIO_OPTION_KEYS } from './run-workload.js';
 
@@ -165,12 +165,7 @@ export async function sweepWorkload(
 }
 
 function checkOptionKeys(options: SweepWorkloadOptions): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(
-      'options',
-      `Expected an object of options ({ seeds } at least), got ${shown(options)}`,
-    );
-  }
+  checkOptionsObject(options, '{ seeds } at least');
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) {
       // `seed` and the engine's options are runWorkload's: a sweep chooses the seeds and runs inline.

@@ -197,6 +197,69 @@ function importDefault<T>(
 }
 
 async function importDefaultOnce(file: string, abs: string, bytes: number): Promise<unknown> {
+  const mod = await importModuleOnce(file, abs, bytes);
+  // A Proxy or getter of the module's own may throw while its export is looked at (QA: a Proxy's
+  // trap ended the command with exit 4 and a stack trace).
+  return readingFields(file, abs, () => checkedDefault(file, mod));
+}
+
+/**
+ * Load the module file `file` (a path: loadWorkloads' `file:` URL) as loadWorkloadFile loads a
+ * workload module (TypeScript through tsx, JavaScript by import; the same guards, watchdog and
+ * refusals, `Expected a module that loads, got an error: FILE:LINE:COL: ...`), and hand its
+ * exports to `read`, inside the load (a getter of an export is the module's code), an error a
+ * getter throws there refused as the file's. A JSON file is refused: it holds one workload, which
+ * is loadWorkloadFile's.
+ */
+export async function loadModuleFile<T>(file: string, read: (mod: Record<string, unknown>) => T): Promise<T> {
+  const abs = resolve(file);
+  let bytes: number;
+  try {
+    const st = statSync(abs);
+    if (st.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw new Error('not a regular file (a device, a pipe or a socket)');
+    bytes = st.size;
+  } catch (e) {
+    throw new ConfigError(file, `Expected a module exporting \`workloads\`, got ${errnoText(e)}`);
+  }
+  if (file.toLowerCase().endsWith('.json')) {
+    throw new ConfigError(
+      file,
+      'Expected a module exporting `workloads` (.ts, .js; .mts, .cts, .mjs, .cjs), got a JSON file (a JSON file holds one workload: load it with loadWorkloadFile)',
+    );
+  }
+  if (!isModuleFile(file)) {
+    throw new ConfigError(
+      file,
+      `Expected a module exporting \`workloads\`, named *.ts or *.js (also .mts, .cts, .mjs, .cjs; in lower case, as Node imports it), got \`${file}\``,
+    );
+  }
+  const watchdog = watchLoad(file);
+  const cwd = process.cwd();
+  const load = whileImporting(file, () =>
+    guardedLoad(
+      file,
+      async () => {
+        const mod = await importModuleOnce(file, abs, bytes);
+        return readingFields(file, abs, () => read(mod));
+      },
+      (e) => thrownPlace(e, file, abs),
+    ),
+  );
+  try {
+    return await Promise.race([load, watchdog.expired]);
+  } finally {
+    watchdog.stop();
+    if (process.cwd() !== cwd) process.chdir(cwd);
+  }
+}
+
+/** The module `file` imported (tsx for TypeScript), any error refused naming the file and place. */
+async function importModuleOnce(
+  file: string,
+  abs: string,
+  bytes: number,
+): Promise<Record<string, unknown> & { default?: unknown }> {
   const isTs = TS_EXTENSIONS.some((ext) => file.endsWith(ext));
   // The size and time stamp make a file changed since it was last imported in this process load
   // again (the module cache would otherwise hand back the old one: a replay must see the change).
@@ -238,9 +301,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
     // A workload imports `npusim` by name: outside a project that has it, say how to get it.
     throw new ConfigError(file, `Expected a module that loads, got an error: ${text}${loadErrorHint(text)}`);
   }
-  // A Proxy or getter of the module's own may throw while its export is looked at (QA: a Proxy's
-  // trap ended the command with exit 4 and a stack trace).
-  return readingFields(file, abs, () => checkedDefault(file, mod));
+  return mod as Record<string, unknown> & { default?: unknown };
 }
 
 /** The module's default export, refused when it is none or no workload object. */

@@ -34,29 +34,62 @@ export async function loadWorkloads(url: URL = workloadIndexUrl()): Promise<Map<
   if (url.protocol === 'file:' && !existsSync(url)) {
     throw new ConfigError(urlPath(url), 'Expected a module exporting `workloads`, got no such file');
   }
-  const mod = (await import(url.href)) as { workloads?: unknown };
-  if (!Array.isArray(mod.workloads)) {
+  const where = urlPath(url);
+  // The built-ins are npusim's own, imported as they are (checked by their tests); a caller's
+  // module is loaded as loadWorkloadFile loads a workload module (a file by path: .ts through tsx,
+  // its errors placed and said as a ConfigError), and each workload validated as a file's is.
+  if (url.href === workloadIndexUrl().href) {
+    const mod = (await import(url.href)) as { workloads?: unknown };
+    const builtIns = workloadsByName(mod.workloads, where, undefined);
+    // The built-ins are one object each per process, handed to every caller: frozen, so an edit
+    // meant for one run (`(await findWorkload('stress')).params.gpu.dmaBytes = 4096`) is refused
+    // where it is made instead of changing every later run of `stress` under a reproduce line that
+    // names the unchanged workload (QA). A copy (`{ ...w, params: ... }`) is the caller's to edit.
+    for (const w of builtIns.values()) deepFreeze(w);
+    return builtIns;
+  }
+  // Imported here: a command that loads no workload (`npusim --help`) loads none of the model.
+  const { validateWorkload } = await import('../model/scenario/workload.js');
+  const validate = (w: Workload, at: string) => validateWorkload(w, at);
+  if (url.protocol === 'file:') {
+    const { loadModuleFile } = await import('./workload-file.js');
+    return loadModuleFile(where, (mod) => workloadsByName(mod.workloads, where, validate));
+  }
+  let mod: { workloads?: unknown };
+  try {
+    mod = (await import(url.href)) as { workloads?: unknown };
+  } catch (e) {
+    const text = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    throw new ConfigError(where, `Expected a module that loads, got an error: ${text}`);
+  }
+  return workloadsByName(mod.workloads, where, validate);
+}
+
+/** The module's `workloads` by name, each validated by `validate` (validateWorkload) if given. */
+function workloadsByName(
+  workloads: unknown,
+  where: string,
+  validate: ((w: Workload, at: string) => Workload) | undefined,
+): Map<string, Workload> {
+  if (!Array.isArray(workloads)) {
     throw new ConfigError(
-      urlPath(url),
-      `Expected the module to export \`workloads\` as an array of workloads, got ${typeof mod.workloads}`,
+      where,
+      `Expected the module to export \`workloads\` as an array of workloads, got ${typeof workloads}`,
     );
   }
   const byName = new Map<string, Workload>();
-  for (const [i, w] of (mod.workloads as Workload[]).entries()) {
+  for (const [i, w] of (workloads as Workload[]).entries()) {
     if (typeof w !== 'object' || w === null || typeof w.name !== 'string') {
       throw new ConfigError(
-        `${urlPath(url)}: workloads[${i}]`,
+        `${where}: workloads[${i}]`,
         `Expected a workload (what defineWorkload returns), got ${w === null ? 'null' : typeof w === 'object' ? 'an object without a name' : typeof w}`,
       );
     }
-    if (byName.has(w.name)) throw new ConfigError(urlPath(url), `duplicate workload name \`${w.name}\``);
-    byName.set(w.name, w);
+    // QA: `[{ name: 'x' }]` loaded, and was refused only when run (`workload: description: ...`).
+    const valid = validate === undefined ? w : validate(w, `${where}: workloads[${i}]`);
+    if (byName.has(valid.name)) throw new ConfigError(where, `duplicate workload name \`${valid.name}\``);
+    byName.set(valid.name, valid);
   }
-  // The built-ins are one object each per process, handed to every caller: frozen, so an edit
-  // meant for one run (`(await findWorkload('stress')).params.gpu.dmaBytes = 4096`) is refused
-  // where it is made instead of changing every later run of `stress` under a reproduce line that
-  // names the unchanged workload (QA). A copy (`{ ...w, params: ... }`) is the caller's to edit.
-  if (url.href === workloadIndexUrl().href) for (const w of byName.values()) deepFreeze(w);
   return byName;
 }
 

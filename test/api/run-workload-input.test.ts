@@ -240,7 +240,7 @@ describe('runWorkload input', () => {
     const config = workloadConfig(w);
     expect((await runSimulation(config)).digest).toBe((await runWorkload(w)).digest);
     expect(await refusal(runSimulation(config, null as never))).toMatch(
-      /^options: Expected an object of options/,
+      /^options: Expected a plain object of options \(\{ host: .inline. \} at least\), got null$/,
     );
   });
 
