@@ -103,20 +103,24 @@ function watchLoad(file: string): LoadWatchdog {
   );
 }
 
-async function loadWorkload(file: string): Promise<Workload> {
-  const abs = resolve(file);
-  let bytes: number;
+/**
+ * The size of `file` where it is a regular file; else refused as `expected` says what it should be
+ * (a directory, a device, a pipe or one that is not there, in errno's words).
+ */
+function regularFileBytes(file: string, abs: string, expected: string): number {
   try {
     const st = statSync(abs);
     if (st.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
     if (!st.isFile()) throw new Error('not a regular file (a device, a pipe or a socket)');
-    bytes = st.size;
+    return st.size;
   } catch (e) {
-    throw new ConfigError(
-      file,
-      `Expected a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs), got ${errnoText(e)}`,
-    );
+    throw new ConfigError(file, `Expected ${expected}, got ${errnoText(e)}`);
   }
+}
+
+async function loadWorkload(file: string): Promise<Workload> {
+  const abs = resolve(file);
+  const bytes = regularFileBytes(file, abs, 'a workload file (.ts, .js or .json; .mts, .cts, .mjs, .cjs)');
   // JSON is parsed here, so its extension may be in any case; a module is Node's to import, and
   // Node knows its extensions in lower case only (`WL.JS`: "Unknown file extension").
   const isJson = file.toLowerCase().endsWith('.json');
@@ -213,15 +217,7 @@ async function importDefaultOnce(file: string, abs: string, bytes: number): Prom
  */
 export async function loadModuleFile<T>(file: string, read: (mod: Record<string, unknown>) => T): Promise<T> {
   const abs = resolve(file);
-  let bytes: number;
-  try {
-    const st = statSync(abs);
-    if (st.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
-    if (!st.isFile()) throw new Error('not a regular file (a device, a pipe or a socket)');
-    bytes = st.size;
-  } catch (e) {
-    throw new ConfigError(file, `Expected a module exporting \`workloads\`, got ${errnoText(e)}`);
-  }
+  const bytes = regularFileBytes(file, abs, 'a module exporting `workloads`');
   if (file.toLowerCase().endsWith('.json')) {
     throw new ConfigError(
       file,
