@@ -33,14 +33,18 @@ export function uplotCss(): string {
 /**
  * Draws every chart of the JSON block with uPlot. Histograms: a stepped line over log-spaced
  * bins, each bin's count drawn from the previous edge to its own upper edge (align -1); time
- * series: lines. Sets window.npusimReport once every chart is made; an error leaves it unset and
- * is the browser console's (the browser test fails on either).
+ * series: lines, those the data marks `dashed` in dashes (html-charts.ts ChartSeries). Sets
+ * window.npusimReport once every chart is made (with each chart's dash patterns as uPlot holds
+ * them, which the browser test reads); an error leaves it unset and is the browser console's (the
+ * browser test fails on either).
  */
 export const PAGE_JS = `
 (function () {
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
   var data = JSON.parse(document.getElementById('npusim-data').textContent);
   var made = [];
+  // Each chart's series' dash patterns as uPlot holds them, by chart id (the browser test reads them).
+  var dashes = {};
 ${LATENCY_AXIS_JS}
   // uPlot's own labels for a linear axis (its numAxisVals), for the axes left to its own ticks.
   var numberText = new Intl.NumberFormat(navigator.language).format;
@@ -80,7 +84,7 @@ ${LATENCY_AXIS_JS}
       var color = palette[i % palette.length];
       series.push(c.kind === 'histogram'
         ? { label: s.label, stroke: color, fill: color + '55', width: 1.5, paths: uPlot.paths.stepped({ align: -1 }) }
-        : { label: s.label, stroke: color, width: 1.5 });
+        : { label: s.label, stroke: color, width: 1.5, dash: s.dashed ? [6, 4] : undefined });
     });
     var opts = {
       width: el.clientWidth || 560,
@@ -108,8 +112,10 @@ ${LATENCY_AXIS_JS}
       legend: { live: false },
     };
     var rows = [c.x].concat(c.series.map(function (s) { return s.values; }));
-    made.push(new uPlot(opts, rows, el));
+    var u = new uPlot(opts, rows, el);
+    made.push(u);
+    dashes[c.id] = u.series.slice(1).map(function (s) { return s.dash || null; });
   });
-  window.npusimReport = { charts: data.charts.length, drawn: made.length, ySplits: ySplits, axisLabels: axisLabels };
+  window.npusimReport = { charts: data.charts.length, drawn: made.length, ySplits: ySplits, axisLabels: axisLabels, dashes: dashes };
 })();
 `;

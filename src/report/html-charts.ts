@@ -35,7 +35,21 @@ export interface ChartSpec {
   /** The x scale's extent, where it is not the data's (a histogram of one value: latency-axis.ts). */
   xRange?: [number, number];
   x: number[];
-  series: Series[];
+  series: ChartSeries[];
+}
+
+/**
+ * A series as drawn: `dashed` draws it in dashes, so a line it covers shows through the gaps. A
+ * hang's ATSD chart drew npu1's registers over npu0's, both flat at 1, and the HUNG register's line
+ * showed only where npu1's dropped (QA): every other line of a time series is dashed.
+ */
+export interface ChartSeries extends Series {
+  dashed?: boolean;
+}
+
+/** Every other line dashed (ChartSeries): of two lines that coincide, the one beneath shows. */
+export function alternateDashes(series: Series[]): ChartSeries[] {
+  return series.map((s, i) => (i % 2 === 1 ? { ...s, dashed: true } : s));
 }
 
 /** Lines drawn on the busiest-links chart (a machine has up to ~50 edges). */
@@ -130,7 +144,7 @@ export function timeCharts(result: RunResult, config: RunConfig, s: RunSeries | 
     kind: 'line',
     xLog: false,
     x,
-    series,
+    series: alternateDashes(series),
   });
   // The summary's busiest links (control edges left out there too).
   const busiest = busiestLinks(result, LINKS_CHARTED).map((l) => l.label);

@@ -49,6 +49,8 @@ interface PageGlobals {
     ySplits: Record<string, number[]>;
     /** Each chart's tick labels as drawn: [x, y]. */
     axisLabels: Record<string, [string[], string[]]>;
+    /** Each chart's series' dash patterns as uPlot holds them (null: solid). */
+    dashes: Record<string, (number[] | null)[]>;
   };
   document: {
     querySelectorAll(selector: string): ArrayLike<{
@@ -162,7 +164,7 @@ describe('--report in headless Chromium', () => {
             xLabel: string;
             yWhole: boolean;
             x: number[];
-            series: { values: number[] }[];
+            series: { values: number[]; dashed?: boolean }[];
           }[];
         }
       ).charts;
@@ -191,6 +193,17 @@ describe('--report in headless Chromium', () => {
         expect(ticks.length, `${c.id} x: ${x.join(' | ')}`).toBeGreaterThanOrEqual(3);
         expect(ticks.filter((t) => !(t >= c.x[0]! && t <= c.x[c.x.length - 1]!))).toEqual([]);
       }
+
+      // Each series the data marks dashed is drawn dashed, the others solid: two ATSD lines flat at
+      // 1 in a hang drew one over the other, the HUNG register's hidden (QA; html-charts.ts).
+      for (const c of specs) {
+        const dashes = state.report.dashes[c.id]!;
+        expect(
+          dashes.map((d) => d !== null && d.length > 0),
+          c.id,
+        ).toEqual(c.series.map((x) => x.dashed === true));
+      }
+      expect(state.report.dashes.atsd!.filter((d) => d !== null).length).toBeGreaterThan(0);
 
       // A count that stayed 0 the whole run (no register ever locked) reads 0 and 1: uPlot made
       // it 0 to 100 and the first label `-0`. The same page with every time series set to 0.

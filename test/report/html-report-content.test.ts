@@ -66,10 +66,11 @@ function htmlText(s: string): string {
 }
 
 interface ChartData {
+  id: string;
   kind: string;
   title: string;
   x: number[];
-  series: { values: number[] }[];
+  series: { label: string; values: number[]; dashed?: boolean }[];
 }
 
 function charts(html: string): ChartData[] {
@@ -414,6 +415,22 @@ describe('the HTML report says what the run did', () => {
     expect(checks.indexOf(heading)).toBeLessThan(checks.indexOf('conservation:'));
     // A clean run has none, as its summary.
     expect((await report('stress', 1_000_000)).html).not.toContain('ATSD registers at the end');
+  });
+
+  it("a hang's ATSD chart: of the two NPUs' register lines, flat together at 1, one is dashed, so the HUNG register's shows (npu1's was drawn over it)", async () => {
+    const { html } = await report('atsd-hang', 300_000_000, ['atsd-no-valid-bdf']);
+    const atsd = charts(html).find((c) => c.id === 'atsd')!;
+    const [npu0, npu1] = atsd.series;
+    // The lines coincide for most of the run: npu1's was drawn solid over npu0's HUNG register.
+    const same = npu0!.values.filter((v, i) => v === 1 && npu1!.values[i] === 1).length;
+    expect(same).toBeGreaterThan(npu0!.values.length / 2);
+    expect(atsd.series.map((x) => x.dashed === true)).toEqual(atsd.series.map((_, i) => i % 2 === 1));
+    // Every time series alternates so; no latency histogram is dashed.
+    for (const c of charts(html))
+      expect(
+        c.series.map((x) => x.dashed === true),
+        c.id,
+      ).toEqual(c.series.map((_, i) => c.kind === 'line' && i % 2 === 1));
   });
 
   it('a stall of several shootdowns with no deadlock cycle says so under the state they share, as the summary says under the stall', async () => {
