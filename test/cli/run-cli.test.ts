@@ -489,6 +489,14 @@ describe('errors in the user terms', () => {
     );
   });
 
+  it('the same refusal on a topology file names the file beside the name inside it (it said only `my-redbud`)', async () => {
+    const r = await cli(['run', 'tenant-isolation', '--topology', 'examples/my-topology.json', ...QUICK]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /needs them: one per tenant\), got my-redbud \(examples\/my-topology\.json\) under per-gpu-isolated, which has \d+/,
+    );
+  });
+
   it('a single-value option given twice, and negative values, are refused before anything runs', async () => {
     const once = COMMANDS.flatMap((c) =>
       c.options

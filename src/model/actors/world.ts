@@ -395,9 +395,18 @@ function checkEnoughGroups(config: RunConfig, topology: Topology, policy: string
     throw new ConfigError(
       `tenants[${i}].groups`,
       `Expected a topology and policy with ${needed} IOMMU groups or more (workload \`${config.workload}\` needs them: ${onePerTenant ? 'one per tenant' : `tenant \`${p.tenants[i]!.name}\` takes group ${Math.max(...explicit[i]!)}`}), ` +
-        `got ${topology.name} under ${policy}, which has ${groupCount}`,
+        `got ${machineName(config, topology)} under ${policy}, which has ${groupCount}`,
     );
   }
+}
+
+/**
+ * The machine as the user named it: a topology file by its path beside the name inside it (a
+ * refusal said `got solo-2 under per-gpu-isolated`, a name the command line never gave; QA).
+ */
+function machineName(config: RunConfig, topology: Topology): string {
+  const file = config.customTopology?.file;
+  return file === undefined ? topology.name : `${topology.name} (${file})`;
 }
 
 function checkEveryTenantHasGpu(
@@ -411,7 +420,7 @@ function checkEveryTenantHasGpu(
     if (t.gpus.length === 0) {
       throw new ConfigError(
         `tenants[${i}].groups`,
-        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${topology.name} under ${policy} has ${countText(groupCount, 'IOMMU group')}, all taken by the tenants before it`,
+        `workload \`${config.workload}\` leaves no GPU for tenant \`${t.id}\`: ${machineName(config, topology)} under ${policy} has ${countText(groupCount, 'IOMMU group')}, all taken by the tenants before it`,
       );
     }
   });
