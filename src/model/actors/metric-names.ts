@@ -116,6 +116,11 @@ export const LATER_COUNTERS = [
   'allreduce.writes',
   'allreduce.refused',
   'allreduce.noRing',
+  /**
+   * Resets passed on to the GPU's chip: not every request, since one refused (its NVLink group
+   * spans tenants, `gpu.resetRefused`) or asked while the GPU still resets (`gpu.resetBusy`) is
+   * counted apart; `gpu.resets` counts those the chip finished.
+   */
   'gpu.resetRequested',
   'gpu.resetBusy',
   'gpu.resetsRun',
