@@ -64,6 +64,7 @@ import {
   type RunStatus,
   type SocketFigures,
 } from './run-result.js';
+import { statusOf } from './run-status.js';
 import { placementHint } from './summary-engine.js';
 import { syncFigures, waitChecks } from './sync-figures.js';
 
@@ -252,17 +253,6 @@ function freeSummary(f: FreeFigures, simulatedTicks: number): FreeSummary {
   const { log: _log, ...figures } = f;
   const ms = simulatedTicks / 1e9;
   return { ...figures, logBytesPerSimulatedMs: ms > 0 ? Math.round(f.logBytes / ms) : 0 };
-}
-
-export function statusOf(
-  stopped: RawRun['stopped'],
-  violations: number,
-  liveness: number,
-): { status: RunStatus; exitCode: RunResult['exitCode'] } {
-  if (stopped === 'interrupted') return { status: 'interrupted', exitCode: EXIT.interrupted };
-  if (liveness > 0) return { status: 'liveness', exitCode: EXIT.liveness };
-  if (violations > 0) return { status: 'violation', exitCode: EXIT.violation };
-  return { status: 'clean', exitCode: EXIT.clean };
 }
 
 /** How a run ended without a RawRun to assemble. */

@@ -8,6 +8,7 @@
  * (test/cli/lazy-load.test.ts); its messages are the ones formatSummary gave with zod.
  */
 import { shown } from '../core/shown-value.js';
+import { statusOf } from './run-status.js';
 
 /** Each field of a finding and what it holds (run-result.ts Violation). */
 const FINDING_FIELDS = {
@@ -78,4 +79,29 @@ function expected(kind: (typeof FINDING_FIELDS)[keyof typeof FINDING_FIELDS]): s
 /** What arrived, as formatSummary's refusals say it: a string named as one (`"2"` is not 2). */
 function got(v: unknown): string {
   return typeof v === 'string' ? `the string ${shown(v)}` : shown(v);
+}
+
+/**
+ * A result's status against its findings, by the rule it was set by (run-status.ts statusOf): a
+ * run that ended (not interrupted, which may have found anything) is `liveness` with a liveness
+ * failure, else `violation` with a violation, else `clean`. Undefined when they agree. QA: a
+ * result edited to `status: "clean"` with its violations kept was read and compared as clean.
+ * Called once each finding is known to be one (findingIssue).
+ */
+export function statusIssue(result: {
+  status: unknown;
+  violations: readonly unknown[];
+  liveness: readonly unknown[];
+}): string | undefined {
+  if (result.status === 'interrupted' || result.status === 'crash') return undefined;
+  const v = result.violations.length;
+  const l = result.liveness.length;
+  const { status } = statusOf('end', v, l);
+  if (result.status === status) return undefined;
+  const found = `${count(v, 'violation')} and ${count(l, 'liveness failure')}`;
+  return `Expected \`${status}\`, the status of a run that ended with ${found}, got \`${String(result.status)}\``;
+}
+
+function count(n: number, what: string): string {
+  return n === 0 ? `no ${what}` : `${n} ${what}${n === 1 ? '' : 's'}`;
 }

@@ -8,7 +8,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { npusimFileKind } from '../core/npusim-files.js';
 import { parseJsonFile } from '../core/parse-json.js';
 import { VERSION_TEXT } from '../io/version.js';
-import { findingIssue } from './finding-check.js';
+import { findingIssue, statusIssue } from './finding-check.js';
 import { HEADLINE_UNITS, RESULT_SCHEMA_VERSION, type RunResult } from './run-result.js';
 
 /**
@@ -113,6 +113,8 @@ export function checkRunResult(value: unknown, file: string): RunResult {
   // ["str"]` compared as a clean run, identical to one that found nothing.
   const finding = findingIssue(r);
   if (finding !== undefined) throw new ConfigError(`${file}: ${finding.field}`, finding.message);
+  const status = statusIssue(r as { status: unknown; violations: unknown[]; liveness: unknown[] });
+  if (status !== undefined) throw new ConfigError(`${file}: status`, status);
   const c = r.contention as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null) fail('contention', 'an object', c);
   const lat = c!.latencies as Record<string, unknown>;

@@ -37,4 +37,44 @@ describe("a run result's findings, each checked as formatSummary checks it", () 
     expect(parseRunResult(JSON.stringify(found), 'ok.json').violations).toEqual([finding]);
     expect(compareResults('a', clean, 'b', found).identical).toBe(false);
   });
+
+  it.each([
+    [
+      'clean',
+      [finding],
+      [],
+      'Expected `violation`, the status of a run that ended with 1 violation and no liveness failure, got `clean`',
+    ],
+    [
+      'violation',
+      [],
+      [],
+      'Expected `clean`, the status of a run that ended with no violation and no liveness failure, got `violation`',
+    ],
+    [
+      'violation',
+      [finding, finding],
+      [finding],
+      'Expected `liveness`, the status of a run that ended with 2 violations and 1 liveness failure, got `violation`',
+    ],
+    [
+      'liveness',
+      [finding],
+      [],
+      'Expected `violation`, the status of a run that ended with 1 violation and no liveness failure, got `liveness`',
+    ],
+  ] as const)(
+    'a status of %s beside the findings %j, %j is refused by the rule it was set by',
+    (status, violations, liveness, said) => {
+      const bad = { ...clean, status, exitCode: undefined, violations, liveness } as unknown as RunResult;
+      expect(() => parseRunResult(JSON.stringify(bad), 'bad.json')).toThrow(`bad.json: status: ${said}`);
+      expect(() => compareResults('a', clean, 'b', bad)).toThrow(`b: status: ${said}`);
+      expect(() => formatSummary(bad)).toThrow(`status: ${said}`);
+    },
+  );
+
+  it('an interrupted run may have found anything, and is read', () => {
+    const stopped = { ...clean, status: 'interrupted', violations: [finding] } as unknown as RunResult;
+    expect(parseRunResult(JSON.stringify(stopped), 'ok.json').status).toBe('interrupted');
+  });
 });
