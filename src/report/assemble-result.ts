@@ -61,7 +61,6 @@ import {
   type PctFigures,
   RESULT_SCHEMA_VERSION,
   type RunResult,
-  type RunStatus,
   type SocketFigures,
 } from './run-result.js';
 import { statusOf } from './run-status.js';
