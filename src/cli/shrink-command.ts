@@ -331,11 +331,15 @@ export function shrinkHeadline(
   live: ShrinkOutcome['liveness'],
   switches = '',
 ): string {
-  const kept =
-    live === undefined
-      ? first.rule
-      : `${live.after.rule} (liveness failure, exit 3${live.after.rule === first.rule ? '' : `; first finding ${first.rule}`})`;
-  return `npusim shrink ${shellWord(file)}: ${kept}${switches}`;
+  if (live === undefined) return `npusim shrink ${shellWord(file)}: ${first.rule}${switches}`;
+  // The switches join the liveness failure's own brackets: `(liveness failure, exit 3) (bugs: x)`,
+  // two brackets in a row, wrapped between them (QA).
+  const parts = [
+    'liveness failure, exit 3',
+    ...(live.after.rule === first.rule ? [] : [`first finding ${first.rule}`]),
+    ...(switches === '' ? [] : [switches.replace(/^ \((.*)\)$/, '$1')]),
+  ];
+  return `npusim shrink ${shellWord(file)}: ${live.after.rule} (${parts.join('; ')})`;
 }
 
 /**

@@ -340,6 +340,10 @@ describe('shrink: what must still fail, and a stop', () => {
     expect(shrinkHeadline('f.json', file.first!, undefined)).toBe(
       'npusim shrink f.json: order.atsd-released-early',
     );
+    // The switches inside the same brackets, not a second pair beside them (QA).
+    expect(shrinkHeadline('f.json', file.first!, shrunk.liveness, ' (bugs: release-between-flushes)')).toBe(
+      'npusim shrink f.json: liveness.shootdown (liveness failure, exit 3; first finding order.atsd-released-early; bugs: release-between-flushes)',
+    );
     // The opening line comes before the original's run (which may be long) and says a liveness
     // failure is kept; the liveness finding the original's run hands onStart, before any
     // candidate, is said next (QA: the opening waited for that run, and named the violation).
