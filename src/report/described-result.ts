@@ -83,8 +83,12 @@ export function asItsVariant(
   if (sameAs !== undefined) return asMatchedVariant(result, sameAs.variant, sameAs.by, workload.exposes);
   const variant =
     config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
-  if (variant !== undefined) result.expectation = judgeExpectation(variant.expect, result, workload.exposes);
-  else if (
+  if (variant !== undefined) {
+    result.expectation = judgeExpectation(variant.expect, result, workload.exposes);
+    // Named for it, as a run the options made that variant is (asMatchedVariant): `--variant
+    // per-gpu` left `label` out where `--policy per-gpu`, the same run, had `per-gpu` (QA).
+    result.label = variant.name;
+  } else if (
     config.variant === undefined &&
     expectationUnderBugs(workload.expect, workload.exposes, config) !== 'clean'
   ) {

@@ -209,6 +209,8 @@ describe('variants', () => {
     const variant = JSON.parse(alone.stdout) as RunResult;
     expect(result.digest).toBe(variant.digest);
     expect(result.label).toBe('per-gpu');
+    // The variant run alone is named for it too (it had no label: QA).
+    expect(variant.label).toBe('per-gpu');
     expect(result.sameAsVariant).toEqual({ name: 'per-gpu', by: '--policy per-gpu' });
     expect(result.expectation).toEqual(variant.expectation);
     expect(result.expectation?.met).toBe(true);
