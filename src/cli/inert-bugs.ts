@@ -7,6 +7,8 @@
  * `per-gpu` and `per-socket` variants), or the other way round. A profile's own switches are not said: a profile
  * is a release, whatever a workload uses.
  */
+
+import { runProcesses } from '../model/actors/run-processes.js';
 import { bugsWithNothingToActOn } from '../model/scenario/bug-reach.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import { type CliIo, sayText } from './cli-io.js';
@@ -25,7 +27,7 @@ export function sayInertBugs(
     ...variants.map((v) => ({ where: `variant ${v.name}`, config: v.config })),
   ];
   for (const { where, config: c } of runs) {
-    for (const { bug, why } of bugsWithNothingToActOn(c.params, c.bugs)) {
+    for (const { bug, why } of bugsWithNothingToActOn(c.params, c.bugs, runProcesses(c))) {
       io.stderr.write(
         sayText(`--bug ${bug} has nothing to act on in ${where}: ${why}; it runs as without the switch`),
       );

@@ -17,6 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
 import { gotText } from '../core/shown-text.js';
 import { peerDrawsIdle } from '../model/actors/peer-reach.js';
+import { runProcesses } from '../model/actors/run-processes.js';
 import { policyWithoutEffect } from '../model/scenario/policy-reach.js';
 import { configPolicyWarning } from '../model/scenario/profile-policy.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -238,7 +239,12 @@ async function reportRun(
   }
   if (variants.length > 0 && result.status !== 'interrupted') {
     if (sameAs === undefined) {
-      result.expectation = judgeExpectation(workload.expect, result, workload.exposes);
+      result.expectation = judgeExpectation(
+        workload.expect,
+        result,
+        workload.exposes,
+        runProcesses(result.config),
+      );
       result.label = workload.label ?? 'as declared';
     }
     const ran = await runVariants(workload, variants, args, io, workers, interrupt);

@@ -11,6 +11,7 @@
 import { countText } from '../core/count-text.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, worseExit } from '../core/exit-codes.js';
+import { runProcesses } from '../model/actors/run-processes.js';
 import { carriedBugs } from '../model/scenario/carried-bugs.js';
 import { matchedVariant, overridesText } from '../model/scenario/matched-variant.js';
 import { parseParamPath, valueAtPath } from '../model/scenario/param-path.js';
@@ -284,7 +285,7 @@ export async function runVariants(
         args.placement === undefined ? undefined : placementName(args.placement),
       );
     }
-    const expectation = judgeExpectation(v.expect, result, workload.exposes);
+    const expectation = judgeExpectation(v.expect, result, workload.exposes, runProcesses(result.config));
     const entry = variantResult(v, result, expectation, restatesOwn(workload, v));
     results.push(entry);
     if (result.status === 'interrupted') {

@@ -7,6 +7,7 @@
  * workload's variants after its own run: run-command.ts).
  */
 import { worldOf } from '../model/actors/machine.js';
+import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
@@ -60,7 +61,7 @@ export function asMatchedVariant(
   by: string,
   exposes: Workload['exposes'],
 ): RunResult {
-  result.expectation = judgeExpectation(variant.expect, result, exposes);
+  result.expectation = judgeExpectation(variant.expect, result, exposes, runProcesses(result.config));
   result.label = variant.name;
   result.sameAsVariant = { name: variant.name, by };
   return result;
@@ -84,19 +85,19 @@ export function asItsVariant(
   const variant =
     config.variant === undefined ? undefined : workload.variants.find((v) => v.name === config.variant);
   if (variant !== undefined) {
-    result.expectation = judgeExpectation(variant.expect, result, workload.exposes);
+    result.expectation = judgeExpectation(variant.expect, result, workload.exposes, runProcesses(config));
     // Named for it, as a run the options made that variant is (asMatchedVariant): `--variant
     // per-gpu` left `label` out where `--policy per-gpu`, the same run, had `per-gpu` (QA).
     result.label = variant.name;
   } else if (
     config.variant === undefined &&
-    expectationUnderBugs(workload.expect, workload.exposes, config) !== 'clean'
+    expectationUnderBugs(workload.expect, workload.exposes, config, runProcesses(config)) !== 'clean'
   ) {
     // A workload whose own run is declared to find rules is judged against them with or without
     // variants (QA: `expect` was judged only beside variants, and without them said nothing). The
     // default, clean, is every run's: judged only in a table of variants (run-command.ts).
     // So is one whose --bug switch the workload exposes: expected to find that switch's rules.
-    result.expectation = judgeExpectation(workload.expect, result, workload.exposes);
+    result.expectation = judgeExpectation(workload.expect, result, workload.exposes, runProcesses(config));
   }
   return result;
 }

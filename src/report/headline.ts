@@ -8,6 +8,7 @@ import { unitOfMetric } from '../metrics/histogram.js';
 import { ZERO_SAMPLES } from '../model/actors/metric-names.js';
 import type { RuleName } from '../model/check/rule-names.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
+import type { RunProcesses } from '../model/scenario/bug-reach.js';
 import type { Expectation, HeadlineItem, Workload } from '../model/scenario/workload.js';
 import { cacheLookups } from './cache-lookups.js';
 import { formatTime } from './duration.js';
@@ -247,9 +248,13 @@ export function judgeExpectation(
   declared: Expectation,
   result: RunResult,
   exposes?: Workload['exposes'],
+  processes?: RunProcesses,
 ): ExpectationVerdict {
-  // Without `exposes` (a library caller's judgement), the declaration alone.
-  const expect = exposes === undefined ? declared : expectationUnderBugs(declared, exposes, result.config);
+  // Without `exposes` (a library caller's judgement), the declaration alone. `processes`: the
+  // run's, where the caller has its machine (model/actors/run-processes.ts; this module is also
+  // `compare`'s, which loads no machine).
+  const expect =
+    exposes === undefined ? declared : expectationUnderBugs(declared, exposes, result.config, processes);
   const found: Record<string, number> = {};
   if (result.rules !== undefined) {
     for (const [rule, r] of Object.entries(result.rules)) found[rule] = r.count;

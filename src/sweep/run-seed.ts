@@ -20,6 +20,7 @@
  */
 
 import * as machine from '../model/actors/machine.js';
+import { runProcesses } from '../model/actors/run-processes.js';
 import { totalCounts } from '../model/choice/chooser.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -275,5 +276,12 @@ function expectationMet(task: SeedTask, result: RunResult): { expectationMet?: b
   const j = task.judgeAs;
   const variant = j === undefined ? undefined : task.workload.variants.find((v) => v.name === j.variant);
   if (variant === undefined) return {};
-  return { expectationMet: judgeExpectation(variant.expect, result, task.workload.exposes).met };
+  return {
+    expectationMet: judgeExpectation(
+      variant.expect,
+      result,
+      task.workload.exposes,
+      runProcesses(result.config),
+    ).met,
+  };
 }

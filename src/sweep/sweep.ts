@@ -23,6 +23,7 @@ import { Piscina } from 'piscina';
 import { gotText } from '../core/shown-text.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { npusimVersion } from '../io/version.js';
+import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs, exposedBugs } from '../model/scenario/bug-expectation.js';
 import type { RunConfig } from '../model/scenario/run-config.js';
 import type { Workload } from '../model/scenario/workload.js';
@@ -179,7 +180,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       );
     // As each seed is judged (run-seed.ts): with the rules the workload exposes for an acting --bug
     // (QA: the summary said `clean: 3 of 3 seeds as expected` of seeds that each met stale-tce).
-    const expect = expectationUnderBugs(variant.expect, options.workload.exposes, options.config);
+    const expect = expectationUnderBugs(
+      variant.expect,
+      options.workload.exposes,
+      options.config,
+      runProcesses(options.config),
+    );
     const byBugs = exposedBugs(options.workload.exposes, options.config.bugs);
     summary.expectation = { ...judgeAs, expect, ...(expect === variant.expect ? {} : { byBugs }), met: 0 };
   }

@@ -9,7 +9,7 @@
  * switch the workload does not expose, the declaration stands: nothing says what that switch
  * should find there.
  */
-import { bugsWithNothingToActOn } from './bug-reach.js';
+import { bugsWithNothingToActOn, type RunProcesses } from './bug-reach.js';
 import type { BugName } from './bugs.js';
 import type { Expectation, Workload } from './workload.js';
 import type { WorkloadParams } from './workload-params.js';
@@ -18,8 +18,9 @@ export function expectationUnderBugs(
   declared: Expectation,
   exposes: Workload['exposes'],
   run: { bugs: readonly BugName[]; params: WorkloadParams },
+  processes?: RunProcesses,
 ): Expectation {
-  const inert = new Set(bugsWithNothingToActOn(run.params, run.bugs).map((b) => b.bug));
+  const inert = new Set(bugsWithNothingToActOn(run.params, run.bugs, processes).map((b) => b.bug));
   const acting = run.bugs.filter((b) => !inert.has(b));
   if (acting.length === 0) return declared;
   const rules = new Set(declared === 'clean' ? [] : declared);

@@ -5,7 +5,11 @@
  * runs exactly as without it, and its clean verdict says nothing about the bug: `--bug
  * links-enabled-per-gpu` under per-socket groups, `--bug gpu-reset-before-npu` with no resets.
  * Each entry below names the step and the parameters that leave it out; a switch not listed
- * (the shootdown bugs: every run maps pages and unmaps them) always has something to act on. The
+ * (the other shootdown bugs: every run maps pages and unmaps them) always has something to act on.
+ * Two need the run's processes, not only its parameters: `local-npu-only` and `descending-order`
+ * change which NPUs a shootdown reaches and in what order, nothing where each shootdown reaches
+ * one (QA: `flush-race`, whose processes all sit on socket 0, ran both with its digest unchanged
+ * and no word). Their callers hand the processes over (RunProcesses), built on demand. The
  * tests check each reason against a run (a switch said to have nothing to act on leaves the run's
  * events and findings as they are without it; on its own workload, said to act, it changes them).
  */
@@ -14,8 +18,23 @@ import type { BugName } from './bugs.js';
 import { tceContainerOf } from './tce-container.js';
 import type { WorkloadParams } from './workload-params.js';
 
+/**
+ * The run's processes (each with the NPUs its shootdowns go to: host/process.ts), built when a
+ * check asks; undefined where the caller cannot build them (a result of another machine), and then
+ * nothing is said of the switches that need them.
+ */
+export type RunProcesses = () => readonly { readonly npus: readonly number[] }[] | undefined;
+
 /** Why the switch has nothing to act on in a run with these parameters, or undefined. */
-type Reach = (p: WorkloadParams) => string | undefined;
+type Reach = (p: WorkloadParams, processes: RunProcesses) => string | undefined;
+
+/** Each shootdown goes to one NPU: a switch about several has `what` to say of it. */
+function oneNpuEach(what: string): Reach {
+  return (_p, processes) =>
+    processes()?.every((x) => x.npus.length < 2) === true
+      ? `every shootdown goes to one NPU (each process's GPUs sit on one socket), so ${what}`
+      : undefined;
+}
 
 /**
  * No TCE is ever cleared: no window of a whole unmap's pages, or no remap to clear them (only
@@ -41,6 +60,8 @@ const REACH: Partial<Record<BugName, Reach>> = {
       : !p.tenants.some((t) => t.lpid === 0) || p.tenants.every((t) => t.lpid === 0)
         ? 'it needs the host and a guest with GPUs (`tenants[].lpid` 0 and another)'
         : undefined,
+  'local-npu-only': oneNpuEach('there is no other NPU for it to leave out'),
+  'descending-order': oneNpuEach('there is no order of NPUs for it to reverse'),
   'gpu-reset-before-npu': (p) =>
     p.resets === undefined ? 'the run asks for no GPU reset (no `resets`)' : undefined,
   'tce-kill-no-advance': noTceUnmaps,
@@ -73,14 +94,18 @@ const REACH: Partial<Record<BugName, Reach>> = {
       : undefined,
 };
 
-/** Each of `bugs` that has nothing to act on in a run with `params`, with why. */
+/**
+ * Each of `bugs` that has nothing to act on in a run with `params` (and `processes`, where the
+ * caller has them), with why.
+ */
 export function bugsWithNothingToActOn(
   params: WorkloadParams,
   bugs: readonly BugName[],
+  processes: RunProcesses = () => undefined,
 ): { bug: BugName; why: string }[] {
   const out: { bug: BugName; why: string }[] = [];
   for (const bug of bugs) {
-    const why = REACH[bug]?.(params);
+    const why = REACH[bug]?.(params, processes);
     if (why !== undefined) out.push({ bug, why });
   }
   return out;

@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runSimulation } from '../../../src/api/run-simulation.js';
+import { runProcesses } from '../../../src/model/actors/run-processes.js';
 import { bugsWithNothingToActOn } from '../../../src/model/scenario/bug-reach.js';
 import type { BugName } from '../../../src/model/scenario/bugs.js';
 import type { RunConfig } from '../../../src/model/scenario/run-config.js';
@@ -58,6 +59,18 @@ const CASES: { bug: BugName; workload: string; inert: (p: WorkloadParams) => obj
     workload: 'context-churn',
     inert: (p) => ({ host: { ...p.host, contextChurnIntervalTicks: undefined } }),
   },
+  // One process per GPU: each on its GPU's socket alone, so each shootdown reaches one NPU (QA:
+  // flush-race, all on socket 0, ran both switches unchanged and said nothing).
+  {
+    bug: 'local-npu-only',
+    workload: 'large-pages',
+    inert: (p) => ({ tenants: p.tenants.map((t) => ({ ...t, processesPerGpu: 1 })) }),
+  },
+  {
+    bug: 'descending-order',
+    workload: 'shootdown-storm',
+    inert: (p) => ({ tenants: p.tenants.map((t) => ({ ...t, processesPerGpu: 1 })) }),
+  },
 ];
 
 function config(
@@ -84,13 +97,17 @@ async function behaviour(c: RunConfig): Promise<string> {
 async function checkReach({ bug, workload, inert }: (typeof CASES)[number]): Promise<void> {
   const w = workloads.find((x) => x.name === workload)!;
   const own = parseParams(w.params, workload);
-  expect(bugsWithNothingToActOn(own, [bug])).toEqual([]);
+  expect(bugsWithNothingToActOn(own, [bug], runProcesses(config(workload, own, [bug], 1)))).toEqual([]);
   // Said to act, it does: its events or findings differ from the run without it.
   expect(await behaviour(config(workload, own, [bug], 1, ACTIVE_DURATION))).not.toBe(
     await behaviour(config(workload, own, [], 1, ACTIVE_DURATION)),
   );
   const changed = { ...own, ...inert(own) };
-  const [said] = bugsWithNothingToActOn(parseParams(changed, workload), [bug]);
+  const [said] = bugsWithNothingToActOn(
+    parseParams(changed, workload),
+    [bug],
+    runProcesses(config(workload, changed, [bug], 1)),
+  );
   expect(said?.bug).toBe(bug);
   for (const seed of [1, 2]) {
     expect(await behaviour(config(workload, changed, [bug], seed))).toBe(
@@ -121,6 +138,25 @@ describe('bug switches with nothing to act on', () => {
     ]);
   });
 
+  test('flush-race, whose processes all sit on socket 0, gives the two switches about several NPUs nothing; the others act', () => {
+    const w = workloads.find((x) => x.name === 'flush-race')!;
+    const p = parseParams(w.params, w.name);
+    const processes = runProcesses(config(w.name, p, [], 1));
+    const all: BugName[] = ['local-npu-only', 'descending-order', 'single-flush', 'release-between-flushes'];
+    expect(bugsWithNothingToActOn(p, all, processes)).toEqual([
+      {
+        bug: 'local-npu-only',
+        why: "every shootdown goes to one NPU (each process's GPUs sit on one socket), so there is no other NPU for it to leave out",
+      },
+      {
+        bug: 'descending-order',
+        why: "every shootdown goes to one NPU (each process's GPUs sit on one socket), so there is no order of NPUs for it to reverse",
+      },
+    ]);
+    // Without the processes (a caller with no machine) nothing is said of them.
+    expect(bugsWithNothingToActOn(p, all)).toEqual([]);
+  });
+
   test('the shootdown switches always have something to act on', () => {
     const p = parseParams(workloads.find((x) => x.name === 'stress')!.params, 'stress');
     const shootdown: BugName[] = [
@@ -130,6 +166,6 @@ describe('bug switches with nothing to act on', () => {
       'descending-order',
       'free-before-shootdown',
     ];
-    expect(bugsWithNothingToActOn(p, shootdown)).toEqual([]);
+    expect(bugsWithNothingToActOn(p, shootdown, runProcesses(config('stress', p, [], 1)))).toEqual([]);
   });
 });
