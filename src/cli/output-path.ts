@@ -6,7 +6,9 @@
  * there before (src/repro/write-whole-file.ts).
  *
  * The check of one path (`checkOutputPath`, `checkOutputDir`: writable, space on the device; it
- * never changes an existing file) is src/io/output-check.ts, which the library's calls share.
+ * never changes an existing file) is src/io/output-check.ts, which the library's calls share. A
+ * file's missing directories, with their parents, are accepted when they can be made, and made
+ * only by the write at the end (writeWholeFile): a run refused or stopped before it leaves none.
  */
 
 import { realpathSync, statfsSync, statSync } from 'node:fs';
@@ -72,7 +74,9 @@ export function checkOutputFiles(
       checkOutputDir(o.path, o.option, fs);
       if (o.names !== undefined) checkNamesInDir(o, inputs);
     } else {
-      checkOutputPath(o.path, o.option, fs);
+      // A directory not there yet is made by the write at the end, as --failures makes its own
+      // (README): a CI job's `--report results/r.html` on a fresh workspace was refused.
+      checkOutputPath(o.path, o.option, fs, true);
       const free = freeRunFileAt(o.path);
       if (free !== undefined) {
         throw new ConfigError(

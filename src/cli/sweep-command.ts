@@ -182,6 +182,8 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
     args.resultsDir === undefined ? undefined : { dir: args.resultsDir, written: 0, missing: [] };
   const before = args.resultsDir === undefined ? undefined : resultFilesIn(args.resultsDir, io);
   let firstWritten: string | undefined;
+  // Failing seeds with a failure file to write: the summary says how many of them were not written.
+  let failureFilesWanted = 0;
   let summary: SweepSummary;
   try {
     summary = await runSweep({
@@ -209,6 +211,8 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
           }),
       onNote: (line) => notes.push(line),
       onOutcome: (o, done, total, failures) => {
+        if (args.failuresDir !== undefined && o.status !== 'clean' && o.failure !== undefined)
+          failureFilesWanted++;
         if (o.pct !== undefined && (pctExample === undefined || o.seed < pctExample.seed)) pctExample = o;
         if (o.pct?.changePoints !== undefined) {
           fired.seeds++;
@@ -259,7 +263,12 @@ async function sweepSeeds(args: SweepArgs, io: CliIo, s: SweepSetUp): Promise<nu
   try {
     return await writeSummary(
       summary,
-      { interrupted, pool, ...(results === undefined ? {} : { results }) },
+      {
+        interrupted,
+        pool,
+        ...(results === undefined ? {} : { results }),
+        ...(args.failuresDir === undefined ? {} : { failureFilesWanted }),
+      },
       args,
       io,
     );
@@ -337,7 +346,7 @@ function mkdirFor(dir: string): string {
 /** The sweep's summary file (with `--failures`), its summary on stdout, and the exit code. */
 function writeSummary(
   summary: SweepSummary,
-  how: { interrupted: boolean; pool: SweepPool; results?: ResultsWritten },
+  how: { interrupted: boolean; pool: SweepPool; results?: ResultsWritten; failureFilesWanted?: number },
   args: SweepArgs,
   io: CliIo,
 ): Promise<number> {
@@ -377,6 +386,7 @@ function writeSummary(
       : { besideShard: { path: beside.path, summary: beside.summary } }),
     ...(notRunFile === undefined ? {} : { notRunFile }),
     ...(how.results === undefined ? {} : { results: how.results }),
+    ...(how.failureFilesWanted === undefined ? {} : { failureFilesWanted: how.failureFilesWanted }),
   };
   return printSummary(summary, ending, summaryText(summary, how.pool, ending), args, io);
 }

@@ -45,6 +45,13 @@ export interface SweepEnding {
   notRunFile?: string;
   /** `--results DIR`: the run results written, and the seeds with none (at least exit 2). */
   results?: ResultsWritten;
+  /**
+   * Failure files the failures directory was to get (a failing seed with a file to write), counted
+   * by the sweep as its seeds came back: those not in `failures[].file` could not be written, and
+   * stdout says so (QA: a log that keeps stdout only lost the replay line without a word). Unset
+   * for a merge and without a failures directory (`--no-failure-file`: none was asked for).
+   */
+  failureFilesWanted?: number;
 }
 
 /** What `--results DIR` wrote: how many run results, and the seeds that ran and have none. */
@@ -300,6 +307,8 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
     .filter((f) => f.file !== null)
     .sort((a, b) => a.tick - b.tick || a.seed - b.seed)[0];
   if (earliest !== undefined) out.push(`  replay the earliest: npusim replay ${shellWord(earliest.file!)}`);
+  const unwrittenFiles = failureFilesUnwritten(s, ending);
+  if (unwrittenFiles !== undefined) out.push(unwrittenFiles);
   if (s.failures.length > 0) out.push(`  failing seeds: ${failingSeedsText(s.failures.map((f) => f.seed))}`);
   // Which seeds are left, as `--seeds` takes them: with --jobs N they finish out of order, so
   // `4 of 12` does not say 1..4 ran (QA); a seed stopped mid-run is one not run.
@@ -317,8 +326,26 @@ export function summaryText(s: SweepSummary, pool: SweepPool | undefined, ending
   // 169); a path stays whole.
   if (ending.results !== undefined) out.push(...fitLine(resultsLine(ending.results)));
   if (ending.written !== undefined) out.push(...fitLine(summaryLine(s, ending.written, ending)));
+  // Where its path would be: stderr's note says why, which a log of stdout alone did not show.
+  else if (ending.unwritten !== undefined)
+    out.push(
+      ...fitLine(`  summary: ${ending.unwritten} not written (stderr says why); it is on stdout only`),
+    );
   out.push(exitLine(s, ending));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `  failure files: 4 of 4 not written (stderr says why)`, beside or in place of the replay line,
+ * when failure files were asked for and some could not be written (a read-only or full failures
+ * directory); undefined when every one was.
+ */
+function failureFilesUnwritten(s: SweepSummary, ending: SweepEnding): string | undefined {
+  const wanted = ending.failureFilesWanted;
+  if (wanted === undefined || wanted === 0) return undefined;
+  const missing = wanted - s.failures.filter((f) => f.file !== null).length;
+  if (missing <= 0) return undefined;
+  return `  failure files: ${missing} of ${wanted} not written (stderr says why)`;
 }
 
 /**

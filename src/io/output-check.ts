@@ -9,8 +9,10 @@
  *
  * The check never changes an existing file: an existing path is only tested with access(W_OK); a
  * new one is created exclusively ('wx', so a file that appeared meanwhile is not truncated) and
- * removed again. A full device is seen through statfs (no free blocks), because creating an empty
- * file on a full device usually succeeds. `describeErrno` words a write that still fails later.
+ * removed again; one whose directory is not there yet (a command line output, which makes it) is
+ * checked at its nearest existing ancestor, and nothing is made. A full device is seen through
+ * statfs (no free blocks), because creating an empty file on a full device usually succeeds.
+ * `describeErrno` words a write that still fails later.
  */
 
 import {
@@ -61,12 +63,21 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
     );
   };
   if (path === '') refuse('');
-  const full = resolve(path);
-  let target = full;
+  checkDirectoryToMake(resolve(path), refuse, fs);
+}
+
+/**
+ * `dir`, which may not exist yet, can be made with its missing parents and written into: its
+ * nearest existing ancestor is a directory (a file or a dangling symbolic link on the way up is
+ * refused, naming it), writable, with space on its device. `refuse` words the reason for the
+ * caller's option. Nothing is made: the write that fills it makes it (io/make-directory.ts).
+ */
+function checkDirectoryToMake(dir: string, refuse: (why: string) => never, fs: OutputFs): void {
+  let target = dir;
   for (;;) {
     try {
       if (statSync(target).isDirectory()) break;
-      refuse(target === full ? 'it is a file, not a directory' : `\`${target}\` is a file, not a directory`);
+      refuse(target === dir ? 'it is a file, not a directory' : `\`${target}\` is a file, not a directory`);
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       const code = errnoOf(e);
@@ -92,7 +103,20 @@ export function checkOutputDir(path: string, option: string, fs: OutputFs = REAL
   if (noSpace !== undefined) refuse(noSpace);
 }
 
-export function checkOutputPath(path: string, option: string, fs: OutputFs = REAL_FS): void {
+/**
+ * A file the command writes: an existing file it may write, or a new one its directory takes.
+ * With `makesParents` (the command line's outputs: `--out results/r.json` on a fresh workspace,
+ * as `--failures` makes its directory) a directory not there yet is accepted when it can be made
+ * under its nearest existing ancestor (checkDirectoryToMake), and the write at the end makes it
+ * (repro/write-whole-file.ts); without it (the library's paths, whose refusal the API pins) a
+ * missing directory is refused.
+ */
+export function checkOutputPath(
+  path: string,
+  option: string,
+  fs: OutputFs = REAL_FS,
+  makesParents = false,
+): void {
   const refuse = (why: string): never => {
     throw new ConfigError(
       option,
@@ -116,7 +140,8 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const code = errnoOf(e);
-    if (code !== 'ENOENT') refuse(describeErrno(code, full));
+    // ENOTDIR: a file where a folder of the path should be; the directory's check below names it.
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(describeErrno(code, full));
   }
   // resolve() drops a trailing slash, and the checks below would then test a file where the write
   // at the end, given the path as typed, meets a directory that is not there (ENOTDIR).
@@ -131,16 +156,27 @@ export function checkOutputPath(path: string, option: string, fs: OutputFs = REA
   const dir = dirname(target);
   const viaLink = target === full ? '' : `\`${full}\` is a symbolic link to \`${target}\`, and `;
   if (!exists) {
+    let missing = false;
     try {
-      if (!statSync(dir).isDirectory()) refuse(`${viaLink}\`${dir}\` is not a directory`);
+      const st = statSync(dir);
+      if (!st.isDirectory())
+        refuse(`${viaLink}\`${dir}\` is ${st.isFile() ? 'a file, ' : ''}not a directory`);
     } catch (e) {
       if (e instanceof ConfigError) throw e;
       const code = errnoOf(e);
-      refuse(
-        code === 'ENOENT'
-          ? `${viaLink}directory \`${dir}\` does not exist`
-          : viaLink + describeErrno(code, dir),
-      );
+      if (makesParents && (code === 'ENOENT' || code === 'ENOTDIR')) missing = true;
+      else
+        refuse(
+          code === 'ENOENT'
+            ? `${viaLink}directory \`${dir}\` does not exist`
+            : viaLink + describeErrno(code, dir),
+        );
+    }
+    // No file can be tried in a directory not made yet, and none is made before the run (a run
+    // refused later would leave empty folders): its nearest existing ancestor is checked instead.
+    if (missing) {
+      checkDirectoryToMake(dir, (why) => refuse(viaLink + why), fs);
+      return;
     }
   }
   try {
@@ -213,6 +249,10 @@ export function describeErrno(code: string, path: string): string {
       return `no space left on the device holding \`${path}\` (${code})`;
     case 'ENOTDIR':
       return `a part of \`${path}\` is not a directory (${code})`;
+    // A missing directory of the path is made as the file is written (make-directory.ts): a file
+    // or a dangling symbolic link where one should go (QA: the bare `EEXIST`).
+    case 'EEXIST':
+      return `a part of \`${path}\` is a file or a dangling symbolic link where a directory is to be made (${code})`;
     case 'EISDIR':
       return `\`${path}\` is a directory (${code})`;
     case 'ENOENT':

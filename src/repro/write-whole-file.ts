@@ -11,11 +11,14 @@
  * and a directory in which no temporary file can be made (a writable file in a read-only
  * directory). A symbolic link is followed, so the file it names is replaced (or made, for a link
  * to a file not there yet) and the link kept. An existing file's permission bits carry over to its
- * replacement.
+ * replacement. A new file's missing directories, with their parents, are made just before it is
+ * written (`--out results/r.json` on a fresh workspace, as `--failures` makes its directory): the
+ * check before the run made none, so a run refused or stopped before its write leaves no folder.
  */
 import { chmodSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { makeDirectory } from '../io/make-directory.js';
 import { writeToPipe } from '../io/pipe-write.js';
 import { writeTarget } from '../io/write-target.js';
 
@@ -43,6 +46,9 @@ export function writeWholeFile(path: string, data: string | Uint8Array, fs: Whol
     else fs.writeFileSync(target, data, { flag: 'w' });
     return;
   }
+  // `mkdir -p` that always ends (Node's recursive mkdir spins for ever under /proc); a refusal
+  // (ENOTDIR under a file, EACCES) is thrown as the system gave it, as a failed write is.
+  if (existing === undefined) makeDirectory(dirname(target));
   // Unique to this process, thread and write: a sweep's pool threads write failure files at once.
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${threadId}-${serial++}.tmp`);
   try {

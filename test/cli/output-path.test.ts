@@ -191,14 +191,23 @@ describe('a dangling symbolic link as an output', () => {
     );
   });
 
-  it("whose target's folder does not exist is refused before the run, naming the link and its target", () => {
+  // The command line makes an output's missing folders (as --failures makes its own); the library's
+  // check, checkOutputPath without `makesParents`, still refuses them, naming the link and its target.
+  it("whose target's folder does not exist: made by the command's write, refused by the library's check", async () => {
     const dir = testTempDir('npusim-out-dangling-');
     const link = join(dir, 'out.json');
     symlinkSync(join(dir, 'missing', 'nowhere.json'), link);
-    expect(refusal(() => checkOutputPath(link, '--out'))).toContain(
+    expect(refusal(() => checkOutputPath(link, 'path'))).toContain(
       `\`${link}\` is a symbolic link to \`${join(dir, 'missing', 'nowhere.json')}\`, and directory \`${join(dir, 'missing')}\` does not exist`,
     );
+    expect(() => checkOutputFiles([{ option: '--out', path: link }])).not.toThrow();
     expect(readdirSync(dir)).toEqual(['out.json']);
+    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', link]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(
+      (JSON.parse(readFileSync(join(dir, 'missing', 'nowhere.json'), 'utf8')) as { seed: number }).seed,
+    ).toBe(1);
   });
 
   // QA: the check walked up past the link (it does not exist, as a directory), so `sweep --failures
@@ -295,5 +304,137 @@ describe("an output that would write over a free run's failure file", () => {
       writeFileSync(path, JSON.stringify(other));
       expect(() => checkOutputFiles([{ option: '--out', path }])).not.toThrow();
     }
+  });
+});
+
+// QA: `--report results/r.html` on a fresh workspace was refused (`directory ... does not exist`),
+// where `--failures results/f` made its directory with its parents; a CI job writing everything
+// under one folder failed. The check now accepts folders that can be made, and only the write at
+// the end makes them: a run refused before it leaves none.
+describe('an output whose folders are not there yet', () => {
+  /** An fs whose access(W_OK) refuses every path (EACCES), as a read-only folder does for a non-root user. */
+  const readOnly = {
+    statfs: () => ({ bavail: 100, blocks: 100 }),
+    accessWrite: () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    },
+  };
+
+  it('run --out: the folders are made, with their parents, and the file written', async () => {
+    const dir = testTempDir('npusim-out-newdir-');
+    const out = join(dir, 'newdir', 'sub', 'r.json');
+    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { seed: number }).seed).toBe(1);
+    // No temporary file left beside it.
+    expect(readdirSync(join(dir, 'newdir', 'sub'))).toEqual(['r.json']);
+  });
+
+  it('sweep --report into the --failures folder, neither there yet: both written', async () => {
+    const dir = testTempDir('npusim-out-newdir-sweep-');
+    const rp = join(dir, 'rp');
+    const r = await cli([
+      'sweep',
+      'stress',
+      '--seeds',
+      '1..2',
+      '--duration',
+      '5us',
+      '--failures',
+      rp,
+      '--report',
+      join(rp, 'rep.html'),
+    ]);
+    expect([0, 1], r.stderr).toContain(r.code);
+    expect(r.stderr).toContain(`--report: written to \`${join(rp, 'rep.html')}\``);
+    expect(readFileSync(join(rp, 'rep.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(readdirSync(rp)).toContain('sweep-summary.json');
+  });
+
+  it('under a file is refused before the run, naming the file; nothing is made', async () => {
+    const dir = testTempDir('npusim-out-under-file-');
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x');
+    for (const out of [join(file, 'r.json'), join(file, 'a', 'b', 'r.json')]) {
+      const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^npusim: --out: Expected a writable file path, got \`${out}\`: \`${file}\` is (a file, )?not a directory`,
+        ),
+      );
+    }
+    expect(readdirSync(dir)).toEqual(['file.txt']);
+  });
+
+  it('under a folder that may not be written is refused, naming the path and that folder', () => {
+    const dir = testTempDir('npusim-out-ro-');
+    const out = join(dir, 'a', 'b', 'r.json');
+    expect(refusal(() => checkOutputFiles([{ option: '--report', path: out }], readOnly))).toBe(
+      `--report: Expected a writable file path, got \`${out}\`: no permission to write \`${dir}\` (EACCES)`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // The same refusal from the command (exit 2): a folder with no storage refuses root too.
+  it.skipIf(!existsSync('/proc/self'))('under /proc: exit 2 before the run, nothing made', async () => {
+    const out = '/proc/npusim-no-such/sub/r.json';
+    const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--trace', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `npusim: --trace: Expected a writable file path, got \`${out}\`: \`/proc\` is on a file system with no storage (such as /proc or /sys)`,
+    );
+  });
+
+  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
+    'under a read-only folder (as a user, not root): exit 2 before the run, nothing made',
+    async () => {
+      const dir = testTempDir('npusim-out-ro-cli-');
+      const ro = join(dir, 'ro');
+      mkdirSync(ro, { mode: 0o555 });
+      const out = join(ro, 'new', 'r.json');
+      const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`got \`${out}\`: no permission to write \`${ro}\` (EACCES)`);
+      expect(readdirSync(ro)).toEqual([]);
+    },
+  );
+
+  it('a run refused after its outputs were checked makes no folder', async () => {
+    const dir = testTempDir('npusim-out-refused-');
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'x');
+    // --out passes its check; --report, checked after it, is refused: the run never starts.
+    const r = await cli([
+      'run',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+      '--out',
+      join(dir, 'newdir', 'r.json'),
+      '--report',
+      join(file, 'r.html'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--report: Expected a writable file path');
+    // And one refused by a check that comes after every output's (an unknown topology).
+    const late = await cli([
+      'run',
+      '--seed',
+      '1',
+      '--duration',
+      '5us',
+      '--inline',
+      '--topology',
+      'no-such-topology',
+      '--out',
+      join(dir, 'newdir', 'r.json'),
+    ]);
+    expect(late.code).toBe(2);
+    expect(readdirSync(dir)).toEqual(['file.txt']);
   });
 });

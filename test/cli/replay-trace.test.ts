@@ -184,7 +184,11 @@ describe('replay --trace, --report and --out', () => {
     const cases: [string[], RegExp][] = [
       [['--trace', dir], /--trace: Expected a writable file path, got `.*`: it is a directory/],
       [['--out', file], /--out: .*replay/],
-      [['--report', join(dir, 'no', 'r.html')], /--report: Expected a writable file path, .* does not exist/],
+      // Under a file: a missing folder would be made, a file in the way never (output-path.test.ts).
+      [
+        ['--report', join(file, 'no', 'r.html')],
+        /--report: Expected a writable file path, .*is a file, not a directory/,
+      ],
       [['--trace-events', '5000'], /--trace-events: Expected --trace FILE with it/],
     ];
     for (const [extra, message] of cases) {

@@ -154,9 +154,12 @@ describe('sweep --report FILE', () => {
     const failures = join(dir, 'failures');
     const results = join(dir, 'results');
     mkdirSync(join(dir, 'shard'));
+    // A folder under a file can never be made (a missing one would be: output-path.test.ts).
+    const notDir = join(dir, 'a-file');
+    writeFileSync(notDir, 'x');
     const cases: [string[], RegExp][] = [
       [['--report', dir], /--report: Expected a file.*got .*a directory|--report: .*directory/],
-      [['--report', join(dir, 'nope', 'x.html')], /--report: /],
+      [['--report', join(notDir, 'nope', 'x.html')], /--report: .*is a file, not a directory/],
       [
         ['--report', join(failures, 'sweep-summary.json')],
         /--report: Expected a file that is no `\*\.json` of .*failures/,

@@ -3,7 +3,7 @@
  * run, the trace's window around the first violation (the run made again when the records kept
  * only its end), what was kept said on stderr, and bad paths and caps refused before anything runs.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,8 @@ describe('run --trace and --report', () => {
     const badPath = await cli(['run', '--inline', '--duration', '2us', '--seed', '1', '--trace', dir]);
     expect(badPath.code).toBe(2);
     expect(badPath.stderr).toMatch(/--trace: Expected a writable file path, got `.*`: it is a directory/);
+    const notDir = join(dir, 'a-file');
+    writeFileSync(notDir, 'x');
     const badReport = await cli([
       'run',
       '--inline',
@@ -228,10 +230,11 @@ describe('run --trace and --report', () => {
       '--seed',
       '1',
       '--report',
-      join(dir, 'no', 'r.html'),
+      // Under a file: a missing folder would be made, a file in the way never (output-path.test.ts).
+      join(notDir, 'no', 'r.html'),
     ]);
     expect(badReport.code).toBe(2);
-    expect(badReport.stderr).toMatch(/--report: Expected a writable file path, .* does not exist/);
+    expect(badReport.stderr).toMatch(/--report: Expected a writable file path, .*is a file, not a directory/);
     const small = await cli([
       'run',
       '--inline',
