@@ -41,12 +41,10 @@ function badPaths(): fc.Arbitrary<{ path: string; why: RegExp }> {
   // A missing directory is no bad path: it is made, with its parents, when the file is written
   // (output-path.test.ts); one under a file can never be.
   return fc.oneof(
-    fc
-      .array(segment, { minLength: 1, maxLength: 3 })
-      .map((s) => ({
-        path: join(file, ...s, 'r.json'),
-        why: /`[^`]*a-file` is a file, not a directory|not a directory/,
-      })),
+    fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => ({
+      path: join(file, ...s, 'r.json'),
+      why: /`[^`]*a-file` is a file, not a directory|not a directory/,
+    })),
     fc.constantFrom(dir, tmpdir(), '.', '/').map((path) => ({ path, why: /it is a directory/ })),
     fc.constant({ path: '', why: /got "" \(empty\)/ }),
     // Not standard output: npusim would write a file named `-`.
