@@ -388,20 +388,6 @@ describe('an output whose folders are not there yet', () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0 || process.platform === 'win32')(
-    'under a read-only folder (as a user, not root): exit 2 before the run, nothing made',
-    async () => {
-      const dir = testTempDir('npusim-out-ro-cli-');
-      const ro = join(dir, 'ro');
-      mkdirSync(ro, { mode: 0o555 });
-      const out = join(ro, 'new', 'r.json');
-      const r = await cli(['run', '--seed', '1', '--duration', '5us', '--inline', '--out', out]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`got \`${out}\`: no permission to write \`${ro}\` (EACCES)`);
-      expect(readdirSync(ro)).toEqual([]);
-    },
-  );
-
   it('a run refused after its outputs were checked makes no folder', async () => {
     const dir = testTempDir('npusim-out-refused-');
     const file = join(dir, 'file.txt');
