@@ -19,6 +19,8 @@ export default defineWorkload({
   description:
     "Socket 0's GPUs hit four-page working sets under a slow munmap stream: one flush leaves a stale L1 entry",
   question: 'Is one flush ATSD enough to clear a translation still in flight inside the GPU?',
+  // The assumption two flushes are enough under, and one is not (premises.ts).
+  premises: ['ats-refill-stages'],
   headline: [
     { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'flush ATSDs', counter: 'atsd.flush' },

@@ -21,16 +21,19 @@ export default defineWorkload({
     'Tenants reset GPUs under traffic ("nvidia-smi -r", refused unless the caller owns the whole NVLink group): exposes gpu-reset-before-npu',
   question:
     'Can a tenant reset its GPU under traffic, and is the reset refused when another tenant shares its NVLink group?',
-  // (a) always, as the other isolation workloads: its refused resets and the NVLinks left up
-  // between guests are clean only if a GPU's UT=0 DMA reaches only what ATS translated, and (c)
-  // cites it. (b) and (d) only where links are disabled (`--policy per-gpu-isolated`): premises.ts.
-  // The refusal of a reset under another tenant's peers is the model's rule: said where it applies.
+  // (a) always, as the other isolation workloads: its guests' UT=0 DMA is clean only if it reaches
+  // only what ATS translated, and (c) cites it. (b) and (d) only where links are disabled
+  // (`--policy per-gpu-isolated`): premises.ts. The NVLinks its own run leaves up between guests
+  // are clean only while no guest aims at another's GPU, which (a) does not cover (a peer access is
+  // no UT=0 DMA: QA, its single-GPU guests made hostile found 464 isolation.peer violations). The
+  // refusal of a reset under another tenant's peers is the model's rule: said where it applies.
   premises: [
     'ut0-ats-only',
     'link-disable-latched',
     'no-guest-firmware',
     'link-disable-after-reset',
     'reset-refusal',
+    'no-hostile-peers',
   ],
   headline: [
     { label: 'GPU resets done', counter: 'gpu.resets' },

@@ -35,6 +35,10 @@ export default defineWorkload({
   question:
     'Do guests shoot down through the ATSD registers of their own links only, kept inside their partition by the LPID filter?',
   label: 'every-link',
+  // The refill assumption every stale-translation answer rests on; a guest's ATSD through a
+  // register skiboot never wrote, filtered by the model (every-link only); the host kept off the
+  // guests' registers, the model's fix (not under --bug host-atsd-ignores-lparid): premises.ts.
+  premises: ['ats-refill-stages', 'guest-atsd-unwritten-register', 'host-leaves-guest-registers'],
   headline: [
     { label: 'guest acquisitions of', counter: 'atsd.guest.*' },
     { label: 'guest acquisitions of host-only 6 and 7', counter: 'atsd.guest.reg6+atsd.guest.reg7' },

@@ -22,6 +22,8 @@ export default defineWorkload({
   description: '64K, 2M and 1G pages unmapped and migrated under UT=0 DMA: 64K, 2M, 1G and whole-PID ATSDs',
   question:
     'Are 2M and 1G translations shot down as completely as 64K ones, and what does each ATSD size cost?',
+  // The assumption two flushes are enough under, and one is not (premises.ts).
+  premises: ['ats-refill-stages'],
   exposes: [{ bug: 'local-npu-only', rules: ['translation.stale-ats', 'order.free-before-shootdown'] }],
   headline: [
     { label: 'ATSD invalidates of 64K', counter: 'atsd.invalidate.64K' },

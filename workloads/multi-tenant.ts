@@ -38,6 +38,7 @@ export default defineWorkload({
     'link-disable-latched',
     'no-guest-firmware',
     'link-disable-after-reset',
+    'no-hostile-peers',
     'bar0-filter',
   ],
   // Its own run's groups are per-gpu-isolated, where the switch leaves the links up (QA: a run with

@@ -11,6 +11,8 @@ export default defineWorkload({
   description: 'Eight CPU threads munmap/migrate a hot working set the GPUs keep translating',
   // No count (eight by default): `--set host.cpuThreads` gives another, under the same question.
   question: 'Do CPU threads shooting down a hot working set at once ever free a page a GPU may still use?',
+  // The assumption two flushes are enough under, and one is not (premises.ts).
+  premises: ['ats-refill-stages'],
   headline: [
     { label: 'mmio_invalidates completed', counter: 'shootdown.completed' },
     { label: 'ATSD register wait p99', latency: 'atsd.registerWaitTicks', stat: 'p99' },

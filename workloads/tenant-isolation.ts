@@ -20,6 +20,7 @@ export default defineWorkload({
     'link-disable-latched',
     'no-guest-firmware',
     'link-disable-after-reset',
+    'no-hostile-peers',
     'bar0-filter',
   ],
   headline: [

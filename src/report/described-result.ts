@@ -7,6 +7,7 @@
  * workload's variants after its own run: run-command.ts).
  */
 import { worldOf } from '../model/actors/machine.js';
+import { crossTenantLinksUp } from '../model/actors/peer-reach.js';
 import { runProcesses } from '../model/actors/run-processes.js';
 import { expectationUnderBugs } from '../model/scenario/bug-expectation.js';
 import { premiseRunOf, premisesOf } from '../model/scenario/premises.js';
@@ -37,8 +38,11 @@ export function withAnswer(result: RunResult, config: RunConfig, workload: Workl
   if (workload.headline.length > 0) result.headline = evaluateHeadline(workload.headline, result);
   if (workload.premises !== undefined) {
     // The world the run was built from (cached per config: machine.ts worldOf) says which links it
-    // disabled, which (b) and (d) lean on only where there was one.
-    const premises = premisesOf(workload.premises, premiseRunOf(config, worldOf(config).linkDisableMask));
+    // disabled, which (b) and (d) lean on only where there was one, and which it left up between
+    // tenants, where a clean run leans on no tenant aiming at another's GPU.
+    const world = worldOf(config);
+    const run = premiseRunOf(config, world.linkDisableMask, crossTenantLinksUp(world));
+    const premises = premisesOf(workload.premises, run);
     if (premises.length > 0) result.premises = premises;
   }
   // A variant run on its own is a run like any other (its findings set its exit code), but what

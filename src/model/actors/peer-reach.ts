@@ -50,3 +50,22 @@ export function peerDrawsIdle(w: World): string | undefined {
   }
   return `${share} sends no peer access in this run: ${p.policy} disabled every NVLink between a tenant's GPUs (each GPU is a group of its own, and the links between groups go down, a tenant's own included), so each peer draw is dropped at its GPU (counted as peer.blockedLocally in --json)`;
 }
+
+/**
+ * Whether an NVLink between GPUs of two tenants is up at the start (its GPU's side not disabled):
+ * the per-gpu policy leaves them so, and only a hostile tenant's peer accesses cross them. A
+ * premise of a clean run with no hostile tenant (scenario/premises.ts `no-hostile-peers`).
+ */
+export function crossTenantLinksUp(w: World): boolean {
+  return w.topology.gpus.some((g) => {
+    const owner = w.gpuOwner[g.index]!;
+    if (owner < 0) return false;
+    const mask = w.linkDisableMask[g.index] ?? 0;
+    return w.peerEdges[g.index]!.some(
+      (pe) =>
+        (w.gpuOwner[pe.peer] ?? -1) >= 0 &&
+        w.gpuOwner[pe.peer] !== owner &&
+        pe.links.some((l) => (mask & (1 << l)) === 0),
+    );
+  });
+}

@@ -1,6 +1,9 @@
 /**
- * The premises an isolation answer rests on: what the model takes as given and cannot test, since
- * its GPUs do what the hardware is said to do (README "The questions npusim answers", (a) to (d)).
+ * The premises an answer rests on: what the model takes as given and cannot test, since its GPUs
+ * do what the hardware is said to do (README "The questions npusim answers", (a) to (d) for the
+ * isolation answers; the GPU's refill stages and the guests' ATSD registers for the stale
+ * translation answers: QA, `flush-race` answered clean under "Is one flush ATSD enough?" with no
+ * word of the assumption that makes two flushes enough).
  * Each is written here once; a workload names those its answer rests on (`premises`), and the
  * summary, `--json` and the HTML report print them under its answer (QA: a clean isolation verdict
  * printed none, and the user had to know the README to defend it). A premise the run cannot lean
@@ -35,6 +38,20 @@ export interface PremiseRun {
   firmwarePercent: number;
   /** The guest tenants (LPID > 0) the admin lets update their GPUs' firmware (`allowFirmwareUpdate`). */
   firmwareAllowed: readonly string[];
+  /** Whether a tenant is hostile (`tenants[].hostile`: aims its peer accesses at any linked GPU). */
+  anyHostile: boolean;
+  /**
+   * Whether an NVLink between GPUs of two tenants is up at the start (model/actors/peer-reach.ts
+   * crossTenantLinksUp): the per-gpu policy leaves them up, and only a tenant that aims at another's
+   * GPU uses them.
+   */
+  crossTenantLinkUp: boolean;
+  /** `host.guestAtsd`: the ATSD registers a guest spins over (every link's, or its first link's). */
+  guestAtsd: 'first-link' | 'every-link';
+  /** Whether the run has the host (LPID 0) and a guest, each with GPUs' tenancy to shoot down. */
+  hostAndGuest: boolean;
+  /** Whether any tenant is a guest (LPID > 0). */
+  anyGuest: boolean;
 }
 
 interface Premise {
@@ -101,6 +118,32 @@ export const PREMISES = {
     text: "a GPU reset is refused unless the caller owns the GPU's whole NVLink group: the model's rule, in no release (the kernel would reset the GPU and drop its NVLinks under the other tenants' peers)",
     appliesTo: (run) => run.resets && !linksDisabled(run) && run.policy !== 'per-socket',
   },
+  'no-hostile-peers': {
+    // gpu/dma-engines.ts: a GPU draws its peer accesses among its own tenant's GPUs, unless its
+    // tenant is hostile. A clean run with the links up between tenants says nothing of a guest
+    // that aims at another's GPU (QA: gpu-reset's own run, per-gpu with its links up, was clean;
+    // with its single-GPU guests hostile it found 464 isolation.peer violations), and (a) does not
+    // cover it: a peer access is no UT=0 DMA.
+    text: "no guest aims peer accesses at another tenant's GPU (none is `hostile`): the NVLinks between tenants' GPUs are up, and a hostile guest's peer writes cross them",
+    appliesTo: (run) => run.crossTenantLinkUp && !run.anyHostile,
+  },
+  'ats-refill-stages': {
+    // gpu/ats-cache.ts: REFILL_STAGES = 2 plays num_hshub_tlb_invalidate_membars. With it two flush
+    // ATSDs leave nothing stale and one can leave an L1 entry: a clean run with two flushes and a
+    // stale use under `--bug single-flush` both follow from it.
+    text: 'the GPU\'s ATS cache refills its L1 through 2 stages, a flush advancing each one: an assumption chosen so that the flush count matters (Linux says "The GPU requires two flush ATSDs", not why), under which two flushes clear a translation still in flight and one does not',
+  },
+  'guest-atsd-unwritten-register': {
+    // README "Can guests shoot down their own translations": skiboot's npu2_map_lpar wrote a guest's
+    // LPID into the register of each GPU's first link only; a guest's ATSD through another link's
+    // register met a filter nobody wrote, whose reset value is not public.
+    text: "a guest's ATSD through a register other than its GPU's first link's, whose LPARID filter skiboot never wrote (its reset value is not public), is filtered to the guest's LPID by the model",
+    appliesTo: (run) => run.anyGuest && run.guestAtsd === 'every-link',
+  },
+  'host-leaves-guest-registers': {
+    text: "the host shoots down on its own ATSD registers only, never a guest's: the model's proposal (profile fixed), in no release (Linux v5.2 and NVIDIA UVM took any free register: `--bug host-atsd-ignores-lparid`)",
+    appliesTo: (run) => run.hostAndGuest && !run.bugs.includes('host-atsd-ignores-lparid'),
+  },
   'bar0-filter': {
     text: "the BAR0 filter (link-disable registers, firmware window) is the model's proposal (profile fixed), in no release",
     appliesTo: (run) => run.vfioBar0Filter,
@@ -133,8 +176,13 @@ export function premisesOf(
  * What of `config` decides its premises: its profile's switches with its own, as world.ts sums them,
  * and its world's link-disable masks (`linkDisableMask`, one per GPU: bit i, NVLink i disabled).
  */
-export function premiseRunOf(config: RunConfig, linkDisableMask: readonly number[]): PremiseRun {
+export function premiseRunOf(
+  config: RunConfig,
+  linkDisableMask: readonly number[],
+  crossTenantLinkUp = false,
+): PremiseRun {
   const profile = resolveProfile(config.profile);
+  const tenants = config.params.tenants;
   return {
     policy: config.params.policy,
     anyLinkDisabled: linkDisableMask.some((m) => m !== 0),
@@ -143,8 +191,11 @@ export function premiseRunOf(config: RunConfig, linkDisableMask: readonly number
     resets: config.params.resets !== undefined,
     relinkDelayTicks: config.params.resets?.relinkDelayTicks ?? 0,
     firmwarePercent: config.params.mmio.accessIntervalTicks > 0 ? config.params.mmio.firmwarePercent : 0,
-    firmwareAllowed: config.params.tenants
-      .filter((t) => t.lpid !== 0 && t.allowFirmwareUpdate)
-      .map((t) => t.name),
+    firmwareAllowed: tenants.filter((t) => t.lpid !== 0 && t.allowFirmwareUpdate).map((t) => t.name),
+    anyHostile: tenants.some((t) => t.hostile),
+    crossTenantLinkUp,
+    guestAtsd: config.params.host.guestAtsd,
+    hostAndGuest: tenants.some((t) => t.lpid === 0) && tenants.some((t) => t.lpid !== 0),
+    anyGuest: tenants.some((t) => t.lpid !== 0),
   };
 }

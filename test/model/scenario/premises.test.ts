@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { crossTenantLinksUp } from '../../../src/model/actors/peer-reach.js';
+import { buildWorld } from '../../../src/model/actors/world.js';
 import {
   PREMISE_NAMES,
   type PremiseRun,
@@ -17,6 +19,11 @@ const run = (over: Partial<PremiseRun> = {}): PremiseRun => ({
   relinkDelayTicks: 0,
   firmwarePercent: 0,
   firmwareAllowed: [],
+  anyHostile: true,
+  crossTenantLinkUp: false,
+  guestAtsd: 'first-link',
+  hostAndGuest: false,
+  anyGuest: true,
   ...over,
 });
 const names = (r: PremiseRun) => premisesOf(PREMISE_NAMES, r).map((p) => p.name);
@@ -27,6 +34,7 @@ describe('premises', () => {
       'ut0-ats-only',
       'link-disable-latched',
       'no-guest-firmware',
+      'ats-refill-stages',
       'bar0-filter',
       'firmware-window',
     ]);
@@ -140,6 +148,50 @@ describe('premises', () => {
     expect(of({ accessIntervalTicks: 1000, firmwarePercent: 30 }, true).firmwareAllowed).toEqual(['vm1']);
   });
 
+  it("a clean run with NVLinks up between tenants rests on no tenant aiming at another's GPU (QA: gpu-reset's own run said only (a), which a peer access is no part of)", () => {
+    expect(names(run({ policy: 'per-gpu', crossTenantLinkUp: true, anyHostile: false }))).toContain(
+      'no-hostile-peers',
+    );
+    // A hostile tenant tests it (its peer writes are the run's answer); no link up, nothing to cross.
+    expect(names(run({ policy: 'per-gpu', crossTenantLinkUp: true, anyHostile: true }))).not.toContain(
+      'no-hostile-peers',
+    );
+    expect(names(run({ crossTenantLinkUp: false, anyHostile: false }))).not.toContain('no-hostile-peers');
+    // From the world: gpu-reset's own run leaves its guests' links up; under per-gpu-isolated none.
+    const gpuReset = workloads.find((w) => w.name === 'gpu-reset')!;
+    const up = (policy: 'per-gpu' | 'per-gpu-isolated') => {
+      const config = {
+        workload: gpuReset.name,
+        seed: 1,
+        bugs: [],
+        params: parseParams({ ...gpuReset.params, policy }, gpuReset.name),
+      };
+      return crossTenantLinksUp(buildWorld(config));
+    };
+    expect(up('per-gpu')).toBe(true);
+    expect(up('per-gpu-isolated')).toBe(false);
+  });
+
+  it('a stale-translation answer rests on the refill assumption; a guest ATSD answer on the registers skiboot never wrote and the host kept off them', () => {
+    for (const w of ['flush-race', 'shootdown-storm', 'large-pages', 'guest-atsd'])
+      expect(workloads.find((x) => x.name === w)?.premises, w).toContain('ats-refill-stages');
+    const guest = (over: Partial<PremiseRun>) =>
+      premisesOf(['guest-atsd-unwritten-register', 'host-leaves-guest-registers'], run(over)).map(
+        (p) => p.name,
+      );
+    expect(guest({ guestAtsd: 'every-link', hostAndGuest: true })).toEqual([
+      'guest-atsd-unwritten-register',
+      'host-leaves-guest-registers',
+    ]);
+    // first-link: a guest spins over its first link's register only, the one skiboot wrote.
+    expect(guest({ guestAtsd: 'first-link', hostAndGuest: true })).toEqual(['host-leaves-guest-registers']);
+    // The switch that has the host take a guest's register tests the other.
+    expect(
+      guest({ guestAtsd: 'every-link', hostAndGuest: true, bugs: ['host-atsd-ignores-lparid'] }),
+    ).toEqual(['guest-atsd-unwritten-register']);
+    expect(guest({ guestAtsd: 'every-link', anyGuest: false, hostAndGuest: false })).toEqual([]);
+  });
+
   it('the BAR0 filter is a premise only on a profile that has it', () => {
     expect(names(run({ vfioBar0Filter: false }))).not.toContain('bar0-filter');
   });
@@ -188,6 +240,19 @@ describe('premises', () => {
         (p) => p.name,
       ),
     ).toEqual(['ut0-ats-only', 'no-guest-firmware', 'reset-refusal']);
+    // With its links up between guests, none hostile (the world says so: the test above).
+    expect(
+      premisesOf(
+        gpuReset.premises!,
+        run({
+          policy: 'per-gpu',
+          anyLinkDisabled: false,
+          resets: true,
+          crossTenantLinkUp: true,
+          anyHostile: false,
+        }),
+      ).map((p) => p.name),
+    ).toEqual(['ut0-ats-only', 'no-guest-firmware', 'reset-refusal', 'no-hostile-peers']);
   });
 
   it('the isolation workloads name their premises', () => {
