@@ -360,7 +360,7 @@ function rateRows(a: RunResult, b: RunResult): CompareRow[] {
 function headlineRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
   const ha = new Map((a.headline ?? []).map((f) => [f.label, f]));
   const hb = new Map((b.headline ?? []).map((f) => [f.label, f]));
-  return [...new Set([...ha.keys(), ...hb.keys()])].map((label) => {
+  return mergedOrder([...ha.keys()], [...hb.keys()]).map((label) => {
     const fa = ha.get(label);
     const fb = hb.get(label);
     // The figure's own unit; a result written before figures carried one: the unit its text
@@ -389,6 +389,27 @@ function headlineRows(a: RunResult, b: RunResult, s: CountScale): CompareRow[] {
 }
 
 export const HEADLINE_NOT_JUDGED = 'read from a figure judged below (or a parameter)';
+
+/**
+ * Every label of `a` and `b`, each once, in A's order with each of B's own after the label it
+ * follows in B: a `prefix.*` group keeps its rows together (QA: B's `guest acquisitions of reg2`,
+ * which A never counted, came last, under the latencies, away from `... of reg0` above).
+ */
+export function mergedOrder(a: readonly string[], b: readonly string[]): string[] {
+  const out = [...a];
+  const seen = new Set(a);
+  let after = -1;
+  for (const label of b) {
+    if (seen.has(label)) {
+      after = out.indexOf(label);
+      continue;
+    }
+    out.splice(after + 1, 0, label);
+    seen.add(label);
+    after++;
+  }
+  return out;
+}
 
 /**
  * The unit of a headline figure written before figures carried one (0.10.0 and earlier), read

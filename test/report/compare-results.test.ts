@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { TEXT_COLUMNS } from '../../src/core/wrap-text.js';
 import { buildCompareHtml } from '../../src/report/compare-html.js';
 import { EXTREME, NO_SOCKET_INTERVAL, SOCKET_INTERVAL_TEST } from '../../src/report/compare-places.js';
-import { type Comparison, compareResults } from '../../src/report/compare-results.js';
+import { type Comparison, compareResults, mergedOrder } from '../../src/report/compare-results.js';
 import { NOISE_SIGMAS, QUEUE_MEAN_NOT_JUDGED } from '../../src/report/compare-row.js';
 import { compareSets, type RunFile } from '../../src/report/compare-sets.js';
 import {
@@ -639,6 +639,25 @@ describe('compare: each socket and each link', () => {
     expect(new Set(rows('gpu1->chip0 pcie').map((r) => r.verdict))).toEqual(new Set(['only in B']));
     expect(new Set(rows('socket 0 (chip0)').map((r) => r.verdict))).toEqual(new Set(['only in A']));
     expect(formatComparison(c)).toMatch(/^ {2}gpu1->chip0 pcie\n {4}utilisation +- +50\.0% +only in B$/m);
+  });
+
+  it("a `prefix.*` group's rows stay together where B counted one A never did (it came last, under the rest)", () => {
+    const h = (labels: string[]): RunResult => ({
+      ...result({}),
+      headline: labels.map((label) => ({ label, value: 1, text: '1' })),
+    });
+    const a = ['guest acquisitions of reg0', 'host acquisitions of 6 and 7', 'shootdown latency p99'];
+    const b = ['guest acquisitions of reg0', 'guest acquisitions of reg2', 'host acquisitions of 6 and 7'];
+    const c = compareResults('A.json', h(a), 'B.json', h(b));
+    expect(c.rows.filter((x) => x.section === 'headline').map((x) => [x.figure, x.verdict])).toEqual([
+      ['guest acquisitions of reg0', 'not judged'],
+      ['guest acquisitions of reg2', 'only in B'],
+      ['host acquisitions of 6 and 7', 'not judged'],
+      ['shootdown latency p99', 'only in A'],
+    ]);
+    // B's own labels before any it shares with A lead; each keeps its place after its predecessor.
+    expect(mergedOrder(['x', 'y'], ['p', 'x', 'q', 'r', 'y', 's'])).toEqual(['p', 'x', 'q', 'r', 'y', 's']);
+    expect(mergedOrder(['x', 'y', 'z'], ['z', 'n'])).toEqual(['x', 'y', 'z', 'n']);
   });
 
   it("the workload's headline side by side as it prints, not judged (its figures are judged in their rows)", () => {
