@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   findDeadlockCycle,
+  isOverdue,
   judgeShootdownDeadlines,
   type ShootdownInFlight,
 } from '../../../src/model/check/rules/liveness-rules.js';
@@ -34,6 +35,19 @@ describe('liveness rules: liveness.shootdown', () => {
     expect(v[0]!.message).toContain(
       'to complete within 1 ns of its request (by 1.1 ns), got none after 1.001 ns;',
     );
+  });
+
+  test("the coordinator's pre-check (isOverdue) and the judgement agree, tick for tick: the rule is written once", () => {
+    for (const now of [1099, 1100, 1101, 1102])
+      for (const done of [false, true]) {
+        const reported = new Set<number>(done ? [3] : []);
+        const pre = isOverdue(sd(3, 100), now, 1000, reported);
+        expect(pre, `${now} ${done}`).toBe(
+          judgeShootdownDeadlines([sd(3, 100)], now, 1000, reported).length > 0,
+        );
+      }
+    expect(isOverdue(sd(3, 100), 1101, 1000, new Set())).toBe(true);
+    expect(isOverdue(sd(3, 100), 1100, 1000, new Set())).toBe(false);
   });
 
   test('a late shootdown is reported once: later looks at it find nothing new, another late one is reported', () => {

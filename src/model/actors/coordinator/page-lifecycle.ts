@@ -35,7 +35,7 @@
  */
 
 import { AssertionFailure } from '../../../core/errors.js';
-import type { ShootdownInFlight } from '../../check/rules/liveness-rules.js';
+import { isOverdue, type ShootdownInFlight } from '../../check/rules/liveness-rules.js';
 import { hostRam } from '../../host/host-ram.js';
 import { PAGE_64K, type PageReservation, type PhysPages } from '../../host/page-table.js';
 import type { ProcessInfo } from '../../host/process.js';
@@ -492,10 +492,12 @@ export class PageLifecycle {
     }
   }
 
-  /** Is some request older than `deadlineTicks` and not yet reported? (Cheap: no descriptions.) */
+  /**
+   * Is some request overdue by the liveness rule (isOverdue) and not yet reported? Cheap: no
+   * descriptions, which the rule's judgement (watchdog.ts) builds only when one is.
+   */
   anyOverdue(now: number, deadlineTicks: number, reported: ReadonlySet<number>): boolean {
-    for (const o of this.ops.values())
-      if (now - o.startedAt > deadlineTicks && !reported.has(o.id)) return true;
+    for (const o of this.ops.values()) if (isOverdue(o, now, deadlineTicks, reported)) return true;
     return false;
   }
 

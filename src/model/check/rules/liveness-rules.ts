@@ -23,6 +23,20 @@ export interface ShootdownInFlight {
 }
 
 /**
+ * The rule itself: a shootdown started at `startedAt` and not reported yet is overdue at `now` once
+ * more than `deadlineTicks` have passed. Also the coordinator's cheap pre-check (page-lifecycle.ts
+ * anyOverdue), which must never disagree with the judgement below (QA: it restated the rule).
+ */
+export function isOverdue(
+  s: { id: number; startedAt: number },
+  now: number,
+  deadlineTicks: number,
+  reported: ReadonlySet<number>,
+): boolean {
+  return !reported.has(s.id) && now - s.startedAt > deadlineTicks;
+}
+
+/**
  * The shootdowns older than `deadlineTicks` at `now` that were not reported yet (`reported` holds
  * their ids and is updated), each with the state of every shootdown in flight. A finding's tick is
  * the check that found it, up to a quarter deadline past the deadline (watchdog.ts), so its message
@@ -37,7 +51,7 @@ export function judgeShootdownDeadlines(
   const out: Violation[] = [];
   const cycle = findDeadlockCycle(inFlight.map((o) => o.describe));
   for (const s of inFlight) {
-    if (reported.has(s.id) || now - s.startedAt <= deadlineTicks) continue;
+    if (!isOverdue(s, now, deadlineTicks, reported)) continue;
     reported.add(s.id);
     out.push({
       rule: 'liveness.shootdown',
